@@ -1,0 +1,50 @@
+# possum — a thin front to CMake. `make` builds, `make test` runs every test (then again
+# under AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzzers briefly), `make demo`
+# runs the system, `make bench` the benchmarks, `make fuzz` the fuzzers for FUZZ_SECONDS each.
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 10
+CMAKE_FLAGS ?=
+
+.PHONY: all build bootstrap test test-unit test-sanitize test-fuzz demo bench fuzz format clean
+
+all: build
+
+bootstrap:
+	@sh scripts/bootstrap
+
+build: bootstrap
+	@cmake -S . -B build $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build -j $(JOBS)
+
+test: test-unit test-sanitize test-fuzz
+
+test-unit: build
+	@echo "== tests =="
+	@cd build && ctest --output-on-failure -j $(JOBS)
+
+test-sanitize: bootstrap
+	@echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer =="
+	@cmake -S . -B build-asan -DPOSSUM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+test-fuzz: bootstrap
+	@echo "== fuzzers, $(TEST_FUZZ_SECONDS) s each =="
+	@sh scripts/fuzz build-fuzz $(TEST_FUZZ_SECONDS)
+
+demo: build
+	@sh scripts/demo build/possum
+
+bench: build
+	@for b in build/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
+
+fuzz: bootstrap
+	@sh scripts/fuzz build-fuzz $(FUZZ_SECONDS)
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	@rm -rf build build-asan build-fuzz

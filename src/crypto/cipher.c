@@ -1,0 +1,137 @@
+/* cipher.c — TDES and AES over OpenSSL EVP with the key schedule kept per key.
+ *
+ * Four EVP contexts per key (ECB and CBC, each direction) are initialised once with the
+ * key; a call re-initialises only the IV, which keeps the schedule. Single DES is run as
+ * TDES with K1 = K2 = K3, since OpenSSL 3 keeps plain DES in its legacy provider. */
+#include "crypto/cipher.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+struct crypto_key {
+	enum crypto_alg alg;
+	size_t block;
+	EVP_CIPHER_CTX *ctx[2][2]; /* [cbc][enc] */
+};
+
+static const EVP_CIPHER *cipher_for(enum crypto_alg alg, size_t len, int cbc)
+{
+	if (alg == CRYPTO_TDES)
+		return cbc ? EVP_des_ede3_cbc() : EVP_des_ede3_ecb();
+	switch (len) {
+	case 16:
+		return cbc ? EVP_aes_128_cbc() : EVP_aes_128_ecb();
+	case 24:
+		return cbc ? EVP_aes_192_cbc() : EVP_aes_192_ecb();
+	default:
+		return cbc ? EVP_aes_256_cbc() : EVP_aes_256_ecb();
+	}
+}
+
+void crypto_key_free(crypto_key *k)
+{
+	if (k == NULL)
+		return;
+	for (int m = 0; m < 2; m++)
+		for (int e = 0; e < 2; e++)
+			EVP_CIPHER_CTX_free(k->ctx[m][e]); /* clears the schedule */
+	crypto_wipe(k, sizeof *k);
+	free(k);
+}
+
+int crypto_key_create(enum crypto_alg alg, const uint8_t *key, size_t key_len, crypto_key **out)
+{
+	uint8_t full[32];
+	size_t full_len = key_len;
+	crypto_key *k = NULL;
+	int rc = CRYPTO_OK;
+
+	*out = NULL;
+	if (alg == CRYPTO_TDES) {
+		if (key_len != 8 && key_len != 16 && key_len != 24)
+			return CRYPTO_EKEYLEN;
+		/* X9.52 keying options: K3 = K1 for double length, K1 = K2 = K3 for single. */
+		memcpy(full, key, 8);
+		memcpy(full + 8, key_len >= 16 ? key + 8 : key, 8);
+		memcpy(full + 16, key_len == 24 ? key + 16 : key, 8);
+		full_len = 24;
+	} else if (alg == CRYPTO_AES) {
+		if (key_len != 16 && key_len != 24 && key_len != 32)
+			return CRYPTO_EKEYLEN;
+		memcpy(full, key, key_len);
+	} else {
+		return CRYPTO_EARG;
+	}
+
+	if ((k = calloc(1, sizeof *k)) == NULL) {
+		rc = CRYPTO_ENOMEM;
+		goto out;
+	}
+	k->alg = alg;
+	k->block = alg == CRYPTO_TDES ? 8 : 16;
+	for (int m = 0; m < 2; m++) {
+		for (int e = 0; e < 2; e++) {
+			EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+			if (c == NULL) {
+				rc = CRYPTO_ENOMEM;
+				goto out;
+			}
+			k->ctx[m][e] = c;
+			if (EVP_CipherInit_ex(c, cipher_for(alg, full_len, m), NULL, full, NULL,
+			                      e) != 1 ||
+			    EVP_CIPHER_CTX_set_padding(c, 0) != 1) {
+				rc = CRYPTO_EOPENSSL;
+				goto out;
+			}
+		}
+	}
+	*out = k;
+	k = NULL;
+out:
+	crypto_wipe(full, sizeof full);
+	crypto_key_free(k);
+	return rc;
+}
+
+enum crypto_alg crypto_key_alg(const crypto_key *k)
+{
+	return k->alg;
+}
+
+size_t crypto_key_block(const crypto_key *k)
+{
+	return k->block;
+}
+
+static int run(EVP_CIPHER_CTX *c, const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out)
+{
+	int n = 0;
+
+	if (len > INT32_MAX)
+		return CRYPTO_ELEN;
+	if (EVP_CipherInit_ex(c, NULL, NULL, NULL, iv, -1) != 1 ||
+	    EVP_CipherUpdate(c, out, &n, in, (int)len) != 1)
+		return CRYPTO_EOPENSSL;
+	assert((size_t)n == len);
+	return CRYPTO_OK;
+}
+
+int crypto_ecb(crypto_key *k, int enc, const uint8_t *in, size_t len, uint8_t *out)
+{
+	assert(k != NULL);
+	if (len == 0 || len % k->block != 0)
+		return CRYPTO_ELEN;
+	return run(k->ctx[0][enc != 0], NULL, in, len, out);
+}
+
+int crypto_cbc(crypto_key *k, int enc, const uint8_t *iv, const uint8_t *in, size_t len,
+               uint8_t *out)
+{
+	assert(k != NULL && iv != NULL);
+	if (len == 0 || len % k->block != 0)
+		return CRYPTO_ELEN;
+	return run(k->ctx[1][enc != 0], iv, in, len, out);
+}
