@@ -1,1 +1,24 @@
-int main(void){return 0;}
+/* main.c — the `possum` command: one binary, a subcommand per part of the system. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const cli_command commands[] = {
+    {"iso", "ISO 8583 messages: decode, encode, list dialects", cli_iso},
+    {"tlv", "BER-TLV (EMV chip data): decode", cli_tlv},
+};
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+		printf("possum %s\n", POSSUM_VERSION);
+		return CLI_OK;
+	}
+	return cli_dispatch(
+	    "possum",
+	    "possum — an open-source card-acquiring platform: POS terminals, the\n"
+	    "acquirer host, the issuer, and the tools payment engineers use on them.\n\n"
+	    "Options:\n  --help      this text\n  --version   the version",
+	    commands, sizeof commands / sizeof commands[0], argc, argv);
+}

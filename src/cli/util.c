@@ -1,0 +1,140 @@
+/* util.c — the helpers every `possum` subcommand uses (see cli.h). */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hex.h"
+
+int cli_usage_error(const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", prog);
+	return CLI_USAGE;
+}
+
+int cli_error(int rc, const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return rc;
+}
+
+int cli_dispatch(const char *group, const char *about, const cli_command *cmds, size_t n, int argc,
+                 char **argv)
+{
+	const char *name = argc > 1 ? argv[1] : NULL;
+	int help = name == NULL || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+	           strcmp(name, "help") == 0;
+
+	if (!help) {
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(cmds[i].name, name) == 0) {
+				char prog[64];
+				snprintf(prog, sizeof prog, "%s %s", group, name);
+				argv[1] = prog;
+				optind = 0; /* each subcommand parses its options afresh */
+				return cmds[i].run(argc - 1, argv + 1);
+			}
+		}
+	}
+	FILE *out = help ? stdout : stderr;
+	if (!help)
+		fprintf(out, "%s: unknown command '%s'\n\n", group, name);
+	fprintf(out, "Usage: %s COMMAND [OPTIONS]\n\n%s\n\nCommands:\n", group, about);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", group);
+	return help && name != NULL ? CLI_OK : CLI_USAGE;
+}
+
+int cli_read_all(FILE *f, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	if (buf == NULL)
+		return -1;
+	for (;;) {
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+		if (n + 1 == cap) {
+			char *bigger = realloc(buf, cap * 2);
+			if (bigger == NULL) {
+				free(buf);
+				return -1;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+	}
+	if (ferror(f)) {
+		free(buf);
+		return -1;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int cli_input_bytes(const char *prog, const char *arg, int raw, uint8_t **out, size_t *len)
+{
+	char *text = NULL;
+	size_t text_len;
+	uint8_t *bytes;
+	int rc;
+
+	if (arg == NULL || strcmp(arg, "-") == 0) {
+		if (cli_read_all(stdin, &text, &text_len) != 0)
+			return cli_error(CLI_USAGE, prog, "cannot read standard input: %s",
+			                 strerror(errno));
+		if (raw) {
+			*out = (uint8_t *)text;
+			*len = text_len;
+			return CLI_OK;
+		}
+		arg = text;
+	} else if (raw) {
+		return cli_usage_error(prog, "--raw reads standard input; give no HEX argument");
+	}
+	text_len = strlen(arg);
+	if ((bytes = malloc(text_len / 2 + 1)) == NULL) {
+		free(text);
+		return cli_error(CLI_FAILED, prog, "out of memory");
+	}
+	rc = hex_decode(arg, text_len, bytes, text_len / 2 + 1, len);
+	free(text);
+	if (rc != HEX_OK) {
+		free(bytes);
+		return cli_error(CLI_USAGE, prog, "input is not hex: %s", hex_strerror(rc));
+	}
+	*out = bytes;
+	return CLI_OK;
+}
+
+void cli_print_hex(const uint8_t *p, size_t len)
+{
+	static const char digits[] = "0123456789ABCDEF";
+
+	for (size_t i = 0; i < len; i++) {
+		putchar(digits[p[i] >> 4]);
+		putchar(digits[p[i] & 15]);
+	}
+	putchar('\n');
+}
