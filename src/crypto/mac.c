@@ -160,6 +160,8 @@ int crypto_mac_update(struct crypto_mac_state *s, const uint8_t *data, size_t le
 	int rc;
 
 	assert(s != NULL && s->mac != NULL);
+	if (len == 0)
+		return CRYPTO_OK;
 	b = s->mac->block;
 	take = b - s->n < len ? b - s->n : len;
 	memcpy(s->buf + s->n, data, take);
