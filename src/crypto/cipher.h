@@ -3,7 +3,7 @@
  * A crypto_key holds the key schedule, set up once by crypto_key_create() and reused for
  * every call, so per-call cost is the cipher alone. The caller owns the key and frees it
  * with crypto_key_free(), which wipes it. A key is used by one thread at a time (its
- * OpenSSL contexts are reset per call). No padding is applied: lengths must be whole
+ * OpenSSL contexts keep state from call to call). No padding is applied: lengths must be whole
  * blocks (8 bytes TDES, 16 AES). */
 #ifndef POSSUM_CIPHER_H
 #define POSSUM_CIPHER_H

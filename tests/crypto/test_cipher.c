@@ -68,6 +68,33 @@ static void aes_cbc_sp800_38a(void **state)
 	crypto_key_free(k);
 }
 
+/* NIST SP 800-38A F.2.1/F.2.2: CBC in two calls, the second given the last cipher block of
+ * the first as IV (the chain the context carries on), equals CBC in one; in place too. */
+static void aes_cbc_in_pieces(void **state)
+{
+	const uint8_t *key = HEX("2B7E151628AED2A6ABF7158809CF4F3C");
+	const uint8_t *iv = HEX("000102030405060708090A0B0C0D0E0F");
+	const uint8_t *plain =
+	    HEX("6BC1BEE22E409F96E93D7E117393172AAE2D8A571E03AC9C9EB76FAC45AF8E51");
+	const char *cipher = "7649ABAC8119B246CEE98E9B12E9197D5086CB9B507219EE95DB113A917678B2";
+	uint8_t out[32], back[32];
+	crypto_key *k;
+
+	(void)state;
+	assert_int_equal(crypto_key_create(CRYPTO_AES, key, 16, &k), CRYPTO_OK);
+	assert_int_equal(crypto_cbc(k, 1, iv, plain, 16, out), CRYPTO_OK);
+	assert_int_equal(crypto_cbc(k, 1, out, plain + 16, 16, out + 16), CRYPTO_OK);
+	assert_string_equal(test_tohex(out, 32), cipher);
+	memcpy(back, out, 32);
+	assert_int_equal(crypto_cbc(k, 0, iv, back, 16, back), CRYPTO_OK);
+	assert_int_equal(crypto_cbc(k, 0, out, back + 16, 16, back + 16), CRYPTO_OK);
+	assert_memory_equal(back, plain, 32);
+	/* A new chain after a continued one starts from its own IV again. */
+	assert_int_equal(crypto_cbc(k, 1, iv, plain, 32, out), CRYPTO_OK);
+	assert_string_equal(test_tohex(out, 32), cipher);
+	crypto_key_free(k);
+}
+
 static void rejects_bad_lengths(void **state)
 {
 	uint8_t key[32] = {0}, buf[16] = {0};
@@ -89,9 +116,9 @@ static void rejects_bad_lengths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(des_single_length),   cmocka_unit_test(tdes_double_length_kcv),
-	    cmocka_unit_test(aes_fips197),         cmocka_unit_test(aes_cbc_sp800_38a),
-	    cmocka_unit_test(rejects_bad_lengths),
+	    cmocka_unit_test(des_single_length), cmocka_unit_test(tdes_double_length_kcv),
+	    cmocka_unit_test(aes_fips197),       cmocka_unit_test(aes_cbc_sp800_38a),
+	    cmocka_unit_test(aes_cbc_in_pieces), cmocka_unit_test(rejects_bad_lengths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
