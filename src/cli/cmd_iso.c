@@ -141,6 +141,23 @@ static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso
 	return CLI_OK;
 }
 
+static const char decode_help[] =
+    "Usage: %s --profile P [--framed] [--json] [--raw] [HEX | -]\n"
+    "\n"
+    "Decodes one ISO 8583 message given as hex (argument or standard input) and prints\n"
+    "its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, 60, 61, 62 and 63\n"
+    "broken out where the dialect has a layout for them.\n"
+    "\n"
+    "  --profile P  the dialect (see 'possum iso profiles')\n"
+    "  --framed     the input starts with the length header (and for cup-pos the TPDU\n"
+    "               and header), which is checked\n"
+    "  --json       print {\"mti\":…,\"fields\":{\"2\":…}}: text as itself, binary\n"
+    "               fields as upper-case hex\n"
+    "  --raw        standard input holds the bytes themselves, not hex\n"
+    "\n"
+    "Exit status: 0 decoded; 2 bad usage or a malformed message (the message names the\n"
+    "field and byte offset).\n";
+
 static int iso_decode(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -172,25 +189,7 @@ static int iso_decode(int argc, char **argv)
 			raw = 1;
 			break;
 		case 'h':
-			printf(
-			    "Usage: %s --profile P [--framed] [--json] [--raw] [HEX | -]\n\n"
-			    "Decodes one ISO 8583 message given as hex (argument or standard "
-			    "input)\n"
-			    "and prints its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, "
-			    "60,\n"
-			    "61, 62 and 63 broken out where the dialect has a layout for them.\n\n"
-			    "  --profile P  the dialect (see 'possum iso profiles')\n"
-			    "  --framed     the input starts with the length header (and for "
-			    "cup-pos\n"
-			    "               the TPDU and header), which is checked\n"
-			    "  --json       print {\"mti\":…,\"fields\":{\"2\":…}}: text as "
-			    "itself,\n"
-			    "               binary fields as upper-case hex\n"
-			    "  --raw        standard input holds the bytes themselves, not hex\n\n"
-			    "Exit status: 0 decoded; 2 bad usage or a malformed message (the "
-			    "message\n"
-			    "names the field and byte offset).\n",
-			    prog);
+			printf(decode_help, prog);
 			return CLI_OK;
 		default:
 			return cli_usage_error(prog, "unknown option");
@@ -279,11 +278,27 @@ static int build_message(const char *prog, const iso8583_profile *p, json_t *roo
 	return CLI_OK;
 }
 
+static const char encode_help[] =
+    "Usage: %s --profile P [--framed] [--raw] < message.json\n"
+    "\n"
+    "Reads {\"mti\":\"0200\",\"fields\":{\"2\":…}} on standard input (the form\n"
+    "'possum iso decode --json' prints: text as itself, binary as hex) and prints the\n"
+    "packed message as upper-case hex. Short fixed-length numbers are padded with\n"
+    "leading zeros, short text with trailing spaces.\n"
+    "\n"
+    "  --profile P  the dialect (see 'possum iso profiles')\n"
+    "  --framed     add the length header; for cup-pos also the TPDU and header, from\n"
+    "               \"tpdu\" and \"header\" (hex) or 6000000000 and 603100310000\n"
+    "  --raw        write the bytes themselves, not hex (to pipe into a socket)\n"
+    "\n"
+    "Exit status: 0 encoded; 2 bad usage or a value the dialect refuses.\n";
+
 static int iso_encode(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"profile", required_argument, NULL, 'p'},
 	    {"framed", no_argument, NULL, 'f'},
+	    {"raw", no_argument, NULL, 'r'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -300,7 +315,7 @@ static int iso_encode(int argc, char **argv)
 	uint8_t *out = NULL;
 	iso8583_msg m;
 	size_t len;
-	int framed = 0, c, rc;
+	int framed = 0, raw = 0, c, rc;
 
 	while ((c = getopt_long(argc, argv, "p:", opts, NULL)) != -1) {
 		switch (c) {
@@ -310,23 +325,11 @@ static int iso_encode(int argc, char **argv)
 		case 'f':
 			framed = 1;
 			break;
+		case 'r':
+			raw = 1;
+			break;
 		case 'h':
-			printf(
-			    "Usage: %s --profile P [--framed] < message.json\n\n"
-			    "Reads {\"mti\":\"0200\",\"fields\":{\"2\":…}} on standard input (the "
-			    "form\n"
-			    "'possum iso decode --json' prints: text as itself, binary as hex) "
-			    "and\n"
-			    "prints the packed message as upper-case hex. Short fixed-length "
-			    "numbers\n"
-			    "are padded with leading zeros, short text with trailing spaces.\n\n"
-			    "  --profile P  the dialect (see 'possum iso profiles')\n"
-			    "  --framed     add the length header; for cup-pos also the TPDU and "
-			    "header,\n"
-			    "               from \"tpdu\" and \"header\" (hex) or 6000000000 and\n"
-			    "               603100310000\n\n"
-			    "Exit status: 0 encoded; 2 bad usage or a value the dialect refuses.\n",
-			    prog);
+			printf(encode_help, prog);
 			return CLI_OK;
 		default:
 			return cli_usage_error(prog, "unknown option");
@@ -360,7 +363,12 @@ static int iso_encode(int argc, char **argv)
 		rc = cli_error(CLI_USAGE, prog, "%s", diag.text);
 		goto out;
 	}
-	cli_print_hex(out, len);
+	if (raw)
+		fwrite(out, 1, len, stdout);
+	else if (raw)
+		fwrite(out, 1, len, stdout);
+	else
+		cli_print_hex(out, len);
 	rc = CLI_OK;
 out:
 	json_decref(root);

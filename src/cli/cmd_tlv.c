@@ -76,6 +76,18 @@ static int json_row(void *ctx, const tlv *t, int depth)
 	return 0;
 }
 
+static const char decode_help[] =
+    "Usage: %s [--json] [--raw] [HEX | -]\n"
+    "\n"
+    "Decodes BER-TLV data (EMV chip data, ISO 8583 field 55) given as hex (argument or\n"
+    "standard input) and prints each tag with its EMV name, length and value,\n"
+    "constructed tags with their contents indented.\n"
+    "\n"
+    "  --json   print an array of {tag, name, length, value | children}\n"
+    "  --raw    standard input holds the bytes themselves, not hex\n"
+    "\n"
+    "Exit status: 0 decoded; 2 bad usage or malformed data.\n";
+
 static int tlv_decode(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -100,15 +112,7 @@ static int tlv_decode(int argc, char **argv)
 			raw = 1;
 			break;
 		case 'h':
-			printf(
-			    "Usage: %s [--json] [--raw] [HEX | -]\n\n"
-			    "Decodes BER-TLV data (EMV chip data, ISO 8583 field 55) given as hex\n"
-			    "(argument or standard input) and prints each tag with its EMV name,\n"
-			    "length and value, constructed tags with their contents indented.\n\n"
-			    "  --json   print an array of {tag, name, length, value | children}\n"
-			    "  --raw    standard input holds the bytes themselves, not hex\n\n"
-			    "Exit status: 0 decoded; 2 bad usage or malformed data.\n",
-			    prog);
+			printf(decode_help, prog);
 			return CLI_OK;
 		default:
 			return cli_usage_error(prog, "unknown option");

@@ -71,33 +71,60 @@ static uint64_t load64(const uint8_t *p)
 	return x;
 }
 
-/* Bytes at p that are all '0'..'9', a word at a time; returns how many were checked. XOR
- * with '0' leaves 0..9 for digits; adding 0x76 sets a byte's top bit iff it is 10 or more,
- * and a top bit already set (a byte above 0x7F) fails too. */
-static size_t digits_prefix(const uint8_t *p, size_t n)
+/* Whether 8 bytes are all '0'..'9'. XOR with '0' leaves 0..9 for digits; adding 0x76 sets
+ * a byte's top bit iff it is 10 or more, and a top bit already set (above 0x7F) fails too. */
+static bool digits8(const uint8_t *p)
+{
+	uint64_t t = load64(p) ^ (ONES * '0');
+	return (((t + ONES * 0x76) | t) & HIGHS) == 0;
+}
+
+/* Whether 8 bytes are all printable: none below 0x20 and none 0x7F (bytes above 0x7F,
+ * UTF-8, pass). hasless(x, n) and haszero(x) of the well-known bit hacks. */
+static bool printable8(const uint8_t *p)
+{
+	uint64_t x = load64(p), del = x ^ (ONES * 0x7F);
+	return (((x - ONES * 0x20) & ~x) | ((del - ONES) & ~del)) & HIGHS ? false : true;
+}
+
+static bool digit1(uint8_t c)
+{
+	return (uint8_t)(c - '0') < 10;
+}
+
+static bool printable1(uint8_t c)
+{
+	return c >= 0x20 && c != 0x7F;
+}
+
+/* Length of the run at the start of p[0..n) that word_ok accepts a word at a time and
+ * byte_ok a byte at a time: whole words, then one last word overlapping the one before, so
+ * only values shorter than a word, or one that fails, are looked at byte by byte. Called
+ * with constant checks, so the compiler specialises it. */
+static inline size_t run_of(const uint8_t *p, size_t n, bool (*word_ok)(const uint8_t *),
+                            bool (*byte_ok)(uint8_t))
 {
 	size_t i = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t t = load64(p + i) ^ (ONES * '0');
-		if (((t + ONES * 0x76) | t) & HIGHS)
-			break;
+	if (n >= 8) {
+		while (i + 8 <= n && word_ok(p + i))
+			i += 8;
+		if (i == n || (i + 8 > n && word_ok(p + n - 8)))
+			return n;
 	}
+	while (i < n && byte_ok(p[i]))
+		i++;
 	return i;
 }
 
-/* Likewise for printable text: no byte below 0x20 and none equal to 0x7F (bytes above 0x7F,
- * UTF-8, pass). hasless(x, n) of the well-known bit hacks. */
-static size_t printable_prefix(const uint8_t *p, size_t n)
+static size_t digits_run(const uint8_t *p, size_t n)
 {
-	size_t i = 0;
+	return run_of(p, n, digits8, digit1);
+}
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x = load64(p + i), del = x ^ (ONES * 0x7F);
-		if (((x - ONES * 0x20) & ~x & HIGHS) || ((del - ONES) & ~del & HIGHS))
-			break;
-	}
-	return i;
+static size_t printable_run(const uint8_t *p, size_t n)
+{
+	return run_of(p, n, printable8, printable1);
 }
 
 /* Index of the first character of p[0..n) that class cls does not allow, or n. */
@@ -107,24 +134,21 @@ static size_t first_bad(uint8_t cls, const uint8_t *p, size_t n)
 
 	switch (cls) {
 	case ISO8583_N:
-		i = digits_prefix(p, n);
-		while (i < n && (uint8_t)(p[i] - '0') < 10)
-			i++;
-		return i;
+		return digits_run(p, n);
 	case ISO8583_AN:
-		while (i < n && ((uint8_t)(p[i] - '0') < 10 ||
-		                 (uint8_t)((p[i] | 0x20) - 'a') < 26 || p[i] == ' '))
+		while (i < n && (digit1(p[i]) || (uint8_t)((p[i] | 0x20) - 'a') < 26 || p[i] == ' '))
 			i++;
 		return i;
 	case ISO8583_ANS:
-		i = printable_prefix(p, n);
-		while (i < n && p[i] >= 0x20 && p[i] != 0x7F)
-			i++;
-		return i;
+		return printable_run(p, n);
 	case ISO8583_Z:
-		while (i < n && ((uint8_t)(p[i] - '0') < 10 || p[i] == '='))
+		/* Runs of digits, each ended by '=' or the first character that is neither. */
+		for (;;) {
+			i += digits_run(p + i, n - i);
+			if (i == n || p[i] != '=')
+				return i;
 			i++;
-		return i;
+		}
 	case ISO8583_XN:
 		if (n == 0 || (p[0] != 'C' && p[0] != 'D'))
 			return 0;

@@ -1,0 +1,113 @@
+#!/bin/sh
+# e2e_cli.sh POSSUM SOURCE_DIR — the `possum` command as a user runs it: help and version,
+# exit codes, the published ISO 8583 vector, decode | encode round trips of the examples in
+# every dialect, bad input refused with field and offset, and `possum tlv decode`.
+possum=$1
+top=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect STATUS DESCRIPTION -- COMMAND...: runs it, output in $tmp/out and $tmp/err.
+expect() {
+	want=$1 what=$2
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, expected $want: $(cat "$tmp/err")"; fi
+}
+out_has() { if grep -q -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1': $(head -c 300 "$tmp/out")"; fi; }
+err_has() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "stderr lacks '$1': $(cat "$tmp/err")"; fi; }
+
+expect 0 "version" -- "$possum" --version
+out_has "^possum [0-9]"
+expect 0 "help" -- "$possum" --help
+out_has "iso"
+expect 2 "no command" -- "$possum"
+expect 2 "unknown command" -- "$possum" frobnicate
+err_has "unknown command 'frobnicate'"
+for cmd in "iso" "iso decode" "iso encode" "iso profiles" "tlv" "tlv decode"; do
+	# shellcheck disable=SC2086
+	expect 0 "possum $cmd --help" -- "$possum" $cmd --help
+	out_has "Usage"
+done
+expect 2 "unknown option" -- "$possum" iso decode --bogus
+expect 0 "profiles" -- "$possum" iso profiles
+out_has "iso87a-bb"
+
+# The published vector (../shared/vectors): the ASCII dialect, no length header.
+echo '{"mti":"0100","fields":{"2":"4242424242424242","3":"123456","4":"100"}}' >"$tmp/v.json"
+expect 0 "encode vector" -- sh -c "'$possum' iso encode --profile iso87a <'$tmp/v.json'"
+want=$(printf '01007000000000000000164242424242424242123456000000000100' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+if [ "$(cat "$tmp/out")" = "$want" ]; then ok; else bad "vector: got $(cat "$tmp/out")"; fi
+expect 0 "decode vector" -- "$possum" iso decode --profile iso87a --json "$want"
+if [ "$(cat "$tmp/out")" = '{"mti":"0100","fields":{"2":"4242424242424242","3":"123456","4":"000000000100"}}' ]; then ok; else bad "vector JSON: $(cat "$tmp/out")"; fi
+
+# Round trips: every example in every dialect, framed and not, hex from argument and stdin.
+for json in "$top"/examples/*.json; do
+	for profile in cup-pos iso87a iso87a-bb iso87b; do
+		for framed in "" "--framed"; do
+			name="$(basename "$json") $profile $framed"
+			if ! "$possum" iso encode --profile "$profile" $framed <"$json" >"$tmp/hex"; then
+				bad "encode $name"
+				continue
+			fi
+			"$possum" iso decode --profile "$profile" $framed --json - <"$tmp/hex" >"$tmp/dec.json" &&
+				"$possum" iso encode --profile "$profile" $framed <"$tmp/dec.json" >"$tmp/hex2"
+			if cmp -s "$tmp/hex" "$tmp/hex2"; then ok; else bad "round trip $name"; fi
+		done
+	done
+done
+hex=$("$possum" iso encode --profile cup-pos --framed <"$top/examples/purchase.json")
+expect 0 "decode table" -- "$possum" iso decode --profile cup-pos --framed "$hex"
+out_has "TPDU 6000030000"
+out_has "59.A2.02 *hardware serial number *0000020254004318"
+out_has "55.9F26 *Application Cryptogram *A1B2C3D4E5F60708"
+out_has "60.2 *batch number *000001"
+expect 0 "decode json framed" -- "$possum" iso decode --profile cup-pos --framed --json "$hex"
+out_has '"tpdu":"6000030000","header":"613100310000","mti":"0200"'
+"$possum" iso encode --profile cup-pos --framed --raw <"$top/examples/purchase.json" >"$tmp/raw"
+if [ "$(wc -c <"$tmp/raw")" -eq $((${#hex} / 2)) ]; then ok; else bad "encode --raw size"; fi
+expect 0 "decode raw bytes" -- sh -c "'$possum' iso decode --profile cup-pos --framed --raw <'$tmp/raw'"
+
+# Bad input: exit 2 and a message naming field and offset; nothing on stdout.
+unframed=$("$possum" iso encode --profile cup-pos <"$top/examples/purchase.json")
+expect 2 "truncated" -- "$possum" iso decode --profile cup-pos "$(echo "$unframed" | cut -c1-60)"
+err_has "field 11: needs 3 bytes, 0 left at offset 30"
+if [ -s "$tmp/out" ]; then bad "truncated: printed output"; else ok; fi
+expect 2 "trailing" -- "$possum" iso decode --profile cup-pos "${unframed}00"
+err_has "bytes left over after it"
+expect 2 "wrong length header" -- "$possum" iso decode --profile cup-pos --framed "0001${hex#????}"
+err_has "frame: length header says 1 bytes"
+expect 2 "not hex" -- "$possum" iso decode --profile cup-pos "02zz"
+err_has "not hex"
+expect 2 "unknown profile" -- "$possum" iso decode --profile iso93 "0200"
+err_has "unknown profile 'iso93'"
+expect 2 "no profile" -- "$possum" iso decode "0200"
+echo '{"mti":"0200","fields":{"3":"12A456"}}' >"$tmp/bad.json"
+expect 2 "encode non-digit" -- sh -c "'$possum' iso encode --profile iso87a <'$tmp/bad.json'"
+err_has "field 3: 'A' is not allowed in an n field"
+echo '{"mti":"0200","fields":{"5":"1"}}' >"$tmp/bad.json"
+expect 2 "encode undefined" -- sh -c "'$possum' iso encode --profile cup-pos <'$tmp/bad.json'"
+err_has "field \"5\" is not defined in cup-pos"
+echo '{"mti":"0200","fields":{"52":"XYZ"}}' >"$tmp/bad.json"
+expect 2 "encode binary not hex" -- sh -c "'$possum' iso encode --profile cup-pos <'$tmp/bad.json'"
+echo 'not json' >"$tmp/bad.json"
+expect 2 "encode not JSON" -- sh -c "'$possum' iso encode --profile cup-pos <'$tmp/bad.json'"
+err_has "not a JSON object"
+
+# BER-TLV.
+expect 0 "tlv decode" -- "$possum" tlv decode "9F2608A1B2C3D4E5F60708710A9F180400000001860100"
+out_has "9F26 *Application Cryptogram *8  A1B2C3D4E5F60708"
+out_has "^  9F18"
+expect 0 "tlv decode json" -- "$possum" tlv decode --json "9F360200FF"
+if [ "$(cat "$tmp/out")" = '[{"tag":"9F36","name":"Application Transaction Counter (ATC)","length":2,"value":"00FF"}]' ]; then ok; else bad "tlv json: $(cat "$tmp/out")"; fi
+expect 2 "tlv overrun" -- "$possum" tlv decode "9F2609A1B2"
+err_has "offset 0"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
