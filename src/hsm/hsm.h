@@ -1,0 +1,257 @@
+/* hsm.h — the software HSM: the only code in possum that sees a clear key.
+ *
+ * An hsm holds the local master key (LMK, AES-256), read from a file, an environment variable
+ * or bytes. Every key outside the hsm is an hsm_key: a TR-31 version D key block (ANSI
+ * X9.143) under the LMK, plain text to keep in a database. Operations take wrapped keys and
+ * give results: PIN blocks, MACs, check values, keys wrapped under the LMK or a key
+ * encryption key (KEK), never a clear key. hsm_export_components() is the one way a clear key
+ * leaves, as components for a key ceremony.
+ *
+ * A key block's header names the key's usage (TR-31 key usage: "P0", "M3", "K0", …), its
+ * mode of use and its exportability, and every operation checks them: a key serves only what
+ * its usage and mode allow (HSM_EUSAGE) and leaves only as its exportability allows
+ * (HSM_EEXPORT). The usages and what they serve:
+ *
+ *   B0  DUKPT base derivation key (BDK)    mode X         hsm_dukpt_*, hsm_translate_pin_dukpt
+ *   C0  card verification key (CVK)        C, G, V        (card verification, not yet here)
+ *   D0  data encryption                    B, E, D        (none yet)
+ *   E0  EMV master key for cryptograms     X              (EMV, not yet here)
+ *   K0  key encryption key (KEK, TMK)      B, E, D        hsm_export_*, hsm_import_ecb/tr31
+ *   K1  TR-31 key block protection key     B, E, D        hsm_export_tr31, hsm_import_tr31
+ *   M1  ISO 9797-1 MAC algorithm 1 family  C, G, V        HSM_MAC_CUP_ECB
+ *   M3  ISO 9797-1 algorithm 3 (X9.19)     C, G, V        HSM_MAC_X919
+ *   M6  ISO 9797-1:2011 algorithm 5, CMAC  C, G, V        HSM_MAC_CMAC
+ *   P0  PIN encryption                     B, E, D        hsm_translate_pin*
+ *   V1  IBM 3624 PIN verification          C, G, V        (PIN verification, not yet here)
+ *   V2  Visa PVV PIN verification          C, G, V        (PIN verification, not yet here)
+ *
+ * Modes (TR-31:2018 A.5.3): E encrypt, D decrypt, B both; G generate, V verify, C both;
+ * X derive keys. Exportability (A.5.5): E exportable under a KEK in a form that meets ANSI
+ * X9.24 (a TR-31 key block, components), S also in one that does not (the TDES-ECB of the
+ * cup-pos sign-in), N not at all.
+ *
+ * Ownership and cost: hsm_open*() allocate the hsm, hsm_close() wipes and frees it. An hsm
+ * keeps the keys it has unwrapped, with their OpenSSL key schedules, in a cache of
+ * HSM_CACHE_KEYS entries (the least recently used leaves first), so a key costs one TR-31
+ * unwrap the first time it is used and a table look-up after. Clear keys live only in that
+ * cache and in buffers local to the hsm functions; both are wiped when done with. An hsm is
+ * used by one thread at a time: open one per thread.
+ *
+ * Errors: every function returns HSM_OK or a negative HSM_E* code, hsm_strerror() names it;
+ * outputs are written only on success. Functions that read or write the LMK file leave errno
+ * as the system set it with HSM_EIO. Nothing is logged; there is no global state. */
+#ifndef POSSUM_HSM_H
+#define POSSUM_HSM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/dukpt.h"
+
+#define HSM_OK      0
+#define HSM_EARG    (-1) /* an argument malformed or out of range */
+#define HSM_ENOMEM  (-2) /* out of memory */
+#define HSM_ECRYPTO (-3) /* OpenSSL failed (cipher, random numbers) */
+#define HSM_ELMK    (-4) /* an LMK that is not 64 hex digits, or no LMK given */
+#define HSM_EIO     (-5) /* the LMK file cannot be read or written (see errno) */
+#define HSM_EEXIST  (-6) /* the LMK file already exists */
+#define HSM_EPERM   (-7) /* the LMK file can be read or written by others than its owner */
+#define HSM_EBLOCK  (-8) /* a key block that is malformed, or not an LMK key block */
+#define HSM_EAUTH                                                                                  \
+	(-9)                /* a key block that does not authenticate: tampered, another LMK       \
+	                     * or another KEK */
+#define HSM_EUSAGE    (-10) /* a key whose usage or mode of use forbids the operation */
+#define HSM_EEXPORT   (-11) /* a key whose exportability forbids the export */
+#define HSM_EALG      (-12) /* a key of an algorithm or length the operation does not take */
+#define HSM_EKCV      (-13) /* a key or component that does not match its check value */
+#define HSM_EPINBLOCK (-14) /* a PIN block not well formed once deciphered (wrong key or PAN) */
+#define HSM_EPAN      (-15) /* a PAN the PIN block format cannot take */
+#define HSM_EKSN      (-16) /* a DUKPT key serial number that is not valid, or exhausted */
+#define HSM_EVERIFY   (-17) /* a MAC (PIN, CVV, cryptogram) that does not verify */
+#define HSM_ESPACE    (-18) /* an output buffer too small */
+
+#define HSM_LMK_LEN    32 /* AES-256 */
+#define HSM_LMK_ENV    "POSSUM_LMK"
+#define HSM_KEY_MAX    255  /* characters of a wrapped key: fits a VARCHAR(255) */
+#define HSM_CLEAR_MAX  32   /* bytes of the longest key: AES-256 */
+#define HSM_KCV_MAX    8    /* bytes of check value kept or compared */
+#define HSM_KCV_ECB    4    /* bytes of the check value beside a key in cup-pos field 62 */
+#define HSM_PARTS_MAX  3    /* key components at most */
+#define HSM_CACHE_KEYS 4096 /* unwrapped keys an hsm keeps */
+
+typedef struct hsm hsm;
+
+/* A key wrapped under the LMK: a TR-31 version D key block, NUL-terminated text. */
+typedef struct hsm_key {
+	char block[HSM_KEY_MAX + 1];
+	size_t len;
+} hsm_key;
+
+/* A key check value (KCV): for TDES the leftmost bytes of TDES-ECB of eight zero bytes (ANSI
+ * X9.24-1), 3 of them unless said otherwise; for AES of AES-CMAC of a zero block (X9.24-1:
+ * 2017), 5 of them. Check values given in are compared on their own length, 3 to 8 bytes. */
+typedef struct hsm_kcv {
+	uint8_t v[HSM_KCV_MAX];
+	size_t len;
+} hsm_kcv;
+
+enum hsm_alg {
+	HSM_TDES = 'T', /* 16 or 24 bytes */
+	HSM_AES = 'A',  /* 16, 24 or 32 bytes */
+};
+
+/* A key to make or bring in: usage, algorithm and length, and optionally mode of use and
+ * exportability (0: the usage's first mode in the table above, and 'E'). */
+struct hsm_key_spec {
+	const char *usage;
+	enum hsm_alg alg;
+	size_t len; /* 0 where the input gives the length (components, imports) */
+	char mode;
+	char exportability;
+};
+
+/* What a wrapped key's authenticated header says about it. */
+struct hsm_key_info {
+	char usage[3];
+	enum hsm_alg alg;
+	size_t len;
+	char mode;
+	char exportability;
+};
+
+/* One key component: the clear part and its check value. */
+struct hsm_component {
+	uint8_t part[HSM_CLEAR_MAX];
+	size_t len;
+	hsm_kcv kcv;
+};
+
+enum hsm_mac_alg {
+	HSM_MAC_CUP_ECB, /* spec/cup-pos.md "MAC": 8 ASCII hex characters; M1, TDES, 16 bytes */
+	HSM_MAC_X919,    /* ISO 9797-1 algorithm 3, padding 1 (ANSI X9.19); M3, TDES, 16 bytes */
+	HSM_MAC_CMAC,    /* NIST SP 800-38B CMAC; M6, TDES or AES */
+};
+
+const char *hsm_strerror(int rc);
+
+/* ---- The LMK ---- */
+
+/* Opens an hsm on the LMK given as bytes. */
+int hsm_open(const uint8_t lmk[HSM_LMK_LEN], hsm **out);
+
+/* Opens an hsm on the LMK in a file of 64 hex digits (a final newline allowed). The file must
+ * be a regular file that only its owner may read or write (mode 0600 or 0400), else HSM_EPERM. */
+int hsm_open_file(const char *path, hsm **out);
+
+/* Opens an hsm on the LMK in the environment variable name (NULL: HSM_LMK_ENV), 64 hex
+ * digits; HSM_ELMK when it is not set. */
+int hsm_open_env(const char *name, hsm **out);
+
+/* Wipes and frees h and every key it holds; h may be NULL. */
+void hsm_close(hsm *h);
+
+/* Creates an LMK file at path, mode 0600, from OpenSSL RAND_bytes; never overwrites an
+ * existing file (HSM_EEXIST). kcv (may be NULL) gets the new LMK's check value. */
+int hsm_lmk_create(const char *path, hsm_kcv *kcv);
+
+/* The LMK's check value, for operators to compare with the one recorded at its creation. */
+int hsm_lmk_kcv(const hsm *h, hsm_kcv *kcv);
+
+/* ---- Wrapped keys ---- */
+
+/* Copies a key block given as text (from a database, a command line) into k: HSM_EBLOCK when
+ * it is empty or longer than HSM_KEY_MAX. It is checked when first used. */
+int hsm_key_set(hsm_key *k, const char *text);
+
+/* Authenticates key under the LMK and reports its header. */
+int hsm_key_info(hsm *h, const hsm_key *key, struct hsm_key_info *info);
+
+/* The check value of a wrapped key (any usage). */
+int hsm_key_kcv(hsm *h, const hsm_key *key, hsm_kcv *kcv);
+
+/* Generates a random key as spec says (TDES keys with odd parity) and wraps it under the LMK;
+ * kcv (may be NULL) gets its check value. */
+int hsm_generate(hsm *h, const struct hsm_key_spec *spec, hsm_key *out, hsm_kcv *kcv);
+
+/* ---- Key ceremonies: components ---- */
+
+/* Forms a key from n (2 or 3) components, each of spec's algorithm and one length (spec->len
+ * 0 or that length), each checked against its check value first: HSM_EKCV, with *bad (may be
+ * NULL) set to the index of the first that does not match. The key is their XOR (TDES: then
+ * with odd parity) and must not be zero (HSM_EARG). out gets it wrapped, kcv (may be NULL) its
+ * check value. */
+int hsm_import_components(hsm *h, const struct hsm_key_spec *spec,
+                          const struct hsm_component *parts, size_t n, hsm_key *out, hsm_kcv *kcv,
+                          size_t *bad);
+
+/* Splits an exportable key ('E' or 'S') into n (2 or 3) random components whose XOR is the
+ * key (TDES: each with odd parity, which the XOR then takes after), each with its check
+ * value; kcv (may be NULL) gets the key's. The caller wipes parts (crypto_wipe) after use.
+ * This is the only function that lets a clear key out of the hsm. */
+int hsm_export_components(hsm *h, const hsm_key *key, size_t n, struct hsm_component *parts,
+                          hsm_kcv *kcv);
+
+/* ---- Keys under a KEK ---- */
+
+/* spec/cup-pos.md "Sign-in": the TDES key encrypted with TDES-ECB under the TDES KEK kek (K0
+ * or K1, mode E or B), 16 or 24 bytes to out (*out_len), and its HSM_KCV_ECB-byte check value
+ * to kcv. The key must be TDES, no longer than kek, and of exportability 'S' (ECB does not
+ * bind the key to its usage, which X9.24 asks for). */
+int hsm_export_ecb(hsm *h, const hsm_key *kek, const hsm_key *key, uint8_t out[24], size_t *out_len,
+                   hsm_kcv *kcv);
+
+/* The terminal's side of sign-in: deciphers the len (16 or 24) bytes at in under kek (K0 or
+ * K1, mode D or B), checks the result against kcv (HSM_EKCV) and wraps it under the LMK as
+ * spec says (TDES, spec->len 0 or len). */
+int hsm_import_ecb(hsm *h, const hsm_key *kek, const struct hsm_key_spec *spec, const uint8_t *in,
+                   size_t len, const hsm_kcv *kcv, hsm_key *out);
+
+/* The key as a TR-31 key block under kek (K0 or K1, mode E or B): version B under a TDES
+ * KEK, D under an AES one, with the key's usage, algorithm, mode and exportability ('E' or
+ * 'S'). Writes the NUL-terminated block to out (capacity cap), its length to *out_len. */
+int hsm_export_tr31(hsm *h, const hsm_key *kek, const hsm_key *key, char *out, size_t cap,
+                    size_t *out_len);
+
+/* Unwraps the TR-31 key block of len characters under kek (K0 or K1, mode D or B; versions
+ * A, B, C, D), checks that its usage is usage (NULL: any in the table above) and that its
+ * algorithm, length and mode fit that usage, and wraps it under the LMK with the same header.
+ * kcv (may be NULL) gets its check value. */
+int hsm_import_tr31(hsm *h, const hsm_key *kek, const char *block, size_t len, const char *usage,
+                    hsm_key *out, hsm_kcv *kcv);
+
+/* ---- PINs ---- */
+
+/* ISO 9564-1:2017 9.3.2: deciphers the format 0 PIN block in under from (P0, TDES, mode D or
+ * B), checks that it is a well-formed format 0 block for pan (13 to 19 digits) —
+ * HSM_EPINBLOCK when not, as a wrong key or PAN gives — and enciphers it under to (P0, TDES,
+ * mode E or B). */
+int hsm_translate_pin(hsm *h, const hsm_key *from, const hsm_key *to, const uint8_t in[8],
+                      const char *pan, uint8_t out[8]);
+
+/* The same from a DUKPT terminal: the PIN key is the one of ksn under the TDES BDK bdk (B0,
+ * mode X), ANSI X9.24-1:2009 A.4. */
+int hsm_translate_pin_dukpt(hsm *h, const hsm_key *bdk,
+                            const uint8_t ksn[CRYPTO_DUKPT_TDES_KSN_LEN], const hsm_key *to,
+                            const uint8_t in[8], const char *pan, uint8_t out[8]);
+
+/* ---- MACs ---- */
+
+/* The leftmost mac_len (1 to 8; CMAC with AES 1 to 16) bytes of the MAC of len bytes at data
+ * under key, whose usage must be alg's (see enum hsm_mac_alg) and mode G or C to generate,
+ * V or C to verify. Verification compares in constant time: HSM_EVERIFY when it fails. */
+int hsm_mac_generate(hsm *h, const hsm_key *key, enum hsm_mac_alg alg, const uint8_t *data,
+                     size_t len, uint8_t *mac, size_t mac_len);
+int hsm_mac_verify(hsm *h, const hsm_key *key, enum hsm_mac_alg alg, const uint8_t *data,
+                   size_t len, const uint8_t *mac, size_t mac_len);
+
+/* ---- DUKPT ---- */
+
+/* The working key for usage of the transaction ksn, from the BDK bdk (B0, mode X), wrapped
+ * under the LMK: TDES (X9.24-1:2009 annex A; a 16-byte BDK, a 10-byte KSN) or AES (X9.24-3:
+ * 2017; a 12-byte KSN, a working key of the BDK's length). It is not exportable and has the
+ * usage and mode the host needs: PIN P0/D; MAC (requests) M3 (TDES) or M6 (AES)/V, MAC_RESP
+ * /G, MAC_BOTH /C; DATA D0/D, DATA_RESP D0/E, DATA_BOTH D0/B. */
+int hsm_dukpt_derive(hsm *h, const hsm_key *bdk, const uint8_t *ksn, size_t ksn_len,
+                     enum crypto_dukpt_usage usage, hsm_key *out);
+
+#endif
