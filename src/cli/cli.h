@@ -45,5 +45,6 @@ void cli_print_hex(const uint8_t *p, size_t len);
 
 int cli_iso(int argc, char **argv);
 int cli_tlv(int argc, char **argv);
+int cli_hsm(int argc, char **argv);
 
 #endif

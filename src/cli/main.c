@@ -7,6 +7,7 @@
 static const cli_command commands[] = {
     {"iso", "ISO 8583 messages: decode, encode, list dialects", cli_iso},
     {"tlv", "BER-TLV (EMV chip data): decode", cli_tlv},
+    {"hsm", "the software HSM: LMK, key generation, key ceremonies", cli_hsm},
 };
 
 int main(int argc, char **argv)

@@ -52,11 +52,15 @@ int cli_dispatch(const char *group, const char *about, const cli_command *cmds, 
 		}
 	}
 	FILE *out = help ? stdout : stderr;
+	int width = 10;
 	if (!help)
 		fprintf(out, "%s: unknown command '%s'\n\n", group, name);
 	fprintf(out, "Usage: %s COMMAND [OPTIONS]\n\n%s\n\nCommands:\n", group, about);
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+		if ((int)strlen(cmds[i].name) > width)
+			width = (int)strlen(cmds[i].name);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %-*s %s\n", width, cmds[i].name, cmds[i].summary);
 	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", group);
 	return help && name != NULL ? CLI_OK : CLI_USAGE;
 }
