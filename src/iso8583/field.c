@@ -136,7 +136,8 @@ static size_t first_bad(uint8_t cls, const uint8_t *p, size_t n)
 	case ISO8583_N:
 		return digits_run(p, n);
 	case ISO8583_AN:
-		while (i < n && (digit1(p[i]) || (uint8_t)((p[i] | 0x20) - 'a') < 26 || p[i] == ' '))
+		while (i < n &&
+		       (digit1(p[i]) || (uint8_t)((p[i] | 0x20) - 'a') < 26 || p[i] == ' '))
 			i++;
 		return i;
 	case ISO8583_ANS:
@@ -332,11 +333,11 @@ static int check_content(const iso8583_field_spec *s, const iso8583_where *w, co
 	return i < units ? bad_char(diag, w, s, p[i], offset + i) : ISO8583_OK;
 }
 
-int iso8583_field_read(const iso8583_field_spec *s, const iso8583_where *w, const uint8_t *buf,
-                       size_t len, size_t *pos, const uint8_t **data, size_t *units,
-                       iso8583_diag *diag)
+int iso8583_field_read(const iso8583_field_spec *s, iso8583_cursor *c, const uint8_t **data,
+                       size_t *units)
 {
-	size_t at = *pos, n = 0, size, psize = prefix_size(s);
+	const iso8583_where *w = &c->w;
+	size_t at = c->pos, len = c->len, n = 0, size, psize = prefix_size(s);
 	int rc;
 
 	assert(at <= len);
@@ -345,32 +346,32 @@ int iso8583_field_read(const iso8583_field_spec *s, const iso8583_where *w, cons
 	} else if (s->len_type == ISO8583_REST) {
 		n = len - at; /* sub-field specs use one-byte-a-unit encodings */
 		if (s->max > 0 && n > s->max)
-			return iso8583_fail(diag, ISO8583_ELENGTH, w, w->base + at,
+			return iso8583_fail(c->diag, ISO8583_ELENGTH, w, w->base + at,
 			                    "length %zu exceeds %u at offset %zu", n, s->max,
 			                    w->base + at);
 	} else {
 		if (len - at < psize)
-			return iso8583_fail(diag, ISO8583_ESHORT, w, w->base + at,
+			return iso8583_fail(c->diag, ISO8583_ESHORT, w, w->base + at,
 			                    "message ends in the length prefix at offset %zu",
 			                    w->base + at);
-		if ((rc = read_prefix(s, w, buf + at, w->base + at, &n, diag)) != ISO8583_OK)
+		if ((rc = read_prefix(s, w, c->in + at, w->base + at, &n, c->diag)) != ISO8583_OK)
 			return rc;
 		if (n > s->max)
-			return iso8583_fail(diag, ISO8583_ELENGTH, w, w->base + at,
+			return iso8583_fail(c->diag, ISO8583_ELENGTH, w, w->base + at,
 			                    "length %zu exceeds %u at offset %zu", n, s->max,
 			                    w->base + at);
 		at += psize;
 	}
 	size = iso8583_wire_size(s, n);
 	if (len - at < size)
-		return iso8583_fail(diag, ISO8583_ESHORT, w, w->base + at,
+		return iso8583_fail(c->diag, ISO8583_ESHORT, w, w->base + at,
 		                    "needs %zu bytes, %zu left at offset %zu", size, len - at,
 		                    w->base + at);
-	if ((rc = check_content(s, w, buf + at, n, w->base + at, diag)) != ISO8583_OK)
+	if ((rc = check_content(s, w, c->in + at, n, w->base + at, c->diag)) != ISO8583_OK)
 		return rc;
-	*data = buf + at;
+	*data = c->in + at;
 	*units = n;
-	*pos = at + size;
+	c->pos = at + size;
 	return ISO8583_OK;
 }
 
@@ -485,57 +486,58 @@ static bool encode(const iso8583_field_spec *s, const uint8_t *val, size_t units
 /* Short fixed values are padded as ISO 8583 prescribes, numbers with leading zeros and text
  * with trailing spaces, then written like any other. Binary, track and signed values must
  * fit exactly. */
-static int write_padded(const iso8583_field_spec *s, const iso8583_where *w, const uint8_t *val,
-                        size_t units, uint8_t *buf, size_t cap, size_t *pos, iso8583_diag *diag)
+static int write_padded(const iso8583_field_spec *s, iso8583_cursor *c, const uint8_t *val,
+                        size_t units)
 {
 	uint8_t padded[10000];
 	size_t lead;
 
 	if ((s->cls != ISO8583_N && s->cls != ISO8583_AN && s->cls != ISO8583_ANS) ||
 	    s->max > sizeof padded)
-		return iso8583_fail(diag, ISO8583_ELENGTH, w, w->base + *pos,
+		return iso8583_fail(c->diag, ISO8583_ELENGTH, &c->w, c->w.base + c->pos,
 		                    "length %zu, must be %u", units, s->max);
 	lead = s->cls == ISO8583_N ? s->max - units : 0;
 	memset(padded, s->cls == ISO8583_N ? '0' : ' ', s->max);
 	memcpy(padded + lead, val, units);
-	return iso8583_field_write(s, w, padded, s->max, false, buf, cap, pos, diag);
+	return iso8583_field_write(s, c, padded, s->max, false);
 }
 
-int iso8583_field_write(const iso8583_field_spec *s, const iso8583_where *w, const uint8_t *val,
-                        size_t units, bool wire, uint8_t *buf, size_t cap, size_t *pos,
-                        iso8583_diag *diag)
+int iso8583_field_write(const iso8583_field_spec *s, iso8583_cursor *c, const uint8_t *val,
+                        size_t units, bool wire)
 {
-	size_t at = *pos, psize = prefix_size(s), size;
+	const iso8583_where *w = &c->w;
+	size_t at = c->pos, psize = prefix_size(s), size;
+	uint8_t *out = c->out + at;
 
 	assert(s->len_type != ISO8583_REST);
 	if (units > s->max)
-		return iso8583_fail(diag, ISO8583_ELENGTH, w, w->base + at, "length %zu exceeds %u",
-		                    units, s->max);
+		return iso8583_fail(c->diag, ISO8583_ELENGTH, w, w->base + at,
+		                    "length %zu exceeds %u", units, s->max);
 	if (s->len_type == ISO8583_FIXED && units != s->max) {
 		if (wire)
-			return iso8583_fail(diag, ISO8583_ELENGTH, w, w->base + at,
+			return iso8583_fail(c->diag, ISO8583_ELENGTH, w, w->base + at,
 			                    "length %zu, must be %u", units, s->max);
-		return write_padded(s, w, val, units, buf, cap, pos, diag);
+		return write_padded(s, c, val, units);
 	}
 	if (!wire && s->cls == ISO8583_XN && units == 0)
-		return iso8583_fail(diag, ISO8583_ECONTENT, w, w->base + at, "x+n value is empty");
+		return iso8583_fail(c->diag, ISO8583_ECONTENT, w, w->base + at,
+		                    "x+n value is empty");
 	if (!wire && s->cls == ISO8583_B && is_bcd(s))
-		return iso8583_fail(diag, ISO8583_ECONTENT, w, w->base + at,
+		return iso8583_fail(c->diag, ISO8583_ECONTENT, w, w->base + at,
 		                    "binary field cannot be BCD");
 	size = iso8583_wire_size(s, units);
-	if (cap - at < psize + size)
-		return iso8583_fail(diag, ISO8583_ESPACE, w, w->base + at,
+	if (c->len - at < psize + size)
+		return iso8583_fail(c->diag, ISO8583_ESPACE, w, w->base + at,
 		                    "output buffer too small");
-	write_prefix(s, units, buf + at);
+	write_prefix(s, units, out);
 	if (wire) {
-		memcpy(buf + at + psize, val, size);
-	} else if (!encode(s, val, units, buf + at + psize)) {
+		memcpy(out + psize, val, size);
+	} else if (!encode(s, val, units, out + psize)) {
 		size_t bad = first_bad(s->cls, val, units);
-		return iso8583_fail(diag, ISO8583_ECONTENT, w, w->base + at,
+		return iso8583_fail(c->diag, ISO8583_ECONTENT, w, w->base + at,
 		                    "'%c' is not allowed in an %s field at offset %zu", val[bad],
 		                    class_names[s->cls], w->base + at);
 	}
-	at += psize;
-	*pos = at + size;
+	c->pos = at + psize + size;
 	return ISO8583_OK;
 }
