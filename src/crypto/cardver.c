@@ -18,19 +18,6 @@
 #define PIN_MIN 4
 #define PIN_MAX 12
 
-/* Length of s if it is min to max decimal digits and nothing else, otherwise 0. */
-static size_t digits(const char *s, size_t min, size_t max)
-{
-	size_t n;
-
-	if (s == NULL)
-		return 0;
-	for (n = 0; s[n] != '\0'; n++)
-		if (n == max || s[n] < '0' || s[n] > '9')
-			return 0;
-	return n >= min ? n : 0;
-}
-
 /* Packs 2 * len hex digits, already checked, into len bytes. */
 static void pack(const char *text, uint8_t *out, size_t len)
 {
@@ -87,9 +74,9 @@ int crypto_cvv(const uint8_t cvk[16], const char *pan, const char *expiry_yymm,
 
 	assert(cvk != NULL && out != NULL);
 	out[0] = '\0';
-	if ((pan_len = digits(pan, PAN_MIN, PAN_MAX)) == 0)
+	if ((pan_len = crypto_digits(pan, PAN_MIN, PAN_MAX)) == 0)
 		return CRYPTO_EPAN;
-	if (digits(expiry_yymm, 4, 4) == 0 || digits(service_code, 3, 3) == 0)
+	if (crypto_digits(expiry_yymm, 4, 4) == 0 || crypto_digits(service_code, 3, 3) == 0)
 		return CRYPTO_EFORMAT;
 
 	/* PAN || expiry || service code, zero-filled on the right to 32 digits: two blocks. */
@@ -120,7 +107,7 @@ int crypto_cvv_verify(const uint8_t cvk[16], const char *pan, const char *expiry
 	char want[CRYPTO_CVV_LEN + 1];
 	int rc;
 
-	if (digits(cvv, CRYPTO_CVV_LEN, CRYPTO_CVV_LEN) == 0)
+	if (crypto_digits(cvv, CRYPTO_CVV_LEN, CRYPTO_CVV_LEN) == 0)
 		return CRYPTO_EFORMAT;
 	if ((rc = crypto_cvv(cvk, pan, expiry_yymm, service_code, want)) == CRYPTO_OK)
 		rc = compare(want, cvv, CRYPTO_CVV_LEN);
@@ -138,11 +125,11 @@ int crypto_pvv(const uint8_t pvk[16], const char *pan, int pvki, const char *pin
 
 	assert(pvk != NULL && out != NULL);
 	out[0] = '\0';
-	if ((pan_len = digits(pan, PAN_MIN, PAN_MAX)) == 0)
+	if ((pan_len = crypto_digits(pan, PAN_MIN, PAN_MAX)) == 0)
 		return CRYPTO_EPAN;
 	if (pvki < 0 || pvki > 9)
 		return CRYPTO_EARG;
-	if (digits(pin, PIN_MIN, PIN_MAX) == 0)
+	if (crypto_digits(pin, PIN_MIN, PIN_MAX) == 0)
 		return CRYPTO_EPIN;
 
 	/* Transformed security parameter: the 11 rightmost PAN digits left of the check digit,
@@ -165,7 +152,7 @@ int crypto_pvv_verify(const uint8_t pvk[16], const char *pan, int pvki, const ch
 	char want[CRYPTO_PVV_LEN + 1];
 	int rc;
 
-	if (digits(pvv, CRYPTO_PVV_LEN, CRYPTO_PVV_LEN) == 0)
+	if (crypto_digits(pvv, CRYPTO_PVV_LEN, CRYPTO_PVV_LEN) == 0)
 		return CRYPTO_EFORMAT;
 	if ((rc = crypto_pvv(pvk, pan, pvki, pin, want)) == CRYPTO_OK)
 		rc = compare(want, pvv, CRYPTO_PVV_LEN);
@@ -184,7 +171,7 @@ static int natural_pin(const struct crypto_ibm3624 *p, size_t len, char *out)
 	int rc;
 
 	assert(p != NULL && p->pvk != NULL && len <= 16);
-	if (digits(p->dectab, 16, 16) == 0 || hex_digit((unsigned char)p->pad) < 0 ||
+	if (crypto_digits(p->dectab, 16, 16) == 0 || hex_digit((unsigned char)p->pad) < 0 ||
 	    p->validation == NULL)
 		return CRYPTO_EFORMAT;
 	for (vlen = 0; p->validation[vlen] != '\0'; vlen++)
@@ -228,7 +215,7 @@ int crypto_ibm3624_offset(const struct crypto_ibm3624 *p, const char *pin, char 
 	size_t n;
 	int rc;
 
-	if ((n = digits(pin, PIN_MIN, PIN_MAX)) == 0)
+	if ((n = crypto_digits(pin, PIN_MIN, PIN_MAX)) == 0)
 		return CRYPTO_EPIN;
 	if (cap < n + 1)
 		return CRYPTO_ESPACE;
@@ -250,9 +237,9 @@ int crypto_ibm3624_verify(const struct crypto_ibm3624 *p, const char *pin, const
 	size_t n;
 	int rc;
 
-	if ((n = digits(pin, PIN_MIN, PIN_MAX)) == 0)
+	if ((n = crypto_digits(pin, PIN_MIN, PIN_MAX)) == 0)
 		return CRYPTO_EPIN;
-	if (digits(offset, n, n) == 0)
+	if (crypto_digits(offset, n, n) == 0)
 		return CRYPTO_EFORMAT;
 	if ((rc = natural_pin(p, n, natural)) != CRYPTO_OK)
 		goto out;

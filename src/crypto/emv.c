@@ -8,22 +8,11 @@
 
 #include "common/hex.h"
 #include "crypto/cipher.h"
+#include "crypto/kcv.h"
+#include "crypto/mac.h"
 
 #define PAN_MIN 12
 #define PAN_MAX 19
-
-/* Length of s if it is min to max decimal digits and nothing else, otherwise 0. */
-static size_t digits(const char *s, size_t min, size_t max)
-{
-	size_t n;
-
-	if (s == NULL)
-		return 0;
-	for (n = 0; s[n] != '\0'; n++)
-		if (n == max || s[n] < '0' || s[n] > '9')
-			return 0;
-	return n >= min ? n : 0;
-}
 
 /* TDES-ECB encryption of whole blocks under a double-length key. */
 static int tdes_encrypt(const uint8_t key[16], const uint8_t *in, size_t len, uint8_t *out)
@@ -37,47 +26,17 @@ static int tdes_encrypt(const uint8_t key[16], const uint8_t *in, size_t len, ui
 	return rc;
 }
 
-/* Sets the least significant bit of each byte so that it has an odd number of ones (the DES
- * key parity Book 2 A1.4.1 asks of the master key). */
-static void set_odd_parity(uint8_t *key, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned ones = 0;
-		for (unsigned b = key[i] >> 1; b != 0; b >>= 1)
-			ones += b & 1;
-		key[i] = (uint8_t)((key[i] & 0xFE) | (~ones & 1));
-	}
-}
-
-/* ISO/IEC 9797-1 MAC algorithm 3 with padding method 2, as Book 2 A1.2.1 prescribes for 8-byte
- * block ciphers: '80' and then zeros are always appended to fill the last block; every block
- * is chained through single DES under the left key half, and the last through TDES under both
- * halves (D under the right, E under the left). Kept to this one function so that it can be
- * pointed at the general MAC module. */
+/* ISO/IEC 9797-1 MAC algorithm 3 with padding method 2, as Book 2 A1.2.1 prescribes for
+ * 8-byte block ciphers. */
 static int mac_alg3_pad2(const uint8_t key[16], const uint8_t *data, size_t len, uint8_t mac[8])
 {
-	crypto_key *left = NULL, *both = NULL;
-	uint8_t h[8] = {0};
-	size_t full = len - len % 8;
+	crypto_mac *m = NULL;
 	int rc;
 
-	if ((rc = crypto_key_create(CRYPTO_TDES, key, 8, &left)) != CRYPTO_OK ||
-	    (rc = crypto_key_create(CRYPTO_TDES, key, 16, &both)) != CRYPTO_OK)
-		goto out;
-	for (size_t i = 0; i < full; i += 8) {
-		for (size_t j = 0; j < 8; j++)
-			h[j] ^= data[i + j];
-		if ((rc = crypto_ecb(left, 1, h, 8, h)) != CRYPTO_OK)
-			goto out;
-	}
-	for (size_t j = 0; j < len % 8; j++)
-		h[j] ^= data[full + j];
-	h[len % 8] ^= 0x80;
-	rc = crypto_ecb(both, 1, h, 8, mac);
-out:
-	crypto_wipe(h, sizeof h);
-	crypto_key_free(left);
-	crypto_key_free(both);
+	if ((rc = crypto_mac_create(CRYPTO_MAC_ALG3, CRYPTO_MAC_PAD2, CRYPTO_TDES, key, 16, &m)) ==
+	    CRYPTO_OK)
+		rc = crypto_mac_compute(m, data, len, mac, 8);
+	crypto_mac_free(m);
 	return rc;
 }
 
@@ -89,11 +48,11 @@ int crypto_emv_icc_mk_a(const uint8_t imk[16], const char *pan, const char *psn,
 	int rc;
 
 	assert(imk != NULL && mk != NULL);
-	if ((pan_len = digits(pan, PAN_MIN, PAN_MAX)) == 0)
+	if ((pan_len = crypto_digits(pan, PAN_MIN, PAN_MAX)) == 0)
 		return CRYPTO_EPAN;
 	if (psn == NULL)
 		psn = "00";
-	if (digits(psn, 2, 2) == 0)
+	if (crypto_digits(psn, 2, 2) == 0)
 		return CRYPTO_EFORMAT;
 
 	/* A1.4.1: X = PAN || PSN; Y = the rightmost 16 digits of X, zero-filled on the left when
@@ -111,7 +70,7 @@ int crypto_emv_icc_mk_a(const uint8_t imk[16], const char *pan, const char *psn,
 	for (size_t i = 0; i < 8; i++)
 		in[8 + i] = (uint8_t)~in[i];
 	if ((rc = tdes_encrypt(imk, in, sizeof in, mk)) == CRYPTO_OK)
-		set_odd_parity(mk, 16);
+		crypto_des_parity_fix(mk, 16); /* Book 2 A1.4.1 */
 	crypto_wipe(x, sizeof x);
 	crypto_wipe(y, sizeof y);
 	crypto_wipe(in, sizeof in);
@@ -133,7 +92,7 @@ int crypto_emv_session_key(const uint8_t mk[16], const uint8_t *r, size_t r_len,
 	in[2] = 0xF0;
 	in[10] = 0x0F;
 	if ((rc = tdes_encrypt(mk, in, sizeof in, sk)) == CRYPTO_OK)
-		set_odd_parity(sk, 16); /* as for the master key; DES ignores these bits */
+		crypto_des_parity_fix(sk, 16); /* as for the master key; DES ignores these bits */
 	crypto_wipe(in, sizeof in);
 	return rc;
 }
