@@ -28,19 +28,6 @@ static void pack(const char *text, uint8_t *out, size_t len)
 	(void)rc;
 }
 
-/* One or more blocks of TDES-ECB encryption under a key of 8, 16 or 24 bytes. */
-static int tdes_encrypt(const uint8_t *key, size_t key_len, const uint8_t *in, size_t len,
-                        uint8_t *out)
-{
-	crypto_key *k = NULL;
-	int rc;
-
-	if ((rc = crypto_key_create(CRYPTO_TDES, key, key_len, &k)) == CRYPTO_OK)
-		rc = crypto_ecb(k, 1, in, len, out);
-	crypto_key_free(k);
-	return rc;
-}
-
 /* Visa decimalisation, for the CVV and the PVV: the decimal digits among the 16 hex digits of
  * the block, left to right, then its letters A–F less 10, left to right; the first n. */
 static void decimalise(const uint8_t block[8], char *out, size_t n)
@@ -87,11 +74,11 @@ int crypto_cvv(const uint8_t cvk[16], const char *pan, const char *expiry_yymm,
 	pack(field, block, sizeof block);
 
 	/* Block 1 under CVK A alone, XOR block 2, then TDES under CVK A, CVK B. */
-	if ((rc = tdes_encrypt(cvk, 8, block, 8, t)) != CRYPTO_OK)
+	if ((rc = crypto_ecb_once(CRYPTO_TDES, cvk, 8, block, 8, t)) != CRYPTO_OK)
 		goto out;
 	for (size_t i = 0; i < 8; i++)
 		t[i] ^= block[8 + i];
-	if ((rc = tdes_encrypt(cvk, 16, t, 8, t)) != CRYPTO_OK)
+	if ((rc = crypto_ecb_once(CRYPTO_TDES, cvk, 16, t, 8, t)) != CRYPTO_OK)
 		goto out;
 	decimalise(t, out, CRYPTO_CVV_LEN);
 out:
@@ -138,7 +125,7 @@ int crypto_pvv(const uint8_t pvk[16], const char *pan, int pvki, const char *pin
 	tsp[11] = (char)('0' + pvki);
 	memcpy(tsp + 12, pin, 4);
 	pack(tsp, block, sizeof block);
-	if ((rc = tdes_encrypt(pvk, 16, block, 8, t)) == CRYPTO_OK)
+	if ((rc = crypto_ecb_once(CRYPTO_TDES, pvk, 16, block, 8, t)) == CRYPTO_OK)
 		decimalise(t, out, CRYPTO_PVV_LEN);
 	crypto_wipe(tsp, sizeof tsp);
 	crypto_wipe(block, sizeof block);
@@ -183,7 +170,7 @@ static int natural_pin(const struct crypto_ibm3624 *p, size_t len, char *out)
 	memset(field, p->pad, sizeof field);
 	memcpy(field, p->validation, vlen);
 	pack(field, block, sizeof block);
-	if ((rc = tdes_encrypt(p->pvk, p->pvk_len, block, 8, t)) == CRYPTO_OK)
+	if ((rc = crypto_ecb_once(CRYPTO_TDES, p->pvk, p->pvk_len, block, 8, t)) == CRYPTO_OK)
 		for (size_t i = 0; i < len; i++)
 			out[i] = p->dectab[(t[i / 2] >> (i % 2 == 0 ? 4 : 0)) & 0x0F];
 	crypto_wipe(field, sizeof field);

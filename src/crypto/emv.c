@@ -14,18 +14,6 @@
 #define PAN_MIN 12
 #define PAN_MAX 19
 
-/* TDES-ECB encryption of whole blocks under a double-length key. */
-static int tdes_encrypt(const uint8_t key[16], const uint8_t *in, size_t len, uint8_t *out)
-{
-	crypto_key *k = NULL;
-	int rc;
-
-	if ((rc = crypto_key_create(CRYPTO_TDES, key, 16, &k)) == CRYPTO_OK)
-		rc = crypto_ecb(k, 1, in, len, out);
-	crypto_key_free(k);
-	return rc;
-}
-
 /* ISO/IEC 9797-1 MAC algorithm 3 with padding method 2, as Book 2 A1.2.1 prescribes for
  * 8-byte block ciphers. */
 static int mac_alg3_pad2(const uint8_t key[16], const uint8_t *data, size_t len, uint8_t mac[8])
@@ -69,7 +57,7 @@ int crypto_emv_icc_mk_a(const uint8_t imk[16], const char *pan, const char *psn,
 	assert(rc == HEX_OK && n == 8);
 	for (size_t i = 0; i < 8; i++)
 		in[8 + i] = (uint8_t)~in[i];
-	if ((rc = tdes_encrypt(imk, in, sizeof in, mk)) == CRYPTO_OK)
+	if ((rc = crypto_ecb_once(CRYPTO_TDES, imk, 16, in, sizeof in, mk)) == CRYPTO_OK)
 		crypto_des_parity_fix(mk, 16); /* Book 2 A1.4.1 */
 	crypto_wipe(x, sizeof x);
 	crypto_wipe(y, sizeof y);
@@ -91,7 +79,7 @@ int crypto_emv_session_key(const uint8_t mk[16], const uint8_t *r, size_t r_len,
 	memcpy(in + 8, r, 8);
 	in[2] = 0xF0;
 	in[10] = 0x0F;
-	if ((rc = tdes_encrypt(mk, in, sizeof in, sk)) == CRYPTO_OK)
+	if ((rc = crypto_ecb_once(CRYPTO_TDES, mk, 16, in, sizeof in, sk)) == CRYPTO_OK)
 		crypto_des_parity_fix(sk, 16); /* as for the master key; DES ignores these bits */
 	crypto_wipe(in, sizeof in);
 	return rc;
@@ -130,7 +118,7 @@ int crypto_emv_arpc1(const uint8_t key[16], const uint8_t arqc[8], const uint8_t
 	memcpy(y, arqc, sizeof y);
 	y[0] ^= arc[0];
 	y[1] ^= arc[1];
-	rc = tdes_encrypt(key, y, sizeof y, arpc);
+	rc = crypto_ecb_once(CRYPTO_TDES, key, 16, y, sizeof y, arpc);
 	crypto_wipe(y, sizeof y);
 	return rc;
 }
