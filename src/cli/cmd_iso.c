@@ -219,7 +219,7 @@ static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso
 }
 
 static const char decode_help[] =
-    "Usage: %s --profile P [--framed] [--json] [--raw] [HEX | -]\n"
+    "Usage: %s --profile P [--framed] [--json | --mask] [--raw] [HEX | -]\n"
     "\n"
     "Decodes one ISO 8583 message given as hex (argument or standard input) and prints\n"
     "its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, 60, 61, 62 and 63\n"
@@ -230,6 +230,9 @@ static const char decode_help[] =
     "               and header), which is checked\n"
     "  --json       print {\"mti\":…,\"fields\":{\"2\":…}}: text as itself, binary\n"
     "               fields as upper-case hex\n"
+    "  --mask       mask card numbers (first 6 and last 4 digits kept), track data,\n"
+    "               the PIN block and the cardholder's name, ID and phone, so the\n"
+    "               table can be shared\n"
     "  --raw        standard input holds the bytes themselves, not hex\n"
     "\n"
     "Exit status: 0 decoded; 2 bad usage or a malformed message (the message names the\n"
