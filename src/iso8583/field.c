@@ -272,10 +272,14 @@ static int check_bcd(const iso8583_field_spec *s, const iso8583_where *w, const 
 	/* Accumulate over the bytes: a nibble is above 9 iff adding 6 to it reaches bit 4. Only
 	 * when that finds something, or in track data (nibble D), look byte by byte. */
 	if (s->cls != ISO8583_Z) {
-		unsigned acc = 0;
+		uint64_t acc = 0;
+		for (; k + 8 <= bytes; k += 8) {
+			uint64_t x = load64(p + k);
+			acc |= ((x & ONES * 15) + ONES * 6) | (((x >> 4) & ONES * 15) + ONES * 6);
+		}
 		for (; k < bytes; k++)
 			acc |= ((p[k] & 15u) + 6) | ((p[k] >> 4) + 6u);
-		if ((acc & 0x10) == 0)
+		if ((acc & ONES * 0x10) == 0)
 			return ISO8583_OK;
 		k = 0;
 	}
@@ -390,7 +394,7 @@ void iso8583_field_decode(const iso8583_field_spec *s, const uint8_t *wire, size
 		for (size_t i = 0; i < n; i++) {
 			size_t k = i + lead;
 			uint8_t v = k & 1 ? wire[k / 2] & 15 : wire[k / 2] >> 4;
-			out[i] = v == 0xD ? '=' : (uint8_t)('0' + v);
+			out[i] = (uint8_t)('0' + v); /* D, in track data, is '=' */
 		}
 		return;
 	}
@@ -409,41 +413,69 @@ void iso8583_field_decode(const iso8583_field_spec *s, const uint8_t *wire, size
 	}
 }
 
-/* A digit's nibble; in track data '=' is D. Anything else comes out above 9. */
-static unsigned digit_nibble(uint8_t c, bool track)
+/* A digit's nibble. In track data '=' is the nibble D, which is just what '=' - '0' gives;
+ * anything else comes out above 9. */
+static unsigned digit_nibble(uint8_t c)
 {
-	return track && c == '=' ? 0xD : (unsigned)c - '0';
+	return (unsigned)c - '0';
+}
+
+/* Eight ASCII digits (d[0] first) packed into four BCD bytes, a word at a time: XOR with '0'
+ * leaves each digit's value in its byte; shifting each 16-bit lane left by 4 and right by 8
+ * puts a pair into the lane's low byte, and two more steps gather the four pairs (the word
+ * read and written little-endian, whatever the machine). *bad gets a top bit set for any byte that
+ * was not a digit (as in digits8). */
+static uint32_t bcd_pack8(const uint8_t *d, uint64_t *bad)
+{
+	uint64_t t = load64(d);
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	t = __builtin_bswap64(t);
+#endif
+	t ^= ONES * '0';
+	*bad |= (t + ONES * 0x76) | t;
+	t = ((t << 4) | (t >> 8)) & UINT64_C(0x00FF00FF00FF00FF);
+	t = (t | (t >> 8)) & UINT64_C(0x0000FFFF0000FFFF);
+	return (uint32_t)(t | (t >> 16));
 }
 
 /* Packs n digits two to a byte, the odd nibble padded with 0 on the left (right-aligned) or
  * on the right. Returns false if a character was not a digit (or '=' in track data). Track
- * data is checked first; plain digits on the way, where a nibble above 9 reaches bit 4 when
- * 6 is added. */
+ * data is checked first ('=' - '0' is the nibble D); plain digits on the way, where a nibble
+ * above 9 reaches bit 4 when 6 is added. */
 static bool bcd_encode(const uint8_t *d, size_t n, bool right, bool track, uint8_t *out)
 {
 	unsigned acc = 0, hi, lo;
+	uint64_t bad = 0;
 	size_t i = 0;
 
 	if (track && first_bad(ISO8583_Z, d, n) != n)
 		return false;
 	if ((n & 1) && right) {
-		lo = digit_nibble(d[0], track);
+		lo = digit_nibble(d[0]);
 		acc |= lo + 6;
 		*out++ = (uint8_t)lo;
 		i = 1;
 	}
+	for (; i + 8 <= n; i += 8, out += 4) {
+		uint32_t packed = bcd_pack8(d + i, &bad);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		packed = __builtin_bswap32(packed);
+#endif
+		memcpy(out, &packed, 4);
+	}
 	for (; i + 1 < n; i += 2) {
-		hi = digit_nibble(d[i], track);
-		lo = digit_nibble(d[i + 1], track);
+		hi = digit_nibble(d[i]);
+		lo = digit_nibble(d[i + 1]);
 		acc |= (hi + 6) | (lo + 6);
 		*out++ = (uint8_t)(hi << 4 | lo);
 	}
 	if (i < n) {
-		hi = digit_nibble(d[i], track);
+		hi = digit_nibble(d[i]);
 		acc |= hi + 6;
 		*out = (uint8_t)(hi << 4);
 	}
-	return track || (acc & ~0xFu) == 0;
+	return track || ((acc & ~0xFu) == 0 && (bad & HIGHS) == 0);
 }
 
 /* Writes a logical value in the field's encoding; false if a character is not of its class

@@ -439,6 +439,12 @@ static void pack_rejects(void **state)
 	iso8583_set_str(&m, 2, "4242x");
 	assert_int_equal(iso8583_pack(a, &m, buf, sizeof buf, &len, &diag), ISO8583_ECONTENT);
 	assert_string_equal(diag.text, "field 2: 'x' is not allowed in an n field at offset 20");
+	/* BCD packs eight digits a word at a time: a bad one inside a word is caught too. */
+	iso8583_set_str(&m, 2, "4242424:42424242");
+	assert_int_equal(iso8583_pack(cup, &m, buf, sizeof buf, &len, &diag), ISO8583_ECONTENT);
+	assert_string_equal(diag.text, "field 2: ':' is not allowed in an n field at offset 10");
+	iso8583_set_str(&m, 2, "42424242424242=2");
+	assert_int_equal(iso8583_pack(cup, &m, buf, sizeof buf, &len, &diag), ISO8583_ECONTENT);
 	iso8583_set_str(&m, 2, "4242");
 	iso8583_set_str(&m, 5, "1");
 	assert_int_equal(iso8583_pack(cup, &m, buf, sizeof buf, &len, &diag), ISO8583_EUNDEFINED);
