@@ -156,3 +156,15 @@ int crypto_cbc(crypto_key *k, int enc, const uint8_t *iv, const uint8_t *in, siz
 	crypto_wipe(next, sizeof next);
 	return rc;
 }
+
+int crypto_ecb_once(enum crypto_alg alg, const uint8_t *key, size_t key_len, const uint8_t *in,
+                    size_t len, uint8_t *out)
+{
+	crypto_key *k = NULL;
+	int rc = crypto_key_create(alg, key, key_len, &k);
+
+	if (rc == CRYPTO_OK)
+		rc = crypto_ecb(k, 1, in, len, out);
+	crypto_key_free(k);
+	return rc;
+}
