@@ -13,8 +13,10 @@
 
 #include "cli/cli.h"
 #include "common/hex.h"
+#include "crypto/cardver.h"
 #include "crypto/cipher.h"
 #include "crypto/dukpt.h"
+#include "crypto/emv.h"
 #include "crypto/kcv.h"
 #include "crypto/mac.h"
 #include "crypto/pinblock.h"
@@ -23,18 +25,34 @@
 /* Every option of every subcommand, in the order of long_opts. */
 enum opt {
 	O_ALG,
+	O_ARC,
+	O_ARQC,
 	O_BDK,
 	O_BLOCK,
+	O_CSU,
+	O_CVK,
 	O_DATA,
+	O_DECTAB,
+	O_EXPIRY,
 	O_FILL,
 	O_FORMAT,
 	O_HEADER,
+	O_IMK,
 	O_KBPK,
 	O_KEY,
 	O_KSN,
+	O_METHOD,
+	O_MK,
 	O_PAD,
+	O_PAD_DATA,
 	O_PAN,
 	O_PIN,
+	O_PSN,
+	O_PVK,
+	O_PVKI,
+	O_R,
+	O_SERVICE_CODE,
+	O_VALIDATION,
 	O_VERBOSE,
 	O_COUNT
 };
@@ -44,18 +62,34 @@ enum opt {
 
 static const struct option long_opts[O_COUNT + 2] = {
     [O_ALG] = {"alg", required_argument, NULL, OPT_VAL + O_ALG},
+    [O_ARC] = {"arc", required_argument, NULL, OPT_VAL + O_ARC},
+    [O_ARQC] = {"arqc", required_argument, NULL, OPT_VAL + O_ARQC},
     [O_BDK] = {"bdk", required_argument, NULL, OPT_VAL + O_BDK},
     [O_BLOCK] = {"block", required_argument, NULL, OPT_VAL + O_BLOCK},
+    [O_CSU] = {"csu", required_argument, NULL, OPT_VAL + O_CSU},
+    [O_CVK] = {"cvk", required_argument, NULL, OPT_VAL + O_CVK},
     [O_DATA] = {"data", required_argument, NULL, OPT_VAL + O_DATA},
+    [O_DECTAB] = {"dectab", required_argument, NULL, OPT_VAL + O_DECTAB},
+    [O_EXPIRY] = {"expiry", required_argument, NULL, OPT_VAL + O_EXPIRY},
     [O_FILL] = {"fill", required_argument, NULL, OPT_VAL + O_FILL},
     [O_FORMAT] = {"format", required_argument, NULL, OPT_VAL + O_FORMAT},
     [O_HEADER] = {"header", required_argument, NULL, OPT_VAL + O_HEADER},
+    [O_IMK] = {"imk", required_argument, NULL, OPT_VAL + O_IMK},
     [O_KBPK] = {"kbpk", required_argument, NULL, OPT_VAL + O_KBPK},
     [O_KEY] = {"key", required_argument, NULL, OPT_VAL + O_KEY},
     [O_KSN] = {"ksn", required_argument, NULL, OPT_VAL + O_KSN},
+    [O_METHOD] = {"method", required_argument, NULL, OPT_VAL + O_METHOD},
+    [O_MK] = {"mk", required_argument, NULL, OPT_VAL + O_MK},
     [O_PAD] = {"pad", required_argument, NULL, OPT_VAL + O_PAD},
+    [O_PAD_DATA] = {"pad-data", required_argument, NULL, OPT_VAL + O_PAD_DATA},
     [O_PAN] = {"pan", required_argument, NULL, OPT_VAL + O_PAN},
     [O_PIN] = {"pin", required_argument, NULL, OPT_VAL + O_PIN},
+    [O_PSN] = {"psn", required_argument, NULL, OPT_VAL + O_PSN},
+    [O_PVK] = {"pvk", required_argument, NULL, OPT_VAL + O_PVK},
+    [O_PVKI] = {"pvki", required_argument, NULL, OPT_VAL + O_PVKI},
+    [O_R] = {"r", required_argument, NULL, OPT_VAL + O_R},
+    [O_SERVICE_CODE] = {"service-code", required_argument, NULL, OPT_VAL + O_SERVICE_CODE},
+    [O_VALIDATION] = {"validation", required_argument, NULL, OPT_VAL + O_VALIDATION},
     [O_VERBOSE] = {"verbose", no_argument, NULL, OPT_VAL + O_VERBOSE},
     [O_COUNT] = {"help", no_argument, NULL, 'h'},
 };
@@ -131,6 +165,32 @@ static int hex_arg(const struct cmd_ctx *c, enum opt o, uint64_t lens, uint8_t *
 		                 long_opts[o].name, want);
 	}
 	return CLI_OK;
+}
+
+/* The bytes of hex option o (any length up to DATA_MAX) in a heap buffer the caller frees. */
+static int data_arg(const struct cmd_ctx *c, enum opt o, uint8_t **out, size_t *len)
+{
+	int rc;
+
+	if ((*out = malloc(DATA_MAX)) == NULL)
+		return cli_error(CLI_FAILED, c->prog, "out of memory");
+	if ((rc = hex_arg(c, o, 0, *out, DATA_MAX, len)) != CLI_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Option o as min to max decimal digits, checked as the library checks them. */
+static int digits_arg(const struct cmd_ctx *c, enum opt o, size_t min, size_t max)
+{
+	if (crypto_digits(c->v[o], min, max) != 0)
+		return CLI_OK;
+	if (min == max)
+		return cli_error(CLI_USAGE, c->prog, "--%s must be %zu digit%s", long_opts[o].name,
+		                 min, min == 1 ? "" : "s");
+	return cli_error(CLI_USAGE, c->prog, "--%s must be %zu to %zu digits", long_opts[o].name,
+	                 min, max);
 }
 
 /* Which of n words (table entries of `size` bytes, each starting with its name) option o
@@ -394,13 +454,8 @@ static int run_mac(const struct cmd_ctx *c)
 		goto out;
 	a = &mac_algs[i];
 	if ((rc = mac_pad(c, a, &pad)) != CLI_OK ||
-	    (rc = hex_arg(c, O_KEY, a->key_lens, key, sizeof key, &key_len)) != CLI_OK)
-		goto out;
-	if ((data = malloc(DATA_MAX)) == NULL) {
-		rc = cli_error(CLI_FAILED, c->prog, "out of memory");
-		goto out;
-	}
-	if ((rc = hex_arg(c, O_DATA, 0, data, DATA_MAX, &len)) != CLI_OK ||
+	    (rc = hex_arg(c, O_KEY, a->key_lens, key, sizeof key, &key_len)) != CLI_OK ||
+	    (rc = data_arg(c, O_DATA, &data, &len)) != CLI_OK ||
 	    (rc = lib(c, crypto_mac_create(a->alg, pad, a->cipher, key, key_len, &m), "--key")) !=
 	        CLI_OK ||
 	    (rc = lib(c, crypto_mac_compute(m, data, len, mac, crypto_mac_size(m)), "--data")) !=
@@ -474,6 +529,162 @@ static int run_dukpt(const struct cmd_ctx *c)
 	cli_print_hex(key, key_len);
 out:
 	crypto_wipe(bdk, sizeof bdk);
+	crypto_wipe(key, sizeof key);
+	return rc;
+}
+
+/* ---- cvv, pvv, ibm3624 ---- */
+
+static int run_cvv(const struct cmd_ctx *c)
+{
+	char cvv[CRYPTO_CVV_LEN + 1];
+	uint8_t cvk[16];
+	size_t n;
+	int rc;
+
+	if ((rc = hex_arg(c, O_CVK, LEN(16), cvk, sizeof cvk, &n)) == CLI_OK &&
+	    (rc = digits_arg(c, O_EXPIRY, 4, 4)) == CLI_OK &&
+	    (rc = digits_arg(c, O_SERVICE_CODE, 3, 3)) == CLI_OK &&
+	    (rc = lib(c, crypto_cvv(cvk, c->v[O_PAN], c->v[O_EXPIRY], c->v[O_SERVICE_CODE], cvv),
+	              "--pan")) == CLI_OK)
+		puts(cvv);
+	crypto_wipe(cvk, sizeof cvk);
+	return rc;
+}
+
+static int run_pvv(const struct cmd_ctx *c)
+{
+	char pvv[CRYPTO_PVV_LEN + 1];
+	uint8_t pvk[16];
+	size_t n;
+	int rc;
+
+	if ((rc = hex_arg(c, O_PVK, LEN(16), pvk, sizeof pvk, &n)) == CLI_OK &&
+	    (rc = digits_arg(c, O_PVKI, 1, 1)) == CLI_OK) {
+		rc = crypto_pvv(pvk, c->v[O_PAN], c->v[O_PVKI][0] - '0', c->v[O_PIN], pvv);
+		if ((rc = lib(c, rc, rc == CRYPTO_EPIN ? "--pin" : "--pan")) == CLI_OK)
+			puts(pvv);
+	}
+	crypto_wipe(pvk, sizeof pvk);
+	return rc;
+}
+
+static int run_ibm3624(const struct cmd_ctx *c)
+{
+	const char *pad = c->v[O_PAD] != NULL ? c->v[O_PAD] : "F";
+	char offset[CRYPTO_PIN_MAX + 1];
+	uint8_t pvk[24];
+	struct crypto_ibm3624 p = {pvk, 0, c->v[O_DECTAB], c->v[O_VALIDATION], pad[0]};
+	int rc;
+
+	if ((rc = hex_arg(c, O_PVK, TDES_KEY, pvk, sizeof pvk, &p.pvk_len)) != CLI_OK ||
+	    (rc = digits_arg(c, O_DECTAB, 16, 16)) != CLI_OK)
+		goto out;
+	if (strlen(pad) != 1 || hex_digit((unsigned char)pad[0]) < 0) {
+		rc = cli_error(CLI_USAGE, c->prog, "--pad must be one hex digit");
+		goto out;
+	}
+	rc = crypto_ibm3624_offset(&p, c->v[O_PIN], offset, sizeof offset);
+	if (rc == CRYPTO_EFORMAT)
+		rc = cli_error(CLI_USAGE, c->prog, "--validation must be 1 to 16 hex digits");
+	else if ((rc = lib(c, rc, "--pin")) == CLI_OK)
+		puts(offset);
+out:
+	crypto_wipe(pvk, sizeof pvk);
+	crypto_wipe(offset, sizeof offset);
+	return rc;
+}
+
+/* ---- emv ---- */
+
+static int run_emv_icc_mk(const struct cmd_ctx *c)
+{
+	uint8_t imk[16], mk[16];
+	size_t n;
+	int rc;
+
+	if ((rc = hex_arg(c, O_IMK, LEN(16), imk, sizeof imk, &n)) == CLI_OK &&
+	    (rc = digits_arg(c, O_PSN, 2, 2)) == CLI_OK &&
+	    (rc = lib(c, crypto_emv_icc_mk_a(imk, c->v[O_PAN], c->v[O_PSN], mk), "--pan")) ==
+	        CLI_OK)
+		cli_print_hex(mk, sizeof mk);
+	crypto_wipe(imk, sizeof imk);
+	crypto_wipe(mk, sizeof mk);
+	return rc;
+}
+
+static int run_emv_session_key(const struct cmd_ctx *c)
+{
+	uint8_t mk[16], r[8], sk[16];
+	size_t n;
+	int rc;
+
+	if ((rc = hex_arg(c, O_MK, LEN(16), mk, sizeof mk, &n)) == CLI_OK &&
+	    (rc = hex_arg(c, O_R, LEN(8), r, sizeof r, &n)) == CLI_OK &&
+	    (rc = lib(c, crypto_emv_session_key(mk, r, n, sk), "--r")) == CLI_OK)
+		cli_print_hex(sk, sizeof sk);
+	crypto_wipe(mk, sizeof mk);
+	crypto_wipe(sk, sizeof sk);
+	return rc;
+}
+
+static int run_emv_arqc(const struct cmd_ctx *c)
+{
+	uint8_t sk[16], ac[8], *data = NULL;
+	size_t n;
+	int rc;
+
+	if ((rc = hex_arg(c, O_KEY, LEN(16), sk, sizeof sk, &n)) == CLI_OK &&
+	    (rc = data_arg(c, O_DATA, &data, &n)) == CLI_OK &&
+	    (rc = lib(c, crypto_emv_arqc(sk, data, n, ac), "--data")) == CLI_OK)
+		cli_print_hex(ac, sizeof ac);
+	crypto_wipe(sk, sizeof sk);
+	free(data);
+	return rc;
+}
+
+static const char *const arpc_methods[] = {"1", "2"};
+
+/* ARPC method 1 takes --arc, method 2 --csu and --pad-data: the options of the other are
+ * refused rather than ignored. */
+static int arpc_options(const struct cmd_ctx *c, size_t method)
+{
+	if (method == 0 && (c->v[O_CSU] != NULL || c->v[O_PAD_DATA] != NULL))
+		return cli_usage_error(c->prog, "--csu and --pad-data are for --method 2");
+	if (method == 1 && c->v[O_ARC] != NULL)
+		return cli_usage_error(c->prog, "--arc is for method 1; method 2 takes --csu");
+	if (c->v[method == 0 ? O_ARC : O_CSU] == NULL)
+		return cli_usage_error(c->prog, "--%s is required for method %s",
+		                       method == 0 ? "arc" : "csu", arpc_methods[method]);
+	return CLI_OK;
+}
+
+static int run_emv_arpc(const struct cmd_ctx *c)
+{
+	uint8_t key[16], arqc[8], arc[2], csu[4], pad[CRYPTO_EMV_PAD_MAX], arpc[8];
+	size_t method = 0, n, pad_len = 0;
+	int rc;
+
+	if ((rc = CHOOSE(c, O_METHOD, arpc_methods, &method)) != CLI_OK ||
+	    (rc = arpc_options(c, method)) != CLI_OK ||
+	    (rc = hex_arg(c, O_KEY, LEN(16), key, sizeof key, &n)) != CLI_OK ||
+	    (rc = hex_arg(c, O_ARQC, LEN(8), arqc, sizeof arqc, &n)) != CLI_OK)
+		goto out;
+	if (method == 0) {
+		if ((rc = hex_arg(c, O_ARC, LEN(2), arc, sizeof arc, &n)) == CLI_OK &&
+		    (rc = lib(c, crypto_emv_arpc1(key, arqc, arc, arpc), "--key")) == CLI_OK)
+			cli_print_hex(arpc, 8);
+		goto out;
+	}
+	if ((rc = hex_arg(c, O_CSU, LEN(4), csu, sizeof csu, &n)) != CLI_OK ||
+	    (c->v[O_PAD_DATA] != NULL &&
+	     (rc = hex_arg(c, O_PAD_DATA, (LEN(CRYPTO_EMV_PAD_MAX) << 1) - 1, pad, sizeof pad,
+	                   &pad_len)) != CLI_OK) ||
+	    (rc = lib(c, crypto_emv_arpc2(key, arqc, csu, pad, pad_len, arpc), "--pad-data")) !=
+	        CLI_OK)
+		goto out;
+	cli_print_hex(arpc, 4);
+out:
 	crypto_wipe(key, sizeof key);
 	return rc;
 }
@@ -834,6 +1045,101 @@ static const struct crypto_cmd cmds[] = {
      "  --bdk HEX   the base derivation key\n"
      "  --ksn HEX   the key serial number\n",
      NULL},
+    {"cvv", "Visa CVV, CVV2 or iCVV of a card", run_cvv,
+     BIT(O_CVK) | BIT(O_PAN) | BIT(O_EXPIRY) | BIT(O_SERVICE_CODE), 0,
+     "--cvk HEX --pan PAN --expiry YYMM --service-code NNN",
+     "Computes a Visa card verification value (Visa CVV algorithm: the PAN, expiry\n"
+     "and service code enciphered under CVK A and B, decimalised): 3 digits. The\n"
+     "same algorithm gives the CVV2 with service code 000 and the iCVV of the\n"
+     "chip's track 2 image with 999; Mastercard's CVC is computed the same way.\n"
+     "\n"
+     "  --cvk HEX           the key pair CVK A || CVK B, 32 hex digits\n"
+     "  --pan PAN           the card number, 12 to 19 digits\n"
+     "  --expiry YYMM       the expiry date as the card encodes it, 4 digits\n"
+     "  --service-code NNN  3 digits (000: CVV2; 999: iCVV)\n",
+     NULL},
+    {"pvv", "Visa PIN verification value of a PIN", run_pvv,
+     BIT(O_PVK) | BIT(O_PVKI) | BIT(O_PAN) | BIT(O_PIN), 0,
+     "--pvk HEX --pvki N --pan PAN --pin PIN",
+     "Computes the Visa PIN verification value (Visa PVV: the 11 PAN digits left of\n"
+     "the check digit, the key index and the first 4 PIN digits enciphered under\n"
+     "PVK A and B, decimalised): 4 digits.\n"
+     "\n"
+     "  --pvk HEX   the key pair PVK A || PVK B, 32 hex digits\n"
+     "  --pvki N    the PIN verification key index, one digit (Visa uses 1 to 6)\n"
+     "  --pan PAN   the card number, 12 to 19 digits\n"
+     "  --pin PIN   4 to 12 digits, of which the first 4 enter the value\n",
+     NULL},
+    {"ibm3624", "IBM 3624 PIN offset of a customer-selected PIN", run_ibm3624,
+     BIT(O_PVK) | BIT(O_DECTAB) | BIT(O_VALIDATION) | BIT(O_PIN), BIT(O_PAD),
+     "--pvk HEX --dectab 16DIGITS --validation HEX --pin PIN [--pad D]",
+     "Computes the IBM 3624 PIN offset of a PIN: the validation data enciphered\n"
+     "under the PIN verification key and decimalised gives the natural PIN; the\n"
+     "offset is the PIN minus it, digit by digit, modulo 10. As many digits as\n"
+     "the PIN; the whole offset is checked.\n"
+     "\n"
+     "  --pvk HEX         the PIN verification key: 16, 32 or 48 hex digits (16:\n"
+     "                    single DES, as the 3624 had it)\n"
+     "  --dectab DIGITS   the decimalisation table, 16 digits: those for 0 to F\n"
+     "  --validation HEX  the validation data, 1 to 16 hex digits (usually from\n"
+     "                    the PAN)\n"
+     "  --pin PIN         the customer's PIN, 4 to 12 digits\n"
+     "  --pad D           the hex digit that fills the validation data on the\n"
+     "                    right to 16 digits (default F)\n",
+     NULL},
+    {"emv icc-mk", "EMV ICC master key from the issuer master key (option A)", run_emv_icc_mk,
+     BIT(O_IMK) | BIT(O_PAN) | BIT(O_PSN), 0, "--imk HEX --pan PAN --psn NN",
+     "Derives a card's ICC master key from the issuer master key, EMV 4.3 Book 2\n"
+     "A1.4.1 option A: the rightmost 16 digits of PAN || PSN enciphered under the\n"
+     "IMK, and its complement; odd parity. 32 hex digits.\n"
+     "\n"
+     "  --imk HEX   the issuer master key, 32 hex digits (double-length TDES)\n"
+     "  --pan PAN   the application PAN (tag 5A), 12 to 19 digits\n"
+     "  --psn NN    the PAN sequence number (tag 5F34), 2 digits; 00 for a card\n"
+     "              without one\n",
+     NULL},
+    {"emv session-key", "EMV common session key from an ICC master key", run_emv_session_key,
+     BIT(O_MK) | BIT(O_R), 0, "--mk HEX --r HEX",
+     "Derives an EMV session key, EMV 4.3 Book 2 A1.3.1 common session key\n"
+     "derivation: R || F0 || 00 and R || 0F || 00 enciphered under the master key;\n"
+     "odd parity. 32 hex digits.\n"
+     "\n"
+     "  --mk HEX    the ICC master key, 32 hex digits\n"
+     "  --r HEX     the diversification value R, 16 hex digits: for application\n"
+     "              cryptograms the ATC followed by 000000000000\n",
+     NULL},
+    {"emv arqc", "EMV application cryptogram (ARQC, TC, AAC)", run_emv_arqc,
+     BIT(O_KEY) | BIT(O_DATA), 0, "--key HEX --data HEX",
+     "Computes an EMV application cryptogram over the transaction data, EMV 4.3\n"
+     "Book 2 8.1.2: ISO 9797-1 MAC algorithm 3 with padding method 2 under the\n"
+     "session key. 16 hex digits. The issuer verifies an ARQC by computing it\n"
+     "and comparing.\n"
+     "\n"
+     "  --key HEX   the AC session key, 32 hex digits\n"
+     "  --data HEX  the data elements in the order of the card's CDOL1 (Book 2\n"
+     "              8.1.1: amount, other amount, country, TVR, currency, date,\n"
+     "              type, unpredictable number, AIP, ATC, ...)\n",
+     NULL},
+    {"emv arpc", "EMV authorisation response cryptogram, method 1 or 2", run_emv_arpc,
+     BIT(O_KEY) | BIT(O_ARQC), BIT(O_ARC) | BIT(O_METHOD) | BIT(O_CSU) | BIT(O_PAD_DATA),
+     "--key HEX --arqc HEX --arc HEX [--method 1]\n"
+     "       possum crypto emv arpc --method 2 --key HEX --arqc HEX --csu HEX\n"
+     "       [--pad-data HEX]",
+     "Computes the ARPC the issuer returns to the card (EMV 4.3 Book 2 8.2).\n"
+     "Method 1 (8.2.1, the default): TDES of ARQC XOR (ARC || 000000000000), 16\n"
+     "hex digits. Method 2 (8.2.2): the leftmost 4 bytes of the MAC of ARQC ||\n"
+     "CSU || proprietary authentication data, 8 hex digits.\n"
+     "\n"
+     "  --key HEX       the AC session key, 32 hex digits (method 1: some issuers\n"
+     "                  use the ICC master key instead)\n"
+     "  --arqc HEX      the card's ARQC, 16 hex digits\n"
+     "  --method M      1 (the default) or 2\n"
+     "  --arc HEX       method 1: the authorisation response code, 4 hex digits\n"
+     "                  (the two characters of field 39 in ASCII: 3030 for 00)\n"
+     "  --csu HEX       method 2: the card status update, 8 hex digits\n"
+     "  --pad-data HEX  method 2: the proprietary authentication data, 0 to 16\n"
+     "                  hex digits (none by default)\n",
+     NULL},
     {"tr31 unwrap", "authenticate and decrypt a TR-31 / X9.143 key block", run_tr31_unwrap,
      BIT(O_KBPK) | BIT(O_BLOCK), BIT(O_VERBOSE), "--kbpk HEX --block TEXT [-v]",
      "Authenticates and decrypts a TR-31 / ANSI X9.143 key block of version A, B,\n"
@@ -913,7 +1219,7 @@ static void print_list(FILE *out, const char *group)
 	for (size_t i = 0; i < N_CMDS; i++)
 		if (group == NULL ||
 		    (strncmp(cmds[i].name, group, n) == 0 && cmds[i].name[n] == ' '))
-			fprintf(out, "  %-13s %s\n", cmds[i].name, cmds[i].summary);
+			fprintf(out, "  %-16s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(out, "\nExit status: 0 done; 1 a check failed (a TR-31 block that does not\n"
 	             "authenticate); 2 bad usage or bad input (the message names the option).\n"
 	             "\nRun 'possum crypto COMMAND --help' for a command's options.\n");

@@ -54,8 +54,9 @@ run c --help
 if [ "$got" -eq 0 ] && grep -q "tr31 unwrap" "$tmp/out"; then ok; else bad "crypto --help"; fi
 run c
 if [ "$got" -eq 2 ] && grep -q "Usage" "$tmp/err"; then ok; else bad "crypto without a command"; fi
-for cmd in "kcv" "pin encode" "pin decode" "pin encrypt" "pin decrypt" "mac" "dukpt" \
-	"tr31 unwrap" "tr31 wrap"; do
+for cmd in "kcv" "pin encode" "pin decode" "pin encrypt" "pin decrypt" "mac" "dukpt" "cvv" \
+	"pvv" "ibm3624" "emv icc-mk" "emv session-key" "emv arqc" "emv arpc" "tr31 unwrap" \
+	"tr31 wrap"; do
 	# shellcheck disable=SC2086
 	run c $cmd --help
 	if [ "$got" -eq 0 ] && grep -q "^Usage: possum crypto $cmd " "$tmp/out" &&
@@ -219,6 +220,84 @@ refuse 2 "--ksn: invalid key serial number" -- c dukpt --bdk $bdk --ksn FFFF9876
 refuse 2 "no working key is longer than its BDK" -- c dukpt --bdk $abdk --ksn ${aksn}00000001 --alg aes256 --key pin
 refuse 2 "--key must be ipek, pin, mac, mac-resp or data" -- c dukpt --bdk $bdk --ksn FFFF9876543210E00001 --alg tdes --key kek
 refuse 2 "--alg is required" -- c dukpt --bdk $bdk --ksn FFFF9876543210E00001 --key pin
+
+# ---- cvv, pvv, ibm3624 (tests/crypto/test_cardver.c) ----
+k=0123456789ABCDEFFEDCBA9876543210
+# Visa CVV test data (CVK 0123456789ABCDEF FEDCBA9876543210); psec test_cvv.py; the
+# jmeter-iso8583 (jPOS) card as CVV, CVV2 (service code 000) and iCVV (999).
+answer 561 -- c cvv --cvk $k --pan 4123456789012345 --expiry 8701 --service-code 101
+answer 245 -- c cvv --cvk 0123456789abcdeffedcba9876543210 --pan 4999988887777000 --expiry 9105 --service-code 111
+answer 370 -- c cvv --cvk $k --pan 4123456789012 --expiry 8701 --service-code 101
+answer 361 -- c cvv --cvk 99999999999999998888888888888888 --pan 2222222222222222 --expiry 3333 --service-code 111
+answer 114 -- c cvv --cvk 13131313131313131313131313131313 --pan 4444333322221111 --expiry 9911 --service-code 000
+answer 163 -- c cvv --cvk 13131313131313131313131313131313 --pan 4444333322221111 --expiry 9911 --service-code 999
+refuse 2 "--cvk must be 32 hex digits" -- c cvv --cvk 0123456789ABCDEF --pan 4123456789012345 --expiry 8701 --service-code 101
+refuse 2 "--pan" -- c cvv --cvk $k --pan 41234567890 --expiry 8701 --service-code 101
+refuse 2 "--pan" -- c cvv --cvk $k --pan 412345678901234A --expiry 8701 --service-code 101
+refuse 2 "--expiry must be 4 digits" -- c cvv --cvk $k --pan 4123456789012345 --expiry 87/1 --service-code 101
+refuse 2 "--service-code must be 3 digits" -- c cvv --cvk $k --pan 4123456789012345 --expiry 8701 --service-code 10
+refuse 2 "--service-code is required" -- c cvv --cvk $k --pan 4123456789012345 --expiry 8701
+# Visa PVV: psec test_generate_visa_pvv (PVK 0123...3210).
+answer 8523 -- c pvv --pvk $k --pvki 1 --pan 1122334455667788 --pin 4524
+answer 3244 -- c pvv --pvk $k --pvki 2 --pan 1122334455667788 --pin 1912
+answer 3144 -- c pvv --pvk $k --pvki 1 --pan 1122334455667718 --pin 0570
+answer 8523 -- c pvv --pvk $k --pvki 1 --pan 1122334455667788 --pin 452499
+refuse 2 "--pin: PIN must be 4 to 12 digits" -- c pvv --pvk $k --pvki 1 --pan 1122334455667788 --pin 452
+refuse 2 "--pin: PIN must be 4 to 12 digits" -- c pvv --pvk $k --pvki 1 --pan 1122334455667788 --pin A524
+refuse 2 "--pan" -- c pvv --pvk $k --pvki 1 --pan 11223344556 --pin 4524
+refuse 2 "--pvki must be 1 digit" -- c pvv --pvk $k --pvki 10 --pan 1122334455667788 --pin 4524
+# IBM 3624 offsets: psec test_generate_ibm3624_offset; the classic single-DES example.
+answer 0000 -- c ibm3624 --pvk $k --dectab 1234567890123456 --validation 1122334455667788 --pin 4524
+answer 7710 -- c ibm3624 --pvk $k --dectab 1234567890123456 --validation 1122334455667788 --pin 1234
+answer 0000 -- c ibm3624 --pvk $k --dectab 1234567890123456 --validation 12233445566778 --pin 3675 --pad 1
+answer 0000 -- c ibm3624 --pvk $k --dectab 1234567890123456 --validation 11223344556677 --pin 5518 --pad f
+answer 2298 -- c ibm3624 --pvk 0123456789abcdef --dectab 0123456789012345 --validation 1234567890123445 --pin 1234
+refuse 2 "--dectab must be 16 digits" -- c ibm3624 --pvk $k --dectab 123456789012345A --validation 1122334455667788 --pin 1234
+refuse 2 "--validation must be 1 to 16 hex digits" -- c ibm3624 --pvk $k --dectab 1234567890123456 --validation 11223344556677889 --pin 1234
+refuse 2 "--pad must be one hex digit" -- c ibm3624 --pvk $k --dectab 1234567890123456 --validation 11 --pin 1234 --pad X
+refuse 2 "--pin: PIN must be 4 to 12 digits" -- c ibm3624 --pvk $k --dectab 1234567890123456 --validation 1122334455667788 --pin 1234567890123
+refuse 2 "--pvk must be 16, 32 or 48 hex digits" -- c ibm3624 --pvk 0123456789ABCDEF0123 --dectab 1234567890123456 --validation 11 --pin 1234
+
+# ---- emv (tests/crypto/test_emv.c: pyemv docstrings and *_hsm tests, EFTlab) ----
+answer 73AD54688CEF2934B0979857E3C719F1 -- c emv icc-mk --imk $k --pan 12345678901234567 --psn 01
+answer C8B507136D921FD05864C81F79F2D30B -- c emv icc-mk --imk 0123456789abcdef0123456789abcdef --pan 43219876543210987 --psn 00
+answer E9FB384AF807B940FEDCEA613461B0C4 -- c emv session-key --mk $k --r 001c000000000000
+# pyemv test_kd_hsm: the master key's and session key's check values FF08 and DF82, the
+# ARQC, and ARPC method 1 under the session key and under the master key.
+mk=$(c emv icc-mk --imk $k --pan 12345678901234567 --psn 45)
+sk=$(c emv session-key --mk "$mk" --r 1234567890123456)
+case "$(c kcv --key "$mk")/$(c kcv --key "$sk")" in
+FF08??/DF82??) ok ;;
+*) bad "emv master and session key check values: $mk $sk" ;;
+esac
+answer 19C1FBC83EBDC0D5 -- c emv arqc --key "$sk" --data 0123456789abcdef0123456789ABCDEF
+answer C3620580668E5B65 -- c emv arpc --key "$sk" --arqc 19C1FBC83EBDC0D5 --arc 0000
+answer 78A372523FA35A03 -- c emv arpc --key "$mk" --arqc 19c1fbc83ebdc0d5 --arc 0000 --method 1
+# pyemv generate_ac docstring: the Book 2 8.1.1 minimum data set, 33 bytes.
+answer 3B76CF10FECD8789 -- c emv arqc --key AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB \
+	--data 000000002000000000000000012400000080000124110309003804823E58000001
+# ARPC: pyemv generate_arpc_1/_2 docstrings; test_ac_hsm method 2 with and without
+# proprietary data.
+answer F5E6F44147E2F1B0 -- c emv arpc --key AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB --arqc 1234567890ABCDEF --arc 0000
+answer 9308BEBC -- c emv arpc --method 2 --key AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB --arqc 1234567890ABCDEF --csu 00000000
+mk=$(c emv icc-mk --imk $k --pan 9901234567890123 --psn 45)
+sk=$(c emv session-key --mk "$mk" --r 1234567890123456)
+answer 4B46013359B7A58B -- c emv arqc --key "$sk" --data 0123456789ABCDEF0123456789ABCDEF
+answer 4962B76C -- c emv arpc --method 2 --key "$sk" --arqc 4B46013359B7A58B --csu 00000000 --pad-data 1234567890abcdef
+answer 7DFB1188 -- c emv arpc --method 2 --key "$sk" --arqc 4B46013359B7A58B --csu 00000000
+refuse 2 "--imk must be 32 hex digits" -- c emv icc-mk --imk 0123456789ABCDEF --pan 12345678901234567 --psn 01
+refuse 2 "--pan" -- c emv icc-mk --imk $k --pan 12345678901 --psn 01
+refuse 2 "--psn must be 2 digits" -- c emv icc-mk --imk $k --pan 12345678901234567 --psn 1
+refuse 2 "--r must be 16 hex digits" -- c emv session-key --mk $k --r 001C
+refuse 2 "--data: wrong data length" -- c emv arqc --key $k --data ""
+refuse 2 "--data is not hex" -- c emv arqc --key $k --data 0123456789ABCDEX
+refuse 2 "--arc is required for method 1" -- c emv arpc --key $k --arqc 1234567890ABCDEF
+refuse 2 "--arc must be 4 hex digits" -- c emv arpc --key $k --arqc 1234567890ABCDEF --arc 00
+refuse 2 "--csu is required for method 2" -- c emv arpc --method 2 --key $k --arqc 1234567890ABCDEF
+refuse 2 "--arc is for method 1" -- c emv arpc --method 2 --key $k --arqc 1234567890ABCDEF --csu 00000000 --arc 0000
+refuse 2 "are for --method 2" -- c emv arpc --key $k --arqc 1234567890ABCDEF --arc 0000 --csu 00000000
+refuse 2 "--pad-data must be 0 to 16 hex digits" -- c emv arpc --method 2 --key $k --arqc 1234567890ABCDEF --csu 00000000 --pad-data 001122334455667788
+refuse 2 "--method must be 1 or 2" -- c emv arpc --method 3 --key $k --arqc 1234567890ABCDEF --arc 0000
 
 # ---- tr31 ----
 kbpk_a=89E88CF7931444F334BD7547FC3F380C
