@@ -157,7 +157,8 @@ static int hex_arg(const struct cmd_ctx *c, enum opt o, uint64_t lens, uint8_t *
 	if (rc == HEX_EDIGIT)
 		return cli_error(CLI_USAGE, c->prog, "--%s is not hex", long_opts[o].name);
 	if (lens == 0 && rc != HEX_OK)
-		return cli_error(CLI_USAGE, c->prog, "--%s must be whole bytes of hex, at most %zu",
+		return cli_error(CLI_USAGE, c->prog,
+		                 "--%s must be whole bytes of hex, at most %zu bytes",
 		                 long_opts[o].name, cap);
 	if (rc != HEX_OK || *len >= 64 || !(lens == 0 || (lens & LEN(*len)))) {
 		describe_lens(lens, want, sizeof want);
@@ -1252,6 +1253,8 @@ static int parse_options(const struct crypto_cmd *cmd, int argc, char **argv, st
 			return cli_usage_error(c->prog, "unknown option '-%c'", optopt);
 		if (o == '?')
 			return cli_usage_error(c->prog, "unknown option '%s'", argv[optind - 1]);
+		if (o == 'v' && !(cmd->optional & BIT(O_VERBOSE)))
+			return cli_usage_error(c->prog, "unknown option '-v'");
 		o = o == 'v' ? O_VERBOSE : o - OPT_VAL;
 		if (!((cmd->required | cmd->optional) & BIT(o)))
 			return cli_usage_error(c->prog, "unknown option '--%s'", long_opts[o].name);

@@ -358,7 +358,8 @@ refuse 2 "version must be B .* or D" -- c tr31 wrap --kbpk $kbpk_b --key $key_b 
 refuse 2 "--key: a 16-byte key" -- c tr31 wrap --kbpk $kbpk_b --key $key_b --header B0000P0AE00E0000
 refuse 2 "--kbpk must be 32 or 48 hex digits" -- c tr31 wrap --kbpk $kbpk_d --key $key_b --header B0000P0TE00E0000
 refuse 2 "--fill must be 12 hex digits" -- c tr31 wrap --kbpk $kbpk_b --key $key_b --header B0000P0TE00E0000 --fill 00
-refuse 2 "unknown option '--verbose'" -- c tr31 wrap --kbpk $kbpk_b --key $key_b --header B0000P0TE00E0000 -v
+refuse 2 "unknown option '-v'" -- c tr31 wrap --kbpk $kbpk_b --key $key_b --header B0000P0TE00E0000 -v
+refuse 2 "unknown option '--verbose'" -- c tr31 wrap --kbpk $kbpk_b --key $key_b --header B0000P0TE00E0000 --verbose
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
