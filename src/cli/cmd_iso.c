@@ -455,8 +455,6 @@ static int iso_encode(int argc, char **argv)
 	}
 	if (raw)
 		fwrite(out, 1, len, stdout);
-	else if (raw)
-		fwrite(out, 1, len, stdout);
 	else
 		cli_print_hex(out, len);
 	rc = CLI_OK;
