@@ -43,6 +43,7 @@ int cli_input_bytes(const char *prog, const char *arg, int raw, uint8_t **out, s
 /* Writes bytes as upper-case hex and a newline. */
 void cli_print_hex(const uint8_t *p, size_t len);
 
+int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);
 int cli_tlv(int argc, char **argv);
 int cli_hsm(int argc, char **argv);

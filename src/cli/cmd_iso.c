@@ -88,18 +88,92 @@ static int print_json(const char *prog, const iso8583_profile *p, const iso8583_
 	return CLI_OK;
 }
 
-static void print_value(const uint8_t *v, size_t len, bool binary)
+/* --mask: what a person may paste into a ticket. Card numbers keep their first 6 and last
+ * 4 digits, track data its masked PAN, PIN blocks nothing, and the cardholder's name, ID
+ * and phone (card authentication) a few characters. Rules by the path of a field or
+ * sub-field; binary values are masked in their hex form. */
+enum mask { MASK_NONE, MASK_PAN, MASK_TRACK, MASK_ALL, MASK_ID, MASK_NAME };
+
+static const struct {
+	const char *path;
+	enum mask how;
+} mask_rules[] = {
+    {"2", MASK_PAN},        {"34", MASK_PAN},        {"35", MASK_TRACK},  {"36", MASK_TRACK},
+    {"45", MASK_TRACK},     {"52", MASK_ALL},        {"55.5A", MASK_PAN}, {"55.57", MASK_TRACK},
+    {"55.5F20", MASK_NAME}, {"55.9F6B", MASK_TRACK}, {"62", MASK_ALL},    {"62.NM", MASK_NAME},
+    {"62.ID", MASK_ID},     {"62.PH", MASK_ID},      {"62.OT", MASK_ALL},
+};
+
+static enum mask mask_for(const char *path)
 {
-	if (binary) {
-		for (size_t i = 0; i < len; i++)
-			printf("%02X", v[i]);
-	} else {
-		fwrite(v, 1, len, stdout);
+	size_t n = strlen(path);
+
+	/* Batch-upload records carry a PAN at position 3: 48.<record>.3. */
+	if (strncmp(path, "48.", 3) == 0 && n > 5 && strcmp(path + n - 2, ".3") == 0)
+		return MASK_PAN;
+	for (size_t i = 0; i < sizeof mask_rules / sizeof mask_rules[0]; i++)
+		if (strcmp(mask_rules[i].path, path) == 0)
+			return mask_rules[i].how;
+	return MASK_NONE;
+}
+
+/* Masks text in place: keep `head` characters and `tail` before `end`, stars between. */
+static void stars(char *text, size_t end, size_t head, size_t tail)
+{
+	for (size_t i = head; i + tail < end; i++)
+		text[i] = '*';
+}
+
+static void mask_text(char *text, size_t len, enum mask how)
+{
+	size_t sep = strcspn(text, "=D");
+
+	switch (how) {
+	case MASK_PAN:
+		stars(text, len, 6, 4);
+		break;
+	case MASK_TRACK:
+		stars(text, sep, 6, 4);
+		stars(text, len, sep + 1, 0);
+		break;
+	case MASK_ALL:
+		stars(text, len, 0, 0);
+		break;
+	case MASK_ID:
+		stars(text, len, 3, 4);
+		break;
+	case MASK_NAME: /* the first character, whole if it is UTF-8 */
+		stars(text, len,
+		      (uint8_t)text[0] >= 0xF0   ? 4
+		      : (uint8_t)text[0] >= 0xE0 ? 3
+		      : (uint8_t)text[0] >= 0xC0 ? 2
+		                                 : 1,
+		      0);
+		break;
+	default:
+		break;
 	}
+}
+
+/* Prints a value as text or hex, masked by `path` when masking is on. */
+static void print_value(const uint8_t *v, size_t len, bool binary, const char *path, bool mask)
+{
+	char text[20001];
+	size_t n = binary ? 2 * len : len;
+
+	if (binary)
+		hex_encode(v, len, text, sizeof text);
+	else
+		memcpy(text, v, len);
+	text[n] = '\0';
+	if (mask && path != NULL)
+		mask_text(text, n, mask_for(path));
+	fwrite(text, 1, n, stdout);
 }
 
 struct table_ctx {
 	int width;
+	bool mask;
 };
 
 static int print_sub(void *ctx, const iso8583_subvalue *sv)
@@ -108,31 +182,34 @@ static int print_sub(void *ctx, const iso8583_subvalue *sv)
 	int indent = 2 * sv->depth;
 
 	printf("      %*s%-*s %-*s ", indent, "", 12, sv->path, t->width - indent, sv->name);
-	print_value(sv->data, sv->len, sv->binary);
+	print_value(sv->data, sv->len, sv->binary, sv->path, t->mask);
 	putchar('\n');
 	return 0;
 }
 
-static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso8583_envelope *env)
+static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso8583_envelope *env,
+                       bool mask)
 {
 	uint8_t value[10000];
-	struct table_ctx t = {34};
+	struct table_ctx t = {34, mask};
+	char path[8];
 	size_t len;
 
 	printf("%s message", p->name);
 	if (env != NULL && p->tpdu_len > 0) {
 		printf(", TPDU ");
-		print_value(env->tpdu, p->tpdu_len, true);
+		print_value(env->tpdu, p->tpdu_len, true, NULL, false);
 		printf(", header ");
-		print_value(env->header, p->header_len, true);
+		print_value(env->header, p->header_len, true, NULL, false);
 	}
 	printf("\n  MTI  %s\n", m->mti);
 	for (int f = iso8583_next(m, 1); f != 0; f = iso8583_next(m, f)) {
 		const char *layout;
 		iso8583_diag diag;
 		iso8583_get(m, f, value, sizeof value, &len);
+		snprintf(path, sizeof path, "%d", f);
 		printf("  %3d  %-*s ", f, t.width + 13, p->fields[f].name);
-		print_value(value, len, !is_text(p, f));
+		print_value(value, len, !is_text(p, f), path, mask);
 		putchar('\n');
 		if (iso8583_explain(p, m->mti, f, value, len, print_sub, &t, &layout, &diag) !=
 		    ISO8583_OK)
@@ -142,7 +219,7 @@ static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso
 }
 
 static const char decode_help[] =
-    "Usage: %s --profile P [--framed] [--json] [--raw] [HEX | -]\n"
+    "Usage: %s --profile P [--framed] [--json | --mask] [--raw] [HEX | -]\n"
     "\n"
     "Decodes one ISO 8583 message given as hex (argument or standard input) and prints\n"
     "its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, 60, 61, 62 and 63\n"
@@ -153,6 +230,9 @@ static const char decode_help[] =
     "               and header), which is checked\n"
     "  --json       print {\"mti\":…,\"fields\":{\"2\":…}}: text as itself, binary\n"
     "               fields as upper-case hex\n"
+    "  --mask       mask card numbers (first 6 and last 4 digits kept), track data,\n"
+    "               the PIN block and the cardholder's name, ID and phone, so the\n"
+    "               table can be shared\n"
     "  --raw        standard input holds the bytes themselves, not hex\n"
     "\n"
     "Exit status: 0 decoded; 2 bad usage or a malformed message (the message names the\n"
@@ -161,12 +241,16 @@ static const char decode_help[] =
 static int iso_decode(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"profile", required_argument, NULL, 'p'}, {"framed", no_argument, NULL, 'f'},
-	    {"json", no_argument, NULL, 'j'},          {"raw", no_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},          {0},
+	    {"profile", required_argument, NULL, 'p'},
+	    {"framed", no_argument, NULL, 'f'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"raw", no_argument, NULL, 'r'},
+	    {"mask", no_argument, NULL, 'm'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	const char *prog = argv[0], *profile = NULL;
-	int framed = 0, json = 0, raw = 0, c, rc;
+	int framed = 0, json = 0, raw = 0, mask = 0, c, rc;
 	const iso8583_profile *p;
 	iso8583_envelope env;
 	iso8583_diag diag;
@@ -185,6 +269,9 @@ static int iso_decode(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 'm':
+			mask = 1;
+			break;
 		case 'r':
 			raw = 1;
 			break;
@@ -197,6 +284,9 @@ static int iso_decode(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return cli_usage_error(prog, "one message at a time");
+	if (mask && json)
+		return cli_usage_error(prog,
+		                       "--mask is for the table; --json gives the message whole");
 	if ((rc = find_profile(prog, profile, &p)) != CLI_OK)
 		return rc;
 	if ((rc = cli_input_bytes(prog, optind < argc ? argv[optind] : NULL, raw, &buf, &len)) !=
@@ -211,7 +301,7 @@ static int iso_decode(int argc, char **argv)
 	else if (json)
 		rc = print_json(prog, p, &m, framed ? &env : NULL);
 	else
-		rc = print_table(p, &m, framed ? &env : NULL);
+		rc = print_table(p, &m, framed ? &env : NULL, mask);
 	free(buf);
 	return rc;
 }
@@ -364,8 +454,6 @@ static int iso_encode(int argc, char **argv)
 		goto out;
 	}
 	if (raw)
-		fwrite(out, 1, len, stdout);
-	else if (raw)
 		fwrite(out, 1, len, stdout);
 	else
 		cli_print_hex(out, len);

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 static const cli_command commands[] = {
+    {"crypto", "payment cryptography: PIN blocks, MACs, DUKPT, KCVs, TR-31 key blocks", cli_crypto},
     {"iso", "ISO 8583 messages: decode, encode, list dialects", cli_iso},
     {"tlv", "BER-TLV (EMV chip data): decode", cli_tlv},
     {"hsm", "the software HSM: LMK, key generation, key ceremonies", cli_hsm},

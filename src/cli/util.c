@@ -37,10 +37,10 @@ int cli_dispatch(const char *group, const char *about, const cli_command *cmds, 
                  char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
-	int help = name == NULL || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
-	           strcmp(name, "help") == 0;
+	int asked = name != NULL && (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+	                             strcmp(name, "help") == 0);
 
-	if (!help) {
+	if (name != NULL && !asked) {
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(cmds[i].name, name) == 0) {
 				char prog[64];
@@ -51,9 +51,10 @@ int cli_dispatch(const char *group, const char *about, const cli_command *cmds, 
 			}
 		}
 	}
-	FILE *out = help ? stdout : stderr;
+	/* Help asked for goes to stdout; a missing or unknown command is a usage error. */
+	FILE *out = asked ? stdout : stderr;
 	int width = 10;
-	if (!help)
+	if (name != NULL && !asked)
 		fprintf(out, "%s: unknown command '%s'\n\n", group, name);
 	fprintf(out, "Usage: %s COMMAND [OPTIONS]\n\n%s\n\nCommands:\n", group, about);
 	for (size_t i = 0; i < n; i++)
@@ -62,7 +63,7 @@ int cli_dispatch(const char *group, const char *about, const cli_command *cmds, 
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "  %-*s %s\n", width, cmds[i].name, cmds[i].summary);
 	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", group);
-	return help && name != NULL ? CLI_OK : CLI_USAGE;
+	return asked ? CLI_OK : CLI_USAGE;
 }
 
 int cli_read_all(FILE *f, char **out, size_t *len)

@@ -32,4 +32,9 @@ int crypto_ecb(crypto_key *k, int enc, const uint8_t *in, size_t len, uint8_t *o
 int crypto_cbc(crypto_key *k, int enc, const uint8_t *iv, const uint8_t *in, size_t len,
                uint8_t *out);
 
+/* ECB-encrypts len bytes under a key used for this one operation (a derivation step, a
+ * check value): creates the key schedule, encrypts, frees it. */
+int crypto_ecb_once(enum crypto_alg alg, const uint8_t *key, size_t key_len, const uint8_t *in,
+                    size_t len, uint8_t *out);
+
 #endif

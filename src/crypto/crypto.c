@@ -9,6 +9,18 @@ void crypto_wipe(void *p, size_t n)
 		OPENSSL_cleanse(p, n);
 }
 
+size_t crypto_digits(const char *s, size_t min, size_t max)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	for (n = 0; s[n] != '\0'; n++)
+		if (n == max || s[n] < '0' || s[n] > '9')
+			return 0;
+	return n >= min ? n : 0;
+}
+
 const char *crypto_strerror(int rc)
 {
 	switch (rc) {

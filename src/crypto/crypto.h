@@ -27,6 +27,10 @@
 
 const char *crypto_strerror(int rc);
 
+/* Length of the NUL-terminated s if it is min to max decimal digits and nothing else,
+ * otherwise 0 (also for NULL). How every PAN, PIN and numeric argument is checked. */
+size_t crypto_digits(const char *s, size_t min, size_t max);
+
 /* Clears n bytes at p in a way the compiler may not remove (OPENSSL_cleanse). Every clear
  * key, PIN and intermediate value is wiped with it, with its explicit length. */
 void crypto_wipe(void *p, size_t n);

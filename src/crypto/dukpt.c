@@ -31,20 +31,6 @@ static void xor_into(uint8_t *dst, const uint8_t *src, size_t n)
 		dst[i] ^= src[i];
 }
 
-/* ECB-encrypts len bytes under a key that is used for this one operation. */
-static int encrypt_once(enum crypto_alg alg, const uint8_t *key, size_t key_len, const uint8_t *in,
-                        size_t len, uint8_t *out)
-{
-	crypto_key *k;
-	int rc = crypto_key_create(alg, key, key_len, &k);
-
-	if (rc != CRYPTO_OK)
-		return rc;
-	rc = crypto_ecb(k, 1, in, len, out);
-	crypto_key_free(k);
-	return rc;
-}
-
 static bool counter_ok(const struct variant *v, uint64_t counter)
 {
 	return counter != 0 && (counter >> v->bits) == 0 &&
@@ -107,7 +93,7 @@ static int tdes_half(const uint8_t key[CRYPTO_DUKPT_TDES_KEY_LEN], const uint8_t
 
 	memcpy(block, in, 8);
 	xor_into(block, key + 8, 8);
-	if ((rc = encrypt_once(CRYPTO_TDES, key, 8, block, 8, block)) == CRYPTO_OK) {
+	if ((rc = crypto_ecb_once(CRYPTO_TDES, key, 8, block, 8, block)) == CRYPTO_OK) {
 		xor_into(block, key + 8, 8);
 		memcpy(out, block, 8);
 	}
@@ -155,10 +141,10 @@ int crypto_dukpt_tdes_ipek(const uint8_t bdk[CRYPTO_DUKPT_TDES_KEY_LEN],
 	id[7] &= 0xE0;
 	memcpy(bdk_c0, bdk, sizeof bdk_c0);
 	xor_into(bdk_c0, tdes_c0, sizeof bdk_c0);
-	if ((rc = encrypt_once(CRYPTO_TDES, bdk, CRYPTO_DUKPT_TDES_KEY_LEN, id, 8, out)) !=
+	if ((rc = crypto_ecb_once(CRYPTO_TDES, bdk, CRYPTO_DUKPT_TDES_KEY_LEN, id, 8, out)) !=
 	    CRYPTO_OK)
 		goto out;
-	if ((rc = encrypt_once(CRYPTO_TDES, bdk_c0, sizeof bdk_c0, id, 8, out + 8)) != CRYPTO_OK)
+	if ((rc = crypto_ecb_once(CRYPTO_TDES, bdk_c0, sizeof bdk_c0, id, 8, out + 8)) != CRYPTO_OK)
 		goto out;
 	memcpy(ipek, out, sizeof out);
 out:
@@ -223,7 +209,7 @@ int crypto_dukpt_tdes_working_key(const uint8_t txn_key[CRYPTO_DUKPT_TDES_KEY_LE
 	var[at + 8] ^= 0xFF;
 	/* A.4.1 figure A-2: each half of the data variant encrypted under the whole of it. */
 	if (one_way)
-		rc = encrypt_once(CRYPTO_TDES, var, sizeof var, var, sizeof var, out);
+		rc = crypto_ecb_once(CRYPTO_TDES, var, sizeof var, var, sizeof var, out);
 	else
 		memcpy(out, var, sizeof out);
 	if (rc == CRYPTO_OK)
@@ -357,7 +343,8 @@ static int aes_derive(const uint8_t *key, size_t key_len, uint16_t usage,
 		d[7] = (uint8_t)(len * 8);
 		memcpy(d + 8, tail, 8);
 	}
-	if ((rc = encrypt_once(CRYPTO_AES, key, key_len, data, 16 * blocks, material)) == CRYPTO_OK)
+	if ((rc = crypto_ecb_once(CRYPTO_AES, key, key_len, data, 16 * blocks, material)) ==
+	    CRYPTO_OK)
 		memcpy(out, material, len);
 	crypto_wipe(material, sizeof material);
 	return rc;

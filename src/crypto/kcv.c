@@ -10,7 +10,6 @@ int crypto_kcv(enum crypto_alg alg, const uint8_t *key, size_t key_len, uint8_t 
 {
 	static const uint8_t zeros[16];
 	uint8_t full[16];
-	crypto_key *k = NULL;
 	crypto_mac *m = NULL;
 	int rc;
 
@@ -20,8 +19,7 @@ int crypto_kcv(enum crypto_alg alg, const uint8_t *key, size_t key_len, uint8_t 
 		return CRYPTO_EARG;
 	if (alg == CRYPTO_TDES) {
 		/* ANSI X9.24-1: encrypt eight zero bytes. */
-		if ((rc = crypto_key_create(CRYPTO_TDES, key, key_len, &k)) == CRYPTO_OK)
-			rc = crypto_ecb(k, 1, zeros, 8, full);
+		rc = crypto_ecb_once(CRYPTO_TDES, key, key_len, zeros, 8, full);
 	} else {
 		/* ANSI X9.24-1:2017: CMAC (NIST SP 800-38B) of one block of zeros. */
 		if ((rc = crypto_mac_create(CRYPTO_MAC_CMAC, CRYPTO_MAC_PAD_OWN, CRYPTO_AES, key,
@@ -31,7 +29,6 @@ int crypto_kcv(enum crypto_alg alg, const uint8_t *key, size_t key_len, uint8_t 
 	if (rc == CRYPTO_OK)
 		memcpy(out, full, out_len);
 	crypto_wipe(full, sizeof full);
-	crypto_key_free(k);
 	crypto_mac_free(m);
 	return rc;
 }

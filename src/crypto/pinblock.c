@@ -28,33 +28,17 @@ static void set_nibble(uint8_t *b, size_t i, unsigned v)
 		b[i / 2] = (uint8_t)((b[i / 2] & 0xF0) | v);
 }
 
-static int is_digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 /* ISO 9564-1:2017 8.1: a PIN is 4 to 12 decimal digits. */
 static int check_pin(const char *pin, size_t *n)
 {
-	if (pin == NULL)
-		return CRYPTO_EPIN;
-	*n = strnlen(pin, CRYPTO_PIN_MAX + 1);
-	if (*n < 4 || *n > CRYPTO_PIN_MAX || !is_digits(pin, *n))
-		return CRYPTO_EPIN;
-	return CRYPTO_OK;
+	*n = crypto_digits(pin, 4, CRYPTO_PIN_MAX);
+	return *n == 0 ? CRYPTO_EPIN : CRYPTO_OK;
 }
 
 static int check_pan(const char *pan, size_t min, size_t *n)
 {
-	if (pan == NULL)
-		return CRYPTO_EPAN;
-	*n = strnlen(pan, 20);
-	if (*n < min || *n > 19 || !is_digits(pan, *n))
-		return CRYPTO_EPAN;
-	return CRYPTO_OK;
+	*n = crypto_digits(pan, min, 19);
+	return *n == 0 ? CRYPTO_EPAN : CRYPTO_OK;
 }
 
 /* Nibbles 2 + N to 15 of an 8-byte field: the caller's fill, in order, or random. Random

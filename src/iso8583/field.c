@@ -136,7 +136,8 @@ static size_t first_bad(uint8_t cls, const uint8_t *p, size_t n)
 	case ISO8583_N:
 		return digits_run(p, n);
 	case ISO8583_AN:
-		while (i < n && (digit1(p[i]) || (uint8_t)((p[i] | 0x20) - 'a') < 26 || p[i] == ' '))
+		while (i < n &&
+		       (digit1(p[i]) || (uint8_t)((p[i] | 0x20) - 'a') < 26 || p[i] == ' '))
 			i++;
 		return i;
 	case ISO8583_ANS:
@@ -271,10 +272,14 @@ static int check_bcd(const iso8583_field_spec *s, const iso8583_where *w, const 
 	/* Accumulate over the bytes: a nibble is above 9 iff adding 6 to it reaches bit 4. Only
 	 * when that finds something, or in track data (nibble D), look byte by byte. */
 	if (s->cls != ISO8583_Z) {
-		unsigned acc = 0;
+		uint64_t acc = 0;
+		for (; k + 8 <= bytes; k += 8) {
+			uint64_t x = load64(p + k);
+			acc |= ((x & ONES * 15) + ONES * 6) | (((x >> 4) & ONES * 15) + ONES * 6);
+		}
 		for (; k < bytes; k++)
 			acc |= ((p[k] & 15u) + 6) | ((p[k] >> 4) + 6u);
-		if ((acc & 0x10) == 0)
+		if ((acc & ONES * 0x10) == 0)
 			return ISO8583_OK;
 		k = 0;
 	}
@@ -332,11 +337,11 @@ static int check_content(const iso8583_field_spec *s, const iso8583_where *w, co
 	return i < units ? bad_char(diag, w, s, p[i], offset + i) : ISO8583_OK;
 }
 
-int iso8583_field_read(const iso8583_field_spec *s, const iso8583_where *w, const uint8_t *buf,
-                       size_t len, size_t *pos, const uint8_t **data, size_t *units,
-                       iso8583_diag *diag)
+int iso8583_field_read(const iso8583_field_spec *s, iso8583_cursor *c, const uint8_t **data,
+                       size_t *units)
 {
-	size_t at = *pos, n = 0, size, psize = prefix_size(s);
+	const iso8583_where *w = &c->w;
+	size_t at = c->pos, len = c->len, n = 0, size, psize = prefix_size(s);
 	int rc;
 
 	assert(at <= len);
@@ -345,32 +350,32 @@ int iso8583_field_read(const iso8583_field_spec *s, const iso8583_where *w, cons
 	} else if (s->len_type == ISO8583_REST) {
 		n = len - at; /* sub-field specs use one-byte-a-unit encodings */
 		if (s->max > 0 && n > s->max)
-			return iso8583_fail(diag, ISO8583_ELENGTH, w, w->base + at,
+			return iso8583_fail(c->diag, ISO8583_ELENGTH, w, w->base + at,
 			                    "length %zu exceeds %u at offset %zu", n, s->max,
 			                    w->base + at);
 	} else {
 		if (len - at < psize)
-			return iso8583_fail(diag, ISO8583_ESHORT, w, w->base + at,
+			return iso8583_fail(c->diag, ISO8583_ESHORT, w, w->base + at,
 			                    "message ends in the length prefix at offset %zu",
 			                    w->base + at);
-		if ((rc = read_prefix(s, w, buf + at, w->base + at, &n, diag)) != ISO8583_OK)
+		if ((rc = read_prefix(s, w, c->in + at, w->base + at, &n, c->diag)) != ISO8583_OK)
 			return rc;
 		if (n > s->max)
-			return iso8583_fail(diag, ISO8583_ELENGTH, w, w->base + at,
+			return iso8583_fail(c->diag, ISO8583_ELENGTH, w, w->base + at,
 			                    "length %zu exceeds %u at offset %zu", n, s->max,
 			                    w->base + at);
 		at += psize;
 	}
 	size = iso8583_wire_size(s, n);
 	if (len - at < size)
-		return iso8583_fail(diag, ISO8583_ESHORT, w, w->base + at,
+		return iso8583_fail(c->diag, ISO8583_ESHORT, w, w->base + at,
 		                    "needs %zu bytes, %zu left at offset %zu", size, len - at,
 		                    w->base + at);
-	if ((rc = check_content(s, w, buf + at, n, w->base + at, diag)) != ISO8583_OK)
+	if ((rc = check_content(s, w, c->in + at, n, w->base + at, c->diag)) != ISO8583_OK)
 		return rc;
-	*data = buf + at;
+	*data = c->in + at;
 	*units = n;
-	*pos = at + size;
+	c->pos = at + size;
 	return ISO8583_OK;
 }
 
@@ -389,7 +394,7 @@ void iso8583_field_decode(const iso8583_field_spec *s, const uint8_t *wire, size
 		for (size_t i = 0; i < n; i++) {
 			size_t k = i + lead;
 			uint8_t v = k & 1 ? wire[k / 2] & 15 : wire[k / 2] >> 4;
-			out[i] = v == 0xD ? '=' : (uint8_t)('0' + v);
+			out[i] = (uint8_t)('0' + v); /* D, in track data, is '=' */
 		}
 		return;
 	}
@@ -408,41 +413,69 @@ void iso8583_field_decode(const iso8583_field_spec *s, const uint8_t *wire, size
 	}
 }
 
-/* A digit's nibble; in track data '=' is D. Anything else comes out above 9. */
-static unsigned digit_nibble(uint8_t c, bool track)
+/* A digit's nibble. In track data '=' is the nibble D, which is just what '=' - '0' gives;
+ * anything else comes out above 9. */
+static unsigned digit_nibble(uint8_t c)
 {
-	return track && c == '=' ? 0xD : (unsigned)c - '0';
+	return (unsigned)c - '0';
+}
+
+/* Eight ASCII digits (d[0] first) packed into four BCD bytes, a word at a time: XOR with '0'
+ * leaves each digit's value in its byte; shifting each 16-bit lane left by 4 and right by 8
+ * puts a pair into the lane's low byte, and two more steps gather the four pairs (the word
+ * read and written little-endian, whatever the machine). *bad gets a top bit set for any byte that
+ * was not a digit (as in digits8). */
+static uint32_t bcd_pack8(const uint8_t *d, uint64_t *bad)
+{
+	uint64_t t = load64(d);
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	t = __builtin_bswap64(t);
+#endif
+	t ^= ONES * '0';
+	*bad |= (t + ONES * 0x76) | t;
+	t = ((t << 4) | (t >> 8)) & UINT64_C(0x00FF00FF00FF00FF);
+	t = (t | (t >> 8)) & UINT64_C(0x0000FFFF0000FFFF);
+	return (uint32_t)(t | (t >> 16));
 }
 
 /* Packs n digits two to a byte, the odd nibble padded with 0 on the left (right-aligned) or
  * on the right. Returns false if a character was not a digit (or '=' in track data). Track
- * data is checked first; plain digits on the way, where a nibble above 9 reaches bit 4 when
- * 6 is added. */
+ * data is checked first ('=' - '0' is the nibble D); plain digits on the way, where a nibble
+ * above 9 reaches bit 4 when 6 is added. */
 static bool bcd_encode(const uint8_t *d, size_t n, bool right, bool track, uint8_t *out)
 {
 	unsigned acc = 0, hi, lo;
+	uint64_t bad = 0;
 	size_t i = 0;
 
 	if (track && first_bad(ISO8583_Z, d, n) != n)
 		return false;
 	if ((n & 1) && right) {
-		lo = digit_nibble(d[0], track);
+		lo = digit_nibble(d[0]);
 		acc |= lo + 6;
 		*out++ = (uint8_t)lo;
 		i = 1;
 	}
+	for (; i + 8 <= n; i += 8, out += 4) {
+		uint32_t packed = bcd_pack8(d + i, &bad);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		packed = __builtin_bswap32(packed);
+#endif
+		memcpy(out, &packed, 4);
+	}
 	for (; i + 1 < n; i += 2) {
-		hi = digit_nibble(d[i], track);
-		lo = digit_nibble(d[i + 1], track);
+		hi = digit_nibble(d[i]);
+		lo = digit_nibble(d[i + 1]);
 		acc |= (hi + 6) | (lo + 6);
 		*out++ = (uint8_t)(hi << 4 | lo);
 	}
 	if (i < n) {
-		hi = digit_nibble(d[i], track);
+		hi = digit_nibble(d[i]);
 		acc |= hi + 6;
 		*out = (uint8_t)(hi << 4);
 	}
-	return track || (acc & ~0xFu) == 0;
+	return track || ((acc & ~0xFu) == 0 && (bad & HIGHS) == 0);
 }
 
 /* Writes a logical value in the field's encoding; false if a character is not of its class
@@ -485,57 +518,58 @@ static bool encode(const iso8583_field_spec *s, const uint8_t *val, size_t units
 /* Short fixed values are padded as ISO 8583 prescribes, numbers with leading zeros and text
  * with trailing spaces, then written like any other. Binary, track and signed values must
  * fit exactly. */
-static int write_padded(const iso8583_field_spec *s, const iso8583_where *w, const uint8_t *val,
-                        size_t units, uint8_t *buf, size_t cap, size_t *pos, iso8583_diag *diag)
+static int write_padded(const iso8583_field_spec *s, iso8583_cursor *c, const uint8_t *val,
+                        size_t units)
 {
 	uint8_t padded[10000];
 	size_t lead;
 
 	if ((s->cls != ISO8583_N && s->cls != ISO8583_AN && s->cls != ISO8583_ANS) ||
 	    s->max > sizeof padded)
-		return iso8583_fail(diag, ISO8583_ELENGTH, w, w->base + *pos,
+		return iso8583_fail(c->diag, ISO8583_ELENGTH, &c->w, c->w.base + c->pos,
 		                    "length %zu, must be %u", units, s->max);
 	lead = s->cls == ISO8583_N ? s->max - units : 0;
 	memset(padded, s->cls == ISO8583_N ? '0' : ' ', s->max);
 	memcpy(padded + lead, val, units);
-	return iso8583_field_write(s, w, padded, s->max, false, buf, cap, pos, diag);
+	return iso8583_field_write(s, c, padded, s->max, false);
 }
 
-int iso8583_field_write(const iso8583_field_spec *s, const iso8583_where *w, const uint8_t *val,
-                        size_t units, bool wire, uint8_t *buf, size_t cap, size_t *pos,
-                        iso8583_diag *diag)
+int iso8583_field_write(const iso8583_field_spec *s, iso8583_cursor *c, const uint8_t *val,
+                        size_t units, bool wire)
 {
-	size_t at = *pos, psize = prefix_size(s), size;
+	const iso8583_where *w = &c->w;
+	size_t at = c->pos, psize = prefix_size(s), size;
+	uint8_t *out = c->out + at;
 
 	assert(s->len_type != ISO8583_REST);
 	if (units > s->max)
-		return iso8583_fail(diag, ISO8583_ELENGTH, w, w->base + at, "length %zu exceeds %u",
-		                    units, s->max);
+		return iso8583_fail(c->diag, ISO8583_ELENGTH, w, w->base + at,
+		                    "length %zu exceeds %u", units, s->max);
 	if (s->len_type == ISO8583_FIXED && units != s->max) {
 		if (wire)
-			return iso8583_fail(diag, ISO8583_ELENGTH, w, w->base + at,
+			return iso8583_fail(c->diag, ISO8583_ELENGTH, w, w->base + at,
 			                    "length %zu, must be %u", units, s->max);
-		return write_padded(s, w, val, units, buf, cap, pos, diag);
+		return write_padded(s, c, val, units);
 	}
 	if (!wire && s->cls == ISO8583_XN && units == 0)
-		return iso8583_fail(diag, ISO8583_ECONTENT, w, w->base + at, "x+n value is empty");
+		return iso8583_fail(c->diag, ISO8583_ECONTENT, w, w->base + at,
+		                    "x+n value is empty");
 	if (!wire && s->cls == ISO8583_B && is_bcd(s))
-		return iso8583_fail(diag, ISO8583_ECONTENT, w, w->base + at,
+		return iso8583_fail(c->diag, ISO8583_ECONTENT, w, w->base + at,
 		                    "binary field cannot be BCD");
 	size = iso8583_wire_size(s, units);
-	if (cap - at < psize + size)
-		return iso8583_fail(diag, ISO8583_ESPACE, w, w->base + at,
+	if (c->len - at < psize + size)
+		return iso8583_fail(c->diag, ISO8583_ESPACE, w, w->base + at,
 		                    "output buffer too small");
-	write_prefix(s, units, buf + at);
+	write_prefix(s, units, out);
 	if (wire) {
-		memcpy(buf + at + psize, val, size);
-	} else if (!encode(s, val, units, buf + at + psize)) {
+		memcpy(out + psize, val, size);
+	} else if (!encode(s, val, units, out + psize)) {
 		size_t bad = first_bad(s->cls, val, units);
-		return iso8583_fail(diag, ISO8583_ECONTENT, w, w->base + at,
+		return iso8583_fail(c->diag, ISO8583_ECONTENT, w, w->base + at,
 		                    "'%c' is not allowed in an %s field at offset %zu", val[bad],
 		                    class_names[s->cls], w->base + at);
 	}
-	at += psize;
-	*pos = at + size;
+	c->pos = at + psize + size;
 	return ISO8583_OK;
 }

@@ -44,17 +44,26 @@ uint8_t iso8583_from_ebcdic(uint8_t c);
 /* Bytes that `units` logical units of a field take on the wire, prefix excluded. */
 size_t iso8583_wire_size(const iso8583_field_spec *s, size_t units);
 
-/* Reads one field (prefix and content) at buf[*pos], checks it and advances *pos; *data
- * points at the content in its wire form, *units is its logical length. */
-int iso8583_field_read(const iso8583_field_spec *s, const iso8583_where *w, const uint8_t *buf,
-                       size_t len, size_t *pos, const uint8_t **data, size_t *units,
-                       iso8583_diag *diag);
+/* Where reading or writing stands: the buffer (`in` when reading, `out` when writing), its
+ * length or capacity, the position of the next field, and what an error there names. */
+typedef struct iso8583_cursor {
+	const uint8_t *in;
+	uint8_t *out;
+	size_t len;
+	size_t pos;
+	iso8583_where w;
+	iso8583_diag *diag;
+} iso8583_cursor;
 
-/* Writes one field at buf[*pos] and advances *pos. `val` is the logical value, or the
+/* Reads one field (prefix and content) at c->pos, checks it and advances c->pos; *data
+ * points at the content in its wire form, *units is its logical length. */
+int iso8583_field_read(const iso8583_field_spec *s, iso8583_cursor *c, const uint8_t **data,
+                       size_t *units);
+
+/* Writes one field at c->pos and advances c->pos. `val` is the logical value, or the
  * content already in this spec's wire form when `wire` is true. */
-int iso8583_field_write(const iso8583_field_spec *s, const iso8583_where *w, const uint8_t *val,
-                        size_t units, bool wire, uint8_t *buf, size_t cap, size_t *pos,
-                        iso8583_diag *diag);
+int iso8583_field_write(const iso8583_field_spec *s, iso8583_cursor *c, const uint8_t *val,
+                        size_t units, bool wire);
 
 /* Decodes a wire-form content of `units` units into its logical value; out holds units
  * bytes. */

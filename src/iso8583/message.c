@@ -181,27 +181,27 @@ static int unpack_at(const iso8583_profile *p, const uint8_t *buf, size_t len, s
 		return iso8583_fail(diag, ISO8583_EBITMAP, &bitmap, at[2],
 		                    "tertiary bitmap names no field at offset %zu", at[2]);
 
+	iso8583_cursor c = {buf, NULL, len, pos, {0, NULL, base}, diag};
 	iso8583_iter it = ISO8583_ITER(m->present);
 	for (int f; (f = iso8583_iter_next(&it)) != 0;) {
 		const iso8583_field_spec *s = f <= p->max_field ? &p->fields[f] : NULL;
-		iso8583_where w = {f, NULL, base};
 		const uint8_t *data;
 		size_t units;
 
+		c.w.f = f;
 		if (s == NULL || s->name == NULL)
-			return iso8583_fail(diag, ISO8583_EUNDEFINED, &w, base + pos,
+			return iso8583_fail(diag, ISO8583_EUNDEFINED, &c.w, base + c.pos,
 			                    "not defined in %s, named by the bitmap at offset %zu",
-			                    p->name, base + pos);
-		rc = iso8583_field_read(s, &w, buf, len, &pos, &data, &units, diag);
-		if (rc != ISO8583_OK)
+			                    p->name, base + c.pos);
+		if ((rc = iso8583_field_read(s, &c, &data, &units)) != ISO8583_OK)
 			return rc;
 		m->field[f] = (iso8583_value){data, (uint16_t)units, true};
 		last = f;
 	}
-	if (pos != len)
+	if (c.pos != len)
 		return iso8583_fail(diag, ISO8583_ETRAILING, &(iso8583_where){last, NULL, 0},
-		                    base + pos, "%zu bytes left over after it at offset %zu",
-		                    len - pos, base + pos);
+		                    base + c.pos, "%zu bytes left over after it at offset %zu",
+		                    len - c.pos, base + c.pos);
 	return ISO8583_OK;
 }
 
@@ -231,15 +231,15 @@ static void write_word(const iso8583_profile *p, uint64_t v, uint8_t *out)
 
 /* A value unpacked under another profile is brought to its logical form first. Kept out of
  * iso8583_pack so the common path carries no 10 KiB buffer. */
-static int write_foreign(const iso8583_profile *p, const iso8583_msg *m, int f,
-                         const iso8583_where *w, uint8_t *buf, size_t cap, size_t *pos,
-                         iso8583_diag *diag)
+/* A value unpacked under another profile is brought to its logical form first. Kept out of
+ * iso8583_pack so the common path carries no 10 KiB buffer. */
+static int write_foreign(const iso8583_profile *p, const iso8583_msg *m, int f, iso8583_cursor *c)
 {
 	uint8_t tmp[10000];
 	const iso8583_value *v = &m->field[f];
 
 	iso8583_field_decode(&m->wire->fields[f], v->data, v->len, tmp);
-	return iso8583_field_write(&p->fields[f], w, tmp, v->len, false, buf, cap, pos, diag);
+	return iso8583_field_write(&p->fields[f], c, tmp, v->len, false);
 }
 
 static int pack_at(const iso8583_profile *p, const iso8583_msg *m, uint8_t *buf, size_t cap,
@@ -274,22 +274,23 @@ static int pack_at(const iso8583_profile *p, const iso8583_msg *m, uint8_t *buf,
 	for (size_t i = 0; i < words; i++, pos += wsize)
 		write_word(p, bm[i], buf + pos);
 
+	iso8583_cursor c = {NULL, buf, cap, pos, {0, NULL, base}, diag};
 	iso8583_iter it = ISO8583_ITER(m->present);
 	for (int f; (f = iso8583_iter_next(&it)) != 0;) {
 		const iso8583_value *v = &m->field[f];
-		iso8583_where w = {f, NULL, base};
 
+		c.w.f = f;
 		if (f > p->max_field || p->fields[f].name == NULL || (p->tertiary && f == 65))
-			return iso8583_fail(diag, ISO8583_EUNDEFINED, &w, base + pos,
+			return iso8583_fail(diag, ISO8583_EUNDEFINED, &c.w, base + c.pos,
 			                    "not defined in %s", p->name);
 		if (v->wire && m->wire != p)
-			rc = write_foreign(p, m, f, &w, buf, cap, &pos, diag);
+			rc = write_foreign(p, m, f, &c);
 		else
-			rc = iso8583_field_write(&p->fields[f], &w, v->data, v->len, v->wire, buf,
-			                         cap, &pos, diag);
+			rc = iso8583_field_write(&p->fields[f], &c, v->data, v->len, v->wire);
 		if (rc != ISO8583_OK)
 			return rc;
 	}
+	pos = c.pos;
 	*len_out = pos;
 	return ISO8583_OK;
 }

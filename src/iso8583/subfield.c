@@ -60,14 +60,14 @@ static int explain_seq(struct walk *wk, const iso8583_layout *l, const char *pat
 
 	for (size_t i = 0; i < l->n_subs && *pos < len; i++) {
 		const iso8583_sub *sub = &l->subs[i];
-		iso8583_where w = {0, sub_path, 0};
+		iso8583_cursor c = {v, NULL, len, *pos, {0, sub_path, 0}, wk->diag};
 		const uint8_t *data;
 		size_t units;
 
 		snprintf(sub_path, sizeof sub_path, "%s.%s", path, sub->id);
-		rc = iso8583_field_read(&sub->spec, &w, v, len, pos, &data, &units, wk->diag);
-		if (rc != ISO8583_OK)
+		if (iso8583_field_read(&sub->spec, &c, &data, &units) != ISO8583_OK)
 			return ISO8583_ESUB;
+		*pos = c.pos;
 		if ((rc = explain_sub(wk, sub, sub_path, data, units, depth)) != 0)
 			return rc;
 	}
@@ -98,7 +98,8 @@ static int explain_tagged(struct walk *wk, const iso8583_layout *l, const char *
 		const iso8583_sub *sub = NULL;
 		iso8583_sub unknown = {"", {"unknown tag", ISO8583_REST, ISO8583_B, 0, 0, 0, NULL}};
 		const uint8_t *data;
-		size_t n, units, vpos = 0;
+		iso8583_cursor c;
+		size_t n, units;
 		bool ok;
 		int rc;
 
@@ -121,9 +122,8 @@ static int explain_tagged(struct walk *wk, const iso8583_layout *l, const char *
 		if (sub == NULL)
 			sub = &unknown;
 		snprintf(sub_path, sizeof sub_path, "%s.%.*s", path, (int)l->tag_width, v + pos);
-		w.path = sub_path;
-		if (iso8583_field_read(&sub->spec, &w, v + pos + head, n, &vpos, &data, &units,
-		                       wk->diag) != ISO8583_OK)
+		c = (iso8583_cursor){v + pos + head, NULL, n, 0, {0, sub_path, 0}, wk->diag};
+		if (iso8583_field_read(&sub->spec, &c, &data, &units) != ISO8583_OK)
 			return ISO8583_ESUB;
 		if ((rc = explain_sub(wk, sub, sub_path, data, units, depth)) != 0)
 			return rc;
@@ -254,19 +254,17 @@ int iso8583_explain(const iso8583_profile *p, const char *mti, int f, const uint
 int iso8583_sub_get(const iso8583_profile *p, const char *mti, int f, const uint8_t *value,
                     size_t len, int pos, const uint8_t **sub, size_t *sub_len)
 {
+	iso8583_cursor c = {value, NULL, len, 0, {f, NULL, 0}, NULL};
 	const iso8583_layout *l;
-	size_t at = 0;
 
 	if (f < 2 || f > p->max_field || p->fields[f].name == NULL)
 		return ISO8583_EFIELD;
 	l = layout_for(&p->fields[f], mti);
 	if (l == NULL || l->kind != ISO8583_LAYOUT_SEQ || pos < 1 || pos > l->n_subs)
 		return ISO8583_ESUB;
-	for (int i = 0; i < pos; i++) {
-		iso8583_where w = {f, NULL, 0};
-		if (at == len || iso8583_field_read(&l->subs[i].spec, &w, value, len, &at, sub,
-		                                    sub_len, NULL) != ISO8583_OK)
+	for (int i = 0; i < pos; i++)
+		if (c.pos == len ||
+		    iso8583_field_read(&l->subs[i].spec, &c, sub, sub_len) != ISO8583_OK)
 			return ISO8583_ESUB;
-	}
 	return ISO8583_OK;
 }

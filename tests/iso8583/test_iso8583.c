@@ -439,6 +439,12 @@ static void pack_rejects(void **state)
 	iso8583_set_str(&m, 2, "4242x");
 	assert_int_equal(iso8583_pack(a, &m, buf, sizeof buf, &len, &diag), ISO8583_ECONTENT);
 	assert_string_equal(diag.text, "field 2: 'x' is not allowed in an n field at offset 20");
+	/* BCD packs eight digits a word at a time: a bad one inside a word is caught too. */
+	iso8583_set_str(&m, 2, "4242424:42424242");
+	assert_int_equal(iso8583_pack(cup, &m, buf, sizeof buf, &len, &diag), ISO8583_ECONTENT);
+	assert_string_equal(diag.text, "field 2: ':' is not allowed in an n field at offset 10");
+	iso8583_set_str(&m, 2, "42424242424242=2");
+	assert_int_equal(iso8583_pack(cup, &m, buf, sizeof buf, &len, &diag), ISO8583_ECONTENT);
 	iso8583_set_str(&m, 2, "4242");
 	iso8583_set_str(&m, 5, "1");
 	assert_int_equal(iso8583_pack(cup, &m, buf, sizeof buf, &len, &diag), ISO8583_EUNDEFINED);
@@ -594,6 +600,14 @@ static void encodings_and_tertiary_bitmap(void **state)
 	assert_string_equal(value, "1234");
 	assert_int_equal(iso8583_next(&back, 8), 130);
 	assert_int_equal(iso8583_next(&back, 130), 192);
+	/* A tertiary bitmap that names nothing would not pack back the same. */
+	expect_reject(&test_profile,
+	              "30313030"
+	              "C000000000000000"
+	              "8000000000000000"
+	              "0000000000000000",
+	              ISO8583_EBITMAP, 1, 20,
+	              "bitmap: tertiary bitmap names no field at offset 20");
 	/* In a dialect with a tertiary bitmap, 65 is that bitmap, not a field. */
 	iso8583_set_str(&m, 65, "1");
 	assert_int_equal(iso8583_pack(&test_profile, &m, buf, sizeof buf, &len, &diag),
