@@ -13,17 +13,17 @@
  * (HSM_EEXPORT). The usages and what they serve:
  *
  *   B0  DUKPT base derivation key (BDK)    mode X         hsm_dukpt_*, hsm_translate_pin_dukpt
- *   C0  card verification key (CVK)        C, G, V        (card verification, not yet here)
+ *   C0  card verification key (CVK)        C, G, V        hsm_*_cvv
  *   D0  data encryption                    B, E, D        (none yet)
- *   E0  EMV master key for cryptograms     X              (EMV, not yet here)
+ *   E0  EMV master key for cryptograms     X              hsm_emv_*
  *   K0  key encryption key (KEK, TMK)      B, E, D        hsm_export_*, hsm_import_ecb/tr31
  *   K1  TR-31 key block protection key     B, E, D        hsm_export_tr31, hsm_import_tr31
  *   M1  ISO 9797-1 MAC algorithm 1 family  C, G, V        HSM_MAC_CUP_ECB
  *   M3  ISO 9797-1 algorithm 3 (X9.19)     C, G, V        HSM_MAC_X919
  *   M6  ISO 9797-1:2011 algorithm 5, CMAC  C, G, V        HSM_MAC_CMAC
  *   P0  PIN encryption                     B, E, D        hsm_translate_pin*
- *   V1  IBM 3624 PIN verification          C, G, V        (PIN verification, not yet here)
- *   V2  Visa PVV PIN verification          C, G, V        (PIN verification, not yet here)
+ *   V1  IBM 3624 PIN verification          C, G, V        hsm_*_ibm3624*
+ *   V2  Visa PVV PIN verification          C, G, V        hsm_*_pvv
  *
  * Modes (TR-31:2018 A.5.3): E encrypt, D decrypt, B both; G generate, V verify, C both;
  * X derive keys. Exportability (A.5.5): E exportable under a KEK in a form that meets ANSI
@@ -46,6 +46,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/cardver.h"
 #include "crypto/dukpt.h"
 
 #define HSM_OK      0
@@ -77,6 +78,7 @@
 #define HSM_KCV_MAX    8    /* bytes of check value kept or compared */
 #define HSM_KCV_ECB    4    /* bytes of the check value beside a key in cup-pos field 62 */
 #define HSM_PARTS_MAX  3    /* key components at most */
+#define HSM_PIN_MAX    12   /* digits of a PIN (ISO 9564-1), and of an IBM 3624 offset */
 #define HSM_CACHE_KEYS 4096 /* unwrapped keys an hsm keeps */
 
 typedef struct hsm hsm;
@@ -233,6 +235,76 @@ int hsm_translate_pin(hsm *h, const hsm_key *from, const hsm_key *to, const uint
 int hsm_translate_pin_dukpt(hsm *h, const hsm_key *bdk,
                             const uint8_t ksn[CRYPTO_DUKPT_TDES_KSN_LEN], const hsm_key *to,
                             const uint8_t in[8], const char *pan, uint8_t out[8]);
+
+/* The issuer's PIN checks: the PIN of the format 0 block under pin_key (P0, mode D or B) for
+ * pan — HSM_EPINBLOCK when the block is not well formed — against its Visa PVV under pvk (V2,
+ * a double-length TDES key pair; PVKI 0 to 9), or its IBM 3624 offset under pvk (V1). A PIN
+ * that does not match is HSM_EVERIFY (cup-pos response 55); so is one whose length is not the
+ * offset's. Verification needs mode V or C, generation (at card issuance, or a PIN change)
+ * G or C. The PIN never leaves these functions. */
+int hsm_verify_pin_pvv(hsm *h, const hsm_key *pin_key, const uint8_t block[8], const char *pan,
+                       const hsm_key *pvk, int pvki, const char *pvv);
+int hsm_generate_pvv(hsm *h, const hsm_key *pin_key, const uint8_t block[8], const char *pan,
+                     const hsm_key *pvk, int pvki, char pvv[CRYPTO_PVV_LEN + 1]);
+
+/* IBM 3624 parameters: the decimalisation table, 16 digits among which every digit 0 to 9
+ * appears (HSM_EARG otherwise: see pin.c); the validation data, 1 to 16 hex digits (usually
+ * from the PAN), filled on the right to 16 with the hex digit pad. */
+struct hsm_ibm3624 {
+	const char *dectab;
+	const char *validation;
+	char pad;
+};
+
+/* The offset is 4 to 12 digits. */
+int hsm_verify_pin_ibm3624(hsm *h, const hsm_key *pin_key, const uint8_t block[8], const char *pan,
+                           const hsm_key *pvk, const struct hsm_ibm3624 *params,
+                           const char *offset);
+int hsm_generate_ibm3624_offset(hsm *h, const hsm_key *pin_key, const uint8_t block[8],
+                                const char *pan, const hsm_key *pvk,
+                                const struct hsm_ibm3624 *params, char offset[HSM_PIN_MAX + 1]);
+
+/* ---- Card verification values ---- */
+
+/* Visa CVV under cvk (C0, a double-length TDES key pair; mode V or C to verify, G or C to
+ * generate): expiry_yymm 4 digits, service_code 3 — the card's for the stripe CVV,
+ * CRYPTO_CVV_SC_CVV2 ("000") for CVV2, CRYPTO_CVV_SC_ICVV ("999") for the iCVV in the chip's
+ * track 2 image. A CVV that does not match is HSM_EVERIFY. */
+int hsm_verify_cvv(hsm *h, const hsm_key *cvk, const char *pan, const char *expiry_yymm,
+                   const char *service_code, const char *cvv);
+int hsm_generate_cvv(hsm *h, const hsm_key *cvk, const char *pan, const char *expiry_yymm,
+                     const char *service_code, char cvv[CRYPTO_CVV_LEN + 1]);
+
+/* ---- EMV cryptograms ---- */
+
+/* What the issuer gets with a chip transaction (ISO 8583 field 55). */
+struct hsm_emv_txn {
+	const char *pan;     /* tag 5A, 12 to 19 digits */
+	const char *psn;     /* tag 5F34, 2 digits; NULL when the card has none ("00") */
+	uint8_t atc[2];      /* tag 9F36 */
+	const uint8_t *data; /* the data the card's CDOL1 names, in its order (Book 2 8.1.1) */
+	size_t len;          /* at least 1 byte */
+	uint8_t arqc[8];     /* tag 9F26 */
+};
+
+/* The key ARPC method 1 is made with. */
+enum hsm_arpc_key {
+	HSM_ARPC_SESSION_KEY, /* EMV 4.3 Book 2 8.2.1: the AC session key */
+	HSM_ARPC_CARD_KEY,    /* the ICC master key, as some issuers' cards expect */
+};
+
+/* Verifies the ARQC under the session key of the card's master key derived from imk (E0,
+ * TDES 16 bytes, mode X): EMV 4.3 Book 2 A1.4.1 option A, A1.3.1 common session key with R =
+ * ATC || 00 × 6, ISO 9797-1 algorithm 3 with padding method 2. HSM_EVERIFY when it fails. */
+int hsm_emv_verify_arqc(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t);
+
+/* Verify the ARQC as above and, only when it verifies, make the ARPC: method 1 (Book 2
+ * 8.2.1) with the 2-byte authorisation response code arc; method 2 (8.2.2) under the session
+ * key with the card status update csu and 0 to 8 bytes of proprietary authentication data. */
+int hsm_emv_arpc1(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t, enum hsm_arpc_key key,
+                  const uint8_t arc[2], uint8_t arpc[8]);
+int hsm_emv_arpc2(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t, const uint8_t csu[4],
+                  const uint8_t *pad, size_t pad_len, uint8_t arpc[4]);
 
 /* ---- MACs ---- */
 

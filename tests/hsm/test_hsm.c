@@ -1,6 +1,7 @@
 /* test_hsm.c — the software HSM through its API: the LMK file and variable, key blocks under
  * the LMK, key ceremonies, sign-in key export and import, TR-31 export and import, PIN
- * translation (also from DUKPT), MACs and DUKPT derivation, each against published or
+ * translation (also from DUKPT), MACs, DUKPT derivation, PVV and IBM 3624 PIN checks, CVVs,
+ * EMV ARQC and ARPC, each against published or
  * independently computed answers; and every refusal: wrong usage or mode, exportability,
  * tampered blocks, another LMK, wrong check values, PIN blocks that do not decipher well.
  *
@@ -1036,6 +1037,308 @@ static void dukpt_rejects(void **state)
 	hsm_close(h);
 }
 
+/* ---- The issuer's PIN checks ---- */
+
+/* PIN blocks of PAN 1122334455667788 under the issuer's key ZPK: format 0 built by hand and
+ * enciphered with openssl enc -des-ede3. */
+#define PVV_PAN  "1122334455667788"
+#define PIN4524  "E59EF17C9608D041"
+#define PIN1912  "36B551EDBAAFC613"
+#define PIN1234  "909325A57CA3ED7B"
+#define PIN4525  "4BB37928EC5C5D5F"
+#define PIN45245 "29B3C36A6DC332BC"
+
+/* Visa PVV, psec tests/test_pin.py test_generate_visa_pvv (PVK 0123…3210, as in
+ * test_cardver.c): PIN 4524 with PVKI 1 is 8523, PIN 1912 with PVKI 2 is 3244. */
+static void pvv_known(void **state)
+{
+	hsm *h = open_test();
+	hsm_key zpk = issuer_pin_key(h), pvk = lmk_block("V2", 'T', 'C', 'E', ZPK);
+	char pvv[CRYPTO_PVV_LEN + 1];
+
+	(void)state;
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, 1, "8523"),
+	                 HSM_OK);
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN1912), PVV_PAN, &pvk, 2, "3244"),
+	                 HSM_OK);
+	assert_int_equal(hsm_generate_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, 1, pvv), HSM_OK);
+	assert_string_equal(pvv, "8523");
+	assert_int_equal(hsm_generate_pvv(h, &zpk, HEX(PIN1912), PVV_PAN, &pvk, 2, pvv), HSM_OK);
+	assert_string_equal(pvv, "3244");
+	hsm_close(h);
+}
+
+static void pvv_rejects(void **state)
+{
+	hsm *h = open_test();
+	hsm_key zpk = issuer_pin_key(h), pvk = lmk_block("V2", 'T', 'C', 'E', ZPK);
+	hsm_key verify_only = lmk_block("V2", 'T', 'V', 'E', ZPK);
+	hsm_key ibm = lmk_block("V1", 'T', 'C', 'E', ZPK),
+	        cvk = lmk_block("C0", 'T', 'C', 'E', ZPK);
+	hsm_key pvk24 = lmk_block("V2", 'T', 'C', 'E', TMK "0123456789ABCDEF");
+	hsm_key enc_only = lmk_block("P0", 'T', 'E', 'E', ZPK);
+	char pvv[CRYPTO_PVV_LEN + 1] = "";
+
+	(void)state;
+	/* A wrong PIN (cup-pos 55); another PVKI; a PIN block under another key (99). */
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN4525), PVV_PAN, &pvk, 1, "8523"),
+	                 HSM_EVERIFY);
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, 2, "8523"),
+	                 HSM_EVERIFY);
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(TPK_PIN), PVV_PAN, &pvk, 1, "8523"),
+	                 HSM_EPINBLOCK);
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN4524), "112233445566", &pvk, 1, "8523"),
+	                 HSM_EPAN);
+	/* Values out of range. */
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, 1, "852"),
+	                 HSM_EARG);
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, 10, "8523"),
+	                 HSM_EARG);
+	/* Keys: an IBM 3624 key, a CVK, a PIN key that only enciphers, a verify-only PVK asked to
+	 * generate, a triple-length PVK. */
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &ibm, 1, "8523"),
+	                 HSM_EUSAGE);
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &cvk, 1, "8523"),
+	                 HSM_EUSAGE);
+	assert_int_equal(hsm_verify_pin_pvv(h, &enc_only, HEX(PIN4524), PVV_PAN, &pvk, 1, "8523"),
+	                 HSM_EUSAGE);
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, 1, "8523"),
+	                 HSM_OK);
+	assert_int_equal(
+	    hsm_verify_pin_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &verify_only, 1, "8523"), HSM_OK);
+	assert_int_equal(hsm_generate_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &verify_only, 1, pvv),
+	                 HSM_EUSAGE);
+	assert_string_equal(pvv, "");
+	assert_int_equal(hsm_verify_pin_pvv(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk24, 1, "8523"),
+	                 HSM_EALG);
+	hsm_close(h);
+}
+
+/* IBM 3624, psec tests/test_pin.py test_generate_ibm3624_offset (PVK 0123…3210, table
+ * 1234567890123456, validation data the PAN padded with F): PIN 4524 has offset 0000, PIN
+ * 1234 offset 7710. */
+static void ibm3624_known(void **state)
+{
+	const struct hsm_ibm3624 p = {"1234567890123456", PVV_PAN, 'F'};
+	hsm *h = open_test();
+	hsm_key zpk = issuer_pin_key(h), pvk = lmk_block("V1", 'T', 'C', 'E', ZPK);
+	char offset[HSM_PIN_MAX + 1];
+
+	(void)state;
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, &p, "0000"),
+	                 HSM_OK);
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN1234), PVV_PAN, &pvk, &p, "7710"),
+	                 HSM_OK);
+	assert_int_equal(
+	    hsm_generate_ibm3624_offset(h, &zpk, HEX(PIN1234), PVV_PAN, &pvk, &p, offset), HSM_OK);
+	assert_string_equal(offset, "7710");
+	hsm_close(h);
+}
+
+static void ibm3624_rejects(void **state)
+{
+	struct hsm_ibm3624 p = {"1234567890123456", PVV_PAN, 'F'};
+	hsm *h = open_test();
+	hsm_key zpk = issuer_pin_key(h), pvk = lmk_block("V1", 'T', 'C', 'E', ZPK);
+	hsm_key visa = lmk_block("V2", 'T', 'C', 'E', ZPK);
+	hsm_key gen_only = lmk_block("V1", 'T', 'G', 'E', ZPK);
+
+	(void)state;
+	/* Wrong PIN; a PIN of five digits against a four-digit offset is another PIN. */
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4525), PVV_PAN, &pvk, &p, "0000"),
+	                 HSM_EVERIFY);
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN45245), PVV_PAN, &pvk, &p, "0000"),
+	                 HSM_EVERIFY);
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(TPK_PIN), PVV_PAN, &pvk, &p, "0000"),
+	                 HSM_EPINBLOCK);
+	/* Offsets not 4 to 12 digits. */
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, &p, "000"),
+	                 HSM_EARG);
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, &p, "00A0"),
+	                 HSM_EARG);
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, &p, NULL),
+	                 HSM_EARG);
+	/* The decimalisation table attack's tables, missing digits, are refused; so is a table
+	 * of another length or with a letter. */
+	p.dectab = "0000000100000000";
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, &p, "0000"),
+	                 HSM_EARG);
+	p.dectab = "123456789012345";
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, &p, "0000"),
+	                 HSM_EARG);
+	p.dectab = "123456789012345A";
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, &p, "0000"),
+	                 HSM_EARG);
+	p.dectab = "1234567890123456";
+	p.validation = "11223344556677889";
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, &p, "0000"),
+	                 HSM_EARG);
+	p.validation = PVV_PAN;
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &pvk, NULL, "0000"),
+	                 HSM_EARG);
+	/* Keys. */
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &visa, &p, "0000"),
+	                 HSM_EUSAGE);
+	assert_int_equal(
+	    hsm_verify_pin_ibm3624(h, &zpk, HEX(PIN4524), PVV_PAN, &gen_only, &p, "0000"),
+	    HSM_EUSAGE);
+	assert_int_equal(hsm_verify_pin_ibm3624(h, &pvk, HEX(PIN4524), PVV_PAN, &pvk, &p, "0000"),
+	                 HSM_EUSAGE);
+	hsm_close(h);
+}
+
+/* ---- CVV ---- */
+
+/* Visa CVV test data (CVK 0123…3210, as in test_cardver.c): 4123456789012345, 8701, 101 →
+ * 561; 4999988887777000, 9105, 111 → 245. jmeter-iso8583 (CVK 1313…13), 4444333322221111,
+ * 9911: stripe (101) 662, CVV2 114, iCVV 163. */
+static void cvv_known(void **state)
+{
+	static const struct {
+		const char *cvk, *pan, *expiry, *sc, *cvv;
+	} cases[] = {
+	    {ZPK, "4123456789012345", "8701", "101", "561"},
+	    {ZPK, "4999988887777000", "9105", "111", "245"},
+	    {"13131313131313131313131313131313", "4444333322221111", "9911", "101", "662"},
+	    {"13131313131313131313131313131313", "4444333322221111", "9911", CRYPTO_CVV_SC_CVV2,
+	     "114"},
+	    {"13131313131313131313131313131313", "4444333322221111", "9911", CRYPTO_CVV_SC_ICVV,
+	     "163"},
+	};
+	hsm *h = open_test();
+	char cvv[CRYPTO_CVV_LEN + 1];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		hsm_key cvk = lmk_block("C0", 'T', 'C', 'E', cases[i].cvk);
+
+		assert_int_equal(
+		    hsm_generate_cvv(h, &cvk, cases[i].pan, cases[i].expiry, cases[i].sc, cvv),
+		    HSM_OK);
+		assert_string_equal(cvv, cases[i].cvv);
+		assert_int_equal(hsm_verify_cvv(h, &cvk, cases[i].pan, cases[i].expiry, cases[i].sc,
+		                                cases[i].cvv),
+		                 HSM_OK);
+	}
+	hsm_close(h);
+}
+
+static void cvv_rejects(void **state)
+{
+	hsm *h = open_test();
+	hsm_key cvk = lmk_block("C0", 'T', 'C', 'E', ZPK),
+	        pvk = lmk_block("V2", 'T', 'C', 'E', ZPK);
+	hsm_key gen_only = lmk_block("C0", 'T', 'G', 'E', ZPK);
+	hsm_key cvk24 = lmk_block("C0", 'T', 'C', 'E', TMK "0123456789ABCDEF");
+	const char *pan = "4123456789012345";
+
+	(void)state;
+	assert_int_equal(hsm_verify_cvv(h, &cvk, pan, "8701", "101", "562"), HSM_EVERIFY);
+	assert_int_equal(hsm_verify_cvv(h, &cvk, pan, "8702", "101", "561"), HSM_EVERIFY);
+	assert_int_equal(hsm_verify_cvv(h, &cvk, pan, "8701", "000", "561"), HSM_EVERIFY);
+	assert_int_equal(hsm_verify_cvv(h, &cvk, pan, "8701", "101", "56"), HSM_EARG);
+	assert_int_equal(hsm_verify_cvv(h, &cvk, pan, "87/1", "101", "561"), HSM_EARG);
+	assert_int_equal(hsm_verify_cvv(h, &cvk, "412345678901234A", "8701", "101", "561"),
+	                 HSM_EPAN);
+	assert_int_equal(hsm_verify_cvv(h, &pvk, pan, "8701", "101", "561"), HSM_EUSAGE);
+	assert_int_equal(hsm_verify_cvv(h, &gen_only, pan, "8701", "101", "561"), HSM_EUSAGE);
+	assert_int_equal(hsm_verify_cvv(h, &cvk24, pan, "8701", "101", "561"), HSM_EALG);
+	hsm_close(h);
+}
+
+/* ---- EMV ---- */
+
+/* IMK 0123…3210, PAN 9901234567890123, PSN 45 (card master key KCV 1DA5, pyemv
+ * test_ac_hsm), the EMV Book 2 8.1.1 data set of pyemv's generate_ac docstring with ATC 0001.
+ * The session key (R = 0001 || 00 × 6, KCV 971F0D), ARQC 17DFD2CD1D30C08B, ARPC method 1 with
+ * ARC 3030 under the session key 1BBFA0DF4F30FBB5 and under the card key 9A9EC14419B7F8B0,
+ * and method 2 with CSU 00800000 955B2BBE were computed by a separate implementation over
+ * openssl enc -des-ede3 / -des-ede3 single-key CBC, which reproduces every pyemv test_ac_hsm
+ * value (KCVs 1DA5 and 0995, ARQC 4B46013359B7A58B, ARPCs F8C9CECAABD55AD1, 4962B76C). */
+#define EMV_DATA "000000002000000000000000012400000080000124110309003804823E58000001"
+
+static struct hsm_emv_txn emv_txn(void)
+{
+	static uint8_t data[sizeof EMV_DATA / 2];
+	struct hsm_emv_txn t = {.pan = "9901234567890123",
+	                        .psn = "45",
+	                        .atc = {0x00, 0x01},
+	                        .data = data,
+	                        .len = sizeof data};
+
+	memcpy(data, HEX(EMV_DATA), sizeof data);
+	memcpy(t.arqc, HEX("17DFD2CD1D30C08B"), 8);
+	return t;
+}
+
+static void emv_known(void **state)
+{
+	hsm *h = open_test();
+	hsm_key imk = lmk_block("E0", 'T', 'X', 'E', ZPK);
+	struct hsm_emv_txn t = emv_txn();
+	uint8_t arpc[8];
+
+	(void)state;
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk, &t), HSM_OK);
+	assert_int_equal(hsm_emv_arpc1(h, &imk, &t, HSM_ARPC_SESSION_KEY, HEX("3030"), arpc),
+	                 HSM_OK);
+	assert_string_equal(test_tohex(arpc, 8), "1BBFA0DF4F30FBB5");
+	assert_int_equal(hsm_emv_arpc1(h, &imk, &t, HSM_ARPC_CARD_KEY, HEX("3030"), arpc), HSM_OK);
+	assert_string_equal(test_tohex(arpc, 8), "9A9EC14419B7F8B0");
+	assert_int_equal(hsm_emv_arpc2(h, &imk, &t, HEX("00800000"), NULL, 0, arpc), HSM_OK);
+	assert_string_equal(test_tohex(arpc, 4), "955B2BBE");
+	hsm_close(h);
+}
+
+static void emv_rejects(void **state)
+{
+	hsm *h = open_test();
+	hsm_key imk = lmk_block("E0", 'T', 'X', 'E', ZPK),
+	        cvk = lmk_block("C0", 'T', 'C', 'E', ZPK);
+	hsm_key imk24 = lmk_block("E0", 'T', 'X', 'E', TMK "0123456789ABCDEF");
+	hsm_key imk_aes = lmk_block("E0", 'A', 'X', 'E', "00112233445566778899AABBCCDDEEFF");
+	struct hsm_emv_txn t = emv_txn();
+	uint8_t arpc[8] = {0};
+
+	(void)state;
+	/* A cryptogram that does not verify gets no ARPC: a changed ARQC, ATC, amount, PSN. */
+	t.arqc[7] ^= 1;
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk, &t), HSM_EVERIFY);
+	assert_int_equal(hsm_emv_arpc1(h, &imk, &t, HSM_ARPC_SESSION_KEY, HEX("3030"), arpc),
+	                 HSM_EVERIFY);
+	assert_int_equal(hsm_emv_arpc2(h, &imk, &t, HEX("00800000"), NULL, 0, arpc), HSM_EVERIFY);
+	assert_memory_equal(arpc, HEX("0000000000000000"), 8);
+	t = emv_txn();
+	t.atc[1] = 2;
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk, &t), HSM_EVERIFY);
+	t = emv_txn();
+	t.psn = NULL;
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk, &t), HSM_EVERIFY);
+	t = emv_txn();
+	t.len--;
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk, &t), HSM_EVERIFY);
+	/* Malformed input. */
+	t = emv_txn();
+	t.psn = "4";
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk, &t), HSM_EARG);
+	t = emv_txn();
+	t.pan = "99012345678";
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk, &t), HSM_EPAN);
+	t = emv_txn();
+	t.len = 0;
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk, &t), HSM_EARG);
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk, NULL), HSM_EARG);
+	t = emv_txn();
+	assert_int_equal(hsm_emv_arpc1(h, &imk, &t, (enum hsm_arpc_key)2, HEX("3030"), arpc),
+	                 HSM_EARG);
+	assert_int_equal(hsm_emv_arpc2(h, &imk, &t, HEX("00800000"), HEX("00"), 9, arpc), HSM_EARG);
+	/* Keys. */
+	assert_int_equal(hsm_emv_verify_arqc(h, &cvk, &t), HSM_EUSAGE);
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk24, &t), HSM_EALG);
+	assert_int_equal(hsm_emv_verify_arqc(h, &imk_aes, &t), HSM_EALG);
+	hsm_close(h);
+}
+
 /* ---- The cache ---- */
 
 /* Half again as many keys as the cache holds, each used in turn with another one: every
@@ -1091,6 +1394,14 @@ int main(void)
 	    cmocka_unit_test(mac_rejects),
 	    cmocka_unit_test(dukpt_derive_known),
 	    cmocka_unit_test(dukpt_rejects),
+	    cmocka_unit_test(pvv_known),
+	    cmocka_unit_test(pvv_rejects),
+	    cmocka_unit_test(ibm3624_known),
+	    cmocka_unit_test(ibm3624_rejects),
+	    cmocka_unit_test(cvv_known),
+	    cmocka_unit_test(cvv_rejects),
+	    cmocka_unit_test(emv_known),
+	    cmocka_unit_test(emv_rejects),
 	    cmocka_unit_test(cache_eviction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
