@@ -155,7 +155,7 @@ static void chain_pyemv_ac_hsm(void **state)
 
 /* pyemv ac.generate_ac docstring: the EMV Book 2 8.1.1 minimum data set (amount 9F02, other
  * amount 9F03, country 9F1A, TVR 95, currency 5F2A, date 9A, type 9C, UN 9F37, AIP 82, ATC
- * 9F36), 29 bytes, so the '80' pad falls inside the last block. */
+ * 9F36), 33 bytes, so the '80' pad falls inside the last block. */
 static void arqc_pyemv_docstring(void **state)
 {
 	const char *data = "000000002000"
