@@ -10,37 +10,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "alloc_count.h"
+#include "harness.h"
 #include "crypto/dukpt.h"
 #include "crypto/emv.h"
 #include "crypto/mac.h"
 
-#define BATCH       1000
-#define MAX_BATCHES 1000
-#define MSG_LEN     200
-#define N_KSN       1024 /* DUKPT: the device's first 1,024 transactions, in turn */
+#define BATCH   1000
+#define MSG_LEN 200
+#define N_KSN   1024 /* DUKPT: the device's first 1,024 transactions, in turn */
 
-/* Batches to run: 100, or as many as given (fewer for a quick run under callgrind). */
+/* Batches to run: 100, or as many as given (fewer for a quick run under callgrind). Set once
+ * by main. */
 static int batches = 100;
 
 static uint8_t msg[MSG_LEN];
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* ---- The operations: op(ctx, i) does the i-th one ---- */
 
@@ -117,50 +101,11 @@ static int emv_chain_op(void *ctx, unsigned i)
 	return arqc_arpc(e, sk);
 }
 
-/* ---- The harness ---- */
-
-struct result {
-	double mean, p50, p99, allocs;
-	bool failed;
-};
-
-static struct result run(int (*op)(void *, unsigned), void *ctx)
+/* Runs op for the configured batches and prints its line; 1 when it failed or allocated
+ * where it must not. */
+static int report(const char *what, bench_op op, void *ctx, bool no_alloc)
 {
-	static double per_op[MAX_BATCHES];
-	struct result r = {0};
-	unsigned i = 0;
-	uint64_t a0;
-	double total = 0;
-
-	for (int warm = 0; warm < BATCH; warm++)
-		r.failed |= op(ctx, i++) != 0;
-	a0 = alloc_count();
-	for (int b = 0; b < batches; b++) {
-		double t0 = now_ns();
-		for (int k = 0; k < BATCH; k++)
-			r.failed |= op(ctx, i++) != 0;
-		per_op[b] = (now_ns() - t0) / BATCH;
-		total += per_op[b];
-	}
-	r.allocs = (double)(alloc_count() - a0) / ((double)BATCH * batches);
-	r.mean = total / batches;
-	qsort(per_op, (size_t)batches, sizeof per_op[0], cmp_double);
-	r.p50 = per_op[batches / 2];
-	r.p99 = per_op[batches * 99 / 100];
-	return r;
-}
-
-/* Runs op, prints its line; returns 1 when it failed or allocated where it must not. */
-static int report(const char *what, int (*op)(void *, unsigned), void *ctx, bool no_alloc)
-{
-	struct result r = run(op, ctx);
-
-	printf("  %-44s %8.1f ns/op  p50 %8.1f  p99 %8.1f  %10.0f ops/s  %5.1f allocs/op%s\n", what,
-	       r.mean, r.p50, r.p99, 1e9 / r.mean, r.allocs,
-	       r.failed                   ? "  FAILED"
-	       : no_alloc && r.allocs > 0 ? "  ALLOCATES"
-	                                  : "");
-	return r.failed || (no_alloc && r.allocs > 0);
+	return bench_report(what, bench_run(op, ctx, BATCH, batches, BATCH), no_alloc);
 }
 
 static const struct mac_case {
@@ -209,10 +154,7 @@ int main(int argc, char **argv)
 	struct emv_ctx emv = {.pan = "5123456789012345", .psn = "01", .r = {0x00, 0x01}};
 	int failed = 0;
 
-	if (argc > 1 && (batches = atoi(argv[1])) < 1)
-		batches = 1;
-	if (batches > MAX_BATCHES)
-		batches = MAX_BATCHES;
+	batches = bench_batches(argc, argv, 100);
 	for (size_t i = 0; i < sizeof msg; i++)
 		msg[i] = (uint8_t)i;
 	printf("possum crypto, one core, %d operations each (MACs over %d bytes)\n",

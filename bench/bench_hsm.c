@@ -5,27 +5,19 @@
  * EMV ARQC check with its ARPC. Prints nanoseconds per operation (mean, and p50/p99 over
  * batches), operations per second and heap allocations per operation. Exits 1 if an
  * operation fails or a cached PIN translation allocates. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "alloc_count.h"
+#include "harness.h"
 #include "crypto/emv.h"
 #include "crypto/tr31.h"
 #include "hsm/hsm.h"
 
-#define BATCH       1000
-#define MAX_BATCHES 1000
-#define FRESH_KEYS  2000 /* keys for the uncached case: fewer than the cache holds */
-#define PAN         "4012345678909"
-
-/* Batches to run: MAX_BATCHES, or fewer when given (a quick run under callgrind). */
-static int batches = MAX_BATCHES;
-
-struct result {
-	double mean, p50, p99, allocs;
-};
+#define BATCH      1000
+#define FRESH_KEYS 2000 /* keys for the uncached case: fewer than the cache holds */
+#define PAN        "4012345678909"
 
 enum op { OP_TRANSLATE, OP_TRANSLATE_FRESH, OP_TRANSLATE_DUKPT, OP_MAC, OP_PVV, OP_ARPC };
 
@@ -38,21 +30,6 @@ struct bench {
 	size_t next_fresh;
 	uint8_t pin_block[8], dukpt_block[8], ksn[10], msg[200];
 };
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int run_one(struct bench *b, enum op op)
 {
@@ -79,40 +56,29 @@ static int run_one(struct bench *b, enum op op)
 	return -1;
 }
 
-static struct result run(struct bench *b, enum op op, int n_batches, int batch)
-{
-	static double per_op[MAX_BATCHES];
-	double total = 0;
-	uint64_t a0;
-	int failed = 0;
+/* One operation of a kind on the bench's keys, for the harness. */
+struct hsm_case {
+	struct bench *b;
+	enum op op;
+};
 
-	if (op != OP_TRANSLATE_FRESH)
-		for (int warm = 0; warm < 1000; warm++)
-			failed |= run_one(b, op);
-	a0 = alloc_count();
-	for (int i = 0; i < n_batches; i++) {
-		double t0 = now_ns();
-		for (int j = 0; j < batch; j++)
-			failed |= run_one(b, op);
-		per_op[i] = (now_ns() - t0) / batch;
-		total += per_op[i];
-	}
-	if (failed) {
-		fprintf(stderr, "bench: an hsm operation failed\n");
-		exit(1);
-	}
-	struct result r = {.mean = total / n_batches,
-	                   .allocs = (double)(alloc_count() - a0) / ((double)batch * n_batches)};
-	qsort(per_op, (size_t)n_batches, sizeof per_op[0], cmp_double);
-	r.p50 = per_op[n_batches / 2];
-	r.p99 = per_op[n_batches * 99 / 100];
-	return r;
+static int hsm_op(void *ctx, unsigned i)
+{
+	struct hsm_case *c = ctx;
+
+	(void)i;
+	return run_one(c->b, c->op);
 }
 
-static void report(const char *what, struct result r)
+/* Runs an operation `batches` batches of `batch` (after a warm-up, except for keys that must
+ * stay unmet) and prints its line; 1 when it failed, or allocated where it must not. */
+static int report(const char *what, struct bench *b, enum op op, int batches, int batch,
+                  bool no_alloc)
 {
-	printf("  %-44s %8.1f ns/op  p50 %8.1f  p99 %8.1f  %9.0f ops/s  %.2f allocs/op\n", what,
-	       r.mean, r.p50, r.p99, 1e9 / r.mean, r.allocs);
+	struct hsm_case c = {b, op};
+	int warmup = op == OP_TRANSLATE_FRESH ? 0 : 1000;
+
+	return bench_report(what, bench_run(hsm_op, &c, warmup, batches, batch), no_alloc);
 }
 
 /* Generated keys, and a BDK of known value wrapped under the bench's LMK directly: the A.4
@@ -179,34 +145,26 @@ static int setup(struct bench *b)
 
 int main(int argc, char **argv)
 {
+	int batches = bench_batches(argc, argv, 1000), tenth = batches / 10 > 0 ? batches / 10 : 1;
 	struct bench b = {0};
-	struct result r;
+	int bad = 0;
 
-	if (argc > 1 && (batches = atoi(argv[1])) < 1)
-		batches = 1;
-	if (batches > MAX_BATCHES)
-		batches = MAX_BATCHES;
 	if (setup(&b) != 0) {
 		fprintf(stderr, "bench: setup failed\n");
 		return 1;
 	}
 	printf("software HSM, one core, %d operations each (fresh keys: %d)\n", BATCH * batches,
 	       FRESH_KEYS);
-	r = run(&b, OP_TRANSLATE, batches, BATCH);
-	report("PIN translate, format 0, TDES, cached keys", r);
-	if (r.allocs != 0) {
-		fprintf(stderr, "bench: a cached PIN translation allocates\n");
-		return 1;
-	}
-	report("PIN translate, target key not yet unwrapped",
-	       run(&b, OP_TRANSLATE_FRESH, FRESH_KEYS / 100, 100));
-	report("PIN translate from DUKPT (BDK + KSN)",
-	       run(&b, OP_TRANSLATE_DUKPT, batches / 10 > 0 ? batches / 10 : 1, BATCH / 10));
-	report("CUP ECB MAC, 200 bytes, cached key", run(&b, OP_MAC, batches, BATCH));
-	report("PIN verify, Visa PVV", run(&b, OP_PVV, batches, BATCH));
-	report("EMV ARQC verify + ARPC method 1",
-	       run(&b, OP_ARPC, batches / 10 > 0 ? batches / 10 : 1, BATCH / 10));
+	bad |= report("PIN translate, format 0, TDES, cached keys", &b, OP_TRANSLATE, batches,
+	              BATCH, true);
+	bad |= report("PIN translate, target key not yet unwrapped", &b, OP_TRANSLATE_FRESH,
+	              FRESH_KEYS / 100, 100, false);
+	bad |= report("PIN translate from DUKPT (BDK + KSN)", &b, OP_TRANSLATE_DUKPT, tenth,
+	              BATCH / 10, false);
+	bad |= report("CUP ECB MAC, 200 bytes, cached key", &b, OP_MAC, batches, BATCH, true);
+	bad |= report("PIN verify, Visa PVV", &b, OP_PVV, batches, BATCH, false);
+	bad |= report("EMV ARQC verify + ARPC method 1", &b, OP_ARPC, tenth, BATCH / 10, false);
 	hsm_close(b.h);
 	free(b.fresh);
-	return 0;
+	return bad;
 }

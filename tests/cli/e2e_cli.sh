@@ -4,24 +4,7 @@
 # every dialect, bad input refused with field and offset, and `possum tlv decode`.
 possum=$1
 top=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect STATUS DESCRIPTION -- COMMAND...: runs it, output in $tmp/out and $tmp/err.
-expect() {
-	want=$1 what=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, expected $want: $(cat "$tmp/err")"; fi
-}
-out_has() { if grep -q -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1': $(head -c 300 "$tmp/out")"; fi; }
-err_has() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "stderr lacks '$1': $(cat "$tmp/err")"; fi; }
+. "$(dirname "$0")/../lib.sh"
 
 expect 0 "version" -- "$possum" --version
 out_has "^possum [0-9]"
@@ -120,5 +103,4 @@ if [ "$(cat "$tmp/out")" = '[{"tag":"9F36","name":"Application Transaction Count
 expect 2 "tlv overrun" -- "$possum" tlv decode "9F2609A1B2"
 err_has "offset 0"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -4,19 +4,7 @@
 # cite), input in lower case, results alone on one upper-case line, and the refusals: exit 2
 # for bad usage or input with a message naming the option, exit 1 for a check that fails.
 possum=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# run COMMAND...: output in $tmp/out and $tmp/err, exit status in $got.
-run() {
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-}
+. "$(dirname "$0")/../lib.sh"
 
 # answer WANT -- COMMAND...: exit 0, stdout exactly the line WANT, stderr empty.
 answer() {
@@ -361,5 +349,4 @@ refuse 2 "--fill must be 12 hex digits" -- c tr31 wrap --kbpk $kbpk_b --key $key
 refuse 2 "unknown option '-v'" -- c tr31 wrap --kbpk $kbpk_b --key $key_b --header B0000P0TE00E0000 -v
 refuse 2 "unknown option '--verbose'" -- c tr31 wrap --kbpk $kbpk_b --key $key_b --header B0000P0TE00E0000 --verbose
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

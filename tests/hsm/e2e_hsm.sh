@@ -5,25 +5,8 @@
 # (components and their check values computed with openssl), mistyped components refused, and
 # components out and back in.
 possum=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/../lib.sh"
 
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect STATUS DESCRIPTION -- COMMAND...: runs it, output in $tmp/out and $tmp/err.
-expect() {
-	want=$1 what=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, expected $want: $(cat "$tmp/err")"; fi
-}
-out_has() { if grep -q -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1': $(head -c 300 "$tmp/out")"; fi; }
-err_has() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "stderr lacks '$1': $(cat "$tmp/err")"; fi; }
-out_empty() { if [ -s "$tmp/out" ]; then bad "$1: printed $(head -c 200 "$tmp/out")"; else ok; fi; }
 # field NAME: the value of the "NAME  value" line of the last output.
 field() { awk -v k="$1" '$1 == k { print $2 }' "$tmp/out"; }
 
@@ -158,5 +141,4 @@ err_has "exportability does not permit"
 out_empty "export a key that may not leave"
 expect 2 "export --parts 4" -- "$possum" hsm export-components --parts 4 --lmk "$lmk" "$zpk"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -1,0 +1,33 @@
+# lib.sh — what the end-to-end test scripts share: a scratch directory, pass/fail counts and
+# checks on a command's exit status and output. Sourced by tests/<module>/e2e_*.sh, which
+# call `finish` last: it prints "N passed, N failed" and sets the exit status.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# run COMMAND...: output in $tmp/out and $tmp/err, exit status in $got.
+run() {
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+}
+
+# expect STATUS DESCRIPTION -- COMMAND...: runs it and checks its exit status.
+expect() {
+	want=$1 what=$2
+	shift 3
+	run "$@"
+	if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, expected $want: $(cat "$tmp/err")"; fi
+}
+
+out_has() { if grep -q -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1': $(head -c 300 "$tmp/out")"; fi; }
+err_has() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "stderr lacks '$1': $(cat "$tmp/err")"; fi; }
+out_empty() { if [ -s "$tmp/out" ]; then bad "$1: printed $(head -c 200 "$tmp/out")"; else ok; fi; }
+
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
