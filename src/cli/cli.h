@@ -26,6 +26,25 @@ typedef struct cli_command {
 int cli_dispatch(const char *group, const char *about, const cli_command *cmds, size_t n, int argc,
                  char **argv);
 
+/* One option a command takes: `--NAME VALUE` stores VALUE in *value; a `--NAME` flag sets
+ * *flag to 1. Exactly one of value and flag is set. */
+typedef struct cli_option {
+	const char *name;
+	const char **value;
+	int *flag;
+} cli_option;
+
+#define CLI_HELP 3 /* cli_options(): --help was given, and the help printed */
+
+/* Reads the options in argv (argv[0] is the command's full name) against opts (n of them)
+ * and --help, which prints "Usage: " and the command's name before `help`, its synopsis
+ * and text. On
+ * CLI_OK *operands is the index of the first operand. Returns CLI_OK, CLI_HELP (the command
+ * then exits 0), or CLI_USAGE after saying what was wrong. Values are checked by the
+ * command. */
+int cli_options(int argc, char **argv, const cli_option *opts, size_t n, const char *help,
+                int *operands);
+
 /* Prints "PROG: message" and a pointer to --help on stderr; returns CLI_USAGE. */
 int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -3,7 +3,6 @@
  * wrapped key's check value and header. Keys go in and out wrapped under the LMK; the only
  * clear key material printed is the components `export-components` is asked for. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,91 +84,54 @@ static void print_key(const hsm_key *k, const hsm_kcv *kcv, int json)
 	}
 }
 
-/* The options of a key to make: --usage, --alg, --length, --mode, --export. */
+/* The options of a key to make: --usage, --alg, --length, --mode, --export, and --lmk and
+ * --json. */
 struct key_options {
 	struct hsm_key_spec spec;
 	const char *lmk;
 	int json;
+	int operands; /* argv index of the first operand */
 };
 
-/* Takes option c (with optarg) into o: CLI_OK, CLI_USAGE, or -1 when c is none of them. */
-static int key_option(const char *prog, int c, struct key_options *o)
+/* Reads the options of a key command: CLI_OK, CLI_HELP, or the exit status of a usage error. */
+static int key_options(int argc, char **argv, const char *help, struct key_options *o)
 {
+	const char *prog = argv[0], *alg = "tdes", *len = NULL, *mode = NULL, *exp = NULL;
+	const cli_option opts[] = {
+	    {"usage", &o->spec.usage, NULL}, {"alg", &alg, NULL},    {"length", &len, NULL},
+	    {"mode", &mode, NULL},           {"export", &exp, NULL}, {"lmk", &o->lmk, NULL},
+	    {"json", NULL, &o->json},
+	};
 	char *end;
-
-	switch (c) {
-	case 'u':
-		o->spec.usage = optarg;
-		return CLI_OK;
-	case 'a':
-		if (strcmp(optarg, "tdes") == 0)
-			o->spec.alg = HSM_TDES;
-		else if (strcmp(optarg, "aes") == 0)
-			o->spec.alg = HSM_AES;
-		else
-			return cli_usage_error(prog, "--alg is tdes or aes, not '%s'", optarg);
-		return CLI_OK;
-	case 'n':
-		o->spec.len = strtoul(optarg, &end, 10);
-		if (*optarg == '\0' || *end != '\0' || o->spec.len == 0)
-			return cli_usage_error(prog, "--length is 16, 24 or 32, not '%s'", optarg);
-		return CLI_OK;
-	case 'm':
-		if (strlen(optarg) != 1)
-			return cli_usage_error(prog, "--mode takes one letter, not '%s'", optarg);
-		o->spec.mode = optarg[0];
-		return CLI_OK;
-	case 'e':
-		if (strlen(optarg) != 1)
-			return cli_usage_error(prog, "--export is E, S or N, not '%s'", optarg);
-		o->spec.exportability = optarg[0];
-		return CLI_OK;
-	case 'l':
-		o->lmk = optarg;
-		return CLI_OK;
-	case 'j':
-		o->json = 1;
-		return CLI_OK;
-	}
-	return -1;
-}
-
-#define KEY_OPTIONS                                                                                \
-	{"usage", required_argument, NULL, 'u'}, {"alg", required_argument, NULL, 'a'},            \
-	    {"length", required_argument, NULL, 'n'}, {"mode", required_argument, NULL, 'm'},      \
-	    {"export", required_argument, NULL, 'e'}, {"lmk", required_argument, NULL, 'l'},       \
-	    {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},                    \
-	{                                                                                          \
-		0                                                                                  \
-	}
-
-#define KEY_HELP (-1) /* key_options(): --help was given */
-
-/* Reads the options of a key command: CLI_OK, KEY_HELP, or the exit status of a usage error. */
-static int key_options(int argc, char **argv, struct key_options *o)
-{
-	static const struct option opts[] = {KEY_OPTIONS};
-	const char *prog = argv[0];
-	int c, rc;
+	int rc;
 
 	o->spec = (struct hsm_key_spec){.alg = HSM_TDES};
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'h')
-			return KEY_HELP;
-		if ((rc = key_option(prog, c, o)) == -1)
-			return cli_usage_error(prog, "unknown option");
-		if (rc != CLI_OK)
-			return rc;
-	}
+	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], help,
+	                      &o->operands)) != CLI_OK)
+		return rc;
 	if (o->spec.usage == NULL)
 		return cli_usage_error(prog, "--usage is required");
+	if (strcmp(alg, "tdes") != 0 && strcmp(alg, "aes") != 0)
+		return cli_usage_error(prog, "--alg is tdes or aes, not '%s'", alg);
+	o->spec.alg = strcmp(alg, "aes") == 0 ? HSM_AES : HSM_TDES;
+	if (len != NULL) {
+		o->spec.len = strtoul(len, &end, 10);
+		if (*len == '\0' || *end != '\0' || o->spec.len == 0)
+			return cli_usage_error(prog, "--length is 16, 24 or 32, not '%s'", len);
+	}
+	if (mode != NULL && strlen(mode) != 1)
+		return cli_usage_error(prog, "--mode takes one letter, not '%s'", mode);
+	if (exp != NULL && strlen(exp) != 1)
+		return cli_usage_error(prog, "--export is E, S or N, not '%s'", exp);
+	o->spec.mode = mode != NULL ? mode[0] : 0;
+	o->spec.exportability = exp != NULL ? exp[0] : 0;
 	return CLI_OK;
 }
 
 /* --- init --- */
 
 static const char init_help[] =
-    "Usage: %s --lmk FILE\n"
+    "--lmk FILE\n"
     "\n"
     "Creates a new local master key (LMK, AES-256, from OpenSSL's random generator) in FILE,\n"
     "64 hex digits, mode 0600, and prints its check value: record it, to compare with the\n"
@@ -180,31 +142,17 @@ static const char init_help[] =
 
 static int hsm_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"lmk", required_argument, NULL, 'l'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	const char *prog = argv[0], *path = NULL;
+	const cli_option opts[] = {{"lmk", &path, NULL}};
 	char kcv_hex[2 * HSM_KCV_MAX + 1];
 	hsm_kcv kcv;
-	int c, rc;
+	int rest, rc;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			path = optarg;
-			break;
-		case 'h':
-			printf(init_help, prog);
-			return CLI_OK;
-		default:
-			return cli_usage_error(prog, "unknown option");
-		}
-	}
+	if ((rc = cli_options(argc, argv, opts, 1, init_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
 	if (path == NULL)
 		return cli_usage_error(prog, "--lmk FILE is required");
-	if (optind < argc)
+	if (rest < argc)
 		return cli_usage_error(prog, "takes no arguments");
 	rc = hsm_lmk_create(path, &kcv);
 	if (rc == HSM_EEXIST)
@@ -222,7 +170,7 @@ static int hsm_init(int argc, char **argv)
 /* --- generate --- */
 
 static const char generate_help[] =
-    "Usage: %s --usage U [--alg tdes|aes] [--length 16|24|32] [--mode M]\n"
+    "--usage U [--alg tdes|aes] [--length 16|24|32] [--mode M]\n"
     "       [--export E|S|N] [--lmk FILE] [--json]\n"
     "\n"
     "Generates a random key and prints it wrapped under the LMK (a TR-31 version D key\n"
@@ -247,13 +195,9 @@ static int hsm_generate_cmd(int argc, char **argv)
 	hsm_kcv kcv;
 	int rc;
 
-	if ((rc = key_options(argc, argv, &o)) == KEY_HELP) {
-		printf(generate_help, prog);
-		return CLI_OK;
-	}
-	if (rc != CLI_OK)
-		return rc;
-	if (optind < argc)
+	if ((rc = key_options(argc, argv, generate_help, &o)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (o.operands < argc)
 		return cli_usage_error(prog, "takes no arguments");
 	if (o.spec.len == 0)
 		o.spec.len = 16;
@@ -272,7 +216,7 @@ static int hsm_generate_cmd(int argc, char **argv)
 /* --- import-components --- */
 
 static const char import_help[] =
-    "Usage: %s --usage U [--alg tdes|aes] [--mode M] [--export E|S|N]\n"
+    "--usage U [--alg tdes|aes] [--mode M] [--export E|S|N]\n"
     "       [--lmk FILE] [--json] [COMPONENT:KCV COMPONENT:KCV [COMPONENT:KCV]]\n"
     "\n"
     "Forms a key from two or three components (a key ceremony: each custodian enters\n"
@@ -351,13 +295,10 @@ static int hsm_import_components_cmd(int argc, char **argv)
 	size_t n, bad = 0;
 	int rc;
 
-	if ((rc = key_options(argc, argv, &o)) == KEY_HELP) {
-		printf(import_help, prog);
-		return CLI_OK;
-	}
-	if (rc != CLI_OK)
-		return rc;
-	if ((rc = read_components(prog, argc - optind, argv + optind, parts, &n)) != CLI_OK ||
+	if ((rc = key_options(argc, argv, import_help, &o)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = read_components(prog, argc - o.operands, argv + o.operands, parts, &n)) !=
+	        CLI_OK ||
 	    (rc = open_hsm(prog, o.lmk, &h)) != CLI_OK)
 		goto out;
 	rc = hsm_import_components(h, &o.spec, parts, n, &k, &kcv, &bad);
@@ -385,7 +326,7 @@ out:
 /* --- export-components --- */
 
 static const char export_help[] =
-    "Usage: %s [--parts 2|3] [--lmk FILE] [--json] BLOCK\n"
+    "[--parts 2|3] [--lmk FILE] [--json] BLOCK\n"
     "\n"
     "Splits a wrapped key into random components whose XOR is the key, and prints each\n"
     "as COMPONENT:KCV (the form 'possum hsm import-components' reads), then the key's\n"
@@ -430,44 +371,24 @@ static void print_components(const struct hsm_component *parts, size_t n, const 
 
 static int hsm_export_components_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"parts", required_argument, NULL, 'p'},
-	    {"lmk", required_argument, NULL, 'l'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	struct hsm_component parts[HSM_PARTS_MAX];
-	const char *prog = argv[0], *lmk = NULL;
-	size_t n = 2;
-	int json = 0, c, rc;
+	const char *prog = argv[0], *lmk = NULL, *parts_text = "2";
+	int json = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"parts", &parts_text, NULL}, {"lmk", &lmk, NULL}, {"json", NULL, &json}};
+	size_t n;
 	hsm *h = NULL;
 	hsm_key k;
 	hsm_kcv kcv;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (strcmp(optarg, "2") != 0 && strcmp(optarg, "3") != 0)
-				return cli_usage_error(prog, "--parts is 2 or 3");
-			n = (size_t)(optarg[0] - '0');
-			break;
-		case 'l':
-			lmk = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			printf(export_help, prog);
-			return CLI_OK;
-		default:
-			return cli_usage_error(prog, "unknown option");
-		}
-	}
-	if (argc - optind != 1)
+	if ((rc = cli_options(argc, argv, opts, 3, export_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (strcmp(parts_text, "2") != 0 && strcmp(parts_text, "3") != 0)
+		return cli_usage_error(prog, "--parts is 2 or 3");
+	n = (size_t)(parts_text[0] - '0');
+	if (argc - rest != 1)
 		return cli_usage_error(prog, "give one key BLOCK");
-	if (hsm_key_set(&k, argv[optind]) != HSM_OK)
+	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
 		return cli_usage_error(prog, "BLOCK is not a key block");
 	if ((rc = open_hsm(prog, lmk, &h)) != CLI_OK)
 		return rc;
@@ -485,7 +406,7 @@ static int hsm_export_components_cmd(int argc, char **argv)
 /* --- kcv --- */
 
 static const char kcv_help[] =
-    "Usage: %s [--lmk FILE] [--json] BLOCK\n"
+    "[--lmk FILE] [--json] BLOCK\n"
     "\n"
     "Authenticates a key wrapped under the LMK and prints its check value (TDES 3 bytes,\n"
     "AES 5) and what its header allows: usage, algorithm, length, mode of use,\n"
@@ -522,37 +443,19 @@ static void print_info(const hsm_kcv *kcv, const struct hsm_key_info *info, int 
 
 static int hsm_kcv_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"lmk", required_argument, NULL, 'l'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	const char *prog = argv[0], *lmk = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"lmk", &lmk, NULL}, {"json", NULL, &json}};
 	struct hsm_key_info info;
-	int json = 0, c, rc;
 	hsm *h = NULL;
 	hsm_key k;
 	hsm_kcv kcv;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			lmk = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			printf(kcv_help, prog);
-			return CLI_OK;
-		default:
-			return cli_usage_error(prog, "unknown option");
-		}
-	}
-	if (argc - optind != 1)
+	if ((rc = cli_options(argc, argv, opts, 2, kcv_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (argc - rest != 1)
 		return cli_usage_error(prog, "give one key BLOCK");
-	if (hsm_key_set(&k, argv[optind]) != HSM_OK)
+	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
 		return cli_usage_error(prog, "BLOCK is not a key block");
 	if ((rc = open_hsm(prog, lmk, &h)) != CLI_OK)
 		return rc;

@@ -1,6 +1,5 @@
 /* cmd_iso.c — `possum iso`: decode an ISO 8583 message into a table or JSON, encode JSON
  * back into a message, list the dialects. `decode --json | encode` gives back the bytes. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,7 +218,7 @@ static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso
 }
 
 static const char decode_help[] =
-    "Usage: %s --profile P [--framed] [--json | --mask] [--raw] [HEX | -]\n"
+    "--profile P [--framed] [--json | --mask] [--raw] [HEX | -]\n"
     "\n"
     "Decodes one ISO 8583 message given as hex (argument or standard input) and prints\n"
     "its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, 60, 61, 62 and 63\n"
@@ -240,17 +239,12 @@ static const char decode_help[] =
 
 static int iso_decode(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"profile", required_argument, NULL, 'p'},
-	    {"framed", no_argument, NULL, 'f'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"raw", no_argument, NULL, 'r'},
-	    {"mask", no_argument, NULL, 'm'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	const char *prog = argv[0], *profile = NULL;
-	int framed = 0, json = 0, raw = 0, mask = 0, c, rc;
+	int framed = 0, json = 0, raw = 0, mask = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"profile", &profile, NULL}, {"framed", NULL, &framed}, {"json", NULL, &json},
+	    {"raw", NULL, &raw},         {"mask", NULL, &mask},
+	};
 	const iso8583_profile *p;
 	iso8583_envelope env;
 	iso8583_diag diag;
@@ -258,38 +252,16 @@ static int iso_decode(int argc, char **argv)
 	uint8_t *buf;
 	size_t len;
 
-	while ((c = getopt_long(argc, argv, "p:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			profile = optarg;
-			break;
-		case 'f':
-			framed = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'm':
-			mask = 1;
-			break;
-		case 'r':
-			raw = 1;
-			break;
-		case 'h':
-			printf(decode_help, prog);
-			return CLI_OK;
-		default:
-			return cli_usage_error(prog, "unknown option");
-		}
-	}
-	if (argc - optind > 1)
+	if ((rc = cli_options(argc, argv, opts, 5, decode_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (argc - rest > 1)
 		return cli_usage_error(prog, "one message at a time");
 	if (mask && json)
 		return cli_usage_error(prog,
 		                       "--mask is for the table; --json gives the message whole");
 	if ((rc = find_profile(prog, profile, &p)) != CLI_OK)
 		return rc;
-	if ((rc = cli_input_bytes(prog, optind < argc ? argv[optind] : NULL, raw, &buf, &len)) !=
+	if ((rc = cli_input_bytes(prog, rest < argc ? argv[rest] : NULL, raw, &buf, &len)) !=
 	    CLI_OK)
 		return rc;
 	if (framed)
@@ -369,7 +341,7 @@ static int build_message(const char *prog, const iso8583_profile *p, json_t *roo
 }
 
 static const char encode_help[] =
-    "Usage: %s --profile P [--framed] [--raw] < message.json\n"
+    "--profile P [--framed] [--raw] < message.json\n"
     "\n"
     "Reads {\"mti\":\"0200\",\"fields\":{\"2\":…}} on standard input (the form\n"
     "'possum iso decode --json' prints: text as itself, binary as hex) and prints the\n"
@@ -385,17 +357,13 @@ static const char encode_help[] =
 
 static int iso_encode(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"profile", required_argument, NULL, 'p'},
-	    {"framed", no_argument, NULL, 'f'},
-	    {"raw", no_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	/* cup-pos defaults: TPDU 60 0000 0000, header of spec/cup-pos.md's example. */
 	static const uint8_t tpdu0[5] = {0x60, 0, 0, 0, 0};
 	static const uint8_t header0[6] = {0x60, 0x31, 0x00, 0x31, 0x00, 0x00};
 	const char *prog = argv[0], *profile = NULL;
+	int framed = 0, raw = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"profile", &profile, NULL}, {"framed", NULL, &framed}, {"raw", NULL, &raw}};
 	struct encode_values vals = {NULL, 0, MAX_MESSAGE};
 	const iso8583_profile *p;
 	iso8583_envelope env;
@@ -405,27 +373,10 @@ static int iso_encode(int argc, char **argv)
 	uint8_t *out = NULL;
 	iso8583_msg m;
 	size_t len;
-	int framed = 0, raw = 0, c, rc;
 
-	while ((c = getopt_long(argc, argv, "p:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			profile = optarg;
-			break;
-		case 'f':
-			framed = 1;
-			break;
-		case 'r':
-			raw = 1;
-			break;
-		case 'h':
-			printf(encode_help, prog);
-			return CLI_OK;
-		default:
-			return cli_usage_error(prog, "unknown option");
-		}
-	}
-	if (optind < argc)
+	if ((rc = cli_options(argc, argv, opts, 3, encode_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
 		return cli_usage_error(prog, "the message is read from standard input");
 	if ((rc = find_profile(prog, profile, &p)) != CLI_OK)
 		return rc;

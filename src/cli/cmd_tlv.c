@@ -1,6 +1,5 @@
 /* cmd_tlv.c — `possum tlv decode`: EMV BER-TLV data as a nested table of tags with their
  * names, or as JSON. */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +76,7 @@ static int json_row(void *ctx, const tlv *t, int depth)
 }
 
 static const char decode_help[] =
-    "Usage: %s [--json] [--raw] [HEX | -]\n"
+    "[--json] [--raw] [HEX | -]\n"
     "\n"
     "Decodes BER-TLV data (EMV chip data, ISO 8583 field 55) given as hex (argument or\n"
     "standard input) and prints each tag with its EMV name, length and value,\n"
@@ -90,37 +89,19 @@ static const char decode_help[] =
 
 static int tlv_decode(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"raw", no_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	const char *prog = argv[0];
-	int json = 0, raw = 0, c, rc;
+	int json = 0, raw = 0, rest, rc;
+	const cli_option opts[] = {{"json", NULL, &json}, {"raw", NULL, &raw}};
 	struct json_ctx j = {{NULL}};
 	tlv_fault fault;
 	uint8_t *buf;
 	size_t len;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'r':
-			raw = 1;
-			break;
-		case 'h':
-			printf(decode_help, prog);
-			return CLI_OK;
-		default:
-			return cli_usage_error(prog, "unknown option");
-		}
-	}
-	if (argc - optind > 1)
+	if ((rc = cli_options(argc, argv, opts, 2, decode_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (argc - rest > 1)
 		return cli_usage_error(prog, "give the data as one HEX argument");
-	if ((rc = cli_input_bytes(prog, optind < argc ? argv[optind] : NULL, raw, &buf, &len)) !=
+	if ((rc = cli_input_bytes(prog, rest < argc ? argv[rest] : NULL, raw, &buf, &len)) !=
 	    CLI_OK)
 		return rc;
 	if (tlv_validate(buf, len, &fault) != TLV_OK) {

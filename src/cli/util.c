@@ -1,6 +1,7 @@
 /* util.c — the helpers every `possum` subcommand uses (see cli.h). */
 #include "cli/cli.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -31,6 +32,38 @@ int cli_error(int rc, const char *prog, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return rc;
+}
+
+int cli_options(int argc, char **argv, const cli_option *opts, size_t n, const char *help,
+                int *operands)
+{
+	struct option longs[32];
+	int c;
+
+	assert(n + 2 <= sizeof longs / sizeof longs[0]);
+	for (size_t i = 0; i < n; i++)
+		longs[i] = (struct option){opts[i].name,
+		                           opts[i].value != NULL ? required_argument : no_argument,
+		                           NULL, 256 + (int)i};
+	longs[n] = (struct option){"help", no_argument, NULL, 'h'};
+	longs[n + 1] = (struct option){0};
+	opterr = 0; /* the messages are ours, named after the command */
+	while ((c = getopt_long(argc, argv, ":", longs, NULL)) != -1) {
+		if (c == 'h') {
+			printf("Usage: %s %s", argv[0], help);
+			return CLI_HELP;
+		}
+		if (c == ':')
+			return cli_usage_error(argv[0], "%s needs a value", argv[optind - 1]);
+		if (c < 256)
+			return cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+		if (opts[c - 256].value != NULL)
+			*opts[c - 256].value = optarg;
+		else
+			*opts[c - 256].flag = 1;
+	}
+	*operands = optind;
+	return CLI_OK;
 }
 
 int cli_dispatch(const char *group, const char *about, const cli_command *cmds, size_t n, int argc,

@@ -19,6 +19,9 @@ for cmd in "iso" "iso decode" "iso encode" "iso profiles" "tlv" "tlv decode"; do
 	out_has "Usage"
 done
 expect 2 "unknown option" -- "$possum" iso decode --bogus
+err_has "possum iso decode: unknown option '--bogus'"
+expect 2 "option without its value" -- "$possum" iso decode --profile
+err_has "possum iso decode: --profile needs a value"
 expect 0 "profiles" -- "$possum" iso profiles
 out_has "iso87a-bb"
 
