@@ -49,18 +49,16 @@
 #include "crypto/cardver.h"
 #include "crypto/dukpt.h"
 
-#define HSM_OK      0
-#define HSM_EARG    (-1) /* an argument malformed or out of range */
-#define HSM_ENOMEM  (-2) /* out of memory */
-#define HSM_ECRYPTO (-3) /* OpenSSL failed (cipher, random numbers) */
-#define HSM_ELMK    (-4) /* an LMK that is not 64 hex digits, or no LMK given */
-#define HSM_EIO     (-5) /* the LMK file cannot be read or written (see errno) */
-#define HSM_EEXIST  (-6) /* the LMK file already exists */
-#define HSM_EPERM   (-7) /* the LMK file can be read or written by others than its owner */
-#define HSM_EBLOCK  (-8) /* a key block that is malformed, or not an LMK key block */
-#define HSM_EAUTH                                                                                  \
-	(-9)                /* a key block that does not authenticate: tampered, another LMK       \
-	                     * or another KEK */
+#define HSM_OK        0
+#define HSM_EARG      (-1)  /* an argument malformed or out of range */
+#define HSM_ENOMEM    (-2)  /* out of memory */
+#define HSM_ECRYPTO   (-3)  /* OpenSSL failed (cipher, random numbers) */
+#define HSM_ELMK      (-4)  /* an LMK that is not 64 hex digits, or no LMK given */
+#define HSM_EIO       (-5)  /* the LMK file cannot be read or written (see errno) */
+#define HSM_EEXIST    (-6)  /* the LMK file already exists */
+#define HSM_EPERM     (-7)  /* the LMK file can be read or written by others than its owner */
+#define HSM_EBLOCK    (-8)  /* a key block that is malformed, or not an LMK key block */
+#define HSM_EAUTH     (-9)  /* a key block that does not authenticate (tampered, other key) */
 #define HSM_EUSAGE    (-10) /* a key whose usage or mode of use forbids the operation */
 #define HSM_EEXPORT   (-11) /* a key whose exportability forbids the export */
 #define HSM_EALG      (-12) /* a key of an algorithm or length the operation does not take */
