@@ -17,17 +17,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CARD_OK       0
-#define CARD_EARG     (-1)   /* an argument out of range: a date, a separator, a NULL */
-#define CARD_ESPACE   (-2)   /* an output buffer too small */
-#define CARD_EDIGITS  (-3)   /* not decimal digits, or a count of them the function does not take */
-#define CARD_EPAN     (-4)   /* a PAN that is not 12 to 19 decimal digits */
-#define CARD_ELUHN    (-5)   /* a PAN whose check digit is wrong */
-#define CARD_EEXPIRY  (-6)   /* an expiry date that is not YYMM with a month 01 to 12 */
-#define CARD_EEXPIRED (-7)   /* a card past the end of its expiry month */
-#define CARD_ESERVICE (-8)   /* a service code not 3 digits, or with a digit ISO leaves unassigned \
-	                      */
-#define CARD_ETRACK     (-9) /* track 2 data empty, or longer than 37 characters */
+#define CARD_OK         0
+#define CARD_EARG       (-1)  /* an argument out of range: a date, a separator, a NULL */
+#define CARD_ESPACE     (-2)  /* an output buffer too small */
+#define CARD_EDIGITS    (-3)  /* not decimal digits, or not as many as taken */
+#define CARD_EPAN       (-4)  /* a PAN that is not 12 to 19 decimal digits */
+#define CARD_ELUHN      (-5)  /* a PAN whose check digit is wrong */
+#define CARD_EEXPIRY    (-6)  /* an expiry date that is not YYMM with a month 01 to 12 */
+#define CARD_EEXPIRED   (-7)  /* a card past the end of its expiry month */
+#define CARD_ESERVICE   (-8)  /* a service code not 3 digits, or with a reserved digit */
+#define CARD_ETRACK     (-9)  /* track 2 data empty, or longer than 37 characters */
 #define CARD_ESEPARATOR (-10) /* track 2 data without a field separator ('=' or 'D') */
 #define CARD_EDATA      (-11) /* track 2 discretionary data that is not all digits */
 #define CARD_EBIN       (-12) /* a BIN range that is malformed */
