@@ -341,9 +341,9 @@ int hsm_data_encrypt(hsm *h, const hsm_key *key, const uint8_t *aad, size_t aad_
                      const uint8_t *data, size_t len, uint8_t *out, size_t cap, size_t *out_len);
 
 /* The reverse, under key (D0, AES-256, mode D or B) with the same aad: the len bytes at in
- * (nonce || ciphertext || tag) give len - HSM_DATA_OVERHEAD bytes to out (capacity cap) and
- * that length to *out_len. HSM_EAUTH when they do not authenticate: any of them or aad
- * changed, another key, or too short to be such a value; out then holds nothing of them. */
+ * (nonce || ciphertext || tag) give len - HSM_DATA_OVERHEAD bytes to out (capacity cap; not
+ * overlapping in) and that length to *out_len. HSM_EAUTH when they do not authenticate: any of them
+ * or aad changed, another key, or too short to be such a value; out then holds nothing of them. */
 int hsm_data_decrypt(hsm *h, const hsm_key *key, const uint8_t *aad, size_t aad_len,
                      const uint8_t *in, size_t len, uint8_t *out, size_t cap, size_t *out_len);
 
