@@ -14,10 +14,11 @@
 #include "hsm/hsm.h"
 
 #define USAGES                                                                                     \
-	"  usages: B0 BDK (mode X), C0 CVK (C G V), D0 data (B E D), E0 EMV master key (X),\n"     \
-	"  K0 KEK/TMK (B E D), K1 TR-31 KBPK (B E D), M1 CUP ECB MAC (C G V), M3 X9.19 MAC\n"      \
-	"  (C G V), M6 CMAC (C G V), P0 PIN (B E D), V1 IBM 3624 PVK (C G V), V2 Visa PVK\n"       \
-	"  (C G V); the first mode is the default\n"
+	"  usages: B0 BDK (mode X), C0 CVK (C G V), D0 data (B E D; PANs at rest: aes, 32),\n"     \
+	"  E0 EMV master key (X), K0 KEK/TMK (B E D), K1 TR-31 KBPK (B E D), M1 CUP ECB MAC\n"     \
+	"  (C G V), M3 X9.19 MAC (C G V), M6 CMAC (C G V), M7 HMAC for PAN hashes (C G V;\n"       \
+	"  hmac), P0 PIN (B E D), V1 IBM 3624 PVK (C G V), V2 Visa PVK (C G V); the first mode\n"  \
+	"  is the default\n"
 
 #define LMK_HELP                                                                                   \
 	"  --lmk FILE    the LMK file (else the environment variable POSSUM_LMK, 64 hex\n"         \
@@ -93,10 +94,16 @@ struct key_options {
 	int operands; /* argv index of the first operand */
 };
 
+/* The algorithms by name; an M7 key is HMAC and nothing else, so it is M7's default. */
+static const struct {
+	const char *name;
+	enum hsm_alg alg;
+} algs[] = {{"tdes", HSM_TDES}, {"aes", HSM_AES}, {"hmac", HSM_HMAC}};
+
 /* Reads the options of a key command: CLI_OK, CLI_HELP, or the exit status of a usage error. */
 static int key_options(int argc, char **argv, const char *help, struct key_options *o)
 {
-	const char *prog = argv[0], *alg = "tdes", *len = NULL, *mode = NULL, *exp = NULL;
+	const char *prog = argv[0], *alg = NULL, *len = NULL, *mode = NULL, *exp = NULL;
 	const cli_option opts[] = {
 	    {"usage", &o->spec.usage, NULL}, {"alg", &alg, NULL},    {"length", &len, NULL},
 	    {"mode", &mode, NULL},           {"export", &exp, NULL}, {"lmk", &o->lmk, NULL},
@@ -105,15 +112,19 @@ static int key_options(int argc, char **argv, const char *help, struct key_optio
 	char *end;
 	int rc;
 
-	o->spec = (struct hsm_key_spec){.alg = HSM_TDES};
+	o->spec = (struct hsm_key_spec){0};
 	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], help,
 	                      &o->operands)) != CLI_OK)
 		return rc;
 	if (o->spec.usage == NULL)
 		return cli_usage_error(prog, "--usage is required");
-	if (strcmp(alg, "tdes") != 0 && strcmp(alg, "aes") != 0)
-		return cli_usage_error(prog, "--alg is tdes or aes, not '%s'", alg);
-	o->spec.alg = strcmp(alg, "aes") == 0 ? HSM_AES : HSM_TDES;
+	if (alg == NULL)
+		alg = strcmp(o->spec.usage, "M7") == 0 ? "hmac" : "tdes";
+	for (size_t i = 0; i < sizeof algs / sizeof algs[0]; i++)
+		if (strcmp(alg, algs[i].name) == 0)
+			o->spec.alg = algs[i].alg;
+	if (o->spec.alg == 0)
+		return cli_usage_error(prog, "--alg is tdes, aes or hmac, not '%s'", alg);
 	if (len != NULL) {
 		o->spec.len = strtoul(len, &end, 10);
 		if (*len == '\0' || *end != '\0' || o->spec.len == 0)
@@ -170,15 +181,17 @@ static int hsm_init(int argc, char **argv)
 /* --- generate --- */
 
 static const char generate_help[] =
-    "--usage U [--alg tdes|aes] [--length 16|24|32] [--mode M]\n"
+    "--usage U [--alg tdes|aes|hmac] [--length 16|24|32] [--mode M]\n"
     "       [--export E|S|N] [--lmk FILE] [--json]\n"
     "\n"
     "Generates a random key and prints it wrapped under the LMK (a TR-31 version D key\n"
     "block, to store anywhere) with its check value.\n"
     "\n"
     "  --usage U     the TR-31 key usage; the key serves nothing else\n" USAGES
-    "  --alg A       tdes (default) or aes\n"
-    "  --length N    bytes: 16 (default) or 24 for tdes, 16, 24 or 32 for aes\n"
+    "  --alg A       tdes (default), aes, or hmac (HMAC-SHA-256; M7's default and only\n"
+    "                one)\n"
+    "  --length N    bytes: 16 (default) or 24 for tdes, 16, 24 or 32 for aes, 32 (the\n"
+    "                default) for hmac\n"
     "  --mode M      TR-31 mode of use, one of the usage's\n"
     "  --export X    E exportable as a key block or components (default), S also by\n"
     "                TDES-ECB as at cup-pos sign-in, N never\n" LMK_HELP
@@ -200,7 +213,7 @@ static int hsm_generate_cmd(int argc, char **argv)
 	if (o.operands < argc)
 		return cli_usage_error(prog, "takes no arguments");
 	if (o.spec.len == 0)
-		o.spec.len = 16;
+		o.spec.len = o.spec.alg == HSM_HMAC ? 32 : 16;
 	if ((rc = open_hsm(prog, o.lmk, &h)) != CLI_OK)
 		return rc;
 	if ((rc = hsm_generate(h, &o.spec, &k, &kcv)) != HSM_OK) {
@@ -216,7 +229,7 @@ static int hsm_generate_cmd(int argc, char **argv)
 /* --- import-components --- */
 
 static const char import_help[] =
-    "--usage U [--alg tdes|aes] [--mode M] [--export E|S|N]\n"
+    "--usage U [--alg tdes|aes|hmac] [--mode M] [--export E|S|N]\n"
     "       [--lmk FILE] [--json] [COMPONENT:KCV COMPONENT:KCV [COMPONENT:KCV]]\n"
     "\n"
     "Forms a key from two or three components (a key ceremony: each custodian enters\n"
@@ -227,7 +240,8 @@ static const char import_help[] =
     "and the process list. The key is the XOR of the components (TDES: with odd parity).\n"
     "\n"
     "  --usage U     the TR-31 key usage\n" USAGES
-    "  --alg A       tdes (default) or aes; the length is the components'\n"
+    "  --alg A       tdes (default), aes or hmac (M7's default); the length is the\n"
+    "                components'\n"
     "  --mode M      TR-31 mode of use, one of the usage's\n"
     "  --export X    E (default), S or N, as for 'possum hsm generate'\n" LMK_HELP
     "  --json        print {\"block\":…,\"kcv\":…}\n"
@@ -409,7 +423,7 @@ static const char kcv_help[] =
     "[--lmk FILE] [--json] BLOCK\n"
     "\n"
     "Authenticates a key wrapped under the LMK and prints its check value (TDES 3 bytes,\n"
-    "AES 5) and what its header allows: usage, algorithm, length, mode of use,\n"
+    "AES and HMAC 5) and what its header allows: usage, algorithm, length, mode of use,\n"
     "exportability.\n"
     "\n" LMK_HELP "  --json        print {\"kcv\":…,\"usage\":…,\"algorithm\":…,\"length\":…,"
     "\"mode\":…,\"export\":…}\n"
@@ -419,10 +433,13 @@ static const char kcv_help[] =
 
 static void print_info(const hsm_kcv *kcv, const struct hsm_key_info *info, int json)
 {
-	const char *alg = info->alg == HSM_AES ? "aes" : "tdes";
+	const char *alg = "tdes";
 	char check[2 * HSM_KCV_MAX + 1], mode[2] = {info->mode, '\0'};
 	char exportability[2] = {info->exportability, '\0'};
 
+	for (size_t i = 0; i < sizeof algs / sizeof algs[0]; i++)
+		if (info->alg == algs[i].alg)
+			alg = algs[i].name;
 	kcv_text(kcv, check);
 	if (json) {
 		json_t *o = json_object();

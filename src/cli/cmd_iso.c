@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "card/card.h"
 #include "cli/cli.h"
 #include "common/hex.h"
 #include "iso8583/iso8583.h"
@@ -88,10 +89,10 @@ static int print_json(const char *prog, const iso8583_profile *p, const iso8583_
 }
 
 /* --mask: what a person may paste into a ticket. Card numbers keep their first 6 and last
- * 4 digits, track data its masked PAN, PIN blocks nothing, and the cardholder's name, ID
- * and phone (card authentication) a few characters. Rules by the path of a field or
- * sub-field; binary values are masked in their hex form. */
-enum mask { MASK_NONE, MASK_PAN, MASK_TRACK, MASK_ALL, MASK_ID, MASK_NAME };
+ * 4 digits (card_pan_mask(), the one rule for it), track data its masked PAN, PIN blocks
+ * nothing, and the cardholder's name, ID and phone (card authentication) a few characters.
+ * Rules by the path of a field or sub-field; binary values are masked in their hex form. */
+enum mask { MASK_NONE, MASK_PAN, MASK_PAN_FILLED, MASK_TRACK, MASK_ALL, MASK_ID, MASK_NAME };
 
 static const struct {
 	const char *path;
@@ -109,7 +110,7 @@ static enum mask mask_for(const char *path)
 
 	/* Batch-upload records carry a PAN at position 3: 48.<record>.3. */
 	if (strncmp(path, "48.", 3) == 0 && n > 5 && strcmp(path + n - 2, ".3") == 0)
-		return MASK_PAN;
+		return MASK_PAN_FILLED;
 	for (size_t i = 0; i < sizeof mask_rules / sizeof mask_rules[0]; i++)
 		if (strcmp(mask_rules[i].path, path) == 0)
 			return mask_rules[i].how;
@@ -123,16 +124,37 @@ static void stars(char *text, size_t end, size_t head, size_t tail)
 		text[i] = '*';
 }
 
+/* Masks the PAN of len characters at text in place. A PAN in EMV's hex form (tag 5A) has an
+ * 'F' pad when its digits are odd, which stays as it is. A value that is not a PAN comes back
+ * from card_pan_mask() all '*', which is how it should be shown. */
+static void mask_pan(char *text, size_t len)
+{
+	char after;
+
+	if (len > 0 && text[len - 1] == 'F')
+		len--;
+	after = text[len];
+	(void)card_pan_mask(text, len, text, len + 1);
+	text[len] = after;
+}
+
 static void mask_text(char *text, size_t len, enum mask how)
 {
-	size_t sep = strcspn(text, "=D");
+	size_t sep = strcspn(text, "=D"), fill = 0;
 
 	switch (how) {
 	case MASK_PAN:
-		stars(text, len, 6, 4);
+		mask_pan(text, len);
+		break;
+	case MASK_PAN_FILLED:
+		/* spec/cup-pos.md "Batch upload": the PAN right-aligned in 20 digits, zero-filled
+		 * (no PAN starts with 0: ISO/IEC 7812-1 gives that MII no cards). */
+		while (fill + CARD_PAN_MIN < len && text[fill] == '0')
+			fill++;
+		mask_pan(text + fill, len - fill);
 		break;
 	case MASK_TRACK:
-		stars(text, sep, 6, 4);
+		mask_pan(text, sep);
 		stars(text, len, sep + 1, 0);
 		break;
 	case MASK_ALL:

@@ -1,8 +1,10 @@
-/* kcv.c — key check values over cipher.h (TDES) and mac.h (AES-CMAC), and DES parity. */
+/* kcv.c — key check values over cipher.h (TDES), mac.h (AES-CMAC) and hmac.h (HMAC keys), and
+ * DES parity. */
 #include "crypto/kcv.h"
 
 #include <string.h>
 
+#include "crypto/hmac.h"
 #include "crypto/mac.h"
 
 int crypto_kcv(enum crypto_alg alg, const uint8_t *key, size_t key_len, uint8_t *out,
@@ -30,6 +32,21 @@ int crypto_kcv(enum crypto_alg alg, const uint8_t *key, size_t key_len, uint8_t 
 		memcpy(out, full, out_len);
 	crypto_wipe(full, sizeof full);
 	crypto_mac_free(m);
+	return rc;
+}
+
+int crypto_kcv_hmac(const uint8_t *key, size_t key_len, uint8_t *out, size_t out_len)
+{
+	static const uint8_t zeros[16];
+	crypto_hmac *m = NULL;
+	int rc;
+
+	if (out_len == 0 || out_len > CRYPTO_HMAC_LEN)
+		return CRYPTO_EARG;
+	/* As AES's check value is a MAC of a zero block, so is this one. */
+	if ((rc = crypto_hmac_create(key, key_len, &m)) == CRYPTO_OK)
+		rc = crypto_hmac_compute(m, zeros, sizeof zeros, out, out_len);
+	crypto_hmac_free(m);
 	return rc;
 }
 

@@ -2,9 +2,10 @@
  *
  * A key check value (KCV) identifies a key without revealing it: for TDES the leftmost bytes
  * of TDES-ECB of eight zero bytes (ANSI X9.24-1), usually 3 (cup-pos sign-in uses 4); for
- * AES the leftmost bytes of AES-CMAC of a block of zeros (ANSI X9.24-1:2017), usually 5.
- * Keys come in as caller bytes and are not kept. All functions return CRYPTO_OK or a
- * negative CRYPTO_E* code. */
+ * AES the leftmost bytes of AES-CMAC of a block of zeros (ANSI X9.24-1:2017), usually 5; for
+ * an HMAC key, which X9.24-1 gives no rule for, possum's: likewise the leftmost bytes of
+ * HMAC-SHA-256 of 16 zero bytes, usually 5. Keys come in as caller bytes and are not kept.
+ * All functions return CRYPTO_OK or a negative CRYPTO_E* code. */
 #ifndef POSSUM_KCV_H
 #define POSSUM_KCV_H
 
@@ -20,6 +21,10 @@
  * key), 1 to 16 for AES (16, 24 or 32). */
 int crypto_kcv(enum crypto_alg alg, const uint8_t *key, size_t key_len, uint8_t *out,
                size_t out_len);
+
+/* Writes the leftmost out_len (1 to 32) bytes of the KCV of the HMAC-SHA-256 key key (1 to
+ * CRYPTO_HMAC_KEY_MAX bytes). */
+int crypto_kcv_hmac(const uint8_t *key, size_t key_len, uint8_t *out, size_t out_len);
 
 /* Computes the KCV of key and compares its leftmost kcv_len bytes with kcv: CRYPTO_OK, or
  * CRYPTO_EVERIFY when the key is not the one the check value names. */

@@ -28,6 +28,8 @@ void hsm_entry_clear(struct hsm_entry *e)
 	crypto_key_free(e->cipher);
 	for (size_t i = 0; i < HSM_MAC_ALGS; i++)
 		crypto_mac_free(e->mac[i]);
+	crypto_gcm_free(e->gcm);
+	crypto_hmac_free(e->hmac);
 	crypto_wipe(e, sizeof *e);
 }
 
@@ -82,8 +84,11 @@ static int add(hsm *h, const hsm_key *key, struct hsm_entry **set, struct hsm_en
 		rc = hsm_from_crypto(rc);
 	if (rc != HSM_OK)
 		goto out;
-	/* hsm_store() writes TDES keys of 16 or 24 bytes and AES keys; nothing else belongs. */
-	if (!(hdr.algorithm == 'A' || (hdr.algorithm == 'T' && n >= 16)) || hdr.n_opt > 0) {
+	/* hsm_store() writes TDES keys of 16 or 24 bytes, AES keys and 32-byte HMAC keys;
+	 * nothing else belongs. */
+	if (!(hdr.algorithm == HSM_AES || (hdr.algorithm == HSM_TDES && n >= 16) ||
+	      (hdr.algorithm == HSM_HMAC && n == 32)) ||
+	    hdr.n_opt > 0) {
 		rc = HSM_EBLOCK;
 		goto out;
 	}
@@ -92,7 +97,9 @@ static int add(hsm *h, const hsm_key *key, struct hsm_entry **set, struct hsm_en
 	memcpy(e->block, key->block, key->len);
 	e->len = key->len;
 	e->hdr = hdr;
-	e->alg = hdr.algorithm == 'A' ? CRYPTO_AES : CRYPTO_TDES;
+	e->alg = hdr.algorithm == HSM_AES    ? CRYPTO_AES
+	         : hdr.algorithm == HSM_TDES ? CRYPTO_TDES
+	                                     : (enum crypto_alg)0;
 	memcpy(e->key, clear, n);
 	e->key_len = n;
 	*out = e;
@@ -148,8 +155,7 @@ int hsm_store(hsm *h, const struct crypto_tr31_header *hdr, const uint8_t *key, 
 	                      sizeof wrapped.block, &wrapped.len);
 	if (rc != CRYPTO_OK)
 		return hsm_from_crypto(rc);
-	if (kcv != NULL && (rc = hsm_check_value(hdr->algorithm == 'A' ? CRYPTO_AES : CRYPTO_TDES,
-	                                         key, len, 0, &check)) != HSM_OK)
+	if (kcv != NULL && (rc = hsm_check_value(hdr->algorithm, key, len, 0, &check)) != HSM_OK)
 		return rc;
 	*out = wrapped;
 	if (kcv != NULL)

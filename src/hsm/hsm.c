@@ -38,7 +38,7 @@ const char *hsm_strerror(int rc)
 	case HSM_EBLOCK:
 		return "not a key block under the LMK";
 	case HSM_EAUTH:
-		return "key block does not authenticate (tampered, or under another LMK or KEK)";
+		return "key block or data does not authenticate (tampered, or under another key)";
 	case HSM_EUSAGE:
 		return "key usage or mode of use does not permit this operation";
 	case HSM_EEXPORT:
@@ -186,7 +186,7 @@ out:
 
 static int lmk_check_value(const uint8_t lmk[HSM_LMK_LEN], hsm_kcv *kcv)
 {
-	return hsm_check_value(CRYPTO_AES, lmk, HSM_LMK_LEN, 0, kcv);
+	return hsm_check_value(HSM_AES, lmk, HSM_LMK_LEN, 0, kcv);
 }
 
 int hsm_lmk_kcv(const hsm *h, hsm_kcv *kcv)

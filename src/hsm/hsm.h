@@ -4,8 +4,9 @@
  * or bytes. Every key outside the hsm is an hsm_key: a TR-31 version D key block (ANSI
  * X9.143) under the LMK, plain text to keep in a database. Operations take wrapped keys and
  * give results: PIN blocks, MACs, check values, keys wrapped under the LMK or a key
- * encryption key (KEK), never a clear key. hsm_export_components() is the one way a clear key
- * leaves, as components for a key ceremony.
+ * encryption key (KEK), data (PANs) encrypted to store and their keyed hashes, never a clear
+ * key. hsm_export_components() is the one way a clear key leaves, as components for a key
+ * ceremony.
  *
  * A key block's header names the key's usage (TR-31 key usage: "P0", "M3", "K0", …), its
  * mode of use and its exportability, and every operation checks them: a key serves only what
@@ -14,13 +15,14 @@
  *
  *   B0  DUKPT base derivation key (BDK)    mode X         hsm_dukpt_*, hsm_translate_pin_dukpt
  *   C0  card verification key (CVK)        C, G, V        hsm_*_cvv
- *   D0  data encryption                    B, E, D        (none yet)
+ *   D0  data encryption                    B, E, D        hsm_data_encrypt, hsm_data_decrypt
  *   E0  EMV master key for cryptograms     X              hsm_emv_*
  *   K0  key encryption key (KEK, TMK)      B, E, D        hsm_export_*, hsm_import_ecb/tr31
  *   K1  TR-31 key block protection key     B, E, D        hsm_export_tr31, hsm_import_tr31
  *   M1  ISO 9797-1 MAC algorithm 1 family  C, G, V        HSM_MAC_CUP_ECB
  *   M3  ISO 9797-1 algorithm 3 (X9.19)     C, G, V        HSM_MAC_X919
  *   M6  ISO 9797-1:2011 algorithm 5, CMAC  C, G, V        HSM_MAC_CMAC
+ *   M7  HMAC (HMAC-SHA-256 here)           C, G, V        hsm_pan_hash
  *   P0  PIN encryption                     B, E, D        hsm_translate_pin*
  *   V1  IBM 3624 PIN verification          C, G, V        hsm_*_ibm3624*
  *   V2  Visa PVV PIN verification          C, G, V        hsm_*_pvv
@@ -38,8 +40,9 @@
  * used by one thread at a time: open one per thread.
  *
  * Errors: every function returns HSM_OK or a negative HSM_E* code, hsm_strerror() names it;
- * outputs are written only on success. Functions that read or write the LMK file leave errno
- * as the system set it with HSM_EIO. Nothing is logged; there is no global state. */
+ * outputs are written only on success (hsm_data_*() wipe theirs on failure). Functions that
+ * read or write the LMK file leave errno as the system set it with HSM_EIO. Nothing is
+ * logged; there is no global state. */
 #ifndef POSSUM_HSM_H
 #define POSSUM_HSM_H
 
@@ -58,7 +61,7 @@
 #define HSM_EEXIST    (-6)  /* the LMK file already exists */
 #define HSM_EPERM     (-7)  /* the LMK file can be read or written by others than its owner */
 #define HSM_EBLOCK    (-8)  /* a key block that is malformed, or not an LMK key block */
-#define HSM_EAUTH     (-9)  /* a key block that does not authenticate (tampered, other key) */
+#define HSM_EAUTH     (-9)  /* a key block or data not authentic (tampered, other key) */
 #define HSM_EUSAGE    (-10) /* a key whose usage or mode of use forbids the operation */
 #define HSM_EEXPORT   (-11) /* a key whose exportability forbids the export */
 #define HSM_EALG      (-12) /* a key of an algorithm or length the operation does not take */
@@ -89,7 +92,9 @@ typedef struct hsm_key {
 
 /* A key check value (KCV): for TDES the leftmost bytes of TDES-ECB of eight zero bytes (ANSI
  * X9.24-1), 3 of them unless said otherwise; for AES of AES-CMAC of a zero block (X9.24-1:
- * 2017), 5 of them. Check values given in are compared on their own length, 3 to 8 bytes. */
+ * 2017), 5 of them; for HMAC, which X9.24-1 has no rule for, of HMAC-SHA-256 of 16 zero bytes
+ * (crypto/kcv.h), 5 of them. Check values given in are compared on their own length, 3 to 8
+ * bytes. */
 typedef struct hsm_kcv {
 	uint8_t v[HSM_KCV_MAX];
 	size_t len;
@@ -98,6 +103,7 @@ typedef struct hsm_kcv {
 enum hsm_alg {
 	HSM_TDES = 'T', /* 16 or 24 bytes */
 	HSM_AES = 'A',  /* 16, 24 or 32 bytes */
+	HSM_HMAC = 'H', /* HMAC-SHA-256, 32 bytes (RFC 2104 3: the hash's length, no shorter); M7 */
 };
 
 /* A key to make or bring in: usage, algorithm and length, and optionally mode of use and
@@ -313,6 +319,41 @@ int hsm_mac_generate(hsm *h, const hsm_key *key, enum hsm_mac_alg alg, const uin
                      size_t len, uint8_t *mac, size_t mac_len);
 int hsm_mac_verify(hsm *h, const hsm_key *key, enum hsm_mac_alg alg, const uint8_t *data,
                    size_t len, const uint8_t *mac, size_t mac_len);
+
+/* ---- Data at rest: PANs ---- */
+
+/* DESIGN.md "Data that must never leak": a PAN is stored encrypted under a data key, with a
+ * keyed hash beside it to find it by, and never in the clear. */
+
+#define HSM_DATA_NONCE_LEN 12 /* NIST SP 800-38D 8.2.2: a random 96-bit IV per encryption */
+#define HSM_DATA_TAG_LEN   16
+#define HSM_DATA_OVERHEAD  (HSM_DATA_NONCE_LEN + HSM_DATA_TAG_LEN)
+#define HSM_PAN_HASH_LEN   32
+
+/* Encrypts len bytes at data (less than 2^31 - HSM_DATA_OVERHEAD; may be 0) under key (D0,
+ * AES-256, mode E or B) with AES-GCM (NIST SP 800-38D) and a nonce from OpenSSL RAND_bytes,
+ * authenticating with it the aad_len bytes at aad (may be NULL when 0): what the value belongs
+ * to, such as its record's id, so that it cannot be moved to another record. Writes nonce ||
+ * ciphertext || tag, len + HSM_DATA_OVERHEAD bytes, to out (capacity cap; not overlapping
+ * data), and that length to *out_len. Random nonces keep a key safe for 2^32 encryptions (SP
+ * 800-38D 8.3): a data key is replaced well before. */
+int hsm_data_encrypt(hsm *h, const hsm_key *key, const uint8_t *aad, size_t aad_len,
+                     const uint8_t *data, size_t len, uint8_t *out, size_t cap, size_t *out_len);
+
+/* The reverse, under key (D0, AES-256, mode D or B) with the same aad: the len bytes at in
+ * (nonce || ciphertext || tag) give len - HSM_DATA_OVERHEAD bytes to out (capacity cap; not
+ * overlapping in) and that length to *out_len. HSM_EAUTH when they do not authenticate: any of them
+ * or aad changed, another key, or too short to be such a value; out then holds nothing of them. */
+int hsm_data_decrypt(hsm *h, const hsm_key *key, const uint8_t *aad, size_t aad_len,
+                     const uint8_t *in, size_t len, uint8_t *out, size_t cap, size_t *out_len);
+
+/* The keyed hash of pan (12 to 19 digits, else HSM_EPAN) to look a stored PAN up by:
+ * HMAC-SHA-256 of its ASCII digits under key (M7, mode G or C), HSM_PAN_HASH_LEN bytes to out.
+ * The same PAN under the same key always gives the same hash, and without the key nothing
+ * about the PAN can be learnt from it (a plain hash of the 10^n PANs of a BIN would be
+ * reversed by trying them all). Callers may store it as 64 hex digits (hex_encode), in a
+ * column with a unique index. */
+int hsm_pan_hash(hsm *h, const hsm_key *key, const char *pan, uint8_t out[HSM_PAN_HASH_LEN]);
 
 /* ---- DUKPT ---- */
 

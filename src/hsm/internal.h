@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "crypto/cipher.h"
+#include "crypto/gcm.h"
+#include "crypto/hmac.h"
 #include "crypto/mac.h"
 #include "crypto/tr31.h"
 #include "hsm/hsm.h"
@@ -22,17 +24,19 @@ _Static_assert(HSM_CACHE_WAYS >= 2, "an operation holds two keys at once");
 _Static_assert((HSM_CACHE_SETS & (HSM_CACHE_SETS - 1)) == 0, "sets: a power of two");
 
 /* One unwrapped key: its block (which finds it), its header (optional blocks dropped), the
- * clear key, and its cipher and MAC objects, made on first use. */
+ * clear key, and its cipher, MAC, GCM and HMAC objects, made on first use. */
 struct hsm_entry {
 	uint64_t used; /* the hsm's tick when last used; 0: empty */
 	char block[HSM_KEY_MAX];
 	size_t len;
 	struct crypto_tr31_header hdr;
-	enum crypto_alg alg;
+	enum crypto_alg alg; /* the block cipher of a TDES or AES key; 0 for an HMAC key */
 	uint8_t key[HSM_CLEAR_MAX];
 	size_t key_len;
 	crypto_key *cipher;
 	crypto_mac *mac[HSM_MAC_ALGS];
+	crypto_gcm *gcm;   /* D0 keys */
+	crypto_hmac *hmac; /* M7 keys */
 };
 
 struct hsm {
@@ -64,14 +68,13 @@ int hsm_header(const struct hsm_key_spec *spec, size_t len, struct crypto_tr31_h
 int hsm_store(hsm *h, const struct crypto_tr31_header *hdr, const uint8_t *key, size_t len,
               hsm_key *out, hsm_kcv *kcv);
 
-/* The leftmost kcv_len bytes of the check value of key; kcv_len 0: the customary 3 (TDES)
- * or 5 (AES). */
-int hsm_check_value(enum crypto_alg alg, const uint8_t *key, size_t len, size_t kcv_len,
-                    hsm_kcv *kcv);
+/* The leftmost kcv_len bytes of the check value of key, of TR-31 algorithm alg ('T', 'A',
+ * 'H': enum hsm_alg); kcv_len 0: the customary 3 (TDES) or 5 (AES, HMAC). */
+int hsm_check_value(char alg, const uint8_t *key, size_t len, size_t kcv_len, hsm_kcv *kcv);
 
 /* Compares key with a given check value (3 to HSM_KCV_MAX bytes, else HSM_EARG): HSM_EKCV
  * when it does not match. */
-int hsm_check_kcv(enum crypto_alg alg, const uint8_t *key, size_t len, const hsm_kcv *kcv);
+int hsm_check_kcv(char alg, const uint8_t *key, size_t len, const hsm_kcv *kcv);
 
 /* The hsm code for a crypto one, where the context adds nothing. */
 int hsm_from_crypto(int rc);

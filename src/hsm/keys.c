@@ -27,6 +27,7 @@ static const struct usage usages[] = {
     {"M1", "T", "CGV"},  /* ISO 9797-1 MAC algorithm 1 (and the CUP ECB MAC) */
     {"M3", "T", "CGV"},  /* ISO 9797-1 MAC algorithm 3 (X9.19) */
     {"M6", "TA", "CGV"}, /* ISO 9797-1:2011 MAC algorithm 5 (CMAC) */
+    {"M7", "H", "CGV"},  /* HMAC (here with SHA-256): the PAN's keyed hash */
     {"P0", "TA", "BED"}, /* PIN encryption */
     {"V1", "T", "CGV"},  /* PIN verification, IBM 3624 */
     {"V2", "T", "CGV"},  /* PIN verification, Visa PVV */
@@ -49,9 +50,19 @@ static int one_of(char c, const char *set)
 	return c != '\0' && strchr(set, c) != NULL;
 }
 
-static enum crypto_alg crypto_alg_of(char algorithm)
+/* Key lengths: TDES double or triple (X9.24-1:2017 forbids single), AES any, HMAC-SHA-256 the
+ * hash's 32 bytes. */
+static int len_fits(enum hsm_alg alg, size_t len)
 {
-	return algorithm == HSM_AES ? CRYPTO_AES : CRYPTO_TDES;
+	switch (alg) {
+	case HSM_TDES:
+		return len == 16 || len == 24;
+	case HSM_AES:
+		return len == 16 || len == 24 || len == 32;
+	case HSM_HMAC:
+		return len == 32;
+	}
+	return 0;
 }
 
 int hsm_header(const struct hsm_key_spec *spec, size_t len, struct crypto_tr31_header *hdr)
@@ -62,10 +73,8 @@ int hsm_header(const struct hsm_key_spec *spec, size_t len, struct crypto_tr31_h
 	if (u == NULL)
 		return HSM_EUSAGE;
 	mode = spec->mode != 0 ? spec->mode : u->modes[0];
-	if (!one_of((char)spec->alg, u->algs) || (spec->len != 0 && spec->len != len))
-		return HSM_EALG;
-	/* TDES double or triple length (X9.24-1:2017 forbids single), AES any length. */
-	if (spec->alg == HSM_TDES ? len != 16 && len != 24 : len != 16 && len != 24 && len != 32)
+	if (!one_of((char)spec->alg, u->algs) || (spec->len != 0 && spec->len != len) ||
+	    !len_fits(spec->alg, len))
 		return HSM_EALG;
 	if (!one_of(mode, u->modes))
 		return HSM_EUSAGE;
@@ -81,28 +90,39 @@ int hsm_header(const struct hsm_key_spec *spec, size_t len, struct crypto_tr31_h
 	return HSM_OK;
 }
 
-int hsm_check_value(enum crypto_alg alg, const uint8_t *key, size_t len, size_t kcv_len,
-                    hsm_kcv *kcv)
+/* The leftmost n bytes of the check value of a key of TR-31 algorithm alg (crypto/kcv.h). */
+static int check_value(char alg, const uint8_t *key, size_t len, uint8_t *out, size_t n)
+{
+	if (alg == HSM_HMAC)
+		return crypto_kcv_hmac(key, len, out, n);
+	return crypto_kcv(alg == HSM_AES ? CRYPTO_AES : CRYPTO_TDES, key, len, out, n);
+}
+
+int hsm_check_value(char alg, const uint8_t *key, size_t len, size_t kcv_len, hsm_kcv *kcv)
 {
 	hsm_kcv out;
 	int rc;
 
 	if (kcv_len == 0)
-		kcv_len = alg == CRYPTO_AES ? CRYPTO_KCV_AES_LEN : CRYPTO_KCV_TDES_LEN;
-	if ((rc = crypto_kcv(alg, key, len, out.v, kcv_len)) != CRYPTO_OK)
+		kcv_len = alg == HSM_TDES ? CRYPTO_KCV_TDES_LEN : CRYPTO_KCV_AES_LEN;
+	if ((rc = check_value(alg, key, len, out.v, kcv_len)) != CRYPTO_OK)
 		return hsm_from_crypto(rc);
 	out.len = kcv_len;
 	*kcv = out;
 	return HSM_OK;
 }
 
-int hsm_check_kcv(enum crypto_alg alg, const uint8_t *key, size_t len, const hsm_kcv *kcv)
+int hsm_check_kcv(char alg, const uint8_t *key, size_t len, const hsm_kcv *kcv)
 {
+	uint8_t want[HSM_KCV_MAX];
 	int rc;
 
 	if (kcv == NULL || kcv->len < 3 || kcv->len > HSM_KCV_MAX)
 		return HSM_EARG;
-	rc = crypto_kcv_verify(alg, key, len, kcv->v, kcv->len);
+	if ((rc = check_value(alg, key, len, want, kcv->len)) == CRYPTO_OK &&
+	    crypto_mac_equal(want, kcv->v, kcv->len) != CRYPTO_OK)
+		rc = CRYPTO_EVERIFY;
+	crypto_wipe(want, sizeof want);
 	return rc == CRYPTO_EVERIFY ? HSM_EKCV : hsm_from_crypto(rc);
 }
 
@@ -140,15 +160,16 @@ int hsm_key_kcv(hsm *h, const hsm_key *key, hsm_kcv *kcv)
 
 	if ((rc = hsm_load(h, key, NULL, 0, &e)) != HSM_OK)
 		return rc;
-	return hsm_check_value(e->alg, e->key, e->key_len, 0, kcv);
+	return hsm_check_value(e->hdr.algorithm, e->key, e->key_len, 0, kcv);
 }
 
-/* n random bytes; TDES keys and components get odd parity (FIPS 46-3), as HSMs give them. */
-static int random_key(enum crypto_alg alg, uint8_t *key, size_t n)
+/* n random bytes for a key of TR-31 algorithm alg; TDES keys and components get odd parity
+ * (FIPS 46-3), as HSMs give them. */
+static int random_key(char alg, uint8_t *key, size_t n)
 {
 	if (RAND_bytes(key, (int)n) != 1)
 		return HSM_ECRYPTO;
-	if (alg == CRYPTO_TDES)
+	if (alg == HSM_TDES)
 		crypto_des_parity_fix(key, n);
 	return HSM_OK;
 }
@@ -161,7 +182,7 @@ int hsm_generate(hsm *h, const struct hsm_key_spec *spec, hsm_key *out, hsm_kcv 
 
 	if ((rc = hsm_header(spec, spec->len, &hdr)) != HSM_OK)
 		return rc;
-	if ((rc = random_key(crypto_alg_of(hdr.algorithm), key, spec->len)) != HSM_OK)
+	if ((rc = random_key(hdr.algorithm, key, spec->len)) != HSM_OK)
 		goto out;
 	rc = hsm_store(h, &hdr, key, spec->len, out, kcv);
 out:
@@ -191,7 +212,7 @@ int hsm_import_components(hsm *h, const struct hsm_key_spec *spec,
 {
 	struct crypto_tr31_header hdr;
 	uint8_t key[HSM_CLEAR_MAX] = {0};
-	enum crypto_alg alg = crypto_alg_of((char)spec->alg);
+	char alg = (char)spec->alg;
 	size_t len;
 	int rc;
 
@@ -214,12 +235,12 @@ int hsm_import_components(hsm *h, const struct hsm_key_spec *spec,
 	/* X9.24-1: the key is the XOR of the components; equal components would give zero. */
 	for (size_t i = 0; i < n; i++)
 		xor_into(key, parts[i].part, len);
-	if (is_zero(key, len, alg == CRYPTO_TDES ? 0xFE : 0xFF)) {
+	if (is_zero(key, len, alg == HSM_TDES ? 0xFE : 0xFF)) {
 		rc = HSM_EARG;
 		goto out;
 	}
 	/* Two odd-parity TDES components give even parity, put right here. */
-	if (alg == CRYPTO_TDES)
+	if (alg == HSM_TDES)
 		crypto_des_parity_fix(key, len);
 	rc = hsm_store(h, &hdr, key, len, out, kcv);
 out:
@@ -246,18 +267,19 @@ int hsm_export_components(hsm *h, const hsm_key *key, size_t n, struct hsm_compo
 	for (size_t i = 0; i < n; i++) {
 		split[i].len = e->key_len;
 		if (i + 1 < n) {
-			if ((rc = random_key(e->alg, split[i].part, e->key_len)) != HSM_OK)
+			if ((rc = random_key(e->hdr.algorithm, split[i].part, e->key_len)) !=
+			    HSM_OK)
 				goto out;
 			xor_into(split[n - 1].part, split[i].part, e->key_len);
 		}
 	}
-	if (e->alg == CRYPTO_TDES)
+	if (e->hdr.algorithm == HSM_TDES)
 		crypto_des_parity_fix(split[n - 1].part, e->key_len);
 	for (size_t i = 0; i < n; i++)
-		if ((rc = hsm_check_value(e->alg, split[i].part, e->key_len, 0, &split[i].kcv)) !=
-		    HSM_OK)
+		if ((rc = hsm_check_value(e->hdr.algorithm, split[i].part, e->key_len, 0,
+		                          &split[i].kcv)) != HSM_OK)
 			goto out;
-	if ((rc = hsm_check_value(e->alg, e->key, e->key_len, 0, &check)) != HSM_OK)
+	if ((rc = hsm_check_value(e->hdr.algorithm, e->key, e->key_len, 0, &check)) != HSM_OK)
 		goto out;
 	memcpy(parts, split, n * sizeof split[0]);
 	if (kcv != NULL)
@@ -293,7 +315,7 @@ int hsm_export_ecb(hsm *h, const hsm_key *kek, const hsm_key *key, uint8_t out[2
 	if ((rc = hsm_entry_cipher(ek, &k)) != HSM_OK)
 		return rc;
 	if ((rc = hsm_from_crypto(crypto_ecb(k, 1, e->key, e->key_len, enc))) != HSM_OK ||
-	    (rc = hsm_check_value(CRYPTO_TDES, e->key, e->key_len, HSM_KCV_ECB, &check)) != HSM_OK)
+	    (rc = hsm_check_value(HSM_TDES, e->key, e->key_len, HSM_KCV_ECB, &check)) != HSM_OK)
 		return rc;
 	memcpy(out, enc, e->key_len);
 	*out_len = e->key_len;
@@ -320,7 +342,7 @@ int hsm_import_ecb(hsm *h, const hsm_key *kek, const struct hsm_key_spec *spec, 
 	if ((rc = hsm_from_crypto(crypto_ecb(k, 0, in, len, key))) != HSM_OK)
 		goto out;
 	/* spec/cup-pos.md "Sign-in": the terminal checks each KCV before using the keys. */
-	if ((rc = hsm_check_kcv(CRYPTO_TDES, key, len, kcv)) != HSM_OK)
+	if ((rc = hsm_check_kcv(HSM_TDES, key, len, kcv)) != HSM_OK)
 		goto out;
 	rc = hsm_store(h, &hdr, key, len, out, NULL);
 out:
@@ -342,6 +364,10 @@ int hsm_export_tr31(hsm *h, const hsm_key *kek, const hsm_key *key, char *out, s
 		return rc;
 	if (!one_of(e->hdr.exportability, "ES"))
 		return HSM_EEXPORT;
+	/* A key no stronger than the key that carries it (X9.24-1): the TR-31 layer sees to it for
+	 * TDES and AES keys, this for 256-bit HMAC keys. */
+	if (e->hdr.algorithm == HSM_HMAC && (ek->alg != CRYPTO_AES || ek->key_len < e->key_len))
+		return HSM_EALG;
 	hdr = e->hdr;
 	hdr.version = ek->alg == CRYPTO_TDES ? 'B' : 'D';
 	rc = crypto_tr31_wrap(ek->key, ek->key_len, &hdr, e->key, e->key_len, NULL, block,

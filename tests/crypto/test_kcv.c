@@ -1,4 +1,5 @@
-/* test_kcv.c — TDES and AES key check values and DES parity against published values. */
+/* test_kcv.c — TDES and AES key check values and DES parity against published values; HMAC
+ * key check values against independent computations. */
 #include "testutil.h"
 
 #include "crypto/kcv.h"
@@ -45,6 +46,29 @@ static void aes_kcv(void **state)
 	check_kcv(CRYPTO_AES, "FA36E44278DB3AB5F298F9F7DA8F1F88", "D77F007724");
 	check_kcv(CRYPTO_AES, "88E1AB2A2E3DD38C1FA039A536500CC8A87AB9D62DC92C01058FA79F44657DE6",
 	          "2331550BC9");
+}
+
+/* HMAC-SHA-256 keys: possum's rule, HMAC-SHA-256 of 16 zero bytes, computed outside possum
+ * with `openssl dgst -sha256 -mac HMAC -macopt hexkey:…` and Python's hmac module. */
+static void hmac_kcv(void **state)
+{
+	uint8_t out[32];
+
+	(void)state;
+	assert_int_equal(
+	    crypto_kcv_hmac(HEX("0123456789ABCDEFFEDCBA98765432100123456789ABCDEFFEDCBA9876543210"),
+	                    32, out, 5),
+	    CRYPTO_OK);
+	assert_string_equal(test_tohex(out, 5), "22E4CFA119");
+	assert_int_equal(
+	    crypto_kcv_hmac(HEX("88E1AB2A2E3DD38C1FA039A536500CC8A87AB9D62DC92C01058FA79F44657DE6"),
+	                    32, out, 32),
+	    CRYPTO_OK);
+	assert_string_equal(test_tohex(out, 32),
+	                    "FF2366E262D28A9A99DC5D960F02FD2A43384FC0FFD34BF8173683D2A1A30C38");
+	assert_int_equal(crypto_kcv_hmac(out, 32, out, 0), CRYPTO_EARG);
+	assert_int_equal(crypto_kcv_hmac(out, 32, out, 33), CRYPTO_EARG);
+	assert_int_equal(crypto_kcv_hmac(out, 0, out, 5), CRYPTO_EKEYLEN);
 }
 
 static void kcv_rejects(void **state)
@@ -95,9 +119,9 @@ static void des_parity(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(tdes_kcv),   cmocka_unit_test(tdes_kcv_longer),
-	    cmocka_unit_test(aes_kcv),    cmocka_unit_test(kcv_rejects),
-	    cmocka_unit_test(des_parity),
+	    cmocka_unit_test(tdes_kcv),    cmocka_unit_test(tdes_kcv_longer),
+	    cmocka_unit_test(aes_kcv),     cmocka_unit_test(hmac_kcv),
+	    cmocka_unit_test(kcv_rejects), cmocka_unit_test(des_parity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,9 @@
 #!/bin/sh
 # e2e_hsm.sh POSSUM SOURCE_DIR — `possum hsm` as an operator runs it: help and exit codes, an
 # LMK file (mode 0600, never overwritten, refused when others may read it), the LMK from the
-# environment, keys generated and shown, a key ceremony with the published check value 08D7B4
-# (components and their check values computed with openssl), mistyped components refused, and
-# components out and back in.
+# environment, keys generated and shown (PAN keys among them: AES-256 D0, HMAC M7), a key
+# ceremony with the published check value 08D7B4 (components and their check values computed
+# with openssl), mistyped components refused, and components out and back in.
 possum=$1
 . "$(dirname "$0")/../lib.sh"
 
@@ -68,7 +68,26 @@ err_has "algorithm or length"
 expect 2 "generate single DES" -- "$possum" hsm generate --usage P0 --length 8 --lmk "$lmk"
 expect 2 "generate bad mode" -- "$possum" hsm generate --usage P0 --mode G --lmk "$lmk"
 expect 2 "generate bad alg" -- "$possum" hsm generate --usage P0 --alg des --lmk "$lmk"
-err_has "--alg is tdes or aes"
+err_has "--alg is tdes, aes or hmac"
+
+# Keys for PANs at rest: an AES-256 data key, and an HMAC key for their hash (M7's default).
+expect 0 "generate D0 AES-256" -- "$possum" hsm generate --usage D0 --alg aes --length 32 --lmk "$lmk"
+out_has "^block  *D0144D0AB00E0000[0-9A-F]\{128\}$"
+out_has "^kcv  *[0-9A-F]\{10\}$"
+expect 0 "generate M7" -- "$possum" hsm generate --usage M7 --lmk "$lmk"
+out_has "^block  *D0144M7HC00E0000[0-9A-F]\{128\}$"
+m7=$(field block)
+m7_kcv=$(field kcv)
+expect 0 "kcv of M7" -- "$possum" hsm kcv --lmk "$lmk" "$m7"
+out_has "^kcv  *$m7_kcv$"
+out_has "^algorithm  *hmac$"
+out_has "^length  *32$"
+expect 0 "generate M7 verify-only" -- "$possum" hsm generate --usage M7 --alg hmac --mode V --lmk "$lmk"
+out_has "^block  *D0144M7HV00E"
+expect 2 "generate M7 in AES" -- "$possum" hsm generate --usage M7 --alg aes --length 32 --lmk "$lmk"
+err_has "algorithm or length"
+expect 2 "generate short HMAC key" -- "$possum" hsm generate --usage M7 --length 16 --lmk "$lmk"
+expect 2 "generate HMAC key for CMAC" -- "$possum" hsm generate --usage M6 --alg hmac --lmk "$lmk"
 
 # Where the LMK comes from.
 expect 2 "no LMK" -- env -u POSSUM_LMK "$possum" hsm generate --usage P0
@@ -140,5 +159,14 @@ expect 1 "export a key that may not leave" -- "$possum" hsm export-components --
 err_has "exportability does not permit"
 out_empty "export a key that may not leave"
 expect 2 "export --parts 4" -- "$possum" hsm export-components --parts 4 --lmk "$lmk" "$zpk"
+# An HMAC key the same way: 32-byte components with 5-byte check values, back in as M7.
+expect 0 "export M7 components" -- "$possum" hsm export-components --lmk "$lmk" "$m7"
+out_has "^kcv  *$m7_kcv$"
+parts=$(awk '$1 == "component" { print $3 }' "$tmp/out")
+if [ "$(echo "$parts" | grep -Ec '^[0-9A-F]{64}:[0-9A-F]{10}$')" -eq 2 ]; then ok; else bad "M7 components: $parts"; fi
+# shellcheck disable=SC2086
+expect 0 "M7 components back in" -- "$possum" hsm import-components --usage M7 --lmk "$lmk" $parts
+out_has "^kcv  *$m7_kcv$"
+out_has "^block  *D0144M7HC00E"
 
 finish

@@ -1,9 +1,10 @@
 /* test_hsm.c — the software HSM through its API: the LMK file and variable, key blocks under
  * the LMK, key ceremonies, sign-in key export and import, TR-31 export and import, PIN
  * translation (also from DUKPT), MACs, DUKPT derivation, PVV and IBM 3624 PIN checks, CVVs,
- * EMV ARQC and ARPC, each against published or
- * independently computed answers; and every refusal: wrong usage or mode, exportability,
- * tampered blocks, another LMK, wrong check values, PIN blocks that do not decipher well.
+ * EMV ARQC and ARPC, PANs encrypted at rest (AES-GCM) and their keyed hash (HMAC-SHA-256),
+ * each against published or independently computed answers; and every refusal: wrong usage or
+ * mode, exportability, tampered blocks and data, another LMK, wrong check values, PIN blocks
+ * that do not decipher well.
  *
  * The test knows its LMK, so it checks the blocks the hsm writes with the crypto layer's
  * TR-31 unwrap, and makes blocks of any header with its TR-31 wrap. Check values marked
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "crypto/cipher.h"
+#include "crypto/gcm.h"
 #include "crypto/kcv.h"
 #include "crypto/tr31.h"
 #include "hsm/hsm.h"
@@ -256,6 +258,8 @@ static void generate_blocks(void **state)
 	    {{"B0", HSM_TDES, 16, 0, 0}, "B0TX00E", 112},
 	    {{"C0", HSM_TDES, 16, 0, 0}, "C0TC00E", 112},
 	    {{"D0", HSM_AES, 24, 0, 0}, "D0AB00E", 112},
+	    {{"D0", HSM_AES, 32, 'E', 'N'}, "D0AE00N", 144},
+	    {{"M7", HSM_HMAC, 32, 0, 0}, "M7HC00E", 144},
 	    {{"E0", HSM_TDES, 16, 0, 0}, "E0TX00E", 112},
 	    {{"V2", HSM_TDES, 16, 'V', 0}, "V2TV00E", 112},
 	};
@@ -279,10 +283,15 @@ static void generate_blocks(void **state)
 		assert_int_equal(hdr.version, 'D');
 		assert_int_equal(strlen(clear), 2 * s->len);
 		enum crypto_alg alg = s->alg == HSM_AES ? CRYPTO_AES : CRYPTO_TDES;
-		assert_int_equal(kcv.len, alg == CRYPTO_AES ? 5 : 3);
-		assert_int_equal(crypto_kcv(alg, HEX(clear), s->len, want, kcv.len), CRYPTO_OK);
+		assert_int_equal(kcv.len, s->alg == HSM_TDES ? 3 : 5);
+		if (s->alg == HSM_HMAC)
+			assert_int_equal(crypto_kcv_hmac(HEX(clear), s->len, want, kcv.len),
+			                 CRYPTO_OK);
+		else
+			assert_int_equal(crypto_kcv(alg, HEX(clear), s->len, want, kcv.len),
+			                 CRYPTO_OK);
 		assert_memory_equal(kcv.v, want, kcv.len);
-		if (alg == CRYPTO_TDES)
+		if (s->alg == HSM_TDES)
 			assert_int_equal(crypto_des_parity_check(HEX(clear), s->len), CRYPTO_OK);
 		assert_int_equal(hsm_key_kcv(h, &k, &again), HSM_OK);
 		assert_memory_equal(again.v, kcv.v, kcv.len);
@@ -310,6 +319,11 @@ static void generate_rejects(void **state)
 	    {{"P0", HSM_AES, 20, 0, 0}, HSM_EALG},    /* AES is 16, 24 or 32 */
 	    {{"P0", HSM_TDES, 0, 0, 0}, HSM_EALG},    /* no length */
 	    {{"M3", HSM_AES, 16, 0, 0}, HSM_EALG},    /* X9.19 is TDES */
+	    {{"M7", HSM_HMAC, 16, 0, 0}, HSM_EALG},   /* HMAC-SHA-256 keys are 32 bytes */
+	    {{"M7", HSM_AES, 32, 0, 0}, HSM_EALG},    /* M7 keys are HMAC keys */
+	    {{"M6", HSM_HMAC, 32, 0, 0}, HSM_EALG},   /* HMAC keys are M7 keys */
+	    {{"D0", HSM_HMAC, 32, 0, 0}, HSM_EALG},
+	    {{"M7", HSM_HMAC, 32, 'B', 0}, HSM_EUSAGE}, /* an encryption mode for a MAC key */
 	    {{"P0", (enum hsm_alg)'D', 8, 0, 0}, HSM_EALG},
 	    {{"P0", HSM_TDES, 16, 'G', 0}, HSM_EUSAGE}, /* a MAC mode for a PIN key */
 	    {{"M3", HSM_TDES, 16, 'E', 0}, HSM_EUSAGE}, /* an encryption mode for a MAC key */
@@ -1339,6 +1353,297 @@ static void emv_rejects(void **state)
 	hsm_close(h);
 }
 
+/* ---- PANs at rest ---- */
+
+/* McGrew and Viega's GCM test case 16 (tests/crypto/test_gcm.c): the AES-256 key, IV,
+ * associated data, 60 bytes of plaintext, ciphertext and tag. */
+#define GCM_K  "FEFFE9928665731C6D6A8F9467308308FEFFE9928665731C6D6A8F9467308308"
+#define GCM_IV "CAFEBABEFACEDBADDECAF888"
+#define GCM_A  "FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2"
+#define GCM_P                                                                                      \
+	"D9313225F88406E5A55909C5AFF5269A86A7A9531534F7DA2E4C303D8A318A72"                         \
+	"1C3C0C95956809532FCF0E2449A6B525B16AEDF5AA0DE657BA637B39"
+#define GCM_C                                                                                      \
+	"522DC1F099567D07F47F37A32A84427D643A8CDCBFE5C0C97598A2BD2555D1AA"                         \
+	"8CB08E48590DBB3DA7B08B1056828838C5F61E6393BA7A0ABCC9F662"
+#define GCM_T "76FC6ECE0F4E1768CDDF8853BB2D551B"
+
+/* A 32-byte HMAC key; its check value 22E4CFA119 and the HMAC-SHA-256 of PANs under it were
+ * computed with `openssl dgst -sha256 -mac HMAC` and Python's hmac module. */
+#define M7_KEY "0123456789ABCDEFFEDCBA98765432100123456789ABCDEFFEDCBA9876543210"
+
+static const uint8_t record_id[] = "card:42";
+#define ID_LEN 7
+
+/* The published case, laid out as nonce || ciphertext || tag, deciphers under its key as a D0
+ * key: the hsm's layout is the specification's GCM. */
+static void data_known(void **state)
+{
+	hsm *h = open_test();
+	hsm_key dek = lmk_block("D0", 'A', 'D', 'E', GCM_K);
+	uint8_t out[60];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(hsm_data_decrypt(h, &dek, HEX(GCM_A), 20, HEX(GCM_IV GCM_C GCM_T),
+	                                  HSM_DATA_OVERHEAD + 60, out, sizeof out, &n),
+	                 HSM_OK);
+	assert_int_equal(n, 60);
+	assert_memory_equal(out, HEX(GCM_P), 60);
+	hsm_close(h);
+}
+
+/* A PAN encrypted under a generated D0 key, bound to its record's id, comes back, and the
+ * crypto layer opens it under the clear key; two encryptions of it differ (a fresh nonce
+ * each). Nothing at all is a value too. */
+static void data_round_trip(void **state)
+{
+	const struct hsm_key_spec spec = {"D0", HSM_AES, 32, 'B', 'N'};
+	static const char pan[] = "6228480402564890018";
+	uint8_t c1[64], c2[64], out[64];
+	struct crypto_tr31_header hdr;
+	hsm *h = open_test();
+	size_t n1, n2, n;
+	crypto_gcm *g;
+	hsm_key dek;
+
+	(void)state;
+	assert_int_equal(hsm_generate(h, &spec, &dek, NULL), HSM_OK);
+	assert_int_equal(hsm_data_encrypt(h, &dek, record_id, ID_LEN, (const uint8_t *)pan, 19, c1,
+	                                  sizeof c1, &n1),
+	                 HSM_OK);
+	assert_int_equal(n1, 19 + HSM_DATA_OVERHEAD);
+	assert_int_equal(hsm_data_encrypt(h, &dek, record_id, ID_LEN, (const uint8_t *)pan, 19, c2,
+	                                  19 + HSM_DATA_OVERHEAD, &n2),
+	                 HSM_OK);
+	assert_memory_not_equal(c1, c2, HSM_DATA_NONCE_LEN);
+	assert_memory_not_equal(c1 + HSM_DATA_NONCE_LEN, c2 + HSM_DATA_NONCE_LEN, 19);
+	assert_memory_not_equal(c1 + HSM_DATA_NONCE_LEN, pan, 19);
+	assert_int_equal(hsm_data_decrypt(h, &dek, record_id, ID_LEN, c1, n1, out, 19, &n), HSM_OK);
+	assert_int_equal(n, 19);
+	assert_memory_equal(out, pan, 19);
+	memset(out, 0, sizeof out);
+	assert_int_equal(crypto_gcm_create(HEX(unwrap_lmk(&dek, &hdr)), 32, &g), CRYPTO_OK);
+	assert_int_equal(crypto_gcm_open(g, c2, record_id, ID_LEN, c2 + HSM_DATA_NONCE_LEN, 19,
+	                                 c2 + HSM_DATA_NONCE_LEN + 19, out),
+	                 CRYPTO_OK);
+	assert_memory_equal(out, pan, 19);
+	crypto_gcm_free(g);
+	assert_int_equal(hsm_data_encrypt(h, &dek, NULL, 0, NULL, 0, c1, HSM_DATA_OVERHEAD, &n1),
+	                 HSM_OK);
+	assert_int_equal(n1, HSM_DATA_OVERHEAD);
+	assert_int_equal(hsm_data_decrypt(h, &dek, NULL, 0, c1, n1, out, 0, &n), HSM_OK);
+	assert_int_equal(n, 0);
+	hsm_close(h);
+}
+
+/* Any bit of nonce, ciphertext or tag changed, another record's id, a value cut short or
+ * under another data key: HSM_EAUTH, and no plaintext left in the output. */
+static void data_tampered(void **state)
+{
+	static const size_t bits[] = {0,  HSM_DATA_NONCE_LEN - 1,  HSM_DATA_NONCE_LEN,
+	                              30, HSM_DATA_NONCE_LEN + 19, HSM_DATA_OVERHEAD + 18};
+	static const uint8_t zeros[19];
+	hsm *h = open_test();
+	hsm_key dek = lmk_block("D0", 'A', 'B', 'E', GCM_K);
+	hsm_key other = lmk_block("D0", 'A', 'B', 'E', M7_KEY);
+	uint8_t c[64], out[64];
+	size_t len, n;
+
+	(void)state;
+	assert_int_equal(hsm_data_encrypt(h, &dek, record_id, ID_LEN,
+	                                  (const uint8_t *)"4111111111111111111", 19, c, sizeof c,
+	                                  &len),
+	                 HSM_OK);
+	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+		c[bits[i]] ^= 0x80;
+		memset(out, 0xAA, sizeof out);
+		assert_int_equal(
+		    hsm_data_decrypt(h, &dek, record_id, ID_LEN, c, len, out, sizeof out, &n),
+		    HSM_EAUTH);
+		assert_memory_equal(out, zeros, sizeof zeros);
+		c[bits[i]] ^= 0x80;
+	}
+	assert_int_equal(hsm_data_decrypt(h, &dek, (const uint8_t *)"card:43", ID_LEN, c, len, out,
+	                                  sizeof out, &n),
+	                 HSM_EAUTH);
+	assert_int_equal(hsm_data_decrypt(h, &dek, NULL, 0, c, len, out, sizeof out, &n),
+	                 HSM_EAUTH);
+	assert_int_equal(
+	    hsm_data_decrypt(h, &dek, record_id, ID_LEN, c, len - 1, out, sizeof out, &n),
+	    HSM_EAUTH);
+	assert_int_equal(hsm_data_decrypt(h, &dek, record_id, ID_LEN, c, HSM_DATA_OVERHEAD - 1, out,
+	                                  sizeof out, &n),
+	                 HSM_EAUTH);
+	assert_int_equal(hsm_data_decrypt(h, &dek, record_id, ID_LEN, c, 0, out, sizeof out, &n),
+	                 HSM_EAUTH);
+	assert_int_equal(
+	    hsm_data_decrypt(h, &other, record_id, ID_LEN, c, len, out, sizeof out, &n), HSM_EAUTH);
+	/* None of that harmed the value. */
+	assert_int_equal(hsm_data_decrypt(h, &dek, record_id, ID_LEN, c, len, out, sizeof out, &n),
+	                 HSM_OK);
+	assert_memory_equal(out, "4111111111111111111", 19);
+	hsm_close(h);
+}
+
+/* A PIN key encrypts no data, nor does an HMAC key; an encrypt-only data key does not
+ * decrypt and the reverse; TDES and AES-128 data keys are refused; and the arguments. */
+static void data_rejects(void **state)
+{
+	hsm *h = open_test();
+	hsm_key dek = lmk_block("D0", 'A', 'B', 'E', GCM_K);
+	hsm_key enc_only = lmk_block("D0", 'A', 'E', 'E', GCM_K);
+	hsm_key dec_only = lmk_block("D0", 'A', 'D', 'E', GCM_K);
+	hsm_key pin = lmk_block("P0", 'A', 'B', 'E', GCM_K);
+	hsm_key hmac = lmk_block("M7", 'H', 'C', 'E', M7_KEY);
+	hsm_key tdes = lmk_block("D0", 'T', 'B', 'E', TPK);
+	hsm_key aes128 = lmk_block("D0", 'A', 'B', 'E', "00112233445566778899AABBCCDDEEFF");
+	const uint8_t *pan = (const uint8_t *)"4111111111111111";
+	uint8_t c[64], out[64], back[16];
+	size_t len, n;
+
+	(void)state;
+	assert_int_equal(hsm_data_encrypt(h, &dek, NULL, 0, pan, 16, c, sizeof c, &len), HSM_OK);
+	assert_int_equal(hsm_data_encrypt(h, &pin, NULL, 0, pan, 16, out, sizeof out, &n),
+	                 HSM_EUSAGE);
+	assert_int_equal(hsm_data_decrypt(h, &pin, NULL, 0, c, len, out, sizeof out, &n),
+	                 HSM_EUSAGE);
+	assert_int_equal(hsm_data_encrypt(h, &hmac, NULL, 0, pan, 16, out, sizeof out, &n),
+	                 HSM_EUSAGE);
+	assert_int_equal(hsm_data_decrypt(h, &hmac, NULL, 0, c, len, out, sizeof out, &n),
+	                 HSM_EUSAGE);
+	assert_int_equal(hsm_data_decrypt(h, &enc_only, NULL, 0, c, len, out, sizeof out, &n),
+	                 HSM_EUSAGE);
+	assert_int_equal(hsm_data_encrypt(h, &dec_only, NULL, 0, pan, 16, out, sizeof out, &n),
+	                 HSM_EUSAGE);
+	assert_int_equal(hsm_data_encrypt(h, &enc_only, NULL, 0, pan, 16, out, sizeof out, &n),
+	                 HSM_OK);
+	assert_int_equal(hsm_data_decrypt(h, &dec_only, NULL, 0, out, n, back, sizeof back, &n),
+	                 HSM_OK);
+	assert_memory_equal(back, pan, 16);
+	assert_int_equal(hsm_data_encrypt(h, &tdes, NULL, 0, pan, 16, out, sizeof out, &n),
+	                 HSM_EALG);
+	assert_int_equal(hsm_data_decrypt(h, &aes128, NULL, 0, c, len, out, sizeof out, &n),
+	                 HSM_EALG);
+	/* Room for the output, exactly or not at all. */
+	assert_int_equal(
+	    hsm_data_encrypt(h, &dek, NULL, 0, pan, 16, out, 16 + HSM_DATA_OVERHEAD - 1, &n),
+	    HSM_ESPACE);
+	assert_int_equal(hsm_data_decrypt(h, &dek, NULL, 0, c, len, out, 15, &n), HSM_ESPACE);
+	assert_int_equal(hsm_data_encrypt(h, &dek, NULL, 3, pan, 16, out, sizeof out, &n),
+	                 HSM_EARG);
+	assert_int_equal(hsm_data_encrypt(h, &dek, NULL, 0, NULL, 16, out, sizeof out, &n),
+	                 HSM_EARG);
+	assert_int_equal(hsm_data_encrypt(h, &dek, NULL, 0, pan, 16, NULL, sizeof out, &n),
+	                 HSM_EARG);
+	assert_int_equal(hsm_data_decrypt(h, &dek, NULL, 0, c, len, out, sizeof out, NULL),
+	                 HSM_EARG);
+	assert_int_equal(hsm_data_decrypt(h, &dek, NULL, 0, NULL, len, out, sizeof out, &n),
+	                 HSM_EARG);
+	hsm_close(h);
+}
+
+/* The keyed hash of a PAN is HMAC-SHA-256 of its digits (openssl and Python, outside
+ * possum); under a generated key the same PAN hashes the same, another PAN and another key
+ * otherwise. */
+static void pan_hash_known(void **state)
+{
+	const struct hsm_key_spec spec = {"M7", HSM_HMAC, 32, 0, 0};
+	hsm *h = open_test();
+	hsm_key key = lmk_block("M7", 'H', 'G', 'N', M7_KEY), gen;
+	uint8_t a[HSM_PAN_HASH_LEN], b[HSM_PAN_HASH_LEN], c[HSM_PAN_HASH_LEN];
+	hsm_kcv kcv;
+
+	(void)state;
+	assert_int_equal(hsm_pan_hash(h, &key, "4111111111111111", a), HSM_OK);
+	assert_string_equal(test_tohex(a, sizeof a),
+	                    "2A6AAB64D84D8A183670DEC0A9894656008706433BFFC53B5AC6BDFA9B6AF418");
+	assert_int_equal(hsm_pan_hash(h, &key, "6228480402564890018", a), HSM_OK);
+	assert_string_equal(test_tohex(a, sizeof a),
+	                    "387DE80F0110943F1DD45A1EB1C6E3281362BD0FF30F453DEFC56B48A4468CD8");
+	assert_int_equal(hsm_key_kcv(h, &key, &kcv), HSM_OK);
+	assert_string_equal(kcv_hex(&kcv), "22E4CFA119");
+
+	assert_int_equal(hsm_generate(h, &spec, &gen, NULL), HSM_OK);
+	assert_int_equal(hsm_pan_hash(h, &gen, "6228480402564890018", b), HSM_OK);
+	assert_int_equal(hsm_pan_hash(h, &gen, "6228480402564890018", c), HSM_OK);
+	assert_memory_equal(b, c, sizeof b);
+	assert_memory_not_equal(a, b, sizeof a);
+	assert_int_equal(hsm_pan_hash(h, &gen, "6228480402564890026", c), HSM_OK);
+	assert_memory_not_equal(b, c, sizeof b);
+	hsm_close(h);
+}
+
+/* PANs that are not, and keys that may not: a data key hashes no PAN, nor does a PIN key, a
+ * verify-only HMAC key, or an M7 block that holds an AES key. */
+static void pan_hash_rejects(void **state)
+{
+	static const char *const bad[] = {"79927398713", "41111111111111111110",
+	                                  "4111 1111 1111 1111", "411111111111111F", ""};
+	hsm *h = open_test();
+	hsm_key key = lmk_block("M7", 'H', 'C', 'E', M7_KEY);
+	hsm_key verify_only = lmk_block("M7", 'H', 'V', 'E', M7_KEY);
+	hsm_key dek = lmk_block("D0", 'A', 'B', 'E', GCM_K);
+	hsm_key pin = lmk_block("P0", 'T', 'B', 'E', TPK);
+	hsm_key aes_m7 = lmk_block("M7", 'A', 'C', 'E', GCM_K);
+	uint8_t out[HSM_PAN_HASH_LEN], before[HSM_PAN_HASH_LEN];
+
+	(void)state;
+	memset(out, 0x5A, sizeof out);
+	memcpy(before, out, sizeof out);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(hsm_pan_hash(h, &key, bad[i], out), HSM_EPAN);
+	assert_int_equal(hsm_pan_hash(h, &key, NULL, out), HSM_EPAN);
+	assert_int_equal(hsm_pan_hash(h, &dek, "4111111111111111", out), HSM_EUSAGE);
+	assert_int_equal(hsm_pan_hash(h, &pin, "4111111111111111", out), HSM_EUSAGE);
+	assert_int_equal(hsm_pan_hash(h, &verify_only, "4111111111111111", out), HSM_EUSAGE);
+	assert_int_equal(hsm_pan_hash(h, &aes_m7, "4111111111111111", out), HSM_EALG);
+	assert_memory_equal(out, before, sizeof out);
+	assert_int_equal(hsm_pan_hash(h, &key, "4111111111111111", NULL), HSM_EARG);
+	hsm_close(h);
+}
+
+/* An HMAC key leaves and comes back as components and as a TR-31 block under an AES-256 KEK,
+ * hashing the same; not under a TDES or AES-128 KEK, which are weaker than it. */
+static void hmac_key_travel(void **state)
+{
+	const struct hsm_key_spec spec = {"M7", HSM_HMAC, 0, 'C', 0};
+	hsm *h = open_test();
+	hsm_key key = lmk_block("M7", 'H', 'C', 'E', M7_KEY), back;
+	hsm_key kek = lmk_block("K0", 'A', 'B', 'E', GCM_K);
+	hsm_key tdes_kek = lmk_block("K0", 'T', 'B', 'E', TMK);
+	hsm_key aes128_kek = lmk_block("K0", 'A', 'B', 'E', "00112233445566778899AABBCCDDEEFF");
+	uint8_t want[HSM_PAN_HASH_LEN], got[HSM_PAN_HASH_LEN], check[5];
+	struct hsm_component parts[3];
+	char block[HSM_KEY_MAX + 1];
+	hsm_kcv kcv;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(hsm_pan_hash(h, &key, PAN, want), HSM_OK);
+	assert_int_equal(hsm_export_components(h, &key, 3, parts, &kcv), HSM_OK);
+	assert_string_equal(kcv_hex(&kcv), "22E4CFA119");
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(parts[i].len, 32);
+		assert_int_equal(crypto_kcv_hmac(parts[i].part, 32, check, 5), CRYPTO_OK);
+		assert_memory_equal(parts[i].kcv.v, check, 5);
+	}
+	assert_int_equal(hsm_import_components(h, &spec, parts, 3, &back, &kcv, NULL), HSM_OK);
+	assert_string_equal(kcv_hex(&kcv), "22E4CFA119");
+	assert_int_equal(hsm_pan_hash(h, &back, PAN, got), HSM_OK);
+	assert_memory_equal(got, want, sizeof got);
+	crypto_wipe(parts, sizeof parts);
+
+	assert_int_equal(hsm_export_tr31(h, &kek, &key, block, sizeof block, &n), HSM_OK);
+	assert_memory_equal(block, "D0144M7HC00E", 12);
+	assert_int_equal(hsm_import_tr31(h, &kek, block, n, "M7", &back, &kcv), HSM_OK);
+	assert_int_equal(hsm_pan_hash(h, &back, PAN, got), HSM_OK);
+	assert_memory_equal(got, want, sizeof got);
+	assert_int_equal(hsm_export_tr31(h, &tdes_kek, &key, block, sizeof block, &n), HSM_EALG);
+	assert_int_equal(hsm_export_tr31(h, &aes128_kek, &key, block, sizeof block, &n), HSM_EALG);
+	hsm_close(h);
+}
+
 /* ---- The cache ---- */
 
 /* Half again as many keys as the cache holds, each used in turn with another one: every
@@ -1402,6 +1707,13 @@ int main(void)
 	    cmocka_unit_test(cvv_rejects),
 	    cmocka_unit_test(emv_known),
 	    cmocka_unit_test(emv_rejects),
+	    cmocka_unit_test(data_known),
+	    cmocka_unit_test(data_round_trip),
+	    cmocka_unit_test(data_tampered),
+	    cmocka_unit_test(data_rejects),
+	    cmocka_unit_test(pan_hash_known),
+	    cmocka_unit_test(pan_hash_rejects),
+	    cmocka_unit_test(hmac_key_travel),
 	    cmocka_unit_test(cache_eviction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
