@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "common/hex.h"
 #include "iso8583/iso8583.h"
+#include "tlv/tlv.h"
 
 #define MAX_MESSAGE 65536
 
@@ -98,19 +99,30 @@ static const struct {
 	const char *path;
 	enum mask how;
 } mask_rules[] = {
-    {"2", MASK_PAN},        {"34", MASK_PAN},        {"35", MASK_TRACK},  {"36", MASK_TRACK},
-    {"45", MASK_TRACK},     {"52", MASK_ALL},        {"55.5A", MASK_PAN}, {"55.57", MASK_TRACK},
-    {"55.5F20", MASK_NAME}, {"55.9F6B", MASK_TRACK}, {"62", MASK_ALL},    {"62.NM", MASK_NAME},
-    {"62.ID", MASK_ID},     {"62.PH", MASK_ID},      {"62.OT", MASK_ALL},
+    {"2", MASK_PAN},     {"34", MASK_PAN},      {"35", MASK_TRACK},     {"36", MASK_TRACK},
+    {"45", MASK_TRACK},  {"48", MASK_ALL},      {"52", MASK_ALL},       {"55", MASK_ALL},
+    {"55.5A", MASK_PAN}, {"55.57", MASK_TRACK}, {"55.5F20", MASK_NAME}, {"55.9F6B", MASK_TRACK},
+    {"62", MASK_ALL},    {"62.NM", MASK_NAME},  {"62.ID", MASK_ID},     {"62.PH", MASK_ID},
+    {"62.OT", MASK_ALL},
 };
 
 static enum mask mask_for(const char *path)
 {
 	size_t n = strlen(path);
+	char tag[16];
 
 	/* Batch-upload records carry a PAN at position 3: 48.<record>.3. */
 	if (strncmp(path, "48.", 3) == 0 && n > 5 && strcmp(path + n - 2, ".3") == 0)
 		return MASK_PAN_FILLED;
+	/* An EMV tag is masked wherever it is nested: 55.70.5A as 55.5A. The whole fields 48
+	 * and 55 are starred; their breakdown shows what may be shown. */
+	if (strncmp(path, "55.", 3) == 0) {
+		/* A template's value holds its nested objects: starred whole, shown below. */
+		if (tlv_is_constructed((uint32_t)strtoul(strrchr(path, '.') + 1, NULL, 16)))
+			return MASK_ALL;
+		snprintf(tag, sizeof tag, "55.%s", strrchr(path, '.') + 1);
+		path = tag;
+	}
 	for (size_t i = 0; i < sizeof mask_rules / sizeof mask_rules[0]; i++)
 		if (strcmp(mask_rules[i].path, path) == 0)
 			return mask_rules[i].how;

@@ -59,6 +59,14 @@ out_has "primary account number *622848\*\*\*\*\*\*\*\*\*0018$"
 out_has "track 2 *622848\*\*\*\*\*\*\*\*\*0018=\*\*\*\*"
 out_has "PIN block *\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*$"
 if grep -q "6228480402564890018\|1B9C1845EB993A7A" "$tmp/out"; then bad "--mask leaked the PAN or PIN block"; else ok; fi
+# EMV data carries the PAN (5A) and track 2 (57), nested or not: starred in the field's line
+# and in its breakdown.
+echo '{"mti":"0200","fields":{"3":"000000","55":"5A08622848040256489057126228480402564890018D2812220123456789700A5A0862284804025648909F360200FF"}}' >"$tmp/emv.json"
+"$possum" iso encode --profile cup-pos <"$tmp/emv.json" >"$tmp/emv.hex"
+expect 0 "decode masked EMV" -- "$possum" iso decode --profile cup-pos --mask "$(cat "$tmp/emv.hex")"
+out_has "55.70.5A *Application"
+out_has "55.9F36\|55.70.9F36"
+if grep -q "62284804025648\|2812220123" "$tmp/out"; then bad "--mask leaked EMV card data: $(cat "$tmp/out")"; else ok; fi
 expect 2 "mask with json" -- "$possum" iso decode --profile cup-pos --framed --mask --json "$hex"
 expect 0 "decode json framed" -- "$possum" iso decode --profile cup-pos --framed --json "$hex"
 out_has '"tpdu":"6000030000","header":"613100310000","mti":"0200"'
