@@ -1,0 +1,73 @@
+/* store.h — possum's storage: the one interface the domain modules (ledger, issuer, and later
+ * acquirer, merchant, settle) call, with SQLite behind it today and room for PostgreSQL.
+ *
+ * No SQL is written outside the store's backend files (src/store/sqlite/); domain modules call
+ * the store_* functions of their part of the interface (store_ledger.h, store_issuer.h), which
+ * speak in C structs, never in backend types.
+ *
+ * Durability: the SQLite backend runs in WAL mode with synchronous=FULL, so a transaction
+ * that store_commit() reported committed survives a crash or a power loss. Schema migrations
+ * are versioned per module and applied in order by store_open(), each in its own transaction.
+ *
+ * Transactions nest: store_begin() inside a transaction opens a savepoint, and its
+ * store_commit() or store_rollback() releases or rolls back only that savepoint; the outermost
+ * store_commit() is the one that makes the work durable. Outside any transaction each store_*
+ * call is a transaction of its own.
+ *
+ * Ownership: store_open() allocates the store, store_close() frees it. A store is used by one
+ * thread at a time; open one per thread (SQLite serialises writers between them).
+ *
+ * Errors: every function returns STORE_OK or a negative STORE_E* code, store_strerror() names
+ * it; store_errmsg() gives the backend's own words for the last STORE_EIO, which never quote a
+ * value (so they may be logged). */
+#ifndef POSSUM_STORE_H
+#define POSSUM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_OK        0
+#define STORE_EARG      (-1) /* an argument malformed or out of range */
+#define STORE_ENOMEM    (-2) /* out of memory */
+#define STORE_EIO       (-3) /* the database failed: disk full, corrupt, locked past the timeout */
+#define STORE_ENOTFOUND (-4) /* no such row */
+#define STORE_EEXIST    (-5) /* a row with that key exists already */
+#define STORE_ESCHEMA   (-6) /* a database written by a newer possum, or a failed migration */
+#define STORE_ETXN      (-7) /* commit or rollback without a transaction */
+#define STORE_ESPACE    (-8) /* an output buffer too small */
+
+typedef struct store store;
+
+const char *store_strerror(int rc);
+
+/* Opens (creating it when missing, mode 0600) the SQLite database at path and brings its schema
+ * up to date. */
+int store_open(const char *path, store **out);
+
+/* Rolls back any open transaction and frees s; s may be NULL. */
+void store_close(store *s);
+
+/* The backend's message for the last failure (never NULL; "" when none). Valid until the next
+ * call on s. */
+const char *store_errmsg(store *s);
+
+int store_begin(store *s);
+int store_commit(store *s);
+int store_rollback(store *s);
+
+/* Transaction depth: 0 outside any transaction. */
+int store_depth(const store *s);
+
+/* The schema version a module's migrations have brought the database to (0: none). */
+int store_schema_version(store *s, const char *module, int *version);
+
+/* Settings and wrapped keys by name, text up to STORE_VALUE_MAX characters: store_meta_get()
+ * copies the value with a NUL into out (capacity cap); STORE_ENOTFOUND when there is none.
+ * store_meta_add() refuses to replace one (STORE_EEXIST), so that two processes creating the
+ * same key at once keep the first's. */
+#define STORE_VALUE_MAX 1024
+int store_meta_get(store *s, const char *name, char *out, size_t cap);
+int store_meta_add(store *s, const char *name, const char *value);
+int store_meta_set(store *s, const char *name, const char *value);
+
+#endif
