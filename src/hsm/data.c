@@ -88,16 +88,14 @@ int hsm_data_decrypt(hsm *h, const hsm_key *key, const uint8_t *aad, size_t aad_
 	return HSM_OK;
 }
 
-int hsm_pan_hash(hsm *h, const hsm_key *key, const char *pan, uint8_t out[HSM_PAN_HASH_LEN])
+int hsm_keyed_hash(hsm *h, const hsm_key *key, const void *data, size_t len,
+                   uint8_t out[HSM_PAN_HASH_LEN])
 {
 	uint8_t hash[HSM_PAN_HASH_LEN];
 	struct hsm_entry *e;
-	size_t n = crypto_digits(pan, 12, 19);
 	int rc;
 
-	if (n == 0)
-		return HSM_EPAN;
-	if (out == NULL)
+	if ((data == NULL && len > 0) || out == NULL)
 		return HSM_EARG;
 	if ((rc = hsm_load(h, key, "M7", 'G', &e)) != HSM_OK)
 		return rc;
@@ -105,9 +103,18 @@ int hsm_pan_hash(hsm *h, const hsm_key *key, const char *pan, uint8_t out[HSM_PA
 		return HSM_EALG;
 	if (e->hmac == NULL && (rc = crypto_hmac_create(e->key, e->key_len, &e->hmac)) != CRYPTO_OK)
 		return hsm_from_crypto(rc);
-	if ((rc = hsm_from_crypto(crypto_hmac_compute(e->hmac, (const uint8_t *)pan, n, hash,
-	                                              sizeof hash))) == HSM_OK)
+	if ((rc = hsm_from_crypto(crypto_hmac_compute(e->hmac, data, len, hash, sizeof hash))) ==
+	    HSM_OK)
 		memcpy(out, hash, sizeof hash);
 	crypto_wipe(hash, sizeof hash);
 	return rc;
+}
+
+int hsm_pan_hash(hsm *h, const hsm_key *key, const char *pan, uint8_t out[HSM_PAN_HASH_LEN])
+{
+	size_t n = crypto_digits(pan, 12, 19);
+
+	if (n == 0)
+		return HSM_EPAN;
+	return hsm_keyed_hash(h, key, pan, n, out);
 }

@@ -77,3 +77,23 @@ out:
 	crypto_wipe(sk, sizeof sk);
 	return rc;
 }
+
+int hsm_emv_icc_mk(hsm *h, const hsm_key *imk, const char *pan, const char *psn, uint8_t mk[16])
+{
+	uint8_t out[16];
+	struct hsm_entry *e;
+	int rc;
+
+	if ((rc = hsm_load(h, imk, "E0", 'X', &e)) != HSM_OK)
+		return rc;
+	if (e->alg != CRYPTO_TDES || e->key_len != 16)
+		return HSM_EALG;
+	/* The card's key leaves for personalisation as the issuer master key's exportability
+	 * lets it: a card derived from a non-exportable IMK is made inside an HSM, not here. */
+	if (e->hdr.exportability != 'E' && e->hdr.exportability != 'S')
+		return HSM_EEXPORT;
+	if ((rc = hsm_from_crypto(crypto_emv_icc_mk_a(e->key, pan, psn, out))) == HSM_OK)
+		memcpy(mk, out, sizeof out);
+	crypto_wipe(out, sizeof out);
+	return rc;
+}

@@ -251,6 +251,12 @@ int hsm_verify_pin_pvv(hsm *h, const hsm_key *pin_key, const uint8_t block[8], c
 int hsm_generate_pvv(hsm *h, const hsm_key *pin_key, const uint8_t block[8], const char *pan,
                      const hsm_key *pvk, int pvki, char pvv[CRYPTO_PVV_LEN + 1]);
 
+/* ISO 9564-1:2017 9.3.2: the format 0 PIN block of pin (4 to 12 digits) for pan under
+ * pin_key (P0, TDES, mode E or B). For the issuer setting a card's PIN (then
+ * hsm_generate_pvv()) and for test acquirers and terminals, which take the PIN from a person. */
+int hsm_encrypt_pin(hsm *h, const hsm_key *pin_key, const char *pin, const char *pan,
+                    uint8_t out[8]);
+
 /* IBM 3624 parameters: the decimalisation table, 16 digits among which every digit 0 to 9
  * appears (HSM_EARG otherwise: see pin.c); the validation data, 1 to 16 hex digits (usually
  * from the PAN), filled on the right to 16 with the hex digit pad. */
@@ -310,6 +316,12 @@ int hsm_emv_arpc1(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t, enum 
 int hsm_emv_arpc2(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t, const uint8_t csu[4],
                   const uint8_t *pad, size_t pad_len, uint8_t arpc[4]);
 
+/* Card personalisation: the card's master key for cryptograms derived from imk (E0, TDES 16
+ * bytes, exportability E or S, else HSM_EEXPORT), EMV 4.3 Book 2 A1.4.1 option A, for pan and
+ * psn (2 digits, NULL: "00"). Like hsm_export_components(), it lets a clear key out: the
+ * caller puts it on a (test) card and wipes it. */
+int hsm_emv_icc_mk(hsm *h, const hsm_key *imk, const char *pan, const char *psn, uint8_t mk[16]);
+
 /* ---- MACs ---- */
 
 /* The leftmost mac_len (1 to 8; CMAC with AES 1 to 16) bytes of the MAC of len bytes at data
@@ -354,6 +366,12 @@ int hsm_data_decrypt(hsm *h, const hsm_key *key, const uint8_t *aad, size_t aad_
  * reversed by trying them all). Callers may store it as 64 hex digits (hex_encode), in a
  * column with a unique index. */
 int hsm_pan_hash(hsm *h, const hsm_key *key, const char *pan, uint8_t out[HSM_PAN_HASH_LEN]);
+
+/* The same keyed hash (HMAC-SHA-256 under an M7 key) of any len bytes: for other secrets that
+ * are kept only to be compared, such as one-time codes, whose few possible values a plain
+ * hash would give away. */
+int hsm_keyed_hash(hsm *h, const hsm_key *key, const void *data, size_t len,
+                   uint8_t out[HSM_PAN_HASH_LEN]);
 
 /* ---- DUKPT ---- */
 

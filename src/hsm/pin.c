@@ -98,6 +98,28 @@ out:
 	return rc;
 }
 
+int hsm_encrypt_pin(hsm *h, const hsm_key *pin_key, const char *pin, const char *pan,
+                    uint8_t out[8])
+{
+	uint8_t clear[8], enc[8];
+	crypto_key *k;
+	int rc;
+
+	if ((rc = load_pin_key(h, pin_key, 'E', &k)) != HSM_OK)
+		return rc;
+	/* ISO 9564-1:2017 9.3.2: format 0, its fill all F, so nothing random to supply. */
+	rc = crypto_pinblock_build(CRYPTO_PIN_ISO0, pin, pan, NULL, clear);
+	if (rc != CRYPTO_OK) {
+		rc = rc == CRYPTO_EPAN ? HSM_EPAN : HSM_EARG;
+		goto out;
+	}
+	if ((rc = hsm_from_crypto(crypto_ecb(k, 1, clear, 8, enc))) == HSM_OK)
+		memcpy(out, enc, 8);
+out:
+	crypto_wipe(clear, sizeof clear);
+	return rc;
+}
+
 /* The PIN of a format 0 block under pin_key (P0, mode D), and the PIN verification key pvk
  * (usage, mode). The PIN is the caller's to wipe, on every path. */
 static int pin_and_pvk(hsm *h, const hsm_key *pin_key, const uint8_t block[8], const char *pan,

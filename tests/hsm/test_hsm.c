@@ -21,6 +21,7 @@
 #include "crypto/gcm.h"
 #include "crypto/kcv.h"
 #include "crypto/tr31.h"
+#include "crypto/emv.h"
 #include "hsm/hsm.h"
 
 #define LMK_HEX "9A1F3C5E7B2D4F6081A3C5E7092B4D6F8091A2B3C4D5E6F708192A3B4C5D6E7F"
@@ -1605,6 +1606,58 @@ static void pan_hash_rejects(void **state)
 
 /* An HMAC key leaves and comes back as components and as a TR-31 block under an AES-256 KEK,
  * hashing the same; not under a TDES or AES-128 KEK, which are weaker than it. */
+/* The issuer sets a PIN: format 0 of PIN 1234 for PAN 4012345678909 under the TPK of the
+ * ANSI X9.24-1 annex A vectors is the published 1B9C1845EB993A7A; a decrypt-only key may not
+ * make one, nor may a PIN of 3 digits or a PAN of 11. */
+static void encrypt_pin(void **state)
+{
+	hsm *h = open_test();
+	hsm_key tpk = lmk_block("P0", 'T', 'B', 'E', TPK),
+	        dec = lmk_block("P0", 'T', 'D', 'E', TPK);
+	uint8_t out[8];
+
+	(void)state;
+	assert_int_equal(hsm_encrypt_pin(h, &tpk, "1234", "4012345678909", out), HSM_OK);
+	assert_string_equal(test_tohex(out, 8), TPK_PIN);
+	assert_int_equal(hsm_encrypt_pin(h, &dec, "1234", "4012345678909", out), HSM_EUSAGE);
+	assert_int_equal(hsm_encrypt_pin(h, &tpk, "123", "4012345678909", out), HSM_EARG);
+	assert_int_equal(hsm_encrypt_pin(h, &tpk, "1234", "40123456789", out), HSM_EPAN);
+	hsm_close(h);
+}
+
+/* Personalisation: the card's master key is option A's under the clear IMK, and does not leave
+ * a non-exportable IMK. */
+static void emv_icc_mk(void **state)
+{
+	hsm *h = open_test();
+	hsm_key imk = lmk_block("E0", 'T', 'X', 'E', ZPK),
+	        kept = lmk_block("E0", 'T', 'X', 'N', ZPK);
+	uint8_t mk[16], want[16];
+
+	(void)state;
+	assert_int_equal(crypto_emv_icc_mk_a(HEX(ZPK), "5413330089600010", "01", want), CRYPTO_OK);
+	assert_int_equal(hsm_emv_icc_mk(h, &imk, "5413330089600010", "01", mk), HSM_OK);
+	assert_memory_equal(mk, want, 16);
+	assert_int_equal(hsm_emv_icc_mk(h, &kept, "5413330089600010", "01", mk), HSM_EEXPORT);
+	hsm_close(h);
+}
+
+/* The keyed hash of any bytes is the PAN hash of the same digits, and of nothing is defined. */
+static void keyed_hash(void **state)
+{
+	hsm *h = open_test();
+	hsm_key key = lmk_block("M7", 'H', 'G', 'N', M7_KEY);
+	uint8_t a[HSM_PAN_HASH_LEN], b[HSM_PAN_HASH_LEN];
+
+	(void)state;
+	assert_int_equal(hsm_keyed_hash(h, &key, "4111111111111111", 16, a), HSM_OK);
+	assert_int_equal(hsm_pan_hash(h, &key, "4111111111111111", b), HSM_OK);
+	assert_memory_equal(a, b, sizeof a);
+	assert_int_equal(hsm_keyed_hash(h, &key, "", 0, a), HSM_OK);
+	assert_int_equal(hsm_keyed_hash(h, &key, NULL, 1, a), HSM_EARG);
+	hsm_close(h);
+}
+
 static void hmac_key_travel(void **state)
 {
 	const struct hsm_key_spec spec = {"M7", HSM_HMAC, 0, 'C', 0};
@@ -1713,6 +1766,9 @@ int main(void)
 	    cmocka_unit_test(data_rejects),
 	    cmocka_unit_test(pan_hash_known),
 	    cmocka_unit_test(pan_hash_rejects),
+	    cmocka_unit_test(encrypt_pin),
+	    cmocka_unit_test(emv_icc_mk),
+	    cmocka_unit_test(keyed_hash),
 	    cmocka_unit_test(hmac_key_travel),
 	    cmocka_unit_test(cache_eviction),
 	};
