@@ -1,0 +1,671 @@
+/* authorize.c — the issuer's authorization decision: a table of stages, each of which applies
+ * to some operations and either lets the request go on or decides it with a response code of
+ * spec/cup-pos.md. Reading the table tells the order of the checks; the record and the commit
+ * follow it, and only then does the answer leave. */
+#include "issuer/internal.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/hex.h"
+#include "crypto/crypto.h"
+#include "tlv/tlv.h"
+
+const struct issuer_cdol_entry issuer_cdol1[ISSUER_CDOL1_ENTRIES] = {
+    {0x9F02, 6}, {0x9F03, 6}, {0x9F1A, 2}, {0x95, 5},   {0x5F2A, 2},
+    {0x9A, 3},   {0x9C, 1},   {0x9F37, 4}, {0x82, 2},   {0x9F36, 2},
+};
+
+/* Operations by what they need. */
+#define OPS_ALL                                                                                    \
+	(OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PREAUTH_CANCEL) |             \
+	 OP(ISSUER_OP_COMPLETION) | OP(ISSUER_OP_COMPLETION_VOID) | OP(ISSUER_OP_PURCHASE) |        \
+	 OP(ISSUER_OP_VOID) | OP(ISSUER_OP_REFUND) | OP(ISSUER_OP_REVERSAL) | OP(ISSUER_OP_VERIFY) | \
+	 OP(ISSUER_OP_CARDAUTH_START) | OP(ISSUER_OP_CARDAUTH_CONFIRM))
+#define OPS_CARDAUTH (OP(ISSUER_OP_CARDAUTH_START) | OP(ISSUER_OP_CARDAUTH_CONFIRM))
+/* The card is presented and checked: status, expiry, CVV or cryptogram, PIN. */
+#define OPS_PRESENTED                                                                              \
+	(OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE) |                   \
+	 OP(ISSUER_OP_VERIFY) | OPS_CARDAUTH)
+/* Presented, and a debit card's PIN is required. */
+#define OPS_PIN_REQUIRED (OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE))
+/* The card data (track 2 or chip) is required: card-not-present checks take the PAN alone. */
+#define OPS_CARD_DATA OPS_PIN_REQUIRED
+/* Acting on an earlier approval. */
+#define OPS_FOLLOW_UP                                                                              \
+	(OP(ISSUER_OP_PREAUTH_CANCEL) | OP(ISSUER_OP_COMPLETION) | OP(ISSUER_OP_COMPLETION_VOID) |  \
+	 OP(ISSUER_OP_VOID) | OP(ISSUER_OP_REFUND))
+/* With an amount that must be positive and in the card's currency. */
+#define OPS_AMOUNT                                                                                 \
+	(OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE) | OPS_FOLLOW_UP)
+/* Spending, under the daily limits. */
+#define OPS_SPENDING (OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE))
+/* What a reversal may undo. */
+#define OPS_REVERSIBLE (OPS_SPENDING | OPS_FOLLOW_UP)
+
+int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason)
+{
+	snprintf(d->resp->rc, sizeof d->resp->rc, "%s", rc);
+	snprintf(d->resp->reason, sizeof d->resp->reason, "%s", reason);
+	return STAGE_DONE;
+}
+
+/* The transfer id of this request's move number n: derived from its identity, so a retry
+ * after a crash finds the same transfer; random for requests without one. */
+static int transfer_id(const struct issuer_decision *d, int n, ledger_id *id)
+{
+	char text[128];
+
+	if (d->rec.dup_key[0] == '\0')
+		return ledger_id_random(id) == LEDGER_OK ? ISSUER_OK : ISSUER_EHSM;
+	snprintf(text, sizeof text, "issuer|%s|%d", d->rec.dup_key, n);
+	return ledger_id_derive(text, strlen(text), id) == LEDGER_OK ? ISSUER_OK : ISSUER_EARG;
+}
+
+/* ---- the stages ---- */
+
+static int stage_fields(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+
+	if (r->op < ISSUER_OP_BALANCE || r->op > ISSUER_OP_CARDAUTH_CONFIRM)
+		return issuer_decide(d, "12", "unknown_operation");
+	if ((OP(r->op) & OPS_AMOUNT) && r->amount <= 0)
+		return issuer_decide(d, "13", "amount_missing");
+	if (r->amount < 0 || (r->amount > 0 && r->currency != d->is->cfg.currency))
+		return issuer_decide(d, "13", "currency");
+	if (r->pin_block != NULL && r->pin_key == NULL)
+		return issuer_decide(d, "99", "no_pin_key");
+	return STAGE_NEXT;
+}
+
+static int stage_duplicate(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+	struct store_decision prior;
+	int rc;
+
+	if (!issuer_present(r->acquirer) || !issuer_present(r->stan) || !issuer_present(r->transmit))
+		return STAGE_NEXT;
+	snprintf(d->rec.dup_key, sizeof d->rec.dup_key, "%s|%s|%s|%c", r->acquirer, r->stan,
+	         r->transmit, r->op == ISSUER_OP_REVERSAL ? 'R' : 'A');
+	rc = store_decision_by_dup_key(d->is->s, d->rec.dup_key, &prior);
+	if (rc == STORE_ENOTFOUND)
+		return STAGE_NEXT;
+	if (rc != STORE_OK)
+		return issuer_from_store(rc);
+	d->record = false;
+	/* A reversal is sent until it is acknowledged: its repeat gets the same answer. */
+	if (r->op == ISSUER_OP_REVERSAL)
+		return issuer_decide(d, prior.rc, "repeated");
+	return issuer_decide(d, "94", "duplicate");
+}
+
+static int stage_card(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+	const struct card_bin_range *bin;
+	char hash[STORE_HASH_HEX + 1];
+	int rc;
+
+	if (issuer_present(r->track2)) {
+		if (card_track2_parse(r->track2, strlen(r->track2), &d->t2) != CARD_OK)
+			return issuer_decide(d, "14", "track2_invalid");
+		d->have_t2 = true;
+	}
+	if (issuer_present(r->pan))
+		snprintf(d->pan, sizeof d->pan, "%s", r->pan);
+	else if (d->have_t2)
+		snprintf(d->pan, sizeof d->pan, "%s", d->t2.pan);
+	if (card_pan_check(d->pan) != CARD_OK)
+		return issuer_decide(d, "14", "pan_invalid");
+	if (d->have_t2 && strcmp(d->pan, d->t2.pan) != 0)
+		return issuer_decide(d, "14", "pan_track2_differ");
+	rc = card_bin_lookup(d->is->bins, d->is->cfg.n_bins, d->pan, &bin);
+	if (rc != CARD_OK)
+		return issuer_decide(d, "15", "bin_not_ours");
+	if ((rc = issuer_pan_hash(d->is, d->pan, hash)) != ISSUER_OK)
+		return rc;
+	rc = store_card_by_hash(d->is->s, hash, &d->card);
+	if (rc == STORE_ENOTFOUND)
+		return issuer_decide(d, "14", "card_unknown");
+	if (rc != STORE_OK)
+		return issuer_from_store(rc);
+	d->rec.card_id = d->card.id;
+	return STAGE_NEXT;
+}
+
+static int stage_status(struct issuer_decision *d)
+{
+	switch (d->card.status) {
+	case ISSUER_CARD_ACTIVE: return STAGE_NEXT;
+	case ISSUER_CARD_LOST: return issuer_decide(d, "41", "card_lost");
+	case ISSUER_CARD_STOLEN: return issuer_decide(d, "43", "card_stolen");
+	case ISSUER_CARD_REPLACED: return issuer_decide(d, "62", "card_replaced");
+	default: return issuer_decide(d, "62", "card_blocked");
+	}
+}
+
+static int stage_expiry(struct issuer_decision *d)
+{
+	time_t t = (time_t)d->now;
+	struct tm tm;
+	const char *given = issuer_present(d->req->expiry) ? d->req->expiry
+	                    : d->have_t2            ? d->t2.expiry
+	                                            : NULL;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return ISSUER_EARG;
+	if (card_expiry_check(d->card.expiry, tm.tm_year + 1900, tm.tm_mon + 1) != CARD_OK)
+		return issuer_decide(d, "54", "card_expired");
+	/* Another expiry than the card's is an old card of the same PAN, or a made-up one. */
+	if (given != NULL && strcmp(given, d->card.expiry) != 0)
+		return issuer_decide(d, "54", "expiry_differs");
+	return STAGE_NEXT;
+}
+
+/* EMV 4.3 Book 2 8.1: the ARQC in field 55 over the CDOL1 data, under the card's key. */
+static int stage_cryptogram(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+	size_t pos = 0;
+	uint64_t amount = 0;
+	tlv v;
+	int rc;
+
+	if (r->icc == NULL || r->icc_len == 0)
+		return STAGE_NEXT;
+	if (tlv_validate(r->icc, r->icc_len, NULL) != TLV_OK)
+		return issuer_decide(d, "30", "icc_malformed");
+	for (size_t i = 0; i < ISSUER_CDOL1_ENTRIES; i++) {
+		if (tlv_find(r->icc, r->icc_len, issuer_cdol1[i].tag, &v) != TLV_OK ||
+		    v.len != issuer_cdol1[i].len)
+			return issuer_decide(d, "30", "icc_incomplete");
+		memcpy(d->emv_data + pos, v.value, v.len);
+		pos += v.len;
+	}
+	/* 9F02 is n12 in BCD: it must be the amount asked for. */
+	for (size_t i = 0; i < 6; i++)
+		amount = amount * 100 + (d->emv_data[i] >> 4) * 10 + (d->emv_data[i] & 0x0F);
+	if (r->amount > 0 && amount != (uint64_t)r->amount)
+		return issuer_decide(d, "13", "icc_amount_differs");
+	if (tlv_find(r->icc, r->icc_len, 0x9F26, &v) != TLV_OK || v.len != 8)
+		return issuer_decide(d, "30", "icc_no_arqc");
+	memcpy(d->emv.arqc, v.value, 8);
+	if (tlv_find(r->icc, r->icc_len, 0x9F36, &v) != TLV_OK || v.len != 2)
+		return issuer_decide(d, "30", "icc_no_atc");
+	memcpy(d->emv.atc, v.value, 2);
+	d->emv.pan = d->pan;
+	d->emv.psn = d->card.psn;
+	d->emv.data = d->emv_data;
+	d->emv.len = sizeof d->emv_data;
+	if (!d->card.chip)
+		return issuer_decide(d, "05", "not_a_chip_card");
+	rc = hsm_emv_verify_arqc(d->is->h, &d->is->keys.imk, &d->emv);
+	if (rc == HSM_EVERIFY)
+		return issuer_decide(d, "05", "arqc_wrong");
+	if (rc != HSM_OK)
+		return ISSUER_EHSM;
+	d->arqc_ok = true;
+	return STAGE_NEXT;
+}
+
+/* The CVV in track 2 (after PVKI and PVV): the stripe's under the card's service code, or the
+ * iCVV of the chip's track 2 image when the chip was read. */
+static int stage_cvv(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+	char cvv[CRYPTO_CVV_LEN + 1];
+	bool chip_read = r->entry == ISSUER_ENTRY_CHIP;
+	int rc;
+
+	if (!d->have_t2) {
+		if ((OP(r->op) & OPS_CARD_DATA) && !d->arqc_ok)
+			return issuer_decide(d, "59", "no_card_data");
+		return STAGE_NEXT;
+	}
+	if (strlen(d->t2.discretionary) < 5 + CRYPTO_CVV_LEN)
+		return issuer_decide(d, "59", "cvv_missing");
+	memcpy(cvv, d->t2.discretionary + 5, CRYPTO_CVV_LEN);
+	cvv[CRYPTO_CVV_LEN] = '\0';
+	rc = hsm_verify_cvv(d->is->h, &d->is->keys.cvk, d->pan, d->t2.expiry,
+	                    chip_read && d->card.chip ? CRYPTO_CVV_SC_ICVV : d->t2.service_code, cvv);
+	crypto_wipe(cvv, sizeof cvv);
+	if (rc == HSM_EVERIFY)
+		return issuer_decide(d, "59", "cvv_wrong");
+	if (rc != HSM_OK)
+		return ISSUER_EHSM;
+	if (strcmp(d->t2.service_code, d->card.service_code) != 0)
+		return issuer_decide(d, "59", "service_code_differs");
+	return STAGE_NEXT;
+}
+
+static int stage_pin(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+	const struct issuer_config *cfg = &d->is->cfg;
+	bool required = d->card.product == CARD_PRODUCT_DEBIT && (OP(r->op) & OPS_PIN_REQUIRED);
+	int rc;
+
+	if (r->pin_block == NULL) {
+		if (!required)
+			return STAGE_NEXT;
+		return d->card.pin_tries >= cfg->pin_tries ? issuer_decide(d, "75", "pin_locked")
+		                                           : issuer_decide(d, "55", "pin_required");
+	}
+	if (d->card.pin_tries >= cfg->pin_tries)
+		return issuer_decide(d, "75", "pin_locked");
+	rc = hsm_verify_pin_pvv(d->is->h, r->pin_key, r->pin_block, d->pan, &d->is->keys.pvk,
+	                        d->card.pvki, d->card.pvv);
+	if (rc == HSM_OK) {
+		if (d->card.pin_tries > 0) {
+			d->card.pin_tries = 0;
+			d->card_changed = true;
+		}
+		return STAGE_NEXT;
+	}
+	/* A block that is not a PIN block is the acquirer's key, not the cardholder's PIN. */
+	if (rc == HSM_EPINBLOCK || rc == HSM_EPAN || rc == HSM_EUSAGE || rc == HSM_EALG)
+		return issuer_decide(d, "99", "pin_block_unreadable");
+	if (rc != HSM_EVERIFY)
+		return ISSUER_EHSM;
+	d->card.pin_tries++;
+	d->card_changed = true;
+	if (d->card.pin_tries >= cfg->pin_tries)
+		return issuer_decide(d, "75", "pin_tries_exceeded");
+	return issuer_decide(d, "55", "pin_wrong");
+}
+
+static bool same_day(int64_t a, int64_t b)
+{
+	return issuer_day(a) == issuer_day(b);
+}
+
+static int stage_original(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+	unsigned ops;
+	int rc;
+
+	switch (r->op) {
+	case ISSUER_OP_PREAUTH_CANCEL:
+	case ISSUER_OP_COMPLETION: ops = OP(ISSUER_OP_PREAUTH); break;
+	case ISSUER_OP_COMPLETION_VOID: ops = OP(ISSUER_OP_COMPLETION); break;
+	case ISSUER_OP_VOID: ops = OP(ISSUER_OP_PURCHASE); break;
+	default: ops = OP(ISSUER_OP_PURCHASE) | OP(ISSUER_OP_COMPLETION); break;
+	}
+	if (!issuer_present(r->orig_auth_code) && !issuer_present(r->orig_rrn))
+		return issuer_decide(d, "25", "original_not_named");
+	rc = store_decision_original(d->is->s, d->card.id, ops,
+	                             issuer_present(r->orig_auth_code) ? r->orig_auth_code : NULL,
+	                             r->orig_rrn, &d->orig);
+	if (rc == STORE_ENOTFOUND)
+		return issuer_decide(d, "25", "original_unknown");
+	if (rc != STORE_OK)
+		return issuer_from_store(rc);
+	d->rec.original_id = d->orig.id;
+	if (d->orig.reversed)
+		return issuer_decide(d, "25", "original_reversed");
+	switch (r->op) {
+	case ISSUER_OP_PREAUTH_CANCEL:
+		if (d->orig.remaining == 0)
+			return issuer_decide(d, "12", "original_resolved");
+		if (r->amount != d->orig.amount)
+			return issuer_decide(d, "64", "amount_differs");
+		break;
+	case ISSUER_OP_COMPLETION:
+		if (d->orig.remaining == 0)
+			return issuer_decide(d, "12", "original_resolved");
+		if (r->amount > d->orig.amount)
+			return issuer_decide(d, "64", "amount_over_hold");
+		break;
+	case ISSUER_OP_VOID:
+	case ISSUER_OP_COMPLETION_VOID:
+		if (!same_day(d->orig.at, d->now))
+			return issuer_decide(d, "12", "not_same_day");
+		if (r->amount != d->orig.amount)
+			return issuer_decide(d, "64", "amount_differs");
+		if (d->orig.remaining != d->orig.amount)
+			return issuer_decide(d, "12", "original_refunded_or_voided");
+		break;
+	default:
+		if (r->amount > d->orig.remaining)
+			return issuer_decide(d, "64", "amount_over_remaining");
+		break;
+	}
+	return STAGE_NEXT;
+}
+
+static int stage_limits(struct issuer_decision *d)
+{
+	const struct issuer_config *cfg = &d->is->cfg;
+	struct store_card_day day;
+	int rc;
+
+	if ((rc = store_card_day_get(d->is->s, d->card.id, issuer_day(d->now), &day)) != STORE_OK)
+		return issuer_from_store(rc);
+	if (cfg->daily_amount_limit > 0 && d->req->amount > cfg->daily_amount_limit - day.amount)
+		return issuer_decide(d, "61", "daily_amount_limit");
+	if (cfg->daily_count_limit > 0 && day.count >= cfg->daily_count_limit)
+		return issuer_decide(d, "65", "daily_count_limit");
+	return STAGE_NEXT;
+}
+
+
+static int approve(struct issuer_decision *d, bool auth_code)
+{
+	int rc;
+
+	if (auth_code) {
+		if ((rc = issuer_random_digits(d->resp->auth_code, 6)) != ISSUER_OK)
+			return rc;
+		snprintf(d->rec.auth_code, sizeof d->rec.auth_code, "%s", d->resp->auth_code);
+	}
+	return issuer_decide(d, "00", "approved");
+}
+
+/* A pending transfer made, posted or voided for this request (move n). */
+static int hold(struct issuer_decision *d, uint32_t flags, int64_t amount,
+                enum issuer_transfer_code code, ledger_id *id)
+{
+	struct ledger_transfer t = {.flags = flags,
+	                            .amount = amount,
+	                            .currency = d->is->cfg.currency,
+	                            .code = code};
+	int rc;
+
+	if ((rc = transfer_id(d, 0, id)) != ISSUER_OK)
+		return rc;
+	t.id = *id;
+	if (flags == LEDGER_PENDING) {
+		t.debit_account = d->card.account_id;
+		t.credit_account = d->is->settlement;
+		t.timeout = (int64_t)d->is->cfg.hold_days * 86400;
+	} else {
+		memcpy(t.pending_id.b, d->orig.transfer_id, sizeof t.pending_id.b);
+	}
+	rc = ledger_transfer_create(d->is->s, &t, d->now, NULL);
+	switch (rc) {
+	case LEDGER_OK:
+	case LEDGER_EXISTS: return ISSUER_OK;
+	case LEDGER_EFUNDS: return issuer_decide(d, "51", "insufficient_funds");
+	case LEDGER_ERESOLVED:
+		/* A hold that expired meanwhile has nothing left for a reversal to release. */
+		if (d->req->op == ISSUER_OP_REVERSAL)
+			return ISSUER_OK;
+		return issuer_decide(d, "12", "hold_resolved_or_expired");
+	case LEDGER_EAMOUNT: return issuer_decide(d, "64", "amount_over_hold");
+	default: return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc) : ISSUER_ELEDGER;
+	}
+}
+
+/* A posted move on the card's account for this request: debit (a payment) or credit back. */
+static int move(struct issuer_decision *d, int n, bool debit, int64_t amount, ledger_id *id)
+{
+	int rc;
+
+	if ((rc = transfer_id(d, n, id)) != ISSUER_OK)
+		return rc;
+	rc = issuer_move(d->is, id, d->card.account_id, debit, amount,
+	                 d->req->op == ISSUER_OP_REVERSAL ? ISSUER_XFER_REVERSAL
+	                 : d->req->op == ISSUER_OP_REFUND ? ISSUER_XFER_REFUND
+	                 : debit                          ? ISSUER_XFER_PURCHASE
+	                                                  : ISSUER_XFER_VOID,
+	                 d->now);
+	if (rc == ISSUER_EFUNDS)
+		return issuer_decide(d, "51", "insufficient_funds");
+	return rc;
+}
+
+static int stage_authorize(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+	struct ledger_account a;
+	ledger_id id;
+	bool spends = false;
+	int rc;
+
+	if ((rc = ledger_account_get(d->is->s, d->card.account_id, &a)) != LEDGER_OK)
+		return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc) : ISSUER_ELEDGER;
+	switch (r->op) {
+	case ISSUER_OP_BALANCE:
+		d->resp->has_balance = true;
+		d->resp->available = ledger_available(&a);
+		d->resp->currency = a.currency;
+		return approve(d, false);
+	case ISSUER_OP_VERIFY:
+		/* spec/cup-pos.md: whether the funds cover the amount, never the balance. */
+		if (r->amount > 0 && ledger_available(&a) < r->amount)
+			return issuer_decide(d, "51", "insufficient_funds");
+		return approve(d, false);
+	case ISSUER_OP_PURCHASE:
+		rc = move(d, 0, true, r->amount, &id);
+		spends = true;
+		break;
+	case ISSUER_OP_PREAUTH:
+		rc = hold(d, LEDGER_PENDING, r->amount, ISSUER_XFER_HOLD, &id);
+		spends = true;
+		break;
+	case ISSUER_OP_PREAUTH_CANCEL:
+		rc = hold(d, LEDGER_VOID, 0, ISSUER_XFER_CANCEL, &id);
+		break;
+	case ISSUER_OP_COMPLETION:
+		rc = hold(d, LEDGER_POST, r->amount, ISSUER_XFER_COMPLETION, &id);
+		break;
+	default: /* void, completion void, refund: money back to the card */
+		rc = move(d, 0, false, r->amount, &id);
+		break;
+	}
+	if (rc != ISSUER_OK)
+		return rc; /* an error, or a decline (STAGE_DONE) */
+	memcpy(d->rec.transfer_id, id.b, sizeof id.b);
+	if (OP(r->op) & OPS_FOLLOW_UP) {
+		d->orig.remaining = r->op == ISSUER_OP_REFUND ? d->orig.remaining - r->amount : 0;
+		d->orig_changed = true;
+	}
+	/* What later requests may still complete, void or refund of this one. */
+	if (r->op == ISSUER_OP_PURCHASE || r->op == ISSUER_OP_PREAUTH || r->op == ISSUER_OP_COMPLETION)
+		d->rec.remaining = r->amount;
+	if (spends) {
+		d->day.amount += r->amount;
+		d->day.count++;
+	}
+	return approve(d, true);
+}
+
+/* Undoes the original of a reversal exactly once. An original never seen, or not of this
+ * amount, is acknowledged and nothing changes: the acquirer stops sending it. */
+static int stage_reversal(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+	ledger_id id;
+	int rc;
+
+	if (!issuer_present(r->acquirer) || !issuer_present(r->terminal) || !issuer_present(r->stan))
+		return issuer_decide(d, "30", "reversal_unnamed");
+	rc = store_decision_for_reversal(d->is->s, r->acquirer, r->terminal, r->stan, OPS_REVERSIBLE,
+	                                 &d->orig);
+	if (rc == STORE_ENOTFOUND || (rc == STORE_OK && r->amount > 0 && r->amount != d->orig.amount))
+		return issuer_decide(d, "00", "original_unknown");
+	if (rc != STORE_OK)
+		return issuer_from_store(rc);
+	d->rec.original_id = d->orig.id;
+	d->rec.card_id = d->orig.card_id;
+	if (d->orig.reversed)
+		return issuer_decide(d, "00", "already_reversed");
+	if (strcmp(d->orig.rc, "00") != 0)
+		goto reversed; /* a decline moved nothing */
+	if ((rc = store_card_get(d->is->s, d->orig.card_id, &d->card)) != STORE_OK)
+		return issuer_from_store(rc);
+	rc = ISSUER_OK;
+	switch (d->orig.op) {
+	case ISSUER_OP_PREAUTH:
+		/* A hold completed or cancelled since has nothing left to release. */
+		if (d->orig.remaining > 0)
+			rc = hold(d, LEDGER_VOID, 0, ISSUER_XFER_REVERSAL, &id);
+		break;
+	case ISSUER_OP_PURCHASE:
+	case ISSUER_OP_COMPLETION:
+		if (d->orig.remaining > 0)
+			rc = move(d, 0, false, d->orig.remaining, &id);
+		break;
+	case ISSUER_OP_VOID:
+	case ISSUER_OP_COMPLETION_VOID:
+	case ISSUER_OP_REFUND:
+		/* The money given back is taken again, and the original it acted on may again be
+		 * refunded or voided for as much. */
+		if ((rc = store_decision_get(d->is->s, d->orig.original_id, &d->orig2)) != STORE_OK)
+			return issuer_from_store(rc);
+		if ((rc = move(d, 0, true, d->orig.amount, &id)) == ISSUER_OK) {
+			d->orig2.remaining += d->orig.amount;
+			d->orig2_changed = true;
+		}
+		break;
+	default:
+		/* A cancelled hold is not put back: the merchant asks for a new pre-authorization. */
+		return issuer_decide(d, "12", "not_reversible");
+	}
+	if (rc != ISSUER_OK)
+		return rc; /* an error, or a decline (STAGE_DONE) that changed nothing */
+	d->orig.remaining = 0;
+reversed:
+	d->orig.reversed = true;
+	d->orig_changed = true;
+	return approve(d, false);
+}
+
+/* The decision table. */
+static const struct stage {
+	const char *name;
+	unsigned ops; /* the operations it applies to */
+	int (*run)(struct issuer_decision *d);
+} stages[] = {
+    {"fields", OPS_ALL, stage_fields},                            /* 12, 13, 99 */
+    {"duplicate", OPS_ALL, stage_duplicate},                      /* 94 */
+    {"reversal", OP(ISSUER_OP_REVERSAL), stage_reversal},         /* 00 once, 51, 12 */
+    {"card", OPS_ALL & ~OP(ISSUER_OP_REVERSAL), stage_card},      /* 14, 15 */
+    {"status", OPS_PRESENTED | OP(ISSUER_OP_COMPLETION), stage_status}, /* 41, 43, 62 */
+    {"expiry", OPS_PRESENTED, stage_expiry},                      /* 54 */
+    {"cryptogram", OPS_PRESENTED, stage_cryptogram},              /* 05, 30, 13 */
+    {"cvv", OPS_PRESENTED, stage_cvv},                            /* 59 */
+    {"pin", OPS_PRESENTED, stage_pin},                            /* 55, 75, 99 */
+    {"original", OPS_FOLLOW_UP, stage_original},                  /* 25, 64, 12 */
+    {"limits", OPS_SPENDING, stage_limits},                       /* 61, 65 */
+    {"cardauth", OPS_CARDAUTH, issuer_cardauth},                  /* 05, 65, 51 */
+    {"authorize", OPS_ALL & ~OP(ISSUER_OP_REVERSAL) & ~OPS_CARDAUTH, stage_authorize}, /* 51 */
+};
+
+/* Writes what the decision changed, and the decision itself. */
+static int record(struct issuer_decision *d)
+{
+	int rc = STORE_OK;
+
+	if (d->card_changed) {
+		d->card.updated_at = d->now;
+		rc = store_card_update(d->is->s, &d->card);
+	}
+	if (rc == STORE_OK && d->orig_changed)
+		rc = store_decision_update(d->is->s, &d->orig);
+	if (rc == STORE_OK && d->orig2_changed)
+		rc = store_decision_update(d->is->s, &d->orig2);
+	if (rc == STORE_OK && (d->day.amount != 0 || d->day.count != 0 || d->day.auths != 0))
+		rc = store_card_day_add(d->is->s, d->card.id, issuer_day(d->now), &d->day);
+	if (rc == STORE_OK && d->auth_new)
+		rc = store_cardauth_insert(d->is->s, &d->auth);
+	else if (rc == STORE_OK && d->auth_changed)
+		rc = store_cardauth_update(d->is->s, &d->auth);
+	if (rc != STORE_OK)
+		return rc;
+	snprintf(d->rec.rc, sizeof d->rec.rc, "%s", d->resp->rc);
+	snprintf(d->rec.reason, sizeof d->rec.reason, "%s", d->resp->reason);
+	return store_decision_insert(d->is->s, &d->rec);
+}
+
+/* EMV 4.3 Book 2 8.2.1: the ARPC of a verified ARQC with the response code as ARC, in tag 91
+ * of the response's field 55. */
+static int arpc(struct issuer_decision *d)
+{
+	uint8_t out[10];
+	size_t pos = 0;
+
+	memcpy(out + 8, d->resp->rc, 2);
+	if (hsm_emv_arpc1(d->is->h, &d->is->keys.imk, &d->emv, HSM_ARPC_SESSION_KEY, out + 8, out) !=
+	    HSM_OK)
+		return ISSUER_EHSM;
+	if (tlv_put(d->resp->icc, sizeof d->resp->icc, &pos, 0x91, out, sizeof out) != TLV_OK)
+		return ISSUER_EARG;
+	d->resp->icc_len = pos;
+	return ISSUER_OK;
+}
+
+static void copy(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src != NULL ? src : "");
+}
+
+int issuer_authorize(issuer *is, const struct issuer_request *req, int64_t now,
+                     struct issuer_response *resp)
+{
+	struct issuer_decision d;
+	int rc = STAGE_NEXT;
+
+	if (is == NULL || req == NULL || resp == NULL)
+		return ISSUER_EARG;
+	memset(resp, 0, sizeof *resp);
+	memset(&d, 0, sizeof d);
+	d.is = is;
+	d.req = req;
+	d.now = now;
+	d.resp = resp;
+	d.record = true;
+	d.rec.at = now;
+	d.rec.op = req->op;
+	d.rec.amount = req->amount;
+	d.rec.currency = req->currency;
+	copy(d.rec.acquirer, sizeof d.rec.acquirer, req->acquirer);
+	copy(d.rec.stan, sizeof d.rec.stan, req->stan);
+	copy(d.rec.transmit, sizeof d.rec.transmit, req->transmit);
+	copy(d.rec.terminal, sizeof d.rec.terminal, req->terminal);
+	copy(d.rec.merchant, sizeof d.rec.merchant, req->merchant);
+	copy(d.rec.rrn, sizeof d.rec.rrn, req->rrn);
+	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
+		return rc;
+	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == STAGE_NEXT; i++)
+		if (req->op > 0 && req->op < 32 ? (stages[i].ops & OP(req->op)) : i == 0)
+			rc = stages[i].run(&d);
+	assert(rc != STAGE_NEXT);
+	if (rc < 0)
+		goto fail;
+	if (!d.record) {
+		store_rollback(is->s); /* a duplicate: nothing was written */
+		rc = ISSUER_OK;
+		goto out;
+	}
+	rc = record(&d);
+	if (rc == STORE_EEXIST) {
+		/* The same request decided by another process meanwhile. */
+		store_rollback(is->s);
+		issuer_decide(&d, req->op == ISSUER_OP_REVERSAL ? "00" : "94", "duplicate");
+		rc = ISSUER_OK;
+		goto out;
+	}
+	if ((rc = issuer_from_store(rc)) != ISSUER_OK)
+		goto fail;
+	if (d.arqc_ok && (rc = arpc(&d)) != ISSUER_OK)
+		goto fail;
+	if ((rc = issuer_from_store(store_commit(is->s))) != ISSUER_OK)
+		goto fail;
+	resp->decision_id = d.rec.id;
+	/* Sent once the code's hash is committed: a code the issuer could not check is never sent. */
+	if (d.otp[0] != '\0' && is->cfg.sms != NULL)
+		issuer_send_otp(is, &d);
+	goto out;
+fail:
+	store_rollback(is->s);
+	memset(resp, 0, sizeof *resp);
+out:
+	crypto_wipe(&d, sizeof d);
+	return rc;
+}

@@ -1,0 +1,147 @@
+/* cardauth.c — card authentication (卡鉴权, spec/cup-pos.md "Card authentication"): step 1
+ * compares the four elements (holder name, ID number, card, reserved phone) with the issuer's
+ * record, never saying which one differs, and sends a one-time code to the reserved phone;
+ * step 2 checks the code. A code is 6 digits, valid for otp_ttl seconds and otp_tries tries,
+ * kept only as a keyed hash; a card may start auth_per_day authentications a day, matching or
+ * not, so the elements cannot be guessed one by one. */
+#include "issuer/internal.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/hex.h"
+#include "crypto/crypto.h"
+
+/* The keyed hash of a code, bound to its card and authentication so that a hash cannot be
+ * reused for another. */
+static int otp_hash(issuer *is, int64_t card_id, int64_t started_at, const char *otp,
+                    char out[STORE_HASH_HEX + 1])
+{
+	uint8_t hash[HSM_PAN_HASH_LEN];
+	char text[64];
+	int n = snprintf(text, sizeof text, "otp|%lld|%lld|%s", (long long)card_id,
+	                 (long long)started_at, otp);
+	int rc = hsm_keyed_hash(is->h, &is->keys.pan_hash, text, (size_t)n, hash);
+
+	crypto_wipe(text, sizeof text);
+	if (rc != HSM_OK)
+		return ISSUER_EHSM;
+	hex_encode(hash, sizeof hash, out, STORE_HASH_HEX + 1);
+	return ISSUER_OK;
+}
+
+/* Whether a stored secret equals the one given, reading both whole. */
+static bool same_secret(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return n == strlen(b) && CRYPTO_memcmp(a, b, n) == 0;
+}
+
+static int start(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+	issuer *is = d->is;
+	struct store_card_day day;
+	char id_number[ISSUER_ID_MAX + 1] = "";
+	bool match;
+	int rc;
+
+	if ((rc = store_card_day_get(is->s, d->card.id, issuer_day(d->now), &day)) != STORE_OK)
+		return issuer_from_store(rc);
+	if (day.auths >= is->cfg.auth_per_day)
+		return issuer_decide(d, "65", "cardauth_daily_limit");
+	d->day.auths = 1;
+	if (!issuer_present(r->holder) || !issuer_present(r->id_number) || !issuer_present(r->phone))
+		return issuer_decide(d, "05", "elements_missing");
+	if ((rc = issuer_unseal(is, d->card.pan_hash, &d->card.id_number, id_number,
+	                        sizeof id_number)) != ISSUER_OK ||
+	    (rc = issuer_unseal(is, d->card.pan_hash, &d->card.phone, d->phone, sizeof d->phone)) !=
+	        ISSUER_OK)
+		goto out;
+	match = same_secret(d->card.holder, r->holder) & same_secret(id_number, r->id_number) &
+	        same_secret(d->phone, r->phone);
+	if (!match) {
+		rc = issuer_decide(d, "05", "elements_differ");
+		goto out;
+	}
+	d->auth = (struct store_cardauth){.card_id = d->card.id,
+	                                  .state = STORE_CARDAUTH_PENDING,
+	                                  .started_at = d->now,
+	                                  .otp_expires = d->now + is->cfg.otp_ttl};
+	if ((rc = issuer_random_digits(d->otp, ISSUER_OTP_LEN)) != ISSUER_OK ||
+	    (rc = otp_hash(is, d->card.id, d->now, d->otp, d->auth.otp_hash)) != ISSUER_OK)
+		goto out;
+	d->auth_new = true;
+	snprintf(d->resp->message, sizeof d->resp->message, "OTP SENT");
+	rc = issuer_decide(d, "00", "otp_sent");
+out:
+	crypto_wipe(id_number, sizeof id_number);
+	return rc;
+}
+
+static int confirm(struct issuer_decision *d)
+{
+	const struct issuer_request *r = d->req;
+	issuer *is = d->is;
+	struct ledger_account a;
+	char hash[STORE_HASH_HEX + 1];
+	int rc = store_cardauth_latest(is->s, d->card.id, &d->auth);
+
+	if (rc == STORE_ENOTFOUND || (rc == STORE_OK && d->auth.state != STORE_CARDAUTH_PENDING))
+		return issuer_decide(d, "05", "no_code_pending");
+	if (rc != STORE_OK)
+		return issuer_from_store(rc);
+	d->auth_changed = true;
+	if (d->now > d->auth.otp_expires) {
+		d->auth.state = STORE_CARDAUTH_FAILED;
+		snprintf(d->auth.reason, sizeof d->auth.reason, "code_expired");
+		return issuer_decide(d, "05", "code_expired");
+	}
+	if (!issuer_present(r->otp) || strlen(r->otp) != ISSUER_OTP_LEN ||
+	    (rc = otp_hash(is, d->card.id, d->auth.started_at, r->otp, hash)) != ISSUER_OK ||
+	    !same_secret(hash, d->auth.otp_hash)) {
+		if (rc != ISSUER_OK)
+			return rc;
+		if (++d->auth.tries >= is->cfg.otp_tries) {
+			d->auth.state = STORE_CARDAUTH_FAILED;
+			snprintf(d->auth.reason, sizeof d->auth.reason, "code_tries");
+		}
+		return issuer_decide(d, "05", "code_wrong");
+	}
+	d->auth.state = STORE_CARDAUTH_VERIFIED;
+	d->auth.verified_at = d->now;
+	d->auth.valid_until = d->now + (int64_t)is->cfg.auth_valid_days * 86400;
+	/* spec/cup-pos.md: with an amount, whether the funds cover it, never the balance. */
+	if (r->amount > 0) {
+		if ((rc = ledger_account_get(is->s, d->card.account_id, &a)) != LEDGER_OK)
+			return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc)
+			                                           : ISSUER_ELEDGER;
+		if (ledger_available(&a) < r->amount)
+			return issuer_decide(d, "51", "authenticated_funds_short");
+	}
+	return issuer_decide(d, "00", "authenticated");
+}
+
+int issuer_cardauth(struct issuer_decision *d)
+{
+	return d->req->op == ISSUER_OP_CARDAUTH_START ? start(d) : confirm(d);
+}
+
+void issuer_send_otp(issuer *is, const struct issuer_decision *d)
+{
+	char text[192];
+	int minutes = (is->cfg.otp_ttl + 59) / 60;
+
+	if (strcmp(d->card.language, "en") == 0)
+		snprintf(text, sizeof text,
+		         "[%s] Your verification code for the card ending %s is %s, valid for %d "
+		         "minutes. Do not share it.",
+		         is->cfg.name, d->card.last4, d->otp, minutes);
+	else
+		snprintf(text, sizeof text, "【%s】您尾号%s的卡鉴权验证码为%s，%d分钟内有效，请勿泄露。",
+		         is->cfg.name, d->card.last4, d->otp, minutes);
+	is->cfg.sms(is->cfg.sms_ctx, d->phone, text);
+	crypto_wipe(text, sizeof text);
+}

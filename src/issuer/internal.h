@@ -1,0 +1,106 @@
+/* internal.h — what the issuer's files share: the issuer itself, and the steps on cards that
+ * several operations take (find by PAN, seal and unseal secrets, random digits, the day). Not
+ * for use outside src/issuer. */
+#ifndef POSSUM_ISSUER_INTERNAL_H
+#define POSSUM_ISSUER_INTERNAL_H
+
+#include "issuer/issuer.h"
+#include "ledger/ledger.h"
+#include "store/store_issuer.h"
+
+#define ISSUER_BINS_MAX 64
+
+struct issuer {
+	store *s;
+	hsm *h;
+	struct issuer_config cfg;
+	struct card_bin_range bins[ISSUER_BINS_MAX];
+	struct issuer_keys keys;
+	int64_t funding;    /* ledger account: where test money comes from */
+	int64_t settlement; /* ledger account: what the issuer owes acquirers */
+};
+
+/* Transfer codes in the ledger, for reports. */
+enum issuer_transfer_code {
+	ISSUER_XFER_PURCHASE = 1,
+	ISSUER_XFER_HOLD,
+	ISSUER_XFER_COMPLETION,
+	ISSUER_XFER_CANCEL,
+	ISSUER_XFER_VOID,
+	ISSUER_XFER_REFUND,
+	ISSUER_XFER_REVERSAL,
+	ISSUER_XFER_FUNDING,
+};
+
+/* The day (since 1970-01-01 UTC) of a time. */
+int64_t issuer_day(int64_t now);
+
+/* n random decimal digits and a NUL (OpenSSL RAND_bytes, without modulo bias). */
+int issuer_random_digits(char *out, size_t n);
+
+/* The keyed hash of a PAN as 64 hex digits. */
+int issuer_pan_hash(issuer *is, const char *pan, char out[STORE_HASH_HEX + 1]);
+
+/* Encrypts text (a PAN, an ID number, a phone) for the card whose PAN hash is pan_hash, and
+ * back. unseal writes a NUL-terminated string to out (capacity cap). */
+int issuer_seal(issuer *is, const char *pan_hash, const char *text, struct store_sealed *out);
+int issuer_unseal(issuer *is, const char *pan_hash, const struct store_sealed *in, char *out,
+                  size_t cap);
+
+/* The public view of a stored card, with its account's balances. */
+int issuer_card_view(issuer *is, const struct store_card *c, struct issuer_card *out);
+
+/* An issuer code for a store or ledger one. */
+int issuer_from_store(int rc);
+int issuer_from_ledger(int rc);
+
+/* A transfer on a card's account within the caller's transaction: debit moves amount from the
+ * card to the issuer's settlement account (a payment), !debit back (a refund). */
+int issuer_move(issuer *is, const ledger_id *id, int64_t account, bool debit, int64_t amount,
+                enum issuer_transfer_code code, int64_t now);
+
+#define OP(x) (1u << (x))
+
+enum { STAGE_NEXT = 0, STAGE_DONE = 1 };
+
+/* One decision in the making (authorize.c), which the stages fill in. */
+struct issuer_decision {
+	issuer *is;
+	const struct issuer_request *req;
+	int64_t now;
+	struct issuer_response *resp;
+	struct store_decision rec;
+	bool record;                  /* false: a duplicate, answered and not recorded */
+	char pan[CARD_PAN_MAX + 1];
+	struct card_track2 t2;
+	bool have_t2;
+	struct store_card card;
+	bool card_changed;
+	struct store_decision orig, orig2; /* the original, and the one a void or refund acted on */
+	bool orig_changed, orig2_changed;
+	struct store_card_day day;    /* added to the card's day when recorded */
+	struct store_cardauth auth;
+	bool auth_new, auth_changed;
+	uint8_t emv_data[ISSUER_CDOL1_LEN];
+	struct hsm_emv_txn emv;
+	bool arqc_ok;
+	char otp[ISSUER_OTP_LEN + 1];
+	char phone[ISSUER_PHONE_MAX + 1];
+};
+
+/* Decides d with response code rc for reason (a word for the record); STAGE_DONE. */
+int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason);
+
+/* The card authentication stage (cardauth.c): step 1 checks the four elements and sends a
+ * code, step 2 checks the code. STAGE_NEXT, STAGE_DONE or an ISSUER_E* code. */
+int issuer_cardauth(struct issuer_decision *d);
+
+/* Sends the code of a card authentication just committed to the reserved phone. */
+void issuer_send_otp(issuer *is, const struct issuer_decision *d);
+
+static inline bool issuer_present(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
+#endif

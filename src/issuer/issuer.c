@@ -1,0 +1,251 @@
+/* issuer.c — the issuer's life: its settings and keys, opening it on a store (with its own
+ * ledger accounts), and the helpers its operations share. */
+#include "issuer/internal.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/hex.h"
+#include "crypto/crypto.h"
+
+const struct hsm_key_spec issuer_key_specs[6] = {
+    {"D0", HSM_AES, 32, 'B', 'N'},  {"M7", HSM_HMAC, 32, 'G', 'N'},
+    {"C0", HSM_TDES, 16, 'C', 'N'}, {"V2", HSM_TDES, 16, 'C', 'N'},
+    {"E0", HSM_TDES, 16, 'X', 'E'}, {"P0", HSM_TDES, 16, 'B', 'N'},
+};
+const char *const issuer_key_names[6] = {"issuer.data", "issuer.hash", "issuer.cvk",
+                                         "issuer.pvk",  "issuer.imk",  "issuer.pin"};
+
+const char *issuer_strerror(int rc)
+{
+	switch (rc) {
+	case ISSUER_OK: return "ok";
+	case ISSUER_EARG: return "invalid argument";
+	case ISSUER_ESTORE: return "the store failed";
+	case ISSUER_EHSM: return "the HSM failed";
+	case ISSUER_ENOTFOUND: return "no such card";
+	case ISSUER_EAMBIGUOUS: return "more than one card ends in those digits: give the full card number";
+	case ISSUER_ENOBIN: return "no BIN range of that product in the config";
+	case ISSUER_ESTATE: return "the card's state does not allow it";
+	case ISSUER_EFUNDS: return "insufficient funds";
+	case ISSUER_ELEDGER: return "the ledger refused the transfer";
+	case ISSUER_ENOMEM: return "out of memory";
+	default: return "unknown error";
+	}
+}
+
+static const struct {
+	const char *rc, *text;
+} rc_texts[] = {
+    {"00", "approved"},
+    {"05", "cardholder authentication failed"},
+    {"12", "invalid transaction"},
+    {"13", "invalid amount"},
+    {"14", "invalid card number"},
+    {"15", "no such issuer"},
+    {"25", "original transaction not found"},
+    {"30", "format error"},
+    {"41", "lost card"},
+    {"43", "stolen card"},
+    {"51", "insufficient funds"},
+    {"54", "expired card"},
+    {"55", "wrong PIN"},
+    {"57", "not permitted for this card"},
+    {"59", "card verification error"},
+    {"61", "amount over limit"},
+    {"62", "restricted card"},
+    {"64", "amount differs from original"},
+    {"65", "over count limit"},
+    {"75", "PIN tries exceeded"},
+    {"91", "issuer inoperative"},
+    {"94", "duplicate transaction"},
+    {"96", "system fault"},
+    {"99", "PIN format error"},
+};
+
+const char *issuer_rc_text(const char *rc)
+{
+	for (size_t i = 0; rc != NULL && i < sizeof rc_texts / sizeof rc_texts[0]; i++)
+		if (strcmp(rc, rc_texts[i].rc) == 0)
+			return rc_texts[i].text;
+	return "unknown response code";
+}
+
+void issuer_config_defaults(struct issuer_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	strcpy(cfg->name, "Possum Demo Bank");
+	strcpy(cfg->institution, "99900001");
+	cfg->currency = 156;
+	cfg->pin_tries = 3;
+	cfg->daily_amount_limit = 5000000;
+	cfg->daily_count_limit = 50;
+	cfg->hold_days = 7;
+	cfg->otp_ttl = 300;
+	cfg->otp_tries = 3;
+	cfg->auth_per_day = 4;
+	cfg->auth_valid_days = 365;
+}
+
+int issuer_from_store(int rc)
+{
+	switch (rc) {
+	case STORE_OK: return ISSUER_OK;
+	case STORE_ENOTFOUND: return ISSUER_ENOTFOUND;
+	case STORE_EARG: return ISSUER_EARG;
+	default: return ISSUER_ESTORE;
+	}
+}
+
+int issuer_from_ledger(int rc)
+{
+	switch (rc) {
+	case LEDGER_OK:
+	case LEDGER_EXISTS: return ISSUER_OK;
+	case LEDGER_ESTORE: return ISSUER_ESTORE;
+	case LEDGER_EFUNDS: return ISSUER_EFUNDS;
+	case LEDGER_EARG: return ISSUER_EARG;
+	default: return ISSUER_ELEDGER;
+	}
+}
+
+int64_t issuer_day(int64_t now)
+{
+	return now >= 0 ? now / 86400 : (now - 86399) / 86400;
+}
+
+int issuer_random_digits(char *out, size_t n)
+{
+	uint8_t b[32];
+	size_t got = 0;
+
+	while (got < n) {
+		if (RAND_bytes(b, sizeof b) != 1)
+			return ISSUER_EHSM;
+		/* 250 is the largest multiple of 10 below 256: the rest would favour 0 to 5. */
+		for (size_t i = 0; i < sizeof b && got < n; i++)
+			if (b[i] < 250)
+				out[got++] = (char)('0' + b[i] % 10);
+	}
+	out[n] = '\0';
+	crypto_wipe(b, sizeof b);
+	return ISSUER_OK;
+}
+
+int issuer_pan_hash(issuer *is, const char *pan, char out[STORE_HASH_HEX + 1])
+{
+	uint8_t hash[HSM_PAN_HASH_LEN];
+
+	if (hsm_pan_hash(is->h, &is->keys.pan_hash, pan, hash) != HSM_OK)
+		return ISSUER_EHSM;
+	hex_encode(hash, sizeof hash, out, STORE_HASH_HEX + 1);
+	return ISSUER_OK;
+}
+
+int issuer_seal(issuer *is, const char *pan_hash, const char *text, struct store_sealed *out)
+{
+	int rc = hsm_data_encrypt(is->h, &is->keys.data, (const uint8_t *)pan_hash, strlen(pan_hash),
+	                          (const uint8_t *)text, strlen(text), out->v, sizeof out->v,
+	                          &out->len);
+
+	return rc == HSM_OK ? ISSUER_OK : rc == HSM_ESPACE ? ISSUER_EARG : ISSUER_EHSM;
+}
+
+int issuer_unseal(issuer *is, const char *pan_hash, const struct store_sealed *in, char *out,
+                  size_t cap)
+{
+	size_t n;
+
+	if (cap == 0 || hsm_data_decrypt(is->h, &is->keys.data, (const uint8_t *)pan_hash,
+	                                 strlen(pan_hash), in->v, in->len, (uint8_t *)out, cap - 1,
+	                                 &n) != HSM_OK)
+		return ISSUER_EHSM;
+	out[n] = '\0';
+	return ISSUER_OK;
+}
+
+int issuer_move(issuer *is, const ledger_id *id, int64_t account, bool debit, int64_t amount,
+                enum issuer_transfer_code code, int64_t now)
+{
+	struct ledger_transfer t = {.id = *id,
+	                            .debit_account = debit ? account : is->settlement,
+	                            .credit_account = debit ? is->settlement : account,
+	                            .amount = amount,
+	                            .currency = is->cfg.currency,
+	                            .code = code};
+
+	return issuer_from_ledger(ledger_transfer_create(is->s, &t, now, NULL));
+}
+
+/* The issuer's own account named name: made the first time, then found by its meta entry. */
+static int own_account(issuer *is, const char *name, int64_t now, int64_t *id)
+{
+	struct ledger_account a = {.currency = is->cfg.currency};
+	char key[64], value[32];
+	int rc;
+
+	snprintf(key, sizeof key, "issuer.account.%s.%u", name, is->cfg.currency);
+	rc = store_meta_get(is->s, key, value, sizeof value);
+	if (rc == STORE_OK) {
+		*id = strtoll(value, NULL, 10);
+		return ISSUER_OK;
+	}
+	if (rc != STORE_ENOTFOUND)
+		return issuer_from_store(rc);
+	snprintf(a.code, sizeof a.code, "%s", name);
+	if ((rc = ledger_account_create(is->s, &a, now, id)) != LEDGER_OK)
+		return issuer_from_ledger(rc);
+	snprintf(value, sizeof value, "%lld", (long long)*id);
+	return issuer_from_store(store_meta_add(is->s, key, value));
+}
+
+int issuer_open(store *s, hsm *h, const struct issuer_config *cfg, const struct issuer_keys *keys,
+                issuer **out)
+{
+	issuer *is;
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	if (s == NULL || h == NULL || cfg == NULL || keys == NULL || out == NULL ||
+	    cfg->n_bins > ISSUER_BINS_MAX || (cfg->n_bins > 0 && cfg->bins == NULL) ||
+	    cfg->pin_tries < 1 || cfg->otp_tries < 1 || cfg->otp_ttl < 1 || cfg->hold_days < 1 ||
+	    cfg->auth_per_day < 1 || cfg->auth_valid_days < 1 || cfg->currency == 0)
+		return ISSUER_EARG;
+	if (cfg->n_bins > 0 && card_bin_check(cfg->bins, cfg->n_bins, NULL) != CARD_OK)
+		return ISSUER_EARG;
+	if ((is = calloc(1, sizeof *is)) == NULL)
+		return ISSUER_ENOMEM;
+	is->s = s;
+	is->h = h;
+	is->cfg = *cfg;
+	if (cfg->n_bins > 0)
+		memcpy(is->bins, cfg->bins, cfg->n_bins * sizeof *is->bins);
+	is->cfg.bins = is->bins;
+	is->keys = *keys;
+	if ((rc = issuer_from_store(store_begin(s))) != ISSUER_OK)
+		goto out;
+	if ((rc = own_account(is, "funding", now, &is->funding)) != ISSUER_OK ||
+	    (rc = own_account(is, "settlement", now, &is->settlement)) != ISSUER_OK) {
+		store_rollback(s);
+		goto out;
+	}
+	rc = issuer_from_store(store_commit(s));
+out:
+	if (rc != ISSUER_OK) {
+		issuer_close(is);
+		return rc;
+	}
+	*out = is;
+	return ISSUER_OK;
+}
+
+void issuer_close(issuer *is)
+{
+	if (is == NULL)
+		return;
+	crypto_wipe(is, sizeof *is);
+	free(is);
+}

@@ -1,0 +1,271 @@
+/* issuer.h — the card-issuing bank: cards, their accounts in the ledger, and authorization
+ * decisions (DESIGN.md "A card payment", step "authorize at the issuer").
+ *
+ * An issuer owns BIN ranges per product (debit, credit) and issues cards in them: each card
+ * has an account in the ledger (debit: limited by its credits; credit: by a credit line), a
+ * PVV for its PIN, CVVs that are never stored (they are computed under the issuer's CVK when
+ * a card is issued and verified), and for chip cards a PAN sequence number whose master key
+ * for cryptograms is derived from the issuer master key. PANs are stored encrypted, with a
+ * keyed hash to find them by; the holder's ID number and reserved phone are stored encrypted.
+ *
+ * issuer_authorize() takes a request (authorization with hold, purchase, completion, void,
+ * refund, reversal, balance inquiry, card authentication), runs the checks of a decision
+ * table (src/issuer/authorize.c) and answers with a response code of spec/cup-pos.md. The
+ * decision, and any ledger transfer it makes, is committed before issuer_authorize() returns:
+ * a caller that has ISSUER_OK may answer; on any other code nothing was committed and the
+ * caller answers 96.
+ *
+ * Time is the caller's: every function that needs it takes now (Unix seconds, UTC), so tests
+ * can move it.
+ *
+ * Ownership: issuer_open() keeps the store and hsm pointers it is given (the caller closes
+ * them after issuer_close()) and copies the config. Card images (struct issuer_card_image)
+ * hold a clear PAN, PIN and the card's master key: test material for a simulated card, which
+ * the caller wipes (crypto_wipe) when done.
+ *
+ * Errors: ISSUER_OK or a negative ISSUER_E* code, issuer_strerror() names it; messages never
+ * quote a PAN. An issuer is used by one thread at a time. */
+#ifndef POSSUM_ISSUER_H
+#define POSSUM_ISSUER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "card/card.h"
+#include "hsm/hsm.h"
+#include "store/store.h"
+
+#define ISSUER_OK         0
+#define ISSUER_EARG       (-1) /* an argument malformed or out of range */
+#define ISSUER_ESTORE     (-2) /* the store failed; nothing was committed */
+#define ISSUER_EHSM       (-3) /* the hsm failed (a key missing or unusable) */
+#define ISSUER_ENOTFOUND  (-4) /* no such card */
+#define ISSUER_EAMBIGUOUS (-5) /* last four digits that more than one card ends in */
+#define ISSUER_ENOBIN     (-6) /* no BIN range of that product in the config */
+#define ISSUER_ESTATE     (-7) /* a change the card's state does not allow (a replaced card) */
+#define ISSUER_EFUNDS     (-8) /* a debit beyond the account's balance or limit */
+#define ISSUER_ELEDGER    (-9) /* the ledger refused a transfer for another reason */
+#define ISSUER_ENOMEM     (-10) /* out of memory */
+
+#define ISSUER_NAME_MAX  64 /* bytes of a holder's name (UTF-8) */
+#define ISSUER_ID_MAX    32 /* characters of an ID-card number */
+#define ISSUER_PHONE_MAX 20
+#define ISSUER_OTP_LEN   6
+
+enum issuer_card_status {
+	ISSUER_CARD_ACTIVE = 1,
+	ISSUER_CARD_LOST,     /* 41 */
+	ISSUER_CARD_STOLEN,   /* 43 */
+	ISSUER_CARD_BLOCKED,  /* 62 */
+	ISSUER_CARD_REPLACED, /* 62: a new card took its place */
+};
+
+/* The issuer's settings (the [issuer] section of the config file, docs/config.md). */
+struct issuer_config {
+	char name[64];
+	char institution[12];           /* the issuer's institution id, digits */
+	uint16_t currency;              /* ISO 4217 numeric of the cards it issues */
+	const struct card_bin_range *bins;
+	size_t n_bins;
+	int pin_tries;                  /* wrong PINs before 75; default 3 */
+	int64_t daily_amount_limit;     /* minor units a card may spend a day; 0: no limit */
+	int daily_count_limit;          /* payments a card may make a day; 0: no limit */
+	int hold_days;                  /* days a pre-authorization holds; default 7 */
+	int otp_ttl;                    /* seconds a one-time code is valid; default 300 */
+	int otp_tries;                  /* wrong codes before it is void; default 3 */
+	int auth_per_day;               /* card authentications a card may start a day; default 4 */
+	int auth_valid_days;            /* how long a card authentication lasts; default 365 */
+	/* Sends a text to a reserved phone (the one-time codes); called after the commit. */
+	int (*sms)(void *ctx, const char *phone, const char *text);
+	void *sms_ctx;
+};
+
+/* The keys an issuer works with, wrapped under the LMK. */
+struct issuer_keys {
+	hsm_key data;     /* D0, AES-256: PANs, ID numbers, phones at rest */
+	hsm_key pan_hash; /* M7: look-up hashes of PANs, and one-time codes */
+	hsm_key cvk;      /* C0, TDES 16: CVV, CVV2, iCVV */
+	hsm_key pvk;      /* V2, TDES 16: PVVs */
+	hsm_key imk;      /* E0, TDES 16, exportable: chip card master keys */
+	hsm_key pin;      /* P0, TDES: the issuer's own PIN key, to set PINs at issuance */
+};
+
+/* The spec each key of struct issuer_keys is made with, in its order: for the caller that
+ * generates them (cli_datadir_key()). */
+extern const struct hsm_key_spec issuer_key_specs[6];
+extern const char *const issuer_key_names[6];
+
+typedef struct issuer issuer;
+
+const char *issuer_strerror(int rc);
+/* "00" approved, "51" insufficient funds, …: the English meaning of a response code. */
+const char *issuer_rc_text(const char *rc);
+
+void issuer_config_defaults(struct issuer_config *cfg);
+
+/* Opens the issuer on s and h with cfg and keys; creates, the first time, its own accounts in
+ * the ledger (funding: where test money comes from; settlement: what it owes acquirers). */
+int issuer_open(store *s, hsm *h, const struct issuer_config *cfg, const struct issuer_keys *keys,
+                issuer **out);
+void issuer_close(issuer *is);
+
+/* ---- Cards ---- */
+
+struct issuer_card_request {
+	enum card_product product;
+	const char *holder;    /* name, 1 to ISSUER_NAME_MAX bytes */
+	const char *id_number; /* 1 to ISSUER_ID_MAX characters */
+	const char *phone;     /* reserved phone, digits, optionally a leading '+' */
+	int64_t balance;       /* debit: opening balance, minor units (funded from the issuer) */
+	int64_t limit;         /* credit: credit line, minor units */
+	const char *pin;       /* 4 to 12 digits; NULL: six random digits */
+	const char *expiry;    /* YYMM; NULL: five years from now */
+	bool chip;
+	const char *language;  /* "zh" or "en" for its messages; NULL: "zh" */
+};
+
+/* What a test terminal needs to present a card. */
+struct issuer_card_image {
+	int64_t card_id, account_id;
+	enum card_product product;
+	char pan[CARD_PAN_MAX + 1];
+	char expiry[CARD_EXPIRY_LEN + 1];
+	char service_code[CARD_SERVICE_LEN + 1];
+	char cvv2[4];
+	char pin[HSM_PIN_MAX + 1];
+	char track2[CARD_TRACK2_MAX + 1]; /* with the CVV, or the iCVV for chip cards */
+	bool chip;
+	char psn[3];                       /* chip: application PAN sequence number (5F34) */
+	uint8_t icc_mk[16];                /* chip: the card's master key for cryptograms */
+};
+
+/* What the issuer shows of a card: never the PAN in the clear. */
+struct issuer_card {
+	int64_t id, account_id;
+	char masked[CARD_PAN_MAX + 1]; /* first 6, last 4 */
+	char last4[5];
+	enum card_product product;
+	enum issuer_card_status status;
+	char expiry[CARD_EXPIRY_LEN + 1];
+	char service_code[CARD_SERVICE_LEN + 1];
+	bool chip;
+	char holder[ISSUER_NAME_MAX + 1];
+	char language[3];
+	int pin_tries; /* wrong PINs in a row */
+	int64_t replaced_by; /* the card that replaced it; 0 */
+	int64_t created_at;
+	int64_t available; /* what the account may still spend: balance, or credit left */
+	int64_t balance;   /* posted credits minus posted debits (negative: owed on credit) */
+	int64_t held;      /* pending debits */
+	uint16_t currency;
+};
+
+int issuer_card_issue(issuer *is, const struct issuer_card_request *req, int64_t now,
+                      struct issuer_card_image *out);
+
+/* The card of a full PAN, or of its last four digits when only one card ends in them. */
+int issuer_card_find(issuer *is, const char *pan_or_last4, struct issuer_card *out);
+int issuer_card_get(issuer *is, int64_t id, struct issuer_card *out);
+
+/* Sets the status (ACTIVE, LOST, STOLEN, BLOCKED; not REPLACED) of a card that has not been
+ * replaced; setting ACTIVE also clears its wrong-PIN count. */
+int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status status, int64_t now);
+
+/* Issues a new card on the same account, holder and product with a new PAN, expiry and PIN
+ * (req's pin and expiry when given, else new ones); the old card becomes REPLACED. */
+int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *expiry, int64_t now,
+                        struct issuer_card_image *out);
+
+/* Calls fn for each card, oldest first, until it returns non-zero (which is returned). */
+int issuer_card_list(issuer *is, int (*fn)(void *ctx, const struct issuer_card *c), void *ctx);
+
+/* Test money: credits (or debits) a card's account from (or to) the issuer's funding account. */
+int issuer_account_credit(issuer *is, int64_t card_id, int64_t amount, int64_t now);
+int issuer_account_debit(issuer *is, int64_t card_id, int64_t amount, int64_t now);
+
+/* ---- Authorization ---- */
+
+enum issuer_op {
+	ISSUER_OP_BALANCE = 1,
+	ISSUER_OP_PREAUTH,         /* authorization with a hold */
+	ISSUER_OP_PREAUTH_CANCEL,  /* the hold voided */
+	ISSUER_OP_COMPLETION,      /* the hold posted, fully or in part */
+	ISSUER_OP_COMPLETION_VOID, /* a completion undone the same day */
+	ISSUER_OP_PURCHASE,
+	ISSUER_OP_VOID,            /* a purchase undone the same day */
+	ISSUER_OP_REFUND,          /* credit back, up to what remains of the original */
+	ISSUER_OP_REVERSAL,        /* undo a request that may not have been answered */
+	ISSUER_OP_VERIFY,          /* check the card (and that its funds cover amount) only */
+	ISSUER_OP_CARDAUTH_START,  /* card authentication: the four elements, then a code sent */
+	ISSUER_OP_CARDAUTH_CONFIRM /* card authentication: the code */
+};
+
+/* How the card was read (ISO 8583 field 22, first two digits). */
+enum issuer_entry {
+	ISSUER_ENTRY_UNKNOWN = 0,
+	ISSUER_ENTRY_MANUAL, /* 01 */
+	ISSUER_ENTRY_STRIPE, /* 02, 90 */
+	ISSUER_ENTRY_CHIP,   /* 05, 07 */
+	ISSUER_ENTRY_FALLBACK, /* 80: stripe read of a chip card the terminal could not use */
+};
+
+/* A request. Strings are NUL-terminated; NULL or "" means absent. */
+struct issuer_request {
+	enum issuer_op op;
+	const char *pan;            /* field 2, or NULL to take it from track 2 */
+	const char *track2;         /* field 35 */
+	const char *expiry;         /* field 14, YYMM */
+	enum issuer_entry entry;
+	const uint8_t *pin_block;   /* field 52, 8 bytes, format 0 under pin_key */
+	const hsm_key *pin_key;     /* the zone PIN key of the acquirer */
+	const uint8_t *icc;         /* field 55, BER-TLV */
+	size_t icc_len;
+	int64_t amount;             /* field 4, minor units */
+	uint16_t currency;          /* field 49 */
+	/* Identity: the acquirer's institution (32), STAN (11), transmission time (7,
+	 * MMDDhhmmss), terminal (41), merchant (42), RRN (37). A request with the same acquirer,
+	 * STAN and transmission time as one already decided is a duplicate (94). */
+	const char *acquirer, *stan, *transmit, *terminal, *merchant, *rrn;
+	/* The original, for completion, cancel, void and refund: its auth code (38) and RRN. A
+	 * reversal names its original by acquirer, terminal and STAN (its own 11 is the
+	 * original's, as in spec/cup-pos.md) and amount. */
+	const char *orig_auth_code, *orig_rrn;
+	/* Card authentication (field 62: NM, ID, PH, OT). */
+	const char *holder, *id_number, *phone, *otp;
+};
+
+#define ISSUER_ICC_MAX 32
+
+struct issuer_response {
+	char rc[3];          /* response code, spec/cup-pos.md */
+	char reason[32];     /* why, in a word or two for the record ("pin_wrong") */
+	char auth_code[7];   /* approvals of money-moving requests */
+	bool has_balance;    /* balance inquiries */
+	int64_t available;   /* field 54: available balance, minor units */
+	uint16_t currency;
+	uint8_t icc[ISSUER_ICC_MAX]; /* field 55 of the response: tag 91 (ARPC and ARC) */
+	size_t icc_len;
+	char message[24];    /* field 44 where the request needs one ("OTP SENT") */
+	int64_t decision_id; /* the recorded decision; 0 for a duplicate */
+};
+
+/* The card risk management data object list (CDOL1) of the chip cards this issuer makes: the
+ * data their ARQC is computed over, in this order (EMV 4.3 Book 2 8.1.1, the recommended
+ * minimum set): amount, other amount, terminal country, TVR, currency, date, type,
+ * unpredictable number, AIP, ATC. A terminal sends each as its tag in field 55. */
+struct issuer_cdol_entry {
+	uint32_t tag;
+	size_t len;
+};
+#define ISSUER_CDOL1_ENTRIES 10
+#define ISSUER_CDOL1_LEN     33
+extern const struct issuer_cdol_entry issuer_cdol1[ISSUER_CDOL1_ENTRIES];
+
+/* Decides req at now, records the decision (with any transfer) and commits it, then answers in
+ * resp: ISSUER_OK with resp->rc set. Any other code means nothing was committed (the caller
+ * answers 96). A one-time code is sent (cfg->sms) only after its commit. */
+int issuer_authorize(issuer *is, const struct issuer_request *req, int64_t now,
+                     struct issuer_response *resp);
+
+#endif

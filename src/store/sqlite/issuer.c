@@ -1,0 +1,555 @@
+/* issuer.c — the SQLite backend of store_issuer.h: the issuer's tables, their migrations and
+ * the queries on them. */
+#include "store/sqlite/internal.h"
+
+#include <string.h>
+
+#include "store/store_issuer.h"
+
+static const struct store_migration migrations[] = {
+    {1, "CREATE TABLE cards ("
+        " id INTEGER PRIMARY KEY,"
+        " account_id INTEGER NOT NULL,"
+        " pan_hash TEXT NOT NULL UNIQUE,"
+        " pan BLOB NOT NULL,"
+        " id_number BLOB NOT NULL,"
+        " phone BLOB NOT NULL,"
+        " masked TEXT NOT NULL,"
+        " last4 TEXT NOT NULL,"
+        " product INTEGER NOT NULL,"
+        " status INTEGER NOT NULL,"
+        " expiry TEXT NOT NULL,"
+        " service_code TEXT NOT NULL,"
+        " chip INTEGER NOT NULL,"
+        " psn TEXT NOT NULL,"
+        " pvki INTEGER NOT NULL,"
+        " pvv TEXT NOT NULL,"
+        " holder TEXT NOT NULL,"
+        " language TEXT NOT NULL,"
+        " pin_tries INTEGER NOT NULL DEFAULT 0,"
+        " replaced_by INTEGER NOT NULL DEFAULT 0,"
+        " created_at INTEGER NOT NULL,"
+        " updated_at INTEGER NOT NULL);"
+        "CREATE INDEX cards_last4 ON cards(last4);"
+        "CREATE TABLE card_days ("
+        " card_id INTEGER NOT NULL,"
+        " day INTEGER NOT NULL,"
+        " amount INTEGER NOT NULL,"
+        " count INTEGER NOT NULL,"
+        " auths INTEGER NOT NULL,"
+        " PRIMARY KEY (card_id, day)) WITHOUT ROWID;"
+        "CREATE TABLE decisions ("
+        " id INTEGER PRIMARY KEY,"
+        " at INTEGER NOT NULL,"
+        " op INTEGER NOT NULL,"
+        " card_id INTEGER NOT NULL,"
+        " dup_key TEXT UNIQUE,"
+        " acquirer TEXT NOT NULL, stan TEXT NOT NULL, transmit TEXT NOT NULL,"
+        " terminal TEXT NOT NULL, merchant TEXT NOT NULL, rrn TEXT NOT NULL,"
+        " amount INTEGER NOT NULL,"
+        " currency INTEGER NOT NULL,"
+        " rc TEXT NOT NULL, reason TEXT NOT NULL, auth_code TEXT NOT NULL,"
+        " transfer_id BLOB,"
+        " original_id INTEGER NOT NULL,"
+        " remaining INTEGER NOT NULL,"
+        " reversed INTEGER NOT NULL);"
+        "CREATE INDEX decisions_card ON decisions(card_id, auth_code);"
+        "CREATE INDEX decisions_reversal ON decisions(acquirer, terminal, stan);"
+        "CREATE TABLE cardauths ("
+        " id INTEGER PRIMARY KEY,"
+        " card_id INTEGER NOT NULL,"
+        " state INTEGER NOT NULL,"
+        " otp_hash TEXT NOT NULL,"
+        " started_at INTEGER NOT NULL,"
+        " otp_expires INTEGER NOT NULL,"
+        " tries INTEGER NOT NULL,"
+        " verified_at INTEGER NOT NULL,"
+        " valid_until INTEGER NOT NULL,"
+        " reason TEXT NOT NULL);"
+        "CREATE INDEX cardauths_card ON cardauths(card_id, id);"},
+};
+
+const struct store_module store_module_issuer = {"issuer", migrations,
+                                                 sizeof migrations / sizeof migrations[0]};
+
+/* Copies column i, text, into out (capacity cap), cut to fit. */
+static void column_text(sqlite3_stmt *st, int i, char *out, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = t != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	if (n >= cap)
+		n = cap - 1;
+	if (n > 0)
+		memcpy(out, t, n);
+	out[n] = '\0';
+}
+
+static void column_sealed(sqlite3_stmt *st, int i, struct store_sealed *out)
+{
+	const void *b = sqlite3_column_blob(st, i);
+	size_t n = b != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	out->len = n <= sizeof out->v ? n : 0;
+	if (out->len > 0)
+		memcpy(out->v, b, out->len);
+}
+
+/* ---- cards ---- */
+
+#define CARD_COLUMNS                                                                               \
+	"id, account_id, pan_hash, pan, id_number, phone, masked, last4, product, status, expiry, " \
+	"service_code, chip, psn, pvki, pvv, holder, language, pin_tries, replaced_by, created_at, " \
+	"updated_at"
+
+static void read_card(sqlite3_stmt *st, struct store_card *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	c->account_id = sqlite3_column_int64(st, 1);
+	column_text(st, 2, c->pan_hash, sizeof c->pan_hash);
+	column_sealed(st, 3, &c->pan);
+	column_sealed(st, 4, &c->id_number);
+	column_sealed(st, 5, &c->phone);
+	column_text(st, 6, c->masked, sizeof c->masked);
+	column_text(st, 7, c->last4, sizeof c->last4);
+	c->product = sqlite3_column_int(st, 8);
+	c->status = sqlite3_column_int(st, 9);
+	column_text(st, 10, c->expiry, sizeof c->expiry);
+	column_text(st, 11, c->service_code, sizeof c->service_code);
+	c->chip = sqlite3_column_int(st, 12) != 0;
+	column_text(st, 13, c->psn, sizeof c->psn);
+	c->pvki = sqlite3_column_int(st, 14);
+	column_text(st, 15, c->pvv, sizeof c->pvv);
+	column_text(st, 16, c->holder, sizeof c->holder);
+	column_text(st, 17, c->language, sizeof c->language);
+	c->pin_tries = sqlite3_column_int(st, 18);
+	c->replaced_by = sqlite3_column_int64(st, 19);
+	c->created_at = sqlite3_column_int64(st, 20);
+	c->updated_at = sqlite3_column_int64(st, 21);
+}
+
+int store_card_insert(store *s, struct store_card *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s,
+	                        "INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
+	                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, c->account_id);
+	sqlite3_bind_text(st, 2, c->pan_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, c->pan.v, (int)c->pan.len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, c->id_number.v, (int)c->id_number.len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, c->phone.v, (int)c->phone.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, c->masked, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, c->last4, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, c->product);
+	sqlite3_bind_int(st, 9, c->status);
+	sqlite3_bind_text(st, 10, c->expiry, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, c->service_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 12, c->chip);
+	sqlite3_bind_text(st, 13, c->psn, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 14, c->pvki);
+	sqlite3_bind_text(st, 15, c->pvv, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, c->holder, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 17, c->language, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 18, c->pin_tries);
+	sqlite3_bind_int64(st, 19, c->replaced_by);
+	sqlite3_bind_int64(st, 20, c->created_at);
+	sqlite3_bind_int64(st, 21, c->updated_at);
+	if ((rc = store_step_done(s, st)) == STORE_OK)
+		c->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+/* Runs st, bound by the caller, and reads its first row as a card. */
+static int one_card(store *s, sqlite3_stmt *st, struct store_card *out)
+{
+	int rc = store_step_row(s, st);
+
+	if (rc == STORE_OK)
+		read_card(st, out);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_card_get(store *s, int64_t id, struct store_card *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "SELECT " CARD_COLUMNS " FROM cards WHERE id = ?", &st)) !=
+	    STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	return one_card(s, st, out);
+}
+
+int store_card_by_hash(store *s, const char *pan_hash, struct store_card *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?", &st)) !=
+	    STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, pan_hash, -1, SQLITE_STATIC);
+	return one_card(s, st, out);
+}
+
+int store_card_by_last4(store *s, const char *last4, struct store_card *out, int *count)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*count = 0;
+	if ((rc = store_prepare(s, "SELECT COUNT(*) FROM cards WHERE last4 = ?", &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, last4, -1, SQLITE_STATIC);
+	if ((rc = store_step_row(s, st)) == STORE_OK)
+		*count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != STORE_OK)
+		return rc;
+	if (*count == 0)
+		return STORE_ENOTFOUND;
+	if ((rc = store_prepare(s,
+	                        "SELECT " CARD_COLUMNS " FROM cards WHERE last4 = ? ORDER BY id LIMIT 1",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, last4, -1, SQLITE_STATIC);
+	return one_card(s, st, out);
+}
+
+int store_card_update(store *s, const struct store_card *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s,
+	                        "UPDATE cards SET status = ?, pin_tries = ?, replaced_by = ?, "
+	                        "updated_at = ? WHERE id = ?",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, c->status);
+	sqlite3_bind_int(st, 2, c->pin_tries);
+	sqlite3_bind_int64(st, 3, c->replaced_by);
+	sqlite3_bind_int64(st, 4, c->updated_at);
+	sqlite3_bind_int64(st, 5, c->id);
+	if ((rc = store_step_done(s, st)) == STORE_OK && sqlite3_changes(s->db) == 0)
+		rc = STORE_ENOTFOUND;
+	return rc;
+}
+
+int store_card_each(store *s, int (*fn)(void *ctx, const struct store_card *c), void *ctx)
+{
+	struct store_card c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "SELECT " CARD_COLUMNS " FROM cards ORDER BY id", &st)) !=
+	    STORE_OK)
+		return rc;
+	while ((rc = store_step_row(s, st)) == STORE_OK) {
+		read_card(st, &c);
+		if ((rc = fn(ctx, &c)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+}
+
+/* ---- card days ---- */
+
+int store_card_day_get(store *s, int64_t card_id, int64_t day, struct store_card_day *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_prepare(s,
+	                        "SELECT amount, count, auths FROM card_days WHERE card_id = ? AND "
+	                        "day = ?",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	sqlite3_bind_int64(st, 2, day);
+	rc = store_step_row(s, st);
+	if (rc == STORE_OK) {
+		out->amount = sqlite3_column_int64(st, 0);
+		out->count = sqlite3_column_int(st, 1);
+		out->auths = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+}
+
+int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct store_card_day *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s,
+	                        "INSERT INTO card_days (card_id, day, amount, count, auths) VALUES (?, "
+	                        "?, ?, ?, ?) ON CONFLICT (card_id, day) DO UPDATE SET amount = amount "
+	                        "+ excluded.amount, count = count + excluded.count, auths = auths + "
+	                        "excluded.auths",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	sqlite3_bind_int64(st, 2, day);
+	sqlite3_bind_int64(st, 3, d->amount);
+	sqlite3_bind_int(st, 4, d->count);
+	sqlite3_bind_int(st, 5, d->auths);
+	return store_step_done(s, st);
+}
+
+/* ---- decisions ---- */
+
+#define DECISION_COLUMNS                                                                           \
+	"id, at, op, card_id, dup_key, acquirer, stan, transmit, terminal, merchant, rrn, amount, " \
+	"currency, rc, reason, auth_code, transfer_id, original_id, remaining, reversed"
+
+static const uint8_t zero_id[16];
+
+static void read_decision(sqlite3_stmt *st, struct store_decision *d)
+{
+	const void *tid;
+
+	memset(d, 0, sizeof *d);
+	d->id = sqlite3_column_int64(st, 0);
+	d->at = sqlite3_column_int64(st, 1);
+	d->op = sqlite3_column_int(st, 2);
+	d->card_id = sqlite3_column_int64(st, 3);
+	column_text(st, 4, d->dup_key, sizeof d->dup_key);
+	column_text(st, 5, d->acquirer, sizeof d->acquirer);
+	column_text(st, 6, d->stan, sizeof d->stan);
+	column_text(st, 7, d->transmit, sizeof d->transmit);
+	column_text(st, 8, d->terminal, sizeof d->terminal);
+	column_text(st, 9, d->merchant, sizeof d->merchant);
+	column_text(st, 10, d->rrn, sizeof d->rrn);
+	d->amount = sqlite3_column_int64(st, 11);
+	d->currency = sqlite3_column_int(st, 12);
+	column_text(st, 13, d->rc, sizeof d->rc);
+	column_text(st, 14, d->reason, sizeof d->reason);
+	column_text(st, 15, d->auth_code, sizeof d->auth_code);
+	tid = sqlite3_column_blob(st, 16);
+	if (tid != NULL && sqlite3_column_bytes(st, 16) == 16)
+		memcpy(d->transfer_id, tid, 16);
+	d->original_id = sqlite3_column_int64(st, 17);
+	d->remaining = sqlite3_column_int64(st, 18);
+	d->reversed = sqlite3_column_int(st, 19) != 0;
+}
+
+int store_decision_insert(store *s, struct store_decision *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s,
+	                        "INSERT INTO decisions (" DECISION_COLUMNS ") VALUES (NULL, ?, ?, ?, "
+	                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, d->at);
+	sqlite3_bind_int(st, 2, d->op);
+	sqlite3_bind_int64(st, 3, d->card_id);
+	if (d->dup_key[0] != '\0')
+		sqlite3_bind_text(st, 4, d->dup_key, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_text(st, 5, d->acquirer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, d->stan, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, d->transmit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, d->terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, d->merchant, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, d->rrn, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, d->amount);
+	sqlite3_bind_int(st, 12, d->currency);
+	sqlite3_bind_text(st, 13, d->rc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, d->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, d->auth_code, -1, SQLITE_STATIC);
+	if (memcmp(d->transfer_id, zero_id, 16) != 0)
+		sqlite3_bind_blob(st, 16, d->transfer_id, 16, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 16);
+	sqlite3_bind_int64(st, 17, d->original_id);
+	sqlite3_bind_int64(st, 18, d->remaining);
+	sqlite3_bind_int(st, 19, d->reversed);
+	if ((rc = store_step_done(s, st)) == STORE_OK)
+		d->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int one_decision(store *s, sqlite3_stmt *st, struct store_decision *out)
+{
+	int rc = store_step_row(s, st);
+
+	if (rc == STORE_OK)
+		read_decision(st, out);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_decision_get(store *s, int64_t id, struct store_decision *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "SELECT " DECISION_COLUMNS " FROM decisions WHERE id = ?", &st)) !=
+	    STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	return one_decision(s, st, out);
+}
+
+int store_decision_by_dup_key(store *s, const char *dup_key, struct store_decision *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "SELECT " DECISION_COLUMNS " FROM decisions WHERE dup_key = ?",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, dup_key, -1, SQLITE_STATIC);
+	return one_decision(s, st, out);
+}
+
+int store_decision_original(store *s, int64_t card_id, unsigned ops, const char *auth_code,
+                            const char *rrn, struct store_decision *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s,
+	                        "SELECT " DECISION_COLUMNS " FROM decisions WHERE card_id = ?1 AND "
+	                        "rc = '00' AND ((1 << op) & ?2) != 0 AND (CASE WHEN ?3 IS NULL THEN "
+	                        "rrn = ?4 ELSE auth_code = ?3 END) ORDER BY id DESC LIMIT 1",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	sqlite3_bind_int64(st, 2, ops);
+	if (auth_code != NULL)
+		sqlite3_bind_text(st, 3, auth_code, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, rrn != NULL ? rrn : "", -1, SQLITE_STATIC);
+	return one_decision(s, st, out);
+}
+
+int store_decision_for_reversal(store *s, const char *acquirer, const char *terminal,
+                                const char *stan, unsigned ops, struct store_decision *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s,
+	                        "SELECT " DECISION_COLUMNS " FROM decisions WHERE acquirer = ? AND "
+	                        "terminal = ? AND stan = ? AND ((1 << op) & ?) != 0 ORDER BY id DESC "
+	                        "LIMIT 1",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, acquirer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, stan, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, ops);
+	return one_decision(s, st, out);
+}
+
+int store_decision_update(store *s, const struct store_decision *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s, "UPDATE decisions SET remaining = ?, reversed = ? WHERE id = ?",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, d->remaining);
+	sqlite3_bind_int(st, 2, d->reversed);
+	sqlite3_bind_int64(st, 3, d->id);
+	if ((rc = store_step_done(s, st)) == STORE_OK && sqlite3_changes(s->db) == 0)
+		rc = STORE_ENOTFOUND;
+	return rc;
+}
+
+/* ---- card authentications ---- */
+
+#define CARDAUTH_COLUMNS                                                                           \
+	"id, card_id, state, otp_hash, started_at, otp_expires, tries, verified_at, valid_until, " \
+	"reason"
+
+int store_cardauth_insert(store *s, struct store_cardauth *a)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s,
+	                        "INSERT INTO cardauths (" CARDAUTH_COLUMNS
+	                        ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, a->card_id);
+	sqlite3_bind_int(st, 2, a->state);
+	sqlite3_bind_text(st, 3, a->otp_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, a->started_at);
+	sqlite3_bind_int64(st, 5, a->otp_expires);
+	sqlite3_bind_int(st, 6, a->tries);
+	sqlite3_bind_int64(st, 7, a->verified_at);
+	sqlite3_bind_int64(st, 8, a->valid_until);
+	sqlite3_bind_text(st, 9, a->reason, -1, SQLITE_STATIC);
+	if ((rc = store_step_done(s, st)) == STORE_OK)
+		a->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+int store_cardauth_latest(store *s, int64_t card_id, struct store_cardauth *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s,
+	                        "SELECT " CARDAUTH_COLUMNS " FROM cardauths WHERE card_id = ? ORDER "
+	                        "BY id DESC LIMIT 1",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	if ((rc = store_step_row(s, st)) == STORE_OK) {
+		memset(out, 0, sizeof *out);
+		out->id = sqlite3_column_int64(st, 0);
+		out->card_id = sqlite3_column_int64(st, 1);
+		out->state = sqlite3_column_int(st, 2);
+		column_text(st, 3, out->otp_hash, sizeof out->otp_hash);
+		out->started_at = sqlite3_column_int64(st, 4);
+		out->otp_expires = sqlite3_column_int64(st, 5);
+		out->tries = sqlite3_column_int(st, 6);
+		out->verified_at = sqlite3_column_int64(st, 7);
+		out->valid_until = sqlite3_column_int64(st, 8);
+		column_text(st, 9, out->reason, sizeof out->reason);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_cardauth_update(store *s, const struct store_cardauth *a)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_prepare(s,
+	                        "UPDATE cardauths SET state = ?, tries = ?, verified_at = ?, "
+	                        "valid_until = ?, reason = ? WHERE id = ?",
+	                        &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, a->state);
+	sqlite3_bind_int(st, 2, a->tries);
+	sqlite3_bind_int64(st, 3, a->verified_at);
+	sqlite3_bind_int64(st, 4, a->valid_until);
+	sqlite3_bind_text(st, 5, a->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, a->id);
+	if ((rc = store_step_done(s, st)) == STORE_OK && sqlite3_changes(s->db) == 0)
+		rc = STORE_ENOTFOUND;
+	return rc;
+}
