@@ -1,0 +1,32 @@
+/* internal.h — what the ledger's files share: moving amounts between two accounts' sums
+ * within their limits, and the error mapping from the store. */
+#ifndef POSSUM_LEDGER_INTERNAL_H
+#define POSSUM_LEDGER_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "ledger/ledger.h"
+
+/* True when a is within the limits its flags set. */
+bool ledger_within_limits(const struct ledger_account *a);
+
+/* Adds pending (may be negative: a hold released) and posted to the debit sums of account
+ * debit and the credit sums of account credit, both of currency, and writes them back:
+ * LEDGER_ENOACCOUNT, LEDGER_ECURRENCY, LEDGER_EOVERFLOW or LEDGER_EFUNDS when it cannot.
+ * Writes only on success; the caller's savepoint undoes the rest on failure. */
+int ledger_move(store *s, int64_t debit, int64_t credit, uint16_t currency, int64_t pending,
+                int64_t posted);
+
+/* Resolves pending transfer p (state LEDGER_STATE_PENDING): releases its hold, posts posted
+ * of it, and marks it state; LEDGER_ERESOLVED when it was resolved meanwhile. */
+int ledger_resolve(store *s, const struct ledger_transfer *p, int64_t posted,
+                   enum ledger_state state);
+
+/* A store failure as a ledger code: LEDGER_ESTORE, or missing when STORE_ENOTFOUND. */
+int ledger_store_rc(int store_rc, int missing);
+
+/* Ends the savepoint a writing call opened: committed when rc says success (LEDGER_OK or
+ * LEDGER_EXISTS), else rolled back; returns rc, or LEDGER_ESTORE when the commit failed. */
+int ledger_end(store *s, int rc);
+
+#endif

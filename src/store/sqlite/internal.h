@@ -1,0 +1,58 @@
+/* internal.h — what the SQLite backend's files share: the store itself, the cache of prepared
+ * statements, the mapping of SQLite's result codes to STORE_* codes, and the migrations of
+ * each module. */
+#ifndef POSSUM_STORE_SQLITE_INTERNAL_H
+#define POSSUM_STORE_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* A prepared statement kept for the life of the store, found by its SQL text's address. */
+struct store_cached {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	int depth; /* transaction nesting: 0 none, 1 BEGIN, more savepoints */
+	char errmsg[256];
+	struct store_cached *cache;
+	size_t cached, cache_cap;
+};
+
+/* One migration step: the schema change that takes a module to `version`. */
+struct store_migration {
+	int version;
+	const char *sql;
+};
+
+/* A module's migrations, in ascending version order. */
+struct store_module {
+	const char *name;
+	const struct store_migration *steps;
+	size_t n;
+};
+
+extern const struct store_module store_module_meta;
+extern const struct store_module store_module_ledger;
+
+/* Brings every module's schema up to date (schema.c). */
+int store_migrate(store *s);
+
+/* The cached statement for sql, which must be a string constant (its address is the key),
+ * reset and with no bindings. The caller resets it when done (store_reset), so that it holds
+ * no read lock. */
+int store_stmt(store *s, const char *sql, sqlite3_stmt **out);
+
+/* Maps a failed SQLite result code to a STORE_* code and records SQLite's message. */
+int store_fail(store *s, int sqlite_rc);
+
+/* Steps st to its end (a statement returning no row), resets it; STORE_OK or the failure. */
+int store_run(store *s, sqlite3_stmt *st);
+
+/* Runs sql (string constant) through the cache with no parameters. */
+int store_exec(store *s, const char *sql);
+
+#endif

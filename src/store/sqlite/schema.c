@@ -1,0 +1,101 @@
+/* schema.c — schema migrations, versioned per module: the table of modules, and the one
+ * routine that brings each up to date, a step per transaction. A module's version is a row of
+ * schema_versions; a database whose version is beyond what this build knows was written by a
+ * newer possum and is refused (STORE_ESCHEMA) rather than misread. */
+#include <assert.h>
+#include <stdio.h>
+
+#include "store/sqlite/internal.h"
+
+/* In order of dependence: a module's tables may refer to those of the modules above it. */
+static const struct store_module *const modules[] = {
+    &store_module_meta,
+    &store_module_ledger,
+};
+
+static const char create_versions[] =
+    "CREATE TABLE IF NOT EXISTS schema_versions (module TEXT PRIMARY KEY, "
+    "version INTEGER NOT NULL)";
+static const char get_version[] = "SELECT version FROM schema_versions WHERE module = ?1";
+static const char set_version[] = "INSERT INTO schema_versions (module, version) VALUES (?1, ?2) "
+                                  "ON CONFLICT (module) DO UPDATE SET version = excluded.version";
+
+int store_schema_version(store *s, const char *module, int *version)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (module == NULL || version == NULL)
+		return STORE_EARG;
+	if ((rc = store_stmt(s, get_version, &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		rc = STORE_OK;
+	} else if (rc == SQLITE_DONE) {
+		*version = 0;
+		rc = STORE_OK;
+	} else {
+		rc = store_fail(s, rc);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Applies one step unless another process applied it first (the version is read again
+ * inside the transaction). */
+static int apply(store *s, const struct store_module *m, const struct store_migration *step)
+{
+	sqlite3_stmt *st;
+	int rc, version;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	if ((rc = store_schema_version(s, m->name, &version)) != STORE_OK ||
+	    version >= step->version)
+		goto out;
+	if ((rc = sqlite3_exec(s->db, step->sql, NULL, NULL, NULL)) != SQLITE_OK) {
+		store_fail(s, rc);
+		rc = STORE_ESCHEMA;
+		goto out;
+	}
+	if ((rc = store_stmt(s, set_version, &st)) != STORE_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, step->version);
+	rc = store_run(s, st);
+out:
+	if (rc != STORE_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s);
+}
+
+int store_migrate(store *s)
+{
+	int rc, version;
+
+	if ((rc = store_exec(s, create_versions)) != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++) {
+		const struct store_module *m = modules[i];
+
+		assert(m->n > 0);
+		if ((rc = store_schema_version(s, m->name, &version)) != STORE_OK)
+			return rc;
+		if (version > m->steps[m->n - 1].version) {
+			snprintf(s->errmsg, sizeof s->errmsg,
+			         "module %s is at version %d, this possum knows up to %d", m->name,
+			         version, m->steps[m->n - 1].version);
+			return STORE_ESCHEMA;
+		}
+		for (size_t j = 0; j < m->n; j++)
+			if (m->steps[j].version > version &&
+			    (rc = apply(s, m, &m->steps[j])) != STORE_OK)
+				return rc;
+	}
+	return STORE_OK;
+}

@@ -1,0 +1,61 @@
+/* txn.c — store transactions: the outermost is BEGIN IMMEDIATE (so a writer waits for the
+ * lock at the start, within the busy timeout, not at its first write), each one inside it a
+ * savepoint. Savepoints all share one name: SQLite resolves a name to the innermost. */
+#include <stdio.h>
+
+#include "store/sqlite/internal.h"
+
+int store_begin(store *s)
+{
+	int rc;
+
+	if ((rc = store_exec(s, s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT sp")) != STORE_OK)
+		return rc;
+	s->depth++;
+	return STORE_OK;
+}
+
+int store_commit(store *s)
+{
+	int rc;
+
+	if (s->depth == 0)
+		return STORE_ETXN;
+	/* SQLite rolls the whole transaction back by itself after some failures (disk full, I/O
+	 * error); what was to be committed is gone. */
+	if (sqlite3_get_autocommit(s->db)) {
+		s->depth--;
+		snprintf(s->errmsg, sizeof s->errmsg,
+		         "the transaction was rolled back by a failure");
+		return STORE_EIO;
+	}
+	if ((rc = store_exec(s, s->depth == 1 ? "COMMIT" : "RELEASE sp")) != STORE_OK) {
+		if (s->depth == 1 && !sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->depth--;
+		return rc;
+	}
+	s->depth--;
+	return STORE_OK;
+}
+
+int store_rollback(store *s)
+{
+	int rc = STORE_OK;
+
+	if (s->depth == 0)
+		return STORE_ETXN;
+	if (!sqlite3_get_autocommit(s->db)) {
+		if (s->depth == 1)
+			rc = store_exec(s, "ROLLBACK");
+		else if ((rc = store_exec(s, "ROLLBACK TO sp")) == STORE_OK)
+			rc = store_exec(s, "RELEASE sp");
+	}
+	s->depth--;
+	return rc;
+}
+
+int store_depth(const store *s)
+{
+	return s->depth;
+}

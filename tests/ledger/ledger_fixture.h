@@ -1,0 +1,90 @@
+/* ledger_fixture.h — what the ledger's test executables share: a store in a fresh temporary
+ * directory, accounts made in one line, transfers built from their parts, and a check that
+ * collects its violations. Test code only. */
+#ifndef POSSUM_TEST_LEDGER_FIXTURE_H
+#define POSSUM_TEST_LEDGER_FIXTURE_H
+
+#include "testutil.h"
+
+#include <stdio.h>
+
+#include "ledger/ledger.h"
+
+struct ledger_fixture {
+	char dir[64], path[96];
+	store *s;
+};
+
+static inline int ledger_fixture_setup(void **state)
+{
+	struct ledger_fixture *f = calloc(1, sizeof *f);
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/possum-ledger-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/ledger.db", f->dir);
+	if (store_open(f->path, &f->s) != STORE_OK)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static inline int ledger_fixture_teardown(void **state)
+{
+	struct ledger_fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->s);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* A new account; its id. */
+static inline int64_t test_account(store *s, uint16_t currency, uint32_t flags, int64_t limit)
+{
+	struct ledger_account a = {
+	    .code = "test", .currency = currency, .flags = flags, .limit = limit};
+	int64_t id = 0;
+
+	assert_int_equal(ledger_account_create(s, &a, 1000, &id), LEDGER_OK);
+	return id;
+}
+
+/* The id numbered n (big-endian in the last 8 bytes). */
+static inline ledger_id test_id(uint64_t n)
+{
+	ledger_id id = {{0}};
+
+	for (int i = 0; i < 8; i++)
+		id.b[15 - i] = (uint8_t)(n >> (8 * i));
+	return id;
+}
+
+/* Violations seen by ledger_check, the last one's text kept. */
+struct test_violations {
+	size_t n;
+	char last[256];
+};
+
+static inline void test_violation(void *ctx, const char *what)
+{
+	struct test_violations *v = ctx;
+
+	v->n++;
+	snprintf(v->last, sizeof v->last, "%s", what);
+}
+
+/* Runs the check; returns how many violations it reported (and checks the count agrees). */
+static inline size_t test_check(store *s, struct ledger_report *r, struct test_violations *v)
+{
+	assert_int_equal(ledger_check(s, r, test_violation, v), LEDGER_OK);
+	assert_int_equal(r->violations, v->n);
+	return v->n;
+}
+
+#endif

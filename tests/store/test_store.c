@@ -1,0 +1,255 @@
+/* test_store.c — the SQLite store through its interface: creation (mode 0600) and migration,
+ * reopening, a database from a newer possum refused, nested transactions committed and rolled
+ * back at each level, meta values added, read, replaced and refused, and misuse. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+struct fixture {
+	char dir[64], path[96];
+	store *s;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/possum-store-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
+	if (store_open(f->path, &f->s) != STORE_OK)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->s);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* Runs one SQL statement on the database file directly, outside the store. */
+static void raw_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void open_creates_and_migrates(void **state)
+{
+	struct fixture *f = *state;
+	struct stat st;
+	int v;
+
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(store_schema_version(f->s, "meta", &v), STORE_OK);
+	assert_int_equal(v, 1);
+	assert_int_equal(store_schema_version(f->s, "ledger", &v), STORE_OK);
+	assert_true(v >= 1);
+	assert_int_equal(store_schema_version(f->s, "nosuchmodule", &v), STORE_OK);
+	assert_int_equal(v, 0);
+	assert_int_equal(store_depth(f->s), 0);
+	assert_string_equal(store_errmsg(f->s), "");
+}
+
+static void reopen_keeps_data(void **state)
+{
+	struct fixture *f = *state;
+	char out[32];
+	int v;
+
+	assert_int_equal(store_meta_add(f->s, "setting", "kept"), STORE_OK);
+	store_close(f->s);
+	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "setting", out, sizeof out), STORE_OK);
+	assert_string_equal(out, "kept");
+	assert_int_equal(store_schema_version(f->s, "meta", &v), STORE_OK);
+	assert_int_equal(v, 1);
+}
+
+static void newer_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	store *s2 = NULL;
+
+	raw_sql(f->path, "UPDATE schema_versions SET version = 99 WHERE module = 'ledger'");
+	assert_int_equal(store_open(f->path, &s2), STORE_ESCHEMA);
+	assert_null(s2);
+}
+
+static void open_rejects(void **state)
+{
+	store *s = NULL;
+
+	(void)state;
+	assert_int_equal(store_open(NULL, &s), STORE_EARG);
+	assert_int_equal(store_open("", &s), STORE_EARG);
+	assert_int_equal(store_open("/nonexistent-dir/x/y.db", &s), STORE_EIO);
+	assert_null(s);
+	store_close(NULL);
+}
+
+/* Not a database: SQLite's own words come back with STORE_EIO. */
+static void open_garbage(void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+	store *s = NULL;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/garbage.db", f->dir);
+	assert_non_null(fp = fopen(path, "w"));
+	for (int i = 0; i < 512; i++)
+		fputs("not a database ", fp);
+	fclose(fp);
+	assert_int_equal(store_open(path, &s), STORE_EIO);
+	assert_null(s);
+}
+
+static void nested_transactions(void **state)
+{
+	struct fixture *f = *state;
+	char out[32];
+
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_meta_add(f->s, "a", "1"), STORE_OK);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_depth(f->s), 2);
+	assert_int_equal(store_meta_add(f->s, "b", "2"), STORE_OK);
+	assert_int_equal(store_rollback(f->s), STORE_OK); /* b goes */
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_depth(f->s), 3);
+	assert_int_equal(store_meta_add(f->s, "c", "3"), STORE_OK);
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_int_equal(store_commit(f->s), STORE_OK); /* c stays */
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_int_equal(store_depth(f->s), 0);
+	assert_int_equal(store_meta_get(f->s, "a", out, sizeof out), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "b", out, sizeof out), STORE_ENOTFOUND);
+	assert_int_equal(store_meta_get(f->s, "c", out, sizeof out), STORE_OK);
+
+	/* The outermost rollback takes everything, committed savepoints too. */
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_meta_add(f->s, "d", "4"), STORE_OK);
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_int_equal(store_rollback(f->s), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "d", out, sizeof out), STORE_ENOTFOUND);
+
+	assert_int_equal(store_commit(f->s), STORE_ETXN);
+	assert_int_equal(store_rollback(f->s), STORE_ETXN);
+}
+
+/* A transaction left open at close is rolled back. */
+static void close_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	char out[32];
+
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_meta_add(f->s, "gone", "x"), STORE_OK);
+	store_close(f->s);
+	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "gone", out, sizeof out), STORE_ENOTFOUND);
+}
+
+static void meta_values(void **state)
+{
+	struct fixture *f = *state;
+	char out[STORE_VALUE_MAX + 1], big[STORE_VALUE_MAX + 2];
+
+	assert_int_equal(store_meta_get(f->s, "k", out, sizeof out), STORE_ENOTFOUND);
+	assert_int_equal(store_meta_add(f->s, "k", "first"), STORE_OK);
+	assert_int_equal(store_meta_add(f->s, "k", "second"), STORE_EEXIST);
+	assert_int_equal(store_meta_get(f->s, "k", out, sizeof out), STORE_OK);
+	assert_string_equal(out, "first");
+	assert_int_equal(store_meta_set(f->s, "k", "third"), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "k", out, sizeof out), STORE_OK);
+	assert_string_equal(out, "third");
+	assert_int_equal(store_meta_set(f->s, "new", ""), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "new", out, sizeof out), STORE_OK);
+	assert_string_equal(out, "");
+
+	/* Output space: "third" needs 6 bytes. */
+	assert_int_equal(store_meta_get(f->s, "k", out, 5), STORE_ESPACE);
+	assert_int_equal(store_meta_get(f->s, "k", out, 6), STORE_OK);
+
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(store_meta_set(f->s, "big", big), STORE_EARG);
+	big[STORE_VALUE_MAX] = '\0';
+	assert_int_equal(store_meta_set(f->s, "big", big), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "big", out, sizeof out), STORE_OK);
+	assert_int_equal(strlen(out), STORE_VALUE_MAX);
+
+	assert_int_equal(store_meta_add(f->s, NULL, "v"), STORE_EARG);
+	assert_int_equal(store_meta_add(f->s, "", "v"), STORE_EARG);
+	assert_int_equal(store_meta_add(f->s, "n", NULL), STORE_EARG);
+	assert_int_equal(store_meta_get(f->s, NULL, out, sizeof out), STORE_EARG);
+	assert_int_equal(store_schema_version(f->s, NULL, NULL), STORE_EARG);
+}
+
+/* A second connection waits for the first's write lock up to the busy timeout, then fails
+ * with SQLite's words, which quote no value. */
+static void locked_out(void **state)
+{
+	struct fixture *f = *state;
+	store *other;
+
+	assert_int_equal(store_open(f->path, &other), STORE_OK);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_meta_add(f->s, "held", "secret-value"), STORE_OK);
+	assert_int_equal(store_meta_add(other, "x", "y"), STORE_EIO);
+	assert_non_null(strstr(store_errmsg(other), "locked"));
+	assert_null(strstr(store_errmsg(other), "secret-value"));
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_int_equal(store_meta_add(other, "x", "y"), STORE_OK);
+	store_close(other);
+}
+
+static void strerror_names(void **state)
+{
+	(void)state;
+	for (int rc = STORE_OK; rc >= STORE_ESPACE; rc--)
+		assert_string_not_equal(store_strerror(rc), "unknown store error");
+	assert_string_equal(store_strerror(-100), "unknown store error");
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	    T(open_creates_and_migrates),
+	    T(reopen_keeps_data),
+	    T(newer_schema_refused),
+	    cmocka_unit_test(open_rejects),
+	    T(open_garbage),
+	    T(nested_transactions),
+	    T(close_rolls_back),
+	    T(meta_values),
+	    T(locked_out),
+	    cmocka_unit_test(strerror_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
