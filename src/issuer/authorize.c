@@ -14,20 +14,20 @@
 #include "tlv/tlv.h"
 
 const struct issuer_cdol_entry issuer_cdol1[ISSUER_CDOL1_ENTRIES] = {
-    {0x9F02, 6}, {0x9F03, 6}, {0x9F1A, 2}, {0x95, 5},   {0x5F2A, 2},
-    {0x9A, 3},   {0x9C, 1},   {0x9F37, 4}, {0x82, 2},   {0x9F36, 2},
+    {0x9F02, 6}, {0x9F03, 6}, {0x9F1A, 2}, {0x95, 5}, {0x5F2A, 2},
+    {0x9A, 3},   {0x9C, 1},   {0x9F37, 4}, {0x82, 2}, {0x9F36, 2},
 };
 
 /* Operations by what they need. */
 #define OPS_ALL                                                                                    \
-	(OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PREAUTH_CANCEL) |             \
-	 OP(ISSUER_OP_COMPLETION) | OP(ISSUER_OP_COMPLETION_VOID) | OP(ISSUER_OP_PURCHASE) |        \
-	 OP(ISSUER_OP_VOID) | OP(ISSUER_OP_REFUND) | OP(ISSUER_OP_REVERSAL) | OP(ISSUER_OP_VERIFY) | \
-	 OP(ISSUER_OP_CARDAUTH_START) | OP(ISSUER_OP_CARDAUTH_CONFIRM))
+	(OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PREAUTH_CANCEL) |            \
+	 OP(ISSUER_OP_COMPLETION) | OP(ISSUER_OP_COMPLETION_VOID) | OP(ISSUER_OP_PURCHASE) |       \
+	 OP(ISSUER_OP_VOID) | OP(ISSUER_OP_REFUND) | OP(ISSUER_OP_REVERSAL) |                      \
+	 OP(ISSUER_OP_VERIFY) | OP(ISSUER_OP_CARDAUTH_START) | OP(ISSUER_OP_CARDAUTH_CONFIRM))
 #define OPS_CARDAUTH (OP(ISSUER_OP_CARDAUTH_START) | OP(ISSUER_OP_CARDAUTH_CONFIRM))
 /* The card is presented and checked: status, expiry, CVV or cryptogram, PIN. */
 #define OPS_PRESENTED                                                                              \
-	(OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE) |                   \
+	(OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE) |                  \
 	 OP(ISSUER_OP_VERIFY) | OPS_CARDAUTH)
 /* Presented, and a debit card's PIN is required. */
 #define OPS_PIN_REQUIRED (OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE))
@@ -35,11 +35,10 @@ const struct issuer_cdol_entry issuer_cdol1[ISSUER_CDOL1_ENTRIES] = {
 #define OPS_CARD_DATA OPS_PIN_REQUIRED
 /* Acting on an earlier approval. */
 #define OPS_FOLLOW_UP                                                                              \
-	(OP(ISSUER_OP_PREAUTH_CANCEL) | OP(ISSUER_OP_COMPLETION) | OP(ISSUER_OP_COMPLETION_VOID) |  \
+	(OP(ISSUER_OP_PREAUTH_CANCEL) | OP(ISSUER_OP_COMPLETION) | OP(ISSUER_OP_COMPLETION_VOID) | \
 	 OP(ISSUER_OP_VOID) | OP(ISSUER_OP_REFUND))
 /* With an amount that must be positive and in the card's currency. */
-#define OPS_AMOUNT                                                                                 \
-	(OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE) | OPS_FOLLOW_UP)
+#define OPS_AMOUNT (OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE) | OPS_FOLLOW_UP)
 /* Spending, under the daily limits. */
 #define OPS_SPENDING (OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE))
 /* What a reversal may undo. */
@@ -87,7 +86,8 @@ static int stage_duplicate(struct issuer_decision *d)
 	struct store_decision prior;
 	int rc;
 
-	if (!issuer_present(r->acquirer) || !issuer_present(r->stan) || !issuer_present(r->transmit))
+	if (!issuer_present(r->acquirer) || !issuer_present(r->stan) ||
+	    !issuer_present(r->transmit))
 		return STAGE_NEXT;
 	snprintf(d->rec.dup_key, sizeof d->rec.dup_key, "%s|%s|%s|%c", r->acquirer, r->stan,
 	         r->transmit, r->op == ISSUER_OP_REVERSAL ? 'R' : 'A');
@@ -140,11 +140,16 @@ static int stage_card(struct issuer_decision *d)
 static int stage_status(struct issuer_decision *d)
 {
 	switch (d->card.status) {
-	case ISSUER_CARD_ACTIVE: return STAGE_NEXT;
-	case ISSUER_CARD_LOST: return issuer_decide(d, "41", "card_lost");
-	case ISSUER_CARD_STOLEN: return issuer_decide(d, "43", "card_stolen");
-	case ISSUER_CARD_REPLACED: return issuer_decide(d, "62", "card_replaced");
-	default: return issuer_decide(d, "62", "card_blocked");
+	case ISSUER_CARD_ACTIVE:
+		return STAGE_NEXT;
+	case ISSUER_CARD_LOST:
+		return issuer_decide(d, "41", "card_lost");
+	case ISSUER_CARD_STOLEN:
+		return issuer_decide(d, "43", "card_stolen");
+	case ISSUER_CARD_REPLACED:
+		return issuer_decide(d, "62", "card_replaced");
+	default:
+		return issuer_decide(d, "62", "card_blocked");
 	}
 }
 
@@ -153,8 +158,8 @@ static int stage_expiry(struct issuer_decision *d)
 	time_t t = (time_t)d->now;
 	struct tm tm;
 	const char *given = issuer_present(d->req->expiry) ? d->req->expiry
-	                    : d->have_t2            ? d->t2.expiry
-	                                            : NULL;
+	                    : d->have_t2                   ? d->t2.expiry
+	                                                   : NULL;
 
 	if (gmtime_r(&t, &tm) == NULL)
 		return ISSUER_EARG;
@@ -231,7 +236,8 @@ static int stage_cvv(struct issuer_decision *d)
 	memcpy(cvv, d->t2.discretionary + 5, CRYPTO_CVV_LEN);
 	cvv[CRYPTO_CVV_LEN] = '\0';
 	rc = hsm_verify_cvv(d->is->h, &d->is->keys.cvk, d->pan, d->t2.expiry,
-	                    chip_read && d->card.chip ? CRYPTO_CVV_SC_ICVV : d->t2.service_code, cvv);
+	                    chip_read && d->card.chip ? CRYPTO_CVV_SC_ICVV : d->t2.service_code,
+	                    cvv);
 	crypto_wipe(cvv, sizeof cvv);
 	if (rc == HSM_EVERIFY)
 		return issuer_decide(d, "59", "cvv_wrong");
@@ -291,10 +297,18 @@ static int stage_original(struct issuer_decision *d)
 
 	switch (r->op) {
 	case ISSUER_OP_PREAUTH_CANCEL:
-	case ISSUER_OP_COMPLETION: ops = OP(ISSUER_OP_PREAUTH); break;
-	case ISSUER_OP_COMPLETION_VOID: ops = OP(ISSUER_OP_COMPLETION); break;
-	case ISSUER_OP_VOID: ops = OP(ISSUER_OP_PURCHASE); break;
-	default: ops = OP(ISSUER_OP_PURCHASE) | OP(ISSUER_OP_COMPLETION); break;
+	case ISSUER_OP_COMPLETION:
+		ops = OP(ISSUER_OP_PREAUTH);
+		break;
+	case ISSUER_OP_COMPLETION_VOID:
+		ops = OP(ISSUER_OP_COMPLETION);
+		break;
+	case ISSUER_OP_VOID:
+		ops = OP(ISSUER_OP_PURCHASE);
+		break;
+	default:
+		ops = OP(ISSUER_OP_PURCHASE) | OP(ISSUER_OP_COMPLETION);
+		break;
 	}
 	if (!issuer_present(r->orig_auth_code) && !issuer_present(r->orig_rrn))
 		return issuer_decide(d, "25", "original_not_named");
@@ -353,7 +367,6 @@ static int stage_limits(struct issuer_decision *d)
 	return STAGE_NEXT;
 }
 
-
 static int approve(struct issuer_decision *d, bool auth_code)
 {
 	int rc;
@@ -370,10 +383,8 @@ static int approve(struct issuer_decision *d, bool auth_code)
 static int hold(struct issuer_decision *d, uint32_t flags, int64_t amount,
                 enum issuer_transfer_code code, ledger_id *id)
 {
-	struct ledger_transfer t = {.flags = flags,
-	                            .amount = amount,
-	                            .currency = d->is->cfg.currency,
-	                            .code = code};
+	struct ledger_transfer t = {
+	    .flags = flags, .amount = amount, .currency = d->is->cfg.currency, .code = code};
 	int rc;
 
 	if ((rc = transfer_id(d, 0, id)) != ISSUER_OK)
@@ -389,15 +400,20 @@ static int hold(struct issuer_decision *d, uint32_t flags, int64_t amount,
 	rc = ledger_transfer_create(d->is->s, &t, d->now, NULL);
 	switch (rc) {
 	case LEDGER_OK:
-	case LEDGER_EXISTS: return ISSUER_OK;
-	case LEDGER_EFUNDS: return issuer_decide(d, "51", "insufficient_funds");
+	case LEDGER_EXISTS:
+		return ISSUER_OK;
+	case LEDGER_EFUNDS:
+		return issuer_decide(d, "51", "insufficient_funds");
 	case LEDGER_ERESOLVED:
 		/* A hold that expired meanwhile has nothing left for a reversal to release. */
 		if (d->req->op == ISSUER_OP_REVERSAL)
 			return ISSUER_OK;
 		return issuer_decide(d, "12", "hold_resolved_or_expired");
-	case LEDGER_EAMOUNT: return issuer_decide(d, "64", "amount_over_hold");
-	default: return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc) : ISSUER_ELEDGER;
+	case LEDGER_EAMOUNT:
+		return issuer_decide(d, "64", "amount_over_hold");
+	default:
+		return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc)
+		                                           : ISSUER_ELEDGER;
 	}
 }
 
@@ -428,7 +444,8 @@ static int stage_authorize(struct issuer_decision *d)
 	int rc;
 
 	if ((rc = ledger_account_get(d->is->s, d->card.account_id, &a)) != LEDGER_OK)
-		return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc) : ISSUER_ELEDGER;
+		return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc)
+		                                           : ISSUER_ELEDGER;
 	switch (r->op) {
 	case ISSUER_OP_BALANCE:
 		d->resp->has_balance = true;
@@ -466,7 +483,8 @@ static int stage_authorize(struct issuer_decision *d)
 		d->orig_changed = true;
 	}
 	/* What later requests may still complete, void or refund of this one. */
-	if (r->op == ISSUER_OP_PURCHASE || r->op == ISSUER_OP_PREAUTH || r->op == ISSUER_OP_COMPLETION)
+	if (r->op == ISSUER_OP_PURCHASE || r->op == ISSUER_OP_PREAUTH ||
+	    r->op == ISSUER_OP_COMPLETION)
 		d->rec.remaining = r->amount;
 	if (spends) {
 		d->day.amount += r->amount;
@@ -483,11 +501,13 @@ static int stage_reversal(struct issuer_decision *d)
 	ledger_id id;
 	int rc;
 
-	if (!issuer_present(r->acquirer) || !issuer_present(r->terminal) || !issuer_present(r->stan))
+	if (!issuer_present(r->acquirer) || !issuer_present(r->terminal) ||
+	    !issuer_present(r->stan))
 		return issuer_decide(d, "30", "reversal_unnamed");
-	rc = store_decision_for_reversal(d->is->s, r->acquirer, r->terminal, r->stan, OPS_REVERSIBLE,
-	                                 &d->orig);
-	if (rc == STORE_ENOTFOUND || (rc == STORE_OK && r->amount > 0 && r->amount != d->orig.amount))
+	rc = store_decision_for_reversal(d->is->s, r->acquirer, r->terminal, r->stan,
+	                                 OPS_REVERSIBLE, &d->orig);
+	if (rc == STORE_ENOTFOUND ||
+	    (rc == STORE_OK && r->amount > 0 && r->amount != d->orig.amount))
 		return issuer_decide(d, "00", "original_unknown");
 	if (rc != STORE_OK)
 		return issuer_from_store(rc);
@@ -524,7 +544,8 @@ static int stage_reversal(struct issuer_decision *d)
 		}
 		break;
 	default:
-		/* A cancelled hold is not put back: the merchant asks for a new pre-authorization. */
+		/* A cancelled hold is not put back: the merchant asks for a new pre-authorization.
+		 */
 		return issuer_decide(d, "12", "not_reversible");
 	}
 	if (rc != ISSUER_OK)
@@ -542,18 +563,18 @@ static const struct stage {
 	unsigned ops; /* the operations it applies to */
 	int (*run)(struct issuer_decision *d);
 } stages[] = {
-    {"fields", OPS_ALL, stage_fields},                            /* 12, 13, 99 */
-    {"duplicate", OPS_ALL, stage_duplicate},                      /* 94 */
-    {"reversal", OP(ISSUER_OP_REVERSAL), stage_reversal},         /* 00 once, 51, 12 */
-    {"card", OPS_ALL & ~OP(ISSUER_OP_REVERSAL), stage_card},      /* 14, 15 */
+    {"fields", OPS_ALL, stage_fields},                                  /* 12, 13, 99 */
+    {"duplicate", OPS_ALL, stage_duplicate},                            /* 94 */
+    {"reversal", OP(ISSUER_OP_REVERSAL), stage_reversal},               /* 00 once, 51, 12 */
+    {"card", OPS_ALL & ~OP(ISSUER_OP_REVERSAL), stage_card},            /* 14, 15 */
     {"status", OPS_PRESENTED | OP(ISSUER_OP_COMPLETION), stage_status}, /* 41, 43, 62 */
-    {"expiry", OPS_PRESENTED, stage_expiry},                      /* 54 */
-    {"cryptogram", OPS_PRESENTED, stage_cryptogram},              /* 05, 30, 13 */
-    {"cvv", OPS_PRESENTED, stage_cvv},                            /* 59 */
-    {"pin", OPS_PRESENTED, stage_pin},                            /* 55, 75, 99 */
-    {"original", OPS_FOLLOW_UP, stage_original},                  /* 25, 64, 12 */
-    {"limits", OPS_SPENDING, stage_limits},                       /* 61, 65 */
-    {"cardauth", OPS_CARDAUTH, issuer_cardauth},                  /* 05, 65, 51 */
+    {"expiry", OPS_PRESENTED, stage_expiry},                            /* 54 */
+    {"cryptogram", OPS_PRESENTED, stage_cryptogram},                    /* 05, 30, 13 */
+    {"cvv", OPS_PRESENTED, stage_cvv},                                  /* 59 */
+    {"pin", OPS_PRESENTED, stage_pin},                                  /* 55, 75, 99 */
+    {"original", OPS_FOLLOW_UP, stage_original},                        /* 25, 64, 12 */
+    {"limits", OPS_SPENDING, stage_limits},                             /* 61, 65 */
+    {"cardauth", OPS_CARDAUTH, issuer_cardauth},                        /* 05, 65, 51 */
     {"authorize", OPS_ALL & ~OP(ISSUER_OP_REVERSAL) & ~OPS_CARDAUTH, stage_authorize}, /* 51 */
 };
 
@@ -591,8 +612,8 @@ static int arpc(struct issuer_decision *d)
 	size_t pos = 0;
 
 	memcpy(out + 8, d->resp->rc, 2);
-	if (hsm_emv_arpc1(d->is->h, &d->is->keys.imk, &d->emv, HSM_ARPC_SESSION_KEY, out + 8, out) !=
-	    HSM_OK)
+	if (hsm_emv_arpc1(d->is->h, &d->is->keys.imk, &d->emv, HSM_ARPC_SESSION_KEY, out + 8,
+	                  out) != HSM_OK)
 		return ISSUER_EHSM;
 	if (tlv_put(d->resp->icc, sizeof d->resp->icc, &pos, 0x91, out, sizeof out) != TLV_OK)
 		return ISSUER_EARG;
@@ -658,7 +679,8 @@ int issuer_authorize(issuer *is, const struct issuer_request *req, int64_t now,
 	if ((rc = issuer_from_store(store_commit(is->s))) != ISSUER_OK)
 		goto fail;
 	resp->decision_id = d.rec.id;
-	/* Sent once the code's hash is committed: a code the issuer could not check is never sent. */
+	/* Sent once the code's hash is committed: a code the issuer could not check is never sent.
+	 */
 	if (d.otp[0] != '\0' && is->cfg.sms != NULL)
 		issuer_send_otp(is, &d);
 	goto out;

@@ -53,7 +53,8 @@ static int start(struct issuer_decision *d)
 	if (day.auths >= is->cfg.auth_per_day)
 		return issuer_decide(d, "65", "cardauth_daily_limit");
 	d->day.auths = 1;
-	if (!issuer_present(r->holder) || !issuer_present(r->id_number) || !issuer_present(r->phone))
+	if (!issuer_present(r->holder) || !issuer_present(r->id_number) ||
+	    !issuer_present(r->phone))
 		return issuer_decide(d, "05", "elements_missing");
 	if ((rc = issuer_unseal(is, d->card.pan_hash, &d->card.id_number, id_number,
 	                        sizeof id_number)) != ISSUER_OK ||
@@ -140,8 +141,9 @@ void issuer_send_otp(issuer *is, const struct issuer_decision *d)
 		         "minutes. Do not share it.",
 		         is->cfg.name, d->card.last4, d->otp, minutes);
 	else
-		snprintf(text, sizeof text, "【%s】您尾号%s的卡鉴权验证码为%s，%d分钟内有效，请勿泄露。",
-		         is->cfg.name, d->card.last4, d->otp, minutes);
+		snprintf(text, sizeof text,
+		         "【%s】您尾号%s的卡鉴权验证码为%s，%d分钟内有效，请勿泄露。", is->cfg.name,
+		         d->card.last4, d->otp, minutes);
 	is->cfg.sms(is->cfg.sms_ctx, d->phone, text);
 	crypto_wipe(text, sizeof text);
 }

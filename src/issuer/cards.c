@@ -55,7 +55,11 @@ static int default_expiry(int64_t now, char out[CARD_EXPIRY_LEN + 1])
 
 	if (gmtime_r(&t, &tm) == NULL)
 		return ISSUER_EARG;
-	snprintf(out, CARD_EXPIRY_LEN + 1, "%02d%02d", (tm.tm_year + 1900 + 5) % 100, tm.tm_mon + 1);
+	out[0] = (char)('0' + (tm.tm_year + 5) % 100 / 10);
+	out[1] = (char)('0' + (tm.tm_year + 5) % 10);
+	out[2] = (char)('0' + (tm.tm_mon + 1) / 10);
+	out[3] = (char)('0' + (tm.tm_mon + 1) % 10);
+	out[4] = '\0';
 	return ISSUER_OK;
 }
 
@@ -67,7 +71,7 @@ static int expiry_valid(const char *yymm, int64_t now)
 	if (gmtime_r(&t, &tm) == NULL)
 		return ISSUER_EARG;
 	return card_expiry_check(yymm, tm.tm_year + 1900, tm.tm_mon + 1) == CARD_OK ? ISSUER_OK
-	                                                                           : ISSUER_EARG;
+	                                                                            : ISSUER_EARG;
 }
 
 static bool is_digits(const char *s, size_t min, size_t max)
@@ -102,8 +106,8 @@ struct card_spec {
 
 /* Makes a card as spec says, within the caller's transaction: PAN, PVV, CVVs, track 2, the
  * stored row, and the image. */
-static int make_card(issuer *is, const struct card_spec *spec, int64_t now,
-                     struct store_card *row, struct issuer_card_image *img)
+static int make_card(issuer *is, const struct card_spec *spec, int64_t now, struct store_card *row,
+                     struct issuer_card_image *img)
 {
 	const struct card_bin_range *r = product_bin(is, spec->product);
 	struct card_track2 t2 = {0};
@@ -138,7 +142,8 @@ static int make_card(issuer *is, const struct card_spec *spec, int64_t now,
 		snprintf(img->pin, sizeof img->pin, "%s", spec->pin);
 	else if ((rc = issuer_random_digits(img->pin, ISSUER_PIN_RANDOM)) != ISSUER_OK)
 		goto out;
-	/* The PIN is kept only as its PVV: enciphered here under the issuer's PIN key to make it. */
+	/* The PIN is kept only as its PVV: enciphered here under the issuer's PIN key to make it.
+	 */
 	rc = ISSUER_EHSM;
 	if (hsm_encrypt_pin(is->h, &is->keys.pin, img->pin, img->pan, block) != HSM_OK ||
 	    hsm_generate_pvv(is->h, &is->keys.pin, block, img->pan, &is->keys.pvk, ISSUER_PVKI,
@@ -212,8 +217,9 @@ static int fund(issuer *is, int64_t account, bool credit, int64_t amount, int64_
 
 static int check_request(const struct issuer_card_request *req, int64_t now)
 {
-	if (req == NULL || (req->product != CARD_PRODUCT_DEBIT && req->product != CARD_PRODUCT_CREDIT &&
-	                    req->product != CARD_PRODUCT_PREPAID))
+	if (req == NULL ||
+	    (req->product != CARD_PRODUCT_DEBIT && req->product != CARD_PRODUCT_CREDIT &&
+	     req->product != CARD_PRODUCT_PREPAID))
 		return ISSUER_EARG;
 	if (!is_text(req->holder, ISSUER_NAME_MAX) || !is_text(req->id_number, ISSUER_ID_MAX) ||
 	    !is_phone(req->phone))
@@ -241,15 +247,17 @@ int issuer_card_issue(issuer *is, const struct issuer_card_request *req, int64_t
 
 	if ((rc = check_request(req, now)) != ISSUER_OK || out == NULL)
 		return rc != ISSUER_OK ? rc : ISSUER_EARG;
-	spec = (struct card_spec){req->product, req->chip, req->pin, req->expiry, req->holder,
-	                          req->id_number, req->phone, req->language, 0};
+	spec = (struct card_spec){req->product, req->chip,     req->pin,
+	                          req->expiry,  req->holder,   req->id_number,
+	                          req->phone,   req->language, 0};
 	snprintf(a.code, sizeof a.code, "card");
 	a.limit = req->limit;
 	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
 		return rc;
 	if ((rc = issuer_from_ledger(ledger_account_create(is->s, &a, now, &spec.account_id))) !=
 	        ISSUER_OK ||
-	    (req->balance > 0 && (rc = fund(is, spec.account_id, true, req->balance, now)) != ISSUER_OK) ||
+	    (req->balance > 0 &&
+	     (rc = fund(is, spec.account_id, true, req->balance, now)) != ISSUER_OK) ||
 	    (rc = make_card(is, &spec, now, &row, out)) != ISSUER_OK) {
 		store_rollback(is->s);
 		goto out;
@@ -375,8 +383,15 @@ int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *exp
 	        ISSUER_OK ||
 	    (rc = issuer_unseal(is, old.pan_hash, &old.phone, phone, sizeof phone)) != ISSUER_OK)
 		goto fail;
-	spec = (struct card_spec){(enum card_product)old.product, old.chip, pin, expiry, old.holder,
-	                          id_number, phone, old.language, old.account_id};
+	spec = (struct card_spec){(enum card_product)old.product,
+	                          old.chip,
+	                          pin,
+	                          expiry,
+	                          old.holder,
+	                          id_number,
+	                          phone,
+	                          old.language,
+	                          old.account_id};
 	if ((rc = make_card(is, &spec, now, &row, out)) != ISSUER_OK)
 		goto fail;
 	old.status = ISSUER_CARD_REPLACED;

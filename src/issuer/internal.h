@@ -70,7 +70,7 @@ struct issuer_decision {
 	int64_t now;
 	struct issuer_response *resp;
 	struct store_decision rec;
-	bool record;                  /* false: a duplicate, answered and not recorded */
+	bool record; /* false: a duplicate, answered and not recorded */
 	char pan[CARD_PAN_MAX + 1];
 	struct card_track2 t2;
 	bool have_t2;
@@ -78,7 +78,7 @@ struct issuer_decision {
 	bool card_changed;
 	struct store_decision orig, orig2; /* the original, and the one a void or refund acted on */
 	bool orig_changed, orig2_changed;
-	struct store_card_day day;    /* added to the card's day when recorded */
+	struct store_card_day day; /* added to the card's day when recorded */
 	struct store_cardauth auth;
 	bool auth_new, auth_changed;
 	uint8_t emv_data[ISSUER_CDOL1_LEN];

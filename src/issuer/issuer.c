@@ -12,9 +12,8 @@
 #include "crypto/crypto.h"
 
 const struct hsm_key_spec issuer_key_specs[6] = {
-    {"D0", HSM_AES, 32, 'B', 'N'},  {"M7", HSM_HMAC, 32, 'G', 'N'},
-    {"C0", HSM_TDES, 16, 'C', 'N'}, {"V2", HSM_TDES, 16, 'C', 'N'},
-    {"E0", HSM_TDES, 16, 'X', 'E'}, {"P0", HSM_TDES, 16, 'B', 'N'},
+    {"D0", HSM_AES, 32, 'B', 'N'},  {"M7", HSM_HMAC, 32, 'G', 'N'}, {"C0", HSM_TDES, 16, 'C', 'N'},
+    {"V2", HSM_TDES, 16, 'C', 'N'}, {"E0", HSM_TDES, 16, 'X', 'E'}, {"P0", HSM_TDES, 16, 'B', 'N'},
 };
 const char *const issuer_key_names[6] = {"issuer.data", "issuer.hash", "issuer.cvk",
                                          "issuer.pvk",  "issuer.imk",  "issuer.pin"};
@@ -22,18 +21,30 @@ const char *const issuer_key_names[6] = {"issuer.data", "issuer.hash", "issuer.c
 const char *issuer_strerror(int rc)
 {
 	switch (rc) {
-	case ISSUER_OK: return "ok";
-	case ISSUER_EARG: return "invalid argument";
-	case ISSUER_ESTORE: return "the store failed";
-	case ISSUER_EHSM: return "the HSM failed";
-	case ISSUER_ENOTFOUND: return "no such card";
-	case ISSUER_EAMBIGUOUS: return "more than one card ends in those digits: give the full card number";
-	case ISSUER_ENOBIN: return "no BIN range of that product in the config";
-	case ISSUER_ESTATE: return "the card's state does not allow it";
-	case ISSUER_EFUNDS: return "insufficient funds";
-	case ISSUER_ELEDGER: return "the ledger refused the transfer";
-	case ISSUER_ENOMEM: return "out of memory";
-	default: return "unknown error";
+	case ISSUER_OK:
+		return "ok";
+	case ISSUER_EARG:
+		return "invalid argument";
+	case ISSUER_ESTORE:
+		return "the store failed";
+	case ISSUER_EHSM:
+		return "the HSM failed";
+	case ISSUER_ENOTFOUND:
+		return "no such card";
+	case ISSUER_EAMBIGUOUS:
+		return "more than one card ends in those digits: give the full card number";
+	case ISSUER_ENOBIN:
+		return "no BIN range of that product in the config";
+	case ISSUER_ESTATE:
+		return "the card's state does not allow it";
+	case ISSUER_EFUNDS:
+		return "insufficient funds";
+	case ISSUER_ELEDGER:
+		return "the ledger refused the transfer";
+	case ISSUER_ENOMEM:
+		return "out of memory";
+	default:
+		return "unknown error";
 	}
 }
 
@@ -93,10 +104,14 @@ void issuer_config_defaults(struct issuer_config *cfg)
 int issuer_from_store(int rc)
 {
 	switch (rc) {
-	case STORE_OK: return ISSUER_OK;
-	case STORE_ENOTFOUND: return ISSUER_ENOTFOUND;
-	case STORE_EARG: return ISSUER_EARG;
-	default: return ISSUER_ESTORE;
+	case STORE_OK:
+		return ISSUER_OK;
+	case STORE_ENOTFOUND:
+		return ISSUER_ENOTFOUND;
+	case STORE_EARG:
+		return ISSUER_EARG;
+	default:
+		return ISSUER_ESTORE;
 	}
 }
 
@@ -104,11 +119,16 @@ int issuer_from_ledger(int rc)
 {
 	switch (rc) {
 	case LEDGER_OK:
-	case LEDGER_EXISTS: return ISSUER_OK;
-	case LEDGER_ESTORE: return ISSUER_ESTORE;
-	case LEDGER_EFUNDS: return ISSUER_EFUNDS;
-	case LEDGER_EARG: return ISSUER_EARG;
-	default: return ISSUER_ELEDGER;
+	case LEDGER_EXISTS:
+		return ISSUER_OK;
+	case LEDGER_ESTORE:
+		return ISSUER_ESTORE;
+	case LEDGER_EFUNDS:
+		return ISSUER_EFUNDS;
+	case LEDGER_EARG:
+		return ISSUER_EARG;
+	default:
+		return ISSUER_ELEDGER;
 	}
 }
 
@@ -147,9 +167,9 @@ int issuer_pan_hash(issuer *is, const char *pan, char out[STORE_HASH_HEX + 1])
 
 int issuer_seal(issuer *is, const char *pan_hash, const char *text, struct store_sealed *out)
 {
-	int rc = hsm_data_encrypt(is->h, &is->keys.data, (const uint8_t *)pan_hash, strlen(pan_hash),
-	                          (const uint8_t *)text, strlen(text), out->v, sizeof out->v,
-	                          &out->len);
+	int rc =
+	    hsm_data_encrypt(is->h, &is->keys.data, (const uint8_t *)pan_hash, strlen(pan_hash),
+	                     (const uint8_t *)text, strlen(text), out->v, sizeof out->v, &out->len);
 
 	return rc == HSM_OK ? ISSUER_OK : rc == HSM_ESPACE ? ISSUER_EARG : ISSUER_EHSM;
 }
@@ -159,9 +179,9 @@ int issuer_unseal(issuer *is, const char *pan_hash, const struct store_sealed *i
 {
 	size_t n;
 
-	if (cap == 0 || hsm_data_decrypt(is->h, &is->keys.data, (const uint8_t *)pan_hash,
-	                                 strlen(pan_hash), in->v, in->len, (uint8_t *)out, cap - 1,
-	                                 &n) != HSM_OK)
+	if (cap == 0 ||
+	    hsm_data_decrypt(is->h, &is->keys.data, (const uint8_t *)pan_hash, strlen(pan_hash),
+	                     in->v, in->len, (uint8_t *)out, cap - 1, &n) != HSM_OK)
 		return ISSUER_EHSM;
 	out[n] = '\0';
 	return ISSUER_OK;

@@ -34,18 +34,19 @@
 
 #include "card/card.h"
 #include "hsm/hsm.h"
+#include "iso8583/iso8583.h"
 #include "store/store.h"
 
 #define ISSUER_OK         0
-#define ISSUER_EARG       (-1) /* an argument malformed or out of range */
-#define ISSUER_ESTORE     (-2) /* the store failed; nothing was committed */
-#define ISSUER_EHSM       (-3) /* the hsm failed (a key missing or unusable) */
-#define ISSUER_ENOTFOUND  (-4) /* no such card */
-#define ISSUER_EAMBIGUOUS (-5) /* last four digits that more than one card ends in */
-#define ISSUER_ENOBIN     (-6) /* no BIN range of that product in the config */
-#define ISSUER_ESTATE     (-7) /* a change the card's state does not allow (a replaced card) */
-#define ISSUER_EFUNDS     (-8) /* a debit beyond the account's balance or limit */
-#define ISSUER_ELEDGER    (-9) /* the ledger refused a transfer for another reason */
+#define ISSUER_EARG       (-1)  /* an argument malformed or out of range */
+#define ISSUER_ESTORE     (-2)  /* the store failed; nothing was committed */
+#define ISSUER_EHSM       (-3)  /* the hsm failed (a key missing or unusable) */
+#define ISSUER_ENOTFOUND  (-4)  /* no such card */
+#define ISSUER_EAMBIGUOUS (-5)  /* last four digits that more than one card ends in */
+#define ISSUER_ENOBIN     (-6)  /* no BIN range of that product in the config */
+#define ISSUER_ESTATE     (-7)  /* a change the card's state does not allow (a replaced card) */
+#define ISSUER_EFUNDS     (-8)  /* a debit beyond the account's balance or limit */
+#define ISSUER_ELEDGER    (-9)  /* the ledger refused a transfer for another reason */
 #define ISSUER_ENOMEM     (-10) /* out of memory */
 
 #define ISSUER_NAME_MAX  64 /* bytes of a holder's name (UTF-8) */
@@ -64,18 +65,18 @@ enum issuer_card_status {
 /* The issuer's settings (the [issuer] section of the config file, docs/config.md). */
 struct issuer_config {
 	char name[64];
-	char institution[12];           /* the issuer's institution id, digits */
-	uint16_t currency;              /* ISO 4217 numeric of the cards it issues */
+	char institution[12]; /* the issuer's institution id, digits */
+	uint16_t currency;    /* ISO 4217 numeric of the cards it issues */
 	const struct card_bin_range *bins;
 	size_t n_bins;
-	int pin_tries;                  /* wrong PINs before 75; default 3 */
-	int64_t daily_amount_limit;     /* minor units a card may spend a day; 0: no limit */
-	int daily_count_limit;          /* payments a card may make a day; 0: no limit */
-	int hold_days;                  /* days a pre-authorization holds; default 7 */
-	int otp_ttl;                    /* seconds a one-time code is valid; default 300 */
-	int otp_tries;                  /* wrong codes before it is void; default 3 */
-	int auth_per_day;               /* card authentications a card may start a day; default 4 */
-	int auth_valid_days;            /* how long a card authentication lasts; default 365 */
+	int pin_tries;              /* wrong PINs before 75; default 3 */
+	int64_t daily_amount_limit; /* minor units a card may spend a day; 0: no limit */
+	int daily_count_limit;      /* payments a card may make a day; 0: no limit */
+	int hold_days;              /* days a pre-authorization holds; default 7 */
+	int otp_ttl;                /* seconds a one-time code is valid; default 300 */
+	int otp_tries;              /* wrong codes before it is void; default 3 */
+	int auth_per_day;           /* card authentications a card may start a day; default 4 */
+	int auth_valid_days;        /* how long a card authentication lasts; default 365 */
 	/* Sends a text to a reserved phone (the one-time codes); called after the commit. */
 	int (*sms)(void *ctx, const char *phone, const char *text);
 	void *sms_ctx;
@@ -122,7 +123,7 @@ struct issuer_card_request {
 	const char *pin;       /* 4 to 12 digits; NULL: six random digits */
 	const char *expiry;    /* YYMM; NULL: five years from now */
 	bool chip;
-	const char *language;  /* "zh" or "en" for its messages; NULL: "zh" */
+	const char *language; /* "zh" or "en" for its messages; NULL: "zh" */
 };
 
 /* What a test terminal needs to present a card. */
@@ -136,8 +137,8 @@ struct issuer_card_image {
 	char pin[HSM_PIN_MAX + 1];
 	char track2[CARD_TRACK2_MAX + 1]; /* with the CVV, or the iCVV for chip cards */
 	bool chip;
-	char psn[3];                       /* chip: application PAN sequence number (5F34) */
-	uint8_t icc_mk[16];                /* chip: the card's master key for cryptograms */
+	char psn[3];        /* chip: application PAN sequence number (5F34) */
+	uint8_t icc_mk[16]; /* chip: the card's master key for cryptograms */
 };
 
 /* What the issuer shows of a card: never the PAN in the clear. */
@@ -152,7 +153,7 @@ struct issuer_card {
 	bool chip;
 	char holder[ISSUER_NAME_MAX + 1];
 	char language[3];
-	int pin_tries; /* wrong PINs in a row */
+	int pin_tries;       /* wrong PINs in a row */
 	int64_t replaced_by; /* the card that replaced it; 0 */
 	int64_t created_at;
 	int64_t available; /* what the account may still spend: balance, or credit left */
@@ -204,25 +205,25 @@ enum issuer_op {
 /* How the card was read (ISO 8583 field 22, first two digits). */
 enum issuer_entry {
 	ISSUER_ENTRY_UNKNOWN = 0,
-	ISSUER_ENTRY_MANUAL, /* 01 */
-	ISSUER_ENTRY_STRIPE, /* 02, 90 */
-	ISSUER_ENTRY_CHIP,   /* 05, 07 */
+	ISSUER_ENTRY_MANUAL,   /* 01 */
+	ISSUER_ENTRY_STRIPE,   /* 02, 90 */
+	ISSUER_ENTRY_CHIP,     /* 05, 07 */
 	ISSUER_ENTRY_FALLBACK, /* 80: stripe read of a chip card the terminal could not use */
 };
 
 /* A request. Strings are NUL-terminated; NULL or "" means absent. */
 struct issuer_request {
 	enum issuer_op op;
-	const char *pan;            /* field 2, or NULL to take it from track 2 */
-	const char *track2;         /* field 35 */
-	const char *expiry;         /* field 14, YYMM */
+	const char *pan;    /* field 2, or NULL to take it from track 2 */
+	const char *track2; /* field 35 */
+	const char *expiry; /* field 14, YYMM */
 	enum issuer_entry entry;
-	const uint8_t *pin_block;   /* field 52, 8 bytes, format 0 under pin_key */
-	const hsm_key *pin_key;     /* the zone PIN key of the acquirer */
-	const uint8_t *icc;         /* field 55, BER-TLV */
+	const uint8_t *pin_block; /* field 52, 8 bytes, format 0 under pin_key */
+	const hsm_key *pin_key;   /* the zone PIN key of the acquirer */
+	const uint8_t *icc;       /* field 55, BER-TLV */
 	size_t icc_len;
-	int64_t amount;             /* field 4, minor units */
-	uint16_t currency;          /* field 49 */
+	int64_t amount;    /* field 4, minor units */
+	uint16_t currency; /* field 49 */
 	/* Identity: the acquirer's institution (32), STAN (11), transmission time (7,
 	 * MMDDhhmmss), terminal (41), merchant (42), RRN (37). A request with the same acquirer,
 	 * STAN and transmission time as one already decided is a duplicate (94). */
@@ -238,11 +239,11 @@ struct issuer_request {
 #define ISSUER_ICC_MAX 32
 
 struct issuer_response {
-	char rc[3];          /* response code, spec/cup-pos.md */
-	char reason[32];     /* why, in a word or two for the record ("pin_wrong") */
-	char auth_code[7];   /* approvals of money-moving requests */
-	bool has_balance;    /* balance inquiries */
-	int64_t available;   /* field 54: available balance, minor units */
+	char rc[3];        /* response code, spec/cup-pos.md */
+	char reason[32];   /* why, in a word or two for the record ("pin_wrong") */
+	char auth_code[7]; /* approvals of money-moving requests */
+	bool has_balance;  /* balance inquiries */
+	int64_t available; /* field 54: available balance, minor units */
 	uint16_t currency;
 	uint8_t icc[ISSUER_ICC_MAX]; /* field 55 of the response: tag 91 (ARPC and ARC) */
 	size_t icc_len;
@@ -267,5 +268,42 @@ extern const struct issuer_cdol_entry issuer_cdol1[ISSUER_CDOL1_ENTRIES];
  * answers 96). A one-time code is sent (cfg->sms) only after its commit. */
 int issuer_authorize(issuer *is, const struct issuer_request *req, int64_t now,
                      struct issuer_response *resp);
+
+/* ---- The network link: ISO 8583:1987 messages (iso.c) ---- */
+
+/* A request read from a message, with the buffers its strings point into. */
+struct issuer_iso_request {
+	struct issuer_request req;
+	char pan[CARD_PAN_MAX + 1], track2[CARD_TRACK2_MAX + 1], expiry[5];
+	char acquirer[12], stan[7], transmit[11], terminal[9], merchant[16], rrn[13];
+	char auth_code[7];
+	char holder[ISSUER_NAME_MAX + 1], id_number[ISSUER_ID_MAX + 1];
+	char phone[ISSUER_PHONE_MAX + 1], otp[ISSUER_OTP_LEN + 1];
+	uint8_t pin_block[8];
+	uint8_t icc[255];
+};
+
+/* Reads the request in m: the operation from the MTI, the first two digits of field 3 and
+ * field 25 (the transaction table of spec/cup-pos.md: 0100 pre-authorization, balance, card
+ * authentication (33, with field 62) and cancel (20); 0200 purchase, void (20), balance (31),
+ * completion and completion void (field 25 "06"); 0220 refund; 0400 and 0420 reversal), and
+ * fields 2, 4, 7, 11, 14, 22, 32, 35, 37, 38, 41, 42, 49, 52 (under pin_key), 55 and 62.
+ * ISSUER_OK, or ISSUER_EARG with the response code to answer in rc: "12" for a transaction
+ * this issuer does not do, "30" for a field it cannot read. out holds card data: the caller
+ * wipes it (crypto_wipe) when done. */
+int issuer_iso_read(const iso8583_msg *m, const hsm_key *pin_key, struct issuer_iso_request *out,
+                    char rc[3]);
+
+/* The fields an answer adds to the request's echo, and their buffers. */
+struct issuer_iso_answer {
+	char rc[3], auth_code[7], message[26], balance[32];
+	uint8_t icc[ISSUER_ICC_MAX];
+};
+
+/* Sets fields 38 (approvals), 39, 44 (a message), 54 (a balance: account type 00, amount
+ * type 02 available, currency, C or D, 12 digits) and 55 (the ARPC) of out from resp; out's
+ * values point into a, which must live until out is packed. */
+int issuer_iso_answer(const struct issuer_response *resp, struct issuer_iso_answer *a,
+                      iso8583_msg *out);
 
 #endif

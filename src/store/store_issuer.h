@@ -13,7 +13,7 @@
 
 #include "store/store.h"
 
-#define STORE_HASH_HEX 64
+#define STORE_HASH_HEX   64
 #define STORE_SEALED_MAX 96 /* bytes of an encrypted PAN, ID number or phone */
 
 struct store_sealed {
@@ -62,7 +62,7 @@ int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct stor
 struct store_decision {
 	int64_t id, at;
 	int op;
-	int64_t card_id; /* 0: no card was found */
+	int64_t card_id;  /* 0: no card was found */
 	char dup_key[80]; /* acquirer|stan|transmit|class, unique; "" for none */
 	char acquirer[12], stan[7], transmit[11], terminal[9], merchant[16], rrn[13];
 	int64_t amount;
@@ -92,8 +92,8 @@ int store_decision_update(store *s, const struct store_decision *d);
 enum store_cardauth_state {
 	STORE_CARDAUTH_PENDING = 1, /* code sent, not yet confirmed */
 	STORE_CARDAUTH_VERIFIED,
-	STORE_CARDAUTH_FAILED,      /* too many wrong codes, or expired */
-	STORE_CARDAUTH_INVALID,     /* verified, later invalidated (reason) */
+	STORE_CARDAUTH_FAILED,  /* too many wrong codes, or expired */
+	STORE_CARDAUTH_INVALID, /* verified, later invalidated (reason) */
 };
 
 struct store_cardauth {

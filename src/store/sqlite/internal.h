@@ -37,6 +37,7 @@ struct store_module {
 
 extern const struct store_module store_module_meta;
 extern const struct store_module store_module_ledger;
+extern const struct store_module store_module_issuer;
 
 /* Brings every module's schema up to date (schema.c). */
 int store_migrate(store *s);
@@ -51,6 +52,13 @@ int store_fail(store *s, int sqlite_rc);
 
 /* Steps st to its end (a statement returning no row), resets it; STORE_OK or the failure. */
 int store_run(store *s, sqlite3_stmt *st);
+
+/* Steps st for its one row: STORE_OK (the row there), STORE_ENOTFOUND (st reset), or the
+ * failure (st reset). The caller reads the row, then resets st. */
+int store_row(store *s, sqlite3_stmt *st);
+
+/* Runs an UPDATE (store_run): STORE_ENOTFOUND when it changed no row. */
+int store_update(store *s, sqlite3_stmt *st);
 
 /* Runs sql (string constant) through the cache with no parameters. */
 int store_exec(store *s, const char *sql);

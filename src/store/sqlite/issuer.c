@@ -97,8 +97,8 @@ static void column_sealed(sqlite3_stmt *st, int i, struct store_sealed *out)
 
 /* ---- cards ---- */
 
-#define CARD_COLUMNS                                                                               \
-	"id, account_id, pan_hash, pan, id_number, phone, masked, last4, product, status, expiry, " \
+#define CARD_COLUMNS                                                                                 \
+	"id, account_id, pan_hash, pan, id_number, phone, masked, last4, product, status, expiry, "  \
 	"service_code, chip, psn, pvki, pvv, holder, language, pin_tries, replaced_by, created_at, " \
 	"updated_at"
 
@@ -134,10 +134,10 @@ int store_card_insert(store *s, struct store_card *c)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s,
-	                        "INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
-	                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s,
+	                     "INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
+	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, c->account_id);
 	sqlite3_bind_text(st, 2, c->pan_hash, -1, SQLITE_STATIC);
@@ -160,7 +160,7 @@ int store_card_insert(store *s, struct store_card *c)
 	sqlite3_bind_int64(st, 19, c->replaced_by);
 	sqlite3_bind_int64(st, 20, c->created_at);
 	sqlite3_bind_int64(st, 21, c->updated_at);
-	if ((rc = store_step_done(s, st)) == STORE_OK)
+	if ((rc = store_run(s, st)) == STORE_OK)
 		c->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
 }
@@ -168,7 +168,7 @@ int store_card_insert(store *s, struct store_card *c)
 /* Runs st, bound by the caller, and reads its first row as a card. */
 static int one_card(store *s, sqlite3_stmt *st, struct store_card *out)
 {
-	int rc = store_step_row(s, st);
+	int rc = store_row(s, st);
 
 	if (rc == STORE_OK)
 		read_card(st, out);
@@ -181,7 +181,7 @@ int store_card_get(store *s, int64_t id, struct store_card *out)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s, "SELECT " CARD_COLUMNS " FROM cards WHERE id = ?", &st)) !=
+	if ((rc = store_stmt(s, "SELECT " CARD_COLUMNS " FROM cards WHERE id = ?", &st)) !=
 	    STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -193,7 +193,7 @@ int store_card_by_hash(store *s, const char *pan_hash, struct store_card *out)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s, "SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?", &st)) !=
+	if ((rc = store_stmt(s, "SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?", &st)) !=
 	    STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, pan_hash, -1, SQLITE_STATIC);
@@ -206,19 +206,19 @@ int store_card_by_last4(store *s, const char *last4, struct store_card *out, int
 	int rc;
 
 	*count = 0;
-	if ((rc = store_prepare(s, "SELECT COUNT(*) FROM cards WHERE last4 = ?", &st)) != STORE_OK)
+	if ((rc = store_stmt(s, "SELECT COUNT(*) FROM cards WHERE last4 = ?", &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, last4, -1, SQLITE_STATIC);
-	if ((rc = store_step_row(s, st)) == STORE_OK)
+	if ((rc = store_row(s, st)) == STORE_OK)
 		*count = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	if (rc != STORE_OK)
 		return rc;
 	if (*count == 0)
 		return STORE_ENOTFOUND;
-	if ((rc = store_prepare(s,
-	                        "SELECT " CARD_COLUMNS " FROM cards WHERE last4 = ? ORDER BY id LIMIT 1",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s, "SELECT " CARD_COLUMNS " FROM cards WHERE last4 = ? ORDER BY id LIMIT 1",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, last4, -1, SQLITE_STATIC);
 	return one_card(s, st, out);
@@ -229,19 +229,17 @@ int store_card_update(store *s, const struct store_card *c)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s,
-	                        "UPDATE cards SET status = ?, pin_tries = ?, replaced_by = ?, "
-	                        "updated_at = ? WHERE id = ?",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s,
+	                     "UPDATE cards SET status = ?, pin_tries = ?, replaced_by = ?, "
+	                     "updated_at = ? WHERE id = ?",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int(st, 1, c->status);
 	sqlite3_bind_int(st, 2, c->pin_tries);
 	sqlite3_bind_int64(st, 3, c->replaced_by);
 	sqlite3_bind_int64(st, 4, c->updated_at);
 	sqlite3_bind_int64(st, 5, c->id);
-	if ((rc = store_step_done(s, st)) == STORE_OK && sqlite3_changes(s->db) == 0)
-		rc = STORE_ENOTFOUND;
-	return rc;
+	return store_update(s, st);
 }
 
 int store_card_each(store *s, int (*fn)(void *ctx, const struct store_card *c), void *ctx)
@@ -250,10 +248,9 @@ int store_card_each(store *s, int (*fn)(void *ctx, const struct store_card *c), 
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s, "SELECT " CARD_COLUMNS " FROM cards ORDER BY id", &st)) !=
-	    STORE_OK)
+	if ((rc = store_stmt(s, "SELECT " CARD_COLUMNS " FROM cards ORDER BY id", &st)) != STORE_OK)
 		return rc;
-	while ((rc = store_step_row(s, st)) == STORE_OK) {
+	while ((rc = store_row(s, st)) == STORE_OK) {
 		read_card(st, &c);
 		if ((rc = fn(ctx, &c)) != 0)
 			break;
@@ -270,14 +267,14 @@ int store_card_day_get(store *s, int64_t card_id, int64_t day, struct store_card
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = store_prepare(s,
-	                        "SELECT amount, count, auths FROM card_days WHERE card_id = ? AND "
-	                        "day = ?",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s,
+	                     "SELECT amount, count, auths FROM card_days WHERE card_id = ? AND "
+	                     "day = ?",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, card_id);
 	sqlite3_bind_int64(st, 2, day);
-	rc = store_step_row(s, st);
+	rc = store_row(s, st);
 	if (rc == STORE_OK) {
 		out->amount = sqlite3_column_int64(st, 0);
 		out->count = sqlite3_column_int(st, 1);
@@ -292,24 +289,25 @@ int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct stor
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s,
-	                        "INSERT INTO card_days (card_id, day, amount, count, auths) VALUES (?, "
-	                        "?, ?, ?, ?) ON CONFLICT (card_id, day) DO UPDATE SET amount = amount "
-	                        "+ excluded.amount, count = count + excluded.count, auths = auths + "
-	                        "excluded.auths",
-	                        &st)) != STORE_OK)
+	if ((rc =
+	         store_stmt(s,
+	                    "INSERT INTO card_days (card_id, day, amount, count, auths) VALUES (?, "
+	                    "?, ?, ?, ?) ON CONFLICT (card_id, day) DO UPDATE SET amount = amount "
+	                    "+ excluded.amount, count = count + excluded.count, auths = auths + "
+	                    "excluded.auths",
+	                    &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, card_id);
 	sqlite3_bind_int64(st, 2, day);
 	sqlite3_bind_int64(st, 3, d->amount);
 	sqlite3_bind_int(st, 4, d->count);
 	sqlite3_bind_int(st, 5, d->auths);
-	return store_step_done(s, st);
+	return store_run(s, st);
 }
 
 /* ---- decisions ---- */
 
-#define DECISION_COLUMNS                                                                           \
+#define DECISION_COLUMNS                                                                            \
 	"id, at, op, card_id, dup_key, acquirer, stan, transmit, terminal, merchant, rrn, amount, " \
 	"currency, rc, reason, auth_code, transfer_id, original_id, remaining, reversed"
 
@@ -349,10 +347,10 @@ int store_decision_insert(store *s, struct store_decision *d)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s,
-	                        "INSERT INTO decisions (" DECISION_COLUMNS ") VALUES (NULL, ?, ?, ?, "
-	                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s,
+	                     "INSERT INTO decisions (" DECISION_COLUMNS ") VALUES (NULL, ?, ?, ?, "
+	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, d->at);
 	sqlite3_bind_int(st, 2, d->op);
@@ -379,14 +377,14 @@ int store_decision_insert(store *s, struct store_decision *d)
 	sqlite3_bind_int64(st, 17, d->original_id);
 	sqlite3_bind_int64(st, 18, d->remaining);
 	sqlite3_bind_int(st, 19, d->reversed);
-	if ((rc = store_step_done(s, st)) == STORE_OK)
+	if ((rc = store_run(s, st)) == STORE_OK)
 		d->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
 }
 
 static int one_decision(store *s, sqlite3_stmt *st, struct store_decision *out)
 {
-	int rc = store_step_row(s, st);
+	int rc = store_row(s, st);
 
 	if (rc == STORE_OK)
 		read_decision(st, out);
@@ -399,7 +397,7 @@ int store_decision_get(store *s, int64_t id, struct store_decision *out)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s, "SELECT " DECISION_COLUMNS " FROM decisions WHERE id = ?", &st)) !=
+	if ((rc = store_stmt(s, "SELECT " DECISION_COLUMNS " FROM decisions WHERE id = ?", &st)) !=
 	    STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -411,8 +409,8 @@ int store_decision_by_dup_key(store *s, const char *dup_key, struct store_decisi
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s, "SELECT " DECISION_COLUMNS " FROM decisions WHERE dup_key = ?",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s, "SELECT " DECISION_COLUMNS " FROM decisions WHERE dup_key = ?",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, dup_key, -1, SQLITE_STATIC);
 	return one_decision(s, st, out);
@@ -424,11 +422,11 @@ int store_decision_original(store *s, int64_t card_id, unsigned ops, const char 
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s,
-	                        "SELECT " DECISION_COLUMNS " FROM decisions WHERE card_id = ?1 AND "
-	                        "rc = '00' AND ((1 << op) & ?2) != 0 AND (CASE WHEN ?3 IS NULL THEN "
-	                        "rrn = ?4 ELSE auth_code = ?3 END) ORDER BY id DESC LIMIT 1",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s,
+	                     "SELECT " DECISION_COLUMNS " FROM decisions WHERE card_id = ?1 AND "
+	                     "rc = '00' AND ((1 << op) & ?2) != 0 AND (CASE WHEN ?3 IS NULL THEN "
+	                     "rrn = ?4 ELSE auth_code = ?3 END) ORDER BY id DESC LIMIT 1",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, card_id);
 	sqlite3_bind_int64(st, 2, ops);
@@ -446,11 +444,11 @@ int store_decision_for_reversal(store *s, const char *acquirer, const char *term
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s,
-	                        "SELECT " DECISION_COLUMNS " FROM decisions WHERE acquirer = ? AND "
-	                        "terminal = ? AND stan = ? AND ((1 << op) & ?) != 0 ORDER BY id DESC "
-	                        "LIMIT 1",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s,
+	                     "SELECT " DECISION_COLUMNS " FROM decisions WHERE acquirer = ? AND "
+	                     "terminal = ? AND stan = ? AND ((1 << op) & ?) != 0 ORDER BY id DESC "
+	                     "LIMIT 1",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, acquirer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, terminal, -1, SQLITE_STATIC);
@@ -464,15 +462,13 @@ int store_decision_update(store *s, const struct store_decision *d)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s, "UPDATE decisions SET remaining = ?, reversed = ? WHERE id = ?",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s, "UPDATE decisions SET remaining = ?, reversed = ? WHERE id = ?",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, d->remaining);
 	sqlite3_bind_int(st, 2, d->reversed);
 	sqlite3_bind_int64(st, 3, d->id);
-	if ((rc = store_step_done(s, st)) == STORE_OK && sqlite3_changes(s->db) == 0)
-		rc = STORE_ENOTFOUND;
-	return rc;
+	return store_update(s, st);
 }
 
 /* ---- card authentications ---- */
@@ -486,10 +482,10 @@ int store_cardauth_insert(store *s, struct store_cardauth *a)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s,
-	                        "INSERT INTO cardauths (" CARDAUTH_COLUMNS
-	                        ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s,
+	                     "INSERT INTO cardauths (" CARDAUTH_COLUMNS
+	                     ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, a->card_id);
 	sqlite3_bind_int(st, 2, a->state);
@@ -500,7 +496,7 @@ int store_cardauth_insert(store *s, struct store_cardauth *a)
 	sqlite3_bind_int64(st, 7, a->verified_at);
 	sqlite3_bind_int64(st, 8, a->valid_until);
 	sqlite3_bind_text(st, 9, a->reason, -1, SQLITE_STATIC);
-	if ((rc = store_step_done(s, st)) == STORE_OK)
+	if ((rc = store_run(s, st)) == STORE_OK)
 		a->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
 }
@@ -510,13 +506,13 @@ int store_cardauth_latest(store *s, int64_t card_id, struct store_cardauth *out)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s,
-	                        "SELECT " CARDAUTH_COLUMNS " FROM cardauths WHERE card_id = ? ORDER "
-	                        "BY id DESC LIMIT 1",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s,
+	                     "SELECT " CARDAUTH_COLUMNS " FROM cardauths WHERE card_id = ? ORDER "
+	                     "BY id DESC LIMIT 1",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, card_id);
-	if ((rc = store_step_row(s, st)) == STORE_OK) {
+	if ((rc = store_row(s, st)) == STORE_OK) {
 		memset(out, 0, sizeof *out);
 		out->id = sqlite3_column_int64(st, 0);
 		out->card_id = sqlite3_column_int64(st, 1);
@@ -538,10 +534,10 @@ int store_cardauth_update(store *s, const struct store_cardauth *a)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_prepare(s,
-	                        "UPDATE cardauths SET state = ?, tries = ?, verified_at = ?, "
-	                        "valid_until = ?, reason = ? WHERE id = ?",
-	                        &st)) != STORE_OK)
+	if ((rc = store_stmt(s,
+	                     "UPDATE cardauths SET state = ?, tries = ?, verified_at = ?, "
+	                     "valid_until = ?, reason = ? WHERE id = ?",
+	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int(st, 1, a->state);
 	sqlite3_bind_int(st, 2, a->tries);
@@ -549,7 +545,5 @@ int store_cardauth_update(store *s, const struct store_cardauth *a)
 	sqlite3_bind_int64(st, 4, a->valid_until);
 	sqlite3_bind_text(st, 5, a->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, a->id);
-	if ((rc = store_step_done(s, st)) == STORE_OK && sqlite3_changes(s->db) == 0)
-		rc = STORE_ENOTFOUND;
-	return rc;
+	return store_update(s, st);
 }

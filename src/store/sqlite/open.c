@@ -73,6 +73,25 @@ int store_run(store *s, sqlite3_stmt *st)
 	return rc;
 }
 
+int store_row(store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_ENOTFOUND : store_fail(s, rc);
+}
+
+int store_update(store *s, sqlite3_stmt *st)
+{
+	int rc = store_run(s, st);
+
+	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+		return STORE_ENOTFOUND;
+	return rc;
+}
+
 int store_exec(store *s, const char *sql)
 {
 	sqlite3_stmt *st;

@@ -11,6 +11,7 @@
 static const struct store_module *const modules[] = {
     &store_module_meta,
     &store_module_ledger,
+    &store_module_issuer,
 };
 
 static const char create_versions[] =
