@@ -6,6 +6,7 @@
 
 #include "testutil.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ledger/ledger.h"
@@ -65,10 +66,13 @@ static inline ledger_id test_id(uint64_t n)
 	return id;
 }
 
-/* Violations seen by ledger_check, the last one's text kept. */
+/* Violations seen by ledger_check: how many, the last one's text, and whether one
+ * contained want (when set). */
 struct test_violations {
 	size_t n;
 	char last[256];
+	const char *want;
+	bool seen;
 };
 
 static inline void test_violation(void *ctx, const char *what)
@@ -77,6 +81,8 @@ static inline void test_violation(void *ctx, const char *what)
 
 	v->n++;
 	snprintf(v->last, sizeof v->last, "%s", what);
+	if (v->want != NULL && strstr(what, v->want) != NULL)
+		v->seen = true;
 }
 
 /* Runs the check; returns how many violations it reported (and checks the count agrees). */
