@@ -5,8 +5,6 @@
  * and states damaged behind the ledger's back with SQL, and the check must say so. */
 #include "ledger/ledger_fixture.h"
 
-#include <sqlite3.h>
-
 #define ACCOUNTS 8
 #define BATCHES  40
 #define BATCH    100
@@ -103,7 +101,7 @@ static void step(struct world *w)
 
 static void random_operations(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct world w = {.s = f->s, .rng = 0x9E3779B97F4A7C15u, .now = 1000};
 	struct ledger_report r;
 
@@ -125,15 +123,6 @@ static void random_operations(void **state)
 	assert_true(w.ok > BATCHES * BATCH / 10);
 	assert_true(w.refused > BATCHES * BATCH / 10);
 	assert_int_equal(r.currencies, 2);
-}
-
-static void raw_sql(const char *path, const char *sql)
-{
-	sqlite3 *db;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
 }
 
 /* A small sound ledger: a plain transfer, a posted pending one, a pending one. */
@@ -184,7 +173,7 @@ static void corruption_detected(void **state)
 	     "WHERE id = 2",
 	     "beyond its limit"},
 	};
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
 		struct test_violations v = {.want = damage[i].says};
@@ -197,7 +186,7 @@ static void corruption_detected(void **state)
 		assert_int_equal(store_open(path, &s), STORE_OK);
 		small_ledger(s);
 		assert_int_equal(test_check(s, &r, &v), 0);
-		raw_sql(path, damage[i].sql);
+		store_fixture_sql(path, damage[i].sql);
 		if (test_check(s, &r, &v) == 0 || !v.seen)
 			fail_msg("after %s: %zu violations, the last: %s", damage[i].sql, v.n,
 			         v.last);
@@ -208,20 +197,20 @@ static void corruption_detected(void **state)
 /* Debits and credits no longer balance over a currency. */
 static void imbalance_detected(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct test_violations v = {0};
 	struct ledger_report r;
 
 	small_ledger(f->s);
-	raw_sql(f->path,
-	        "UPDATE ledger_accounts SET credits_posted = credits_posted + 5 WHERE id = 2");
+	store_fixture_sql(
+	    f->path, "UPDATE ledger_accounts SET credits_posted = credits_posted + 5 WHERE id = 2");
 	assert_true(test_check(f->s, &r, &v) >= 2);
 	assert_non_null(strstr(v.last, "currency 156"));
 }
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, ledger_fixture_setup, ledger_fixture_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, store_fixture_setup, store_fixture_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(random_operations),
 	    T(corruption_detected),

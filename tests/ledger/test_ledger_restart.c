@@ -53,7 +53,7 @@ static void child(const char *path, int fd)
 
 static void killed_mid_transaction(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct ledger_transfer t;
 	struct ledger_report r;
 	struct test_violations v = {0};
@@ -107,8 +107,8 @@ static void killed_mid_transaction(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(killed_mid_transaction, ledger_fixture_setup,
-	                                    ledger_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(killed_mid_transaction, store_fixture_setup,
+	                                    store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
