@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hsm/hsm.h"
+#include "store/store.h"
+
 #define CLI_OK     0
 #define CLI_FAILED 1 /* declined, verification failed, operation failed */
 #define CLI_USAGE  2 /* bad usage or bad input */
@@ -62,9 +65,47 @@ int cli_input_bytes(const char *prog, const char *arg, int raw, uint8_t **out, s
 /* Writes bytes as upper-case hex and a newline. */
 void cli_print_hex(const uint8_t *p, size_t len);
 
+/* Reads option `name`'s value text as a decimal integer in [min, max]; prints the usage
+ * error and returns CLI_USAGE when it is not one. */
+int cli_int64(const char *prog, const char *name, const char *text, int64_t min, int64_t max,
+              int64_t *out);
+
+/* Prints a JSON value compactly, keys in insertion order, and a newline; takes the reference. */
+struct json_t;
+void cli_print_json(struct json_t *root);
+
+/* ---- The data directory (datadir.c) ----
+ *
+ * What the commands that keep state share: a directory (made mode 0700 when missing) holding
+ * the store, DIR/possum.db, and the hsm on the LMK from POSSUM_LMK or, failing that, from
+ * DIR/lmk, which is created (a test LMK, with a warning) when missing. */
+#define CLI_DATADIR_DEFAULT "./possum-data"
+
+struct cli_datadir {
+	char dir[4096];
+	store *store;
+	hsm *hsm;
+};
+
+/* Opens dir (NULL: CLI_DATADIR_DEFAULT) into *out. Prints its own errors, as prog; returns
+ * CLI_OK or CLI_FAILED. */
+int cli_datadir_open(const char *prog, const char *dir, struct cli_datadir *out);
+
+/* Closes the store and the hsm; d may be NULL or already closed. */
+void cli_datadir_close(struct cli_datadir *d);
+
+/* The key called name (letters, digits, '-', '_' and '.'), wrapped under the LMK and kept in
+ * the store's meta as "key.NAME"; generated as spec says when there is none. Two processes
+ * creating it at once keep one key. Returns 0, or an HSM_E* or STORE_E* code (which may
+ * coincide: the caller names the failure from where it came, store_errmsg() for a store's). */
+int cli_datadir_key(struct cli_datadir *d, const char *name, const struct hsm_key_spec *spec,
+                    hsm_key *out);
+
 int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);
 int cli_tlv(int argc, char **argv);
 int cli_hsm(int argc, char **argv);
+int cli_admin(int argc, char **argv);
+int cli_admin_ledger(int argc, char **argv);
 
 #endif

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "common/hex.h"
 
 int cli_usage_error(const char *prog, const char *fmt, ...)
@@ -175,4 +177,30 @@ void cli_print_hex(const uint8_t *p, size_t len)
 		putchar(digits[p[i] & 15]);
 	}
 	putchar('\n');
+}
+
+int cli_int64(const char *prog, const char *name, const char *text, int64_t min, int64_t max,
+              int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
+		return cli_usage_error(prog,
+		                       "--%s takes a whole number from %lld to %lld, not '%s'",
+		                       name, (long long)min, (long long)max, text);
+	*out = v;
+	return CLI_OK;
+}
+
+void cli_print_json(json_t *root)
+{
+	char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	if (text != NULL)
+		puts(text);
+	free(text);
+	json_decref(root);
 }

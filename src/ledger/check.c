@@ -114,6 +114,8 @@ static int by_account_id(const void *key, const void *elem)
 
 static struct account *account_of(struct check *c, int64_t id)
 {
+	if (c->n_accounts == 0) /* bsearch may not take the NULL of no accounts */
+		return NULL;
 	return bsearch(&id, c->accounts, c->n_accounts, sizeof *c->accounts, by_account_id);
 }
 
@@ -196,12 +198,17 @@ static void check_pendings(struct check *c)
 {
 	char id[33], pid[33];
 
-	/* ledger_id is the first member of struct pending: by_id compares either. */
-	qsort(c->pendings, c->n_pendings, sizeof *c->pendings, by_id);
+	/* ledger_id is the first member of struct pending: by_id compares either. qsort and
+	 * bsearch may not take the NULL of none. */
+	if (c->n_pendings > 0)
+		qsort(c->pendings, c->n_pendings, sizeof *c->pendings, by_id);
 	for (size_t i = 0; i < c->n_resolutions; i++) {
 		const struct resolution *x = &c->resolutions[i];
-		struct pending *p =
-		    bsearch(&x->pending_id, c->pendings, c->n_pendings, sizeof *c->pendings, by_id);
+		struct pending *p = NULL;
+
+		if (c->n_pendings > 0)
+			p = bsearch(&x->pending_id, c->pendings, c->n_pendings, sizeof *c->pendings,
+			            by_id);
 
 		if (p == NULL) {
 			ledger_id_hex(&x->id, id);

@@ -1,48 +1,13 @@
-/* ledger_fixture.h — what the ledger's test executables share: a store in a fresh temporary
- * directory, accounts made in one line, transfers built from their parts, and a check that
+/* ledger_fixture.h — what the ledger's test executables share besides a store (store_fixture.h):
+ * accounts made in one line, transfers built from their parts, and a check that
  * collects its violations. Test code only. */
 #ifndef POSSUM_TEST_LEDGER_FIXTURE_H
 #define POSSUM_TEST_LEDGER_FIXTURE_H
 
-#include "testutil.h"
-
-#include <stdio.h>
+#include <stdbool.h>
 
 #include "ledger/ledger.h"
-
-struct ledger_fixture {
-	char dir[64], path[96];
-	store *s;
-};
-
-static inline int ledger_fixture_setup(void **state)
-{
-	struct ledger_fixture *f = calloc(1, sizeof *f);
-
-	if (f == NULL)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/possum-ledger-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s/ledger.db", f->dir);
-	if (store_open(f->path, &f->s) != STORE_OK)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static inline int ledger_fixture_teardown(void **state)
-{
-	struct ledger_fixture *f = *state;
-	char cmd[128];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
+#include "store/store_fixture.h"
 
 /* A new account; its id. */
 static inline int64_t test_account(store *s, uint16_t currency, uint32_t flags, int64_t limit)
@@ -65,10 +30,13 @@ static inline ledger_id test_id(uint64_t n)
 	return id;
 }
 
-/* Violations seen by ledger_check, the last one's text kept. */
+/* Violations seen by ledger_check: how many, the last one's text, and whether one
+ * contained want (when set). */
 struct test_violations {
 	size_t n;
 	char last[256];
+	const char *want;
+	bool seen;
 };
 
 static inline void test_violation(void *ctx, const char *what)
@@ -77,6 +45,8 @@ static inline void test_violation(void *ctx, const char *what)
 
 	v->n++;
 	snprintf(v->last, sizeof v->last, "%s", what);
+	if (v->want != NULL && strstr(what, v->want) != NULL)
+		v->seen = true;
 }
 
 /* Runs the check; returns how many violations it reported (and checks the count agrees). */

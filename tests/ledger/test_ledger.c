@@ -97,7 +97,7 @@ static void ids(void **state)
 
 static void accounts(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct ledger_account a = {
 	    .code = "card", .currency = CNY, .flags = LEDGER_DEBITS_LIMITED, .limit = 500};
 	int64_t id, id2;
@@ -128,7 +128,7 @@ static void accounts(void **state)
 
 static void plain_transfer(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, 0, 0), b = test_account(f->s, CNY, 0, 0);
 	struct ledger_transfer t = plain(1, a, b, 250), out, got;
 
@@ -145,7 +145,7 @@ static void plain_transfer(void **state)
 
 static void retries(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, 0, 0), b = test_account(f->s, CNY, 0, 0);
 	struct ledger_transfer t = plain(1, a, b, 250), out;
 
@@ -174,7 +174,7 @@ static void retries(void **state)
 
 static void pending_post_whole(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, 0, 0), b = test_account(f->s, CNY, 0, 0);
 	struct ledger_transfer out, p;
 
@@ -209,7 +209,7 @@ static void pending_post_whole(void **state)
 
 static void pending_post_partial(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, 0, 0), b = test_account(f->s, CNY, 0, 0);
 	struct ledger_transfer p;
 
@@ -227,7 +227,7 @@ static void pending_post_partial(void **state)
 
 static void pending_void(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, 0, 0), b = test_account(f->s, CNY, 0, 0);
 	struct ledger_transfer out, p = resolving(2, LEDGER_VOID, 1, 0);
 
@@ -245,7 +245,7 @@ static void pending_void(void **state)
 
 static void resolve_refusals(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, 0, 0), b = test_account(f->s, CNY, 0, 0),
 	        c = test_account(f->s, CNY, 0, 0);
 	struct ledger_transfer t;
@@ -278,7 +278,7 @@ static void resolve_refusals(void **state)
 
 static void expiry(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, LEDGER_DEBITS_LIMITED, 100),
 	        b = test_account(f->s, CNY, 0, 0);
 	struct ledger_transfer p;
@@ -308,7 +308,7 @@ static void expiry(void **state)
 /* More pending transfers expire at once than one batch of the expiry holds. */
 static void expiry_many(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, 0, 0), b = test_account(f->s, CNY, 0, 0);
 	size_t n;
 
@@ -328,7 +328,7 @@ static void expiry_many(void **state)
 /* A debit card: never below zero. */
 static void debits_limited(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t card = test_account(f->s, CNY, LEDGER_DEBITS_LIMITED, 0),
 	        funding = test_account(f->s, CNY, 0, 0), shop = test_account(f->s, CNY, 0, 0);
 
@@ -350,7 +350,7 @@ static void debits_limited(void **state)
 /* A credit card: debits up to the credit line; the line changed. */
 static void credit_line(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t card = test_account(f->s, CNY, LEDGER_DEBITS_LIMITED, 1000),
 	        shop = test_account(f->s, CNY, 0, 0);
 
@@ -370,7 +370,7 @@ static void credit_line(void **state)
 /* The mirror image: an account that may be credited only up to its debits plus a limit. */
 static void credits_limited(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t cap = test_account(f->s, CNY, LEDGER_CREDITS_LIMITED, 100),
 	        other = test_account(f->s, CNY, 0, 0);
 
@@ -387,7 +387,7 @@ static void credits_limited(void **state)
 
 static void refusals(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, 0, 0), b = test_account(f->s, CNY, 0, 0),
 	        u = test_account(f->s, USD, 0, 0);
 	struct ledger_transfer t;
@@ -432,7 +432,7 @@ static void refusals(void **state)
 
 static void overflow(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, 0, 0), b = test_account(f->s, CNY, 0, 0);
 
 	assert_int_equal(create(f->s, plain(1, a, b, LEDGER_AMOUNT_MAX), 100), LEDGER_OK);
@@ -449,7 +449,7 @@ static void overflow(void **state)
 /* The ledger's savepoint joins the caller's transaction: the caller's rollback undoes it. */
 static void joins_transaction(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = test_account(f->s, CNY, 0, 0), b = test_account(f->s, CNY, 0, 0);
 	struct ledger_transfer t;
 
@@ -468,7 +468,7 @@ static void joins_transaction(void **state)
 /* Totals per currency, sorted; an empty ledger is sound. */
 static void check_totals(void **state)
 {
-	struct ledger_fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct ledger_report r;
 	struct test_violations v = {0};
 
@@ -504,7 +504,7 @@ static void strerror_names(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, ledger_fixture_setup, ledger_fixture_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, store_fixture_setup, store_fixture_teardown)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(ids),
 	    T(accounts),

@@ -1,62 +1,14 @@
 /* test_store.c — the SQLite store through its interface: creation (mode 0600) and migration,
  * reopening, a database from a newer possum refused, nested transactions committed and rolled
  * back at each level, meta values added, read, replaced and refused, and misuse. */
-#include "testutil.h"
+#include "store/store_fixture.h"
 
-#include <sqlite3.h>
-#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/store.h"
-
-struct fixture {
-	char dir[64], path[96];
-	store *s;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-
-	if (f == NULL)
-		return -1;
-	snprintf(f->dir, sizeof f->dir, "/tmp/possum-store-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-	if (store_open(f->path, &f->s) != STORE_OK)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[128];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
-
-/* Runs one SQL statement on the database file directly, outside the store. */
-static void raw_sql(const char *path, const char *sql)
-{
-	sqlite3 *db;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-}
-
 static void open_creates_and_migrates(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct stat st;
 	int v;
 
@@ -74,7 +26,7 @@ static void open_creates_and_migrates(void **state)
 
 static void reopen_keeps_data(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char out[32];
 	int v;
 
@@ -89,10 +41,11 @@ static void reopen_keeps_data(void **state)
 
 static void newer_schema_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	store *s2 = NULL;
 
-	raw_sql(f->path, "UPDATE schema_versions SET version = 99 WHERE module = 'ledger'");
+	store_fixture_sql(f->path,
+	                  "UPDATE schema_versions SET version = 99 WHERE module = 'ledger'");
 	assert_int_equal(store_open(f->path, &s2), STORE_ESCHEMA);
 	assert_null(s2);
 }
@@ -112,7 +65,7 @@ static void open_rejects(void **state)
 /* Not a database: SQLite's own words come back with STORE_EIO. */
 static void open_garbage(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char path[128];
 	store *s = NULL;
 	FILE *fp;
@@ -128,7 +81,7 @@ static void open_garbage(void **state)
 
 static void nested_transactions(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char out[32];
 
 	assert_int_equal(store_begin(f->s), STORE_OK);
@@ -164,7 +117,7 @@ static void nested_transactions(void **state)
 /* A transaction left open at close is rolled back. */
 static void close_rolls_back(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char out[32];
 
 	assert_int_equal(store_begin(f->s), STORE_OK);
@@ -176,7 +129,7 @@ static void close_rolls_back(void **state)
 
 static void meta_values(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char out[STORE_VALUE_MAX + 1], big[STORE_VALUE_MAX + 2];
 
 	assert_int_equal(store_meta_get(f->s, "k", out, sizeof out), STORE_ENOTFOUND);
@@ -214,7 +167,7 @@ static void meta_values(void **state)
  * with SQLite's words, which quote no value. */
 static void locked_out(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	store *other;
 
 	assert_int_equal(store_open(f->path, &other), STORE_OK);
@@ -238,7 +191,7 @@ static void strerror_names(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, store_fixture_setup, store_fixture_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(open_creates_and_migrates),
 	    T(reopen_keeps_data),

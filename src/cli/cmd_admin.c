@@ -1,0 +1,15 @@
+/* cmd_admin.c — `possum admin`: administration of a data directory, a group of commands per
+ * part of the system. Each command takes --data DIR (see cli.h, "The data directory"). */
+#include "cli/cli.h"
+
+int cli_admin(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"ledger", "the double-entry ledger: accounts, transfers, the check", cli_admin_ledger},
+	};
+	return cli_dispatch(
+	    "possum admin",
+	    "Administration of a data directory (--data DIR, default " CLI_DATADIR_DEFAULT
+	    "):\nits store (DIR/possum.db) and its LMK (POSSUM_LMK, else DIR/lmk).",
+	    cmds, sizeof cmds / sizeof cmds[0], argc, argv);
+}

@@ -1,0 +1,416 @@
+/* cmd_admin_ledger.c — `possum admin ledger`: the double-entry ledger of a data directory by
+ * hand. Create and show accounts, make transfers (plain, pending, post, void) and run the
+ * check. Amounts are minor units, currencies ISO 4217 numeric codes. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "ledger/ledger.h"
+
+#define DATA_HELP "  --data DIR    the data directory (default " CLI_DATADIR_DEFAULT ")\n"
+#define JSON_HELP "  --json        print JSON\n"
+
+/* The exit status of a ledger call that failed: bad input is a usage error, the rest a refusal
+ * or a failure. */
+static int ledger_failed(const char *prog, struct cli_datadir *d, int rc)
+{
+	if (rc == LEDGER_ESTORE)
+		return cli_error(CLI_FAILED, prog, "%s: %s", ledger_strerror(rc),
+		                 store_errmsg(d->store));
+	return cli_error(rc == LEDGER_EARG ? CLI_USAGE : CLI_FAILED, prog, "%s",
+	                 ledger_strerror(rc));
+}
+
+static const char *const state_names[] = {"none", "pending", "posted", "voided", "expired"};
+
+static const char *flags_name(uint32_t flags)
+{
+	switch (flags & (LEDGER_DEBITS_LIMITED | LEDGER_CREDITS_LIMITED)) {
+	case LEDGER_DEBITS_LIMITED:
+		return "debits-limited";
+	case LEDGER_CREDITS_LIMITED:
+		return "credits-limited";
+	case LEDGER_DEBITS_LIMITED | LEDGER_CREDITS_LIMITED:
+		return "debits-limited,credits-limited";
+	}
+	return "none";
+}
+
+static void print_account(const struct ledger_account *a, int json)
+{
+	if (json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(a->id));
+		json_object_set_new(o, "code", json_string(a->code));
+		json_object_set_new(o, "currency", json_integer(a->currency));
+		json_object_set_new(o, "flags", json_string(flags_name(a->flags)));
+		json_object_set_new(o, "limit", json_integer(a->limit));
+		json_object_set_new(o, "debits_pending", json_integer(a->debits_pending));
+		json_object_set_new(o, "debits_posted", json_integer(a->debits_posted));
+		json_object_set_new(o, "credits_pending", json_integer(a->credits_pending));
+		json_object_set_new(o, "credits_posted", json_integer(a->credits_posted));
+		json_object_set_new(o, "available", json_integer(ledger_available(a)));
+		json_object_set_new(o, "created_at", json_integer(a->created_at));
+		cli_print_json(o);
+		return;
+	}
+	printf("id               %" PRId64 "\ncode             %s\ncurrency         %u\n"
+	       "flags            %s\nlimit            %" PRId64 "\ndebits_pending   %" PRId64
+	       "\ndebits_posted    %" PRId64 "\ncredits_pending  %" PRId64
+	       "\ncredits_posted   %" PRId64 "\navailable        %" PRId64 "\n",
+	       a->id, a->code, a->currency, flags_name(a->flags), a->limit, a->debits_pending,
+	       a->debits_posted, a->credits_pending, a->credits_posted, ledger_available(a));
+}
+
+static void print_transfer(const struct ledger_transfer *t, int exists, int json)
+{
+	static const char *const kinds[] = {"plain", "pending", "post", "", "void"};
+	char id[33], pending_id[33] = "";
+
+	ledger_id_hex(&t->id, id);
+	if (!ledger_id_is_zero(&t->pending_id))
+		ledger_id_hex(&t->pending_id, pending_id);
+	if (json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(id));
+		json_object_set_new(o, "kind", json_string(kinds[t->flags]));
+		json_object_set_new(o, "debit", json_integer(t->debit_account));
+		json_object_set_new(o, "credit", json_integer(t->credit_account));
+		json_object_set_new(o, "amount", json_integer(t->amount));
+		json_object_set_new(o, "currency", json_integer(t->currency));
+		if (*pending_id != '\0')
+			json_object_set_new(o, "pending_id", json_string(pending_id));
+		json_object_set_new(o, "timeout", json_integer(t->timeout));
+		json_object_set_new(o, "code", json_integer(t->code));
+		json_object_set_new(o, "state", json_string(state_names[t->state]));
+		json_object_set_new(o, "exists", json_boolean(exists));
+		cli_print_json(o);
+		return;
+	}
+	printf("id        %s\nkind      %s\ndebit     %" PRId64 "\ncredit    %" PRId64
+	       "\namount    %" PRId64 "\ncurrency  %u\n",
+	       id, kinds[t->flags], t->debit_account, t->credit_account, t->amount, t->currency);
+	if (*pending_id != '\0')
+		printf("pending   %s\n", pending_id);
+	if (t->flags == LEDGER_PENDING)
+		printf("timeout   %" PRId64 "\nstate     %s\n", t->timeout, state_names[t->state]);
+	if (exists)
+		printf("(exists already: nothing new)\n");
+}
+
+/* --- check --- */
+
+static const char check_help[] =
+    "[--data DIR] [--json]\n"
+    "\n"
+    "Verifies the ledger from its transfers: each account's sums, debits equal to credits per\n"
+    "currency, limits, pending transfers resolved at most once. Prints the totals per\n"
+    "currency and each violation.\n"
+    "\n" DATA_HELP JSON_HELP "\n"
+    "Exit status: 0 sound; 1 violations found, or the check failed; 2 bad usage.\n";
+
+static void collect_violation(void *ctx, const char *what)
+{
+	if (ctx != NULL)
+		json_array_append_new(ctx, json_string(what));
+	else
+		printf("violation: %s\n", what);
+}
+
+static int ledger_check_cmd(int argc, char **argv)
+{
+	const char *prog = argv[0], *data = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"data", &data, NULL}, {"json", NULL, &json}};
+	struct cli_datadir d;
+	struct ledger_report r;
+	json_t *violations = NULL;
+
+	if ((rc = cli_options(argc, argv, opts, 2, check_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "takes no arguments");
+	if ((rc = cli_datadir_open(prog, data, &d)) != CLI_OK)
+		return rc;
+	if (json)
+		violations = json_array();
+	if ((rc = ledger_check(d.store, &r, collect_violation, violations)) != LEDGER_OK) {
+		json_decref(violations);
+		rc = ledger_failed(prog, &d, rc);
+		goto out;
+	}
+	if (json) {
+		json_t *o = json_object(), *cur = json_array();
+		for (size_t i = 0; i < r.currencies; i++) {
+			const struct ledger_totals *t = &r.totals[i];
+			json_t *c = json_object();
+			json_object_set_new(c, "currency", json_integer(t->currency));
+			json_object_set_new(c, "accounts", json_integer((json_int_t)t->accounts));
+			json_object_set_new(c, "transfers", json_integer((json_int_t)t->transfers));
+			json_object_set_new(c, "debits_pending", json_integer(t->debits_pending));
+			json_object_set_new(c, "debits_posted", json_integer(t->debits_posted));
+			json_object_set_new(c, "credits_pending", json_integer(t->credits_pending));
+			json_object_set_new(c, "credits_posted", json_integer(t->credits_posted));
+			json_array_append_new(cur, c);
+		}
+		json_object_set_new(o, "currencies", cur);
+		json_object_set_new(o, "violations", violations);
+		cli_print_json(o);
+	} else {
+		for (size_t i = 0; i < r.currencies; i++) {
+			const struct ledger_totals *t = &r.totals[i];
+			printf("currency %u: %zu accounts, %zu transfers; debits %" PRId64
+			       " pending, %" PRId64 " posted; credits %" PRId64 " pending, %" PRId64
+			       " posted\n",
+			       t->currency, t->accounts, t->transfers, t->debits_pending,
+			       t->debits_posted, t->credits_pending, t->credits_posted);
+		}
+		printf("%zu violations\n", r.violations);
+	}
+	rc = r.violations == 0 ? CLI_OK : CLI_FAILED;
+out:
+	cli_datadir_close(&d);
+	return rc;
+}
+
+/* --- account create, account show --- */
+
+static const char account_create_help[] =
+    "--code CODE --currency N [--flags FLAGS] [--limit N] [--data DIR] [--json]\n"
+    "\n"
+    "Creates an account and prints it.\n"
+    "\n"
+    "  --code CODE      what it is: card, funding, settlement, ... (up to 15 characters)\n"
+    "  --currency N     ISO 4217 numeric: 156 CNY, 840 USD\n"
+    "  --flags FLAGS    debits-limited (debits up to credits posted plus the limit: a card's\n"
+    "                   account), credits-limited (the mirror image), or both, comma-separated\n"
+    "  --limit N        the limit in minor units (a credit line), default 0\n" DATA_HELP JSON_HELP
+    "\n"
+    "Exit status: 0 created; 1 failed; 2 bad usage.\n";
+
+static int parse_flags(const char *prog, const char *text, uint32_t *flags)
+{
+	static const struct {
+		const char *name;
+		uint32_t flags;
+	} names[] = {
+	    {"debits-limited", LEDGER_DEBITS_LIMITED},
+	    {"credits-limited", LEDGER_CREDITS_LIMITED},
+	    {"debits-limited,credits-limited", LEDGER_DEBITS_LIMITED | LEDGER_CREDITS_LIMITED},
+	    {"none", 0}};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(text, names[i].name) == 0) {
+			*flags = names[i].flags;
+			return CLI_OK;
+		}
+	}
+	return cli_usage_error(prog, "--flags is debits-limited, credits-limited or both, not '%s'",
+	                       text);
+}
+
+static int account_create_cmd(int argc, char **argv)
+{
+	const char *prog = argv[0], *data = NULL, *code = NULL, *currency = NULL, *flags = NULL,
+	           *limit = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"code", &code, NULL},   {"currency", &currency, NULL},
+	                           {"flags", &flags, NULL}, {"limit", &limit, NULL},
+	                           {"data", &data, NULL},   {"json", NULL, &json}};
+	struct ledger_account a = {0};
+	struct cli_datadir d;
+	int64_t v;
+
+	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], account_create_help,
+	                      &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "takes no arguments");
+	if (code == NULL || currency == NULL)
+		return cli_usage_error(prog, "--code and --currency are required");
+	if (*code == '\0' || strlen(code) > LEDGER_CODE_MAX)
+		return cli_usage_error(prog, "--code takes 1 to %d characters", LEDGER_CODE_MAX);
+	strcpy(a.code, code);
+	if ((rc = cli_int64(prog, "currency", currency, 1, 999, &v)) != CLI_OK)
+		return rc;
+	a.currency = (uint16_t)v;
+	if (flags != NULL && (rc = parse_flags(prog, flags, &a.flags)) != CLI_OK)
+		return rc;
+	if (limit != NULL &&
+	    (rc = cli_int64(prog, "limit", limit, 0, INT64_MAX, &a.limit)) != CLI_OK)
+		return rc;
+	if ((rc = cli_datadir_open(prog, data, &d)) != CLI_OK)
+		return rc;
+	if ((rc = ledger_account_create(d.store, &a, time(NULL), &a.id)) != LEDGER_OK ||
+	    (rc = ledger_account_get(d.store, a.id, &a)) != LEDGER_OK)
+		rc = ledger_failed(prog, &d, rc);
+	else
+		print_account(&a, json);
+	cli_datadir_close(&d);
+	return rc;
+}
+
+static const char account_show_help[] =
+    "ID [--data DIR] [--json]\n"
+    "\n"
+    "Prints account ID: its sums, its limit and what it may still be debited.\n"
+    "\n" DATA_HELP JSON_HELP "\n"
+    "Exit status: 0 shown; 1 no such account; 2 bad usage.\n";
+
+static int account_show_cmd(int argc, char **argv)
+{
+	const char *prog = argv[0], *data = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"data", &data, NULL}, {"json", NULL, &json}};
+	struct ledger_account a;
+	struct cli_datadir d;
+	int64_t id;
+
+	if ((rc = cli_options(argc, argv, opts, 2, account_show_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest != argc - 1)
+		return cli_usage_error(prog, "takes one account ID");
+	if ((rc = cli_int64(prog, "ID", argv[rest], 1, INT64_MAX, &id)) != CLI_OK)
+		return rc;
+	if ((rc = cli_datadir_open(prog, data, &d)) != CLI_OK)
+		return rc;
+	if ((rc = ledger_account_get(d.store, id, &a)) != LEDGER_OK)
+		rc = ledger_failed(prog, &d, rc);
+	else
+		print_account(&a, json);
+	cli_datadir_close(&d);
+	return rc;
+}
+
+static int account_group(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"create", "create an account", account_create_cmd},
+	    {"show", "show an account", account_show_cmd},
+	};
+	return cli_dispatch("possum admin ledger account", "The ledger's accounts.", cmds,
+	                    sizeof cmds / sizeof cmds[0], argc, argv);
+}
+
+/* --- transfer --- */
+
+static const char transfer_help[] =
+    "--debit ID --credit ID --amount N --currency N [--pending [--timeout S]]\n"
+    "       | --post HEX [--amount N] | --void HEX\n"
+    "       [--id HEX] [--code N] [--data DIR] [--json]\n"
+    "\n"
+    "Moves an amount (minor units) from the debited account to the credited one; with\n"
+    "--pending holds it until posted, voided or expired (after --timeout seconds; 0 never).\n"
+    "--post posts a pending transfer, the whole or --amount of it (the rest released);\n"
+    "--void releases it all. A post or void takes the pending transfer's accounts and\n"
+    "currency. --id (32 hex digits) makes a retry find its transfer; default random.\n"
+    "\n" DATA_HELP JSON_HELP "\n"
+    "Exit status: 0 done (or the same transfer exists); 1 refused; 2 bad usage.\n";
+
+struct transfer_args {
+	const char *debit, *credit, *amount, *currency, *id, *timeout, *post, *void_, *code;
+	int pending;
+};
+
+/* The transfer the options ask for, or the exit status of a usage error. */
+static int transfer_parse(const char *prog, const struct transfer_args *o,
+                          struct ledger_transfer *t)
+{
+	const char *pid = o->post != NULL ? o->post : o->void_;
+	int rc;
+	int64_t v;
+
+	*t = (struct ledger_transfer){0};
+	if ((o->post != NULL) + (o->void_ != NULL) + o->pending > 1)
+		return cli_usage_error(prog, "--pending, --post and --void exclude each other");
+	if (o->timeout != NULL && !o->pending)
+		return cli_usage_error(prog, "--timeout goes with --pending");
+	if (pid == NULL &&
+	    (o->debit == NULL || o->credit == NULL || o->amount == NULL || o->currency == NULL))
+		return cli_usage_error(prog,
+		                       "--debit, --credit, --amount and --currency are required");
+	if (pid != NULL) {
+		if (ledger_id_parse(pid, &t->pending_id) != LEDGER_OK)
+			return cli_usage_error(prog, "--%s takes a transfer id, 32 hex digits",
+			                       o->post != NULL ? "post" : "void");
+		t->flags = o->post != NULL ? LEDGER_POST : LEDGER_VOID;
+	} else if (o->pending) {
+		t->flags = LEDGER_PENDING;
+	}
+	if (o->id != NULL ? ledger_id_parse(o->id, &t->id) != LEDGER_OK
+	                  : ledger_id_random(&t->id) != LEDGER_OK)
+		return cli_usage_error(prog, "--id takes 32 hex digits, not all zero");
+	if ((o->debit != NULL && (rc = cli_int64(prog, "debit", o->debit, 1, INT64_MAX,
+	                                         &t->debit_account)) != CLI_OK) ||
+	    (o->credit != NULL && (rc = cli_int64(prog, "credit", o->credit, 1, INT64_MAX,
+	                                          &t->credit_account)) != CLI_OK) ||
+	    (o->amount != NULL &&
+	     (rc = cli_int64(prog, "amount", o->amount, 1, INT64_MAX, &t->amount)) != CLI_OK) ||
+	    (o->timeout != NULL &&
+	     (rc = cli_int64(prog, "timeout", o->timeout, 0, INT64_MAX, &t->timeout)) != CLI_OK))
+		return rc;
+	if (o->currency != NULL) {
+		if ((rc = cli_int64(prog, "currency", o->currency, 1, 999, &v)) != CLI_OK)
+			return rc;
+		t->currency = (uint16_t)v;
+	}
+	if (o->code != NULL) {
+		if ((rc = cli_int64(prog, "code", o->code, 0, UINT32_MAX, &v)) != CLI_OK)
+			return rc;
+		t->code = (uint32_t)v;
+	}
+	return CLI_OK;
+}
+
+static int transfer_cmd(int argc, char **argv)
+{
+	const char *prog = argv[0], *data = NULL;
+	struct transfer_args o = {0};
+	int json = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"debit", &o.debit, NULL},     {"credit", &o.credit, NULL},
+	    {"amount", &o.amount, NULL},   {"currency", &o.currency, NULL},
+	    {"id", &o.id, NULL},           {"pending", NULL, &o.pending},
+	    {"timeout", &o.timeout, NULL}, {"post", &o.post, NULL},
+	    {"void", &o.void_, NULL},      {"code", &o.code, NULL},
+	    {"data", &data, NULL},         {"json", NULL, &json},
+	};
+	struct ledger_transfer t, out;
+	struct cli_datadir d;
+
+	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], transfer_help,
+	                      &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "takes no arguments");
+	if ((rc = transfer_parse(prog, &o, &t)) != CLI_OK)
+		return rc;
+	if ((rc = cli_datadir_open(prog, data, &d)) != CLI_OK)
+		return rc;
+	rc = ledger_transfer_create(d.store, &t, time(NULL), &out);
+	if (rc == LEDGER_OK || rc == LEDGER_EXISTS) {
+		print_transfer(&out, rc == LEDGER_EXISTS, json);
+		rc = CLI_OK;
+	} else {
+		rc = ledger_failed(prog, &d, rc);
+	}
+	cli_datadir_close(&d);
+	return rc;
+}
+
+int cli_admin_ledger(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"check", "verify every invariant of the ledger", ledger_check_cmd},
+	    {"account", "create and show accounts", account_group},
+	    {"transfer", "make a transfer: plain, pending, post or void", transfer_cmd},
+	};
+	return cli_dispatch("possum admin ledger",
+	                    "The double-entry ledger: accounts of one currency each, transfers\n"
+	                    "between them (amounts in minor units), and the check.",
+	                    cmds, sizeof cmds / sizeof cmds[0], argc, argv);
+}

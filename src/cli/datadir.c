@@ -1,0 +1,105 @@
+/* datadir.c — the data directory the stateful commands share (see cli.h): the store in it,
+ * the LMK from the environment or beside it, and keys kept wrapped in the store by name. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "common/hex.h"
+
+/* The hsm on POSSUM_LMK, else on DIR/lmk, made first when missing (test use only). */
+static int open_lmk(const char *prog, struct cli_datadir *d)
+{
+	char path[4096 + 8], kcv_hex[2 * HSM_KCV_MAX + 1];
+	hsm_kcv kcv;
+	int rc;
+
+	if (getenv(HSM_LMK_ENV) != NULL) {
+		if ((rc = hsm_open_env(NULL, &d->hsm)) != HSM_OK)
+			return cli_error(CLI_FAILED, prog, "%s: %s", HSM_LMK_ENV, hsm_strerror(rc));
+		return CLI_OK;
+	}
+	snprintf(path, sizeof path, "%s/lmk", d->dir);
+	rc = hsm_lmk_create(path, &kcv);
+	if (rc == HSM_OK) {
+		hex_encode(kcv.v, kcv.len, kcv_hex, sizeof kcv_hex);
+		fprintf(stderr,
+		        "%s: created a test LMK in %s (check value %s): FOR TESTING ONLY — in "
+		        "production give the LMK in %s\n",
+		        prog, path, kcv_hex, HSM_LMK_ENV);
+	} else if (rc != HSM_EEXIST) {
+		return cli_error(CLI_FAILED, prog, "cannot create %s: %s", path,
+		                 rc == HSM_EIO ? strerror(errno) : hsm_strerror(rc));
+	}
+	if ((rc = hsm_open_file(path, &d->hsm)) != HSM_OK)
+		return cli_error(CLI_FAILED, prog, "%s: %s", path,
+		                 rc == HSM_EIO ? strerror(errno) : hsm_strerror(rc));
+	return CLI_OK;
+}
+
+int cli_datadir_open(const char *prog, const char *dir, struct cli_datadir *out)
+{
+	char path[4096 + 16];
+	int rc;
+
+	*out = (struct cli_datadir){0};
+	if (dir == NULL)
+		dir = CLI_DATADIR_DEFAULT;
+	if (strlen(dir) >= sizeof out->dir)
+		return cli_error(CLI_FAILED, prog, "the data directory's name is too long");
+	strcpy(out->dir, dir);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return cli_error(CLI_FAILED, prog, "cannot create %s: %s", dir, strerror(errno));
+	snprintf(path, sizeof path, "%s/possum.db", dir);
+	if ((rc = store_open(path, &out->store)) != STORE_OK)
+		return cli_error(CLI_FAILED, prog, "%s: %s%s%s", path, store_strerror(rc),
+		                 rc == STORE_EIO ? ": " : "",
+		                 rc == STORE_EIO ? strerror(errno) : "");
+	if ((rc = open_lmk(prog, out)) != CLI_OK) {
+		cli_datadir_close(out);
+		return rc;
+	}
+	return CLI_OK;
+}
+
+void cli_datadir_close(struct cli_datadir *d)
+{
+	if (d == NULL)
+		return;
+	store_close(d->store);
+	hsm_close(d->hsm);
+	d->store = NULL;
+	d->hsm = NULL;
+}
+
+/* Reads meta "key.NAME" into out: 0, STORE_ENOTFOUND, or a failure. */
+static int read_key(struct cli_datadir *d, const char *meta, hsm_key *out)
+{
+	char text[STORE_VALUE_MAX + 1];
+	int rc;
+
+	if ((rc = store_meta_get(d->store, meta, text, sizeof text)) != STORE_OK)
+		return rc;
+	return hsm_key_set(out, text);
+}
+
+int cli_datadir_key(struct cli_datadir *d, const char *name, const struct hsm_key_spec *spec,
+                    hsm_key *out)
+{
+	char meta[128];
+	int rc;
+
+	if (name == NULL || *name == '\0' || strlen(name) > 100 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+	        strlen(name))
+		return HSM_EARG;
+	snprintf(meta, sizeof meta, "key.%s", name);
+	if ((rc = read_key(d, meta, out)) != STORE_ENOTFOUND)
+		return rc;
+	if ((rc = hsm_generate(d->hsm, spec, out, NULL)) != HSM_OK)
+		return rc;
+	rc = store_meta_add(d->store, meta, out->block);
+	/* Another process made it first: theirs is the key. */
+	return rc == STORE_EEXIST ? read_key(d, meta, out) : rc;
+}
