@@ -113,28 +113,6 @@ static void transfer_read(sqlite3_stmt *st, struct ledger_transfer *t)
 	t->posted_amount = sqlite3_column_int64(st, 11);
 }
 
-/* Steps st for its one row: STORE_OK (the row there), STORE_ENOTFOUND, or the failure. The
- * caller reads the row, then resets st. */
-static int one_row(store *s, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_ENOTFOUND : store_fail(s, rc);
-}
-
-/* Runs an UPDATE: STORE_ENOTFOUND when it changed no row. */
-static int update(store *s, sqlite3_stmt *st)
-{
-	int rc = store_run(s, st);
-
-	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
-		return STORE_ENOTFOUND;
-	return rc;
-}
-
 int store_ledger_account_insert(store *s, const struct ledger_account *a, int64_t *id)
 {
 	sqlite3_stmt *st;
@@ -164,7 +142,7 @@ int store_ledger_account_get(store *s, int64_t id, struct ledger_account *out)
 	if ((rc = store_stmt(s, account_get_sql, &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = one_row(s, st)) == STORE_OK) {
+	if ((rc = store_row(s, st)) == STORE_OK) {
 		account_read(st, out);
 		sqlite3_reset(st);
 	}
@@ -184,7 +162,7 @@ int store_ledger_account_update(store *s, const struct ledger_account *a)
 	sqlite3_bind_int64(st, 4, a->debits_posted);
 	sqlite3_bind_int64(st, 5, a->credits_pending);
 	sqlite3_bind_int64(st, 6, a->credits_posted);
-	return update(s, st);
+	return store_update(s, st);
 }
 
 int store_ledger_transfer_insert(store *s, const struct ledger_transfer *t)
@@ -221,7 +199,7 @@ int store_ledger_transfer_get(store *s, const ledger_id *id, struct ledger_trans
 	if ((rc = store_stmt(s, transfer_get_sql, &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_blob(st, 1, id->b, sizeof id->b, SQLITE_STATIC);
-	if ((rc = one_row(s, st)) == STORE_OK) {
+	if ((rc = store_row(s, st)) == STORE_OK) {
 		transfer_read(st, out);
 		sqlite3_reset(st);
 	}
@@ -240,7 +218,7 @@ int store_ledger_transfer_resolve(store *s, const ledger_id *id, enum ledger_sta
 	sqlite3_bind_int(st, 2, (int)state);
 	sqlite3_bind_int64(st, 3, posted_amount);
 	sqlite3_bind_int(st, 4, LEDGER_STATE_PENDING);
-	return update(s, st);
+	return store_update(s, st);
 }
 
 int store_ledger_expirable(store *s, int64_t now, ledger_id *ids, size_t cap, size_t *n)
