@@ -538,6 +538,10 @@ static int stage_reversal(struct issuer_decision *d)
 		 * refunded or voided for as much. */
 		if ((rc = store_decision_get(d->is->s, d->orig.original_id, &d->orig2)) != STORE_OK)
 			return issuer_from_store(rc);
+		/* An original reversed since gave back all it had left: with this one undone, that
+		 * is what the card is owed, so nothing moves. */
+		if (d->orig2.reversed)
+			break;
 		if ((rc = move(d, 0, true, d->orig.amount, &id)) == ISSUER_OK) {
 			d->orig2.remaining += d->orig.amount;
 			d->orig2_changed = true;
@@ -653,8 +657,9 @@ int issuer_authorize(issuer *is, const struct issuer_request *req, int64_t now,
 	copy(d.rec.rrn, sizeof d.rec.rrn, req->rrn);
 	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
 		return rc;
+	/* The first stage takes every operation, and decides those it does not know (12). */
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == STAGE_NEXT; i++)
-		if (req->op > 0 && req->op < 32 ? (stages[i].ops & OP(req->op)) : i == 0)
+		if (i == 0 || (req->op > 0 && req->op < 32 && (stages[i].ops & OP(req->op))))
 			rc = stages[i].run(&d);
 	assert(rc != STAGE_NEXT);
 	if (rc < 0)

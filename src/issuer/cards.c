@@ -111,6 +111,8 @@ static int make_card(issuer *is, const struct card_spec *spec, int64_t now, stru
 {
 	const struct card_bin_range *r = product_bin(is, spec->product);
 	struct card_track2 t2 = {0};
+	struct store_card
+	    taken; /* the card a new PAN turned out to be: not row, to keep it clean */
 	uint8_t block[8];
 	char cvv[CRYPTO_CVV_LEN + 1], disc[16];
 	size_t len;
@@ -121,12 +123,14 @@ static int make_card(issuer *is, const struct card_spec *spec, int64_t now, stru
 	memset(row, 0, sizeof *row);
 	memset(img, 0, sizeof *img);
 	do {
-		if (tries++ == ISSUER_PAN_TRIES)
-			return ISSUER_ESTATE;
+		if (tries++ == ISSUER_PAN_TRIES) {
+			rc = ISSUER_ESTATE;
+			goto out;
+		}
 		if ((rc = new_pan(r, img->pan)) != ISSUER_OK ||
 		    (rc = issuer_pan_hash(is, img->pan, row->pan_hash)) != ISSUER_OK)
 			goto out;
-		rc = issuer_from_store(store_card_by_hash(is->s, row->pan_hash, row));
+		rc = issuer_from_store(store_card_by_hash(is->s, row->pan_hash, &taken));
 	} while (rc == ISSUER_OK);
 	if (rc != ISSUER_ENOTFOUND)
 		goto out;
@@ -191,6 +195,7 @@ static int make_card(issuer *is, const struct card_spec *spec, int64_t now, stru
 	img->card_id = row->id;
 	img->account_id = row->account_id;
 out:
+	crypto_wipe(&taken, sizeof taken);
 	crypto_wipe(block, sizeof block);
 	crypto_wipe(cvv, sizeof cvv);
 	crypto_wipe(disc, sizeof disc);

@@ -1,0 +1,376 @@
+/* issuer_fixture.h — what the issuer's test executables share: an issuer on a store in a fresh
+ * temporary directory with its six keys, a zone PIN key for requests, a clock the tests move,
+ * an SMS callback that keeps the last text; cards issued in one line; requests built as a
+ * terminal would send them (track 2, a PIN block under the zone key, field 55 with an ARQC
+ * under the card's own key); and the ledger's check, clean after every test. Test code only. */
+#ifndef POSSUM_TEST_ISSUER_FIXTURE_H
+#define POSSUM_TEST_ISSUER_FIXTURE_H
+
+#include "testutil.h"
+
+#include <stdio.h>
+
+#include "crypto/crypto.h"
+#include "crypto/emv.h"
+#include "issuer/issuer.h"
+#include "ledger/ledger.h"
+#include "tlv/tlv.h"
+
+#define T_NOW      1796032800 /* 2026-11-30 10:00 UTC */
+#define T_DAY      86400
+#define T_CNY      156
+#define T_PIN      "907315"
+#define T_BALANCE  100000
+#define T_LIMIT    500000
+#define T_HOLDER   "Zhang San"
+#define T_ID       "110101199003075519"
+#define T_PHONE    "13912345678"
+#define T_ACQUIRER "48020000"
+#define T_TERMINAL "TERM0001"
+#define T_MERCHANT "898310048120001"
+#define T_TRANSMIT "1130100000"
+
+static const struct card_bin_range test_bins[] = {
+    {"62258801", "62258801", CARD_PRODUCT_DEBIT, NULL},
+    {"62258802", "62258802", CARD_PRODUCT_CREDIT, NULL},
+};
+
+struct issuer_fixture {
+	char dir[64], path[96];
+	store *s;
+	hsm *h;
+	struct issuer_keys keys;
+	struct issuer_config cfg;
+	issuer *is;
+	hsm_key zpk, other_zpk; /* zone PIN keys: the acquirer's, and one the issuer is not told */
+	int64_t now;
+	unsigned stan, atc;
+	int sms_count;
+	char sms_phone[ISSUER_PHONE_MAX + 1], sms_text[256];
+};
+
+static inline int test_sms(void *ctx, const char *phone, const char *text)
+{
+	struct issuer_fixture *f = ctx;
+
+	f->sms_count++;
+	snprintf(f->sms_phone, sizeof f->sms_phone, "%s", phone);
+	snprintf(f->sms_text, sizeof f->sms_text, "%s", text);
+	return 0;
+}
+
+/* Opens the issuer again with f->cfg, as a test that changed a setting needs. */
+static inline void test_reopen(struct issuer_fixture *f)
+{
+	issuer_close(f->is);
+	f->is = NULL;
+	assert_int_equal(issuer_open(f->s, f->h, &f->cfg, &f->keys, &f->is), ISSUER_OK);
+}
+
+static inline int issuer_fixture_setup(void **state)
+{
+	static const uint8_t lmk[HSM_LMK_LEN] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF,
+	                                         0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10,
+	                                         0x0F, 0x1E, 0x2D, 0x3C, 0x4B, 0x5A, 0x69, 0x78,
+	                                         0x87, 0x96, 0xA5, 0xB4, 0xC3, 0xD2, 0xE1, 0xF0};
+	static const struct hsm_key_spec zpk = {"P0", HSM_TDES, 16, 'B', 'N'};
+	struct issuer_fixture *f = calloc(1, sizeof *f);
+	hsm_key *keys[6];
+
+	if (f == NULL)
+		return -1;
+	keys[0] = &f->keys.data;
+	keys[1] = &f->keys.pan_hash;
+	keys[2] = &f->keys.cvk;
+	keys[3] = &f->keys.pvk;
+	keys[4] = &f->keys.imk;
+	keys[5] = &f->keys.pin;
+	snprintf(f->dir, sizeof f->dir, "/tmp/possum-issuer-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/possum.db", f->dir);
+	if (store_open(f->path, &f->s) != STORE_OK || hsm_open(lmk, &f->h) != HSM_OK)
+		return -1;
+	for (size_t i = 0; i < 6; i++)
+		if (hsm_generate(f->h, &issuer_key_specs[i], keys[i], NULL) != HSM_OK)
+			return -1;
+	if (hsm_generate(f->h, &zpk, &f->zpk, NULL) != HSM_OK ||
+	    hsm_generate(f->h, &zpk, &f->other_zpk, NULL) != HSM_OK)
+		return -1;
+	issuer_config_defaults(&f->cfg);
+	f->cfg.bins = test_bins;
+	f->cfg.n_bins = sizeof test_bins / sizeof test_bins[0];
+	f->cfg.sms = test_sms;
+	f->cfg.sms_ctx = f;
+	if (issuer_open(f->s, f->h, &f->cfg, &f->keys, &f->is) != ISSUER_OK)
+		return -1;
+	f->now = T_NOW;
+	f->stan = 1;
+	f->atc = 1;
+	*state = f;
+	return 0;
+}
+
+static inline void test_violation_print(void *ctx, const char *what)
+{
+	(void)ctx;
+	fprintf(stderr, "ledger violation: %s\n", what);
+}
+
+/* The ledger's check must find nothing wrong after any test. */
+static inline int issuer_fixture_teardown(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct ledger_report r;
+	char cmd[128];
+	int rc = 0;
+
+	if (ledger_check(f->s, &r, test_violation_print, NULL) != LEDGER_OK || r.violations != 0)
+		rc = -1;
+	issuer_close(f->is);
+	store_close(f->s);
+	hsm_close(f->h);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		rc = -1;
+	free(f);
+	return rc;
+}
+
+/* ---- cards ---- */
+
+static inline struct issuer_card_request test_card_request(enum card_product product, bool chip)
+{
+	return (struct issuer_card_request){.product = product,
+	                                    .holder = T_HOLDER,
+	                                    .id_number = T_ID,
+	                                    .phone = T_PHONE,
+	                                    .balance =
+	                                        product == CARD_PRODUCT_DEBIT ? T_BALANCE : 0,
+	                                    .limit = product == CARD_PRODUCT_CREDIT ? T_LIMIT : 0,
+	                                    .pin = T_PIN,
+	                                    .chip = chip};
+}
+
+/* A debit card (balance T_BALANCE) or a credit card (limit T_LIMIT), PIN T_PIN. */
+static inline struct issuer_card_image test_issue(struct issuer_fixture *f,
+                                                  enum card_product product, bool chip)
+{
+	struct issuer_card_request req = test_card_request(product, chip);
+	struct issuer_card_image img;
+
+	assert_int_equal(issuer_card_issue(f->is, &req, f->now, &img), ISSUER_OK);
+	return img;
+}
+
+static inline struct issuer_card test_card(struct issuer_fixture *f, int64_t id)
+{
+	struct issuer_card c;
+
+	assert_int_equal(issuer_card_get(f->is, id, &c), ISSUER_OK);
+	return c;
+}
+
+/* The card's account as it must be: available, balance, held. */
+static inline void test_money(struct issuer_fixture *f, int64_t id, int64_t available,
+                              int64_t balance, int64_t held)
+{
+	struct issuer_card c = test_card(f, id);
+
+	assert_int_equal(c.available, available);
+	assert_int_equal(c.balance, balance);
+	assert_int_equal(c.held, held);
+}
+
+/* ---- requests ---- */
+
+struct test_request {
+	struct issuer_request r;
+	char pan[CARD_PAN_MAX + 1], track2[CARD_TRACK2_MAX + 1], stan[7], rrn[13];
+	uint8_t pin_block[8];
+	uint8_t icc[256];
+	uint8_t sk[16], arqc[8]; /* chip: the session key and the ARQC, to check the ARPC */
+};
+
+/* A fresh identity: acquirer, STAN (never used before in this test), time, terminal, merchant,
+ * RRN. */
+static inline void test_identity(struct issuer_fixture *f, struct test_request *t)
+{
+	unsigned n = f->stan++;
+
+	snprintf(t->stan, sizeof t->stan, "%06u", n);
+	snprintf(t->rrn, sizeof t->rrn, "%012u", 330000 + n);
+	t->r.acquirer = T_ACQUIRER;
+	t->r.stan = t->stan;
+	t->r.transmit = T_TRANSMIT;
+	t->r.terminal = T_TERMINAL;
+	t->r.merchant = T_MERCHANT;
+	t->r.rrn = t->rrn;
+}
+
+/* A PIN block of pin for img's PAN under key (format 0, as the terminal's PIN pad makes it). */
+static inline void test_pin(struct issuer_fixture *f, struct test_request *t, const hsm_key *key,
+                            const char *pin, const char *pan)
+{
+	assert_int_equal(hsm_encrypt_pin(f->h, key, pin, pan, t->pin_block), HSM_OK);
+	t->r.pin_block = t->pin_block;
+	t->r.pin_key = &f->zpk;
+}
+
+/* A request of op for img with amount (CNY): track 2 from the card (a chip card's is the image
+ * on its chip, with the iCVV, so read as chip), a PIN block when pin is not NULL, a fresh
+ * identity. */
+static inline void test_swipe(struct issuer_fixture *f, struct test_request *t, enum issuer_op op,
+                              const struct issuer_card_image *img, int64_t amount, const char *pin)
+{
+	memset(t, 0, sizeof *t);
+	t->r.op = op;
+	snprintf(t->track2, sizeof t->track2, "%s", img->track2);
+	t->r.track2 = t->track2;
+	t->r.entry = img->chip ? ISSUER_ENTRY_CHIP : ISSUER_ENTRY_STRIPE;
+	t->r.amount = amount;
+	t->r.currency = T_CNY;
+	if (pin != NULL)
+		test_pin(f, t, &f->zpk, pin, img->pan);
+	test_identity(f, t);
+}
+
+/* A follow-up (completion, cancel, void, refund) naming its original by auth code: the PAN
+ * keyed in, no PIN. */
+static inline void test_follow_up(struct issuer_fixture *f, struct test_request *t,
+                                  enum issuer_op op, const struct issuer_card_image *img,
+                                  int64_t amount, const char *auth_code)
+{
+	memset(t, 0, sizeof *t);
+	t->r.op = op;
+	snprintf(t->pan, sizeof t->pan, "%s", img->pan);
+	t->r.pan = t->pan;
+	t->r.entry = ISSUER_ENTRY_MANUAL;
+	t->r.amount = amount;
+	t->r.currency = T_CNY;
+	t->r.orig_auth_code = auth_code;
+	test_identity(f, t);
+}
+
+/* The reversal of orig (same acquirer, terminal and STAN, its own transmission time). */
+static inline void test_reversal(struct test_request *t, const struct test_request *orig,
+                                 const char *transmit)
+{
+	memset(t, 0, sizeof *t);
+	t->r.op = ISSUER_OP_REVERSAL;
+	snprintf(t->stan, sizeof t->stan, "%s", orig->stan);
+	snprintf(t->pan, sizeof t->pan, "%s", orig->r.pan != NULL ? orig->r.pan : "");
+	t->r.pan = t->pan;
+	t->r.amount = orig->r.amount;
+	t->r.currency = orig->r.currency;
+	t->r.acquirer = orig->r.acquirer;
+	t->r.stan = t->stan;
+	t->r.transmit = transmit;
+	t->r.terminal = orig->r.terminal;
+	t->r.merchant = orig->r.merchant;
+}
+
+/* The CDOL1 data of a terminal's chip read: the values of issuer_cdol1, in its order. */
+static inline size_t test_cdol1(uint8_t out[ISSUER_CDOL1_LEN], int64_t amount, unsigned atc)
+{
+	size_t pos = 0;
+
+	memset(out, 0, ISSUER_CDOL1_LEN);
+	/* 9F02 amount, n12 BCD */
+	for (int i = 5; i >= 0; i--, amount /= 100)
+		out[i] = (uint8_t)((amount % 100 / 10) << 4 | (amount % 10));
+	pos = 6 + 6;                                        /* 9F03 other amount: zero */
+	memcpy(out + pos, "\x01\x56", 2), pos += 2;         /* 9F1A terminal country: China */
+	pos += 5;                                           /* 95 TVR: zero */
+	memcpy(out + pos, "\x01\x56", 2), pos += 2;         /* 5F2A currency: CNY */
+	memcpy(out + pos, "\x26\x11\x30", 3), pos += 3;     /* 9A date */
+	out[pos++] = 0x00;                                  /* 9C type: goods and services */
+	memcpy(out + pos, "\x5A\x17\xC3\x09", 4), pos += 4; /* 9F37 unpredictable number */
+	memcpy(out + pos, "\x7C\x00", 2), pos += 2;         /* 82 AIP */
+	out[pos++] = (uint8_t)(atc >> 8);                   /* 9F36 ATC */
+	out[pos++] = (uint8_t)atc;
+	assert_int_equal(pos, ISSUER_CDOL1_LEN);
+	return pos;
+}
+
+/* Field 55 of a chip read of img: the CDOL1 tags, 5F34 and 9F26, the ARQC computed as the
+ * card does (session key from its master key and the ATC); skip (0: none) is a CDOL1 tag left
+ * out. */
+static inline void test_icc(struct issuer_fixture *f, struct test_request *t,
+                            const struct issuer_card_image *img, int64_t amount, uint32_t skip)
+{
+	uint8_t data[ISSUER_CDOL1_LEN], r[8] = {0}, psn = 0x00;
+	unsigned atc = f->atc++;
+	size_t pos = 0, off = 0;
+
+	test_cdol1(data, amount, atc);
+	r[0] = (uint8_t)(atc >> 8);
+	r[1] = (uint8_t)atc;
+	assert_int_equal(crypto_emv_session_key(img->icc_mk, r, sizeof r, t->sk), CRYPTO_OK);
+	assert_int_equal(crypto_emv_arqc(t->sk, data, sizeof data, t->arqc), CRYPTO_OK);
+	for (size_t i = 0; i < ISSUER_CDOL1_ENTRIES; i++) {
+		if (issuer_cdol1[i].tag != skip)
+			assert_int_equal(tlv_put(t->icc, sizeof t->icc, &pos, issuer_cdol1[i].tag,
+			                         data + off, issuer_cdol1[i].len),
+			                 TLV_OK);
+		off += issuer_cdol1[i].len;
+	}
+	assert_int_equal(tlv_put(t->icc, sizeof t->icc, &pos, 0x5F34, &psn, 1), TLV_OK);
+	assert_int_equal(tlv_put(t->icc, sizeof t->icc, &pos, 0x9F26, t->arqc, 8), TLV_OK);
+	t->r.icc = t->icc;
+	t->r.icc_len = pos;
+}
+
+/* A chip read of img: its track 2 image (with the iCVV), field 55, a PIN block when pin is
+ * not NULL. */
+static inline void test_chip(struct issuer_fixture *f, struct test_request *t, enum issuer_op op,
+                             const struct issuer_card_image *img, int64_t amount, const char *pin)
+{
+	test_swipe(f, t, op, img, amount, pin);
+	t->r.entry = ISSUER_ENTRY_CHIP;
+	test_icc(f, t, img, amount, 0);
+}
+
+/* The response's tag 91 must be the ARPC (method 1, session key) of t's ARQC with the
+ * response code as ARC. */
+static inline void test_check_arpc(const struct test_request *t, const struct issuer_response *resp)
+{
+	uint8_t arpc[8];
+	tlv v;
+
+	assert_int_equal(tlv_find(resp->icc, resp->icc_len, 0x91, &v), TLV_OK);
+	assert_int_equal(v.len, 10);
+	assert_int_equal(crypto_emv_arpc1(t->sk, t->arqc, (const uint8_t *)resp->rc, arpc),
+	                 CRYPTO_OK);
+	assert_memory_equal(v.value, arpc, 8);
+	assert_memory_equal(v.value + 8, resp->rc, 2);
+}
+
+static inline struct issuer_response test_authorize(struct issuer_fixture *f,
+                                                    const struct test_request *t)
+{
+	struct issuer_response resp;
+
+	assert_int_equal(issuer_authorize(f->is, &t->r, f->now, &resp), ISSUER_OK);
+	return resp;
+}
+
+/* Authorizes t and checks the response code (and the reason, when not NULL). */
+static inline struct issuer_response test_expect(struct issuer_fixture *f,
+                                                 const struct test_request *t, const char *rc,
+                                                 const char *reason)
+{
+	struct issuer_response resp = test_authorize(f, t);
+
+	assert_string_equal(resp.rc, rc);
+	if (reason != NULL)
+		assert_string_equal(resp.reason, reason);
+	return resp;
+}
+
+static inline bool test_is_digits(const char *s, size_t n)
+{
+	return strlen(s) == n && crypto_digits(s, n, n) == n;
+}
+
+#endif

@@ -1,0 +1,295 @@
+/* test_issuer_cardauth.c — card authentication (卡鉴权, src/issuer/cardauth.c): the four
+ * elements then a one-time code sent by SMS; every way it fails (an element wrong, the code
+ * wrong too often, too late, too many starts a day), the funds check of spec/cup-pos.md, and
+ * the code kept only as a keyed hash. */
+#include "issuer/issuer_fixture.h"
+
+#include <ctype.h>
+#include <openssl/sha.h>
+#include <sqlite3.h>
+
+/* A start (the elements) or a confirmation (the code) for img, its track 2 read. */
+static void cardauth(struct issuer_fixture *f, struct test_request *t,
+                     const struct issuer_card_image *img, const char *otp)
+{
+	test_swipe(f, t, otp != NULL ? ISSUER_OP_CARDAUTH_CONFIRM : ISSUER_OP_CARDAUTH_START, img,
+	           0, NULL);
+	if (otp == NULL) {
+		t->r.holder = T_HOLDER;
+		t->r.id_number = T_ID;
+		t->r.phone = T_PHONE;
+	} else {
+		t->r.otp = otp;
+	}
+}
+
+/* The one run of exactly six digits in the last SMS. */
+static void sms_code(const struct issuer_fixture *f, char code[ISSUER_OTP_LEN + 1])
+{
+	const char *s = f->sms_text;
+	int found = 0;
+
+	while (*s != '\0') {
+		size_t n = 0;
+
+		while (isdigit((unsigned char)s[n]))
+			n++;
+		if (n == ISSUER_OTP_LEN) {
+			memcpy(code, s, n);
+			code[n] = '\0';
+			found++;
+		}
+		s += n > 0 ? n : 1;
+	}
+	assert_int_equal(found, 1);
+}
+
+/* Starts an authentication of img that succeeds; the code sent. */
+static void start(struct issuer_fixture *f, const struct issuer_card_image *img,
+                  char code[ISSUER_OTP_LEN + 1])
+{
+	struct test_request t;
+	struct issuer_response resp;
+	int sent = f->sms_count;
+
+	cardauth(f, &t, img, NULL);
+	resp = test_expect(f, &t, "00", "otp_sent");
+	assert_string_equal(resp.message, "OTP SENT");
+	assert_string_equal(resp.auth_code, "");
+	assert_false(resp.has_balance);
+	assert_int_equal(f->sms_count, sent + 1);
+	assert_string_equal(f->sms_phone, T_PHONE);
+	sms_code(f, code);
+}
+
+static void authenticated(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t;
+	char code[ISSUER_OTP_LEN + 1];
+
+	start(f, &img, code);
+	assert_non_null(strstr(f->sms_text, img.pan + strlen(img.pan) - 4));
+	assert_non_null(strstr(f->sms_text, f->cfg.name));
+	assert_null(strstr(f->sms_text, img.pan));
+	f->now += 60;
+	cardauth(f, &t, &img, code);
+	test_expect(f, &t, "00", "authenticated");
+	assert_int_equal(f->sms_count, 1);
+	/* Used: there is no code pending any more. */
+	cardauth(f, &t, &img, code);
+	test_expect(f, &t, "05", "no_code_pending");
+	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
+}
+
+static void authenticated_chip_english(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_request req = test_card_request(CARD_PRODUCT_CREDIT, true);
+	struct issuer_card_image img;
+	struct test_request t;
+	struct issuer_response resp;
+	char code[ISSUER_OTP_LEN + 1];
+
+	req.language = "en";
+	assert_int_equal(issuer_card_issue(f->is, &req, f->now, &img), ISSUER_OK);
+	cardauth(f, &t, &img, NULL);
+	test_icc(f, &t, &img, 0, 0);
+	resp = test_expect(f, &t, "00", "otp_sent");
+	test_check_arpc(&t, &resp);
+	assert_non_null(strstr(f->sms_text, "verification code"));
+	sms_code(f, code);
+	cardauth(f, &t, &img, code);
+	test_expect(f, &t, "00", "authenticated");
+}
+
+static void element_wrong(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t;
+
+	for (int which = 0; which < 3; which++) {
+		cardauth(f, &t, &img, NULL);
+		if (which == 0)
+			t.r.holder = "Zhang Shan";
+		else if (which == 1)
+			t.r.id_number = "110101199003075510";
+		else
+			t.r.phone = "13912345679";
+		test_expect(f, &t, "05", "elements_differ");
+	}
+	cardauth(f, &t, &img, NULL);
+	t.r.phone = NULL;
+	test_expect(f, &t, "05", "elements_missing");
+	assert_int_equal(f->sms_count, 0);
+	cardauth(f, &t, &img, "123456");
+	test_expect(f, &t, "05", "no_code_pending");
+}
+
+static void code_wrong(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t;
+	char code[ISSUER_OTP_LEN + 1], wrong[ISSUER_OTP_LEN + 1];
+
+	start(f, &img, code);
+	snprintf(wrong, sizeof wrong, "%s", code);
+	wrong[0] = (char)('0' + (wrong[0] - '0' + 1) % 10);
+	cardauth(f, &t, &img, wrong);
+	test_expect(f, &t, "05", "code_wrong");
+	cardauth(f, &t, &img, "12345"); /* not even a code: a try all the same */
+	test_expect(f, &t, "05", "code_wrong");
+	cardauth(f, &t, &img, wrong);
+	test_expect(f, &t, "05", "code_wrong");
+	/* Three wrong: the code is void. */
+	cardauth(f, &t, &img, code);
+	test_expect(f, &t, "05", "no_code_pending");
+	/* A new start sends a new code, which works. */
+	start(f, &img, code);
+	cardauth(f, &t, &img, wrong);
+	test_expect(f, &t, "05", "code_wrong");
+	cardauth(f, &t, &img, code);
+	test_expect(f, &t, "00", "authenticated");
+}
+
+static void code_expired(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t;
+	char code[ISSUER_OTP_LEN + 1];
+
+	start(f, &img, code);
+	f->now += f->cfg.otp_ttl + 1;
+	cardauth(f, &t, &img, code);
+	test_expect(f, &t, "05", "code_expired");
+	cardauth(f, &t, &img, code);
+	test_expect(f, &t, "05", "no_code_pending");
+	/* To the last second of its life, it works. */
+	start(f, &img, code);
+	f->now += f->cfg.otp_ttl;
+	cardauth(f, &t, &img, code);
+	test_expect(f, &t, "00", "authenticated");
+}
+
+static void daily_starts(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t;
+	char code[ISSUER_OTP_LEN + 1];
+
+	/* Four a day, matching or not: the elements cannot be guessed one at a time. */
+	for (int i = 0; i < 4; i++) {
+		cardauth(f, &t, &img, NULL);
+		if (i % 2 == 1)
+			t.r.holder = "Li Si";
+		test_expect(f, &t, i % 2 == 1 ? "05" : "00",
+		            i % 2 == 1 ? "elements_differ" : "otp_sent");
+	}
+	cardauth(f, &t, &img, NULL);
+	test_expect(f, &t, "65", "cardauth_daily_limit");
+	assert_int_equal(f->sms_count, 2);
+	f->now += T_DAY;
+	start(f, &img, code);
+}
+
+static void funds_covered(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t;
+	struct issuer_response resp;
+	char code[ISSUER_OTP_LEN + 1];
+
+	start(f, &img, code);
+	cardauth(f, &t, &img, code);
+	t.r.amount = T_BALANCE + 1;
+	resp = test_expect(f, &t, "51", "authenticated_funds_short");
+	assert_false(resp.has_balance); /* whether it covers the amount, never the balance */
+	start(f, &img, code);
+	cardauth(f, &t, &img, code);
+	t.r.amount = T_BALANCE;
+	resp = test_expect(f, &t, "00", "authenticated");
+	assert_false(resp.has_balance);
+	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
+}
+
+static void card_checked(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t;
+	char code[ISSUER_OTP_LEN + 1];
+
+	/* The card itself first: a lost card is not authenticated. */
+	assert_int_equal(issuer_card_set_status(f->is, img.card_id, ISSUER_CARD_LOST, f->now),
+	                 ISSUER_OK);
+	cardauth(f, &t, &img, NULL);
+	test_expect(f, &t, "41", "card_lost");
+	assert_int_equal(issuer_card_set_status(f->is, img.card_id, ISSUER_CARD_ACTIVE, f->now),
+	                 ISSUER_OK);
+	/* A PIN given is checked. */
+	cardauth(f, &t, &img, NULL);
+	test_pin(f, &t, &f->zpk, "000000", img.pan);
+	test_expect(f, &t, "55", "pin_wrong");
+	/* A track 2 that is not the card's. */
+	cardauth(f, &t, &img, NULL);
+	t.track2[strlen(t.track2) - 1] =
+	    (char)('0' + (t.track2[strlen(t.track2) - 1] - '0' + 1) % 10);
+	test_expect(f, &t, "59", "cvv_wrong");
+	assert_int_equal(f->sms_count, 0);
+	start(f, &img, code);
+}
+
+static void code_not_stored(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	char codes[2][ISSUER_OTP_LEN + 1], plain[2 * SHA256_DIGEST_LENGTH + 1];
+	uint8_t digest[SHA256_DIGEST_LENGTH];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int rows = 0;
+
+	start(f, &img, codes[0]);
+	start(f, &img, codes[1]);
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT otp_hash, reason FROM cardauths ORDER BY id",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *hash = (const char *)sqlite3_column_text(st, 0);
+		const char *reason = (const char *)sqlite3_column_text(st, 1);
+
+		assert_int_equal(strlen(hash), 64);
+		assert_int_equal(strspn(hash, "0123456789abcdefABCDEF"), 64);
+		assert_null(strstr(hash, codes[rows]));
+		assert_null(strstr(reason, codes[rows]));
+		/* Keyed: not the plain hash of the code. */
+		SHA256((const uint8_t *)codes[rows], ISSUER_OTP_LEN, digest);
+		assert_int_equal(hex_encode(digest, sizeof digest, plain, sizeof plain), HEX_OK);
+		assert_string_not_equal(hash, plain);
+		rows++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_int_equal(rows, 2);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, issuer_fixture_setup, issuer_fixture_teardown)
+	const struct CMUnitTest tests[] = {
+	    T(authenticated),   T(authenticated_chip_english),
+	    T(element_wrong),   T(code_wrong),
+	    T(code_expired),    T(daily_starts),
+	    T(funds_covered),   T(card_checked),
+	    T(code_not_stored),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
