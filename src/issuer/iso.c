@@ -55,10 +55,13 @@ static int read_field62(const char *v, struct issuer_iso_request *out)
 	size_t n = strlen(v), pos = 0;
 
 	while (pos < n) {
-		char tag[3] = {0}, *dst;
+		char tag[3] = {0}, digits[4] = {0}, *dst;
 		size_t len, cap;
 
-		if (n - pos < 5 || crypto_digits(v + pos + 2, 3, 3) != 3)
+		if (n - pos < 5)
+			return -1;
+		memcpy(digits, v + pos + 2, 3);
+		if (crypto_digits(digits, 3, 3) != 3)
 			return -1;
 		memcpy(tag, v + pos, 2);
 		len = (size_t)(v[pos + 2] - '0') * 100 + (size_t)(v[pos + 3] - '0') * 10 +

@@ -1,0 +1,441 @@
+/* test_issuer_iso.c — the issuer's network link (src/issuer/iso.c): messages built by hand as
+ * the acquirer forwards them, read into requests (which transaction, which fields), decided,
+ * and answered (38, 39, 44, 54, 55); transactions it does not do (12) and fields it cannot
+ * read (30). */
+#include "issuer/issuer_fixture.h"
+
+/* A message and the buffers its values point into. */
+struct test_msg {
+	iso8583_msg m;
+	char amount[20], stan[7];
+	uint8_t pin_block[8];
+	uint8_t icc[256];
+};
+
+/* The fields every request has: 3, 4, 7, 11, 25, 32, 41, 42, 49. */
+static void msg(struct issuer_fixture *f, struct test_msg *t, const char *mti, const char *proc,
+                const char *cond, int64_t amount)
+{
+	iso8583_msg_init(&t->m);
+	assert_int_equal(iso8583_set_mti(&t->m, mti), ISO8583_OK);
+	iso8583_set_str(&t->m, 3, proc);
+	if (amount > 0) {
+		snprintf(t->amount, sizeof t->amount, "%012lld", (long long)amount);
+		iso8583_set_str(&t->m, 4, t->amount);
+	}
+	iso8583_set_str(&t->m, 7, T_TRANSMIT);
+	snprintf(t->stan, sizeof t->stan, "%06u", f->stan++);
+	iso8583_set_str(&t->m, 11, t->stan);
+	iso8583_set_str(&t->m, 25, cond);
+	iso8583_set_str(&t->m, 32, T_ACQUIRER);
+	iso8583_set_str(&t->m, 41, T_TERMINAL);
+	iso8583_set_str(&t->m, 42, T_MERCHANT);
+	iso8583_set_str(&t->m, 49, "156");
+}
+
+/* The card read from its stripe (22 "021", 35) with a PIN block (52) when pin is not NULL. */
+static void swiped(struct issuer_fixture *f, struct test_msg *t,
+                   const struct issuer_card_image *img, const char *pin)
+{
+	iso8583_set_str(&t->m, 22, "021");
+	iso8583_set_str(&t->m, 35, img->track2);
+	if (pin != NULL) {
+		assert_int_equal(hsm_encrypt_pin(f->h, &f->zpk, pin, img->pan, t->pin_block),
+		                 HSM_OK);
+		iso8583_set(&t->m, 52, t->pin_block, sizeof t->pin_block);
+	}
+}
+
+static void read_ok(struct issuer_fixture *f, const struct test_msg *t,
+                    struct issuer_iso_request *out)
+{
+	char rc[3] = "xx";
+
+	assert_int_equal(issuer_iso_read(&t->m, &f->zpk, out, rc), ISSUER_OK);
+}
+
+static void read_refused(struct issuer_fixture *f, const struct test_msg *t, const char *want)
+{
+	struct issuer_iso_request out;
+	char rc[3] = "xx";
+
+	assert_int_equal(issuer_iso_read(&t->m, &f->zpk, &out, rc), ISSUER_EARG);
+	assert_string_equal(rc, want);
+	/* Card data read before the fault is wiped. */
+	assert_int_equal(out.req.op, 0);
+	assert_string_equal(out.pan, "");
+	assert_string_equal(out.track2, "");
+}
+
+static void purchase(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_msg t;
+	struct issuer_iso_request in;
+	struct issuer_iso_answer a;
+	struct issuer_response resp;
+	iso8583_msg out;
+	char v[64];
+
+	msg(f, &t, "0200", "000000", "00", 2500);
+	swiped(f, &t, &img, T_PIN);
+	iso8583_set_str(&t.m, 14, img.expiry);
+	iso8583_set_str(&t.m, 37, "000000330001");
+	read_ok(f, &t, &in);
+	assert_int_equal(in.req.op, ISSUER_OP_PURCHASE);
+	assert_int_equal(in.req.amount, 2500);
+	assert_int_equal(in.req.currency, 156);
+	assert_int_equal(in.req.entry, ISSUER_ENTRY_STRIPE);
+	assert_string_equal(in.req.track2, img.track2);
+	assert_string_equal(in.req.pan, "");
+	assert_string_equal(in.req.expiry, img.expiry);
+	assert_memory_equal(in.req.pin_block, t.pin_block, 8);
+	assert_ptr_equal(in.req.pin_key, &f->zpk);
+	assert_null(in.req.icc);
+	assert_string_equal(in.req.acquirer, T_ACQUIRER);
+	assert_string_equal(in.req.stan, t.stan);
+	assert_string_equal(in.req.transmit, T_TRANSMIT);
+	assert_string_equal(in.req.terminal, T_TERMINAL);
+	assert_string_equal(in.req.merchant, T_MERCHANT);
+	assert_string_equal(in.req.rrn, "000000330001");
+
+	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
+	assert_string_equal(resp.rc, "00");
+	test_money(f, img.card_id, T_BALANCE - 2500, T_BALANCE - 2500, 0);
+
+	/* The answer: the request's echo, then 38 and 39. */
+	out = t.m;
+	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(iso8583_get(&out, 39, v, sizeof v, NULL), ISO8583_OK);
+	assert_string_equal(v, "00");
+	assert_int_equal(iso8583_get(&out, 38, v, sizeof v, NULL), ISO8583_OK);
+	assert_string_equal(v, resp.auth_code);
+	assert_false(iso8583_has(&out, 44));
+	assert_false(iso8583_has(&out, 54));
+	assert_false(iso8583_has(&out, 55));
+	crypto_wipe(&in, sizeof in);
+}
+
+static void chip_purchase(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_CREDIT, true);
+	struct test_request chip;
+	struct test_msg t;
+	struct issuer_iso_request in;
+	struct issuer_iso_answer a;
+	struct issuer_response resp;
+	iso8583_msg out;
+	uint8_t v[64];
+	size_t len;
+
+	test_chip(f, &chip, ISSUER_OP_PURCHASE, &img, 8800, NULL);
+	msg(f, &t, "0200", "000000", "00", 8800);
+	iso8583_set_str(&t.m, 2, img.pan);
+	iso8583_set_str(&t.m, 22, "051");
+	iso8583_set_str(&t.m, 35, img.track2);
+	memcpy(t.icc, chip.icc, chip.r.icc_len);
+	iso8583_set(&t.m, 55, t.icc, chip.r.icc_len);
+	read_ok(f, &t, &in);
+	assert_int_equal(in.req.entry, ISSUER_ENTRY_CHIP);
+	assert_string_equal(in.req.pan, img.pan);
+	assert_int_equal(in.req.icc_len, chip.r.icc_len);
+	assert_memory_equal(in.req.icc, chip.icc, chip.r.icc_len);
+	assert_null(in.req.pin_block);
+	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
+	assert_string_equal(resp.rc, "00");
+	test_check_arpc(&chip, &resp);
+	test_money(f, img.card_id, T_LIMIT - 8800, -8800, 0);
+
+	iso8583_msg_init(&out);
+	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(iso8583_get(&out, 55, v, sizeof v, &len), ISO8583_OK);
+	assert_int_equal(len, resp.icc_len);
+	assert_memory_equal(v, resp.icc, len);
+	crypto_wipe(&in, sizeof in);
+}
+
+/* The transaction table of spec/cup-pos.md. */
+static void operations(void **state)
+{
+	static const struct {
+		const char *mti, *proc, *cond, *f62;
+		enum issuer_op op;
+	} cases[] = {
+	    {"0200", "000000", "00", NULL, ISSUER_OP_PURCHASE},
+	    {"0200", "000000", NULL, NULL, ISSUER_OP_PURCHASE},
+	    {"0200", "200000", "00", NULL, ISSUER_OP_VOID},
+	    {"0200", "310000", "00", NULL, ISSUER_OP_BALANCE},
+	    {"0100", "310000", "00", NULL, ISSUER_OP_BALANCE},
+	    {"0220", "200000", "00", NULL, ISSUER_OP_REFUND},
+	    {"0100", "030000", "06", NULL, ISSUER_OP_PREAUTH},
+	    {"0100", "000000", "06", NULL, ISSUER_OP_PREAUTH},
+	    {"0100", "200000", "06", NULL, ISSUER_OP_PREAUTH_CANCEL},
+	    {"0200", "000000", "06", NULL, ISSUER_OP_COMPLETION},
+	    {"0200", "200000", "06", NULL, ISSUER_OP_COMPLETION_VOID},
+	    {"0100", "330000", "00", "NM003abcID004X123PH00513912", ISSUER_OP_CARDAUTH_START},
+	    {"0100", "330000", "00", "OT006123456", ISSUER_OP_CARDAUTH_CONFIRM},
+	    {"0100", "330000", "00", NULL, ISSUER_OP_VERIFY},
+	    {"0400", "000000", "00", NULL, ISSUER_OP_REVERSAL},
+	    {"0420", "030000", "06", NULL, ISSUER_OP_REVERSAL},
+	};
+	struct issuer_fixture *f = *state;
+	struct test_msg t;
+	struct issuer_iso_request in;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		msg(f, &t, cases[i].mti, cases[i].proc, cases[i].cond != NULL ? cases[i].cond : "",
+		    100);
+		if (cases[i].cond == NULL)
+			iso8583_unset(&t.m, 25);
+		if (cases[i].f62 != NULL)
+			iso8583_set_str(&t.m, 62, cases[i].f62);
+		read_ok(f, &t, &in);
+		if (in.req.op != cases[i].op)
+			fail_msg("%s %s %s: op %d, not %d", cases[i].mti, cases[i].proc,
+			         cases[i].cond != NULL ? cases[i].cond : "-", in.req.op,
+			         cases[i].op);
+	}
+}
+
+static void follow_ups(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_msg t;
+	struct issuer_iso_request in;
+	struct issuer_iso_answer a;
+	struct issuer_response pre, resp;
+	iso8583_msg out;
+	char v[8], stan[7];
+
+	/* Pre-authorization, then its cancel naming it by 38. */
+	msg(f, &t, "0100", "030000", "06", 4000);
+	swiped(f, &t, &img, T_PIN);
+	read_ok(f, &t, &in);
+	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &pre), ISSUER_OK);
+	assert_string_equal(pre.rc, "00");
+	test_money(f, img.card_id, T_BALANCE - 4000, T_BALANCE, 4000);
+	msg(f, &t, "0100", "200000", "06", 4000);
+	iso8583_set_str(&t.m, 2, img.pan);
+	iso8583_set_str(&t.m, 22, "012");
+	iso8583_set_str(&t.m, 38, pre.auth_code);
+	read_ok(f, &t, &in);
+	assert_int_equal(in.req.op, ISSUER_OP_PREAUTH_CANCEL);
+	assert_string_equal(in.req.orig_auth_code, pre.auth_code);
+	assert_int_equal(in.req.entry, ISSUER_ENTRY_MANUAL);
+	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
+	assert_string_equal(resp.rc, "00");
+	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	/* Cancelled twice: declined, and the echoed 38 does not go back as an approval's. */
+	msg(f, &t, "0100", "200000", "06", 4000);
+	iso8583_set_str(&t.m, 2, img.pan);
+	iso8583_set_str(&t.m, 38, pre.auth_code);
+	read_ok(f, &t, &in);
+	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
+	assert_string_equal(resp.rc, "12");
+	out = t.m;
+	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_false(iso8583_has(&out, 38));
+	assert_int_equal(iso8583_get(&out, 39, v, sizeof v, NULL), ISO8583_OK);
+	assert_string_equal(v, "12");
+
+	/* A purchase, refunded by 0220 naming it by its RRN (37). */
+	msg(f, &t, "0200", "000000", "00", 3000);
+	swiped(f, &t, &img, T_PIN);
+	iso8583_set_str(&t.m, 37, "000000440001");
+	read_ok(f, &t, &in);
+	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
+	assert_string_equal(resp.rc, "00");
+	msg(f, &t, "0220", "200000", "00", 1000);
+	iso8583_set_str(&t.m, 2, img.pan);
+	iso8583_set_str(&t.m, 37, "000000440001");
+	read_ok(f, &t, &in);
+	assert_int_equal(in.req.op, ISSUER_OP_REFUND);
+	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
+	assert_string_equal(resp.rc, "00");
+	test_money(f, img.card_id, T_BALANCE - 2000, T_BALANCE - 2000, 0);
+
+	/* The refund reversed by 0400: its own 11 is the refund's. */
+	snprintf(stan, sizeof stan, "%s", t.stan);
+	msg(f, &t, "0400", "200000", "00", 1000);
+	iso8583_set_str(&t.m, 7, "1130100500");
+	iso8583_set_str(&t.m, 11, stan);
+	iso8583_set_str(&t.m, 2, img.pan);
+	read_ok(f, &t, &in);
+	assert_int_equal(in.req.op, ISSUER_OP_REVERSAL);
+	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
+	assert_string_equal(resp.rc, "00");
+	assert_string_equal(resp.reason, "approved");
+	test_money(f, img.card_id, T_BALANCE - 3000, T_BALANCE - 3000, 0);
+	crypto_wipe(&in, sizeof in);
+}
+
+static void card_authentication(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_msg t;
+	struct issuer_iso_request in;
+	struct issuer_iso_answer a;
+	struct issuer_response resp;
+	iso8583_msg out;
+	char f62[128], v[32], code[ISSUER_OTP_LEN + 1];
+	const char *p;
+
+	msg(f, &t, "0100", "330000", "00", 0);
+	swiped(f, &t, &img, NULL);
+	/* Another issuer's tag (XX) is skipped. */
+	snprintf(f62, sizeof f62, "NM%03zu%sXX002hiID%03zu%sPH%03zu%s", strlen(T_HOLDER), T_HOLDER,
+	         strlen(T_ID), T_ID, strlen(T_PHONE), T_PHONE);
+	iso8583_set_str(&t.m, 62, f62);
+	read_ok(f, &t, &in);
+	assert_int_equal(in.req.op, ISSUER_OP_CARDAUTH_START);
+	assert_string_equal(in.req.holder, T_HOLDER);
+	assert_string_equal(in.req.id_number, T_ID);
+	assert_string_equal(in.req.phone, T_PHONE);
+	assert_string_equal(in.req.otp, "");
+	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
+	assert_string_equal(resp.rc, "00");
+	iso8583_msg_init(&out);
+	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(iso8583_get(&out, 44, v, sizeof v, NULL), ISO8583_OK);
+	assert_string_equal(v, "OTP SENT");
+	assert_false(iso8583_has(&out, 38));
+
+	/* The code from the SMS: the one run of six digits. */
+	for (p = f->sms_text; *p != '\0' && strspn(p, "0123456789") != ISSUER_OTP_LEN;)
+		p += strspn(p, "0123456789") > 0 ? strspn(p, "0123456789") : 1;
+	assert_true(*p != '\0');
+	memcpy(code, p, ISSUER_OTP_LEN);
+	code[ISSUER_OTP_LEN] = '\0';
+	msg(f, &t, "0100", "330000", "00", 0);
+	swiped(f, &t, &img, NULL);
+	snprintf(f62, sizeof f62, "OT006%s", code);
+	iso8583_set_str(&t.m, 62, f62);
+	read_ok(f, &t, &in);
+	assert_int_equal(in.req.op, ISSUER_OP_CARDAUTH_CONFIRM);
+	assert_string_equal(in.req.otp, code);
+	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
+	assert_string_equal(resp.rc, "00");
+	assert_string_equal(resp.reason, "authenticated");
+	crypto_wipe(&in, sizeof in);
+}
+
+static void not_done(void **state)
+{
+	static const struct {
+		const char *mti, *proc, *cond;
+	} cases[] = {
+	    {"0300", "000000", "00"}, {"0800", "000000", "00"}, {"0200", "400000", "00"},
+	    {"0200", "030000", "00"}, {"0220", "000000", "00"}, {"0100", "400000", "00"},
+	    {"0200", "", "00"},
+	};
+	struct issuer_fixture *f = *state;
+	struct test_msg t;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		msg(f, &t, cases[i].mti, cases[i].proc, cases[i].cond, 100);
+		if (cases[i].proc[0] == '\0')
+			iso8583_unset(&t.m, 3);
+		read_refused(f, &t, "12");
+	}
+}
+
+static void malformed(void **state)
+{
+	static const char *const f62[] = {
+	    "NM0",                        /* cut short */
+	    "NM010abc",                   /* longer than what follows */
+	    "NM0x3abc",                   /* length not digits */
+	    "OT0071234567",               /* a code of 7 */
+	    "PH021123456789012345678901", /* a phone too long */
+	    "NM003abcI",                  /* a stray byte */
+	};
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_msg t;
+	char long_name[80];
+
+	for (size_t i = 0; i < sizeof f62 / sizeof f62[0]; i++) {
+		msg(f, &t, "0100", "330000", "00", 0);
+		swiped(f, &t, &img, NULL);
+		iso8583_set_str(&t.m, 62, f62[i]);
+		read_refused(f, &t, "30");
+	}
+	msg(f, &t, "0100", "330000", "00", 0);
+	swiped(f, &t, &img, NULL);
+	snprintf(long_name, sizeof long_name, "NM065%065d", 0); /* a name of 65 bytes */
+	iso8583_set_str(&t.m, 62, long_name);
+	read_refused(f, &t, "30");
+
+	msg(f, &t, "0200", "000000", "00", 0);
+	swiped(f, &t, &img, T_PIN);
+	iso8583_set_str(&t.m, 4, "00000000012a");
+	read_refused(f, &t, "30");
+	msg(f, &t, "0200", "000000", "00", 100);
+	swiped(f, &t, &img, T_PIN);
+	iso8583_set_str(&t.m, 49, "15x");
+	read_refused(f, &t, "30");
+	msg(f, &t, "0200", "000000", "00", 100);
+	swiped(f, &t, &img, T_PIN);
+	iso8583_set(&t.m, 52, t.pin_block, 7); /* a PIN block of 7 bytes */
+	read_refused(f, &t, "30");
+	msg(f, &t, "0200", "000000", "00", 100);
+	swiped(f, &t, &img, T_PIN);
+	iso8583_set_str(&t.m, 41, "TERMINAL0001"); /* longer than a terminal id */
+	read_refused(f, &t, "30");
+}
+
+static void answer(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_response resp = {.rc = "00", .auth_code = "123456", .message = "OTP SENT"};
+	struct issuer_iso_answer a;
+	iso8583_msg out;
+	char v[64];
+	uint8_t icc[16];
+	size_t len;
+
+	(void)f;
+	resp.has_balance = true;
+	resp.available = 12345;
+	resp.currency = 156;
+	memcpy(resp.icc, "\x91\x0A\x01\x02\x03\x04\x05\x06\x07\x08\x30\x30", 12);
+	resp.icc_len = 12;
+	iso8583_msg_init(&out);
+	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(iso8583_get(&out, 39, v, sizeof v, NULL), ISO8583_OK);
+	assert_string_equal(v, "00");
+	assert_int_equal(iso8583_get(&out, 38, v, sizeof v, NULL), ISO8583_OK);
+	assert_string_equal(v, "123456");
+	assert_int_equal(iso8583_get(&out, 44, v, sizeof v, NULL), ISO8583_OK);
+	assert_string_equal(v, "OTP SENT");
+	assert_int_equal(iso8583_get(&out, 54, v, sizeof v, NULL), ISO8583_OK);
+	assert_string_equal(v, "0002156C000000012345");
+	assert_int_equal(iso8583_get(&out, 55, icc, sizeof icc, &len), ISO8583_OK);
+	assert_int_equal(len, 12);
+	assert_memory_equal(icc, resp.icc, 12);
+
+	/* A credit card over its line: a debit balance. */
+	resp = (struct issuer_response){
+	    .rc = "00", .has_balance = true, .available = -500, .currency = 156};
+	iso8583_msg_init(&out);
+	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(iso8583_get(&out, 54, v, sizeof v, NULL), ISO8583_OK);
+	assert_string_equal(v, "0002156D000000000500");
+	assert_false(iso8583_has(&out, 38));
+	assert_false(iso8583_has(&out, 44));
+	assert_false(iso8583_has(&out, 55));
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, issuer_fixture_setup, issuer_fixture_teardown)
+	const struct CMUnitTest tests[] = {
+	    T(purchase), T(chip_purchase), T(operations), T(follow_ups), T(card_authentication),
+	    T(not_done), T(malformed),     T(answer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
