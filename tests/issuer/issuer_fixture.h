@@ -8,6 +8,7 @@
 
 #include "testutil.h"
 
+#include <ctype.h>
 #include <stdio.h>
 
 #include "crypto/crypto.h"
@@ -57,6 +58,27 @@ static inline int test_sms(void *ctx, const char *phone, const char *text)
 	snprintf(f->sms_phone, sizeof f->sms_phone, "%s", phone);
 	snprintf(f->sms_text, sizeof f->sms_text, "%s", text);
 	return 0;
+}
+
+/* The one run of exactly six digits in the last SMS. */
+static inline void test_sms_code(const struct issuer_fixture *f, char code[ISSUER_OTP_LEN + 1])
+{
+	const char *s = f->sms_text;
+	int found = 0;
+
+	while (*s != '\0') {
+		size_t n = 0;
+
+		while (isdigit((unsigned char)s[n]))
+			n++;
+		if (n == ISSUER_OTP_LEN) {
+			memcpy(code, s, n);
+			code[n] = '\0';
+			found++;
+		}
+		s += n > 0 ? n : 1;
+	}
+	assert_int_equal(found, 1);
 }
 
 /* Opens the issuer again with f->cfg, as a test that changed a setting needs. */

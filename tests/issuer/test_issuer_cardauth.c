@@ -4,7 +4,6 @@
  * the code kept only as a keyed hash. */
 #include "issuer/issuer_fixture.h"
 
-#include <ctype.h>
 #include <openssl/sha.h>
 #include <sqlite3.h>
 
@@ -23,27 +22,6 @@ static void cardauth(struct issuer_fixture *f, struct test_request *t,
 	}
 }
 
-/* The one run of exactly six digits in the last SMS. */
-static void sms_code(const struct issuer_fixture *f, char code[ISSUER_OTP_LEN + 1])
-{
-	const char *s = f->sms_text;
-	int found = 0;
-
-	while (*s != '\0') {
-		size_t n = 0;
-
-		while (isdigit((unsigned char)s[n]))
-			n++;
-		if (n == ISSUER_OTP_LEN) {
-			memcpy(code, s, n);
-			code[n] = '\0';
-			found++;
-		}
-		s += n > 0 ? n : 1;
-	}
-	assert_int_equal(found, 1);
-}
-
 /* Starts an authentication of img that succeeds; the code sent. */
 static void start(struct issuer_fixture *f, const struct issuer_card_image *img,
                   char code[ISSUER_OTP_LEN + 1])
@@ -59,7 +37,7 @@ static void start(struct issuer_fixture *f, const struct issuer_card_image *img,
 	assert_false(resp.has_balance);
 	assert_int_equal(f->sms_count, sent + 1);
 	assert_string_equal(f->sms_phone, T_PHONE);
-	sms_code(f, code);
+	test_sms_code(f, code);
 }
 
 static void authenticated(void **state)
@@ -99,7 +77,7 @@ static void authenticated_chip_english(void **state)
 	resp = test_expect(f, &t, "00", "otp_sent");
 	test_check_arpc(&t, &resp);
 	assert_non_null(strstr(f->sms_text, "verification code"));
-	sms_code(f, code);
+	test_sms_code(f, code);
 	cardauth(f, &t, &img, code);
 	test_expect(f, &t, "00", "authenticated");
 }

@@ -67,6 +67,17 @@ static void read_refused(struct issuer_fixture *f, const struct test_msg *t, con
 	assert_string_equal(out.track2, "");
 }
 
+/* Decides the request read, which must be answered rc. */
+static struct issuer_response decide(struct issuer_fixture *f, const struct issuer_iso_request *in,
+                                     const char *rc)
+{
+	struct issuer_response resp;
+
+	assert_int_equal(issuer_authorize(f->is, &in->req, f->now, &resp), ISSUER_OK);
+	assert_string_equal(resp.rc, rc);
+	return resp;
+}
+
 static void purchase(void **state)
 {
 	struct issuer_fixture *f = *state;
@@ -100,8 +111,7 @@ static void purchase(void **state)
 	assert_string_equal(in.req.merchant, T_MERCHANT);
 	assert_string_equal(in.req.rrn, "000000330001");
 
-	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
-	assert_string_equal(resp.rc, "00");
+	resp = decide(f, &in, "00");
 	test_money(f, img.card_id, T_BALANCE - 2500, T_BALANCE - 2500, 0);
 
 	/* The answer: the request's echo, then 38 and 39. */
@@ -143,8 +153,7 @@ static void chip_purchase(void **state)
 	assert_int_equal(in.req.icc_len, chip.r.icc_len);
 	assert_memory_equal(in.req.icc, chip.icc, chip.r.icc_len);
 	assert_null(in.req.pin_block);
-	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
-	assert_string_equal(resp.rc, "00");
+	resp = decide(f, &in, "00");
 	test_check_arpc(&chip, &resp);
 	test_money(f, img.card_id, T_LIMIT - 8800, -8800, 0);
 
@@ -214,8 +223,7 @@ static void follow_ups(void **state)
 	msg(f, &t, "0100", "030000", "06", 4000);
 	swiped(f, &t, &img, T_PIN);
 	read_ok(f, &t, &in);
-	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &pre), ISSUER_OK);
-	assert_string_equal(pre.rc, "00");
+	pre = decide(f, &in, "00");
 	test_money(f, img.card_id, T_BALANCE - 4000, T_BALANCE, 4000);
 	msg(f, &t, "0100", "200000", "06", 4000);
 	iso8583_set_str(&t.m, 2, img.pan);
@@ -225,16 +233,14 @@ static void follow_ups(void **state)
 	assert_int_equal(in.req.op, ISSUER_OP_PREAUTH_CANCEL);
 	assert_string_equal(in.req.orig_auth_code, pre.auth_code);
 	assert_int_equal(in.req.entry, ISSUER_ENTRY_MANUAL);
-	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
-	assert_string_equal(resp.rc, "00");
+	resp = decide(f, &in, "00");
 	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
 	/* Cancelled twice: declined, and the echoed 38 does not go back as an approval's. */
 	msg(f, &t, "0100", "200000", "06", 4000);
 	iso8583_set_str(&t.m, 2, img.pan);
 	iso8583_set_str(&t.m, 38, pre.auth_code);
 	read_ok(f, &t, &in);
-	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
-	assert_string_equal(resp.rc, "12");
+	resp = decide(f, &in, "12");
 	out = t.m;
 	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
 	assert_false(iso8583_has(&out, 38));
@@ -246,15 +252,13 @@ static void follow_ups(void **state)
 	swiped(f, &t, &img, T_PIN);
 	iso8583_set_str(&t.m, 37, "000000440001");
 	read_ok(f, &t, &in);
-	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
-	assert_string_equal(resp.rc, "00");
+	resp = decide(f, &in, "00");
 	msg(f, &t, "0220", "200000", "00", 1000);
 	iso8583_set_str(&t.m, 2, img.pan);
 	iso8583_set_str(&t.m, 37, "000000440001");
 	read_ok(f, &t, &in);
 	assert_int_equal(in.req.op, ISSUER_OP_REFUND);
-	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
-	assert_string_equal(resp.rc, "00");
+	resp = decide(f, &in, "00");
 	test_money(f, img.card_id, T_BALANCE - 2000, T_BALANCE - 2000, 0);
 
 	/* The refund reversed by 0400: its own 11 is the refund's. */
@@ -265,8 +269,7 @@ static void follow_ups(void **state)
 	iso8583_set_str(&t.m, 2, img.pan);
 	read_ok(f, &t, &in);
 	assert_int_equal(in.req.op, ISSUER_OP_REVERSAL);
-	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
-	assert_string_equal(resp.rc, "00");
+	resp = decide(f, &in, "00");
 	assert_string_equal(resp.reason, "approved");
 	test_money(f, img.card_id, T_BALANCE - 3000, T_BALANCE - 3000, 0);
 	crypto_wipe(&in, sizeof in);
@@ -282,7 +285,6 @@ static void card_authentication(void **state)
 	struct issuer_response resp;
 	iso8583_msg out;
 	char f62[128], v[32], code[ISSUER_OTP_LEN + 1];
-	const char *p;
 
 	msg(f, &t, "0100", "330000", "00", 0);
 	swiped(f, &t, &img, NULL);
@@ -296,20 +298,14 @@ static void card_authentication(void **state)
 	assert_string_equal(in.req.id_number, T_ID);
 	assert_string_equal(in.req.phone, T_PHONE);
 	assert_string_equal(in.req.otp, "");
-	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
-	assert_string_equal(resp.rc, "00");
+	resp = decide(f, &in, "00");
 	iso8583_msg_init(&out);
 	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
 	assert_int_equal(iso8583_get(&out, 44, v, sizeof v, NULL), ISO8583_OK);
 	assert_string_equal(v, "OTP SENT");
 	assert_false(iso8583_has(&out, 38));
 
-	/* The code from the SMS: the one run of six digits. */
-	for (p = f->sms_text; *p != '\0' && strspn(p, "0123456789") != ISSUER_OTP_LEN;)
-		p += strspn(p, "0123456789") > 0 ? strspn(p, "0123456789") : 1;
-	assert_true(*p != '\0');
-	memcpy(code, p, ISSUER_OTP_LEN);
-	code[ISSUER_OTP_LEN] = '\0';
+	test_sms_code(f, code);
 	msg(f, &t, "0100", "330000", "00", 0);
 	swiped(f, &t, &img, NULL);
 	snprintf(f62, sizeof f62, "OT006%s", code);
@@ -317,8 +313,7 @@ static void card_authentication(void **state)
 	read_ok(f, &t, &in);
 	assert_int_equal(in.req.op, ISSUER_OP_CARDAUTH_CONFIRM);
 	assert_string_equal(in.req.otp, code);
-	assert_int_equal(issuer_authorize(f->is, &in.req, f->now, &resp), ISSUER_OK);
-	assert_string_equal(resp.rc, "00");
+	resp = decide(f, &in, "00");
 	assert_string_equal(resp.reason, "authenticated");
 	crypto_wipe(&in, sizeof in);
 }
