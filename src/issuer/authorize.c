@@ -177,8 +177,9 @@ static int stage_cryptogram(struct issuer_decision *d)
 	const struct issuer_request *r = d->req;
 	size_t pos = 0;
 	uint64_t amount = 0;
+	unsigned currency;
 	tlv v;
-	int rc;
+	int rc, atc;
 
 	if (r->icc == NULL || r->icc_len == 0)
 		return STAGE_NEXT;
@@ -196,6 +197,11 @@ static int stage_cryptogram(struct issuer_decision *d)
 		amount = amount * 100 + (d->emv_data[i] >> 4) * 10 + (d->emv_data[i] & 0x0F);
 	if (r->amount > 0 && amount != (uint64_t)r->amount)
 		return issuer_decide(d, "13", "icc_amount_differs");
+	/* 5F2A, n3 in two BCD bytes after 9F02, 9F03, 9F1A and 95: the currency asked in. */
+	currency = (unsigned)(d->emv_data[19] & 0x0F) * 100 +
+	           (unsigned)(d->emv_data[20] >> 4) * 10 + (unsigned)(d->emv_data[20] & 0x0F);
+	if (r->amount > 0 && currency != r->currency)
+		return issuer_decide(d, "13", "icc_currency_differs");
 	if (tlv_find(r->icc, r->icc_len, 0x9F26, &v) != TLV_OK || v.len != 8)
 		return issuer_decide(d, "30", "icc_no_arqc");
 	memcpy(d->emv.arqc, v.value, 8);
@@ -213,6 +219,13 @@ static int stage_cryptogram(struct issuer_decision *d)
 		return issuer_decide(d, "05", "arqc_wrong");
 	if (rc != HSM_OK)
 		return ISSUER_EHSM;
+	/* The application transaction counter only goes up: a lower or equal one is a captured
+	 * cryptogram played again. */
+	atc = (int)d->emv.atc[0] << 8 | d->emv.atc[1];
+	if (atc <= d->card.atc)
+		return issuer_decide(d, "05", "atc_replayed");
+	d->card.atc = atc;
+	d->card_changed = true;
 	d->arqc_ok = true;
 	return STAGE_NEXT;
 }
@@ -255,14 +268,12 @@ static int stage_pin(struct issuer_decision *d)
 	bool required = d->card.product == CARD_PRODUCT_DEBIT && (OP(r->op) & OPS_PIN_REQUIRED);
 	int rc;
 
-	if (r->pin_block == NULL) {
-		if (!required)
-			return STAGE_NEXT;
-		return d->card.pin_tries >= cfg->pin_tries ? issuer_decide(d, "75", "pin_locked")
-		                                           : issuer_decide(d, "55", "pin_required");
-	}
-	if (d->card.pin_tries >= cfg->pin_tries)
+	/* A card locked by wrong PINs spends nothing until an operator unlocks it, PIN or not. */
+	if (d->card.pin_tries >= cfg->pin_tries &&
+	    (r->pin_block != NULL || (OP(r->op) & OPS_PIN_REQUIRED)))
 		return issuer_decide(d, "75", "pin_locked");
+	if (r->pin_block == NULL)
+		return required ? issuer_decide(d, "55", "pin_required") : STAGE_NEXT;
 	rc = hsm_verify_pin_pvv(d->is->h, r->pin_key, r->pin_block, d->pan, &d->is->keys.pvk,
 	                        d->card.pvki, d->card.pvv);
 	if (rc == HSM_OK) {
@@ -548,9 +559,11 @@ static int stage_reversal(struct issuer_decision *d)
 		}
 		break;
 	default:
-		/* A cancelled hold is not put back: the merchant asks for a new pre-authorization.
-		 */
-		return issuer_decide(d, "12", "not_reversible");
+		/* A cancelled hold is not put back (the merchant asks for a new pre-authorization),
+		 * and the reversal is acknowledged so that the acquirer stops sending it. */
+		d->orig.reversed = true;
+		d->orig_changed = true;
+		return issuer_decide(d, "00", "not_reversible");
 	}
 	if (rc != ISSUER_OK)
 		return rc; /* an error, or a decline (STAGE_DONE) that changed nothing */

@@ -175,6 +175,7 @@ static int make_card(issuer *is, const struct card_spec *spec, int64_t now, stru
 	row->account_id = spec->account_id;
 	row->product = spec->product;
 	row->status = ISSUER_CARD_ACTIVE;
+	row->atc = -1;
 	row->chip = spec->chip;
 	row->pvki = ISSUER_PVKI;
 	snprintf(row->expiry, sizeof row->expiry, "%s", img->expiry);

@@ -34,6 +34,7 @@ struct store_card {
 	char holder[65];
 	char language[3];
 	int pin_tries;
+	int atc; /* the highest application transaction counter seen; -1 none */
 	int64_t replaced_by, created_at, updated_at;
 };
 
@@ -43,7 +44,7 @@ int store_card_get(store *s, int64_t id, struct store_card *out);
 int store_card_by_hash(store *s, const char *pan_hash, struct store_card *out);
 /* The oldest card ending in last4, and how many do (*count; 0 with STORE_ENOTFOUND). */
 int store_card_by_last4(store *s, const char *last4, struct store_card *out, int *count);
-/* Writes c's status, pin_tries, replaced_by and updated_at. */
+/* Writes c's status, pin_tries, atc, replaced_by and updated_at. */
 int store_card_update(store *s, const struct store_card *c);
 /* Calls fn for every card, oldest first, until it returns non-zero (returned). */
 int store_card_each(store *s, int (*fn)(void *ctx, const struct store_card *c), void *ctx);

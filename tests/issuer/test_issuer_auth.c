@@ -299,6 +299,32 @@ static void cryptogram_wrong(void **state)
 	crypto_wipe(&stripe, sizeof stripe);
 }
 
+/* A captured field 55 played again under a new STAN: its ATC is not above the card's last. */
+static void cryptogram_replayed(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, true);
+	struct test_request t, again;
+	tlv v;
+
+	test_chip(f, &t, ISSUER_OP_PURCHASE, &img, 700, T_PIN);
+	test_expect(f, &t, "00", "approved");
+	test_swipe(f, &again, ISSUER_OP_PURCHASE, &img, 700, T_PIN);
+	again.r.entry = ISSUER_ENTRY_CHIP;
+	memcpy(again.icc, t.icc, t.r.icc_len);
+	again.r.icc = again.icc;
+	again.r.icc_len = t.r.icc_len;
+	test_expect(f, &again, "05", "atc_replayed");
+	test_money(f, img.card_id, T_BALANCE - 700, T_BALANCE - 700, 0);
+
+	/* The currency the card signed for (5F2A) must be the one asked in. */
+	test_chip(f, &t, ISSUER_OP_PURCHASE, &img, 700, T_PIN);
+	assert_int_equal(tlv_find(t.icc, t.r.icc_len, 0x5F2A, &v), TLV_OK);
+	t.icc[v.value - t.icc + 1] = 0x40; /* 0840, USD */
+	test_expect(f, &t, "13", "icc_currency_differs");
+	test_money(f, img.card_id, T_BALANCE - 700, T_BALANCE - 700, 0);
+}
+
 static void icc_incomplete(void **state)
 {
 	struct issuer_fixture *f = *state;
@@ -431,6 +457,13 @@ static void pin_locked(void **state)
 	test_expect(f, &t, "55", "pin_wrong");
 	test_swipe(f, &t, ISSUER_OP_PURCHASE, &credit, 100, T_PIN);
 	test_expect(f, &t, "00", "approved");
+	/* Locked by wrong PINs, a credit card spends nothing, even without a PIN. */
+	for (int i = 0; i < 3; i++) {
+		test_swipe(f, &t, ISSUER_OP_PURCHASE, &credit, 100, "000000");
+		test_authorize(f, &t);
+	}
+	test_swipe(f, &t, ISSUER_OP_PURCHASE, &credit, 100, NULL);
+	test_expect(f, &t, "75", "pin_locked");
 }
 
 static void pin_block_other_key(void **state)
@@ -634,6 +667,7 @@ int main(void)
 	    T(expiry_differs),
 	    T(cvv_wrong),
 	    T(cryptogram_wrong),
+	    T(cryptogram_replayed),
 	    T(icc_incomplete),
 	    T(amount_invalid),
 	    T(operation_unknown),

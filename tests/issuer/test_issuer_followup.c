@@ -77,6 +77,26 @@ static void preauth_cancel(void **state)
 	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
 }
 
+/* A cancelled hold is not put back by a reversal of the cancel, which is acknowledged so that
+ * the acquirer stops sending it. */
+static void reversal_cancel(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request p, c, rev;
+	struct issuer_response pre;
+
+	test_swipe(f, &p, ISSUER_OP_PREAUTH, &img, 3000, T_PIN);
+	pre = test_expect(f, &p, "00", "approved");
+	test_follow_up(f, &c, ISSUER_OP_PREAUTH_CANCEL, &img, 3000, pre.auth_code);
+	test_expect(f, &c, "00", "approved");
+	test_reversal(&rev, &c, "1130100140");
+	test_expect(f, &rev, "00", "not_reversible");
+	test_reversal(&rev, &c, "1130100141");
+	test_expect(f, &rev, "00", "already_reversed");
+	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
+}
+
 static void preauth_expired(void **state)
 {
 	struct issuer_fixture *f = *state;
@@ -325,10 +345,10 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, issuer_fixture_setup, issuer_fixture_teardown)
 	const struct CMUnitTest tests[] = {
-	    T(preauth_completion),  T(preauth_cancel),    T(preauth_expired),
-	    T(purchase_void),       T(refund_partial),    T(reversal_purchase),
-	    T(reversal_unknown),    T(reversal_declined), T(reversal_preauth),
-	    T(reversal_completion), T(reversal_refund),   T(reversal_both),
+	    T(preauth_completion), T(preauth_cancel),   T(reversal_cancel),     T(preauth_expired),
+	    T(purchase_void),      T(refund_partial),   T(reversal_purchase),   T(reversal_unknown),
+	    T(reversal_declined),  T(reversal_preauth), T(reversal_completion), T(reversal_refund),
+	    T(reversal_both),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@ static const struct store_migration migrations[] = {
         " holder TEXT NOT NULL,"
         " language TEXT NOT NULL,"
         " pin_tries INTEGER NOT NULL DEFAULT 0,"
+        " atc INTEGER NOT NULL DEFAULT -1,"
         " replaced_by INTEGER NOT NULL DEFAULT 0,"
         " created_at INTEGER NOT NULL,"
         " updated_at INTEGER NOT NULL);"
@@ -97,10 +98,10 @@ static void column_sealed(sqlite3_stmt *st, int i, struct store_sealed *out)
 
 /* ---- cards ---- */
 
-#define CARD_COLUMNS                                                                                 \
-	"id, account_id, pan_hash, pan, id_number, phone, masked, last4, product, status, expiry, "  \
-	"service_code, chip, psn, pvki, pvv, holder, language, pin_tries, replaced_by, created_at, " \
-	"updated_at"
+#define CARD_COLUMNS                                                                                \
+	"id, account_id, pan_hash, pan, id_number, phone, masked, last4, product, status, expiry, " \
+	"service_code, chip, psn, pvki, pvv, holder, language, pin_tries, atc, replaced_by, "       \
+	"created_at, updated_at"
 
 static void read_card(sqlite3_stmt *st, struct store_card *c)
 {
@@ -124,9 +125,10 @@ static void read_card(sqlite3_stmt *st, struct store_card *c)
 	column_text(st, 16, c->holder, sizeof c->holder);
 	column_text(st, 17, c->language, sizeof c->language);
 	c->pin_tries = sqlite3_column_int(st, 18);
-	c->replaced_by = sqlite3_column_int64(st, 19);
-	c->created_at = sqlite3_column_int64(st, 20);
-	c->updated_at = sqlite3_column_int64(st, 21);
+	c->atc = sqlite3_column_int(st, 19);
+	c->replaced_by = sqlite3_column_int64(st, 20);
+	c->created_at = sqlite3_column_int64(st, 21);
+	c->updated_at = sqlite3_column_int64(st, 22);
 }
 
 int store_card_insert(store *s, struct store_card *c)
@@ -136,7 +138,7 @@ int store_card_insert(store *s, struct store_card *c)
 
 	if ((rc = store_stmt(s,
 	                     "INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
-	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, c->account_id);
@@ -157,9 +159,10 @@ int store_card_insert(store *s, struct store_card *c)
 	sqlite3_bind_text(st, 16, c->holder, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 17, c->language, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 18, c->pin_tries);
-	sqlite3_bind_int64(st, 19, c->replaced_by);
-	sqlite3_bind_int64(st, 20, c->created_at);
-	sqlite3_bind_int64(st, 21, c->updated_at);
+	sqlite3_bind_int(st, 19, c->atc);
+	sqlite3_bind_int64(st, 20, c->replaced_by);
+	sqlite3_bind_int64(st, 21, c->created_at);
+	sqlite3_bind_int64(st, 22, c->updated_at);
 	if ((rc = store_run(s, st)) == STORE_OK)
 		c->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
@@ -231,14 +234,15 @@ int store_card_update(store *s, const struct store_card *c)
 
 	if ((rc = store_stmt(s,
 	                     "UPDATE cards SET status = ?, pin_tries = ?, replaced_by = ?, "
-	                     "updated_at = ? WHERE id = ?",
+	                     "updated_at = ?, atc = ? WHERE id = ?",
 	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int(st, 1, c->status);
 	sqlite3_bind_int(st, 2, c->pin_tries);
 	sqlite3_bind_int64(st, 3, c->replaced_by);
 	sqlite3_bind_int64(st, 4, c->updated_at);
-	sqlite3_bind_int64(st, 5, c->id);
+	sqlite3_bind_int(st, 5, c->atc);
+	sqlite3_bind_int64(st, 6, c->id);
 	return store_update(s, st);
 }
 
