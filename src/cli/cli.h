@@ -66,5 +66,6 @@ int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);
 int cli_tlv(int argc, char **argv);
 int cli_hsm(int argc, char **argv);
+int cli_host(int argc, char **argv);
 
 #endif
