@@ -26,11 +26,15 @@ struct key {
 };
 
 #define TEXT(sec, key, member)                                                                     \
-	{sec, key, K_TEXT, offsetof(struct possum_config, member),                                 \
-	 sizeof(((struct possum_config *)0)->member), 0, 0}
+	{                                                                                          \
+		sec, key, K_TEXT, offsetof(struct possum_config, member),                          \
+		    sizeof(((struct possum_config *)0)->member), 0, 0                              \
+	}
 #define NUM(sec, key, kind, member, lo, hi)                                                        \
-	{sec, key, kind, offsetof(struct possum_config, member),                                   \
-	 sizeof(((struct possum_config *)0)->member), lo, hi}
+	{                                                                                          \
+		sec, key, kind, offsetof(struct possum_config, member),                            \
+		    sizeof(((struct possum_config *)0)->member), lo, hi                            \
+	}
 
 static const struct key keys[] = {
     TEXT("host", "data", data),
@@ -81,8 +85,8 @@ void config_defaults(struct possum_config *cfg)
 struct load {
 	struct possum_config *cfg;
 	FILE *f;
-	int line;     /* lines read so far */
-	int why_line; /* the line of the first error */
+	int line;      /* lines read so far */
+	int why_line;  /* the line of the first error */
 	char why[200]; /* the first error, without its line */
 	int nomem;
 };
@@ -159,7 +163,8 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		memcpy(dst, v, strlen(v) + 1);
 		return 0;
 	case K_DIGITS:
-		if (!all_digits(v) || (long long)strlen(v) < k->min || (long long)strlen(v) > k->max)
+		if (!all_digits(v) || (long long)strlen(v) < k->min ||
+		    (long long)strlen(v) > k->max)
 			break;
 		memcpy(dst, v, strlen(v) + 1);
 		return 0;

@@ -58,9 +58,10 @@ typedef struct ledger_id {
 } ledger_id;
 
 /* Account flags. */
-#define LEDGER_DEBITS_LIMITED  0x1u /* debits_pending + debits_posted <= credits_posted + limit */
-#define LEDGER_CREDITS_LIMITED 0x2u /* credits_pending + credits_posted <= debits_posted + limit   \
-	                             */
+#define LEDGER_DEBITS_LIMITED 0x1u /* debits_pending + debits_posted <= credits_posted + limit */
+#define LEDGER_CREDITS_LIMITED                                                                     \
+	0x2u /* credits_pending + credits_posted <= debits_posted + limit                          \
+	      */
 
 #define LEDGER_CODE_MAX 15
 

@@ -16,9 +16,9 @@
 
 #include <jansson.h>
 
-#define LOG_OK   0
-#define LOG_EARG (-1) /* a level name that is not debug, info, warn or error */
-#define LOG_EIO  (-2) /* the log file cannot be opened (see errno) */
+#define LOG_OK     0
+#define LOG_EARG   (-1) /* a level name that is not debug, info, warn or error */
+#define LOG_EIO    (-2) /* the log file cannot be opened (see errno) */
 #define LOG_ENOMEM (-3)
 
 enum log_level { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR };

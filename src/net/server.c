@@ -32,7 +32,7 @@ struct net_request {
 	struct net_request *next;
 	struct conn *conn; /* NULL once the connection has gone */
 	enum req_state state;
-	int close_after;        /* net_drop(req, 1) */
+	int close_after;         /* net_drop(req, 1) */
 	struct net_write *reply; /* REQ_REPLIED */
 };
 
