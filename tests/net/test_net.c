@@ -303,15 +303,32 @@ static void echo_and_framing(void **state)
 
 	/* Two frames in one write, then one frame a byte at a time. */
 	fd = raw_connect(fx->port);
-	raw_send(fd, "\x00\x02" "E1" "\x00\x02" "E2", 8);
-	for (const char *p = "\x00\x03" "E34"; p < "\x00\x03" "E34" + 5; p++)
+	raw_send(fd,
+	         "\x00\x02"
+	         "E1"
+	         "\x00\x02"
+	         "E2",
+	         8);
+	for (const char *p = "\x00\x03"
+	                     "E34";
+	     p < "\x00\x03"
+	         "E34" +
+	             5;
+	     p++)
 		raw_send(fd, p, 1);
 	shutdown(fd, SHUT_WR);
 	/* The server closes on the end of input, maybe before answering: what came is a
 	 * prefix of the three answers in order. */
 	len = raw_read_to_close(fd, buf, sizeof buf);
 	assert_true(len <= 13);
-	assert_memory_equal(buf, "\x00\x02" "E1" "\x00\x02" "E2" "\x00\x03" "E34", len);
+	assert_memory_equal(buf,
+	                    "\x00\x02"
+	                    "E1"
+	                    "\x00\x02"
+	                    "E2"
+	                    "\x00\x03"
+	                    "E34",
+	                    len);
 	close(fd);
 	finish(fx);
 }
@@ -562,16 +579,11 @@ static void bad_arguments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(frame_header_and_length),
-	    cmocka_unit_test(echo_and_framing),
-	    cmocka_unit_test(bad_frames_close),
-	    cmocka_unit_test(replies_in_request_order),
-	    cmocka_unit_test(dropped_requests),
-	    cmocka_unit_test(reply_after_peer_closed),
-	    cmocka_unit_test(idle_timeout_closes),
-	    cmocka_unit_test(max_connections),
-	    cmocka_unit_test(back_pressure),
-	    cmocka_unit_test(graceful_stop),
+	    cmocka_unit_test(frame_header_and_length), cmocka_unit_test(echo_and_framing),
+	    cmocka_unit_test(bad_frames_close),        cmocka_unit_test(replies_in_request_order),
+	    cmocka_unit_test(dropped_requests),        cmocka_unit_test(reply_after_peer_closed),
+	    cmocka_unit_test(idle_timeout_closes),     cmocka_unit_test(max_connections),
+	    cmocka_unit_test(back_pressure),           cmocka_unit_test(graceful_stop),
 	    cmocka_unit_test(bad_arguments),
 	};
 
