@@ -29,7 +29,7 @@ struct host {
 
 /* The host's services over its data directory: the directory itself (created 0700 when
  * missing), then what lives in it. Every service the links call is opened here, before
- * the loop starts. */
+ * the loop starts, and plugged into its link (h->issuer.auth for the issuer). */
 static int host_open_services(struct host *h)
 {
 	struct stat st;
@@ -99,7 +99,9 @@ static int host_run(struct host *h, int json)
 	};
 	int rc;
 
-	h->issuer = (struct host_link){"issuer", h->cfg.dialect, {NULL, NULL}, h->log};
+	h->issuer.name = "issuer";
+	h->issuer.dialect = h->cfg.dialect;
+	h->issuer.log = h->log;
 	if ((rc = net_server_create(&h->loop, &ncfg, host_link_handle, &h->issuer,
 	                            &h->issuer_server)) != NET_OK) {
 		log_event(h->log, LOG_ERROR, "listen_failed",

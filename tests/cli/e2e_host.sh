@@ -100,12 +100,14 @@ out_has '"39":"00"'
 
 # 50 clients at once, each answered.
 i=0
+clients=""
 while [ $i -lt 50 ]; do
 	"$possum" iso send --host "$host" --profile iso87a --json <"$tmp/echo.json" >"$tmp/c$i.out" 2>&1 &
+	clients="$clients $!"
 	i=$((i + 1))
 done
-# `wait` for the background senders only: the host is waited for below.
-for job in $(jobs -p); do [ "$job" = "$pid" ] || wait "$job"; done
+# shellcheck disable=SC2086
+wait $clients
 answered=0
 i=0
 while [ $i -lt 50 ]; do

@@ -164,7 +164,8 @@ static void refusals(void **state)
 		const char *text, *message;
 	} cases[] = {
 	    {"[host]\nlog_level = loud\n", "line 2: [host] log_level: not debug, info, warn"},
-	    {"[link]\nport = 5001\nport = 65536\n", "line 3: [link] port: not a number from 0 to 65535: 65536"},
+	    {"[link]\nport = 5001\nport = 65536\n",
+	     "line 3: [link] port: not a number from 0 to 65535: 65536"},
 	    {"[link]\nport = 50x1\n", "line 2: [link] port: not a number"},
 	    {"[link]\nport =\n", "line 2: [link] port: not a number"},
 	    {"[link]\nport = -1\n", "line 2: [link] port: not a number"},

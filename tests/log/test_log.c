@@ -36,10 +36,12 @@ static void lines_are_json(void **state)
 	(void)state;
 	fresh_path();
 	assert_int_equal(log_open(path, LOG_INFO, &l), LOG_OK);
-	log_event(l, LOG_INFO, "listening", json_pack("{s:s, s:i}", "link", "issuer", "port", 5001));
+	log_event(l, LOG_INFO, "listening",
+	          json_pack("{s:s, s:i}", "link", "issuer", "port", 5001));
 	log_event(l, LOG_DEBUG, "not written", NULL);
 	log_event(l, LOG_WARN, "plain", NULL);
-	log_event(l, LOG_ERROR, "overrides", json_pack("{s:s, s:s}", "event", "x", "pan", "622588******1234"));
+	log_event(l, LOG_ERROR, "overrides",
+	          json_pack("{s:s, s:s}", "event", "x", "pan", "622588******1234"));
 	log_close(l);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -67,7 +69,8 @@ static void lines_are_json(void **state)
 			break;
 		case 1:
 			assert_string_equal(json_string_value(json_object_get(o, "level")), "warn");
-			assert_string_equal(json_string_value(json_object_get(o, "event")), "plain");
+			assert_string_equal(json_string_value(json_object_get(o, "event")),
+			                    "plain");
 			break;
 		case 2:
 			assert_string_equal(json_string_value(json_object_get(o, "event")),
