@@ -149,17 +149,25 @@ static int parse_bin(struct load *ld, const char *v)
 
 static int set_value(struct load *ld, const struct key *k, const char *v)
 {
+	static const char *const expected[] = {
+	    [K_LEVEL] = "debug, info, warn or error",
+	    [K_DIALECT] = "a network dialect of 'possum iso profiles' (iso87a, iso87a-bb, iso87b)",
+	    [K_BIN] = "LOW[-HIGH] debit|credit|prepaid (digit prefixes of one length, low <= "
+	              "high)",
+	};
 	char *dst = (char *)ld->cfg + k->offset;
 	const iso8583_profile *dialect;
+	char what[100];
 	long long n;
 	int level;
 
 	switch (k->kind) {
 	case K_TEXT:
-		if (strlen(v) >= k->size)
-			return snprintf(ld->why, sizeof ld->why, "longer than %zu characters",
-			                k->size - 1),
-			       -1;
+		if (strlen(v) >= k->size) {
+			snprintf(ld->why, sizeof ld->why, "longer than %zu characters",
+			         k->size - 1);
+			return -1;
+		}
 		memcpy(dst, v, strlen(v) + 1);
 		return 0;
 	case K_DIGITS:
@@ -198,30 +206,13 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 			break;
 		return 0;
 	}
-	switch (k->kind) {
-	case K_DIGITS:
-		snprintf(ld->why, sizeof ld->why, "not %lld to %lld digits: %s", k->min, k->max, v);
-		break;
-	case K_LEVEL:
-		snprintf(ld->why, sizeof ld->why, "not debug, info, warn or error: %s", v);
-		break;
-	case K_DIALECT:
-		snprintf(ld->why, sizeof ld->why,
-		         "not a network dialect of 'possum iso profiles' (iso87a, iso87a-bb, "
-		         "iso87b): %s",
-		         v);
-		break;
-	case K_BIN:
-		snprintf(ld->why, sizeof ld->why,
-		         "not LOW[-HIGH] debit|credit|prepaid (digit prefixes of one length, low "
-		         "<= high): %s",
-		         v);
-		break;
-	default:
-		snprintf(ld->why, sizeof ld->why, "not a number from %lld to %lld: %s", k->min,
-		         k->max, v);
-		break;
-	}
+	if (k->kind == K_DIGITS)
+		snprintf(what, sizeof what, "%lld to %lld digits", k->min, k->max);
+	else if (k->kind == K_INT || k->kind == K_INT64)
+		snprintf(what, sizeof what, "a number from %lld to %lld", k->min, k->max);
+	else
+		snprintf(what, sizeof what, "%s", expected[k->kind]);
+	snprintf(ld->why, sizeof ld->why, "not %s: %.80s", what, v);
 	return -1;
 }
 

@@ -283,6 +283,8 @@ static void echo_and_framing(void **state)
 	struct net_server_config cfg = {.host = "127.0.0.1"};
 	struct fixture *fx = start(&cfg);
 	net_client *c = connect_to(fx);
+	static const char split[] = "\x00\x03"
+	                            "E34";
 	uint8_t big[8192];
 	uint8_t buf[8192];
 	size_t len;
@@ -309,13 +311,8 @@ static void echo_and_framing(void **state)
 	         "\x00\x02"
 	         "E2",
 	         8);
-	for (const char *p = "\x00\x03"
-	                     "E34";
-	     p < "\x00\x03"
-	         "E34" +
-	             5;
-	     p++)
-		raw_send(fd, p, 1);
+	for (size_t i = 0; i < sizeof split - 1; i++)
+		raw_send(fd, &split[i], 1);
 	shutdown(fd, SHUT_WR);
 	/* The server closes on the end of input, maybe before answering: what came is a
 	 * prefix of the three answers in order. */
