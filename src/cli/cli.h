@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config/config.h"
 #include "hsm/hsm.h"
+#include "issuer/issuer.h"
 #include "store/store.h"
 
 #define CLI_OK     0
@@ -101,11 +103,56 @@ void cli_datadir_close(struct cli_datadir *d);
 int cli_datadir_key(struct cli_datadir *d, const char *name, const struct hsm_key_spec *spec,
                     hsm_key *out);
 
+/* ---- Money (amount.c) ---- */
+
+/* ISO 4217 minor units of a currency (numeric code): 2 for most, 0 for JPY, 3 for KWD. */
+int cli_currency_exponent(unsigned currency);
+
+/* Reads option name's text, an amount such as "12.34" in currency, as minor units (no
+ * floating point); prints the usage error and returns CLI_USAGE when it is not one. */
+int cli_amount(const char *prog, const char *name, const char *text, unsigned currency,
+               int64_t *out);
+
+/* Writes minor units of currency as "12.34". */
+void cli_amount_format(int64_t minor, unsigned currency, char out[32]);
+
+/* ---- The issuer of a data directory (issuer_open.c) ----
+ *
+ * What `possum admin card|account|link` and `possum host` open: the configuration, the data
+ * directory, the issuer's keys (made the first time), the link's zone PIN key and the sink of
+ * text messages, DIR/sms.jsonl. A struct cli_issuer must not move once opened (the issuer
+ * keeps its address for the sink). */
+struct cli_issuer {
+	struct possum_config cfg;
+	struct cli_datadir data;
+	issuer *issuer;
+	hsm_key zpk; /* the link's zone PIN key */
+	FILE *sms;
+};
+
+/* Reads the configuration (path, else $POSSUM_CONFIG, else the defaults) into ci->cfg, with
+ * dir (when not NULL) as its data directory. Prints its own errors; CLI_OK or CLI_USAGE. */
+int cli_issuer_config(const char *prog, const char *path, const char *dir, struct cli_issuer *ci);
+
+/* Opens the data directory of ci->cfg and the issuer in it. Prints its own errors; on any
+ * result the caller ends with cli_issuer_close(). */
+int cli_issuer_open(const char *prog, struct cli_issuer *ci);
+
+/* Both of the above; closes what it opened when it fails. */
+int cli_issuer_start(const char *prog, const char *path, const char *dir, struct cli_issuer *ci);
+
+/* Closes the issuer, the sink and the data directory, and frees the configuration. */
+void cli_issuer_close(struct cli_issuer *ci);
+
 int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);
 int cli_tlv(int argc, char **argv);
 int cli_hsm(int argc, char **argv);
 int cli_admin(int argc, char **argv);
 int cli_admin_ledger(int argc, char **argv);
+int cli_admin_card(int argc, char **argv);
+int cli_admin_account(int argc, char **argv);
+int cli_admin_link(int argc, char **argv);
+int cli_host(int argc, char **argv);
 
 #endif

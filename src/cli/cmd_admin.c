@@ -5,7 +5,10 @@
 int cli_admin(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
+	    {"card", "the issuer's cards: issue, show, list, status, replace", cli_admin_card},
+	    {"account", "card accounts: test money in and out", cli_admin_account},
 	    {"ledger", "the double-entry ledger: accounts, transfers, the check", cli_admin_ledger},
+	    {"link", "the issuer's network link: its zone PIN key", cli_admin_link},
 	};
 	return cli_dispatch(
 	    "possum admin",

@@ -9,7 +9,9 @@ static const cli_command commands[] = {
     {"iso", "ISO 8583 messages: decode, encode, list dialects", cli_iso},
     {"tlv", "BER-TLV (EMV chip data): decode", cli_tlv},
     {"hsm", "the software HSM: LMK, key generation, key ceremonies", cli_hsm},
-    {"admin", "administration of a data directory: the ledger", cli_admin},
+    {"admin", "administration of a data directory: cards, accounts, the ledger, the link",
+     cli_admin},
+    {"host", "run the host: ISO 8583 links, the issuer", cli_host},
 };
 
 int main(int argc, char **argv)

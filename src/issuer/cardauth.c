@@ -132,7 +132,7 @@ int issuer_cardauth(struct issuer_decision *d)
 
 void issuer_send_otp(issuer *is, const struct issuer_decision *d)
 {
-	char text[192];
+	char text[320];
 	int minutes = (is->cfg.otp_ttl + 59) / 60;
 
 	if (strcmp(d->card.language, "en") == 0)

@@ -64,7 +64,7 @@ enum issuer_card_status {
 
 /* The issuer's settings (the [issuer] section of the config file, docs/config.md). */
 struct issuer_config {
-	char name[64];
+	char name[128];
 	char institution[12]; /* the issuer's institution id, digits */
 	uint16_t currency;    /* ISO 4217 numeric of the cards it issues */
 	const struct card_bin_range *bins;

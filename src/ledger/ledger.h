@@ -34,20 +34,21 @@
 
 #include "store/store.h"
 
-#define LEDGER_OK                 0
-#define LEDGER_EXISTS             1    /* the same transfer exists already: nothing new, success */
-#define LEDGER_EARG               (-1) /* an argument malformed: zero id, negative amount, … */
-#define LEDGER_ESTORE             (-2) /* the store failed (store_errmsg() says how) */
-#define LEDGER_ENOACCOUNT         (-3) /* an account that does not exist */
-#define LEDGER_ESAMEACCOUNT       (-4) /* debit and credit the same account */
-#define LEDGER_ECURRENCY          (-5) /* transfer and accounts not all in one currency */
-#define LEDGER_EFUNDS             (-6) /* would take an account beyond its limit */
-#define LEDGER_EEXISTS_DIFFERENT  (-7) /* the id is taken by a different transfer */
-#define LEDGER_ENOPENDING         (-8) /* post or void of a transfer that is not pending */
-#define LEDGER_ERESOLVED          (-9) /* post or void of a pending transfer already posted,
-                                          voided or expired */
-#define LEDGER_EAMOUNT            (-10) /* post of more than is pending, or a zero amount */
-#define LEDGER_EOVERFLOW          (-11) /* a sum beyond INT64_MAX */
+#define LEDGER_OK                0
+#define LEDGER_EXISTS            1    /* the same transfer exists already: nothing new, success */
+#define LEDGER_EARG              (-1) /* an argument malformed: zero id, negative amount, … */
+#define LEDGER_ESTORE            (-2) /* the store failed (store_errmsg() says how) */
+#define LEDGER_ENOACCOUNT        (-3) /* an account that does not exist */
+#define LEDGER_ESAMEACCOUNT      (-4) /* debit and credit the same account */
+#define LEDGER_ECURRENCY         (-5) /* transfer and accounts not all in one currency */
+#define LEDGER_EFUNDS            (-6) /* would take an account beyond its limit */
+#define LEDGER_EEXISTS_DIFFERENT (-7) /* the id is taken by a different transfer */
+#define LEDGER_ENOPENDING        (-8) /* post or void of a transfer that is not pending */
+#define LEDGER_ERESOLVED                                                                           \
+	(-9)                   /* post or void of a pending transfer already posted,               \
+	                          voided or expired */
+#define LEDGER_EAMOUNT   (-10) /* post of more than is pending, or a zero amount */
+#define LEDGER_EOVERFLOW (-11) /* a sum beyond INT64_MAX */
 
 #define LEDGER_AMOUNT_MAX INT64_MAX
 
@@ -57,20 +58,22 @@ typedef struct ledger_id {
 } ledger_id;
 
 /* Account flags. */
-#define LEDGER_DEBITS_LIMITED  0x1u /* debits_pending + debits_posted <= credits_posted + limit */
-#define LEDGER_CREDITS_LIMITED 0x2u /* credits_pending + credits_posted <= debits_posted + limit */
+#define LEDGER_DEBITS_LIMITED 0x1u /* debits_pending + debits_posted <= credits_posted + limit */
+#define LEDGER_CREDITS_LIMITED                                                                     \
+	0x2u /* credits_pending + credits_posted <= debits_posted + limit                          \
+	      */
 
 #define LEDGER_CODE_MAX 15
 
 struct ledger_account {
-	int64_t id;                       /* assigned by ledger_account_create() */
-	char code[LEDGER_CODE_MAX + 1];   /* what it is: "card", "funding", "settlement", … */
-	uint16_t currency;                /* ISO 4217 numeric: 156 CNY, 840 USD */
+	int64_t id;                     /* assigned by ledger_account_create() */
+	char code[LEDGER_CODE_MAX + 1]; /* what it is: "card", "funding", "settlement", … */
+	uint16_t currency;              /* ISO 4217 numeric: 156 CNY, 840 USD */
 	uint32_t flags;
-	int64_t limit;                    /* >= 0, minor units */
+	int64_t limit; /* >= 0, minor units */
 	int64_t debits_pending, debits_posted;
 	int64_t credits_pending, credits_posted;
-	int64_t created_at;               /* Unix seconds */
+	int64_t created_at; /* Unix seconds */
 };
 
 /* Transfer flags: at most one. */
@@ -80,7 +83,7 @@ struct ledger_account {
 
 /* What became of a pending transfer. */
 enum ledger_state {
-	LEDGER_STATE_NONE = 0,  /* not a pending transfer */
+	LEDGER_STATE_NONE = 0, /* not a pending transfer */
 	LEDGER_STATE_PENDING,
 	LEDGER_STATE_POSTED,
 	LEDGER_STATE_VOIDED,
@@ -90,12 +93,12 @@ enum ledger_state {
 struct ledger_transfer {
 	ledger_id id;
 	int64_t debit_account, credit_account; /* POST and VOID: 0 means the pending one's */
-	int64_t amount;     /* > 0; POST: 0 means the pending amount; VOID: ignored */
-	uint16_t currency;  /* POST and VOID: 0 means the pending one's */
+	int64_t amount;    /* > 0; POST: 0 means the pending amount; VOID: ignored */
+	uint16_t currency; /* POST and VOID: 0 means the pending one's */
 	uint32_t flags;
 	ledger_id pending_id; /* POST and VOID: the pending transfer */
-	int64_t timeout;    /* PENDING: seconds after created_at it expires; 0 never */
-	uint32_t code;      /* the caller's kind of transfer, for reports */
+	int64_t timeout;      /* PENDING: seconds after created_at it expires; 0 never */
+	uint32_t code;        /* the caller's kind of transfer, for reports */
 	/* Set by the ledger: */
 	int64_t created_at;
 	enum ledger_state state; /* pending transfers */

@@ -1,0 +1,545 @@
+/* cmd_admin_card.c — `possum admin card` and `possum admin account`: the issuer's cards by hand.
+ * Issue a card and print the image a test terminal needs, change its status, replace it, show
+ * and list cards (masked), and put test money on or take it off a card's account. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "common/hex.h"
+#include "crypto/crypto.h"
+
+#define COMMON_HELP                                                                                \
+	"  --config FILE  the config file (BIN ranges, limits; default $POSSUM_CONFIG)\n"          \
+	"  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT     \
+	")\n"                                                                                      \
+	"  --json         print JSON\n"
+
+static const char *const product_names[] = {"", "debit", "credit", "prepaid"};
+static const char *const status_names[] = {"", "active", "lost", "stolen", "blocked", "replaced"};
+
+static int lookup(const char *const *names, size_t n, const char *text)
+{
+	for (size_t i = 1; text != NULL && i < n; i++)
+		if (strcmp(names[i], text) == 0)
+			return (int)i;
+	return 0;
+}
+
+static int issuer_failed(const char *prog, struct cli_issuer *ci, int rc)
+{
+	if (rc == ISSUER_ESTORE)
+		return cli_error(CLI_FAILED, prog, "%s: %s", issuer_strerror(rc),
+		                 store_errmsg(ci->data.store));
+	return cli_error(rc == ISSUER_EARG ? CLI_USAGE : CLI_FAILED, prog, "%s",
+	                 issuer_strerror(rc));
+}
+
+/* ---- the card image ---- */
+
+static json_t *image_json(const struct issuer_card_image *img, const char *holder)
+{
+	json_t *o = json_object();
+	char mk[33];
+
+	json_object_set_new(o, "pan", json_string(img->pan));
+	json_object_set_new(o, "expiry", json_string(img->expiry));
+	json_object_set_new(o, "service_code", json_string(img->service_code));
+	json_object_set_new(o, "cvv2", json_string(img->cvv2));
+	json_object_set_new(o, "pin", json_string(img->pin));
+	json_object_set_new(o, "track2", json_string(img->track2));
+	json_object_set_new(o, "product", json_string(product_names[img->product]));
+	json_object_set_new(o, "holder", json_string(holder));
+	if (img->chip) {
+		json_t *emv = json_object(), *cdol = json_array();
+		char tag[9];
+
+		hex_encode(img->icc_mk, sizeof img->icc_mk, mk, sizeof mk);
+		json_object_set_new(emv, "psn", json_string(img->psn));
+		json_object_set_new(emv, "icc_mk", json_string(mk));
+		json_object_set_new(emv, "mk_derivation", json_string("emv-option-a"));
+		json_object_set_new(emv, "session_key", json_string("emv-common"));
+		for (size_t i = 0; i < ISSUER_CDOL1_ENTRIES; i++) {
+			snprintf(tag, sizeof tag, "%X", (unsigned)issuer_cdol1[i].tag);
+			json_array_append_new(cdol, json_string(tag));
+		}
+		json_object_set_new(emv, "cdol1", cdol);
+		json_object_set_new(o, "emv", emv);
+		crypto_wipe(mk, sizeof mk);
+	}
+	return o;
+}
+
+/* Writes the image to path (mode 0600: it holds the PIN and the card's key) and prints it. */
+static int print_image(const char *prog, const struct issuer_card_image *img, const char *holder,
+                       const char *path, int json)
+{
+	json_t *o = image_json(img, holder);
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = CLI_OK;
+
+	if (text == NULL) {
+		json_decref(o);
+		return cli_error(CLI_FAILED, prog, "out of memory");
+	}
+	if (path != NULL) {
+		FILE *f;
+		mode_t old = umask(077);
+
+		f = fopen(path, "w");
+		umask(old);
+		if (f == NULL || fprintf(f, "%s\n", text) < 0 || fclose(f) != 0)
+			rc = cli_error(CLI_FAILED, prog, "cannot write %s", path);
+	}
+	if (json) {
+		cli_print_json(json_incref(o));
+	} else {
+		printf("card        %s (%s%s)\nexpiry      %s\nservice     %s\ncvv2        %s\n"
+		       "pin         %s\ntrack 2     %s\n",
+		       img->pan, product_names[img->product], img->chip ? ", chip" : "",
+		       img->expiry, img->service_code, img->cvv2, img->pin, img->track2);
+		if (img->chip)
+			printf("psn         %s\n", img->psn);
+		if (path != NULL)
+			printf("image       %s\n", path);
+	}
+	crypto_wipe(text, strlen(text));
+	free(text);
+	json_decref(o);
+	return rc;
+}
+
+/* ---- issue ---- */
+
+static const char issue_help[] =
+    "--product debit|credit --holder NAME --id-number ID --phone PHONE\n"
+    "    [--balance AMOUNT | --limit AMOUNT] [--pin PIN] [--expiry YYMM] [--chip]\n"
+    "    [--language zh|en] [--out FILE] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Issues a card in a BIN range of its product (the config's [issuer] bin lines) with an\n"
+    "account in the ledger, and prints its image: what a test terminal needs to present it —\n"
+    "PAN, expiry, service code, CVV2, PIN, track 2 with its CVV (the iCVV for chip cards), and\n"
+    "for chip cards the PAN sequence number and the card's master key for cryptograms (EMV\n"
+    "option A from the issuer master key), so that a simulated card computes real ARQCs.\n"
+    "The image is test material: it is printed once and never kept by the issuer.\n"
+    "\n"
+    "  --product P     debit (an account that holds money) or credit (a credit line)\n"
+    "  --holder NAME   the cardholder's name; --id-number, --phone: their ID-card number and\n"
+    "                  the phone reserved for one-time codes (the four elements)\n"
+    "  --balance A     debit: the opening balance, e.g. 1000.00 (test money)\n"
+    "  --limit A       credit: the credit line\n"
+    "  --pin PIN       4 to 12 digits (default: 6 random digits)\n"
+    "  --expiry YYMM   default: five years from now\n"
+    "  --chip          an EMV chip card\n"
+    "  --language L    of its messages: zh (default) or en\n"
+    "  --out FILE      also write the image as JSON to FILE (mode 0600)\n" COMMON_HELP "\n"
+    "With --json the image is {\"pan\",\"expiry\",\"service_code\",\"cvv2\",\"pin\",\"track2\",...}\n"
+    "and, for chip cards, \"emv\": {\"psn\",\"icc_mk\",\"cdol1\"}.\n"
+    "\n"
+    "Exit status: 0 issued; 1 failed; 2 bad usage.\n";
+
+static int card_issue(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *product = NULL, *holder = NULL,
+	           *id = NULL, *phone = NULL, *balance = NULL, *limit = NULL, *pin = NULL,
+	           *expiry = NULL, *language = NULL, *out = NULL;
+	int json = 0, chip = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"config", &config, NULL},   {"data", &data, NULL},         {"product", &product, NULL},
+	    {"holder", &holder, NULL},   {"id-number", &id, NULL},      {"phone", &phone, NULL},
+	    {"balance", &balance, NULL}, {"limit", &limit, NULL},       {"pin", &pin, NULL},
+	    {"expiry", &expiry, NULL},   {"language", &language, NULL}, {"out", &out, NULL},
+	    {"chip", NULL, &chip},       {"json", NULL, &json}};
+	struct issuer_card_request req = {0};
+	struct issuer_card_image img;
+	struct cli_issuer ci;
+
+	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], issue_help, &rest)) !=
+	    CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "takes no arguments");
+	if ((req.product = lookup(product_names, 3, product)) == 0)
+		return cli_usage_error(prog, "--product must be debit or credit");
+	if (holder == NULL || id == NULL || phone == NULL)
+		return cli_usage_error(prog, "--holder, --id-number and --phone are required");
+	if (balance != NULL && req.product != CARD_PRODUCT_DEBIT)
+		return cli_usage_error(prog,
+		                       "--balance is for debit cards (credit cards: --limit)");
+	if (limit != NULL && req.product != CARD_PRODUCT_CREDIT)
+		return cli_usage_error(prog,
+		                       "--limit is for credit cards (debit cards: --balance)");
+	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+		return rc;
+	if ((balance != NULL && (rc = cli_amount(prog, "balance", balance, ci.cfg.currency,
+	                                         &req.balance)) != CLI_OK) ||
+	    (limit != NULL &&
+	     (rc = cli_amount(prog, "limit", limit, ci.cfg.currency, &req.limit)) != CLI_OK))
+		goto out;
+	req.holder = holder;
+	req.id_number = id;
+	req.phone = phone;
+	req.pin = pin;
+	req.expiry = expiry;
+	req.chip = chip != 0;
+	req.language = language;
+	rc = issuer_card_issue(ci.issuer, &req, (int64_t)time(NULL), &img);
+	if (rc == ISSUER_EARG) {
+		rc = cli_usage_error(prog,
+		                     "a value is not valid: the holder's name (1 to 64 bytes), "
+		                     "ID number (1 to 32), phone (digits), PIN (4 to 12 digits), "
+		                     "expiry (YYMM, not past) or language (zh, en)");
+		goto out;
+	}
+	if (rc == ISSUER_ENOBIN) {
+		rc = cli_error(CLI_FAILED, prog,
+		               "no BIN range for %s cards: add a `bin = PREFIX %s` line to the "
+		               "config's [issuer] section (etc/possum.conf has demo ranges)",
+		               product, product);
+		goto out;
+	}
+	if (rc != ISSUER_OK) {
+		rc = issuer_failed(prog, &ci, rc);
+		goto out;
+	}
+	rc = print_image(prog, &img, holder, out, json);
+	crypto_wipe(&img, sizeof img);
+out:
+	cli_issuer_close(&ci);
+	return rc;
+}
+
+/* ---- show, list, status ---- */
+
+static json_t *card_json(const struct issuer_card *c)
+{
+	json_t *o = json_object();
+	char a[32];
+
+	json_object_set_new(o, "id", json_integer(c->id));
+	json_object_set_new(o, "card", json_string(c->masked));
+	json_object_set_new(o, "product", json_string(product_names[c->product]));
+	json_object_set_new(o, "status", json_string(status_names[c->status]));
+	json_object_set_new(o, "expiry", json_string(c->expiry));
+	json_object_set_new(o, "chip", json_boolean(c->chip));
+	json_object_set_new(o, "holder", json_string(c->holder));
+	json_object_set_new(o, "account", json_integer(c->account_id));
+	json_object_set_new(o, "currency", json_integer(c->currency));
+	cli_amount_format(c->available, c->currency, a);
+	json_object_set_new(o, "available", json_string(a));
+	cli_amount_format(c->balance, c->currency, a);
+	json_object_set_new(o, "balance", json_string(a));
+	cli_amount_format(c->held, c->currency, a);
+	json_object_set_new(o, "held", json_string(a));
+	json_object_set_new(o, "pin_tries", json_integer(c->pin_tries));
+	if (c->replaced_by != 0)
+		json_object_set_new(o, "replaced_by", json_integer(c->replaced_by));
+	return o;
+}
+
+static void card_print(const struct issuer_card *c)
+{
+	char avail[32], bal[32], held[32];
+
+	cli_amount_format(c->available, c->currency, avail);
+	cli_amount_format(c->balance, c->currency, bal);
+	cli_amount_format(c->held, c->currency, held);
+	printf("%-6" PRId64 " %-19s %-7s %-8s %s %-4s %12s %12s %12s  %s\n", c->id, c->masked,
+	       product_names[c->product], status_names[c->status], c->expiry, c->chip ? "chip" : "",
+	       avail, bal, held, c->holder);
+}
+
+static void card_header(void)
+{
+	printf("%-6s %-19s %-7s %-8s %s %-4s %12s %12s %12s  %s\n", "id", "card", "product",
+	       "status", "exp ", "", "available", "balance", "held", "holder");
+}
+
+/* Opens the issuer and finds the card named by the one operand (a PAN or its last 4). */
+static int open_card(const char *prog, const char *config, const char *data, const char *which,
+                     struct cli_issuer *ci, struct issuer_card *c)
+{
+	int rc;
+
+	if ((rc = cli_issuer_start(prog, config, data, ci)) != CLI_OK)
+		return rc;
+	if ((rc = issuer_card_find(ci->issuer, which, c)) == ISSUER_OK)
+		return CLI_OK;
+	if (rc == ISSUER_EARG)
+		rc = cli_usage_error(prog, "give a card number or its last four digits");
+	else
+		rc = issuer_failed(prog, ci, rc);
+	cli_issuer_close(ci);
+	return rc;
+}
+
+static const char show_help[] = "PAN|LAST4 [--config FILE] [--data DIR] [--json]\n"
+                                "\n"
+                                "Shows a card, masked, with its account's balances.\n"
+                                "\n" COMMON_HELP "\n"
+                                "Exit status: 0 shown; 1 no such card; 2 bad usage.\n";
+
+static int card_show(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	struct cli_issuer ci;
+	struct issuer_card c;
+
+	if ((rc = cli_options(argc, argv, opts, 3, show_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest != argc - 1)
+		return cli_usage_error(prog, "takes one card: its number or last four digits");
+	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
+		return rc;
+	if (json) {
+		cli_print_json(card_json(&c));
+	} else {
+		card_header();
+		card_print(&c);
+	}
+	cli_issuer_close(&ci);
+	return CLI_OK;
+}
+
+struct list_ctx {
+	json_t *array;
+	size_t n;
+};
+
+static int list_one(void *ctx, const struct issuer_card *c)
+{
+	struct list_ctx *l = ctx;
+
+	if (l->array != NULL)
+		json_array_append_new(l->array, card_json(c));
+	else
+		card_print(c);
+	l->n++;
+	return 0;
+}
+
+static const char list_help[] = "[--config FILE] [--data DIR] [--json]\n"
+                                "\n"
+                                "Lists the issuer's cards, masked, oldest first.\n"
+                                "\n" COMMON_HELP "\n"
+                                "Exit status: 0 listed; 1 failed; 2 bad usage.\n";
+
+static int card_list(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	struct cli_issuer ci;
+	struct list_ctx l = {0};
+
+	if ((rc = cli_options(argc, argv, opts, 3, list_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "takes no arguments");
+	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+		return rc;
+	if (json)
+		l.array = json_array();
+	else
+		card_header();
+	if ((rc = issuer_card_list(ci.issuer, list_one, &l)) != ISSUER_OK) {
+		json_decref(l.array);
+		rc = issuer_failed(prog, &ci, rc);
+	} else if (json) {
+		cli_print_json(l.array);
+	}
+	cli_issuer_close(&ci);
+	return rc;
+}
+
+static const char status_help[] =
+    "PAN|LAST4 [--set active|lost|stolen|blocked] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Shows a card's status or, with --set, changes it: lost (answered 41), stolen (43),\n"
+    "blocked (62), or active again (which also clears a PIN lock). A replaced card stays\n"
+    "replaced.\n"
+    "\n" COMMON_HELP "\n"
+    "Exit status: 0 done; 1 no such card, or a replaced one; 2 bad usage.\n";
+
+static int card_status(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *set = NULL;
+	int json = 0, rest, rc, status = 0;
+	const cli_option opts[] = {{"config", &config, NULL},
+	                           {"data", &data, NULL},
+	                           {"set", &set, NULL},
+	                           {"json", NULL, &json}};
+	struct cli_issuer ci;
+	struct issuer_card c;
+
+	if ((rc = cli_options(argc, argv, opts, 4, status_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest != argc - 1)
+		return cli_usage_error(prog, "takes one card: its number or last four digits");
+	if (set != NULL && ((status = lookup(status_names, 5, set)) == 0))
+		return cli_usage_error(prog, "--set takes active, lost, stolen or blocked");
+	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
+		return rc;
+	if (status != 0) {
+		rc = issuer_card_set_status(ci.issuer, c.id, (enum issuer_card_status)status,
+		                            (int64_t)time(NULL));
+		if (rc == ISSUER_ESTATE)
+			rc = cli_error(CLI_FAILED, prog, "card %s was replaced: it stays so",
+			               c.masked);
+		else if (rc != ISSUER_OK ||
+		         (rc = issuer_card_get(ci.issuer, c.id, &c)) != ISSUER_OK)
+			rc = issuer_failed(prog, &ci, rc);
+	}
+	if (rc == CLI_OK) {
+		if (json) {
+			json_t *o = json_object();
+			json_object_set_new(o, "card", json_string(c.masked));
+			json_object_set_new(o, "status", json_string(status_names[c.status]));
+			cli_print_json(o);
+		} else {
+			printf("%s %s\n", c.masked, status_names[c.status]);
+		}
+	}
+	cli_issuer_close(&ci);
+	return rc;
+}
+
+static const char replace_help[] =
+    "PAN|LAST4 [--pin PIN] [--expiry YYMM] [--out FILE] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Replaces a card: a new card number, expiry and PIN on the same account and holder; the old\n"
+    "card stops working (62). Prints the new card's image as `card issue` does.\n"
+    "\n"
+    "  --pin PIN      the new PIN (default: 6 random digits)\n"
+    "  --expiry YYMM  default: five years from now\n"
+    "  --out FILE     also write the image as JSON to FILE (mode 0600)\n" COMMON_HELP "\n"
+    "Exit status: 0 replaced; 1 no such card, or already replaced; 2 bad usage.\n";
+
+static int card_replace(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *pin = NULL, *expiry = NULL,
+	           *out = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"config", &config, NULL}, {"data", &data, NULL},
+	                           {"pin", &pin, NULL},       {"expiry", &expiry, NULL},
+	                           {"out", &out, NULL},       {"json", NULL, &json}};
+	struct issuer_card_image img;
+	struct cli_issuer ci;
+	struct issuer_card c;
+
+	if ((rc = cli_options(argc, argv, opts, 6, replace_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest != argc - 1)
+		return cli_usage_error(prog, "takes one card: its number or last four digits");
+	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
+		return rc;
+	rc = issuer_card_replace(ci.issuer, c.id, pin, expiry, (int64_t)time(NULL), &img);
+	if (rc == ISSUER_OK) {
+		rc = print_image(prog, &img, c.holder, out, json);
+		crypto_wipe(&img, sizeof img);
+	} else if (rc == ISSUER_ESTATE) {
+		rc = cli_error(CLI_FAILED, prog, "card %s was replaced already", c.masked);
+	} else if (rc == ISSUER_EARG) {
+		rc = cli_usage_error(prog, "--pin takes 4 to 12 digits, --expiry a YYMM not past");
+	} else {
+		rc = issuer_failed(prog, &ci, rc);
+	}
+	cli_issuer_close(&ci);
+	return rc;
+}
+
+int cli_admin_card(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"issue", "issue a card and print its image", card_issue},
+	    {"show", "show a card, masked, with its balances", card_show},
+	    {"list", "list the cards, masked", card_list},
+	    {"status", "show or set a card's status: active, lost, stolen, blocked", card_status},
+	    {"replace", "replace a card: new number, expiry and PIN; the old one stops",
+	     card_replace},
+	};
+	return cli_dispatch("possum admin card", "The issuer's cards.", cmds,
+	                    sizeof cmds / sizeof cmds[0], argc, argv);
+}
+
+/* ---- account credit, debit ---- */
+
+static const char money_help[] =
+    "PAN|LAST4 --amount AMOUNT [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Test money: credit puts AMOUNT (e.g. 100.00) on the card's account from the issuer's\n"
+    "funding account, debit takes it back (refused beyond what the card may spend).\n"
+    "\n" COMMON_HELP "\n"
+    "Exit status: 0 done; 1 refused or no such card; 2 bad usage.\n";
+
+static int account_move(int argc, char **argv, bool credit)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *amount = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"config", &config, NULL},
+	                           {"data", &data, NULL},
+	                           {"amount", &amount, NULL},
+	                           {"json", NULL, &json}};
+	struct cli_issuer ci;
+	struct issuer_card c;
+	int64_t minor;
+
+	if ((rc = cli_options(argc, argv, opts, 4, money_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest != argc - 1)
+		return cli_usage_error(prog, "takes one card: its number or last four digits");
+	if (amount == NULL)
+		return cli_usage_error(prog, "--amount is required");
+	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
+		return rc;
+	if ((rc = cli_amount(prog, "amount", amount, c.currency, &minor)) != CLI_OK)
+		goto out;
+	if (minor == 0) {
+		rc = cli_usage_error(prog, "--amount must be more than 0");
+		goto out;
+	}
+	rc = credit ? issuer_account_credit(ci.issuer, c.id, minor, (int64_t)time(NULL))
+	            : issuer_account_debit(ci.issuer, c.id, minor, (int64_t)time(NULL));
+	if (rc != ISSUER_OK || (rc = issuer_card_get(ci.issuer, c.id, &c)) != ISSUER_OK) {
+		rc = issuer_failed(prog, &ci, rc);
+		goto out;
+	}
+	if (json) {
+		cli_print_json(card_json(&c));
+	} else {
+		card_header();
+		card_print(&c);
+	}
+out:
+	cli_issuer_close(&ci);
+	return rc;
+}
+
+static int account_credit(int argc, char **argv)
+{
+	return account_move(argc, argv, true);
+}
+
+static int account_debit(int argc, char **argv)
+{
+	return account_move(argc, argv, false);
+}
+
+int cli_admin_account(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"credit", "put test money on a card's account", account_credit},
+	    {"debit", "take test money off a card's account", account_debit},
+	};
+	return cli_dispatch("possum admin account", "Card accounts: test money.", cmds,
+	                    sizeof cmds / sizeof cmds[0], argc, argv);
+}

@@ -1,0 +1,66 @@
+/* cmd_admin_link.c — `possum admin link`: what an acquirer needs to connect to the issuer's
+ * network link, namely the zone PIN key (ZPK) its PIN blocks are encrypted under. */
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "common/hex.h"
+
+static const char zpk_help[] =
+    "[--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Prints the link's zone PIN key: its key block under the LMK and its check value. The\n"
+    "config's [link] zpk sets it; without one the host makes one in the data directory the\n"
+    "first time. To hand it to an acquirer's key custodians as components:\n"
+    "\n"
+    "  possum hsm export-components --parts 2 --lmk DIR/lmk BLOCK\n"
+    "\n"
+    "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
+    "  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
+    "  --json         print {\"block\":…,\"kcv\":…}\n"
+    "\n"
+    "Exit status: 0 printed; 1 failed; 2 bad usage.\n";
+
+static int link_zpk(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	struct cli_issuer ci;
+	hsm_kcv kcv;
+	char check[2 * HSM_KCV_MAX + 1];
+
+	if ((rc = cli_options(argc, argv, opts, 3, zpk_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "takes no arguments");
+	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+		return rc;
+	if ((rc = hsm_key_kcv(ci.data.hsm, &ci.zpk, &kcv)) != HSM_OK) {
+		rc = cli_error(CLI_FAILED, prog, "the zone PIN key: %s", hsm_strerror(rc));
+		goto out;
+	}
+	hex_encode(kcv.v, kcv.len, check, sizeof check);
+	if (json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "block", json_string(ci.zpk.block));
+		json_object_set_new(o, "kcv", json_string(check));
+		cli_print_json(o);
+	} else {
+		printf("block  %s\nkcv    %s\n", ci.zpk.block, check);
+	}
+out:
+	cli_issuer_close(&ci);
+	return rc;
+}
+
+int cli_admin_link(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"zpk", "the zone PIN key shared with the link's acquirers", link_zpk},
+	};
+	return cli_dispatch("possum admin link", "The issuer's ISO 8583 network link.", cmds,
+	                    sizeof cmds / sizeof cmds[0], argc, argv);
+}

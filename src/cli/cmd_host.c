@@ -1,0 +1,208 @@
+/* cmd_host.c — `possum host`: the daemon. Reads the configuration, opens the log and the
+ * data directory, listens on the ISO 8583 link and runs the event loop until SIGTERM or
+ * SIGINT, which stop it gracefully: no new connections, in-flight requests answered. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+#include <uv.h>
+
+#include "cli/cli.h"
+#include "cli/host.h"
+#include "config/config.h"
+#include "log/log.h"
+#include "net/net.h"
+
+struct host {
+	const char *prog;
+	struct cli_issuer ci;
+	struct host_issuer issuer_auth;
+	possum_log *log;
+	uv_loop_t loop;
+	uv_signal_t sigterm, sigint;
+	struct host_link issuer;
+	net_server *issuer_server;
+	char ports_path[CONFIG_PATH_MAX + 16];
+};
+
+/* The host's services over its data directory: the directory itself (created 0700 when
+ * missing), then what lives in it. Every service the links call is opened here, before
+ * the loop starts, and plugged into its link (h->issuer.auth for the issuer). */
+static int host_open_services(struct host *h)
+{
+	int rc;
+
+	if ((rc = cli_issuer_open(h->prog, &h->ci)) != CLI_OK)
+		return rc;
+	h->issuer_auth = (struct host_issuer){
+	    .issuer = h->ci.issuer, .store = h->ci.data.store, .zpk = &h->ci.zpk, .log = h->log};
+	host_issuer_attach(&h->issuer_auth, &h->issuer);
+	return CLI_OK;
+}
+
+/* DIR/host.ports: "issuer=PORT" lines, written whole (a temporary file renamed) so a reader
+ * never sees half of it. Tests read it to find ports chosen with --port 0. */
+static int write_ports(struct host *h)
+{
+	char tmp[sizeof h->ports_path + 4];
+	FILE *f;
+
+	snprintf(h->ports_path, sizeof h->ports_path, "%s/host.ports", h->ci.cfg.data);
+	snprintf(tmp, sizeof tmp, "%s.new", h->ports_path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	fprintf(f, "issuer=%d\n", net_server_port(h->issuer_server));
+	if (fclose(f) != 0 || rename(tmp, h->ports_path) != 0) {
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_signal_closed(uv_handle_t *handle)
+{
+	(void)handle;
+}
+
+static void on_stopped(net_server *s, void *arg)
+{
+	struct host *h = arg;
+
+	net_server_close(s);
+	h->issuer_server = NULL;
+	uv_close((uv_handle_t *)&h->sigterm, on_signal_closed);
+	uv_close((uv_handle_t *)&h->sigint, on_signal_closed);
+}
+
+static void on_signal(uv_signal_t *sig, int signum)
+{
+	struct host *h = sig->data;
+
+	uv_signal_stop(&h->sigterm);
+	uv_signal_stop(&h->sigint);
+	log_event(h->log, LOG_INFO, "stopping",
+	          json_pack("{s:s}", "signal", signum == SIGTERM ? "SIGTERM" : "SIGINT"));
+	remove(h->ports_path);
+	net_server_stop(h->issuer_server, on_stopped, h);
+}
+
+/* Listens on the link and runs the loop until a signal has stopped everything. */
+static int host_run(struct host *h, int json)
+{
+	struct net_server_config ncfg = {
+	    .host = h->ci.cfg.listen,
+	    .port = h->ci.cfg.port,
+	    .idle_timeout_ms = h->ci.cfg.idle_timeout * 1000,
+	    .max_connections = h->ci.cfg.max_connections,
+	};
+	int rc;
+
+	h->issuer.name = "issuer";
+	h->issuer.dialect = h->ci.cfg.dialect;
+	h->issuer.log = h->log;
+	if ((rc = net_server_create(&h->loop, &ncfg, host_link_handle, &h->issuer,
+	                            &h->issuer_server)) != NET_OK) {
+		log_event(h->log, LOG_ERROR, "listen_failed",
+		          json_pack("{s:s, s:s, s:i, s:s}", "link", "issuer", "listen",
+		                    h->ci.cfg.listen, "port", h->ci.cfg.port, "error",
+		                    net_strerror(rc)));
+		cli_error(CLI_FAILED, h->prog, "cannot listen on %s port %d: %s", h->ci.cfg.listen,
+		          h->ci.cfg.port, net_strerror(rc));
+		h->issuer_server = NULL;
+		uv_run(&h->loop, UV_RUN_DEFAULT); /* frees what the server had opened */
+		return CLI_FAILED;
+	}
+	if (write_ports(h) != 0) {
+		cli_error(CLI_FAILED, h->prog, "cannot write %s: %s", h->ports_path,
+		          strerror(errno));
+		net_server_close(h->issuer_server);
+		uv_run(&h->loop, UV_RUN_DEFAULT);
+		return CLI_FAILED;
+	}
+	log_event(h->log, LOG_INFO, "listening",
+	          json_pack("{s:s, s:i, s:s, s:s}", "link", "issuer", "port",
+	                    net_server_port(h->issuer_server), "listen", h->ci.cfg.listen,
+	                    "dialect", h->ci.cfg.dialect->name));
+	if (json)
+		printf("{\"issuer\":%d}\n", net_server_port(h->issuer_server));
+	else
+		printf("possum host: issuer link on %s port %d (%s)\n", h->ci.cfg.listen,
+		       net_server_port(h->issuer_server), h->ci.cfg.dialect->name);
+	fflush(stdout);
+
+	h->sigterm.data = h->sigint.data = h;
+	uv_signal_init(&h->loop, &h->sigterm);
+	uv_signal_init(&h->loop, &h->sigint);
+	uv_signal_start(&h->sigterm, on_signal, SIGTERM);
+	uv_signal_start(&h->sigint, on_signal, SIGINT);
+	uv_run(&h->loop, UV_RUN_DEFAULT);
+	log_event(h->log, LOG_INFO, "stopped", NULL);
+	return CLI_OK;
+}
+
+static const char host_help[] =
+    "[--config FILE] [--data DIR] [--port N] [--json]\n"
+    "\n"
+    "Runs the host: the ISO 8583 link acquirers connect to ([link] in the configuration)\n"
+    "and the issuer behind it, until SIGTERM or SIGINT, which stop it gracefully: no new\n"
+    "connections, requests in flight answered, then exit 0. Logs JSON lines ([host] log).\n"
+    "The ports listened on are written to DIR/host.ports as issuer=PORT lines.\n"
+    "\n"
+    "  --config FILE  the configuration (docs/config.md); without it, the defaults\n"
+    "  --data DIR     the data directory, created (mode 0700) if missing: overrides\n"
+    "                 [host] data\n"
+    "  --port N       the link's port, 0 for a free one: overrides [link] port\n"
+    "  --json         print the ports listened on as {\"issuer\":PORT} on standard output\n"
+    "\n"
+    "Exit status: 0 stopped by a signal; 1 could not start (address in use, data directory,\n"
+    "log file); 2 bad usage or a bad configuration.\n";
+
+int cli_host(int argc, char **argv)
+{
+	const char *config = NULL, *data = NULL, *port = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"config", &config, NULL},
+	                           {"data", &data, NULL},
+	                           {"port", &port, NULL},
+	                           {"json", NULL, &json}};
+	struct host h = {.prog = argv[0]};
+	char *end;
+	long n;
+
+	if ((rc = cli_options(argc, argv, opts, 4, host_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(h.prog, "unexpected argument '%s'", argv[rest]);
+	if ((rc = cli_issuer_config(h.prog, config, data, &h.ci)) != CLI_OK)
+		return rc;
+	if (port != NULL) {
+		n = strtol(port, &end, 10);
+		if (*port == '\0' || *end != '\0' || n < 0 || n > 65535) {
+			rc = cli_usage_error(h.prog, "--port must be 0 to 65535");
+			goto out;
+		}
+		h.ci.cfg.port = (int)n;
+	}
+	if ((rc = log_open(h.ci.cfg.log, h.ci.cfg.log_level, &h.log)) != LOG_OK) {
+		rc = cli_error(CLI_FAILED, h.prog, "%s: %s: %s", h.ci.cfg.log, log_strerror(rc),
+		               strerror(errno));
+		goto out;
+	}
+	if ((rc = host_open_services(&h)) != CLI_OK)
+		goto out;
+	/* A peer that goes away while a reply is written must not kill the host. */
+	signal(SIGPIPE, SIG_IGN);
+	if (uv_loop_init(&h.loop) != 0) {
+		rc = cli_error(CLI_FAILED, h.prog, "cannot start the event loop");
+		goto out;
+	}
+	rc = host_run(&h, json);
+	uv_loop_close(&h.loop);
+out:
+	log_close(h.log);
+	cli_issuer_close(&h.ci);
+	return rc;
+}

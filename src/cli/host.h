@@ -1,0 +1,68 @@
+/* host.h — `possum host`'s ISO 8583 links: what a link does with a message, and the hook
+ * through which authorizations reach the issuer.
+ *
+ * A link (struct host_link) is the net_handler of one link server. For each framed message
+ * it unpacks under the link's dialect and:
+ *   - cannot unpack: answers MTI+10 with field 39 "30" (format error) when the MTI of a
+ *     request can be read, else closes the connection; logs "unpack_failed" either way with
+ *     the iso8583 diagnostic, never the message bytes;
+ *   - a response MTI (third digit odd): logs "unexpected_response", answers nothing;
+ *   - 0800 network management (70: 001 sign-on, 002 sign-off, 301 echo): answers 0810 with
+ *     7, 11 and 70 echoed and 39 "00"; another 70 gets 39 "12" (invalid transaction);
+ *   - anything else: the authorizer's authorize(), which must answer through
+ *     host_link_reply() (or net_reply/net_drop) now or later on the loop's thread; with no
+ *     authorizer, MTI+10 with 39 "91" (issuer inoperative).
+ * Every answer goes through host_link_respond(), one place for what a response echoes. */
+#ifndef POSSUM_CLI_HOST_H
+#define POSSUM_CLI_HOST_H
+
+#include "iso8583/iso8583.h"
+#include "issuer/issuer.h"
+#include "log/log.h"
+#include "net/net.h"
+
+/* The issuer's side of a link. msg and the values its fields point to are valid only during
+ * the call: an authorizer that answers later copies what it needs. It answers req exactly
+ * once (host_link_reply(), net_reply() or net_drop()). */
+struct host_authorizer {
+	void *ctx;
+	void (*authorize)(void *ctx, net_request *req, const iso8583_msg *msg);
+};
+
+struct host_link {
+	const char *name;               /* in log lines: "link":"issuer" */
+	const iso8583_profile *dialect; /* a network dialect: 2-byte length, no TPDU */
+	struct host_authorizer auth;    /* auth.authorize NULL: answer 91 */
+	possum_log *log;
+};
+
+/* The net_handler of a link server; ctx is a struct host_link that outlives the server. */
+void host_link_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len);
+
+/* Makes resp the response to req: MTI + 10 (0200 → 0210), field 39 = rc (two characters,
+ * a static or longer-lived string), and the fields a response echoes where req has them
+ * and p defines them: 3, 4, 7, 11, 12, 13, 32, 37, 41, 42, 49, 70. Never 2, 35, 52 or 55:
+ * card data and PIN blocks are not sent back. resp's values point into req's and rc, which
+ * must outlive it. ISO8583_EMTI when req's MTI is not a request (third digit odd). */
+int host_link_respond(const iso8583_profile *p, const iso8583_msg *req, const char *rc,
+                      iso8583_msg *resp);
+
+/* Packs resp under the link's dialect and answers req with it. On a pack failure, logs
+ * "pack_failed" and drops req (closing its connection). Returns ISO8583_OK or the pack
+ * error; a reply whose connection has gone counts as sent. */
+int host_link_reply(const struct host_link *l, net_request *req, const iso8583_msg *resp);
+
+/* The issuer behind a link (host_issuer.c): each request read (issuer_iso_read), decided and
+ * committed (issuer_authorize), answered, and logged masked as "authorization". */
+struct host_issuer {
+	struct host_link *link;
+	issuer *issuer;
+	store *store;       /* for the store's message when it fails */
+	const hsm_key *zpk; /* the zone PIN key of the link's PIN blocks */
+	possum_log *log;
+};
+
+/* Makes hi the authorizer of link. */
+void host_issuer_attach(struct host_issuer *hi, struct host_link *link);
+
+#endif

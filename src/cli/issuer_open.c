@@ -1,0 +1,155 @@
+/* issuer_open.c — the issuer of a data directory, as `possum admin card`, `possum admin
+ * account` and `possum host` open it: the config file (BIN ranges and limits), the store and
+ * LMK of the data directory, the issuer's keys (made the first time), the link's zone PIN
+ * key, and the text messages' sink, a JSON-lines file DIR/sms.jsonl. */
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+
+static const struct hsm_key_spec zpk_spec = {"P0", HSM_TDES, 16, 'B', 'E'};
+
+/* The sink of one-time codes and notifications: one JSON object a line, appended. A real
+ * deployment points an SMS gateway at the file, or (a later setting) at an HTTP webhook. */
+static int sms_write(void *ctx, const char *phone, const char *text)
+{
+	struct cli_issuer *ci = ctx;
+	json_t *o = json_object();
+	char ts[32], *line;
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc = -1;
+
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(o, "ts", json_string(ts));
+	json_object_set_new(o, "phone", json_string(phone));
+	json_object_set_new(o, "text", json_string(text));
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (line != NULL && ci->sms != NULL && fprintf(ci->sms, "%s\n", line) > 0 &&
+	    fflush(ci->sms) == 0)
+		rc = 0;
+	if (line != NULL)
+		crypto_wipe(line, strlen(line));
+	free(line);
+	json_decref(o);
+	return rc;
+}
+
+static FILE *open_sink(const char *dir)
+{
+	char path[4200];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/sms.jsonl", dir);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0)
+		return NULL;
+	return fdopen(fd, "a");
+}
+
+int cli_issuer_config(const char *prog, const char *path, const char *dir, struct cli_issuer *ci)
+{
+	char err[256];
+
+	memset(ci, 0, sizeof *ci);
+	config_defaults(&ci->cfg);
+	if (path == NULL)
+		path = getenv("POSSUM_CONFIG");
+	if (path != NULL && config_load(path, &ci->cfg, err, sizeof err) != CONFIG_OK) {
+		config_free(&ci->cfg);
+		return cli_error(CLI_USAGE, prog, "%s", err);
+	}
+	if (dir != NULL &&
+	    snprintf(ci->cfg.data, sizeof ci->cfg.data, "%s", dir) >= (int)sizeof ci->cfg.data) {
+		config_free(&ci->cfg);
+		return cli_usage_error(prog, "--data: path too long");
+	}
+	return CLI_OK;
+}
+
+int cli_issuer_open(const char *prog, struct cli_issuer *ci)
+{
+	struct issuer_config ic;
+	struct issuer_keys keys;
+	hsm_key *slots[6] = {&keys.data, &keys.pan_hash, &keys.cvk,
+	                     &keys.pvk,  &keys.imk,      &keys.pin};
+	int rc;
+
+	if ((rc = cli_datadir_open(prog, ci->cfg.data, &ci->data)) != CLI_OK)
+		goto fail;
+	for (size_t i = 0; i < 6; i++)
+		if ((rc = cli_datadir_key(&ci->data, issuer_key_names[i], &issuer_key_specs[i],
+		                          slots[i])) != 0) {
+			rc = cli_error(CLI_FAILED, prog, "the issuer's key %s: %s",
+			               issuer_key_names[i], hsm_strerror(rc));
+			goto fail;
+		}
+	if (ci->cfg.zpk[0] != '\0') {
+		if (hsm_key_set(&ci->zpk, ci->cfg.zpk) != HSM_OK) {
+			rc = cli_error(CLI_USAGE, prog, "[link] zpk is not a key block");
+			goto fail;
+		}
+	} else if ((rc = cli_datadir_key(&ci->data, "link.zpk", &zpk_spec, &ci->zpk)) != 0) {
+		rc = cli_error(CLI_FAILED, prog, "the link's zone PIN key: %s", hsm_strerror(rc));
+		goto fail;
+	}
+	if ((ci->sms = open_sink(ci->data.dir)) == NULL) {
+		rc = cli_error(CLI_FAILED, prog, "cannot open %s/sms.jsonl", ci->data.dir);
+		goto fail;
+	}
+	issuer_config_defaults(&ic);
+	snprintf(ic.name, sizeof ic.name, "%s", ci->cfg.issuer_name);
+	snprintf(ic.institution, sizeof ic.institution, "%s", ci->cfg.institution);
+	ic.currency = (uint16_t)ci->cfg.currency;
+	ic.bins = ci->cfg.bins;
+	ic.n_bins = ci->cfg.nbins;
+	ic.pin_tries = ci->cfg.pin_tries;
+	ic.daily_amount_limit = ci->cfg.daily_amount_limit;
+	ic.daily_count_limit = ci->cfg.daily_count_limit;
+	ic.hold_days = ci->cfg.hold_days;
+	ic.otp_ttl = ci->cfg.otp_ttl;
+	ic.otp_tries = ci->cfg.otp_tries;
+	ic.auth_per_day = ci->cfg.auth_per_day;
+	ic.sms = sms_write;
+	ic.sms_ctx = ci;
+	if ((rc = issuer_open(ci->data.store, ci->data.hsm, &ic, &keys, &ci->issuer)) !=
+	    ISSUER_OK) {
+		rc = cli_error(CLI_FAILED, prog, "the issuer: %s%s%s", issuer_strerror(rc),
+		               rc == ISSUER_ESTORE ? ": " : "",
+		               rc == ISSUER_ESTORE ? store_errmsg(ci->data.store) : "");
+		goto fail;
+	}
+	crypto_wipe(&keys, sizeof keys);
+	return CLI_OK;
+fail:
+	crypto_wipe(&keys, sizeof keys);
+	return rc;
+}
+
+int cli_issuer_start(const char *prog, const char *path, const char *dir, struct cli_issuer *ci)
+{
+	int rc;
+
+	if ((rc = cli_issuer_config(prog, path, dir, ci)) != CLI_OK)
+		return rc;
+	if ((rc = cli_issuer_open(prog, ci)) != CLI_OK)
+		cli_issuer_close(ci);
+	return rc;
+}
+
+void cli_issuer_close(struct cli_issuer *ci)
+{
+	issuer_close(ci->issuer);
+	ci->issuer = NULL;
+	if (ci->sms != NULL)
+		fclose(ci->sms);
+	ci->sms = NULL;
+	cli_datadir_close(&ci->data);
+	config_free(&ci->cfg);
+}

@@ -1,0 +1,314 @@
+/* config.c — reading the `possum host` configuration file with libinih (config.h).
+ *
+ * Every key is a row of one table: its section, name, kind, where it goes and its range.
+ * libinih calls on_key() for each "key = value" line, reading through read_line(), which
+ * counts lines, so the first error is kept with its line. */
+#include "config/config.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "log/log.h"
+
+enum kind { K_TEXT, K_DIGITS, K_INT, K_INT64, K_LEVEL, K_DIALECT, K_BIN };
+
+struct key {
+	const char *section, *name;
+	enum kind kind;
+	size_t offset, size; /* size: of the text buffer, for K_TEXT and K_DIGITS */
+	long long min, max;  /* K_INT, K_INT64; K_DIGITS: digits, min to max */
+};
+
+#define TEXT(sec, key, member)                                                                     \
+	{                                                                                          \
+		sec, key, K_TEXT, offsetof(struct possum_config, member),                          \
+		    sizeof(((struct possum_config *)0)->member), 0, 0                              \
+	}
+#define NUM(sec, key, kind, member, lo, hi)                                                        \
+	{                                                                                          \
+		sec, key, kind, offsetof(struct possum_config, member),                            \
+		    sizeof(((struct possum_config *)0)->member), lo, hi                            \
+	}
+
+static const struct key keys[] = {
+    TEXT("host", "data", data),
+    TEXT("host", "log", log),
+    NUM("host", "log_level", K_LEVEL, log_level, 0, 0),
+    TEXT("link", "listen", listen),
+    NUM("link", "port", K_INT, port, 0, 65535),
+    NUM("link", "dialect", K_DIALECT, dialect, 0, 0),
+    NUM("link", "idle_timeout", K_INT, idle_timeout, 1, 86400),
+    NUM("link", "max_connections", K_INT, max_connections, 1, 1000000),
+    TEXT("link", "zpk", zpk),
+    TEXT("issuer", "name", issuer_name),
+    NUM("issuer", "institution", K_DIGITS, institution, 1, 11),
+    NUM("issuer", "currency", K_INT, currency, 1, 999),
+    NUM("issuer", "pin_tries", K_INT, pin_tries, 1, 99),
+    NUM("issuer", "daily_amount_limit", K_INT64, daily_amount_limit, 0, INT64_MAX),
+    NUM("issuer", "daily_count_limit", K_INT, daily_count_limit, 0, 1000000),
+    NUM("issuer", "hold_days", K_INT, hold_days, 1, 366),
+    NUM("issuer", "otp_ttl", K_INT, otp_ttl, 10, 86400),
+    NUM("issuer", "otp_tries", K_INT, otp_tries, 1, 99),
+    NUM("issuer", "auth_per_day", K_INT, auth_per_day, 0, 1000),
+    NUM("issuer", "bin", K_BIN, bins, 0, 0),
+};
+
+void config_defaults(struct possum_config *cfg)
+{
+	*cfg = (struct possum_config){0};
+	snprintf(cfg->data, sizeof cfg->data, "./possum-data");
+	snprintf(cfg->log, sizeof cfg->log, "-");
+	cfg->log_level = LOG_INFO;
+	snprintf(cfg->listen, sizeof cfg->listen, "0.0.0.0");
+	cfg->port = 5001;
+	cfg->dialect = iso8583_profile_find("iso87a");
+	cfg->idle_timeout = 300;
+	cfg->max_connections = 10000;
+	snprintf(cfg->issuer_name, sizeof cfg->issuer_name, "Possum Demo Bank");
+	snprintf(cfg->institution, sizeof cfg->institution, "99900001");
+	cfg->currency = 156;
+	cfg->pin_tries = 3;
+	cfg->daily_amount_limit = 5000000;
+	cfg->daily_count_limit = 50;
+	cfg->hold_days = 7;
+	cfg->otp_ttl = 300;
+	cfg->otp_tries = 3;
+	cfg->auth_per_day = 4;
+}
+
+struct load {
+	struct possum_config *cfg;
+	FILE *f;
+	int line;      /* lines read so far */
+	int why_line;  /* the line of the first error */
+	char why[200]; /* the first error, without its line */
+	int nomem;
+};
+
+static int all_digits(const char *s)
+{
+	return *s != '\0' && strspn(s, "0123456789") == strlen(s);
+}
+
+static int parse_number(const char *v, long long min, long long max, long long *out)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* "LOW[-HIGH] PRODUCT" → a range appended to cfg->bins. */
+static int parse_bin(struct load *ld, const char *v)
+{
+	static const struct {
+		const char *name;
+		enum card_product product;
+	} products[] = {{"debit", CARD_PRODUCT_DEBIT},
+	                {"credit", CARD_PRODUCT_CREDIT},
+	                {"prepaid", CARD_PRODUCT_PREPAID}};
+	struct possum_config *cfg = ld->cfg;
+	struct card_bin_range r = {0}, *grown;
+	char low[32], high[32], product[16], extra;
+	int n = sscanf(v, "%31[0-9]-%31[0-9] %15s %c", low, high, product, &extra);
+
+	if (n != 3) {
+		n = sscanf(v, "%31[0-9] %15s %c", low, product, &extra);
+		if (n != 2 || v[strlen(low)] == '-')
+			return -1;
+		snprintf(high, sizeof high, "%s", low);
+	}
+	if (strlen(low) > CARD_PAN_MAX || strlen(high) > CARD_PAN_MAX)
+		return -1;
+	memcpy(r.low, low, strlen(low) + 1);
+	memcpy(r.high, high, strlen(high) + 1);
+	for (size_t i = 0; i < sizeof products / sizeof products[0]; i++)
+		if (strcmp(product, products[i].name) == 0)
+			r.product = products[i].product;
+	if (r.product == 0 || card_bin_check(&r, 1, NULL) != CARD_OK)
+		return -1;
+	if ((grown = realloc(cfg->bins, (cfg->nbins + 1) * sizeof *grown)) == NULL) {
+		ld->nomem = 1;
+		return -1;
+	}
+	cfg->bins = grown;
+	cfg->bins[cfg->nbins++] = r;
+	return 0;
+}
+
+static int set_value(struct load *ld, const struct key *k, const char *v)
+{
+	static const char *const expected[] = {
+	    [K_LEVEL] = "debug, info, warn or error",
+	    [K_DIALECT] = "a network dialect of 'possum iso profiles' (iso87a, iso87a-bb, iso87b)",
+	    [K_BIN] = "LOW[-HIGH] debit|credit|prepaid (digit prefixes of one length, low <= "
+	              "high)",
+	};
+	char *dst = (char *)ld->cfg + k->offset;
+	const iso8583_profile *dialect;
+	char what[100];
+	long long n;
+	int level;
+
+	switch (k->kind) {
+	case K_TEXT:
+		if (strlen(v) >= k->size) {
+			snprintf(ld->why, sizeof ld->why, "longer than %zu characters",
+			         k->size - 1);
+			return -1;
+		}
+		memcpy(dst, v, strlen(v) + 1);
+		return 0;
+	case K_DIGITS:
+		if (!all_digits(v) || (long long)strlen(v) < k->min ||
+		    (long long)strlen(v) > k->max)
+			break;
+		memcpy(dst, v, strlen(v) + 1);
+		return 0;
+	case K_INT:
+		if (parse_number(v, k->min, k->max, &n) != 0)
+			break;
+		if (k->size == sizeof(int))
+			*(int *)(void *)dst = (int)n;
+		else
+			*(unsigned *)(void *)dst = (unsigned)n;
+		return 0;
+	case K_INT64:
+		if (parse_number(v, k->min, k->max, &n) != 0)
+			break;
+		*(int64_t *)(void *)dst = n;
+		return 0;
+	case K_LEVEL:
+		if (log_level_parse(v, &level) != LOG_OK)
+			break;
+		ld->cfg->log_level = level;
+		return 0;
+	case K_DIALECT:
+		/* A link frames with the 2-byte length alone: the network dialects. */
+		if ((dialect = iso8583_profile_find(v)) == NULL || dialect->len_header != 2 ||
+		    dialect->tpdu_len != 0)
+			break;
+		ld->cfg->dialect = dialect;
+		return 0;
+	case K_BIN:
+		if (parse_bin(ld, v) != 0)
+			break;
+		return 0;
+	}
+	if (k->kind == K_DIGITS)
+		snprintf(what, sizeof what, "%lld to %lld digits", k->min, k->max);
+	else if (k->kind == K_INT || k->kind == K_INT64)
+		snprintf(what, sizeof what, "a number from %lld to %lld", k->min, k->max);
+	else
+		snprintf(what, sizeof what, "%s", expected[k->kind]);
+	snprintf(ld->why, sizeof ld->why, "not %s: %.80s", what, v);
+	return -1;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct load *ld = user;
+	int known_section = 0;
+	char why[sizeof ld->why];
+
+	if (ld->why[0] != '\0' || ld->nomem)
+		return 0; /* the first error is the one reported */
+	ld->why_line = ld->line;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (strcmp(keys[i].section, section) != 0)
+			continue;
+		known_section = 1;
+		if (strcmp(keys[i].name, name) == 0) {
+			if (set_value(ld, &keys[i], value) == 0)
+				return 1;
+			snprintf(why, sizeof why, "%s", ld->why);
+			snprintf(ld->why, sizeof ld->why, "[%s] %s: %.150s", section, name, why);
+			return 0;
+		}
+	}
+	if (!known_section)
+		snprintf(ld->why, sizeof ld->why, "unknown section [%s] (key %s)", section, name);
+	else
+		snprintf(ld->why, sizeof ld->why, "[%s] %s: unknown key", section, name);
+	return 0;
+}
+
+/* libinih's reader, like fgets(). A line longer than libinih takes would come in pieces,
+ * each parsed as a line: it is an error of its own. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct load *ld = stream;
+	char *got = fgets(str, num, ld->f);
+	size_t n;
+
+	if (got == NULL)
+		return NULL;
+	ld->line++;
+	n = strlen(got);
+	if (n > 0 && got[n - 1] != '\n' && !feof(ld->f) && ld->why[0] == '\0') {
+		ld->why_line = ld->line;
+		snprintf(ld->why, sizeof ld->why, "longer than %d characters", num - 3);
+	}
+	return got;
+}
+
+int config_load(const char *path, struct possum_config *cfg, char *err, size_t errlen)
+{
+	struct load ld = {cfg, NULL, 0, 0, "", 0};
+	int line;
+
+	assert(path != NULL && cfg != NULL);
+	if ((ld.f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		return CONFIG_EIO;
+	}
+	line = ini_parse_stream(read_line, &ld, on_key, &ld);
+	fclose(ld.f);
+	if (line == -2 || ld.nomem) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return CONFIG_ENOMEM;
+	}
+	if (ld.why[0] != '\0' && (line == 0 || line >= ld.why_line)) {
+		snprintf(err, errlen, "%s line %d: %s", path, ld.why_line, ld.why);
+		return CONFIG_EPARSE;
+	}
+	if (line != 0) {
+		snprintf(err, errlen, "%s line %d: not a [section] or key = value", path, line);
+		return CONFIG_EPARSE;
+	}
+	return CONFIG_OK;
+}
+
+void config_free(struct possum_config *cfg)
+{
+	free(cfg->bins);
+	cfg->bins = NULL;
+	cfg->nbins = 0;
+}
+
+const char *config_strerror(int rc)
+{
+	switch (rc) {
+	case CONFIG_OK:
+		return "ok";
+	case CONFIG_EIO:
+		return "cannot read the configuration file";
+	case CONFIG_EPARSE:
+		return "malformed configuration";
+	case CONFIG_ENOMEM:
+		return "out of memory";
+	default:
+		return "unknown error";
+	}
+}

@@ -1,0 +1,72 @@
+/* config.h — the `possum host` configuration file: INI sections [host], [link], [issuer].
+ *
+ * config_defaults() fills every member with its default (below, and docs/config.md);
+ * config_load() reads a file over them with libinih. Anything not understood is an error
+ * naming the line and the key — an unknown section or key, a number out of range, a dialect
+ * that is not an ISO 8583 profile, a malformed BIN range — so a typo never passes silently.
+ *
+ * Ownership: the bins array is allocated by config_load(); config_free() releases it (and
+ * may be called on a config that only had config_defaults()). Functions return CONFIG_OK or
+ * a negative CONFIG_E* code; config_strerror() names it. Lines are at most 200 characters
+ * (libinih's limit). */
+#ifndef POSSUM_CONFIG_H
+#define POSSUM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "card/card.h"
+#include "iso8583/iso8583.h"
+
+#define CONFIG_OK     0
+#define CONFIG_EIO    (-1) /* the file cannot be read (see errno) */
+#define CONFIG_EPARSE (-2) /* a line, section, key or value not understood */
+#define CONFIG_ENOMEM (-3)
+
+#define CONFIG_PATH_MAX 1024
+
+struct possum_config {
+	/* [host] */
+	char data[CONFIG_PATH_MAX]; /* data = ./possum-data: the data directory */
+	char log[CONFIG_PATH_MAX];  /* log = -: the log file, "-" for standard error */
+	int log_level;              /* log_level = info: enum log_level of log/log.h */
+
+	/* [link]: the ISO 8583 network link other acquirers connect to */
+	char listen[64];                /* listen = 0.0.0.0: the address listened on */
+	int port;                       /* port = 5001 (0: a free port) */
+	const iso8583_profile *dialect; /* dialect = iso87a: one of `possum iso profiles` */
+	unsigned idle_timeout;          /* idle_timeout = 300: seconds, 1..86400 */
+	unsigned max_connections;       /* max_connections = 10000 */
+	char zpk[512];                  /* zpk = (empty): the zone PIN key shared with the
+	                                   link's acquirers, a key block under the LMK; empty:
+	                                   the host makes one */
+
+	/* [issuer]: the issuer the host runs */
+	char issuer_name[128];       /* name = Possum Demo Bank */
+	char institution[12];        /* institution = 99900001: its institution id, 1-11 digits */
+	int currency;                /* currency = 156: ISO 4217 numeric */
+	int pin_tries;               /* pin_tries = 3: wrong PINs before the card is blocked */
+	int64_t daily_amount_limit;  /* daily_amount_limit = 5000000: minor units a card a day */
+	int daily_count_limit;       /* daily_count_limit = 50: authorizations a card a day */
+	int hold_days;               /* hold_days = 7: days a pre-authorization hold lasts */
+	int otp_ttl;                 /* otp_ttl = 300: seconds a one-time code lives */
+	int otp_tries;               /* otp_tries = 3: wrong codes before it is void */
+	int auth_per_day;            /* auth_per_day = 4: card authentications a card a day */
+	struct card_bin_range *bins; /* bin = LOW[-HIGH] PRODUCT, repeatable; none by default;
+	                                issuer NULL */
+	size_t nbins;
+};
+
+void config_defaults(struct possum_config *cfg);
+
+/* Reads path over cfg, which holds defaults; each bin line adds a range to cfg's. On error err
+ * (capacity errlen) holds a sentence such as "possum.conf line 12: [link] port: not a number from 0
+ * to 65535: 50x1"; cfg may then hold some of the file's values and must still be freed. */
+int config_load(const char *path, struct possum_config *cfg, char *err, size_t errlen);
+
+/* Releases what config_load() allocated; cfg keeps its other values. */
+void config_free(struct possum_config *cfg);
+
+const char *config_strerror(int rc);
+
+#endif

@@ -1,0 +1,203 @@
+/* client.c — the blocking link client (net.h): plain POSIX sockets, for tools and tests. */
+#include "net/net.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct net_client {
+	int fd;
+};
+
+/* Splits "host:port" or "[v6]:port" into host (capacity cap) and port text. */
+static int split_host_port(const char *hp, char *host, size_t cap, const char **port)
+{
+	const char *colon, *start = hp, *end;
+
+	if (hp[0] == '[') {
+		start = hp + 1;
+		if ((end = strchr(start, ']')) == NULL || end[1] != ':')
+			return NET_EARG;
+		colon = end + 1;
+	} else {
+		if ((colon = strrchr(hp, ':')) == NULL)
+			return NET_EARG;
+		end = colon;
+	}
+	if (end == start || (size_t)(end - start) >= cap || colon[1] == '\0' ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return NET_EARG;
+	memcpy(host, start, (size_t)(end - start));
+	host[end - start] = '\0';
+	*port = colon + 1;
+	return NET_OK;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for fd to be ready for `events` until deadline (0: no deadline). */
+static int wait_fd(int fd, short events, long long deadline)
+{
+	struct pollfd pfd = {fd, events, 0};
+	int rc;
+
+	for (;;) {
+		int wait = -1;
+		if (deadline != 0) {
+			long long left = deadline - now_ms();
+			if (left <= 0)
+				return NET_ETIMEOUT;
+			wait = (int)left;
+		}
+		rc = poll(&pfd, 1, wait);
+		if (rc > 0)
+			return NET_OK;
+		if (rc == 0)
+			return NET_ETIMEOUT;
+		if (errno != EINTR)
+			return NET_EIO;
+	}
+}
+
+/* Connects one address with a deadline: a non-blocking connect, then poll. */
+static int connect_one(const struct addrinfo *ai, long long deadline, int *fd_out)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+	int flags, err = 0, rc = NET_ECONNECT;
+	socklen_t elen = sizeof err;
+
+	if (fd < 0)
+		return NET_ECONNECT;
+	flags = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+		if (errno != EINPROGRESS)
+			goto out;
+		if ((rc = wait_fd(fd, POLLOUT, deadline)) != NET_OK)
+			goto out;
+		rc = NET_ECONNECT;
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0 || err != 0)
+			goto out;
+	}
+	fcntl(fd, F_SETFL, flags);
+	*fd_out = fd;
+	return NET_OK;
+out:
+	close(fd);
+	return rc;
+}
+
+int net_client_connect(const char *host_port, int timeout_ms, net_client **out)
+{
+	struct addrinfo hints = {0}, *res = NULL, *ai;
+	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	char host[256];
+	const char *port;
+	int rc, fd = -1;
+
+	if ((rc = split_host_port(host_port, host, sizeof host, &port)) != NET_OK)
+		return rc;
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		return NET_ECONNECT;
+	rc = NET_ECONNECT;
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		if ((rc = connect_one(ai, deadline, &fd)) == NET_OK)
+			break;
+	freeaddrinfo(res);
+	if (rc != NET_OK)
+		return rc;
+	if ((*out = malloc(sizeof **out)) == NULL) {
+		close(fd);
+		return NET_ENOMEM;
+	}
+	(*out)->fd = fd;
+	return NET_OK;
+}
+
+static int send_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EPIPE || errno == ECONNRESET ? NET_ECLOSED : NET_EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return NET_OK;
+}
+
+int net_client_send(net_client *c, const uint8_t *msg, size_t len)
+{
+	uint8_t hdr[NET_FRAME_HEADER];
+	int rc;
+
+	if ((rc = net_frame_header(len, hdr)) != NET_OK)
+		return rc;
+	if ((rc = send_all(c->fd, hdr, sizeof hdr)) != NET_OK)
+		return rc;
+	return send_all(c->fd, msg, len);
+}
+
+static int recv_all(int fd, uint8_t *p, size_t len, long long deadline)
+{
+	while (len > 0) {
+		ssize_t n;
+		int rc;
+
+		if ((rc = wait_fd(fd, POLLIN, deadline)) != NET_OK)
+			return rc;
+		n = recv(fd, p, len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == ECONNRESET ? NET_ECLOSED : NET_EIO;
+		if (n == 0)
+			return NET_ECLOSED;
+		p += n;
+		len -= (size_t)n;
+	}
+	return NET_OK;
+}
+
+int net_client_recv(net_client *c, uint8_t *buf, size_t cap, size_t *len, int timeout_ms)
+{
+	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	uint8_t hdr[NET_FRAME_HEADER];
+	size_t n;
+	int rc;
+
+	if ((rc = recv_all(c->fd, hdr, sizeof hdr, deadline)) != NET_OK)
+		return rc;
+	if ((rc = net_frame_length(hdr, NET_MAX_FRAME, &n)) != NET_OK)
+		return rc;
+	if (n > cap)
+		return NET_ESPACE;
+	if ((rc = recv_all(c->fd, buf, n, deadline)) != NET_OK)
+		return rc;
+	*len = n;
+	return NET_OK;
+}
+
+void net_client_close(net_client *c)
+{
+	if (c == NULL)
+		return;
+	close(c->fd);
+	free(c);
+}

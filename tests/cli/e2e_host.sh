@@ -1,0 +1,146 @@
+#!/bin/sh
+# e2e_host.sh POSSUM SOURCE_DIR — `possum host` and `possum iso send` as an operator runs
+# them: a host on a free port (--port 0, found in DATA/host.ports), an 0800 echo answered
+# 0810 with 39 00, a financial 0200 answered 91 while no issuer is plugged in, garbage that
+# closes the connection and a malformed request answered 30 with the host still serving, 50
+# clients at once, a second host refused the same port, SIGTERM stopping it with exit 0 and a
+# "stopped" line, and every log line a JSON object with ts, level and event.
+possum=$1
+top=$2
+. "$(dirname "$0")/../lib.sh"
+
+# Help and usage.
+expect 0 "possum host --help" -- "$possum" host --help
+out_has "Usage: possum host"
+expect 0 "possum iso send --help" -- "$possum" iso send --help
+out_has "Usage: possum iso send"
+expect 2 "host: bad port" -- "$possum" host --port 70000 --data "$tmp/x"
+err_has "port must be 0 to 65535"
+expect 2 "host: extra argument" -- "$possum" host extra
+printf '[link]\nport = fifty\n' >"$tmp/bad.conf"
+expect 2 "host: bad configuration" -- "$possum" host --config "$tmp/bad.conf"
+err_has "bad.conf line 2: \[link\] port: not a number"
+expect 2 "host: missing configuration" -- "$possum" host --config "$tmp/none.conf"
+err_has "cannot read"
+expect 2 "send without --host" -- "$possum" iso send --profile iso87a
+err_has "--host HOST:PORT is required"
+echo '{"mti":"0800"' >"$tmp/bad.json"
+expect 2 "send: bad JSON" -- sh -c "\"$possum\" iso send --host 127.0.0.1:1 --profile iso87a <\"$tmp/bad.json\""
+err_has "not a JSON object"
+
+# The host, on a free port, logging to a file.
+data=$tmp/data
+log=$tmp/host.log
+# The shipped demo configuration, with the log sent to a file (a later key wins).
+{
+	cat "$top/etc/possum.conf"
+	printf '[host]\nlog = %s\nlog_level = debug\n' "$log"
+} >"$tmp/host.conf"
+"$possum" host --config "$tmp/host.conf" --data "$data" --port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+pid=$!
+i=0
+while [ ! -s "$data/host.ports" ] && [ $i -lt 200 ] && kill -0 $pid 2>/dev/null; do
+	sleep 0.05
+	i=$((i + 1))
+done
+port=$(sed -n 's/^issuer=//p' "$data/host.ports" 2>/dev/null)
+if [ -n "$port" ] && [ "$port" -gt 0 ]; then ok; else
+	bad "no port in host.ports: $(cat "$tmp/host.err")"
+	kill $pid 2>/dev/null
+	finish
+	exit 1
+fi
+if [ "$(stat -c %a "$data")" = 700 ]; then ok; else bad "data directory mode $(stat -c %a "$data")"; fi
+if grep -q "issuer link on 0.0.0.0 port $port (iso87a)" "$tmp/host.out"; then ok; else bad "host output: $(cat "$tmp/host.out")"; fi
+host=127.0.0.1:$port
+
+# send FILE [OPTIONS]: possum iso send of a JSON message to the host.
+send() {
+	f=$1
+	shift
+	run sh -c "\"$possum\" iso send --host $host --profile iso87a $* <\"$f\""
+}
+
+# Network management: echo, sign-on, an unknown code.
+echo '{"mti":"0800","fields":{"7":"1130120000","11":"000001","70":"301"}}' >"$tmp/echo.json"
+send "$tmp/echo.json" --json
+if [ "$got" -eq 0 ]; then ok; else bad "echo: exit $got: $(cat "$tmp/err")"; fi
+if [ "$(cat "$tmp/out")" = '{"mti":"0810","fields":{"7":"1130120000","11":"000001","39":"00","70":"301"}}' ]; then ok; else bad "echo answer: $(cat "$tmp/out")"; fi
+echo '{"mti":"0800","fields":{"7":"1130120000","11":"000002","70":"001"}}' >"$tmp/signon.json"
+send "$tmp/signon.json"
+out_has "MTI  0810"
+out_has "39  response code  *00$"
+echo '{"mti":"0800","fields":{"7":"1130120000","11":"000003","70":"999"}}' >"$tmp/nm.json"
+send "$tmp/nm.json" --json
+out_has '"39":"12"'
+
+# A financial request: no issuer behind the link yet, so 91; card data is not echoed.
+cat >"$tmp/sale.json" <<'JSON'
+{"mti":"0200","fields":{"2":"6225880112345678","3":"000000","4":"000000001000",
+"7":"1130120000","11":"000004","12":"120000","13":"1130","32":"12345678",
+"35":"6225880112345678=30121010000000000","37":"000000000004","41":"TERM0001",
+"42":"MERCHANT0000001","49":"156","52":"0123456789ABCDEF"}}
+JSON
+send "$tmp/sale.json" --json
+if [ "$got" -eq 0 ]; then ok; else bad "sale: exit $got: $(cat "$tmp/err")"; fi
+if [ "$(cat "$tmp/out")" = '{"mti":"0210","fields":{"3":"000000","4":"000000001000","7":"1130120000","11":"000004","12":"120000","13":"1130","32":"12345678","37":"000000000004","39":"91","41":"TERM0001","42":"MERCHANT0000001","49":"156"}}' ]; then ok; else bad "sale answer: $(cat "$tmp/out")"; fi
+send "$tmp/sale.json" --mask
+out_has "39  response code  *91$"
+
+# Garbage: no MTI, the connection is closed; a request that does not unpack: 30.
+printf 'garbage!' >"$tmp/garbage"
+send "$tmp/garbage" --raw
+if [ "$got" -eq 1 ]; then ok; else bad "garbage: exit $got"; fi
+err_has "no answer: connection closed"
+printf '0200ZZZZ' >"$tmp/malformed"
+send "$tmp/malformed" --raw --json
+if [ "$(cat "$tmp/out")" = '{"mti":"0210","fields":{"39":"30"}}' ]; then ok; else bad "malformed answer: $(cat "$tmp/out") $(cat "$tmp/err")"; fi
+send "$tmp/echo.json" --json
+out_has '"39":"00"'
+
+# 50 clients at once, each answered.
+i=0
+clients=""
+while [ $i -lt 50 ]; do
+	"$possum" iso send --host "$host" --profile iso87a --json <"$tmp/echo.json" >"$tmp/c$i.out" 2>&1 &
+	clients="$clients $!"
+	i=$((i + 1))
+done
+# shellcheck disable=SC2086
+wait $clients
+answered=0
+i=0
+while [ $i -lt 50 ]; do
+	grep -q '"39":"00"' "$tmp/c$i.out" && answered=$((answered + 1))
+	i=$((i + 1))
+done
+if [ $answered -eq 50 ]; then ok; else bad "concurrent clients: $answered of 50 answered"; fi
+
+# The port is taken: a second host cannot start.
+expect 1 "second host on the same port" -- "$possum" host --data "$tmp/data2" --port "$port"
+err_has "cannot listen"
+
+# Nothing listens: no answer.
+expect 1 "send to a closed port" -- sh -c "\"$possum\" iso send --host 127.0.0.1:1 --profile iso87a --timeout 2 <\"$tmp/echo.json\""
+err_has "cannot connect"
+
+# SIGTERM: exit 0, a "stopped" line, the ports file gone.
+kill -TERM $pid
+wait $pid
+status=$?
+if [ $status -eq 0 ]; then ok; else bad "host exit $status after SIGTERM: $(cat "$tmp/host.err")"; fi
+if grep -q '"event":"stopped"' "$log"; then ok; else bad "no stopped line in the log"; fi
+if [ ! -e "$data/host.ports" ]; then ok; else bad "host.ports left behind"; fi
+if grep -q '"event":"listening","link":"issuer","port":'"$port" "$log"; then ok; else bad "no listening line"; fi
+if grep -q '"event":"unpack_failed"' "$log"; then ok; else bad "no unpack_failed line"; fi
+
+# The log: JSON objects, one a line, ts, level and event first; no card data in it.
+if grep -vEq '^\{"ts":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z","level":"(debug|info|warn|error)","event":"[a-z_]+"(,"[a-z_]+":("[^"]*"|[0-9]+))*\}$' "$log"; then
+	bad "a log line is not of the expected shape: $(grep -vE '^\{"ts":' "$log" | head -3)"
+else ok; fi
+if command -v python3 >/dev/null 2>&1; then
+	if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$log"; then ok; else bad "log is not JSON lines"; fi
+fi
+if grep -q '6225880112345678\|0123456789ABCDEF\|garbage' "$log"; then bad "card data or message bytes in the log"; else ok; fi
+
+finish

@@ -1,0 +1,230 @@
+/* test_config.c — the `possum host` configuration file: the defaults, a file with every key,
+ * the shipped etc/possum.conf, BIN ranges, and each kind of mistake refused with its line
+ * and key. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "log/log.h"
+
+static char path[64];
+
+/* Writes text to a fresh temporary file, named in path. */
+static const char *file_of(const char *text)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof path, "/tmp/test_config.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* Loads text over the defaults; gives config_load's code and its message in err. */
+static int load(const char *text, struct possum_config *cfg, char *err, size_t errlen)
+{
+	int rc;
+
+	config_defaults(cfg);
+	rc = config_load(file_of(text), cfg, err, errlen);
+	unlink(path);
+	return rc;
+}
+
+static void defaults(void **state)
+{
+	struct possum_config cfg;
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_string_equal(cfg.data, "./possum-data");
+	assert_string_equal(cfg.log, "-");
+	assert_int_equal(cfg.log_level, LOG_INFO);
+	assert_string_equal(cfg.listen, "0.0.0.0");
+	assert_int_equal(cfg.port, 5001);
+	assert_string_equal(cfg.dialect->name, "iso87a");
+	assert_int_equal(cfg.idle_timeout, 300);
+	assert_int_equal(cfg.max_connections, 10000);
+	assert_string_equal(cfg.zpk, "");
+	assert_string_equal(cfg.issuer_name, "Possum Demo Bank");
+	assert_string_equal(cfg.institution, "99900001");
+	assert_int_equal(cfg.currency, 156);
+	assert_int_equal(cfg.pin_tries, 3);
+	assert_int_equal(cfg.daily_amount_limit, 5000000);
+	assert_int_equal(cfg.daily_count_limit, 50);
+	assert_int_equal(cfg.hold_days, 7);
+	assert_int_equal(cfg.otp_ttl, 300);
+	assert_int_equal(cfg.otp_tries, 3);
+	assert_int_equal(cfg.auth_per_day, 4);
+	assert_null(cfg.bins);
+	assert_int_equal(cfg.nbins, 0);
+	config_free(&cfg);
+}
+
+static void full_file(void **state)
+{
+	struct possum_config cfg;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(load("; every key\n"
+	                      "[host]\n"
+	                      "data = /var/lib/possum\n"
+	                      "log = /var/log/possum.log\n"
+	                      "log_level = debug\n"
+	                      "[link]\n"
+	                      "listen = 127.0.0.1 ; inline comment\n"
+	                      "port = 0\n"
+	                      "dialect = iso87b\n"
+	                      "idle_timeout = 60\n"
+	                      "max_connections = 5\n"
+	                      "zpk = D0112P0TB00E0000ABCDEF\n"
+	                      "[issuer]\n"
+	                      "name = Bank of Tests\n"
+	                      "institution = 12345678901\n"
+	                      "currency = 978\n"
+	                      "pin_tries = 5\n"
+	                      "daily_amount_limit = 9223372036854775807\n"
+	                      "daily_count_limit = 0\n"
+	                      "hold_days = 30\n"
+	                      "otp_ttl = 120\n"
+	                      "otp_tries = 2\n"
+	                      "auth_per_day = 10\n"
+	                      "bin = 62258801 debit\n"
+	                      "bin = 40000000-49999999 credit\n"
+	                      "bin = 5 prepaid\n",
+	                      &cfg, err, sizeof err),
+	                 CONFIG_OK);
+	assert_string_equal(cfg.data, "/var/lib/possum");
+	assert_string_equal(cfg.log, "/var/log/possum.log");
+	assert_int_equal(cfg.log_level, LOG_DEBUG);
+	assert_string_equal(cfg.listen, "127.0.0.1");
+	assert_int_equal(cfg.port, 0);
+	assert_string_equal(cfg.dialect->name, "iso87b");
+	assert_int_equal(cfg.idle_timeout, 60);
+	assert_int_equal(cfg.max_connections, 5);
+	assert_string_equal(cfg.zpk, "D0112P0TB00E0000ABCDEF");
+	assert_string_equal(cfg.issuer_name, "Bank of Tests");
+	assert_string_equal(cfg.institution, "12345678901");
+	assert_int_equal(cfg.currency, 978);
+	assert_int_equal(cfg.pin_tries, 5);
+	assert_true(cfg.daily_amount_limit == INT64_MAX);
+	assert_int_equal(cfg.daily_count_limit, 0);
+	assert_int_equal(cfg.hold_days, 30);
+	assert_int_equal(cfg.otp_ttl, 120);
+	assert_int_equal(cfg.otp_tries, 2);
+	assert_int_equal(cfg.auth_per_day, 10);
+	assert_int_equal(cfg.nbins, 3);
+	assert_string_equal(cfg.bins[0].low, "62258801");
+	assert_string_equal(cfg.bins[0].high, "62258801");
+	assert_int_equal(cfg.bins[0].product, CARD_PRODUCT_DEBIT);
+	assert_string_equal(cfg.bins[1].low, "40000000");
+	assert_string_equal(cfg.bins[1].high, "49999999");
+	assert_int_equal(cfg.bins[1].product, CARD_PRODUCT_CREDIT);
+	assert_int_equal(cfg.bins[2].product, CARD_PRODUCT_PREPAID);
+	assert_int_equal(card_bin_check(cfg.bins, cfg.nbins, NULL), CARD_OK);
+	config_free(&cfg);
+	assert_null(cfg.bins);
+	config_free(&cfg);
+}
+
+/* The shipped demo configuration loads, with its three BINs. */
+static void shipped_config(void **state)
+{
+	struct possum_config cfg;
+	const struct card_bin_range *r;
+	char file[1024], err[256];
+	const char *source = getenv("POSSUM_SOURCE"); /* set by ctest */
+
+	(void)state;
+	if (source == NULL)
+		skip();
+	snprintf(file, sizeof file, "%s/etc/possum.conf", source);
+	config_defaults(&cfg);
+	assert_int_equal(config_load(file, &cfg, err, sizeof err), CONFIG_OK);
+	assert_int_equal(cfg.nbins, 3);
+	assert_int_equal(card_bin_lookup(cfg.bins, cfg.nbins, "6225880212345674", &r), CARD_OK);
+	assert_int_equal(r->product, CARD_PRODUCT_CREDIT);
+	assert_int_equal(card_bin_lookup(cfg.bins, cfg.nbins, "6212341234567899", &r), CARD_OK);
+	assert_int_equal(r->product, CARD_PRODUCT_DEBIT);
+	config_free(&cfg);
+}
+
+/* Each mistake is refused, naming the line and the key. */
+static void refusals(void **state)
+{
+	static const struct {
+		const char *text, *message;
+	} cases[] = {
+	    {"[host]\nlog_level = loud\n", "line 2: [host] log_level: not debug, info, warn"},
+	    {"[link]\nport = 5001\nport = 65536\n",
+	     "line 3: [link] port: not a number from 0 to 65535: 65536"},
+	    {"[link]\nport = 50x1\n", "line 2: [link] port: not a number"},
+	    {"[link]\nport =\n", "line 2: [link] port: not a number"},
+	    {"[link]\nport = -1\n", "line 2: [link] port: not a number"},
+	    {"[link]\ndialect = cup-pos\n", "line 2: [link] dialect: not a network dialect"},
+	    {"[link]\ndialect = iso93\n", "line 2: [link] dialect: not a network dialect"},
+	    {"[link]\nidle_timeout = 0\n", "line 2: [link] idle_timeout: not a number from 1"},
+	    {"[link]\nlisten = 0.0.0.0\nbacklog = 5\n", "line 3: [link] backlog: unknown key"},
+	    {"[hots]\ndata = x\n", "line 2: unknown section [hots] (key data)"},
+	    {"data = x\n", "line 1: unknown section [] (key data)"},
+	    {"[issuer]\ninstitution = 9990A\n", "line 2: [issuer] institution: not 1 to 11 digits"},
+	    {"[issuer]\ninstitution = 123456789012\n", "[issuer] institution: not 1 to 11 digits"},
+	    {"[issuer]\ncurrency = 1000\n", "[issuer] currency: not a number from 1 to 999"},
+	    {"[issuer]\ndaily_amount_limit = 9223372036854775808\n",
+	     "[issuer] daily_amount_limit: not a number"},
+	    {"[issuer]\ndaily_amount_limit = 12.50\n", "[issuer] daily_amount_limit: not a number"},
+	    {"[issuer]\nbin = 62258801\n", "line 2: [issuer] bin: not LOW[-HIGH]"},
+	    {"[issuer]\nbin = 62258801 gold\n", "[issuer] bin: not LOW[-HIGH]"},
+	    {"[issuer]\nbin = 6225-62258899 debit\n", "[issuer] bin: not LOW[-HIGH]"},
+	    {"[issuer]\nbin = 62258899-62258801 debit\n", "[issuer] bin: not LOW[-HIGH]"},
+	    {"[issuer]\nbin = 62258801 debit extra\n", "[issuer] bin: not LOW[-HIGH]"},
+	    {"[issuer]\nbin = 12345678901234567890 debit\n", "[issuer] bin: not LOW[-HIGH]"},
+	    {"[issuer]\nbin = 6225880A debit\n", "[issuer] bin: not LOW[-HIGH]"},
+	    {"[host]\nthis line has no equals sign\n", "line 2: not a [section] or key = value"},
+	    {"[host\n", "line 1: not a [section] or key = value"},
+	    /* The first mistake is the one named, whatever its kind. */
+	    {"[host]\nnonsense\nport = 1\n", "line 2: not a [section] or key = value"},
+	    {"[link]\nport = x\nnonsense\n", "line 2: [link] port"},
+	};
+	struct possum_config cfg;
+	char err[512], text[400];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(load(cases[i].text, &cfg, err, sizeof err), CONFIG_EPARSE);
+		if (strstr(err, cases[i].message) == NULL)
+			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].message);
+		config_free(&cfg);
+	}
+	/* A line longer than libinih reads is refused, not split into two. */
+	snprintf(text, sizeof text, "[link]\nzpk = %0300d\n", 0);
+	assert_int_equal(load(text, &cfg, err, sizeof err), CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 2: longer than"));
+	config_free(&cfg);
+	/* A file that is not there. */
+	config_defaults(&cfg);
+	assert_int_equal(config_load("/nonexistent/possum.conf", &cfg, err, sizeof err),
+	                 CONFIG_EIO);
+	assert_non_null(strstr(err, "/nonexistent/possum.conf: cannot read"));
+	assert_string_equal(config_strerror(CONFIG_EPARSE), "malformed configuration");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(defaults),
+	    cmocka_unit_test(full_file),
+	    cmocka_unit_test(shipped_config),
+	    cmocka_unit_test(refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
