@@ -239,6 +239,9 @@ static int stage_cvv(struct issuer_decision *d)
 	bool chip_read = r->entry == ISSUER_ENTRY_CHIP;
 	int rc;
 
+	/* A chip read proves the card with its cryptogram: its track 2 image alone is a copy. */
+	if (chip_read && d->card.chip && !d->arqc_ok && (OP(r->op) & OPS_CARD_DATA))
+		return issuer_decide(d, "59", "chip_data_missing");
 	if (!d->have_t2) {
 		if ((OP(r->op) & OPS_CARD_DATA) && !d->arqc_ok)
 			return issuer_decide(d, "59", "no_card_data");

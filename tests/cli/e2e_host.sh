@@ -1,10 +1,11 @@
 #!/bin/sh
 # e2e_host.sh POSSUM SOURCE_DIR — `possum host` and `possum iso send` as an operator runs
 # them: a host on a free port (--port 0, found in DATA/host.ports), an 0800 echo answered
-# 0810 with 39 00, a financial 0200 answered 91 while no issuer is plugged in, garbage that
-# closes the connection and a malformed request answered 30 with the host still serving, 50
-# clients at once, a second host refused the same port, SIGTERM stopping it with exit 0 and a
-# "stopped" line, and every log line a JSON object with ts, level and event.
+# 0810 with 39 00, a financial 0200 for a card the issuer never issued answered 14 (and 94
+# when sent again), garbage that closes the connection and a malformed request answered 30
+# with the host still serving, 50 clients at once, a second host refused the same port,
+# SIGTERM stopping it with exit 0 and a "stopped" line, and every log line a JSON object with
+# ts, level and event.
 possum=$1
 top=$2
 . "$(dirname "$0")/../lib.sh"
@@ -74,7 +75,8 @@ echo '{"mti":"0800","fields":{"7":"1130120000","11":"000003","70":"999"}}' >"$tm
 send "$tmp/nm.json" --json
 out_has '"39":"12"'
 
-# A financial request: no issuer behind the link yet, so 91; card data is not echoed.
+# A financial request for a card the issuer never issued: 14; card data is not echoed. Sent
+# again, it is a duplicate: 94.
 cat >"$tmp/sale.json" <<'JSON'
 {"mti":"0200","fields":{"2":"6225880112345678","3":"000000","4":"000000001000",
 "7":"1130120000","11":"000004","12":"120000","13":"1130","32":"12345678",
@@ -83,9 +85,9 @@ cat >"$tmp/sale.json" <<'JSON'
 JSON
 send "$tmp/sale.json" --json
 if [ "$got" -eq 0 ]; then ok; else bad "sale: exit $got: $(cat "$tmp/err")"; fi
-if [ "$(cat "$tmp/out")" = '{"mti":"0210","fields":{"3":"000000","4":"000000001000","7":"1130120000","11":"000004","12":"120000","13":"1130","32":"12345678","37":"000000000004","39":"91","41":"TERM0001","42":"MERCHANT0000001","49":"156"}}' ]; then ok; else bad "sale answer: $(cat "$tmp/out")"; fi
+if [ "$(cat "$tmp/out")" = '{"mti":"0210","fields":{"3":"000000","4":"000000001000","7":"1130120000","11":"000004","12":"120000","13":"1130","32":"12345678","37":"000000000004","39":"14","41":"TERM0001","42":"MERCHANT0000001","49":"156"}}' ]; then ok; else bad "sale answer: $(cat "$tmp/out")"; fi
 send "$tmp/sale.json" --mask
-out_has "39  response code  *91$"
+out_has "39  response code  *94$"
 
 # Garbage: no MTI, the connection is closed; a request that does not unpack: 30.
 printf 'garbage!' >"$tmp/garbage"

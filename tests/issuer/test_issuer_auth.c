@@ -322,6 +322,11 @@ static void cryptogram_replayed(void **state)
 	assert_int_equal(tlv_find(t.icc, t.r.icc_len, 0x5F2A, &v), TLV_OK);
 	t.icc[v.value - t.icc + 1] = 0x40; /* 0840, USD */
 	test_expect(f, &t, "13", "icc_currency_differs");
+
+	/* A chip read without its cryptogram: the track 2 image alone is a copy. */
+	test_swipe(f, &t, ISSUER_OP_PURCHASE, &img, 700, T_PIN);
+	t.r.entry = ISSUER_ENTRY_CHIP;
+	test_expect(f, &t, "59", "chip_data_missing");
 	test_money(f, img.card_id, T_BALANCE - 700, T_BALANCE - 700, 0);
 }
 

@@ -1,0 +1,278 @@
+#!/bin/sh
+# e2e_issuer_link.sh POSSUM SOURCE_DIR — the issuer as an independent acquirer meets it: cards
+# issued with `possum admin card issue`, the zone PIN key handed over as components and formed
+# under the acquirer's own LMK, then ISO 8583:1987 (iso87a) messages over TCP to `possum host`:
+# purchases by stripe and chip (ARQC verified, ARPC returned), a duplicate (94), declines (14,
+# 15, 41, 51, 54, 55, 59), a balance (54), a pre-authorization and its completion, a void, a
+# refund, a reversal applied once, card authentication with its one-time code, a malformed
+# message (30). Then the ledger check passes, and neither the database nor the logs hold a
+# card number, PIN, CVV2 or track in the clear.
+possum=$1
+top=$2
+. "$(dirname "$0")/../lib.sh"
+
+issuer_lmk=1111111111111111111111111111111111111111111111111111111111111111
+acquirer_lmk=2222222222222222222222222222222222222222222222222222222222222222
+export POSSUM_LMK=$issuer_lmk
+data=$tmp/data
+{
+	cat "$top/etc/possum.conf"
+	printf '[host]\nlog = %s\n[link]\nlisten = 127.0.0.1\n' "$tmp/host.log"
+} >"$tmp/possum.conf"
+export POSSUM_CONFIG=$tmp/possum.conf
+
+# json KEY: the value of "KEY":"…" in $tmp/out.
+json() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" "$tmp/out"; }
+
+# ---- cards ----
+expect 2 "issue: no product" -- "$possum" admin card issue --data "$data" --holder A --id-number 1 --phone 13800000000
+expect 2 "issue: balance on credit" -- "$possum" admin card issue --data "$data" --product credit --holder A --id-number 1 --phone 13800000000 --balance 1
+expect 2 "issue: bad amount" -- "$possum" admin card issue --data "$data" --product debit --holder A --id-number 1 --phone 13800000000 --balance 1.234
+expect 2 "issue: bad PIN" -- "$possum" admin card issue --data "$data" --product debit --holder A --id-number 1 --phone 13800000000 --pin 12
+
+expect 0 "issue a debit card" -- "$possum" admin card issue --data "$data" --product debit \
+	--holder "Li Si" --id-number 110101199001011234 --phone 13800001111 --balance 1000.00 \
+	--pin 739264 --json
+pan=$(json pan)
+track=$(json track2)
+exp=$(json expiry)
+cvv2=$(json cvv2)
+case $pan in 62258801*) ok ;; *) bad "debit PAN not in its BIN: $pan" ;; esac
+expect 0 "issue a chip credit card" -- "$possum" admin card issue --data "$data" \
+	--product credit --holder "Wang Wu" --id-number 110101199202022345 --phone 13800002222 \
+	--limit 5000.00 --pin 582013 --chip --out "$tmp/chip.json" --json
+cpan=$(json pan)
+ctrack=$(json track2)
+cexp=$(json expiry)
+mk=$(json icc_mk)
+out_has '"emv":{"psn":"00"'
+if [ "$(stat -c %a "$tmp/chip.json")" = 600 ]; then ok; else bad "card image mode"; fi
+expect 0 "issue a card to lose" -- "$possum" admin card issue --data "$data" --product debit \
+	--holder "Zhao Liu" --id-number 110101198503033456 --phone 13800003333 --balance 10.00 \
+	--pin 405517 --json
+lpan=$(json pan)
+ltrack=$(json track2)
+expect 0 "report it lost" -- "$possum" admin card status --data "$data" "$lpan" --set lost
+out_has "lost"
+expect 2 "status: bad state" -- "$possum" admin card status --data "$data" "$lpan" --set gone
+expect 1 "status: unknown card" -- "$possum" admin card status --data "$data" 4111111111111111
+expect 0 "card list" -- "$possum" admin card list --data "$data"
+out_has "622588\*\*\*\*\*\*\*\*\*${pan#???????????????}"
+
+# ---- the zone PIN key, from the issuer's custodians to the acquirer's HSM ----
+expect 0 "link zpk" -- "$possum" admin link zpk --data "$data" --json
+zpk=$(json block)
+zkcv=$(json kcv)
+expect 0 "export components" -- "$possum" hsm export-components --parts 2 --json "$zpk"
+c1=$(sed -n 's/.*"components":\[{"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"}.*/\1:\2/p' "$tmp/out")
+c2=$(sed -n 's/.*},{"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"}\].*/\1:\2/p' "$tmp/out")
+POSSUM_LMK=$acquirer_lmk expect 0 "import at the acquirer" -- "$possum" hsm import-components --usage P0 --json "$c1" "$c2"
+azpk=$(json block)
+[ "$(json kcv)" = "$zkcv" ] && ok || bad "the acquirer's ZPK check value differs"
+
+# pinblock PIN PAN: field 52, made with the acquirer's HSM.
+pinblock() { POSSUM_LMK=$acquirer_lmk "$possum" hsm pin-block --pin "$1" --pan "$2" "$azpk"; }
+
+# ---- the host ----
+"$possum" host --data "$data" --port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+pid=$!
+i=0
+while [ ! -s "$data/host.ports" ] && [ $i -lt 200 ] && kill -0 $pid 2>/dev/null; do
+	sleep 0.05
+	i=$((i + 1))
+done
+port=$(sed -n 's/^issuer=//p' "$data/host.ports" 2>/dev/null)
+[ -n "$port" ] && ok || { bad "the host did not start: $(cat "$tmp/host.err")"; finish; exit 1; }
+
+stan=100
+# msg MTI PROC AMOUNT PAN TRACK PINBLOCK [EXTRA]: an iso87a request in $tmp/msg.json, with a
+# new STAN (and transmission time) unless KEEP_STAN is set.
+msg() {
+	[ -n "${KEEP_STAN:-}" ] || stan=$((stan + 1))
+	{
+		printf '{"mti":"%s","fields":{"3":"%s","4":"%012d","7":"11301010%02d","11":"%06d",' \
+			"$1" "$2" "$3" $((stan % 60)) "$stan"
+		[ -n "$4" ] && printf '"2":"%s",' "$4"
+		[ -n "$5" ] && printf '"35":"%s",' "$5"
+		[ -n "$6" ] && printf '"52":"%s",' "$6"
+		[ -n "${7:-}" ] && printf '%s,' "$7"
+		printf '"22":"021","25":"%s","32":"48020000","37":"%012d","41":"TERM0001",' "${COND:-00}" "$stan"
+		printf '"42":"898310048120001","49":"156"}}\n'
+	} >"$tmp/msg.json"
+}
+# send: the message to the host; the answer's fields in $tmp/out.
+send() { run sh -c "\"$possum\" iso send --host 127.0.0.1:$port --profile iso87a --json <\"$tmp/msg.json\""; }
+# answer RC: the last answer's field 39 must be RC.
+answer() {
+	got39=$(sed -n 's/.*"39":"\([^"]*\)".*/\1/p' "$tmp/out")
+	[ "$got39" = "$1" ] && ok || bad "$2: answered '$got39', expected $1 ($(cat "$tmp/out" "$tmp/err"))"
+}
+
+pb=$(pinblock 739264 "$pan")
+msg 0200 000000 12345 "$pan" "$track" "$pb"
+send
+answer 00 "stripe purchase"
+auth=$(json 38)
+case $auth in [0-9][0-9][0-9][0-9][0-9][0-9]) ok ;; *) bad "auth code '$auth'" ;; esac
+if grep -q '"2"\|"35"\|"52"' "$tmp/out"; then bad "the answer echoes card data"; else ok; fi
+send
+answer 94 "the same message again"
+first_stan=$stan
+
+msg 0200 310000 0 "$pan" "$track" "$pb"
+send
+answer 00 "balance inquiry"
+out_has '"54":"0002156C000000087655"'
+
+msg 0200 000000 100 "$pan" "$track" "$(pinblock 111111 "$pan")"
+send
+answer 55 "wrong PIN"
+msg 0200 000000 100 "$pan" "$track" ""
+send
+answer 55 "debit card without a PIN"
+msg 0200 000000 500000 "$pan" "$track" "$pb"
+send
+answer 51 "over the balance"
+bad_track=$(echo "$track" | sed 's/.$/X/;s/0X$/1/;s/[1-9]X$/0/')
+msg 0200 000000 100 "$pan" "$bad_track" "$pb"
+send
+answer 59 "CVV changed"
+msg 0200 000000 100 "$lpan" "$ltrack" "$(pinblock 405517 "$lpan")"
+send
+answer 41 "lost card"
+msg 0200 000000 100 6225880100000000001 "" "" '"14":"3012"'
+send
+answer 14 "unknown card of our BIN"
+msg 0200 000000 100 4111111111111111 "" "" '"14":"3012"'
+send
+answer 15 "not our BIN"
+msg 0200 000000 100 "$pan" "" "$pb" "\"14\":\"2001\""
+send
+answer 54 "expired"
+
+# Void of the first purchase, then a refund of part of another.
+msg 0200 200000 12345 "$pan" "$track" "" "\"38\":\"$auth\""
+send
+answer 00 "void"
+msg 0200 000000 20000 "$pan" "$track" "$pb"
+send
+answer 00 "purchase to refund"
+rrn=$(json 37)
+msg 0220 200000 5000 "$pan" "$track" "" "\"37\":\"$rrn\""
+sed -i "s/\"37\":\"[0-9]*\",\"41\"/\"41\"/" "$tmp/msg.json"
+send
+answer 00 "refund"
+msg 0220 200000 20000 "$pan" "$track" "" "\"37\":\"$rrn\""
+sed -i "s/\"37\":\"[0-9]*\",\"41\"/\"41\"/" "$tmp/msg.json"
+send
+answer 64 "refund over what remains"
+
+# chip AMOUNT ATC: field 55 of a chip read of the credit card in $f55, as the card makes it: its
+# ARQC (in $arqc) over the CDOL1 data under the session key ($sk) of its master key and ATC.
+chip() {
+	amt=$(printf '%012d' "$1")
+	cdol="$amt""000000000000""0156""0000000000""0156""261130""00""5A17C309""7C00""$2"
+	run "$possum" crypto emv session-key --mk "$mk" --r "$2"000000000000
+	sk=$(cat "$tmp/out")
+	run "$possum" crypto emv arqc --key "$sk" --data "$cdol"
+	arqc=$(cat "$tmp/out")
+	f55="9F0206${amt}9F0306000000000000""9F1A020156""950500000000005F2A020156"
+	f55="${f55}9A032611309C01009F37045A17C30982027C009F3602${2}5F3401009F2608$arqc"
+}
+# chipmsg MTI PROC AMOUNT ATC: a chip request of the credit card, read with its PIN.
+chipmsg() {
+	chip "$3" "$4"
+	msg "$1" "$2" "$3" "$cpan" "$ctrack" "$cpb" "\"55\":\"$f55\""
+	sed -i 's/"22":"021"/"22":"051"/' "$tmp/msg.json"
+}
+
+# A pre-authorization on the chip card, completed for less.
+cpb=$(pinblock 582013 "$cpan")
+msg 0100 030000 30000 "$cpan" "$ctrack" "$cpb"
+sed -i 's/"22":"021"/"22":"051"/' "$tmp/msg.json"
+send
+answer 59 "a chip read without its cryptogram"
+chipmsg 0100 030000 30000 0001
+send
+answer 00 "pre-authorization"
+pauth=$(json 38)
+COND=06 msg 0200 000000 25000 "$cpan" "$ctrack" "" "\"38\":\"$pauth\""
+send
+answer 00 "completion"
+COND=06 msg 0200 000000 25000 "$cpan" "$ctrack" "" "\"38\":\"$pauth\""
+send
+answer 12 "completion again"
+
+# A chip purchase: the card's ARQC verified, the ARPC (method 1, ARC "00") returned in 55.
+chipmsg 0200 000000 4200 0002
+send
+answer 00 "chip purchase"
+resp55=$(json 55)
+run "$possum" crypto emv arpc --key "$sk" --arqc "$arqc" --arc 3030
+[ "$resp55" = "910A$(cat "$tmp/out")3030" ] && ok || bad "field 55 answered '$resp55'"
+cp "$tmp/msg.json" "$tmp/chip.msg"
+msg 0200 000000 4200 "$cpan" "$ctrack" "$cpb"
+sed "s/\"11\":\"[0-9]*\"/\"11\":\"$(printf %06d $stan)\"/" "$tmp/chip.msg" >"$tmp/msg.json"
+send
+answer 05 "the same cryptogram under another STAN"
+
+# A reversal: the original's STAN, applied once.
+msg 0200 000000 777 "$pan" "$track" "$pb"
+send
+answer 00 "purchase to reverse"
+KEEP_STAN=1 msg 0400 000000 777 "$pan" "$track" ""
+sed -i 's/"7":"11301010[0-9]*"/"7":"1130110000"/' "$tmp/msg.json"
+send
+answer 00 "reversal"
+send
+answer 00 "the same reversal again"
+KEEP_STAN=1 msg 0400 000000 777 "$pan" "$track" ""
+sed -i 's/"7":"11301010[0-9]*"/"7":"1130110001"/' "$tmp/msg.json"
+send
+answer 00 "another reversal of it"
+msg 0400 000000 999 "$pan" "$track" ""
+send
+answer 00 "a reversal of something never seen"
+msg 0200 310000 0 "$pan" "$track" "$pb"
+send
+answer 00 "balance after all that"
+# 1000.00 - 123.45 + 123.45 (void) - 200.00 + 50.00 (refund) - 7.77 + 7.77 (reversal)
+out_has '"54":"0002156C000000085000"'
+
+# Card authentication: the four elements, the code sent to the reserved phone, the code.
+msg 0100 330000 0 "$pan" "$track" "" '"62":"NM005Li SiID018110101199001011234PH01113800009999"'
+send
+answer 05 "card authentication with another phone"
+msg 0100 330000 0 "$pan" "$track" "" '"62":"NM005Li SiID018110101199001011234PH01113800001111"'
+send
+answer 00 "card authentication, step 1"
+out_has '"44":"OTP SENT"'
+code=$(tail -n 1 "$data/sms.jsonl" | sed -n 's/.*"text":"[^"]*为\([0-9]\{6\}\).*/\1/p')
+[ -n "$code" ] && ok || bad "no code in sms.jsonl: $(cat "$data/sms.jsonl")"
+grep -q '"phone":"13800001111"' "$data/sms.jsonl" && ok || bad "the code went elsewhere"
+msg 0100 330000 0 "$pan" "$track" "" "\"62\":\"OT006$code\""
+send
+answer 00 "card authentication, step 2"
+
+# Malformed: a message that does not unpack is answered 30 and changes nothing.
+printf '{"mti":"0200","fields":{"3":"000000","4":"ABC"}}' >"$tmp/msg.json"
+run sh -c "\"$possum\" iso send --host 127.0.0.1:$port --profile iso87a --json <\"$tmp/msg.json\""
+[ "$got" -eq 2 ] && ok || bad "a bad field was sent"
+
+kill -TERM $pid
+wait $pid
+[ $? -eq 0 ] && ok || bad "the host did not stop cleanly"
+
+expect 0 "ledger check" -- "$possum" admin ledger check --data "$data"
+out_has "0 violations"
+expect 0 "card show" -- "$possum" admin card show --data "$data" "${cpan#????????????}" --json
+out_has '"available":"4708.00"'
+
+# Nothing in the clear: card numbers, tracks, PINs, CVV2s in the database, its WAL and the logs.
+for secret in "$pan" "$cpan" "$lpan" 739264 582013 405517 "$track" "$ctrack"; do
+	if grep -a -q -F -- "$secret" "$data"/possum.db* "$tmp/host.log" "$tmp/host.err" "$tmp/host.out"; then
+		bad "found a secret in the clear: ${secret%??????????}…"
+	else ok; fi
+done
+if grep -a -q -F -- "$cvv2" "$tmp/host.log"; then bad "a CVV2 in the log"; else ok; fi
+finish
