@@ -176,10 +176,10 @@ static int card_issue(int argc, char **argv)
 		                       "--limit is for credit cards (debit cards: --balance)");
 	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
 		return rc;
-	if ((balance != NULL && (rc = cli_amount(prog, "balance", balance, ci.cfg.currency,
+	if ((balance != NULL && (rc = cli_amount(prog, "balance", balance, ci.cfg.issuer.currency,
 	                                         &req.balance)) != CLI_OK) ||
 	    (limit != NULL &&
-	     (rc = cli_amount(prog, "limit", limit, ci.cfg.currency, &req.limit)) != CLI_OK))
+	     (rc = cli_amount(prog, "limit", limit, ci.cfg.issuer.currency, &req.limit)) != CLI_OK))
 		goto out;
 	req.holder = holder;
 	req.id_number = id;

@@ -103,19 +103,9 @@ int cli_issuer_open(const char *prog, struct cli_issuer *ci)
 		rc = cli_error(CLI_FAILED, prog, "cannot open %s/sms.jsonl", ci->data.dir);
 		goto fail;
 	}
-	issuer_config_defaults(&ic);
-	snprintf(ic.name, sizeof ic.name, "%s", ci->cfg.issuer_name);
-	snprintf(ic.institution, sizeof ic.institution, "%s", ci->cfg.institution);
-	ic.currency = (uint16_t)ci->cfg.currency;
+	ic = ci->cfg.issuer;
 	ic.bins = ci->cfg.bins;
 	ic.n_bins = ci->cfg.nbins;
-	ic.pin_tries = ci->cfg.pin_tries;
-	ic.daily_amount_limit = ci->cfg.daily_amount_limit;
-	ic.daily_count_limit = ci->cfg.daily_count_limit;
-	ic.hold_days = ci->cfg.hold_days;
-	ic.otp_ttl = ci->cfg.otp_ttl;
-	ic.otp_tries = ci->cfg.otp_tries;
-	ic.auth_per_day = ci->cfg.auth_per_day;
 	ic.sms = sms_write;
 	ic.sms_ctx = ci;
 	if ((rc = issuer_open(ci->data.store, ci->data.hsm, &ic, &keys, &ci->issuer)) !=

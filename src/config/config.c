@@ -46,16 +46,17 @@ static const struct key keys[] = {
     NUM("link", "idle_timeout", K_INT, idle_timeout, 1, 86400),
     NUM("link", "max_connections", K_INT, max_connections, 1, 1000000),
     TEXT("link", "zpk", zpk),
-    TEXT("issuer", "name", issuer_name),
-    NUM("issuer", "institution", K_DIGITS, institution, 1, 11),
-    NUM("issuer", "currency", K_INT, currency, 1, 999),
-    NUM("issuer", "pin_tries", K_INT, pin_tries, 1, 99),
-    NUM("issuer", "daily_amount_limit", K_INT64, daily_amount_limit, 0, INT64_MAX),
-    NUM("issuer", "daily_count_limit", K_INT, daily_count_limit, 0, 1000000),
-    NUM("issuer", "hold_days", K_INT, hold_days, 1, 366),
-    NUM("issuer", "otp_ttl", K_INT, otp_ttl, 10, 86400),
-    NUM("issuer", "otp_tries", K_INT, otp_tries, 1, 99),
-    NUM("issuer", "auth_per_day", K_INT, auth_per_day, 0, 1000),
+    TEXT("issuer", "name", issuer.name),
+    NUM("issuer", "institution", K_DIGITS, issuer.institution, 1, 11),
+    NUM("issuer", "currency", K_INT, issuer.currency, 1, 999),
+    NUM("issuer", "pin_tries", K_INT, issuer.pin_tries, 1, 99),
+    NUM("issuer", "daily_amount_limit", K_INT64, issuer.daily_amount_limit, 0, INT64_MAX),
+    NUM("issuer", "daily_count_limit", K_INT, issuer.daily_count_limit, 0, 1000000),
+    NUM("issuer", "hold_days", K_INT, issuer.hold_days, 1, 366),
+    NUM("issuer", "otp_ttl", K_INT, issuer.otp_ttl, 10, 86400),
+    NUM("issuer", "otp_tries", K_INT, issuer.otp_tries, 1, 99),
+    NUM("issuer", "auth_per_day", K_INT, issuer.auth_per_day, 1, 1000),
+    NUM("issuer", "auth_valid_days", K_INT, issuer.auth_valid_days, 1, 3650),
     NUM("issuer", "bin", K_BIN, bins, 0, 0),
 };
 
@@ -70,16 +71,7 @@ void config_defaults(struct possum_config *cfg)
 	cfg->dialect = iso8583_profile_find("iso87a");
 	cfg->idle_timeout = 300;
 	cfg->max_connections = 10000;
-	snprintf(cfg->issuer_name, sizeof cfg->issuer_name, "Possum Demo Bank");
-	snprintf(cfg->institution, sizeof cfg->institution, "99900001");
-	cfg->currency = 156;
-	cfg->pin_tries = 3;
-	cfg->daily_amount_limit = 5000000;
-	cfg->daily_count_limit = 50;
-	cfg->hold_days = 7;
-	cfg->otp_ttl = 300;
-	cfg->otp_tries = 3;
-	cfg->auth_per_day = 4;
+	issuer_config_defaults(&cfg->issuer);
 }
 
 struct load {
@@ -179,7 +171,9 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 	case K_INT:
 		if (parse_number(v, k->min, k->max, &n) != 0)
 			break;
-		if (k->size == sizeof(int))
+		if (k->size == sizeof(uint16_t))
+			*(uint16_t *)(void *)dst = (uint16_t)n;
+		else if (k->size == sizeof(int))
 			*(int *)(void *)dst = (int)n;
 		else
 			*(unsigned *)(void *)dst = (unsigned)n;

@@ -17,6 +17,7 @@
 
 #include "card/card.h"
 #include "iso8583/iso8583.h"
+#include "issuer/issuer.h"
 
 #define CONFIG_OK     0
 #define CONFIG_EIO    (-1) /* the file cannot be read (see errno) */
@@ -41,17 +42,11 @@ struct possum_config {
 	                                   link's acquirers, a key block under the LMK; empty:
 	                                   the host makes one */
 
-	/* [issuer]: the issuer the host runs */
-	char issuer_name[128];       /* name = Possum Demo Bank */
-	char institution[12];        /* institution = 99900001: its institution id, 1-11 digits */
-	int currency;                /* currency = 156: ISO 4217 numeric */
-	int pin_tries;               /* pin_tries = 3: wrong PINs before the card is blocked */
-	int64_t daily_amount_limit;  /* daily_amount_limit = 5000000: minor units a card a day */
-	int daily_count_limit;       /* daily_count_limit = 50: authorizations a card a day */
-	int hold_days;               /* hold_days = 7: days a pre-authorization hold lasts */
-	int otp_ttl;                 /* otp_ttl = 300: seconds a one-time code lives */
-	int otp_tries;               /* otp_tries = 3: wrong codes before it is void */
-	int auth_per_day;            /* auth_per_day = 4: card authentications a card a day */
+	/* [issuer]: the issuer the host runs, its keys as issuer.h names them (defaults:
+	 * issuer_config_defaults()): name, institution, currency, pin_tries,
+	 * daily_amount_limit, daily_count_limit, hold_days, otp_ttl, otp_tries, auth_per_day,
+	 * auth_valid_days. Its bins and sms members are not the file's: see below. */
+	struct issuer_config issuer;
 	struct card_bin_range *bins; /* bin = LOW[-HIGH] PRODUCT, repeatable; none by default;
 	                                issuer NULL */
 	size_t nbins;
