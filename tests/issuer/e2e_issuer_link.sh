@@ -10,9 +10,9 @@
 possum=$1
 top=$2
 . "$(dirname "$0")/../lib.sh"
+. "$top/scripts/acquirer.sh"
 
 issuer_lmk=1111111111111111111111111111111111111111111111111111111111111111
-acquirer_lmk=2222222222222222222222222222222222222222222222222222222222222222
 export POSSUM_LMK=$issuer_lmk
 data=$tmp/data
 {
@@ -22,7 +22,7 @@ data=$tmp/data
 export POSSUM_CONFIG=$tmp/possum.conf
 
 # json KEY: the value of "KEY":"…" in $tmp/out.
-json() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" "$tmp/out"; }
+json() { acq_json "$1" "$tmp/out"; }
 
 # ---- cards ----
 expect 2 "issue: no product" -- "$possum" admin card issue --data "$data" --holder A --id-number 1 --phone 13800000000
@@ -60,18 +60,11 @@ expect 0 "card list" -- "$possum" admin card list --data "$data"
 out_has "622588\*\*\*\*\*\*\*\*\*${pan#???????????????}"
 
 # ---- the zone PIN key, from the issuer's custodians to the acquirer's HSM ----
-expect 0 "link zpk" -- "$possum" admin link zpk --data "$data" --json
-zpk=$(json block)
-zkcv=$(json kcv)
-expect 0 "export components" -- "$possum" hsm export-components --parts 2 --json "$zpk"
-c1=$(sed -n 's/.*"components":\[{"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"}.*/\1:\2/p' "$tmp/out")
-c2=$(sed -n 's/.*},{"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"}\].*/\1:\2/p' "$tmp/out")
-POSSUM_LMK=$acquirer_lmk expect 0 "import at the acquirer" -- "$possum" hsm import-components --usage P0 --json "$c1" "$c2"
-azpk=$(json block)
-[ "$(json kcv)" = "$zkcv" ] && ok || bad "the acquirer's ZPK check value differs"
-
-# pinblock PIN PAN: field 52, made with the acquirer's HSM.
-pinblock() { POSSUM_LMK=$acquirer_lmk "$possum" hsm pin-block --pin "$1" --pan "$2" "$azpk"; }
+acq_dir=$tmp
+acq_lmk=2222222222222222222222222222222222222222222222222222222222222222
+acq_zpk "$data" && ok || bad "the ZPK ceremony failed"
+[ "$acq_zpk_kcv" = "$(acq_json kcv "$tmp/zpk.json")" ] && ok || bad "the acquirer's ZPK check value differs"
+pinblock() { acq_pinblock "$@"; }
 
 # ---- the host ----
 "$possum" host --data "$data" --port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
@@ -84,29 +77,15 @@ done
 port=$(sed -n 's/^issuer=//p' "$data/host.ports" 2>/dev/null)
 [ -n "$port" ] && ok || { bad "the host did not start: $(cat "$tmp/host.err")"; finish; exit 1; }
 
-stan=100
-# msg MTI PROC AMOUNT PAN TRACK PINBLOCK [EXTRA]: an iso87a request in $tmp/msg.json, with a
-# new STAN (and transmission time) unless KEEP_STAN is set.
-msg() {
-	[ -n "${KEEP_STAN:-}" ] || stan=$((stan + 1))
-	{
-		printf '{"mti":"%s","fields":{"3":"%s","4":"%012d","7":"11301010%02d","11":"%06d",' \
-			"$1" "$2" "$3" $((stan % 60)) "$stan"
-		[ -n "$4" ] && printf '"2":"%s",' "$4"
-		[ -n "$5" ] && printf '"35":"%s",' "$5"
-		[ -n "$6" ] && printf '"52":"%s",' "$6"
-		[ -n "${7:-}" ] && printf '%s,' "$7"
-		printf '"22":"021","25":"%s","32":"48020000","37":"%012d","41":"TERM0001",' "${COND:-00}" "$stan"
-		printf '"42":"898310048120001","49":"156"}}\n'
-	} >"$tmp/msg.json"
-}
+acq_host=127.0.0.1:$port
+msg() { acq_msg "$@"; }
 # send: the message to the host; the answer's fields in $tmp/out.
-send() { run sh -c "\"$possum\" iso send --host 127.0.0.1:$port --profile iso87a --json <\"$tmp/msg.json\""; }
-# answer RC: the last answer's field 39 must be RC.
-answer() {
-	got39=$(sed -n 's/.*"39":"\([^"]*\)".*/\1/p' "$tmp/out")
-	[ "$got39" = "$1" ] && ok || bad "$2: answered '$got39', expected $1 ($(cat "$tmp/out" "$tmp/err"))"
+send() {
+	acq_send
+	cp "$tmp/answer.json" "$tmp/out"
 }
+# answer RC WHAT: the last answer's field 39 must be RC.
+answer() { [ "$acq_rc" = "$1" ] && ok || bad "$2: answered '$acq_rc', expected $1 ($(cat "$tmp/out" "$tmp/send.err"))"; }
 
 pb=$(pinblock 739264 "$pan")
 msg 0200 000000 12345 "$pan" "$track" "$pb"
@@ -117,7 +96,6 @@ case $auth in [0-9][0-9][0-9][0-9][0-9][0-9]) ok ;; *) bad "auth code '$auth'" ;
 if grep -q '"2"\|"35"\|"52"' "$tmp/out"; then bad "the answer echoes card data"; else ok; fi
 send
 answer 94 "the same message again"
-first_stan=$stan
 
 msg 0200 310000 0 "$pan" "$track" "$pb"
 send
@@ -158,38 +136,22 @@ msg 0200 000000 20000 "$pan" "$track" "$pb"
 send
 answer 00 "purchase to refund"
 rrn=$(json 37)
-msg 0220 200000 5000 "$pan" "$track" "" "\"37\":\"$rrn\""
-sed -i "s/\"37\":\"[0-9]*\",\"41\"/\"41\"/" "$tmp/msg.json"
+RRN=$rrn msg 0220 200000 5000 "$pan" "$track" ""
 send
 answer 00 "refund"
-msg 0220 200000 20000 "$pan" "$track" "" "\"37\":\"$rrn\""
-sed -i "s/\"37\":\"[0-9]*\",\"41\"/\"41\"/" "$tmp/msg.json"
+RRN=$rrn msg 0220 200000 20000 "$pan" "$track" ""
 send
 answer 64 "refund over what remains"
 
-# chip AMOUNT ATC: field 55 of a chip read of the credit card in $f55, as the card makes it: its
-# ARQC (in $arqc) over the CDOL1 data under the session key ($sk) of its master key and ATC.
-chip() {
-	amt=$(printf '%012d' "$1")
-	cdol="$amt""000000000000""0156""0000000000""0156""261130""00""5A17C309""7C00""$2"
-	run "$possum" crypto emv session-key --mk "$mk" --r "$2"000000000000
-	sk=$(cat "$tmp/out")
-	run "$possum" crypto emv arqc --key "$sk" --data "$cdol"
-	arqc=$(cat "$tmp/out")
-	f55="9F0206${amt}9F0306000000000000""9F1A020156""950500000000005F2A020156"
-	f55="${f55}9A032611309C01009F37045A17C30982027C009F3602${2}5F3401009F2608$arqc"
-}
-# chipmsg MTI PROC AMOUNT ATC: a chip request of the credit card, read with its PIN.
+# chipmsg MTI PROC AMOUNT ATC: a chip read of the credit card, with its PIN.
 chipmsg() {
-	chip "$3" "$4"
-	msg "$1" "$2" "$3" "$cpan" "$ctrack" "$cpb" "\"55\":\"$f55\""
-	sed -i 's/"22":"021"/"22":"051"/' "$tmp/msg.json"
+	acq_chip "$3" "$4" "$mk"
+	ENTRY=051 msg "$1" "$2" "$3" "$cpan" "$ctrack" "$cpb" "\"55\":\"$acq_f55\""
 }
 
 # A pre-authorization on the chip card, completed for less.
 cpb=$(pinblock 582013 "$cpan")
-msg 0100 030000 30000 "$cpan" "$ctrack" "$cpb"
-sed -i 's/"22":"021"/"22":"051"/' "$tmp/msg.json"
+ENTRY=051 msg 0100 030000 30000 "$cpan" "$ctrack" "$cpb"
 send
 answer 59 "a chip read without its cryptogram"
 chipmsg 0100 030000 30000 0001
@@ -208,11 +170,9 @@ chipmsg 0200 000000 4200 0002
 send
 answer 00 "chip purchase"
 resp55=$(json 55)
-run "$possum" crypto emv arpc --key "$sk" --arqc "$arqc" --arc 3030
+run "$possum" crypto emv arpc --key "$acq_sk" --arqc "$acq_arqc" --arc 3030
 [ "$resp55" = "910A$(cat "$tmp/out")3030" ] && ok || bad "field 55 answered '$resp55'"
-cp "$tmp/msg.json" "$tmp/chip.msg"
-msg 0200 000000 4200 "$cpan" "$ctrack" "$cpb"
-sed "s/\"11\":\"[0-9]*\"/\"11\":\"$(printf %06d $stan)\"/" "$tmp/chip.msg" >"$tmp/msg.json"
+ENTRY=051 msg 0200 000000 4200 "$cpan" "$ctrack" "$cpb" "\"55\":\"$acq_f55\""
 send
 answer 05 "the same cryptogram under another STAN"
 
@@ -220,14 +180,12 @@ answer 05 "the same cryptogram under another STAN"
 msg 0200 000000 777 "$pan" "$track" "$pb"
 send
 answer 00 "purchase to reverse"
-KEEP_STAN=1 msg 0400 000000 777 "$pan" "$track" ""
-sed -i 's/"7":"11301010[0-9]*"/"7":"1130110000"/' "$tmp/msg.json"
+KEEP_STAN=1 TRANSMIT=1130110000 msg 0400 000000 777 "$pan" "$track" ""
 send
 answer 00 "reversal"
 send
 answer 00 "the same reversal again"
-KEEP_STAN=1 msg 0400 000000 777 "$pan" "$track" ""
-sed -i 's/"7":"11301010[0-9]*"/"7":"1130110001"/' "$tmp/msg.json"
+KEEP_STAN=1 TRANSMIT=1130110001 msg 0400 000000 777 "$pan" "$track" ""
 send
 answer 00 "another reversal of it"
 msg 0400 000000 999 "$pan" "$track" ""
