@@ -303,6 +303,16 @@ static bool same_day(int64_t a, int64_t b)
 	return issuer_day(a) == issuer_day(b);
 }
 
+/* A payment undone the day it was made no longer counts against that day's limits. */
+static void unspend(struct issuer_decision *d)
+{
+	if ((d->orig.op == ISSUER_OP_PURCHASE || d->orig.op == ISSUER_OP_PREAUTH) &&
+	    same_day(d->orig.at, d->now)) {
+		d->day.amount -= d->orig.amount;
+		d->day.count--;
+	}
+}
+
 static int stage_original(struct issuer_decision *d)
 {
 	const struct issuer_request *r = d->req;
@@ -496,6 +506,8 @@ static int stage_authorize(struct issuer_decision *d)
 		d->orig.remaining = r->op == ISSUER_OP_REFUND ? d->orig.remaining - r->amount : 0;
 		d->orig_changed = true;
 	}
+	if (r->op == ISSUER_OP_VOID || r->op == ISSUER_OP_PREAUTH_CANCEL)
+		unspend(d);
 	/* What later requests may still complete, void or refund of this one. */
 	if (r->op == ISSUER_OP_PURCHASE || r->op == ISSUER_OP_PREAUTH ||
 	    r->op == ISSUER_OP_COMPLETION)
@@ -518,8 +530,10 @@ static int stage_reversal(struct issuer_decision *d)
 	if (!issuer_present(r->acquirer) || !issuer_present(r->terminal) ||
 	    !issuer_present(r->stan))
 		return issuer_decide(d, "30", "reversal_unnamed");
-	rc = store_decision_for_reversal(d->is->s, r->acquirer, r->terminal, r->stan,
-	                                 OPS_REVERSIBLE, &d->orig);
+	/* STANs wrap: only an original of the last days is the one a reversal names. */
+	rc =
+	    store_decision_for_reversal(d->is->s, r->acquirer, r->terminal, r->stan, OPS_REVERSIBLE,
+	                                d->now - ISSUER_REVERSAL_DAYS * 86400, &d->orig);
 	if (rc == STORE_ENOTFOUND ||
 	    (rc == STORE_OK && r->amount > 0 && r->amount != d->orig.amount))
 		return issuer_decide(d, "00", "original_unknown");
@@ -571,6 +585,7 @@ static int stage_reversal(struct issuer_decision *d)
 	if (rc != ISSUER_OK)
 		return rc; /* an error, or a decline (STAGE_DONE) that changed nothing */
 	d->orig.remaining = 0;
+	unspend(d);
 reversed:
 	d->orig.reversed = true;
 	d->orig_changed = true;

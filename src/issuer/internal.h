@@ -8,7 +8,8 @@
 #include "ledger/ledger.h"
 #include "store/store_issuer.h"
 
-#define ISSUER_BINS_MAX 64
+#define ISSUER_BINS_MAX      64
+#define ISSUER_REVERSAL_DAYS 7 /* how far back a reversal's original is looked for */
 
 struct issuer {
 	store *s;

@@ -83,9 +83,11 @@ int store_decision_by_dup_key(store *s, const char *dup_key, struct store_decisi
  * is auth_code, or (auth_code NULL) whose RRN is rrn. */
 int store_decision_original(store *s, int64_t card_id, unsigned ops, const char *auth_code,
                             const char *rrn, struct store_decision *out);
-/* The latest decision among ops (a bit mask of 1 << op) of acquirer, terminal and stan. */
+/* The latest decision among ops (a bit mask of 1 << op) of acquirer, terminal and stan made
+ * at or after since. */
 int store_decision_for_reversal(store *s, const char *acquirer, const char *terminal,
-                                const char *stan, unsigned ops, struct store_decision *out);
+                                const char *stan, unsigned ops, int64_t since,
+                                struct store_decision *out);
 /* Writes d's remaining and reversed. */
 int store_decision_update(store *s, const struct store_decision *d);
 

@@ -548,7 +548,7 @@ static void daily_count_limit(void **state)
 {
 	struct issuer_fixture *f = *state;
 	struct issuer_card_image img;
-	struct test_request t;
+	struct test_request t, paid, rev, last;
 
 	f->cfg.daily_count_limit = 2;
 	test_reopen(f);
@@ -557,9 +557,19 @@ static void daily_count_limit(void **state)
 	test_swipe(f, &t, ISSUER_OP_PURCHASE, &img, 100, "000000");
 	test_expect(f, &t, "55", "pin_wrong");
 	for (int i = 0; i < 2; i++) {
-		test_swipe(f, &t, ISSUER_OP_PURCHASE, &img, 100, T_PIN);
-		test_expect(f, &t, "00", "approved");
+		test_swipe(f, &last, ISSUER_OP_PURCHASE, &img, 100, T_PIN);
+		test_expect(f, &last, "00", "approved");
 	}
+	test_swipe(f, &t, ISSUER_OP_PURCHASE, &img, 100, T_PIN);
+	test_expect(f, &t, "65", "daily_count_limit");
+	test_money(f, img.card_id, T_BALANCE - 200, T_BALANCE - 200, 0);
+	/* A payment reversed the same day no longer counts against it. */
+	test_swipe(f, &paid, ISSUER_OP_PURCHASE, &img, 100, T_PIN);
+	test_expect(f, &paid, "65", "daily_count_limit");
+	test_reversal(&rev, &last, "1130100150");
+	test_expect(f, &rev, "00", "approved");
+	test_swipe(f, &t, ISSUER_OP_PURCHASE, &img, 100, T_PIN);
+	test_expect(f, &t, "00", "approved");
 	test_swipe(f, &t, ISSUER_OP_PURCHASE, &img, 100, T_PIN);
 	test_expect(f, &t, "65", "daily_count_limit");
 	test_money(f, img.card_id, T_BALANCE - 200, T_BALANCE - 200, 0);

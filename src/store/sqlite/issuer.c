@@ -443,21 +443,24 @@ int store_decision_original(store *s, int64_t card_id, unsigned ops, const char 
 }
 
 int store_decision_for_reversal(store *s, const char *acquirer, const char *terminal,
-                                const char *stan, unsigned ops, struct store_decision *out)
+                                const char *stan, unsigned ops, int64_t since,
+                                struct store_decision *out)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "SELECT " DECISION_COLUMNS " FROM decisions WHERE acquirer = ? AND "
-	                     "terminal = ? AND stan = ? AND ((1 << op) & ?) != 0 ORDER BY id DESC "
-	                     "LIMIT 1",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s,
+	         "SELECT " DECISION_COLUMNS " FROM decisions WHERE acquirer = ? AND "
+	         "terminal = ? AND stan = ? AND ((1 << op) & ?) != 0 AND at >= ? ORDER BY id DESC "
+	         "LIMIT 1",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, acquirer, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, terminal, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, stan, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, ops);
+	sqlite3_bind_int64(st, 5, since);
 	return one_decision(s, st, out);
 }
 
