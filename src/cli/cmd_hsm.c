@@ -54,16 +54,6 @@ static int open_hsm(const char *prog, const char *path, hsm **h)
 	return CLI_OK;
 }
 
-static void print_json(json_t *root)
-{
-	char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-	if (text != NULL)
-		puts(text);
-	free(text);
-	json_decref(root);
-}
-
 static void kcv_text(const hsm_kcv *kcv, char out[2 * HSM_KCV_MAX + 1])
 {
 	hex_encode(kcv->v, kcv->len, out, 2 * HSM_KCV_MAX + 1);
@@ -79,7 +69,7 @@ static void print_key(const hsm_key *k, const hsm_kcv *kcv, int json)
 		json_t *o = json_object();
 		json_object_set_new(o, "block", json_string(k->block));
 		json_object_set_new(o, "kcv", json_string(kcv_hex));
-		print_json(o);
+		cli_print_json(o);
 	} else {
 		printf("block  %s\nkcv    %s\n", k->block, kcv_hex);
 	}
@@ -377,7 +367,7 @@ static void print_components(const struct hsm_component *parts, size_t n, const 
 	if (json) {
 		json_object_set_new(root, "components", list);
 		json_object_set_new(root, "kcv", json_string(check));
-		print_json(root);
+		cli_print_json(root);
 	} else {
 		printf("kcv          %s\n", check);
 	}
@@ -449,7 +439,7 @@ static void print_info(const hsm_kcv *kcv, const struct hsm_key_info *info, int 
 		json_object_set_new(o, "length", json_integer((json_int_t)info->len));
 		json_object_set_new(o, "mode", json_string(mode));
 		json_object_set_new(o, "export", json_string(exportability));
-		print_json(o);
+		cli_print_json(o);
 	} else {
 		printf(
 		    "kcv        %s\nusage      %s\nalgorithm  %s\nlength     %zu\nmode       %s\n"
