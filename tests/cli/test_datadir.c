@@ -1,16 +1,14 @@
 /* test_datadir.c — the data directory of the stateful commands (src/cli/datadir.c): made on
  * first use (mode 0700) with its store, the LMK from POSSUM_LMK or from a test LMK file made
  * mode 0600 once, and named keys generated once, kept wrapped in the store and found again,
- * from another process's view too. The front end is not in possum_lib, so its two files are
- * compiled in here. */
+ * from another process's view too. */
 #include "testutil.h"
 
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../src/cli/datadir.c"
-#include "../src/cli/util.c"
+#include "cli/cli.h"
 
 #define LMK_HEX "9A1F3C5E7B2D4F6081A3C5E7092B4D6F8091A2B3C4D5E6F708192A3B4C5D6E7F"
 

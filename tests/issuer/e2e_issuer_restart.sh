@@ -30,7 +30,7 @@ start() {
 	"$possum" host --data "$data" --port 0 >/dev/null 2>>"$tmp/host.log" &
 	pid=$!
 	i=0
-	while [ ! -s "$data/host.ports" ] && [ $i -lt 200 ] && kill -0 $pid 2>/dev/null; do
+	while [ ! -s "$data/host.ports" ] && [ $i -lt 600 ] && kill -0 $pid 2>/dev/null; do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -48,7 +48,7 @@ start
 ) &
 payer=$!
 i=0
-while [ "$(wc -l <"$tmp/results" 2>/dev/null || echo 0)" -lt 10 ] && [ $i -lt 400 ]; do
+while [ "$(wc -l <"$tmp/results" 2>/dev/null || echo 0)" -lt 10 ] && [ $i -lt 1500 ]; do
 	sleep 0.02
 	i=$((i + 1))
 done
