@@ -1,0 +1,71 @@
+/* internal.h — what the terminal's files share: the term itself, the table of transaction
+ * kinds, a request being built, and the exchange with the host. */
+#ifndef POSSUM_TERM_INTERNAL_H
+#define POSSUM_TERM_INTERNAL_H
+
+#include "iso8583/iso8583.h"
+#include "net/net.h"
+#include "term/term.h"
+
+#define TERM_FRAME_MAX 2048
+#define TERM_CURRENCY  156
+
+struct term {
+	store *s;
+	hsm *h;
+	struct store_term_state st;
+	hsm_key tmk, pik, mak, tdk, dek, hkey;
+	bool signed_in; /* the working keys are there */
+	int timeout_ms;
+	net_client *c; /* kept between exchanges; NULL until needed or after a failure */
+	const iso8583_profile *p;
+	uint8_t tx[TERM_FRAME_MAX], rx[TERM_FRAME_MAX];
+	size_t rx_len;
+};
+
+/* What each kind of transaction is on the wire (spec/cup-pos.md "Messages"). */
+struct term_kind_def {
+	const char *name, *mti, *proc, *cond, *type, *nmc;
+	bool reversible; /* moves money */
+	bool card;       /* carries the card: 2, 14, 22 (35, 52, 55) */
+	bool identity;   /* 59 */
+};
+extern const struct term_kind_def term_kinds[TERM_KINDS];
+
+/* A request being built: the message and the values its fields point to. */
+struct term_msg {
+	iso8583_msg m;
+	char f2[20], f3[7], f4[21], f11[12], f14[5], f22[4], f23[4], f25[3], f26[3], f35[38];
+	char f37[13], f38[7], f39[3], f48[323], f59[160], f60[18], f61[17], f63[4];
+	uint8_t f52[8], f55[STORE_TERM_ICC_MAX], f62[512], f64[8];
+	size_t f55_len, f62_len;
+	bool chip; /* header byte 0: 61 */
+};
+
+/* Starts m as MTI with 11, 41, 42 and 60 (type, the batch, nmc). */
+void term_msg_start(term *t, struct term_msg *m, const char *mti, int stan, int batch,
+                    const char *type, const char *nmc);
+
+/* Sets the fields of a card transaction from x (its row) and the card's PAN and expiry:
+ * 2, 3, 4, 14, 22, 23, 25, 49, 55, 37, 38, 61. */
+void term_msg_card(struct term_msg *m, const struct store_term_txn *x, const char *pan,
+                   const char *expiry);
+
+/* Sends m — MAC'd first (field 64) when mac — and reads the answer into resp (pointing into
+ * t->rx until the next exchange), checking its MTI, STAN and terminal, and its MAC when it
+ * has one or is an approval of a MAC'd request. */
+int term_exchange(term *t, struct term_msg *m, bool mac, iso8583_msg *resp);
+
+/* The next STAN, kept. */
+int term_next_stan(term *t, int *stan);
+
+/* Field f of resp as text into out (capacity cap); "" when absent. */
+void term_field(const iso8583_msg *resp, int f, char *out, size_t cap);
+
+/* The PAN and expiry sealed in x. */
+int term_unseal(term *t, const struct store_term_txn *x, char pan[20], char expiry[5]);
+
+int term_from_hsm(int rc);
+int term_from_store(int rc);
+
+#endif

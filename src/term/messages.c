@@ -1,0 +1,243 @@
+/* messages.c — the terminal's cup-pos messages: building a request's fields, the MAC of field
+ * 64, the exchange with the host over src/net, and network management (sign-in with its
+ * working keys, sign-out, echo). */
+#include "term/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hex.h"
+#include "crypto/crypto.h"
+
+void term_msg_start(term *t, struct term_msg *m, const char *mti, int stan, int batch,
+                    const char *type, const char *nmc)
+{
+	memset(m, 0, sizeof *m);
+	iso8583_msg_init(&m->m);
+	iso8583_set_mti(&m->m, mti);
+	snprintf(m->f11, sizeof m->f11, "%06d", stan);
+	snprintf(m->f60, sizeof m->f60, "%s%06d%s", type, batch, nmc);
+	iso8583_set_str(&m->m, 11, m->f11);
+	iso8583_set_str(&m->m, 41, t->st.tid);
+	iso8583_set_str(&m->m, 42, t->st.mid);
+	iso8583_set_str(&m->m, 60, m->f60);
+}
+
+void term_msg_card(struct term_msg *m, const struct store_term_txn *x, const char *pan,
+                   const char *expiry)
+{
+	snprintf(m->f2, sizeof m->f2, "%s", pan);
+	snprintf(m->f3, sizeof m->f3, "%s", x->proc);
+	snprintf(m->f14, sizeof m->f14, "%s", expiry);
+	snprintf(m->f22, sizeof m->f22, "%s", x->entry);
+	snprintf(m->f25, sizeof m->f25, "%s", x->cond);
+	iso8583_set_str(&m->m, 2, m->f2);
+	iso8583_set_str(&m->m, 3, m->f3);
+	if (x->amount > 0) {
+		snprintf(m->f4, sizeof m->f4, "%012lld", (long long)x->amount);
+		iso8583_set_str(&m->m, 4, m->f4);
+	}
+	iso8583_set_str(&m->m, 14, m->f14);
+	iso8583_set_str(&m->m, 22, m->f22);
+	if (x->psn[0] != '\0') {
+		snprintf(m->f23, sizeof m->f23, "0%s", x->psn);
+		iso8583_set_str(&m->m, 23, m->f23);
+	}
+	iso8583_set_str(&m->m, 25, m->f25);
+	if (x->orig_rrn[0] != '\0')
+		iso8583_set_str(&m->m, 37, strcpy(m->f37, x->orig_rrn));
+	if (x->orig_auth[0] != '\0')
+		iso8583_set_str(&m->m, 38, strcpy(m->f38, x->orig_auth));
+	iso8583_set_str(&m->m, 49, "156");
+	if (x->icc_len > 0) {
+		memcpy(m->f55, x->icc, x->icc_len);
+		m->f55_len = x->icc_len;
+		iso8583_set(&m->m, 55, m->f55, m->f55_len);
+		m->chip = true;
+	}
+	if (x->orig[0] != '\0')
+		iso8583_set_str(&m->m, 61, strcpy(m->f61, x->orig));
+}
+
+void term_field(const iso8583_msg *resp, int f, char *out, size_t cap)
+{
+	if (!iso8583_has(resp, f) || iso8583_get(resp, f, out, cap, NULL) != ISO8583_OK)
+		out[0] = '\0';
+}
+
+/* spec/cup-pos.md "MAC": field 64 over the packed message from its MTI, with bit 64 set. */
+static int mac_request(term *t, struct term_msg *m)
+{
+	size_t len;
+	int rc;
+
+	iso8583_set(&m->m, 64, m->f64, sizeof m->f64);
+	if (iso8583_pack(t->p, &m->m, t->tx, sizeof t->tx, &len, NULL) != ISO8583_OK)
+		return TERM_EARG;
+	if ((rc = hsm_mac_generate(t->h, &t->mak, HSM_MAC_CUP_ECB, t->tx, len - sizeof m->f64, m->f64,
+	                           sizeof m->f64)) != HSM_OK)
+		return term_from_hsm(rc);
+	return TERM_OK;
+}
+
+/* The MTI of the answer to mti: 0200 → 0210. */
+static void answer_mti(const char *mti, char out[5])
+{
+	memcpy(out, mti, 5);
+	out[2] = (char)(out[2] + 1);
+}
+
+static void drop_connection(term *t)
+{
+	net_client_close(t->c);
+	t->c = NULL;
+}
+
+/* The whole round trip: connect when needed, send, receive one frame. */
+static int round_trip(term *t, const struct term_msg *m)
+{
+	static const iso8583_envelope env = {{0x60, 0x00, 0x03, 0x00, 0x00},
+	                                     {0x60, 0x31, 0x00, 0x31, 0x00, 0x00}};
+	iso8583_envelope e = env;
+	size_t len, n;
+	int rc;
+
+	if (m->chip)
+		e.header[0] = 0x61;
+	if (iso8583_pack_framed(t->p, &e, &m->m, t->tx, sizeof t->tx, &len, NULL) != ISO8583_OK)
+		return TERM_EARG;
+	if (t->c == NULL &&
+	    net_client_connect(t->st.host, t->timeout_ms, &t->c) != NET_OK)
+		return TERM_ECONNECT;
+	/* net_client_send() puts back the 2-byte length iso8583_pack_framed() wrote. */
+	rc = net_client_send(t->c, t->tx + NET_FRAME_HEADER, len - NET_FRAME_HEADER);
+	if (rc == NET_OK)
+		rc = net_client_recv(t->c, t->rx + NET_FRAME_HEADER, sizeof t->rx - NET_FRAME_HEADER,
+		                     &n, t->timeout_ms);
+	if (rc != NET_OK) {
+		/* A late answer on this connection would be read as the next one's. */
+		drop_connection(t);
+		return TERM_ETIMEOUT;
+	}
+	net_frame_header(n, t->rx);
+	t->rx_len = n + NET_FRAME_HEADER;
+	return TERM_OK;
+}
+
+int term_exchange(term *t, struct term_msg *m, bool mac, iso8583_msg *resp)
+{
+	iso8583_envelope env;
+	char want[5], got[7], rc39[3];
+	const size_t head = NET_FRAME_HEADER + 5 + 6; /* the MAC starts at the MTI */
+	int rc;
+
+	if (mac && (rc = mac_request(t, m)) != TERM_OK)
+		return rc;
+	if ((rc = round_trip(t, m)) != TERM_OK)
+		return rc;
+	if (iso8583_unpack_framed(t->p, t->rx, t->rx_len, &env, resp, NULL) != ISO8583_OK) {
+		drop_connection(t);
+		return TERM_EFORMAT;
+	}
+	answer_mti(m->m.mti, want);
+	if (strcmp(resp->mti, want) != 0) {
+		drop_connection(t);
+		return TERM_EFORMAT;
+	}
+	term_field(resp, 11, got, sizeof got);
+	if (strcmp(got, m->f11) != 0) {
+		drop_connection(t);
+		return TERM_EFORMAT;
+	}
+	term_field(resp, 39, rc39, sizeof rc39);
+	if (iso8583_has(resp, 64)) {
+		if (!t->signed_in || t->rx_len < head + 8 ||
+		    hsm_mac_verify(t->h, &t->mak, HSM_MAC_CUP_ECB, t->rx + head, t->rx_len - head - 8,
+		                   t->rx + t->rx_len - 8, 8) != HSM_OK)
+			return TERM_EMAC;
+	} else if (mac && strcmp(rc39, "00") == 0) {
+		return TERM_EMAC; /* an approval the host did not sign */
+	}
+	return TERM_OK;
+}
+
+/* ---- network management ---- */
+
+/* Field 62 of 0810: PIK, MAK and TDK under the TMK, each with its 4-byte KCV. */
+static int import_keys(term *t, const iso8583_msg *resp, struct store_term_state *st)
+{
+	static const struct hsm_key_spec specs[3] = {
+	    {"P0", HSM_TDES, 16, 'E', 'N'},
+	    {"M1", HSM_TDES, 16, 'C', 'N'},
+	    {"M1", HSM_TDES, 16, 'G', 'N'},
+	};
+	char *blocks[3] = {st->pik, st->mak, st->tdk};
+	uint8_t f62[64];
+	size_t len;
+	hsm_key k;
+	hsm_kcv kcv;
+	int rc;
+
+	if (!iso8583_has(resp, 62) || iso8583_get(resp, 62, f62, sizeof f62, &len) != ISO8583_OK ||
+	    len != 60)
+		return TERM_EFORMAT;
+	for (size_t i = 0; i < 3; i++) {
+		kcv.len = HSM_KCV_ECB;
+		memcpy(kcv.v, f62 + i * 20 + 16, HSM_KCV_ECB);
+		if ((rc = hsm_import_ecb(t->h, &t->tmk, &specs[i], f62 + i * 20, 16, &kcv, &k)) !=
+		    HSM_OK)
+			return term_from_hsm(rc);
+		strcpy(blocks[i], k.block);
+	}
+	return TERM_OK;
+}
+
+int term_manage(term *t, enum term_kind kind, struct term_result *res)
+{
+	const struct term_kind_def *d;
+	struct store_term_state st;
+	struct term_msg m;
+	iso8583_msg resp;
+	const uint8_t *sub;
+	size_t sub_len;
+	char f60[18], batch[7];
+	int stan, rc;
+
+	memset(res, 0, sizeof *res);
+	if (kind != TERM_SIGNIN && kind != TERM_SIGNOUT && kind != TERM_ECHO)
+		return TERM_EARG;
+	d = &term_kinds[kind];
+	if ((rc = term_next_stan(t, &stan)) != TERM_OK)
+		return rc;
+	term_msg_start(t, &m, d->mti, stan, t->st.batch, d->type, d->nmc);
+	if (kind == TERM_SIGNIN)
+		iso8583_set_str(&m.m, 63, "001");
+	res->stan = stan;
+	res->batch = t->st.batch;
+	if ((rc = term_exchange(t, &m, false, &resp)) != TERM_OK)
+		return rc;
+	term_field(&resp, 39, res->rc, sizeof res->rc);
+	if (kind != TERM_SIGNIN || strcmp(res->rc, "00") != 0)
+		return TERM_OK;
+	st = t->st;
+	if ((rc = import_keys(t, &resp, &st)) != TERM_OK)
+		return rc;
+	term_field(&resp, 60, f60, sizeof f60);
+	if (iso8583_sub_get(t->p, resp.mti, 60, (const uint8_t *)f60, strlen(f60), 2, &sub,
+	                    &sub_len) == ISO8583_OK &&
+	    sub_len == 6) {
+		memcpy(batch, sub, 6);
+		batch[6] = '\0';
+		st.batch = atoi(batch);
+	}
+	if (store_term_state_put(t->s, &st) != STORE_OK)
+		return TERM_ESTORE;
+	t->st = st;
+	hsm_key_set(&t->pik, st.pik);
+	hsm_key_set(&t->mak, st.mak);
+	hsm_key_set(&t->tdk, st.tdk);
+	t->signed_in = true;
+	res->batch = st.batch;
+	return TERM_OK;
+}

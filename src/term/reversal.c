@@ -1,0 +1,418 @@
+/* reversal.c — a financial transaction from the card to the answer, with the reversal
+ * discipline around it (term.h): the record committed before the request leaves, the answer
+ * that clears it, the pending reversal delivered before anything else, and the one sign-in and
+ * retry on A0 or 99. */
+#include "term/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "common/hex.h"
+#include "crypto/crypto.h"
+#include "crypto/emv.h"
+#include "tlv/tlv.h"
+
+/* What a chip read gives besides the record: the session key, to check the ARPC with. */
+struct chip_read {
+	uint8_t sk[16], arqc[8];
+};
+
+static uint8_t bcd(int v)
+{
+	return (uint8_t)(((v / 10) % 10) << 4 | (v % 10));
+}
+
+/* Field 55 of x: the CDOL1 data (issuer_cdol1's tags, in order), 5F34 and 9F26 — the ARQC
+ * under the session key of the card's master key for its next ATC. */
+static int chip_data(term *t, const struct term_card *card, struct store_term_txn *x,
+                     struct chip_read *cr)
+{
+	uint8_t amount[6], zero6[6] = {0}, country[2] = {0x01, 0x56}, tvr[5] = {0}, date[3];
+	uint8_t type, un[4], aip[2] = {0x7C, 0x00}, atc[2], psn, r[8] = {0}, cdol[64];
+	uint8_t hash[HSM_PAN_HASH_LEN];
+	char hash_hex[2 * HSM_PAN_HASH_LEN + 1];
+	int64_t a = x->amount;
+	size_t pos = 0, cpos = 0;
+	time_t now = time(NULL);
+	struct tm tm;
+	int n, rc;
+
+	localtime_r(&now, &tm);
+	for (int i = 5; i >= 0; i--, a /= 100)
+		amount[i] = bcd((int)(a % 100));
+	date[0] = bcd(tm.tm_year % 100);
+	date[1] = bcd(tm.tm_mon + 1);
+	date[2] = bcd(tm.tm_mday);
+	type = (uint8_t)((x->proc[0] - '0') << 4 | (x->proc[1] - '0'));
+	if (RAND_bytes(un, sizeof un) != 1)
+		return TERM_EHSM;
+	if ((rc = hsm_pan_hash(t->h, &t->hkey, card->pan, hash)) != HSM_OK)
+		return term_from_hsm(rc);
+	hex_encode(hash, sizeof hash, hash_hex, sizeof hash_hex);
+	if (store_term_atc_next(t->s, hash_hex, &n) != STORE_OK)
+		return TERM_ESTORE;
+	atc[0] = (uint8_t)(n >> 8);
+	atc[1] = (uint8_t)n;
+	psn = bcd(atoi(card->psn));
+	/* The card's CDOL1 data, in issuer_cdol1's order. */
+	const struct {
+		uint32_t tag;
+		const uint8_t *v;
+		size_t len;
+	} els[] = {
+	    {0x9F02, amount, 6}, {0x9F03, zero6, 6}, {0x9F1A, country, 2}, {0x95, tvr, 5},
+	    {0x5F2A, country, 2}, {0x9A, date, 3}, {0x9C, &type, 1}, {0x9F37, un, 4},
+	    {0x82, aip, 2}, {0x9F36, atc, 2},
+	};
+	for (size_t i = 0; i < sizeof els / sizeof els[0]; i++) {
+		memcpy(cdol + cpos, els[i].v, els[i].len);
+		cpos += els[i].len;
+		if (tlv_put(x->icc, sizeof x->icc, &pos, els[i].tag, els[i].v, els[i].len) != TLV_OK)
+			return TERM_EARG;
+	}
+	memcpy(r, atc, 2);
+	if (crypto_emv_session_key(card->icc_mk, r, sizeof r, cr->sk) != CRYPTO_OK ||
+	    crypto_emv_arqc(cr->sk, cdol, cpos, cr->arqc) != CRYPTO_OK)
+		return TERM_EHSM;
+	if (tlv_put(x->icc, sizeof x->icc, &pos, 0x5F34, &psn, 1) != TLV_OK ||
+	    tlv_put(x->icc, sizeof x->icc, &pos, 0x9F26, cr->arqc, 8) != TLV_OK)
+		return TERM_EARG;
+	x->icc_len = pos;
+	return TERM_OK;
+}
+
+/* Field 59, tag A2: device type, SN, the factor (last 6 of the PAN) and the SN's MAC under
+ * the track key (algorithm 1, first 4 bytes as 8 hex characters), the application version. */
+static int identity(term *t, const char *pan, char *out, size_t cap)
+{
+	const char *factor = pan + strlen(pan) - 6;
+	uint8_t data[64], mac[4];
+	char hex[9], body[128];
+	size_t n = strlen(t->st.sn);
+	int rc;
+
+	memcpy(data, t->st.sn, n);
+	memcpy(data + n, factor, 6);
+	if ((rc = hsm_mac_generate(t->h, &t->tdk, HSM_MAC_ALG1, data, n + 6, mac, sizeof mac)) !=
+	    HSM_OK)
+		return term_from_hsm(rc);
+	hex_encode(mac, sizeof mac, hex, sizeof hex);
+	snprintf(body, sizeof body, "01002020%03zu%s03006%s04008%s05008POSSUM01", n, t->st.sn,
+	         factor, hex);
+	snprintf(out, cap, "A2%03zu%s", strlen(body), body);
+	return TERM_OK;
+}
+
+/* Field 62 of a card authentication: NM, ID, PH (step 1) or OT (step 2). */
+static size_t cardauth_data(const struct term_request *req, uint8_t *out, size_t cap)
+{
+	const char *tags[4] = {"NM", "ID", "PH", "OT"};
+	const char *vals[4] = {req->holder, req->id_number, req->phone, req->otp};
+	size_t pos = 0;
+
+	for (size_t i = 0; i < 4; i++)
+		if (vals[i] != NULL)
+			pos += (size_t)snprintf((char *)out + pos, cap - pos, "%s%03zu%s", tags[i],
+			                        strlen(vals[i]), vals[i]);
+	return pos;
+}
+
+/* Seals "PAN=YYMM" into x, bound to its batch and STAN. */
+static int seal(term *t, struct store_term_txn *x, const char *pan, const char *expiry)
+{
+	char aad[16], clear[32];
+	int rc;
+
+	snprintf(aad, sizeof aad, "%06d%06d", x->batch, x->stan);
+	snprintf(clear, sizeof clear, "%s=%s", pan, expiry);
+	rc = hsm_data_encrypt(t->h, &t->dek, (const uint8_t *)aad, 12, (const uint8_t *)clear,
+	                      strlen(clear), x->sealed, sizeof x->sealed, &x->sealed_len);
+	crypto_wipe(clear, sizeof clear);
+	return term_from_hsm(rc);
+}
+
+static void mask(const char *pan, char out[20])
+{
+	size_t n = strlen(pan);
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = i < 6 || i + 4 >= n ? pan[i] : '*';
+	out[n] = '\0';
+}
+
+/* Finds the original a request refers to and fills in x's references (37, 38, 61). */
+static int refer(term *t, const struct term_request *req, struct store_term_txn *x,
+                 struct store_term_txn *orig, bool *found)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc = STORE_ENOTFOUND;
+
+	*found = false;
+	switch (req->kind) {
+	case TERM_VOID:
+	case TERM_COMPLETION_VOID:
+		if (req->stan == NULL)
+			return TERM_EARG;
+		if ((rc = term_find(t, req->stan, orig)) != TERM_OK)
+			return rc;
+		if (strcmp(orig->rc, "00") != 0 || orig->voided ||
+		    (orig->kind != TERM_PURCHASE && orig->kind != TERM_COMPLETION))
+			return TERM_ESTATE;
+		x->kind = orig->kind == TERM_PURCHASE ? TERM_VOID : TERM_COMPLETION_VOID;
+		x->amount = orig->amount;
+		strcpy(x->orig_rrn, orig->rrn);
+		strcpy(x->orig_auth, orig->auth);
+		*found = true;
+		break;
+	case TERM_REFUND:
+		if (req->rrn == NULL)
+			return TERM_EARG;
+		snprintf(x->orig_rrn, sizeof x->orig_rrn, "%s", req->rrn);
+		rc = store_term_txn_find(t->s, STORE_TERM_BY_RRN, req->rrn, orig);
+		break;
+	case TERM_PREAUTH_CANCEL:
+	case TERM_COMPLETION:
+		if (req->auth == NULL)
+			return TERM_EARG;
+		snprintf(x->orig_auth, sizeof x->orig_auth, "%s", req->auth);
+		rc = store_term_txn_find(t->s, STORE_TERM_BY_AUTH, req->auth, orig);
+		break;
+	default:
+		return TERM_OK;
+	}
+	if (rc == STORE_OK)
+		*found = true;
+	else if (rc != STORE_ENOTFOUND)
+		return TERM_ESTORE;
+	localtime_r(&now, &tm);
+	if (*found)
+		snprintf(x->orig, sizeof x->orig, "%06d%06d", orig->batch, orig->stan);
+	else
+		snprintf(x->orig, sizeof x->orig, "%06d%06d", 0, 0);
+	if (req->kind == TERM_REFUND)
+		strftime(x->orig + 12, sizeof x->orig - 12, "%m%d", &tm);
+	return TERM_OK;
+}
+
+/* The ARPC of the answer's 55 (tag 91: ARPC || ARC) against the session key: 1 or 2. */
+static int check_arpc(const iso8583_msg *resp, const struct chip_read *cr)
+{
+	uint8_t f55[STORE_TERM_ICC_MAX + 1], arpc[8];
+	size_t len;
+	tlv v;
+
+	if (!iso8583_has(resp, 55) || iso8583_get(resp, 55, f55, sizeof f55, &len) != ISO8583_OK ||
+	    tlv_find(f55, len, 0x91, &v) != TLV_OK || v.len != 10 ||
+	    crypto_emv_arpc1(cr->sk, cr->arqc, v.value + 8, arpc) != CRYPTO_OK)
+		return 2;
+	return CRYPTO_memcmp(arpc, v.value, 8) == 0 ? 1 : 2;
+}
+
+/* Reads the answer into x and res. */
+static void read_answer(const iso8583_msg *resp, struct store_term_txn *x, struct term_result *res)
+{
+	char f54[21];
+
+	x->status = STORE_TERM_ANSWERED;
+	term_field(resp, 39, x->rc, sizeof x->rc);
+	term_field(resp, 37, x->rrn, sizeof x->rrn);
+	term_field(resp, 38, x->auth, sizeof x->auth);
+	term_field(resp, 13, x->date, sizeof x->date);
+	term_field(resp, 12, x->time, sizeof x->time);
+	term_field(resp, 44, res->message, sizeof res->message);
+	term_field(resp, 54, f54, sizeof f54);
+	/* 54: account type 2 + amount type 2 + currency 3 + C/D + amount 12. */
+	if (strlen(f54) == 20) {
+		res->has_balance = true;
+		res->balance = strtoll(f54 + 8, NULL, 10) * (f54[7] == 'D' ? -1 : 1);
+	}
+}
+
+/* One attempt: the record, the request, the answer. */
+static int attempt(term *t, const struct term_request *req, struct term_result *res)
+{
+	const struct term_kind_def *d = &term_kinds[req->kind];
+	struct store_term_txn x = {0}, orig;
+	struct chip_read cr = {0};
+	struct term_msg m;
+	iso8583_msg resp;
+	char pan[20], expiry[5], pin_entry;
+	bool found;
+	int rc;
+
+	x.kind = req->kind;
+	x.amount = req->amount;
+	if ((rc = refer(t, req, &x, &orig, &found)) != TERM_OK)
+		return rc;
+	d = &term_kinds[x.kind];
+	x.at = (int64_t)time(NULL);
+	x.batch = t->st.batch;
+	x.currency = TERM_CURRENCY;
+	x.reversible = d->reversible;
+	strcpy(x.mti, d->mti);
+	strcpy(x.proc, d->proc);
+	strcpy(x.cond, d->cond);
+	strcpy(x.type, d->type);
+	if (req->card != NULL) {
+		strcpy(pan, req->card->pan);
+		strcpy(expiry, req->card->expiry);
+	} else if (found && (x.kind == TERM_VOID || x.kind == TERM_COMPLETION_VOID)) {
+		if ((rc = term_unseal(t, &orig, pan, expiry)) != TERM_OK)
+			return rc;
+	} else {
+		return TERM_EARG;
+	}
+	pin_entry = req->pin != NULL ? '1' : '2';
+	snprintf(x.entry, sizeof x.entry, "%s%c",
+	         req->card == NULL ? "01" : req->entry == TERM_CHIP ? "05" : "02", pin_entry);
+	mask(pan, x.masked);
+	if ((rc = term_next_stan(t, &x.stan)) != TERM_OK)
+		goto out;
+	res->stan = x.stan;
+	res->batch = x.batch;
+	if (req->card != NULL && req->entry == TERM_CHIP) {
+		if (!req->card->chip) {
+			rc = TERM_ECARD;
+			goto out;
+		}
+		strcpy(x.psn, req->card->psn);
+		if ((rc = chip_data(t, req->card, &x, &cr)) != TERM_OK)
+			goto out;
+	}
+	if ((rc = seal(t, &x, pan, expiry)) != TERM_OK)
+		goto out;
+	term_msg_start(t, &m, x.mti, x.stan, x.batch, x.type, d->nmc);
+	term_msg_card(&m, &x, pan, expiry);
+	if (req->card != NULL) {
+		iso8583_set_str(&m.m, 35, strcpy(m.f35, req->card->track2));
+		if (req->pin != NULL) {
+			if ((rc = term_from_hsm(hsm_encrypt_pin(t->h, &t->pik, req->pin, pan, m.f52))) !=
+			    TERM_OK)
+				goto out;
+			iso8583_set(&m.m, 52, m.f52, sizeof m.f52);
+			iso8583_set_str(&m.m, 53, "2600000000000000");
+			iso8583_set_str(&m.m, 26, "12");
+		}
+	}
+	if (d->identity) {
+		if ((rc = identity(t, pan, m.f59, sizeof m.f59)) != TERM_OK)
+			goto out;
+		iso8583_set_str(&m.m, 59, m.f59);
+	}
+	if (x.kind == TERM_REFUND)
+		iso8583_set_str(&m.m, 63, "000");
+	if (x.kind == TERM_CARDAUTH) {
+		m.f62_len = cardauth_data(req, m.f62, sizeof m.f62);
+		iso8583_set(&m.m, 62, m.f62, m.f62_len);
+	}
+	/* The record, with what the reversal needs, is committed before the request leaves. */
+	x.status = STORE_TERM_SENT;
+	if ((rc = term_from_store(store_term_txn_insert(t->s, &x))) != TERM_OK)
+		goto out;
+	res->txn_id = x.id;
+	rc = term_exchange(t, &m, true, &resp);
+	if (rc == TERM_OK) {
+		read_answer(&resp, &x, res);
+		if (x.icc_len > 0 && strcmp(x.rc, "00") == 0)
+			x.arpc = check_arpc(&resp, &cr);
+	} else if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT) {
+		/* No usable answer: what was sent may have been applied. */
+		x.status = x.reversible ? STORE_TERM_REVERSAL : STORE_TERM_ANSWERED;
+		strcpy(x.reason, rc == TERM_ETIMEOUT ? "98" : rc == TERM_EMAC ? "A0" : "06");
+	} else {
+		x.status = STORE_TERM_ANSWERED; /* never sent */
+	}
+	if (store_term_txn_update(t->s, &x) != STORE_OK) {
+		rc = TERM_ESTORE;
+		goto out;
+	}
+	if (rc == TERM_OK && found && strcmp(x.rc, "00") == 0 &&
+	    (x.kind == TERM_VOID || x.kind == TERM_COMPLETION_VOID ||
+	     x.kind == TERM_PREAUTH_CANCEL)) {
+		orig.voided = true;
+		if (store_term_txn_update(t->s, &orig) != STORE_OK)
+			rc = TERM_ESTORE;
+	}
+	strcpy(res->rc, x.rc);
+	strcpy(res->rrn, x.rrn);
+	strcpy(res->auth, x.auth);
+	res->arpc = x.arpc;
+out:
+	crypto_wipe(pan, sizeof pan);
+	crypto_wipe(&cr, sizeof cr);
+	crypto_wipe(&m, sizeof m);
+	return rc;
+}
+
+int term_transact(term *t, const struct term_request *req, struct term_result *res)
+{
+	struct term_result again;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if ((unsigned)req->kind >= TERM_KINDS || !term_kinds[req->kind].card || req->amount < 0 ||
+	    req->amount > 999999999999LL)
+		return TERM_EARG;
+	if (!t->signed_in)
+		return TERM_ESIGNIN;
+	if ((rc = term_reversal_flush(t, res)) != TERM_OK)
+		return rc;
+	if ((rc = attempt(t, req, res)) != TERM_OK)
+		return rc;
+	if (strcmp(res->rc, "A0") != 0 && strcmp(res->rc, "99") != 0)
+		return TERM_OK;
+	/* The host no longer trusts the keys: sign in again once, then send once more. */
+	if ((rc = term_manage(t, TERM_SIGNIN, &again)) != TERM_OK)
+		return rc;
+	if (strcmp(again.rc, "00") != 0)
+		return TERM_OK;
+	rc = attempt(t, req, res);
+	res->retried = true;
+	return rc;
+}
+
+int term_reversal_flush(term *t, struct term_result *res)
+{
+	struct store_term_txn x;
+	struct term_msg m;
+	iso8583_msg resp;
+	char pan[20], expiry[5], rc39[3];
+	int rc;
+	bool pending;
+
+	if ((rc = term_reversal_pending(t, &x, &pending)) != TERM_OK || !pending)
+		return rc;
+	if (!t->signed_in)
+		return TERM_ESIGNIN;
+	if (x.status == STORE_TERM_SENT) {
+		/* Recorded, never answered: the terminal stopped on the way. */
+		x.status = STORE_TERM_REVERSAL;
+		strcpy(x.reason, "98");
+		if (store_term_txn_update(t->s, &x) != STORE_OK)
+			return TERM_ESTORE;
+	}
+	if ((rc = term_unseal(t, &x, pan, expiry)) != TERM_OK)
+		return rc;
+	/* The original's fields, its STAN and batch; 39 says why. */
+	term_msg_start(t, &m, "0400", x.stan, x.batch, x.type, "000");
+	term_msg_card(&m, &x, pan, expiry);
+	iso8583_set_str(&m.m, 39, strcpy(m.f39, x.reason));
+	rc = term_exchange(t, &m, true, &resp);
+	crypto_wipe(pan, sizeof pan);
+	crypto_wipe(&m, sizeof m);
+	if (rc != TERM_OK)
+		return TERM_EREVERSAL;
+	term_field(&resp, 39, rc39, sizeof rc39);
+	/* 12 and 25: the host holds nothing to reverse; either way nothing more is to be done. */
+	if (strcmp(rc39, "00") != 0 && strcmp(rc39, "12") != 0 && strcmp(rc39, "25") != 0)
+		return TERM_EREVERSAL;
+	x.status = STORE_TERM_REVERSED;
+	if (store_term_txn_update(t->s, &x) != STORE_OK)
+		return TERM_ESTORE;
+	res->reversals++;
+	return TERM_OK;
+}

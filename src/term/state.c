@@ -1,0 +1,336 @@
+/* state.c — the terminal's state: setting it up from the TMK's components, opening it, its
+ * counters, the card image it reads, and the names of its codes. */
+#include "term/internal.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "common/hex.h"
+#include "crypto/crypto.h"
+
+const struct term_kind_def term_kinds[TERM_KINDS] = {
+    [TERM_SIGNIN] = {"signin", "0800", "", "", "00", "004", false, false, false},
+    [TERM_SIGNOUT] = {"signout", "0820", "", "", "00", "002", false, false, false},
+    [TERM_ECHO] = {"echo", "0820", "", "", "00", "301", false, false, false},
+    [TERM_BALANCE] = {"balance", "0200", "310000", "00", "01", "000", false, true, false},
+    [TERM_PURCHASE] = {"purchase", "0200", "000000", "00", "22", "000", true, true, true},
+    [TERM_VOID] = {"void", "0200", "200000", "00", "23", "000", true, true, false},
+    [TERM_REFUND] = {"refund", "0220", "200000", "00", "25", "000", true, true, false},
+    [TERM_PREAUTH] = {"preauth", "0100", "030000", "06", "10", "000", true, true, true},
+    [TERM_PREAUTH_CANCEL] = {"preauth-cancel", "0100", "200000", "06", "11", "000", true, true,
+                             false},
+    [TERM_COMPLETION] = {"preauth-complete", "0200", "000000", "06", "20", "000", true, true,
+                         false},
+    [TERM_COMPLETION_VOID] = {"completion-void", "0200", "200000", "06", "21", "000", true, true,
+                              false},
+    [TERM_CARDAUTH] = {"auth-card", "0100", "330000", "00", "40", "000", false, true, false},
+    [TERM_SETTLE] = {"settle", "0500", "", "", "00", "201", false, false, false},
+};
+
+const char *term_kind_name(enum term_kind kind)
+{
+	return (unsigned)kind < TERM_KINDS ? term_kinds[kind].name : "unknown";
+}
+
+const char *term_strerror(int rc)
+{
+	switch (rc) {
+	case TERM_OK: return "ok";
+	case TERM_EARG: return "invalid argument";
+	case TERM_ESTORE: return "the terminal's database failed";
+	case TERM_EHSM: return "the terminal's HSM failed";
+	case TERM_ENOINIT: return "the terminal is not set up (possum term init)";
+	case TERM_ESIGNIN: return "no working keys: sign in first (possum term signin)";
+	case TERM_EKCV: return "a key does not match its check value";
+	case TERM_ECONNECT: return "cannot reach the host";
+	case TERM_ETIMEOUT: return "no answer from the host in time";
+	case TERM_EMAC: return "the answer's MAC does not verify";
+	case TERM_EFORMAT: return "the answer is malformed or does not match the request";
+	case TERM_ECARD: return "the card image cannot be read";
+	case TERM_ENOTFOUND: return "no such transaction";
+	case TERM_EREVERSAL: return "a pending reversal could not be delivered";
+	case TERM_ESTATE: return "not allowed for that transaction";
+	default: return "unknown error";
+	}
+}
+
+/* spec/cup-pos.md "Response codes". */
+static const struct {
+	const char *rc, *en, *zh;
+} rc_texts[] = {
+    {"00", "approved", "交易成功"},
+    {"01", "refer to issuer", "请持卡人与发卡行联系"},
+    {"03", "invalid merchant", "无效商户"},
+    {"04", "pick up card", "没收卡"},
+    {"05", "cardholder authentication failed", "持卡人认证失败"},
+    {"12", "invalid transaction", "无效交易"},
+    {"13", "invalid amount", "无效金额"},
+    {"14", "invalid card number", "无效卡号"},
+    {"15", "no such issuer", "无此发卡方"},
+    {"22", "suspected operator error", "操作有误"},
+    {"25", "original transaction not found", "未能找到原始交易"},
+    {"30", "format error", "报文格式错误"},
+    {"41", "lost card", "挂失卡"},
+    {"43", "stolen card", "被窃卡"},
+    {"51", "insufficient funds", "余额不足"},
+    {"54", "expired card", "过期卡"},
+    {"55", "wrong PIN", "密码错"},
+    {"57", "not permitted for this card", "不允许持卡人进行的交易"},
+    {"58", "not permitted on this terminal", "不允许终端进行的交易"},
+    {"59", "card verification error", "卡片校验错"},
+    {"61", "amount over limit", "超出金额限制"},
+    {"62", "restricted card", "受限制的卡"},
+    {"64", "amount differs from original", "金额不符"},
+    {"65", "over count limit", "超出取款次数限制"},
+    {"75", "PIN tries exceeded", "密码错误次数超限"},
+    {"77", "batch differs, sign in again", "批次号不符,请重新签到"},
+    {"90", "day-end cut-over in progress", "日切进行中"},
+    {"91", "issuer inoperative", "发卡方不能操作"},
+    {"92", "issuer unreachable", "发卡方线路异常"},
+    {"94", "duplicate transaction", "重复交易"},
+    {"96", "system fault", "系统故障"},
+    {"97", "terminal not registered", "终端未登记"},
+    {"98", "issuer timeout", "发卡方超时"},
+    {"99", "PIN format error, sign in again", "PIN格式错,请重新签到"},
+    {"A0", "MAC error, sign in again", "MAC校验错,请重新签到"},
+    {"C1", "card authentication required", "请先进行银行卡鉴权"},
+    {"C2", "card authentication no longer valid", "银行卡鉴权已失效,请重新鉴权"},
+};
+
+void term_rc_text(const char *rc, const char **en, const char **zh)
+{
+	*en = "unknown response code";
+	*zh = "未知应答码";
+	for (size_t i = 0; rc != NULL && i < sizeof rc_texts / sizeof rc_texts[0]; i++)
+		if (strcmp(rc, rc_texts[i].rc) == 0) {
+			*en = rc_texts[i].en;
+			*zh = rc_texts[i].zh;
+		}
+}
+
+int term_from_hsm(int rc)
+{
+	switch (rc) {
+	case HSM_OK: return TERM_OK;
+	case HSM_EKCV: return TERM_EKCV;
+	case HSM_EARG:
+	case HSM_EPAN: return TERM_EARG;
+	default: return TERM_EHSM;
+	}
+}
+
+int term_from_store(int rc)
+{
+	return rc == STORE_OK ? TERM_OK : rc == STORE_ENOTFOUND ? TERM_ENOTFOUND : TERM_ESTORE;
+}
+
+/* ---- the card ---- */
+
+/* Copies the string member name of o into out (capacity cap), which it must fit with digits
+ * (or '=' and digits for track 2) only. */
+static int card_text(json_t *o, const char *name, char *out, size_t cap, size_t min)
+{
+	const char *v = json_string_value(json_object_get(o, name));
+	size_t n = v != NULL ? strlen(v) : 0;
+
+	if (v == NULL || n < min || n >= cap || strspn(v, "0123456789=") != n)
+		return TERM_ECARD;
+	memcpy(out, v, n + 1);
+	return TERM_OK;
+}
+
+int term_card_load(const char *path, struct term_card *out)
+{
+	json_t *root, *emv;
+	const char *mk;
+	size_t n;
+	int rc = TERM_ECARD;
+
+	memset(out, 0, sizeof *out);
+	if ((root = json_load_file(path, 0, NULL)) == NULL)
+		return TERM_ECARD;
+	if (card_text(root, "pan", out->pan, sizeof out->pan, 12) != TERM_OK ||
+	    card_text(root, "expiry", out->expiry, sizeof out->expiry, 4) != TERM_OK ||
+	    card_text(root, "service_code", out->service_code, sizeof out->service_code, 3) !=
+	        TERM_OK ||
+	    card_text(root, "track2", out->track2, sizeof out->track2, 13) != TERM_OK)
+		goto out;
+	if ((emv = json_object_get(root, "emv")) != NULL) {
+		mk = json_string_value(json_object_get(emv, "icc_mk"));
+		if (card_text(emv, "psn", out->psn, sizeof out->psn, 2) != TERM_OK || mk == NULL ||
+		    strlen(mk) != 32 ||
+		    hex_decode(mk, 32, out->icc_mk, sizeof out->icc_mk, &n) != HEX_OK || n != 16)
+			goto out;
+		out->chip = true;
+	}
+	rc = TERM_OK;
+out:
+	json_decref(root);
+	if (rc != TERM_OK)
+		term_card_wipe(out);
+	return rc;
+}
+
+void term_card_wipe(struct term_card *c)
+{
+	crypto_wipe(c, sizeof *c);
+}
+
+/* ---- setting up, opening ---- */
+
+static bool text_ok(const char *v, size_t min, size_t max)
+{
+	size_t n = v != NULL ? strlen(v) : 0;
+
+	if (n < min || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < 0x21 || v[i] > 0x7E)
+			return false;
+	return true;
+}
+
+int term_setup(store *s, hsm *h, const struct term_setup *setup,
+               const struct hsm_component *parts, size_t n, size_t *bad)
+{
+	static const struct hsm_key_spec tmk_spec = {"K0", HSM_TDES, 16, 'D', 'S'};
+	static const struct hsm_key_spec dek_spec = {"D0", HSM_AES, 32, 'B', 'N'};
+	static const struct hsm_key_spec hkey_spec = {"M7", HSM_HMAC, 32, 'C', 'N'};
+	struct store_term_state st = {0};
+	hsm_key k;
+	int rc;
+
+	if (!text_ok(setup->host, 3, sizeof st.host - 1) || !text_ok(setup->tid, 8, 8) ||
+	    !text_ok(setup->mid, 15, 15) || !text_ok(setup->sn, 1, 50) || setup->timeout < 0 ||
+	    n < 2 || n > HSM_PARTS_MAX)
+		return TERM_EARG;
+	strcpy(st.host, setup->host);
+	strcpy(st.tid, setup->tid);
+	strcpy(st.mid, setup->mid);
+	strcpy(st.sn, setup->sn);
+	st.timeout = setup->timeout > 0 ? setup->timeout : 30;
+	st.batch = 1;
+	if ((rc = hsm_import_components(h, &tmk_spec, parts, n, &k, NULL, bad)) != HSM_OK)
+		return term_from_hsm(rc);
+	strcpy(st.tmk, k.block);
+	if ((rc = hsm_generate(h, &dek_spec, &k, NULL)) != HSM_OK)
+		return term_from_hsm(rc);
+	strcpy(st.dek, k.block);
+	if ((rc = hsm_generate(h, &hkey_spec, &k, NULL)) != HSM_OK)
+		return term_from_hsm(rc);
+	strcpy(st.hkey, k.block);
+	return term_from_store(store_term_state_put(s, &st));
+}
+
+/* The key block text into k; an empty one leaves k empty. */
+static int load_key(const char *text, hsm_key *k)
+{
+	memset(k, 0, sizeof *k);
+	return text[0] == '\0' || hsm_key_set(k, text) == HSM_OK ? TERM_OK : TERM_EHSM;
+}
+
+/* Reads the state and its keys into t. */
+static int load(term *t)
+{
+	int rc;
+
+	if ((rc = store_term_state_get(t->s, &t->st)) != STORE_OK)
+		return rc == STORE_ENOTFOUND ? TERM_ENOINIT : TERM_ESTORE;
+	if (load_key(t->st.tmk, &t->tmk) != TERM_OK || load_key(t->st.pik, &t->pik) != TERM_OK ||
+	    load_key(t->st.mak, &t->mak) != TERM_OK || load_key(t->st.tdk, &t->tdk) != TERM_OK ||
+	    load_key(t->st.dek, &t->dek) != TERM_OK || load_key(t->st.hkey, &t->hkey) != TERM_OK)
+		return TERM_EHSM;
+	t->signed_in = t->st.pik[0] != '\0' && t->st.mak[0] != '\0' && t->st.tdk[0] != '\0';
+	return TERM_OK;
+}
+
+int term_open(store *s, hsm *h, term **out)
+{
+	term *t;
+	int rc;
+
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return TERM_EARG;
+	t->s = s;
+	t->h = h;
+	t->p = iso8583_profile_find("cup-pos");
+	assert(t->p != NULL);
+	if ((rc = load(t)) != TERM_OK) {
+		free(t);
+		return rc;
+	}
+	t->timeout_ms = t->st.timeout * 1000;
+	*out = t;
+	return TERM_OK;
+}
+
+void term_close(term *t)
+{
+	if (t == NULL)
+		return;
+	net_client_close(t->c);
+	crypto_wipe(t, sizeof *t);
+	free(t);
+}
+
+const struct store_term_state *term_state(const term *t)
+{
+	return &t->st;
+}
+
+void term_set_timeout(term *t, int seconds)
+{
+	t->timeout_ms = seconds > 0 ? seconds * 1000 : 1;
+}
+
+int term_next_stan(term *t, int *stan)
+{
+	t->st.stan = t->st.stan >= 999999 ? 1 : t->st.stan + 1;
+	*stan = t->st.stan;
+	return term_from_store(store_term_state_put(t->s, &t->st));
+}
+
+int term_find(term *t, const char *stan, struct store_term_txn *out)
+{
+	return term_from_store(store_term_txn_find(t->s, STORE_TERM_BY_STAN, stan, out));
+}
+
+int term_batch_each(term *t, int (*fn)(void *ctx, const struct store_term_txn *x), void *ctx)
+{
+	return term_from_store(store_term_txn_each(t->s, t->st.batch, fn, ctx));
+}
+
+int term_reversal_pending(term *t, struct store_term_txn *out, bool *pending)
+{
+	struct store_term_txn x;
+	int rc = store_term_txn_pending(t->s, out != NULL ? out : &x);
+
+	*pending = rc == STORE_OK;
+	return rc == STORE_ENOTFOUND ? TERM_OK : term_from_store(rc);
+}
+
+int term_unseal(term *t, const struct store_term_txn *x, char pan[20], char expiry[5])
+{
+	char aad[16], clear[32];
+	size_t n;
+	char *eq;
+	int rc;
+
+	snprintf(aad, sizeof aad, "%06d%06d", x->batch, x->stan);
+	if ((rc = hsm_data_decrypt(t->h, &t->dek, (const uint8_t *)aad, 12, x->sealed, x->sealed_len,
+	                           (uint8_t *)clear, sizeof clear - 1, &n)) != HSM_OK)
+		return term_from_hsm(rc);
+	clear[n] = '\0';
+	rc = TERM_EFORMAT;
+	if ((eq = strchr(clear, '=')) != NULL && (size_t)(eq - clear) < 20 && strlen(eq + 1) == 4) {
+		*eq = '\0';
+		strcpy(pan, clear);
+		strcpy(expiry, eq + 1);
+		rc = TERM_OK;
+	}
+	crypto_wipe(clear, sizeof clear);
+	return rc;
+}

@@ -1,0 +1,182 @@
+/* term.h — the reference POS terminal (`possum term`, `possum load`): a terminal's state, the
+ * cup-pos requests it sends (spec/cup-pos.md, with the choices of the issue 5 contract), the
+ * reversal discipline, settlement and receipts.
+ *
+ * A term works on a store (its state: store_term.h) and an hsm on the terminal's own LMK, both
+ * the caller's, which must outlive it. Keys never leave the hsm: the TMK is formed from its
+ * components, the working keys of sign-in are imported under it, PIN blocks and MACs are made
+ * and checked in the hsm. A card's PAN is kept only sealed (AES-GCM under a data key), for the
+ * reversal and the batch upload that may need it; PINs and track data are never kept.
+ *
+ * Reversals: before a request that moves money leaves, term records it (committed) with what
+ * its reversal needs. An answer clears that; no answer in time, a crash or an answer whose MAC
+ * does not verify leave it pending, and every later exchange first delivers it (0400) until the
+ * host acknowledges it, across restarts. An answer A0 or 99 makes term sign in again once and
+ * retry the request once.
+ *
+ * Ownership: term_open() allocates, term_close() frees (and closes the connection). A term is
+ * used by one thread at a time. Functions return TERM_OK or a negative TERM_E* code,
+ * term_strerror() names it; a declined transaction is TERM_OK with its response code in the
+ * result. */
+#ifndef POSSUM_TERM_H
+#define POSSUM_TERM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hsm/hsm.h"
+#include "store/store.h"
+#include "store/store_term.h"
+
+#define TERM_OK         0
+#define TERM_EARG       (-1)  /* an argument malformed or out of range */
+#define TERM_ESTORE     (-2)  /* the state database failed */
+#define TERM_EHSM       (-3)  /* the hsm failed (a key block not under this LMK, …) */
+#define TERM_ENOINIT    (-4)  /* the terminal was never set up (term_setup) */
+#define TERM_ESIGNIN    (-5)  /* no working keys: sign in first */
+#define TERM_EKCV       (-6)  /* a component or a key of sign-in does not match its KCV */
+#define TERM_ECONNECT   (-7)  /* the host cannot be reached */
+#define TERM_ETIMEOUT   (-8)  /* no answer in time (or the connection dropped) */
+#define TERM_EMAC       (-9)  /* an answer whose MAC does not verify */
+#define TERM_EFORMAT    (-10) /* an answer that does not unpack or does not match the request */
+#define TERM_ECARD      (-11) /* a card image that cannot be read */
+#define TERM_ENOTFOUND  (-12) /* no such transaction */
+#define TERM_EREVERSAL  (-13) /* a pending reversal could not be delivered: nothing new is sent */
+#define TERM_ESTATE     (-14) /* not allowed now (voiding a void, a declined original, …) */
+
+typedef struct term term;
+
+/* What a terminal is set up with (`possum term init`). */
+struct term_setup {
+	const char *host; /* HOST:PORT */
+	const char *tid;  /* 8 characters */
+	const char *mid;  /* 15 characters */
+	const char *sn;   /* 1 to 50 characters */
+	int timeout;      /* seconds to wait for an answer; 0: 30 */
+};
+
+/* A card as `possum admin card issue --out FILE` writes it. term_card_wipe() clears it. */
+struct term_card {
+	char pan[20], expiry[5], service_code[4], track2[38], psn[3];
+	bool chip;
+	uint8_t icc_mk[16];
+};
+
+/* Transactions, as the spec's table names them. */
+enum term_kind {
+	TERM_SIGNIN,
+	TERM_SIGNOUT,
+	TERM_ECHO,
+	TERM_BALANCE,
+	TERM_PURCHASE,
+	TERM_VOID,
+	TERM_REFUND,
+	TERM_PREAUTH,
+	TERM_PREAUTH_CANCEL,
+	TERM_COMPLETION,
+	TERM_COMPLETION_VOID,
+	TERM_CARDAUTH,
+	TERM_SETTLE,
+	TERM_KINDS
+};
+
+enum term_entry { TERM_SWIPE, TERM_CHIP };
+
+/* One transaction to make. card is needed except by a void, which takes the original's. */
+struct term_request {
+	enum term_kind kind;
+	const struct term_card *card;
+	enum term_entry entry;
+	const char *pin;     /* NULL: no PIN entered */
+	int64_t amount;      /* minor units of CNY (156) */
+	const char *stan;    /* void, completion void: the original's STAN */
+	const char *rrn;     /* refund: the original's RRN */
+	const char *auth;    /* pre-auth cancel and completion: the pre-authorization's code */
+	const char *holder;  /* card authentication, step 1 */
+	const char *id_number;
+	const char *phone;
+	const char *otp;     /* card authentication, step 2 */
+};
+
+struct term_result {
+	char rc[3];          /* "" when no answer came */
+	int stan, batch;
+	char rrn[13], auth[7], message[26];
+	bool has_balance;
+	int64_t balance;     /* field 54, minor units (negative: a debit balance) */
+	int arpc;            /* 0 not chip, 1 ARPC verified, 2 it did not */
+	bool retried;        /* A0 or 99: signed in again and sent once more */
+	int reversals;       /* pending reversals delivered first */
+	int settle_flag;     /* settlement: 1 agree, 2 differ (then uploaded) */
+	int uploaded;        /* settlement: transactions uploaded */
+	int64_t txn_id;      /* the transaction's row, 0 for none */
+};
+
+const char *term_strerror(int rc);
+
+/* The meaning of a response code in English and in Chinese (spec/cup-pos.md); "unknown
+ * response code" / "未知应答码" when the table lacks it. */
+void term_rc_text(const char *rc, const char **en, const char **zh);
+
+/* Reads a card image (JSON) from path into out: TERM_ECARD when it cannot. */
+int term_card_load(const char *path, struct term_card *out);
+void term_card_wipe(struct term_card *c);
+
+/* Sets up a terminal in an empty state: its TMK formed from n (2 or 3) components, each
+ * checked against its KCV (TERM_EKCV, *bad the index of the first that fails); its data and
+ * hash keys generated. Writes over an earlier setup. */
+int term_setup(store *s, hsm *h, const struct term_setup *setup,
+               const struct hsm_component *parts, size_t n, size_t *bad);
+
+/* Opens the terminal of s: TERM_ENOINIT when it was never set up. */
+int term_open(store *s, hsm *h, term **out);
+void term_close(term *t);
+
+/* The state as kept (keys as key blocks). */
+const struct store_term_state *term_state(const term *t);
+
+/* Seconds to wait for each answer (overrides the setup's for this term); 0 waits 1 ms. */
+void term_set_timeout(term *t, int seconds);
+
+/* Network management: TERM_SIGNIN (0800 004: the working keys of 62, each checked against its
+ * KCV, and the host's batch), TERM_SIGNOUT (0820 002), TERM_ECHO (0820 301). */
+int term_manage(term *t, enum term_kind kind, struct term_result *res);
+
+/* A financial transaction (balance to card authentication), with the pending reversal
+ * delivered first. */
+int term_transact(term *t, const struct term_request *req, struct term_result *res);
+
+/* Delivers the pending reversal, if any (res->reversals counts it): TERM_OK when none is left. */
+int term_reversal_flush(term *t, struct term_result *res);
+
+/* Whether a reversal is pending (*out set to it when so and out is not NULL). */
+int term_reversal_pending(term *t, struct store_term_txn *out, bool *pending);
+
+/* Settlement: 0500 with the batch's totals; when the host's differ (flag 2) the batch is
+ * uploaded (0320 201 / 203, then 202). Either way the batch number then goes up by one. */
+int term_settle(term *t, struct term_result *res);
+
+/* Totals of a batch as field 48 counts them: approved purchases and completions not voided
+ * (sales), approved refunds. */
+struct term_totals {
+	int64_t sales, refunds;
+	int sales_count, refunds_count;
+};
+int term_totals(term *t, int batch, struct term_totals *out);
+
+/* Calls fn for each transaction of the current batch, oldest first. */
+int term_batch_each(term *t, int (*fn)(void *ctx, const struct store_term_txn *x), void *ctx);
+
+/* Finds the latest transaction with this STAN. */
+int term_find(term *t, const char *stan, struct store_term_txn *out);
+
+/* Writes the receipt of x to f: the merchant's copy then the customer's, each in Chinese and
+ * English, with the merchant and terminal ids, the masked PAN, the transaction, the amount,
+ * the date and time, the STAN, batch, RRN and auth code, and the response. */
+void term_receipt(const struct store_term_state *st, const struct store_term_txn *x, FILE *f);
+
+/* The name of a kind, for people: "purchase", "void", … */
+const char *term_kind_name(enum term_kind kind);
+
+#endif
