@@ -154,5 +154,6 @@ int cli_admin_card(int argc, char **argv);
 int cli_admin_account(int argc, char **argv);
 int cli_admin_link(int argc, char **argv);
 int cli_host(int argc, char **argv);
+int cli_term(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ static const cli_command commands[] = {
     {"admin", "administration of a data directory: cards, accounts, the ledger, the link",
      cli_admin},
     {"host", "run the host: ISO 8583 links, the issuer", cli_host},
+    {"term", "the reference POS terminal: sign-in, payments, reversals, settlement", cli_term},
 };
 
 int main(int argc, char **argv)

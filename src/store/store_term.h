@@ -17,17 +17,17 @@
 
 /* The terminal: one row. */
 struct store_term_state {
-	char host[256];                    /* HOST:PORT of the acquirer's terminal port */
-	char tid[9], mid[16], sn[51];      /* field 41, field 42, 59.A2.02 */
-	char tmk[HSM_KEY_MAX + 1];         /* K0, from the components */
-	char pik[HSM_KEY_MAX + 1];         /* P0, from sign-in; "" when not signed in */
-	char mak[HSM_KEY_MAX + 1];         /* M1, from sign-in */
-	char tdk[HSM_KEY_MAX + 1];         /* M1 (algorithm 1), from sign-in */
-	char dek[HSM_KEY_MAX + 1];         /* D0, seals the PANs kept for reversals and uploads */
-	char hkey[HSM_KEY_MAX + 1];        /* M7, the PAN hashes the ATCs are kept by */
-	int stan;                          /* the last STAN used, 0..999999 */
-	int batch;                         /* 60.2, from sign-in, +1 after a settlement */
-	int timeout;                       /* seconds to wait for an answer */
+	char host[256];               /* HOST:PORT of the acquirer's terminal port */
+	char tid[9], mid[16], sn[51]; /* field 41, field 42, 59.A2.02 */
+	char tmk[HSM_KEY_MAX + 1];    /* K0, from the components */
+	char pik[HSM_KEY_MAX + 1];    /* P0, from sign-in; "" when not signed in */
+	char mak[HSM_KEY_MAX + 1];    /* M1, from sign-in */
+	char tdk[HSM_KEY_MAX + 1];    /* M1 (algorithm 1), from sign-in */
+	char dek[HSM_KEY_MAX + 1];    /* D0, seals the PANs kept for reversals and uploads */
+	char hkey[HSM_KEY_MAX + 1];   /* M7, the PAN hashes the ATCs are kept by */
+	int stan;                     /* the last STAN used, 0..999999 */
+	int batch;                    /* 60.2, from sign-in, +1 after a settlement */
+	int timeout;                  /* seconds to wait for an answer */
 };
 
 /* STORE_ENOTFOUND when the terminal was never set up. */
@@ -49,25 +49,25 @@ enum store_term_status {
 
 struct store_term_txn {
 	int64_t id, at;
-	int kind;           /* enum term_kind (term.h) */
-	int stan, batch;    /* its own 11 and 60.2 */
+	int kind;        /* enum term_kind (term.h) */
+	int stan, batch; /* its own 11 and 60.2 */
 	char mti[5], proc[7], cond[3], type[3], entry[4];
-	int64_t amount;     /* minor units */
+	int64_t amount; /* minor units */
 	int currency;
 	uint8_t sealed[STORE_TERM_SEALED_MAX]; /* "PAN=YYMM" under dek; aad: batch and STAN */
 	size_t sealed_len;
-	char masked[20];    /* 6 + stars + 4 */
-	char psn[3];        /* "" when none */
-	uint8_t icc[STORE_TERM_ICC_MAX];       /* field 55 as sent (chip) */
+	char masked[20];                 /* 6 + stars + 4 */
+	char psn[3];                     /* "" when none */
+	uint8_t icc[STORE_TERM_ICC_MAX]; /* field 55 as sent (chip) */
 	size_t icc_len;
-	char orig[17];      /* field 61 as sent, "" when none */
-	char orig_rrn[13], orig_auth[7];       /* 37 and 38 as sent */
-	int status;         /* enum store_term_status */
-	bool reversible;    /* moves money: a lost answer is reversed */
-	char reason[3];     /* the reversal's 39: 98, A0, 06 */
+	char orig[17];                                  /* field 61 as sent, "" when none */
+	char orig_rrn[13], orig_auth[7];                /* 37 and 38 as sent */
+	int status;                                     /* enum store_term_status */
+	bool reversible;                                /* moves money: a lost answer is reversed */
+	char reason[3];                                 /* the reversal's 39: 98, A0, 06 */
 	char rc[3], rrn[13], auth[7], date[5], time[7]; /* from the answer */
-	int arpc;           /* 0 not chip, 1 verified, 2 did not verify */
-	bool voided;        /* a later void (or cancel) was approved */
+	int arpc;    /* 0 not chip, 1 verified, 2 did not verify */
+	bool voided; /* a later void (or cancel) was approved */
 };
 
 /* Inserts t (t->id ignored) and sets t->id. */

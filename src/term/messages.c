@@ -75,8 +75,8 @@ static int mac_request(term *t, struct term_msg *m)
 	iso8583_set(&m->m, 64, m->f64, sizeof m->f64);
 	if (iso8583_pack(t->p, &m->m, t->tx, sizeof t->tx, &len, NULL) != ISO8583_OK)
 		return TERM_EARG;
-	if ((rc = hsm_mac_generate(t->h, &t->mak, HSM_MAC_CUP_ECB, t->tx, len - sizeof m->f64, m->f64,
-	                           sizeof m->f64)) != HSM_OK)
+	if ((rc = hsm_mac_generate(t->h, &t->mak, HSM_MAC_CUP_ECB, t->tx, len - sizeof m->f64,
+	                           m->f64, sizeof m->f64)) != HSM_OK)
 		return term_from_hsm(rc);
 	return TERM_OK;
 }
@@ -107,14 +107,13 @@ static int round_trip(term *t, const struct term_msg *m)
 		e.header[0] = 0x61;
 	if (iso8583_pack_framed(t->p, &e, &m->m, t->tx, sizeof t->tx, &len, NULL) != ISO8583_OK)
 		return TERM_EARG;
-	if (t->c == NULL &&
-	    net_client_connect(t->st.host, t->timeout_ms, &t->c) != NET_OK)
+	if (t->c == NULL && net_client_connect(t->st.host, t->timeout_ms, &t->c) != NET_OK)
 		return TERM_ECONNECT;
 	/* net_client_send() puts back the 2-byte length iso8583_pack_framed() wrote. */
 	rc = net_client_send(t->c, t->tx + NET_FRAME_HEADER, len - NET_FRAME_HEADER);
 	if (rc == NET_OK)
-		rc = net_client_recv(t->c, t->rx + NET_FRAME_HEADER, sizeof t->rx - NET_FRAME_HEADER,
-		                     &n, t->timeout_ms);
+		rc = net_client_recv(t->c, t->rx + NET_FRAME_HEADER,
+		                     sizeof t->rx - NET_FRAME_HEADER, &n, t->timeout_ms);
 	if (rc != NET_OK) {
 		/* A late answer on this connection would be read as the next one's. */
 		drop_connection(t);
@@ -153,8 +152,8 @@ int term_exchange(term *t, struct term_msg *m, bool mac, iso8583_msg *resp)
 	term_field(resp, 39, rc39, sizeof rc39);
 	if (iso8583_has(resp, 64)) {
 		if (!t->signed_in || t->rx_len < head + 8 ||
-		    hsm_mac_verify(t->h, &t->mak, HSM_MAC_CUP_ECB, t->rx + head, t->rx_len - head - 8,
-		                   t->rx + t->rx_len - 8, 8) != HSM_OK)
+		    hsm_mac_verify(t->h, &t->mak, HSM_MAC_CUP_ECB, t->rx + head,
+		                   t->rx_len - head - 8, t->rx + t->rx_len - 8, 8) != HSM_OK)
 			return TERM_EMAC;
 	} else if (mac && strcmp(rc39, "00") == 0) {
 		return TERM_EMAC; /* an approval the host did not sign */

@@ -6,15 +6,15 @@
 #include <string.h>
 
 static const char *const kind_zh[TERM_KINDS] = {
-    [TERM_BALANCE] = "余额查询",       [TERM_PURCHASE] = "消费",
-    [TERM_VOID] = "消费撤销",          [TERM_REFUND] = "退货",
-    [TERM_PREAUTH] = "预授权",         [TERM_PREAUTH_CANCEL] = "预授权撤销",
-    [TERM_COMPLETION] = "预授权完成",  [TERM_COMPLETION_VOID] = "预授权完成撤销",
+    [TERM_BALANCE] = "余额查询",      [TERM_PURCHASE] = "消费",
+    [TERM_VOID] = "消费撤销",         [TERM_REFUND] = "退货",
+    [TERM_PREAUTH] = "预授权",        [TERM_PREAUTH_CANCEL] = "预授权撤销",
+    [TERM_COMPLETION] = "预授权完成", [TERM_COMPLETION_VOID] = "预授权完成撤销",
     [TERM_CARDAUTH] = "银行卡鉴权",
 };
 
-static void copy(const struct store_term_state *st, const struct store_term_txn *x,
-                 const char *zh, const char *en, FILE *f)
+static void copy(const struct store_term_state *st, const struct store_term_txn *x, const char *zh,
+                 const char *en, FILE *f)
 {
 	const char *rc_en, *rc_zh, *kzh = (unsigned)x->kind < TERM_KINDS ? kind_zh[x->kind] : NULL;
 	long long a = (long long)x->amount;
@@ -24,7 +24,9 @@ static void copy(const struct store_term_state *st, const struct store_term_txn 
 	fprintf(f, "商户编号 MERCHANT NO.: %s\n", st->mid);
 	fprintf(f, "终端编号 TERMINAL NO.: %s\n", st->tid);
 	fprintf(f, "卡号 CARD NO.: %s (%s)\n", x->masked,
-	        x->entry[1] == '5' ? "芯片 chip" : x->entry[1] == '2' ? "磁条 swipe" : "手输 manual");
+	        x->entry[1] == '5'   ? "芯片 chip"
+	        : x->entry[1] == '2' ? "磁条 swipe"
+	                             : "手输 manual");
 	fprintf(f, "交易类型 TRANS TYPE: %s %s\n", kzh != NULL ? kzh : "",
 	        term_kind_name((enum term_kind)x->kind));
 	fprintf(f, "批次号 BATCH NO.: %06d  凭证号 VOUCHER NO.: %06d\n", x->batch, x->stan);

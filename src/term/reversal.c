@@ -63,14 +63,15 @@ static int chip_data(term *t, const struct term_card *card, struct store_term_tx
 		const uint8_t *v;
 		size_t len;
 	} els[] = {
-	    {0x9F02, amount, 6}, {0x9F03, zero6, 6}, {0x9F1A, country, 2}, {0x95, tvr, 5},
-	    {0x5F2A, country, 2}, {0x9A, date, 3}, {0x9C, &type, 1}, {0x9F37, un, 4},
-	    {0x82, aip, 2}, {0x9F36, atc, 2},
+	    {0x9F02, amount, 6},  {0x9F03, zero6, 6}, {0x9F1A, country, 2}, {0x95, tvr, 5},
+	    {0x5F2A, country, 2}, {0x9A, date, 3},    {0x9C, &type, 1},     {0x9F37, un, 4},
+	    {0x82, aip, 2},       {0x9F36, atc, 2},
 	};
 	for (size_t i = 0; i < sizeof els / sizeof els[0]; i++) {
 		memcpy(cdol + cpos, els[i].v, els[i].len);
 		cpos += els[i].len;
-		if (tlv_put(x->icc, sizeof x->icc, &pos, els[i].tag, els[i].v, els[i].len) != TLV_OK)
+		if (tlv_put(x->icc, sizeof x->icc, &pos, els[i].tag, els[i].v, els[i].len) !=
+		    TLV_OK)
 			return TERM_EARG;
 	}
 	memcpy(r, atc, 2);
@@ -268,7 +269,10 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 	}
 	pin_entry = req->pin != NULL ? '1' : '2';
 	snprintf(x.entry, sizeof x.entry, "%s%c",
-	         req->card == NULL ? "01" : req->entry == TERM_CHIP ? "05" : "02", pin_entry);
+	         req->card == NULL         ? "01"
+	         : req->entry == TERM_CHIP ? "05"
+	                                   : "02",
+	         pin_entry);
 	mask(pan, x.masked);
 	if ((rc = term_next_stan(t, &x.stan)) != TERM_OK)
 		goto out;
@@ -290,8 +294,8 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 	if (req->card != NULL) {
 		iso8583_set_str(&m.m, 35, strcpy(m.f35, req->card->track2));
 		if (req->pin != NULL) {
-			if ((rc = term_from_hsm(hsm_encrypt_pin(t->h, &t->pik, req->pin, pan, m.f52))) !=
-			    TERM_OK)
+			if ((rc = term_from_hsm(
+			         hsm_encrypt_pin(t->h, &t->pik, req->pin, pan, m.f52))) != TERM_OK)
 				goto out;
 			iso8583_set(&m.m, 52, m.f52, sizeof m.f52);
 			iso8583_set_str(&m.m, 53, "2600000000000000");

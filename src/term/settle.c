@@ -44,7 +44,7 @@ int term_totals(term *t, int batch, struct term_totals *out)
 /* The upload in progress. */
 struct upload {
 	term *t;
-	struct term_msg m;  /* the stripe message being filled */
+	struct term_msg m; /* the stripe message being filled */
 	int records;
 	int sent;
 	int rc;

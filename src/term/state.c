@@ -38,22 +38,38 @@ const char *term_kind_name(enum term_kind kind)
 const char *term_strerror(int rc)
 {
 	switch (rc) {
-	case TERM_OK: return "ok";
-	case TERM_EARG: return "invalid argument";
-	case TERM_ESTORE: return "the terminal's database failed";
-	case TERM_EHSM: return "the terminal's HSM failed";
-	case TERM_ENOINIT: return "the terminal is not set up (possum term init)";
-	case TERM_ESIGNIN: return "no working keys: sign in first (possum term signin)";
-	case TERM_EKCV: return "a key does not match its check value";
-	case TERM_ECONNECT: return "cannot reach the host";
-	case TERM_ETIMEOUT: return "no answer from the host in time";
-	case TERM_EMAC: return "the answer's MAC does not verify";
-	case TERM_EFORMAT: return "the answer is malformed or does not match the request";
-	case TERM_ECARD: return "the card image cannot be read";
-	case TERM_ENOTFOUND: return "no such transaction";
-	case TERM_EREVERSAL: return "a pending reversal could not be delivered";
-	case TERM_ESTATE: return "not allowed for that transaction";
-	default: return "unknown error";
+	case TERM_OK:
+		return "ok";
+	case TERM_EARG:
+		return "invalid argument";
+	case TERM_ESTORE:
+		return "the terminal's database failed";
+	case TERM_EHSM:
+		return "the terminal's HSM failed";
+	case TERM_ENOINIT:
+		return "the terminal is not set up (possum term init)";
+	case TERM_ESIGNIN:
+		return "no working keys: sign in first (possum term signin)";
+	case TERM_EKCV:
+		return "a key does not match its check value";
+	case TERM_ECONNECT:
+		return "cannot reach the host";
+	case TERM_ETIMEOUT:
+		return "no answer from the host in time";
+	case TERM_EMAC:
+		return "the answer's MAC does not verify";
+	case TERM_EFORMAT:
+		return "the answer is malformed or does not match the request";
+	case TERM_ECARD:
+		return "the card image cannot be read";
+	case TERM_ENOTFOUND:
+		return "no such transaction";
+	case TERM_EREVERSAL:
+		return "a pending reversal could not be delivered";
+	case TERM_ESTATE:
+		return "not allowed for that transaction";
+	default:
+		return "unknown error";
 	}
 }
 
@@ -114,11 +130,15 @@ void term_rc_text(const char *rc, const char **en, const char **zh)
 int term_from_hsm(int rc)
 {
 	switch (rc) {
-	case HSM_OK: return TERM_OK;
-	case HSM_EKCV: return TERM_EKCV;
+	case HSM_OK:
+		return TERM_OK;
+	case HSM_EKCV:
+		return TERM_EKCV;
 	case HSM_EARG:
-	case HSM_EPAN: return TERM_EARG;
-	default: return TERM_EHSM;
+	case HSM_EPAN:
+		return TERM_EARG;
+	default:
+		return TERM_EHSM;
 	}
 }
 
@@ -193,8 +213,8 @@ static bool text_ok(const char *v, size_t min, size_t max)
 	return true;
 }
 
-int term_setup(store *s, hsm *h, const struct term_setup *setup,
-               const struct hsm_component *parts, size_t n, size_t *bad)
+int term_setup(store *s, hsm *h, const struct term_setup *setup, const struct hsm_component *parts,
+               size_t n, size_t *bad)
 {
 	static const struct hsm_key_spec tmk_spec = {"K0", HSM_TDES, 16, 'D', 'S'};
 	static const struct hsm_key_spec dek_spec = {"D0", HSM_AES, 32, 'B', 'N'};
@@ -320,8 +340,9 @@ int term_unseal(term *t, const struct store_term_txn *x, char pan[20], char expi
 	int rc;
 
 	snprintf(aad, sizeof aad, "%06d%06d", x->batch, x->stan);
-	if ((rc = hsm_data_decrypt(t->h, &t->dek, (const uint8_t *)aad, 12, x->sealed, x->sealed_len,
-	                           (uint8_t *)clear, sizeof clear - 1, &n)) != HSM_OK)
+	if ((rc = hsm_data_decrypt(t->h, &t->dek, (const uint8_t *)aad, 12, x->sealed,
+	                           x->sealed_len, (uint8_t *)clear, sizeof clear - 1, &n)) !=
+	    HSM_OK)
 		return term_from_hsm(rc);
 	clear[n] = '\0';
 	rc = TERM_EFORMAT;

@@ -29,21 +29,21 @@
 #include "store/store.h"
 #include "store/store_term.h"
 
-#define TERM_OK         0
-#define TERM_EARG       (-1)  /* an argument malformed or out of range */
-#define TERM_ESTORE     (-2)  /* the state database failed */
-#define TERM_EHSM       (-3)  /* the hsm failed (a key block not under this LMK, …) */
-#define TERM_ENOINIT    (-4)  /* the terminal was never set up (term_setup) */
-#define TERM_ESIGNIN    (-5)  /* no working keys: sign in first */
-#define TERM_EKCV       (-6)  /* a component or a key of sign-in does not match its KCV */
-#define TERM_ECONNECT   (-7)  /* the host cannot be reached */
-#define TERM_ETIMEOUT   (-8)  /* no answer in time (or the connection dropped) */
-#define TERM_EMAC       (-9)  /* an answer whose MAC does not verify */
-#define TERM_EFORMAT    (-10) /* an answer that does not unpack or does not match the request */
-#define TERM_ECARD      (-11) /* a card image that cannot be read */
-#define TERM_ENOTFOUND  (-12) /* no such transaction */
-#define TERM_EREVERSAL  (-13) /* a pending reversal could not be delivered: nothing new is sent */
-#define TERM_ESTATE     (-14) /* not allowed now (voiding a void, a declined original, …) */
+#define TERM_OK        0
+#define TERM_EARG      (-1)  /* an argument malformed or out of range */
+#define TERM_ESTORE    (-2)  /* the state database failed */
+#define TERM_EHSM      (-3)  /* the hsm failed (a key block not under this LMK, …) */
+#define TERM_ENOINIT   (-4)  /* the terminal was never set up (term_setup) */
+#define TERM_ESIGNIN   (-5)  /* no working keys: sign in first */
+#define TERM_EKCV      (-6)  /* a component or a key of sign-in does not match its KCV */
+#define TERM_ECONNECT  (-7)  /* the host cannot be reached */
+#define TERM_ETIMEOUT  (-8)  /* no answer in time (or the connection dropped) */
+#define TERM_EMAC      (-9)  /* an answer whose MAC does not verify */
+#define TERM_EFORMAT   (-10) /* an answer that does not unpack or does not match the request */
+#define TERM_ECARD     (-11) /* a card image that cannot be read */
+#define TERM_ENOTFOUND (-12) /* no such transaction */
+#define TERM_EREVERSAL (-13) /* a pending reversal could not be delivered: nothing new is sent */
+#define TERM_ESTATE    (-14) /* not allowed now (voiding a void, a declined original, …) */
 
 typedef struct term term;
 
@@ -88,29 +88,29 @@ struct term_request {
 	enum term_kind kind;
 	const struct term_card *card;
 	enum term_entry entry;
-	const char *pin;     /* NULL: no PIN entered */
-	int64_t amount;      /* minor units of CNY (156) */
-	const char *stan;    /* void, completion void: the original's STAN */
-	const char *rrn;     /* refund: the original's RRN */
-	const char *auth;    /* pre-auth cancel and completion: the pre-authorization's code */
-	const char *holder;  /* card authentication, step 1 */
+	const char *pin;    /* NULL: no PIN entered */
+	int64_t amount;     /* minor units of CNY (156) */
+	const char *stan;   /* void, completion void: the original's STAN */
+	const char *rrn;    /* refund: the original's RRN */
+	const char *auth;   /* pre-auth cancel and completion: the pre-authorization's code */
+	const char *holder; /* card authentication, step 1 */
 	const char *id_number;
 	const char *phone;
-	const char *otp;     /* card authentication, step 2 */
+	const char *otp; /* card authentication, step 2 */
 };
 
 struct term_result {
-	char rc[3];          /* "" when no answer came */
+	char rc[3]; /* "" when no answer came */
 	int stan, batch;
 	char rrn[13], auth[7], message[26];
 	bool has_balance;
-	int64_t balance;     /* field 54, minor units (negative: a debit balance) */
-	int arpc;            /* 0 not chip, 1 ARPC verified, 2 it did not */
-	bool retried;        /* A0 or 99: signed in again and sent once more */
-	int reversals;       /* pending reversals delivered first */
-	int settle_flag;     /* settlement: 1 agree, 2 differ (then uploaded) */
-	int uploaded;        /* settlement: transactions uploaded */
-	int64_t txn_id;      /* the transaction's row, 0 for none */
+	int64_t balance; /* field 54, minor units (negative: a debit balance) */
+	int arpc;        /* 0 not chip, 1 ARPC verified, 2 it did not */
+	bool retried;    /* A0 or 99: signed in again and sent once more */
+	int reversals;   /* pending reversals delivered first */
+	int settle_flag; /* settlement: 1 agree, 2 differ (then uploaded) */
+	int uploaded;    /* settlement: transactions uploaded */
+	int64_t txn_id;  /* the transaction's row, 0 for none */
 };
 
 const char *term_strerror(int rc);
@@ -126,8 +126,8 @@ void term_card_wipe(struct term_card *c);
 /* Sets up a terminal in an empty state: its TMK formed from n (2 or 3) components, each
  * checked against its KCV (TERM_EKCV, *bad the index of the first that fails); its data and
  * hash keys generated. Writes over an earlier setup. */
-int term_setup(store *s, hsm *h, const struct term_setup *setup,
-               const struct hsm_component *parts, size_t n, size_t *bad);
+int term_setup(store *s, hsm *h, const struct term_setup *setup, const struct hsm_component *parts,
+               size_t n, size_t *bad);
 
 /* Opens the terminal of s: TERM_ENOINIT when it was never set up. */
 int term_open(store *s, hsm *h, term **out);

@@ -60,10 +60,11 @@ int store_term_state_get(store *s, struct store_term_state *out)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "SELECT host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, "
-	                     "timeout FROM term_state WHERE id = 1",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s,
+	         "SELECT host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, "
+	         "timeout FROM term_state WHERE id = 1",
+	         &st)) != STORE_OK)
 		return rc;
 	if ((rc = store_row(s, st)) == STORE_OK) {
 		memset(out, 0, sizeof *out);
@@ -90,11 +91,12 @@ int store_term_state_put(store *s, const struct store_term_state *t)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "INSERT OR REPLACE INTO term_state (id, host, tid, mid, sn, tmk, pik, "
-	                     "mak, tdk, dek, hkey, stan, batch, timeout) VALUES (1, ?, ?, ?, ?, ?, ?, "
-	                     "?, ?, ?, ?, ?, ?, ?)",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s,
+	         "INSERT OR REPLACE INTO term_state (id, host, tid, mid, sn, tmk, pik, "
+	         "mak, tdk, dek, hkey, stan, batch, timeout) VALUES (1, ?, ?, ?, ?, ?, ?, "
+	         "?, ?, ?, ?, ?, ?, ?)",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, t->host, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, t->tid, -1, SQLITE_STATIC);
@@ -159,7 +161,8 @@ int store_term_txn_insert(store *s, struct store_term_txn *t)
 	int rc;
 
 	if ((rc = store_stmt(s,
-	                     "INSERT INTO term_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
+	                     "INSERT INTO term_txns (" TXN_COLUMNS
+	                     ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
 	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                     &st)) != STORE_OK)
 		return rc;
@@ -201,10 +204,11 @@ int store_term_txn_update(store *s, const struct store_term_txn *t)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "UPDATE term_txns SET status = ?, reason = ?, rc = ?, rrn = ?, auth = ?, "
-	                     "date = ?, time = ?, arpc = ?, voided = ? WHERE id = ?",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s,
+	         "UPDATE term_txns SET status = ?, reason = ?, rc = ?, rrn = ?, auth = ?, "
+	         "date = ?, time = ?, arpc = ?, voided = ? WHERE id = ?",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int(st, 1, t->status);
 	sqlite3_bind_text(st, 2, t->reason, -1, SQLITE_STATIC);

@@ -1,0 +1,536 @@
+/* cmd_term.c — `possum term`: the reference POS terminal from the command line. Each command
+ * opens the terminal's state directory (--state DIR: its SQLite file and its own LMK), does
+ * one thing with src/term and prints the outcome for people or, with --json, for programs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "common/hex.h"
+#include "crypto/crypto.h"
+#include "term/term.h"
+
+/* Every option a `possum term` command may take; each command reads those it needs. */
+struct opts {
+	const char *state, *host, *tid, *mid, *sn, *components, *card, *entry, *pin, *amount;
+	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout;
+	int json;
+};
+
+#define COMMON_HELP                                                                                \
+	"  --state DIR     the terminal's state directory (default ./possum-term)\n"              \
+	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                 \
+	"  --json          print the outcome as JSON\n"
+#define CARD_HELP                                                                                  \
+	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                   \
+	"  --entry E       swipe (default) or chip\n"                                                 \
+	"  --pin PIN       the PIN the cardholder enters (none: no PIN block)\n"
+
+static int parse(int argc, char **argv, const char *help, struct opts *o)
+{
+	const cli_option options[] = {
+	    {"state", &o->state, NULL},     {"host", &o->host, NULL},
+	    {"tid", &o->tid, NULL},         {"mid", &o->mid, NULL},
+	    {"sn", &o->sn, NULL},           {"tmk-components", &o->components, NULL},
+	    {"card", &o->card, NULL},       {"entry", &o->entry, NULL},
+	    {"pin", &o->pin, NULL},         {"amount", &o->amount, NULL},
+	    {"stan", &o->stan, NULL},       {"rrn", &o->rrn, NULL},
+	    {"auth", &o->auth, NULL},       {"holder", &o->holder, NULL},
+	    {"id-number", &o->id_number, NULL}, {"phone", &o->phone, NULL},
+	    {"otp", &o->otp, NULL},         {"timeout", &o->timeout, NULL},
+	    {"json", NULL, &o->json},
+	};
+	int operands, rc;
+
+	*o = (struct opts){0};
+	rc = cli_options(argc, argv, options, sizeof options / sizeof options[0], help, &operands);
+	if (rc != CLI_OK)
+		return rc;
+	if (operands < argc)
+		return cli_usage_error(argv[0], "unexpected operand %s", argv[operands]);
+	if (o->state == NULL)
+		o->state = "./possum-term";
+	return CLI_OK;
+}
+
+/* The exit status of a term failure, after saying it. */
+static int failed(const char *prog, int rc)
+{
+	return cli_error(rc == TERM_EARG || rc == TERM_ECARD ? CLI_USAGE : CLI_FAILED, prog, "%s",
+	                 term_strerror(rc));
+}
+
+/* Opens the state directory and the terminal in it; on failure d is closed. */
+static int open_term(const char *prog, const struct opts *o, struct cli_datadir *d, term **t)
+{
+	int64_t secs;
+	int rc;
+
+	if (o->timeout != NULL && cli_int64(prog, "--timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
+		return CLI_USAGE;
+	if ((rc = cli_datadir_open(prog, o->state, d)) != CLI_OK)
+		return rc;
+	if ((rc = term_open(d->store, d->hsm, t)) != TERM_OK) {
+		cli_datadir_close(d);
+		return failed(prog, rc);
+	}
+	if (o->timeout != NULL)
+		term_set_timeout(*t, (int)secs);
+	return CLI_OK;
+}
+
+static void close_term(struct cli_datadir *d, term *t)
+{
+	term_close(t);
+	cli_datadir_close(d);
+}
+
+/* Prints the outcome; 0 approved, 1 otherwise. */
+static int report(const char *prog, enum term_kind kind, const struct term_result *r, int json)
+{
+	const char *en, *zh;
+	char bal[32];
+
+	term_rc_text(r->rc, &en, &zh);
+	cli_amount_format(r->balance, 156, bal);
+	if (json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "transaction", json_string(term_kind_name(kind)));
+		json_object_set_new(o, "rc", json_string(r->rc));
+		json_object_set_new(o, "approved", json_boolean(strcmp(r->rc, "00") == 0));
+		json_object_set_new(o, "text", json_string(en));
+		json_object_set_new(o, "text_zh", json_string(zh));
+		json_object_set_new(o, "stan", json_integer(r->stan));
+		json_object_set_new(o, "batch", json_integer(r->batch));
+		if (r->rrn[0] != '\0')
+			json_object_set_new(o, "rrn", json_string(r->rrn));
+		if (r->auth[0] != '\0')
+			json_object_set_new(o, "auth", json_string(r->auth));
+		if (r->message[0] != '\0')
+			json_object_set_new(o, "message", json_string(r->message));
+		if (r->has_balance)
+			json_object_set_new(o, "balance", json_string(bal));
+		if (r->arpc != 0)
+			json_object_set_new(o, "arpc", json_string(r->arpc == 1 ? "ok" : "failed"));
+		if (r->settle_flag != 0) {
+			json_object_set_new(o, "settle_flag", json_integer(r->settle_flag));
+			json_object_set_new(o, "uploaded", json_integer(r->uploaded));
+		}
+		json_object_set_new(o, "reversals", json_integer(r->reversals));
+		json_object_set_new(o, "retried", json_boolean(r->retried));
+		cli_print_json(o);
+	} else {
+		if (r->reversals > 0)
+			printf("reversal delivered first (冲正已发送)\n");
+		printf("%s: %s %s / %s\n", term_kind_name(kind), r->rc, zh, en);
+		printf("stan %06d  batch %06d", r->stan, r->batch);
+		if (r->rrn[0] != '\0')
+			printf("  rrn %s", r->rrn);
+		if (r->auth[0] != '\0')
+			printf("  auth %s", r->auth);
+		printf("\n");
+		if (r->has_balance)
+			printf("balance CNY %s (余额)\n", bal);
+		if (r->message[0] != '\0')
+			printf("%s\n", r->message);
+		if (r->arpc == 2)
+			printf("warning: the issuer's ARPC does not verify (发卡行认证失败)\n");
+		if (r->settle_flag != 0)
+			printf("totals %s (%s); %d uploaded\n", r->settle_flag == 1 ? "agree" : "differ",
+			       r->settle_flag == 1 ? "对账平" : "对账不平", r->uploaded);
+	}
+	if (strcmp(r->rc, "00") == 0)
+		return CLI_OK;
+	if (!json)
+		fprintf(stderr, "%s: declined %s %s (%s)\n", prog, r->rc, zh, en);
+	return CLI_FAILED;
+}
+
+/* A failed exchange: a reversal is pending when the request was sent and nothing usable came. */
+static int exchange_failed(const char *prog, int rc, const struct term_result *r)
+{
+	if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT)
+		fprintf(stderr, "%s: stan %06d: %s; a reversal is pending (冲正待发)\n", prog, r->stan,
+		        term_strerror(rc));
+	return failed(prog, rc);
+}
+
+/* ---- init ---- */
+
+/* "HEX:KCV" into part. */
+static int component(const char *prog, const char *text, size_t len, struct hsm_component *part)
+{
+	const char *colon = memchr(text, ':', len);
+	size_t n;
+
+	if (colon == NULL ||
+	    hex_decode(text, (size_t)(colon - text), part->part, sizeof part->part, &part->len) !=
+	        HEX_OK ||
+	    hex_decode(colon + 1, len - (size_t)(colon - text) - 1, part->kcv.v, sizeof part->kcv.v,
+	               &n) != HEX_OK ||
+	    n < 3)
+		return cli_usage_error(prog, "--tmk-components: each is HEX:KCV");
+	part->kcv.len = n;
+	return CLI_OK;
+}
+
+static const char init_help[] =
+    " --host HOST:PORT --tid TID --mid MID --sn SN --tmk-components HEX:KCV,HEX:KCV[,HEX:KCV]\n"
+    "    [--state DIR] [--timeout S] [--json]\n\n"
+    "Sets up a terminal in DIR: the host it talks to, its ids, and its terminal master key\n"
+    "(TMK) formed from the components `possum admin terminal add` printed, each checked\n"
+    "against its check value. Sign in next.\n\n" COMMON_HELP;
+
+static int cmd_init(int argc, char **argv)
+{
+	struct hsm_component parts[HSM_PARTS_MAX];
+	struct cli_datadir d;
+	struct opts o;
+	size_t n = 0, bad = 0;
+	int64_t secs = 0;
+	const char *p;
+	int rc;
+
+	if ((rc = parse(argc, argv, init_help, &o)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (o.host == NULL || o.tid == NULL || o.mid == NULL || o.sn == NULL || o.components == NULL)
+		return cli_usage_error(argv[0], "--host, --tid, --mid, --sn and --tmk-components are "
+		                                "needed");
+	if (o.timeout != NULL && cli_int64(argv[0], "--timeout", o.timeout, 1, 3600, &secs) != CLI_OK)
+		return CLI_USAGE;
+	for (p = o.components; n < HSM_PARTS_MAX; n++) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if ((rc = component(argv[0], p, len, &parts[n])) != CLI_OK)
+			goto out;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	if (n + 1 < 2 || n + 1 > HSM_PARTS_MAX || strchr(p, ',') != NULL) {
+		rc = cli_usage_error(argv[0], "--tmk-components: 2 or 3 components");
+		goto out;
+	}
+	if ((rc = cli_datadir_open(argv[0], o.state, &d)) != CLI_OK)
+		goto out;
+	rc = term_setup(d.store, d.hsm,
+	                &(struct term_setup){o.host, o.tid, o.mid, o.sn, (int)secs}, parts, n + 1,
+	                &bad);
+	cli_datadir_close(&d);
+	if (rc == TERM_EKCV)
+		rc = cli_error(CLI_USAGE, argv[0], "component %zu does not match its check value",
+		               bad + 1);
+	else if (rc != TERM_OK)
+		rc = failed(argv[0], rc);
+	else if (o.json)
+		cli_print_json(json_pack("{s:s,s:s}", "tid", o.tid, "state", o.state));
+	else
+		printf("terminal %s set up in %s; sign in next\n", o.tid, o.state);
+out:
+	crypto_wipe(parts, sizeof parts);
+	return rc;
+}
+
+/* ---- network management and settlement ---- */
+
+static int manage(int argc, char **argv, enum term_kind kind, const char *help)
+{
+	struct term_result r;
+	struct cli_datadir d;
+	struct opts o;
+	term *t;
+	int rc;
+
+	if ((rc = parse(argc, argv, help, &o)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = open_term(argv[0], &o, &d, &t)) != CLI_OK)
+		return rc;
+	rc = kind == TERM_SETTLE ? term_settle(t, &r) : term_manage(t, kind, &r);
+	rc = rc == TERM_OK ? report(argv[0], kind, &r, o.json) : exchange_failed(argv[0], rc, &r);
+	close_term(&d, t);
+	return rc;
+}
+
+static const char signin_help[] =
+    " [--state DIR] [--timeout S] [--json]\n\n"
+    "Signs in (0800, 60.3 = 004): takes the PIN, MAC and track keys of field 62, each checked\n"
+    "against its check value, and the host's batch number.\n\n" COMMON_HELP;
+static const char signout_help[] = " [--state DIR] [--timeout S] [--json]\n\n"
+                                   "Signs out (0820, 60.3 = 002).\n\n" COMMON_HELP;
+static const char echo_help[] = " [--state DIR] [--timeout S] [--json]\n\n"
+                                "Echo test (0820, 60.3 = 301).\n\n" COMMON_HELP;
+static const char settle_help[] =
+    " [--state DIR] [--timeout S] [--json]\n\n"
+    "Settles the batch: 0500 with its totals; when the host's differ, uploads the batch\n"
+    "(0320). Then the batch number goes up by one.\n\n" COMMON_HELP;
+
+static int cmd_signin(int argc, char **argv)
+{
+	return manage(argc, argv, TERM_SIGNIN, signin_help);
+}
+static int cmd_signout(int argc, char **argv)
+{
+	return manage(argc, argv, TERM_SIGNOUT, signout_help);
+}
+static int cmd_echo(int argc, char **argv)
+{
+	return manage(argc, argv, TERM_ECHO, echo_help);
+}
+static int cmd_settle(int argc, char **argv)
+{
+	return manage(argc, argv, TERM_SETTLE, settle_help);
+}
+
+/* ---- card transactions ---- */
+
+static int transact(int argc, char **argv, enum term_kind kind, const char *help)
+{
+	struct term_request req = {.kind = kind};
+	struct term_card card;
+	struct term_result r = {0};
+	struct cli_datadir d;
+	struct opts o;
+	term *t;
+	int rc;
+
+	if ((rc = parse(argc, argv, help, &o)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (o.amount != NULL &&
+	    cli_amount(argv[0], "--amount", o.amount, 156, &req.amount) != CLI_OK)
+		return CLI_USAGE;
+	if (o.entry != NULL && strcmp(o.entry, "swipe") != 0 && strcmp(o.entry, "chip") != 0)
+		return cli_usage_error(argv[0], "--entry: swipe or chip");
+	req.entry = o.entry != NULL && strcmp(o.entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
+	req.pin = o.pin;
+	req.stan = o.stan;
+	req.rrn = o.rrn;
+	req.auth = o.auth;
+	req.holder = o.holder;
+	req.id_number = o.id_number;
+	req.phone = o.phone;
+	req.otp = o.otp;
+	if (o.card == NULL && kind != TERM_VOID)
+		return cli_usage_error(argv[0], "--card FILE is needed");
+	if (o.amount == NULL && kind != TERM_VOID && kind != TERM_BALANCE && kind != TERM_CARDAUTH)
+		return cli_usage_error(argv[0], "--amount is needed");
+	if ((kind == TERM_VOID && o.stan == NULL) || (kind == TERM_REFUND && o.rrn == NULL) ||
+	    ((kind == TERM_PREAUTH_CANCEL || kind == TERM_COMPLETION) && o.auth == NULL))
+		return cli_usage_error(argv[0], "the original is needed (--stan, --rrn or --auth)");
+	if (kind == TERM_CARDAUTH && o.otp == NULL &&
+	    (o.holder == NULL || o.id_number == NULL || o.phone == NULL))
+		return cli_usage_error(argv[0], "--holder, --id-number and --phone, or --otp");
+	if (o.card != NULL) {
+		if ((rc = term_card_load(o.card, &card)) != TERM_OK)
+			return cli_usage_error(argv[0], "%s: %s", o.card, term_strerror(rc));
+		req.card = &card;
+	}
+	if ((rc = open_term(argv[0], &o, &d, &t)) == CLI_OK) {
+		rc = term_transact(t, &req, &r);
+		rc = rc == TERM_OK ? report(argv[0], kind, &r, o.json)
+		                   : exchange_failed(argv[0], rc, &r);
+		close_term(&d, t);
+	}
+	if (req.card != NULL)
+		term_card_wipe(&card);
+	return rc;
+}
+
+#define TXN_SYNOPSIS " --card FILE [--entry swipe|chip] [--pin PIN] [--state DIR] [--json]"
+
+static const char balance_help[] = TXN_SYNOPSIS "\n\nBalance inquiry (0200, 3 = 310000).\n\n"
+                                                CARD_HELP COMMON_HELP;
+static const char purchase_help[] =
+    " --amount 12.34" TXN_SYNOPSIS "\n\nPurchase (0200, 3 = 000000).\n\n" CARD_HELP
+    "  --amount A      the amount in CNY\n" COMMON_HELP;
+static const char void_help[] =
+    " --stan N [--card FILE] [--state DIR] [--json]\n\n"
+    "Voids the purchase or completion of STAN N in this batch (0200, 3 = 200000), for its\n"
+    "amount; the card is the original's unless --card is given.\n\n" CARD_HELP COMMON_HELP;
+static const char refund_help[] =
+    " --rrn R --amount A" TXN_SYNOPSIS "\n\nRefund (0220, 3 = 200000) of the purchase with\n"
+    "retrieval reference number R.\n\n" CARD_HELP COMMON_HELP;
+static const char preauth_help[] =
+    " --amount A" TXN_SYNOPSIS "\n\nPre-authorization (0100, 3 = 030000, 25 = 06).\n\n" CARD_HELP
+        COMMON_HELP;
+static const char cancel_help[] =
+    " --auth CODE --amount A" TXN_SYNOPSIS "\n\nCancels the pre-authorization with CODE (0100,\n"
+    "3 = 200000, 25 = 06).\n\n" CARD_HELP COMMON_HELP;
+static const char complete_help[] =
+    " --auth CODE --amount A" TXN_SYNOPSIS "\n\nCompletes the pre-authorization with CODE\n"
+    "(0200, 3 = 000000, 25 = 06).\n\n" CARD_HELP COMMON_HELP;
+static const char cardauth_help[] =
+    " (--holder NAME --id-number ID --phone PHONE | --otp CODE)" TXN_SYNOPSIS "\n\n"
+    "Card authentication (0100, 3 = 330000): step 1 sends the holder's name, ID number and\n"
+    "reserved phone, and the issuer texts a one-time code to that phone; step 2 sends it.\n"
+    "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP
+        COMMON_HELP;
+
+static int cmd_balance(int argc, char **argv)
+{
+	return transact(argc, argv, TERM_BALANCE, balance_help);
+}
+static int cmd_purchase(int argc, char **argv)
+{
+	return transact(argc, argv, TERM_PURCHASE, purchase_help);
+}
+static int cmd_void(int argc, char **argv)
+{
+	return transact(argc, argv, TERM_VOID, void_help);
+}
+static int cmd_refund(int argc, char **argv)
+{
+	return transact(argc, argv, TERM_REFUND, refund_help);
+}
+static int cmd_preauth(int argc, char **argv)
+{
+	return transact(argc, argv, TERM_PREAUTH, preauth_help);
+}
+static int cmd_cancel(int argc, char **argv)
+{
+	return transact(argc, argv, TERM_PREAUTH_CANCEL, cancel_help);
+}
+static int cmd_complete(int argc, char **argv)
+{
+	return transact(argc, argv, TERM_COMPLETION, complete_help);
+}
+static int cmd_cardauth(int argc, char **argv)
+{
+	return transact(argc, argv, TERM_CARDAUTH, cardauth_help);
+}
+
+/* ---- receipts and the batch ---- */
+
+static json_t *txn_json(const struct store_term_txn *x)
+{
+	return json_pack("{s:s,s:i,s:i,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:b}", "transaction",
+	                 term_kind_name((enum term_kind)x->kind), "stan", x->stan, "batch", x->batch,
+	                 "pan", x->masked, "amount", (json_int_t)x->amount, "rc", x->rc, "rrn", x->rrn,
+	                 "auth", x->auth, "entry", x->entry,
+	                 "status",
+	                 x->status == STORE_TERM_REVERSED   ? "reversed"
+	                 : x->status == STORE_TERM_ANSWERED ? "answered"
+	                                                    : "reversal pending",
+	                 "voided", x->voided);
+}
+
+static const char receipt_help[] =
+    " --stan N [--state DIR] [--json]\n\n"
+    "Prints the receipt of the latest transaction with STAN N: the merchant's and the\n"
+    "customer's copies, in Chinese and English, with the PAN masked.\n\n" COMMON_HELP;
+
+static int cmd_receipt(int argc, char **argv)
+{
+	struct store_term_txn x;
+	struct cli_datadir d;
+	struct opts o;
+	term *t;
+	int rc;
+
+	if ((rc = parse(argc, argv, receipt_help, &o)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (o.stan == NULL)
+		return cli_usage_error(argv[0], "--stan N is needed");
+	if ((rc = open_term(argv[0], &o, &d, &t)) != CLI_OK)
+		return rc;
+	if ((rc = term_find(t, o.stan, &x)) != TERM_OK) {
+		rc = failed(argv[0], rc);
+	} else if (o.json) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		json_t *j = txn_json(&x);
+		if (f != NULL) {
+			term_receipt(term_state(t), &x, f);
+			fclose(f);
+			json_object_set_new(j, "receipt", json_string(text));
+		}
+		free(text);
+		cli_print_json(j);
+	} else {
+		term_receipt(term_state(t), &x, stdout);
+	}
+	close_term(&d, t);
+	return rc;
+}
+
+static int print_row(void *ctx, const struct store_term_txn *x)
+{
+	char amount[32];
+
+	if (ctx != NULL) {
+		json_array_append_new(ctx, txn_json(x));
+		return 0;
+	}
+	cli_amount_format(x->amount, 156, amount);
+	printf("%06d  %-16s %-19s %12s  %-2s  %-12s %-6s%s%s\n", x->stan,
+	       term_kind_name((enum term_kind)x->kind), x->masked, amount, x->rc[0] ? x->rc : "--",
+	       x->rrn, x->auth, x->voided ? "  voided" : "",
+	       x->status == STORE_TERM_REVERSED   ? "  reversed"
+	       : x->status == STORE_TERM_ANSWERED ? ""
+	                                          : "  reversal pending");
+	return 0;
+}
+
+static const char batch_help[] = " [--state DIR] [--json]\n\n"
+                                 "Lists the transactions of the current batch.\n\n" COMMON_HELP;
+
+static int cmd_batch(int argc, char **argv)
+{
+	struct term_totals tt;
+	struct cli_datadir d;
+	struct opts o;
+	json_t *rows = NULL;
+	term *t;
+	int rc;
+
+	if ((rc = parse(argc, argv, batch_help, &o)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = open_term(argv[0], &o, &d, &t)) != CLI_OK)
+		return rc;
+	if (o.json)
+		rows = json_array();
+	if ((rc = term_batch_each(t, print_row, rows)) != TERM_OK ||
+	    (rc = term_totals(t, term_state(t)->batch, &tt)) != TERM_OK) {
+		json_decref(rows);
+		rc = failed(argv[0], rc);
+	} else if (o.json) {
+		cli_print_json(json_pack("{s:i,s:o,s:I,s:i,s:I,s:i}", "batch", term_state(t)->batch,
+		                         "transactions", rows, "sales", (json_int_t)tt.sales,
+		                         "sales_count", tt.sales_count, "refunds",
+		                         (json_int_t)tt.refunds, "refunds_count", tt.refunds_count));
+	} else {
+		printf("batch %06d: %d sales %lld, %d refunds %lld (minor units)\n",
+		       term_state(t)->batch, tt.sales_count, (long long)tt.sales, tt.refunds_count,
+		       (long long)tt.refunds);
+	}
+	close_term(&d, t);
+	return rc;
+}
+
+static const cli_command term_commands[] = {
+    {"init", "set up a terminal: host, ids, TMK from components", cmd_init},
+    {"signin", "sign in: working keys and batch (0800 004)", cmd_signin},
+    {"balance", "balance inquiry", cmd_balance},
+    {"purchase", "purchase --amount A", cmd_purchase},
+    {"void", "void --stan N", cmd_void},
+    {"refund", "refund --rrn R --amount A", cmd_refund},
+    {"preauth", "pre-authorization --amount A", cmd_preauth},
+    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A", cmd_cancel},
+    {"preauth-complete", "complete a pre-authorization --auth CODE --amount A", cmd_complete},
+    {"auth-card", "card authentication, step 1 or 2 (--otp)", cmd_cardauth},
+    {"settle", "settlement, with batch upload when totals differ", cmd_settle},
+    {"echo", "echo test", cmd_echo},
+    {"signout", "sign out", cmd_signout},
+    {"receipt", "print a transaction's receipt --stan N", cmd_receipt},
+    {"batch", "list the current batch", cmd_batch},
+};
+
+int cli_term(int argc, char **argv)
+{
+	return cli_dispatch("possum term",
+	                    "possum term — the reference POS terminal (cup-pos): sign-in, payments,\n"
+	                    "reversals, settlement, receipts. Exit status 0 approved, 1 declined or\n"
+	                    "failed, 2 bad usage.",
+	                    term_commands, sizeof term_commands / sizeof term_commands[0], argc, argv);
+}
