@@ -19,26 +19,35 @@ struct opts {
 };
 
 #define COMMON_HELP                                                                                \
-	"  --state DIR     the terminal's state directory (default ./possum-term)\n"              \
-	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                 \
+	"  --state DIR     the terminal's state directory (default ./possum-term)\n"               \
+	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                \
 	"  --json          print the outcome as JSON\n"
 #define CARD_HELP                                                                                  \
-	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                   \
-	"  --entry E       swipe (default) or chip\n"                                                 \
+	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                  \
+	"  --entry E       swipe (default) or chip\n"                                              \
 	"  --pin PIN       the PIN the cardholder enters (none: no PIN block)\n"
 
 static int parse(int argc, char **argv, const char *help, struct opts *o)
 {
 	const cli_option options[] = {
-	    {"state", &o->state, NULL},     {"host", &o->host, NULL},
-	    {"tid", &o->tid, NULL},         {"mid", &o->mid, NULL},
-	    {"sn", &o->sn, NULL},           {"tmk-components", &o->components, NULL},
-	    {"card", &o->card, NULL},       {"entry", &o->entry, NULL},
-	    {"pin", &o->pin, NULL},         {"amount", &o->amount, NULL},
-	    {"stan", &o->stan, NULL},       {"rrn", &o->rrn, NULL},
-	    {"auth", &o->auth, NULL},       {"holder", &o->holder, NULL},
-	    {"id-number", &o->id_number, NULL}, {"phone", &o->phone, NULL},
-	    {"otp", &o->otp, NULL},         {"timeout", &o->timeout, NULL},
+	    {"state", &o->state, NULL},
+	    {"host", &o->host, NULL},
+	    {"tid", &o->tid, NULL},
+	    {"mid", &o->mid, NULL},
+	    {"sn", &o->sn, NULL},
+	    {"tmk-components", &o->components, NULL},
+	    {"card", &o->card, NULL},
+	    {"entry", &o->entry, NULL},
+	    {"pin", &o->pin, NULL},
+	    {"amount", &o->amount, NULL},
+	    {"stan", &o->stan, NULL},
+	    {"rrn", &o->rrn, NULL},
+	    {"auth", &o->auth, NULL},
+	    {"holder", &o->holder, NULL},
+	    {"id-number", &o->id_number, NULL},
+	    {"phone", &o->phone, NULL},
+	    {"otp", &o->otp, NULL},
+	    {"timeout", &o->timeout, NULL},
 	    {"json", NULL, &o->json},
 	};
 	int operands, rc;
@@ -67,7 +76,8 @@ static int open_term(const char *prog, const struct opts *o, struct cli_datadir 
 	int64_t secs;
 	int rc;
 
-	if (o->timeout != NULL && cli_int64(prog, "--timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
+	if (o->timeout != NULL &&
+	    cli_int64(prog, "--timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
 	if ((rc = cli_datadir_open(prog, o->state, d)) != CLI_OK)
 		return rc;
@@ -137,7 +147,8 @@ static int report(const char *prog, enum term_kind kind, const struct term_resul
 		if (r->arpc == 2)
 			printf("warning: the issuer's ARPC does not verify (发卡行认证失败)\n");
 		if (r->settle_flag != 0)
-			printf("totals %s (%s); %d uploaded\n", r->settle_flag == 1 ? "agree" : "differ",
+			printf("totals %s (%s); %d uploaded\n",
+			       r->settle_flag == 1 ? "agree" : "differ",
 			       r->settle_flag == 1 ? "对账平" : "对账不平", r->uploaded);
 	}
 	if (strcmp(r->rc, "00") == 0)
@@ -151,8 +162,8 @@ static int report(const char *prog, enum term_kind kind, const struct term_resul
 static int exchange_failed(const char *prog, int rc, const struct term_result *r)
 {
 	if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT)
-		fprintf(stderr, "%s: stan %06d: %s; a reversal is pending (冲正待发)\n", prog, r->stan,
-		        term_strerror(rc));
+		fprintf(stderr, "%s: stan %06d: %s; a reversal is pending (冲正待发)\n", prog,
+		        r->stan, term_strerror(rc));
 	return failed(prog, rc);
 }
 
@@ -194,10 +205,13 @@ static int cmd_init(int argc, char **argv)
 
 	if ((rc = parse(argc, argv, init_help, &o)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
-	if (o.host == NULL || o.tid == NULL || o.mid == NULL || o.sn == NULL || o.components == NULL)
-		return cli_usage_error(argv[0], "--host, --tid, --mid, --sn and --tmk-components are "
-		                                "needed");
-	if (o.timeout != NULL && cli_int64(argv[0], "--timeout", o.timeout, 1, 3600, &secs) != CLI_OK)
+	if (o.host == NULL || o.tid == NULL || o.mid == NULL || o.sn == NULL ||
+	    o.components == NULL)
+		return cli_usage_error(argv[0],
+		                       "--host, --tid, --mid, --sn and --tmk-components are "
+		                       "needed");
+	if (o.timeout != NULL &&
+	    cli_int64(argv[0], "--timeout", o.timeout, 1, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
 	for (p = o.components; n < HSM_PARTS_MAX; n++) {
 		const char *comma = strchr(p, ',');
@@ -214,9 +228,8 @@ static int cmd_init(int argc, char **argv)
 	}
 	if ((rc = cli_datadir_open(argv[0], o.state, &d)) != CLI_OK)
 		goto out;
-	rc = term_setup(d.store, d.hsm,
-	                &(struct term_setup){o.host, o.tid, o.mid, o.sn, (int)secs}, parts, n + 1,
-	                &bad);
+	rc = term_setup(d.store, d.hsm, &(struct term_setup){o.host, o.tid, o.mid, o.sn, (int)secs},
+	                parts, n + 1, &bad);
 	cli_datadir_close(&d);
 	if (rc == TERM_EKCV)
 		rc = cli_error(CLI_USAGE, argv[0], "component %zu does not match its check value",
@@ -338,8 +351,8 @@ static int transact(int argc, char **argv, enum term_kind kind, const char *help
 
 #define TXN_SYNOPSIS " --card FILE [--entry swipe|chip] [--pin PIN] [--state DIR] [--json]"
 
-static const char balance_help[] = TXN_SYNOPSIS "\n\nBalance inquiry (0200, 3 = 310000).\n\n"
-                                                CARD_HELP COMMON_HELP;
+static const char balance_help[] =
+    TXN_SYNOPSIS "\n\nBalance inquiry (0200, 3 = 310000).\n\n" CARD_HELP COMMON_HELP;
 static const char purchase_help[] =
     " --amount 12.34" TXN_SYNOPSIS "\n\nPurchase (0200, 3 = 000000).\n\n" CARD_HELP
     "  --amount A      the amount in CNY\n" COMMON_HELP;
@@ -351,8 +364,8 @@ static const char refund_help[] =
     " --rrn R --amount A" TXN_SYNOPSIS "\n\nRefund (0220, 3 = 200000) of the purchase with\n"
     "retrieval reference number R.\n\n" CARD_HELP COMMON_HELP;
 static const char preauth_help[] =
-    " --amount A" TXN_SYNOPSIS "\n\nPre-authorization (0100, 3 = 030000, 25 = 06).\n\n" CARD_HELP
-        COMMON_HELP;
+    " --amount A" TXN_SYNOPSIS
+    "\n\nPre-authorization (0100, 3 = 030000, 25 = 06).\n\n" CARD_HELP COMMON_HELP;
 static const char cancel_help[] =
     " --auth CODE --amount A" TXN_SYNOPSIS "\n\nCancels the pre-authorization with CODE (0100,\n"
     "3 = 200000, 25 = 06).\n\n" CARD_HELP COMMON_HELP;
@@ -363,8 +376,7 @@ static const char cardauth_help[] =
     " (--holder NAME --id-number ID --phone PHONE | --otp CODE)" TXN_SYNOPSIS "\n\n"
     "Card authentication (0100, 3 = 330000): step 1 sends the holder's name, ID number and\n"
     "reserved phone, and the issuer texts a one-time code to that phone; step 2 sends it.\n"
-    "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP
-        COMMON_HELP;
+    "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP COMMON_HELP;
 
 static int cmd_balance(int argc, char **argv)
 {
@@ -404,10 +416,9 @@ static int cmd_cardauth(int argc, char **argv)
 static json_t *txn_json(const struct store_term_txn *x)
 {
 	return json_pack("{s:s,s:i,s:i,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:b}", "transaction",
-	                 term_kind_name((enum term_kind)x->kind), "stan", x->stan, "batch", x->batch,
-	                 "pan", x->masked, "amount", (json_int_t)x->amount, "rc", x->rc, "rrn", x->rrn,
-	                 "auth", x->auth, "entry", x->entry,
-	                 "status",
+	                 term_kind_name((enum term_kind)x->kind), "stan", x->stan, "batch",
+	                 x->batch, "pan", x->masked, "amount", (json_int_t)x->amount, "rc", x->rc,
+	                 "rrn", x->rrn, "auth", x->auth, "entry", x->entry, "status",
 	                 x->status == STORE_TERM_REVERSED   ? "reversed"
 	                 : x->status == STORE_TERM_ANSWERED ? "answered"
 	                                                    : "reversal pending",
@@ -495,10 +506,10 @@ static int cmd_batch(int argc, char **argv)
 		json_decref(rows);
 		rc = failed(argv[0], rc);
 	} else if (o.json) {
-		cli_print_json(json_pack("{s:i,s:o,s:I,s:i,s:I,s:i}", "batch", term_state(t)->batch,
-		                         "transactions", rows, "sales", (json_int_t)tt.sales,
-		                         "sales_count", tt.sales_count, "refunds",
-		                         (json_int_t)tt.refunds, "refunds_count", tt.refunds_count));
+		cli_print_json(json_pack(
+		    "{s:i,s:o,s:I,s:i,s:I,s:i}", "batch", term_state(t)->batch, "transactions",
+		    rows, "sales", (json_int_t)tt.sales, "sales_count", tt.sales_count, "refunds",
+		    (json_int_t)tt.refunds, "refunds_count", tt.refunds_count));
 	} else {
 		printf("batch %06d: %d sales %lld, %d refunds %lld (minor units)\n",
 		       term_state(t)->batch, tt.sales_count, (long long)tt.sales, tt.refunds_count,
@@ -528,9 +539,10 @@ static const cli_command term_commands[] = {
 
 int cli_term(int argc, char **argv)
 {
-	return cli_dispatch("possum term",
-	                    "possum term — the reference POS terminal (cup-pos): sign-in, payments,\n"
-	                    "reversals, settlement, receipts. Exit status 0 approved, 1 declined or\n"
-	                    "failed, 2 bad usage.",
-	                    term_commands, sizeof term_commands / sizeof term_commands[0], argc, argv);
+	return cli_dispatch(
+	    "possum term",
+	    "possum term — the reference POS terminal (cup-pos): sign-in, payments,\n"
+	    "reversals, settlement, receipts. Exit status 0 approved, 1 declined or\n"
+	    "failed, 2 bad usage.",
+	    term_commands, sizeof term_commands / sizeof term_commands[0], argc, argv);
 }

@@ -17,8 +17,8 @@ struct fixture {
 	struct hsm_component parts[2];
 };
 
-static const struct term_setup setup_ok = {"127.0.0.1:1", "TERM0001", "898310048120001",
-                                           "SN0001", 0};
+static const struct term_setup setup_ok = {"127.0.0.1:1", "TERM0001", "898310048120001", "SN0001",
+                                           0};
 
 static int fx_setup(void **state)
 {
@@ -228,7 +228,8 @@ static void rc_texts(void **state)
 	assert_string_equal(zh, "请先进行银行卡鉴权");
 	term_rc_text("ZZ", &en, &zh);
 	assert_string_equal(en, "unknown response code");
-	assert_string_equal(term_strerror(TERM_EREVERSAL), "a pending reversal could not be delivered");
+	assert_string_equal(term_strerror(TERM_EREVERSAL),
+	                    "a pending reversal could not be delivered");
 }
 
 int main(void)

@@ -1,0 +1,101 @@
+# e2e_term.sh — `possum term` against a real `possum host` over TCP, as the issue 5 contract
+# has them speak: registration, sign-in, stripe and chip purchases, balance, declines (55, 51),
+# void, refund, pre-authorization and completion, settlement, a reversal after a host that
+# stopped answering (SIGSTOP), a terminal killed with a reversal pending and the reversal
+# delivered after its restart, and no clear PAN, PIN or track data in databases or logs.
+# Skipped until the acquirer side (`possum admin terminal`) is there.
+possum=$1
+. "$2/tests/lib.sh"
+
+if ! "$possum" admin terminal --help >/dev/null 2>&1; then
+	echo "skipped: no acquirer"
+	exit 0
+fi
+
+data=$tmp/host
+st=$tmp/term
+# The demo configuration, with free ports and this test's data directory.
+sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/possum.conf"
+export POSSUM_CONFIG=$tmp/possum.conf
+"$possum" host --data "$data" --port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+host_pid=$!
+trap 'kill -CONT $host_pid 2>/dev/null; kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do [ -s "$data/host.ports" ] && grep -q acquirer "$data/host.ports" && break; sleep 0.1; done
+port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+[ -n "$port" ] || { echo "FAIL: no acquirer port"; exit 1; }
+
+# Cards: a debit stripe card with money, a chip card, and one with little on it.
+issue() {
+	"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
+		--id-number 110101199003070000 --phone 13800000000 --pin 123456 "$@" >/dev/null
+}
+issue --balance 1000.00 --out "$tmp/card.json"
+issue --balance 1000.00 --chip --out "$tmp/chip.json"
+issue --balance 0.50 --out "$tmp/poor.json"
+
+# Registration: the merchant, the terminal and its TMK components.
+"$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid 898310048120001 >/dev/null
+"$possum" admin terminal add --data "$data" --merchant 898310048120001 --sn SN0001 --tid TERM0001 --json >"$tmp/tadd.json"
+comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |
+	sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -)
+
+t() { "$possum" term "$@" --state "$st"; }
+expect 0 "init" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid 898310048120001 --sn SN0001 --tmk-components "$comps"
+expect 0 "signin" -- t signin
+expect 0 "echo" -- t echo
+expect 0 "purchase by stripe" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 12.34 --json
+stan1=$(sed -n 's/.*"stan":\([0-9]*\).*/\1/p' "$tmp/out")
+rrn1=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
+expect 0 "purchase by chip" -- t purchase --card "$tmp/chip.json" --entry chip --pin 123456 --amount 5.00 --json
+out_has '"arpc":"ok"'
+expect 0 "balance" -- t balance --card "$tmp/card.json" --pin 123456
+out_has "balance CNY"
+expect 1 "wrong PIN" -- t purchase --card "$tmp/card.json" --pin 000000 --amount 1.00
+err_has "55"
+expect 1 "insufficient funds" -- t purchase --card "$tmp/poor.json" --pin 123456 --amount 1.00
+err_has "51"
+expect 0 "void" -- t void --stan "$stan1"
+expect 0 "purchase to refund" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 20.00 --json
+rrn2=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
+expect 0 "refund" -- t refund --card "$tmp/card.json" --rrn "$rrn2" --amount 5.00
+expect 0 "preauth" -- t preauth --card "$tmp/card.json" --pin 123456 --amount 50.00 --json
+auth=$(sed -n 's/.*"auth":"\([0-9A-Za-z]*\)".*/\1/p' "$tmp/out")
+expect 0 "completion" -- t preauth-complete --card "$tmp/card.json" --auth "$auth" --amount 40.00
+expect 0 "receipt" -- t receipt --stan "$stan1"
+out_has "MERCHANT COPY"
+[ -n "$rrn1" ] && out_has "$rrn1"
+
+# The host stops answering: the purchase times out and its reversal waits.
+kill -STOP $host_pid
+expect 1 "purchase without answer" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 7.00 --timeout 1
+err_has "reversal is pending"
+kill -CONT $host_pid
+expect 0 "the reversal goes first" -- t echo
+expect 0 "next purchase delivers the reversal" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 1.00 --json
+out_has '"reversals":1'
+
+# The terminal killed while waiting: the reversal survives its restart.
+kill -STOP $host_pid
+t purchase --card "$tmp/card.json" --pin 123456 --amount 8.00 --timeout 30 >/dev/null 2>&1 &
+term_pid=$!
+sleep 1
+kill -KILL $term_pid
+wait $term_pid 2>/dev/null
+kill -CONT $host_pid
+expect 0 "batch shows it pending" -- t batch
+out_has "reversal pending"
+expect 0 "after the restart the reversal is delivered" -- t balance --card "$tmp/card.json" --pin 123456 --json
+out_has '"reversals":1'
+
+expect 0 "settle" -- t settle
+expect 0 "signout" -- t signout
+
+# Nothing in the clear: PANs, PINs, track data.
+for c in card chip; do
+	pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/$c.json")
+	for f in "$st"/possum.db* "$data"/possum.db* "$tmp/host.log"; do
+		[ -f "$f" ] || continue
+		if grep -aq "$pan" "$f"; then bad "clear PAN in $f"; else ok; fi
+	done
+done
+finish
