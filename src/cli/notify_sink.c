@@ -182,6 +182,15 @@ nomem:
 
 /* ---- Delivery: take, send, report ---- */
 
+/* log_event(), or nothing without a log (tests). */
+static void note(possum_log *log, int level, const char *event, json_t *fields)
+{
+	if (log != NULL)
+		log_event(log, level, event, fields);
+	else
+		json_decref(fields);
+}
+
 static int batch_take(store *s, hsm *h, const hsm_key *data_key, int64_t now,
                       struct notify_batch *b, possum_log *log)
 {
@@ -189,13 +198,13 @@ static int batch_take(store *s, hsm *h, const hsm_key *data_key, int64_t now,
 	int rc = notify_due(s, h, data_key, now, b->d, NOTIFY_BATCH, &b->n, &dead);
 
 	if (rc != NOTIFY_OK)
-		log_event(log, LOG_ERROR, "notify_failed",
-		          json_pack("{s:s, s:s}", "error", notify_strerror(rc), "store",
-		                    store_errmsg(s)));
+		note(log, LOG_ERROR, "notify_failed",
+		     json_pack("{s:s, s:s}", "error", notify_strerror(rc), "store",
+		               store_errmsg(s)));
 	if (dead > 0)
-		log_event(log, LOG_ERROR, "notify_dead",
-		          json_pack("{s:I, s:s}", "messages", (json_int_t)dead, "why",
-		                    "phone_unreadable"));
+		note(log, LOG_ERROR, "notify_dead",
+		     json_pack("{s:I, s:s}", "messages", (json_int_t)dead, "why",
+		               "phone_unreadable"));
 	return rc;
 }
 
@@ -224,18 +233,18 @@ static int batch_report(store *s, int64_t now, int max_attempts, struct notify_b
 			rc = notify_failed(s, d->id, now, max_attempts, b->why[i], &dead);
 		}
 		if (rc != NOTIFY_OK)
-			log_event(log, LOG_ERROR, "notify_failed",
-			          json_pack("{s:I, s:s, s:s}", "id", (json_int_t)d->id, "error",
-			                    notify_strerror(rc), "store", store_errmsg(s)));
+			note(log, LOG_ERROR, "notify_failed",
+			     json_pack("{s:I, s:s, s:s}", "id", (json_int_t)d->id, "error",
+			               notify_strerror(rc), "store", store_errmsg(s)));
 		else if (b->sent[i] == 0)
-			log_event(log, LOG_DEBUG, "notify_delivered",
-			          json_pack("{s:I, s:i}", "id", (json_int_t)d->id, "attempt",
-			                    d->attempts + 1));
+			note(log, LOG_DEBUG, "notify_delivered",
+			     json_pack("{s:I, s:i}", "id", (json_int_t)d->id, "attempt",
+			               d->attempts + 1));
 		else
-			log_event(log, dead ? LOG_ERROR : LOG_WARN,
-			          dead ? "notify_dead" : "notify_retry",
-			          json_pack("{s:I, s:i, s:s}", "id", (json_int_t)d->id, "attempt",
-			                    d->attempts + 1, "why", b->why[i]));
+			note(log, dead ? LOG_ERROR : LOG_WARN,
+			     dead ? "notify_dead" : "notify_retry",
+			     json_pack("{s:I, s:i, s:s}", "id", (json_int_t)d->id, "attempt",
+			               d->attempts + 1, "why", b->why[i]));
 	}
 	crypto_wipe(b, sizeof *b);
 	return delivered;
