@@ -1,23 +1,11 @@
 /* amount.c — money on the command line: "12.34" read into minor units and written back, by
  * the exponent of the currency (ISO 4217), with integers only. */
-#include <inttypes.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "cli/cli.h"
+#include "common/money.h"
 
 int cli_currency_exponent(unsigned currency)
 {
-	/* ISO 4217 minor units of the currencies that have other than two. */
-	static const struct {
-		unsigned code;
-		int exponent;
-	} others[] = {{392, 0}, {410, 0}, {704, 0}, {48, 3}, {400, 3}, {414, 3}, {512, 3}};
-
-	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-		if (others[i].code == currency)
-			return others[i].exponent;
-	return 2;
+	return money_exponent(currency);
 }
 
 int cli_amount(const char *prog, const char *name, const char *text, unsigned currency,
@@ -53,14 +41,5 @@ int cli_amount(const char *prog, const char *name, const char *text, unsigned cu
 
 void cli_amount_format(int64_t minor, unsigned currency, char out[32])
 {
-	int exponent = cli_currency_exponent(currency);
-	uint64_t v = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor, scale = 1;
-
-	for (int i = 0; i < exponent; i++)
-		scale *= 10;
-	if (exponent == 0)
-		snprintf(out, 32, "%s%" PRIu64, minor < 0 ? "-" : "", v);
-	else
-		snprintf(out, 32, "%s%" PRIu64 ".%0*" PRIu64, minor < 0 ? "-" : "", v / scale,
-		         exponent, v % scale);
+	money_format(minor, currency, out);
 }

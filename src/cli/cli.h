@@ -119,15 +119,17 @@ void cli_amount_format(int64_t minor, unsigned currency, char out[32]);
 /* ---- The issuer of a data directory (issuer_open.c) ----
  *
  * What `possum admin card|account|link` and `possum host` open: the configuration, the data
- * directory, the issuer's keys (made the first time), the link's zone PIN key and the sink of
- * text messages, DIR/sms.jsonl. A struct cli_issuer must not move once opened (the issuer
- * keeps its address for the sink). */
+ * directory, the issuer's keys (made the first time), the link's zone PIN key, the data key of
+ * the notifications' outbox and the sink of text messages (cli/notify_sink.h; by default
+ * DIR/sms.jsonl). A struct cli_issuer must not move once opened (the issuer keeps its address
+ * for the sink). */
 struct cli_issuer {
 	struct possum_config cfg;
 	struct cli_datadir data;
 	issuer *issuer;
-	hsm_key zpk; /* the link's zone PIN key */
-	FILE *sms;
+	hsm_key zpk;        /* the link's zone PIN key */
+	hsm_key notify_key; /* D0: the phones in the outbox (notify_enqueue()) */
+	struct notify_sink *sink;
 };
 
 /* Reads the configuration (path, else $POSSUM_CONFIG, else the defaults) into ci->cfg, with

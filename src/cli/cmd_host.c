@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/host.h"
+#include "cli/notify_sink.h"
 #include "config/config.h"
 #include "log/log.h"
 #include "net/net.h"
@@ -25,6 +26,7 @@ struct host {
 	uv_signal_t sigterm, sigint;
 	struct host_link issuer;
 	net_server *issuer_server;
+	struct notify_scheduler notify;
 	char ports_path[CONFIG_PATH_MAX + 16];
 };
 
@@ -62,6 +64,21 @@ static int write_ports(struct host *h)
 	return 0;
 }
 
+/* The scheduler that delivers the notifications' outbox ([notify]). */
+static int start_notify(struct host *h)
+{
+	char db[sizeof h->ci.data.dir + 16];
+	int rc;
+
+	snprintf(db, sizeof db, "%s/possum.db", h->ci.data.dir);
+	if ((rc =
+	         notify_scheduler_start(&h->notify, &h->loop, db, h->ci.data.hsm, &h->ci.notify_key,
+	                                h->ci.sink, &h->ci.cfg.notify, h->log)) != 0)
+		return cli_error(CLI_FAILED, h->prog, "the notifications' scheduler: %s",
+		                 store_strerror(rc));
+	return CLI_OK;
+}
+
 static void on_signal_closed(uv_handle_t *handle)
 {
 	(void)handle;
@@ -86,6 +103,7 @@ static void on_signal(uv_signal_t *sig, int signum)
 	log_event(h->log, LOG_INFO, "stopping",
 	          json_pack("{s:s}", "signal", signum == SIGTERM ? "SIGTERM" : "SIGINT"));
 	remove(h->ports_path);
+	notify_scheduler_stop(&h->notify);
 	net_server_stop(h->issuer_server, on_stopped, h);
 }
 
@@ -121,6 +139,12 @@ static int host_run(struct host *h, int json)
 		net_server_close(h->issuer_server);
 		uv_run(&h->loop, UV_RUN_DEFAULT);
 		return CLI_FAILED;
+	}
+	if ((rc = start_notify(h)) != CLI_OK) {
+		remove(h->ports_path);
+		net_server_close(h->issuer_server);
+		uv_run(&h->loop, UV_RUN_DEFAULT);
+		return rc;
 	}
 	log_event(h->log, LOG_INFO, "listening",
 	          json_pack("{s:s, s:i, s:s, s:s}", "link", "issuer", "port",

@@ -1,56 +1,26 @@
 /* issuer_open.c — the issuer of a data directory, as `possum admin card`, `possum admin
  * account` and `possum host` open it: the config file (BIN ranges and limits), the store and
  * LMK of the data directory, the issuer's keys (made the first time), the link's zone PIN
- * key, and the text messages' sink, a JSON-lines file DIR/sms.jsonl. */
-#include <fcntl.h>
-#include <jansson.h>
+ * key, the outbox's data key and the text messages' sink ([notify]; by default the JSON-lines
+ * file DIR/sms.jsonl). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/notify_sink.h"
 #include "crypto/crypto.h"
 
 static const struct hsm_key_spec zpk_spec = {"P0", HSM_TDES, 16, 'B', 'E'};
+static const struct hsm_key_spec notify_spec = {"D0", HSM_AES, 32, 'B', 'N'};
 
-/* The sink of one-time codes and notifications: one JSON object a line, appended. A real
- * deployment points an SMS gateway at the file, or (a later setting) at an HTTP webhook. */
+/* One-time codes go straight to the sink: the outbox would keep them in the clear. */
 static int sms_write(void *ctx, const char *phone, const char *text)
 {
 	struct cli_issuer *ci = ctx;
-	json_t *o = json_object();
-	char ts[32], *line;
-	time_t now = time(NULL);
-	struct tm tm;
-	int rc = -1;
+	char why[NOTIFY_SINK_WHY_MAX];
 
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_object_set_new(o, "ts", json_string(ts));
-	json_object_set_new(o, "phone", json_string(phone));
-	json_object_set_new(o, "text", json_string(text));
-	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (line != NULL && ci->sms != NULL && fprintf(ci->sms, "%s\n", line) > 0 &&
-	    fflush(ci->sms) == 0)
-		rc = 0;
-	if (line != NULL)
-		crypto_wipe(line, strlen(line));
-	free(line);
-	json_decref(o);
-	return rc;
-}
-
-static FILE *open_sink(const char *dir)
-{
-	char path[4200];
-	int fd;
-
-	snprintf(path, sizeof path, "%s/sms.jsonl", dir);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0)
-		return NULL;
-	return fdopen(fd, "a");
+	return notify_sink_send(ci->sink, 0, phone, text, why);
 }
 
 int cli_issuer_config(const char *prog, const char *path, const char *dir, struct cli_issuer *ci)
@@ -79,6 +49,7 @@ int cli_issuer_open(const char *prog, struct cli_issuer *ci)
 	struct issuer_keys keys;
 	hsm_key *slots[6] = {&keys.data, &keys.pan_hash, &keys.cvk,
 	                     &keys.pvk,  &keys.imk,      &keys.pin};
+	char err[256];
 	int rc;
 
 	if ((rc = cli_datadir_open(prog, ci->cfg.data, &ci->data)) != CLI_OK)
@@ -99,8 +70,12 @@ int cli_issuer_open(const char *prog, struct cli_issuer *ci)
 		rc = cli_error(CLI_FAILED, prog, "the link's zone PIN key: %s", hsm_strerror(rc));
 		goto fail;
 	}
-	if ((ci->sms = open_sink(ci->data.dir)) == NULL) {
-		rc = cli_error(CLI_FAILED, prog, "cannot open %s/sms.jsonl", ci->data.dir);
+	if ((rc = cli_datadir_key(&ci->data, "notify.data", &notify_spec, &ci->notify_key)) != 0) {
+		rc = cli_error(CLI_FAILED, prog, "the outbox's data key: %s", hsm_strerror(rc));
+		goto fail;
+	}
+	if (notify_sink_open(&ci->cfg.notify, ci->data.dir, &ci->sink, err, sizeof err) != 0) {
+		rc = cli_error(CLI_FAILED, prog, "%s", err);
 		goto fail;
 	}
 	ic = ci->cfg.issuer;
@@ -137,9 +112,9 @@ void cli_issuer_close(struct cli_issuer *ci)
 {
 	issuer_close(ci->issuer);
 	ci->issuer = NULL;
-	if (ci->sms != NULL)
-		fclose(ci->sms);
-	ci->sms = NULL;
+	notify_sink_close(ci->sink);
+	ci->sink = NULL;
+	crypto_wipe(&ci->notify_key, sizeof ci->notify_key);
 	cli_datadir_close(&ci->data);
 	config_free(&ci->cfg);
 }

@@ -16,7 +16,7 @@
 
 #include "log/log.h"
 
-enum kind { K_TEXT, K_DIGITS, K_INT, K_INT64, K_LEVEL, K_DIALECT, K_BIN };
+enum kind { K_TEXT, K_DIGITS, K_INT, K_INT64, K_LEVEL, K_DIALECT, K_BIN, K_SINK };
 
 struct key {
 	const char *section, *name;
@@ -58,6 +58,13 @@ static const struct key keys[] = {
     NUM("issuer", "auth_per_day", K_INT, issuer.auth_per_day, 1, 1000),
     NUM("issuer", "auth_valid_days", K_INT, issuer.auth_valid_days, 1, 3650),
     NUM("issuer", "bin", K_BIN, bins, 0, 0),
+    NUM("notify", "sink", K_SINK, notify.sink, 0, 0),
+    TEXT("notify", "file", notify.file),
+    TEXT("notify", "webhook", notify.webhook),
+    NUM("notify", "timeout", K_INT, notify.timeout, 1, 300),
+    NUM("notify", "interval", K_INT, notify.interval, 1, 3600),
+    NUM("notify", "max_attempts", K_INT, notify.max_attempts, 1, 100),
+    NUM("notify", "utc_offset", K_INT, notify.utc_offset, -1440, 1440),
 };
 
 void config_defaults(struct possum_config *cfg)
@@ -72,6 +79,11 @@ void config_defaults(struct possum_config *cfg)
 	cfg->idle_timeout = 300;
 	cfg->max_connections = 10000;
 	issuer_config_defaults(&cfg->issuer);
+	cfg->notify.sink = CONFIG_SINK_FILE;
+	cfg->notify.timeout = 5;
+	cfg->notify.interval = 1;
+	cfg->notify.max_attempts = 8;
+	cfg->notify.utc_offset = 480;
 }
 
 struct load {
@@ -146,6 +158,7 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 	    [K_DIALECT] = "a network dialect of 'possum iso profiles' (iso87a, iso87a-bb, iso87b)",
 	    [K_BIN] = "LOW[-HIGH] debit|credit|prepaid (digit prefixes of one length, low <= "
 	              "high)",
+	    [K_SINK] = "file or webhook",
 	};
 	char *dst = (char *)ld->cfg + k->offset;
 	const iso8583_profile *dialect;
@@ -197,6 +210,14 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		return 0;
 	case K_BIN:
 		if (parse_bin(ld, v) != 0)
+			break;
+		return 0;
+	case K_SINK:
+		if (strcmp(v, "file") == 0)
+			ld->cfg->notify.sink = CONFIG_SINK_FILE;
+		else if (strcmp(v, "webhook") == 0)
+			ld->cfg->notify.sink = CONFIG_SINK_WEBHOOK;
+		else
 			break;
 		return 0;
 	}

@@ -1,4 +1,5 @@
-/* config.h — the `possum host` configuration file: INI sections [host], [link], [issuer].
+/* config.h — the `possum host` configuration file: INI sections [host], [link], [issuer],
+ * [notify].
  *
  * config_defaults() fills every member with its default (below, and docs/config.md);
  * config_load() reads a file over them with libinih. Anything not understood is an error
@@ -50,7 +51,23 @@ struct possum_config {
 	struct card_bin_range *bins; /* bin = LOW[-HIGH] PRODUCT, repeatable; none by default;
 	                                issuer NULL */
 	size_t nbins;
+
+	/* [notify]: where text messages to cardholders go, and how their delivery is retried */
+	struct config_notify {
+		int sink; /* sink = file: CONFIG_SINK_FILE or CONFIG_SINK_WEBHOOK */
+		char file[CONFIG_PATH_MAX];    /* file = (empty): the JSON-lines file; empty:
+		                                  DATA/sms.jsonl */
+		char webhook[CONFIG_PATH_MAX]; /* webhook = (empty): the URL POSTed to */
+		int timeout;      /* timeout = 5: seconds a webhook call may take, 1..300 */
+		int interval;     /* interval = 1: seconds between looks at the
+		                     outbox, 1..3600 */
+		int max_attempts; /* max_attempts = 8: before a message is dead, 1..100 */
+		int utc_offset;   /* utc_offset = 480: minutes east of UTC of the
+		                     times in texts, -1440..1440 */
+	} notify;
 };
+
+enum config_sink { CONFIG_SINK_FILE = 1, CONFIG_SINK_WEBHOOK };
 
 void config_defaults(struct possum_config *cfg);
 

@@ -217,13 +217,49 @@ static void refusals(void **state)
 	assert_string_equal(config_strerror(CONFIG_EPARSE), "malformed configuration");
 }
 
+/* [notify]: the defaults, every key, and values refused. */
+static void notify_section(void **state)
+{
+	struct possum_config cfg;
+	char err[256];
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_int_equal(cfg.notify.sink, CONFIG_SINK_FILE);
+	assert_string_equal(cfg.notify.file, "");
+	assert_string_equal(cfg.notify.webhook, "");
+	assert_int_equal(cfg.notify.timeout, 5);
+	assert_int_equal(cfg.notify.interval, 1);
+	assert_int_equal(cfg.notify.max_attempts, 8);
+	assert_int_equal(cfg.notify.utc_offset, 480);
+	assert_int_equal(load("[notify]\nsink = webhook\nfile = /var/sms.jsonl\n"
+	                      "webhook = http://127.0.0.1:8080/sms\ntimeout = 2\ninterval = 5\n"
+	                      "max_attempts = 3\nutc_offset = -300\n",
+	                      &cfg, err, sizeof err),
+	                 CONFIG_OK);
+	assert_int_equal(cfg.notify.sink, CONFIG_SINK_WEBHOOK);
+	assert_string_equal(cfg.notify.file, "/var/sms.jsonl");
+	assert_string_equal(cfg.notify.webhook, "http://127.0.0.1:8080/sms");
+	assert_int_equal(cfg.notify.timeout, 2);
+	assert_int_equal(cfg.notify.interval, 5);
+	assert_int_equal(cfg.notify.max_attempts, 3);
+	assert_int_equal(cfg.notify.utc_offset, -300);
+	config_free(&cfg);
+	assert_int_equal(load("[notify]\nsink = sms\n", &cfg, err, sizeof err), CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 2: [notify] sink: not file or webhook: sms"));
+	assert_int_equal(load("[notify]\nmax_attempts = 0\n", &cfg, err, sizeof err),
+	                 CONFIG_EPARSE);
+	assert_int_equal(load("[notify]\ntimeout = 301\n", &cfg, err, sizeof err), CONFIG_EPARSE);
+	assert_int_equal(load("[notify]\nretries = 3\n", &cfg, err, sizeof err), CONFIG_EPARSE);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(defaults),
-	    cmocka_unit_test(full_file),
-	    cmocka_unit_test(shipped_config),
-	    cmocka_unit_test(refusals),
+	    cmocka_unit_test(defaults),       cmocka_unit_test(full_file),
+	    cmocka_unit_test(shipped_config), cmocka_unit_test(refusals),
+	    cmocka_unit_test(notify_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,7 @@ extern const struct store_module store_module_meta;
 extern const struct store_module store_module_ledger;
 extern const struct store_module store_module_issuer;
 extern const struct store_module store_module_term;
+extern const struct store_module store_module_notify;
 
 /* Brings every module's schema up to date (schema.c). */
 int store_migrate(store *s);

@@ -13,6 +13,7 @@ static const struct store_module *const modules[] = {
     &store_module_ledger,
     &store_module_issuer,
     &store_module_term,
+    &store_module_notify,
 };
 
 static const char create_versions[] =

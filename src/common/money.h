@@ -1,0 +1,19 @@
+/* money.h — amounts of money as people read them: ISO 4217 currencies' minor units and
+ * alphabetic codes, and minor units written as "12.34", with integers only. */
+#ifndef POSSUM_MONEY_H
+#define POSSUM_MONEY_H
+
+#include <stdint.h>
+
+#define MONEY_TEXT_MAX 32 /* bytes of a written amount, with its NUL */
+
+/* ISO 4217 minor units of a currency (numeric code): 2 for most, 0 for JPY, 3 for KWD. */
+int money_exponent(unsigned currency);
+
+/* The alphabetic code of a currency ("CNY" for 156), or NULL for one this table lacks. */
+const char *money_alpha(unsigned currency);
+
+/* Writes minor units of currency as "12.34" ("-0.05", "1200" for JPY). */
+void money_format(int64_t minor, unsigned currency, char out[MONEY_TEXT_MAX]);
+
+#endif

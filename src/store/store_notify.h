@@ -1,0 +1,48 @@
+/* store_notify.h — the notifications' part of the storage interface: the outbox of text
+ * messages to cardholders' phones, written in the same transaction as the outcome they tell
+ * of and read back by the scheduler that delivers them.
+ *
+ * The phone arrives already encrypted (hsm_data_encrypt, with the row's id as its associated
+ * data, which is why store_notify_insert() leaves it empty and store_notify_seal() sets it);
+ * the text holds only masked data and is kept as is. Functions return STORE_OK or a STORE_E*
+ * code. */
+#ifndef POSSUM_STORE_NOTIFY_H
+#define POSSUM_STORE_NOTIFY_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+#include "store/store_issuer.h"
+
+#define STORE_NOTIFY_TEXT_MAX  512 /* bytes of a message's text, UTF-8, with its NUL */
+#define STORE_NOTIFY_ERROR_MAX 64
+
+enum store_notify_state {
+	STORE_NOTIFY_PENDING = 1, /* to be delivered at next_at */
+	STORE_NOTIFY_DELIVERED,
+	STORE_NOTIFY_DEAD, /* given up: too many failed attempts, or a phone that cannot be read */
+};
+
+struct store_notify {
+	int64_t id;
+	int kind; /* enum notify_kind */
+	struct store_sealed phone;
+	char text[STORE_NOTIFY_TEXT_MAX];
+	int state;
+	int attempts; /* deliveries tried and failed */
+	int64_t created_at, next_at, done_at;
+	char error[STORE_NOTIFY_ERROR_MAX]; /* why the last attempt failed; "" */
+};
+
+/* Inserts n (n->id and n->phone ignored: an empty phone) and sets n->id. */
+int store_notify_insert(store *s, struct store_notify *n);
+/* Sets the phone of the message id. */
+int store_notify_seal(store *s, int64_t id, const struct store_sealed *phone);
+int store_notify_get(store *s, int64_t id, struct store_notify *out);
+/* Up to cap pending messages whose next_at is at or before now, the earliest first, into out;
+ * their number to *n. */
+int store_notify_due(store *s, int64_t now, struct store_notify *out, size_t cap, size_t *n);
+/* Writes n's state, attempts, next_at, done_at and error. */
+int store_notify_update(store *s, const struct store_notify *n);
+
+#endif
