@@ -44,7 +44,8 @@ acq_chip() {
 # acq_msg MTI PROC AMOUNT PAN TRACK PINBLOCK [FIELDS]: a request in $acq_dir/msg.json with a
 # new STAN (the last again when KEEP_STAN is set), transmission time $TRANSMIT (default from
 # the STAN), RRN $RRN (default the STAN), entry mode $ENTRY (default 021: stripe, PIN),
-# condition code $COND (default 00), and FIELDS, more "N":"value" pairs.
+# condition code $COND (default 00), merchant name $MERCHANT (field 43), and FIELDS, more
+# "N":"value" pairs.
 acq_msg() {
 	[ -n "${KEEP_STAN:-}" ] || acq_stan=$((acq_stan + 1))
 	{
@@ -55,6 +56,7 @@ acq_msg() {
 		[ -n "$6" ] && printf '"52":"%s",' "$6"
 		[ -n "${7:-}" ] && printf '%s,' "$7"
 		printf '"22":"%s","25":"%s","32":"48020000",' "${ENTRY:-021}" "${COND:-00}"
+		printf '"43":"%-40.40s",' "${MERCHANT:-Possum Tea House}"
 		printf '"37":"%s","41":"TERM0001","42":"898310048120001","49":"156"}}\n' \
 			"${RRN:-$(printf '%012d' "$acq_stan")}"
 	} >"$acq_dir/msg.json"

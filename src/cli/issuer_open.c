@@ -12,7 +12,6 @@
 #include "crypto/crypto.h"
 
 static const struct hsm_key_spec zpk_spec = {"P0", HSM_TDES, 16, 'B', 'E'};
-static const struct hsm_key_spec notify_spec = {"D0", HSM_AES, 32, 'B', 'N'};
 
 /* One-time codes go straight to the sink: the outbox would keep them in the clear. */
 static int sms_write(void *ctx, const char *phone, const char *text)
@@ -70,10 +69,8 @@ int cli_issuer_open(const char *prog, struct cli_issuer *ci)
 		rc = cli_error(CLI_FAILED, prog, "the link's zone PIN key: %s", hsm_strerror(rc));
 		goto fail;
 	}
-	if ((rc = cli_datadir_key(&ci->data, "notify.data", &notify_spec, &ci->notify_key)) != 0) {
-		rc = cli_error(CLI_FAILED, prog, "the outbox's data key: %s", hsm_strerror(rc));
-		goto fail;
-	}
+	/* The outbox's phones are the issuer's to seal: its notifications go out under its key. */
+	ci->notify_key = keys.data;
 	if (notify_sink_open(&ci->cfg.notify, ci->data.dir, &ci->sink, err, sizeof err) != 0) {
 		rc = cli_error(CLI_FAILED, prog, "%s", err);
 		goto fail;
@@ -81,6 +78,7 @@ int cli_issuer_open(const char *prog, struct cli_issuer *ci)
 	ic = ci->cfg.issuer;
 	ic.bins = ci->cfg.bins;
 	ic.n_bins = ci->cfg.nbins;
+	ic.utc_offset = ci->cfg.notify.utc_offset;
 	ic.sms = sms_write;
 	ic.sms_ctx = ci;
 	if ((rc = issuer_open(ci->data.store, ci->data.hsm, &ic, &keys, &ci->issuer)) !=

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "common/hex.h"
+#include "notify/notify.h"
 #include "crypto/crypto.h"
 #include "tlv/tlv.h"
 
@@ -613,6 +614,51 @@ static const struct stage {
     {"authorize", OPS_ALL & ~OP(ISSUER_OP_REVERSAL) & ~OPS_CARDAUTH, stage_authorize}, /* 51 */
 };
 
+/* The text telling the cardholder of an approved financial outcome, into the outbox within
+ * the decision's transaction: it exists exactly when the outcome does. */
+static int notify(struct issuer_decision *d)
+{
+	static const enum notify_kind kinds[] = {
+	    [ISSUER_OP_PREAUTH] = NOTIFY_PREAUTH,
+	    [ISSUER_OP_PREAUTH_CANCEL] = NOTIFY_PREAUTH_CANCEL,
+	    [ISSUER_OP_COMPLETION] = NOTIFY_COMPLETION,
+	    [ISSUER_OP_COMPLETION_VOID] = NOTIFY_COMPLETION_VOID,
+	    [ISSUER_OP_PURCHASE] = NOTIFY_PURCHASE,
+	    [ISSUER_OP_VOID] = NOTIFY_VOID,
+	    [ISSUER_OP_REFUND] = NOTIFY_REFUND,
+	    [ISSUER_OP_REVERSAL] = NOTIFY_REVERSAL,
+	};
+	const struct issuer_request *r = d->req;
+	struct notify_message m = {0};
+	int rc;
+
+	if (strcmp(d->resp->rc, "00") != 0 || (size_t)r->op >= sizeof kinds / sizeof kinds[0] ||
+	    kinds[r->op] == 0 || d->card.id == 0 ||
+	    (r->op == ISSUER_OP_REVERSAL && strcmp(d->resp->reason, "approved") != 0))
+		return ISSUER_OK;
+	if ((rc = issuer_unseal(d->is, d->card.pan_hash, &d->card.phone, d->phone,
+	                        sizeof d->phone)) != ISSUER_OK)
+		return rc;
+	m.kind = kinds[r->op];
+	m.last4 = d->card.last4;
+	m.merchant = issuer_present(r->merchant_name) ? r->merchant_name
+	             : issuer_present(r->merchant)    ? r->merchant
+	                                              : d->is->cfg.name;
+	m.amount = r->op == ISSUER_OP_REVERSAL ? d->orig.amount : r->amount;
+	m.currency = d->is->cfg.currency;
+	m.at = d->now;
+	m.utc_offset = d->is->cfg.utc_offset;
+	m.language = d->card.language;
+	m.phone = d->phone;
+	rc = notify_enqueue(d->is->s, d->is->h, &d->is->keys.data, &m, NULL);
+	if (rc == NOTIFY_EARG && m.merchant != d->is->cfg.name) {
+		/* A merchant name the text cannot carry: the cardholder still hears of it. */
+		m.merchant = d->is->cfg.name;
+		rc = notify_enqueue(d->is->s, d->is->h, &d->is->keys.data, &m, NULL);
+	}
+	return rc == NOTIFY_OK ? ISSUER_OK : rc == NOTIFY_ESTORE ? ISSUER_ESTORE : ISSUER_EHSM;
+}
+
 /* Writes what the decision changed, and the decision itself. */
 static int record(struct issuer_decision *d)
 {
@@ -700,6 +746,8 @@ int issuer_authorize(issuer *is, const struct issuer_request *req, int64_t now,
 		rc = ISSUER_OK;
 		goto out;
 	}
+	if ((rc = notify(&d)) != ISSUER_OK)
+		goto fail;
 	rc = record(&d);
 	if (rc == STORE_EEXIST) {
 		/* The same request decided by another process meanwhile. */

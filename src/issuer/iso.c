@@ -134,7 +134,8 @@ int issuer_iso_read(const iso8583_msg *m, const hsm_key *pin_key, struct issuer_
 	       text(m, 41, out->terminal, sizeof out->terminal) |
 	       text(m, 42, out->merchant, sizeof out->merchant) |
 	       text(m, 37, out->rrn, sizeof out->rrn) |
-	       text(m, 38, out->auth_code, sizeof out->auth_code);
+	       text(m, 38, out->auth_code, sizeof out->auth_code) |
+	       text(m, 43, out->merchant_name, sizeof out->merchant_name);
 	if (bad != 0 || read_field62(f62, out) != 0 ||
 	    crypto_digits(amount, 0, 12) != strlen(amount) ||
 	    crypto_digits(currency, 0, 3) != strlen(currency))
@@ -173,6 +174,10 @@ int issuer_iso_read(const iso8583_msg *m, const hsm_key *pin_key, struct issuer_
 	r->terminal = out->terminal;
 	r->merchant = out->merchant;
 	r->rrn = out->rrn;
+	/* Field 43 is name and location, padded with spaces: the name part for the text. */
+	for (size_t n = strlen(out->merchant_name); n > 0 && out->merchant_name[n - 1] == ' '; n--)
+		out->merchant_name[n - 1] = '\0';
+	r->merchant_name = out->merchant_name;
 	/* A follow-up names its original by auth code (38) and RRN (37), as cup-pos does. */
 	r->orig_auth_code = out->auth_code;
 	r->orig_rrn = out->rrn;

@@ -98,6 +98,7 @@ void issuer_config_defaults(struct issuer_config *cfg)
 	cfg->otp_ttl = 300;
 	cfg->otp_tries = 3;
 	cfg->auth_per_day = 4;
+	cfg->utc_offset = 480;
 	cfg->auth_valid_days = 365;
 }
 

@@ -11,7 +11,9 @@
  * issuer_authorize() takes a request (authorization with hold, purchase, completion, void,
  * refund, reversal, balance inquiry, card authentication), runs the checks of a decision
  * table (src/issuer/authorize.c) and answers with a response code of spec/cup-pos.md. The
- * decision, and any ledger transfer it makes, is committed before issuer_authorize() returns:
+ * decision, any ledger transfer it makes, and the text telling the cardholder of a financial
+ * outcome (the notify outbox, in the cardholder's language, to the reserved phone) are
+ * committed together before issuer_authorize() returns:
  * a caller that has ISSUER_OK may answer; on any other code nothing was committed and the
  * caller answers 96.
  *
@@ -77,6 +79,7 @@ struct issuer_config {
 	int otp_tries;              /* wrong codes before it is void; default 3 */
 	int auth_per_day;           /* card authentications a card may start a day; default 4 */
 	int auth_valid_days;        /* how long a card authentication lasts; default 365 */
+	int utc_offset;             /* minutes east of UTC of the times in texts; default 480 */
 	/* Sends a text to a reserved phone (the one-time codes); called after the commit. */
 	int (*sms)(void *ctx, const char *phone, const char *text);
 	void *sms_ctx;
@@ -228,6 +231,7 @@ struct issuer_request {
 	 * MMDDhhmmss), terminal (41), merchant (42), RRN (37). A request with the same acquirer,
 	 * STAN and transmission time as one already decided is a duplicate (94). */
 	const char *acquirer, *stan, *transmit, *terminal, *merchant, *rrn;
+	const char *merchant_name; /* field 43, for the cardholder's text; NULL: the MID */
 	/* The original, for completion, cancel, void and refund: its auth code (38) and RRN. A
 	 * reversal names its original by acquirer, terminal and STAN (its own 11 is the
 	 * original's, as in spec/cup-pos.md) and amount. */
@@ -276,6 +280,7 @@ struct issuer_iso_request {
 	struct issuer_request req;
 	char pan[CARD_PAN_MAX + 1], track2[CARD_TRACK2_MAX + 1], expiry[5];
 	char acquirer[12], stan[7], transmit[11], terminal[9], merchant[16], rrn[13];
+	char merchant_name[41];
 	char auth_code[7];
 	char holder[ISSUER_NAME_MAX + 1], id_number[ISSUER_ID_MAX + 1];
 	char phone[ISSUER_PHONE_MAX + 1], otp[ISSUER_OTP_LEN + 1];
@@ -287,7 +292,7 @@ struct issuer_iso_request {
  * field 25 (the transaction table of spec/cup-pos.md: 0100 pre-authorization, balance, card
  * authentication (33, with field 62) and cancel (20); 0200 purchase, void (20), balance (31),
  * completion and completion void (field 25 "06"); 0220 refund; 0400 and 0420 reversal), and
- * fields 2, 4, 7, 11, 14, 22, 32, 35, 37, 38, 41, 42, 49, 52 (under pin_key), 55 and 62.
+ * fields 2, 4, 7, 11, 14, 22, 32, 35, 37, 38, 41, 42, 43, 49, 52 (under pin_key), 55 and 62.
  * ISSUER_OK, or ISSUER_EARG with the response code to answer in rc: "12" for a transaction
  * this issuer does not do, "30" for a field it cannot read. out holds card data: the caller
  * wipes it (crypto_wipe) when done. */

@@ -217,6 +217,17 @@ printf '{"mti":"0200","fields":{"3":"000000","4":"ABC"}}' >"$tmp/msg.json"
 run sh -c "\"$possum\" iso send --host 127.0.0.1:$port --profile iso87a --json <\"$tmp/msg.json\""
 [ "$got" -eq 2 ] && ok || bad "a bad field was sent"
 
+# An operator's change while the host runs is seen by the next request, and the host's
+# commits are seen by the operator's commands at once (one database, several processes).
+expect 0 "card show while the host runs" -- "$possum" admin card show --data "$data" "$pan" --json
+out_has '"available":"850.00"'
+expect 0 "report the card stolen while the host runs" -- "$possum" admin card status --data "$data" "$pan" --set stolen
+msg 0200 310000 0 "$pan" "$track" "$pb"
+send
+answer 43 "the card just reported stolen"
+expect 0 "ledger check while the host runs" -- "$possum" admin ledger check --data "$data"
+out_has "0 violations"
+
 kill -TERM $pid
 wait $pid
 [ $? -eq 0 ] && ok || bad "the host did not stop cleanly"

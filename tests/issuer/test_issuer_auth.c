@@ -4,6 +4,7 @@
  * verification. Follow-ups and reversals are test_issuer_followup.c's. The ledger's check is
  * clean after each (the fixture's teardown). */
 #include "issuer/issuer_fixture.h"
+#include "notify/notify.h"
 
 /* ---- approvals ---- */
 
@@ -22,6 +23,33 @@ static void purchase_approved(void **state)
 	assert_int_equal(resp.icc_len, 0); /* no chip, no ARPC */
 	test_money(f, img.card_id, T_BALANCE - 2500, T_BALANCE - 2500, 0);
 	assert_int_equal(test_card(f, img.card_id).pin_tries, 0);
+}
+
+/* Every approved financial outcome puts the cardholder's text in the outbox, in the same
+ * commit, to the reserved phone; a decline puts nothing. */
+static void purchase_notified(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct notify_delivery due[4];
+	struct test_request t;
+	char want[128];
+	size_t n;
+
+	test_swipe(f, &t, ISSUER_OP_PURCHASE, &img, 1234, T_PIN);
+	t.r.merchant_name = "Possum Tea House";
+	test_expect(f, &t, "00", "approved");
+	test_swipe(f, &t, ISSUER_OP_PURCHASE, &img, 1234, "000000");
+	test_expect(f, &t, "55", "pin_wrong");
+	assert_int_equal(notify_due(f->s, f->h, &f->keys.data, f->now, due, 4, &n, NULL),
+	                 NOTIFY_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(due[0].phone, T_PHONE);
+	/* 2026-11-30 10:00 UTC is 18:00 in Beijing. */
+	snprintf(want, sizeof want, "您尾号%s的卡于11-30 18:00在Possum Tea House消费 CNY 12.34元",
+	         img.pan + strlen(img.pan) - 4);
+	assert_string_equal(due[0].text, want);
+	crypto_wipe(due, sizeof due);
 }
 
 static void purchase_chip_approved(void **state)
@@ -672,6 +700,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, issuer_fixture_setup, issuer_fixture_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(purchase_approved),
+	    T(purchase_notified),
 	    T(purchase_chip_approved),
 	    T(credit_without_pin_approved),
 	    T(card_number_invalid),

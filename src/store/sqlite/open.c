@@ -2,6 +2,7 @@
  * commits durable (WAL, synchronous=FULL), foreign keys, the busy timeout, the migrations;
  * and the cache of prepared statements and the error mapping every backend file uses. */
 #include <assert.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,10 +127,13 @@ int store_open(const char *path, store **out)
 	if (path == NULL || *path == '\0' || out == NULL)
 		return STORE_EARG;
 	/* Created here rather than by SQLite so that the mode is ours; SQLite gives the WAL and
-	 * shared-memory files the database's mode. */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+	 * shared-memory files the database's mode. Only when it does not exist (O_EXCL): closing
+	 * a descriptor of a database this process has open would drop every POSIX lock the
+	 * process holds on it, and with them the WAL locks of its other connections. */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0)
+		close(fd);
+	else if (errno != EEXIST)
 		return STORE_EIO;
-	close(fd);
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return STORE_ENOMEM;
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
