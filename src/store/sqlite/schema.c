@@ -12,6 +12,7 @@ static const struct store_module *const modules[] = {
     &store_module_meta,
     &store_module_ledger,
     &store_module_issuer,
+    &store_module_acquirer,
 };
 
 static const char create_versions[] =
