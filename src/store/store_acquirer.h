@@ -41,11 +41,11 @@ enum store_terminal_status {
 struct store_terminal {
 	char tid[9], mid[16], sn[51];
 	int status;
-	char tmk[STORE_KEY_MAX];           /* K0 */
-	char pik[STORE_KEY_MAX];           /* P0, from the last sign-in; "" before */
-	char mak[STORE_KEY_MAX];           /* M1 */
-	char tdk[STORE_KEY_MAX];           /* M1: the track key (59.A2.04) */
-	int batch;                         /* 60.2, 1..999999 */
+	char tmk[STORE_KEY_MAX]; /* K0 */
+	char pik[STORE_KEY_MAX]; /* P0, from the last sign-in; "" before */
+	char mak[STORE_KEY_MAX]; /* M1 */
+	char tdk[STORE_KEY_MAX]; /* M1: the track key (59.A2.04) */
+	int batch;               /* 60.2, 1..999999 */
 	bool signed_in;
 	int64_t last_seen, created_at;
 };
@@ -90,6 +90,10 @@ struct store_acq_totals {
 	int sales_count, refund_count;
 };
 int store_acq_totals(store *s, const char *tid, int batch, struct store_acq_totals *out);
+
+/* STORE_OK when the card of pan_hash has an approved, unreversed request at merchant mid,
+ * STORE_ENOTFOUND when not (its first use there). */
+int store_acq_card_seen(store *s, const char *pan_hash, const char *mid);
 
 /* A reversal whose original was never seen: a later original with that TID, batch and STAN
  * is refused. */

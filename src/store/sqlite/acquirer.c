@@ -42,6 +42,7 @@ static const struct store_migration migrations[] = {
         " settle_date TEXT NOT NULL,"
         " UNIQUE (tid, batch, stan, kind));"
         "CREATE INDEX acq_txns_rrn ON acq_txns(rrn);"
+        "CREATE INDEX acq_txns_card ON acq_txns(pan_hash, mid);"
         "CREATE TABLE acq_tombstones ("
         " tid TEXT NOT NULL, batch INTEGER NOT NULL, stan TEXT NOT NULL,"
         " at INTEGER NOT NULL,"
@@ -77,9 +78,9 @@ int store_merchant_get(store *s, const char *mid, struct store_merchant *out)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "SELECT mid, name, mcc, status, created_at FROM merchants WHERE mid = ?",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s, "SELECT mid, name, mcc, status, created_at FROM merchants WHERE mid = ?",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, mid, -1, SQLITE_STATIC);
 	if ((rc = store_row(s, st)) == STORE_OK) {
@@ -96,7 +97,7 @@ int store_merchant_get(store *s, const char *mid, struct store_merchant *out)
 
 /* ---- terminals ---- */
 
-#define TERMINAL_COLUMNS                                                                         \
+#define TERMINAL_COLUMNS                                                                           \
 	"tid, mid, sn, status, tmk, pik, mak, tdk, batch, signed_in, last_seen, created_at"
 
 int store_terminal_insert(store *s, const struct store_terminal *t)
@@ -157,10 +158,11 @@ int store_terminal_update(store *s, const struct store_terminal *t)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "UPDATE terminals SET status = ?, pik = ?, mak = ?, tdk = ?, batch = ?, "
-	                     "signed_in = ?, last_seen = ? WHERE tid = ?",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s,
+	         "UPDATE terminals SET status = ?, pik = ?, mak = ?, tdk = ?, batch = ?, "
+	         "signed_in = ?, last_seen = ? WHERE tid = ?",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int(st, 1, t->status);
 	sqlite3_bind_text(st, 2, t->pik, -1, SQLITE_STATIC);
@@ -175,8 +177,8 @@ int store_terminal_update(store *s, const struct store_terminal *t)
 
 /* ---- terminal requests ---- */
 
-#define TXN_COLUMNS                                                                              \
-	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "    \
+#define TXN_COLUMNS                                                                                \
+	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "     \
 	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date"
 
 int store_acq_txn_insert(store *s, struct store_acq_txn *t)
@@ -297,6 +299,23 @@ int store_acq_totals(store *s, const char *tid, int batch, struct store_acq_tota
 	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
 }
 
+int store_acq_card_seen(store *s, const char *pan_hash, const char *mid)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s,
+	                     "SELECT 1 FROM acq_txns WHERE pan_hash = ? AND mid = ? AND rc = '00' "
+	                     "AND reversed = 0 AND kind = 0 LIMIT 1",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, pan_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, mid, -1, SQLITE_STATIC);
+	if ((rc = store_row(s, st)) == STORE_OK)
+		sqlite3_reset(st);
+	return rc;
+}
+
 /* ---- tombstones and counters ---- */
 
 int store_acq_tombstone_add(store *s, const char *tid, int batch, const char *stan, int64_t at)
@@ -304,10 +323,11 @@ int store_acq_tombstone_add(store *s, const char *tid, int batch, const char *st
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO acq_tombstones (tid, batch, stan, at) VALUES (?, ?, ?, ?) "
-	                     "ON CONFLICT DO NOTHING",
-	                     &st)) != STORE_OK)
+	if ((rc =
+	         store_stmt(s,
+	                    "INSERT INTO acq_tombstones (tid, batch, stan, at) VALUES (?, ?, ?, ?) "
+	                    "ON CONFLICT DO NOTHING",
+	                    &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, batch);
@@ -321,9 +341,9 @@ int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *s
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "SELECT 1 FROM acq_tombstones WHERE tid = ? AND batch = ? AND stan = ?",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s, "SELECT 1 FROM acq_tombstones WHERE tid = ? AND batch = ? AND stan = ?",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, batch);
