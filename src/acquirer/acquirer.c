@@ -157,12 +157,13 @@ int acquirer_terminal_add(acquirer *a, const char *mid, const char *sn, const ch
 	for (size_t i = 0; i < n; i++)
 		if (sn[i] < 0x21 || sn[i] > 0x7E)
 			return ACQUIRER_EARG;
+	/* Taken before out is cleared: tid may be out's own. */
+	if (tid != NULL)
+		snprintf(t.tid, sizeof t.tid, "%s", tid);
 	memset(out, 0, sizeof *out);
 	if ((rc = acquirer_from_store(store_merchant_get(a->s, mid, &m))) != ACQUIRER_OK)
 		return rc;
-	if (tid != NULL)
-		snprintf(t.tid, sizeof t.tid, "%s", tid);
-	else if ((rc = random_digits(t.tid, ACQUIRER_TID_LEN)) != ACQUIRER_OK)
+	if (tid == NULL && (rc = random_digits(t.tid, ACQUIRER_TID_LEN)) != ACQUIRER_OK)
 		return rc;
 	snprintf(t.mid, sizeof t.mid, "%s", mid);
 	snprintf(t.sn, sizeof t.sn, "%s", sn);

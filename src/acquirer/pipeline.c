@@ -18,14 +18,14 @@
 #define MAC_LEN    8
 
 /* What a transaction passes through. */
-#define T_SIGNED  0x01 /* the terminal must be signed in */
-#define T_MAC     0x02 /* MACed request and response */
-#define T_DUP     0x04 /* TID + STAN + batch is its identity: a repeat is 94 */
-#define T_CARD    0x08 /* carries a card: checked, masked, hashed */
-#define T_PAY     0x10 /* a payment the card authentication policy applies to */
-#define T_AMOUNT  0x20 /* field 4 required */
-#define T_RECORD  0x40 /* one row of acq_txns */
-#define T_FIN     (T_SIGNED | T_MAC | T_DUP | T_RECORD)
+#define T_SIGNED 0x01 /* the terminal must be signed in */
+#define T_MAC    0x02 /* MACed request and response */
+#define T_DUP    0x04 /* TID + STAN + batch is its identity: a repeat is 94 */
+#define T_CARD   0x08 /* carries a card: checked, masked, hashed */
+#define T_PAY    0x10 /* a payment the card authentication policy applies to */
+#define T_AMOUNT 0x20 /* field 4 required */
+#define T_RECORD 0x40 /* one row of acq_txns */
+#define T_FIN    (T_SIGNED | T_MAC | T_DUP | T_RECORD)
 
 enum { STAGE_NEXT = 0, STAGE_RESPOND = 1 };
 
@@ -50,8 +50,8 @@ struct txn {
 	size_t frame_len;
 	iso8583_envelope env;
 	iso8583_msg req;
-	bool readable;  /* unpacked */
-	bool counted;   /* passed the duplicate stage: its identity is taken */
+	bool readable; /* unpacked */
+	bool counted;  /* passed the duplicate stage: its identity is taken */
 	char f60[18], tid[9], mid[16], stan[7];
 	int batch;
 	struct store_terminal term;
@@ -236,7 +236,7 @@ static int decide_reversal(struct txn *t)
 	rev.currency = t->ir.req.currency;
 	rev.decision_id = t->decision_id;
 	return from_store(store_acq_txn_insert(t->a->s, &rev)) == STAGE_NEXT ? STAGE_RESPOND
-	                                                                      : ACQUIRER_ESTORE;
+	                                                                     : ACQUIRER_ESTORE;
 }
 
 /* Sign-in: fresh PIN, MAC and track keys, each sent under the TMK with its check value in
@@ -298,8 +298,7 @@ static int decide_echo(struct txn *t)
 static int next_batch(struct txn *t)
 {
 	t->term.batch = t->term.batch % 999999 + 1;
-	return store_terminal_update(t->a->s, &t->term) == STORE_OK ? ACQUIRER_OK
-	                                                            : ACQUIRER_ESTORE;
+	return store_terminal_update(t->a->s, &t->term) == STORE_OK ? ACQUIRER_OK : ACQUIRER_ESTORE;
 }
 
 /* Settlement: the terminal's domestic totals (field 48) against the host's for its batch;
@@ -371,8 +370,8 @@ static int stage_unpack(struct txn *t)
 
 	t->frame[0] = (uint8_t)((t->frame_len - 2) >> 8);
 	t->frame[1] = (uint8_t)(t->frame_len - 2);
-	if (iso8583_unpack_framed(t->a->dialect, t->frame, t->frame_len, &t->env, &t->req,
-	                          &diag) != ISO8583_OK) {
+	if (iso8583_unpack_framed(t->a->dialect, t->frame, t->frame_len, &t->env, &t->req, &diag) !=
+	    ISO8583_OK) {
 		/* Answerable when its MTI is a request's: 30, echoing nothing. */
 		if (strlen(t->req.mti) == 4 && (t->req.mti[2] - '0') % 2 == 0 &&
 		    t->frame_len >= FRAME_HEAD + 2) {
@@ -424,10 +423,14 @@ static bool f59_sub(const char *v, const char *tag, char *out, size_t cap)
 	if (n < 5 || memcmp(v, "A2", 2) != 0)
 		return false;
 	while (pos + 5 <= n) {
-		size_t len = (size_t)(v[pos + 2] - '0') * 100 + (size_t)(v[pos + 3] - '0') * 10 +
-		             (size_t)(v[pos + 4] - '0');
+		size_t len = 0;
 
-		if (crypto_digits(v + pos + 2, 3, 3) != 3 || pos + 5 + len > n)
+		for (size_t i = 2; i < 5; i++) {
+			if (v[pos + i] < '0' || v[pos + i] > '9')
+				return false;
+			len = len * 10 + (size_t)(v[pos + i] - '0');
+		}
+		if (pos + 5 + len > n)
 			return false;
 		if (memcmp(v + pos, tag, 2) == 0) {
 			if (len >= cap)
@@ -520,6 +523,8 @@ static int stage_fields(struct txn *t)
 
 	if (t->type->decide == decide_reversal ? false : t->batch != t->term.batch)
 		return decide(t, "77", "batch_differs");
+	if (!(t->type->flags & T_MAC))
+		return STAGE_NEXT; /* settlement and batch upload: read by their decisions */
 	if (issuer_iso_read(&t->req, NULL, &t->ir, code) != ISSUER_OK)
 		return decide(t, code, strcmp(code, "12") == 0 ? "not_supported" : "format");
 	if ((t->type->flags & T_AMOUNT) && (!iso8583_has(&t->req, 4) || t->ir.req.amount <= 0))
@@ -654,10 +659,9 @@ static int build(struct txn *t, const char *rc, uint8_t *out, size_t *out_len)
 {
 	static const int echo[] = {3, 4, 11, 22, 25, 41, 42, 49, 60};
 	const struct issuer_response *ir = &t->resp;
-	bool approved = strcmp(rc, "00") == 0, mac = (t->type != NULL &&
-	                                              (t->type->flags & T_MAC) && t->have_term &&
-	                                              t->term.mak[0] != '\0' &&
-	                                              strcmp(rc, "A0") != 0);
+	bool approved = strcmp(rc, "00") == 0,
+	     mac = (t->type != NULL && (t->type->flags & T_MAC) && t->have_term &&
+	            t->term.mak[0] != '\0' && strcmp(rc, "A0") != 0);
 	uint8_t frame[ACQUIRER_MSG_MAX + 2], zero[MAC_LEN] = {0};
 	iso8583_envelope env;
 	iso8583_msg m;
@@ -675,7 +679,8 @@ static int build(struct txn *t, const char *rc, uint8_t *out, size_t *out_len)
 	for (size_t i = 0; i < sizeof echo / sizeof echo[0]; i++)
 		if (iso8583_has(&t->req, echo[i])) {
 			/* The echoed values keep the wire form they were unpacked in. */
-			iso8583_set(&m, echo[i], t->req.field[echo[i]].data, t->req.field[echo[i]].len);
+			iso8583_set(&m, echo[i], t->req.field[echo[i]].data,
+			            t->req.field[echo[i]].len);
 			m.field[echo[i]] = t->req.field[echo[i]];
 		}
 	if (t->type != NULL && t->type->decide == decide_signin) {
@@ -757,16 +762,16 @@ struct stage {
 };
 
 static const struct stage stages[] = {
-    {"unpack", stage_unpack, 0, false},            /* 30 unreadable, 12 unknown */
-    {"terminal", stage_terminal, 0, false},        /* 97 unknown; 58 merchant, state, SN;
-                                                      A0 not signed in */
-    {"mac", stage_mac, T_MAC, false},              /* A0 */
-    {"duplicate", stage_duplicate, T_DUP, false},  /* 94, a tombstone's too */
+    {"unpack", stage_unpack, 0, false},                /* 30 unreadable, 12 unknown */
+    {"terminal", stage_terminal, 0, false},            /* 97 unknown; 58 merchant, state, SN;
+                                                          A0 not signed in */
+    {"mac", stage_mac, T_MAC, false},                  /* A0 */
+    {"duplicate", stage_duplicate, T_DUP, false},      /* 94, a tombstone's too */
     {"fields", stage_fields, T_MAC | T_SIGNED, false}, /* 77 batch, 30, 12, 13 */
-    {"card", stage_card, T_CARD, false},           /* 14 Luhn, 54 expired */
-    {"cardauth", stage_cardauth, T_PAY, false},    /* C1, C2 */
+    {"card", stage_card, T_CARD, false},               /* 14 Luhn, 54 expired */
+    {"cardauth", stage_cardauth, T_PAY, false},        /* C1, C2 */
     {"risk", stage_risk, T_PAY, false},
-    {"authorize", stage_authorize, 0, false},      /* the issuer, or the host itself */
+    {"authorize", stage_authorize, 0, false}, /* the issuer, or the host itself */
     {"record", stage_record, T_RECORD, true},
     {"respond", stage_respond, 0, true},
     {"notify", stage_notify, T_RECORD, true},
@@ -795,7 +800,9 @@ static void outcome(const struct txn *t, const char *stage, struct acquirer_outc
 {
 	snprintf(o->mti, sizeof o->mti, "%s", t->req.mti);
 	snprintf(o->type, sizeof o->type, "%s",
-	         t->ir.req.op > 0 ? op_types[t->ir.req.op] : t->type ? t->type->name : "");
+	         t->ir.req.op > 0 ? op_types[t->ir.req.op]
+	         : t->type        ? t->type->name
+	                          : "");
 	snprintf(o->tid, sizeof o->tid, "%s", t->tid);
 	snprintf(o->mid, sizeof o->mid, "%s", t->mid);
 	snprintf(o->stan, sizeof o->stan, "%s", t->stan);

@@ -133,13 +133,14 @@ static int terminal_add(int argc, char **argv)
 		goto out;
 	if ((rc = acquirer_terminal_add(a, mid, sn, tid, (size_t)n, (int64_t)time(NULL), &reg)) !=
 	    ACQUIRER_OK) {
-		rc = rc == ACQUIRER_EARG
-		         ? cli_usage_error(prog, "a TID of 8 letters and digits, an SN of printable "
-		                                 "characters")
-		         : cli_error(CLI_FAILED, prog, "%s",
-		                     rc == ACQUIRER_ENOTFOUND ? "no such merchant"
-		                     : rc == ACQUIRER_EEXIST  ? "the TID is taken or the SN is bound"
-		                                              : acquirer_strerror(rc));
+		rc =
+		    rc == ACQUIRER_EARG
+		        ? cli_usage_error(prog, "a TID of 8 letters and digits, an SN of printable "
+		                                "characters")
+		        : cli_error(CLI_FAILED, prog, "%s",
+		                    rc == ACQUIRER_ENOTFOUND ? "no such merchant"
+		                    : rc == ACQUIRER_EEXIST  ? "the TID is taken or the SN is bound"
+		                                             : acquirer_strerror(rc));
 		goto out;
 	}
 	hex_encode(reg.kcv.v, reg.kcv.len, kcv, sizeof kcv);
