@@ -71,8 +71,8 @@ static int setup(void **state)
 	    acquirer_terminal_add(x->a, A_MID, A_SN, A_TID, 2, x->f->now, &reg) != ACQUIRER_OK)
 		return -1;
 	/* The key ceremony at the terminal: the TMK from its components, checked by KCV. */
-	if (hsm_import_components(x->f->h, &tmk_spec, reg.parts, reg.n_parts, &x->tmk, NULL, NULL) !=
-	    HSM_OK)
+	if (hsm_import_components(x->f->h, &tmk_spec, reg.parts, reg.n_parts, &x->tmk, NULL,
+	                          NULL) != HSM_OK)
 		return -1;
 	crypto_wipe(&reg, sizeof reg);
 	x->stan = 1;
@@ -93,8 +93,7 @@ static int teardown(void **state)
 
 /* ---- the test terminal ---- */
 
-static void begin(struct fx *x, struct req *q, const char *mti, const char *f60_1,
-                  const char *nmc)
+static void begin(struct fx *x, struct req *q, const char *mti, const char *f60_1, const char *nmc)
 {
 	memset(q, 0, sizeof *q);
 	iso8583_msg_init(&q->m);
@@ -133,8 +132,10 @@ static void card_req(struct fx *x, struct req *q, const char *mti, const char *p
 	}
 	if (sn != NULL) {
 		size_t n = strlen(sn);
-		int len = snprintf(q->f59 + 5, sizeof q->f59 - 5, "0100202" "02%03zu%s03006%s", n, sn,
-		                   last6);
+		int len = snprintf(q->f59 + 5, sizeof q->f59 - 5,
+		                   "0100202"
+		                   "02%03zu%s03006%s",
+		                   n, sn, last6);
 		char head[6];
 
 		snprintf(head, sizeof head, "A2%03d", len);
@@ -193,7 +194,7 @@ static void sent(struct fx *x, struct req *q, bool mac, struct ans *a, bool flip
 
 		iso8583_get(&a->m, 64, m64, sizeof m64, NULL);
 		assert_int_equal(hsm_mac_verify(x->f->h, &x->mak, HSM_MAC_CUP_ECB, a->frame + 13,
-		                                 a->r.len + 2 - 13 - 8, m64, 8),
+		                                a->r.len + 2 - 13 - 8, m64, 8),
 		                 HSM_OK);
 	}
 }
@@ -228,9 +229,9 @@ static void signin(struct fx *x)
 		hsm_kcv kcv = {.len = 4};
 
 		memcpy(kcv.v, f62 + i * 20 + 16, 4);
-		assert_int_equal(hsm_import_ecb(x->f->h, &x->tmk, specs[i], f62 + i * 20, 16, &kcv,
-		                                keys[i]),
-		                 HSM_OK);
+		assert_int_equal(
+		    hsm_import_ecb(x->f->h, &x->tmk, specs[i], f62 + i * 20, 16, &kcv, keys[i]),
+		    HSM_OK);
 	}
 	assert_int_equal(iso8583_get(&a.m, 60, f60, sizeof f60, NULL), ISO8583_OK);
 	x->batch = atoi((char[7]){f60[2], f60[3], f60[4], f60[5], f60[6], f60[7], 0});
@@ -372,8 +373,8 @@ static void declines(void **state)
 	expect(x, &q, true, "55", &a);
 	purchase_req(x, &q, &img, T_BALANCE + 1, T_PIN);
 	expect(x, &q, true, "51", &a);
-	assert_int_equal(issuer_card_set_status(x->f->is, lost.card_id, ISSUER_CARD_LOST, x->f->now),
-	                 ISSUER_OK);
+	assert_int_equal(
+	    issuer_card_set_status(x->f->is, lost.card_id, ISSUER_CARD_LOST, x->f->now), ISSUER_OK);
 	purchase_req(x, &q, &lost, 100, T_PIN);
 	expect(x, &q, true, "41", &a);
 	/* Luhn: the PAN's last digit changed, keyed in. */
@@ -632,7 +633,7 @@ static void store_failure(void **state)
 
 	signin(x);
 	store_fixture_sql(x->f->path, "CREATE TRIGGER fail BEFORE INSERT ON acq_txns BEGIN "
-	                                   "SELECT RAISE(ABORT, 'disk full'); END");
+	                              "SELECT RAISE(ABORT, 'disk full'); END");
 	purchase_req(x, &q, &img, 100, T_PIN);
 	expect(x, &q, true, "96", &a);
 	assert_false(iso8583_has(&a.m, 38));
@@ -728,8 +729,8 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(purchase_approved), T(mac_tampered),   T(replay),        T(terminal_checks),
-	    T(declines),          T(void_and_refund), T(preauth_flow), T(reversals),
+	    T(purchase_approved), T(mac_tampered),    T(replay),        T(terminal_checks),
+	    T(declines),          T(void_and_refund), T(preauth_flow),  T(reversals),
 	    T(settlement),        T(cardauth_policy), T(store_failure), T(group_commit),
 	    T(registration),      T(unreadable),
 	};
