@@ -73,11 +73,6 @@ static int decide(struct txn *t, const char *rc, const char *reason)
 	return STAGE_RESPOND;
 }
 
-static int from_store(int rc)
-{
-	return rc == STORE_OK ? STAGE_NEXT : acquirer_from_store(rc);
-}
-
 /* The next value of a host-wide counter, n digits (wrapping, never all zeros). */
 static int counter(struct txn *t, const char *name, int digits, char *out, size_t cap)
 {
@@ -102,21 +97,6 @@ static int assign_rrn(struct txn *t)
 }
 
 /* ---- decisions ---- */
-
-static const char *const op_types[] = {
-    [ISSUER_OP_BALANCE] = "balance",
-    [ISSUER_OP_PREAUTH] = "preauth",
-    [ISSUER_OP_PREAUTH_CANCEL] = "preauth_cancel",
-    [ISSUER_OP_COMPLETION] = "completion",
-    [ISSUER_OP_COMPLETION_VOID] = "completion_void",
-    [ISSUER_OP_PURCHASE] = "purchase",
-    [ISSUER_OP_VOID] = "void",
-    [ISSUER_OP_REFUND] = "refund",
-    [ISSUER_OP_REVERSAL] = "reversal",
-    [ISSUER_OP_VERIFY] = "verify",
-    [ISSUER_OP_CARDAUTH_START] = "cardauth_start",
-    [ISSUER_OP_CARDAUTH_CONFIRM] = "cardauth_confirm",
-};
 
 /* MMDDhhmmss, UTC: the transmission time of a request to the issuer. */
 static void transmit_time(int64_t now, char out[11])
@@ -235,8 +215,9 @@ static int decide_reversal(struct txn *t)
 	rev.amount = t->ir.req.amount;
 	rev.currency = t->ir.req.currency;
 	rev.decision_id = t->decision_id;
-	return from_store(store_acq_txn_insert(t->a->s, &rev)) == STAGE_NEXT ? STAGE_RESPOND
-	                                                                     : ACQUIRER_ESTORE;
+	if ((rc = store_acq_txn_insert(t->a->s, &rev)) != STORE_OK)
+		return acquirer_from_store(rc);
+	return STAGE_RESPOND;
 }
 
 /* Sign-in: fresh PIN, MAC and track keys, each sent under the TMK with its check value in
@@ -334,8 +315,7 @@ static int decide_upload(struct txn *t)
 {
 	int rc;
 
-	if (strcmp(t->f60 + 8 < t->f60 + strlen(t->f60) ? t->f60 + 8 : "", "202") == 0 &&
-	    (rc = next_batch(t)) != ACQUIRER_OK)
+	if (strcmp(t->type->nmc, "202") == 0 && (rc = next_batch(t)) != ACQUIRER_OK)
 		return rc;
 	return decide(t, "00", "uploaded");
 }
@@ -375,8 +355,11 @@ static int stage_unpack(struct txn *t)
 		/* Answerable when its MTI is a request's: 30, echoing nothing. */
 		if (strlen(t->req.mti) == 4 && (t->req.mti[2] - '0') % 2 == 0 &&
 		    t->frame_len >= FRAME_HEAD + 2) {
+			char mti[5];
+
+			memcpy(mti, t->req.mti, sizeof mti);
 			iso8583_msg_init(&t->req);
-			iso8583_set_mti(&t->req, t->req.mti);
+			iso8583_set_mti(&t->req, mti);
 			t->readable = true;
 		}
 		return decide(t, "30", "unpack");
@@ -521,7 +504,8 @@ static int stage_fields(struct txn *t)
 {
 	char code[3];
 
-	if (t->type->decide == decide_reversal ? false : t->batch != t->term.batch)
+	/* A reversal names its original's batch, which may have closed since. */
+	if (t->type->decide != decide_reversal && t->batch != t->term.batch)
 		return decide(t, "77", "batch_differs");
 	if (!(t->type->flags & T_MAC))
 		return STAGE_NEXT; /* settlement and batch upload: read by their decisions */
@@ -635,7 +619,7 @@ static int stage_record(struct txn *t)
 	row.batch = t->batch;
 	snprintf(row.stan, sizeof row.stan, "%s", t->stan);
 	snprintf(row.type, sizeof row.type, "%s",
-	         t->ir.req.op > 0 ? op_types[t->ir.req.op] : t->type->name);
+	         t->ir.req.op > 0 ? issuer_op_name(t->ir.req.op) : t->type->name);
 	row.amount = t->ir.req.amount;
 	row.currency = t->ir.req.currency;
 	snprintf(row.masked, sizeof row.masked, "%s", t->r->out.card);
@@ -647,10 +631,9 @@ static int stage_record(struct txn *t)
 	row.decision_id = t->decision_id;
 	snprintf(row.net_stan, sizeof row.net_stan, "%s", t->net_stan);
 	snprintf(row.settle_date, sizeof row.settle_date, "%s", t->settle_date);
+	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96. */
 	rc = store_acq_txn_insert(t->a->s, &row);
-	if (rc == STORE_EEXIST) /* the same identity, committed by another host meanwhile */
-		return ACQUIRER_ESTORE;
-	return from_store(rc);
+	return rc == STORE_OK ? STAGE_NEXT : acquirer_from_store(rc);
 }
 
 /* The answer: MTI + 10, the request's echo, the host's fields, the decision's; MACed when the
@@ -800,7 +783,7 @@ static void outcome(const struct txn *t, const char *stage, struct acquirer_outc
 {
 	snprintf(o->mti, sizeof o->mti, "%s", t->req.mti);
 	snprintf(o->type, sizeof o->type, "%s",
-	         t->ir.req.op > 0 ? op_types[t->ir.req.op]
+	         t->ir.req.op > 0 ? issuer_op_name(t->ir.req.op)
 	         : t->type        ? t->type->name
 	                          : "");
 	snprintf(o->tid, sizeof o->tid, "%s", t->tid);

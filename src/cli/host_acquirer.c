@@ -51,7 +51,7 @@ static void on_check(uv_check_t *check)
 	struct acquirer_reply *r;
 	size_t n = ha->n;
 	int64_t now = (int64_t)time(NULL);
-	bool committed;
+	bool batched, committed;
 	int *rcs;
 
 	if (n == 0)
@@ -62,11 +62,14 @@ static void on_check(uv_check_t *check)
 	rcs = calloc(n, sizeof *rcs);
 	/* Without memory to handle them, the requests are dropped unanswered: the terminals
 	 * reverse what they do not hear back about. */
-	committed = r != NULL && rcs != NULL && acquirer_begin(ha->acquirer) == ACQUIRER_OK;
+	committed = r != NULL && rcs != NULL;
 	if (committed) {
+		/* A batch that cannot begin: each request commits (or fails, 96) on its own. */
+		batched = acquirer_begin(ha->acquirer) == ACQUIRER_OK;
 		for (size_t i = 0; i < n; i++)
-			rcs[i] = acquirer_handle(ha->acquirer, batch[i].msg, batch[i].len, now, &r[i]);
-		committed = acquirer_commit(ha->acquirer) == ACQUIRER_OK;
+			rcs[i] =
+			    acquirer_handle(ha->acquirer, batch[i].msg, batch[i].len, now, &r[i]);
+		committed = !batched || acquirer_commit(ha->acquirer) == ACQUIRER_OK;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *out = NULL;

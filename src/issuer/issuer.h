@@ -217,6 +217,10 @@ enum issuer_op {
 	ISSUER_OP_CARDAUTH_CONFIRM /* card authentication: the code */
 };
 
+/* "purchase", "preauth_cancel", …: the name of an operation for logs and records; "" for
+ * one that is not an issuer_op. */
+const char *issuer_op_name(int op);
+
 /* How the card was read (ISO 8583 field 22, first two digits). */
 enum issuer_entry {
 	ISSUER_ENTRY_UNKNOWN = 0,

@@ -622,6 +622,31 @@ static void cardauth_policy(void **state)
 	crypto_wipe(&repl, sizeof repl);
 }
 
+/* A chip purchase: field 55 to the issuer, the ARPC back in the answer's 55. */
+static void chip_purchase(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, true);
+	struct test_request t = {0};
+	struct issuer_response resp = {0};
+	struct req q;
+	struct ans a;
+	size_t len;
+
+	signin(x);
+	test_icc(x->f, &t, &img, 800, 0);
+	purchase_req(x, &q, &img, 800, T_PIN);
+	iso8583_set_str(&q.m, 22, "051");
+	iso8583_set(&q.m, 55, t.icc, t.r.icc_len);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(iso8583_get(&a.m, 55, resp.icc, sizeof resp.icc, &len), ISO8583_OK);
+	resp.icc_len = len;
+	memcpy(resp.rc, "00", 3);
+	test_check_arpc(&t, &resp);
+	test_money(x->f, img.card_id, T_BALANCE - 800, T_BALANCE - 800, 0);
+	crypto_wipe(&img, sizeof img);
+}
+
 /* The store failing under a request: 96, and nothing of it kept (the issuer's decision
  * rolled back with it). */
 static void store_failure(void **state)
@@ -732,7 +757,7 @@ int main(void)
 	    T(purchase_approved), T(mac_tampered),    T(replay),        T(terminal_checks),
 	    T(declines),          T(void_and_refund), T(preauth_flow),  T(reversals),
 	    T(settlement),        T(cardauth_policy), T(store_failure), T(group_commit),
-	    T(registration),      T(unreadable),
+	    T(registration),      T(unreadable),      T(chip_purchase),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
