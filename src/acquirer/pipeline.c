@@ -458,12 +458,12 @@ static int stage_terminal(struct txn *t)
 /* The MAC block: every byte from the MTI to the end of the last field before 64. */
 static int stage_mac(struct txn *t)
 {
-	uint8_t mac[MAC_LEN];
+	uint8_t mac[MAC_LEN + 1]; /* iso8583_get() ends it with a NUL */
 	hsm_key mak;
 	int rc;
 
 	if (!iso8583_has(&t->req, 64) ||
-	    iso8583_get(&t->req, 64, mac, sizeof mac + 1, NULL) != ISO8583_OK ||
+	    iso8583_get(&t->req, 64, mac, sizeof mac, NULL) != ISO8583_OK ||
 	    t->frame_len < FRAME_HEAD + MAC_LEN)
 		return decide(t, "A0", "mac_missing");
 	if (hsm_key_set(&mak, t->term.mak) != HSM_OK)

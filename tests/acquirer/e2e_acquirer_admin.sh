@@ -42,11 +42,7 @@ if grep -q "tmk kcv" "$tmp/out"; then ok; else bad "no TMK check value: $(cat "$
 # The host listens for terminals beside the issuer link; host.ports names both.
 "$possum" host --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
 pid=$!
-i=0
-while [ ! -s "$data/host.ports" ] && [ $i -lt 200 ] && kill -0 $pid 2>/dev/null; do
-	sleep 0.05
-	i=$((i + 1))
-done
+wait_ports "$data" $pid
 port=$(sed -n 's/^acquirer=//p' "$data/host.ports" 2>/dev/null)
 if [ -n "$port" ] && [ "$port" -gt 0 ]; then ok; else bad "no acquirer port: $(cat "$tmp/host.err")"; fi
 if grep -q "terminals on port $port (cup-pos)" "$tmp/host.out"; then ok; else bad "host output: $(cat "$tmp/host.out")"; fi
