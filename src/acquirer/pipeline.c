@@ -427,9 +427,35 @@ static bool f59_sub(const char *v, const char *tag, char *out, size_t cap)
 	return false;
 }
 
-/* Known (97), of this merchant, active, the SN of its binding (58), signed in where the
- * transaction needs working keys: a terminal that is not is asked to sign in again (A0, which
- * makes the terminal sign in once and retry; header processing request 6). */
+/* spec/cup-pos.md "Terminal identity": 04 is the first 4 bytes of ISO 9797-1 algorithm 1
+ * under the track key over the SN and the random factor (03), as 8 hex characters. */
+static int sn_ciphertext(struct txn *t, const char *f59, const char *sn)
+{
+	char factor[7], text[9], data[ACQUIRER_SN_MAX + 6 + 1];
+	uint8_t mac[4];
+	size_t len;
+	hsm_key tdk;
+	int rc;
+
+	if (!f59_sub(f59, "03", factor, sizeof factor) || strlen(factor) != 6 ||
+	    !f59_sub(f59, "04", text, sizeof text) ||
+	    hex_decode(text, strlen(text), mac, sizeof mac, &len) != HEX_OK || len != sizeof mac)
+		return decide(t, "58", "sn_ciphertext");
+	if (hsm_key_set(&tdk, t->term.tdk) != HSM_OK)
+		return ACQUIRER_EHSM;
+	len = (size_t)snprintf(data, sizeof data, "%s%s", sn, factor);
+	rc = hsm_mac_verify(t->a->h, &tdk, HSM_MAC_ALG1, (const uint8_t *)data, len, mac,
+	                    sizeof mac);
+	crypto_wipe(&tdk, sizeof tdk);
+	if (rc == HSM_EVERIFY)
+		return decide(t, "58", "sn_ciphertext");
+	return rc == HSM_OK ? STAGE_NEXT : ACQUIRER_EHSM;
+}
+
+/* Known (97), of this merchant, active (58), signed in where the transaction needs working
+ * keys — a terminal that is not is asked to sign in again (A0, which makes the terminal sign
+ * in once and retry; header processing request 6) — and, where it sends field 59, the SN of
+ * its binding with that SN's ciphertext under its track key (58). */
 static int stage_terminal(struct txn *t)
 {
 	char f59[1000], sn[ACQUIRER_SN_MAX + 1];
@@ -444,15 +470,18 @@ static int stage_terminal(struct txn *t)
 		return decide(t, "58", "merchant_differs");
 	if (t->term.status != STORE_TERMINAL_ACTIVE)
 		return decide(t, "58", "terminal_inactive");
-	if (iso8583_has(&t->req, 59) &&
-	    (iso8583_get(&t->req, 59, f59, sizeof f59, NULL) != ISO8583_OK ||
-	     !f59_sub(f59, "02", sn, sizeof sn) || strcmp(sn, t->term.sn) != 0))
-		return decide(t, "58", "sn_differs");
 	if ((t->type->flags & T_SIGNED) && !t->term.signed_in) {
 		t->sign_in_again = true;
 		return decide(t, "A0", "not_signed_in");
 	}
-	return STAGE_NEXT;
+	if (!iso8583_has(&t->req, 59))
+		return STAGE_NEXT;
+	if (iso8583_get(&t->req, 59, f59, sizeof f59, NULL) != ISO8583_OK ||
+	    !f59_sub(f59, "02", sn, sizeof sn) || strcmp(sn, t->term.sn) != 0)
+		return decide(t, "58", "sn_differs");
+	if (!t->term.signed_in)
+		return decide(t, "58", "sn_ciphertext"); /* no track key to check it with */
+	return sn_ciphertext(t, f59, sn);
 }
 
 /* The MAC block: every byte from the MTI to the end of the last field before 64. */

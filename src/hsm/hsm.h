@@ -19,7 +19,7 @@
  *   E0  EMV master key for cryptograms     X              hsm_emv_*
  *   K0  key encryption key (KEK, TMK)      B, E, D        hsm_export_*, hsm_import_ecb/tr31
  *   K1  TR-31 key block protection key     B, E, D        hsm_export_tr31, hsm_import_tr31
- *   M1  ISO 9797-1 MAC algorithm 1 family  C, G, V        HSM_MAC_CUP_ECB
+ *   M1  ISO 9797-1 MAC algorithm 1 family  C, G, V        HSM_MAC_CUP_ECB, HSM_MAC_ALG1
  *   M3  ISO 9797-1 algorithm 3 (X9.19)     C, G, V        HSM_MAC_X919
  *   M6  ISO 9797-1:2011 algorithm 5, CMAC  C, G, V        HSM_MAC_CMAC
  *   M7  HMAC (HMAC-SHA-256 here)           C, G, V        hsm_pan_hash
@@ -136,6 +136,8 @@ enum hsm_mac_alg {
 	HSM_MAC_CUP_ECB, /* spec/cup-pos.md "MAC": 8 ASCII hex characters; M1, TDES, 16 bytes */
 	HSM_MAC_X919,    /* ISO 9797-1 algorithm 3, padding 1 (ANSI X9.19); M3, TDES, 16 bytes */
 	HSM_MAC_CMAC,    /* NIST SP 800-38B CMAC; M6, TDES or AES */
+	HSM_MAC_ALG1,    /* ISO 9797-1 algorithm 1, padding 1 (CBC-MAC under the whole key): the
+	                    cup-pos F59.A2.04 serial-number ciphertext; M1, TDES */
 };
 
 const char *hsm_strerror(int rc);

@@ -18,7 +18,7 @@
  * two ways or more, loading the second never evicts the first (the most recent). */
 #define HSM_CACHE_WAYS 4
 #define HSM_CACHE_SETS (HSM_CACHE_KEYS / HSM_CACHE_WAYS)
-#define HSM_MAC_ALGS   3 /* values of enum hsm_mac_alg */
+#define HSM_MAC_ALGS   4 /* values of enum hsm_mac_alg */
 
 _Static_assert(HSM_CACHE_WAYS >= 2, "an operation holds two keys at once");
 _Static_assert((HSM_CACHE_SETS & (HSM_CACHE_SETS - 1)) == 0, "sets: a power of two");

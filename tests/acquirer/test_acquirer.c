@@ -106,6 +106,32 @@ static void begin(struct fx *x, struct req *q, const char *mti, const char *f60_
 	iso8583_set_str(&q->m, 60, q->f60);
 }
 
+/* Field 59, tag A2: device type, SN, the random factor, the SN's ciphertext under the track
+ * key (ISO 9797-1 algorithm 1 over SN || factor, first 4 bytes in hex), application version. */
+static void terminal_identity(struct fx *x, struct req *q, const char *sn, const char *factor)
+{
+	char data[64], cipher[9];
+	uint8_t mac[4];
+	int n = snprintf(data, sizeof data, "%s%s", sn, factor), len;
+
+	assert_int_equal(hsm_mac_generate(x->f->h, &x->tdk, HSM_MAC_ALG1, (const uint8_t *)data,
+	                                  (size_t)n, mac, sizeof mac),
+	                 HSM_OK);
+	hex_encode(mac, sizeof mac, cipher, sizeof cipher);
+	len = snprintf(q->f59 + 5, sizeof q->f59 - 5,
+	               "0100202"
+	               "02%03zu%s"
+	               "03006%s"
+	               "04008%s"
+	               "05008321702  ",
+	               strlen(sn), sn, factor, cipher);
+	memcpy(q->f59, "A2", 2);
+	q->f59[2] = (char)('0' + len / 100);
+	q->f59[3] = (char)('0' + len / 10 % 10);
+	q->f59[4] = (char)('0' + len % 10);
+	iso8583_set_str(&q->m, 59, q->f59);
+}
+
 /* A card request: 3, 25, the card read from its stripe, the amount, a PIN block under the
  * PIK when pin is not NULL, and field 59 with sn. */
 static void card_req(struct fx *x, struct req *q, const char *mti, const char *proc,
@@ -130,18 +156,8 @@ static void card_req(struct fx *x, struct req *q, const char *mti, const char *p
 		iso8583_set(&q->m, 52, q->pin, 8);
 		iso8583_set_str(&q->m, 53, "2600000000000000");
 	}
-	if (sn != NULL) {
-		size_t n = strlen(sn);
-		int len = snprintf(q->f59 + 5, sizeof q->f59 - 5,
-		                   "0100202"
-		                   "02%03zu%s03006%s",
-		                   n, sn, last6);
-		char head[6];
-
-		snprintf(head, sizeof head, "A2%03d", len);
-		memcpy(q->f59, head, 5);
-		iso8583_set_str(&q->m, 59, q->f59);
-	}
+	if (sn != NULL)
+		terminal_identity(x, q, sn, last6);
 }
 
 static void purchase_req(struct fx *x, struct req *q, const struct issuer_card_image *img,
@@ -346,7 +362,7 @@ static void terminal_checks(void **state)
 	struct ans a;
 
 	/* Not signed in: asked to sign in. */
-	purchase_req(x, &q, &img, 100, NULL);
+	card_req(x, &q, "0200", "000000", "00", "22", &img, 100, NULL, NULL);
 	expect(x, &q, false, "A0", &a);
 	assert_string_equal(a.r.out.reason, "not_signed_in");
 	signin(x);
@@ -358,6 +374,15 @@ static void terminal_checks(void **state)
 	card_req(x, &q, "0200", "000000", "00", "22", &img, 100, T_PIN, "0000020254009999");
 	expect(x, &q, true, "58", &a);
 	assert_string_equal(a.r.out.reason, "sn_differs");
+	/* The SN's ciphertext wrong. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	{
+		char *c = strstr(q.f59, "04008") + 5;
+
+		*c = *c == '0' ? '1' : '0';
+	}
+	expect(x, &q, true, "58", &a);
+	assert_string_equal(a.r.out.reason, "sn_ciphertext");
 	/* Another merchant's MID. */
 	purchase_req(x, &q, &img, 100, T_PIN);
 	iso8583_set_str(&q.m, 42, "898310048129999");
