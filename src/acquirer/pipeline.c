@@ -309,13 +309,13 @@ static int decide_settle(struct txn *t)
 	return decide(t, "00", agree ? "totals_agree" : "totals_differ");
 }
 
-/* Batch upload: accepted (the records are the terminal's view, kept in the log); its end
- * (60.3 = 202) closes the batch. */
+/* Batch upload: accepted, a row each message (the terminal's view of its batch, for the
+ * reconciliation); its end (60.3 = 202) closes the batch. */
 static int decide_upload(struct txn *t)
 {
 	int rc;
 
-	if (strcmp(t->type->nmc, "202") == 0 && (rc = next_batch(t)) != ACQUIRER_OK)
+	if (strcmp(t->type->name, "upload_end") == 0 && (rc = next_batch(t)) != ACQUIRER_OK)
 		return rc;
 	return decide(t, "00", "uploaded");
 }
@@ -325,9 +325,9 @@ static const struct txn_type types[] = {
     {"signout", "0820", NULL, NULL, "002", 0, decide_signout},
     {"echo", "0820", NULL, NULL, "301", 0, decide_echo},
     {"settle", "0500", NULL, NULL, "201", T_SIGNED, decide_settle},
-    {"upload", "0320", NULL, NULL, "201", T_SIGNED, decide_upload},
-    {"upload", "0320", NULL, NULL, "203", T_SIGNED, decide_upload},
-    {"upload", "0320", NULL, NULL, "202", T_SIGNED, decide_upload},
+    {"upload", "0320", NULL, NULL, "201", T_SIGNED | T_DUP | T_RECORD, decide_upload},
+    {"upload", "0320", NULL, NULL, "203", T_SIGNED | T_DUP | T_RECORD, decide_upload},
+    {"upload_end", "0320", NULL, NULL, "202", T_SIGNED | T_DUP | T_RECORD, decide_upload},
     {"balance", "0200", "31", "00", NULL, T_FIN | T_CARD, decide_issuer},
     {"purchase", "0200", "00", "00", NULL, T_FIN | T_CARD | T_PAY | T_AMOUNT, decide_issuer},
     {"void", "0200", "20", "00", NULL, T_FIN | T_CARD | T_AMOUNT, decide_issuer},
@@ -786,7 +786,7 @@ static const struct stage stages[] = {
     {"authorize", stage_authorize, 0, false}, /* the issuer, or the host itself */
     {"record", stage_record, T_RECORD, true},
     {"respond", stage_respond, 0, true},
-    {"notify", stage_notify, T_RECORD, true},
+    {"notify", stage_notify, T_MAC, true},
 };
 
 static bool applies(const struct stage *s, const struct txn *t)

@@ -444,6 +444,37 @@ static void declines(void **state)
 	crypto_wipe(&soon, sizeof soon);
 }
 
+/* Echo and sign-out need no sign-in; after a sign-out, payments are refused until the next
+ * sign-in. A balance inquiry answers 54, never moving money. */
+static void network_and_balance(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+	char f54[32];
+
+	begin(x, &q, "0820", "00", "301");
+	expect(x, &q, false, "00", &a);
+	assert_string_equal(a.r.out.type, "echo");
+	signin(x);
+	card_req(x, &q, "0200", "310000", "00", "01", &img, 0, T_PIN, NULL);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(iso8583_get(&a.m, 54, f54, sizeof f54, NULL), ISO8583_OK);
+	assert_string_equal(f54, "0002156C000000100000");
+	assert_false(iso8583_has(&a.m, 38));
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	begin(x, &q, "0820", "00", "002");
+	expect(x, &q, false, "00", &a);
+	assert_string_equal(a.r.out.type, "signout");
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "A0", &a);
+	assert_string_equal(a.r.out.reason, "not_signed_in");
+	/* An unknown network management code. */
+	begin(x, &q, "0820", "00", "999");
+	expect(x, &q, false, "12", &a);
+}
+
 /* A follow-up naming its original: 37, 38 and 61. */
 static void follow_up(struct fx *x, struct req *q, const char *mti, const char *proc,
                       const char *cond, const char *f60_1, const struct issuer_card_image *img,
@@ -598,6 +629,8 @@ static void settlement(void **state)
 	settle(x, 100, 1, "1");
 	signin(x);
 	assert_int_equal(x->batch, 3);
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_txns WHERE type LIKE 'upload%'"),
+	                 2);
 }
 
 /* Card authentication policy: a credit card must be authenticated (C1); once it is, it pays;
@@ -783,7 +816,7 @@ int main(void)
 	    T(purchase_approved), T(mac_tampered),    T(replay),        T(terminal_checks),
 	    T(declines),          T(void_and_refund), T(preauth_flow),  T(reversals),
 	    T(settlement),        T(cardauth_policy), T(store_failure), T(group_commit),
-	    T(registration),      T(unreadable),      T(chip_purchase),
+	    T(registration),      T(unreadable),      T(chip_purchase), T(network_and_balance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
