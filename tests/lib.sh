@@ -27,6 +27,16 @@ out_has() { if grep -q -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1':
 err_has() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "stderr lacks '$1': $(cat "$tmp/err")"; fi; }
 out_empty() { if [ -s "$tmp/out" ]; then bad "$1: printed $(head -c 200 "$tmp/out")"; else ok; fi; }
 
+# wait_ports DIR PID: waits (10 s at most) for DIR/host.ports, written by `possum host` PID once
+# it listens; returns at once if PID has exited.
+wait_ports() {
+	i=0
+	while [ ! -s "$1/host.ports" ] && [ $i -lt 200 ] && kill -0 "$2" 2>/dev/null; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

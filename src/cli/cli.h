@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "acquirer/acquirer.h"
 #include "config/config.h"
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
@@ -146,6 +147,10 @@ int cli_issuer_start(const char *prog, const char *path, const char *dir, struct
 /* Closes the issuer, the sink and the data directory, and frees the configuration. */
 void cli_issuer_close(struct cli_issuer *ci);
 
+/* The acquirer of ci's data directory (acquirer_open.c), ci opened; the caller closes it
+ * (acquirer_close) before ci. Prints its own errors; CLI_OK or CLI_FAILED. */
+int cli_acquirer_open(const char *prog, struct cli_issuer *ci, acquirer **out);
+
 int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);
 int cli_tlv(int argc, char **argv);
@@ -155,6 +160,8 @@ int cli_admin_ledger(int argc, char **argv);
 int cli_admin_card(int argc, char **argv);
 int cli_admin_account(int argc, char **argv);
 int cli_admin_link(int argc, char **argv);
+int cli_admin_merchant(int argc, char **argv);
+int cli_admin_terminal(int argc, char **argv);
 int cli_host(int argc, char **argv);
 int cli_term(int argc, char **argv);
 

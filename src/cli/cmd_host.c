@@ -1,6 +1,7 @@
 /* cmd_host.c — `possum host`: the daemon. Reads the configuration, opens the log and the
- * data directory, listens on the ISO 8583 link and runs the event loop until SIGTERM or
- * SIGINT, which stop it gracefully: no new connections, in-flight requests answered. */
+ * data directory, listens for terminals (cup-pos) and on the ISO 8583 link, and runs the
+ * event loop until SIGTERM or SIGINT, which stop it gracefully: no new connections,
+ * in-flight requests answered. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -27,6 +28,9 @@ struct host {
 	struct host_link issuer;
 	net_server *issuer_server;
 	struct notify_scheduler notify;
+	acquirer *acquirer;
+	struct host_acquirer terminals;
+	net_server *terminal_server;
 	char ports_path[CONFIG_PATH_MAX + 16];
 };
 
@@ -42,11 +46,14 @@ static int host_open_services(struct host *h)
 	h->issuer_auth = (struct host_issuer){
 	    .issuer = h->ci.issuer, .store = h->ci.data.store, .zpk = &h->ci.zpk, .log = h->log};
 	host_issuer_attach(&h->issuer_auth, &h->issuer);
+	if ((rc = cli_acquirer_open(h->prog, &h->ci, &h->acquirer)) != CLI_OK)
+		return rc;
+	h->terminals = (struct host_acquirer){.acquirer = h->acquirer, .log = h->log};
 	return CLI_OK;
 }
 
-/* DIR/host.ports: "issuer=PORT" lines, written whole (a temporary file renamed) so a reader
- * never sees half of it. Tests read it to find ports chosen with --port 0. */
+/* DIR/host.ports: "issuer=PORT" and "acquirer=PORT" lines, written whole (a temporary file renamed)
+ * so a reader never sees half of it. Tests read it to find ports chosen with --port 0. */
 static int write_ports(struct host *h)
 {
 	char tmp[sizeof h->ports_path + 4];
@@ -56,7 +63,8 @@ static int write_ports(struct host *h)
 	snprintf(tmp, sizeof tmp, "%s.new", h->ports_path);
 	if ((f = fopen(tmp, "w")) == NULL)
 		return -1;
-	fprintf(f, "issuer=%d\n", net_server_port(h->issuer_server));
+	fprintf(f, "issuer=%d\nacquirer=%d\n", net_server_port(h->issuer_server),
+	        net_server_port(h->terminal_server));
 	if (fclose(f) != 0 || rename(tmp, h->ports_path) != 0) {
 		remove(tmp);
 		return -1;
@@ -89,7 +97,13 @@ static void on_stopped(net_server *s, void *arg)
 	struct host *h = arg;
 
 	net_server_close(s);
-	h->issuer_server = NULL;
+	if (s == h->issuer_server)
+		h->issuer_server = NULL;
+	else
+		h->terminal_server = NULL;
+	if (h->issuer_server != NULL || h->terminal_server != NULL)
+		return;
+	host_acquirer_stop(&h->terminals);
 	uv_close((uv_handle_t *)&h->sigterm, on_signal_closed);
 	uv_close((uv_handle_t *)&h->sigint, on_signal_closed);
 }
@@ -105,56 +119,73 @@ static void on_signal(uv_signal_t *sig, int signum)
 	remove(h->ports_path);
 	notify_scheduler_stop(&h->notify);
 	net_server_stop(h->issuer_server, on_stopped, h);
+	net_server_stop(h->terminal_server, on_stopped, h);
 }
 
-/* Listens on the link and runs the loop until a signal has stopped everything. */
-static int host_run(struct host *h, int json)
+/* Listens as name on port with fn(ctx): NET_OK, or the failure logged and said. */
+static int listen_on(struct host *h, const char *name, int port, net_handler fn, void *ctx,
+                     net_server **out)
 {
 	struct net_server_config ncfg = {
 	    .host = h->ci.cfg.listen,
-	    .port = h->ci.cfg.port,
+	    .port = port,
 	    .idle_timeout_ms = h->ci.cfg.idle_timeout * 1000,
 	    .max_connections = h->ci.cfg.max_connections,
 	};
 	int rc;
 
+	if ((rc = net_server_create(&h->loop, &ncfg, fn, ctx, out)) != NET_OK) {
+		log_event(h->log, LOG_ERROR, "listen_failed",
+		          json_pack("{s:s, s:s, s:i, s:s}", "link", name, "listen",
+		                    h->ci.cfg.listen, "port", port, "error", net_strerror(rc)));
+		cli_error(CLI_FAILED, h->prog, "cannot listen on %s port %d: %s", h->ci.cfg.listen,
+		          port, net_strerror(rc));
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Listens for terminals and on the link, and runs the loop until a signal has stopped
+ * everything. */
+static int host_run(struct host *h, int json)
+{
 	h->issuer.name = "issuer";
 	h->issuer.dialect = h->ci.cfg.dialect;
 	h->issuer.log = h->log;
-	if ((rc = net_server_create(&h->loop, &ncfg, host_link_handle, &h->issuer,
-	                            &h->issuer_server)) != NET_OK) {
-		log_event(h->log, LOG_ERROR, "listen_failed",
-		          json_pack("{s:s, s:s, s:i, s:s}", "link", "issuer", "listen",
-		                    h->ci.cfg.listen, "port", h->ci.cfg.port, "error",
-		                    net_strerror(rc)));
-		cli_error(CLI_FAILED, h->prog, "cannot listen on %s port %d: %s", h->ci.cfg.listen,
-		          h->ci.cfg.port, net_strerror(rc));
-		h->issuer_server = NULL;
-		uv_run(&h->loop, UV_RUN_DEFAULT); /* frees what the server had opened */
+	if (host_acquirer_start(&h->terminals, &h->loop) != 0) {
+		cli_error(CLI_FAILED, h->prog, "cannot start the terminal front end");
 		return CLI_FAILED;
 	}
+	if (listen_on(h, "issuer", h->ci.cfg.port, host_link_handle, &h->issuer,
+	              &h->issuer_server) != NET_OK ||
+	    listen_on(h, "acquirer", h->ci.cfg.terminal_port, host_acquirer_handle, &h->terminals,
+	              &h->terminal_server) != NET_OK)
+		goto fail;
 	if (write_ports(h) != 0) {
 		cli_error(CLI_FAILED, h->prog, "cannot write %s: %s", h->ports_path,
 		          strerror(errno));
-		net_server_close(h->issuer_server);
-		uv_run(&h->loop, UV_RUN_DEFAULT);
-		return CLI_FAILED;
+		goto fail;
 	}
-	if ((rc = start_notify(h)) != CLI_OK) {
+	if (start_notify(h) != CLI_OK) {
 		remove(h->ports_path);
-		net_server_close(h->issuer_server);
-		uv_run(&h->loop, UV_RUN_DEFAULT);
-		return rc;
+		goto fail;
 	}
 	log_event(h->log, LOG_INFO, "listening",
 	          json_pack("{s:s, s:i, s:s, s:s}", "link", "issuer", "port",
 	                    net_server_port(h->issuer_server), "listen", h->ci.cfg.listen,
 	                    "dialect", h->ci.cfg.dialect->name));
+	log_event(h->log, LOG_INFO, "listening",
+	          json_pack("{s:s, s:i, s:s, s:s}", "link", "acquirer", "port",
+	                    net_server_port(h->terminal_server), "listen", h->ci.cfg.listen,
+	                    "dialect", "cup-pos"));
 	if (json)
-		printf("{\"issuer\":%d}\n", net_server_port(h->issuer_server));
+		printf("{\"issuer\":%d,\"acquirer\":%d}\n", net_server_port(h->issuer_server),
+		       net_server_port(h->terminal_server));
 	else
-		printf("possum host: issuer link on %s port %d (%s)\n", h->ci.cfg.listen,
-		       net_server_port(h->issuer_server), h->ci.cfg.dialect->name);
+		printf("possum host: issuer link on %s port %d (%s), terminals on port %d "
+		       "(cup-pos)\n",
+		       h->ci.cfg.listen, net_server_port(h->issuer_server), h->ci.cfg.dialect->name,
+		       net_server_port(h->terminal_server));
 	fflush(stdout);
 
 	h->sigterm.data = h->sigint.data = h;
@@ -165,50 +196,62 @@ static int host_run(struct host *h, int json)
 	uv_run(&h->loop, UV_RUN_DEFAULT);
 	log_event(h->log, LOG_INFO, "stopped", NULL);
 	return CLI_OK;
+fail:
+	net_server_close(h->issuer_server);
+	net_server_close(h->terminal_server);
+	host_acquirer_stop(&h->terminals);
+	uv_run(&h->loop, UV_RUN_DEFAULT); /* frees what the servers had opened */
+	return CLI_FAILED;
 }
 
 static const char host_help[] =
-    "[--config FILE] [--data DIR] [--port N] [--json]\n"
+    "[--config FILE] [--data DIR] [--port N] [--terminal-port N] [--json]\n"
     "\n"
-    "Runs the host: the ISO 8583 link acquirers connect to ([link] in the configuration)\n"
-    "and the issuer behind it, until SIGTERM or SIGINT, which stop it gracefully: no new\n"
-    "connections, requests in flight answered, then exit 0. Logs JSON lines ([host] log).\n"
-    "The ports listened on are written to DIR/host.ports as issuer=PORT lines.\n"
+    "Runs the host: the terminal front end POS terminals connect to (cup-pos, [acquirer] in\n"
+    "the configuration), the ISO 8583 link acquirers connect to ([link]) and the issuer\n"
+    "behind both, until SIGTERM or SIGINT, which stop it gracefully: no new connections,\n"
+    "requests in flight answered, then exit 0. Logs JSON lines ([host] log), one\n"
+    "\"transaction\" a terminal request, masked. The ports listened on are written to\n"
+    "DIR/host.ports as issuer=PORT and acquirer=PORT lines.\n"
     "\n"
     "  --config FILE  the configuration (docs/config.md); without it, the defaults\n"
     "  --data DIR     the data directory, created (mode 0700) if missing: overrides\n"
     "                 [host] data\n"
     "  --port N       the link's port, 0 for a free one: overrides [link] port\n"
-    "  --json         print the ports listened on as {\"issuer\":PORT} on standard output\n"
+    "  --terminal-port N  the terminals' port, 0 for a free one: overrides [acquirer] port\n"
+    "  --json         print the ports listened on as {\"issuer\":PORT,\"acquirer\":PORT}\n"
     "\n"
     "Exit status: 0 stopped by a signal; 1 could not start (address in use, data directory,\n"
     "log file); 2 bad usage or a bad configuration.\n";
 
 int cli_host(int argc, char **argv)
 {
-	const char *config = NULL, *data = NULL, *port = NULL;
+	const char *config = NULL, *data = NULL, *port = NULL, *terminal_port = NULL;
 	int json = 0, rest, rc;
 	const cli_option opts[] = {{"config", &config, NULL},
 	                           {"data", &data, NULL},
 	                           {"port", &port, NULL},
+	                           {"terminal-port", &terminal_port, NULL},
 	                           {"json", NULL, &json}};
 	struct host h = {.prog = argv[0]};
-	char *end;
-	long n;
+	int64_t n;
 
-	if ((rc = cli_options(argc, argv, opts, 4, host_help, &rest)) != CLI_OK)
+	if ((rc = cli_options(argc, argv, opts, 5, host_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (rest < argc)
 		return cli_usage_error(h.prog, "unexpected argument '%s'", argv[rest]);
 	if ((rc = cli_issuer_config(h.prog, config, data, &h.ci)) != CLI_OK)
 		return rc;
 	if (port != NULL) {
-		n = strtol(port, &end, 10);
-		if (*port == '\0' || *end != '\0' || n < 0 || n > 65535) {
-			rc = cli_usage_error(h.prog, "--port must be 0 to 65535");
+		if ((rc = cli_int64(h.prog, "--port", port, 0, 65535, &n)) != CLI_OK)
 			goto out;
-		}
 		h.ci.cfg.port = (int)n;
+	}
+	if (terminal_port != NULL) {
+		if ((rc = cli_int64(h.prog, "--terminal-port", terminal_port, 0, 65535, &n)) !=
+		    CLI_OK)
+			goto out;
+		h.ci.cfg.terminal_port = (int)n;
 	}
 	if ((rc = log_open(h.ci.cfg.log, h.ci.cfg.log_level, &h.log)) != LOG_OK) {
 		rc = cli_error(CLI_FAILED, h.prog, "%s: %s: %s", h.ci.cfg.log, log_strerror(rc),
@@ -226,6 +269,7 @@ int cli_host(int argc, char **argv)
 	rc = host_run(&h, json);
 	uv_loop_close(&h.loop);
 out:
+	acquirer_close(h.acquirer);
 	log_close(h.log);
 	cli_issuer_close(&h.ci);
 	return rc;

@@ -16,6 +16,9 @@
 #ifndef POSSUM_CLI_HOST_H
 #define POSSUM_CLI_HOST_H
 
+#include <uv.h>
+
+#include "acquirer/acquirer.h"
 #include "iso8583/iso8583.h"
 #include "issuer/issuer.h"
 #include "log/log.h"
@@ -64,5 +67,28 @@ struct host_issuer {
 
 /* Makes hi the authorizer of link. */
 void host_issuer_attach(struct host_issuer *hi, struct host_link *link);
+
+/* The terminal front end (host_acquirer.c): the net_handler of the cup-pos server. Requests
+ * are queued as they are read; once per turn of the loop, after its I/O (a uv_check handle),
+ * the whole queue is handled in one batch and committed once (group commit: what arrived
+ * while a commit was in flight goes in the next), then every request of the batch is answered
+ * — or, when the commit failed, answered 96. Each is logged as a JSON line "transaction",
+ * masked. */
+struct host_pending;
+struct host_acquirer {
+	acquirer *acquirer;
+	possum_log *log;
+	uv_check_t check;
+	struct host_pending *queue;
+	size_t n, cap;
+};
+
+/* Starts ha's check handle on loop. */
+int host_acquirer_start(struct host_acquirer *ha, uv_loop_t *loop);
+/* The net_handler; ctx is the struct host_acquirer. */
+void host_acquirer_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len);
+/* Closes the check handle (run the loop after it) and frees the queue: after the server has
+ * stopped, when every request has been answered. */
+void host_acquirer_stop(struct host_acquirer *ha);
 
 #endif

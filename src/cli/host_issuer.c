@@ -23,20 +23,6 @@ static void masked_card(const struct issuer_iso_request *ir, char out[CARD_PAN_M
 		snprintf(out, CARD_PAN_MAX + 1, "%s", n == 0 ? "" : "?");
 }
 
-static const char *const op_names[] = {"",
-                                       "balance",
-                                       "preauth",
-                                       "preauth_cancel",
-                                       "completion",
-                                       "completion_void",
-                                       "purchase",
-                                       "void",
-                                       "refund",
-                                       "reversal",
-                                       "verify",
-                                       "cardauth_start",
-                                       "cardauth_confirm"};
-
 static void log_decision(struct host_issuer *hi, const iso8583_msg *msg,
                          const struct issuer_iso_request *ir, const struct issuer_response *r,
                          int rc)
@@ -47,7 +33,7 @@ static void log_decision(struct host_issuer *hi, const iso8583_msg *msg,
 	masked_card(ir, card);
 	json_object_set_new(f, "link", json_string(hi->link->name));
 	json_object_set_new(f, "mti", json_string(msg->mti));
-	json_object_set_new(f, "op", json_string(op_names[ir->req.op]));
+	json_object_set_new(f, "op", json_string(issuer_op_name(ir->req.op)));
 	json_object_set_new(f, "card", json_string(card));
 	json_object_set_new(f, "amount", json_integer(ir->req.amount));
 	json_object_set_new(f, "currency", json_integer(ir->req.currency));

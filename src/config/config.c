@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 
 #include "log/log.h"
 
-enum kind { K_TEXT, K_DIGITS, K_INT, K_INT64, K_LEVEL, K_DIALECT, K_BIN, K_SINK };
+enum kind { K_TEXT, K_DIGITS, K_INT, K_INT64, K_BOOL, K_LEVEL, K_DIALECT, K_BIN, K_SINK };
 
 struct key {
 	const char *section, *name;
@@ -46,6 +47,12 @@ static const struct key keys[] = {
     NUM("link", "idle_timeout", K_INT, idle_timeout, 1, 86400),
     NUM("link", "max_connections", K_INT, max_connections, 1, 1000000),
     TEXT("link", "zpk", zpk),
+    NUM("acquirer", "port", K_INT, terminal_port, 0, 65535),
+    NUM("acquirer", "institution", K_DIGITS, acquirer.institution, 1, 11),
+    NUM("acquirer", "cardauth_credit", K_BOOL, acquirer.cardauth_credit, 0, 0),
+    NUM("acquirer", "cardauth_above", K_INT64, acquirer.cardauth_above, 0, INT64_MAX),
+    NUM("acquirer", "cardauth_first_use", K_BOOL, acquirer.cardauth_first_use, 0, 0),
+    NUM("acquirer", "cardauth_valid_days", K_INT, issuer.auth_valid_days, 1, 3650),
     TEXT("issuer", "name", issuer.name),
     NUM("issuer", "institution", K_DIGITS, issuer.institution, 1, 11),
     NUM("issuer", "currency", K_INT, issuer.currency, 1, 999),
@@ -78,6 +85,8 @@ void config_defaults(struct possum_config *cfg)
 	cfg->dialect = iso8583_profile_find("iso87a");
 	cfg->idle_timeout = 300;
 	cfg->max_connections = 10000;
+	cfg->terminal_port = 5000;
+	acquirer_config_defaults(&cfg->acquirer);
 	issuer_config_defaults(&cfg->issuer);
 	cfg->notify.sink = CONFIG_SINK_FILE;
 	cfg->notify.timeout = 5;
@@ -154,6 +163,7 @@ static int parse_bin(struct load *ld, const char *v)
 static int set_value(struct load *ld, const struct key *k, const char *v)
 {
 	static const char *const expected[] = {
+	    [K_BOOL] = "yes or no",
 	    [K_LEVEL] = "debug, info, warn or error",
 	    [K_DIALECT] = "a network dialect of 'possum iso profiles' (iso87a, iso87a-bb, iso87b)",
 	    [K_BIN] = "LOW[-HIGH] debit|credit|prepaid (digit prefixes of one length, low <= "
@@ -195,6 +205,11 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		if (parse_number(v, k->min, k->max, &n) != 0)
 			break;
 		*(int64_t *)(void *)dst = n;
+		return 0;
+	case K_BOOL:
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+			break;
+		*(bool *)(void *)dst = strcmp(v, "yes") == 0;
 		return 0;
 	case K_LEVEL:
 		if (log_level_parse(v, &level) != LOG_OK)

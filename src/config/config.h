@@ -1,5 +1,5 @@
-/* config.h — the `possum host` configuration file: INI sections [host], [link], [issuer],
- * [notify].
+/* config.h — the `possum host` configuration file: INI sections [host], [link], [acquirer],
+ * [issuer], [notify].
  *
  * config_defaults() fills every member with its default (below, and docs/config.md);
  * config_load() reads a file over them with libinih. Anything not understood is an error
@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acquirer/acquirer.h"
 #include "card/card.h"
 #include "iso8583/iso8583.h"
 #include "issuer/issuer.h"
@@ -42,6 +43,12 @@ struct possum_config {
 	char zpk[512];                  /* zpk = (empty): the zone PIN key shared with the
 	                                   link's acquirers, a key block under the LMK; empty:
 	                                   the host makes one */
+
+	/* [acquirer]: the terminal front end (cup-pos) and its policy (acquirer.h): port = 5000
+	 * (0: a free port), institution = 48020000, cardauth_credit = no, cardauth_above = 0,
+	 * cardauth_first_use = no; cardauth_valid_days = 365 sets issuer.auth_valid_days. */
+	int terminal_port;
+	struct acquirer_config acquirer;
 
 	/* [issuer]: the issuer the host runs, its keys as issuer.h names them (defaults:
 	 * issuer_config_defaults()): name, institution, currency, pin_tries,

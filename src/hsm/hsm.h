@@ -136,7 +136,8 @@ enum hsm_mac_alg {
 	HSM_MAC_CUP_ECB, /* spec/cup-pos.md "MAC": 8 ASCII hex characters; M1, TDES, 16 bytes */
 	HSM_MAC_X919,    /* ISO 9797-1 algorithm 3, padding 1 (ANSI X9.19); M3, TDES, 16 bytes */
 	HSM_MAC_CMAC,    /* NIST SP 800-38B CMAC; M6, TDES or AES */
-	HSM_MAC_ALG1,    /* ISO 9797-1 algorithm 1, padding 1 (the cup-pos F59 SN check); M1 */
+	HSM_MAC_ALG1,    /* ISO 9797-1 algorithm 1, padding 1 (CBC-MAC under the whole key): the
+	                    cup-pos F59.A2.04 serial-number ciphertext; M1, TDES */
 };
 
 const char *hsm_strerror(int rc);

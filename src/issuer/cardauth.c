@@ -148,3 +148,54 @@ void issuer_send_otp(issuer *is, const struct issuer_decision *d)
 	is->cfg.sms(is->cfg.sms_ctx, d->phone, text);
 	crypto_wipe(text, sizeof text);
 }
+
+int issuer_cardauth_invalidate(issuer *is, int64_t card_id, const char *reason)
+{
+	struct store_cardauth a;
+	int rc = store_cardauth_latest(is->s, card_id, &a);
+
+	if (rc == STORE_ENOTFOUND || (rc == STORE_OK && a.state != STORE_CARDAUTH_VERIFIED))
+		return ISSUER_OK;
+	if (rc != STORE_OK)
+		return issuer_from_store(rc);
+	a.state = STORE_CARDAUTH_INVALID;
+	snprintf(a.reason, sizeof a.reason, "%s", reason);
+	return issuer_from_store(store_cardauth_update(is->s, &a));
+}
+
+int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,
+                          enum issuer_cardauth_state *state, char reason[32])
+{
+	char hash[STORE_HASH_HEX + 1];
+	struct store_card card;
+	struct store_cardauth a;
+	int rc;
+
+	if (is == NULL || pan == NULL || state == NULL || reason == NULL)
+		return ISSUER_EARG;
+	*state = ISSUER_CARDAUTH_NONE;
+	reason[0] = '\0';
+	if ((rc = issuer_pan_hash(is, pan, hash)) != ISSUER_OK)
+		return rc;
+	if ((rc = issuer_from_store(store_card_by_hash(is->s, hash, &card))) != ISSUER_OK)
+		goto out;
+	rc = store_cardauth_latest(is->s, card.id, &a);
+	if (rc == STORE_ENOTFOUND) {
+		rc = ISSUER_OK;
+		goto out;
+	}
+	if ((rc = issuer_from_store(rc)) != ISSUER_OK)
+		goto out;
+	if (a.state == STORE_CARDAUTH_INVALID) {
+		*state = ISSUER_CARDAUTH_INVALID;
+		snprintf(reason, 32, "%s", a.reason);
+	} else if (a.state == STORE_CARDAUTH_VERIFIED) {
+		*state = a.valid_until > now ? ISSUER_CARDAUTH_VALID : ISSUER_CARDAUTH_INVALID;
+		if (a.valid_until <= now)
+			snprintf(reason, 32, "expired");
+	}
+out:
+	crypto_wipe(&card, sizeof card);
+	crypto_wipe(hash, sizeof hash);
+	return rc;
+}

@@ -350,17 +350,29 @@ int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status statu
 
 	if (status < ISSUER_CARD_ACTIVE || status > ISSUER_CARD_BLOCKED)
 		return ISSUER_EARG;
-	if ((rc = issuer_from_store(store_card_get(is->s, id, &row))) != ISSUER_OK)
+	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
 		return rc;
+	if ((rc = issuer_from_store(store_card_get(is->s, id, &row))) != ISSUER_OK)
+		goto fail;
 	if (row.status == ISSUER_CARD_REPLACED) {
 		rc = ISSUER_ESTATE;
-		goto out;
+		goto fail;
 	}
 	row.status = status;
 	if (status == ISSUER_CARD_ACTIVE)
 		row.pin_tries = 0;
 	row.updated_at = now;
-	rc = issuer_from_store(store_card_update(is->s, &row));
+	if ((rc = issuer_from_store(store_card_update(is->s, &row))) != ISSUER_OK)
+		goto fail;
+	/* A card reported lost or stolen must be authenticated again once found (DESIGN.md 5). */
+	if ((status == ISSUER_CARD_LOST || status == ISSUER_CARD_STOLEN) &&
+	    (rc = issuer_cardauth_invalidate(
+	         is, id, status == ISSUER_CARD_LOST ? "card_lost" : "card_stolen")) != ISSUER_OK)
+		goto fail;
+	if ((rc = issuer_from_store(store_commit(is->s))) == ISSUER_OK)
+		goto out;
+fail:
+	store_rollback(is->s);
 out:
 	crypto_wipe(&row, sizeof row);
 	return rc;
@@ -403,7 +415,8 @@ int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *exp
 	old.status = ISSUER_CARD_REPLACED;
 	old.replaced_by = row.id;
 	old.updated_at = now;
-	if ((rc = issuer_from_store(store_card_update(is->s, &old))) != ISSUER_OK)
+	if ((rc = issuer_from_store(store_card_update(is->s, &old))) != ISSUER_OK ||
+	    (rc = issuer_cardauth_invalidate(is, old.id, "card_replaced")) != ISSUER_OK)
 		goto fail;
 	if ((rc = issuer_from_store(store_commit(is->s))) == ISSUER_OK)
 		goto out;

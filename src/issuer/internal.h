@@ -51,6 +51,10 @@ int issuer_unseal(issuer *is, const char *pan_hash, const struct store_sealed *i
 /* The public view of a stored card, with its account's balances. */
 int issuer_card_view(issuer *is, const struct store_card *c, struct issuer_card *out);
 
+/* Marks the card's verified authentication, if it has one, invalid for reason, within the
+ * caller's transaction (cardauth.c). */
+int issuer_cardauth_invalidate(issuer *is, int64_t card_id, const char *reason);
+
 /* An issuer code for a store or ledger one. */
 int issuer_from_store(int rc);
 int issuer_from_ledger(int rc);

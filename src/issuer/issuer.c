@@ -77,6 +77,28 @@ static const struct {
     {"99", "PIN format error"},
 };
 
+const char *issuer_op_name(int op)
+{
+	static const char *const names[] = {
+	    [ISSUER_OP_BALANCE] = "balance",
+	    [ISSUER_OP_PREAUTH] = "preauth",
+	    [ISSUER_OP_PREAUTH_CANCEL] = "preauth_cancel",
+	    [ISSUER_OP_COMPLETION] = "completion",
+	    [ISSUER_OP_COMPLETION_VOID] = "completion_void",
+	    [ISSUER_OP_PURCHASE] = "purchase",
+	    [ISSUER_OP_VOID] = "void",
+	    [ISSUER_OP_REFUND] = "refund",
+	    [ISSUER_OP_REVERSAL] = "reversal",
+	    [ISSUER_OP_VERIFY] = "verify",
+	    [ISSUER_OP_CARDAUTH_START] = "cardauth_start",
+	    [ISSUER_OP_CARDAUTH_CONFIRM] = "cardauth_confirm",
+	};
+
+	if (op <= 0 || (size_t)op >= sizeof names / sizeof names[0] || names[op] == NULL)
+		return "";
+	return names[op];
+}
+
 const char *issuer_rc_text(const char *rc)
 {
 	for (size_t i = 0; rc != NULL && i < sizeof rc_texts / sizeof rc_texts[0]; i++)

@@ -181,6 +181,21 @@ int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status statu
 int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *expiry, int64_t now,
                         struct issuer_card_image *out);
 
+/* Whether the card of pan may pay where a card authentication is asked for (DESIGN.md flow
+ * 5): VALID when its latest authentication is verified and still valid at now; INVALID when it
+ * was verified and has since lapsed or been invalidated (the card replaced, reported lost or
+ * stolen, the authentication expired), with the reason ("card_replaced", "card_lost",
+ * "card_stolen", "expired", …) in reason; NONE when it never was. ISSUER_ENOTFOUND when no card
+ * has that PAN. A card that is replaced, lost or stolen invalidates its authentication as its
+ * status changes (issuer_card_set_status(), issuer_card_replace()). */
+enum issuer_cardauth_state {
+	ISSUER_CARDAUTH_NONE = 0,
+	ISSUER_CARDAUTH_VALID,
+	ISSUER_CARDAUTH_INVALID,
+};
+int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,
+                          enum issuer_cardauth_state *state, char reason[32]);
+
 /* Calls fn for each card, oldest first, until it returns non-zero (which is returned). */
 int issuer_card_list(issuer *is, int (*fn)(void *ctx, const struct issuer_card *c), void *ctx);
 
@@ -204,6 +219,10 @@ enum issuer_op {
 	ISSUER_OP_CARDAUTH_START,  /* card authentication: the four elements, then a code sent */
 	ISSUER_OP_CARDAUTH_CONFIRM /* card authentication: the code */
 };
+
+/* "purchase", "preauth_cancel", …: the name of an operation for logs and records; "" for
+ * one that is not an issuer_op. */
+const char *issuer_op_name(int op);
 
 /* How the card was read (ISO 8583 field 22, first two digits). */
 enum issuer_entry {

@@ -16,7 +16,7 @@ out_has "Usage: possum host"
 expect 0 "possum iso send --help" -- "$possum" iso send --help
 out_has "Usage: possum iso send"
 expect 2 "host: bad port" -- "$possum" host --port 70000 --data "$tmp/x"
-err_has "port must be 0 to 65535"
+err_has "--port takes a whole number from 0 to 65535"
 expect 2 "host: extra argument" -- "$possum" host extra
 printf '[link]\nport = fifty\n' >"$tmp/bad.conf"
 expect 2 "host: bad configuration" -- "$possum" host --config "$tmp/bad.conf"
@@ -37,7 +37,7 @@ log=$tmp/host.log
 	cat "$top/etc/possum.conf"
 	printf '[host]\nlog = %s\nlog_level = debug\n' "$log"
 } >"$tmp/host.conf"
-"$possum" host --config "$tmp/host.conf" --data "$data" --port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+"$possum" host --config "$tmp/host.conf" --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
 pid=$!
 i=0
 while [ ! -s "$data/host.ports" ] && [ $i -lt 200 ] && kill -0 $pid 2>/dev/null; do
@@ -119,7 +119,7 @@ done
 if [ $answered -eq 50 ]; then ok; else bad "concurrent clients: $answered of 50 answered"; fi
 
 # The port is taken: a second host cannot start.
-expect 1 "second host on the same port" -- "$possum" host --data "$tmp/data2" --port "$port"
+expect 1 "second host on the same port" -- "$possum" host --data "$tmp/data2" --port "$port" --terminal-port 0
 err_has "cannot listen"
 
 # Nothing listens: no answer.

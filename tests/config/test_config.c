@@ -63,6 +63,12 @@ static void defaults(void **state)
 	assert_int_equal(cfg.issuer.otp_ttl, 300);
 	assert_int_equal(cfg.issuer.otp_tries, 3);
 	assert_int_equal(cfg.issuer.auth_per_day, 4);
+	assert_int_equal(cfg.terminal_port, 5000);
+	assert_string_equal(cfg.acquirer.institution, "48020000");
+	assert_false(cfg.acquirer.cardauth_credit);
+	assert_int_equal(cfg.acquirer.cardauth_above, 0);
+	assert_false(cfg.acquirer.cardauth_first_use);
+	assert_int_equal(cfg.issuer.auth_valid_days, 365);
 	assert_null(cfg.bins);
 	assert_int_equal(cfg.nbins, 0);
 	config_free(&cfg);
@@ -136,6 +142,28 @@ static void full_file(void **state)
 }
 
 /* The shipped demo configuration loads, with its three BINs. */
+/* [acquirer]: the terminal port, the institution, the card authentication policy; its
+ * cardauth_valid_days is the issuer's auth_valid_days. */
+static void acquirer_section(void **state)
+{
+	struct possum_config cfg;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(load("[acquirer]\nport = 0\ninstitution = 12345678\ncardauth_credit = "
+	                      "yes\ncardauth_above = 100000\ncardauth_first_use = yes\n"
+	                      "cardauth_valid_days = 30\n",
+	                      &cfg, err, sizeof err),
+	                 CONFIG_OK);
+	assert_int_equal(cfg.terminal_port, 0);
+	assert_string_equal(cfg.acquirer.institution, "12345678");
+	assert_true(cfg.acquirer.cardauth_credit);
+	assert_int_equal(cfg.acquirer.cardauth_above, 100000);
+	assert_true(cfg.acquirer.cardauth_first_use);
+	assert_int_equal(cfg.issuer.auth_valid_days, 30);
+	config_free(&cfg);
+}
+
 static void shipped_config(void **state)
 {
 	struct possum_config cfg;
@@ -188,6 +216,10 @@ static void refusals(void **state)
 	    {"[issuer]\nbin = 62258801 debit extra\n", "[issuer] bin: not LOW[-HIGH]"},
 	    {"[issuer]\nbin = 12345678901234567890 debit\n", "[issuer] bin: not LOW[-HIGH]"},
 	    {"[issuer]\nbin = 6225880A debit\n", "[issuer] bin: not LOW[-HIGH]"},
+	    {"[acquirer]\ncardauth_credit = maybe\n",
+	     "line 2: [acquirer] cardauth_credit: not yes or no"},
+	    {"[acquirer]\nport = 70000\n", "[acquirer] port: not a number from 0 to 65535"},
+	    {"[acquirer]\ncardauth_valid_days = 0\n", "[acquirer] cardauth_valid_days: not a"},
 	    {"[host]\nthis line has no equals sign\n", "line 2: not a [section] or key = value"},
 	    {"[host\n", "line 1: not a [section] or key = value"},
 	    /* The first mistake is the one named, whatever its kind. */
@@ -257,9 +289,9 @@ static void notify_section(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(defaults),       cmocka_unit_test(full_file),
-	    cmocka_unit_test(shipped_config), cmocka_unit_test(refusals),
-	    cmocka_unit_test(notify_section),
+	    cmocka_unit_test(defaults),         cmocka_unit_test(full_file),
+	    cmocka_unit_test(acquirer_section), cmocka_unit_test(shipped_config),
+	    cmocka_unit_test(refusals),         cmocka_unit_test(notify_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

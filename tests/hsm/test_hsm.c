@@ -895,7 +895,8 @@ static void translate_rejects(void **state)
 /* ---- MACs ---- */
 
 /* X9.19 retail MAC, "Now is the time for all " (shared/vectors) and pyemv's "hello world";
- * CUP ECB (shared/vectors); CMAC, NIST SP 800-38B D.1 examples 1 and 2. */
+ * CUP ECB (shared/vectors); CMAC, NIST SP 800-38B D.1 examples 1 and 2; algorithm 1 with a
+ * double-length TDES key, the last block of `openssl enc -des-ede-cbc -iv 0 -nopad`. */
 static void mac_known(void **state)
 {
 	static const struct {
@@ -915,6 +916,8 @@ static void mac_known(void **state)
 	     "BB1D6929E95937287FA37D129B756746"},
 	    {"M6", 'A', "2B7E151628AED2A6ABF7158809CF4F3C", HSM_MAC_CMAC,
 	     "6BC1BEE22E409F96E93D7E117393172A", "070A16B46B4D4144F79BDD9DD04A287C"},
+	    {"M1", 'T', "0123456789ABCDEFFEDCBA9876543210", HSM_MAC_ALG1,
+	     "4E6F77206973207468652074696D6520666F7220616C6C20", "93462A6DB9B4A4D1"},
 	};
 	hsm *h = open_test();
 

@@ -259,6 +259,68 @@ static void code_not_stored(void **state)
 	assert_int_equal(rows, 2);
 }
 
+/* Authenticates img completely. */
+static void authenticate(struct issuer_fixture *f, const struct issuer_card_image *img)
+{
+	struct test_request t;
+	char code[ISSUER_OTP_LEN + 1];
+
+	start(f, img, code);
+	cardauth(f, &t, img, code);
+	test_expect(f, &t, "00", "authenticated");
+}
+
+static void expect_state(struct issuer_fixture *f, const char *pan, enum issuer_cardauth_state want,
+                         const char *reason)
+{
+	enum issuer_cardauth_state state;
+	char why[32];
+
+	assert_int_equal(issuer_cardauth_state(f->is, pan, f->now, &state, why), ISSUER_OK);
+	assert_int_equal(state, want);
+	assert_string_equal(why, reason);
+}
+
+/* None, then valid; the card replaced, reported lost or stolen, or the time run out: invalid,
+ * with why. A card not issued here is not found. */
+static void state_and_invalidation(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image a = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct issuer_card_image b = test_issue(f, CARD_PRODUCT_CREDIT, false);
+	struct issuer_card_image c = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct issuer_card_image d = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct issuer_card_image repl;
+	enum issuer_cardauth_state st;
+	char why[32];
+
+	expect_state(f, a.pan, ISSUER_CARDAUTH_NONE, "");
+	authenticate(f, &a);
+	authenticate(f, &b);
+	authenticate(f, &c);
+	authenticate(f, &d);
+	expect_state(f, a.pan, ISSUER_CARDAUTH_VALID, "");
+	assert_int_equal(issuer_card_replace(f->is, a.card_id, NULL, NULL, f->now, &repl),
+	                 ISSUER_OK);
+	expect_state(f, a.pan, ISSUER_CARDAUTH_INVALID, "card_replaced");
+	expect_state(f, repl.pan, ISSUER_CARDAUTH_NONE, "");
+	assert_int_equal(issuer_card_set_status(f->is, b.card_id, ISSUER_CARD_LOST, f->now),
+	                 ISSUER_OK);
+	expect_state(f, b.pan, ISSUER_CARDAUTH_INVALID, "card_lost");
+	/* Found again: still to be authenticated again. */
+	assert_int_equal(issuer_card_set_status(f->is, b.card_id, ISSUER_CARD_ACTIVE, f->now),
+	                 ISSUER_OK);
+	expect_state(f, b.pan, ISSUER_CARDAUTH_INVALID, "card_lost");
+	assert_int_equal(issuer_card_set_status(f->is, c.card_id, ISSUER_CARD_STOLEN, f->now),
+	                 ISSUER_OK);
+	expect_state(f, c.pan, ISSUER_CARDAUTH_INVALID, "card_stolen");
+	f->now += (int64_t)f->cfg.auth_valid_days * T_DAY + 1;
+	expect_state(f, d.pan, ISSUER_CARDAUTH_INVALID, "expired");
+	assert_int_equal(issuer_cardauth_state(f->is, "6225880999999999", f->now, &st, why),
+	                 ISSUER_ENOTFOUND);
+	crypto_wipe(&repl, sizeof repl);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, issuer_fixture_setup, issuer_fixture_teardown)
@@ -267,7 +329,7 @@ int main(void)
 	    T(element_wrong),   T(code_wrong),
 	    T(code_expired),    T(daily_starts),
 	    T(funds_covered),   T(card_checked),
-	    T(code_not_stored),
+	    T(code_not_stored), T(state_and_invalidation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,7 @@ extern const struct store_module store_module_ledger;
 extern const struct store_module store_module_issuer;
 extern const struct store_module store_module_term;
 extern const struct store_module store_module_notify;
+extern const struct store_module store_module_acquirer;
 
 /* Brings every module's schema up to date (schema.c). */
 int store_migrate(store *s);
@@ -61,6 +62,9 @@ int store_row(store *s, sqlite3_stmt *st);
 
 /* Runs an UPDATE (store_run): STORE_ENOTFOUND when it changed no row. */
 int store_update(store *s, sqlite3_stmt *st);
+
+/* Copies column i of st's row, text, into out (capacity cap), cut to fit. */
+void store_column_text(sqlite3_stmt *st, int i, char *out, size_t cap);
 
 /* Runs sql (string constant) through the cache with no parameters. */
 int store_exec(store *s, const char *sql);

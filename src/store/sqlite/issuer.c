@@ -73,19 +73,6 @@ static const struct store_migration migrations[] = {
 const struct store_module store_module_issuer = {"issuer", migrations,
                                                  sizeof migrations / sizeof migrations[0]};
 
-/* Copies column i, text, into out (capacity cap), cut to fit. */
-static void column_text(sqlite3_stmt *st, int i, char *out, size_t cap)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	size_t n = t != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
-
-	if (n >= cap)
-		n = cap - 1;
-	if (n > 0)
-		memcpy(out, t, n);
-	out[n] = '\0';
-}
-
 static void column_sealed(sqlite3_stmt *st, int i, struct store_sealed *out)
 {
 	const void *b = sqlite3_column_blob(st, i);
@@ -108,22 +95,22 @@ static void read_card(sqlite3_stmt *st, struct store_card *c)
 	memset(c, 0, sizeof *c);
 	c->id = sqlite3_column_int64(st, 0);
 	c->account_id = sqlite3_column_int64(st, 1);
-	column_text(st, 2, c->pan_hash, sizeof c->pan_hash);
+	store_column_text(st, 2, c->pan_hash, sizeof c->pan_hash);
 	column_sealed(st, 3, &c->pan);
 	column_sealed(st, 4, &c->id_number);
 	column_sealed(st, 5, &c->phone);
-	column_text(st, 6, c->masked, sizeof c->masked);
-	column_text(st, 7, c->last4, sizeof c->last4);
+	store_column_text(st, 6, c->masked, sizeof c->masked);
+	store_column_text(st, 7, c->last4, sizeof c->last4);
 	c->product = sqlite3_column_int(st, 8);
 	c->status = sqlite3_column_int(st, 9);
-	column_text(st, 10, c->expiry, sizeof c->expiry);
-	column_text(st, 11, c->service_code, sizeof c->service_code);
+	store_column_text(st, 10, c->expiry, sizeof c->expiry);
+	store_column_text(st, 11, c->service_code, sizeof c->service_code);
 	c->chip = sqlite3_column_int(st, 12) != 0;
-	column_text(st, 13, c->psn, sizeof c->psn);
+	store_column_text(st, 13, c->psn, sizeof c->psn);
 	c->pvki = sqlite3_column_int(st, 14);
-	column_text(st, 15, c->pvv, sizeof c->pvv);
-	column_text(st, 16, c->holder, sizeof c->holder);
-	column_text(st, 17, c->language, sizeof c->language);
+	store_column_text(st, 15, c->pvv, sizeof c->pvv);
+	store_column_text(st, 16, c->holder, sizeof c->holder);
+	store_column_text(st, 17, c->language, sizeof c->language);
 	c->pin_tries = sqlite3_column_int(st, 18);
 	c->atc = sqlite3_column_int(st, 19);
 	c->replaced_by = sqlite3_column_int64(st, 20);
@@ -326,18 +313,18 @@ static void read_decision(sqlite3_stmt *st, struct store_decision *d)
 	d->at = sqlite3_column_int64(st, 1);
 	d->op = sqlite3_column_int(st, 2);
 	d->card_id = sqlite3_column_int64(st, 3);
-	column_text(st, 4, d->dup_key, sizeof d->dup_key);
-	column_text(st, 5, d->acquirer, sizeof d->acquirer);
-	column_text(st, 6, d->stan, sizeof d->stan);
-	column_text(st, 7, d->transmit, sizeof d->transmit);
-	column_text(st, 8, d->terminal, sizeof d->terminal);
-	column_text(st, 9, d->merchant, sizeof d->merchant);
-	column_text(st, 10, d->rrn, sizeof d->rrn);
+	store_column_text(st, 4, d->dup_key, sizeof d->dup_key);
+	store_column_text(st, 5, d->acquirer, sizeof d->acquirer);
+	store_column_text(st, 6, d->stan, sizeof d->stan);
+	store_column_text(st, 7, d->transmit, sizeof d->transmit);
+	store_column_text(st, 8, d->terminal, sizeof d->terminal);
+	store_column_text(st, 9, d->merchant, sizeof d->merchant);
+	store_column_text(st, 10, d->rrn, sizeof d->rrn);
 	d->amount = sqlite3_column_int64(st, 11);
 	d->currency = sqlite3_column_int(st, 12);
-	column_text(st, 13, d->rc, sizeof d->rc);
-	column_text(st, 14, d->reason, sizeof d->reason);
-	column_text(st, 15, d->auth_code, sizeof d->auth_code);
+	store_column_text(st, 13, d->rc, sizeof d->rc);
+	store_column_text(st, 14, d->reason, sizeof d->reason);
+	store_column_text(st, 15, d->auth_code, sizeof d->auth_code);
 	tid = sqlite3_column_blob(st, 16);
 	if (tid != NULL && sqlite3_column_bytes(st, 16) == 16)
 		memcpy(d->transfer_id, tid, 16);
@@ -524,13 +511,13 @@ int store_cardauth_latest(store *s, int64_t card_id, struct store_cardauth *out)
 		out->id = sqlite3_column_int64(st, 0);
 		out->card_id = sqlite3_column_int64(st, 1);
 		out->state = sqlite3_column_int(st, 2);
-		column_text(st, 3, out->otp_hash, sizeof out->otp_hash);
+		store_column_text(st, 3, out->otp_hash, sizeof out->otp_hash);
 		out->started_at = sqlite3_column_int64(st, 4);
 		out->otp_expires = sqlite3_column_int64(st, 5);
 		out->tries = sqlite3_column_int(st, 6);
 		out->verified_at = sqlite3_column_int64(st, 7);
 		out->valid_until = sqlite3_column_int64(st, 8);
-		column_text(st, 9, out->reason, sizeof out->reason);
+		store_column_text(st, 9, out->reason, sizeof out->reason);
 	}
 	sqlite3_reset(st);
 	return rc;

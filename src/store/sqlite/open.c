@@ -84,6 +84,18 @@ int store_row(store *s, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? STORE_ENOTFOUND : store_fail(s, rc);
 }
 
+void store_column_text(sqlite3_stmt *st, int i, char *out, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = t != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	if (n >= cap)
+		n = cap - 1;
+	if (n > 0)
+		memcpy(out, t, n);
+	out[n] = '\0';
+}
+
 int store_update(store *s, sqlite3_stmt *st)
 {
 	int rc = store_run(s, st);

@@ -14,6 +14,7 @@ static const struct store_module *const modules[] = {
     &store_module_issuer,
     &store_module_term,
     &store_module_notify,
+    &store_module_acquirer,
 };
 
 static const char create_versions[] =

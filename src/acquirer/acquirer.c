@@ -1,0 +1,194 @@
+/* acquirer.c — the acquirer: opening it, registering merchants and terminals (the TMK made
+ * and handed out as components), and the batches requests are committed in (acquirer.h). */
+#include "acquirer/internal.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "store/store_acquirer.h"
+
+/* The TMK: a KEK that sign-in's TDES-ECB may send working keys under (hsm_export_ecb) and that
+ * may itself leave as components for the key ceremony. */
+static const struct hsm_key_spec tmk_spec = {"K0", HSM_TDES, 16, 'B', 'S'};
+
+const char *acquirer_strerror(int rc)
+{
+	switch (rc) {
+	case ACQUIRER_OK:
+		return "ok";
+	case ACQUIRER_EARG:
+		return "invalid argument";
+	case ACQUIRER_ESTORE:
+		return "store failure";
+	case ACQUIRER_EHSM:
+		return "hsm failure";
+	case ACQUIRER_ENOTFOUND:
+		return "no such merchant";
+	case ACQUIRER_EEXIST:
+		return "already registered";
+	case ACQUIRER_ENOMEM:
+		return "out of memory";
+	default:
+		return "unknown error";
+	}
+}
+
+int acquirer_from_store(int rc)
+{
+	switch (rc) {
+	case STORE_OK:
+		return ACQUIRER_OK;
+	case STORE_ENOTFOUND:
+		return ACQUIRER_ENOTFOUND;
+	case STORE_EEXIST:
+		return ACQUIRER_EEXIST;
+	case STORE_ENOMEM:
+		return ACQUIRER_ENOMEM;
+	default:
+		return ACQUIRER_ESTORE;
+	}
+}
+
+void acquirer_config_defaults(struct acquirer_config *cfg)
+{
+	*cfg = (struct acquirer_config){0};
+	snprintf(cfg->institution, sizeof cfg->institution, "48020000");
+}
+
+int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_key *pan_hash,
+                  const struct acquirer_config *cfg, acquirer **out)
+{
+	acquirer *a;
+
+	if (s == NULL || h == NULL || is == NULL || zpk == NULL || pan_hash == NULL ||
+	    cfg == NULL || out == NULL)
+		return ACQUIRER_EARG;
+	if ((a = calloc(1, sizeof *a)) == NULL)
+		return ACQUIRER_ENOMEM;
+	a->s = s;
+	a->h = h;
+	a->is = is;
+	a->zpk = *zpk;
+	a->pan_hash = *pan_hash;
+	a->cfg = *cfg;
+	a->dialect = iso8583_profile_find("cup-pos");
+	if (a->dialect == NULL) {
+		free(a);
+		return ACQUIRER_EARG;
+	}
+	*out = a;
+	return ACQUIRER_OK;
+}
+
+void acquirer_close(acquirer *a)
+{
+	if (a == NULL)
+		return;
+	crypto_wipe(a, sizeof *a);
+	free(a);
+}
+
+/* n random decimal digits and a NUL. */
+static int random_digits(char *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b;
+
+		/* 250 = 25 × 10: bytes above it are drawn again, so each digit is as likely. */
+		do
+			if (RAND_bytes(&b, 1) != 1)
+				return ACQUIRER_EHSM;
+		while (b >= 250);
+		out[i] = (char)('0' + b % 10);
+	}
+	out[n] = '\0';
+	return ACQUIRER_OK;
+}
+
+static bool alnum(const char *s, size_t n)
+{
+	const char *set = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+	return strlen(s) == n && strspn(s, set) == n;
+}
+
+int acquirer_merchant_add(acquirer *a, const char *name, const char *mcc, const char *mid,
+                          int64_t now, char out[ACQUIRER_MID_LEN + 1])
+{
+	struct store_merchant m = {.status = STORE_MERCHANT_ACTIVE, .created_at = now};
+	int rc;
+
+	if (a == NULL || name == NULL || mcc == NULL || out == NULL || name[0] == '\0' ||
+	    strlen(name) >= sizeof m.name || strlen(mcc) != 4 || strspn(mcc, "0123456789") != 4 ||
+	    (mid != NULL && !alnum(mid, ACQUIRER_MID_LEN)))
+		return ACQUIRER_EARG;
+	snprintf(m.name, sizeof m.name, "%s", name);
+	snprintf(m.mcc, sizeof m.mcc, "%s", mcc);
+	if (mid != NULL) {
+		snprintf(m.mid, sizeof m.mid, "%s", mid);
+	} else {
+		memcpy(m.mid, "898", 3);
+		if ((rc = random_digits(m.mid + 3, ACQUIRER_MID_LEN - 3)) != ACQUIRER_OK)
+			return rc;
+	}
+	if ((rc = acquirer_from_store(store_merchant_insert(a->s, &m))) == ACQUIRER_OK)
+		memcpy(out, m.mid, sizeof m.mid);
+	return rc;
+}
+
+int acquirer_terminal_add(acquirer *a, const char *mid, const char *sn, const char *tid,
+                          size_t parts, int64_t now, struct acquirer_terminal_reg *out)
+{
+	struct store_terminal t = {.status = STORE_TERMINAL_ACTIVE, .batch = 1, .created_at = now};
+	struct store_merchant m;
+	hsm_key tmk;
+	size_t n;
+	int rc;
+
+	if (a == NULL || mid == NULL || sn == NULL || out == NULL || (parts != 2 && parts != 3) ||
+	    (tid != NULL && !alnum(tid, ACQUIRER_TID_LEN)))
+		return ACQUIRER_EARG;
+	n = strlen(sn);
+	if (n == 0 || n > ACQUIRER_SN_MAX)
+		return ACQUIRER_EARG;
+	for (size_t i = 0; i < n; i++)
+		if (sn[i] < 0x21 || sn[i] > 0x7E)
+			return ACQUIRER_EARG;
+	/* Taken before out is cleared: tid may be out's own. */
+	if (tid != NULL)
+		snprintf(t.tid, sizeof t.tid, "%s", tid);
+	memset(out, 0, sizeof *out);
+	if ((rc = acquirer_from_store(store_merchant_get(a->s, mid, &m))) != ACQUIRER_OK)
+		return rc;
+	if (tid == NULL && (rc = random_digits(t.tid, ACQUIRER_TID_LEN)) != ACQUIRER_OK)
+		return rc;
+	snprintf(t.mid, sizeof t.mid, "%s", mid);
+	snprintf(t.sn, sizeof t.sn, "%s", sn);
+	if (hsm_generate(a->h, &tmk_spec, &tmk, NULL) != HSM_OK ||
+	    hsm_export_components(a->h, &tmk, parts, out->parts, &out->kcv) != HSM_OK) {
+		rc = ACQUIRER_EHSM;
+		goto fail;
+	}
+	out->n_parts = parts;
+	snprintf(t.tmk, sizeof t.tmk, "%s", tmk.block);
+	if ((rc = acquirer_from_store(store_terminal_insert(a->s, &t))) != ACQUIRER_OK)
+		goto fail;
+	memcpy(out->tid, t.tid, sizeof t.tid);
+	return ACQUIRER_OK;
+fail:
+	crypto_wipe(out, sizeof *out);
+	return rc;
+}
+
+int acquirer_begin(acquirer *a)
+{
+	return acquirer_from_store(store_begin(a->s));
+}
+
+int acquirer_commit(acquirer *a)
+{
+	return acquirer_from_store(store_commit(a->s));
+}

@@ -1,0 +1,117 @@
+/* acquirer.h — the acquirer host's terminal side (DESIGN.md "A card payment"): merchants and
+ * their terminals registered with a terminal master key, and each cup-pos request of a
+ * terminal taken through the pipeline of stages in src/acquirer/pipeline.c — unpack,
+ * terminal, MAC, duplicate, fields, card, card authentication policy, risk, authorize (at the
+ * in-process issuer), record, respond, notify — to a response.
+ *
+ * Durability (group commit): the caller opens a batch with acquirer_begin(), hands it each
+ * request (acquirer_handle(), which runs the request in a savepoint of its own and writes its
+ * answer), commits the batch once with acquirer_commit() and only then sends the answers; when
+ * the commit fails every request of the batch is answered with the reply's `failed` form (39 =
+ * "96"), never an approval. acquirer_handle() outside a batch commits by itself.
+ *
+ * Time is the caller's (now, Unix seconds); fields 12, 13 and 15 are the host's local time.
+ *
+ * Ownership: acquirer_open() keeps the store, hsm and issuer pointers it is given (the caller
+ * closes them after acquirer_close()) and copies the keys and config. Nothing is logged here:
+ * each reply carries an outcome, masked, for the caller to log.
+ *
+ * Errors: ACQUIRER_OK or a negative ACQUIRER_E* code; acquirer_strerror() names it. */
+#ifndef POSSUM_ACQUIRER_H
+#define POSSUM_ACQUIRER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hsm/hsm.h"
+#include "issuer/issuer.h"
+#include "store/store.h"
+
+#define ACQUIRER_OK        0
+#define ACQUIRER_EARG      (-1) /* an argument malformed or out of range */
+#define ACQUIRER_ESTORE    (-2) /* the store failed; nothing was committed */
+#define ACQUIRER_EHSM      (-3) /* the hsm failed */
+#define ACQUIRER_ENOTFOUND (-4) /* no such merchant */
+#define ACQUIRER_EEXIST    (-5) /* a MID or TID taken, or an SN bound to another terminal */
+#define ACQUIRER_ENOMEM    (-6)
+
+#define ACQUIRER_MID_LEN 15
+#define ACQUIRER_TID_LEN 8
+#define ACQUIRER_SN_MAX  50
+#define ACQUIRER_MSG_MAX 1024 /* bytes of an answer */
+
+/* The [acquirer] section of the config file (docs/config.md). */
+struct acquirer_config {
+	char institution[12];    /* the acquirer's institution id (32); default "48020000" */
+	bool cardauth_credit;    /* credit cards must be authenticated to pay; default no */
+	int64_t cardauth_above;  /* payments above this (minor units) too; 0: off */
+	bool cardauth_first_use; /* a card's first payment at a merchant too; default no */
+};
+
+void acquirer_config_defaults(struct acquirer_config *cfg);
+
+typedef struct acquirer acquirer;
+
+const char *acquirer_strerror(int rc);
+
+/* Opens the acquirer on s, h and the issuer is; zpk is the issuer's zone PIN key (PIN blocks
+ * are translated to it from the terminal's PIN key), pan_hash an M7 key for the keyed hashes
+ * of PANs the acquirer's rows keep. */
+int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_key *pan_hash,
+                  const struct acquirer_config *cfg, acquirer **out);
+void acquirer_close(acquirer *a);
+
+/* ---- Registration ---- */
+
+/* Adds a merchant: name 1 to 128 bytes, MCC 4 digits, MID 15 characters (letters and digits)
+ * or NULL for a new one ("898" + 12 random digits), written to out (capacity 16). */
+int acquirer_merchant_add(acquirer *a, const char *name, const char *mcc, const char *mid,
+                          int64_t now, char out[ACQUIRER_MID_LEN + 1]);
+
+/* A terminal registered: its TID and the TMK (K0, TDES 16, exportability S) as components
+ * for the key ceremony, which the caller prints and wipes (crypto_wipe). */
+struct acquirer_terminal_reg {
+	char tid[ACQUIRER_TID_LEN + 1];
+	struct hsm_component parts[HSM_PARTS_MAX];
+	size_t n_parts;
+	hsm_kcv kcv; /* the TMK's */
+};
+
+/* Binds the terminal of SN (1 to 50 printable characters, not bound to another terminal that
+ * is not closed) to merchant mid with TID tid (8 letters and digits; NULL: a new one, 8
+ * digits) and a new TMK given out as parts (2 or 3) components. Batch 1, not signed in. */
+int acquirer_terminal_add(acquirer *a, const char *mid, const char *sn, const char *tid,
+                          size_t parts, int64_t now, struct acquirer_terminal_reg *out);
+
+/* ---- Terminal requests ---- */
+
+/* What became of a request, for the log: never a PAN, track, PIN block or CVV. */
+struct acquirer_outcome {
+	char mti[5], type[20], tid[9], mid[16], stan[7], card[20];
+	int batch;
+	int64_t amount;
+	int currency;
+	char rc[3], reason[32], rrn[13], auth_code[7];
+	char stage[16]; /* the stage that decided */
+};
+
+/* A request's answer, and what to answer instead when the batch does not commit. Both are
+ * the bytes after the 2-byte length of the frame (as net_reply() takes them); len 0: answer
+ * nothing and close the connection (a message that cannot be read at all). */
+struct acquirer_reply {
+	uint8_t msg[ACQUIRER_MSG_MAX];
+	size_t len;
+	uint8_t failed[ACQUIRER_MSG_MAX];
+	size_t failed_len;
+	struct acquirer_outcome out;
+};
+
+int acquirer_begin(acquirer *a);
+/* msg: a cup-pos frame without its 2-byte length (TPDU, header, MTI, bitmap, fields). Always
+ * fills r; ACQUIRER_OK, or the failure that made the answer 96. */
+int acquirer_handle(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
+                    struct acquirer_reply *r);
+int acquirer_commit(acquirer *a);
+
+#endif

@@ -1,0 +1,148 @@
+/* host_acquirer.c — `possum host`'s terminal front end: cup-pos requests queued as they are
+ * read, handled and committed together once per turn of the loop (group commit), answered
+ * only after their commit, and logged masked (host.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/host.h"
+#include "crypto/crypto.h"
+
+struct host_pending {
+	net_request *req;
+	uint8_t *msg;
+	size_t len;
+};
+
+static void log_outcome(struct host_acquirer *ha, net_request *req,
+                        const struct acquirer_outcome *o, int rc, bool committed)
+{
+	json_t *f = json_object();
+
+	json_object_set_new(f, "link", json_string("acquirer"));
+	json_object_set_new(f, "peer", json_string(net_request_peer(req)));
+	json_object_set_new(f, "mti", json_string(o->mti));
+	json_object_set_new(f, "type", json_string(o->type));
+	json_object_set_new(f, "terminal", json_string(o->tid));
+	json_object_set_new(f, "merchant", json_string(o->mid));
+	json_object_set_new(f, "stan", json_string(o->stan));
+	json_object_set_new(f, "batch", json_integer(o->batch));
+	json_object_set_new(f, "card", json_string(o->card));
+	json_object_set_new(f, "amount", json_integer(o->amount));
+	json_object_set_new(f, "currency", json_integer(o->currency));
+	json_object_set_new(f, "rc", json_string(committed ? o->rc : "96"));
+	json_object_set_new(f, "reason", json_string(committed ? o->reason : "commit_failed"));
+	json_object_set_new(f, "stage", json_string(o->stage));
+	json_object_set_new(f, "rrn", json_string(o->rrn));
+	if (committed && o->auth_code[0] != '\0')
+		json_object_set_new(f, "auth_code", json_string(o->auth_code));
+	if (rc != ACQUIRER_OK)
+		json_object_set_new(f, "error", json_string(acquirer_strerror(rc)));
+	log_event(ha->log, rc == ACQUIRER_OK && committed ? LOG_INFO : LOG_ERROR, "transaction", f);
+}
+
+/* The whole queue: one batch, one commit, then the answers. */
+static void on_check(uv_check_t *check)
+{
+	struct host_acquirer *ha = check->data;
+	struct host_pending *batch = ha->queue;
+	struct acquirer_reply *r;
+	size_t n = ha->n;
+	int64_t now = (int64_t)time(NULL);
+	bool batched, committed;
+	int *rcs;
+
+	if (n == 0)
+		return;
+	ha->queue = NULL;
+	ha->n = ha->cap = 0;
+	r = calloc(n, sizeof *r);
+	rcs = calloc(n, sizeof *rcs);
+	/* Without memory to handle them, the requests are dropped unanswered: the terminals
+	 * reverse what they do not hear back about. */
+	committed = r != NULL && rcs != NULL;
+	if (committed) {
+		/* A batch that cannot begin: each request commits (or fails, 96) on its own. */
+		batched = acquirer_begin(ha->acquirer) == ACQUIRER_OK;
+		for (size_t i = 0; i < n; i++)
+			rcs[i] =
+			    acquirer_handle(ha->acquirer, batch[i].msg, batch[i].len, now, &r[i]);
+		committed = !batched || acquirer_commit(ha->acquirer) == ACQUIRER_OK;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *out = NULL;
+		size_t len = 0;
+
+		if (r != NULL && rcs != NULL) {
+			out = committed ? r[i].msg : r[i].failed;
+			len = committed ? r[i].len : r[i].failed_len;
+			log_outcome(ha, batch[i].req, &r[i].out, rcs[i], committed);
+		}
+		if (len > 0)
+			net_reply(batch[i].req, out, len);
+		else
+			net_drop(batch[i].req, 1);
+		crypto_wipe(batch[i].msg, batch[i].len); /* card data, PIN blocks */
+		free(batch[i].msg);
+	}
+	if (r != NULL)
+		crypto_wipe(r, n * sizeof *r);
+	free(r);
+	free(rcs);
+	free(batch);
+}
+
+int host_acquirer_start(struct host_acquirer *ha, uv_loop_t *loop)
+{
+	int rc;
+
+	ha->check.data = ha;
+	if ((rc = uv_check_init(loop, &ha->check)) != 0)
+		return rc;
+	return uv_check_start(&ha->check, on_check);
+}
+
+void host_acquirer_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len)
+{
+	struct host_acquirer *ha = ctx;
+	struct host_pending *grown;
+	uint8_t *copy;
+
+	if (ha->n == ha->cap) {
+		size_t cap = ha->cap == 0 ? 64 : ha->cap * 2;
+
+		if ((grown = realloc(ha->queue, cap * sizeof *grown)) == NULL) {
+			net_drop(req, 1);
+			return;
+		}
+		ha->queue = grown;
+		ha->cap = cap;
+	}
+	if ((copy = malloc(len > 0 ? len : 1)) == NULL) {
+		net_drop(req, 1);
+		return;
+	}
+	memcpy(copy, msg, len);
+	ha->queue[ha->n++] = (struct host_pending){req, copy, len};
+}
+
+static void on_check_closed(uv_handle_t *handle)
+{
+	(void)handle;
+}
+
+void host_acquirer_stop(struct host_acquirer *ha)
+{
+	uv_check_stop(&ha->check);
+	uv_close((uv_handle_t *)&ha->check, on_check_closed);
+	for (size_t i = 0; i < ha->n; i++) {
+		net_drop(ha->queue[i].req, 1);
+		crypto_wipe(ha->queue[i].msg, ha->queue[i].len);
+		free(ha->queue[i].msg);
+	}
+	free(ha->queue);
+	ha->queue = NULL;
+	ha->n = ha->cap = 0;
+}

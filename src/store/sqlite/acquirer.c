@@ -1,0 +1,372 @@
+/* acquirer.c — the SQLite backend of store_acquirer.h: the acquirer's tables (merchants,
+ * terminals, terminal requests, reversal tombstones, counters), their migrations and the
+ * queries on them. */
+#include "store/sqlite/internal.h"
+
+#include <string.h>
+
+#include "store/store_acquirer.h"
+
+static const struct store_migration migrations[] = {
+    {1, "CREATE TABLE merchants ("
+        " mid TEXT PRIMARY KEY,"
+        " name TEXT NOT NULL,"
+        " mcc TEXT NOT NULL,"
+        " status INTEGER NOT NULL,"
+        " created_at INTEGER NOT NULL);"
+        "CREATE TABLE terminals ("
+        " tid TEXT PRIMARY KEY,"
+        " mid TEXT NOT NULL REFERENCES merchants(mid),"
+        " sn TEXT NOT NULL,"
+        " status INTEGER NOT NULL,"
+        " tmk TEXT NOT NULL,"
+        " pik TEXT NOT NULL, mak TEXT NOT NULL, tdk TEXT NOT NULL,"
+        " batch INTEGER NOT NULL,"
+        " signed_in INTEGER NOT NULL,"
+        " last_seen INTEGER NOT NULL,"
+        " created_at INTEGER NOT NULL);"
+        "CREATE UNIQUE INDEX terminals_sn ON terminals(sn) WHERE status != 3;"
+        "CREATE TABLE acq_txns ("
+        " id INTEGER PRIMARY KEY,"
+        " at INTEGER NOT NULL,"
+        " tid TEXT NOT NULL, mid TEXT NOT NULL,"
+        " batch INTEGER NOT NULL, stan TEXT NOT NULL, kind INTEGER NOT NULL,"
+        " type TEXT NOT NULL,"
+        " amount INTEGER NOT NULL, currency INTEGER NOT NULL,"
+        " masked TEXT NOT NULL, pan_hash TEXT NOT NULL,"
+        " rrn TEXT NOT NULL, auth_code TEXT NOT NULL, rc TEXT NOT NULL, reason TEXT NOT NULL,"
+        " decision_id INTEGER NOT NULL,"
+        " net_stan TEXT NOT NULL,"
+        " original_id INTEGER NOT NULL,"
+        " reversed INTEGER NOT NULL,"
+        " settle_date TEXT NOT NULL,"
+        " UNIQUE (tid, batch, stan, kind));"
+        "CREATE INDEX acq_txns_rrn ON acq_txns(rrn);"
+        "CREATE INDEX acq_txns_card ON acq_txns(pan_hash, mid);"
+        "CREATE TABLE acq_tombstones ("
+        " tid TEXT NOT NULL, batch INTEGER NOT NULL, stan TEXT NOT NULL,"
+        " at INTEGER NOT NULL,"
+        " PRIMARY KEY (tid, batch, stan)) WITHOUT ROWID;"
+        "CREATE TABLE acq_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"},
+};
+
+const struct store_module store_module_acquirer = {"acquirer", migrations,
+                                                   sizeof migrations / sizeof migrations[0]};
+
+/* ---- merchants ---- */
+
+int store_merchant_insert(store *s, const struct store_merchant *m)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s,
+	                     "INSERT INTO merchants (mid, name, mcc, status, created_at) VALUES "
+	                     "(?, ?, ?, ?, ?)",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, m->mid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, m->mcc, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, m->status);
+	sqlite3_bind_int64(st, 5, m->created_at);
+	return store_run(s, st);
+}
+
+int store_merchant_get(store *s, const char *mid, struct store_merchant *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(
+	         s, "SELECT mid, name, mcc, status, created_at FROM merchants WHERE mid = ?",
+	         &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, mid, -1, SQLITE_STATIC);
+	if ((rc = store_row(s, st)) == STORE_OK) {
+		memset(out, 0, sizeof *out);
+		store_column_text(st, 0, out->mid, sizeof out->mid);
+		store_column_text(st, 1, out->name, sizeof out->name);
+		store_column_text(st, 2, out->mcc, sizeof out->mcc);
+		out->status = sqlite3_column_int(st, 3);
+		out->created_at = sqlite3_column_int64(st, 4);
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
+/* ---- terminals ---- */
+
+#define TERMINAL_COLUMNS                                                                           \
+	"tid, mid, sn, status, tmk, pik, mak, tdk, batch, signed_in, last_seen, created_at"
+
+int store_terminal_insert(store *s, const struct store_terminal *t)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s,
+	                     "INSERT INTO terminals (" TERMINAL_COLUMNS
+	                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, t->tid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t->mid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t->sn, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, t->status);
+	sqlite3_bind_text(st, 5, t->tmk, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, t->pik, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, t->mak, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, t->tdk, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, t->batch);
+	sqlite3_bind_int(st, 10, t->signed_in);
+	sqlite3_bind_int64(st, 11, t->last_seen);
+	sqlite3_bind_int64(st, 12, t->created_at);
+	return store_run(s, st);
+}
+
+int store_terminal_get(store *s, const char *tid, struct store_terminal *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s, "SELECT " TERMINAL_COLUMNS " FROM terminals WHERE tid = ?", &st)) !=
+	    STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+	if ((rc = store_row(s, st)) == STORE_OK) {
+		memset(out, 0, sizeof *out);
+		store_column_text(st, 0, out->tid, sizeof out->tid);
+		store_column_text(st, 1, out->mid, sizeof out->mid);
+		store_column_text(st, 2, out->sn, sizeof out->sn);
+		out->status = sqlite3_column_int(st, 3);
+		store_column_text(st, 4, out->tmk, sizeof out->tmk);
+		store_column_text(st, 5, out->pik, sizeof out->pik);
+		store_column_text(st, 6, out->mak, sizeof out->mak);
+		store_column_text(st, 7, out->tdk, sizeof out->tdk);
+		out->batch = sqlite3_column_int(st, 8);
+		out->signed_in = sqlite3_column_int(st, 9) != 0;
+		out->last_seen = sqlite3_column_int64(st, 10);
+		out->created_at = sqlite3_column_int64(st, 11);
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
+int store_terminal_update(store *s, const struct store_terminal *t)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(
+	         s,
+	         "UPDATE terminals SET status = ?, pik = ?, mak = ?, tdk = ?, batch = ?, "
+	         "signed_in = ?, last_seen = ? WHERE tid = ?",
+	         &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, t->status);
+	sqlite3_bind_text(st, 2, t->pik, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t->mak, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, t->tdk, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, t->batch);
+	sqlite3_bind_int(st, 6, t->signed_in);
+	sqlite3_bind_int64(st, 7, t->last_seen);
+	sqlite3_bind_text(st, 8, t->tid, -1, SQLITE_STATIC);
+	return store_update(s, st);
+}
+
+/* ---- terminal requests ---- */
+
+#define TXN_COLUMNS                                                                                \
+	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "     \
+	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date"
+
+int store_acq_txn_insert(store *s, struct store_acq_txn *t)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s,
+	                     "INSERT INTO acq_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, "
+	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, t->at);
+	sqlite3_bind_text(st, 2, t->tid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t->mid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, t->batch);
+	sqlite3_bind_text(st, 5, t->stan, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, t->kind);
+	sqlite3_bind_text(st, 7, t->type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, t->amount);
+	sqlite3_bind_int(st, 9, t->currency);
+	sqlite3_bind_text(st, 10, t->masked, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, t->pan_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, t->rrn, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, t->auth_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, t->rc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, t->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 16, t->decision_id);
+	sqlite3_bind_text(st, 17, t->net_stan, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 18, t->original_id);
+	sqlite3_bind_int(st, 19, t->reversed);
+	sqlite3_bind_text(st, 20, t->settle_date, -1, SQLITE_STATIC);
+	if ((rc = store_run(s, st)) == STORE_OK)
+		t->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
+                       struct store_acq_txn *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s,
+	                     "SELECT " TXN_COLUMNS " FROM acq_txns WHERE tid = ? AND batch = ? AND "
+	                     "stan = ? AND kind = ?",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, batch);
+	sqlite3_bind_text(st, 3, stan, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, kind);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return rc;
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	out->at = sqlite3_column_int64(st, 1);
+	store_column_text(st, 2, out->tid, sizeof out->tid);
+	store_column_text(st, 3, out->mid, sizeof out->mid);
+	out->batch = sqlite3_column_int(st, 4);
+	store_column_text(st, 5, out->stan, sizeof out->stan);
+	out->kind = sqlite3_column_int(st, 6);
+	store_column_text(st, 7, out->type, sizeof out->type);
+	out->amount = sqlite3_column_int64(st, 8);
+	out->currency = sqlite3_column_int(st, 9);
+	store_column_text(st, 10, out->masked, sizeof out->masked);
+	store_column_text(st, 11, out->pan_hash, sizeof out->pan_hash);
+	store_column_text(st, 12, out->rrn, sizeof out->rrn);
+	store_column_text(st, 13, out->auth_code, sizeof out->auth_code);
+	store_column_text(st, 14, out->rc, sizeof out->rc);
+	store_column_text(st, 15, out->reason, sizeof out->reason);
+	out->decision_id = sqlite3_column_int64(st, 16);
+	store_column_text(st, 17, out->net_stan, sizeof out->net_stan);
+	out->original_id = sqlite3_column_int64(st, 18);
+	out->reversed = sqlite3_column_int(st, 19) != 0;
+	store_column_text(st, 20, out->settle_date, sizeof out->settle_date);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int store_acq_txn_update(store *s, const struct store_acq_txn *t)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s, "UPDATE acq_txns SET reversed = ? WHERE id = ?", &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, t->reversed);
+	sqlite3_bind_int64(st, 2, t->id);
+	return store_update(s, st);
+}
+
+int store_acq_totals(store *s, const char *tid, int batch, struct store_acq_totals *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_stmt(
+	         s,
+	         "SELECT type IN ('purchase', 'completion'), COALESCE(SUM(amount), 0), COUNT(*) "
+	         "FROM acq_txns WHERE tid = ? AND batch = ? AND kind = 0 AND rc = '00' AND "
+	         "reversed = 0 AND type IN ('purchase', 'completion', 'refund', 'void', "
+	         "'completion_void') GROUP BY 1",
+	         &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, batch);
+	while ((rc = store_row(s, st)) == STORE_OK) {
+		if (sqlite3_column_int(st, 0)) {
+			out->sales_amount = sqlite3_column_int64(st, 1);
+			out->sales_count = sqlite3_column_int(st, 2);
+		} else {
+			out->refund_amount = sqlite3_column_int64(st, 1);
+			out->refund_count = sqlite3_column_int(st, 2);
+		}
+	}
+	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+}
+
+int store_acq_card_seen(store *s, const char *pan_hash, const char *mid)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s,
+	                     "SELECT 1 FROM acq_txns WHERE pan_hash = ? AND mid = ? AND rc = '00' "
+	                     "AND reversed = 0 AND kind = 0 LIMIT 1",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, pan_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, mid, -1, SQLITE_STATIC);
+	if ((rc = store_row(s, st)) == STORE_OK)
+		sqlite3_reset(st);
+	return rc;
+}
+
+/* ---- tombstones and counters ---- */
+
+int store_acq_tombstone_add(store *s, const char *tid, int batch, const char *stan, int64_t at)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc =
+	         store_stmt(s,
+	                    "INSERT INTO acq_tombstones (tid, batch, stan, at) VALUES (?, ?, ?, ?) "
+	                    "ON CONFLICT DO NOTHING",
+	                    &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, batch);
+	sqlite3_bind_text(st, 3, stan, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, at);
+	return store_run(s, st);
+}
+
+int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *stan)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(
+	         s, "SELECT 1 FROM acq_tombstones WHERE tid = ? AND batch = ? AND stan = ?",
+	         &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, batch);
+	sqlite3_bind_text(st, 3, stan, -1, SQLITE_STATIC);
+	if ((rc = store_row(s, st)) == STORE_OK)
+		sqlite3_reset(st);
+	return rc;
+}
+
+int store_acq_next(store *s, const char *name, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s,
+	                     "INSERT INTO acq_counters (name, value) VALUES (?, 1) ON CONFLICT "
+	                     "(name) DO UPDATE SET value = value + 1 RETURNING value",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return rc;
+	*out = sqlite3_column_int64(st, 0);
+	/* Stepped to its end so that the write is complete before the reset. */
+	return store_run(s, st);
+}

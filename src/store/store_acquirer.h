@@ -1,0 +1,107 @@
+/* store_acquirer.h — the acquirer's part of the storage interface: merchants, their terminals
+ * (with the terminal's keys wrapped under the LMK), one row per terminal request, the
+ * tombstones of reversals whose original was never seen, and the host's counters (network
+ * STAN, RRN).
+ *
+ * Rows are plain structs; the acquirer fills in and reads their fields, the store keeps them.
+ * A PAN arrives only masked and as its keyed hash (64 hex digits); never in the clear.
+ * Functions return STORE_OK or a STORE_E* code. */
+#ifndef POSSUM_STORE_ACQUIRER_H
+#define POSSUM_STORE_ACQUIRER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define STORE_KEY_MAX 256 /* characters of a wrapped key, with its NUL */
+
+enum store_merchant_status {
+	STORE_MERCHANT_ACTIVE = 1,
+	STORE_MERCHANT_SUSPENDED,
+	STORE_MERCHANT_CLOSED,
+};
+
+struct store_merchant {
+	char mid[16], name[129], mcc[5];
+	int status;
+	int64_t created_at;
+};
+
+/* STORE_EEXIST when the MID is taken. */
+int store_merchant_insert(store *s, const struct store_merchant *m);
+int store_merchant_get(store *s, const char *mid, struct store_merchant *out);
+
+enum store_terminal_status {
+	STORE_TERMINAL_ACTIVE = 1,
+	STORE_TERMINAL_SUSPENDED,
+	STORE_TERMINAL_CLOSED, /* its SN is free to be bound again */
+};
+
+struct store_terminal {
+	char tid[9], mid[16], sn[51];
+	int status;
+	char tmk[STORE_KEY_MAX]; /* K0 */
+	char pik[STORE_KEY_MAX]; /* P0, from the last sign-in; "" before */
+	char mak[STORE_KEY_MAX]; /* M1 */
+	char tdk[STORE_KEY_MAX]; /* M1: the track key (59.A2.04) */
+	int batch;               /* 60.2, 1..999999 */
+	bool signed_in;
+	int64_t last_seen, created_at;
+};
+
+/* STORE_EEXIST when the TID is taken or the SN is bound to a terminal that is not closed. */
+int store_terminal_insert(store *s, const struct store_terminal *t);
+int store_terminal_get(store *s, const char *tid, struct store_terminal *out);
+/* Writes t's status, keys, batch, signed_in and last_seen. */
+int store_terminal_update(store *s, const struct store_terminal *t);
+
+/* A terminal request (kind 0), or a reversal (kind 1) of the request with the same TID, batch
+ * and STAN. */
+struct store_acq_txn {
+	int64_t id, at;
+	char tid[9], mid[16];
+	int batch;
+	char stan[7];
+	int kind;
+	char type[20]; /* "purchase", "refund", …: acquirer.c's names */
+	int64_t amount;
+	int currency;
+	char masked[20], pan_hash[65];
+	char rrn[13], auth_code[7], rc[3], reason[32];
+	int64_t decision_id; /* the issuer's decision; 0 none */
+	char net_stan[7];    /* the STAN used towards the issuer */
+	int64_t original_id; /* a reversal: the row reversed; 0 none (a tombstone) */
+	bool reversed;
+	char settle_date[5]; /* MMDD */
+};
+
+/* STORE_EEXIST when a row of that TID, batch, STAN and kind exists. */
+int store_acq_txn_insert(store *s, struct store_acq_txn *t);
+int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
+                       struct store_acq_txn *out);
+/* Writes t's reversed. */
+int store_acq_txn_update(store *s, const struct store_acq_txn *t);
+
+/* What a terminal's batch holds, approved and not reversed: payments (purchases,
+ * completions) and what goes back (refunds, voids, completion voids). */
+struct store_acq_totals {
+	int64_t sales_amount, refund_amount;
+	int sales_count, refund_count;
+};
+int store_acq_totals(store *s, const char *tid, int batch, struct store_acq_totals *out);
+
+/* STORE_OK when the card of pan_hash has an approved, unreversed request at merchant mid,
+ * STORE_ENOTFOUND when not (its first use there). */
+int store_acq_card_seen(store *s, const char *pan_hash, const char *mid);
+
+/* A reversal whose original was never seen: a later original with that TID, batch and STAN
+ * is refused. */
+int store_acq_tombstone_add(store *s, const char *tid, int batch, const char *stan, int64_t at);
+/* STORE_OK when there is one, STORE_ENOTFOUND when not. */
+int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *stan);
+
+/* The next value of the counter called name (1 the first time). */
+int store_acq_next(store *s, const char *name, int64_t *out);
+
+#endif

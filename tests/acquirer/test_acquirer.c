@@ -1,0 +1,822 @@
+/* test_acquirer.c — the acquirer's pipeline (src/acquirer) driven in-process as a terminal
+ * drives it: a merchant and a terminal registered, the TMK keyed in from its components, the
+ * terminal signed in (working keys imported under the TMK), then cup-pos requests MACed and
+ * PIN-encrypted under those keys, each answer read back and its MAC checked. Every stage's
+ * decline, every transaction, reversals exactly once, settlement, card authentication policy,
+ * a store failure (96) and several requests committed in one batch. */
+#include "issuer/issuer_fixture.h"
+
+#include <sqlite3.h>
+
+#include "acquirer/acquirer.h"
+#include "store/store_fixture.h"
+#include "iso8583/iso8583.h"
+
+#define A_MID "898310048120001"
+#define A_TID "TERM0001"
+#define A_SN  "0000020254004318"
+
+static const struct hsm_key_spec tmk_spec = {"K0", HSM_TDES, 16, 'B', 'S'};
+static const struct hsm_key_spec pik_spec = {"P0", HSM_TDES, 16, 'E', 'N'};
+static const struct hsm_key_spec mak_spec = {"M1", HSM_TDES, 16, 'C', 'N'};
+
+struct fx {
+	struct issuer_fixture *f;
+	struct acquirer_config cfg;
+	acquirer *a;
+	/* the terminal */
+	hsm_key tmk, pik, mak, tdk;
+	unsigned stan;
+	int batch;
+};
+
+/* A request being built: its field values live here until it is sent. */
+struct req {
+	iso8583_msg m;
+	char stan[7], f60[18], f4[24], track2[CARD_TRACK2_MAX + 1], f59[128], f61[20], f62[200];
+	char rrn[13], auth[7];
+	uint8_t pin[8];
+};
+
+/* An answer read back. */
+struct ans {
+	struct acquirer_reply r;
+	uint8_t frame[ACQUIRER_MSG_MAX + 2];
+	iso8583_envelope env;
+	iso8583_msg m;
+	char rc[3], rrn[13], auth[7];
+};
+
+static void reopen(struct fx *x)
+{
+	acquirer_close(x->a);
+	assert_int_equal(acquirer_open(x->f->s, x->f->h, x->f->is, &x->f->zpk, &x->f->keys.pan_hash,
+	                               &x->cfg, &x->a),
+	                 ACQUIRER_OK);
+}
+
+static int setup(void **state)
+{
+	struct fx *x = calloc(1, sizeof *x);
+	struct acquirer_terminal_reg reg;
+	char mid[ACQUIRER_MID_LEN + 1];
+
+	if (x == NULL || issuer_fixture_setup((void **)&x->f) != 0)
+		return -1;
+	acquirer_config_defaults(&x->cfg);
+	if (acquirer_open(x->f->s, x->f->h, x->f->is, &x->f->zpk, &x->f->keys.pan_hash, &x->cfg,
+	                  &x->a) != ACQUIRER_OK ||
+	    acquirer_merchant_add(x->a, "Possum Grocery", "5411", A_MID, x->f->now, mid) !=
+	        ACQUIRER_OK ||
+	    acquirer_terminal_add(x->a, A_MID, A_SN, A_TID, 2, x->f->now, &reg) != ACQUIRER_OK)
+		return -1;
+	/* The key ceremony at the terminal: the TMK from its components, checked by KCV. */
+	if (hsm_import_components(x->f->h, &tmk_spec, reg.parts, reg.n_parts, &x->tmk, NULL,
+	                          NULL) != HSM_OK)
+		return -1;
+	crypto_wipe(&reg, sizeof reg);
+	x->stan = 1;
+	x->batch = 1;
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+	void *f = x->f;
+
+	acquirer_close(x->a);
+	free(x);
+	return issuer_fixture_teardown(&f);
+}
+
+/* ---- the test terminal ---- */
+
+static void begin(struct fx *x, struct req *q, const char *mti, const char *f60_1, const char *nmc)
+{
+	memset(q, 0, sizeof *q);
+	iso8583_msg_init(&q->m);
+	iso8583_set_mti(&q->m, mti);
+	snprintf(q->stan, sizeof q->stan, "%06u", x->stan++);
+	snprintf(q->f60, sizeof q->f60, "%s%06d%s", f60_1, x->batch, nmc);
+	iso8583_set_str(&q->m, 11, q->stan);
+	iso8583_set_str(&q->m, 41, A_TID);
+	iso8583_set_str(&q->m, 42, A_MID);
+	iso8583_set_str(&q->m, 60, q->f60);
+}
+
+/* Field 59, tag A2: device type, SN, the random factor, the SN's ciphertext under the track
+ * key (ISO 9797-1 algorithm 1 over SN || factor, first 4 bytes in hex), application version. */
+static void terminal_identity(struct fx *x, struct req *q, const char *sn, const char *factor)
+{
+	char data[64], cipher[9];
+	uint8_t mac[4];
+	int n = snprintf(data, sizeof data, "%s%s", sn, factor), len;
+
+	assert_int_equal(hsm_mac_generate(x->f->h, &x->tdk, HSM_MAC_ALG1, (const uint8_t *)data,
+	                                  (size_t)n, mac, sizeof mac),
+	                 HSM_OK);
+	hex_encode(mac, sizeof mac, cipher, sizeof cipher);
+	len = snprintf(q->f59 + 5, sizeof q->f59 - 5,
+	               "0100202"
+	               "02%03zu%s"
+	               "03006%s"
+	               "04008%s"
+	               "05008321702  ",
+	               strlen(sn), sn, factor, cipher);
+	memcpy(q->f59, "A2", 2);
+	q->f59[2] = (char)('0' + len / 100);
+	q->f59[3] = (char)('0' + len / 10 % 10);
+	q->f59[4] = (char)('0' + len % 10);
+	iso8583_set_str(&q->m, 59, q->f59);
+}
+
+/* A card request: 3, 25, the card read from its stripe, the amount, a PIN block under the
+ * PIK when pin is not NULL, and field 59 with sn. */
+static void card_req(struct fx *x, struct req *q, const char *mti, const char *proc,
+                     const char *cond, const char *f60_1, const struct issuer_card_image *img,
+                     int64_t amount, const char *pin, const char *sn)
+{
+	const char *last6 = img->pan + strlen(img->pan) - 6;
+
+	begin(x, q, mti, f60_1, "000");
+	iso8583_set_str(&q->m, 3, proc);
+	iso8583_set_str(&q->m, 25, cond);
+	snprintf(q->track2, sizeof q->track2, "%s", img->track2);
+	iso8583_set_str(&q->m, 35, q->track2);
+	iso8583_set_str(&q->m, 22, pin != NULL ? "021" : "022");
+	if (amount > 0) {
+		snprintf(q->f4, sizeof q->f4, "%012lld", (long long)amount);
+		iso8583_set_str(&q->m, 4, q->f4);
+	}
+	iso8583_set_str(&q->m, 49, "156");
+	if (pin != NULL) {
+		assert_int_equal(hsm_encrypt_pin(x->f->h, &x->pik, pin, img->pan, q->pin), HSM_OK);
+		iso8583_set(&q->m, 52, q->pin, 8);
+		iso8583_set_str(&q->m, 53, "2600000000000000");
+	}
+	if (sn != NULL)
+		terminal_identity(x, q, sn, last6);
+}
+
+static void purchase_req(struct fx *x, struct req *q, const struct issuer_card_image *img,
+                         int64_t amount, const char *pin)
+{
+	card_req(x, q, "0200", "000000", "00", "22", img, amount, pin, A_SN);
+}
+
+/* q framed as the terminal sends it (TPDU 60 0003 0000), MACed under its MAK when mac. */
+static size_t framed(struct fx *x, struct req *q, bool mac, uint8_t frame[ACQUIRER_MSG_MAX + 2])
+{
+	static const iso8583_envelope env = {{0x60, 0x00, 0x03, 0x00, 0x00},
+	                                     {0x60, 0x31, 0x00, 0x31, 0x00, 0x00}};
+	uint8_t zero[8] = {0};
+	size_t len;
+
+	if (mac)
+		iso8583_set(&q->m, 64, zero, 8);
+	assert_int_equal(iso8583_pack_framed(iso8583_profile_find("cup-pos"), &env, &q->m, frame,
+	                                     ACQUIRER_MSG_MAX + 2, &len, NULL),
+	                 ISO8583_OK);
+	if (mac)
+		assert_int_equal(hsm_mac_generate(x->f->h, &x->mak, HSM_MAC_CUP_ECB, frame + 13,
+		                                  len - 13 - 8, frame + len - 8, 8),
+		                 HSM_OK);
+	return len;
+}
+
+/* Hands q to the acquirer in a batch of its own (with one bit of its MAC block flipped when
+ * flip), and reads the answer, whose MAC (when it has one) must verify. */
+static void sent(struct fx *x, struct req *q, bool mac, struct ans *a, bool flip)
+{
+	uint8_t frame[ACQUIRER_MSG_MAX + 2];
+	iso8583_diag diag;
+	size_t len = framed(x, q, mac, frame);
+
+	if (flip)
+		frame[len - 10] ^= 0x01;
+	memset(a, 0, sizeof *a);
+	assert_int_equal(acquirer_begin(x->a), ACQUIRER_OK);
+	acquirer_handle(x->a, frame + 2, len - 2, x->f->now, &a->r);
+	assert_int_equal(acquirer_commit(x->a), ACQUIRER_OK);
+	assert_true(a->r.len > 0);
+	a->frame[0] = (uint8_t)(a->r.len >> 8);
+	a->frame[1] = (uint8_t)a->r.len;
+	memcpy(a->frame + 2, a->r.msg, a->r.len);
+	assert_int_equal(iso8583_unpack_framed(iso8583_profile_find("cup-pos"), a->frame,
+	                                       a->r.len + 2, &a->env, &a->m, &diag),
+	                 ISO8583_OK);
+	/* The TPDU's addresses swapped. */
+	assert_memory_equal(a->env.tpdu + 1, "\x00\x00\x00\x03", 4);
+	assert_int_equal(iso8583_get(&a->m, 39, a->rc, sizeof a->rc, NULL), ISO8583_OK);
+	if (iso8583_has(&a->m, 37))
+		iso8583_get(&a->m, 37, a->rrn, sizeof a->rrn, NULL);
+	if (iso8583_has(&a->m, 38))
+		iso8583_get(&a->m, 38, a->auth, sizeof a->auth, NULL);
+	if (iso8583_has(&a->m, 64)) {
+		uint8_t m64[9];
+
+		iso8583_get(&a->m, 64, m64, sizeof m64, NULL);
+		assert_int_equal(hsm_mac_verify(x->f->h, &x->mak, HSM_MAC_CUP_ECB, a->frame + 13,
+		                                a->r.len + 2 - 13 - 8, m64, 8),
+		                 HSM_OK);
+	}
+}
+
+static void expect(struct fx *x, struct req *q, bool mac, const char *rc, struct ans *a)
+{
+	sent(x, q, mac, a, false);
+	if (strcmp(a->rc, rc) != 0)
+		fail_msg("expected %s, got %s (%s at %s)", rc, a->rc, a->r.out.reason,
+		         a->r.out.stage);
+}
+
+/* Sign-in: the working keys in 62, each under the TMK with its check value, imported. */
+static void signin(struct fx *x)
+{
+	struct req q;
+	struct ans a;
+	uint8_t f62[61];
+	char f60[18];
+	size_t len;
+	hsm_key *keys[3] = {&x->pik, &x->mak, &x->tdk};
+	const struct hsm_key_spec *specs[3] = {&pik_spec, &mak_spec, &mak_spec};
+
+	begin(x, &q, "0800", "00", "004");
+	iso8583_set_str(&q.m, 63, "001");
+	expect(x, &q, false, "00", &a);
+	assert_string_equal(a.r.out.type, "signin");
+	assert_false(iso8583_has(&a.m, 64));
+	assert_int_equal(iso8583_get(&a.m, 62, f62, sizeof f62, &len), ISO8583_OK);
+	assert_int_equal(len, 60);
+	for (int i = 0; i < 3; i++) {
+		hsm_kcv kcv = {.len = 4};
+
+		memcpy(kcv.v, f62 + i * 20 + 16, 4);
+		assert_int_equal(
+		    hsm_import_ecb(x->f->h, &x->tmk, specs[i], f62 + i * 20, 16, &kcv, keys[i]),
+		    HSM_OK);
+	}
+	assert_int_equal(iso8583_get(&a.m, 60, f60, sizeof f60, NULL), ISO8583_OK);
+	x->batch = atoi((char[7]){f60[2], f60[3], f60[4], f60[5], f60[6], f60[7], 0});
+}
+
+static int64_t count_rows(struct fx *x, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t n;
+
+	assert_int_equal(sqlite3_open(x->f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* ---- tests ---- */
+
+static void purchase_approved(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+	char f15[5];
+
+	signin(x);
+	purchase_req(x, &q, &img, 1234, T_PIN);
+	expect(x, &q, true, "00", &a);
+	assert_true(iso8583_has(&a.m, 64));
+	assert_true(test_is_digits(a.rrn, 12));
+	assert_int_equal(strlen(a.auth), 6);
+	assert_int_equal(iso8583_get(&a.m, 15, f15, sizeof f15, NULL), ISO8583_OK);
+	assert_false(iso8583_has(&a.m, 2) || iso8583_has(&a.m, 35) || iso8583_has(&a.m, 52));
+	assert_string_equal(a.r.out.type, "purchase");
+	assert_null(strstr(a.r.out.card, img.pan));
+	assert_int_equal(strncmp(a.r.out.card, img.pan, 6), 0);
+	test_money(x->f, img.card_id, T_BALANCE - 1234, T_BALANCE - 1234, 0);
+	/* The failed form of the answer, for a batch that does not commit: 96, no auth code. */
+	{
+		struct ans b = a;
+		char rc[3];
+
+		memcpy(b.frame + 2, a.r.failed, a.r.failed_len);
+		b.frame[0] = (uint8_t)(a.r.failed_len >> 8);
+		b.frame[1] = (uint8_t)a.r.failed_len;
+		assert_int_equal(iso8583_unpack_framed(iso8583_profile_find("cup-pos"), b.frame,
+		                                       a.r.failed_len + 2, &b.env, &b.m, NULL),
+		                 ISO8583_OK);
+		iso8583_get(&b.m, 39, rc, sizeof rc, NULL);
+		assert_string_equal(rc, "96");
+		assert_false(iso8583_has(&b.m, 38));
+	}
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_txns WHERE rc = '00' AND "
+	                               "type = 'purchase' AND pan_hash != '' AND masked LIKE "
+	                               "'622588%'"),
+	                 1);
+	crypto_wipe(&img, sizeof img);
+}
+
+static void mac_tampered(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+
+	signin(x);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	sent(x, &q, true, &a, true);
+	assert_string_equal(a.rc, "A0");
+	assert_int_equal(a.env.header[2] & 0x0F, 6); /* sign in again */
+	/* No MAC at all. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, false, "A0", &a);
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+}
+
+static void replay(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+
+	signin(x);
+	purchase_req(x, &q, &img, 500, T_PIN);
+	expect(x, &q, true, "00", &a);
+	iso8583_unset(&q.m, 64);
+	expect(x, &q, true, "94", &a);
+	test_money(x->f, img.card_id, T_BALANCE - 500, T_BALANCE - 500, 0);
+}
+
+static void terminal_checks(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+
+	/* Not signed in: asked to sign in. */
+	card_req(x, &q, "0200", "000000", "00", "22", &img, 100, NULL, NULL);
+	expect(x, &q, false, "A0", &a);
+	assert_string_equal(a.r.out.reason, "not_signed_in");
+	signin(x);
+	/* Unknown terminal. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	iso8583_set_str(&q.m, 41, "TERM9999");
+	expect(x, &q, true, "97", &a);
+	/* Another SN than its binding. */
+	card_req(x, &q, "0200", "000000", "00", "22", &img, 100, T_PIN, "0000020254009999");
+	expect(x, &q, true, "58", &a);
+	assert_string_equal(a.r.out.reason, "sn_differs");
+	/* The SN's ciphertext wrong. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	{
+		char *c = strstr(q.f59, "04008") + 5;
+
+		*c = *c == '0' ? '1' : '0';
+	}
+	expect(x, &q, true, "58", &a);
+	assert_string_equal(a.r.out.reason, "sn_ciphertext");
+	/* Another merchant's MID. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	iso8583_set_str(&q.m, 42, "898310048129999");
+	expect(x, &q, true, "58", &a);
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+}
+
+static void declines(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct issuer_card_image lost = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct issuer_card_request cr = test_card_request(CARD_PRODUCT_DEBIT, false);
+	struct issuer_card_image soon;
+	struct req q;
+	struct ans a;
+
+	cr.expiry = "2612";
+	assert_int_equal(issuer_card_issue(x->f->is, &cr, x->f->now, &soon), ISSUER_OK);
+	signin(x);
+	purchase_req(x, &q, &img, 100, "000000");
+	expect(x, &q, true, "55", &a);
+	purchase_req(x, &q, &img, T_BALANCE + 1, T_PIN);
+	expect(x, &q, true, "51", &a);
+	assert_int_equal(
+	    issuer_card_set_status(x->f->is, lost.card_id, ISSUER_CARD_LOST, x->f->now), ISSUER_OK);
+	purchase_req(x, &q, &lost, 100, T_PIN);
+	expect(x, &q, true, "41", &a);
+	/* Luhn: the PAN's last digit changed, keyed in. */
+	purchase_req(x, &q, &img, 100, NULL);
+	iso8583_unset(&q.m, 35);
+	{
+		char pan[CARD_PAN_MAX + 1];
+
+		snprintf(pan, sizeof pan, "%s", img.pan);
+		pan[strlen(pan) - 1] = (char)('0' + (pan[strlen(pan) - 1] - '0' + 1) % 10);
+		iso8583_set_str(&q.m, 2, pan);
+		iso8583_set_str(&q.m, 14, img.expiry);
+		expect(x, &q, true, "14", &a);
+	}
+	/* Amount missing. */
+	purchase_req(x, &q, &img, 0, T_PIN);
+	expect(x, &q, true, "13", &a);
+	/* An unknown processing code. */
+	card_req(x, &q, "0200", "990000", "00", "22", &img, 100, NULL, NULL);
+	expect(x, &q, false, "12", &a);
+	/* Expired by the acquirer's own check. */
+	x->f->now += 40 * T_DAY;
+	purchase_req(x, &q, &soon, 100, T_PIN);
+	expect(x, &q, true, "54", &a);
+	assert_string_equal(a.r.out.stage, "card");
+	/* A PIN block under another key than the PIK. */
+	purchase_req(x, &q, &img, 100, NULL);
+	assert_int_equal(hsm_encrypt_pin(x->f->h, &x->f->other_zpk, T_PIN, img.pan, q.pin), HSM_OK);
+	iso8583_set(&q.m, 52, q.pin, 8);
+	sent(x, &q, true, &a, false);
+	assert_true(strcmp(a.rc, "99") == 0 || strcmp(a.rc, "55") == 0);
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	crypto_wipe(&soon, sizeof soon);
+}
+
+/* Echo and sign-out need no sign-in; after a sign-out, payments are refused until the next
+ * sign-in. A balance inquiry answers 54, never moving money. */
+static void network_and_balance(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+	char f54[32];
+
+	begin(x, &q, "0820", "00", "301");
+	expect(x, &q, false, "00", &a);
+	assert_string_equal(a.r.out.type, "echo");
+	signin(x);
+	card_req(x, &q, "0200", "310000", "00", "01", &img, 0, T_PIN, NULL);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(iso8583_get(&a.m, 54, f54, sizeof f54, NULL), ISO8583_OK);
+	assert_string_equal(f54, "0002156C000000100000");
+	assert_false(iso8583_has(&a.m, 38));
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	begin(x, &q, "0820", "00", "002");
+	expect(x, &q, false, "00", &a);
+	assert_string_equal(a.r.out.type, "signout");
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "A0", &a);
+	assert_string_equal(a.r.out.reason, "not_signed_in");
+	/* An unknown network management code. */
+	begin(x, &q, "0820", "00", "999");
+	expect(x, &q, false, "12", &a);
+}
+
+/* A follow-up naming its original: 37, 38 and 61. */
+static void follow_up(struct fx *x, struct req *q, const char *mti, const char *proc,
+                      const char *cond, const char *f60_1, const struct issuer_card_image *img,
+                      int64_t amount, const struct ans *orig, const char *orig_stan)
+{
+	card_req(x, q, mti, proc, cond, f60_1, img, amount, NULL, NULL);
+	snprintf(q->rrn, sizeof q->rrn, "%s", orig->rrn);
+	snprintf(q->auth, sizeof q->auth, "%s", orig->auth);
+	snprintf(q->f61, sizeof q->f61, "%06d%s", x->batch, orig_stan);
+	iso8583_set_str(&q->m, 37, q->rrn);
+	if (q->auth[0] != '\0')
+		iso8583_set_str(&q->m, 38, q->auth);
+	iso8583_set_str(&q->m, 61, q->f61);
+}
+
+static void void_and_refund(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q, p1;
+	struct ans a1, a2, a;
+
+	signin(x);
+	purchase_req(x, &p1, &img, 1000, T_PIN);
+	expect(x, &p1, true, "00", &a1);
+	follow_up(x, &q, "0200", "200000", "00", "23", &img, 1000, &a1, p1.stan);
+	expect(x, &q, true, "00", &a);
+	assert_string_equal(a.r.out.type, "void");
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	purchase_req(x, &p1, &img, 2000, T_PIN);
+	expect(x, &p1, true, "00", &a2);
+	follow_up(x, &q, "0220", "200000", "00", "25", &img, 500, &a2, p1.stan);
+	iso8583_unset(&q.m, 38);
+	expect(x, &q, true, "00", &a);
+	assert_string_equal(a.r.out.type, "refund");
+	test_money(x->f, img.card_id, T_BALANCE - 1500, T_BALANCE - 1500, 0);
+}
+
+static void preauth_flow(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_CREDIT, false);
+	struct req q, p;
+	struct ans pa, a, c;
+
+	signin(x);
+	card_req(x, &p, "0100", "030000", "06", "10", &img, 5000, T_PIN, A_SN);
+	expect(x, &p, true, "00", &pa);
+	test_money(x->f, img.card_id, T_LIMIT - 5000, 0, 5000);
+	follow_up(x, &q, "0100", "200000", "06", "11", &img, 5000, &pa, p.stan);
+	expect(x, &q, true, "00", &a);
+	assert_string_equal(a.r.out.type, "preauth_cancel");
+	test_money(x->f, img.card_id, T_LIMIT, 0, 0);
+	card_req(x, &p, "0100", "030000", "06", "10", &img, 5000, T_PIN, A_SN);
+	expect(x, &p, true, "00", &pa);
+	follow_up(x, &q, "0200", "000000", "06", "20", &img, 4000, &pa, p.stan);
+	expect(x, &q, true, "00", &c);
+	assert_string_equal(c.r.out.type, "completion");
+	test_money(x->f, img.card_id, T_LIMIT - 4000, -4000, 0);
+	follow_up(x, &q, "0200", "200000", "06", "21", &img, 4000, &c, q.stan);
+	expect(x, &q, true, "00", &a);
+	assert_string_equal(a.r.out.type, "completion_void");
+}
+
+/* The reversal of q: its own 11 and 60 are the original's, 39 why. */
+static void reversal_of(struct fx *x, const struct req *orig, struct req *q,
+                        const struct issuer_card_image *img, int64_t amount)
+{
+	card_req(x, q, "0400", "000000", "00", "22", img, amount, NULL, NULL);
+	x->stan--; /* the reversal takes no STAN of its own */
+	snprintf(q->stan, sizeof q->stan, "%s", orig->stan);
+	snprintf(q->f60, sizeof q->f60, "%s", orig->f60);
+	iso8583_set_str(&q->m, 39, "98");
+}
+
+static void reversals(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req p, r, late;
+	struct ans a;
+
+	signin(x);
+	purchase_req(x, &p, &img, 700, T_PIN);
+	expect(x, &p, true, "00", &a);
+	test_money(x->f, img.card_id, T_BALANCE - 700, T_BALANCE - 700, 0);
+	reversal_of(x, &p, &r, &img, 700);
+	expect(x, &r, true, "00", &a);
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	/* Again: acknowledged, applied once. */
+	iso8583_unset(&r.m, 64);
+	expect(x, &r, true, "00", &a);
+	assert_string_equal(a.r.out.reason, "reversal_repeated");
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	/* The reversal of a request never seen: acknowledged, tombstoned; the late original is
+	 * refused. */
+	purchase_req(x, &late, &img, 300, T_PIN);
+	reversal_of(x, &late, &r, &img, 300);
+	expect(x, &r, true, "00", &a);
+	assert_string_equal(a.r.out.reason, "original_unknown");
+	expect(x, &late, true, "94", &a);
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_tombstones"), 1);
+}
+
+static void settle(struct fx *x, int64_t sales, int count, const char *flag)
+{
+	struct req q;
+	struct ans a;
+	char f48[128], out[63];
+
+	begin(x, &q, "0500", "00", "201");
+	snprintf(f48, sizeof f48, "%012lld%03d%012d%03d0%012d%03d%012d%03d0", (long long)sales,
+	         count, 0, 0, 0, 0, 0, 0);
+	iso8583_set_str(&q.m, 48, f48);
+	iso8583_set_str(&q.m, 49, "156");
+	expect(x, &q, false, "00", &a);
+	assert_int_equal(iso8583_get(&a.m, 48, out, sizeof out, NULL), ISO8583_OK);
+	assert_int_equal(out[30], flag[0]);
+	assert_int_equal(out[61], flag[0]);
+}
+
+static void settlement(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+
+	signin(x);
+	purchase_req(x, &q, &img, 1000, T_PIN);
+	expect(x, &q, true, "00", &a);
+	purchase_req(x, &q, &img, 2500, T_PIN);
+	expect(x, &q, true, "00", &a);
+	/* Totals that differ: flag 2, the batch uploaded, then the batch closes. */
+	settle(x, 1000, 1, "2");
+	begin(x, &q, "0320", "00", "201");
+	iso8583_set_str(&q.m, 48, "00");
+	expect(x, &q, false, "00", &a);
+	begin(x, &q, "0320", "00", "202");
+	iso8583_set_str(&q.m, 48, "00");
+	expect(x, &q, false, "00", &a);
+	x->batch++;
+	/* A request of the old batch now: the terminal must sign in (77). */
+	x->batch--;
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "77", &a);
+	x->batch++;
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	/* Totals that agree: flag 1. */
+	settle(x, 100, 1, "1");
+	signin(x);
+	assert_int_equal(x->batch, 3);
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_txns WHERE type LIKE 'upload%'"),
+	                 2);
+}
+
+/* Card authentication policy: a credit card must be authenticated (C1); once it is, it pays;
+ * replaced, the old card's authentication is no longer valid (C2). */
+static void cardauth_policy(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_CREDIT, false);
+	struct issuer_card_image debit = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct issuer_card_image repl;
+	struct req q;
+	struct ans a;
+	char code[ISSUER_OTP_LEN + 1];
+
+	x->cfg.cardauth_credit = true;
+	reopen(x);
+	signin(x);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "C1", &a);
+	purchase_req(x, &q, &debit, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	/* Step 1: the four elements; step 2: the code sent. */
+	card_req(x, &q, "0100", "330000", "00", "40", &img, 0, NULL, NULL);
+	snprintf(q.f62, sizeof q.f62, "NM%03zu%sID%03zu%sPH%03zu%s", strlen(T_HOLDER), T_HOLDER,
+	         strlen(T_ID), T_ID, strlen(T_PHONE), T_PHONE);
+	iso8583_set(&q.m, 62, q.f62, strlen(q.f62));
+	expect(x, &q, true, "00", &a);
+	assert_true(iso8583_has(&a.m, 44));
+	test_sms_code(x->f, code);
+	card_req(x, &q, "0100", "330000", "00", "40", &img, 0, NULL, NULL);
+	snprintf(q.f62, sizeof q.f62, "OT%03zu%s", strlen(code), code);
+	iso8583_set(&q.m, 62, q.f62, strlen(q.f62));
+	expect(x, &q, true, "00", &a);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(issuer_card_replace(x->f->is, img.card_id, NULL, NULL, x->f->now, &repl),
+	                 ISSUER_OK);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "C2", &a);
+	assert_string_equal(a.r.out.reason, "cardauth_card_replaced");
+	/* Amount threshold, first use. */
+	x->cfg.cardauth_credit = false;
+	x->cfg.cardauth_above = 5000;
+	reopen(x);
+	purchase_req(x, &q, &debit, 5001, T_PIN);
+	expect(x, &q, true, "C1", &a);
+	purchase_req(x, &q, &debit, 5000, T_PIN);
+	expect(x, &q, true, "00", &a);
+	x->cfg.cardauth_above = 0;
+	x->cfg.cardauth_first_use = true;
+	reopen(x);
+	purchase_req(x, &q, &debit, 100, T_PIN);
+	expect(x, &q, true, "00", &a); /* used here before */
+	purchase_req(x, &q, &repl, 100, T_PIN);
+	expect(x, &q, true, "C1", &a);
+	crypto_wipe(&repl, sizeof repl);
+}
+
+/* A chip purchase: field 55 to the issuer, the ARPC back in the answer's 55. */
+static void chip_purchase(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, true);
+	struct test_request t = {0};
+	struct issuer_response resp = {0};
+	struct req q;
+	struct ans a;
+	size_t len;
+
+	signin(x);
+	test_icc(x->f, &t, &img, 800, 0);
+	purchase_req(x, &q, &img, 800, T_PIN);
+	iso8583_set_str(&q.m, 22, "051");
+	iso8583_set(&q.m, 55, t.icc, t.r.icc_len);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(iso8583_get(&a.m, 55, resp.icc, sizeof resp.icc, &len), ISO8583_OK);
+	resp.icc_len = len;
+	memcpy(resp.rc, "00", 3);
+	test_check_arpc(&t, &resp);
+	test_money(x->f, img.card_id, T_BALANCE - 800, T_BALANCE - 800, 0);
+	crypto_wipe(&img, sizeof img);
+}
+
+/* The store failing under a request: 96, and nothing of it kept (the issuer's decision
+ * rolled back with it). */
+static void store_failure(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+
+	signin(x);
+	store_fixture_sql(x->f->path, "CREATE TRIGGER fail BEFORE INSERT ON acq_txns BEGIN "
+	                              "SELECT RAISE(ABORT, 'disk full'); END");
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "96", &a);
+	assert_false(iso8583_has(&a.m, 38));
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM decisions"), 0);
+	store_fixture_sql(x->f->path, "DROP TRIGGER fail");
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+}
+
+/* Several requests handled in one batch, committed once, all kept. */
+static void group_commit(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q[4];
+	struct acquirer_reply *r = calloc(4, sizeof *r);
+	uint8_t frame[ACQUIRER_MSG_MAX + 2];
+	size_t len;
+
+	assert_non_null(r);
+	signin(x);
+	assert_int_equal(acquirer_begin(x->a), ACQUIRER_OK);
+	for (int i = 0; i < 4; i++) {
+		purchase_req(x, &q[i], &img, 100 + i, T_PIN);
+		if (i == 3) /* the same identity as the first: 94 within the batch */
+			iso8583_set_str(&q[i].m, 11, q[0].stan);
+		len = framed(x, &q[i], true, frame);
+		assert_int_equal(acquirer_handle(x->a, frame + 2, len - 2, x->f->now, &r[i]),
+		                 ACQUIRER_OK);
+	}
+	/* Nothing is durable before the commit: another connection sees none of it. */
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_txns WHERE type = 'purchase'"), 0);
+	assert_int_equal(acquirer_commit(x->a), ACQUIRER_OK);
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_txns WHERE type = 'purchase'"), 3);
+	for (int i = 0; i < 4; i++)
+		assert_string_equal(r[i].out.rc, i < 3 ? "00" : "94");
+	test_money(x->f, img.card_id, T_BALANCE - 303, T_BALANCE - 303, 0);
+	free(r);
+}
+
+static void registration(void **state)
+{
+	struct fx *x = *state;
+	struct acquirer_terminal_reg reg;
+	char mid[ACQUIRER_MID_LEN + 1];
+
+	assert_int_equal(acquirer_merchant_add(x->a, "Other", "5812", NULL, x->f->now, mid),
+	                 ACQUIRER_OK);
+	assert_int_equal(strlen(mid), 15);
+	assert_int_equal(acquirer_merchant_add(x->a, "Again", "5812", mid, x->f->now, mid),
+	                 ACQUIRER_EEXIST);
+	assert_int_equal(acquirer_merchant_add(x->a, "Bad", "58", NULL, x->f->now, mid),
+	                 ACQUIRER_EARG);
+	/* The SN is bound already; the merchant unknown; a new one gets a TID. */
+	assert_int_equal(acquirer_terminal_add(x->a, mid, A_SN, NULL, 2, x->f->now, &reg),
+	                 ACQUIRER_EEXIST);
+	assert_int_equal(
+	    acquirer_terminal_add(x->a, "898000000000000", "SN-2", NULL, 2, x->f->now, &reg),
+	    ACQUIRER_ENOTFOUND);
+	assert_int_equal(acquirer_terminal_add(x->a, mid, "SN-2", NULL, 3, x->f->now, &reg),
+	                 ACQUIRER_OK);
+	assert_int_equal(strlen(reg.tid), 8);
+	assert_int_equal(reg.n_parts, 3);
+	assert_int_equal(acquirer_terminal_add(x->a, mid, "SN-3", reg.tid, 2, x->f->now, &reg),
+	                 ACQUIRER_EEXIST);
+	assert_int_equal(acquirer_terminal_add(x->a, mid, "SN-3", NULL, 4, x->f->now, &reg),
+	                 ACQUIRER_EARG);
+	crypto_wipe(&reg, sizeof reg);
+}
+
+static void unreadable(void **state)
+{
+	struct fx *x = *state;
+	struct acquirer_reply r;
+
+	/* Not even an MTI: no answer (the connection is closed). */
+	assert_int_equal(acquirer_begin(x->a), ACQUIRER_OK);
+	acquirer_handle(x->a, (const uint8_t *)"\x60\x00", 2, x->f->now, &r);
+	assert_int_equal(acquirer_commit(x->a), ACQUIRER_OK);
+	assert_int_equal(r.len, 0);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	    T(purchase_approved), T(mac_tampered),    T(replay),        T(terminal_checks),
+	    T(declines),          T(void_and_refund), T(preauth_flow),  T(reversals),
+	    T(settlement),        T(cardauth_policy), T(store_failure), T(group_commit),
+	    T(registration),      T(unreadable),      T(chip_purchase), T(network_and_balance),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
