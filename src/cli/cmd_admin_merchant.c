@@ -153,7 +153,8 @@ static int terminal_add(int argc, char **argv)
 
 			hex_encode(reg.parts[i].part, reg.parts[i].len, hex, sizeof hex);
 			hex_encode(reg.parts[i].kcv.v, reg.parts[i].kcv.len, pk, sizeof pk);
-			json_array_append_new(list, json_pack("{s:s, s:s}", "key", hex, "kcv", pk));
+			json_array_append_new(list,
+			                      json_pack("{s:s, s:s}", "component", hex, "kcv", pk));
 		}
 		json_object_set_new(o, "components", list);
 		json_object_set_new(o, "kcv", json_string(kcv));

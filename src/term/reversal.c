@@ -101,7 +101,7 @@ static int identity(term *t, const char *pan, char *out, size_t cap)
 	    HSM_OK)
 		return term_from_hsm(rc);
 	hex_encode(mac, sizeof mac, hex, sizeof hex);
-	snprintf(body, sizeof body, "01002020%03zu%s03006%s04008%s05008POSSUM01", n, t->st.sn,
+	snprintf(body, sizeof body, "010020202%03zu%s03006%s04008%s05008POSSUM01", n, t->st.sn,
 	         factor, hex);
 	snprintf(out, cap, "A2%03zu%s", strlen(body), body);
 	return TERM_OK;

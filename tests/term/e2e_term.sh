@@ -76,7 +76,8 @@ out_has '"reversals":1'
 
 # The terminal killed while waiting: the reversal survives its restart.
 kill -STOP $host_pid
-t purchase --card "$tmp/card.json" --pin 123456 --amount 8.00 --timeout 30 >/dev/null 2>&1 &
+"$possum" term purchase --card "$tmp/card.json" --pin 123456 --amount 8.00 --timeout 30 \
+	--state "$st" >/dev/null 2>&1 &
 term_pid=$!
 sleep 1
 kill -KILL $term_pid
