@@ -318,6 +318,8 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 	if ((rc = term_from_store(store_term_txn_insert(t->s, &x))) != TERM_OK)
 		goto out;
 	res->txn_id = x.id;
+	m.fault = t->inject;
+	t->inject = TERM_INJECT_NONE;
 	rc = term_exchange(t, &m, true, &resp);
 	if (rc == TERM_OK) {
 		read_answer(&resp, &x, res);

@@ -195,11 +195,15 @@ static void totals_and_receipt(void **state)
 	record(t, f, TERM_REFUND, 3, 300, STORE_TERM_ANSWERED, "00");
 	record(t, f, TERM_COMPLETION, 4, 700, STORE_TERM_ANSWERED, "00");
 	record(t, f, TERM_PURCHASE, 5, 900, STORE_TERM_REVERSED, "");
+	/* A voided sale stays a sale; its void counts with the refunds (spec field 48). */
+	record(t, f, TERM_PURCHASE, 6, 250, STORE_TERM_ANSWERED, "00");
+	record(t, f, TERM_VOID, 7, 250, STORE_TERM_ANSWERED, "00");
+	record(t, f, TERM_VOID, 8, 400, STORE_TERM_ANSWERED, "55");
 	assert_int_equal(term_totals(t, term_state(t)->batch, &tt), TERM_OK);
-	assert_int_equal(tt.sales, 1700);
-	assert_int_equal(tt.sales_count, 2);
-	assert_int_equal(tt.refunds, 300);
-	assert_int_equal(tt.refunds_count, 1);
+	assert_int_equal(tt.sales, 1950);
+	assert_int_equal(tt.sales_count, 3);
+	assert_int_equal(tt.refunds, 550);
+	assert_int_equal(tt.refunds_count, 2);
 	assert_int_equal(term_find(t, "1", &x), TERM_OK);
 	assert_int_equal(term_find(t, "99", &x), TERM_ENOTFOUND);
 	assert_int_equal(term_find(t, "000001", &x), TERM_OK);
@@ -213,6 +217,25 @@ static void totals_and_receipt(void **state)
 	assert_non_null(strstr(text, "交易成功"));
 	assert_null(strstr(text, "6228480402564890018"));
 	free(text);
+	term_close(t);
+}
+
+/* The fault injection aid takes only its enum's values, and arms the next request. */
+static void inject_checked(void **state)
+{
+	struct fixture *f = *state;
+	term *t;
+
+	assert_int_equal(term_setup(f->s, f->h, &setup_ok, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(t->inject, TERM_INJECT_NONE);
+	assert_int_equal(term_set_inject(t, (enum term_inject)7), TERM_EARG);
+	assert_int_equal(term_set_inject(t, (enum term_inject) - 1), TERM_EARG);
+	assert_int_equal(t->inject, TERM_INJECT_NONE);
+	assert_int_equal(term_set_inject(t, TERM_INJECT_BAD_MAC), TERM_OK);
+	assert_int_equal(t->inject, TERM_INJECT_BAD_MAC);
+	assert_int_equal(term_set_inject(t, TERM_INJECT_TIMEOUT), TERM_OK);
+	assert_int_equal(t->inject, TERM_INJECT_TIMEOUT);
 	term_close(t);
 }
 
@@ -239,6 +262,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(card_image, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(reversal_survives_reopen, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(totals_and_receipt, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(inject_checked, fx_setup, fx_teardown),
 	    cmocka_unit_test(rc_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
