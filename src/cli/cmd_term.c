@@ -351,7 +351,7 @@ static int transact(int argc, char **argv, enum term_kind kind, const char *help
 			term_set_inject(t, strcmp(o.inject, "timeout") == 0 ? TERM_INJECT_TIMEOUT
 			                                                    : TERM_INJECT_BAD_MAC);
 		rc = term_transact(t, &req, &r);
-		rc = rc == TERM_OK ? report(argv[0], kind, &r, o.json)
+		rc = rc == TERM_OK ? report(argv[0], r.kind, &r, o.json)
 		                   : exchange_failed(argv[0], rc, &r);
 		close_term(&d, t);
 	}

@@ -100,7 +100,9 @@ struct term_request {
 };
 
 struct term_result {
-	char rc[3]; /* "" when no answer came */
+	enum term_kind kind; /* term_transact(): the transaction made (a void of a completion is
+	                        TERM_COMPLETION_VOID) */
+	char rc[3];          /* "" when no answer came */
 	int stan, batch;
 	char rrn[13], auth[7], message[26];
 	bool has_balance;
