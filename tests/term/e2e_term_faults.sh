@@ -5,15 +5,9 @@
 # request the host never read, and one it applied whose answer was dropped), card
 # authentication required (C1) and lapsed (C2: the card reported lost; replaced), every
 # transaction type once with the settlement totals agreeing, and no clear PAN, PIN, CVV2 or
-# track 2 in the databases (with their -wal files) and logs. Skipped until the acquirer side
-# (`possum admin terminal`) is there.
+# track 2 in the databases (with their -wal files) and logs.
 possum=$1
 . "$2/tests/lib.sh"
-
-if ! "$possum" admin terminal --help >/dev/null 2>&1; then
-	echo "skipped: no acquirer"
-	exit 0
-fi
 
 data=$tmp/host
 mid=898310057990001
