@@ -316,29 +316,31 @@ static int purchase_with(struct fixture *f, enum term_inject fault, struct store
 	return rc;
 }
 
+/* A purchase made with fault: what term_transact() returned, whether the request's MAC
+ * verified, and the pending reversal's reason. */
+static void expect_fault(void **state, enum term_inject fault, int rc, bool mac_ok,
+                         const char *reason)
+{
+	struct store_term_txn x;
+	bool verified;
+
+	assert_int_equal(purchase_with(*state, fault, &x, &verified), rc);
+	assert_int_equal(verified, mac_ok);
+	assert_int_equal(x.status, STORE_TERM_REVERSAL);
+	assert_string_equal(x.reason, reason);
+	assert_int_equal(x.amount, 1234);
+}
+
 /* Timeout: the request leaves intact, the answer is dropped, the reversal waits (98). */
 static void inject_timeout(void **state)
 {
-	struct store_term_txn x;
-	bool mac_ok;
-
-	assert_int_equal(purchase_with(*state, TERM_INJECT_TIMEOUT, &x, &mac_ok), TERM_ETIMEOUT);
-	assert_true(mac_ok);
-	assert_int_equal(x.status, STORE_TERM_REVERSAL);
-	assert_string_equal(x.reason, "98");
-	assert_int_equal(x.amount, 1234);
+	expect_fault(state, TERM_INJECT_TIMEOUT, TERM_ETIMEOUT, true, "98");
 }
 
 /* Bad MAC: the request's field 64 does not verify (its echo neither: A0 pending). */
 static void inject_bad_mac(void **state)
 {
-	struct store_term_txn x;
-	bool mac_ok;
-
-	assert_int_equal(purchase_with(*state, TERM_INJECT_BAD_MAC, &x, &mac_ok), TERM_EMAC);
-	assert_false(mac_ok);
-	assert_int_equal(x.status, STORE_TERM_REVERSAL);
-	assert_string_equal(x.reason, "A0");
+	expect_fault(state, TERM_INJECT_BAD_MAC, TERM_EMAC, false, "A0");
 }
 
 /* Only the enum's values are taken. */
