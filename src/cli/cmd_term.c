@@ -14,7 +14,7 @@
 /* Every option a `possum term` command may take; each command reads those it needs. */
 struct opts {
 	const char *state, *host, *tid, *mid, *sn, *components, *card, *entry, *pin, *amount;
-	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout;
+	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout, *inject;
 	int json;
 };
 
@@ -22,10 +22,14 @@ struct opts {
 	"  --state DIR     the terminal's state directory (default ./possum-term)\n"               \
 	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                \
 	"  --json          print the outcome as JSON\n"
-#define CARD_HELP                                                                                  \
-	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                  \
-	"  --entry E       swipe (default) or chip\n"                                              \
-	"  --pin PIN       the PIN the cardholder enters (none: no PIN block)\n"
+#define CARD_HELP                                                                                   \
+	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                   \
+	"  --entry E       swipe (default) or chip\n"                                               \
+	"  --pin PIN       the PIN the cardholder enters (none: no PIN block)\n"                    \
+	"  --inject F      a test and certification aid, never for a real terminal: timeout (the\n" \
+	"                  answer is read and dropped as if none came: a reversal is left\n"        \
+	"                  pending) or bad-mac (field 64 of the request corrupted: the host\n"      \
+	"                  answers A0, the terminal signs in again and retries)\n"
 
 static int parse(int argc, char **argv, const char *help, struct opts *o)
 {
@@ -48,6 +52,7 @@ static int parse(int argc, char **argv, const char *help, struct opts *o)
 	    {"phone", &o->phone, NULL},
 	    {"otp", &o->otp, NULL},
 	    {"timeout", &o->timeout, NULL},
+	    {"inject", &o->inject, NULL},
 	    {"json", NULL, &o->json},
 	};
 	int operands, rc;
@@ -315,6 +320,9 @@ static int transact(int argc, char **argv, enum term_kind kind, const char *help
 	if (o.entry != NULL && strcmp(o.entry, "swipe") != 0 && strcmp(o.entry, "chip") != 0)
 		return cli_usage_error(argv[0], "--entry: swipe or chip");
 	req.entry = o.entry != NULL && strcmp(o.entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
+	if (o.inject != NULL && strcmp(o.inject, "timeout") != 0 &&
+	    strcmp(o.inject, "bad-mac") != 0)
+		return cli_usage_error(argv[0], "--inject: timeout or bad-mac");
 	req.pin = o.pin;
 	req.stan = o.stan;
 	req.rrn = o.rrn;
@@ -339,8 +347,11 @@ static int transact(int argc, char **argv, enum term_kind kind, const char *help
 		req.card = &card;
 	}
 	if ((rc = open_term(argv[0], &o, &d, &t)) == CLI_OK) {
+		if (o.inject != NULL)
+			term_set_inject(t, strcmp(o.inject, "timeout") == 0 ? TERM_INJECT_TIMEOUT
+			                                                    : TERM_INJECT_BAD_MAC);
 		rc = term_transact(t, &req, &r);
-		rc = rc == TERM_OK ? report(argv[0], kind, &r, o.json)
+		rc = rc == TERM_OK ? report(argv[0], r.kind, &r, o.json)
 		                   : exchange_failed(argv[0], rc, &r);
 		close_term(&d, t);
 	}
@@ -349,7 +360,9 @@ static int transact(int argc, char **argv, enum term_kind kind, const char *help
 	return rc;
 }
 
-#define TXN_SYNOPSIS " --card FILE [--entry swipe|chip] [--pin PIN] [--state DIR] [--json]"
+#define TXN_SYNOPSIS                                                                               \
+	" --card FILE [--entry swipe|chip] [--pin PIN] [--state DIR] [--json]\n"                   \
+	"    [--inject timeout|bad-mac]"
 
 static const char balance_help[] =
     TXN_SYNOPSIS "\n\nBalance inquiry (0200, 3 = 310000).\n\n" CARD_HELP COMMON_HELP;
@@ -357,7 +370,7 @@ static const char purchase_help[] =
     " --amount 12.34" TXN_SYNOPSIS "\n\nPurchase (0200, 3 = 000000).\n\n" CARD_HELP
     "  --amount A      the amount in CNY\n" COMMON_HELP;
 static const char void_help[] =
-    " --stan N [--card FILE] [--state DIR] [--json]\n\n"
+    " --stan N [--card FILE] [--state DIR] [--json] [--inject timeout|bad-mac]\n\n"
     "Voids the purchase or completion of STAN N in this batch (0200, 3 = 200000), for its\n"
     "amount; the card is the original's unless --card is given.\n\n" CARD_HELP COMMON_HELP;
 static const char refund_help[] =

@@ -17,7 +17,8 @@ struct term {
 	hsm_key tmk, pik, mak, tdk, dek, hkey;
 	bool signed_in; /* the working keys are there */
 	int timeout_ms;
-	net_client *c; /* kept between exchanges; NULL until needed or after a failure */
+	enum term_inject inject; /* for the next financial request (term_set_inject) */
+	net_client *c;           /* kept between exchanges; NULL until needed or after a failure */
 	const iso8583_profile *p;
 	uint8_t tx[TERM_FRAME_MAX], rx[TERM_FRAME_MAX];
 	size_t rx_len;
@@ -39,7 +40,8 @@ struct term_msg {
 	char f37[13], f38[7], f39[3], f48[323], f59[160], f60[18], f61[17], f63[4];
 	uint8_t f52[8], f55[STORE_TERM_ICC_MAX], f62[512], f64[8];
 	size_t f55_len, f62_len;
-	bool chip; /* header byte 0: 61 */
+	bool chip;              /* header byte 0: 61 */
+	enum term_inject fault; /* what term_exchange() does wrong on purpose */
 };
 
 /* Starts m as MTI with 11, 41, 42 and 60 (type, the batch, nmc). */
@@ -53,7 +55,7 @@ void term_msg_card(struct term_msg *m, const struct store_term_txn *x, const cha
 
 /* Sends m — MAC'd first (field 64) when mac — and reads the answer into resp (pointing into
  * t->rx until the next exchange), checking its MTI, STAN and terminal, and its MAC when it
- * has one or is an approval of a MAC'd request. */
+ * has one or is an approval of a MAC'd request. m->fault injects a fault (term_set_inject). */
 int term_exchange(term *t, struct term_msg *m, bool mac, iso8583_msg *resp);
 
 /* The next STAN, kept. */

@@ -133,8 +133,15 @@ int term_exchange(term *t, struct term_msg *m, bool mac, iso8583_msg *resp)
 
 	if (mac && (rc = mac_request(t, m)) != TERM_OK)
 		return rc;
+	if (mac && m->fault == TERM_INJECT_BAD_MAC)
+		m->f64[0] ^= 0xFF;
 	if ((rc = round_trip(t, m)) != TERM_OK)
 		return rc;
+	if (m->fault == TERM_INJECT_TIMEOUT) {
+		/* The answer read (so the host is done with the request) and thrown away. */
+		drop_connection(t);
+		return TERM_ETIMEOUT;
+	}
 	if (iso8583_unpack_framed(t->p, t->rx, t->rx_len, &env, resp, NULL) != ISO8583_OK) {
 		drop_connection(t);
 		return TERM_EFORMAT;

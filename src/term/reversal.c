@@ -250,6 +250,7 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 	if ((rc = refer(t, req, &x, &orig, &found)) != TERM_OK)
 		return rc;
 	d = &term_kinds[x.kind];
+	res->kind = x.kind;
 	x.at = (int64_t)time(NULL);
 	x.batch = t->st.batch;
 	x.currency = TERM_CURRENCY;
@@ -318,6 +319,8 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 	if ((rc = term_from_store(store_term_txn_insert(t->s, &x))) != TERM_OK)
 		goto out;
 	res->txn_id = x.id;
+	m.fault = t->inject;
+	t->inject = TERM_INJECT_NONE;
 	rc = term_exchange(t, &m, true, &resp);
 	if (rc == TERM_OK) {
 		read_answer(&resp, &x, res);
@@ -361,6 +364,7 @@ int term_transact(term *t, const struct term_request *req, struct term_result *r
 	if ((unsigned)req->kind >= TERM_KINDS || !term_kinds[req->kind].card || req->amount < 0 ||
 	    req->amount > 999999999999LL)
 		return TERM_EARG;
+	res->kind = req->kind;
 	if (!t->signed_in)
 		return TERM_ESIGNIN;
 	if ((rc = term_reversal_flush(t, res)) != TERM_OK)

@@ -6,14 +6,18 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Whether x counts in the batch, and as what: 1 sale, 2 refund, 0 not at all. */
+/* Whether x counts in the batch, and as what: 1 sale, 2 refund or void, 0 not at all. As
+ * spec/cup-pos.md's field 48 (and the host) count: a void is a refund/void of its own, so the
+ * sale it voided still counts as a sale. */
 static int counted(const struct store_term_txn *x)
 {
-	if (x->status != STORE_TERM_ANSWERED || strcmp(x->rc, "00") != 0 || x->voided)
+	if (x->status != STORE_TERM_ANSWERED || strcmp(x->rc, "00") != 0)
 		return 0;
 	if (x->kind == TERM_PURCHASE || x->kind == TERM_COMPLETION)
 		return 1;
-	return x->kind == TERM_REFUND ? 2 : 0;
+	return x->kind == TERM_REFUND || x->kind == TERM_VOID || x->kind == TERM_COMPLETION_VOID
+	           ? 2
+	           : 0;
 }
 
 static int add_total(void *ctx, const struct store_term_txn *x)

@@ -306,6 +306,15 @@ void term_set_timeout(term *t, int seconds)
 	t->timeout_ms = seconds > 0 ? seconds * 1000 : 1;
 }
 
+int term_set_inject(term *t, enum term_inject fault)
+{
+	if (fault != TERM_INJECT_NONE && fault != TERM_INJECT_TIMEOUT &&
+	    fault != TERM_INJECT_BAD_MAC)
+		return TERM_EARG;
+	t->inject = fault;
+	return TERM_OK;
+}
+
 int term_next_stan(term *t, int *stan)
 {
 	t->st.stan = t->st.stan >= 999999 ? 1 : t->st.stan + 1;

@@ -100,7 +100,9 @@ struct term_request {
 };
 
 struct term_result {
-	char rc[3]; /* "" when no answer came */
+	enum term_kind kind; /* term_transact(): the transaction made (a void of a completion is
+	                        TERM_COMPLETION_VOID) */
+	char rc[3];          /* "" when no answer came */
 	int stan, batch;
 	char rrn[13], auth[7], message[26];
 	bool has_balance;
@@ -139,6 +141,14 @@ const struct store_term_state *term_state(const term *t);
 /* Seconds to wait for each answer (overrides the setup's for this term); 0 waits 1 ms. */
 void term_set_timeout(term *t, int seconds);
 
+/* A test and certification aid: a fault made on the next financial request only (not on a
+ * reversal delivered before it, nor on the retry after A0). TERM_INJECT_TIMEOUT sends the
+ * request, reads the answer and drops it as if none came (TERM_ETIMEOUT, the reversal left
+ * pending); TERM_INJECT_BAD_MAC sends field 64 with its first byte inverted (the host answers
+ * A0: the terminal signs in again and retries). TERM_EARG for a value not in the enum. */
+enum term_inject { TERM_INJECT_NONE, TERM_INJECT_TIMEOUT, TERM_INJECT_BAD_MAC };
+int term_set_inject(term *t, enum term_inject fault);
+
 /* Network management: TERM_SIGNIN (0800 004: the working keys of 62, each checked against its
  * KCV, and the host's batch), TERM_SIGNOUT (0820 002), TERM_ECHO (0820 301). */
 int term_manage(term *t, enum term_kind kind, struct term_result *res);
@@ -157,8 +167,8 @@ int term_reversal_pending(term *t, struct store_term_txn *out, bool *pending);
  * uploaded (0320 201 / 203, then 202). Either way the batch number then goes up by one. */
 int term_settle(term *t, struct term_result *res);
 
-/* Totals of a batch as field 48 counts them: approved purchases and completions not voided
- * (sales), approved refunds. */
+/* Totals of a batch as field 48 counts them: approved purchases and completions (sales, a
+ * voided one too), approved refunds, voids and completion voids (refunds/voids). */
 struct term_totals {
 	int64_t sales, refunds;
 	int sales_count, refunds_count;

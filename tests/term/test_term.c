@@ -1,10 +1,16 @@
 /* test_term.c — the reference terminal without a host: setting it up from components (KCVs
  * checked), the card image, sealing the PAN, the reversal record surviving a reopen, the
- * batch's totals, receipts (masked, both copies, both languages) and response code texts. */
+ * batch's totals, receipts (masked, both copies, both languages), response code texts, and
+ * the fault injection aid against a host that echoes (the reversal left pending). */
 #include "testutil.h"
 
 #include <stdio.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "crypto/crypto.h"
 #include "term/internal.h"
@@ -195,11 +201,15 @@ static void totals_and_receipt(void **state)
 	record(t, f, TERM_REFUND, 3, 300, STORE_TERM_ANSWERED, "00");
 	record(t, f, TERM_COMPLETION, 4, 700, STORE_TERM_ANSWERED, "00");
 	record(t, f, TERM_PURCHASE, 5, 900, STORE_TERM_REVERSED, "");
+	/* A voided sale stays a sale; its void counts with the refunds (spec field 48). */
+	record(t, f, TERM_PURCHASE, 6, 250, STORE_TERM_ANSWERED, "00");
+	record(t, f, TERM_VOID, 7, 250, STORE_TERM_ANSWERED, "00");
+	record(t, f, TERM_VOID, 8, 400, STORE_TERM_ANSWERED, "55");
 	assert_int_equal(term_totals(t, term_state(t)->batch, &tt), TERM_OK);
-	assert_int_equal(tt.sales, 1700);
-	assert_int_equal(tt.sales_count, 2);
-	assert_int_equal(tt.refunds, 300);
-	assert_int_equal(tt.refunds_count, 1);
+	assert_int_equal(tt.sales, 1950);
+	assert_int_equal(tt.sales_count, 3);
+	assert_int_equal(tt.refunds, 550);
+	assert_int_equal(tt.refunds_count, 2);
 	assert_int_equal(term_find(t, "1", &x), TERM_OK);
 	assert_int_equal(term_find(t, "99", &x), TERM_ENOTFOUND);
 	assert_int_equal(term_find(t, "000001", &x), TERM_OK);
@@ -213,6 +223,138 @@ static void totals_and_receipt(void **state)
 	assert_non_null(strstr(text, "交易成功"));
 	assert_null(strstr(text, "6228480402564890018"));
 	free(text);
+	term_close(t);
+}
+
+/* A host that answers each request with itself, its MTI made a response's, and hands the
+ * first request's frame (without its length) to the test through fd out. Runs in a child. */
+static void echo_host(int lfd, int out)
+{
+	uint8_t buf[TERM_FRAME_MAX];
+	size_t len, got;
+	ssize_t n;
+	int c = accept(lfd, NULL, NULL), first = 1;
+
+	while (c >= 0 && read(c, buf, 2) == 2) {
+		len = (size_t)buf[0] << 8 | buf[1];
+		for (got = 0; got < len; got += (size_t)n)
+			if ((n = read(c, buf + 2 + got, len - got)) <= 0)
+				_exit(1);
+		if (first && write(out, buf + 2, len) != (ssize_t)len)
+			_exit(1);
+		first = 0;
+		buf[2 + 11 + 1] |= 0x10; /* after TPDU and header: BCD MTI 0200 → 0210 */
+		if (write(c, buf, len + 2) != (ssize_t)(len + 2))
+			_exit(1);
+	}
+	_exit(0);
+}
+
+/* A purchase made with fault against echo_host: its return, the reversal it left pending
+ * (*x) and whether the request's MAC verified under the terminal's MAK. */
+static int purchase_with(struct fixture *f, enum term_inject fault, struct store_term_txn *x,
+                         bool *mac_ok)
+{
+	static const struct hsm_key_spec mak = {"M1", HSM_TDES, 16, 'C', 'N'};
+	static const struct hsm_key_spec tdk = {"M1", HSM_TDES, 16, 'G', 'N'};
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof a;
+	struct term_setup s = setup_ok;
+	struct term_card card = {.pan = "6228480402564890018",
+	                         .expiry = "2812",
+	                         .service_code = "220",
+	                         .track2 = "6228480402564890018=28122200000"};
+	struct term_request req = {.kind = TERM_PURCHASE, .card = &card, .amount = 1234};
+	struct term_result r;
+	uint8_t frame[TERM_FRAME_MAX];
+	hsm_key mk;
+	char host[32];
+	bool pending;
+	int lfd, fds[2], rc, status;
+	ssize_t n;
+	pid_t pid;
+	term *t;
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
+	snprintf(host, sizeof host, "127.0.0.1:%d", ntohs(a.sin_port));
+	s.host = host;
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		echo_host(lfd, fds[1]);
+	}
+	assert_true(pid > 0);
+	close(lfd);
+	close(fds[1]);
+	assert_int_equal(term_setup(f->s, f->h, &s, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	/* Signed in, as far as the terminal knows: working keys of its own. */
+	assert_int_equal(hsm_generate(f->h, &mak, &mk, NULL), HSM_OK);
+	t->mak = mk;
+	assert_int_equal(hsm_generate(f->h, &tdk, &t->tdk, NULL), HSM_OK);
+	t->signed_in = true;
+	term_set_timeout(t, 10);
+	assert_int_equal(term_set_inject(t, fault), TERM_OK);
+	rc = term_transact(t, &req, &r);
+	assert_int_equal(t->inject, TERM_INJECT_NONE); /* one request only */
+	term_close(t);
+	n = read(fds[0], frame, sizeof frame);
+	close(fds[0]);
+	assert_true(n > 11 + 8);
+	/* The MAC block: from the MTI (after TPDU and header) to the last field before 64. */
+	*mac_ok = hsm_mac_verify(f->h, &mk, HSM_MAC_CUP_ECB, frame + 11, (size_t)n - 11 - 8,
+	                         frame + n - 8, 8) == HSM_OK;
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(term_reversal_pending(t, x, &pending), TERM_OK);
+	assert_true(pending);
+	term_close(t);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return rc;
+}
+
+/* A purchase made with fault: what term_transact() returned, whether the request's MAC
+ * verified, and the pending reversal's reason. */
+static void expect_fault(void **state, enum term_inject fault, int rc, bool mac_ok,
+                         const char *reason)
+{
+	struct store_term_txn x;
+	bool verified;
+
+	assert_int_equal(purchase_with(*state, fault, &x, &verified), rc);
+	assert_int_equal(verified, mac_ok);
+	assert_int_equal(x.status, STORE_TERM_REVERSAL);
+	assert_string_equal(x.reason, reason);
+	assert_int_equal(x.amount, 1234);
+}
+
+/* Timeout: the request leaves intact, the answer is dropped, the reversal waits (98). */
+static void inject_timeout(void **state)
+{
+	expect_fault(state, TERM_INJECT_TIMEOUT, TERM_ETIMEOUT, true, "98");
+}
+
+/* Bad MAC: the request's field 64 does not verify (its echo neither: A0 pending). */
+static void inject_bad_mac(void **state)
+{
+	expect_fault(state, TERM_INJECT_BAD_MAC, TERM_EMAC, false, "A0");
+}
+
+/* Only the enum's values are taken. */
+static void inject_checked(void **state)
+{
+	struct fixture *f = *state;
+	term *t;
+
+	assert_int_equal(term_setup(f->s, f->h, &setup_ok, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(term_set_inject(t, (enum term_inject)7), TERM_EARG);
+	assert_int_equal(t->inject, TERM_INJECT_NONE);
+	assert_int_equal(term_set_inject(t, TERM_INJECT_BAD_MAC), TERM_OK);
+	assert_int_equal(t->inject, TERM_INJECT_BAD_MAC);
 	term_close(t);
 }
 
@@ -239,6 +381,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(card_image, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(reversal_survives_reopen, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(totals_and_receipt, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(inject_checked, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(inject_timeout, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(inject_bad_mac, fx_setup, fx_teardown),
 	    cmocka_unit_test(rc_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
