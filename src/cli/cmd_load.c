@@ -137,8 +137,8 @@ static int terminal_start(struct load_worker *w, struct cli_datadir *d, term **t
 	                                          LOAD_TIMEOUT_S},
 	                     parts, n, &bad)) == TERM_OK)
 		rc = term_open(d->store, d->hsm, t);
-	if (rc == TERM_OK &&
-	    (rc = term_manage(*t, TERM_SIGNIN, &r)) == TERM_OK && strcmp(r.rc, "00") != 0) {
+	if (rc == TERM_OK && (rc = term_manage(*t, TERM_SIGNIN, &r)) == TERM_OK &&
+	    strcmp(r.rc, "00") != 0) {
 		cli_error(0, ld->prog, "terminal %s: sign-in declined %s", w->line->tid, r.rc);
 		rc = TERM_ESIGNIN;
 	} else if (rc != TERM_OK) {
@@ -171,8 +171,8 @@ static void *terminal_run(void *arg)
 	struct load *ld = w->ld;
 	struct cli_datadir d = {0};
 	term *t = NULL;
-	struct term_request req = {.kind = TERM_PURCHASE, .entry = ld->entry, .pin = ld->pin,
-	                           .amount = ld->amount};
+	struct term_request req = {
+	    .kind = TERM_PURCHASE, .entry = ld->entry, .pin = ld->pin, .amount = ld->amount};
 	struct timespec t0, t1;
 	size_t k = w->index;
 
@@ -235,12 +235,13 @@ static int read_terminals(const char *prog, const char *path, struct load_line *
 			continue;
 		if (sscanf(text, "%8s %15s %50s %199s %c", l.tid, l.mid, l.sn, l.components,
 		           &extra) != 4) {
-			rc = cli_usage_error(prog, "%s:%zu: not \"TID MID SN COMPONENT:KCV,…\"", path,
-			                     no);
+			rc = cli_usage_error(prog, "%s:%zu: not \"TID MID SN COMPONENT:KCV,…\"",
+			                     path, no);
 			goto out;
 		}
 		if (*n == cap) {
-			struct load_line *p = realloc(lines, (cap = cap ? 2 * cap : 64) * sizeof *p);
+			struct load_line *p =
+			    realloc(lines, (cap = cap ? 2 * cap : 64) * sizeof *p);
 			if (p == NULL) {
 				rc = cli_error(CLI_FAILED, prog, "out of memory");
 				goto out;
@@ -314,9 +315,9 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 		at += w[i].n;
 		for (size_t c = 0; c < LOAD_CODES && w[i].codes[c].rc[0] != '\0'; c++) {
 			json_t *v = json_object_get(declined, w[i].codes[c].rc);
-			json_object_set_new(declined, w[i].codes[c].rc,
-			                    json_integer((v ? json_integer_value(v) : 0) +
-			                                 w[i].codes[c].n));
+			json_object_set_new(
+			    declined, w[i].codes[c].rc,
+			    json_integer((v ? json_integer_value(v) : 0) + w[i].codes[c].n));
 		}
 		for (int e = 0; e < LOAD_ERRORS; e++) {
 			const char *what = e == 0 ? "other" : term_strerror(-e);
@@ -325,7 +326,8 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 				continue;
 			failed += w[i].errors[e];
 			json_object_set_new(
-			    errors, what, json_integer((v ? json_integer_value(v) : 0) + w[i].errors[e]));
+			    errors, what,
+			    json_integer((v ? json_integer_value(v) : 0) + w[i].errors[e]));
 		}
 	}
 	if (total > 0)
@@ -335,12 +337,12 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 	p999 = percentile(all, total, 0.999);
 	if (json) {
 		cli_print_json(json_pack(
-		    "{s:i,s:i,s:f,s:I,s:I,s:f,s:{s:f,s:f,s:f,s:f},s:o,s:I,s:o}", "terminals", (int)n,
-		    "terminals_failed", (int)idle, "seconds", secs, "answered", (json_int_t)total,
-		    "approved", (json_int_t)approved, "approved_per_second",
+		    "{s:i,s:i,s:f,s:I,s:I,s:f,s:{s:f,s:f,s:f,s:f},s:o,s:I,s:o}", "terminals",
+		    (int)n, "terminals_failed", (int)idle, "seconds", secs, "answered",
+		    (json_int_t)total, "approved", (json_int_t)approved, "approved_per_second",
 		    secs > 0 ? (double)approved / secs : 0.0, "latency_ms", "p50", p50, "p99", p99,
-		    "p99_9", p999, "max", total > 0 ? (double)all[total - 1] / 1e6 : 0.0, "declined",
-		    declined, "errors_total", (json_int_t)failed, "errors", errors));
+		    "p99_9", p999, "max", total > 0 ? (double)all[total - 1] / 1e6 : 0.0,
+		    "declined", declined, "errors_total", (json_int_t)failed, "errors", errors));
 	} else {
 		const char *key;
 		json_t *v;
@@ -391,8 +393,7 @@ static int read_cards(struct load *ld, int argc, char **argv, int operands)
 
 /* Opens the gate once every started terminal arrived, then prints a progress line a second
  * on stderr (when progress) until the deadline. */
-static void supervise(struct load *ld, struct load_worker *w, size_t n, int64_t secs,
-                      bool progress)
+static void supervise(struct load *ld, struct load_worker *w, size_t n, int64_t secs, bool progress)
 {
 	long last = 0;
 
@@ -445,10 +446,14 @@ int cli_load(int argc, char **argv)
 	const char *pin = NULL, *state_dir = NULL;
 	int json = 0, operands, rc;
 	const cli_option options[] = {
-	    {"host", &host, NULL},         {"terminals-file", &file, NULL},
-	    {"card", &(const char *){0}, NULL}, {"duration", &duration, NULL},
-	    {"amount", &amount, NULL},     {"entry", &entry, NULL},
-	    {"pin", &pin, NULL},           {"state-dir", &state_dir, NULL},
+	    {"host", &host, NULL},
+	    {"terminals-file", &file, NULL},
+	    {"card", &(const char *){0}, NULL},
+	    {"duration", &duration, NULL},
+	    {"amount", &amount, NULL},
+	    {"entry", &entry, NULL},
+	    {"pin", &pin, NULL},
+	    {"state-dir", &state_dir, NULL},
 	    {"json", NULL, &json},
 	};
 	struct load ld = {.prog = argv[0]};
@@ -466,7 +471,8 @@ int cli_load(int argc, char **argv)
 	if (operands < argc)
 		return cli_usage_error(argv[0], "unexpected operand %s", argv[operands]);
 	if (host == NULL || file == NULL || duration == NULL)
-		return cli_usage_error(argv[0], "--host, --terminals-file and --duration are needed");
+		return cli_usage_error(argv[0],
+		                       "--host, --terminals-file and --duration are needed");
 	if (cli_int64(argv[0], "--duration", duration, 1, 86400, &secs) != CLI_OK ||
 	    cli_amount(argv[0], "--amount", amount, 156, &ld.amount) != CLI_OK)
 		return CLI_USAGE;
@@ -502,9 +508,11 @@ int cli_load(int argc, char **argv)
 	pthread_mutex_init(&ld.lock, NULL);
 	pthread_cond_init(&ld.cond, NULL);
 	for (started = 0; started < n; started++) {
-		w[started] = (struct load_worker){.ld = &ld, .line = &lines[started], .index = started};
+		w[started] =
+		    (struct load_worker){.ld = &ld, .line = &lines[started], .index = started};
 		if (pthread_create(&w[started].thread, NULL, terminal_run, &w[started]) != 0) {
-			cli_error(0, argv[0], "cannot start terminal %s's thread", lines[started].tid);
+			cli_error(0, argv[0], "cannot start terminal %s's thread",
+			          lines[started].tid);
 			break;
 		}
 	}
