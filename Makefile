@@ -1,6 +1,7 @@
 # possum — a thin front to CMake. `make` builds, `make test` runs every test (then again
 # under AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzzers briefly), `make demo`
-# runs the system, `make bench` the benchmarks, `make fuzz` the fuzzers for FUZZ_SECONDS each.
+# runs the system, `make bench` the benchmarks (the last, bench/load.sh, `possum load` against
+# a fresh host), `make fuzz` the fuzzers for FUZZ_SECONDS each.
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 10
@@ -39,6 +40,7 @@ demo: build
 
 bench: build
 	@for b in build/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
+	@sh bench/load.sh build/possum .
 
 fuzz: bootstrap
 	@sh scripts/fuzz build-fuzz $(FUZZ_SECONDS)

@@ -162,7 +162,14 @@ int cli_admin_account(int argc, char **argv);
 int cli_admin_link(int argc, char **argv);
 int cli_admin_merchant(int argc, char **argv);
 int cli_admin_terminal(int argc, char **argv);
+/* Reads a TMK given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
+ * components) into parts and *n. Prints the usage error and returns CLI_USAGE when it is not
+ * one; the caller wipes parts. */
+int cli_tmk_components(const char *prog, const char *text,
+                       struct hsm_component parts[HSM_PARTS_MAX], size_t *n);
+
 int cli_host(int argc, char **argv);
 int cli_term(int argc, char **argv);
+int cli_load(int argc, char **argv);
 
 #endif

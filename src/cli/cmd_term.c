@@ -191,6 +191,30 @@ static int component(const char *prog, const char *text, size_t len, struct hsm_
 	return CLI_OK;
 }
 
+int cli_tmk_components(const char *prog, const char *text,
+                       struct hsm_component parts[HSM_PARTS_MAX], size_t *n)
+{
+	const char *p = text;
+	size_t i = 0;
+	int rc;
+
+	for (;; i++) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (i == HSM_PARTS_MAX)
+			return cli_usage_error(prog, "--tmk-components: 2 or 3 components");
+		if ((rc = component(prog, p, len, &parts[i])) != CLI_OK)
+			return rc;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	if (i + 1 < 2)
+		return cli_usage_error(prog, "--tmk-components: 2 or 3 components");
+	*n = i + 1;
+	return CLI_OK;
+}
+
 static const char init_help[] =
     " --host HOST:PORT --tid TID --mid MID --sn SN --tmk-components HEX:KCV,HEX:KCV[,HEX:KCV]\n"
     "    [--state DIR] [--timeout S] [--json]\n\n"
@@ -205,7 +229,6 @@ static int cmd_init(int argc, char **argv)
 	struct opts o;
 	size_t n = 0, bad = 0;
 	int64_t secs = 0;
-	const char *p;
 	int rc;
 
 	if ((rc = parse(argc, argv, init_help, &o)) != CLI_OK)
@@ -218,23 +241,12 @@ static int cmd_init(int argc, char **argv)
 	if (o.timeout != NULL &&
 	    cli_int64(argv[0], "--timeout", o.timeout, 1, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
-	for (p = o.components; n < HSM_PARTS_MAX; n++) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		if ((rc = component(argv[0], p, len, &parts[n])) != CLI_OK)
-			goto out;
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-	if (n + 1 < 2 || n + 1 > HSM_PARTS_MAX || strchr(p, ',') != NULL) {
-		rc = cli_usage_error(argv[0], "--tmk-components: 2 or 3 components");
+	if ((rc = cli_tmk_components(argv[0], o.components, parts, &n)) != CLI_OK)
 		goto out;
-	}
 	if ((rc = cli_datadir_open(argv[0], o.state, &d)) != CLI_OK)
 		goto out;
 	rc = term_setup(d.store, d.hsm, &(struct term_setup){o.host, o.tid, o.mid, o.sn, (int)secs},
-	                parts, n + 1, &bad);
+	                parts, n, &bad);
 	cli_datadir_close(&d);
 	if (rc == TERM_EKCV)
 		rc = cli_error(CLI_USAGE, argv[0], "component %zu does not match its check value",

@@ -13,6 +13,7 @@ static const cli_command commands[] = {
      cli_admin},
     {"host", "run the host: ISO 8583 links, the issuer", cli_host},
     {"term", "the reference POS terminal: sign-in, payments, reversals, settlement", cli_term},
+    {"load", "load test: simulated terminals paying against a host", cli_load},
 };
 
 int main(int argc, char **argv)

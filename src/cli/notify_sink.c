@@ -127,8 +127,8 @@ out:
 	return ok;
 }
 
-/* Appends line and a newline in one write, then makes it durable. */
-static int append(notify_sink *k, const char *line, char why[NOTIFY_SINK_WHY_MAX])
+/* Appends line and a newline in one write and, when sync, makes the file durable. */
+static int append(notify_sink *k, const char *line, bool sync, char why[NOTIFY_SINK_WHY_MAX])
 {
 	size_t len = strlen(line);
 	int ok = -1;
@@ -136,7 +136,7 @@ static int append(notify_sink *k, const char *line, char why[NOTIFY_SINK_WHY_MAX
 	pthread_mutex_lock(&k->lock);
 	if (write(k->fd, line, len) != (ssize_t)len || write(k->fd, "\n", 1) != 1)
 		snprintf(why, NOTIFY_SINK_WHY_MAX, "write failed");
-	else if (fsync(k->fd) != 0)
+	else if (sync && fsync(k->fd) != 0)
 		snprintf(why, NOTIFY_SINK_WHY_MAX, "fsync failed");
 	else
 		ok = 0;
@@ -144,8 +144,9 @@ static int append(notify_sink *k, const char *line, char why[NOTIFY_SINK_WHY_MAX
 	return ok;
 }
 
-int notify_sink_send(notify_sink *k, int64_t id, const char *phone, const char *text,
-                     char why[NOTIFY_SINK_WHY_MAX])
+/* One message to the sink; a file sink syncs it when sync (a batch syncs once, at its end). */
+static int send_one(notify_sink *k, int64_t id, const char *phone, const char *text, bool sync,
+                    char why[NOTIFY_SINK_WHY_MAX])
 {
 	json_t *o = json_object();
 	char ts[32], *line = NULL;
@@ -169,7 +170,7 @@ int notify_sink_send(notify_sink *k, int64_t id, const char *phone, const char *
 		json_object_set_new(o, "id", json_integer(id));
 	if ((line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
 		goto nomem;
-	rc = k->kind == CONFIG_SINK_FILE ? append(k, line, why) : post(k, line, why);
+	rc = k->kind == CONFIG_SINK_FILE ? append(k, line, sync, why) : post(k, line, why);
 	crypto_wipe(line, strlen(line));
 	free(line);
 	json_decref(o);
@@ -178,6 +179,12 @@ nomem:
 	json_decref(o);
 	snprintf(why, NOTIFY_SINK_WHY_MAX, "out of memory");
 	return -1;
+}
+
+int notify_sink_send(notify_sink *k, int64_t id, const char *phone, const char *text,
+                     char why[NOTIFY_SINK_WHY_MAX])
+{
+	return send_one(k, id, phone, text, true, why);
 }
 
 /* ---- Delivery: take, send, report ---- */
@@ -208,11 +215,25 @@ static int batch_take(store *s, hsm *h, const hsm_key *data_key, int64_t now,
 	return rc;
 }
 
+/* Sends the batch; a file sink is synced once for all of it, and if that fails none counts as
+ * delivered. */
 static void batch_send(notify_sink *k, struct notify_batch *b)
 {
+	bool file = k->kind == CONFIG_SINK_FILE;
+	int synced = 0;
+
 	for (size_t i = 0; i < b->n; i++)
-		b->sent[i] =
-		    notify_sink_send(k, b->d[i].id, b->d[i].phone, b->d[i].text, b->why[i]);
+		b->sent[i] = send_one(k, b->d[i].id, b->d[i].phone, b->d[i].text, !file, b->why[i]);
+	if (file && b->n > 0) {
+		pthread_mutex_lock(&k->lock);
+		synced = fsync(k->fd);
+		pthread_mutex_unlock(&k->lock);
+	}
+	for (size_t i = 0; i < b->n && synced != 0; i++)
+		if (b->sent[i] == 0) {
+			b->sent[i] = -1;
+			snprintf(b->why[i], NOTIFY_SINK_WHY_MAX, "fsync failed");
+		}
 }
 
 /* Records each outcome and wipes the batch; the number delivered. */
@@ -220,8 +241,9 @@ static int batch_report(store *s, int64_t now, int max_attempts, struct notify_b
                         possum_log *log)
 {
 	int delivered = 0, rc;
-	bool dead;
+	bool dead, txn = b->n > 0 && store_begin(s) == STORE_OK;
 
+	/* One commit for the round: the loop that runs this also commits the host's batches. */
 	for (size_t i = 0; i < b->n; i++) {
 		const struct notify_delivery *d = &b->d[i];
 
@@ -245,6 +267,12 @@ static int batch_report(store *s, int64_t now, int max_attempts, struct notify_b
 			     dead ? "notify_dead" : "notify_retry",
 			     json_pack("{s:I, s:i, s:s}", "id", (json_int_t)d->id, "attempt",
 			               d->attempts + 1, "why", b->why[i]));
+	}
+	if (txn && store_commit(s) != STORE_OK) {
+		store_rollback(s);
+		note(log, LOG_ERROR, "notify_failed",
+		     json_pack("{s:s, s:s}", "error", "commit", "store", store_errmsg(s)));
+		delivered = 0; /* delivered again next round, with the same ids */
 	}
 	crypto_wipe(b, sizeof *b);
 	return delivered;
@@ -279,14 +307,21 @@ static void on_work(uv_work_t *w)
 	batch_send(ns->sink, &ns->batch);
 }
 
+static void on_tick(uv_timer_t *t);
+
 static void on_work_done(uv_work_t *w, int status)
 {
 	struct notify_scheduler *ns = w->data;
+
+	bool full = ns->batch.n == NOTIFY_BATCH;
 
 	(void)status; /* never cancelled */
 	batch_report(ns->store, (int64_t)time(NULL), ns->max_attempts, &ns->batch, ns->log);
 	ns->busy = false;
 	scheduler_finish(ns);
+	/* More may be waiting: the next round now rather than at the next tick. */
+	if (full && !ns->closed)
+		on_tick(&ns->timer);
 }
 
 static void on_tick(uv_timer_t *t)

@@ -1,0 +1,82 @@
+# load.sh — the end-to-end benchmark of `make bench`: a fresh `possum host` (a temporary data
+# directory, free ports, SQLite with synchronous=FULL, the daily limits off), a debit card with
+# a large balance and a chip card, a merchant and LOAD_TERMINALS terminals (default 100)
+# registered, then `possum load` for LOAD_SECONDS (default 20) from the same machine. Prints
+# the load's figures and the host's peak memory, stops the host (SIGTERM) and checks the
+# ledger. Figures are printed, never asserted. LOAD_ENTRY=chip pays by chip.
+# Run: sh bench/load.sh [POSSUM_BINARY] [SRC_DIR]
+possum=${1:-build/possum}
+src=${2:-.}
+terminals=${LOAD_TERMINALS:-100}
+seconds=${LOAD_SECONDS:-20}
+entry=${LOAD_ENTRY:-swipe}
+
+tmp=$(mktemp -d)
+host_pid=
+cleanup() {
+	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() {
+	echo "bench/load.sh: $*" >&2
+	[ -f "$tmp/host.log" ] && tail -n 5 "$tmp/host.log" >&2
+	exit 1
+}
+
+data=$tmp/host
+sed -e 's/^port *=.*/port = 0/' \
+	-e 's/^daily_amount_limit *=.*/daily_amount_limit = 0/' \
+	-e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
+	"$src/etc/possum.conf" >"$tmp/possum.conf"
+export POSSUM_CONFIG="$tmp/possum.conf"
+"$possum" host --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+host_pid=$!
+i=0
+while ! grep -q '^acquirer=' "$data/host.ports" 2>/dev/null; do
+	kill -0 "$host_pid" 2>/dev/null || fail "the host did not start"
+	[ $i -lt 200 ] || fail "the host did not listen in 10 s"
+	sleep 0.05
+	i=$((i + 1))
+done
+port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+
+issue() {
+	"$possum" admin card issue --data "$data" --product debit --holder "Load Test" \
+		--id-number 110101199003070000 --phone 13800000000 --pin 123456 \
+		--balance 100000000.00 "$@" >/dev/null || fail "card issue failed"
+}
+issue --out "$tmp/card.json"
+issue --chip --out "$tmp/chip.json"
+# A chip card swiped fails its track's iCVV (59): each entry pays with its own card.
+if [ "$entry" = chip ]; then card=$tmp/chip.json; else card=$tmp/card.json; fi
+
+mid=898310048120001
+"$possum" admin merchant add --data "$data" --name "Load Test Mart" --mcc 5411 --mid $mid \
+	>/dev/null || fail "merchant add failed"
+echo "registering $terminals terminals…" >&2
+n=1
+while [ $n -le "$terminals" ]; do
+	tid=$(printf 'L%07d' $n)
+	"$possum" admin terminal add --data "$data" --merchant $mid --sn "SN$tid" --tid "$tid" \
+		--json >"$tmp/tadd.json" || fail "terminal add $tid failed"
+	comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |
+		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -)
+	echo "$tid $mid SN$tid $comps" >>"$tmp/terminals"
+	n=$((n + 1))
+done
+
+echo "== possum load: $terminals terminals, $seconds s, $entry, against a fresh host on $(nproc) cores ==" 
+"$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --card "$card" \
+	--entry "$entry" --pin 123456 --amount 1.00 --duration "$seconds" --state-dir "$tmp/terms"
+load_rc=$?
+hwm=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$host_pid/status" 2>/dev/null)
+echo "host peak memory (VmHWM) ${hwm:-unknown}"
+kill -TERM "$host_pid"
+wait "$host_pid"
+host_rc=$?
+host_pid=
+[ "$host_rc" -eq 0 ] || fail "the host exited $host_rc"
+"$possum" admin ledger check --data "$data" || fail "the ledger check failed"
+exit $load_rc

@@ -1,0 +1,538 @@
+/* cmd_load.c — `possum load`: a load test of a host by simulated POS terminals. Each terminal
+ * of the terminals file gets a thread of its own with its own state (a store and an hsm, both
+ * one-thread objects, in a directory of its own), is set up from its TMK components, signs in
+ * and pays in a loop — real PIN blocks, MACs and, by chip, cryptograms, and the reversal
+ * discipline of src/term, whose state commits are synchronous like a real terminal's — until
+ * the time is up. Then the figures: approvals a second, latency percentiles, and every
+ * non-approval by response code or by error. */
+#define _XOPEN_SOURCE 700 /* nftw() */
+#include <errno.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+#include "term/term.h"
+
+#define LOAD_CARDS     64 /* --card options at most */
+#define LOAD_CODES     32 /* distinct response codes a terminal tells apart */
+#define LOAD_ERRORS    16 /* TERM_E* codes, by their negation */
+#define LOAD_TIMEOUT_S 30 /* seconds a terminal waits for an answer */
+
+/* A line of the terminals file. */
+struct load_line {
+	char tid[9], mid[16], sn[51], components[200];
+};
+
+struct load_code {
+	char rc[3];
+	long n;
+};
+
+/* A simulated terminal: its thread and what it counted. Only `approved` is read while the
+ * thread runs (the progress line); the rest is read after it is joined. */
+struct load_worker {
+	struct load *ld;
+	const struct load_line *line;
+	size_t index;
+	pthread_t thread;
+	bool ready; /* it signed in */
+	atomic_long approved;
+	int64_t *ns; /* latency of each answered transaction */
+	size_t n, cap;
+	struct load_code codes[LOAD_CODES];
+	long errors[LOAD_ERRORS];
+};
+
+/* The run: what every terminal shares, read-only once the threads start but for the gate. */
+struct load {
+	const char *prog, *host, *state_dir, *pin;
+	struct term_card cards[LOAD_CARDS];
+	size_t ncards;
+	enum term_entry entry;
+	int64_t amount;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t arrived; /* terminals set up (or failed to be) */
+	bool go;
+	struct timespec start, deadline;
+};
+
+static int64_t ns_between(const struct timespec *a, const struct timespec *b)
+{
+	return (int64_t)(b->tv_sec - a->tv_sec) * 1000000000 + (b->tv_nsec - a->tv_nsec);
+}
+
+static void count_code(struct load_worker *w, const char *rc)
+{
+	size_t i;
+
+	for (i = 0; i < LOAD_CODES && w->codes[i].rc[0] != '\0'; i++)
+		if (strcmp(w->codes[i].rc, rc) == 0)
+			break;
+	if (i == LOAD_CODES)
+		i = LOAD_CODES - 1; /* a terminal seeing more codes than this lumps the rest */
+	else if (w->codes[i].rc[0] == '\0')
+		snprintf(w->codes[i].rc, sizeof w->codes[i].rc, "%s", rc);
+	w->codes[i].n++;
+}
+
+static int keep_latency(struct load_worker *w, int64_t ns)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 4096;
+		int64_t *p = realloc(w->ns, cap * sizeof *p);
+		if (p == NULL)
+			return -1;
+		w->ns = p;
+		w->cap = cap;
+	}
+	w->ns[w->n++] = ns;
+	return 0;
+}
+
+/* Sets the terminal up in its directory and signs it in: TERM_OK, or a failure said. */
+static int terminal_start(struct load_worker *w, struct cli_datadir *d, term **t)
+{
+	struct load *ld = w->ld;
+	struct hsm_component parts[HSM_PARTS_MAX];
+	struct term_result r = {0};
+	char dir[4096], lmk[4096 + 8];
+	size_t n = 0, bad = 0;
+	hsm_kcv kcv;
+	int rc;
+
+	snprintf(dir, sizeof dir, "%s/%s", ld->state_dir, w->line->tid);
+	snprintf(lmk, sizeof lmk, "%s/lmk", dir);
+	/* The terminal's own test LMK, made here so that opening the directory does not warn
+	 * once a terminal. */
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return cli_error(TERM_EARG, ld->prog, "cannot create %s: %s", dir, strerror(errno));
+	if ((rc = hsm_lmk_create(lmk, &kcv)) != HSM_OK && rc != HSM_EEXIST)
+		return cli_error(TERM_EHSM, ld->prog, "%s: %s", lmk, hsm_strerror(rc));
+	if (cli_tmk_components(ld->prog, w->line->components, parts, &n) != CLI_OK)
+		return TERM_EARG;
+	if (cli_datadir_open(ld->prog, dir, d) != CLI_OK) {
+		rc = TERM_ESTORE;
+		goto out;
+	}
+	/* A terminal set up by an earlier run against this host goes on from its own STAN:
+	 * starting again from 1 would repeat the STANs the host has seen in this batch (94). */
+	if ((rc = term_open(d->store, d->hsm, t)) == TERM_OK &&
+	    strcmp(term_state(*t)->host, ld->host) != 0) {
+		term_close(*t);
+		*t = NULL;
+		rc = TERM_ENOINIT;
+	}
+	if (rc == TERM_ENOINIT &&
+	    (rc = term_setup(d->store, d->hsm,
+	                     &(struct term_setup){ld->host, w->line->tid, w->line->mid, w->line->sn,
+	                                          LOAD_TIMEOUT_S},
+	                     parts, n, &bad)) == TERM_OK)
+		rc = term_open(d->store, d->hsm, t);
+	if (rc == TERM_OK && (rc = term_manage(*t, TERM_SIGNIN, &r)) == TERM_OK &&
+	    strcmp(r.rc, "00") != 0) {
+		cli_error(0, ld->prog, "terminal %s: sign-in declined %s", w->line->tid, r.rc);
+		rc = TERM_ESIGNIN;
+	} else if (rc != TERM_OK) {
+		cli_error(0, ld->prog, "terminal %s: %s", w->line->tid, term_strerror(rc));
+	}
+out:
+	crypto_wipe(parts, sizeof parts);
+	return rc;
+}
+
+/* Waits at the gate until every terminal is set up; false when the run is off. */
+static bool terminal_wait(struct load_worker *w)
+{
+	struct load *ld = w->ld;
+	bool go;
+
+	pthread_mutex_lock(&ld->lock);
+	ld->arrived++;
+	pthread_cond_broadcast(&ld->cond);
+	while (!ld->go)
+		pthread_cond_wait(&ld->cond, &ld->lock);
+	go = w->ready;
+	pthread_mutex_unlock(&ld->lock);
+	return go;
+}
+
+static void *terminal_run(void *arg)
+{
+	struct load_worker *w = arg;
+	struct load *ld = w->ld;
+	struct cli_datadir d = {0};
+	term *t = NULL;
+	struct term_request req = {
+	    .kind = TERM_PURCHASE, .entry = ld->entry, .pin = ld->pin, .amount = ld->amount};
+	struct timespec t0, t1;
+	size_t k = w->index;
+
+	w->ready = terminal_start(w, &d, &t) == TERM_OK;
+	if (!terminal_wait(w))
+		goto out;
+	for (;;) {
+		struct term_result r = {0};
+		int rc;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (ns_between(&ld->deadline, &t0) >= 0)
+			break;
+		req.card = &ld->cards[k++ % ld->ncards];
+		rc = term_transact(t, &req, &r);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (rc != TERM_OK) {
+			w->errors[-rc < LOAD_ERRORS ? -rc : 0]++;
+			/* A host that cannot be reached is not asked again at once. */
+			if (rc == TERM_ECONNECT)
+				nanosleep(&(struct timespec){0, 10000000}, NULL);
+			continue;
+		}
+		if (keep_latency(w, ns_between(&t0, &t1)) != 0) {
+			w->errors[0]++;
+			break;
+		}
+		if (strcmp(r.rc, "00") == 0)
+			atomic_fetch_add(&w->approved, 1);
+		else
+			count_code(w, r.rc);
+	}
+out:
+	term_close(t);
+	cli_datadir_close(&d);
+	return NULL;
+}
+
+/* ---- the run ---- */
+
+/* Reads the terminals file: "TID MID SN COMPONENT:KCV,COMPONENT:KCV" a line; blank lines and
+ * lines starting with '#' are skipped. */
+static int read_terminals(const char *prog, const char *path, struct load_line **out, size_t *n)
+{
+	struct load_line *lines = NULL;
+	char *text = NULL;
+	size_t cap = 0, len = 0, no = 0;
+	FILE *f = fopen(path, "r");
+	int rc = CLI_OK;
+
+	*n = 0;
+	if (f == NULL)
+		return cli_usage_error(prog, "%s: %s", path, strerror(errno));
+	while (getline(&text, &len, f) != -1) {
+		struct load_line l;
+		char extra;
+
+		no++;
+		if (text[strspn(text, " \t\r\n")] == '\0' || text[strspn(text, " \t")] == '#')
+			continue;
+		if (sscanf(text, "%8s %15s %50s %199s %c", l.tid, l.mid, l.sn, l.components,
+		           &extra) != 4) {
+			rc = cli_usage_error(prog, "%s:%zu: not \"TID MID SN COMPONENT:KCV,…\"",
+			                     path, no);
+			goto out;
+		}
+		if (*n == cap) {
+			struct load_line *p =
+			    realloc(lines, (cap = cap ? 2 * cap : 64) * sizeof *p);
+			if (p == NULL) {
+				rc = cli_error(CLI_FAILED, prog, "out of memory");
+				goto out;
+			}
+			lines = p;
+		}
+		lines[(*n)++] = l;
+		crypto_wipe(&l, sizeof l);
+	}
+	if (*n == 0)
+		rc = cli_usage_error(prog, "%s: no terminals", path);
+out:
+	if (text != NULL)
+		crypto_wipe(text, len);
+	free(text);
+	fclose(f);
+	if (rc != CLI_OK) {
+		if (lines != NULL)
+			crypto_wipe(lines, cap * sizeof *lines);
+		free(lines);
+		*n = 0;
+		lines = NULL;
+	}
+	*out = lines;
+	return rc;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int cmp_ns(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The latency at fraction q of the sorted all (n of them), in milliseconds. */
+static double percentile(const int64_t *all, size_t n, double q)
+{
+	size_t i = (size_t)(q * (double)n);
+	return n == 0 ? 0.0 : (double)all[i < n ? i : n - 1] / 1e6;
+}
+
+/* Prints the figures; returns the exit status: 0 when every terminal ran and some purchase
+ * was approved. */
+static int report(struct load *ld, struct load_worker *w, size_t n, double secs, bool json)
+{
+	json_t *declined, *errors;
+	int64_t *all = NULL;
+	size_t total = 0, at = 0, idle = 0;
+	long approved = 0, failed = 0;
+	double p50, p99, p999;
+
+	for (size_t i = 0; i < n; i++) {
+		total += w[i].n;
+		approved += atomic_load(&w[i].approved);
+		idle += !w[i].ready;
+	}
+	if (total > 0 && (all = malloc(total * sizeof *all)) == NULL)
+		return cli_error(CLI_FAILED, ld->prog, "out of memory");
+	declined = json_object();
+	errors = json_object();
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].n > 0)
+			memcpy(all + at, w[i].ns, w[i].n * sizeof *all);
+		at += w[i].n;
+		for (size_t c = 0; c < LOAD_CODES && w[i].codes[c].rc[0] != '\0'; c++) {
+			json_t *v = json_object_get(declined, w[i].codes[c].rc);
+			json_object_set_new(
+			    declined, w[i].codes[c].rc,
+			    json_integer((v ? json_integer_value(v) : 0) + w[i].codes[c].n));
+		}
+		for (int e = 0; e < LOAD_ERRORS; e++) {
+			const char *what = e == 0 ? "other" : term_strerror(-e);
+			json_t *v = json_object_get(errors, what);
+			if (w[i].errors[e] == 0)
+				continue;
+			failed += w[i].errors[e];
+			json_object_set_new(
+			    errors, what,
+			    json_integer((v ? json_integer_value(v) : 0) + w[i].errors[e]));
+		}
+	}
+	if (total > 0)
+		qsort(all, total, sizeof *all, cmp_ns);
+	p50 = percentile(all, total, 0.50);
+	p99 = percentile(all, total, 0.99);
+	p999 = percentile(all, total, 0.999);
+	if (json) {
+		cli_print_json(json_pack(
+		    "{s:i,s:i,s:f,s:I,s:I,s:f,s:{s:f,s:f,s:f,s:f},s:o,s:I,s:o}", "terminals",
+		    (int)n, "terminals_failed", (int)idle, "seconds", secs, "answered",
+		    (json_int_t)total, "approved", (json_int_t)approved, "approved_per_second",
+		    secs > 0 ? (double)approved / secs : 0.0, "latency_ms", "p50", p50, "p99", p99,
+		    "p99_9", p999, "max", total > 0 ? (double)all[total - 1] / 1e6 : 0.0,
+		    "declined", declined, "errors_total", (json_int_t)failed, "errors", errors));
+	} else {
+		const char *key;
+		json_t *v;
+
+		printf("terminals  %zu (%zu could not start)\n", n, idle);
+		printf("duration   %.1f s\n", secs);
+		printf("approved   %ld purchases, %.1f a second\n", approved,
+		       secs > 0 ? (double)approved / secs : 0.0);
+		printf("latency    p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  (%zu answered)\n", p50,
+		       p99, p999, total);
+		json_object_foreach(declined, key, v)
+		{
+			const char *en, *zh;
+			term_rc_text(key, &en, &zh);
+			printf("declined   %s %s / %s: %lld\n", key, zh, en,
+			       (long long)json_integer_value(v));
+		}
+		json_object_foreach(errors, key, v)
+		    printf("error      %s: %lld\n", key, (long long)json_integer_value(v));
+		json_decref(declined);
+		json_decref(errors);
+	}
+	free(all);
+	return idle == 0 && approved > 0 ? CLI_OK : CLI_FAILED;
+}
+
+/* Every "--card FILE" (or "--card=FILE") of argv before its operands, read into ld->cards. */
+static int read_cards(struct load *ld, int argc, char **argv, int operands)
+{
+	for (int i = 1; i < operands && i < argc; i++) {
+		const char *path = NULL;
+		int rc;
+
+		if (strcmp(argv[i], "--card") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--card=", 7) == 0)
+			path = argv[i] + 7;
+		if (path == NULL)
+			continue;
+		if (ld->ncards == LOAD_CARDS)
+			return cli_usage_error(ld->prog, "at most %d cards", LOAD_CARDS);
+		if ((rc = term_card_load(path, &ld->cards[ld->ncards])) != TERM_OK)
+			return cli_usage_error(ld->prog, "%s: %s", path, term_strerror(rc));
+		ld->ncards++;
+	}
+	return ld->ncards > 0 ? CLI_OK : cli_usage_error(ld->prog, "--card FILE is needed");
+}
+
+/* Opens the gate once every started terminal arrived, then prints a progress line a second
+ * on stderr (when progress) until the deadline. */
+static void supervise(struct load *ld, struct load_worker *w, size_t n, int64_t secs, bool progress)
+{
+	long last = 0;
+
+	pthread_mutex_lock(&ld->lock);
+	while (ld->arrived < n)
+		pthread_cond_wait(&ld->cond, &ld->lock);
+	clock_gettime(CLOCK_MONOTONIC, &ld->start);
+	ld->deadline = ld->start;
+	ld->deadline.tv_sec += secs;
+	ld->go = true;
+	pthread_cond_broadcast(&ld->cond);
+	pthread_mutex_unlock(&ld->lock);
+	for (int64_t s = 1; progress && s < secs; s++) {
+		long now = 0;
+		nanosleep(&(struct timespec){1, 0}, NULL);
+		for (size_t i = 0; i < n; i++)
+			now += atomic_load(&w[i].approved);
+		fprintf(stderr, "%s: %3lld s  %ld approved  %ld/s\n", ld->prog, (long long)s, now,
+		        now - last);
+		last = now;
+	}
+}
+
+static const char load_help[] =
+    "--host HOST:PORT --terminals-file FILE --card FILE [--card FILE …] --duration S\n"
+    "    [--amount 1.00] [--entry swipe|chip] [--pin PIN] [--state-dir DIR] [--json]\n\n"
+    "Load test: each terminal of FILE — a line \"TID MID SN COMPONENT:KCV,COMPONENT:KCV\" as\n"
+    "`possum admin terminal add` registered it — runs in a thread of its own with its own\n"
+    "state, is set up, signs in and makes purchases in a loop, the cards taken in turn, for S\n"
+    "seconds. Then prints the approved purchases a second, the latency of the answered ones\n"
+    "(p50, p99, p99.9) and every non-approval by response code or error. Each terminal commits\n"
+    "its state (STAN, the pending reversal, the answer) durably, as a real one does.\n"
+    "Exit status 0 when every terminal ran and some purchase was approved.\n\n"
+    "Options:\n"
+    "  --host HOST:PORT       the host's terminal port (possum host: acquirer=PORT)\n"
+    "  --terminals-file FILE  the terminals, a line each\n"
+    "  --card FILE            a card image (possum admin card issue --out); repeatable\n"
+    "  --duration S           seconds of purchases (1 to 86400)\n"
+    "  --amount A             each purchase's amount in CNY (default 1.00)\n"
+    "  --entry E              swipe (default) or chip: ARQC, and the ARPC checked\n"
+    "  --pin PIN              the PIN entered (none: no PIN block)\n"
+    "  --state-dir DIR        the terminals' state, DIR/TID, kept for the next run (default:\n"
+    "                         a temporary directory, removed afterwards: a terminal the host\n"
+    "                         has seen then repeats its STANs, declined 94)\n"
+    "  --json                 print the figures as JSON\n";
+
+int cli_load(int argc, char **argv)
+{
+	const char *host = NULL, *file = NULL, *duration = NULL, *amount = "1.00", *entry = NULL;
+	const char *pin = NULL, *state_dir = NULL;
+	int json = 0, operands, rc;
+	const cli_option options[] = {
+	    {"host", &host, NULL},
+	    {"terminals-file", &file, NULL},
+	    {"card", &(const char *){0}, NULL},
+	    {"duration", &duration, NULL},
+	    {"amount", &amount, NULL},
+	    {"entry", &entry, NULL},
+	    {"pin", &pin, NULL},
+	    {"state-dir", &state_dir, NULL},
+	    {"json", NULL, &json},
+	};
+	struct load ld = {.prog = argv[0]};
+	struct load_worker *w = NULL;
+	struct load_line *lines = NULL;
+	char temp[4096] = "";
+	struct timespec end;
+	size_t n = 0, started = 0;
+	int64_t secs;
+
+	rc = cli_options(argc, argv, options, sizeof options / sizeof options[0], load_help,
+	                 &operands);
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (operands < argc)
+		return cli_usage_error(argv[0], "unexpected operand %s", argv[operands]);
+	if (host == NULL || file == NULL || duration == NULL)
+		return cli_usage_error(argv[0],
+		                       "--host, --terminals-file and --duration are needed");
+	if (cli_int64(argv[0], "--duration", duration, 1, 86400, &secs) != CLI_OK ||
+	    cli_amount(argv[0], "--amount", amount, 156, &ld.amount) != CLI_OK)
+		return CLI_USAGE;
+	if (entry != NULL && strcmp(entry, "swipe") != 0 && strcmp(entry, "chip") != 0)
+		return cli_usage_error(argv[0], "--entry: swipe or chip");
+	ld.entry = entry != NULL && strcmp(entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
+	ld.host = host;
+	ld.pin = pin;
+	if ((rc = read_cards(&ld, argc, argv, operands)) != CLI_OK ||
+	    (rc = read_terminals(argv[0], file, &lines, &n)) != CLI_OK)
+		goto out;
+	if (state_dir == NULL) {
+		const char *tmpdir = getenv("TMPDIR");
+		snprintf(temp, sizeof temp, "%s/possum-load-XXXXXX",
+		         tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
+		if (mkdtemp(temp) == NULL) {
+			rc = cli_error(CLI_FAILED, argv[0], "cannot create %s: %s", temp,
+			               strerror(errno));
+			temp[0] = '\0';
+			goto out;
+		}
+		state_dir = temp;
+	} else if (mkdir(state_dir, 0700) != 0 && errno != EEXIST) {
+		rc = cli_error(CLI_FAILED, argv[0], "cannot create %s: %s", state_dir,
+		               strerror(errno));
+		goto out;
+	}
+	ld.state_dir = state_dir;
+	if ((w = calloc(n, sizeof *w)) == NULL) {
+		rc = cli_error(CLI_FAILED, argv[0], "out of memory");
+		goto out;
+	}
+	pthread_mutex_init(&ld.lock, NULL);
+	pthread_cond_init(&ld.cond, NULL);
+	for (started = 0; started < n; started++) {
+		w[started] =
+		    (struct load_worker){.ld = &ld, .line = &lines[started], .index = started};
+		if (pthread_create(&w[started].thread, NULL, terminal_run, &w[started]) != 0) {
+			cli_error(0, argv[0], "cannot start terminal %s's thread",
+			          lines[started].tid);
+			break;
+		}
+	}
+	supervise(&ld, w, started, secs, !json && secs >= 5);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(w[i].thread, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	rc = report(&ld, w, n, (double)ns_between(&ld.start, &end) / 1e9, json);
+	for (size_t i = 0; i < n; i++)
+		free(w[i].ns);
+	free(w);
+	pthread_cond_destroy(&ld.cond);
+	pthread_mutex_destroy(&ld.lock);
+out:
+	if (temp[0] != '\0')
+		nftw(temp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (lines != NULL)
+		crypto_wipe(lines, n * sizeof *lines);
+	free(lines);
+	for (size_t i = 0; i < ld.ncards; i++)
+		term_card_wipe(&ld.cards[i]);
+	return rc;
+}

@@ -1,0 +1,61 @@
+# e2e_load.sh — `possum load` against a real `possum host`: three terminals registered, two
+# seconds of purchases; some are approved, and the ledger balances afterwards. Bad usage and a
+# host that cannot be reached are refused. No timing is asserted.
+possum=$1
+. "$2/tests/lib.sh"
+
+data=$tmp/host
+sed -e 's/^port *=.*/port = 0/' -e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
+	"$2/etc/possum.conf" >"$tmp/possum.conf"
+export POSSUM_CONFIG=$tmp/possum.conf
+"$possum" host --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+host_pid=$!
+trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+wait_ports "$data" $host_pid
+port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+[ -n "$port" ] || { echo "FAIL: no acquirer port"; exit 1; }
+
+"$possum" admin card issue --data "$data" --product debit --holder "Li Si" \
+	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 100000.00 \
+	--out "$tmp/card.json" >/dev/null
+"$possum" admin merchant add --data "$data" --name "Load Mart" --mcc 5411 --mid 898310048120002 >/dev/null
+for n in 1 2 3; do
+	"$possum" admin terminal add --data "$data" --merchant 898310048120002 --sn "SNLOAD$n" \
+		--tid "LOAD000$n" --json >"$tmp/tadd.json"
+	comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |
+		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -)
+	echo "LOAD000$n 898310048120002 SNLOAD$n $comps" >>"$tmp/terminals"
+done
+
+l() { "$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --state-dir "$tmp/terms" "$@"; }
+expect 2 "no card" -- l --duration 1
+expect 2 "bad duration" -- l --card "$tmp/card.json" --duration 0
+expect 2 "bad entry" -- l --card "$tmp/card.json" --duration 1 --entry tap
+echo "LOAD0009 short" >"$tmp/bad-terminals"
+expect 2 "malformed terminals file" -- "$possum" load --host "127.0.0.1:$port" \
+	--terminals-file "$tmp/bad-terminals" --card "$tmp/card.json" --duration 1
+expect 2 "missing terminals file" -- "$possum" load --host "127.0.0.1:$port" \
+	--terminals-file "$tmp/none" --card "$tmp/card.json" --duration 1
+
+expect 0 "three terminals, two seconds" -- l --card "$tmp/card.json" --pin 123456 \
+	--amount 1.00 --duration 2 --json
+approved=$(sed -n 's/.*"approved":\([0-9]*\).*/\1/p' "$tmp/out")
+if [ "${approved:-0}" -gt 0 ]; then ok; else bad "no approvals: $(cat "$tmp/out")"; fi
+out_has '"terminals_failed":0'
+out_has '"p99":'
+expect 0 "readable figures" -- l --card "$tmp/card.json" --pin 123456 --duration 1
+out_has "approved"
+
+# A wrong PIN: every purchase declined 55, counted by code; exit 1 (nothing approved).
+expect 1 "wrong PIN declines" -- l --card "$tmp/card.json" --pin 000000 --duration 1 --json
+out_has '"55":'
+
+# Nobody listening: the terminals cannot sign in.
+expect 1 "no host" -- "$possum" load --host 127.0.0.1:1 --terminals-file "$tmp/terminals" \
+	--card "$tmp/card.json" --duration 1 --json
+
+kill -TERM $host_pid
+wait $host_pid
+expect 0 "ledger check" -- "$possum" admin ledger check --data "$data"
+out_has "0 violations"
+finish
