@@ -403,37 +403,31 @@ static const char cardauth_help[] =
     "reserved phone, and the issuer texts a one-time code to that phone; step 2 sends it.\n"
     "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP COMMON_HELP;
 
-static int cmd_balance(int argc, char **argv)
+/* The financial commands: one runner, told which by its own name (argv[0] ends with it). */
+static const struct {
+	const char *name;
+	enum term_kind kind;
+	const char *help;
+} txn_commands[] = {
+    {"balance", TERM_BALANCE, balance_help},
+    {"purchase", TERM_PURCHASE, purchase_help},
+    {"void", TERM_VOID, void_help},
+    {"refund", TERM_REFUND, refund_help},
+    {"preauth", TERM_PREAUTH, preauth_help},
+    {"preauth-cancel", TERM_PREAUTH_CANCEL, cancel_help},
+    {"preauth-complete", TERM_COMPLETION, complete_help},
+    {"auth-card", TERM_CARDAUTH, cardauth_help},
+};
+
+static int cmd_txn(int argc, char **argv)
 {
-	return transact(argc, argv, TERM_BALANCE, balance_help);
-}
-static int cmd_purchase(int argc, char **argv)
-{
-	return transact(argc, argv, TERM_PURCHASE, purchase_help);
-}
-static int cmd_void(int argc, char **argv)
-{
-	return transact(argc, argv, TERM_VOID, void_help);
-}
-static int cmd_refund(int argc, char **argv)
-{
-	return transact(argc, argv, TERM_REFUND, refund_help);
-}
-static int cmd_preauth(int argc, char **argv)
-{
-	return transact(argc, argv, TERM_PREAUTH, preauth_help);
-}
-static int cmd_cancel(int argc, char **argv)
-{
-	return transact(argc, argv, TERM_PREAUTH_CANCEL, cancel_help);
-}
-static int cmd_complete(int argc, char **argv)
-{
-	return transact(argc, argv, TERM_COMPLETION, complete_help);
-}
-static int cmd_cardauth(int argc, char **argv)
-{
-	return transact(argc, argv, TERM_CARDAUTH, cardauth_help);
+	const char *name = strrchr(argv[0], ' ');
+
+	name = name != NULL ? name + 1 : argv[0];
+	for (size_t i = 0; i < sizeof txn_commands / sizeof txn_commands[0]; i++)
+		if (strcmp(txn_commands[i].name, name) == 0)
+			return transact(argc, argv, txn_commands[i].kind, txn_commands[i].help);
+	return cli_usage_error(argv[0], "not a transaction");
 }
 
 /* ---- receipts and the batch ---- */
@@ -547,14 +541,14 @@ static int cmd_batch(int argc, char **argv)
 static const cli_command term_commands[] = {
     {"init", "set up a terminal: host, ids, TMK from components", cmd_init},
     {"signin", "sign in: working keys and batch (0800 004)", cmd_signin},
-    {"balance", "balance inquiry", cmd_balance},
-    {"purchase", "purchase --amount A", cmd_purchase},
-    {"void", "void --stan N", cmd_void},
-    {"refund", "refund --rrn R --amount A", cmd_refund},
-    {"preauth", "pre-authorization --amount A", cmd_preauth},
-    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A", cmd_cancel},
-    {"preauth-complete", "complete a pre-authorization --auth CODE --amount A", cmd_complete},
-    {"auth-card", "card authentication, step 1 or 2 (--otp)", cmd_cardauth},
+    {"balance", "balance inquiry", cmd_txn},
+    {"purchase", "purchase --amount A", cmd_txn},
+    {"void", "void --stan N", cmd_txn},
+    {"refund", "refund --rrn R --amount A", cmd_txn},
+    {"preauth", "pre-authorization --amount A", cmd_txn},
+    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A", cmd_txn},
+    {"preauth-complete", "complete a pre-authorization --auth CODE --amount A", cmd_txn},
+    {"auth-card", "card authentication, step 1 or 2 (--otp)", cmd_txn},
     {"settle", "settlement, with batch upload when totals differ", cmd_settle},
     {"echo", "echo test", cmd_echo},
     {"signout", "sign out", cmd_signout},
