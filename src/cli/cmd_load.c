@@ -119,7 +119,10 @@ static int terminal_start(struct load_worker *w, struct cli_datadir *d, term **t
 		return cli_error(TERM_EHSM, ld->prog, "%s: %s", lmk, hsm_strerror(rc));
 	if (cli_tmk_components(ld->prog, w->line->components, parts, &n) != CLI_OK)
 		return TERM_EARG;
-	if (cli_datadir_open(ld->prog, dir, d) != CLI_OK) {
+	/* A simulated terminal's state need not survive a power cut: its commits do not wait
+	 * for the disk, which the host under test shares. */
+	if (cli_datadir_open(ld->prog, dir, d) != CLI_OK ||
+	    store_set_durable(d->store, false) != STORE_OK) {
 		rc = TERM_ESTORE;
 		goto out;
 	}

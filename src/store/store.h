@@ -23,6 +23,7 @@
 #ifndef POSSUM_STORE_H
 #define POSSUM_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,12 @@ const char *store_errmsg(store *s);
 int store_begin(store *s);
 int store_commit(store *s);
 int store_rollback(store *s);
+
+/* Whether a commit waits for the disk: true (the default, synchronous=FULL: a commit survives
+ * a power loss) or false (synchronous=NORMAL: it survives the process being killed, and the
+ * disk is synced at checkpoints). Only for what may lose its last commits to a power cut, such
+ * as the simulated terminals of a load test. */
+int store_set_durable(store *s, bool durable);
 
 /* Transaction depth: 0 outside any transaction. */
 int store_depth(const store *s);

@@ -115,6 +115,21 @@ static void nested_transactions(void **state)
 }
 
 /* A transaction left open at close is rolled back. */
+/* Durable by default; relaxed on request, never in the middle of a transaction. What SQLite
+ * then does is its own (a commit without fsync): here, that the setting is taken and kept. */
+static void durability(void **state)
+{
+	struct store_fixture *f = *state;
+
+	assert_int_equal(store_set_durable(f->s, false), STORE_OK);
+	assert_int_equal(store_meta_add(f->s, "relaxed", "1"), STORE_OK);
+	assert_int_equal(store_set_durable(f->s, true), STORE_OK);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_set_durable(f->s, false), STORE_EARG);
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_int_equal(store_set_durable(NULL, true), STORE_EARG);
+}
+
 static void close_rolls_back(void **state)
 {
 	struct store_fixture *f = *state;
@@ -198,6 +213,7 @@ int main(void)
 	    T(newer_schema_refused),
 	    cmocka_unit_test(open_rejects),
 	    T(open_garbage),
+	    T(durability),
 	    T(nested_transactions),
 	    T(close_rolls_back),
 	    T(meta_values),
