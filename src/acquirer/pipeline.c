@@ -113,6 +113,7 @@ static void transmit_time(int64_t now, char out[11])
 static int ask_issuer(struct txn *t, const char *stan)
 {
 	struct issuer_request req = t->ir.req;
+	struct store_merchant merchant;
 	uint8_t pin[8];
 	char transmit[11];
 	hsm_key pik;
@@ -136,6 +137,9 @@ static int ask_issuer(struct txn *t, const char *stan)
 	req.transmit = transmit;
 	req.terminal = t->tid;
 	req.merchant = t->mid;
+	/* The name the cardholder's text gives: the merchant's, as registered. */
+	if (store_merchant_get(t->a->s, t->mid, &merchant) == STORE_OK)
+		req.merchant_name = merchant.name;
 	req.rrn = t->rrn;
 	rc = issuer_authorize(t->a->is, &req, t->now, &t->resp);
 	crypto_wipe(pin, sizeof pin);
