@@ -295,23 +295,6 @@ static const char settle_help[] =
     "Settles the batch: 0500 with its totals; when the host's differ, uploads the batch\n"
     "(0320). Then the batch number goes up by one.\n\n" COMMON_HELP;
 
-static int cmd_signin(int argc, char **argv)
-{
-	return manage(argc, argv, TERM_SIGNIN, signin_help);
-}
-static int cmd_signout(int argc, char **argv)
-{
-	return manage(argc, argv, TERM_SIGNOUT, signout_help);
-}
-static int cmd_echo(int argc, char **argv)
-{
-	return manage(argc, argv, TERM_ECHO, echo_help);
-}
-static int cmd_settle(int argc, char **argv)
-{
-	return manage(argc, argv, TERM_SETTLE, settle_help);
-}
-
 /* ---- card transactions ---- */
 
 static int transact(int argc, char **argv, enum term_kind kind, const char *help)
@@ -403,31 +386,37 @@ static const char cardauth_help[] =
     "reserved phone, and the issuer texts a one-time code to that phone; step 2 sends it.\n"
     "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP COMMON_HELP;
 
-/* The financial commands: one runner, told which by its own name (argv[0] ends with it). */
+/* The exchanges with the host: one entry point, told which by its own name (argv[0] ends
+ * with it), and the runner of its kind (a management message or a card transaction). */
 static const struct {
 	const char *name;
 	enum term_kind kind;
 	const char *help;
-} txn_commands[] = {
-    {"balance", TERM_BALANCE, balance_help},
-    {"purchase", TERM_PURCHASE, purchase_help},
-    {"void", TERM_VOID, void_help},
-    {"refund", TERM_REFUND, refund_help},
-    {"preauth", TERM_PREAUTH, preauth_help},
-    {"preauth-cancel", TERM_PREAUTH_CANCEL, cancel_help},
-    {"preauth-complete", TERM_COMPLETION, complete_help},
-    {"auth-card", TERM_CARDAUTH, cardauth_help},
+	int (*run)(int argc, char **argv, enum term_kind kind, const char *help);
+} verbs[] = {
+    {"signin", TERM_SIGNIN, signin_help, manage},
+    {"signout", TERM_SIGNOUT, signout_help, manage},
+    {"echo", TERM_ECHO, echo_help, manage},
+    {"settle", TERM_SETTLE, settle_help, manage},
+    {"balance", TERM_BALANCE, balance_help, transact},
+    {"purchase", TERM_PURCHASE, purchase_help, transact},
+    {"void", TERM_VOID, void_help, transact},
+    {"refund", TERM_REFUND, refund_help, transact},
+    {"preauth", TERM_PREAUTH, preauth_help, transact},
+    {"preauth-cancel", TERM_PREAUTH_CANCEL, cancel_help, transact},
+    {"preauth-complete", TERM_COMPLETION, complete_help, transact},
+    {"auth-card", TERM_CARDAUTH, cardauth_help, transact},
 };
 
-static int cmd_txn(int argc, char **argv)
+static int cmd_exchange(int argc, char **argv)
 {
 	const char *name = strrchr(argv[0], ' ');
 
 	name = name != NULL ? name + 1 : argv[0];
-	for (size_t i = 0; i < sizeof txn_commands / sizeof txn_commands[0]; i++)
-		if (strcmp(txn_commands[i].name, name) == 0)
-			return transact(argc, argv, txn_commands[i].kind, txn_commands[i].help);
-	return cli_usage_error(argv[0], "not a transaction");
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (strcmp(verbs[i].name, name) == 0)
+			return verbs[i].run(argc, argv, verbs[i].kind, verbs[i].help);
+	return cli_usage_error(argv[0], "not an exchange with the host");
 }
 
 /* ---- receipts and the batch ---- */
@@ -540,18 +529,18 @@ static int cmd_batch(int argc, char **argv)
 
 static const cli_command term_commands[] = {
     {"init", "set up a terminal: host, ids, TMK from components", cmd_init},
-    {"signin", "sign in: working keys and batch (0800 004)", cmd_signin},
-    {"balance", "balance inquiry", cmd_txn},
-    {"purchase", "purchase --amount A", cmd_txn},
-    {"void", "void --stan N", cmd_txn},
-    {"refund", "refund --rrn R --amount A", cmd_txn},
-    {"preauth", "pre-authorization --amount A", cmd_txn},
-    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A", cmd_txn},
-    {"preauth-complete", "complete a pre-authorization --auth CODE --amount A", cmd_txn},
-    {"auth-card", "card authentication, step 1 or 2 (--otp)", cmd_txn},
-    {"settle", "settlement, with batch upload when totals differ", cmd_settle},
-    {"echo", "echo test", cmd_echo},
-    {"signout", "sign out", cmd_signout},
+    {"signin", "sign in: working keys and batch (0800 004)", cmd_exchange},
+    {"balance", "balance inquiry", cmd_exchange},
+    {"purchase", "purchase --amount A", cmd_exchange},
+    {"void", "void --stan N", cmd_exchange},
+    {"refund", "refund --rrn R --amount A", cmd_exchange},
+    {"preauth", "pre-authorization --amount A", cmd_exchange},
+    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A", cmd_exchange},
+    {"preauth-complete", "complete a pre-authorization --auth CODE --amount A", cmd_exchange},
+    {"auth-card", "card authentication, step 1 or 2 (--otp)", cmd_exchange},
+    {"settle", "settlement, with batch upload when totals differ", cmd_exchange},
+    {"echo", "echo test", cmd_exchange},
+    {"signout", "sign out", cmd_exchange},
     {"receipt", "print a transaction's receipt --stan N", cmd_receipt},
     {"batch", "list the current batch", cmd_batch},
 };
