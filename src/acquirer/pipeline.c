@@ -431,6 +431,21 @@ static bool f59_sub(const char *v, const char *tag, char *out, size_t cap)
 	return false;
 }
 
+/* Whether factor is the last six digits of the request's card number (field 2, else the PAN
+ * of track 2); true when the request names no card. */
+static bool factor_is_card(struct txn *t, const char *factor)
+{
+	char pan[CARD_TRACK2_MAX + 1];
+	size_t n;
+
+	if (iso8583_get(&t->req, 2, pan, sizeof pan, NULL) != ISO8583_OK &&
+	    iso8583_get(&t->req, 35, pan, sizeof pan, NULL) != ISO8583_OK)
+		return true;
+	n = strcspn(pan, "=D");
+	pan[n] = '\0';
+	return n >= 6 && strcmp(pan + n - 6, factor) == 0;
+}
+
 /* spec/cup-pos.md "Terminal identity": 04 is the first 4 bytes of ISO 9797-1 algorithm 1
  * under the track key over the SN and the random factor (03), as 8 hex characters. */
 static int sn_ciphertext(struct txn *t, const char *f59, const char *sn)
@@ -445,6 +460,9 @@ static int sn_ciphertext(struct txn *t, const char *f59, const char *sn)
 	    !f59_sub(f59, "04", text, sizeof text) ||
 	    hex_decode(text, strlen(text), mac, sizeof mac, &len) != HEX_OK || len != sizeof mac)
 		return decide(t, "58", "sn_ciphertext");
+	/* The factor is the card's: a ciphertext made once for one card is not good for another. */
+	if (!factor_is_card(t, factor))
+		return decide(t, "58", "sn_factor");
 	if (hsm_key_set(&tdk, t->term.tdk) != HSM_OK)
 		return ACQUIRER_EHSM;
 	len = (size_t)snprintf(data, sizeof data, "%s%s", sn, factor);

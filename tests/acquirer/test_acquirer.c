@@ -383,6 +383,11 @@ static void terminal_checks(void **state)
 	}
 	expect(x, &q, true, "58", &a);
 	assert_string_equal(a.r.out.reason, "sn_ciphertext");
+	/* A right ciphertext, made for another card's factor. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	terminal_identity(x, &q, A_SN, "123456");
+	expect(x, &q, true, "58", &a);
+	assert_string_equal(a.r.out.reason, "sn_factor");
 	/* Another merchant's MID. */
 	purchase_req(x, &q, &img, 100, T_PIN);
 	iso8583_set_str(&q.m, 42, "898310048129999");
@@ -421,6 +426,8 @@ static void declines(void **state)
 		pan[strlen(pan) - 1] = (char)('0' + (pan[strlen(pan) - 1] - '0' + 1) % 10);
 		iso8583_set_str(&q.m, 2, pan);
 		iso8583_set_str(&q.m, 14, img.expiry);
+		/* The terminal's field 59 names the card as keyed: its factor too. */
+		terminal_identity(x, &q, A_SN, pan + strlen(pan) - 6);
 		expect(x, &q, true, "14", &a);
 	}
 	/* Amount missing. */
