@@ -329,7 +329,7 @@ int ledger_check(store *s, struct ledger_report *r, ledger_violation_fn fn, void
 	if (s == NULL || r == NULL)
 		return LEDGER_EARG;
 	memset(r, 0, sizeof *r);
-	if (store_begin(s) != STORE_OK)
+	if (store_begin_read(s) != STORE_OK)
 		return LEDGER_ESTORE;
 	if ((rc = store_ledger_accounts_each(s, add_account, &c)) != STORE_OK ||
 	    (rc = make_totals(&c)) != LEDGER_OK ||

@@ -54,6 +54,10 @@ const char *store_errmsg(store *s);
 
 int store_begin(store *s);
 int store_commit(store *s);
+/* A transaction for reading only, outside any other (else STORE_ETXN): every read in it sees
+ * the database as of its first, and it stops no writer (WAL), so a long report such as the
+ * ledger check can run beside a busy host. Ended with store_commit() or store_rollback(). */
+int store_begin_read(store *s);
 int store_rollback(store *s);
 
 /* Whether a commit waits for the disk: true (the default, synchronous=FULL: a commit survives

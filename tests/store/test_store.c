@@ -196,6 +196,27 @@ static void locked_out(void **state)
 	store_close(other);
 }
 
+/* A read transaction sees one state of the database and stops no writer: another connection
+ * commits meanwhile, and what it wrote appears only once the reader's transaction is over. */
+static void read_snapshot(void **state)
+{
+	struct store_fixture *f = *state;
+	store *writer;
+	char v[8];
+
+	assert_int_equal(store_open(f->path, &writer), STORE_OK);
+	assert_int_equal(store_meta_add(f->s, "seen", "1"), STORE_OK);
+	assert_int_equal(store_begin_read(f->s), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "seen", v, sizeof v), STORE_OK);
+	assert_int_equal(store_meta_add(writer, "later", "2"), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "later", v, sizeof v), STORE_ENOTFOUND);
+	assert_int_equal(store_begin_read(f->s), STORE_ETXN);
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "later", v, sizeof v), STORE_OK);
+	assert_string_equal(v, "2");
+	store_close(writer);
+}
+
 static void strerror_names(void **state)
 {
 	(void)state;
@@ -214,6 +235,7 @@ int main(void)
 	    cmocka_unit_test(open_rejects),
 	    T(open_garbage),
 	    T(durability),
+	    T(read_snapshot),
 	    T(nested_transactions),
 	    T(close_rolls_back),
 	    T(meta_values),

@@ -1,6 +1,7 @@
 /* txn.c — store transactions: the outermost is BEGIN IMMEDIATE (so a writer waits for the
- * lock at the start, within the busy timeout, not at its first write), each one inside it a
- * savepoint. Savepoints all share one name: SQLite resolves a name to the innermost. */
+ * lock at the start, within the busy timeout, not at its first write), or BEGIN DEFERRED for
+ * a reader that wants one consistent view; each one inside it a savepoint. Savepoints all share one
+ * name: SQLite resolves a name to the innermost. */
 #include <stdio.h>
 
 #include "store/sqlite/internal.h"
@@ -10,6 +11,19 @@ int store_begin(store *s)
 	int rc;
 
 	if ((rc = store_exec(s, s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT sp")) != STORE_OK)
+		return rc;
+	s->depth++;
+	return STORE_OK;
+}
+
+int store_begin_read(store *s)
+{
+	int rc;
+
+	if (s->depth != 0)
+		return STORE_ETXN;
+	/* DEFERRED: a snapshot from the first read, under WAL no lock that stops a writer. */
+	if ((rc = store_exec(s, "BEGIN DEFERRED")) != STORE_OK)
 		return rc;
 	s->depth++;
 	return STORE_OK;
