@@ -186,6 +186,9 @@ static int decide_reversal(struct txn *t)
 	} else if (rc != STORE_OK) {
 		return acquirer_from_store(rc);
 	} else {
+		/* The card is the original's, as its row keeps it: masked and hashed. */
+		snprintf(t->r->out.card, sizeof t->r->out.card, "%s", orig.masked);
+		snprintf(t->pan_hash, sizeof t->pan_hash, "%s", orig.pan_hash);
 		if (strcmp(orig.rc, "00") == 0) {
 			/* The issuer finds the original by its network STAN. */
 			snprintf(t->net_stan, sizeof t->net_stan, "%s", orig.net_stan);

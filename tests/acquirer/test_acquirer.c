@@ -571,6 +571,10 @@ static void reversals(void **state)
 	reversal_of(x, &p, &r, &img, 700);
 	expect(x, &r, true, "00", &a);
 	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	/* Logged and kept with the original's card, masked. */
+	assert_int_equal(strncmp(a.r.out.card, img.pan, 6), 0);
+	assert_non_null(strchr(a.r.out.card, '*'));
+	assert_string_equal(a.r.out.card + strlen(a.r.out.card) - 4, img.pan + strlen(img.pan) - 4);
 	/* Again: acknowledged, applied once. */
 	iso8583_unset(&r.m, 64);
 	expect(x, &r, true, "00", &a);
