@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/text.h"
 #include "crypto/crypto.h"
 
 #define ISSUER_PVKI       1
@@ -77,18 +78,6 @@ static int expiry_valid(const char *yymm, int64_t now)
 static bool is_digits(const char *s, size_t min, size_t max)
 {
 	return s != NULL && crypto_digits(s, min, max) == strlen(s);
-}
-
-static bool is_text(const char *s, size_t max)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-
-	if (n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
-			return false;
-	return true;
 }
 
 static bool is_phone(const char *s)
@@ -227,8 +216,8 @@ static int check_request(const struct issuer_card_request *req, int64_t now)
 	    (req->product != CARD_PRODUCT_DEBIT && req->product != CARD_PRODUCT_CREDIT &&
 	     req->product != CARD_PRODUCT_PREPAID))
 		return ISSUER_EARG;
-	if (!is_text(req->holder, ISSUER_NAME_MAX) || !is_text(req->id_number, ISSUER_ID_MAX) ||
-	    !is_phone(req->phone))
+	if (!text_is_line(req->holder, ISSUER_NAME_MAX) ||
+	    !text_is_line(req->id_number, ISSUER_ID_MAX) || !is_phone(req->phone))
 		return ISSUER_EARG;
 	if (req->pin != NULL && !is_digits(req->pin, 4, HSM_PIN_MAX))
 		return ISSUER_EARG;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "common/money.h"
+#include "common/text.h"
 #include "crypto/crypto.h"
 
 /* How each kind is told. English wraps the amount and the merchant: "paid " AMOUNT " at "
@@ -32,18 +33,6 @@ static bool is_last4(const char *s)
 	return s != NULL && strlen(s) == 4 && strspn(s, "0123456789") == 4;
 }
 
-static bool is_name(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-
-	if (n == 0 || n > NOTIFY_MERCHANT_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
-}
-
 static bool is_phone(const char *s)
 {
 	size_t n;
@@ -66,8 +55,8 @@ int notify_message_format(const struct notify_message *m, char *out, size_t cap)
 	int n;
 
 	if (m == NULL || out == NULL || m->kind < NOTIFY_PURCHASE || m->kind > NOTIFY_REVERSAL ||
-	    !is_last4(m->last4) || !is_name(m->merchant) || m->amount < 0 ||
-	    m->utc_offset < -24 * 60 || m->utc_offset > 24 * 60)
+	    !is_last4(m->last4) || !text_is_line(m->merchant, NOTIFY_MERCHANT_MAX) ||
+	    m->amount < 0 || m->utc_offset < -24 * 60 || m->utc_offset > 24 * 60)
 		return NOTIFY_EARG;
 	w = &wordings[m->kind];
 	money_format(m->amount, m->currency, amount);
