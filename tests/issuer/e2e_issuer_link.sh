@@ -205,7 +205,8 @@ msg 0100 330000 0 "$pan" "$track" "" '"62":"NM005Li SiID018110101199001011234PH0
 send
 answer 00 "card authentication, step 1"
 out_has '"44":"OTP SENT"'
-code=$(tail -n 1 "$data/sms.jsonl" | sed -n 's/.*"text":"[^"]*为\([0-9]\{6\}\).*/\1/p')
+# The last one-time code sent: outbox texts may have been delivered after it.
+code=$(grep "验证码" "$data/sms.jsonl" | tail -n 1 | sed -n 's/.*"text":"[^"]*为\([0-9]\{6\}\).*/\1/p')
 [ -n "$code" ] && ok || bad "no code in sms.jsonl: $(cat "$data/sms.jsonl")"
 grep -q '"phone":"13800001111"' "$data/sms.jsonl" && ok || bad "the code went elsewhere"
 msg 0100 330000 0 "$pan" "$track" "" "\"62\":\"OT006$code\""
