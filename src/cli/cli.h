@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
+#include "merchant/merchant.h"
 #include "store/store.h"
 
 #define CLI_OK     0
@@ -150,6 +151,12 @@ void cli_issuer_close(struct cli_issuer *ci);
 /* The acquirer of ci's data directory (acquirer_open.c), ci opened; the caller closes it
  * (acquirer_close) before ci. Prints its own errors; CLI_OK or CLI_FAILED. */
 int cli_acquirer_open(const char *prog, struct cli_issuer *ci, acquirer **out);
+
+/* The merchant module of ci's data directory (merchant_open.c), ci opened, with its data key
+ * made the first time and its documents directory (DATA/documents unless the config names
+ * one); the caller closes it (merchant_close) before ci. Prints its own errors; CLI_OK or
+ * CLI_FAILED. */
+int cli_merchant_open(const char *prog, struct cli_issuer *ci, merchant **out);
 
 int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);

@@ -88,6 +88,7 @@ void config_defaults(struct possum_config *cfg)
 	cfg->terminal_port = 5000;
 	acquirer_config_defaults(&cfg->acquirer);
 	issuer_config_defaults(&cfg->issuer);
+	merchant_config_defaults(&cfg->merchant);
 	cfg->notify.sink = CONFIG_SINK_FILE;
 	cfg->notify.timeout = 5;
 	cfg->notify.interval = 1;

@@ -20,6 +20,7 @@
 #include "card/card.h"
 #include "iso8583/iso8583.h"
 #include "issuer/issuer.h"
+#include "merchant/merchant.h"
 
 #define CONFIG_OK     0
 #define CONFIG_EIO    (-1) /* the file cannot be read (see errno) */
@@ -72,6 +73,10 @@ struct possum_config {
 		int utc_offset;   /* utc_offset = 480: minutes east of UTC of the
 		                     times in texts, -1440..1440 */
 	} notify;
+
+	/* [merchant]: onboarding, terminals and settlement cards (merchant/merchant.h; defaults:
+	 * merchant_config_defaults(), documents empty: DATA/documents) */
+	struct merchant_config merchant;
 };
 
 enum config_sink { CONFIG_SINK_FILE = 1, CONFIG_SINK_WEBHOOK };

@@ -973,8 +973,9 @@ static void mac_rejects(void **state)
 	assert_int_equal(hsm_mac_generate(h, &m3, HSM_MAC_X919, data, 24, mac, 0), HSM_EARG);
 	assert_int_equal(hsm_mac_generate(h, &m3, HSM_MAC_X919, data, 24, mac, 9), HSM_EARG);
 	assert_int_equal(hsm_mac_verify(h, &m3, HSM_MAC_X919, data, 24, mac, 9), HSM_EARG);
-	assert_int_equal(hsm_mac_generate(h, &m3, (enum hsm_mac_alg)(HSM_MAC_ALG1 + 1), data, 24, mac, 8),
-	                 HSM_EARG);
+	assert_int_equal(
+	    hsm_mac_generate(h, &m3, (enum hsm_mac_alg)(HSM_MAC_ALG1 + 1), data, 24, mac, 8),
+	    HSM_EARG);
 	hsm_close(h);
 }
 

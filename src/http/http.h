@@ -1,0 +1,139 @@
+/* http.h — the HTTP API of `possum host` (DESIGN.md, service layer `http`): JSON over HTTP
+ * under /api/v1/, served with libmicrohttpd, each request authenticated by an API token and
+ * authorized by its role. docs/api.md lists every endpoint.
+ *
+ * An endpoint is a row of a route table: method, path pattern ("{}" stands for one path
+ * segment, handed to the handler in args), the roles allowed, and the handler. The server
+ * (server.c) reads the request — token (401), route (404/405), role (403), body size (413),
+ * JSON body (400) — and only then calls the handler, inside no transaction: a handler that
+ * changes something does it in one transaction of its own, with its audit entry
+ * (audit/audit.h, actor who->actor), so that a refused request changes nothing.
+ *
+ * Conventions of every endpoint: money is {"amount": minor units (integer),
+ * "currency": "CNY"}; times are "2026-11-30T14:00:00Z" (UTC); cards appear masked; lists are
+ * {"items":[…],"next":ID-or-null} paged by ?limit=N (default 50, at most 500)&after=ID; errors
+ * are {"error":"a sentence","field":"the field at fault"} with 400 (bad field), 401 (no or
+ * unknown token), 403 (role), 404 (unknown id — and another merchant's id, for a merchant's
+ * token), 405 (method), 409 (a state that does not allow it), 413 (body too large).
+ *
+ * Threads: the server runs its handlers one at a time on its own thread, with a store
+ * connection, hsm, issuer and merchant of its own (struct http_ctx), beside the host's loop.
+ * Functions return HTTP_OK or a negative HTTP_E* code. */
+#ifndef POSSUM_HTTP_H
+#define POSSUM_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "hsm/hsm.h"
+#include "issuer/issuer.h"
+#include "log/log.h"
+#include "merchant/merchant.h"
+#include "store/store.h"
+
+#define HTTP_OK     0
+#define HTTP_EARG   (-1) /* a bad argument or configuration */
+#define HTTP_ENOMEM (-2)
+#define HTTP_ESTART (-3) /* the server could not start (the port taken) */
+#define HTTP_EFAIL  (-4) /* a handler failed inside: the request is answered 500 */
+
+const char *http_strerror(int rc);
+
+/* Roles, as bits so that a route names every role it allows. */
+enum http_role {
+	HTTP_ROLE_OPERATOR = 1, /* everything */
+	HTTP_ROLE_MERCHANT = 2, /* its own merchant, terminals and transactions only */
+	HTTP_ROLE_AUDITOR = 4,  /* reads everything, changes nothing */
+};
+#define HTTP_ROLES_ALL  (HTTP_ROLE_OPERATOR | HTTP_ROLE_MERCHANT | HTTP_ROLE_AUDITOR)
+#define HTTP_ROLES_READ HTTP_ROLES_ALL
+
+/* Whom a request's token names. */
+struct http_principal {
+	int64_t token_id;
+	enum http_role role;
+	char mid[16]; /* a merchant token's merchant; "" for the other roles */
+	char actor[32]; /* "token:ID": the audit log's actor */
+};
+
+/* What a handler works with: the API thread's own handles (never the loop's). */
+struct http_ctx {
+	store *store;
+	hsm *hsm;
+	issuer *issuer;
+	merchant *merchant;
+	possum_log *log;
+};
+
+#define HTTP_ARGS_MAX  4
+#define HTTP_QUERY_MAX 16
+
+struct http_param {
+	const char *name, *value;
+};
+
+/* A request as the handler sees it; every pointer is valid for the handler's call only. */
+struct http_request {
+	const char *method, *path;
+	const char *args[HTTP_ARGS_MAX]; /* the path segments the pattern's "{}" matched */
+	size_t n_args;
+	struct http_param query[HTTP_QUERY_MAX];
+	size_t n_query;
+	json_t *body; /* the JSON body (an object), or NULL when there is none */
+	const struct http_principal *who;
+	int64_t now; /* Unix seconds */
+};
+
+/* A handler's answer: status and a JSON body, which the response owns. */
+struct http_response {
+	int status;
+	json_t *body;
+};
+
+/* Fills res (always, with http_reply() or http_fail()) and returns HTTP_OK, or HTTP_EFAIL
+ * when something failed inside (the store, the hsm): the server then answers 500 and logs it. */
+typedef int (*http_handler)(struct http_ctx *ctx, const struct http_request *req,
+                            struct http_response *res);
+
+struct http_route {
+	const char *method;  /* "GET", "POST", "PUT", "DELETE" */
+	const char *pattern; /* "/api/v1/merchants/{}/documents" */
+	unsigned roles;      /* enum http_role bits allowed */
+	http_handler fn;
+};
+
+/* ---- What handlers share (response.c) ---- */
+
+/* res = status and body (taken over; NULL: {}). Returns HTTP_OK. */
+int http_reply(struct http_response *res, int status, json_t *body);
+/* res = status and {"error":error,"field":field} (field NULL: none). Returns HTTP_OK. */
+int http_fail(struct http_response *res, int status, const char *error, const char *field);
+
+/* The query parameter called name, or NULL. */
+const char *http_query(const struct http_request *req, const char *name);
+
+/* Whether the request's principal may see what belongs to merchant mid: operators and
+ * auditors always, a merchant's token only for its own MID. A handler answers 404 when not. */
+bool http_may_see(const struct http_request *req, const char *mid);
+
+/* Body readers: HTTP_OK with *out set (a string points into the body), or — the field
+ * missing when required, of the wrong type, or out of its bounds — HTTP_EARG with res already
+ * the 400 naming the field. An absent optional field leaves *out as it was. A string must be
+ * 1 to max bytes with no control character (text_is_line). */
+int http_body_string(const struct http_request *req, struct http_response *res, const char *field,
+                     bool required, size_t max, const char **out);
+int http_body_int(const struct http_request *req, struct http_response *res, const char *field,
+                  bool required, int64_t min, int64_t max, int64_t *out);
+int http_body_bool(const struct http_request *req, struct http_response *res, const char *field,
+                   bool required, bool *out);
+
+/* "2026-11-30T14:00:00Z" for t (Unix seconds, UTC); 0 gives JSON null. */
+json_t *http_time(int64_t t);
+/* {"amount":minor,"currency":"CNY"} for an ISO 4217 numeric currency (its alpha code when
+ * known, else the digits). */
+json_t *http_money(int64_t minor, unsigned currency);
+
+#endif
