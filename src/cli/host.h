@@ -81,6 +81,9 @@ struct host_acquirer {
 	uv_check_t check;
 	struct host_pending *queue;
 	size_t n, cap;
+	struct acquirer_reply *replies; /* a batch's answers, kept between batches */
+	int *rcs;
+	size_t reply_cap;
 };
 
 /* Starts ha's check handle on loop. */

@@ -43,42 +43,58 @@ static void log_outcome(struct host_acquirer *ha, net_request *req,
 	log_event(ha->log, rc == ACQUIRER_OK && committed ? LOG_INFO : LOG_ERROR, "transaction", f);
 }
 
+/* Room for n answers in ha's reply buffers, which only grow: a batch's worth allocated and
+ * freed each turn went back to the kernel each time (brk, and a TLB flush on every core). */
+static bool reserve_replies(struct host_acquirer *ha, size_t n)
+{
+	struct acquirer_reply *r;
+	int *rcs;
+
+	if (n <= ha->reply_cap)
+		return true;
+	if ((r = realloc(ha->replies, n * sizeof *r)) == NULL)
+		return false;
+	ha->replies = r;
+	if ((rcs = realloc(ha->rcs, n * sizeof *rcs)) == NULL)
+		return false;
+	ha->rcs = rcs;
+	ha->reply_cap = n;
+	return true;
+}
+
 /* The whole queue: one batch, one commit, then the answers. */
 static void on_check(uv_check_t *check)
 {
 	struct host_acquirer *ha = check->data;
 	struct host_pending *batch = ha->queue;
-	struct acquirer_reply *r;
 	size_t n = ha->n;
 	int64_t now = (int64_t)time(NULL);
-	bool batched, committed;
-	int *rcs;
+	bool batched, committed, handled;
 
 	if (n == 0)
 		return;
 	ha->queue = NULL;
 	ha->n = ha->cap = 0;
-	r = calloc(n, sizeof *r);
-	rcs = calloc(n, sizeof *rcs);
 	/* Without memory to handle them, the requests are dropped unanswered: the terminals
 	 * reverse what they do not hear back about. */
-	committed = r != NULL && rcs != NULL;
-	if (committed) {
+	handled = committed = reserve_replies(ha, n);
+	if (handled) {
 		/* A batch that cannot begin: each request commits (or fails, 96) on its own. */
 		batched = acquirer_begin(ha->acquirer) == ACQUIRER_OK;
 		for (size_t i = 0; i < n; i++)
-			rcs[i] =
-			    acquirer_handle(ha->acquirer, batch[i].msg, batch[i].len, now, &r[i]);
+			ha->rcs[i] = acquirer_handle(ha->acquirer, batch[i].msg, batch[i].len, now,
+			                             &ha->replies[i]);
 		committed = !batched || acquirer_commit(ha->acquirer) == ACQUIRER_OK;
 	}
 	for (size_t i = 0; i < n; i++) {
+		const struct acquirer_reply *r = handled ? &ha->replies[i] : NULL;
 		const uint8_t *out = NULL;
 		size_t len = 0;
 
-		if (r != NULL && rcs != NULL) {
-			out = committed ? r[i].msg : r[i].failed;
-			len = committed ? r[i].len : r[i].failed_len;
-			log_outcome(ha, batch[i].req, &r[i].out, rcs[i], committed);
+		if (r != NULL) {
+			out = committed ? r->msg : r->failed;
+			len = committed ? r->len : r->failed_len;
+			log_outcome(ha, batch[i].req, &r->out, ha->rcs[i], committed);
 		}
 		if (len > 0)
 			net_reply(batch[i].req, out, len);
@@ -87,10 +103,8 @@ static void on_check(uv_check_t *check)
 		crypto_wipe(batch[i].msg, batch[i].len); /* card data, PIN blocks */
 		free(batch[i].msg);
 	}
-	if (r != NULL)
-		crypto_wipe(r, n * sizeof *r);
-	free(r);
-	free(rcs);
+	if (handled)
+		crypto_wipe(ha->replies, n * sizeof *ha->replies);
 	free(batch);
 }
 
@@ -145,4 +159,9 @@ void host_acquirer_stop(struct host_acquirer *ha)
 	free(ha->queue);
 	ha->queue = NULL;
 	ha->n = ha->cap = 0;
+	free(ha->replies);
+	free(ha->rcs);
+	ha->replies = NULL;
+	ha->rcs = NULL;
+	ha->reply_cap = 0;
 }

@@ -43,10 +43,10 @@ struct merchant_config {
 	int review_days;       /* days between periodic reviews; default 365 */
 	int certificate_days;  /* validity of a merchant certificate; default 1095 */
 	/* The default fee plan, in hundredths of a percent (basis points) and minor units. */
-	int fee_credit_bp; /* default 60: 0.60% */
-	int fee_debit_bp;  /* default 55: 0.55% */
+	int fee_credit_bp;     /* default 60: 0.60% */
+	int fee_debit_bp;      /* default 55: 0.55% */
 	int64_t fee_debit_cap; /* default 2000: CNY 20.00 */
-	int fee_qr_bp;     /* default 48: 0.48% */
+	int fee_qr_bp;         /* default 48: 0.48% */
 };
 
 void merchant_config_defaults(struct merchant_config *cfg);
