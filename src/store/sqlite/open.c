@@ -116,17 +116,23 @@ int store_exec(store *s, const char *sql)
 }
 
 /* Settings of the connection, before any table is touched. journal_mode returns a row, so
- * these go through sqlite3_exec rather than the cache. */
+ * these go through sqlite3_exec rather than the cache. The journals of savepoints (each
+ * request of a group commit has one) stay in memory: as temporary files they cost an open,
+ * probe and unlink per transaction and put page images of the data on a disk outside the
+ * data directory. Pages of 16 KiB (a new database's; an existing one keeps its size) halve
+ * the WAL frames of a group commit, which SQLite writes with two system calls each; 16 MiB
+ * of page cache keeps the hot tables and indexes in memory. */
 static int configure(store *s)
 {
 	int rc;
 
 	sqlite3_extended_result_codes(s->db, 1);
 	if ((rc = sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS)) != SQLITE_OK ||
-	    (rc = sqlite3_exec(s->db,
-	                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-	                       "PRAGMA foreign_keys=ON;",
-	                       NULL, NULL, NULL)) != SQLITE_OK)
+	    (rc = sqlite3_exec(
+	         s->db,
+	         "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+	         "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;",
+	         NULL, NULL, NULL)) != SQLITE_OK)
 		return store_fail(s, rc);
 	return STORE_OK;
 }
