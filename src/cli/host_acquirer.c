@@ -86,16 +86,16 @@ static void on_check(uv_check_t *check)
 			                             &ha->replies[i]);
 		committed = !batched || acquirer_commit(ha->acquirer) == ACQUIRER_OK;
 	}
+	/* The batch's log lines in one write, before its answers leave. */
+	log_hold(ha->log);
+	for (size_t i = 0; handled && i < n; i++)
+		log_outcome(ha, batch[i].req, &ha->replies[i].out, ha->rcs[i], committed);
+	log_release(ha->log);
 	for (size_t i = 0; i < n; i++) {
 		const struct acquirer_reply *r = handled ? &ha->replies[i] : NULL;
-		const uint8_t *out = NULL;
-		size_t len = 0;
+		const uint8_t *out = r == NULL ? NULL : committed ? r->msg : r->failed;
+		size_t len = r == NULL ? 0 : committed ? r->len : r->failed_len;
 
-		if (r != NULL) {
-			out = committed ? r->msg : r->failed;
-			len = committed ? r->len : r->failed_len;
-			log_outcome(ha, batch[i].req, &r->out, ha->rcs[i], committed);
-		}
 		if (len > 0)
 			net_reply(batch[i].req, out, len);
 		else

@@ -2,6 +2,7 @@
 #include "log/log.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,9 @@ struct possum_log {
 	FILE *f;
 	int own; /* f is ours to close (not stderr) */
 	int min_level;
+	int held;  /* lines go to buf until log_release() */
+	char *buf; /* held lines, each whole */
+	size_t len, cap;
 };
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
@@ -65,6 +69,8 @@ void log_close(possum_log *l)
 {
 	if (l == NULL)
 		return;
+	log_release(l);
+	free(l->buf);
 	if (l->own)
 		fclose(l->f);
 	else
@@ -85,6 +91,46 @@ static void timestamp(char out[48])
 	snprintf(out, 48, "%s.%03dZ", secs, (int)(ts.tv_nsec / 1000000));
 }
 
+/* Appends a held line and its newline to l->buf: false when there is no memory for it (the
+ * caller then writes it at once). */
+static bool keep(possum_log *l, const char *text)
+{
+	size_t n = strlen(text) + 1;
+
+	if (l->len + n > l->cap) {
+		size_t cap = l->cap > 0 ? l->cap : 16384;
+		char *grown;
+
+		while (cap < l->len + n)
+			cap *= 2;
+		if ((grown = realloc(l->buf, cap)) == NULL)
+			return false;
+		l->buf = grown;
+		l->cap = cap;
+	}
+	memcpy(l->buf + l->len, text, n - 1);
+	l->buf[l->len + n - 1] = '\n';
+	l->len += n;
+	return true;
+}
+
+void log_hold(possum_log *l)
+{
+	assert(l != NULL);
+	l->held = 1;
+}
+
+void log_release(possum_log *l)
+{
+	assert(l != NULL);
+	if (l->len > 0) {
+		fwrite(l->buf, 1, l->len, l->f);
+		fflush(l->f);
+	}
+	l->len = 0;
+	l->held = 0;
+}
+
 void log_event(possum_log *l, int level, const char *event, json_t *fields)
 {
 	json_t *line = NULL;
@@ -103,8 +149,10 @@ void log_event(possum_log *l, int level, const char *event, json_t *fields)
 		json_object_update_missing(line, fields);
 	if ((text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
 		goto out;
-	fprintf(l->f, "%s\n", text);
-	fflush(l->f);
+	if (!l->held || !keep(l, text)) {
+		fprintf(l->f, "%s\n", text);
+		fflush(l->f);
+	}
 out:
 	free(text);
 	json_decref(line);

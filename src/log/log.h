@@ -37,6 +37,12 @@ void log_close(possum_log *l);
  * event is ignored. */
 void log_event(possum_log *l, int level, const char *event, json_t *fields);
 
+/* Holds the lines written from now until log_release(), which writes them all with one call
+ * and flushes: for a batch of transactions, one write instead of one a line. Each line is
+ * kept whole, so a crash loses held lines but never leaves half of one. */
+void log_hold(possum_log *l);
+void log_release(possum_log *l);
+
 /* "debug", "info", "warn", "error" → enum log_level. LOG_EARG for anything else. */
 int log_level_parse(const char *name, int *level);
 

@@ -98,6 +98,48 @@ static void lines_are_json(void **state)
 	unlink(path);
 }
 
+static size_t count_lines(void)
+{
+	char line[1024];
+	size_t n = 0;
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f) != NULL) {
+		assert_non_null(strchr(line, '\n')); /* whole lines only */
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Held lines reach the file only on release, all of them, in order; many more than the
+ * first buffer holds. */
+static void held_lines(void **state)
+{
+	possum_log *l = NULL;
+
+	(void)state;
+	fresh_path();
+	assert_int_equal(log_open(path, LOG_INFO, &l), LOG_OK);
+	log_event(l, LOG_INFO, "before", NULL);
+	log_hold(l);
+	for (int i = 0; i < 1000; i++)
+		log_event(l, LOG_INFO, "held", json_pack("{s:i}", "i", i));
+	log_event(l, LOG_DEBUG, "below the level", NULL);
+	assert_int_equal(count_lines(), 1);
+	log_release(l);
+	assert_int_equal(count_lines(), 1001);
+	log_event(l, LOG_INFO, "after", NULL);
+	assert_int_equal(count_lines(), 1002);
+	/* Closing releases what is held. */
+	log_hold(l);
+	log_event(l, LOG_INFO, "held at close", NULL);
+	log_close(l);
+	assert_int_equal(count_lines(), 1003);
+	unlink(path);
+}
+
 static void levels_and_refusals(void **state)
 {
 	possum_log *l = NULL;
@@ -126,6 +168,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(lines_are_json),
+	    cmocka_unit_test(held_lines),
 	    cmocka_unit_test(levels_and_refusals),
 	};
 
