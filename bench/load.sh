@@ -67,10 +67,27 @@ while [ $n -le "$terminals" ]; do
 	n=$((n + 1))
 done
 
-echo "== possum load: $terminals terminals, $seconds s, $entry, against a fresh host on $(nproc) cores ==" 
+echo "== possum load: $terminals terminals, $seconds s, $entry, against a fresh host on $(nproc) cores =="
+# CPU seconds (user + system) of the host, from /proc, and of this shell's children (`times`).
+host_cpu() { awk '{ printf "%.2f", ($14 + $15) / ticks }' ticks="$(getconf CLK_TCK)" "/proc/$host_pid/stat"; }
+# `times` runs in this shell, not in a command substitution's subshell, which has no children.
+children_cpu() { awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }' "$1"; }
+host0=$(host_cpu)
+times >"$tmp/times0"
 "$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --card "$card" \
-	--entry "$entry" --pin 123456 --amount 1.00 --duration "$seconds" --state-dir "$tmp/terms"
+	--entry "$entry" --pin 123456 --amount 1.00 --duration "$seconds" --state-dir "$tmp/terms" \
+	>"$tmp/load.out"
 load_rc=$?
+cat "$tmp/load.out"
+host1=$(host_cpu)
+times >"$tmp/times1"
+load0=$(children_cpu "$tmp/times0")
+load1=$(children_cpu "$tmp/times1")
+approved=$(sed -n 's/^approved *\([0-9]*\) purchases.*/\1/p' "$tmp/load.out")
+awk -v h0="$host0" -v h1="$host1" -v l0="$load0" -v l1="$load1" -v n="${approved:-0}" 'BEGIN {
+	if (n > 0)
+		printf "cpu        host %.3f ms, load generator %.3f ms a purchase (host %.1f s, load %.1f s)\n",
+		    (h1 - h0) * 1000 / n, (l1 - l0) * 1000 / n, h1 - h0, l1 - l0 }'
 hwm=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$host_pid/status" 2>/dev/null)
 echo "host peak memory (VmHWM) ${hwm:-unknown}"
 kill -TERM "$host_pid"
