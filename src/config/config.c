@@ -72,6 +72,9 @@ static const struct key keys[] = {
     NUM("notify", "interval", K_INT, notify.interval, 1, 3600),
     NUM("notify", "max_attempts", K_INT, notify.max_attempts, 1, 100),
     NUM("notify", "utc_offset", K_INT, notify.utc_offset, -1440, 1440),
+    TEXT("http", "listen", http.listen),
+    NUM("http", "port", K_INT, http.port, 0, 65535),
+    NUM("http", "body_max", K_INT64, http.body_max, 1024, 1073741824),
 };
 
 void config_defaults(struct possum_config *cfg)
@@ -89,6 +92,7 @@ void config_defaults(struct possum_config *cfg)
 	acquirer_config_defaults(&cfg->acquirer);
 	issuer_config_defaults(&cfg->issuer);
 	merchant_config_defaults(&cfg->merchant);
+	http_config_defaults(&cfg->http);
 	cfg->notify.sink = CONFIG_SINK_FILE;
 	cfg->notify.timeout = 5;
 	cfg->notify.interval = 1;

@@ -1,5 +1,5 @@
 /* config.h — the `possum host` configuration file: INI sections [host], [link], [acquirer],
- * [issuer], [notify].
+ * [issuer], [notify], [http].
  *
  * config_defaults() fills every member with its default (below, and docs/config.md);
  * config_load() reads a file over them with libinih. Anything not understood is an error
@@ -18,6 +18,7 @@
 
 #include "acquirer/acquirer.h"
 #include "card/card.h"
+#include "http/http.h"
 #include "iso8583/iso8583.h"
 #include "issuer/issuer.h"
 #include "merchant/merchant.h"
@@ -77,6 +78,10 @@ struct possum_config {
 	/* [merchant]: onboarding, terminals and settlement cards (merchant/merchant.h; defaults:
 	 * merchant_config_defaults(), documents empty: DATA/documents) */
 	struct merchant_config merchant;
+
+	/* [http]: the HTTP API (http/http.h; defaults: http_config_defaults()): listen =
+	 * 127.0.0.1, port = 8080 (0: a free port), body_max = 16777216 bytes */
+	struct http_config http;
 };
 
 enum config_sink { CONFIG_SINK_FILE = 1, CONFIG_SINK_WEBHOOK };

@@ -34,11 +34,14 @@
 #include "merchant/merchant.h"
 #include "store/store.h"
 
-#define HTTP_OK     0
-#define HTTP_EARG   (-1) /* a bad argument or configuration */
-#define HTTP_ENOMEM (-2)
-#define HTTP_ESTART (-3) /* the server could not start (the port taken) */
-#define HTTP_EFAIL  (-4) /* a handler failed inside: the request is answered 500 */
+#define HTTP_OK        0
+#define HTTP_EARG      (-1) /* a bad argument or configuration */
+#define HTTP_ENOMEM    (-2)
+#define HTTP_ESTART    (-3) /* the server could not start (the port taken) */
+#define HTTP_EFAIL     (-4) /* a handler failed inside: the request is answered 500 */
+#define HTTP_ENOTFOUND (-5) /* no such token, or no such merchant for a merchant's token */
+#define HTTP_EDENIED   (-6) /* a token unknown or revoked */
+#define HTTP_ESTORE    (-7) /* the store failed; nothing was committed */
 
 const char *http_strerror(int rc);
 
@@ -105,6 +108,82 @@ struct http_route {
 	http_handler fn;
 };
 
+/* ---- The route tables ----
+ *
+ * One table a domain, in src/http/routes_DOMAIN.c: `const struct http_route
+ * http_routes_DOMAIN[]` and `const size_t http_routes_DOMAIN_n`. The server serves them all,
+ * in this order: to add a domain, add its line here. */
+#define HTTP_DOMAINS(X)                                                                            \
+	X(token)                                                                                   \
+	X(transaction)
+
+#define HTTP_DECLARE_ROUTES(domain)                                                                \
+	extern const struct http_route http_routes_##domain[];                                     \
+	extern const size_t http_routes_##domain##_n;
+HTTP_DOMAINS(HTTP_DECLARE_ROUTES)
+
+/* ---- The server (server.c, router.c) ---- */
+
+#define HTTP_BODY_MAX_DEFAULT (16 * 1024 * 1024)
+
+/* The [http] section of the config file (docs/config.md). */
+struct http_config {
+	char listen[64];  /* the address listened on, numeric IPv4 or IPv6; default 127.0.0.1 */
+	int port;         /* default 8080; 0: a free one (http_port()) */
+	int64_t body_max; /* bytes of a request body; beyond it 413; default 16 MiB */
+	/* The routes served; NULL: every domain's (HTTP_DOMAINS). Tests serve their own. */
+	const struct http_route *routes;
+	size_t n_routes;
+};
+
+void http_config_defaults(struct http_config *cfg);
+
+typedef struct http_server http_server;
+
+/* Starts serving cfg on a thread of the server's own, which runs the handlers one at a time
+ * with ctx and writes a line to log for each request ("http_request": method, path, status,
+ * actor, ms — never a body, a query or a token). ctx and log must outlive the server, and no
+ * other thread may use what they hold until http_close(). HTTP_OK, HTTP_EARG (a listen address
+ * that is not one) or HTTP_ESTART (the port taken). */
+int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *log,
+              http_server **out);
+/* The port listened on (the one chosen when cfg's was 0). */
+int http_port(const http_server *srv);
+/* Stops taking connections, waits for the handler running to finish, and frees srv; srv may be
+ * NULL. */
+void http_close(http_server *srv);
+
+/* The route of method and path among n routes (router.c): HTTP_OK with *out and args[] (the
+ * segments "{}" matched, pointing into segs, a copy of path cut at its slashes, capacity cap)
+ * and *n_args; 404 when no route has that path, 405 when none of those that have it takes
+ * method (allow, capacity allow_cap, then lists those that do, as "GET, POST"). */
+int http_route_find(const struct http_route *routes, size_t n, const char *method, const char *path,
+                    char *segs, size_t cap, const struct http_route **out,
+                    const char *args[HTTP_ARGS_MAX], size_t *n_args, char *allow, size_t allow_cap);
+
+/* ---- API tokens (token.c) ----
+ *
+ * A token is 64 hex digits from OpenSSL's RAND_bytes, shown once when made; the store keeps its
+ * SHA-256 only. Each change is committed with its audit entry ("token.create",
+ * "token.revoke"; object "token:ID") as actor. */
+#define HTTP_TOKEN_LEN 64
+
+/* "operator", "merchant", "auditor" ↔ the role; NULL or HTTP_EARG for anything else. */
+const char *http_role_name(enum http_role role);
+int http_role_parse(const char *name, enum http_role *out);
+
+/* Makes a token of role (for HTTP_ROLE_MERCHANT, of merchant mid, which must exist:
+ * HTTP_ENOTFOUND; for the others mid must be NULL) with label (NULL: none; else text_is_line,
+ * up to 64 bytes), and writes it into token (HTTP_TOKEN_LEN digits and a NUL) and its id into
+ * *id. */
+int http_token_create(store *s, const char *actor, enum http_role role, const char *mid,
+                      const char *label, int64_t now, char token[HTTP_TOKEN_LEN + 1], int64_t *id);
+/* Revokes token id: HTTP_ENOTFOUND when no token of that id is in force. */
+int http_token_revoke(store *s, const char *actor, int64_t id, int64_t now);
+/* Whom token names: HTTP_OK with *out, HTTP_EDENIED (malformed, unknown or revoked) or
+ * HTTP_ESTORE. */
+int http_token_check(store *s, const char *token, struct http_principal *out);
+
 /* ---- What handlers share (response.c) ---- */
 
 /* res = status and body (taken over; NULL: {}). Returns HTTP_OK. */
@@ -130,6 +209,21 @@ int http_body_int(const struct http_request *req, struct http_response *res, con
 int http_body_bool(const struct http_request *req, struct http_response *res, const char *field,
                    bool required, bool *out);
 
+/* Query readers, like the body's: HTTP_OK with *out set (left as it was when the parameter is
+ * absent), or HTTP_EARG with res already the 400 naming the parameter. A time is
+ * "2026-11-30T14:00:00Z" or a day, "2026-11-30" (its midnight, UTC). */
+int http_query_int(const struct http_request *req, struct http_response *res, const char *name,
+                   int64_t min, int64_t max, int64_t *out);
+int http_query_time(const struct http_request *req, struct http_response *res, const char *name,
+                    int64_t *out);
+/* A list's page: ?limit=N (default 50, at most 500) and ?after=ID (default 0). */
+#define HTTP_PAGE_DEFAULT 50
+#define HTTP_PAGE_MAX     500
+int http_query_page(const struct http_request *req, struct http_response *res, size_t *limit,
+                    int64_t *after);
+
+/* The Unix time of text, "2026-11-30T14:00:00Z" or "2026-11-30" (UTC): HTTP_OK or HTTP_EARG. */
+int http_time_parse(const char *text, int64_t *out);
 /* "2026-11-30T14:00:00Z" for t (Unix seconds, UTC); 0 gives JSON null. */
 json_t *http_time(int64_t t);
 /* {"amount":minor,"currency":"CNY"} for an ISO 4217 numeric currency (its alpha code when

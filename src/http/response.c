@@ -3,7 +3,9 @@
  * merchant scope of a token, and the API's forms of times and money. */
 #include "http/http.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,6 +25,12 @@ const char *http_strerror(int rc)
 		return "the HTTP server could not start";
 	case HTTP_EFAIL:
 		return "the request failed inside";
+	case HTTP_ENOTFOUND:
+		return "no such token or merchant";
+	case HTTP_EDENIED:
+		return "unknown or revoked token";
+	case HTTP_ESTORE:
+		return "the store failed";
 	default:
 		return "unknown http error";
 	}
@@ -132,6 +140,101 @@ int http_body_bool(const struct http_request *req, struct http_response *res, co
 	if (!json_is_boolean(v))
 		return bad_field(res, field, "true or false");
 	*out = json_is_true(v);
+	return HTTP_OK;
+}
+
+/* A query parameter's 400: "NAME must be WHAT". */
+static int bad_query(struct http_response *res, const char *name, const char *what)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof msg, "the query's %s must be %s", name, what);
+	http_fail(res, 400, msg, name);
+	return HTTP_EARG;
+}
+
+int http_query_int(const struct http_request *req, struct http_response *res, const char *name,
+                   int64_t min, int64_t max, int64_t *out)
+{
+	const char *v = http_query(req, name);
+	char *end, what[80];
+	long long n;
+
+	if (v == NULL)
+		return HTTP_OK;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n < min || n > max) {
+		snprintf(what, sizeof what, "an integer from %lld to %lld", (long long)min,
+		         (long long)max);
+		return bad_query(res, name, what);
+	}
+	*out = n;
+	return HTTP_OK;
+}
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar (H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int http_time_parse(const char *text, int64_t *out)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	size_t len = strlen(text);
+
+	if (len == 10) {
+		if (sscanf(text, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+			return HTTP_EARG;
+	} else if (len == 20) {
+		if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+			return HTTP_EARG;
+	} else {
+		return HTTP_EARG;
+	}
+	/* sscanf takes signs and spaces in %d: the digits are checked where they stand. */
+	for (size_t i = 0; i < len; i++)
+		if ((text[i] < '0' || text[i] > '9') && i != 4 && i != 7 && i != 10 && i != 13 &&
+		    i != 16 && i != 19)
+			return HTTP_EARG;
+	if ((size_t)n != len || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0))) || h > 23 ||
+	    mi > 59 || sec > 59)
+		return HTTP_EARG;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	return HTTP_OK;
+}
+
+int http_query_time(const struct http_request *req, struct http_response *res, const char *name,
+                    int64_t *out)
+{
+	const char *v = http_query(req, name);
+
+	if (v != NULL && http_time_parse(v, out) != HTTP_OK)
+		return bad_query(res, name, "a time, 2026-11-30T14:00:00Z, or a day, 2026-11-30");
+	return HTTP_OK;
+}
+
+int http_query_page(const struct http_request *req, struct http_response *res, size_t *limit,
+                    int64_t *after)
+{
+	int64_t n = HTTP_PAGE_DEFAULT;
+
+	*after = 0;
+	if (http_query_int(req, res, "limit", 1, HTTP_PAGE_MAX, &n) != HTTP_OK ||
+	    http_query_int(req, res, "after", 0, INT64_MAX, after) != HTTP_OK)
+		return HTTP_EARG;
+	*limit = (size_t)n;
 	return HTTP_OK;
 }
 

@@ -80,6 +80,31 @@ struct store_acq_txn {
 int store_acq_txn_insert(store *s, struct store_acq_txn *t);
 int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
                        struct store_acq_txn *out);
+/* The request (kind 0) of that RRN, the latest if several; STORE_ENOTFOUND when none. */
+int store_acq_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out);
+
+/* Which requests (kind 0) store_acq_txn_search() reads: each criterion NULL, "" or 0 (amount:
+ * negative) for any. */
+enum store_acq_status {
+	STORE_ACQ_ANY = 0,
+	STORE_ACQ_APPROVED, /* rc 00, not reversed */
+	STORE_ACQ_DECLINED, /* any other rc */
+	STORE_ACQ_REVERSED, /* approved, then reversed */
+};
+struct store_acq_txn_filter {
+	int64_t from, to; /* at in [from, to) */
+	const char *tid, *mid;
+	const char *card; /* the masked PAN, or its last 4 digits */
+	int64_t amount;   /* minor units; negative: any */
+	int status;       /* enum store_acq_status */
+	int64_t after_id; /* rows with a greater id only: to page on */
+	size_t limit;     /* 0: no limit */
+};
+/* Calls fn for each request of f, oldest first, until it returns non-zero (which is
+ * returned). */
+int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
+                         int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx);
+
 /* Writes t's reversed. */
 int store_acq_txn_update(store *s, const struct store_acq_txn *t);
 
@@ -90,6 +115,13 @@ struct store_acq_totals {
 	int sales_count, refund_count;
 };
 int store_acq_totals(store *s, const char *tid, int batch, struct store_acq_totals *out);
+
+/* What merchant mid's requests hold, approved and not reversed, at in [from, to) (to 0: no
+ * end), classified as store_acq_totals() does: fn is called once per currency (ISO 4217
+ * numeric), in ascending order, until it returns non-zero (which is returned). */
+int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t to,
+                              int (*fn)(void *ctx, int currency, const struct store_acq_totals *t),
+                              void *ctx);
 
 /* STORE_OK when the card of pan_hash has an approved, unreversed request at merchant mid,
  * STORE_ENOTFOUND when not (its first use there). */

@@ -181,6 +181,45 @@ int store_terminal_update(store *s, const struct store_terminal *t)
 	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "     \
 	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date"
 
+/* Reads st's row of TXN_COLUMNS into out. */
+static void txn_row(sqlite3_stmt *st, struct store_acq_txn *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	out->at = sqlite3_column_int64(st, 1);
+	store_column_text(st, 2, out->tid, sizeof out->tid);
+	store_column_text(st, 3, out->mid, sizeof out->mid);
+	out->batch = sqlite3_column_int(st, 4);
+	store_column_text(st, 5, out->stan, sizeof out->stan);
+	out->kind = sqlite3_column_int(st, 6);
+	store_column_text(st, 7, out->type, sizeof out->type);
+	out->amount = sqlite3_column_int64(st, 8);
+	out->currency = sqlite3_column_int(st, 9);
+	store_column_text(st, 10, out->masked, sizeof out->masked);
+	store_column_text(st, 11, out->pan_hash, sizeof out->pan_hash);
+	store_column_text(st, 12, out->rrn, sizeof out->rrn);
+	store_column_text(st, 13, out->auth_code, sizeof out->auth_code);
+	store_column_text(st, 14, out->rc, sizeof out->rc);
+	store_column_text(st, 15, out->reason, sizeof out->reason);
+	out->decision_id = sqlite3_column_int64(st, 16);
+	store_column_text(st, 17, out->net_stan, sizeof out->net_stan);
+	out->original_id = sqlite3_column_int64(st, 18);
+	out->reversed = sqlite3_column_int(st, 19) != 0;
+	store_column_text(st, 20, out->settle_date, sizeof out->settle_date);
+}
+
+/* The one row st (bound) selects, into out. */
+static int txn_one(store *s, sqlite3_stmt *st, struct store_acq_txn *out)
+{
+	int rc;
+
+	if ((rc = store_row(s, st)) == STORE_OK) {
+		txn_row(st, out);
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
 int store_acq_txn_insert(store *s, struct store_acq_txn *t)
 {
 	sqlite3_stmt *st;
@@ -231,32 +270,7 @@ int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, i
 	sqlite3_bind_int(st, 2, batch);
 	sqlite3_bind_text(st, 3, stan, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, kind);
-	if ((rc = store_row(s, st)) != STORE_OK)
-		return rc;
-	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
-	out->at = sqlite3_column_int64(st, 1);
-	store_column_text(st, 2, out->tid, sizeof out->tid);
-	store_column_text(st, 3, out->mid, sizeof out->mid);
-	out->batch = sqlite3_column_int(st, 4);
-	store_column_text(st, 5, out->stan, sizeof out->stan);
-	out->kind = sqlite3_column_int(st, 6);
-	store_column_text(st, 7, out->type, sizeof out->type);
-	out->amount = sqlite3_column_int64(st, 8);
-	out->currency = sqlite3_column_int(st, 9);
-	store_column_text(st, 10, out->masked, sizeof out->masked);
-	store_column_text(st, 11, out->pan_hash, sizeof out->pan_hash);
-	store_column_text(st, 12, out->rrn, sizeof out->rrn);
-	store_column_text(st, 13, out->auth_code, sizeof out->auth_code);
-	store_column_text(st, 14, out->rc, sizeof out->rc);
-	store_column_text(st, 15, out->reason, sizeof out->reason);
-	out->decision_id = sqlite3_column_int64(st, 16);
-	store_column_text(st, 17, out->net_stan, sizeof out->net_stan);
-	out->original_id = sqlite3_column_int64(st, 18);
-	out->reversed = sqlite3_column_int(st, 19) != 0;
-	store_column_text(st, 20, out->settle_date, sizeof out->settle_date);
-	sqlite3_reset(st);
-	return STORE_OK;
+	return txn_one(s, st, out);
 }
 
 int store_acq_txn_update(store *s, const struct store_acq_txn *t)
@@ -269,6 +283,57 @@ int store_acq_txn_update(store *s, const struct store_acq_txn *t)
 	sqlite3_bind_int(st, 1, t->reversed);
 	sqlite3_bind_int64(st, 2, t->id);
 	return store_update(s, st);
+}
+
+int store_acq_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s,
+	                     "SELECT " TXN_COLUMNS " FROM acq_txns WHERE rrn = ? AND rrn != '' AND "
+	                     "kind = 0 ORDER BY id DESC LIMIT 1",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, rrn, -1, SQLITE_STATIC);
+	return txn_one(s, st, out);
+}
+
+int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
+                         int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx)
+{
+	sqlite3_stmt *st;
+	struct store_acq_txn t;
+	int rc, stop = 0;
+
+	/* An empty or zero criterion matches every row; a card of 4 characters is its last 4. */
+	if ((rc = store_stmt(
+	         s,
+	         "SELECT " TXN_COLUMNS " FROM acq_txns WHERE kind = 0 AND id > ?1"
+	         " AND at >= ?2 AND (?3 = 0 OR at < ?3) AND (?4 = '' OR tid = ?4)"
+	         " AND (?5 = '' OR mid = ?5) AND (?6 = '' OR masked = ?6 OR"
+	         " (length(?6) = 4 AND substr(masked, -4) = ?6)) AND (?7 < 0 OR amount = ?7)"
+	         " AND (?8 = 0 OR (?8 = 1 AND rc = '00' AND reversed = 0) OR (?8 = 2 AND rc != '00')"
+	         " OR (?8 = 3 AND reversed = 1)) ORDER BY id LIMIT ?9",
+	         &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, f->after_id);
+	sqlite3_bind_int64(st, 2, f->from);
+	sqlite3_bind_int64(st, 3, f->to);
+	sqlite3_bind_text(st, 4, f->tid != NULL ? f->tid : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, f->mid != NULL ? f->mid : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, f->card != NULL ? f->card : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, f->amount);
+	sqlite3_bind_int(st, 8, f->status);
+	sqlite3_bind_int64(st, 9, f->limit > 0 ? (sqlite3_int64)f->limit : -1);
+	while (stop == 0 && (rc = store_row(s, st)) == STORE_OK) {
+		txn_row(st, &t);
+		stop = fn(ctx, &t);
+	}
+	sqlite3_reset(st);
+	if (stop != 0)
+		return stop;
+	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
 }
 
 int store_acq_totals(store *s, const char *tid, int batch, struct store_acq_totals *out)
@@ -297,6 +362,50 @@ int store_acq_totals(store *s, const char *tid, int batch, struct store_acq_tota
 		}
 	}
 	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+}
+
+int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t to,
+                              int (*fn)(void *ctx, int currency, const struct store_acq_totals *t),
+                              void *ctx)
+{
+	sqlite3_stmt *st;
+	struct store_acq_totals t = {0};
+	int rc, currency = 0, stop = 0;
+
+	/* The classification of store_acq_totals(), per currency: rows come currency by
+	 * currency, and each currency's totals go to fn when the next begins. */
+	if ((rc = store_stmt(
+	         s,
+	         "SELECT currency, type IN ('purchase', 'completion'), COALESCE(SUM(amount), 0), "
+	         "COUNT(*) FROM acq_txns WHERE mid = ?1 AND kind = 0 AND rc = '00' AND "
+	         "reversed = 0 AND type IN ('purchase', 'completion', 'refund', 'void', "
+	         "'completion_void') AND at >= ?2 AND (?3 = 0 OR at < ?3) GROUP BY 1, 2 "
+	         "ORDER BY 1",
+	         &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, mid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	while (stop == 0 && (rc = store_row(s, st)) == STORE_OK) {
+		if (currency != 0 && currency != sqlite3_column_int(st, 0)) {
+			stop = fn(ctx, currency, &t);
+			memset(&t, 0, sizeof t);
+		}
+		currency = sqlite3_column_int(st, 0);
+		if (sqlite3_column_int(st, 1)) {
+			t.sales_amount = sqlite3_column_int64(st, 2);
+			t.sales_count = sqlite3_column_int(st, 3);
+		} else {
+			t.refund_amount = sqlite3_column_int64(st, 2);
+			t.refund_count = sqlite3_column_int(st, 3);
+		}
+	}
+	sqlite3_reset(st);
+	if (stop != 0)
+		return stop;
+	if (rc != STORE_ENOTFOUND)
+		return rc;
+	return currency != 0 ? fn(ctx, currency, &t) : STORE_OK;
 }
 
 int store_acq_card_seen(store *s, const char *pan_hash, const char *mid)
