@@ -12,6 +12,8 @@ int cli_admin(int argc, char **argv)
 	    {"merchant", "the acquirer's merchants: add", cli_admin_merchant},
 	    {"terminal", "the merchants' terminals: add (with their master key)",
 	     cli_admin_terminal},
+	    {"token", "the HTTP API's tokens: create, list, revoke", cli_admin_token},
+	    {"audit", "the audit log: who changed what, before and after", cli_admin_audit},
 	};
 	return cli_dispatch(
 	    "possum admin",

@@ -1,7 +1,8 @@
 /* cmd_host.c — `possum host`: the daemon. Reads the configuration, opens the log and the
  * data directory, listens for terminals (cup-pos) and on the ISO 8583 link, and runs the
  * event loop until SIGTERM or SIGINT, which stop it gracefully: no new connections,
- * in-flight requests answered. */
+ * in-flight requests answered. The HTTP API (host_api.c) runs beside the loop on a thread of
+ * its own. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ struct host {
 	acquirer *acquirer;
 	struct host_acquirer terminals;
 	net_server *terminal_server;
+	struct host_api api;
 	char ports_path[CONFIG_PATH_MAX + 16];
 };
 
@@ -52,7 +54,7 @@ static int host_open_services(struct host *h)
 	return CLI_OK;
 }
 
-/* DIR/host.ports: "issuer=PORT" and "acquirer=PORT" lines, written whole (a temporary file renamed)
+/* DIR/host.ports: "issuer=PORT", "acquirer=PORT" and "api=PORT" lines, written whole (a temporary file renamed)
  * so a reader never sees half of it. Tests read it to find ports chosen with --port 0. */
 static int write_ports(struct host *h)
 {
@@ -63,8 +65,8 @@ static int write_ports(struct host *h)
 	snprintf(tmp, sizeof tmp, "%s.new", h->ports_path);
 	if ((f = fopen(tmp, "w")) == NULL)
 		return -1;
-	fprintf(f, "issuer=%d\nacquirer=%d\n", net_server_port(h->issuer_server),
-	        net_server_port(h->terminal_server));
+	fprintf(f, "issuer=%d\nacquirer=%d\napi=%d\n", net_server_port(h->issuer_server),
+	        net_server_port(h->terminal_server), http_port(h->api.server));
 	if (fclose(f) != 0 || rename(tmp, h->ports_path) != 0) {
 		remove(tmp);
 		return -1;
@@ -117,6 +119,7 @@ static void on_signal(uv_signal_t *sig, int signum)
 	log_event(h->log, LOG_INFO, "stopping",
 	          json_pack("{s:s}", "signal", signum == SIGTERM ? "SIGTERM" : "SIGINT"));
 	remove(h->ports_path);
+	host_api_stop(&h->api);
 	notify_scheduler_stop(&h->notify);
 	net_server_stop(h->issuer_server, on_stopped, h);
 	net_server_stop(h->terminal_server, on_stopped, h);
@@ -159,7 +162,8 @@ static int host_run(struct host *h, int json)
 	if (listen_on(h, "issuer", h->ci.cfg.port, host_link_handle, &h->issuer,
 	              &h->issuer_server) != NET_OK ||
 	    listen_on(h, "acquirer", h->ci.cfg.terminal_port, host_acquirer_handle, &h->terminals,
-	              &h->terminal_server) != NET_OK)
+	              &h->terminal_server) != NET_OK ||
+	    host_api_start(&h->api, h->prog, &h->ci.cfg.http) != CLI_OK)
 		goto fail;
 	if (write_ports(h) != 0) {
 		cli_error(CLI_FAILED, h->prog, "cannot write %s: %s", h->ports_path,
@@ -179,13 +183,15 @@ static int host_run(struct host *h, int json)
 	                    net_server_port(h->terminal_server), "listen", h->ci.cfg.listen,
 	                    "dialect", "cup-pos"));
 	if (json)
-		printf("{\"issuer\":%d,\"acquirer\":%d}\n", net_server_port(h->issuer_server),
-		       net_server_port(h->terminal_server));
+		printf("{\"issuer\":%d,\"acquirer\":%d,\"api\":%d}\n",
+		       net_server_port(h->issuer_server), net_server_port(h->terminal_server),
+		       http_port(h->api.server));
 	else
 		printf("possum host: issuer link on %s port %d (%s), terminals on port %d "
-		       "(cup-pos)\n",
+		       "(cup-pos), API on %s port %d\n",
 		       h->ci.cfg.listen, net_server_port(h->issuer_server), h->ci.cfg.dialect->name,
-		       net_server_port(h->terminal_server));
+		       net_server_port(h->terminal_server), h->ci.cfg.http.listen,
+		       http_port(h->api.server));
 	fflush(stdout);
 
 	h->sigterm.data = h->sigint.data = h;
@@ -197,6 +203,7 @@ static int host_run(struct host *h, int json)
 	log_event(h->log, LOG_INFO, "stopped", NULL);
 	return CLI_OK;
 fail:
+	host_api_stop(&h->api);
 	net_server_close(h->issuer_server);
 	net_server_close(h->terminal_server);
 	host_acquirer_stop(&h->terminals);
@@ -205,38 +212,43 @@ fail:
 }
 
 static const char host_help[] =
-    "[--config FILE] [--data DIR] [--port N] [--terminal-port N] [--json]\n"
+    "[--config FILE] [--data DIR] [--port N] [--terminal-port N] [--api-port N] [--json]\n"
     "\n"
     "Runs the host: the terminal front end POS terminals connect to (cup-pos, [acquirer] in\n"
     "the configuration), the ISO 8583 link acquirers connect to ([link]) and the issuer\n"
     "behind both, until SIGTERM or SIGINT, which stop it gracefully: no new connections,\n"
     "requests in flight answered, then exit 0. Logs JSON lines ([host] log), one\n"
-    "\"transaction\" a terminal request, masked. The ports listened on are written to\n"
-    "DIR/host.ports as issuer=PORT and acquirer=PORT lines.\n"
+    "\"transaction\" a terminal request, masked. The HTTP API (docs/api.md, [http]) is served\n"
+    "beside them. The ports listened on are written to DIR/host.ports as issuer=PORT,\n"
+    "acquirer=PORT and api=PORT lines.\n"
     "\n"
     "  --config FILE  the configuration (docs/config.md); without it, the defaults\n"
     "  --data DIR     the data directory, created (mode 0700) if missing: overrides\n"
     "                 [host] data\n"
     "  --port N       the link's port, 0 for a free one: overrides [link] port\n"
     "  --terminal-port N  the terminals' port, 0 for a free one: overrides [acquirer] port\n"
-    "  --json         print the ports listened on as {\"issuer\":PORT,\"acquirer\":PORT}\n"
+    "  --api-port N   the HTTP API's port, 0 for a free one: overrides [http] port\n"
+    "  --json         print the ports listened on as\n"
+    "                 {\"issuer\":PORT,\"acquirer\":PORT,\"api\":PORT}\n"
     "\n"
     "Exit status: 0 stopped by a signal; 1 could not start (address in use, data directory,\n"
     "log file); 2 bad usage or a bad configuration.\n";
 
 int cli_host(int argc, char **argv)
 {
-	const char *config = NULL, *data = NULL, *port = NULL, *terminal_port = NULL;
+	const char *config = NULL, *data = NULL, *port = NULL, *terminal_port = NULL,
+	           *api_port = NULL;
 	int json = 0, rest, rc;
 	const cli_option opts[] = {{"config", &config, NULL},
 	                           {"data", &data, NULL},
 	                           {"port", &port, NULL},
 	                           {"terminal-port", &terminal_port, NULL},
+	                           {"api-port", &api_port, NULL},
 	                           {"json", NULL, &json}};
 	struct host h = {.prog = argv[0]};
 	int64_t n;
 
-	if ((rc = cli_options(argc, argv, opts, 5, host_help, &rest)) != CLI_OK)
+	if ((rc = cli_options(argc, argv, opts, 6, host_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (rest < argc)
 		return cli_usage_error(h.prog, "unexpected argument '%s'", argv[rest]);
@@ -253,12 +265,18 @@ int cli_host(int argc, char **argv)
 			goto out;
 		h.ci.cfg.terminal_port = (int)n;
 	}
+	if (api_port != NULL) {
+		if ((rc = cli_int64(h.prog, "--api-port", api_port, 0, 65535, &n)) != CLI_OK)
+			goto out;
+		h.ci.cfg.http.port = (int)n;
+	}
 	if ((rc = log_open(h.ci.cfg.log, h.ci.cfg.log_level, &h.log)) != LOG_OK) {
 		rc = cli_error(CLI_FAILED, h.prog, "%s: %s: %s", h.ci.cfg.log, log_strerror(rc),
 		               strerror(errno));
 		goto out;
 	}
-	if ((rc = host_open_services(&h)) != CLI_OK)
+	if ((rc = host_open_services(&h)) != CLI_OK ||
+	    (rc = host_api_open(&h.api, h.prog, config, data)) != CLI_OK)
 		goto out;
 	/* A peer that goes away while a reply is written must not kill the host. */
 	signal(SIGPIPE, SIG_IGN);
@@ -269,6 +287,7 @@ int cli_host(int argc, char **argv)
 	rc = host_run(&h, json);
 	uv_loop_close(&h.loop);
 out:
+	host_api_close(&h.api);
 	acquirer_close(h.acquirer);
 	log_close(h.log);
 	cli_issuer_close(&h.ci);

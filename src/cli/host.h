@@ -19,6 +19,8 @@
 #include <uv.h>
 
 #include "acquirer/acquirer.h"
+#include "cli/cli.h"
+#include "http/http.h"
 #include "iso8583/iso8583.h"
 #include "issuer/issuer.h"
 #include "log/log.h"
@@ -93,5 +95,27 @@ void host_acquirer_handle(void *ctx, net_request *req, const uint8_t *msg, size_
 /* Closes the check handle (run the loop after it) and frees the queue: after the server has
  * stopped, when every request has been answered. */
 void host_acquirer_stop(struct host_acquirer *ha);
+
+/* The HTTP API (host_api.c), served on a thread of its own beside the loop: it has its own
+ * store connection, hsm, issuer, merchant module and logger, so the threads share nothing. A
+ * struct host_api must not move once opened. */
+struct host_api {
+	struct cli_issuer ci;
+	merchant *merchant;
+	possum_log *log;
+	struct http_ctx ctx;
+	http_server *server;
+};
+
+/* Opens the API's services over the configuration at config (NULL: $POSSUM_CONFIG, else the
+ * defaults) and the data directory data (NULL: the config's). Prints its own errors; on any
+ * result the caller ends with host_api_close(). CLI_OK, CLI_USAGE or CLI_FAILED. */
+int host_api_open(struct host_api *api, const char *prog, const char *config, const char *data);
+/* Starts serving cfg. Prints and logs its own errors; CLI_OK or CLI_FAILED. */
+int host_api_start(struct host_api *api, const char *prog, const struct http_config *cfg);
+/* Stops serving (the request in hand finished first); the services stay open. */
+void host_api_stop(struct host_api *api);
+/* Stops serving and closes the services; api may be only zeroed. */
+void host_api_close(struct host_api *api);
 
 #endif

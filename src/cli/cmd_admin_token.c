@@ -1,0 +1,284 @@
+/* cmd_admin_token.c — `possum admin token create|list|revoke`, the HTTP API's tokens (a token is
+ * shown once, when made, and kept only hashed), and `possum admin audit`, the audit log: who
+ * changed what, with the state before and after. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "common/text.h"
+#include "crypto/crypto.h"
+#include "http/http.h"
+#include "store/store_audit.h"
+#include "store/store_http.h"
+
+void cli_actor(char *out, size_t cap)
+{
+	const char *user = getenv("USER");
+
+	/* The audit log takes one line of up to 63 bytes: a strange $USER is not one. */
+	if (user == NULL || !text_is_line(user, STORE_AUDIT_ACTOR_MAX - 5))
+		user = "admin";
+	snprintf(out, cap, "cli:%s", user);
+}
+
+/* "2026-11-30T14:00:00Z", or "-" for 0. */
+static void format_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
+		snprintf(out, 32, "-");
+	else
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const char token_create_help[] =
+    "--role operator|merchant|auditor [--merchant MID] [--label TEXT] [--config FILE]\n"
+    "       [--data DIR] [--json]\n"
+    "\n"
+    "Makes an API token and prints it, this once: the data directory keeps only its SHA-256.\n"
+    "Requests present it as \"Authorization: Bearer TOKEN\" (docs/api.md). The creation is in\n"
+    "the audit log.\n"
+    "\n"
+    "  --role ROLE     operator (everything), merchant (its own merchant's data only) or\n"
+    "                  auditor (reads everything, changes nothing)\n"
+    "  --merchant MID  the merchant of a merchant's token (needed with --role merchant only)\n"
+    "  --label TEXT    what the token is for, 1 to 64 bytes on one line\n"
+    "  --config FILE   the config file (default $POSSUM_CONFIG)\n"
+    "  --data DIR      the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
+    "  --json          print {\"id\",\"role\",\"mid\",\"label\",\"token\"}\n"
+    "\n"
+    "Exit status: 0 made; 1 no such merchant, or a failure; 2 bad usage.\n";
+
+static int token_create(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *role_name = NULL, *mid = NULL,
+	           *label = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"role", &role_name, NULL}, {"merchant", &mid, NULL},
+	                           {"label", &label, NULL},    {"config", &config, NULL},
+	                           {"data", &data, NULL},      {"json", NULL, &json}};
+	enum http_role role;
+	struct cli_issuer ci;
+	char actor[STORE_AUDIT_ACTOR_MAX], token[HTTP_TOKEN_LEN + 1];
+	int64_t id;
+
+	if ((rc = cli_options(argc, argv, opts, 6, token_create_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	if (http_role_parse(role_name, &role) != HTTP_OK)
+		return cli_usage_error(prog, "--role: operator, merchant or auditor");
+	if ((role == HTTP_ROLE_MERCHANT) != (mid != NULL))
+		return cli_usage_error(prog, "--merchant MID goes with --role merchant, and only");
+	if (mid != NULL && strlen(mid) != ACQUIRER_MID_LEN)
+		return cli_usage_error(prog, "--merchant: a MID of 15 characters");
+	if (label != NULL && !text_is_line(label, STORE_HTTP_LABEL_MAX - 1))
+		return cli_usage_error(prog, "--label: 1 to 64 bytes on one line");
+	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+		return rc;
+	cli_actor(actor, sizeof actor);
+	if ((rc = http_token_create(ci.data.store, actor, role, mid, label, (int64_t)time(NULL),
+	                            token, &id)) != HTTP_OK) {
+		rc = cli_error(CLI_FAILED, prog, "%s",
+		               rc == HTTP_ENOTFOUND ? "no such merchant" : http_strerror(rc));
+		goto out;
+	}
+	if (json)
+		cli_print_json(json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)id, "role",
+		                         role_name, "mid",
+		                         mid != NULL ? json_string(mid) : json_null(), "label",
+		                         label != NULL ? label : "", "token", token));
+	else
+		printf("id     %lld\nrole   %s\nmid    %s\nlabel  %s\ntoken  %s\n", (long long)id,
+		       role_name, mid != NULL ? mid : "-", label != NULL ? label : "-", token);
+	crypto_wipe(token, sizeof token);
+	rc = CLI_OK;
+out:
+	cli_issuer_close(&ci);
+	return rc;
+}
+
+static int print_token(void *arg, const struct store_http_token *t)
+{
+	char created[32], revoked[32];
+
+	format_time(t->created_at, created);
+	format_time(t->revoked_at, revoked);
+	if (*(int *)arg)
+		cli_print_json(json_pack("{s:I, s:s, s:o, s:s, s:s, s:o}", "id", (json_int_t)t->id,
+		                         "role", http_role_name(t->role), "mid",
+		                         t->mid[0] != '\0' ? json_string(t->mid) : json_null(),
+		                         "label", t->label, "created", created, "revoked",
+		                         t->revoked_at != 0 ? json_string(revoked) : json_null()));
+	else
+		printf("%-5lld %-8s %-15s %-20s %-20s %s\n", (long long)t->id,
+		       http_role_name(t->role), t->mid[0] != '\0' ? t->mid : "-", created, revoked,
+		       t->label[0] != '\0' ? t->label : "-");
+	return 0;
+}
+
+static const char token_list_help[] =
+    "[--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Lists the API tokens, oldest first: id, role, merchant, made, revoked, label (never the\n"
+    "token itself, which is not kept).\n"
+    "\n"
+    "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
+    "  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
+    "  --json         one JSON object a line: {\"id\",\"role\",\"mid\",\"label\",\"created\",\n"
+    "                 \"revoked\"}\n"
+    "\n"
+    "Exit status: 0 listed; 1 a failure; 2 bad usage.\n";
+
+static int token_list(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	struct cli_issuer ci;
+
+	if ((rc = cli_options(argc, argv, opts, 3, token_list_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+		return rc;
+	if (!json)
+		printf("%-5s %-8s %-15s %-20s %-20s %s\n", "ID", "ROLE", "MERCHANT", "CREATED",
+		       "REVOKED", "LABEL");
+	if ((rc = store_http_token_list(ci.data.store, print_token, &json)) != STORE_OK)
+		rc = cli_error(CLI_FAILED, prog, "%s", store_strerror(rc));
+	cli_issuer_close(&ci);
+	return rc;
+}
+
+static const char token_revoke_help[] =
+    "ID [--config FILE] [--data DIR]\n"
+    "\n"
+    "Revokes API token ID (possum admin token list): requests presenting it are answered 401\n"
+    "from then on. The revocation is in the audit log.\n"
+    "\n"
+    "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
+    "  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
+    "\n"
+    "Exit status: 0 revoked; 1 no such token in force, or a failure; 2 bad usage.\n";
+
+static int token_revoke(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL;
+	int rest, rc;
+	const cli_option opts[] = {{"config", &config, NULL}, {"data", &data, NULL}};
+	struct cli_issuer ci;
+	char actor[STORE_AUDIT_ACTOR_MAX];
+	int64_t id;
+
+	if ((rc = cli_options(argc, argv, opts, 2, token_revoke_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest != argc - 1)
+		return cli_usage_error(prog, "one token ID is needed");
+	if ((rc = cli_int64(prog, "ID", argv[rest], 1, INT64_MAX, &id)) != CLI_OK)
+		return rc;
+	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+		return rc;
+	cli_actor(actor, sizeof actor);
+	if ((rc = http_token_revoke(ci.data.store, actor, id, (int64_t)time(NULL))) != HTTP_OK)
+		rc = cli_error(CLI_FAILED, prog, "%s",
+		               rc == HTTP_ENOTFOUND ? "no such token in force" : http_strerror(rc));
+	else
+		printf("token %lld revoked\n", (long long)id);
+	cli_issuer_close(&ci);
+	return rc;
+}
+
+int cli_admin_token(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"create", "make an API token, shown once", token_create},
+	    {"list", "the API tokens, without the tokens themselves", token_list},
+	    {"revoke", "revoke an API token", token_revoke},
+	};
+	return cli_dispatch("possum admin token", "The HTTP API's tokens (docs/api.md).", cmds,
+	                    sizeof cmds / sizeof cmds[0], argc, argv);
+}
+
+/* ---- possum admin audit ---- */
+
+static int print_entry(void *arg, const struct store_audit *a)
+{
+	char at[32];
+
+	format_time(a->at, at);
+	if (*(int *)arg)
+		cli_print_json(json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id",
+		                         (json_int_t)a->id, "at", at, "actor", a->actor, "action",
+		                         a->action, "object", a->object, "before",
+		                         json_loads(a->before, JSON_DECODE_ANY, NULL), "after",
+		                         json_loads(a->after, JSON_DECODE_ANY, NULL)));
+	else
+		printf("%lld %s %s %s %s\n  before %s\n  after  %s\n", (long long)a->id, at,
+		       a->actor, a->action, a->object, a->before, a->after);
+	return 0;
+}
+
+static const char audit_help[] =
+    "[--object KIND[:ID]] [--actor ACTOR] [--action ACTION] [--since TIME] [--after ID]\n"
+    "       [--limit N] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Shows the audit log, oldest first: each change with its time, actor (cli:USER,\n"
+    "token:ID, host), action, object, and the object's state before and after (masked).\n"
+    "\n"
+    "  --object O     one object (merchant:898…, token:3), or every one of a kind (merchant)\n"
+    "  --actor A      changes by A only\n"
+    "  --action A     changes of that action only (token.create, merchant.review, …)\n"
+    "  --since TIME   changes at or after TIME: 2026-11-30T14:00:00Z or 2026-11-30 (UTC)\n"
+    "  --after ID     entries after entry ID: to page on\n"
+    "  --limit N      N entries at most (default all)\n"
+    "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
+    "  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
+    "  --json         one JSON object a line: {\"id\",\"at\",\"actor\",\"action\",\"object\",\n"
+    "                 \"before\",\"after\"}\n"
+    "\n"
+    "Exit status: 0 shown; 1 a failure; 2 bad usage.\n";
+
+int cli_admin_audit(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *since = NULL, *after = NULL,
+	           *limit = NULL;
+	struct store_audit_filter f = {0};
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"object", &f.object, NULL}, {"actor", &f.actor, NULL},
+	                           {"action", &f.action, NULL}, {"since", &since, NULL},
+	                           {"after", &after, NULL},     {"limit", &limit, NULL},
+	                           {"config", &config, NULL},   {"data", &data, NULL},
+	                           {"json", NULL, &json}};
+	struct cli_issuer ci;
+	int64_t n;
+
+	if ((rc = cli_options(argc, argv, opts, 9, audit_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	if (since != NULL && http_time_parse(since, &f.since) != HTTP_OK)
+		return cli_usage_error(prog, "--since: 2026-11-30T14:00:00Z or 2026-11-30");
+	if (after != NULL && (rc = cli_int64(prog, "--after", after, 0, INT64_MAX, &f.after_id)) !=
+	                         CLI_OK)
+		return rc;
+	if (limit != NULL) {
+		if ((rc = cli_int64(prog, "--limit", limit, 1, 1000000, &n)) != CLI_OK)
+			return rc;
+		f.limit = (size_t)n;
+	}
+	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+		return rc;
+	if ((rc = store_audit_list(ci.data.store, &f, print_entry, &json)) != STORE_OK)
+		rc = cli_error(CLI_FAILED, prog, "%s", store_strerror(rc));
+	cli_issuer_close(&ci);
+	return rc;
+}
