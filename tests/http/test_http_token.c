@@ -1,0 +1,294 @@
+/* test_http_token.c — the API's tokens (made, kept hashed, checked, revoked, each change in the
+ * audit log), its router (patterns, 404 and 405) and its reading of times. No server: see
+ * test_http_server.c. */
+#include "store/store_fixture.h"
+
+#include <stdio.h>
+
+#include "audit/audit.h"
+#include "http/http.h"
+#include "store/store_acquirer.h"
+#include "store/store_http.h"
+
+#define T_NOW 1796040000 /* 2026-11-30T12:00:00Z */
+
+static void add_merchant(store *s, const char *mid)
+{
+	struct store_merchant m = {.status = STORE_MERCHANT_ACTIVE, .created_at = T_NOW};
+
+	snprintf(m.mid, sizeof m.mid, "%s", mid);
+	snprintf(m.name, sizeof m.name, "Shop");
+	snprintf(m.mcc, sizeof m.mcc, "5411");
+	assert_int_equal(store_merchant_insert(s, &m), STORE_OK);
+}
+
+/* Whether the database file at path, or its write-ahead log, holds text anywhere. */
+static bool db_has(const char *path, const char *text)
+{
+	char name[128], *all = NULL;
+	bool found = false;
+
+	for (int i = 0; i < 2 && !found; i++) {
+		FILE *fp;
+		long len;
+
+		snprintf(name, sizeof name, "%s%s", path, i == 0 ? "" : "-wal");
+		if ((fp = fopen(name, "rb")) == NULL)
+			continue;
+		fseek(fp, 0, SEEK_END);
+		len = ftell(fp);
+		rewind(fp);
+		assert_non_null(all = malloc((size_t)len + 1));
+		assert_int_equal(fread(all, 1, (size_t)len, fp), (size_t)len);
+		fclose(fp);
+		for (long j = 0; !found && j + (long)strlen(text) <= len; j++)
+			found = memcmp(all + j, text, strlen(text)) == 0;
+		free(all);
+	}
+	return found;
+}
+
+struct audit_seen {
+	int n;
+	struct store_audit last;
+};
+
+static int count_audit(void *arg, const struct store_audit *a)
+{
+	struct audit_seen *seen = arg;
+
+	seen->n++;
+	seen->last = *a;
+	return 0;
+}
+
+/* The token made is shown once: the store has its SHA-256, and the token checks. */
+static void token_made_kept_hashed_and_checked(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_http_token row;
+	struct http_principal who;
+	struct audit_seen seen = {0};
+	struct store_audit_filter af = {.object = "token"};
+	char token[HTTP_TOKEN_LEN + 1];
+	int64_t id;
+
+	add_merchant(f->s, "898581054110001");
+	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_MERCHANT, "898581054110001",
+	                                   "portal", T_NOW, token, &id),
+	                 HTTP_OK);
+	assert_int_equal(strlen(token), HTTP_TOKEN_LEN);
+	assert_int_equal(store_http_token_get(f->s, id, &row), STORE_OK);
+	assert_int_equal(strlen(row.hash), 64);
+	assert_string_not_equal(row.hash, token);
+	assert_string_equal(row.label, "portal");
+	/* Nowhere in the database, its log included: the token itself. */
+	assert_false(db_has(f->path, token));
+	assert_true(db_has(f->path, row.hash)); /* the search sees what is there */
+
+	assert_int_equal(http_token_check(f->s, token, &who), HTTP_OK);
+	assert_int_equal(who.token_id, id);
+	assert_int_equal(who.role, HTTP_ROLE_MERCHANT);
+	assert_string_equal(who.mid, "898581054110001");
+	assert_string_equal(who.actor, "token:1");
+
+	assert_int_equal(store_audit_list(f->s, &af, count_audit, &seen), STORE_OK);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.last.action, "token.create");
+	assert_string_equal(seen.last.object, "token:1");
+	assert_string_equal(seen.last.actor, "cli:test");
+	assert_string_equal(seen.last.before, "null");
+	assert_non_null(strstr(seen.last.after, "\"role\":\"merchant\""));
+	assert_null(strstr(seen.last.after, row.hash));
+}
+
+static void token_refused_when_malformed_unknown_or_revoked(void **state)
+{
+	struct store_fixture *f = *state;
+	struct http_principal who;
+	struct audit_seen seen = {0};
+	struct store_audit_filter af = {.action = "token.revoke"};
+	char token[HTTP_TOKEN_LEN + 1], other[HTTP_TOKEN_LEN + 1];
+	int64_t id;
+
+	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_OPERATOR, NULL, NULL, T_NOW,
+	                                   token, &id),
+	                 HTTP_OK);
+	assert_int_equal(http_token_check(f->s, NULL, &who), HTTP_EDENIED);
+	assert_int_equal(http_token_check(f->s, "", &who), HTTP_EDENIED);
+	assert_int_equal(http_token_check(f->s, "secret", &who), HTTP_EDENIED);
+	/* The right length, one digit changed: unknown. */
+	memcpy(other, token, sizeof other);
+	other[0] = other[0] == 'A' ? 'B' : 'A';
+	assert_int_equal(http_token_check(f->s, other, &who), HTTP_EDENIED);
+	/* Not hex. */
+	other[0] = 'g';
+	assert_int_equal(http_token_check(f->s, other, &who), HTTP_EDENIED);
+
+	assert_int_equal(http_token_revoke(f->s, "cli:test", id, T_NOW + 60), HTTP_OK);
+	assert_int_equal(http_token_check(f->s, token, &who), HTTP_EDENIED);
+	assert_int_equal(http_token_revoke(f->s, "cli:test", id, T_NOW + 61), HTTP_ENOTFOUND);
+	assert_int_equal(http_token_revoke(f->s, "cli:test", 99, T_NOW + 61), HTTP_ENOTFOUND);
+	assert_int_equal(store_audit_list(f->s, &af, count_audit, &seen), STORE_OK);
+	assert_int_equal(seen.n, 1);
+	assert_non_null(strstr(seen.last.before, "\"revoked_at\":0"));
+	assert_non_null(strstr(seen.last.after, "\"revoked_at\":1796040060"));
+}
+
+/* A merchant's token needs a merchant that exists, and only it takes one; nothing is kept
+ * when refused. */
+static void token_create_refuses_bad_arguments(void **state)
+{
+	struct store_fixture *f = *state;
+	struct audit_seen seen = {0};
+	struct store_audit_filter af = {0};
+	char token[HTTP_TOKEN_LEN + 1];
+	int64_t id;
+
+	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_MERCHANT, "898581054119999",
+	                                   NULL, T_NOW, token, &id),
+	                 HTTP_ENOTFOUND);
+	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_MERCHANT, NULL, NULL, T_NOW,
+	                                   token, &id),
+	                 HTTP_EARG);
+	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_AUDITOR, "898581054110001",
+	                                   NULL, T_NOW, token, &id),
+	                 HTTP_EARG);
+	assert_int_equal(http_token_create(f->s, "cli:test", (enum http_role)3, NULL, NULL, T_NOW,
+	                                   token, &id),
+	                 HTTP_EARG);
+	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_AUDITOR, NULL, "two\nlines",
+	                                   T_NOW, token, &id),
+	                 HTTP_EARG);
+	assert_int_equal(http_token_create(f->s, "", HTTP_ROLE_AUDITOR, NULL, NULL, T_NOW, token,
+	                                   &id),
+	                 HTTP_ESTORE);
+	assert_int_equal(store_audit_list(f->s, &af, count_audit, &seen), STORE_OK);
+	assert_int_equal(seen.n, 0);
+	assert_int_equal(store_http_token_get(f->s, 1, &(struct store_http_token){0}),
+	                 STORE_ENOTFOUND);
+}
+
+static void role_names(void **state)
+{
+	enum http_role r;
+
+	(void)state;
+	assert_int_equal(http_role_parse("auditor", &r), HTTP_OK);
+	assert_int_equal(r, HTTP_ROLE_AUDITOR);
+	assert_string_equal(http_role_name(HTTP_ROLE_OPERATOR), "operator");
+	assert_int_equal(http_role_parse("admin", &r), HTTP_EARG);
+	assert_int_equal(http_role_parse(NULL, &r), HTTP_EARG);
+	assert_null(http_role_name((enum http_role)3));
+}
+
+static int no_handler(struct http_ctx *ctx, const struct http_request *req,
+                      struct http_response *res)
+{
+	(void)ctx;
+	(void)req;
+	return http_reply(res, 200, NULL);
+}
+
+static const struct http_route routes[] = {
+    {"GET", "/api/v1/merchants", HTTP_ROLES_ALL, no_handler},
+    {"POST", "/api/v1/merchants", HTTP_ROLE_OPERATOR, no_handler},
+    {"GET", "/api/v1/merchants/{}", HTTP_ROLES_ALL, no_handler},
+    {"PUT", "/api/v1/merchants/{}/terminals/{}", HTTP_ROLE_OPERATOR, no_handler},
+};
+
+static int find(const char *method, const char *path, const struct http_route **r,
+                const char *args[HTTP_ARGS_MAX], size_t *n, char *allow)
+{
+	static char segs[256];
+
+	return http_route_find(routes, 4, method, path, segs, sizeof segs, r, args, n, allow, 64);
+}
+
+static void router_matches_patterns(void **state)
+{
+	const struct http_route *r;
+	const char *args[HTTP_ARGS_MAX];
+	size_t n;
+	char allow[64];
+
+	(void)state;
+	assert_int_equal(find("POST", "/api/v1/merchants", &r, args, &n, allow), HTTP_OK);
+	assert_ptr_equal(r, &routes[1]);
+	assert_int_equal(n, 0);
+	assert_int_equal(find("GET", "/api/v1/merchants/898", &r, args, &n, allow), HTTP_OK);
+	assert_ptr_equal(r, &routes[2]);
+	assert_int_equal(n, 1);
+	assert_string_equal(args[0], "898");
+	assert_int_equal(find("PUT", "/api/v1/merchants/M1/terminals/T1", &r, args, &n, allow),
+	                 HTTP_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(args[0], "M1");
+	assert_string_equal(args[1], "T1");
+}
+
+static void router_404_and_405(void **state)
+{
+	const struct http_route *r;
+	const char *args[HTTP_ARGS_MAX];
+	size_t n;
+	char allow[64];
+
+	(void)state;
+	assert_int_equal(find("DELETE", "/api/v1/merchants", &r, args, &n, allow), 405);
+	assert_string_equal(allow, "GET, POST");
+	assert_int_equal(find("GET", "/api/v1/merchants/M1/terminals/T1", &r, args, &n, allow), 405);
+	assert_string_equal(allow, "PUT");
+	assert_int_equal(find("GET", "/api/v1/merchant", &r, args, &n, allow), 404);
+	assert_int_equal(find("GET", "/api/v1/merchants/", &r, args, &n, allow), 404);
+	assert_int_equal(find("GET", "/api/v1//merchants", &r, args, &n, allow), 404);
+	assert_int_equal(find("GET", "/api/v1/merchants/M1/x", &r, args, &n, allow), 404);
+	assert_int_equal(find("GET", "api/v1/merchants", &r, args, &n, allow), 404);
+	assert_int_equal(find("GET", "/", &r, args, &n, allow), 404);
+	assert_int_equal(find("GET", "", &r, args, &n, allow), 404);
+	assert_int_equal(find("GET", "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s", &r, args, &n, allow),
+	                 404);
+}
+
+static void times_read_and_refused(void **state)
+{
+	int64_t t = 7;
+
+	(void)state;
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00Z", &t), HTTP_OK);
+	assert_int_equal(t, T_NOW);
+	assert_int_equal(http_time_parse("2026-11-30", &t), HTTP_OK);
+	assert_int_equal(t, T_NOW - 12 * 3600);
+	assert_int_equal(http_time_parse("1970-01-01", &t), HTTP_OK);
+	assert_int_equal(t, 0);
+	assert_int_equal(http_time_parse("2024-02-29", &t), HTTP_OK);
+	t = 7;
+	assert_int_equal(http_time_parse("2026-02-29", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2100-02-29", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-13-01", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11-30T24:00:00Z", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-1-030", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("+026-11-30", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11- 3", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("1969-12-31", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("", &t), HTTP_EARG);
+	assert_int_equal(t, 7);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(token_made_kept_hashed_and_checked,
+	                                    store_fixture_setup, store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(token_refused_when_malformed_unknown_or_revoked,
+	                                    store_fixture_setup, store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(token_create_refuses_bad_arguments,
+	                                    store_fixture_setup, store_fixture_teardown),
+	    cmocka_unit_test(role_names),
+	    cmocka_unit_test(router_matches_patterns),
+	    cmocka_unit_test(router_404_and_405),
+	    cmocka_unit_test(times_read_and_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
