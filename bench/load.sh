@@ -31,7 +31,7 @@ sed -e 's/^port *=.*/port = 0/' \
 	-e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
 	"$src/etc/possum.conf" >"$tmp/possum.conf"
 export POSSUM_CONFIG="$tmp/possum.conf"
-"$possum" host --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 host_pid=$!
 i=0
 while ! grep -q '^acquirer=' "$data/host.ports" 2>/dev/null; do

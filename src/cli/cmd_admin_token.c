@@ -253,11 +253,10 @@ int cli_admin_audit(int argc, char **argv)
 	           *limit = NULL;
 	struct store_audit_filter f = {0};
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"object", &f.object, NULL}, {"actor", &f.actor, NULL},
-	                           {"action", &f.action, NULL}, {"since", &since, NULL},
-	                           {"after", &after, NULL},     {"limit", &limit, NULL},
-	                           {"config", &config, NULL},   {"data", &data, NULL},
-	                           {"json", NULL, &json}};
+	const cli_option opts[] = {
+	    {"object", &f.object, NULL}, {"actor", &f.actor, NULL}, {"action", &f.action, NULL},
+	    {"since", &since, NULL},     {"after", &after, NULL},   {"limit", &limit, NULL},
+	    {"config", &config, NULL},   {"data", &data, NULL},     {"json", NULL, &json}};
 	struct cli_issuer ci;
 	int64_t n;
 
@@ -267,8 +266,8 @@ int cli_admin_audit(int argc, char **argv)
 		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
 	if (since != NULL && http_time_parse(since, &f.since) != HTTP_OK)
 		return cli_usage_error(prog, "--since: 2026-11-30T14:00:00Z or 2026-11-30");
-	if (after != NULL && (rc = cli_int64(prog, "--after", after, 0, INT64_MAX, &f.after_id)) !=
-	                         CLI_OK)
+	if (after != NULL &&
+	    (rc = cli_int64(prog, "--after", after, 0, INT64_MAX, &f.after_id)) != CLI_OK)
 		return rc;
 	if (limit != NULL) {
 		if ((rc = cli_int64(prog, "--limit", limit, 1, 1000000, &n)) != CLI_OK)

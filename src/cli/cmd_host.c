@@ -54,8 +54,9 @@ static int host_open_services(struct host *h)
 	return CLI_OK;
 }
 
-/* DIR/host.ports: "issuer=PORT", "acquirer=PORT" and "api=PORT" lines, written whole (a temporary file renamed)
- * so a reader never sees half of it. Tests read it to find ports chosen with --port 0. */
+/* DIR/host.ports: "issuer=PORT", "acquirer=PORT" and "api=PORT" lines, written whole (a temporary
+ * file renamed) so a reader never sees half of it. Tests read it to find ports chosen with --port
+ * 0. */
 static int write_ports(struct host *h)
 {
 	char tmp[sizeof h->ports_path + 4];
@@ -239,12 +240,10 @@ int cli_host(int argc, char **argv)
 	const char *config = NULL, *data = NULL, *port = NULL, *terminal_port = NULL,
 	           *api_port = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"config", &config, NULL},
-	                           {"data", &data, NULL},
-	                           {"port", &port, NULL},
-	                           {"terminal-port", &terminal_port, NULL},
-	                           {"api-port", &api_port, NULL},
-	                           {"json", NULL, &json}};
+	const cli_option opts[] = {
+	    {"config", &config, NULL},     {"data", &data, NULL},
+	    {"port", &port, NULL},         {"terminal-port", &terminal_port, NULL},
+	    {"api-port", &api_port, NULL}, {"json", NULL, &json}};
 	struct host h = {.prog = argv[0]};
 	int64_t n;
 

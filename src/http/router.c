@@ -54,10 +54,9 @@ static bool match(const char *pattern, const char *const seg[], size_t n,
 	return false;
 }
 
-int http_route_find(const struct http_route *routes, size_t n, const char *method,
-                    const char *path, char *segs, size_t cap, const struct http_route **out,
-                    const char *args[HTTP_ARGS_MAX], size_t *n_args, char *allow,
-                    size_t allow_cap)
+int http_route_find(const struct http_route *routes, size_t n, const char *method, const char *path,
+                    char *segs, size_t cap, const struct http_route **out,
+                    const char *args[HTTP_ARGS_MAX], size_t *n_args, char *allow, size_t allow_cap)
 {
 	const char *seg[SEGS_MAX];
 	size_t n_seg;

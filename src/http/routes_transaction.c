@@ -42,8 +42,8 @@ static int add_txn(void *arg, const struct store_acq_txn *t)
 
 	/* One row more than the page was read: there is a next page, after the last shown. */
 	if (json_array_size(p->items) == p->limit) {
-		p->next = json_integer_value(json_object_get(
-		    json_array_get(p->items, p->limit - 1), "id"));
+		p->next = json_integer_value(
+		    json_object_get(json_array_get(p->items, p->limit - 1), "id"));
 		return 1;
 	}
 	return json_array_append_new(p->items, txn_json(t)) == 0 ? 0 : STORE_ENOMEM;
@@ -79,20 +79,21 @@ static int read_filter(const struct http_request *req, struct http_response *res
 	if (f->card != NULL &&
 	    (n = strlen(f->card), n < 4 || n > 19 || strspn(f->card, "0123456789*") != n ||
 	                              (n > 4 && crypto_digits(f->card, n, n) == n)))
-		return refuse(res, "card must be a masked card number or its last 4 digits", "card");
+		return refuse(res, "card must be a masked card number or its last 4 digits",
+		              "card");
 	if (status != NULL) {
 		for (f->status = STORE_ACQ_APPROVED; f->status <= STORE_ACQ_REVERSED; f->status++)
 			if (strcmp(status, status_names[f->status]) == 0)
 				break;
 		if (f->status > STORE_ACQ_REVERSED)
-			return refuse(res, "status must be approved, declined or reversed", "status");
+			return refuse(res, "status must be approved, declined or reversed",
+			              "status");
 	}
 	return HTTP_OK;
 }
 
 /* GET /api/v1/transactions?from=&to=&terminal=&status=&card=&amount=&mid=&limit=&after= */
-static int search(struct http_ctx *ctx, const struct http_request *req,
-                  struct http_response *res)
+static int search(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	struct store_acq_txn_filter f = {0};
 	struct page p = {0};
@@ -121,8 +122,7 @@ static int search(struct http_ctx *ctx, const struct http_request *req,
 }
 
 /* GET /api/v1/transactions/{rrn} */
-static int by_rrn(struct http_ctx *ctx, const struct http_request *req,
-                  struct http_response *res)
+static int by_rrn(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	struct store_acq_txn t;
 	int rc = store_acq_txn_by_rrn(ctx->store, req->args[0], &t);
@@ -138,22 +138,21 @@ static int add_currency(void *arg, int currency, const struct store_acq_totals *
 {
 	json_t *list = arg;
 
-	return json_array_append_new(
-	           list, json_pack("{s:o, s:i, s:o, s:i, s:o}", "sales",
-	                           http_money(t->sales_amount, (unsigned)currency), "sales_count",
-	                           t->sales_count, "refunds",
-	                           http_money(t->refund_amount, (unsigned)currency),
-	                           "refunds_count", t->refund_count, "net",
-	                           http_money(t->sales_amount - t->refund_amount,
-	                                      (unsigned)currency))) == 0
+	return json_array_append_new(list,
+	                             json_pack("{s:o, s:i, s:o, s:i, s:o}", "sales",
+	                                       http_money(t->sales_amount, (unsigned)currency),
+	                                       "sales_count", t->sales_count, "refunds",
+	                                       http_money(t->refund_amount, (unsigned)currency),
+	                                       "refunds_count", t->refund_count, "net",
+	                                       http_money(t->sales_amount - t->refund_amount,
+	                                                  (unsigned)currency))) == 0
 	           ? 0
 	           : STORE_ENOMEM;
 }
 
 /* GET /api/v1/merchants/{mid}/balance?from=&to=: the acquirer's approved, unreversed requests
  * of the merchant, per currency. Nothing is settled yet (a later issue): it is all of them. */
-static int balance(struct http_ctx *ctx, const struct http_request *req,
-                   struct http_response *res)
+static int balance(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	const char *mid = req->args[0];
 	struct store_merchant m;

@@ -59,8 +59,8 @@ static int64_t ms_since(const struct timespec *start)
 }
 
 /* Sends status and body (taken over; NULL: {}) and logs the request. */
-static enum MHD_Result answer(struct http_server *srv, struct MHD_Connection *c,
-                              struct request *r, int status, json_t *body)
+static enum MHD_Result answer(struct http_server *srv, struct MHD_Connection *c, struct request *r,
+                              int status, json_t *body)
 {
 	struct MHD_Response *resp;
 	char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : strdup("{}");
@@ -97,8 +97,8 @@ static json_t *error_body(const char *error)
 /* The token of an "Authorization: Bearer TOKEN" header, or NULL. */
 static const char *bearer(struct MHD_Connection *c)
 {
-	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                            MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *v =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 
 	if (v == NULL || strncasecmp(v, "Bearer ", 7) != 0)
 		return NULL;
@@ -112,8 +112,8 @@ static void admit(struct http_server *srv, struct MHD_Connection *c, const char 
                   const char *method, struct request *r)
 {
 	const struct http_route *routes = srv->cfg.routes != NULL ? srv->cfg.routes : srv->all;
-	const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *length =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	size_t cap = strlen(url) + 1;
 	int rc;
 
@@ -166,8 +166,11 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c, const char *url,
                              const char *method, struct request *r)
 {
-	struct http_request req = {.method = method, .path = url, .n_args = r->n_args,
-	                           .who = &r->who, .now = (int64_t)time(NULL)};
+	struct http_request req = {.method = method,
+	                           .path = url,
+	                           .n_args = r->n_args,
+	                           .who = &r->who,
+	                           .now = (int64_t)time(NULL)};
 	struct http_response res = {0};
 	json_error_t jerr;
 	enum MHD_Result rc;
@@ -196,9 +199,8 @@ static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c, 
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *srv = cls;
 	struct request *r = *con_cls;

@@ -76,8 +76,7 @@ static int from_store(int rc)
 }
 
 int http_token_create(store *s, const char *actor, enum http_role role, const char *mid,
-                      const char *label, int64_t now, char token[HTTP_TOKEN_LEN + 1],
-                      int64_t *id)
+                      const char *label, int64_t now, char token[HTTP_TOKEN_LEN + 1], int64_t *id)
 {
 	struct store_http_token t = {.role = role, .created_at = now};
 	struct store_merchant m;

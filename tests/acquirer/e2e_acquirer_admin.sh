@@ -40,7 +40,7 @@ if grep -Eq '^tid          [0-9]{8}$' "$tmp/out"; then ok; else bad "generated T
 if grep -q "tmk kcv" "$tmp/out"; then ok; else bad "no TMK check value: $(cat "$tmp/out")"; fi
 
 # The host listens for terminals beside the issuer link; host.ports names both.
-"$possum" host --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
 pid=$!
 wait_ports "$data" $pid
 port=$(sed -n 's/^acquirer=//p' "$data/host.ports" 2>/dev/null)

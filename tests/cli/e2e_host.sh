@@ -37,7 +37,7 @@ log=$tmp/host.log
 	cat "$top/etc/possum.conf"
 	printf '[host]\nlog = %s\nlog_level = debug\n' "$log"
 } >"$tmp/host.conf"
-"$possum" host --config "$tmp/host.conf" --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+"$possum" host --config "$tmp/host.conf" --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
 pid=$!
 i=0
 while [ ! -s "$data/host.ports" ] && [ $i -lt 200 ] && kill -0 $pid 2>/dev/null; do
@@ -119,7 +119,7 @@ done
 if [ $answered -eq 50 ]; then ok; else bad "concurrent clients: $answered of 50 answered"; fi
 
 # The port is taken: a second host cannot start.
-expect 1 "second host on the same port" -- "$possum" host --data "$tmp/data2" --port "$port" --terminal-port 0
+expect 1 "second host on the same port" -- "$possum" host --data "$tmp/data2" --port "$port" --api-port 0 --terminal-port 0
 err_has "cannot listen"
 
 # Nothing listens: no answer.

@@ -44,8 +44,7 @@ static int echo(struct http_ctx *ctx, const struct http_request *req, struct htt
 	                            "query", query, "actor", req->who->actor));
 }
 
-static int failing(struct http_ctx *ctx, const struct http_request *req,
-                   struct http_response *res)
+static int failing(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	(void)ctx;
 	(void)req;
@@ -88,7 +87,7 @@ static int start(void **state, const struct http_route *routes, size_t n, int64_
 	add_merchant(f->sf.s, MID_A);
 	add_merchant(f->sf.s, MID_B);
 	if (http_token_create(f->sf.s, "cli:test", HTTP_ROLE_OPERATOR, NULL, NULL, T_NOW,
-	                      f->operator, &f->operator_id) != HTTP_OK ||
+	                      f->operator, & f->operator_id) != HTTP_OK ||
 	    http_token_create(f->sf.s, "cli:test", HTTP_ROLE_MERCHANT, MID_A, NULL, T_NOW,
 	                      f->merchant, &id) != HTTP_OK ||
 	    http_token_create(f->sf.s, "cli:test", HTTP_ROLE_AUDITOR, NULL, NULL, T_NOW, f->auditor,
@@ -163,8 +162,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 
 /* method path with token (NULL: none), body (NULL: none; len bytes) and one extra header. */
 static struct answer call_with(struct fixture *f, const char *method, const char *path,
-                               const char *token, const char *body, size_t len,
-                               const char *header)
+                               const char *token, const char *body, size_t len, const char *header)
 {
 	struct answer a = {0};
 	struct curl_slist *headers = NULL;
@@ -316,20 +314,17 @@ static void bad_json_400(void **state)
 static void handler_gets_body_args_query_and_actor(void **state)
 {
 	struct fixture *f = *state;
-	struct answer a = call(f, "POST", "/echo?x=1&y=two%20words&z", f->operator,
-	                       "{\"amount\":1234}");
+	struct answer a =
+	    call(f, "POST", "/echo?x=1&y=two%20words&z", f->operator, "{\"amount\":1234}");
 	char actor[32];
 
 	assert_int_equal(a.status, 201);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(a.body, "body"),
-	                                                    "amount")),
-	                 1234);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(a.body, "query"),
-	                                                      "y")),
-	                    "two words");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(a.body, "query"),
-	                                                      "z")),
-	                    "");
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(a.body, "body"), "amount")), 1234);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(a.body, "query"), "y")), "two words");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(a.body, "query"), "z")), "");
 	snprintf(actor, sizeof actor, "token:%lld", (long long)f->operator_id);
 	assert_string_equal(field_of(&a, "actor"), actor);
 	answer_free(&a);
@@ -394,12 +389,12 @@ static void requests_logged_without_token_or_body(void **state)
 /* ---- the API's endpoints ---- */
 
 static void add_txn(struct fixture *f, const char *mid, const char *tid, const char *type,
-                    int64_t amount, int currency, const char *rc, bool reversed,
-                    const char *masked, const char *rrn, int64_t at)
+                    int64_t amount, int currency, const char *rc, bool reversed, const char *masked,
+                    const char *rrn, int64_t at)
 {
 	static unsigned stan;
-	struct store_acq_txn t = {.at = at, .batch = 1, .amount = amount, .currency = currency,
-	                          .reversed = reversed};
+	struct store_acq_txn t = {
+	    .at = at, .batch = 1, .amount = amount, .currency = currency, .reversed = reversed};
 
 	snprintf(t.tid, sizeof t.tid, "%s", tid);
 	snprintf(t.mid, sizeof t.mid, "%s", mid);
@@ -488,9 +483,8 @@ static void transactions_searched(void **state)
 	assert_string_equal(rrn, "000000000003");
 	assert_int_equal(search(f, f->operator, "?from=2026-12-01", rrn), 1);
 	assert_string_equal(rrn, "000000000005");
-	assert_int_equal(search(f, f->operator, "?from=2026-11-30T12:01:00Z&to=2026-11-30T12:03:00Z",
-	                        NULL),
-	                 2);
+	assert_int_equal(
+	    search(f, f->operator, "?from=2026-11-30T12:01:00Z&to=2026-11-30T12:03:00Z", NULL), 2);
 
 	/* Pages: two, then the rest after the second's id. */
 	a = call(f, "GET", "/api/v1/transactions?limit=2", f->operator, NULL);
@@ -508,12 +502,12 @@ static void transactions_searched(void **state)
 	assert_string_equal(field_of(&a, "card"), "622202******1234");
 	assert_string_equal(field_of(&a, "at"), "2026-11-30T12:00:00Z");
 	assert_string_equal(field_of(&a, "status"), "approved");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(a.body, "amount"),
-	                                                    "amount")),
-	                 10000);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(a.body, "amount"),
-	                                                      "currency")),
-	                    "CNY");
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(a.body, "amount"), "amount")),
+	    10000);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(a.body, "amount"), "currency")),
+	    "CNY");
 	assert_null(json_object_get(a.body, "pan_hash"));
 	answer_free(&a);
 	expect_status(f, "GET", "/api/v1/transactions/999999999999", f->operator, NULL, 404);
@@ -523,12 +517,18 @@ static void transaction_search_refuses_bad_queries(void **state)
 {
 	struct fixture *f = *state;
 	static const char *const bad[][2] = {
-	    {"?status=pending", "status"}, {"?card=123", "card"},
-	    {"?card=6222021234561234", "card"}, {"?card=62x2", "card"},
-	    {"?amount=-1", "amount"},      {"?amount=1.50", "amount"},
-	    {"?from=yesterday", "from"},   {"?to=2026-11-31", "to"},
-	    {"?terminal=T1", "terminal"},  {"?mid=898", "mid"},
-	    {"?limit=0", "limit"},         {"?limit=501", "limit"},
+	    {"?status=pending", "status"},
+	    {"?card=123", "card"},
+	    {"?card=6222021234561234", "card"},
+	    {"?card=62x2", "card"},
+	    {"?amount=-1", "amount"},
+	    {"?amount=1.50", "amount"},
+	    {"?from=yesterday", "from"},
+	    {"?to=2026-11-31", "to"},
+	    {"?terminal=T1", "terminal"},
+	    {"?mid=898", "mid"},
+	    {"?limit=0", "limit"},
+	    {"?limit=501", "limit"},
 	    {"?after=x", "after"},
 	};
 	char path[128];
@@ -580,9 +580,8 @@ static void balance_sums_approved_sales_less_refunds(void **state)
 	assert_int_equal(json_array_size(json_object_get(a.body, "currencies")), 2);
 	/* CNY: 100.00 approved, 25.00 declined and 7.00 reversed left out, 30.00 refunded. */
 	cny = json_array_get(json_object_get(a.body, "currencies"), 0);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(cny, "net"),
-	                                                      "currency")),
-	                    "CNY");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(cny, "net"), "currency")), "CNY");
 	assert_int_equal(money_of(cny, "sales"), 10000);
 	assert_int_equal(json_integer_value(json_object_get(cny, "sales_count")), 1);
 	assert_int_equal(money_of(cny, "refunds"), 3000);
@@ -595,11 +594,13 @@ static void balance_sums_approved_sales_less_refunds(void **state)
 	assert_int_equal(json_array_size(json_object_get(a.body, "currencies")), 1);
 	assert_string_equal(field_of(&a, "to"), "2026-12-01T00:00:00Z");
 	answer_free(&a);
-	a = call(f, "GET", "/api/v1/merchants/" MID_B "/balance?from=2027-01-01", f->operator, NULL);
+	a = call(f, "GET", "/api/v1/merchants/" MID_B "/balance?from=2027-01-01", f->operator,
+	         NULL);
 	assert_int_equal(a.status, 200);
 	assert_int_equal(json_array_size(json_object_get(a.body, "currencies")), 0);
 	answer_free(&a);
-	expect_status(f, "GET", "/api/v1/merchants/898581054119999/balance", f->operator, NULL, 404);
+	expect_status(f, "GET", "/api/v1/merchants/898581054119999/balance", f->operator, NULL,
+	              404);
 	expect_status(f, "GET", "/api/v1/merchants/" MID_A "/balance?from=x", f->operator, NULL,
 	              400);
 }

@@ -111,9 +111,9 @@ static void token_refused_when_malformed_unknown_or_revoked(void **state)
 	char token[HTTP_TOKEN_LEN + 1], other[HTTP_TOKEN_LEN + 1];
 	int64_t id;
 
-	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_OPERATOR, NULL, NULL, T_NOW,
-	                                   token, &id),
-	                 HTTP_OK);
+	assert_int_equal(
+	    http_token_create(f->s, "cli:test", HTTP_ROLE_OPERATOR, NULL, NULL, T_NOW, token, &id),
+	    HTTP_OK);
 	assert_int_equal(http_token_check(f->s, NULL, &who), HTTP_EDENIED);
 	assert_int_equal(http_token_check(f->s, "", &who), HTTP_EDENIED);
 	assert_int_equal(http_token_check(f->s, "secret", &who), HTTP_EDENIED);
@@ -148,21 +148,21 @@ static void token_create_refuses_bad_arguments(void **state)
 	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_MERCHANT, "898581054119999",
 	                                   NULL, T_NOW, token, &id),
 	                 HTTP_ENOTFOUND);
-	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_MERCHANT, NULL, NULL, T_NOW,
-	                                   token, &id),
-	                 HTTP_EARG);
+	assert_int_equal(
+	    http_token_create(f->s, "cli:test", HTTP_ROLE_MERCHANT, NULL, NULL, T_NOW, token, &id),
+	    HTTP_EARG);
 	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_AUDITOR, "898581054110001",
 	                                   NULL, T_NOW, token, &id),
 	                 HTTP_EARG);
-	assert_int_equal(http_token_create(f->s, "cli:test", (enum http_role)3, NULL, NULL, T_NOW,
-	                                   token, &id),
-	                 HTTP_EARG);
+	assert_int_equal(
+	    http_token_create(f->s, "cli:test", (enum http_role)3, NULL, NULL, T_NOW, token, &id),
+	    HTTP_EARG);
 	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_AUDITOR, NULL, "two\nlines",
 	                                   T_NOW, token, &id),
 	                 HTTP_EARG);
-	assert_int_equal(http_token_create(f->s, "", HTTP_ROLE_AUDITOR, NULL, NULL, T_NOW, token,
-	                                   &id),
-	                 HTTP_ESTORE);
+	assert_int_equal(
+	    http_token_create(f->s, "", HTTP_ROLE_AUDITOR, NULL, NULL, T_NOW, token, &id),
+	    HTTP_ESTORE);
 	assert_int_equal(store_audit_list(f->s, &af, count_audit, &seen), STORE_OK);
 	assert_int_equal(seen.n, 0);
 	assert_int_equal(store_http_token_get(f->s, 1, &(struct store_http_token){0}),
@@ -237,7 +237,8 @@ static void router_404_and_405(void **state)
 	(void)state;
 	assert_int_equal(find("DELETE", "/api/v1/merchants", &r, args, &n, allow), 405);
 	assert_string_equal(allow, "GET, POST");
-	assert_int_equal(find("GET", "/api/v1/merchants/M1/terminals/T1", &r, args, &n, allow), 405);
+	assert_int_equal(find("GET", "/api/v1/merchants/M1/terminals/T1", &r, args, &n, allow),
+	                 405);
 	assert_string_equal(allow, "PUT");
 	assert_int_equal(find("GET", "/api/v1/merchant", &r, args, &n, allow), 404);
 	assert_int_equal(find("GET", "/api/v1/merchants/", &r, args, &n, allow), 404);
@@ -279,12 +280,12 @@ static void times_read_and_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(token_made_kept_hashed_and_checked,
-	                                    store_fixture_setup, store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(token_made_kept_hashed_and_checked, store_fixture_setup,
+	                                    store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(token_refused_when_malformed_unknown_or_revoked,
 	                                    store_fixture_setup, store_fixture_teardown),
-	    cmocka_unit_test_setup_teardown(token_create_refuses_bad_arguments,
-	                                    store_fixture_setup, store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(token_create_refuses_bad_arguments, store_fixture_setup,
+	                                    store_fixture_teardown),
 	    cmocka_unit_test(role_names),
 	    cmocka_unit_test(router_matches_patterns),
 	    cmocka_unit_test(router_404_and_405),

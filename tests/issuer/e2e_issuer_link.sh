@@ -67,7 +67,7 @@ acq_zpk "$data" && ok || bad "the ZPK ceremony failed"
 pinblock() { acq_pinblock "$@"; }
 
 # ---- the host ----
-"$possum" host --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
 pid=$!
 i=0
 while [ ! -s "$data/host.ports" ] && [ $i -lt 200 ] && kill -0 $pid 2>/dev/null; do

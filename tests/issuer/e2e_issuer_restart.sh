@@ -27,7 +27,7 @@ pb=$(acq_pinblock 246810 "$pan")
 # start: the host on a free port, its port in $acq_host.
 start() {
 	rm -f "$data/host.ports"
-	"$possum" host --data "$data" --port 0 --terminal-port 0 >/dev/null 2>>"$tmp/host.log" &
+	"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >/dev/null 2>>"$tmp/host.log" &
 	pid=$!
 	i=0
 	while [ ! -s "$data/host.ports" ] && [ $i -lt 600 ] && kill -0 $pid 2>/dev/null; do

@@ -8,7 +8,7 @@ data=$tmp/host
 sed -e 's/^port *=.*/port = 0/' -e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
 	"$2/etc/possum.conf" >"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf
-"$possum" host --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 host_pid=$!
 trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 wait_ports "$data" $host_pid

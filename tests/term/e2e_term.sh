@@ -17,7 +17,7 @@ st=$tmp/term
 # The demo configuration, with free ports and this test's data directory.
 sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf
-"$possum" host --data "$data" --port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+"$possum" host --data "$data" --port 0 --api-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 host_pid=$!
 trap 'kill -CONT $host_pid 2>/dev/null; kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do [ -s "$data/host.ports" ] && grep -q acquirer "$data/host.ports" && break; sleep 0.1; done

@@ -19,7 +19,7 @@ export POSSUM_CONFIG=$tmp/possum.conf
 # start_host [PORT]: the host on the terminal port PORT (default a free one) → $host_pid, $port.
 start_host() {
 	rm -f "$data/host.ports"
-	"$possum" host --data "$data" --port 0 --terminal-port "${1:-0}" >/dev/null 2>>"$tmp/host.log" &
+	"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port "${1:-0}" >/dev/null 2>>"$tmp/host.log" &
 	host_pid=$!
 	i=0
 	while ! grep -q '^acquirer=' "$data/host.ports" 2>/dev/null && [ $i -lt 200 ] &&

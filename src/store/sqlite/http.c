@@ -27,10 +27,9 @@ int store_http_token_insert(store *s, struct store_http_token *t)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO http_tokens (" TOKEN_COLUMNS
-	                     ") VALUES (NULL, ?, ?, ?, ?, ?, ?)",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s, "INSERT INTO http_tokens (" TOKEN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, t->hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, t->role);
@@ -84,8 +83,8 @@ int store_http_token_by_hash(store *s, const char *hash, struct store_http_token
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s, "SELECT " TOKEN_COLUMNS " FROM http_tokens WHERE hash = ?",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(s, "SELECT " TOKEN_COLUMNS " FROM http_tokens WHERE hash = ?", &st)) !=
+	    STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	return token_one(s, st, out);
@@ -96,9 +95,9 @@ int store_http_token_revoke(store *s, int64_t id, int64_t at)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "UPDATE http_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s, "UPDATE http_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, at);
 	sqlite3_bind_int64(st, 2, id);
