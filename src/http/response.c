@@ -81,6 +81,7 @@ static int body_member(const struct http_request *req, struct http_response *res
 	return HTTP_OK;
 }
 
+/* The 400 of a body field or query parameter: "FIELD must be WHAT". */
 static int bad_field(struct http_response *res, const char *field, const char *what)
 {
 	char msg[128];
@@ -88,6 +89,15 @@ static int bad_field(struct http_response *res, const char *field, const char *w
 	snprintf(msg, sizeof msg, "%s must be %s", field, what);
 	http_fail(res, 400, msg, field);
 	return HTTP_EARG;
+}
+
+/* The 400 of an integer out of [min, max]. */
+static int bad_int(struct http_response *res, const char *field, int64_t min, int64_t max)
+{
+	char what[80];
+
+	snprintf(what, sizeof what, "an integer from %lld to %lld", (long long)min, (long long)max);
+	return bad_field(res, field, what);
 }
 
 int http_body_string(const struct http_request *req, struct http_response *res, const char *field,
@@ -113,17 +123,13 @@ int http_body_int(const struct http_request *req, struct http_response *res, con
                   bool required, int64_t min, int64_t max, int64_t *out)
 {
 	json_t *v;
-	char what[80];
 
 	if (body_member(req, res, field, required, &v) != HTTP_OK)
 		return HTTP_EARG;
 	if (v == NULL)
 		return HTTP_OK;
-	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-		snprintf(what, sizeof what, "an integer from %lld to %lld", (long long)min,
-		         (long long)max);
-		return bad_field(res, field, what);
-	}
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return bad_int(res, field, min, max);
 	*out = json_integer_value(v);
 	return HTTP_OK;
 }
@@ -143,32 +149,19 @@ int http_body_bool(const struct http_request *req, struct http_response *res, co
 	return HTTP_OK;
 }
 
-/* A query parameter's 400: "NAME must be WHAT". */
-static int bad_query(struct http_response *res, const char *name, const char *what)
-{
-	char msg[128];
-
-	snprintf(msg, sizeof msg, "the query's %s must be %s", name, what);
-	http_fail(res, 400, msg, name);
-	return HTTP_EARG;
-}
-
 int http_query_int(const struct http_request *req, struct http_response *res, const char *name,
                    int64_t min, int64_t max, int64_t *out)
 {
 	const char *v = http_query(req, name);
-	char *end, what[80];
+	char *end;
 	long long n;
 
 	if (v == NULL)
 		return HTTP_OK;
 	errno = 0;
 	n = strtoll(v, &end, 10);
-	if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n < min || n > max) {
-		snprintf(what, sizeof what, "an integer from %lld to %lld", (long long)min,
-		         (long long)max);
-		return bad_query(res, name, what);
-	}
+	if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n < min || n > max)
+		return bad_int(res, name, min, max);
 	*out = n;
 	return HTTP_OK;
 }
@@ -221,7 +214,7 @@ int http_query_time(const struct http_request *req, struct http_response *res, c
 	const char *v = http_query(req, name);
 
 	if (v != NULL && http_time_parse(v, out) != HTTP_OK)
-		return bad_query(res, name, "a time, 2026-11-30T14:00:00Z, or a day, 2026-11-30");
+		return bad_field(res, name, "a time, 2026-11-30T14:00:00Z, or a day, 2026-11-30");
 	return HTTP_OK;
 }
 

@@ -3,7 +3,7 @@
  * (500), the request's arguments and query, the log line of each request (never its token);
  * then the API's own endpoints — whoami, the transactions and a merchant's balance — with a
  * merchant's token blind to another merchant's records. */
-#include "store/store_fixture.h"
+#include "http/http_fixture.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -12,7 +12,6 @@
 #include "log/log.h"
 #include "store/store_acquirer.h"
 
-#define T_NOW 1796040000 /* 2026-11-30T12:00:00Z */
 #define MID_A "898581054110001"
 #define MID_B "898581054110002"
 
@@ -58,16 +57,6 @@ static const struct http_route test_routes[] = {
     {"GET", "/fail", HTTP_ROLES_ALL, failing},
 };
 
-static void add_merchant(store *s, const char *mid)
-{
-	struct store_merchant m = {.status = STORE_MERCHANT_ACTIVE, .created_at = T_NOW};
-
-	snprintf(m.mid, sizeof m.mid, "%s", mid);
-	snprintf(m.name, sizeof m.name, "Shop");
-	snprintf(m.mcc, sizeof m.mcc, "5411");
-	assert_int_equal(store_merchant_insert(s, &m), STORE_OK);
-}
-
 /* A fixture serving routes (NULL: the API's own) with body_max. */
 static int start(void **state, const struct http_route *routes, size_t n, int64_t body_max)
 {
@@ -84,8 +73,8 @@ static int start(void **state, const struct http_route *routes, size_t n, int64_
 	snprintf(f->log_path, sizeof f->log_path, "%s/possum.log", f->sf.dir);
 	if (log_open(f->log_path, LOG_DEBUG, &f->log) != LOG_OK)
 		return -1;
-	add_merchant(f->sf.s, MID_A);
-	add_merchant(f->sf.s, MID_B);
+	http_fixture_merchant(f->sf.s, MID_A);
+	http_fixture_merchant(f->sf.s, MID_B);
 	if (http_token_create(f->sf.s, "cli:test", HTTP_ROLE_OPERATOR, NULL, NULL, T_NOW,
 	                      f->operator, & f->operator_id) != HTTP_OK ||
 	    http_token_create(f->sf.s, "cli:test", HTTP_ROLE_MERCHANT, MID_A, NULL, T_NOW,

@@ -1,7 +1,7 @@
 /* test_http_token.c — the API's tokens (made, kept hashed, checked, revoked, each change in the
  * audit log), its router (patterns, 404 and 405) and its reading of times. No server: see
  * test_http_server.c. */
-#include "store/store_fixture.h"
+#include "http/http_fixture.h"
 
 #include <stdio.h>
 
@@ -9,18 +9,6 @@
 #include "http/http.h"
 #include "store/store_acquirer.h"
 #include "store/store_http.h"
-
-#define T_NOW 1796040000 /* 2026-11-30T12:00:00Z */
-
-static void add_merchant(store *s, const char *mid)
-{
-	struct store_merchant m = {.status = STORE_MERCHANT_ACTIVE, .created_at = T_NOW};
-
-	snprintf(m.mid, sizeof m.mid, "%s", mid);
-	snprintf(m.name, sizeof m.name, "Shop");
-	snprintf(m.mcc, sizeof m.mcc, "5411");
-	assert_int_equal(store_merchant_insert(s, &m), STORE_OK);
-}
 
 /* Whether the database file at path, or its write-ahead log, holds text anywhere. */
 static bool db_has(const char *path, const char *text)
@@ -73,7 +61,7 @@ static void token_made_kept_hashed_and_checked(void **state)
 	char token[HTTP_TOKEN_LEN + 1];
 	int64_t id;
 
-	add_merchant(f->s, "898581054110001");
+	http_fixture_merchant(f->s, "898581054110001");
 	assert_int_equal(http_token_create(f->s, "cli:test", HTTP_ROLE_MERCHANT, "898581054110001",
 	                                   "portal", T_NOW, token, &id),
 	                 HTTP_OK);
