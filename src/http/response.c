@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/money.h"
 #include "common/text.h"
@@ -137,14 +136,10 @@ int http_body_bool(const struct http_request *req, struct http_response *res, co
 
 json_t *http_time(int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char text[32];
+	char text[TEXT_UTC_LEN];
 
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
-		return json_null();
-	strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(text);
+	text_utc(t, text);
+	return text[0] != '\0' ? json_string(text) : json_null();
 }
 
 json_t *http_money(int64_t minor, unsigned currency)
