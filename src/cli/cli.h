@@ -168,6 +168,11 @@ int cli_admin_card(int argc, char **argv);
 int cli_admin_account(int argc, char **argv);
 int cli_admin_link(int argc, char **argv);
 int cli_admin_merchant(int argc, char **argv);
+int cli_admin_review(int argc, char **argv);
+/* The audit log's actor of the admin command: "cli:$USER" ("cli:admin" when $USER is not a
+ * line of text short enough). */
+#define CLI_ACTOR_MAX 64
+void cli_actor(char out[CLI_ACTOR_MAX]);
 int cli_admin_terminal(int argc, char **argv);
 /* Reads a TMK given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
  * components) into parts and *n. Prints the usage error and returns CLI_USAGE when it is not

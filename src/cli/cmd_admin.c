@@ -9,7 +9,9 @@ int cli_admin(int argc, char **argv)
 	    {"account", "card accounts: test money in and out", cli_admin_account},
 	    {"ledger", "the double-entry ledger: accounts, transfers, the check", cli_admin_ledger},
 	    {"link", "the issuer's network link: its zone PIN key", cli_admin_link},
-	    {"merchant", "the acquirer's merchants: add", cli_admin_merchant},
+	    {"merchant", "the acquirer's merchants: apply, step, show, list, documents, fees, limits",
+	     cli_admin_merchant},
+	    {"review", "periodic maintenance reviews: due", cli_admin_review},
 	    {"terminal", "the merchants' terminals: add (with their master key)",
 	     cli_admin_terminal},
 	};

@@ -72,6 +72,16 @@ static const struct key keys[] = {
     NUM("notify", "interval", K_INT, notify.interval, 1, 3600),
     NUM("notify", "max_attempts", K_INT, notify.max_attempts, 1, 100),
     NUM("notify", "utc_offset", K_INT, notify.utc_offset, -1440, 1440),
+    NUM("merchant", "acquirer_code", K_DIGITS, merchant.acquirer_code, 3, 3),
+    NUM("merchant", "area", K_DIGITS, merchant.area, 4, 4),
+    TEXT("merchant", "documents", merchant.documents),
+    NUM("merchant", "document_max", K_INT64, merchant.document_max, 1, 1073741824),
+    NUM("merchant", "review_days", K_INT, merchant.review_days, 1, 3650),
+    NUM("merchant", "certificate_days", K_INT, merchant.certificate_days, 1, 36500),
+    NUM("merchant", "fee_credit_bp", K_INT, merchant.fee_credit_bp, 0, 10000),
+    NUM("merchant", "fee_debit_bp", K_INT, merchant.fee_debit_bp, 0, 10000),
+    NUM("merchant", "fee_debit_cap", K_INT64, merchant.fee_debit_cap, 0, INT64_MAX),
+    NUM("merchant", "fee_qr_bp", K_INT, merchant.fee_qr_bp, 0, 10000),
 };
 
 void config_defaults(struct possum_config *cfg)

@@ -103,7 +103,8 @@ int merchant_document_add(merchant *m, int64_t id, const char *type, const char 
 
 	if (m == NULL || !is_doc_type(type) || !text_is_line(name, MERCHANT_NAME_MAX) ||
 	    data == NULL || len == 0 || (int64_t)len > m->cfg.document_max ||
-	    (ct = content_type(data, len)) == NULL || !text_is_line(actor, STORE_AUDIT_ACTOR_MAX - 1))
+	    (ct = content_type(data, len)) == NULL ||
+	    !text_is_line(actor, STORE_AUDIT_ACTOR_MAX - 1))
 		return MERCHANT_EARG;
 	if (EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL) != 1)
 		return MERCHANT_ENOMEM;
@@ -126,8 +127,8 @@ int merchant_document_add(merchant *m, int64_t id, const char *type, const char 
 	    (rc = write_file(m->cfg.documents, path, data, len, &made)) != MERCHANT_OK)
 		goto out;
 	after = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)d.id, "type", d.type,
-	                  "name", d.name, "content_type", d.content_type, "sha256", d.sha256, "size",
-	                  (json_int_t)d.size);
+	                  "name", d.name, "content_type", d.content_type, "sha256", d.sha256,
+	                  "size", (json_int_t)d.size);
 	merchant_object(&app, object);
 	if (after == NULL)
 		rc = MERCHANT_ENOMEM;

@@ -20,9 +20,12 @@
 #define SEQUENCE_MAX 9999 /* the MID's last four digits */
 
 static const char *const state_names[] = {
-    [MERCHANT_APPLIED] = "applied",       [MERCHANT_REVIEWING] = "reviewing",
-    [MERCHANT_DEVICE_TESTING] = "device_testing", [MERCHANT_AGREEMENT] = "agreement",
-    [MERCHANT_ACTIVE] = "active",         [MERCHANT_SUSPENDED] = "suspended",
+    [MERCHANT_APPLIED] = "applied",
+    [MERCHANT_REVIEWING] = "reviewing",
+    [MERCHANT_DEVICE_TESTING] = "device_testing",
+    [MERCHANT_AGREEMENT] = "agreement",
+    [MERCHANT_ACTIVE] = "active",
+    [MERCHANT_SUSPENDED] = "suspended",
     [MERCHANT_CLOSED] = "closed",
 };
 
@@ -77,7 +80,10 @@ void merchant_steps_allowed(int state, char *out, size_t cap)
 			continue;
 		k++;
 		len += (size_t)snprintf(out + len, cap - len, "%s%s",
-		                        k == 1 ? "" : k == n ? " or " : ", ", steps[i].name);
+		                        k == 1   ? ""
+		                        : k == n ? " or "
+		                                 : ", ",
+		                        steps[i].name);
 	}
 	if (n == 0)
 		snprintf(out, cap, "none");
@@ -175,8 +181,7 @@ static int load(merchant *m, int64_t id, const char *mid, struct merchant_info *
 
 /* Writes the audit entry of a change of i, whose state before it was before (NULL: none). */
 static int audit(merchant *m, const char *actor, const char *action,
-                 const struct merchant_info *before, const struct merchant_info *after,
-                 int64_t now)
+                 const struct merchant_info *before, const struct merchant_info *after, int64_t now)
 {
 	json_t *b = before != NULL ? merchant_json(before, true) : NULL;
 	json_t *a = merchant_json(after, true);
@@ -295,8 +300,8 @@ static bool is_mid(const char *mid)
 {
 	size_t n = strlen(mid);
 
-	return n == 15 && strspn(mid, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") ==
-	                      n;
+	return n == 15 &&
+	       strspn(mid, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == n;
 }
 
 /* The acquirer's row of i's merchant, with mid or the next free MID of its acquirer code,
@@ -366,9 +371,9 @@ static int acquirer_status(int state)
 }
 
 static const char *const step_actions[] = {
-    [MERCHANT_STEP_REVIEW] = "merchant.review",     [MERCHANT_STEP_TEST] = "merchant.test",
-    [MERCHANT_STEP_AGREE] = "merchant.agree",       [MERCHANT_STEP_ACTIVATE] = "merchant.activate",
-    [MERCHANT_STEP_SUSPEND] = "merchant.suspend",   [MERCHANT_STEP_RESUME] = "merchant.resume",
+    [MERCHANT_STEP_REVIEW] = "merchant.review",   [MERCHANT_STEP_TEST] = "merchant.test",
+    [MERCHANT_STEP_AGREE] = "merchant.agree",     [MERCHANT_STEP_ACTIVATE] = "merchant.activate",
+    [MERCHANT_STEP_SUSPEND] = "merchant.suspend", [MERCHANT_STEP_RESUME] = "merchant.resume",
     [MERCHANT_STEP_CLOSE] = "merchant.close",
 };
 
@@ -379,8 +384,7 @@ int merchant_step(merchant *m, int64_t id, enum merchant_step step, const char *
 	int rc;
 
 	if (m == NULL || (size_t)step >= N_STEPS || !text_is_line(reason, MERCHANT_TEXT_MAX) ||
-	    !is_actor(actor) ||
-	    (mid != NULL && (step != MERCHANT_STEP_ACTIVATE || !is_mid(mid))))
+	    !is_actor(actor) || (mid != NULL && (step != MERCHANT_STEP_ACTIVATE || !is_mid(mid))))
 		return MERCHANT_EARG;
 	if (store_begin(m->s) != STORE_OK)
 		return MERCHANT_ESTORE;
@@ -426,8 +430,7 @@ static int change_begin(merchant *m, int64_t id, struct merchant_info *before)
 
 	if (store_begin(m->s) != STORE_OK)
 		return MERCHANT_ESTORE;
-	if ((rc = load(m, id, NULL, before)) == MERCHANT_OK &&
-	    before->app.state == MERCHANT_CLOSED)
+	if ((rc = load(m, id, NULL, before)) == MERCHANT_OK && before->app.state == MERCHANT_CLOSED)
 		rc = MERCHANT_ESTATE;
 	if (rc != MERCHANT_OK)
 		store_rollback(m->s);
@@ -436,8 +439,7 @@ static int change_begin(merchant *m, int64_t id, struct merchant_info *before)
 
 /* Writes after, with its audit entry, and ends the transaction change_begin() opened. */
 static int change_end(merchant *m, const char *actor, const char *action,
-                      const struct merchant_info *before, struct merchant_info *after,
-                      int64_t now)
+                      const struct merchant_info *before, struct merchant_info *after, int64_t now)
 {
 	int rc;
 
@@ -467,8 +469,8 @@ int merchant_fees_set(merchant *m, int64_t id, const struct merchant_fees *f, co
 	return change_end(m, actor, "merchant.fees", &before, &after, now);
 }
 
-int merchant_limits_set(merchant *m, int64_t id, const struct merchant_limits *l,
-                        const char *actor, int64_t now)
+int merchant_limits_set(merchant *m, int64_t id, const struct merchant_limits *l, const char *actor,
+                        int64_t now)
 {
 	struct merchant_info before, after;
 	int rc;
@@ -487,8 +489,7 @@ int merchant_limits_set(merchant *m, int64_t id, const struct merchant_limits *l
 	return change_end(m, actor, "merchant.limits", &before, &after, now);
 }
 
-int merchant_reviewed(merchant *m, int64_t id, const char *reason, const char *actor,
-                      int64_t now)
+int merchant_reviewed(merchant *m, int64_t id, const char *reason, const char *actor, int64_t now)
 {
 	struct merchant_info before, after;
 	int rc;
@@ -595,24 +596,24 @@ json_t *merchant_json(const struct merchant_info *i, bool audit_form)
 	for (size_t k = 0; list != NULL && k < sizeof types / sizeof types[0]; k++)
 		if (a->types & types[k].bit)
 			json_array_append_new(list, json_string(types[k].name));
-	o = json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-	              " s:{s:i, s:i, s:I, s:i},"
-	              " s:{s:I, s:I, s:i, s:o},"
-	              " s:o, s:o, s:o, s:o}",
-	              "id", (json_int_t)a->id, "mid", a->mid[0] != '\0' ? json_string(a->mid) : json_null(),
-	              "state", merchant_state_name(a->state), "legal_name", a->legal_name,
-	              "licence", a->licence, "tax_number", a->tax_number, "rep_name", a->rep_name,
-	              "rep_id", a->rep_id_masked, "address", a->address, "mcc", a->mcc, "phone",
-	              phone, "fees", "credit_bp", a->fee_credit_bp, "debit_bp", a->fee_debit_bp,
-	              "debit_cap", (json_int_t)a->fee_debit_cap, "qr_bp", a->fee_qr_bp, "limits",
-	              "daily", (json_int_t)a->limit_daily, "per_txn", (json_int_t)a->limit_txn,
-	              "currency", a->limit_currency, "types", list, "certificate",
-	              i->cert.number[0] == '\0'
-	                  ? json_null()
-	                  : json_pack("{s:s, s:o, s:o}", "number", i->cert.number, "issued",
-	                              time_json(i->cert.issued), "valid_until",
-	                              time_json(i->cert.valid_until)),
-	              "next_review", time_json(a->next_review), "created", time_json(a->created_at),
-	              "updated", time_json(a->updated_at));
+	o = json_pack(
+	    "{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+	    " s:{s:i, s:i, s:I, s:i},"
+	    " s:{s:I, s:I, s:i, s:o},"
+	    " s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)a->id, "mid", a->mid[0] != '\0' ? json_string(a->mid) : json_null(),
+	    "state", merchant_state_name(a->state), "legal_name", a->legal_name, "licence",
+	    a->licence, "tax_number", a->tax_number, "rep_name", a->rep_name, "rep_id",
+	    a->rep_id_masked, "address", a->address, "mcc", a->mcc, "phone", phone, "fees",
+	    "credit_bp", a->fee_credit_bp, "debit_bp", a->fee_debit_bp, "debit_cap",
+	    (json_int_t)a->fee_debit_cap, "qr_bp", a->fee_qr_bp, "limits", "daily",
+	    (json_int_t)a->limit_daily, "per_txn", (json_int_t)a->limit_txn, "currency",
+	    a->limit_currency, "types", list, "certificate",
+	    i->cert.number[0] == '\0' ? json_null()
+	                              : json_pack("{s:s, s:o, s:o}", "number", i->cert.number,
+	                                          "issued", time_json(i->cert.issued),
+	                                          "valid_until", time_json(i->cert.valid_until)),
+	    "next_review", time_json(a->next_review), "created", time_json(a->created_at),
+	    "updated", time_json(a->updated_at));
 	return o;
 }

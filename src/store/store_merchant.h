@@ -36,7 +36,7 @@ struct store_merchant_app {
 	int64_t fee_debit_cap;
 	int64_t limit_daily, limit_txn; /* minor units of limit_currency; 0: none */
 	int limit_currency;
-	unsigned types; /* permitted transaction types: MERCHANT_TYPE_* bits */
+	unsigned types;      /* permitted transaction types: MERCHANT_TYPE_* bits */
 	int64_t next_review; /* 0: none (not active) */
 	int64_t created_at, updated_at;
 };
@@ -74,8 +74,7 @@ struct store_merchant_step {
 int store_merchant_step_insert(store *s, struct store_merchant_step *h);
 /* Calls fn for each step of application app_id, oldest first. */
 int store_merchant_step_list(store *s, int64_t app_id,
-                             int (*fn)(void *ctx, const struct store_merchant_step *h),
-                             void *ctx);
+                             int (*fn)(void *ctx, const struct store_merchant_step *h), void *ctx);
 
 /* An uploaded document: the file is DOCUMENTS/sha256. */
 struct store_merchant_doc {

@@ -10,8 +10,8 @@
 #include "audit/audit.h"
 #include "merchant/merchant.h"
 
-#define T_ACTOR "cli:tester"
-#define T_REP_ID "110101198001011234"
+#define T_ACTOR   "cli:tester"
+#define T_REP_ID  "110101198001011234"
 #define T_CONTACT "13800138000"
 
 struct onboarding_fixture {

@@ -125,11 +125,13 @@ static void test_every_transition(void **state)
 			int rc;
 
 			assert_int_equal(test_info(f, id).app.state, s);
-			assert_int_equal(merchant_history(f->m, id, history_row, &before), MERCHANT_OK);
+			assert_int_equal(merchant_history(f->m, id, history_row, &before),
+			                 MERCHANT_OK);
 			test_audit(f->i->s, NULL, &log_before);
 			rc = merchant_step(f->m, id, (enum merchant_step)step, "why", NULL, T_ACTOR,
 			                   f->i->now, NULL);
-			assert_int_equal(merchant_history(f->m, id, history_row, &after), MERCHANT_OK);
+			assert_int_equal(merchant_history(f->m, id, history_row, &after),
+			                 MERCHANT_OK);
 			test_audit(f->i->s, NULL, &log_after);
 			if (allowed[s] & BIT(step)) {
 				assert_int_equal(rc, MERCHANT_OK);
@@ -171,7 +173,9 @@ static void test_steps_named(void **state)
 static void test_mid_assignment(void **state)
 {
 	struct onboarding_fixture *f = *state;
-	struct store_merchant taken = {.mid = "898581058120002", .name = "Hand", .mcc = "5812",
+	struct store_merchant taken = {.mid = "898581058120002",
+	                               .name = "Hand",
+	                               .mcc = "5812",
 	                               .status = STORE_MERCHANT_ACTIVE};
 	struct merchant_info i;
 	struct test_audit log;
@@ -230,7 +234,8 @@ static void test_bad_application(void **state)
 	    {"licence", offsetof(struct merchant_application, licence), NULL},
 	    {"tax_number", offsetof(struct merchant_application, tax_number), ""},
 	    {"rep_name", offsetof(struct merchant_application, rep_name), big},
-	    {"rep_id", offsetof(struct merchant_application, rep_id), "123456789012345678901234567890123"},
+	    {"rep_id", offsetof(struct merchant_application, rep_id),
+	     "123456789012345678901234567890123"},
 	    {"address", offsetof(struct merchant_application, address), big},
 	    {"mcc", offsetof(struct merchant_application, mcc), "581"},
 	    {"mcc", offsetof(struct merchant_application, mcc), "58a2"},
@@ -262,13 +267,13 @@ static void test_bad_application(void **state)
 		assert_int_equal(merchant_get(f->m, "x1", &i), MERCHANT_EARG);
 		assert_int_equal(merchant_get(f->m, "898581058129999", &i), MERCHANT_ENOTFOUND);
 	}
-	assert_int_equal(merchant_step(f->m, 42, MERCHANT_STEP_REVIEW, "x", NULL, T_ACTOR,
-	                               f->i->now, NULL),
-	                 MERCHANT_ENOTFOUND);
+	assert_int_equal(
+	    merchant_step(f->m, 42, MERCHANT_STEP_REVIEW, "x", NULL, T_ACTOR, f->i->now, NULL),
+	    MERCHANT_ENOTFOUND);
 	id = test_apply(f, "5812");
-	assert_int_equal(merchant_step(f->m, id, MERCHANT_STEP_REVIEW, "", NULL, T_ACTOR,
-	                               f->i->now, NULL),
-	                 MERCHANT_EARG);
+	assert_int_equal(
+	    merchant_step(f->m, id, MERCHANT_STEP_REVIEW, "", NULL, T_ACTOR, f->i->now, NULL),
+	    MERCHANT_EARG);
 }
 
 static const uint8_t pdf[] = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
@@ -330,12 +335,12 @@ static void test_documents(void **state)
 	assert_int_equal(merchant_document_add(f->m, id, "photo", "x.pdf", pdf, sizeof pdf - 1,
 	                                       T_ACTOR, f->i->now, NULL),
 	                 MERCHANT_EARG);
-	assert_int_equal(merchant_document_add(f->m, id, "other", "x.txt",
-	                                       (const uint8_t *)"hello", 5, T_ACTOR, f->i->now, NULL),
+	assert_int_equal(merchant_document_add(f->m, id, "other", "x.txt", (const uint8_t *)"hello",
+	                                       5, T_ACTOR, f->i->now, NULL),
 	                 MERCHANT_EARG);
-	assert_int_equal(merchant_document_add(f->m, id, "other", "x.pdf", pdf, 0, T_ACTOR,
-	                                       f->i->now, NULL),
-	                 MERCHANT_EARG);
+	assert_int_equal(
+	    merchant_document_add(f->m, id, "other", "x.pdf", pdf, 0, T_ACTOR, f->i->now, NULL),
+	    MERCHANT_EARG);
 	assert_int_equal(merchant_document_add(f->m, id, "other", "a\nb", pdf, sizeof pdf - 1,
 	                                       T_ACTOR, f->i->now, NULL),
 	                 MERCHANT_EARG);
@@ -352,13 +357,13 @@ static void test_documents(void **state)
 	assert_int_equal(merchant_document_add(f->m, id, "other", "small.pdf", big, 32, T_ACTOR,
 	                                       f->i->now, NULL),
 	                 MERCHANT_OK);
-	assert_int_equal(merchant_document_add(f->m, 99, "other", "x.pdf", big, 31, T_ACTOR,
-	                                       f->i->now, NULL),
-	                 MERCHANT_ENOTFOUND);
+	assert_int_equal(
+	    merchant_document_add(f->m, 99, "other", "x.pdf", big, 31, T_ACTOR, f->i->now, NULL),
+	    MERCHANT_ENOTFOUND);
 	test_step(f, id, MERCHANT_STEP_CLOSE);
-	assert_int_equal(merchant_document_add(f->m, id, "other", "late.pdf", big, 30, T_ACTOR,
-	                                       f->i->now, NULL),
-	                 MERCHANT_ESTATE);
+	assert_int_equal(
+	    merchant_document_add(f->m, id, "other", "late.pdf", big, 30, T_ACTOR, f->i->now, NULL),
+	    MERCHANT_ESTATE);
 
 	assert_int_equal(merchant_documents(f->m, id, doc_row, &list), MERCHANT_OK);
 	assert_int_equal(list.n, 4);
@@ -375,8 +380,11 @@ static void test_fees_and_limits(void **state)
 {
 	struct onboarding_fixture *f = *state;
 	int64_t id = test_merchant_in(f, MERCHANT_ACTIVE);
-	struct merchant_fees fees = {.credit_bp = 58, .debit_bp = 50, .qr_bp = 38, .debit_cap = 1800};
-	struct merchant_limits limits = {.daily = 5000000, .per_txn = 200000, .currency = 156,
+	struct merchant_fees fees = {
+	    .credit_bp = 58, .debit_bp = 50, .qr_bp = 38, .debit_cap = 1800};
+	struct merchant_limits limits = {.daily = 5000000,
+	                                 .per_txn = 200000,
+	                                 .currency = 156,
 	                                 .types = MERCHANT_TYPE_PURCHASE | MERCHANT_TYPE_REFUND};
 	struct merchant_info i;
 	struct test_audit log;
@@ -413,7 +421,8 @@ static void test_fees_and_limits(void **state)
 	bad_limits.per_txn = limits.daily + 1;
 	assert_int_equal(merchant_limits_set(f->m, id, &bad_limits, T_ACTOR, f->i->now),
 	                 MERCHANT_EARG);
-	assert_int_equal(merchant_fees_set(f->m, 99, &fees, T_ACTOR, f->i->now), MERCHANT_ENOTFOUND);
+	assert_int_equal(merchant_fees_set(f->m, 99, &fees, T_ACTOR, f->i->now),
+	                 MERCHANT_ENOTFOUND);
 	test_step(f, id, MERCHANT_STEP_CLOSE);
 	assert_int_equal(merchant_fees_set(f->m, id, &fees, T_ACTOR, f->i->now), MERCHANT_ESTATE);
 	assert_int_equal(merchant_limits_set(f->m, id, &limits, T_ACTOR, f->i->now),
@@ -474,10 +483,11 @@ static void test_review_due(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, onboarding_fixture_setup, onboarding_fixture_teardown)
+#define T(fn)                                                                                      \
+	cmocka_unit_test_setup_teardown(fn, onboarding_fixture_setup, onboarding_fixture_teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_lifecycle),     T(test_every_transition), T(test_steps_named),
-	    T(test_mid_assignment), T(test_bad_application), T(test_documents),
+	    T(test_lifecycle),       T(test_every_transition), T(test_steps_named),
+	    T(test_mid_assignment),  T(test_bad_application),  T(test_documents),
 	    T(test_fees_and_limits), T(test_review_due),
 	};
 #undef T
