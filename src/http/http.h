@@ -136,4 +136,9 @@ json_t *http_time(int64_t t);
  * known, else the digits). */
 json_t *http_money(int64_t minor, unsigned currency);
 
+/* The merchant domain's routes (routes_merchant.c): to be one line of the list of domains the
+ * server serves. */
+extern const struct http_route http_routes_merchant[];
+extern const size_t http_routes_merchant_n;
+
 #endif

@@ -21,7 +21,7 @@
 static const char *const doc_types[] = {"licence", "tax",       "id_front",
                                         "id_back", "agreement", "other"};
 
-static bool is_doc_type(const char *type)
+bool merchant_document_type(const char *type)
 {
 	for (size_t i = 0; type != NULL && i < sizeof doc_types / sizeof doc_types[0]; i++)
 		if (strcmp(type, doc_types[i]) == 0)
@@ -101,7 +101,7 @@ int merchant_document_add(merchant *m, int64_t id, const char *type, const char 
 	bool made = false;
 	int rc;
 
-	if (m == NULL || !is_doc_type(type) || !text_is_line(name, MERCHANT_NAME_MAX) ||
+	if (m == NULL || !merchant_document_type(type) || !text_is_line(name, MERCHANT_NAME_MAX) ||
 	    data == NULL || len == 0 || (int64_t)len > m->cfg.document_max ||
 	    (ct = content_type(data, len)) == NULL ||
 	    !text_is_line(actor, STORE_AUDIT_ACTOR_MAX - 1))

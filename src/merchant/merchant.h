@@ -209,6 +209,8 @@ json_t *merchant_json(const struct merchant_info *i, bool audit);
 int merchant_document_add(merchant *m, int64_t id, const char *type, const char *name,
                           const uint8_t *data, size_t len, const char *actor, int64_t now,
                           struct store_merchant_doc *out);
+/* Whether type is one of the document types above. */
+bool merchant_document_type(const char *type);
 int merchant_documents(merchant *m, int64_t id,
                        int (*fn)(void *ctx, const struct store_merchant_doc *d), void *ctx);
 

@@ -545,9 +545,7 @@ int merchant_list(merchant *m, const struct store_merchant_app_filter *f,
 	if (m == NULL || f == NULL || fn == NULL)
 		return MERCHANT_EARG;
 	rc = store_merchant_app_list(m->s, f, list_one, &l);
-	if (rc == 1)
-		return l.rc;
-	return merchant_from_store(rc);
+	return l.rc != 0 ? l.rc : merchant_from_store(rc);
 }
 
 int merchant_review_due(merchant *m, int64_t now,
