@@ -168,12 +168,14 @@ int cli_admin_card(int argc, char **argv);
 int cli_admin_account(int argc, char **argv);
 int cli_admin_link(int argc, char **argv);
 int cli_admin_merchant(int argc, char **argv);
+int cli_admin_review(int argc, char **argv);
 int cli_admin_terminal(int argc, char **argv);
 int cli_admin_token(int argc, char **argv);
 int cli_admin_audit(int argc, char **argv);
 /* The audit log's actor of the admin command: "cli:$USER", or "cli:admin" when $USER is not
- * a short line of text (cmd_admin_token.c). */
-void cli_actor(char *out, size_t cap);
+ * a short line of text (util.c). */
+#define CLI_ACTOR_MAX 64 /* STORE_AUDIT_ACTOR_MAX */
+void cli_actor(char out[CLI_ACTOR_MAX]);
 /* Reads a TMK given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
  * components) into parts and *n. Prints the usage error and returns CLI_USAGE when it is not
  * one; the caller wipes parts. */

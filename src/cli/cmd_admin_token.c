@@ -15,16 +15,6 @@
 #include "store/store_audit.h"
 #include "store/store_http.h"
 
-void cli_actor(char *out, size_t cap)
-{
-	const char *user = getenv("USER");
-
-	/* The audit log takes one line of up to 63 bytes: a strange $USER is not one. */
-	if (user == NULL || !text_is_line(user, STORE_AUDIT_ACTOR_MAX - 5))
-		user = "admin";
-	snprintf(out, cap, "cli:%s", user);
-}
-
 /* "2026-11-30T14:00:00Z", or "-" for 0. */
 static void format_time(int64_t t, char out[32])
 {
@@ -65,7 +55,7 @@ static int token_create(int argc, char **argv)
 	                           {"data", &data, NULL},      {"json", NULL, &json}};
 	enum http_role role;
 	struct cli_issuer ci;
-	char actor[STORE_AUDIT_ACTOR_MAX], token[HTTP_TOKEN_LEN + 1];
+	char actor[CLI_ACTOR_MAX], token[HTTP_TOKEN_LEN + 1];
 	int64_t id;
 
 	if ((rc = cli_options(argc, argv, opts, 6, token_create_help, &rest)) != CLI_OK)
@@ -82,7 +72,7 @@ static int token_create(int argc, char **argv)
 		return cli_usage_error(prog, "--label: 1 to 64 bytes on one line");
 	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
 		return rc;
-	cli_actor(actor, sizeof actor);
+	cli_actor(actor);
 	if ((rc = http_token_create(ci.data.store, actor, role, mid, label, (int64_t)time(NULL),
 	                            token, &id)) != HTTP_OK) {
 		rc = cli_error(CLI_FAILED, prog, "%s",
@@ -176,7 +166,7 @@ static int token_revoke(int argc, char **argv)
 	int rest, rc;
 	const cli_option opts[] = {{"config", &config, NULL}, {"data", &data, NULL}};
 	struct cli_issuer ci;
-	char actor[STORE_AUDIT_ACTOR_MAX];
+	char actor[CLI_ACTOR_MAX];
 	int64_t id;
 
 	if ((rc = cli_options(argc, argv, opts, 2, token_revoke_help, &rest)) != CLI_OK)
@@ -187,7 +177,7 @@ static int token_revoke(int argc, char **argv)
 		return rc;
 	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
 		return rc;
-	cli_actor(actor, sizeof actor);
+	cli_actor(actor);
 	if ((rc = http_token_revoke(ci.data.store, actor, id, (int64_t)time(NULL))) != HTTP_OK)
 		rc = cli_error(CLI_FAILED, prog, "%s",
 		               rc == HTTP_ENOTFOUND ? "no such token in force" : http_strerror(rc));

@@ -75,6 +75,16 @@ static const struct key keys[] = {
     TEXT("http", "listen", http.listen),
     NUM("http", "port", K_INT, http.port, 0, 65535),
     NUM("http", "body_max", K_INT64, http.body_max, 1024, 1073741824),
+    NUM("merchant", "acquirer_code", K_DIGITS, merchant.acquirer_code, 3, 3),
+    NUM("merchant", "area", K_DIGITS, merchant.area, 4, 4),
+    TEXT("merchant", "documents", merchant.documents),
+    NUM("merchant", "document_max", K_INT64, merchant.document_max, 1, 1073741824),
+    NUM("merchant", "review_days", K_INT, merchant.review_days, 1, 3650),
+    NUM("merchant", "certificate_days", K_INT, merchant.certificate_days, 1, 36500),
+    NUM("merchant", "fee_credit_bp", K_INT, merchant.fee_credit_bp, 0, 10000),
+    NUM("merchant", "fee_debit_bp", K_INT, merchant.fee_debit_bp, 0, 10000),
+    NUM("merchant", "fee_debit_cap", K_INT64, merchant.fee_debit_cap, 0, INT64_MAX),
+    NUM("merchant", "fee_qr_bp", K_INT, merchant.fee_qr_bp, 0, 10000),
 };
 
 void config_defaults(struct possum_config *cfg)

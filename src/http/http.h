@@ -58,7 +58,7 @@ enum http_role {
 struct http_principal {
 	int64_t token_id;
 	enum http_role role;
-	char mid[16];   /* a merchant token's merchant; "" for the other roles */
+	char mid[16]; /* a merchant token's merchant; "" for the other roles */
 	char actor[32]; /* "token:ID": the audit log's actor */
 };
 
@@ -115,7 +115,8 @@ struct http_route {
  * in this order: to add a domain, add its line here. */
 #define HTTP_DOMAINS(X)                                                                            \
 	X(token)                                                                                   \
-	X(transaction)
+	X(transaction)                                                                             \
+	X(merchant)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \

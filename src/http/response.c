@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/money.h"
 #include "common/text.h"
@@ -67,8 +66,8 @@ bool http_may_see(const struct http_request *req, const char *mid)
 }
 
 /* The body's member field: HTTP_OK with *v (NULL when absent and optional), or the 400. */
-static int body_member(const struct http_request *req, struct http_response *res, const char *field,
-                       bool required, json_t **v)
+static int body_member(const struct http_request *req, struct http_response *res,
+                       const char *field, bool required, json_t **v)
 {
 	*v = req->body != NULL ? json_object_get(req->body, field) : NULL;
 	if (*v == NULL && required) {
@@ -233,14 +232,10 @@ int http_query_page(const struct http_request *req, struct http_response *res, s
 
 json_t *http_time(int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char text[32];
+	char text[TEXT_UTC_LEN];
 
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
-		return json_null();
-	strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(text);
+	text_utc(t, text);
+	return text[0] != '\0' ? json_string(text) : json_null();
 }
 
 json_t *http_money(int64_t minor, unsigned currency)

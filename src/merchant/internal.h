@@ -1,9 +1,10 @@
-/* internal.h — what the merchant module's files share: the handle and the mapping of store
- * codes. */
+/* internal.h — what the merchant module's files share: the handle, the mapping of store
+ * codes, the end of a change's transaction and a merchant's name in the audit log. */
 #ifndef POSSUM_MERCHANT_INTERNAL_H
 #define POSSUM_MERCHANT_INTERNAL_H
 
 #include "merchant/merchant.h"
+#include "store/store_audit.h"
 
 struct merchant {
 	store *s;
@@ -15,5 +16,13 @@ struct merchant {
 
 /* A merchant code for a store one. */
 int merchant_from_store(int rc);
+
+/* Ends the transaction a change opened: committed when rc is MERCHANT_OK (then the commit's
+ * result), else rolled back (then rc). */
+int merchant_end(merchant *m, int rc);
+
+/* The audit log's object of a merchant: "merchant:MID" once it has one, "merchant:ID" (its
+ * application's number) before. */
+void merchant_object(const struct store_merchant_app *a, char out[STORE_AUDIT_OBJECT_MAX]);
 
 #endif

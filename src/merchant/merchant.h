@@ -19,9 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
 #include "store/store.h"
+#include "store/store_merchant.h"
 
 #define MERCHANT_OK        0
 #define MERCHANT_EARG      (-1) /* an argument malformed or out of range */
@@ -61,7 +64,155 @@ int merchant_open(store *s, hsm *h, issuer *is, const struct merchant_config *cf
                   const hsm_key *data, merchant **out);
 void merchant_close(merchant *m);
 
-/* ---- Merchants: onboarding, fee plan, limits, reviews (onboarding.c) ---- */
+/* ---- Merchants: onboarding, fee plan, limits, reviews (onboarding.c, document.c) ----
+ *
+ * A merchant is first an application, numbered (its id), which operators move through
+ * applied → reviewing → device_testing → agreement → active, then suspended and back, or
+ * closed from any state; each step is recorded with who, when and why. Activation assigns the
+ * MID (acquirer code, area, MCC, a sequence: 15 digits), writes the acquirer's merchant row,
+ * issues the certificate and sets the next periodic review. The representative's ID number is
+ * kept encrypted under the data key and shown masked; what the audit log keeps of a merchant
+ * is merchant_json(…, true): no ID number and the phone masked. */
+
+enum merchant_state {
+	MERCHANT_APPLIED = 1,
+	MERCHANT_REVIEWING,
+	MERCHANT_DEVICE_TESTING,
+	MERCHANT_AGREEMENT,
+	MERCHANT_ACTIVE,
+	MERCHANT_SUSPENDED,
+	MERCHANT_CLOSED,
+};
+
+/* "applied", "reviewing", …; "unknown" for anything else. */
+const char *merchant_state_name(int state);
+
+/* What an operator does to an application: review (applied → reviewing), test (reviewing →
+ * device_testing), agree (device_testing → agreement), activate (agreement → active),
+ * suspend (active → suspended), resume (suspended → active), close (any but closed →
+ * closed). */
+enum merchant_step {
+	MERCHANT_STEP_REVIEW,
+	MERCHANT_STEP_TEST,
+	MERCHANT_STEP_AGREE,
+	MERCHANT_STEP_ACTIVATE,
+	MERCHANT_STEP_SUSPEND,
+	MERCHANT_STEP_RESUME,
+	MERCHANT_STEP_CLOSE,
+};
+
+/* The step called name ("review", …): MERCHANT_OK, or MERCHANT_EARG. */
+int merchant_step_parse(const char *name, enum merchant_step *out);
+/* The steps state allows, as "test or close" ("none" for closed), into out (cap bytes): what
+ * a refusal with MERCHANT_ESTATE tells the operator. */
+void merchant_steps_allowed(int state, char *out, size_t cap);
+
+/* Permitted transaction types, as bits; MERCHANT_TYPE_PREAUTH covers its cancellation,
+ * completion and completion void. */
+enum merchant_type {
+	MERCHANT_TYPE_PURCHASE = 1,
+	MERCHANT_TYPE_VOID = 2,
+	MERCHANT_TYPE_REFUND = 4,
+	MERCHANT_TYPE_PREAUTH = 8,
+	MERCHANT_TYPE_BALANCE = 16,
+	MERCHANT_TYPE_CARDAUTH = 32,
+};
+#define MERCHANT_TYPES_ALL 63u
+
+/* The type called name ("purchase", "void", "refund", "preauth", "balance", "cardauth"):
+ * MERCHANT_OK with its bit, or MERCHANT_EARG. */
+int merchant_type_parse(const char *name, unsigned *bit);
+
+#define MERCHANT_NAME_MAX 128 /* bytes of the legal name: the acquirer's merchant name */
+#define MERCHANT_TEXT_MAX 256 /* bytes of the representative's name and the address */
+#define MERCHANT_CODE_MAX 64  /* bytes of the licence and tax numbers */
+#define MERCHANT_ID_MAX   32  /* bytes of the representative's ID number */
+#define MERCHANT_BP_MAX   10000
+
+/* An application: every field required, each one line of text (text_is_line); mcc 4 digits,
+ * phone 5 to 20 digits with an optional leading '+'. */
+struct merchant_application {
+	const char *legal_name, *licence, *tax_number, *rep_name, *rep_id, *address, *mcc, *phone;
+};
+
+/* A fee plan: rates in basis points (0 to MERCHANT_BP_MAX), the debit cap in minor units of
+ * CNY (0: none). */
+struct merchant_fees {
+	int credit_bp, debit_bp, qr_bp;
+	int64_t debit_cap;
+};
+
+/* Limits in minor units of currency (0: none) and the permitted types (MERCHANT_TYPE_* bits,
+ * at least one). */
+struct merchant_limits {
+	int64_t daily, per_txn;
+	unsigned currency;
+	unsigned types;
+};
+
+/* A merchant as shown: the application (its rep_id is the ciphertext — show rep_id_masked)
+ * and its latest certificate (number "" before activation). */
+struct merchant_info {
+	struct store_merchant_app app;
+	struct store_merchant_cert cert;
+};
+
+/* Records an application (state applied) with the config's default fee plan, no limits and
+ * every type permitted; *id gets its number. MERCHANT_EARG names no field: the caller's checks
+ * do (merchant_application_check). */
+int merchant_apply(merchant *m, const struct merchant_application *a, const char *actor,
+                   int64_t now, int64_t *id);
+/* The first field of a at fault ("legal_name", …), or NULL when a is good. */
+const char *merchant_application_check(const struct merchant_application *a);
+
+/* The merchant ref names: a MID (15 characters) or an application's number (decimal). */
+int merchant_get(merchant *m, const char *ref, struct merchant_info *out);
+
+/* Takes application id one step, with reason (one line, 1 to MERCHANT_TEXT_MAX bytes).
+ * Activation gives it mid when not NULL (15 letters and digits), else the next free MID of
+ * its acquirer code, area and MCC; mid must be NULL for the other steps. MERCHANT_ESTATE when
+ * its state does not allow the step (merchant_steps_allowed says which do), MERCHANT_EEXIST
+ * when the MID is taken (or no sequence number is left). out (may be NULL) gets the result. */
+int merchant_step(merchant *m, int64_t id, enum merchant_step step, const char *reason,
+                  const char *mid, const char *actor, int64_t now, struct merchant_info *out);
+
+/* Sets the fee plan, or the limits, of application id (not closed: MERCHANT_ESTATE). */
+int merchant_fees_set(merchant *m, int64_t id, const struct merchant_fees *f, const char *actor,
+                      int64_t now);
+int merchant_limits_set(merchant *m, int64_t id, const struct merchant_limits *l, const char *actor,
+                        int64_t now);
+
+/* Records the periodic review of active merchant id done, with reason; its next review is
+ * then review_days away. */
+int merchant_reviewed(merchant *m, int64_t id, const char *reason, const char *actor, int64_t now);
+
+/* Calls fn for each merchant of f, in order of number, until it returns non-zero (returned). */
+int merchant_list(merchant *m, const struct store_merchant_app_filter *f,
+                  int (*fn)(void *ctx, const struct merchant_info *i), void *ctx);
+/* The active merchants whose periodic review is due at now, as merchant_list(). */
+int merchant_review_due(merchant *m, int64_t now,
+                        int (*fn)(void *ctx, const struct merchant_info *i), void *ctx);
+/* Calls fn for each step of application id's history, oldest first (the first: its
+ * application). */
+int merchant_history(merchant *m, int64_t id,
+                     int (*fn)(void *ctx, const struct store_merchant_step *h), void *ctx);
+
+/* A merchant as JSON, new reference (NULL: out of memory): for people and programs with
+ * audit false, for the audit log's before and after with audit true (the phone masked). */
+json_t *merchant_json(const struct merchant_info *i, bool audit);
+
+/* Documents: a file of type ("licence", "tax", "id_front", "id_back", "agreement", "other")
+ * called name (one line, 1 to MERCHANT_NAME_MAX bytes), of 1 to document_max bytes of PDF,
+ * JPEG or PNG (known by its first bytes), written to the documents directory as its SHA-256
+ * (mode 0600) and listed with the application (not closed). MERCHANT_EARG for a bad type,
+ * name, size or content; MERCHANT_EEXIST when the application has that file already. */
+int merchant_document_add(merchant *m, int64_t id, const char *type, const char *name,
+                          const uint8_t *data, size_t len, const char *actor, int64_t now,
+                          struct store_merchant_doc *out);
+/* Whether type is one of the document types above. */
+bool merchant_document_type(const char *type);
+int merchant_documents(merchant *m, int64_t id,
+                       int (*fn)(void *ctx, const struct store_merchant_doc *d), void *ctx);
 
 /* ---- Terminals: one terminal, one code (terminal.c) ---- */
 

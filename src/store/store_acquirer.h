@@ -31,6 +31,8 @@ struct store_merchant {
 /* STORE_EEXIST when the MID is taken. */
 int store_merchant_insert(store *s, const struct store_merchant *m);
 int store_merchant_get(store *s, const char *mid, struct store_merchant *out);
+/* Writes merchant mid's status (enum store_merchant_status). */
+int store_merchant_set_status(store *s, const char *mid, int status);
 
 enum store_terminal_status {
 	STORE_TERMINAL_ACTIVE = 1,

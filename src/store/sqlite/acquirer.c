@@ -95,6 +95,18 @@ int store_merchant_get(store *s, const char *mid, struct store_merchant *out)
 	return rc;
 }
 
+int store_merchant_set_status(store *s, const char *mid, int status)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s, "UPDATE merchants SET status = ? WHERE mid = ?", &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, status);
+	sqlite3_bind_text(st, 2, mid, -1, SQLITE_STATIC);
+	return store_update(s, st);
+}
+
 /* ---- terminals ---- */
 
 #define TERMINAL_COLUMNS                                                                           \

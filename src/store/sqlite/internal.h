@@ -43,6 +43,7 @@ extern const struct store_module store_module_notify;
 extern const struct store_module store_module_acquirer;
 extern const struct store_module store_module_audit;
 extern const struct store_module store_module_http;
+extern const struct store_module store_module_merchant;
 
 /* Brings every module's schema up to date (schema.c). */
 int store_migrate(store *s);
@@ -67,6 +68,11 @@ int store_update(store *s, sqlite3_stmt *st);
 
 /* Copies column i of st's row, text, into out (capacity cap), cut to fit. */
 void store_column_text(sqlite3_stmt *st, int i, char *out, size_t cap);
+
+/* Copies column i of st's row, a blob, into out; an empty one when it is longer than out
+ * holds. */
+struct store_sealed;
+void store_column_sealed(sqlite3_stmt *st, int i, struct store_sealed *out);
 
 /* Runs sql (string constant) through the cache with no parameters. */
 int store_exec(store *s, const char *sql);

@@ -73,16 +73,6 @@ static const struct store_migration migrations[] = {
 const struct store_module store_module_issuer = {"issuer", migrations,
                                                  sizeof migrations / sizeof migrations[0]};
 
-static void column_sealed(sqlite3_stmt *st, int i, struct store_sealed *out)
-{
-	const void *b = sqlite3_column_blob(st, i);
-	size_t n = b != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
-
-	out->len = n <= sizeof out->v ? n : 0;
-	if (out->len > 0)
-		memcpy(out->v, b, out->len);
-}
-
 /* ---- cards ---- */
 
 #define CARD_COLUMNS                                                                                \
@@ -96,9 +86,9 @@ static void read_card(sqlite3_stmt *st, struct store_card *c)
 	c->id = sqlite3_column_int64(st, 0);
 	c->account_id = sqlite3_column_int64(st, 1);
 	store_column_text(st, 2, c->pan_hash, sizeof c->pan_hash);
-	column_sealed(st, 3, &c->pan);
-	column_sealed(st, 4, &c->id_number);
-	column_sealed(st, 5, &c->phone);
+	store_column_sealed(st, 3, &c->pan);
+	store_column_sealed(st, 4, &c->id_number);
+	store_column_sealed(st, 5, &c->phone);
 	store_column_text(st, 6, c->masked, sizeof c->masked);
 	store_column_text(st, 7, c->last4, sizeof c->last4);
 	c->product = sqlite3_column_int(st, 8);

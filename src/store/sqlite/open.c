@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "store/sqlite/internal.h"
+#include "store/store_issuer.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -94,6 +95,16 @@ void store_column_text(sqlite3_stmt *st, int i, char *out, size_t cap)
 	if (n > 0)
 		memcpy(out, t, n);
 	out[n] = '\0';
+}
+
+void store_column_sealed(sqlite3_stmt *st, int i, struct store_sealed *out)
+{
+	const void *b = sqlite3_column_blob(st, i);
+	size_t n = b != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	out->len = n <= sizeof out->v ? n : 0;
+	if (out->len > 0)
+		memcpy(out->v, b, out->len);
 }
 
 int store_update(store *s, sqlite3_stmt *st)

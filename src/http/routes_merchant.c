@@ -1,0 +1,385 @@
+/* routes_merchant.c — the API's merchant endpoints (docs/api.md, "Merchants"): applications,
+ * their documents (JSON with the file in base64), the review steps, the fee plan, limits and
+ * permitted types, one merchant and the list. A merchant is named in the path by its MID or
+ * its application's number; a merchant's token sees only its own (an application has no MID
+ * yet, so none), and anything else is 404. */
+#include "http/http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#define LIST_DEFAULT 50
+#define LIST_MAX     500
+
+/* The merchant the path names, as the principal may see it: HTTP_OK, or res the 404 (HTTP_EARG)
+ * or HTTP_EFAIL. */
+static int find(struct http_ctx *ctx, const struct http_request *req, struct http_response *res,
+                struct merchant_info *out)
+{
+	int rc = merchant_get(ctx->merchant, req->args[0], out);
+
+	if (rc == MERCHANT_OK && http_may_see(req, out->app.mid))
+		return HTTP_OK;
+	if (rc != MERCHANT_OK && rc != MERCHANT_EARG && rc != MERCHANT_ENOTFOUND)
+		return HTTP_EFAIL;
+	http_fail(res, 404, "no such merchant", NULL);
+	return HTTP_EARG;
+}
+
+/* The answer to a change merchant refused with rc; field names what was at fault. */
+static int refused(struct http_response *res, int rc, const struct merchant_info *i,
+                   const char *field)
+{
+	char next[96], msg[192];
+
+	switch (rc) {
+	case MERCHANT_EARG:
+		return http_fail(res, 400, "a value out of its bounds", field);
+	case MERCHANT_ENOTFOUND:
+		return http_fail(res, 404, "no such merchant", NULL);
+	case MERCHANT_EEXIST:
+		return http_fail(res, 409, "already taken", field);
+	case MERCHANT_ESTATE:
+		merchant_steps_allowed(i->app.state, next, sizeof next);
+		snprintf(msg, sizeof msg, "the merchant is %s: allowed next: %s",
+		         merchant_state_name(i->app.state), next);
+		return http_fail(res, 409, msg, field);
+	default:
+		return HTTP_EFAIL;
+	}
+}
+
+static int history_item(void *ctx, const struct store_merchant_step *h)
+{
+	json_array_append_new(ctx, json_pack("{s:s?, s:s, s:s, s:s, s:o}", "from",
+	                                     h->from != 0 ? merchant_state_name(h->from) : NULL,
+	                                     "to", merchant_state_name(h->to), "actor", h->actor,
+	                                     "reason", h->reason, "at", http_time(h->at)));
+	return 0;
+}
+
+static json_t *document_json(const struct store_merchant_doc *d)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o}", "id", (json_int_t)d->id, "type",
+	                 d->type, "name", d->name, "content_type", d->content_type, "size",
+	                 (json_int_t)d->size, "sha256", d->sha256, "at", http_time(d->at));
+}
+
+static int document_item(void *ctx, const struct store_merchant_doc *d)
+{
+	json_array_append_new(ctx, document_json(d));
+	return 0;
+}
+
+/* Answers status with merchant i, its history and documents. */
+static int reply_merchant(struct http_ctx *ctx, struct http_response *res, int status,
+                          const struct merchant_info *i)
+{
+	json_t *o = merchant_json(i, false), *history = json_array(), *docs = json_array();
+
+	if (o == NULL || history == NULL || docs == NULL ||
+	    merchant_history(ctx->merchant, i->app.id, history_item, history) != MERCHANT_OK ||
+	    merchant_documents(ctx->merchant, i->app.id, document_item, docs) != MERCHANT_OK) {
+		json_decref(o);
+		json_decref(history);
+		json_decref(docs);
+		return HTTP_EFAIL;
+	}
+	json_object_set_new(o, "history", history);
+	json_object_set_new(o, "documents", docs);
+	return http_reply(res, status, o);
+}
+
+/* POST /api/v1/merchants */
+static int merchant_apply_route(struct http_ctx *ctx, const struct http_request *req,
+                                struct http_response *res)
+{
+	struct merchant_application a = {0};
+	struct merchant_info i;
+	const char *field;
+	char ref[24];
+	int64_t id;
+	int rc;
+
+	if (http_body_string(req, res, "legal_name", true, MERCHANT_NAME_MAX, &a.legal_name) ||
+	    http_body_string(req, res, "licence", true, MERCHANT_CODE_MAX, &a.licence) ||
+	    http_body_string(req, res, "tax_number", true, MERCHANT_CODE_MAX, &a.tax_number) ||
+	    http_body_string(req, res, "rep_name", true, MERCHANT_TEXT_MAX, &a.rep_name) ||
+	    http_body_string(req, res, "rep_id", true, MERCHANT_ID_MAX, &a.rep_id) ||
+	    http_body_string(req, res, "address", true, MERCHANT_TEXT_MAX, &a.address) ||
+	    http_body_string(req, res, "mcc", true, 4, &a.mcc) ||
+	    http_body_string(req, res, "phone", true, 21, &a.phone))
+		return HTTP_OK;
+	if ((field = merchant_application_check(&a)) != NULL)
+		return http_fail(res, 400,
+		                 strcmp(field, "mcc") == 0 ? "mcc must be 4 digits"
+		                                           : "phone must be 5 to 20 digits",
+		                 field);
+	if ((rc = merchant_apply(ctx->merchant, &a, req->who->actor, req->now, &id)) != MERCHANT_OK)
+		return refused(res, rc, NULL, NULL);
+	snprintf(ref, sizeof ref, "%lld", (long long)id);
+	if (merchant_get(ctx->merchant, ref, &i) != MERCHANT_OK)
+		return HTTP_EFAIL;
+	return reply_merchant(ctx, res, 201, &i);
+}
+
+/* GET /api/v1/merchants/{ref} */
+static int merchant_get_route(struct http_ctx *ctx, const struct http_request *req,
+                              struct http_response *res)
+{
+	struct merchant_info i;
+	int rc;
+
+	if ((rc = find(ctx, req, res, &i)) != HTTP_OK)
+		return rc == HTTP_EARG ? HTTP_OK : rc;
+	return reply_merchant(ctx, res, 200, &i);
+}
+
+struct page {
+	json_t *items;
+	int64_t last;
+	size_t n, limit;
+};
+
+static int page_item(void *ctx, const struct merchant_info *i)
+{
+	struct page *p = ctx;
+
+	if (p->n == p->limit)
+		return 1; /* one more than the page holds: there is a next page */
+	p->n++;
+	p->last = i->app.id;
+	return json_array_append_new(p->items, merchant_json(i, false)) != 0 ? -1 : 0;
+}
+
+/* GET /api/v1/merchants?state=&limit=&after= */
+static int merchant_list_route(struct http_ctx *ctx, const struct http_request *req,
+                               struct http_response *res)
+{
+	const char *state = http_query(req, "state"), *limit = http_query(req, "limit"),
+	           *after = http_query(req, "after");
+	struct store_merchant_app_filter f = {0};
+	struct page p = {json_array(), 0, 0, LIST_DEFAULT};
+	char *end;
+	int rc;
+
+	for (int k = MERCHANT_APPLIED; state != NULL && k <= MERCHANT_CLOSED; k++)
+		if (strcmp(state, merchant_state_name(k)) == 0)
+			f.state = k;
+	if (state != NULL && f.state == 0) {
+		json_decref(p.items);
+		return http_fail(res, 400, "state must be a merchant's state", "state");
+	}
+	if (limit != NULL && ((p.limit = strtoul(limit, &end, 10)) == 0 || *end != '\0' ||
+	                      p.limit > LIST_MAX || limit[0] == '-')) {
+		json_decref(p.items);
+		return http_fail(res, 400, "limit must be 1 to 500", "limit");
+	}
+	if (after != NULL &&
+	    ((f.after_id = strtoll(after, &end, 10)) < 0 || *end != '\0' || after[0] == '\0')) {
+		json_decref(p.items);
+		return http_fail(res, 400, "after must be a merchant's number", "after");
+	}
+	if (req->who->role == HTTP_ROLE_MERCHANT)
+		f.mid = req->who->mid;
+	f.limit = p.limit + 1;
+	rc = merchant_list(ctx->merchant, &f, page_item, &p);
+	if (rc != MERCHANT_OK && rc != 1) {
+		json_decref(p.items);
+		return HTTP_EFAIL;
+	}
+	return http_reply(res, 200,
+	                  json_pack("{s:o, s:o}", "items", p.items, "next",
+	                            rc == 1 ? json_integer(p.last) : json_null()));
+}
+
+/* POST /api/v1/merchants/{ref}/steps {"step","reason"[,"mid"]} */
+static int merchant_step_route(struct http_ctx *ctx, const struct http_request *req,
+                               struct http_response *res)
+{
+	const char *step_name = NULL, *reason = NULL, *mid = NULL;
+	struct merchant_info i, after;
+	enum merchant_step step;
+	int rc;
+
+	if ((rc = find(ctx, req, res, &i)) != HTTP_OK)
+		return rc == HTTP_EARG ? HTTP_OK : rc;
+	if (http_body_string(req, res, "step", true, 16, &step_name) ||
+	    http_body_string(req, res, "reason", true, MERCHANT_TEXT_MAX, &reason) ||
+	    http_body_string(req, res, "mid", false, 15, &mid))
+		return HTTP_OK;
+	if (merchant_step_parse(step_name, &step) != MERCHANT_OK)
+		return http_fail(
+		    res, 400,
+		    "step must be review, test, agree, activate, suspend, resume or close", "step");
+	if (mid != NULL && step != MERCHANT_STEP_ACTIVATE)
+		return http_fail(res, 400, "mid goes with the activate step only", "mid");
+	if ((rc = merchant_step(ctx->merchant, i.app.id, step, reason, mid, req->who->actor,
+	                        req->now, &after)) != MERCHANT_OK)
+		return refused(res, rc, &i, rc == MERCHANT_ESTATE ? "step" : "mid");
+	return reply_merchant(ctx, res, 200, &after);
+}
+
+/* The bytes of base64 text b64, into a heap buffer the caller frees: HTTP_OK, or HTTP_EARG
+ * when it is not base64 (or empty). */
+static int base64_decode(const char *b64, size_t len, uint8_t **out, size_t *out_len)
+{
+	uint8_t *buf;
+	int n;
+
+	if (len == 0 || len % 4 != 0 || len > INT32_MAX || (buf = malloc(len / 4 * 3)) == NULL)
+		return HTTP_EARG;
+	/* EVP_DecodeBlock counts the padding's bytes too: take them off. */
+	if ((n = EVP_DecodeBlock(buf, (const unsigned char *)b64, (int)len)) < 0) {
+		free(buf);
+		return HTTP_EARG;
+	}
+	n -= (b64[len - 1] == '=') + (b64[len - 2] == '=');
+	*out = buf;
+	*out_len = (size_t)n;
+	return HTTP_OK;
+}
+
+/* POST /api/v1/merchants/{ref}/documents {"type","name","content": base64} */
+static int document_add_route(struct http_ctx *ctx, const struct http_request *req,
+                              struct http_response *res)
+{
+	const char *type = NULL, *name = NULL;
+	struct store_merchant_doc d;
+	struct merchant_info i;
+	json_t *content;
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = find(ctx, req, res, &i)) != HTTP_OK)
+		return rc == HTTP_EARG ? HTTP_OK : rc;
+	if (http_body_string(req, res, "type", true, 16, &type) ||
+	    http_body_string(req, res, "name", true, MERCHANT_NAME_MAX, &name))
+		return HTTP_OK;
+	if (!merchant_document_type(type))
+		return http_fail(res, 400,
+		                 "type must be licence, tax, id_front, id_back, agreement or other",
+		                 "type");
+	content = json_object_get(req->body, "content");
+	if (!json_is_string(content) ||
+	    base64_decode(json_string_value(content), json_string_length(content), &bytes, &len) !=
+	        HTTP_OK)
+		return http_fail(res, 400, "content must be the file in base64", "content");
+	rc = merchant_document_add(ctx->merchant, i.app.id, type, name, bytes, len, req->who->actor,
+	                           req->now, &d);
+	free(bytes);
+	if (rc == MERCHANT_EARG)
+		return http_fail(res, 400,
+		                 "content must be a PDF, JPEG or PNG within the size allowed",
+		                 "content");
+	if (rc != MERCHANT_OK)
+		return refused(res, rc, &i, "content");
+	return http_reply(res, 201, document_json(&d));
+}
+
+/* GET /api/v1/merchants/{ref}/documents */
+static int document_list_route(struct http_ctx *ctx, const struct http_request *req,
+                               struct http_response *res)
+{
+	struct merchant_info i;
+	json_t *items = json_array();
+	int rc;
+
+	if ((rc = find(ctx, req, res, &i)) != HTTP_OK ||
+	    (rc = merchant_documents(ctx->merchant, i.app.id, document_item, items)) !=
+	        MERCHANT_OK) {
+		json_decref(items);
+		return rc == HTTP_EARG ? HTTP_OK : HTTP_EFAIL;
+	}
+	return http_reply(res, 200, json_pack("{s:o, s:n}", "items", items, "next"));
+}
+
+/* PUT /api/v1/merchants/{ref}/fees {"credit_bp","debit_bp","debit_cap","qr_bp"}: what is not
+ * given stays. */
+static int fees_route(struct http_ctx *ctx, const struct http_request *req,
+                      struct http_response *res)
+{
+	struct merchant_info i;
+	int64_t credit, debit, qr, cap;
+	struct merchant_fees f;
+	int rc;
+
+	if ((rc = find(ctx, req, res, &i)) != HTTP_OK)
+		return rc == HTTP_EARG ? HTTP_OK : rc;
+	credit = i.app.fee_credit_bp, debit = i.app.fee_debit_bp, qr = i.app.fee_qr_bp;
+	cap = i.app.fee_debit_cap;
+	if (http_body_int(req, res, "credit_bp", false, 0, MERCHANT_BP_MAX, &credit) ||
+	    http_body_int(req, res, "debit_bp", false, 0, MERCHANT_BP_MAX, &debit) ||
+	    http_body_int(req, res, "qr_bp", false, 0, MERCHANT_BP_MAX, &qr) ||
+	    http_body_int(req, res, "debit_cap", false, 0, INT64_MAX, &cap))
+		return HTTP_OK;
+	f = (struct merchant_fees){(int)credit, (int)debit, (int)qr, cap};
+	if ((rc = merchant_fees_set(ctx->merchant, i.app.id, &f, req->who->actor, req->now)) !=
+	    MERCHANT_OK)
+		return refused(res, rc, &i, NULL);
+	if (merchant_get(ctx->merchant, req->args[0], &i) != MERCHANT_OK)
+		return HTTP_EFAIL;
+	return reply_merchant(ctx, res, 200, &i);
+}
+
+/* PUT /api/v1/merchants/{ref}/limits {"daily","per_txn","types":[…]}: what is not given
+ * stays. */
+static int limits_route(struct http_ctx *ctx, const struct http_request *req,
+                        struct http_response *res)
+{
+	struct merchant_info i;
+	struct merchant_limits l;
+	json_t *types, *v;
+	size_t k;
+	int rc;
+
+	if ((rc = find(ctx, req, res, &i)) != HTTP_OK)
+		return rc == HTTP_EARG ? HTTP_OK : rc;
+	l = (struct merchant_limits){i.app.limit_daily, i.app.limit_txn,
+	                             (unsigned)i.app.limit_currency, i.app.types};
+	if (http_body_int(req, res, "daily", false, 0, INT64_MAX, &l.daily) ||
+	    http_body_int(req, res, "per_txn", false, 0, INT64_MAX, &l.per_txn))
+		return HTTP_OK;
+	if ((types = req->body != NULL ? json_object_get(req->body, "types") : NULL) != NULL) {
+		if (!json_is_array(types) || json_array_size(types) == 0)
+			return http_fail(res, 400, "types must be a list of transaction types",
+			                 "types");
+		l.types = 0;
+		json_array_foreach(types, k, v)
+		{
+			unsigned bit;
+
+			if (merchant_type_parse(json_string_value(v), &bit) != MERCHANT_OK)
+				return http_fail(res, 400,
+				                 "types must name purchase, void, refund, preauth, "
+				                 "balance or cardauth",
+				                 "types");
+			l.types |= bit;
+		}
+	}
+	if (l.daily > 0 && l.per_txn > l.daily)
+		return http_fail(res, 400, "per_txn must not exceed daily", "per_txn");
+	if ((rc = merchant_limits_set(ctx->merchant, i.app.id, &l, req->who->actor, req->now)) !=
+	    MERCHANT_OK)
+		return refused(res, rc, &i, NULL);
+	if (merchant_get(ctx->merchant, req->args[0], &i) != MERCHANT_OK)
+		return HTTP_EFAIL;
+	return reply_merchant(ctx, res, 200, &i);
+}
+
+const struct http_route http_routes_merchant[] = {
+    {"POST", "/api/v1/merchants", HTTP_ROLE_OPERATOR, merchant_apply_route},
+    {"GET", "/api/v1/merchants", HTTP_ROLES_READ, merchant_list_route},
+    {"GET", "/api/v1/merchants/{}", HTTP_ROLES_READ, merchant_get_route},
+    {"POST", "/api/v1/merchants/{}/steps", HTTP_ROLE_OPERATOR, merchant_step_route},
+    {"POST", "/api/v1/merchants/{}/documents", HTTP_ROLE_OPERATOR | HTTP_ROLE_MERCHANT,
+     document_add_route},
+    {"GET", "/api/v1/merchants/{}/documents", HTTP_ROLES_READ, document_list_route},
+    {"PUT", "/api/v1/merchants/{}/fees", HTTP_ROLE_OPERATOR, fees_route},
+    {"PUT", "/api/v1/merchants/{}/limits", HTTP_ROLE_OPERATOR, limits_route},
+};
+const size_t http_routes_merchant_n = sizeof http_routes_merchant / sizeof http_routes_merchant[0];

@@ -1,0 +1,162 @@
+/* document.c — the documents of a merchant's application (licence, tax registration, the
+ * representative's ID, the agreement): checked by type, size and content (PDF, JPEG or PNG by
+ * their first bytes), kept as files named by their SHA-256 in the documents directory, and
+ * listed with the application. A file is written before its row and removed again when the
+ * row cannot be, so that no row ever names a missing file. */
+#include "merchant/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "audit/audit.h"
+#include "common/hex.h"
+#include "common/text.h"
+
+static const char *const doc_types[] = {"licence", "tax",       "id_front",
+                                        "id_back", "agreement", "other"};
+
+bool merchant_document_type(const char *type)
+{
+	for (size_t i = 0; type != NULL && i < sizeof doc_types / sizeof doc_types[0]; i++)
+		if (strcmp(type, doc_types[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The content type that data's first bytes announce, or NULL for none accepted. */
+static const char *content_type(const uint8_t *data, size_t len)
+{
+	static const struct {
+		const char *type;
+		const char *magic;
+		size_t len;
+	} kinds[] = {
+	    {"application/pdf", "%PDF-", 5},
+	    {"image/jpeg", "\xFF\xD8\xFF", 3},
+	    {"image/png", "\x89PNG\r\n\x1A\n", 8},
+	};
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (len >= kinds[i].len && memcmp(data, kinds[i].magic, kinds[i].len) == 0)
+			return kinds[i].type;
+	return NULL;
+}
+
+/* Writes data to path unless a file is there already (the same content: its name is its
+ * hash), through a temporary file renamed into place so that a crash leaves no half file;
+ * *made says whether this call made it. */
+static int write_file(const char *dir, const char *path, const uint8_t *data, size_t len,
+                      bool *made)
+{
+	char tmp[4200];
+	int fd, rc = MERCHANT_EIO;
+	size_t done = 0;
+
+	*made = false;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return MERCHANT_EIO;
+	if (access(path, F_OK) == 0)
+		return MERCHANT_OK;
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= sizeof tmp)
+		return MERCHANT_EIO;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		return MERCHANT_EIO;
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto out;
+		done += (size_t)n;
+	}
+	if (fsync(fd) == 0 && rename(tmp, path) == 0) {
+		*made = true;
+		rc = MERCHANT_OK;
+	}
+out:
+	close(fd);
+	if (rc != MERCHANT_OK)
+		unlink(tmp);
+	return rc;
+}
+
+int merchant_document_add(merchant *m, int64_t id, const char *type, const char *name,
+                          const uint8_t *data, size_t len, const char *actor, int64_t now,
+                          struct store_merchant_doc *out)
+{
+	struct store_merchant_doc d = {.app_id = id, .at = now};
+	struct store_merchant_app app;
+	uint8_t md[32];
+	unsigned md_len = 0;
+	char path[4200], object[STORE_AUDIT_OBJECT_MAX];
+	const char *ct;
+	json_t *after = NULL;
+	bool made = false;
+	int rc;
+
+	if (m == NULL || !merchant_document_type(type) || !text_is_line(name, MERCHANT_NAME_MAX) ||
+	    data == NULL || len == 0 || (int64_t)len > m->cfg.document_max ||
+	    (ct = content_type(data, len)) == NULL ||
+	    !text_is_line(actor, STORE_AUDIT_ACTOR_MAX - 1))
+		return MERCHANT_EARG;
+	if (EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL) != 1)
+		return MERCHANT_ENOMEM;
+	hex_encode(md, sizeof md, d.sha256, sizeof d.sha256);
+	snprintf(d.type, sizeof d.type, "%s", type);
+	snprintf(d.name, sizeof d.name, "%s", name);
+	snprintf(d.content_type, sizeof d.content_type, "%s", ct);
+	d.size = (int64_t)len;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", m->cfg.documents, d.sha256) >= sizeof path)
+		return MERCHANT_EIO;
+	if (store_begin(m->s) != STORE_OK)
+		return MERCHANT_ESTORE;
+	if ((rc = merchant_from_store(store_merchant_app_get(m->s, id, &app))) != MERCHANT_OK)
+		goto out;
+	if (app.state == MERCHANT_CLOSED) {
+		rc = MERCHANT_ESTATE;
+		goto out;
+	}
+	if ((rc = merchant_from_store(store_merchant_doc_insert(m->s, &d))) != MERCHANT_OK ||
+	    (rc = write_file(m->cfg.documents, path, data, len, &made)) != MERCHANT_OK)
+		goto out;
+	after = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)d.id, "type", d.type,
+	                  "name", d.name, "content_type", d.content_type, "sha256", d.sha256,
+	                  "size", (json_int_t)d.size);
+	merchant_object(&app, object);
+	if (after == NULL)
+		rc = MERCHANT_ENOMEM;
+	else if (audit_record(m->s, actor, "merchant.document", object, NULL, after, now) !=
+	         AUDIT_OK)
+		rc = MERCHANT_ESTORE;
+out:
+	json_decref(after);
+	if ((rc = merchant_end(m, rc)) != MERCHANT_OK) {
+		if (made)
+			unlink(path);
+		return rc;
+	}
+	if (out != NULL)
+		*out = d;
+	return MERCHANT_OK;
+}
+
+int merchant_documents(merchant *m, int64_t id,
+                       int (*fn)(void *ctx, const struct store_merchant_doc *d), void *ctx)
+{
+	struct store_merchant_app app;
+	int rc;
+
+	if (m == NULL || fn == NULL)
+		return MERCHANT_EARG;
+	if ((rc = store_merchant_app_get(m->s, id, &app)) != STORE_OK)
+		return merchant_from_store(rc);
+	rc = store_merchant_doc_list(m->s, id, fn, ctx);
+	return rc > 0 ? rc : merchant_from_store(rc);
+}

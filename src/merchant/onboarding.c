@@ -1,0 +1,617 @@
+/* onboarding.c — a merchant's way from application to active merchant (DESIGN.md flow 1): the
+ * application with its checks, the table of steps between states, activation (MID, the
+ * acquirer's row, certificate, next review), the fee plan, limits and permitted types, the
+ * periodic reviews, and the one JSON form of a merchant that the audit log, the admin command
+ * and the API show. */
+#include "merchant/internal.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit/audit.h"
+#include "common/text.h"
+#include "crypto/crypto.h"
+#include "store/store_acquirer.h"
+
+#define DAY          86400
+#define SEQUENCE_MAX 9999 /* the MID's last four digits */
+
+static const char *const state_names[] = {
+    [MERCHANT_APPLIED] = "applied",
+    [MERCHANT_REVIEWING] = "reviewing",
+    [MERCHANT_DEVICE_TESTING] = "device_testing",
+    [MERCHANT_AGREEMENT] = "agreement",
+    [MERCHANT_ACTIVE] = "active",
+    [MERCHANT_SUSPENDED] = "suspended",
+    [MERCHANT_CLOSED] = "closed",
+};
+
+const char *merchant_state_name(int state)
+{
+	if (state < MERCHANT_APPLIED || state > MERCHANT_CLOSED)
+		return "unknown";
+	return state_names[state];
+}
+
+/* The steps: from which state (0: any but closed) to which. */
+static const struct {
+	const char *name;
+	int from, to;
+} steps[] = {
+    [MERCHANT_STEP_REVIEW] = {"review", MERCHANT_APPLIED, MERCHANT_REVIEWING},
+    [MERCHANT_STEP_TEST] = {"test", MERCHANT_REVIEWING, MERCHANT_DEVICE_TESTING},
+    [MERCHANT_STEP_AGREE] = {"agree", MERCHANT_DEVICE_TESTING, MERCHANT_AGREEMENT},
+    [MERCHANT_STEP_ACTIVATE] = {"activate", MERCHANT_AGREEMENT, MERCHANT_ACTIVE},
+    [MERCHANT_STEP_SUSPEND] = {"suspend", MERCHANT_ACTIVE, MERCHANT_SUSPENDED},
+    [MERCHANT_STEP_RESUME] = {"resume", MERCHANT_SUSPENDED, MERCHANT_ACTIVE},
+    [MERCHANT_STEP_CLOSE] = {"close", 0, MERCHANT_CLOSED},
+};
+#define N_STEPS (sizeof steps / sizeof steps[0])
+
+static bool step_allowed(size_t step, int state)
+{
+	return steps[step].from == state || (steps[step].from == 0 && state != MERCHANT_CLOSED);
+}
+
+int merchant_step_parse(const char *name, enum merchant_step *out)
+{
+	for (size_t i = 0; name != NULL && i < N_STEPS; i++)
+		if (strcmp(name, steps[i].name) == 0) {
+			*out = (enum merchant_step)i;
+			return MERCHANT_OK;
+		}
+	return MERCHANT_EARG;
+}
+
+void merchant_steps_allowed(int state, char *out, size_t cap)
+{
+	size_t len = 0, n = 0;
+
+	assert(cap > 0);
+	out[0] = '\0';
+	for (size_t i = 0; i < N_STEPS; i++)
+		if (step_allowed(i, state))
+			n++;
+	for (size_t i = 0, k = 0; i < N_STEPS && len < cap; i++) {
+		if (!step_allowed(i, state))
+			continue;
+		k++;
+		len += (size_t)snprintf(out + len, cap - len, "%s%s",
+		                        k == 1   ? ""
+		                        : k == n ? " or "
+		                                 : ", ",
+		                        steps[i].name);
+	}
+	if (n == 0)
+		snprintf(out, cap, "none");
+}
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} types[] = {
+    {"purchase", MERCHANT_TYPE_PURCHASE}, {"void", MERCHANT_TYPE_VOID},
+    {"refund", MERCHANT_TYPE_REFUND},     {"preauth", MERCHANT_TYPE_PREAUTH},
+    {"balance", MERCHANT_TYPE_BALANCE},   {"cardauth", MERCHANT_TYPE_CARDAUTH},
+};
+
+int merchant_type_parse(const char *name, unsigned *bit)
+{
+	for (size_t i = 0; name != NULL && i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(name, types[i].name) == 0) {
+			*bit = types[i].bit;
+			return MERCHANT_OK;
+		}
+	return MERCHANT_EARG;
+}
+
+/* ---- the application ---- */
+
+static bool is_phone(const char *s)
+{
+	return s != NULL && crypto_digits(s + (s[0] == '+'), 5, 20) > 0;
+}
+
+static bool is_mcc(const char *s)
+{
+	return crypto_digits(s, 4, 4) > 0;
+}
+
+const char *merchant_application_check(const struct merchant_application *a)
+{
+	if (!text_is_line(a->legal_name, MERCHANT_NAME_MAX))
+		return "legal_name";
+	if (!text_is_line(a->licence, MERCHANT_CODE_MAX))
+		return "licence";
+	if (!text_is_line(a->tax_number, MERCHANT_CODE_MAX))
+		return "tax_number";
+	if (!text_is_line(a->rep_name, MERCHANT_TEXT_MAX))
+		return "rep_name";
+	if (!text_is_line(a->rep_id, MERCHANT_ID_MAX))
+		return "rep_id";
+	if (!text_is_line(a->address, MERCHANT_TEXT_MAX))
+		return "address";
+	if (!is_mcc(a->mcc))
+		return "mcc";
+	if (!is_phone(a->phone))
+		return "phone";
+	return NULL;
+}
+
+/* in shown with its first 3 and last 4 bytes, the rest as '*'; all of it as '*' when that
+ * would leave fewer than 4 hidden. */
+static void mask(const char *in, char *out, size_t cap)
+{
+	size_t n = strnlen(in, cap - 1);
+
+	memset(out, '*', n);
+	out[n] = '\0';
+	if (n >= 3 + 4 + 4) {
+		memcpy(out, in, 3);
+		memcpy(out + n - 4, in + n - 4, 4);
+	}
+}
+
+/* The associated data that ties a sealed ID number to its application. */
+static size_t rep_id_aad(int64_t id, char aad[32])
+{
+	return (size_t)snprintf(aad, 32, "merchant.rep_id:%lld", (long long)id);
+}
+
+static bool is_actor(const char *actor)
+{
+	return text_is_line(actor, STORE_AUDIT_ACTOR_MAX - 1);
+}
+
+/* Reads application id, or the merchant it became, with its certificate. */
+static int load(merchant *m, int64_t id, const char *mid, struct merchant_info *out)
+{
+	int rc = mid != NULL ? store_merchant_app_by_mid(m->s, mid, &out->app)
+	                     : store_merchant_app_get(m->s, id, &out->app);
+
+	if (rc != STORE_OK)
+		return merchant_from_store(rc);
+	memset(&out->cert, 0, sizeof out->cert);
+	rc = store_merchant_cert_last(m->s, out->app.id, &out->cert);
+	return rc == STORE_ENOTFOUND ? MERCHANT_OK : merchant_from_store(rc);
+}
+
+/* Writes the audit entry of a change of i, whose state before it was before (NULL: none). */
+static int audit(merchant *m, const char *actor, const char *action,
+                 const struct merchant_info *before, const struct merchant_info *after, int64_t now)
+{
+	json_t *b = before != NULL ? merchant_json(before, true) : NULL;
+	json_t *a = merchant_json(after, true);
+	char object[STORE_AUDIT_OBJECT_MAX];
+	int rc;
+
+	merchant_object(&after->app, object);
+	if ((before != NULL && b == NULL) || a == NULL)
+		rc = MERCHANT_ENOMEM;
+	else
+		rc = audit_record(m->s, actor, action, object, b, a, now) == AUDIT_OK
+		         ? MERCHANT_OK
+		         : MERCHANT_ESTORE;
+	json_decref(b);
+	json_decref(a);
+	return rc;
+}
+
+static int record_step(merchant *m, int64_t app_id, int from, int to, const char *actor,
+                       const char *reason, int64_t now)
+{
+	struct store_merchant_step h = {.app_id = app_id, .from = from, .to = to, .at = now};
+
+	snprintf(h.actor, sizeof h.actor, "%s", actor);
+	snprintf(h.reason, sizeof h.reason, "%s", reason);
+	return merchant_from_store(store_merchant_step_insert(m->s, &h));
+}
+
+void merchant_object(const struct store_merchant_app *a, char out[STORE_AUDIT_OBJECT_MAX])
+{
+	if (a->mid[0] != '\0')
+		snprintf(out, STORE_AUDIT_OBJECT_MAX, "merchant:%s", a->mid);
+	else
+		snprintf(out, STORE_AUDIT_OBJECT_MAX, "merchant:%lld", (long long)a->id);
+}
+
+int merchant_end(merchant *m, int rc)
+{
+	if (rc != MERCHANT_OK) {
+		store_rollback(m->s);
+		return rc;
+	}
+	return store_commit(m->s) == STORE_OK ? MERCHANT_OK : MERCHANT_ESTORE;
+}
+
+int merchant_apply(merchant *m, const struct merchant_application *a, const char *actor,
+                   int64_t now, int64_t *id)
+{
+	struct merchant_info i = {0};
+	struct store_merchant_app *r = &i.app;
+	char aad[32];
+	size_t aad_len;
+	int rc;
+
+	if (m == NULL || a == NULL || merchant_application_check(a) != NULL || !is_actor(actor))
+		return MERCHANT_EARG;
+	r->state = MERCHANT_APPLIED;
+	snprintf(r->legal_name, sizeof r->legal_name, "%s", a->legal_name);
+	snprintf(r->licence, sizeof r->licence, "%s", a->licence);
+	snprintf(r->tax_number, sizeof r->tax_number, "%s", a->tax_number);
+	snprintf(r->rep_name, sizeof r->rep_name, "%s", a->rep_name);
+	snprintf(r->address, sizeof r->address, "%s", a->address);
+	snprintf(r->mcc, sizeof r->mcc, "%s", a->mcc);
+	snprintf(r->phone, sizeof r->phone, "%s", a->phone);
+	mask(a->rep_id, r->rep_id_masked, sizeof r->rep_id_masked);
+	r->fee_credit_bp = m->cfg.fee_credit_bp;
+	r->fee_debit_bp = m->cfg.fee_debit_bp;
+	r->fee_debit_cap = m->cfg.fee_debit_cap;
+	r->fee_qr_bp = m->cfg.fee_qr_bp;
+	r->limit_currency = 156;
+	r->types = MERCHANT_TYPES_ALL;
+	r->created_at = r->updated_at = now;
+	if (store_begin(m->s) != STORE_OK)
+		return MERCHANT_ESTORE;
+	/* The ID number is sealed under the row's own number, known once the row is in. */
+	if ((rc = merchant_from_store(store_merchant_app_insert(m->s, r))) != MERCHANT_OK)
+		goto out;
+	aad_len = rep_id_aad(r->id, aad);
+	if (hsm_data_encrypt(m->h, &m->data, (const uint8_t *)aad, aad_len,
+	                     (const uint8_t *)a->rep_id, strlen(a->rep_id), r->rep_id.v,
+	                     sizeof r->rep_id.v, &r->rep_id.len) != HSM_OK) {
+		rc = MERCHANT_EHSM;
+		goto out;
+	}
+	if ((rc = merchant_from_store(store_merchant_app_update(m->s, r))) != MERCHANT_OK ||
+	    (rc = record_step(m, r->id, 0, MERCHANT_APPLIED, actor, "application", now)) !=
+	        MERCHANT_OK ||
+	    (rc = audit(m, actor, "merchant.apply", NULL, &i, now)) != MERCHANT_OK)
+		goto out;
+	if (id != NULL)
+		*id = r->id;
+out:
+	return merchant_end(m, rc);
+}
+
+int merchant_get(merchant *m, const char *ref, struct merchant_info *out)
+{
+	size_t n;
+	char *end;
+	long long id;
+
+	if (m == NULL || ref == NULL || out == NULL)
+		return MERCHANT_EARG;
+	n = strlen(ref);
+	if (n == 15)
+		return load(m, 0, ref, out);
+	if (n == 0 || n > 12 || crypto_digits(ref, 1, 12) == 0)
+		return MERCHANT_EARG;
+	id = strtoll(ref, &end, 10);
+	return load(m, id, NULL, out);
+}
+
+/* ---- steps ---- */
+
+static bool is_mid(const char *mid)
+{
+	size_t n = strlen(mid);
+
+	return n == 15 &&
+	       strspn(mid, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == n;
+}
+
+/* The acquirer's row of i's merchant, with mid or the next free MID of its acquirer code,
+ * area and MCC: a sequence kept per prefix, stepping over MIDs given by hand. */
+static int assign_mid(merchant *m, struct merchant_info *i, const char *mid, int64_t now)
+{
+	struct store_merchant row = {.status = STORE_MERCHANT_ACTIVE, .created_at = now};
+	char prefix[12], counter[24];
+	int64_t seq;
+	int rc;
+
+	snprintf(row.name, sizeof row.name, "%.*s", MERCHANT_NAME_MAX, i->app.legal_name);
+	snprintf(row.mcc, sizeof row.mcc, "%s", i->app.mcc);
+	if (mid != NULL) {
+		snprintf(row.mid, sizeof row.mid, "%s", mid);
+		rc = merchant_from_store(store_merchant_insert(m->s, &row));
+		goto out;
+	}
+	snprintf(prefix, sizeof prefix, "%.3s%.4s%.4s", m->cfg.acquirer_code, m->cfg.area,
+	         i->app.mcc);
+	snprintf(counter, sizeof counter, "mid.%s", prefix);
+	do {
+		if ((rc = merchant_from_store(store_acq_next(m->s, counter, &seq))) != MERCHANT_OK)
+			return rc;
+		if (seq > SEQUENCE_MAX)
+			return MERCHANT_EEXIST;
+		snprintf(row.mid, sizeof row.mid, "%.11s%04d", prefix, (int)seq);
+		rc = merchant_from_store(store_merchant_insert(m->s, &row));
+	} while (rc == MERCHANT_EEXIST);
+out:
+	if (rc == MERCHANT_OK)
+		memcpy(i->app.mid, row.mid, sizeof i->app.mid);
+	return rc;
+}
+
+/* Activation's other records: the certificate and the first periodic review. */
+static int certify(merchant *m, struct merchant_info *i, int64_t now)
+{
+	struct store_merchant_cert *c = &i->cert;
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return MERCHANT_EARG;
+	memset(c, 0, sizeof *c);
+	c->app_id = i->app.id;
+	snprintf(c->number, sizeof c->number, "MC%s-%04d", i->app.mid, tm.tm_year + 1900);
+	c->issued = now;
+	c->valid_until = now + (int64_t)m->cfg.certificate_days * DAY;
+	i->app.next_review = now + (int64_t)m->cfg.review_days * DAY;
+	return merchant_from_store(store_merchant_cert_insert(m->s, c));
+}
+
+/* The acquirer's status for a merchant's state (0: none, not yet active). */
+static int acquirer_status(int state)
+{
+	switch (state) {
+	case MERCHANT_ACTIVE:
+		return STORE_MERCHANT_ACTIVE;
+	case MERCHANT_SUSPENDED:
+		return STORE_MERCHANT_SUSPENDED;
+	case MERCHANT_CLOSED:
+		return STORE_MERCHANT_CLOSED;
+	default:
+		return 0;
+	}
+}
+
+static const char *const step_actions[] = {
+    [MERCHANT_STEP_REVIEW] = "merchant.review",   [MERCHANT_STEP_TEST] = "merchant.test",
+    [MERCHANT_STEP_AGREE] = "merchant.agree",     [MERCHANT_STEP_ACTIVATE] = "merchant.activate",
+    [MERCHANT_STEP_SUSPEND] = "merchant.suspend", [MERCHANT_STEP_RESUME] = "merchant.resume",
+    [MERCHANT_STEP_CLOSE] = "merchant.close",
+};
+
+int merchant_step(merchant *m, int64_t id, enum merchant_step step, const char *reason,
+                  const char *mid, const char *actor, int64_t now, struct merchant_info *out)
+{
+	struct merchant_info before, after;
+	int rc;
+
+	if (m == NULL || (size_t)step >= N_STEPS || !text_is_line(reason, MERCHANT_TEXT_MAX) ||
+	    !is_actor(actor) || (mid != NULL && (step != MERCHANT_STEP_ACTIVATE || !is_mid(mid))))
+		return MERCHANT_EARG;
+	if (store_begin(m->s) != STORE_OK)
+		return MERCHANT_ESTORE;
+	if ((rc = load(m, id, NULL, &before)) != MERCHANT_OK)
+		goto out;
+	if (!step_allowed(step, before.app.state)) {
+		rc = MERCHANT_ESTATE;
+		goto out;
+	}
+	after = before;
+	after.app.state = steps[step].to;
+	after.app.updated_at = now;
+	if (step == MERCHANT_STEP_ACTIVATE) {
+		if ((rc = assign_mid(m, &after, mid, now)) != MERCHANT_OK ||
+		    (rc = certify(m, &after, now)) != MERCHANT_OK)
+			goto out;
+	} else if (after.app.mid[0] != '\0' &&
+	           (rc = merchant_from_store(store_merchant_set_status(
+	                m->s, after.app.mid, acquirer_status(after.app.state)))) != MERCHANT_OK) {
+		goto out;
+	}
+	if (after.app.state == MERCHANT_CLOSED)
+		after.app.next_review = 0;
+	if ((rc = merchant_from_store(store_merchant_app_update(m->s, &after.app))) !=
+	        MERCHANT_OK ||
+	    (rc = record_step(m, id, before.app.state, after.app.state, actor, reason, now)) !=
+	        MERCHANT_OK ||
+	    (rc = audit(m, actor, step_actions[step], &before, &after, now)) != MERCHANT_OK)
+		goto out;
+	if (out != NULL)
+		*out = after;
+out:
+	return merchant_end(m, rc);
+}
+
+/* ---- fee plan, limits, reviews ---- */
+
+/* Loads application id for a change, inside the transaction it opens; MERCHANT_ESTATE when
+ * it is closed. */
+static int change_begin(merchant *m, int64_t id, struct merchant_info *before)
+{
+	int rc;
+
+	if (store_begin(m->s) != STORE_OK)
+		return MERCHANT_ESTORE;
+	if ((rc = load(m, id, NULL, before)) == MERCHANT_OK && before->app.state == MERCHANT_CLOSED)
+		rc = MERCHANT_ESTATE;
+	if (rc != MERCHANT_OK)
+		store_rollback(m->s);
+	return rc;
+}
+
+/* Writes after, with its audit entry, and ends the transaction change_begin() opened. */
+static int change_end(merchant *m, const char *actor, const char *action,
+                      const struct merchant_info *before, struct merchant_info *after, int64_t now)
+{
+	int rc;
+
+	after->app.updated_at = now;
+	if ((rc = merchant_from_store(store_merchant_app_update(m->s, &after->app))) == MERCHANT_OK)
+		rc = audit(m, actor, action, before, after, now);
+	return merchant_end(m, rc);
+}
+
+int merchant_fees_set(merchant *m, int64_t id, const struct merchant_fees *f, const char *actor,
+                      int64_t now)
+{
+	struct merchant_info before, after;
+	int rc;
+
+	if (m == NULL || f == NULL || !is_actor(actor) || f->credit_bp < 0 ||
+	    f->credit_bp > MERCHANT_BP_MAX || f->debit_bp < 0 || f->debit_bp > MERCHANT_BP_MAX ||
+	    f->qr_bp < 0 || f->qr_bp > MERCHANT_BP_MAX || f->debit_cap < 0)
+		return MERCHANT_EARG;
+	if ((rc = change_begin(m, id, &before)) != MERCHANT_OK)
+		return rc;
+	after = before;
+	after.app.fee_credit_bp = f->credit_bp;
+	after.app.fee_debit_bp = f->debit_bp;
+	after.app.fee_qr_bp = f->qr_bp;
+	after.app.fee_debit_cap = f->debit_cap;
+	return change_end(m, actor, "merchant.fees", &before, &after, now);
+}
+
+int merchant_limits_set(merchant *m, int64_t id, const struct merchant_limits *l, const char *actor,
+                        int64_t now)
+{
+	struct merchant_info before, after;
+	int rc;
+
+	if (m == NULL || l == NULL || !is_actor(actor) || l->daily < 0 || l->per_txn < 0 ||
+	    (l->daily > 0 && l->per_txn > l->daily) || l->currency == 0 || l->currency > 999 ||
+	    l->types == 0 || (l->types & ~MERCHANT_TYPES_ALL) != 0)
+		return MERCHANT_EARG;
+	if ((rc = change_begin(m, id, &before)) != MERCHANT_OK)
+		return rc;
+	after = before;
+	after.app.limit_daily = l->daily;
+	after.app.limit_txn = l->per_txn;
+	after.app.limit_currency = (int)l->currency;
+	after.app.types = l->types;
+	return change_end(m, actor, "merchant.limits", &before, &after, now);
+}
+
+int merchant_reviewed(merchant *m, int64_t id, const char *reason, const char *actor, int64_t now)
+{
+	struct merchant_info before, after;
+	int rc;
+
+	if (m == NULL || !text_is_line(reason, MERCHANT_TEXT_MAX) || !is_actor(actor))
+		return MERCHANT_EARG;
+	if ((rc = change_begin(m, id, &before)) != MERCHANT_OK)
+		return rc;
+	if (before.app.state != MERCHANT_ACTIVE) {
+		store_rollback(m->s);
+		return MERCHANT_ESTATE;
+	}
+	after = before;
+	after.app.next_review = now + (int64_t)m->cfg.review_days * DAY;
+	if ((rc = record_step(m, id, before.app.state, before.app.state, actor, reason, now)) !=
+	    MERCHANT_OK) {
+		store_rollback(m->s);
+		return rc;
+	}
+	return change_end(m, actor, "merchant.reviewed", &before, &after, now);
+}
+
+/* ---- reading ---- */
+
+struct list_ctx {
+	merchant *m;
+	int (*fn)(void *ctx, const struct merchant_info *i);
+	void *ctx;
+	int rc;
+};
+
+static int list_one(void *ctx, const struct store_merchant_app *a)
+{
+	struct list_ctx *l = ctx;
+	struct merchant_info i = {.app = *a};
+	int rc = store_merchant_cert_last(l->m->s, a->id, &i.cert);
+
+	if (rc != STORE_OK && rc != STORE_ENOTFOUND) {
+		l->rc = merchant_from_store(rc);
+		return 1;
+	}
+	if (rc == STORE_ENOTFOUND)
+		memset(&i.cert, 0, sizeof i.cert);
+	return (l->rc = l->fn(l->ctx, &i)) != 0;
+}
+
+int merchant_list(merchant *m, const struct store_merchant_app_filter *f,
+                  int (*fn)(void *ctx, const struct merchant_info *i), void *ctx)
+{
+	struct list_ctx l = {m, fn, ctx, 0};
+	int rc;
+
+	if (m == NULL || f == NULL || fn == NULL)
+		return MERCHANT_EARG;
+	rc = store_merchant_app_list(m->s, f, list_one, &l);
+	return l.rc != 0 ? l.rc : merchant_from_store(rc);
+}
+
+int merchant_review_due(merchant *m, int64_t now,
+                        int (*fn)(void *ctx, const struct merchant_info *i), void *ctx)
+{
+	struct store_merchant_app_filter f = {.state = MERCHANT_ACTIVE, .due_by = now};
+
+	return merchant_list(m, &f, fn, ctx);
+}
+
+int merchant_history(merchant *m, int64_t id,
+                     int (*fn)(void *ctx, const struct store_merchant_step *h), void *ctx)
+{
+	struct merchant_info i;
+	int rc;
+
+	if (m == NULL || fn == NULL)
+		return MERCHANT_EARG;
+	if ((rc = load(m, id, NULL, &i)) != MERCHANT_OK)
+		return rc;
+	rc = store_merchant_step_list(m->s, id, fn, ctx);
+	return rc > 0 ? rc : merchant_from_store(rc);
+}
+
+/* ---- JSON ---- */
+
+/* "2026-11-30T14:00:00Z", or null for 0. */
+static json_t *time_json(int64_t t)
+{
+	char text[TEXT_UTC_LEN];
+
+	text_utc(t, text);
+	return text[0] != '\0' ? json_string(text) : json_null();
+}
+
+json_t *merchant_json(const struct merchant_info *i, bool audit_form)
+{
+	const struct store_merchant_app *a = &i->app;
+	char phone[sizeof a->phone];
+	json_t *o, *list = json_array();
+
+	if (audit_form)
+		mask(a->phone, phone, sizeof phone);
+	else
+		snprintf(phone, sizeof phone, "%s", a->phone);
+	for (size_t k = 0; list != NULL && k < sizeof types / sizeof types[0]; k++)
+		if (a->types & types[k].bit)
+			json_array_append_new(list, json_string(types[k].name));
+	o = json_pack(
+	    "{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+	    " s:{s:i, s:i, s:I, s:i},"
+	    " s:{s:I, s:I, s:i, s:o},"
+	    " s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)a->id, "mid", a->mid[0] != '\0' ? json_string(a->mid) : json_null(),
+	    "state", merchant_state_name(a->state), "legal_name", a->legal_name, "licence",
+	    a->licence, "tax_number", a->tax_number, "rep_name", a->rep_name, "rep_id",
+	    a->rep_id_masked, "address", a->address, "mcc", a->mcc, "phone", phone, "fees",
+	    "credit_bp", a->fee_credit_bp, "debit_bp", a->fee_debit_bp, "debit_cap",
+	    (json_int_t)a->fee_debit_cap, "qr_bp", a->fee_qr_bp, "limits", "daily",
+	    (json_int_t)a->limit_daily, "per_txn", (json_int_t)a->limit_txn, "currency",
+	    a->limit_currency, "types", list, "certificate",
+	    i->cert.number[0] == '\0' ? json_null()
+	                              : json_pack("{s:s, s:o, s:o}", "number", i->cert.number,
+	                                          "issued", time_json(i->cert.issued),
+	                                          "valid_until", time_json(i->cert.valid_until)),
+	    "next_review", time_json(a->next_review), "created", time_json(a->created_at),
+	    "updated", time_json(a->updated_at));
+	return o;
+}
