@@ -136,4 +136,16 @@ json_t *http_time(int64_t t);
  * known, else the digits). */
 json_t *http_money(int64_t minor, unsigned currency);
 
+/* ---- Terminals (routes_terminal.c) ---- */
+
+extern const struct http_route http_routes_terminal[];
+extern const size_t http_routes_terminal_count;
+
+/* The API's (and `possum admin terminal --json`'s) forms of a terminal, its status report and
+ * a TMK handed out; NULL when out of memory. */
+json_t *http_terminal_json(const struct merchant_terminal *t);
+json_t *http_terminal_status_json(const struct merchant_terminal_status *s);
+json_t *http_tmk_json(const char *tid, const char *mid, const char *sn,
+                      const struct merchant_tmk *k);
+
 #endif
