@@ -157,7 +157,8 @@ int merchant_terminal_set_state(merchant *m, const char *actor, const char *tid,
 
 /* Rebinds terminal tid (not retired) to merchant mid (NULL: its own; active) and/or place
  * (NULL: its own) — at least one of them different (else MERCHANT_EARG) — and re-keys it: a
- * new TMK (handed out in tmk when form is not NULL), its working keys gone, signed out. */
+ * new TMK (handed out in tmk when form is not NULL), its working keys gone, signed out, and
+ * its next batch opened. */
 int merchant_terminal_rebind(merchant *m, const char *actor, const char *tid, const char *mid,
                              const struct merchant_place *place, const char *reason,
                              const struct merchant_tmk_form *form, int64_t now,

@@ -445,6 +445,9 @@ static int to_binding(merchant *m, struct store_terminal *t, const struct change
 		t->lat = c->place->lat;
 		t->lon = c->place->lon;
 	}
+	/* A new batch: what it does from now on is not mixed with what it did before, and the
+	 * terminal, keyed afresh, takes the batch from its sign-in. */
+	t->batch = t->batch % 999999 + 1;
 	return rekey(m, t, c->form, c->tmk);
 }
 
