@@ -498,7 +498,8 @@ static int refuse_risk(struct txn *t, const char *kind, const char *reported, co
 			*c = '?';
 	if ((rc = store_risk_event_add(t->a->s, &e)) != STORE_OK)
 		return acquirer_from_store(rc);
-	return decide(t, "58", strcmp(kind, "sn_mismatch") == 0 ? "sn_differs" : "merchant_differs");
+	return decide(t, "58",
+	              strcmp(kind, "sn_mismatch") == 0 ? "sn_differs" : "merchant_differs");
 }
 
 /* The application version of 59.A2.05 (an8, padded with spaces) into t->version. */
@@ -533,9 +534,9 @@ static int stage_terminal(struct txn *t)
 	t->have_term = true;
 	if (t->term.status != STORE_TERMINAL_ACTIVE)
 		return decide(t, "97",
-		              t->term.status == STORE_TERMINAL_REGISTERED   ? "terminal_registered"
+		              t->term.status == STORE_TERMINAL_REGISTERED  ? "terminal_registered"
 		              : t->term.status == STORE_TERMINAL_SUSPENDED ? "terminal_suspended"
-		                                                            : "terminal_retired");
+		                                                           : "terminal_retired");
 	if (strcmp(t->term.mid, t->mid) != 0)
 		return refuse_risk(t, "mid_mismatch", t->mid, t->term.mid);
 	if ((t->type->flags & T_SIGNED) && !t->term.signed_in) {

@@ -16,19 +16,19 @@
 #include "http/http.h"
 
 #define COMMON_HELP                                                                                \
-	"  --config FILE   the config file (default $POSSUM_CONFIG)\n"                               \
-	"  --data DIR      the data directory (default the config's, else " CLI_DATADIR_DEFAULT     \
+	"  --config FILE   the config file (default $POSSUM_CONFIG)\n"                             \
+	"  --data DIR      the data directory (default the config's, else " CLI_DATADIR_DEFAULT    \
 	")\n"                                                                                      \
 	"  --json          print the API's JSON form (docs/api.md \"Terminals\")\n"
 
-#define TMK_HELP                                                                                   \
-	"  --parts N       the TMK as 2 or 3 components (default 2), each with its check value\n"   \
-	"  --kek HEX:KCV,HEX:KCV[,HEX:KCV]\n"                                                       \
+#define TMK_HELP                                                                                     \
+	"  --parts N       the TMK as 2 or 3 components (default 2), each with its check value\n"    \
+	"  --kek HEX:KCV,HEX:KCV[,HEX:KCV]\n"                                                        \
 	"                  the TMK instead as a TR-31 key block under the key-exchange key (TDES)\n" \
 	"                  formed from these components, each checked against its check value\n"
 
 #define PLACE_HELP                                                                                 \
-	"  --address TEXT  the registered place's address (1 to 256 bytes)\n"                       \
+	"  --address TEXT  the registered place's address (1 to 256 bytes)\n"                      \
 	"  --lat N --lon N its coordinates in micro-degrees (31230416 for 31.230416°N)\n"
 
 /* What every subcommand takes and opens. */
@@ -74,7 +74,8 @@ static int refused(const struct term_cmd *c, int rc)
 		                 "not allowed in its state (registered → active ⇄ suspended; any → "
 		                 "retired; a merchant must be active; a TMK is handed out once)");
 	case MERCHANT_EVERIFY:
-		return cli_error(CLI_FAILED, c->prog, "a KEK component does not match its check value");
+		return cli_error(CLI_FAILED, c->prog,
+		                 "a KEK component does not match its check value");
 	default:
 		return cli_error(CLI_FAILED, c->prog, "%s", merchant_strerror(rc));
 	}
@@ -161,11 +162,11 @@ static void print_time(const char *label, int64_t t)
 
 static void print_terminal(const struct merchant_terminal *t)
 {
-	printf("tid          %s\nmid          %s\nsn           %s\nstate        %s\n", t->tid, t->mid,
-	       t->sn, merchant_terminal_state_name(t->state));
+	printf("tid          %s\nmid          %s\nsn           %s\nstate        %s\n", t->tid,
+	       t->mid, t->sn, merchant_terminal_state_name(t->state));
 	if (t->place.address[0] != '\0')
-		printf("place        %s (%lld, %lld µ°)\n", t->place.address, (long long)t->place.lat,
-		       (long long)t->place.lon);
+		printf("place        %s (%lld, %lld µ°)\n", t->place.address,
+		       (long long)t->place.lat, (long long)t->place.lon);
 	else
 		printf("place        -\n");
 	printf("version      %s\nbatch        %06d\nsigned in    %s\ntmk kcv      %s%s\n",
@@ -190,8 +191,8 @@ static const char add_help[] =
     "  --merchant MID  the merchant (possum admin merchant add)\n"
     "  --sn SN         the terminal's hardware serial number, 1 to 50 printable characters\n"
     "  --tid TID       its terminal id, 8 letters and digits; default the next free one\n" PLACE_HELP
-        TMK_HELP "  --no-activate   leave it registered (`possum admin terminal activate`)\n" COMMON_HELP
-    "\n"
+        TMK_HELP
+    "  --no-activate   leave it registered (`possum admin terminal activate`)\n" COMMON_HELP "\n"
     "Exit status: 0 registered; 1 no such merchant or not active, the TID taken, the SN bound,\n"
     "a KEK component wrong, or a failure; 2 bad usage.\n";
 
@@ -201,11 +202,18 @@ static int cmd_add(int argc, char **argv)
 	const char *mid = NULL, *sn = NULL, *parts = NULL, *kek_text = NULL, *address = NULL,
 	           *lat = NULL, *lon = NULL;
 	int no_activate = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"merchant", &mid, NULL},     {"sn", &sn, NULL},         {"tid", &c.tid, NULL},
-	    {"parts", &parts, NULL},      {"kek", &kek_text, NULL},  {"address", &address, NULL},
-	    {"lat", &lat, NULL},          {"lon", &lon, NULL},       {"no-activate", NULL, &no_activate},
-	    {"config", &c.config, NULL},  {"data", &c.data, NULL},   {"json", NULL, &c.json}};
+	const cli_option opts[] = {{"merchant", &mid, NULL},
+	                           {"sn", &sn, NULL},
+	                           {"tid", &c.tid, NULL},
+	                           {"parts", &parts, NULL},
+	                           {"kek", &kek_text, NULL},
+	                           {"address", &address, NULL},
+	                           {"lat", &lat, NULL},
+	                           {"lon", &lon, NULL},
+	                           {"no-activate", NULL, &no_activate},
+	                           {"config", &c.config, NULL},
+	                           {"data", &c.data, NULL},
+	                           {"json", NULL, &c.json}};
 	struct merchant_terminal_new n = {0};
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form;
@@ -301,11 +309,10 @@ static int show(struct term_cmd *c)
 }
 
 #define STATE_HELP(what, refusal)                                                                  \
-	"--tid TID [--reason TEXT] [--config FILE] [--data DIR] [--json]\n\n" what                   \
-	"\n\n"                                                                                     \
-	"  --tid TID       the terminal\n"                                                          \
-	"  --reason TEXT   why, for the audit log\n" COMMON_HELP                                    \
-	"\nExit status: 0 done; 1 no such terminal, a terminal " refusal ", or a failure; 2 bad "     \
+	"--tid TID [--reason TEXT] [--config FILE] [--data DIR] [--json]\n\n" what "\n\n"          \
+	"  --tid TID       the terminal\n"                                                         \
+	"  --reason TEXT   why, for the audit log\n" COMMON_HELP                                   \
+	"\nExit status: 0 done; 1 no such terminal, a terminal " refusal ", or a failure; 2 bad "  \
 	"usage.\n"
 
 static const char activate_help[] =
@@ -386,8 +393,7 @@ static const char rebind_help[] =
     "\n"
     "  --tid TID       the terminal (not retired)\n"
     "  --merchant MID  its new merchant\n" PLACE_HELP
-    "  --reason TEXT   why, for the audit log\n" TMK_HELP COMMON_HELP
-    "\n"
+    "  --reason TEXT   why, for the audit log\n" TMK_HELP COMMON_HELP "\n"
     "Exit status: 0 rebound; 1 no such terminal or merchant, a retired terminal, a merchant\n"
     "not active, or a failure; 2 bad usage (nothing would change).\n";
 
@@ -396,8 +402,8 @@ static int cmd_rebind(int argc, char **argv)
 	struct term_cmd c = {.prog = argv[0]};
 	const char *mid = NULL, *reason = NULL, *parts = NULL, *kek_text = NULL, *address = NULL,
 	           *lat = NULL, *lon = NULL;
-	const cli_option extra[] = {{"merchant", &mid, NULL}, {"reason", &reason, NULL},
-	                            {"parts", &parts, NULL},  {"kek", &kek_text, NULL},
+	const cli_option extra[] = {{"merchant", &mid, NULL},    {"reason", &reason, NULL},
+	                            {"parts", &parts, NULL},     {"kek", &kek_text, NULL},
 	                            {"address", &address, NULL}, {"lat", &lat, NULL},
 	                            {"lon", &lon, NULL}};
 	struct hsm_component kek[HSM_PARTS_MAX];
@@ -425,7 +431,7 @@ static int cmd_rebind(int argc, char **argv)
 	                              &form, (int64_t)time(NULL), &tmk);
 	if (rc == MERCHANT_OK && (rc = merchant_terminal_get(c.m, c.tid, &t)) == MERCHANT_OK)
 		print_tmk(&c, &t, &tmk);
-	rc = rc == MERCHANT_EARG   ? cli_usage_error(c.prog, "nothing would change")
+	rc = rc == MERCHANT_EARG ? cli_usage_error(c.prog, "nothing would change")
 	     : rc != MERCHANT_OK ? refused(&c, rc)
 	                         : CLI_OK;
 out:
@@ -443,8 +449,7 @@ static const char tmk_help[] =
     "or rebound there has a TMK that nobody has seen yet. A second time is refused; rebind to\n"
     "re-key.\n"
     "\n"
-    "  --tid TID       the terminal\n" TMK_HELP COMMON_HELP
-    "\n"
+    "  --tid TID       the terminal\n" TMK_HELP COMMON_HELP "\n"
     "Exit status: 0 handed out; 1 no such terminal, handed out already, or a failure; 2 bad\n"
     "usage.\n";
 
@@ -531,8 +536,10 @@ static int cmd_list(int argc, char **argv)
 	struct term_cmd c = {.prog = argv[0]};
 	const char *mid = NULL;
 	int due = 0, rest, rc;
-	const cli_option opts[] = {{"merchant", &mid, NULL},    {"review-due", NULL, &due},
-	                           {"config", &c.config, NULL}, {"data", &c.data, NULL},
+	const cli_option opts[] = {{"merchant", &mid, NULL},
+	                           {"review-due", NULL, &due},
+	                           {"config", &c.config, NULL},
+	                           {"data", &c.data, NULL},
 	                           {"json", NULL, &c.json}};
 	struct listing l = {0};
 
@@ -634,6 +641,7 @@ int cli_admin_terminal(int argc, char **argv)
 	    {"list", "list the terminals", cmd_list},
 	    {"status", "a terminal's status report", cmd_status},
 	};
-	return cli_dispatch("possum admin terminal", "The merchants' terminals: one terminal, one code.",
-	                    cmds, sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum admin terminal",
+	                    "The merchants' terminals: one terminal, one code.", cmds,
+	                    sizeof cmds / sizeof cmds[0], argc, argv);
 }

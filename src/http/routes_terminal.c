@@ -16,17 +16,16 @@
 
 json_t *http_terminal_json(const struct merchant_terminal *t)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I}, s:s?, s:i, s:b, s:s, s:b, s:o, "
-	                 "s:o, s:o, s:o}",
-	                 "tid", t->tid, "mid", t->mid, "sn", t->sn, "state",
-	                 merchant_terminal_state_name(t->state), "place", "address",
-	                 t->place.address, "lat", (json_int_t)t->place.lat, "lon",
-	                 (json_int_t)t->place.lon, "version",
-	                 t->version[0] != '\0' ? t->version : NULL, "batch", t->batch, "signed_in",
-	                 t->signed_in, "tmk_kcv", t->tmk_kcv, "tmk_issued", t->tmk_issued,
-	                 "last_signin", http_time(t->last_signin), "last_seen",
-	                 http_time(t->last_seen), "next_review", http_time(t->next_review),
-	                 "created", http_time(t->created_at));
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I}, s:s?, s:i, s:b, s:s, s:b, s:o, "
+	    "s:o, s:o, s:o}",
+	    "tid", t->tid, "mid", t->mid, "sn", t->sn, "state",
+	    merchant_terminal_state_name(t->state), "place", "address", t->place.address, "lat",
+	    (json_int_t)t->place.lat, "lon", (json_int_t)t->place.lon, "version",
+	    t->version[0] != '\0' ? t->version : NULL, "batch", t->batch, "signed_in", t->signed_in,
+	    "tmk_kcv", t->tmk_kcv, "tmk_issued", t->tmk_issued, "last_signin",
+	    http_time(t->last_signin), "last_seen", http_time(t->last_seen), "next_review",
+	    http_time(t->next_review), "created", http_time(t->created_at));
 }
 
 json_t *http_terminal_status_json(const struct merchant_terminal_status *s)
@@ -36,9 +35,9 @@ json_t *http_terminal_status_json(const struct merchant_terminal_status *s)
 	if (o == NULL)
 		return NULL;
 	if (s->last_txn.at != 0)
-		last = json_pack("{s:o, s:s, s:s, s:s, s:o}", "at", http_time(s->last_txn.at), "type",
-		                 s->last_txn.type, "rc", s->last_txn.rc, "rrn", s->last_txn.rrn,
-		                 "money",
+		last = json_pack("{s:o, s:s, s:s, s:s, s:o}", "at", http_time(s->last_txn.at),
+		                 "type", s->last_txn.type, "rc", s->last_txn.rc, "rrn",
+		                 s->last_txn.rrn, "money",
 		                 http_money(s->last_txn.amount, (unsigned)s->last_txn.currency));
 	json_object_set_new(o, "online", json_boolean(s->online));
 	json_object_set_new(o, "last_seen", http_time(s->last_seen));
@@ -63,8 +62,8 @@ json_t *http_tmk_json(const char *tid, const char *mid, const char *sn,
 		for (size_t i = 0; i < k->n_parts; i++) {
 			hex_encode(k->parts[i].part, k->parts[i].len, hex, sizeof hex);
 			hex_encode(k->parts[i].kcv.v, k->parts[i].kcv.len, kcv, sizeof kcv);
-			json_array_append_new(list,
-			                      json_pack("{s:s, s:s}", "component", hex, "kcv", kcv));
+			json_array_append_new(
+			    list, json_pack("{s:s, s:s}", "component", hex, "kcv", kcv));
 		}
 		json_object_set_new(o, "components", list);
 	} else {
@@ -96,8 +95,8 @@ static int refused(struct http_response *res, int rc, const char *field)
 }
 
 /* The terminal of the path's TID, when the principal may see it; else res is the 404. */
-static int visible(struct http_ctx *ctx, const struct http_request *req,
-                   struct http_response *res, struct merchant_terminal *t)
+static int visible(struct http_ctx *ctx, const struct http_request *req, struct http_response *res,
+                   struct merchant_terminal *t)
 {
 	int rc = merchant_terminal_get(ctx->merchant, req->args[0], t);
 
@@ -209,7 +208,8 @@ static int get_terminals(struct http_ctx *ctx, const struct http_request *req,
 		long v = strtol(limit, &end, 10);
 
 		if (*limit == '\0' || *end != '\0' || v < 1 || v > LIMIT_MAX)
-			return http_fail(res, 400, "limit must be an integer from 1 to 500", "limit");
+			return http_fail(res, 400, "limit must be an integer from 1 to 500",
+			                 "limit");
 		p.limit = (size_t)v;
 	}
 	if (req->who->role == HTTP_ROLE_MERCHANT) {
@@ -287,7 +287,8 @@ static int post_rebind(struct http_ctx *ctx, const struct http_request *req,
 	    http_body_string(req, res, "reason", true, 200, &reason) != HTTP_OK)
 		return HTTP_OK;
 	if (mid == NULL && !given)
-		return http_fail(res, 400, "a new mid or place (address, lat, lon) is needed", "mid");
+		return http_fail(res, 400, "a new mid or place (address, lat, lon) is needed",
+		                 "mid");
 	rc = merchant_terminal_rebind(ctx->merchant, req->who->actor, req->args[0], mid,
 	                              given ? &place : NULL, reason, NULL, req->now, NULL);
 	if (rc == MERCHANT_EARG)
@@ -316,7 +317,8 @@ static int body_kek(const struct http_request *req, struct http_response *res,
 		           *k = json_string_value(json_object_get(v, "kcv"));
 
 		if (c == NULL || k == NULL ||
-		    hex_decode(c, strlen(c), kek[i].part, sizeof kek[i].part, &kek[i].len) != HEX_OK ||
+		    hex_decode(c, strlen(c), kek[i].part, sizeof kek[i].part, &kek[i].len) !=
+		        HEX_OK ||
 		    hex_decode(k, strlen(k), kek[i].kcv.v, sizeof kek[i].kcv.v, &kek[i].kcv.len) !=
 		        HEX_OK ||
 		    kek[i].kcv.len < 3)
@@ -330,8 +332,7 @@ bad:
 	return HTTP_EARG;
 }
 
-static int post_tmk(struct http_ctx *ctx, const struct http_request *req,
-                    struct http_response *res)
+static int post_tmk(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form = {.parts = 2};
@@ -377,4 +378,5 @@ const struct http_route http_routes_terminal[] = {
     {"POST", "/api/v1/terminals/{}/rebind", HTTP_ROLE_OPERATOR, post_rebind},
     {"POST", "/api/v1/terminals/{}/tmk", HTTP_ROLE_OPERATOR, post_tmk},
 };
-const size_t http_routes_terminal_count = sizeof http_routes_terminal / sizeof http_routes_terminal[0];
+const size_t http_routes_terminal_count =
+    sizeof http_routes_terminal / sizeof http_routes_terminal[0];

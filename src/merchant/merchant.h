@@ -110,7 +110,7 @@ struct merchant_terminal {
 	char version[17]; /* the application version it last reported (59.A2.05); "" none */
 	int batch;        /* its open batch */
 	bool signed_in;
-	bool tmk_issued;  /* its present TMK has been handed out */
+	bool tmk_issued;                   /* its present TMK has been handed out */
 	char tmk_kcv[2 * HSM_KCV_MAX + 1]; /* its present TMK's check value, hex */
 	int64_t last_signin, last_seen, next_review, created_at; /* 0: never, none */
 };
@@ -126,9 +126,9 @@ struct merchant_tmk_form {
 /* A TMK handed out, which the caller shows once and wipes (crypto_wipe). */
 struct merchant_tmk {
 	struct hsm_component parts[HSM_PARTS_MAX];
-	size_t n_parts;                   /* 0 when it left as a key block */
-	char block[HSM_KEY_MAX + 1];      /* the TR-31 block under the KEK; "" for components */
-	hsm_kcv kcv;                      /* the TMK's */
+	size_t n_parts;              /* 0 when it left as a key block */
+	char block[HSM_KEY_MAX + 1]; /* the TR-31 block under the KEK; "" for components */
+	hsm_kcv kcv;                 /* the TMK's */
 };
 
 /* What a registration asks for. */
@@ -186,8 +186,8 @@ int merchant_terminal_review_due(merchant *m, int64_t now,
 /* A terminal's status report. */
 struct merchant_terminal_status {
 	struct merchant_terminal t;
-	bool online;        /* seen within the window asked for */
-	int64_t last_seen;  /* its last request of any kind; 0 never */
+	bool online;       /* seen within the window asked for */
+	int64_t last_seen; /* its last request of any kind; 0 never */
 	struct {
 		int64_t at; /* 0: none */
 		char type[20], rc[3], rrn[13];

@@ -171,10 +171,10 @@ static int hand_out(merchant *m, const hsm_key *tmk, const struct merchant_tmk_f
 	crypto_wipe(&kek, sizeof kek);
 	if (rc != HSM_OK)
 		crypto_wipe(out, sizeof *out);
-	return rc == HSM_OK     ? MERCHANT_OK
-	       : rc == HSM_EKCV ? MERCHANT_EVERIFY
+	return rc == HSM_OK                       ? MERCHANT_OK
+	       : rc == HSM_EKCV                   ? MERCHANT_EVERIFY
 	       : rc == HSM_EARG || rc == HSM_EALG ? MERCHANT_EARG
-	                                           : MERCHANT_EHSM;
+	                                          : MERCHANT_EHSM;
 }
 
 /* A new TMK in t, its working keys dropped and signed out, handed out when form asks. */
@@ -281,7 +281,8 @@ static int do_register(merchant *m, const char *actor, const struct merchant_ter
 		view(m, t, &before);
 		activate(m, t, now);
 		if ((rc = merchant_from_store(store_terminal_update(m->s, t))) != MERCHANT_OK ||
-		    (rc = audit(m, actor, "terminal.activate", &before, t, NULL, now)) != MERCHANT_OK)
+		    (rc = audit(m, actor, "terminal.activate", &before, t, NULL, now)) !=
+		        MERCHANT_OK)
 			goto out;
 	}
 	memcpy(tid, t->tid, sizeof t->tid);
@@ -422,8 +423,7 @@ int merchant_terminal_set_state(merchant *m, const char *actor, const char *tid,
 	return change(m, actor, tid, &c, now);
 }
 
-static int to_binding(merchant *m, struct store_terminal *t, const struct change *c,
-                      int64_t now)
+static int to_binding(merchant *m, struct store_terminal *t, const struct change *c, int64_t now)
 {
 	bool same_mid = c->mid == NULL || strcmp(c->mid, t->mid) == 0,
 	     same_place = c->place == NULL || (strcmp(c->place->address, t->address) == 0 &&
@@ -470,8 +470,7 @@ int merchant_terminal_rebind(merchant *m, const char *actor, const char *tid, co
 	return change(m, actor, tid, &c, now);
 }
 
-static int to_issued(merchant *m, struct store_terminal *t, const struct change *c,
-                     int64_t now)
+static int to_issued(merchant *m, struct store_terminal *t, const struct change *c, int64_t now)
 {
 	hsm_key key;
 	int rc;
@@ -551,8 +550,7 @@ int merchant_terminal_list(merchant *m, const char *mid, const char *after, size
 }
 
 int merchant_terminal_review_due(merchant *m, int64_t now,
-                                 int (*fn)(void *ctx, const struct merchant_terminal *t),
-                                 void *ctx)
+                                 int (*fn)(void *ctx, const struct merchant_terminal *t), void *ctx)
 {
 	struct store_terminal_filter f = {.review_by = now > 0 ? now : 1};
 

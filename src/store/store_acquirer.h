@@ -70,9 +70,9 @@ int store_terminal_update(store *s, const struct store_terminal *t);
 /* Which terminals store_terminal_list() reads, by TID: each field NULL or 0 for any. */
 struct store_terminal_filter {
 	const char *mid;
-	const char *after;   /* TIDs greater than this only: to page on */
-	int64_t review_by;   /* active terminals whose next review is at or before this only */
-	size_t limit;        /* 0: no limit */
+	const char *after; /* TIDs greater than this only: to page on */
+	int64_t review_by; /* active terminals whose next review is at or before this only */
+	size_t limit;      /* 0: no limit */
 };
 
 /* Calls fn for each terminal of f in TID order until it returns non-zero (returned). */

@@ -452,7 +452,8 @@ static void terminal_states(void **state)
 
 	signin(x);
 	assert_int_equal(merchant_terminal_set_state(x->m, "cli:test", A_TID,
-	                                             MERCHANT_TERMINAL_SUSPENDED, "audit", x->f->now),
+	                                             MERCHANT_TERMINAL_SUSPENDED, "audit",
+	                                             x->f->now),
 	                 MERCHANT_OK);
 	purchase_req(x, &q, &img, 100, T_PIN);
 	expect(x, &q, true, "97", &a);

@@ -198,7 +198,8 @@ static void registration_refused(void **state)
 static void states(void **state)
 {
 	struct fx *x = *state;
-	struct merchant_terminal_new n = {.mid = MID, .sn = "SN-S", .tid = "TERMS001", .place = shop};
+	struct merchant_terminal_new n = {
+	    .mid = MID, .sn = "SN-S", .tid = "TERMS001", .place = shop};
 	char tid[9];
 	const enum merchant_terminal_state A = MERCHANT_TERMINAL_ACTIVE,
 	                                   S = MERCHANT_TERMINAL_SUSPENDED,
@@ -210,8 +211,8 @@ static void states(void **state)
 	/* registered: not suspended, not registered again. */
 	assert_int_equal(merchant_terminal_set_state(x->m, ACTOR, tid, S, NULL, x->f->now),
 	                 MERCHANT_ESTATE);
-	assert_int_equal(merchant_terminal_set_state(x->m, ACTOR, tid,
-	                                             MERCHANT_TERMINAL_REGISTERED, NULL, x->f->now),
+	assert_int_equal(merchant_terminal_set_state(x->m, ACTOR, tid, MERCHANT_TERMINAL_REGISTERED,
+	                                             NULL, x->f->now),
 	                 MERCHANT_EARG);
 	/* registered → active → suspended → active → suspended → retired. */
 	assert_int_equal(merchant_terminal_set_state(x->m, ACTOR, tid, A, NULL, x->f->now),
@@ -244,8 +245,8 @@ static void states(void **state)
 	assert_int_equal(merchant_terminal_set_state(x->m, ACTOR, tid, R, NULL, x->f->now),
 	                 MERCHANT_OK);
 	/* Every change audited, in order, as its own action. */
-	assert_int_equal(count(x, "SELECT COUNT(*) FROM audit_log WHERE object = 'terminal:TERMS001'"),
-	                 6);
+	assert_int_equal(
+	    count(x, "SELECT COUNT(*) FROM audit_log WHERE object = 'terminal:TERMS001'"), 6);
 	assert_int_equal(count(x, "SELECT COUNT(*) FROM audit_log WHERE action = 'terminal.resume' "
 	                          "AND after LIKE '%\"state\":\"active\"%'"),
 	                 1);
@@ -257,27 +258,29 @@ static void states(void **state)
 static void merchant_inactive(void **state)
 {
 	struct fx *x = *state;
-	struct merchant_terminal_new n = {.mid = MID, .sn = "SN-M", .tid = "TERMM001", .place = shop};
+	struct merchant_terminal_new n = {
+	    .mid = MID, .sn = "SN-M", .tid = "TERMM001", .place = shop};
 	char tid[9];
 
 	assert_int_equal(merchant_terminal_register(x->m, ACTOR, &n, NULL, x->f->now, tid, NULL),
 	                 MERCHANT_OK);
-	assert_int_equal(count(x, "UPDATE merchants SET status = 2 WHERE mid = '" MID "' RETURNING 1"),
-	                 1);
+	assert_int_equal(
+	    count(x, "UPDATE merchants SET status = 2 WHERE mid = '" MID "' RETURNING 1"), 1);
 	assert_int_equal(merchant_terminal_set_state(x->m, ACTOR, tid, MERCHANT_TERMINAL_ACTIVE,
 	                                             NULL, x->f->now),
 	                 MERCHANT_ESTATE);
 	/* Nor rebound to a merchant not active. */
-	assert_int_equal(merchant_terminal_rebind(x->m, ACTOR, tid, MIDS, NULL, "r", NULL,
-	                                          x->f->now, NULL),
-	                 MERCHANT_ESTATE);
+	assert_int_equal(
+	    merchant_terminal_rebind(x->m, ACTOR, tid, MIDS, NULL, "r", NULL, x->f->now, NULL),
+	    MERCHANT_ESTATE);
 }
 
 /* The TMK leaves once; its components form a key of the check value the terminal shows. */
 static void tmk_once(void **state)
 {
 	struct fx *x = *state;
-	struct merchant_terminal_new n = {.mid = MID, .sn = "SN-K", .tid = "TERMK001", .place = shop};
+	struct merchant_terminal_new n = {
+	    .mid = MID, .sn = "SN-K", .tid = "TERMK001", .place = shop};
 	struct merchant_tmk_form form = {.parts = 3};
 	struct merchant_terminal t;
 	struct merchant_tmk tmk;
@@ -320,7 +323,8 @@ static void tmk_once(void **state)
 static void tmk_tr31(void **state)
 {
 	struct fx *x = *state;
-	struct merchant_terminal_new n = {.mid = MID, .sn = "SN-T", .tid = "TERMT001", .place = shop};
+	struct merchant_terminal_new n = {
+	    .mid = MID, .sn = "SN-T", .tid = "TERMT001", .place = shop};
 	struct hsm_component kek_parts[2];
 	struct merchant_tmk_form form = {.kek = kek_parts, .kek_parts = 2};
 	struct merchant_terminal t;
@@ -341,9 +345,9 @@ static void tmk_tr31(void **state)
 	                 MERCHANT_OK);
 	assert_int_equal(tmk.n_parts, 0);
 	assert_memory_equal(tmk.block, "B", 1);
-	assert_int_equal(hsm_import_tr31(x->f->h, &kek, tmk.block, strlen(tmk.block), "K0",
-	                                 &opened, &kcv),
-	                 HSM_OK);
+	assert_int_equal(
+	    hsm_import_tr31(x->f->h, &kek, tmk.block, strlen(tmk.block), "K0", &opened, &kcv),
+	    HSM_OK);
 	assert_int_equal(merchant_terminal_get(x->m, tid, &t), MERCHANT_OK);
 	hex_encode(kcv.v, kcv.len, hex, sizeof hex);
 	assert_string_equal(hex, t.tmk_kcv);
@@ -364,19 +368,19 @@ static void rebind(void **state)
 	assert_int_equal(reg(x, "SN-R", "TERMR001", tid), MERCHANT_OK);
 	assert_int_equal(merchant_terminal_get(x->m, tid, &before), MERCHANT_OK);
 	/* Nothing would change; no reason that is a line; no such merchant. */
-	assert_int_equal(merchant_terminal_rebind(x->m, ACTOR, tid, MID, &shop, "r", NULL,
-	                                          x->f->now, NULL),
-	                 MERCHANT_EARG);
-	assert_int_equal(merchant_terminal_rebind(x->m, ACTOR, tid, MID2, NULL, "a\nb", NULL,
-	                                          x->f->now, NULL),
-	                 MERCHANT_EARG);
+	assert_int_equal(
+	    merchant_terminal_rebind(x->m, ACTOR, tid, MID, &shop, "r", NULL, x->f->now, NULL),
+	    MERCHANT_EARG);
+	assert_int_equal(
+	    merchant_terminal_rebind(x->m, ACTOR, tid, MID2, NULL, "a\nb", NULL, x->f->now, NULL),
+	    MERCHANT_EARG);
 	assert_int_equal(merchant_terminal_rebind(x->m, ACTOR, tid, "898000000000000", NULL, "r",
 	                                          NULL, x->f->now, NULL),
 	                 MERCHANT_ENOTFOUND);
 	/* To another merchant and place: a new TMK, handed out later. */
-	assert_int_equal(merchant_terminal_rebind(x->m, ACTOR, tid, MID2, &mall, "sold", NULL,
-	                                          x->f->now, NULL),
-	                 MERCHANT_OK);
+	assert_int_equal(
+	    merchant_terminal_rebind(x->m, ACTOR, tid, MID2, &mall, "sold", NULL, x->f->now, NULL),
+	    MERCHANT_OK);
 	assert_int_equal(merchant_terminal_get(x->m, tid, &after), MERCHANT_OK);
 	assert_string_equal(after.mid, MID2);
 	assert_string_equal(after.place.address, mall.address);
@@ -394,20 +398,22 @@ static void rebind(void **state)
 	{
 		char sql[512];
 
-		snprintf(sql, sizeof sql,
-		         "SELECT COUNT(*) FROM audit_log WHERE action = 'terminal.rebind' AND actor = "
-		         "'" ACTOR "' AND before LIKE '%%\"mid\":\"" MID "\"%%\"tmk_kcv\":\"%s\"%%' AND "
-		         "after LIKE '%%\"mid\":\"" MID2 "\"%%\"tmk_kcv\":\"%s\"%%\"reason\":\"sold\"%%'",
-		         before.tmk_kcv, after.tmk_kcv);
+		snprintf(
+		    sql, sizeof sql,
+		    "SELECT COUNT(*) FROM audit_log WHERE action = 'terminal.rebind' AND actor = "
+		    "'" ACTOR "' AND before LIKE '%%\"mid\":\"" MID "\"%%\"tmk_kcv\":\"%s\"%%' AND "
+		    "after LIKE '%%\"mid\":\"" MID2
+		    "\"%%\"tmk_kcv\":\"%s\"%%\"reason\":\"sold\"%%'",
+		    before.tmk_kcv, after.tmk_kcv);
 		assert_int_equal(count(x, sql), 1);
 	}
 	/* Retired, it is not rebound. */
 	assert_int_equal(merchant_terminal_set_state(x->m, ACTOR, tid, MERCHANT_TERMINAL_RETIRED,
 	                                             NULL, x->f->now),
 	                 MERCHANT_OK);
-	assert_int_equal(merchant_terminal_rebind(x->m, ACTOR, tid, MID, NULL, "r", NULL, x->f->now,
-	                                          NULL),
-	                 MERCHANT_ESTATE);
+	assert_int_equal(
+	    merchant_terminal_rebind(x->m, ACTOR, tid, MID, NULL, "r", NULL, x->f->now, NULL),
+	    MERCHANT_ESTATE);
 	/* No key is in any audit entry. */
 	assert_int_equal(count(x, "SELECT COUNT(*) FROM audit_log a JOIN terminals t ON "
 	                          "instr(a.before || a.after, t.tmk) > 0"),
@@ -432,7 +438,8 @@ static int seen_add(void *ctx, const struct merchant_terminal *t)
 static void list_and_review(void **state)
 {
 	struct fx *x = *state;
-	struct merchant_terminal_new n = {.mid = MID2, .sn = "SN-L3", .tid = "TERML003", .place = shop};
+	struct merchant_terminal_new n = {
+	    .mid = MID2, .sn = "SN-L3", .tid = "TERML003", .place = shop};
 	struct seen s = {0};
 	char tid[9];
 
@@ -503,7 +510,8 @@ static void http_endpoints(void **state)
 
 	/* Register: bad fields 400 naming them, unknown merchant 404, then 201. */
 	assert_int_equal(call(x, &operator_, "POST", "/api/v1/terminals", NULL,
-	                      "{\"mid\":\"" MID "\",\"address\":\"1 Road\",\"lat\":1,\"lon\":2}", &o),
+	                      "{\"mid\":\"" MID "\",\"address\":\"1 Road\",\"lat\":1,\"lon\":2}",
+	                      &o),
 	                 400);
 	assert_string_equal(str(o, "field"), "sn");
 	json_decref(o);
@@ -515,7 +523,8 @@ static void http_endpoints(void **state)
 	assert_string_equal(str(o, "field"), "lat");
 	json_decref(o);
 	assert_int_equal(call(x, &operator_, "POST", "/api/v1/terminals", NULL,
-	                      "{\"mid\":\"" MID "\",\"sn\":\"SN-H\",\"tid\":\"T-1\",\"address\":\"1 "
+	                      "{\"mid\":\"" MID
+	                      "\",\"sn\":\"SN-H\",\"tid\":\"T-1\",\"address\":\"1 "
 	                      "Road\",\"lat\":1,\"lon\":2}",
 	                      &o),
 	                 400);
@@ -528,7 +537,8 @@ static void http_endpoints(void **state)
 	                 404);
 	json_decref(o);
 	assert_int_equal(call(x, &operator_, "POST", "/api/v1/terminals", NULL,
-	                      "{\"mid\":\"" MID "\",\"sn\":\"SN-H\",\"tid\":\"TERMH001\",\"address\":"
+	                      "{\"mid\":\"" MID
+	                      "\",\"sn\":\"SN-H\",\"tid\":\"TERMH001\",\"address\":"
 	                      "\"1 Road\",\"lat\":31230416,\"lon\":121473701}",
 	                      &o),
 	                 201);
@@ -537,7 +547,8 @@ static void http_endpoints(void **state)
 	json_decref(o);
 	/* The same SN: 409. */
 	assert_int_equal(call(x, &operator_, "POST", "/api/v1/terminals", NULL,
-	                      "{\"mid\":\"" MID "\",\"sn\":\"SN-H\",\"address\":\"1 Road\",\"lat\":1,"
+	                      "{\"mid\":\"" MID
+	                      "\",\"sn\":\"SN-H\",\"address\":\"1 Road\",\"lat\":1,"
 	                      "\"lon\":2}",
 	                      &o),
 	                 409);
@@ -550,8 +561,8 @@ static void http_endpoints(void **state)
 	assert_int_equal(json_array_size(json_object_get(o, "components")), 3);
 	assert_int_equal(strlen(str(o, "kcv")), 6);
 	json_decref(o);
-	assert_int_equal(call(x, &operator_, "POST", "/api/v1/terminals/{}/tmk", "TERMH001", NULL, &o),
-	                 409);
+	assert_int_equal(
+	    call(x, &operator_, "POST", "/api/v1/terminals/{}/tmk", "TERMH001", NULL, &o), 409);
 	json_decref(o);
 	/* State: a bad one 400, out of order 409, then active. */
 	assert_int_equal(call(x, &operator_, "POST", "/api/v1/terminals/{}/state", "TERMH001",
@@ -580,8 +591,8 @@ static void http_endpoints(void **state)
 	json_decref(o);
 	assert_int_equal(call(x, &other, "GET", "/api/v1/terminals/{}", "TERMH001", NULL, &o), 404);
 	json_decref(o);
-	assert_int_equal(call(x, &other, "GET", "/api/v1/terminals/{}/status", "TERMH001", NULL, &o),
-	                 404);
+	assert_int_equal(
+	    call(x, &other, "GET", "/api/v1/terminals/{}/status", "TERMH001", NULL, &o), 404);
 	json_decref(o);
 	assert_int_equal(call(x, &other, "GET", "/api/v1/terminals", NULL, NULL, &o), 200);
 	assert_int_equal(json_array_size(json_object_get(o, "items")), 0);
@@ -615,8 +626,8 @@ static void http_endpoints(void **state)
 	                 400);
 	assert_string_equal(str(o, "field"), "kek");
 	json_decref(o);
-	assert_int_equal(call(x, &operator_, "POST", "/api/v1/terminals/{}/tmk", "TERMH001", NULL, &o),
-	                 200);
+	assert_int_equal(
+	    call(x, &operator_, "POST", "/api/v1/terminals/{}/tmk", "TERMH001", NULL, &o), 200);
 	json_decref(o);
 	/* Each change audited as its token. */
 	assert_int_equal(count(x, "SELECT COUNT(*) FROM audit_log WHERE actor = 'token:1' AND "
@@ -628,9 +639,11 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(registration), T(registration_refused), T(states),
-	    T(merchant_inactive), T(tmk_once), T(tmk_tr31),
-	    T(rebind), T(list_and_review), T(http_endpoints),
+	    T(registration),   T(registration_refused),
+	    T(states),         T(merchant_inactive),
+	    T(tmk_once),       T(tmk_tr31),
+	    T(rebind),         T(list_and_review),
+	    T(http_endpoints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -171,7 +171,8 @@ int store_terminal_insert(store *s, const struct store_terminal *t)
 	int rc;
 
 	if ((rc = store_stmt(s,
-	                     "INSERT INTO terminals (" TERMINAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, "
+	                     "INSERT INTO terminals (" TERMINAL_COLUMNS
+	                     ") VALUES (?, ?, ?, ?, ?, ?, "
 	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                     &st)) != STORE_OK)
 		return rc;
@@ -221,7 +222,8 @@ int store_terminal_list(store *s, const struct store_terminal_filter *f,
 	int rc, stop = 0;
 
 	if ((rc = store_stmt(s,
-	                     "SELECT " TERMINAL_COLUMNS " FROM terminals WHERE (?1 = '' OR mid = ?1) "
+	                     "SELECT " TERMINAL_COLUMNS
+	                     " FROM terminals WHERE (?1 = '' OR mid = ?1) "
 	                     "AND tid > ?2 AND (?3 = 0 OR (status = 1 AND next_review <= ?3)) "
 	                     "ORDER BY tid LIMIT ?4",
 	                     &st)) != STORE_OK)
@@ -247,10 +249,11 @@ int store_terminal_activity(store *s, const char *tid, int batch,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = store_stmt(s,
-	                     "SELECT at, type, rc, rrn, amount, currency FROM acq_txns WHERE tid = ? "
-	                     "ORDER BY id DESC LIMIT 1",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s,
+	         "SELECT at, type, rc, rrn, amount, currency FROM acq_txns WHERE tid = ? "
+	         "ORDER BY id DESC LIMIT 1",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
 	if ((rc = store_row(s, st)) == STORE_OK) {
@@ -286,7 +289,8 @@ int store_risk_event_add(store *s, struct store_risk_event *e)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s, "INSERT INTO risk_events (kind, tid, detail, at) VALUES (?, ?, ?, ?)",
+	if ((rc = store_stmt(s,
+	                     "INSERT INTO risk_events (kind, tid, detail, at) VALUES (?, ?, ?, ?)",
 	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, e->kind, -1, SQLITE_STATIC);
