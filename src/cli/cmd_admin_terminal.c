@@ -3,6 +3,7 @@
  * terminal master key (TMK) handed out once, as components for the key ceremony or as a TR-31
  * block under a key-exchange key; its states; its rebinding, which re-keys it; what it looks
  * like and its status report. The operator's changes are audited as "cli:USER". */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,59 +329,52 @@ static const char retire_help[] =
                "bound again.",
                "retired already");
 
-static int set_state(int argc, char **argv, enum merchant_terminal_state to,
-                     enum merchant_terminal_state from, const char *help)
+/* activate, suspend, resume and retire: the change named by the command's last word. */
+static const struct {
+	const char *name;
+	enum merchant_terminal_state to, from; /* from: what activate and resume each start at */
+	const char *help;
+} changes[] = {
+    {"activate", MERCHANT_TERMINAL_ACTIVE, MERCHANT_TERMINAL_REGISTERED, activate_help},
+    {"suspend", MERCHANT_TERMINAL_SUSPENDED, MERCHANT_TERMINAL_ACTIVE, suspend_help},
+    {"resume", MERCHANT_TERMINAL_ACTIVE, MERCHANT_TERMINAL_SUSPENDED, resume_help},
+    {"retire", MERCHANT_TERMINAL_RETIRED, MERCHANT_TERMINAL_RETIRED, retire_help},
+};
+
+static int cmd_state(int argc, char **argv)
 {
 	struct term_cmd c = {.prog = argv[0]};
-	const char *reason = NULL;
+	const char *reason = NULL, *word = strrchr(argv[0], ' ');
 	const cli_option extra[] = {{"reason", &reason, NULL}};
 	struct merchant_terminal t;
+	size_t i = 0;
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, extra, 1, help)) != CLI_OK)
+	word = word != NULL ? word + 1 : argv[0];
+	while (i + 1 < sizeof changes / sizeof changes[0] && strcmp(changes[i].name, word) != 0)
+		i++;
+	assert(strcmp(changes[i].name, word) == 0); /* cli_dispatch() names only these */
+	if ((rc = one_terminal_opts(&c, argc, argv, extra, 1, changes[i].help)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if ((rc = open_cmd(&c)) != CLI_OK)
 		goto out;
 	/* activate and resume both lead to active: each takes only its own starting state. */
-	if (to == MERCHANT_TERMINAL_ACTIVE) {
+	if (changes[i].to == MERCHANT_TERMINAL_ACTIVE) {
 		if ((rc = merchant_terminal_get(c.m, c.tid, &t)) != MERCHANT_OK) {
 			rc = refused(&c, rc);
 			goto out;
 		}
-		if (t.state != from) {
+		if (t.state != changes[i].from) {
 			rc = refused(&c, MERCHANT_ESTATE);
 			goto out;
 		}
 	}
-	rc = merchant_terminal_set_state(c.m, c.actor, c.tid, to, reason, (int64_t)time(NULL));
+	rc = merchant_terminal_set_state(c.m, c.actor, c.tid, changes[i].to, reason,
+	                                 (int64_t)time(NULL));
 	rc = rc != MERCHANT_OK ? refused(&c, rc) : show(&c);
 out:
 	close_cmd(&c);
 	return rc;
-}
-
-static int cmd_activate(int argc, char **argv)
-{
-	return set_state(argc, argv, MERCHANT_TERMINAL_ACTIVE, MERCHANT_TERMINAL_REGISTERED,
-	                 activate_help);
-}
-
-static int cmd_suspend(int argc, char **argv)
-{
-	return set_state(argc, argv, MERCHANT_TERMINAL_SUSPENDED, MERCHANT_TERMINAL_ACTIVE,
-	                 suspend_help);
-}
-
-static int cmd_resume(int argc, char **argv)
-{
-	return set_state(argc, argv, MERCHANT_TERMINAL_ACTIVE, MERCHANT_TERMINAL_SUSPENDED,
-	                 resume_help);
-}
-
-static int cmd_retire(int argc, char **argv)
-{
-	return set_state(argc, argv, MERCHANT_TERMINAL_RETIRED, MERCHANT_TERMINAL_RETIRED,
-	                 retire_help);
 }
 
 static const char rebind_help[] =
@@ -631,10 +625,10 @@ int cli_admin_terminal(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
 	    {"add", "register a terminal, make its master key and activate it", cmd_add},
-	    {"activate", "put a registered terminal in service", cmd_activate},
-	    {"suspend", "take an active terminal out of service", cmd_suspend},
-	    {"resume", "put a suspended terminal back in service", cmd_resume},
-	    {"retire", "retire a terminal, freeing its SN", cmd_retire},
+	    {"activate", "put a registered terminal in service", cmd_state},
+	    {"suspend", "take an active terminal out of service", cmd_state},
+	    {"resume", "put a suspended terminal back in service", cmd_state},
+	    {"retire", "retire a terminal, freeing its SN", cmd_state},
 	    {"rebind", "move a terminal to another merchant or place, and re-key it", cmd_rebind},
 	    {"tmk", "hand out a terminal's master key, once", cmd_tmk},
 	    {"show", "show a terminal", cmd_show},
