@@ -280,7 +280,9 @@ static int one_terminal_opts(struct term_cmd *c, int argc, char **argv, const cl
 	cli_option opts[16];
 	int rest, rc;
 
-	memcpy(opts, extra, n_extra * sizeof *extra);
+	assert(n_extra + 4 <= sizeof opts / sizeof opts[0]);
+	if (n_extra > 0)
+		memcpy(opts, extra, n_extra * sizeof *extra);
 	opts[n_extra] = (cli_option){"tid", &c->tid, NULL};
 	opts[n_extra + 1] = (cli_option){"config", &c->config, NULL};
 	opts[n_extra + 2] = (cli_option){"data", &c->data, NULL};
