@@ -1,5 +1,6 @@
-/* acquirer.c — the acquirer: opening it, registering merchants and terminals (the TMK made
- * and handed out as components), and the batches requests are committed in (acquirer.h). */
+/* acquirer.c — the acquirer: opening it, registering merchants, and the batches requests are
+ * committed in (acquirer.h). Terminals are registered by the merchant module
+ * (merchant_terminal_register). */
 #include "acquirer/internal.h"
 
 #include <openssl/rand.h>
@@ -9,10 +10,6 @@
 
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
-
-/* The TMK: a KEK that sign-in's TDES-ECB may send working keys under (hsm_export_ecb) and that
- * may itself leave as components for the key ceremony. */
-static const struct hsm_key_spec tmk_spec = {"K0", HSM_TDES, 16, 'B', 'S'};
 
 const char *acquirer_strerror(int rc)
 {
@@ -136,50 +133,6 @@ int acquirer_merchant_add(acquirer *a, const char *name, const char *mcc, const 
 	}
 	if ((rc = acquirer_from_store(store_merchant_insert(a->s, &m))) == ACQUIRER_OK)
 		memcpy(out, m.mid, sizeof m.mid);
-	return rc;
-}
-
-int acquirer_terminal_add(acquirer *a, const char *mid, const char *sn, const char *tid,
-                          size_t parts, int64_t now, struct acquirer_terminal_reg *out)
-{
-	struct store_terminal t = {.status = STORE_TERMINAL_ACTIVE, .batch = 1, .created_at = now};
-	struct store_merchant m;
-	hsm_key tmk;
-	size_t n;
-	int rc;
-
-	if (a == NULL || mid == NULL || sn == NULL || out == NULL || (parts != 2 && parts != 3) ||
-	    (tid != NULL && !alnum(tid, ACQUIRER_TID_LEN)))
-		return ACQUIRER_EARG;
-	n = strlen(sn);
-	if (n == 0 || n > ACQUIRER_SN_MAX)
-		return ACQUIRER_EARG;
-	for (size_t i = 0; i < n; i++)
-		if (sn[i] < 0x21 || sn[i] > 0x7E)
-			return ACQUIRER_EARG;
-	/* Taken before out is cleared: tid may be out's own. */
-	if (tid != NULL)
-		snprintf(t.tid, sizeof t.tid, "%s", tid);
-	memset(out, 0, sizeof *out);
-	if ((rc = acquirer_from_store(store_merchant_get(a->s, mid, &m))) != ACQUIRER_OK)
-		return rc;
-	if (tid == NULL && (rc = random_digits(t.tid, ACQUIRER_TID_LEN)) != ACQUIRER_OK)
-		return rc;
-	snprintf(t.mid, sizeof t.mid, "%s", mid);
-	snprintf(t.sn, sizeof t.sn, "%s", sn);
-	if (hsm_generate(a->h, &tmk_spec, &tmk, NULL) != HSM_OK ||
-	    hsm_export_components(a->h, &tmk, parts, out->parts, &out->kcv) != HSM_OK) {
-		rc = ACQUIRER_EHSM;
-		goto fail;
-	}
-	out->n_parts = parts;
-	snprintf(t.tmk, sizeof t.tmk, "%s", tmk.block);
-	if ((rc = acquirer_from_store(store_terminal_insert(a->s, &t))) != ACQUIRER_OK)
-		goto fail;
-	memcpy(out->tid, t.tid, sizeof t.tid);
-	return ACQUIRER_OK;
-fail:
-	crypto_wipe(out, sizeof *out);
 	return rc;
 }
 

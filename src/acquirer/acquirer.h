@@ -1,5 +1,5 @@
-/* acquirer.h — the acquirer host's terminal side (DESIGN.md "A card payment"): merchants and
- * their terminals registered with a terminal master key, and each cup-pos request of a
+/* acquirer.h — the acquirer host's terminal side (DESIGN.md "A card payment"): merchants
+ * registered (their terminals are the merchant module's: merchant.h), and each cup-pos request of a
  * terminal taken through the pipeline of stages in src/acquirer/pipeline.c — unpack,
  * terminal, MAC, duplicate, fields, card, card authentication policy, risk, authorize (at the
  * in-process issuer), record, respond, notify — to a response.
@@ -33,7 +33,7 @@
 #define ACQUIRER_ESTORE    (-2) /* the store failed; nothing was committed */
 #define ACQUIRER_EHSM      (-3) /* the hsm failed */
 #define ACQUIRER_ENOTFOUND (-4) /* no such merchant */
-#define ACQUIRER_EEXIST    (-5) /* a MID or TID taken, or an SN bound to another terminal */
+#define ACQUIRER_EEXIST    (-5) /* a MID taken */
 #define ACQUIRER_ENOMEM    (-6)
 
 #define ACQUIRER_MID_LEN 15
@@ -68,21 +68,6 @@ void acquirer_close(acquirer *a);
  * or NULL for a new one ("898" + 12 random digits), written to out (capacity 16). */
 int acquirer_merchant_add(acquirer *a, const char *name, const char *mcc, const char *mid,
                           int64_t now, char out[ACQUIRER_MID_LEN + 1]);
-
-/* A terminal registered: its TID and the TMK (K0, TDES 16, exportability S) as components
- * for the key ceremony, which the caller prints and wipes (crypto_wipe). */
-struct acquirer_terminal_reg {
-	char tid[ACQUIRER_TID_LEN + 1];
-	struct hsm_component parts[HSM_PARTS_MAX];
-	size_t n_parts;
-	hsm_kcv kcv; /* the TMK's */
-};
-
-/* Binds the terminal of SN (1 to 50 printable characters, not bound to another terminal that
- * is not closed) to merchant mid with TID tid (8 letters and digits; NULL: a new one, 8
- * digits) and a new TMK given out as parts (2 or 3) components. Batch 1, not signed in. */
-int acquirer_terminal_add(acquirer *a, const char *mid, const char *sn, const char *tid,
-                          size_t parts, int64_t now, struct acquirer_terminal_reg *out);
 
 /* ---- Terminal requests ---- */
 

@@ -55,6 +55,7 @@ struct txn {
 	char f60[18], tid[9], mid[16], stan[7];
 	int batch;
 	struct store_terminal term;
+	char version[17]; /* the application version it reports (59.A2.05); "" none */
 	bool have_term, sign_in_again;
 	struct issuer_iso_request ir;
 	char pan[CARD_PAN_MAX + 1], pan_hash[2 * HSM_PAN_HASH_LEN + 1];
@@ -255,7 +256,7 @@ static int decide_signin(struct txn *t)
 	}
 	t->has_f62 = true;
 	t->term.signed_in = true;
-	t->term.last_seen = t->now;
+	t->term.last_seen = t->term.last_signin = t->now;
 	if ((rc = store_terminal_update(t->a->s, &t->term)) != STORE_OK) {
 		rc = acquirer_from_store(rc);
 		goto out;
@@ -277,8 +278,12 @@ static int decide_signout(struct txn *t)
 	return decide(t, "00", "signed_out");
 }
 
+/* The terminal's heartbeat: it is seen (its status report's "online"). */
 static int decide_echo(struct txn *t)
 {
+	t->term.last_seen = t->now;
+	if (store_terminal_update(t->a->s, &t->term) != STORE_OK)
+		return ACQUIRER_ESTORE;
 	return decide(t, "00", "echo");
 }
 
@@ -477,13 +482,49 @@ static int sn_ciphertext(struct txn *t, const char *f59, const char *sn)
 	return rc == HSM_OK ? STAGE_NEXT : ACQUIRER_EHSM;
 }
 
-/* Known (97), of this merchant, active (58), signed in where the transaction needs working
- * keys — a terminal that is not is asked to sign in again (A0, which makes the terminal sign
- * in once and retry; header processing request 6) — and, where it sends field 59, the SN of
- * its binding with that SN's ciphertext under its track key (58). */
+/* A risk event about the request's terminal (DESIGN.md flow 2), kept with the request's
+ * answer, and the answer 58. */
+static int refuse_risk(struct txn *t, const char *kind, const char *reported, const char *bound)
+{
+	struct store_risk_event e = {.at = t->now};
+	int rc;
+
+	snprintf(e.kind, sizeof e.kind, "%s", kind);
+	snprintf(e.tid, sizeof e.tid, "%s", t->tid);
+	snprintf(e.detail, sizeof e.detail, "reported '%s', bound '%s'", reported, bound);
+	/* What the terminal sent is shown, not obeyed: nothing unprintable reaches the row. */
+	for (char *c = e.detail; *c != '\0'; c++)
+		if (*c < 0x20 || *c == 0x7F)
+			*c = '?';
+	if ((rc = store_risk_event_add(t->a->s, &e)) != STORE_OK)
+		return acquirer_from_store(rc);
+	return decide(t, "58",
+	              strcmp(kind, "sn_mismatch") == 0 ? "sn_differs" : "merchant_differs");
+}
+
+/* The application version of 59.A2.05 (an8, padded with spaces) into t->version. */
+static void reported_version(struct txn *t, const char *f59)
+{
+	size_t n;
+
+	if (!f59_sub(f59, "05", t->version, sizeof t->version))
+		return;
+	n = strlen(t->version);
+	while (n > 0 && t->version[n - 1] == ' ')
+		t->version[--n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (t->version[i] < 0x21 || t->version[i] > 0x7E)
+			t->version[i] = '?';
+}
+
+/* Known, active (97: a terminal registered, suspended or retired serves nothing), of this
+ * merchant (58 and a risk event), signed in where the transaction needs working keys — a
+ * terminal that is not is asked to sign in again (A0, which makes the terminal sign in once
+ * and retry; header processing request 6) — and, where it sends field 59, the SN of its
+ * binding (58 and a risk event) with that SN's ciphertext under its track key (58). */
 static int stage_terminal(struct txn *t)
 {
-	char f59[1000], sn[ACQUIRER_SN_MAX + 1];
+	char f59[1000], sn[ACQUIRER_SN_MAX + 1] = "";
 	int rc = store_terminal_get(t->a->s, t->tid, &t->term);
 
 	if (rc == STORE_ENOTFOUND)
@@ -491,10 +532,13 @@ static int stage_terminal(struct txn *t)
 	if (rc != STORE_OK)
 		return acquirer_from_store(rc);
 	t->have_term = true;
-	if (strcmp(t->term.mid, t->mid) != 0)
-		return decide(t, "58", "merchant_differs");
 	if (t->term.status != STORE_TERMINAL_ACTIVE)
-		return decide(t, "58", "terminal_inactive");
+		return decide(t, "97",
+		              t->term.status == STORE_TERMINAL_REGISTERED  ? "terminal_registered"
+		              : t->term.status == STORE_TERMINAL_SUSPENDED ? "terminal_suspended"
+		                                                           : "terminal_retired");
+	if (strcmp(t->term.mid, t->mid) != 0)
+		return refuse_risk(t, "mid_mismatch", t->mid, t->term.mid);
 	if ((t->type->flags & T_SIGNED) && !t->term.signed_in) {
 		t->sign_in_again = true;
 		return decide(t, "A0", "not_signed_in");
@@ -503,9 +547,10 @@ static int stage_terminal(struct txn *t)
 		return STAGE_NEXT;
 	if (iso8583_get(&t->req, 59, f59, sizeof f59, NULL) != ISO8583_OK ||
 	    !f59_sub(f59, "02", sn, sizeof sn) || strcmp(sn, t->term.sn) != 0)
-		return decide(t, "58", "sn_differs");
+		return refuse_risk(t, "sn_mismatch", sn, t->term.sn);
 	if (!t->term.signed_in)
 		return decide(t, "58", "sn_ciphertext"); /* no track key to check it with */
+	reported_version(t, f59);
 	return sn_ciphertext(t, f59, sn);
 }
 
@@ -686,8 +731,15 @@ static int stage_record(struct txn *t)
 	snprintf(row.net_stan, sizeof row.net_stan, "%s", t->net_stan);
 	snprintf(row.settle_date, sizeof row.settle_date, "%s", t->settle_date);
 	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96. */
-	rc = store_acq_txn_insert(t->a->s, &row);
-	return rc == STORE_OK ? STAGE_NEXT : acquirer_from_store(rc);
+	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
+		return acquirer_from_store(rc);
+	/* A new software version, reported by a request that passed the MAC: written once. */
+	if (t->version[0] != '\0' && strcmp(t->version, t->term.version) != 0) {
+		memcpy(t->term.version, t->version, sizeof t->term.version);
+		if ((rc = store_terminal_update(t->a->s, &t->term)) != STORE_OK)
+			return acquirer_from_store(rc);
+	}
+	return STAGE_NEXT;
 }
 
 /* The answer: MTI + 10, the request's echo, the host's fields, the decision's; MACed when the
@@ -800,8 +852,9 @@ struct stage {
 
 static const struct stage stages[] = {
     {"unpack", stage_unpack, 0, false},                /* 30 unreadable, 12 unknown */
-    {"terminal", stage_terminal, 0, false},            /* 97 unknown; 58 merchant, state, SN;
-                                                          A0 not signed in */
+    {"terminal", stage_terminal, 0, false},            /* 97 unknown or not active; 58
+                                                          merchant, SN (risk event); A0 not
+                                                          signed in */
     {"mac", stage_mac, T_MAC, false},                  /* A0 */
     {"duplicate", stage_duplicate, T_DUP, false},      /* 94, a tombstone's too */
     {"fields", stage_fields, T_MAC | T_SIGNED, false}, /* 77 batch, 30, 12, 13 */

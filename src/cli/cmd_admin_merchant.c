@@ -1,121 +1,846 @@
-/* cmd_admin_merchant.c — `possum admin terminal add`: the registration the acquirer host
- * needs before a terminal can sign in (DESIGN.md flows 2 and 3): each terminal of a merchant
- * (cmd_admin_onboarding.c) bound to its hardware serial number, with a terminal master key
- * handed out as components for the key ceremony. */
+/* cmd_admin_merchant.c — `possum admin merchant` and `possum admin review`: a merchant's
+ * onboarding by an operator (DESIGN.md flow 1) — the application, its documents, the steps
+ * from review to an active merchant with its MID and certificate, suspension and closing, the
+ * fee plan, limits and permitted types, the periodic reviews — and `merchant add`, the whole
+ * road in one go for demos and tests. Every change is made as "cli:$USER". */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "common/hex.h"
-#include "crypto/crypto.h"
+#include "common/text.h"
 
-static const char terminal_add_help[] =
-    "--merchant MID --sn SN [--tid TID] [--parts 2|3] [--config FILE] [--data DIR] [--json]\n"
-    "\n"
-    "Registers a terminal of merchant MID, bound to its hardware serial number (one terminal,\n"
-    "one code: an SN may be bound to one terminal at a time), and makes its terminal master\n"
-    "key (TMK). Prints the TID and the TMK as components, each with its check value, and the\n"
-    "TMK's check value: give each component to a different custodian, who keys it into the\n"
-    "terminal (`possum term init --tmk-components`). The components are not kept anywhere.\n"
-    "\n"
-    "  --merchant MID  the merchant (possum admin merchant add)\n"
-    "  --sn SN         the terminal's hardware serial number, 1 to 50 printable characters\n"
-    "  --tid TID       its terminal id, 8 letters and digits; default a new one (8 digits)\n"
-    "  --parts N       2 or 3 components (default 2)\n"
-    "  --config FILE   the config file (default $POSSUM_CONFIG)\n"
-    "  --data DIR      the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
-    "  --json          print {\"tid\",\"mid\",\"sn\",\"components\":[{\"key\",\"kcv\"},…],\"kcv\"}\n"
-    "\n"
-    "Exit status: 0 registered; 1 no such merchant, the TID taken, the SN bound, or a\n"
-    "failure; 2 bad usage.\n";
+#define COMMON_HELP                                                                                \
+	"  --config FILE  the config file (default $POSSUM_CONFIG)\n"                              \
+	"  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT     \
+	")\n"
 
-static int terminal_add(int argc, char **argv)
-{
-	const char *prog = argv[0], *config = NULL, *data = NULL, *mid = NULL, *sn = NULL,
-	           *tid = NULL, *parts = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {{"merchant", &mid, NULL},  {"sn", &sn, NULL},
-	                           {"tid", &tid, NULL},       {"parts", &parts, NULL},
-	                           {"config", &config, NULL}, {"data", &data, NULL},
-	                           {"json", NULL, &json}};
-	struct acquirer_terminal_reg reg = {0};
+#define CNY 156
+
+/* What each command opens: the issuer of the data directory and the merchant module on it. */
+struct session {
 	struct cli_issuer ci;
-	acquirer *a = NULL;
-	char hex[2 * HSM_CLEAR_MAX + 1], kcv[2 * HSM_KCV_MAX + 1];
-	int64_t n = 2;
+	merchant *m;
+	char actor[CLI_ACTOR_MAX];
+};
 
-	if ((rc = cli_options(argc, argv, opts, 7, terminal_add_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
-	if (mid == NULL)
-		return cli_usage_error(prog, "--merchant MID is needed");
-	if (sn == NULL || sn[0] == '\0' || strlen(sn) > ACQUIRER_SN_MAX)
-		return cli_usage_error(prog, "--sn: 1 to 50 characters needed");
-	if (tid != NULL && strlen(tid) != ACQUIRER_TID_LEN)
-		return cli_usage_error(prog, "--tid: 8 letters and digits");
-	if (parts != NULL && (rc = cli_int64(prog, "--parts", parts, 2, 3, &n)) != CLI_OK)
+static int session_open(const char *prog, const char *config, const char *data, struct session *s)
+{
+	int rc;
+
+	s->m = NULL;
+	cli_actor(s->actor);
+	if ((rc = cli_issuer_start(prog, config, data, &s->ci)) != CLI_OK)
 		return rc;
-	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
-		return rc;
-	if ((rc = cli_acquirer_open(prog, &ci, &a)) != CLI_OK)
-		goto out;
-	if ((rc = acquirer_terminal_add(a, mid, sn, tid, (size_t)n, (int64_t)time(NULL), &reg)) !=
-	    ACQUIRER_OK) {
-		rc =
-		    rc == ACQUIRER_EARG
-		        ? cli_usage_error(prog, "a TID of 8 letters and digits, an SN of printable "
-		                                "characters")
-		        : cli_error(CLI_FAILED, prog, "%s",
-		                    rc == ACQUIRER_ENOTFOUND ? "no such merchant"
-		                    : rc == ACQUIRER_EEXIST  ? "the TID is taken or the SN is bound"
-		                                             : acquirer_strerror(rc));
-		goto out;
-	}
-	hex_encode(reg.kcv.v, reg.kcv.len, kcv, sizeof kcv);
-	if (json) {
-		json_t *o = json_pack("{s:s, s:s, s:s}", "tid", reg.tid, "mid", mid, "sn", sn);
-		json_t *list = json_array();
-
-		for (size_t i = 0; i < reg.n_parts; i++) {
-			char pk[2 * HSM_KCV_MAX + 1];
-
-			hex_encode(reg.parts[i].part, reg.parts[i].len, hex, sizeof hex);
-			hex_encode(reg.parts[i].kcv.v, reg.parts[i].kcv.len, pk, sizeof pk);
-			json_array_append_new(list,
-			                      json_pack("{s:s, s:s}", "component", hex, "kcv", pk));
-		}
-		json_object_set_new(o, "components", list);
-		json_object_set_new(o, "kcv", json_string(kcv));
-		cli_print_json(o);
-	} else {
-		printf("tid          %s\nmid          %s\nsn           %s\n", reg.tid, mid, sn);
-		for (size_t i = 0; i < reg.n_parts; i++) {
-			char pk[2 * HSM_KCV_MAX + 1];
-
-			hex_encode(reg.parts[i].part, reg.parts[i].len, hex, sizeof hex);
-			hex_encode(reg.parts[i].kcv.v, reg.parts[i].kcv.len, pk, sizeof pk);
-			printf("component %zu  %s  kcv %s\n", i + 1, hex, pk);
-		}
-		printf("tmk kcv      %s\n", kcv);
-	}
-	rc = CLI_OK;
-out:
-	crypto_wipe(&reg, sizeof reg);
-	crypto_wipe(hex, sizeof hex);
-	acquirer_close(a);
-	cli_issuer_close(&ci);
+	if ((rc = cli_merchant_open(prog, &s->ci, &s->m)) != CLI_OK)
+		cli_issuer_close(&s->ci);
 	return rc;
 }
 
-int cli_admin_terminal(int argc, char **argv)
+static void session_close(struct session *s)
+{
+	merchant_close(s->m);
+	cli_issuer_close(&s->ci);
+}
+
+/* Prints why rc refused what prog did to merchant i (NULL: before it was found) and returns
+ * the exit code. */
+static int refused(const char *prog, struct session *s, const struct merchant_info *i, int rc)
+{
+	char next[96];
+
+	switch (rc) {
+	case MERCHANT_ESTATE:
+		merchant_steps_allowed(i->app.state, next, sizeof next);
+		return cli_error(CLI_FAILED, prog, "merchant %lld is %s: allowed next: %s",
+		                 (long long)i->app.id, merchant_state_name(i->app.state), next);
+	case MERCHANT_ENOTFOUND:
+		return cli_error(CLI_FAILED, prog, "no such merchant");
+	case MERCHANT_EEXIST:
+		return cli_error(CLI_FAILED, prog,
+		                 "already taken (a MID in use, or the same file)");
+	case MERCHANT_ESTORE:
+		return cli_error(CLI_FAILED, prog, "%s: %s", merchant_strerror(rc),
+		                 store_errmsg(s->ci.data.store));
+	case MERCHANT_EARG:
+		return cli_error(CLI_USAGE, prog, "%s", merchant_strerror(rc));
+	default:
+		return cli_error(CLI_FAILED, prog, "%s", merchant_strerror(rc));
+	}
+}
+
+/* The merchant ref names (a MID or an application's number). */
+static int find(const char *prog, struct session *s, const char *ref, struct merchant_info *out)
+{
+	int rc = merchant_get(s->m, ref, out);
+
+	if (rc == MERCHANT_EARG)
+		return cli_usage_error(prog, "'%s' is neither a MID nor an application number",
+		                       ref);
+	return rc == MERCHANT_OK ? CLI_OK : refused(prog, s, NULL, rc);
+}
+
+/* Reads a rate such as "0.60" (percent, two decimals at most) as basis points. */
+static int rate(const char *prog, const char *name, const char *text, int *out)
+{
+	int64_t bp;
+	int rc;
+
+	/* A percentage with two decimals is read as an amount of a currency with two. */
+	if ((rc = cli_amount(prog, name, text, CNY, &bp)) != CLI_OK)
+		return rc;
+	if (bp > MERCHANT_BP_MAX)
+		return cli_usage_error(prog, "--%s: at most 100.00 (percent)", name);
+	*out = (int)bp;
+	return CLI_OK;
+}
+
+static void print_rate(const char *label, int bp)
+{
+	printf("%s %d.%02d%%", label, bp / 100, bp % 100);
+}
+
+static void print_amount(int64_t v, unsigned currency)
+{
+	char text[32];
+
+	if (v == 0) {
+		fputs("none", stdout);
+		return;
+	}
+	cli_amount_format(v, currency, text);
+	fputs(text, stdout);
+}
+
+static void print_time(const char *label, int64_t t)
+{
+	char text[TEXT_UTC_LEN];
+
+	text_utc(t, text);
+	printf("%-13s%s\n", label, text[0] != '\0' ? text : "-");
+}
+
+static int history_json(void *ctx, const struct store_merchant_step *h)
+{
+	char at[TEXT_UTC_LEN];
+
+	text_utc(h->at, at);
+	json_array_append_new(ctx, json_pack("{s:s?, s:s, s:s, s:s, s:s}", "from",
+	                                     h->from != 0 ? merchant_state_name(h->from) : NULL,
+	                                     "to", merchant_state_name(h->to), "actor", h->actor,
+	                                     "reason", h->reason, "at", at));
+	return 0;
+}
+
+static int history_print(void *ctx, const struct store_merchant_step *h)
+{
+	char at[TEXT_UTC_LEN];
+
+	(void)ctx;
+	text_utc(h->at, at);
+	printf("  %s  %-14s %s  %s\n", at, merchant_state_name(h->to), h->actor, h->reason);
+	return 0;
+}
+
+static int doc_json(void *ctx, const struct store_merchant_doc *d)
+{
+	char at[TEXT_UTC_LEN];
+
+	text_utc(d->at, at);
+	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
+	                                     (json_int_t)d->id, "type", d->type, "name", d->name,
+	                                     "content_type", d->content_type, "size",
+	                                     (json_int_t)d->size, "sha256", d->sha256, "at", at));
+	return 0;
+}
+
+static int doc_print(void *ctx, const struct store_merchant_doc *d)
+{
+	(void)ctx;
+	printf("  %-9s %s  %s, %lld bytes, sha256 %s\n", d->type, d->name, d->content_type,
+	       (long long)d->size, d->sha256);
+	return 0;
+}
+
+/* Prints merchant i, with its history and documents when full. */
+static int print_merchant(struct session *s, const struct merchant_info *i, bool json, bool full)
+{
+	const struct store_merchant_app *a = &i->app;
+
+	if (json) {
+		json_t *o = merchant_json(i, false), *history = json_array(), *docs = json_array();
+
+		if (full) {
+			merchant_history(s->m, a->id, history_json, history);
+			merchant_documents(s->m, a->id, doc_json, docs);
+			json_object_set_new(o, "history", history);
+			json_object_set_new(o, "documents", docs);
+		} else {
+			json_decref(history);
+			json_decref(docs);
+		}
+		cli_print_json(o);
+		return CLI_OK;
+	}
+	printf("id           %lld\nmid          %s\nstate        %s\nlegal name   %s\n"
+	       "licence      %s\ntax number   %s\nrepresentative %s, ID %s\naddress      %s\n"
+	       "mcc          %s\nphone        %s\n",
+	       (long long)a->id, a->mid[0] != '\0' ? a->mid : "-", merchant_state_name(a->state),
+	       a->legal_name, a->licence, a->tax_number, a->rep_name, a->rep_id_masked, a->address,
+	       a->mcc, a->phone);
+	print_rate("fees        ", a->fee_credit_bp);
+	print_rate(" credit,", a->fee_debit_bp);
+	printf(" debit (cap ");
+	print_amount(a->fee_debit_cap, CNY);
+	print_rate("),", a->fee_qr_bp);
+	printf(" QR\nlimits       daily ");
+	print_amount(a->limit_daily, (unsigned)a->limit_currency);
+	printf(", per transaction ");
+	print_amount(a->limit_txn, (unsigned)a->limit_currency);
+	printf("\ntypes       ");
+	{
+		json_t *o = merchant_json(i, false);
+		size_t k;
+		json_t *v;
+
+		json_array_foreach(json_object_get(json_object_get(o, "limits"), "types"), k, v)
+		    printf(" %s", json_string_value(v));
+		json_decref(o);
+	}
+	printf("\ncertificate  %s\n", i->cert.number[0] != '\0' ? i->cert.number : "-");
+	if (i->cert.number[0] != '\0')
+		print_time("valid until", i->cert.valid_until);
+	print_time("next review", a->next_review);
+	if (full) {
+		printf("history\n");
+		merchant_history(s->m, a->id, history_print, NULL);
+		printf("documents\n");
+		merchant_documents(s->m, a->id, doc_print, NULL);
+	}
+	return CLI_OK;
+}
+
+/* ---- apply, and add: the whole road at once ---- */
+
+static const char apply_help[] =
+    "--legal-name NAME --licence NO --tax-number NO --rep-name NAME --rep-id ID\n"
+    "       --address TEXT --mcc MCC --phone PHONE [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Files a merchant's application (state applied) and prints its number, by which the\n"
+    "steps, documents, fees and limits name it until it has a MID. The representative's ID\n"
+    "number is kept encrypted and shown masked.\n"
+    "\n"
+    "  --legal-name NAME  the legal name (1 to 128 bytes)\n"
+    "  --licence NO       the business licence number\n"
+    "  --tax-number NO    the tax registration number\n"
+    "  --rep-name NAME    the legal representative's name\n"
+    "  --rep-id ID        the legal representative's ID number\n"
+    "  --address TEXT     the registered address\n"
+    "  --mcc MCC          the merchant category code, 4 digits\n"
+    "  --phone PHONE      the contact phone, 5 to 20 digits\n" COMMON_HELP
+    "  --json             print the application as JSON\n"
+    "\n"
+    "Exit status: 0 filed; 1 a failure; 2 bad usage.\n";
+
+static const char add_help[] =
+    "--name NAME --mcc MCC [--mid MID] [apply's options] [--config FILE] [--data DIR]\n"
+    "       [--json]\n"
+    "\n"
+    "Registers a merchant in one go, for demos and tests: files its application and takes it\n"
+    "through review, device test, agreement and activation, then prints its merchant id\n"
+    "(MID). Particulars not given are recorded as '-' (the phone as 00000).\n"
+    "\n"
+    "  --name NAME    the merchant's legal name (1 to 128 bytes, UTF-8)\n"
+    "  --mcc MCC      its merchant category code, 4 digits\n"
+    "  --mid MID      its MID, 15 letters and digits; default the next of the configured\n"
+    "                 acquirer code, area and this MCC\n" COMMON_HELP
+    "  --json         print {\"mid\":…,\"name\":…,\"mcc\":…}\n"
+    "\n"
+    "Exit status: 0 registered; 1 the MID is taken, or a failure; 2 bad usage.\n";
+
+/* apply (add false) or add. */
+static int apply_or_add(int argc, char **argv, bool add)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *mid = NULL, *field;
+	struct merchant_application a = {0};
+	int json = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"legal-name", &a.legal_name, NULL},
+	    {"name", &a.legal_name, NULL},
+	    {"licence", &a.licence, NULL},
+	    {"tax-number", &a.tax_number, NULL},
+	    {"rep-name", &a.rep_name, NULL},
+	    {"rep-id", &a.rep_id, NULL},
+	    {"address", &a.address, NULL},
+	    {"mcc", &a.mcc, NULL},
+	    {"phone", &a.phone, NULL},
+	    {"config", &config, NULL},
+	    {"data", &data, NULL},
+	    {"json", NULL, &json},
+	    {"mid", &mid, NULL},
+	};
+	static const enum merchant_step road[] = {MERCHANT_STEP_REVIEW, MERCHANT_STEP_TEST,
+	                                          MERCHANT_STEP_AGREE, MERCHANT_STEP_ACTIVATE};
+	struct session s;
+	struct merchant_info i = {0};
+	int64_t id;
+
+	if ((rc = cli_options(argc, argv, opts, add ? 13 : 12, add ? add_help : apply_help,
+	                      &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	if (add) {
+		if (a.legal_name == NULL || a.legal_name[0] == '\0' ||
+		    strlen(a.legal_name) > MERCHANT_NAME_MAX)
+			return cli_usage_error(prog, "--name: 1 to 128 bytes needed");
+		if (a.mcc == NULL || strlen(a.mcc) != 4 || strspn(a.mcc, "0123456789") != 4)
+			return cli_usage_error(prog, "--mcc: 4 digits needed");
+		if (mid != NULL &&
+		    (strlen(mid) != 15 || strspn(mid, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
+		                                      "ghijklmnopqrstuvwxyz") != 15))
+			return cli_usage_error(prog, "--mid: 15 letters and digits");
+		const char **unset[] = {&a.licence, &a.tax_number, &a.rep_name, &a.rep_id,
+		                        &a.address};
+
+		for (size_t k = 0; k < sizeof unset / sizeof unset[0]; k++)
+			if (*unset[k] == NULL)
+				*unset[k] = "-";
+		if (a.phone == NULL)
+			a.phone = "00000";
+	}
+	if ((field = merchant_application_check(&a)) != NULL)
+		return cli_usage_error(prog, "%s: missing or not valid (see --help)", field);
+	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+		return rc;
+	if ((rc = merchant_apply(s.m, &a, s.actor, (int64_t)time(NULL), &id)) != MERCHANT_OK) {
+		rc = refused(prog, &s, NULL, rc);
+		goto out;
+	}
+	for (size_t k = 0; add && k < sizeof road / sizeof road[0]; k++)
+		if ((rc = merchant_step(s.m, id, road[k], "registered in one go (merchant add)",
+		                        road[k] == MERCHANT_STEP_ACTIVATE ? mid : NULL, s.actor,
+		                        (int64_t)time(NULL), &i)) != MERCHANT_OK) {
+			rc = rc == MERCHANT_EEXIST
+			         ? cli_error(CLI_FAILED, prog, "merchant %lld: that MID is taken",
+			                     (long long)id)
+			         : refused(prog, &s, &i, rc);
+			goto out;
+		}
+	if (add && json) {
+		cli_print_json(json_pack("{s:s, s:s, s:s}", "mid", i.app.mid, "name", a.legal_name,
+		                         "mcc", a.mcc));
+	} else if (add) {
+		printf("mid   %s\nname  %s\nmcc   %s\n", i.app.mid, a.legal_name, a.mcc);
+	} else if (json) {
+		char ref[24];
+
+		snprintf(ref, sizeof ref, "%lld", (long long)id);
+		if ((rc = find(prog, &s, ref, &i)) != CLI_OK)
+			goto out;
+		print_merchant(&s, &i, true, false);
+	} else {
+		printf("application %lld  applied\n", (long long)id);
+	}
+	rc = CLI_OK;
+out:
+	session_close(&s);
+	return rc;
+}
+
+static int merchant_apply_cmd(int argc, char **argv)
+{
+	return apply_or_add(argc, argv, false);
+}
+
+static int merchant_add(int argc, char **argv)
+{
+	return apply_or_add(argc, argv, true);
+}
+
+/* ---- step ---- */
+
+static const char step_help[] =
+    "REF STEP --reason TEXT [--mid MID] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Takes merchant REF (its MID, or its application's number) one step, recording who, when\n"
+    "and why:\n"
+    "  review    applied -> reviewing\n"
+    "  test      reviewing -> device_testing\n"
+    "  agree     device_testing -> agreement\n"
+    "  activate  agreement -> active: assigns the MID, issues the certificate\n"
+    "  suspend   active -> suspended: the acquirer refuses its terminals' transactions\n"
+    "  resume    suspended -> active\n"
+    "  close     any state -> closed, for good\n"
+    "A step out of order is refused with the steps its state allows.\n"
+    "\n"
+    "  --reason TEXT  why (one line, 1 to 256 bytes)\n"
+    "  --mid MID      activate only: the MID to give, 15 letters and digits; default the\n"
+    "                 next of the configured acquirer code, area and its MCC\n" COMMON_HELP
+    "  --json         print the merchant as JSON\n"
+    "\n"
+    "Exit status: 0 done; 1 not allowed in its state, no such merchant, the MID taken, or a\n"
+    "failure; 2 bad usage.\n";
+
+static int merchant_step_cmd(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *reason = NULL, *mid = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"reason", &reason, NULL},
+	                           {"mid", &mid, NULL},
+	                           {"config", &config, NULL},
+	                           {"data", &data, NULL},
+	                           {"json", NULL, &json}};
+	enum merchant_step step;
+	struct session s;
+	struct merchant_info i, after;
+
+	if ((rc = cli_options(argc, argv, opts, 5, step_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (argc - rest != 2)
+		return cli_usage_error(prog, "REF and STEP are needed");
+	if (merchant_step_parse(argv[rest + 1], &step) != MERCHANT_OK)
+		return cli_usage_error(prog,
+		                       "no step '%s' (review, test, agree, activate, suspend, "
+		                       "resume, close)",
+		                       argv[rest + 1]);
+	if (!text_is_line(reason, MERCHANT_TEXT_MAX))
+		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
+	if (mid != NULL && step != MERCHANT_STEP_ACTIVATE)
+		return cli_usage_error(prog, "--mid goes with activate only");
+	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+		return rc;
+	if ((rc = find(prog, &s, argv[rest], &i)) != CLI_OK)
+		goto out;
+	if ((rc = merchant_step(s.m, i.app.id, step, reason, mid, s.actor, (int64_t)time(NULL),
+	                        &after)) != MERCHANT_OK) {
+		rc = refused(prog, &s, &i, rc);
+		goto out;
+	}
+	if (json)
+		print_merchant(&s, &after, true, false);
+	else
+		printf("merchant %lld  %s -> %s%s%s\n", (long long)i.app.id,
+		       merchant_state_name(i.app.state), merchant_state_name(after.app.state),
+		       step == MERCHANT_STEP_ACTIVATE ? "  mid " : "",
+		       step == MERCHANT_STEP_ACTIVATE ? after.app.mid : "");
+	rc = CLI_OK;
+out:
+	session_close(&s);
+	return rc;
+}
+
+/* ---- show, list ---- */
+
+static const char show_help[] = "REF [--config FILE] [--data DIR] [--json]\n"
+                                "\n"
+                                "Shows merchant REF (its MID, or its application's number): "
+                                "its particulars (the\n"
+                                "representative's ID masked), fee plan, limits, certificate, "
+                                "next review, the history\n"
+                                "of its states and its documents.\n"
+                                "\n" COMMON_HELP "  --json         print JSON\n"
+                                "\n"
+                                "Exit status: 0 shown; 1 no such merchant; 2 bad usage.\n";
+
+static int merchant_show(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	struct session s;
+	struct merchant_info i;
+
+	if ((rc = cli_options(argc, argv, opts, 3, show_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (argc - rest != 1)
+		return cli_usage_error(prog, "REF is needed");
+	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+		return rc;
+	if ((rc = find(prog, &s, argv[rest], &i)) == CLI_OK)
+		rc = print_merchant(&s, &i, json, true);
+	session_close(&s);
+	return rc;
+}
+
+struct listing {
+	json_t *items; /* NULL: print lines */
+	size_t n;
+};
+
+static int list_one(void *ctx, const struct merchant_info *i)
+{
+	struct listing *l = ctx;
+	char due[TEXT_UTC_LEN];
+
+	l->n++;
+	if (l->items != NULL)
+		return json_array_append_new(l->items, merchant_json(i, false)) != 0;
+	text_utc(i->app.next_review, due);
+	printf("%-6lld %-15s %-14s %s  %s%s%s\n", (long long)i->app.id,
+	       i->app.mid[0] != '\0' ? i->app.mid : "-", merchant_state_name(i->app.state),
+	       i->app.mcc, i->app.legal_name, due[0] != '\0' ? "  review " : "", due);
+	return 0;
+}
+
+/* Lists f's merchants as JSON {"items":[…]} or lines; what list and review due print. */
+static int list_print(const char *prog, struct session *s,
+                      const struct store_merchant_app_filter *f, int64_t due, bool json)
+{
+	struct listing l = {json ? json_array() : NULL, 0};
+	int rc = due != 0 ? merchant_review_due(s->m, due, list_one, &l)
+	                  : merchant_list(s->m, f, list_one, &l);
+
+	if (rc != MERCHANT_OK) {
+		json_decref(l.items);
+		return refused(prog, s, NULL, rc);
+	}
+	if (json)
+		cli_print_json(json_pack("{s:o}", "items", l.items));
+	else if (l.n == 0)
+		printf("none\n");
+	return CLI_OK;
+}
+
+static const char list_help[] =
+    "[--state STATE] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Lists merchants and applications: number, MID, state, MCC, legal name, next review.\n"
+    "\n"
+    "  --state STATE  only those in STATE (applied, reviewing, device_testing, agreement,\n"
+    "                 active, suspended, closed)\n" COMMON_HELP
+    "  --json         print {\"items\":[…]}\n"
+    "\n"
+    "Exit status: 0 listed; 1 a failure; 2 bad usage.\n";
+
+static int merchant_list_cmd(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *state = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"state", &state, NULL},
+	                           {"config", &config, NULL},
+	                           {"data", &data, NULL},
+	                           {"json", NULL, &json}};
+	struct store_merchant_app_filter f = {0};
+	struct session s;
+
+	if ((rc = cli_options(argc, argv, opts, 4, list_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	for (int k = MERCHANT_APPLIED; state != NULL && k <= MERCHANT_CLOSED; k++)
+		if (strcmp(state, merchant_state_name(k)) == 0)
+			f.state = k;
+	if (state != NULL && f.state == 0)
+		return cli_usage_error(prog, "--state: no state '%s'", state);
+	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+		return rc;
+	rc = list_print(prog, &s, &f, 0, json);
+	session_close(&s);
+	return rc;
+}
+
+/* ---- documents ---- */
+
+static const char document_add_help[] =
+    "REF --type TYPE --file PATH [--name NAME] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Adds a document to merchant REF's file: a PDF, JPEG or PNG (known by its first bytes)\n"
+    "of at most [merchant] document_max bytes, kept in the documents directory under its\n"
+    "SHA-256.\n"
+    "\n"
+    "  --type TYPE  licence, tax, id_front, id_back, agreement or other\n"
+    "  --file PATH  the file\n"
+    "  --name NAME  its name in the file (default PATH's last part)\n" COMMON_HELP
+    "  --json       print the document as JSON\n"
+    "\n"
+    "Exit status: 0 added; 1 no such merchant, closed, the same file there already, or a\n"
+    "failure; 2 bad usage, a type, size or content not accepted.\n";
+
+static int document_add(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *type = NULL, *file = NULL,
+	           *name = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"type", &type, NULL}, {"file", &file, NULL},
+	                           {"name", &name, NULL}, {"config", &config, NULL},
+	                           {"data", &data, NULL}, {"json", NULL, &json}};
+	struct store_merchant_doc d;
+	struct merchant_info i;
+	struct session s;
+	char *bytes = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if ((rc = cli_options(argc, argv, opts, 6, document_add_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (argc - rest != 1)
+		return cli_usage_error(prog, "REF is needed");
+	if (type == NULL || file == NULL)
+		return cli_usage_error(prog, "--type and --file are needed");
+	if (name == NULL)
+		name = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
+	if ((fp = fopen(file, "rb")) == NULL)
+		return cli_error(CLI_USAGE, prog, "%s: cannot be read", file);
+	rc = cli_read_all(fp, &bytes, &len);
+	fclose(fp);
+	if (rc != 0)
+		return cli_error(CLI_USAGE, prog, "%s: cannot be read", file);
+	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+		goto done;
+	if ((rc = find(prog, &s, argv[rest], &i)) != CLI_OK)
+		goto out;
+	if ((rc = merchant_document_add(s.m, i.app.id, type, name, (const uint8_t *)bytes, len,
+	                                s.actor, (int64_t)time(NULL), &d)) != MERCHANT_OK) {
+		rc = rc == MERCHANT_EARG
+		         ? cli_usage_error(prog,
+		                           "a type of licence, tax, id_front, id_back, "
+		                           "agreement or other; a PDF, JPEG or PNG of 1 to "
+		                           "%lld bytes; a name of one line",
+		                           (long long)s.ci.cfg.merchant.document_max)
+		         : refused(prog, &s, &i, rc);
+		goto out;
+	}
+	if (json) {
+		json_t *list = json_array();
+
+		doc_json(list, &d);
+		cli_print_json(json_incref(json_array_get(list, 0)));
+		json_decref(list);
+	} else {
+		printf("document %lld  %s  sha256 %s\n", (long long)d.id, d.content_type, d.sha256);
+	}
+	rc = CLI_OK;
+out:
+	session_close(&s);
+done:
+	free(bytes);
+	return rc;
+}
+
+static int merchant_document(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"add", "register a terminal and make its master key", terminal_add},
+	    {"add", "add a document (PDF, JPEG, PNG) to a merchant's file", document_add},
 	};
-	return cli_dispatch("possum admin terminal", "The merchants' terminals.", cmds,
+	return cli_dispatch("possum admin merchant document", "A merchant's documents.", cmds,
+	                    sizeof cmds / sizeof cmds[0], argc, argv);
+}
+
+/* ---- fees, limits, reviewed ---- */
+
+static const char fees_help[] =
+    "REF [--credit PCT] [--debit PCT] [--debit-cap AMOUNT] [--qr PCT] [--config FILE]\n"
+    "       [--data DIR] [--json]\n"
+    "\n"
+    "Sets merchant REF's fee plan; what is not given stays as it is. New merchants get the\n"
+    "[merchant] defaults (credit 0.60%, debit 0.55% capped at CNY 20.00, QR 0.48%).\n"
+    "\n"
+    "  --credit PCT        the rate on credit cards, in percent: 0.60\n"
+    "  --debit PCT         the rate on debit cards\n"
+    "  --debit-cap AMOUNT  the most a debit card's fee may be, CNY: 20.00 (0: no cap)\n"
+    "  --qr PCT            the rate on QR-code payments\n" COMMON_HELP
+    "  --json              print the merchant as JSON\n"
+    "\n"
+    "Exit status: 0 set; 1 no such merchant, closed, or a failure; 2 bad usage.\n";
+
+static const char limits_help[] =
+    "REF [--daily AMOUNT] [--per-txn AMOUNT] [--types LIST] [--config FILE] [--data DIR]\n"
+    "       [--json]\n"
+    "\n"
+    "Sets merchant REF's limits and permitted transaction types; what is not given stays as\n"
+    "it is.\n"
+    "\n"
+    "  --daily AMOUNT    the most its payments may total in a day, CNY (0: none)\n"
+    "  --per-txn AMOUNT  the most one payment may be, CNY (0: none)\n"
+    "  --types LIST      the types permitted, by commas: purchase, void, refund, preauth,\n"
+    "                    balance, cardauth\n" COMMON_HELP
+    "  --json            print the merchant as JSON\n"
+    "\n"
+    "Exit status: 0 set; 1 no such merchant, closed, or a failure; 2 bad usage.\n";
+
+static int parse_types(const char *prog, const char *text, unsigned *out)
+{
+	char copy[128], *save = NULL;
+
+	if (strlen(text) >= sizeof copy)
+		return cli_usage_error(prog, "--types: too long");
+	snprintf(copy, sizeof copy, "%s", text);
+	*out = 0;
+	for (char *t = strtok_r(copy, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+		unsigned bit;
+
+		if (merchant_type_parse(t, &bit) != MERCHANT_OK)
+			return cli_usage_error(prog, "--types: no type '%s'", t);
+		*out |= bit;
+	}
+	return *out != 0 ? CLI_OK : cli_usage_error(prog, "--types: at least one type");
+}
+
+/* fees (limits false) or limits. */
+static int fees_or_limits(int argc, char **argv, bool limits)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *credit = NULL, *debit = NULL,
+	           *cap = NULL, *qr = NULL, *daily = NULL, *per_txn = NULL, *types = NULL;
+	int json = 0, rest, rc;
+	const cli_option fee_opts[] = {{"credit", &credit, NULL}, {"debit", &debit, NULL},
+	                               {"debit-cap", &cap, NULL}, {"qr", &qr, NULL},
+	                               {"config", &config, NULL}, {"data", &data, NULL},
+	                               {"json", NULL, &json}};
+	const cli_option limit_opts[] = {{"daily", &daily, NULL}, {"per-txn", &per_txn, NULL},
+	                                 {"types", &types, NULL}, {"config", &config, NULL},
+	                                 {"data", &data, NULL},   {"json", NULL, &json}};
+	struct merchant_info i;
+	struct merchant_fees f;
+	struct merchant_limits l;
+	struct session s;
+
+	if ((rc = cli_options(argc, argv, limits ? limit_opts : fee_opts, limits ? 6 : 7,
+	                      limits ? limits_help : fees_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (argc - rest != 1)
+		return cli_usage_error(prog, "REF is needed");
+	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+		return rc;
+	if ((rc = find(prog, &s, argv[rest], &i)) != CLI_OK)
+		goto out;
+	f = (struct merchant_fees){i.app.fee_credit_bp, i.app.fee_debit_bp, i.app.fee_qr_bp,
+	                           i.app.fee_debit_cap};
+	l = (struct merchant_limits){i.app.limit_daily, i.app.limit_txn,
+	                             (unsigned)i.app.limit_currency, i.app.types};
+	if ((credit != NULL && (rc = rate(prog, "credit", credit, &f.credit_bp)) != CLI_OK) ||
+	    (debit != NULL && (rc = rate(prog, "debit", debit, &f.debit_bp)) != CLI_OK) ||
+	    (qr != NULL && (rc = rate(prog, "qr", qr, &f.qr_bp)) != CLI_OK) ||
+	    (cap != NULL &&
+	     (rc = cli_amount(prog, "debit-cap", cap, CNY, &f.debit_cap)) != CLI_OK) ||
+	    (daily != NULL &&
+	     (rc = cli_amount(prog, "daily", daily, l.currency, &l.daily)) != CLI_OK) ||
+	    (per_txn != NULL &&
+	     (rc = cli_amount(prog, "per-txn", per_txn, l.currency, &l.per_txn)) != CLI_OK) ||
+	    (types != NULL && (rc = parse_types(prog, types, &l.types)) != CLI_OK))
+		goto out;
+	rc = limits ? merchant_limits_set(s.m, i.app.id, &l, s.actor, (int64_t)time(NULL))
+	            : merchant_fees_set(s.m, i.app.id, &f, s.actor, (int64_t)time(NULL));
+	if (rc == MERCHANT_EARG && limits) {
+		rc = cli_usage_error(prog, "the per-transaction limit exceeds the daily one");
+		goto out;
+	}
+	if (rc != MERCHANT_OK || (rc = find(prog, &s, argv[rest], &i)) != CLI_OK) {
+		rc = rc < 0 ? refused(prog, &s, &i, rc) : rc;
+		goto out;
+	}
+	rc = print_merchant(&s, &i, json, false);
+out:
+	session_close(&s);
+	return rc;
+}
+
+static int merchant_fees(int argc, char **argv)
+{
+	return fees_or_limits(argc, argv, false);
+}
+
+static int merchant_limits(int argc, char **argv)
+{
+	return fees_or_limits(argc, argv, true);
+}
+
+static const char reviewed_help[] =
+    "REF --reason TEXT [--config FILE] [--data DIR]\n"
+    "\n"
+    "Records the periodic review of active merchant REF done; its next review is then\n"
+    "[merchant] review_days away.\n"
+    "\n"
+    "  --reason TEXT  what was checked (one line, 1 to 256 bytes)\n" COMMON_HELP "\n"
+    "Exit status: 0 recorded; 1 no such merchant, not active, or a failure; 2 bad usage.\n";
+
+static int merchant_reviewed_cmd(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *reason = NULL;
+	int rest, rc;
+	const cli_option opts[] = {
+	    {"reason", &reason, NULL}, {"config", &config, NULL}, {"data", &data, NULL}};
+	struct merchant_info i;
+	struct session s;
+
+	if ((rc = cli_options(argc, argv, opts, 3, reviewed_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (argc - rest != 1)
+		return cli_usage_error(prog, "REF is needed");
+	if (!text_is_line(reason, MERCHANT_TEXT_MAX))
+		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
+	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+		return rc;
+	if ((rc = find(prog, &s, argv[rest], &i)) == CLI_OK) {
+		if ((rc = merchant_reviewed(s.m, i.app.id, reason, s.actor, (int64_t)time(NULL))) !=
+		    MERCHANT_OK)
+			rc = rc == MERCHANT_ESTATE
+			         ? cli_error(CLI_FAILED, prog, "merchant %lld is %s, not active",
+			                     (long long)i.app.id, merchant_state_name(i.app.state))
+			         : refused(prog, &s, &i, rc);
+		else
+			printf("merchant %lld  reviewed\n", (long long)i.app.id);
+	}
+	session_close(&s);
+	return rc;
+}
+
+int cli_admin_merchant(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"add", "register a merchant in one go (apply, every step, activate)", merchant_add},
+	    {"apply", "file a merchant's application", merchant_apply_cmd},
+	    {"step", "review, test, agree, activate, suspend, resume or close", merchant_step_cmd},
+	    {"show", "a merchant: particulars, fees, limits, history, documents", merchant_show},
+	    {"list", "merchants and applications", merchant_list_cmd},
+	    {"document", "a merchant's documents: add", merchant_document},
+	    {"fees", "set a merchant's fee plan", merchant_fees},
+	    {"limits", "set a merchant's limits and permitted types", merchant_limits},
+	    {"reviewed", "record a merchant's periodic review done", merchant_reviewed_cmd},
+	};
+	return cli_dispatch("possum admin merchant", "The acquirer's merchants: onboarding.", cmds,
+	                    sizeof cmds / sizeof cmds[0], argc, argv);
+}
+
+/* ---- review due ---- */
+
+static const char due_help[] =
+    "[--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Lists the active merchants whose periodic review is due (terminals' reviews are not\n"
+    "listed yet).\n"
+    "\n" COMMON_HELP "  --json         print {\"items\":[…]}\n"
+    "\n"
+    "Exit status: 0 listed; 1 a failure; 2 bad usage.\n";
+
+static int review_due(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	struct session s;
+
+	if ((rc = cli_options(argc, argv, opts, 3, due_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+		return rc;
+	rc = list_print(prog, &s, NULL, (int64_t)time(NULL), json);
+	session_close(&s);
+	return rc;
+}
+
+int cli_admin_review(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"due", "the periodic reviews that are due", review_due},
+	};
+	return cli_dispatch("possum admin review", "Periodic maintenance reviews.", cmds,
 	                    sizeof cmds / sizeof cmds[0], argc, argv);
 }

@@ -116,7 +116,8 @@ struct http_route {
 #define HTTP_DOMAINS(X)                                                                            \
 	X(token)                                                                                   \
 	X(transaction)                                                                             \
-	X(merchant)
+	X(merchant)                                                                                \
+	X(terminal)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \
@@ -230,5 +231,14 @@ json_t *http_time(int64_t t);
 /* {"amount":minor,"currency":"CNY"} for an ISO 4217 numeric currency (its alpha code when
  * known, else the digits). */
 json_t *http_money(int64_t minor, unsigned currency);
+
+/* ---- Terminals (routes_terminal.c) ---- */
+
+/* The API's (and `possum admin terminal --json`'s) forms of a terminal, its status report and
+ * a TMK handed out; NULL when out of memory. */
+json_t *http_terminal_json(const struct merchant_terminal *t);
+json_t *http_terminal_status_json(const struct merchant_terminal_status *s);
+json_t *http_tmk_json(const char *tid, const char *mid, const char *sn,
+                      const struct merchant_tmk *k);
 
 #endif

@@ -214,7 +214,145 @@ bool merchant_document_type(const char *type);
 int merchant_documents(merchant *m, int64_t id,
                        int (*fn)(void *ctx, const struct store_merchant_doc *d), void *ctx);
 
-/* ---- Terminals: one terminal, one code (terminal.c) ---- */
+/* ---- Terminals: one terminal, one code (terminal.c) ----
+ *
+ * A terminal is registered by its hardware SN (bound to one terminal at a time: a second
+ * registration of an SN whose terminal is not retired is MERCHANT_EEXIST) to one active
+ * merchant and one registered place, gets its TID and a new TMK, and moves through
+ * registered → active ⇄ suspended, and to retired from any state (its SN is then free). The
+ * TMK leaves once per key (merchant_terminal_tmk(), or with the registration): as components
+ * with check values, or as a TR-31 key block under a key-exchange key (KEK) given as
+ * components. Rebinding to another merchant or place re-keys the terminal: a new TMK, its
+ * working keys dropped, so that it must be keyed and sign in again. Audit actions
+ * "terminal.register", "terminal.activate", "terminal.suspend", "terminal.resume",
+ * "terminal.retire", "terminal.rebind", "terminal.tmk", on "terminal:TID"; states show the
+ * binding, the place, the state and the TMK's check value, never a key. */
+
+#define MERCHANT_TID_LEN     8
+#define MERCHANT_SN_MAX      50
+#define MERCHANT_ADDRESS_MAX 256 /* bytes of a terminal's address */
+#define MERCHANT_MICRODEG    1000000
+
+enum merchant_terminal_state {
+	MERCHANT_TERMINAL_REGISTERED,
+	MERCHANT_TERMINAL_ACTIVE,
+	MERCHANT_TERMINAL_SUSPENDED,
+	MERCHANT_TERMINAL_RETIRED,
+};
+
+/* "registered", "active", "suspended", "retired"; NULL for another value. */
+const char *merchant_terminal_state_name(enum merchant_terminal_state s);
+/* The state called name; MERCHANT_EARG when none is. */
+int merchant_terminal_state_find(const char *name, enum merchant_terminal_state *out);
+
+/* A registered place: an address (1 to MERCHANT_ADDRESS_MAX bytes, one line) and its
+ * coordinates in micro-degrees (no floating point): lat ±90°, lon ±180°. An empty address is
+ * "no place given", which only the pre-issue-6 `possum admin terminal add` leaves. */
+struct merchant_place {
+	char address[MERCHANT_ADDRESS_MAX + 1];
+	int64_t lat, lon;
+};
+
+/* A terminal as an operator sees it: no key. */
+struct merchant_terminal {
+	char tid[MERCHANT_TID_LEN + 1], mid[16], sn[MERCHANT_SN_MAX + 1];
+	enum merchant_terminal_state state;
+	struct merchant_place place;
+	char version[17]; /* the application version it last reported (59.A2.05); "" none */
+	int batch;        /* its open batch */
+	bool signed_in;
+	bool tmk_issued;                   /* its present TMK has been handed out */
+	char tmk_kcv[2 * HSM_KCV_MAX + 1]; /* its present TMK's check value, hex */
+	int64_t last_signin, last_seen, next_review, created_at; /* 0: never, none */
+};
+
+/* How a TMK leaves: parts (2 or 3) components, or — kek not NULL — one TR-31 key block
+ * under the TDES KEK formed from kek_parts (2 or 3) components, each checked by its KCV. */
+struct merchant_tmk_form {
+	size_t parts;
+	const struct hsm_component *kek;
+	size_t kek_parts;
+};
+
+/* A TMK handed out, which the caller shows once and wipes (crypto_wipe). */
+struct merchant_tmk {
+	struct hsm_component parts[HSM_PARTS_MAX];
+	size_t n_parts;              /* 0 when it left as a key block */
+	char block[HSM_KEY_MAX + 1]; /* the TR-31 block under the KEK; "" for components */
+	hsm_kcv kcv;                 /* the TMK's */
+};
+
+/* What a registration asks for. */
+struct merchant_terminal_new {
+	const char *mid; /* an active merchant */
+	const char *sn;  /* 1 to MERCHANT_SN_MAX printable characters, no space */
+	const char *tid; /* 8 letters and digits; NULL: the next free one, 8 digits */
+	struct merchant_place place;
+	bool activate; /* register and activate in one go */
+};
+
+/* Registers t: its TID to tid; with form not NULL its TMK handed out in tmk at once (else
+ * later, by merchant_terminal_tmk()). One transaction: a refusal leaves nothing.
+ * MERCHANT_ENOTFOUND no such merchant, MERCHANT_ESTATE a merchant not active, MERCHANT_EEXIST
+ * the TID taken or the SN bound, MERCHANT_EVERIFY a KEK component's check value wrong. */
+int merchant_terminal_register(merchant *m, const char *actor,
+                               const struct merchant_terminal_new *t,
+                               const struct merchant_tmk_form *form, int64_t now,
+                               char tid[MERCHANT_TID_LEN + 1], struct merchant_tmk *tmk);
+
+/* Moves terminal tid to state `to`: registered → active (its merchant active, its next review
+ * set), active → suspended, suspended → active, any → retired; else MERCHANT_ESTATE. reason
+ * (may be NULL) goes to the audit entry. */
+int merchant_terminal_set_state(merchant *m, const char *actor, const char *tid,
+                                enum merchant_terminal_state to, const char *reason, int64_t now);
+
+/* Rebinds terminal tid (not retired) to merchant mid (NULL: its own; active) and/or place
+ * (NULL: its own) — at least one of them different (else MERCHANT_EARG) — and re-keys it: a
+ * new TMK (handed out in tmk when form is not NULL), its working keys gone, signed out, and
+ * its next batch opened. */
+int merchant_terminal_rebind(merchant *m, const char *actor, const char *tid, const char *mid,
+                             const struct merchant_place *place, const char *reason,
+                             const struct merchant_tmk_form *form, int64_t now,
+                             struct merchant_tmk *tmk);
+
+/* Hands out terminal tid's present TMK, once: MERCHANT_ESTATE when it has been already (a
+ * rebinding makes a new one), or the terminal is retired. */
+int merchant_terminal_tmk(merchant *m, const char *actor, const char *tid,
+                          const struct merchant_tmk_form *form, int64_t now,
+                          struct merchant_tmk *tmk);
+
+int merchant_terminal_get(merchant *m, const char *tid, struct merchant_terminal *out);
+
+/* Calls fn for each terminal, in TID order: of merchant mid (NULL: all), after TID after
+ * (NULL: from the first), at most limit (0: all); stops when fn returns non-zero, which is
+ * returned. */
+int merchant_terminal_list(merchant *m, const char *mid, const char *after, size_t limit,
+                           int (*fn)(void *ctx, const struct merchant_terminal *t), void *ctx);
+
+/* Active terminals whose periodic review is due by now, in TID order (as above). */
+int merchant_terminal_review_due(merchant *m, int64_t now,
+                                 int (*fn)(void *ctx, const struct merchant_terminal *t),
+                                 void *ctx);
+
+/* A terminal's status report. */
+struct merchant_terminal_status {
+	struct merchant_terminal t;
+	bool online;       /* seen within the window asked for */
+	int64_t last_seen; /* its last request of any kind; 0 never */
+	struct {
+		int64_t at; /* 0: none */
+		char type[20], rc[3], rrn[13];
+		int64_t amount;
+		int currency;
+	} last_txn;
+	int reversals_batch; /* reversals it sent in its open batch */
+	int reversals;       /* reversals it ever sent */
+	int risk_events;     /* risk events raised about it */
+};
+
+/* Terminal tid's status at now; online means seen within online_s seconds. */
+int merchant_terminal_status(merchant *m, const char *tid, int64_t now, int64_t online_s,
+                             struct merchant_terminal_status *out);
 
 /* ---- Settlement cards (settlecard.c) ---- */
 

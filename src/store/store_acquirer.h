@@ -1,7 +1,7 @@
 /* store_acquirer.h — the acquirer's part of the storage interface: merchants, their terminals
  * (with the terminal's keys wrapped under the LMK), one row per terminal request, the
- * tombstones of reversals whose original was never seen, and the host's counters (network
- * STAN, RRN).
+ * tombstones of reversals whose original was never seen, the host's counters (network
+ * STAN, RRN) and the risk events it raises.
  *
  * Rows are plain structs; the acquirer fills in and reads their fields, the store keeps them.
  * A PAN arrives only masked and as its keyed hash (64 hex digits); never in the clear.
@@ -37,8 +37,11 @@ int store_merchant_set_status(store *s, const char *mid, int status);
 enum store_terminal_status {
 	STORE_TERMINAL_ACTIVE = 1,
 	STORE_TERMINAL_SUSPENDED,
-	STORE_TERMINAL_CLOSED, /* its SN is free to be bound again */
+	STORE_TERMINAL_RETIRED,    /* its SN is free to be bound again */
+	STORE_TERMINAL_REGISTERED, /* bound and keyed, not yet in service */
 };
+
+#define STORE_ADDRESS_MAX 257 /* bytes of a terminal's registered address, with its NUL */
 
 struct store_terminal {
 	char tid[9], mid[16], sn[51];
@@ -50,13 +53,58 @@ struct store_terminal {
 	int batch;               /* 60.2, 1..999999 */
 	bool signed_in;
 	int64_t last_seen, created_at;
+	/* Its registered place: an address and coordinates in micro-degrees. */
+	char address[STORE_ADDRESS_MAX];
+	int64_t lat, lon;
+	char version[17];    /* the application version it last reported (59.A2.05) */
+	int64_t last_signin; /* 0: never */
+	int64_t next_review; /* its periodic review; 0: none (not active yet) */
+	bool tmk_issued;     /* its TMK has been handed out (once per key) */
 };
 
-/* STORE_EEXIST when the TID is taken or the SN is bound to a terminal that is not closed. */
+/* STORE_EEXIST when the TID is taken or the SN is bound to a terminal that is not retired. */
 int store_terminal_insert(store *s, const struct store_terminal *t);
 int store_terminal_get(store *s, const char *tid, struct store_terminal *out);
-/* Writes t's status, keys, batch, signed_in and last_seen. */
+/* Writes every column of t but its TID and creation time; STORE_EEXIST when its SN is bound
+ * to another terminal that is not retired. */
 int store_terminal_update(store *s, const struct store_terminal *t);
+
+/* Which terminals store_terminal_list() reads, by TID: each field NULL or 0 for any. */
+struct store_terminal_filter {
+	const char *mid;
+	const char *after; /* TIDs greater than this only: to page on */
+	int64_t review_by; /* active terminals whose next review is at or before this only */
+	size_t limit;      /* 0: no limit */
+};
+
+/* Calls fn for each terminal of f in TID order until it returns non-zero (returned). */
+int store_terminal_list(store *s, const struct store_terminal_filter *f,
+                        int (*fn)(void *ctx, const struct store_terminal *t), void *ctx);
+
+/* What a terminal's requests say of it: its last request row, and the reversals it sent. */
+struct store_terminal_activity {
+	int64_t last_at; /* 0: no request row */
+	char last_type[20], last_rc[3], last_rrn[13];
+	int64_t last_amount;
+	int last_currency;
+	int reversals_batch; /* reversal rows of its batch `batch` */
+	int reversals;       /* reversal rows of every batch */
+};
+int store_terminal_activity(store *s, const char *tid, int batch,
+                            struct store_terminal_activity *out);
+
+/* A risk event the host raised (a terminal reporting another SN, …), for the risk rules to
+ * read: kind ("sn_mismatch", …), the terminal, a line of detail (never a card or key). */
+struct store_risk_event {
+	int64_t id, at;
+	char kind[32], tid[9], detail[256];
+};
+/* Appends e (e->id ignored) and sets e->id. */
+int store_risk_event_add(store *s, struct store_risk_event *e);
+/* Calls fn for each event of terminal tid (NULL: all), oldest first, until it returns
+ * non-zero (returned). */
+int store_risk_event_list(store *s, const char *tid,
+                          int (*fn)(void *ctx, const struct store_risk_event *e), void *ctx);
 
 /* A terminal request (kind 0), or a reversal (kind 1) of the request with the same TID, batch
  * and STAN. */

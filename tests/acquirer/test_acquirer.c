@@ -9,6 +9,8 @@
 #include <sqlite3.h>
 
 #include "acquirer/acquirer.h"
+#include "merchant/merchant.h"
+#include "store/store_acquirer.h"
 #include "store/store_fixture.h"
 #include "iso8583/iso8583.h"
 
@@ -19,11 +21,13 @@
 static const struct hsm_key_spec tmk_spec = {"K0", HSM_TDES, 16, 'B', 'S'};
 static const struct hsm_key_spec pik_spec = {"P0", HSM_TDES, 16, 'E', 'N'};
 static const struct hsm_key_spec mak_spec = {"M1", HSM_TDES, 16, 'C', 'N'};
+static const struct hsm_key_spec data_spec = {"D0", HSM_AES, 32, 'B', 'N'};
 
 struct fx {
 	struct issuer_fixture *f;
 	struct acquirer_config cfg;
 	acquirer *a;
+	merchant *m; /* registers the terminal */
 	/* the terminal */
 	hsm_key tmk, pik, mak, tdk;
 	unsigned stan;
@@ -55,26 +59,40 @@ static void reopen(struct fx *x)
 	                 ACQUIRER_OK);
 }
 
+/* The key ceremony at the terminal: the TMK from its components, checked by KCV. */
+static int key_in(struct fx *x, const struct merchant_tmk *tmk)
+{
+	return hsm_import_components(x->f->h, &tmk_spec, tmk->parts, tmk->n_parts, &x->tmk, NULL,
+	                             NULL) == HSM_OK
+	           ? 0
+	           : -1;
+}
+
 static int setup(void **state)
 {
 	struct fx *x = calloc(1, sizeof *x);
-	struct acquirer_terminal_reg reg;
-	char mid[ACQUIRER_MID_LEN + 1];
+	struct merchant_config mc;
+	struct merchant_terminal_new n = {.mid = A_MID, .sn = A_SN, .tid = A_TID, .activate = true};
+	struct merchant_tmk_form form = {.parts = 2};
+	struct merchant_tmk tmk;
+	char mid[ACQUIRER_MID_LEN + 1], tid[MERCHANT_TID_LEN + 1];
+	hsm_key data;
 
 	if (x == NULL || issuer_fixture_setup((void **)&x->f) != 0)
 		return -1;
 	acquirer_config_defaults(&x->cfg);
+	merchant_config_defaults(&mc);
 	if (acquirer_open(x->f->s, x->f->h, x->f->is, &x->f->zpk, &x->f->keys.pan_hash, &x->cfg,
 	                  &x->a) != ACQUIRER_OK ||
+	    hsm_generate(x->f->h, &data_spec, &data, NULL) != HSM_OK ||
+	    merchant_open(x->f->s, x->f->h, x->f->is, &mc, &data, &x->m) != MERCHANT_OK ||
 	    acquirer_merchant_add(x->a, "Possum Grocery", "5411", A_MID, x->f->now, mid) !=
 	        ACQUIRER_OK ||
-	    acquirer_terminal_add(x->a, A_MID, A_SN, A_TID, 2, x->f->now, &reg) != ACQUIRER_OK)
+	    merchant_terminal_register(x->m, "cli:test", &n, &form, x->f->now, tid, &tmk) !=
+	        MERCHANT_OK ||
+	    key_in(x, &tmk) != 0)
 		return -1;
-	/* The key ceremony at the terminal: the TMK from its components, checked by KCV. */
-	if (hsm_import_components(x->f->h, &tmk_spec, reg.parts, reg.n_parts, &x->tmk, NULL,
-	                          NULL) != HSM_OK)
-		return -1;
-	crypto_wipe(&reg, sizeof reg);
+	crypto_wipe(&tmk, sizeof tmk);
 	x->stan = 1;
 	x->batch = 1;
 	*state = x;
@@ -87,6 +105,7 @@ static int teardown(void **state)
 	void *f = x->f;
 
 	acquirer_close(x->a);
+	merchant_close(x->m);
 	free(x);
 	return issuer_fixture_teardown(&f);
 }
@@ -354,6 +373,21 @@ static void replay(void **state)
 	test_money(x->f, img.card_id, T_BALANCE - 500, T_BALANCE - 500, 0);
 }
 
+struct risk_seen {
+	struct store_risk_event e[4];
+	int n;
+};
+
+static int risk_add(void *ctx, const struct store_risk_event *e)
+{
+	struct risk_seen *r = ctx;
+
+	if (r->n < 4)
+		r->e[r->n] = *e;
+	r->n++;
+	return 0;
+}
+
 static void terminal_checks(void **state)
 {
 	struct fx *x = *state;
@@ -392,7 +426,94 @@ static void terminal_checks(void **state)
 	purchase_req(x, &q, &img, 100, T_PIN);
 	iso8583_set_str(&q.m, 42, "898310048129999");
 	expect(x, &q, true, "58", &a);
+	assert_string_equal(a.r.out.reason, "merchant_differs");
 	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	/* The other SN and the other MID each left a risk event; the ciphertexts did not. */
+	{
+		struct risk_seen r = {0};
+
+		assert_int_equal(store_risk_event_list(x->f->s, A_TID, risk_add, &r), STORE_OK);
+		assert_int_equal(r.n, 2);
+		assert_string_equal(r.e[0].kind, "sn_mismatch");
+		assert_string_equal(r.e[0].tid, A_TID);
+		assert_string_equal(r.e[0].detail, "reported '0000020254009999', bound '" A_SN "'");
+		assert_int_equal(r.e[0].at, x->f->now);
+		assert_string_equal(r.e[1].kind, "mid_mismatch");
+	}
+}
+
+/* A terminal that is not active serves nothing: 97, whatever it sends, until it is again. */
+static void terminal_states(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+
+	signin(x);
+	assert_int_equal(merchant_terminal_set_state(x->m, "cli:test", A_TID,
+	                                             MERCHANT_TERMINAL_SUSPENDED, "audit",
+	                                             x->f->now),
+	                 MERCHANT_OK);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "97", &a);
+	assert_string_equal(a.r.out.reason, "terminal_suspended");
+	begin(x, &q, "0800", "00", "004");
+	expect(x, &q, false, "97", &a);
+	assert_int_equal(merchant_terminal_set_state(x->m, "cli:test", A_TID,
+	                                             MERCHANT_TERMINAL_ACTIVE, NULL, x->f->now),
+	                 MERCHANT_OK);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(merchant_terminal_set_state(x->m, "cli:test", A_TID,
+	                                             MERCHANT_TERMINAL_RETIRED, NULL, x->f->now),
+	                 MERCHANT_OK);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "97", &a);
+	assert_string_equal(a.r.out.reason, "terminal_retired");
+	test_money(x->f, img.card_id, T_BALANCE - 100, T_BALANCE - 100, 0);
+}
+
+/* Rebinding re-keys: the old working keys and the old TMK are refused; keyed with the new
+ * TMK, the terminal signs in and pays again. */
+static void rebind_rekeys(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct merchant_place shop = {"1 Nanjing Road, Shanghai", 31230416, 121473701};
+	struct merchant_tmk_form form = {.parts = 3};
+	struct merchant_tmk tmk;
+	struct req q;
+	struct ans a;
+	uint8_t f62[61];
+	size_t len;
+	hsm_kcv kcv = {.len = 4};
+	hsm_key pik;
+
+	signin(x);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(merchant_terminal_rebind(x->m, "cli:test", A_TID, NULL, &shop, "moved",
+	                                          &form, x->f->now, &tmk),
+	                 MERCHANT_OK);
+	/* The old working keys: sign in again. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "A0", &a);
+	assert_string_equal(a.r.out.reason, "not_signed_in");
+	/* The sign-in's keys come under the new TMK: the old one's check fails at the terminal. */
+	begin(x, &q, "0800", "00", "004");
+	expect(x, &q, false, "00", &a);
+	assert_int_equal(iso8583_get(&a.m, 62, f62, sizeof f62, &len), ISO8583_OK);
+	memcpy(kcv.v, f62 + 16, 4);
+	assert_int_equal(hsm_import_ecb(x->f->h, &x->tmk, &pik_spec, f62, 16, &kcv, &pik),
+	                 HSM_EKCV);
+	/* Keyed with the new TMK. */
+	assert_int_equal(key_in(x, &tmk), 0);
+	crypto_wipe(&tmk, sizeof tmk);
+	signin(x);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	test_money(x->f, img.card_id, T_BALANCE - 200, T_BALANCE - 200, 0);
 }
 
 static void declines(void **state)
@@ -778,10 +899,45 @@ static void group_commit(void **state)
 	free(r);
 }
 
+/* What the host records of a terminal: the version it reports, its sign-in, its last
+ * request, the reversals it sent, for the status report. */
+static void status_report(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct merchant_terminal_status st;
+	struct req q, rev;
+	struct ans a;
+
+	assert_int_equal(merchant_terminal_status(x->m, A_TID, x->f->now, 600, &st), MERCHANT_OK);
+	assert_false(st.online);
+	assert_int_equal(st.last_txn.at, 0);
+	assert_string_equal(st.t.version, "");
+	signin(x);
+	purchase_req(x, &q, &img, 250, T_PIN);
+	expect(x, &q, true, "00", &a);
+	x->f->now += 60;
+	reversal_of(x, &q, &rev, &img, 250);
+	expect(x, &rev, true, "00", &a);
+	assert_int_equal(merchant_terminal_status(x->m, A_TID, x->f->now + 300, 600, &st),
+	                 MERCHANT_OK);
+	assert_string_equal(st.t.version, "321702");
+	assert_true(st.online);
+	assert_int_equal(st.last_seen, x->f->now);
+	assert_int_equal(st.t.last_signin, x->f->now - 60);
+	assert_string_equal(st.last_txn.type, "reversal");
+	assert_int_equal(st.last_txn.amount, 250);
+	assert_int_equal(st.reversals_batch, 1);
+	assert_int_equal(st.reversals, 1);
+	assert_int_equal(st.risk_events, 0);
+	assert_int_equal(merchant_terminal_status(x->m, A_TID, x->f->now + 601, 600, &st),
+	                 MERCHANT_OK);
+	assert_false(st.online);
+}
+
 static void registration(void **state)
 {
 	struct fx *x = *state;
-	struct acquirer_terminal_reg reg;
 	char mid[ACQUIRER_MID_LEN + 1];
 
 	assert_int_equal(acquirer_merchant_add(x->a, "Other", "5812", NULL, x->f->now, mid),
@@ -791,21 +947,6 @@ static void registration(void **state)
 	                 ACQUIRER_EEXIST);
 	assert_int_equal(acquirer_merchant_add(x->a, "Bad", "58", NULL, x->f->now, mid),
 	                 ACQUIRER_EARG);
-	/* The SN is bound already; the merchant unknown; a new one gets a TID. */
-	assert_int_equal(acquirer_terminal_add(x->a, mid, A_SN, NULL, 2, x->f->now, &reg),
-	                 ACQUIRER_EEXIST);
-	assert_int_equal(
-	    acquirer_terminal_add(x->a, "898000000000000", "SN-2", NULL, 2, x->f->now, &reg),
-	    ACQUIRER_ENOTFOUND);
-	assert_int_equal(acquirer_terminal_add(x->a, mid, "SN-2", NULL, 3, x->f->now, &reg),
-	                 ACQUIRER_OK);
-	assert_int_equal(strlen(reg.tid), 8);
-	assert_int_equal(reg.n_parts, 3);
-	assert_int_equal(acquirer_terminal_add(x->a, mid, "SN-3", reg.tid, 2, x->f->now, &reg),
-	                 ACQUIRER_EEXIST);
-	assert_int_equal(acquirer_terminal_add(x->a, mid, "SN-3", NULL, 4, x->f->now, &reg),
-	                 ACQUIRER_EARG);
-	crypto_wipe(&reg, sizeof reg);
 }
 
 static void unreadable(void **state)
@@ -828,6 +969,7 @@ int main(void)
 	    T(declines),          T(void_and_refund), T(preauth_flow),  T(reversals),
 	    T(settlement),        T(cardauth_policy), T(store_failure), T(group_commit),
 	    T(registration),      T(unreadable),      T(chip_purchase), T(network_and_balance),
+	    T(terminal_states),   T(rebind_rekeys),   T(status_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* acquirer.c — the SQLite backend of store_acquirer.h: the acquirer's tables (merchants,
- * terminals, terminal requests, reversal tombstones, counters), their migrations and the
- * queries on them. */
+ * terminals, terminal requests, reversal tombstones, counters, risk events), their migrations
+ * and the queries on them. */
 #include "store/sqlite/internal.h"
 
 #include <string.h>
@@ -48,6 +48,22 @@ static const struct store_migration migrations[] = {
         " at INTEGER NOT NULL,"
         " PRIMARY KEY (tid, batch, stan)) WITHOUT ROWID;"
         "CREATE TABLE acq_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"},
+    /* Issue 6, one terminal one code: the terminal's place, what it reports, its review, its
+     * key's hand-over; the risk events the host raises. */
+    {2, "ALTER TABLE terminals ADD COLUMN address TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE terminals ADD COLUMN lat INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE terminals ADD COLUMN lon INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE terminals ADD COLUMN version TEXT NOT NULL DEFAULT '';"
+        "ALTER TABLE terminals ADD COLUMN last_signin INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE terminals ADD COLUMN next_review INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE terminals ADD COLUMN tmk_issued INTEGER NOT NULL DEFAULT 1;"
+        "CREATE INDEX terminals_mid ON terminals(mid);"
+        "CREATE INDEX acq_txns_tid ON acq_txns(tid, id);"
+        "CREATE TABLE risk_events ("
+        " id INTEGER PRIMARY KEY,"
+        " kind TEXT NOT NULL, tid TEXT NOT NULL, detail TEXT NOT NULL,"
+        " at INTEGER NOT NULL);"
+        "CREATE INDEX risk_events_tid ON risk_events(tid, id);"},
 };
 
 const struct store_module store_module_acquirer = {"acquirer", migrations,
@@ -110,18 +126,12 @@ int store_merchant_set_status(store *s, const char *mid, int status)
 /* ---- terminals ---- */
 
 #define TERMINAL_COLUMNS                                                                           \
-	"tid, mid, sn, status, tmk, pik, mak, tdk, batch, signed_in, last_seen, created_at"
+	"tid, mid, sn, status, tmk, pik, mak, tdk, batch, signed_in, last_seen, created_at, "      \
+	"address, lat, lon, version, last_signin, next_review, tmk_issued"
 
-int store_terminal_insert(store *s, const struct store_terminal *t)
+/* Binds t's columns in TERMINAL_COLUMNS' order, from the first. */
+static void bind_terminal(sqlite3_stmt *st, const struct store_terminal *t)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO terminals (" TERMINAL_COLUMNS
-	                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                     &st)) != STORE_OK)
-		return rc;
 	sqlite3_bind_text(st, 1, t->tid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, t->mid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, t->sn, -1, SQLITE_STATIC);
@@ -134,6 +144,51 @@ int store_terminal_insert(store *s, const struct store_terminal *t)
 	sqlite3_bind_int(st, 10, t->signed_in);
 	sqlite3_bind_int64(st, 11, t->last_seen);
 	sqlite3_bind_int64(st, 12, t->created_at);
+	sqlite3_bind_text(st, 13, t->address, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 14, t->lat);
+	sqlite3_bind_int64(st, 15, t->lon);
+	sqlite3_bind_text(st, 16, t->version, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 17, t->last_signin);
+	sqlite3_bind_int64(st, 18, t->next_review);
+	sqlite3_bind_int(st, 19, t->tmk_issued);
+}
+
+static void read_terminal(sqlite3_stmt *st, struct store_terminal *out)
+{
+	memset(out, 0, sizeof *out);
+	store_column_text(st, 0, out->tid, sizeof out->tid);
+	store_column_text(st, 1, out->mid, sizeof out->mid);
+	store_column_text(st, 2, out->sn, sizeof out->sn);
+	out->status = sqlite3_column_int(st, 3);
+	store_column_text(st, 4, out->tmk, sizeof out->tmk);
+	store_column_text(st, 5, out->pik, sizeof out->pik);
+	store_column_text(st, 6, out->mak, sizeof out->mak);
+	store_column_text(st, 7, out->tdk, sizeof out->tdk);
+	out->batch = sqlite3_column_int(st, 8);
+	out->signed_in = sqlite3_column_int(st, 9) != 0;
+	out->last_seen = sqlite3_column_int64(st, 10);
+	out->created_at = sqlite3_column_int64(st, 11);
+	store_column_text(st, 12, out->address, sizeof out->address);
+	out->lat = sqlite3_column_int64(st, 13);
+	out->lon = sqlite3_column_int64(st, 14);
+	store_column_text(st, 15, out->version, sizeof out->version);
+	out->last_signin = sqlite3_column_int64(st, 16);
+	out->next_review = sqlite3_column_int64(st, 17);
+	out->tmk_issued = sqlite3_column_int(st, 18) != 0;
+}
+
+int store_terminal_insert(store *s, const struct store_terminal *t)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s,
+	                     "INSERT INTO terminals (" TERMINAL_COLUMNS
+	                     ") VALUES (?, ?, ?, ?, ?, ?, "
+	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                     &st)) != STORE_OK)
+		return rc;
+	bind_terminal(st, t);
 	return store_run(s, st);
 }
 
@@ -147,19 +202,7 @@ int store_terminal_get(store *s, const char *tid, struct store_terminal *out)
 		return rc;
 	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
 	if ((rc = store_row(s, st)) == STORE_OK) {
-		memset(out, 0, sizeof *out);
-		store_column_text(st, 0, out->tid, sizeof out->tid);
-		store_column_text(st, 1, out->mid, sizeof out->mid);
-		store_column_text(st, 2, out->sn, sizeof out->sn);
-		out->status = sqlite3_column_int(st, 3);
-		store_column_text(st, 4, out->tmk, sizeof out->tmk);
-		store_column_text(st, 5, out->pik, sizeof out->pik);
-		store_column_text(st, 6, out->mak, sizeof out->mak);
-		store_column_text(st, 7, out->tdk, sizeof out->tdk);
-		out->batch = sqlite3_column_int(st, 8);
-		out->signed_in = sqlite3_column_int(st, 9) != 0;
-		out->last_seen = sqlite3_column_int64(st, 10);
-		out->created_at = sqlite3_column_int64(st, 11);
+		read_terminal(st, out);
 		sqlite3_reset(st);
 	}
 	return rc;
@@ -170,21 +213,133 @@ int store_terminal_update(store *s, const struct store_terminal *t)
 	sqlite3_stmt *st;
 	int rc;
 
+	/* Numbered as in TERMINAL_COLUMNS: ?1 the TID; ?12, its creation, is not written. */
 	if ((rc = store_stmt(
 	         s,
-	         "UPDATE terminals SET status = ?, pik = ?, mak = ?, tdk = ?, batch = ?, "
-	         "signed_in = ?, last_seen = ? WHERE tid = ?",
+	         "UPDATE terminals SET mid = ?2, sn = ?3, status = ?4, tmk = ?5, pik = ?6, mak = ?7, "
+	         "tdk = ?8, batch = ?9, signed_in = ?10, last_seen = ?11, address = ?13, lat = ?14, "
+	         "lon = ?15, version = ?16, last_signin = ?17, next_review = ?18, tmk_issued = ?19 "
+	         "WHERE tid = ?1",
 	         &st)) != STORE_OK)
 		return rc;
-	sqlite3_bind_int(st, 1, t->status);
-	sqlite3_bind_text(st, 2, t->pik, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, t->mak, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, t->tdk, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, t->batch);
-	sqlite3_bind_int(st, 6, t->signed_in);
-	sqlite3_bind_int64(st, 7, t->last_seen);
-	sqlite3_bind_text(st, 8, t->tid, -1, SQLITE_STATIC);
+	bind_terminal(st, t);
 	return store_update(s, st);
+}
+
+int store_terminal_list(store *s, const struct store_terminal_filter *f,
+                        int (*fn)(void *ctx, const struct store_terminal *t), void *ctx)
+{
+	struct store_terminal t;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if ((rc = store_stmt(s,
+	                     "SELECT " TERMINAL_COLUMNS
+	                     " FROM terminals WHERE (?1 = '' OR mid = ?1) "
+	                     "AND tid > ?2 AND (?3 = 0 OR (status = 1 AND next_review <= ?3)) "
+	                     "ORDER BY tid LIMIT ?4",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, f->mid != NULL ? f->mid : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, f->after != NULL ? f->after : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, f->review_by);
+	sqlite3_bind_int64(st, 4, f->limit > 0 ? (sqlite3_int64)f->limit : -1);
+	while (stop == 0 && (rc = store_row(s, st)) == STORE_OK) {
+		read_terminal(st, &t);
+		stop = fn(ctx, &t);
+	}
+	sqlite3_reset(st);
+	if (stop != 0)
+		return stop;
+	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+}
+
+int store_terminal_activity(store *s, const char *tid, int batch,
+                            struct store_terminal_activity *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_stmt(
+	         s,
+	         "SELECT at, type, rc, rrn, amount, currency FROM acq_txns WHERE tid = ? "
+	         "ORDER BY id DESC LIMIT 1",
+	         &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+	if ((rc = store_row(s, st)) == STORE_OK) {
+		out->last_at = sqlite3_column_int64(st, 0);
+		store_column_text(st, 1, out->last_type, sizeof out->last_type);
+		store_column_text(st, 2, out->last_rc, sizeof out->last_rc);
+		store_column_text(st, 3, out->last_rrn, sizeof out->last_rrn);
+		out->last_amount = sqlite3_column_int64(st, 4);
+		out->last_currency = sqlite3_column_int(st, 5);
+		sqlite3_reset(st);
+	} else if (rc != STORE_ENOTFOUND) {
+		return rc;
+	}
+	if ((rc = store_stmt(s,
+	                     "SELECT COALESCE(SUM(batch = ?2), 0), COUNT(*) FROM acq_txns "
+	                     "WHERE tid = ?1 AND kind = 1",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, tid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, batch);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return rc;
+	out->reversals_batch = sqlite3_column_int(st, 0);
+	out->reversals = sqlite3_column_int(st, 1);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+/* ---- risk events ---- */
+
+int store_risk_event_add(store *s, struct store_risk_event *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s,
+	                     "INSERT INTO risk_events (kind, tid, detail, at) VALUES (?, ?, ?, ?)",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, e->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, e->tid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->detail, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, e->at);
+	if ((rc = store_run(s, st)) == STORE_OK)
+		e->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+int store_risk_event_list(store *s, const char *tid,
+                          int (*fn)(void *ctx, const struct store_risk_event *e), void *ctx)
+{
+	struct store_risk_event e;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if ((rc = store_stmt(s,
+	                     "SELECT id, at, kind, tid, detail FROM risk_events WHERE ?1 = '' OR "
+	                     "tid = ?1 ORDER BY id",
+	                     &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, tid != NULL ? tid : "", -1, SQLITE_STATIC);
+	while (stop == 0 && (rc = store_row(s, st)) == STORE_OK) {
+		memset(&e, 0, sizeof e);
+		e.id = sqlite3_column_int64(st, 0);
+		e.at = sqlite3_column_int64(st, 1);
+		store_column_text(st, 2, e.kind, sizeof e.kind);
+		store_column_text(st, 3, e.tid, sizeof e.tid);
+		store_column_text(st, 4, e.detail, sizeof e.detail);
+		stop = fn(ctx, &e);
+	}
+	sqlite3_reset(st);
+	if (stop != 0)
+		return stop;
+	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
 }
 
 /* ---- terminal requests ---- */

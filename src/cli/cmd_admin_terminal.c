@@ -1,0 +1,643 @@
+/* cmd_admin_terminal.c — `possum admin terminal`: one terminal, one code (DESIGN.md flow 2).
+ * A terminal registered by its hardware SN to one merchant and one place, with its TID and a
+ * terminal master key (TMK) handed out once, as components for the key ceremony or as a TR-31
+ * block under a key-exchange key; its states; its rebinding, which re-keys it; what it looks
+ * like and its status report. The operator's changes are audited as "cli:USER". */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "common/hex.h"
+#include "crypto/crypto.h"
+#include "http/http.h"
+
+#define COMMON_HELP                                                                                \
+	"  --config FILE   the config file (default $POSSUM_CONFIG)\n"                             \
+	"  --data DIR      the data directory (default the config's, else " CLI_DATADIR_DEFAULT    \
+	")\n"                                                                                      \
+	"  --json          print the API's JSON form (docs/api.md \"Terminals\")\n"
+
+#define TMK_HELP                                                                                     \
+	"  --parts N       the TMK as 2 or 3 components (default 2), each with its check value\n"    \
+	"  --kek HEX:KCV,HEX:KCV[,HEX:KCV]\n"                                                        \
+	"                  the TMK instead as a TR-31 key block under the key-exchange key (TDES)\n" \
+	"                  formed from these components, each checked against its check value\n"
+
+#define PLACE_HELP                                                                                 \
+	"  --address TEXT  the registered place's address (1 to 256 bytes)\n"                      \
+	"  --lat N --lon N its coordinates in micro-degrees (31230416 for 31.230416°N)\n"
+
+/* What every subcommand takes and opens. */
+struct term_cmd {
+	const char *prog, *config, *data, *tid;
+	int json;
+	struct cli_issuer ci;
+	merchant *m;
+	char actor[64];
+};
+
+static int open_cmd(struct term_cmd *c)
+{
+	const char *user = getenv("USER");
+	int rc;
+
+	snprintf(c->actor, sizeof c->actor, "cli:%.59s",
+	         user != NULL && user[0] != '\0' ? user : "admin");
+	if ((rc = cli_issuer_start(c->prog, c->config, c->data, &c->ci)) != CLI_OK)
+		return rc;
+	return cli_merchant_open(c->prog, &c->ci, &c->m);
+}
+
+static void close_cmd(struct term_cmd *c)
+{
+	merchant_close(c->m);
+	c->m = NULL;
+	cli_issuer_close(&c->ci);
+}
+
+/* The merchant module's refusal as a message and an exit code. */
+static int refused(const struct term_cmd *c, int rc)
+{
+	switch (rc) {
+	case MERCHANT_EARG:
+		return cli_usage_error(c->prog, "%s", merchant_strerror(rc));
+	case MERCHANT_ENOTFOUND:
+		return cli_error(CLI_FAILED, c->prog, "no such terminal or merchant");
+	case MERCHANT_EEXIST:
+		return cli_error(CLI_FAILED, c->prog, "the TID is taken or the SN is bound");
+	case MERCHANT_ESTATE:
+		return cli_error(CLI_FAILED, c->prog,
+		                 "not allowed in its state (registered → active ⇄ suspended; any → "
+		                 "retired; a merchant must be active; a TMK is handed out once)");
+	case MERCHANT_EVERIFY:
+		return cli_error(CLI_FAILED, c->prog,
+		                 "a KEK component does not match its check value");
+	default:
+		return cli_error(CLI_FAILED, c->prog, "%s", merchant_strerror(rc));
+	}
+}
+
+/* --parts and --kek into form (kek holds the components). */
+static int tmk_form(const struct term_cmd *c, const char *parts, const char *kek_text,
+                    struct hsm_component kek[HSM_PARTS_MAX], struct merchant_tmk_form *form)
+{
+	int64_t n = 2;
+	int rc;
+
+	*form = (struct merchant_tmk_form){.parts = 2};
+	if (parts != NULL && kek_text != NULL)
+		return cli_usage_error(c->prog, "--parts or --kek, not both");
+	if (parts != NULL && (rc = cli_int64(c->prog, "--parts", parts, 2, 3, &n)) != CLI_OK)
+		return rc;
+	form->parts = (size_t)n;
+	if (kek_text != NULL) {
+		if ((rc = cli_tmk_components(c->prog, kek_text, kek, &form->kek_parts)) != CLI_OK)
+			return rc;
+		form->kek = kek;
+	}
+	return CLI_OK;
+}
+
+/* --address, --lat and --lon into p: all three or none (*given false). */
+static int place_opts(const struct term_cmd *c, const char *address, const char *lat,
+                      const char *lon, struct merchant_place *p, bool *given)
+{
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	*given = address != NULL;
+	if (address == NULL)
+		return lat == NULL && lon == NULL
+		           ? CLI_OK
+		           : cli_usage_error(c->prog, "--lat and --lon go with --address");
+	if (lat == NULL || lon == NULL)
+		return cli_usage_error(c->prog, "--address needs --lat and --lon");
+	if (address[0] == '\0' || strlen(address) > MERCHANT_ADDRESS_MAX)
+		return cli_usage_error(c->prog, "--address: 1 to 256 bytes");
+	snprintf(p->address, sizeof p->address, "%s", address);
+	if ((rc = cli_int64(c->prog, "--lat", lat, -90 * MERCHANT_MICRODEG, 90 * MERCHANT_MICRODEG,
+	                    &p->lat)) != CLI_OK)
+		return rc;
+	return cli_int64(c->prog, "--lon", lon, -180 * MERCHANT_MICRODEG, 180 * MERCHANT_MICRODEG,
+	                 &p->lon);
+}
+
+/* The TMK handed out, as `terminal add` has always printed it. */
+static void print_tmk(const struct term_cmd *c, const struct merchant_terminal *t,
+                      const struct merchant_tmk *k)
+{
+	char hex[2 * HSM_CLEAR_MAX + 1], kcv[2 * HSM_KCV_MAX + 1];
+
+	if (c->json) {
+		cli_print_json(http_tmk_json(t->tid, t->mid, t->sn, k));
+		return;
+	}
+	printf("tid          %s\nmid          %s\nsn           %s\n", t->tid, t->mid, t->sn);
+	for (size_t i = 0; i < k->n_parts; i++) {
+		hex_encode(k->parts[i].part, k->parts[i].len, hex, sizeof hex);
+		hex_encode(k->parts[i].kcv.v, k->parts[i].kcv.len, kcv, sizeof kcv);
+		printf("component %zu  %s  kcv %s\n", i + 1, hex, kcv);
+	}
+	if (k->n_parts == 0)
+		printf("tmk tr31     %s\n", k->block);
+	hex_encode(k->kcv.v, k->kcv.len, kcv, sizeof kcv);
+	printf("tmk kcv      %s\n", kcv);
+	crypto_wipe(hex, sizeof hex);
+}
+
+static void print_time(const char *label, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char text[32] = "-";
+
+	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
+		strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	printf("%-13s%s\n", label, text);
+}
+
+static void print_terminal(const struct merchant_terminal *t)
+{
+	printf("tid          %s\nmid          %s\nsn           %s\nstate        %s\n", t->tid,
+	       t->mid, t->sn, merchant_terminal_state_name(t->state));
+	if (t->place.address[0] != '\0')
+		printf("place        %s (%lld, %lld µ°)\n", t->place.address,
+		       (long long)t->place.lat, (long long)t->place.lon);
+	else
+		printf("place        -\n");
+	printf("version      %s\nbatch        %06d\nsigned in    %s\ntmk kcv      %s%s\n",
+	       t->version[0] != '\0' ? t->version : "-", t->batch, t->signed_in ? "yes" : "no",
+	       t->tmk_kcv, t->tmk_issued ? "" : " (not handed out yet)");
+	print_time("last sign-in", t->last_signin);
+	print_time("next review", t->next_review);
+	print_time("created", t->created_at);
+}
+
+static const char add_help[] =
+    "--merchant MID --sn SN [--tid TID] [--address TEXT --lat N --lon N]\n"
+    "    [--parts 2|3 | --kek COMPONENTS] [--no-activate] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Registers a terminal of merchant MID (active), bound to its hardware serial number (one\n"
+    "terminal, one code: an SN may be bound to one terminal at a time) and to its place, makes\n"
+    "its terminal master key (TMK) and activates it. Prints the TID and the TMK as components,\n"
+    "each with its check value, and the TMK's check value: give each component to a different\n"
+    "custodian, who keys it into the terminal (`possum term init --tmk-components`). The\n"
+    "components are not kept anywhere; the TMK is handed out this once.\n"
+    "\n"
+    "  --merchant MID  the merchant (possum admin merchant add)\n"
+    "  --sn SN         the terminal's hardware serial number, 1 to 50 printable characters\n"
+    "  --tid TID       its terminal id, 8 letters and digits; default the next free one\n" PLACE_HELP
+        TMK_HELP
+    "  --no-activate   leave it registered (`possum admin terminal activate`)\n" COMMON_HELP "\n"
+    "Exit status: 0 registered; 1 no such merchant or not active, the TID taken, the SN bound,\n"
+    "a KEK component wrong, or a failure; 2 bad usage.\n";
+
+static int cmd_add(int argc, char **argv)
+{
+	struct term_cmd c = {.prog = argv[0]};
+	const char *mid = NULL, *sn = NULL, *parts = NULL, *kek_text = NULL, *address = NULL,
+	           *lat = NULL, *lon = NULL;
+	int no_activate = 0, rest, rc;
+	const cli_option opts[] = {{"merchant", &mid, NULL},
+	                           {"sn", &sn, NULL},
+	                           {"tid", &c.tid, NULL},
+	                           {"parts", &parts, NULL},
+	                           {"kek", &kek_text, NULL},
+	                           {"address", &address, NULL},
+	                           {"lat", &lat, NULL},
+	                           {"lon", &lon, NULL},
+	                           {"no-activate", NULL, &no_activate},
+	                           {"config", &c.config, NULL},
+	                           {"data", &c.data, NULL},
+	                           {"json", NULL, &c.json}};
+	struct merchant_terminal_new n = {0};
+	struct hsm_component kek[HSM_PARTS_MAX];
+	struct merchant_tmk_form form;
+	struct merchant_terminal t;
+	struct merchant_tmk tmk;
+	char tid[MERCHANT_TID_LEN + 1];
+	bool given;
+
+	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], add_help, &rest)) !=
+	    CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(c.prog, "unexpected argument '%s'", argv[rest]);
+	if (mid == NULL)
+		return cli_usage_error(c.prog, "--merchant MID is needed");
+	if (sn == NULL || sn[0] == '\0' || strlen(sn) > MERCHANT_SN_MAX)
+		return cli_usage_error(c.prog, "--sn: 1 to 50 characters needed");
+	if (c.tid != NULL && strlen(c.tid) != MERCHANT_TID_LEN)
+		return cli_usage_error(c.prog, "--tid: 8 letters and digits");
+	if ((rc = tmk_form(&c, parts, kek_text, kek, &form)) != CLI_OK ||
+	    (rc = place_opts(&c, address, lat, lon, &n.place, &given)) != CLI_OK)
+		goto wipe;
+	n.mid = mid;
+	n.sn = sn;
+	n.tid = c.tid;
+	n.activate = !no_activate;
+	if ((rc = open_cmd(&c)) != CLI_OK)
+		goto out;
+	rc = merchant_terminal_register(c.m, c.actor, &n, &form, (int64_t)time(NULL), tid, &tmk);
+	if (rc == MERCHANT_EARG) {
+		rc = cli_usage_error(c.prog, "a TID of 8 letters and digits, an SN of printable "
+		                             "characters, a KEK of TDES components");
+		goto out;
+	}
+	if (rc == MERCHANT_ENOTFOUND || rc == MERCHANT_ESTATE) {
+		rc = cli_error(CLI_FAILED, c.prog, "%s",
+		               rc == MERCHANT_ENOTFOUND ? "no such merchant"
+		                                        : "the merchant is not active");
+		goto out;
+	}
+	if (rc != MERCHANT_OK) {
+		rc = refused(&c, rc);
+		goto out;
+	}
+	if ((rc = merchant_terminal_get(c.m, tid, &t)) != MERCHANT_OK) {
+		rc = refused(&c, rc);
+		goto out;
+	}
+	print_tmk(&c, &t, &tmk);
+	rc = CLI_OK;
+out:
+	crypto_wipe(&tmk, sizeof tmk);
+	close_cmd(&c);
+wipe:
+	crypto_wipe(kek, sizeof kek);
+	return rc;
+}
+
+/* The options of a command on one terminal: --tid and the common ones, and extra. */
+static int one_terminal_opts(struct term_cmd *c, int argc, char **argv, const cli_option *extra,
+                             size_t n_extra, const char *help)
+{
+	cli_option opts[16];
+	int rest, rc;
+
+	assert(n_extra + 4 <= sizeof opts / sizeof opts[0]);
+	if (n_extra > 0)
+		memcpy(opts, extra, n_extra * sizeof *extra);
+	opts[n_extra] = (cli_option){"tid", &c->tid, NULL};
+	opts[n_extra + 1] = (cli_option){"config", &c->config, NULL};
+	opts[n_extra + 2] = (cli_option){"data", &c->data, NULL};
+	opts[n_extra + 3] = (cli_option){"json", NULL, &c->json};
+	if ((rc = cli_options(argc, argv, opts, n_extra + 4, help, &rest)) != CLI_OK)
+		return rc;
+	if (rest < argc)
+		return cli_usage_error(c->prog, "unexpected argument '%s'", argv[rest]);
+	if (c->tid == NULL)
+		return cli_usage_error(c->prog, "--tid TID is needed");
+	return CLI_OK;
+}
+
+/* Prints terminal c->tid as it is now. */
+static int show(struct term_cmd *c)
+{
+	struct merchant_terminal t;
+	int rc;
+
+	if ((rc = merchant_terminal_get(c->m, c->tid, &t)) != MERCHANT_OK)
+		return refused(c, rc);
+	if (c->json)
+		cli_print_json(http_terminal_json(&t));
+	else
+		print_terminal(&t);
+	return CLI_OK;
+}
+
+#define STATE_HELP(what, refusal)                                                                  \
+	"--tid TID [--reason TEXT] [--config FILE] [--data DIR] [--json]\n\n" what "\n\n"          \
+	"  --tid TID       the terminal\n"                                                         \
+	"  --reason TEXT   why, for the audit log\n" COMMON_HELP                                   \
+	"\nExit status: 0 done; 1 no such terminal, a terminal " refusal ", or a failure; 2 bad "  \
+	"usage.\n"
+
+static const char activate_help[] =
+    STATE_HELP("Puts a registered terminal in service (its merchant active); its periodic\n"
+               "review falls due [merchant] review_days on.",
+               "not registered or its merchant not active");
+static const char suspend_help[] =
+    STATE_HELP("Takes an active terminal out of service: the host answers it 97.", "not active");
+static const char resume_help[] =
+    STATE_HELP("Puts a suspended terminal back in service.", "not suspended");
+static const char retire_help[] =
+    STATE_HELP("Retires a terminal for good: its keys are dropped and its SN is free to be\n"
+               "bound again.",
+               "retired already");
+
+/* activate, suspend, resume and retire: the change named by the command's last word. */
+static const struct {
+	const char *name;
+	enum merchant_terminal_state to, from; /* from: what activate and resume each start at */
+	const char *help;
+} changes[] = {
+    {"activate", MERCHANT_TERMINAL_ACTIVE, MERCHANT_TERMINAL_REGISTERED, activate_help},
+    {"suspend", MERCHANT_TERMINAL_SUSPENDED, MERCHANT_TERMINAL_ACTIVE, suspend_help},
+    {"resume", MERCHANT_TERMINAL_ACTIVE, MERCHANT_TERMINAL_SUSPENDED, resume_help},
+    {"retire", MERCHANT_TERMINAL_RETIRED, MERCHANT_TERMINAL_RETIRED, retire_help},
+};
+
+static int cmd_state(int argc, char **argv)
+{
+	struct term_cmd c = {.prog = argv[0]};
+	const char *reason = NULL, *word = strrchr(argv[0], ' ');
+	const cli_option extra[] = {{"reason", &reason, NULL}};
+	struct merchant_terminal t;
+	size_t i = 0;
+	int rc;
+
+	word = word != NULL ? word + 1 : argv[0];
+	while (i + 1 < sizeof changes / sizeof changes[0] && strcmp(changes[i].name, word) != 0)
+		i++;
+	assert(strcmp(changes[i].name, word) == 0); /* cli_dispatch() names only these */
+	if ((rc = one_terminal_opts(&c, argc, argv, extra, 1, changes[i].help)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = open_cmd(&c)) != CLI_OK)
+		goto out;
+	/* activate and resume both lead to active: each takes only its own starting state. */
+	if (changes[i].to == MERCHANT_TERMINAL_ACTIVE) {
+		if ((rc = merchant_terminal_get(c.m, c.tid, &t)) != MERCHANT_OK) {
+			rc = refused(&c, rc);
+			goto out;
+		}
+		if (t.state != changes[i].from) {
+			rc = refused(&c, MERCHANT_ESTATE);
+			goto out;
+		}
+	}
+	rc = merchant_terminal_set_state(c.m, c.actor, c.tid, changes[i].to, reason,
+	                                 (int64_t)time(NULL));
+	rc = rc != MERCHANT_OK ? refused(&c, rc) : show(&c);
+out:
+	close_cmd(&c);
+	return rc;
+}
+
+static const char rebind_help[] =
+    "--tid TID [--merchant MID] [--address TEXT --lat N --lon N] --reason TEXT\n"
+    "    [--parts 2|3 | --kek COMPONENTS] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Moves a terminal to another merchant (active) or place, and re-keys it: a new TMK,\n"
+    "printed as `add` prints it, its working keys dropped. The terminal must be keyed with the\n"
+    "new TMK and sign in again; the host refuses the old keys.\n"
+    "\n"
+    "  --tid TID       the terminal (not retired)\n"
+    "  --merchant MID  its new merchant\n" PLACE_HELP
+    "  --reason TEXT   why, for the audit log\n" TMK_HELP COMMON_HELP "\n"
+    "Exit status: 0 rebound; 1 no such terminal or merchant, a retired terminal, a merchant\n"
+    "not active, or a failure; 2 bad usage (nothing would change).\n";
+
+static int cmd_rebind(int argc, char **argv)
+{
+	struct term_cmd c = {.prog = argv[0]};
+	const char *mid = NULL, *reason = NULL, *parts = NULL, *kek_text = NULL, *address = NULL,
+	           *lat = NULL, *lon = NULL;
+	const cli_option extra[] = {{"merchant", &mid, NULL},    {"reason", &reason, NULL},
+	                            {"parts", &parts, NULL},     {"kek", &kek_text, NULL},
+	                            {"address", &address, NULL}, {"lat", &lat, NULL},
+	                            {"lon", &lon, NULL}};
+	struct hsm_component kek[HSM_PARTS_MAX];
+	struct merchant_tmk_form form;
+	struct merchant_place place;
+	struct merchant_terminal t;
+	struct merchant_tmk tmk;
+	bool given;
+	int rc;
+
+	if ((rc = one_terminal_opts(&c, argc, argv, extra, 7, rebind_help)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (reason == NULL)
+		return cli_usage_error(c.prog, "--reason TEXT is needed");
+	if ((rc = tmk_form(&c, parts, kek_text, kek, &form)) != CLI_OK ||
+	    (rc = place_opts(&c, address, lat, lon, &place, &given)) != CLI_OK)
+		goto wipe;
+	if (mid == NULL && !given) {
+		rc = cli_usage_error(c.prog, "--merchant or --address is needed");
+		goto wipe;
+	}
+	if ((rc = open_cmd(&c)) != CLI_OK)
+		goto out;
+	rc = merchant_terminal_rebind(c.m, c.actor, c.tid, mid, given ? &place : NULL, reason,
+	                              &form, (int64_t)time(NULL), &tmk);
+	if (rc == MERCHANT_OK && (rc = merchant_terminal_get(c.m, c.tid, &t)) == MERCHANT_OK)
+		print_tmk(&c, &t, &tmk);
+	rc = rc == MERCHANT_EARG ? cli_usage_error(c.prog, "nothing would change")
+	     : rc != MERCHANT_OK ? refused(&c, rc)
+	                         : CLI_OK;
+out:
+	crypto_wipe(&tmk, sizeof tmk);
+	close_cmd(&c);
+wipe:
+	crypto_wipe(kek, sizeof kek);
+	return rc;
+}
+
+static const char tmk_help[] =
+    "--tid TID [--parts 2|3 | --kek COMPONENTS] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Hands out a terminal's TMK, once: a terminal registered with --no-activate through the API\n"
+    "or rebound there has a TMK that nobody has seen yet. A second time is refused; rebind to\n"
+    "re-key.\n"
+    "\n"
+    "  --tid TID       the terminal\n" TMK_HELP COMMON_HELP "\n"
+    "Exit status: 0 handed out; 1 no such terminal, handed out already, or a failure; 2 bad\n"
+    "usage.\n";
+
+static int cmd_tmk(int argc, char **argv)
+{
+	struct term_cmd c = {.prog = argv[0]};
+	const char *parts = NULL, *kek_text = NULL;
+	const cli_option extra[] = {{"parts", &parts, NULL}, {"kek", &kek_text, NULL}};
+	struct hsm_component kek[HSM_PARTS_MAX];
+	struct merchant_tmk_form form;
+	struct merchant_terminal t;
+	struct merchant_tmk tmk;
+	int rc;
+
+	if ((rc = one_terminal_opts(&c, argc, argv, extra, 2, tmk_help)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = tmk_form(&c, parts, kek_text, kek, &form)) != CLI_OK)
+		goto wipe;
+	if ((rc = open_cmd(&c)) != CLI_OK)
+		goto out;
+	rc = merchant_terminal_tmk(c.m, c.actor, c.tid, &form, (int64_t)time(NULL), &tmk);
+	if (rc == MERCHANT_OK && (rc = merchant_terminal_get(c.m, c.tid, &t)) == MERCHANT_OK)
+		print_tmk(&c, &t, &tmk);
+	rc = rc != MERCHANT_OK ? refused(&c, rc) : CLI_OK;
+out:
+	crypto_wipe(&tmk, sizeof tmk);
+	close_cmd(&c);
+wipe:
+	crypto_wipe(kek, sizeof kek);
+	return rc;
+}
+
+static const char show_help[] = "--tid TID [--config FILE] [--data DIR] [--json]\n"
+                                "\n"
+                                "Prints a terminal: its binding, place, state, version, batch, "
+                                "TMK check value, dates.\n"
+                                "\n"
+                                "  --tid TID       the terminal\n" COMMON_HELP
+                                "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
+
+static int cmd_show(int argc, char **argv)
+{
+	struct term_cmd c = {.prog = argv[0]};
+	int rc;
+
+	if ((rc = one_terminal_opts(&c, argc, argv, NULL, 0, show_help)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = open_cmd(&c)) == CLI_OK)
+		rc = show(&c);
+	close_cmd(&c);
+	return rc;
+}
+
+struct listing {
+	json_t *items;
+	int n;
+};
+
+static int list_one(void *ctx, const struct merchant_terminal *t)
+{
+	struct listing *l = ctx;
+
+	l->n++;
+	if (l->items != NULL)
+		json_array_append_new(l->items, http_terminal_json(t));
+	else
+		printf("%-8s  %-15s  %-10s  %-20s  %s\n", t->tid, t->mid,
+		       merchant_terminal_state_name(t->state), t->sn,
+		       t->place.address[0] != '\0' ? t->place.address : "-");
+	return 0;
+}
+
+static const char list_help[] =
+    "[--merchant MID] [--review-due] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Lists the terminals, by TID: TID, MID, state, SN, address.\n"
+    "\n"
+    "  --merchant MID  of this merchant only\n"
+    "  --review-due    only the active terminals whose periodic review is due\n" COMMON_HELP
+    "\nExit status: 0 listed; 1 a failure; 2 bad usage.\n";
+
+static int cmd_list(int argc, char **argv)
+{
+	struct term_cmd c = {.prog = argv[0]};
+	const char *mid = NULL;
+	int due = 0, rest, rc;
+	const cli_option opts[] = {{"merchant", &mid, NULL},
+	                           {"review-due", NULL, &due},
+	                           {"config", &c.config, NULL},
+	                           {"data", &c.data, NULL},
+	                           {"json", NULL, &c.json}};
+	struct listing l = {0};
+
+	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], list_help, &rest)) !=
+	    CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest < argc)
+		return cli_usage_error(c.prog, "unexpected argument '%s'", argv[rest]);
+	if (due && mid != NULL)
+		return cli_usage_error(c.prog, "--merchant or --review-due, not both");
+	if ((rc = open_cmd(&c)) != CLI_OK)
+		goto out;
+	if (c.json && (l.items = json_array()) == NULL) {
+		rc = cli_error(CLI_FAILED, c.prog, "out of memory");
+		goto out;
+	}
+	rc = due ? merchant_terminal_review_due(c.m, (int64_t)time(NULL), list_one, &l)
+	         : merchant_terminal_list(c.m, mid, NULL, 0, list_one, &l);
+	if (rc != MERCHANT_OK) {
+		json_decref(l.items);
+		rc = refused(&c, rc);
+		goto out;
+	}
+	if (c.json)
+		cli_print_json(json_pack("{s:o, s:n}", "items", l.items, "next"));
+	rc = CLI_OK;
+out:
+	close_cmd(&c);
+	return rc;
+}
+
+static const char status_help[] =
+    "--tid TID [--online-minutes N] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Prints a terminal's status report: online (seen within N minutes), last seen, last\n"
+    "sign-in, last transaction, software version, batch, the reversals it sent (in its open\n"
+    "batch, and ever) and the risk events raised about it.\n"
+    "\n"
+    "  --tid TID            the terminal\n"
+    "  --online-minutes N   the window of \"online\" (default 10)\n" COMMON_HELP
+    "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
+
+static int cmd_status(int argc, char **argv)
+{
+	struct term_cmd c = {.prog = argv[0]};
+	const char *minutes = NULL;
+	const cli_option extra[] = {{"online-minutes", &minutes, NULL}};
+	struct merchant_terminal_status s;
+	int64_t online = 10;
+	char amount[32];
+	int rc;
+
+	if ((rc = one_terminal_opts(&c, argc, argv, extra, 1, status_help)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (minutes != NULL &&
+	    (rc = cli_int64(c.prog, "--online-minutes", minutes, 1, 10080, &online)) != CLI_OK)
+		return rc;
+	if ((rc = open_cmd(&c)) != CLI_OK)
+		goto out;
+	if ((rc = merchant_terminal_status(c.m, c.tid, (int64_t)time(NULL), online * 60, &s)) !=
+	    MERCHANT_OK) {
+		rc = refused(&c, rc);
+		goto out;
+	}
+	rc = CLI_OK;
+	if (c.json) {
+		cli_print_json(http_terminal_status_json(&s));
+		goto out;
+	}
+	print_terminal(&s.t);
+	printf("online       %s\n", s.online ? "yes" : "no");
+	print_time("last seen", s.last_seen);
+	if (s.last_txn.at != 0) {
+		cli_amount_format(s.last_txn.amount, (unsigned)s.last_txn.currency, amount);
+		printf("last txn     %s %s rc %s rrn %s\n", s.last_txn.type, amount, s.last_txn.rc,
+		       s.last_txn.rrn);
+		print_time("  at", s.last_txn.at);
+	} else {
+		printf("last txn     -\n");
+	}
+	printf("reversals    %d in its batch, %d in all\nrisk events  %d\n", s.reversals_batch,
+	       s.reversals, s.risk_events);
+out:
+	close_cmd(&c);
+	return rc;
+}
+
+int cli_admin_terminal(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"add", "register a terminal, make its master key and activate it", cmd_add},
+	    {"activate", "put a registered terminal in service", cmd_state},
+	    {"suspend", "take an active terminal out of service", cmd_state},
+	    {"resume", "put a suspended terminal back in service", cmd_state},
+	    {"retire", "retire a terminal, freeing its SN", cmd_state},
+	    {"rebind", "move a terminal to another merchant or place, and re-key it", cmd_rebind},
+	    {"tmk", "hand out a terminal's master key, once", cmd_tmk},
+	    {"show", "show a terminal", cmd_show},
+	    {"list", "list the terminals", cmd_list},
+	    {"status", "a terminal's status report", cmd_status},
+	};
+	return cli_dispatch("possum admin terminal",
+	                    "The merchants' terminals: one terminal, one code.", cmds,
+	                    sizeof cmds / sizeof cmds[0], argc, argv);
+}

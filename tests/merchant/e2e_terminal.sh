@@ -1,0 +1,96 @@
+# e2e_terminal.sh — `possum admin terminal` (one terminal, one code) and the host's checks:
+# usage, registration with a place, a bound SN refused, the states and their refusals, the TMK
+# handed out once, rebinding that re-keys (the old key refused at the host, the new one
+# served), a terminal presenting another SN refused with a risk event, and the status report.
+possum=$1
+. "$2/tests/lib.sh"
+
+data=$tmp/host
+mid=898310048120007
+mid2=898310058120008
+sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/possum.conf"
+export POSSUM_CONFIG=$tmp/possum.conf
+"$possum" admin merchant add --data "$data" --name "Possum Books" --mcc 5942 --mid $mid >/dev/null
+"$possum" admin merchant add --data "$data" --name "Possum Tea" --mcc 5812 --mid $mid2 >/dev/null
+a() { "$possum" admin terminal "$@" --data "$data"; }
+# The components of a --json answer as `possum term init --tmk-components` takes them.
+comps() {
+	grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$1" |
+		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -
+}
+
+expect 0 "help" -- "$possum" admin terminal --help
+out_has "rebind"
+expect 2 "add: --lat without --address" -- a add --merchant $mid --sn SN-E1 --lat 1
+expect 2 "add: --address without --lon" -- a add --merchant $mid --sn SN-E1 --address "1 Road" --lat 1
+expect 2 "add: latitude out of range" -- a add --merchant $mid --sn SN-E1 --address "1 Road" --lat 90000001 --lon 0
+expect 2 "add: --parts and --kek" -- a add --merchant $mid --sn SN-E1 --parts 2 --kek 00:000000,00:000000
+expect 2 "state change without --tid" -- a suspend
+expect 2 "rebind without --reason" -- a rebind --tid TERME001 --merchant $mid2
+expect 1 "show: no such terminal" -- a show --tid NOSUCH01
+err_has "no such terminal"
+
+expect 0 "add, at a place" -- a add --merchant $mid --sn SN-E1 --tid TERME001 --address "9 Fuzhou Road, Shanghai" --lat 31234567 --lon 121481234 --json
+cp "$tmp/out" "$tmp/e1.json"
+out_has '"tid":"TERME001"'
+expect 1 "add: the SN bound" -- a add --merchant $mid --sn SN-E1
+err_has "bound"
+expect 0 "add, registered only" -- a add --merchant $mid --sn SN-E2 --tid TERME002 --no-activate
+expect 0 "show" -- a show --tid TERME002
+out_has "state        registered"
+expect 1 "resume a registered terminal" -- a resume --tid TERME002
+err_has "not allowed"
+expect 1 "suspend a registered terminal" -- a suspend --tid TERME002
+expect 0 "activate" -- a activate --tid TERME002 --reason "device test passed"
+out_has "state        active"
+expect 1 "activate twice" -- a activate --tid TERME002
+expect 0 "suspend" -- a suspend --tid TERME002 --reason audit
+expect 0 "resume" -- a resume --tid TERME002 --json
+out_has '"state":"active"'
+expect 0 "retire" -- a retire --tid TERME002 --reason broken
+expect 1 "retire twice" -- a retire --tid TERME002
+expect 0 "add, the retired SN bound again" -- a add --merchant $mid --sn SN-E2 --tid TERME003
+expect 1 "tmk: handed out already" -- a tmk --tid TERME003
+err_has "handed out once"
+expect 0 "list" -- a list --merchant $mid
+n=$(wc -l <"$tmp/out")
+if [ "$n" -eq 3 ]; then ok; else bad "list: $(cat "$tmp/out")"; fi
+expect 0 "list --json" -- a list --json
+out_has '"items":\[{"tid":"TERME001"'
+
+# The host: the terminal keyed, signed in, paying; another SN refused and raised.
+"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
+	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 100.00 \
+	--out "$tmp/card.json" >/dev/null
+"$possum" host --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+wait_ports "$data" $pid
+port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+[ -n "$port" ] || { echo "FAIL: no acquirer port"; exit 1; }
+t() { st=$1; shift; "$possum" term "$@" --state "$tmp/$st"; }
+expect 0 "init" -- t t1 init --host "127.0.0.1:$port" --mid $mid --tid TERME001 --sn SN-E1 --tmk-components "$(comps "$tmp/e1.json")"
+expect 0 "signin" -- t t1 signin
+expect 0 "purchase" -- t t1 purchase --card "$tmp/card.json" --pin 123456 --amount 1.00
+expect 0 "status" -- a status --tid TERME001 --json
+out_has '"online":true'
+out_has '"version":"'
+out_has '"type":"purchase"'
+out_has '"risk_events":0'
+expect 0 "init, another SN" -- t t2 init --host "127.0.0.1:$port" --mid $mid --tid TERME001 --sn SN-FAKE --tmk-components "$(comps "$tmp/e1.json")"
+expect 0 "signin, another SN" -- t t2 signin
+expect 1 "purchase, another SN: 58" -- t t2 purchase --card "$tmp/card.json" --pin 123456 --amount 1.00
+expect 0 "status: the risk event" -- a status --tid TERME001
+out_has "risk events  1"
+
+# Rebinding re-keys: the old TMK no longer signs in; the new one does.
+expect 0 "rebind" -- a rebind --tid TERME001 --merchant $mid2 --reason "sold to Possum Tea" --json
+cp "$tmp/out" "$tmp/e1b.json"
+if [ "$(sed -n 's/.*"kcv":"\([0-9A-F]*\)"}$/\1/p' "$tmp/e1.json")" != \
+	"$(sed -n 's/.*"kcv":"\([0-9A-F]*\)"}$/\1/p' "$tmp/e1b.json")" ]; then ok; else bad "same TMK after rebind"; fi
+expect 2 "rebind: nothing would change" -- a rebind --tid TERME001 --merchant $mid2 --reason again
+expect 1 "purchase on the old keys" -- t t1 purchase --card "$tmp/card.json" --pin 123456 --amount 1.00
+expect 0 "init with the new TMK" -- t t3 init --host "127.0.0.1:$port" --mid $mid2 --tid TERME001 --sn SN-E1 --tmk-components "$(comps "$tmp/e1b.json")"
+expect 0 "signin with the new TMK" -- t t3 signin
+expect 0 "purchase at the new merchant" -- t t3 purchase --card "$tmp/card.json" --pin 123456 --amount 1.00
+finish
