@@ -55,7 +55,8 @@ struct txn {
 	char f60[18], tid[9], mid[16], stan[7];
 	int batch;
 	struct store_terminal term;
-	char version[17]; /* the application version it reports (59.A2.05); "" none */
+	struct store_merchant merchant; /* the terminal's, read with it */
+	char version[17];               /* the application version it reports (59.A2.05); "" none */
 	bool have_term, sign_in_again;
 	struct issuer_iso_request ir;
 	char pan[CARD_PAN_MAX + 1], pan_hash[2 * HSM_PAN_HASH_LEN + 1];
@@ -114,7 +115,6 @@ static void transmit_time(int64_t now, char out[11])
 static int ask_issuer(struct txn *t, const char *stan)
 {
 	struct issuer_request req = t->ir.req;
-	struct store_merchant merchant;
 	uint8_t pin[8];
 	char transmit[11];
 	hsm_key pik;
@@ -138,9 +138,7 @@ static int ask_issuer(struct txn *t, const char *stan)
 	req.transmit = transmit;
 	req.terminal = t->tid;
 	req.merchant = t->mid;
-	/* The name the cardholder's text gives: the merchant's, as registered. */
-	if (store_merchant_get(t->a->s, t->mid, &merchant) == STORE_OK)
-		req.merchant_name = merchant.name;
+	req.merchant_name = t->merchant.name; /* for the cardholder's text: as registered */
 	req.rrn = t->rrn;
 	rc = issuer_authorize(t->a->is, &req, t->now, &t->resp);
 	crypto_wipe(pin, sizeof pin);
@@ -518,7 +516,9 @@ static void reported_version(struct txn *t, const char *f59)
 }
 
 /* Known, active (97: a terminal registered, suspended or retired serves nothing), of this
- * merchant (58 and a risk event), signed in where the transaction needs working keys — a
+ * merchant (58 and a risk event), whose merchant is active for anything with a card (03: a
+ * suspended or closed merchant takes no payment, but its terminals still reverse, settle and
+ * upload what they did before), signed in where the transaction needs working keys — a
  * terminal that is not is asked to sign in again (A0, which makes the terminal sign in once
  * and retry; header processing request 6) — and, where it sends field 59, the SN of its
  * binding (58 and a risk event) with that SN's ciphertext under its track key (58). */
@@ -539,6 +539,13 @@ static int stage_terminal(struct txn *t)
 		                                                           : "terminal_retired");
 	if (strcmp(t->term.mid, t->mid) != 0)
 		return refuse_risk(t, "mid_mismatch", t->mid, t->term.mid);
+	if ((rc = store_merchant_get(t->a->s, t->mid, &t->merchant)) != STORE_OK)
+		return rc == STORE_ENOTFOUND ? decide(t, "03", "merchant_unknown")
+		                             : acquirer_from_store(rc);
+	if ((t->type->flags & T_CARD) && t->merchant.status != STORE_MERCHANT_ACTIVE)
+		return decide(t, "03",
+		              t->merchant.status == STORE_MERCHANT_SUSPENDED ? "merchant_suspended"
+		                                                             : "merchant_closed");
 	if ((t->type->flags & T_SIGNED) && !t->term.signed_in) {
 		t->sign_in_again = true;
 		return decide(t, "A0", "not_signed_in");

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "http/http.h"
 #include "common/text.h"
 
 #define COMMON_HELP                                                                                \
@@ -487,13 +488,12 @@ static int list_one(void *ctx, const struct merchant_info *i)
 	return 0;
 }
 
-/* Lists f's merchants as JSON {"items":[…]} or lines; what list and review due print. */
+/* Lists f's merchants as JSON {"items":[…]} or lines. */
 static int list_print(const char *prog, struct session *s,
-                      const struct store_merchant_app_filter *f, int64_t due, bool json)
+                      const struct store_merchant_app_filter *f, bool json)
 {
 	struct listing l = {json ? json_array() : NULL, 0};
-	int rc = due != 0 ? merchant_review_due(s->m, due, list_one, &l)
-	                  : merchant_list(s->m, f, list_one, &l);
+	int rc = merchant_list(s->m, f, list_one, &l);
 
 	if (rc != MERCHANT_OK) {
 		json_decref(l.items);
@@ -539,7 +539,7 @@ static int merchant_list_cmd(int argc, char **argv)
 		return cli_usage_error(prog, "--state: no state '%s'", state);
 	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
 		return rc;
-	rc = list_print(prog, &s, &f, 0, json);
+	rc = list_print(prog, &s, &f, json);
 	session_close(&s);
 	return rc;
 }
@@ -811,11 +811,25 @@ int cli_admin_merchant(int argc, char **argv)
 static const char due_help[] =
     "[--config FILE] [--data DIR] [--json]\n"
     "\n"
-    "Lists the active merchants whose periodic review is due (terminals' reviews are not\n"
-    "listed yet).\n"
-    "\n" COMMON_HELP "  --json         print {\"items\":[…]}\n"
+    "Lists the active merchants and the active terminals whose periodic review is due: a\n"
+    "merchant by number, MID, state, MCC, name and due date; a terminal by TID, MID, SN and due\n"
+    "date. `possum admin merchant reviewed` records a merchant's review.\n"
+    "\n" COMMON_HELP "  --json         print {\"merchants\":[…],\"terminals\":[…]}\n"
     "\n"
     "Exit status: 0 listed; 1 a failure; 2 bad usage.\n";
+
+static int terminal_due(void *ctx, const struct merchant_terminal *t)
+{
+	struct listing *l = ctx;
+	char due[TEXT_UTC_LEN];
+
+	l->n++;
+	if (l->items != NULL)
+		return json_array_append_new(l->items, http_terminal_json(t)) != 0;
+	text_utc(t->next_review, due);
+	printf("terminal %-8s %-15s %s  review %s\n", t->tid, t->mid, t->sn, due);
+	return 0;
+}
 
 static int review_due(int argc, char **argv)
 {
@@ -823,6 +837,8 @@ static int review_due(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_option opts[] = {
 	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	int64_t now = (int64_t)time(NULL);
+	struct listing merchants, terminals;
 	struct session s;
 
 	if ((rc = cli_options(argc, argv, opts, 3, due_help, &rest)) != CLI_OK)
@@ -831,7 +847,23 @@ static int review_due(int argc, char **argv)
 		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
 	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
 		return rc;
-	rc = list_print(prog, &s, NULL, (int64_t)time(NULL), json);
+	merchants = (struct listing){json ? json_array() : NULL, 0};
+	terminals = (struct listing){json ? json_array() : NULL, 0};
+	if ((rc = merchant_review_due(s.m, now, list_one, &merchants)) != MERCHANT_OK ||
+	    (rc = merchant_terminal_review_due(s.m, now, terminal_due, &terminals)) !=
+	        MERCHANT_OK) {
+		json_decref(merchants.items);
+		json_decref(terminals.items);
+		rc = refused(prog, &s, NULL, rc);
+		goto out;
+	}
+	if (json)
+		cli_print_json(json_pack("{s:o, s:o}", "merchants", merchants.items, "terminals",
+		                         terminals.items));
+	else if (merchants.n + terminals.n == 0)
+		printf("none\n");
+	rc = CLI_OK;
+out:
 	session_close(&s);
 	return rc;
 }

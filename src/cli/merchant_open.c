@@ -21,10 +21,12 @@ int cli_merchant_open(const char *prog, struct cli_issuer *ci, merchant **out)
 	        sizeof cfg.documents)
 		return cli_error(CLI_FAILED, prog, "the data directory's path is too long");
 	if ((rc = cli_datadir_key(&ci->data, "merchant.data", &data_spec, &key)) != 0)
-		return cli_error(CLI_FAILED, prog, "the merchant module's key: %s", hsm_strerror(rc));
+		return cli_error(CLI_FAILED, prog, "the merchant module's key: %s",
+		                 hsm_strerror(rc));
 	rc = merchant_open(ci->data.store, ci->data.hsm, ci->issuer, &cfg, &key, out);
 	crypto_wipe(&key, sizeof key);
 	if (rc != MERCHANT_OK)
-		return cli_error(CLI_FAILED, prog, "the merchant module: %s", merchant_strerror(rc));
+		return cli_error(CLI_FAILED, prog, "the merchant module: %s",
+		                 merchant_strerror(rc));
 	return CLI_OK;
 }

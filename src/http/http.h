@@ -58,7 +58,7 @@ enum http_role {
 struct http_principal {
 	int64_t token_id;
 	enum http_role role;
-	char mid[16]; /* a merchant token's merchant; "" for the other roles */
+	char mid[16];   /* a merchant token's merchant; "" for the other roles */
 	char actor[32]; /* "token:ID": the audit log's actor */
 };
 

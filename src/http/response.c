@@ -66,8 +66,8 @@ bool http_may_see(const struct http_request *req, const char *mid)
 }
 
 /* The body's member field: HTTP_OK with *v (NULL when absent and optional), or the 400. */
-static int body_member(const struct http_request *req, struct http_response *res,
-                       const char *field, bool required, json_t **v)
+static int body_member(const struct http_request *req, struct http_response *res, const char *field,
+                       bool required, json_t **v)
 {
 	*v = req->body != NULL ? json_object_get(req->body, field) : NULL;
 	if (*v == NULL && required) {

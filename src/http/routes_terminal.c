@@ -378,5 +378,4 @@ const struct http_route http_routes_terminal[] = {
     {"POST", "/api/v1/terminals/{}/rebind", HTTP_ROLE_OPERATOR, post_rebind},
     {"POST", "/api/v1/terminals/{}/tmk", HTTP_ROLE_OPERATOR, post_tmk},
 };
-const size_t http_routes_terminal_n =
-    sizeof http_routes_terminal / sizeof http_routes_terminal[0];
+const size_t http_routes_terminal_n = sizeof http_routes_terminal / sizeof http_routes_terminal[0];

@@ -961,15 +961,63 @@ static void unreadable(void **state)
 	assert_int_equal(r.len, 0);
 }
 
+/* A suspended or closed merchant takes no payment (03), but its terminal still reverses what
+ * it did before; resumed, it pays again. */
+static void merchant_inactive(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req p, q, r;
+	struct ans a;
+
+	signin(x);
+	purchase_req(x, &p, &img, 100, T_PIN);
+	expect(x, &p, true, "00", &a);
+	assert_int_equal(store_merchant_set_status(x->f->s, A_MID, STORE_MERCHANT_SUSPENDED),
+	                 STORE_OK);
+	purchase_req(x, &q, &img, 200, T_PIN);
+	expect(x, &q, true, "03", &a);
+	assert_string_equal(a.r.out.reason, "merchant_suspended");
+	test_money(x->f, img.card_id, T_BALANCE - 100, T_BALANCE - 100, 0);
+	reversal_of(x, &p, &r, &img, 100);
+	expect(x, &r, true, "00", &a);
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	assert_int_equal(store_merchant_set_status(x->f->s, A_MID, STORE_MERCHANT_ACTIVE),
+	                 STORE_OK);
+	purchase_req(x, &q, &img, 300, T_PIN);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(store_merchant_set_status(x->f->s, A_MID, STORE_MERCHANT_CLOSED),
+	                 STORE_OK);
+	purchase_req(x, &q, &img, 400, T_PIN);
+	expect(x, &q, true, "03", &a);
+	assert_string_equal(a.r.out.reason, "merchant_closed");
+	test_money(x->f, img.card_id, T_BALANCE - 300, T_BALANCE - 300, 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(purchase_approved), T(mac_tampered),    T(replay),        T(terminal_checks),
-	    T(declines),          T(void_and_refund), T(preauth_flow),  T(reversals),
-	    T(settlement),        T(cardauth_policy), T(store_failure), T(group_commit),
-	    T(registration),      T(unreadable),      T(chip_purchase), T(network_and_balance),
-	    T(terminal_states),   T(rebind_rekeys),   T(status_report),
+	    T(purchase_approved),
+	    T(mac_tampered),
+	    T(replay),
+	    T(terminal_checks),
+	    T(declines),
+	    T(void_and_refund),
+	    T(preauth_flow),
+	    T(reversals),
+	    T(merchant_inactive),
+	    T(settlement),
+	    T(cardauth_policy),
+	    T(store_failure),
+	    T(group_commit),
+	    T(registration),
+	    T(unreadable),
+	    T(chip_purchase),
+	    T(network_and_balance),
+	    T(terminal_states),
+	    T(rebind_rekeys),
+	    T(status_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,8 +28,7 @@ static void list(store *s, const struct store_audit_filter *f, struct seen *out)
 	assert_int_equal(store_audit_list(s, f, collect, out), STORE_OK);
 }
 
-static void record(store *s, const char *actor, const char *action, const char *object,
-                   int64_t at)
+static void record(store *s, const char *actor, const char *action, const char *object, int64_t at)
 {
 	json_t *before = json_pack("{s:s}", "status", "applied");
 	json_t *after = json_pack("{s:s, s:s}", "status", "reviewing", "card", "622202******1234");

@@ -56,12 +56,13 @@ int store_audit_list(store *s, const struct store_audit_filter *f,
 	int rc, stop = 0;
 
 	/* An empty filter value matches everything; an object also matches its children. */
-	if ((rc = store_stmt(s,
-	                     "SELECT id, at, actor, action, object, before, after FROM audit_log "
-	                     "WHERE id > ?1 AND (?2 = '' OR actor = ?2) AND (?3 = '' OR action = ?3)"
-	                      " AND (?4 = '' OR object = ?4 OR substr(object, 1, length(?4) + 1) = ?4 || ':')"
-	                     " AND at >= ?5 AND (?6 = 0 OR at < ?6) ORDER BY id LIMIT ?7",
-	                     &st)) != STORE_OK)
+	if ((rc = store_stmt(
+	         s,
+	         "SELECT id, at, actor, action, object, before, after FROM audit_log "
+	         "WHERE id > ?1 AND (?2 = '' OR actor = ?2) AND (?3 = '' OR action = ?3)"
+	         " AND (?4 = '' OR object = ?4 OR substr(object, 1, length(?4) + 1) = ?4 || ':')"
+	         " AND at >= ?5 AND (?6 = 0 OR at < ?6) ORDER BY id LIMIT ?7",
+	         &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, f->after_id);
 	sqlite3_bind_text(st, 2, f->actor != NULL ? f->actor : "", -1, SQLITE_STATIC);
