@@ -367,6 +367,35 @@ out:
 	return rc;
 }
 
+int issuer_card_set_phone(issuer *is, int64_t id, const char *phone, int64_t now)
+{
+	struct store_card row;
+	int rc;
+
+	if (!is_phone(phone))
+		return ISSUER_EARG;
+	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
+		return rc;
+	if ((rc = issuer_from_store(store_card_get(is->s, id, &row))) != ISSUER_OK)
+		goto fail;
+	if (row.status == ISSUER_CARD_REPLACED) {
+		rc = ISSUER_ESTATE;
+		goto fail;
+	}
+	row.updated_at = now;
+	if ((rc = issuer_seal(is, row.pan_hash, phone, &row.phone)) != ISSUER_OK ||
+	    (rc = issuer_from_store(store_card_set_phone(is->s, &row))) != ISSUER_OK ||
+	    (rc = issuer_cardauth_invalidate(is, id, "phone_changed")) != ISSUER_OK)
+		goto fail;
+	if ((rc = issuer_from_store(store_commit(is->s))) == ISSUER_OK)
+		goto out;
+fail:
+	store_rollback(is->s);
+out:
+	crypto_wipe(&row, sizeof row);
+	return rc;
+}
+
 int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *expiry, int64_t now,
                         struct issuer_card_image *out)
 {

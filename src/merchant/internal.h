@@ -16,4 +16,7 @@ struct merchant {
 /* A merchant code for a store one. */
 int merchant_from_store(int rc);
 
+/* A merchant code for an issuer one (cardholder.c). */
+int merchant_from_issuer(int rc);
+
 #endif
