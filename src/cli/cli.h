@@ -158,6 +158,11 @@ int cli_acquirer_open(const char *prog, struct cli_issuer *ci, acquirer **out);
  * CLI_FAILED. */
 int cli_merchant_open(const char *prog, struct cli_issuer *ci, merchant **out);
 
+/* The audit log's actor of the admin command (audit/audit.h): "cli:" and $USER, or
+ * "cli:admin" when it is not set or not a short line of text. */
+#define CLI_ACTOR_MAX 64
+void cli_actor(char out[CLI_ACTOR_MAX]);
+
 int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);
 int cli_tlv(int argc, char **argv);
@@ -168,6 +173,7 @@ int cli_admin_card(int argc, char **argv);
 int cli_admin_account(int argc, char **argv);
 int cli_admin_link(int argc, char **argv);
 int cli_admin_merchant(int argc, char **argv);
+int cli_admin_settlecard(int argc, char **argv);
 int cli_admin_terminal(int argc, char **argv);
 int cli_admin_token(int argc, char **argv);
 int cli_admin_audit(int argc, char **argv);

@@ -90,9 +90,9 @@ static int card_change(merchant *m, const char *actor, int64_t card_id, const st
 	if (c->kind == CHANGE_REPLACE)
 		json_object_set_new(a, "replaced_by", json_integer(after.replaced_by));
 	if (c->kind == CHANGE_PHONE || c->kind == CHANGE_REVOKE)
-		json_object_set_new(a, "authentication",
-		                    json_string(c->kind == CHANGE_PHONE ? "phone_changed"
-		                                                        : "risk_revoked"));
+		json_object_set_new(
+		    a, "authentication",
+		    json_string(c->kind == CHANGE_PHONE ? "phone_changed" : "risk_revoked"));
 	if (c->why != NULL)
 		json_object_set_new(a, "why", json_string(c->why));
 	snprintf(object, sizeof object, "card:%lld", (long long)card_id);
@@ -174,9 +174,9 @@ static int cardauth_step(merchant *m, const char *actor, const struct merchant_c
 	}
 	if ((rc = merchant_from_store(store_begin(m->s))) != MERCHANT_OK)
 		return rc;
-	rc = e != NULL ? issuer_cardauth_start(m->is, pan, e->holder, e->id_number, e->phone, now,
-	                                       &resp)
-	               : issuer_cardauth_confirm(m->is, pan, otp, now, &resp);
+	rc = e != NULL
+	         ? issuer_cardauth_start(m->is, pan, e->holder, e->id_number, e->phone, now, &resp)
+	         : issuer_cardauth_confirm(m->is, pan, otp, now, &resp);
 	if ((rc = merchant_from_issuer(rc)) != MERCHANT_OK)
 		goto fail;
 	if (strcmp(resp.rc, "00") != 0) {

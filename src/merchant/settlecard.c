@@ -115,7 +115,8 @@ int merchant_settlecard_confirm(merchant *m, const char *actor, const char *mid,
 	if (m == NULL || actor == NULL || mid == NULL || otp == NULL || reason == NULL)
 		return MERCHANT_EARG;
 	reason[0] = '\0';
-	if ((rc = merchant_from_store(store_settlecard_pending(m->s, mid, &pending))) != MERCHANT_OK)
+	if ((rc = merchant_from_store(store_settlecard_pending(m->s, mid, &pending))) !=
+	    MERCHANT_OK)
 		return rc;
 	if (hsm_data_decrypt(m->h, &m->data, (const uint8_t *)mid, strlen(mid), pending.pan.v,
 	                     pending.pan.len, (uint8_t *)pan, sizeof pan - 1, &n) != HSM_OK)
@@ -193,8 +194,8 @@ int merchant_settlecard_get(merchant *m, const char *mid, int64_t now,
 	if (m == NULL || mid == NULL || out == NULL)
 		return MERCHANT_EARG;
 	memset(out, 0, sizeof *out);
-	if ((rc = merchant_from_store(store_merchant_get(m->s, mid, &(struct store_merchant){0}))) !=
-	    MERCHANT_OK)
+	if ((rc = merchant_from_store(
+	         store_merchant_get(m->s, mid, &(struct store_merchant){0}))) != MERCHANT_OK)
 		return rc;
 	if ((rc = maybe(store_settlecard_bound(m->s, mid, now, &row), &out->has_current)) !=
 	    MERCHANT_OK)

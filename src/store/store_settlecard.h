@@ -25,7 +25,7 @@ struct store_settlecard {
 	int64_t card_id; /* the issuer's card */
 	struct store_sealed pan;
 	char masked[20];
-	char actor[64];    /* who started it, then who bound it */
+	char actor[64]; /* who started it, then who bound it */
 	int64_t started_at, verified_at, effective_from;
 };
 

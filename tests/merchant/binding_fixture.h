@@ -25,8 +25,11 @@ static inline int binding_setup(void **state)
 {
 	static const struct hsm_key_spec data_spec = {"D0", HSM_AES, 32, 'B', 'N'};
 	struct binding_fixture *f = calloc(1, sizeof *f);
-	struct store_merchant row = {.mid = T_MERCHANT, .name = "Test Shop", .mcc = "5411",
-	                             .status = STORE_MERCHANT_ACTIVE, .created_at = T_NOW};
+	struct store_merchant row = {.mid = T_MERCHANT,
+	                             .name = "Test Shop",
+	                             .mcc = "5411",
+	                             .status = STORE_MERCHANT_ACTIVE,
+	                             .created_at = T_NOW};
 	struct merchant_config cfg;
 	hsm_key data;
 	void *is;

@@ -97,9 +97,9 @@ static void wrong_elements(void **state)
 	assert_int_equal(store_settlecard_pending(f->i->s, T_MERCHANT, &row), STORE_ENOTFOUND);
 	nothing_bound(f, img.pan);
 	/* No code to confirm. */
-	assert_int_equal(merchant_settlecard_confirm(f->m, T_ACTOR, T_MERCHANT, "123456",
-	                                             f->i->now, why),
-	                 MERCHANT_ENOTFOUND);
+	assert_int_equal(
+	    merchant_settlecard_confirm(f->m, T_ACTOR, T_MERCHANT, "123456", f->i->now, why),
+	    MERCHANT_ENOTFOUND);
 	crypto_wipe(&img, sizeof img);
 }
 
@@ -124,9 +124,9 @@ static void wrong_code(void **state)
 	assert_int_equal(merchant_settlecard_get(f->m, T_MERCHANT, f->i->now, &v), MERCHANT_OK);
 	assert_true(v.has_pending);
 	/* The right code is too late now. */
-	assert_int_equal(merchant_settlecard_confirm(f->m, T_ACTOR, T_MERCHANT, binding_code(f),
-	                                             f->i->now, why),
-	                 MERCHANT_EVERIFY);
+	assert_int_equal(
+	    merchant_settlecard_confirm(f->m, T_ACTOR, T_MERCHANT, binding_code(f), f->i->now, why),
+	    MERCHANT_EVERIFY);
 	assert_string_equal(why, "no_code_pending");
 	assert_int_equal(merchant_settlecard_get(f->m, T_MERCHANT, f->i->now, &v), MERCHANT_OK);
 	assert_false(v.has_pending);
@@ -145,9 +145,9 @@ static void code_expired(void **state)
 	assert_int_equal(merchant_settlecard_start(f->m, T_ACTOR, T_MERCHANT, &e, f->i->now, why),
 	                 MERCHANT_OK);
 	f->i->now += f->i->cfg.otp_ttl + 1;
-	assert_int_equal(merchant_settlecard_confirm(f->m, T_ACTOR, T_MERCHANT, binding_code(f),
-	                                             f->i->now, why),
-	                 MERCHANT_EVERIFY);
+	assert_int_equal(
+	    merchant_settlecard_confirm(f->m, T_ACTOR, T_MERCHANT, binding_code(f), f->i->now, why),
+	    MERCHANT_EVERIFY);
 	assert_string_equal(why, "code_expired");
 	assert_int_equal(merchant_settlecard_get(f->m, T_MERCHANT, f->i->now, &v), MERCHANT_OK);
 	assert_false(v.has_pending);
@@ -161,8 +161,11 @@ static void refused(void **state)
 	struct binding_fixture *f = *state;
 	struct issuer_card_image credit = test_issue(f->i, CARD_PRODUCT_CREDIT, false);
 	struct merchant_card_elements e = elements(credit.pan);
-	struct store_merchant closed = {.mid = "898310048120009", .name = "Gone", .mcc = "5411",
-	                                .status = STORE_MERCHANT_CLOSED, .created_at = T_NOW};
+	struct store_merchant closed = {.mid = "898310048120009",
+	                                .name = "Gone",
+	                                .mcc = "5411",
+	                                .status = STORE_MERCHANT_CLOSED,
+	                                .created_at = T_NOW};
 	char why[MERCHANT_REASON_MAX], pan[CARD_PAN_MAX + 1];
 	struct merchant_settlecard_view v;
 
@@ -182,13 +185,12 @@ static void refused(void **state)
 	                 MERCHANT_EVERIFY);
 	assert_string_equal(why, "card_unknown");
 	e.pan = credit.pan;
-	assert_int_equal(merchant_settlecard_start(f->m, T_ACTOR, "898310048120002", &e, f->i->now,
-	                                           why),
-	                 MERCHANT_ENOTFOUND);
-	assert_int_equal(store_merchant_insert(f->i->s, &closed), STORE_OK);
 	assert_int_equal(
-	    merchant_settlecard_start(f->m, T_ACTOR, closed.mid, &e, f->i->now, why),
-	    MERCHANT_ESTATE);
+	    merchant_settlecard_start(f->m, T_ACTOR, "898310048120002", &e, f->i->now, why),
+	    MERCHANT_ENOTFOUND);
+	assert_int_equal(store_merchant_insert(f->i->s, &closed), STORE_OK);
+	assert_int_equal(merchant_settlecard_start(f->m, T_ACTOR, closed.mid, &e, f->i->now, why),
+	                 MERCHANT_ESTATE);
 	assert_int_equal(merchant_settlecard_get(f->m, "898310048120002", f->i->now, &v),
 	                 MERCHANT_ENOTFOUND);
 	assert_int_equal(f->i->sms_count, 0);

@@ -24,7 +24,8 @@ static const struct store_migration migrations[] = {
 const struct store_module store_module_settlecard = {"settlecard", migrations,
                                                      sizeof migrations / sizeof migrations[0]};
 
-#define COLUMNS "id, mid, state, card_id, pan, masked, actor, started_at, verified_at, effective_from"
+#define COLUMNS                                                                                    \
+	"id, mid, state, card_id, pan, masked, actor, started_at, verified_at, effective_from"
 
 static void read_row(sqlite3_stmt *st, struct store_settlecard *c)
 {
@@ -136,10 +137,11 @@ int store_settlecard_bound(store *s, const char *mid, int64_t at, struct store_s
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 2 "
-	                     "AND effective_from <= ? ORDER BY effective_from DESC, id DESC LIMIT 1",
-	                     &st)) != STORE_OK)
+	if ((rc =
+	         store_stmt(s,
+	                    "SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 2 "
+	                    "AND effective_from <= ? ORDER BY effective_from DESC, id DESC LIMIT 1",
+	                    &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, mid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, at);
