@@ -34,7 +34,8 @@ static int failed(const char *prog, struct cli_issuer *ci, int rc, const char *w
 	case MERCHANT_EARG:
 		return cli_usage_error(prog, "%s", why[0] != '\0' ? why : merchant_strerror(rc));
 	case MERCHANT_ENOTFOUND:
-		return cli_error(CLI_FAILED, prog, "no such merchant, or no binding waiting for a code");
+		return cli_error(CLI_FAILED, prog,
+		                 "no such merchant, or no binding waiting for a code");
 	case MERCHANT_ESTATE:
 		return cli_error(CLI_FAILED, prog, "the merchant is closed");
 	case MERCHANT_ESTORE:
@@ -97,7 +98,8 @@ static int sc_start(int argc, char **argv)
 	if (rest != argc - 1)
 		return cli_usage_error(prog, "takes one merchant: its MID");
 	if (pan == NULL || holder == NULL || id == NULL || phone == NULL)
-		return cli_usage_error(prog, "--card, --holder, --id-number and --phone are required");
+		return cli_usage_error(prog,
+		                       "--card, --holder, --id-number and --phone are required");
 	if ((rc = open_all(prog, config, data, &ci, &m)) != CLI_OK)
 		return rc;
 	e = (struct merchant_card_elements){pan, holder, id, phone};
@@ -142,8 +144,10 @@ static int sc_confirm(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *code = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"config", &config, NULL}, {"data", &data, NULL}, {"code", &code, NULL}, {"json", NULL, &json}};
+	const cli_option opts[] = {{"config", &config, NULL},
+	                           {"data", &data, NULL},
+	                           {"code", &code, NULL},
+	                           {"json", NULL, &json}};
 	char actor[CLI_ACTOR_MAX], why[MERCHANT_REASON_MAX], at[24];
 	struct merchant_settlecard_view v;
 	const struct merchant_settlecard *c;
@@ -160,7 +164,8 @@ static int sc_confirm(int argc, char **argv)
 	if ((rc = open_all(prog, config, data, &ci, &m)) != CLI_OK)
 		return rc;
 	cli_actor(actor);
-	if ((rc = merchant_settlecard_confirm(m, actor, argv[rest], code, now, why)) != MERCHANT_OK ||
+	if ((rc = merchant_settlecard_confirm(m, actor, argv[rest], code, now, why)) !=
+	        MERCHANT_OK ||
 	    (rc = merchant_settlecard_get(m, argv[rest], now, &v)) != MERCHANT_OK) {
 		rc = failed(prog, &ci, rc, why);
 		goto out;
@@ -213,7 +218,8 @@ static int sc_show(int argc, char **argv)
 	if (json) {
 		json_t *o = json_pack("{s:s}", "mid", argv[rest]);
 
-		json_object_set_new(o, "current", v.has_current ? card_json(&v.current) : json_null());
+		json_object_set_new(o, "current",
+		                    v.has_current ? card_json(&v.current) : json_null());
 		json_object_set_new(o, "next", v.has_next ? card_json(&v.next) : json_null());
 		json_object_set_new(o, "pending",
 		                    v.has_pending ? json_string(v.pending.masked) : json_null());
@@ -249,7 +255,8 @@ int cli_admin_settlecard(int argc, char **argv)
 	    {"confirm", "the code: the card bound", sc_confirm},
 	    {"show", "a merchant's card, masked, and whether payouts may go", sc_show},
 	};
-	return cli_dispatch("possum admin settlement-card",
-	                    "The card each merchant is paid to, bound after its holder is verified.",
-	                    cmds, sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch(
+	    "possum admin settlement-card",
+	    "The card each merchant is paid to, bound after its holder is verified.", cmds,
+	    sizeof cmds / sizeof cmds[0], argc, argv);
 }

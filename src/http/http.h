@@ -230,4 +230,21 @@ json_t *http_time(int64_t t);
  * known, else the digits). */
 json_t *http_money(int64_t minor, unsigned currency);
 
+/* ---- Route tables of each domain (routes_*.c) ---- */
+
+/* Settlement cards: POST /api/v1/merchants/{mid}/settlement-card, …/confirm, GET. */
+extern const struct http_route http_routes_settlecard[];
+extern const size_t http_routes_settlecard_count;
+/* Cardholder authentication: POST /api/v1/cardholder/auth/start, …/confirm, …/status. */
+extern const struct http_route http_routes_cardholder[];
+extern const size_t http_routes_cardholder_count;
+/* Cards: POST /api/v1/cards/{id}/loss, …/replace, …/phone. */
+extern const struct http_route http_routes_card[];
+extern const size_t http_routes_card_count;
+
+/* The answer to a merchant module code other than MERCHANT_OK (routes_cardholder.c): 400
+ * naming field for MERCHANT_EARG, 400 with the issuer's reason for MERCHANT_EVERIFY (field
+ * "otp" when the code was at fault), 404, 409; HTTP_EFAIL for a failure inside. */
+int http_merchant_fail(struct http_response *res, int rc, const char *reason, const char *field);
+
 #endif

@@ -181,6 +181,10 @@ int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status statu
 int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *expiry, int64_t now,
                         struct issuer_card_image *out);
 
+/* "active", "lost", "stolen", "blocked", "replaced": the name of an issuer_card_status; ""
+ * for another value. */
+const char *issuer_card_status_name(int status);
+
 /* Whether the card of pan may pay where a card authentication is asked for (DESIGN.md flow
  * 5): VALID when its latest authentication is verified and still valid at now; INVALID when it
  * was verified and has since lapsed or been invalidated, with the reason in reason:

@@ -34,12 +34,11 @@ int merchant_from_issuer(int rc)
 	}
 }
 
-static const char *const status_names[] = {"", "active", "lost", "stolen", "blocked", "replaced"};
-
 /* What an auditor sees of a card: masked, with its status. */
 static json_t *card_state(const struct issuer_card *c)
 {
-	return json_pack("{s:s, s:s}", "card", c->masked, "status", status_names[c->status]);
+	return json_pack("{s:s, s:s}", "card", c->masked, "status",
+	                 issuer_card_status_name(c->status));
 }
 
 /* A change to make on a card. */

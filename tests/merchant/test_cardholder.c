@@ -94,8 +94,8 @@ static void lost_and_stolen(void **state)
 
 	for (size_t i = 0; i < 2; i++) {
 		authenticate(f, img.pan, T_PHONE);
-		assert_int_equal(merchant_card_set_status(f->m, T_ACTOR, img.card_id, cases[i].status,
-		                                          f->i->now),
+		assert_int_equal(merchant_card_set_status(f->m, T_ACTOR, img.card_id,
+		                                          cases[i].status, f->i->now),
 		                 MERCHANT_OK);
 		audited(f, img.card_id, "card.status");
 		expect_state(f, img.pan, ISSUER_CARDAUTH_INVALID, cases[i].reason);
@@ -116,18 +116,18 @@ static void replaced(void **state)
 	struct issuer_card_image img = test_issue(f->i, CARD_PRODUCT_CREDIT, false), fresh;
 
 	authenticate(f, img.pan, T_PHONE);
-	assert_int_equal(merchant_card_replace(f->m, T_ACTOR, img.card_id, NULL, NULL, f->i->now,
-	                                       &fresh),
-	                 MERCHANT_OK);
+	assert_int_equal(
+	    merchant_card_replace(f->m, T_ACTOR, img.card_id, NULL, NULL, f->i->now, &fresh),
+	    MERCHANT_OK);
 	audited(f, img.card_id, "card.replace");
 	expect_state(f, img.pan, ISSUER_CARDAUTH_INVALID, "card_replaced");
 	expect_state(f, fresh.pan, ISSUER_CARDAUTH_NONE, "");
 	authenticate(f, fresh.pan, T_PHONE);
 	expect_state(f, fresh.pan, ISSUER_CARDAUTH_VALID, "");
 	/* A replaced card stays so. */
-	assert_int_equal(merchant_card_replace(f->m, T_ACTOR, img.card_id, NULL, NULL, f->i->now,
-	                                       &fresh),
-	                 MERCHANT_ESTATE);
+	assert_int_equal(
+	    merchant_card_replace(f->m, T_ACTOR, img.card_id, NULL, NULL, f->i->now, &fresh),
+	    MERCHANT_ESTATE);
 	assert_false(binding_db_has(f, img.pan));
 	crypto_wipe(&img, sizeof img);
 	crypto_wipe(&fresh, sizeof fresh);
@@ -141,9 +141,9 @@ static void phone_changed(void **state)
 	char why[MERCHANT_REASON_MAX];
 
 	authenticate(f, img.pan, T_PHONE);
-	assert_int_equal(merchant_card_set_phone(f->m, T_ACTOR, img.card_id, "not a phone",
-	                                         f->i->now),
-	                 MERCHANT_EARG);
+	assert_int_equal(
+	    merchant_card_set_phone(f->m, T_ACTOR, img.card_id, "not a phone", f->i->now),
+	    MERCHANT_EARG);
 	expect_state(f, img.pan, ISSUER_CARDAUTH_VALID, "");
 	assert_int_equal(
 	    merchant_card_set_phone(f->m, T_ACTOR, img.card_id, "+8613800138000", f->i->now),
@@ -218,9 +218,9 @@ static void unknown_card(void **state)
 	                 MERCHANT_ENOTFOUND);
 	assert_int_equal(merchant_card_replace(f->m, T_ACTOR, 42, NULL, NULL, f->i->now, &img),
 	                 MERCHANT_ENOTFOUND);
-	assert_int_equal(merchant_card_set_status(f->m, T_ACTOR, 42, ISSUER_CARD_REPLACED,
-	                                          f->i->now),
-	                 MERCHANT_ENOTFOUND);
+	assert_int_equal(
+	    merchant_card_set_status(f->m, T_ACTOR, 42, ISSUER_CARD_REPLACED, f->i->now),
+	    MERCHANT_ENOTFOUND);
 }
 
 int main(void)
