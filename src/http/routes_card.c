@@ -52,8 +52,7 @@ static int loss(struct http_ctx *ctx, const struct http_request *req, struct htt
 	return card_reply(ctx, res, id);
 }
 
-static int replace(struct http_ctx *ctx, const struct http_request *req,
-                   struct http_response *res)
+static int replace(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	struct issuer_card_image img;
 	int64_t id, fresh;

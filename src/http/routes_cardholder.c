@@ -13,8 +13,8 @@ int http_merchant_fail(struct http_response *res, int rc, const char *reason, co
 
 	switch (rc) {
 	case MERCHANT_EARG:
-		snprintf(msg, sizeof msg, "%s is not valid%s%s", field, reason[0] != '\0' ? ": " : "",
-		         reason);
+		snprintf(msg, sizeof msg, "%s is not valid%s%s", field,
+		         reason[0] != '\0' ? ": " : "", reason);
 		return http_fail(res, 400, msg, field);
 	case MERCHANT_EVERIFY:
 		snprintf(msg, sizeof msg, "verification failed: %s", reason);
@@ -99,8 +99,7 @@ static int auth_status(struct http_ctx *ctx, const struct http_request *req,
 }
 
 const struct http_route http_routes_cardholder[] = {
-    {"POST", "/api/v1/cardholder/auth/start", HTTP_ROLE_OPERATOR | HTTP_ROLE_MERCHANT,
-     auth_start},
+    {"POST", "/api/v1/cardholder/auth/start", HTTP_ROLE_OPERATOR | HTTP_ROLE_MERCHANT, auth_start},
     {"POST", "/api/v1/cardholder/auth/confirm", HTTP_ROLE_OPERATOR | HTTP_ROLE_MERCHANT,
      auth_confirm},
     {"POST", "/api/v1/cardholder/auth/status", HTTP_ROLES_READ, auth_status},

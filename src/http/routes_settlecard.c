@@ -43,8 +43,7 @@ static int sc_get(struct http_ctx *ctx, const struct http_request *req, struct h
 	return show(ctx, req, res, 200);
 }
 
-static int sc_start(struct http_ctx *ctx, const struct http_request *req,
-                    struct http_response *res)
+static int sc_start(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	struct merchant_card_elements e = {0};
 	char why[MERCHANT_REASON_MAX];
@@ -54,8 +53,7 @@ static int sc_start(struct http_ctx *ctx, const struct http_request *req,
 		return http_fail(res, 404, "not found", NULL);
 	if (http_body_string(req, res, "card", true, CARD_PAN_MAX, &e.pan) != HTTP_OK ||
 	    http_body_string(req, res, "holder", true, ISSUER_NAME_MAX, &e.holder) != HTTP_OK ||
-	    http_body_string(req, res, "id_number", true, ISSUER_ID_MAX, &e.id_number) !=
-	        HTTP_OK ||
+	    http_body_string(req, res, "id_number", true, ISSUER_ID_MAX, &e.id_number) != HTTP_OK ||
 	    http_body_string(req, res, "phone", true, ISSUER_PHONE_MAX, &e.phone) != HTTP_OK)
 		return HTTP_OK;
 	rc = merchant_settlecard_start(ctx->merchant, req->who->actor, req->args[0], &e, req->now,

@@ -44,8 +44,8 @@ static int call(struct api *a, const struct http_route *table, size_t n, const c
                 const char *pattern, const char *arg, const char *body,
                 const struct http_principal *who, json_t **out)
 {
-	struct http_request req = {.method = method, .path = pattern, .who = who,
-	                           .now = a->b->i->now};
+	struct http_request req = {
+	    .method = method, .path = pattern, .who = who, .now = a->b->i->now};
 	struct http_response res = {0};
 	const struct http_route *r = NULL;
 
@@ -120,18 +120,16 @@ static void settlement_card(void **state)
 	assert_int_equal(SC("POST", "", T_MERCHANT, "{\"card\":\"x\"}", &a->merchant_, &o), 400);
 	assert_string_equal(text(o, "field"), "holder");
 	json_decref(o);
-	assert_int_equal(SC("POST", "", T_MERCHANT, elements(img.pan, "13912345670"),
-	                    &a->merchant_, &o),
-	                 400);
+	assert_int_equal(
+	    SC("POST", "", T_MERCHANT, elements(img.pan, "13912345670"), &a->merchant_, &o), 400);
 	assert_non_null(strstr(text(o, "error"), "elements_differ"));
 	json_decref(o);
 	assert_int_equal(SC("POST", "", T_MERCHANT, elements(img.pan, T_PHONE), &a->other_, NULL),
 	                 404);
 	assert_int_equal(SC("GET", "", T_MERCHANT, NULL, &a->other_, NULL), 404);
 	assert_int_equal(SC("GET", "", "898310048120002", NULL, &a->operator_, NULL), 404);
-	assert_int_equal(SC("POST", "/confirm", T_MERCHANT, otp(NULL, "123456"), &a->merchant_,
-	                    NULL),
-	                 404);
+	assert_int_equal(
+	    SC("POST", "/confirm", T_MERCHANT, otp(NULL, "123456"), &a->merchant_, NULL), 404);
 	/* Started, a wrong code, the right one. */
 	assert_int_equal(SC("POST", "", T_MERCHANT, elements(img.pan, T_PHONE), &a->merchant_, &o),
 	                 202);
@@ -143,9 +141,9 @@ static void settlement_card(void **state)
 	                 400);
 	assert_string_equal(text(o, "field"), "otp");
 	json_decref(o);
-	assert_int_equal(SC("POST", "/confirm", T_MERCHANT, otp(NULL, binding_code(a->b)),
-	                    &a->merchant_, &o),
-	                 200);
+	assert_int_equal(
+	    SC("POST", "/confirm", T_MERCHANT, otp(NULL, binding_code(a->b)), &a->merchant_, &o),
+	    200);
 	assert_string_equal(text(json_object_get(o, "current"), "card"), card.masked);
 	assert_true(json_is_true(json_object_get(o, "payout_ready")));
 	json_decref(o);
