@@ -158,11 +158,6 @@ int cli_acquirer_open(const char *prog, struct cli_issuer *ci, acquirer **out);
  * CLI_FAILED. */
 int cli_merchant_open(const char *prog, struct cli_issuer *ci, merchant **out);
 
-/* The audit log's actor of the admin command (audit/audit.h): "cli:" and $USER, or
- * "cli:admin" when it is not set or not a short line of text. */
-#define CLI_ACTOR_MAX 64
-void cli_actor(char out[CLI_ACTOR_MAX]);
-
 int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);
 int cli_tlv(int argc, char **argv);

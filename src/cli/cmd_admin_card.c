@@ -392,7 +392,7 @@ static int card_status(int argc, char **argv)
 	struct cli_issuer ci;
 	struct issuer_card c;
 	merchant *m = NULL;
-	char actor[CLI_ACTOR_MAX];
+	char actor[64];
 
 	if ((rc = cli_options(argc, argv, opts, 4, status_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
@@ -403,7 +403,7 @@ static int card_status(int argc, char **argv)
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
 		return rc;
 	if (status != 0 && (rc = cli_merchant_open(prog, &ci, &m)) == CLI_OK) {
-		cli_actor(actor);
+		cli_actor(actor, sizeof actor);
 		rc = merchant_card_set_status(m, actor, c.id, (enum issuer_card_status)status,
 		                              (int64_t)time(NULL));
 		if (rc == MERCHANT_ESTATE)
@@ -452,7 +452,7 @@ static int card_replace(int argc, char **argv)
 	struct cli_issuer ci;
 	struct issuer_card c;
 	merchant *m = NULL;
-	char actor[CLI_ACTOR_MAX];
+	char actor[64];
 
 	if ((rc = cli_options(argc, argv, opts, 6, replace_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
@@ -462,7 +462,7 @@ static int card_replace(int argc, char **argv)
 		return rc;
 	if ((rc = cli_merchant_open(prog, &ci, &m)) != CLI_OK)
 		goto out;
-	cli_actor(actor);
+	cli_actor(actor, sizeof actor);
 	rc = merchant_card_replace(m, actor, c.id, pin, expiry, (int64_t)time(NULL), &img);
 	if (rc == MERCHANT_OK) {
 		rc = print_image(prog, &img, c.holder, out, json);
@@ -512,7 +512,7 @@ static int card_change(int argc, char **argv, bool phone)
 	struct cli_issuer ci;
 	struct issuer_card c;
 	merchant *m = NULL;
-	char actor[CLI_ACTOR_MAX];
+	char actor[64];
 
 	if ((rc = cli_options(argc, argv, opts, 4, phone ? phone_help : revoke_help, &rest)) !=
 	    CLI_OK)
@@ -525,7 +525,7 @@ static int card_change(int argc, char **argv, bool phone)
 		return rc;
 	if ((rc = cli_merchant_open(prog, &ci, &m)) != CLI_OK)
 		goto out;
-	cli_actor(actor);
+	cli_actor(actor, sizeof actor);
 	rc = phone ? merchant_card_set_phone(m, actor, c.id, value, (int64_t)time(NULL))
 	           : merchant_card_revoke_auth(m, actor, c.id, value, (int64_t)time(NULL));
 	if (rc == MERCHANT_EARG)

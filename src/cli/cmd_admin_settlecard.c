@@ -88,7 +88,7 @@ static int sc_start(int argc, char **argv)
 	                           {"id-number", &id, NULL},  {"phone", &phone, NULL},
 	                           {"json", NULL, &json}};
 	struct merchant_card_elements e;
-	char actor[CLI_ACTOR_MAX], why[MERCHANT_REASON_MAX];
+	char actor[64], why[MERCHANT_REASON_MAX];
 	struct merchant_settlecard_view v;
 	struct cli_issuer ci;
 	merchant *m;
@@ -103,7 +103,7 @@ static int sc_start(int argc, char **argv)
 	if ((rc = open_all(prog, config, data, &ci, &m)) != CLI_OK)
 		return rc;
 	e = (struct merchant_card_elements){pan, holder, id, phone};
-	cli_actor(actor);
+	cli_actor(actor, sizeof actor);
 	rc = merchant_settlecard_start(m, actor, argv[rest], &e, (int64_t)time(NULL), why);
 	if (rc == MERCHANT_OK &&
 	    (rc = merchant_settlecard_get(m, argv[rest], (int64_t)time(NULL), &v)) == MERCHANT_OK) {
@@ -148,7 +148,7 @@ static int sc_confirm(int argc, char **argv)
 	                           {"data", &data, NULL},
 	                           {"code", &code, NULL},
 	                           {"json", NULL, &json}};
-	char actor[CLI_ACTOR_MAX], why[MERCHANT_REASON_MAX], at[24];
+	char actor[64], why[MERCHANT_REASON_MAX], at[24];
 	struct merchant_settlecard_view v;
 	const struct merchant_settlecard *c;
 	int64_t now = (int64_t)time(NULL);
@@ -163,7 +163,7 @@ static int sc_confirm(int argc, char **argv)
 		return cli_usage_error(prog, "--code is required");
 	if ((rc = open_all(prog, config, data, &ci, &m)) != CLI_OK)
 		return rc;
-	cli_actor(actor);
+	cli_actor(actor, sizeof actor);
 	if ((rc = merchant_settlecard_confirm(m, actor, argv[rest], code, now, why)) !=
 	        MERCHANT_OK ||
 	    (rc = merchant_settlecard_get(m, argv[rest], now, &v)) != MERCHANT_OK) {

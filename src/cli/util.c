@@ -11,7 +11,6 @@
 #include <jansson.h>
 
 #include "common/hex.h"
-#include "common/text.h"
 
 int cli_usage_error(const char *prog, const char *fmt, ...)
 {
@@ -204,13 +203,4 @@ void cli_print_json(json_t *root)
 		puts(text);
 	free(text);
 	json_decref(root);
-}
-
-void cli_actor(char out[CLI_ACTOR_MAX])
-{
-	const char *user = getenv("USER");
-
-	if (user == NULL || !text_is_line(user, CLI_ACTOR_MAX - 5))
-		user = "admin";
-	snprintf(out, CLI_ACTOR_MAX, "cli:%s", user);
 }

@@ -115,7 +115,10 @@ struct http_route {
  * in this order: to add a domain, add its line here. */
 #define HTTP_DOMAINS(X)                                                                            \
 	X(token)                                                                                   \
-	X(transaction)
+	X(transaction)                                                                             \
+	X(settlecard)                                                                              \
+	X(cardholder)                                                                              \
+	X(card)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \
@@ -229,18 +232,6 @@ json_t *http_time(int64_t t);
 /* {"amount":minor,"currency":"CNY"} for an ISO 4217 numeric currency (its alpha code when
  * known, else the digits). */
 json_t *http_money(int64_t minor, unsigned currency);
-
-/* ---- Route tables of each domain (routes_*.c) ---- */
-
-/* Settlement cards: POST /api/v1/merchants/{mid}/settlement-card, …/confirm, GET. */
-extern const struct http_route http_routes_settlecard[];
-extern const size_t http_routes_settlecard_count;
-/* Cardholder authentication: POST /api/v1/cardholder/auth/start, …/confirm, …/status. */
-extern const struct http_route http_routes_cardholder[];
-extern const size_t http_routes_cardholder_count;
-/* Cards: POST /api/v1/cards/{id}/loss, …/replace, …/phone. */
-extern const struct http_route http_routes_card[];
-extern const size_t http_routes_card_count;
 
 /* The answer to a merchant module code other than MERCHANT_OK (routes_cardholder.c): 400
  * naming field for MERCHANT_EARG, 400 with the issuer's reason for MERCHANT_EVERIFY (field

@@ -91,4 +91,4 @@ const struct http_route http_routes_card[] = {
     {"POST", "/api/v1/cards/{}/replace", HTTP_ROLE_OPERATOR, replace},
     {"POST", "/api/v1/cards/{}/phone", HTTP_ROLE_OPERATOR, phone},
 };
-const size_t http_routes_card_count = sizeof http_routes_card / sizeof http_routes_card[0];
+const size_t http_routes_card_n = sizeof http_routes_card / sizeof http_routes_card[0];

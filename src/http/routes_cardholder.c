@@ -104,5 +104,5 @@ const struct http_route http_routes_cardholder[] = {
      auth_confirm},
     {"POST", "/api/v1/cardholder/auth/status", HTTP_ROLES_READ, auth_status},
 };
-const size_t http_routes_cardholder_count =
+const size_t http_routes_cardholder_n =
     sizeof http_routes_cardholder / sizeof http_routes_cardholder[0];

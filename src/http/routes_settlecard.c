@@ -88,5 +88,5 @@ const struct http_route http_routes_settlecard[] = {
     {"POST", "/api/v1/merchants/{}/settlement-card/confirm",
      HTTP_ROLE_OPERATOR | HTTP_ROLE_MERCHANT, sc_confirm},
 };
-const size_t http_routes_settlecard_count =
+const size_t http_routes_settlecard_n =
     sizeof http_routes_settlecard / sizeof http_routes_settlecard[0];

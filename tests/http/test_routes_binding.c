@@ -69,13 +69,13 @@ static int call(struct api *a, const struct http_route *table, size_t n, const c
 }
 
 #define SC(method, pattern, arg, body, who, out)                                                   \
-	call(a, http_routes_settlecard, http_routes_settlecard_count, method,                      \
+	call(a, http_routes_settlecard, http_routes_settlecard_n, method,                          \
 	     "/api/v1/merchants/{}/settlement-card" pattern, arg, body, who, out)
 #define CH(pattern, body, who, out)                                                                \
-	call(a, http_routes_cardholder, http_routes_cardholder_count, "POST",                      \
+	call(a, http_routes_cardholder, http_routes_cardholder_n, "POST",                          \
 	     "/api/v1/cardholder/auth/" pattern, NULL, body, who, out)
 #define CARD(pattern, id, body, out)                                                               \
-	call(a, http_routes_card, http_routes_card_count, "POST", "/api/v1/cards/{}/" pattern, id, \
+	call(a, http_routes_card, http_routes_card_n, "POST", "/api/v1/cards/{}/" pattern, id,     \
 	     body, &a->operator_, out)
 
 static const char *text(json_t *o, const char *key)
@@ -217,7 +217,7 @@ static void cardholder_and_cards(void **state)
 	assert_string_equal(log.rows[2].actor, "token:1");
 	assert_string_equal(log.rows[4].action, "card.replace");
 	/* Cards are the operators'; status is readable by every role. */
-	for (size_t i = 0; i < http_routes_card_count; i++)
+	for (size_t i = 0; i < http_routes_card_n; i++)
 		assert_int_equal(http_routes_card[i].roles, HTTP_ROLE_OPERATOR);
 	assert_int_equal(http_routes_cardholder[2].roles, HTTP_ROLES_READ);
 	crypto_wipe(&img, sizeof img);

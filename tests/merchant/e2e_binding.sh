@@ -14,11 +14,12 @@ sed -e 's/^port *=.*/port = 0/' -e 's/^cardauth_credit *=.*/cardauth_credit = ye
 	"$2/etc/possum.conf" >"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf
 
-"$possum" host --data "$data" --port 0 --terminal-port 0 >/dev/null 2>>"$tmp/host.log" &
+"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >/dev/null 2>>"$tmp/host.log" &
 host_pid=$!
 trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 wait_ports "$data" $host_pid
 port=$(sed -n 's/^acquirer=//p' "$data/host.ports" 2>/dev/null)
+api=$(sed -n 's/^api=//p' "$data/host.ports" 2>/dev/null)
 [ -n "$port" ] || { echo "FAIL: no acquirer port"; exit 1; }
 
 holder="Wang Wu" id=110101198807070033 phone=13600006666
@@ -139,6 +140,52 @@ for c in phone revoke stolen; do
 	expect 0 "$c: authenticated again" -- auth_card $c $p
 	expect 0 "$c: paid again" -- pay $c
 done
+# The API, with curl: a merchant's token blind to another's card, the binding's view, the
+# cardholder's status, a loss report and its reason, bad bodies.
+if command -v curl >/dev/null 2>&1 && [ -n "$api" ]; then
+	token() {
+		"$possum" admin token create --data "$data" --json "$@" |
+			sed -n 's/.*"token":"\([0-9A-F]*\)".*/\1/p'
+	}
+	op=$(token --role operator)
+	mine=$(token --role merchant --merchant $mid)
+	"$possum" admin merchant add --data "$data" --name "Other" --mcc 5411 --mid 898310057990003 >/dev/null
+	theirs=$(token --role merchant --merchant 898310057990003)
+	# http WHO METHOD PATH [BODY]: the status in $tmp/status, the body in $tmp/out.
+	http() {
+		curl -s -o "$tmp/out" -w '%{http_code}' -X "$2" -H "Authorization: Bearer $1" \
+			${4:+-d "$4"} "http://127.0.0.1:$api$3" >"$tmp/status"
+	}
+	status_is() { if [ "$(cat "$tmp/status")" = "$1" ]; then ok; else bad "$2: status $(cat "$tmp/status"), expected $1: $(cat "$tmp/out")"; fi; }
+	http "$mine" GET /api/v1/merchants/$mid/settlement-card
+	status_is 200 "own settlement card"
+	out_has '"payout_ready":true'
+	http "$theirs" GET /api/v1/merchants/$mid/settlement-card
+	status_is 404 "another merchant's settlement card"
+	http "$theirs" POST /api/v1/merchants/$mid/settlement-card '{"card":"x"}'
+	status_is 404 "another merchant's binding"
+	http "$mine" POST /api/v1/merchants/$mid/settlement-card '{"card":"1234"}'
+	status_is 400 "binding without the elements"
+	out_has '"field":"holder"'
+	http "$op" POST /api/v1/cardholder/auth/status "{\"card\":\"$(img pan cred)\"}"
+	status_is 200 "cardholder status"
+	out_has '"state":"NONE"'
+	cid=$("$possum" admin card show --data "$data" --json "$(img pan revoke)" | sed -n 's/^{"id":\([0-9]*\).*/\1/p')
+	http "$mine" POST /api/v1/cards/$cid/loss
+	status_is 403 "a loss report by a merchant"
+	http "$op" POST /api/v1/cards/$cid/loss '{"kind":"stolen"}'
+	status_is 200 "a loss report"
+	out_has '"status":"stolen"'
+	http "$op" POST /api/v1/cardholder/auth/status "{\"card\":\"$(img pan revoke)\"}"
+	out_has '"reason":"card_stolen"'
+	http "$op" POST /api/v1/cards/$cid/phone '{"phone":"call me"}'
+	status_is 400 "a phone that is not one"
+	expect 0 "audit of the card" -- "$possum" admin audit --data "$data" --object "card:$cid" --json
+	out_has '"action":"card.status"'
+	out_has '"actor":"token:'
+else
+	echo "the API part skipped: no curl or no API port"
+fi
 expect 2 "revoke-auth without a reason" -- "$possum" admin card revoke-auth --data "$data" \
 	"$(img pan cred)"
 expect 2 "a phone that is not one" -- "$possum" admin card phone --data "$data" \
