@@ -169,6 +169,7 @@ int cli_admin_account(int argc, char **argv);
 int cli_admin_link(int argc, char **argv);
 int cli_admin_merchant(int argc, char **argv);
 int cli_admin_review(int argc, char **argv);
+int cli_admin_settlecard(int argc, char **argv);
 int cli_admin_terminal(int argc, char **argv);
 int cli_admin_token(int argc, char **argv);
 int cli_admin_audit(int argc, char **argv);

@@ -5,7 +5,8 @@
 int cli_admin(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"card", "the issuer's cards: issue, show, list, status, replace", cli_admin_card},
+	    {"card", "the issuer's cards: issue, show, list, status, replace, phone, revoke-auth",
+	     cli_admin_card},
 	    {"account", "card accounts: test money in and out", cli_admin_account},
 	    {"ledger", "the double-entry ledger: accounts, transfers, the check", cli_admin_ledger},
 	    {"link", "the issuer's network link: its zone PIN key", cli_admin_link},
@@ -13,6 +14,8 @@ int cli_admin(int argc, char **argv)
 	     "the acquirer's merchants: apply, step, show, list, documents, fees, limits",
 	     cli_admin_merchant},
 	    {"review", "periodic maintenance reviews: due", cli_admin_review},
+	    {"settlement-card", "the card a merchant is paid to: bind, change, show",
+	     cli_admin_settlecard},
 	    {"terminal", "the merchants' terminals: add (with their master key)",
 	     cli_admin_terminal},
 	    {"token", "the HTTP API's tokens: create, list, revoke", cli_admin_token},

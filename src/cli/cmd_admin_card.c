@@ -1,6 +1,8 @@
 /* cmd_admin_card.c — `possum admin card` and `possum admin account`: the issuer's cards by hand.
  * Issue a card and print the image a test terminal needs, change its status, replace it, show
- * and list cards (masked), and put test money on or take it off a card's account. */
+ * and list cards (masked), change its reserved phone or revoke its authentication (each change
+ * through the merchant module, with its audit entry), and put test money on or take it off a
+ * card's account. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,15 @@ static int issuer_failed(const char *prog, struct cli_issuer *ci, int rc)
 		                 store_errmsg(ci->data.store));
 	return cli_error(rc == ISSUER_EARG ? CLI_USAGE : CLI_FAILED, prog, "%s",
 	                 issuer_strerror(rc));
+}
+
+static int merchant_failed(const char *prog, struct cli_issuer *ci, int rc)
+{
+	if (rc == MERCHANT_ESTORE)
+		return cli_error(CLI_FAILED, prog, "%s: %s", merchant_strerror(rc),
+		                 store_errmsg(ci->data.store));
+	return cli_error(rc == MERCHANT_EARG ? CLI_USAGE : CLI_FAILED, prog, "%s",
+	                 merchant_strerror(rc));
 }
 
 /* ---- the card image ---- */
@@ -380,6 +391,8 @@ static int card_status(int argc, char **argv)
 	                           {"json", NULL, &json}};
 	struct cli_issuer ci;
 	struct issuer_card c;
+	merchant *m = NULL;
+	char actor[CLI_ACTOR_MAX];
 
 	if ((rc = cli_options(argc, argv, opts, 4, status_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
@@ -389,14 +402,16 @@ static int card_status(int argc, char **argv)
 		return cli_usage_error(prog, "--set takes active, lost, stolen or blocked");
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
 		return rc;
-	if (status != 0) {
-		rc = issuer_card_set_status(ci.issuer, c.id, (enum issuer_card_status)status,
-		                            (int64_t)time(NULL));
-		if (rc == ISSUER_ESTATE)
+	if (status != 0 && (rc = cli_merchant_open(prog, &ci, &m)) == CLI_OK) {
+		cli_actor(actor);
+		rc = merchant_card_set_status(m, actor, c.id, (enum issuer_card_status)status,
+		                              (int64_t)time(NULL));
+		if (rc == MERCHANT_ESTATE)
 			rc = cli_error(CLI_FAILED, prog, "card %s was replaced: it stays so",
 			               c.masked);
-		else if (rc != ISSUER_OK ||
-		         (rc = issuer_card_get(ci.issuer, c.id, &c)) != ISSUER_OK)
+		else if (rc != MERCHANT_OK)
+			rc = merchant_failed(prog, &ci, rc);
+		else if ((rc = issuer_card_get(ci.issuer, c.id, &c)) != ISSUER_OK)
 			rc = issuer_failed(prog, &ci, rc);
 	}
 	if (rc == CLI_OK) {
@@ -409,6 +424,7 @@ static int card_status(int argc, char **argv)
 			printf("%s %s\n", c.masked, status_names[c.status]);
 		}
 	}
+	merchant_close(m);
 	cli_issuer_close(&ci);
 	return rc;
 }
@@ -435,6 +451,8 @@ static int card_replace(int argc, char **argv)
 	struct issuer_card_image img;
 	struct cli_issuer ci;
 	struct issuer_card c;
+	merchant *m = NULL;
+	char actor[CLI_ACTOR_MAX];
 
 	if ((rc = cli_options(argc, argv, opts, 6, replace_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
@@ -442,19 +460,101 @@ static int card_replace(int argc, char **argv)
 		return cli_usage_error(prog, "takes one card: its number or last four digits");
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
 		return rc;
-	rc = issuer_card_replace(ci.issuer, c.id, pin, expiry, (int64_t)time(NULL), &img);
-	if (rc == ISSUER_OK) {
+	if ((rc = cli_merchant_open(prog, &ci, &m)) != CLI_OK)
+		goto out;
+	cli_actor(actor);
+	rc = merchant_card_replace(m, actor, c.id, pin, expiry, (int64_t)time(NULL), &img);
+	if (rc == MERCHANT_OK) {
 		rc = print_image(prog, &img, c.holder, out, json);
 		crypto_wipe(&img, sizeof img);
-	} else if (rc == ISSUER_ESTATE) {
+	} else if (rc == MERCHANT_ESTATE) {
 		rc = cli_error(CLI_FAILED, prog, "card %s was replaced already", c.masked);
-	} else if (rc == ISSUER_EARG) {
+	} else if (rc == MERCHANT_EARG) {
 		rc = cli_usage_error(prog, "--pin takes 4 to 12 digits, --expiry a YYMM not past");
 	} else {
-		rc = issuer_failed(prog, &ci, rc);
+		rc = merchant_failed(prog, &ci, rc);
 	}
+out:
+	merchant_close(m);
 	cli_issuer_close(&ci);
 	return rc;
+}
+
+static const char phone_help[] =
+    "PAN|LAST4 --phone PHONE [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Changes the phone a card's holder reserved at the issuer (where its one-time codes go).\n"
+    "The card's authentication becomes invalid (phone_changed): its holder authenticates it\n"
+    "again, the code going to the new phone. Recorded in the audit log.\n"
+    "\n"
+    "  --phone PHONE  digits, optionally a leading '+'\n" COMMON_HELP "\n"
+    "Exit status: 0 changed; 1 no such card, or a replaced one; 2 bad usage.\n";
+
+static const char revoke_help[] =
+    "PAN|LAST4 --reason TEXT [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "A risk decision: the card's authentication becomes invalid (risk_revoked), so that a\n"
+    "payment that needs one is declined C2 until its holder authenticates it again. The\n"
+    "reason goes to the audit log.\n"
+    "\n"
+    "  --reason TEXT  why, for the audit log (one line)\n" COMMON_HELP "\n"
+    "Exit status: 0 revoked (or none to revoke); 1 no such card; 2 bad usage.\n";
+
+/* phone and revoke-auth: an audited change of one card, given as --phone or --reason. */
+static int card_change(int argc, char **argv, bool phone)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *value = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"config", &config, NULL},
+	                           {"data", &data, NULL},
+	                           {phone ? "phone" : "reason", &value, NULL},
+	                           {"json", NULL, &json}};
+	struct cli_issuer ci;
+	struct issuer_card c;
+	merchant *m = NULL;
+	char actor[CLI_ACTOR_MAX];
+
+	if ((rc = cli_options(argc, argv, opts, 4, phone ? phone_help : revoke_help, &rest)) !=
+	    CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest != argc - 1)
+		return cli_usage_error(prog, "takes one card: its number or last four digits");
+	if (value == NULL)
+		return cli_usage_error(prog, "--%s is required", phone ? "phone" : "reason");
+	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
+		return rc;
+	if ((rc = cli_merchant_open(prog, &ci, &m)) != CLI_OK)
+		goto out;
+	cli_actor(actor);
+	rc = phone ? merchant_card_set_phone(m, actor, c.id, value, (int64_t)time(NULL))
+	           : merchant_card_revoke_auth(m, actor, c.id, value, (int64_t)time(NULL));
+	if (rc == MERCHANT_EARG)
+		rc = cli_usage_error(prog, phone ? "--phone takes digits, optionally a leading '+'"
+		                                 : "--reason takes one line of text");
+	else if (rc == MERCHANT_ESTATE)
+		rc = cli_error(CLI_FAILED, prog, "card %s was replaced", c.masked);
+	else if (rc != MERCHANT_OK)
+		rc = merchant_failed(prog, &ci, rc);
+	else if (json)
+		cli_print_json(json_pack("{s:s, s:s}", "card", c.masked, "authentication",
+		                         phone ? "phone_changed" : "risk_revoked"));
+	else
+		printf("%s %s\n", c.masked,
+		       phone ? "phone changed; authentication invalid" : "authentication revoked");
+out:
+	merchant_close(m);
+	cli_issuer_close(&ci);
+	return rc;
+}
+
+static int card_phone(int argc, char **argv)
+{
+	return card_change(argc, argv, true);
+}
+
+static int card_revoke_auth(int argc, char **argv)
+{
+	return card_change(argc, argv, false);
 }
 
 int cli_admin_card(int argc, char **argv)
@@ -466,6 +566,8 @@ int cli_admin_card(int argc, char **argv)
 	    {"status", "show or set a card's status: active, lost, stolen, blocked", card_status},
 	    {"replace", "replace a card: new number, expiry and PIN; the old one stops",
 	     card_replace},
+	    {"phone", "change the reserved phone; the authentication becomes invalid", card_phone},
+	    {"revoke-auth", "revoke a card's authentication (a risk decision)", card_revoke_auth},
 	};
 	return cli_dispatch("possum admin card", "The issuer's cards.", cmds,
 	                    sizeof cmds / sizeof cmds[0], argc, argv);

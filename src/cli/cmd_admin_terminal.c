@@ -38,16 +38,14 @@ struct term_cmd {
 	int json;
 	struct cli_issuer ci;
 	merchant *m;
-	char actor[64];
+	char actor[CLI_ACTOR_MAX];
 };
 
 static int open_cmd(struct term_cmd *c)
 {
-	const char *user = getenv("USER");
 	int rc;
 
-	snprintf(c->actor, sizeof c->actor, "cli:%.59s",
-	         user != NULL && user[0] != '\0' ? user : "admin");
+	cli_actor(c->actor);
 	if ((rc = cli_issuer_start(c->prog, c->config, c->data, &c->ci)) != CLI_OK)
 		return rc;
 	return cli_merchant_open(c->prog, &c->ci, &c->m);

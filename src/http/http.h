@@ -117,7 +117,10 @@ struct http_route {
 	X(token)                                                                                   \
 	X(transaction)                                                                             \
 	X(merchant)                                                                                \
-	X(terminal)
+	X(terminal)                                                                                \
+	X(settlecard)                                                                              \
+	X(cardholder)                                                                              \
+	X(card)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \
@@ -240,5 +243,10 @@ json_t *http_terminal_json(const struct merchant_terminal *t);
 json_t *http_terminal_status_json(const struct merchant_terminal_status *s);
 json_t *http_tmk_json(const char *tid, const char *mid, const char *sn,
                       const struct merchant_tmk *k);
+
+/* The answer to a merchant module code other than MERCHANT_OK (routes_cardholder.c): 400
+ * naming field for MERCHANT_EARG, 400 with the issuer's reason for MERCHANT_EVERIFY (field
+ * "otp" when the code was at fault), 404, 409; HTTP_EFAIL for a failure inside. */
+int http_merchant_fail(struct http_response *res, int rc, const char *reason, const char *field);
 
 #endif

@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/hex.h"
 #include "crypto/crypto.h"
@@ -29,6 +30,16 @@ static int otp_hash(issuer *is, int64_t card_id, int64_t started_at, const char 
 		return ISSUER_EHSM;
 	hex_encode(hash, sizeof hash, out, STORE_HASH_HEX + 1);
 	return ISSUER_OK;
+}
+
+/* Whether a card of expiry (YYMM) is still current at now. */
+static bool card_current(const char *expiry, int64_t now)
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	return gmtime_r(&t, &tm) != NULL &&
+	       card_expiry_check(expiry, tm.tm_year + 1900, tm.tm_mon + 1) == CARD_OK;
 }
 
 /* Whether a stored secret equals the one given, reading both whole. */
@@ -163,6 +174,48 @@ int issuer_cardauth_invalidate(issuer *is, int64_t card_id, const char *reason)
 	return issuer_from_store(store_cardauth_update(is->s, &a));
 }
 
+int issuer_cardauth_revoke(issuer *is, int64_t id)
+{
+	struct store_card row;
+	int rc;
+
+	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
+		return rc;
+	if ((rc = issuer_from_store(store_card_get(is->s, id, &row))) != ISSUER_OK ||
+	    (rc = issuer_cardauth_invalidate(is, id, "risk_revoked")) != ISSUER_OK ||
+	    (rc = issuer_from_store(store_commit(is->s))) != ISSUER_OK)
+		store_rollback(is->s);
+	crypto_wipe(&row, sizeof row);
+	return rc;
+}
+
+/* Both steps as a request of their operation, so that they take the decision table's path. */
+int issuer_cardauth_start(issuer *is, const char *pan, const char *holder, const char *id_number,
+                          const char *phone, int64_t now, struct issuer_response *resp)
+{
+	struct issuer_request req = {.op = ISSUER_OP_CARDAUTH_START,
+	                             .pan = pan,
+	                             .entry = ISSUER_ENTRY_MANUAL,
+	                             .holder = holder,
+	                             .id_number = id_number,
+	                             .phone = phone};
+
+	if (!issuer_present(pan))
+		return ISSUER_EARG;
+	return issuer_authorize(is, &req, now, resp);
+}
+
+int issuer_cardauth_confirm(issuer *is, const char *pan, const char *otp, int64_t now,
+                            struct issuer_response *resp)
+{
+	struct issuer_request req = {
+	    .op = ISSUER_OP_CARDAUTH_CONFIRM, .pan = pan, .entry = ISSUER_ENTRY_MANUAL, .otp = otp};
+
+	if (!issuer_present(pan))
+		return ISSUER_EARG;
+	return issuer_authorize(is, &req, now, resp);
+}
+
 int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,
                           enum issuer_cardauth_state *state, char reason[32])
 {
@@ -190,9 +243,13 @@ int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,
 		*state = ISSUER_CARDAUTH_INVALID;
 		snprintf(reason, 32, "%s", a.reason);
 	} else if (a.state == STORE_CARDAUTH_VERIFIED) {
-		*state = a.valid_until > now ? ISSUER_CARDAUTH_VALID : ISSUER_CARDAUTH_INVALID;
+		*state = ISSUER_CARDAUTH_INVALID;
 		if (a.valid_until <= now)
 			snprintf(reason, 32, "expired");
+		else if (!card_current(card.expiry, now))
+			snprintf(reason, 32, "card_expired");
+		else
+			*state = ISSUER_CARDAUTH_VALID;
 	}
 out:
 	crypto_wipe(&card, sizeof card);

@@ -332,6 +332,24 @@ int issuer_card_get(issuer *is, int64_t id, struct issuer_card *out)
 	return rc;
 }
 
+/* Opens the transaction of a change to card id, which must not have been replaced, and reads
+ * it into row; on failure nothing is left open. */
+static int change_begin(issuer *is, int64_t id, struct store_card *row)
+{
+	int rc;
+
+	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
+		return rc;
+	if ((rc = issuer_from_store(store_card_get(is->s, id, row))) == ISSUER_OK &&
+	    row->status == ISSUER_CARD_REPLACED)
+		rc = ISSUER_ESTATE;
+	if (rc != ISSUER_OK) {
+		store_rollback(is->s);
+		crypto_wipe(row, sizeof *row);
+	}
+	return rc;
+}
+
 int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status status, int64_t now)
 {
 	struct store_card row;
@@ -339,14 +357,8 @@ int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status statu
 
 	if (status < ISSUER_CARD_ACTIVE || status > ISSUER_CARD_BLOCKED)
 		return ISSUER_EARG;
-	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
+	if ((rc = change_begin(is, id, &row)) != ISSUER_OK)
 		return rc;
-	if ((rc = issuer_from_store(store_card_get(is->s, id, &row))) != ISSUER_OK)
-		goto fail;
-	if (row.status == ISSUER_CARD_REPLACED) {
-		rc = ISSUER_ESTATE;
-		goto fail;
-	}
 	row.status = status;
 	if (status == ISSUER_CARD_ACTIVE)
 		row.pin_tries = 0;
@@ -357,6 +369,29 @@ int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status statu
 	if ((status == ISSUER_CARD_LOST || status == ISSUER_CARD_STOLEN) &&
 	    (rc = issuer_cardauth_invalidate(
 	         is, id, status == ISSUER_CARD_LOST ? "card_lost" : "card_stolen")) != ISSUER_OK)
+		goto fail;
+	if ((rc = issuer_from_store(store_commit(is->s))) == ISSUER_OK)
+		goto out;
+fail:
+	store_rollback(is->s);
+out:
+	crypto_wipe(&row, sizeof row);
+	return rc;
+}
+
+int issuer_card_set_phone(issuer *is, int64_t id, const char *phone, int64_t now)
+{
+	struct store_card row;
+	int rc;
+
+	if (!is_phone(phone))
+		return ISSUER_EARG;
+	if ((rc = change_begin(is, id, &row)) != ISSUER_OK)
+		return rc;
+	row.updated_at = now;
+	if ((rc = issuer_seal(is, row.pan_hash, phone, &row.phone)) != ISSUER_OK ||
+	    (rc = issuer_from_store(store_card_set_phone(is->s, &row))) != ISSUER_OK ||
+	    (rc = issuer_cardauth_invalidate(is, id, "phone_changed")) != ISSUER_OK)
 		goto fail;
 	if ((rc = issuer_from_store(store_commit(is->s))) == ISSUER_OK)
 		goto out;
@@ -378,14 +413,8 @@ int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *exp
 	if (out == NULL || (pin != NULL && !is_digits(pin, 4, HSM_PIN_MAX)) ||
 	    (expiry != NULL && expiry_valid(expiry, now) != ISSUER_OK))
 		return ISSUER_EARG;
-	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
+	if ((rc = change_begin(is, id, &old)) != ISSUER_OK)
 		return rc;
-	if ((rc = issuer_from_store(store_card_get(is->s, id, &old))) != ISSUER_OK)
-		goto fail;
-	if (old.status == ISSUER_CARD_REPLACED) {
-		rc = ISSUER_ESTATE;
-		goto fail;
-	}
 	if ((rc = issuer_unseal(is, old.pan_hash, &old.id_number, id_number, sizeof id_number)) !=
 	        ISSUER_OK ||
 	    (rc = issuer_unseal(is, old.pan_hash, &old.phone, phone, sizeof phone)) != ISSUER_OK)

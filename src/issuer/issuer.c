@@ -77,6 +77,13 @@ static const struct {
     {"99", "PIN format error"},
 };
 
+const char *issuer_card_status_name(int status)
+{
+	static const char *const names[] = {"", "active", "lost", "stolen", "blocked", "replaced"};
+
+	return status > 0 && (size_t)status < sizeof names / sizeof names[0] ? names[status] : "";
+}
+
 const char *issuer_op_name(int op)
 {
 	static const char *const names[] = {

@@ -181,13 +181,18 @@ int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status statu
 int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *expiry, int64_t now,
                         struct issuer_card_image *out);
 
+/* "active", "lost", "stolen", "blocked", "replaced": the name of an issuer_card_status; ""
+ * for another value. */
+const char *issuer_card_status_name(int status);
+
 /* Whether the card of pan may pay where a card authentication is asked for (DESIGN.md flow
  * 5): VALID when its latest authentication is verified and still valid at now; INVALID when it
- * was verified and has since lapsed or been invalidated (the card replaced, reported lost or
- * stolen, the authentication expired), with the reason ("card_replaced", "card_lost",
- * "card_stolen", "expired", …) in reason; NONE when it never was. ISSUER_ENOTFOUND when no card
- * has that PAN. A card that is replaced, lost or stolen invalidates its authentication as its
- * status changes (issuer_card_set_status(), issuer_card_replace()). */
+ * was verified and has since lapsed or been invalidated, with the reason in reason:
+ * "expired" (its time is over), "card_expired", "card_replaced", "card_lost", "card_stolen",
+ * "phone_changed" or "risk_revoked"; NONE when it never was. ISSUER_ENOTFOUND when no card has
+ * that PAN. Each change invalidates the authentication as it is made (issuer_card_set_status(),
+ * issuer_card_replace(), issuer_card_set_phone(), issuer_cardauth_revoke()); the card's own
+ * expiry is read here. */
 enum issuer_cardauth_state {
 	ISSUER_CARDAUTH_NONE = 0,
 	ISSUER_CARDAUTH_VALID,
@@ -195,6 +200,15 @@ enum issuer_cardauth_state {
 };
 int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,
                           enum issuer_cardauth_state *state, char reason[32]);
+
+/* Changes the reserved phone (digits, optionally a leading '+') of a card that has not been
+ * replaced. Its verified authentication becomes invalid ("phone_changed"): its code went to
+ * the old phone, so the holder authenticates again with the new one. */
+int issuer_card_set_phone(issuer *is, int64_t id, const char *phone, int64_t now);
+
+/* A risk decision: the card's verified authentication becomes invalid ("risk_revoked"); the
+ * caller keeps why (the audit log). ISSUER_OK too when it had none to revoke. */
+int issuer_cardauth_revoke(issuer *is, int64_t id);
 
 /* Calls fn for each card, oldest first, until it returns non-zero (which is returned). */
 int issuer_card_list(issuer *is, int (*fn)(void *ctx, const struct issuer_card *c), void *ctx);
@@ -291,6 +305,16 @@ extern const struct issuer_cdol_entry issuer_cdol1[ISSUER_CDOL1_ENTRIES];
  * answers 96). A one-time code is sent (cfg->sms) only after its commit. */
 int issuer_authorize(issuer *is, const struct issuer_request *req, int64_t now,
                      struct issuer_response *resp);
+
+/* Card authentication by a cardholder's app or for a settlement card rather than a terminal:
+ * step 1 (the four elements; a code sent to the reserved phone) and step 2 (the code), the
+ * same decision, limits and records as issuer_authorize() with ISSUER_OP_CARDAUTH_START and
+ * ISSUER_OP_CARDAUTH_CONFIRM. ISSUER_OK with resp->rc "00" when the code was sent, or the
+ * card authenticated; another rc (resp->reason says why) when refused. */
+int issuer_cardauth_start(issuer *is, const char *pan, const char *holder, const char *id_number,
+                          const char *phone, int64_t now, struct issuer_response *resp);
+int issuer_cardauth_confirm(issuer *is, const char *pan, const char *otp, int64_t now,
+                            struct issuer_response *resp);
 
 /* ---- The network link: ISO 8583:1987 messages (iso.c) ---- */
 

@@ -24,5 +24,7 @@ int merchant_end(merchant *m, int rc);
 /* The audit log's object of a merchant: "merchant:MID" once it has one, "merchant:ID" (its
  * application's number) before. */
 void merchant_object(const struct store_merchant_app *a, char out[STORE_AUDIT_OBJECT_MAX]);
+/* A merchant code for an issuer one (cardholder.c). */
+int merchant_from_issuer(int rc);
 
 #endif

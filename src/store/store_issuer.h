@@ -46,6 +46,8 @@ int store_card_by_hash(store *s, const char *pan_hash, struct store_card *out);
 int store_card_by_last4(store *s, const char *last4, struct store_card *out, int *count);
 /* Writes c's status, pin_tries, atc, replaced_by and updated_at. */
 int store_card_update(store *s, const struct store_card *c);
+/* Writes c's phone (sealed) and updated_at. */
+int store_card_set_phone(store *s, const struct store_card *c);
 /* Calls fn for every card, oldest first, until it returns non-zero (returned). */
 int store_card_each(store *s, int (*fn)(void *ctx, const struct store_card *c), void *ctx);
 

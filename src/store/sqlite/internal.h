@@ -44,6 +44,7 @@ extern const struct store_module store_module_acquirer;
 extern const struct store_module store_module_audit;
 extern const struct store_module store_module_http;
 extern const struct store_module store_module_merchant;
+extern const struct store_module store_module_settlecard;
 
 /* Brings every module's schema up to date (schema.c). */
 int store_migrate(store *s);

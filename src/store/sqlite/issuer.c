@@ -223,6 +223,20 @@ int store_card_update(store *s, const struct store_card *c)
 	return store_update(s, st);
 }
 
+int store_card_set_phone(store *s, const struct store_card *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = store_stmt(s, "UPDATE cards SET phone = ?, updated_at = ? WHERE id = ?", &st)) !=
+	    STORE_OK)
+		return rc;
+	sqlite3_bind_blob(st, 1, c->phone.v, (int)c->phone.len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, c->updated_at);
+	sqlite3_bind_int64(st, 3, c->id);
+	return store_update(s, st);
+}
+
 int store_card_each(store *s, int (*fn)(void *ctx, const struct store_card *c), void *ctx)
 {
 	struct store_card c;

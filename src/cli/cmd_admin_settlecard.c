@@ -1,0 +1,262 @@
+/* cmd_admin_settlecard.c — `possum admin settlement-card`: the card a merchant is paid to
+ * (DESIGN.md flow 4), bound in two steps — the four elements, then the one-time code the
+ * issuer sent to the reserved phone — shown masked with whether payouts may go. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+
+#define COMMON_HELP                                                                                \
+	"  --config FILE  the config file (default $POSSUM_CONFIG)\n"                              \
+	"  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT     \
+	")\n"                                                                                      \
+	"  --json         print JSON\n"
+
+/* "2026-11-30T14:00:00Z" */
+static void utc(int64_t t, char out[24])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 24, "%lld", (long long)t);
+}
+
+/* Prints what a refused or failed step says; the exit code. */
+static int failed(const char *prog, struct cli_issuer *ci, int rc, const char *why)
+{
+	switch (rc) {
+	case MERCHANT_EVERIFY:
+		return cli_error(CLI_FAILED, prog, "refused: %s", why);
+	case MERCHANT_EARG:
+		return cli_usage_error(prog, "%s", why[0] != '\0' ? why : merchant_strerror(rc));
+	case MERCHANT_ENOTFOUND:
+		return cli_error(CLI_FAILED, prog,
+		                 "no such merchant, or no binding waiting for a code");
+	case MERCHANT_ESTATE:
+		return cli_error(CLI_FAILED, prog, "the merchant is closed");
+	case MERCHANT_ESTORE:
+		return cli_error(CLI_FAILED, prog, "%s: %s", merchant_strerror(rc),
+		                 store_errmsg(ci->data.store));
+	default:
+		return cli_error(CLI_FAILED, prog, "%s", merchant_strerror(rc));
+	}
+}
+
+/* The merchant module of the data directory, or an exit code. */
+static int open_all(const char *prog, const char *config, const char *data, struct cli_issuer *ci,
+                    merchant **m)
+{
+	int rc;
+
+	*m = NULL;
+	if ((rc = cli_issuer_start(prog, config, data, ci)) != CLI_OK)
+		return rc;
+	if ((rc = cli_merchant_open(prog, ci, m)) != CLI_OK)
+		cli_issuer_close(ci);
+	return rc;
+}
+
+static void close_all(struct cli_issuer *ci, merchant *m)
+{
+	merchant_close(m);
+	cli_issuer_close(ci);
+}
+
+static const char start_help[] =
+    "MID --card PAN --holder NAME --id-number ID --phone PHONE [--config FILE] [--data DIR]\n"
+    "    [--json]\n"
+    "\n"
+    "Step 1 of binding (or changing) merchant MID's settlement card: a debit card whose four\n"
+    "elements — number, holder's name, ID number and reserved phone — the issuer checks; it\n"
+    "then sends a one-time code to that phone, which `confirm` takes. The card is kept\n"
+    "encrypted and shown masked.\n"
+    "\n" COMMON_HELP "\n"
+    "Exit status: 0 the code sent; 1 refused (an element differs, too many tries today, no such\n"
+    "merchant); 2 bad usage (not a card number, not a debit card).\n";
+
+static int sc_start(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *pan = NULL, *holder = NULL,
+	           *id = NULL, *phone = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"config", &config, NULL}, {"data", &data, NULL},
+	                           {"card", &pan, NULL},      {"holder", &holder, NULL},
+	                           {"id-number", &id, NULL},  {"phone", &phone, NULL},
+	                           {"json", NULL, &json}};
+	struct merchant_card_elements e;
+	char actor[CLI_ACTOR_MAX], why[MERCHANT_REASON_MAX];
+	struct merchant_settlecard_view v;
+	struct cli_issuer ci;
+	merchant *m;
+
+	if ((rc = cli_options(argc, argv, opts, 7, start_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest != argc - 1)
+		return cli_usage_error(prog, "takes one merchant: its MID");
+	if (pan == NULL || holder == NULL || id == NULL || phone == NULL)
+		return cli_usage_error(prog,
+		                       "--card, --holder, --id-number and --phone are required");
+	if ((rc = open_all(prog, config, data, &ci, &m)) != CLI_OK)
+		return rc;
+	e = (struct merchant_card_elements){pan, holder, id, phone};
+	cli_actor(actor);
+	rc = merchant_settlecard_start(m, actor, argv[rest], &e, (int64_t)time(NULL), why);
+	if (rc == MERCHANT_OK &&
+	    (rc = merchant_settlecard_get(m, argv[rest], (int64_t)time(NULL), &v)) == MERCHANT_OK) {
+		if (json)
+			cli_print_json(json_pack("{s:s, s:s, s:s}", "mid", argv[rest], "pending",
+			                         v.pending.masked, "state", "code_sent"));
+		else
+			printf("code sent to the reserved phone of %s: confirm it with "
+			       "`possum admin settlement-card confirm %s --code CODE`\n",
+			       v.pending.masked, argv[rest]);
+	} else if (rc != MERCHANT_OK) {
+		rc = failed(prog, &ci, rc, why);
+	}
+	close_all(&ci, m);
+	return rc;
+}
+
+static const char confirm_help[] =
+    "MID --code CODE [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Step 2: the one-time code the issuer sent. The card is then bound: at once when the\n"
+    "merchant had none, else from the next settlement day (the old card is paid until then).\n"
+    "Both the old and the new card, masked, are in the audit log.\n"
+    "\n" COMMON_HELP "\n"
+    "Exit status: 0 bound; 1 refused (a wrong or expired code) or no binding waiting; 2 bad\n"
+    "usage.\n";
+
+static json_t *card_json(const struct merchant_settlecard *c)
+{
+	char at[24];
+
+	utc(c->effective_from, at);
+	return json_pack("{s:s, s:s, s:s}", "card", c->masked, "effective_from", at, "bound_by",
+	                 c->actor);
+}
+
+static int sc_confirm(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL, *code = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {{"config", &config, NULL},
+	                           {"data", &data, NULL},
+	                           {"code", &code, NULL},
+	                           {"json", NULL, &json}};
+	char actor[CLI_ACTOR_MAX], why[MERCHANT_REASON_MAX], at[24];
+	struct merchant_settlecard_view v;
+	const struct merchant_settlecard *c;
+	int64_t now = (int64_t)time(NULL);
+	struct cli_issuer ci;
+	merchant *m;
+
+	if ((rc = cli_options(argc, argv, opts, 4, confirm_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest != argc - 1)
+		return cli_usage_error(prog, "takes one merchant: its MID");
+	if (code == NULL)
+		return cli_usage_error(prog, "--code is required");
+	if ((rc = open_all(prog, config, data, &ci, &m)) != CLI_OK)
+		return rc;
+	cli_actor(actor);
+	if ((rc = merchant_settlecard_confirm(m, actor, argv[rest], code, now, why)) !=
+	        MERCHANT_OK ||
+	    (rc = merchant_settlecard_get(m, argv[rest], now, &v)) != MERCHANT_OK) {
+		rc = failed(prog, &ci, rc, why);
+		goto out;
+	}
+	c = v.has_next ? &v.next : &v.current;
+	if (json) {
+		cli_print_json(card_json(c));
+	} else {
+		utc(c->effective_from, at);
+		printf("bound %s, paid to from %s\n", c->masked, at);
+	}
+out:
+	close_all(&ci, m);
+	return rc;
+}
+
+static const char show_help[] =
+    "MID [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Shows merchant MID's settlement card in effect, the one to take effect at the next\n"
+    "settlement day, a binding waiting for its code, and whether payouts may go (an active\n"
+    "merchant with a card in effect that the issuer still has active).\n"
+    "\n" COMMON_HELP "\n"
+    "Exit status: 0 shown; 1 no such merchant; 2 bad usage.\n";
+
+static int sc_show(int argc, char **argv)
+{
+	const char *prog = argv[0], *config = NULL, *data = NULL;
+	int json = 0, rest, rc;
+	const cli_option opts[] = {
+	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	char why[MERCHANT_REASON_MAX], at[24];
+	struct merchant_settlecard_view v;
+	int64_t now = (int64_t)time(NULL);
+	struct cli_issuer ci;
+	merchant *m;
+	bool ready;
+
+	if ((rc = cli_options(argc, argv, opts, 3, show_help, &rest)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (rest != argc - 1)
+		return cli_usage_error(prog, "takes one merchant: its MID");
+	if ((rc = open_all(prog, config, data, &ci, &m)) != CLI_OK)
+		return rc;
+	if ((rc = merchant_settlecard_get(m, argv[rest], now, &v)) != MERCHANT_OK ||
+	    (rc = merchant_payout_ready(m, argv[rest], now, &ready, why)) != MERCHANT_OK) {
+		rc = failed(prog, &ci, rc, "");
+		goto out;
+	}
+	if (json) {
+		json_t *o = json_pack("{s:s}", "mid", argv[rest]);
+
+		json_object_set_new(o, "current",
+		                    v.has_current ? card_json(&v.current) : json_null());
+		json_object_set_new(o, "next", v.has_next ? card_json(&v.next) : json_null());
+		json_object_set_new(o, "pending",
+		                    v.has_pending ? json_string(v.pending.masked) : json_null());
+		json_object_set_new(o, "payout_ready", json_boolean(ready));
+		if (!ready)
+			json_object_set_new(o, "payout_waits", json_string(why));
+		cli_print_json(o);
+		goto out;
+	}
+	printf("merchant  %s\n", argv[rest]);
+	if (v.has_current) {
+		utc(v.current.effective_from, at);
+		printf("card      %s (from %s, by %s)\n", v.current.masked, at, v.current.actor);
+	} else {
+		printf("card      none\n");
+	}
+	if (v.has_next) {
+		utc(v.next.effective_from, at);
+		printf("next      %s (from %s, by %s)\n", v.next.masked, at, v.next.actor);
+	}
+	if (v.has_pending)
+		printf("pending   %s (waiting for its code)\n", v.pending.masked);
+	printf("payouts   %s%s\n", ready ? "may go" : "wait: ", why);
+out:
+	close_all(&ci, m);
+	return rc;
+}
+
+int cli_admin_settlecard(int argc, char **argv)
+{
+	static const cli_command cmds[] = {
+	    {"start", "bind or change a merchant's card: the four elements, a code sent", sc_start},
+	    {"confirm", "the code: the card bound", sc_confirm},
+	    {"show", "a merchant's card, masked, and whether payouts may go", sc_show},
+	};
+	return cli_dispatch(
+	    "possum admin settlement-card",
+	    "The card each merchant is paid to, bound after its holder is verified.", cmds,
+	    sizeof cmds / sizeof cmds[0], argc, argv);
+}
