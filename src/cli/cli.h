@@ -158,6 +158,20 @@ int cli_acquirer_open(const char *prog, struct cli_issuer *ci, acquirer **out);
  * CLI_FAILED. */
 int cli_merchant_open(const char *prog, struct cli_issuer *ci, merchant **out);
 
+/* What the commands that change merchants, terminals and settlement cards open: the issuer of
+ * the data directory, the merchant module on it, and the audit log's actor (cli_actor). */
+struct cli_merchant {
+	struct cli_issuer ci;
+	merchant *m;
+	char actor[64]; /* CLI_ACTOR_MAX */
+};
+
+/* cli_issuer_start() and cli_merchant_open(); closes what it opened when it fails. Prints its
+ * own errors; CLI_OK, CLI_FAILED or CLI_USAGE. */
+int cli_merchant_start(const char *prog, const char *config, const char *data,
+                       struct cli_merchant *cm);
+void cli_merchant_close(struct cli_merchant *cm);
+
 int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);
 int cli_tlv(int argc, char **argv);

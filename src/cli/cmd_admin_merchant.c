@@ -21,35 +21,9 @@
 
 #define CNY 156
 
-/* What each command opens: the issuer of the data directory and the merchant module on it. */
-struct session {
-	struct cli_issuer ci;
-	merchant *m;
-	char actor[CLI_ACTOR_MAX];
-};
-
-static int session_open(const char *prog, const char *config, const char *data, struct session *s)
-{
-	int rc;
-
-	s->m = NULL;
-	cli_actor(s->actor);
-	if ((rc = cli_issuer_start(prog, config, data, &s->ci)) != CLI_OK)
-		return rc;
-	if ((rc = cli_merchant_open(prog, &s->ci, &s->m)) != CLI_OK)
-		cli_issuer_close(&s->ci);
-	return rc;
-}
-
-static void session_close(struct session *s)
-{
-	merchant_close(s->m);
-	cli_issuer_close(&s->ci);
-}
-
 /* Prints why rc refused what prog did to merchant i (NULL: before it was found) and returns
  * the exit code. */
-static int refused(const char *prog, struct session *s, const struct merchant_info *i, int rc)
+static int refused(const char *prog, struct cli_merchant *s, const struct merchant_info *i, int rc)
 {
 	char next[96];
 
@@ -74,7 +48,8 @@ static int refused(const char *prog, struct session *s, const struct merchant_in
 }
 
 /* The merchant ref names (a MID or an application's number). */
-static int find(const char *prog, struct session *s, const char *ref, struct merchant_info *out)
+static int find(const char *prog, struct cli_merchant *s, const char *ref,
+                struct merchant_info *out)
 {
 	int rc = merchant_get(s->m, ref, out);
 
@@ -167,7 +142,8 @@ static int doc_print(void *ctx, const struct store_merchant_doc *d)
 }
 
 /* Prints merchant i, with its history and documents when full. */
-static int print_merchant(struct session *s, const struct merchant_info *i, bool json, bool full)
+static int print_merchant(struct cli_merchant *s, const struct merchant_info *i, bool json,
+                          bool full)
 {
 	const struct store_merchant_app *a = &i->app;
 
@@ -285,7 +261,7 @@ static int apply_or_add(int argc, char **argv, bool add)
 	};
 	static const enum merchant_step road[] = {MERCHANT_STEP_REVIEW, MERCHANT_STEP_TEST,
 	                                          MERCHANT_STEP_AGREE, MERCHANT_STEP_ACTIVATE};
-	struct session s;
+	struct cli_merchant s;
 	struct merchant_info i = {0};
 	int64_t id;
 
@@ -315,7 +291,7 @@ static int apply_or_add(int argc, char **argv, bool add)
 	}
 	if ((field = merchant_application_check(&a)) != NULL)
 		return cli_usage_error(prog, "%s: missing or not valid (see --help)", field);
-	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		return rc;
 	if ((rc = merchant_apply(s.m, &a, s.actor, (int64_t)time(NULL), &id)) != MERCHANT_OK) {
 		rc = refused(prog, &s, NULL, rc);
@@ -348,7 +324,7 @@ static int apply_or_add(int argc, char **argv, bool add)
 	}
 	rc = CLI_OK;
 out:
-	session_close(&s);
+	cli_merchant_close(&s);
 	return rc;
 }
 
@@ -396,7 +372,7 @@ static int merchant_step_cmd(int argc, char **argv)
 	                           {"data", &data, NULL},
 	                           {"json", NULL, &json}};
 	enum merchant_step step;
-	struct session s;
+	struct cli_merchant s;
 	struct merchant_info i, after;
 
 	if ((rc = cli_options(argc, argv, opts, 5, step_help, &rest)) != CLI_OK)
@@ -412,7 +388,7 @@ static int merchant_step_cmd(int argc, char **argv)
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
 	if (mid != NULL && step != MERCHANT_STEP_ACTIVATE)
 		return cli_usage_error(prog, "--mid goes with activate only");
-	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		return rc;
 	if ((rc = find(prog, &s, argv[rest], &i)) != CLI_OK)
 		goto out;
@@ -430,7 +406,7 @@ static int merchant_step_cmd(int argc, char **argv)
 		       step == MERCHANT_STEP_ACTIVATE ? after.app.mid : "");
 	rc = CLI_OK;
 out:
-	session_close(&s);
+	cli_merchant_close(&s);
 	return rc;
 }
 
@@ -453,18 +429,18 @@ static int merchant_show(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_option opts[] = {
 	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
-	struct session s;
+	struct cli_merchant s;
 	struct merchant_info i;
 
 	if ((rc = cli_options(argc, argv, opts, 3, show_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (argc - rest != 1)
 		return cli_usage_error(prog, "REF is needed");
-	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		return rc;
 	if ((rc = find(prog, &s, argv[rest], &i)) == CLI_OK)
 		rc = print_merchant(&s, &i, json, true);
-	session_close(&s);
+	cli_merchant_close(&s);
 	return rc;
 }
 
@@ -489,7 +465,7 @@ static int list_one(void *ctx, const struct merchant_info *i)
 }
 
 /* Lists f's merchants as JSON {"items":[…]} or lines. */
-static int list_print(const char *prog, struct session *s,
+static int list_print(const char *prog, struct cli_merchant *s,
                       const struct store_merchant_app_filter *f, bool json)
 {
 	struct listing l = {json ? json_array() : NULL, 0};
@@ -526,7 +502,7 @@ static int merchant_list_cmd(int argc, char **argv)
 	                           {"data", &data, NULL},
 	                           {"json", NULL, &json}};
 	struct store_merchant_app_filter f = {0};
-	struct session s;
+	struct cli_merchant s;
 
 	if ((rc = cli_options(argc, argv, opts, 4, list_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
@@ -537,10 +513,10 @@ static int merchant_list_cmd(int argc, char **argv)
 			f.state = k;
 	if (state != NULL && f.state == 0)
 		return cli_usage_error(prog, "--state: no state '%s'", state);
-	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		return rc;
 	rc = list_print(prog, &s, &f, json);
-	session_close(&s);
+	cli_merchant_close(&s);
 	return rc;
 }
 
@@ -571,7 +547,7 @@ static int document_add(int argc, char **argv)
 	                           {"data", &data, NULL}, {"json", NULL, &json}};
 	struct store_merchant_doc d;
 	struct merchant_info i;
-	struct session s;
+	struct cli_merchant s;
 	char *bytes = NULL;
 	size_t len = 0;
 	FILE *fp;
@@ -590,7 +566,7 @@ static int document_add(int argc, char **argv)
 	fclose(fp);
 	if (rc != 0)
 		return cli_error(CLI_USAGE, prog, "%s: cannot be read", file);
-	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		goto done;
 	if ((rc = find(prog, &s, argv[rest], &i)) != CLI_OK)
 		goto out;
@@ -616,7 +592,7 @@ static int document_add(int argc, char **argv)
 	}
 	rc = CLI_OK;
 out:
-	session_close(&s);
+	cli_merchant_close(&s);
 done:
 	free(bytes);
 	return rc;
@@ -697,14 +673,14 @@ static int fees_or_limits(int argc, char **argv, bool limits)
 	struct merchant_info i;
 	struct merchant_fees f;
 	struct merchant_limits l;
-	struct session s;
+	struct cli_merchant s;
 
 	if ((rc = cli_options(argc, argv, limits ? limit_opts : fee_opts, limits ? 6 : 7,
 	                      limits ? limits_help : fees_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (argc - rest != 1)
 		return cli_usage_error(prog, "REF is needed");
-	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		return rc;
 	if ((rc = find(prog, &s, argv[rest], &i)) != CLI_OK)
 		goto out;
@@ -735,7 +711,7 @@ static int fees_or_limits(int argc, char **argv, bool limits)
 	}
 	rc = print_merchant(&s, &i, json, false);
 out:
-	session_close(&s);
+	cli_merchant_close(&s);
 	return rc;
 }
 
@@ -765,7 +741,7 @@ static int merchant_reviewed_cmd(int argc, char **argv)
 	const cli_option opts[] = {
 	    {"reason", &reason, NULL}, {"config", &config, NULL}, {"data", &data, NULL}};
 	struct merchant_info i;
-	struct session s;
+	struct cli_merchant s;
 
 	if ((rc = cli_options(argc, argv, opts, 3, reviewed_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
@@ -773,7 +749,7 @@ static int merchant_reviewed_cmd(int argc, char **argv)
 		return cli_usage_error(prog, "REF is needed");
 	if (!text_is_line(reason, MERCHANT_TEXT_MAX))
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
-	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		return rc;
 	if ((rc = find(prog, &s, argv[rest], &i)) == CLI_OK) {
 		if ((rc = merchant_reviewed(s.m, i.app.id, reason, s.actor, (int64_t)time(NULL))) !=
@@ -785,7 +761,7 @@ static int merchant_reviewed_cmd(int argc, char **argv)
 		else
 			printf("merchant %lld  reviewed\n", (long long)i.app.id);
 	}
-	session_close(&s);
+	cli_merchant_close(&s);
 	return rc;
 }
 
@@ -839,13 +815,13 @@ static int review_due(int argc, char **argv)
 	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
 	int64_t now = (int64_t)time(NULL);
 	struct listing merchants, terminals;
-	struct session s;
+	struct cli_merchant s;
 
 	if ((rc = cli_options(argc, argv, opts, 3, due_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (rest < argc)
 		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
-	if ((rc = session_open(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		return rc;
 	merchants = (struct listing){json ? json_array() : NULL, 0};
 	terminals = (struct listing){json ? json_array() : NULL, 0};
@@ -864,7 +840,7 @@ static int review_due(int argc, char **argv)
 		printf("none\n");
 	rc = CLI_OK;
 out:
-	session_close(&s);
+	cli_merchant_close(&s);
 	return rc;
 }
 

@@ -8,22 +8,13 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "common/text.h"
 
 #define COMMON_HELP                                                                                \
 	"  --config FILE  the config file (default $POSSUM_CONFIG)\n"                              \
 	"  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT     \
 	")\n"                                                                                      \
 	"  --json         print JSON\n"
-
-/* "2026-11-30T14:00:00Z" */
-static void utc(int64_t t, char out[24])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 24, "%lld", (long long)t);
-}
 
 /* Prints what a refused or failed step says; the exit code. */
 static int failed(const char *prog, struct cli_issuer *ci, int rc, const char *why)
@@ -44,26 +35,6 @@ static int failed(const char *prog, struct cli_issuer *ci, int rc, const char *w
 	default:
 		return cli_error(CLI_FAILED, prog, "%s", merchant_strerror(rc));
 	}
-}
-
-/* The merchant module of the data directory, or an exit code. */
-static int open_all(const char *prog, const char *config, const char *data, struct cli_issuer *ci,
-                    merchant **m)
-{
-	int rc;
-
-	*m = NULL;
-	if ((rc = cli_issuer_start(prog, config, data, ci)) != CLI_OK)
-		return rc;
-	if ((rc = cli_merchant_open(prog, ci, m)) != CLI_OK)
-		cli_issuer_close(ci);
-	return rc;
-}
-
-static void close_all(struct cli_issuer *ci, merchant *m)
-{
-	merchant_close(m);
-	cli_issuer_close(ci);
 }
 
 static const char start_help[] =
@@ -88,10 +59,9 @@ static int sc_start(int argc, char **argv)
 	                           {"id-number", &id, NULL},  {"phone", &phone, NULL},
 	                           {"json", NULL, &json}};
 	struct merchant_card_elements e;
-	char actor[CLI_ACTOR_MAX], why[MERCHANT_REASON_MAX];
+	char why[MERCHANT_REASON_MAX];
 	struct merchant_settlecard_view v;
-	struct cli_issuer ci;
-	merchant *m;
+	struct cli_merchant cm;
 
 	if ((rc = cli_options(argc, argv, opts, 7, start_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
@@ -100,13 +70,12 @@ static int sc_start(int argc, char **argv)
 	if (pan == NULL || holder == NULL || id == NULL || phone == NULL)
 		return cli_usage_error(prog,
 		                       "--card, --holder, --id-number and --phone are required");
-	if ((rc = open_all(prog, config, data, &ci, &m)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &cm)) != CLI_OK)
 		return rc;
 	e = (struct merchant_card_elements){pan, holder, id, phone};
-	cli_actor(actor);
-	rc = merchant_settlecard_start(m, actor, argv[rest], &e, (int64_t)time(NULL), why);
-	if (rc == MERCHANT_OK &&
-	    (rc = merchant_settlecard_get(m, argv[rest], (int64_t)time(NULL), &v)) == MERCHANT_OK) {
+	rc = merchant_settlecard_start(cm.m, cm.actor, argv[rest], &e, (int64_t)time(NULL), why);
+	if (rc == MERCHANT_OK && (rc = merchant_settlecard_get(
+	                              cm.m, argv[rest], (int64_t)time(NULL), &v)) == MERCHANT_OK) {
 		if (json)
 			cli_print_json(json_pack("{s:s, s:s, s:s}", "mid", argv[rest], "pending",
 			                         v.pending.masked, "state", "code_sent"));
@@ -115,9 +84,9 @@ static int sc_start(int argc, char **argv)
 			       "`possum admin settlement-card confirm %s --code CODE`\n",
 			       v.pending.masked, argv[rest]);
 	} else if (rc != MERCHANT_OK) {
-		rc = failed(prog, &ci, rc, why);
+		rc = failed(prog, &cm.ci, rc, why);
 	}
-	close_all(&ci, m);
+	cli_merchant_close(&cm);
 	return rc;
 }
 
@@ -133,9 +102,9 @@ static const char confirm_help[] =
 
 static json_t *card_json(const struct merchant_settlecard *c)
 {
-	char at[24];
+	char at[TEXT_UTC_LEN];
 
-	utc(c->effective_from, at);
+	text_utc(c->effective_from, at);
 	return json_pack("{s:s, s:s, s:s}", "card", c->masked, "effective_from", at, "bound_by",
 	                 c->actor);
 }
@@ -148,12 +117,11 @@ static int sc_confirm(int argc, char **argv)
 	                           {"data", &data, NULL},
 	                           {"code", &code, NULL},
 	                           {"json", NULL, &json}};
-	char actor[CLI_ACTOR_MAX], why[MERCHANT_REASON_MAX], at[24];
+	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
 	struct merchant_settlecard_view v;
 	const struct merchant_settlecard *c;
 	int64_t now = (int64_t)time(NULL);
-	struct cli_issuer ci;
-	merchant *m;
+	struct cli_merchant cm;
 
 	if ((rc = cli_options(argc, argv, opts, 4, confirm_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
@@ -161,24 +129,23 @@ static int sc_confirm(int argc, char **argv)
 		return cli_usage_error(prog, "takes one merchant: its MID");
 	if (code == NULL)
 		return cli_usage_error(prog, "--code is required");
-	if ((rc = open_all(prog, config, data, &ci, &m)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &cm)) != CLI_OK)
 		return rc;
-	cli_actor(actor);
-	if ((rc = merchant_settlecard_confirm(m, actor, argv[rest], code, now, why)) !=
+	if ((rc = merchant_settlecard_confirm(cm.m, cm.actor, argv[rest], code, now, why)) !=
 	        MERCHANT_OK ||
-	    (rc = merchant_settlecard_get(m, argv[rest], now, &v)) != MERCHANT_OK) {
-		rc = failed(prog, &ci, rc, why);
+	    (rc = merchant_settlecard_get(cm.m, argv[rest], now, &v)) != MERCHANT_OK) {
+		rc = failed(prog, &cm.ci, rc, why);
 		goto out;
 	}
 	c = v.has_next ? &v.next : &v.current;
 	if (json) {
 		cli_print_json(card_json(c));
 	} else {
-		utc(c->effective_from, at);
+		text_utc(c->effective_from, at);
 		printf("bound %s, paid to from %s\n", c->masked, at);
 	}
 out:
-	close_all(&ci, m);
+	cli_merchant_close(&cm);
 	return rc;
 }
 
@@ -197,22 +164,21 @@ static int sc_show(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_option opts[] = {
 	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
-	char why[MERCHANT_REASON_MAX], at[24];
+	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
 	struct merchant_settlecard_view v;
 	int64_t now = (int64_t)time(NULL);
-	struct cli_issuer ci;
-	merchant *m;
+	struct cli_merchant cm;
 	bool ready;
 
 	if ((rc = cli_options(argc, argv, opts, 3, show_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (rest != argc - 1)
 		return cli_usage_error(prog, "takes one merchant: its MID");
-	if ((rc = open_all(prog, config, data, &ci, &m)) != CLI_OK)
+	if ((rc = cli_merchant_start(prog, config, data, &cm)) != CLI_OK)
 		return rc;
-	if ((rc = merchant_settlecard_get(m, argv[rest], now, &v)) != MERCHANT_OK ||
-	    (rc = merchant_payout_ready(m, argv[rest], now, &ready, why)) != MERCHANT_OK) {
-		rc = failed(prog, &ci, rc, "");
+	if ((rc = merchant_settlecard_get(cm.m, argv[rest], now, &v)) != MERCHANT_OK ||
+	    (rc = merchant_payout_ready(cm.m, argv[rest], now, &ready, why)) != MERCHANT_OK) {
+		rc = failed(prog, &cm.ci, rc, "");
 		goto out;
 	}
 	if (json) {
@@ -231,20 +197,20 @@ static int sc_show(int argc, char **argv)
 	}
 	printf("merchant  %s\n", argv[rest]);
 	if (v.has_current) {
-		utc(v.current.effective_from, at);
+		text_utc(v.current.effective_from, at);
 		printf("card      %s (from %s, by %s)\n", v.current.masked, at, v.current.actor);
 	} else {
 		printf("card      none\n");
 	}
 	if (v.has_next) {
-		utc(v.next.effective_from, at);
+		text_utc(v.next.effective_from, at);
 		printf("next      %s (from %s, by %s)\n", v.next.masked, at, v.next.actor);
 	}
 	if (v.has_pending)
 		printf("pending   %s (waiting for its code)\n", v.pending.masked);
 	printf("payouts   %s%s\n", ready ? "may go" : "wait: ", why);
 out:
-	close_all(&ci, m);
+	cli_merchant_close(&cm);
 	return rc;
 }
 

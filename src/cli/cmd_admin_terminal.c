@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "common/hex.h"
+#include "common/text.h"
 #include "crypto/crypto.h"
 #include "http/http.h"
 
@@ -36,26 +37,17 @@
 struct term_cmd {
 	const char *prog, *config, *data, *tid;
 	int json;
-	struct cli_issuer ci;
-	merchant *m;
-	char actor[CLI_ACTOR_MAX];
+	struct cli_merchant cm;
 };
 
 static int open_cmd(struct term_cmd *c)
 {
-	int rc;
-
-	cli_actor(c->actor);
-	if ((rc = cli_issuer_start(c->prog, c->config, c->data, &c->ci)) != CLI_OK)
-		return rc;
-	return cli_merchant_open(c->prog, &c->ci, &c->m);
+	return cli_merchant_start(c->prog, c->config, c->data, &c->cm);
 }
 
 static void close_cmd(struct term_cmd *c)
 {
-	merchant_close(c->m);
-	c->m = NULL;
-	cli_issuer_close(&c->ci);
+	cli_merchant_close(&c->cm);
 }
 
 /* The merchant module's refusal as a message and an exit code. */
@@ -150,13 +142,10 @@ static void print_tmk(const struct term_cmd *c, const struct merchant_terminal *
 
 static void print_time(const char *label, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char text[32] = "-";
+	char text[TEXT_UTC_LEN];
 
-	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
-		strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	printf("%-13s%s\n", label, text);
+	text_utc(t, text);
+	printf("%-13s%s\n", label, text[0] != '\0' ? text : "-");
 }
 
 static void print_terminal(const struct merchant_terminal *t)
@@ -241,7 +230,8 @@ static int cmd_add(int argc, char **argv)
 	n.activate = !no_activate;
 	if ((rc = open_cmd(&c)) != CLI_OK)
 		goto out;
-	rc = merchant_terminal_register(c.m, c.actor, &n, &form, (int64_t)time(NULL), tid, &tmk);
+	rc = merchant_terminal_register(c.cm.m, c.cm.actor, &n, &form, (int64_t)time(NULL), tid,
+	                                &tmk);
 	if (rc == MERCHANT_EARG) {
 		rc = cli_usage_error(c.prog, "a TID of 8 letters and digits, an SN of printable "
 		                             "characters, a KEK of TDES components");
@@ -257,7 +247,7 @@ static int cmd_add(int argc, char **argv)
 		rc = refused(&c, rc);
 		goto out;
 	}
-	if ((rc = merchant_terminal_get(c.m, tid, &t)) != MERCHANT_OK) {
+	if ((rc = merchant_terminal_get(c.cm.m, tid, &t)) != MERCHANT_OK) {
 		rc = refused(&c, rc);
 		goto out;
 	}
@@ -300,7 +290,7 @@ static int show(struct term_cmd *c)
 	struct merchant_terminal t;
 	int rc;
 
-	if ((rc = merchant_terminal_get(c->m, c->tid, &t)) != MERCHANT_OK)
+	if ((rc = merchant_terminal_get(c->cm.m, c->tid, &t)) != MERCHANT_OK)
 		return refused(c, rc);
 	if (c->json)
 		cli_print_json(http_terminal_json(&t));
@@ -360,7 +350,7 @@ static int cmd_state(int argc, char **argv)
 		goto out;
 	/* activate and resume both lead to active: each takes only its own starting state. */
 	if (changes[i].to == MERCHANT_TERMINAL_ACTIVE) {
-		if ((rc = merchant_terminal_get(c.m, c.tid, &t)) != MERCHANT_OK) {
+		if ((rc = merchant_terminal_get(c.cm.m, c.tid, &t)) != MERCHANT_OK) {
 			rc = refused(&c, rc);
 			goto out;
 		}
@@ -369,7 +359,7 @@ static int cmd_state(int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = merchant_terminal_set_state(c.m, c.actor, c.tid, changes[i].to, reason,
+	rc = merchant_terminal_set_state(c.cm.m, c.cm.actor, c.tid, changes[i].to, reason,
 	                                 (int64_t)time(NULL));
 	rc = rc != MERCHANT_OK ? refused(&c, rc) : show(&c);
 out:
@@ -421,9 +411,9 @@ static int cmd_rebind(int argc, char **argv)
 	}
 	if ((rc = open_cmd(&c)) != CLI_OK)
 		goto out;
-	rc = merchant_terminal_rebind(c.m, c.actor, c.tid, mid, given ? &place : NULL, reason,
+	rc = merchant_terminal_rebind(c.cm.m, c.cm.actor, c.tid, mid, given ? &place : NULL, reason,
 	                              &form, (int64_t)time(NULL), &tmk);
-	if (rc == MERCHANT_OK && (rc = merchant_terminal_get(c.m, c.tid, &t)) == MERCHANT_OK)
+	if (rc == MERCHANT_OK && (rc = merchant_terminal_get(c.cm.m, c.tid, &t)) == MERCHANT_OK)
 		print_tmk(&c, &t, &tmk);
 	rc = rc == MERCHANT_EARG ? cli_usage_error(c.prog, "nothing would change")
 	     : rc != MERCHANT_OK ? refused(&c, rc)
@@ -464,8 +454,8 @@ static int cmd_tmk(int argc, char **argv)
 		goto wipe;
 	if ((rc = open_cmd(&c)) != CLI_OK)
 		goto out;
-	rc = merchant_terminal_tmk(c.m, c.actor, c.tid, &form, (int64_t)time(NULL), &tmk);
-	if (rc == MERCHANT_OK && (rc = merchant_terminal_get(c.m, c.tid, &t)) == MERCHANT_OK)
+	rc = merchant_terminal_tmk(c.cm.m, c.cm.actor, c.tid, &form, (int64_t)time(NULL), &tmk);
+	if (rc == MERCHANT_OK && (rc = merchant_terminal_get(c.cm.m, c.tid, &t)) == MERCHANT_OK)
 		print_tmk(&c, &t, &tmk);
 	rc = rc != MERCHANT_OK ? refused(&c, rc) : CLI_OK;
 out:
@@ -550,8 +540,8 @@ static int cmd_list(int argc, char **argv)
 		rc = cli_error(CLI_FAILED, c.prog, "out of memory");
 		goto out;
 	}
-	rc = due ? merchant_terminal_review_due(c.m, (int64_t)time(NULL), list_one, &l)
-	         : merchant_terminal_list(c.m, mid, NULL, 0, list_one, &l);
+	rc = due ? merchant_terminal_review_due(c.cm.m, (int64_t)time(NULL), list_one, &l)
+	         : merchant_terminal_list(c.cm.m, mid, NULL, 0, list_one, &l);
 	if (rc != MERCHANT_OK) {
 		json_decref(l.items);
 		rc = refused(&c, rc);
@@ -593,7 +583,7 @@ static int cmd_status(int argc, char **argv)
 		return rc;
 	if ((rc = open_cmd(&c)) != CLI_OK)
 		goto out;
-	if ((rc = merchant_terminal_status(c.m, c.tid, (int64_t)time(NULL), online * 60, &s)) !=
+	if ((rc = merchant_terminal_status(c.cm.m, c.tid, (int64_t)time(NULL), online * 60, &s)) !=
 	    MERCHANT_OK) {
 		rc = refused(&c, rc);
 		goto out;

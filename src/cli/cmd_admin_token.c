@@ -16,15 +16,11 @@
 #include "store/store_http.h"
 
 /* "2026-11-30T14:00:00Z", or "-" for 0. */
-static void format_time(int64_t t, char out[32])
+static void format_time(int64_t t, char out[TEXT_UTC_LEN])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
-		snprintf(out, 32, "-");
-	else
-		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	text_utc(t, out);
+	if (out[0] == '\0')
+		strcpy(out, "-");
 }
 
 static const char token_create_help[] =
@@ -96,7 +92,7 @@ out:
 
 static int print_token(void *arg, const struct store_http_token *t)
 {
-	char created[32], revoked[32];
+	char created[TEXT_UTC_LEN], revoked[TEXT_UTC_LEN];
 
 	format_time(t->created_at, created);
 	format_time(t->revoked_at, revoked);
@@ -202,7 +198,7 @@ int cli_admin_token(int argc, char **argv)
 
 static int print_entry(void *arg, const struct store_audit *a)
 {
-	char at[32];
+	char at[TEXT_UTC_LEN];
 
 	format_time(a->at, at);
 	if (*(int *)arg)

@@ -30,3 +30,24 @@ int cli_merchant_open(const char *prog, struct cli_issuer *ci, merchant **out)
 		                 merchant_strerror(rc));
 	return CLI_OK;
 }
+
+int cli_merchant_start(const char *prog, const char *config, const char *data,
+                       struct cli_merchant *cm)
+{
+	int rc;
+
+	cm->m = NULL;
+	cli_actor(cm->actor);
+	if ((rc = cli_issuer_start(prog, config, data, &cm->ci)) != CLI_OK)
+		return rc;
+	if ((rc = cli_merchant_open(prog, &cm->ci, &cm->m)) != CLI_OK)
+		cli_issuer_close(&cm->ci);
+	return rc;
+}
+
+void cli_merchant_close(struct cli_merchant *cm)
+{
+	merchant_close(cm->m);
+	cm->m = NULL;
+	cli_issuer_close(&cm->ci);
+}
