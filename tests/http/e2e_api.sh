@@ -6,10 +6,7 @@
 possum=$1
 . "$2/tests/lib.sh"
 
-if ! command -v curl >/dev/null 2>&1; then
-	echo "skipped: no curl"
-	exit 0
-fi
+command -v curl >/dev/null 2>&1 || { echo "e2e_api: curl is needed (scripts/bootstrap installs it)" >&2; exit 1; }
 
 data=$tmp/host
 st=$tmp/term

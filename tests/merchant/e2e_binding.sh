@@ -142,7 +142,9 @@ for c in phone revoke stolen; do
 done
 # The API, with curl: a merchant's token blind to another's card, the binding's view, the
 # cardholder's status, a loss report and its reason, bad bodies.
-if command -v curl >/dev/null 2>&1 && [ -n "$api" ]; then
+command -v curl >/dev/null 2>&1 || { echo "e2e_binding: curl is needed (scripts/bootstrap installs it)" >&2; exit 1; }
+[ -n "$api" ] || bad "the host wrote no api= port"
+if [ -n "$api" ]; then
 	token() {
 		"$possum" admin token create --data "$data" --json "$@" |
 			sed -n 's/.*"token":"\([0-9A-F]*\)".*/\1/p'
