@@ -42,8 +42,14 @@ typedef struct store store;
 const char *store_strerror(int rc);
 
 /* Opens (creating it when missing, mode 0600) the SQLite database at path and brings its schema
- * up to date. */
+ * up to date. STORE_MEMORY as the path: a private database in memory, gone when closed. */
+#define STORE_MEMORY ":memory:"
 int store_open(const char *path, store **out);
+
+/* Copies the whole database from over to's (one step, under to's write lock): to load a
+ * database in memory from a file and to save it back. Neither may be in a transaction
+ * (STORE_ETXN). */
+int store_copy(store *from, store *to);
 
 /* Rolls back any open transaction and frees s; s may be NULL. */
 void store_close(store *s);
@@ -59,12 +65,6 @@ int store_commit(store *s);
  * ledger check can run beside a busy host. Ended with store_commit() or store_rollback(). */
 int store_begin_read(store *s);
 int store_rollback(store *s);
-
-/* Whether a commit waits for the disk: true (the default, synchronous=FULL: a commit survives
- * a power loss) or false (synchronous=NORMAL: it survives the process being killed, and the
- * disk is synced at checkpoints). Only for what may lose its last commits to a power cut, such
- * as the simulated terminals of a load test. */
-int store_set_durable(store *s, bool durable);
 
 /* Transaction depth: 0 outside any transaction. */
 int store_depth(const store *s);

@@ -115,19 +115,32 @@ static void nested_transactions(void **state)
 }
 
 /* A transaction left open at close is rolled back. */
-/* Durable by default; relaxed on request, never in the middle of a transaction. What SQLite
- * then does is its own (a commit without fsync): here, that the setting is taken and kept. */
-static void durability(void **state)
+/* A database in memory, loaded from a file and saved back whole: what the simulated
+ * terminals of a load test keep their state in. */
+static void memory_copy(void **state)
 {
 	struct store_fixture *f = *state;
+	store *mem = NULL;
+	char out[32];
 
-	assert_int_equal(store_set_durable(f->s, false), STORE_OK);
-	assert_int_equal(store_meta_add(f->s, "relaxed", "1"), STORE_OK);
-	assert_int_equal(store_set_durable(f->s, true), STORE_OK);
-	assert_int_equal(store_begin(f->s), STORE_OK);
-	assert_int_equal(store_set_durable(f->s, false), STORE_EARG);
-	assert_int_equal(store_commit(f->s), STORE_OK);
-	assert_int_equal(store_set_durable(NULL, true), STORE_EARG);
+	assert_int_equal(store_meta_add(f->s, "from-file", "1"), STORE_OK);
+	assert_int_equal(store_open(STORE_MEMORY, &mem), STORE_OK);
+	assert_int_equal(store_copy(f->s, mem), STORE_OK);
+	assert_int_equal(store_meta_get(mem, "from-file", out, sizeof out), STORE_OK);
+	assert_string_equal(out, "1");
+	assert_int_equal(store_meta_add(mem, "in-memory", "2"), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "in-memory", out, sizeof out), STORE_ENOTFOUND);
+	/* Not in the middle of a transaction, not onto itself. */
+	assert_int_equal(store_begin(mem), STORE_OK);
+	assert_int_equal(store_copy(mem, f->s), STORE_ETXN);
+	assert_int_equal(store_rollback(mem), STORE_OK);
+	assert_int_equal(store_copy(mem, mem), STORE_EARG);
+	assert_int_equal(store_copy(mem, f->s), STORE_OK);
+	assert_int_equal(store_meta_get(f->s, "in-memory", out, sizeof out), STORE_OK);
+	assert_string_equal(out, "2");
+	store_close(mem);
+	/* No file of that name was made. */
+	assert_int_equal(access(STORE_MEMORY, F_OK), -1);
 }
 
 static void close_rolls_back(void **state)
@@ -234,7 +247,7 @@ int main(void)
 	    T(newer_schema_refused),
 	    cmocka_unit_test(open_rejects),
 	    T(open_garbage),
-	    T(durability),
+	    T(memory_copy),
 	    T(read_snapshot),
 	    T(nested_transactions),
 	    T(close_rolls_back),

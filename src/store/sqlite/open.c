@@ -159,7 +159,9 @@ int store_open(const char *path, store **out)
 	 * shared-memory files the database's mode. Only when it does not exist (O_EXCL): closing
 	 * a descriptor of a database this process has open would drop every POSIX lock the
 	 * process holds on it, and with them the WAL locks of its other connections. */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0)
+	if (strcmp(path, STORE_MEMORY) == 0)
+		;
+	else if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0)
 		close(fd);
 	else if (errno != EEXIST)
 		return STORE_EIO;
@@ -180,6 +182,22 @@ out:
 	}
 	*out = s;
 	return STORE_OK;
+}
+
+int store_copy(store *from, store *to)
+{
+	sqlite3_backup *b;
+	int rc;
+
+	if (from == NULL || to == NULL || from == to)
+		return STORE_EARG;
+	if (from->depth > 0 || to->depth > 0)
+		return STORE_ETXN;
+	if ((b = sqlite3_backup_init(to->db, "main", from->db, "main")) == NULL)
+		return store_fail(to, sqlite3_errcode(to->db));
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(to, rc);
 }
 
 void store_close(store *s)

@@ -69,13 +69,6 @@ int store_rollback(store *s)
 	return rc;
 }
 
-int store_set_durable(store *s, bool durable)
-{
-	if (s == NULL || s->depth > 0)
-		return STORE_EARG;
-	return store_exec(s, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-}
-
 int store_depth(const store *s)
 {
 	return s->depth;
