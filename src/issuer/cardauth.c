@@ -100,7 +100,7 @@ static int confirm(struct issuer_decision *d)
 	issuer *is = d->is;
 	struct ledger_account a;
 	char hash[STORE_HASH_HEX + 1];
-	int rc = store_cardauth_latest(is->s, d->card.id, &d->auth);
+	int rc = store_cardauth_latest(is->s, d->card.id, false, &d->auth);
 
 	if (rc == STORE_ENOTFOUND || (rc == STORE_OK && d->auth.state != STORE_CARDAUTH_PENDING))
 		return issuer_decide(d, "05", "no_code_pending");
@@ -163,7 +163,9 @@ void issuer_send_otp(issuer *is, const struct issuer_decision *d)
 int issuer_cardauth_invalidate(issuer *is, int64_t card_id, const char *reason)
 {
 	struct store_cardauth a;
-	int rc = store_cardauth_latest(is->s, card_id, &a);
+	/* The one the card stands on, even with a newer attempt pending: a change of phone while
+	 * someone is trying must still void it. */
+	int rc = store_cardauth_latest(is->s, card_id, true, &a);
 
 	if (rc == STORE_ENOTFOUND || (rc == STORE_OK && a.state != STORE_CARDAUTH_VERIFIED))
 		return ISSUER_OK;
@@ -232,7 +234,8 @@ int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,
 		return rc;
 	if ((rc = issuer_from_store(store_card_by_hash(is->s, hash, &card))) != ISSUER_OK)
 		goto out;
-	rc = store_cardauth_latest(is->s, card.id, &a);
+	/* A newer attempt, pending or failed, neither voids nor hides a verified one. */
+	rc = store_cardauth_latest(is->s, card.id, true, &a);
 	if (rc == STORE_ENOTFOUND) {
 		rc = ISSUER_OK;
 		goto out;

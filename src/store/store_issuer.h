@@ -112,8 +112,9 @@ struct store_cardauth {
 };
 
 int store_cardauth_insert(store *s, struct store_cardauth *a);
-/* The card's latest authentication. */
-int store_cardauth_latest(store *s, int64_t card_id, struct store_cardauth *out);
+/* The card's latest authentication; with decided, the latest verified or invalidated one
+ * (what the card's standing is: an attempt pending or failed since changes nothing). */
+int store_cardauth_latest(store *s, int64_t card_id, bool decided, struct store_cardauth *out);
 /* Writes a's state, tries, verified_at, valid_until and reason. */
 int store_cardauth_update(store *s, const struct store_cardauth *a);
 

@@ -321,15 +321,41 @@ static void state_and_invalidation(void **state)
 	crypto_wipe(&repl, sizeof repl);
 }
 
+/* An attempt started after a verified authentication — pending, then failed — neither hides
+ * it (a payment is not declined C1 meanwhile) nor shields it from an invalidation. */
+static void attempt_after_verified(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t;
+	char code[ISSUER_OTP_LEN + 1], wrong[ISSUER_OTP_LEN + 1];
+
+	authenticate(f, &img);
+	start(f, &img, code);
+	expect_state(f, img.pan, ISSUER_CARDAUTH_VALID, "");
+	snprintf(wrong, sizeof wrong, "%s", code);
+	wrong[0] = (char)('0' + (wrong[0] - '0' + 1) % 10);
+	for (int i = 0; i < f->cfg.otp_tries; i++) {
+		cardauth(f, &t, &img, wrong);
+		test_expect(f, &t, "05", "code_wrong");
+	}
+	expect_state(f, img.pan, ISSUER_CARDAUTH_VALID, "");
+	start(f, &img, code);
+	assert_int_equal(issuer_card_set_phone(f->is, img.card_id, "13900009999", f->now),
+	                 ISSUER_OK);
+	expect_state(f, img.pan, ISSUER_CARDAUTH_INVALID, "phone_changed");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, issuer_fixture_setup, issuer_fixture_teardown)
 	const struct CMUnitTest tests[] = {
-	    T(authenticated),   T(authenticated_chip_english),
-	    T(element_wrong),   T(code_wrong),
-	    T(code_expired),    T(daily_starts),
-	    T(funds_covered),   T(card_checked),
-	    T(code_not_stored), T(state_and_invalidation),
+	    T(authenticated),          T(authenticated_chip_english),
+	    T(element_wrong),          T(code_wrong),
+	    T(code_expired),           T(daily_starts),
+	    T(funds_covered),          T(card_checked),
+	    T(code_not_stored),        T(state_and_invalidation),
+	    T(attempt_after_verified),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -499,17 +499,20 @@ int store_cardauth_insert(store *s, struct store_cardauth *a)
 	return rc;
 }
 
-int store_cardauth_latest(store *s, int64_t card_id, struct store_cardauth *out)
+int store_cardauth_latest(store *s, int64_t card_id, bool decided, struct store_cardauth *out)
 {
 	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = store_stmt(s,
-	                     "SELECT " CARDAUTH_COLUMNS " FROM cardauths WHERE card_id = ? ORDER "
-	                     "BY id DESC LIMIT 1",
+	                     "SELECT " CARDAUTH_COLUMNS " FROM cardauths WHERE card_id = ?1 AND "
+	                     "(?2 = 0 OR state IN (?3, ?4)) ORDER BY id DESC LIMIT 1",
 	                     &st)) != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, card_id);
+	sqlite3_bind_int(st, 2, decided);
+	sqlite3_bind_int(st, 3, STORE_CARDAUTH_VERIFIED);
+	sqlite3_bind_int(st, 4, STORE_CARDAUTH_INVALID);
 	if ((rc = store_row(s, st)) == STORE_OK) {
 		memset(out, 0, sizeof *out);
 		out->id = sqlite3_column_int64(st, 0);
