@@ -4,12 +4,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "crypto/crypto.h"
 
 struct net_client {
 	int fd;
@@ -92,6 +96,9 @@ static int connect_one(const struct addrinfo *ai, long long deadline, int *fd_ou
 			goto out;
 	}
 	fcntl(fd, F_SETFL, flags);
+	/* A request is one small segment that should leave now: Nagle's algorithm would hold it
+	 * for the ACK of the last one, which the host delays (up to 40 ms) until it answers. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 	*fd_out = fd;
 	return NET_OK;
 out:
@@ -144,14 +151,17 @@ static int send_all(int fd, const uint8_t *p, size_t len)
 
 int net_client_send(net_client *c, const uint8_t *msg, size_t len)
 {
-	uint8_t hdr[NET_FRAME_HEADER];
+	uint8_t frame[NET_FRAME_HEADER + NET_MAX_FRAME];
 	int rc;
 
-	if ((rc = net_frame_header(len, hdr)) != NET_OK)
+	/* One send for the whole frame: a header sent alone is a segment of its own, and the
+	 * message then waits for its ACK. */
+	if ((rc = net_frame_header(len, frame)) != NET_OK)
 		return rc;
-	if ((rc = send_all(c->fd, hdr, sizeof hdr)) != NET_OK)
-		return rc;
-	return send_all(c->fd, msg, len);
+	memcpy(frame + NET_FRAME_HEADER, msg, len);
+	rc = send_all(c->fd, frame, NET_FRAME_HEADER + len);
+	crypto_wipe(frame, NET_FRAME_HEADER + len); /* card data, PIN blocks */
+	return rc;
 }
 
 static int recv_all(int fd, uint8_t *p, size_t len, long long deadline)

@@ -381,6 +381,8 @@ static void on_connection(uv_stream_t *listener, int status)
 	}
 	c->counted = 1;
 	s->active++;
+	/* Answers are small and leave at once (see client.c). */
+	uv_tcp_nodelay(&c->tcp, 1);
 	peer_name(c);
 	uv_timer_start(&c->idle, on_idle, s->idle_ms, 0);
 	conn_start_reading(c);
