@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 
 static const cli_command commands[] = {
     {"crypto", "payment cryptography: PIN blocks, MACs, DUKPT, KCVs, TR-31 key blocks", cli_crypto},
@@ -18,6 +19,7 @@ static const cli_command commands[] = {
 
 int main(int argc, char **argv)
 {
+	(void)store_global_init(); /* before any store, as it must be: cannot fail here */
 	if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
 		printf("possum %s\n", POSSUM_VERSION);
 		return CLI_OK;

@@ -41,6 +41,12 @@ typedef struct store store;
 
 const char *store_strerror(int rc);
 
+/* The backend's process-wide settings, once, before the first store_open() and before any
+ * thread is started (the program's main): SQLite keeps no memory statistics, whose global
+ * lock every allocation of every connection took — the simulated terminals of a load test
+ * queued on it. */
+int store_global_init(void);
+
 /* Opens (creating it when missing, mode 0600) the SQLite database at path and brings its schema
  * up to date. STORE_MEMORY as the path: a private database in memory, gone when closed. */
 #define STORE_MEMORY ":memory:"

@@ -148,6 +148,13 @@ static int configure(store *s)
 	return STORE_OK;
 }
 
+int store_global_init(void)
+{
+	int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
+	return rc == SQLITE_OK ? STORE_OK : STORE_EARG;
+}
+
 int store_open(const char *path, store **out)
 {
 	store *s;
