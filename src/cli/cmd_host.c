@@ -33,8 +33,23 @@ struct host {
 	struct host_acquirer terminals;
 	net_server *terminal_server;
 	struct host_api api;
+	struct host_checkpointer checkpoint;
 	char ports_path[CONFIG_PATH_MAX + 16];
 };
+
+/* The checkpointer on its thread, every 200 ms, and the loop's connection only appending. */
+static int start_checkpoints(struct host *h)
+{
+	char db[sizeof h->ci.data.dir + 16];
+	int rc;
+
+	snprintf(db, sizeof db, "%s/possum.db", h->ci.data.dir);
+	if ((rc = host_checkpoint_start(&h->checkpoint, h->prog, db, &h->ci.cfg, 200)) != CLI_OK)
+		return rc;
+	if ((rc = store_set_autocheckpoint(h->ci.data.store, false)) != STORE_OK)
+		return cli_error(CLI_FAILED, h->prog, "the store: %s", store_strerror(rc));
+	return CLI_OK;
+}
 
 /* The host's services over its data directory: the directory itself (created 0700 when
  * missing), then what lives in it. Every service the links call is opened here, before
@@ -51,7 +66,7 @@ static int host_open_services(struct host *h)
 	if ((rc = cli_acquirer_open(h->prog, &h->ci, &h->acquirer)) != CLI_OK)
 		return rc;
 	h->terminals = (struct host_acquirer){.acquirer = h->acquirer, .log = h->log};
-	return CLI_OK;
+	return start_checkpoints(h);
 }
 
 /* DIR/host.ports: "issuer=PORT", "acquirer=PORT" and "api=PORT" lines, written whole (a temporary
@@ -287,6 +302,7 @@ int cli_host(int argc, char **argv)
 	uv_loop_close(&h.loop);
 out:
 	host_api_close(&h.api);
+	host_checkpoint_stop(&h.checkpoint);
 	acquirer_close(h.acquirer);
 	log_close(h.log);
 	cli_issuer_close(&h.ci);

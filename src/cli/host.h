@@ -118,4 +118,26 @@ void host_api_stop(struct host_api *api);
 /* Stops serving and closes the services; api may be only zeroed. */
 void host_api_close(struct host_api *api);
 
+/* The checkpointer (host_checkpoint.c): a thread with a store connection of its own that
+ * copies the write-ahead log into the database file every interval_ms, so that no commit on
+ * the loop does it — SQLite's automatic checkpoint runs inside the commit that fills the log,
+ * thousands of page reads and writes that the requests of that batch would wait for. The
+ * loop's connections turn theirs off (store_set_autocheckpoint). */
+struct host_checkpointer {
+	store *store;
+	uv_thread_t thread;
+	uv_mutex_t lock;
+	uv_cond_t wake;
+	bool stop;
+	unsigned interval_ms;
+	possum_log *log; /* its own: used on its thread only */
+};
+
+/* Opens the database at db_path and starts the thread, which logs as cfg's [host] log says.
+ * Prints its own errors, as prog; CLI_OK or CLI_FAILED. */
+int host_checkpoint_start(struct host_checkpointer *c, const char *prog, const char *db_path,
+                          const struct possum_config *cfg, unsigned interval_ms);
+/* Stops the thread (after its checkpoint in hand), checkpoints once more and closes. */
+void host_checkpoint_stop(struct host_checkpointer *c);
+
 #endif

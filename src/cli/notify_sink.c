@@ -353,8 +353,13 @@ int notify_scheduler_start(struct notify_scheduler *ns, uv_loop_t *loop, const c
 	                                .sink = sink,
 	                                .max_attempts = cfg->max_attempts,
 	                                .log = log};
+	/* Its commits only append: the host's checkpointer copies the log (host.h). */
 	if ((rc = store_open(db_path, &ns->store)) != STORE_OK)
 		return rc;
+	if ((rc = store_set_autocheckpoint(ns->store, false)) != STORE_OK) {
+		store_close(ns->store);
+		return rc;
+	}
 	uv_timer_init(loop, &ns->timer);
 	ns->timer.data = ns;
 	uv_timer_start(&ns->timer, on_tick, 0, (uint64_t)cfg->interval * 1000);

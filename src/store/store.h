@@ -72,6 +72,16 @@ int store_commit(store *s);
 int store_begin_read(store *s);
 int store_rollback(store *s);
 
+/* Checkpoints (WAL): by default a commit that grows the write-ahead log past about 4 MiB
+ * copies it into the database file itself, and waits for that. A program that checkpoints
+ * elsewhere — on a connection and thread of its own, with store_checkpoint() — turns that
+ * off on its busy connections, so that their commits only append. */
+int store_set_autocheckpoint(store *s, bool on);
+/* Copies what the log holds into the database file, as far as no reader still needs it,
+ * without waiting for or stopping any writer (SQLite's PASSIVE checkpoint). Outside a
+ * transaction (STORE_ETXN). */
+int store_checkpoint(store *s);
+
 /* Transaction depth: 0 outside any transaction. */
 int store_depth(const store *s);
 

@@ -143,6 +143,62 @@ static void memory_copy(void **state)
 	assert_int_equal(access(STORE_MEMORY, F_OK), -1);
 }
 
+/* The rows of meta in the database file at path alone, its log left aside: a copy of the
+ * file opened without its -wal. */
+static int rows_in_file(const struct store_fixture *f)
+{
+	char copy[160], cmd[600];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = -1;
+
+	snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
+	snprintf(cmd, sizeof cmd, "cp %s %s && rm -f %s-wal", f->path, copy, copy);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(sqlite3_open(copy, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM meta WHERE name LIKE 'k%'", -1, &st,
+	                       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* With automatic checkpoints off, commits only append to the log, past the 1000 pages where
+ * SQLite would have copied it by itself; a checkpoint on another connection (the host's
+ * checkpointer) copies all of it into the database file. */
+static void checkpoints(void **state)
+{
+	struct store_fixture *f = *state;
+	store *other = NULL;
+	char name[32], value[512], wal[120];
+	struct stat st;
+
+	memset(value, 'v', sizeof value - 1);
+	value[sizeof value - 1] = '\0';
+	assert_int_equal(store_set_autocheckpoint(f->s, false), STORE_OK);
+	assert_int_equal(store_checkpoint(f->s), STORE_OK); /* the schema in the file */
+	assert_int_equal(rows_in_file(f), 0);
+	for (int i = 0; i < 12000; i++) {
+		snprintf(name, sizeof name, "k%d", i);
+		assert_int_equal(store_meta_add(f->s, name, value), STORE_OK);
+	}
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	assert_int_equal(stat(wal, &st), 0);
+	assert_true(st.st_size > 1000 * 4096);
+	assert_int_equal(rows_in_file(f), 0);
+	assert_int_equal(store_open(f->path, &other), STORE_OK);
+	assert_int_equal(store_checkpoint(other), STORE_OK);
+	assert_int_equal(rows_in_file(f), 12000);
+	assert_int_equal(store_begin(other), STORE_OK);
+	assert_int_equal(store_checkpoint(other), STORE_ETXN);
+	assert_int_equal(store_set_autocheckpoint(other, true), STORE_ETXN);
+	assert_int_equal(store_rollback(other), STORE_OK);
+	assert_int_equal(store_checkpoint(NULL), STORE_EARG);
+	store_close(other);
+}
+
 static void close_rolls_back(void **state)
 {
 	struct store_fixture *f = *state;
@@ -248,6 +304,7 @@ int main(void)
 	    cmocka_unit_test(open_rejects),
 	    T(open_garbage),
 	    T(memory_copy),
+	    T(checkpoints),
 	    T(read_snapshot),
 	    T(nested_transactions),
 	    T(close_rolls_back),

@@ -69,6 +69,27 @@ int store_rollback(store *s)
 	return rc;
 }
 
+int store_set_autocheckpoint(store *s, bool on)
+{
+	if (s == NULL)
+		return STORE_EARG;
+	if (s->depth > 0)
+		return STORE_ETXN;
+	return sqlite3_wal_autocheckpoint(s->db, on ? 1000 : 0) == SQLITE_OK ? STORE_OK : STORE_EIO;
+}
+
+int store_checkpoint(store *s)
+{
+	int rc;
+
+	if (s == NULL)
+		return STORE_EARG;
+	if (s->depth > 0)
+		return STORE_ETXN;
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : store_fail(s, rc);
+}
+
 int store_depth(const store *s)
 {
 	return s->depth;
