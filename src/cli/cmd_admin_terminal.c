@@ -367,6 +367,37 @@ out:
 	return rc;
 }
 
+static const char reviewed_help[] =
+    "--tid TID --reason TEXT [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Records the periodic review of an active terminal done: its next review falls due\n"
+    "[merchant] review_days from now (`possum admin review due` lists what is due).\n"
+    "\n"
+    "  --tid TID       the terminal\n"
+    "  --reason TEXT   what was checked, for the audit log\n" COMMON_HELP
+    "\nExit status: 0 recorded; 1 no such terminal, one not active, or a failure; 2 bad "
+    "usage.\n";
+
+static int cmd_reviewed(int argc, char **argv)
+{
+	struct term_cmd c = {.prog = argv[0]};
+	const char *reason = NULL;
+	const cli_option extra[] = {{"reason", &reason, NULL}};
+	int rc;
+
+	if ((rc = one_terminal_opts(&c, argc, argv, extra, 1, reviewed_help)) != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	if (reason == NULL)
+		return cli_usage_error(c.prog, "--reason is needed");
+	if ((rc = open_cmd(&c)) != CLI_OK)
+		goto out;
+	rc = merchant_terminal_reviewed(c.cm.m, c.cm.actor, c.tid, reason, (int64_t)time(NULL));
+	rc = rc != MERCHANT_OK ? refused(&c, rc) : show(&c);
+out:
+	close_cmd(&c);
+	return rc;
+}
+
 static const char rebind_help[] =
     "--tid TID [--merchant MID] [--address TEXT --lat N --lon N] --reason TEXT\n"
     "    [--parts 2|3 | --kek COMPONENTS] [--config FILE] [--data DIR] [--json]\n"
@@ -624,6 +655,7 @@ int cli_admin_terminal(int argc, char **argv)
 	    {"show", "show a terminal", cmd_show},
 	    {"list", "list the terminals", cmd_list},
 	    {"status", "a terminal's status report", cmd_status},
+	    {"reviewed", "record a terminal's periodic review done", cmd_reviewed},
 	};
 	return cli_dispatch("possum admin terminal",
 	                    "The merchants' terminals: one terminal, one code.", cmds,

@@ -329,6 +329,11 @@ int merchant_terminal_get(merchant *m, const char *tid, struct merchant_terminal
 int merchant_terminal_list(merchant *m, const char *mid, const char *after, size_t limit,
                            int (*fn)(void *ctx, const struct merchant_terminal *t), void *ctx);
 
+/* Records the periodic review of active terminal tid done (reason: what was checked, 1 to 200
+ * bytes): its next review review_days from now. MERCHANT_ESTATE for a terminal not active. */
+int merchant_terminal_reviewed(merchant *m, const char *actor, const char *tid, const char *reason,
+                               int64_t now);
+
 /* Active terminals whose periodic review is due by now, in TID order (as above). */
 int merchant_terminal_review_due(merchant *m, int64_t now,
                                  int (*fn)(void *ctx, const struct merchant_terminal *t),

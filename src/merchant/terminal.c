@@ -423,6 +423,25 @@ int merchant_terminal_set_state(merchant *m, const char *actor, const char *tid,
 	return change(m, actor, tid, &c, now);
 }
 
+static int to_reviewed(merchant *m, struct store_terminal *t, const struct change *c, int64_t now)
+{
+	(void)c;
+	if (t->status != STORE_TERMINAL_ACTIVE)
+		return MERCHANT_ESTATE;
+	t->next_review = now + (int64_t)m->cfg.review_days * 86400;
+	return MERCHANT_OK;
+}
+
+int merchant_terminal_reviewed(merchant *m, const char *actor, const char *tid, const char *reason,
+                               int64_t now)
+{
+	struct change c = {.action = "terminal.reviewed", .reason = reason, .fn = to_reviewed};
+
+	if (!text_is_line(reason, 200))
+		return MERCHANT_EARG;
+	return change(m, actor, tid, &c, now);
+}
+
 static int to_binding(merchant *m, struct store_terminal *t, const struct change *c, int64_t now)
 {
 	bool same_mid = c->mid == NULL || strcmp(c->mid, t->mid) == 0,

@@ -47,7 +47,11 @@ expect 1 "activate twice" -- a activate --tid TERME002
 expect 0 "suspend" -- a suspend --tid TERME002 --reason audit
 expect 0 "resume" -- a resume --tid TERME002 --json
 out_has '"state":"active"'
+expect 2 "reviewed without a reason" -- a reviewed --tid TERME002
+expect 0 "reviewed" -- a reviewed --tid TERME002 --reason "seals and firmware checked" --json
+out_has '"next_review":"2'
 expect 0 "retire" -- a retire --tid TERME002 --reason broken
+expect 1 "reviewed when retired" -- a reviewed --tid TERME002 --reason late
 expect 1 "retire twice" -- a retire --tid TERME002
 expect 0 "add, the retired SN bound again" -- a add --merchant $mid --sn SN-E2 --tid TERME003
 expect 1 "tmk: handed out already" -- a tmk --tid TERME003

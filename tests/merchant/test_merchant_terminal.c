@@ -462,6 +462,26 @@ static void list_and_review(void **state)
 	assert_int_equal(merchant_terminal_review_due(x->m, x->f->now + 365 * T_DAY, seen_add, &s),
 	                 MERCHANT_OK);
 	assert_int_equal(s.n, 2);
+	/* Reviewed on its due day: due again review_days later; a terminal not active is not
+	 * reviewed, nor one without a reason. */
+	assert_int_equal(merchant_terminal_reviewed(x->m, ACTOR, "TERML001", "seals checked",
+	                                            x->f->now + 365 * T_DAY),
+	                 MERCHANT_OK);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(merchant_terminal_review_due(x->m, x->f->now + 365 * T_DAY, seen_add, &s),
+	                 MERCHANT_OK);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.tids[0], "TERML002");
+	memset(&s, 0, sizeof s);
+	assert_int_equal(merchant_terminal_review_due(x->m, x->f->now + 730 * T_DAY, seen_add, &s),
+	                 MERCHANT_OK);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(merchant_terminal_reviewed(x->m, ACTOR, "TERML003", "x", x->f->now),
+	                 MERCHANT_ESTATE);
+	assert_int_equal(merchant_terminal_reviewed(x->m, ACTOR, "TERML002", "", x->f->now),
+	                 MERCHANT_EARG);
+	assert_int_equal(merchant_terminal_reviewed(x->m, ACTOR, "NOSUCH01", "x", x->f->now),
+	                 MERCHANT_ENOTFOUND);
 }
 
 /* ---- the HTTP handlers ---- */
