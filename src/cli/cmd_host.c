@@ -37,7 +37,7 @@ struct host {
 	char ports_path[CONFIG_PATH_MAX + 16];
 };
 
-/* The checkpointer on its thread, every 200 ms, and the loop's connection only appending. */
+/* The checkpointer on its thread, every 200 ms; the loop's connection checkpoints seldom. */
 static int start_checkpoints(struct host *h)
 {
 	char db[sizeof h->ci.data.dir + 16];
@@ -46,7 +46,7 @@ static int start_checkpoints(struct host *h)
 	snprintf(db, sizeof db, "%s/possum.db", h->ci.data.dir);
 	if ((rc = host_checkpoint_start(&h->checkpoint, h->prog, db, &h->ci.cfg, 200)) != CLI_OK)
 		return rc;
-	if ((rc = store_set_autocheckpoint(h->ci.data.store, false)) != STORE_OK)
+	if ((rc = store_set_autocheckpoint(h->ci.data.store, HOST_AUTOCHECKPOINT)) != STORE_OK)
 		return cli_error(CLI_FAILED, h->prog, "the store: %s", store_strerror(rc));
 	return CLI_OK;
 }

@@ -119,10 +119,12 @@ void host_api_stop(struct host_api *api);
 void host_api_close(struct host_api *api);
 
 /* The checkpointer (host_checkpoint.c): a thread with a store connection of its own that
- * copies the write-ahead log into the database file every interval_ms, so that no commit on
- * the loop does it — SQLite's automatic checkpoint runs inside the commit that fills the log,
- * thousands of page reads and writes that the requests of that batch would wait for. The
- * loop's connections turn theirs off (store_set_autocheckpoint). */
+ * copies the write-ahead log into the database file every interval_ms, so that the commits on
+ * the loop seldom do it — SQLite's automatic checkpoint runs inside the commit that fills the
+ * log, thousands of page reads and writes that the requests of that batch would wait for. The
+ * loop's connection checkpoints only past HOST_AUTOCHECKPOINT pages, by then little is left to
+ * copy, and so lets the log start again (store_set_autocheckpoint). */
+#define HOST_AUTOCHECKPOINT 4096 /* pages: 16 MiB */
 struct host_checkpointer {
 	store *store;
 	uv_thread_t thread;

@@ -353,10 +353,11 @@ int notify_scheduler_start(struct notify_scheduler *ns, uv_loop_t *loop, const c
 	                                .sink = sink,
 	                                .max_attempts = cfg->max_attempts,
 	                                .log = log};
-	/* Its commits only append: the host's checkpointer copies the log (host.h). */
+	/* Its commits only append: the host's checkpointer and its loop's connection copy the
+	 * log (host.h). */
 	if ((rc = store_open(db_path, &ns->store)) != STORE_OK)
 		return rc;
-	if ((rc = store_set_autocheckpoint(ns->store, false)) != STORE_OK) {
+	if ((rc = store_set_autocheckpoint(ns->store, 0)) != STORE_OK) {
 		store_close(ns->store);
 		return rc;
 	}

@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -144,18 +145,23 @@ static int update(store *s, const struct store_notify *n)
 int notify_due(store *s, hsm *h, const hsm_key *data_key, int64_t now, struct notify_delivery *out,
                size_t cap, size_t *n, size_t *dead)
 {
-	struct store_notify rows[16];
+	struct store_notify *rows;
 	char aad[32];
-	size_t got, len, dropped = 0;
+	size_t got = 0, len, dropped = 0;
 	int rc = NOTIFY_OK;
 
 	if (s == NULL || h == NULL || data_key == NULL || (out == NULL && cap > 0) || n == NULL)
 		return NOTIFY_EARG;
 	*n = 0;
-	if (cap > sizeof rows / sizeof rows[0])
-		cap = sizeof rows / sizeof rows[0];
-	if (store_notify_due(s, now, rows, cap, &got) != STORE_OK)
-		return NOTIFY_ESTORE;
+	if (cap == 0)
+		return NOTIFY_OK;
+	/* As many as the caller takes: a fixed 16 here held delivery to 16 texts a round. */
+	if ((rows = calloc(cap, sizeof *rows)) == NULL)
+		return NOTIFY_ENOMEM;
+	if (store_notify_due(s, now, rows, cap, &got) != STORE_OK) {
+		rc = NOTIFY_ESTORE;
+		goto out;
+	}
 	for (size_t i = 0; i < got; i++) {
 		struct store_notify *r = &rows[i];
 		struct notify_delivery *d = &out[*n];
@@ -184,6 +190,9 @@ int notify_due(store *s, hsm *h, const hsm_key *data_key, int64_t now, struct no
 			crypto_wipe(out[i].phone, sizeof out[i].phone);
 		*n = 0;
 	}
+out:
+	crypto_wipe(rows, cap * sizeof *rows); /* sealed phones, texts */
+	free(rows);
 	return rc;
 }
 
@@ -249,6 +258,8 @@ const char *notify_strerror(int rc)
 		return "text too long";
 	case NOTIFY_ENOTFOUND:
 		return "no such message";
+	case NOTIFY_ENOMEM:
+		return "out of memory";
 	default:
 		return "unknown error";
 	}

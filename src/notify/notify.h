@@ -32,6 +32,7 @@
 #define NOTIFY_EHSM      (-3) /* the data key cannot encrypt */
 #define NOTIFY_ESPACE    (-4) /* a text longer than NOTIFY_TEXT_MAX */
 #define NOTIFY_ENOTFOUND (-5) /* no such message */
+#define NOTIFY_ENOMEM    (-6)
 
 #define NOTIFY_TEXT_MAX     STORE_NOTIFY_TEXT_MAX /* bytes of a text with its NUL */
 #define NOTIFY_PHONE_MAX    20                    /* digits of a phone, with a leading '+' */

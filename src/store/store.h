@@ -72,11 +72,14 @@ int store_commit(store *s);
 int store_begin_read(store *s);
 int store_rollback(store *s);
 
-/* Checkpoints (WAL): by default a commit that grows the write-ahead log past about 4 MiB
- * copies it into the database file itself, and waits for that. A program that checkpoints
- * elsewhere — on a connection and thread of its own, with store_checkpoint() — turns that
- * off on its busy connections, so that their commits only append. */
-int store_set_autocheckpoint(store *s, bool on);
+/* Checkpoints (WAL): by default a commit that grows the write-ahead log past 1000 pages
+ * (4 MiB) copies the log into the database file itself, and waits for that. pages sets that
+ * threshold (0: never). A program with a checkpointer of its own — store_checkpoint() on a
+ * connection and thread of its own — raises it on its busy connections: the checkpointer
+ * copies the log meanwhile, and the commit that passes the threshold only copies what is left
+ * and, being the writer, lets the log start again from its beginning (a checkpoint on
+ * another connection never catches up with a steady writer, and the log would only grow). */
+int store_set_autocheckpoint(store *s, int pages);
 /* Copies what the log holds into the database file, as far as no reader still needs it,
  * without waiting for or stopping any writer (SQLite's PASSIVE checkpoint). Outside a
  * transaction (STORE_ETXN). */

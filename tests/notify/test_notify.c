@@ -189,6 +189,31 @@ static void enqueue_follows_the_transaction(void **state)
 	assert_int_equal(count_rows(f), 1);
 }
 
+/* A round takes as many as the caller has room for, oldest first: not a fixed few (16 held the
+ * host's delivery to 16 texts a second, far behind its payments). */
+static void due_fills_the_caller(void **state)
+{
+	struct notify_fixture *f = *state;
+	struct notify_message m = test_message();
+	struct notify_delivery *d = calloc(128, sizeof *d);
+	int64_t first = 0, id;
+	size_t n;
+
+	assert_non_null(d);
+	for (int i = 0; i < 150; i++) {
+		assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &id), NOTIFY_OK);
+		if (i == 0)
+			first = id;
+	}
+	assert_int_equal(notify_due(f->sf.s, f->h, &f->key, T_NOW, d, 128, &n, NULL), NOTIFY_OK);
+	assert_int_equal(n, 128);
+	assert_true(d[0].id == first);
+	assert_string_equal(d[127].phone, T_PHONE);
+	assert_int_equal(notify_due(f->sf.s, f->h, &f->key, T_NOW, d, 0, &n, NULL), NOTIFY_OK);
+	assert_int_equal(n, 0);
+	free(d);
+}
+
 static void enqueue_refuses_bad_input(void **state)
 {
 	struct notify_fixture *f = *state;
@@ -326,6 +351,8 @@ int main(void)
 	    cmocka_unit_test(format_amounts_currencies_and_times),
 	    cmocka_unit_test(format_refuses_bad_input),
 	    cmocka_unit_test_setup_teardown(enqueue_follows_the_transaction, notify_fixture_setup,
+	                                    notify_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(due_fills_the_caller, notify_fixture_setup,
 	                                    notify_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(enqueue_refuses_bad_input, notify_fixture_setup,
 	                                    notify_fixture_teardown),

@@ -167,17 +167,20 @@ static int rows_in_file(const struct store_fixture *f)
 
 /* With automatic checkpoints off, commits only append to the log, past the 1000 pages where
  * SQLite would have copied it by itself; a checkpoint on another connection (the host's
- * checkpointer) copies all of it into the database file. */
+ * checkpointer) copies all of it into the database file. A writer whose threshold is passed
+ * then lets the log start again from its beginning. */
 static void checkpoints(void **state)
 {
 	struct store_fixture *f = *state;
 	store *other = NULL;
 	char name[32], value[512], wal[120];
 	struct stat st;
+	sqlite3 *db;
+	int log = -1, done = -1;
 
 	memset(value, 'v', sizeof value - 1);
 	value[sizeof value - 1] = '\0';
-	assert_int_equal(store_set_autocheckpoint(f->s, false), STORE_OK);
+	assert_int_equal(store_set_autocheckpoint(f->s, 0), STORE_OK);
 	assert_int_equal(store_checkpoint(f->s), STORE_OK); /* the schema in the file */
 	assert_int_equal(rows_in_file(f), 0);
 	for (int i = 0; i < 12000; i++) {
@@ -191,11 +194,24 @@ static void checkpoints(void **state)
 	assert_int_equal(store_open(f->path, &other), STORE_OK);
 	assert_int_equal(store_checkpoint(other), STORE_OK);
 	assert_int_equal(rows_in_file(f), 12000);
+	/* The writer, past its threshold, checkpoints the rest and the log starts again: a passive
+	 * look then sees only the pages of the commit after. */
+	assert_int_equal(store_set_autocheckpoint(f->s, 10), STORE_OK);
+	assert_int_equal(store_meta_add(f->s, "one-more", "x"), STORE_OK);
+	assert_int_equal(store_meta_add(f->s, "after", "x"), STORE_OK);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "SELECT count(*) FROM meta", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done), SQLITE_OK);
+	sqlite3_close(db);
+	assert_true(log > 0 && log < 10);
 	assert_int_equal(store_begin(other), STORE_OK);
 	assert_int_equal(store_checkpoint(other), STORE_ETXN);
-	assert_int_equal(store_set_autocheckpoint(other, true), STORE_ETXN);
+	assert_int_equal(store_set_autocheckpoint(other, 0), STORE_ETXN);
 	assert_int_equal(store_rollback(other), STORE_OK);
 	assert_int_equal(store_checkpoint(NULL), STORE_EARG);
+	assert_int_equal(store_set_autocheckpoint(other, -1), STORE_EARG);
 	store_close(other);
 }
 

@@ -69,13 +69,13 @@ int store_rollback(store *s)
 	return rc;
 }
 
-int store_set_autocheckpoint(store *s, bool on)
+int store_set_autocheckpoint(store *s, int pages)
 {
-	if (s == NULL)
+	if (s == NULL || pages < 0)
 		return STORE_EARG;
 	if (s->depth > 0)
 		return STORE_ETXN;
-	return sqlite3_wal_autocheckpoint(s->db, on ? 1000 : 0) == SQLITE_OK ? STORE_OK : STORE_EIO;
+	return sqlite3_wal_autocheckpoint(s->db, pages) == SQLITE_OK ? STORE_OK : STORE_EIO;
 }
 
 int store_checkpoint(store *s)
