@@ -87,6 +87,7 @@ void cli_print_json(struct json_t *root);
 
 struct cli_datadir {
 	char dir[4096];
+	char db[4096 + 16]; /* DIR/possum.db: the store's path, for more connections to it */
 	store *store;
 	hsm *hsm;
 };
@@ -171,6 +172,12 @@ struct cli_merchant {
 int cli_merchant_start(const char *prog, const char *config, const char *data,
                        struct cli_merchant *cm);
 void cli_merchant_close(struct cli_merchant *cm);
+
+/* Says the merchant module's failure rc as prog and returns the exit code: bad usage
+ * (cli_usage_error) for MERCHANT_EARG, and for the rest CLI_FAILED with the code's name — and the
+ * store's message for MERCHANT_ESTORE. A command says its own words first for the codes that mean
+ * something particular to it. */
+int cli_merchant_failed(const char *prog, const struct cli_issuer *ci, int rc);
 
 int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);

@@ -42,15 +42,6 @@ static int issuer_failed(const char *prog, struct cli_issuer *ci, int rc)
 	                 issuer_strerror(rc));
 }
 
-static int merchant_failed(const char *prog, struct cli_issuer *ci, int rc)
-{
-	if (rc == MERCHANT_ESTORE)
-		return cli_error(CLI_FAILED, prog, "%s: %s", merchant_strerror(rc),
-		                 store_errmsg(ci->data.store));
-	return cli_error(rc == MERCHANT_EARG ? CLI_USAGE : CLI_FAILED, prog, "%s",
-	                 merchant_strerror(rc));
-}
-
 /* ---- the card image ---- */
 
 static json_t *image_json(const struct issuer_card_image *img, const char *holder)
@@ -410,7 +401,7 @@ static int card_status(int argc, char **argv)
 			rc = cli_error(CLI_FAILED, prog, "card %s was replaced: it stays so",
 			               c.masked);
 		else if (rc != MERCHANT_OK)
-			rc = merchant_failed(prog, &ci, rc);
+			rc = cli_merchant_failed(prog, &ci, rc);
 		else if ((rc = issuer_card_get(ci.issuer, c.id, &c)) != ISSUER_OK)
 			rc = issuer_failed(prog, &ci, rc);
 	}
@@ -472,7 +463,7 @@ static int card_replace(int argc, char **argv)
 	} else if (rc == MERCHANT_EARG) {
 		rc = cli_usage_error(prog, "--pin takes 4 to 12 digits, --expiry a YYMM not past");
 	} else {
-		rc = merchant_failed(prog, &ci, rc);
+		rc = cli_merchant_failed(prog, &ci, rc);
 	}
 out:
 	merchant_close(m);
@@ -534,7 +525,7 @@ static int card_change(int argc, char **argv, bool phone)
 	else if (rc == MERCHANT_ESTATE)
 		rc = cli_error(CLI_FAILED, prog, "card %s was replaced", c.masked);
 	else if (rc != MERCHANT_OK)
-		rc = merchant_failed(prog, &ci, rc);
+		rc = cli_merchant_failed(prog, &ci, rc);
 	else if (json)
 		cli_print_json(json_pack("{s:s, s:s}", "card", c.masked, "authentication",
 		                         phone ? "phone_changed" : "risk_revoked"));

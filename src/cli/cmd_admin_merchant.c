@@ -37,13 +37,8 @@ static int refused(const char *prog, struct cli_merchant *s, const struct mercha
 	case MERCHANT_EEXIST:
 		return cli_error(CLI_FAILED, prog,
 		                 "already taken (a MID in use, or the same file)");
-	case MERCHANT_ESTORE:
-		return cli_error(CLI_FAILED, prog, "%s: %s", merchant_strerror(rc),
-		                 store_errmsg(s->ci.data.store));
-	case MERCHANT_EARG:
-		return cli_error(CLI_USAGE, prog, "%s", merchant_strerror(rc));
 	default:
-		return cli_error(CLI_FAILED, prog, "%s", merchant_strerror(rc));
+		return cli_merchant_failed(prog, &s->ci, rc);
 	}
 }
 

@@ -23,17 +23,16 @@ static int failed(const char *prog, struct cli_issuer *ci, int rc, const char *w
 	case MERCHANT_EVERIFY:
 		return cli_error(CLI_FAILED, prog, "refused: %s", why);
 	case MERCHANT_EARG:
-		return cli_usage_error(prog, "%s", why[0] != '\0' ? why : merchant_strerror(rc));
+		if (why[0] != '\0')
+			return cli_usage_error(prog, "%s", why);
+		return cli_merchant_failed(prog, ci, rc);
 	case MERCHANT_ENOTFOUND:
 		return cli_error(CLI_FAILED, prog,
 		                 "no such merchant, or no binding waiting for a code");
 	case MERCHANT_ESTATE:
 		return cli_error(CLI_FAILED, prog, "the merchant is closed");
-	case MERCHANT_ESTORE:
-		return cli_error(CLI_FAILED, prog, "%s: %s", merchant_strerror(rc),
-		                 store_errmsg(ci->data.store));
 	default:
-		return cli_error(CLI_FAILED, prog, "%s", merchant_strerror(rc));
+		return cli_merchant_failed(prog, ci, rc);
 	}
 }
 

@@ -54,8 +54,6 @@ static void close_cmd(struct term_cmd *c)
 static int refused(const struct term_cmd *c, int rc)
 {
 	switch (rc) {
-	case MERCHANT_EARG:
-		return cli_usage_error(c->prog, "%s", merchant_strerror(rc));
 	case MERCHANT_ENOTFOUND:
 		return cli_error(CLI_FAILED, c->prog, "no such terminal or merchant");
 	case MERCHANT_EEXIST:
@@ -68,7 +66,7 @@ static int refused(const struct term_cmd *c, int rc)
 		return cli_error(CLI_FAILED, c->prog,
 		                 "a KEK component does not match its check value");
 	default:
-		return cli_error(CLI_FAILED, c->prog, "%s", merchant_strerror(rc));
+		return cli_merchant_failed(c->prog, &c->cm.ci, rc);
 	}
 }
 

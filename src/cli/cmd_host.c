@@ -40,11 +40,10 @@ struct host {
 /* The checkpointer on its thread, every 200 ms; the loop's connection checkpoints seldom. */
 static int start_checkpoints(struct host *h)
 {
-	char db[sizeof h->ci.data.dir + 16];
 	int rc;
 
-	snprintf(db, sizeof db, "%s/possum.db", h->ci.data.dir);
-	if ((rc = host_checkpoint_start(&h->checkpoint, h->prog, db, &h->ci.cfg, 200)) != CLI_OK)
+	if ((rc = host_checkpoint_start(&h->checkpoint, h->prog, h->ci.data.db, &h->ci.cfg, 200)) !=
+	    CLI_OK)
 		return rc;
 	if ((rc = store_set_autocheckpoint(h->ci.data.store, HOST_AUTOCHECKPOINT)) != STORE_OK)
 		return cli_error(CLI_FAILED, h->prog, "the store: %s", store_strerror(rc));
@@ -93,13 +92,11 @@ static int write_ports(struct host *h)
 /* The scheduler that delivers the notifications' outbox ([notify]). */
 static int start_notify(struct host *h)
 {
-	char db[sizeof h->ci.data.dir + 16];
 	int rc;
 
-	snprintf(db, sizeof db, "%s/possum.db", h->ci.data.dir);
-	if ((rc =
-	         notify_scheduler_start(&h->notify, &h->loop, db, h->ci.data.hsm, &h->ci.notify_key,
-	                                h->ci.sink, &h->ci.cfg.notify, h->log)) != 0)
+	if ((rc = notify_scheduler_start(&h->notify, &h->loop, h->ci.data.db, h->ci.data.hsm,
+	                                 &h->ci.notify_key, h->ci.sink, &h->ci.cfg.notify,
+	                                 h->log)) != 0)
 		return cli_error(CLI_FAILED, h->prog, "the notifications' scheduler: %s",
 		                 store_strerror(rc));
 	return CLI_OK;

@@ -40,7 +40,6 @@ static int open_lmk(const char *prog, struct cli_datadir *d)
 
 int cli_datadir_open(const char *prog, const char *dir, struct cli_datadir *out)
 {
-	char path[4096 + 16];
 	int rc;
 
 	*out = (struct cli_datadir){0};
@@ -51,9 +50,9 @@ int cli_datadir_open(const char *prog, const char *dir, struct cli_datadir *out)
 	strcpy(out->dir, dir);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return cli_error(CLI_FAILED, prog, "cannot create %s: %s", dir, strerror(errno));
-	snprintf(path, sizeof path, "%s/possum.db", dir);
-	if ((rc = store_open(path, &out->store)) != STORE_OK)
-		return cli_error(CLI_FAILED, prog, "%s: %s%s%s", path, store_strerror(rc),
+	snprintf(out->db, sizeof out->db, "%s/possum.db", dir);
+	if ((rc = store_open(out->db, &out->store)) != STORE_OK)
+		return cli_error(CLI_FAILED, prog, "%s: %s%s%s", out->db, store_strerror(rc),
 		                 rc == STORE_EIO ? ": " : "",
 		                 rc == STORE_EIO ? strerror(errno) : "");
 	if ((rc = open_lmk(prog, out)) != CLI_OK) {

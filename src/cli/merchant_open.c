@@ -51,3 +51,13 @@ void cli_merchant_close(struct cli_merchant *cm)
 	cm->m = NULL;
 	cli_issuer_close(&cm->ci);
 }
+
+int cli_merchant_failed(const char *prog, const struct cli_issuer *ci, int rc)
+{
+	if (rc == MERCHANT_EARG)
+		return cli_usage_error(prog, "%s", merchant_strerror(rc));
+	if (rc == MERCHANT_ESTORE)
+		return cli_error(CLI_FAILED, prog, "%s: %s", merchant_strerror(rc),
+		                 store_errmsg(ci->data.store));
+	return cli_error(CLI_FAILED, prog, "%s", merchant_strerror(rc));
+}
