@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "common/text.h"
 #include "crypto/crypto.h"
 
 struct notify_sink {
@@ -149,17 +150,14 @@ static int send_one(notify_sink *k, int64_t id, const char *phone, const char *t
                     char why[NOTIFY_SINK_WHY_MAX])
 {
 	json_t *o = json_object();
-	char ts[32], *line = NULL;
-	time_t now = time(NULL);
-	struct tm tm;
+	char ts[TEXT_UTC_LEN], *line = NULL;
 	int rc = -1;
 
 	why[0] = '\0';
 	if (o == NULL)
 		goto nomem;
 	if (k->kind == CONFIG_SINK_FILE) {
-		gmtime_r(&now, &tm);
-		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		text_utc((int64_t)time(NULL), ts);
 		json_object_set_new(o, "ts", json_string(ts));
 	} else if (id != 0) {
 		json_object_set_new(o, "id", json_integer(id));

@@ -156,15 +156,11 @@ static int stage_status(struct issuer_decision *d)
 
 static int stage_expiry(struct issuer_decision *d)
 {
-	time_t t = (time_t)d->now;
-	struct tm tm;
 	const char *given = issuer_present(d->req->expiry) ? d->req->expiry
 	                    : d->have_t2                   ? d->t2.expiry
 	                                                   : NULL;
 
-	if (gmtime_r(&t, &tm) == NULL)
-		return ISSUER_EARG;
-	if (card_expiry_check(d->card.expiry, tm.tm_year + 1900, tm.tm_mon + 1) != CARD_OK)
+	if (!issuer_expiry_current(d->card.expiry, d->now))
 		return issuer_decide(d, "54", "card_expired");
 	/* Another expiry than the card's is an old card of the same PAN, or a made-up one. */
 	if (given != NULL && strcmp(given, d->card.expiry) != 0)

@@ -32,16 +32,6 @@ static int otp_hash(issuer *is, int64_t card_id, int64_t started_at, const char 
 	return ISSUER_OK;
 }
 
-/* Whether a card of expiry (YYMM) is still current at now. */
-static bool card_current(const char *expiry, int64_t now)
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-
-	return gmtime_r(&t, &tm) != NULL &&
-	       card_expiry_check(expiry, tm.tm_year + 1900, tm.tm_mon + 1) == CARD_OK;
-}
-
 /* Whether a stored secret equals the one given, reading both whole. */
 static bool same_secret(const char *a, const char *b)
 {
@@ -249,7 +239,7 @@ int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,
 		*state = ISSUER_CARDAUTH_INVALID;
 		if (a.valid_until <= now)
 			snprintf(reason, 32, "expired");
-		else if (!card_current(card.expiry, now))
+		else if (!issuer_expiry_current(card.expiry, now))
 			snprintf(reason, 32, "card_expired");
 		else
 			*state = ISSUER_CARDAUTH_VALID;

@@ -64,15 +64,13 @@ static int default_expiry(int64_t now, char out[CARD_EXPIRY_LEN + 1])
 	return ISSUER_OK;
 }
 
-static int expiry_valid(const char *yymm, int64_t now)
+bool issuer_expiry_current(const char *yymm, int64_t now)
 {
 	time_t t = (time_t)now;
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL)
-		return ISSUER_EARG;
-	return card_expiry_check(yymm, tm.tm_year + 1900, tm.tm_mon + 1) == CARD_OK ? ISSUER_OK
-	                                                                            : ISSUER_EARG;
+	return gmtime_r(&t, &tm) != NULL &&
+	       card_expiry_check(yymm, tm.tm_year + 1900, tm.tm_mon + 1) == CARD_OK;
 }
 
 static bool is_digits(const char *s, size_t min, size_t max)
@@ -221,7 +219,7 @@ static int check_request(const struct issuer_card_request *req, int64_t now)
 		return ISSUER_EARG;
 	if (req->pin != NULL && !is_digits(req->pin, 4, HSM_PIN_MAX))
 		return ISSUER_EARG;
-	if (req->expiry != NULL && expiry_valid(req->expiry, now) != ISSUER_OK)
+	if (req->expiry != NULL && !issuer_expiry_current(req->expiry, now))
 		return ISSUER_EARG;
 	if (req->balance < 0 || req->limit < 0 ||
 	    (req->product == CARD_PRODUCT_CREDIT ? req->balance != 0 : req->limit != 0))
@@ -411,7 +409,7 @@ int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *exp
 	int rc;
 
 	if (out == NULL || (pin != NULL && !is_digits(pin, 4, HSM_PIN_MAX)) ||
-	    (expiry != NULL && expiry_valid(expiry, now) != ISSUER_OK))
+	    (expiry != NULL && !issuer_expiry_current(expiry, now)))
 		return ISSUER_EARG;
 	if ((rc = change_begin(is, id, &old)) != ISSUER_OK)
 		return rc;

@@ -36,6 +36,10 @@ enum issuer_transfer_code {
 /* The day (since 1970-01-01 UTC) of a time. */
 int64_t issuer_day(int64_t now);
 
+/* Whether a card expiring at the end of yymm (YYMM) is still current at now (UTC): false also
+ * for an expiry that is not one. */
+bool issuer_expiry_current(const char *yymm, int64_t now);
+
 /* n random decimal digits and a NUL (OpenSSL RAND_bytes, without modulo bias). */
 int issuer_random_digits(char *out, size_t n);
 
