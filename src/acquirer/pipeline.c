@@ -447,7 +447,7 @@ static bool factor_is_card(struct txn *t, const char *factor)
 	if (iso8583_get(&t->req, 2, pan, sizeof pan, NULL) != ISO8583_OK &&
 	    iso8583_get(&t->req, 35, pan, sizeof pan, NULL) != ISO8583_OK)
 		return true;
-	n = strcspn(pan, "=D");
+	n = card_pan_len(pan);
 	pan[n] = '\0';
 	return n >= 6 && strcmp(pan + n - 6, factor) == 0;
 }

@@ -85,6 +85,11 @@ struct card_track2 {
 	char discretionary[CARD_DISCRETIONARY_MAX + 1]; /* issuer's data (PVV, CVV, …); may be "" */
 };
 
+/* The length of the PAN at the start of text: a card number (field 2) or track 2 data (field
+ * 35), up to its separator, '=' or 'D' (the BCD nibble of cup-pos field 35), or its end. Not a
+ * check: card_pan_check() and card_track2_parse() are. */
+size_t card_pan_len(const char *text);
+
 /* Parses the len characters at text (ISO 8583 field 35: no sentinels, no LRC), "PAN=YYMMSSS"
  * then the discretionary data, with '=' or 'D' (the BCD nibble of cup-pos field 35) as the
  * separator. Every part is checked, each with its own code: CARD_ETRACK (empty, or over 37

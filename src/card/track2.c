@@ -3,6 +3,7 @@
  * fields and built back from them, every field checked the same way both ways. */
 #include "card/internal.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "crypto/crypto.h"
@@ -11,6 +12,16 @@
 static bool is_separator(char c)
 {
 	return c == '=' || c == 'D';
+}
+
+size_t card_pan_len(const char *text)
+{
+	size_t n = 0;
+
+	assert(text != NULL);
+	while (text[n] != '\0' && !is_separator(text[n]))
+		n++;
+	return n;
 }
 
 /* Checks the fields after the PAN: expiry, service code, discretionary data. */

@@ -154,7 +154,7 @@ static void mask_pan(char *text, size_t len)
 
 static void mask_text(char *text, size_t len, enum mask how)
 {
-	size_t sep = strcspn(text, "=D"), fill = 0;
+	size_t sep = card_pan_len(text), fill = 0;
 
 	switch (how) {
 	case MASK_PAN:

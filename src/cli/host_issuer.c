@@ -17,7 +17,7 @@
 static void masked_card(const struct issuer_iso_request *ir, char out[CARD_PAN_MAX + 1])
 {
 	const char *pan = ir->pan[0] != '\0' ? ir->pan : ir->track2;
-	size_t n = strcspn(pan, "=D");
+	size_t n = card_pan_len(pan);
 
 	if (n == 0 || card_pan_mask(pan, n, out, CARD_PAN_MAX + 1) != CARD_OK)
 		snprintf(out, CARD_PAN_MAX + 1, "%s", n == 0 ? "" : "?");

@@ -147,6 +147,17 @@ static void pan_mask(void **state)
 
 /* ---- Track 2 ---- */
 
+/* The PAN's length before either separator, or the whole of a bare card number. */
+static void pan_len(void **state)
+{
+	(void)state;
+	assert_int_equal(card_pan_len("4111111111111111=25121011234"), 16);
+	assert_int_equal(card_pan_len("6225880141463998975D3111120"), 19);
+	assert_int_equal(card_pan_len("4111111111111111"), 16);
+	assert_int_equal(card_pan_len("=2512"), 0);
+	assert_int_equal(card_pan_len(""), 0);
+}
+
 static void track2_parse(void **state)
 {
 	struct card_track2 t;
@@ -481,13 +492,21 @@ static void strerror_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(luhn_known),        cmocka_unit_test(luhn_rejects),
-	    cmocka_unit_test(pan_check),         cmocka_unit_test(pan_mask),
-	    cmocka_unit_test(track2_parse),      cmocka_unit_test(track2_rejects),
-	    cmocka_unit_test(track2_round_trip), cmocka_unit_test(track2_build_rejects),
-	    cmocka_unit_test(expiry_edges),      cmocka_unit_test(expiry_rejects),
-	    cmocka_unit_test(service_codes),     cmocka_unit_test(service_rejects),
-	    cmocka_unit_test(bin_lookup),        cmocka_unit_test(bin_rejects),
+	    cmocka_unit_test(luhn_known),
+	    cmocka_unit_test(luhn_rejects),
+	    cmocka_unit_test(pan_check),
+	    cmocka_unit_test(pan_mask),
+	    cmocka_unit_test(pan_len),
+	    cmocka_unit_test(track2_parse),
+	    cmocka_unit_test(track2_rejects),
+	    cmocka_unit_test(track2_round_trip),
+	    cmocka_unit_test(track2_build_rejects),
+	    cmocka_unit_test(expiry_edges),
+	    cmocka_unit_test(expiry_rejects),
+	    cmocka_unit_test(service_codes),
+	    cmocka_unit_test(service_rejects),
+	    cmocka_unit_test(bin_lookup),
+	    cmocka_unit_test(bin_rejects),
 	    cmocka_unit_test(strerror_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
