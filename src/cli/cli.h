@@ -198,10 +198,10 @@ int cli_admin_audit(int argc, char **argv);
  * a short line of text (util.c). */
 #define CLI_ACTOR_MAX 64 /* STORE_AUDIT_ACTOR_MAX */
 void cli_actor(char out[CLI_ACTOR_MAX]);
-/* Reads a TMK given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
- * components) into parts and *n. Prints the usage error and returns CLI_USAGE when it is not
- * one; the caller wipes parts. */
-int cli_tmk_components(const char *prog, const char *text,
+/* Reads a key given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
+ * components) into parts and *n. Prints the usage error, naming the option what, and returns
+ * CLI_USAGE when it is not one; the caller wipes parts. */
+int cli_tmk_components(const char *prog, const char *what, const char *text,
                        struct hsm_component parts[HSM_PARTS_MAX], size_t *n);
 
 int cli_host(int argc, char **argv);

@@ -84,7 +84,8 @@ static int tmk_form(const struct term_cmd *c, const char *parts, const char *kek
 		return rc;
 	form->parts = (size_t)n;
 	if (kek_text != NULL) {
-		if ((rc = cli_tmk_components(c->prog, kek_text, kek, &form->kek_parts)) != CLI_OK)
+		if ((rc = cli_tmk_components(c->prog, "--kek", kek_text, kek, &form->kek_parts)) !=
+		    CLI_OK)
 			return rc;
 		form->kek = kek;
 	}

@@ -120,7 +120,8 @@ static int terminal_start(struct load_worker *w, struct cli_datadir *d, term **t
 		return cli_error(TERM_EARG, ld->prog, "cannot create %s: %s", dir, strerror(errno));
 	if ((rc = hsm_lmk_create(lmk, &kcv)) != HSM_OK && rc != HSM_EEXIST)
 		return cli_error(TERM_EHSM, ld->prog, "%s: %s", lmk, hsm_strerror(rc));
-	if (cli_tmk_components(ld->prog, w->line->components, parts, &n) != CLI_OK)
+	if (cli_tmk_components(ld->prog, "--terminals-file", w->line->components, parts, &n) !=
+	    CLI_OK)
 		return TERM_EARG;
 	if (cli_datadir_open(ld->prog, dir, d) != CLI_OK ||
 	    store_open(STORE_MEMORY, &w->mem) != STORE_OK ||

@@ -174,8 +174,9 @@ static int exchange_failed(const char *prog, int rc, const struct term_result *r
 
 /* ---- init ---- */
 
-/* "HEX:KCV" into part. */
-static int component(const char *prog, const char *text, size_t len, struct hsm_component *part)
+/* "HEX:KCV" into part; what names the option in a message. */
+static int component(const char *prog, const char *what, const char *text, size_t len,
+                     struct hsm_component *part)
 {
 	const char *colon = memchr(text, ':', len);
 	size_t n;
@@ -186,12 +187,12 @@ static int component(const char *prog, const char *text, size_t len, struct hsm_
 	    hex_decode(colon + 1, len - (size_t)(colon - text) - 1, part->kcv.v, sizeof part->kcv.v,
 	               &n) != HEX_OK ||
 	    n < 3)
-		return cli_usage_error(prog, "--tmk-components: each is HEX:KCV");
+		return cli_usage_error(prog, "%s: each is HEX:KCV", what);
 	part->kcv.len = n;
 	return CLI_OK;
 }
 
-int cli_tmk_components(const char *prog, const char *text,
+int cli_tmk_components(const char *prog, const char *what, const char *text,
                        struct hsm_component parts[HSM_PARTS_MAX], size_t *n)
 {
 	const char *p = text;
@@ -202,15 +203,15 @@ int cli_tmk_components(const char *prog, const char *text,
 		const char *comma = strchr(p, ',');
 		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
 		if (i == HSM_PARTS_MAX)
-			return cli_usage_error(prog, "--tmk-components: 2 or 3 components");
-		if ((rc = component(prog, p, len, &parts[i])) != CLI_OK)
+			return cli_usage_error(prog, "%s: 2 or 3 components", what);
+		if ((rc = component(prog, what, p, len, &parts[i])) != CLI_OK)
 			return rc;
 		if (comma == NULL)
 			break;
 		p = comma + 1;
 	}
 	if (i + 1 < 2)
-		return cli_usage_error(prog, "--tmk-components: 2 or 3 components");
+		return cli_usage_error(prog, "%s: 2 or 3 components", what);
 	*n = i + 1;
 	return CLI_OK;
 }
@@ -241,7 +242,8 @@ static int cmd_init(int argc, char **argv)
 	if (o.timeout != NULL &&
 	    cli_int64(argv[0], "--timeout", o.timeout, 1, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
-	if ((rc = cli_tmk_components(argv[0], o.components, parts, &n)) != CLI_OK)
+	if ((rc = cli_tmk_components(argv[0], "--tmk-components", o.components, parts, &n)) !=
+	    CLI_OK)
 		goto out;
 	if ((rc = cli_datadir_open(argv[0], o.state, &d)) != CLI_OK)
 		goto out;

@@ -25,6 +25,8 @@ expect 2 "add: --lat without --address" -- a add --merchant $mid --sn SN-E1 --la
 expect 2 "add: --address without --lon" -- a add --merchant $mid --sn SN-E1 --address "1 Road" --lat 1
 expect 2 "add: latitude out of range" -- a add --merchant $mid --sn SN-E1 --address "1 Road" --lat 90000001 --lon 0
 expect 2 "add: --parts and --kek" -- a add --merchant $mid --sn SN-E1 --parts 2 --kek 00:000000,00:000000
+expect 2 "add: a --kek component without its check value" -- a add --merchant $mid --sn SN-E1 --kek 0011
+err_has "^possum admin terminal add: --kek: each is HEX:KCV"
 expect 2 "state change without --tid" -- a suspend
 expect 2 "rebind without --reason" -- a rebind --tid TERME001 --merchant $mid2
 expect 1 "show: no such terminal" -- a show --tid NOSUCH01
