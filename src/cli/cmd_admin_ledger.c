@@ -342,7 +342,7 @@ static int transfer_parse(const char *prog, const struct transfer_args *o,
 		t->flags = LEDGER_PENDING;
 	}
 	if (o->id != NULL ? ledger_id_parse(o->id, &t->id) != LEDGER_OK
-	                  : ledger_id_random(&t->id) != LEDGER_OK)
+	                  : ledger_id_new(&t->id) != LEDGER_OK)
 		return cli_usage_error(prog, "--id takes 32 hex digits, not all zero");
 	if ((o->debit != NULL && (rc = cli_int64(prog, "debit", o->debit, 1, INT64_MAX,
 	                                         &t->debit_account)) != CLI_OK) ||

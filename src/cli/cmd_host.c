@@ -94,11 +94,12 @@ static int start_notify(struct host *h)
 {
 	int rc;
 
-	if ((rc = notify_scheduler_start(&h->notify, &h->loop, h->ci.data.db, h->ci.data.hsm,
-	                                 &h->ci.notify_key, h->ci.sink, &h->ci.cfg.notify,
-	                                 h->log)) != 0)
+	if ((rc = notify_scheduler_start(&h->notify, &h->loop, h->ci.data.store, true,
+	                                 h->ci.data.hsm, &h->ci.notify_key, h->ci.sink,
+	                                 &h->ci.cfg.notify, h->log)) != 0)
 		return cli_error(CLI_FAILED, h->prog, "the notifications' scheduler: %s",
-		                 store_strerror(rc));
+		                 uv_strerror(rc));
+	h->terminals.notify = &h->notify;
 	return CLI_OK;
 }
 

@@ -20,6 +20,7 @@
 
 #include "acquirer/acquirer.h"
 #include "cli/cli.h"
+#include "cli/notify_sink.h"
 #include "http/http.h"
 #include "iso8583/iso8583.h"
 #include "issuer/issuer.h"
@@ -75,11 +76,13 @@ void host_issuer_attach(struct host_issuer *hi, struct host_link *link);
  * the whole queue is handled in one batch and committed once (group commit: what arrived
  * while a commit was in flight goes in the next), then every request of the batch is answered
  * — or, when the commit failed, answered 96. Each is logged as a JSON line "transaction",
- * masked. */
+ * masked. The notification scheduler's outcomes join the next batch (a batch of none when no
+ * request waits). */
 struct host_pending;
 struct host_acquirer {
 	acquirer *acquirer;
 	possum_log *log;
+	struct notify_scheduler *notify; /* joined to the batches; may be NULL */
 	uv_check_t check;
 	struct host_pending *queue;
 	size_t n, cap;

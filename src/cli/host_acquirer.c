@@ -71,7 +71,7 @@ static void on_check(uv_check_t *check)
 	int64_t now = (int64_t)time(NULL);
 	bool batched, committed, handled;
 
-	if (n == 0)
+	if (n == 0 && (ha->notify == NULL || !notify_scheduler_due(ha->notify)))
 		return;
 	ha->queue = NULL;
 	ha->n = ha->cap = 0;
@@ -84,6 +84,9 @@ static void on_check(uv_check_t *check)
 		for (size_t i = 0; i < n; i++)
 			ha->rcs[i] = acquirer_handle(ha->acquirer, batch[i].msg, batch[i].len, now,
 			                             &ha->replies[i]);
+		/* The texts sent since the last batch: recorded in this one's commit. */
+		if (batched && ha->notify != NULL)
+			notify_scheduler_report(ha->notify);
 		committed = !batched || acquirer_commit(ha->acquirer) == ACQUIRER_OK;
 	}
 	/* The batch's log lines in one write, before its answers leave. */

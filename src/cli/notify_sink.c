@@ -234,14 +234,14 @@ static void batch_send(notify_sink *k, struct notify_batch *b)
 		}
 }
 
-/* Records each outcome and wipes the batch; the number delivered. */
-static int batch_report(store *s, int64_t now, int max_attempts, struct notify_batch *b,
+/* Records each outcome in the transaction the caller has open and wipes the batch; the
+ * number delivered. */
+static int batch_record(store *s, int64_t now, int max_attempts, struct notify_batch *b,
                         possum_log *log)
 {
 	int delivered = 0, rc;
-	bool dead, txn = b->n > 0 && store_begin(s) == STORE_OK;
+	bool dead;
 
-	/* One commit for the round: the loop that runs this also commits the host's batches. */
 	for (size_t i = 0; i < b->n; i++) {
 		const struct notify_delivery *d = &b->d[i];
 
@@ -266,13 +266,23 @@ static int batch_report(store *s, int64_t now, int max_attempts, struct notify_b
 			     json_pack("{s:I, s:i, s:s}", "id", (json_int_t)d->id, "attempt",
 			               d->attempts + 1, "why", b->why[i]));
 	}
+	crypto_wipe(b, sizeof *b);
+	return delivered;
+}
+
+/* batch_record() in a transaction of its own: one commit for the round. */
+static int batch_report(store *s, int64_t now, int max_attempts, struct notify_batch *b,
+                        possum_log *log)
+{
+	bool txn = b->n > 0 && store_begin(s) == STORE_OK;
+	int delivered = batch_record(s, now, max_attempts, b, log);
+
 	if (txn && store_commit(s) != STORE_OK) {
 		store_rollback(s);
 		note(log, LOG_ERROR, "notify_failed",
 		     json_pack("{s:s, s:s}", "error", "commit", "store", store_errmsg(s)));
 		delivered = 0; /* delivered again next round, with the same ids */
 	}
-	crypto_wipe(b, sizeof *b);
 	return delivered;
 }
 
@@ -290,12 +300,23 @@ int notify_deliver_due(store *s, hsm *h, const hsm_key *data_key, notify_sink *k
 
 /* ---- The scheduler ---- */
 
-static void scheduler_finish(struct notify_scheduler *ns)
+static void on_tick(uv_timer_t *t);
+
+/* Records the sent round's outcomes: in the caller's transaction (joined), else in one of
+ * its own. The next round may then take from the outbox, at once when this one was full:
+ * more is waiting. */
+static int round_record(struct notify_scheduler *ns, bool own_txn)
 {
-	if (ns->closed && !ns->busy) {
-		store_close(ns->store);
-		ns->store = NULL;
-	}
+	bool full = ns->batch.n == NOTIFY_BATCH;
+	int64_t now = (int64_t)time(NULL);
+	int delivered = own_txn
+	                    ? batch_report(ns->store, now, ns->max_attempts, &ns->batch, ns->log)
+	                    : batch_record(ns->store, now, ns->max_attempts, &ns->batch, ns->log);
+
+	ns->busy = ns->sent = false;
+	if (full && !ns->closed)
+		uv_timer_start(&ns->timer, on_tick, 0, ns->interval_ms);
+	return delivered;
 }
 
 static void on_work(uv_work_t *w)
@@ -305,21 +326,15 @@ static void on_work(uv_work_t *w)
 	batch_send(ns->sink, &ns->batch);
 }
 
-static void on_tick(uv_timer_t *t);
-
 static void on_work_done(uv_work_t *w, int status)
 {
 	struct notify_scheduler *ns = w->data;
 
-	bool full = ns->batch.n == NOTIFY_BATCH;
-
 	(void)status; /* never cancelled */
-	batch_report(ns->store, (int64_t)time(NULL), ns->max_attempts, &ns->batch, ns->log);
-	ns->busy = false;
-	scheduler_finish(ns);
-	/* More may be waiting: the next round now rather than at the next tick. */
-	if (full && !ns->closed)
-		on_tick(&ns->timer);
+	ns->sent = true;
+	/* Joined, the host's next batch records it; stopping, there may be none. */
+	if (!ns->joined || ns->closed)
+		round_record(ns, true);
 }
 
 static void on_tick(uv_timer_t *t)
@@ -339,30 +354,35 @@ static void on_tick(uv_timer_t *t)
 	}
 }
 
-int notify_scheduler_start(struct notify_scheduler *ns, uv_loop_t *loop, const char *db_path,
+int notify_scheduler_start(struct notify_scheduler *ns, uv_loop_t *loop, store *s, bool joined,
                            hsm *h, const hsm_key *data_key, notify_sink *sink,
                            const struct config_notify *cfg, possum_log *log)
 {
 	int rc;
 
 	*ns = (struct notify_scheduler){.loop = loop,
+	                                .store = s,
+	                                .joined = joined,
 	                                .hsm = h,
 	                                .data_key = data_key,
 	                                .sink = sink,
 	                                .max_attempts = cfg->max_attempts,
+	                                .interval_ms = (uint64_t)cfg->interval * 1000,
 	                                .log = log};
-	/* Its commits only append: the host's checkpointer and its loop's connection copy the
-	 * log (host.h). */
-	if ((rc = store_open(db_path, &ns->store)) != STORE_OK)
+	if ((rc = uv_timer_init(loop, &ns->timer)) != 0)
 		return rc;
-	if ((rc = store_set_autocheckpoint(ns->store, 0)) != STORE_OK) {
-		store_close(ns->store);
-		return rc;
-	}
-	uv_timer_init(loop, &ns->timer);
 	ns->timer.data = ns;
-	uv_timer_start(&ns->timer, on_tick, 0, (uint64_t)cfg->interval * 1000);
-	return 0;
+	return uv_timer_start(&ns->timer, on_tick, 0, ns->interval_ms);
+}
+
+bool notify_scheduler_due(const struct notify_scheduler *ns)
+{
+	return ns->sent;
+}
+
+int notify_scheduler_report(struct notify_scheduler *ns)
+{
+	return ns->sent ? round_record(ns, false) : 0;
 }
 
 static void on_timer_closed(uv_handle_t *handle)
@@ -370,7 +390,8 @@ static void on_timer_closed(uv_handle_t *handle)
 	struct notify_scheduler *ns = handle->data;
 
 	ns->closed = true;
-	scheduler_finish(ns);
+	if (ns->sent)
+		round_record(ns, true);
 }
 
 void notify_scheduler_stop(struct notify_scheduler *ns)

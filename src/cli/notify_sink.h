@@ -9,9 +9,10 @@
  *
  * The scheduler runs on the host's libuv loop: every [notify] interval seconds it takes what
  * is due, sends it on libuv's thread pool (a webhook call may take [notify] timeout seconds,
- * which the loop must not wait for), and reports the outcomes back on the loop's thread. It
- * has a store connection of its own, so that its small transactions never join one of the
- * host's. Phones are clear only in its batch, wiped once reported; logs never name them.
+ * which the loop must not wait for), and records the outcomes back on the loop's thread, in
+ * the host's next batch. It shares the loop's store connection: a connection of its own would
+ * commit (and sync) apart, and each of its commits would empty the cache of the loop's. Phones
+ * are clear only in its batch, wiped once recorded; logs never name them.
  *
  * Ownership: notify_sink_open() allocates the sink, notify_sink_close() frees it. A sink may
  * be used from several threads at once. */
@@ -65,28 +66,42 @@ int notify_deliver_due(store *s, hsm *h, const hsm_key *data_key, notify_sink *k
 
 struct notify_scheduler {
 	uv_loop_t *loop;
-	store *store; /* its own connection */
+	store *store; /* the caller's connection, used on the loop's thread */
+	bool joined;
 	hsm *hsm;
 	const hsm_key *data_key;
 	notify_sink *sink;
 	int max_attempts;
+	uint64_t interval_ms;
 	possum_log *log;
 	uv_timer_t timer;
 	uv_work_t work;
 	struct notify_batch batch;
-	bool busy, closed;
+	bool busy;   /* a round taken and not yet recorded */
+	bool sent;   /* its sending done: its outcomes wait to be recorded */
+	bool closed; /* stopped */
 };
 
-/* Starts ns on loop: a store connection of its own on db_path, the outbox's phones decrypted
- * under data_key, sent through sink every cfg->interval seconds. h, data_key, sink and log
- * must outlive ns. 0, or a negative STORE_E* code (the store did not open: nothing to
- * stop). */
-int notify_scheduler_start(struct notify_scheduler *ns, uv_loop_t *loop, const char *db_path,
+/* Starts ns on loop: the outbox of s, the phones decrypted under data_key, sent through sink
+ * every cfg->interval seconds. s, h, data_key, sink and log must outlive ns; s is used only on
+ * the loop's thread. A round's outcomes are committed by the scheduler itself, or, joined,
+ * wait for the caller's next transaction on s, which records them with
+ * notify_scheduler_report() — the host's batches, so that texts cost no commit of their own.
+ * 0, or a negative libuv code. */
+int notify_scheduler_start(struct notify_scheduler *ns, uv_loop_t *loop, store *s, bool joined,
                            hsm *h, const hsm_key *data_key, notify_sink *sink,
                            const struct config_notify *cfg, possum_log *log);
 
-/* Stops ns: no more batches; one in flight is still reported, then the store is closed. The
- * loop runs until then. */
+/* Whether a round's outcomes wait for notify_scheduler_report(). */
+bool notify_scheduler_due(const struct notify_scheduler *ns);
+
+/* Records the waiting outcomes inside the transaction the caller has open on the scheduler's
+ * store: the number delivered (0 when none waited). Should that transaction roll back, the
+ * messages stay due and are sent again, with the same ids. */
+int notify_scheduler_report(struct notify_scheduler *ns);
+
+/* Stops ns: no more rounds; one in flight is still recorded, in a transaction of its own.
+ * The loop runs until then. */
 void notify_scheduler_stop(struct notify_scheduler *ns);
 
 #endif

@@ -278,24 +278,35 @@ struct watch {
 	struct notify_scheduler *ns;
 	int64_t id;
 	int ticks;
+	bool joined_checked; /* joined: the outcome seen waiting, then reported */
 	uv_timer_t timer;
 };
 
 /* Looks at the message every 50 ms; stops everything once it is delivered, or after a
- * minute (the test then fails on its state, not on a time). */
+ * minute (the test then fails on its state, not on a time). Joined, it plays the host's
+ * batch: the outcome waits for it, unrecorded, until it reports inside its transaction. */
 static void on_watch(uv_timer_t *t)
 {
 	struct watch *w = t->data;
 
+	if (w->ns->joined && notify_scheduler_due(w->ns)) {
+		assert_int_equal(row_of(w->f, w->id).state, STORE_NOTIFY_PENDING);
+		assert_int_equal(store_begin(w->f->sf.s), STORE_OK);
+		assert_int_equal(notify_scheduler_report(w->ns), 1);
+		assert_false(notify_scheduler_due(w->ns));
+		assert_int_equal(store_commit(w->f->sf.s), STORE_OK);
+		w->joined_checked = true;
+	}
 	if (row_of(w->f, w->id).state != STORE_NOTIFY_DELIVERED && ++w->ticks < 1200)
 		return;
 	uv_close((uv_handle_t *)t, NULL);
 	notify_scheduler_stop(w->ns);
 }
 
-static void scheduler_delivers_on_the_loop(void **state)
+/* The scheduler delivers a message through the file sink and records it: alone, in its own
+ * commit; joined, in its caller's. */
+static void run_scheduler(struct notify_fixture *f, bool joined)
 {
-	struct notify_fixture *f = *state;
 	struct notify_message m = test_message();
 	struct possum_config cfg;
 	struct notify_scheduler ns;
@@ -311,16 +322,18 @@ static void scheduler_delivers_on_the_loop(void **state)
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &w.id), NOTIFY_OK);
 	assert_int_equal(notify_sink_open(&cfg.notify, f->sf.dir, &k, err, sizeof err), 0);
 	assert_int_equal(uv_loop_init(&loop), 0);
-	assert_int_equal(
-	    notify_scheduler_start(&ns, &loop, f->sf.path, f->h, &f->key, k, &cfg.notify, NULL), 0);
+	assert_int_equal(notify_scheduler_start(&ns, &loop, f->sf.s, joined, f->h, &f->key, k,
+	                                        &cfg.notify, NULL),
+	                 0);
 	uv_timer_init(&loop, &w.timer);
 	w.timer.data = &w;
 	uv_timer_start(&w.timer, on_watch, 50, 50);
 	assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
 	assert_int_equal(uv_loop_close(&loop), 0);
-	assert_null(ns.store);
 	notify_sink_close(k);
 	assert_int_equal(row_of(f, w.id).state, STORE_NOTIFY_DELIVERED);
+	assert_true(w.joined_checked == joined);
+	assert_false(notify_scheduler_due(&ns));
 
 	snprintf(err, sizeof err, "%s/sms.jsonl", f->sf.dir);
 	assert_non_null(fp = fopen(err, "r"));
@@ -328,6 +341,49 @@ static void scheduler_delivers_on_the_loop(void **state)
 	fclose(fp);
 	assert_non_null(strstr(all, "\"phone\":\"" T_PHONE "\""));
 	free(all);
+}
+
+static void scheduler_delivers_on_the_loop(void **state)
+{
+	run_scheduler(*state, false);
+}
+
+static void scheduler_joined_waits_for_its_callers_commit(void **state)
+{
+	run_scheduler(*state, true);
+}
+
+/* Joined and stopped with a round sent but not reported: it records the round itself, so
+ * nothing is sent twice for want of a batch. */
+static void scheduler_joined_records_at_stop(void **state)
+{
+	struct notify_fixture *f = *state;
+	struct notify_message m = test_message();
+	struct possum_config cfg;
+	struct notify_scheduler ns;
+	char err[256];
+	notify_sink *k;
+	uv_loop_t loop;
+	int64_t id;
+
+	config_defaults(&cfg);
+	m.at = (int64_t)time(NULL);
+	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &id), NOTIFY_OK);
+	assert_int_equal(notify_sink_open(&cfg.notify, f->sf.dir, &k, err, sizeof err), 0);
+	assert_int_equal(uv_loop_init(&loop), 0);
+	assert_int_equal(
+	    notify_scheduler_start(&ns, &loop, f->sf.s, true, f->h, &f->key, k, &cfg.notify, NULL),
+	    0);
+	/* The first tick takes the message; the loop runs until it has been sent. */
+	while (!notify_scheduler_due(&ns))
+		assert_true(uv_run(&loop, UV_RUN_ONCE) != 0);
+	assert_int_equal(row_of(f, id).state, STORE_NOTIFY_PENDING);
+	notify_scheduler_stop(&ns);
+	assert_int_equal(uv_run(&loop, UV_RUN_DEFAULT), 0);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	notify_sink_close(k);
+	assert_false(notify_scheduler_due(&ns));
+	assert_int_equal(row_of(f, id).state, STORE_NOTIFY_DELIVERED);
 }
 
 int main(void)
@@ -342,6 +398,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(webhook_unreachable_and_bad_settings,
 	                                    notify_fixture_setup, notify_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(scheduler_delivers_on_the_loop, notify_fixture_setup,
+	                                    notify_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(scheduler_joined_waits_for_its_callers_commit,
+	                                    notify_fixture_setup, notify_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(scheduler_joined_records_at_stop, notify_fixture_setup,
 	                                    notify_fixture_teardown),
 	};
 
