@@ -52,18 +52,6 @@ int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason)
 	return STAGE_DONE;
 }
 
-/* The transfer id of this request's move number n: derived from its identity, so a retry
- * after a crash finds the same transfer; random for requests without one. */
-static int transfer_id(const struct issuer_decision *d, int n, ledger_id *id)
-{
-	char text[128];
-
-	if (d->rec.dup_key[0] == '\0')
-		return ledger_id_random(id) == LEDGER_OK ? ISSUER_OK : ISSUER_EHSM;
-	snprintf(text, sizeof text, "issuer|%s|%d", d->rec.dup_key, n);
-	return ledger_id_derive(text, strlen(text), id) == LEDGER_OK ? ISSUER_OK : ISSUER_EARG;
-}
-
 /* ---- the stages ---- */
 
 static int stage_fields(struct issuer_decision *d)
@@ -400,7 +388,7 @@ static int approve(struct issuer_decision *d, bool auth_code)
 	return issuer_decide(d, "00", "approved");
 }
 
-/* A pending transfer made, posted or voided for this request (move n). */
+/* A pending transfer made, posted or voided for this request. */
 static int hold(struct issuer_decision *d, uint32_t flags, int64_t amount,
                 enum issuer_transfer_code code, ledger_id *id)
 {
@@ -408,8 +396,10 @@ static int hold(struct issuer_decision *d, uint32_t flags, int64_t amount,
 	    .flags = flags, .amount = amount, .currency = d->is->cfg.currency, .code = code};
 	int rc;
 
-	if ((rc = transfer_id(d, 0, id)) != ISSUER_OK)
-		return rc;
+	/* A repeated request never gets here (the duplicate stage, in the same transaction as
+	 * the transfer), so each transfer is new. */
+	if (ledger_id_new(id) != LEDGER_OK)
+		return ISSUER_EHSM;
 	t.id = *id;
 	if (flags == LEDGER_PENDING) {
 		t.debit_account = d->card.account_id;
@@ -421,7 +411,6 @@ static int hold(struct issuer_decision *d, uint32_t flags, int64_t amount,
 	rc = ledger_transfer_create(d->is->s, &t, d->now, NULL);
 	switch (rc) {
 	case LEDGER_OK:
-	case LEDGER_EXISTS:
 		return ISSUER_OK;
 	case LEDGER_EFUNDS:
 		return issuer_decide(d, "51", "insufficient_funds");
@@ -439,12 +428,12 @@ static int hold(struct issuer_decision *d, uint32_t flags, int64_t amount,
 }
 
 /* A posted move on the card's account for this request: debit (a payment) or credit back. */
-static int move(struct issuer_decision *d, int n, bool debit, int64_t amount, ledger_id *id)
+static int move(struct issuer_decision *d, bool debit, int64_t amount, ledger_id *id)
 {
 	int rc;
 
-	if ((rc = transfer_id(d, n, id)) != ISSUER_OK)
-		return rc;
+	if (ledger_id_new(id) != LEDGER_OK)
+		return ISSUER_EHSM;
 	rc = issuer_move(d->is, id, d->card.account_id, debit, amount,
 	                 d->req->op == ISSUER_OP_REVERSAL ? ISSUER_XFER_REVERSAL
 	                 : d->req->op == ISSUER_OP_REFUND ? ISSUER_XFER_REFUND
@@ -479,7 +468,7 @@ static int stage_authorize(struct issuer_decision *d)
 			return issuer_decide(d, "51", "insufficient_funds");
 		return approve(d, false);
 	case ISSUER_OP_PURCHASE:
-		rc = move(d, 0, true, r->amount, &id);
+		rc = move(d, true, r->amount, &id);
 		spends = true;
 		break;
 	case ISSUER_OP_PREAUTH:
@@ -493,7 +482,7 @@ static int stage_authorize(struct issuer_decision *d)
 		rc = hold(d, LEDGER_POST, r->amount, ISSUER_XFER_COMPLETION, &id);
 		break;
 	default: /* void, completion void, refund: money back to the card */
-		rc = move(d, 0, false, r->amount, &id);
+		rc = move(d, false, r->amount, &id);
 		break;
 	}
 	if (rc != ISSUER_OK)
@@ -554,7 +543,7 @@ static int stage_reversal(struct issuer_decision *d)
 	case ISSUER_OP_PURCHASE:
 	case ISSUER_OP_COMPLETION:
 		if (d->orig.remaining > 0)
-			rc = move(d, 0, false, d->orig.remaining, &id);
+			rc = move(d, false, d->orig.remaining, &id);
 		break;
 	case ISSUER_OP_VOID:
 	case ISSUER_OP_COMPLETION_VOID:
@@ -567,7 +556,7 @@ static int stage_reversal(struct issuer_decision *d)
 		 * is what the card is owed, so nothing moves. */
 		if (d->orig2.reversed)
 			break;
-		if ((rc = move(d, 0, true, d->orig.amount, &id)) == ISSUER_OK) {
+		if ((rc = move(d, true, d->orig.amount, &id)) == ISSUER_OK) {
 			d->orig2.remaining += d->orig.amount;
 			d->orig2_changed = true;
 		}

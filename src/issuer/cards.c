@@ -203,7 +203,7 @@ static int fund(issuer *is, int64_t account, bool credit, int64_t amount, int64_
 	                            .code = ISSUER_XFER_FUNDING};
 	int rc;
 
-	if ((rc = ledger_id_random(&t.id)) != LEDGER_OK)
+	if ((rc = ledger_id_new(&t.id)) != LEDGER_OK)
 		return issuer_from_ledger(rc);
 	return issuer_from_ledger(ledger_transfer_create(is->s, &t, now, NULL));
 }

@@ -1,9 +1,9 @@
-/* ledger.c — the ledger's result codes, transfer ids (random, or derived from the event they
- * record) and the helpers every ledger call uses to join the caller's store transaction. */
+/* ledger.c — the ledger's result codes, transfer ids (time-ordered, random) and the helpers
+ * every ledger call uses to join the caller's store transaction. */
 #include <ctype.h>
 #include <string.h>
+#include <time.h>
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "common/hex.h"
@@ -49,30 +49,21 @@ bool ledger_id_is_zero(const ledger_id *id)
 	return memcmp(id->b, zero.b, sizeof zero.b) == 0;
 }
 
-int ledger_id_random(ledger_id *out)
+/* RFC 9562 5.7 (UUIDv7): 48 bits of Unix milliseconds, big-endian, then the version (7), 12
+ * random bits, the variant (binary 10) and 62 random bits. */
+int ledger_id_new(ledger_id *out)
 {
-	if (out == NULL)
-		return LEDGER_EARG;
-	do {
-		if (RAND_bytes(out->b, sizeof out->b) != 1)
-			return LEDGER_EARG;
-	} while (ledger_id_is_zero(out));
-	return LEDGER_OK;
-}
+	struct timespec ts;
+	uint64_t ms;
 
-int ledger_id_derive(const void *data, size_t len, ledger_id *out)
-{
-	uint8_t md[EVP_MAX_MD_SIZE];
-	unsigned int md_len;
-
-	if ((data == NULL && len > 0) || out == NULL)
+	if (out == NULL || clock_gettime(CLOCK_REALTIME, &ts) != 0 ||
+	    RAND_bytes(out->b + 6, sizeof out->b - 6) != 1)
 		return LEDGER_EARG;
-	if (EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL) != 1)
-		return LEDGER_EARG;
-	memcpy(out->b, md, sizeof out->b);
-	/* A zero id is no id; 2^-128 odds, but the promise is "never". */
-	if (ledger_id_is_zero(out))
-		out->b[15] = 1;
+	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	for (int i = 5; i >= 0; i--, ms >>= 8)
+		out->b[i] = (uint8_t)ms;
+	out->b[6] = (uint8_t)(0x70 | (out->b[6] & 0x0f));
+	out->b[8] = (uint8_t)(0x80 | (out->b[8] & 0x3f));
 	return LEDGER_OK;
 }
 

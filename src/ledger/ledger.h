@@ -7,8 +7,9 @@
  *
  * Transfers have a 128-bit id chosen by the caller. Creating a transfer whose id exists already
  * creates nothing: LEDGER_EXISTS when the request is the same as the stored one (a retry, which
- * callers treat as success), LEDGER_EEXISTS_DIFFERENT when it is not. Callers derive ids from
- * what identifies the business event (acquirer, STAN, time), so a retry finds its transfer.
+ * callers treat as success), LEDGER_EEXISTS_DIFFERENT when it is not. The issuer makes each id
+ * new (ledger_id_new()): a repeated request is stopped by its duplicate check, in the same
+ * transaction as the transfer, before it reaches the ledger.
  *
  * A pending transfer (LEDGER_PENDING) holds its amount; a later transfer with LEDGER_POST
  * posts it — the whole or part, the rest released — or with LEDGER_VOID releases it all; one
@@ -107,10 +108,11 @@ struct ledger_transfer {
 
 const char *ledger_strerror(int rc);
 
-/* A new random id (OpenSSL RAND_bytes), or one derived from len bytes of what identifies an
- * event (SHA-256, first 16 bytes, never all zero): the same event always gives the same id. */
-int ledger_id_random(ledger_id *out);
-int ledger_id_derive(const void *data, size_t len, ledger_id *out);
+/* A new id, ordered by the time it was made: a UUIDv7 (RFC 9562 5.7), 48 bits of Unix
+ * milliseconds then 74 random bits (OpenSSL RAND_bytes). The transfers' table is kept in id
+ * order, so new transfers go at its end, where random ids would each land in a leaf of
+ * their own anywhere in it: a page written per transfer. */
+int ledger_id_new(ledger_id *out);
 bool ledger_id_is_zero(const ledger_id *id);
 /* 32 lower-case hex digits and a NUL. */
 void ledger_id_hex(const ledger_id *id, char out[33]);

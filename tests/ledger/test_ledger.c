@@ -5,6 +5,9 @@
  * nothing; joining the caller's transaction; and the check clean after each. */
 #include "ledger/ledger_fixture.h"
 
+#include <string.h>
+#include <time.h>
+
 #define CNY 156
 #define USD 840
 
@@ -70,21 +73,33 @@ static int create(store *s, struct ledger_transfer t, int64_t now)
 static void ids(void **state)
 {
 	ledger_id a, b, c;
+	struct timespec ts;
+	uint64_t ms, at = 0;
 	char hex[33];
 
 	(void)state;
-	assert_int_equal(ledger_id_random(&a), LEDGER_OK);
-	assert_int_equal(ledger_id_random(&b), LEDGER_OK);
+	assert_int_equal(clock_gettime(CLOCK_REALTIME, &ts), 0);
+	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	assert_int_equal(ledger_id_new(&a), LEDGER_OK);
+	assert_int_equal(ledger_id_new(&b), LEDGER_OK);
 	assert_false(ledger_id_is_zero(&a));
 	assert_memory_not_equal(a.b, b.b, 16);
+	/* RFC 9562 5.7: the time first, then version 7 and variant 10. */
+	for (int i = 0; i < 6; i++)
+		at = at << 8 | a.b[i];
+	assert_true(at >= ms && at < ms + 60000);
+	assert_int_equal(a.b[6] >> 4, 7);
+	assert_int_equal(b.b[8] >> 6, 2);
+	/* Made later, sorted later: the table's order is the time's. */
+	do
+		assert_int_equal(ledger_id_new(&c), LEDGER_OK);
+	while (memcmp(c.b, a.b, 6) == 0);
+	assert_true(memcmp(c.b, a.b, 16) > 0);
 
-	/* SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223 b00361a3... (FIPS 180-2 B.1). */
-	assert_int_equal(ledger_id_derive("abc", 3, &c), LEDGER_OK);
-	ledger_id_hex(&c, hex);
+	assert_int_equal(ledger_id_parse("ba7816bf8f01cfea414140de5dae2223", &a), LEDGER_OK);
+	ledger_id_hex(&a, hex);
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223");
-	assert_int_equal(ledger_id_parse(hex, &a), LEDGER_OK);
-	assert_memory_equal(a.b, c.b, 16);
-	assert_int_equal(ledger_id_parse("BA7816BF8F01CFEA414140DE5DAE2223", &a), LEDGER_OK);
+	assert_int_equal(ledger_id_parse("BA7816BF8F01CFEA414140DE5DAE2223", &c), LEDGER_OK);
 	assert_memory_equal(a.b, c.b, 16);
 
 	assert_int_equal(ledger_id_parse("00000000000000000000000000000000", &a), LEDGER_EARG);
@@ -92,7 +107,7 @@ static void ids(void **state)
 	assert_int_equal(ledger_id_parse("ba7816bf8f01cfea414140de5dae22230", &a), LEDGER_EARG);
 	assert_int_equal(ledger_id_parse("zz7816bf8f01cfea414140de5dae2223", &a), LEDGER_EARG);
 	assert_int_equal(ledger_id_parse(NULL, &a), LEDGER_EARG);
-	assert_int_equal(ledger_id_derive(NULL, 1, &a), LEDGER_EARG);
+	assert_int_equal(ledger_id_new(NULL), LEDGER_EARG);
 }
 
 static void accounts(void **state)

@@ -68,6 +68,12 @@ static const struct store_migration migrations[] = {
         " valid_until INTEGER NOT NULL,"
         " reason TEXT NOT NULL);"
         "CREATE INDEX cardauths_card ON cardauths(card_id, id);"},
+    /* A reversal's original by the acquirer's STAN, which each acquirer counts up: new
+     * decisions go at the end of the index, where (acquirer, terminal, stan) put each in
+     * its terminal's part of it, a page written per decision. The terminal is checked on
+     * the rows found. */
+    {2, "DROP INDEX decisions_reversal;"
+        "CREATE INDEX decisions_reversal ON decisions(acquirer, stan);"},
 };
 
 const struct store_module store_module_issuer = {"issuer", migrations,
