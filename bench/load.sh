@@ -88,6 +88,9 @@ awk -v h0="$host0" -v h1="$host1" -v l0="$load0" -v l1="$load1" -v n="${approved
 	if (n > 0)
 		printf "cpu        host %.3f ms, load generator %.3f ms a purchase (host %.1f s, load %.1f s)\n",
 		    (h1 - h0) * 1000 / n, (l1 - l0) * 1000 / n, h1 - h0, l1 - l0 }'
+# Texts are delivered beside the payments: how many of the run's were out when it ended.
+texts=$(wc -l <"$data/sms.jsonl" 2>/dev/null || echo 0)
+echo "texts      $texts delivered by the end of the run (one a purchase, $approved purchases)"
 hwm=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$host_pid/status" 2>/dev/null)
 echo "host peak memory (VmHWM) ${hwm:-unknown}"
 kill -TERM "$host_pid"

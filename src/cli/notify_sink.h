@@ -31,7 +31,7 @@
 #include "store/store.h"
 
 #define NOTIFY_SINK_WHY_MAX 64
-#define NOTIFY_BATCH        128 /* messages taken from the outbox at a time */
+#define NOTIFY_BATCH        512 /* messages taken from the outbox at a time */
 
 typedef struct notify_sink notify_sink;
 
