@@ -202,10 +202,12 @@ static int batch_take(store *s, hsm *h, const hsm_key *data_key, int64_t now,
 	size_t dead = 0;
 	int rc = notify_due(s, h, data_key, now, b->d, NOTIFY_BATCH, &b->n, &dead);
 
-	if (rc != NOTIFY_OK)
+	if (rc != NOTIFY_OK) {
+		crypto_wipe(b, sizeof *b); /* a take that failed half-way may hold phones */
 		note(log, LOG_ERROR, "notify_failed",
 		     json_pack("{s:s, s:s}", "error", notify_strerror(rc), "store",
 		               store_errmsg(s)));
+	}
 	if (dead > 0)
 		note(log, LOG_ERROR, "notify_dead",
 		     json_pack("{s:I, s:s}", "messages", (json_int_t)dead, "why",
@@ -289,13 +291,17 @@ static int batch_report(store *s, int64_t now, int max_attempts, struct notify_b
 int notify_deliver_due(store *s, hsm *h, const hsm_key *data_key, notify_sink *k, int64_t now,
                        int max_attempts, possum_log *log)
 {
-	struct notify_batch b;
+	struct notify_batch *b = malloc(sizeof *b); /* a third of a megabyte: not on the stack */
 	int rc;
 
-	if ((rc = batch_take(s, h, data_key, now, &b, log)) != NOTIFY_OK)
-		return rc;
-	batch_send(k, &b);
-	return batch_report(s, now, max_attempts, &b, log);
+	if (b == NULL)
+		return NOTIFY_ENOMEM;
+	if ((rc = batch_take(s, h, data_key, now, b, log)) == NOTIFY_OK) {
+		batch_send(k, b);
+		rc = batch_report(s, now, max_attempts, b, log);
+	}
+	free(b);
+	return rc;
 }
 
 /* ---- The scheduler ---- */
