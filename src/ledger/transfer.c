@@ -77,8 +77,6 @@ static bool expired(const struct ledger_transfer *p, int64_t now)
 static int resolve(store *s, const struct ledger_transfer *t, const struct ledger_transfer *p,
                    int64_t now)
 {
-	int rc;
-
 	if (t->debit_account != p->debit_account || t->credit_account != p->credit_account)
 		return LEDGER_EARG;
 	if (t->currency != p->currency)
@@ -88,16 +86,36 @@ static int resolve(store *s, const struct ledger_transfer *t, const struct ledge
 		return LEDGER_ERESOLVED;
 	if (t->amount > p->amount)
 		return LEDGER_EAMOUNT;
-	if ((rc = store_ledger_transfer_insert(s, t)) != STORE_OK)
-		return LEDGER_ESTORE;
 	return ledger_resolve(s, p, t->flags == LEDGER_POST ? t->amount : 0,
 	                      t->flags == LEDGER_POST ? LEDGER_STATE_POSTED : LEDGER_STATE_VOIDED);
+}
+
+#define ID_FREE 2 /* taken()'s answer for an id not taken: a positive code of this file's */
+
+/* Whether t's id is taken: LEDGER_EXISTS when the stored transfer is what t asks for (a retry;
+ * a post or void is compared once completed, as it was stored), *t then becoming it;
+ * LEDGER_EEXISTS_DIFFERENT when it is another; ID_FREE when there is none. */
+static int taken(store *s, struct ledger_transfer *t)
+{
+	struct ledger_transfer old;
+
+	switch (store_ledger_transfer_get(s, &t->id, &old)) {
+	case STORE_OK:
+		if (!same(t, &old))
+			return LEDGER_EEXISTS_DIFFERENT;
+		*t = old;
+		return LEDGER_EXISTS;
+	case STORE_ENOTFOUND:
+		return ID_FREE;
+	default:
+		return LEDGER_ESTORE;
+	}
 }
 
 int ledger_transfer_create(store *s, const struct ledger_transfer *t, int64_t now,
                            struct ledger_transfer *out)
 {
-	struct ledger_transfer req, old, p = {0};
+	struct ledger_transfer req, p = {0};
 	int rc;
 
 	if (s == NULL || t == NULL)
@@ -111,34 +129,35 @@ int ledger_transfer_create(store *s, const struct ledger_transfer *t, int64_t no
 	req.state = t->flags == LEDGER_PENDING ? LEDGER_STATE_PENDING : LEDGER_STATE_NONE;
 	req.posted_amount = 0;
 	rc = (t->flags & RESOLVING) != 0 ? complete(s, &req, &p) : LEDGER_OK;
+	/* A new id is the usual case: the row goes in first, and only an id already taken is
+	 * looked at (a retry), so a new transfer costs no look-up. Should what follows fail, the
+	 * rollback takes the row back out. A post whose hold is gone may still be a retry. */
+	if (rc != LEDGER_OK) {
+		int retry = taken(s, &req);
 
-	switch (store_ledger_transfer_get(s, &t->id, &old)) {
-	case STORE_OK:
-		/* A retry: a post or void is compared once completed, as it was stored. */
-		if (same(&req, &old)) {
-			req = old;
-			rc = LEDGER_EXISTS;
-		} else {
-			rc = LEDGER_EEXISTS_DIFFERENT;
-		}
+		rc = retry != ID_FREE ? retry : rc;
 		goto out;
-	case STORE_ENOTFOUND:
+	}
+	switch (store_ledger_transfer_insert(s, &req)) {
+	case STORE_OK:
 		break;
+	case STORE_EEXIST:
+		rc = taken(s, &req);
+		goto out;
+	case STORE_EARG: /* the accounts' foreign keys */
+		rc = LEDGER_ENOACCOUNT;
+		goto out;
 	default:
 		rc = LEDGER_ESTORE;
 		goto out;
 	}
-	if (rc != LEDGER_OK)
-		goto out;
 	if ((t->flags & RESOLVING) != 0) {
 		rc = resolve(s, &req, &p, now);
 	} else {
 		int64_t held = t->flags == LEDGER_PENDING ? t->amount : 0;
 
-		if ((rc = ledger_move(s, t->debit_account, t->credit_account, t->currency, held,
-		                      t->amount - held)) == LEDGER_OK &&
-		    store_ledger_transfer_insert(s, &req) != STORE_OK)
-			rc = LEDGER_ESTORE;
+		rc = ledger_move(s, t->debit_account, t->credit_account, t->currency, held,
+		                 t->amount - held);
 	}
 out:
 	if ((rc = ledger_end(s, rc)) >= 0 && out != NULL)
