@@ -75,27 +75,35 @@ static int decide(struct txn *t, const char *rc, const char *reason)
 	return STAGE_RESPOND;
 }
 
-/* The next value of a host-wide counter, n digits (wrapping, never all zeros). */
-static int counter(struct txn *t, const char *name, int digits, char *out, size_t cap)
+/* The last n digits of a counter's value v, wrapping and never all zeros, and a NUL. */
+static void counter_digits(int64_t v, int n, char *out)
 {
-	int64_t v, mod = 1;
+	int64_t mod = 1;
 	char text[24];
+
+	assert(n > 0 && n <= 12 && v > 0);
+	for (int i = 0; i < n; i++)
+		mod *= 10;
+	snprintf(text, sizeof text, "%0*lld", n, (long long)((v - 1) % (mod - 1) + 1));
+	memcpy(out, text, (size_t)n + 1);
+}
+
+/* The host's RRN counter: its next value to *v, and the RRN (12 digits) to t. */
+static int next_rrn(struct txn *t, int64_t *v)
+{
 	int rc;
 
-	for (int i = 0; i < digits; i++)
-		mod *= 10;
-	if ((rc = store_acq_next(t->a->s, name, &v)) != STORE_OK)
+	if ((rc = store_acq_next(t->a->s, "rrn", v)) != STORE_OK)
 		return acquirer_from_store(rc);
-	snprintf(text, sizeof text, "%0*lld", digits, (long long)((v - 1) % (mod - 1) + 1));
-	if ((size_t)digits >= cap)
-		return ACQUIRER_EARG;
-	memcpy(out, text, (size_t)digits + 1);
+	counter_digits(*v, 12, t->rrn);
 	return ACQUIRER_OK;
 }
 
 static int assign_rrn(struct txn *t)
 {
-	return t->rrn[0] != '\0' ? ACQUIRER_OK : counter(t, "rrn", 12, t->rrn, sizeof t->rrn);
+	int64_t v;
+
+	return t->rrn[0] != '\0' ? ACQUIRER_OK : next_rrn(t, &v);
 }
 
 /* ---- decisions ---- */
@@ -152,11 +160,15 @@ static int ask_issuer(struct txn *t, const char *stan)
  * authentication: decided by the issuer. */
 static int decide_issuer(struct txn *t)
 {
+	int64_t v;
 	int rc;
 
-	if ((rc = assign_rrn(t)) != ACQUIRER_OK ||
-	    (rc = counter(t, "net_stan", 6, t->net_stan, sizeof t->net_stan)) != ACQUIRER_OK)
+	/* The network STAN is the RRN's counter too, its last six digits: one counter written a
+	 * request, and a STAN repeats only after 999,999 of them. */
+	assert(t->rrn[0] == '\0');
+	if ((rc = next_rrn(t, &v)) != ACQUIRER_OK)
 		return rc;
+	counter_digits(v, 6, t->net_stan);
 	return ask_issuer(t, t->net_stan);
 }
 

@@ -448,12 +448,14 @@ static int move(struct issuer_decision *d, bool debit, int64_t amount, ledger_id
 static int stage_authorize(struct issuer_decision *d)
 {
 	const struct issuer_request *r = d->req;
-	struct ledger_account a;
+	struct ledger_account a = {0};
 	ledger_id id;
 	bool spends = false;
 	int rc;
 
-	if ((rc = ledger_account_get(d->is->s, d->card.account_id, &a)) != LEDGER_OK)
+	/* Only the enquiries read the account: a transfer checks its limits itself. */
+	if ((r->op == ISSUER_OP_BALANCE || r->op == ISSUER_OP_VERIFY) &&
+	    (rc = ledger_account_get(d->is->s, d->card.account_id, &a)) != LEDGER_OK)
 		return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc)
 		                                           : ISSUER_ELEDGER;
 	switch (r->op) {
