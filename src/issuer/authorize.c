@@ -298,6 +298,9 @@ static void unspend(struct issuer_decision *d)
 	}
 }
 
+static_assert(STORE_DECISION_AUTH_OPS == (OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_COMPLETION)),
+              "decisions_auth holds the pre-authorizations and completions");
+
 static int stage_original(struct issuer_decision *d)
 {
 	const struct issuer_request *r = d->req;
@@ -319,11 +322,14 @@ static int stage_original(struct issuer_decision *d)
 		ops = OP(ISSUER_OP_PURCHASE) | OP(ISSUER_OP_COMPLETION);
 		break;
 	}
-	if (!issuer_present(r->orig_auth_code) && !issuer_present(r->orig_rrn))
+	/* A pre-authorization's follow-ups name it by auth code; the others by RRN, a void with
+	 * the auth code as well (spec/cup-pos.md). */
+	if (!issuer_present(r->orig_rrn) &&
+	    (!issuer_present(r->orig_auth_code) || (ops & ~STORE_DECISION_AUTH_OPS) != 0))
 		return issuer_decide(d, "25", "original_not_named");
 	rc = store_decision_original(d->is->s, d->card.id, ops,
 	                             issuer_present(r->orig_auth_code) ? r->orig_auth_code : NULL,
-	                             r->orig_rrn, &d->orig);
+	                             issuer_present(r->orig_rrn) ? r->orig_rrn : NULL, &d->orig);
 	if (rc == STORE_ENOTFOUND)
 		return issuer_decide(d, "25", "original_unknown");
 	if (rc != STORE_OK)

@@ -265,9 +265,11 @@ struct issuer_request {
 	 * STAN and transmission time as one already decided is a duplicate (94). */
 	const char *acquirer, *stan, *transmit, *terminal, *merchant, *rrn;
 	const char *merchant_name; /* field 43, for the cardholder's text; NULL: the MID */
-	/* The original, for completion, cancel, void and refund: its auth code (38) and RRN. A
-	 * reversal names its original by acquirer, terminal and STAN (its own 11 is the
-	 * original's, as in spec/cup-pos.md) and amount. */
+	/* The original, for completion, cancel, void and refund: a pre-authorization's
+	 * completion and cancel, and a completion's void, name it by its auth code (38); a void
+	 * and a refund by its RRN (37), a void's auth code checked against it. A reversal names
+	 * its original by acquirer, terminal and STAN (its own 11 is the original's, as in
+	 * spec/cup-pos.md) and amount. */
 	const char *orig_auth_code, *orig_rrn;
 	/* Card authentication (field 62: NM, ID, PH, OT). */
 	const char *holder, *id_number, *phone, *otp;

@@ -81,8 +81,14 @@ struct store_decision {
 int store_decision_insert(store *s, struct store_decision *d);
 int store_decision_get(store *s, int64_t id, struct store_decision *out);
 int store_decision_by_dup_key(store *s, const char *dup_key, struct store_decision *out);
-/* The latest approved decision of card_id among ops (a bit mask of 1 << op) whose auth code
- * is auth_code, or (auth_code NULL) whose RRN is rrn. */
+/* The ops a decision can be named by its auth code alone: pre-authorization (2) and
+ * completion (4), as decisions_auth's WHERE says. */
+#define STORE_DECISION_AUTH_OPS ((1u << 2) | (1u << 4))
+
+/* The latest approved decision of card_id among ops (a bit mask of 1 << op): by auth_code
+ * when it is not NULL and ops are within STORE_DECISION_AUTH_OPS (rrn is then not looked at);
+ * else by rrn, whose auth code must be auth_code when that is not NULL. STORE_EARG when
+ * neither names it. */
 int store_decision_original(store *s, int64_t card_id, unsigned ops, const char *auth_code,
                             const char *rrn, struct store_decision *out);
 /* The latest decision among ops (a bit mask of 1 << op) of acquirer, terminal and stan made

@@ -92,6 +92,7 @@ msg 0200 000000 12345 "$pan" "$track" "$pb"
 send
 answer 00 "stripe purchase"
 auth=$(json 38)
+rrn1=$(json 37)
 case $auth in [0-9][0-9][0-9][0-9][0-9][0-9]) ok ;; *) bad "auth code '$auth'" ;; esac
 if grep -q '"2"\|"35"\|"52"' "$tmp/out"; then bad "the answer echoes card data"; else ok; fi
 send
@@ -128,8 +129,15 @@ msg 0200 000000 100 "$pan" "" "$pb" "\"14\":\"2001\""
 send
 answer 54 "expired"
 
-# Void of the first purchase, then a refund of part of another.
+# Void of the first purchase (named by its RRN and auth code), then a refund of part of
+# another (by its RRN).
+RRN=$rrn1 msg 0200 200000 12345 "$pan" "$track" "" "\"38\":\"000000\""
+send
+answer 25 "void with another auth code"
 msg 0200 200000 12345 "$pan" "$track" "" "\"38\":\"$auth\""
+send
+answer 25 "void naming another RRN"
+RRN=$rrn1 msg 0200 200000 12345 "$pan" "$track" "" "\"38\":\"$auth\""
 send
 answer 00 "void"
 msg 0200 000000 20000 "$pan" "$track" "$pb"

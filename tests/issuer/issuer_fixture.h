@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <ctype.h>
+#include <sqlite3.h>
 #include <stdio.h>
 
 #include "crypto/crypto.h"
@@ -208,7 +209,7 @@ static inline void test_money(struct issuer_fixture *f, int64_t id, int64_t avai
 
 struct test_request {
 	struct issuer_request r;
-	char pan[CARD_PAN_MAX + 1], track2[CARD_TRACK2_MAX + 1], stan[7], rrn[13];
+	char pan[CARD_PAN_MAX + 1], track2[CARD_TRACK2_MAX + 1], stan[7], rrn[13], orig_rrn[13];
 	uint8_t pin_block[8];
 	uint8_t icc[256];
 	uint8_t sk[16], arqc[8]; /* chip: the session key and the ARQC, to check the ARPC */
@@ -257,8 +258,31 @@ static inline void test_swipe(struct issuer_fixture *f, struct test_request *t, 
 	test_identity(f, t);
 }
 
-/* A follow-up (completion, cancel, void, refund) naming its original by auth code: the PAN
- * keyed in, no PIN. */
+/* The RRN of the decision that gave auth_code, read through a connection of its own; an
+ * RRN no decision has when none gave it. */
+static inline void test_rrn_of(const struct issuer_fixture *f, const char *auth_code, char rrn[13])
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	snprintf(rrn, 13, "999999999999");
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT rrn FROM decisions WHERE auth_code = ? ORDER "
+	                                    "BY id DESC LIMIT 1",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_text(st, 1, auth_code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(rrn, 13, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* A follow-up (completion, cancel, void, refund) of the original that gave auth_code, named
+ * as spec/cup-pos.md has the terminal name it: by auth code (38) for a pre-authorization's
+ * cancel and completion, by RRN (37) for a refund, by both for the voids. The PAN keyed in,
+ * no PIN. auth_code NULL: the caller names it. */
 static inline void test_follow_up(struct issuer_fixture *f, struct test_request *t,
                                   enum issuer_op op, const struct issuer_card_image *img,
                                   int64_t amount, const char *auth_code)
@@ -270,8 +294,15 @@ static inline void test_follow_up(struct issuer_fixture *f, struct test_request 
 	t->r.entry = ISSUER_ENTRY_MANUAL;
 	t->r.amount = amount;
 	t->r.currency = T_CNY;
-	t->r.orig_auth_code = auth_code;
 	test_identity(f, t);
+	if (auth_code == NULL)
+		return;
+	if (op != ISSUER_OP_REFUND)
+		t->r.orig_auth_code = auth_code;
+	if (op == ISSUER_OP_VOID || op == ISSUER_OP_REFUND || op == ISSUER_OP_COMPLETION_VOID) {
+		test_rrn_of(f, auth_code, t->orig_rrn);
+		t->r.orig_rrn = t->orig_rrn;
+	}
 }
 
 /* The reversal of orig (same acquirer, terminal and STAN, its own transmission time). */

@@ -148,6 +148,42 @@ static void purchase_void(void **state)
 	test_money(f, img.card_id, T_BALANCE - 6000, T_BALANCE - 6000, 0);
 }
 
+/* How a follow-up names its original (spec/cup-pos.md): a void by RRN, its auth code
+ * checked against the original's; a void or refund never by auth code alone (a purchase is
+ * found by its RRN); a pre-authorization's completion by auth code alone. */
+static void originals_named(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t;
+	struct issuer_response p, h;
+
+	test_swipe(f, &t, ISSUER_OP_PURCHASE, &img, 1000, T_PIN);
+	p = test_expect(f, &t, "00", "approved");
+	test_follow_up(f, &t, ISSUER_OP_VOID, &img, 1000, p.auth_code);
+	t.r.orig_auth_code = strcmp(p.auth_code, "000000") != 0 ? "000000" : "000001";
+	test_expect(f, &t, "25", "original_unknown");
+	test_follow_up(f, &t, ISSUER_OP_VOID, &img, 1000, p.auth_code);
+	t.r.orig_rrn = NULL;
+	test_expect(f, &t, "25", "original_not_named");
+	test_follow_up(f, &t, ISSUER_OP_REFUND, &img, 1000, NULL);
+	t.r.orig_auth_code = p.auth_code;
+	test_expect(f, &t, "25", "original_not_named");
+	test_money(f, img.card_id, T_BALANCE - 1000, T_BALANCE - 1000, 0);
+	/* Its RRN alone is enough. */
+	test_follow_up(f, &t, ISSUER_OP_VOID, &img, 1000, p.auth_code);
+	t.r.orig_auth_code = NULL;
+	test_expect(f, &t, "00", "approved");
+	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
+
+	test_swipe(f, &t, ISSUER_OP_PREAUTH, &img, 3000, T_PIN);
+	h = test_expect(f, &t, "00", "approved");
+	test_follow_up(f, &t, ISSUER_OP_COMPLETION, &img, 3000, h.auth_code);
+	assert_null(t.r.orig_rrn);
+	test_expect(f, &t, "00", "approved");
+	test_money(f, img.card_id, T_BALANCE - 3000, T_BALANCE - 3000, 0);
+}
+
 static void refund_partial(void **state)
 {
 	struct issuer_fixture *f = *state;
@@ -348,7 +384,7 @@ int main(void)
 	    T(preauth_completion), T(preauth_cancel),   T(reversal_cancel),     T(preauth_expired),
 	    T(purchase_void),      T(refund_partial),   T(reversal_purchase),   T(reversal_unknown),
 	    T(reversal_declined),  T(reversal_preauth), T(reversal_completion), T(reversal_refund),
-	    T(reversal_both),
+	    T(reversal_both),      T(originals_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

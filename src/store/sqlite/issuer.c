@@ -74,6 +74,14 @@ static const struct store_migration migrations[] = {
      * the rows found. */
     {2, "DROP INDEX decisions_reversal;"
         "CREATE INDEX decisions_reversal ON decisions(acquirer, stan);"},
+    /* A follow-up's original by its RRN, which acquirers count up, so that new decisions go
+     * at the index's end; by auth code (random) only for the pre-authorizations (2) and
+     * completions (4) a terminal names that way (spec/cup-pos.md), instead of every decision
+     * of the card at a random place in (card_id, auth_code), a page written each. */
+    {3, "DROP INDEX decisions_card;"
+        "CREATE INDEX decisions_rrn ON decisions(rrn);"
+        "CREATE INDEX decisions_auth ON decisions(card_id, auth_code)"
+        " WHERE op IN (2, 4) AND rc = '00';"},
 };
 
 const struct store_module store_module_issuer = {"issuer", migrations,
@@ -423,19 +431,33 @@ int store_decision_original(store *s, int64_t card_id, unsigned ops, const char 
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_stmt(s,
-	                     "SELECT " DECISION_COLUMNS " FROM decisions WHERE card_id = ?1 AND "
-	                     "rc = '00' AND ((1 << op) & ?2) != 0 AND (CASE WHEN ?3 IS NULL THEN "
-	                     "rrn = ?4 ELSE auth_code = ?3 END) ORDER BY id DESC LIMIT 1",
-	                     &st)) != STORE_OK)
+	/* By auth code through decisions_auth, whose WHERE the query repeats so that SQLite may
+	 * use it; else by RRN through decisions_rrn, the auth code (when given) checked on the
+	 * row. */
+	if (auth_code != NULL && (ops & ~STORE_DECISION_AUTH_OPS) == 0)
+		rc = store_stmt(
+		    s,
+		    "SELECT " DECISION_COLUMNS " FROM decisions WHERE card_id = ?1 AND "
+		    "auth_code = ?3 AND op IN (2, 4) AND rc = '00' AND ((1 << op) & ?2) != 0 "
+		    "ORDER BY id DESC LIMIT 1",
+		    &st);
+	else if (rrn != NULL)
+		rc = store_stmt(
+		    s,
+		    "SELECT " DECISION_COLUMNS " FROM decisions WHERE rrn = ?4 AND "
+		    "card_id = ?1 AND rc = '00' AND ((1 << op) & ?2) != 0 AND (?3 IS NULL "
+		    "OR auth_code = ?3) ORDER BY id DESC LIMIT 1",
+		    &st);
+	else
+		return STORE_EARG;
+	if (rc != STORE_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, card_id);
 	sqlite3_bind_int64(st, 2, ops);
 	if (auth_code != NULL)
 		sqlite3_bind_text(st, 3, auth_code, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_text(st, 4, rrn != NULL ? rrn : "", -1, SQLITE_STATIC);
+	if (rrn != NULL)
+		sqlite3_bind_text(st, 4, rrn, -1, SQLITE_STATIC);
 	return one_decision(s, st, out);
 }
 
