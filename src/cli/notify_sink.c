@@ -391,17 +391,18 @@ int notify_scheduler_report(struct notify_scheduler *ns)
 	return ns->sent ? round_record(ns, false) : 0;
 }
 
+/* A round sent and still waiting for a batch is recorded now: there may be no batch. */
 static void on_timer_closed(uv_handle_t *handle)
 {
 	struct notify_scheduler *ns = handle->data;
 
-	ns->closed = true;
 	if (ns->sent)
 		round_record(ns, true);
 }
 
 void notify_scheduler_stop(struct notify_scheduler *ns)
 {
+	ns->closed = true; /* from now on no round starts, and a sent one records itself */
 	uv_timer_stop(&ns->timer);
 	uv_close((uv_handle_t *)&ns->timer, on_timer_closed);
 }
