@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -164,16 +165,19 @@ int net_client_send(net_client *c, const uint8_t *msg, size_t len)
 	return rc;
 }
 
-static int recv_all(int fd, uint8_t *p, size_t len, long long deadline)
+/* Reads len bytes by deadline. ready: the bytes are likely there already (a frame's body
+ * after its header), so a read is tried before waiting, which saves a poll a frame. */
+static int recv_all(int fd, uint8_t *p, size_t len, long long deadline, bool ready)
 {
 	while (len > 0) {
 		ssize_t n;
 		int rc;
 
-		if ((rc = wait_fd(fd, POLLIN, deadline)) != NET_OK)
+		if (!ready && (rc = wait_fd(fd, POLLIN, deadline)) != NET_OK)
 			return rc;
-		n = recv(fd, p, len, 0);
-		if (n < 0 && errno == EINTR)
+		n = recv(fd, p, len, ready ? MSG_DONTWAIT : 0);
+		ready = false;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
 		if (n < 0)
 			return errno == ECONNRESET ? NET_ECLOSED : NET_EIO;
@@ -192,13 +196,13 @@ int net_client_recv(net_client *c, uint8_t *buf, size_t cap, size_t *len, int ti
 	size_t n;
 	int rc;
 
-	if ((rc = recv_all(c->fd, hdr, sizeof hdr, deadline)) != NET_OK)
+	if ((rc = recv_all(c->fd, hdr, sizeof hdr, deadline, false)) != NET_OK)
 		return rc;
 	if ((rc = net_frame_length(hdr, NET_MAX_FRAME, &n)) != NET_OK)
 		return rc;
 	if (n > cap)
 		return NET_ESPACE;
-	if ((rc = recv_all(c->fd, buf, n, deadline)) != NET_OK)
+	if ((rc = recv_all(c->fd, buf, n, deadline, true)) != NET_OK)
 		return rc;
 	*len = n;
 	return NET_OK;

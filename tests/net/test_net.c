@@ -576,25 +576,32 @@ static void bad_arguments(void **state)
 /* The client sends each frame whole, in one segment: a header sent on its own made the
  * message wait for the header's ACK, which the peer delays (up to 40 ms) — half of every
  * payment's time at the host. A plain listener sees each whole frame in one read. */
-static void client_sends_whole_frames(void **state)
+/* A client connected to a listening socket of the test's own: c, and the accepted end fd. */
+static void client_pair(int *lfd, int *fd, net_client **c)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET};
 	socklen_t alen = sizeof a;
-	int lfd = socket(AF_INET, SOCK_STREAM, 0), fd;
+	char addr[32];
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true((*lfd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(*lfd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(*lfd, 1), 0);
+	assert_int_equal(getsockname(*lfd, (struct sockaddr *)&a, &alen), 0);
+	snprintf(addr, sizeof addr, "127.0.0.1:%d", ntohs(a.sin_port));
+	assert_int_equal(net_client_connect(addr, WAIT_MS, c), NET_OK);
+	assert_true((*fd = accept(*lfd, NULL, NULL)) >= 0);
+}
+
+static void client_sends_whole_frames(void **state)
+{
 	const char msg[] = "a request of some length, as a terminal sends";
 	uint8_t buf[256];
-	char addr[32];
 	net_client *c = NULL;
+	int lfd, fd;
 
 	(void)state;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_true(lfd >= 0);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
-	assert_int_equal(listen(lfd, 1), 0);
-	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
-	snprintf(addr, sizeof addr, "127.0.0.1:%d", ntohs(a.sin_port));
-	assert_int_equal(net_client_connect(addr, WAIT_MS, &c), NET_OK);
-	assert_true((fd = accept(lfd, NULL, NULL)) >= 0);
+	client_pair(&lfd, &fd, &c);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(net_client_send(c, (const uint8_t *)msg, sizeof msg - 1), NET_OK);
 		assert_int_equal(recv(fd, buf, sizeof buf, 0),
@@ -607,10 +614,58 @@ static void client_sends_whole_frames(void **state)
 	close(lfd);
 }
 
+/* The peer of client_receives_split_frames: a frame's header alone, its body in two parts 20
+ * ms apart, then a whole frame, then a header whose body never comes. */
+static void *send_in_pieces(void *arg)
+{
+	int fd = *(int *)arg;
+
+	raw_send(fd, "\x00\x06", 2);
+	for (int i = 0; i < 20; i++)
+		pause_ms();
+	raw_send(fd, "ans", 3);
+	for (int i = 0; i < 20; i++)
+		pause_ms();
+	raw_send(fd,
+	         "wer"
+	         "\x00\x03"
+	         "two"
+	         "\x00\x05",
+	         10);
+	return NULL;
+}
+
+/* A reply's body is read at once when it came with its header, and waited for when it did
+ * not: however the answer arrives, the client gives it whole, or times out. */
+static void client_receives_split_frames(void **state)
+{
+	uint8_t buf[64];
+	net_client *c = NULL;
+	pthread_t peer;
+	size_t len;
+	int lfd, fd;
+
+	(void)state;
+	client_pair(&lfd, &fd, &c);
+	assert_int_equal(pthread_create(&peer, NULL, send_in_pieces, &fd), 0);
+	assert_int_equal(net_client_recv(c, buf, sizeof buf, &len, WAIT_MS), NET_OK);
+	assert_int_equal(len, 6);
+	assert_memory_equal(buf, "answer", 6);
+	assert_int_equal(net_client_recv(c, buf, sizeof buf, &len, WAIT_MS), NET_OK);
+	assert_int_equal(len, 3);
+	assert_memory_equal(buf, "two", 3);
+	assert_int_equal(net_client_recv(c, buf, sizeof buf, &len, 100), NET_ETIMEOUT);
+	assert_int_equal(pthread_join(peer, NULL), 0);
+	net_client_close(c);
+	close(fd);
+	close(lfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(client_sends_whole_frames),
+	    cmocka_unit_test(client_receives_split_frames),
 	    cmocka_unit_test(frame_header_and_length),
 	    cmocka_unit_test(echo_and_framing),
 	    cmocka_unit_test(bad_frames_close),
