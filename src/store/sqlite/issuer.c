@@ -428,13 +428,14 @@ int store_decision_by_dup_key(store *s, const char *dup_key, struct store_decisi
 int store_decision_original(store *s, int64_t card_id, unsigned ops, const char *auth_code,
                             const char *rrn, struct store_decision *out)
 {
+	bool by_auth = auth_code != NULL && (ops & ~STORE_DECISION_AUTH_OPS) == 0;
 	sqlite3_stmt *st;
 	int rc;
 
 	/* By auth code through decisions_auth, whose WHERE the query repeats so that SQLite may
 	 * use it; else by RRN through decisions_rrn, the auth code (when given) checked on the
 	 * row. */
-	if (auth_code != NULL && (ops & ~STORE_DECISION_AUTH_OPS) == 0)
+	if (by_auth)
 		rc = store_stmt(
 		    s,
 		    "SELECT " DECISION_COLUMNS " FROM decisions WHERE card_id = ?1 AND "
@@ -456,7 +457,7 @@ int store_decision_original(store *s, int64_t card_id, unsigned ops, const char 
 	sqlite3_bind_int64(st, 2, ops);
 	if (auth_code != NULL)
 		sqlite3_bind_text(st, 3, auth_code, -1, SQLITE_STATIC);
-	if (rrn != NULL)
+	if (!by_auth)
 		sqlite3_bind_text(st, 4, rrn, -1, SQLITE_STATIC);
 	return one_decision(s, st, out);
 }
