@@ -95,11 +95,9 @@ static int card_change(merchant *m, const char *actor, int64_t card_id, const st
 	if (c->why != NULL)
 		json_object_set_new(a, "why", json_string(c->why));
 	snprintf(object, sizeof object, "card:%lld", (long long)card_id);
-	rc = audit_record(m->s, actor, c->action, object, b, a, now);
-	if (rc != AUDIT_OK) {
-		rc = rc == AUDIT_EARG ? MERCHANT_EARG : MERCHANT_ESTORE;
+	if ((rc = merchant_from_audit(audit_record(m->s, actor, c->action, object, b, a, now))) !=
+	    MERCHANT_OK)
 		goto fail;
-	}
 	if ((rc = merchant_from_store(store_commit(m->s))) == MERCHANT_OK)
 		goto out;
 fail:
@@ -189,13 +187,12 @@ static int cardauth_step(merchant *m, const char *actor, const struct merchant_c
 	snprintf(object, sizeof object, "card:%lld", (long long)card.id);
 	after = json_pack("{s:s, s:s}", "card", card.masked, "authentication",
 	                  e != NULL ? "code_sent" : "valid");
-	rc = audit_record(m->s, actor, e != NULL ? "cardauth.start" : "cardauth.confirm", object,
-	                  NULL, after, now);
+	rc = merchant_from_audit(audit_record(m->s, actor,
+	                                      e != NULL ? "cardauth.start" : "cardauth.confirm",
+	                                      object, NULL, after, now));
 	json_decref(after);
-	if (rc != AUDIT_OK) {
-		rc = rc == AUDIT_EARG ? MERCHANT_EARG : MERCHANT_ESTORE;
+	if (rc != MERCHANT_OK)
 		goto fail;
-	}
 	return merchant_from_store(store_commit(m->s));
 fail:
 	store_rollback(m->s);

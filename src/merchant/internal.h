@@ -26,5 +26,8 @@ int merchant_end(merchant *m, int rc);
 void merchant_object(const struct store_merchant_app *a, char out[STORE_AUDIT_OBJECT_MAX]);
 /* A merchant code for an issuer one (cardholder.c). */
 int merchant_from_issuer(int rc);
+/* A merchant code for an audit one: a bad actor, action, object or oversized state is the
+ * caller's argument, anything else the store's failure. */
+int merchant_from_audit(int rc);
 
 #endif

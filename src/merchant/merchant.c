@@ -1,6 +1,8 @@
 /* merchant.c — the merchant module's handle, its config defaults and its error names. */
 #include "merchant/internal.h"
 
+#include "audit/audit.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,19 @@ int merchant_from_store(int rc)
 		return MERCHANT_EEXIST;
 	case STORE_ENOMEM:
 		return MERCHANT_ENOMEM;
+	default:
+		return MERCHANT_ESTORE;
+	}
+}
+
+int merchant_from_audit(int rc)
+{
+	switch (rc) {
+	case AUDIT_OK:
+		return MERCHANT_OK;
+	case AUDIT_EARG:
+	case AUDIT_EBIG:
+		return MERCHANT_EARG;
 	default:
 		return MERCHANT_ESTORE;
 	}

@@ -38,7 +38,7 @@ static int audit(merchant *m, const char *actor, const char *action, const char 
 	rc = audit_record(m->s, actor, action, object, before, after, now);
 	json_decref(before);
 	json_decref(after);
-	return rc == AUDIT_OK ? MERCHANT_OK : rc == AUDIT_EARG ? MERCHANT_EARG : MERCHANT_ESTORE;
+	return merchant_from_audit(rc);
 }
 
 int merchant_settlecard_start(merchant *m, const char *actor, const char *mid,

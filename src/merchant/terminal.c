@@ -137,8 +137,8 @@ static int audit(merchant *m, const char *actor, const char *action,
 	snprintf(object, sizeof object, "terminal:%s", after->tid);
 	if (j == NULL || (before != NULL && b == NULL))
 		rc = MERCHANT_ENOMEM;
-	else if ((rc = audit_record(m->s, actor, action, object, b, j, now)) != AUDIT_OK)
-		rc = rc == AUDIT_ESTORE ? MERCHANT_ESTORE : MERCHANT_EARG;
+	else
+		rc = merchant_from_audit(audit_record(m->s, actor, action, object, b, j, now));
 	json_decref(b);
 	json_decref(j);
 	return rc;
