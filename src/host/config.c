@@ -171,7 +171,8 @@ static int parse_bin(struct load *ld, const char *v)
 	return 0;
 }
 
-static int set_value(struct load *ld, const struct key *k, const char *v)
+/* Says in ld->why what k takes, and that v is not it; -1. */
+static int refuse(struct load *ld, const struct key *k, const char *v)
 {
 	static const char *const expected[] = {
 	    [K_BOOL] = "yes or no",
@@ -181,9 +182,22 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 	              "high)",
 	    [K_SINK] = "file or webhook",
 	};
+	char what[100];
+
+	if (k->kind == K_DIGITS)
+		snprintf(what, sizeof what, "%lld to %lld digits", k->min, k->max);
+	else if (k->kind == K_INT || k->kind == K_INT64)
+		snprintf(what, sizeof what, "a number from %lld to %lld", k->min, k->max);
+	else
+		snprintf(what, sizeof what, "%s", expected[k->kind]);
+	snprintf(ld->why, sizeof ld->why, "not %s: %.80s", what, v);
+	return -1;
+}
+
+static int set_value(struct load *ld, const struct key *k, const char *v)
+{
 	char *dst = (char *)ld->cfg + k->offset;
 	const iso8583_profile *dialect;
-	char what[100];
 	long long n;
 	int level;
 
@@ -247,14 +261,7 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 			break;
 		return 0;
 	}
-	if (k->kind == K_DIGITS)
-		snprintf(what, sizeof what, "%lld to %lld digits", k->min, k->max);
-	else if (k->kind == K_INT || k->kind == K_INT64)
-		snprintf(what, sizeof what, "a number from %lld to %lld", k->min, k->max);
-	else
-		snprintf(what, sizeof what, "%s", expected[k->kind]);
-	snprintf(ld->why, sizeof ld->why, "not %s: %.80s", what, v);
-	return -1;
+	return refuse(ld, k, v);
 }
 
 static int on_key(void *user, const char *section, const char *name, const char *value)
