@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "acquirer/acquirer.h"
-#include "config/config.h"
+#include "host/env.h"
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
 #include "merchant/merchant.h"
@@ -78,33 +78,35 @@ int cli_int64(const char *prog, const char *name, const char *text, int64_t min,
 struct json_t;
 void cli_print_json(struct json_t *root);
 
-/* ---- The data directory (datadir.c) ----
+/* ---- The environment of a command (env.c) ----
  *
- * What the commands that keep state share: a directory (made mode 0700 when missing) holding
- * the store, DIR/possum.db, and the hsm on the LMK from POSSUM_LMK or, failing that, from
- * DIR/lmk, which is created (a test LMK, with a warning) when missing. */
-#define CLI_DATADIR_DEFAULT "./possum-data"
+ * Commands open their environment through host/env.h (host_env_start(), host_datadir_open())
+ * and map its result to their exit code with cli_exit(). */
 
-struct cli_datadir {
-	char dir[4096];
-	char db[4096 + 16]; /* DIR/possum.db: the store's path, for more connections to it */
-	store *store;
-	hsm *hsm;
+/* The exit code of a HOST_E* result: CLI_OK, CLI_USAGE for HOST_EUSAGE, else CLI_FAILED. */
+int cli_exit(int host_rc);
+
+#define CLI_DATADIR_DEFAULT HOST_DATADIR_DEFAULT /* the data directory, when none is named */
+
+/* What the commands that change merchants, terminals and settlement cards open: the issuer of
+ * the data directory, the merchant module on it, and the audit log's actor (cli_actor). */
+struct cli_merchant {
+	struct host_env ci;
+	merchant *m;
+	char actor[64]; /* CLI_ACTOR_MAX */
 };
 
-/* Opens dir (NULL: CLI_DATADIR_DEFAULT) into *out. Prints its own errors, as prog; returns
- * CLI_OK or CLI_FAILED. */
-int cli_datadir_open(const char *prog, const char *dir, struct cli_datadir *out);
+/* host_env_start() with the merchant module; closes what it opened when it fails. Prints its
+ * own errors; CLI_OK, CLI_FAILED or CLI_USAGE. */
+int cli_merchant_start(const char *prog, const char *config, const char *data,
+                       struct cli_merchant *cm);
+void cli_merchant_close(struct cli_merchant *cm);
 
-/* Closes the store and the hsm; d may be NULL or already closed. */
-void cli_datadir_close(struct cli_datadir *d);
-
-/* The key called name (letters, digits, '-', '_' and '.'), wrapped under the LMK and kept in
- * the store's meta as "key.NAME"; generated as spec says when there is none. Two processes
- * creating it at once keep one key. Returns 0, or an HSM_E* or STORE_E* code (which may
- * coincide: the caller names the failure from where it came, store_errmsg() for a store's). */
-int cli_datadir_key(struct cli_datadir *d, const char *name, const struct hsm_key_spec *spec,
-                    hsm_key *out);
+/* Says the merchant module's failure rc as prog and returns the exit code: bad usage
+ * (cli_usage_error) for MERCHANT_EARG, and for the rest CLI_FAILED with the code's name — and the
+ * store's message for MERCHANT_ESTORE. A command says its own words first for the codes that mean
+ * something particular to it. */
+int cli_merchant_failed(const char *prog, const struct host_env *ci, int rc);
 
 /* ---- Money (amount.c) ---- */
 
@@ -118,66 +120,6 @@ int cli_amount(const char *prog, const char *name, const char *text, unsigned cu
 
 /* Writes minor units of currency as "12.34". */
 void cli_amount_format(int64_t minor, unsigned currency, char out[32]);
-
-/* ---- The issuer of a data directory (issuer_open.c) ----
- *
- * What `possum admin card|account|link` and `possum host` open: the configuration, the data
- * directory, the issuer's keys (made the first time), the link's zone PIN key, the data key of
- * the notifications' outbox and the sink of text messages (cli/notify_sink.h; by default
- * DIR/sms.jsonl). A struct cli_issuer must not move once opened (the issuer keeps its address
- * for the sink). */
-struct cli_issuer {
-	struct possum_config cfg;
-	struct cli_datadir data;
-	issuer *issuer;
-	hsm_key zpk;        /* the link's zone PIN key */
-	hsm_key notify_key; /* D0: the phones in the outbox (notify_enqueue()) */
-	struct notify_sink *sink;
-};
-
-/* Reads the configuration (path, else $POSSUM_CONFIG, else the defaults) into ci->cfg, with
- * dir (when not NULL) as its data directory. Prints its own errors; CLI_OK or CLI_USAGE. */
-int cli_issuer_config(const char *prog, const char *path, const char *dir, struct cli_issuer *ci);
-
-/* Opens the data directory of ci->cfg and the issuer in it. Prints its own errors; on any
- * result the caller ends with cli_issuer_close(). */
-int cli_issuer_open(const char *prog, struct cli_issuer *ci);
-
-/* Both of the above; closes what it opened when it fails. */
-int cli_issuer_start(const char *prog, const char *path, const char *dir, struct cli_issuer *ci);
-
-/* Closes the issuer, the sink and the data directory, and frees the configuration. */
-void cli_issuer_close(struct cli_issuer *ci);
-
-/* The acquirer of ci's data directory (acquirer_open.c), ci opened; the caller closes it
- * (acquirer_close) before ci. Prints its own errors; CLI_OK or CLI_FAILED. */
-int cli_acquirer_open(const char *prog, struct cli_issuer *ci, acquirer **out);
-
-/* The merchant module of ci's data directory (merchant_open.c), ci opened, with its data key
- * made the first time and its documents directory (DATA/documents unless the config names
- * one); the caller closes it (merchant_close) before ci. Prints its own errors; CLI_OK or
- * CLI_FAILED. */
-int cli_merchant_open(const char *prog, struct cli_issuer *ci, merchant **out);
-
-/* What the commands that change merchants, terminals and settlement cards open: the issuer of
- * the data directory, the merchant module on it, and the audit log's actor (cli_actor). */
-struct cli_merchant {
-	struct cli_issuer ci;
-	merchant *m;
-	char actor[64]; /* CLI_ACTOR_MAX */
-};
-
-/* cli_issuer_start() and cli_merchant_open(); closes what it opened when it fails. Prints its
- * own errors; CLI_OK, CLI_FAILED or CLI_USAGE. */
-int cli_merchant_start(const char *prog, const char *config, const char *data,
-                       struct cli_merchant *cm);
-void cli_merchant_close(struct cli_merchant *cm);
-
-/* Says the merchant module's failure rc as prog and returns the exit code: bad usage
- * (cli_usage_error) for MERCHANT_EARG, and for the rest CLI_FAILED with the code's name — and the
- * store's message for MERCHANT_ESTORE. A command says its own words first for the codes that mean
- * something particular to it. */
-int cli_merchant_failed(const char *prog, const struct cli_issuer *ci, int rc);
 
 int cli_crypto(int argc, char **argv);
 int cli_iso(int argc, char **argv);

@@ -33,7 +33,7 @@ static int lookup(const char *const *names, size_t n, const char *text)
 	return 0;
 }
 
-static int issuer_failed(const char *prog, struct cli_issuer *ci, int rc)
+static int issuer_failed(const char *prog, struct host_env *ci, int rc)
 {
 	if (rc == ISSUER_ESTORE)
 		return cli_error(CLI_FAILED, prog, "%s: %s", issuer_strerror(rc),
@@ -159,7 +159,7 @@ static int card_issue(int argc, char **argv)
 	    {"chip", NULL, &chip},       {"json", NULL, &json}};
 	struct issuer_card_request req = {0};
 	struct issuer_card_image img;
-	struct cli_issuer ci;
+	struct host_env ci;
 
 	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], issue_help, &rest)) !=
 	    CLI_OK)
@@ -176,7 +176,7 @@ static int card_issue(int argc, char **argv)
 	if (limit != NULL && req.product != CARD_PRODUCT_CREDIT)
 		return cli_usage_error(prog,
 		                       "--limit is for credit cards (debit cards: --balance)");
-	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	if ((balance != NULL && (rc = cli_amount(prog, "balance", balance, ci.cfg.issuer.currency,
 	                                         &req.balance)) != CLI_OK) ||
@@ -212,7 +212,7 @@ static int card_issue(int argc, char **argv)
 	rc = print_image(prog, &img, holder, out, json);
 	crypto_wipe(&img, sizeof img);
 out:
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }
 
@@ -264,11 +264,11 @@ static void card_header(void)
 
 /* Opens the issuer and finds the card named by the one operand (a PAN or its last 4). */
 static int open_card(const char *prog, const char *config, const char *data, const char *which,
-                     struct cli_issuer *ci, struct issuer_card *c)
+                     struct host_env *ci, struct issuer_card *c)
 {
 	int rc;
 
-	if ((rc = cli_issuer_start(prog, config, data, ci)) != CLI_OK)
+	if ((rc = cli_exit(host_env_start(ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	if ((rc = issuer_card_find(ci->issuer, which, c)) == ISSUER_OK)
 		return CLI_OK;
@@ -276,7 +276,7 @@ static int open_card(const char *prog, const char *config, const char *data, con
 		rc = cli_usage_error(prog, "give a card number or its last four digits");
 	else
 		rc = issuer_failed(prog, ci, rc);
-	cli_issuer_close(ci);
+	host_env_close(ci);
 	return rc;
 }
 
@@ -292,7 +292,7 @@ static int card_show(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_option opts[] = {
 	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
-	struct cli_issuer ci;
+	struct host_env ci;
 	struct issuer_card c;
 
 	if ((rc = cli_options(argc, argv, opts, 3, show_help, &rest)) != CLI_OK)
@@ -307,7 +307,7 @@ static int card_show(int argc, char **argv)
 		card_header();
 		card_print(&c);
 	}
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return CLI_OK;
 }
 
@@ -340,14 +340,14 @@ static int card_list(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_option opts[] = {
 	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
-	struct cli_issuer ci;
+	struct host_env ci;
 	struct list_ctx l = {0};
 
 	if ((rc = cli_options(argc, argv, opts, 3, list_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (rest < argc)
 		return cli_usage_error(prog, "takes no arguments");
-	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	if (json)
 		l.array = json_array();
@@ -359,7 +359,7 @@ static int card_list(int argc, char **argv)
 	} else if (json) {
 		cli_print_json(l.array);
 	}
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }
 
@@ -380,7 +380,7 @@ static int card_status(int argc, char **argv)
 	                           {"data", &data, NULL},
 	                           {"set", &set, NULL},
 	                           {"json", NULL, &json}};
-	struct cli_issuer ci;
+	struct host_env ci;
 	struct issuer_card c;
 	merchant *m = NULL;
 	char actor[CLI_ACTOR_MAX];
@@ -393,7 +393,8 @@ static int card_status(int argc, char **argv)
 		return cli_usage_error(prog, "--set takes active, lost, stolen or blocked");
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
 		return rc;
-	if (status != 0 && (rc = cli_merchant_open(prog, &ci, &m)) == CLI_OK) {
+	if (status != 0 && (rc = cli_exit(host_env_open(&ci, HOST_NEED_MERCHANT))) == CLI_OK) {
+		m = ci.merchant;
 		cli_actor(actor);
 		rc = merchant_card_set_status(m, actor, c.id, (enum issuer_card_status)status,
 		                              (int64_t)time(NULL));
@@ -415,8 +416,7 @@ static int card_status(int argc, char **argv)
 			printf("%s %s\n", c.masked, status_names[c.status]);
 		}
 	}
-	merchant_close(m);
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }
 
@@ -440,7 +440,7 @@ static int card_replace(int argc, char **argv)
 	                           {"pin", &pin, NULL},       {"expiry", &expiry, NULL},
 	                           {"out", &out, NULL},       {"json", NULL, &json}};
 	struct issuer_card_image img;
-	struct cli_issuer ci;
+	struct host_env ci;
 	struct issuer_card c;
 	merchant *m = NULL;
 	char actor[CLI_ACTOR_MAX];
@@ -451,8 +451,9 @@ static int card_replace(int argc, char **argv)
 		return cli_usage_error(prog, "takes one card: its number or last four digits");
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
 		return rc;
-	if ((rc = cli_merchant_open(prog, &ci, &m)) != CLI_OK)
+	if ((rc = cli_exit(host_env_open(&ci, HOST_NEED_MERCHANT))) != CLI_OK)
 		goto out;
+	m = ci.merchant;
 	cli_actor(actor);
 	rc = merchant_card_replace(m, actor, c.id, pin, expiry, (int64_t)time(NULL), &img);
 	if (rc == MERCHANT_OK) {
@@ -466,8 +467,7 @@ static int card_replace(int argc, char **argv)
 		rc = cli_merchant_failed(prog, &ci, rc);
 	}
 out:
-	merchant_close(m);
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }
 
@@ -500,7 +500,7 @@ static int card_change(int argc, char **argv, bool phone)
 	                           {"data", &data, NULL},
 	                           {phone ? "phone" : "reason", &value, NULL},
 	                           {"json", NULL, &json}};
-	struct cli_issuer ci;
+	struct host_env ci;
 	struct issuer_card c;
 	merchant *m = NULL;
 	char actor[CLI_ACTOR_MAX];
@@ -514,8 +514,9 @@ static int card_change(int argc, char **argv, bool phone)
 		return cli_usage_error(prog, "--%s is required", phone ? "phone" : "reason");
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
 		return rc;
-	if ((rc = cli_merchant_open(prog, &ci, &m)) != CLI_OK)
+	if ((rc = cli_exit(host_env_open(&ci, HOST_NEED_MERCHANT))) != CLI_OK)
 		goto out;
+	m = ci.merchant;
 	cli_actor(actor);
 	rc = phone ? merchant_card_set_phone(m, actor, c.id, value, (int64_t)time(NULL))
 	           : merchant_card_revoke_auth(m, actor, c.id, value, (int64_t)time(NULL));
@@ -533,8 +534,7 @@ static int card_change(int argc, char **argv, bool phone)
 		printf("%s %s\n", c.masked,
 		       phone ? "phone changed; authentication invalid" : "authentication revoked");
 out:
-	merchant_close(m);
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }
 
@@ -582,7 +582,7 @@ static int account_move(int argc, char **argv, bool credit)
 	                           {"data", &data, NULL},
 	                           {"amount", &amount, NULL},
 	                           {"json", NULL, &json}};
-	struct cli_issuer ci;
+	struct host_env ci;
 	struct issuer_card c;
 	int64_t minor;
 
@@ -613,7 +613,7 @@ static int account_move(int argc, char **argv, bool credit)
 		card_print(&c);
 	}
 out:
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }
 

@@ -16,7 +16,7 @@
 
 /* The exit status of a ledger call that failed: bad input is a usage error, the rest a refusal
  * or a failure. */
-static int ledger_failed(const char *prog, struct cli_datadir *d, int rc)
+static int ledger_failed(const char *prog, struct host_datadir *d, int rc)
 {
 	if (rc == LEDGER_ESTORE)
 		return cli_error(CLI_FAILED, prog, "%s: %s", ledger_strerror(rc),
@@ -126,7 +126,7 @@ static int ledger_check_cmd(int argc, char **argv)
 	const char *prog = argv[0], *data = NULL;
 	int json = 0, rest, rc;
 	const cli_option opts[] = {{"data", &data, NULL}, {"json", NULL, &json}};
-	struct cli_datadir d;
+	struct host_datadir d;
 	struct ledger_report r;
 	json_t *violations = NULL;
 
@@ -134,7 +134,7 @@ static int ledger_check_cmd(int argc, char **argv)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (rest < argc)
 		return cli_usage_error(prog, "takes no arguments");
-	if ((rc = cli_datadir_open(prog, data, &d)) != CLI_OK)
+	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
 		return rc;
 	if (json)
 		violations = json_array();
@@ -173,7 +173,7 @@ static int ledger_check_cmd(int argc, char **argv)
 	}
 	rc = r.violations == 0 ? CLI_OK : CLI_FAILED;
 out:
-	cli_datadir_close(&d);
+	host_datadir_close(&d);
 	return rc;
 }
 
@@ -222,7 +222,7 @@ static int account_create_cmd(int argc, char **argv)
 	                           {"flags", &flags, NULL}, {"limit", &limit, NULL},
 	                           {"data", &data, NULL},   {"json", NULL, &json}};
 	struct ledger_account a = {0};
-	struct cli_datadir d;
+	struct host_datadir d;
 	int64_t v;
 
 	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], account_create_help,
@@ -243,14 +243,14 @@ static int account_create_cmd(int argc, char **argv)
 	if (limit != NULL &&
 	    (rc = cli_int64(prog, "limit", limit, 0, INT64_MAX, &a.limit)) != CLI_OK)
 		return rc;
-	if ((rc = cli_datadir_open(prog, data, &d)) != CLI_OK)
+	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
 		return rc;
 	if ((rc = ledger_account_create(d.store, &a, time(NULL), &a.id)) != LEDGER_OK ||
 	    (rc = ledger_account_get(d.store, a.id, &a)) != LEDGER_OK)
 		rc = ledger_failed(prog, &d, rc);
 	else
 		print_account(&a, json);
-	cli_datadir_close(&d);
+	host_datadir_close(&d);
 	return rc;
 }
 
@@ -267,7 +267,7 @@ static int account_show_cmd(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_option opts[] = {{"data", &data, NULL}, {"json", NULL, &json}};
 	struct ledger_account a;
-	struct cli_datadir d;
+	struct host_datadir d;
 	int64_t id;
 
 	if ((rc = cli_options(argc, argv, opts, 2, account_show_help, &rest)) != CLI_OK)
@@ -276,13 +276,13 @@ static int account_show_cmd(int argc, char **argv)
 		return cli_usage_error(prog, "takes one account ID");
 	if ((rc = cli_int64(prog, "ID", argv[rest], 1, INT64_MAX, &id)) != CLI_OK)
 		return rc;
-	if ((rc = cli_datadir_open(prog, data, &d)) != CLI_OK)
+	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
 		return rc;
 	if ((rc = ledger_account_get(d.store, id, &a)) != LEDGER_OK)
 		rc = ledger_failed(prog, &d, rc);
 	else
 		print_account(&a, json);
-	cli_datadir_close(&d);
+	host_datadir_close(&d);
 	return rc;
 }
 
@@ -380,7 +380,7 @@ static int transfer_cmd(int argc, char **argv)
 	    {"data", &data, NULL},         {"json", NULL, &json},
 	};
 	struct ledger_transfer t, out;
-	struct cli_datadir d;
+	struct host_datadir d;
 
 	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], transfer_help,
 	                      &rest)) != CLI_OK)
@@ -389,7 +389,7 @@ static int transfer_cmd(int argc, char **argv)
 		return cli_usage_error(prog, "takes no arguments");
 	if ((rc = transfer_parse(prog, &o, &t)) != CLI_OK)
 		return rc;
-	if ((rc = cli_datadir_open(prog, data, &d)) != CLI_OK)
+	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
 		return rc;
 	rc = ledger_transfer_create(d.store, &t, time(NULL), &out);
 	if (rc == LEDGER_OK || rc == LEDGER_EXISTS) {
@@ -398,7 +398,7 @@ static int transfer_cmd(int argc, char **argv)
 	} else {
 		rc = ledger_failed(prog, &d, rc);
 	}
-	cli_datadir_close(&d);
+	host_datadir_close(&d);
 	return rc;
 }
 

@@ -28,7 +28,7 @@ static int link_zpk(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_option opts[] = {
 	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
-	struct cli_issuer ci;
+	struct host_env ci;
 	hsm_kcv kcv;
 	char check[2 * HSM_KCV_MAX + 1];
 
@@ -36,7 +36,7 @@ static int link_zpk(int argc, char **argv)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (rest < argc)
 		return cli_usage_error(prog, "takes no arguments");
-	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	if ((rc = hsm_key_kcv(ci.data.hsm, &ci.zpk, &kcv)) != HSM_OK) {
 		rc = cli_error(CLI_FAILED, prog, "the zone PIN key: %s", hsm_strerror(rc));
@@ -52,7 +52,7 @@ static int link_zpk(int argc, char **argv)
 		printf("block  %s\nkcv    %s\n", ci.zpk.block, check);
 	}
 out:
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }
 

@@ -17,7 +17,7 @@
 	"  --json         print JSON\n"
 
 /* Prints what a refused or failed step says; the exit code. */
-static int failed(const char *prog, struct cli_issuer *ci, int rc, const char *why)
+static int failed(const char *prog, struct host_env *ci, int rc, const char *why)
 {
 	switch (rc) {
 	case MERCHANT_EVERIFY:

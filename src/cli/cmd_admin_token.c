@@ -50,7 +50,7 @@ static int token_create(int argc, char **argv)
 	                           {"label", &label, NULL},    {"config", &config, NULL},
 	                           {"data", &data, NULL},      {"json", NULL, &json}};
 	enum http_role role;
-	struct cli_issuer ci;
+	struct host_env ci;
 	char actor[CLI_ACTOR_MAX], token[HTTP_TOKEN_LEN + 1];
 	int64_t id;
 
@@ -66,7 +66,7 @@ static int token_create(int argc, char **argv)
 		return cli_usage_error(prog, "--merchant: a MID of 15 characters");
 	if (label != NULL && !text_is_line(label, STORE_HTTP_LABEL_MAX - 1))
 		return cli_usage_error(prog, "--label: 1 to 64 bytes on one line");
-	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	cli_actor(actor);
 	if ((rc = http_token_create(ci.data.store, actor, role, mid, label, (int64_t)time(NULL),
@@ -86,7 +86,7 @@ static int token_create(int argc, char **argv)
 	crypto_wipe(token, sizeof token);
 	rc = CLI_OK;
 out:
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }
 
@@ -128,20 +128,20 @@ static int token_list(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_option opts[] = {
 	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
-	struct cli_issuer ci;
+	struct host_env ci;
 
 	if ((rc = cli_options(argc, argv, opts, 3, token_list_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (rest < argc)
 		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
-	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	if (!json)
 		printf("%-5s %-8s %-15s %-20s %-20s %s\n", "ID", "ROLE", "MERCHANT", "CREATED",
 		       "REVOKED", "LABEL");
 	if ((rc = store_http_token_list(ci.data.store, print_token, &json)) != STORE_OK)
 		rc = cli_error(CLI_FAILED, prog, "%s", store_strerror(rc));
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }
 
@@ -161,7 +161,7 @@ static int token_revoke(int argc, char **argv)
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int rest, rc;
 	const cli_option opts[] = {{"config", &config, NULL}, {"data", &data, NULL}};
-	struct cli_issuer ci;
+	struct host_env ci;
 	char actor[CLI_ACTOR_MAX];
 	int64_t id;
 
@@ -171,7 +171,7 @@ static int token_revoke(int argc, char **argv)
 		return cli_usage_error(prog, "one token ID is needed");
 	if ((rc = cli_int64(prog, "ID", argv[rest], 1, INT64_MAX, &id)) != CLI_OK)
 		return rc;
-	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	cli_actor(actor);
 	if ((rc = http_token_revoke(ci.data.store, actor, id, (int64_t)time(NULL))) != HTTP_OK)
@@ -179,7 +179,7 @@ static int token_revoke(int argc, char **argv)
 		               rc == HTTP_ENOTFOUND ? "no such token in force" : http_strerror(rc));
 	else
 		printf("token %lld revoked\n", (long long)id);
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }
 
@@ -243,7 +243,7 @@ int cli_admin_audit(int argc, char **argv)
 	    {"object", &f.object, NULL}, {"actor", &f.actor, NULL}, {"action", &f.action, NULL},
 	    {"since", &since, NULL},     {"after", &after, NULL},   {"limit", &limit, NULL},
 	    {"config", &config, NULL},   {"data", &data, NULL},     {"json", NULL, &json}};
-	struct cli_issuer ci;
+	struct host_env ci;
 	int64_t n;
 
 	if ((rc = cli_options(argc, argv, opts, 9, audit_help, &rest)) != CLI_OK)
@@ -260,10 +260,10 @@ int cli_admin_audit(int argc, char **argv)
 			return rc;
 		f.limit = (size_t)n;
 	}
-	if ((rc = cli_issuer_start(prog, config, data, &ci)) != CLI_OK)
+	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	if ((rc = store_audit_list(ci.data.store, &f, print_entry, &json)) != STORE_OK)
 		rc = cli_error(CLI_FAILED, prog, "%s", store_strerror(rc));
-	cli_issuer_close(&ci);
+	host_env_close(&ci);
 	return rc;
 }

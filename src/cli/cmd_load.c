@@ -102,7 +102,7 @@ static int keep_latency(struct load_worker *w, int64_t ns)
 }
 
 /* Sets the terminal up in its directory and signs it in: TERM_OK, or a failure said. */
-static int terminal_start(struct load_worker *w, struct cli_datadir *d, term **t)
+static int terminal_start(struct load_worker *w, struct host_datadir *d, term **t)
 {
 	struct load *ld = w->ld;
 	struct hsm_component parts[HSM_PARTS_MAX];
@@ -123,7 +123,7 @@ static int terminal_start(struct load_worker *w, struct cli_datadir *d, term **t
 	if (cli_tmk_components(ld->prog, "--terminals-file", w->line->components, parts, &n) !=
 	    CLI_OK)
 		return TERM_EARG;
-	if (cli_datadir_open(ld->prog, dir, d) != CLI_OK ||
+	if (host_datadir_open(ld->prog, dir, d) != HOST_OK ||
 	    store_open(STORE_MEMORY, &w->mem) != STORE_OK ||
 	    store_copy(d->store, w->mem) != STORE_OK) {
 		rc = cli_error(TERM_ESTORE, ld->prog, "terminal %s: its state cannot be loaded: %s",
@@ -176,7 +176,7 @@ static void *terminal_run(void *arg)
 {
 	struct load_worker *w = arg;
 	struct load *ld = w->ld;
-	struct cli_datadir d = {0};
+	struct host_datadir d = {0};
 	term *t = NULL;
 	struct term_request req = {
 	    .kind = TERM_PURCHASE, .entry = ld->entry, .pin = ld->pin, .amount = ld->amount};
@@ -219,7 +219,7 @@ out:
 		          store_errmsg(d.store));
 	term_close(t);
 	store_close(w->mem);
-	cli_datadir_close(&d);
+	host_datadir_close(&d);
 	return NULL;
 }
 

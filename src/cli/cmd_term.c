@@ -76,7 +76,7 @@ static int failed(const char *prog, int rc)
 }
 
 /* Opens the state directory and the terminal in it; on failure d is closed. */
-static int open_term(const char *prog, const struct opts *o, struct cli_datadir *d, term **t)
+static int open_term(const char *prog, const struct opts *o, struct host_datadir *d, term **t)
 {
 	int64_t secs;
 	int rc;
@@ -84,10 +84,10 @@ static int open_term(const char *prog, const struct opts *o, struct cli_datadir 
 	if (o->timeout != NULL &&
 	    cli_int64(prog, "--timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
-	if ((rc = cli_datadir_open(prog, o->state, d)) != CLI_OK)
+	if ((rc = cli_exit(host_datadir_open(prog, o->state, d))) != CLI_OK)
 		return rc;
 	if ((rc = term_open(d->store, d->hsm, t)) != TERM_OK) {
-		cli_datadir_close(d);
+		host_datadir_close(d);
 		return failed(prog, rc);
 	}
 	if (o->timeout != NULL)
@@ -95,10 +95,10 @@ static int open_term(const char *prog, const struct opts *o, struct cli_datadir 
 	return CLI_OK;
 }
 
-static void close_term(struct cli_datadir *d, term *t)
+static void close_term(struct host_datadir *d, term *t)
 {
 	term_close(t);
-	cli_datadir_close(d);
+	host_datadir_close(d);
 }
 
 /* Prints the outcome; 0 approved, 1 otherwise. */
@@ -226,7 +226,7 @@ static const char init_help[] =
 static int cmd_init(int argc, char **argv)
 {
 	struct hsm_component parts[HSM_PARTS_MAX];
-	struct cli_datadir d;
+	struct host_datadir d;
 	struct opts o;
 	size_t n = 0, bad = 0;
 	int64_t secs = 0;
@@ -245,11 +245,11 @@ static int cmd_init(int argc, char **argv)
 	if ((rc = cli_tmk_components(argv[0], "--tmk-components", o.components, parts, &n)) !=
 	    CLI_OK)
 		goto out;
-	if ((rc = cli_datadir_open(argv[0], o.state, &d)) != CLI_OK)
+	if ((rc = cli_exit(host_datadir_open(argv[0], o.state, &d))) != CLI_OK)
 		goto out;
 	rc = term_setup(d.store, d.hsm, &(struct term_setup){o.host, o.tid, o.mid, o.sn, (int)secs},
 	                parts, n, &bad);
-	cli_datadir_close(&d);
+	host_datadir_close(&d);
 	if (rc == TERM_EKCV)
 		rc = cli_error(CLI_USAGE, argv[0], "component %zu does not match its check value",
 		               bad + 1);
@@ -269,7 +269,7 @@ out:
 static int manage(int argc, char **argv, enum term_kind kind, const char *help)
 {
 	struct term_result r;
-	struct cli_datadir d;
+	struct host_datadir d;
 	struct opts o;
 	term *t;
 	int rc;
@@ -304,7 +304,7 @@ static int transact(int argc, char **argv, enum term_kind kind, const char *help
 	struct term_request req = {.kind = kind};
 	struct term_card card;
 	struct term_result r = {0};
-	struct cli_datadir d;
+	struct host_datadir d;
 	struct opts o;
 	term *t;
 	int rc;
@@ -443,7 +443,7 @@ static const char receipt_help[] =
 static int cmd_receipt(int argc, char **argv)
 {
 	struct store_term_txn x;
-	struct cli_datadir d;
+	struct host_datadir d;
 	struct opts o;
 	term *t;
 	int rc;
@@ -499,7 +499,7 @@ static const char batch_help[] = " [--state DIR] [--json]\n\n"
 static int cmd_batch(int argc, char **argv)
 {
 	struct term_totals tt;
-	struct cli_datadir d;
+	struct host_datadir d;
 	struct opts o;
 	json_t *rows = NULL;
 	term *t;

@@ -260,6 +260,10 @@ const char *notify_strerror(int rc)
 		return "no such message";
 	case NOTIFY_ENOMEM:
 		return "out of memory";
+	case NOTIFY_EIO:
+		return "the sink's file cannot be opened";
+	case NOTIFY_ESINK:
+		return "the sink did not deliver";
 	default:
 		return "unknown error";
 	}

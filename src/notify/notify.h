@@ -2,8 +2,8 @@
  * and the outbox it waits in until the scheduler has delivered it (DESIGN.md, "notify").
  *
  * A message is put in the outbox (notify_enqueue()) inside the transaction that records the
- * outcome, so that it exists exactly when the outcome does. The scheduler (the service layer:
- * src/cli/notify_sink.h) takes what is due (notify_due()), hands it to a sink and reports
+ * outcome, so that it exists exactly when the outcome does. The scheduler (notify/scheduler.h)
+ * takes what is due (notify_due()), hands it to a sink and reports
  * back: notify_delivered(), or notify_failed(), which schedules the next attempt after a
  * growing delay (notify_backoff()) and gives up after max_attempts. Delivery is at least
  * once: a host that stops between a delivery and its report delivers again, with the same
@@ -33,6 +33,8 @@
 #define NOTIFY_ESPACE    (-4) /* a text longer than NOTIFY_TEXT_MAX */
 #define NOTIFY_ENOTFOUND (-5) /* no such message */
 #define NOTIFY_ENOMEM    (-6)
+#define NOTIFY_EIO       (-7) /* a sink's file cannot be opened (see errno) */
+#define NOTIFY_ESINK     (-8) /* a sink did not deliver, or cannot start (why says how) */
 
 #define NOTIFY_TEXT_MAX     STORE_NOTIFY_TEXT_MAX /* bytes of a text with its NUL */
 #define NOTIFY_PHONE_MAX    20                    /* digits of a phone, with a leading '+' */

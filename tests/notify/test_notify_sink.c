@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/notify_sink.h"
+#include "notify/scheduler.h"
+#include "notify/sink.h"
+#include "notify/webhook.h"
 
 /* ---- a webhook: answers each POST with the next status of its script ---- */
 
@@ -91,15 +93,15 @@ static void server_start(struct server *srv)
 	assert_true(srv->port > 0);
 }
 
-static struct config_notify webhook_config(int port)
+static struct notify_config webhook_config(int port)
 {
-	struct possum_config cfg;
+	struct notify_config cfg;
 
-	config_defaults(&cfg);
-	snprintf(cfg.notify.webhook, sizeof cfg.notify.webhook, "http://127.0.0.1:%d/sms", port);
-	cfg.notify.sink = CONFIG_SINK_WEBHOOK;
-	cfg.notify.timeout = 10;
-	return cfg.notify;
+	notify_config_defaults(&cfg);
+	snprintf(cfg.webhook, sizeof cfg.webhook, "http://127.0.0.1:%d/sms", port);
+	cfg.sink = NOTIFY_SINK_WEBHOOK;
+	cfg.timeout = 10;
+	return cfg;
 }
 
 static struct store_notify row_of(struct notify_fixture *f, int64_t id)
@@ -115,7 +117,7 @@ static struct store_notify row_of(struct notify_fixture *f, int64_t id)
 static void file_sink_writes_json_lines(void **state)
 {
 	struct notify_fixture *f = *state;
-	struct possum_config cfg;
+	struct notify_config cfg;
 	char err[256], why[NOTIFY_SINK_WHY_MAX], path[160], *all;
 	notify_sink *k;
 	struct stat st;
@@ -125,9 +127,9 @@ static void file_sink_writes_json_lines(void **state)
 	FILE *fp;
 	int64_t id;
 
-	config_defaults(&cfg);
-	assert_int_equal(notify_sink_open(&cfg.notify, f->sf.dir, &k, err, sizeof err), 0);
-	assert_int_equal(notify_sink_send(k, 0, "13800001111", "code 123456", why), 0);
+	notify_config_defaults(&cfg);
+	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &k, err, sizeof err), NOTIFY_OK);
+	assert_int_equal(notify_sink_send(k, 0, "13800001111", "code 123456", why), NOTIFY_OK);
 	struct notify_message m = test_message();
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &id), NOTIFY_OK);
 	assert_int_equal(notify_deliver_due(f->sf.s, f->h, &f->key, k, T_NOW, 8, NULL), 1);
@@ -155,12 +157,12 @@ static void file_sink_writes_json_lines(void **state)
 	free(all);
 
 	/* A file named in the config, and one that cannot be opened. */
-	snprintf(cfg.notify.file, sizeof cfg.notify.file, "%s/other.jsonl", f->sf.dir);
-	assert_int_equal(notify_sink_open(&cfg.notify, f->sf.dir, &k, err, sizeof err), 0);
+	snprintf(cfg.file, sizeof cfg.file, "%s/other.jsonl", f->sf.dir);
+	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &k, err, sizeof err), NOTIFY_OK);
 	notify_sink_close(k);
-	assert_int_equal(access(cfg.notify.file, F_OK), 0);
-	snprintf(cfg.notify.file, sizeof cfg.notify.file, "%s/no/such/dir.jsonl", f->sf.dir);
-	assert_int_equal(notify_sink_open(&cfg.notify, f->sf.dir, &k, err, sizeof err), -1);
+	assert_int_equal(access(cfg.file, F_OK), 0);
+	snprintf(cfg.file, sizeof cfg.file, "%s/no/such/dir.jsonl", f->sf.dir);
+	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &k, err, sizeof err), NOTIFY_EIO);
 	assert_null(k);
 	assert_non_null(strstr(err, "cannot open"));
 }
@@ -172,7 +174,7 @@ static void webhook_retries_then_delivers(void **state)
 	struct notify_fixture *f = *state;
 	struct server srv = {.statuses = {500, 503}, .n_statuses = 2};
 	struct notify_message m = test_message();
-	struct config_notify cfg;
+	struct notify_config cfg;
 	char err[256];
 	notify_sink *k;
 	json_t *body;
@@ -181,7 +183,7 @@ static void webhook_retries_then_delivers(void **state)
 
 	server_start(&srv);
 	cfg = webhook_config(srv.port);
-	assert_int_equal(notify_sink_open(&cfg, f->sf.dir, &k, err, sizeof err), 0);
+	assert_int_equal(notify_webhook_open(&cfg, &k, err, sizeof err), NOTIFY_OK);
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &id), NOTIFY_OK);
 
 	assert_int_equal(notify_deliver_due(f->sf.s, f->h, &f->key, k, T_NOW, 8, NULL), 0);
@@ -222,14 +224,14 @@ static void webhook_dead_after_max_attempts(void **state)
 	struct notify_fixture *f = *state;
 	struct server srv = {.statuses = {500, 500, 500}, .n_statuses = 3};
 	struct notify_message m = test_message();
-	struct config_notify cfg;
+	struct notify_config cfg;
 	char err[256];
 	notify_sink *k;
 	int64_t id, now = T_NOW;
 
 	server_start(&srv);
 	cfg = webhook_config(srv.port);
-	assert_int_equal(notify_sink_open(&cfg, f->sf.dir, &k, err, sizeof err), 0);
+	assert_int_equal(notify_webhook_open(&cfg, &k, err, sizeof err), NOTIFY_OK);
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &id), NOTIFY_OK);
 	for (int i = 1; i <= 3; i++) {
 		assert_int_equal(notify_deliver_due(f->sf.s, f->h, &f->key, k, now, 3, NULL), 0);
@@ -245,29 +247,29 @@ static void webhook_dead_after_max_attempts(void **state)
 
 static void webhook_unreachable_and_bad_settings(void **state)
 {
-	struct notify_fixture *f = *state;
 	struct server srv = {0};
-	struct config_notify cfg;
+	struct notify_config cfg;
 	char err[256], why[NOTIFY_SINK_WHY_MAX];
 	notify_sink *k;
 	int port;
 
+	(void)state;
 	/* A port that was just free and is closed again: connection refused. */
 	server_start(&srv);
 	port = srv.port;
 	MHD_stop_daemon(srv.d);
 	cfg = webhook_config(port);
-	assert_int_equal(notify_sink_open(&cfg, f->sf.dir, &k, err, sizeof err), 0);
-	assert_int_equal(notify_sink_send(k, 1, T_PHONE, "text", why), -1);
+	assert_int_equal(notify_webhook_open(&cfg, &k, err, sizeof err), NOTIFY_OK);
+	assert_int_equal(notify_sink_send(k, 1, T_PHONE, "text", why), NOTIFY_ESINK);
 	assert_true(why[0] != '\0');
 	assert_null(strstr(why, T_PHONE));
 	notify_sink_close(k);
 
 	cfg.webhook[0] = '\0';
-	assert_int_equal(notify_sink_open(&cfg, f->sf.dir, &k, err, sizeof err), -1);
+	assert_int_equal(notify_webhook_open(&cfg, &k, err, sizeof err), NOTIFY_EARG);
 	assert_null(k);
 	snprintf(cfg.webhook, sizeof cfg.webhook, "file:///etc/passwd");
-	assert_int_equal(notify_sink_open(&cfg, f->sf.dir, &k, err, sizeof err), -1);
+	assert_int_equal(notify_webhook_open(&cfg, &k, err, sizeof err), NOTIFY_EARG);
 	assert_non_null(strstr(err, "[notify] webhook"));
 }
 
@@ -308,7 +310,7 @@ static void on_watch(uv_timer_t *t)
 static void run_scheduler(struct notify_fixture *f, bool joined)
 {
 	struct notify_message m = test_message();
-	struct possum_config cfg;
+	struct notify_config cfg;
 	struct notify_scheduler ns;
 	struct watch w = {.f = f, .ns = &ns};
 	char err[256], *all;
@@ -317,14 +319,13 @@ static void run_scheduler(struct notify_fixture *f, bool joined)
 	size_t len;
 	FILE *fp;
 
-	config_defaults(&cfg);
+	notify_config_defaults(&cfg);
 	m.at = (int64_t)time(NULL);
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &w.id), NOTIFY_OK);
-	assert_int_equal(notify_sink_open(&cfg.notify, f->sf.dir, &k, err, sizeof err), 0);
+	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &k, err, sizeof err), NOTIFY_OK);
 	assert_int_equal(uv_loop_init(&loop), 0);
-	assert_int_equal(notify_scheduler_start(&ns, &loop, f->sf.s, joined, f->h, &f->key, k,
-	                                        &cfg.notify, NULL),
-	                 0);
+	assert_int_equal(
+	    notify_scheduler_start(&ns, &loop, f->sf.s, joined, f->h, &f->key, k, &cfg, NULL), 0);
 	uv_timer_init(&loop, &w.timer);
 	w.timer.data = &w;
 	uv_timer_start(&w.timer, on_watch, 50, 50);
@@ -359,21 +360,20 @@ static void scheduler_joined_records_at_stop(void **state)
 {
 	struct notify_fixture *f = *state;
 	struct notify_message m = test_message();
-	struct possum_config cfg;
+	struct notify_config cfg;
 	struct notify_scheduler ns;
 	char err[256];
 	notify_sink *k;
 	uv_loop_t loop;
 	int64_t id;
 
-	config_defaults(&cfg);
+	notify_config_defaults(&cfg);
 	m.at = (int64_t)time(NULL);
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &id), NOTIFY_OK);
-	assert_int_equal(notify_sink_open(&cfg.notify, f->sf.dir, &k, err, sizeof err), 0);
+	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &k, err, sizeof err), NOTIFY_OK);
 	assert_int_equal(uv_loop_init(&loop), 0);
 	assert_int_equal(
-	    notify_scheduler_start(&ns, &loop, f->sf.s, true, f->h, &f->key, k, &cfg.notify, NULL),
-	    0);
+	    notify_scheduler_start(&ns, &loop, f->sf.s, true, f->h, &f->key, k, &cfg, NULL), 0);
 	/* The first tick takes the message; the loop runs until it has been sent. */
 	while (!notify_scheduler_due(&ns))
 		assert_true(uv_run(&loop, UV_RUN_ONCE) != 0);

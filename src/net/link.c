@@ -1,5 +1,6 @@
-/* host_link.c — what an ISO 8583 link of `possum host` does with each message (host.h). */
-#include "cli/host.h"
+/* link.c — what an ISO 8583 link session does with each message (link.h): network
+ * management answered here, the response echo, the rest handed to the link's authorizer. */
+#include "net/link.h"
 
 #include <assert.h>
 #include <string.h>
@@ -17,8 +18,8 @@ static int is_request(const char *mti)
 	return strlen(mti) == 4 && strspn(mti, "0123456789") == 4 && (mti[2] - '0') % 2 == 0;
 }
 
-int host_link_respond(const iso8583_profile *p, const iso8583_msg *req, const char *rc,
-                      iso8583_msg *resp)
+int net_link_respond(const iso8583_profile *p, const iso8583_msg *req, const char *rc,
+                     iso8583_msg *resp)
 {
 	char mti[5];
 
@@ -41,7 +42,7 @@ int host_link_respond(const iso8583_profile *p, const iso8583_msg *req, const ch
 	return iso8583_set_str(resp, 39, rc);
 }
 
-static void log_msg(const struct host_link *l, int level, const char *event, net_request *req,
+static void log_msg(const struct net_link *l, int level, const char *event, net_request *req,
                     const char *mti, json_t *extra)
 {
 	json_t *fields = json_pack("{s:s, s:s}", "link", l->name, "peer", net_request_peer(req));
@@ -54,7 +55,7 @@ static void log_msg(const struct host_link *l, int level, const char *event, net
 	log_event(l->log, level, event, fields);
 }
 
-int host_link_reply(const struct host_link *l, net_request *req, const iso8583_msg *resp)
+int net_link_reply(const struct net_link *l, net_request *req, const iso8583_msg *resp)
 {
 	uint8_t out[MAX_RESPONSE];
 	iso8583_diag diag;
@@ -72,19 +73,19 @@ int host_link_reply(const struct host_link *l, net_request *req, const iso8583_m
 }
 
 /* Answers req with MTI+10 and response code rc. */
-static void respond(const struct host_link *l, net_request *req, const iso8583_msg *m,
+static void respond(const struct net_link *l, net_request *req, const iso8583_msg *m,
                     const char *rc)
 {
 	iso8583_msg resp;
 
-	if (host_link_respond(l->dialect, m, rc, &resp) != ISO8583_OK)
+	if (net_link_respond(l->dialect, m, rc, &resp) != ISO8583_OK)
 		net_drop(req, 0);
 	else
-		host_link_reply(l, req, &resp);
+		net_link_reply(l, req, &resp);
 }
 
 /* 0800: sign-on, sign-off, echo. */
-static void network_management(const struct host_link *l, net_request *req, const iso8583_msg *m)
+static void network_management(const struct net_link *l, net_request *req, const iso8583_msg *m)
 {
 	static const char *const codes[] = {"001", "002", "301"};
 	char code[4] = "";
@@ -99,9 +100,9 @@ static void network_management(const struct host_link *l, net_request *req, cons
 	respond(l, req, m, rc);
 }
 
-void host_link_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len)
+void net_link_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len)
 {
-	const struct host_link *l = ctx;
+	const struct net_link *l = ctx;
 	iso8583_diag diag;
 	iso8583_msg m;
 

@@ -1,9 +1,9 @@
-/* config.c — reading the `possum host` configuration file with libinih (config.h).
+/* config.c — reading the host's configuration file with libinih (config.h).
  *
  * Every key is a row of one table: its section, name, kind, where it goes and its range.
  * libinih calls on_key() for each "key = value" line, reading through read_line(), which
  * counts lines, so the first error is kept with its line. */
-#include "config/config.h"
+#include "host/config.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -28,13 +28,13 @@ struct key {
 
 #define TEXT(sec, key, member)                                                                     \
 	{                                                                                          \
-		sec, key, K_TEXT, offsetof(struct possum_config, member),                          \
-		    sizeof(((struct possum_config *)0)->member), 0, 0                              \
+		sec, key, K_TEXT, offsetof(struct host_config, member),                            \
+		    sizeof(((struct host_config *)0)->member), 0, 0                                \
 	}
 #define NUM(sec, key, kind, member, lo, hi)                                                        \
 	{                                                                                          \
-		sec, key, kind, offsetof(struct possum_config, member),                            \
-		    sizeof(((struct possum_config *)0)->member), lo, hi                            \
+		sec, key, kind, offsetof(struct host_config, member),                              \
+		    sizeof(((struct host_config *)0)->member), lo, hi                              \
 	}
 
 static const struct key keys[] = {
@@ -87,9 +87,9 @@ static const struct key keys[] = {
     NUM("merchant", "fee_qr_bp", K_INT, merchant.fee_qr_bp, 0, 10000),
 };
 
-void config_defaults(struct possum_config *cfg)
+void host_config_defaults(struct host_config *cfg)
 {
-	*cfg = (struct possum_config){0};
+	*cfg = (struct host_config){0};
 	snprintf(cfg->data, sizeof cfg->data, "./possum-data");
 	snprintf(cfg->log, sizeof cfg->log, "-");
 	cfg->log_level = LOG_INFO;
@@ -103,15 +103,11 @@ void config_defaults(struct possum_config *cfg)
 	issuer_config_defaults(&cfg->issuer);
 	merchant_config_defaults(&cfg->merchant);
 	http_config_defaults(&cfg->http);
-	cfg->notify.sink = CONFIG_SINK_FILE;
-	cfg->notify.timeout = 5;
-	cfg->notify.interval = 1;
-	cfg->notify.max_attempts = 8;
-	cfg->notify.utc_offset = 480;
+	notify_config_defaults(&cfg->notify);
 }
 
 struct load {
-	struct possum_config *cfg;
+	struct host_config *cfg;
 	FILE *f;
 	int line;      /* lines read so far */
 	int why_line;  /* the line of the first error */
@@ -146,7 +142,7 @@ static int parse_bin(struct load *ld, const char *v)
 	} products[] = {{"debit", CARD_PRODUCT_DEBIT},
 	                {"credit", CARD_PRODUCT_CREDIT},
 	                {"prepaid", CARD_PRODUCT_PREPAID}};
-	struct possum_config *cfg = ld->cfg;
+	struct host_config *cfg = ld->cfg;
 	struct card_bin_range r = {0}, *grown;
 	char low[32], high[32], product[16], extra;
 	int n = sscanf(v, "%31[0-9]-%31[0-9] %15s %c", low, high, product, &extra);
@@ -175,7 +171,8 @@ static int parse_bin(struct load *ld, const char *v)
 	return 0;
 }
 
-static int set_value(struct load *ld, const struct key *k, const char *v)
+/* Says in ld->why what k takes, and that v is not it; -1. */
+static int refuse(struct load *ld, const struct key *k, const char *v)
 {
 	static const char *const expected[] = {
 	    [K_BOOL] = "yes or no",
@@ -185,9 +182,22 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 	              "high)",
 	    [K_SINK] = "file or webhook",
 	};
+	char what[100];
+
+	if (k->kind == K_DIGITS)
+		snprintf(what, sizeof what, "%lld to %lld digits", k->min, k->max);
+	else if (k->kind == K_INT || k->kind == K_INT64)
+		snprintf(what, sizeof what, "a number from %lld to %lld", k->min, k->max);
+	else
+		snprintf(what, sizeof what, "%s", expected[k->kind]);
+	snprintf(ld->why, sizeof ld->why, "not %s: %.80s", what, v);
+	return -1;
+}
+
+static int set_value(struct load *ld, const struct key *k, const char *v)
+{
 	char *dst = (char *)ld->cfg + k->offset;
 	const iso8583_profile *dialect;
-	char what[100];
 	long long n;
 	int level;
 
@@ -244,21 +254,14 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		return 0;
 	case K_SINK:
 		if (strcmp(v, "file") == 0)
-			ld->cfg->notify.sink = CONFIG_SINK_FILE;
+			ld->cfg->notify.sink = NOTIFY_SINK_FILE;
 		else if (strcmp(v, "webhook") == 0)
-			ld->cfg->notify.sink = CONFIG_SINK_WEBHOOK;
+			ld->cfg->notify.sink = NOTIFY_SINK_WEBHOOK;
 		else
 			break;
 		return 0;
 	}
-	if (k->kind == K_DIGITS)
-		snprintf(what, sizeof what, "%lld to %lld digits", k->min, k->max);
-	else if (k->kind == K_INT || k->kind == K_INT64)
-		snprintf(what, sizeof what, "a number from %lld to %lld", k->min, k->max);
-	else
-		snprintf(what, sizeof what, "%s", expected[k->kind]);
-	snprintf(ld->why, sizeof ld->why, "not %s: %.80s", what, v);
-	return -1;
+	return refuse(ld, k, v);
 }
 
 static int on_key(void *user, const char *section, const char *name, const char *value)
@@ -308,7 +311,7 @@ static char *read_line(char *str, int num, void *stream)
 	return got;
 }
 
-int config_load(const char *path, struct possum_config *cfg, char *err, size_t errlen)
+int host_config_load(const char *path, struct host_config *cfg, char *err, size_t errlen)
 {
 	struct load ld = {cfg, NULL, 0, 0, "", 0};
 	int line;
@@ -316,42 +319,42 @@ int config_load(const char *path, struct possum_config *cfg, char *err, size_t e
 	assert(path != NULL && cfg != NULL);
 	if ((ld.f = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		return CONFIG_EIO;
+		return HOST_CONFIG_EIO;
 	}
 	line = ini_parse_stream(read_line, &ld, on_key, &ld);
 	fclose(ld.f);
 	if (line == -2 || ld.nomem) {
 		snprintf(err, errlen, "%s: out of memory", path);
-		return CONFIG_ENOMEM;
+		return HOST_CONFIG_ENOMEM;
 	}
 	if (ld.why[0] != '\0' && (line == 0 || line >= ld.why_line)) {
 		snprintf(err, errlen, "%s line %d: %s", path, ld.why_line, ld.why);
-		return CONFIG_EPARSE;
+		return HOST_CONFIG_EPARSE;
 	}
 	if (line != 0) {
 		snprintf(err, errlen, "%s line %d: not a [section] or key = value", path, line);
-		return CONFIG_EPARSE;
+		return HOST_CONFIG_EPARSE;
 	}
-	return CONFIG_OK;
+	return HOST_CONFIG_OK;
 }
 
-void config_free(struct possum_config *cfg)
+void host_config_free(struct host_config *cfg)
 {
 	free(cfg->bins);
 	cfg->bins = NULL;
 	cfg->nbins = 0;
 }
 
-const char *config_strerror(int rc)
+const char *host_config_strerror(int rc)
 {
 	switch (rc) {
-	case CONFIG_OK:
+	case HOST_CONFIG_OK:
 		return "ok";
-	case CONFIG_EIO:
+	case HOST_CONFIG_EIO:
 		return "cannot read the configuration file";
-	case CONFIG_EPARSE:
+	case HOST_CONFIG_EPARSE:
 		return "malformed configuration";
-	case CONFIG_ENOMEM:
+	case HOST_CONFIG_ENOMEM:
 		return "out of memory";
 	default:
 		return "unknown error";

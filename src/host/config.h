@@ -1,17 +1,18 @@
-/* config.h — the `possum host` configuration file: INI sections [host], [link], [acquirer],
+/* config.h — the host's configuration file (the composition root's: it names every module
+ * it configures, so nothing below src/host/ includes it): INI sections [host], [link], [acquirer],
  * [issuer], [notify], [http].
  *
- * config_defaults() fills every member with its default (below, and docs/config.md);
- * config_load() reads a file over them with libinih. Anything not understood is an error
+ * host_config_defaults() fills every member with its default (below, and docs/config.md);
+ * host_config_load() reads a file over them with libinih. Anything not understood is an error
  * naming the line and the key — an unknown section or key, a number out of range, a dialect
  * that is not an ISO 8583 profile, a malformed BIN range — so a typo never passes silently.
  *
- * Ownership: the bins array is allocated by config_load(); config_free() releases it (and
- * may be called on a config that only had config_defaults()). Functions return CONFIG_OK or
- * a negative CONFIG_E* code; config_strerror() names it. Lines are at most 200 characters
- * (libinih's limit). */
-#ifndef POSSUM_CONFIG_H
-#define POSSUM_CONFIG_H
+ * Ownership: the bins array is allocated by host_config_load(); host_config_free() releases it (and
+ * may be called on a config that only had host_config_defaults()). Functions return HOST_CONFIG_OK
+ * or a negative HOST_CONFIG_E* code; host_config_strerror() names it. Lines are at most 200
+ * characters (libinih's limit). */
+#ifndef POSSUM_HOST_CONFIG_H
+#define POSSUM_HOST_CONFIG_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -22,19 +23,20 @@
 #include "iso8583/iso8583.h"
 #include "issuer/issuer.h"
 #include "merchant/merchant.h"
+#include "notify/sink.h"
 
-#define CONFIG_OK     0
-#define CONFIG_EIO    (-1) /* the file cannot be read (see errno) */
-#define CONFIG_EPARSE (-2) /* a line, section, key or value not understood */
-#define CONFIG_ENOMEM (-3)
+#define HOST_CONFIG_OK     0
+#define HOST_CONFIG_EIO    (-1) /* the file cannot be read (see errno) */
+#define HOST_CONFIG_EPARSE (-2) /* a line, section, key or value not understood */
+#define HOST_CONFIG_ENOMEM (-3)
 
-#define CONFIG_PATH_MAX 1024
+#define HOST_CONFIG_PATH_MAX 1024
 
-struct possum_config {
+struct host_config {
 	/* [host] */
-	char data[CONFIG_PATH_MAX]; /* data = ./possum-data: the data directory */
-	char log[CONFIG_PATH_MAX];  /* log = -: the log file, "-" for standard error */
-	int log_level;              /* log_level = info: enum log_level of log/log.h */
+	char data[HOST_CONFIG_PATH_MAX]; /* data = ./possum-data: the data directory */
+	char log[HOST_CONFIG_PATH_MAX];  /* log = -: the log file, "-" for standard error */
+	int log_level;                   /* log_level = info: enum log_level of log/log.h */
 
 	/* [link]: the ISO 8583 network link other acquirers connect to */
 	char listen[64];                /* listen = 0.0.0.0: the address listened on */
@@ -61,19 +63,11 @@ struct possum_config {
 	                                issuer NULL */
 	size_t nbins;
 
-	/* [notify]: where text messages to cardholders go, and how their delivery is retried */
-	struct config_notify {
-		int sink; /* sink = file: CONFIG_SINK_FILE or CONFIG_SINK_WEBHOOK */
-		char file[CONFIG_PATH_MAX];    /* file = (empty): the JSON-lines file; empty:
-		                                  DATA/sms.jsonl */
-		char webhook[CONFIG_PATH_MAX]; /* webhook = (empty): the URL POSTed to */
-		int timeout;      /* timeout = 5: seconds a webhook call may take, 1..300 */
-		int interval;     /* interval = 1: seconds between looks at the
-		                     outbox, 1..3600 */
-		int max_attempts; /* max_attempts = 8: before a message is dead, 1..100 */
-		int utc_offset;   /* utc_offset = 480: minutes east of UTC of the
-		                     times in texts, -1440..1440 */
-	} notify;
+	/* [notify]: where text messages to cardholders go, and how their delivery is retried
+	 * (notify/sink.h; defaults: notify_config_defaults()): sink = file, file = (empty:
+	 * DATA/sms.jsonl), webhook = (empty), timeout = 5, interval = 1, max_attempts = 8,
+	 * utc_offset = 480 */
+	struct notify_config notify;
 
 	/* [merchant]: onboarding, terminals and settlement cards (merchant/merchant.h; defaults:
 	 * merchant_config_defaults(), documents empty: DATA/documents) */
@@ -84,18 +78,16 @@ struct possum_config {
 	struct http_config http;
 };
 
-enum config_sink { CONFIG_SINK_FILE = 1, CONFIG_SINK_WEBHOOK };
-
-void config_defaults(struct possum_config *cfg);
+void host_config_defaults(struct host_config *cfg);
 
 /* Reads path over cfg, which holds defaults; each bin line adds a range to cfg's. On error err
  * (capacity errlen) holds a sentence such as "possum.conf line 12: [link] port: not a number from 0
  * to 65535: 50x1"; cfg may then hold some of the file's values and must still be freed. */
-int config_load(const char *path, struct possum_config *cfg, char *err, size_t errlen);
+int host_config_load(const char *path, struct host_config *cfg, char *err, size_t errlen);
 
-/* Releases what config_load() allocated; cfg keeps its other values. */
-void config_free(struct possum_config *cfg);
+/* Releases what host_config_load() allocated; cfg keeps its other values. */
+void host_config_free(struct host_config *cfg);
 
-const char *config_strerror(int rc);
+const char *host_config_strerror(int rc);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "config/config.h"
+#include "host/config.h"
 #include "log/log.h"
 
 static char path[64];
@@ -27,23 +27,23 @@ static const char *file_of(const char *text)
 	return path;
 }
 
-/* Loads text over the defaults; gives config_load's code and its message in err. */
-static int load(const char *text, struct possum_config *cfg, char *err, size_t errlen)
+/* Loads text over the defaults; gives host_config_load's code and its message in err. */
+static int load(const char *text, struct host_config *cfg, char *err, size_t errlen)
 {
 	int rc;
 
-	config_defaults(cfg);
-	rc = config_load(file_of(text), cfg, err, errlen);
+	host_config_defaults(cfg);
+	rc = host_config_load(file_of(text), cfg, err, errlen);
 	unlink(path);
 	return rc;
 }
 
 static void defaults(void **state)
 {
-	struct possum_config cfg;
+	struct host_config cfg;
 
 	(void)state;
-	config_defaults(&cfg);
+	host_config_defaults(&cfg);
 	assert_string_equal(cfg.data, "./possum-data");
 	assert_string_equal(cfg.log, "-");
 	assert_int_equal(cfg.log_level, LOG_INFO);
@@ -71,12 +71,12 @@ static void defaults(void **state)
 	assert_int_equal(cfg.issuer.auth_valid_days, 365);
 	assert_null(cfg.bins);
 	assert_int_equal(cfg.nbins, 0);
-	config_free(&cfg);
+	host_config_free(&cfg);
 }
 
 static void full_file(void **state)
 {
-	struct possum_config cfg;
+	struct host_config cfg;
 	char err[256];
 
 	(void)state;
@@ -107,7 +107,7 @@ static void full_file(void **state)
 	                      "bin = 40000000-49999999 credit\n"
 	                      "bin = 5 prepaid\n",
 	                      &cfg, err, sizeof err),
-	                 CONFIG_OK);
+	                 HOST_CONFIG_OK);
 	assert_string_equal(cfg.data, "/var/lib/possum");
 	assert_string_equal(cfg.log, "/var/log/possum.log");
 	assert_int_equal(cfg.log_level, LOG_DEBUG);
@@ -136,9 +136,9 @@ static void full_file(void **state)
 	assert_int_equal(cfg.bins[1].product, CARD_PRODUCT_CREDIT);
 	assert_int_equal(cfg.bins[2].product, CARD_PRODUCT_PREPAID);
 	assert_int_equal(card_bin_check(cfg.bins, cfg.nbins, NULL), CARD_OK);
-	config_free(&cfg);
+	host_config_free(&cfg);
 	assert_null(cfg.bins);
-	config_free(&cfg);
+	host_config_free(&cfg);
 }
 
 /* The shipped demo configuration loads, with its three BINs. */
@@ -146,7 +146,7 @@ static void full_file(void **state)
  * cardauth_valid_days is the issuer's auth_valid_days. */
 static void acquirer_section(void **state)
 {
-	struct possum_config cfg;
+	struct host_config cfg;
 	char err[256];
 
 	(void)state;
@@ -154,19 +154,19 @@ static void acquirer_section(void **state)
 	                      "yes\ncardauth_above = 100000\ncardauth_first_use = yes\n"
 	                      "cardauth_valid_days = 30\n",
 	                      &cfg, err, sizeof err),
-	                 CONFIG_OK);
+	                 HOST_CONFIG_OK);
 	assert_int_equal(cfg.terminal_port, 0);
 	assert_string_equal(cfg.acquirer.institution, "12345678");
 	assert_true(cfg.acquirer.cardauth_credit);
 	assert_int_equal(cfg.acquirer.cardauth_above, 100000);
 	assert_true(cfg.acquirer.cardauth_first_use);
 	assert_int_equal(cfg.issuer.auth_valid_days, 30);
-	config_free(&cfg);
+	host_config_free(&cfg);
 }
 
 static void shipped_config(void **state)
 {
-	struct possum_config cfg;
+	struct host_config cfg;
 	const struct card_bin_range *r;
 	char file[1024], err[256];
 	const char *source = getenv("POSSUM_SOURCE"); /* set by ctest */
@@ -175,14 +175,14 @@ static void shipped_config(void **state)
 	if (source == NULL)
 		skip();
 	snprintf(file, sizeof file, "%s/etc/possum.conf", source);
-	config_defaults(&cfg);
-	assert_int_equal(config_load(file, &cfg, err, sizeof err), CONFIG_OK);
+	host_config_defaults(&cfg);
+	assert_int_equal(host_config_load(file, &cfg, err, sizeof err), HOST_CONFIG_OK);
 	assert_int_equal(cfg.nbins, 3);
 	assert_int_equal(card_bin_lookup(cfg.bins, cfg.nbins, "6225880212345674", &r), CARD_OK);
 	assert_int_equal(r->product, CARD_PRODUCT_CREDIT);
 	assert_int_equal(card_bin_lookup(cfg.bins, cfg.nbins, "6212341234567899", &r), CARD_OK);
 	assert_int_equal(r->product, CARD_PRODUCT_DEBIT);
-	config_free(&cfg);
+	host_config_free(&cfg);
 }
 
 /* Each mistake is refused, naming the line and the key. */
@@ -226,38 +226,38 @@ static void refusals(void **state)
 	    {"[host]\nnonsense\nport = 1\n", "line 2: not a [section] or key = value"},
 	    {"[link]\nport = x\nnonsense\n", "line 2: [link] port"},
 	};
-	struct possum_config cfg;
+	struct host_config cfg;
 	char err[512], text[400];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(load(cases[i].text, &cfg, err, sizeof err), CONFIG_EPARSE);
+		assert_int_equal(load(cases[i].text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
 		if (strstr(err, cases[i].message) == NULL)
 			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].message);
-		config_free(&cfg);
+		host_config_free(&cfg);
 	}
 	/* A line longer than libinih reads is refused, not split into two. */
 	snprintf(text, sizeof text, "[link]\nzpk = %0300d\n", 0);
-	assert_int_equal(load(text, &cfg, err, sizeof err), CONFIG_EPARSE);
+	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
 	assert_non_null(strstr(err, "line 2: longer than"));
-	config_free(&cfg);
+	host_config_free(&cfg);
 	/* A file that is not there. */
-	config_defaults(&cfg);
-	assert_int_equal(config_load("/nonexistent/possum.conf", &cfg, err, sizeof err),
-	                 CONFIG_EIO);
+	host_config_defaults(&cfg);
+	assert_int_equal(host_config_load("/nonexistent/possum.conf", &cfg, err, sizeof err),
+	                 HOST_CONFIG_EIO);
 	assert_non_null(strstr(err, "/nonexistent/possum.conf: cannot read"));
-	assert_string_equal(config_strerror(CONFIG_EPARSE), "malformed configuration");
+	assert_string_equal(host_config_strerror(HOST_CONFIG_EPARSE), "malformed configuration");
 }
 
 /* [notify]: the defaults, every key, and values refused. */
 static void notify_section(void **state)
 {
-	struct possum_config cfg;
+	struct host_config cfg;
 	char err[256];
 
 	(void)state;
-	config_defaults(&cfg);
-	assert_int_equal(cfg.notify.sink, CONFIG_SINK_FILE);
+	host_config_defaults(&cfg);
+	assert_int_equal(cfg.notify.sink, NOTIFY_SINK_FILE);
 	assert_string_equal(cfg.notify.file, "");
 	assert_string_equal(cfg.notify.webhook, "");
 	assert_int_equal(cfg.notify.timeout, 5);
@@ -268,22 +268,24 @@ static void notify_section(void **state)
 	                      "webhook = http://127.0.0.1:8080/sms\ntimeout = 2\ninterval = 5\n"
 	                      "max_attempts = 3\nutc_offset = -300\n",
 	                      &cfg, err, sizeof err),
-	                 CONFIG_OK);
-	assert_int_equal(cfg.notify.sink, CONFIG_SINK_WEBHOOK);
+	                 HOST_CONFIG_OK);
+	assert_int_equal(cfg.notify.sink, NOTIFY_SINK_WEBHOOK);
 	assert_string_equal(cfg.notify.file, "/var/sms.jsonl");
 	assert_string_equal(cfg.notify.webhook, "http://127.0.0.1:8080/sms");
 	assert_int_equal(cfg.notify.timeout, 2);
 	assert_int_equal(cfg.notify.interval, 5);
 	assert_int_equal(cfg.notify.max_attempts, 3);
 	assert_int_equal(cfg.notify.utc_offset, -300);
-	config_free(&cfg);
-	assert_int_equal(load("[notify]\nsink = sms\n", &cfg, err, sizeof err), CONFIG_EPARSE);
+	host_config_free(&cfg);
+	assert_int_equal(load("[notify]\nsink = sms\n", &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
 	assert_non_null(strstr(err, "line 2: [notify] sink: not file or webhook: sms"));
 	assert_int_equal(load("[notify]\nmax_attempts = 0\n", &cfg, err, sizeof err),
-	                 CONFIG_EPARSE);
-	assert_int_equal(load("[notify]\ntimeout = 301\n", &cfg, err, sizeof err), CONFIG_EPARSE);
-	assert_int_equal(load("[notify]\nretries = 3\n", &cfg, err, sizeof err), CONFIG_EPARSE);
-	config_free(&cfg);
+	                 HOST_CONFIG_EPARSE);
+	assert_int_equal(load("[notify]\ntimeout = 301\n", &cfg, err, sizeof err),
+	                 HOST_CONFIG_EPARSE);
+	assert_int_equal(load("[notify]\nretries = 3\n", &cfg, err, sizeof err),
+	                 HOST_CONFIG_EPARSE);
+	host_config_free(&cfg);
 }
 
 int main(void)

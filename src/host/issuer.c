@@ -1,4 +1,4 @@
-/* host_issuer.c — the issuer behind `possum host`'s network link: reads an authorization out
+/* issuer.c — the issuer behind the host's network link: reads an authorization out
  * of each message, has the issuer decide it (committed before the answer is made), answers
  * with the decision's fields, and logs it masked. A message the issuer cannot read is answered
  * with its code (12, 30) and changes nothing; a store or HSM failure is answered 96, never an
@@ -9,8 +9,7 @@
 
 #include <jansson.h>
 
-#include "cli/cli.h"
-#include "cli/host.h"
+#include "host/internal.h"
 #include "crypto/crypto.h"
 
 /* The card number of a request, masked, for the log. */
@@ -70,28 +69,28 @@ static void authorize(void *ctx, net_request *req, const iso8583_msg *msg)
 		json_object_set_new(f, "mti", json_string(msg->mti));
 		json_object_set_new(f, "rc", json_string(code));
 		log_event(hi->log, LOG_WARN, "request_refused", f);
-		if (host_link_respond(hi->link->dialect, msg, code, &resp) == ISO8583_OK)
-			host_link_reply(hi->link, req, &resp);
+		if (net_link_respond(hi->link->dialect, msg, code, &resp) == ISO8583_OK)
+			net_link_reply(hi->link, req, &resp);
 		else
 			net_drop(req, 0);
 		return;
 	}
 	rc = issuer_authorize(hi->issuer, &ir.req, (int64_t)time(NULL), &r);
 	log_decision(hi, msg, &ir, &r, rc);
-	if (host_link_respond(hi->link->dialect, msg, rc == ISSUER_OK ? r.rc : "96", &resp) !=
+	if (net_link_respond(hi->link->dialect, msg, rc == ISSUER_OK ? r.rc : "96", &resp) !=
 	    ISO8583_OK) {
 		net_drop(req, 0);
 		goto out;
 	}
 	if (rc == ISSUER_OK)
 		issuer_iso_answer(&r, &a, &resp);
-	host_link_reply(hi->link, req, &resp);
+	net_link_reply(hi->link, req, &resp);
 out:
 	crypto_wipe(&ir, sizeof ir);
 	crypto_wipe(&r, sizeof r);
 }
 
-void host_issuer_attach(struct host_issuer *hi, struct host_link *link)
+void host_issuer_attach(struct host_issuer *hi, struct net_link *link)
 {
 	hi->link = link;
 	link->auth.ctx = hi;

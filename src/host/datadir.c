@@ -1,15 +1,17 @@
-/* datadir.c — the data directory the stateful commands share (see cli.h): the store in it,
- * the LMK from the environment or beside it, and keys kept wrapped in the store by name. */
+/* datadir.c — the data directory every environment opens (env.h): the store in it, the LMK
+ * from the environment or beside it, and keys kept wrapped in the store by name. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/cli.h"
 #include "common/hex.h"
+#include "host/env.h"
+#include "host/internal.h"
 
 /* The hsm on POSSUM_LMK, else on DIR/lmk, made first when missing (test use only). */
-static int open_lmk(const char *prog, struct cli_datadir *d)
+static int open_lmk(const char *prog, struct host_datadir *d)
 {
 	char path[4096 + 8], kcv_hex[2 * HSM_KCV_MAX + 1];
 	hsm_kcv kcv;
@@ -17,8 +19,9 @@ static int open_lmk(const char *prog, struct cli_datadir *d)
 
 	if (getenv(HSM_LMK_ENV) != NULL) {
 		if ((rc = hsm_open_env(NULL, &d->hsm)) != HSM_OK)
-			return cli_error(CLI_FAILED, prog, "%s: %s", HSM_LMK_ENV, hsm_strerror(rc));
-		return CLI_OK;
+			return host_say(HOST_EFAILED, prog, "%s: %s", HSM_LMK_ENV,
+			                hsm_strerror(rc));
+		return HOST_OK;
 	}
 	snprintf(path, sizeof path, "%s/lmk", d->dir);
 	rc = hsm_lmk_create(path, &kcv);
@@ -29,40 +32,40 @@ static int open_lmk(const char *prog, struct cli_datadir *d)
 		        "production give the LMK in %s\n",
 		        prog, path, kcv_hex, HSM_LMK_ENV);
 	} else if (rc != HSM_EEXIST) {
-		return cli_error(CLI_FAILED, prog, "cannot create %s: %s", path,
-		                 rc == HSM_EIO ? strerror(errno) : hsm_strerror(rc));
+		return host_say(HOST_EFAILED, prog, "cannot create %s: %s", path,
+		                rc == HSM_EIO ? strerror(errno) : hsm_strerror(rc));
 	}
 	if ((rc = hsm_open_file(path, &d->hsm)) != HSM_OK)
-		return cli_error(CLI_FAILED, prog, "%s: %s", path,
-		                 rc == HSM_EIO ? strerror(errno) : hsm_strerror(rc));
-	return CLI_OK;
+		return host_say(HOST_EFAILED, prog, "%s: %s", path,
+		                rc == HSM_EIO ? strerror(errno) : hsm_strerror(rc));
+	return HOST_OK;
 }
 
-int cli_datadir_open(const char *prog, const char *dir, struct cli_datadir *out)
+int host_datadir_open(const char *prog, const char *dir, struct host_datadir *out)
 {
 	int rc;
 
-	*out = (struct cli_datadir){0};
+	*out = (struct host_datadir){0};
 	if (dir == NULL)
-		dir = CLI_DATADIR_DEFAULT;
+		dir = HOST_DATADIR_DEFAULT;
 	if (strlen(dir) >= sizeof out->dir)
-		return cli_error(CLI_FAILED, prog, "the data directory's name is too long");
+		return host_say(HOST_EFAILED, prog, "the data directory's name is too long");
 	strcpy(out->dir, dir);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return cli_error(CLI_FAILED, prog, "cannot create %s: %s", dir, strerror(errno));
+		return host_say(HOST_EFAILED, prog, "cannot create %s: %s", dir, strerror(errno));
 	snprintf(out->db, sizeof out->db, "%s/possum.db", dir);
 	if ((rc = store_open(out->db, &out->store)) != STORE_OK)
-		return cli_error(CLI_FAILED, prog, "%s: %s%s%s", out->db, store_strerror(rc),
-		                 rc == STORE_EIO ? ": " : "",
-		                 rc == STORE_EIO ? strerror(errno) : "");
-	if ((rc = open_lmk(prog, out)) != CLI_OK) {
-		cli_datadir_close(out);
+		return host_say(HOST_EFAILED, prog, "%s: %s%s%s", out->db, store_strerror(rc),
+		                rc == STORE_EIO ? ": " : "",
+		                rc == STORE_EIO ? strerror(errno) : "");
+	if ((rc = open_lmk(prog, out)) != HOST_OK) {
+		host_datadir_close(out);
 		return rc;
 	}
-	return CLI_OK;
+	return HOST_OK;
 }
 
-void cli_datadir_close(struct cli_datadir *d)
+void host_datadir_close(struct host_datadir *d)
 {
 	if (d == NULL)
 		return;
@@ -73,7 +76,7 @@ void cli_datadir_close(struct cli_datadir *d)
 }
 
 /* Reads meta "key.NAME" into out: 0, STORE_ENOTFOUND, or a failure. */
-static int read_key(struct cli_datadir *d, const char *meta, hsm_key *out)
+static int read_key(struct host_datadir *d, const char *meta, hsm_key *out)
 {
 	char text[STORE_VALUE_MAX + 1];
 	int rc;
@@ -83,8 +86,8 @@ static int read_key(struct cli_datadir *d, const char *meta, hsm_key *out)
 	return hsm_key_set(out, text);
 }
 
-int cli_datadir_key(struct cli_datadir *d, const char *name, const struct hsm_key_spec *spec,
-                    hsm_key *out)
+int host_datadir_key(struct host_datadir *d, const char *name, const struct hsm_key_spec *spec,
+                     hsm_key *out)
 {
 	char meta[128];
 	int rc;

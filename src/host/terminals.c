@@ -1,13 +1,13 @@
-/* host_acquirer.c — `possum host`'s terminal front end: cup-pos requests queued as they are
+/* terminals.c — the host's terminal front end: cup-pos requests queued as they are
  * read, handled and committed together once per turn of the loop (group commit), answered
- * only after their commit, and logged masked (host.h). */
+ * only after their commit, and logged masked (internal.h). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <jansson.h>
 
-#include "cli/host.h"
+#include "host/internal.h"
 #include "crypto/crypto.h"
 
 struct host_pending {
@@ -16,7 +16,7 @@ struct host_pending {
 	size_t len;
 };
 
-static void log_outcome(struct host_acquirer *ha, net_request *req,
+static void log_outcome(struct host_terminals *ha, net_request *req,
                         const struct acquirer_outcome *o, int rc, bool committed)
 {
 	json_t *f = json_object();
@@ -45,7 +45,7 @@ static void log_outcome(struct host_acquirer *ha, net_request *req,
 
 /* Room for n answers in ha's reply buffers, which only grow: a batch's worth allocated and
  * freed each turn went back to the kernel each time (brk, and a TLB flush on every core). */
-static bool reserve_replies(struct host_acquirer *ha, size_t n)
+static bool reserve_replies(struct host_terminals *ha, size_t n)
 {
 	struct acquirer_reply *r;
 	int *rcs;
@@ -65,7 +65,7 @@ static bool reserve_replies(struct host_acquirer *ha, size_t n)
 /* The whole queue: one batch, one commit, then the answers. */
 static void on_check(uv_check_t *check)
 {
-	struct host_acquirer *ha = check->data;
+	struct host_terminals *ha = check->data;
 	struct host_pending *batch = ha->queue;
 	size_t n = ha->n;
 	int64_t now = (int64_t)time(NULL);
@@ -111,7 +111,7 @@ static void on_check(uv_check_t *check)
 	free(batch);
 }
 
-int host_acquirer_start(struct host_acquirer *ha, uv_loop_t *loop)
+int host_terminals_start(struct host_terminals *ha, uv_loop_t *loop)
 {
 	int rc;
 
@@ -121,9 +121,9 @@ int host_acquirer_start(struct host_acquirer *ha, uv_loop_t *loop)
 	return uv_check_start(&ha->check, on_check);
 }
 
-void host_acquirer_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len)
+void host_terminals_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len)
 {
-	struct host_acquirer *ha = ctx;
+	struct host_terminals *ha = ctx;
 	struct host_pending *grown;
 	uint8_t *copy;
 
@@ -150,7 +150,7 @@ static void on_check_closed(uv_handle_t *handle)
 	(void)handle;
 }
 
-void host_acquirer_stop(struct host_acquirer *ha)
+void host_terminals_stop(struct host_terminals *ha)
 {
 	uv_check_stop(&ha->check);
 	uv_close((uv_handle_t *)&ha->check, on_check_closed);

@@ -1,0 +1,109 @@
+/* env.h — what a command or the daemon works in: the configuration, the data directory (its
+ * store and the HSM on its LMK) and the modules opened over them, each with the keys it
+ * declares. `possum admin …`, `possum term`, `possum load` and `possum host` all open their
+ * environment here, asking for what they need (enum host_need): what a need depends on is
+ * opened with it, and what is open already is not opened again.
+ *
+ * The data directory (made mode 0700 when missing) holds the store, DIR/possum.db, and the
+ * hsm on the LMK from POSSUM_LMK or, failing that, from DIR/lmk, which is created (a test LMK,
+ * with a warning) when missing. Keys are kept wrapped under the LMK in the store's meta, by
+ * name, made the first time (host_datadir_key()).
+ *
+ * Ownership: struct host_env owns everything in it; host_env_close() closes it all, in the
+ * reverse order, and may be called on an env only zeroed or half opened. A struct host_env
+ * must not move once its issuer is open (the issuer keeps its address for one-time codes).
+ * Functions print their own errors on stderr as "PROG: message" and return HOST_OK or a
+ * negative HOST_E* code (host_strerror()). */
+#ifndef POSSUM_HOST_ENV_H
+#define POSSUM_HOST_ENV_H
+
+#include "acquirer/acquirer.h"
+#include "host/config.h"
+#include "hsm/hsm.h"
+#include "issuer/issuer.h"
+#include "merchant/merchant.h"
+#include "notify/sink.h"
+#include "store/store.h"
+
+#define HOST_OK      0
+#define HOST_EUSAGE  (-1) /* a bad configuration or option: the caller's to fix */
+#define HOST_EFAILED (-2) /* something could not be opened or started (said on stderr) */
+
+const char *host_strerror(int rc);
+
+/* ---- The data directory (datadir.c) ---- */
+
+#define HOST_DATADIR_DEFAULT "./possum-data"
+
+struct host_datadir {
+	char dir[4096];
+	char db[4096 + 16]; /* DIR/possum.db: the store's path, for more connections to it */
+	store *store;
+	hsm *hsm;
+};
+
+/* Opens dir (NULL: HOST_DATADIR_DEFAULT) into *out: HOST_OK or HOST_EFAILED. */
+int host_datadir_open(const char *prog, const char *dir, struct host_datadir *out);
+
+/* Closes the store and the hsm; d may be NULL or already closed. */
+void host_datadir_close(struct host_datadir *d);
+
+/* The key called name (letters, digits, '-', '_' and '.'), wrapped under the LMK and kept in
+ * the store's meta as "key.NAME"; generated as spec says when there is none. Two processes
+ * creating it at once keep one key. Returns 0, or an HSM_E* or STORE_E* code (which may
+ * coincide: the caller names the failure from where it came, store_errmsg() for a store's). */
+int host_datadir_key(struct host_datadir *d, const char *name, const struct hsm_key_spec *spec,
+                     hsm_key *out);
+
+/* ---- The keys each module declares (keys.c) ----
+ *
+ * The issuer's are issuer_key_specs/issuer_key_names (issuer.h); the acquirer's, the merchant
+ * module's and the link's follow the same shape here until their modules declare them. */
+extern const struct hsm_key_spec host_acquirer_key_specs[1]; /* M7: PANs' keyed hashes */
+extern const char *const host_acquirer_key_names[1];
+extern const struct hsm_key_spec host_merchant_key_specs[1]; /* D0: the module's data */
+extern const char *const host_merchant_key_names[1];
+extern const struct hsm_key_spec host_link_key_specs[1]; /* P0: the link's zone PIN key */
+extern const char *const host_link_key_names[1];
+
+/* ---- The environment (env.c) ---- */
+
+enum host_need {
+	HOST_NEED_DATA = 1 << 0,     /* the data directory: store and hsm */
+	HOST_NEED_ISSUER = 1 << 1,   /* the issuer, the link's zone PIN key, the texts' sink */
+	HOST_NEED_MERCHANT = 1 << 2, /* the merchant module (over the issuer) */
+	HOST_NEED_ACQUIRER = 1 << 3, /* the acquirer (over the issuer) */
+};
+
+struct host_env {
+	const char *prog; /* errors are said as "PROG: …" */
+	struct host_config cfg;
+	struct host_datadir data;
+	unsigned opened; /* enum host_need: what is open */
+	issuer *issuer;
+	merchant *merchant;
+	acquirer *acquirer;
+	hsm_key zpk;        /* the link's zone PIN key ([link] zpk, else made) */
+	hsm_key notify_key; /* D0: the phones in the outbox (notify_enqueue()) */
+	notify_sink *sink;  /* one-time codes and the outbox's texts ([notify]) */
+};
+
+/* Reads the configuration (path, else $POSSUM_CONFIG, else the defaults) into env->cfg, with
+ * dir (when not NULL) as its data directory; opens nothing. HOST_OK or HOST_EUSAGE. */
+int host_env_config(struct host_env *env, const char *prog, const char *path, const char *dir);
+
+/* Opens what needs names (enum host_need, or'd) and what it depends on, over env->cfg. */
+int host_env_open(struct host_env *env, unsigned needs);
+
+/* Both of the above; closes what it opened when it fails. */
+int host_env_start(struct host_env *env, const char *prog, const char *path, const char *dir,
+                   unsigned needs);
+
+void host_env_close(struct host_env *env);
+
+/* Opens the texts' sink [notify] names over the data directory dir (host_env_open() does for
+ * the issuer). HOST_OK or HOST_EFAILED, said as prog. */
+int host_sink_open(const char *prog, const struct notify_config *cfg, const char *dir,
+                   notify_sink **out);
+
+#endif

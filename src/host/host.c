@@ -1,0 +1,322 @@
+/* host.c — the host's life (host.h): opening its services, starting its front ends on the
+ * loop, running it until a signal or host_stop(), and stopping it gracefully. */
+#include "host/host.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <uv.h>
+
+#include "host/internal.h"
+#include "store/store_checkpoint.h"
+
+#define CHECKPOINT_MS 200 /* the checkpointer's interval */
+
+struct host {
+	const char *prog;
+	struct host_env env; /* the loop's: issuer and acquirer */
+	possum_log *log;
+	uv_loop_t loop;
+	bool loop_open, stopping;
+	uv_signal_t sigterm, sigint;
+	uv_async_t wake; /* host_stop() */
+	struct net_link issuer;
+	struct host_issuer issuer_auth;
+	net_server *issuer_server;
+	struct notify_scheduler notify;
+	struct host_terminals terminals;
+	net_server *terminal_server;
+	struct host_api api;
+	struct store_checkpointer checkpoint;
+	possum_log *checkpoint_log; /* its own: used on its thread only */
+	char ports_path[HOST_CONFIG_PATH_MAX + 16];
+};
+
+/* The checkpointer's failures: worth a line, not a stop (the log only grows meanwhile). */
+static void on_checkpoint_failed(void *ctx, const char *errmsg)
+{
+	log_event(ctx, LOG_WARN, "checkpoint_failed", json_pack("{s:s}", "error", errmsg));
+}
+
+/* The checkpointer on its thread, every 200 ms; the loop's connection checkpoints seldom. */
+static int start_checkpoints(struct host *h)
+{
+	const struct host_config *cfg = &h->env.cfg;
+	int rc;
+
+	if ((rc = log_open(cfg->log, cfg->log_level, &h->checkpoint_log)) != LOG_OK)
+		return host_say(HOST_EFAILED, h->prog, "the checkpointer's log: %s",
+		                log_strerror(rc));
+	if ((rc = store_checkpointer_start(&h->checkpoint, h->env.data.db, CHECKPOINT_MS,
+	                                   on_checkpoint_failed, h->checkpoint_log)) != STORE_OK)
+		return host_say(HOST_EFAILED, h->prog, "the checkpointer: %s", store_strerror(rc));
+	if ((rc = store_set_autocheckpoint(h->env.data.store, STORE_CHECKPOINT_PAGES)) != STORE_OK)
+		return host_say(HOST_EFAILED, h->prog, "the store: %s", store_strerror(rc));
+	return HOST_OK;
+}
+
+/* The command line's ports over the configuration's. */
+static void apply_options(struct host_config *cfg, const struct host_options *o)
+{
+	if (o->port >= 0)
+		cfg->port = o->port;
+	if (o->terminal_port >= 0)
+		cfg->terminal_port = o->terminal_port;
+	if (o->api_port >= 0)
+		cfg->http.port = o->api_port;
+}
+
+/* Every service the front ends call, opened before the loop starts and plugged into its
+ * front end. */
+static int open_services(struct host *h, const struct host_options *o)
+{
+	struct host_config *cfg = &h->env.cfg;
+	int rc;
+
+	if ((rc = log_open(cfg->log, cfg->log_level, &h->log)) != LOG_OK)
+		return host_say(HOST_EFAILED, h->prog, "%s: %s: %s", cfg->log, log_strerror(rc),
+		                strerror(errno));
+	if ((rc = host_env_open(&h->env, HOST_NEED_ISSUER | HOST_NEED_ACQUIRER)) != HOST_OK)
+		return rc;
+	h->issuer = (struct net_link){.name = "issuer", .dialect = cfg->dialect, .log = h->log};
+	h->issuer_auth = (struct host_issuer){
+	    .issuer = h->env.issuer, .store = h->env.data.store, .zpk = &h->env.zpk, .log = h->log};
+	host_issuer_attach(&h->issuer_auth, &h->issuer);
+	h->terminals = (struct host_terminals){.acquirer = h->env.acquirer, .log = h->log};
+	if ((rc = start_checkpoints(h)) != HOST_OK ||
+	    (rc = host_api_open(&h->api, h->prog, o->config, o->data)) != HOST_OK)
+		return rc;
+	/* A peer that goes away while a reply is written must not kill the host. */
+	signal(SIGPIPE, SIG_IGN);
+	if (uv_loop_init(&h->loop) != 0)
+		return host_say(HOST_EFAILED, h->prog, "cannot start the event loop");
+	h->loop_open = true;
+	return HOST_OK;
+}
+
+int host_open(const struct host_options *o, host **out)
+{
+	struct host *h;
+	int rc;
+
+	*out = NULL;
+	if ((h = calloc(1, sizeof *h)) == NULL)
+		return host_say(HOST_EFAILED, o->prog, "out of memory");
+	h->prog = o->prog;
+	if ((rc = host_env_config(&h->env, o->prog, o->config, o->data)) != HOST_OK) {
+		free(h);
+		return rc;
+	}
+	apply_options(&h->env.cfg, o);
+	if ((rc = open_services(h, o)) != HOST_OK) {
+		host_close(h);
+		return rc;
+	}
+	*out = h;
+	return HOST_OK;
+}
+
+void host_close(host *h)
+{
+	if (h == NULL)
+		return;
+	if (h->loop_open)
+		uv_loop_close(&h->loop);
+	host_api_close(&h->api);
+	store_checkpointer_stop(&h->checkpoint);
+	log_close(h->checkpoint_log);
+	log_close(h->log);
+	host_env_close(&h->env);
+	free(h);
+}
+
+/* DIR/host.ports, written whole (a temporary file renamed) so a reader never sees half of it.
+ * Tests read it to find ports chosen with --port 0. */
+static int write_ports(struct host *h)
+{
+	char tmp[sizeof h->ports_path + 4];
+	FILE *f;
+
+	snprintf(h->ports_path, sizeof h->ports_path, "%s/host.ports", h->env.cfg.data);
+	snprintf(tmp, sizeof tmp, "%s.new", h->ports_path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	fprintf(f, "issuer=%d\nacquirer=%d\napi=%d\n", net_server_port(h->issuer_server),
+	        net_server_port(h->terminal_server), http_port(h->api.server));
+	if (fclose(f) != 0 || rename(tmp, h->ports_path) != 0) {
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* The scheduler that delivers the notifications' outbox ([notify]), joined to the terminals'
+ * batches. */
+static int start_notify(struct host *h)
+{
+	int rc;
+
+	if ((rc = notify_scheduler_start(&h->notify, &h->loop, h->env.data.store, true,
+	                                 h->env.data.hsm, &h->env.notify_key, h->env.sink,
+	                                 &h->env.cfg.notify, h->log)) != 0)
+		return host_say(HOST_EFAILED, h->prog, "the notifications' scheduler: %s",
+		                uv_strerror(rc));
+	h->terminals.notify = &h->notify;
+	return HOST_OK;
+}
+
+static void on_closed(uv_handle_t *handle)
+{
+	(void)handle;
+}
+
+static void on_stopped(net_server *s, void *arg)
+{
+	struct host *h = arg;
+
+	net_server_close(s);
+	if (s == h->issuer_server)
+		h->issuer_server = NULL;
+	else
+		h->terminal_server = NULL;
+	if (h->issuer_server != NULL || h->terminal_server != NULL)
+		return;
+	host_terminals_stop(&h->terminals);
+	uv_close((uv_handle_t *)&h->sigterm, on_closed);
+	uv_close((uv_handle_t *)&h->sigint, on_closed);
+	uv_close((uv_handle_t *)&h->wake, on_closed);
+}
+
+/* No new connections; the requests in flight are answered, then the loop ends. */
+static void begin_stop(struct host *h, const char *signal_name)
+{
+	if (h->stopping)
+		return;
+	h->stopping = true;
+	uv_signal_stop(&h->sigterm);
+	uv_signal_stop(&h->sigint);
+	log_event(h->log, LOG_INFO, "stopping",
+	          signal_name != NULL ? json_pack("{s:s}", "signal", signal_name) : NULL);
+	remove(h->ports_path);
+	host_api_stop(&h->api);
+	notify_scheduler_stop(&h->notify);
+	net_server_stop(h->issuer_server, on_stopped, h);
+	net_server_stop(h->terminal_server, on_stopped, h);
+}
+
+static void on_signal(uv_signal_t *sig, int signum)
+{
+	begin_stop(sig->data, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+static void on_wake(uv_async_t *a)
+{
+	begin_stop(a->data, NULL);
+}
+
+void host_stop(host *h)
+{
+	uv_async_send(&h->wake);
+}
+
+/* Listens as name on port with fn(ctx): NET_OK, or the failure logged and said. */
+static int listen_on(struct host *h, const char *name, int port, net_handler fn, void *ctx,
+                     net_server **out)
+{
+	const struct host_config *cfg = &h->env.cfg;
+	struct net_server_config ncfg = {
+	    .host = cfg->listen,
+	    .port = port,
+	    .idle_timeout_ms = cfg->idle_timeout * 1000,
+	    .max_connections = cfg->max_connections,
+	};
+	int rc;
+
+	if ((rc = net_server_create(&h->loop, &ncfg, fn, ctx, out)) != NET_OK) {
+		log_event(h->log, LOG_ERROR, "listen_failed",
+		          json_pack("{s:s, s:s, s:i, s:s}", "link", name, "listen", cfg->listen,
+		                    "port", port, "error", net_strerror(rc)));
+		host_say(HOST_EFAILED, h->prog, "cannot listen on %s port %d: %s", cfg->listen,
+		         port, net_strerror(rc));
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* The front ends on the loop, listening; HOST_OK or HOST_EFAILED, said. */
+static int start_front_ends(struct host *h)
+{
+	const struct host_config *cfg = &h->env.cfg;
+
+	if (listen_on(h, "issuer", cfg->port, net_link_handle, &h->issuer, &h->issuer_server) !=
+	        NET_OK ||
+	    listen_on(h, "acquirer", cfg->terminal_port, host_terminals_handle, &h->terminals,
+	              &h->terminal_server) != NET_OK ||
+	    host_api_start(&h->api, h->prog, &cfg->http) != HOST_OK)
+		return HOST_EFAILED;
+	if (write_ports(h) != 0)
+		return host_say(HOST_EFAILED, h->prog, "cannot write %s: %s", h->ports_path,
+		                strerror(errno));
+	if (start_notify(h) != HOST_OK) {
+		remove(h->ports_path);
+		return HOST_EFAILED;
+	}
+	return HOST_OK;
+}
+
+static void log_listening(struct host *h)
+{
+	const struct host_config *cfg = &h->env.cfg;
+
+	log_event(h->log, LOG_INFO, "listening",
+	          json_pack("{s:s, s:i, s:s, s:s}", "link", "issuer", "port",
+	                    net_server_port(h->issuer_server), "listen", cfg->listen, "dialect",
+	                    cfg->dialect->name));
+	log_event(h->log, LOG_INFO, "listening",
+	          json_pack("{s:s, s:i, s:s, s:s}", "link", "acquirer", "port",
+	                    net_server_port(h->terminal_server), "listen", cfg->listen, "dialect",
+	                    "cup-pos"));
+}
+
+int host_start(host *h, struct host_listening *out)
+{
+	const struct host_config *cfg = &h->env.cfg;
+
+	if (host_terminals_start(&h->terminals, &h->loop) != 0)
+		return host_say(HOST_EFAILED, h->prog, "cannot start the terminal front end");
+	if (start_front_ends(h) != HOST_OK) {
+		host_api_stop(&h->api);
+		net_server_close(h->issuer_server);
+		net_server_close(h->terminal_server);
+		h->issuer_server = h->terminal_server = NULL;
+		host_terminals_stop(&h->terminals);
+		uv_run(&h->loop, UV_RUN_DEFAULT); /* frees what the servers had opened */
+		return HOST_EFAILED;
+	}
+	log_listening(h);
+	h->sigterm.data = h->sigint.data = h->wake.data = h;
+	uv_signal_init(&h->loop, &h->sigterm);
+	uv_signal_init(&h->loop, &h->sigint);
+	uv_async_init(&h->loop, &h->wake, on_wake);
+	uv_signal_start(&h->sigterm, on_signal, SIGTERM);
+	uv_signal_start(&h->sigint, on_signal, SIGINT);
+	if (out != NULL)
+		*out = (struct host_listening){.listen = cfg->listen,
+		                               .dialect = cfg->dialect->name,
+		                               .issuer = net_server_port(h->issuer_server),
+		                               .acquirer = net_server_port(h->terminal_server),
+		                               .api_listen = cfg->http.listen,
+		                               .api = http_port(h->api.server)};
+	return HOST_OK;
+}
+
+int host_run(host *h)
+{
+	uv_run(&h->loop, UV_RUN_DEFAULT);
+	log_event(h->log, LOG_INFO, "stopped", NULL);
+	return HOST_OK;
+}

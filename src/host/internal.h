@@ -1,0 +1,87 @@
+/* internal.h — what the files of src/host/ share and nobody else sees: the front ends the
+ * service (host.c) runs — the terminals' server with group commit (terminals.c), the issuer
+ * behind the link (issuer.c), the HTTP API's thread (api.c) — and the error printer. host.c
+ * owns each of these structs, inside its struct host; each file owns what its struct points
+ * to only where it says so. */
+#ifndef POSSUM_HOST_INTERNAL_H
+#define POSSUM_HOST_INTERNAL_H
+
+#include <uv.h>
+
+#include "host/env.h"
+#include "http/http.h"
+#include "log/log.h"
+#include "net/link.h"
+#include "net/net.h"
+#include "notify/scheduler.h"
+
+/* Prints "PROG: message" and a newline on stderr; returns rc. */
+int host_say(int rc, const char *prog, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- The terminals' front end (terminals.c) ----
+ *
+ * The net_handler of the cup-pos server. Requests are queued as they are read; once per turn
+ * of the loop, after its I/O (a uv_check handle), the whole queue is handled in one batch and
+ * committed once (group commit: what arrived while a commit was in flight goes in the next),
+ * then every request of the batch is answered — or, when the commit failed, answered 96. Each
+ * is logged as a JSON line "transaction", masked. The notification scheduler's outcomes join
+ * the next batch (a batch of none when no request waits). */
+struct host_pending;
+struct host_terminals {
+	acquirer *acquirer;
+	possum_log *log;
+	struct notify_scheduler *notify; /* joined to the batches; may be NULL */
+	uv_check_t check;
+	struct host_pending *queue;
+	size_t n, cap;
+	struct acquirer_reply *replies; /* a batch's answers, kept between batches */
+	int *rcs;
+	size_t reply_cap;
+};
+
+/* Starts t's check handle on loop: 0 or a libuv code. */
+int host_terminals_start(struct host_terminals *t, uv_loop_t *loop);
+/* The net_handler; ctx is the struct host_terminals. */
+void host_terminals_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len);
+/* Closes the check handle (run the loop after it) and frees the queue: after the server has
+ * stopped, when every request has been answered. */
+void host_terminals_stop(struct host_terminals *t);
+
+/* ---- The issuer behind the link (issuer.c) ----
+ *
+ * Each request read (issuer_iso_read), decided and committed (issuer_authorize), answered,
+ * and logged masked as "authorization". */
+struct host_issuer {
+	struct net_link *link;
+	issuer *issuer;
+	store *store;       /* for the store's message when it fails */
+	const hsm_key *zpk; /* the zone PIN key of the link's PIN blocks */
+	possum_log *log;
+};
+
+/* Makes hi the authorizer of link. */
+void host_issuer_attach(struct host_issuer *hi, struct net_link *link);
+
+/* ---- The HTTP API (api.c) ----
+ *
+ * Served on a thread of its own beside the loop: it has its own environment (store
+ * connection, hsm, issuer, merchant module) and logger, so the threads share nothing. A struct
+ * host_api must not move once opened. */
+struct host_api {
+	struct host_env env;
+	possum_log *log;
+	struct http_ctx ctx;
+	http_server *server;
+};
+
+/* Opens the API's environment over the configuration at config and the data directory data,
+ * as env.h reads them. On any result the caller ends with host_api_close(). */
+int host_api_open(struct host_api *api, const char *prog, const char *config, const char *data);
+/* Starts serving cfg: HOST_OK or HOST_EFAILED, said and logged. */
+int host_api_start(struct host_api *api, const char *prog, const struct http_config *cfg);
+/* Stops serving (the request in hand finished first); the services stay open. */
+void host_api_stop(struct host_api *api);
+/* Stops serving and closes the services; api may be only zeroed. */
+void host_api_close(struct host_api *api);
+
+#endif
