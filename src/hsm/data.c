@@ -26,10 +26,14 @@ static int data_key(hsm *h, const hsm_key *key, char mode, crypto_gcm **g)
 	return HSM_OK;
 }
 
-/* Lengths GCM takes here: below 2^31 with the overhead added (crypto/gcm.h). */
-static int data_len_fits(size_t len, size_t aad_len)
+/* The arguments of both directions: each buffer present where its length says so, out and
+ * out_len present, and lengths GCM takes here, below 2^31 with the overhead added
+ * (crypto/gcm.h). */
+static int data_args(const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                     const uint8_t *out, const size_t *out_len)
 {
-	return len <= INT32_MAX - HSM_DATA_OVERHEAD && aad_len <= INT32_MAX;
+	return (aad != NULL || aad_len == 0) && (in != NULL || len == 0) && out != NULL &&
+	       out_len != NULL && len <= INT32_MAX - HSM_DATA_OVERHEAD && aad_len <= INT32_MAX;
 }
 
 int hsm_data_encrypt(hsm *h, const hsm_key *key, const uint8_t *aad, size_t aad_len,
@@ -39,8 +43,7 @@ int hsm_data_encrypt(hsm *h, const hsm_key *key, const uint8_t *aad, size_t aad_
 	crypto_gcm *g;
 	int rc;
 
-	if ((aad == NULL && aad_len > 0) || (data == NULL && len > 0) || out == NULL ||
-	    out_len == NULL || !data_len_fits(len, aad_len))
+	if (!data_args(aad, aad_len, data, len, out, out_len))
 		return HSM_EARG;
 	if ((rc = data_key(h, key, 'E', &g)) != HSM_OK)
 		return rc;
@@ -68,8 +71,7 @@ int hsm_data_decrypt(hsm *h, const hsm_key *key, const uint8_t *aad, size_t aad_
 	size_t n;
 	int rc;
 
-	if ((aad == NULL && aad_len > 0) || (in == NULL && len > 0) || out == NULL ||
-	    out_len == NULL || !data_len_fits(len, aad_len))
+	if (!data_args(aad, aad_len, in, len, out, out_len))
 		return HSM_EARG;
 	if ((rc = data_key(h, key, 'D', &g)) != HSM_OK)
 		return rc;

@@ -9,9 +9,14 @@
 
 #include "crypto/emv.h"
 
+/* The card's keys for one transaction, wiped by the caller. */
+struct card_keys {
+	uint8_t mk[16]; /* the card's master key */
+	uint8_t sk[16]; /* its common session key */
+};
+
 /* The card's master key and session key, once its ARQC verifies under the session key. */
-static int card_keys(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t, uint8_t mk[16],
-                     uint8_t sk[16])
+static int card_keys(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t, struct card_keys *k)
 {
 	uint8_t r[8] = {0};
 	struct hsm_entry *e;
@@ -25,56 +30,51 @@ static int card_keys(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t, ui
 		return HSM_EALG;
 	/* Book 2 A1.3.1: the common session key's R is the ATC and six zero bytes. */
 	memcpy(r, t->atc, 2);
-	if ((rc = hsm_from_crypto(crypto_emv_icc_mk_a(e->key, t->pan, t->psn, mk))) != HSM_OK ||
-	    (rc = hsm_from_crypto(crypto_emv_session_key(mk, r, sizeof r, sk))) != HSM_OK)
+	if ((rc = hsm_from_crypto(crypto_emv_icc_mk_a(e->key, t->pan, t->psn, k->mk))) != HSM_OK ||
+	    (rc = hsm_from_crypto(crypto_emv_session_key(k->mk, r, sizeof r, k->sk))) != HSM_OK)
 		return rc;
-	return hsm_from_crypto(crypto_emv_arqc_verify(sk, t->data, t->len, t->arqc));
+	return hsm_from_crypto(crypto_emv_arqc_verify(k->sk, t->data, t->len, t->arqc));
 }
 
 int hsm_emv_verify_arqc(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t)
 {
-	uint8_t mk[16], sk[16];
-	int rc = card_keys(h, imk, t, mk, sk);
+	struct card_keys k;
+	int rc = card_keys(h, imk, t, &k);
 
-	crypto_wipe(mk, sizeof mk);
-	crypto_wipe(sk, sizeof sk);
+	crypto_wipe(&k, sizeof k);
 	return rc;
 }
 
 int hsm_emv_arpc1(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t, enum hsm_arpc_key key,
                   const uint8_t arc[2], uint8_t arpc[8])
 {
-	uint8_t mk[16], sk[16], out[8];
+	struct card_keys k;
+	uint8_t out[8];
 	int rc;
 
 	if (key != HSM_ARPC_SESSION_KEY && key != HSM_ARPC_CARD_KEY)
 		return HSM_EARG;
-	if ((rc = card_keys(h, imk, t, mk, sk)) != HSM_OK)
-		goto out;
 	/* Book 2 8.2.1 names the session key; some issuers use the card's master key. */
-	if ((rc = hsm_from_crypto(crypto_emv_arpc1(key == HSM_ARPC_SESSION_KEY ? sk : mk, t->arqc,
-	                                           arc, out))) != HSM_OK)
-		goto out;
-	memcpy(arpc, out, sizeof out);
-out:
-	crypto_wipe(mk, sizeof mk);
-	crypto_wipe(sk, sizeof sk);
+	if ((rc = card_keys(h, imk, t, &k)) == HSM_OK &&
+	    (rc = hsm_from_crypto(crypto_emv_arpc1(key == HSM_ARPC_SESSION_KEY ? k.sk : k.mk,
+	                                           t->arqc, arc, out))) == HSM_OK)
+		memcpy(arpc, out, sizeof out);
+	crypto_wipe(&k, sizeof k);
 	return rc;
 }
 
 int hsm_emv_arpc2(hsm *h, const hsm_key *imk, const struct hsm_emv_txn *t, const uint8_t csu[4],
                   const uint8_t *pad, size_t pad_len, uint8_t arpc[4])
 {
-	uint8_t mk[16], sk[16], out[4];
+	struct card_keys k;
+	uint8_t out[4];
 	int rc;
 
-	if ((rc = card_keys(h, imk, t, mk, sk)) != HSM_OK ||
-	    (rc = hsm_from_crypto(crypto_emv_arpc2(sk, t->arqc, csu, pad, pad_len, out))) != HSM_OK)
-		goto out;
-	memcpy(arpc, out, sizeof out);
-out:
-	crypto_wipe(mk, sizeof mk);
-	crypto_wipe(sk, sizeof sk);
+	if ((rc = card_keys(h, imk, t, &k)) == HSM_OK &&
+	    (rc = hsm_from_crypto(crypto_emv_arpc2(k.sk, t->arqc, csu, pad, pad_len, out))) ==
+	        HSM_OK)
+		memcpy(arpc, out, sizeof out);
+	crypto_wipe(&k, sizeof k);
 	return rc;
 }
 

@@ -1,5 +1,5 @@
 /* hsm.c — the hsm's life: the LMK from bytes, a file or the environment, a new LMK file,
- * closing (which wipes every key), and the result codes. */
+ * closing (which wipes every key); the result codes are in base.c. */
 #include "hsm/internal.h"
 
 #include <errno.h>
@@ -12,84 +12,8 @@
 #include <openssl/rand.h>
 
 #include "common/hex.h"
-#include "crypto/kcv.h"
 
 #define LMK_HEX (2 * HSM_LMK_LEN)
-
-const char *hsm_strerror(int rc)
-{
-	switch (rc) {
-	case HSM_OK:
-		return "ok";
-	case HSM_EARG:
-		return "argument malformed or out of range";
-	case HSM_ENOMEM:
-		return "out of memory";
-	case HSM_ECRYPTO:
-		return "OpenSSL error";
-	case HSM_ELMK:
-		return "LMK missing or not 64 hex digits";
-	case HSM_EIO:
-		return "LMK file cannot be read or written";
-	case HSM_EEXIST:
-		return "LMK file already exists";
-	case HSM_EPERM:
-		return "LMK file is open to other users than its owner (chmod 600)";
-	case HSM_EBLOCK:
-		return "not a key block under the LMK";
-	case HSM_EAUTH:
-		return "key block or data does not authenticate (tampered, or under another key)";
-	case HSM_EUSAGE:
-		return "key usage or mode of use does not permit this operation";
-	case HSM_EEXPORT:
-		return "key exportability does not permit this export";
-	case HSM_EALG:
-		return "key algorithm or length not suitable for this operation";
-	case HSM_EKCV:
-		return "check value does not match";
-	case HSM_EPINBLOCK:
-		return "PIN block format error (wrong PIN key or PAN)";
-	case HSM_EPAN:
-		return "PAN not valid for the PIN block format";
-	case HSM_EKSN:
-		return "invalid or exhausted key serial number";
-	case HSM_EVERIFY:
-		return "verification failed";
-	case HSM_ESPACE:
-		return "output buffer too small";
-	}
-	return "unknown hsm error";
-}
-
-int hsm_from_crypto(int rc)
-{
-	switch (rc) {
-	case CRYPTO_OK:
-		return HSM_OK;
-	case CRYPTO_EKEYLEN:
-		return HSM_EALG;
-	case CRYPTO_ENOMEM:
-		return HSM_ENOMEM;
-	case CRYPTO_EOPENSSL:
-		return HSM_ECRYPTO;
-	case CRYPTO_EPAN:
-		return HSM_EPAN;
-	case CRYPTO_EKSN:
-	case CRYPTO_EEXHAUSTED:
-		return HSM_EKSN;
-	case CRYPTO_EHEADER:
-		return HSM_EBLOCK;
-	case CRYPTO_EAUTH:
-		return HSM_EAUTH;
-	case CRYPTO_EUSAGE:
-		return HSM_EUSAGE;
-	case CRYPTO_EVERIFY:
-		return HSM_EVERIFY;
-	case CRYPTO_ESPACE:
-		return HSM_ESPACE;
-	}
-	return HSM_EARG;
-}
 
 int hsm_open(const uint8_t lmk[HSM_LMK_LEN], hsm **out)
 {

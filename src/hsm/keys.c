@@ -90,42 +90,6 @@ int hsm_header(const struct hsm_key_spec *spec, size_t len, struct crypto_tr31_h
 	return HSM_OK;
 }
 
-/* The leftmost n bytes of the check value of a key of TR-31 algorithm alg (crypto/kcv.h). */
-static int check_value(char alg, const uint8_t *key, size_t len, uint8_t *out, size_t n)
-{
-	if (alg == HSM_HMAC)
-		return crypto_kcv_hmac(key, len, out, n);
-	return crypto_kcv(alg == HSM_AES ? CRYPTO_AES : CRYPTO_TDES, key, len, out, n);
-}
-
-int hsm_check_value(char alg, const uint8_t *key, size_t len, size_t kcv_len, hsm_kcv *kcv)
-{
-	hsm_kcv out;
-	int rc;
-
-	if (kcv_len == 0)
-		kcv_len = alg == HSM_TDES ? CRYPTO_KCV_TDES_LEN : CRYPTO_KCV_AES_LEN;
-	if ((rc = check_value(alg, key, len, out.v, kcv_len)) != CRYPTO_OK)
-		return hsm_from_crypto(rc);
-	out.len = kcv_len;
-	*kcv = out;
-	return HSM_OK;
-}
-
-int hsm_check_kcv(char alg, const uint8_t *key, size_t len, const hsm_kcv *kcv)
-{
-	uint8_t want[HSM_KCV_MAX];
-	int rc;
-
-	if (kcv == NULL || kcv->len < 3 || kcv->len > HSM_KCV_MAX)
-		return HSM_EARG;
-	if ((rc = check_value(alg, key, len, want, kcv->len)) == CRYPTO_OK &&
-	    crypto_mac_equal(want, kcv->v, kcv->len) != CRYPTO_OK)
-		rc = CRYPTO_EVERIFY;
-	crypto_wipe(want, sizeof want);
-	return rc == CRYPTO_EVERIFY ? HSM_EKCV : hsm_from_crypto(rc);
-}
-
 int hsm_key_set(hsm_key *k, const char *text)
 {
 	size_t len = strnlen(text, HSM_KEY_MAX + 1);

@@ -193,6 +193,10 @@ int http_token_check(store *s, const char *token, struct http_principal *out);
 
 /* res = status and body (taken over; NULL: {}). Returns HTTP_OK. */
 int http_reply(struct http_response *res, int status, json_t *body);
+/* A page of a list, once the listing is done (listed: it succeeded): res = 200
+ * {"items":items,"next":next} (both taken over; next NULL: null) and HTTP_OK; else items and
+ * next are freed and HTTP_EFAIL. */
+int http_reply_page(struct http_response *res, bool listed, json_t *items, json_t *next);
 /* res = status and {"error":error,"field":field} (field NULL: none). Returns HTTP_OK. */
 int http_fail(struct http_response *res, int status, const char *error, const char *field);
 

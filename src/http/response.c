@@ -43,6 +43,18 @@ int http_reply(struct http_response *res, int status, json_t *body)
 	return HTTP_OK;
 }
 
+int http_reply_page(struct http_response *res, bool listed, json_t *items, json_t *next)
+{
+	if (!listed) {
+		json_decref(items);
+		json_decref(next);
+		return HTTP_EFAIL;
+	}
+	return http_reply(
+	    res, 200,
+	    json_pack("{s:o, s:o}", "items", items, "next", next != NULL ? next : json_null()));
+}
+
 int http_fail(struct http_response *res, int status, const char *error, const char *field)
 {
 	json_t *body = json_pack("{s:s}", "error", error);

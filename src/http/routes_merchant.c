@@ -187,13 +187,8 @@ static int merchant_list_route(struct http_ctx *ctx, const struct http_request *
 		f.mid = req->who->mid;
 	f.limit = p.limit + 1;
 	rc = merchant_list(ctx->merchant, &f, page_item, &p);
-	if (rc != MERCHANT_OK && rc != 1) {
-		json_decref(p.items);
-		return HTTP_EFAIL;
-	}
-	return http_reply(res, 200,
-	                  json_pack("{s:o, s:o}", "items", p.items, "next",
-	                            rc == 1 ? json_integer(p.last) : json_null()));
+	return http_reply_page(res, rc == MERCHANT_OK || rc == 1, p.items,
+	                       rc == 1 ? json_integer(p.last) : NULL);
 }
 
 /* POST /api/v1/merchants/{ref}/steps {"step","reason"[,"mid"]} */
@@ -295,7 +290,19 @@ static int document_list_route(struct http_ctx *ctx, const struct http_request *
 		json_decref(items);
 		return rc == HTTP_EARG ? HTTP_OK : HTTP_EFAIL;
 	}
-	return http_reply(res, 200, json_pack("{s:o, s:n}", "items", items, "next"));
+	return http_reply_page(res, true, items, NULL);
+}
+
+/* The answer to a change of merchant i that returned rc: refused, or the merchant as it is
+ * now. */
+static int changed(struct http_ctx *ctx, const struct http_request *req, struct http_response *res,
+                   int rc, struct merchant_info *i)
+{
+	if (rc != MERCHANT_OK)
+		return refused(res, rc, i, NULL);
+	if (merchant_get(ctx->merchant, req->args[0], i) != MERCHANT_OK)
+		return HTTP_EFAIL;
+	return reply_merchant(ctx, res, 200, i);
 }
 
 /* PUT /api/v1/merchants/{ref}/fees {"credit_bp","debit_bp","debit_cap","qr_bp"}: what is not
@@ -318,12 +325,8 @@ static int fees_route(struct http_ctx *ctx, const struct http_request *req,
 	    http_body_int(req, res, "debit_cap", false, 0, INT64_MAX, &cap))
 		return HTTP_OK;
 	f = (struct merchant_fees){(int)credit, (int)debit, (int)qr, cap};
-	if ((rc = merchant_fees_set(ctx->merchant, i.app.id, &f, req->who->actor, req->now)) !=
-	    MERCHANT_OK)
-		return refused(res, rc, &i, NULL);
-	if (merchant_get(ctx->merchant, req->args[0], &i) != MERCHANT_OK)
-		return HTTP_EFAIL;
-	return reply_merchant(ctx, res, 200, &i);
+	rc = merchant_fees_set(ctx->merchant, i.app.id, &f, req->who->actor, req->now);
+	return changed(ctx, req, res, rc, &i);
 }
 
 /* PUT /api/v1/merchants/{ref}/limits {"daily","per_txn","types":[…]}: what is not given
@@ -363,12 +366,8 @@ static int limits_route(struct http_ctx *ctx, const struct http_request *req,
 	}
 	if (l.daily > 0 && l.per_txn > l.daily)
 		return http_fail(res, 400, "per_txn must not exceed daily", "per_txn");
-	if ((rc = merchant_limits_set(ctx->merchant, i.app.id, &l, req->who->actor, req->now)) !=
-	    MERCHANT_OK)
-		return refused(res, rc, &i, NULL);
-	if (merchant_get(ctx->merchant, req->args[0], &i) != MERCHANT_OK)
-		return HTTP_EFAIL;
-	return reply_merchant(ctx, res, 200, &i);
+	rc = merchant_limits_set(ctx->merchant, i.app.id, &l, req->who->actor, req->now);
+	return changed(ctx, req, res, rc, &i);
 }
 
 const struct http_route http_routes_merchant[] = {

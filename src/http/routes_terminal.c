@@ -220,13 +220,7 @@ static int get_terminals(struct http_ctx *ctx, const struct http_request *req,
 	if ((p.items = json_array()) == NULL)
 		return HTTP_EFAIL;
 	rc = merchant_terminal_list(ctx->merchant, mid, after, p.limit + 1, page_add, &p);
-	if (rc < 0) {
-		json_decref(p.items);
-		return HTTP_EFAIL;
-	}
-	return http_reply(res, 200,
-	                  json_pack("{s:o, s:o}", "items", p.items, "next",
-	                            rc > 0 ? json_string(p.last) : json_null()));
+	return http_reply_page(res, rc >= 0, p.items, rc > 0 ? json_string(p.last) : NULL);
 }
 
 static int get_terminal(struct http_ctx *ctx, const struct http_request *req,

@@ -112,13 +112,8 @@ static int search(struct http_ctx *ctx, const struct http_request *req, struct h
 	p.limit = f.limit;
 	f.limit++;
 	rc = store_acq_txn_search(ctx->store, &f, add_txn, &p);
-	if (rc != STORE_OK && rc != 1) {
-		json_decref(p.items);
-		return HTTP_EFAIL;
-	}
-	return http_reply(res, 200,
-	                  json_pack("{s:o, s:o}", "items", p.items, "next",
-	                            p.next != 0 ? json_integer(p.next) : json_null()));
+	return http_reply_page(res, rc == STORE_OK || rc == 1, p.items,
+	                       p.next != 0 ? json_integer(p.next) : NULL);
 }
 
 /* GET /api/v1/transactions/{rrn} */

@@ -122,18 +122,22 @@ static bool is_mcc(const char *s)
 
 const char *merchant_application_check(const struct merchant_application *a)
 {
-	if (!text_is_line(a->legal_name, MERCHANT_NAME_MAX))
-		return "legal_name";
-	if (!text_is_line(a->licence, MERCHANT_CODE_MAX))
-		return "licence";
-	if (!text_is_line(a->tax_number, MERCHANT_CODE_MAX))
-		return "tax_number";
-	if (!text_is_line(a->rep_name, MERCHANT_TEXT_MAX))
-		return "rep_name";
-	if (!text_is_line(a->rep_id, MERCHANT_ID_MAX))
-		return "rep_id";
-	if (!text_is_line(a->address, MERCHANT_TEXT_MAX))
-		return "address";
+	/* The lines of text, each with its largest length, in the order they are checked. */
+	const struct {
+		const char *name, *value;
+		size_t max;
+	} lines[] = {
+	    {"legal_name", a->legal_name, MERCHANT_NAME_MAX},
+	    {"licence", a->licence, MERCHANT_CODE_MAX},
+	    {"tax_number", a->tax_number, MERCHANT_CODE_MAX},
+	    {"rep_name", a->rep_name, MERCHANT_TEXT_MAX},
+	    {"rep_id", a->rep_id, MERCHANT_ID_MAX},
+	    {"address", a->address, MERCHANT_TEXT_MAX},
+	};
+
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		if (!text_is_line(lines[i].value, lines[i].max))
+			return lines[i].name;
 	if (!is_mcc(a->mcc))
 		return "mcc";
 	if (!is_phone(a->phone))

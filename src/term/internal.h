@@ -58,6 +58,11 @@ void term_msg_card(struct term_msg *m, const struct store_term_txn *x, const cha
  * has one or is an approval of a MAC'd request. m->fault injects a fault (term_set_inject). */
 int term_exchange(term *t, struct term_msg *m, bool mac, iso8583_msg *resp);
 
+/* term_exchange() of m, an administrative message (no MAC) with STAN stan in the current
+ * batch: res gets the STAN, the batch and the answer's response code. */
+int term_exchange_admin(term *t, struct term_msg *m, int stan, struct term_result *res,
+                        iso8583_msg *resp);
+
 /* The next STAN, kept. */
 int term_next_stan(term *t, int *stan);
 

@@ -168,6 +168,19 @@ int term_exchange(term *t, struct term_msg *m, bool mac, iso8583_msg *resp)
 	return TERM_OK;
 }
 
+int term_exchange_admin(term *t, struct term_msg *m, int stan, struct term_result *res,
+                        iso8583_msg *resp)
+{
+	int rc;
+
+	res->stan = stan;
+	res->batch = t->st.batch;
+	if ((rc = term_exchange(t, m, false, resp)) != TERM_OK)
+		return rc;
+	term_field(resp, 39, res->rc, sizeof res->rc);
+	return TERM_OK;
+}
+
 /* ---- network management ---- */
 
 /* Field 62 of 0810: PIK, MAK and TDK under the TMK, each with its 4-byte KCV. */
@@ -219,11 +232,8 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res)
 	term_msg_start(t, &m, d->mti, stan, t->st.batch, d->type, d->nmc);
 	if (kind == TERM_SIGNIN)
 		iso8583_set_str(&m.m, 63, "001");
-	res->stan = stan;
-	res->batch = t->st.batch;
-	if ((rc = term_exchange(t, &m, false, &resp)) != TERM_OK)
+	if ((rc = term_exchange_admin(t, &m, stan, res, &resp)) != TERM_OK)
 		return rc;
-	term_field(&resp, 39, res->rc, sizeof res->rc);
 	if (kind != TERM_SIGNIN || strcmp(res->rc, "00") != 0)
 		return TERM_OK;
 	st = t->st;

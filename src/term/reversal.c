@@ -233,15 +233,118 @@ static void read_answer(const iso8583_msg *resp, struct store_term_txn *x, struc
 	}
 }
 
+/* The record of a new transaction of kind d (x->kind, from refer()): its fixed fields, the
+ * entry mode, the card's PAN and expiry (a void's from its original's sealed copy) and the
+ * masked PAN. */
+static int fill_record(term *t, const struct term_request *req, const struct term_kind_def *d,
+                       struct store_term_txn *x, const struct store_term_txn *orig, bool found,
+                       char pan[20], char expiry[5])
+{
+	int rc;
+
+	x->at = (int64_t)time(NULL);
+	x->batch = t->st.batch;
+	x->currency = TERM_CURRENCY;
+	x->reversible = d->reversible;
+	strcpy(x->mti, d->mti);
+	strcpy(x->proc, d->proc);
+	strcpy(x->cond, d->cond);
+	strcpy(x->type, d->type);
+	if (req->card != NULL) {
+		strcpy(pan, req->card->pan);
+		strcpy(expiry, req->card->expiry);
+	} else if (found && (x->kind == TERM_VOID || x->kind == TERM_COMPLETION_VOID)) {
+		if ((rc = term_unseal(t, orig, pan, expiry)) != TERM_OK)
+			return rc;
+	} else {
+		return TERM_EARG;
+	}
+	snprintf(x->entry, sizeof x->entry, "%s%c",
+	         req->card == NULL         ? "01"
+	         : req->entry == TERM_CHIP ? "05"
+	                                   : "02",
+	         req->pin != NULL ? '1' : '2');
+	mask(pan, x->masked);
+	return TERM_OK;
+}
+
+/* The request of kind d for the record x into m: the card, its track 2 and PIN block, the
+ * cardholder's identity, and what refunds and card authentication add. */
+static int build_request(term *t, const struct term_request *req, const struct term_kind_def *d,
+                         const struct store_term_txn *x, const char *pan, const char *expiry,
+                         struct term_msg *m)
+{
+	int rc;
+
+	term_msg_start(t, m, x->mti, x->stan, x->batch, x->type, d->nmc);
+	term_msg_card(m, x, pan, expiry);
+	if (req->card != NULL) {
+		iso8583_set_str(&m->m, 35, strcpy(m->f35, req->card->track2));
+		if (req->pin != NULL) {
+			if ((rc = term_from_hsm(
+			         hsm_encrypt_pin(t->h, &t->pik, req->pin, pan, m->f52))) != TERM_OK)
+				return rc;
+			iso8583_set(&m->m, 52, m->f52, sizeof m->f52);
+			iso8583_set_str(&m->m, 53, "2600000000000000");
+			iso8583_set_str(&m->m, 26, "12");
+		}
+	}
+	if (d->identity) {
+		if ((rc = identity(t, pan, m->f59, sizeof m->f59)) != TERM_OK)
+			return rc;
+		iso8583_set_str(&m->m, 59, m->f59);
+	}
+	if (x->kind == TERM_REFUND)
+		iso8583_set_str(&m->m, 63, "000");
+	if (x->kind == TERM_CARDAUTH) {
+		m->f62_len = cardauth_data(req, m->f62, sizeof m->f62);
+		iso8583_set(&m->m, 62, m->f62, m->f62_len);
+	}
+	return TERM_OK;
+}
+
+/* What the exchange (rc, and resp when TERM_OK) leaves in the record x, in its original (voided
+ * by an approved void or cancellation) and in res. */
+static int record_answer(term *t, int rc, const iso8583_msg *resp, const struct chip_read *cr,
+                         struct store_term_txn *x, struct store_term_txn *orig, bool found,
+                         struct term_result *res)
+{
+	if (rc == TERM_OK) {
+		read_answer(resp, x, res);
+		if (x->icc_len > 0 && strcmp(x->rc, "00") == 0)
+			x->arpc = check_arpc(resp, cr);
+	} else if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT) {
+		/* No usable answer: what was sent may have been applied. */
+		x->status = x->reversible ? STORE_TERM_REVERSAL : STORE_TERM_ANSWERED;
+		strcpy(x->reason, rc == TERM_ETIMEOUT ? "98" : rc == TERM_EMAC ? "A0" : "06");
+	} else {
+		x->status = STORE_TERM_ANSWERED; /* never sent */
+	}
+	if (store_term_txn_update(t->s, x) != STORE_OK)
+		return TERM_ESTORE;
+	if (rc == TERM_OK && found && strcmp(x->rc, "00") == 0 &&
+	    (x->kind == TERM_VOID || x->kind == TERM_COMPLETION_VOID ||
+	     x->kind == TERM_PREAUTH_CANCEL)) {
+		orig->voided = true;
+		if (store_term_txn_update(t->s, orig) != STORE_OK)
+			rc = TERM_ESTORE;
+	}
+	strcpy(res->rc, x->rc);
+	strcpy(res->rrn, x->rrn);
+	strcpy(res->auth, x->auth);
+	res->arpc = x->arpc;
+	return rc;
+}
+
 /* One attempt: the record, the request, the answer. */
 static int attempt(term *t, const struct term_request *req, struct term_result *res)
 {
-	const struct term_kind_def *d = &term_kinds[req->kind];
+	const struct term_kind_def *d;
 	struct store_term_txn x = {0}, orig;
 	struct chip_read cr = {0};
 	struct term_msg m;
 	iso8583_msg resp;
-	char pan[20], expiry[5], pin_entry;
+	char pan[20], expiry[5];
 	bool found;
 	int rc;
 
@@ -251,30 +354,8 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 		return rc;
 	d = &term_kinds[x.kind];
 	res->kind = x.kind;
-	x.at = (int64_t)time(NULL);
-	x.batch = t->st.batch;
-	x.currency = TERM_CURRENCY;
-	x.reversible = d->reversible;
-	strcpy(x.mti, d->mti);
-	strcpy(x.proc, d->proc);
-	strcpy(x.cond, d->cond);
-	strcpy(x.type, d->type);
-	if (req->card != NULL) {
-		strcpy(pan, req->card->pan);
-		strcpy(expiry, req->card->expiry);
-	} else if (found && (x.kind == TERM_VOID || x.kind == TERM_COMPLETION_VOID)) {
-		if ((rc = term_unseal(t, &orig, pan, expiry)) != TERM_OK)
-			return rc;
-	} else {
-		return TERM_EARG;
-	}
-	pin_entry = req->pin != NULL ? '1' : '2';
-	snprintf(x.entry, sizeof x.entry, "%s%c",
-	         req->card == NULL         ? "01"
-	         : req->entry == TERM_CHIP ? "05"
-	                                   : "02",
-	         pin_entry);
-	mask(pan, x.masked);
+	if ((rc = fill_record(t, req, d, &x, &orig, found, pan, expiry)) != TERM_OK)
+		goto out;
 	if ((rc = term_next_stan(t, &x.stan)) != TERM_OK)
 		goto out;
 	res->stan = x.stan;
@@ -290,30 +371,8 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 	}
 	if ((rc = seal(t, &x, pan, expiry)) != TERM_OK)
 		goto out;
-	term_msg_start(t, &m, x.mti, x.stan, x.batch, x.type, d->nmc);
-	term_msg_card(&m, &x, pan, expiry);
-	if (req->card != NULL) {
-		iso8583_set_str(&m.m, 35, strcpy(m.f35, req->card->track2));
-		if (req->pin != NULL) {
-			if ((rc = term_from_hsm(
-			         hsm_encrypt_pin(t->h, &t->pik, req->pin, pan, m.f52))) != TERM_OK)
-				goto out;
-			iso8583_set(&m.m, 52, m.f52, sizeof m.f52);
-			iso8583_set_str(&m.m, 53, "2600000000000000");
-			iso8583_set_str(&m.m, 26, "12");
-		}
-	}
-	if (d->identity) {
-		if ((rc = identity(t, pan, m.f59, sizeof m.f59)) != TERM_OK)
-			goto out;
-		iso8583_set_str(&m.m, 59, m.f59);
-	}
-	if (x.kind == TERM_REFUND)
-		iso8583_set_str(&m.m, 63, "000");
-	if (x.kind == TERM_CARDAUTH) {
-		m.f62_len = cardauth_data(req, m.f62, sizeof m.f62);
-		iso8583_set(&m.m, 62, m.f62, m.f62_len);
-	}
+	if ((rc = build_request(t, req, d, &x, pan, expiry, &m)) != TERM_OK)
+		goto out;
 	/* The record, with what the reversal needs, is committed before the request leaves. */
 	x.status = STORE_TERM_SENT;
 	if ((rc = term_from_store(store_term_txn_insert(t->s, &x))) != TERM_OK)
@@ -322,32 +381,7 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 	m.fault = t->inject;
 	t->inject = TERM_INJECT_NONE;
 	rc = term_exchange(t, &m, true, &resp);
-	if (rc == TERM_OK) {
-		read_answer(&resp, &x, res);
-		if (x.icc_len > 0 && strcmp(x.rc, "00") == 0)
-			x.arpc = check_arpc(&resp, &cr);
-	} else if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT) {
-		/* No usable answer: what was sent may have been applied. */
-		x.status = x.reversible ? STORE_TERM_REVERSAL : STORE_TERM_ANSWERED;
-		strcpy(x.reason, rc == TERM_ETIMEOUT ? "98" : rc == TERM_EMAC ? "A0" : "06");
-	} else {
-		x.status = STORE_TERM_ANSWERED; /* never sent */
-	}
-	if (store_term_txn_update(t->s, &x) != STORE_OK) {
-		rc = TERM_ESTORE;
-		goto out;
-	}
-	if (rc == TERM_OK && found && strcmp(x.rc, "00") == 0 &&
-	    (x.kind == TERM_VOID || x.kind == TERM_COMPLETION_VOID ||
-	     x.kind == TERM_PREAUTH_CANCEL)) {
-		orig.voided = true;
-		if (store_term_txn_update(t->s, &orig) != STORE_OK)
-			rc = TERM_ESTORE;
-	}
-	strcpy(res->rc, x.rc);
-	strcpy(res->rrn, x.rrn);
-	strcpy(res->auth, x.auth);
-	res->arpc = x.arpc;
+	rc = record_answer(t, rc, &resp, &cr, &x, &orig, found, res);
 out:
 	crypto_wipe(pan, sizeof pan);
 	crypto_wipe(&cr, sizeof cr);

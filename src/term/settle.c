@@ -169,11 +169,8 @@ int term_settle(term *t, struct term_result *res)
 	iso8583_set_str(&m.m, 48, m.f48);
 	iso8583_set_str(&m.m, 49, "156");
 	iso8583_set_str(&m.m, 63, "001");
-	res->stan = stan;
-	res->batch = t->st.batch;
-	if ((rc = term_exchange(t, &m, false, &resp)) != TERM_OK)
+	if ((rc = term_exchange_admin(t, &m, stan, res, &resp)) != TERM_OK)
 		return rc;
-	term_field(&resp, 39, res->rc, sizeof res->rc);
 	if (strcmp(res->rc, "00") != 0)
 		return TERM_OK;
 	term_field(&resp, 48, f48, sizeof f48);

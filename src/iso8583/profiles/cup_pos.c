@@ -9,9 +9,7 @@ static const iso8583_sub entry_mode_subs[] = {
     SUB("1", "entry mode", FIXED, N, 2),
     SUB("2", "PIN entry capability", FIXED, N, 1),
 };
-static const iso8583_layout entry_mode = {
-    ISO8583_LAYOUT_SEQ, "", "entry mode", entry_mode_subs, COUNT(entry_mode_subs), 0, 0, 0, 0, NULL,
-};
+static const iso8583_layout entry_mode = LAYOUT_SEQ("", "entry mode", entry_mode_subs);
 static const iso8583_layout *const f22_layouts[] = {&entry_mode, NULL};
 
 /* Field 48 in 0500/0510: settlement totals, domestic then foreign cards (31 digits each). */
@@ -27,18 +25,7 @@ static const iso8583_sub settle_subs[] = {
     SUB("9", "foreign refund and void count", FIXED, N, 3),
     SUB("10", "foreign settlement flag", FIXED, N, 1),
 };
-static const iso8583_layout settle = {
-    ISO8583_LAYOUT_SEQ,
-    "05",
-    "settlement totals",
-    settle_subs,
-    COUNT(settle_subs),
-    0,
-    0,
-    0,
-    0,
-    NULL,
-};
+static const iso8583_layout settle = LAYOUT_SEQ("05", "settlement totals", settle_subs);
 
 /* Field 48 in 0320/0330: batch upload records, at most 8 a message. */
 static const iso8583_sub upload_subs[] = {
@@ -47,12 +34,8 @@ static const iso8583_sub upload_subs[] = {
     SUB("3", "PAN", FIXED, N, 20),
     SUB("4", "amount", FIXED, N, 12),
 };
-static const iso8583_layout upload_record = {
-    ISO8583_LAYOUT_SEQ, "", "record", upload_subs, COUNT(upload_subs), 0, 0, 0, 0, NULL,
-};
-static const iso8583_layout upload = {
-    ISO8583_LAYOUT_REPEAT, "03", "batch upload", NULL, 0, 0, 0, 2, 8, &upload_record,
-};
+static const iso8583_layout upload_record = LAYOUT_SEQ("", "record", upload_subs);
+static const iso8583_layout upload = LAYOUT_REPEAT("03", "batch upload", 2, 8, &upload_record);
 static const iso8583_layout *const f48_layouts[] = {&settle, &upload, NULL};
 
 /* Field 53: security control. */
@@ -62,18 +45,7 @@ static const iso8583_sub security_subs[] = {
     SUB("3", "track data encrypted", FIXED, N, 1),
     SUB("4", "reserved", FIXED, N, 13),
 };
-static const iso8583_layout security = {
-    ISO8583_LAYOUT_SEQ,
-    "",
-    "security control",
-    security_subs,
-    COUNT(security_subs),
-    0,
-    0,
-    0,
-    0,
-    NULL,
-};
+static const iso8583_layout security = LAYOUT_SEQ("", "security control", security_subs);
 static const iso8583_layout *const f53_layouts[] = {&security, NULL};
 
 /* Field 54: balance. */
@@ -82,15 +54,11 @@ static const iso8583_sub balance_subs[] = {
     SUB("3", "currency", FIXED, N, 3),     SUB("4", "sign", FIXED, AN, 1),
     SUB("5", "amount", FIXED, N, 12),
 };
-static const iso8583_layout balance = {
-    ISO8583_LAYOUT_SEQ, "", "balance", balance_subs, COUNT(balance_subs), 0, 0, 0, 0, NULL,
-};
+static const iso8583_layout balance = LAYOUT_SEQ("", "balance", balance_subs);
 static const iso8583_layout *const f54_layouts[] = {&balance, NULL};
 
 /* Field 55: EMV data objects. */
-static const iso8583_layout emv = {
-    ISO8583_LAYOUT_TLV, "", "EMV data", NULL, 0, 0, 0, 0, 0, NULL,
-};
+static const iso8583_layout emv = LAYOUT_TLV("", "EMV data");
 static const iso8583_layout *const f55_layouts[] = {&emv, NULL};
 
 /* Field 59: tag A2, whose value is itself tagged sub-fields 01–05. */
@@ -101,25 +69,12 @@ static const iso8583_sub identity_subs[] = {
     SUB("04", "serial number ciphertext", REST, ANS, 8),
     SUB("05", "application version", REST, ANS, 8),
 };
-static const iso8583_layout identity = {
-    ISO8583_LAYOUT_TAGGED,
-    "",
-    "terminal identity",
-    identity_subs,
-    COUNT(identity_subs),
-    2,
-    3,
-    0,
-    0,
-    NULL,
-};
+static const iso8583_layout identity = LAYOUT_TAGGED("", "terminal identity", identity_subs, 2, 3);
 static const iso8583_layout *const identity_layouts[] = {&identity, NULL};
 static const iso8583_sub f59_subs[] = {
     SUB_L("A2", "terminal identity", REST, ANS, 999, identity_layouts),
 };
-static const iso8583_layout f59 = {
-    ISO8583_LAYOUT_TAGGED, "", "terminal information", f59_subs, COUNT(f59_subs), 2, 3, 0, 0, NULL,
-};
+static const iso8583_layout f59 = LAYOUT_TAGGED("", "terminal information", f59_subs, 2, 3);
 static const iso8583_layout *const f59_layouts[] = {&f59, NULL};
 
 /* Field 60: message type code, batch, network management code, capability, chip condition. */
@@ -128,9 +83,7 @@ static const iso8583_sub f60_subs[] = {
     SUB("3", "network management code", FIXED, N, 3), SUB("4", "terminal capability", FIXED, N, 1),
     SUB("5", "chip condition", FIXED, N, 1),          SUB("6", "reserved", REST, N, 4),
 };
-static const iso8583_layout f60 = {
-    ISO8583_LAYOUT_SEQ, "", "reserved private", f60_subs, COUNT(f60_subs), 0, 0, 0, 0, NULL,
-};
+static const iso8583_layout f60 = LAYOUT_SEQ("", "reserved private", f60_subs);
 static const iso8583_layout *const f60_layouts[] = {&f60, NULL};
 
 /* Field 61: the original transaction. */
@@ -140,9 +93,7 @@ static const iso8583_sub f61_subs[] = {
     SUB("3", "original date", FIXED, N, 4),
     SUB("4", "reserved", REST, N, 13),
 };
-static const iso8583_layout f61 = {
-    ISO8583_LAYOUT_SEQ, "", "original transaction", f61_subs, COUNT(f61_subs), 0, 0, 0, 0, NULL,
-};
+static const iso8583_layout f61 = LAYOUT_SEQ("", "original transaction", f61_subs);
 static const iso8583_layout *const f61_layouts[] = {&f61, NULL};
 
 /* Field 62 in 0810: the working keys under the TMK, each with a 4-byte check value. */
@@ -151,9 +102,7 @@ static const iso8583_sub keys_subs[] = {
     SUB("3", "MAC key (under TMK)", FIXED, B, 16),   SUB("4", "MAC key check value", FIXED, B, 4),
     SUB("5", "track key (under TMK)", FIXED, B, 16), SUB("6", "track key check value", FIXED, B, 4),
 };
-static const iso8583_layout keys = {
-    ISO8583_LAYOUT_SEQ, "08", "working keys", keys_subs, COUNT(keys_subs), 0, 0, 0, 0, NULL,
-};
+static const iso8583_layout keys = LAYOUT_SEQ("08", "working keys", keys_subs);
 
 /* Field 62 in 0100/0110: card authentication, 2-character tags with 3-digit lengths. */
 static const iso8583_sub cardauth_subs[] = {
@@ -162,18 +111,8 @@ static const iso8583_sub cardauth_subs[] = {
     SUB("PH", "reserved phone", REST, N, 0),
     SUB("OT", "one-time code", REST, N, 0),
 };
-static const iso8583_layout cardauth = {
-    ISO8583_LAYOUT_TAGGED,
-    "01",
-    "card authentication",
-    cardauth_subs,
-    COUNT(cardauth_subs),
-    2,
-    3,
-    0,
-    0,
-    NULL,
-};
+static const iso8583_layout cardauth =
+    LAYOUT_TAGGED("01", "card authentication", cardauth_subs, 2, 3);
 static const iso8583_layout *const f62_layouts[] = {&keys, &cardauth, NULL};
 
 /* Field 63: operator code (the card organisation in responses), then private data. */
@@ -181,9 +120,7 @@ static const iso8583_sub f63_subs[] = {
     SUB("1", "operator code / card organisation", FIXED, ANS, 3),
     SUB("2", "reserved", REST, ANS, 160),
 };
-static const iso8583_layout f63 = {
-    ISO8583_LAYOUT_SEQ, "", "reserved private", f63_subs, COUNT(f63_subs), 0, 0, 0, 0, NULL,
-};
+static const iso8583_layout f63 = LAYOUT_SEQ("", "reserved private", f63_subs);
 static const iso8583_layout *const f63_layouts[] = {&f63, NULL};
 
 static const iso8583_field_spec cup_pos_fields[65] = {

@@ -169,32 +169,19 @@
 static const iso8583_field_spec iso87a_fields[129] = {ISO87_FIELDS(ISO87A_FIELD)};
 static const iso8583_field_spec iso87b_fields[129] = {ISO87_FIELDS(ISO87B_FIELD)};
 
-const iso8583_profile iso8583_iso87a = {
-    .name = "iso87a",
-    .description = "ISO 8583:1987, ASCII, hex-text bitmap, 2-byte length",
-    .mti_enc = ISO8583_MTI_ASCII,
-    .bitmap_enc = ISO8583_BITMAP_HEX,
-    .len_header = 2,
-    .max_field = 128,
-    .fields = iso87a_fields,
-};
+/* A dialect of the standard's 128 fields, framed with a 2-byte length. */
+#define ISO87_PROFILE(id, what, mti, bitmap, table)                                                \
+	{                                                                                          \
+		.name = (id), .description = (what), .mti_enc = ISO8583_MTI_##mti,                 \
+		.bitmap_enc = ISO8583_BITMAP_##bitmap, .len_header = 2, .max_field = 128,          \
+		.fields = (table)                                                                  \
+	}
 
-const iso8583_profile iso8583_iso87a_bb = {
-    .name = "iso87a-bb",
-    .description = "ISO 8583:1987, ASCII, binary bitmap, 2-byte length",
-    .mti_enc = ISO8583_MTI_ASCII,
-    .bitmap_enc = ISO8583_BITMAP_BINARY,
-    .len_header = 2,
-    .max_field = 128,
-    .fields = iso87a_fields,
-};
-
-const iso8583_profile iso8583_iso87b = {
-    .name = "iso87b",
-    .description = "ISO 8583:1987, BCD numerics, binary bitmap, 2-byte length",
-    .mti_enc = ISO8583_MTI_BCD,
-    .bitmap_enc = ISO8583_BITMAP_BINARY,
-    .len_header = 2,
-    .max_field = 128,
-    .fields = iso87b_fields,
-};
+const iso8583_profile iso8583_iso87a = ISO87_PROFILE(
+    "iso87a", "ISO 8583:1987, ASCII, hex-text bitmap, 2-byte length", ASCII, HEX, iso87a_fields);
+const iso8583_profile iso8583_iso87a_bb =
+    ISO87_PROFILE("iso87a-bb", "ISO 8583:1987, ASCII, binary bitmap, 2-byte length", ASCII, BINARY,
+                  iso87a_fields);
+const iso8583_profile iso8583_iso87b =
+    ISO87_PROFILE("iso87b", "ISO 8583:1987, BCD numerics, binary bitmap, 2-byte length", BCD,
+                  BINARY, iso87b_fields);

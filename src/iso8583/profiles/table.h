@@ -31,4 +31,27 @@ extern const iso8583_profile iso8583_cup_pos, iso8583_iso87a, iso8583_iso87a_bb,
 
 #define COUNT(a) ((uint8_t)(sizeof(a) / sizeof((a)[0])))
 
+/* A sub-field layout for messages whose MTI starts with sel ("" for all): sub-fields one after
+ * another (SEQ); tagged ones, tags of tag_width characters and lengths of len_digits digits
+ * (TAGGED); a count of count_digits digits then at most max records (REPEAT); BER-TLV (TLV). */
+#define LAYOUT_SEQ(sel, what, subs_)                                                               \
+	{                                                                                          \
+		.kind = ISO8583_LAYOUT_SEQ, .mti = (sel), .name = (what), .subs = (subs_),         \
+		.n_subs = COUNT(subs_)                                                             \
+	}
+#define LAYOUT_TAGGED(sel, what, subs_, tag_width_, len_digits_)                                   \
+	{                                                                                          \
+		.kind = ISO8583_LAYOUT_TAGGED, .mti = (sel), .name = (what), .subs = (subs_),      \
+		.n_subs = COUNT(subs_), .tag_width = (tag_width_), .len_digits = (len_digits_)     \
+	}
+#define LAYOUT_REPEAT(sel, what, count_digits_, max, record_)                                      \
+	{                                                                                          \
+		.kind = ISO8583_LAYOUT_REPEAT, .mti = (sel), .name = (what),                       \
+		.count_digits = (count_digits_), .max_count = (max), .record = (record_)           \
+	}
+#define LAYOUT_TLV(sel, what)                                                                      \
+	{                                                                                          \
+		.kind = ISO8583_LAYOUT_TLV, .mti = (sel), .name = (what)                           \
+	}
+
 #endif
