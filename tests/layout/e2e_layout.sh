@@ -35,13 +35,11 @@ domain   acquirer
 service  net
 service  http
 service  term
-service  config
 service  host
 service  cli
 EOF
 # Coming, and to be placed here when they land: risk (between merchant and acquirer) and
-# settle (above acquirer). config sits with the service layer while it reads every module's
-# settings (host will take that over; config may then move down).
+# settle (above acquirer).
 
 : >"$tmp/found"
 
@@ -68,8 +66,8 @@ awk -v src="$src/" '
 ' "$tmp/layers" $(cat "$tmp/sources") >>"$tmp/found"
 
 # 2. Circles of files within a module, from the symbols of the built objects.
-find "$objs/possum_lib.dir/src" "$objs/possum_cli.dir/src" "$objs/possum.dir/src" \
-	-name '*.c.o' 2>/dev/null | sort >"$tmp/objects"
+# Every library and program of the build (possum_lib, possum_host, possum_cli, …).
+find "$objs" -path "$objs/*.dir/src/*" -name '*.c.o' 2>/dev/null | sort >"$tmp/objects"
 if [ ! -s "$tmp/objects" ]; then
 	bad "no object files under $objs/possum_lib.dir/src: build possum first"
 else
