@@ -80,9 +80,7 @@ typedef struct store_acq_txn_filter txn_filter;
 /* ---- merchants ---- */
 
 static const struct store_col merchant_cols[] = {
-    STORE_COL(merchant, mid),    STORE_COL(merchant, name),       STORE_COL(merchant, mcc),
-    STORE_COL(merchant, status), STORE_COL(merchant, created_at),
-};
+    STORE_COLS(merchant, mid, name, mcc, status, created_at)};
 static const struct store_row merchant_row = STORE_ROW(merchant, merchant_cols);
 
 /* A merchant's status, by its MID. */
@@ -90,10 +88,7 @@ struct status_args {
 	int status;
 	const char *mid;
 };
-static const struct store_col status_cols[] = {
-    STORE_COL(struct status_args, status),
-    STORE_COL(struct status_args, mid),
-};
+static const struct store_col status_cols[] = {STORE_COLS(struct status_args, status, mid)};
 static const struct store_row status_args = STORE_ROW_N(status_cols, 2);
 
 static const struct store_query merchant_insert_q =
@@ -127,24 +122,11 @@ int store_merchant_set_status(store *s, const char *mid, int status)
 	"address, lat, lon, version, last_signin, next_review, tmk_issued"
 
 static const struct store_col terminal_cols[] = {
-    STORE_COL(terminal, tid),         STORE_COL(terminal, mid),
-    STORE_COL(terminal, sn),          STORE_COL(terminal, status),
-    STORE_COL(terminal, tmk),         STORE_COL(terminal, pik),
-    STORE_COL(terminal, mak),         STORE_COL(terminal, tdk),
-    STORE_COL(terminal, batch),       STORE_COL(terminal, signed_in),
-    STORE_COL(terminal, last_seen),   STORE_COL(terminal, created_at),
-    STORE_COL(terminal, address),     STORE_COL(terminal, lat),
-    STORE_COL(terminal, lon),         STORE_COL(terminal, version),
-    STORE_COL(terminal, last_signin), STORE_COL(terminal, next_review),
-    STORE_COL(terminal, tmk_issued),
-};
+    STORE_COLS(terminal, tid, mid, sn, status, tmk, pik, mak, tdk, batch, signed_in, last_seen,
+               created_at, address, lat, lon, version, last_signin, next_review, tmk_issued)};
 static const struct store_row terminal_row = STORE_ROW(terminal, terminal_cols);
 static const struct store_col terminal_filter_cols[] = {
-    STORE_COL(terminal_filter, mid),
-    STORE_COL(terminal_filter, after),
-    STORE_COL(terminal_filter, review_by),
-    STORE_COL(terminal_filter, limit),
-};
+    STORE_COLS(terminal_filter, mid, after, review_by, limit)};
 static const struct store_row terminal_filter_args = STORE_ROW_N(terminal_filter_cols, 4);
 
 /* A terminal's activity: its last request, then its reversals. */
@@ -152,22 +134,14 @@ struct activity_args {
 	const char *tid;
 	int batch;
 };
-static const struct store_col activity_args_cols[] = {
-    STORE_COL(struct activity_args, tid),
-    STORE_COL(struct activity_args, batch),
-};
+static const struct store_col activity_args_cols[] = {STORE_COLS(struct activity_args, tid, batch)};
 static const struct store_row activity_args = STORE_ROW_N(activity_args_cols, 2);
 static const struct store_row activity_tid = STORE_ROW_N(activity_args_cols, 1);
 static const struct store_col activity_last_cols[] = {
-    STORE_COL(activity, last_at),     STORE_COL(activity, last_type),
-    STORE_COL(activity, last_rc),     STORE_COL(activity, last_rrn),
-    STORE_COL(activity, last_amount), STORE_COL(activity, last_currency),
-};
+    STORE_COLS(activity, last_at, last_type, last_rc, last_rrn, last_amount, last_currency)};
 static const struct store_row activity_last = STORE_ROW_N(activity_last_cols, 6);
 static const struct store_col activity_reversal_cols[] = {
-    STORE_COL(activity, reversals_batch),
-    STORE_COL(activity, reversals),
-};
+    STORE_COLS(activity, reversals_batch, reversals)};
 static const struct store_row activity_reversals = STORE_ROW_N(activity_reversal_cols, 2);
 
 static const struct store_query terminal_insert_q =
@@ -238,9 +212,7 @@ int store_terminal_activity(store *s, const char *tid, int batch,
 /* ---- risk events ---- */
 
 static const struct store_col risk_event_cols[] = {
-    STORE_COL(risk_event, id),  STORE_COL(risk_event, at),     STORE_COL(risk_event, kind),
-    STORE_COL(risk_event, tid), STORE_COL(risk_event, detail),
-};
+    STORE_COLS(risk_event, id, at, kind, tid, detail)};
 static const struct store_row risk_event_row = STORE_ROW(risk_event, risk_event_cols);
 static const struct store_row risk_event_new = STORE_ROW_N(risk_event_cols + 1, 4); /* no id */
 
@@ -270,25 +242,16 @@ int store_risk_event_list(store *s, const char *tid,
 	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "     \
 	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date"
 
-static const struct store_col txn_cols[] = {
-    STORE_COL(txn, id),          STORE_COL(txn, at),          STORE_COL(txn, tid),
-    STORE_COL(txn, mid),         STORE_COL(txn, batch),       STORE_COL(txn, stan),
-    STORE_COL(txn, kind),        STORE_COL(txn, type),        STORE_COL(txn, amount),
-    STORE_COL(txn, currency),    STORE_COL(txn, masked),      STORE_COL(txn, pan_hash),
-    STORE_COL(txn, rrn),         STORE_COL(txn, auth_code),   STORE_COL(txn, rc),
-    STORE_COL(txn, reason),      STORE_COL(txn, decision_id), STORE_COL(txn, net_stan),
-    STORE_COL(txn, original_id), STORE_COL(txn, reversed),    STORE_COL(txn, settle_date),
-};
+static const struct store_col txn_cols[] = {STORE_COLS(
+    txn, id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn,
+    auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
 static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 20); /* but the id */
-static const struct store_col txn_update_cols[] = {STORE_COL(txn, reversed), STORE_COL(txn, id)};
+static const struct store_col txn_update_cols[] = {STORE_COLS(txn, reversed, id)};
 static const struct store_row txn_update_args = STORE_ROW_N(txn_update_cols, 2);
 /* In the order of TXN_SEARCH's parameters. */
 static const struct store_col txn_filter_cols[] = {
-    STORE_COL(txn_filter, after_id), STORE_COL(txn_filter, from),   STORE_COL(txn_filter, to),
-    STORE_COL(txn_filter, tid),      STORE_COL(txn_filter, mid),    STORE_COL(txn_filter, card),
-    STORE_COL(txn_filter, amount),   STORE_COL(txn_filter, status), STORE_COL(txn_filter, limit),
-};
+    STORE_COLS(txn_filter, after_id, from, to, tid, mid, card, amount, status, limit)};
 static const struct store_row txn_filter_args = STORE_ROW_N(txn_filter_cols, 9);
 
 /* A request by its TID, batch, STAN and kind; a tombstone by the first three and its time. */
@@ -299,19 +262,10 @@ struct key_args {
 	int kind;
 	int64_t at;
 };
-static const struct store_col key_cols[] = {
-    STORE_COL(struct key_args, tid),
-    STORE_COL(struct key_args, batch),
-    STORE_COL(struct key_args, stan),
-    STORE_COL(struct key_args, kind),
-};
+static const struct store_col key_cols[] = {STORE_COLS(struct key_args, tid, batch, stan, kind)};
 static const struct store_row key_args = STORE_ROW_N(key_cols, 4);
 static const struct store_col tombstone_cols[] = {
-    STORE_COL(struct key_args, tid),
-    STORE_COL(struct key_args, batch),
-    STORE_COL(struct key_args, stan),
-    STORE_COL(struct key_args, at),
-};
+    STORE_COLS(struct key_args, tid, batch, stan, at)};
 static const struct store_row tombstone_args = STORE_ROW_N(tombstone_cols, 4);
 static const struct store_row tombstone_key = STORE_ROW_N(tombstone_cols, 3);
 
@@ -387,11 +341,7 @@ struct totals_row {
 	int count;
 };
 static const struct store_col totals_cols[] = {
-    STORE_COL(struct totals_row, currency),
-    STORE_COL(struct totals_row, sales),
-    STORE_COL(struct totals_row, amount),
-    STORE_COL(struct totals_row, count),
-};
+    STORE_COLS(struct totals_row, currency, sales, amount, count)};
 static const struct store_row totals_row = STORE_ROW(struct totals_row, totals_cols);
 static const struct store_row totals_batch_row = STORE_ROW_N(totals_cols + 1, 3);
 
@@ -401,16 +351,9 @@ struct totals_args {
 	int batch;
 	int64_t from, to;
 };
-static const struct store_col totals_args_cols[] = {
-    STORE_COL(struct totals_args, who),
-    STORE_COL(struct totals_args, batch),
-};
+static const struct store_col totals_args_cols[] = {STORE_COLS(struct totals_args, who, batch)};
 static const struct store_row totals_batch_args = STORE_ROW_N(totals_args_cols, 2);
-static const struct store_col totals_time_cols[] = {
-    STORE_COL(struct totals_args, who),
-    STORE_COL(struct totals_args, from),
-    STORE_COL(struct totals_args, to),
-};
+static const struct store_col totals_time_cols[] = {STORE_COLS(struct totals_args, who, from, to)};
 static const struct store_row totals_time_args = STORE_ROW_N(totals_time_cols, 3);
 
 #define TOTALS_OF                                                                                  \
@@ -489,19 +432,13 @@ int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t t
 struct seen_args {
 	const char *pan_hash, *mid;
 };
-static const struct store_col seen_cols[] = {
-    STORE_COL(struct seen_args, pan_hash),
-    STORE_COL(struct seen_args, mid),
-};
+static const struct store_col seen_cols[] = {STORE_COLS(struct seen_args, pan_hash, mid)};
 static const struct store_row seen_args = STORE_ROW_N(seen_cols, 2);
 struct counter_row {
 	const char *name;
 	int64_t value;
 };
-static const struct store_col counter_cols[] = {
-    STORE_COL(struct counter_row, name),
-    STORE_COL(struct counter_row, value),
-};
+static const struct store_col counter_cols[] = {STORE_COLS(struct counter_row, name, value)};
 static const struct store_row counter_args = STORE_ROW_N(counter_cols, 1);
 static const struct store_row counter_value = STORE_ROW_N(counter_cols + 1, 1);
 

@@ -29,19 +29,13 @@ typedef struct store_audit audit;
 typedef struct store_audit_filter filter;
 
 static const struct store_col audit_cols[] = {
-    STORE_COL(audit, id),     STORE_COL(audit, at),     STORE_COL(audit, actor),
-    STORE_COL(audit, action), STORE_COL(audit, object), STORE_COL(audit, before),
-    STORE_COL(audit, after),
-};
+    STORE_COLS(audit, id, at, actor, action, object, before, after)};
 static const struct store_row audit_row = STORE_ROW(audit, audit_cols);
 static const struct store_row audit_new = STORE_ROW_N(audit_cols + 1, 6); /* but the id */
 
 /* In the order of the list's parameters. */
 static const struct store_col filter_cols[] = {
-    STORE_COL(filter, after_id), STORE_COL(filter, actor), STORE_COL(filter, action),
-    STORE_COL(filter, object),   STORE_COL(filter, since), STORE_COL(filter, until),
-    STORE_COL(filter, limit),
-};
+    STORE_COLS(filter, after_id, actor, action, object, since, until, limit)};
 static const struct store_row filter_args = STORE_ROW_N(filter_cols, 7);
 
 static const struct store_query insert_q = STORE_Q(

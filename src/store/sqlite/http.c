@@ -21,10 +21,7 @@ const struct store_module store_module_http = {"http", migrations,
 typedef struct store_http_token token;
 
 static const struct store_col token_cols[] = {
-    STORE_COL(token, id),         STORE_COL(token, hash),  STORE_COL(token, role),
-    STORE_COL(token, mid),        STORE_COL(token, label), STORE_COL(token, created_at),
-    STORE_COL(token, revoked_at),
-};
+    STORE_COLS(token, id, hash, role, mid, label, created_at, revoked_at)};
 static const struct store_row token_row = STORE_ROW(token, token_cols);
 static const struct store_row token_new = STORE_ROW_N(token_cols + 1, 6); /* but the id */
 
@@ -32,10 +29,7 @@ static const struct store_row token_new = STORE_ROW_N(token_cols + 1, 6); /* but
 struct revoke_args {
 	int64_t at, id;
 };
-static const struct store_col revoke_cols[] = {
-    STORE_COL(struct revoke_args, at),
-    STORE_COL(struct revoke_args, id),
-};
+static const struct store_col revoke_cols[] = {STORE_COLS(struct revoke_args, at, id)};
 static const struct store_row revoke_args = STORE_ROW_N(revoke_cols, 2);
 
 #define TOKEN_COLUMNS "id, hash, role, mid, label, created_at, revoked_at"

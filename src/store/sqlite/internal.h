@@ -121,6 +121,28 @@ struct store_row {
 #f, STORE_T_BYTES, 0, sizeof(((T *)0)->f), offsetof(T, f), offsetof(T, len)        \
 	}
 
+/* STORE_COLS(T, f, g, …): STORE_COL(T, f), STORE_COL(T, g), …, (a comma after each) — a
+ * table's columns listed by their fields' names, up to 64 of them (the preprocessor walks the list,
+ * rescanning it). */
+#define STORE_COLS(T, ...) STORE_EVAL_(STORE_MAP1_(T, __VA_ARGS__, ()()(), ()()(), ()()(), 0))
+#define STORE_EVAL0_(...)  __VA_ARGS__
+#define STORE_EVAL1_(...)  STORE_EVAL0_(STORE_EVAL0_(STORE_EVAL0_(__VA_ARGS__)))
+#define STORE_EVAL2_(...)  STORE_EVAL1_(STORE_EVAL1_(STORE_EVAL1_(__VA_ARGS__)))
+#define STORE_EVAL3_(...)  STORE_EVAL2_(STORE_EVAL2_(STORE_EVAL2_(__VA_ARGS__)))
+#define STORE_EVAL_(...)   STORE_EVAL3_(STORE_EVAL3_(STORE_EVAL3_(__VA_ARGS__)))
+#define STORE_END_(...)
+#define STORE_OUT_
+#define STORE_GET_END2_()             0, STORE_END_
+#define STORE_GET_END1_(...)          STORE_GET_END2_
+#define STORE_GET_END_(...)           STORE_GET_END1_
+#define STORE_NEXT0_(test, next, ...) next STORE_OUT_
+#define STORE_NEXT1_(test, next)      STORE_NEXT0_(test, next, 0)
+#define STORE_NEXT_(test, next)       STORE_NEXT1_(STORE_GET_END_ test, next)
+#define STORE_MAP0_(T, x, peek, ...)                                                               \
+	STORE_COL(T, x), STORE_NEXT_(peek, STORE_MAP1_)(T, peek, __VA_ARGS__)
+#define STORE_MAP1_(T, x, peek, ...)                                                               \
+	STORE_COL(T, x), STORE_NEXT_(peek, STORE_MAP0_)(T, peek, __VA_ARGS__)
+
 /* The description of row struct T by its column table cols (an array), or the first n of them
  * (parameters: cleared before no read). */
 #define STORE_ROW(T, cols)                                                                         \

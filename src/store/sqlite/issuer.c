@@ -97,34 +97,22 @@ typedef struct store_cardauth cardauth;
 	"created_at, updated_at"
 
 static const struct store_col card_cols[] = {
-    STORE_COL(card, id),         STORE_COL(card, account_id), STORE_COL(card, pan_hash),
-    STORE_COL(card, pan),        STORE_COL(card, id_number),  STORE_COL(card, phone),
-    STORE_COL(card, masked),     STORE_COL(card, last4),      STORE_COL(card, product),
-    STORE_COL(card, status),     STORE_COL(card, expiry),     STORE_COL(card, service_code),
-    STORE_COL(card, chip),       STORE_COL(card, psn),        STORE_COL(card, pvki),
-    STORE_COL(card, pvv),        STORE_COL(card, holder),     STORE_COL(card, language),
-    STORE_COL(card, pin_tries),  STORE_COL(card, atc),        STORE_COL(card, replaced_by),
-    STORE_COL(card, created_at), STORE_COL(card, updated_at),
-};
+    STORE_COLS(card, id, account_id, pan_hash, pan, id_number, phone, masked, last4, product,
+               status, expiry, service_code, chip, psn, pvki, pvv, holder, language, pin_tries, atc,
+               replaced_by, created_at, updated_at)};
 static const struct store_row card_row = STORE_ROW(card, card_cols);
 static const struct store_row card_new = STORE_ROW_N(card_cols + 1, 22); /* but the id */
 static const struct store_col card_update_cols[] = {
-    STORE_COL(card, status),     STORE_COL(card, pin_tries), STORE_COL(card, replaced_by),
-    STORE_COL(card, updated_at), STORE_COL(card, atc),       STORE_COL(card, id),
-};
+    STORE_COLS(card, status, pin_tries, replaced_by, updated_at, atc, id)};
 static const struct store_row card_update_args = STORE_ROW_N(card_update_cols, 6);
-static const struct store_col card_phone_cols[] = {
-    STORE_COL(card, phone),
-    STORE_COL(card, updated_at),
-    STORE_COL(card, id),
-};
+static const struct store_col card_phone_cols[] = {STORE_COLS(card, phone, updated_at, id)};
 static const struct store_row card_phone_args = STORE_ROW_N(card_phone_cols, 3);
 
 /* How many cards end in some four digits. */
 struct count_row {
 	int n;
 };
-static const struct store_col count_cols[] = {STORE_COL(struct count_row, n)};
+static const struct store_col count_cols[] = {STORE_COLS(struct count_row, n)};
 static const struct store_row count_row = STORE_ROW(struct count_row, count_cols);
 
 static const struct store_query card_insert_q =
@@ -202,10 +190,7 @@ struct day_row {
 	int count, auths;
 };
 static const struct store_col day_cols[] = {
-    STORE_COL(struct day_row, card_id), STORE_COL(struct day_row, day),
-    STORE_COL(struct day_row, amount),  STORE_COL(struct day_row, count),
-    STORE_COL(struct day_row, auths),
-};
+    STORE_COLS(struct day_row, card_id, day, amount, count, auths)};
 static const struct store_row day_all = STORE_ROW(struct day_row, day_cols);
 static const struct store_row day_key = STORE_ROW_N(day_cols, 2);
 static const struct store_row day_sums = STORE_ROW_N(day_cols + 2, 3);
@@ -244,34 +229,14 @@ int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct stor
 
 /* No duplicate key, no transfer: NULL. */
 static const struct store_col decision_cols[] = {
-    STORE_COL(decision, id),
-    STORE_COL(decision, at),
-    STORE_COL(decision, op),
-    STORE_COL(decision, card_id),
-    STORE_COL_NULL(decision, dup_key),
-    STORE_COL(decision, acquirer),
-    STORE_COL(decision, stan),
-    STORE_COL(decision, transmit),
-    STORE_COL(decision, terminal),
-    STORE_COL(decision, merchant),
-    STORE_COL(decision, rrn),
-    STORE_COL(decision, amount),
-    STORE_COL(decision, currency),
-    STORE_COL(decision, rc),
-    STORE_COL(decision, reason),
-    STORE_COL(decision, auth_code),
-    STORE_COL_NULL(decision, transfer_id),
-    STORE_COL(decision, original_id),
-    STORE_COL(decision, remaining),
-    STORE_COL(decision, reversed),
-};
+    STORE_COLS(decision, id, at, op, card_id) STORE_COL_NULL(decision, dup_key),
+    STORE_COLS(decision, acquirer, stan, transmit, terminal, merchant, rrn, amount, currency, rc,
+               reason, auth_code) STORE_COL_NULL(decision, transfer_id),
+    STORE_COLS(decision, original_id, remaining, reversed)};
 static const struct store_row decision_row = STORE_ROW(decision, decision_cols);
 static const struct store_row decision_new = STORE_ROW_N(decision_cols + 1, 19); /* no id */
 static const struct store_col decision_update_cols[] = {
-    STORE_COL(decision, remaining),
-    STORE_COL(decision, reversed),
-    STORE_COL(decision, id),
-};
+    STORE_COLS(decision, remaining, reversed, id)};
 static const struct store_row decision_update_args = STORE_ROW_N(decision_update_cols, 3);
 
 /* What names an original: ?1 … ?3, and ?4 when by RRN. */
@@ -281,11 +246,8 @@ struct original_args {
 	const char *auth_code, *rrn;
 };
 static const struct store_col original_cols[] = {
-    STORE_COL(struct original_args, card_id),
-    STORE_COL(struct original_args, ops),
-    STORE_COL_NULL(struct original_args, auth_code),
-    STORE_COL(struct original_args, rrn),
-};
+    STORE_COLS(struct original_args, card_id, ops) STORE_COL_NULL(struct original_args, auth_code),
+    STORE_COLS(struct original_args, rrn)};
 static const struct store_row original_auth_args = STORE_ROW_N(original_cols, 3);
 static const struct store_row original_rrn_args = STORE_ROW_N(original_cols, 4);
 
@@ -296,10 +258,7 @@ struct reversal_args {
 	int64_t since;
 };
 static const struct store_col reversal_cols[] = {
-    STORE_COL(struct reversal_args, acquirer), STORE_COL(struct reversal_args, terminal),
-    STORE_COL(struct reversal_args, stan),     STORE_COL(struct reversal_args, ops),
-    STORE_COL(struct reversal_args, since),
-};
+    STORE_COLS(struct reversal_args, acquirer, terminal, stan, ops, since)};
 static const struct store_row reversal_args = STORE_ROW_N(reversal_cols, 5);
 
 static const struct store_query decision_insert_q =
@@ -376,19 +335,13 @@ int store_decision_update(store *s, const struct store_decision *d)
 	"id, card_id, state, otp_hash, started_at, otp_expires, tries, verified_at, valid_until, " \
 	"reason"
 
-static const struct store_col cardauth_cols[] = {
-    STORE_COL(cardauth, id),          STORE_COL(cardauth, card_id),
-    STORE_COL(cardauth, state),       STORE_COL(cardauth, otp_hash),
-    STORE_COL(cardauth, started_at),  STORE_COL(cardauth, otp_expires),
-    STORE_COL(cardauth, tries),       STORE_COL(cardauth, verified_at),
-    STORE_COL(cardauth, valid_until), STORE_COL(cardauth, reason),
-};
+static const struct store_col cardauth_cols[] = {STORE_COLS(cardauth, id, card_id, state, otp_hash,
+                                                            started_at, otp_expires, tries,
+                                                            verified_at, valid_until, reason)};
 static const struct store_row cardauth_row = STORE_ROW(cardauth, cardauth_cols);
 static const struct store_row cardauth_new = STORE_ROW_N(cardauth_cols + 1, 9); /* no id */
 static const struct store_col cardauth_update_cols[] = {
-    STORE_COL(cardauth, state),       STORE_COL(cardauth, tries),  STORE_COL(cardauth, verified_at),
-    STORE_COL(cardauth, valid_until), STORE_COL(cardauth, reason), STORE_COL(cardauth, id),
-};
+    STORE_COLS(cardauth, state, tries, verified_at, valid_until, reason, id)};
 static const struct store_row cardauth_update_args = STORE_ROW_N(cardauth_update_cols, 6);
 
 /* A card's latest authentication: with decided, among those of the states verified and
@@ -399,11 +352,7 @@ struct latest_args {
 	int verified, invalid;
 };
 static const struct store_col latest_cols[] = {
-    STORE_COL(struct latest_args, card_id),
-    STORE_COL(struct latest_args, decided),
-    STORE_COL(struct latest_args, verified),
-    STORE_COL(struct latest_args, invalid),
-};
+    STORE_COLS(struct latest_args, card_id, decided, verified, invalid)};
 static const struct store_row latest_args = STORE_ROW_N(latest_cols, 4);
 
 static const struct store_query cardauth_insert_q =

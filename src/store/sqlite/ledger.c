@@ -43,32 +43,14 @@ typedef struct store_ledger_transfer transfer;
 
 /* In the order of the columns of ledger_accounts and ledger_transfers. */
 static const struct store_col account_cols[] = {
-    STORE_COL(account, id),
-    STORE_COL(account, code),
-    STORE_COL(account, currency),
-    STORE_COL(account, flags),
-    STORE_COL_AS(account, limit, "balance_limit", 0),
-    STORE_COL(account, debits_pending),
-    STORE_COL(account, debits_posted),
-    STORE_COL(account, credits_pending),
-    STORE_COL(account, credits_posted),
-    STORE_COL(account, created_at),
-};
+    STORE_COLS(account, id, code, currency, flags) STORE_COL_AS(account, limit, "balance_limit", 0),
+    STORE_COLS(account, debits_pending, debits_posted, credits_pending, credits_posted,
+               created_at)};
 static const struct store_col transfer_cols[] = {
-    STORE_COL(transfer, id),
-    STORE_COL(transfer, debit_account),
-    STORE_COL(transfer, credit_account),
-    STORE_COL(transfer, amount),
-    STORE_COL(transfer, currency),
-    STORE_COL(transfer, flags),
-    STORE_COL_NULL(transfer, pending_id),
-    STORE_COL(transfer, timeout),
-    STORE_COL(transfer, code),
-    STORE_COL(transfer, created_at),
-    STORE_COL(transfer, state),
-    STORE_COL(transfer, posted_amount),
-    STORE_COL_NULL(transfer, expires_at),
-};
+    STORE_COLS(transfer, id, debit_account, credit_account, amount, currency, flags)
+        STORE_COL_NULL(transfer, pending_id),
+    STORE_COLS(transfer, timeout, code, created_at, state, posted_amount)
+        STORE_COL_NULL(transfer, expires_at)};
 
 static const struct store_row account_row = STORE_ROW(account, account_cols);
 static const struct store_row account_new = STORE_ROW_N(account_cols + 1, 9); /* but the id */
@@ -87,11 +69,7 @@ struct resolve_args {
 	int pending;
 };
 static const struct store_col resolve_cols[] = {
-    STORE_COL(struct resolve_args, id),
-    STORE_COL(struct resolve_args, state),
-    STORE_COL(struct resolve_args, posted_amount),
-    STORE_COL(struct resolve_args, pending),
-};
+    STORE_COLS(struct resolve_args, id, state, posted_amount, pending)};
 static const struct store_row resolve_args = STORE_ROW_N(resolve_cols, 4);
 
 /* Which pending transfers expire. */
@@ -100,10 +78,7 @@ struct expirable_args {
 	int64_t now, limit;
 };
 static const struct store_col expirable_cols[] = {
-    STORE_COL(struct expirable_args, pending),
-    STORE_COL(struct expirable_args, now),
-    STORE_COL(struct expirable_args, limit),
-};
+    STORE_COLS(struct expirable_args, pending, now, limit)};
 static const struct store_row expirable_args = STORE_ROW_N(expirable_cols, 3);
 
 #define ACCOUNT_COLUMNS                                                                            \

@@ -57,25 +57,18 @@ typedef struct store_merchant_cert cert;
 
 /* In APP_COLUMNS' order: what an update writes (?1 … ?21), then created_at and the id. */
 #define APP_SET_COLS                                                                               \
-	STORE_COL(app, state), STORE_COL_NULL(app, mid), STORE_COL(app, legal_name),               \
-	    STORE_COL(app, licence), STORE_COL(app, tax_number), STORE_COL(app, rep_name),         \
-	    STORE_COL(app, rep_id), STORE_COL(app, rep_id_masked), STORE_COL(app, address),        \
-	    STORE_COL(app, mcc), STORE_COL(app, phone), STORE_COL(app, fee_credit_bp),             \
-	    STORE_COL(app, fee_debit_bp), STORE_COL(app, fee_debit_cap),                           \
-	    STORE_COL(app, fee_qr_bp), STORE_COL(app, limit_daily), STORE_COL(app, limit_txn),     \
-	    STORE_COL(app, limit_currency), STORE_COL(app, types), STORE_COL(app, next_review),    \
-	    STORE_COL(app, updated_at)
+	STORE_COL(app, state), STORE_COL_NULL(app, mid),                                           \
+	    STORE_COLS(app, legal_name, licence, tax_number, rep_name, rep_id, rep_id_masked,      \
+	               address, mcc, phone, fee_credit_bp, fee_debit_bp, fee_debit_cap, fee_qr_bp, \
+	               limit_daily, limit_txn, limit_currency, types, next_review, updated_at)
 
-static const struct store_col app_cols[] = {APP_SET_COLS, STORE_COL(app, created_at),
-                                            STORE_COL(app, id)};
+static const struct store_col app_cols[] = {APP_SET_COLS STORE_COLS(app, created_at, id)};
 static const struct store_row app_row = STORE_ROW(app, app_cols);
 static const struct store_row app_new = STORE_ROW_N(app_cols, 22); /* but the id */
-static const struct store_col app_update_cols[] = {APP_SET_COLS, STORE_COL(app, id)};
+static const struct store_col app_update_cols[] = {APP_SET_COLS STORE_COLS(app, id)};
 static const struct store_row app_update_args = STORE_ROW_N(app_update_cols, 22);
 static const struct store_col app_filter_cols[] = {
-    STORE_COL(app_filter, after_id), STORE_COL(app_filter, state), STORE_COL(app_filter, mid),
-    STORE_COL(app_filter, due_by),   STORE_COL(app_filter, limit),
-};
+    STORE_COLS(app_filter, after_id, state, mid, due_by, limit)};
 static const struct store_row app_filter_args = STORE_ROW_N(app_filter_cols, 5);
 
 static const struct store_query app_insert_q =
@@ -134,27 +127,16 @@ int store_merchant_app_list(store *s, const struct store_merchant_app_filter *f,
 /* ---- the history of states, documents, certificates: rows of an application ---- */
 
 static const struct store_col step_cols[] = {
-    STORE_COL(step, id),
-    STORE_COL(step, app_id),
-    STORE_COL_AS(step, from, "from_state", 0),
-    STORE_COL_AS(step, to, "to_state", 0),
-    STORE_COL(step, actor),
-    STORE_COL(step, reason),
-    STORE_COL(step, at),
-};
+    STORE_COLS(step, id, app_id) STORE_COL_AS(step, from, "from_state", 0),
+    STORE_COL_AS(step, to, "to_state", 0), STORE_COLS(step, actor, reason, at)};
 static const struct store_row step_row = STORE_ROW(step, step_cols);
 static const struct store_row step_new = STORE_ROW_N(step_cols + 1, 6);
 static const struct store_col doc_cols[] = {
-    STORE_COL(doc, id),   STORE_COL(doc, app_id),       STORE_COL(doc, type),
-    STORE_COL(doc, name), STORE_COL(doc, content_type), STORE_COL(doc, sha256),
-    STORE_COL(doc, size), STORE_COL(doc, at),
-};
+    STORE_COLS(doc, id, app_id, type, name, content_type, sha256, size, at)};
 static const struct store_row doc_row = STORE_ROW(doc, doc_cols);
 static const struct store_row doc_new = STORE_ROW_N(doc_cols + 1, 7);
 static const struct store_col cert_cols[] = {
-    STORE_COL(cert, id),     STORE_COL(cert, app_id),      STORE_COL(cert, number),
-    STORE_COL(cert, issued), STORE_COL(cert, valid_until),
-};
+    STORE_COLS(cert, id, app_id, number, issued, valid_until)};
 static const struct store_row cert_row = STORE_ROW(cert, cert_cols);
 static const struct store_row cert_new = STORE_ROW_N(cert_cols + 1, 4);
 

@@ -14,10 +14,7 @@ const struct store_module store_module_meta = {"meta", steps, sizeof steps / siz
 struct meta_row {
 	const char *name, *value;
 };
-static const struct store_col meta_cols[] = {
-    STORE_COL(struct meta_row, name),
-    STORE_COL(struct meta_row, value),
-};
+static const struct store_col meta_cols[] = {STORE_COLS(struct meta_row, name, value)};
 static const struct store_row meta_args = STORE_ROW_N(meta_cols, 2);
 
 /* The value is read by store_meta_get(), which refuses to cut it. */

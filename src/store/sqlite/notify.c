@@ -26,45 +26,29 @@ typedef struct store_notify notice;
 
 #define NOTIFY_COLUMNS "id, kind, phone, text, state, attempts, created_at, next_at, done_at, error"
 
-static const struct store_col notice_cols[] = {
-    STORE_COL(notice, id),         STORE_COL(notice, kind),    STORE_COL(notice, phone),
-    STORE_COL(notice, text),       STORE_COL(notice, state),   STORE_COL(notice, attempts),
-    STORE_COL(notice, created_at), STORE_COL(notice, next_at), STORE_COL(notice, done_at),
-    STORE_COL(notice, error),
-};
+static const struct store_col notice_cols[] = {STORE_COLS(
+    notice, id, kind, phone, text, state, attempts, created_at, next_at, done_at, error)};
 static const struct store_row notice_row = STORE_ROW(notice, notice_cols);
 /* A new notice: its phone is sealed afterwards (store_notify_seal). */
 static const struct store_col insert_cols[] = {
-    STORE_COL(notice, kind),     STORE_COL(notice, text),       STORE_COL(notice, state),
-    STORE_COL(notice, attempts), STORE_COL(notice, created_at), STORE_COL(notice, next_at),
-    STORE_COL(notice, done_at),  STORE_COL(notice, error),
-};
+    STORE_COLS(notice, kind, text, state, attempts, created_at, next_at, done_at, error)};
 static const struct store_row insert_args = STORE_ROW_N(insert_cols, 8);
 static const struct store_col update_cols[] = {
-    STORE_COL(notice, state),   STORE_COL(notice, attempts), STORE_COL(notice, next_at),
-    STORE_COL(notice, done_at), STORE_COL(notice, error),    STORE_COL(notice, id),
-};
+    STORE_COLS(notice, state, attempts, next_at, done_at, error, id)};
 static const struct store_row update_args = STORE_ROW_N(update_cols, 6);
 
 struct seal_args {
 	struct store_sealed phone;
 	int64_t id;
 };
-static const struct store_col seal_cols[] = {
-    STORE_COL(struct seal_args, phone),
-    STORE_COL(struct seal_args, id),
-};
+static const struct store_col seal_cols[] = {STORE_COLS(struct seal_args, phone, id)};
 static const struct store_row seal_args = STORE_ROW_N(seal_cols, 2);
 
 struct due_args {
 	int state;
 	int64_t now, limit;
 };
-static const struct store_col due_cols[] = {
-    STORE_COL(struct due_args, state),
-    STORE_COL(struct due_args, now),
-    STORE_COL(struct due_args, limit),
-};
+static const struct store_col due_cols[] = {STORE_COLS(struct due_args, state, now, limit)};
 static const struct store_row due_args = STORE_ROW_N(due_cols, 3);
 
 static const struct store_query insert_q = STORE_Q("INSERT INTO notify_outbox (" NOTIFY_COLUMNS

@@ -8,8 +8,8 @@
 
 #include "store/sqlite/internal.h"
 
-static const struct store_col arg_id_cols[] = {STORE_COL(struct store_arg_id, id)};
-static const struct store_col arg_text_cols[] = {STORE_COL(struct store_arg_text, text)};
+static const struct store_col arg_id_cols[] = {STORE_COLS(struct store_arg_id, id)};
+static const struct store_col arg_text_cols[] = {STORE_COLS(struct store_arg_text, text)};
 const struct store_row store_args_id = STORE_ROW_N(arg_id_cols, 1);
 const struct store_row store_args_text = STORE_ROW_N(arg_text_cols, 1);
 

@@ -24,10 +24,7 @@ struct version_row {
 	int version;
 };
 
-static const struct store_col version_cols[] = {
-    STORE_COL(struct version_row, module),
-    STORE_COL(struct version_row, version),
-};
+static const struct store_col version_cols[] = {STORE_COLS(struct version_row, module, version)};
 static const struct store_row version_args = STORE_ROW_N(version_cols, 2);
 static const struct store_row version_args_module = STORE_ROW_N(version_cols, 1);
 static const struct store_row version_read = STORE_ROW_N(version_cols + 1, 1);

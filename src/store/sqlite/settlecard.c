@@ -27,24 +27,15 @@ typedef struct store_settlecard card;
 #define COLUMNS                                                                                    \
 	"id, mid, state, card_id, pan, masked, actor, started_at, verified_at, effective_from"
 
-static const struct store_col card_cols[] = {
-    STORE_COL(card, id),          STORE_COL(card, mid),
-    STORE_COL(card, state),       STORE_COL(card, card_id),
-    STORE_COL(card, pan),         STORE_COL(card, masked),
-    STORE_COL(card, actor),       STORE_COL(card, started_at),
-    STORE_COL(card, verified_at), STORE_COL(card, effective_from),
-};
+static const struct store_col card_cols[] = {STORE_COLS(
+    card, id, mid, state, card_id, pan, masked, actor, started_at, verified_at, effective_from)};
 static const struct store_row card_row = STORE_ROW(card, card_cols);
 /* A new card: pending, neither verified nor in effect. */
 static const struct store_col start_cols[] = {
-    STORE_COL(card, mid),    STORE_COL(card, card_id), STORE_COL(card, pan),
-    STORE_COL(card, masked), STORE_COL(card, actor),   STORE_COL(card, started_at),
-};
+    STORE_COLS(card, mid, card_id, pan, masked, actor, started_at)};
 static const struct store_row start_args = STORE_ROW_N(start_cols, 6);
 static const struct store_col update_cols[] = {
-    STORE_COL(card, state),          STORE_COL(card, actor), STORE_COL(card, verified_at),
-    STORE_COL(card, effective_from), STORE_COL(card, id),
-};
+    STORE_COLS(card, state, actor, verified_at, effective_from, id)};
 static const struct store_row update_args = STORE_ROW_N(update_cols, 5);
 
 /* A merchant's card in effect at a time. */
@@ -52,10 +43,7 @@ struct bound_args {
 	const char *mid;
 	int64_t at;
 };
-static const struct store_col bound_cols[] = {
-    STORE_COL(struct bound_args, mid),
-    STORE_COL(struct bound_args, at),
-};
+static const struct store_col bound_cols[] = {STORE_COLS(struct bound_args, mid, at)};
 static const struct store_row bound_args = STORE_ROW_N(bound_cols, 2);
 
 static const struct store_query drop_q =

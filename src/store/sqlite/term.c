@@ -37,12 +37,7 @@ typedef struct store_term_txn txn;
 /* ---- the terminal ---- */
 
 static const struct store_col state_cols[] = {
-    STORE_COL(state, host),    STORE_COL(state, tid),  STORE_COL(state, mid),
-    STORE_COL(state, sn),      STORE_COL(state, tmk),  STORE_COL(state, pik),
-    STORE_COL(state, mak),     STORE_COL(state, tdk),  STORE_COL(state, dek),
-    STORE_COL(state, hkey),    STORE_COL(state, stan), STORE_COL(state, batch),
-    STORE_COL(state, timeout),
-};
+    STORE_COLS(state, host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout)};
 static const struct store_row state_row = STORE_ROW(state, state_cols);
 
 #define STATE_COLUMNS "host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout"
@@ -72,46 +67,17 @@ int store_term_state_put(store *s, const struct store_term_state *t)
 	"date, time, arpc, voided"
 
 static const struct store_col txn_cols[] = {
-    STORE_COL(txn, id),
-    STORE_COL(txn, at),
-    STORE_COL(txn, kind),
-    STORE_COL(txn, stan),
-    STORE_COL(txn, batch),
-    STORE_COL(txn, mti),
-    STORE_COL(txn, proc),
-    STORE_COL(txn, cond),
-    STORE_COL(txn, type),
-    STORE_COL(txn, entry),
-    STORE_COL(txn, amount),
-    STORE_COL(txn, currency),
-    STORE_COL_BYTES(txn, sealed, sealed_len),
-    STORE_COL(txn, masked),
-    STORE_COL(txn, psn),
-    STORE_COL_BYTES(txn, icc, icc_len),
-    STORE_COL(txn, orig),
-    STORE_COL(txn, orig_rrn),
-    STORE_COL(txn, orig_auth),
-    /* What the answer changes, to the end. */
-    STORE_COL(txn, status),
-    STORE_COL(txn, reversible),
-    STORE_COL(txn, reason),
-    STORE_COL(txn, rc),
-    STORE_COL(txn, rrn),
-    STORE_COL(txn, auth),
-    STORE_COL(txn, date),
-    STORE_COL(txn, time),
-    STORE_COL(txn, arpc),
-    STORE_COL(txn, voided),
-};
+    STORE_COLS(txn, id, at, kind, stan, batch, mti, proc, cond, type, entry, amount, currency)
+        STORE_COL_BYTES(txn, sealed, sealed_len),
+    STORE_COLS(txn, masked, psn) STORE_COL_BYTES(txn, icc, icc_len),
+    STORE_COLS(txn, orig, orig_rrn, orig_auth, status, reversible, reason, rc, rrn, auth, date,
+               time, arpc, voided)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
 static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 28); /* but the id */
 static const struct store_col update_cols[] = {
-    STORE_COL(txn, status), STORE_COL(txn, reason), STORE_COL(txn, rc),   STORE_COL(txn, rrn),
-    STORE_COL(txn, auth),   STORE_COL(txn, date),   STORE_COL(txn, time), STORE_COL(txn, arpc),
-    STORE_COL(txn, voided), STORE_COL(txn, id),
-};
+    STORE_COLS(txn, status, reason, rc, rrn, auth, date, time, arpc, voided, id)};
 static const struct store_row update_args = STORE_ROW_N(update_cols, 10);
-static const struct store_col batch_cols[] = {STORE_COL(txn, batch)};
+static const struct store_col batch_cols[] = {STORE_COLS(txn, batch)};
 static const struct store_row batch_args = STORE_ROW_N(batch_cols, 1);
 
 static const struct store_query insert_q =
@@ -178,10 +144,7 @@ struct atc_row {
 	const char *pan_hash;
 	int atc;
 };
-static const struct store_col atc_cols[] = {
-    STORE_COL(struct atc_row, pan_hash),
-    STORE_COL(struct atc_row, atc),
-};
+static const struct store_col atc_cols[] = {STORE_COLS(struct atc_row, pan_hash, atc)};
 static const struct store_row atc_args = STORE_ROW_N(atc_cols, 1);
 static const struct store_row atc_read = STORE_ROW_N(atc_cols + 1, 1);
 
