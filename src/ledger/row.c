@@ -11,78 +11,53 @@ _Static_assert(sizeof(ledger_id) == STORE_LEDGER_ID_LEN, "a transfer id is the s
 _Static_assert(LEDGER_CODE_MAX + 1 == STORE_LEDGER_CODE_MAX, "an account code is the store's");
 _Static_assert(LEDGER_STATE_PENDING == STORE_LEDGER_STATE_PENDING, "pending is the store's");
 
-static void account_to_row(const struct ledger_account *a, struct store_ledger_account *r)
+/* The fields an account and a transfer have alike in the ledger's struct and the store's row;
+ * X(f) copies field f. The ids, codes and the transfer's expiry differ. */
+#define ACCOUNT_FIELDS(X)                                                                          \
+	X(id)                                                                                      \
+	X(currency) X(flags) X(limit) X(debits_pending) X(debits_posted) X(credits_pending)        \
+	    X(credits_posted) X(created_at)
+#define TRANSFER_FIELDS(X)                                                                         \
+	X(debit_account)                                                                           \
+	X(credit_account) X(amount) X(currency) X(flags) X(timeout) X(code) X(created_at) X(state) \
+	    X(posted_amount)
+#define COPY(f)      to->f = from->f;
+#define COPY_CAST(f) to->f = (__typeof__(to->f))from->f;
+
+static void account_to_row(const struct ledger_account *from, struct store_ledger_account *to)
 {
-	*r = (struct store_ledger_account){
-	    .id = a->id,
-	    .currency = a->currency,
-	    .flags = a->flags,
-	    .limit = a->limit,
-	    .debits_pending = a->debits_pending,
-	    .debits_posted = a->debits_posted,
-	    .credits_pending = a->credits_pending,
-	    .credits_posted = a->credits_posted,
-	    .created_at = a->created_at,
-	};
-	memcpy(r->code, a->code, sizeof r->code);
+	memset(to, 0, sizeof *to);
+	ACCOUNT_FIELDS(COPY)
+	memcpy(to->code, from->code, sizeof to->code);
 }
 
-static void account_from_row(const struct store_ledger_account *r, struct ledger_account *a)
+static void account_from_row(const struct store_ledger_account *from, struct ledger_account *to)
 {
-	*a = (struct ledger_account){
-	    .id = r->id,
-	    .currency = (uint16_t)r->currency,
-	    .flags = (uint32_t)r->flags,
-	    .limit = r->limit,
-	    .debits_pending = r->debits_pending,
-	    .debits_posted = r->debits_posted,
-	    .credits_pending = r->credits_pending,
-	    .credits_posted = r->credits_posted,
-	    .created_at = r->created_at,
-	};
-	memcpy(a->code, r->code, sizeof a->code);
-	a->code[sizeof a->code - 1] = '\0';
+	memset(to, 0, sizeof *to);
+	ACCOUNT_FIELDS(COPY_CAST)
+	memcpy(to->code, from->code, sizeof to->code);
+	to->code[sizeof to->code - 1] = '\0';
 }
 
 /* t as a row, with when it expires: a pending transfer with a timeout, at created_at +
  * timeout (never, when that is beyond time). */
-static void transfer_to_row(const struct ledger_transfer *t, struct store_ledger_transfer *r)
+static void transfer_to_row(const struct ledger_transfer *from, struct store_ledger_transfer *to)
 {
-	*r = (struct store_ledger_transfer){
-	    .debit_account = t->debit_account,
-	    .credit_account = t->credit_account,
-	    .amount = t->amount,
-	    .currency = t->currency,
-	    .flags = t->flags,
-	    .timeout = t->timeout,
-	    .code = t->code,
-	    .created_at = t->created_at,
-	    .state = (int)t->state,
-	    .posted_amount = t->posted_amount,
-	};
-	memcpy(r->id, t->id.b, sizeof r->id);
-	memcpy(r->pending_id, t->pending_id.b, sizeof r->pending_id);
-	if ((t->flags & LEDGER_PENDING) != 0 && t->timeout > 0 &&
-	    t->created_at <= INT64_MAX - t->timeout)
-		r->expires_at = t->created_at + t->timeout;
+	memset(to, 0, sizeof *to);
+	TRANSFER_FIELDS(COPY_CAST)
+	memcpy(to->id, from->id.b, sizeof to->id);
+	memcpy(to->pending_id, from->pending_id.b, sizeof to->pending_id);
+	if ((from->flags & LEDGER_PENDING) != 0 && from->timeout > 0 &&
+	    from->created_at <= INT64_MAX - from->timeout)
+		to->expires_at = from->created_at + from->timeout;
 }
 
-static void transfer_from_row(const struct store_ledger_transfer *r, struct ledger_transfer *t)
+static void transfer_from_row(const struct store_ledger_transfer *from, struct ledger_transfer *to)
 {
-	*t = (struct ledger_transfer){
-	    .debit_account = r->debit_account,
-	    .credit_account = r->credit_account,
-	    .amount = r->amount,
-	    .currency = (uint16_t)r->currency,
-	    .flags = (uint32_t)r->flags,
-	    .timeout = r->timeout,
-	    .code = (uint32_t)r->code,
-	    .created_at = r->created_at,
-	    .state = (enum ledger_state)r->state,
-	    .posted_amount = r->posted_amount,
-	};
-	memcpy(t->id.b, r->id, sizeof t->id.b);
-	memcpy(t->pending_id.b, r->pending_id, sizeof t->pending_id.b);
+	memset(to, 0, sizeof *to);
+	TRANSFER_FIELDS(COPY_CAST)
+	memcpy(to->id.b, from->id, sizeof to->id.b);
+	memcpy(to->pending_id.b, from->pending_id, sizeof to->pending_id.b);
 }
 
 int ledger_row_account_insert(store *s, const struct ledger_account *a, int64_t *id)

@@ -7,6 +7,14 @@
 
 #include "store/store_acquirer.h"
 
+typedef struct store_merchant merchant;
+typedef struct store_terminal terminal;
+typedef struct store_terminal_filter terminal_filter;
+typedef struct store_terminal_activity activity;
+typedef struct store_risk_event risk_event;
+typedef struct store_acq_txn txn;
+typedef struct store_acq_txn_filter txn_filter;
+
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE merchants ("
         " mid TEXT PRIMARY KEY,"
@@ -66,16 +74,7 @@ static const struct store_migration migrations[] = {
         "CREATE INDEX risk_events_tid ON risk_events(tid, id);"},
 };
 
-const struct store_module store_module_acquirer = {"acquirer", migrations,
-                                                   sizeof migrations / sizeof migrations[0]};
-
-typedef struct store_merchant merchant;
-typedef struct store_terminal terminal;
-typedef struct store_terminal_filter terminal_filter;
-typedef struct store_terminal_activity activity;
-typedef struct store_risk_event risk_event;
-typedef struct store_acq_txn txn;
-typedef struct store_acq_txn_filter txn_filter;
+const struct store_module store_module_acquirer = STORE_MODULE("acquirer", migrations);
 
 /* ---- merchants ---- */
 

@@ -5,6 +5,9 @@
 
 #include "store/store_audit.h"
 
+typedef struct store_audit audit;
+typedef struct store_audit_filter filter;
+
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE audit_log ("
         " id INTEGER PRIMARY KEY,"
@@ -22,11 +25,7 @@ static const struct store_migration migrations[] = {
         " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"},
 };
 
-const struct store_module store_module_audit = {"audit", migrations,
-                                                sizeof migrations / sizeof migrations[0]};
-
-typedef struct store_audit audit;
-typedef struct store_audit_filter filter;
+const struct store_module store_module_audit = STORE_MODULE("audit", migrations);
 
 static const struct store_col audit_cols[] = {
     STORE_COLS(audit, id, at, actor, action, object, before, after)};

@@ -4,6 +4,8 @@
 
 #include "store/store_http.h"
 
+typedef struct store_http_token token;
+
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE http_tokens ("
         " id INTEGER PRIMARY KEY,"
@@ -15,10 +17,7 @@ static const struct store_migration migrations[] = {
         " revoked_at INTEGER NOT NULL);"},
 };
 
-const struct store_module store_module_http = {"http", migrations,
-                                               sizeof migrations / sizeof migrations[0]};
-
-typedef struct store_http_token token;
+const struct store_module store_module_http = STORE_MODULE("http", migrations);
 
 static const struct store_col token_cols[] = {
     STORE_COLS(token, id, hash, role, mid, label, created_at, revoked_at)};

@@ -230,6 +230,9 @@ struct store_module {
 	size_t n;
 };
 
+/* A module called name (a string) of the migrations of array steps. */
+#define STORE_MODULE(name, steps) {name, steps, sizeof steps / sizeof steps[0]}
+
 extern const struct store_module store_module_meta;
 extern const struct store_module store_module_ledger;
 extern const struct store_module store_module_issuer;

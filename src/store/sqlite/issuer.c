@@ -4,6 +4,10 @@
 
 #include "store/store_issuer.h"
 
+typedef struct store_card card;
+typedef struct store_decision decision;
+typedef struct store_cardauth cardauth;
+
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE cards ("
         " id INTEGER PRIMARY KEY,"
@@ -82,12 +86,7 @@ static const struct store_migration migrations[] = {
         " WHERE op IN (2, 4) AND rc = '00';"},
 };
 
-const struct store_module store_module_issuer = {"issuer", migrations,
-                                                 sizeof migrations / sizeof migrations[0]};
-
-typedef struct store_card card;
-typedef struct store_decision decision;
-typedef struct store_cardauth cardauth;
+const struct store_module store_module_issuer = STORE_MODULE("issuer", migrations);
 
 /* ---- cards ---- */
 

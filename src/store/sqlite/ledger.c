@@ -6,6 +6,9 @@
 #include "store/sqlite/internal.h"
 #include "store/store_ledger.h"
 
+typedef struct store_ledger_account account;
+typedef struct store_ledger_transfer transfer;
+
 static const struct store_migration steps[] = {
     {1, "CREATE TABLE ledger_accounts ("
         " id INTEGER PRIMARY KEY,"
@@ -36,10 +39,7 @@ static const struct store_migration steps[] = {
         "CREATE INDEX ledger_transfers_expiry ON ledger_transfers (state, expires_at);"},
 };
 
-const struct store_module store_module_ledger = {"ledger", steps, sizeof steps / sizeof steps[0]};
-
-typedef struct store_ledger_account account;
-typedef struct store_ledger_transfer transfer;
+const struct store_module store_module_ledger = STORE_MODULE("ledger", steps);
 
 /* In the order of the columns of ledger_accounts and ledger_transfers. */
 static const struct store_col account_cols[] = {

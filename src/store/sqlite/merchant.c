@@ -4,6 +4,12 @@
 
 #include "store/store_merchant.h"
 
+typedef struct store_merchant_app app;
+typedef struct store_merchant_app_filter app_filter;
+typedef struct store_merchant_step step;
+typedef struct store_merchant_doc doc;
+typedef struct store_merchant_cert cert;
+
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE merchant_apps ("
         " id INTEGER PRIMARY KEY,"
@@ -39,14 +45,7 @@ static const struct store_migration migrations[] = {
         "CREATE INDEX merchant_certs_app ON merchant_certs(app_id, id);"},
 };
 
-const struct store_module store_module_merchant = {"merchant", migrations,
-                                                   sizeof migrations / sizeof migrations[0]};
-
-typedef struct store_merchant_app app;
-typedef struct store_merchant_app_filter app_filter;
-typedef struct store_merchant_step step;
-typedef struct store_merchant_doc doc;
-typedef struct store_merchant_cert cert;
+const struct store_module store_module_merchant = STORE_MODULE("merchant", migrations);
 
 /* ---- applications ---- */
 

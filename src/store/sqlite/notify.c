@@ -4,6 +4,8 @@
 
 #include "store/store_notify.h"
 
+typedef struct store_notify notice;
+
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE notify_outbox ("
         " id INTEGER PRIMARY KEY,"
@@ -19,10 +21,7 @@ static const struct store_migration migrations[] = {
         "CREATE INDEX notify_outbox_due ON notify_outbox(state, next_at);"},
 };
 
-const struct store_module store_module_notify = {"notify", migrations,
-                                                 sizeof migrations / sizeof migrations[0]};
-
-typedef struct store_notify notice;
+const struct store_module store_module_notify = STORE_MODULE("notify", migrations);
 
 #define NOTIFY_COLUMNS "id, kind, phone, text, state, attempts, created_at, next_at, done_at, error"
 

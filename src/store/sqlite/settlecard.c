@@ -4,6 +4,8 @@
 
 #include "store/store_settlecard.h"
 
+typedef struct store_settlecard card;
+
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE settlement_cards ("
         " id INTEGER PRIMARY KEY,"
@@ -19,10 +21,7 @@ static const struct store_migration migrations[] = {
         "CREATE INDEX settlement_cards_mid ON settlement_cards(mid, state, effective_from);"},
 };
 
-const struct store_module store_module_settlecard = {"settlecard", migrations,
-                                                     sizeof migrations / sizeof migrations[0]};
-
-typedef struct store_settlecard card;
+const struct store_module store_module_settlecard = STORE_MODULE("settlecard", migrations);
 
 #define COLUMNS                                                                                    \
 	"id, mid, state, card_id, pan, masked, actor, started_at, verified_at, effective_from"

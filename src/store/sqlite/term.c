@@ -4,6 +4,9 @@
 
 #include "store/store_term.h"
 
+typedef struct store_term_state state;
+typedef struct store_term_txn txn;
+
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE term_state ("
         " id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -28,11 +31,7 @@ static const struct store_migration migrations[] = {
         "CREATE TABLE term_atcs (pan_hash TEXT PRIMARY KEY, atc INTEGER NOT NULL) WITHOUT ROWID;"},
 };
 
-const struct store_module store_module_term = {"term", migrations,
-                                               sizeof migrations / sizeof migrations[0]};
-
-typedef struct store_term_state state;
-typedef struct store_term_txn txn;
+const struct store_module store_module_term = STORE_MODULE("term", migrations);
 
 /* ---- the terminal ---- */
 
