@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "ledger/internal.h"
-#include "store/store_ledger.h"
 
 /* used <= base + limit, where base + limit may be beyond INT64_MAX (then always true). */
 static bool within(int64_t used, int64_t base, int64_t limit)
@@ -59,14 +58,14 @@ int ledger_account_create(store *s, const struct ledger_account *a, int64_t now,
 	row = (struct ledger_account){
 	    .currency = a->currency, .flags = a->flags, .limit = a->limit, .created_at = now};
 	memcpy(row.code, a->code, sizeof row.code);
-	return ledger_store_rc(store_ledger_account_insert(s, &row, id), LEDGER_ESTORE);
+	return ledger_store_rc(ledger_row_account_insert(s, &row, id), LEDGER_ESTORE);
 }
 
 int ledger_account_get(store *s, int64_t id, struct ledger_account *out)
 {
 	if (s == NULL || out == NULL)
 		return LEDGER_EARG;
-	return ledger_store_rc(store_ledger_account_get(s, id, out), LEDGER_ENOACCOUNT);
+	return ledger_store_rc(ledger_row_account_get(s, id, out), LEDGER_ENOACCOUNT);
 }
 
 int ledger_account_set_limit(store *s, int64_t id, int64_t limit)
@@ -78,7 +77,7 @@ int ledger_account_set_limit(store *s, int64_t id, int64_t limit)
 		return LEDGER_EARG;
 	if (store_begin(s) != STORE_OK)
 		return LEDGER_ESTORE;
-	if ((rc = ledger_store_rc(store_ledger_account_get(s, id, &a), LEDGER_ENOACCOUNT)) !=
+	if ((rc = ledger_store_rc(ledger_row_account_get(s, id, &a), LEDGER_ENOACCOUNT)) !=
 	    LEDGER_OK)
 		goto out;
 	a.limit = limit;
@@ -86,7 +85,7 @@ int ledger_account_set_limit(store *s, int64_t id, int64_t limit)
 		rc = LEDGER_EFUNDS;
 		goto out;
 	}
-	rc = ledger_store_rc(store_ledger_account_update(s, &a), LEDGER_ENOACCOUNT);
+	rc = ledger_store_rc(ledger_row_account_update(s, &a), LEDGER_ENOACCOUNT);
 out:
 	return ledger_end(s, rc);
 }
@@ -103,9 +102,9 @@ int ledger_move(store *s, int64_t debit, int64_t credit, uint16_t currency, int6
 	struct ledger_account d, c;
 	int rc;
 
-	if ((rc = ledger_store_rc(store_ledger_account_get(s, debit, &d), LEDGER_ENOACCOUNT)) !=
+	if ((rc = ledger_store_rc(ledger_row_account_get(s, debit, &d), LEDGER_ENOACCOUNT)) !=
 	        LEDGER_OK ||
-	    (rc = ledger_store_rc(store_ledger_account_get(s, credit, &c), LEDGER_ENOACCOUNT)) !=
+	    (rc = ledger_store_rc(ledger_row_account_get(s, credit, &c), LEDGER_ENOACCOUNT)) !=
 	        LEDGER_OK)
 		return rc;
 	if (d.currency != currency || c.currency != currency)
@@ -117,8 +116,8 @@ int ledger_move(store *s, int64_t debit, int64_t credit, uint16_t currency, int6
 		return rc;
 	if (!ledger_within_limits(&d) || !ledger_within_limits(&c))
 		return LEDGER_EFUNDS;
-	if ((rc = store_ledger_account_update(s, &d)) != STORE_OK ||
-	    (rc = store_ledger_account_update(s, &c)) != STORE_OK)
+	if ((rc = ledger_row_account_update(s, &d)) != STORE_OK ||
+	    (rc = ledger_row_account_update(s, &c)) != STORE_OK)
 		return LEDGER_ESTORE;
 	return LEDGER_OK;
 }

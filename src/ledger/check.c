@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "ledger/internal.h"
-#include "store/store_ledger.h"
 
 enum { DP, DPO, CP, CPO, NSUMS }; /* debits pending and posted, credits pending and posted */
 
@@ -331,9 +330,9 @@ int ledger_check(store *s, struct ledger_report *r, ledger_violation_fn fn, void
 	memset(r, 0, sizeof *r);
 	if (store_begin_read(s) != STORE_OK)
 		return LEDGER_ESTORE;
-	if ((rc = store_ledger_accounts_each(s, add_account, &c)) != STORE_OK ||
+	if ((rc = ledger_row_accounts_each(s, add_account, &c)) != STORE_OK ||
 	    (rc = make_totals(&c)) != LEDGER_OK ||
-	    (rc = store_ledger_transfers_each(s, add_transfer, &c)) != STORE_OK) {
+	    (rc = ledger_row_transfers_each(s, add_transfer, &c)) != STORE_OK) {
 		rc = LEDGER_ESTORE;
 		goto out;
 	}

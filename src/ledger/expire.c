@@ -1,9 +1,8 @@
 /* expire.c — pending transfers whose timeout has passed: their holds released, their state
  * LEDGER_STATE_EXPIRED, in batches found through the expiry index. */
 #include "ledger/internal.h"
-#include "store/store_ledger.h"
 
-#define BATCH 64
+#define BATCH LEDGER_ROW_BATCH
 
 int ledger_expire(store *s, int64_t now, size_t *n)
 {
@@ -18,11 +17,11 @@ int ledger_expire(store *s, int64_t now, size_t *n)
 		return LEDGER_ESTORE;
 	/* Each batch's transfers leave the pending state, so the next query finds the next. */
 	do {
-		if ((rc = ledger_store_rc(store_ledger_expirable(s, now, ids, BATCH, &got),
+		if ((rc = ledger_store_rc(ledger_row_expirable(s, now, ids, BATCH, &got),
 		                          LEDGER_ESTORE)) != LEDGER_OK)
 			goto out;
 		for (size_t i = 0; i < got; i++, done++)
-			if ((rc = ledger_store_rc(store_ledger_transfer_get(s, &ids[i], &p),
+			if ((rc = ledger_store_rc(ledger_row_transfer_get(s, &ids[i], &p),
 			                          LEDGER_ESTORE)) != LEDGER_OK ||
 			    (rc = ledger_resolve(s, &p, 0, LEDGER_STATE_EXPIRED)) != LEDGER_OK)
 				goto out;

@@ -22,6 +22,22 @@ int ledger_move(store *s, int64_t debit, int64_t credit, uint16_t currency, int6
 int ledger_resolve(store *s, const struct ledger_transfer *p, int64_t posted,
                    enum ledger_state state);
 
+/* The ledger's rows in the store (row.c): its types converted to the store's rows
+ * (store_ledger.h) and back. Each returns the store's STORE_* code, as store_ledger_*. */
+#define LEDGER_ROW_BATCH 64 /* the most ids ledger_row_expirable() gives at once */
+int ledger_row_account_insert(store *s, const struct ledger_account *a, int64_t *id);
+int ledger_row_account_get(store *s, int64_t id, struct ledger_account *out);
+int ledger_row_account_update(store *s, const struct ledger_account *a);
+int ledger_row_transfer_insert(store *s, const struct ledger_transfer *t);
+int ledger_row_transfer_get(store *s, const ledger_id *id, struct ledger_transfer *out);
+int ledger_row_transfer_resolve(store *s, const ledger_id *id, enum ledger_state state,
+                                int64_t posted_amount);
+int ledger_row_expirable(store *s, int64_t now, ledger_id *ids, size_t cap, size_t *n);
+typedef int (*ledger_row_account_fn)(void *ctx, const struct ledger_account *a);
+typedef int (*ledger_row_transfer_fn)(void *ctx, const struct ledger_transfer *t);
+int ledger_row_accounts_each(store *s, ledger_row_account_fn fn, void *ctx);
+int ledger_row_transfers_each(store *s, ledger_row_transfer_fn fn, void *ctx);
+
 /* A store failure as a ledger code: LEDGER_ESTORE, or missing when STORE_ENOTFOUND. */
 int ledger_store_rc(int store_rc, int missing);
 

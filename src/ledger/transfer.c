@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "ledger/internal.h"
-#include "store/store_ledger.h"
 
 #define RESOLVING (LEDGER_POST | LEDGER_VOID)
 
@@ -39,7 +38,7 @@ static int complete(store *s, struct ledger_transfer *t, struct ledger_transfer 
 {
 	int rc;
 
-	if ((rc = ledger_store_rc(store_ledger_transfer_get(s, &t->pending_id, p),
+	if ((rc = ledger_store_rc(ledger_row_transfer_get(s, &t->pending_id, p),
 	                          LEDGER_ENOPENDING)) != LEDGER_OK)
 		return rc;
 	if (p->flags != LEDGER_PENDING)
@@ -99,7 +98,7 @@ static int taken(store *s, struct ledger_transfer *t)
 {
 	struct ledger_transfer old;
 
-	switch (store_ledger_transfer_get(s, &t->id, &old)) {
+	switch (ledger_row_transfer_get(s, &t->id, &old)) {
 	case STORE_OK:
 		if (!same(t, &old))
 			return LEDGER_EEXISTS_DIFFERENT;
@@ -138,7 +137,7 @@ int ledger_transfer_create(store *s, const struct ledger_transfer *t, int64_t no
 		rc = retry != ID_FREE ? retry : rc;
 		goto out;
 	}
-	switch (store_ledger_transfer_insert(s, &req)) {
+	switch (ledger_row_transfer_insert(s, &req)) {
 	case STORE_OK:
 		break;
 	case STORE_EEXIST:
@@ -169,7 +168,7 @@ int ledger_transfer_get(store *s, const ledger_id *id, struct ledger_transfer *o
 {
 	if (s == NULL || id == NULL || out == NULL)
 		return LEDGER_EARG;
-	return ledger_store_rc(store_ledger_transfer_get(s, id, out), LEDGER_ENOPENDING);
+	return ledger_store_rc(ledger_row_transfer_get(s, id, out), LEDGER_ENOPENDING);
 }
 
 int ledger_resolve(store *s, const struct ledger_transfer *p, int64_t posted,
@@ -180,6 +179,6 @@ int ledger_resolve(store *s, const struct ledger_transfer *p, int64_t posted,
 	if ((rc = ledger_move(s, p->debit_account, p->credit_account, p->currency, -p->amount,
 	                      posted)) != LEDGER_OK)
 		return rc;
-	return ledger_store_rc(store_ledger_transfer_resolve(s, &p->id, state, posted),
+	return ledger_store_rc(ledger_row_transfer_resolve(s, &p->id, state, posted),
 	                       LEDGER_ERESOLVED);
 }

@@ -14,6 +14,11 @@
  * store_commit() is the one that makes the work durable. Outside any transaction each store_*
  * call is a transaction of its own.
  *
+ * Who owns the transaction: the caller at the top (the host's group commit: one transaction
+ * per batch, one savepoint per request, so that a failed request rolls back alone); the
+ * modules below it (acquirer, issuer, ledger, notify) work inside the caller's transaction
+ * and may check that there is one with store_in_transaction().
+ *
  * Ownership: store_open() allocates the store, store_close() frees it. A store is used by one
  * thread at a time; open one per thread (SQLite serialises writers between them).
  *
@@ -38,6 +43,16 @@
 #define STORE_ESPACE    (-8) /* an output buffer too small */
 
 typedef struct store store;
+
+/* What several modules' rows hold: a wrapped key's text (with its NUL), and a secret sealed by
+ * the HSM (hsm_data_encrypt: a PAN, an ID number, a phone) as bytes. */
+#define STORE_KEY_MAX    256 /* characters of a wrapped key, with its NUL */
+#define STORE_SEALED_MAX 96  /* bytes of an encrypted PAN, ID number or phone */
+
+struct store_sealed {
+	uint8_t v[STORE_SEALED_MAX];
+	size_t len;
+};
 
 const char *store_strerror(int rc);
 
@@ -87,6 +102,12 @@ int store_checkpoint(store *s);
 
 /* Transaction depth: 0 outside any transaction. */
 int store_depth(const store *s);
+
+/* Whether s is inside a transaction (store_depth() > 0). A module below the one that owns the
+ * transaction works inside it: it asserts that there is one (assert(store_in_transaction(s)))
+ * and opens a savepoint of its own (store_begin()) only where a failure of its part must roll
+ * back alone. */
+bool store_in_transaction(const store *s);
 
 /* The schema version a module's migrations have brought the database to (0: none). */
 int store_schema_version(store *s, const char *module, int *version);

@@ -14,8 +14,6 @@
 
 #include "store/store.h"
 
-#define STORE_KEY_MAX 256 /* characters of a wrapped key, with its NUL */
-
 enum store_merchant_status {
 	STORE_MERCHANT_ACTIVE = 1,
 	STORE_MERCHANT_SUSPENDED,

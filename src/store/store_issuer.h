@@ -13,13 +13,7 @@
 
 #include "store/store.h"
 
-#define STORE_HASH_HEX   64
-#define STORE_SEALED_MAX 96 /* bytes of an encrypted PAN, ID number or phone */
-
-struct store_sealed {
-	uint8_t v[STORE_SEALED_MAX];
-	size_t len;
-};
+#define STORE_HASH_HEX 64
 
 struct store_card {
 	int64_t id, account_id;

@@ -12,19 +12,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hsm/hsm.h"
 #include "store/store.h"
 
 /* The terminal: one row. */
 struct store_term_state {
 	char host[256];               /* HOST:PORT of the acquirer's terminal port */
 	char tid[9], mid[16], sn[51]; /* field 41, field 42, 59.A2.02 */
-	char tmk[HSM_KEY_MAX + 1];    /* K0, from the components */
-	char pik[HSM_KEY_MAX + 1];    /* P0, from sign-in; "" when not signed in */
-	char mak[HSM_KEY_MAX + 1];    /* M1, from sign-in */
-	char tdk[HSM_KEY_MAX + 1];    /* M1 (algorithm 1), from sign-in */
-	char dek[HSM_KEY_MAX + 1];    /* D0, seals the PANs kept for reversals and uploads */
-	char hkey[HSM_KEY_MAX + 1];   /* M7, the PAN hashes the ATCs are kept by */
+	char tmk[STORE_KEY_MAX];      /* K0, from the components */
+	char pik[STORE_KEY_MAX];      /* P0, from sign-in; "" when not signed in */
+	char mak[STORE_KEY_MAX];      /* M1, from sign-in */
+	char tdk[STORE_KEY_MAX];      /* M1 (algorithm 1), from sign-in */
+	char dek[STORE_KEY_MAX];      /* D0, seals the PANs kept for reversals and uploads */
+	char hkey[STORE_KEY_MAX];     /* M7, the PAN hashes the ATCs are kept by */
 	int stan;                     /* the last STAN used, 0..999999 */
 	int batch;                    /* 60.2, from sign-in, +1 after a settlement */
 	int timeout;                  /* seconds to wait for an answer */

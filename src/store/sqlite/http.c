@@ -2,9 +2,9 @@
  * queries on it. */
 #include "store/sqlite/internal.h"
 
-#include <string.h>
-
 #include "store/store_http.h"
+
+typedef struct store_http_token token;
 
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE http_tokens ("
@@ -17,109 +17,58 @@ static const struct store_migration migrations[] = {
         " revoked_at INTEGER NOT NULL);"},
 };
 
-const struct store_module store_module_http = {"http", migrations,
-                                               sizeof migrations / sizeof migrations[0]};
+const struct store_module store_module_http = STORE_MODULE("http", migrations);
+
+static const struct store_col token_cols[] = {
+    STORE_COLS(token, id, hash, role, mid, label, created_at, revoked_at)};
+static const struct store_row token_row = STORE_ROW(token, token_cols);
+static const struct store_row token_new = STORE_ROW_N(token_cols + 1, 6); /* but the id */
+
+/* A revocation: when, of which token. */
+struct revoke_args {
+	int64_t at, id;
+};
+static const struct store_col revoke_cols[] = {STORE_COLS(struct revoke_args, at, id)};
+static const struct store_row revoke_args = STORE_ROW_N(revoke_cols, 2);
 
 #define TOKEN_COLUMNS "id, hash, role, mid, label, created_at, revoked_at"
 
+static const struct store_query insert_q =
+    STORE_Q("INSERT INTO http_tokens (" TOKEN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+            &token_new, NULL);
+static const struct store_query get_q =
+    STORE_Q("SELECT " TOKEN_COLUMNS " FROM http_tokens WHERE id = ?", &store_args_id, &token_row);
+static const struct store_query by_hash_q = STORE_Q(
+    "SELECT " TOKEN_COLUMNS " FROM http_tokens WHERE hash = ?", &store_args_text, &token_row);
+static const struct store_query revoke_q = STORE_Q(
+    "UPDATE http_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0", &revoke_args, NULL);
+static const struct store_query list_q =
+    STORE_Q("SELECT " TOKEN_COLUMNS " FROM http_tokens ORDER BY id", NULL, &token_row);
+
 int store_http_token_insert(store *s, struct store_http_token *t)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(
-	         s, "INSERT INTO http_tokens (" TOKEN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?)",
-	         &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, t->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, t->role);
-	sqlite3_bind_text(st, 3, t->mid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, t->label, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, t->created_at);
-	sqlite3_bind_int64(st, 6, t->revoked_at);
-	if ((rc = store_run(s, st)) == STORE_OK)
-		t->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
-}
-
-static void token_row(sqlite3_stmt *st, struct store_http_token *out)
-{
-	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
-	store_column_text(st, 1, out->hash, sizeof out->hash);
-	out->role = sqlite3_column_int(st, 2);
-	store_column_text(st, 3, out->mid, sizeof out->mid);
-	store_column_text(st, 4, out->label, sizeof out->label);
-	out->created_at = sqlite3_column_int64(st, 5);
-	out->revoked_at = sqlite3_column_int64(st, 6);
-}
-
-/* The one row st (bound) selects, into out. */
-static int token_one(store *s, sqlite3_stmt *st, struct store_http_token *out)
-{
-	int rc;
-
-	if ((rc = store_row(s, st)) == STORE_OK) {
-		token_row(st, out);
-		sqlite3_reset(st);
-	}
-	return rc;
+	return store_q_run(s, &insert_q, t, &t->id);
 }
 
 int store_http_token_get(store *s, int64_t id, struct store_http_token *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "SELECT " TOKEN_COLUMNS " FROM http_tokens WHERE id = ?", &st)) !=
-	    STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	return token_one(s, st, out);
+	return store_q_get(s, &get_q, &(struct store_arg_id){id}, out);
 }
 
 int store_http_token_by_hash(store *s, const char *hash, struct store_http_token *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "SELECT " TOKEN_COLUMNS " FROM http_tokens WHERE hash = ?", &st)) !=
-	    STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	return token_one(s, st, out);
+	return store_q_get(s, &by_hash_q, &(struct store_arg_text){hash}, out);
 }
 
 int store_http_token_revoke(store *s, int64_t id, int64_t at)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(
-	         s, "UPDATE http_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = 0",
-	         &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, at);
-	sqlite3_bind_int64(st, 2, id);
-	return store_update(s, st);
+	return store_q_update(s, &revoke_q, &(struct revoke_args){at, id});
 }
 
 int store_http_token_list(store *s, int (*fn)(void *ctx, const struct store_http_token *t),
                           void *ctx)
 {
-	sqlite3_stmt *st;
-	struct store_http_token t;
-	int rc, stop = 0;
+	token t;
 
-	if ((rc = store_stmt(s, "SELECT " TOKEN_COLUMNS " FROM http_tokens ORDER BY id", &st)) !=
-	    STORE_OK)
-		return rc;
-	while (stop == 0 && (rc = store_row(s, st)) == STORE_OK) {
-		token_row(st, &t);
-		stop = fn(ctx, &t);
-	}
-	sqlite3_reset(st);
-	if (stop != 0)
-		return stop;
-	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+	STORE_WALK(s, &list_q, NULL, t, fn, ctx);
 }

@@ -1,8 +1,21 @@
 /* internal.h — what the SQLite backend's files share: the store itself, the cache of prepared
- * statements, the mapping of SQLite's result codes to STORE_* codes, and the migrations of
- * each module. */
+ * statements and the mapping of SQLite's result codes (exec.c), the description of a table's
+ * rows and the queries made of it (row.c), and the migrations of each module (schema.c).
+ *
+ * A row struct is described once, by a table of its columns (struct store_col: the column's
+ * name, its C type and where it lies in the struct); one binder and one reader use the table,
+ * so a query is its SQL text and its row types (struct store_query): the struct its
+ * parameters are bound from, in the order of the table, and the struct its result row is read
+ * into. The first time a query is prepared on a connection its SQL is checked against its
+ * description: as many parameters, and result columns of those names in that order.
+ *
+ * The order of the files, each using only those before it: exec.c, row.c, txn.c, schema.c,
+ * open.c; the files of the modules (acquirer.c, issuer.c, …) use exec.c, row.c and txn.c. */
 #ifndef POSSUM_STORE_SQLITE_INTERNAL_H
 #define POSSUM_STORE_SQLITE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -22,6 +35,188 @@ struct store {
 	size_t cached, cache_cap;
 };
 
+/* ---- exec.c: statements ---- */
+
+/* The cached statement for sql, which must be a string constant (its address is the key),
+ * reset and with no bindings; *fresh (may be NULL) is true when it was prepared just now. The
+ * caller resets it when done, so that it holds no read lock. */
+int store_stmt(store *s, const char *sql, sqlite3_stmt **out, bool *fresh);
+
+/* Finalizes every cached statement (store_close). */
+void store_stmt_free(store *s);
+
+/* Maps a failed SQLite result code to a STORE_* code and records SQLite's message. */
+int store_fail(store *s, int sqlite_rc);
+
+/* Steps st to its end (a statement returning no row or rows nobody reads), resets it; STORE_OK
+ * or the failure. */
+int store_run(store *s, sqlite3_stmt *st);
+
+/* Steps st for its next row: STORE_OK (the row there), STORE_ENOTFOUND at the end (st reset),
+ * or the failure (st reset). */
+int store_row(store *s, sqlite3_stmt *st);
+
+/* Runs sql (string constant) through the cache with no parameters. */
+int store_exec(store *s, const char *sql);
+
+/* ---- row.c: rows described once ---- */
+
+/* The C types of a column's field; STORE_T_STR and STORE_T_LIMIT are parameters only. */
+enum store_type {
+	STORE_T_I64,      /* int64_t */
+	STORE_T_INT,      /* int */
+	STORE_T_UNSIGNED, /* unsigned: kept as a 64-bit integer */
+	STORE_T_BOOL,     /* bool: 0 or 1 */
+	STORE_T_TEXT,     /* char[size]: read cut to fit, always with its NUL */
+	STORE_T_STR,      /* const char *: bound; NULL as '' */
+	STORE_T_LIMIT,    /* size_t: bound as a LIMIT, 0 as -1 (none) */
+	STORE_T_FIXED,    /* uint8_t[size]: a blob of exactly size bytes, else read as zeros */
+	STORE_T_SEALED,   /* struct store_sealed: a blob up to STORE_SEALED_MAX, else empty */
+	STORE_T_BYTES,    /* uint8_t[size] and a size_t length at len_off: else empty */
+};
+
+/* Bound as NULL when zero: an empty text, a NULL pointer, an all-zero fixed blob, a zero
+ * integer (a NULL column reads back as that zero). */
+#define STORE_F_NULL 0x1u
+
+struct store_col {
+	const char *name; /* the column's name: a result column must have it */
+	unsigned char type, flags;
+	uint32_t size;  /* bytes of the field */
+	size_t off;     /* offsetof the field in its struct */
+	size_t len_off; /* STORE_T_BYTES: offsetof its size_t length */
+};
+
+/* A row struct's description: n columns; size, when not 0, the bytes cleared before a read. */
+struct store_row {
+	const struct store_col *cols;
+	int n;
+	size_t size;
+};
+
+/* The type of field f of struct type T. */
+#define STORE_TYPE(T, f)                                                                           \
+	_Generic(((T *)0)->f,                                                                      \
+	    int64_t: STORE_T_I64,                                                                  \
+	    int: STORE_T_INT,                                                                      \
+	    unsigned: STORE_T_UNSIGNED,                                                            \
+	    bool: STORE_T_BOOL,                                                                    \
+	    char *: STORE_T_TEXT,                                                                  \
+	    const char *: STORE_T_STR,                                                             \
+	    size_t: STORE_T_LIMIT,                                                                 \
+	    uint8_t *: STORE_T_FIXED,                                                              \
+	    struct store_sealed: STORE_T_SEALED)
+
+#define STORE_COL_AS(T, f, column, fl)                                                             \
+	{                                                                                          \
+		column, STORE_TYPE(T, f), fl, sizeof(((T *)0)->f), offsetof(T, f), 0               \
+	}
+/* Field f of T as the column of its name. */
+#define STORE_COL(T, f) STORE_COL_AS(T, f, #f, 0)
+/* The same, bound as NULL when zero (STORE_F_NULL). */
+#define STORE_COL_NULL(T, f) STORE_COL_AS(T, f, #f, STORE_F_NULL)
+/* Bytes f of T, their length in field len. */
+#define STORE_COL_BYTES(T, f, len)                                                                 \
+	{                                                                                          \
+#f, STORE_T_BYTES, 0, sizeof(((T *)0)->f), offsetof(T, f), offsetof(T, len)        \
+	}
+
+/* STORE_COLS(T, f, g, …): STORE_COL(T, f), STORE_COL(T, g), …, (a comma after each) — a
+ * table's columns listed by their fields' names, up to 64 of them (the preprocessor walks the list,
+ * rescanning it). */
+#define STORE_COLS(T, ...) STORE_EVAL_(STORE_MAP1_(T, __VA_ARGS__, ()()(), ()()(), ()()(), 0))
+#define STORE_EVAL0_(...)  __VA_ARGS__
+#define STORE_EVAL1_(...)  STORE_EVAL0_(STORE_EVAL0_(STORE_EVAL0_(__VA_ARGS__)))
+#define STORE_EVAL2_(...)  STORE_EVAL1_(STORE_EVAL1_(STORE_EVAL1_(__VA_ARGS__)))
+#define STORE_EVAL3_(...)  STORE_EVAL2_(STORE_EVAL2_(STORE_EVAL2_(__VA_ARGS__)))
+#define STORE_EVAL_(...)   STORE_EVAL3_(STORE_EVAL3_(STORE_EVAL3_(__VA_ARGS__)))
+#define STORE_END_(...)
+#define STORE_OUT_
+#define STORE_GET_END2_()             0, STORE_END_
+#define STORE_GET_END1_(...)          STORE_GET_END2_
+#define STORE_GET_END_(...)           STORE_GET_END1_
+#define STORE_NEXT0_(test, next, ...) next STORE_OUT_
+#define STORE_NEXT1_(test, next)      STORE_NEXT0_(test, next, 0)
+#define STORE_NEXT_(test, next)       STORE_NEXT1_(STORE_GET_END_ test, next)
+#define STORE_MAP0_(T, x, peek, ...)                                                               \
+	STORE_COL(T, x), STORE_NEXT_(peek, STORE_MAP1_)(T, peek, __VA_ARGS__)
+#define STORE_MAP1_(T, x, peek, ...)                                                               \
+	STORE_COL(T, x), STORE_NEXT_(peek, STORE_MAP0_)(T, peek, __VA_ARGS__)
+
+/* The description of row struct T by its column table cols (an array), or the first n of them
+ * (parameters: cleared before no read). */
+#define STORE_ROW(T, cols)                                                                         \
+	{                                                                                          \
+		cols, (int)(sizeof cols / sizeof cols[0]), sizeof(T)                               \
+	}
+#define STORE_ROW_N(cols, n)                                                                       \
+	{                                                                                          \
+		cols, n, 0                                                                         \
+	}
+
+/* A query: its SQL (a string constant: the statement cache's key), the row its parameters
+ * are bound from (NULL: none), the row its result is read into (NULL: none read), flags. */
+#define STORE_Q_RETURNING 0x1u /* writes and returns a row: stepped to its end once read */
+struct store_query {
+	const char *sql;
+	const struct store_row *args, *row;
+	unsigned flags;
+};
+#define STORE_Q(sql, args, row)                                                                    \
+	{                                                                                          \
+		sql, args, row, 0                                                                  \
+	}
+#define STORE_Q_RET(sql, args, row)                                                                \
+	{                                                                                          \
+		sql, args, row, STORE_Q_RETURNING                                                  \
+	}
+
+/* Parameter rows shared by many queries: one integer, one text. */
+struct store_arg_id {
+	int64_t id;
+};
+struct store_arg_text {
+	const char *text;
+};
+extern const struct store_row store_args_id, store_args_text;
+
+/* q's cached statement with args bound (q->args' struct, or NULL when q has none). */
+int store_q_prepare(store *s, const struct store_query *q, const void *args, sqlite3_stmt **out);
+
+/* Runs q to its end; with id (may be NULL), the rowid of the row it inserted. */
+int store_q_run(store *s, const struct store_query *q, const void *args, int64_t *id);
+
+/* Runs q, an UPDATE or DELETE: STORE_ENOTFOUND when it changed no row. */
+int store_q_update(store *s, const struct store_query *q, const void *args);
+
+/* Reads q's first row into out (q->row's struct; NULL: only whether there is one):
+ * STORE_OK, STORE_ENOTFOUND or the failure. */
+int store_q_get(store *s, const struct store_query *q, const void *args, void *out);
+
+/* A walk over q's rows: store_q_prepare(), then store_q_next() for each row into out until it
+ * returns other than STORE_OK, then store_q_end() with the last rc and what the caller's
+ * callback returned (stop): stop when not 0, else rc with the end (STORE_ENOTFOUND) as
+ * STORE_OK. */
+int store_q_next(store *s, sqlite3_stmt *st, const struct store_query *q, void *out);
+int store_q_end(sqlite3_stmt *st, int rc, int stop);
+
+/* The body of a list function: walks q's rows (args bound), each read into row (a variable of
+ * q's row type) and passed to fn(ctx, &row) until fn returns non-zero; returns what
+ * store_q_end() does. A macro so that fn is called through its own type. */
+#define STORE_WALK(s, q, args, row, fn, ctx)                                                       \
+	do {                                                                                       \
+		sqlite3_stmt *st_;                                                                 \
+		int rc_, stop_ = 0;                                                                \
+                                                                                                   \
+		if ((rc_ = store_q_prepare(s, q, args, &st_)) != STORE_OK)                         \
+			return rc_;                                                                \
+		while (stop_ == 0 && (rc_ = store_q_next(s, st_, q, &(row))) == STORE_OK)          \
+			stop_ = (fn)(ctx, &(row));                                                 \
+		return store_q_end(st_, rc_, stop_);                                               \
+	} while (0)
+
+/* ---- schema.c: migrations ---- */
+
 /* One migration step: the schema change that takes a module to `version`. */
 struct store_migration {
 	int version;
@@ -35,6 +230,9 @@ struct store_module {
 	size_t n;
 };
 
+/* A module called name (a string) of the migrations of array steps. */
+#define STORE_MODULE(name, steps) {name, steps, sizeof steps / sizeof steps[0]}
+
 extern const struct store_module store_module_meta;
 extern const struct store_module store_module_ledger;
 extern const struct store_module store_module_issuer;
@@ -46,36 +244,7 @@ extern const struct store_module store_module_http;
 extern const struct store_module store_module_merchant;
 extern const struct store_module store_module_settlecard;
 
-/* Brings every module's schema up to date (schema.c). */
+/* Brings every module's schema up to date. */
 int store_migrate(store *s);
-
-/* The cached statement for sql, which must be a string constant (its address is the key),
- * reset and with no bindings. The caller resets it when done (store_reset), so that it holds
- * no read lock. */
-int store_stmt(store *s, const char *sql, sqlite3_stmt **out);
-
-/* Maps a failed SQLite result code to a STORE_* code and records SQLite's message. */
-int store_fail(store *s, int sqlite_rc);
-
-/* Steps st to its end (a statement returning no row), resets it; STORE_OK or the failure. */
-int store_run(store *s, sqlite3_stmt *st);
-
-/* Steps st for its one row: STORE_OK (the row there), STORE_ENOTFOUND (st reset), or the
- * failure (st reset). The caller reads the row, then resets st. */
-int store_row(store *s, sqlite3_stmt *st);
-
-/* Runs an UPDATE (store_run): STORE_ENOTFOUND when it changed no row. */
-int store_update(store *s, sqlite3_stmt *st);
-
-/* Copies column i of st's row, text, into out (capacity cap), cut to fit. */
-void store_column_text(sqlite3_stmt *st, int i, char *out, size_t cap);
-
-/* Copies column i of st's row, a blob, into out; an empty one when it is longer than out
- * holds. */
-struct store_sealed;
-void store_column_sealed(sqlite3_stmt *st, int i, struct store_sealed *out);
-
-/* Runs sql (string constant) through the cache with no parameters. */
-int store_exec(store *s, const char *sql);
 
 #endif

@@ -2,9 +2,11 @@
  * the queries on them. */
 #include "store/sqlite/internal.h"
 
-#include <string.h>
-
 #include "store/store_issuer.h"
+
+typedef struct store_card card;
+typedef struct store_decision decision;
+typedef struct store_cardauth cardauth;
 
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE cards ("
@@ -84,8 +86,7 @@ static const struct store_migration migrations[] = {
         " WHERE op IN (2, 4) AND rc = '00';"},
 };
 
-const struct store_module store_module_issuer = {"issuer", migrations,
-                                                 sizeof migrations / sizeof migrations[0]};
+const struct store_module store_module_issuer = STORE_MODULE("issuer", migrations);
 
 /* ---- cards ---- */
 
@@ -94,224 +95,129 @@ const struct store_module store_module_issuer = {"issuer", migrations,
 	"service_code, chip, psn, pvki, pvv, holder, language, pin_tries, atc, replaced_by, "       \
 	"created_at, updated_at"
 
-static void read_card(sqlite3_stmt *st, struct store_card *c)
-{
-	memset(c, 0, sizeof *c);
-	c->id = sqlite3_column_int64(st, 0);
-	c->account_id = sqlite3_column_int64(st, 1);
-	store_column_text(st, 2, c->pan_hash, sizeof c->pan_hash);
-	store_column_sealed(st, 3, &c->pan);
-	store_column_sealed(st, 4, &c->id_number);
-	store_column_sealed(st, 5, &c->phone);
-	store_column_text(st, 6, c->masked, sizeof c->masked);
-	store_column_text(st, 7, c->last4, sizeof c->last4);
-	c->product = sqlite3_column_int(st, 8);
-	c->status = sqlite3_column_int(st, 9);
-	store_column_text(st, 10, c->expiry, sizeof c->expiry);
-	store_column_text(st, 11, c->service_code, sizeof c->service_code);
-	c->chip = sqlite3_column_int(st, 12) != 0;
-	store_column_text(st, 13, c->psn, sizeof c->psn);
-	c->pvki = sqlite3_column_int(st, 14);
-	store_column_text(st, 15, c->pvv, sizeof c->pvv);
-	store_column_text(st, 16, c->holder, sizeof c->holder);
-	store_column_text(st, 17, c->language, sizeof c->language);
-	c->pin_tries = sqlite3_column_int(st, 18);
-	c->atc = sqlite3_column_int(st, 19);
-	c->replaced_by = sqlite3_column_int64(st, 20);
-	c->created_at = sqlite3_column_int64(st, 21);
-	c->updated_at = sqlite3_column_int64(st, 22);
-}
+static const struct store_col card_cols[] = {
+    STORE_COLS(card, id, account_id, pan_hash, pan, id_number, phone, masked, last4, product,
+               status, expiry, service_code, chip, psn, pvki, pvv, holder, language, pin_tries, atc,
+               replaced_by, created_at, updated_at)};
+static const struct store_row card_row = STORE_ROW(card, card_cols);
+static const struct store_row card_new = STORE_ROW_N(card_cols + 1, 22); /* but the id */
+static const struct store_col card_update_cols[] = {
+    STORE_COLS(card, status, pin_tries, replaced_by, updated_at, atc, id)};
+static const struct store_row card_update_args = STORE_ROW_N(card_update_cols, 6);
+static const struct store_col card_phone_cols[] = {STORE_COLS(card, phone, updated_at, id)};
+static const struct store_row card_phone_args = STORE_ROW_N(card_phone_cols, 3);
+
+/* How many cards end in some four digits. */
+struct count_row {
+	int n;
+};
+static const struct store_col count_cols[] = {STORE_COLS(struct count_row, n)};
+static const struct store_row count_row = STORE_ROW(struct count_row, count_cols);
+
+static const struct store_query card_insert_q =
+    STORE_Q("INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &card_new, NULL);
+static const struct store_query card_get_q =
+    STORE_Q("SELECT " CARD_COLUMNS " FROM cards WHERE id = ?", &store_args_id, &card_row);
+static const struct store_query card_by_hash_q =
+    STORE_Q("SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?", &store_args_text, &card_row);
+static const struct store_query card_count4_q =
+    STORE_Q("SELECT COUNT(*) AS n FROM cards WHERE last4 = ?", &store_args_text, &count_row);
+static const struct store_query card_by_last4_q =
+    STORE_Q("SELECT " CARD_COLUMNS " FROM cards WHERE last4 = ? ORDER BY id LIMIT 1",
+            &store_args_text, &card_row);
+static const struct store_query card_update_q =
+    STORE_Q("UPDATE cards SET status = ?, pin_tries = ?, replaced_by = ?, "
+            "updated_at = ?, atc = ? WHERE id = ?",
+            &card_update_args, NULL);
+static const struct store_query card_phone_q =
+    STORE_Q("UPDATE cards SET phone = ?, updated_at = ? WHERE id = ?", &card_phone_args, NULL);
+static const struct store_query card_each_q =
+    STORE_Q("SELECT " CARD_COLUMNS " FROM cards ORDER BY id", NULL, &card_row);
 
 int store_card_insert(store *s, struct store_card *c)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
-	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, c->account_id);
-	sqlite3_bind_text(st, 2, c->pan_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, c->pan.v, (int)c->pan.len, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, c->id_number.v, (int)c->id_number.len, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 5, c->phone.v, (int)c->phone.len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, c->masked, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, c->last4, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, c->product);
-	sqlite3_bind_int(st, 9, c->status);
-	sqlite3_bind_text(st, 10, c->expiry, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, c->service_code, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 12, c->chip);
-	sqlite3_bind_text(st, 13, c->psn, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 14, c->pvki);
-	sqlite3_bind_text(st, 15, c->pvv, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 16, c->holder, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 17, c->language, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 18, c->pin_tries);
-	sqlite3_bind_int(st, 19, c->atc);
-	sqlite3_bind_int64(st, 20, c->replaced_by);
-	sqlite3_bind_int64(st, 21, c->created_at);
-	sqlite3_bind_int64(st, 22, c->updated_at);
-	if ((rc = store_run(s, st)) == STORE_OK)
-		c->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
-}
-
-/* Runs st, bound by the caller, and reads its first row as a card. */
-static int one_card(store *s, sqlite3_stmt *st, struct store_card *out)
-{
-	int rc = store_row(s, st);
-
-	if (rc == STORE_OK)
-		read_card(st, out);
-	sqlite3_reset(st);
-	return rc;
+	return store_q_run(s, &card_insert_q, c, &c->id);
 }
 
 int store_card_get(store *s, int64_t id, struct store_card *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "SELECT " CARD_COLUMNS " FROM cards WHERE id = ?", &st)) !=
-	    STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	return one_card(s, st, out);
+	return store_q_get(s, &card_get_q, &(struct store_arg_id){id}, out);
 }
 
 int store_card_by_hash(store *s, const char *pan_hash, struct store_card *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?", &st)) !=
-	    STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, pan_hash, -1, SQLITE_STATIC);
-	return one_card(s, st, out);
+	return store_q_get(s, &card_by_hash_q, &(struct store_arg_text){pan_hash}, out);
 }
 
 int store_card_by_last4(store *s, const char *last4, struct store_card *out, int *count)
 {
-	sqlite3_stmt *st;
+	struct count_row n = {0};
 	int rc;
 
 	*count = 0;
-	if ((rc = store_stmt(s, "SELECT COUNT(*) FROM cards WHERE last4 = ?", &st)) != STORE_OK)
+	if ((rc = store_q_get(s, &card_count4_q, &(struct store_arg_text){last4}, &n)) != STORE_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, last4, -1, SQLITE_STATIC);
-	if ((rc = store_row(s, st)) == STORE_OK)
-		*count = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != STORE_OK)
-		return rc;
-	if (*count == 0)
+	if ((*count = n.n) == 0)
 		return STORE_ENOTFOUND;
-	if ((rc = store_stmt(
-	         s, "SELECT " CARD_COLUMNS " FROM cards WHERE last4 = ? ORDER BY id LIMIT 1",
-	         &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, last4, -1, SQLITE_STATIC);
-	return one_card(s, st, out);
+	return store_q_get(s, &card_by_last4_q, &(struct store_arg_text){last4}, out);
 }
 
 int store_card_update(store *s, const struct store_card *c)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "UPDATE cards SET status = ?, pin_tries = ?, replaced_by = ?, "
-	                     "updated_at = ?, atc = ? WHERE id = ?",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int(st, 1, c->status);
-	sqlite3_bind_int(st, 2, c->pin_tries);
-	sqlite3_bind_int64(st, 3, c->replaced_by);
-	sqlite3_bind_int64(st, 4, c->updated_at);
-	sqlite3_bind_int(st, 5, c->atc);
-	sqlite3_bind_int64(st, 6, c->id);
-	return store_update(s, st);
+	return store_q_update(s, &card_update_q, c);
 }
 
 int store_card_set_phone(store *s, const struct store_card *c)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "UPDATE cards SET phone = ?, updated_at = ? WHERE id = ?", &st)) !=
-	    STORE_OK)
-		return rc;
-	sqlite3_bind_blob(st, 1, c->phone.v, (int)c->phone.len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, c->updated_at);
-	sqlite3_bind_int64(st, 3, c->id);
-	return store_update(s, st);
+	return store_q_update(s, &card_phone_q, c);
 }
 
 int store_card_each(store *s, int (*fn)(void *ctx, const struct store_card *c), void *ctx)
 {
-	struct store_card c;
-	sqlite3_stmt *st;
-	int rc;
+	card c;
 
-	if ((rc = store_stmt(s, "SELECT " CARD_COLUMNS " FROM cards ORDER BY id", &st)) != STORE_OK)
-		return rc;
-	while ((rc = store_row(s, st)) == STORE_OK) {
-		read_card(st, &c);
-		if ((rc = fn(ctx, &c)) != 0)
-			break;
-	}
-	sqlite3_reset(st);
-	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+	STORE_WALK(s, &card_each_q, NULL, c, fn, ctx);
 }
 
 /* ---- card days ---- */
 
+/* A row of card_days. */
+struct day_row {
+	int64_t card_id, day, amount;
+	int count, auths;
+};
+static const struct store_col day_cols[] = {
+    STORE_COLS(struct day_row, card_id, day, amount, count, auths)};
+static const struct store_row day_all = STORE_ROW(struct day_row, day_cols);
+static const struct store_row day_key = STORE_ROW_N(day_cols, 2);
+static const struct store_row day_sums = STORE_ROW_N(day_cols + 2, 3);
+
+static const struct store_query day_get_q =
+    STORE_Q("SELECT amount, count, auths FROM card_days WHERE card_id = ? AND day = ?", &day_key,
+            &day_sums);
+static const struct store_query day_add_q =
+    STORE_Q("INSERT INTO card_days (card_id, day, amount, count, auths) VALUES (?, "
+            "?, ?, ?, ?) ON CONFLICT (card_id, day) DO UPDATE SET amount = amount "
+            "+ excluded.amount, count = count + excluded.count, auths = auths + "
+            "excluded.auths",
+            &day_all, NULL);
+
 int store_card_day_get(store *s, int64_t card_id, int64_t day, struct store_card_day *out)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct day_row r = {.card_id = card_id, .day = day};
+	int rc = store_q_get(s, &day_get_q, &r, &r);
 
-	memset(out, 0, sizeof *out);
-	if ((rc = store_stmt(s,
-	                     "SELECT amount, count, auths FROM card_days WHERE card_id = ? AND "
-	                     "day = ?",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, card_id);
-	sqlite3_bind_int64(st, 2, day);
-	rc = store_row(s, st);
-	if (rc == STORE_OK) {
-		out->amount = sqlite3_column_int64(st, 0);
-		out->count = sqlite3_column_int(st, 1);
-		out->auths = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
+	*out = (struct store_card_day){.amount = r.amount, .count = r.count, .auths = r.auths};
 	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
 }
 
 int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct store_card_day *d)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct day_row r = {card_id, day, d->amount, d->count, d->auths};
 
-	if ((rc =
-	         store_stmt(s,
-	                    "INSERT INTO card_days (card_id, day, amount, count, auths) VALUES (?, "
-	                    "?, ?, ?, ?) ON CONFLICT (card_id, day) DO UPDATE SET amount = amount "
-	                    "+ excluded.amount, count = count + excluded.count, auths = auths + "
-	                    "excluded.auths",
-	                    &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, card_id);
-	sqlite3_bind_int64(st, 2, day);
-	sqlite3_bind_int64(st, 3, d->amount);
-	sqlite3_bind_int(st, 4, d->count);
-	sqlite3_bind_int(st, 5, d->auths);
-	return store_run(s, st);
+	return store_q_run(s, &day_add_q, &r, NULL);
 }
 
 /* ---- decisions ---- */
@@ -320,182 +226,106 @@ int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct stor
 	"id, at, op, card_id, dup_key, acquirer, stan, transmit, terminal, merchant, rrn, amount, " \
 	"currency, rc, reason, auth_code, transfer_id, original_id, remaining, reversed"
 
-static const uint8_t zero_id[16];
+/* No duplicate key, no transfer: NULL. */
+static const struct store_col decision_cols[] = {
+    STORE_COLS(decision, id, at, op, card_id) STORE_COL_NULL(decision, dup_key),
+    STORE_COLS(decision, acquirer, stan, transmit, terminal, merchant, rrn, amount, currency, rc,
+               reason, auth_code) STORE_COL_NULL(decision, transfer_id),
+    STORE_COLS(decision, original_id, remaining, reversed)};
+static const struct store_row decision_row = STORE_ROW(decision, decision_cols);
+static const struct store_row decision_new = STORE_ROW_N(decision_cols + 1, 19); /* no id */
+static const struct store_col decision_update_cols[] = {
+    STORE_COLS(decision, remaining, reversed, id)};
+static const struct store_row decision_update_args = STORE_ROW_N(decision_update_cols, 3);
 
-static void read_decision(sqlite3_stmt *st, struct store_decision *d)
-{
-	const void *tid;
+/* What names an original: ?1 … ?3, and ?4 when by RRN. */
+struct original_args {
+	int64_t card_id;
+	unsigned ops;
+	const char *auth_code, *rrn;
+};
+static const struct store_col original_cols[] = {
+    STORE_COLS(struct original_args, card_id, ops) STORE_COL_NULL(struct original_args, auth_code),
+    STORE_COLS(struct original_args, rrn)};
+static const struct store_row original_auth_args = STORE_ROW_N(original_cols, 3);
+static const struct store_row original_rrn_args = STORE_ROW_N(original_cols, 4);
 
-	memset(d, 0, sizeof *d);
-	d->id = sqlite3_column_int64(st, 0);
-	d->at = sqlite3_column_int64(st, 1);
-	d->op = sqlite3_column_int(st, 2);
-	d->card_id = sqlite3_column_int64(st, 3);
-	store_column_text(st, 4, d->dup_key, sizeof d->dup_key);
-	store_column_text(st, 5, d->acquirer, sizeof d->acquirer);
-	store_column_text(st, 6, d->stan, sizeof d->stan);
-	store_column_text(st, 7, d->transmit, sizeof d->transmit);
-	store_column_text(st, 8, d->terminal, sizeof d->terminal);
-	store_column_text(st, 9, d->merchant, sizeof d->merchant);
-	store_column_text(st, 10, d->rrn, sizeof d->rrn);
-	d->amount = sqlite3_column_int64(st, 11);
-	d->currency = sqlite3_column_int(st, 12);
-	store_column_text(st, 13, d->rc, sizeof d->rc);
-	store_column_text(st, 14, d->reason, sizeof d->reason);
-	store_column_text(st, 15, d->auth_code, sizeof d->auth_code);
-	tid = sqlite3_column_blob(st, 16);
-	if (tid != NULL && sqlite3_column_bytes(st, 16) == 16)
-		memcpy(d->transfer_id, tid, 16);
-	d->original_id = sqlite3_column_int64(st, 17);
-	d->remaining = sqlite3_column_int64(st, 18);
-	d->reversed = sqlite3_column_int(st, 19) != 0;
-}
+/* What names the original of a reversal. */
+struct reversal_args {
+	const char *acquirer, *terminal, *stan;
+	unsigned ops;
+	int64_t since;
+};
+static const struct store_col reversal_cols[] = {
+    STORE_COLS(struct reversal_args, acquirer, terminal, stan, ops, since)};
+static const struct store_row reversal_args = STORE_ROW_N(reversal_cols, 5);
+
+static const struct store_query decision_insert_q =
+    STORE_Q("INSERT INTO decisions (" DECISION_COLUMNS ") VALUES (NULL, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &decision_new, NULL);
+static const struct store_query decision_get_q = STORE_Q(
+    "SELECT " DECISION_COLUMNS " FROM decisions WHERE id = ?", &store_args_id, &decision_row);
+static const struct store_query decision_by_dup_key_q =
+    STORE_Q("SELECT " DECISION_COLUMNS " FROM decisions WHERE dup_key = ?", &store_args_text,
+            &decision_row);
+/* By auth code through decisions_auth, whose WHERE the query repeats so that SQLite may use
+ * it; else by RRN through decisions_rrn, the auth code (when given) checked on the row. */
+static const struct store_query original_auth_q =
+    STORE_Q("SELECT " DECISION_COLUMNS " FROM decisions WHERE card_id = ?1 AND "
+            "auth_code = ?3 AND op IN (2, 4) AND rc = '00' AND ((1 << op) & ?2) != 0 "
+            "ORDER BY id DESC LIMIT 1",
+            &original_auth_args, &decision_row);
+static const struct store_query original_rrn_q =
+    STORE_Q("SELECT " DECISION_COLUMNS " FROM decisions WHERE rrn = ?4 AND "
+            "card_id = ?1 AND rc = '00' AND ((1 << op) & ?2) != 0 AND (?3 IS NULL "
+            "OR auth_code = ?3) ORDER BY id DESC LIMIT 1",
+            &original_rrn_args, &decision_row);
+static const struct store_query reversal_q =
+    STORE_Q("SELECT " DECISION_COLUMNS " FROM decisions WHERE acquirer = ? AND "
+            "terminal = ? AND stan = ? AND ((1 << op) & ?) != 0 AND at >= ? ORDER BY id DESC "
+            "LIMIT 1",
+            &reversal_args, &decision_row);
+static const struct store_query decision_update_q = STORE_Q(
+    "UPDATE decisions SET remaining = ?, reversed = ? WHERE id = ?", &decision_update_args, NULL);
 
 int store_decision_insert(store *s, struct store_decision *d)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO decisions (" DECISION_COLUMNS ") VALUES (NULL, ?, ?, ?, "
-	                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, d->at);
-	sqlite3_bind_int(st, 2, d->op);
-	sqlite3_bind_int64(st, 3, d->card_id);
-	if (d->dup_key[0] != '\0')
-		sqlite3_bind_text(st, 4, d->dup_key, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 4);
-	sqlite3_bind_text(st, 5, d->acquirer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, d->stan, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, d->transmit, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, d->terminal, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, d->merchant, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, d->rrn, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 11, d->amount);
-	sqlite3_bind_int(st, 12, d->currency);
-	sqlite3_bind_text(st, 13, d->rc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 14, d->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 15, d->auth_code, -1, SQLITE_STATIC);
-	if (memcmp(d->transfer_id, zero_id, 16) != 0)
-		sqlite3_bind_blob(st, 16, d->transfer_id, 16, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 16);
-	sqlite3_bind_int64(st, 17, d->original_id);
-	sqlite3_bind_int64(st, 18, d->remaining);
-	sqlite3_bind_int(st, 19, d->reversed);
-	if ((rc = store_run(s, st)) == STORE_OK)
-		d->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
-}
-
-static int one_decision(store *s, sqlite3_stmt *st, struct store_decision *out)
-{
-	int rc = store_row(s, st);
-
-	if (rc == STORE_OK)
-		read_decision(st, out);
-	sqlite3_reset(st);
-	return rc;
+	return store_q_run(s, &decision_insert_q, d, &d->id);
 }
 
 int store_decision_get(store *s, int64_t id, struct store_decision *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "SELECT " DECISION_COLUMNS " FROM decisions WHERE id = ?", &st)) !=
-	    STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	return one_decision(s, st, out);
+	return store_q_get(s, &decision_get_q, &(struct store_arg_id){id}, out);
 }
 
 int store_decision_by_dup_key(store *s, const char *dup_key, struct store_decision *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "SELECT " DECISION_COLUMNS " FROM decisions WHERE dup_key = ?",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, dup_key, -1, SQLITE_STATIC);
-	return one_decision(s, st, out);
+	return store_q_get(s, &decision_by_dup_key_q, &(struct store_arg_text){dup_key}, out);
 }
 
 int store_decision_original(store *s, int64_t card_id, unsigned ops, const char *auth_code,
                             const char *rrn, struct store_decision *out)
 {
 	bool by_auth = auth_code != NULL && (ops & ~STORE_DECISION_AUTH_OPS) == 0;
-	sqlite3_stmt *st;
-	int rc;
+	struct original_args a = {card_id, ops, auth_code, rrn};
 
-	/* By auth code through decisions_auth, whose WHERE the query repeats so that SQLite may
-	 * use it; else by RRN through decisions_rrn, the auth code (when given) checked on the
-	 * row. */
-	if (by_auth)
-		rc = store_stmt(
-		    s,
-		    "SELECT " DECISION_COLUMNS " FROM decisions WHERE card_id = ?1 AND "
-		    "auth_code = ?3 AND op IN (2, 4) AND rc = '00' AND ((1 << op) & ?2) != 0 "
-		    "ORDER BY id DESC LIMIT 1",
-		    &st);
-	else if (rrn != NULL)
-		rc = store_stmt(
-		    s,
-		    "SELECT " DECISION_COLUMNS " FROM decisions WHERE rrn = ?4 AND "
-		    "card_id = ?1 AND rc = '00' AND ((1 << op) & ?2) != 0 AND (?3 IS NULL "
-		    "OR auth_code = ?3) ORDER BY id DESC LIMIT 1",
-		    &st);
-	else
+	if (!by_auth && rrn == NULL)
 		return STORE_EARG;
-	if (rc != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, card_id);
-	sqlite3_bind_int64(st, 2, ops);
-	if (auth_code != NULL)
-		sqlite3_bind_text(st, 3, auth_code, -1, SQLITE_STATIC);
-	if (!by_auth)
-		sqlite3_bind_text(st, 4, rrn, -1, SQLITE_STATIC);
-	return one_decision(s, st, out);
+	return store_q_get(s, by_auth ? &original_auth_q : &original_rrn_q, &a, out);
 }
 
 int store_decision_for_reversal(store *s, const char *acquirer, const char *terminal,
                                 const char *stan, unsigned ops, int64_t since,
                                 struct store_decision *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(
-	         s,
-	         "SELECT " DECISION_COLUMNS " FROM decisions WHERE acquirer = ? AND "
-	         "terminal = ? AND stan = ? AND ((1 << op) & ?) != 0 AND at >= ? ORDER BY id DESC "
-	         "LIMIT 1",
-	         &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, acquirer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, terminal, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, stan, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, ops);
-	sqlite3_bind_int64(st, 5, since);
-	return one_decision(s, st, out);
+	return store_q_get(s, &reversal_q,
+	                   &(struct reversal_args){acquirer, terminal, stan, ops, since}, out);
 }
 
 int store_decision_update(store *s, const struct store_decision *d)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "UPDATE decisions SET remaining = ?, reversed = ? WHERE id = ?",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, d->remaining);
-	sqlite3_bind_int(st, 2, d->reversed);
-	sqlite3_bind_int64(st, 3, d->id);
-	return store_update(s, st);
+	return store_q_update(s, &decision_update_q, d);
 }
 
 /* ---- card authentications ---- */
@@ -504,76 +334,51 @@ int store_decision_update(store *s, const struct store_decision *d)
 	"id, card_id, state, otp_hash, started_at, otp_expires, tries, verified_at, valid_until, " \
 	"reason"
 
+static const struct store_col cardauth_cols[] = {STORE_COLS(cardauth, id, card_id, state, otp_hash,
+                                                            started_at, otp_expires, tries,
+                                                            verified_at, valid_until, reason)};
+static const struct store_row cardauth_row = STORE_ROW(cardauth, cardauth_cols);
+static const struct store_row cardauth_new = STORE_ROW_N(cardauth_cols + 1, 9); /* no id */
+static const struct store_col cardauth_update_cols[] = {
+    STORE_COLS(cardauth, state, tries, verified_at, valid_until, reason, id)};
+static const struct store_row cardauth_update_args = STORE_ROW_N(cardauth_update_cols, 6);
+
+/* A card's latest authentication: with decided, among those of the states verified and
+ * invalid only. */
+struct latest_args {
+	int64_t card_id;
+	bool decided;
+	int verified, invalid;
+};
+static const struct store_col latest_cols[] = {
+    STORE_COLS(struct latest_args, card_id, decided, verified, invalid)};
+static const struct store_row latest_args = STORE_ROW_N(latest_cols, 4);
+
+static const struct store_query cardauth_insert_q =
+    STORE_Q("INSERT INTO cardauths (" CARDAUTH_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &cardauth_new, NULL);
+static const struct store_query cardauth_latest_q =
+    STORE_Q("SELECT " CARDAUTH_COLUMNS " FROM cardauths WHERE card_id = ?1 AND "
+            "(?2 = 0 OR state IN (?3, ?4)) ORDER BY id DESC LIMIT 1",
+            &latest_args, &cardauth_row);
+static const struct store_query cardauth_update_q =
+    STORE_Q("UPDATE cardauths SET state = ?, tries = ?, verified_at = ?, "
+            "valid_until = ?, reason = ? WHERE id = ?",
+            &cardauth_update_args, NULL);
+
 int store_cardauth_insert(store *s, struct store_cardauth *a)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO cardauths (" CARDAUTH_COLUMNS
-	                     ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, a->card_id);
-	sqlite3_bind_int(st, 2, a->state);
-	sqlite3_bind_text(st, 3, a->otp_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, a->started_at);
-	sqlite3_bind_int64(st, 5, a->otp_expires);
-	sqlite3_bind_int(st, 6, a->tries);
-	sqlite3_bind_int64(st, 7, a->verified_at);
-	sqlite3_bind_int64(st, 8, a->valid_until);
-	sqlite3_bind_text(st, 9, a->reason, -1, SQLITE_STATIC);
-	if ((rc = store_run(s, st)) == STORE_OK)
-		a->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return store_q_run(s, &cardauth_insert_q, a, &a->id);
 }
 
 int store_cardauth_latest(store *s, int64_t card_id, bool decided, struct store_cardauth *out)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct latest_args a = {card_id, decided, STORE_CARDAUTH_VERIFIED, STORE_CARDAUTH_INVALID};
 
-	if ((rc = store_stmt(s,
-	                     "SELECT " CARDAUTH_COLUMNS " FROM cardauths WHERE card_id = ?1 AND "
-	                     "(?2 = 0 OR state IN (?3, ?4)) ORDER BY id DESC LIMIT 1",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, card_id);
-	sqlite3_bind_int(st, 2, decided);
-	sqlite3_bind_int(st, 3, STORE_CARDAUTH_VERIFIED);
-	sqlite3_bind_int(st, 4, STORE_CARDAUTH_INVALID);
-	if ((rc = store_row(s, st)) == STORE_OK) {
-		memset(out, 0, sizeof *out);
-		out->id = sqlite3_column_int64(st, 0);
-		out->card_id = sqlite3_column_int64(st, 1);
-		out->state = sqlite3_column_int(st, 2);
-		store_column_text(st, 3, out->otp_hash, sizeof out->otp_hash);
-		out->started_at = sqlite3_column_int64(st, 4);
-		out->otp_expires = sqlite3_column_int64(st, 5);
-		out->tries = sqlite3_column_int(st, 6);
-		out->verified_at = sqlite3_column_int64(st, 7);
-		out->valid_until = sqlite3_column_int64(st, 8);
-		store_column_text(st, 9, out->reason, sizeof out->reason);
-	}
-	sqlite3_reset(st);
-	return rc;
+	return store_q_get(s, &cardauth_latest_q, &a, out);
 }
 
 int store_cardauth_update(store *s, const struct store_cardauth *a)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "UPDATE cardauths SET state = ?, tries = ?, verified_at = ?, "
-	                     "valid_until = ?, reason = ? WHERE id = ?",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int(st, 1, a->state);
-	sqlite3_bind_int(st, 2, a->tries);
-	sqlite3_bind_int64(st, 3, a->verified_at);
-	sqlite3_bind_int64(st, 4, a->valid_until);
-	sqlite3_bind_text(st, 5, a->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, a->id);
-	return store_update(s, st);
+	return store_q_update(s, &cardauth_update_q, a);
 }

@@ -2,9 +2,13 @@
  * their states, their documents and certificates, the migrations and the queries on them. */
 #include "store/sqlite/internal.h"
 
-#include <string.h>
-
 #include "store/store_merchant.h"
+
+typedef struct store_merchant_app app;
+typedef struct store_merchant_app_filter app_filter;
+typedef struct store_merchant_step step;
+typedef struct store_merchant_doc doc;
+typedef struct store_merchant_cert cert;
 
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE merchant_apps ("
@@ -41,8 +45,7 @@ static const struct store_migration migrations[] = {
         "CREATE INDEX merchant_certs_app ON merchant_certs(app_id, id);"},
 };
 
-const struct store_module store_module_merchant = {"merchant", migrations,
-                                                   sizeof migrations / sizeof migrations[0]};
+const struct store_module store_module_merchant = STORE_MODULE("merchant", migrations);
 
 /* ---- applications ---- */
 
@@ -51,315 +54,148 @@ const struct store_module store_module_merchant = {"merchant", migrations,
 	"mcc, phone, fee_credit_bp, fee_debit_bp, fee_debit_cap, fee_qr_bp, limit_daily, "         \
 	"limit_txn, limit_currency, types, next_review, updated_at, created_at, id"
 
-/* Binds a's columns in APP_COLUMNS order from ?1, but for created_at and id (the last two):
- * an insert binds created_at as ?22, an update the id as ?22. */
-static void bind_app(sqlite3_stmt *st, const struct store_merchant_app *a)
-{
-	if (a->mid[0] != '\0')
-		sqlite3_bind_text(st, 2, a->mid, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 2);
-	sqlite3_bind_int(st, 1, a->state);
-	sqlite3_bind_text(st, 3, a->legal_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, a->licence, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, a->tax_number, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, a->rep_name, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 7, a->rep_id.v, (int)a->rep_id.len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, a->rep_id_masked, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, a->address, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, a->mcc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, a->phone, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 12, a->fee_credit_bp);
-	sqlite3_bind_int(st, 13, a->fee_debit_bp);
-	sqlite3_bind_int64(st, 14, a->fee_debit_cap);
-	sqlite3_bind_int(st, 15, a->fee_qr_bp);
-	sqlite3_bind_int64(st, 16, a->limit_daily);
-	sqlite3_bind_int64(st, 17, a->limit_txn);
-	sqlite3_bind_int(st, 18, a->limit_currency);
-	sqlite3_bind_int64(st, 19, a->types);
-	sqlite3_bind_int64(st, 20, a->next_review);
-	sqlite3_bind_int64(st, 21, a->updated_at);
-}
+/* In APP_COLUMNS' order: what an update writes (?1 … ?21), then created_at and the id. */
+#define APP_SET_COLS                                                                               \
+	STORE_COL(app, state), STORE_COL_NULL(app, mid),                                           \
+	    STORE_COLS(app, legal_name, licence, tax_number, rep_name, rep_id, rep_id_masked,      \
+	               address, mcc, phone, fee_credit_bp, fee_debit_bp, fee_debit_cap, fee_qr_bp, \
+	               limit_daily, limit_txn, limit_currency, types, next_review, updated_at)
 
-static void read_app(sqlite3_stmt *st, struct store_merchant_app *a)
-{
-	memset(a, 0, sizeof *a);
-	a->state = sqlite3_column_int(st, 0);
-	store_column_text(st, 1, a->mid, sizeof a->mid);
-	store_column_text(st, 2, a->legal_name, sizeof a->legal_name);
-	store_column_text(st, 3, a->licence, sizeof a->licence);
-	store_column_text(st, 4, a->tax_number, sizeof a->tax_number);
-	store_column_text(st, 5, a->rep_name, sizeof a->rep_name);
-	store_column_sealed(st, 6, &a->rep_id);
-	store_column_text(st, 7, a->rep_id_masked, sizeof a->rep_id_masked);
-	store_column_text(st, 8, a->address, sizeof a->address);
-	store_column_text(st, 9, a->mcc, sizeof a->mcc);
-	store_column_text(st, 10, a->phone, sizeof a->phone);
-	a->fee_credit_bp = sqlite3_column_int(st, 11);
-	a->fee_debit_bp = sqlite3_column_int(st, 12);
-	a->fee_debit_cap = sqlite3_column_int64(st, 13);
-	a->fee_qr_bp = sqlite3_column_int(st, 14);
-	a->limit_daily = sqlite3_column_int64(st, 15);
-	a->limit_txn = sqlite3_column_int64(st, 16);
-	a->limit_currency = sqlite3_column_int(st, 17);
-	a->types = (unsigned)sqlite3_column_int64(st, 18);
-	a->next_review = sqlite3_column_int64(st, 19);
-	a->updated_at = sqlite3_column_int64(st, 20);
-	a->created_at = sqlite3_column_int64(st, 21);
-	a->id = sqlite3_column_int64(st, 22);
-}
+static const struct store_col app_cols[] = {APP_SET_COLS STORE_COLS(app, created_at, id)};
+static const struct store_row app_row = STORE_ROW(app, app_cols);
+static const struct store_row app_new = STORE_ROW_N(app_cols, 22); /* but the id */
+static const struct store_col app_update_cols[] = {APP_SET_COLS STORE_COLS(app, id)};
+static const struct store_row app_update_args = STORE_ROW_N(app_update_cols, 22);
+static const struct store_col app_filter_cols[] = {
+    STORE_COLS(app_filter, after_id, state, mid, due_by, limit)};
+static const struct store_row app_filter_args = STORE_ROW_N(app_filter_cols, 5);
+
+static const struct store_query app_insert_q =
+    STORE_Q("INSERT INTO merchant_apps (" APP_COLUMNS ") VALUES (?1, ?2, ?3, ?4, "
+            "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+            "?19, ?20, ?21, ?22, NULL)",
+            &app_new, NULL);
+static const struct store_query app_get_q =
+    STORE_Q("SELECT " APP_COLUMNS " FROM merchant_apps WHERE id = ?", &store_args_id, &app_row);
+static const struct store_query app_by_mid_q =
+    STORE_Q("SELECT " APP_COLUMNS " FROM merchant_apps WHERE mid = ?", &store_args_text, &app_row);
+static const struct store_query app_update_q =
+    STORE_Q("UPDATE merchant_apps SET state = ?1, mid = ?2, legal_name = ?3, "
+            "licence = ?4, tax_number = ?5, rep_name = ?6, rep_id = ?7, "
+            "rep_id_masked = ?8, address = ?9, mcc = ?10, phone = ?11, "
+            "fee_credit_bp = ?12, fee_debit_bp = ?13, fee_debit_cap = ?14, "
+            "fee_qr_bp = ?15, limit_daily = ?16, limit_txn = ?17, "
+            "limit_currency = ?18, types = ?19, next_review = ?20, "
+            "updated_at = ?21 WHERE id = ?22",
+            &app_update_args, NULL);
+static const struct store_query app_list_q =
+    STORE_Q("SELECT " APP_COLUMNS " FROM merchant_apps WHERE id > ?1"
+            " AND (?2 = 0 OR state = ?2) AND (?3 = '' OR mid = ?3)"
+            " AND (?4 = 0 OR (next_review > 0 AND next_review <= ?4))"
+            " ORDER BY id LIMIT ?5",
+            &app_filter_args, &app_row);
 
 int store_merchant_app_insert(store *s, struct store_merchant_app *a)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO merchant_apps (" APP_COLUMNS ") VALUES (?1, ?2, ?3, ?4, "
-	                     "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	                     "?19, ?20, ?21, ?22, NULL)",
-	                     &st)) != STORE_OK)
-		return rc;
-	bind_app(st, a);
-	sqlite3_bind_int64(st, 22, a->created_at);
-	if ((rc = store_run(s, st)) == STORE_OK)
-		a->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
-}
-
-/* The one row st (bound) selects. */
-static int get_app(store *s, sqlite3_stmt *st, struct store_merchant_app *out)
-{
-	int rc;
-
-	if ((rc = store_row(s, st)) == STORE_OK) {
-		read_app(st, out);
-		sqlite3_reset(st);
-	}
-	return rc;
+	return store_q_run(s, &app_insert_q, a, &a->id);
 }
 
 int store_merchant_app_get(store *s, int64_t id, struct store_merchant_app *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "SELECT " APP_COLUMNS " FROM merchant_apps WHERE id = ?", &st)) !=
-	    STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	return get_app(s, st, out);
+	return store_q_get(s, &app_get_q, &(struct store_arg_id){id}, out);
 }
 
 int store_merchant_app_by_mid(store *s, const char *mid, struct store_merchant_app *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "SELECT " APP_COLUMNS " FROM merchant_apps WHERE mid = ?", &st)) !=
-	    STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, mid, -1, SQLITE_STATIC);
-	return get_app(s, st, out);
+	return store_q_get(s, &app_by_mid_q, &(struct store_arg_text){mid}, out);
 }
 
 int store_merchant_app_update(store *s, const struct store_merchant_app *a)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "UPDATE merchant_apps SET state = ?1, mid = ?2, legal_name = ?3, "
-	                     "licence = ?4, tax_number = ?5, rep_name = ?6, rep_id = ?7, "
-	                     "rep_id_masked = ?8, address = ?9, mcc = ?10, phone = ?11, "
-	                     "fee_credit_bp = ?12, fee_debit_bp = ?13, fee_debit_cap = ?14, "
-	                     "fee_qr_bp = ?15, limit_daily = ?16, limit_txn = ?17, "
-	                     "limit_currency = ?18, types = ?19, next_review = ?20, "
-	                     "updated_at = ?21 WHERE id = ?22",
-	                     &st)) != STORE_OK)
-		return rc;
-	bind_app(st, a);
-	sqlite3_bind_int64(st, 22, a->id);
-	return store_update(s, st);
+	return store_q_update(s, &app_update_q, a);
 }
 
 int store_merchant_app_list(store *s, const struct store_merchant_app_filter *f,
                             int (*fn)(void *ctx, const struct store_merchant_app *a), void *ctx)
 {
-	sqlite3_stmt *st;
-	struct store_merchant_app a;
-	int rc, stop = 0;
+	app a;
 
-	if ((rc = store_stmt(s,
-	                     "SELECT " APP_COLUMNS " FROM merchant_apps WHERE id > ?1"
-	                     " AND (?2 = 0 OR state = ?2) AND (?3 = '' OR mid = ?3)"
-	                     " AND (?4 = 0 OR (next_review > 0 AND next_review <= ?4))"
-	                     " ORDER BY id LIMIT ?5",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, f->after_id);
-	sqlite3_bind_int(st, 2, f->state);
-	sqlite3_bind_text(st, 3, f->mid != NULL ? f->mid : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, f->due_by);
-	sqlite3_bind_int64(st, 5, f->limit > 0 ? (sqlite3_int64)f->limit : -1);
-	while (stop == 0 && (rc = store_row(s, st)) == STORE_OK) {
-		read_app(st, &a);
-		stop = fn(ctx, &a);
-	}
-	sqlite3_reset(st);
-	if (stop != 0)
-		return stop;
-	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+	STORE_WALK(s, &app_list_q, f, a, fn, ctx);
 }
 
-/* ---- the history of states ---- */
+/* ---- the history of states, documents, certificates: rows of an application ---- */
+
+static const struct store_col step_cols[] = {
+    STORE_COLS(step, id, app_id) STORE_COL_AS(step, from, "from_state", 0),
+    STORE_COL_AS(step, to, "to_state", 0), STORE_COLS(step, actor, reason, at)};
+static const struct store_row step_row = STORE_ROW(step, step_cols);
+static const struct store_row step_new = STORE_ROW_N(step_cols + 1, 6);
+static const struct store_col doc_cols[] = {
+    STORE_COLS(doc, id, app_id, type, name, content_type, sha256, size, at)};
+static const struct store_row doc_row = STORE_ROW(doc, doc_cols);
+static const struct store_row doc_new = STORE_ROW_N(doc_cols + 1, 7);
+static const struct store_col cert_cols[] = {
+    STORE_COLS(cert, id, app_id, number, issued, valid_until)};
+static const struct store_row cert_row = STORE_ROW(cert, cert_cols);
+static const struct store_row cert_new = STORE_ROW_N(cert_cols + 1, 4);
+
+static const struct store_query step_insert_q =
+    STORE_Q("INSERT INTO merchant_steps (app_id, from_state, to_state, actor, "
+            "reason, at) VALUES (?, ?, ?, ?, ?, ?)",
+            &step_new, NULL);
+static const struct store_query step_list_q =
+    STORE_Q("SELECT id, app_id, from_state, to_state, actor, reason, at FROM "
+            "merchant_steps WHERE app_id = ? ORDER BY id",
+            &store_args_id, &step_row);
+static const struct store_query doc_insert_q =
+    STORE_Q("INSERT INTO merchant_docs (app_id, type, name, content_type, sha256, "
+            "size, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            &doc_new, NULL);
+static const struct store_query doc_list_q =
+    STORE_Q("SELECT id, app_id, type, name, content_type, sha256, size, at FROM "
+            "merchant_docs WHERE app_id = ? ORDER BY id",
+            &store_args_id, &doc_row);
+static const struct store_query cert_insert_q =
+    STORE_Q("INSERT INTO merchant_certs (app_id, number, issued, valid_until) "
+            "VALUES (?, ?, ?, ?)",
+            &cert_new, NULL);
+static const struct store_query cert_last_q =
+    STORE_Q("SELECT id, app_id, number, issued, valid_until FROM merchant_certs "
+            "WHERE app_id = ? ORDER BY id DESC LIMIT 1",
+            &store_args_id, &cert_row);
 
 int store_merchant_step_insert(store *s, struct store_merchant_step *h)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO merchant_steps (app_id, from_state, to_state, actor, "
-	                     "reason, at) VALUES (?, ?, ?, ?, ?, ?)",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, h->app_id);
-	sqlite3_bind_int(st, 2, h->from);
-	sqlite3_bind_int(st, 3, h->to);
-	sqlite3_bind_text(st, 4, h->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, h->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, h->at);
-	if ((rc = store_run(s, st)) == STORE_OK)
-		h->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return store_q_run(s, &step_insert_q, h, &h->id);
 }
 
 int store_merchant_step_list(store *s, int64_t app_id,
                              int (*fn)(void *ctx, const struct store_merchant_step *h), void *ctx)
 {
-	sqlite3_stmt *st;
-	struct store_merchant_step h;
-	int rc, stop = 0;
+	step h;
 
-	if ((rc = store_stmt(s,
-	                     "SELECT id, app_id, from_state, to_state, actor, reason, at FROM "
-	                     "merchant_steps WHERE app_id = ? ORDER BY id",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, app_id);
-	while (stop == 0 && (rc = store_row(s, st)) == STORE_OK) {
-		memset(&h, 0, sizeof h);
-		h.id = sqlite3_column_int64(st, 0);
-		h.app_id = sqlite3_column_int64(st, 1);
-		h.from = sqlite3_column_int(st, 2);
-		h.to = sqlite3_column_int(st, 3);
-		store_column_text(st, 4, h.actor, sizeof h.actor);
-		store_column_text(st, 5, h.reason, sizeof h.reason);
-		h.at = sqlite3_column_int64(st, 6);
-		stop = fn(ctx, &h);
-	}
-	sqlite3_reset(st);
-	if (stop != 0)
-		return stop;
-	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+	STORE_WALK(s, &step_list_q, &(struct store_arg_id){app_id}, h, fn, ctx);
 }
-
-/* ---- documents ---- */
 
 int store_merchant_doc_insert(store *s, struct store_merchant_doc *d)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO merchant_docs (app_id, type, name, content_type, sha256, "
-	                     "size, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, d->app_id);
-	sqlite3_bind_text(st, 2, d->type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, d->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, d->content_type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, d->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, d->size);
-	sqlite3_bind_int64(st, 7, d->at);
-	if ((rc = store_run(s, st)) == STORE_OK)
-		d->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return store_q_run(s, &doc_insert_q, d, &d->id);
 }
 
 int store_merchant_doc_list(store *s, int64_t app_id,
                             int (*fn)(void *ctx, const struct store_merchant_doc *d), void *ctx)
 {
-	sqlite3_stmt *st;
-	struct store_merchant_doc d;
-	int rc, stop = 0;
+	doc d;
 
-	if ((rc = store_stmt(s,
-	                     "SELECT id, app_id, type, name, content_type, sha256, size, at FROM "
-	                     "merchant_docs WHERE app_id = ? ORDER BY id",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, app_id);
-	while (stop == 0 && (rc = store_row(s, st)) == STORE_OK) {
-		memset(&d, 0, sizeof d);
-		d.id = sqlite3_column_int64(st, 0);
-		d.app_id = sqlite3_column_int64(st, 1);
-		store_column_text(st, 2, d.type, sizeof d.type);
-		store_column_text(st, 3, d.name, sizeof d.name);
-		store_column_text(st, 4, d.content_type, sizeof d.content_type);
-		store_column_text(st, 5, d.sha256, sizeof d.sha256);
-		d.size = sqlite3_column_int64(st, 6);
-		d.at = sqlite3_column_int64(st, 7);
-		stop = fn(ctx, &d);
-	}
-	sqlite3_reset(st);
-	if (stop != 0)
-		return stop;
-	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+	STORE_WALK(s, &doc_list_q, &(struct store_arg_id){app_id}, d, fn, ctx);
 }
-
-/* ---- certificates ---- */
 
 int store_merchant_cert_insert(store *s, struct store_merchant_cert *c)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO merchant_certs (app_id, number, issued, valid_until) "
-	                     "VALUES (?, ?, ?, ?)",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, c->app_id);
-	sqlite3_bind_text(st, 2, c->number, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, c->issued);
-	sqlite3_bind_int64(st, 4, c->valid_until);
-	if ((rc = store_run(s, st)) == STORE_OK)
-		c->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return store_q_run(s, &cert_insert_q, c, &c->id);
 }
 
 int store_merchant_cert_last(store *s, int64_t app_id, struct store_merchant_cert *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "SELECT id, app_id, number, issued, valid_until FROM merchant_certs "
-	                     "WHERE app_id = ? ORDER BY id DESC LIMIT 1",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, app_id);
-	if ((rc = store_row(s, st)) == STORE_OK) {
-		memset(out, 0, sizeof *out);
-		out->id = sqlite3_column_int64(st, 0);
-		out->app_id = sqlite3_column_int64(st, 1);
-		store_column_text(st, 2, out->number, sizeof out->number);
-		out->issued = sqlite3_column_int64(st, 3);
-		out->valid_until = sqlite3_column_int64(st, 4);
-		sqlite3_reset(st);
-	}
-	return rc;
+	return store_q_get(s, &cert_last_q, &(struct store_arg_id){app_id}, out);
 }

@@ -8,64 +8,63 @@ static const struct store_migration steps[] = {
     {1, "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"},
 };
 
-const struct store_module store_module_meta = {"meta", steps, sizeof steps / sizeof steps[0]};
+const struct store_module store_module_meta = STORE_MODULE("meta", steps);
 
-static const char get_sql[] = "SELECT value FROM meta WHERE name = ?1";
-static const char add_sql[] = "INSERT INTO meta (name, value) VALUES (?1, ?2)";
-static const char set_sql[] = "INSERT INTO meta (name, value) VALUES (?1, ?2) "
-                              "ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+/* A setting: its name, its value. */
+struct meta_row {
+	const char *name, *value;
+};
+static const struct store_col meta_cols[] = {STORE_COLS(struct meta_row, name, value)};
+static const struct store_row meta_args = STORE_ROW_N(meta_cols, 2);
+
+/* The value is read by store_meta_get(), which refuses to cut it. */
+static const struct store_query get_q =
+    STORE_Q("SELECT value FROM meta WHERE name = ?1", &store_args_text, NULL);
+static const struct store_query add_q =
+    STORE_Q("INSERT INTO meta (name, value) VALUES (?1, ?2)", &meta_args, NULL);
+static const struct store_query set_q =
+    STORE_Q("INSERT INTO meta (name, value) VALUES (?1, ?2) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            &meta_args, NULL);
 
 int store_meta_get(store *s, const char *name, char *out, size_t cap)
 {
+	const unsigned char *v;
 	sqlite3_stmt *st;
+	size_t len;
 	int rc;
 
 	if (name == NULL || *name == '\0' || out == NULL)
 		return STORE_EARG;
-	if ((rc = store_stmt(s, get_sql, &st)) != STORE_OK)
+	if ((rc = store_q_prepare(s, &get_q, &(struct store_arg_text){name}, &st)) != STORE_OK ||
+	    (rc = store_row(s, st)) != STORE_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		size_t len = (size_t)sqlite3_column_bytes(st, 0);
-		const unsigned char *v = sqlite3_column_text(st, 0);
-
-		if (v == NULL) {
-			rc = STORE_ENOMEM;
-		} else if (len + 1 > cap) {
-			rc = STORE_ESPACE;
-		} else {
-			memcpy(out, v, len + 1);
-			rc = STORE_OK;
-		}
-	} else {
-		rc = rc == SQLITE_DONE ? STORE_ENOTFOUND : store_fail(s, rc);
-	}
+	v = sqlite3_column_text(st, 0);
+	len = (size_t)sqlite3_column_bytes(st, 0);
+	if (v == NULL)
+		rc = STORE_ENOMEM;
+	else if (len + 1 > cap)
+		rc = STORE_ESPACE;
+	else
+		memcpy(out, v, len + 1);
 	sqlite3_reset(st);
 	return rc;
 }
 
-/* Adds (add_sql) or replaces (set_sql) a value. */
-static int meta_put(store *s, const char *sql, const char *name, const char *value)
+/* Adds (add_q) or replaces (set_q) a value. */
+static int meta_put(store *s, const struct store_query *q, const char *name, const char *value)
 {
-	sqlite3_stmt *st;
-	int rc;
-
 	if (name == NULL || *name == '\0' || value == NULL || strlen(value) > STORE_VALUE_MAX)
 		return STORE_EARG;
-	if ((rc = store_stmt(s, sql, &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	return store_run(s, st);
+	return store_q_run(s, q, &(struct meta_row){name, value}, NULL);
 }
 
 int store_meta_add(store *s, const char *name, const char *value)
 {
-	return meta_put(s, add_sql, name, value);
+	return meta_put(s, &add_q, name, value);
 }
 
 int store_meta_set(store *s, const char *name, const char *value)
 {
-	return meta_put(s, set_sql, name, value);
+	return meta_put(s, &set_q, name, value);
 }

@@ -2,9 +2,9 @@
  * queries on it. */
 #include "store/sqlite/internal.h"
 
-#include <string.h>
-
 #include "store/store_notify.h"
+
+typedef struct store_notify notice;
 
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE notify_outbox ("
@@ -21,128 +21,82 @@ static const struct store_migration migrations[] = {
         "CREATE INDEX notify_outbox_due ON notify_outbox(state, next_at);"},
 };
 
-const struct store_module store_module_notify = {"notify", migrations,
-                                                 sizeof migrations / sizeof migrations[0]};
+const struct store_module store_module_notify = STORE_MODULE("notify", migrations);
 
 #define NOTIFY_COLUMNS "id, kind, phone, text, state, attempts, created_at, next_at, done_at, error"
 
-static void column_copy(sqlite3_stmt *st, int i, void *out, size_t cap, size_t *len)
-{
-	const void *v = sqlite3_column_blob(st, i);
-	size_t n = v != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
+static const struct store_col notice_cols[] = {STORE_COLS(
+    notice, id, kind, phone, text, state, attempts, created_at, next_at, done_at, error)};
+static const struct store_row notice_row = STORE_ROW(notice, notice_cols);
+/* A new notice: its phone is sealed afterwards (store_notify_seal). */
+static const struct store_col insert_cols[] = {
+    STORE_COLS(notice, kind, text, state, attempts, created_at, next_at, done_at, error)};
+static const struct store_row insert_args = STORE_ROW_N(insert_cols, 8);
+static const struct store_col update_cols[] = {
+    STORE_COLS(notice, state, attempts, next_at, done_at, error, id)};
+static const struct store_row update_args = STORE_ROW_N(update_cols, 6);
 
-	if (n > cap)
-		n = 0;
-	if (n > 0)
-		memcpy(out, v, n);
-	*len = n;
-}
+struct seal_args {
+	struct store_sealed phone;
+	int64_t id;
+};
+static const struct store_col seal_cols[] = {STORE_COLS(struct seal_args, phone, id)};
+static const struct store_row seal_args = STORE_ROW_N(seal_cols, 2);
 
-static void read_notify(sqlite3_stmt *st, struct store_notify *n)
-{
-	size_t len;
+struct due_args {
+	int state;
+	int64_t now, limit;
+};
+static const struct store_col due_cols[] = {STORE_COLS(struct due_args, state, now, limit)};
+static const struct store_row due_args = STORE_ROW_N(due_cols, 3);
 
-	memset(n, 0, sizeof *n);
-	n->id = sqlite3_column_int64(st, 0);
-	n->kind = sqlite3_column_int(st, 1);
-	column_copy(st, 2, n->phone.v, sizeof n->phone.v, &n->phone.len);
-	column_copy(st, 3, n->text, sizeof n->text - 1, &len);
-	n->text[len] = '\0';
-	n->state = sqlite3_column_int(st, 4);
-	n->attempts = sqlite3_column_int(st, 5);
-	n->created_at = sqlite3_column_int64(st, 6);
-	n->next_at = sqlite3_column_int64(st, 7);
-	n->done_at = sqlite3_column_int64(st, 8);
-	column_copy(st, 9, n->error, sizeof n->error - 1, &len);
-	n->error[len] = '\0';
-}
+static const struct store_query insert_q = STORE_Q("INSERT INTO notify_outbox (" NOTIFY_COLUMNS
+                                                   ") VALUES (NULL, ?, X'', ?, ?, ?, ?, ?, ?, ?)",
+                                                   &insert_args, NULL);
+static const struct store_query seal_q =
+    STORE_Q("UPDATE notify_outbox SET phone = ? WHERE id = ?", &seal_args, NULL);
+static const struct store_query get_q = STORE_Q(
+    "SELECT " NOTIFY_COLUMNS " FROM notify_outbox WHERE id = ?", &store_args_id, &notice_row);
+static const struct store_query due_q =
+    STORE_Q("SELECT " NOTIFY_COLUMNS " FROM notify_outbox WHERE state = ? AND "
+            "next_at <= ? ORDER BY next_at, id LIMIT ?",
+            &due_args, &notice_row);
+static const struct store_query update_q =
+    STORE_Q("UPDATE notify_outbox SET state = ?, attempts = ?, next_at = ?, "
+            "done_at = ?, error = ? WHERE id = ?",
+            &update_args, NULL);
 
 int store_notify_insert(store *s, struct store_notify *n)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "INSERT INTO notify_outbox (" NOTIFY_COLUMNS
-	                     ") VALUES (NULL, ?, X'', ?, ?, ?, ?, ?, ?, ?)",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int(st, 1, n->kind);
-	sqlite3_bind_text(st, 2, n->text, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, n->state);
-	sqlite3_bind_int(st, 4, n->attempts);
-	sqlite3_bind_int64(st, 5, n->created_at);
-	sqlite3_bind_int64(st, 6, n->next_at);
-	sqlite3_bind_int64(st, 7, n->done_at);
-	sqlite3_bind_text(st, 8, n->error, -1, SQLITE_STATIC);
-	if ((rc = store_run(s, st)) == STORE_OK)
-		n->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return store_q_run(s, &insert_q, n, &n->id);
 }
 
 int store_notify_seal(store *s, int64_t id, const struct store_sealed *phone)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "UPDATE notify_outbox SET phone = ? WHERE id = ?", &st)) !=
-	    STORE_OK)
-		return rc;
-	sqlite3_bind_blob(st, 1, phone->v, (int)phone->len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	return store_update(s, st);
+	return store_q_update(s, &seal_q, &(struct seal_args){*phone, id});
 }
 
 int store_notify_get(store *s, int64_t id, struct store_notify *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "SELECT " NOTIFY_COLUMNS " FROM notify_outbox WHERE id = ?",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = store_row(s, st)) == STORE_OK)
-		read_notify(st, out);
-	sqlite3_reset(st);
-	return rc;
+	return store_q_get(s, &get_q, &(struct store_arg_id){id}, out);
 }
 
 int store_notify_due(store *s, int64_t now, struct store_notify *out, size_t cap, size_t *n)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc = STORE_OK;
 
 	*n = 0;
-	if ((rc = store_stmt(s,
-	                     "SELECT " NOTIFY_COLUMNS " FROM notify_outbox WHERE state = ? AND "
-	                     "next_at <= ? ORDER BY next_at, id LIMIT ?",
-	                     &st)) != STORE_OK)
+	if ((rc = store_q_prepare(s, &due_q,
+	                          &(struct due_args){STORE_NOTIFY_PENDING, now, (int64_t)cap},
+	                          &st)) != STORE_OK)
 		return rc;
-	sqlite3_bind_int(st, 1, STORE_NOTIFY_PENDING);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)cap);
-	while (*n < cap && (rc = store_row(s, st)) == STORE_OK)
-		read_notify(st, &out[(*n)++]);
-	sqlite3_reset(st);
-	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+	while (*n < cap && (rc = store_q_next(s, st, &due_q, &out[*n])) == STORE_OK)
+		(*n)++;
+	return store_q_end(st, rc, 0);
 }
 
 int store_notify_update(store *s, const struct store_notify *n)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "UPDATE notify_outbox SET state = ?, attempts = ?, next_at = ?, "
-	                     "done_at = ?, error = ? WHERE id = ?",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int(st, 1, n->state);
-	sqlite3_bind_int(st, 2, n->attempts);
-	sqlite3_bind_int64(st, 3, n->next_at);
-	sqlite3_bind_int64(st, 4, n->done_at);
-	sqlite3_bind_text(st, 5, n->error, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, n->id);
-	return store_update(s, st);
+	return store_q_update(s, &update_q, n);
 }

@@ -1,7 +1,8 @@
 /* schema.c — schema migrations, versioned per module: the table of modules, and the one
  * routine that brings each up to date, a step per transaction. A module's version is a row of
  * schema_versions; a database whose version is beyond what this build knows was written by a
- * newer possum and is refused (STORE_ESCHEMA) rather than misread. */
+ * newer possum and is refused (STORE_ESCHEMA) rather than misread. Uses exec.c, row.c and
+ * txn.c; open.c uses it. */
 #include <assert.h>
 #include <stdio.h>
 
@@ -17,39 +18,42 @@ static const struct store_module *const modules[] = {
 static const char create_versions[] =
     "CREATE TABLE IF NOT EXISTS schema_versions (module TEXT PRIMARY KEY, "
     "version INTEGER NOT NULL)";
-static const char get_version[] = "SELECT version FROM schema_versions WHERE module = ?1";
-static const char set_version[] = "INSERT INTO schema_versions (module, version) VALUES (?1, ?2) "
-                                  "ON CONFLICT (module) DO UPDATE SET version = excluded.version";
+/* A module's row of schema_versions. */
+struct version_row {
+	const char *module;
+	int version;
+};
+
+static const struct store_col version_cols[] = {STORE_COLS(struct version_row, module, version)};
+static const struct store_row version_args = STORE_ROW_N(version_cols, 2);
+static const struct store_row version_args_module = STORE_ROW_N(version_cols, 1);
+static const struct store_row version_read = STORE_ROW_N(version_cols + 1, 1);
+
+static const struct store_query get_version = STORE_Q(
+    "SELECT version FROM schema_versions WHERE module = ?1", &version_args_module, &version_read);
+static const struct store_query set_version =
+    STORE_Q("INSERT INTO schema_versions (module, version) VALUES (?1, ?2) "
+            "ON CONFLICT (module) DO UPDATE SET version = excluded.version",
+            &version_args, NULL);
 
 int store_schema_version(store *s, const char *module, int *version)
 {
-	sqlite3_stmt *st;
+	struct version_row v = {module, 0};
 	int rc;
 
 	if (module == NULL || version == NULL)
 		return STORE_EARG;
-	if ((rc = store_stmt(s, get_version, &st)) != STORE_OK)
+	rc = store_q_get(s, &get_version, &v, &v);
+	if (rc != STORE_OK && rc != STORE_ENOTFOUND)
 		return rc;
-	sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*version = sqlite3_column_int(st, 0);
-		rc = STORE_OK;
-	} else if (rc == SQLITE_DONE) {
-		*version = 0;
-		rc = STORE_OK;
-	} else {
-		rc = store_fail(s, rc);
-	}
-	sqlite3_reset(st);
-	return rc;
+	*version = v.version;
+	return STORE_OK;
 }
 
 /* Applies one step unless another process applied it first (the version is read again
  * inside the transaction). */
 static int apply(store *s, const struct store_module *m, const struct store_migration *step)
 {
-	sqlite3_stmt *st;
 	int rc, version;
 
 	if ((rc = store_begin(s)) != STORE_OK)
@@ -62,11 +66,7 @@ static int apply(store *s, const struct store_module *m, const struct store_migr
 		rc = STORE_ESCHEMA;
 		goto out;
 	}
-	if ((rc = store_stmt(s, set_version, &st)) != STORE_OK)
-		goto out;
-	sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, step->version);
-	rc = store_run(s, st);
+	rc = store_q_run(s, &set_version, &(struct version_row){m->name, step->version}, NULL);
 out:
 	if (rc != STORE_OK) {
 		store_rollback(s);

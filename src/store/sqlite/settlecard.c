@@ -2,9 +2,9 @@
  * migration and the queries on it. */
 #include "store/sqlite/internal.h"
 
-#include <string.h>
-
 #include "store/store_settlecard.h"
+
+typedef struct store_settlecard card;
 
 static const struct store_migration migrations[] = {
     {1, "CREATE TABLE settlement_cards ("
@@ -21,129 +21,79 @@ static const struct store_migration migrations[] = {
         "CREATE INDEX settlement_cards_mid ON settlement_cards(mid, state, effective_from);"},
 };
 
-const struct store_module store_module_settlecard = {"settlecard", migrations,
-                                                     sizeof migrations / sizeof migrations[0]};
+const struct store_module store_module_settlecard = STORE_MODULE("settlecard", migrations);
 
 #define COLUMNS                                                                                    \
 	"id, mid, state, card_id, pan, masked, actor, started_at, verified_at, effective_from"
 
-static void read_row(sqlite3_stmt *st, struct store_settlecard *c)
-{
-	const void *pan = sqlite3_column_blob(st, 4);
-	int n = sqlite3_column_bytes(st, 4);
+static const struct store_col card_cols[] = {STORE_COLS(
+    card, id, mid, state, card_id, pan, masked, actor, started_at, verified_at, effective_from)};
+static const struct store_row card_row = STORE_ROW(card, card_cols);
+/* A new card: pending, neither verified nor in effect. */
+static const struct store_col start_cols[] = {
+    STORE_COLS(card, mid, card_id, pan, masked, actor, started_at)};
+static const struct store_row start_args = STORE_ROW_N(start_cols, 6);
+static const struct store_col update_cols[] = {
+    STORE_COLS(card, state, actor, verified_at, effective_from, id)};
+static const struct store_row update_args = STORE_ROW_N(update_cols, 5);
 
-	memset(c, 0, sizeof *c);
-	c->id = sqlite3_column_int64(st, 0);
-	store_column_text(st, 1, c->mid, sizeof c->mid);
-	c->state = sqlite3_column_int(st, 2);
-	c->card_id = sqlite3_column_int64(st, 3);
-	if (pan != NULL && n > 0 && (size_t)n <= sizeof c->pan.v) {
-		memcpy(c->pan.v, pan, (size_t)n);
-		c->pan.len = (size_t)n;
-	}
-	store_column_text(st, 5, c->masked, sizeof c->masked);
-	store_column_text(st, 6, c->actor, sizeof c->actor);
-	c->started_at = sqlite3_column_int64(st, 7);
-	c->verified_at = sqlite3_column_int64(st, 8);
-	c->effective_from = sqlite3_column_int64(st, 9);
-}
+/* A merchant's card in effect at a time. */
+struct bound_args {
+	const char *mid;
+	int64_t at;
+};
+static const struct store_col bound_cols[] = {STORE_COLS(struct bound_args, mid, at)};
+static const struct store_row bound_args = STORE_ROW_N(bound_cols, 2);
 
-static int one_row(store *s, sqlite3_stmt *st, struct store_settlecard *out)
-{
-	int rc = store_row(s, st);
-
-	if (rc == STORE_OK) {
-		read_row(st, out);
-		sqlite3_reset(st);
-	}
-	return rc;
-}
+static const struct store_query drop_q =
+    STORE_Q("DELETE FROM settlement_cards WHERE mid = ? AND state = 1", &store_args_text, NULL);
+static const struct store_query start_q =
+    STORE_Q("INSERT INTO settlement_cards (" COLUMNS ") VALUES (NULL, ?, 1, ?, ?, ?, ?, ?, 0, 0)",
+            &start_args, NULL);
+static const struct store_query pending_q =
+    STORE_Q("SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 1 "
+            "ORDER BY id DESC LIMIT 1",
+            &store_args_text, &card_row);
+static const struct store_query update_q =
+    STORE_Q("UPDATE settlement_cards SET state = ?, actor = ?, verified_at = ?, "
+            "effective_from = ? WHERE id = ?",
+            &update_args, NULL);
+static const struct store_query bound_q =
+    STORE_Q("SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 2 "
+            "AND effective_from <= ? ORDER BY effective_from DESC, id DESC LIMIT 1",
+            &bound_args, &card_row);
 
 int store_settlecard_drop(store *s, const char *mid)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s, "DELETE FROM settlement_cards WHERE mid = ? AND state = 1", &st)) !=
-	    STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, mid, -1, SQLITE_STATIC);
-	return store_run(s, st);
+	return store_q_run(s, &drop_q, &(struct store_arg_text){mid}, NULL);
 }
 
 int store_settlecard_start(store *s, struct store_settlecard *c)
 {
-	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
 	if ((rc = store_settlecard_drop(s, c->mid)) != STORE_OK ||
-	    (rc = store_stmt(s,
-	                     "INSERT INTO settlement_cards (" COLUMNS
-	                     ") VALUES (NULL, ?, 1, ?, ?, ?, ?, ?, 0, 0)",
-	                     &st)) != STORE_OK)
-		goto fail;
-	sqlite3_bind_text(st, 1, c->mid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, c->card_id);
-	sqlite3_bind_blob(st, 3, c->pan.v, (int)c->pan.len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, c->masked, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, c->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, c->started_at);
-	if ((rc = store_run(s, st)) != STORE_OK)
-		goto fail;
-	c->id = sqlite3_last_insert_rowid(s->db);
+	    (rc = store_q_run(s, &start_q, c, &c->id)) != STORE_OK) {
+		store_rollback(s);
+		return rc;
+	}
 	c->state = STORE_SETTLECARD_PENDING;
 	return store_commit(s);
-fail:
-	store_rollback(s);
-	return rc;
 }
 
 int store_settlecard_pending(store *s, const char *mid, struct store_settlecard *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 1 "
-	                     "ORDER BY id DESC LIMIT 1",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, mid, -1, SQLITE_STATIC);
-	return one_row(s, st, out);
+	return store_q_get(s, &pending_q, &(struct store_arg_text){mid}, out);
 }
 
 int store_settlecard_update(store *s, const struct store_settlecard *c)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc = store_stmt(s,
-	                     "UPDATE settlement_cards SET state = ?, actor = ?, verified_at = ?, "
-	                     "effective_from = ? WHERE id = ?",
-	                     &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_int(st, 1, c->state);
-	sqlite3_bind_text(st, 2, c->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, c->verified_at);
-	sqlite3_bind_int64(st, 4, c->effective_from);
-	sqlite3_bind_int64(st, 5, c->id);
-	return store_update(s, st);
+	return store_q_update(s, &update_q, c);
 }
 
 int store_settlecard_bound(store *s, const char *mid, int64_t at, struct store_settlecard *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((rc =
-	         store_stmt(s,
-	                    "SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 2 "
-	                    "AND effective_from <= ? ORDER BY effective_from DESC, id DESC LIMIT 1",
-	                    &st)) != STORE_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, mid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, at);
-	return one_row(s, st, out);
+	return store_q_get(s, &bound_q, &(struct bound_args){mid, at}, out);
 }

@@ -1,7 +1,7 @@
 /* txn.c — store transactions: the outermost is BEGIN IMMEDIATE (so a writer waits for the
  * lock at the start, within the busy timeout, not at its first write), or BEGIN DEFERRED for
  * a reader that wants one consistent view; each one inside it a savepoint. Savepoints all share one
- * name: SQLite resolves a name to the innermost. */
+ * name: SQLite resolves a name to the innermost. Uses exec.c only. */
 #include <stdio.h>
 
 #include "store/sqlite/internal.h"
@@ -93,4 +93,9 @@ int store_checkpoint(store *s)
 int store_depth(const store *s)
 {
 	return s->depth;
+}
+
+bool store_in_transaction(const store *s)
+{
+	return s->depth > 0;
 }
