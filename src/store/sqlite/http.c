@@ -6,18 +6,6 @@
 
 typedef struct store_http_token token;
 
-static const struct store_migration migrations[] = {
-    {1, "CREATE TABLE http_tokens ("
-        " id INTEGER PRIMARY KEY,"
-        " hash TEXT NOT NULL UNIQUE,"
-        " role INTEGER NOT NULL,"
-        " mid TEXT NOT NULL,"
-        " label TEXT NOT NULL,"
-        " created_at INTEGER NOT NULL,"
-        " revoked_at INTEGER NOT NULL);"},
-};
-
-const struct store_module store_module_http = STORE_MODULE("http", migrations);
 
 static const struct store_col token_cols[] = {
     STORE_COLS(token, id, hash, role, mid, label, created_at, revoked_at)};

@@ -4,11 +4,6 @@
 
 #include "store/sqlite/internal.h"
 
-static const struct store_migration steps[] = {
-    {1, "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"},
-};
-
-const struct store_module store_module_meta = STORE_MODULE("meta", steps);
 
 /* A setting: its name, its value. */
 struct meta_row {

@@ -6,22 +6,6 @@
 
 typedef struct store_settlecard card;
 
-static const struct store_migration migrations[] = {
-    {1, "CREATE TABLE settlement_cards ("
-        " id INTEGER PRIMARY KEY,"
-        " mid TEXT NOT NULL,"
-        " state INTEGER NOT NULL,"
-        " card_id INTEGER NOT NULL,"
-        " pan BLOB NOT NULL,"
-        " masked TEXT NOT NULL,"
-        " actor TEXT NOT NULL,"
-        " started_at INTEGER NOT NULL,"
-        " verified_at INTEGER NOT NULL,"
-        " effective_from INTEGER NOT NULL);"
-        "CREATE INDEX settlement_cards_mid ON settlement_cards(mid, state, effective_from);"},
-};
-
-const struct store_module store_module_settlecard = STORE_MODULE("settlecard", migrations);
 
 #define COLUMNS                                                                                    \
 	"id, mid, state, card_id, pan, masked, actor, started_at, verified_at, effective_from"

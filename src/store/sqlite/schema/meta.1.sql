@@ -1,0 +1,1 @@
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)
