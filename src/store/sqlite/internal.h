@@ -223,7 +223,8 @@ struct store_migration {
 	const char *sql;
 };
 
-/* A module's migrations, in ascending version order. */
+/* A module's migrations, in ascending version order: generated at build time from its files
+ * src/store/sqlite/schema/MODULE.VERSION.sql (cmake/embed_schema.cmake). */
 struct store_module {
 	const char *name;
 	const struct store_migration *steps;

@@ -1,7 +1,9 @@
 /* schema.c — schema migrations, versioned per module: the table of modules, and the one
  * routine that brings each up to date, a step per transaction. A module's version is a row of
  * schema_versions; a database whose version is beyond what this build knows was written by a
- * newer possum and is refused (STORE_ESCHEMA) rather than misread. Uses exec.c, row.c and
+ * newer possum and is refused (STORE_ESCHEMA) rather than misread. The steps themselves are SQL
+ * files, src/store/sqlite/schema/MODULE.VERSION.sql, which the build makes into the
+ * store_module_* tables (cmake/embed_schema.cmake). Uses exec.c, row.c and
  * txn.c; open.c uses it. */
 #include <assert.h>
 #include <stdio.h>
