@@ -3,7 +3,6 @@
  * wrapped key's check value and header. Keys go in and out wrapped under the LMK; the only
  * clear key material printed is the components `export-components` is asked for. */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,8 +91,7 @@ static const struct {
 } algs[] = {{"tdes", HSM_TDES}, {"aes", HSM_AES}, {"hmac", HSM_HMAC}};
 
 /* Reads the options of a key command: CLI_OK, CLI_HELP, or the exit status of a usage error. */
-static int key_options(int argc, char **argv, const char *help, bool operands,
-                       struct key_options *o)
+static int key_options(int argc, char **argv, const char *help, struct key_options *o)
 {
 	const char *prog = argv[0], *alg = NULL, *len = NULL, *mode = NULL, *exp = NULL;
 	const cli_option opts[] = {
@@ -101,11 +99,8 @@ static int key_options(int argc, char **argv, const char *help, bool operands,
 	    CLI_VALUE("length", &len),          CLI_VALUE("mode", &mode),
 	    CLI_VALUE("export", &exp),          CLI_VALUE("lmk", &o->lmk),
 	};
-	const cli_spec spec = {.help = help,
-	                       CLI_OWN(opts),
-	                       .common = {NULL, NULL, &o->json},
-	                       .max = operands ? CLI_ANY : 0,
-	                       .wrong = "takes no arguments"};
+	const cli_spec spec = {
+	    .help = help, CLI_OWN(opts), .common = {NULL, NULL, &o->json}, .max = CLI_ANY};
 	char *end;
 	int rc;
 
@@ -151,7 +146,7 @@ static int hsm_init(int argc, char **argv)
 {
 	const char *prog = argv[0], *path = NULL;
 	const cli_option opts[] = {CLI_VALUE("lmk", &path)};
-	const cli_spec spec = {.help = init_help, CLI_OWN(opts), .wrong = "takes no arguments"};
+	const cli_spec spec = {.help = init_help, CLI_OWN(opts), .max = CLI_ANY};
 	char kcv_hex[2 * HSM_KCV_MAX + 1];
 	hsm_kcv kcv;
 	int rest, rc;
@@ -160,6 +155,8 @@ static int hsm_init(int argc, char **argv)
 		return cli_status(rc);
 	if (path == NULL)
 		return cli_usage_error(prog, "--lmk FILE is required");
+	if (rest < argc)
+		return cli_usage_error(prog, "takes no arguments");
 	rc = hsm_lmk_create(path, &kcv);
 	if (rc == HSM_EEXIST)
 		return cli_error(CLI_FAILED, prog, "%s exists; an LMK is never overwritten", path);
@@ -203,8 +200,10 @@ static int hsm_generate_cmd(int argc, char **argv)
 	hsm_kcv kcv;
 	int rc;
 
-	if ((rc = key_options(argc, argv, generate_help, false, &o)) != CLI_OK)
+	if ((rc = key_options(argc, argv, generate_help, &o)) != CLI_OK)
 		return cli_status(rc);
+	if (o.operands < argc)
+		return cli_usage_error(prog, "takes no arguments");
 	if (o.spec.len == 0)
 		o.spec.len = o.spec.alg == HSM_HMAC ? 32 : 16;
 	if ((rc = open_hsm(prog, o.lmk, &h)) != CLI_OK)
@@ -302,7 +301,7 @@ static int hsm_import_components_cmd(int argc, char **argv)
 	size_t n, bad = 0;
 	int rc;
 
-	if ((rc = key_options(argc, argv, import_help, true, &o)) != CLI_OK)
+	if ((rc = key_options(argc, argv, import_help, &o)) != CLI_OK)
 		return cli_status(rc);
 	if ((rc = read_components(prog, argc - o.operands, argv + o.operands, parts, &n)) !=
 	        CLI_OK ||
