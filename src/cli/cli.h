@@ -80,6 +80,11 @@ typedef struct cli_common {
 
 #define CLI_ANY (-1) /* cli_spec.max: any number of operands */
 
+/* In a cli_spec: the shared options bound to variables named config, data and json. */
+#define CLI_DATADIR_OPTS .common = {&config, &data, &json}
+/* In a cli_spec: exactly one operand, and what is said when there is not one. */
+#define CLI_ONE(wrong_) .min = 1, .max = 1, .wrong = (wrong_)
+
 /* A command's command line: its own options, the shared ones it takes, how many operands. */
 typedef struct cli_spec {
 	const char *help;       /* --help prints "Usage: PROG " and this; NULL: the caller does */

@@ -157,10 +157,8 @@ static int card_issue(int argc, char **argv)
 	                           CLI_VALUE("pin", &pin),           CLI_VALUE("expiry", &expiry),
 	                           CLI_VALUE("language", &language), CLI_VALUE("out", &out),
 	                           CLI_FLAG("chip", &chip)};
-	const cli_spec spec = {.help = issue_help,
-	                       CLI_OWN(opts),
-	                       .common = {&config, &data, &json},
-	                       .wrong = "takes no arguments"};
+	const cli_spec spec = {
+	    .help = issue_help, CLI_OWN(opts), CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
 	struct issuer_card_request req = {0};
 	struct issuer_card_image img;
 	struct cli_issuer ci;
@@ -292,10 +290,8 @@ static int card_show(int argc, char **argv)
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
 	const cli_spec spec = {.help = show_help,
-	                       .common = {&config, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "takes one card: its number or last four digits"};
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct cli_issuer ci;
 	struct issuer_card c;
 
@@ -340,8 +336,7 @@ static int card_list(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_spec spec = {
-	    .help = list_help, .common = {&config, &data, &json}, .wrong = "takes no arguments"};
+	const cli_spec spec = {.help = list_help, CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
 	struct cli_issuer ci;
 	struct list_ctx l = {0};
 
@@ -379,10 +374,8 @@ static int card_status(int argc, char **argv)
 	const cli_option opts[] = {CLI_VALUE("set", &set)};
 	const cli_spec spec = {.help = status_help,
 	                       CLI_OWN(opts),
-	                       .common = {&config, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "takes one card: its number or last four digits"};
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct cli_issuer ci;
 	struct issuer_card c;
 	merchant *m = NULL;
@@ -441,10 +434,8 @@ static int card_replace(int argc, char **argv)
 	                           CLI_VALUE("out", &out)};
 	const cli_spec spec = {.help = replace_help,
 	                       CLI_OWN(opts),
-	                       .common = {&config, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "takes one card: its number or last four digits"};
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct issuer_card_image img;
 	struct cli_issuer ci;
 	struct issuer_card c;
@@ -503,10 +494,8 @@ static int card_change(int argc, char **argv, bool phone)
 	const cli_option opts[] = {CLI_VALUE(phone ? "phone" : "reason", &value)};
 	const cli_spec spec = {.help = phone ? phone_help : revoke_help,
 	                       CLI_OWN(opts),
-	                       .common = {&config, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "takes one card: its number or last four digits"};
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct cli_issuer ci;
 	struct issuer_card c;
 	merchant *m = NULL;
@@ -588,10 +577,8 @@ static int account_move(int argc, char **argv, bool credit)
 	const cli_option opts[] = {CLI_VALUE("amount", &amount)};
 	const cli_spec spec = {.help = money_help,
 	                       CLI_OWN(opts),
-	                       .common = {&config, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "takes one card: its number or last four digits"};
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct cli_issuer ci;
 	struct issuer_card c;
 	int64_t minor;

@@ -266,9 +266,7 @@ static int account_show_cmd(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_spec spec = {.help = account_show_help,
 	                       .common = {NULL, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "takes one account ID"};
+	                       CLI_ONE("takes one account ID")};
 	struct ledger_account a;
 	struct cli_datadir d;
 	int64_t id;

@@ -26,8 +26,7 @@ static int link_zpk(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_spec spec = {
-	    .help = zpk_help, .common = {&config, &data, &json}, .wrong = "takes no arguments"};
+	const cli_spec spec = {.help = zpk_help, CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
 	struct cli_issuer ci;
 	hsm_kcv kcv;
 	char check[2 * HSM_KCV_MAX + 1];

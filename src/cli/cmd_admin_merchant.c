@@ -233,6 +233,27 @@ static const char add_help[] =
     "\n"
     "Exit status: 0 registered; 1 the MID is taken, or a failure; 2 bad usage.\n";
 
+/* add's checks of --name, --mcc and --mid, and '-' (the phone 00000) for what is not given. */
+static int add_defaults(const char *prog, struct merchant_application *a, const char *mid)
+{
+	const char **unset[] = {&a->licence, &a->tax_number, &a->rep_name, &a->rep_id, &a->address};
+
+	if (a->legal_name == NULL || a->legal_name[0] == '\0' ||
+	    strlen(a->legal_name) > MERCHANT_NAME_MAX)
+		return cli_usage_error(prog, "--name: 1 to 128 bytes needed");
+	if (a->mcc == NULL || strlen(a->mcc) != 4 || strspn(a->mcc, "0123456789") != 4)
+		return cli_usage_error(prog, "--mcc: 4 digits needed");
+	if (mid != NULL && (strlen(mid) != 15 || strspn(mid, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                                                     "abcdefghijklmnopqrstuvwxyz") != 15))
+		return cli_usage_error(prog, "--mid: 15 letters and digits");
+	for (size_t k = 0; k < sizeof unset / sizeof unset[0]; k++)
+		if (*unset[k] == NULL)
+			*unset[k] = "-";
+	if (a->phone == NULL)
+		a->phone = "00000";
+	return CLI_OK;
+}
+
 /* apply (add false) or add. */
 static int apply_or_add(int argc, char **argv, bool add)
 {
@@ -250,7 +271,7 @@ static int apply_or_add(int argc, char **argv, bool add)
 	                           CLI_VALUE("phone", &a.phone),
 	                           CLI_VALUE(add ? "mid" : NULL, &mid) /* add only */};
 	const cli_spec spec = {
-	    .help = add ? add_help : apply_help, CLI_OWN(opts), .common = {&config, &data, &json}};
+	    .help = add ? add_help : apply_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	static const enum merchant_step road[] = {MERCHANT_STEP_REVIEW, MERCHANT_STEP_TEST,
 	                                          MERCHANT_STEP_AGREE, MERCHANT_STEP_ACTIVATE};
 	struct cli_merchant s;
@@ -259,25 +280,8 @@ static int apply_or_add(int argc, char **argv, bool add)
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if (add) {
-		if (a.legal_name == NULL || a.legal_name[0] == '\0' ||
-		    strlen(a.legal_name) > MERCHANT_NAME_MAX)
-			return cli_usage_error(prog, "--name: 1 to 128 bytes needed");
-		if (a.mcc == NULL || strlen(a.mcc) != 4 || strspn(a.mcc, "0123456789") != 4)
-			return cli_usage_error(prog, "--mcc: 4 digits needed");
-		if (mid != NULL &&
-		    (strlen(mid) != 15 || strspn(mid, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
-		                                      "ghijklmnopqrstuvwxyz") != 15))
-			return cli_usage_error(prog, "--mid: 15 letters and digits");
-		const char **unset[] = {&a.licence, &a.tax_number, &a.rep_name, &a.rep_id,
-		                        &a.address};
-
-		for (size_t k = 0; k < sizeof unset / sizeof unset[0]; k++)
-			if (*unset[k] == NULL)
-				*unset[k] = "-";
-		if (a.phone == NULL)
-			a.phone = "00000";
-	}
+	if (add && (rc = add_defaults(prog, &a, mid)) != CLI_OK)
+		return rc;
 	if ((field = merchant_application_check(&a)) != NULL)
 		return cli_usage_error(prog, "%s: missing or not valid (see --help)", field);
 	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
@@ -358,7 +362,7 @@ static int merchant_step_cmd(int argc, char **argv)
 	const cli_option opts[] = {CLI_VALUE("reason", &reason), CLI_VALUE("mid", &mid)};
 	const cli_spec spec = {.help = step_help,
 	                       CLI_OWN(opts),
-	                       .common = {&config, &data, &json},
+	                       CLI_DATADIR_OPTS,
 	                       .min = 2,
 	                       .max = 2,
 	                       .wrong = "REF and STEP are needed"};
@@ -416,11 +420,7 @@ static int merchant_show(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_spec spec = {.help = show_help,
-	                       .common = {&config, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "REF is needed"};
+	const cli_spec spec = {.help = show_help, CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
 	struct cli_merchant s;
 	struct merchant_info i;
 
@@ -488,7 +488,7 @@ static int merchant_list_cmd(int argc, char **argv)
 	const char *prog = argv[0], *config = NULL, *data = NULL, *state = NULL;
 	int json = 0, rest, rc;
 	const cli_option opts[] = {CLI_VALUE("state", &state)};
-	const cli_spec spec = {.help = list_help, CLI_OWN(opts), .common = {&config, &data, &json}};
+	const cli_spec spec = {.help = list_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	struct store_merchant_app_filter f = {0};
 	struct cli_merchant s;
 
@@ -530,12 +530,8 @@ static int document_add(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_option opts[] = {CLI_VALUE("type", &type), CLI_VALUE("file", &file),
 	                           CLI_VALUE("name", &name)};
-	const cli_spec spec = {.help = document_add_help,
-	                       CLI_OWN(opts),
-	                       .common = {&config, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "REF is needed"};
+	const cli_spec spec = {
+	    .help = document_add_help, CLI_OWN(opts), CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
 	struct store_merchant_doc d;
 	struct merchant_info i;
 	struct cli_merchant s;
@@ -657,18 +653,10 @@ static int fees_or_limits(int argc, char **argv, bool limits)
 	                               CLI_VALUE("debit-cap", &cap), CLI_VALUE("qr", &qr)};
 	const cli_option limit_opts[] = {CLI_VALUE("daily", &daily), CLI_VALUE("per-txn", &per_txn),
 	                                 CLI_VALUE("types", &types)};
-	const cli_spec fee_spec = {.help = fees_help,
-	                           CLI_OWN(fee_opts),
-	                           .common = {&config, &data, &json},
-	                           .min = 1,
-	                           .max = 1,
-	                           .wrong = "REF is needed"};
-	const cli_spec limit_spec = {.help = limits_help,
-	                             CLI_OWN(limit_opts),
-	                             .common = {&config, &data, &json},
-	                             .min = 1,
-	                             .max = 1,
-	                             .wrong = "REF is needed"};
+	const cli_spec fee_spec = {
+	    .help = fees_help, CLI_OWN(fee_opts), CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
+	const cli_spec limit_spec = {
+	    .help = limits_help, CLI_OWN(limit_opts), CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
 	struct merchant_info i;
 	struct merchant_fees f;
 	struct merchant_limits l;
@@ -738,9 +726,7 @@ static int merchant_reviewed_cmd(int argc, char **argv)
 	const cli_spec spec = {.help = reviewed_help,
 	                       CLI_OWN(opts),
 	                       .common = {&config, &data, NULL},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "REF is needed"};
+	                       CLI_ONE("REF is needed")};
 	struct merchant_info i;
 	struct cli_merchant s;
 
@@ -815,7 +801,7 @@ static int review_due(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_spec spec = {.help = due_help, .common = {&config, &data, &json}};
+	const cli_spec spec = {.help = due_help, CLI_DATADIR_OPTS};
 	int64_t now = (int64_t)time(NULL);
 	struct listing merchants, terminals;
 	struct cli_merchant s;

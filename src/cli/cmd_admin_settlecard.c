@@ -57,10 +57,8 @@ static int sc_start(int argc, char **argv)
 	                           CLI_VALUE("id-number", &id), CLI_VALUE("phone", &phone)};
 	const cli_spec spec = {.help = start_help,
 	                       CLI_OWN(opts),
-	                       .common = {&config, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "takes one merchant: its MID"};
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one merchant: its MID")};
 	struct merchant_card_elements e;
 	char why[MERCHANT_REASON_MAX];
 	struct merchant_settlecard_view v;
@@ -117,10 +115,8 @@ static int sc_confirm(int argc, char **argv)
 	const cli_option opts[] = {CLI_VALUE("code", &code)};
 	const cli_spec spec = {.help = confirm_help,
 	                       CLI_OWN(opts),
-	                       .common = {&config, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "takes one merchant: its MID"};
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one merchant: its MID")};
 	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
 	struct merchant_settlecard_view v;
 	const struct merchant_settlecard *c;
@@ -164,11 +160,8 @@ static int sc_show(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_spec spec = {.help = show_help,
-	                       .common = {&config, &data, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "takes one merchant: its MID"};
+	const cli_spec spec = {
+	    .help = show_help, CLI_DATADIR_OPTS, CLI_ONE("takes one merchant: its MID")};
 	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
 	struct merchant_settlecard_view v;
 	int64_t now = (int64_t)time(NULL);

@@ -48,8 +48,7 @@ static int token_create(int argc, char **argv)
 	int json = 0, rest, rc;
 	const cli_option opts[] = {CLI_VALUE("role", &role_name), CLI_VALUE("merchant", &mid),
 	                           CLI_VALUE("label", &label)};
-	const cli_spec spec = {
-	    .help = token_create_help, CLI_OWN(opts), .common = {&config, &data, &json}};
+	const cli_spec spec = {.help = token_create_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	enum http_role role;
 	struct cli_issuer ci;
 	char actor[CLI_ACTOR_MAX], token[HTTP_TOKEN_LEN + 1];
@@ -125,7 +124,7 @@ static int token_list(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_spec spec = {.help = token_list_help, .common = {&config, &data, &json}};
+	const cli_spec spec = {.help = token_list_help, CLI_DATADIR_OPTS};
 	struct cli_issuer ci;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
@@ -158,9 +157,7 @@ static int token_revoke(int argc, char **argv)
 	int rest, rc;
 	const cli_spec spec = {.help = token_revoke_help,
 	                       .common = {&config, &data, NULL},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "one token ID is needed"};
+	                       CLI_ONE("one token ID is needed")};
 	struct cli_issuer ci;
 	char actor[CLI_ACTOR_MAX];
 	int64_t id;
@@ -240,8 +237,7 @@ int cli_admin_audit(int argc, char **argv)
 	const cli_option opts[] = {CLI_VALUE("object", &f.object), CLI_VALUE("actor", &f.actor),
 	                           CLI_VALUE("action", &f.action), CLI_VALUE("since", &since),
 	                           CLI_VALUE("after", &after),     CLI_VALUE("limit", &limit)};
-	const cli_spec spec = {
-	    .help = audit_help, CLI_OWN(opts), .common = {&config, &data, &json}};
+	const cli_spec spec = {.help = audit_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	struct cli_issuer ci;
 	int64_t n;
 

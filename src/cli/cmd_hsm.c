@@ -384,9 +384,7 @@ static int hsm_export_components_cmd(int argc, char **argv)
 	const cli_spec spec = {.help = export_help,
 	                       CLI_OWN(opts),
 	                       .common = {NULL, NULL, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "give one key BLOCK"};
+	                       CLI_ONE("give one key BLOCK")};
 	size_t n;
 	hsm *h = NULL;
 	hsm_key k;
@@ -461,9 +459,7 @@ static int hsm_kcv_cmd(int argc, char **argv)
 	const cli_spec spec = {.help = kcv_help,
 	                       CLI_OWN(opts),
 	                       .common = {NULL, NULL, &json},
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "give one key BLOCK"};
+	                       CLI_ONE("give one key BLOCK")};
 	struct hsm_key_info info;
 	hsm *h = NULL;
 	hsm_key k;
@@ -506,11 +502,8 @@ static int hsm_pin_block_cmd(int argc, char **argv)
 	int rest, rc;
 	const cli_option opts[] = {CLI_VALUE("lmk", &lmk), CLI_VALUE("pin", &pin),
 	                           CLI_VALUE("pan", &pan)};
-	const cli_spec spec = {.help = pin_block_help,
-	                       CLI_OWN(opts),
-	                       .min = 1,
-	                       .max = 1,
-	                       .wrong = "give one key BLOCK"};
+	const cli_spec spec = {
+	    .help = pin_block_help, CLI_OWN(opts), CLI_ONE("give one key BLOCK")};
 	uint8_t block[8];
 	hsm *h = NULL;
 	hsm_key k;

@@ -477,8 +477,8 @@ static int load_options(int argc, char **argv, struct load *ld, struct load_args
 	const cli_spec spec = {.help = load_help,
 	                       CLI_OWN(options),
 	                       .common = {NULL, NULL, &a->json},
-	                       .repeated = 1u << 2, /* --card */
-	                       .each = add_card,
+	                       .repeated = 1u << 2,
+	                       /* --card */ .each = add_card,
 	                       .ctx = ld};
 	int operands, rc;
 
