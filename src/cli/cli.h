@@ -21,12 +21,27 @@
 #define CLI_FAILED 1 /* declined, verification failed, operation failed */
 #define CLI_USAGE  2 /* bad usage or bad input */
 
+/* What a command needs opened before it runs. Nothing reads this column yet: the host module
+ * (src/host) will open each command's environment from it, as `possum host` opens its own. */
+enum cli_env {
+	CLI_ENV_NONE = 0,
+	CLI_ENV_STORE = 1 << 0,    /* the data directory: its store and its LMK */
+	CLI_ENV_HSM = 1 << 1,      /* an HSM on an LMK file, without a store */
+	CLI_ENV_ISSUER = 1 << 2,   /* the issuer of the data directory (and its keys) */
+	CLI_ENV_MERCHANT = 1 << 3, /* the merchant module over the issuer */
+	CLI_ENV_TERM = 1 << 4,     /* a terminal's state directory */
+};
+
 /* A subcommand of a command group: `possum iso decode` is {"decode", …} in the iso group. */
 typedef struct cli_command {
 	const char *name;
 	const char *summary;
 	int (*run)(int argc, char **argv);
+	unsigned env; /* enum cli_env: what it needs opened (a group: what its commands do) */
 } cli_command;
+
+/* A table and its count, as two arguments: cli_dispatch(…, CLI_TABLE(cmds), argc, argv). */
+#define CLI_TABLE(t) (t), (sizeof(t) / sizeof((t)[0]))
 
 /* Runs the subcommand named by argv[1] from `cmds` (n of them), or prints the group's help.
  * `group` is the full name, e.g. "possum iso". */
@@ -34,23 +49,78 @@ int cli_dispatch(const char *group, const char *about, const cli_command *cmds, 
                  char **argv);
 
 /* One option a command takes: `--NAME VALUE` stores VALUE in *value; a `--NAME` flag sets
- * *flag to 1. Exactly one of value and flag is set. */
+ * *flag to 1. Exactly one of value and flag is set. An entry whose name is NULL is not offered
+ * (an option that only some of the commands sharing a table take). */
 typedef struct cli_option {
 	const char *name;
 	const char **value;
 	int *flag;
 } cli_option;
 
-#define CLI_HELP 3 /* cli_options(): --help was given, and the help printed */
+#define CLI_VALUE(n, v)                                                                            \
+	{                                                                                          \
+		.name = (n), .value = (v)                                                          \
+	}
+#define CLI_FLAG(n, f)                                                                             \
+	{                                                                                          \
+		.name = (n), .flag = (f)                                                           \
+	}
 
-/* Reads the options in argv (argv[0] is the command's full name) against opts (n of them)
- * and --help, which prints "Usage: " and the command's name before `help`, its synopsis
- * and text. On
- * CLI_OK *operands is the index of the first operand. Returns CLI_OK, CLI_HELP (the command
- * then exits 0), or CLI_USAGE after saying what was wrong. Values are checked by the
- * command. */
+/* The options that many commands share, declared and read once (cli_parse): a command binds
+ * those it takes to its variables and leaves the others NULL. Their help text stays the
+ * command's, which says what they mean for it. */
+typedef struct cli_common {
+	const char **config; /* --config FILE */
+	const char **data;   /* --data DIR */
+	int *json;           /* --json */
+} cli_common;
+
+/* A command's own options in a cli_spec: `.opts` and `.n` from the table itself. */
+#define CLI_OWN(t) .opts = (t), .n = sizeof(t) / sizeof((t)[0])
+
+#define CLI_ANY (-1) /* cli_spec.max: any number of operands */
+
+/* In a cli_spec: the shared options bound to variables named config, data and json. */
+#define CLI_DATADIR_OPTS .common = {&config, &data, &json}
+/* In a cli_spec: exactly one operand, and what is said when there is not one. */
+#define CLI_ONE(wrong_) .min = 1, .max = 1, .wrong = (wrong_)
+
+/* A command's command line: its own options, the shared ones it takes, how many operands. */
+typedef struct cli_spec {
+	const char *help;       /* --help prints "Usage: PROG " and this; NULL: the caller does */
+	const cli_option *opts; /* its own options, n of them (CLI_TABLE(opts)) */
+	size_t n;
+	cli_common common;
+	int min, max;        /* operands: at least min, at most max (CLI_ANY: no limit) */
+	const char *wrong;   /* said when their number is not that; NULL: the first surplus
+	                      * one is named ("unexpected argument 'X'") */
+	uint64_t required;   /* bit i: opts[i] must be given ("--NAME is required") */
+	const char *letters; /* letters[i], when not NULL and not ' ': a one-letter alias of
+	                      * opts[i] ("-v") */
+	uint64_t repeated;   /* bit i: opts[i] may be given again; each value is given to each()
+	                      * (when set), which returns CLI_OK or says what is wrong */
+	int (*each)(void *ctx, const char *name, const char *value);
+	void *ctx;
+} cli_spec;
+
+#define CLI_HELP 3 /* cli_parse(): --help (or -h) was given, and the help printed */
+
+/* The one option parser: reads argv (argv[0] is the command's full name) against spec. An
+ * option given twice, a value missing, an option the command does not take, a wrong number
+ * of operands or a required option absent is said as a usage error. On CLI_OK *operands is
+ * the index of the first operand. Returns CLI_OK, CLI_HELP (the command then exits 0:
+ * cli_status()), or CLI_USAGE. Values are checked by the command. */
+int cli_parse(int argc, char **argv, const cli_spec *spec, int *operands);
+
+/* cli_parse() with opts (n of them), no shared options and any operands: the older form. */
 int cli_options(int argc, char **argv, const cli_option *opts, size_t n, const char *help,
                 int *operands);
+
+/* The exit code of a command whose parse (or anything) returned rc: CLI_HELP is success. */
+static inline int cli_status(int rc)
+{
+	return rc == CLI_HELP ? CLI_OK : rc;
+}
 
 /* Prints "PROG: message" and a pointer to --help on stderr; returns CLI_USAGE. */
 int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -151,21 +151,20 @@ static int card_issue(int argc, char **argv)
 	           *id = NULL, *phone = NULL, *balance = NULL, *limit = NULL, *pin = NULL,
 	           *expiry = NULL, *language = NULL, *out = NULL;
 	int json = 0, chip = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"config", &config, NULL},   {"data", &data, NULL},         {"product", &product, NULL},
-	    {"holder", &holder, NULL},   {"id-number", &id, NULL},      {"phone", &phone, NULL},
-	    {"balance", &balance, NULL}, {"limit", &limit, NULL},       {"pin", &pin, NULL},
-	    {"expiry", &expiry, NULL},   {"language", &language, NULL}, {"out", &out, NULL},
-	    {"chip", NULL, &chip},       {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("product", &product),   CLI_VALUE("holder", &holder),
+	                           CLI_VALUE("id-number", &id),      CLI_VALUE("phone", &phone),
+	                           CLI_VALUE("balance", &balance),   CLI_VALUE("limit", &limit),
+	                           CLI_VALUE("pin", &pin),           CLI_VALUE("expiry", &expiry),
+	                           CLI_VALUE("language", &language), CLI_VALUE("out", &out),
+	                           CLI_FLAG("chip", &chip)};
+	const cli_spec spec = {
+	    .help = issue_help, CLI_OWN(opts), CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
 	struct issuer_card_request req = {0};
 	struct issuer_card_image img;
 	struct host_env ci;
 
-	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], issue_help, &rest)) !=
-	    CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "takes no arguments");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((req.product = lookup(product_names, 3, product)) == 0)
 		return cli_usage_error(prog, "--product must be debit or credit");
 	if (holder == NULL || id == NULL || phone == NULL)
@@ -290,15 +289,14 @@ static int card_show(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	const cli_spec spec = {.help = show_help,
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct host_env ci;
 	struct issuer_card c;
 
-	if ((rc = cli_options(argc, argv, opts, 3, show_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest != argc - 1)
-		return cli_usage_error(prog, "takes one card: its number or last four digits");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
 		return rc;
 	if (json) {
@@ -338,15 +336,12 @@ static int card_list(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	const cli_spec spec = {.help = list_help, CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
 	struct host_env ci;
 	struct list_ctx l = {0};
 
-	if ((rc = cli_options(argc, argv, opts, 3, list_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "takes no arguments");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	if (json)
@@ -376,19 +371,18 @@ static int card_status(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *set = NULL;
 	int json = 0, rest, rc, status = 0;
-	const cli_option opts[] = {{"config", &config, NULL},
-	                           {"data", &data, NULL},
-	                           {"set", &set, NULL},
-	                           {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("set", &set)};
+	const cli_spec spec = {.help = status_help,
+	                       CLI_OWN(opts),
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct host_env ci;
 	struct issuer_card c;
 	merchant *m = NULL;
 	char actor[CLI_ACTOR_MAX];
 
-	if ((rc = cli_options(argc, argv, opts, 4, status_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest != argc - 1)
-		return cli_usage_error(prog, "takes one card: its number or last four digits");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (set != NULL && ((status = lookup(status_names, 5, set)) == 0))
 		return cli_usage_error(prog, "--set takes active, lost, stolen or blocked");
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
@@ -436,19 +430,20 @@ static int card_replace(int argc, char **argv)
 	const char *prog = argv[0], *config = NULL, *data = NULL, *pin = NULL, *expiry = NULL,
 	           *out = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"config", &config, NULL}, {"data", &data, NULL},
-	                           {"pin", &pin, NULL},       {"expiry", &expiry, NULL},
-	                           {"out", &out, NULL},       {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("pin", &pin), CLI_VALUE("expiry", &expiry),
+	                           CLI_VALUE("out", &out)};
+	const cli_spec spec = {.help = replace_help,
+	                       CLI_OWN(opts),
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct issuer_card_image img;
 	struct host_env ci;
 	struct issuer_card c;
 	merchant *m = NULL;
 	char actor[CLI_ACTOR_MAX];
 
-	if ((rc = cli_options(argc, argv, opts, 6, replace_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest != argc - 1)
-		return cli_usage_error(prog, "takes one card: its number or last four digits");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
 		return rc;
 	if ((rc = cli_exit(host_env_open(&ci, HOST_NEED_MERCHANT))) != CLI_OK)
@@ -496,20 +491,18 @@ static int card_change(int argc, char **argv, bool phone)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *value = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"config", &config, NULL},
-	                           {"data", &data, NULL},
-	                           {phone ? "phone" : "reason", &value, NULL},
-	                           {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE(phone ? "phone" : "reason", &value)};
+	const cli_spec spec = {.help = phone ? phone_help : revoke_help,
+	                       CLI_OWN(opts),
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct host_env ci;
 	struct issuer_card c;
 	merchant *m = NULL;
 	char actor[CLI_ACTOR_MAX];
 
-	if ((rc = cli_options(argc, argv, opts, 4, phone ? phone_help : revoke_help, &rest)) !=
-	    CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest != argc - 1)
-		return cli_usage_error(prog, "takes one card: its number or last four digits");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (value == NULL)
 		return cli_usage_error(prog, "--%s is required", phone ? "phone" : "reason");
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
@@ -551,17 +544,20 @@ static int card_revoke_auth(int argc, char **argv)
 int cli_admin_card(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"issue", "issue a card and print its image", card_issue},
-	    {"show", "show a card, masked, with its balances", card_show},
-	    {"list", "list the cards, masked", card_list},
-	    {"status", "show or set a card's status: active, lost, stolen, blocked", card_status},
+	    {"issue", "issue a card and print its image", card_issue, CLI_ENV_ISSUER},
+	    {"show", "show a card, masked, with its balances", card_show, CLI_ENV_ISSUER},
+	    {"list", "list the cards, masked", card_list, CLI_ENV_ISSUER},
+	    {"status", "show or set a card's status: active, lost, stolen, blocked", card_status,
+	     CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
 	    {"replace", "replace a card: new number, expiry and PIN; the old one stops",
-	     card_replace},
-	    {"phone", "change the reserved phone; the authentication becomes invalid", card_phone},
-	    {"revoke-auth", "revoke a card's authentication (a risk decision)", card_revoke_auth},
+	     card_replace, CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
+	    {"phone", "change the reserved phone; the authentication becomes invalid", card_phone,
+	     CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
+	    {"revoke-auth", "revoke a card's authentication (a risk decision)", card_revoke_auth,
+	     CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
 	};
-	return cli_dispatch("possum admin card", "The issuer's cards.", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum admin card", "The issuer's cards.", CLI_TABLE(cmds), argc,
+	                    argv);
 }
 
 /* ---- account credit, debit ---- */
@@ -578,18 +574,17 @@ static int account_move(int argc, char **argv, bool credit)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *amount = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"config", &config, NULL},
-	                           {"data", &data, NULL},
-	                           {"amount", &amount, NULL},
-	                           {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("amount", &amount)};
+	const cli_spec spec = {.help = money_help,
+	                       CLI_OWN(opts),
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct host_env ci;
 	struct issuer_card c;
 	int64_t minor;
 
-	if ((rc = cli_options(argc, argv, opts, 4, money_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest != argc - 1)
-		return cli_usage_error(prog, "takes one card: its number or last four digits");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (amount == NULL)
 		return cli_usage_error(prog, "--amount is required");
 	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
@@ -630,9 +625,9 @@ static int account_debit(int argc, char **argv)
 int cli_admin_account(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"credit", "put test money on a card's account", account_credit},
-	    {"debit", "take test money off a card's account", account_debit},
+	    {"credit", "put test money on a card's account", account_credit, CLI_ENV_ISSUER},
+	    {"debit", "take test money off a card's account", account_debit, CLI_ENV_ISSUER},
 	};
-	return cli_dispatch("possum admin account", "Card accounts: test money.", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum admin account", "Card accounts: test money.", CLI_TABLE(cmds),
+	                    argc, argv);
 }

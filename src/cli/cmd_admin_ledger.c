@@ -125,15 +125,14 @@ static int ledger_check_cmd(int argc, char **argv)
 {
 	const char *prog = argv[0], *data = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"data", &data, NULL}, {"json", NULL, &json}};
+	const cli_spec spec = {
+	    .help = check_help, .common = {NULL, &data, &json}, .wrong = "takes no arguments"};
 	struct host_datadir d;
 	struct ledger_report r;
 	json_t *violations = NULL;
 
-	if ((rc = cli_options(argc, argv, opts, 2, check_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "takes no arguments");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
 		return rc;
 	if (json)
@@ -218,18 +217,18 @@ static int account_create_cmd(int argc, char **argv)
 	const char *prog = argv[0], *data = NULL, *code = NULL, *currency = NULL, *flags = NULL,
 	           *limit = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"code", &code, NULL},   {"currency", &currency, NULL},
-	                           {"flags", &flags, NULL}, {"limit", &limit, NULL},
-	                           {"data", &data, NULL},   {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("code", &code), CLI_VALUE("currency", &currency),
+	                           CLI_VALUE("flags", &flags), CLI_VALUE("limit", &limit)};
+	const cli_spec spec = {.help = account_create_help,
+	                       CLI_OWN(opts),
+	                       .common = {NULL, &data, &json},
+	                       .wrong = "takes no arguments"};
 	struct ledger_account a = {0};
 	struct host_datadir d;
 	int64_t v;
 
-	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], account_create_help,
-	                      &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "takes no arguments");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (code == NULL || currency == NULL)
 		return cli_usage_error(prog, "--code and --currency are required");
 	if (*code == '\0' || strlen(code) > LEDGER_CODE_MAX)
@@ -265,15 +264,15 @@ static int account_show_cmd(int argc, char **argv)
 {
 	const char *prog = argv[0], *data = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"data", &data, NULL}, {"json", NULL, &json}};
+	const cli_spec spec = {.help = account_show_help,
+	                       .common = {NULL, &data, &json},
+	                       CLI_ONE("takes one account ID")};
 	struct ledger_account a;
 	struct host_datadir d;
 	int64_t id;
 
-	if ((rc = cli_options(argc, argv, opts, 2, account_show_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest != argc - 1)
-		return cli_usage_error(prog, "takes one account ID");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_int64(prog, "ID", argv[rest], 1, INT64_MAX, &id)) != CLI_OK)
 		return rc;
 	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
@@ -289,11 +288,11 @@ static int account_show_cmd(int argc, char **argv)
 static int account_group(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"create", "create an account", account_create_cmd},
-	    {"show", "show an account", account_show_cmd},
+	    {"create", "create an account", account_create_cmd, CLI_ENV_STORE},
+	    {"show", "show an account", account_show_cmd, CLI_ENV_STORE},
 	};
-	return cli_dispatch("possum admin ledger account", "The ledger's accounts.", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum admin ledger account", "The ledger's accounts.",
+	                    CLI_TABLE(cmds), argc, argv);
 }
 
 /* --- transfer --- */
@@ -372,21 +371,20 @@ static int transfer_cmd(int argc, char **argv)
 	struct transfer_args o = {0};
 	int json = 0, rest, rc;
 	const cli_option opts[] = {
-	    {"debit", &o.debit, NULL},     {"credit", &o.credit, NULL},
-	    {"amount", &o.amount, NULL},   {"currency", &o.currency, NULL},
-	    {"id", &o.id, NULL},           {"pending", NULL, &o.pending},
-	    {"timeout", &o.timeout, NULL}, {"post", &o.post, NULL},
-	    {"void", &o.void_, NULL},      {"code", &o.code, NULL},
-	    {"data", &data, NULL},         {"json", NULL, &json},
-	};
+	    CLI_VALUE("debit", &o.debit),     CLI_VALUE("credit", &o.credit),
+	    CLI_VALUE("amount", &o.amount),   CLI_VALUE("currency", &o.currency),
+	    CLI_VALUE("id", &o.id),           CLI_FLAG("pending", &o.pending),
+	    CLI_VALUE("timeout", &o.timeout), CLI_VALUE("post", &o.post),
+	    CLI_VALUE("void", &o.void_),      CLI_VALUE("code", &o.code)};
+	const cli_spec spec = {.help = transfer_help,
+	                       CLI_OWN(opts),
+	                       .common = {NULL, &data, &json},
+	                       .wrong = "takes no arguments"};
 	struct ledger_transfer t, out;
 	struct host_datadir d;
 
-	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], transfer_help,
-	                      &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "takes no arguments");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = transfer_parse(prog, &o, &t)) != CLI_OK)
 		return rc;
 	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
@@ -405,12 +403,13 @@ static int transfer_cmd(int argc, char **argv)
 int cli_admin_ledger(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"check", "verify every invariant of the ledger", ledger_check_cmd},
-	    {"account", "create and show accounts", account_group},
-	    {"transfer", "make a transfer: plain, pending, post or void", transfer_cmd},
+	    {"check", "verify every invariant of the ledger", ledger_check_cmd, CLI_ENV_STORE},
+	    {"account", "create and show accounts", account_group, CLI_ENV_STORE},
+	    {"transfer", "make a transfer: plain, pending, post or void", transfer_cmd,
+	     CLI_ENV_STORE},
 	};
 	return cli_dispatch("possum admin ledger",
 	                    "The double-entry ledger: accounts of one currency each, transfers\n"
 	                    "between them (amounts in minor units), and the check.",
-	                    cmds, sizeof cmds / sizeof cmds[0], argc, argv);
+	                    CLI_TABLE(cmds), argc, argv);
 }

@@ -26,16 +26,13 @@ static int link_zpk(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	const cli_spec spec = {.help = zpk_help, CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
 	struct host_env ci;
 	hsm_kcv kcv;
 	char check[2 * HSM_KCV_MAX + 1];
 
-	if ((rc = cli_options(argc, argv, opts, 3, zpk_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "takes no arguments");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	if ((rc = hsm_key_kcv(ci.data.hsm, &ci.zpk, &kcv)) != HSM_OK) {
@@ -59,8 +56,8 @@ out:
 int cli_admin_link(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"zpk", "the zone PIN key shared with the link's acquirers", link_zpk},
+	    {"zpk", "the zone PIN key shared with the link's acquirers", link_zpk, CLI_ENV_ISSUER},
 	};
-	return cli_dispatch("possum admin link", "The issuer's ISO 8583 network link.", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum admin link", "The issuer's ISO 8583 network link.",
+	                    CLI_TABLE(cmds), argc, argv);
 }

@@ -233,57 +233,55 @@ static const char add_help[] =
     "\n"
     "Exit status: 0 registered; 1 the MID is taken, or a failure; 2 bad usage.\n";
 
+/* add's checks of --name, --mcc and --mid, and '-' (the phone 00000) for what is not given. */
+static int add_defaults(const char *prog, struct merchant_application *a, const char *mid)
+{
+	const char **unset[] = {&a->licence, &a->tax_number, &a->rep_name, &a->rep_id, &a->address};
+
+	if (a->legal_name == NULL || a->legal_name[0] == '\0' ||
+	    strlen(a->legal_name) > MERCHANT_NAME_MAX)
+		return cli_usage_error(prog, "--name: 1 to 128 bytes needed");
+	if (a->mcc == NULL || strlen(a->mcc) != 4 || strspn(a->mcc, "0123456789") != 4)
+		return cli_usage_error(prog, "--mcc: 4 digits needed");
+	if (mid != NULL && (strlen(mid) != 15 || strspn(mid, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                                                     "abcdefghijklmnopqrstuvwxyz") != 15))
+		return cli_usage_error(prog, "--mid: 15 letters and digits");
+	for (size_t k = 0; k < sizeof unset / sizeof unset[0]; k++)
+		if (*unset[k] == NULL)
+			*unset[k] = "-";
+	if (a->phone == NULL)
+		a->phone = "00000";
+	return CLI_OK;
+}
+
 /* apply (add false) or add. */
 static int apply_or_add(int argc, char **argv, bool add)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *mid = NULL, *field;
 	struct merchant_application a = {0};
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"legal-name", &a.legal_name, NULL},
-	    {"name", &a.legal_name, NULL},
-	    {"licence", &a.licence, NULL},
-	    {"tax-number", &a.tax_number, NULL},
-	    {"rep-name", &a.rep_name, NULL},
-	    {"rep-id", &a.rep_id, NULL},
-	    {"address", &a.address, NULL},
-	    {"mcc", &a.mcc, NULL},
-	    {"phone", &a.phone, NULL},
-	    {"config", &config, NULL},
-	    {"data", &data, NULL},
-	    {"json", NULL, &json},
-	    {"mid", &mid, NULL},
-	};
+	const cli_option opts[] = {CLI_VALUE("legal-name", &a.legal_name),
+	                           CLI_VALUE("name", &a.legal_name),
+	                           CLI_VALUE("licence", &a.licence),
+	                           CLI_VALUE("tax-number", &a.tax_number),
+	                           CLI_VALUE("rep-name", &a.rep_name),
+	                           CLI_VALUE("rep-id", &a.rep_id),
+	                           CLI_VALUE("address", &a.address),
+	                           CLI_VALUE("mcc", &a.mcc),
+	                           CLI_VALUE("phone", &a.phone),
+	                           CLI_VALUE(add ? "mid" : NULL, &mid) /* add only */};
+	const cli_spec spec = {
+	    .help = add ? add_help : apply_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	static const enum merchant_step road[] = {MERCHANT_STEP_REVIEW, MERCHANT_STEP_TEST,
 	                                          MERCHANT_STEP_AGREE, MERCHANT_STEP_ACTIVATE};
 	struct cli_merchant s;
 	struct merchant_info i = {0};
 	int64_t id;
 
-	if ((rc = cli_options(argc, argv, opts, add ? 13 : 12, add ? add_help : apply_help,
-	                      &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
-	if (add) {
-		if (a.legal_name == NULL || a.legal_name[0] == '\0' ||
-		    strlen(a.legal_name) > MERCHANT_NAME_MAX)
-			return cli_usage_error(prog, "--name: 1 to 128 bytes needed");
-		if (a.mcc == NULL || strlen(a.mcc) != 4 || strspn(a.mcc, "0123456789") != 4)
-			return cli_usage_error(prog, "--mcc: 4 digits needed");
-		if (mid != NULL &&
-		    (strlen(mid) != 15 || strspn(mid, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
-		                                      "ghijklmnopqrstuvwxyz") != 15))
-			return cli_usage_error(prog, "--mid: 15 letters and digits");
-		const char **unset[] = {&a.licence, &a.tax_number, &a.rep_name, &a.rep_id,
-		                        &a.address};
-
-		for (size_t k = 0; k < sizeof unset / sizeof unset[0]; k++)
-			if (*unset[k] == NULL)
-				*unset[k] = "-";
-		if (a.phone == NULL)
-			a.phone = "00000";
-	}
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
+	if (add && (rc = add_defaults(prog, &a, mid)) != CLI_OK)
+		return rc;
 	if ((field = merchant_application_check(&a)) != NULL)
 		return cli_usage_error(prog, "%s: missing or not valid (see --help)", field);
 	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
@@ -361,19 +359,19 @@ static int merchant_step_cmd(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *reason = NULL, *mid = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"reason", &reason, NULL},
-	                           {"mid", &mid, NULL},
-	                           {"config", &config, NULL},
-	                           {"data", &data, NULL},
-	                           {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("reason", &reason), CLI_VALUE("mid", &mid)};
+	const cli_spec spec = {.help = step_help,
+	                       CLI_OWN(opts),
+	                       CLI_DATADIR_OPTS,
+	                       .min = 2,
+	                       .max = 2,
+	                       .wrong = "REF and STEP are needed"};
 	enum merchant_step step;
 	struct cli_merchant s;
 	struct merchant_info i, after;
 
-	if ((rc = cli_options(argc, argv, opts, 5, step_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (argc - rest != 2)
-		return cli_usage_error(prog, "REF and STEP are needed");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (merchant_step_parse(argv[rest + 1], &step) != MERCHANT_OK)
 		return cli_usage_error(prog,
 		                       "no step '%s' (review, test, agree, activate, suspend, "
@@ -422,15 +420,12 @@ static int merchant_show(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	const cli_spec spec = {.help = show_help, CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
 	struct cli_merchant s;
 	struct merchant_info i;
 
-	if ((rc = cli_options(argc, argv, opts, 3, show_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (argc - rest != 1)
-		return cli_usage_error(prog, "REF is needed");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		return rc;
 	if ((rc = find(prog, &s, argv[rest], &i)) == CLI_OK)
@@ -492,17 +487,13 @@ static int merchant_list_cmd(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *state = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"state", &state, NULL},
-	                           {"config", &config, NULL},
-	                           {"data", &data, NULL},
-	                           {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("state", &state)};
+	const cli_spec spec = {.help = list_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	struct store_merchant_app_filter f = {0};
 	struct cli_merchant s;
 
-	if ((rc = cli_options(argc, argv, opts, 4, list_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	for (int k = MERCHANT_APPLIED; state != NULL && k <= MERCHANT_CLOSED; k++)
 		if (strcmp(state, merchant_state_name(k)) == 0)
 			f.state = k;
@@ -537,9 +528,10 @@ static int document_add(int argc, char **argv)
 	const char *prog = argv[0], *config = NULL, *data = NULL, *type = NULL, *file = NULL,
 	           *name = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"type", &type, NULL}, {"file", &file, NULL},
-	                           {"name", &name, NULL}, {"config", &config, NULL},
-	                           {"data", &data, NULL}, {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("type", &type), CLI_VALUE("file", &file),
+	                           CLI_VALUE("name", &name)};
+	const cli_spec spec = {
+	    .help = document_add_help, CLI_OWN(opts), CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
 	struct store_merchant_doc d;
 	struct merchant_info i;
 	struct cli_merchant s;
@@ -547,10 +539,8 @@ static int document_add(int argc, char **argv)
 	size_t len = 0;
 	FILE *fp;
 
-	if ((rc = cli_options(argc, argv, opts, 6, document_add_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (argc - rest != 1)
-		return cli_usage_error(prog, "REF is needed");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (type == NULL || file == NULL)
 		return cli_usage_error(prog, "--type and --file are needed");
 	if (name == NULL)
@@ -596,10 +586,11 @@ done:
 static int merchant_document(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"add", "add a document (PDF, JPEG, PNG) to a merchant's file", document_add},
+	    {"add", "add a document (PDF, JPEG, PNG) to a merchant's file", document_add,
+	     CLI_ENV_MERCHANT},
 	};
-	return cli_dispatch("possum admin merchant document", "A merchant's documents.", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum admin merchant document", "A merchant's documents.",
+	                    CLI_TABLE(cmds), argc, argv);
 }
 
 /* ---- fees, limits, reviewed ---- */
@@ -658,23 +649,21 @@ static int fees_or_limits(int argc, char **argv, bool limits)
 	const char *prog = argv[0], *config = NULL, *data = NULL, *credit = NULL, *debit = NULL,
 	           *cap = NULL, *qr = NULL, *daily = NULL, *per_txn = NULL, *types = NULL;
 	int json = 0, rest, rc;
-	const cli_option fee_opts[] = {{"credit", &credit, NULL}, {"debit", &debit, NULL},
-	                               {"debit-cap", &cap, NULL}, {"qr", &qr, NULL},
-	                               {"config", &config, NULL}, {"data", &data, NULL},
-	                               {"json", NULL, &json}};
-	const cli_option limit_opts[] = {{"daily", &daily, NULL}, {"per-txn", &per_txn, NULL},
-	                                 {"types", &types, NULL}, {"config", &config, NULL},
-	                                 {"data", &data, NULL},   {"json", NULL, &json}};
+	const cli_option fee_opts[] = {CLI_VALUE("credit", &credit), CLI_VALUE("debit", &debit),
+	                               CLI_VALUE("debit-cap", &cap), CLI_VALUE("qr", &qr)};
+	const cli_option limit_opts[] = {CLI_VALUE("daily", &daily), CLI_VALUE("per-txn", &per_txn),
+	                                 CLI_VALUE("types", &types)};
+	const cli_spec fee_spec = {
+	    .help = fees_help, CLI_OWN(fee_opts), CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
+	const cli_spec limit_spec = {
+	    .help = limits_help, CLI_OWN(limit_opts), CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
 	struct merchant_info i;
 	struct merchant_fees f;
 	struct merchant_limits l;
 	struct cli_merchant s;
 
-	if ((rc = cli_options(argc, argv, limits ? limit_opts : fee_opts, limits ? 6 : 7,
-	                      limits ? limits_help : fees_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (argc - rest != 1)
-		return cli_usage_error(prog, "REF is needed");
+	if ((rc = cli_parse(argc, argv, limits ? &limit_spec : &fee_spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		return rc;
 	if ((rc = find(prog, &s, argv[rest], &i)) != CLI_OK)
@@ -733,15 +722,16 @@ static int merchant_reviewed_cmd(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *reason = NULL;
 	int rest, rc;
-	const cli_option opts[] = {
-	    {"reason", &reason, NULL}, {"config", &config, NULL}, {"data", &data, NULL}};
+	const cli_option opts[] = {CLI_VALUE("reason", &reason)};
+	const cli_spec spec = {.help = reviewed_help,
+	                       CLI_OWN(opts),
+	                       .common = {&config, &data, NULL},
+	                       CLI_ONE("REF is needed")};
 	struct merchant_info i;
 	struct cli_merchant s;
 
-	if ((rc = cli_options(argc, argv, opts, 3, reviewed_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (argc - rest != 1)
-		return cli_usage_error(prog, "REF is needed");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (!text_is_line(reason, MERCHANT_TEXT_MAX))
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
 	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
@@ -763,18 +753,23 @@ static int merchant_reviewed_cmd(int argc, char **argv)
 int cli_admin_merchant(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"add", "register a merchant in one go (apply, every step, activate)", merchant_add},
-	    {"apply", "file a merchant's application", merchant_apply_cmd},
-	    {"step", "review, test, agree, activate, suspend, resume or close", merchant_step_cmd},
-	    {"show", "a merchant: particulars, fees, limits, history, documents", merchant_show},
-	    {"list", "merchants and applications", merchant_list_cmd},
-	    {"document", "a merchant's documents: add", merchant_document},
-	    {"fees", "set a merchant's fee plan", merchant_fees},
-	    {"limits", "set a merchant's limits and permitted types", merchant_limits},
-	    {"reviewed", "record a merchant's periodic review done", merchant_reviewed_cmd},
+	    {"add", "register a merchant in one go (apply, every step, activate)", merchant_add,
+	     CLI_ENV_MERCHANT},
+	    {"apply", "file a merchant's application", merchant_apply_cmd, CLI_ENV_MERCHANT},
+	    {"step", "review, test, agree, activate, suspend, resume or close", merchant_step_cmd,
+	     CLI_ENV_MERCHANT},
+	    {"show", "a merchant: particulars, fees, limits, history, documents", merchant_show,
+	     CLI_ENV_MERCHANT},
+	    {"list", "merchants and applications", merchant_list_cmd, CLI_ENV_MERCHANT},
+	    {"document", "a merchant's documents: add", merchant_document, CLI_ENV_MERCHANT},
+	    {"fees", "set a merchant's fee plan", merchant_fees, CLI_ENV_MERCHANT},
+	    {"limits", "set a merchant's limits and permitted types", merchant_limits,
+	     CLI_ENV_MERCHANT},
+	    {"reviewed", "record a merchant's periodic review done", merchant_reviewed_cmd,
+	     CLI_ENV_MERCHANT},
 	};
-	return cli_dispatch("possum admin merchant", "The acquirer's merchants: onboarding.", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum admin merchant", "The acquirer's merchants: onboarding.",
+	                    CLI_TABLE(cmds), argc, argv);
 }
 
 /* ---- review due ---- */
@@ -806,16 +801,13 @@ static int review_due(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	const cli_spec spec = {.help = due_help, CLI_DATADIR_OPTS};
 	int64_t now = (int64_t)time(NULL);
 	struct listing merchants, terminals;
 	struct cli_merchant s;
 
-	if ((rc = cli_options(argc, argv, opts, 3, due_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
 		return rc;
 	merchants = (struct listing){json ? json_array() : NULL, 0};
@@ -842,8 +834,8 @@ out:
 int cli_admin_review(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"due", "the periodic reviews that are due", review_due},
+	    {"due", "the periodic reviews that are due", review_due, CLI_ENV_MERCHANT},
 	};
-	return cli_dispatch("possum admin review", "Periodic maintenance reviews.", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum admin review", "Periodic maintenance reviews.", CLI_TABLE(cmds),
+	                    argc, argv);
 }

@@ -53,19 +53,19 @@ static int sc_start(int argc, char **argv)
 	const char *prog = argv[0], *config = NULL, *data = NULL, *pan = NULL, *holder = NULL,
 	           *id = NULL, *phone = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"config", &config, NULL}, {"data", &data, NULL},
-	                           {"card", &pan, NULL},      {"holder", &holder, NULL},
-	                           {"id-number", &id, NULL},  {"phone", &phone, NULL},
-	                           {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("card", &pan), CLI_VALUE("holder", &holder),
+	                           CLI_VALUE("id-number", &id), CLI_VALUE("phone", &phone)};
+	const cli_spec spec = {.help = start_help,
+	                       CLI_OWN(opts),
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one merchant: its MID")};
 	struct merchant_card_elements e;
 	char why[MERCHANT_REASON_MAX];
 	struct merchant_settlecard_view v;
 	struct cli_merchant cm;
 
-	if ((rc = cli_options(argc, argv, opts, 7, start_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest != argc - 1)
-		return cli_usage_error(prog, "takes one merchant: its MID");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (pan == NULL || holder == NULL || id == NULL || phone == NULL)
 		return cli_usage_error(prog,
 		                       "--card, --holder, --id-number and --phone are required");
@@ -112,20 +112,19 @@ static int sc_confirm(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *code = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"config", &config, NULL},
-	                           {"data", &data, NULL},
-	                           {"code", &code, NULL},
-	                           {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("code", &code)};
+	const cli_spec spec = {.help = confirm_help,
+	                       CLI_OWN(opts),
+	                       CLI_DATADIR_OPTS,
+	                       CLI_ONE("takes one merchant: its MID")};
 	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
 	struct merchant_settlecard_view v;
 	const struct merchant_settlecard *c;
 	int64_t now = (int64_t)time(NULL);
 	struct cli_merchant cm;
 
-	if ((rc = cli_options(argc, argv, opts, 4, confirm_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest != argc - 1)
-		return cli_usage_error(prog, "takes one merchant: its MID");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (code == NULL)
 		return cli_usage_error(prog, "--code is required");
 	if ((rc = cli_merchant_start(prog, config, data, &cm)) != CLI_OK)
@@ -161,18 +160,16 @@ static int sc_show(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	const cli_spec spec = {
+	    .help = show_help, CLI_DATADIR_OPTS, CLI_ONE("takes one merchant: its MID")};
 	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
 	struct merchant_settlecard_view v;
 	int64_t now = (int64_t)time(NULL);
 	struct cli_merchant cm;
 	bool ready;
 
-	if ((rc = cli_options(argc, argv, opts, 3, show_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest != argc - 1)
-		return cli_usage_error(prog, "takes one merchant: its MID");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_merchant_start(prog, config, data, &cm)) != CLI_OK)
 		return rc;
 	if ((rc = merchant_settlecard_get(cm.m, argv[rest], now, &v)) != MERCHANT_OK ||
@@ -216,12 +213,14 @@ out:
 int cli_admin_settlecard(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"start", "bind or change a merchant's card: the four elements, a code sent", sc_start},
-	    {"confirm", "the code: the card bound", sc_confirm},
-	    {"show", "a merchant's card, masked, and whether payouts may go", sc_show},
+	    {"start", "bind or change a merchant's card: the four elements, a code sent", sc_start,
+	     CLI_ENV_MERCHANT},
+	    {"confirm", "the code: the card bound", sc_confirm, CLI_ENV_MERCHANT},
+	    {"show", "a merchant's card, masked, and whether payouts may go", sc_show,
+	     CLI_ENV_MERCHANT},
 	};
 	return cli_dispatch(
 	    "possum admin settlement-card",
-	    "The card each merchant is paid to, bound after its holder is verified.", cmds,
-	    sizeof cmds / sizeof cmds[0], argc, argv);
+	    "The card each merchant is paid to, bound after its holder is verified.",
+	    CLI_TABLE(cmds), argc, argv);
 }

@@ -189,18 +189,17 @@ static int cmd_add(int argc, char **argv)
 	const char *mid = NULL, *sn = NULL, *parts = NULL, *kek_text = NULL, *address = NULL,
 	           *lat = NULL, *lon = NULL;
 	int no_activate = 0, rest, rc;
-	const cli_option opts[] = {{"merchant", &mid, NULL},
-	                           {"sn", &sn, NULL},
-	                           {"tid", &c.tid, NULL},
-	                           {"parts", &parts, NULL},
-	                           {"kek", &kek_text, NULL},
-	                           {"address", &address, NULL},
-	                           {"lat", &lat, NULL},
-	                           {"lon", &lon, NULL},
-	                           {"no-activate", NULL, &no_activate},
-	                           {"config", &c.config, NULL},
-	                           {"data", &c.data, NULL},
-	                           {"json", NULL, &c.json}};
+	const cli_option opts[] = {CLI_VALUE("merchant", &mid),
+	                           CLI_VALUE("sn", &sn),
+	                           CLI_VALUE("tid", &c.tid),
+	                           CLI_VALUE("parts", &parts),
+	                           CLI_VALUE("kek", &kek_text),
+	                           CLI_VALUE("address", &address),
+	                           CLI_VALUE("lat", &lat),
+	                           CLI_VALUE("lon", &lon),
+	                           CLI_FLAG("no-activate", &no_activate)};
+	const cli_spec spec = {
+	    .help = add_help, CLI_OWN(opts), .common = {&c.config, &c.data, &c.json}};
 	struct merchant_terminal_new n = {0};
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form;
@@ -209,11 +208,8 @@ static int cmd_add(int argc, char **argv)
 	char tid[MERCHANT_TID_LEN + 1];
 	bool given;
 
-	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], add_help, &rest)) !=
-	    CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(c.prog, "unexpected argument '%s'", argv[rest]);
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (mid == NULL)
 		return cli_usage_error(c.prog, "--merchant MID is needed");
 	if (sn == NULL || sn[0] == '\0' || strlen(sn) > MERCHANT_SN_MAX)
@@ -260,24 +256,16 @@ wipe:
 	return rc;
 }
 
-/* The options of a command on one terminal: --tid and the common ones, and extra. */
-static int one_terminal_opts(struct term_cmd *c, int argc, char **argv, const cli_option *extra,
-                             size_t n_extra, const char *help)
+/* The options of a command on one terminal: opts (with its --tid) and the common ones. */
+static int one_terminal_opts(struct term_cmd *c, int argc, char **argv, const cli_option *opts,
+                             size_t n, const char *help)
 {
-	cli_option opts[16];
+	const cli_spec spec = {
+	    .help = help, .opts = opts, .n = n, .common = {&c->config, &c->data, &c->json}};
 	int rest, rc;
 
-	assert(n_extra + 4 <= sizeof opts / sizeof opts[0]);
-	if (n_extra > 0)
-		memcpy(opts, extra, n_extra * sizeof *extra);
-	opts[n_extra] = (cli_option){"tid", &c->tid, NULL};
-	opts[n_extra + 1] = (cli_option){"config", &c->config, NULL};
-	opts[n_extra + 2] = (cli_option){"data", &c->data, NULL};
-	opts[n_extra + 3] = (cli_option){"json", NULL, &c->json};
-	if ((rc = cli_options(argc, argv, opts, n_extra + 4, help, &rest)) != CLI_OK)
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return rc;
-	if (rest < argc)
-		return cli_usage_error(c->prog, "unexpected argument '%s'", argv[rest]);
 	if (c->tid == NULL)
 		return cli_usage_error(c->prog, "--tid TID is needed");
 	return CLI_OK;
@@ -334,7 +322,7 @@ static int cmd_state(int argc, char **argv)
 {
 	struct term_cmd c = {.prog = argv[0]};
 	const char *reason = NULL, *word = strrchr(argv[0], ' ');
-	const cli_option extra[] = {{"reason", &reason, NULL}};
+	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("reason", &reason)};
 	struct merchant_terminal t;
 	size_t i = 0;
 	int rc;
@@ -343,8 +331,8 @@ static int cmd_state(int argc, char **argv)
 	while (i + 1 < sizeof changes / sizeof changes[0] && strcmp(changes[i].name, word) != 0)
 		i++;
 	assert(strcmp(changes[i].name, word) == 0); /* cli_dispatch() names only these */
-	if ((rc = one_terminal_opts(&c, argc, argv, extra, 1, changes[i].help)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), changes[i].help)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = open_cmd(&c)) != CLI_OK)
 		goto out;
 	/* activate and resume both lead to active: each takes only its own starting state. */
@@ -381,11 +369,11 @@ static int cmd_reviewed(int argc, char **argv)
 {
 	struct term_cmd c = {.prog = argv[0]};
 	const char *reason = NULL;
-	const cli_option extra[] = {{"reason", &reason, NULL}};
+	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("reason", &reason)};
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, extra, 1, reviewed_help)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), reviewed_help)) != CLI_OK)
+		return cli_status(rc);
 	if (reason == NULL)
 		return cli_usage_error(c.prog, "--reason is needed");
 	if ((rc = open_cmd(&c)) != CLI_OK)
@@ -416,10 +404,10 @@ static int cmd_rebind(int argc, char **argv)
 	struct term_cmd c = {.prog = argv[0]};
 	const char *mid = NULL, *reason = NULL, *parts = NULL, *kek_text = NULL, *address = NULL,
 	           *lat = NULL, *lon = NULL;
-	const cli_option extra[] = {{"merchant", &mid, NULL},    {"reason", &reason, NULL},
-	                            {"parts", &parts, NULL},     {"kek", &kek_text, NULL},
-	                            {"address", &address, NULL}, {"lat", &lat, NULL},
-	                            {"lon", &lon, NULL}};
+	const cli_option opts[] = {CLI_VALUE("tid", &c.tid),     CLI_VALUE("merchant", &mid),
+	                           CLI_VALUE("reason", &reason), CLI_VALUE("parts", &parts),
+	                           CLI_VALUE("kek", &kek_text),  CLI_VALUE("address", &address),
+	                           CLI_VALUE("lat", &lat),       CLI_VALUE("lon", &lon)};
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form;
 	struct merchant_place place;
@@ -428,8 +416,8 @@ static int cmd_rebind(int argc, char **argv)
 	bool given;
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, extra, 7, rebind_help)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), rebind_help)) != CLI_OK)
+		return cli_status(rc);
 	if (reason == NULL)
 		return cli_usage_error(c.prog, "--reason TEXT is needed");
 	if ((rc = tmk_form(&c, parts, kek_text, kek, &form)) != CLI_OK ||
@@ -471,15 +459,16 @@ static int cmd_tmk(int argc, char **argv)
 {
 	struct term_cmd c = {.prog = argv[0]};
 	const char *parts = NULL, *kek_text = NULL;
-	const cli_option extra[] = {{"parts", &parts, NULL}, {"kek", &kek_text, NULL}};
+	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("parts", &parts),
+	                           CLI_VALUE("kek", &kek_text)};
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form;
 	struct merchant_terminal t;
 	struct merchant_tmk tmk;
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, extra, 2, tmk_help)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), tmk_help)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = tmk_form(&c, parts, kek_text, kek, &form)) != CLI_OK)
 		goto wipe;
 	if ((rc = open_cmd(&c)) != CLI_OK)
@@ -507,10 +496,11 @@ static const char show_help[] = "--tid TID [--config FILE] [--data DIR] [--json]
 static int cmd_show(int argc, char **argv)
 {
 	struct term_cmd c = {.prog = argv[0]};
+	const cli_option opts[] = {CLI_VALUE("tid", &c.tid)};
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, NULL, 0, show_help)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), show_help)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = open_cmd(&c)) == CLI_OK)
 		rc = show(&c);
 	close_cmd(&c);
@@ -550,18 +540,13 @@ static int cmd_list(int argc, char **argv)
 	struct term_cmd c = {.prog = argv[0]};
 	const char *mid = NULL;
 	int due = 0, rest, rc;
-	const cli_option opts[] = {{"merchant", &mid, NULL},
-	                           {"review-due", NULL, &due},
-	                           {"config", &c.config, NULL},
-	                           {"data", &c.data, NULL},
-	                           {"json", NULL, &c.json}};
+	const cli_option opts[] = {CLI_VALUE("merchant", &mid), CLI_FLAG("review-due", &due)};
+	const cli_spec spec = {
+	    .help = list_help, CLI_OWN(opts), .common = {&c.config, &c.data, &c.json}};
 	struct listing l = {0};
 
-	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], list_help, &rest)) !=
-	    CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(c.prog, "unexpected argument '%s'", argv[rest]);
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (due && mid != NULL)
 		return cli_usage_error(c.prog, "--merchant or --review-due, not both");
 	if ((rc = open_cmd(&c)) != CLI_OK)
@@ -600,14 +585,14 @@ static int cmd_status(int argc, char **argv)
 {
 	struct term_cmd c = {.prog = argv[0]};
 	const char *minutes = NULL;
-	const cli_option extra[] = {{"online-minutes", &minutes, NULL}};
+	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("online-minutes", &minutes)};
 	struct merchant_terminal_status s;
 	int64_t online = 10;
 	char amount[32];
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, extra, 1, status_help)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), status_help)) != CLI_OK)
+		return cli_status(rc);
 	if (minutes != NULL &&
 	    (rc = cli_int64(c.prog, "--online-minutes", minutes, 1, 10080, &online)) != CLI_OK)
 		return rc;
@@ -644,19 +629,22 @@ out:
 int cli_admin_terminal(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"add", "register a terminal, make its master key and activate it", cmd_add},
-	    {"activate", "put a registered terminal in service", cmd_state},
-	    {"suspend", "take an active terminal out of service", cmd_state},
-	    {"resume", "put a suspended terminal back in service", cmd_state},
-	    {"retire", "retire a terminal, freeing its SN", cmd_state},
-	    {"rebind", "move a terminal to another merchant or place, and re-key it", cmd_rebind},
-	    {"tmk", "hand out a terminal's master key, once", cmd_tmk},
-	    {"show", "show a terminal", cmd_show},
-	    {"list", "list the terminals", cmd_list},
-	    {"status", "a terminal's status report", cmd_status},
-	    {"reviewed", "record a terminal's periodic review done", cmd_reviewed},
+	    {"add", "register a terminal, make its master key and activate it", cmd_add,
+	     CLI_ENV_MERCHANT},
+	    {"activate", "put a registered terminal in service", cmd_state, CLI_ENV_MERCHANT},
+	    {"suspend", "take an active terminal out of service", cmd_state, CLI_ENV_MERCHANT},
+	    {"resume", "put a suspended terminal back in service", cmd_state, CLI_ENV_MERCHANT},
+	    {"retire", "retire a terminal, freeing its SN", cmd_state, CLI_ENV_MERCHANT},
+	    {"rebind", "move a terminal to another merchant or place, and re-key it", cmd_rebind,
+	     CLI_ENV_MERCHANT},
+	    {"tmk", "hand out a terminal's master key, once", cmd_tmk, CLI_ENV_MERCHANT},
+	    {"show", "show a terminal", cmd_show, CLI_ENV_MERCHANT},
+	    {"list", "list the terminals", cmd_list, CLI_ENV_MERCHANT},
+	    {"status", "a terminal's status report", cmd_status, CLI_ENV_MERCHANT},
+	    {"reviewed", "record a terminal's periodic review done", cmd_reviewed,
+	     CLI_ENV_MERCHANT},
 	};
 	return cli_dispatch("possum admin terminal",
-	                    "The merchants' terminals: one terminal, one code.", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	                    "The merchants' terminals: one terminal, one code.", CLI_TABLE(cmds),
+	                    argc, argv);
 }

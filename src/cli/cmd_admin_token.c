@@ -46,18 +46,16 @@ static int token_create(int argc, char **argv)
 	const char *prog = argv[0], *config = NULL, *data = NULL, *role_name = NULL, *mid = NULL,
 	           *label = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"role", &role_name, NULL}, {"merchant", &mid, NULL},
-	                           {"label", &label, NULL},    {"config", &config, NULL},
-	                           {"data", &data, NULL},      {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("role", &role_name), CLI_VALUE("merchant", &mid),
+	                           CLI_VALUE("label", &label)};
+	const cli_spec spec = {.help = token_create_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	enum http_role role;
 	struct host_env ci;
 	char actor[CLI_ACTOR_MAX], token[HTTP_TOKEN_LEN + 1];
 	int64_t id;
 
-	if ((rc = cli_options(argc, argv, opts, 6, token_create_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (http_role_parse(role_name, &role) != HTTP_OK)
 		return cli_usage_error(prog, "--role: operator, merchant or auditor");
 	if ((role == HTTP_ROLE_MERCHANT) != (mid != NULL))
@@ -126,14 +124,11 @@ static int token_list(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"config", &config, NULL}, {"data", &data, NULL}, {"json", NULL, &json}};
+	const cli_spec spec = {.help = token_list_help, CLI_DATADIR_OPTS};
 	struct host_env ci;
 
-	if ((rc = cli_options(argc, argv, opts, 3, token_list_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
 		return rc;
 	if (!json)
@@ -160,15 +155,15 @@ static int token_revoke(int argc, char **argv)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int rest, rc;
-	const cli_option opts[] = {{"config", &config, NULL}, {"data", &data, NULL}};
+	const cli_spec spec = {.help = token_revoke_help,
+	                       .common = {&config, &data, NULL},
+	                       CLI_ONE("one token ID is needed")};
 	struct host_env ci;
 	char actor[CLI_ACTOR_MAX];
 	int64_t id;
 
-	if ((rc = cli_options(argc, argv, opts, 2, token_revoke_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest != argc - 1)
-		return cli_usage_error(prog, "one token ID is needed");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_int64(prog, "ID", argv[rest], 1, INT64_MAX, &id)) != CLI_OK)
 		return rc;
 	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
@@ -186,12 +181,12 @@ static int token_revoke(int argc, char **argv)
 int cli_admin_token(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"create", "make an API token, shown once", token_create},
-	    {"list", "the API tokens, without the tokens themselves", token_list},
-	    {"revoke", "revoke an API token", token_revoke},
+	    {"create", "make an API token, shown once", token_create, CLI_ENV_ISSUER},
+	    {"list", "the API tokens, without the tokens themselves", token_list, CLI_ENV_ISSUER},
+	    {"revoke", "revoke an API token", token_revoke, CLI_ENV_ISSUER},
 	};
-	return cli_dispatch("possum admin token", "The HTTP API's tokens (docs/api.md).", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum admin token", "The HTTP API's tokens (docs/api.md).",
+	                    CLI_TABLE(cmds), argc, argv);
 }
 
 /* ---- possum admin audit ---- */
@@ -239,17 +234,15 @@ int cli_admin_audit(int argc, char **argv)
 	           *limit = NULL;
 	struct store_audit_filter f = {0};
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"object", &f.object, NULL}, {"actor", &f.actor, NULL}, {"action", &f.action, NULL},
-	    {"since", &since, NULL},     {"after", &after, NULL},   {"limit", &limit, NULL},
-	    {"config", &config, NULL},   {"data", &data, NULL},     {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("object", &f.object), CLI_VALUE("actor", &f.actor),
+	                           CLI_VALUE("action", &f.action), CLI_VALUE("since", &since),
+	                           CLI_VALUE("after", &after),     CLI_VALUE("limit", &limit)};
+	const cli_spec spec = {.help = audit_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	struct host_env ci;
 	int64_t n;
 
-	if ((rc = cli_options(argc, argv, opts, 9, audit_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "unexpected argument '%s'", argv[rest]);
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (since != NULL && http_time_parse(since, &f.since) != HTTP_OK)
 		return cli_usage_error(prog, "--since: 2026-11-30T14:00:00Z or 2026-11-30");
 	if (after != NULL &&

@@ -95,16 +95,17 @@ static int key_options(int argc, char **argv, const char *help, struct key_optio
 {
 	const char *prog = argv[0], *alg = NULL, *len = NULL, *mode = NULL, *exp = NULL;
 	const cli_option opts[] = {
-	    {"usage", &o->spec.usage, NULL}, {"alg", &alg, NULL},    {"length", &len, NULL},
-	    {"mode", &mode, NULL},           {"export", &exp, NULL}, {"lmk", &o->lmk, NULL},
-	    {"json", NULL, &o->json},
+	    CLI_VALUE("usage", &o->spec.usage), CLI_VALUE("alg", &alg),
+	    CLI_VALUE("length", &len),          CLI_VALUE("mode", &mode),
+	    CLI_VALUE("export", &exp),          CLI_VALUE("lmk", &o->lmk),
 	};
+	const cli_spec spec = {
+	    .help = help, CLI_OWN(opts), .common = {NULL, NULL, &o->json}, .max = CLI_ANY};
 	char *end;
 	int rc;
 
 	o->spec = (struct hsm_key_spec){0};
-	if ((rc = cli_options(argc, argv, opts, sizeof opts / sizeof opts[0], help,
-	                      &o->operands)) != CLI_OK)
+	if ((rc = cli_parse(argc, argv, &spec, &o->operands)) != CLI_OK)
 		return rc;
 	if (o->spec.usage == NULL)
 		return cli_usage_error(prog, "--usage is required");
@@ -144,13 +145,14 @@ static const char init_help[] =
 static int hsm_init(int argc, char **argv)
 {
 	const char *prog = argv[0], *path = NULL;
-	const cli_option opts[] = {{"lmk", &path, NULL}};
+	const cli_option opts[] = {CLI_VALUE("lmk", &path)};
+	const cli_spec spec = {.help = init_help, CLI_OWN(opts), .max = CLI_ANY};
 	char kcv_hex[2 * HSM_KCV_MAX + 1];
 	hsm_kcv kcv;
 	int rest, rc;
 
-	if ((rc = cli_options(argc, argv, opts, 1, init_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (path == NULL)
 		return cli_usage_error(prog, "--lmk FILE is required");
 	if (rest < argc)
@@ -199,7 +201,7 @@ static int hsm_generate_cmd(int argc, char **argv)
 	int rc;
 
 	if ((rc = key_options(argc, argv, generate_help, &o)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+		return cli_status(rc);
 	if (o.operands < argc)
 		return cli_usage_error(prog, "takes no arguments");
 	if (o.spec.len == 0)
@@ -300,7 +302,7 @@ static int hsm_import_components_cmd(int argc, char **argv)
 	int rc;
 
 	if ((rc = key_options(argc, argv, import_help, &o)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+		return cli_status(rc);
 	if ((rc = read_components(prog, argc - o.operands, argv + o.operands, parts, &n)) !=
 	        CLI_OK ||
 	    (rc = open_hsm(prog, o.lmk, &h)) != CLI_OK)
@@ -378,20 +380,21 @@ static int hsm_export_components_cmd(int argc, char **argv)
 	struct hsm_component parts[HSM_PARTS_MAX];
 	const char *prog = argv[0], *lmk = NULL, *parts_text = "2";
 	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"parts", &parts_text, NULL}, {"lmk", &lmk, NULL}, {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("parts", &parts_text), CLI_VALUE("lmk", &lmk)};
+	const cli_spec spec = {.help = export_help,
+	                       CLI_OWN(opts),
+	                       .common = {NULL, NULL, &json},
+	                       CLI_ONE("give one key BLOCK")};
 	size_t n;
 	hsm *h = NULL;
 	hsm_key k;
 	hsm_kcv kcv;
 
-	if ((rc = cli_options(argc, argv, opts, 3, export_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (strcmp(parts_text, "2") != 0 && strcmp(parts_text, "3") != 0)
 		return cli_usage_error(prog, "--parts is 2 or 3");
 	n = (size_t)(parts_text[0] - '0');
-	if (argc - rest != 1)
-		return cli_usage_error(prog, "give one key BLOCK");
 	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
 		return cli_usage_error(prog, "BLOCK is not a key block");
 	if ((rc = open_hsm(prog, lmk, &h)) != CLI_OK)
@@ -452,16 +455,18 @@ static int hsm_kcv_cmd(int argc, char **argv)
 {
 	const char *prog = argv[0], *lmk = NULL;
 	int json = 0, rest, rc;
-	const cli_option opts[] = {{"lmk", &lmk, NULL}, {"json", NULL, &json}};
+	const cli_option opts[] = {CLI_VALUE("lmk", &lmk)};
+	const cli_spec spec = {.help = kcv_help,
+	                       CLI_OWN(opts),
+	                       .common = {NULL, NULL, &json},
+	                       CLI_ONE("give one key BLOCK")};
 	struct hsm_key_info info;
 	hsm *h = NULL;
 	hsm_key k;
 	hsm_kcv kcv;
 
-	if ((rc = cli_options(argc, argv, opts, 2, kcv_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (argc - rest != 1)
-		return cli_usage_error(prog, "give one key BLOCK");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
 		return cli_usage_error(prog, "BLOCK is not a key block");
 	if ((rc = open_hsm(prog, lmk, &h)) != CLI_OK)
@@ -495,15 +500,16 @@ static int hsm_pin_block_cmd(int argc, char **argv)
 {
 	const char *prog = argv[0], *lmk = NULL, *pin = NULL, *pan = NULL;
 	int rest, rc;
-	const cli_option opts[] = {{"lmk", &lmk, NULL}, {"pin", &pin, NULL}, {"pan", &pan, NULL}};
+	const cli_option opts[] = {CLI_VALUE("lmk", &lmk), CLI_VALUE("pin", &pin),
+	                           CLI_VALUE("pan", &pan)};
+	const cli_spec spec = {
+	    .help = pin_block_help, CLI_OWN(opts), CLI_ONE("give one key BLOCK")};
 	uint8_t block[8];
 	hsm *h = NULL;
 	hsm_key k;
 
-	if ((rc = cli_options(argc, argv, opts, 3, pin_block_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (argc - rest != 1)
-		return cli_usage_error(prog, "give one key BLOCK");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (pin == NULL || pan == NULL)
 		return cli_usage_error(prog, "--pin and --pan are required");
 	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
@@ -527,16 +533,17 @@ static int hsm_pin_block_cmd(int argc, char **argv)
 int cli_hsm(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"init", "create a local master key (LMK) file", hsm_init},
-	    {"generate", "generate a key, wrapped under the LMK", hsm_generate_cmd},
+	    {"init", "create a local master key (LMK) file", hsm_init, CLI_ENV_NONE},
+	    {"generate", "generate a key, wrapped under the LMK", hsm_generate_cmd, CLI_ENV_HSM},
 	    {"import-components", "form a key from components (key ceremony)",
-	     hsm_import_components_cmd},
-	    {"export-components", "split a key into components", hsm_export_components_cmd},
-	    {"kcv", "check value and header of a wrapped key", hsm_kcv_cmd},
-	    {"pin-block", "encrypt a PIN block under a PIN key", hsm_pin_block_cmd},
+	     hsm_import_components_cmd, CLI_ENV_HSM},
+	    {"export-components", "split a key into components", hsm_export_components_cmd,
+	     CLI_ENV_HSM},
+	    {"kcv", "check value and header of a wrapped key", hsm_kcv_cmd, CLI_ENV_HSM},
+	    {"pin-block", "encrypt a PIN block under a PIN key", hsm_pin_block_cmd, CLI_ENV_HSM},
 	};
 	return cli_dispatch("possum hsm",
 	                    "The software HSM: its local master key (LMK), and keys wrapped under\n"
 	                    "it as TR-31 key blocks, which are the only form keys are kept in.",
-	                    cmds, sizeof cmds / sizeof cmds[0], argc, argv);
+	                    CLI_TABLE(cmds), argc, argv);
 }

@@ -284,10 +284,13 @@ static int iso_decode(int argc, char **argv)
 {
 	const char *prog = argv[0], *profile = NULL;
 	int framed = 0, json = 0, raw = 0, mask = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"profile", &profile, NULL}, {"framed", NULL, &framed}, {"json", NULL, &json},
-	    {"raw", NULL, &raw},         {"mask", NULL, &mask},
-	};
+	const cli_option opts[] = {CLI_VALUE("profile", &profile), CLI_FLAG("framed", &framed),
+	                           CLI_FLAG("raw", &raw), CLI_FLAG("mask", &mask)};
+	const cli_spec spec = {.help = decode_help,
+	                       CLI_OWN(opts),
+	                       .common = {NULL, NULL, &json},
+	                       .max = 1,
+	                       .wrong = "one message at a time"};
 	const iso8583_profile *p;
 	iso8583_envelope env;
 	iso8583_diag diag;
@@ -295,10 +298,8 @@ static int iso_decode(int argc, char **argv)
 	uint8_t *buf;
 	size_t len;
 
-	if ((rc = cli_options(argc, argv, opts, 5, decode_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (argc - rest > 1)
-		return cli_usage_error(prog, "one message at a time");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (mask && json)
 		return cli_usage_error(prog,
 		                       "--mask is for the table; --json gives the message whole");
@@ -444,16 +445,16 @@ static int iso_encode(int argc, char **argv)
 {
 	const char *prog = argv[0], *profile = NULL;
 	int framed = 0, raw = 0, rest, rc;
-	const cli_option opts[] = {
-	    {"profile", &profile, NULL}, {"framed", NULL, &framed}, {"raw", NULL, &raw}};
+	const cli_option opts[] = {CLI_VALUE("profile", &profile), CLI_FLAG("framed", &framed),
+	                           CLI_FLAG("raw", &raw)};
+	const cli_spec spec = {
+	    .help = encode_help, CLI_OWN(opts), .wrong = "the message is read from standard input"};
 	const iso8583_profile *p;
 	uint8_t *out;
 	size_t len;
 
-	if ((rc = cli_options(argc, argv, opts, 3, encode_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "the message is read from standard input");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = find_profile(prog, profile, &p)) != CLI_OK)
 		return rc;
 	if ((out = malloc(MAX_MESSAGE)) == NULL)
@@ -492,10 +493,13 @@ static int iso_send(int argc, char **argv)
 {
 	const char *prog = argv[0], *profile = NULL, *host = NULL, *timeout_s = "10";
 	int json = 0, mask = 0, raw = 0, rest, rc, timeout_ms;
-	const cli_option opts[] = {
-	    {"host", &host, NULL}, {"profile", &profile, NULL}, {"timeout", &timeout_s, NULL},
-	    {"json", NULL, &json}, {"mask", NULL, &mask},       {"raw", NULL, &raw},
-	};
+	const cli_option opts[] = {CLI_VALUE("host", &host), CLI_VALUE("profile", &profile),
+	                           CLI_VALUE("timeout", &timeout_s), CLI_FLAG("mask", &mask),
+	                           CLI_FLAG("raw", &raw)};
+	const cli_spec spec = {.help = send_help,
+	                       CLI_OWN(opts),
+	                       .common = {NULL, NULL, &json},
+	                       .wrong = "the message is read from standard input"};
 	const iso8583_profile *p;
 	net_client *c = NULL;
 	uint8_t *out = NULL, *in = NULL;
@@ -505,10 +509,8 @@ static int iso_send(int argc, char **argv)
 	char *end;
 	long t;
 
-	if ((rc = cli_options(argc, argv, opts, 6, send_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(prog, "the message is read from standard input");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if (host == NULL)
 		return cli_usage_error(prog, "--host HOST:PORT is required");
 	t = strtol(timeout_s, &end, 10);
@@ -573,11 +575,11 @@ static int iso_profiles(int argc, char **argv)
 int cli_iso(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"decode", "decode a message into a table or JSON", iso_decode},
-	    {"encode", "encode a message from JSON", iso_encode},
-	    {"send", "send a message to a host and print the answer", iso_send},
-	    {"profiles", "list the dialects", iso_profiles},
+	    {"decode", "decode a message into a table or JSON", iso_decode, CLI_ENV_NONE},
+	    {"encode", "encode a message from JSON", iso_encode, CLI_ENV_NONE},
+	    {"send", "send a message to a host and print the answer", iso_send, CLI_ENV_NONE},
+	    {"profiles", "list the dialects", iso_profiles, CLI_ENV_NONE},
 	};
-	return cli_dispatch("possum iso", "ISO 8583 messages in the dialects possum speaks.", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum iso", "ISO 8583 messages in the dialects possum speaks.",
+	                    CLI_TABLE(cmds), argc, argv);
 }

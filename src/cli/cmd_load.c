@@ -57,8 +57,9 @@ struct load_worker {
 /* The run: what every terminal shares, read-only once the threads start but for the gate. */
 struct load {
 	const char *prog, *host, *state_dir, *pin;
+	const char *card_paths[LOAD_CARDS]; /* the --card options */
 	struct term_card cards[LOAD_CARDS];
-	size_t ncards;
+	size_t npaths, ncards;
 	enum term_entry entry;
 	int64_t amount;
 	pthread_mutex_t lock;
@@ -381,21 +382,25 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 	return idle == 0 && approved > 0 ? CLI_OK : CLI_FAILED;
 }
 
-/* Every "--card FILE" (or "--card=FILE") of argv before its operands, read into ld->cards. */
-static int read_cards(struct load *ld, int argc, char **argv, int operands)
+/* A --card option (cli_spec.each): kept, read by read_cards(). */
+static int add_card(void *ctx, const char *name, const char *path)
 {
-	for (int i = 1; i < operands && i < argc; i++) {
-		const char *path = NULL;
+	struct load *ld = ctx;
+
+	(void)name;
+	if (ld->npaths == LOAD_CARDS)
+		return cli_usage_error(ld->prog, "at most %d cards", LOAD_CARDS);
+	ld->card_paths[ld->npaths++] = path;
+	return CLI_OK;
+}
+
+/* Reads every --card into ld->cards. */
+static int read_cards(struct load *ld)
+{
+	for (size_t i = 0; i < ld->npaths; i++) {
+		const char *path = ld->card_paths[i];
 		int rc;
 
-		if (strcmp(argv[i], "--card") == 0 && i + 1 < argc)
-			path = argv[++i];
-		else if (strncmp(argv[i], "--card=", 7) == 0)
-			path = argv[i] + 7;
-		if (path == NULL)
-			continue;
-		if (ld->ncards == LOAD_CARDS)
-			return cli_usage_error(ld->prog, "at most %d cards", LOAD_CARDS);
 		if ((rc = term_card_load(path, &ld->cards[ld->ncards])) != TERM_OK)
 			return cli_usage_error(ld->prog, "%s: %s", path, term_strerror(rc));
 		ld->ncards++;
@@ -452,93 +457,119 @@ static const char load_help[] =
     "                         has seen then repeats its STANs, declined 94)\n"
     "  --json                 print the figures as JSON\n";
 
-int cli_load(int argc, char **argv)
-{
-	const char *host = NULL, *file = NULL, *duration = NULL, *amount = "1.00", *entry = NULL;
-	const char *pin = NULL, *state_dir = NULL;
-	int json = 0, operands, rc;
-	const cli_option options[] = {
-	    {"host", &host, NULL},
-	    {"terminals-file", &file, NULL},
-	    {"card", &(const char *){0}, NULL},
-	    {"duration", &duration, NULL},
-	    {"amount", &amount, NULL},
-	    {"entry", &entry, NULL},
-	    {"pin", &pin, NULL},
-	    {"state-dir", &state_dir, NULL},
-	    {"json", NULL, &json},
-	};
-	struct load ld = {.prog = argv[0]};
-	struct load_worker *w = NULL;
-	struct load_line *lines = NULL;
-	char temp[4096] = "";
-	struct timespec end;
-	size_t n = 0, started = 0;
+/* What the command line asks of a run, besides what goes into ld. */
+struct load_args {
+	const char *file, *state_dir;
 	int64_t secs;
+	int json;
+};
 
-	rc = cli_options(argc, argv, options, sizeof options / sizeof options[0], load_help,
-	                 &operands);
-	if (rc != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (operands < argc)
-		return cli_usage_error(argv[0], "unexpected operand %s", argv[operands]);
-	if (host == NULL || file == NULL || duration == NULL)
+/* Reads the command line into ld and a. */
+static int load_options(int argc, char **argv, struct load *ld, struct load_args *a)
+{
+	const char *host = NULL, *duration = NULL, *amount = "1.00", *entry = NULL, *card = NULL;
+	const cli_option options[] = {
+	    CLI_VALUE("host", &host),     CLI_VALUE("terminals-file", &a->file),
+	    CLI_VALUE("card", &card),     CLI_VALUE("duration", &duration),
+	    CLI_VALUE("amount", &amount), CLI_VALUE("entry", &entry),
+	    CLI_VALUE("pin", &ld->pin),   CLI_VALUE("state-dir", &a->state_dir),
+	};
+	const cli_spec spec = {.help = load_help,
+	                       CLI_OWN(options),
+	                       .common = {NULL, NULL, &a->json},
+	                       .repeated = 1u << 2,
+	                       /* --card */ .each = add_card,
+	                       .ctx = ld};
+	int operands, rc;
+
+	if ((rc = cli_parse(argc, argv, &spec, &operands)) != CLI_OK)
+		return rc;
+	if (host == NULL || a->file == NULL || duration == NULL)
 		return cli_usage_error(argv[0],
 		                       "--host, --terminals-file and --duration are needed");
-	if (cli_int64(argv[0], "--duration", duration, 1, 86400, &secs) != CLI_OK ||
-	    cli_amount(argv[0], "--amount", amount, 156, &ld.amount) != CLI_OK)
+	if (cli_int64(argv[0], "--duration", duration, 1, 86400, &a->secs) != CLI_OK ||
+	    cli_amount(argv[0], "--amount", amount, 156, &ld->amount) != CLI_OK)
 		return CLI_USAGE;
 	if (entry != NULL && strcmp(entry, "swipe") != 0 && strcmp(entry, "chip") != 0)
 		return cli_usage_error(argv[0], "--entry: swipe or chip");
-	ld.entry = entry != NULL && strcmp(entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
-	ld.host = host;
-	ld.pin = pin;
-	if ((rc = read_cards(&ld, argc, argv, operands)) != CLI_OK ||
-	    (rc = read_terminals(argv[0], file, &lines, &n)) != CLI_OK)
-		goto out;
-	if (state_dir == NULL) {
+	ld->entry = entry != NULL && strcmp(entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
+	ld->host = host;
+	return CLI_OK;
+}
+
+/* The terminals' state directory: a->state_dir, made when missing, or a new temporary one
+ * (its name in temp, to be removed). */
+static int state_dir(struct load *ld, const struct load_args *a, char temp[4096])
+{
+	if (a->state_dir == NULL) {
 		const char *tmpdir = getenv("TMPDIR");
-		snprintf(temp, sizeof temp, "%s/possum-load-XXXXXX",
+		snprintf(temp, 4096, "%s/possum-load-XXXXXX",
 		         tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
 		if (mkdtemp(temp) == NULL) {
-			rc = cli_error(CLI_FAILED, argv[0], "cannot create %s: %s", temp,
-			               strerror(errno));
+			int rc = cli_error(CLI_FAILED, ld->prog, "cannot create %s: %s", temp,
+			                   strerror(errno));
 			temp[0] = '\0';
-			goto out;
+			return rc;
 		}
-		state_dir = temp;
-	} else if (mkdir(state_dir, 0700) != 0 && errno != EEXIST) {
-		rc = cli_error(CLI_FAILED, argv[0], "cannot create %s: %s", state_dir,
-		               strerror(errno));
-		goto out;
+		ld->state_dir = temp;
+	} else if (mkdir(a->state_dir, 0700) != 0 && errno != EEXIST) {
+		return cli_error(CLI_FAILED, ld->prog, "cannot create %s: %s", a->state_dir,
+		                 strerror(errno));
+	} else {
+		ld->state_dir = a->state_dir;
 	}
-	ld.state_dir = state_dir;
-	if ((w = calloc(n, sizeof *w)) == NULL) {
-		rc = cli_error(CLI_FAILED, argv[0], "out of memory");
-		goto out;
-	}
-	pthread_mutex_init(&ld.lock, NULL);
-	pthread_cond_init(&ld.cond, NULL);
+	return CLI_OK;
+}
+
+/* Runs the n terminals of lines for a->secs and reports. */
+static int run(struct load *ld, const struct load_args *a, const struct load_line *lines, size_t n)
+{
+	struct load_worker *w;
+	struct timespec end;
+	size_t started;
+	int rc;
+
+	if ((w = calloc(n, sizeof *w)) == NULL)
+		return cli_error(CLI_FAILED, ld->prog, "out of memory");
+	pthread_mutex_init(&ld->lock, NULL);
+	pthread_cond_init(&ld->cond, NULL);
 	for (started = 0; started < n; started++) {
 		w[started] =
-		    (struct load_worker){.ld = &ld, .line = &lines[started], .index = started};
+		    (struct load_worker){.ld = ld, .line = &lines[started], .index = started};
 		if (pthread_create(&w[started].thread, NULL, terminal_run, &w[started]) != 0) {
-			cli_error(0, argv[0], "cannot start terminal %s's thread",
+			cli_error(0, ld->prog, "cannot start terminal %s's thread",
 			          lines[started].tid);
 			break;
 		}
 	}
-	supervise(&ld, w, started, secs, !json && secs >= 5);
+	supervise(ld, w, started, a->secs, !a->json && a->secs >= 5);
 	for (size_t i = 0; i < started; i++)
 		pthread_join(w[i].thread, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &end);
-	rc = report(&ld, w, n, (double)ns_between(&ld.start, &end) / 1e9, json);
+	rc = report(ld, w, n, (double)ns_between(&ld->start, &end) / 1e9, a->json);
 	for (size_t i = 0; i < n; i++)
 		free(w[i].ns);
 	free(w);
-	pthread_cond_destroy(&ld.cond);
-	pthread_mutex_destroy(&ld.lock);
-out:
+	pthread_cond_destroy(&ld->cond);
+	pthread_mutex_destroy(&ld->lock);
+	return rc;
+}
+
+int cli_load(int argc, char **argv)
+{
+	struct load ld = {.prog = argv[0]};
+	struct load_args a = {0};
+	struct load_line *lines = NULL;
+	char temp[4096] = "";
+	size_t n = 0;
+	int rc;
+
+	if ((rc = load_options(argc, argv, &ld, &a)) != CLI_OK)
+		return cli_status(rc);
+	if ((rc = read_cards(&ld)) == CLI_OK &&
+	    (rc = read_terminals(argv[0], a.file, &lines, &n)) == CLI_OK &&
+	    (rc = state_dir(&ld, &a, temp)) == CLI_OK)
+		rc = run(&ld, &a, lines, n);
 	if (temp[0] != '\0')
 		nftw(temp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (lines != NULL)

@@ -34,35 +34,32 @@ struct opts {
 static int parse(int argc, char **argv, const char *help, struct opts *o)
 {
 	const cli_option options[] = {
-	    {"state", &o->state, NULL},
-	    {"host", &o->host, NULL},
-	    {"tid", &o->tid, NULL},
-	    {"mid", &o->mid, NULL},
-	    {"sn", &o->sn, NULL},
-	    {"tmk-components", &o->components, NULL},
-	    {"card", &o->card, NULL},
-	    {"entry", &o->entry, NULL},
-	    {"pin", &o->pin, NULL},
-	    {"amount", &o->amount, NULL},
-	    {"stan", &o->stan, NULL},
-	    {"rrn", &o->rrn, NULL},
-	    {"auth", &o->auth, NULL},
-	    {"holder", &o->holder, NULL},
-	    {"id-number", &o->id_number, NULL},
-	    {"phone", &o->phone, NULL},
-	    {"otp", &o->otp, NULL},
-	    {"timeout", &o->timeout, NULL},
-	    {"inject", &o->inject, NULL},
-	    {"json", NULL, &o->json},
+	    CLI_VALUE("state", &o->state),
+	    CLI_VALUE("host", &o->host),
+	    CLI_VALUE("tid", &o->tid),
+	    CLI_VALUE("mid", &o->mid),
+	    CLI_VALUE("sn", &o->sn),
+	    CLI_VALUE("tmk-components", &o->components),
+	    CLI_VALUE("card", &o->card),
+	    CLI_VALUE("entry", &o->entry),
+	    CLI_VALUE("pin", &o->pin),
+	    CLI_VALUE("amount", &o->amount),
+	    CLI_VALUE("stan", &o->stan),
+	    CLI_VALUE("rrn", &o->rrn),
+	    CLI_VALUE("auth", &o->auth),
+	    CLI_VALUE("holder", &o->holder),
+	    CLI_VALUE("id-number", &o->id_number),
+	    CLI_VALUE("phone", &o->phone),
+	    CLI_VALUE("otp", &o->otp),
+	    CLI_VALUE("timeout", &o->timeout),
+	    CLI_VALUE("inject", &o->inject),
 	};
+	const cli_spec spec = {.help = help, CLI_OWN(options), .common = {NULL, NULL, &o->json}};
 	int operands, rc;
 
 	*o = (struct opts){0};
-	rc = cli_options(argc, argv, options, sizeof options / sizeof options[0], help, &operands);
-	if (rc != CLI_OK)
+	if ((rc = cli_parse(argc, argv, &spec, &operands)) != CLI_OK)
 		return rc;
-	if (operands < argc)
-		return cli_usage_error(argv[0], "unexpected operand %s", argv[operands]);
 	if (o->state == NULL)
 		o->state = "./possum-term";
 	return CLI_OK;
@@ -233,7 +230,7 @@ static int cmd_init(int argc, char **argv)
 	int rc;
 
 	if ((rc = parse(argc, argv, init_help, &o)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+		return cli_status(rc);
 	if (o.host == NULL || o.tid == NULL || o.mid == NULL || o.sn == NULL ||
 	    o.components == NULL)
 		return cli_usage_error(argv[0],
@@ -275,7 +272,7 @@ static int manage(int argc, char **argv, enum term_kind kind, const char *help)
 	int rc;
 
 	if ((rc = parse(argc, argv, help, &o)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+		return cli_status(rc);
 	if ((rc = open_term(argv[0], &o, &d, &t)) != CLI_OK)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(t, &r) : term_manage(t, kind, &r);
@@ -310,7 +307,7 @@ static int transact(int argc, char **argv, enum term_kind kind, const char *help
 	int rc;
 
 	if ((rc = parse(argc, argv, help, &o)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+		return cli_status(rc);
 	if (o.amount != NULL &&
 	    cli_amount(argv[0], "--amount", o.amount, 156, &req.amount) != CLI_OK)
 		return CLI_USAGE;
@@ -449,7 +446,7 @@ static int cmd_receipt(int argc, char **argv)
 	int rc;
 
 	if ((rc = parse(argc, argv, receipt_help, &o)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+		return cli_status(rc);
 	if (o.stan == NULL)
 		return cli_usage_error(argv[0], "--stan N is needed");
 	if ((rc = open_term(argv[0], &o, &d, &t)) != CLI_OK)
@@ -506,7 +503,7 @@ static int cmd_batch(int argc, char **argv)
 	int rc;
 
 	if ((rc = parse(argc, argv, batch_help, &o)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
+		return cli_status(rc);
 	if ((rc = open_term(argv[0], &o, &d, &t)) != CLI_OK)
 		return rc;
 	if (o.json)
@@ -530,21 +527,23 @@ static int cmd_batch(int argc, char **argv)
 }
 
 static const cli_command term_commands[] = {
-    {"init", "set up a terminal: host, ids, TMK from components", cmd_init},
-    {"signin", "sign in: working keys and batch (0800 004)", cmd_exchange},
-    {"balance", "balance inquiry", cmd_exchange},
-    {"purchase", "purchase --amount A", cmd_exchange},
-    {"void", "void --stan N", cmd_exchange},
-    {"refund", "refund --rrn R --amount A", cmd_exchange},
-    {"preauth", "pre-authorization --amount A", cmd_exchange},
-    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A", cmd_exchange},
-    {"preauth-complete", "complete a pre-authorization --auth CODE --amount A", cmd_exchange},
-    {"auth-card", "card authentication, step 1 or 2 (--otp)", cmd_exchange},
-    {"settle", "settlement, with batch upload when totals differ", cmd_exchange},
-    {"echo", "echo test", cmd_exchange},
-    {"signout", "sign out", cmd_exchange},
-    {"receipt", "print a transaction's receipt --stan N", cmd_receipt},
-    {"batch", "list the current batch", cmd_batch},
+    {"init", "set up a terminal: host, ids, TMK from components", cmd_init, CLI_ENV_TERM},
+    {"signin", "sign in: working keys and batch (0800 004)", cmd_exchange, CLI_ENV_TERM},
+    {"balance", "balance inquiry", cmd_exchange, CLI_ENV_TERM},
+    {"purchase", "purchase --amount A", cmd_exchange, CLI_ENV_TERM},
+    {"void", "void --stan N", cmd_exchange, CLI_ENV_TERM},
+    {"refund", "refund --rrn R --amount A", cmd_exchange, CLI_ENV_TERM},
+    {"preauth", "pre-authorization --amount A", cmd_exchange, CLI_ENV_TERM},
+    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A", cmd_exchange,
+     CLI_ENV_TERM},
+    {"preauth-complete", "complete a pre-authorization --auth CODE --amount A", cmd_exchange,
+     CLI_ENV_TERM},
+    {"auth-card", "card authentication, step 1 or 2 (--otp)", cmd_exchange, CLI_ENV_TERM},
+    {"settle", "settlement, with batch upload when totals differ", cmd_exchange, CLI_ENV_TERM},
+    {"echo", "echo test", cmd_exchange, CLI_ENV_TERM},
+    {"signout", "sign out", cmd_exchange, CLI_ENV_TERM},
+    {"receipt", "print a transaction's receipt --stan N", cmd_receipt, CLI_ENV_TERM},
+    {"batch", "list the current batch", cmd_batch, CLI_ENV_TERM},
 };
 
 int cli_term(int argc, char **argv)
@@ -554,5 +553,5 @@ int cli_term(int argc, char **argv)
 	    "possum term — the reference POS terminal (cup-pos): sign-in, payments,\n"
 	    "reversals, settlement, receipts. Exit status 0 approved, 1 declined or\n"
 	    "failed, 2 bad usage.",
-	    term_commands, sizeof term_commands / sizeof term_commands[0], argc, argv);
+	    CLI_TABLE(term_commands), argc, argv);
 }

@@ -91,16 +91,19 @@ static int tlv_decode(int argc, char **argv)
 {
 	const char *prog = argv[0];
 	int json = 0, raw = 0, rest, rc;
-	const cli_option opts[] = {{"json", NULL, &json}, {"raw", NULL, &raw}};
+	const cli_option opts[] = {CLI_FLAG("raw", &raw)};
+	const cli_spec spec = {.help = decode_help,
+	                       CLI_OWN(opts),
+	                       .common = {NULL, NULL, &json},
+	                       .max = 1,
+	                       .wrong = "give the data as one HEX argument"};
 	struct json_ctx j = {{NULL}};
 	tlv_fault fault;
 	uint8_t *buf;
 	size_t len;
 
-	if ((rc = cli_options(argc, argv, opts, 2, decode_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (argc - rest > 1)
-		return cli_usage_error(prog, "give the data as one HEX argument");
+	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
+		return cli_status(rc);
 	if ((rc = cli_input_bytes(prog, rest < argc ? argv[rest] : NULL, raw, &buf, &len)) !=
 	    CLI_OK)
 		return rc;
@@ -127,8 +130,8 @@ static int tlv_decode(int argc, char **argv)
 int cli_tlv(int argc, char **argv)
 {
 	static const cli_command cmds[] = {
-	    {"decode", "decode BER-TLV into tags with their EMV names", tlv_decode},
+	    {"decode", "decode BER-TLV into tags with their EMV names", tlv_decode, CLI_ENV_NONE},
 	};
-	return cli_dispatch("possum tlv", "BER-TLV, the encoding of EMV chip data.", cmds,
-	                    sizeof cmds / sizeof cmds[0], argc, argv);
+	return cli_dispatch("possum tlv", "BER-TLV, the encoding of EMV chip data.",
+	                    CLI_TABLE(cmds), argc, argv);
 }

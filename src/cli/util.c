@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,36 +38,133 @@ int cli_error(int rc, const char *prog, const char *fmt, ...)
 	return rc;
 }
 
+/* ---- The option parser ---- */
+
+#define OPTIONS_MAX 40 /* a command's own options and the shared ones */
+
+/* A command's options as cli_parse() reads them: its own, then the shared ones it binds. */
+struct parse {
+	cli_option opt[OPTIONS_MAX];
+	bool required[OPTIONS_MAX], repeated[OPTIONS_MAX], seen[OPTIONS_MAX];
+	char letter[OPTIONS_MAX];
+	size_t n;
+	struct option longs[OPTIONS_MAX + 2];
+	char shorts[2 * OPTIONS_MAX + 3];
+};
+
+static void add_option(struct parse *p, cli_option o, bool required, char letter)
+{
+	assert(p->n < OPTIONS_MAX);
+	p->opt[p->n] = o;
+	p->required[p->n] = required;
+	p->repeated[p->n] = false;
+	p->seen[p->n] = false;
+	p->letter[p->n] = letter;
+	p->n++;
+}
+
+/* Gathers spec's options into p and the tables getopt_long() reads. */
+static void gather(const cli_spec *spec, struct parse *p)
+{
+	const cli_common *c = &spec->common;
+	size_t s = 0;
+
+	p->n = 0;
+	for (size_t i = 0; i < spec->n; i++) {
+		char letter =
+		    spec->letters != NULL && spec->letters[i] != ' ' ? spec->letters[i] : 0;
+		if (spec->opts[i].name == NULL)
+			continue;
+		add_option(p, spec->opts[i], (spec->required >> i) & 1, letter);
+		p->repeated[p->n - 1] = (spec->repeated >> i) & 1;
+	}
+	if (c->config != NULL)
+		add_option(p, (cli_option)CLI_VALUE("config", c->config), false, 0);
+	if (c->data != NULL)
+		add_option(p, (cli_option)CLI_VALUE("data", c->data), false, 0);
+	if (c->json != NULL)
+		add_option(p, (cli_option)CLI_FLAG("json", c->json), false, 0);
+	p->shorts[s++] = ':'; /* a missing value is ':', not '?' */
+	p->shorts[s++] = 'h';
+	for (size_t i = 0; i < p->n; i++) {
+		p->longs[i] = (struct option){
+		    p->opt[i].name, p->opt[i].value != NULL ? required_argument : no_argument, NULL,
+		    256 + (int)i};
+		if (p->letter[i] != 0)
+			p->shorts[s++] = p->letter[i];
+		if (p->letter[i] != 0 && p->opt[i].value != NULL)
+			p->shorts[s++] = ':';
+	}
+	p->shorts[s] = '\0';
+	p->longs[p->n] = (struct option){"help", no_argument, NULL, 'h'};
+	p->longs[p->n + 1] = (struct option){0};
+}
+
+/* Stores option c (getopt_long's answer) into its variable, or says what is wrong. */
+static int take(const cli_spec *spec, char **argv, struct parse *p, int c)
+{
+	const char *prog = argv[0];
+	size_t i = (size_t)c - 256;
+
+	if (c == ':')
+		return cli_usage_error(prog, "%s needs a value", argv[optind - 1]);
+	if (c == '?' && optopt > 0 && optopt < 256)
+		return cli_usage_error(prog, "unknown option '-%c'", optopt);
+	if (c == '?')
+		return cli_usage_error(prog, "unknown option '%s'", argv[optind - 1]);
+	if (c < 256)
+		for (i = 0; i < p->n && p->letter[i] != c; i++)
+			;
+	if (p->seen[i] && !p->repeated[i])
+		return cli_usage_error(prog, "--%s given twice", p->opt[i].name);
+	p->seen[i] = true;
+	if (p->repeated[i] && spec->each != NULL && p->opt[i].value != NULL)
+		return spec->each(spec->ctx, p->opt[i].name, optarg);
+	if (p->opt[i].value != NULL)
+		*p->opt[i].value = optarg;
+	else
+		*p->opt[i].flag = 1;
+	return CLI_OK;
+}
+
+int cli_parse(int argc, char **argv, const cli_spec *spec, int *operands)
+{
+	const char *prog = argv[0];
+	struct parse p;
+	int c, rc, count;
+
+	gather(spec, &p);
+	opterr = 0; /* the messages are ours, named after the command */
+	optind = 0; /* each command parses afresh */
+	while ((c = getopt_long(argc, argv, p.shorts, p.longs, NULL)) != -1) {
+		if (c == 'h') {
+			if (spec->help != NULL)
+				printf("Usage: %s %s", prog, spec->help);
+			return CLI_HELP;
+		}
+		if ((rc = take(spec, argv, &p, c)) != CLI_OK)
+			return rc;
+	}
+	count = argc - optind;
+	if (count < spec->min || (spec->max != CLI_ANY && count > spec->max)) {
+		if (spec->wrong != NULL || count < spec->min)
+			return cli_usage_error(
+			    prog, "%s", spec->wrong != NULL ? spec->wrong : "missing operands");
+		return cli_usage_error(prog, "unexpected argument '%s'", argv[optind + spec->max]);
+	}
+	for (size_t i = 0; i < p.n; i++)
+		if (p.required[i] && !p.seen[i])
+			return cli_usage_error(prog, "--%s is required", p.opt[i].name);
+	*operands = optind;
+	return CLI_OK;
+}
+
 int cli_options(int argc, char **argv, const cli_option *opts, size_t n, const char *help,
                 int *operands)
 {
-	struct option longs[32];
-	int c;
+	const cli_spec spec = {.help = help, .opts = opts, .n = n, .max = CLI_ANY};
 
-	assert(n + 2 <= sizeof longs / sizeof longs[0]);
-	for (size_t i = 0; i < n; i++)
-		longs[i] = (struct option){opts[i].name,
-		                           opts[i].value != NULL ? required_argument : no_argument,
-		                           NULL, 256 + (int)i};
-	longs[n] = (struct option){"help", no_argument, NULL, 'h'};
-	longs[n + 1] = (struct option){0};
-	opterr = 0; /* the messages are ours, named after the command */
-	while ((c = getopt_long(argc, argv, ":", longs, NULL)) != -1) {
-		if (c == 'h') {
-			printf("Usage: %s %s", argv[0], help);
-			return CLI_HELP;
-		}
-		if (c == ':')
-			return cli_usage_error(argv[0], "%s needs a value", argv[optind - 1]);
-		if (c < 256)
-			return cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
-		if (opts[c - 256].value != NULL)
-			*opts[c - 256].value = optarg;
-		else
-			*opts[c - 256].flag = 1;
-	}
-	*operands = optind;
-	return CLI_OK;
+	return cli_parse(argc, argv, &spec, operands);
 }
 
 int cli_dispatch(const char *group, const char *about, const cli_command *cmds, size_t n, int argc,
