@@ -48,35 +48,6 @@ const char *issuer_strerror(int rc)
 	}
 }
 
-static const struct {
-	const char *rc, *text;
-} rc_texts[] = {
-    {"00", "approved"},
-    {"05", "cardholder authentication failed"},
-    {"12", "invalid transaction"},
-    {"13", "invalid amount"},
-    {"14", "invalid card number"},
-    {"15", "no such issuer"},
-    {"25", "original transaction not found"},
-    {"30", "format error"},
-    {"41", "lost card"},
-    {"43", "stolen card"},
-    {"51", "insufficient funds"},
-    {"54", "expired card"},
-    {"55", "wrong PIN"},
-    {"57", "not permitted for this card"},
-    {"59", "card verification error"},
-    {"61", "amount over limit"},
-    {"62", "restricted card"},
-    {"64", "amount differs from original"},
-    {"65", "over count limit"},
-    {"75", "PIN tries exceeded"},
-    {"91", "issuer inoperative"},
-    {"94", "duplicate transaction"},
-    {"96", "system fault"},
-    {"99", "PIN format error"},
-};
-
 const char *issuer_card_status_name(int status)
 {
 	static const char *const names[] = {"", "active", "lost", "stolen", "blocked", "replaced"};
@@ -104,14 +75,6 @@ const char *issuer_op_name(int op)
 	if (op <= 0 || (size_t)op >= sizeof names / sizeof names[0] || names[op] == NULL)
 		return "";
 	return names[op];
-}
-
-const char *issuer_rc_text(const char *rc)
-{
-	for (size_t i = 0; rc != NULL && i < sizeof rc_texts / sizeof rc_texts[0]; i++)
-		if (strcmp(rc, rc_texts[i].rc) == 0)
-			return rc_texts[i].text;
-	return "unknown response code";
 }
 
 void issuer_config_defaults(struct issuer_config *cfg)

@@ -103,8 +103,6 @@ extern const char *const issuer_key_names[6];
 typedef struct issuer issuer;
 
 const char *issuer_strerror(int rc);
-/* "00" approved, "51" insufficient funds, …: the English meaning of a response code. */
-const char *issuer_rc_text(const char *rc);
 
 void issuer_config_defaults(struct issuer_config *cfg);
 
