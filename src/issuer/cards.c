@@ -64,15 +64,6 @@ static int default_expiry(int64_t now, char out[CARD_EXPIRY_LEN + 1])
 	return ISSUER_OK;
 }
 
-bool issuer_expiry_current(const char *yymm, int64_t now)
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-
-	return gmtime_r(&t, &tm) != NULL &&
-	       card_expiry_check(yymm, tm.tm_year + 1900, tm.tm_mon + 1) == CARD_OK;
-}
-
 static bool is_digits(const char *s, size_t min, size_t max)
 {
 	return s != NULL && crypto_digits(s, min, max) == strlen(s);

@@ -55,28 +55,6 @@ const char *issuer_card_status_name(int status)
 	return status > 0 && (size_t)status < sizeof names / sizeof names[0] ? names[status] : "";
 }
 
-const char *issuer_op_name(int op)
-{
-	static const char *const names[] = {
-	    [ISSUER_OP_BALANCE] = "balance",
-	    [ISSUER_OP_PREAUTH] = "preauth",
-	    [ISSUER_OP_PREAUTH_CANCEL] = "preauth_cancel",
-	    [ISSUER_OP_COMPLETION] = "completion",
-	    [ISSUER_OP_COMPLETION_VOID] = "completion_void",
-	    [ISSUER_OP_PURCHASE] = "purchase",
-	    [ISSUER_OP_VOID] = "void",
-	    [ISSUER_OP_REFUND] = "refund",
-	    [ISSUER_OP_REVERSAL] = "reversal",
-	    [ISSUER_OP_VERIFY] = "verify",
-	    [ISSUER_OP_CARDAUTH_START] = "cardauth_start",
-	    [ISSUER_OP_CARDAUTH_CONFIRM] = "cardauth_confirm",
-	};
-
-	if (op <= 0 || (size_t)op >= sizeof names / sizeof names[0] || names[op] == NULL)
-		return "";
-	return names[op];
-}
-
 void issuer_config_defaults(struct issuer_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -123,6 +101,27 @@ int issuer_from_ledger(int rc)
 	default:
 		return ISSUER_ELEDGER;
 	}
+}
+
+int issuer_ledger_failure(int rc)
+{
+	return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc) : ISSUER_ELEDGER;
+}
+
+int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason)
+{
+	snprintf(d->resp->rc, sizeof d->resp->rc, "%s", rc);
+	snprintf(d->resp->reason, sizeof d->resp->reason, "%s", reason);
+	return STAGE_DONE;
+}
+
+bool issuer_expiry_current(const char *yymm, int64_t now)
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	return gmtime_r(&t, &tm) != NULL &&
+	       card_expiry_check(yymm, tm.tm_year + 1900, tm.tm_mon + 1) == CARD_OK;
 }
 
 int64_t issuer_day(int64_t now)
