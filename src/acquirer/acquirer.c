@@ -49,6 +49,13 @@ int acquirer_from_store(int rc)
 	}
 }
 
+int acquirer_decide(struct txn *t, const char *rc, const char *reason)
+{
+	snprintf(t->rc, sizeof t->rc, "%s", rc);
+	snprintf(t->reason, sizeof t->reason, "%s", reason);
+	return STAGE_RESPOND;
+}
+
 void acquirer_config_defaults(struct acquirer_config *cfg)
 {
 	*cfg = (struct acquirer_config){0};

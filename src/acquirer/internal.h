@@ -3,8 +3,9 @@
  *
  *   read.c      the frame, read in the caller's buffer; cup-pos → struct request, the card
  *   terminal.c  the terminal, its merchant, its identity (field 59), the MAC
- *   pipeline.c  the runner, and the financial messages' table (duplicate, card
- *               authentication policy, route, authorize, record, notify)
+ *   pipeline.c  the runner (unpack, the transaction found), and the financial messages'
+ *               table (card authentication policy, route, authorize)
+ *   record.c    the duplicate check, the request's row, the cardholder's text
  *   route.c     where a request goes (the route table: the local issuer), and asking it
  *   reversal.c  reversals, exactly once
  *   netmgmt.c   sign-in, sign-out, echo
@@ -41,6 +42,7 @@ struct acquirer {
 #define T_PAY    0x10 /* a payment the card authentication policy applies to */
 #define T_AMOUNT 0x20 /* field 4 required */
 #define T_RECORD 0x40 /* one row of acq_txns */
+#define T_SIGNIN 0x80 /* its answer carries the batch (60) */
 #define T_FIN    (T_SIGNED | T_MAC | T_DUP | T_RECORD)
 
 enum { STAGE_NEXT = 0, STAGE_RESPOND = 1 };
@@ -113,10 +115,10 @@ struct txn {
 void acquirer_drop_pending(acquirer *a, size_t mark);
 void acquirer_send_pending(acquirer *a);
 
-/* An acquirer code for a store one. */
+/* acquirer.c: an acquirer code for a store one. */
 int acquirer_from_store(int rc);
 
-/* Decides t with response code rc for reason; STAGE_RESPOND. */
+/* acquirer.c: decides t with response code rc for reason; STAGE_RESPOND. */
 int acquirer_decide(struct txn *t, const char *rc, const char *reason);
 
 /* The transactions, by message class (netmgmt.c, settle.c, reversal.c, pipeline.c). */
@@ -125,9 +127,11 @@ extern const struct txn_type acquirer_netmgmt_types[], acquirer_settle_types[],
 extern const size_t acquirer_n_netmgmt_types, acquirer_n_settle_types, acquirer_n_reversal_types,
     acquirer_n_financial_types;
 
-/* read.c: the frame unpacked from the caller's buffer and its transaction found (30, 12);
- * the request read from the message (77 batch, 30, 13); the card (14, 54). */
-int acquirer_stage_unpack(struct txn *t);
+/* read.c: the frame unpacked from the caller's buffer (30), with what finds its transaction
+ * (3's first two digits, 25); its identity (30); the request read from the message (77 batch,
+ * 30, 13); the card (14, 54). */
+int acquirer_unpack(struct txn *t, char proc[7], char cond[3]);
+int acquirer_identity(struct txn *t);
 int acquirer_stage_fields(struct txn *t);
 int acquirer_stage_card(struct txn *t);
 
@@ -144,14 +148,11 @@ int acquirer_assign_rrn(struct txn *t);
 /* The last n digits of a counter's value v, wrapping and never all zeros, and a NUL. */
 void acquirer_counter_digits(int64_t v, int n, char *out);
 
-/* pipeline.c: TID + STAN + batch seen before (94); a row for a request whose identity it took;
+/* record.c: TID + STAN + batch seen before (94); a row for a request whose identity it took;
  * the cardholder's text of the outcome, in the request's savepoint. */
 int acquirer_stage_duplicate(struct txn *t);
 int acquirer_stage_record(struct txn *t);
 int acquirer_stage_notify(struct txn *t);
-
-/* netmgmt.c: whether t is a sign-in (its answer carries the batch in 60). */
-bool acquirer_is_signin(const struct txn *t);
 
 /* respond.c: the answer, and the one to send when the batch does not commit. */
 int acquirer_stage_respond(struct txn *t);

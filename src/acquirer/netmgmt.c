@@ -74,7 +74,7 @@ static int stage_netmgmt(struct txn *t)
 }
 
 static const struct stage stages[] = {
-    {"unpack", acquirer_stage_unpack, 0, false},     /* 30 unreadable, 12 unknown */
+    /* after unpack (pipeline.c): 30 unreadable, 12 unknown */
     {"terminal", acquirer_stage_terminal, 0, false}, /* 97, 58, 03 */
     {"netmgmt", stage_netmgmt, 0, false},            /* sign-in, sign-out, echo: 00 */
     {"respond", acquirer_stage_respond, 0, true},
@@ -83,14 +83,9 @@ static const struct stage stages[] = {
 static const struct txn_class netmgmt = {"netmgmt", stages, sizeof stages / sizeof stages[0]};
 
 const struct txn_type acquirer_netmgmt_types[] = {
-    {"signin", "0800", NULL, NULL, "004", 0, 0, &netmgmt, decide_signin},
+    {"signin", "0800", NULL, NULL, "004", T_SIGNIN, 0, &netmgmt, decide_signin},
     {"signout", "0820", NULL, NULL, "002", 0, 0, &netmgmt, decide_signout},
     {"echo", "0820", NULL, NULL, "301", 0, 0, &netmgmt, decide_echo},
 };
 const size_t acquirer_n_netmgmt_types =
     sizeof acquirer_netmgmt_types / sizeof acquirer_netmgmt_types[0];
-
-bool acquirer_is_signin(const struct txn *t)
-{
-	return t->type != NULL && t->type->decide == decide_signin;
-}

@@ -16,33 +16,6 @@
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
 
-int acquirer_decide(struct txn *t, const char *rc, const char *reason)
-{
-	snprintf(t->rc, sizeof t->rc, "%s", rc);
-	snprintf(t->reason, sizeof t->reason, "%s", reason);
-	return STAGE_RESPOND;
-}
-
-/* TID + STAN + batch seen before, or named by a reversal that came first: 94. */
-int acquirer_stage_duplicate(struct txn *t)
-{
-	struct store_acq_txn seen;
-	int rc = store_acq_txn_find(t->a->s, t->tid, t->batch, t->stan, 0, &seen);
-
-	if (rc == STORE_OK)
-		return acquirer_decide(t, RCODE_DUPLICATE, "duplicate");
-	if (rc != STORE_ENOTFOUND)
-		return acquirer_from_store(rc);
-	if ((rc = store_acq_tombstone_find(t->a->s, t->tid, t->batch, t->stan)) == STORE_OK) {
-		t->counted = true;
-		return acquirer_decide(t, RCODE_DUPLICATE, "reversed_before");
-	}
-	if (rc != STORE_ENOTFOUND)
-		return acquirer_from_store(rc);
-	t->counted = true;
-	return STAGE_NEXT;
-}
-
 /* DESIGN.md flow 5: by policy, a payment with a card whose authentication is missing is
  * declined C1, one whose authentication is no longer valid C2. */
 static int stage_cardauth(struct txn *t)
@@ -99,71 +72,8 @@ static int stage_authorize(struct txn *t)
 	return acquirer_ask(t, t->net_stan);
 }
 
-/* One row for a request whose identity it took (a reversal writes its own). */
-int acquirer_stage_record(struct txn *t)
-{
-	struct store_acq_txn row = {0};
-	int rc;
-
-	if (!t->counted || !(t->type->flags & T_RECORD))
-		return STAGE_NEXT;
-	if ((rc = acquirer_assign_rrn(t)) != ACQUIRER_OK)
-		return rc;
-	row.at = t->now;
-	snprintf(row.tid, sizeof row.tid, "%s", t->tid);
-	snprintf(row.mid, sizeof row.mid, "%s", t->mid);
-	row.batch = t->batch;
-	snprintf(row.stan, sizeof row.stan, "%s", t->stan);
-	snprintf(row.type, sizeof row.type, "%s",
-	         t->rq.type > 0 ? request_type_name(t->rq.type) : t->type->name);
-	row.amount = t->rq.amount;
-	row.currency = t->rq.currency;
-	snprintf(row.masked, sizeof row.masked, "%s", t->r->out.card);
-	snprintf(row.pan_hash, sizeof row.pan_hash, "%s", t->pan_hash);
-	snprintf(row.rrn, sizeof row.rrn, "%s", t->rrn);
-	snprintf(row.auth_code, sizeof row.auth_code, "%s", t->resp.auth_code);
-	snprintf(row.rc, sizeof row.rc, "%s", t->rc);
-	snprintf(row.reason, sizeof row.reason, "%s", t->reason);
-	row.decision_id = t->decision_id;
-	snprintf(row.net_stan, sizeof row.net_stan, "%s", t->net_stan);
-	snprintf(row.settle_date, sizeof row.settle_date, "%s", t->settle_date);
-	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96. */
-	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
-		return acquirer_from_store(rc);
-	/* A new software version, reported by a request that passed the MAC: written once. */
-	if (t->version[0] != '\0' && strcmp(t->version, t->term.version) != 0) {
-		memcpy(t->term.version, t->version, sizeof t->term.version);
-		if ((rc = store_terminal_update(t->a->s, &t->term)) != STORE_OK)
-			return acquirer_from_store(rc);
-	}
-	return STAGE_NEXT;
-}
-
-/* DESIGN.md "notifications": the cardholder's text of the outcome joins the request's commit
- * in the outbox; a card authentication's code waits for the batch's commit (acquirer.c). */
-int acquirer_stage_notify(struct txn *t)
-{
-	struct issuer_response *p;
-	int rc;
-
-	if ((rc = issuer_notify(t->a->is, &t->rq, &t->resp, t->now)) != ISSUER_OK)
-		return rc == ISSUER_ESTORE ? ACQUIRER_ESTORE : ACQUIRER_EHSM;
-	if (t->resp.otp[0] == '\0')
-		return STAGE_NEXT;
-	if (t->a->n_pending == t->a->cap_pending) {
-		size_t cap = t->a->cap_pending > 0 ? 2 * t->a->cap_pending : 8;
-
-		if ((p = realloc(t->a->pending, cap * sizeof *p)) == NULL)
-			return ACQUIRER_ENOMEM;
-		t->a->pending = p;
-		t->a->cap_pending = cap;
-	}
-	t->a->pending[t->a->n_pending++] = t->resp;
-	return STAGE_NEXT;
-}
-
 static const struct stage stages[] = {
-    {"unpack", acquirer_stage_unpack, 0, false},       /* 30 unreadable, 12 unknown */
+    /* after unpack (stage_unpack): 30 unreadable, 12 unknown */
     {"terminal", acquirer_stage_terminal, 0, false},   /* 97 unknown or not active; 58
                                                           merchant, SN (risk event); 03
                                                           merchant; A0 not signed in */
@@ -203,8 +113,49 @@ const struct txn_type acquirer_financial_types[] = {
 const size_t acquirer_n_financial_types =
     sizeof acquirer_financial_types / sizeof acquirer_financial_types[0];
 
-/* Before the transaction is known: the first stage of every class. */
-static const struct stage first = {"unpack", acquirer_stage_unpack, 0, false};
+/* The transaction of the message: MTI, then 60.3 or the processing and condition codes. */
+static const struct txn_type *find_type(const struct txn *t, const char *proc, const char *cond)
+{
+	static const struct {
+		const struct txn_type *types;
+		const size_t *n;
+	} classes[] = {
+	    {acquirer_netmgmt_types, &acquirer_n_netmgmt_types},
+	    {acquirer_settle_types, &acquirer_n_settle_types},
+	    {acquirer_financial_types, &acquirer_n_financial_types},
+	    {acquirer_reversal_types, &acquirer_n_reversal_types},
+	};
+
+	for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
+		for (size_t i = 0; i < *classes[c].n; i++) {
+			const struct txn_type *y = &classes[c].types[i];
+
+			if (strcmp(y->mti, t->iso.mti) != 0)
+				continue;
+			if (y->nmc != NULL
+			        ? strlen(t->f60) >= 11 && memcmp(t->f60 + 8, y->nmc, 3) == 0
+			        : y->proc == NULL || (strncmp(proc, y->proc, 2) == 0 &&
+			                              strcmp(cond, y->cond) == 0))
+				return y;
+		}
+	return NULL;
+}
+
+/* Before the transaction is known, the first stage of every class: the frame unpacked (30),
+ * its transaction found (12), its identity read (30). */
+static int stage_unpack(struct txn *t)
+{
+	char proc[7], cond[3];
+	int rc;
+
+	if ((rc = acquirer_unpack(t, proc, cond)) != STAGE_NEXT)
+		return rc;
+	if ((t->type = find_type(t, proc, cond)) == NULL)
+		return acquirer_decide(t, RCODE_INVALID_TXN, "unknown_transaction");
+	return acquirer_identity(t);
+}
+
+static const struct stage first = {"unpack", stage_unpack, 0, false};
 
 static bool applies(const struct stage *s, const struct txn *t)
 {
@@ -247,8 +198,8 @@ static void outcome(const struct txn *t, const char *stage, struct acquirer_outc
 	snprintf(o->route, sizeof o->route, "%s", t->route != NULL ? t->route->name : "");
 }
 
-/* Runs the stages of the request's class up to a decision, then those that always run; the
- * first (unpack) finds the class. A failure (negative) makes the answer 96. */
+/* Runs unpack, which finds the request's class, then the stages of its class up to a decision,
+ * then those that always run. A failure (negative) makes the answer 96. */
 static int run(struct txn *t, const char **decided_by)
 {
 	bool decided = false;
@@ -265,7 +216,7 @@ static int run(struct txn *t, const char **decided_by)
 			*decided_by = "respond";
 		return rc < 0 ? rc : ACQUIRER_OK;
 	}
-	for (size_t i = 1; i < t->type->cls->n_stages; i++) {
+	for (size_t i = 0; i < t->type->cls->n_stages; i++) {
 		const struct stage *s = &t->type->cls->stages[i];
 
 		if ((decided && !s->always) || !applies(s, t))

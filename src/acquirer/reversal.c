@@ -92,7 +92,7 @@ static int decide_reversal(struct txn *t)
 }
 
 static const struct stage stages[] = {
-    {"unpack", acquirer_stage_unpack, 0, false},     /* 30 unreadable, 12 unknown */
+    /* after unpack (pipeline.c): 30 unreadable, 12 unknown */
     {"terminal", acquirer_stage_terminal, 0, false}, /* 97, 58, 03, A0 not signed in */
     {"mac", acquirer_stage_mac, 0, false},           /* A0 */
     {"fields", acquirer_stage_fields, 0, false},     /* 30 */

@@ -60,7 +60,7 @@ static int stage_settle(struct txn *t)
 }
 
 static const struct stage stages[] = {
-    {"unpack", acquirer_stage_unpack, 0, false},           /* 30 unreadable, 12 unknown */
+    /* after unpack (pipeline.c): 30 unreadable, 12 unknown */
     {"terminal", acquirer_stage_terminal, 0, false},       /* 97, 58, A0 not signed in */
     {"duplicate", acquirer_stage_duplicate, T_DUP, false}, /* 94: an upload seen */
     {"fields", acquirer_stage_fields, 0, false},           /* 77 batch */

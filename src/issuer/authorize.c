@@ -750,27 +750,6 @@ int issuer_authorize(issuer *is, const struct request *req, int64_t now,
 	return rc;
 }
 
-/* Card authentication outside a terminal's request: its own transaction, committed before the
- * code is sent. */
-static int cardauth_alone(issuer *is, const struct request *req, int64_t now,
-                          struct issuer_response *resp)
-{
-	int rc;
-
-	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
-		return rc;
-	if ((rc = issuer_authorize(is, req, now, resp)) != ISSUER_OK)
-		store_rollback(is->s);
-	else
-		rc = issuer_from_store(store_commit(is->s)); /* a failed commit ends it too */
-	if (rc != ISSUER_OK) {
-		crypto_wipe(resp, sizeof *resp);
-		return rc;
-	}
-	issuer_send_pending(is, resp);
-	return ISSUER_OK;
-}
-
 /* An element given for card authentication: one too long for its field matches no card's, as
  * it did not before it was copied; ESC, which no stored holder, ID number or phone has, stands
  * in for it. */
@@ -780,41 +759,53 @@ static void element_set(char *dst, size_t cap, const char *src)
 		snprintf(dst, cap, "\x1b");
 }
 
-int issuer_cardauth_start(issuer *is, const char *pan, const char *holder, const char *id_number,
-                          const char *phone, int64_t now, struct issuer_response *resp)
+/* Card authentication outside a terminal's request: keyed in (the elements or the code), in a
+ * transaction of its own, committed before the code is sent. */
+static int cardauth_alone(issuer *is, enum request_type type, const char *pan,
+                          const char *const elements[3], const char *otp, int64_t now,
+                          struct issuer_response *resp)
 {
 	struct request req;
-	int rc = ISSUER_EARG;
+	int rc;
 
 	request_init(&req);
-	req.type = REQUEST_CARDAUTH_START;
+	req.type = type;
 	req.card.entry = REQUEST_ENTRY_MANUAL;
-	if (!issuer_present(pan) || request_card_set(&req, pan, NULL, NULL) != REQUEST_OK)
+	if (is == NULL || resp == NULL || !issuer_present(pan) ||
+	    request_card_set(&req, pan, NULL, NULL) != REQUEST_OK)
+		return ISSUER_EARG;
+	if (elements != NULL) {
+		element_set(req.holder, sizeof req.holder, elements[0]);
+		element_set(req.id_number, sizeof req.id_number, elements[1]);
+		element_set(req.phone, sizeof req.phone, elements[2]);
+	}
+	/* A code too long is wrong as an empty one is: a try counted. */
+	request_copy(req.otp, sizeof req.otp, otp);
+	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
 		goto out;
-	element_set(req.holder, sizeof req.holder, holder);
-	element_set(req.id_number, sizeof req.id_number, id_number);
-	element_set(req.phone, sizeof req.phone, phone);
-	rc = cardauth_alone(is, &req, now, resp);
+	if ((rc = issuer_authorize(is, &req, now, resp)) != ISSUER_OK)
+		store_rollback(is->s);
+	else
+		rc = issuer_from_store(store_commit(is->s)); /* a failed commit ends it too */
+	if (rc == ISSUER_OK)
+		issuer_send_pending(is, resp);
+	else
+		crypto_wipe(resp, sizeof *resp);
 out:
 	request_wipe(&req);
 	return rc;
 }
 
+int issuer_cardauth_start(issuer *is, const char *pan, const char *holder, const char *id_number,
+                          const char *phone, int64_t now, struct issuer_response *resp)
+{
+	const char *const elements[3] = {holder, id_number, phone};
+
+	return cardauth_alone(is, REQUEST_CARDAUTH_START, pan, elements, NULL, now, resp);
+}
+
 int issuer_cardauth_confirm(issuer *is, const char *pan, const char *otp, int64_t now,
                             struct issuer_response *resp)
 {
-	struct request req;
-	int rc = ISSUER_EARG;
-
-	request_init(&req);
-	req.type = REQUEST_CARDAUTH_CONFIRM;
-	req.card.entry = REQUEST_ENTRY_MANUAL;
-	if (!issuer_present(pan) || request_card_set(&req, pan, NULL, NULL) != REQUEST_OK)
-		goto out;
-	/* A code too long is wrong as an empty one is: a try counted. */
-	request_copy(req.otp, sizeof req.otp, otp);
-	rc = cardauth_alone(is, &req, now, resp);
-out:
-	request_wipe(&req);
-	return rc;
+	return cardauth_alone(is, REQUEST_CARDAUTH_CONFIRM, pan, NULL, otp, now, resp);
 }

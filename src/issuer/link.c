@@ -8,6 +8,7 @@
 
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
+#include "request/iso.h"
 
 /* Which request an MTI, processing code (two digits) and condition code (25) make. */
 static enum request_type operation(const char *mti, const char *proc, const char *cond,
@@ -41,89 +42,39 @@ static enum request_type operation(const char *mti, const char *proc, const char
 	return 0;
 }
 
-/* Field f as a string into out (capacity cap): "" when absent, -1 when it does not fit. */
-static int text(const iso8583_msg *m, int f, char *out, size_t cap)
-{
-	out[0] = '\0';
-	if (!iso8583_has(m, f))
-		return 0;
-	return iso8583_get(m, f, out, cap, NULL) == ISO8583_OK ? 0 : -1;
-}
-
-/* Fields 52 (under pin_key) and 55, bytes. */
-static int binary_fields(const iso8583_msg *m, const hsm_key *pin_key, struct request *r)
-{
-	size_t len;
-
-	if (iso8583_has(m, 52)) {
-		if (iso8583_get(m, 52, r->pin_block, sizeof r->pin_block + 1, &len) != ISO8583_OK ||
-		    len != sizeof r->pin_block)
-			return -1;
-		r->has_pin = true;
-		r->pin_key = pin_key;
-	}
-	if (iso8583_has(m, 55)) {
-		if (iso8583_get(m, 55, r->card.icc, sizeof r->card.icc, &len) != ISO8583_OK)
-			return -1;
-		r->card.icc_len = len;
-	}
-	return 0;
-}
-
-/* The card: 2, 35 and 14, read and checked once (request_card_set), and 22. */
-static int card_fields(const iso8583_msg *m, struct request *r)
-{
-	char pan[CARD_PAN_MAX + 1], track2[CARD_TRACK2_MAX + 1], expiry[5], f22[4];
-	int bad = text(m, 2, pan, sizeof pan) | text(m, 35, track2, sizeof track2) |
-	          text(m, 14, expiry, sizeof expiry) | text(m, 22, f22, sizeof f22);
-
-	if (bad == 0 && request_card_set(r, pan, track2, expiry) != REQUEST_OK)
-		bad = -1;
-	r->card.entry = request_entry_of(f22);
-	crypto_wipe(pan, sizeof pan);
-	crypto_wipe(track2, sizeof track2);
-	return bad;
-}
-
 int issuer_link_read(const iso8583_msg *m, const hsm_key *pin_key, struct request *out, char rc[3])
 {
-	char proc[7], cond[3], amount[13], currency[4], f43[41], f62[1000];
+	char proc[7], cond[3], f43[41];
 	int bad;
 
 	request_init(out);
 	snprintf(rc, 3, "%s", RCODE_FORMAT_ERROR);
-	bad = text(m, 3, proc, sizeof proc) | text(m, 25, cond, sizeof cond) |
-	      text(m, 4, amount, sizeof amount) | text(m, 49, currency, sizeof currency) |
-	      text(m, 62, f62, sizeof f62) | text(m, 43, f43, sizeof f43) | card_fields(m, out);
-	bad |= text(m, 32, out->acquirer, sizeof out->acquirer) |
-	       text(m, 11, out->stan, sizeof out->stan) |
-	       text(m, 7, out->transmit, sizeof out->transmit) |
-	       text(m, 41, out->terminal, sizeof out->terminal) |
-	       text(m, 42, out->merchant, sizeof out->merchant) |
-	       text(m, 37, out->rrn, sizeof out->rrn) |
-	       text(m, 38, out->orig.auth_code, sizeof out->orig.auth_code);
-	if (bad != 0 || request_cardauth_set(out, f62) != REQUEST_OK ||
-	    request_amount_set(out, amount, currency) != REQUEST_OK ||
-	    request_merchant_name_set(out, f43) != REQUEST_OK)
+	bad = request_iso_text(m, 3, proc, sizeof proc) |
+	      request_iso_text(m, 25, cond, sizeof cond) |
+	      request_iso_text(m, 43, f43, sizeof f43) | request_iso_read(m, out);
+	bad |= request_iso_text(m, 32, out->acquirer, sizeof out->acquirer) |
+	       request_iso_text(m, 11, out->stan, sizeof out->stan) |
+	       request_iso_text(m, 7, out->transmit, sizeof out->transmit) |
+	       request_iso_text(m, 41, out->terminal, sizeof out->terminal) |
+	       request_iso_text(m, 42, out->merchant, sizeof out->merchant) |
+	       request_iso_text(m, 37, out->rrn, sizeof out->rrn);
+	if (bad != 0 || request_merchant_name_set(out, f43) != REQUEST_OK)
 		goto fail;
 	proc[2] = '\0';
 	if ((out->type = operation(m->mti, proc, cond, out)) == 0) {
 		snprintf(rc, 3, "%s", RCODE_INVALID_TXN);
 		goto fail;
 	}
-	if (binary_fields(m, pin_key, out) != 0)
+	if (request_iso_secrets(m, pin_key, out) != REQUEST_OK)
 		goto fail;
 	/* A follow-up names its original by auth code (38) and RRN (37), as cup-pos does; a
 	 * reversal by its own STAN and amount, which are the original's. */
-	memcpy(out->orig.rrn, out->rrn, sizeof out->orig.rrn);
 	if (out->type == REQUEST_REVERSAL) {
 		memcpy(out->orig.stan, out->stan, sizeof out->orig.stan);
 		out->orig.amount = out->amount;
 	}
-	crypto_wipe(f62, sizeof f62);
 	return ISSUER_OK;
 fail:
-	crypto_wipe(f62, sizeof f62);
 	request_wipe(out);
 	return ISSUER_EARG;
 }
