@@ -1,33 +1,29 @@
-/* bench_issuer.c — the issuer's decisions per second, each committed before it returns (a
- * transaction and an fsync each: SQLite WAL, synchronous=FULL, a file in a temporary
- * directory): purchases by stripe with a PIN block checked against the card's PVV, and balance
- * inquiries, over 100 debit cards. The requests are made beforehand, so the figures are the
- * issuer's alone: decision, ledger transfer, record, commit. Prints nanoseconds per decision
- * (mean, p50, p99: batches of one), decisions per second, and the peak memory. Exits 1 if a
- * decision fails or is not the one expected. */
+/* bench_issuer.c — the issuer's decisions per second, each committed by the bench as the
+ * inbound link does (a transaction, the decision, the cardholder's text, the commit: an fsync each:
+ * SQLite WAL, synchronous=FULL, a file in a temporary directory): purchases by stripe with a PIN
+ * block checked against the card's PVV, and balance inquiries, over 100 debit cards. The requests
+ * are made beforehand, so the figures are the issuer's alone: decision, ledger transfer, record,
+ * outbox, commit. Prints nanoseconds per decision (mean, p50, p99: batches of one), decisions per
+ * second, and the peak memory. Exits 1 if a decision fails or is not the one expected. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 #include "issuer/issuer.h"
+#include "rcode/rcode.h"
 
 #define CARDS    100
 #define REQUESTS 4096
-
-struct request {
-	struct issuer_request r;
-	char stan[7];
-	uint8_t pin_block[8];
-};
 
 struct bench {
 	issuer *is;
 	struct issuer_card_image cards[CARDS];
 	struct request *req;
+	store *s;
 	hsm_key zpk;
 	unsigned next;
-	enum issuer_op op;
+	enum request_type op;
 };
 
 static int decide_op(void *ctx, unsigned i)
@@ -38,13 +34,21 @@ static int decide_op(void *ctx, unsigned i)
 
 	(void)i;
 	/* A new STAN each time: never a duplicate, every one a decision. */
+	int64_t now = 1796032800 + b->next / 1000000;
+
 	snprintf(q->stan, sizeof q->stan, "%06u", b->next % 1000000);
-	q->r.op = b->op;
-	q->r.amount = b->op == ISSUER_OP_PURCHASE ? 1 : 0;
-	q->r.stan = q->stan;
-	if (issuer_authorize(b->is, &q->r, 1796032800 + b->next / 1000000, &resp) != ISSUER_OK)
+	q->type = b->op;
+	q->amount = b->op == REQUEST_PURCHASE ? 1 : 0;
+	if (store_begin(b->s) != STORE_OK)
 		return 1;
-	return strcmp(resp.rc, "00") != 0;
+	if (issuer_authorize(b->is, q, now, &resp) != ISSUER_OK ||
+	    issuer_notify(b->is, q, &resp, now) != ISSUER_OK) {
+		store_rollback(b->s);
+		return 1;
+	}
+	if (store_commit(b->s) != STORE_OK)
+		return 1;
+	return strcmp(resp.rc, RCODE_APPROVED) != 0;
 }
 
 static int setup(struct bench *b, hsm *h, store *s)
@@ -83,17 +87,18 @@ static int setup(struct bench *b, hsm *h, store *s)
 		struct request *q = &b->req[i];
 		const struct issuer_card_image *c = &b->cards[i % CARDS];
 
-		if (hsm_encrypt_pin(h, &b->zpk, c->pin, c->pan, q->pin_block) != HSM_OK)
+		request_init(q);
+		if (hsm_encrypt_pin(h, &b->zpk, c->pin, c->pan, q->pin_block) != HSM_OK ||
+		    request_card_set(q, NULL, c->track2, NULL) != REQUEST_OK)
 			return -1;
-		q->r = (struct issuer_request){.track2 = c->track2,
-		                               .entry = ISSUER_ENTRY_STRIPE,
-		                               .pin_block = q->pin_block,
-		                               .pin_key = &b->zpk,
-		                               .currency = 156,
-		                               .acquirer = "48020000",
-		                               .transmit = "1130120000",
-		                               .terminal = "BENCH001",
-		                               .merchant = "898310048120001"};
+		q->card.entry = REQUEST_ENTRY_STRIPE;
+		q->has_pin = true;
+		q->pin_key = &b->zpk;
+		q->currency = 156;
+		snprintf(q->acquirer, sizeof q->acquirer, "48020000");
+		snprintf(q->transmit, sizeof q->transmit, "1130120000");
+		snprintf(q->terminal, sizeof q->terminal, "BENCH001");
+		snprintf(q->merchant, sizeof q->merchant, "898310048120001");
 	}
 	return 0;
 }
@@ -113,23 +118,25 @@ int main(int argc, char **argv)
 	}
 	snprintf(path, sizeof path, "%s/possum.db", dir);
 	if (store_open(path, &s) != STORE_OK || hsm_open(lmk, &h) != HSM_OK ||
-	    setup(&b, h, s) != 0) {
+	    (b.s = s, setup(&b, h, s)) != 0) {
 		fprintf(stderr, "bench: setup failed\n");
 		return 1;
 	}
 	printf("issuer on SQLite (WAL, synchronous=FULL), a file in %s, %d cards; each decision "
 	       "committed\n",
 	       dir, CARDS);
-	b.op = ISSUER_OP_PURCHASE;
+	b.op = REQUEST_PURCHASE;
 	bad |= bench_report("purchase (track 2 CVV, PIN by PVV, transfer)",
 	                    bench_run(decide_op, &b, 50, batches, 1), false);
-	b.op = ISSUER_OP_BALANCE;
+	b.op = REQUEST_BALANCE;
 	bad |= bench_report("balance inquiry (CVV, PIN)", bench_run(decide_op, &b, 50, batches, 1),
 	                    false);
 	bench_peak_memory();
 	issuer_close(b.is);
 	for (int i = 0; i < CARDS; i++)
 		memset(&b.cards[i], 0, sizeof b.cards[i]);
+	for (int i = 0; i < REQUESTS; i++)
+		request_wipe(&b.req[i]);
 	free(b.req);
 	hsm_close(h);
 	store_close(s);

@@ -1,5 +1,5 @@
 /* fuzz_issuer.c — libFuzzer target for the issuer's network link: every input is unpacked as
- * an iso87a message and, when it unpacks, read as an authorization request (issuer_iso_read)
+ * an iso87a message and, when it unpacks, read as an authorization request (issuer_link_read)
  * and decided (issuer_authorize) against a real store with two issued cards. Whatever the
  * bytes, nothing may crash or read out of bounds, every decision must carry a two-character
  * response code, and the ledger must stay sound (checked every 256 inputs). */
@@ -8,8 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "issuer/issuer.h"
+#include "issuer/link.h"
 #include "ledger/ledger.h"
+#include "rcode/rcode.h"
 
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
@@ -90,7 +91,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static unsigned runs;
-	struct issuer_iso_request ir;
+	struct request ir;
 	struct issuer_response r;
 	struct ledger_report rep;
 	iso8583_msg m;
@@ -98,12 +99,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 4096 || iso8583_unpack(profile, data, size, &m, NULL) != ISO8583_OK)
 		return 0;
-	if (issuer_iso_read(&m, &zpk, &ir, rc) != ISSUER_OK) {
-		CHECK(strcmp(rc, "12") == 0 || strcmp(rc, "30") == 0);
+	if (issuer_link_read(&m, &zpk, &ir, rc) != ISSUER_OK) {
+		CHECK(strcmp(rc, RCODE_INVALID_TXN) == 0 || strcmp(rc, RCODE_FORMAT_ERROR) == 0);
 		return 0;
 	}
-	if (issuer_authorize(is, &ir.req, 1796032800 + runs, &r) == ISSUER_OK)
+	/* As the inbound link does: a transaction, the decision, the text, the commit. */
+	CHECK(store_begin(s) == STORE_OK);
+	if (issuer_authorize(is, &ir, 1796032800 + runs, &r) == ISSUER_OK &&
+	    issuer_notify(is, &ir, &r, 1796032800 + runs) == ISSUER_OK) {
 		CHECK(strlen(r.rc) == 2);
+		CHECK(store_commit(s) == STORE_OK);
+	} else {
+		store_rollback(s);
+	}
+	request_wipe(&ir);
 	if (++runs % 256 == 0) {
 		CHECK(ledger_check(s, &rep, NULL, NULL) == LEDGER_OK);
 		CHECK(rep.violations == 0);

@@ -49,6 +49,13 @@ int acquirer_from_store(int rc)
 	}
 }
 
+int acquirer_decide(struct txn *t, const char *rc, const char *reason)
+{
+	snprintf(t->rc, sizeof t->rc, "%s", rc);
+	snprintf(t->reason, sizeof t->reason, "%s", reason);
+	return STAGE_RESPOND;
+}
+
 void acquirer_config_defaults(struct acquirer_config *cfg)
 {
 	*cfg = (struct acquirer_config){0};
@@ -84,6 +91,8 @@ void acquirer_close(acquirer *a)
 {
 	if (a == NULL)
 		return;
+	acquirer_drop_pending(a, 0);
+	free(a->pending);
 	crypto_wipe(a, sizeof *a);
 	free(a);
 }
@@ -136,12 +145,35 @@ int acquirer_merchant_add(acquirer *a, const char *name, const char *mcc, const 
 	return rc;
 }
 
+void acquirer_drop_pending(acquirer *a, size_t mark)
+{
+	if (mark >= a->n_pending)
+		return;
+	crypto_wipe(a->pending + mark, (a->n_pending - mark) * sizeof *a->pending);
+	a->n_pending = mark;
+}
+
+void acquirer_send_pending(acquirer *a)
+{
+	for (size_t i = 0; i < a->n_pending; i++)
+		issuer_send_pending(a->is, &a->pending[i]);
+	acquirer_drop_pending(a, 0);
+}
+
 int acquirer_begin(acquirer *a)
 {
+	acquirer_drop_pending(a, 0); /* a batch that never committed sends nothing */
 	return acquirer_from_store(store_begin(a->s));
 }
 
 int acquirer_commit(acquirer *a)
 {
-	return acquirer_from_store(store_commit(a->s));
+	int rc = acquirer_from_store(store_commit(a->s));
+
+	/* Only what is committed is sent: a code the issuer could not check never leaves. */
+	if (rc == ACQUIRER_OK)
+		acquirer_send_pending(a);
+	else
+		acquirer_drop_pending(a, 0);
+	return rc;
 }

@@ -1,14 +1,18 @@
 /* acquirer.h — the acquirer host's terminal side (DESIGN.md "A card payment"): merchants
  * registered (their terminals are the merchant module's: merchant.h), and each cup-pos request of a
- * terminal taken through the pipeline of stages in src/acquirer/pipeline.c — unpack,
- * terminal, MAC, duplicate, fields, card, card authentication policy, risk, authorize (at the
- * in-process issuer), record, respond, notify — to a response.
+ * terminal read once into the host's request (request/request.h) and taken through the stages
+ * of its message class (src/acquirer/internal.h) — for a payment: unpack, terminal, MAC,
+ * duplicate, fields, card, card authentication policy, route, authorize (at the issuer the
+ * route names), record, notify (the cardholder's text), respond — to a response.
  *
  * Durability (group commit): the caller opens a batch with acquirer_begin(), hands it each
  * request (acquirer_handle(), which runs the request in a savepoint of its own and writes its
  * answer), commits the batch once with acquirer_commit() and only then sends the answers; when
  * the commit fails every request of the batch is answered with the reply's `failed` form (39 =
- * "96"), never an approval. acquirer_handle() outside a batch commits by itself.
+ * "96"), never an approval. acquirer_handle() outside a batch commits by itself. The lower
+ * modules (issuer, ledger, notify outbox) work inside that savepoint and open none of their own.
+ * A card authentication's one-time code is sent after the commit that keeps it
+ * (acquirer_commit(), or acquirer_handle() outside a batch).
  *
  * Time is the caller's (now, Unix seconds); fields 12, 13 and 15 are the host's local time.
  *
@@ -79,6 +83,7 @@ struct acquirer_outcome {
 	int currency;
 	char rc[3], reason[32], rrn[13], auth_code[7];
 	char stage[16]; /* the stage that decided */
+	char route[16]; /* where it went (route.c: "local_issuer"); "" when it went nowhere */
 };
 
 /* A request's answer, and what to answer instead when the batch does not commit. Both are
@@ -93,7 +98,8 @@ struct acquirer_reply {
 };
 
 int acquirer_begin(acquirer *a);
-/* msg: a cup-pos frame without its 2-byte length (TPDU, header, MTI, bitmap, fields). Always
+/* msg: a cup-pos frame without its 2-byte length (TPDU, header, MTI, bitmap, fields), read
+ * where it is (not copied): it must not overlap r and must live until the call returns. Always
  * fills r; ACQUIRER_OK, or the failure that made the answer 96. */
 int acquirer_handle(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
                     struct acquirer_reply *r);

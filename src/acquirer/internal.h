@@ -1,10 +1,26 @@
-/* internal.h — what the acquirer's files share: the acquirer itself and its code for a store
- * failure. */
+/* internal.h — what the acquirer's files share: the acquirer itself, a request in the making
+ * (struct txn) and the stages and message classes of the pipeline (pipeline.c runs them):
+ *
+ *   read.c      the frame, read in the caller's buffer; cup-pos → struct request, the card
+ *   terminal.c  the terminal, its merchant, its identity (field 59), the MAC
+ *   pipeline.c  the runner (unpack, the transaction found), and the financial messages'
+ *               table (card authentication policy, route, authorize)
+ *   record.c    the duplicate check, the request's row, the cardholder's text
+ *   route.c     where a request goes (the route table: the local issuer), and asking it
+ *   reversal.c  reversals, exactly once
+ *   netmgmt.c   sign-in, sign-out, echo
+ *   settle.c    settlement and batch upload
+ *   respond.c   the answer, built straight into the reply */
 #ifndef POSSUM_ACQUIRER_INTERNAL_H
 #define POSSUM_ACQUIRER_INTERNAL_H
 
 #include "acquirer/acquirer.h"
 #include "iso8583/iso8583.h"
+#include "request/request.h"
+#include "store/store_acquirer.h"
+
+#define ENVELOPE_LEN 11 /* TPDU 5, header 6: where the MAC block starts in a frame's body */
+#define MAC_LEN      8
 
 struct acquirer {
 	store *s;
@@ -13,9 +29,133 @@ struct acquirer {
 	hsm_key zpk, pan_hash;
 	struct acquirer_config cfg;
 	const iso8583_profile *dialect; /* cup-pos */
+	/* One-time codes of the batch's card authentications, sent once it commits. */
+	struct issuer_response *pending;
+	size_t n_pending, cap_pending;
 };
 
-/* An acquirer code for a store one. */
+/* What a transaction passes through. */
+#define T_SIGNED 0x01 /* the terminal must be signed in */
+#define T_MAC    0x02 /* MACed request and response */
+#define T_DUP    0x04 /* TID + STAN + batch is its identity: a repeat is 94 */
+#define T_CARD   0x08 /* carries a card: checked, masked, hashed */
+#define T_PAY    0x10 /* a payment the card authentication policy applies to */
+#define T_AMOUNT 0x20 /* field 4 required */
+#define T_RECORD 0x40 /* one row of acq_txns */
+#define T_SIGNIN 0x80 /* its answer carries the batch (60) */
+#define T_FIN    (T_SIGNED | T_MAC | T_DUP | T_RECORD)
+
+enum { STAGE_NEXT = 0, STAGE_RESPOND = 1 };
+
+struct txn;
+
+/* A stage: runs, and goes on (STAGE_NEXT), decides (STAGE_RESPOND) or fails (negative). */
+struct stage {
+	const char *name;
+	int (*run)(struct txn *t);
+	unsigned flags; /* the transactions it applies to (any of); 0: all */
+	bool always;    /* run after a decision too */
+};
+
+/* A class of messages: its transactions and the stages they pass, in order. */
+struct txn_class {
+	const char *name;
+	const struct stage *stages;
+	size_t n_stages;
+};
+
+struct txn_type {
+	const char *name;
+	const char *mti;
+	const char *proc; /* first two digits of 3; NULL: by 60.3 */
+	const char *cond; /* 25 */
+	const char *nmc;  /* 60.3 for the network management and settlement messages */
+	unsigned flags;
+	enum request_type request; /* the request it makes (cardauth: by field 62); 0: none */
+	const struct txn_class *cls;
+	int (*decide)(struct txn *t); /* netmgmt and settle: what decides it */
+};
+
+/* The route a request takes (route.c): for now the local issuer. */
+struct route {
+	const char *name;
+	int (*authorize)(struct txn *t); /* t->rq stamped with the host's identity */
+};
+
+struct txn {
+	acquirer *a;
+	int64_t now;
+	struct acquirer_reply *r;
+	const struct txn_type *type;
+	const uint8_t *msg; /* the caller's buffer: TPDU, header, message */
+	size_t len;
+	iso8583_envelope env;
+	iso8583_msg iso;
+	bool readable; /* unpacked */
+	bool counted;  /* passed the duplicate stage: its identity is taken */
+	char f60[18], tid[9], mid[16], stan[7];
+	int batch;
+	struct store_terminal term;
+	struct store_merchant merchant; /* the terminal's, read with it */
+	char version[17];               /* the application version it reports (59.A2.05); "" none */
+	bool have_term, sign_in_again;
+	struct request rq; /* the request, read once (read.c) */
+	char pan_hash[2 * HSM_PAN_HASH_LEN + 1];
+	const struct route *route;
+	struct issuer_response resp;
+	char rc[3], reason[32], rrn[13], net_stan[7], settle_date[5];
+	char f12[7], f13[5], f48[63], f54[32], f60_out[18];
+	uint8_t f62[60];
+	bool has_f62;
+	int64_t decision_id;
+};
+
+/* acquirer.c: the codes of the card authentications since mark forgotten (their work rolled
+ * back); all sent, once committed, and forgotten. */
+void acquirer_drop_pending(acquirer *a, size_t mark);
+void acquirer_send_pending(acquirer *a);
+
+/* acquirer.c: an acquirer code for a store one. */
 int acquirer_from_store(int rc);
+
+/* acquirer.c: decides t with response code rc for reason; STAGE_RESPOND. */
+int acquirer_decide(struct txn *t, const char *rc, const char *reason);
+
+/* The transactions, by message class (netmgmt.c, settle.c, reversal.c, pipeline.c). */
+extern const struct txn_type acquirer_netmgmt_types[], acquirer_settle_types[],
+    acquirer_reversal_types[], acquirer_financial_types[];
+extern const size_t acquirer_n_netmgmt_types, acquirer_n_settle_types, acquirer_n_reversal_types,
+    acquirer_n_financial_types;
+
+/* read.c: the frame unpacked from the caller's buffer (30), with what finds its transaction
+ * (3's first two digits, 25); its identity (30); the request read from the message (77 batch,
+ * 30, 13); the card (14, 54). */
+int acquirer_unpack(struct txn *t, char proc[7], char cond[3]);
+int acquirer_identity(struct txn *t);
+int acquirer_stage_fields(struct txn *t);
+int acquirer_stage_card(struct txn *t);
+
+/* terminal.c: the terminal, its merchant and identity (97, 58, 03, A0); the MAC (A0). */
+int acquirer_stage_terminal(struct txn *t);
+int acquirer_stage_mac(struct txn *t);
+
+/* route.c: picks the route (recorded in the outcome); asks it, with the network STAN. */
+int acquirer_stage_route(struct txn *t);
+int acquirer_ask(struct txn *t, const char *stan);
+/* The host's RRN counter: a new RRN to t, and the counter's value to *v. */
+int acquirer_next_rrn(struct txn *t, int64_t *v);
+int acquirer_assign_rrn(struct txn *t);
+/* The last n digits of a counter's value v, wrapping and never all zeros, and a NUL. */
+void acquirer_counter_digits(int64_t v, int n, char *out);
+
+/* record.c: TID + STAN + batch seen before (94); a row for a request whose identity it took;
+ * the cardholder's text of the outcome, in the request's savepoint. */
+int acquirer_stage_duplicate(struct txn *t);
+int acquirer_stage_record(struct txn *t);
+int acquirer_stage_notify(struct txn *t);
+
+/* respond.c: the answer, and the one to send when the batch does not commit. */
+int acquirer_stage_respond(struct txn *t);
+int acquirer_build(struct txn *t, const char *rc, uint8_t *out, size_t *out_len);
 
 #endif

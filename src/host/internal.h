@@ -49,8 +49,10 @@ void host_terminals_stop(struct host_terminals *t);
 
 /* ---- The issuer behind the link (issuer.c) ----
  *
- * Each request read (issuer_iso_read), decided and committed (issuer_authorize), answered,
- * and logged masked as "authorization". */
+ * Each request read into the internal request (issuer_link_read), decided (issuer_authorize)
+ * and its cardholder's text queued (issuer_notify) in one transaction of the host's, committed,
+ * any one-time code sent (issuer_send_pending), answered (issuer_link_answer), and logged
+ * masked as "authorization". */
 struct host_issuer {
 	struct net_link *link;
 	issuer *issuer;

@@ -11,20 +11,20 @@
 
 #include "host/internal.h"
 #include "crypto/crypto.h"
+#include "issuer/link.h"
 
 /* The card number of a request, masked, for the log. */
-static void masked_card(const struct issuer_iso_request *ir, char out[CARD_PAN_MAX + 1])
+static void masked_card(const struct request *ir, char out[CARD_PAN_MAX + 1])
 {
-	const char *pan = ir->pan[0] != '\0' ? ir->pan : ir->track2;
+	const char *pan = ir->card.pan;
 	size_t n = card_pan_len(pan);
 
 	if (n == 0 || card_pan_mask(pan, n, out, CARD_PAN_MAX + 1) != CARD_OK)
 		snprintf(out, CARD_PAN_MAX + 1, "%s", n == 0 ? "" : "?");
 }
 
-static void log_decision(struct host_issuer *hi, const iso8583_msg *msg,
-                         const struct issuer_iso_request *ir, const struct issuer_response *r,
-                         int rc)
+static void log_decision(struct host_issuer *hi, const iso8583_msg *msg, const struct request *ir,
+                         const struct issuer_response *r, int rc)
 {
 	char card[CARD_PAN_MAX + 1];
 	json_t *f = json_object();
@@ -32,10 +32,10 @@ static void log_decision(struct host_issuer *hi, const iso8583_msg *msg,
 	masked_card(ir, card);
 	json_object_set_new(f, "link", json_string(hi->link->name));
 	json_object_set_new(f, "mti", json_string(msg->mti));
-	json_object_set_new(f, "op", json_string(issuer_op_name(ir->req.op)));
+	json_object_set_new(f, "op", json_string(request_type_name(ir->type)));
 	json_object_set_new(f, "card", json_string(card));
-	json_object_set_new(f, "amount", json_integer(ir->req.amount));
-	json_object_set_new(f, "currency", json_integer(ir->req.currency));
+	json_object_set_new(f, "amount", json_integer(ir->amount));
+	json_object_set_new(f, "currency", json_integer(ir->currency));
 	json_object_set_new(f, "acquirer", json_string(ir->acquirer));
 	json_object_set_new(f, "terminal", json_string(ir->terminal));
 	json_object_set_new(f, "stan", json_string(ir->stan));
@@ -55,14 +55,14 @@ static void log_decision(struct host_issuer *hi, const iso8583_msg *msg,
 static void authorize(void *ctx, net_request *req, const iso8583_msg *msg)
 {
 	struct host_issuer *hi = ctx;
-	struct issuer_iso_request ir;
+	struct request ir;
 	struct issuer_response r;
-	struct issuer_iso_answer a;
+	struct issuer_link_answer a;
 	iso8583_msg resp;
 	char code[3];
 	int rc;
 
-	if (issuer_iso_read(msg, hi->zpk, &ir, code) != ISSUER_OK) {
+	if (issuer_link_read(msg, hi->zpk, &ir, code) != ISSUER_OK) {
 		json_t *f = json_object();
 
 		json_object_set_new(f, "link", json_string(hi->link->name));
@@ -75,7 +75,18 @@ static void authorize(void *ctx, net_request *req, const iso8583_msg *msg)
 			net_drop(req, 0);
 		return;
 	}
-	rc = issuer_authorize(hi->issuer, &ir.req, (int64_t)time(NULL), &r);
+	/* Decided and committed before the answer is made; a code sent once committed. */
+	rc = ISSUER_ESTORE;
+	if (store_begin(hi->store) == STORE_OK) {
+		int64_t now = (int64_t)time(NULL);
+
+		if ((rc = issuer_authorize(hi->issuer, &ir, now, &r)) != ISSUER_OK ||
+		    (rc = issuer_notify(hi->issuer, &ir, &r, now)) != ISSUER_OK)
+			store_rollback(hi->store);
+		else if ((rc = store_commit(hi->store) == STORE_OK ? ISSUER_OK : ISSUER_ESTORE) ==
+		         ISSUER_OK)
+			issuer_send_pending(hi->issuer, &r);
+	}
 	log_decision(hi, msg, &ir, &r, rc);
 	if (net_link_respond(hi->link->dialect, msg, rc == ISSUER_OK ? r.rc : "96", &resp) !=
 	    ISO8583_OK) {
@@ -83,7 +94,7 @@ static void authorize(void *ctx, net_request *req, const iso8583_msg *msg)
 		goto out;
 	}
 	if (rc == ISSUER_OK)
-		issuer_iso_answer(&r, &a, &resp);
+		issuer_link_answer(&r, &a, &resp);
 	net_link_reply(hi->link, req, &resp);
 out:
 	crypto_wipe(&ir, sizeof ir);

@@ -26,7 +26,7 @@ struct http_server {
 };
 
 /* One request, from its headers to its answer. */
-struct request {
+struct http_req {
 	const char *method, *path; /* libmicrohttpd's, valid until the request completes */
 	struct timespec start;
 	const struct http_route *route;
@@ -59,7 +59,7 @@ static int64_t ms_since(const struct timespec *start)
 }
 
 /* Sends status and body (taken over; NULL: {}) and logs the request. */
-static enum MHD_Result answer(struct http_server *srv, struct MHD_Connection *c, struct request *r,
+static enum MHD_Result answer(struct http_server *srv, struct MHD_Connection *c, struct http_req *r,
                               int status, json_t *body)
 {
 	struct MHD_Response *resp;
@@ -109,7 +109,7 @@ static const char *bearer(struct MHD_Connection *c)
 
 /* What the headers decide: r->status 0 (go on) or an error with r->error. */
 static void admit(struct http_server *srv, struct MHD_Connection *c, const char *url,
-                  const char *method, struct request *r)
+                  const char *method, struct http_req *r)
 {
 	const struct http_route *routes = srv->cfg.routes != NULL ? srv->cfg.routes : srv->all;
 	const char *length =
@@ -164,7 +164,7 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 
 /* The body read, the handler's turn. */
 static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c, const char *url,
-                             const char *method, struct request *r)
+                             const char *method, struct http_req *r)
 {
 	struct http_request req = {.method = method,
 	                           .path = url,
@@ -203,7 +203,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *srv = cls;
-	struct request *r = *con_cls;
+	struct http_req *r = *con_cls;
 	const char *expect;
 
 	(void)version;
@@ -257,7 +257,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode why)
 {
 	struct http_server *srv = cls;
-	struct request *r = *con_cls;
+	struct http_req *r = *con_cls;
 
 	(void)c;
 	(void)why;

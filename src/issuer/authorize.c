@@ -1,7 +1,7 @@
 /* authorize.c — the issuer's authorization decision: a table of stages, each of which applies
- * to some operations and either lets the request go on or decides it with a response code of
- * spec/cup-pos.md. Reading the table tells the order of the checks; the record and the commit
- * follow it, and only then does the answer leave. */
+ * to some request types and either lets the request go on or decides it with a response code
+ * of spec/cup-pos.md. Reading the table tells the order of the checks; the record follows it,
+ * in the caller's transaction, whose commit comes before the answer leaves. */
 #include "issuer/internal.h"
 
 #include <assert.h>
@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "common/hex.h"
-#include "notify/notify.h"
+#include "rcode/rcode.h"
 #include "crypto/crypto.h"
 #include "tlv/tlv.h"
 
@@ -21,57 +21,50 @@ const struct issuer_cdol_entry issuer_cdol1[ISSUER_CDOL1_ENTRIES] = {
 
 /* Operations by what they need. */
 #define OPS_ALL                                                                                    \
-	(OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PREAUTH_CANCEL) |            \
-	 OP(ISSUER_OP_COMPLETION) | OP(ISSUER_OP_COMPLETION_VOID) | OP(ISSUER_OP_PURCHASE) |       \
-	 OP(ISSUER_OP_VOID) | OP(ISSUER_OP_REFUND) | OP(ISSUER_OP_REVERSAL) |                      \
-	 OP(ISSUER_OP_VERIFY) | OP(ISSUER_OP_CARDAUTH_START) | OP(ISSUER_OP_CARDAUTH_CONFIRM))
-#define OPS_CARDAUTH (OP(ISSUER_OP_CARDAUTH_START) | OP(ISSUER_OP_CARDAUTH_CONFIRM))
+	(OP(REQUEST_BALANCE) | OP(REQUEST_PREAUTH) | OP(REQUEST_PREAUTH_CANCEL) |                  \
+	 OP(REQUEST_COMPLETION) | OP(REQUEST_COMPLETION_VOID) | OP(REQUEST_PURCHASE) |             \
+	 OP(REQUEST_VOID) | OP(REQUEST_REFUND) | OP(REQUEST_REVERSAL) | OP(REQUEST_VERIFY) |       \
+	 OP(REQUEST_CARDAUTH_START) | OP(REQUEST_CARDAUTH_CONFIRM))
+#define OPS_CARDAUTH (OP(REQUEST_CARDAUTH_START) | OP(REQUEST_CARDAUTH_CONFIRM))
 /* The card is presented and checked: status, expiry, CVV or cryptogram, PIN. */
 #define OPS_PRESENTED                                                                              \
-	(OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE) |                  \
-	 OP(ISSUER_OP_VERIFY) | OPS_CARDAUTH)
+	(OP(REQUEST_BALANCE) | OP(REQUEST_PREAUTH) | OP(REQUEST_PURCHASE) | OP(REQUEST_VERIFY) |   \
+	 OPS_CARDAUTH)
 /* Presented, and a debit card's PIN is required. */
-#define OPS_PIN_REQUIRED (OP(ISSUER_OP_BALANCE) | OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE))
+#define OPS_PIN_REQUIRED (OP(REQUEST_BALANCE) | OP(REQUEST_PREAUTH) | OP(REQUEST_PURCHASE))
 /* The card data (track 2 or chip) is required: card-not-present checks take the PAN alone. */
 #define OPS_CARD_DATA OPS_PIN_REQUIRED
 /* Acting on an earlier approval. */
 #define OPS_FOLLOW_UP                                                                              \
-	(OP(ISSUER_OP_PREAUTH_CANCEL) | OP(ISSUER_OP_COMPLETION) | OP(ISSUER_OP_COMPLETION_VOID) | \
-	 OP(ISSUER_OP_VOID) | OP(ISSUER_OP_REFUND))
+	(OP(REQUEST_PREAUTH_CANCEL) | OP(REQUEST_COMPLETION) | OP(REQUEST_COMPLETION_VOID) |       \
+	 OP(REQUEST_VOID) | OP(REQUEST_REFUND))
 /* With an amount that must be positive and in the card's currency. */
-#define OPS_AMOUNT (OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE) | OPS_FOLLOW_UP)
+#define OPS_AMOUNT (OP(REQUEST_PREAUTH) | OP(REQUEST_PURCHASE) | OPS_FOLLOW_UP)
 /* Spending, under the daily limits. */
-#define OPS_SPENDING (OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_PURCHASE))
+#define OPS_SPENDING (OP(REQUEST_PREAUTH) | OP(REQUEST_PURCHASE))
 /* What a reversal may undo. */
 #define OPS_REVERSIBLE (OPS_SPENDING | OPS_FOLLOW_UP)
-
-int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason)
-{
-	snprintf(d->resp->rc, sizeof d->resp->rc, "%s", rc);
-	snprintf(d->resp->reason, sizeof d->resp->reason, "%s", reason);
-	return STAGE_DONE;
-}
 
 /* ---- the stages ---- */
 
 static int stage_fields(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
+	const struct request *r = d->req;
 
-	if (r->op < ISSUER_OP_BALANCE || r->op > ISSUER_OP_CARDAUTH_CONFIRM)
-		return issuer_decide(d, "12", "unknown_operation");
-	if ((OP(r->op) & OPS_AMOUNT) && r->amount <= 0)
-		return issuer_decide(d, "13", "amount_missing");
+	if (r->type < REQUEST_BALANCE || r->type > REQUEST_CARDAUTH_CONFIRM)
+		return issuer_decide(d, RCODE_INVALID_TXN, "unknown_operation");
+	if ((OP(r->type) & OPS_AMOUNT) && r->amount <= 0)
+		return issuer_decide(d, RCODE_INVALID_AMOUNT, "amount_missing");
 	if (r->amount < 0 || (r->amount > 0 && r->currency != d->is->cfg.currency))
-		return issuer_decide(d, "13", "currency");
-	if (r->pin_block != NULL && r->pin_key == NULL)
-		return issuer_decide(d, "99", "no_pin_key");
+		return issuer_decide(d, RCODE_INVALID_AMOUNT, "currency");
+	if (r->has_pin && r->pin_key == NULL)
+		return issuer_decide(d, RCODE_PIN_FORMAT, "no_pin_key");
 	return STAGE_NEXT;
 }
 
 static int stage_duplicate(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
+	const struct request *r = d->req;
 	struct store_decision prior;
 	int rc;
 
@@ -79,7 +72,7 @@ static int stage_duplicate(struct issuer_decision *d)
 	    !issuer_present(r->transmit))
 		return STAGE_NEXT;
 	snprintf(d->rec.dup_key, sizeof d->rec.dup_key, "%s|%s|%s|%c", r->acquirer, r->stan,
-	         r->transmit, r->op == ISSUER_OP_REVERSAL ? 'R' : 'A');
+	         r->transmit, r->type == REQUEST_REVERSAL ? 'R' : 'A');
 	rc = store_decision_by_dup_key(d->is->s, d->rec.dup_key, &prior);
 	if (rc == STORE_ENOTFOUND)
 		return STAGE_NEXT;
@@ -87,39 +80,36 @@ static int stage_duplicate(struct issuer_decision *d)
 		return issuer_from_store(rc);
 	d->record = false;
 	/* A reversal is sent until it is acknowledged: its repeat gets the same answer. */
-	if (r->op == ISSUER_OP_REVERSAL)
+	if (r->type == REQUEST_REVERSAL)
 		return issuer_decide(d, prior.rc, "repeated");
-	return issuer_decide(d, "94", "duplicate");
+	return issuer_decide(d, RCODE_DUPLICATE, "duplicate");
 }
 
 static int stage_card(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
 	const struct card_bin_range *bin;
 	char hash[STORE_HASH_HEX + 1];
 	int rc;
 
-	if (issuer_present(r->track2)) {
-		if (card_track2_parse(r->track2, strlen(r->track2), &d->t2) != CARD_OK)
-			return issuer_decide(d, "14", "track2_invalid");
-		d->have_t2 = true;
+	/* Read and checked once, by the request's reader (request_card_set). */
+	switch (d->req->card.check) {
+	case REQUEST_CARD_TRACK2:
+		return issuer_decide(d, RCODE_INVALID_CARD, "track2_invalid");
+	case REQUEST_CARD_PAN:
+		return issuer_decide(d, RCODE_INVALID_CARD, "pan_invalid");
+	case REQUEST_CARD_DIFFERS:
+		return issuer_decide(d, RCODE_INVALID_CARD, "pan_track2_differ");
+	default:
+		break;
 	}
-	if (issuer_present(r->pan))
-		snprintf(d->pan, sizeof d->pan, "%s", r->pan);
-	else if (d->have_t2)
-		snprintf(d->pan, sizeof d->pan, "%s", d->t2.pan);
-	if (card_pan_check(d->pan) != CARD_OK)
-		return issuer_decide(d, "14", "pan_invalid");
-	if (d->have_t2 && strcmp(d->pan, d->t2.pan) != 0)
-		return issuer_decide(d, "14", "pan_track2_differ");
 	rc = card_bin_lookup(d->is->bins, d->is->cfg.n_bins, d->pan, &bin);
 	if (rc != CARD_OK)
-		return issuer_decide(d, "15", "bin_not_ours");
+		return issuer_decide(d, RCODE_NO_ISSUER, "bin_not_ours");
 	if ((rc = issuer_pan_hash(d->is, d->pan, hash)) != ISSUER_OK)
 		return rc;
 	rc = store_card_by_hash(d->is->s, hash, &d->card);
 	if (rc == STORE_ENOTFOUND)
-		return issuer_decide(d, "14", "card_unknown");
+		return issuer_decide(d, RCODE_INVALID_CARD, "card_unknown");
 	if (rc != STORE_OK)
 		return issuer_from_store(rc);
 	d->rec.card_id = d->card.id;
@@ -132,48 +122,49 @@ static int stage_status(struct issuer_decision *d)
 	case ISSUER_CARD_ACTIVE:
 		return STAGE_NEXT;
 	case ISSUER_CARD_LOST:
-		return issuer_decide(d, "41", "card_lost");
+		return issuer_decide(d, RCODE_LOST_CARD, "card_lost");
 	case ISSUER_CARD_STOLEN:
-		return issuer_decide(d, "43", "card_stolen");
+		return issuer_decide(d, RCODE_STOLEN_CARD, "card_stolen");
 	case ISSUER_CARD_REPLACED:
-		return issuer_decide(d, "62", "card_replaced");
+		return issuer_decide(d, RCODE_RESTRICTED_CARD, "card_replaced");
 	default:
-		return issuer_decide(d, "62", "card_blocked");
+		return issuer_decide(d, RCODE_RESTRICTED_CARD, "card_blocked");
 	}
 }
 
 static int stage_expiry(struct issuer_decision *d)
 {
-	const char *given = issuer_present(d->req->expiry) ? d->req->expiry
-	                    : d->have_t2                   ? d->t2.expiry
-	                                                   : NULL;
+	const char *given = issuer_present(d->req->card.expiry) ? d->req->card.expiry : NULL;
 
 	if (!issuer_expiry_current(d->card.expiry, d->now))
-		return issuer_decide(d, "54", "card_expired");
+		return issuer_decide(d, RCODE_EXPIRED_CARD, "card_expired");
 	/* Another expiry than the card's is an old card of the same PAN, or a made-up one. */
 	if (given != NULL && strcmp(given, d->card.expiry) != 0)
-		return issuer_decide(d, "54", "expiry_differs");
+		return issuer_decide(d, RCODE_EXPIRED_CARD, "expiry_differs");
 	return STAGE_NEXT;
 }
 
 /* EMV 4.3 Book 2 8.1: the ARQC in field 55 over the CDOL1 data, under the card's key. */
 static int stage_cryptogram(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
+	const struct request *r = d->req;
 	size_t pos = 0;
 	uint64_t amount = 0;
 	unsigned currency;
 	tlv v;
 	int rc, atc;
 
-	if (r->icc == NULL || r->icc_len == 0)
+	const uint8_t *icc = r->card.icc;
+	size_t icc_len = r->card.icc_len;
+
+	if (icc_len == 0)
 		return STAGE_NEXT;
-	if (tlv_validate(r->icc, r->icc_len, NULL) != TLV_OK)
-		return issuer_decide(d, "30", "icc_malformed");
+	if (tlv_validate(icc, icc_len, NULL) != TLV_OK)
+		return issuer_decide(d, RCODE_FORMAT_ERROR, "icc_malformed");
 	for (size_t i = 0; i < ISSUER_CDOL1_ENTRIES; i++) {
-		if (tlv_find(r->icc, r->icc_len, issuer_cdol1[i].tag, &v) != TLV_OK ||
+		if (tlv_find(icc, icc_len, issuer_cdol1[i].tag, &v) != TLV_OK ||
 		    v.len != issuer_cdol1[i].len)
-			return issuer_decide(d, "30", "icc_incomplete");
+			return issuer_decide(d, RCODE_FORMAT_ERROR, "icc_incomplete");
 		memcpy(d->emv_data + pos, v.value, v.len);
 		pos += v.len;
 	}
@@ -181,34 +172,34 @@ static int stage_cryptogram(struct issuer_decision *d)
 	for (size_t i = 0; i < 6; i++)
 		amount = amount * 100 + (d->emv_data[i] >> 4) * 10 + (d->emv_data[i] & 0x0F);
 	if (r->amount > 0 && amount != (uint64_t)r->amount)
-		return issuer_decide(d, "13", "icc_amount_differs");
+		return issuer_decide(d, RCODE_INVALID_AMOUNT, "icc_amount_differs");
 	/* 5F2A, n3 in two BCD bytes after 9F02, 9F03, 9F1A and 95: the currency asked in. */
 	currency = (unsigned)(d->emv_data[19] & 0x0F) * 100 +
 	           (unsigned)(d->emv_data[20] >> 4) * 10 + (unsigned)(d->emv_data[20] & 0x0F);
 	if (r->amount > 0 && currency != r->currency)
-		return issuer_decide(d, "13", "icc_currency_differs");
-	if (tlv_find(r->icc, r->icc_len, 0x9F26, &v) != TLV_OK || v.len != 8)
-		return issuer_decide(d, "30", "icc_no_arqc");
+		return issuer_decide(d, RCODE_INVALID_AMOUNT, "icc_currency_differs");
+	if (tlv_find(icc, icc_len, 0x9F26, &v) != TLV_OK || v.len != 8)
+		return issuer_decide(d, RCODE_FORMAT_ERROR, "icc_no_arqc");
 	memcpy(d->emv.arqc, v.value, 8);
-	if (tlv_find(r->icc, r->icc_len, 0x9F36, &v) != TLV_OK || v.len != 2)
-		return issuer_decide(d, "30", "icc_no_atc");
+	if (tlv_find(icc, icc_len, 0x9F36, &v) != TLV_OK || v.len != 2)
+		return issuer_decide(d, RCODE_FORMAT_ERROR, "icc_no_atc");
 	memcpy(d->emv.atc, v.value, 2);
 	d->emv.pan = d->pan;
 	d->emv.psn = d->card.psn;
 	d->emv.data = d->emv_data;
 	d->emv.len = sizeof d->emv_data;
 	if (!d->card.chip)
-		return issuer_decide(d, "05", "not_a_chip_card");
+		return issuer_decide(d, RCODE_HOLDER_AUTH_FAILED, "not_a_chip_card");
 	rc = hsm_emv_verify_arqc(d->is->h, &d->is->keys.imk, &d->emv);
 	if (rc == HSM_EVERIFY)
-		return issuer_decide(d, "05", "arqc_wrong");
+		return issuer_decide(d, RCODE_HOLDER_AUTH_FAILED, "arqc_wrong");
 	if (rc != HSM_OK)
 		return ISSUER_EHSM;
 	/* The application transaction counter only goes up: a lower or equal one is a captured
 	 * cryptogram played again. */
 	atc = (int)d->emv.atc[0] << 8 | d->emv.atc[1];
 	if (atc <= d->card.atc)
-		return issuer_decide(d, "05", "atc_replayed");
+		return issuer_decide(d, RCODE_HOLDER_AUTH_FAILED, "atc_replayed");
 	d->card.atc = atc;
 	d->card_changed = true;
 	d->arqc_ok = true;
@@ -219,49 +210,48 @@ static int stage_cryptogram(struct issuer_decision *d)
  * iCVV of the chip's track 2 image when the chip was read. */
 static int stage_cvv(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
+	const struct request *r = d->req;
 	char cvv[CRYPTO_CVV_LEN + 1];
-	bool chip_read = r->entry == ISSUER_ENTRY_CHIP;
+	bool chip_read = r->card.entry == REQUEST_ENTRY_CHIP;
 	int rc;
 
 	/* A chip read proves the card with its cryptogram: its track 2 image alone is a copy. */
-	if (chip_read && d->card.chip && !d->arqc_ok && (OP(r->op) & OPS_CARD_DATA))
-		return issuer_decide(d, "59", "chip_data_missing");
-	if (!d->have_t2) {
-		if ((OP(r->op) & OPS_CARD_DATA) && !d->arqc_ok)
-			return issuer_decide(d, "59", "no_card_data");
+	if (chip_read && d->card.chip && !d->arqc_ok && (OP(r->type) & OPS_CARD_DATA))
+		return issuer_decide(d, RCODE_CARD_VERIFICATION, "chip_data_missing");
+	if (!d->req->card.has_track2) {
+		if ((OP(r->type) & OPS_CARD_DATA) && !d->arqc_ok)
+			return issuer_decide(d, RCODE_CARD_VERIFICATION, "no_card_data");
 		return STAGE_NEXT;
 	}
-	if (strlen(d->t2.discretionary) < 5 + CRYPTO_CVV_LEN)
-		return issuer_decide(d, "59", "cvv_missing");
-	memcpy(cvv, d->t2.discretionary + 5, CRYPTO_CVV_LEN);
+	if (strlen(d->req->card.track2.discretionary) < 5 + CRYPTO_CVV_LEN)
+		return issuer_decide(d, RCODE_CARD_VERIFICATION, "cvv_missing");
+	memcpy(cvv, d->req->card.track2.discretionary + 5, CRYPTO_CVV_LEN);
 	cvv[CRYPTO_CVV_LEN] = '\0';
-	rc = hsm_verify_cvv(d->is->h, &d->is->keys.cvk, d->pan, d->t2.expiry,
-	                    chip_read && d->card.chip ? CRYPTO_CVV_SC_ICVV : d->t2.service_code,
-	                    cvv);
+	rc = hsm_verify_cvv(
+	    d->is->h, &d->is->keys.cvk, d->pan, d->req->card.track2.expiry,
+	    chip_read && d->card.chip ? CRYPTO_CVV_SC_ICVV : d->req->card.track2.service_code, cvv);
 	crypto_wipe(cvv, sizeof cvv);
 	if (rc == HSM_EVERIFY)
-		return issuer_decide(d, "59", "cvv_wrong");
+		return issuer_decide(d, RCODE_CARD_VERIFICATION, "cvv_wrong");
 	if (rc != HSM_OK)
 		return ISSUER_EHSM;
-	if (strcmp(d->t2.service_code, d->card.service_code) != 0)
-		return issuer_decide(d, "59", "service_code_differs");
+	if (strcmp(d->req->card.track2.service_code, d->card.service_code) != 0)
+		return issuer_decide(d, RCODE_CARD_VERIFICATION, "service_code_differs");
 	return STAGE_NEXT;
 }
 
 static int stage_pin(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
+	const struct request *r = d->req;
 	const struct issuer_config *cfg = &d->is->cfg;
-	bool required = d->card.product == CARD_PRODUCT_DEBIT && (OP(r->op) & OPS_PIN_REQUIRED);
+	bool required = d->card.product == CARD_PRODUCT_DEBIT && (OP(r->type) & OPS_PIN_REQUIRED);
 	int rc;
 
 	/* A card locked by wrong PINs spends nothing until an operator unlocks it, PIN or not. */
-	if (d->card.pin_tries >= cfg->pin_tries &&
-	    (r->pin_block != NULL || (OP(r->op) & OPS_PIN_REQUIRED)))
-		return issuer_decide(d, "75", "pin_locked");
-	if (r->pin_block == NULL)
-		return required ? issuer_decide(d, "55", "pin_required") : STAGE_NEXT;
+	if (d->card.pin_tries >= cfg->pin_tries && (r->has_pin || (OP(r->type) & OPS_PIN_REQUIRED)))
+		return issuer_decide(d, RCODE_PIN_TRIES_EXCEEDED, "pin_locked");
+	if (!r->has_pin)
+		return required ? issuer_decide(d, RCODE_WRONG_PIN, "pin_required") : STAGE_NEXT;
 	rc = hsm_verify_pin_pvv(d->is->h, r->pin_key, r->pin_block, d->pan, &d->is->keys.pvk,
 	                        d->card.pvki, d->card.pvv);
 	if (rc == HSM_OK) {
@@ -273,14 +263,14 @@ static int stage_pin(struct issuer_decision *d)
 	}
 	/* A block that is not a PIN block is the acquirer's key, not the cardholder's PIN. */
 	if (rc == HSM_EPINBLOCK || rc == HSM_EPAN || rc == HSM_EUSAGE || rc == HSM_EALG)
-		return issuer_decide(d, "99", "pin_block_unreadable");
+		return issuer_decide(d, RCODE_PIN_FORMAT, "pin_block_unreadable");
 	if (rc != HSM_EVERIFY)
 		return ISSUER_EHSM;
 	d->card.pin_tries++;
 	d->card_changed = true;
 	if (d->card.pin_tries >= cfg->pin_tries)
-		return issuer_decide(d, "75", "pin_tries_exceeded");
-	return issuer_decide(d, "55", "pin_wrong");
+		return issuer_decide(d, RCODE_PIN_TRIES_EXCEEDED, "pin_tries_exceeded");
+	return issuer_decide(d, RCODE_WRONG_PIN, "pin_wrong");
 }
 
 static bool same_day(int64_t a, int64_t b)
@@ -291,77 +281,77 @@ static bool same_day(int64_t a, int64_t b)
 /* A payment undone the day it was made no longer counts against that day's limits. */
 static void unspend(struct issuer_decision *d)
 {
-	if ((d->orig.op == ISSUER_OP_PURCHASE || d->orig.op == ISSUER_OP_PREAUTH) &&
+	if ((d->orig.op == REQUEST_PURCHASE || d->orig.op == REQUEST_PREAUTH) &&
 	    same_day(d->orig.at, d->now)) {
 		d->day.amount -= d->orig.amount;
 		d->day.count--;
 	}
 }
 
-static_assert(STORE_DECISION_AUTH_OPS == (OP(ISSUER_OP_PREAUTH) | OP(ISSUER_OP_COMPLETION)),
+static_assert(STORE_DECISION_AUTH_OPS == (OP(REQUEST_PREAUTH) | OP(REQUEST_COMPLETION)),
               "decisions_auth holds the pre-authorizations and completions");
 
 static int stage_original(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
+	const struct request *r = d->req;
 	unsigned ops;
 	int rc;
 
-	switch (r->op) {
-	case ISSUER_OP_PREAUTH_CANCEL:
-	case ISSUER_OP_COMPLETION:
-		ops = OP(ISSUER_OP_PREAUTH);
+	switch (r->type) {
+	case REQUEST_PREAUTH_CANCEL:
+	case REQUEST_COMPLETION:
+		ops = OP(REQUEST_PREAUTH);
 		break;
-	case ISSUER_OP_COMPLETION_VOID:
-		ops = OP(ISSUER_OP_COMPLETION);
+	case REQUEST_COMPLETION_VOID:
+		ops = OP(REQUEST_COMPLETION);
 		break;
-	case ISSUER_OP_VOID:
-		ops = OP(ISSUER_OP_PURCHASE);
+	case REQUEST_VOID:
+		ops = OP(REQUEST_PURCHASE);
 		break;
 	default:
-		ops = OP(ISSUER_OP_PURCHASE) | OP(ISSUER_OP_COMPLETION);
+		ops = OP(REQUEST_PURCHASE) | OP(REQUEST_COMPLETION);
 		break;
 	}
 	/* A pre-authorization's follow-ups name it by auth code; the others by RRN, a void with
 	 * the auth code as well (spec/cup-pos.md). */
-	if (!issuer_present(r->orig_rrn) &&
-	    (!issuer_present(r->orig_auth_code) || (ops & ~STORE_DECISION_AUTH_OPS) != 0))
-		return issuer_decide(d, "25", "original_not_named");
+	if (!issuer_present(r->orig.rrn) &&
+	    (!issuer_present(r->orig.auth_code) || (ops & ~STORE_DECISION_AUTH_OPS) != 0))
+		return issuer_decide(d, RCODE_ORIGINAL_NOT_FOUND, "original_not_named");
 	rc = store_decision_original(d->is->s, d->card.id, ops,
-	                             issuer_present(r->orig_auth_code) ? r->orig_auth_code : NULL,
-	                             issuer_present(r->orig_rrn) ? r->orig_rrn : NULL, &d->orig);
+	                             issuer_present(r->orig.auth_code) ? r->orig.auth_code : NULL,
+	                             issuer_present(r->orig.rrn) ? r->orig.rrn : NULL, &d->orig);
 	if (rc == STORE_ENOTFOUND)
-		return issuer_decide(d, "25", "original_unknown");
+		return issuer_decide(d, RCODE_ORIGINAL_NOT_FOUND, "original_unknown");
 	if (rc != STORE_OK)
 		return issuer_from_store(rc);
 	d->rec.original_id = d->orig.id;
 	if (d->orig.reversed)
-		return issuer_decide(d, "25", "original_reversed");
-	switch (r->op) {
-	case ISSUER_OP_PREAUTH_CANCEL:
+		return issuer_decide(d, RCODE_ORIGINAL_NOT_FOUND, "original_reversed");
+	switch (r->type) {
+	case REQUEST_PREAUTH_CANCEL:
 		if (d->orig.remaining == 0)
-			return issuer_decide(d, "12", "original_resolved");
+			return issuer_decide(d, RCODE_INVALID_TXN, "original_resolved");
 		if (r->amount != d->orig.amount)
-			return issuer_decide(d, "64", "amount_differs");
+			return issuer_decide(d, RCODE_AMOUNT_DIFFERS, "amount_differs");
 		break;
-	case ISSUER_OP_COMPLETION:
+	case REQUEST_COMPLETION:
 		if (d->orig.remaining == 0)
-			return issuer_decide(d, "12", "original_resolved");
+			return issuer_decide(d, RCODE_INVALID_TXN, "original_resolved");
 		if (r->amount > d->orig.amount)
-			return issuer_decide(d, "64", "amount_over_hold");
+			return issuer_decide(d, RCODE_AMOUNT_DIFFERS, "amount_over_hold");
 		break;
-	case ISSUER_OP_VOID:
-	case ISSUER_OP_COMPLETION_VOID:
+	case REQUEST_VOID:
+	case REQUEST_COMPLETION_VOID:
 		if (!same_day(d->orig.at, d->now))
-			return issuer_decide(d, "12", "not_same_day");
+			return issuer_decide(d, RCODE_INVALID_TXN, "not_same_day");
 		if (r->amount != d->orig.amount)
-			return issuer_decide(d, "64", "amount_differs");
+			return issuer_decide(d, RCODE_AMOUNT_DIFFERS, "amount_differs");
 		if (d->orig.remaining != d->orig.amount)
-			return issuer_decide(d, "12", "original_refunded_or_voided");
+			return issuer_decide(d, RCODE_INVALID_TXN, "original_refunded_or_voided");
 		break;
 	default:
 		if (r->amount > d->orig.remaining)
-			return issuer_decide(d, "64", "amount_over_remaining");
+			return issuer_decide(d, RCODE_AMOUNT_DIFFERS, "amount_over_remaining");
 		break;
 	}
 	return STAGE_NEXT;
@@ -376,9 +366,9 @@ static int stage_limits(struct issuer_decision *d)
 	if ((rc = store_card_day_get(d->is->s, d->card.id, issuer_day(d->now), &day)) != STORE_OK)
 		return issuer_from_store(rc);
 	if (cfg->daily_amount_limit > 0 && d->req->amount > cfg->daily_amount_limit - day.amount)
-		return issuer_decide(d, "61", "daily_amount_limit");
+		return issuer_decide(d, RCODE_AMOUNT_LIMIT, "daily_amount_limit");
 	if (cfg->daily_count_limit > 0 && day.count >= cfg->daily_count_limit)
-		return issuer_decide(d, "65", "daily_count_limit");
+		return issuer_decide(d, RCODE_COUNT_LIMIT, "daily_count_limit");
 	return STAGE_NEXT;
 }
 
@@ -391,7 +381,7 @@ static int approve(struct issuer_decision *d, bool auth_code)
 			return rc;
 		snprintf(d->rec.auth_code, sizeof d->rec.auth_code, "%s", d->resp->auth_code);
 	}
-	return issuer_decide(d, "00", "approved");
+	return issuer_decide(d, RCODE_APPROVED, "approved");
 }
 
 /* A pending transfer made, posted or voided for this request. */
@@ -419,17 +409,16 @@ static int hold(struct issuer_decision *d, uint32_t flags, int64_t amount,
 	case LEDGER_OK:
 		return ISSUER_OK;
 	case LEDGER_EFUNDS:
-		return issuer_decide(d, "51", "insufficient_funds");
+		return issuer_decide(d, RCODE_INSUFFICIENT_FUNDS, "insufficient_funds");
 	case LEDGER_ERESOLVED:
 		/* A hold that expired meanwhile has nothing left for a reversal to release. */
-		if (d->req->op == ISSUER_OP_REVERSAL)
+		if (d->req->type == REQUEST_REVERSAL)
 			return ISSUER_OK;
-		return issuer_decide(d, "12", "hold_resolved_or_expired");
+		return issuer_decide(d, RCODE_INVALID_TXN, "hold_resolved_or_expired");
 	case LEDGER_EAMOUNT:
-		return issuer_decide(d, "64", "amount_over_hold");
+		return issuer_decide(d, RCODE_AMOUNT_DIFFERS, "amount_over_hold");
 	default:
-		return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc)
-		                                           : ISSUER_ELEDGER;
+		return issuer_ledger_failure(rc);
 	}
 }
 
@@ -441,52 +430,51 @@ static int move(struct issuer_decision *d, bool debit, int64_t amount, ledger_id
 	if (ledger_id_new(id) != LEDGER_OK)
 		return ISSUER_EHSM;
 	rc = issuer_move(d->is, id, d->card.account_id, debit, amount,
-	                 d->req->op == ISSUER_OP_REVERSAL ? ISSUER_XFER_REVERSAL
-	                 : d->req->op == ISSUER_OP_REFUND ? ISSUER_XFER_REFUND
+	                 d->req->type == REQUEST_REVERSAL ? ISSUER_XFER_REVERSAL
+	                 : d->req->type == REQUEST_REFUND ? ISSUER_XFER_REFUND
 	                 : debit                          ? ISSUER_XFER_PURCHASE
 	                                                  : ISSUER_XFER_VOID,
 	                 d->now);
 	if (rc == ISSUER_EFUNDS)
-		return issuer_decide(d, "51", "insufficient_funds");
+		return issuer_decide(d, RCODE_INSUFFICIENT_FUNDS, "insufficient_funds");
 	return rc;
 }
 
 static int stage_authorize(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
+	const struct request *r = d->req;
 	struct ledger_account a = {0};
 	ledger_id id;
 	bool spends = false;
 	int rc;
 
 	/* Only the enquiries read the account: a transfer checks its limits itself. */
-	if ((r->op == ISSUER_OP_BALANCE || r->op == ISSUER_OP_VERIFY) &&
+	if ((r->type == REQUEST_BALANCE || r->type == REQUEST_VERIFY) &&
 	    (rc = ledger_account_get(d->is->s, d->card.account_id, &a)) != LEDGER_OK)
-		return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc)
-		                                           : ISSUER_ELEDGER;
-	switch (r->op) {
-	case ISSUER_OP_BALANCE:
+		return issuer_ledger_failure(rc);
+	switch (r->type) {
+	case REQUEST_BALANCE:
 		d->resp->has_balance = true;
 		d->resp->available = ledger_available(&a);
 		d->resp->currency = a.currency;
 		return approve(d, false);
-	case ISSUER_OP_VERIFY:
+	case REQUEST_VERIFY:
 		/* spec/cup-pos.md: whether the funds cover the amount, never the balance. */
 		if (r->amount > 0 && ledger_available(&a) < r->amount)
-			return issuer_decide(d, "51", "insufficient_funds");
+			return issuer_decide(d, RCODE_INSUFFICIENT_FUNDS, "insufficient_funds");
 		return approve(d, false);
-	case ISSUER_OP_PURCHASE:
+	case REQUEST_PURCHASE:
 		rc = move(d, true, r->amount, &id);
 		spends = true;
 		break;
-	case ISSUER_OP_PREAUTH:
+	case REQUEST_PREAUTH:
 		rc = hold(d, LEDGER_PENDING, r->amount, ISSUER_XFER_HOLD, &id);
 		spends = true;
 		break;
-	case ISSUER_OP_PREAUTH_CANCEL:
+	case REQUEST_PREAUTH_CANCEL:
 		rc = hold(d, LEDGER_VOID, 0, ISSUER_XFER_CANCEL, &id);
 		break;
-	case ISSUER_OP_COMPLETION:
+	case REQUEST_COMPLETION:
 		rc = hold(d, LEDGER_POST, r->amount, ISSUER_XFER_COMPLETION, &id);
 		break;
 	default: /* void, completion void, refund: money back to the card */
@@ -496,15 +484,15 @@ static int stage_authorize(struct issuer_decision *d)
 	if (rc != ISSUER_OK)
 		return rc; /* an error, or a decline (STAGE_DONE) */
 	memcpy(d->rec.transfer_id, id.b, sizeof id.b);
-	if (OP(r->op) & OPS_FOLLOW_UP) {
-		d->orig.remaining = r->op == ISSUER_OP_REFUND ? d->orig.remaining - r->amount : 0;
+	if (OP(r->type) & OPS_FOLLOW_UP) {
+		d->orig.remaining = r->type == REQUEST_REFUND ? d->orig.remaining - r->amount : 0;
 		d->orig_changed = true;
 	}
-	if (r->op == ISSUER_OP_VOID || r->op == ISSUER_OP_PREAUTH_CANCEL)
+	if (r->type == REQUEST_VOID || r->type == REQUEST_PREAUTH_CANCEL)
 		unspend(d);
 	/* What later requests may still complete, void or refund of this one. */
-	if (r->op == ISSUER_OP_PURCHASE || r->op == ISSUER_OP_PREAUTH ||
-	    r->op == ISSUER_OP_COMPLETION)
+	if (r->type == REQUEST_PURCHASE || r->type == REQUEST_PREAUTH ||
+	    r->type == REQUEST_COMPLETION)
 		d->rec.remaining = r->amount;
 	if (spends) {
 		d->day.amount += r->amount;
@@ -517,45 +505,45 @@ static int stage_authorize(struct issuer_decision *d)
  * amount, is acknowledged and nothing changes: the acquirer stops sending it. */
 static int stage_reversal(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
+	const struct request *r = d->req;
 	ledger_id id;
 	int rc;
 
 	if (!issuer_present(r->acquirer) || !issuer_present(r->terminal) ||
-	    !issuer_present(r->stan))
-		return issuer_decide(d, "30", "reversal_unnamed");
+	    !issuer_present(r->orig.stan))
+		return issuer_decide(d, RCODE_FORMAT_ERROR, "reversal_unnamed");
 	/* STANs wrap: only an original of the last days is the one a reversal names. */
-	rc =
-	    store_decision_for_reversal(d->is->s, r->acquirer, r->terminal, r->stan, OPS_REVERSIBLE,
-	                                d->now - ISSUER_REVERSAL_DAYS * 86400, &d->orig);
+	rc = store_decision_for_reversal(d->is->s, r->acquirer, r->terminal, r->orig.stan,
+	                                 OPS_REVERSIBLE, d->now - ISSUER_REVERSAL_DAYS * 86400,
+	                                 &d->orig);
 	if (rc == STORE_ENOTFOUND ||
-	    (rc == STORE_OK && r->amount > 0 && r->amount != d->orig.amount))
-		return issuer_decide(d, "00", "original_unknown");
+	    (rc == STORE_OK && r->orig.amount > 0 && r->orig.amount != d->orig.amount))
+		return issuer_decide(d, RCODE_APPROVED, "original_unknown");
 	if (rc != STORE_OK)
 		return issuer_from_store(rc);
 	d->rec.original_id = d->orig.id;
 	d->rec.card_id = d->orig.card_id;
 	if (d->orig.reversed)
-		return issuer_decide(d, "00", "already_reversed");
-	if (strcmp(d->orig.rc, "00") != 0)
+		return issuer_decide(d, RCODE_APPROVED, "already_reversed");
+	if (strcmp(d->orig.rc, RCODE_APPROVED) != 0)
 		goto reversed; /* a decline moved nothing */
 	if ((rc = store_card_get(d->is->s, d->orig.card_id, &d->card)) != STORE_OK)
 		return issuer_from_store(rc);
 	rc = ISSUER_OK;
 	switch (d->orig.op) {
-	case ISSUER_OP_PREAUTH:
+	case REQUEST_PREAUTH:
 		/* A hold completed or cancelled since has nothing left to release. */
 		if (d->orig.remaining > 0)
 			rc = hold(d, LEDGER_VOID, 0, ISSUER_XFER_REVERSAL, &id);
 		break;
-	case ISSUER_OP_PURCHASE:
-	case ISSUER_OP_COMPLETION:
+	case REQUEST_PURCHASE:
+	case REQUEST_COMPLETION:
 		if (d->orig.remaining > 0)
 			rc = move(d, false, d->orig.remaining, &id);
 		break;
-	case ISSUER_OP_VOID:
-	case ISSUER_OP_COMPLETION_VOID:
-	case ISSUER_OP_REFUND:
+	case REQUEST_VOID:
+	case REQUEST_COMPLETION_VOID:
+	case REQUEST_REFUND:
 		/* The money given back is taken again, and the original it acted on may again be
 		 * refunded or voided for as much. */
 		if ((rc = store_decision_get(d->is->s, d->orig.original_id, &d->orig2)) != STORE_OK)
@@ -574,7 +562,7 @@ static int stage_reversal(struct issuer_decision *d)
 		 * and the reversal is acknowledged so that the acquirer stops sending it. */
 		d->orig.reversed = true;
 		d->orig_changed = true;
-		return issuer_decide(d, "00", "not_reversible");
+		return issuer_decide(d, RCODE_APPROVED, "not_reversible");
 	}
 	if (rc != ISSUER_OK)
 		return rc; /* an error, or a decline (STAGE_DONE) that changed nothing */
@@ -592,64 +580,54 @@ static const struct stage {
 	unsigned ops; /* the operations it applies to */
 	int (*run)(struct issuer_decision *d);
 } stages[] = {
-    {"fields", OPS_ALL, stage_fields},                                  /* 12, 13, 99 */
-    {"duplicate", OPS_ALL, stage_duplicate},                            /* 94 */
-    {"reversal", OP(ISSUER_OP_REVERSAL), stage_reversal},               /* 00 once, 51, 12 */
-    {"card", OPS_ALL & ~OP(ISSUER_OP_REVERSAL), stage_card},            /* 14, 15 */
-    {"status", OPS_PRESENTED | OP(ISSUER_OP_COMPLETION), stage_status}, /* 41, 43, 62 */
-    {"expiry", OPS_PRESENTED, stage_expiry},                            /* 54 */
-    {"cryptogram", OPS_PRESENTED, stage_cryptogram},                    /* 05, 30, 13 */
-    {"cvv", OPS_PRESENTED, stage_cvv},                                  /* 59 */
-    {"pin", OPS_PRESENTED, stage_pin},                                  /* 55, 75, 99 */
-    {"original", OPS_FOLLOW_UP, stage_original},                        /* 25, 64, 12 */
-    {"limits", OPS_SPENDING, stage_limits},                             /* 61, 65 */
-    {"cardauth", OPS_CARDAUTH, issuer_cardauth},                        /* 05, 65, 51 */
-    {"authorize", OPS_ALL & ~OP(ISSUER_OP_REVERSAL) & ~OPS_CARDAUTH, stage_authorize}, /* 51 */
+    {"fields", OPS_ALL, stage_fields},                                /* 12, 13, 99 */
+    {"duplicate", OPS_ALL, stage_duplicate},                          /* 94 */
+    {"reversal", OP(REQUEST_REVERSAL), stage_reversal},               /* 00 once, 51, 12 */
+    {"card", OPS_ALL & ~OP(REQUEST_REVERSAL), stage_card},            /* 14, 15 */
+    {"status", OPS_PRESENTED | OP(REQUEST_COMPLETION), stage_status}, /* 41, 43, 62 */
+    {"expiry", OPS_PRESENTED, stage_expiry},                          /* 54 */
+    {"cryptogram", OPS_PRESENTED, stage_cryptogram},                  /* 05, 30, 13 */
+    {"cvv", OPS_PRESENTED, stage_cvv},                                /* 59 */
+    {"pin", OPS_PRESENTED, stage_pin},                                /* 55, 75, 99 */
+    {"original", OPS_FOLLOW_UP, stage_original},                      /* 25, 64, 12 */
+    {"limits", OPS_SPENDING, stage_limits},                           /* 61, 65 */
+    {"cardauth", OPS_CARDAUTH, issuer_cardauth},                      /* 05, 65, 51 */
+    {"authorize", OPS_ALL & ~OP(REQUEST_REVERSAL) & ~OPS_CARDAUTH, stage_authorize}, /* 51 */
 };
 
-/* The text telling the cardholder of an approved financial outcome, into the outbox within
- * the decision's transaction: it exists exactly when the outcome does. */
-static int notify(struct issuer_decision *d)
+/* Whether the cardholder is told of the outcome (issuer_notify): an approved financial one of
+ * a card, a reversal only when it undid something; the reserved phone unsealed for it. */
+static int notice(struct issuer_decision *d)
 {
-	static const enum notify_kind kinds[] = {
-	    [ISSUER_OP_PREAUTH] = NOTIFY_PREAUTH,
-	    [ISSUER_OP_PREAUTH_CANCEL] = NOTIFY_PREAUTH_CANCEL,
-	    [ISSUER_OP_COMPLETION] = NOTIFY_COMPLETION,
-	    [ISSUER_OP_COMPLETION_VOID] = NOTIFY_COMPLETION_VOID,
-	    [ISSUER_OP_PURCHASE] = NOTIFY_PURCHASE,
-	    [ISSUER_OP_VOID] = NOTIFY_VOID,
-	    [ISSUER_OP_REFUND] = NOTIFY_REFUND,
-	    [ISSUER_OP_REVERSAL] = NOTIFY_REVERSAL,
-	};
-	const struct issuer_request *r = d->req;
-	struct notify_message m = {0};
+	static const unsigned told = OP(REQUEST_PREAUTH) | OP(REQUEST_PREAUTH_CANCEL) |
+	                             OP(REQUEST_COMPLETION) | OP(REQUEST_COMPLETION_VOID) |
+	                             OP(REQUEST_PURCHASE) | OP(REQUEST_VOID) | OP(REQUEST_REFUND) |
+	                             OP(REQUEST_REVERSAL);
+	const struct request *r = d->req;
+	struct issuer_response *resp = d->resp;
 	int rc;
 
-	if (strcmp(d->resp->rc, "00") != 0 || (size_t)r->op >= sizeof kinds / sizeof kinds[0] ||
-	    kinds[r->op] == 0 || d->card.id == 0 ||
-	    (r->op == ISSUER_OP_REVERSAL && strcmp(d->resp->reason, "approved") != 0))
+	if (strcmp(resp->rc, RCODE_APPROVED) != 0 || !(told & OP(r->type)) || d->card.id == 0 ||
+	    (r->type == REQUEST_REVERSAL && strcmp(resp->reason, "approved") != 0))
 		return ISSUER_OK;
-	if ((rc = issuer_unseal(d->is, d->card.pan_hash, &d->card.phone, d->phone,
-	                        sizeof d->phone)) != ISSUER_OK)
+	if (d->phone[0] == '\0' && (rc = issuer_unseal(d->is, d->card.pan_hash, &d->card.phone,
+	                                               d->phone, sizeof d->phone)) != ISSUER_OK)
 		return rc;
-	m.kind = kinds[r->op];
-	m.last4 = d->card.last4;
-	m.merchant = issuer_present(r->merchant_name) ? r->merchant_name
-	             : issuer_present(r->merchant)    ? r->merchant
-	                                              : d->is->cfg.name;
-	m.amount = r->op == ISSUER_OP_REVERSAL ? d->orig.amount : r->amount;
-	m.currency = d->is->cfg.currency;
-	m.at = d->now;
-	m.utc_offset = d->is->cfg.utc_offset;
-	m.language = d->card.language;
-	m.phone = d->phone;
-	rc = notify_enqueue(d->is->s, d->is->h, &d->is->keys.data, &m, NULL);
-	if (rc == NOTIFY_EARG && m.merchant != d->is->cfg.name) {
-		/* A merchant name the text cannot carry: the cardholder still hears of it. */
-		m.merchant = d->is->cfg.name;
-		rc = notify_enqueue(d->is->s, d->is->h, &d->is->keys.data, &m, NULL);
-	}
-	return rc == NOTIFY_OK ? ISSUER_OK : rc == NOTIFY_ESTORE ? ISSUER_ESTORE : ISSUER_EHSM;
+	resp->notify = true;
+	resp->notify_amount = r->type == REQUEST_REVERSAL ? d->orig.amount : r->amount;
+	return ISSUER_OK;
+}
+
+/* What the caller sends the cardholder after the decision: its text, or a code. */
+static void followup(struct issuer_decision *d)
+{
+	struct issuer_response *resp = d->resp;
+
+	if (!resp->notify && resp->otp[0] == '\0')
+		return;
+	snprintf(resp->last4, sizeof resp->last4, "%s", d->card.last4);
+	snprintf(resp->language, sizeof resp->language, "%s", d->card.language);
+	memcpy(resp->phone, d->phone, sizeof resp->phone);
 }
 
 /* Writes what the decision changed, and the decision itself. */
@@ -695,76 +673,139 @@ static int arpc(struct issuer_decision *d)
 	return ISSUER_OK;
 }
 
-static void copy(char *dst, size_t cap, const char *src)
+/* The decision's record from the request: its identity, what it asked. */
+static void decision_init(struct issuer_decision *d, issuer *is, const struct request *req,
+                          int64_t now, struct issuer_response *resp)
 {
-	snprintf(dst, cap, "%s", src != NULL ? src : "");
+	memset(resp, 0, sizeof *resp);
+	memset(d, 0, sizeof *d);
+	d->is = is;
+	d->req = req;
+	d->pan = req->card.pan;
+	d->now = now;
+	d->resp = resp;
+	d->record = true;
+	d->rec.at = now;
+	d->rec.op = req->type;
+	d->rec.amount = req->amount;
+	d->rec.currency = req->currency;
+	memcpy(d->rec.acquirer, req->acquirer, sizeof d->rec.acquirer);
+	memcpy(d->rec.stan, req->stan, sizeof d->rec.stan);
+	memcpy(d->rec.transmit, req->transmit, sizeof d->rec.transmit);
+	memcpy(d->rec.terminal, req->terminal, sizeof d->rec.terminal);
+	memcpy(d->rec.merchant, req->merchant, sizeof d->rec.merchant);
+	memcpy(d->rec.rrn, req->rrn, sizeof d->rec.rrn);
 }
 
-int issuer_authorize(issuer *is, const struct issuer_request *req, int64_t now,
+/* Runs the decision table: the first stage takes every type, and decides those it does not
+ * know (12). STAGE_DONE or an ISSUER_E* code. */
+static int run(struct issuer_decision *d)
+{
+	unsigned type = (unsigned)d->req->type;
+	int rc = STAGE_NEXT;
+
+	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == STAGE_NEXT; i++)
+		if (i == 0 || (type > 0 && type < 32 && (stages[i].ops & OP(type))))
+			rc = stages[i].run(d);
+	assert(rc != STAGE_NEXT);
+	return rc;
+}
+
+/* Writes the decision and what goes with it: the record, the ARPC, what the caller sends. */
+static int finish(struct issuer_decision *d)
+{
+	int rc;
+
+	if (!d->record)
+		return ISSUER_OK; /* a duplicate: nothing was written */
+	if ((rc = notice(d)) != ISSUER_OK)
+		return rc;
+	/* The same decision already recorded (STORE_EEXIST) cannot be met here: the duplicate
+	 * stage looked in the same transaction. Any failure is the caller's to roll back. */
+	if ((rc = issuer_from_store(record(d))) != ISSUER_OK)
+		return rc == ISSUER_EARG ? ISSUER_ESTORE : rc;
+	if (d->arqc_ok && (rc = arpc(d)) != ISSUER_OK)
+		return rc;
+	d->resp->decision_id = d->rec.id;
+	followup(d);
+	return ISSUER_OK;
+}
+
+int issuer_authorize(issuer *is, const struct request *req, int64_t now,
                      struct issuer_response *resp)
 {
 	struct issuer_decision d;
-	int rc = STAGE_NEXT;
+	int rc;
 
 	if (is == NULL || req == NULL || resp == NULL)
 		return ISSUER_EARG;
-	memset(resp, 0, sizeof *resp);
-	memset(&d, 0, sizeof d);
-	d.is = is;
-	d.req = req;
-	d.now = now;
-	d.resp = resp;
-	d.record = true;
-	d.rec.at = now;
-	d.rec.op = req->op;
-	d.rec.amount = req->amount;
-	d.rec.currency = req->currency;
-	copy(d.rec.acquirer, sizeof d.rec.acquirer, req->acquirer);
-	copy(d.rec.stan, sizeof d.rec.stan, req->stan);
-	copy(d.rec.transmit, sizeof d.rec.transmit, req->transmit);
-	copy(d.rec.terminal, sizeof d.rec.terminal, req->terminal);
-	copy(d.rec.merchant, sizeof d.rec.merchant, req->merchant);
-	copy(d.rec.rrn, sizeof d.rec.rrn, req->rrn);
-	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
-		return rc;
-	/* The first stage takes every operation, and decides those it does not know (12). */
-	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == STAGE_NEXT; i++)
-		if (i == 0 || (req->op > 0 && req->op < 32 && (stages[i].ops & OP(req->op))))
-			rc = stages[i].run(&d);
-	assert(rc != STAGE_NEXT);
+	/* The caller's transaction: the decision is written there, never committed here. */
+	assert(store_depth(is->s) > 0);
+	decision_init(&d, is, req, now, resp);
+	if ((rc = run(&d)) >= 0)
+		rc = finish(&d);
 	if (rc < 0)
-		goto fail;
-	if (!d.record) {
-		store_rollback(is->s); /* a duplicate: nothing was written */
-		rc = ISSUER_OK;
-		goto out;
-	}
-	if ((rc = notify(&d)) != ISSUER_OK)
-		goto fail;
-	rc = record(&d);
-	if (rc == STORE_EEXIST) {
-		/* The same request decided by another process meanwhile. */
-		store_rollback(is->s);
-		issuer_decide(&d, req->op == ISSUER_OP_REVERSAL ? "00" : "94", "duplicate");
-		rc = ISSUER_OK;
-		goto out;
-	}
-	if ((rc = issuer_from_store(rc)) != ISSUER_OK)
-		goto fail;
-	if (d.arqc_ok && (rc = arpc(&d)) != ISSUER_OK)
-		goto fail;
-	if ((rc = issuer_from_store(store_commit(is->s))) != ISSUER_OK)
-		goto fail;
-	resp->decision_id = d.rec.id;
-	/* Sent once the code's hash is committed: a code the issuer could not check is never sent.
-	 */
-	if (d.otp[0] != '\0' && is->cfg.sms != NULL)
-		issuer_send_otp(is, &d);
-	goto out;
-fail:
-	store_rollback(is->s);
-	memset(resp, 0, sizeof *resp);
-out:
+		memset(resp, 0, sizeof *resp);
 	crypto_wipe(&d, sizeof d);
 	return rc;
+}
+
+/* An element given for card authentication: one too long for its field matches no card's, as
+ * it did not before it was copied; ESC, which no stored holder, ID number or phone has, stands
+ * in for it. */
+static void element_set(char *dst, size_t cap, const char *src)
+{
+	if (request_copy(dst, cap, src) != REQUEST_OK)
+		snprintf(dst, cap, "\x1b");
+}
+
+/* Card authentication outside a terminal's request: keyed in (the elements or the code), in a
+ * transaction of its own, committed before the code is sent. */
+static int cardauth_alone(issuer *is, enum request_type type, const char *pan,
+                          const char *const elements[3], const char *otp, int64_t now,
+                          struct issuer_response *resp)
+{
+	struct request req;
+	int rc;
+
+	request_init(&req);
+	req.type = type;
+	req.card.entry = REQUEST_ENTRY_MANUAL;
+	if (is == NULL || resp == NULL || !issuer_present(pan) ||
+	    request_card_set(&req, pan, NULL, NULL) != REQUEST_OK)
+		return ISSUER_EARG;
+	if (elements != NULL) {
+		element_set(req.holder, sizeof req.holder, elements[0]);
+		element_set(req.id_number, sizeof req.id_number, elements[1]);
+		element_set(req.phone, sizeof req.phone, elements[2]);
+	}
+	/* A code too long is wrong as an empty one is: a try counted. */
+	request_copy(req.otp, sizeof req.otp, otp);
+	if ((rc = issuer_from_store(store_begin(is->s))) != ISSUER_OK)
+		goto out;
+	if ((rc = issuer_authorize(is, &req, now, resp)) != ISSUER_OK)
+		store_rollback(is->s);
+	else
+		rc = issuer_from_store(store_commit(is->s)); /* a failed commit ends it too */
+	if (rc == ISSUER_OK)
+		issuer_send_pending(is, resp);
+	else
+		crypto_wipe(resp, sizeof *resp);
+out:
+	request_wipe(&req);
+	return rc;
+}
+
+int issuer_cardauth_start(issuer *is, const char *pan, const char *holder, const char *id_number,
+                          const char *phone, int64_t now, struct issuer_response *resp)
+{
+	const char *const elements[3] = {holder, id_number, phone};
+
+	return cardauth_alone(is, REQUEST_CARDAUTH_START, pan, elements, NULL, now, resp);
+}
+
+int issuer_cardauth_confirm(issuer *is, const char *pan, const char *otp, int64_t now,
+                            struct issuer_response *resp)
+{
+	return cardauth_alone(is, REQUEST_CARDAUTH_CONFIRM, pan, NULL, otp, now, resp);
 }

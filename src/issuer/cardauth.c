@@ -3,7 +3,8 @@
  * record, never saying which one differs, and sends a one-time code to the reserved phone;
  * step 2 checks the code. A code is 6 digits, valid for otp_ttl seconds and otp_tries tries,
  * kept only as a keyed hash; a card may start auth_per_day authentications a day, matching or
- * not, so the elements cannot be guessed one by one. */
+ * not, so the elements cannot be guessed one by one. The code leaves with the response, for the
+ * caller to send after its commit (issuer_send_pending, notice.c). */
 #include "issuer/internal.h"
 
 #include <openssl/crypto.h>
@@ -13,6 +14,7 @@
 
 #include "common/hex.h"
 #include "crypto/crypto.h"
+#include "rcode/rcode.h"
 
 /* The keyed hash of a code, bound to its card and authentication so that a hash cannot be
  * reused for another. */
@@ -42,7 +44,7 @@ static bool same_secret(const char *a, const char *b)
 
 static int start(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
+	const struct request *r = d->req;
 	issuer *is = d->is;
 	struct store_card_day day;
 	char id_number[ISSUER_ID_MAX + 1] = "";
@@ -52,11 +54,11 @@ static int start(struct issuer_decision *d)
 	if ((rc = store_card_day_get(is->s, d->card.id, issuer_day(d->now), &day)) != STORE_OK)
 		return issuer_from_store(rc);
 	if (day.auths >= is->cfg.auth_per_day)
-		return issuer_decide(d, "65", "cardauth_daily_limit");
+		return issuer_decide(d, RCODE_COUNT_LIMIT, "cardauth_daily_limit");
 	d->day.auths = 1;
 	if (!issuer_present(r->holder) || !issuer_present(r->id_number) ||
 	    !issuer_present(r->phone))
-		return issuer_decide(d, "05", "elements_missing");
+		return issuer_decide(d, RCODE_HOLDER_AUTH_FAILED, "elements_missing");
 	if ((rc = issuer_unseal(is, d->card.pan_hash, &d->card.id_number, id_number,
 	                        sizeof id_number)) != ISSUER_OK ||
 	    (rc = issuer_unseal(is, d->card.pan_hash, &d->card.phone, d->phone, sizeof d->phone)) !=
@@ -66,19 +68,20 @@ static int start(struct issuer_decision *d)
 	matches = (int)same_secret(d->card.holder, r->holder) +
 	          (int)same_secret(id_number, r->id_number) + (int)same_secret(d->phone, r->phone);
 	if (matches != 3) {
-		rc = issuer_decide(d, "05", "elements_differ");
+		rc = issuer_decide(d, RCODE_HOLDER_AUTH_FAILED, "elements_differ");
 		goto out;
 	}
 	d->auth = (struct store_cardauth){.card_id = d->card.id,
 	                                  .state = STORE_CARDAUTH_PENDING,
 	                                  .started_at = d->now,
 	                                  .otp_expires = d->now + is->cfg.otp_ttl};
-	if ((rc = issuer_random_digits(d->otp, ISSUER_OTP_LEN)) != ISSUER_OK ||
-	    (rc = otp_hash(is, d->card.id, d->now, d->otp, d->auth.otp_hash)) != ISSUER_OK)
+	/* The code leaves with the response: the caller sends it once the decision is committed. */
+	if ((rc = issuer_random_digits(d->resp->otp, ISSUER_OTP_LEN)) != ISSUER_OK ||
+	    (rc = otp_hash(is, d->card.id, d->now, d->resp->otp, d->auth.otp_hash)) != ISSUER_OK)
 		goto out;
 	d->auth_new = true;
 	snprintf(d->resp->message, sizeof d->resp->message, "OTP SENT");
-	rc = issuer_decide(d, "00", "otp_sent");
+	rc = issuer_decide(d, RCODE_APPROVED, "otp_sent");
 out:
 	crypto_wipe(id_number, sizeof id_number);
 	return rc;
@@ -86,21 +89,21 @@ out:
 
 static int confirm(struct issuer_decision *d)
 {
-	const struct issuer_request *r = d->req;
+	const struct request *r = d->req;
 	issuer *is = d->is;
 	struct ledger_account a;
 	char hash[STORE_HASH_HEX + 1];
 	int rc = store_cardauth_latest(is->s, d->card.id, false, &d->auth);
 
 	if (rc == STORE_ENOTFOUND || (rc == STORE_OK && d->auth.state != STORE_CARDAUTH_PENDING))
-		return issuer_decide(d, "05", "no_code_pending");
+		return issuer_decide(d, RCODE_HOLDER_AUTH_FAILED, "no_code_pending");
 	if (rc != STORE_OK)
 		return issuer_from_store(rc);
 	d->auth_changed = true;
 	if (d->now > d->auth.otp_expires) {
 		d->auth.state = STORE_CARDAUTH_FAILED;
 		snprintf(d->auth.reason, sizeof d->auth.reason, "code_expired");
-		return issuer_decide(d, "05", "code_expired");
+		return issuer_decide(d, RCODE_HOLDER_AUTH_FAILED, "code_expired");
 	}
 	if (!issuer_present(r->otp) || strlen(r->otp) != ISSUER_OTP_LEN ||
 	    (rc = otp_hash(is, d->card.id, d->auth.started_at, r->otp, hash)) != ISSUER_OK ||
@@ -111,7 +114,7 @@ static int confirm(struct issuer_decision *d)
 			d->auth.state = STORE_CARDAUTH_FAILED;
 			snprintf(d->auth.reason, sizeof d->auth.reason, "code_tries");
 		}
-		return issuer_decide(d, "05", "code_wrong");
+		return issuer_decide(d, RCODE_HOLDER_AUTH_FAILED, "code_wrong");
 	}
 	d->auth.state = STORE_CARDAUTH_VERIFIED;
 	d->auth.verified_at = d->now;
@@ -119,35 +122,17 @@ static int confirm(struct issuer_decision *d)
 	/* spec/cup-pos.md: with an amount, whether the funds cover it, never the balance. */
 	if (r->amount > 0) {
 		if ((rc = ledger_account_get(is->s, d->card.account_id, &a)) != LEDGER_OK)
-			return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc)
-			                                           : ISSUER_ELEDGER;
+			return issuer_ledger_failure(rc);
 		if (ledger_available(&a) < r->amount)
-			return issuer_decide(d, "51", "authenticated_funds_short");
+			return issuer_decide(d, RCODE_INSUFFICIENT_FUNDS,
+			                     "authenticated_funds_short");
 	}
-	return issuer_decide(d, "00", "authenticated");
+	return issuer_decide(d, RCODE_APPROVED, "authenticated");
 }
 
 int issuer_cardauth(struct issuer_decision *d)
 {
-	return d->req->op == ISSUER_OP_CARDAUTH_START ? start(d) : confirm(d);
-}
-
-void issuer_send_otp(issuer *is, const struct issuer_decision *d)
-{
-	char text[320];
-	int minutes = (is->cfg.otp_ttl + 59) / 60;
-
-	if (strcmp(d->card.language, "en") == 0)
-		snprintf(text, sizeof text,
-		         "[%s] Your verification code for the card ending %s is %s, valid for %d "
-		         "minutes. Do not share it.",
-		         is->cfg.name, d->card.last4, d->otp, minutes);
-	else
-		snprintf(text, sizeof text,
-		         "【%s】您尾号%s的卡鉴权验证码为%s，%d分钟内有效，请勿泄露。", is->cfg.name,
-		         d->card.last4, d->otp, minutes);
-	is->cfg.sms(is->cfg.sms_ctx, d->phone, text);
-	crypto_wipe(text, sizeof text);
+	return d->req->type == REQUEST_CARDAUTH_START ? start(d) : confirm(d);
 }
 
 int issuer_cardauth_invalidate(issuer *is, int64_t card_id, const char *reason)
@@ -179,33 +164,6 @@ int issuer_cardauth_revoke(issuer *is, int64_t id)
 		store_rollback(is->s);
 	crypto_wipe(&row, sizeof row);
 	return rc;
-}
-
-/* Both steps as a request of their operation, so that they take the decision table's path. */
-int issuer_cardauth_start(issuer *is, const char *pan, const char *holder, const char *id_number,
-                          const char *phone, int64_t now, struct issuer_response *resp)
-{
-	struct issuer_request req = {.op = ISSUER_OP_CARDAUTH_START,
-	                             .pan = pan,
-	                             .entry = ISSUER_ENTRY_MANUAL,
-	                             .holder = holder,
-	                             .id_number = id_number,
-	                             .phone = phone};
-
-	if (!issuer_present(pan))
-		return ISSUER_EARG;
-	return issuer_authorize(is, &req, now, resp);
-}
-
-int issuer_cardauth_confirm(issuer *is, const char *pan, const char *otp, int64_t now,
-                            struct issuer_response *resp)
-{
-	struct issuer_request req = {
-	    .op = ISSUER_OP_CARDAUTH_CONFIRM, .pan = pan, .entry = ISSUER_ENTRY_MANUAL, .otp = otp};
-
-	if (!issuer_present(pan))
-		return ISSUER_EARG;
-	return issuer_authorize(is, &req, now, resp);
 }
 
 int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,

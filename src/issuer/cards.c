@@ -64,15 +64,6 @@ static int default_expiry(int64_t now, char out[CARD_EXPIRY_LEN + 1])
 	return ISSUER_OK;
 }
 
-bool issuer_expiry_current(const char *yymm, int64_t now)
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-
-	return gmtime_r(&t, &tm) != NULL &&
-	       card_expiry_check(yymm, tm.tm_year + 1900, tm.tm_mon + 1) == CARD_OK;
-}
-
 static bool is_digits(const char *s, size_t min, size_t max)
 {
 	return s != NULL && crypto_digits(s, min, max) == strlen(s);
@@ -91,51 +82,40 @@ struct card_spec {
 	int64_t account_id;
 };
 
-/* Makes a card as spec says, within the caller's transaction: PAN, PVV, CVVs, track 2, the
- * stored row, and the image. */
-static int make_card(issuer *is, const struct card_spec *spec, int64_t now, struct store_card *row,
-                     struct issuer_card_image *img)
+/* A PAN of range r no card has yet, into img and its hash into row. */
+static int free_pan(issuer *is, const struct card_bin_range *r, struct store_card *row,
+                    struct issuer_card_image *img)
 {
-	const struct card_bin_range *r = product_bin(is, spec->product);
-	struct card_track2 t2 = {0};
 	struct store_card
 	    taken; /* the card a new PAN turned out to be: not row, to keep it clean */
-	uint8_t block[8];
-	char cvv[CRYPTO_CVV_LEN + 1], disc[16];
-	size_t len;
 	int rc, tries = 0;
 
-	if (r == NULL)
-		return ISSUER_ENOBIN;
-	memset(row, 0, sizeof *row);
-	memset(img, 0, sizeof *img);
 	do {
 		if (tries++ == ISSUER_PAN_TRIES) {
 			rc = ISSUER_ESTATE;
-			goto out;
+			break;
 		}
 		if ((rc = new_pan(r, img->pan)) != ISSUER_OK ||
 		    (rc = issuer_pan_hash(is, img->pan, row->pan_hash)) != ISSUER_OK)
-			goto out;
+			break;
 		rc = issuer_from_store(store_card_by_hash(is->s, row->pan_hash, &taken));
 	} while (rc == ISSUER_OK);
-	if (rc != ISSUER_ENOTFOUND)
-		goto out;
-	img->product = spec->product;
-	img->chip = spec->chip;
-	snprintf(img->service_code, sizeof img->service_code, "%s",
-	         service_code(spec->product, spec->chip));
-	if (spec->expiry != NULL)
-		snprintf(img->expiry, sizeof img->expiry, "%s", spec->expiry);
-	else if ((rc = default_expiry(now, img->expiry)) != ISSUER_OK)
-		goto out;
-	if (spec->pin != NULL)
-		snprintf(img->pin, sizeof img->pin, "%s", spec->pin);
-	else if ((rc = issuer_random_digits(img->pin, ISSUER_PIN_RANDOM)) != ISSUER_OK)
-		goto out;
-	/* The PIN is kept only as its PVV: enciphered here under the issuer's PIN key to make it.
-	 */
-	rc = ISSUER_EHSM;
+	crypto_wipe(&taken, sizeof taken);
+	return rc == ISSUER_ENOTFOUND ? ISSUER_OK : rc;
+}
+
+/* The card's secrets from its PAN, expiry and PIN: the PVV (the PIN is kept only as it:
+ * enciphered here under the issuer's PIN key to make it), the CVV2, the CVV of its track 2
+ * (the iCVV for a chip's image), a chip's master key; then track 2 itself. */
+static int card_secrets(issuer *is, const struct card_spec *spec, struct store_card *row,
+                        struct issuer_card_image *img)
+{
+	struct card_track2 t2 = {0};
+	uint8_t block[8];
+	char cvv[CRYPTO_CVV_LEN + 1];
+	size_t len;
+	int rc = ISSUER_EHSM;
+
 	if (hsm_encrypt_pin(is->h, &is->keys.pin, img->pin, img->pan, block) != HSM_OK ||
 	    hsm_generate_pvv(is->h, &is->keys.pin, block, img->pan, &is->keys.pvk, ISSUER_PVKI,
 	                     row->pvv) != HSM_OK ||
@@ -150,15 +130,26 @@ static int make_card(issuer *is, const struct card_spec *spec, int64_t now, stru
 			goto out;
 	}
 	/* Discretionary data: PVKI, PVV, then the CVV (iCVV on a chip's track 2 image). */
-	snprintf(disc, sizeof disc, "%d%s%s", ISSUER_PVKI, row->pvv, cvv);
+	snprintf(t2.discretionary, sizeof t2.discretionary, "%d%s%s", ISSUER_PVKI, row->pvv, cvv);
 	snprintf(t2.pan, sizeof t2.pan, "%s", img->pan);
 	snprintf(t2.expiry, sizeof t2.expiry, "%s", img->expiry);
 	snprintf(t2.service_code, sizeof t2.service_code, "%s", img->service_code);
-	snprintf(t2.discretionary, sizeof t2.discretionary, "%s", disc);
-	if (card_track2_build(&t2, '=', img->track2, sizeof img->track2, &len) != CARD_OK) {
-		rc = ISSUER_EARG;
-		goto out;
-	}
+	rc = card_track2_build(&t2, '=', img->track2, sizeof img->track2, &len) == CARD_OK
+	         ? ISSUER_OK
+	         : ISSUER_EARG;
+out:
+	crypto_wipe(block, sizeof block);
+	crypto_wipe(cvv, sizeof cvv);
+	crypto_wipe(&t2, sizeof t2);
+	return rc;
+}
+
+/* The stored row of the card in img, its PAN, ID number and phone sealed. */
+static int card_row(issuer *is, const struct card_spec *spec, int64_t now,
+                    const struct issuer_card_image *img, struct store_card *row)
+{
+	int rc;
+
 	row->account_id = spec->account_id;
 	row->product = spec->product;
 	row->status = ISSUER_CARD_ACTIVE;
@@ -177,17 +168,43 @@ static int make_card(issuer *is, const struct card_spec *spec, int64_t now, stru
 	if ((rc = issuer_seal(is, row->pan_hash, img->pan, &row->pan)) != ISSUER_OK ||
 	    (rc = issuer_seal(is, row->pan_hash, spec->id_number, &row->id_number)) != ISSUER_OK ||
 	    (rc = issuer_seal(is, row->pan_hash, spec->phone, &row->phone)) != ISSUER_OK)
+		return rc;
+	return ISSUER_OK;
+}
+
+/* Makes a card as spec says, within the caller's transaction: PAN, PVV, CVVs, track 2, the
+ * stored row, and the image. */
+static int make_card(issuer *is, const struct card_spec *spec, int64_t now, struct store_card *row,
+                     struct issuer_card_image *img)
+{
+	const struct card_bin_range *r = product_bin(is, spec->product);
+	int rc;
+
+	if (r == NULL)
+		return ISSUER_ENOBIN;
+	memset(row, 0, sizeof *row);
+	memset(img, 0, sizeof *img);
+	if ((rc = free_pan(is, r, row, img)) != ISSUER_OK)
 		goto out;
-	if ((rc = issuer_from_store(store_card_insert(is->s, row))) != ISSUER_OK)
+	img->product = spec->product;
+	img->chip = spec->chip;
+	snprintf(img->service_code, sizeof img->service_code, "%s",
+	         service_code(spec->product, spec->chip));
+	if (spec->expiry != NULL)
+		snprintf(img->expiry, sizeof img->expiry, "%s", spec->expiry);
+	else if ((rc = default_expiry(now, img->expiry)) != ISSUER_OK)
+		goto out;
+	if (spec->pin != NULL)
+		snprintf(img->pin, sizeof img->pin, "%s", spec->pin);
+	else if ((rc = issuer_random_digits(img->pin, ISSUER_PIN_RANDOM)) != ISSUER_OK)
+		goto out;
+	if ((rc = card_secrets(is, spec, row, img)) != ISSUER_OK ||
+	    (rc = card_row(is, spec, now, img, row)) != ISSUER_OK ||
+	    (rc = issuer_from_store(store_card_insert(is->s, row))) != ISSUER_OK)
 		goto out;
 	img->card_id = row->id;
 	img->account_id = row->account_id;
 out:
-	crypto_wipe(&taken, sizeof taken);
-	crypto_wipe(block, sizeof block);
-	crypto_wipe(cvv, sizeof cvv);
-	crypto_wipe(disc, sizeof disc);
-	crypto_wipe(&t2, sizeof t2);
 	if (rc != ISSUER_OK)
 		crypto_wipe(img, sizeof *img);
 	return rc;
@@ -348,6 +365,18 @@ static int change_begin(issuer *is, int64_t id, struct store_card *row)
 	return rc;
 }
 
+/* Ends the transaction of a change: committed when rc is ISSUER_OK, else rolled back; row
+ * wiped. */
+static int change_end(issuer *is, int rc, struct store_card *row)
+{
+	if (rc != ISSUER_OK)
+		store_rollback(is->s);
+	else
+		rc = issuer_from_store(store_commit(is->s));
+	crypto_wipe(row, sizeof *row);
+	return rc;
+}
+
 int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status status, int64_t now)
 {
 	struct store_card row;
@@ -361,20 +390,12 @@ int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status statu
 	if (status == ISSUER_CARD_ACTIVE)
 		row.pin_tries = 0;
 	row.updated_at = now;
-	if ((rc = issuer_from_store(store_card_update(is->s, &row))) != ISSUER_OK)
-		goto fail;
+	rc = issuer_from_store(store_card_update(is->s, &row));
 	/* A card reported lost or stolen must be authenticated again once found (DESIGN.md 5). */
-	if ((status == ISSUER_CARD_LOST || status == ISSUER_CARD_STOLEN) &&
-	    (rc = issuer_cardauth_invalidate(
-	         is, id, status == ISSUER_CARD_LOST ? "card_lost" : "card_stolen")) != ISSUER_OK)
-		goto fail;
-	if ((rc = issuer_from_store(store_commit(is->s))) == ISSUER_OK)
-		goto out;
-fail:
-	store_rollback(is->s);
-out:
-	crypto_wipe(&row, sizeof row);
-	return rc;
+	if (rc == ISSUER_OK && (status == ISSUER_CARD_LOST || status == ISSUER_CARD_STOLEN))
+		rc = issuer_cardauth_invalidate(
+		    is, id, status == ISSUER_CARD_LOST ? "card_lost" : "card_stolen");
+	return change_end(is, rc, &row);
 }
 
 int issuer_card_set_phone(issuer *is, int64_t id, const char *phone, int64_t now)
@@ -387,17 +408,10 @@ int issuer_card_set_phone(issuer *is, int64_t id, const char *phone, int64_t now
 	if ((rc = change_begin(is, id, &row)) != ISSUER_OK)
 		return rc;
 	row.updated_at = now;
-	if ((rc = issuer_seal(is, row.pan_hash, phone, &row.phone)) != ISSUER_OK ||
-	    (rc = issuer_from_store(store_card_set_phone(is->s, &row))) != ISSUER_OK ||
-	    (rc = issuer_cardauth_invalidate(is, id, "phone_changed")) != ISSUER_OK)
-		goto fail;
-	if ((rc = issuer_from_store(store_commit(is->s))) == ISSUER_OK)
-		goto out;
-fail:
-	store_rollback(is->s);
-out:
-	crypto_wipe(&row, sizeof row);
-	return rc;
+	if ((rc = issuer_seal(is, row.pan_hash, phone, &row.phone)) == ISSUER_OK &&
+	    (rc = issuer_from_store(store_card_set_phone(is->s, &row))) == ISSUER_OK)
+		rc = issuer_cardauth_invalidate(is, id, "phone_changed");
+	return change_end(is, rc, &row);
 }
 
 int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *expiry, int64_t now,

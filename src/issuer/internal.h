@@ -62,6 +62,8 @@ int issuer_cardauth_invalidate(issuer *is, int64_t card_id, const char *reason);
 /* An issuer code for a store or ledger one. */
 int issuer_from_store(int rc);
 int issuer_from_ledger(int rc);
+/* A ledger failure (rc not LEDGER_OK) as an issuer error: never ISSUER_OK. */
+int issuer_ledger_failure(int rc);
 
 /* A transfer on a card's account within the caller's transaction: debit moves amount from the
  * card to the issuer's settlement account (a payment), !debit back (a refund). */
@@ -75,14 +77,12 @@ enum { STAGE_NEXT = 0, STAGE_DONE = 1 };
 /* One decision in the making (authorize.c), which the stages fill in. */
 struct issuer_decision {
 	issuer *is;
-	const struct issuer_request *req;
+	const struct request *req;
+	const char *pan; /* the request's card */
 	int64_t now;
 	struct issuer_response *resp;
 	struct store_decision rec;
 	bool record; /* false: a duplicate, answered and not recorded */
-	char pan[CARD_PAN_MAX + 1];
-	struct card_track2 t2;
-	bool have_t2;
 	struct store_card card;
 	bool card_changed;
 	struct store_decision orig, orig2; /* the original, and the one a void or refund acted on */
@@ -93,19 +93,17 @@ struct issuer_decision {
 	uint8_t emv_data[ISSUER_CDOL1_LEN];
 	struct hsm_emv_txn emv;
 	bool arqc_ok;
-	char otp[ISSUER_OTP_LEN + 1];
-	char phone[ISSUER_PHONE_MAX + 1];
+	char phone[ISSUER_PHONE_MAX + 1]; /* the reserved phone, unsealed when needed */
 };
 
-/* Decides d with response code rc for reason (a word for the record); STAGE_DONE. */
+/* Decides d with response code rc for reason (a word for the record); STAGE_DONE
+ * (issuer.c). */
 int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason);
 
-/* The card authentication stage (cardauth.c): step 1 checks the four elements and sends a
- * code, step 2 checks the code. STAGE_NEXT, STAGE_DONE or an ISSUER_E* code. */
+/* The card authentication stage (cardauth.c): step 1 checks the four elements and makes a code
+ * (resp->otp, sent by the caller after the commit), step 2 checks the code. STAGE_NEXT,
+ * STAGE_DONE or an ISSUER_E* code. */
 int issuer_cardauth(struct issuer_decision *d);
-
-/* Sends the code of a card authentication just committed to the reserved phone. */
-void issuer_send_otp(issuer *is, const struct issuer_decision *d);
 
 static inline bool issuer_present(const char *s)
 {

@@ -48,70 +48,11 @@ const char *issuer_strerror(int rc)
 	}
 }
 
-static const struct {
-	const char *rc, *text;
-} rc_texts[] = {
-    {"00", "approved"},
-    {"05", "cardholder authentication failed"},
-    {"12", "invalid transaction"},
-    {"13", "invalid amount"},
-    {"14", "invalid card number"},
-    {"15", "no such issuer"},
-    {"25", "original transaction not found"},
-    {"30", "format error"},
-    {"41", "lost card"},
-    {"43", "stolen card"},
-    {"51", "insufficient funds"},
-    {"54", "expired card"},
-    {"55", "wrong PIN"},
-    {"57", "not permitted for this card"},
-    {"59", "card verification error"},
-    {"61", "amount over limit"},
-    {"62", "restricted card"},
-    {"64", "amount differs from original"},
-    {"65", "over count limit"},
-    {"75", "PIN tries exceeded"},
-    {"91", "issuer inoperative"},
-    {"94", "duplicate transaction"},
-    {"96", "system fault"},
-    {"99", "PIN format error"},
-};
-
 const char *issuer_card_status_name(int status)
 {
 	static const char *const names[] = {"", "active", "lost", "stolen", "blocked", "replaced"};
 
 	return status > 0 && (size_t)status < sizeof names / sizeof names[0] ? names[status] : "";
-}
-
-const char *issuer_op_name(int op)
-{
-	static const char *const names[] = {
-	    [ISSUER_OP_BALANCE] = "balance",
-	    [ISSUER_OP_PREAUTH] = "preauth",
-	    [ISSUER_OP_PREAUTH_CANCEL] = "preauth_cancel",
-	    [ISSUER_OP_COMPLETION] = "completion",
-	    [ISSUER_OP_COMPLETION_VOID] = "completion_void",
-	    [ISSUER_OP_PURCHASE] = "purchase",
-	    [ISSUER_OP_VOID] = "void",
-	    [ISSUER_OP_REFUND] = "refund",
-	    [ISSUER_OP_REVERSAL] = "reversal",
-	    [ISSUER_OP_VERIFY] = "verify",
-	    [ISSUER_OP_CARDAUTH_START] = "cardauth_start",
-	    [ISSUER_OP_CARDAUTH_CONFIRM] = "cardauth_confirm",
-	};
-
-	if (op <= 0 || (size_t)op >= sizeof names / sizeof names[0] || names[op] == NULL)
-		return "";
-	return names[op];
-}
-
-const char *issuer_rc_text(const char *rc)
-{
-	for (size_t i = 0; rc != NULL && i < sizeof rc_texts / sizeof rc_texts[0]; i++)
-		if (strcmp(rc, rc_texts[i].rc) == 0)
-			return rc_texts[i].text;
-	return "unknown response code";
 }
 
 void issuer_config_defaults(struct issuer_config *cfg)
@@ -160,6 +101,27 @@ int issuer_from_ledger(int rc)
 	default:
 		return ISSUER_ELEDGER;
 	}
+}
+
+int issuer_ledger_failure(int rc)
+{
+	return issuer_from_ledger(rc) != ISSUER_OK ? issuer_from_ledger(rc) : ISSUER_ELEDGER;
+}
+
+int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason)
+{
+	snprintf(d->resp->rc, sizeof d->resp->rc, "%s", rc);
+	snprintf(d->resp->reason, sizeof d->resp->reason, "%s", reason);
+	return STAGE_DONE;
+}
+
+bool issuer_expiry_current(const char *yymm, int64_t now)
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	return gmtime_r(&t, &tm) != NULL &&
+	       card_expiry_check(yymm, tm.tm_year + 1900, tm.tm_mon + 1) == CARD_OK;
 }
 
 int64_t issuer_day(int64_t now)

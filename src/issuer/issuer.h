@@ -8,14 +8,14 @@
  * for cryptograms is derived from the issuer master key. PANs are stored encrypted, with a
  * keyed hash to find them by; the holder's ID number and reserved phone are stored encrypted.
  *
- * issuer_authorize() takes a request (authorization with hold, purchase, completion, void,
- * refund, reversal, balance inquiry, card authentication), runs the checks of a decision
- * table (src/issuer/authorize.c) and answers with a response code of spec/cup-pos.md. The
- * decision, any ledger transfer it makes, and the text telling the cardholder of a financial
- * outcome (the notify outbox, in the cardholder's language, to the reserved phone) are
- * committed together before issuer_authorize() returns:
- * a caller that has ISSUER_OK may answer; on any other code nothing was committed and the
- * caller answers 96.
+ * issuer_authorize() takes a request (struct request, request/request.h: authorization with
+ * hold, purchase, completion, void, refund, reversal, balance inquiry, card authentication),
+ * runs the checks of a decision table (src/issuer/authorize.c) and answers with a response
+ * code of spec/cup-pos.md. It works inside the caller's transaction and never commits: the
+ * decision and any ledger transfer it makes are written there, and the caller then writes the
+ * cardholder's text to the notify outbox (issuer_notify()) in the same transaction, commits,
+ * and only then answers and sends a one-time code (issuer_send_pending()). The issuer's network
+ * face (ISO 8583 ↔ struct request) is issuer/link.h.
  *
  * Time is the caller's: every function that needs it takes now (Unix seconds, UTC), so tests
  * can move it.
@@ -36,7 +36,7 @@
 
 #include "card/card.h"
 #include "hsm/hsm.h"
-#include "iso8583/iso8583.h"
+#include "request/request.h"
 #include "store/store.h"
 
 #define ISSUER_OK         0
@@ -103,8 +103,6 @@ extern const char *const issuer_key_names[6];
 typedef struct issuer issuer;
 
 const char *issuer_strerror(int rc);
-/* "00" approved, "51" insufficient funds, …: the English meaning of a response code. */
-const char *issuer_rc_text(const char *rc);
 
 void issuer_config_defaults(struct issuer_config *cfg);
 
@@ -219,62 +217,6 @@ int issuer_account_debit(issuer *is, int64_t card_id, int64_t amount, int64_t no
 
 /* ---- Authorization ---- */
 
-enum issuer_op {
-	ISSUER_OP_BALANCE = 1,
-	ISSUER_OP_PREAUTH,         /* authorization with a hold */
-	ISSUER_OP_PREAUTH_CANCEL,  /* the hold voided */
-	ISSUER_OP_COMPLETION,      /* the hold posted, fully or in part */
-	ISSUER_OP_COMPLETION_VOID, /* a completion undone the same day */
-	ISSUER_OP_PURCHASE,
-	ISSUER_OP_VOID,            /* a purchase undone the same day */
-	ISSUER_OP_REFUND,          /* credit back, up to what remains of the original */
-	ISSUER_OP_REVERSAL,        /* undo a request that may not have been answered */
-	ISSUER_OP_VERIFY,          /* check the card (and that its funds cover amount) only */
-	ISSUER_OP_CARDAUTH_START,  /* card authentication: the four elements, then a code sent */
-	ISSUER_OP_CARDAUTH_CONFIRM /* card authentication: the code */
-};
-
-/* "purchase", "preauth_cancel", …: the name of an operation for logs and records; "" for
- * one that is not an issuer_op. */
-const char *issuer_op_name(int op);
-
-/* How the card was read (ISO 8583 field 22, first two digits). */
-enum issuer_entry {
-	ISSUER_ENTRY_UNKNOWN = 0,
-	ISSUER_ENTRY_MANUAL,   /* 01 */
-	ISSUER_ENTRY_STRIPE,   /* 02, 90 */
-	ISSUER_ENTRY_CHIP,     /* 05, 07 */
-	ISSUER_ENTRY_FALLBACK, /* 80: stripe read of a chip card the terminal could not use */
-};
-
-/* A request. Strings are NUL-terminated; NULL or "" means absent. */
-struct issuer_request {
-	enum issuer_op op;
-	const char *pan;    /* field 2, or NULL to take it from track 2 */
-	const char *track2; /* field 35 */
-	const char *expiry; /* field 14, YYMM */
-	enum issuer_entry entry;
-	const uint8_t *pin_block; /* field 52, 8 bytes, format 0 under pin_key */
-	const hsm_key *pin_key;   /* the zone PIN key of the acquirer */
-	const uint8_t *icc;       /* field 55, BER-TLV */
-	size_t icc_len;
-	int64_t amount;    /* field 4, minor units */
-	uint16_t currency; /* field 49 */
-	/* Identity: the acquirer's institution (32), STAN (11), transmission time (7,
-	 * MMDDhhmmss), terminal (41), merchant (42), RRN (37). A request with the same acquirer,
-	 * STAN and transmission time as one already decided is a duplicate (94). */
-	const char *acquirer, *stan, *transmit, *terminal, *merchant, *rrn;
-	const char *merchant_name; /* field 43, for the cardholder's text; NULL: the MID */
-	/* The original, for completion, cancel, void and refund: a pre-authorization's
-	 * completion and cancel, and a completion's void, name it by its auth code (38); a void
-	 * and a refund by its RRN (37), a void's auth code checked against it. A reversal names
-	 * its original by acquirer, terminal and STAN (its own 11 is the original's, as in
-	 * spec/cup-pos.md) and amount. */
-	const char *orig_auth_code, *orig_rrn;
-	/* Card authentication (field 62: NM, ID, PH, OT). */
-	const char *holder, *id_number, *phone, *otp;
-};
-
 #define ISSUER_ICC_MAX 32
 
 struct issuer_response {
@@ -288,6 +230,15 @@ struct issuer_response {
 	size_t icc_len;
 	char message[24];    /* field 44 where the request needs one ("OTP SENT") */
 	int64_t decision_id; /* the recorded decision; 0 for a duplicate */
+	/* What the caller sends the cardholder: the text of an approved financial outcome
+	 * (notify: issuer_notify(), in the caller's transaction) and a one-time code (otp:
+	 * issuer_send_pending(), after the commit). The phone and the code are in the clear: the
+	 * caller wipes resp (crypto_wipe) when done. */
+	bool notify;
+	int64_t notify_amount;
+	char last4[5], language[3];
+	char phone[ISSUER_PHONE_MAX + 1];
+	char otp[ISSUER_OTP_LEN + 1];
 };
 
 /* The card risk management data object list (CDOL1) of the chip cards this issuer makes: the
@@ -302,58 +253,33 @@ struct issuer_cdol_entry {
 #define ISSUER_CDOL1_LEN     33
 extern const struct issuer_cdol_entry issuer_cdol1[ISSUER_CDOL1_ENTRIES];
 
-/* Decides req at now, records the decision (with any transfer) and commits it, then answers in
- * resp: ISSUER_OK with resp->rc set. Any other code means nothing was committed (the caller
- * answers 96). A one-time code is sent (cfg->sms) only after its commit. */
-int issuer_authorize(issuer *is, const struct issuer_request *req, int64_t now,
+/* Decides req at now and records the decision (with any transfer) in the caller's transaction
+ * (store_depth() > 0: the issuer asserts it), then answers in resp: ISSUER_OK with resp->rc
+ * set. Any other code means the decision could not be made or recorded: the caller rolls its
+ * transaction (or savepoint) back and answers 96. Nothing is committed here. */
+int issuer_authorize(issuer *is, const struct request *req, int64_t now,
                      struct issuer_response *resp);
+
+/* The cardholder's text of resp's outcome (an approved financial one: resp->notify) into the
+ * notify outbox, in the caller's transaction, in the cardholder's language, to the reserved
+ * phone; ISSUER_OK and nothing done when none is due. */
+int issuer_notify(issuer *is, const struct request *req, const struct issuer_response *resp,
+                  int64_t now);
+
+/* Sends the one-time code of a card authentication (resp->otp) to the reserved phone through
+ * cfg->sms; called after the caller committed the decision, never before (a code the issuer
+ * could not check is never sent). Nothing when no code is pending. */
+void issuer_send_pending(issuer *is, const struct issuer_response *resp);
 
 /* Card authentication by a cardholder's app or for a settlement card rather than a terminal:
  * step 1 (the four elements; a code sent to the reserved phone) and step 2 (the code), the
- * same decision, limits and records as issuer_authorize() with ISSUER_OP_CARDAUTH_START and
- * ISSUER_OP_CARDAUTH_CONFIRM. ISSUER_OK with resp->rc "00" when the code was sent, or the
+ * same decision, limits and records as issuer_authorize() with REQUEST_CARDAUTH_START and
+ * REQUEST_CARDAUTH_CONFIRM, each in a transaction of its own (committed before a code is
+ * sent). ISSUER_OK with resp->rc "00" when the code was sent, or the
  * card authenticated; another rc (resp->reason says why) when refused. */
 int issuer_cardauth_start(issuer *is, const char *pan, const char *holder, const char *id_number,
                           const char *phone, int64_t now, struct issuer_response *resp);
 int issuer_cardauth_confirm(issuer *is, const char *pan, const char *otp, int64_t now,
                             struct issuer_response *resp);
-
-/* ---- The network link: ISO 8583:1987 messages (iso.c) ---- */
-
-/* A request read from a message, with the buffers its strings point into. */
-struct issuer_iso_request {
-	struct issuer_request req;
-	char pan[CARD_PAN_MAX + 1], track2[CARD_TRACK2_MAX + 1], expiry[5];
-	char acquirer[12], stan[7], transmit[11], terminal[9], merchant[16], rrn[13];
-	char merchant_name[41];
-	char auth_code[7];
-	char holder[ISSUER_NAME_MAX + 1], id_number[ISSUER_ID_MAX + 1];
-	char phone[ISSUER_PHONE_MAX + 1], otp[ISSUER_OTP_LEN + 1];
-	uint8_t pin_block[8];
-	uint8_t icc[255];
-};
-
-/* Reads the request in m: the operation from the MTI, the first two digits of field 3 and
- * field 25 (the transaction table of spec/cup-pos.md: 0100 pre-authorization, balance, card
- * authentication (33, with field 62) and cancel (20); 0200 purchase, void (20), balance (31),
- * completion and completion void (field 25 "06"); 0220 refund; 0400 and 0420 reversal), and
- * fields 2, 4, 7, 11, 14, 22, 32, 35, 37, 38, 41, 42, 43, 49, 52 (under pin_key), 55 and 62.
- * ISSUER_OK, or ISSUER_EARG with the response code to answer in rc: "12" for a transaction
- * this issuer does not do, "30" for a field it cannot read. out holds card data: the caller
- * wipes it (crypto_wipe) when done. */
-int issuer_iso_read(const iso8583_msg *m, const hsm_key *pin_key, struct issuer_iso_request *out,
-                    char rc[3]);
-
-/* The fields an answer adds to the request's echo, and their buffers. */
-struct issuer_iso_answer {
-	char rc[3], auth_code[7], message[26], balance[32];
-	uint8_t icc[ISSUER_ICC_MAX];
-};
-
-/* Sets fields 38 (approvals), 39, 44 (a message), 54 (a balance: account type 00, amount
- * type 02 available, currency, C or D, 12 digits) and 55 (the ARPC) of out from resp; out's
- * values point into a, which must live until out is packed. */
-int issuer_iso_answer(const struct issuer_response *resp, struct issuer_iso_answer *a,
-                      iso8583_msg *out);
 
 #endif

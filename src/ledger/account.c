@@ -96,28 +96,42 @@ static int add(int64_t *sum, int64_t delta)
 	return __builtin_add_overflow(*sum, delta, sum) ? LEDGER_EOVERFLOW : LEDGER_OK;
 }
 
+int ledger_move_check(store *s, int64_t debit, int64_t credit, uint16_t currency, int64_t pending,
+                      int64_t posted, struct ledger_move *m)
+{
+	struct ledger_account *d = &m->debit, *c = &m->credit;
+	int rc;
+
+	if ((rc = ledger_store_rc(ledger_row_account_get(s, debit, d), LEDGER_ENOACCOUNT)) !=
+	        LEDGER_OK ||
+	    (rc = ledger_store_rc(ledger_row_account_get(s, credit, c), LEDGER_ENOACCOUNT)) !=
+	        LEDGER_OK)
+		return rc;
+	if (d->currency != currency || c->currency != currency)
+		return LEDGER_ECURRENCY;
+	if ((rc = add(&d->debits_pending, pending)) != LEDGER_OK ||
+	    (rc = add(&d->debits_posted, posted)) != LEDGER_OK ||
+	    (rc = add(&c->credits_pending, pending)) != LEDGER_OK ||
+	    (rc = add(&c->credits_posted, posted)) != LEDGER_OK)
+		return rc;
+	if (!ledger_within_limits(d) || !ledger_within_limits(c))
+		return LEDGER_EFUNDS;
+	return LEDGER_OK;
+}
+
+int ledger_move_write(store *s, const struct ledger_move *m)
+{
+	if (ledger_row_account_update(s, &m->debit) != STORE_OK ||
+	    ledger_row_account_update(s, &m->credit) != STORE_OK)
+		return LEDGER_ESTORE;
+	return LEDGER_OK;
+}
+
 int ledger_move(store *s, int64_t debit, int64_t credit, uint16_t currency, int64_t pending,
                 int64_t posted)
 {
-	struct ledger_account d, c;
-	int rc;
+	struct ledger_move m;
+	int rc = ledger_move_check(s, debit, credit, currency, pending, posted, &m);
 
-	if ((rc = ledger_store_rc(ledger_row_account_get(s, debit, &d), LEDGER_ENOACCOUNT)) !=
-	        LEDGER_OK ||
-	    (rc = ledger_store_rc(ledger_row_account_get(s, credit, &c), LEDGER_ENOACCOUNT)) !=
-	        LEDGER_OK)
-		return rc;
-	if (d.currency != currency || c.currency != currency)
-		return LEDGER_ECURRENCY;
-	if ((rc = add(&d.debits_pending, pending)) != LEDGER_OK ||
-	    (rc = add(&d.debits_posted, posted)) != LEDGER_OK ||
-	    (rc = add(&c.credits_pending, pending)) != LEDGER_OK ||
-	    (rc = add(&c.credits_posted, posted)) != LEDGER_OK)
-		return rc;
-	if (!ledger_within_limits(&d) || !ledger_within_limits(&c))
-		return LEDGER_EFUNDS;
-	if ((rc = ledger_row_account_update(s, &d)) != STORE_OK ||
-	    (rc = ledger_row_account_update(s, &c)) != STORE_OK)
-		return LEDGER_ESTORE;
-	return LEDGER_OK;
+	return rc == LEDGER_OK ? ledger_move_write(s, &m) : rc;
 }

@@ -10,10 +10,19 @@
 /* True when a is within the limits its flags set. */
 bool ledger_within_limits(const struct ledger_account *a);
 
+/* A move between two accounts, judged before it is written: their sums as they will be. */
+struct ledger_move {
+	struct ledger_account debit, credit;
+};
+
 /* Adds pending (may be negative: a hold released) and posted to the debit sums of account
- * debit and the credit sums of account credit, both of currency, and writes them back:
- * LEDGER_ENOACCOUNT, LEDGER_ECURRENCY, LEDGER_EOVERFLOW or LEDGER_EFUNDS when it cannot.
- * Writes only on success; the caller's savepoint undoes the rest on failure. */
+ * debit and the credit sums of account credit, both of currency, into m without writing:
+ * LEDGER_ENOACCOUNT, LEDGER_ECURRENCY, LEDGER_EOVERFLOW or LEDGER_EFUNDS when it cannot. */
+int ledger_move_check(store *s, int64_t debit, int64_t credit, uint16_t currency, int64_t pending,
+                      int64_t posted, struct ledger_move *m);
+/* Writes the sums of a checked move back. */
+int ledger_move_write(store *s, const struct ledger_move *m);
+/* Both: writes only on success. */
 int ledger_move(store *s, int64_t debit, int64_t credit, uint16_t currency, int64_t pending,
                 int64_t posted);
 

@@ -21,8 +21,10 @@
  * the credit line — and LEDGER_CREDITS_LIMITED the mirror image. A transfer that would break a
  * limit is refused with LEDGER_EFUNDS and changes nothing.
  *
- * Each call that writes is atomic (a store savepoint) and joins the caller's store transaction;
- * the caller's outermost store_commit() makes it durable.
+ * A call that writes works inside the caller's store transaction when one is open, without a
+ * savepoint of its own: it judges before it writes, so a refusal (LEDGER_EFUNDS, …) leaves
+ * nothing behind, and after any other failure (LEDGER_ESTORE) the caller rolls back. Outside a
+ * transaction a call is one of its own. The caller's outermost store_commit() makes it durable.
  *
  * Errors: LEDGER_OK or a negative LEDGER_E* code, ledger_strerror() names it. STORE_* codes
  * from the store are passed through as LEDGER_ESTORE. No global state. */
@@ -132,8 +134,8 @@ int64_t ledger_available(const struct ledger_account *a);
 
 /* Creates transfer t at time now (Unix seconds): a plain posted transfer, a pending one, or the
  * post or void of a pending one. LEDGER_OK, LEDGER_EXISTS (same id, same request: *out gets
- * the stored transfer), or an error that changed nothing. out (may be NULL) gets the transfer
- * as stored. */
+ * the stored transfer), or an error: a refusal changes nothing, a store failure leaves the
+ * caller's transaction to roll back (ledger.h). out (may be NULL) gets the transfer as stored. */
 int ledger_transfer_create(store *s, const struct ledger_transfer *t, int64_t now,
                            struct ledger_transfer *out);
 int ledger_transfer_get(store *s, const ledger_id *id, struct ledger_transfer *out);

@@ -1,5 +1,6 @@
 /* transfer.c — creating transfers: plain and pending ones, and the post or void of a pending
- * one; each call atomic in a savepoint of the caller's transaction, and idempotent by id. */
+ * one; each judged before anything is written, so that it works in the caller's transaction
+ * without a savepoint of its own (ledger.h), and idempotent by id. */
 #include <string.h>
 
 #include "ledger/internal.h"
@@ -72,9 +73,8 @@ static bool expired(const struct ledger_transfer *p, int64_t now)
 	       (__builtin_sub_overflow(now, p->created_at, &age) || age >= p->timeout);
 }
 
-/* A post or void of pending transfer p, t completed from it. */
-static int resolve(store *s, const struct ledger_transfer *t, const struct ledger_transfer *p,
-                   int64_t now)
+/* Whether a post or void of pending transfer p, t completed from it, may be made at now. */
+static int resolvable(const struct ledger_transfer *t, const struct ledger_transfer *p, int64_t now)
 {
 	if (t->debit_account != p->debit_account || t->credit_account != p->credit_account)
 		return LEDGER_EARG;
@@ -85,8 +85,46 @@ static int resolve(store *s, const struct ledger_transfer *t, const struct ledge
 		return LEDGER_ERESOLVED;
 	if (t->amount > p->amount)
 		return LEDGER_EAMOUNT;
-	return ledger_resolve(s, p, t->flags == LEDGER_POST ? t->amount : 0,
-	                      t->flags == LEDGER_POST ? LEDGER_STATE_POSTED : LEDGER_STATE_VOIDED);
+	return LEDGER_OK;
+}
+
+static int64_t posted_of(const struct ledger_transfer *t)
+{
+	return t->flags == LEDGER_POST ? t->amount : 0;
+}
+
+/* Judges t (completed from pending transfer p for a post or void) against its accounts
+ * without writing: the move it makes, into m. */
+static int plan(store *s, const struct ledger_transfer *t, const struct ledger_transfer *p,
+                int64_t now, struct ledger_move *m)
+{
+	int64_t held;
+	int rc;
+
+	if ((t->flags & RESOLVING) != 0) {
+		if ((rc = resolvable(t, p, now)) != LEDGER_OK)
+			return rc;
+		return ledger_move_check(s, p->debit_account, p->credit_account, p->currency,
+		                         -p->amount, posted_of(t), m);
+	}
+	held = t->flags == LEDGER_PENDING ? t->amount : 0;
+	return ledger_move_check(s, t->debit_account, t->credit_account, t->currency, held,
+	                         t->amount - held, m);
+}
+
+/* Writes a planned move and, for a post or void, the pending transfer's new state. */
+static int apply(store *s, const struct ledger_transfer *t, const struct ledger_transfer *p,
+                 const struct ledger_move *m)
+{
+	int rc;
+
+	if ((rc = ledger_move_write(s, m)) != LEDGER_OK || (t->flags & RESOLVING) == 0)
+		return rc;
+	return ledger_store_rc(
+	    ledger_row_transfer_resolve(
+	        s, &p->id, t->flags == LEDGER_POST ? LEDGER_STATE_POSTED : LEDGER_STATE_VOIDED,
+	        posted_of(t)),
+	    LEDGER_ERESOLVED);
 }
 
 #define ID_FREE 2 /* taken()'s answer for an id not taken: a positive code of this file's */
@@ -115,22 +153,28 @@ int ledger_transfer_create(store *s, const struct ledger_transfer *t, int64_t no
                            struct ledger_transfer *out)
 {
 	struct ledger_transfer req, p = {0};
+	struct ledger_move m;
+	bool own;
 	int rc;
 
 	if (s == NULL || t == NULL)
 		return LEDGER_EARG;
 	if ((rc = validate(t)) != LEDGER_OK)
 		return rc;
-	if (store_begin(s) != STORE_OK)
+	/* The caller's transaction when there is one; else one of its own. */
+	if ((own = store_depth(s) == 0) && store_begin(s) != STORE_OK)
 		return LEDGER_ESTORE;
 	req = *t;
 	req.created_at = now;
 	req.state = t->flags == LEDGER_PENDING ? LEDGER_STATE_PENDING : LEDGER_STATE_NONE;
 	req.posted_amount = 0;
 	rc = (t->flags & RESOLVING) != 0 ? complete(s, &req, &p) : LEDGER_OK;
-	/* A new id is the usual case: the row goes in first, and only an id already taken is
-	 * looked at (a retry), so a new transfer costs no look-up. Should what follows fail, the
-	 * rollback takes the row back out. A post whose hold is gone may still be a retry. */
+	if (rc == LEDGER_OK)
+		rc = plan(s, &req, &p, now, &m);
+	/* Judged before anything is written: a refusal leaves nothing. A new id is the usual
+	 * case, so an id already taken is looked at only now (a retry, which a refusal may be:
+	 * a post whose hold it resolved) or when the insert finds it, and a new transfer costs
+	 * no look-up. */
 	if (rc != LEDGER_OK) {
 		int retry = taken(s, &req);
 
@@ -139,27 +183,22 @@ int ledger_transfer_create(store *s, const struct ledger_transfer *t, int64_t no
 	}
 	switch (ledger_row_transfer_insert(s, &req)) {
 	case STORE_OK:
+		rc = apply(s, &req, &p, &m);
 		break;
 	case STORE_EEXIST:
 		rc = taken(s, &req);
-		goto out;
+		break;
 	case STORE_EARG: /* the accounts' foreign keys */
 		rc = LEDGER_ENOACCOUNT;
-		goto out;
+		break;
 	default:
 		rc = LEDGER_ESTORE;
-		goto out;
-	}
-	if ((t->flags & RESOLVING) != 0) {
-		rc = resolve(s, &req, &p, now);
-	} else {
-		int64_t held = t->flags == LEDGER_PENDING ? t->amount : 0;
-
-		rc = ledger_move(s, t->debit_account, t->credit_account, t->currency, held,
-		                 t->amount - held);
+		break;
 	}
 out:
-	if ((rc = ledger_end(s, rc)) >= 0 && out != NULL)
+	if (own)
+		rc = ledger_end(s, rc);
+	if (rc >= 0 && out != NULL)
 		*out = req;
 	return rc;
 }

@@ -97,6 +97,7 @@ int notify_enqueue(store *s, hsm *h, const hsm_key *data_key, const struct notif
 	struct store_sealed phone = {0};
 	char aad[32];
 	size_t aad_len;
+	bool own;
 	int rc;
 
 	if (s == NULL || h == NULL || data_key == NULL || m == NULL || !is_phone(m->phone))
@@ -106,7 +107,9 @@ int notify_enqueue(store *s, hsm *h, const hsm_key *data_key, const struct notif
 	row.kind = m->kind;
 	row.state = STORE_NOTIFY_PENDING;
 	row.created_at = row.next_at = m->at;
-	if (store_begin(s) != STORE_OK)
+	/* The caller's transaction when there is one (a failure is its to roll back); else one
+	 * of its own. */
+	if ((own = store_depth(s) == 0) && store_begin(s) != STORE_OK)
 		return NOTIFY_ESTORE;
 	if (store_notify_insert(s, &row) != STORE_OK) {
 		rc = NOTIFY_ESTORE;
@@ -122,10 +125,11 @@ int notify_enqueue(store *s, hsm *h, const hsm_key *data_key, const struct notif
 		rc = NOTIFY_ESTORE;
 out:
 	if (rc != NOTIFY_OK) {
-		store_rollback(s);
+		if (own)
+			store_rollback(s);
 		return rc;
 	}
-	if (store_commit(s) != STORE_OK)
+	if (own && store_commit(s) != STORE_OK)
 		return NOTIFY_ESTORE;
 	if (id != NULL)
 		*id = row.id;

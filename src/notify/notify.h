@@ -74,8 +74,8 @@ struct notify_message {
 int notify_message_format(const struct notify_message *m, char *out, size_t cap);
 
 /* Puts m in the outbox, due at once (m->at): its text, and its phone encrypted under
- * data_key (D0, AES-256). Inside the caller's transaction when one is open (a savepoint of
- * it), else in one of its own. id (may be NULL) gets the message's id. */
+ * data_key (D0, AES-256). Inside the caller's transaction when one is open (no savepoint:
+ * after a failure the caller rolls back), else in one of its own. id (may be NULL) gets the message's id. */
 int notify_enqueue(store *s, hsm *h, const hsm_key *data_key, const struct notify_message *m,
                    int64_t *id);
 

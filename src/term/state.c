@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "rcode/rcode.h"
+
 #include "common/hex.h"
 #include "crypto/crypto.h"
 
@@ -73,58 +75,12 @@ const char *term_strerror(int rc)
 	}
 }
 
-/* spec/cup-pos.md "Response codes". */
-static const struct {
-	const char *rc, *en, *zh;
-} rc_texts[] = {
-    {"00", "approved", "交易成功"},
-    {"01", "refer to issuer", "请持卡人与发卡行联系"},
-    {"03", "invalid merchant", "无效商户"},
-    {"04", "pick up card", "没收卡"},
-    {"05", "cardholder authentication failed", "持卡人认证失败"},
-    {"12", "invalid transaction", "无效交易"},
-    {"13", "invalid amount", "无效金额"},
-    {"14", "invalid card number", "无效卡号"},
-    {"15", "no such issuer", "无此发卡方"},
-    {"22", "suspected operator error", "操作有误"},
-    {"25", "original transaction not found", "未能找到原始交易"},
-    {"30", "format error", "报文格式错误"},
-    {"41", "lost card", "挂失卡"},
-    {"43", "stolen card", "被窃卡"},
-    {"51", "insufficient funds", "余额不足"},
-    {"54", "expired card", "过期卡"},
-    {"55", "wrong PIN", "密码错"},
-    {"57", "not permitted for this card", "不允许持卡人进行的交易"},
-    {"58", "not permitted on this terminal", "不允许终端进行的交易"},
-    {"59", "card verification error", "卡片校验错"},
-    {"61", "amount over limit", "超出金额限制"},
-    {"62", "restricted card", "受限制的卡"},
-    {"64", "amount differs from original", "金额不符"},
-    {"65", "over count limit", "超出取款次数限制"},
-    {"75", "PIN tries exceeded", "密码错误次数超限"},
-    {"77", "batch differs, sign in again", "批次号不符,请重新签到"},
-    {"90", "day-end cut-over in progress", "日切进行中"},
-    {"91", "issuer inoperative", "发卡方不能操作"},
-    {"92", "issuer unreachable", "发卡方线路异常"},
-    {"94", "duplicate transaction", "重复交易"},
-    {"96", "system fault", "系统故障"},
-    {"97", "terminal not registered", "终端未登记"},
-    {"98", "issuer timeout", "发卡方超时"},
-    {"99", "PIN format error, sign in again", "PIN格式错,请重新签到"},
-    {"A0", "MAC error, sign in again", "MAC校验错,请重新签到"},
-    {"C1", "card authentication required", "请先进行银行卡鉴权"},
-    {"C2", "card authentication no longer valid", "银行卡鉴权已失效,请重新鉴权"},
-};
-
 void term_rc_text(const char *rc, const char **en, const char **zh)
 {
-	*en = "unknown response code";
-	*zh = "未知应答码";
-	for (size_t i = 0; rc != NULL && i < sizeof rc_texts / sizeof rc_texts[0]; i++)
-		if (strcmp(rc, rc_texts[i].rc) == 0) {
-			*en = rc_texts[i].en;
-			*zh = rc_texts[i].zh;
-		}
+	const struct rcode_info *info = rcode_find(rc);
+
+	*en = info->en;
+	*zh = info->zh;
 }
 
 int term_from_hsm(int rc)

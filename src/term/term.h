@@ -117,7 +117,7 @@ struct term_result {
 
 const char *term_strerror(int rc);
 
-/* The meaning of a response code in English and in Chinese (spec/cup-pos.md); "unknown
+/* The meaning of a response code in English and in Chinese, from rcode.h's table; "unknown
  * response code" / "未知应答码" when the table lacks it. */
 void term_rc_text(const char *rc, const char **en, const char **zh);
 

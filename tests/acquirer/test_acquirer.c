@@ -821,6 +821,47 @@ static void cardauth_policy(void **state)
 	crypto_wipe(&repl, sizeof repl);
 }
 
+/* A card authentication's code leaves only once the decision that keeps its hash is committed:
+ * at the batch's commit, or at the request's own outside a batch; never for work rolled back. */
+static void cardauth_code_after_commit(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_CREDIT, false);
+	struct acquirer_reply r;
+	uint8_t frame[ACQUIRER_MSG_MAX + 2];
+	struct req q;
+	size_t len;
+	int before;
+
+	signin(x);
+	for (int alone = 0; alone < 2; alone++) {
+		card_req(x, &q, "0100", "330000", "00", "40", &img, 0, NULL, NULL);
+		snprintf(q.f62, sizeof q.f62, "NM%03zu%sID%03zu%sPH%03zu%s", strlen(T_HOLDER),
+		         T_HOLDER, strlen(T_ID), T_ID, strlen(T_PHONE), T_PHONE);
+		iso8583_set(&q.m, 62, q.f62, strlen(q.f62));
+		len = framed(x, &q, true, frame);
+		before = x->f->sms_count;
+		if (!alone)
+			assert_int_equal(acquirer_begin(x->a), ACQUIRER_OK);
+		assert_int_equal(acquirer_handle(x->a, frame + 2, len - 2, x->f->now, &r),
+		                 ACQUIRER_OK);
+		assert_string_equal(r.out.rc, "00");
+		assert_string_equal(r.out.reason, "otp_sent");
+		assert_string_equal(r.out.route, "local_issuer");
+		if (!alone) {
+			assert_int_equal(x->f->sms_count, before); /* not yet committed */
+			assert_int_equal(acquirer_commit(x->a), ACQUIRER_OK);
+		}
+		assert_int_equal(x->f->sms_count, before + 1);
+		assert_string_equal(x->f->sms_phone, T_PHONE);
+	}
+	/* A batch begun again drops what an uncommitted one held: nothing is sent twice. */
+	before = x->f->sms_count;
+	assert_int_equal(acquirer_begin(x->a), ACQUIRER_OK);
+	assert_int_equal(acquirer_commit(x->a), ACQUIRER_OK);
+	assert_int_equal(x->f->sms_count, before);
+}
+
 /* A chip purchase: field 55 to the issuer, the ARPC back in the answer's 55. */
 static void chip_purchase(void **state)
 {
@@ -998,26 +1039,13 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(purchase_approved),
-	    T(mac_tampered),
-	    T(replay),
-	    T(terminal_checks),
-	    T(declines),
-	    T(void_and_refund),
-	    T(preauth_flow),
-	    T(reversals),
-	    T(merchant_inactive),
-	    T(settlement),
-	    T(cardauth_policy),
-	    T(store_failure),
-	    T(group_commit),
-	    T(registration),
-	    T(unreadable),
-	    T(chip_purchase),
-	    T(network_and_balance),
-	    T(terminal_states),
-	    T(rebind_rekeys),
-	    T(status_report),
+	    T(purchase_approved), T(mac_tampered),    T(replay),
+	    T(terminal_checks),   T(declines),        T(void_and_refund),
+	    T(preauth_flow),      T(reversals),       T(merchant_inactive),
+	    T(settlement),        T(cardauth_policy), T(cardauth_code_after_commit),
+	    T(store_failure),     T(group_commit),    T(registration),
+	    T(unreadable),        T(chip_purchase),   T(network_and_balance),
+	    T(terminal_states),   T(rebind_rekeys),   T(status_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,8 +11,8 @@
 static void cardauth(struct issuer_fixture *f, struct test_request *t,
                      const struct issuer_card_image *img, const char *otp)
 {
-	test_swipe(f, t, otp != NULL ? ISSUER_OP_CARDAUTH_CONFIRM : ISSUER_OP_CARDAUTH_START, img,
-	           0, NULL);
+	test_swipe(f, t, otp != NULL ? REQUEST_CARDAUTH_CONFIRM : REQUEST_CARDAUTH_START, img, 0,
+	           NULL);
 	if (otp == NULL) {
 		t->r.holder = T_HOLDER;
 		t->r.id_number = T_ID;

@@ -132,7 +132,7 @@ static void issue_defaults(void **state)
 	test_money(f, img.card_id, 0, 0, 0);
 	/* The random PIN is the card's PIN. */
 	assert_int_equal(issuer_account_credit(f->is, img.card_id, 500, f->now), ISSUER_OK);
-	test_swipe(f, &t, ISSUER_OP_PURCHASE, &img, 500, img.pin);
+	test_swipe(f, &t, REQUEST_PURCHASE, &img, 500, img.pin);
 	test_expect(f, &t, "00", "approved");
 	test_money(f, img.card_id, 0, 0, 0);
 }
@@ -377,11 +377,11 @@ static void no_clear_secrets(void **state)
 		assert_int_equal(issuer_card_issue(f->is, &req, f->now, &img[i]), ISSUER_OK);
 	}
 	/* Use them: a PIN purchase, a chip purchase, a card authentication, a replacement. */
-	test_swipe(f, &t, ISSUER_OP_PURCHASE, &img[0], 100, specs[0].pin);
+	test_swipe(f, &t, REQUEST_PURCHASE, &img[0], 100, specs[0].pin);
 	test_expect(f, &t, "00", "approved");
-	test_chip(f, &t, ISSUER_OP_PURCHASE, &img[1], 100, specs[1].pin);
+	test_chip(f, &t, REQUEST_PURCHASE, &img[1], 100, specs[1].pin);
 	test_expect(f, &t, "00", "approved");
-	test_swipe(f, &t, ISSUER_OP_CARDAUTH_START, &img[2], 0, NULL);
+	test_swipe(f, &t, REQUEST_CARDAUTH_START, &img[2], 0, NULL);
 	t.r.holder = T_HOLDER;
 	t.r.id_number = specs[2].id;
 	t.r.phone = specs[2].phone;

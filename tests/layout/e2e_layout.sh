@@ -20,11 +20,13 @@ objs=$(dirname "$possum")/CMakeFiles
 cat >"$tmp/layers" <<'EOF'
 library  common
 library  log
+library  rcode
 library  tlv
 library  iso8583
 library  crypto
 library  card
 library  hsm
+domain   request
 domain   store
 domain   ledger
 domain   audit

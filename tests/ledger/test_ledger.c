@@ -461,7 +461,8 @@ static void overflow(void **state)
 	assert_clean(f->s);
 }
 
-/* The ledger's savepoint joins the caller's transaction: the caller's rollback undoes it. */
+/* The ledger works in the caller's transaction, without a savepoint of its own: the caller's
+ * rollback undoes it. */
 static void joins_transaction(void **state)
 {
 	struct store_fixture *f = *state;
@@ -477,6 +478,37 @@ static void joins_transaction(void **state)
 	assert_sums(f->s, a, 0, 0, 0, 0);
 	t.id = test_id(1);
 	assert_int_equal(ledger_transfer_get(f->s, &t.id, &t), LEDGER_ENOPENDING);
+	assert_clean(f->s);
+}
+
+/* Inside the caller's transaction a refusal leaves nothing behind, for the caller to commit what
+ * else it did: it is judged before anything is written. */
+static void refusals_in_transaction(void **state)
+{
+	struct store_fixture *f = *state;
+	int64_t card = test_account(f->s, CNY, LEDGER_DEBITS_LIMITED, 0),
+	        shop = test_account(f->s, CNY, 0, 0);
+	struct ledger_transfer t;
+
+	assert_int_equal(create(f->s, plain(1, shop, card, 100), 100), LEDGER_OK);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(create(f->s, plain(2, card, shop, 101), 100), LEDGER_EFUNDS);
+	assert_int_equal(create(f->s, pending(3, card, shop, 60, 0), 100), LEDGER_OK);
+	assert_int_equal(create(f->s, pending(4, card, shop, 41, 0), 100), LEDGER_EFUNDS);
+	assert_int_equal(create(f->s, resolving(5, LEDGER_POST, 3, 61), 100), LEDGER_EAMOUNT);
+	assert_int_equal(create(f->s, resolving(6, LEDGER_POST, 3, 60), 100), LEDGER_OK);
+	assert_int_equal(create(f->s, resolving(7, LEDGER_VOID, 3, 0), 100), LEDGER_ERESOLVED);
+	/* A retry of what this transaction made is one still. */
+	assert_int_equal(create(f->s, resolving(6, LEDGER_POST, 3, 60), 100), LEDGER_EXISTS);
+	assert_int_equal(store_depth(f->s), 1);
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_sums(f->s, card, 0, 60, 0, 100);
+	for (int id = 2; id <= 7; id++) {
+		if (id == 3 || id == 6)
+			continue;
+		t.id = test_id(id);
+		assert_int_equal(ledger_transfer_get(f->s, &t.id, &t), LEDGER_ENOPENDING);
+	}
 	assert_clean(f->s);
 }
 
@@ -537,6 +569,7 @@ int main(void)
 	    T(refusals),
 	    T(overflow),
 	    T(joins_transaction),
+	    T(refusals_in_transaction),
 	    T(check_totals),
 	    cmocka_unit_test(strerror_names),
 	};

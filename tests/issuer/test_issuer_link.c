@@ -1,4 +1,4 @@
-/* test_issuer_iso.c — the issuer's network link (src/issuer/iso.c): messages built by hand as
+/* test_issuer_link.c — the issuer's network link (src/issuer/link.c): messages built by hand as
  * the acquirer forwards them, read into requests (which transaction, which fields), decided,
  * and answered (38, 39, 44, 54, 55); transactions it does not do (12) and fields it cannot
  * read (30). */
@@ -46,34 +46,33 @@ static void swiped(struct issuer_fixture *f, struct test_msg *t,
 	}
 }
 
-static void read_ok(struct issuer_fixture *f, const struct test_msg *t,
-                    struct issuer_iso_request *out)
+static void read_ok(struct issuer_fixture *f, const struct test_msg *t, struct request *out)
 {
 	char rc[3] = "xx";
 
-	assert_int_equal(issuer_iso_read(&t->m, &f->zpk, out, rc), ISSUER_OK);
+	assert_int_equal(issuer_link_read(&t->m, &f->zpk, out, rc), ISSUER_OK);
 }
 
 static void read_refused(struct issuer_fixture *f, const struct test_msg *t, const char *want)
 {
-	struct issuer_iso_request out;
+	struct request out;
 	char rc[3] = "xx";
 
-	assert_int_equal(issuer_iso_read(&t->m, &f->zpk, &out, rc), ISSUER_EARG);
+	assert_int_equal(issuer_link_read(&t->m, &f->zpk, &out, rc), ISSUER_EARG);
 	assert_string_equal(rc, want);
 	/* Card data read before the fault is wiped. */
-	assert_int_equal(out.req.op, 0);
-	assert_string_equal(out.pan, "");
-	assert_string_equal(out.track2, "");
+	assert_int_equal(out.type, 0);
+	assert_string_equal(out.card.pan, "");
+	assert_false(out.card.has_track2);
 }
 
 /* Decides the request read, which must be answered rc. */
-static struct issuer_response decide(struct issuer_fixture *f, const struct issuer_iso_request *in,
+static struct issuer_response decide(struct issuer_fixture *f, const struct request *in,
                                      const char *rc)
 {
 	struct issuer_response resp;
 
-	assert_int_equal(issuer_authorize(f->is, &in->req, f->now, &resp), ISSUER_OK);
+	assert_int_equal(test_decide(f, in, &resp), ISSUER_OK);
 	assert_string_equal(resp.rc, rc);
 	return resp;
 }
@@ -83,8 +82,8 @@ static void purchase(void **state)
 	struct issuer_fixture *f = *state;
 	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
 	struct test_msg t;
-	struct issuer_iso_request in;
-	struct issuer_iso_answer a;
+	struct request in;
+	struct issuer_link_answer a;
 	struct issuer_response resp;
 	iso8583_msg out;
 	char v[64];
@@ -94,29 +93,30 @@ static void purchase(void **state)
 	iso8583_set_str(&t.m, 14, img.expiry);
 	iso8583_set_str(&t.m, 37, "000000330001");
 	read_ok(f, &t, &in);
-	assert_int_equal(in.req.op, ISSUER_OP_PURCHASE);
-	assert_int_equal(in.req.amount, 2500);
-	assert_int_equal(in.req.currency, 156);
-	assert_int_equal(in.req.entry, ISSUER_ENTRY_STRIPE);
-	assert_string_equal(in.req.track2, img.track2);
-	assert_string_equal(in.req.pan, "");
-	assert_string_equal(in.req.expiry, img.expiry);
-	assert_memory_equal(in.req.pin_block, t.pin_block, 8);
-	assert_ptr_equal(in.req.pin_key, &f->zpk);
-	assert_null(in.req.icc);
-	assert_string_equal(in.req.acquirer, T_ACQUIRER);
-	assert_string_equal(in.req.stan, t.stan);
-	assert_string_equal(in.req.transmit, T_TRANSMIT);
-	assert_string_equal(in.req.terminal, T_TERMINAL);
-	assert_string_equal(in.req.merchant, T_MERCHANT);
-	assert_string_equal(in.req.rrn, "000000330001");
+	assert_int_equal(in.type, REQUEST_PURCHASE);
+	assert_int_equal(in.amount, 2500);
+	assert_int_equal(in.currency, 156);
+	assert_int_equal(in.card.entry, REQUEST_ENTRY_STRIPE);
+	assert_true(in.card.has_track2); /* 35 read, its PAN the card's (no field 2) */
+	assert_string_equal(in.card.track2.pan, img.pan);
+	assert_string_equal(in.card.pan, img.pan);
+	assert_string_equal(in.card.expiry, img.expiry);
+	assert_memory_equal(in.pin_block, t.pin_block, 8);
+	assert_ptr_equal(in.pin_key, &f->zpk);
+	assert_int_equal(in.card.icc_len, 0);
+	assert_string_equal(in.acquirer, T_ACQUIRER);
+	assert_string_equal(in.stan, t.stan);
+	assert_string_equal(in.transmit, T_TRANSMIT);
+	assert_string_equal(in.terminal, T_TERMINAL);
+	assert_string_equal(in.merchant, T_MERCHANT);
+	assert_string_equal(in.rrn, "000000330001");
 
 	resp = decide(f, &in, "00");
 	test_money(f, img.card_id, T_BALANCE - 2500, T_BALANCE - 2500, 0);
 
 	/* The answer: the request's echo, then 38 and 39. */
 	out = t.m;
-	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(issuer_link_answer(&resp, &a, &out), ISSUER_OK);
 	assert_int_equal(iso8583_get(&out, 39, v, sizeof v, NULL), ISO8583_OK);
 	assert_string_equal(v, "00");
 	assert_int_equal(iso8583_get(&out, 38, v, sizeof v, NULL), ISO8583_OK);
@@ -133,14 +133,14 @@ static void chip_purchase(void **state)
 	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_CREDIT, true);
 	struct test_request chip;
 	struct test_msg t;
-	struct issuer_iso_request in;
-	struct issuer_iso_answer a;
+	struct request in;
+	struct issuer_link_answer a;
 	struct issuer_response resp;
 	iso8583_msg out;
 	uint8_t v[64];
 	size_t len;
 
-	test_chip(f, &chip, ISSUER_OP_PURCHASE, &img, 8800, NULL);
+	test_chip(f, &chip, REQUEST_PURCHASE, &img, 8800, NULL);
 	msg(f, &t, "0200", "000000", "00", 8800);
 	iso8583_set_str(&t.m, 2, img.pan);
 	iso8583_set_str(&t.m, 22, "051");
@@ -148,17 +148,17 @@ static void chip_purchase(void **state)
 	memcpy(t.icc, chip.icc, chip.r.icc_len);
 	iso8583_set(&t.m, 55, t.icc, chip.r.icc_len);
 	read_ok(f, &t, &in);
-	assert_int_equal(in.req.entry, ISSUER_ENTRY_CHIP);
-	assert_string_equal(in.req.pan, img.pan);
-	assert_int_equal(in.req.icc_len, chip.r.icc_len);
-	assert_memory_equal(in.req.icc, chip.icc, chip.r.icc_len);
-	assert_null(in.req.pin_block);
+	assert_int_equal(in.card.entry, REQUEST_ENTRY_CHIP);
+	assert_string_equal(in.card.pan, img.pan);
+	assert_int_equal(in.card.icc_len, chip.r.icc_len);
+	assert_memory_equal(in.card.icc, chip.icc, chip.r.icc_len);
+	assert_false(in.has_pin);
 	resp = decide(f, &in, "00");
 	test_check_arpc(&chip, &resp);
 	test_money(f, img.card_id, T_LIMIT - 8800, -8800, 0);
 
 	iso8583_msg_init(&out);
-	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(issuer_link_answer(&resp, &a, &out), ISSUER_OK);
 	assert_int_equal(iso8583_get(&out, 55, v, sizeof v, &len), ISO8583_OK);
 	assert_int_equal(len, resp.icc_len);
 	assert_memory_equal(v, resp.icc, len);
@@ -170,28 +170,28 @@ static void operations(void **state)
 {
 	static const struct {
 		const char *mti, *proc, *cond, *f62;
-		enum issuer_op op;
+		enum request_type op;
 	} cases[] = {
-	    {"0200", "000000", "00", NULL, ISSUER_OP_PURCHASE},
-	    {"0200", "000000", NULL, NULL, ISSUER_OP_PURCHASE},
-	    {"0200", "200000", "00", NULL, ISSUER_OP_VOID},
-	    {"0200", "310000", "00", NULL, ISSUER_OP_BALANCE},
-	    {"0100", "310000", "00", NULL, ISSUER_OP_BALANCE},
-	    {"0220", "200000", "00", NULL, ISSUER_OP_REFUND},
-	    {"0100", "030000", "06", NULL, ISSUER_OP_PREAUTH},
-	    {"0100", "000000", "06", NULL, ISSUER_OP_PREAUTH},
-	    {"0100", "200000", "06", NULL, ISSUER_OP_PREAUTH_CANCEL},
-	    {"0200", "000000", "06", NULL, ISSUER_OP_COMPLETION},
-	    {"0200", "200000", "06", NULL, ISSUER_OP_COMPLETION_VOID},
-	    {"0100", "330000", "00", "NM003abcID004X123PH00513912", ISSUER_OP_CARDAUTH_START},
-	    {"0100", "330000", "00", "OT006123456", ISSUER_OP_CARDAUTH_CONFIRM},
-	    {"0100", "330000", "00", NULL, ISSUER_OP_VERIFY},
-	    {"0400", "000000", "00", NULL, ISSUER_OP_REVERSAL},
-	    {"0420", "030000", "06", NULL, ISSUER_OP_REVERSAL},
+	    {"0200", "000000", "00", NULL, REQUEST_PURCHASE},
+	    {"0200", "000000", NULL, NULL, REQUEST_PURCHASE},
+	    {"0200", "200000", "00", NULL, REQUEST_VOID},
+	    {"0200", "310000", "00", NULL, REQUEST_BALANCE},
+	    {"0100", "310000", "00", NULL, REQUEST_BALANCE},
+	    {"0220", "200000", "00", NULL, REQUEST_REFUND},
+	    {"0100", "030000", "06", NULL, REQUEST_PREAUTH},
+	    {"0100", "000000", "06", NULL, REQUEST_PREAUTH},
+	    {"0100", "200000", "06", NULL, REQUEST_PREAUTH_CANCEL},
+	    {"0200", "000000", "06", NULL, REQUEST_COMPLETION},
+	    {"0200", "200000", "06", NULL, REQUEST_COMPLETION_VOID},
+	    {"0100", "330000", "00", "NM003abcID004X123PH00513912", REQUEST_CARDAUTH_START},
+	    {"0100", "330000", "00", "OT006123456", REQUEST_CARDAUTH_CONFIRM},
+	    {"0100", "330000", "00", NULL, REQUEST_VERIFY},
+	    {"0400", "000000", "00", NULL, REQUEST_REVERSAL},
+	    {"0420", "030000", "06", NULL, REQUEST_REVERSAL},
 	};
 	struct issuer_fixture *f = *state;
 	struct test_msg t;
-	struct issuer_iso_request in;
+	struct request in;
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		msg(f, &t, cases[i].mti, cases[i].proc, cases[i].cond != NULL ? cases[i].cond : "",
@@ -201,10 +201,9 @@ static void operations(void **state)
 		if (cases[i].f62 != NULL)
 			iso8583_set_str(&t.m, 62, cases[i].f62);
 		read_ok(f, &t, &in);
-		if (in.req.op != cases[i].op)
+		if (in.type != cases[i].op)
 			fail_msg("%s %s %s: op %d, not %d", cases[i].mti, cases[i].proc,
-			         cases[i].cond != NULL ? cases[i].cond : "-", in.req.op,
-			         cases[i].op);
+			         cases[i].cond != NULL ? cases[i].cond : "-", in.type, cases[i].op);
 	}
 }
 
@@ -213,8 +212,8 @@ static void follow_ups(void **state)
 	struct issuer_fixture *f = *state;
 	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
 	struct test_msg t;
-	struct issuer_iso_request in;
-	struct issuer_iso_answer a;
+	struct request in;
+	struct issuer_link_answer a;
 	struct issuer_response pre, resp;
 	iso8583_msg out;
 	char v[8], stan[7];
@@ -230,9 +229,9 @@ static void follow_ups(void **state)
 	iso8583_set_str(&t.m, 22, "012");
 	iso8583_set_str(&t.m, 38, pre.auth_code);
 	read_ok(f, &t, &in);
-	assert_int_equal(in.req.op, ISSUER_OP_PREAUTH_CANCEL);
-	assert_string_equal(in.req.orig_auth_code, pre.auth_code);
-	assert_int_equal(in.req.entry, ISSUER_ENTRY_MANUAL);
+	assert_int_equal(in.type, REQUEST_PREAUTH_CANCEL);
+	assert_string_equal(in.orig.auth_code, pre.auth_code);
+	assert_int_equal(in.card.entry, REQUEST_ENTRY_MANUAL);
 	resp = decide(f, &in, "00");
 	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
 	/* Cancelled twice: declined, and the echoed 38 does not go back as an approval's. */
@@ -242,7 +241,7 @@ static void follow_ups(void **state)
 	read_ok(f, &t, &in);
 	resp = decide(f, &in, "12");
 	out = t.m;
-	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(issuer_link_answer(&resp, &a, &out), ISSUER_OK);
 	assert_false(iso8583_has(&out, 38));
 	assert_int_equal(iso8583_get(&out, 39, v, sizeof v, NULL), ISO8583_OK);
 	assert_string_equal(v, "12");
@@ -257,7 +256,7 @@ static void follow_ups(void **state)
 	iso8583_set_str(&t.m, 2, img.pan);
 	iso8583_set_str(&t.m, 37, "000000440001");
 	read_ok(f, &t, &in);
-	assert_int_equal(in.req.op, ISSUER_OP_REFUND);
+	assert_int_equal(in.type, REQUEST_REFUND);
 	resp = decide(f, &in, "00");
 	test_money(f, img.card_id, T_BALANCE - 2000, T_BALANCE - 2000, 0);
 
@@ -268,7 +267,7 @@ static void follow_ups(void **state)
 	iso8583_set_str(&t.m, 11, stan);
 	iso8583_set_str(&t.m, 2, img.pan);
 	read_ok(f, &t, &in);
-	assert_int_equal(in.req.op, ISSUER_OP_REVERSAL);
+	assert_int_equal(in.type, REQUEST_REVERSAL);
 	resp = decide(f, &in, "00");
 	assert_string_equal(resp.reason, "approved");
 	test_money(f, img.card_id, T_BALANCE - 3000, T_BALANCE - 3000, 0);
@@ -280,8 +279,8 @@ static void card_authentication(void **state)
 	struct issuer_fixture *f = *state;
 	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
 	struct test_msg t;
-	struct issuer_iso_request in;
-	struct issuer_iso_answer a;
+	struct request in;
+	struct issuer_link_answer a;
 	struct issuer_response resp;
 	iso8583_msg out;
 	char f62[128], v[32], code[ISSUER_OTP_LEN + 1];
@@ -293,14 +292,14 @@ static void card_authentication(void **state)
 	         strlen(T_ID), T_ID, strlen(T_PHONE), T_PHONE);
 	iso8583_set_str(&t.m, 62, f62);
 	read_ok(f, &t, &in);
-	assert_int_equal(in.req.op, ISSUER_OP_CARDAUTH_START);
-	assert_string_equal(in.req.holder, T_HOLDER);
-	assert_string_equal(in.req.id_number, T_ID);
-	assert_string_equal(in.req.phone, T_PHONE);
-	assert_string_equal(in.req.otp, "");
+	assert_int_equal(in.type, REQUEST_CARDAUTH_START);
+	assert_string_equal(in.holder, T_HOLDER);
+	assert_string_equal(in.id_number, T_ID);
+	assert_string_equal(in.phone, T_PHONE);
+	assert_string_equal(in.otp, "");
 	resp = decide(f, &in, "00");
 	iso8583_msg_init(&out);
-	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(issuer_link_answer(&resp, &a, &out), ISSUER_OK);
 	assert_int_equal(iso8583_get(&out, 44, v, sizeof v, NULL), ISO8583_OK);
 	assert_string_equal(v, "OTP SENT");
 	assert_false(iso8583_has(&out, 38));
@@ -311,8 +310,8 @@ static void card_authentication(void **state)
 	snprintf(f62, sizeof f62, "OT006%s", code);
 	iso8583_set_str(&t.m, 62, f62);
 	read_ok(f, &t, &in);
-	assert_int_equal(in.req.op, ISSUER_OP_CARDAUTH_CONFIRM);
-	assert_string_equal(in.req.otp, code);
+	assert_int_equal(in.type, REQUEST_CARDAUTH_CONFIRM);
+	assert_string_equal(in.otp, code);
 	resp = decide(f, &in, "00");
 	assert_string_equal(resp.reason, "authenticated");
 	crypto_wipe(&in, sizeof in);
@@ -387,7 +386,7 @@ static void answer(void **state)
 {
 	struct issuer_fixture *f = *state;
 	struct issuer_response resp = {.rc = "00", .auth_code = "123456", .message = "OTP SENT"};
-	struct issuer_iso_answer a;
+	struct issuer_link_answer a;
 	iso8583_msg out;
 	char v[64];
 	uint8_t icc[16];
@@ -400,7 +399,7 @@ static void answer(void **state)
 	memcpy(resp.icc, "\x91\x0A\x01\x02\x03\x04\x05\x06\x07\x08\x30\x30", 12);
 	resp.icc_len = 12;
 	iso8583_msg_init(&out);
-	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(issuer_link_answer(&resp, &a, &out), ISSUER_OK);
 	assert_int_equal(iso8583_get(&out, 39, v, sizeof v, NULL), ISO8583_OK);
 	assert_string_equal(v, "00");
 	assert_int_equal(iso8583_get(&out, 38, v, sizeof v, NULL), ISO8583_OK);
@@ -417,7 +416,7 @@ static void answer(void **state)
 	resp = (struct issuer_response){
 	    .rc = "00", .has_balance = true, .available = -500, .currency = 156};
 	iso8583_msg_init(&out);
-	assert_int_equal(issuer_iso_answer(&resp, &a, &out), ISSUER_OK);
+	assert_int_equal(issuer_link_answer(&resp, &a, &out), ISSUER_OK);
 	assert_int_equal(iso8583_get(&out, 54, v, sizeof v, NULL), ISO8583_OK);
 	assert_string_equal(v, "0002156D000000000500");
 	assert_false(iso8583_has(&out, 38));

@@ -1,0 +1,93 @@
+/* record.c — what a request leaves behind: its identity taken (a repeat is 94), its row in
+ * acq_txns, and the cardholder's text of its outcome in the notify outbox, all in the
+ * request's savepoint; a card authentication's code kept for after the commit. */
+#include "acquirer/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rcode/rcode.h"
+
+/* TID + STAN + batch seen before, or named by a reversal that came first: 94. */
+int acquirer_stage_duplicate(struct txn *t)
+{
+	struct store_acq_txn seen;
+	int rc = store_acq_txn_find(t->a->s, t->tid, t->batch, t->stan, 0, &seen);
+
+	if (rc == STORE_OK)
+		return acquirer_decide(t, RCODE_DUPLICATE, "duplicate");
+	if (rc != STORE_ENOTFOUND)
+		return acquirer_from_store(rc);
+	if ((rc = store_acq_tombstone_find(t->a->s, t->tid, t->batch, t->stan)) == STORE_OK) {
+		t->counted = true;
+		return acquirer_decide(t, RCODE_DUPLICATE, "reversed_before");
+	}
+	if (rc != STORE_ENOTFOUND)
+		return acquirer_from_store(rc);
+	t->counted = true;
+	return STAGE_NEXT;
+}
+
+/* One row for a request whose identity it took (a reversal writes its own). */
+int acquirer_stage_record(struct txn *t)
+{
+	struct store_acq_txn row = {0};
+	int rc;
+
+	if (!t->counted || !(t->type->flags & T_RECORD))
+		return STAGE_NEXT;
+	if ((rc = acquirer_assign_rrn(t)) != ACQUIRER_OK)
+		return rc;
+	row.at = t->now;
+	snprintf(row.tid, sizeof row.tid, "%s", t->tid);
+	snprintf(row.mid, sizeof row.mid, "%s", t->mid);
+	row.batch = t->batch;
+	snprintf(row.stan, sizeof row.stan, "%s", t->stan);
+	snprintf(row.type, sizeof row.type, "%s",
+	         t->rq.type > 0 ? request_type_name(t->rq.type) : t->type->name);
+	row.amount = t->rq.amount;
+	row.currency = t->rq.currency;
+	snprintf(row.masked, sizeof row.masked, "%s", t->r->out.card);
+	snprintf(row.pan_hash, sizeof row.pan_hash, "%s", t->pan_hash);
+	snprintf(row.rrn, sizeof row.rrn, "%s", t->rrn);
+	snprintf(row.auth_code, sizeof row.auth_code, "%s", t->resp.auth_code);
+	snprintf(row.rc, sizeof row.rc, "%s", t->rc);
+	snprintf(row.reason, sizeof row.reason, "%s", t->reason);
+	row.decision_id = t->decision_id;
+	snprintf(row.net_stan, sizeof row.net_stan, "%s", t->net_stan);
+	snprintf(row.settle_date, sizeof row.settle_date, "%s", t->settle_date);
+	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96. */
+	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
+		return acquirer_from_store(rc);
+	/* A new software version, reported by a request that passed the MAC: written once. */
+	if (t->version[0] != '\0' && strcmp(t->version, t->term.version) != 0) {
+		memcpy(t->term.version, t->version, sizeof t->term.version);
+		if ((rc = store_terminal_update(t->a->s, &t->term)) != STORE_OK)
+			return acquirer_from_store(rc);
+	}
+	return STAGE_NEXT;
+}
+
+/* DESIGN.md "notifications": the cardholder's text of the outcome joins the request's commit
+ * in the outbox; a card authentication's code waits for the batch's commit (acquirer.c). */
+int acquirer_stage_notify(struct txn *t)
+{
+	struct issuer_response *p;
+	int rc;
+
+	if ((rc = issuer_notify(t->a->is, &t->rq, &t->resp, t->now)) != ISSUER_OK)
+		return rc == ISSUER_ESTORE ? ACQUIRER_ESTORE : ACQUIRER_EHSM;
+	if (t->resp.otp[0] == '\0')
+		return STAGE_NEXT;
+	if (t->a->n_pending == t->a->cap_pending) {
+		size_t cap = t->a->cap_pending > 0 ? 2 * t->a->cap_pending : 8;
+
+		if ((p = realloc(t->a->pending, cap * sizeof *p)) == NULL)
+			return ACQUIRER_ENOMEM;
+		t->a->pending = p;
+		t->a->cap_pending = cap;
+	}
+	t->a->pending[t->a->n_pending++] = t->resp;
+	return STAGE_NEXT;
+}

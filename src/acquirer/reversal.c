@@ -1,0 +1,112 @@
+/* reversal.c — reversals (spec/cup-pos.md): a terminal undoing a request whose answer it did
+ * not get, exactly once, by TID, batch and STAN. Its own table: MACed, no duplicate check (its
+ * identity is its original's), its own row; the original undone at the issuer through the
+ * route when it was approved, and the cardholder told of it. */
+#include "acquirer/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rcode/rcode.h"
+
+/* The original seen: undone at the issuer, through the route it took, when it was approved
+ * (found there by its network STAN and amount), and marked reversed. */
+static int reverse_original(struct txn *t, struct store_acq_txn *orig)
+{
+	int rc;
+
+	/* The card is the original's, as its row keeps it: masked and hashed. */
+	snprintf(t->r->out.card, sizeof t->r->out.card, "%s", orig->masked);
+	snprintf(t->pan_hash, sizeof t->pan_hash, "%s", orig->pan_hash);
+	if (strcmp(orig->rc, RCODE_APPROVED) == 0) {
+		snprintf(t->net_stan, sizeof t->net_stan, "%s", orig->net_stan);
+		t->rq.amount = t->rq.orig.amount = orig->amount;
+		memcpy(t->rq.orig.stan, orig->net_stan, sizeof t->rq.orig.stan);
+		if ((rc = acquirer_ask(t, orig->net_stan)) < 0)
+			return rc;
+		/* Reversed at the issuer, or nothing there to reverse: either way done. */
+		acquirer_decide(t, RCODE_APPROVED,
+		                t->resp.reason[0] != '\0' ? t->resp.reason : "reversed");
+	} else {
+		acquirer_decide(t, RCODE_APPROVED, "original_declined");
+	}
+	orig->reversed = true;
+	return acquirer_from_store(store_acq_txn_update(t->a->s, orig));
+}
+
+/* The reversal's own row. */
+static int reversal_row(struct txn *t, struct store_acq_txn *rev)
+{
+	snprintf(rev->tid, sizeof rev->tid, "%s", t->tid);
+	snprintf(rev->mid, sizeof rev->mid, "%s", t->mid);
+	snprintf(rev->stan, sizeof rev->stan, "%s", t->stan);
+	snprintf(rev->type, sizeof rev->type, "reversal");
+	snprintf(rev->masked, sizeof rev->masked, "%s", t->r->out.card);
+	snprintf(rev->pan_hash, sizeof rev->pan_hash, "%s", t->pan_hash);
+	snprintf(rev->rrn, sizeof rev->rrn, "%s", t->rrn);
+	snprintf(rev->rc, sizeof rev->rc, "%s", t->rc);
+	snprintf(rev->reason, sizeof rev->reason, "%s", t->reason);
+	snprintf(rev->net_stan, sizeof rev->net_stan, "%s", t->net_stan);
+	snprintf(rev->settle_date, sizeof rev->settle_date, "%s", t->settle_date);
+	rev->at = t->now;
+	rev->batch = t->batch;
+	rev->kind = 1;
+	rev->amount = t->rq.amount;
+	rev->currency = t->rq.currency;
+	rev->decision_id = t->decision_id;
+	return acquirer_from_store(store_acq_txn_insert(t->a->s, rev));
+}
+
+/* A reversal, exactly once: of an original seen (undone at the issuer when it was
+ * approved), or of one never seen, whose identity is then tombstoned so that it is refused
+ * if it arrives late. A repeated reversal is acknowledged and changes nothing. */
+static int decide_reversal(struct txn *t)
+{
+	struct store_acq_txn orig, rev = {0};
+	int rc;
+
+	if ((rc = store_acq_txn_find(t->a->s, t->tid, t->batch, t->stan, 1, &rev)) == STORE_OK) {
+		snprintf(t->rrn, sizeof t->rrn, "%s", rev.rrn);
+		return acquirer_decide(t, RCODE_APPROVED, "reversal_repeated");
+	}
+	if (rc != STORE_ENOTFOUND)
+		return acquirer_from_store(rc);
+	if ((rc = acquirer_assign_rrn(t)) != ACQUIRER_OK)
+		return rc;
+	rc = store_acq_txn_find(t->a->s, t->tid, t->batch, t->stan, 0, &orig);
+	if (rc == STORE_ENOTFOUND) {
+		if ((rc = store_acq_tombstone_add(t->a->s, t->tid, t->batch, t->stan, t->now)) !=
+		    STORE_OK)
+			return acquirer_from_store(rc);
+		acquirer_decide(t, RCODE_APPROVED, "original_unknown");
+	} else if (rc != STORE_OK) {
+		return acquirer_from_store(rc);
+	} else {
+		if ((rc = reverse_original(t, &orig)) != ACQUIRER_OK)
+			return rc;
+		rev.original_id = orig.id;
+	}
+	if ((rc = reversal_row(t, &rev)) != ACQUIRER_OK)
+		return rc;
+	return STAGE_RESPOND;
+}
+
+static const struct stage stages[] = {
+    /* after unpack (pipeline.c): 30 unreadable, 12 unknown */
+    {"terminal", acquirer_stage_terminal, 0, false}, /* 97, 58, 03, A0 not signed in */
+    {"mac", acquirer_stage_mac, 0, false},           /* A0 */
+    {"fields", acquirer_stage_fields, 0, false},     /* 30 */
+    {"route", acquirer_stage_route, 0, false},       /* where the original went */
+    {"reverse", decide_reversal, 0, false},          /* 00 once, and its row */
+    {"notify", acquirer_stage_notify, 0, true},      /* the cardholder's text */
+    {"respond", acquirer_stage_respond, 0, true},
+};
+
+static const struct txn_class reversals = {"reversal", stages, sizeof stages / sizeof stages[0]};
+
+/* Its identity is its original's: no duplicate check, its own row. */
+const struct txn_type acquirer_reversal_types[] = {
+    {"reversal", "0400", NULL, NULL, NULL, T_SIGNED | T_MAC, REQUEST_REVERSAL, &reversals, NULL},
+};
+const size_t acquirer_n_reversal_types =
+    sizeof acquirer_reversal_types / sizeof acquirer_reversal_types[0];

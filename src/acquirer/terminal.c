@@ -1,0 +1,192 @@
+/* terminal.c — who sends the request: the terminal, known and active, of its merchant, signed
+ * in where the transaction needs working keys, its identity (field 59: the SN of its binding and
+ * its ciphertext) and the MAC of the request under its working key. */
+#include "acquirer/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/hex.h"
+#include "crypto/crypto.h"
+#include "rcode/rcode.h"
+
+/* Sub-field tag of field 59's A2 (spec/cup-pos.md "Terminal identity") into out. */
+static bool f59_sub(const char *v, const char *tag, char *out, size_t cap)
+{
+	size_t n = strlen(v), pos = 5;
+
+	if (n < 5 || memcmp(v, "A2", 2) != 0)
+		return false;
+	while (pos + 5 <= n) {
+		size_t len = 0;
+
+		for (size_t i = 2; i < 5; i++) {
+			if (v[pos + i] < '0' || v[pos + i] > '9')
+				return false;
+			len = len * 10 + (size_t)(v[pos + i] - '0');
+		}
+		if (pos + 5 + len > n)
+			return false;
+		if (memcmp(v + pos, tag, 2) == 0) {
+			if (len >= cap)
+				return false;
+			memcpy(out, v + pos + 5, len);
+			out[len] = '\0';
+			return true;
+		}
+		pos += 5 + len;
+	}
+	return false;
+}
+
+/* Whether factor is the last six digits of the request's card number (field 2, else the PAN
+ * of track 2); true when the request names no card. */
+static bool factor_is_card(struct txn *t, const char *factor)
+{
+	char pan[CARD_TRACK2_MAX + 1];
+	size_t n;
+
+	if (iso8583_get(&t->iso, 2, pan, sizeof pan, NULL) != ISO8583_OK &&
+	    iso8583_get(&t->iso, 35, pan, sizeof pan, NULL) != ISO8583_OK)
+		return true;
+	n = card_pan_len(pan);
+	pan[n] = '\0';
+	return n >= 6 && strcmp(pan + n - 6, factor) == 0;
+}
+
+/* spec/cup-pos.md "Terminal identity": 04 is the first 4 bytes of ISO 9797-1 algorithm 1
+ * under the track key over the SN and the random factor (03), as 8 hex characters. */
+static int sn_ciphertext(struct txn *t, const char *f59, const char *sn)
+{
+	char factor[7], text[9], data[ACQUIRER_SN_MAX + 6 + 1];
+	uint8_t mac[4];
+	size_t len;
+	hsm_key tdk;
+	int rc;
+
+	if (!f59_sub(f59, "03", factor, sizeof factor) || strlen(factor) != 6 ||
+	    !f59_sub(f59, "04", text, sizeof text) ||
+	    hex_decode(text, strlen(text), mac, sizeof mac, &len) != HEX_OK || len != sizeof mac)
+		return acquirer_decide(t, RCODE_NOT_PERMITTED_TERMINAL, "sn_ciphertext");
+	/* The factor is the card's: a ciphertext made once for one card is not good for another. */
+	if (!factor_is_card(t, factor))
+		return acquirer_decide(t, RCODE_NOT_PERMITTED_TERMINAL, "sn_factor");
+	if (hsm_key_set(&tdk, t->term.tdk) != HSM_OK)
+		return ACQUIRER_EHSM;
+	len = (size_t)snprintf(data, sizeof data, "%s%s", sn, factor);
+	rc = hsm_mac_verify(t->a->h, &tdk, HSM_MAC_ALG1, (const uint8_t *)data, len, mac,
+	                    sizeof mac);
+	crypto_wipe(&tdk, sizeof tdk);
+	if (rc == HSM_EVERIFY)
+		return acquirer_decide(t, RCODE_NOT_PERMITTED_TERMINAL, "sn_ciphertext");
+	return rc == HSM_OK ? STAGE_NEXT : ACQUIRER_EHSM;
+}
+
+/* A risk event about the request's terminal (DESIGN.md flow 2), kept with the request's
+ * answer, and the answer 58. */
+static int refuse_risk(struct txn *t, const char *kind, const char *reported, const char *bound)
+{
+	struct store_risk_event e = {.at = t->now};
+	int rc;
+
+	snprintf(e.kind, sizeof e.kind, "%s", kind);
+	snprintf(e.tid, sizeof e.tid, "%s", t->tid);
+	snprintf(e.detail, sizeof e.detail, "reported '%s', bound '%s'", reported, bound);
+	/* What the terminal sent is shown, not obeyed: nothing unprintable reaches the row. */
+	for (char *c = e.detail; *c != '\0'; c++)
+		if (*c < 0x20 || *c == 0x7F)
+			*c = '?';
+	if ((rc = store_risk_event_add(t->a->s, &e)) != STORE_OK)
+		return acquirer_from_store(rc);
+	return acquirer_decide(t, RCODE_NOT_PERMITTED_TERMINAL,
+	                       strcmp(kind, "sn_mismatch") == 0 ? "sn_differs"
+	                                                        : "merchant_differs");
+}
+
+/* The application version of 59.A2.05 (an8, padded with spaces) into t->version. */
+static void reported_version(struct txn *t, const char *f59)
+{
+	size_t n;
+
+	if (!f59_sub(f59, "05", t->version, sizeof t->version))
+		return;
+	n = strlen(t->version);
+	while (n > 0 && t->version[n - 1] == ' ')
+		t->version[--n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (t->version[i] < 0x21 || t->version[i] > 0x7E)
+			t->version[i] = '?';
+}
+
+/* Known, active (97: a terminal registered, suspended or retired serves nothing), of this
+ * merchant (58 and a risk event), whose merchant is active for anything with a card (03: a
+ * suspended or closed merchant takes no payment, but its terminals still reverse, settle and
+ * upload what they did before), signed in where the transaction needs working keys — a
+ * terminal that is not is asked to sign in again (A0, which makes the terminal sign in once
+ * and retry; header processing request 6) — and, where it sends field 59, the SN of its
+ * binding (58 and a risk event) with that SN's ciphertext under its track key (58). */
+int acquirer_stage_terminal(struct txn *t)
+{
+	char f59[1000], sn[ACQUIRER_SN_MAX + 1] = "";
+	int rc = store_terminal_get(t->a->s, t->tid, &t->term);
+
+	if (rc == STORE_ENOTFOUND)
+		return acquirer_decide(t, RCODE_TERMINAL_UNKNOWN, "terminal_unknown");
+	if (rc != STORE_OK)
+		return acquirer_from_store(rc);
+	t->have_term = true;
+	if (t->term.status != STORE_TERMINAL_ACTIVE)
+		return acquirer_decide(
+		    t, RCODE_TERMINAL_UNKNOWN,
+		    t->term.status == STORE_TERMINAL_REGISTERED  ? "terminal_registered"
+		    : t->term.status == STORE_TERMINAL_SUSPENDED ? "terminal_suspended"
+		                                                 : "terminal_retired");
+	if (strcmp(t->term.mid, t->mid) != 0)
+		return refuse_risk(t, "mid_mismatch", t->mid, t->term.mid);
+	if ((rc = store_merchant_get(t->a->s, t->mid, &t->merchant)) != STORE_OK)
+		return rc == STORE_ENOTFOUND
+		           ? acquirer_decide(t, RCODE_INVALID_MERCHANT, "merchant_unknown")
+		           : acquirer_from_store(rc);
+	if ((t->type->flags & T_CARD) && t->merchant.status != STORE_MERCHANT_ACTIVE)
+		return acquirer_decide(t, RCODE_INVALID_MERCHANT,
+		                       t->merchant.status == STORE_MERCHANT_SUSPENDED
+		                           ? "merchant_suspended"
+		                           : "merchant_closed");
+	if ((t->type->flags & T_SIGNED) && !t->term.signed_in) {
+		t->sign_in_again = true;
+		return acquirer_decide(t, RCODE_MAC_ERROR, "not_signed_in");
+	}
+	if (!iso8583_has(&t->iso, 59))
+		return STAGE_NEXT;
+	if (iso8583_get(&t->iso, 59, f59, sizeof f59, NULL) != ISO8583_OK ||
+	    !f59_sub(f59, "02", sn, sizeof sn) || strcmp(sn, t->term.sn) != 0)
+		return refuse_risk(t, "sn_mismatch", sn, t->term.sn);
+	if (!t->term.signed_in)
+		return acquirer_decide(t, RCODE_NOT_PERMITTED_TERMINAL,
+		                       "sn_ciphertext"); /* no track key to check it with */
+	reported_version(t, f59);
+	return sn_ciphertext(t, f59, sn);
+}
+
+/* The MAC block: every byte from the MTI to the end of the last field before 64. */
+int acquirer_stage_mac(struct txn *t)
+{
+	uint8_t mac[MAC_LEN + 1]; /* iso8583_get() ends it with a NUL */
+	hsm_key mak;
+	int rc;
+
+	if (!iso8583_has(&t->iso, 64) ||
+	    iso8583_get(&t->iso, 64, mac, sizeof mac, NULL) != ISO8583_OK ||
+	    t->len < ENVELOPE_LEN + MAC_LEN)
+		return acquirer_decide(t, RCODE_MAC_ERROR, "mac_missing");
+	if (hsm_key_set(&mak, t->term.mak) != HSM_OK)
+		return ACQUIRER_EHSM;
+	rc = hsm_mac_verify(t->a->h, &mak, HSM_MAC_CUP_ECB, t->msg + ENVELOPE_LEN,
+	                    t->len - ENVELOPE_LEN - MAC_LEN, mac, MAC_LEN);
+	crypto_wipe(&mak, sizeof mak);
+	if (rc == HSM_EVERIFY) {
+		t->sign_in_again = true;
+		return acquirer_decide(t, RCODE_MAC_ERROR, "mac_wrong");
+	}
+	return rc == HSM_OK ? STAGE_NEXT : ACQUIRER_EHSM;
+}

@@ -1,0 +1,112 @@
+/* link.c — the issuer's network face (link.h): an ISO 8583:1987 message read into the host's
+ * one request, and the issuer's answer set into the response. Dialect-free: the caller unpacks
+ * and packs the message with the link's profile. */
+#include "issuer/link.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "rcode/rcode.h"
+#include "request/iso.h"
+
+/* Which request an MTI, processing code (two digits) and condition code (25) make. */
+static enum request_type operation(const char *mti, const char *proc, const char *cond,
+                                   const struct request *r)
+{
+	bool preauth = strcmp(cond, "06") == 0;
+
+	if (strcmp(mti, "0400") == 0 || strcmp(mti, "0420") == 0)
+		return REQUEST_REVERSAL;
+	if (strcmp(mti, "0100") == 0) {
+		if (strcmp(proc, "31") == 0)
+			return REQUEST_BALANCE;
+		if (strcmp(proc, "33") == 0)
+			return r->otp[0] != '\0'         ? REQUEST_CARDAUTH_CONFIRM
+			       : request_has_elements(r) ? REQUEST_CARDAUTH_START
+			                                 : REQUEST_VERIFY;
+		if (strcmp(proc, "20") == 0)
+			return REQUEST_PREAUTH_CANCEL;
+		if (strcmp(proc, "00") == 0 || strcmp(proc, "03") == 0)
+			return REQUEST_PREAUTH;
+	} else if (strcmp(mti, "0200") == 0) {
+		if (strcmp(proc, "31") == 0)
+			return REQUEST_BALANCE;
+		if (strcmp(proc, "00") == 0)
+			return preauth ? REQUEST_COMPLETION : REQUEST_PURCHASE;
+		if (strcmp(proc, "20") == 0)
+			return preauth ? REQUEST_COMPLETION_VOID : REQUEST_VOID;
+	} else if (strcmp(mti, "0220") == 0 && strcmp(proc, "20") == 0) {
+		return REQUEST_REFUND;
+	}
+	return 0;
+}
+
+int issuer_link_read(const iso8583_msg *m, const hsm_key *pin_key, struct request *out, char rc[3])
+{
+	char proc[7], cond[3], f43[41];
+	int bad;
+
+	request_init(out);
+	snprintf(rc, 3, "%s", RCODE_FORMAT_ERROR);
+	bad = request_iso_text(m, 3, proc, sizeof proc) |
+	      request_iso_text(m, 25, cond, sizeof cond) |
+	      request_iso_text(m, 43, f43, sizeof f43) | request_iso_read(m, out);
+	bad |= request_iso_text(m, 32, out->acquirer, sizeof out->acquirer) |
+	       request_iso_text(m, 11, out->stan, sizeof out->stan) |
+	       request_iso_text(m, 7, out->transmit, sizeof out->transmit) |
+	       request_iso_text(m, 41, out->terminal, sizeof out->terminal) |
+	       request_iso_text(m, 42, out->merchant, sizeof out->merchant) |
+	       request_iso_text(m, 37, out->rrn, sizeof out->rrn);
+	if (bad != 0 || request_merchant_name_set(out, f43) != REQUEST_OK)
+		goto fail;
+	proc[2] = '\0';
+	if ((out->type = operation(m->mti, proc, cond, out)) == 0) {
+		snprintf(rc, 3, "%s", RCODE_INVALID_TXN);
+		goto fail;
+	}
+	if (request_iso_secrets(m, pin_key, out) != REQUEST_OK)
+		goto fail;
+	/* A follow-up names its original by auth code (38) and RRN (37), as cup-pos does; a
+	 * reversal by its own STAN and amount, which are the original's. */
+	if (out->type == REQUEST_REVERSAL) {
+		memcpy(out->orig.stan, out->stan, sizeof out->orig.stan);
+		out->orig.amount = out->amount;
+	}
+	return ISSUER_OK;
+fail:
+	request_wipe(out);
+	return ISSUER_EARG;
+}
+
+int issuer_link_answer(const struct issuer_response *resp, struct issuer_link_answer *a,
+                       iso8583_msg *out)
+{
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	snprintf(a->rc, sizeof a->rc, "%s", resp->rc);
+	if ((rc = iso8583_set_str(out, 39, a->rc)) != ISO8583_OK)
+		return ISSUER_EARG;
+	iso8583_unset(out, 38);
+	if (resp->auth_code[0] != '\0') {
+		snprintf(a->auth_code, sizeof a->auth_code, "%s", resp->auth_code);
+		iso8583_set_str(out, 38, a->auth_code);
+	}
+	if (resp->message[0] != '\0') {
+		snprintf(a->message, sizeof a->message, "%s", resp->message);
+		iso8583_set_str(out, 44, a->message);
+	}
+	if (resp->has_balance) {
+		int64_t v = resp->available < 0 ? -resp->available : resp->available;
+
+		snprintf(a->balance, sizeof a->balance, "0002%03u%c%012lld",
+		         (unsigned)resp->currency, resp->available < 0 ? 'D' : 'C', (long long)v);
+		iso8583_set_str(out, 54, a->balance);
+	}
+	if (resp->icc_len > 0) {
+		memcpy(a->icc, resp->icc, resp->icc_len);
+		iso8583_set(out, 55, a->icc, resp->icc_len);
+	}
+	return ISSUER_OK;
+}
