@@ -11,6 +11,9 @@
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
 
+const struct hsm_key_spec acquirer_key_specs[1] = {{"M7", HSM_HMAC, 32, 'C', 'N'}};
+const char *const acquirer_key_names[1] = {"acquirer.pan_hash"};
+
 const char *acquirer_strerror(int rc)
 {
 	switch (rc) {

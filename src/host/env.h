@@ -55,17 +55,6 @@ void host_datadir_close(struct host_datadir *d);
 int host_datadir_key(struct host_datadir *d, const char *name, const struct hsm_key_spec *spec,
                      hsm_key *out);
 
-/* ---- The keys each module declares (keys.c) ----
- *
- * The issuer's are issuer_key_specs/issuer_key_names (issuer.h); the acquirer's, the merchant
- * module's and the link's follow the same shape here until their modules declare them. */
-extern const struct hsm_key_spec host_acquirer_key_specs[1]; /* M7: PANs' keyed hashes */
-extern const char *const host_acquirer_key_names[1];
-extern const struct hsm_key_spec host_merchant_key_specs[1]; /* D0: the module's data */
-extern const char *const host_merchant_key_names[1];
-extern const struct hsm_key_spec host_link_key_specs[1]; /* P0: the link's zone PIN key */
-extern const char *const host_link_key_names[1];
-
 /* ---- The environment (env.c) ---- */
 
 enum host_need {

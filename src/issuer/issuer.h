@@ -96,7 +96,7 @@ struct issuer_keys {
 };
 
 /* The spec each key of struct issuer_keys is made with, in its order: for the caller that
- * generates them (cli_datadir_key()). */
+ * generates them (host_datadir_key()). */
 extern const struct hsm_key_spec issuer_key_specs[6];
 extern const char *const issuer_key_names[6];
 
