@@ -760,7 +760,8 @@ static void element_set(char *dst, size_t cap, const char *src)
 }
 
 /* Card authentication outside a terminal's request: keyed in (the elements or the code), in a
- * transaction of its own, committed before the code is sent. */
+ * transaction of its own, committed before the code is sent; in a savepoint of the caller's,
+ * the code is the caller's to send after its own commit. */
 static int cardauth_alone(issuer *is, enum request_type type, const char *pan,
                           const char *const elements[3], const char *otp, int64_t now,
                           struct issuer_response *resp)
@@ -787,10 +788,10 @@ static int cardauth_alone(issuer *is, enum request_type type, const char *pan,
 		store_rollback(is->s);
 	else
 		rc = issuer_from_store(store_commit(is->s)); /* a failed commit ends it too */
-	if (rc == ISSUER_OK)
-		issuer_send_pending(is, resp);
-	else
+	if (rc != ISSUER_OK)
 		crypto_wipe(resp, sizeof *resp);
+	else if (!store_in_transaction(is->s))
+		issuer_send_pending(is, resp);
 out:
 	request_wipe(&req);
 	return rc;
