@@ -87,21 +87,19 @@ static int stage_duplicate(struct issuer_decision *d)
 
 static int stage_card(struct issuer_decision *d)
 {
+	/* Read and checked once, by the request's reader (request_card_set): each fault is 14. */
+	static const char *const faults[] = {
+	    [REQUEST_CARD_TRACK2] = "track2_invalid",
+	    [REQUEST_CARD_PAN] = "pan_invalid",
+	    [REQUEST_CARD_DIFFERS] = "pan_track2_differ",
+	};
+	const enum request_card_check check = d->req->card.check;
 	const struct card_bin_range *bin;
 	char hash[STORE_HASH_HEX + 1];
 	int rc;
 
-	/* Read and checked once, by the request's reader (request_card_set). */
-	switch (d->req->card.check) {
-	case REQUEST_CARD_TRACK2:
-		return issuer_decide(d, RCODE_INVALID_CARD, "track2_invalid");
-	case REQUEST_CARD_PAN:
-		return issuer_decide(d, RCODE_INVALID_CARD, "pan_invalid");
-	case REQUEST_CARD_DIFFERS:
-		return issuer_decide(d, RCODE_INVALID_CARD, "pan_track2_differ");
-	default:
-		break;
-	}
+	if (check > REQUEST_CARD_OK && (size_t)check < sizeof faults / sizeof faults[0])
+		return issuer_decide(d, RCODE_INVALID_CARD, faults[check]);
 	rc = card_bin_lookup(d->is->bins, d->is->cfg.n_bins, d->pan, &bin);
 	if (rc != CARD_OK)
 		return issuer_decide(d, RCODE_NO_ISSUER, "bin_not_ours");
