@@ -13,7 +13,8 @@
  * reverse order, and may be called on an env only zeroed or half opened. A struct host_env
  * must not move once its issuer is open (the issuer keeps its address for one-time codes).
  * Functions print their own errors on stderr as "PROG: message" and return HOST_OK or a
- * negative HOST_E* code (host_strerror()). */
+ * negative HOST_E* code, which has nothing left to say: it only tells the caller's fault from
+ * a failure (a command's exit status). */
 #ifndef POSSUM_HOST_ENV_H
 #define POSSUM_HOST_ENV_H
 
@@ -28,8 +29,6 @@
 #define HOST_OK      0
 #define HOST_EUSAGE  (-1) /* a bad configuration or option: the caller's to fix */
 #define HOST_EFAILED (-2) /* something could not be opened or started (said on stderr) */
-
-const char *host_strerror(int rc);
 
 /* ---- The data directory (datadir.c) ---- */
 
