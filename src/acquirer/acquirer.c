@@ -11,6 +11,9 @@
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
 
+const struct hsm_key_spec acquirer_key_specs[1] = {{"M7", HSM_HMAC, 32, 'C', 'N'}};
+const char *const acquirer_key_names[1] = {"acquirer.pan_hash"};
+
 const char *acquirer_strerror(int rc)
 {
 	switch (rc) {
@@ -65,10 +68,11 @@ void acquirer_config_defaults(struct acquirer_config *cfg)
 int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_key *pan_hash,
                   const struct acquirer_config *cfg, acquirer **out)
 {
+	const iso8583_profile *dialect = iso8583_profile_find("cup-pos");
 	acquirer *a;
 
 	if (s == NULL || h == NULL || is == NULL || zpk == NULL || pan_hash == NULL ||
-	    cfg == NULL || out == NULL)
+	    cfg == NULL || out == NULL || dialect == NULL)
 		return ACQUIRER_EARG;
 	if ((a = calloc(1, sizeof *a)) == NULL)
 		return ACQUIRER_ENOMEM;
@@ -78,11 +82,7 @@ int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_ke
 	a->zpk = *zpk;
 	a->pan_hash = *pan_hash;
 	a->cfg = *cfg;
-	a->dialect = iso8583_profile_find("cup-pos");
-	if (a->dialect == NULL) {
-		free(a);
-		return ACQUIRER_EARG;
-	}
+	a->dialect = dialect;
 	*out = a;
 	return ACQUIRER_OK;
 }

@@ -59,6 +59,12 @@ typedef struct acquirer acquirer;
 
 const char *acquirer_strerror(int rc);
 
+/* The key the acquirer works with besides the issuer's zone PIN key, and the name it is kept
+ * by: the M7 key of the keyed hashes of PANs (pan_hash below), for the caller that makes it
+ * (host_datadir_key()). */
+extern const struct hsm_key_spec acquirer_key_specs[1];
+extern const char *const acquirer_key_names[1];
+
 /* Opens the acquirer on s, h and the issuer is; zpk is the issuer's zone PIN key (PIN blocks
  * are translated to it from the terminal's PIN key), pan_hash an M7 key for the keyed hashes
  * of PANs the acquirer's rows keep. */

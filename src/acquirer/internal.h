@@ -152,6 +152,9 @@ void acquirer_counter_digits(int64_t v, int n, char *out);
  * the cardholder's text of the outcome, in the request's savepoint. */
 int acquirer_stage_duplicate(struct txn *t);
 int acquirer_stage_record(struct txn *t);
+/* t's row of acq_txns, of kind (0 a request, 1 a reversal) and type, with auth_code. */
+void acquirer_txn_row(const struct txn *t, int kind, const char *type, const char *auth_code,
+                      struct store_acq_txn *row);
 int acquirer_stage_notify(struct txn *t);
 
 /* respond.c: the answer, and the one to send when the batch does not commit. */

@@ -29,34 +29,41 @@ int acquirer_stage_duplicate(struct txn *t)
 	return STAGE_NEXT;
 }
 
+void acquirer_txn_row(const struct txn *t, int kind, const char *type, const char *auth_code,
+                      struct store_acq_txn *row)
+{
+	*row = (struct store_acq_txn){.at = t->now,
+	                              .batch = t->batch,
+	                              .kind = kind,
+	                              .amount = t->rq.amount,
+	                              .currency = t->rq.currency,
+	                              .decision_id = t->decision_id};
+	snprintf(row->tid, sizeof row->tid, "%s", t->tid);
+	snprintf(row->mid, sizeof row->mid, "%s", t->mid);
+	snprintf(row->stan, sizeof row->stan, "%s", t->stan);
+	snprintf(row->type, sizeof row->type, "%s", type);
+	snprintf(row->masked, sizeof row->masked, "%s", t->r->out.card);
+	snprintf(row->pan_hash, sizeof row->pan_hash, "%s", t->pan_hash);
+	snprintf(row->rrn, sizeof row->rrn, "%s", t->rrn);
+	snprintf(row->auth_code, sizeof row->auth_code, "%s", auth_code);
+	snprintf(row->rc, sizeof row->rc, "%s", t->rc);
+	snprintf(row->reason, sizeof row->reason, "%s", t->reason);
+	snprintf(row->net_stan, sizeof row->net_stan, "%s", t->net_stan);
+	snprintf(row->settle_date, sizeof row->settle_date, "%s", t->settle_date);
+}
+
 /* One row for a request whose identity it took (a reversal writes its own). */
 int acquirer_stage_record(struct txn *t)
 {
-	struct store_acq_txn row = {0};
+	struct store_acq_txn row;
 	int rc;
 
 	if (!t->counted || !(t->type->flags & T_RECORD))
 		return STAGE_NEXT;
 	if ((rc = acquirer_assign_rrn(t)) != ACQUIRER_OK)
 		return rc;
-	row.at = t->now;
-	snprintf(row.tid, sizeof row.tid, "%s", t->tid);
-	snprintf(row.mid, sizeof row.mid, "%s", t->mid);
-	row.batch = t->batch;
-	snprintf(row.stan, sizeof row.stan, "%s", t->stan);
-	snprintf(row.type, sizeof row.type, "%s",
-	         t->rq.type > 0 ? request_type_name(t->rq.type) : t->type->name);
-	row.amount = t->rq.amount;
-	row.currency = t->rq.currency;
-	snprintf(row.masked, sizeof row.masked, "%s", t->r->out.card);
-	snprintf(row.pan_hash, sizeof row.pan_hash, "%s", t->pan_hash);
-	snprintf(row.rrn, sizeof row.rrn, "%s", t->rrn);
-	snprintf(row.auth_code, sizeof row.auth_code, "%s", t->resp.auth_code);
-	snprintf(row.rc, sizeof row.rc, "%s", t->rc);
-	snprintf(row.reason, sizeof row.reason, "%s", t->reason);
-	row.decision_id = t->decision_id;
-	snprintf(row.net_stan, sizeof row.net_stan, "%s", t->net_stan);
-	snprintf(row.settle_date, sizeof row.settle_date, "%s", t->settle_date);
+	acquirer_txn_row(t, 0, t->rq.type > 0 ? request_type_name(t->rq.type) : t->type->name,
+	                 t->resp.auth_code, &row);
 	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96. */
 	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
 		return acquirer_from_store(rc);

@@ -34,27 +34,14 @@ static int reverse_original(struct txn *t, struct store_acq_txn *orig)
 	return acquirer_from_store(store_acq_txn_update(t->a->s, orig));
 }
 
-/* The reversal's own row. */
-static int reversal_row(struct txn *t, struct store_acq_txn *rev)
+/* The reversal's own row, of the row it reversed (0: none, its identity tombstoned). */
+static int reversal_row(struct txn *t, int64_t original_id)
 {
-	snprintf(rev->tid, sizeof rev->tid, "%s", t->tid);
-	snprintf(rev->mid, sizeof rev->mid, "%s", t->mid);
-	snprintf(rev->stan, sizeof rev->stan, "%s", t->stan);
-	snprintf(rev->type, sizeof rev->type, "reversal");
-	snprintf(rev->masked, sizeof rev->masked, "%s", t->r->out.card);
-	snprintf(rev->pan_hash, sizeof rev->pan_hash, "%s", t->pan_hash);
-	snprintf(rev->rrn, sizeof rev->rrn, "%s", t->rrn);
-	snprintf(rev->rc, sizeof rev->rc, "%s", t->rc);
-	snprintf(rev->reason, sizeof rev->reason, "%s", t->reason);
-	snprintf(rev->net_stan, sizeof rev->net_stan, "%s", t->net_stan);
-	snprintf(rev->settle_date, sizeof rev->settle_date, "%s", t->settle_date);
-	rev->at = t->now;
-	rev->batch = t->batch;
-	rev->kind = 1;
-	rev->amount = t->rq.amount;
-	rev->currency = t->rq.currency;
-	rev->decision_id = t->decision_id;
-	return acquirer_from_store(store_acq_txn_insert(t->a->s, rev));
+	struct store_acq_txn rev;
+
+	acquirer_txn_row(t, 1, "reversal", "", &rev);
+	rev.original_id = original_id;
+	return acquirer_from_store(store_acq_txn_insert(t->a->s, &rev));
 }
 
 /* A reversal, exactly once: of an original seen (undone at the issuer when it was
@@ -62,7 +49,8 @@ static int reversal_row(struct txn *t, struct store_acq_txn *rev)
  * if it arrives late. A repeated reversal is acknowledged and changes nothing. */
 static int decide_reversal(struct txn *t)
 {
-	struct store_acq_txn orig, rev = {0};
+	struct store_acq_txn orig, rev;
+	int64_t original_id = 0;
 	int rc;
 
 	if ((rc = store_acq_txn_find(t->a->s, t->tid, t->batch, t->stan, 1, &rev)) == STORE_OK) {
@@ -84,9 +72,9 @@ static int decide_reversal(struct txn *t)
 	} else {
 		if ((rc = reverse_original(t, &orig)) != ACQUIRER_OK)
 			return rc;
-		rev.original_id = orig.id;
+		original_id = orig.id;
 	}
-	if ((rc = reversal_row(t, &rev)) != ACQUIRER_OK)
+	if ((rc = reversal_row(t, original_id)) != ACQUIRER_OK)
 		return rc;
 	return STAGE_RESPOND;
 }

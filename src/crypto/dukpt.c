@@ -101,29 +101,46 @@ static int tdes_half(const uint8_t key[CRYPTO_DUKPT_TDES_KEY_LEN], const uint8_t
 	return rc;
 }
 
-/* A.2 "Non-reversible Key Generation Process". Crypto register-1 is the right 64 bits of the
- * KSN register, which holds the counter bits so far. */
+/* A.6: in DEA-encrypted under the whole double-length key. */
+static int tdes_whole(const uint8_t key[CRYPTO_DUKPT_TDES_KEY_LEN], const uint8_t in[8],
+                      uint8_t out[8])
+{
+	return crypto_ecb_once(CRYPTO_TDES, key, CRYPTO_DUKPT_TDES_KEY_LEN, in, 8, out);
+}
+
+/* A double-length key whose halves both come from in by half: one under key (the right half
+ * when plain_at is 8, the left when 0), the other under key XOR C0. Both a derivation step
+ * (A.2) and the initial key (A.6) are made so. out is written only on success and may be key. */
+static int c0_halves(int (*half)(const uint8_t *, const uint8_t *, uint8_t *),
+                     const uint8_t key[CRYPTO_DUKPT_TDES_KEY_LEN], const uint8_t in[8],
+                     size_t plain_at, uint8_t out[CRYPTO_DUKPT_TDES_KEY_LEN])
+{
+	uint8_t k[CRYPTO_DUKPT_TDES_KEY_LEN], t[CRYPTO_DUKPT_TDES_KEY_LEN];
+	int rc;
+
+	memcpy(k, key, sizeof k);
+	if ((rc = half(k, in, t + plain_at)) == CRYPTO_OK) {
+		xor_into(k, tdes_c0, sizeof k);
+		if ((rc = half(k, in, t + (8 - plain_at))) == CRYPTO_OK)
+			memcpy(out, t, sizeof t);
+	}
+	crypto_wipe(k, sizeof k);
+	crypto_wipe(t, sizeof t);
+	return rc;
+}
+
+/* A.2 "Non-reversible Key Generation Process": the right half under the key register, the
+ * left under it XOR C0. Crypto register-1 is the right 64 bits of the KSN register, which
+ * holds the counter bits so far. */
 static int tdes_step(const uint8_t *ksn, size_t key_len, const uint8_t *parent, uint32_t counter,
                      uint8_t *child)
 {
-	uint8_t reg[CRYPTO_DUKPT_TDES_KSN_LEN], key[CRYPTO_DUKPT_TDES_KEY_LEN];
-	uint8_t out[CRYPTO_DUKPT_TDES_KEY_LEN];
-	int rc;
+	uint8_t reg[CRYPTO_DUKPT_TDES_KSN_LEN];
 
 	(void)key_len; /* always double length */
 	memcpy(reg, ksn, sizeof reg);
 	tdes_put_counter(reg, counter);
-	memcpy(key, parent, sizeof key);
-	if ((rc = tdes_half(key, reg + 2, out + 8)) != CRYPTO_OK)
-		goto out;
-	xor_into(key, tdes_c0, sizeof key);
-	if ((rc = tdes_half(key, reg + 2, out)) != CRYPTO_OK)
-		goto out;
-	memcpy(child, out, sizeof out);
-out:
-	crypto_wipe(key, sizeof key);
-	crypto_wipe(out, sizeof out);
-	return rc;
+	return c0_halves(tdes_half, parent, reg + 2, 8, child);
 }
 
 static const struct variant tdes = {21, 10, tdes_step}; /* A.1, A.3 */
@@ -132,25 +149,13 @@ int crypto_dukpt_tdes_ipek(const uint8_t bdk[CRYPTO_DUKPT_TDES_KEY_LEN],
                            const uint8_t ksn[CRYPTO_DUKPT_TDES_KSN_LEN],
                            uint8_t ipek[CRYPTO_DUKPT_TDES_KEY_LEN])
 {
-	uint8_t id[8], bdk_c0[CRYPTO_DUKPT_TDES_KEY_LEN], out[CRYPTO_DUKPT_TDES_KEY_LEN];
-	int rc;
+	uint8_t id[8];
 
 	/* A.6: the left 64 bits of the initial KSN (counter zero) encrypted under the BDK give
 	 * the left half, under the BDK XOR C0C0C0C000000000C0C0C0C000000000 the right half. */
 	memcpy(id, ksn, sizeof id);
 	id[7] &= 0xE0;
-	memcpy(bdk_c0, bdk, sizeof bdk_c0);
-	xor_into(bdk_c0, tdes_c0, sizeof bdk_c0);
-	if ((rc = crypto_ecb_once(CRYPTO_TDES, bdk, CRYPTO_DUKPT_TDES_KEY_LEN, id, 8, out)) !=
-	    CRYPTO_OK)
-		goto out;
-	if ((rc = crypto_ecb_once(CRYPTO_TDES, bdk_c0, sizeof bdk_c0, id, 8, out + 8)) != CRYPTO_OK)
-		goto out;
-	memcpy(ipek, out, sizeof out);
-out:
-	crypto_wipe(bdk_c0, sizeof bdk_c0);
-	crypto_wipe(out, sizeof out);
-	return rc;
+	return c0_halves(tdes_whole, bdk, id, 0, ipek);
 }
 
 int crypto_dukpt_tdes_transaction_key(const uint8_t ipek[CRYPTO_DUKPT_TDES_KEY_LEN],

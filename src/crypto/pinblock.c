@@ -219,6 +219,23 @@ int crypto_pinblock_read(enum crypto_pin_format f, const uint8_t block[8], const
 /* Format 4 fills the first half of its PIN field with A and the second half at random. */
 static const struct fill_range fill4 = {0xA, 0xA};
 
+/* ISO 9564-1:2017 9.4, either way: E_K(E_K(PIN field) XOR PAN field) to encipher (encrypt 1),
+ * D_K(D_K(block) XOR PAN field) to decipher (0); out is written only on success. */
+static int pass4(crypto_key *k, int encrypt, const uint8_t in[16], const uint8_t panf[16],
+                 uint8_t out[16])
+{
+	uint8_t t[16];
+	int rc;
+
+	if ((rc = crypto_ecb(k, encrypt, in, 16, t)) == CRYPTO_OK) {
+		xor_into(t, panf, 16);
+		if ((rc = crypto_ecb(k, encrypt, t, 16, t)) == CRYPTO_OK)
+			memcpy(out, t, 16);
+	}
+	crypto_wipe(t, sizeof t);
+	return rc;
+}
+
 int crypto_pinblock4_encipher(crypto_key *k, const char *pin, const char *pan, const uint8_t *fill,
                               uint8_t out[16])
 {
@@ -240,13 +257,7 @@ int crypto_pinblock4_encipher(crypto_key *k, const char *pin, const char *pan, c
 		rc = CRYPTO_EOPENSSL;
 		goto out;
 	}
-	/* ISO 9564-1:2017 9.4: E_K(E_K(PIN field) XOR PAN field). */
-	if ((rc = crypto_ecb(k, 1, field, 16, field)) != CRYPTO_OK)
-		goto out;
-	xor_into(field, panf, 16);
-	if ((rc = crypto_ecb(k, 1, field, 16, field)) != CRYPTO_OK)
-		goto out;
-	memcpy(out, field, 16);
+	rc = pass4(k, 1, field, panf, out);
 out:
 	crypto_wipe(field, sizeof field);
 	crypto_wipe(panf, sizeof panf);
@@ -263,14 +274,8 @@ int crypto_pinblock4_decipher(crypto_key *k, const uint8_t block[16], const char
 		return CRYPTO_EARG;
 	if ((rc = pan_field16(pan, panf)) != CRYPTO_OK)
 		return rc;
-	/* ISO 9564-1:2017 9.4: D_K(D_K(block) XOR PAN field). */
-	if ((rc = crypto_ecb(k, 0, block, 16, field)) != CRYPTO_OK)
-		goto out;
-	xor_into(field, panf, 16);
-	if ((rc = crypto_ecb(k, 0, field, 16, field)) != CRYPTO_OK)
-		goto out;
-	rc = get_pin_field(field, 4, fill4, pin, pin_cap);
-out:
+	if ((rc = pass4(k, 0, block, panf, field)) == CRYPTO_OK)
+		rc = get_pin_field(field, 4, fill4, pin, pin_cap);
 	crypto_wipe(field, sizeof field);
 	crypto_wipe(panf, sizeof panf);
 	return rc;

@@ -8,6 +8,7 @@
 #include "crypto/crypto.h"
 #include "host/env.h"
 #include "host/internal.h"
+#include "issuer/link.h"
 #include "notify/webhook.h"
 
 int host_env_config(struct host_env *env, const char *prog, const char *path, const char *dir)
@@ -72,8 +73,8 @@ static int open_zpk(struct host_env *env)
 	hsm_key *slot = &env->zpk;
 
 	if (env->cfg.zpk[0] == '\0')
-		return load_keys(env, "the link's zone PIN key", host_link_key_names,
-		                 host_link_key_specs, &slot, 1);
+		return load_keys(env, "the link's zone PIN key", issuer_link_key_names,
+		                 issuer_link_key_specs, &slot, 1);
 	if (hsm_key_set(&env->zpk, env->cfg.zpk) != HSM_OK)
 		return host_say(HOST_EUSAGE, env->prog, "[link] zpk is not a key block");
 	return HOST_OK;
@@ -122,8 +123,8 @@ static int open_merchant(struct host_env *env)
 	    (size_t)snprintf(cfg.documents, sizeof cfg.documents, "%s/documents", env->data.dir) >=
 	        sizeof cfg.documents)
 		return host_say(HOST_EFAILED, env->prog, "the data directory's path is too long");
-	if ((rc = load_keys(env, "the merchant module's key", host_merchant_key_names,
-	                    host_merchant_key_specs, &slot, 1)) != HOST_OK)
+	if ((rc = load_keys(env, "the merchant module's key", merchant_key_names,
+	                    merchant_key_specs, &slot, 1)) != HOST_OK)
 		return rc;
 	rc = merchant_open(env->data.store, env->data.hsm, env->issuer, &cfg, &key, &env->merchant);
 	crypto_wipe(&key, sizeof key);
@@ -138,8 +139,8 @@ static int open_acquirer(struct host_env *env)
 	hsm_key key, *slot = &key;
 	int rc;
 
-	if ((rc = load_keys(env, "the acquirer's key", host_acquirer_key_names,
-	                    host_acquirer_key_specs, &slot, 1)) != HOST_OK)
+	if ((rc = load_keys(env, "the acquirer's key", acquirer_key_names, acquirer_key_specs,
+	                    &slot, 1)) != HOST_OK)
 		return rc;
 	rc = acquirer_open(env->data.store, env->data.hsm, env->issuer, &env->zpk, &key,
 	                   &env->cfg.acquirer, &env->acquirer);

@@ -13,7 +13,8 @@
  * reverse order, and may be called on an env only zeroed or half opened. A struct host_env
  * must not move once its issuer is open (the issuer keeps its address for one-time codes).
  * Functions print their own errors on stderr as "PROG: message" and return HOST_OK or a
- * negative HOST_E* code (host_strerror()). */
+ * negative HOST_E* code, which has nothing left to say: it only tells the caller's fault from
+ * a failure (a command's exit status). */
 #ifndef POSSUM_HOST_ENV_H
 #define POSSUM_HOST_ENV_H
 
@@ -28,8 +29,6 @@
 #define HOST_OK      0
 #define HOST_EUSAGE  (-1) /* a bad configuration or option: the caller's to fix */
 #define HOST_EFAILED (-2) /* something could not be opened or started (said on stderr) */
-
-const char *host_strerror(int rc);
 
 /* ---- The data directory (datadir.c) ---- */
 
@@ -54,17 +53,6 @@ void host_datadir_close(struct host_datadir *d);
  * coincide: the caller names the failure from where it came, store_errmsg() for a store's). */
 int host_datadir_key(struct host_datadir *d, const char *name, const struct hsm_key_spec *spec,
                      hsm_key *out);
-
-/* ---- The keys each module declares (keys.c) ----
- *
- * The issuer's are issuer_key_specs/issuer_key_names (issuer.h); the acquirer's, the merchant
- * module's and the link's follow the same shape here until their modules declare them. */
-extern const struct hsm_key_spec host_acquirer_key_specs[1]; /* M7: PANs' keyed hashes */
-extern const char *const host_acquirer_key_names[1];
-extern const struct hsm_key_spec host_merchant_key_specs[1]; /* D0: the module's data */
-extern const char *const host_merchant_key_names[1];
-extern const struct hsm_key_spec host_link_key_specs[1]; /* P0: the link's zone PIN key */
-extern const char *const host_link_key_names[1];
 
 /* ---- The environment (env.c) ---- */
 

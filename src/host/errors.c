@@ -1,4 +1,4 @@
-/* errors.c — the host's result codes and how it says its errors (env.h, internal.h). */
+/* errors.c — how the host says its errors: "PROG: message" on stderr (internal.h). */
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -15,18 +15,4 @@ int host_say(int rc, const char *prog, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return rc;
-}
-
-const char *host_strerror(int rc)
-{
-	switch (rc) {
-	case HOST_OK:
-		return "ok";
-	case HOST_EUSAGE:
-		return "bad configuration or usage";
-	case HOST_EFAILED:
-		return "cannot start";
-	default:
-		return "unknown error";
-	}
 }

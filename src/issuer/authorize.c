@@ -87,21 +87,19 @@ static int stage_duplicate(struct issuer_decision *d)
 
 static int stage_card(struct issuer_decision *d)
 {
+	/* Read and checked once, by the request's reader (request_card_set): each fault is 14. */
+	static const char *const faults[] = {
+	    [REQUEST_CARD_TRACK2] = "track2_invalid",
+	    [REQUEST_CARD_PAN] = "pan_invalid",
+	    [REQUEST_CARD_DIFFERS] = "pan_track2_differ",
+	};
+	const enum request_card_check check = d->req->card.check;
 	const struct card_bin_range *bin;
 	char hash[STORE_HASH_HEX + 1];
 	int rc;
 
-	/* Read and checked once, by the request's reader (request_card_set). */
-	switch (d->req->card.check) {
-	case REQUEST_CARD_TRACK2:
-		return issuer_decide(d, RCODE_INVALID_CARD, "track2_invalid");
-	case REQUEST_CARD_PAN:
-		return issuer_decide(d, RCODE_INVALID_CARD, "pan_invalid");
-	case REQUEST_CARD_DIFFERS:
-		return issuer_decide(d, RCODE_INVALID_CARD, "pan_track2_differ");
-	default:
-		break;
-	}
+	if (check > REQUEST_CARD_OK && (size_t)check < sizeof faults / sizeof faults[0])
+		return issuer_decide(d, RCODE_INVALID_CARD, faults[check]);
 	rc = card_bin_lookup(d->is->bins, d->is->cfg.n_bins, d->pan, &bin);
 	if (rc != CARD_OK)
 		return issuer_decide(d, RCODE_NO_ISSUER, "bin_not_ours");
@@ -760,7 +758,8 @@ static void element_set(char *dst, size_t cap, const char *src)
 }
 
 /* Card authentication outside a terminal's request: keyed in (the elements or the code), in a
- * transaction of its own, committed before the code is sent. */
+ * transaction of its own, committed before the code is sent; in a savepoint of the caller's,
+ * the code is the caller's to send after its own commit. */
 static int cardauth_alone(issuer *is, enum request_type type, const char *pan,
                           const char *const elements[3], const char *otp, int64_t now,
                           struct issuer_response *resp)
@@ -787,10 +786,10 @@ static int cardauth_alone(issuer *is, enum request_type type, const char *pan,
 		store_rollback(is->s);
 	else
 		rc = issuer_from_store(store_commit(is->s)); /* a failed commit ends it too */
-	if (rc == ISSUER_OK)
-		issuer_send_pending(is, resp);
-	else
+	if (rc != ISSUER_OK)
 		crypto_wipe(resp, sizeof *resp);
+	else if (!store_in_transaction(is->s))
+		issuer_send_pending(is, resp);
 out:
 	request_wipe(&req);
 	return rc;

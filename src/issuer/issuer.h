@@ -96,7 +96,7 @@ struct issuer_keys {
 };
 
 /* The spec each key of struct issuer_keys is made with, in its order: for the caller that
- * generates them (cli_datadir_key()). */
+ * generates them (host_datadir_key()). */
 extern const struct hsm_key_spec issuer_key_specs[6];
 extern const char *const issuer_key_names[6];
 
@@ -275,7 +275,9 @@ void issuer_send_pending(issuer *is, const struct issuer_response *resp);
  * step 1 (the four elements; a code sent to the reserved phone) and step 2 (the code), the
  * same decision, limits and records as issuer_authorize() with REQUEST_CARDAUTH_START and
  * REQUEST_CARDAUTH_CONFIRM, each in a transaction of its own (committed before a code is
- * sent). ISSUER_OK with resp->rc "00" when the code was sent, or the
+ * sent) — or, called inside the caller's, in a savepoint of it: then the code is not sent
+ * here, and the caller sends it (issuer_send_pending()) once its own commit has kept it; it
+ * keeps resp until then. ISSUER_OK with resp->rc "00" when the code was sent, or the
  * card authenticated; another rc (resp->reason says why) when refused. */
 int issuer_cardauth_start(issuer *is, const char *pan, const char *holder, const char *id_number,
                           const char *phone, int64_t now, struct issuer_response *resp);

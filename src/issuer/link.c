@@ -10,6 +10,9 @@
 #include "rcode/rcode.h"
 #include "request/iso.h"
 
+const struct hsm_key_spec issuer_link_key_specs[1] = {{"P0", HSM_TDES, 16, 'B', 'E'}};
+const char *const issuer_link_key_names[1] = {"link.zpk"};
+
 /* Which request an MTI, processing code (two digits) and condition code (25) make. */
 static enum request_type operation(const char *mti, const char *proc, const char *cond,
                                    const struct request *r)

@@ -12,6 +12,11 @@
 #include "issuer/issuer.h"
 #include "iso8583/iso8583.h"
 
+/* The zone PIN key a link's PIN blocks come under (pin_key below) when the configuration gives
+ * none, and the name it is kept by, for the caller that makes it (host_datadir_key()). */
+extern const struct hsm_key_spec issuer_link_key_specs[1];
+extern const char *const issuer_link_key_names[1];
+
 /* Reads the request in m into out: the type from the MTI, the first two digits of field 3
  * and field 25 (the transaction table of spec/cup-pos.md: 0100 pre-authorization, balance,
  * card authentication (33, with field 62) and cancel (20); 0200 purchase, void (20), balance

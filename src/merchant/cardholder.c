@@ -151,7 +151,8 @@ int merchant_card_revoke_auth(merchant *m, const char *actor, int64_t card_id, c
 }
 
 /* One step of a card authentication, start (e) or confirm (pan, otp), with its audit entry
- * when it went through; a refusal keeps the issuer's record of it (its limits count it). */
+ * when it went through; a refusal keeps the issuer's record of it (its limits count it). The
+ * issuer's step runs in this transaction: a start's code is sent after its commit. */
 static int cardauth_step(merchant *m, const char *actor, const struct merchant_card_elements *e,
                          const char *pan, const char *otp, int64_t now,
                          char reason[MERCHANT_REASON_MAX])
@@ -180,7 +181,7 @@ static int cardauth_step(merchant *m, const char *actor, const struct merchant_c
 		snprintf(reason, MERCHANT_REASON_MAX, "%s", resp.reason);
 		if ((rc = merchant_from_store(store_commit(m->s))) == MERCHANT_OK)
 			rc = MERCHANT_EVERIFY;
-		return rc;
+		goto out;
 	}
 	if ((rc = merchant_from_issuer(issuer_card_find(m->is, pan, &card))) != MERCHANT_OK)
 		goto fail;
@@ -193,9 +194,13 @@ static int cardauth_step(merchant *m, const char *actor, const struct merchant_c
 	json_decref(after);
 	if (rc != MERCHANT_OK)
 		goto fail;
-	return merchant_from_store(store_commit(m->s));
+	if ((rc = merchant_from_store(store_commit(m->s))) == MERCHANT_OK)
+		issuer_send_pending(m->is, &resp);
+	goto out;
 fail:
 	store_rollback(m->s);
+out:
+	crypto_wipe(&resp, sizeof resp);
 	return rc;
 }
 

@@ -8,6 +8,9 @@
 
 #include "crypto/crypto.h"
 
+const struct hsm_key_spec merchant_key_specs[1] = {{"D0", HSM_AES, 32, 'B', 'N'}};
+const char *const merchant_key_names[1] = {"merchant.data"};
+
 void merchant_config_defaults(struct merchant_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);

@@ -58,6 +58,11 @@ typedef struct merchant merchant;
 
 const char *merchant_strerror(int rc);
 
+/* The key the merchant module works with, and the name it is kept by: the D0 key of the card
+ * numbers it keeps (data below), for the caller that makes it (host_datadir_key()). */
+extern const struct hsm_key_spec merchant_key_specs[1];
+extern const char *const merchant_key_names[1];
+
 /* Opens the merchant module on s, h and is (the issuer that verifies settlement cards and
  * cardholders); data is a D0 key under the LMK for the card numbers it keeps. */
 int merchant_open(store *s, hsm *h, issuer *is, const struct merchant_config *cfg,

@@ -144,51 +144,72 @@ static void mask(const char *pan, char out[20])
 	out[n] = '\0';
 }
 
+/* A void's original, by its STAN: an approved purchase or completion not voided yet, whose
+ * amount and references (37, 38) x takes. */
+static int refer_void(term *t, const char *stan, struct store_term_txn *x,
+                      struct store_term_txn *orig)
+{
+	int rc;
+
+	if (stan == NULL)
+		return TERM_EARG;
+	if ((rc = term_find(t, stan, orig)) != TERM_OK)
+		return rc;
+	if (strcmp(orig->rc, "00") != 0 || orig->voided ||
+	    (orig->kind != TERM_PURCHASE && orig->kind != TERM_COMPLETION))
+		return TERM_ESTATE;
+	x->kind = orig->kind == TERM_PURCHASE ? TERM_VOID : TERM_COMPLETION_VOID;
+	x->amount = orig->amount;
+	strcpy(x->orig_rrn, orig->rrn);
+	strcpy(x->orig_auth, orig->auth);
+	return TERM_OK;
+}
+
+/* An original by the reference the request gives (by: its RRN or its authorization code),
+ * which x keeps in ref (cap bytes) whether or not this terminal's log holds the original. */
+static int refer_by(term *t, enum store_term_key by, const char *given, char *ref, size_t cap,
+                    struct store_term_txn *orig, bool *found)
+{
+	int rc;
+
+	if (given == NULL)
+		return TERM_EARG;
+	snprintf(ref, cap, "%s", given);
+	if ((rc = store_term_txn_find(t->s, by, given, orig)) != STORE_OK && rc != STORE_ENOTFOUND)
+		return TERM_ESTORE;
+	*found = rc == STORE_OK;
+	return TERM_OK;
+}
+
 /* Finds the original a request refers to and fills in x's references (37, 38, 61). */
 static int refer(term *t, const struct term_request *req, struct store_term_txn *x,
                  struct store_term_txn *orig, bool *found)
 {
 	time_t now = time(NULL);
 	struct tm tm;
-	int rc = STORE_ENOTFOUND;
+	int rc;
 
 	*found = false;
 	switch (req->kind) {
 	case TERM_VOID:
 	case TERM_COMPLETION_VOID:
-		if (req->stan == NULL)
-			return TERM_EARG;
-		if ((rc = term_find(t, req->stan, orig)) != TERM_OK)
-			return rc;
-		if (strcmp(orig->rc, "00") != 0 || orig->voided ||
-		    (orig->kind != TERM_PURCHASE && orig->kind != TERM_COMPLETION))
-			return TERM_ESTATE;
-		x->kind = orig->kind == TERM_PURCHASE ? TERM_VOID : TERM_COMPLETION_VOID;
-		x->amount = orig->amount;
-		strcpy(x->orig_rrn, orig->rrn);
-		strcpy(x->orig_auth, orig->auth);
-		*found = true;
+		if ((rc = refer_void(t, req->stan, x, orig)) == TERM_OK)
+			*found = true;
 		break;
 	case TERM_REFUND:
-		if (req->rrn == NULL)
-			return TERM_EARG;
-		snprintf(x->orig_rrn, sizeof x->orig_rrn, "%s", req->rrn);
-		rc = store_term_txn_find(t->s, STORE_TERM_BY_RRN, req->rrn, orig);
+		rc = refer_by(t, STORE_TERM_BY_RRN, req->rrn, x->orig_rrn, sizeof x->orig_rrn, orig,
+		              found);
 		break;
 	case TERM_PREAUTH_CANCEL:
 	case TERM_COMPLETION:
-		if (req->auth == NULL)
-			return TERM_EARG;
-		snprintf(x->orig_auth, sizeof x->orig_auth, "%s", req->auth);
-		rc = store_term_txn_find(t->s, STORE_TERM_BY_AUTH, req->auth, orig);
+		rc = refer_by(t, STORE_TERM_BY_AUTH, req->auth, x->orig_auth, sizeof x->orig_auth,
+		              orig, found);
 		break;
 	default:
 		return TERM_OK;
 	}
-	if (rc == STORE_OK)
-		*found = true;
-	else if (rc != STORE_ENOTFOUND)
-		return TERM_ESTORE;
+	if (rc != TERM_OK)
+		return rc;
 	localtime_r(&now, &tm);
 	if (*found)
 		snprintf(x->orig, sizeof x->orig, "%06d%06d", orig->batch, orig->stan);

@@ -48,7 +48,7 @@ struct issuer_fixture {
 	hsm_key zpk, other_zpk; /* zone PIN keys: the acquirer's, and one the issuer is not told */
 	int64_t now;
 	unsigned stan, atc;
-	int sms_count;
+	int sms_count, sms_in_txn; /* texts sent, and of those sent inside a transaction */
 	char sms_phone[ISSUER_PHONE_MAX + 1], sms_text[256];
 };
 
@@ -57,6 +57,7 @@ static inline int test_sms(void *ctx, const char *phone, const char *text)
 	struct issuer_fixture *f = ctx;
 
 	f->sms_count++;
+	f->sms_in_txn += store_in_transaction(f->s);
 	snprintf(f->sms_phone, sizeof f->sms_phone, "%s", phone);
 	snprintf(f->sms_text, sizeof f->sms_text, "%s", text);
 	return 0;

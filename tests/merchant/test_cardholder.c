@@ -52,6 +52,29 @@ static void authenticated(void **state)
 	crypto_wipe(&img, sizeof img);
 }
 
+/* The issuer's step runs in the merchant module's transaction: its code goes out once that
+ * transaction has committed, never from inside it (where what follows could still roll the
+ * code back), and it is the code the confirmation takes. */
+static void code_after_commit(void **state)
+{
+	struct binding_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f->i, CARD_PRODUCT_CREDIT, false);
+	struct merchant_card_elements e = {img.pan, T_HOLDER, T_ID, T_PHONE};
+	char why[MERCHANT_REASON_MAX];
+	int sent = f->i->sms_count;
+
+	assert_int_equal(merchant_cardauth_start(f->m, T_ACTOR, &e, f->i->now, why), MERCHANT_OK);
+	assert_int_equal(f->i->sms_count, sent + 1);
+	assert_int_equal(f->i->sms_in_txn, 0);
+	assert_false(store_in_transaction(f->i->s));
+	assert_int_equal(
+	    merchant_cardauth_confirm(f->m, T_ACTOR, img.pan, binding_code(f), f->i->now, why),
+	    MERCHANT_OK);
+	assert_int_equal(f->i->sms_count, sent + 1);
+	expect_state(f, img.pan, ISSUER_CARDAUTH_VALID, "");
+	crypto_wipe(&img, sizeof img);
+}
+
 /* The same limits as at the POS: a wrong element, wrong codes, four starts a day. */
 static void refused(void **state)
 {
@@ -227,6 +250,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(authenticated, binding_setup, binding_teardown),
+	    cmocka_unit_test_setup_teardown(code_after_commit, binding_setup, binding_teardown),
 	    cmocka_unit_test_setup_teardown(refused, binding_setup, binding_teardown),
 	    cmocka_unit_test_setup_teardown(lost_and_stolen, binding_setup, binding_teardown),
 	    cmocka_unit_test_setup_teardown(replaced, binding_setup, binding_teardown),
