@@ -125,8 +125,9 @@ static inline int cli_status(int rc)
 /* Prints "PROG: message" and a pointer to --help on stderr; returns CLI_USAGE. */
 int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Prints "PROG: message" on stderr; returns `rc`. */
-int cli_error(int rc, const char *prog, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Prints "PROG: message" on stderr; returns `rc`: the host's printer (host/env.h), so that a
+ * command and the environment it opens say their errors alike. */
+#define cli_error host_say
 
 /* Reads all of `f` into a NUL-terminated heap buffer the caller frees. 0, or -1 (errno). */
 int cli_read_all(FILE *f, char **out, size_t *len);
