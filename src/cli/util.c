@@ -154,39 +154,6 @@ int cli_options(int argc, char **argv, const cli_option *opts, size_t n, const c
 	return cli_parse(argc, argv, &spec, operands);
 }
 
-int cli_dispatch(const char *group, const char *about, const cli_command *cmds, size_t n, int argc,
-                 char **argv)
-{
-	const char *name = argc > 1 ? argv[1] : NULL;
-	int asked = name != NULL && (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
-	                             strcmp(name, "help") == 0);
-
-	if (name != NULL && !asked) {
-		for (size_t i = 0; i < n; i++) {
-			if (strcmp(cmds[i].name, name) == 0) {
-				char prog[64];
-				snprintf(prog, sizeof prog, "%s %s", group, name);
-				argv[1] = prog;
-				optind = 0; /* each subcommand parses its options afresh */
-				return cmds[i].run(argc - 1, argv + 1);
-			}
-		}
-	}
-	/* Help asked for goes to stdout; a missing or unknown command is a usage error. */
-	FILE *out = asked ? stdout : stderr;
-	int width = 10;
-	if (name != NULL && !asked)
-		fprintf(out, "%s: unknown command '%s'\n\n", group, name);
-	fprintf(out, "Usage: %s COMMAND [OPTIONS]\n\n%s\n\nCommands:\n", group, about);
-	for (size_t i = 0; i < n; i++)
-		if ((int)strlen(cmds[i].name) > width)
-			width = (int)strlen(cmds[i].name);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "  %-*s %s\n", width, cmds[i].name, cmds[i].summary);
-	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", group);
-	return asked ? CLI_OK : CLI_USAGE;
-}
-
 int cli_read_all(FILE *f, char **out, size_t *len)
 {
 	size_t cap = 4096, n = 0;
