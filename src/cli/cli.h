@@ -42,10 +42,13 @@ enum cli_needs {
 	CLI_ENV_HSM = 1 << 9,                   /* an HSM on an LMK file (--lmk), without a store */
 };
 
+typedef struct cli_command cli_command;
+
 /* A command's environment: what cli_env_open() opened of its needs, each member only when asked
  * for. cli_dispatch() makes it, zeroed but for prog and needs, and closes it. */
 struct cli_env {
 	const char *prog;          /* the command's full name: errors are said as "PROG: …" */
+	const cli_command *row;    /* its row: commands that share a handler differ by its name */
 	unsigned needs;            /* enum cli_needs: its row's */
 	struct host_env host;      /* CLI_ENV_DATA and up: host.data, host.issuer, host.merchant */
 	term *term;                /* CLI_ENV_TERM: the terminal over host.data */
@@ -65,13 +68,13 @@ void cli_env_close(struct cli_env *env);
 typedef struct cli_group cli_group;
 
 /* A row of a command group: `possum iso decode` is {"decode", …} in the iso group. */
-typedef struct cli_command {
+struct cli_command {
 	const char *name;
 	const char *summary;
 	int (*run)(int argc, char **argv, struct cli_env *env); /* a command, with its env, */
 	unsigned env;                                           /* opened as this says; or */
 	const cli_group *group; /* a group of commands (`possum admin card …`), run NULL */
-} cli_command;
+};
 
 /* A group of commands: its full name ("possum iso"), the text of its help, its rows. */
 struct cli_group {

@@ -460,8 +460,9 @@ static const char revoke_help[] =
     "Exit status: 0 revoked (or none to revoke); 1 no such card; 2 bad usage.\n";
 
 /* phone and revoke-auth: an audited change of one card, given as --phone or --reason. */
-static int card_change(int argc, char **argv, struct cli_env *env, bool phone)
+static int card_change(int argc, char **argv, struct cli_env *env)
 {
+	bool phone = strcmp(env->row->name, "phone") == 0;
 	const char *prog = argv[0], *config = NULL, *data = NULL, *value = NULL;
 	int json = 0, rest, rc;
 	const cli_option opts[] = {CLI_VALUE(phone ? "phone" : "reason", &value)};
@@ -497,16 +498,6 @@ static int card_change(int argc, char **argv, struct cli_env *env, bool phone)
 	return rc;
 }
 
-static int card_phone(int argc, char **argv, struct cli_env *env)
-{
-	return card_change(argc, argv, env, true);
-}
-
-static int card_revoke_auth(int argc, char **argv, struct cli_env *env)
-{
-	return card_change(argc, argv, env, false);
-}
-
 static const cli_command card_cmds[] = {
     {"issue", "issue a card and print its image", card_issue, .env = CLI_ENV_ISSUER},
     {"show", "show a card, masked, with its balances", card_show, .env = CLI_ENV_ISSUER},
@@ -515,9 +506,9 @@ static const cli_command card_cmds[] = {
      .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
     {"replace", "replace a card: new number, expiry and PIN; the old one stops", card_replace,
      .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
-    {"phone", "change the reserved phone; the authentication becomes invalid", card_phone,
+    {"phone", "change the reserved phone; the authentication becomes invalid", card_change,
      .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
-    {"revoke-auth", "revoke a card's authentication (a risk decision)", card_revoke_auth,
+    {"revoke-auth", "revoke a card's authentication (a risk decision)", card_change,
      .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
 };
 
@@ -534,8 +525,9 @@ static const char money_help[] =
     "\n" COMMON_HELP "\n"
     "Exit status: 0 done; 1 refused or no such card; 2 bad usage.\n";
 
-static int account_move(int argc, char **argv, struct cli_env *env, bool credit)
+static int account_move(int argc, char **argv, struct cli_env *env)
 {
+	bool credit = strcmp(env->row->name, "credit") == 0;
 	const char *prog = argv[0], *config = NULL, *data = NULL, *amount = NULL;
 	int json = 0, rest, rc;
 	const cli_option opts[] = {CLI_VALUE("amount", &amount)};
@@ -569,19 +561,9 @@ static int account_move(int argc, char **argv, struct cli_env *env, bool credit)
 	return rc;
 }
 
-static int account_credit(int argc, char **argv, struct cli_env *env)
-{
-	return account_move(argc, argv, env, true);
-}
-
-static int account_debit(int argc, char **argv, struct cli_env *env)
-{
-	return account_move(argc, argv, env, false);
-}
-
 static const cli_command account_cmds[] = {
-    {"credit", "put test money on a card's account", account_credit, .env = CLI_ENV_ISSUER},
-    {"debit", "take test money off a card's account", account_debit, .env = CLI_ENV_ISSUER},
+    {"credit", "put test money on a card's account", account_move, .env = CLI_ENV_ISSUER},
+    {"debit", "take test money off a card's account", account_move, .env = CLI_ENV_ISSUER},
 };
 
 const cli_group cli_admin_account_group = {"possum admin account", "Card accounts: test money.",

@@ -252,9 +252,10 @@ static int add_defaults(const char *prog, struct merchant_application *a, const 
 	return CLI_OK;
 }
 
-/* apply (add false) or add. */
-static int apply_or_add(int argc, char **argv, struct cli_env *env, bool add)
+/* apply, or add: the row's name says which. */
+static int apply_or_add(int argc, char **argv, struct cli_env *env)
 {
+	bool add = strcmp(env->row->name, "add") == 0;
 	const char *prog = argv[0], *config = NULL, *data = NULL, *mid = NULL, *field;
 	struct merchant_application a = {0};
 	int json = 0, rest, rc;
@@ -311,16 +312,6 @@ static int apply_or_add(int argc, char **argv, struct cli_env *env, bool add)
 		printf("application %lld  applied\n", (long long)id);
 	}
 	return CLI_OK;
-}
-
-static int merchant_apply_cmd(int argc, char **argv, struct cli_env *env)
-{
-	return apply_or_add(argc, argv, env, false);
-}
-
-static int merchant_add(int argc, char **argv, struct cli_env *env)
-{
-	return apply_or_add(argc, argv, env, true);
 }
 
 /* ---- step ---- */
@@ -620,9 +611,10 @@ static int parse_types(const char *prog, const char *text, unsigned *out)
 	return *out != 0 ? CLI_OK : cli_usage_error(prog, "--types: at least one type");
 }
 
-/* fees (limits false) or limits. */
-static int fees_or_limits(int argc, char **argv, struct cli_env *env, bool limits)
+/* fees, or limits: the row's name says which. */
+static int fees_or_limits(int argc, char **argv, struct cli_env *env)
 {
+	bool limits = strcmp(env->row->name, "limits") == 0;
 	const char *prog = argv[0], *config = NULL, *data = NULL, *credit = NULL, *debit = NULL,
 	           *cap = NULL, *qr = NULL, *daily = NULL, *per_txn = NULL, *types = NULL;
 	int json = 0, rest, rc;
@@ -670,16 +662,6 @@ static int fees_or_limits(int argc, char **argv, struct cli_env *env, bool limit
 	return print_merchant(env, &i, json, false);
 }
 
-static int merchant_fees(int argc, char **argv, struct cli_env *env)
-{
-	return fees_or_limits(argc, argv, env, false);
-}
-
-static int merchant_limits(int argc, char **argv, struct cli_env *env)
-{
-	return fees_or_limits(argc, argv, env, true);
-}
-
 static const char reviewed_help[] =
     "REF --reason TEXT [--config FILE] [--data DIR]\n"
     "\n"
@@ -720,17 +702,17 @@ static int merchant_reviewed_cmd(int argc, char **argv, struct cli_env *env)
 }
 
 static const cli_command merchant_cmds[] = {
-    {"add", "register a merchant in one go (apply, every step, activate)", merchant_add,
+    {"add", "register a merchant in one go (apply, every step, activate)", apply_or_add,
      .env = CLI_ENV_MERCHANT},
-    {"apply", "file a merchant's application", merchant_apply_cmd, .env = CLI_ENV_MERCHANT},
+    {"apply", "file a merchant's application", apply_or_add, .env = CLI_ENV_MERCHANT},
     {"step", "review, test, agree, activate, suspend, resume or close", merchant_step_cmd,
      .env = CLI_ENV_MERCHANT},
     {"show", "a merchant: particulars, fees, limits, history, documents", merchant_show,
      .env = CLI_ENV_MERCHANT},
     {"list", "merchants and applications", merchant_list_cmd, .env = CLI_ENV_MERCHANT},
     {"document", "a merchant's documents: add", .group = &merchant_document_group},
-    {"fees", "set a merchant's fee plan", merchant_fees, .env = CLI_ENV_MERCHANT},
-    {"limits", "set a merchant's limits and permitted types", merchant_limits,
+    {"fees", "set a merchant's fee plan", fees_or_limits, .env = CLI_ENV_MERCHANT},
+    {"limits", "set a merchant's limits and permitted types", fees_or_limits,
      .env = CLI_ENV_MERCHANT},
     {"reviewed", "record a merchant's periodic review done", merchant_reviewed_cmd,
      .env = CLI_ENV_MERCHANT},

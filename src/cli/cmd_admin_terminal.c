@@ -295,7 +295,7 @@ static const char retire_help[] =
                "bound again.",
                "retired already");
 
-/* activate, suspend, resume and retire: the change named by the command's last word. */
+/* activate, suspend, resume and retire: the change its row's name names. */
 static const struct {
 	const char *name;
 	enum merchant_terminal_state to, from; /* from: what activate and resume each start at */
@@ -310,13 +310,12 @@ static const struct {
 static int cmd_state(int argc, char **argv, struct cli_env *env)
 {
 	struct term_cmd c = {.prog = argv[0], .env = env};
-	const char *reason = NULL, *word = strrchr(argv[0], ' ');
+	const char *reason = NULL, *word = env->row->name;
 	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("reason", &reason)};
 	struct merchant_terminal t;
 	size_t i = 0;
 	int rc;
 
-	word = word != NULL ? word + 1 : argv[0];
 	while (i + 1 < sizeof changes / sizeof changes[0] && strcmp(changes[i].name, word) != 0)
 		i++;
 	assert(strcmp(changes[i].name, word) == 0); /* cli_dispatch() names only these */

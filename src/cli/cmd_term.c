@@ -363,8 +363,8 @@ static const char cardauth_help[] =
     "reserved phone, and the issuer texts a one-time code to that phone; step 2 sends it.\n"
     "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP COMMON_HELP;
 
-/* The exchanges with the host: one entry point, told which by its own name (argv[0] ends
- * with it), and the runner of its kind (a management message or a card transaction). */
+/* The exchanges with the host: one entry point, told which by its row's name, and the runner of its
+ * kind (a management message or a card transaction). */
 static const struct {
 	const char *name;
 	enum term_kind kind;
@@ -388,11 +388,8 @@ static const struct {
 
 static int cmd_exchange(int argc, char **argv, struct cli_env *env)
 {
-	const char *name = strrchr(argv[0], ' ');
-
-	name = name != NULL ? name + 1 : argv[0];
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (strcmp(verbs[i].name, name) == 0)
+		if (strcmp(verbs[i].name, env->row->name) == 0)
 			return verbs[i].run(argc, argv, env, verbs[i].kind, verbs[i].help);
 	return cli_usage_error(argv[0], "not an exchange with the host");
 }

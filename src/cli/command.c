@@ -10,7 +10,7 @@
 /* Runs row, named prog, with the environment its env column asks for, closed after it. */
 static int run(const cli_command *row, const char *prog, int argc, char **argv)
 {
-	struct cli_env env = {.prog = prog, .needs = row->env};
+	struct cli_env env = {.prog = prog, .row = row, .needs = row->env};
 	int rc;
 
 	rc = row->run(argc, argv, &env);
