@@ -16,37 +16,80 @@
 #include "issuer/issuer.h"
 #include "merchant/merchant.h"
 #include "store/store.h"
+#include "term/term.h"
 
 #define CLI_OK     0
 #define CLI_FAILED 1 /* declined, verification failed, operation failed */
 #define CLI_USAGE  2 /* bad usage or bad input */
 
-/* What a command needs opened before it runs. Nothing reads this column yet: the host module
- * (src/host) will open each command's environment from it, as `possum host` opens its own. */
-enum cli_env {
+/* The audit log's actor of the admin command: "cli:$USER", or "cli:admin" when $USER is not
+ * a short line of text (util.c). */
+#define CLI_ACTOR_MAX 64 /* STORE_AUDIT_ACTOR_MAX */
+void cli_actor(char out[CLI_ACTOR_MAX]);
+
+/* What a command needs opened before it runs: its row's env column. cli_dispatch() hands the
+ * command a struct cli_env with its row's needs; the command, once it has read and checked its
+ * options, opens them with cli_env_open() over its --config and --data (its DIR), and
+ * cli_dispatch() closes them when the command returns. The first three are host/env.h's needs;
+ * the configuration is read where a module is needed, not for a data directory alone. */
+enum cli_needs {
 	CLI_ENV_NONE = 0,
-	CLI_ENV_STORE = 1 << 0,    /* the data directory: its store and its LMK */
-	CLI_ENV_HSM = 1 << 1,      /* an HSM on an LMK file, without a store */
-	CLI_ENV_ISSUER = 1 << 2,   /* the issuer of the data directory (and its keys) */
-	CLI_ENV_MERCHANT = 1 << 3, /* the merchant module over the issuer */
-	CLI_ENV_TERM = 1 << 4,     /* a terminal's state directory */
+	CLI_ENV_DATA = HOST_NEED_DATA, /* a data directory: its store and its LMK (the ledger) */
+	CLI_ENV_ISSUER = HOST_NEED_ISSUER,      /* the configuration, and the issuer over the data
+	                                         * directory (and its keys) */
+	CLI_ENV_MERCHANT = HOST_NEED_MERCHANT,  /* the merchant module over the issuer */
+	CLI_ENV_TERM = 1 << 8 | HOST_NEED_DATA, /* the terminal in its state directory (--state) */
+	CLI_ENV_HSM = 1 << 9,                   /* an HSM on an LMK file (--lmk), without a store */
 };
 
-/* A subcommand of a command group: `possum iso decode` is {"decode", …} in the iso group. */
-typedef struct cli_command {
+typedef struct cli_command cli_command;
+
+/* A command's environment: what cli_env_open() opened of its needs, each member only when asked
+ * for. cli_dispatch() makes it, zeroed but for prog and needs, and closes it. */
+struct cli_env {
+	const char *prog;          /* the command's full name: errors are said as "PROG: …" */
+	const cli_command *row;    /* its row: commands that share a handler differ by its name */
+	unsigned needs;            /* enum cli_needs: its row's */
+	struct host_env host;      /* CLI_ENV_DATA and up: host.data, host.issuer, host.merchant */
+	term *term;                /* CLI_ENV_TERM: the terminal over host.data */
+	hsm *hsm;                  /* CLI_ENV_HSM */
+	char actor[CLI_ACTOR_MAX]; /* the audit log's actor of its changes (cli_actor()) */
+};
+
+/* Opens env->needs: a data directory `dir` (NULL: the configuration's, else
+ * CLI_DATADIR_DEFAULT; a terminal's state directory; for CLI_ENV_HSM the LMK file, NULL:
+ * POSSUM_LMK) and over it, for a module, the configuration `config` (NULL: $POSSUM_CONFIG).
+ * Prints its own errors; CLI_OK, CLI_FAILED or CLI_USAGE. */
+int cli_env_open(struct cli_env *env, const char *config, const char *dir);
+
+/* Closes what cli_env_open() opened (cli_dispatch() does, after the command). */
+void cli_env_close(struct cli_env *env);
+
+typedef struct cli_group cli_group;
+
+/* A row of a command group: `possum iso decode` is {"decode", …} in the iso group. */
+struct cli_command {
 	const char *name;
 	const char *summary;
-	int (*run)(int argc, char **argv);
-	unsigned env; /* enum cli_env: what it needs opened (a group: what its commands do) */
-} cli_command;
+	int (*run)(int argc, char **argv, struct cli_env *env); /* a command, with its env, */
+	unsigned env;                                           /* opened as this says; or */
+	const cli_group *group; /* a group of commands (`possum admin card …`), run NULL */
+};
 
-/* A table and its count, as two arguments: cli_dispatch(…, CLI_TABLE(cmds), argc, argv). */
+/* A group of commands: its full name ("possum iso"), the text of its help, its rows. */
+struct cli_group {
+	const char *name;
+	const char *about;
+	const cli_command *cmds;
+	size_t n;
+};
+
+/* A table and its count, as two arguments or members: {"possum iso", "…", CLI_TABLE(cmds)}. */
 #define CLI_TABLE(t) (t), (sizeof(t) / sizeof((t)[0]))
 
-/* Runs the subcommand named by argv[1] from `cmds` (n of them), or prints the group's help.
- * `group` is the full name, e.g. "possum iso". */
-int cli_dispatch(const char *group, const char *about, const cli_command *cmds, size_t n, int argc,
-                 char **argv);
+/* Runs the row of g named by argv[1] — a command, with its environment, or a group in turn —
+ * or prints g's help (command.c). */
+int cli_dispatch(const cli_group *g, int argc, char **argv);
 
 /* One option a command takes: `--NAME VALUE` stores VALUE in *value; a `--NAME` flag sets
  * *flag to 1. Exactly one of value and flag is set. An entry whose name is NULL is not offered
@@ -125,8 +168,9 @@ static inline int cli_status(int rc)
 /* Prints "PROG: message" and a pointer to --help on stderr; returns CLI_USAGE. */
 int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Prints "PROG: message" on stderr; returns `rc`. */
-int cli_error(int rc, const char *prog, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Prints "PROG: message" on stderr; returns `rc`: the host's printer (host/env.h), so that a
+ * command and the environment it opens say their errors alike. */
+#define cli_error host_say
 
 /* Reads all of `f` into a NUL-terminated heap buffer the caller frees. 0, or -1 (errno). */
 int cli_read_all(FILE *f, char **out, size_t *len);
@@ -148,35 +192,22 @@ int cli_int64(const char *prog, const char *name, const char *text, int64_t min,
 struct json_t;
 void cli_print_json(struct json_t *root);
 
-/* ---- The environment of a command (env.c) ----
- *
- * Commands open their environment through host/env.h (host_env_start(), host_datadir_open())
- * and map its result to their exit code with cli_exit(). */
+/* ---- The environment of a command (env.c) ---- */
 
 /* The exit code of a HOST_E* result: CLI_OK, CLI_USAGE for HOST_EUSAGE, else CLI_FAILED. */
 int cli_exit(int host_rc);
 
 #define CLI_DATADIR_DEFAULT HOST_DATADIR_DEFAULT /* the data directory, when none is named */
 
-/* What the commands that change merchants, terminals and settlement cards open: the issuer of
- * the data directory, the merchant module on it, and the audit log's actor (cli_actor). */
-struct cli_merchant {
-	struct host_env ci;
-	merchant *m;
-	char actor[64]; /* CLI_ACTOR_MAX */
-};
+/* Says the merchant module's failure rc as env->prog and returns the exit code: bad usage
+ * (cli_usage_error) for MERCHANT_EARG, and for the rest CLI_FAILED with the code's name — and
+ * the store's message for MERCHANT_ESTORE. A command says its own words first for the codes
+ * that mean something particular to it. */
+int cli_merchant_failed(const struct cli_env *env, int rc);
 
-/* host_env_start() with the merchant module; closes what it opened when it fails. Prints its
- * own errors; CLI_OK, CLI_FAILED or CLI_USAGE. */
-int cli_merchant_start(const char *prog, const char *config, const char *data,
-                       struct cli_merchant *cm);
-void cli_merchant_close(struct cli_merchant *cm);
-
-/* Says the merchant module's failure rc as prog and returns the exit code: bad usage
- * (cli_usage_error) for MERCHANT_EARG, and for the rest CLI_FAILED with the code's name — and the
- * store's message for MERCHANT_ESTORE. A command says its own words first for the codes that mean
- * something particular to it. */
-int cli_merchant_failed(const char *prog, const struct host_env *ci, int rc);
+/* Says a terminal's failure rc (term.h) as prog; the exit code: bad usage for TERM_EARG and
+ * TERM_ECARD, else CLI_FAILED. */
+int cli_term_failed(const char *prog, int rc);
 
 /* ---- Money (amount.c) ---- */
 
@@ -191,33 +222,21 @@ int cli_amount(const char *prog, const char *name, const char *text, unsigned cu
 /* Writes minor units of currency as "12.34". */
 void cli_amount_format(int64_t minor, unsigned currency, char out[32]);
 
-int cli_crypto(int argc, char **argv);
-int cli_iso(int argc, char **argv);
-int cli_tlv(int argc, char **argv);
-int cli_hsm(int argc, char **argv);
-int cli_admin(int argc, char **argv);
-int cli_admin_ledger(int argc, char **argv);
-int cli_admin_card(int argc, char **argv);
-int cli_admin_account(int argc, char **argv);
-int cli_admin_link(int argc, char **argv);
-int cli_admin_merchant(int argc, char **argv);
-int cli_admin_review(int argc, char **argv);
-int cli_admin_settlecard(int argc, char **argv);
-int cli_admin_terminal(int argc, char **argv);
-int cli_admin_token(int argc, char **argv);
-int cli_admin_audit(int argc, char **argv);
-/* The audit log's actor of the admin command: "cli:$USER", or "cli:admin" when $USER is not
- * a short line of text (util.c). */
-#define CLI_ACTOR_MAX 64 /* STORE_AUDIT_ACTOR_MAX */
-void cli_actor(char out[CLI_ACTOR_MAX]);
+/* ---- The commands and their groups (main.c's table, and cmd_*.c) ---- */
+
+extern const cli_group cli_iso_group, cli_tlv_group, cli_hsm_group, cli_term_group;
+extern const cli_group cli_admin_group, cli_admin_ledger_group, cli_admin_card_group,
+    cli_admin_account_group, cli_admin_link_group, cli_admin_merchant_group, cli_admin_review_group,
+    cli_admin_settlecard_group, cli_admin_terminal_group, cli_admin_token_group;
+int cli_crypto(int argc, char **argv, struct cli_env *env);
+int cli_host(int argc, char **argv, struct cli_env *env);
+int cli_load(int argc, char **argv, struct cli_env *env);
+int cli_admin_audit(int argc, char **argv, struct cli_env *env);
+
 /* Reads a key given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
  * components) into parts and *n. Prints the usage error, naming the option what, and returns
  * CLI_USAGE when it is not one; the caller wipes parts. */
 int cli_tmk_components(const char *prog, const char *what, const char *text,
                        struct hsm_component parts[HSM_PARTS_MAX], size_t *n);
-
-int cli_host(int argc, char **argv);
-int cli_term(int argc, char **argv);
-int cli_load(int argc, char **argv);
 
 #endif

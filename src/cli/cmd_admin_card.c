@@ -33,12 +33,12 @@ static int lookup(const char *const *names, size_t n, const char *text)
 	return 0;
 }
 
-static int issuer_failed(const char *prog, struct host_env *ci, int rc)
+static int issuer_failed(const struct cli_env *env, int rc)
 {
 	if (rc == ISSUER_ESTORE)
-		return cli_error(CLI_FAILED, prog, "%s: %s", issuer_strerror(rc),
-		                 store_errmsg(ci->data.store));
-	return cli_error(rc == ISSUER_EARG ? CLI_USAGE : CLI_FAILED, prog, "%s",
+		return cli_error(CLI_FAILED, env->prog, "%s: %s", issuer_strerror(rc),
+		                 store_errmsg(env->host.data.store));
+	return cli_error(rc == ISSUER_EARG ? CLI_USAGE : CLI_FAILED, env->prog, "%s",
 	                 issuer_strerror(rc));
 }
 
@@ -145,7 +145,7 @@ static const char issue_help[] =
     "\n"
     "Exit status: 0 issued; 1 failed; 2 bad usage.\n";
 
-static int card_issue(int argc, char **argv)
+static int card_issue(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *product = NULL, *holder = NULL,
 	           *id = NULL, *phone = NULL, *balance = NULL, *limit = NULL, *pin = NULL,
@@ -161,7 +161,6 @@ static int card_issue(int argc, char **argv)
 	    .help = issue_help, CLI_OWN(opts), CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
 	struct issuer_card_request req = {0};
 	struct issuer_card_image img;
-	struct host_env ci;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
@@ -175,13 +174,14 @@ static int card_issue(int argc, char **argv)
 	if (limit != NULL && req.product != CARD_PRODUCT_CREDIT)
 		return cli_usage_error(prog,
 		                       "--limit is for credit cards (debit cards: --balance)");
-	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((balance != NULL && (rc = cli_amount(prog, "balance", balance, ci.cfg.issuer.currency,
-	                                         &req.balance)) != CLI_OK) ||
-	    (limit != NULL &&
-	     (rc = cli_amount(prog, "limit", limit, ci.cfg.issuer.currency, &req.limit)) != CLI_OK))
-		goto out;
+	if ((balance != NULL &&
+	     (rc = cli_amount(prog, "balance", balance, env->host.cfg.issuer.currency,
+	                      &req.balance)) != CLI_OK) ||
+	    (limit != NULL && (rc = cli_amount(prog, "limit", limit, env->host.cfg.issuer.currency,
+	                                       &req.limit)) != CLI_OK))
+		return rc;
 	req.holder = holder;
 	req.id_number = id;
 	req.phone = phone;
@@ -189,29 +189,21 @@ static int card_issue(int argc, char **argv)
 	req.expiry = expiry;
 	req.chip = chip != 0;
 	req.language = language;
-	rc = issuer_card_issue(ci.issuer, &req, (int64_t)time(NULL), &img);
-	if (rc == ISSUER_EARG) {
-		rc = cli_usage_error(prog,
-		                     "a value is not valid: the holder's name (1 to 64 bytes), "
-		                     "ID number (1 to 32), phone (digits), PIN (4 to 12 digits), "
-		                     "expiry (YYMM, not past) or language (zh, en)");
-		goto out;
-	}
-	if (rc == ISSUER_ENOBIN) {
-		rc = cli_error(CLI_FAILED, prog,
-		               "no BIN range for %s cards: add a `bin = PREFIX %s` line to the "
-		               "config's [issuer] section (etc/possum.conf has demo ranges)",
-		               product, product);
-		goto out;
-	}
-	if (rc != ISSUER_OK) {
-		rc = issuer_failed(prog, &ci, rc);
-		goto out;
-	}
+	rc = issuer_card_issue(env->host.issuer, &req, (int64_t)time(NULL), &img);
+	if (rc == ISSUER_EARG)
+		return cli_usage_error(prog,
+		                       "a value is not valid: the holder's name (1 to 64 bytes), "
+		                       "ID number (1 to 32), phone (digits), PIN (4 to 12 digits), "
+		                       "expiry (YYMM, not past) or language (zh, en)");
+	if (rc == ISSUER_ENOBIN)
+		return cli_error(CLI_FAILED, prog,
+		                 "no BIN range for %s cards: add a `bin = PREFIX %s` line to the "
+		                 "config's [issuer] section (etc/possum.conf has demo ranges)",
+		                 product, product);
+	if (rc != ISSUER_OK)
+		return issuer_failed(env, rc);
 	rc = print_image(prog, &img, holder, out, json);
 	crypto_wipe(&img, sizeof img);
-out:
-	host_env_close(&ci);
 	return rc;
 }
 
@@ -261,22 +253,20 @@ static void card_header(void)
 	       "status", "exp ", "", "available", "balance", "held", "holder");
 }
 
-/* Opens the issuer and finds the card named by the one operand (a PAN or its last 4). */
-static int open_card(const char *prog, const char *config, const char *data, const char *which,
-                     struct host_env *ci, struct issuer_card *c)
+/* Opens the command's environment and finds the card named by its one operand (a PAN or its
+ * last 4). */
+static int open_card(struct cli_env *env, const char *config, const char *data, const char *which,
+                     struct issuer_card *c)
 {
 	int rc;
 
-	if ((rc = cli_exit(host_env_start(ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((rc = issuer_card_find(ci->issuer, which, c)) == ISSUER_OK)
+	if ((rc = issuer_card_find(env->host.issuer, which, c)) == ISSUER_OK)
 		return CLI_OK;
 	if (rc == ISSUER_EARG)
-		rc = cli_usage_error(prog, "give a card number or its last four digits");
-	else
-		rc = issuer_failed(prog, ci, rc);
-	host_env_close(ci);
-	return rc;
+		return cli_usage_error(env->prog, "give a card number or its last four digits");
+	return issuer_failed(env, rc);
 }
 
 static const char show_help[] = "PAN|LAST4 [--config FILE] [--data DIR] [--json]\n"
@@ -285,19 +275,18 @@ static const char show_help[] = "PAN|LAST4 [--config FILE] [--data DIR] [--json]
                                 "\n" COMMON_HELP "\n"
                                 "Exit status: 0 shown; 1 no such card; 2 bad usage.\n";
 
-static int card_show(int argc, char **argv)
+static int card_show(int argc, char **argv, struct cli_env *env)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL;
+	const char *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
 	const cli_spec spec = {.help = show_help,
 	                       CLI_DATADIR_OPTS,
 	                       CLI_ONE("takes one card: its number or last four digits")};
-	struct host_env ci;
 	struct issuer_card c;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
+	if ((rc = open_card(env, config, data, argv[rest], &c)) != CLI_OK)
 		return rc;
 	if (json) {
 		cli_print_json(card_json(&c));
@@ -305,7 +294,6 @@ static int card_show(int argc, char **argv)
 		card_header();
 		card_print(&c);
 	}
-	host_env_close(&ci);
 	return CLI_OK;
 }
 
@@ -332,29 +320,27 @@ static const char list_help[] = "[--config FILE] [--data DIR] [--json]\n"
                                 "\n" COMMON_HELP "\n"
                                 "Exit status: 0 listed; 1 failed; 2 bad usage.\n";
 
-static int card_list(int argc, char **argv)
+static int card_list(int argc, char **argv, struct cli_env *env)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL;
+	const char *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
 	const cli_spec spec = {.help = list_help, CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
-	struct host_env ci;
 	struct list_ctx l = {0};
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
 	if (json)
 		l.array = json_array();
 	else
 		card_header();
-	if ((rc = issuer_card_list(ci.issuer, list_one, &l)) != ISSUER_OK) {
+	if ((rc = issuer_card_list(env->host.issuer, list_one, &l)) != ISSUER_OK) {
 		json_decref(l.array);
-		rc = issuer_failed(prog, &ci, rc);
+		rc = issuer_failed(env, rc);
 	} else if (json) {
 		cli_print_json(l.array);
 	}
-	host_env_close(&ci);
 	return rc;
 }
 
@@ -367,7 +353,7 @@ static const char status_help[] =
     "\n" COMMON_HELP "\n"
     "Exit status: 0 done; 1 no such card, or a replaced one; 2 bad usage.\n";
 
-static int card_status(int argc, char **argv)
+static int card_status(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *set = NULL;
 	int json = 0, rest, rc, status = 0;
@@ -376,29 +362,24 @@ static int card_status(int argc, char **argv)
 	                       CLI_OWN(opts),
 	                       CLI_DATADIR_OPTS,
 	                       CLI_ONE("takes one card: its number or last four digits")};
-	struct host_env ci;
 	struct issuer_card c;
-	merchant *m = NULL;
-	char actor[CLI_ACTOR_MAX];
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if (set != NULL && ((status = lookup(status_names, 5, set)) == 0))
 		return cli_usage_error(prog, "--set takes active, lost, stolen or blocked");
-	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
+	if ((rc = open_card(env, config, data, argv[rest], &c)) != CLI_OK)
 		return rc;
-	if (status != 0 && (rc = cli_exit(host_env_open(&ci, HOST_NEED_MERCHANT))) == CLI_OK) {
-		m = ci.merchant;
-		cli_actor(actor);
-		rc = merchant_card_set_status(m, actor, c.id, (enum issuer_card_status)status,
-		                              (int64_t)time(NULL));
+	if (status != 0) {
+		rc = merchant_card_set_status(env->host.merchant, env->actor, c.id,
+		                              (enum issuer_card_status)status, (int64_t)time(NULL));
 		if (rc == MERCHANT_ESTATE)
 			rc = cli_error(CLI_FAILED, prog, "card %s was replaced: it stays so",
 			               c.masked);
 		else if (rc != MERCHANT_OK)
-			rc = cli_merchant_failed(prog, &ci, rc);
-		else if ((rc = issuer_card_get(ci.issuer, c.id, &c)) != ISSUER_OK)
-			rc = issuer_failed(prog, &ci, rc);
+			rc = cli_merchant_failed(env, rc);
+		else if ((rc = issuer_card_get(env->host.issuer, c.id, &c)) != ISSUER_OK)
+			rc = issuer_failed(env, rc);
 	}
 	if (rc == CLI_OK) {
 		if (json) {
@@ -410,7 +391,6 @@ static int card_status(int argc, char **argv)
 			printf("%s %s\n", c.masked, status_names[c.status]);
 		}
 	}
-	host_env_close(&ci);
 	return rc;
 }
 
@@ -425,7 +405,7 @@ static const char replace_help[] =
     "  --out FILE     also write the image as JSON to FILE (mode 0600)\n" COMMON_HELP "\n"
     "Exit status: 0 replaced; 1 no such card, or already replaced; 2 bad usage.\n";
 
-static int card_replace(int argc, char **argv)
+static int card_replace(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *pin = NULL, *expiry = NULL,
 	           *out = NULL;
@@ -437,20 +417,15 @@ static int card_replace(int argc, char **argv)
 	                       CLI_DATADIR_OPTS,
 	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct issuer_card_image img;
-	struct host_env ci;
 	struct issuer_card c;
-	merchant *m = NULL;
-	char actor[CLI_ACTOR_MAX];
+	merchant *m;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
+	if ((rc = open_card(env, config, data, argv[rest], &c)) != CLI_OK)
 		return rc;
-	if ((rc = cli_exit(host_env_open(&ci, HOST_NEED_MERCHANT))) != CLI_OK)
-		goto out;
-	m = ci.merchant;
-	cli_actor(actor);
-	rc = merchant_card_replace(m, actor, c.id, pin, expiry, (int64_t)time(NULL), &img);
+	m = env->host.merchant;
+	rc = merchant_card_replace(m, env->actor, c.id, pin, expiry, (int64_t)time(NULL), &img);
 	if (rc == MERCHANT_OK) {
 		rc = print_image(prog, &img, c.holder, out, json);
 		crypto_wipe(&img, sizeof img);
@@ -459,10 +434,8 @@ static int card_replace(int argc, char **argv)
 	} else if (rc == MERCHANT_EARG) {
 		rc = cli_usage_error(prog, "--pin takes 4 to 12 digits, --expiry a YYMM not past");
 	} else {
-		rc = cli_merchant_failed(prog, &ci, rc);
+		rc = cli_merchant_failed(env, rc);
 	}
-out:
-	host_env_close(&ci);
 	return rc;
 }
 
@@ -487,8 +460,9 @@ static const char revoke_help[] =
     "Exit status: 0 revoked (or none to revoke); 1 no such card; 2 bad usage.\n";
 
 /* phone and revoke-auth: an audited change of one card, given as --phone or --reason. */
-static int card_change(int argc, char **argv, bool phone)
+static int card_change(int argc, char **argv, struct cli_env *env)
 {
+	bool phone = strcmp(env->row->name, "phone") == 0;
 	const char *prog = argv[0], *config = NULL, *data = NULL, *value = NULL;
 	int json = 0, rest, rc;
 	const cli_option opts[] = {CLI_VALUE(phone ? "phone" : "reason", &value)};
@@ -496,69 +470,50 @@ static int card_change(int argc, char **argv, bool phone)
 	                       CLI_OWN(opts),
 	                       CLI_DATADIR_OPTS,
 	                       CLI_ONE("takes one card: its number or last four digits")};
-	struct host_env ci;
 	struct issuer_card c;
-	merchant *m = NULL;
-	char actor[CLI_ACTOR_MAX];
+	merchant *m;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if (value == NULL)
 		return cli_usage_error(prog, "--%s is required", phone ? "phone" : "reason");
-	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
+	if ((rc = open_card(env, config, data, argv[rest], &c)) != CLI_OK)
 		return rc;
-	if ((rc = cli_exit(host_env_open(&ci, HOST_NEED_MERCHANT))) != CLI_OK)
-		goto out;
-	m = ci.merchant;
-	cli_actor(actor);
-	rc = phone ? merchant_card_set_phone(m, actor, c.id, value, (int64_t)time(NULL))
-	           : merchant_card_revoke_auth(m, actor, c.id, value, (int64_t)time(NULL));
+	m = env->host.merchant;
+	rc = phone ? merchant_card_set_phone(m, env->actor, c.id, value, (int64_t)time(NULL))
+	           : merchant_card_revoke_auth(m, env->actor, c.id, value, (int64_t)time(NULL));
 	if (rc == MERCHANT_EARG)
 		rc = cli_usage_error(prog, phone ? "--phone takes digits, optionally a leading '+'"
 		                                 : "--reason takes one line of text");
 	else if (rc == MERCHANT_ESTATE)
 		rc = cli_error(CLI_FAILED, prog, "card %s was replaced", c.masked);
 	else if (rc != MERCHANT_OK)
-		rc = cli_merchant_failed(prog, &ci, rc);
+		rc = cli_merchant_failed(env, rc);
 	else if (json)
 		cli_print_json(json_pack("{s:s, s:s}", "card", c.masked, "authentication",
 		                         phone ? "phone_changed" : "risk_revoked"));
 	else
 		printf("%s %s\n", c.masked,
 		       phone ? "phone changed; authentication invalid" : "authentication revoked");
-out:
-	host_env_close(&ci);
 	return rc;
 }
 
-static int card_phone(int argc, char **argv)
-{
-	return card_change(argc, argv, true);
-}
+static const cli_command card_cmds[] = {
+    {"issue", "issue a card and print its image", card_issue, .env = CLI_ENV_ISSUER},
+    {"show", "show a card, masked, with its balances", card_show, .env = CLI_ENV_ISSUER},
+    {"list", "list the cards, masked", card_list, .env = CLI_ENV_ISSUER},
+    {"status", "show or set a card's status: active, lost, stolen, blocked", card_status,
+     .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
+    {"replace", "replace a card: new number, expiry and PIN; the old one stops", card_replace,
+     .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
+    {"phone", "change the reserved phone; the authentication becomes invalid", card_change,
+     .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
+    {"revoke-auth", "revoke a card's authentication (a risk decision)", card_change,
+     .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
+};
 
-static int card_revoke_auth(int argc, char **argv)
-{
-	return card_change(argc, argv, false);
-}
-
-int cli_admin_card(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"issue", "issue a card and print its image", card_issue, CLI_ENV_ISSUER},
-	    {"show", "show a card, masked, with its balances", card_show, CLI_ENV_ISSUER},
-	    {"list", "list the cards, masked", card_list, CLI_ENV_ISSUER},
-	    {"status", "show or set a card's status: active, lost, stolen, blocked", card_status,
-	     CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
-	    {"replace", "replace a card: new number, expiry and PIN; the old one stops",
-	     card_replace, CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
-	    {"phone", "change the reserved phone; the authentication becomes invalid", card_phone,
-	     CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
-	    {"revoke-auth", "revoke a card's authentication (a risk decision)", card_revoke_auth,
-	     CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
-	};
-	return cli_dispatch("possum admin card", "The issuer's cards.", CLI_TABLE(cmds), argc,
-	                    argv);
-}
+const cli_group cli_admin_card_group = {"possum admin card", "The issuer's cards.",
+                                        CLI_TABLE(card_cmds)};
 
 /* ---- account credit, debit ---- */
 
@@ -570,8 +525,9 @@ static const char money_help[] =
     "\n" COMMON_HELP "\n"
     "Exit status: 0 done; 1 refused or no such card; 2 bad usage.\n";
 
-static int account_move(int argc, char **argv, bool credit)
+static int account_move(int argc, char **argv, struct cli_env *env)
 {
+	bool credit = strcmp(env->row->name, "credit") == 0;
 	const char *prog = argv[0], *config = NULL, *data = NULL, *amount = NULL;
 	int json = 0, rest, rc;
 	const cli_option opts[] = {CLI_VALUE("amount", &amount)};
@@ -579,7 +535,6 @@ static int account_move(int argc, char **argv, bool credit)
 	                       CLI_OWN(opts),
 	                       CLI_DATADIR_OPTS,
 	                       CLI_ONE("takes one card: its number or last four digits")};
-	struct host_env ci;
 	struct issuer_card c;
 	int64_t minor;
 
@@ -587,47 +542,29 @@ static int account_move(int argc, char **argv, bool credit)
 		return cli_status(rc);
 	if (amount == NULL)
 		return cli_usage_error(prog, "--amount is required");
-	if ((rc = open_card(prog, config, data, argv[rest], &ci, &c)) != CLI_OK)
+	if ((rc = open_card(env, config, data, argv[rest], &c)) != CLI_OK)
 		return rc;
 	if ((rc = cli_amount(prog, "amount", amount, c.currency, &minor)) != CLI_OK)
-		goto out;
-	if (minor == 0) {
-		rc = cli_usage_error(prog, "--amount must be more than 0");
-		goto out;
-	}
-	rc = credit ? issuer_account_credit(ci.issuer, c.id, minor, (int64_t)time(NULL))
-	            : issuer_account_debit(ci.issuer, c.id, minor, (int64_t)time(NULL));
-	if (rc != ISSUER_OK || (rc = issuer_card_get(ci.issuer, c.id, &c)) != ISSUER_OK) {
-		rc = issuer_failed(prog, &ci, rc);
-		goto out;
-	}
+		return rc;
+	if (minor == 0)
+		return cli_usage_error(prog, "--amount must be more than 0");
+	rc = credit ? issuer_account_credit(env->host.issuer, c.id, minor, (int64_t)time(NULL))
+	            : issuer_account_debit(env->host.issuer, c.id, minor, (int64_t)time(NULL));
+	if (rc != ISSUER_OK || (rc = issuer_card_get(env->host.issuer, c.id, &c)) != ISSUER_OK)
+		return issuer_failed(env, rc);
 	if (json) {
 		cli_print_json(card_json(&c));
 	} else {
 		card_header();
 		card_print(&c);
 	}
-out:
-	host_env_close(&ci);
 	return rc;
 }
 
-static int account_credit(int argc, char **argv)
-{
-	return account_move(argc, argv, true);
-}
+static const cli_command account_cmds[] = {
+    {"credit", "put test money on a card's account", account_move, .env = CLI_ENV_ISSUER},
+    {"debit", "take test money off a card's account", account_move, .env = CLI_ENV_ISSUER},
+};
 
-static int account_debit(int argc, char **argv)
-{
-	return account_move(argc, argv, false);
-}
-
-int cli_admin_account(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"credit", "put test money on a card's account", account_credit, CLI_ENV_ISSUER},
-	    {"debit", "take test money off a card's account", account_debit, CLI_ENV_ISSUER},
-	};
-	return cli_dispatch("possum admin account", "Card accounts: test money.", CLI_TABLE(cmds),
-	                    argc, argv);
-}
+const cli_group cli_admin_account_group = {"possum admin account", "Card accounts: test money.",
+                                           CLI_TABLE(account_cmds)};

@@ -16,12 +16,12 @@
 
 /* The exit status of a ledger call that failed: bad input is a usage error, the rest a refusal
  * or a failure. */
-static int ledger_failed(const char *prog, struct host_datadir *d, int rc)
+static int ledger_failed(const struct cli_env *env, int rc)
 {
 	if (rc == LEDGER_ESTORE)
-		return cli_error(CLI_FAILED, prog, "%s: %s", ledger_strerror(rc),
-		                 store_errmsg(d->store));
-	return cli_error(rc == LEDGER_EARG ? CLI_USAGE : CLI_FAILED, prog, "%s",
+		return cli_error(CLI_FAILED, env->prog, "%s: %s", ledger_strerror(rc),
+		                 store_errmsg(env->host.data.store));
+	return cli_error(rc == LEDGER_EARG ? CLI_USAGE : CLI_FAILED, env->prog, "%s",
 	                 ledger_strerror(rc));
 }
 
@@ -121,26 +121,25 @@ static void collect_violation(void *ctx, const char *what)
 		printf("violation: %s\n", what);
 }
 
-static int ledger_check_cmd(int argc, char **argv)
+static int ledger_check_cmd(int argc, char **argv, struct cli_env *env)
 {
-	const char *prog = argv[0], *data = NULL;
+	const char *data = NULL;
 	int json = 0, rest, rc;
 	const cli_spec spec = {
 	    .help = check_help, .common = {NULL, &data, &json}, .wrong = "takes no arguments"};
-	struct host_datadir d;
 	struct ledger_report r;
 	json_t *violations = NULL;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
+	if ((rc = cli_env_open(env, NULL, data)) != CLI_OK)
 		return rc;
 	if (json)
 		violations = json_array();
-	if ((rc = ledger_check(d.store, &r, collect_violation, violations)) != LEDGER_OK) {
+	if ((rc = ledger_check(env->host.data.store, &r, collect_violation, violations)) !=
+	    LEDGER_OK) {
 		json_decref(violations);
-		rc = ledger_failed(prog, &d, rc);
-		goto out;
+		return ledger_failed(env, rc);
 	}
 	if (json) {
 		json_t *o = json_object(), *cur = json_array();
@@ -170,10 +169,7 @@ static int ledger_check_cmd(int argc, char **argv)
 		}
 		printf("%zu violations\n", r.violations);
 	}
-	rc = r.violations == 0 ? CLI_OK : CLI_FAILED;
-out:
-	host_datadir_close(&d);
-	return rc;
+	return r.violations == 0 ? CLI_OK : CLI_FAILED;
 }
 
 /* --- account create, account show --- */
@@ -212,7 +208,7 @@ static int parse_flags(const char *prog, const char *text, uint32_t *flags)
 	                       text);
 }
 
-static int account_create_cmd(int argc, char **argv)
+static int account_create_cmd(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *data = NULL, *code = NULL, *currency = NULL, *flags = NULL,
 	           *limit = NULL;
@@ -224,7 +220,6 @@ static int account_create_cmd(int argc, char **argv)
 	                       .common = {NULL, &data, &json},
 	                       .wrong = "takes no arguments"};
 	struct ledger_account a = {0};
-	struct host_datadir d;
 	int64_t v;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
@@ -242,14 +237,14 @@ static int account_create_cmd(int argc, char **argv)
 	if (limit != NULL &&
 	    (rc = cli_int64(prog, "limit", limit, 0, INT64_MAX, &a.limit)) != CLI_OK)
 		return rc;
-	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
+	if ((rc = cli_env_open(env, NULL, data)) != CLI_OK)
 		return rc;
-	if ((rc = ledger_account_create(d.store, &a, time(NULL), &a.id)) != LEDGER_OK ||
-	    (rc = ledger_account_get(d.store, a.id, &a)) != LEDGER_OK)
-		rc = ledger_failed(prog, &d, rc);
+	if ((rc = ledger_account_create(env->host.data.store, &a, time(NULL), &a.id)) !=
+	        LEDGER_OK ||
+	    (rc = ledger_account_get(env->host.data.store, a.id, &a)) != LEDGER_OK)
+		rc = ledger_failed(env, rc);
 	else
 		print_account(&a, json);
-	host_datadir_close(&d);
 	return rc;
 }
 
@@ -260,7 +255,7 @@ static const char account_show_help[] =
     "\n" DATA_HELP JSON_HELP "\n"
     "Exit status: 0 shown; 1 no such account; 2 bad usage.\n";
 
-static int account_show_cmd(int argc, char **argv)
+static int account_show_cmd(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *data = NULL;
 	int json = 0, rest, rc;
@@ -268,32 +263,28 @@ static int account_show_cmd(int argc, char **argv)
 	                       .common = {NULL, &data, &json},
 	                       CLI_ONE("takes one account ID")};
 	struct ledger_account a;
-	struct host_datadir d;
 	int64_t id;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if ((rc = cli_int64(prog, "ID", argv[rest], 1, INT64_MAX, &id)) != CLI_OK)
 		return rc;
-	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
+	if ((rc = cli_env_open(env, NULL, data)) != CLI_OK)
 		return rc;
-	if ((rc = ledger_account_get(d.store, id, &a)) != LEDGER_OK)
-		rc = ledger_failed(prog, &d, rc);
+	if ((rc = ledger_account_get(env->host.data.store, id, &a)) != LEDGER_OK)
+		rc = ledger_failed(env, rc);
 	else
 		print_account(&a, json);
-	host_datadir_close(&d);
 	return rc;
 }
 
-static int account_group(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"create", "create an account", account_create_cmd, CLI_ENV_STORE},
-	    {"show", "show an account", account_show_cmd, CLI_ENV_STORE},
-	};
-	return cli_dispatch("possum admin ledger account", "The ledger's accounts.",
-	                    CLI_TABLE(cmds), argc, argv);
-}
+static const cli_command account_cmds[] = {
+    {"create", "create an account", account_create_cmd, .env = CLI_ENV_DATA},
+    {"show", "show an account", account_show_cmd, .env = CLI_ENV_DATA},
+};
+
+static const cli_group account_group = {"possum admin ledger account", "The ledger's accounts.",
+                                        CLI_TABLE(account_cmds)};
 
 /* --- transfer --- */
 
@@ -365,7 +356,7 @@ static int transfer_parse(const char *prog, const struct transfer_args *o,
 	return CLI_OK;
 }
 
-static int transfer_cmd(int argc, char **argv)
+static int transfer_cmd(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *data = NULL;
 	struct transfer_args o = {0};
@@ -381,35 +372,32 @@ static int transfer_cmd(int argc, char **argv)
 	                       .common = {NULL, &data, &json},
 	                       .wrong = "takes no arguments"};
 	struct ledger_transfer t, out;
-	struct host_datadir d;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if ((rc = transfer_parse(prog, &o, &t)) != CLI_OK)
 		return rc;
-	if ((rc = cli_exit(host_datadir_open(prog, data, &d))) != CLI_OK)
+	if ((rc = cli_env_open(env, NULL, data)) != CLI_OK)
 		return rc;
-	rc = ledger_transfer_create(d.store, &t, time(NULL), &out);
+	rc = ledger_transfer_create(env->host.data.store, &t, time(NULL), &out);
 	if (rc == LEDGER_OK || rc == LEDGER_EXISTS) {
 		print_transfer(&out, rc == LEDGER_EXISTS, json);
 		rc = CLI_OK;
 	} else {
-		rc = ledger_failed(prog, &d, rc);
+		rc = ledger_failed(env, rc);
 	}
-	host_datadir_close(&d);
 	return rc;
 }
 
-int cli_admin_ledger(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"check", "verify every invariant of the ledger", ledger_check_cmd, CLI_ENV_STORE},
-	    {"account", "create and show accounts", account_group, CLI_ENV_STORE},
-	    {"transfer", "make a transfer: plain, pending, post or void", transfer_cmd,
-	     CLI_ENV_STORE},
-	};
-	return cli_dispatch("possum admin ledger",
-	                    "The double-entry ledger: accounts of one currency each, transfers\n"
-	                    "between them (amounts in minor units), and the check.",
-	                    CLI_TABLE(cmds), argc, argv);
-}
+static const cli_command ledger_cmds[] = {
+    {"check", "verify every invariant of the ledger", ledger_check_cmd, .env = CLI_ENV_DATA},
+    {"account", "create and show accounts", .group = &account_group},
+    {"transfer", "make a transfer: plain, pending, post or void", transfer_cmd,
+     .env = CLI_ENV_DATA},
+};
+
+const cli_group cli_admin_ledger_group = {
+    "possum admin ledger",
+    "The double-entry ledger: accounts of one currency each, transfers\n"
+    "between them (amounts in minor units), and the check.",
+    CLI_TABLE(ledger_cmds)};

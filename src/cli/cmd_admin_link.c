@@ -22,42 +22,35 @@ static const char zpk_help[] =
     "\n"
     "Exit status: 0 printed; 1 failed; 2 bad usage.\n";
 
-static int link_zpk(int argc, char **argv)
+static int link_zpk(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
 	const cli_spec spec = {.help = zpk_help, CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
-	struct host_env ci;
 	hsm_kcv kcv;
 	char check[2 * HSM_KCV_MAX + 1];
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((rc = hsm_key_kcv(ci.data.hsm, &ci.zpk, &kcv)) != HSM_OK) {
-		rc = cli_error(CLI_FAILED, prog, "the zone PIN key: %s", hsm_strerror(rc));
-		goto out;
-	}
+	if ((rc = hsm_key_kcv(env->host.data.hsm, &env->host.zpk, &kcv)) != HSM_OK)
+		return cli_error(CLI_FAILED, prog, "the zone PIN key: %s", hsm_strerror(rc));
 	hex_encode(kcv.v, kcv.len, check, sizeof check);
 	if (json) {
 		json_t *o = json_object();
-		json_object_set_new(o, "block", json_string(ci.zpk.block));
+		json_object_set_new(o, "block", json_string(env->host.zpk.block));
 		json_object_set_new(o, "kcv", json_string(check));
 		cli_print_json(o);
 	} else {
-		printf("block  %s\nkcv    %s\n", ci.zpk.block, check);
+		printf("block  %s\nkcv    %s\n", env->host.zpk.block, check);
 	}
-out:
-	host_env_close(&ci);
 	return rc;
 }
 
-int cli_admin_link(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"zpk", "the zone PIN key shared with the link's acquirers", link_zpk, CLI_ENV_ISSUER},
-	};
-	return cli_dispatch("possum admin link", "The issuer's ISO 8583 network link.",
-	                    CLI_TABLE(cmds), argc, argv);
-}
+static const cli_command link_cmds[] = {
+    {"zpk", "the zone PIN key shared with the link's acquirers", link_zpk, .env = CLI_ENV_ISSUER},
+};
+
+const cli_group cli_admin_link_group = {"possum admin link", "The issuer's ISO 8583 network link.",
+                                        CLI_TABLE(link_cmds)};

@@ -23,7 +23,7 @@
 
 /* Prints why rc refused what prog did to merchant i (NULL: before it was found) and returns
  * the exit code. */
-static int refused(const char *prog, struct cli_merchant *s, const struct merchant_info *i, int rc)
+static int refused(const char *prog, struct cli_env *env, const struct merchant_info *i, int rc)
 {
 	char next[96];
 
@@ -38,20 +38,19 @@ static int refused(const char *prog, struct cli_merchant *s, const struct mercha
 		return cli_error(CLI_FAILED, prog,
 		                 "already taken (a MID in use, or the same file)");
 	default:
-		return cli_merchant_failed(prog, &s->ci, rc);
+		return cli_merchant_failed(env, rc);
 	}
 }
 
 /* The merchant ref names (a MID or an application's number). */
-static int find(const char *prog, struct cli_merchant *s, const char *ref,
-                struct merchant_info *out)
+static int find(const char *prog, struct cli_env *env, const char *ref, struct merchant_info *out)
 {
-	int rc = merchant_get(s->m, ref, out);
+	int rc = merchant_get(env->host.merchant, ref, out);
 
 	if (rc == MERCHANT_EARG)
 		return cli_usage_error(prog, "'%s' is neither a MID nor an application number",
 		                       ref);
-	return rc == MERCHANT_OK ? CLI_OK : refused(prog, s, NULL, rc);
+	return rc == MERCHANT_OK ? CLI_OK : refused(prog, env, NULL, rc);
 }
 
 /* Reads a rate such as "0.60" (percent, two decimals at most) as basis points. */
@@ -137,8 +136,7 @@ static int doc_print(void *ctx, const struct store_merchant_doc *d)
 }
 
 /* Prints merchant i, with its history and documents when full. */
-static int print_merchant(struct cli_merchant *s, const struct merchant_info *i, bool json,
-                          bool full)
+static int print_merchant(struct cli_env *env, const struct merchant_info *i, bool json, bool full)
 {
 	const struct store_merchant_app *a = &i->app;
 
@@ -146,8 +144,8 @@ static int print_merchant(struct cli_merchant *s, const struct merchant_info *i,
 		json_t *o = merchant_json(i, false), *history = json_array(), *docs = json_array();
 
 		if (full) {
-			merchant_history(s->m, a->id, history_json, history);
-			merchant_documents(s->m, a->id, doc_json, docs);
+			merchant_history(env->host.merchant, a->id, history_json, history);
+			merchant_documents(env->host.merchant, a->id, doc_json, docs);
 			json_object_set_new(o, "history", history);
 			json_object_set_new(o, "documents", docs);
 		} else {
@@ -188,9 +186,9 @@ static int print_merchant(struct cli_merchant *s, const struct merchant_info *i,
 	print_time("next review", a->next_review);
 	if (full) {
 		printf("history\n");
-		merchant_history(s->m, a->id, history_print, NULL);
+		merchant_history(env->host.merchant, a->id, history_print, NULL);
 		printf("documents\n");
-		merchant_documents(s->m, a->id, doc_print, NULL);
+		merchant_documents(env->host.merchant, a->id, doc_print, NULL);
 	}
 	return CLI_OK;
 }
@@ -254,9 +252,10 @@ static int add_defaults(const char *prog, struct merchant_application *a, const 
 	return CLI_OK;
 }
 
-/* apply (add false) or add. */
-static int apply_or_add(int argc, char **argv, bool add)
+/* apply, or add: the row's name says which. */
+static int apply_or_add(int argc, char **argv, struct cli_env *env)
 {
+	bool add = strcmp(env->row->name, "add") == 0;
 	const char *prog = argv[0], *config = NULL, *data = NULL, *mid = NULL, *field;
 	struct merchant_application a = {0};
 	int json = 0, rest, rc;
@@ -274,7 +273,6 @@ static int apply_or_add(int argc, char **argv, bool add)
 	    .help = add ? add_help : apply_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	static const enum merchant_step road[] = {MERCHANT_STEP_REVIEW, MERCHANT_STEP_TEST,
 	                                          MERCHANT_STEP_AGREE, MERCHANT_STEP_ACTIVATE};
-	struct cli_merchant s;
 	struct merchant_info i = {0};
 	int64_t id;
 
@@ -284,22 +282,20 @@ static int apply_or_add(int argc, char **argv, bool add)
 		return rc;
 	if ((field = merchant_application_check(&a)) != NULL)
 		return cli_usage_error(prog, "%s: missing or not valid (see --help)", field);
-	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((rc = merchant_apply(s.m, &a, s.actor, (int64_t)time(NULL), &id)) != MERCHANT_OK) {
-		rc = refused(prog, &s, NULL, rc);
-		goto out;
-	}
+	if ((rc = merchant_apply(env->host.merchant, &a, env->actor, (int64_t)time(NULL), &id)) !=
+	    MERCHANT_OK)
+		return refused(prog, env, NULL, rc);
 	for (size_t k = 0; add && k < sizeof road / sizeof road[0]; k++)
-		if ((rc = merchant_step(s.m, id, road[k], "registered in one go (merchant add)",
-		                        road[k] == MERCHANT_STEP_ACTIVATE ? mid : NULL, s.actor,
-		                        (int64_t)time(NULL), &i)) != MERCHANT_OK) {
-			rc = rc == MERCHANT_EEXIST
-			         ? cli_error(CLI_FAILED, prog, "merchant %lld: that MID is taken",
-			                     (long long)id)
-			         : refused(prog, &s, &i, rc);
-			goto out;
-		}
+		if ((rc = merchant_step(env->host.merchant, id, road[k],
+		                        "registered in one go (merchant add)",
+		                        road[k] == MERCHANT_STEP_ACTIVATE ? mid : NULL, env->actor,
+		                        (int64_t)time(NULL), &i)) != MERCHANT_OK)
+			return rc == MERCHANT_EEXIST
+			           ? cli_error(CLI_FAILED, prog, "merchant %lld: that MID is taken",
+			                       (long long)id)
+			           : refused(prog, env, &i, rc);
 	if (add && json) {
 		cli_print_json(json_pack("{s:s, s:s, s:s}", "mid", i.app.mid, "name", a.legal_name,
 		                         "mcc", a.mcc));
@@ -309,26 +305,13 @@ static int apply_or_add(int argc, char **argv, bool add)
 		char ref[24];
 
 		snprintf(ref, sizeof ref, "%lld", (long long)id);
-		if ((rc = find(prog, &s, ref, &i)) != CLI_OK)
-			goto out;
-		print_merchant(&s, &i, true, false);
+		if ((rc = find(prog, env, ref, &i)) != CLI_OK)
+			return rc;
+		print_merchant(env, &i, true, false);
 	} else {
 		printf("application %lld  applied\n", (long long)id);
 	}
-	rc = CLI_OK;
-out:
-	cli_merchant_close(&s);
-	return rc;
-}
-
-static int merchant_apply_cmd(int argc, char **argv)
-{
-	return apply_or_add(argc, argv, false);
-}
-
-static int merchant_add(int argc, char **argv)
-{
-	return apply_or_add(argc, argv, true);
+	return CLI_OK;
 }
 
 /* ---- step ---- */
@@ -355,7 +338,7 @@ static const char step_help[] =
     "Exit status: 0 done; 1 not allowed in its state, no such merchant, the MID taken, or a\n"
     "failure; 2 bad usage.\n";
 
-static int merchant_step_cmd(int argc, char **argv)
+static int merchant_step_cmd(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *reason = NULL, *mid = NULL;
 	int json = 0, rest, rc;
@@ -367,7 +350,6 @@ static int merchant_step_cmd(int argc, char **argv)
 	                       .max = 2,
 	                       .wrong = "REF and STEP are needed"};
 	enum merchant_step step;
-	struct cli_merchant s;
 	struct merchant_info i, after;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
@@ -381,26 +363,21 @@ static int merchant_step_cmd(int argc, char **argv)
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
 	if (mid != NULL && step != MERCHANT_STEP_ACTIVATE)
 		return cli_usage_error(prog, "--mid goes with activate only");
-	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((rc = find(prog, &s, argv[rest], &i)) != CLI_OK)
-		goto out;
-	if ((rc = merchant_step(s.m, i.app.id, step, reason, mid, s.actor, (int64_t)time(NULL),
-	                        &after)) != MERCHANT_OK) {
-		rc = refused(prog, &s, &i, rc);
-		goto out;
-	}
+	if ((rc = find(prog, env, argv[rest], &i)) != CLI_OK)
+		return rc;
+	if ((rc = merchant_step(env->host.merchant, i.app.id, step, reason, mid, env->actor,
+	                        (int64_t)time(NULL), &after)) != MERCHANT_OK)
+		return refused(prog, env, &i, rc);
 	if (json)
-		print_merchant(&s, &after, true, false);
+		print_merchant(env, &after, true, false);
 	else
 		printf("merchant %lld  %s -> %s%s%s\n", (long long)i.app.id,
 		       merchant_state_name(i.app.state), merchant_state_name(after.app.state),
 		       step == MERCHANT_STEP_ACTIVATE ? "  mid " : "",
 		       step == MERCHANT_STEP_ACTIVATE ? after.app.mid : "");
-	rc = CLI_OK;
-out:
-	cli_merchant_close(&s);
-	return rc;
+	return CLI_OK;
 }
 
 /* ---- show, list ---- */
@@ -416,21 +393,19 @@ static const char show_help[] = "REF [--config FILE] [--data DIR] [--json]\n"
                                 "\n"
                                 "Exit status: 0 shown; 1 no such merchant; 2 bad usage.\n";
 
-static int merchant_show(int argc, char **argv)
+static int merchant_show(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
 	const cli_spec spec = {.help = show_help, CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
-	struct cli_merchant s;
 	struct merchant_info i;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((rc = find(prog, &s, argv[rest], &i)) == CLI_OK)
-		rc = print_merchant(&s, &i, json, true);
-	cli_merchant_close(&s);
+	if ((rc = find(prog, env, argv[rest], &i)) == CLI_OK)
+		rc = print_merchant(env, &i, json, true);
 	return rc;
 }
 
@@ -455,15 +430,15 @@ static int list_one(void *ctx, const struct merchant_info *i)
 }
 
 /* Lists f's merchants as JSON {"items":[…]} or lines. */
-static int list_print(const char *prog, struct cli_merchant *s,
+static int list_print(const char *prog, struct cli_env *env,
                       const struct store_merchant_app_filter *f, bool json)
 {
 	struct listing l = {json ? json_array() : NULL, 0};
-	int rc = merchant_list(s->m, f, list_one, &l);
+	int rc = merchant_list(env->host.merchant, f, list_one, &l);
 
 	if (rc != MERCHANT_OK) {
 		json_decref(l.items);
-		return refused(prog, s, NULL, rc);
+		return refused(prog, env, NULL, rc);
 	}
 	if (json)
 		cli_print_json(json_pack("{s:o}", "items", l.items));
@@ -483,14 +458,13 @@ static const char list_help[] =
     "\n"
     "Exit status: 0 listed; 1 a failure; 2 bad usage.\n";
 
-static int merchant_list_cmd(int argc, char **argv)
+static int merchant_list_cmd(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *state = NULL;
 	int json = 0, rest, rc;
 	const cli_option opts[] = {CLI_VALUE("state", &state)};
 	const cli_spec spec = {.help = list_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	struct store_merchant_app_filter f = {0};
-	struct cli_merchant s;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
@@ -499,11 +473,9 @@ static int merchant_list_cmd(int argc, char **argv)
 			f.state = k;
 	if (state != NULL && f.state == 0)
 		return cli_usage_error(prog, "--state: no state '%s'", state);
-	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	rc = list_print(prog, &s, &f, json);
-	cli_merchant_close(&s);
-	return rc;
+	return list_print(prog, env, &f, json);
 }
 
 /* ---- documents ---- */
@@ -523,7 +495,7 @@ static const char document_add_help[] =
     "Exit status: 0 added; 1 no such merchant, closed, the same file there already, or a\n"
     "failure; 2 bad usage, a type, size or content not accepted.\n";
 
-static int document_add(int argc, char **argv)
+static int document_add(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *type = NULL, *file = NULL,
 	           *name = NULL;
@@ -534,7 +506,6 @@ static int document_add(int argc, char **argv)
 	    .help = document_add_help, CLI_OWN(opts), CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
 	struct store_merchant_doc d;
 	struct merchant_info i;
-	struct cli_merchant s;
 	char *bytes = NULL;
 	size_t len = 0;
 	FILE *fp;
@@ -551,19 +522,20 @@ static int document_add(int argc, char **argv)
 	fclose(fp);
 	if (rc != 0)
 		return cli_error(CLI_USAGE, prog, "%s: cannot be read", file);
-	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
-		goto done;
-	if ((rc = find(prog, &s, argv[rest], &i)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		goto out;
-	if ((rc = merchant_document_add(s.m, i.app.id, type, name, (const uint8_t *)bytes, len,
-	                                s.actor, (int64_t)time(NULL), &d)) != MERCHANT_OK) {
+	if ((rc = find(prog, env, argv[rest], &i)) != CLI_OK)
+		goto out;
+	if ((rc = merchant_document_add(env->host.merchant, i.app.id, type, name,
+	                                (const uint8_t *)bytes, len, env->actor,
+	                                (int64_t)time(NULL), &d)) != MERCHANT_OK) {
 		rc = rc == MERCHANT_EARG
 		         ? cli_usage_error(prog,
 		                           "a type of licence, tax, id_front, id_back, "
 		                           "agreement or other; a PDF, JPEG or PNG of 1 to "
 		                           "%lld bytes; a name of one line",
-		                           (long long)s.ci.cfg.merchant.document_max)
-		         : refused(prog, &s, &i, rc);
+		                           (long long)env->host.cfg.merchant.document_max)
+		         : refused(prog, env, &i, rc);
 		goto out;
 	}
 	if (json) {
@@ -577,21 +549,17 @@ static int document_add(int argc, char **argv)
 	}
 	rc = CLI_OK;
 out:
-	cli_merchant_close(&s);
-done:
 	free(bytes);
 	return rc;
 }
 
-static int merchant_document(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"add", "add a document (PDF, JPEG, PNG) to a merchant's file", document_add,
-	     CLI_ENV_MERCHANT},
-	};
-	return cli_dispatch("possum admin merchant document", "A merchant's documents.",
-	                    CLI_TABLE(cmds), argc, argv);
-}
+static const cli_command merchant_document_cmds[] = {
+    {"add", "add a document (PDF, JPEG, PNG) to a merchant's file", document_add,
+     .env = CLI_ENV_MERCHANT},
+};
+
+static const cli_group merchant_document_group = {
+    "possum admin merchant document", "A merchant's documents.", CLI_TABLE(merchant_document_cmds)};
 
 /* ---- fees, limits, reviewed ---- */
 
@@ -643,9 +611,10 @@ static int parse_types(const char *prog, const char *text, unsigned *out)
 	return *out != 0 ? CLI_OK : cli_usage_error(prog, "--types: at least one type");
 }
 
-/* fees (limits false) or limits. */
-static int fees_or_limits(int argc, char **argv, bool limits)
+/* fees, or limits: the row's name says which. */
+static int fees_or_limits(int argc, char **argv, struct cli_env *env)
 {
+	bool limits = strcmp(env->row->name, "limits") == 0;
 	const char *prog = argv[0], *config = NULL, *data = NULL, *credit = NULL, *debit = NULL,
 	           *cap = NULL, *qr = NULL, *daily = NULL, *per_txn = NULL, *types = NULL;
 	int json = 0, rest, rc;
@@ -660,14 +629,13 @@ static int fees_or_limits(int argc, char **argv, bool limits)
 	struct merchant_info i;
 	struct merchant_fees f;
 	struct merchant_limits l;
-	struct cli_merchant s;
 
 	if ((rc = cli_parse(argc, argv, limits ? &limit_spec : &fee_spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((rc = find(prog, &s, argv[rest], &i)) != CLI_OK)
-		goto out;
+	if ((rc = find(prog, env, argv[rest], &i)) != CLI_OK)
+		return rc;
 	f = (struct merchant_fees){i.app.fee_credit_bp, i.app.fee_debit_bp, i.app.fee_qr_bp,
 	                           i.app.fee_debit_cap};
 	l = (struct merchant_limits){i.app.limit_daily, i.app.limit_txn,
@@ -682,31 +650,16 @@ static int fees_or_limits(int argc, char **argv, bool limits)
 	    (per_txn != NULL &&
 	     (rc = cli_amount(prog, "per-txn", per_txn, l.currency, &l.per_txn)) != CLI_OK) ||
 	    (types != NULL && (rc = parse_types(prog, types, &l.types)) != CLI_OK))
-		goto out;
-	rc = limits ? merchant_limits_set(s.m, i.app.id, &l, s.actor, (int64_t)time(NULL))
-	            : merchant_fees_set(s.m, i.app.id, &f, s.actor, (int64_t)time(NULL));
-	if (rc == MERCHANT_EARG && limits) {
-		rc = cli_usage_error(prog, "the per-transaction limit exceeds the daily one");
-		goto out;
-	}
-	if (rc != MERCHANT_OK || (rc = find(prog, &s, argv[rest], &i)) != CLI_OK) {
-		rc = rc < 0 ? refused(prog, &s, &i, rc) : rc;
-		goto out;
-	}
-	rc = print_merchant(&s, &i, json, false);
-out:
-	cli_merchant_close(&s);
-	return rc;
-}
-
-static int merchant_fees(int argc, char **argv)
-{
-	return fees_or_limits(argc, argv, false);
-}
-
-static int merchant_limits(int argc, char **argv)
-{
-	return fees_or_limits(argc, argv, true);
+		return rc;
+	rc = limits ? merchant_limits_set(env->host.merchant, i.app.id, &l, env->actor,
+	                                  (int64_t)time(NULL))
+	            : merchant_fees_set(env->host.merchant, i.app.id, &f, env->actor,
+	                                (int64_t)time(NULL));
+	if (rc == MERCHANT_EARG && limits)
+		return cli_usage_error(prog, "the per-transaction limit exceeds the daily one");
+	if (rc != MERCHANT_OK || (rc = find(prog, env, argv[rest], &i)) != CLI_OK)
+		return rc < 0 ? refused(prog, env, &i, rc) : rc;
+	return print_merchant(env, &i, json, false);
 }
 
 static const char reviewed_help[] =
@@ -718,7 +671,7 @@ static const char reviewed_help[] =
     "  --reason TEXT  what was checked (one line, 1 to 256 bytes)\n" COMMON_HELP "\n"
     "Exit status: 0 recorded; 1 no such merchant, not active, or a failure; 2 bad usage.\n";
 
-static int merchant_reviewed_cmd(int argc, char **argv)
+static int merchant_reviewed_cmd(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *reason = NULL;
 	int rest, rc;
@@ -728,49 +681,45 @@ static int merchant_reviewed_cmd(int argc, char **argv)
 	                       .common = {&config, &data, NULL},
 	                       CLI_ONE("REF is needed")};
 	struct merchant_info i;
-	struct cli_merchant s;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if (!text_is_line(reason, MERCHANT_TEXT_MAX))
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
-	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((rc = find(prog, &s, argv[rest], &i)) == CLI_OK) {
-		if ((rc = merchant_reviewed(s.m, i.app.id, reason, s.actor, (int64_t)time(NULL))) !=
-		    MERCHANT_OK)
+	if ((rc = find(prog, env, argv[rest], &i)) == CLI_OK) {
+		if ((rc = merchant_reviewed(env->host.merchant, i.app.id, reason, env->actor,
+		                            (int64_t)time(NULL))) != MERCHANT_OK)
 			rc = rc == MERCHANT_ESTATE
 			         ? cli_error(CLI_FAILED, prog, "merchant %lld is %s, not active",
 			                     (long long)i.app.id, merchant_state_name(i.app.state))
-			         : refused(prog, &s, &i, rc);
+			         : refused(prog, env, &i, rc);
 		else
 			printf("merchant %lld  reviewed\n", (long long)i.app.id);
 	}
-	cli_merchant_close(&s);
 	return rc;
 }
 
-int cli_admin_merchant(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"add", "register a merchant in one go (apply, every step, activate)", merchant_add,
-	     CLI_ENV_MERCHANT},
-	    {"apply", "file a merchant's application", merchant_apply_cmd, CLI_ENV_MERCHANT},
-	    {"step", "review, test, agree, activate, suspend, resume or close", merchant_step_cmd,
-	     CLI_ENV_MERCHANT},
-	    {"show", "a merchant: particulars, fees, limits, history, documents", merchant_show,
-	     CLI_ENV_MERCHANT},
-	    {"list", "merchants and applications", merchant_list_cmd, CLI_ENV_MERCHANT},
-	    {"document", "a merchant's documents: add", merchant_document, CLI_ENV_MERCHANT},
-	    {"fees", "set a merchant's fee plan", merchant_fees, CLI_ENV_MERCHANT},
-	    {"limits", "set a merchant's limits and permitted types", merchant_limits,
-	     CLI_ENV_MERCHANT},
-	    {"reviewed", "record a merchant's periodic review done", merchant_reviewed_cmd,
-	     CLI_ENV_MERCHANT},
-	};
-	return cli_dispatch("possum admin merchant", "The acquirer's merchants: onboarding.",
-	                    CLI_TABLE(cmds), argc, argv);
-}
+static const cli_command merchant_cmds[] = {
+    {"add", "register a merchant in one go (apply, every step, activate)", apply_or_add,
+     .env = CLI_ENV_MERCHANT},
+    {"apply", "file a merchant's application", apply_or_add, .env = CLI_ENV_MERCHANT},
+    {"step", "review, test, agree, activate, suspend, resume or close", merchant_step_cmd,
+     .env = CLI_ENV_MERCHANT},
+    {"show", "a merchant: particulars, fees, limits, history, documents", merchant_show,
+     .env = CLI_ENV_MERCHANT},
+    {"list", "merchants and applications", merchant_list_cmd, .env = CLI_ENV_MERCHANT},
+    {"document", "a merchant's documents: add", .group = &merchant_document_group},
+    {"fees", "set a merchant's fee plan", fees_or_limits, .env = CLI_ENV_MERCHANT},
+    {"limits", "set a merchant's limits and permitted types", fees_or_limits,
+     .env = CLI_ENV_MERCHANT},
+    {"reviewed", "record a merchant's periodic review done", merchant_reviewed_cmd,
+     .env = CLI_ENV_MERCHANT},
+};
+
+const cli_group cli_admin_merchant_group = {
+    "possum admin merchant", "The acquirer's merchants: onboarding.", CLI_TABLE(merchant_cmds)};
 
 /* ---- review due ---- */
 
@@ -797,45 +746,39 @@ static int terminal_due(void *ctx, const struct merchant_terminal *t)
 	return 0;
 }
 
-static int review_due(int argc, char **argv)
+static int review_due(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
 	const cli_spec spec = {.help = due_help, CLI_DATADIR_OPTS};
 	int64_t now = (int64_t)time(NULL);
 	struct listing merchants, terminals;
-	struct cli_merchant s;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = cli_merchant_start(prog, config, data, &s)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
 	merchants = (struct listing){json ? json_array() : NULL, 0};
 	terminals = (struct listing){json ? json_array() : NULL, 0};
-	if ((rc = merchant_review_due(s.m, now, list_one, &merchants)) != MERCHANT_OK ||
-	    (rc = merchant_terminal_review_due(s.m, now, terminal_due, &terminals)) !=
-	        MERCHANT_OK) {
+	if ((rc = merchant_review_due(env->host.merchant, now, list_one, &merchants)) !=
+	        MERCHANT_OK ||
+	    (rc = merchant_terminal_review_due(env->host.merchant, now, terminal_due,
+	                                       &terminals)) != MERCHANT_OK) {
 		json_decref(merchants.items);
 		json_decref(terminals.items);
-		rc = refused(prog, &s, NULL, rc);
-		goto out;
+		return refused(prog, env, NULL, rc);
 	}
 	if (json)
 		cli_print_json(json_pack("{s:o, s:o}", "merchants", merchants.items, "terminals",
 		                         terminals.items));
 	else if (merchants.n + terminals.n == 0)
 		printf("none\n");
-	rc = CLI_OK;
-out:
-	cli_merchant_close(&s);
-	return rc;
+	return CLI_OK;
 }
 
-int cli_admin_review(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"due", "the periodic reviews that are due", review_due, CLI_ENV_MERCHANT},
-	};
-	return cli_dispatch("possum admin review", "Periodic maintenance reviews.", CLI_TABLE(cmds),
-	                    argc, argv);
-}
+static const cli_command review_cmds[] = {
+    {"due", "the periodic reviews that are due", review_due, .env = CLI_ENV_MERCHANT},
+};
+
+const cli_group cli_admin_review_group = {"possum admin review", "Periodic maintenance reviews.",
+                                          CLI_TABLE(review_cmds)};

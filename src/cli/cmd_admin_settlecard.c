@@ -17,22 +17,22 @@
 	"  --json         print JSON\n"
 
 /* Prints what a refused or failed step says; the exit code. */
-static int failed(const char *prog, struct host_env *ci, int rc, const char *why)
+static int failed(const struct cli_env *env, int rc, const char *why)
 {
 	switch (rc) {
 	case MERCHANT_EVERIFY:
-		return cli_error(CLI_FAILED, prog, "refused: %s", why);
+		return cli_error(CLI_FAILED, env->prog, "refused: %s", why);
 	case MERCHANT_EARG:
 		if (why[0] != '\0')
-			return cli_usage_error(prog, "%s", why);
-		return cli_merchant_failed(prog, ci, rc);
+			return cli_usage_error(env->prog, "%s", why);
+		return cli_merchant_failed(env, rc);
 	case MERCHANT_ENOTFOUND:
-		return cli_error(CLI_FAILED, prog,
+		return cli_error(CLI_FAILED, env->prog,
 		                 "no such merchant, or no binding waiting for a code");
 	case MERCHANT_ESTATE:
-		return cli_error(CLI_FAILED, prog, "the merchant is closed");
+		return cli_error(CLI_FAILED, env->prog, "the merchant is closed");
 	default:
-		return cli_merchant_failed(prog, ci, rc);
+		return cli_merchant_failed(env, rc);
 	}
 }
 
@@ -48,7 +48,7 @@ static const char start_help[] =
     "Exit status: 0 the code sent; 1 refused (an element differs, too many tries today, no such\n"
     "merchant); 2 bad usage (not a card number, not a debit card).\n";
 
-static int sc_start(int argc, char **argv)
+static int sc_start(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *pan = NULL, *holder = NULL,
 	           *id = NULL, *phone = NULL;
@@ -62,19 +62,20 @@ static int sc_start(int argc, char **argv)
 	struct merchant_card_elements e;
 	char why[MERCHANT_REASON_MAX];
 	struct merchant_settlecard_view v;
-	struct cli_merchant cm;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if (pan == NULL || holder == NULL || id == NULL || phone == NULL)
 		return cli_usage_error(prog,
 		                       "--card, --holder, --id-number and --phone are required");
-	if ((rc = cli_merchant_start(prog, config, data, &cm)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
 	e = (struct merchant_card_elements){pan, holder, id, phone};
-	rc = merchant_settlecard_start(cm.m, cm.actor, argv[rest], &e, (int64_t)time(NULL), why);
-	if (rc == MERCHANT_OK && (rc = merchant_settlecard_get(
-	                              cm.m, argv[rest], (int64_t)time(NULL), &v)) == MERCHANT_OK) {
+	rc = merchant_settlecard_start(env->host.merchant, env->actor, argv[rest], &e,
+	                               (int64_t)time(NULL), why);
+	if (rc == MERCHANT_OK &&
+	    (rc = merchant_settlecard_get(env->host.merchant, argv[rest], (int64_t)time(NULL),
+	                                  &v)) == MERCHANT_OK) {
 		if (json)
 			cli_print_json(json_pack("{s:s, s:s, s:s}", "mid", argv[rest], "pending",
 			                         v.pending.masked, "state", "code_sent"));
@@ -83,9 +84,8 @@ static int sc_start(int argc, char **argv)
 			       "`possum admin settlement-card confirm %s --code CODE`\n",
 			       v.pending.masked, argv[rest]);
 	} else if (rc != MERCHANT_OK) {
-		rc = failed(prog, &cm.ci, rc, why);
+		rc = failed(env, rc, why);
 	}
-	cli_merchant_close(&cm);
 	return rc;
 }
 
@@ -108,7 +108,7 @@ static json_t *card_json(const struct merchant_settlecard *c)
 	                 c->actor);
 }
 
-static int sc_confirm(int argc, char **argv)
+static int sc_confirm(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *code = NULL;
 	int json = 0, rest, rc;
@@ -121,20 +121,17 @@ static int sc_confirm(int argc, char **argv)
 	struct merchant_settlecard_view v;
 	const struct merchant_settlecard *c;
 	int64_t now = (int64_t)time(NULL);
-	struct cli_merchant cm;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if (code == NULL)
 		return cli_usage_error(prog, "--code is required");
-	if ((rc = cli_merchant_start(prog, config, data, &cm)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((rc = merchant_settlecard_confirm(cm.m, cm.actor, argv[rest], code, now, why)) !=
-	        MERCHANT_OK ||
-	    (rc = merchant_settlecard_get(cm.m, argv[rest], now, &v)) != MERCHANT_OK) {
-		rc = failed(prog, &cm.ci, rc, why);
-		goto out;
-	}
+	if ((rc = merchant_settlecard_confirm(env->host.merchant, env->actor, argv[rest], code, now,
+	                                      why)) != MERCHANT_OK ||
+	    (rc = merchant_settlecard_get(env->host.merchant, argv[rest], now, &v)) != MERCHANT_OK)
+		return failed(env, rc, why);
 	c = v.has_next ? &v.next : &v.current;
 	if (json) {
 		cli_print_json(card_json(c));
@@ -142,8 +139,6 @@ static int sc_confirm(int argc, char **argv)
 		text_utc(c->effective_from, at);
 		printf("bound %s, paid to from %s\n", c->masked, at);
 	}
-out:
-	cli_merchant_close(&cm);
 	return rc;
 }
 
@@ -156,27 +151,26 @@ static const char show_help[] =
     "\n" COMMON_HELP "\n"
     "Exit status: 0 shown; 1 no such merchant; 2 bad usage.\n";
 
-static int sc_show(int argc, char **argv)
+static int sc_show(int argc, char **argv, struct cli_env *env)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL;
+	const char *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
 	const cli_spec spec = {
 	    .help = show_help, CLI_DATADIR_OPTS, CLI_ONE("takes one merchant: its MID")};
 	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
 	struct merchant_settlecard_view v;
 	int64_t now = (int64_t)time(NULL);
-	struct cli_merchant cm;
 	bool ready;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = cli_merchant_start(prog, config, data, &cm)) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((rc = merchant_settlecard_get(cm.m, argv[rest], now, &v)) != MERCHANT_OK ||
-	    (rc = merchant_payout_ready(cm.m, argv[rest], now, &ready, why)) != MERCHANT_OK) {
-		rc = failed(prog, &cm.ci, rc, "");
-		goto out;
-	}
+	if ((rc = merchant_settlecard_get(env->host.merchant, argv[rest], now, &v)) !=
+	        MERCHANT_OK ||
+	    (rc = merchant_payout_ready(env->host.merchant, argv[rest], now, &ready, why)) !=
+	        MERCHANT_OK)
+		return failed(env, rc, "");
 	if (json) {
 		json_t *o = json_pack("{s:s}", "mid", argv[rest]);
 
@@ -189,7 +183,7 @@ static int sc_show(int argc, char **argv)
 		if (!ready)
 			json_object_set_new(o, "payout_waits", json_string(why));
 		cli_print_json(o);
-		goto out;
+		return rc;
 	}
 	printf("merchant  %s\n", argv[rest]);
 	if (v.has_current) {
@@ -205,22 +199,18 @@ static int sc_show(int argc, char **argv)
 	if (v.has_pending)
 		printf("pending   %s (waiting for its code)\n", v.pending.masked);
 	printf("payouts   %s%s\n", ready ? "may go" : "wait: ", why);
-out:
-	cli_merchant_close(&cm);
 	return rc;
 }
 
-int cli_admin_settlecard(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"start", "bind or change a merchant's card: the four elements, a code sent", sc_start,
-	     CLI_ENV_MERCHANT},
-	    {"confirm", "the code: the card bound", sc_confirm, CLI_ENV_MERCHANT},
-	    {"show", "a merchant's card, masked, and whether payouts may go", sc_show,
-	     CLI_ENV_MERCHANT},
-	};
-	return cli_dispatch(
-	    "possum admin settlement-card",
-	    "The card each merchant is paid to, bound after its holder is verified.",
-	    CLI_TABLE(cmds), argc, argv);
-}
+static const cli_command settlecard_cmds[] = {
+    {"start", "bind or change a merchant's card: the four elements, a code sent", sc_start,
+     .env = CLI_ENV_MERCHANT},
+    {"confirm", "the code: the card bound", sc_confirm, .env = CLI_ENV_MERCHANT},
+    {"show", "a merchant's card, masked, and whether payouts may go", sc_show,
+     .env = CLI_ENV_MERCHANT},
+};
+
+const cli_group cli_admin_settlecard_group = {
+    "possum admin settlement-card",
+    "The card each merchant is paid to, bound after its holder is verified.",
+    CLI_TABLE(settlecard_cmds)};

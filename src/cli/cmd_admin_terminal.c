@@ -33,22 +33,12 @@
 	"  --address TEXT  the registered place's address (1 to 256 bytes)\n"                      \
 	"  --lat N --lon N its coordinates in micro-degrees (31230416 for 31.230416°N)\n"
 
-/* What every subcommand takes and opens. */
+/* What every subcommand takes, and its environment. */
 struct term_cmd {
 	const char *prog, *config, *data, *tid;
 	int json;
-	struct cli_merchant cm;
+	struct cli_env *env;
 };
-
-static int open_cmd(struct term_cmd *c)
-{
-	return cli_merchant_start(c->prog, c->config, c->data, &c->cm);
-}
-
-static void close_cmd(struct term_cmd *c)
-{
-	cli_merchant_close(&c->cm);
-}
 
 /* The merchant module's refusal as a message and an exit code. */
 static int refused(const struct term_cmd *c, int rc)
@@ -66,7 +56,7 @@ static int refused(const struct term_cmd *c, int rc)
 		return cli_error(CLI_FAILED, c->prog,
 		                 "a KEK component does not match its check value");
 	default:
-		return cli_merchant_failed(c->prog, &c->cm.ci, rc);
+		return cli_merchant_failed(c->env, rc);
 	}
 }
 
@@ -183,9 +173,9 @@ static const char add_help[] =
     "Exit status: 0 registered; 1 no such merchant or not active, the TID taken, the SN bound,\n"
     "a KEK component wrong, or a failure; 2 bad usage.\n";
 
-static int cmd_add(int argc, char **argv)
+static int cmd_add(int argc, char **argv, struct cli_env *env)
 {
-	struct term_cmd c = {.prog = argv[0]};
+	struct term_cmd c = {.prog = argv[0], .env = env};
 	const char *mid = NULL, *sn = NULL, *parts = NULL, *kek_text = NULL, *address = NULL,
 	           *lat = NULL, *lon = NULL;
 	int no_activate = 0, rest, rc;
@@ -223,10 +213,10 @@ static int cmd_add(int argc, char **argv)
 	n.sn = sn;
 	n.tid = c.tid;
 	n.activate = !no_activate;
-	if ((rc = open_cmd(&c)) != CLI_OK)
+	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
 		goto out;
-	rc = merchant_terminal_register(c.cm.m, c.cm.actor, &n, &form, (int64_t)time(NULL), tid,
-	                                &tmk);
+	rc = merchant_terminal_register(env->host.merchant, env->actor, &n, &form,
+	                                (int64_t)time(NULL), tid, &tmk);
 	if (rc == MERCHANT_EARG) {
 		rc = cli_usage_error(c.prog, "a TID of 8 letters and digits, an SN of printable "
 		                             "characters, a KEK of TDES components");
@@ -242,7 +232,7 @@ static int cmd_add(int argc, char **argv)
 		rc = refused(&c, rc);
 		goto out;
 	}
-	if ((rc = merchant_terminal_get(c.cm.m, tid, &t)) != MERCHANT_OK) {
+	if ((rc = merchant_terminal_get(env->host.merchant, tid, &t)) != MERCHANT_OK) {
 		rc = refused(&c, rc);
 		goto out;
 	}
@@ -250,7 +240,6 @@ static int cmd_add(int argc, char **argv)
 	rc = CLI_OK;
 out:
 	crypto_wipe(&tmk, sizeof tmk);
-	close_cmd(&c);
 wipe:
 	crypto_wipe(kek, sizeof kek);
 	return rc;
@@ -277,7 +266,7 @@ static int show(struct term_cmd *c)
 	struct merchant_terminal t;
 	int rc;
 
-	if ((rc = merchant_terminal_get(c->cm.m, c->tid, &t)) != MERCHANT_OK)
+	if ((rc = merchant_terminal_get(c->env->host.merchant, c->tid, &t)) != MERCHANT_OK)
 		return refused(c, rc);
 	if (c->json)
 		cli_print_json(http_terminal_json(&t));
@@ -306,7 +295,7 @@ static const char retire_help[] =
                "bound again.",
                "retired already");
 
-/* activate, suspend, resume and retire: the change named by the command's last word. */
+/* activate, suspend, resume and retire: the change its row's name names. */
 static const struct {
 	const char *name;
 	enum merchant_terminal_state to, from; /* from: what activate and resume each start at */
@@ -318,40 +307,32 @@ static const struct {
     {"retire", MERCHANT_TERMINAL_RETIRED, MERCHANT_TERMINAL_RETIRED, retire_help},
 };
 
-static int cmd_state(int argc, char **argv)
+static int cmd_state(int argc, char **argv, struct cli_env *env)
 {
-	struct term_cmd c = {.prog = argv[0]};
-	const char *reason = NULL, *word = strrchr(argv[0], ' ');
+	struct term_cmd c = {.prog = argv[0], .env = env};
+	const char *reason = NULL, *word = env->row->name;
 	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("reason", &reason)};
 	struct merchant_terminal t;
 	size_t i = 0;
 	int rc;
 
-	word = word != NULL ? word + 1 : argv[0];
 	while (i + 1 < sizeof changes / sizeof changes[0] && strcmp(changes[i].name, word) != 0)
 		i++;
 	assert(strcmp(changes[i].name, word) == 0); /* cli_dispatch() names only these */
 	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), changes[i].help)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = open_cmd(&c)) != CLI_OK)
-		goto out;
+	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+		return rc;
 	/* activate and resume both lead to active: each takes only its own starting state. */
 	if (changes[i].to == MERCHANT_TERMINAL_ACTIVE) {
-		if ((rc = merchant_terminal_get(c.cm.m, c.tid, &t)) != MERCHANT_OK) {
-			rc = refused(&c, rc);
-			goto out;
-		}
-		if (t.state != changes[i].from) {
-			rc = refused(&c, MERCHANT_ESTATE);
-			goto out;
-		}
+		if ((rc = merchant_terminal_get(env->host.merchant, c.tid, &t)) != MERCHANT_OK)
+			return refused(&c, rc);
+		if (t.state != changes[i].from)
+			return refused(&c, MERCHANT_ESTATE);
 	}
-	rc = merchant_terminal_set_state(c.cm.m, c.cm.actor, c.tid, changes[i].to, reason,
-	                                 (int64_t)time(NULL));
-	rc = rc != MERCHANT_OK ? refused(&c, rc) : show(&c);
-out:
-	close_cmd(&c);
-	return rc;
+	rc = merchant_terminal_set_state(env->host.merchant, env->actor, c.tid, changes[i].to,
+	                                 reason, (int64_t)time(NULL));
+	return rc != MERCHANT_OK ? refused(&c, rc) : show(&c);
 }
 
 static const char reviewed_help[] =
@@ -365,9 +346,9 @@ static const char reviewed_help[] =
     "\nExit status: 0 recorded; 1 no such terminal, one not active, or a failure; 2 bad "
     "usage.\n";
 
-static int cmd_reviewed(int argc, char **argv)
+static int cmd_reviewed(int argc, char **argv, struct cli_env *env)
 {
-	struct term_cmd c = {.prog = argv[0]};
+	struct term_cmd c = {.prog = argv[0], .env = env};
 	const char *reason = NULL;
 	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("reason", &reason)};
 	int rc;
@@ -376,13 +357,11 @@ static int cmd_reviewed(int argc, char **argv)
 		return cli_status(rc);
 	if (reason == NULL)
 		return cli_usage_error(c.prog, "--reason is needed");
-	if ((rc = open_cmd(&c)) != CLI_OK)
-		goto out;
-	rc = merchant_terminal_reviewed(c.cm.m, c.cm.actor, c.tid, reason, (int64_t)time(NULL));
-	rc = rc != MERCHANT_OK ? refused(&c, rc) : show(&c);
-out:
-	close_cmd(&c);
-	return rc;
+	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+		return rc;
+	rc = merchant_terminal_reviewed(env->host.merchant, env->actor, c.tid, reason,
+	                                (int64_t)time(NULL));
+	return rc != MERCHANT_OK ? refused(&c, rc) : show(&c);
 }
 
 static const char rebind_help[] =
@@ -399,9 +378,9 @@ static const char rebind_help[] =
     "Exit status: 0 rebound; 1 no such terminal or merchant, a retired terminal, a merchant\n"
     "not active, or a failure; 2 bad usage (nothing would change).\n";
 
-static int cmd_rebind(int argc, char **argv)
+static int cmd_rebind(int argc, char **argv, struct cli_env *env)
 {
-	struct term_cmd c = {.prog = argv[0]};
+	struct term_cmd c = {.prog = argv[0], .env = env};
 	const char *mid = NULL, *reason = NULL, *parts = NULL, *kek_text = NULL, *address = NULL,
 	           *lat = NULL, *lon = NULL;
 	const cli_option opts[] = {CLI_VALUE("tid", &c.tid),     CLI_VALUE("merchant", &mid),
@@ -427,18 +406,19 @@ static int cmd_rebind(int argc, char **argv)
 		rc = cli_usage_error(c.prog, "--merchant or --address is needed");
 		goto wipe;
 	}
-	if ((rc = open_cmd(&c)) != CLI_OK)
+	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
 		goto out;
-	rc = merchant_terminal_rebind(c.cm.m, c.cm.actor, c.tid, mid, given ? &place : NULL, reason,
-	                              &form, (int64_t)time(NULL), &tmk);
-	if (rc == MERCHANT_OK && (rc = merchant_terminal_get(c.cm.m, c.tid, &t)) == MERCHANT_OK)
+	rc = merchant_terminal_rebind(env->host.merchant, env->actor, c.tid, mid,
+	                              given ? &place : NULL, reason, &form, (int64_t)time(NULL),
+	                              &tmk);
+	if (rc == MERCHANT_OK &&
+	    (rc = merchant_terminal_get(env->host.merchant, c.tid, &t)) == MERCHANT_OK)
 		print_tmk(&c, &t, &tmk);
 	rc = rc == MERCHANT_EARG ? cli_usage_error(c.prog, "nothing would change")
 	     : rc != MERCHANT_OK ? refused(&c, rc)
 	                         : CLI_OK;
 out:
 	crypto_wipe(&tmk, sizeof tmk);
-	close_cmd(&c);
 wipe:
 	crypto_wipe(kek, sizeof kek);
 	return rc;
@@ -455,9 +435,9 @@ static const char tmk_help[] =
     "Exit status: 0 handed out; 1 no such terminal, handed out already, or a failure; 2 bad\n"
     "usage.\n";
 
-static int cmd_tmk(int argc, char **argv)
+static int cmd_tmk(int argc, char **argv, struct cli_env *env)
 {
-	struct term_cmd c = {.prog = argv[0]};
+	struct term_cmd c = {.prog = argv[0], .env = env};
 	const char *parts = NULL, *kek_text = NULL;
 	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("parts", &parts),
 	                           CLI_VALUE("kek", &kek_text)};
@@ -471,15 +451,16 @@ static int cmd_tmk(int argc, char **argv)
 		return cli_status(rc);
 	if ((rc = tmk_form(&c, parts, kek_text, kek, &form)) != CLI_OK)
 		goto wipe;
-	if ((rc = open_cmd(&c)) != CLI_OK)
+	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
 		goto out;
-	rc = merchant_terminal_tmk(c.cm.m, c.cm.actor, c.tid, &form, (int64_t)time(NULL), &tmk);
-	if (rc == MERCHANT_OK && (rc = merchant_terminal_get(c.cm.m, c.tid, &t)) == MERCHANT_OK)
+	rc = merchant_terminal_tmk(env->host.merchant, env->actor, c.tid, &form,
+	                           (int64_t)time(NULL), &tmk);
+	if (rc == MERCHANT_OK &&
+	    (rc = merchant_terminal_get(env->host.merchant, c.tid, &t)) == MERCHANT_OK)
 		print_tmk(&c, &t, &tmk);
 	rc = rc != MERCHANT_OK ? refused(&c, rc) : CLI_OK;
 out:
 	crypto_wipe(&tmk, sizeof tmk);
-	close_cmd(&c);
 wipe:
 	crypto_wipe(kek, sizeof kek);
 	return rc;
@@ -493,17 +474,16 @@ static const char show_help[] = "--tid TID [--config FILE] [--data DIR] [--json]
                                 "  --tid TID       the terminal\n" COMMON_HELP
                                 "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
 
-static int cmd_show(int argc, char **argv)
+static int cmd_show(int argc, char **argv, struct cli_env *env)
 {
-	struct term_cmd c = {.prog = argv[0]};
+	struct term_cmd c = {.prog = argv[0], .env = env};
 	const cli_option opts[] = {CLI_VALUE("tid", &c.tid)};
 	int rc;
 
 	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), show_help)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = open_cmd(&c)) == CLI_OK)
+	if ((rc = cli_env_open(env, c.config, c.data)) == CLI_OK)
 		rc = show(&c);
-	close_cmd(&c);
 	return rc;
 }
 
@@ -535,9 +515,9 @@ static const char list_help[] =
     "  --review-due    only the active terminals whose periodic review is due\n" COMMON_HELP
     "\nExit status: 0 listed; 1 a failure; 2 bad usage.\n";
 
-static int cmd_list(int argc, char **argv)
+static int cmd_list(int argc, char **argv, struct cli_env *env)
 {
-	struct term_cmd c = {.prog = argv[0]};
+	struct term_cmd c = {.prog = argv[0], .env = env};
 	const char *mid = NULL;
 	int due = 0, rest, rc;
 	const cli_option opts[] = {CLI_VALUE("merchant", &mid), CLI_FLAG("review-due", &due)};
@@ -549,25 +529,20 @@ static int cmd_list(int argc, char **argv)
 		return cli_status(rc);
 	if (due && mid != NULL)
 		return cli_usage_error(c.prog, "--merchant or --review-due, not both");
-	if ((rc = open_cmd(&c)) != CLI_OK)
-		goto out;
-	if (c.json && (l.items = json_array()) == NULL) {
-		rc = cli_error(CLI_FAILED, c.prog, "out of memory");
-		goto out;
-	}
-	rc = due ? merchant_terminal_review_due(c.cm.m, (int64_t)time(NULL), list_one, &l)
-	         : merchant_terminal_list(c.cm.m, mid, NULL, 0, list_one, &l);
+	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+		return rc;
+	if (c.json && (l.items = json_array()) == NULL)
+		return cli_error(CLI_FAILED, c.prog, "out of memory");
+	rc = due ? merchant_terminal_review_due(env->host.merchant, (int64_t)time(NULL), list_one,
+	                                        &l)
+	         : merchant_terminal_list(env->host.merchant, mid, NULL, 0, list_one, &l);
 	if (rc != MERCHANT_OK) {
 		json_decref(l.items);
-		rc = refused(&c, rc);
-		goto out;
+		return refused(&c, rc);
 	}
 	if (c.json)
 		cli_print_json(json_pack("{s:o, s:n}", "items", l.items, "next"));
-	rc = CLI_OK;
-out:
-	close_cmd(&c);
-	return rc;
+	return CLI_OK;
 }
 
 static const char status_help[] =
@@ -581,9 +556,9 @@ static const char status_help[] =
     "  --online-minutes N   the window of \"online\" (default 10)\n" COMMON_HELP
     "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
 
-static int cmd_status(int argc, char **argv)
+static int cmd_status(int argc, char **argv, struct cli_env *env)
 {
-	struct term_cmd c = {.prog = argv[0]};
+	struct term_cmd c = {.prog = argv[0], .env = env};
 	const char *minutes = NULL;
 	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("online-minutes", &minutes)};
 	struct merchant_terminal_status s;
@@ -596,17 +571,15 @@ static int cmd_status(int argc, char **argv)
 	if (minutes != NULL &&
 	    (rc = cli_int64(c.prog, "--online-minutes", minutes, 1, 10080, &online)) != CLI_OK)
 		return rc;
-	if ((rc = open_cmd(&c)) != CLI_OK)
-		goto out;
-	if ((rc = merchant_terminal_status(c.cm.m, c.tid, (int64_t)time(NULL), online * 60, &s)) !=
-	    MERCHANT_OK) {
-		rc = refused(&c, rc);
-		goto out;
-	}
+	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+		return rc;
+	if ((rc = merchant_terminal_status(env->host.merchant, c.tid, (int64_t)time(NULL),
+	                                   online * 60, &s)) != MERCHANT_OK)
+		return refused(&c, rc);
 	rc = CLI_OK;
 	if (c.json) {
 		cli_print_json(http_terminal_status_json(&s));
-		goto out;
+		return rc;
 	}
 	print_terminal(&s.t);
 	printf("online       %s\n", s.online ? "yes" : "no");
@@ -621,30 +594,25 @@ static int cmd_status(int argc, char **argv)
 	}
 	printf("reversals    %d in its batch, %d in all\nrisk events  %d\n", s.reversals_batch,
 	       s.reversals, s.risk_events);
-out:
-	close_cmd(&c);
 	return rc;
 }
 
-int cli_admin_terminal(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"add", "register a terminal, make its master key and activate it", cmd_add,
-	     CLI_ENV_MERCHANT},
-	    {"activate", "put a registered terminal in service", cmd_state, CLI_ENV_MERCHANT},
-	    {"suspend", "take an active terminal out of service", cmd_state, CLI_ENV_MERCHANT},
-	    {"resume", "put a suspended terminal back in service", cmd_state, CLI_ENV_MERCHANT},
-	    {"retire", "retire a terminal, freeing its SN", cmd_state, CLI_ENV_MERCHANT},
-	    {"rebind", "move a terminal to another merchant or place, and re-key it", cmd_rebind,
-	     CLI_ENV_MERCHANT},
-	    {"tmk", "hand out a terminal's master key, once", cmd_tmk, CLI_ENV_MERCHANT},
-	    {"show", "show a terminal", cmd_show, CLI_ENV_MERCHANT},
-	    {"list", "list the terminals", cmd_list, CLI_ENV_MERCHANT},
-	    {"status", "a terminal's status report", cmd_status, CLI_ENV_MERCHANT},
-	    {"reviewed", "record a terminal's periodic review done", cmd_reviewed,
-	     CLI_ENV_MERCHANT},
-	};
-	return cli_dispatch("possum admin terminal",
-	                    "The merchants' terminals: one terminal, one code.", CLI_TABLE(cmds),
-	                    argc, argv);
-}
+static const cli_command terminal_cmds[] = {
+    {"add", "register a terminal, make its master key and activate it", cmd_add,
+     .env = CLI_ENV_MERCHANT},
+    {"activate", "put a registered terminal in service", cmd_state, .env = CLI_ENV_MERCHANT},
+    {"suspend", "take an active terminal out of service", cmd_state, .env = CLI_ENV_MERCHANT},
+    {"resume", "put a suspended terminal back in service", cmd_state, .env = CLI_ENV_MERCHANT},
+    {"retire", "retire a terminal, freeing its SN", cmd_state, .env = CLI_ENV_MERCHANT},
+    {"rebind", "move a terminal to another merchant or place, and re-key it", cmd_rebind,
+     .env = CLI_ENV_MERCHANT},
+    {"tmk", "hand out a terminal's master key, once", cmd_tmk, .env = CLI_ENV_MERCHANT},
+    {"show", "show a terminal", cmd_show, .env = CLI_ENV_MERCHANT},
+    {"list", "list the terminals", cmd_list, .env = CLI_ENV_MERCHANT},
+    {"status", "a terminal's status report", cmd_status, .env = CLI_ENV_MERCHANT},
+    {"reviewed", "record a terminal's periodic review done", cmd_reviewed, .env = CLI_ENV_MERCHANT},
+};
+
+const cli_group cli_admin_terminal_group = {"possum admin terminal",
+                                            "The merchants' terminals: one terminal, one code.",
+                                            CLI_TABLE(terminal_cmds)};

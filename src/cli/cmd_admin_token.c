@@ -41,7 +41,7 @@ static const char token_create_help[] =
     "\n"
     "Exit status: 0 made; 1 no such merchant, or a failure; 2 bad usage.\n";
 
-static int token_create(int argc, char **argv)
+static int token_create(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *role_name = NULL, *mid = NULL,
 	           *label = NULL;
@@ -50,8 +50,7 @@ static int token_create(int argc, char **argv)
 	                           CLI_VALUE("label", &label)};
 	const cli_spec spec = {.help = token_create_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
 	enum http_role role;
-	struct host_env ci;
-	char actor[CLI_ACTOR_MAX], token[HTTP_TOKEN_LEN + 1];
+	char token[HTTP_TOKEN_LEN + 1];
 	int64_t id;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
@@ -64,15 +63,12 @@ static int token_create(int argc, char **argv)
 		return cli_usage_error(prog, "--merchant: a MID of 15 characters");
 	if (label != NULL && !text_is_line(label, STORE_HTTP_LABEL_MAX - 1))
 		return cli_usage_error(prog, "--label: 1 to 64 bytes on one line");
-	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	cli_actor(actor);
-	if ((rc = http_token_create(ci.data.store, actor, role, mid, label, (int64_t)time(NULL),
-	                            token, &id)) != HTTP_OK) {
-		rc = cli_error(CLI_FAILED, prog, "%s",
-		               rc == HTTP_ENOTFOUND ? "no such merchant" : http_strerror(rc));
-		goto out;
-	}
+	if ((rc = http_token_create(env->host.data.store, env->actor, role, mid, label,
+	                            (int64_t)time(NULL), token, &id)) != HTTP_OK)
+		return cli_error(CLI_FAILED, prog, "%s",
+		                 rc == HTTP_ENOTFOUND ? "no such merchant" : http_strerror(rc));
 	if (json)
 		cli_print_json(json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)id, "role",
 		                         role_name, "mid",
@@ -82,10 +78,7 @@ static int token_create(int argc, char **argv)
 		printf("id     %lld\nrole   %s\nmid    %s\nlabel  %s\ntoken  %s\n", (long long)id,
 		       role_name, mid != NULL ? mid : "-", label != NULL ? label : "-", token);
 	crypto_wipe(token, sizeof token);
-	rc = CLI_OK;
-out:
-	host_env_close(&ci);
-	return rc;
+	return CLI_OK;
 }
 
 static int print_token(void *arg, const struct store_http_token *t)
@@ -120,23 +113,21 @@ static const char token_list_help[] =
     "\n"
     "Exit status: 0 listed; 1 a failure; 2 bad usage.\n";
 
-static int token_list(int argc, char **argv)
+static int token_list(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int json = 0, rest, rc;
 	const cli_spec spec = {.help = token_list_help, CLI_DATADIR_OPTS};
-	struct host_env ci;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
 	if (!json)
 		printf("%-5s %-8s %-15s %-20s %-20s %s\n", "ID", "ROLE", "MERCHANT", "CREATED",
 		       "REVOKED", "LABEL");
-	if ((rc = store_http_token_list(ci.data.store, print_token, &json)) != STORE_OK)
+	if ((rc = store_http_token_list(env->host.data.store, print_token, &json)) != STORE_OK)
 		rc = cli_error(CLI_FAILED, prog, "%s", store_strerror(rc));
-	host_env_close(&ci);
 	return rc;
 }
 
@@ -151,43 +142,38 @@ static const char token_revoke_help[] =
     "\n"
     "Exit status: 0 revoked; 1 no such token in force, or a failure; 2 bad usage.\n";
 
-static int token_revoke(int argc, char **argv)
+static int token_revoke(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL;
 	int rest, rc;
 	const cli_spec spec = {.help = token_revoke_help,
 	                       .common = {&config, &data, NULL},
 	                       CLI_ONE("one token ID is needed")};
-	struct host_env ci;
-	char actor[CLI_ACTOR_MAX];
 	int64_t id;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if ((rc = cli_int64(prog, "ID", argv[rest], 1, INT64_MAX, &id)) != CLI_OK)
 		return rc;
-	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	cli_actor(actor);
-	if ((rc = http_token_revoke(ci.data.store, actor, id, (int64_t)time(NULL))) != HTTP_OK)
+	if ((rc = http_token_revoke(env->host.data.store, env->actor, id, (int64_t)time(NULL))) !=
+	    HTTP_OK)
 		rc = cli_error(CLI_FAILED, prog, "%s",
 		               rc == HTTP_ENOTFOUND ? "no such token in force" : http_strerror(rc));
 	else
 		printf("token %lld revoked\n", (long long)id);
-	host_env_close(&ci);
 	return rc;
 }
 
-int cli_admin_token(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"create", "make an API token, shown once", token_create, CLI_ENV_ISSUER},
-	    {"list", "the API tokens, without the tokens themselves", token_list, CLI_ENV_ISSUER},
-	    {"revoke", "revoke an API token", token_revoke, CLI_ENV_ISSUER},
-	};
-	return cli_dispatch("possum admin token", "The HTTP API's tokens (docs/api.md).",
-	                    CLI_TABLE(cmds), argc, argv);
-}
+static const cli_command token_cmds[] = {
+    {"create", "make an API token, shown once", token_create, .env = CLI_ENV_ISSUER},
+    {"list", "the API tokens, without the tokens themselves", token_list, .env = CLI_ENV_ISSUER},
+    {"revoke", "revoke an API token", token_revoke, .env = CLI_ENV_ISSUER},
+};
+
+const cli_group cli_admin_token_group = {
+    "possum admin token", "The HTTP API's tokens (docs/api.md).", CLI_TABLE(token_cmds)};
 
 /* ---- possum admin audit ---- */
 
@@ -228,7 +214,7 @@ static const char audit_help[] =
     "\n"
     "Exit status: 0 shown; 1 a failure; 2 bad usage.\n";
 
-int cli_admin_audit(int argc, char **argv)
+int cli_admin_audit(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *config = NULL, *data = NULL, *since = NULL, *after = NULL,
 	           *limit = NULL;
@@ -238,7 +224,6 @@ int cli_admin_audit(int argc, char **argv)
 	                           CLI_VALUE("action", &f.action), CLI_VALUE("since", &since),
 	                           CLI_VALUE("after", &after),     CLI_VALUE("limit", &limit)};
 	const cli_spec spec = {.help = audit_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
-	struct host_env ci;
 	int64_t n;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
@@ -253,10 +238,9 @@ int cli_admin_audit(int argc, char **argv)
 			return rc;
 		f.limit = (size_t)n;
 	}
-	if ((rc = cli_exit(host_env_start(&ci, prog, config, data, HOST_NEED_ISSUER))) != CLI_OK)
+	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
 		return rc;
-	if ((rc = store_audit_list(ci.data.store, &f, print_entry, &json)) != STORE_OK)
+	if ((rc = store_audit_list(env->host.data.store, &f, print_entry, &json)) != STORE_OK)
 		rc = cli_error(CLI_FAILED, prog, "%s", store_strerror(rc));
-	host_env_close(&ci);
 	return rc;
 }

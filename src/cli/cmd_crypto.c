@@ -146,7 +146,7 @@ static int parse_options(const struct crypto_cmd *cmd, int argc, char **argv, st
 	    &rest);
 }
 
-int cli_crypto(int argc, char **argv)
+int cli_crypto(int argc, char **argv, struct cli_env *env)
 {
 	const struct crypto_cmd *cmd = NULL;
 	struct cmd_ctx c = {0};
@@ -154,6 +154,7 @@ int cli_crypto(int argc, char **argv)
 	bool help = false;
 	int words = 1, rc;
 
+	(void)env; /* its row needs none */
 	if (argc < 2 || is_help(argv[1])) {
 		print_list(argc < 2 ? stderr : stdout, NULL);
 		return argc < 2 ? CLI_USAGE : CLI_OK;

@@ -56,7 +56,7 @@ static void print_listening(const struct host_listening *l, int json)
 	fflush(stdout);
 }
 
-int cli_host(int argc, char **argv)
+int cli_host(int argc, char **argv, struct cli_env *env)
 {
 	const char *port = NULL, *terminal_port = NULL, *api_port = NULL;
 	int json = 0, rest, rc;
@@ -68,6 +68,7 @@ int cli_host(int argc, char **argv)
 	struct host_listening l;
 	host *h = NULL;
 
+	(void)env; /* its row needs none */
 	if ((rc = cli_options(argc, argv, opts, 6, host_help, &rest)) != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
 	if (rest < argc)

@@ -34,26 +34,6 @@ static int hsm_failed(const char *prog, int rc, const char *what)
 	return cli_error(status, prog, "%s: %s", what, hsm_strerror(rc));
 }
 
-/* The hsm on the LMK of --lmk FILE, or of POSSUM_LMK. */
-static int open_hsm(const char *prog, const char *path, hsm **h)
-{
-	int rc;
-
-	if (path == NULL && getenv(HSM_LMK_ENV) == NULL)
-		return cli_usage_error(prog, "no LMK: give --lmk FILE or set %s", HSM_LMK_ENV);
-	rc = path != NULL ? hsm_open_file(path, h) : hsm_open_env(NULL, h);
-	if (rc == HSM_EIO)
-		return cli_error(CLI_FAILED, prog, "cannot read the LMK file %s: %s", path,
-		                 strerror(errno));
-	if (rc == HSM_EPERM)
-		return cli_error(CLI_FAILED, prog, "%s: others may read or write it; chmod 600 %s",
-		                 path, path);
-	if (rc != HSM_OK)
-		return cli_error(CLI_FAILED, prog, "%s: %s", path != NULL ? path : HSM_LMK_ENV,
-		                 hsm_strerror(rc));
-	return CLI_OK;
-}
-
 static void kcv_text(const hsm_kcv *kcv, char out[2 * HSM_KCV_MAX + 1])
 {
 	hex_encode(kcv->v, kcv->len, out, 2 * HSM_KCV_MAX + 1);
@@ -142,8 +122,9 @@ static const char init_help[] =
     "\n"
     "Exit status: 0 created; 1 the file exists or cannot be written; 2 bad usage.\n";
 
-static int hsm_init(int argc, char **argv)
+static int hsm_init(int argc, char **argv, struct cli_env *env)
 {
+	(void)env; /* it makes the LMK the others open */
 	const char *prog = argv[0], *path = NULL;
 	const cli_option opts[] = {CLI_VALUE("lmk", &path)};
 	const cli_spec spec = {.help = init_help, CLI_OWN(opts), .max = CLI_ANY};
@@ -191,11 +172,10 @@ static const char generate_help[] =
     "\n"
     "Exit status: 0 generated; 1 failed (the LMK); 2 bad usage.\n";
 
-static int hsm_generate_cmd(int argc, char **argv)
+static int hsm_generate_cmd(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0];
 	struct key_options o = {0};
-	hsm *h = NULL;
 	hsm_key k;
 	hsm_kcv kcv;
 	int rc;
@@ -206,15 +186,14 @@ static int hsm_generate_cmd(int argc, char **argv)
 		return cli_usage_error(prog, "takes no arguments");
 	if (o.spec.len == 0)
 		o.spec.len = o.spec.alg == HSM_HMAC ? 32 : 16;
-	if ((rc = open_hsm(prog, o.lmk, &h)) != CLI_OK)
+	if ((rc = cli_env_open(env, NULL, o.lmk)) != CLI_OK)
 		return rc;
-	if ((rc = hsm_generate(h, &o.spec, &k, &kcv)) != HSM_OK) {
+	if ((rc = hsm_generate(env->hsm, &o.spec, &k, &kcv)) != HSM_OK) {
 		rc = hsm_failed(prog, rc, o.spec.usage);
 	} else {
 		print_key(&k, &kcv, o.json);
 		rc = CLI_OK;
 	}
-	hsm_close(h);
 	return rc;
 }
 
@@ -290,12 +269,11 @@ static int read_components(const char *prog, int argc, char **argv, struct hsm_c
 	return rc;
 }
 
-static int hsm_import_components_cmd(int argc, char **argv)
+static int hsm_import_components_cmd(int argc, char **argv, struct cli_env *env)
 {
 	struct hsm_component parts[HSM_PARTS_MAX];
 	const char *prog = argv[0];
 	struct key_options o = {0};
-	hsm *h = NULL;
 	hsm_key k;
 	hsm_kcv kcv;
 	size_t n, bad = 0;
@@ -305,9 +283,9 @@ static int hsm_import_components_cmd(int argc, char **argv)
 		return cli_status(rc);
 	if ((rc = read_components(prog, argc - o.operands, argv + o.operands, parts, &n)) !=
 	        CLI_OK ||
-	    (rc = open_hsm(prog, o.lmk, &h)) != CLI_OK)
+	    (rc = cli_env_open(env, NULL, o.lmk)) != CLI_OK)
 		goto out;
-	rc = hsm_import_components(h, &o.spec, parts, n, &k, &kcv, &bad);
+	rc = hsm_import_components(env->hsm, &o.spec, parts, n, &k, &kcv, &bad);
 	if (rc == HSM_EKCV) {
 		rc = cli_error(CLI_FAILED, prog,
 		               "component %zu does not match its check value: it or its check "
@@ -325,7 +303,6 @@ static int hsm_import_components_cmd(int argc, char **argv)
 	}
 out:
 	crypto_wipe(parts, sizeof parts);
-	hsm_close(h);
 	return rc;
 }
 
@@ -375,7 +352,7 @@ static void print_components(const struct hsm_component *parts, size_t n, const 
 	}
 }
 
-static int hsm_export_components_cmd(int argc, char **argv)
+static int hsm_export_components_cmd(int argc, char **argv, struct cli_env *env)
 {
 	struct hsm_component parts[HSM_PARTS_MAX];
 	const char *prog = argv[0], *lmk = NULL, *parts_text = "2";
@@ -386,7 +363,6 @@ static int hsm_export_components_cmd(int argc, char **argv)
 	                       .common = {NULL, NULL, &json},
 	                       CLI_ONE("give one key BLOCK")};
 	size_t n;
-	hsm *h = NULL;
 	hsm_key k;
 	hsm_kcv kcv;
 
@@ -397,16 +373,15 @@ static int hsm_export_components_cmd(int argc, char **argv)
 	n = (size_t)(parts_text[0] - '0');
 	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
 		return cli_usage_error(prog, "BLOCK is not a key block");
-	if ((rc = open_hsm(prog, lmk, &h)) != CLI_OK)
+	if ((rc = cli_env_open(env, NULL, lmk)) != CLI_OK)
 		return rc;
-	if ((rc = hsm_export_components(h, &k, n, parts, &kcv)) != HSM_OK) {
+	if ((rc = hsm_export_components(env->hsm, &k, n, parts, &kcv)) != HSM_OK) {
 		rc = hsm_failed(prog, rc, "BLOCK");
 	} else {
 		print_components(parts, n, &kcv, json);
 		rc = CLI_OK;
 	}
 	crypto_wipe(parts, sizeof parts);
-	hsm_close(h);
 	return rc;
 }
 
@@ -451,7 +426,7 @@ static void print_info(const hsm_kcv *kcv, const struct hsm_key_info *info, int 
 	}
 }
 
-static int hsm_kcv_cmd(int argc, char **argv)
+static int hsm_kcv_cmd(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *lmk = NULL;
 	int json = 0, rest, rc;
@@ -461,7 +436,6 @@ static int hsm_kcv_cmd(int argc, char **argv)
 	                       .common = {NULL, NULL, &json},
 	                       CLI_ONE("give one key BLOCK")};
 	struct hsm_key_info info;
-	hsm *h = NULL;
 	hsm_key k;
 	hsm_kcv kcv;
 
@@ -469,16 +443,15 @@ static int hsm_kcv_cmd(int argc, char **argv)
 		return cli_status(rc);
 	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
 		return cli_usage_error(prog, "BLOCK is not a key block");
-	if ((rc = open_hsm(prog, lmk, &h)) != CLI_OK)
+	if ((rc = cli_env_open(env, NULL, lmk)) != CLI_OK)
 		return rc;
-	if ((rc = hsm_key_kcv(h, &k, &kcv)) != HSM_OK ||
-	    (rc = hsm_key_info(h, &k, &info)) != HSM_OK) {
+	if ((rc = hsm_key_kcv(env->hsm, &k, &kcv)) != HSM_OK ||
+	    (rc = hsm_key_info(env->hsm, &k, &info)) != HSM_OK) {
 		rc = hsm_failed(prog, rc, "BLOCK");
 	} else {
 		print_info(&kcv, &info, json);
 		rc = CLI_OK;
 	}
-	hsm_close(h);
 	return rc;
 }
 
@@ -496,7 +469,7 @@ static const char pin_block_help[] =
     "Exit status: 0 printed; 1 the key does not authenticate or the LMK failed; 2 bad usage,\n"
     "a PIN or PAN format 0 cannot take, or a key that is not a PIN encryption key.\n";
 
-static int hsm_pin_block_cmd(int argc, char **argv)
+static int hsm_pin_block_cmd(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *lmk = NULL, *pin = NULL, *pan = NULL;
 	int rest, rc;
@@ -505,7 +478,6 @@ static int hsm_pin_block_cmd(int argc, char **argv)
 	const cli_spec spec = {
 	    .help = pin_block_help, CLI_OWN(opts), CLI_ONE("give one key BLOCK")};
 	uint8_t block[8];
-	hsm *h = NULL;
 	hsm_key k;
 
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
@@ -514,9 +486,9 @@ static int hsm_pin_block_cmd(int argc, char **argv)
 		return cli_usage_error(prog, "--pin and --pan are required");
 	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
 		return cli_usage_error(prog, "BLOCK is not a key block");
-	if ((rc = open_hsm(prog, lmk, &h)) != CLI_OK)
+	if ((rc = cli_env_open(env, NULL, lmk)) != CLI_OK)
 		return rc;
-	rc = hsm_encrypt_pin(h, &k, pin, pan, block);
+	rc = hsm_encrypt_pin(env->hsm, &k, pin, pan, block);
 	if (rc == HSM_EARG || rc == HSM_EPAN) {
 		rc = cli_usage_error(prog, "--pin takes 4 to 12 digits and --pan 13 to 19");
 	} else if (rc != HSM_OK) {
@@ -526,24 +498,22 @@ static int hsm_pin_block_cmd(int argc, char **argv)
 		rc = CLI_OK;
 	}
 	crypto_wipe(block, sizeof block);
-	hsm_close(h);
 	return rc;
 }
 
-int cli_hsm(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"init", "create a local master key (LMK) file", hsm_init, CLI_ENV_NONE},
-	    {"generate", "generate a key, wrapped under the LMK", hsm_generate_cmd, CLI_ENV_HSM},
-	    {"import-components", "form a key from components (key ceremony)",
-	     hsm_import_components_cmd, CLI_ENV_HSM},
-	    {"export-components", "split a key into components", hsm_export_components_cmd,
-	     CLI_ENV_HSM},
-	    {"kcv", "check value and header of a wrapped key", hsm_kcv_cmd, CLI_ENV_HSM},
-	    {"pin-block", "encrypt a PIN block under a PIN key", hsm_pin_block_cmd, CLI_ENV_HSM},
-	};
-	return cli_dispatch("possum hsm",
-	                    "The software HSM: its local master key (LMK), and keys wrapped under\n"
-	                    "it as TR-31 key blocks, which are the only form keys are kept in.",
-	                    CLI_TABLE(cmds), argc, argv);
-}
+static const cli_command hsm_cmds[] = {
+    {"init", "create a local master key (LMK) file", hsm_init, .env = CLI_ENV_NONE},
+    {"generate", "generate a key, wrapped under the LMK", hsm_generate_cmd, .env = CLI_ENV_HSM},
+    {"import-components", "form a key from components (key ceremony)", hsm_import_components_cmd,
+     .env = CLI_ENV_HSM},
+    {"export-components", "split a key into components", hsm_export_components_cmd,
+     .env = CLI_ENV_HSM},
+    {"kcv", "check value and header of a wrapped key", hsm_kcv_cmd, .env = CLI_ENV_HSM},
+    {"pin-block", "encrypt a PIN block under a PIN key", hsm_pin_block_cmd, .env = CLI_ENV_HSM},
+};
+
+const cli_group cli_hsm_group = {
+    "possum hsm",
+    "The software HSM: its local master key (LMK), and keys wrapped under\n"
+    "it as TR-31 key blocks, which are the only form keys are kept in.",
+    CLI_TABLE(hsm_cmds)};

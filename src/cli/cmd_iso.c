@@ -280,7 +280,7 @@ static const char decode_help[] =
     "Exit status: 0 decoded; 2 bad usage or a malformed message (the message names the\n"
     "field and byte offset).\n";
 
-static int iso_decode(int argc, char **argv)
+static int iso_decode(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *profile = NULL;
 	int framed = 0, json = 0, raw = 0, mask = 0, rest, rc;
@@ -292,12 +292,13 @@ static int iso_decode(int argc, char **argv)
 	                       .max = 1,
 	                       .wrong = "one message at a time"};
 	const iso8583_profile *p;
-	iso8583_envelope env;
+	iso8583_envelope envelope;
 	iso8583_diag diag;
 	iso8583_msg m;
 	uint8_t *buf;
 	size_t len;
 
+	(void)env; /* its row needs none */
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if (mask && json)
@@ -309,13 +310,13 @@ static int iso_decode(int argc, char **argv)
 	    CLI_OK)
 		return rc;
 	if (framed)
-		rc = iso8583_unpack_framed(p, buf, len, &env, &m, &diag);
+		rc = iso8583_unpack_framed(p, buf, len, &envelope, &m, &diag);
 	else
 		rc = iso8583_unpack(p, buf, len, &m, &diag);
 	if (rc != ISO8583_OK)
 		rc = cli_error(CLI_USAGE, prog, "%s", diag.text);
 	else
-		rc = print_message(prog, p, &m, framed ? &env : NULL, json, mask);
+		rc = print_message(prog, p, &m, framed ? &envelope : NULL, json, mask);
 	free(buf);
 	return rc;
 }
@@ -441,7 +442,7 @@ out:
 	return rc;
 }
 
-static int iso_encode(int argc, char **argv)
+static int iso_encode(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *profile = NULL;
 	int framed = 0, raw = 0, rest, rc;
@@ -453,6 +454,7 @@ static int iso_encode(int argc, char **argv)
 	uint8_t *out;
 	size_t len;
 
+	(void)env; /* its row needs none */
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if ((rc = find_profile(prog, profile, &p)) != CLI_OK)
@@ -489,7 +491,7 @@ static const char send_help[] =
     "Exit status: 0 an answer came, whatever its response code; 1 no answer (refused,\n"
     "timed out, closed) or an answer that does not decode; 2 bad usage or a bad message.\n";
 
-static int iso_send(int argc, char **argv)
+static int iso_send(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0], *profile = NULL, *host = NULL, *timeout_s = "10";
 	int json = 0, mask = 0, raw = 0, rest, rc, timeout_ms;
@@ -509,6 +511,7 @@ static int iso_send(int argc, char **argv)
 	char *end;
 	long t;
 
+	(void)env; /* its row needs none */
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if (host == NULL)
@@ -560,8 +563,9 @@ out:
 	return rc;
 }
 
-static int iso_profiles(int argc, char **argv)
+static int iso_profiles(int argc, char **argv, struct cli_env *env)
 {
+	(void)env; /* its row needs none */
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		printf("Usage: %s\n\nLists the ISO 8583 dialects possum speaks.\n", argv[0]);
 		return CLI_OK;
@@ -572,14 +576,12 @@ static int iso_profiles(int argc, char **argv)
 	return CLI_OK;
 }
 
-int cli_iso(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"decode", "decode a message into a table or JSON", iso_decode, CLI_ENV_NONE},
-	    {"encode", "encode a message from JSON", iso_encode, CLI_ENV_NONE},
-	    {"send", "send a message to a host and print the answer", iso_send, CLI_ENV_NONE},
-	    {"profiles", "list the dialects", iso_profiles, CLI_ENV_NONE},
-	};
-	return cli_dispatch("possum iso", "ISO 8583 messages in the dialects possum speaks.",
-	                    CLI_TABLE(cmds), argc, argv);
-}
+static const cli_command iso_cmds[] = {
+    {"decode", "decode a message into a table or JSON", iso_decode, .env = CLI_ENV_NONE},
+    {"encode", "encode a message from JSON", iso_encode, .env = CLI_ENV_NONE},
+    {"send", "send a message to a host and print the answer", iso_send, .env = CLI_ENV_NONE},
+    {"profiles", "list the dialects", iso_profiles, .env = CLI_ENV_NONE},
+};
+
+const cli_group cli_iso_group = {"possum iso", "ISO 8583 messages in the dialects possum speaks.",
+                                 CLI_TABLE(iso_cmds)};

@@ -555,7 +555,7 @@ static int run(struct load *ld, const struct load_args *a, const struct load_lin
 	return rc;
 }
 
-int cli_load(int argc, char **argv)
+int cli_load(int argc, char **argv, struct cli_env *env)
 {
 	struct load ld = {.prog = argv[0]};
 	struct load_args a = {0};
@@ -564,6 +564,7 @@ int cli_load(int argc, char **argv)
 	size_t n = 0;
 	int rc;
 
+	(void)env; /* its row needs none */
 	if ((rc = load_options(argc, argv, &ld, &a)) != CLI_OK)
 		return cli_status(rc);
 	if ((rc = read_cards(&ld)) == CLI_OK &&

@@ -65,37 +65,20 @@ static int parse(int argc, char **argv, const char *help, struct opts *o)
 	return CLI_OK;
 }
 
-/* The exit status of a term failure, after saying it. */
-static int failed(const char *prog, int rc)
-{
-	return cli_error(rc == TERM_EARG || rc == TERM_ECARD ? CLI_USAGE : CLI_FAILED, prog, "%s",
-	                 term_strerror(rc));
-}
-
-/* Opens the state directory and the terminal in it; on failure d is closed. */
-static int open_term(const char *prog, const struct opts *o, struct host_datadir *d, term **t)
+/* Opens the command's environment, the terminal in the state directory, with --timeout. */
+static int open_term(struct cli_env *env, const struct opts *o)
 {
 	int64_t secs;
 	int rc;
 
 	if (o->timeout != NULL &&
-	    cli_int64(prog, "--timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
+	    cli_int64(env->prog, "--timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
-	if ((rc = cli_exit(host_datadir_open(prog, o->state, d))) != CLI_OK)
+	if ((rc = cli_env_open(env, NULL, o->state)) != CLI_OK)
 		return rc;
-	if ((rc = term_open(d->store, d->hsm, t)) != TERM_OK) {
-		host_datadir_close(d);
-		return failed(prog, rc);
-	}
 	if (o->timeout != NULL)
-		term_set_timeout(*t, (int)secs);
+		term_set_timeout(env->term, (int)secs);
 	return CLI_OK;
-}
-
-static void close_term(struct host_datadir *d, term *t)
-{
-	term_close(t);
-	host_datadir_close(d);
 }
 
 /* Prints the outcome; 0 approved, 1 otherwise. */
@@ -166,7 +149,7 @@ static int exchange_failed(const char *prog, int rc, const struct term_result *r
 	if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT)
 		fprintf(stderr, "%s: stan %06d: %s; a reversal is pending (冲正待发)\n", prog,
 		        r->stan, term_strerror(rc));
-	return failed(prog, rc);
+	return cli_term_failed(prog, rc);
 }
 
 /* ---- init ---- */
@@ -220,10 +203,9 @@ static const char init_help[] =
     "(TMK) formed from the components `possum admin terminal add` printed, each checked\n"
     "against its check value. Sign in next.\n\n" COMMON_HELP;
 
-static int cmd_init(int argc, char **argv)
+static int cmd_init(int argc, char **argv, struct cli_env *env)
 {
 	struct hsm_component parts[HSM_PARTS_MAX];
-	struct host_datadir d;
 	struct opts o;
 	size_t n = 0, bad = 0;
 	int64_t secs = 0;
@@ -242,16 +224,16 @@ static int cmd_init(int argc, char **argv)
 	if ((rc = cli_tmk_components(argv[0], "--tmk-components", o.components, parts, &n)) !=
 	    CLI_OK)
 		goto out;
-	if ((rc = cli_exit(host_datadir_open(argv[0], o.state, &d))) != CLI_OK)
+	if ((rc = cli_env_open(env, NULL, o.state)) != CLI_OK)
 		goto out;
-	rc = term_setup(d.store, d.hsm, &(struct term_setup){o.host, o.tid, o.mid, o.sn, (int)secs},
-	                parts, n, &bad);
-	host_datadir_close(&d);
+	rc =
+	    term_setup(env->host.data.store, env->host.data.hsm,
+	               &(struct term_setup){o.host, o.tid, o.mid, o.sn, (int)secs}, parts, n, &bad);
 	if (rc == TERM_EKCV)
 		rc = cli_error(CLI_USAGE, argv[0], "component %zu does not match its check value",
 		               bad + 1);
 	else if (rc != TERM_OK)
-		rc = failed(argv[0], rc);
+		rc = cli_term_failed(argv[0], rc);
 	else if (o.json)
 		cli_print_json(json_pack("{s:s,s:s}", "tid", o.tid, "state", o.state));
 	else
@@ -263,21 +245,18 @@ out:
 
 /* ---- network management and settlement ---- */
 
-static int manage(int argc, char **argv, enum term_kind kind, const char *help)
+static int manage(int argc, char **argv, struct cli_env *env, enum term_kind kind, const char *help)
 {
 	struct term_result r;
-	struct host_datadir d;
 	struct opts o;
-	term *t;
 	int rc;
 
 	if ((rc = parse(argc, argv, help, &o)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = open_term(argv[0], &o, &d, &t)) != CLI_OK)
+	if ((rc = open_term(env, &o)) != CLI_OK)
 		return rc;
-	rc = kind == TERM_SETTLE ? term_settle(t, &r) : term_manage(t, kind, &r);
+	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
 	rc = rc == TERM_OK ? report(argv[0], kind, &r, o.json) : exchange_failed(argv[0], rc, &r);
-	close_term(&d, t);
 	return rc;
 }
 
@@ -296,14 +275,13 @@ static const char settle_help[] =
 
 /* ---- card transactions ---- */
 
-static int transact(int argc, char **argv, enum term_kind kind, const char *help)
+static int transact(int argc, char **argv, struct cli_env *env, enum term_kind kind,
+                    const char *help)
 {
 	struct term_request req = {.kind = kind};
 	struct term_card card;
 	struct term_result r = {0};
-	struct host_datadir d;
 	struct opts o;
-	term *t;
 	int rc;
 
 	if ((rc = parse(argc, argv, help, &o)) != CLI_OK)
@@ -340,14 +318,14 @@ static int transact(int argc, char **argv, enum term_kind kind, const char *help
 			return cli_usage_error(argv[0], "%s: %s", o.card, term_strerror(rc));
 		req.card = &card;
 	}
-	if ((rc = open_term(argv[0], &o, &d, &t)) == CLI_OK) {
+	if ((rc = open_term(env, &o)) == CLI_OK) {
 		if (o.inject != NULL)
-			term_set_inject(t, strcmp(o.inject, "timeout") == 0 ? TERM_INJECT_TIMEOUT
-			                                                    : TERM_INJECT_BAD_MAC);
-		rc = term_transact(t, &req, &r);
+			term_set_inject(env->term, strcmp(o.inject, "timeout") == 0
+			                               ? TERM_INJECT_TIMEOUT
+			                               : TERM_INJECT_BAD_MAC);
+		rc = term_transact(env->term, &req, &r);
 		rc = rc == TERM_OK ? report(argv[0], r.kind, &r, o.json)
 		                   : exchange_failed(argv[0], rc, &r);
-		close_term(&d, t);
 	}
 	if (req.card != NULL)
 		term_card_wipe(&card);
@@ -385,13 +363,14 @@ static const char cardauth_help[] =
     "reserved phone, and the issuer texts a one-time code to that phone; step 2 sends it.\n"
     "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP COMMON_HELP;
 
-/* The exchanges with the host: one entry point, told which by its own name (argv[0] ends
- * with it), and the runner of its kind (a management message or a card transaction). */
+/* The exchanges with the host: one entry point, told which by its row's name, and the runner of its
+ * kind (a management message or a card transaction). */
 static const struct {
 	const char *name;
 	enum term_kind kind;
 	const char *help;
-	int (*run)(int argc, char **argv, enum term_kind kind, const char *help);
+	int (*run)(int argc, char **argv, struct cli_env *env, enum term_kind kind,
+	           const char *help);
 } verbs[] = {
     {"signin", TERM_SIGNIN, signin_help, manage},
     {"signout", TERM_SIGNOUT, signout_help, manage},
@@ -407,14 +386,11 @@ static const struct {
     {"auth-card", TERM_CARDAUTH, cardauth_help, transact},
 };
 
-static int cmd_exchange(int argc, char **argv)
+static int cmd_exchange(int argc, char **argv, struct cli_env *env)
 {
-	const char *name = strrchr(argv[0], ' ');
-
-	name = name != NULL ? name + 1 : argv[0];
 	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (strcmp(verbs[i].name, name) == 0)
-			return verbs[i].run(argc, argv, verbs[i].kind, verbs[i].help);
+		if (strcmp(verbs[i].name, env->row->name) == 0)
+			return verbs[i].run(argc, argv, env, verbs[i].kind, verbs[i].help);
 	return cli_usage_error(argv[0], "not an exchange with the host");
 }
 
@@ -437,38 +413,35 @@ static const char receipt_help[] =
     "Prints the receipt of the latest transaction with STAN N: the merchant's and the\n"
     "customer's copies, in Chinese and English, with the PAN masked.\n\n" COMMON_HELP;
 
-static int cmd_receipt(int argc, char **argv)
+static int cmd_receipt(int argc, char **argv, struct cli_env *env)
 {
 	struct store_term_txn x;
-	struct host_datadir d;
 	struct opts o;
-	term *t;
 	int rc;
 
 	if ((rc = parse(argc, argv, receipt_help, &o)) != CLI_OK)
 		return cli_status(rc);
 	if (o.stan == NULL)
 		return cli_usage_error(argv[0], "--stan N is needed");
-	if ((rc = open_term(argv[0], &o, &d, &t)) != CLI_OK)
+	if ((rc = open_term(env, &o)) != CLI_OK)
 		return rc;
-	if ((rc = term_find(t, o.stan, &x)) != TERM_OK) {
-		rc = failed(argv[0], rc);
+	if ((rc = term_find(env->term, o.stan, &x)) != TERM_OK) {
+		rc = cli_term_failed(argv[0], rc);
 	} else if (o.json) {
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
 		json_t *j = txn_json(&x);
 		if (f != NULL) {
-			term_receipt(term_state(t), &x, f);
+			term_receipt(term_state(env->term), &x, f);
 			fclose(f);
 			json_object_set_new(j, "receipt", json_string(text));
 		}
 		free(text);
 		cli_print_json(j);
 	} else {
-		term_receipt(term_state(t), &x, stdout);
+		term_receipt(term_state(env->term), &x, stdout);
 	}
-	close_term(&d, t);
 	return rc;
 }
 
@@ -493,65 +466,61 @@ static int print_row(void *ctx, const struct store_term_txn *x)
 static const char batch_help[] = " [--state DIR] [--json]\n\n"
                                  "Lists the transactions of the current batch.\n\n" COMMON_HELP;
 
-static int cmd_batch(int argc, char **argv)
+static int cmd_batch(int argc, char **argv, struct cli_env *env)
 {
 	struct term_totals tt;
-	struct host_datadir d;
 	struct opts o;
 	json_t *rows = NULL;
-	term *t;
 	int rc;
 
 	if ((rc = parse(argc, argv, batch_help, &o)) != CLI_OK)
 		return cli_status(rc);
-	if ((rc = open_term(argv[0], &o, &d, &t)) != CLI_OK)
+	if ((rc = open_term(env, &o)) != CLI_OK)
 		return rc;
 	if (o.json)
 		rows = json_array();
-	if ((rc = term_batch_each(t, print_row, rows)) != TERM_OK ||
-	    (rc = term_totals(t, term_state(t)->batch, &tt)) != TERM_OK) {
+	if ((rc = term_batch_each(env->term, print_row, rows)) != TERM_OK ||
+	    (rc = term_totals(env->term, term_state(env->term)->batch, &tt)) != TERM_OK) {
 		json_decref(rows);
-		rc = failed(argv[0], rc);
+		rc = cli_term_failed(argv[0], rc);
 	} else if (o.json) {
-		cli_print_json(json_pack(
-		    "{s:i,s:o,s:I,s:i,s:I,s:i}", "batch", term_state(t)->batch, "transactions",
-		    rows, "sales", (json_int_t)tt.sales, "sales_count", tt.sales_count, "refunds",
-		    (json_int_t)tt.refunds, "refunds_count", tt.refunds_count));
+		cli_print_json(json_pack("{s:i,s:o,s:I,s:i,s:I,s:i}", "batch",
+		                         term_state(env->term)->batch, "transactions", rows,
+		                         "sales", (json_int_t)tt.sales, "sales_count",
+		                         tt.sales_count, "refunds", (json_int_t)tt.refunds,
+		                         "refunds_count", tt.refunds_count));
 	} else {
 		printf("batch %06d: %d sales %lld, %d refunds %lld (minor units)\n",
-		       term_state(t)->batch, tt.sales_count, (long long)tt.sales, tt.refunds_count,
-		       (long long)tt.refunds);
+		       term_state(env->term)->batch, tt.sales_count, (long long)tt.sales,
+		       tt.refunds_count, (long long)tt.refunds);
 	}
-	close_term(&d, t);
 	return rc;
 }
 
 static const cli_command term_commands[] = {
-    {"init", "set up a terminal: host, ids, TMK from components", cmd_init, CLI_ENV_TERM},
-    {"signin", "sign in: working keys and batch (0800 004)", cmd_exchange, CLI_ENV_TERM},
-    {"balance", "balance inquiry", cmd_exchange, CLI_ENV_TERM},
-    {"purchase", "purchase --amount A", cmd_exchange, CLI_ENV_TERM},
-    {"void", "void --stan N", cmd_exchange, CLI_ENV_TERM},
-    {"refund", "refund --rrn R --amount A", cmd_exchange, CLI_ENV_TERM},
-    {"preauth", "pre-authorization --amount A", cmd_exchange, CLI_ENV_TERM},
+    {"init", "set up a terminal: host, ids, TMK from components", cmd_init, .env = CLI_ENV_DATA},
+    {"signin", "sign in: working keys and batch (0800 004)", cmd_exchange, .env = CLI_ENV_TERM},
+    {"balance", "balance inquiry", cmd_exchange, .env = CLI_ENV_TERM},
+    {"purchase", "purchase --amount A", cmd_exchange, .env = CLI_ENV_TERM},
+    {"void", "void --stan N", cmd_exchange, .env = CLI_ENV_TERM},
+    {"refund", "refund --rrn R --amount A", cmd_exchange, .env = CLI_ENV_TERM},
+    {"preauth", "pre-authorization --amount A", cmd_exchange, .env = CLI_ENV_TERM},
     {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A", cmd_exchange,
-     CLI_ENV_TERM},
+     .env = CLI_ENV_TERM},
     {"preauth-complete", "complete a pre-authorization --auth CODE --amount A", cmd_exchange,
-     CLI_ENV_TERM},
-    {"auth-card", "card authentication, step 1 or 2 (--otp)", cmd_exchange, CLI_ENV_TERM},
-    {"settle", "settlement, with batch upload when totals differ", cmd_exchange, CLI_ENV_TERM},
-    {"echo", "echo test", cmd_exchange, CLI_ENV_TERM},
-    {"signout", "sign out", cmd_exchange, CLI_ENV_TERM},
-    {"receipt", "print a transaction's receipt --stan N", cmd_receipt, CLI_ENV_TERM},
-    {"batch", "list the current batch", cmd_batch, CLI_ENV_TERM},
+     .env = CLI_ENV_TERM},
+    {"auth-card", "card authentication, step 1 or 2 (--otp)", cmd_exchange, .env = CLI_ENV_TERM},
+    {"settle", "settlement, with batch upload when totals differ", cmd_exchange,
+     .env = CLI_ENV_TERM},
+    {"echo", "echo test", cmd_exchange, .env = CLI_ENV_TERM},
+    {"signout", "sign out", cmd_exchange, .env = CLI_ENV_TERM},
+    {"receipt", "print a transaction's receipt --stan N", cmd_receipt, .env = CLI_ENV_TERM},
+    {"batch", "list the current batch", cmd_batch, .env = CLI_ENV_TERM},
 };
 
-int cli_term(int argc, char **argv)
-{
-	return cli_dispatch(
-	    "possum term",
-	    "possum term — the reference POS terminal (cup-pos): sign-in, payments,\n"
-	    "reversals, settlement, receipts. Exit status 0 approved, 1 declined or\n"
-	    "failed, 2 bad usage.",
-	    CLI_TABLE(term_commands), argc, argv);
-}
+const cli_group cli_term_group = {
+    "possum term",
+    "possum term — the reference POS terminal (cup-pos): sign-in, payments,\n"
+    "reversals, settlement, receipts. Exit status 0 approved, 1 declined or\n"
+    "failed, 2 bad usage.",
+    CLI_TABLE(term_commands)};

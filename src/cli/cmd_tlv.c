@@ -87,7 +87,7 @@ static const char decode_help[] =
     "\n"
     "Exit status: 0 decoded; 2 bad usage or malformed data.\n";
 
-static int tlv_decode(int argc, char **argv)
+static int tlv_decode(int argc, char **argv, struct cli_env *env)
 {
 	const char *prog = argv[0];
 	int json = 0, raw = 0, rest, rc;
@@ -102,6 +102,7 @@ static int tlv_decode(int argc, char **argv)
 	uint8_t *buf;
 	size_t len;
 
+	(void)env; /* its row needs none */
 	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
 		return cli_status(rc);
 	if ((rc = cli_input_bytes(prog, rest < argc ? argv[rest] : NULL, raw, &buf, &len)) !=
@@ -127,11 +128,9 @@ static int tlv_decode(int argc, char **argv)
 	return rc;
 }
 
-int cli_tlv(int argc, char **argv)
-{
-	static const cli_command cmds[] = {
-	    {"decode", "decode BER-TLV into tags with their EMV names", tlv_decode, CLI_ENV_NONE},
-	};
-	return cli_dispatch("possum tlv", "BER-TLV, the encoding of EMV chip data.",
-	                    CLI_TABLE(cmds), argc, argv);
-}
+static const cli_command tlv_cmds[] = {
+    {"decode", "decode BER-TLV into tags with their EMV names", tlv_decode, .env = CLI_ENV_NONE},
+};
+
+const cli_group cli_tlv_group = {"possum tlv", "BER-TLV, the encoding of EMV chip data.",
+                                 CLI_TABLE(tlv_cmds)};

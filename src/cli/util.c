@@ -18,24 +18,11 @@ int cli_usage_error(const char *prog, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	host_vsay(CLI_USAGE, prog, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help'.\n", prog);
+	fprintf(stderr, "Try '%s --help'.\n", prog);
 	return CLI_USAGE;
-}
-
-int cli_error(int rc, const char *prog, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return rc;
 }
 
 /* ---- The option parser ---- */
@@ -165,39 +152,6 @@ int cli_options(int argc, char **argv, const cli_option *opts, size_t n, const c
 	const cli_spec spec = {.help = help, .opts = opts, .n = n, .max = CLI_ANY};
 
 	return cli_parse(argc, argv, &spec, operands);
-}
-
-int cli_dispatch(const char *group, const char *about, const cli_command *cmds, size_t n, int argc,
-                 char **argv)
-{
-	const char *name = argc > 1 ? argv[1] : NULL;
-	int asked = name != NULL && (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
-	                             strcmp(name, "help") == 0);
-
-	if (name != NULL && !asked) {
-		for (size_t i = 0; i < n; i++) {
-			if (strcmp(cmds[i].name, name) == 0) {
-				char prog[64];
-				snprintf(prog, sizeof prog, "%s %s", group, name);
-				argv[1] = prog;
-				optind = 0; /* each subcommand parses its options afresh */
-				return cmds[i].run(argc - 1, argv + 1);
-			}
-		}
-	}
-	/* Help asked for goes to stdout; a missing or unknown command is a usage error. */
-	FILE *out = asked ? stdout : stderr;
-	int width = 10;
-	if (name != NULL && !asked)
-		fprintf(out, "%s: unknown command '%s'\n\n", group, name);
-	fprintf(out, "Usage: %s COMMAND [OPTIONS]\n\n%s\n\nCommands:\n", group, about);
-	for (size_t i = 0; i < n; i++)
-		if ((int)strlen(cmds[i].name) > width)
-			width = (int)strlen(cmds[i].name);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "  %-*s %s\n", width, cmds[i].name, cmds[i].summary);
-	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", group);
-	return asked ? CLI_OK : CLI_USAGE;
 }
 
 int cli_read_all(FILE *f, char **out, size_t *len)

@@ -18,6 +18,8 @@
 #ifndef POSSUM_HOST_ENV_H
 #define POSSUM_HOST_ENV_H
 
+#include <stdarg.h>
+
 #include "acquirer/acquirer.h"
 #include "host/config.h"
 #include "hsm/hsm.h"
@@ -29,6 +31,12 @@
 #define HOST_OK      0
 #define HOST_EUSAGE  (-1) /* a bad configuration or option: the caller's to fix */
 #define HOST_EFAILED (-2) /* something could not be opened or started (said on stderr) */
+
+/* Prints "PROG: message" and a newline on stderr, as the host says its errors (and the
+ * commands theirs: cli_error(), cli_usage_error()); returns rc. */
+int host_say(int rc, const char *prog, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int host_vsay(int rc, const char *prog, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* ---- The data directory (datadir.c) ---- */
 

@@ -5,14 +5,20 @@
 #include "host/env.h"
 #include "host/internal.h"
 
+int host_vsay(int rc, const char *prog, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return rc;
+}
+
 int host_say(int rc, const char *prog, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	rc = host_vsay(rc, prog, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return rc;
 }

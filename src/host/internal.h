@@ -1,8 +1,8 @@
 /* internal.h — what the files of src/host/ share and nobody else sees: the front ends the
  * service (host.c) runs — the terminals' server with group commit (terminals.c), the issuer
- * behind the link (issuer.c), the HTTP API's thread (api.c) — and the error printer. host.c
- * owns each of these structs, inside its struct host; each file owns what its struct points
- * to only where it says so. */
+ * behind the link (issuer.c), the HTTP API's thread (api.c). host.c owns each of these
+ * structs, inside its struct host; each file owns what its struct points to only where it
+ * says so. (The error printer, host_say(), is env.h's: the commands print theirs with it.) */
 #ifndef POSSUM_HOST_INTERNAL_H
 #define POSSUM_HOST_INTERNAL_H
 
@@ -14,9 +14,6 @@
 #include "net/link.h"
 #include "net/net.h"
 #include "notify/scheduler.h"
-
-/* Prints "PROG: message" and a newline on stderr; returns rc. */
-int host_say(int rc, const char *prog, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- The terminals' front end (terminals.c) ----
  *
