@@ -12,6 +12,7 @@
 #include "host/internal.h"
 #include "crypto/crypto.h"
 #include "issuer/link.h"
+#include "rcode/rcode.h"
 
 /* The card number of a request, masked, for the log. */
 static void masked_card(const struct request *ir, char out[CARD_PAN_MAX + 1])
@@ -40,7 +41,7 @@ static void log_decision(struct host_issuer *hi, const iso8583_msg *msg, const s
 	json_object_set_new(f, "terminal", json_string(ir->terminal));
 	json_object_set_new(f, "stan", json_string(ir->stan));
 	if (rc != ISSUER_OK) {
-		json_object_set_new(f, "rc", json_string("96"));
+		json_object_set_new(f, "rc", json_string(RCODE_SYSTEM_FAULT));
 		json_object_set_new(f, "error", json_string(issuer_strerror(rc)));
 		if (rc == ISSUER_ESTORE)
 			json_object_set_new(f, "store", json_string(store_errmsg(hi->store)));
@@ -88,8 +89,8 @@ static void authorize(void *ctx, net_request *req, const iso8583_msg *msg)
 			issuer_send_pending(hi->issuer, &r);
 	}
 	log_decision(hi, msg, &ir, &r, rc);
-	if (net_link_respond(hi->link->dialect, msg, rc == ISSUER_OK ? r.rc : "96", &resp) !=
-	    ISO8583_OK) {
+	if (net_link_respond(hi->link->dialect, msg, rc == ISSUER_OK ? r.rc : RCODE_SYSTEM_FAULT,
+	                     &resp) != ISO8583_OK) {
 		net_drop(req, 0);
 		goto out;
 	}

@@ -9,6 +9,7 @@
 
 #include "host/internal.h"
 #include "crypto/crypto.h"
+#include "rcode/rcode.h"
 
 struct host_pending {
 	net_request *req;
@@ -32,7 +33,7 @@ static void log_outcome(struct host_terminals *ha, net_request *req,
 	json_object_set_new(f, "card", json_string(o->card));
 	json_object_set_new(f, "amount", json_integer(o->amount));
 	json_object_set_new(f, "currency", json_integer(o->currency));
-	json_object_set_new(f, "rc", json_string(committed ? o->rc : "96"));
+	json_object_set_new(f, "rc", json_string(committed ? o->rc : RCODE_SYSTEM_FAULT));
 	json_object_set_new(f, "reason", json_string(committed ? o->reason : "commit_failed"));
 	json_object_set_new(f, "stage", json_string(o->stage));
 	json_object_set_new(f, "rrn", json_string(o->rrn));

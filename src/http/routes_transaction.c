@@ -9,6 +9,7 @@
 #include "acquirer/acquirer.h"
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
+#include "rcode/rcode.h"
 
 static const char *const status_names[] = {
     [STORE_ACQ_APPROVED] = "approved",
@@ -18,9 +19,9 @@ static const char *const status_names[] = {
 
 static json_t *txn_json(const struct store_acq_txn *t)
 {
-	int status = strcmp(t->rc, "00") != 0 ? STORE_ACQ_DECLINED
-	             : t->reversed            ? STORE_ACQ_REVERSED
-	                                      : STORE_ACQ_APPROVED;
+	int status = !rcode_approved(t->rc) ? STORE_ACQ_DECLINED
+	             : t->reversed          ? STORE_ACQ_REVERSED
+	                                    : STORE_ACQ_APPROVED;
 
 	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:s}",
 	                 "id", (json_int_t)t->id, "at", http_time(t->at), "rrn", t->rrn, "tid",

@@ -12,6 +12,7 @@
 
 #include "audit/audit.h"
 #include "crypto/crypto.h"
+#include "rcode/rcode.h"
 
 int merchant_from_issuer(int rc)
 {
@@ -177,7 +178,7 @@ static int cardauth_step(merchant *m, const char *actor, const struct merchant_c
 	         : issuer_cardauth_confirm(m->is, pan, otp, now, &resp);
 	if ((rc = merchant_from_issuer(rc)) != MERCHANT_OK)
 		goto fail;
-	if (strcmp(resp.rc, "00") != 0) {
+	if (!rcode_approved(resp.rc)) {
 		snprintf(reason, MERCHANT_REASON_MAX, "%s", resp.reason);
 		if ((rc = merchant_from_store(store_commit(m->s))) == MERCHANT_OK)
 			rc = MERCHANT_EVERIFY;

@@ -14,6 +14,7 @@
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
 #include "store/store_settlecard.h"
+#include "rcode/rcode.h"
 
 #define DAY 86400
 
@@ -73,7 +74,7 @@ int merchant_settlecard_start(merchant *m, const char *actor, const char *mid,
 	if ((rc = issuer_cardauth_start(m->is, e->pan, e->holder, e->id_number, e->phone, now,
 	                                &resp)) != ISSUER_OK)
 		return merchant_from_issuer(rc);
-	if (strcmp(resp.rc, "00") != 0) {
+	if (!rcode_approved(resp.rc)) {
 		snprintf(reason, MERCHANT_REASON_MAX, "%s", resp.reason);
 		return MERCHANT_EVERIFY;
 	}
@@ -129,7 +130,7 @@ int merchant_settlecard_confirm(merchant *m, const char *actor, const char *mid,
 		rc = merchant_from_issuer(rc);
 		goto fail;
 	}
-	if (strcmp(resp.rc, "00") != 0) {
+	if (!rcode_approved(resp.rc)) {
 		snprintf(reason, MERCHANT_REASON_MAX, "%s", resp.reason);
 		if ((strcmp(resp.reason, "no_code_pending") == 0 ||
 		     strcmp(resp.reason, "code_expired") == 0) &&

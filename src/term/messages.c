@@ -9,6 +9,7 @@
 
 #include "common/hex.h"
 #include "crypto/crypto.h"
+#include "rcode/rcode.h"
 
 void term_msg_start(term *t, struct term_msg *m, const char *mti, int stan, int batch,
                     const char *type, const char *nmc)
@@ -162,7 +163,7 @@ int term_exchange(term *t, struct term_msg *m, bool mac, iso8583_msg *resp)
 		    hsm_mac_verify(t->h, &t->mak, HSM_MAC_CUP_ECB, t->rx + head,
 		                   t->rx_len - head - 8, t->rx + t->rx_len - 8, 8) != HSM_OK)
 			return TERM_EMAC;
-	} else if (mac && strcmp(rc39, "00") == 0) {
+	} else if (mac && rcode_approved(rc39)) {
 		return TERM_EMAC; /* an approval the host did not sign */
 	}
 	return TERM_OK;
@@ -234,7 +235,7 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res)
 		iso8583_set_str(&m.m, 63, "001");
 	if ((rc = term_exchange_admin(t, &m, stan, res, &resp)) != TERM_OK)
 		return rc;
-	if (kind != TERM_SIGNIN || strcmp(res->rc, "00") != 0)
+	if (kind != TERM_SIGNIN || !rcode_approved(res->rc))
 		return TERM_OK;
 	st = t->st;
 	if ((rc = import_keys(t, &resp, &st)) != TERM_OK)

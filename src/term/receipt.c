@@ -1,6 +1,7 @@
 /* receipt.c — the printed slip (签购单): the merchant's copy and the customer's, each in
  * Chinese and English, from a transaction's record (the PAN only masked). */
 #include "term/internal.h"
+#include "rcode/rcode.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +39,8 @@ static void copy(const struct store_term_state *st, const struct store_term_txn 
 	        x->kind == TERM_VOID || x->kind == TERM_REFUND ? "-" : "", a / 100, a % 100);
 	fprintf(f, "结果 RESULT: %s %s %s\n", x->rc[0] ? x->rc : "--", rc_zh, rc_en);
 	if (x->status == STORE_TERM_REVERSAL || x->status == STORE_TERM_SENT)
-		fprintf(f, "冲正待发 REVERSAL PENDING (%s)\n", x->reason[0] ? x->reason : "98");
+		fprintf(f, "冲正待发 REVERSAL PENDING (%s)\n",
+		        x->reason[0] ? x->reason : RCODE_ISSUER_TIMEOUT);
 	else if (x->status == STORE_TERM_REVERSED)
 		fprintf(f, "已冲正 REVERSED\n");
 	if (x->arpc == 2)

@@ -14,6 +14,11 @@
 #include "crypto/crypto.h"
 #include "crypto/emv.h"
 #include "tlv/tlv.h"
+#include "rcode/rcode.h"
+
+/* A reversal's field 39 says why (spec/cup-pos.md): 98 no answer in time, A0 a bad MAC on the
+ * answer (rcode.h's codes), or this, another reason. */
+#define REVERSAL_OTHER "06"
 
 /* What a chip read gives besides the record: the session key, to check the ARPC with. */
 struct chip_read {
@@ -155,7 +160,7 @@ static int refer_void(term *t, const char *stan, struct store_term_txn *x,
 		return TERM_EARG;
 	if ((rc = term_find(t, stan, orig)) != TERM_OK)
 		return rc;
-	if (strcmp(orig->rc, "00") != 0 || orig->voided ||
+	if (!rcode_approved(orig->rc) || orig->voided ||
 	    (orig->kind != TERM_PURCHASE && orig->kind != TERM_COMPLETION))
 		return TERM_ESTATE;
 	x->kind = orig->kind == TERM_PURCHASE ? TERM_VOID : TERM_COMPLETION_VOID;
@@ -332,18 +337,20 @@ static int record_answer(term *t, int rc, const iso8583_msg *resp, const struct 
 {
 	if (rc == TERM_OK) {
 		read_answer(resp, x, res);
-		if (x->icc_len > 0 && strcmp(x->rc, "00") == 0)
+		if (x->icc_len > 0 && rcode_approved(x->rc))
 			x->arpc = check_arpc(resp, cr);
 	} else if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT) {
 		/* No usable answer: what was sent may have been applied. */
 		x->status = x->reversible ? STORE_TERM_REVERSAL : STORE_TERM_ANSWERED;
-		strcpy(x->reason, rc == TERM_ETIMEOUT ? "98" : rc == TERM_EMAC ? "A0" : "06");
+		strcpy(x->reason, rc == TERM_ETIMEOUT ? RCODE_ISSUER_TIMEOUT
+		                  : rc == TERM_EMAC   ? RCODE_MAC_ERROR
+		                                      : REVERSAL_OTHER);
 	} else {
 		x->status = STORE_TERM_ANSWERED; /* never sent */
 	}
 	if (store_term_txn_update(t->s, x) != STORE_OK)
 		return TERM_ESTORE;
-	if (rc == TERM_OK && found && strcmp(x->rc, "00") == 0 &&
+	if (rc == TERM_OK && found && rcode_approved(x->rc) &&
 	    (x->kind == TERM_VOID || x->kind == TERM_COMPLETION_VOID ||
 	     x->kind == TERM_PREAUTH_CANCEL)) {
 		orig->voided = true;
@@ -426,12 +433,12 @@ int term_transact(term *t, const struct term_request *req, struct term_result *r
 		return rc;
 	if ((rc = attempt(t, req, res)) != TERM_OK)
 		return rc;
-	if (strcmp(res->rc, "A0") != 0 && strcmp(res->rc, "99") != 0)
+	if (strcmp(res->rc, RCODE_MAC_ERROR) != 0 && strcmp(res->rc, RCODE_PIN_FORMAT) != 0)
 		return TERM_OK;
 	/* The host no longer trusts the keys: sign in again once, then send once more. */
 	if ((rc = term_manage(t, TERM_SIGNIN, &again)) != TERM_OK)
 		return rc;
-	if (strcmp(again.rc, "00") != 0)
+	if (!rcode_approved(again.rc))
 		return TERM_OK;
 	rc = attempt(t, req, res);
 	res->retried = true;
@@ -454,7 +461,7 @@ int term_reversal_flush(term *t, struct term_result *res)
 	if (x.status == STORE_TERM_SENT) {
 		/* Recorded, never answered: the terminal stopped on the way. */
 		x.status = STORE_TERM_REVERSAL;
-		strcpy(x.reason, "98");
+		strcpy(x.reason, RCODE_ISSUER_TIMEOUT);
 		if (store_term_txn_update(t->s, &x) != STORE_OK)
 			return TERM_ESTORE;
 	}
@@ -471,7 +478,8 @@ int term_reversal_flush(term *t, struct term_result *res)
 		return TERM_EREVERSAL;
 	term_field(&resp, 39, rc39, sizeof rc39);
 	/* 12 and 25: the host holds nothing to reverse; either way nothing more is to be done. */
-	if (strcmp(rc39, "00") != 0 && strcmp(rc39, "12") != 0 && strcmp(rc39, "25") != 0)
+	if (!rcode_approved(rc39) && strcmp(rc39, RCODE_INVALID_TXN) != 0 &&
+	    strcmp(rc39, RCODE_ORIGINAL_NOT_FOUND) != 0)
 		return TERM_EREVERSAL;
 	x.status = STORE_TERM_REVERSED;
 	if (store_term_txn_update(t->s, &x) != STORE_OK)

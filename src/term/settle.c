@@ -2,6 +2,7 @@
  * the batch uploaded (0320: stripe transactions 8 a message, chip ones one a message with
  * their field 55, then the end), and the next batch. */
 #include "term/internal.h"
+#include "rcode/rcode.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +12,7 @@
  * sale it voided still counts as a sale. */
 static int counted(const struct store_term_txn *x)
 {
-	if (x->status != STORE_TERM_ANSWERED || strcmp(x->rc, "00") != 0)
+	if (x->status != STORE_TERM_ANSWERED || !rcode_approved(x->rc))
 		return 0;
 	if (x->kind == TERM_PURCHASE || x->kind == TERM_COMPLETION)
 		return 1;
@@ -74,7 +75,7 @@ static int send_upload(term *t, struct term_msg *m, const char *nmc, const char 
 	if ((rc = term_exchange(t, m, false, &resp)) != TERM_OK)
 		return rc;
 	term_field(&resp, 39, rc39, sizeof rc39);
-	return strcmp(rc39, "00") == 0 ? TERM_OK : TERM_ESTATE;
+	return rcode_approved(rc39) ? TERM_OK : TERM_ESTATE;
 }
 
 static int flush_stripe(struct upload *u)
@@ -171,7 +172,7 @@ int term_settle(term *t, struct term_result *res)
 	iso8583_set_str(&m.m, 63, "001");
 	if ((rc = term_exchange_admin(t, &m, stan, res, &resp)) != TERM_OK)
 		return rc;
-	if (strcmp(res->rc, "00") != 0)
+	if (!rcode_approved(res->rc))
 		return TERM_OK;
 	term_field(&resp, 48, f48, sizeof f48);
 	res->settle_flag = strlen(f48) >= 31 && f48[30] == '2' ? 2 : 1;
