@@ -15,20 +15,11 @@ typedef struct store_risk_event risk_event;
 typedef struct store_acq_txn txn;
 typedef struct store_acq_txn_filter txn_filter;
 
-
 /* ---- merchants ---- */
 
 static const struct store_col merchant_cols[] = {
     STORE_COLS(merchant, mid, name, mcc, status, created_at)};
 static const struct store_row merchant_row = STORE_ROW(merchant, merchant_cols);
-
-/* A merchant's status, by its MID. */
-struct status_args {
-	int status;
-	const char *mid;
-};
-static const struct store_col status_cols[] = {STORE_COLS(struct status_args, status, mid)};
-static const struct store_row status_args = STORE_ROW_N(status_cols, 2);
 
 static const struct store_query merchant_insert_q =
     STORE_Q("INSERT INTO merchants (mid, name, mcc, status, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -37,7 +28,7 @@ static const struct store_query merchant_get_q =
     STORE_Q("SELECT mid, name, mcc, status, created_at FROM merchants WHERE mid = ?",
             &store_args_text, &merchant_row);
 static const struct store_query merchant_status_q =
-    STORE_Q("UPDATE merchants SET status = ? WHERE mid = ?", &status_args, NULL);
+    STORE_Q("UPDATE merchants SET status = ?2 WHERE mid = ?1", &store_args_text_n, NULL);
 
 int store_merchant_insert(store *s, const struct store_merchant *m)
 {
@@ -51,7 +42,7 @@ int store_merchant_get(store *s, const char *mid, struct store_merchant *out)
 
 int store_merchant_set_status(store *s, const char *mid, int status)
 {
-	return store_q_update(s, &merchant_status_q, &(struct status_args){status, mid});
+	return store_q_update(s, &merchant_status_q, &(struct store_arg_text_n){mid, status});
 }
 
 /* ---- terminals ---- */
@@ -68,14 +59,7 @@ static const struct store_col terminal_filter_cols[] = {
     STORE_COLS(terminal_filter, mid, after, review_by, limit)};
 static const struct store_row terminal_filter_args = STORE_ROW_N(terminal_filter_cols, 4);
 
-/* A terminal's activity: its last request, then its reversals. */
-struct activity_args {
-	const char *tid;
-	int batch;
-};
-static const struct store_col activity_args_cols[] = {STORE_COLS(struct activity_args, tid, batch)};
-static const struct store_row activity_args = STORE_ROW_N(activity_args_cols, 2);
-static const struct store_row activity_tid = STORE_ROW_N(activity_args_cols, 1);
+/* A terminal's activity: its last request, then its reversals (of its TID and batch). */
 static const struct store_col activity_last_cols[] = {
     STORE_COLS(activity, last_at, last_type, last_rc, last_rrn, last_amount, last_currency)};
 static const struct store_row activity_last = STORE_ROW_N(activity_last_cols, 6);
@@ -107,11 +91,11 @@ static const struct store_query activity_last_q =
     STORE_Q("SELECT at AS last_at, type AS last_type, rc AS last_rc, rrn AS last_rrn, "
             "amount AS last_amount, currency AS last_currency FROM acq_txns WHERE tid = ?1 AND "
             "batch = (SELECT max(batch) FROM acq_txns WHERE tid = ?1) ORDER BY id DESC LIMIT 1",
-            &activity_tid, &activity_last);
+            &store_args_text, &activity_last);
 static const struct store_query activity_reversals_q =
     STORE_Q("SELECT COALESCE(SUM(batch = ?2), 0) AS reversals_batch, COUNT(*) AS reversals "
             "FROM acq_txns WHERE tid = ?1 AND kind = 1",
-            &activity_args, &activity_reversals);
+            &store_args_text_n, &activity_reversals);
 
 int store_terminal_insert(store *s, const struct store_terminal *t)
 {
@@ -139,7 +123,7 @@ int store_terminal_list(store *s, const struct store_terminal_filter *f,
 int store_terminal_activity(store *s, const char *tid, int batch,
                             struct store_terminal_activity *out)
 {
-	struct activity_args a = {tid, batch};
+	struct store_arg_text_n a = {tid, batch};
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -367,19 +351,12 @@ int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t t
 
 /* ---- cards seen, tombstones and counters ---- */
 
-/* A card at a merchant; a counter and its value. */
+/* A card at a merchant. */
 struct seen_args {
 	const char *pan_hash, *mid;
 };
 static const struct store_col seen_cols[] = {STORE_COLS(struct seen_args, pan_hash, mid)};
 static const struct store_row seen_args = STORE_ROW_N(seen_cols, 2);
-struct counter_row {
-	const char *name;
-	int64_t value;
-};
-static const struct store_col counter_cols[] = {STORE_COLS(struct counter_row, name, value)};
-static const struct store_row counter_args = STORE_ROW_N(counter_cols, 1);
-static const struct store_row counter_value = STORE_ROW_N(counter_cols + 1, 1);
 
 static const struct store_query card_seen_q =
     STORE_Q("SELECT 1 FROM acq_txns WHERE pan_hash = ? AND mid = ? AND rc = '00' "
@@ -393,8 +370,8 @@ static const struct store_query tombstone_find_q = STORE_Q(
     "SELECT 1 FROM acq_tombstones WHERE tid = ? AND batch = ? AND stan = ?", &tombstone_key, NULL);
 static const struct store_query next_q =
     STORE_Q_RET("INSERT INTO acq_counters (name, value) VALUES (?, 1) ON CONFLICT "
-                "(name) DO UPDATE SET value = value + 1 RETURNING value",
-                &counter_args, &counter_value);
+                "(name) DO UPDATE SET value = value + 1 RETURNING value AS n",
+                &store_args_text, &store_row_n);
 
 int store_acq_card_seen(store *s, const char *pan_hash, const char *mid)
 {
@@ -413,10 +390,5 @@ int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *s
 
 int store_acq_next(store *s, const char *name, int64_t *out)
 {
-	struct counter_row r = {name, 0};
-	int rc;
-
-	if ((rc = store_q_get(s, &next_q, &r, &r)) == STORE_OK)
-		*out = r.value;
-	return rc;
+	return store_q_n(s, &next_q, name, out);
 }

@@ -8,7 +8,6 @@
 typedef struct store_audit audit;
 typedef struct store_audit_filter filter;
 
-
 static const struct store_col audit_cols[] = {
     STORE_COLS(audit, id, at, actor, action, object, before, after)};
 static const struct store_row audit_row = STORE_ROW(audit, audit_cols);

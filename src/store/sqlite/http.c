@@ -6,7 +6,6 @@
 
 typedef struct store_http_token token;
 
-
 static const struct store_col token_cols[] = {
     STORE_COLS(token, id, hash, role, mid, label, created_at, revoked_at)};
 static const struct store_row token_row = STORE_ROW(token, token_cols);

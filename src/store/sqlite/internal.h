@@ -171,14 +171,21 @@ struct store_query {
 		sql, args, row, STORE_Q_RETURNING                                                  \
 	}
 
-/* Parameter rows shared by many queries: one integer, one text. */
+/* Parameter rows shared by many queries: one integer; one text; a text and an integer (a
+ * terminal and its batch, a merchant and a time, a module and its version). With
+ * store_args_text a struct store_arg_text_n binds its text alone (its first field, as in
+ * struct store_arg_text); store_row_n reads its n from a result column called n. */
 struct store_arg_id {
 	int64_t id;
 };
 struct store_arg_text {
 	const char *text;
 };
-extern const struct store_row store_args_id, store_args_text;
+struct store_arg_text_n {
+	const char *text;
+	int64_t n;
+};
+extern const struct store_row store_args_id, store_args_text, store_args_text_n, store_row_n;
 
 /* q's cached statement with args bound (q->args' struct, or NULL when q has none). */
 int store_q_prepare(store *s, const struct store_query *q, const void *args, sqlite3_stmt **out);
@@ -188,6 +195,10 @@ int store_q_run(store *s, const struct store_query *q, const void *args, int64_t
 
 /* Runs q, an UPDATE or DELETE: STORE_ENOTFOUND when it changed no row. */
 int store_q_update(store *s, const struct store_query *q, const void *args);
+
+/* Runs q, of parameters store_args_text and result row store_row_n (one integer column
+ * called n: a count, a counter's next value), with text: *n. STORE_ENOTFOUND with no row. */
+int store_q_n(store *s, const struct store_query *q, const char *text, int64_t *n);
 
 /* Reads q's first row into out (q->row's struct; NULL: only whether there is one):
  * STORE_OK, STORE_ENOTFOUND or the failure. */
@@ -232,7 +243,10 @@ struct store_module {
 };
 
 /* A module called name (a string) of the migrations of array steps. */
-#define STORE_MODULE(name, steps) {name, steps, sizeof steps / sizeof steps[0]}
+#define STORE_MODULE(name, steps)                                                                  \
+	{                                                                                          \
+		name, steps, sizeof steps / sizeof steps[0]                                        \
+	}
 
 extern const struct store_module store_module_meta;
 extern const struct store_module store_module_ledger;

@@ -8,7 +8,6 @@ typedef struct store_card card;
 typedef struct store_decision decision;
 typedef struct store_cardauth cardauth;
 
-
 /* ---- cards ---- */
 
 #define CARD_COLUMNS                                                                                \
@@ -28,13 +27,6 @@ static const struct store_row card_update_args = STORE_ROW_N(card_update_cols, 6
 static const struct store_col card_phone_cols[] = {STORE_COLS(card, phone, updated_at, id)};
 static const struct store_row card_phone_args = STORE_ROW_N(card_phone_cols, 3);
 
-/* How many cards end in some four digits. */
-struct count_row {
-	int n;
-};
-static const struct store_col count_cols[] = {STORE_COLS(struct count_row, n)};
-static const struct store_row count_row = STORE_ROW(struct count_row, count_cols);
-
 static const struct store_query card_insert_q =
     STORE_Q("INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -44,7 +36,7 @@ static const struct store_query card_get_q =
 static const struct store_query card_by_hash_q =
     STORE_Q("SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?", &store_args_text, &card_row);
 static const struct store_query card_count4_q =
-    STORE_Q("SELECT COUNT(*) AS n FROM cards WHERE last4 = ?", &store_args_text, &count_row);
+    STORE_Q("SELECT COUNT(*) AS n FROM cards WHERE last4 = ?", &store_args_text, &store_row_n);
 static const struct store_query card_by_last4_q =
     STORE_Q("SELECT " CARD_COLUMNS " FROM cards WHERE last4 = ? ORDER BY id LIMIT 1",
             &store_args_text, &card_row);
@@ -74,13 +66,13 @@ int store_card_by_hash(store *s, const char *pan_hash, struct store_card *out)
 
 int store_card_by_last4(store *s, const char *last4, struct store_card *out, int *count)
 {
-	struct count_row n = {0};
+	int64_t n;
 	int rc;
 
 	*count = 0;
-	if ((rc = store_q_get(s, &card_count4_q, &(struct store_arg_text){last4}, &n)) != STORE_OK)
+	if ((rc = store_q_n(s, &card_count4_q, last4, &n)) != STORE_OK)
 		return rc;
-	if ((*count = n.n) == 0)
+	if ((*count = (int)n) == 0)
 		return STORE_ENOTFOUND;
 	return store_q_get(s, &card_by_last4_q, &(struct store_arg_text){last4}, out);
 }

@@ -9,7 +9,6 @@
 typedef struct store_ledger_account account;
 typedef struct store_ledger_transfer transfer;
 
-
 /* In the order of the columns of ledger_accounts and ledger_transfers. */
 static const struct store_col account_cols[] = {
     STORE_COLS(account, id, code, currency, flags) STORE_COL_AS(account, limit, "balance_limit", 0),

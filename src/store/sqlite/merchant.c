@@ -10,7 +10,6 @@ typedef struct store_merchant_step step;
 typedef struct store_merchant_doc doc;
 typedef struct store_merchant_cert cert;
 
-
 /* ---- applications ---- */
 
 #define APP_COLUMNS                                                                                \

@@ -6,7 +6,6 @@
 
 typedef struct store_notify notice;
 
-
 #define NOTIFY_COLUMNS "id, kind, phone, text, state, attempts, created_at, next_at, done_at, error"
 
 static const struct store_col notice_cols[] = {STORE_COLS(

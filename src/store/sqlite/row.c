@@ -12,6 +12,9 @@ static const struct store_col arg_id_cols[] = {STORE_COLS(struct store_arg_id, i
 static const struct store_col arg_text_cols[] = {STORE_COLS(struct store_arg_text, text)};
 const struct store_row store_args_id = STORE_ROW_N(arg_id_cols, 1);
 const struct store_row store_args_text = STORE_ROW_N(arg_text_cols, 1);
+static const struct store_col arg_text_n_cols[] = {STORE_COLS(struct store_arg_text_n, text, n)};
+const struct store_row store_args_text_n = STORE_ROW_N(arg_text_n_cols, 2);
+const struct store_row store_row_n = STORE_ROW_N(arg_text_n_cols + 1, 1);
 
 /* The integer types of fields (internal.h), each bound and read as a 64-bit integer: X(type,
  * its C type) for each; a column read is converted to the C type (to bool: 0 or 1). */
@@ -221,4 +224,14 @@ int store_q_get(store *s, const struct store_query *q, const void *args, void *o
 		return store_run(s, st);
 	sqlite3_reset(st);
 	return STORE_OK;
+}
+
+int store_q_n(store *s, const struct store_query *q, const char *text, int64_t *n)
+{
+	struct store_arg_text_n r = {text, 0};
+	int rc;
+
+	if ((rc = store_q_get(s, q, &r, &r)) == STORE_OK)
+		*n = r.n;
+	return rc;
 }

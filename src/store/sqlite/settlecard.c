@@ -6,7 +6,6 @@
 
 typedef struct store_settlecard card;
 
-
 #define COLUMNS                                                                                    \
 	"id, mid, state, card_id, pan, masked, actor, started_at, verified_at, effective_from"
 
@@ -20,14 +19,6 @@ static const struct store_row start_args = STORE_ROW_N(start_cols, 6);
 static const struct store_col update_cols[] = {
     STORE_COLS(card, state, actor, verified_at, effective_from, id)};
 static const struct store_row update_args = STORE_ROW_N(update_cols, 5);
-
-/* A merchant's card in effect at a time. */
-struct bound_args {
-	const char *mid;
-	int64_t at;
-};
-static const struct store_col bound_cols[] = {STORE_COLS(struct bound_args, mid, at)};
-static const struct store_row bound_args = STORE_ROW_N(bound_cols, 2);
 
 static const struct store_query drop_q =
     STORE_Q("DELETE FROM settlement_cards WHERE mid = ? AND state = 1", &store_args_text, NULL);
@@ -45,7 +36,7 @@ static const struct store_query update_q =
 static const struct store_query bound_q =
     STORE_Q("SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 2 "
             "AND effective_from <= ? ORDER BY effective_from DESC, id DESC LIMIT 1",
-            &bound_args, &card_row);
+            &store_args_text_n, &card_row);
 
 int store_settlecard_drop(store *s, const char *mid)
 {
@@ -79,5 +70,5 @@ int store_settlecard_update(store *s, const struct store_settlecard *c)
 
 int store_settlecard_bound(store *s, const char *mid, int64_t at, struct store_settlecard *out)
 {
-	return store_q_get(s, &bound_q, &(struct bound_args){mid, at}, out);
+	return store_q_get(s, &bound_q, &(struct store_arg_text_n){mid, at}, out);
 }

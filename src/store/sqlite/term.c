@@ -7,7 +7,6 @@
 typedef struct store_term_state state;
 typedef struct store_term_txn txn;
 
-
 /* ---- the terminal ---- */
 
 static const struct store_col state_cols[] = {
@@ -113,26 +112,18 @@ int store_term_txn_each(store *s, int batch, int (*fn)(void *ctx, const struct s
 
 /* ---- chip cards ---- */
 
-/* A card's counter: its PAN's hash, the next value. */
-struct atc_row {
-	const char *pan_hash;
-	int atc;
-};
-static const struct store_col atc_cols[] = {STORE_COLS(struct atc_row, pan_hash, atc)};
-static const struct store_row atc_args = STORE_ROW_N(atc_cols, 1);
-static const struct store_row atc_read = STORE_ROW_N(atc_cols + 1, 1);
-
+/* A card's counter, by its PAN's hash: the next value. */
 static const struct store_query atc_next_q =
     STORE_Q_RET("INSERT INTO term_atcs (pan_hash, atc) VALUES (?, 1) ON CONFLICT "
-                "(pan_hash) DO UPDATE SET atc = atc + 1 RETURNING atc",
-                &atc_args, &atc_read);
+                "(pan_hash) DO UPDATE SET atc = atc + 1 RETURNING atc AS n",
+                &store_args_text, &store_row_n);
 
 int store_term_atc_next(store *s, const char *pan_hash, int *atc)
 {
-	struct atc_row r = {pan_hash, 0};
+	int64_t n;
 	int rc;
 
-	if ((rc = store_q_get(s, &atc_next_q, &r, &r)) == STORE_OK)
-		*atc = r.atc;
+	if ((rc = store_q_n(s, &atc_next_q, pan_hash, &n)) == STORE_OK)
+		*atc = (int)n;
 	return rc;
 }
