@@ -9,6 +9,11 @@
  * into. The first time a query is prepared on a connection its SQL is checked against its
  * description: as many parameters, and result columns of those names in that order.
  *
+ * A public function of one query and the usual parameters is defined by a macro of its kind
+ * (STORE_FN_INSERT, _GET, _UPDATE, _EACH, …) with its name, its row type and its query; any
+ * other is written out, its queries static in its body. Either way a function's SQL and row
+ * type stand where it is defined.
+ *
  * The order of the files, each using only those before it: exec.c, row.c, txn.c, schema.c,
  * open.c; the files of the modules (acquirer.c, issuer.c, …) use exec.c, row.c and txn.c. */
 #ifndef POSSUM_STORE_SQLITE_INTERNAL_H
@@ -225,6 +230,72 @@ int store_q_end(sqlite3_stmt *st, int rc, int stop);
 			stop_ = (fn)(ctx, &(row));                                                 \
 		return store_q_end(st_, rc_, stop_);                                               \
 	} while (0)
+
+/* ---- public functions of one query ----
+ * Most of the store's functions run one query: insert a row (its id set), write one (put,
+ * update), get one by a key, or walk rows. Each is defined by the macro of its kind with its
+ * name (declared in its module's store_*.h: the compiler checks that the two agree), the
+ * types of its key and row, and its query's SQL and rows, so that the SQL stands where the
+ * function is defined. A key (an int64_t or a const char *) is bound from its own address by a
+ * row of one column at offset 0 (store_args_id, store_args_text); a filter from the struct it
+ * points to. A function of more than one query, or of other parameters, is written out. */
+
+/* int fn(store *s, T *row): inserts row; its id set to the row's. */
+#define STORE_FN_INSERT(fn, T, sql, args)                                                          \
+	int fn(store *s, T *row_)                                                                  \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), NULL);                  \
+		return store_q_run(s, &q_, row_, &row_->id);                                       \
+	}
+
+/* int fn(store *s, const T *row): writes row (an insert without an id read back). */
+#define STORE_FN_PUT(fn, T, sql, args)                                                             \
+	int fn(store *s, const T *row_)                                                            \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), NULL);                  \
+		return store_q_run(s, &q_, row_, NULL);                                            \
+	}
+
+/* int fn(store *s, const T *row): updates row, STORE_ENOTFOUND when no row changed. */
+#define STORE_FN_UPDATE(fn, T, sql, args)                                                          \
+	int fn(store *s, const T *row_)                                                            \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), NULL);                  \
+		return store_q_update(s, &q_, row_);                                               \
+	}
+
+/* int fn(store *s, K key, T *out): the first row of the query by key. */
+#define STORE_FN_GET(fn, K, T, sql, args, row)                                                     \
+	int fn(store *s, K key_, T *out_)                                                          \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), &(row));                \
+		return store_q_get(s, &q_, &key_, out_);                                           \
+	}
+
+/* int fn(store *s, int (*cb)(void *ctx, const T *), void *ctx): cb on each row, in turn,
+ * until it returns non-zero. With _KEY, fn(store *s, K key, cb, ctx): each row of the query
+ * by key; with _FILTER, fn(store *s, const F *filter, cb, ctx): each that filter selects. */
+#define STORE_FN_EACH(fn, T, sql, row)                                                             \
+	int fn(store *s, int (*cb_)(void *, const T *), void *ctx_)                                \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, NULL, &(row));                   \
+		T r_;                                                                              \
+		STORE_WALK(s, &q_, NULL, r_, cb_, ctx_);                                           \
+	}
+#define STORE_FN_EACH_KEY(fn, K, T, sql, args, row)                                                \
+	int fn(store *s, K key_, int (*cb_)(void *, const T *), void *ctx_)                        \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), &(row));                \
+		T r_;                                                                              \
+		STORE_WALK(s, &q_, &key_, r_, cb_, ctx_);                                          \
+	}
+#define STORE_FN_EACH_FILTER(fn, F, T, sql, args, row)                                             \
+	int fn(store *s, const F *filter_, int (*cb_)(void *, const T *), void *ctx_)              \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), &(row));                \
+		T r_;                                                                              \
+		STORE_WALK(s, &q_, filter_, r_, cb_, ctx_);                                        \
+	}
 
 /* ---- schema.c: migrations ---- */
 
