@@ -15,43 +15,25 @@ typedef struct store_risk_event risk_event;
 typedef struct store_acq_txn txn;
 typedef struct store_acq_txn_filter txn_filter;
 
-
 /* ---- merchants ---- */
 
 static const struct store_col merchant_cols[] = {
     STORE_COLS(merchant, mid, name, mcc, status, created_at)};
 static const struct store_row merchant_row = STORE_ROW(merchant, merchant_cols);
 
-/* A merchant's status, by its MID. */
-struct status_args {
-	int status;
-	const char *mid;
-};
-static const struct store_col status_cols[] = {STORE_COLS(struct status_args, status, mid)};
-static const struct store_row status_args = STORE_ROW_N(status_cols, 2);
-
-static const struct store_query merchant_insert_q =
-    STORE_Q("INSERT INTO merchants (mid, name, mcc, status, created_at) VALUES (?, ?, ?, ?, ?)",
-            &merchant_row, NULL);
-static const struct store_query merchant_get_q =
-    STORE_Q("SELECT mid, name, mcc, status, created_at FROM merchants WHERE mid = ?",
-            &store_args_text, &merchant_row);
-static const struct store_query merchant_status_q =
-    STORE_Q("UPDATE merchants SET status = ? WHERE mid = ?", &status_args, NULL);
-
-int store_merchant_insert(store *s, const struct store_merchant *m)
-{
-	return store_q_run(s, &merchant_insert_q, m, NULL);
-}
-
-int store_merchant_get(store *s, const char *mid, struct store_merchant *out)
-{
-	return store_q_get(s, &merchant_get_q, &(struct store_arg_text){mid}, out);
-}
+STORE_FN_PUT(store_merchant_insert, merchant,
+             "INSERT INTO merchants (mid, name, mcc, status, created_at) VALUES (?, ?, ?, ?, ?)",
+             merchant_row)
+STORE_FN_GET(store_merchant_get, const char *, merchant,
+             "SELECT mid, name, mcc, status, created_at FROM merchants WHERE mid = ?",
+             store_args_text, merchant_row)
 
 int store_merchant_set_status(store *s, const char *mid, int status)
 {
-	return store_q_update(s, &merchant_status_q, &(struct status_args){status, mid});
+	static const struct store_query q =
+	    STORE_Q("UPDATE merchants SET status = ?2 WHERE mid = ?1", &store_args_text_n, NULL);
+
+	return store_q_update(s, &q, &(struct store_arg_text_n){mid, status});
 }
 
 /* ---- terminals ---- */
@@ -68,14 +50,7 @@ static const struct store_col terminal_filter_cols[] = {
     STORE_COLS(terminal_filter, mid, after, review_by, limit)};
 static const struct store_row terminal_filter_args = STORE_ROW_N(terminal_filter_cols, 4);
 
-/* A terminal's activity: its last request, then its reversals. */
-struct activity_args {
-	const char *tid;
-	int batch;
-};
-static const struct store_col activity_args_cols[] = {STORE_COLS(struct activity_args, tid, batch)};
-static const struct store_row activity_args = STORE_ROW_N(activity_args_cols, 2);
-static const struct store_row activity_tid = STORE_ROW_N(activity_args_cols, 1);
+/* A terminal's activity: its last request, then its reversals (of its TID and batch). */
 static const struct store_col activity_last_cols[] = {
     STORE_COLS(activity, last_at, last_type, last_rc, last_rrn, last_amount, last_currency)};
 static const struct store_row activity_last = STORE_ROW_N(activity_last_cols, 6);
@@ -83,69 +58,47 @@ static const struct store_col activity_reversal_cols[] = {
     STORE_COLS(activity, reversals_batch, reversals)};
 static const struct store_row activity_reversals = STORE_ROW_N(activity_reversal_cols, 2);
 
-static const struct store_query terminal_insert_q =
-    STORE_Q("INSERT INTO terminals (" TERMINAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &terminal_row, NULL);
-static const struct store_query terminal_get_q = STORE_Q(
-    "SELECT " TERMINAL_COLUMNS " FROM terminals WHERE tid = ?", &store_args_text, &terminal_row);
+STORE_FN_PUT(store_terminal_insert, terminal,
+             "INSERT INTO terminals (" TERMINAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+             "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             terminal_row)
+STORE_FN_GET(store_terminal_get, const char *, terminal,
+             "SELECT " TERMINAL_COLUMNS " FROM terminals WHERE tid = ?", store_args_text,
+             terminal_row)
 /* Numbered as in TERMINAL_COLUMNS: ?1 the TID; ?12, its creation, is not written. */
-static const struct store_query terminal_update_q =
-    STORE_Q("UPDATE terminals SET mid = ?2, sn = ?3, status = ?4, tmk = ?5, pik = ?6, mak = ?7, "
-            "tdk = ?8, batch = ?9, signed_in = ?10, last_seen = ?11, address = ?13, lat = ?14, "
-            "lon = ?15, version = ?16, last_signin = ?17, next_review = ?18, tmk_issued = ?19 "
-            "WHERE tid = ?1",
-            &terminal_row, NULL);
-static const struct store_query terminal_list_q =
-    STORE_Q("SELECT " TERMINAL_COLUMNS " FROM terminals WHERE (?1 = '' OR mid = ?1) "
-            "AND tid > ?2 AND (?3 = 0 OR (status = 1 AND next_review <= ?3)) "
-            "ORDER BY tid LIMIT ?4",
-            &terminal_filter_args, &terminal_row);
-/* The unique (tid, batch, stan, kind) index finds the terminal's latest batch and its rows:
- * an index of (tid, id) for this report cost every payment a page. */
-static const struct store_query activity_last_q =
-    STORE_Q("SELECT at AS last_at, type AS last_type, rc AS last_rc, rrn AS last_rrn, "
-            "amount AS last_amount, currency AS last_currency FROM acq_txns WHERE tid = ?1 AND "
-            "batch = (SELECT max(batch) FROM acq_txns WHERE tid = ?1) ORDER BY id DESC LIMIT 1",
-            &activity_tid, &activity_last);
-static const struct store_query activity_reversals_q =
-    STORE_Q("SELECT COALESCE(SUM(batch = ?2), 0) AS reversals_batch, COUNT(*) AS reversals "
-            "FROM acq_txns WHERE tid = ?1 AND kind = 1",
-            &activity_args, &activity_reversals);
-
-int store_terminal_insert(store *s, const struct store_terminal *t)
-{
-	return store_q_run(s, &terminal_insert_q, t, NULL);
-}
-
-int store_terminal_get(store *s, const char *tid, struct store_terminal *out)
-{
-	return store_q_get(s, &terminal_get_q, &(struct store_arg_text){tid}, out);
-}
-
-int store_terminal_update(store *s, const struct store_terminal *t)
-{
-	return store_q_update(s, &terminal_update_q, t);
-}
-
-int store_terminal_list(store *s, const struct store_terminal_filter *f,
-                        int (*fn)(void *ctx, const struct store_terminal *t), void *ctx)
-{
-	terminal t;
-
-	STORE_WALK(s, &terminal_list_q, f, t, fn, ctx);
-}
+STORE_FN_UPDATE(store_terminal_update, terminal,
+                "UPDATE terminals SET mid = ?2, sn = ?3, status = ?4, tmk = ?5, pik = ?6, "
+                "mak = ?7, tdk = ?8, batch = ?9, signed_in = ?10, last_seen = ?11, address = ?13, "
+                "lat = ?14, lon = ?15, version = ?16, last_signin = ?17, next_review = ?18, "
+                "tmk_issued = ?19 WHERE tid = ?1",
+                terminal_row)
+STORE_FN_EACH_FILTER(store_terminal_list, terminal_filter, terminal,
+                     "SELECT " TERMINAL_COLUMNS " FROM terminals WHERE (?1 = '' OR mid = ?1) "
+                     "AND tid > ?2 AND (?3 = 0 OR (status = 1 AND next_review <= ?3)) "
+                     "ORDER BY tid LIMIT ?4",
+                     terminal_filter_args, terminal_row)
 
 int store_terminal_activity(store *s, const char *tid, int batch,
                             struct store_terminal_activity *out)
 {
-	struct activity_args a = {tid, batch};
+	/* The unique (tid, batch, stan, kind) index finds the terminal's latest batch and its
+	 * rows: an index of (tid, id) for this report cost every payment a page. */
+	static const struct store_query last_q = STORE_Q(
+	    "SELECT at AS last_at, type AS last_type, rc AS last_rc, rrn AS last_rrn, amount AS "
+	    "last_amount, currency AS last_currency FROM acq_txns WHERE tid = ?1 AND batch = (SELECT "
+	    "max(batch) FROM acq_txns WHERE tid = ?1) ORDER BY id DESC LIMIT 1",
+	    &store_args_text, &activity_last);
+	static const struct store_query reversals_q =
+	    STORE_Q("SELECT COALESCE(SUM(batch = ?2), 0) AS reversals_batch, COUNT(*) AS reversals "
+	            "FROM acq_txns WHERE tid = ?1 AND kind = 1",
+	            &store_args_text_n, &activity_reversals);
+	struct store_arg_text_n a = {tid, batch};
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = store_q_get(s, &activity_last_q, &a, out)) != STORE_OK && rc != STORE_ENOTFOUND)
+	if ((rc = store_q_get(s, &last_q, &a, out)) != STORE_OK && rc != STORE_ENOTFOUND)
 		return rc;
-	return store_q_get(s, &activity_reversals_q, &a, out);
+	return store_q_get(s, &reversals_q, &a, out);
 }
 
 /* ---- risk events ---- */
@@ -155,25 +108,13 @@ static const struct store_col risk_event_cols[] = {
 static const struct store_row risk_event_row = STORE_ROW(risk_event, risk_event_cols);
 static const struct store_row risk_event_new = STORE_ROW_N(risk_event_cols + 1, 4); /* no id */
 
-static const struct store_query risk_event_add_q = STORE_Q(
-    "INSERT INTO risk_events (at, kind, tid, detail) VALUES (?, ?, ?, ?)", &risk_event_new, NULL);
-static const struct store_query risk_event_list_q =
-    STORE_Q("SELECT id, at, kind, tid, detail FROM risk_events WHERE ?1 = '' OR "
-            "tid = ?1 ORDER BY id",
-            &store_args_text, &risk_event_row);
-
-int store_risk_event_add(store *s, struct store_risk_event *e)
-{
-	return store_q_run(s, &risk_event_add_q, e, &e->id);
-}
-
-int store_risk_event_list(store *s, const char *tid,
-                          int (*fn)(void *ctx, const struct store_risk_event *e), void *ctx)
-{
-	risk_event e;
-
-	STORE_WALK(s, &risk_event_list_q, &(struct store_arg_text){tid}, e, fn, ctx);
-}
+STORE_FN_INSERT(store_risk_event_add, risk_event,
+                "INSERT INTO risk_events (at, kind, tid, detail) VALUES (?, ?, ?, ?)",
+                risk_event_new)
+STORE_FN_EACH_KEY(store_risk_event_list, const char *, risk_event,
+                  "SELECT id, at, kind, tid, detail FROM risk_events WHERE ?1 = '' OR tid = ?1 "
+                  "ORDER BY id",
+                  store_args_text, risk_event_row)
 
 /* ---- terminal requests ---- */
 
@@ -208,20 +149,28 @@ static const struct store_col tombstone_cols[] = {
 static const struct store_row tombstone_args = STORE_ROW_N(tombstone_cols, 4);
 static const struct store_row tombstone_key = STORE_ROW_N(tombstone_cols, 3);
 
-static const struct store_query txn_insert_q =
-    STORE_Q("INSERT INTO acq_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &txn_new, NULL);
-static const struct store_query txn_find_q =
-    STORE_Q("SELECT " TXN_COLUMNS " FROM acq_txns WHERE tid = ? AND batch = ? AND "
-            "stan = ? AND kind = ?",
-            &key_args, &txn_row);
-static const struct store_query txn_update_q =
-    STORE_Q("UPDATE acq_txns SET reversed = ? WHERE id = ?", &txn_update_args, NULL);
-static const struct store_query txn_by_rrn_q =
-    STORE_Q("SELECT " TXN_COLUMNS " FROM acq_txns WHERE rrn = ? AND rrn != '' AND "
-            "kind = 0 ORDER BY id DESC LIMIT 1",
-            &store_args_text, &txn_row);
+STORE_FN_INSERT(store_acq_txn_insert, txn,
+                "INSERT INTO acq_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                txn_new)
+
+int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
+                       struct store_acq_txn *out)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT " TXN_COLUMNS " FROM acq_txns WHERE tid = ? AND batch = ? AND "
+	            "stan = ? AND kind = ?",
+	            &key_args, &txn_row);
+
+	return store_q_get(s, &q, &(struct key_args){tid, batch, stan, kind, 0}, out);
+}
+
+STORE_FN_UPDATE(store_acq_txn_update, txn, "UPDATE acq_txns SET reversed = ? WHERE id = ?",
+                txn_update_args)
+STORE_FN_GET(store_acq_txn_by_rrn, const char *, txn,
+             "SELECT " TXN_COLUMNS " FROM acq_txns WHERE rrn = ? AND rrn != '' AND kind = 0 "
+             "ORDER BY id DESC LIMIT 1",
+             store_args_text, txn_row)
 
 /* The search of store_acq_txn_search(), MID_TEST its test of the merchant: an empty or zero
  * criterion matches every row; a card of 4 characters is its last 4. */
@@ -239,27 +188,6 @@ static const struct store_query txn_search_mid_q =
     STORE_Q(TXN_SEARCH("mid = ?5"), &txn_filter_args, &txn_row);
 static const struct store_query txn_search_q =
     STORE_Q(TXN_SEARCH("?5 = ''"), &txn_filter_args, &txn_row);
-
-int store_acq_txn_insert(store *s, struct store_acq_txn *t)
-{
-	return store_q_run(s, &txn_insert_q, t, &t->id);
-}
-
-int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
-                       struct store_acq_txn *out)
-{
-	return store_q_get(s, &txn_find_q, &(struct key_args){tid, batch, stan, kind, 0}, out);
-}
-
-int store_acq_txn_update(store *s, const struct store_acq_txn *t)
-{
-	return store_q_update(s, &txn_update_q, t);
-}
-
-int store_acq_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
-{
-	return store_q_get(s, &txn_by_rrn_q, &(struct store_arg_text){rrn}, out);
-}
 
 int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
                          int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx)
@@ -302,15 +230,6 @@ static const struct store_row totals_time_args = STORE_ROW_N(totals_time_cols, 3
 	" AND kind = 0 AND rc = '00' AND reversed = 0 AND type IN ('purchase', 'completion', "     \
 	"'refund', 'void', 'completion_void')"
 
-static const struct store_query totals_q =
-    STORE_Q("SELECT " TOTALS_OF "tid = ? AND batch = ?" TOTALS_WHICH " GROUP BY 1",
-            &totals_batch_args, &totals_batch_row);
-/* The classification of store_acq_totals(), per currency. */
-static const struct store_query merchant_totals_q =
-    STORE_Q("SELECT currency, " TOTALS_OF "mid = ?1" TOTALS_WHICH
-            " AND at >= ?2 AND (?3 = 0 OR at < ?3) GROUP BY 1, 2 ORDER BY 1",
-            &totals_time_args, &totals_row);
-
 /* Adds a row of totals to t. */
 static void totals_add(const struct totals_row *r, struct store_acq_totals *t)
 {
@@ -325,15 +244,18 @@ static void totals_add(const struct totals_row *r, struct store_acq_totals *t)
 
 int store_acq_totals(store *s, const char *tid, int batch, struct store_acq_totals *out)
 {
+	static const struct store_query q =
+	    STORE_Q("SELECT " TOTALS_OF "tid = ? AND batch = ?" TOTALS_WHICH " GROUP BY 1",
+	            &totals_batch_args, &totals_batch_row);
 	struct totals_row r;
 	sqlite3_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = store_q_prepare(s, &totals_q, &(struct totals_args){.who = tid, .batch = batch},
-	                          &st)) != STORE_OK)
+	if ((rc = store_q_prepare(s, &q, &(struct totals_args){.who = tid, .batch = batch}, &st)) !=
+	    STORE_OK)
 		return rc;
-	while ((rc = store_q_next(s, st, &totals_q, &r)) == STORE_OK)
+	while ((rc = store_q_next(s, st, &q, &r)) == STORE_OK)
 		totals_add(&r, out);
 	return store_q_end(st, rc, 0);
 }
@@ -342,6 +264,11 @@ int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t t
                               int (*fn)(void *ctx, int currency, const struct store_acq_totals *t),
                               void *ctx)
 {
+	/* The classification of store_acq_totals(), per currency. */
+	static const struct store_query q =
+	    STORE_Q("SELECT currency, " TOTALS_OF "mid = ?1" TOTALS_WHICH
+	            " AND at >= ?2 AND (?3 = 0 OR at < ?3) GROUP BY 1, 2 ORDER BY 1",
+	            &totals_time_args, &totals_row);
 	struct totals_args a = {.who = mid, .from = from, .to = to};
 	struct store_acq_totals t = {0};
 	struct totals_row r;
@@ -350,9 +277,9 @@ int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t t
 
 	/* Rows come currency by currency, and each currency's totals go to fn when the next
 	 * begins. */
-	if ((rc = store_q_prepare(s, &merchant_totals_q, &a, &st)) != STORE_OK)
+	if ((rc = store_q_prepare(s, &q, &a, &st)) != STORE_OK)
 		return rc;
-	while (stop == 0 && (rc = store_q_next(s, st, &merchant_totals_q, &r)) == STORE_OK) {
+	while (stop == 0 && (rc = store_q_next(s, st, &q, &r)) == STORE_OK) {
 		if (currency != 0 && currency != r.currency) {
 			stop = fn(ctx, currency, &t);
 			memset(&t, 0, sizeof t);
@@ -367,56 +294,48 @@ int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t t
 
 /* ---- cards seen, tombstones and counters ---- */
 
-/* A card at a merchant; a counter and its value. */
+/* A card at a merchant. */
 struct seen_args {
 	const char *pan_hash, *mid;
 };
 static const struct store_col seen_cols[] = {STORE_COLS(struct seen_args, pan_hash, mid)};
 static const struct store_row seen_args = STORE_ROW_N(seen_cols, 2);
-struct counter_row {
-	const char *name;
-	int64_t value;
-};
-static const struct store_col counter_cols[] = {STORE_COLS(struct counter_row, name, value)};
-static const struct store_row counter_args = STORE_ROW_N(counter_cols, 1);
-static const struct store_row counter_value = STORE_ROW_N(counter_cols + 1, 1);
-
-static const struct store_query card_seen_q =
-    STORE_Q("SELECT 1 FROM acq_txns WHERE pan_hash = ? AND mid = ? AND rc = '00' "
-            "AND reversed = 0 AND kind = 0 LIMIT 1",
-            &seen_args, NULL);
-static const struct store_query tombstone_add_q =
-    STORE_Q("INSERT INTO acq_tombstones (tid, batch, stan, at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            &tombstone_args, NULL);
-static const struct store_query tombstone_find_q = STORE_Q(
-    "SELECT 1 FROM acq_tombstones WHERE tid = ? AND batch = ? AND stan = ?", &tombstone_key, NULL);
-static const struct store_query next_q =
-    STORE_Q_RET("INSERT INTO acq_counters (name, value) VALUES (?, 1) ON CONFLICT "
-                "(name) DO UPDATE SET value = value + 1 RETURNING value",
-                &counter_args, &counter_value);
 
 int store_acq_card_seen(store *s, const char *pan_hash, const char *mid)
 {
-	return store_q_get(s, &card_seen_q, &(struct seen_args){pan_hash, mid}, NULL);
+	static const struct store_query q =
+	    STORE_Q("SELECT 1 FROM acq_txns WHERE pan_hash = ? AND mid = ? AND rc = '00' AND "
+	            "reversed = 0 AND kind = 0 LIMIT 1",
+	            &seen_args, NULL);
+
+	return store_q_get(s, &q, &(struct seen_args){pan_hash, mid}, NULL);
 }
 
 int store_acq_tombstone_add(store *s, const char *tid, int batch, const char *stan, int64_t at)
 {
-	return store_q_run(s, &tombstone_add_q, &(struct key_args){tid, batch, stan, 0, at}, NULL);
+	static const struct store_query q =
+	    STORE_Q("INSERT INTO acq_tombstones (tid, batch, stan, at) VALUES (?, ?, ?, ?) "
+	            "ON CONFLICT DO NOTHING",
+	            &tombstone_args, NULL);
+
+	return store_q_run(s, &q, &(struct key_args){tid, batch, stan, 0, at}, NULL);
 }
 
 int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *stan)
 {
-	return store_q_get(s, &tombstone_find_q, &(struct key_args){tid, batch, stan, 0, 0}, NULL);
+	static const struct store_query q =
+	    STORE_Q("SELECT 1 FROM acq_tombstones WHERE tid = ? AND batch = ? AND stan = ?",
+	            &tombstone_key, NULL);
+
+	return store_q_get(s, &q, &(struct key_args){tid, batch, stan, 0, 0}, NULL);
 }
 
 int store_acq_next(store *s, const char *name, int64_t *out)
 {
-	struct counter_row r = {name, 0};
-	int rc;
+	static const struct store_query q =
+	    STORE_Q_RET("INSERT INTO acq_counters (name, value) VALUES (?, 1) ON CONFLICT (name) "
+	                "DO UPDATE SET value = value + 1 RETURNING value AS n",
+	                &store_args_text, &store_row_n);
 
-	if ((rc = store_q_get(s, &next_q, &r, &r)) == STORE_OK)
-		*out = r.value;
-	return rc;
+	return store_q_n(s, &q, name, out);
 }

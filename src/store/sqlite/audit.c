@@ -8,7 +8,6 @@
 typedef struct store_audit audit;
 typedef struct store_audit_filter filter;
 
-
 static const struct store_col audit_cols[] = {
     STORE_COLS(audit, id, at, actor, action, object, before, after)};
 static const struct store_row audit_row = STORE_ROW(audit, audit_cols);
@@ -19,26 +18,14 @@ static const struct store_col filter_cols[] = {
     STORE_COLS(filter, after_id, actor, action, object, since, until, limit)};
 static const struct store_row filter_args = STORE_ROW_N(filter_cols, 7);
 
-static const struct store_query insert_q = STORE_Q(
-    "INSERT INTO audit_log (at, actor, action, object, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-    &audit_new, NULL);
+STORE_FN_INSERT(store_audit_insert, audit,
+                "INSERT INTO audit_log (at, actor, action, object, before, after) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                audit_new)
 /* An empty filter value matches everything; an object also matches its children. */
-static const struct store_query list_q =
-    STORE_Q("SELECT id, at, actor, action, object, before, after FROM audit_log "
-            "WHERE id > ?1 AND (?2 = '' OR actor = ?2) AND (?3 = '' OR action = ?3)"
-            " AND (?4 = '' OR object = ?4 OR substr(object, 1, length(?4) + 1) = ?4 || ':')"
-            " AND at >= ?5 AND (?6 = 0 OR at < ?6) ORDER BY id LIMIT ?7",
-            &filter_args, &audit_row);
-
-int store_audit_insert(store *s, struct store_audit *a)
-{
-	return store_q_run(s, &insert_q, a, &a->id);
-}
-
-int store_audit_list(store *s, const struct store_audit_filter *f,
-                     int (*fn)(void *ctx, const struct store_audit *a), void *ctx)
-{
-	audit a;
-
-	STORE_WALK(s, &list_q, f, a, fn, ctx);
-}
+STORE_FN_EACH_FILTER(store_audit_list, filter, audit,
+                     "SELECT id, at, actor, action, object, before, after FROM audit_log "
+                     "WHERE id > ?1 AND (?2 = '' OR actor = ?2) AND (?3 = '' OR action = ?3)"
+                     " AND (?4 = '' OR object = ?4 OR substr(object, 1, length(?4) + 1) = ?4 "
+                     "|| ':') AND at >= ?5 AND (?6 = 0 OR at < ?6) ORDER BY id LIMIT ?7",
+                     filter_args, audit_row)

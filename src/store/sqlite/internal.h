@@ -9,6 +9,11 @@
  * into. The first time a query is prepared on a connection its SQL is checked against its
  * description: as many parameters, and result columns of those names in that order.
  *
+ * A public function of one query and the usual parameters is defined by a macro of its kind
+ * (STORE_FN_INSERT, _GET, _UPDATE, _EACH, …) with its name, its row type and its query; any
+ * other is written out, its queries static in its body. Either way a function's SQL and row
+ * type stand where it is defined.
+ *
  * The order of the files, each using only those before it: exec.c, row.c, txn.c, schema.c,
  * open.c; the files of the modules (acquirer.c, issuer.c, …) use exec.c, row.c and txn.c. */
 #ifndef POSSUM_STORE_SQLITE_INTERNAL_H
@@ -171,14 +176,21 @@ struct store_query {
 		sql, args, row, STORE_Q_RETURNING                                                  \
 	}
 
-/* Parameter rows shared by many queries: one integer, one text. */
+/* Parameter rows shared by many queries: one integer; one text; a text and an integer (a
+ * terminal and its batch, a merchant and a time, a module and its version). With
+ * store_args_text a struct store_arg_text_n binds its text alone (its first field, as in
+ * struct store_arg_text); store_row_n reads its n from a result column called n. */
 struct store_arg_id {
 	int64_t id;
 };
 struct store_arg_text {
 	const char *text;
 };
-extern const struct store_row store_args_id, store_args_text;
+struct store_arg_text_n {
+	const char *text;
+	int64_t n;
+};
+extern const struct store_row store_args_id, store_args_text, store_args_text_n, store_row_n;
 
 /* q's cached statement with args bound (q->args' struct, or NULL when q has none). */
 int store_q_prepare(store *s, const struct store_query *q, const void *args, sqlite3_stmt **out);
@@ -188,6 +200,10 @@ int store_q_run(store *s, const struct store_query *q, const void *args, int64_t
 
 /* Runs q, an UPDATE or DELETE: STORE_ENOTFOUND when it changed no row. */
 int store_q_update(store *s, const struct store_query *q, const void *args);
+
+/* Runs q, of parameters store_args_text and result row store_row_n (one integer column
+ * called n: a count, a counter's next value), with text: *n. STORE_ENOTFOUND with no row. */
+int store_q_n(store *s, const struct store_query *q, const char *text, int64_t *n);
 
 /* Reads q's first row into out (q->row's struct; NULL: only whether there is one):
  * STORE_OK, STORE_ENOTFOUND or the failure. */
@@ -215,6 +231,72 @@ int store_q_end(sqlite3_stmt *st, int rc, int stop);
 		return store_q_end(st_, rc_, stop_);                                               \
 	} while (0)
 
+/* ---- public functions of one query ----
+ * Most of the store's functions run one query: insert a row (its id set), write one (put,
+ * update), get one by a key, or walk rows. Each is defined by the macro of its kind with its
+ * name (declared in its module's store_*.h: the compiler checks that the two agree), the
+ * types of its key and row, and its query's SQL and rows, so that the SQL stands where the
+ * function is defined. A key (an int64_t or a const char *) is bound from its own address by a
+ * row of one column at offset 0 (store_args_id, store_args_text); a filter from the struct it
+ * points to. A function of more than one query, or of other parameters, is written out. */
+
+/* int fn(store *s, T *row): inserts row; its id set to the row's. */
+#define STORE_FN_INSERT(fn, T, sql, args)                                                          \
+	int fn(store *s, T *row_)                                                                  \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), NULL);                  \
+		return store_q_run(s, &q_, row_, &row_->id);                                       \
+	}
+
+/* int fn(store *s, const T *row): writes row (an insert without an id read back). */
+#define STORE_FN_PUT(fn, T, sql, args)                                                             \
+	int fn(store *s, const T *row_)                                                            \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), NULL);                  \
+		return store_q_run(s, &q_, row_, NULL);                                            \
+	}
+
+/* int fn(store *s, const T *row): updates row, STORE_ENOTFOUND when no row changed. */
+#define STORE_FN_UPDATE(fn, T, sql, args)                                                          \
+	int fn(store *s, const T *row_)                                                            \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), NULL);                  \
+		return store_q_update(s, &q_, row_);                                               \
+	}
+
+/* int fn(store *s, K key, T *out): the first row of the query by key. */
+#define STORE_FN_GET(fn, K, T, sql, args, row)                                                     \
+	int fn(store *s, K key_, T *out_)                                                          \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), &(row));                \
+		return store_q_get(s, &q_, &key_, out_);                                           \
+	}
+
+/* int fn(store *s, int (*cb)(void *ctx, const T *), void *ctx): cb on each row, in turn,
+ * until it returns non-zero. With _KEY, fn(store *s, K key, cb, ctx): each row of the query
+ * by key; with _FILTER, fn(store *s, const F *filter, cb, ctx): each that filter selects. */
+#define STORE_FN_EACH(fn, T, sql, row)                                                             \
+	int fn(store *s, int (*cb_)(void *, const T *), void *ctx_)                                \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, NULL, &(row));                   \
+		T r_;                                                                              \
+		STORE_WALK(s, &q_, NULL, r_, cb_, ctx_);                                           \
+	}
+#define STORE_FN_EACH_KEY(fn, K, T, sql, args, row)                                                \
+	int fn(store *s, K key_, int (*cb_)(void *, const T *), void *ctx_)                        \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), &(row));                \
+		T r_;                                                                              \
+		STORE_WALK(s, &q_, &key_, r_, cb_, ctx_);                                          \
+	}
+#define STORE_FN_EACH_FILTER(fn, F, T, sql, args, row)                                             \
+	int fn(store *s, const F *filter_, int (*cb_)(void *, const T *), void *ctx_)              \
+	{                                                                                          \
+		static const struct store_query q_ = STORE_Q(sql, &(args), &(row));                \
+		T r_;                                                                              \
+		STORE_WALK(s, &q_, filter_, r_, cb_, ctx_);                                        \
+	}
+
 /* ---- schema.c: migrations ---- */
 
 /* One migration step: the schema change that takes a module to `version`. */
@@ -232,7 +314,10 @@ struct store_module {
 };
 
 /* A module called name (a string) of the migrations of array steps. */
-#define STORE_MODULE(name, steps) {name, steps, sizeof steps / sizeof steps[0]}
+#define STORE_MODULE(name, steps)                                                                  \
+	{                                                                                          \
+		name, steps, sizeof steps / sizeof steps[0]                                        \
+	}
 
 extern const struct store_module store_module_meta;
 extern const struct store_module store_module_ledger;

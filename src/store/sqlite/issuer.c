@@ -8,7 +8,6 @@ typedef struct store_card card;
 typedef struct store_decision decision;
 typedef struct store_cardauth cardauth;
 
-
 /* ---- cards ---- */
 
 #define CARD_COLUMNS                                                                                \
@@ -28,79 +27,40 @@ static const struct store_row card_update_args = STORE_ROW_N(card_update_cols, 6
 static const struct store_col card_phone_cols[] = {STORE_COLS(card, phone, updated_at, id)};
 static const struct store_row card_phone_args = STORE_ROW_N(card_phone_cols, 3);
 
-/* How many cards end in some four digits. */
-struct count_row {
-	int n;
-};
-static const struct store_col count_cols[] = {STORE_COLS(struct count_row, n)};
-static const struct store_row count_row = STORE_ROW(struct count_row, count_cols);
-
-static const struct store_query card_insert_q =
-    STORE_Q("INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &card_new, NULL);
-static const struct store_query card_get_q =
-    STORE_Q("SELECT " CARD_COLUMNS " FROM cards WHERE id = ?", &store_args_id, &card_row);
-static const struct store_query card_by_hash_q =
-    STORE_Q("SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?", &store_args_text, &card_row);
-static const struct store_query card_count4_q =
-    STORE_Q("SELECT COUNT(*) AS n FROM cards WHERE last4 = ?", &store_args_text, &count_row);
-static const struct store_query card_by_last4_q =
-    STORE_Q("SELECT " CARD_COLUMNS " FROM cards WHERE last4 = ? ORDER BY id LIMIT 1",
-            &store_args_text, &card_row);
-static const struct store_query card_update_q =
-    STORE_Q("UPDATE cards SET status = ?, pin_tries = ?, replaced_by = ?, "
-            "updated_at = ?, atc = ? WHERE id = ?",
-            &card_update_args, NULL);
-static const struct store_query card_phone_q =
-    STORE_Q("UPDATE cards SET phone = ?, updated_at = ? WHERE id = ?", &card_phone_args, NULL);
-static const struct store_query card_each_q =
-    STORE_Q("SELECT " CARD_COLUMNS " FROM cards ORDER BY id", NULL, &card_row);
-
-int store_card_insert(store *s, struct store_card *c)
-{
-	return store_q_run(s, &card_insert_q, c, &c->id);
-}
-
-int store_card_get(store *s, int64_t id, struct store_card *out)
-{
-	return store_q_get(s, &card_get_q, &(struct store_arg_id){id}, out);
-}
-
-int store_card_by_hash(store *s, const char *pan_hash, struct store_card *out)
-{
-	return store_q_get(s, &card_by_hash_q, &(struct store_arg_text){pan_hash}, out);
-}
+STORE_FN_INSERT(store_card_insert, card,
+                "INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                card_new)
+STORE_FN_GET(store_card_get, int64_t, card, "SELECT " CARD_COLUMNS " FROM cards WHERE id = ?",
+             store_args_id, card_row)
+STORE_FN_GET(store_card_by_hash, const char *, card,
+             "SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?", store_args_text, card_row)
 
 int store_card_by_last4(store *s, const char *last4, struct store_card *out, int *count)
 {
-	struct count_row n = {0};
+	static const struct store_query count_q = STORE_Q(
+	    "SELECT COUNT(*) AS n FROM cards WHERE last4 = ?", &store_args_text, &store_row_n);
+	static const struct store_query first_q =
+	    STORE_Q("SELECT " CARD_COLUMNS " FROM cards WHERE last4 = ? ORDER BY id LIMIT 1",
+	            &store_args_text, &card_row);
+	int64_t n;
 	int rc;
 
 	*count = 0;
-	if ((rc = store_q_get(s, &card_count4_q, &(struct store_arg_text){last4}, &n)) != STORE_OK)
+	if ((rc = store_q_n(s, &count_q, last4, &n)) != STORE_OK)
 		return rc;
-	if ((*count = n.n) == 0)
+	if ((*count = (int)n) == 0)
 		return STORE_ENOTFOUND;
-	return store_q_get(s, &card_by_last4_q, &(struct store_arg_text){last4}, out);
+	return store_q_get(s, &first_q, &last4, out);
 }
 
-int store_card_update(store *s, const struct store_card *c)
-{
-	return store_q_update(s, &card_update_q, c);
-}
-
-int store_card_set_phone(store *s, const struct store_card *c)
-{
-	return store_q_update(s, &card_phone_q, c);
-}
-
-int store_card_each(store *s, int (*fn)(void *ctx, const struct store_card *c), void *ctx)
-{
-	card c;
-
-	STORE_WALK(s, &card_each_q, NULL, c, fn, ctx);
-}
+STORE_FN_UPDATE(store_card_update, card,
+                "UPDATE cards SET status = ?, pin_tries = ?, replaced_by = ?, updated_at = ?, "
+                "atc = ? WHERE id = ?",
+                card_update_args)
+STORE_FN_UPDATE(store_card_set_phone, card,
+                "UPDATE cards SET phone = ?, updated_at = ? WHERE id = ?", card_phone_args)
+STORE_FN_EACH(store_card_each, card, "SELECT " CARD_COLUMNS " FROM cards ORDER BY id", card_row)
 
 /* ---- card days ---- */
 
@@ -115,20 +75,13 @@ static const struct store_row day_all = STORE_ROW(struct day_row, day_cols);
 static const struct store_row day_key = STORE_ROW_N(day_cols, 2);
 static const struct store_row day_sums = STORE_ROW_N(day_cols + 2, 3);
 
-static const struct store_query day_get_q =
-    STORE_Q("SELECT amount, count, auths FROM card_days WHERE card_id = ? AND day = ?", &day_key,
-            &day_sums);
-static const struct store_query day_add_q =
-    STORE_Q("INSERT INTO card_days (card_id, day, amount, count, auths) VALUES (?, "
-            "?, ?, ?, ?) ON CONFLICT (card_id, day) DO UPDATE SET amount = amount "
-            "+ excluded.amount, count = count + excluded.count, auths = auths + "
-            "excluded.auths",
-            &day_all, NULL);
-
 int store_card_day_get(store *s, int64_t card_id, int64_t day, struct store_card_day *out)
 {
+	static const struct store_query q =
+	    STORE_Q("SELECT amount, count, auths FROM card_days WHERE card_id = ? AND day = ?",
+	            &day_key, &day_sums);
 	struct day_row r = {.card_id = card_id, .day = day};
-	int rc = store_q_get(s, &day_get_q, &r, &r);
+	int rc = store_q_get(s, &q, &r, &r);
 
 	*out = (struct store_card_day){.amount = r.amount, .count = r.count, .auths = r.auths};
 	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
@@ -136,9 +89,14 @@ int store_card_day_get(store *s, int64_t card_id, int64_t day, struct store_card
 
 int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct store_card_day *d)
 {
+	static const struct store_query q = STORE_Q(
+	    "INSERT INTO card_days (card_id, day, amount, count, auths) VALUES (?, ?, ?, ?, "
+	    "?) ON CONFLICT (card_id, day) DO UPDATE SET amount = amount + excluded.amount, "
+	    "count = count + excluded.count, auths = auths + excluded.auths",
+	    &day_all, NULL);
 	struct day_row r = {card_id, day, d->amount, d->count, d->auths};
 
-	return store_q_run(s, &day_add_q, &r, NULL);
+	return store_q_run(s, &q, &r, NULL);
 }
 
 /* ---- decisions ---- */
@@ -181,15 +139,16 @@ static const struct store_col reversal_cols[] = {
     STORE_COLS(struct reversal_args, acquirer, terminal, stan, ops, since)};
 static const struct store_row reversal_args = STORE_ROW_N(reversal_cols, 5);
 
-static const struct store_query decision_insert_q =
-    STORE_Q("INSERT INTO decisions (" DECISION_COLUMNS ") VALUES (NULL, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &decision_new, NULL);
-static const struct store_query decision_get_q = STORE_Q(
-    "SELECT " DECISION_COLUMNS " FROM decisions WHERE id = ?", &store_args_id, &decision_row);
-static const struct store_query decision_by_dup_key_q =
-    STORE_Q("SELECT " DECISION_COLUMNS " FROM decisions WHERE dup_key = ?", &store_args_text,
-            &decision_row);
+STORE_FN_INSERT(store_decision_insert, decision,
+                "INSERT INTO decisions (" DECISION_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                decision_new)
+STORE_FN_GET(store_decision_get, int64_t, decision,
+             "SELECT " DECISION_COLUMNS " FROM decisions WHERE id = ?", store_args_id, decision_row)
+STORE_FN_GET(store_decision_by_dup_key, const char *, decision,
+             "SELECT " DECISION_COLUMNS " FROM decisions WHERE dup_key = ?", store_args_text,
+             decision_row)
+
 /* By auth code through decisions_auth, whose WHERE the query repeats so that SQLite may use
  * it; else by RRN through decisions_rrn, the auth code (when given) checked on the row. */
 static const struct store_query original_auth_q =
@@ -202,28 +161,6 @@ static const struct store_query original_rrn_q =
             "card_id = ?1 AND rc = '00' AND ((1 << op) & ?2) != 0 AND (?3 IS NULL "
             "OR auth_code = ?3) ORDER BY id DESC LIMIT 1",
             &original_rrn_args, &decision_row);
-static const struct store_query reversal_q =
-    STORE_Q("SELECT " DECISION_COLUMNS " FROM decisions WHERE acquirer = ? AND "
-            "terminal = ? AND stan = ? AND ((1 << op) & ?) != 0 AND at >= ? ORDER BY id DESC "
-            "LIMIT 1",
-            &reversal_args, &decision_row);
-static const struct store_query decision_update_q = STORE_Q(
-    "UPDATE decisions SET remaining = ?, reversed = ? WHERE id = ?", &decision_update_args, NULL);
-
-int store_decision_insert(store *s, struct store_decision *d)
-{
-	return store_q_run(s, &decision_insert_q, d, &d->id);
-}
-
-int store_decision_get(store *s, int64_t id, struct store_decision *out)
-{
-	return store_q_get(s, &decision_get_q, &(struct store_arg_id){id}, out);
-}
-
-int store_decision_by_dup_key(store *s, const char *dup_key, struct store_decision *out)
-{
-	return store_q_get(s, &decision_by_dup_key_q, &(struct store_arg_text){dup_key}, out);
-}
 
 int store_decision_original(store *s, int64_t card_id, unsigned ops, const char *auth_code,
                             const char *rrn, struct store_decision *out)
@@ -240,14 +177,18 @@ int store_decision_for_reversal(store *s, const char *acquirer, const char *term
                                 const char *stan, unsigned ops, int64_t since,
                                 struct store_decision *out)
 {
-	return store_q_get(s, &reversal_q,
-	                   &(struct reversal_args){acquirer, terminal, stan, ops, since}, out);
+	static const struct store_query q = STORE_Q(
+	    "SELECT " DECISION_COLUMNS " FROM decisions WHERE acquirer = ? AND terminal = ? "
+	    "AND stan = ? AND ((1 << op) & ?) != 0 AND at >= ? ORDER BY id DESC LIMIT 1",
+	    &reversal_args, &decision_row);
+
+	return store_q_get(s, &q, &(struct reversal_args){acquirer, terminal, stan, ops, since},
+	                   out);
 }
 
-int store_decision_update(store *s, const struct store_decision *d)
-{
-	return store_q_update(s, &decision_update_q, d);
-}
+STORE_FN_UPDATE(store_decision_update, decision,
+                "UPDATE decisions SET remaining = ?, reversed = ? WHERE id = ?",
+                decision_update_args)
 
 /* ---- card authentications ---- */
 
@@ -275,31 +216,23 @@ static const struct store_col latest_cols[] = {
     STORE_COLS(struct latest_args, card_id, decided, verified, invalid)};
 static const struct store_row latest_args = STORE_ROW_N(latest_cols, 4);
 
-static const struct store_query cardauth_insert_q =
-    STORE_Q("INSERT INTO cardauths (" CARDAUTH_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &cardauth_new, NULL);
-static const struct store_query cardauth_latest_q =
-    STORE_Q("SELECT " CARDAUTH_COLUMNS " FROM cardauths WHERE card_id = ?1 AND "
-            "(?2 = 0 OR state IN (?3, ?4)) ORDER BY id DESC LIMIT 1",
-            &latest_args, &cardauth_row);
-static const struct store_query cardauth_update_q =
-    STORE_Q("UPDATE cardauths SET state = ?, tries = ?, verified_at = ?, "
-            "valid_until = ?, reason = ? WHERE id = ?",
-            &cardauth_update_args, NULL);
-
-int store_cardauth_insert(store *s, struct store_cardauth *a)
-{
-	return store_q_run(s, &cardauth_insert_q, a, &a->id);
-}
+STORE_FN_INSERT(store_cardauth_insert, cardauth,
+                "INSERT INTO cardauths (" CARDAUTH_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?)",
+                cardauth_new)
 
 int store_cardauth_latest(store *s, int64_t card_id, bool decided, struct store_cardauth *out)
 {
+	static const struct store_query q =
+	    STORE_Q("SELECT " CARDAUTH_COLUMNS " FROM cardauths WHERE card_id = ?1 AND "
+	            "(?2 = 0 OR state IN (?3, ?4)) ORDER BY id DESC LIMIT 1",
+	            &latest_args, &cardauth_row);
 	struct latest_args a = {card_id, decided, STORE_CARDAUTH_VERIFIED, STORE_CARDAUTH_INVALID};
 
-	return store_q_get(s, &cardauth_latest_q, &a, out);
+	return store_q_get(s, &q, &a, out);
 }
 
-int store_cardauth_update(store *s, const struct store_cardauth *a)
-{
-	return store_q_update(s, &cardauth_update_q, a);
-}
+STORE_FN_UPDATE(store_cardauth_update, cardauth,
+                "UPDATE cardauths SET state = ?, tries = ?, verified_at = ?, valid_until = ?, "
+                "reason = ? WHERE id = ?",
+                cardauth_update_args)

@@ -9,7 +9,6 @@
 typedef struct store_ledger_account account;
 typedef struct store_ledger_transfer transfer;
 
-
 /* In the order of the columns of ledger_accounts and ledger_transfers. */
 static const struct store_col account_cols[] = {
     STORE_COLS(account, id, code, currency, flags) STORE_COL_AS(account, limit, "balance_limit", 0),
@@ -57,101 +56,76 @@ static const struct store_row expirable_args = STORE_ROW_N(expirable_cols, 3);
 	"id, debit_account, credit_account, amount, currency, flags, pending_id, timeout, code, "  \
 	"created_at, state, posted_amount"
 
-static const struct store_query account_insert =
-    STORE_Q("INSERT INTO ledger_accounts (code, currency, flags, balance_limit, debits_pending, "
-            "debits_posted, credits_pending, credits_posted, created_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            &account_new, NULL);
-static const struct store_query account_get = STORE_Q(
-    "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE id = ?1", &store_args_id, &account_row);
-/* ?2 … ?5 the columns after balance_limit in the table: bound from account_cols. */
-static const struct store_query account_update = STORE_Q(
-    "UPDATE ledger_accounts SET balance_limit = ?5, debits_pending = ?6, debits_posted = ?7, "
-    "credits_pending = ?8, credits_posted = ?9 WHERE id = ?1",
-    &account_sums, NULL);
-static const struct store_query accounts =
-    STORE_Q("SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts ORDER BY id", NULL, &account_row);
-static const struct store_query transfer_insert =
-    STORE_Q("INSERT INTO ledger_transfers (" TRANSFER_COLUMNS ", expires_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            &transfer_all, NULL);
-static const struct store_query transfer_get = STORE_Q(
-    "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers WHERE id = ?1", &transfer_id, &transfer_row);
-static const struct store_query transfer_resolve = STORE_Q(
-    "UPDATE ledger_transfers SET state = ?2, posted_amount = ?3 WHERE id = ?1 AND state = ?4",
-    &resolve_args, NULL);
-static const struct store_query transfers =
-    STORE_Q("SELECT " TRANSFER_COLUMNS " FROM ledger_transfers", NULL, &transfer_row);
-static const struct store_query expirable =
-    STORE_Q("SELECT id FROM ledger_transfers WHERE state = ?1 AND expires_at <= ?2 "
-            "ORDER BY expires_at LIMIT ?3",
-            &expirable_args, &transfer_id);
-
 int store_ledger_account_insert(store *s, const struct store_ledger_account *a, int64_t *id)
 {
-	return store_q_run(s, &account_insert, a, id);
+	static const struct store_query q =
+	    STORE_Q("INSERT INTO ledger_accounts (code, currency, flags, balance_limit, "
+	            "debits_pending, debits_posted, credits_pending, credits_posted, created_at) "
+	            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	            &account_new, NULL);
+
+	return store_q_run(s, &q, a, id);
 }
 
-int store_ledger_account_get(store *s, int64_t id, struct store_ledger_account *out)
-{
-	return store_q_get(s, &account_get, &(struct store_arg_id){id}, out);
-}
-
-int store_ledger_account_update(store *s, const struct store_ledger_account *a)
-{
-	return store_q_update(s, &account_update, a);
-}
-
-int store_ledger_transfer_insert(store *s, const struct store_ledger_transfer *t)
-{
-	return store_q_run(s, &transfer_insert, t, NULL);
-}
+STORE_FN_GET(store_ledger_account_get, int64_t, account,
+             "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE id = ?1", store_args_id,
+             account_row)
+/* ?2 … ?5 the columns after balance_limit in the table: bound from account_cols. */
+STORE_FN_UPDATE(store_ledger_account_update, account,
+                "UPDATE ledger_accounts SET balance_limit = ?5, debits_pending = ?6, "
+                "debits_posted = ?7, credits_pending = ?8, credits_posted = ?9 WHERE id = ?1",
+                account_sums)
+STORE_FN_PUT(store_ledger_transfer_insert, transfer,
+             "INSERT INTO ledger_transfers (" TRANSFER_COLUMNS ", expires_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             transfer_all)
 
 int store_ledger_transfer_get(store *s, const uint8_t id[STORE_LEDGER_ID_LEN],
                               struct store_ledger_transfer *out)
 {
+	static const struct store_query q =
+	    STORE_Q("SELECT " TRANSFER_COLUMNS " FROM ledger_transfers WHERE id = ?1", &transfer_id,
+	            &transfer_row);
 	transfer key;
 
 	memcpy(key.id, id, sizeof key.id);
-	return store_q_get(s, &transfer_get, &key, out);
+	return store_q_get(s, &q, &key, out);
 }
 
 int store_ledger_transfer_resolve(store *s, const uint8_t id[STORE_LEDGER_ID_LEN], int state,
                                   int64_t posted_amount)
 {
+	static const struct store_query q = STORE_Q(
+	    "UPDATE ledger_transfers SET state = ?2, posted_amount = ?3 WHERE id = ?1 AND state = ?4",
+	    &resolve_args, NULL);
 	struct resolve_args a = {
 	    .state = state, .posted_amount = posted_amount, .pending = STORE_LEDGER_STATE_PENDING};
 
 	memcpy(a.id, id, sizeof a.id);
-	return store_q_update(s, &transfer_resolve, &a);
+	return store_q_update(s, &q, &a);
 }
 
 int store_ledger_expirable(store *s, int64_t now, uint8_t (*ids)[STORE_LEDGER_ID_LEN], size_t cap,
                            size_t *n)
 {
+	static const struct store_query q =
+	    STORE_Q("SELECT id FROM ledger_transfers WHERE state = ?1 AND expires_at <= ?2 "
+	            "ORDER BY expires_at LIMIT ?3",
+	            &expirable_args, &transfer_id);
 	struct expirable_args a = {STORE_LEDGER_STATE_PENDING, now, (int64_t)cap};
 	transfer t;
 	sqlite3_stmt *st;
 	int rc;
 
 	*n = 0;
-	if ((rc = store_q_prepare(s, &expirable, &a, &st)) != STORE_OK)
+	if ((rc = store_q_prepare(s, &q, &a, &st)) != STORE_OK)
 		return rc;
-	while (*n < cap && (rc = store_q_next(s, st, &expirable, &t)) == STORE_OK)
+	while (*n < cap && (rc = store_q_next(s, st, &q, &t)) == STORE_OK)
 		memcpy(ids[(*n)++], t.id, sizeof t.id);
 	return store_q_end(st, rc, 0);
 }
 
-int store_ledger_accounts_each(store *s, store_ledger_account_fn fn, void *ctx)
-{
-	account a;
-
-	STORE_WALK(s, &accounts, NULL, a, fn, ctx);
-}
-
-int store_ledger_transfers_each(store *s, store_ledger_transfer_fn fn, void *ctx)
-{
-	transfer t;
-
-	STORE_WALK(s, &transfers, NULL, t, fn, ctx);
-}
+STORE_FN_EACH(store_ledger_accounts_each, account,
+              "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts ORDER BY id", account_row)
+STORE_FN_EACH(store_ledger_transfers_each, transfer,
+              "SELECT " TRANSFER_COLUMNS " FROM ledger_transfers", transfer_row)

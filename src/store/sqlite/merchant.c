@@ -10,7 +10,6 @@ typedef struct store_merchant_step step;
 typedef struct store_merchant_doc doc;
 typedef struct store_merchant_cert cert;
 
-
 /* ---- applications ---- */
 
 #define APP_COLUMNS                                                                                \
@@ -34,58 +33,28 @@ static const struct store_col app_filter_cols[] = {
     STORE_COLS(app_filter, after_id, state, mid, due_by, limit)};
 static const struct store_row app_filter_args = STORE_ROW_N(app_filter_cols, 5);
 
-static const struct store_query app_insert_q =
-    STORE_Q("INSERT INTO merchant_apps (" APP_COLUMNS ") VALUES (?1, ?2, ?3, ?4, "
-            "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-            "?19, ?20, ?21, ?22, NULL)",
-            &app_new, NULL);
-static const struct store_query app_get_q =
-    STORE_Q("SELECT " APP_COLUMNS " FROM merchant_apps WHERE id = ?", &store_args_id, &app_row);
-static const struct store_query app_by_mid_q =
-    STORE_Q("SELECT " APP_COLUMNS " FROM merchant_apps WHERE mid = ?", &store_args_text, &app_row);
-static const struct store_query app_update_q =
-    STORE_Q("UPDATE merchant_apps SET state = ?1, mid = ?2, legal_name = ?3, "
-            "licence = ?4, tax_number = ?5, rep_name = ?6, rep_id = ?7, "
-            "rep_id_masked = ?8, address = ?9, mcc = ?10, phone = ?11, "
-            "fee_credit_bp = ?12, fee_debit_bp = ?13, fee_debit_cap = ?14, "
-            "fee_qr_bp = ?15, limit_daily = ?16, limit_txn = ?17, "
-            "limit_currency = ?18, types = ?19, next_review = ?20, "
-            "updated_at = ?21 WHERE id = ?22",
-            &app_update_args, NULL);
-static const struct store_query app_list_q =
-    STORE_Q("SELECT " APP_COLUMNS " FROM merchant_apps WHERE id > ?1"
-            " AND (?2 = 0 OR state = ?2) AND (?3 = '' OR mid = ?3)"
-            " AND (?4 = 0 OR (next_review > 0 AND next_review <= ?4))"
-            " ORDER BY id LIMIT ?5",
-            &app_filter_args, &app_row);
-
-int store_merchant_app_insert(store *s, struct store_merchant_app *a)
-{
-	return store_q_run(s, &app_insert_q, a, &a->id);
-}
-
-int store_merchant_app_get(store *s, int64_t id, struct store_merchant_app *out)
-{
-	return store_q_get(s, &app_get_q, &(struct store_arg_id){id}, out);
-}
-
-int store_merchant_app_by_mid(store *s, const char *mid, struct store_merchant_app *out)
-{
-	return store_q_get(s, &app_by_mid_q, &(struct store_arg_text){mid}, out);
-}
-
-int store_merchant_app_update(store *s, const struct store_merchant_app *a)
-{
-	return store_q_update(s, &app_update_q, a);
-}
-
-int store_merchant_app_list(store *s, const struct store_merchant_app_filter *f,
-                            int (*fn)(void *ctx, const struct store_merchant_app *a), void *ctx)
-{
-	app a;
-
-	STORE_WALK(s, &app_list_q, f, a, fn, ctx);
-}
+STORE_FN_INSERT(store_merchant_app_insert, app,
+                "INSERT INTO merchant_apps (" APP_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, NULL)",
+                app_new)
+STORE_FN_GET(store_merchant_app_get, int64_t, app,
+             "SELECT " APP_COLUMNS " FROM merchant_apps WHERE id = ?", store_args_id, app_row)
+STORE_FN_GET(store_merchant_app_by_mid, const char *, app,
+             "SELECT " APP_COLUMNS " FROM merchant_apps WHERE mid = ?", store_args_text, app_row)
+STORE_FN_UPDATE(store_merchant_app_update, app,
+                "UPDATE merchant_apps SET state = ?1, mid = ?2, legal_name = ?3, licence = ?4, "
+                "tax_number = ?5, rep_name = ?6, rep_id = ?7, rep_id_masked = ?8, address = ?9, "
+                "mcc = ?10, phone = ?11, fee_credit_bp = ?12, fee_debit_bp = ?13, "
+                "fee_debit_cap = ?14, fee_qr_bp = ?15, limit_daily = ?16, limit_txn = ?17, "
+                "limit_currency = ?18, types = ?19, next_review = ?20, updated_at = ?21 "
+                "WHERE id = ?22",
+                app_update_args)
+STORE_FN_EACH_FILTER(store_merchant_app_list, app_filter, app,
+                     "SELECT " APP_COLUMNS " FROM merchant_apps WHERE id > ?1"
+                     " AND (?2 = 0 OR state = ?2) AND (?3 = '' OR mid = ?3)"
+                     " AND (?4 = 0 OR (next_review > 0 AND next_review <= ?4))"
+                     " ORDER BY id LIMIT ?5",
+                     app_filter_args, app_row)
 
 /* ---- the history of states, documents, certificates: rows of an application ---- */
 
@@ -103,63 +72,27 @@ static const struct store_col cert_cols[] = {
 static const struct store_row cert_row = STORE_ROW(cert, cert_cols);
 static const struct store_row cert_new = STORE_ROW_N(cert_cols + 1, 4);
 
-static const struct store_query step_insert_q =
-    STORE_Q("INSERT INTO merchant_steps (app_id, from_state, to_state, actor, "
-            "reason, at) VALUES (?, ?, ?, ?, ?, ?)",
-            &step_new, NULL);
-static const struct store_query step_list_q =
-    STORE_Q("SELECT id, app_id, from_state, to_state, actor, reason, at FROM "
-            "merchant_steps WHERE app_id = ? ORDER BY id",
-            &store_args_id, &step_row);
-static const struct store_query doc_insert_q =
-    STORE_Q("INSERT INTO merchant_docs (app_id, type, name, content_type, sha256, "
-            "size, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            &doc_new, NULL);
-static const struct store_query doc_list_q =
-    STORE_Q("SELECT id, app_id, type, name, content_type, sha256, size, at FROM "
-            "merchant_docs WHERE app_id = ? ORDER BY id",
-            &store_args_id, &doc_row);
-static const struct store_query cert_insert_q =
-    STORE_Q("INSERT INTO merchant_certs (app_id, number, issued, valid_until) "
-            "VALUES (?, ?, ?, ?)",
-            &cert_new, NULL);
-static const struct store_query cert_last_q =
-    STORE_Q("SELECT id, app_id, number, issued, valid_until FROM merchant_certs "
-            "WHERE app_id = ? ORDER BY id DESC LIMIT 1",
-            &store_args_id, &cert_row);
-
-int store_merchant_step_insert(store *s, struct store_merchant_step *h)
-{
-	return store_q_run(s, &step_insert_q, h, &h->id);
-}
-
-int store_merchant_step_list(store *s, int64_t app_id,
-                             int (*fn)(void *ctx, const struct store_merchant_step *h), void *ctx)
-{
-	step h;
-
-	STORE_WALK(s, &step_list_q, &(struct store_arg_id){app_id}, h, fn, ctx);
-}
-
-int store_merchant_doc_insert(store *s, struct store_merchant_doc *d)
-{
-	return store_q_run(s, &doc_insert_q, d, &d->id);
-}
-
-int store_merchant_doc_list(store *s, int64_t app_id,
-                            int (*fn)(void *ctx, const struct store_merchant_doc *d), void *ctx)
-{
-	doc d;
-
-	STORE_WALK(s, &doc_list_q, &(struct store_arg_id){app_id}, d, fn, ctx);
-}
-
-int store_merchant_cert_insert(store *s, struct store_merchant_cert *c)
-{
-	return store_q_run(s, &cert_insert_q, c, &c->id);
-}
-
-int store_merchant_cert_last(store *s, int64_t app_id, struct store_merchant_cert *out)
-{
-	return store_q_get(s, &cert_last_q, &(struct store_arg_id){app_id}, out);
-}
+STORE_FN_INSERT(store_merchant_step_insert, step,
+                "INSERT INTO merchant_steps (app_id, from_state, to_state, actor, reason, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                step_new)
+STORE_FN_EACH_KEY(store_merchant_step_list, int64_t, step,
+                  "SELECT id, app_id, from_state, to_state, actor, reason, at FROM "
+                  "merchant_steps WHERE app_id = ? ORDER BY id",
+                  store_args_id, step_row)
+STORE_FN_INSERT(store_merchant_doc_insert, doc,
+                "INSERT INTO merchant_docs (app_id, type, name, content_type, sha256, size, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                doc_new)
+STORE_FN_EACH_KEY(store_merchant_doc_list, int64_t, doc,
+                  "SELECT id, app_id, type, name, content_type, sha256, size, at FROM "
+                  "merchant_docs WHERE app_id = ? ORDER BY id",
+                  store_args_id, doc_row)
+STORE_FN_INSERT(store_merchant_cert_insert, cert,
+                "INSERT INTO merchant_certs (app_id, number, issued, valid_until) "
+                "VALUES (?, ?, ?, ?)",
+                cert_new)
+STORE_FN_GET(store_merchant_cert_last, int64_t, cert,
+             "SELECT id, app_id, number, issued, valid_until FROM merchant_certs "
+             "WHERE app_id = ? ORDER BY id DESC LIMIT 1",
+             store_args_id, cert_row)

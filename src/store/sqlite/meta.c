@@ -4,7 +4,6 @@
 
 #include "store/sqlite/internal.h"
 
-
 /* A setting: its name, its value. */
 struct meta_row {
 	const char *name, *value;

@@ -6,7 +6,6 @@
 
 typedef struct store_notify notice;
 
-
 #define NOTIFY_COLUMNS "id, kind, phone, text, state, attempts, created_at, next_at, done_at, error"
 
 static const struct store_col notice_cols[] = {STORE_COLS(
@@ -34,53 +33,41 @@ struct due_args {
 static const struct store_col due_cols[] = {STORE_COLS(struct due_args, state, now, limit)};
 static const struct store_row due_args = STORE_ROW_N(due_cols, 3);
 
-static const struct store_query insert_q = STORE_Q("INSERT INTO notify_outbox (" NOTIFY_COLUMNS
-                                                   ") VALUES (NULL, ?, X'', ?, ?, ?, ?, ?, ?, ?)",
-                                                   &insert_args, NULL);
-static const struct store_query seal_q =
-    STORE_Q("UPDATE notify_outbox SET phone = ? WHERE id = ?", &seal_args, NULL);
-static const struct store_query get_q = STORE_Q(
-    "SELECT " NOTIFY_COLUMNS " FROM notify_outbox WHERE id = ?", &store_args_id, &notice_row);
-static const struct store_query due_q =
-    STORE_Q("SELECT " NOTIFY_COLUMNS " FROM notify_outbox WHERE state = ? AND "
-            "next_at <= ? ORDER BY next_at, id LIMIT ?",
-            &due_args, &notice_row);
-static const struct store_query update_q =
-    STORE_Q("UPDATE notify_outbox SET state = ?, attempts = ?, next_at = ?, "
-            "done_at = ?, error = ? WHERE id = ?",
-            &update_args, NULL);
-
-int store_notify_insert(store *s, struct store_notify *n)
-{
-	return store_q_run(s, &insert_q, n, &n->id);
-}
+STORE_FN_INSERT(store_notify_insert, notice,
+                "INSERT INTO notify_outbox (" NOTIFY_COLUMNS ") "
+                "VALUES (NULL, ?, X'', ?, ?, ?, ?, ?, ?, ?)",
+                insert_args)
 
 int store_notify_seal(store *s, int64_t id, const struct store_sealed *phone)
 {
-	return store_q_update(s, &seal_q, &(struct seal_args){*phone, id});
+	static const struct store_query q =
+	    STORE_Q("UPDATE notify_outbox SET phone = ? WHERE id = ?", &seal_args, NULL);
+
+	return store_q_update(s, &q, &(struct seal_args){*phone, id});
 }
 
-int store_notify_get(store *s, int64_t id, struct store_notify *out)
-{
-	return store_q_get(s, &get_q, &(struct store_arg_id){id}, out);
-}
+STORE_FN_GET(store_notify_get, int64_t, notice,
+             "SELECT " NOTIFY_COLUMNS " FROM notify_outbox WHERE id = ?", store_args_id, notice_row)
 
 int store_notify_due(store *s, int64_t now, struct store_notify *out, size_t cap, size_t *n)
 {
+	static const struct store_query q =
+	    STORE_Q("SELECT " NOTIFY_COLUMNS " FROM notify_outbox WHERE state = ? AND next_at <= ? "
+	            "ORDER BY next_at, id LIMIT ?",
+	            &due_args, &notice_row);
+	struct due_args a = {STORE_NOTIFY_PENDING, now, (int64_t)cap};
 	sqlite3_stmt *st;
-	int rc = STORE_OK;
+	int rc;
 
 	*n = 0;
-	if ((rc = store_q_prepare(s, &due_q,
-	                          &(struct due_args){STORE_NOTIFY_PENDING, now, (int64_t)cap},
-	                          &st)) != STORE_OK)
+	if ((rc = store_q_prepare(s, &q, &a, &st)) != STORE_OK)
 		return rc;
-	while (*n < cap && (rc = store_q_next(s, st, &due_q, &out[*n])) == STORE_OK)
+	while (*n < cap && (rc = store_q_next(s, st, &q, &out[*n])) == STORE_OK)
 		(*n)++;
 	return store_q_end(st, rc, 0);
 }
 
-int store_notify_update(store *s, const struct store_notify *n)
-{
-	return store_q_update(s, &update_q, n);
-}
+STORE_FN_UPDATE(store_notify_update, notice,
+                "UPDATE notify_outbox SET state = ?, attempts = ?, next_at = ?, done_at = ?, "
+                "error = ? WHERE id = ?",
+                update_args)

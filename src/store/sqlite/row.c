@@ -12,6 +12,23 @@ static const struct store_col arg_id_cols[] = {STORE_COLS(struct store_arg_id, i
 static const struct store_col arg_text_cols[] = {STORE_COLS(struct store_arg_text, text)};
 const struct store_row store_args_id = STORE_ROW_N(arg_id_cols, 1);
 const struct store_row store_args_text = STORE_ROW_N(arg_text_cols, 1);
+static const struct store_col arg_text_n_cols[] = {STORE_COLS(struct store_arg_text_n, text, n)};
+const struct store_row store_args_text_n = STORE_ROW_N(arg_text_n_cols, 2);
+const struct store_row store_row_n = STORE_ROW_N(arg_text_n_cols + 1, 1);
+
+/* The integer types of fields (internal.h), each bound and read as a 64-bit integer: X(type,
+ * its C type) for each; a column read is converted to the C type (to bool: 0 or 1). */
+#define INTEGERS(X)                                                                                \
+	X(STORE_T_I64, int64_t)                                                                    \
+	X(STORE_T_INT, int) X(STORE_T_UNSIGNED, unsigned) X(STORE_T_BOOL, bool)
+#define LOAD_INT(type, C)                                                                          \
+	case type:                                                                                 \
+		v = *(const C *)p;                                                                 \
+		break;
+#define READ_INT(type, C)                                                                          \
+	case type:                                                                                 \
+		*(C *)p = (C)sqlite3_column_int64(st, i);                                          \
+		break;
 
 static bool all_zero(const uint8_t *p, size_t n)
 {
@@ -29,18 +46,7 @@ static int bind_col(sqlite3_stmt *st, int i, const struct store_col *c, const ch
 	int64_t v;
 
 	switch (c->type) {
-	case STORE_T_I64:
-		v = *(const int64_t *)p;
-		break;
-	case STORE_T_INT:
-		v = *(const int *)p;
-		break;
-	case STORE_T_UNSIGNED:
-		v = *(const unsigned *)p;
-		break;
-	case STORE_T_BOOL:
-		v = *(const bool *)p;
-		break;
+		INTEGERS(LOAD_INT)
 	case STORE_T_LIMIT:
 		v = *(const size_t *)p > 0 ? (int64_t) * (const size_t *)p : -1;
 		break;
@@ -93,18 +99,7 @@ static void read_col(sqlite3_stmt *st, int i, const struct store_col *c, char *r
 	void *p = row + c->off;
 
 	switch (c->type) {
-	case STORE_T_I64:
-		*(int64_t *)p = sqlite3_column_int64(st, i);
-		break;
-	case STORE_T_INT:
-		*(int *)p = sqlite3_column_int(st, i);
-		break;
-	case STORE_T_UNSIGNED:
-		*(unsigned *)p = (unsigned)sqlite3_column_int64(st, i);
-		break;
-	case STORE_T_BOOL:
-		*(bool *)p = sqlite3_column_int(st, i) != 0;
-		break;
+		INTEGERS(READ_INT)
 	case STORE_T_TEXT: {
 		const unsigned char *t = sqlite3_column_text(st, i);
 		size_t n = t != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
@@ -229,4 +224,14 @@ int store_q_get(store *s, const struct store_query *q, const void *args, void *o
 		return store_run(s, st);
 	sqlite3_reset(st);
 	return STORE_OK;
+}
+
+int store_q_n(store *s, const struct store_query *q, const char *text, int64_t *n)
+{
+	struct store_arg_text_n r = {text, 0};
+	int rc;
+
+	if ((rc = store_q_get(s, q, &r, &r)) == STORE_OK)
+		*n = r.n;
+	return rc;
 }

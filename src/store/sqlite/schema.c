@@ -20,35 +20,25 @@ static const struct store_module *const modules[] = {
 static const char create_versions[] =
     "CREATE TABLE IF NOT EXISTS schema_versions (module TEXT PRIMARY KEY, "
     "version INTEGER NOT NULL)";
-/* A module's row of schema_versions. */
-struct version_row {
-	const char *module;
-	int version;
-};
-
-static const struct store_col version_cols[] = {STORE_COLS(struct version_row, module, version)};
-static const struct store_row version_args = STORE_ROW_N(version_cols, 2);
-static const struct store_row version_args_module = STORE_ROW_N(version_cols, 1);
-static const struct store_row version_read = STORE_ROW_N(version_cols + 1, 1);
-
+/* A module's row of schema_versions: its name and version (struct store_arg_text_n). */
 static const struct store_query get_version = STORE_Q(
-    "SELECT version FROM schema_versions WHERE module = ?1", &version_args_module, &version_read);
+    "SELECT version AS n FROM schema_versions WHERE module = ?1", &store_args_text, &store_row_n);
 static const struct store_query set_version =
     STORE_Q("INSERT INTO schema_versions (module, version) VALUES (?1, ?2) "
             "ON CONFLICT (module) DO UPDATE SET version = excluded.version",
-            &version_args, NULL);
+            &store_args_text_n, NULL);
 
 int store_schema_version(store *s, const char *module, int *version)
 {
-	struct version_row v = {module, 0};
+	int64_t v = 0;
 	int rc;
 
 	if (module == NULL || version == NULL)
 		return STORE_EARG;
-	rc = store_q_get(s, &get_version, &v, &v);
+	rc = store_q_n(s, &get_version, module, &v);
 	if (rc != STORE_OK && rc != STORE_ENOTFOUND)
 		return rc;
-	*version = v.version;
+	*version = (int)v;
 	return STORE_OK;
 }
 
@@ -68,7 +58,7 @@ static int apply(store *s, const struct store_module *m, const struct store_migr
 		rc = STORE_ESCHEMA;
 		goto out;
 	}
-	rc = store_q_run(s, &set_version, &(struct version_row){m->name, step->version}, NULL);
+	rc = store_q_run(s, &set_version, &(struct store_arg_text_n){m->name, step->version}, NULL);
 out:
 	if (rc != STORE_OK) {
 		store_rollback(s);

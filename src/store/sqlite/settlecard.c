@@ -6,7 +6,6 @@
 
 typedef struct store_settlecard card;
 
-
 #define COLUMNS                                                                                    \
 	"id, mid, state, card_id, pan, masked, actor, started_at, verified_at, effective_from"
 
@@ -21,45 +20,25 @@ static const struct store_col update_cols[] = {
     STORE_COLS(card, state, actor, verified_at, effective_from, id)};
 static const struct store_row update_args = STORE_ROW_N(update_cols, 5);
 
-/* A merchant's card in effect at a time. */
-struct bound_args {
-	const char *mid;
-	int64_t at;
-};
-static const struct store_col bound_cols[] = {STORE_COLS(struct bound_args, mid, at)};
-static const struct store_row bound_args = STORE_ROW_N(bound_cols, 2);
-
-static const struct store_query drop_q =
-    STORE_Q("DELETE FROM settlement_cards WHERE mid = ? AND state = 1", &store_args_text, NULL);
-static const struct store_query start_q =
-    STORE_Q("INSERT INTO settlement_cards (" COLUMNS ") VALUES (NULL, ?, 1, ?, ?, ?, ?, ?, 0, 0)",
-            &start_args, NULL);
-static const struct store_query pending_q =
-    STORE_Q("SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 1 "
-            "ORDER BY id DESC LIMIT 1",
-            &store_args_text, &card_row);
-static const struct store_query update_q =
-    STORE_Q("UPDATE settlement_cards SET state = ?, actor = ?, verified_at = ?, "
-            "effective_from = ? WHERE id = ?",
-            &update_args, NULL);
-static const struct store_query bound_q =
-    STORE_Q("SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 2 "
-            "AND effective_from <= ? ORDER BY effective_from DESC, id DESC LIMIT 1",
-            &bound_args, &card_row);
-
 int store_settlecard_drop(store *s, const char *mid)
 {
-	return store_q_run(s, &drop_q, &(struct store_arg_text){mid}, NULL);
+	static const struct store_query q = STORE_Q(
+	    "DELETE FROM settlement_cards WHERE mid = ? AND state = 1", &store_args_text, NULL);
+
+	return store_q_run(s, &q, &mid, NULL);
 }
 
 int store_settlecard_start(store *s, struct store_settlecard *c)
 {
+	static const struct store_query q = STORE_Q("INSERT INTO settlement_cards (" COLUMNS
+	                                            ") VALUES (NULL, ?, 1, ?, ?, ?, ?, ?, 0, 0)",
+	                                            &start_args, NULL);
 	int rc;
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
 	if ((rc = store_settlecard_drop(s, c->mid)) != STORE_OK ||
-	    (rc = store_q_run(s, &start_q, c, &c->id)) != STORE_OK) {
+	    (rc = store_q_run(s, &q, c, &c->id)) != STORE_OK) {
 		store_rollback(s);
 		return rc;
 	}
@@ -67,17 +46,21 @@ int store_settlecard_start(store *s, struct store_settlecard *c)
 	return store_commit(s);
 }
 
-int store_settlecard_pending(store *s, const char *mid, struct store_settlecard *out)
-{
-	return store_q_get(s, &pending_q, &(struct store_arg_text){mid}, out);
-}
-
-int store_settlecard_update(store *s, const struct store_settlecard *c)
-{
-	return store_q_update(s, &update_q, c);
-}
+STORE_FN_GET(store_settlecard_pending, const char *, card,
+             "SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 1 "
+             "ORDER BY id DESC LIMIT 1",
+             store_args_text, card_row)
+STORE_FN_UPDATE(store_settlecard_update, card,
+                "UPDATE settlement_cards SET state = ?, actor = ?, verified_at = ?, "
+                "effective_from = ? WHERE id = ?",
+                update_args)
 
 int store_settlecard_bound(store *s, const char *mid, int64_t at, struct store_settlecard *out)
 {
-	return store_q_get(s, &bound_q, &(struct bound_args){mid, at}, out);
+	static const struct store_query q =
+	    STORE_Q("SELECT " COLUMNS " FROM settlement_cards WHERE mid = ? AND state = 2 "
+	            "AND effective_from <= ? ORDER BY effective_from DESC, id DESC LIMIT 1",
+	            &store_args_text_n, &card_row);
+
+	return store_q_get(s, &q, &(struct store_arg_text_n){mid, at}, out);
 }

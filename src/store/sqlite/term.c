@@ -7,7 +7,6 @@
 typedef struct store_term_state state;
 typedef struct store_term_txn txn;
 
-
 /* ---- the terminal ---- */
 
 static const struct store_col state_cols[] = {
@@ -16,21 +15,17 @@ static const struct store_row state_row = STORE_ROW(state, state_cols);
 
 #define STATE_COLUMNS "host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout"
 
-static const struct store_query state_get_q =
-    STORE_Q("SELECT " STATE_COLUMNS " FROM term_state WHERE id = 1", NULL, &state_row);
-static const struct store_query state_put_q =
-    STORE_Q("INSERT OR REPLACE INTO term_state (id, " STATE_COLUMNS
-            ") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &state_row, NULL);
+STORE_FN_PUT(store_term_state_put, state,
+             "INSERT OR REPLACE INTO term_state (id, " STATE_COLUMNS
+             ") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             state_row)
 
 int store_term_state_get(store *s, struct store_term_state *out)
 {
-	return store_q_get(s, &state_get_q, NULL, out);
-}
+	static const struct store_query q =
+	    STORE_Q("SELECT " STATE_COLUMNS " FROM term_state WHERE id = 1", NULL, &state_row);
 
-int store_term_state_put(store *s, const struct store_term_state *t)
-{
-	return store_q_run(s, &state_put_q, t, NULL);
+	return store_q_get(s, &q, NULL, out);
 }
 
 /* ---- transactions ---- */
@@ -54,85 +49,70 @@ static const struct store_row update_args = STORE_ROW_N(update_cols, 10);
 static const struct store_col batch_cols[] = {STORE_COLS(txn, batch)};
 static const struct store_row batch_args = STORE_ROW_N(batch_cols, 1);
 
-static const struct store_query insert_q =
-    STORE_Q("INSERT INTO term_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &txn_new, NULL);
-static const struct store_query update_q =
-    STORE_Q("UPDATE term_txns SET status = ?, reason = ?, rc = ?, rrn = ?, auth = ?, "
-            "date = ?, time = ?, arpc = ?, voided = ? WHERE id = ?",
-            &update_args, NULL);
-static const struct store_query find_q[] = {
-    [STORE_TERM_BY_STAN] = STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE stan = "
-                                   "CAST(?1 AS INTEGER) ORDER BY id DESC LIMIT 1",
-                                   &store_args_text, &txn_row),
-    [STORE_TERM_BY_RRN] = STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE rrn = ?1 AND "
-                                  "rc = '00' ORDER BY id DESC LIMIT 1",
-                                  &store_args_text, &txn_row),
-    [STORE_TERM_BY_AUTH] = STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE auth = ?1 AND "
-                                   "rc = '00' ORDER BY id DESC LIMIT 1",
-                                   &store_args_text, &txn_row),
-};
-static const struct store_query pending_q =
-    STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE status IN (0, 2) AND "
-            "reversible = 1 ORDER BY id LIMIT 1",
-            NULL, &txn_row);
-static const struct store_query each_q = STORE_Q(
-    "SELECT " TXN_COLUMNS " FROM term_txns WHERE batch = ? ORDER BY id", &batch_args, &txn_row);
-
-int store_term_txn_insert(store *s, struct store_term_txn *t)
-{
-	return store_q_run(s, &insert_q, t, &t->id);
-}
-
-int store_term_txn_update(store *s, const struct store_term_txn *t)
-{
-	return store_q_update(s, &update_q, t);
-}
+STORE_FN_INSERT(store_term_txn_insert, txn,
+                "INSERT INTO term_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                txn_new)
+STORE_FN_UPDATE(store_term_txn_update, txn,
+                "UPDATE term_txns SET status = ?, reason = ?, rc = ?, rrn = ?, auth = ?, "
+                "date = ?, time = ?, arpc = ?, voided = ? WHERE id = ?",
+                update_args)
 
 int store_term_txn_find(store *s, enum store_term_key key, const char *value,
                         struct store_term_txn *out)
 {
-	if ((unsigned)key >= sizeof find_q / sizeof find_q[0] || value == NULL)
+	static const struct store_query q[] = {
+	    [STORE_TERM_BY_STAN] = STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE stan = "
+	                                   "CAST(?1 AS INTEGER) ORDER BY id DESC LIMIT 1",
+	                                   &store_args_text, &txn_row),
+	    [STORE_TERM_BY_RRN] =
+	        STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE rrn = ?1 AND "
+	                "rc = '00' ORDER BY id DESC LIMIT 1",
+	                &store_args_text, &txn_row),
+	    [STORE_TERM_BY_AUTH] = STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE auth = ?1 "
+	                                   "AND rc = '00' ORDER BY id DESC LIMIT 1",
+	                                   &store_args_text, &txn_row),
+	};
+
+	if ((unsigned)key >= sizeof q / sizeof q[0] || value == NULL)
 		return STORE_EARG;
-	return store_q_get(s, &find_q[key], &(struct store_arg_text){value}, out);
+	return store_q_get(s, &q[key], &value, out);
 }
 
 int store_term_txn_pending(store *s, struct store_term_txn *out)
 {
-	return store_q_get(s, &pending_q, NULL, out);
+	static const struct store_query q =
+	    STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE status IN (0, 2) AND "
+	            "reversible = 1 ORDER BY id LIMIT 1",
+	            NULL, &txn_row);
+
+	return store_q_get(s, &q, NULL, out);
 }
 
 int store_term_txn_each(store *s, int batch, int (*fn)(void *ctx, const struct store_term_txn *t),
                         void *ctx)
 {
+	static const struct store_query q =
+	    STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE batch = ? ORDER BY id",
+	            &batch_args, &txn_row);
 	txn t = {.batch = batch};
 
-	STORE_WALK(s, &each_q, &t, t, fn, ctx);
+	STORE_WALK(s, &q, &t, t, fn, ctx);
 }
 
 /* ---- chip cards ---- */
 
-/* A card's counter: its PAN's hash, the next value. */
-struct atc_row {
-	const char *pan_hash;
-	int atc;
-};
-static const struct store_col atc_cols[] = {STORE_COLS(struct atc_row, pan_hash, atc)};
-static const struct store_row atc_args = STORE_ROW_N(atc_cols, 1);
-static const struct store_row atc_read = STORE_ROW_N(atc_cols + 1, 1);
-
-static const struct store_query atc_next_q =
-    STORE_Q_RET("INSERT INTO term_atcs (pan_hash, atc) VALUES (?, 1) ON CONFLICT "
-                "(pan_hash) DO UPDATE SET atc = atc + 1 RETURNING atc",
-                &atc_args, &atc_read);
-
+/* A card's counter, by its PAN's hash: the next value. */
 int store_term_atc_next(store *s, const char *pan_hash, int *atc)
 {
-	struct atc_row r = {pan_hash, 0};
+	static const struct store_query q = STORE_Q_RET(
+	    "INSERT INTO term_atcs (pan_hash, atc) VALUES (?, 1) ON CONFLICT (pan_hash) "
+	    "DO UPDATE SET atc = atc + 1 RETURNING atc AS n",
+	    &store_args_text, &store_row_n);
+	int64_t n;
 	int rc;
 
-	if ((rc = store_q_get(s, &atc_next_q, &r, &r)) == STORE_OK)
-		*atc = r.atc;
+	if ((rc = store_q_n(s, &q, pan_hash, &n)) == STORE_OK)
+		*atc = (int)n;
 	return rc;
 }
