@@ -54,6 +54,11 @@ struct cli_env {
 	term *term;                /* CLI_ENV_TERM: the terminal over host.data */
 	hsm *hsm;                  /* CLI_ENV_HSM */
 	char actor[CLI_ACTOR_MAX]; /* the audit log's actor of its changes (cli_actor()) */
+	const char *config;        /* --config FILE, --data DIR, --json: the common options, */
+	const char *data;          /* read by cli_dispatch() for a row that takes them (its */
+	int json;                  /* `common` column) */
+	int n;                     /* a handler's operands: n of them */
+	char **operands;
 };
 
 /* Opens env->needs: a data directory `dir` (NULL: the configuration's, else
@@ -67,14 +72,61 @@ void cli_env_close(struct cli_env *env);
 
 typedef struct cli_group cli_group;
 
-/* A row of a command group: `possum iso decode` is {"decode", …} in the iso group. */
+/* One option of a command's row: `--NAME VALUE` (CLI_TEXT) stores VALUE in the const char *
+ * member at offset `at` of the command's struct of option values, a `--NAME` flag (CLI_SET)
+ * sets the int member there to 1. A required option absent is said "--NAME is required". */
+enum cli_kind { CLI_TEXT, CLI_SET };
+typedef struct cli_opt {
+	const char *name;
+	enum cli_kind kind;
+	size_t at; /* offsetof(its struct, its member) */
+	int required;
+} cli_opt;
+
+#define CLI_TEXT(n, type, member)                                                                  \
+	{                                                                                          \
+		.name = (n), .kind = CLI_TEXT, .at = offsetof(type, member)                        \
+	}
+#define CLI_NEED(n, type, member)                                                                  \
+	{                                                                                          \
+		.name = (n), .kind = CLI_TEXT, .at = offsetof(type, member), .required = 1         \
+	}
+#define CLI_SET(n, type, member)                                                                   \
+	{                                                                                          \
+		.name = (n), .kind = CLI_SET, .at = offsetof(type, member)                         \
+	}
+
+/* The common options a row takes (its `common` column), read into struct cli_env. */
+#define CLI_CONFIG  1u /* --config FILE: env->config */
+#define CLI_DATA    2u /* --data DIR: env->data */
+#define CLI_JSON    4u /* --json: env->json */
+#define CLI_DATADIR (CLI_CONFIG | CLI_DATA | CLI_JSON)
+
+/* A row of a command group: `possum iso decode` is {"decode", …} in the iso group. A command
+ * is either a handler whose command line the row describes — cli_dispatch() reads it against
+ * the row (options, common options, operands, help) and calls handler(env, values) with the
+ * struct of option values the row's opts fill, the common ones and the operands in env — or,
+ * the older form, a run that reads its own argv. */
 struct cli_command {
 	const char *name;
 	const char *summary;
 	int (*run)(int argc, char **argv, struct cli_env *env); /* a command, with its env, */
 	unsigned env;                                           /* opened as this says; or */
 	const cli_group *group; /* a group of commands (`possum admin card …`), run NULL */
+	int (*handler)(struct cli_env *env, const void *values);
+	const char *help;     /* --help prints "Usage: PROG " and this */
+	const cli_opt *opts;  /* its own options (CLI_OPTS), nopts of them, */
+	size_t nopts;         /* into a struct of `size` bytes, */
+	size_t size;          /* zeroed, or a copy of */
+	const void *defaults; /* its defaults when not NULL */
+	unsigned common;      /* the common options it takes: CLI_CONFIG, CLI_DATA, CLI_JSON */
+	int min, max;         /* operands, as cli_spec's */
+	const char *wrong;
 };
+
+/* In a row: its options table and its struct of option values. */
+#define CLI_OPTS(table, type)                                                                      \
+	.opts = (table), .nopts = sizeof(table) / sizeof((table)[0]), .size = sizeof(type)
 
 /* A group of commands: its full name ("possum iso"), the text of its help, its rows. */
 struct cli_group {

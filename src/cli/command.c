@@ -1,19 +1,67 @@
 /* command.c — the command tables at work (cli.h): cli_dispatch() finds the row a command line
  * names, runs a group's row in turn, and hands a command the environment its row's env column
  * asks for, closing it after the command (env.c opens it when the command asks). */
+#include <assert.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 
-/* Runs row, named prog, with the environment its env column asks for, closed after it. */
+#define ROW_OPTIONS_MAX 32 /* a row's own options */
+
+/* Reads argv against row with the one parser (cli_parse): its options into values, the common
+ * ones into env; *rest the index of the first operand. */
+static int parse_row(const cli_command *row, struct cli_env *env, char *values, int argc,
+                     char **argv, int *rest)
+{
+	cli_option opts[ROW_OPTIONS_MAX];
+	cli_spec spec = {.help = row->help,
+	                 .opts = opts,
+	                 .n = row->nopts,
+	                 .min = row->min,
+	                 .max = row->max,
+	                 .wrong = row->wrong};
+
+	assert(row->nopts <= ROW_OPTIONS_MAX);
+	for (size_t i = 0; i < row->nopts; i++) {
+		const cli_opt *o = &row->opts[i];
+		opts[i] =
+		    o->kind == CLI_SET
+		        ? (cli_option)CLI_FLAG(o->name, (int *)(void *)(values + o->at))
+		        : (cli_option)CLI_VALUE(o->name, (const char **)(void *)(values + o->at));
+		if (o->required)
+			spec.required |= UINT64_C(1) << i;
+	}
+	spec.common = (cli_common){row->common & CLI_CONFIG ? &env->config : NULL,
+	                           row->common & CLI_DATA ? &env->data : NULL,
+	                           row->common & CLI_JSON ? &env->json : NULL};
+	return cli_parse(argc, argv, &spec, rest);
+}
+
+/* Runs row, named prog, with the environment its env column asks for, closed after it: a
+ * handler once its command line is read, or a run that reads its own. */
 static int run(const cli_command *row, const char *prog, int argc, char **argv)
 {
 	struct cli_env env = {.prog = prog, .row = row, .needs = row->env};
-	int rc;
+	char *values = NULL;
+	int rc, rest;
 
-	rc = row->run(argc, argv, &env);
+	if (row->handler == NULL) {
+		rc = row->run(argc, argv, &env);
+	} else if ((values = calloc(1, row->size + 1)) == NULL) {
+		rc = cli_error(CLI_FAILED, prog, "out of memory");
+	} else {
+		if (row->defaults != NULL)
+			memcpy(values, row->defaults, row->size);
+		rc = parse_row(row, &env, values, argc, argv, &rest);
+		env.n = argc - rest;
+		env.operands = argv + rest;
+		rc = rc == CLI_OK ? row->handler(&env, values) : cli_status(rc);
+	}
+	free(values);
 	cli_env_close(&env);
 	return rc;
 }
