@@ -124,7 +124,11 @@ struct cli_command {
 	const char *wrong;
 };
 
-/* In a row: its options table and its struct of option values. */
+/* In a row: its options table — the entries themselves (CLI_OPTIONS), or a table that rows share
+ * (CLI_OPTS) — and its struct of option values. */
+#define CLI_OPTIONS(type, ...)                                                                     \
+	.opts = (const cli_opt[]){__VA_ARGS__},                                                    \
+	.nopts = sizeof((const cli_opt[]){__VA_ARGS__}) / sizeof(cli_opt), .size = sizeof(type)
 #define CLI_OPTS(table, type)                                                                      \
 	.opts = (table), .nopts = sizeof(table) / sizeof((table)[0]), .size = sizeof(type)
 

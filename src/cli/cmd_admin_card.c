@@ -33,6 +33,16 @@ static int lookup(const char *const *names, size_t n, const char *text)
 	return 0;
 }
 
+/* Every option of a card or account command; each row's table names those it takes. */
+struct copts {
+	const char *product, *holder, *id, *phone, *balance, *limit, *pin, *expiry, *language, *out;
+	const char *value; /* the one option of status, phone, revoke-auth, credit and debit */
+	int chip;
+};
+
+#define TEXT(name, member) CLI_TEXT(name, struct copts, member)
+#define NEED(name, member) CLI_NEED(name, struct copts, member)
+
 static int issuer_failed(const struct cli_env *env, int rc)
 {
 	if (rc == ISSUER_ESTORE)
@@ -145,24 +155,9 @@ static const char issue_help[] =
     "\n"
     "Exit status: 0 issued; 1 failed; 2 bad usage.\n";
 
-/* `card issue`'s options. */
-struct issue {
-	const char *product, *holder, *id, *phone, *balance, *limit, *pin, *expiry, *language, *out;
-	int chip;
-};
-
-static const cli_opt issue_opts[] = {
-    CLI_TEXT("product", struct issue, product),   CLI_TEXT("holder", struct issue, holder),
-    CLI_TEXT("id-number", struct issue, id),      CLI_TEXT("phone", struct issue, phone),
-    CLI_TEXT("balance", struct issue, balance),   CLI_TEXT("limit", struct issue, limit),
-    CLI_TEXT("pin", struct issue, pin),           CLI_TEXT("expiry", struct issue, expiry),
-    CLI_TEXT("language", struct issue, language), CLI_TEXT("out", struct issue, out),
-    CLI_SET("chip", struct issue, chip),
-};
-
 static int card_issue(struct cli_env *env, const void *values)
 {
-	const struct issue *o = values;
+	const struct copts *o = values;
 	const char *prog = env->prog;
 	struct issuer_card_request req = {0};
 	struct issuer_card_image img;
@@ -349,16 +344,9 @@ static const char status_help[] =
     "\n" COMMON_HELP "\n"
     "Exit status: 0 done; 1 no such card, or a replaced one; 2 bad usage.\n";
 
-/* The one option of status, phone, revoke-auth and account credit, debit. */
-struct card_value {
-	const char *value;
-};
-
-static const cli_opt status_opts[] = {CLI_TEXT("set", struct card_value, value)};
-
 static int card_status(struct cli_env *env, const void *values)
 {
-	const char *prog = env->prog, *set = ((const struct card_value *)values)->value;
+	const char *prog = env->prog, *set = ((const struct copts *)values)->value;
 	struct issuer_card c;
 	int rc, status = 0;
 
@@ -401,18 +389,9 @@ static const char replace_help[] =
     "  --out FILE     also write the image as JSON to FILE (mode 0600)\n" COMMON_HELP "\n"
     "Exit status: 0 replaced; 1 no such card, or already replaced; 2 bad usage.\n";
 
-/* `card replace`'s options. */
-struct replace {
-	const char *pin, *expiry, *out;
-};
-
-static const cli_opt replace_opts[] = {CLI_TEXT("pin", struct replace, pin),
-                                       CLI_TEXT("expiry", struct replace, expiry),
-                                       CLI_TEXT("out", struct replace, out)};
-
 static int card_replace(struct cli_env *env, const void *values)
 {
-	const struct replace *o = values;
+	const struct copts *o = values;
 	const char *prog = env->prog;
 	struct issuer_card_image img;
 	struct issuer_card c;
@@ -457,14 +436,11 @@ static const char revoke_help[] =
     "  --reason TEXT  why, for the audit log (one line)\n" COMMON_HELP "\n"
     "Exit status: 0 revoked (or none to revoke); 1 no such card; 2 bad usage.\n";
 
-static const cli_opt phone_opts[] = {CLI_NEED("phone", struct card_value, value)};
-static const cli_opt revoke_opts[] = {CLI_NEED("reason", struct card_value, value)};
-
 /* phone and revoke-auth: an audited change of one card, given as --phone or --reason. */
 static int card_change(struct cli_env *env, const void *values)
 {
 	bool phone = strcmp(env->row->name, "phone") == 0;
-	const char *prog = env->prog, *value = ((const struct card_value *)values)->value;
+	const char *prog = env->prog, *value = ((const struct copts *)values)->value;
 	struct issuer_card c;
 	merchant *m;
 	int rc;
@@ -495,24 +471,29 @@ static int card_change(struct cli_env *env, const void *values)
 
 static const cli_command card_cmds[] = {
     {"issue", "issue a card and print its image", .handler = card_issue, .env = CLI_ENV_ISSUER,
-     .help = issue_help, CLI_OPTS(issue_opts, struct issue), .common = CLI_DATADIR,
-     .wrong = "takes no arguments"},
+     .help = issue_help,
+     CLI_OPTIONS(struct copts, TEXT("product", product), TEXT("holder", holder),
+                 TEXT("id-number", id), TEXT("phone", phone), TEXT("balance", balance),
+                 TEXT("limit", limit), TEXT("pin", pin), TEXT("expiry", expiry),
+                 TEXT("language", language), TEXT("out", out), CLI_SET("chip", struct copts, chip)),
+     .common = CLI_DATADIR, .wrong = "takes no arguments"},
     {"show", "show a card, masked, with its balances", .handler = card_show, .env = CLI_ENV_ISSUER,
      .help = show_help, .common = CLI_DATADIR, ONE_CARD},
     {"list", "list the cards, masked", .handler = card_list, .env = CLI_ENV_ISSUER,
      .help = list_help, .common = CLI_DATADIR, .wrong = "takes no arguments"},
     {"status", "show or set a card's status: active, lost, stolen, blocked", .handler = card_status,
      .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT, .help = status_help,
-     CLI_OPTS(status_opts, struct card_value), .common = CLI_DATADIR, ONE_CARD},
+     CLI_OPTIONS(struct copts, TEXT("set", value)), .common = CLI_DATADIR, ONE_CARD},
     {"replace", "replace a card: new number, expiry and PIN; the old one stops",
      .handler = card_replace, .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT, .help = replace_help,
-     CLI_OPTS(replace_opts, struct replace), .common = CLI_DATADIR, ONE_CARD},
+     CLI_OPTIONS(struct copts, TEXT("pin", pin), TEXT("expiry", expiry), TEXT("out", out)),
+     .common = CLI_DATADIR, ONE_CARD},
     {"phone", "change the reserved phone; the authentication becomes invalid",
      .handler = card_change, .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT, .help = phone_help,
-     CLI_OPTS(phone_opts, struct card_value), .common = CLI_DATADIR, ONE_CARD},
+     CLI_OPTIONS(struct copts, NEED("phone", value)), .common = CLI_DATADIR, ONE_CARD},
     {"revoke-auth", "revoke a card's authentication (a risk decision)", .handler = card_change,
      .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT, .help = revoke_help,
-     CLI_OPTS(revoke_opts, struct card_value), .common = CLI_DATADIR, ONE_CARD},
+     CLI_OPTIONS(struct copts, NEED("reason", value)), .common = CLI_DATADIR, ONE_CARD},
 };
 
 const cli_group cli_admin_card_group = {"possum admin card", "The issuer's cards.",
@@ -528,12 +509,12 @@ static const char money_help[] =
     "\n" COMMON_HELP "\n"
     "Exit status: 0 done; 1 refused or no such card; 2 bad usage.\n";
 
-static const cli_opt money_opts[] = {CLI_NEED("amount", struct card_value, value)};
+static const cli_opt money_opts[] = {NEED("amount", value)};
 
 static int account_move(struct cli_env *env, const void *values)
 {
 	bool credit = strcmp(env->row->name, "credit") == 0;
-	const char *prog = env->prog, *amount = ((const struct card_value *)values)->value;
+	const char *prog = env->prog, *amount = ((const struct copts *)values)->value;
 	struct issuer_card c;
 	int64_t minor;
 	int rc;
@@ -559,9 +540,9 @@ static int account_move(struct cli_env *env, const void *values)
 
 static const cli_command account_cmds[] = {
     {"credit", "put test money on a card's account", .handler = account_move, .env = CLI_ENV_ISSUER,
-     .help = money_help, CLI_OPTS(money_opts, struct card_value), .common = CLI_DATADIR, ONE_CARD},
+     .help = money_help, CLI_OPTS(money_opts, struct copts), .common = CLI_DATADIR, ONE_CARD},
     {"debit", "take test money off a card's account", .handler = account_move,
-     .env = CLI_ENV_ISSUER, .help = money_help, CLI_OPTS(money_opts, struct card_value),
+     .env = CLI_ENV_ISSUER, .help = money_help, CLI_OPTS(money_opts, struct copts),
      .common = CLI_DATADIR, ONE_CARD},
 };
 

@@ -21,6 +21,15 @@
 
 #define CNY 156
 
+/* Every option of a merchant command; each row's table names those it takes. */
+struct mopts {
+	struct merchant_application a; /* apply and add */
+	const char *mid, *reason, *state, *type, *file, *name;
+	const char *credit, *debit, *cap, *qr, *daily, *per_txn, *types;
+};
+
+#define TEXT(name, member) CLI_TEXT(name, struct mopts, member)
+
 /* Prints why rc refused what prog did to merchant i (NULL: before it was found) and returns
  * the exit code. */
 static int refused(const char *prog, struct cli_env *env, const struct merchant_info *i, int rc)
@@ -252,31 +261,18 @@ static int add_defaults(const char *prog, struct merchant_application *a, const 
 	return CLI_OK;
 }
 
-/* The options of apply and add: the application, and add's MID. */
-struct apply {
-	struct merchant_application a;
-	const char *mid;
-};
-
 #define APPLY_OPTS                                                                                 \
-	CLI_TEXT("legal-name", struct apply, a.legal_name),                                        \
-	    CLI_TEXT("name", struct apply, a.legal_name),                                          \
-	    CLI_TEXT("licence", struct apply, a.licence),                                          \
-	    CLI_TEXT("tax-number", struct apply, a.tax_number),                                    \
-	    CLI_TEXT("rep-name", struct apply, a.rep_name),                                        \
-	    CLI_TEXT("rep-id", struct apply, a.rep_id),                                            \
-	    CLI_TEXT("address", struct apply, a.address), CLI_TEXT("mcc", struct apply, a.mcc),    \
-	    CLI_TEXT("phone", struct apply, a.phone)
-
-static const cli_opt apply_opts[] = {APPLY_OPTS};
-static const cli_opt add_opts[] = {APPLY_OPTS, CLI_TEXT("mid", struct apply, mid)};
+	TEXT("legal-name", a.legal_name), TEXT("name", a.legal_name), TEXT("licence", a.licence),  \
+	    TEXT("tax-number", a.tax_number), TEXT("rep-name", a.rep_name),                        \
+	    TEXT("rep-id", a.rep_id), TEXT("address", a.address), TEXT("mcc", a.mcc),              \
+	    TEXT("phone", a.phone)
 
 /* apply, or add: the row's name says which. */
 static int apply_or_add(struct cli_env *env, const void *values)
 {
 	bool add = strcmp(env->row->name, "add") == 0;
-	const char *prog = env->prog, *mid = ((const struct apply *)values)->mid, *field;
-	struct merchant_application a = ((const struct apply *)values)->a;
+	const char *prog = env->prog, *mid = ((const struct mopts *)values)->mid, *field;
+	struct merchant_application a = ((const struct mopts *)values)->a;
 	int json = env->json, rc;
 	static const enum merchant_step road[] = {MERCHANT_STEP_REVIEW, MERCHANT_STEP_TEST,
 	                                          MERCHANT_STEP_AGREE, MERCHANT_STEP_ACTIVATE};
@@ -343,17 +339,9 @@ static const char step_help[] =
     "Exit status: 0 done; 1 not allowed in its state, no such merchant, the MID taken, or a\n"
     "failure; 2 bad usage.\n";
 
-/* `step`'s options; --reason alone for `reviewed`. */
-struct step {
-	const char *reason, *mid;
-};
-
-static const cli_opt step_opts[] = {CLI_TEXT("reason", struct step, reason),
-                                    CLI_TEXT("mid", struct step, mid)};
-
 static int merchant_step_cmd(struct cli_env *env, const void *values)
 {
-	const struct step *o = values;
+	const struct mopts *o = values;
 	const char *prog = env->prog, *ref = env->operands[0], *name = env->operands[1];
 	enum merchant_step step;
 	struct merchant_info i, after;
@@ -460,16 +448,9 @@ static const char list_help[] =
     "\n"
     "Exit status: 0 listed; 1 a failure; 2 bad usage.\n";
 
-/* `list`'s option. */
-struct list {
-	const char *state;
-};
-
-static const cli_opt list_opts[] = {CLI_TEXT("state", struct list, state)};
-
 static int merchant_list_cmd(struct cli_env *env, const void *values)
 {
-	const char *prog = env->prog, *state = ((const struct list *)values)->state;
+	const char *prog = env->prog, *state = ((const struct mopts *)values)->state;
 	struct store_merchant_app_filter f = {0};
 	int rc;
 
@@ -500,18 +481,9 @@ static const char document_add_help[] =
     "Exit status: 0 added; 1 no such merchant, closed, the same file there already, or a\n"
     "failure; 2 bad usage, a type, size or content not accepted.\n";
 
-/* `document add`'s options. */
-struct document {
-	const char *type, *file, *name;
-};
-
-static const cli_opt document_opts[] = {CLI_TEXT("type", struct document, type),
-                                        CLI_TEXT("file", struct document, file),
-                                        CLI_TEXT("name", struct document, name)};
-
 static int document_add(struct cli_env *env, const void *values)
 {
-	const struct document *o = values;
+	const struct mopts *o = values;
 	const char *prog = env->prog, *type = o->type, *file = o->file, *name = o->name;
 	struct store_merchant_doc d;
 	struct merchant_info i;
@@ -566,7 +538,8 @@ out:
 
 static const cli_command merchant_document_cmds[] = {
     {"add", "add a document (PDF, JPEG, PNG) to a merchant's file", .handler = document_add,
-     .env = CLI_ENV_MERCHANT, .help = document_add_help, CLI_OPTS(document_opts, struct document),
+     .env = CLI_ENV_MERCHANT, .help = document_add_help,
+     CLI_OPTIONS(struct mopts, TEXT("type", type), TEXT("file", file), TEXT("name", name)),
      .common = CLI_DATADIR, ONE_REF},
 };
 
@@ -623,23 +596,11 @@ static int parse_types(const char *prog, const char *text, unsigned *out)
 	return *out != 0 ? CLI_OK : cli_usage_error(prog, "--types: at least one type");
 }
 
-/* The options of fees and of limits. */
-struct plan {
-	const char *credit, *debit, *cap, *qr, *daily, *per_txn, *types;
-};
-
-static const cli_opt fee_opts[] = {
-    CLI_TEXT("credit", struct plan, credit), CLI_TEXT("debit", struct plan, debit),
-    CLI_TEXT("debit-cap", struct plan, cap), CLI_TEXT("qr", struct plan, qr)};
-static const cli_opt limit_opts[] = {CLI_TEXT("daily", struct plan, daily),
-                                     CLI_TEXT("per-txn", struct plan, per_txn),
-                                     CLI_TEXT("types", struct plan, types)};
-
 /* fees, or limits: the row's name says which. */
 static int fees_or_limits(struct cli_env *env, const void *values)
 {
 	bool limits = strcmp(env->row->name, "limits") == 0;
-	const struct plan *o = values;
+	const struct mopts *o = values;
 	const char *prog = env->prog, *credit = o->credit, *debit = o->debit, *cap = o->cap,
 	           *qr = o->qr, *daily = o->daily, *per_txn = o->per_txn, *types = o->types;
 	struct merchant_info i;
@@ -686,11 +647,9 @@ static const char reviewed_help[] =
     "  --reason TEXT  what was checked (one line, 1 to 256 bytes)\n" COMMON_HELP "\n"
     "Exit status: 0 recorded; 1 no such merchant, not active, or a failure; 2 bad usage.\n";
 
-static const cli_opt reviewed_opts[] = {CLI_TEXT("reason", struct step, reason)};
-
 static int merchant_reviewed_cmd(struct cli_env *env, const void *values)
 {
-	const char *prog = env->prog, *reason = ((const struct step *)values)->reason;
+	const char *prog = env->prog, *reason = ((const struct mopts *)values)->reason;
 	struct merchant_info i;
 	int rc;
 
@@ -713,27 +672,32 @@ static int merchant_reviewed_cmd(struct cli_env *env, const void *values)
 
 static const cli_command merchant_cmds[] = {
     {"add", "register a merchant in one go (apply, every step, activate)", .handler = apply_or_add,
-     .env = CLI_ENV_MERCHANT, .help = add_help, CLI_OPTS(add_opts, struct apply),
-     .common = CLI_DATADIR},
+     .env = CLI_ENV_MERCHANT, .help = add_help,
+     CLI_OPTIONS(struct mopts, APPLY_OPTS, TEXT("mid", mid)), .common = CLI_DATADIR},
     {"apply", "file a merchant's application", .handler = apply_or_add, .env = CLI_ENV_MERCHANT,
-     .help = apply_help, CLI_OPTS(apply_opts, struct apply), .common = CLI_DATADIR},
+     .help = apply_help, CLI_OPTIONS(struct mopts, APPLY_OPTS), .common = CLI_DATADIR},
     {"step", "review, test, agree, activate, suspend, resume or close",
      .handler = merchant_step_cmd, .env = CLI_ENV_MERCHANT, .help = step_help,
-     CLI_OPTS(step_opts, struct step), .common = CLI_DATADIR, .min = 2, .max = 2,
-     .wrong = "REF and STEP are needed"},
+     CLI_OPTIONS(struct mopts, TEXT("reason", reason), TEXT("mid", mid)), .common = CLI_DATADIR,
+     .min = 2, .max = 2, .wrong = "REF and STEP are needed"},
     {"show", "a merchant: particulars, fees, limits, history, documents", .handler = merchant_show,
      .env = CLI_ENV_MERCHANT, .help = show_help, .common = CLI_DATADIR, ONE_REF},
     {"list", "merchants and applications", .handler = merchant_list_cmd, .env = CLI_ENV_MERCHANT,
-     .help = list_help, CLI_OPTS(list_opts, struct list), .common = CLI_DATADIR},
+     .help = list_help, CLI_OPTIONS(struct mopts, TEXT("state", state)), .common = CLI_DATADIR},
     {"document", "a merchant's documents: add", .group = &merchant_document_group},
     {"fees", "set a merchant's fee plan", .handler = fees_or_limits, .env = CLI_ENV_MERCHANT,
-     .help = fees_help, CLI_OPTS(fee_opts, struct plan), .common = CLI_DATADIR, ONE_REF},
+     .help = fees_help,
+     CLI_OPTIONS(struct mopts, TEXT("credit", credit), TEXT("debit", debit), TEXT("debit-cap", cap),
+                 TEXT("qr", qr)),
+     .common = CLI_DATADIR, ONE_REF},
     {"limits", "set a merchant's limits and permitted types", .handler = fees_or_limits,
-     .env = CLI_ENV_MERCHANT, .help = limits_help, CLI_OPTS(limit_opts, struct plan),
+     .env = CLI_ENV_MERCHANT, .help = limits_help,
+     CLI_OPTIONS(struct mopts, TEXT("daily", daily), TEXT("per-txn", per_txn),
+                 TEXT("types", types)),
      .common = CLI_DATADIR, ONE_REF},
     {"reviewed", "record a merchant's periodic review done", .handler = merchant_reviewed_cmd,
-     .env = CLI_ENV_MERCHANT, .help = reviewed_help, CLI_OPTS(reviewed_opts, struct step),
-     .common = CLI_CONFIG | CLI_DATA, ONE_REF},
+     .env = CLI_ENV_MERCHANT, .help = reviewed_help,
+     CLI_OPTIONS(struct mopts, TEXT("reason", reason)), .common = CLI_CONFIG | CLI_DATA, ONE_REF},
 };
 
 const cli_group cli_admin_merchant_group = {

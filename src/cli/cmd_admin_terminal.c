@@ -191,11 +191,6 @@ static const char add_help[] =
     "Exit status: 0 registered; 1 no such merchant or not active, the TID taken, the SN bound,\n"
     "a KEK component wrong, or a failure; 2 bad usage.\n";
 
-static const cli_opt add_opts[] = {
-    TEXT("merchant", mid), TEXT("sn", sn),   TEXT("tid", tid),
-    TEXT("parts", parts),  TEXT("kek", kek), TEXT("address", address),
-    TEXT("lat", lat),      TEXT("lon", lon), CLI_SET("no-activate", struct topts, no_activate)};
-
 static int cmd_add(struct cli_env *env, const void *values)
 {
 	const struct topts *o = values;
@@ -376,10 +371,6 @@ static const char rebind_help[] =
     "Exit status: 0 rebound; 1 no such terminal or merchant, a retired terminal, a merchant\n"
     "not active, or a failure; 2 bad usage (nothing would change).\n";
 
-static const cli_opt rebind_opts[] = {
-    TEXT("tid", tid), TEXT("merchant", mid),    TEXT("reason", reason), TEXT("parts", parts),
-    TEXT("kek", kek), TEXT("address", address), TEXT("lat", lat),       TEXT("lon", lon)};
-
 static int cmd_rebind(struct cli_env *env, const void *values)
 {
 	const struct topts *o = values;
@@ -433,8 +424,6 @@ static const char tmk_help[] =
     "Exit status: 0 handed out; 1 no such terminal, handed out already, or a failure; 2 bad\n"
     "usage.\n";
 
-static const cli_opt tmk_opts[] = {TEXT("tid", tid), TEXT("parts", parts), TEXT("kek", kek)};
-
 static int cmd_tmk(struct cli_env *env, const void *values)
 {
 	const struct topts *o = values;
@@ -471,8 +460,6 @@ static const char show_help[] = "--tid TID [--config FILE] [--data DIR] [--json]
                                 "\n"
                                 "  --tid TID       the terminal\n" COMMON_HELP
                                 "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
-
-static const cli_opt show_opts[] = {TEXT("tid", tid)};
 
 static int cmd_show(struct cli_env *env, const void *values)
 {
@@ -514,9 +501,6 @@ static const char list_help[] =
     "  --review-due    only the active terminals whose periodic review is due\n" COMMON_HELP
     "\nExit status: 0 listed; 1 a failure; 2 bad usage.\n";
 
-static const cli_opt list_opts[] = {TEXT("merchant", mid),
-                                    CLI_SET("review-due", struct topts, due)};
-
 static int cmd_list(struct cli_env *env, const void *values)
 {
 	const struct topts *o = values;
@@ -554,8 +538,6 @@ static const char status_help[] =
     "  --tid TID            the terminal\n"
     "  --online-minutes N   the window of \"online\" (default 10)\n" COMMON_HELP
     "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
-
-static const cli_opt status_opts[] = {TEXT("tid", tid), TEXT("online-minutes", minutes)};
 
 static int cmd_status(struct cli_env *env, const void *values)
 {
@@ -600,7 +582,10 @@ static int cmd_status(struct cli_env *env, const void *values)
 
 static const cli_command terminal_cmds[] = {
     {"add", "register a terminal, make its master key and activate it", .handler = cmd_add,
-     .env = CLI_ENV_MERCHANT, .help = add_help, CLI_OPTS(add_opts, struct topts),
+     .env = CLI_ENV_MERCHANT, .help = add_help,
+     CLI_OPTIONS(struct topts, TEXT("merchant", mid), TEXT("sn", sn), TEXT("tid", tid),
+                 TEXT("parts", parts), TEXT("kek", kek), TEXT("address", address), TEXT("lat", lat),
+                 TEXT("lon", lon), CLI_SET("no-activate", struct topts, no_activate)),
      .common = CLI_DATADIR},
     {"activate", "put a registered terminal in service", .handler = cmd_state,
      .env = CLI_ENV_MERCHANT, .help = activate_help, CLI_OPTS(reason_opts, struct topts),
@@ -614,16 +599,24 @@ static const cli_command terminal_cmds[] = {
     {"retire", "retire a terminal, freeing its SN", .handler = cmd_state, .env = CLI_ENV_MERCHANT,
      .help = retire_help, CLI_OPTS(reason_opts, struct topts), .common = CLI_DATADIR},
     {"rebind", "move a terminal to another merchant or place, and re-key it", .handler = cmd_rebind,
-     .env = CLI_ENV_MERCHANT, .help = rebind_help, CLI_OPTS(rebind_opts, struct topts),
+     .env = CLI_ENV_MERCHANT, .help = rebind_help,
+     CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("merchant", mid), TEXT("reason", reason),
+                 TEXT("parts", parts), TEXT("kek", kek), TEXT("address", address), TEXT("lat", lat),
+                 TEXT("lon", lon)),
      .common = CLI_DATADIR},
     {"tmk", "hand out a terminal's master key, once", .handler = cmd_tmk, .env = CLI_ENV_MERCHANT,
-     .help = tmk_help, CLI_OPTS(tmk_opts, struct topts), .common = CLI_DATADIR},
+     .help = tmk_help,
+     CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("parts", parts), TEXT("kek", kek)),
+     .common = CLI_DATADIR},
     {"show", "show a terminal", .handler = cmd_show, .env = CLI_ENV_MERCHANT, .help = show_help,
-     CLI_OPTS(show_opts, struct topts), .common = CLI_DATADIR},
+     CLI_OPTIONS(struct topts, TEXT("tid", tid)), .common = CLI_DATADIR},
     {"list", "list the terminals", .handler = cmd_list, .env = CLI_ENV_MERCHANT, .help = list_help,
-     CLI_OPTS(list_opts, struct topts), .common = CLI_DATADIR},
+     CLI_OPTIONS(struct topts, TEXT("merchant", mid), CLI_SET("review-due", struct topts, due)),
+     .common = CLI_DATADIR},
     {"status", "a terminal's status report", .handler = cmd_status, .env = CLI_ENV_MERCHANT,
-     .help = status_help, CLI_OPTS(status_opts, struct topts), .common = CLI_DATADIR},
+     .help = status_help,
+     CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("online-minutes", minutes)),
+     .common = CLI_DATADIR},
     {"reviewed", "record a terminal's periodic review done", .handler = cmd_reviewed,
      .env = CLI_ENV_MERCHANT, .help = reviewed_help, CLI_OPTS(reason_opts, struct topts),
      .common = CLI_DATADIR},

@@ -353,8 +353,6 @@ static int open_block(struct cli_env *env, const char *lmk, hsm_key *k)
 	return cli_env_open(env, NULL, lmk);
 }
 
-static const cli_opt export_opts[] = {TEXT("parts", parts), TEXT("lmk", lmk)};
-
 static int hsm_export_components_cmd(struct cli_env *env, const void *values)
 {
 	struct hsm_component parts[HSM_PARTS_MAX];
@@ -454,8 +452,6 @@ static const char pin_block_help[] =
     "Exit status: 0 printed; 1 the key does not authenticate or the LMK failed; 2 bad usage,\n"
     "a PIN or PAN format 0 cannot take, or a key that is not a PIN encryption key.\n";
 
-static const cli_opt pin_block_opts[] = {TEXT("lmk", lmk), TEXT("pin", pin), TEXT("pan", pan)};
-
 static int hsm_pin_block_cmd(struct cli_env *env, const void *values)
 {
 	const struct hopts *o = values;
@@ -494,12 +490,14 @@ static const cli_command hsm_cmds[] = {
      .handler = hsm_import_components_cmd, .env = CLI_ENV_HSM, .help = import_help,
      CLI_OPTS(key_opts, struct hopts), .common = CLI_JSON, .max = CLI_ANY},
     {"export-components", "split a key into components", .handler = hsm_export_components_cmd,
-     .env = CLI_ENV_HSM, .help = export_help, CLI_OPTS(export_opts, struct hopts),
+     .env = CLI_ENV_HSM, .help = export_help,
+     CLI_OPTIONS(struct hopts, TEXT("parts", parts), TEXT("lmk", lmk)),
      .defaults = &(const struct hopts){.parts = "2"}, .common = CLI_JSON, ONE_BLOCK},
     {"kcv", "check value and header of a wrapped key", .handler = hsm_kcv_cmd, .env = CLI_ENV_HSM,
      .help = kcv_help, CLI_OPTS(lmk_opts, struct hopts), .common = CLI_JSON, ONE_BLOCK},
     {"pin-block", "encrypt a PIN block under a PIN key", .handler = hsm_pin_block_cmd,
-     .env = CLI_ENV_HSM, .help = pin_block_help, CLI_OPTS(pin_block_opts, struct hopts), ONE_BLOCK},
+     .env = CLI_ENV_HSM, .help = pin_block_help,
+     CLI_OPTIONS(struct hopts, TEXT("lmk", lmk), TEXT("pin", pin), TEXT("pan", pan)), ONE_BLOCK},
 };
 
 const cli_group cli_hsm_group = {
