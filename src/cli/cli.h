@@ -1,8 +1,14 @@
-/* cli.h — what the `possum` subcommands share: exit codes, usage errors, input reading.
+/* cli.h — what the `possum` subcommands share: the command tables, the one option parser, exit
+ * codes, usage errors, input reading.
  *
- * Each command is `int cli_NAME(int argc, char **argv)` with argv[0] the command's own name,
- * returning an exit code: CLI_OK, CLI_FAILED or CLI_USAGE. Commands print results on stdout
- * and messages for people on stderr, prefixed with the command's full name. */
+ * A command is a row of its group's table (struct cli_command): its name, the environment it
+ * needs, its command line — its options, each naming where its value goes in the command's
+ * struct of option values, the common options it takes (--config, --data, --json), its
+ * operands, its help — and its handler. cli_dispatch() reads the command line against the row
+ * once (cli_parse()), says --help and usage errors itself, and calls the handler, which starts
+ * at its own checks and returns an exit code: CLI_OK, CLI_FAILED or CLI_USAGE. Commands print
+ * results on stdout and messages for people on stderr, prefixed with the command's full
+ * name. */
 #ifndef POSSUM_CLI_H
 #define POSSUM_CLI_H
 
@@ -112,7 +118,8 @@ struct cli_command {
 	const char *summary;
 	int (*run)(int argc, char **argv, struct cli_env *env); /* a command, with its env, */
 	unsigned env;                                           /* opened as this says; or */
-	const cli_group *group; /* a group of commands (`possum admin card …`), run NULL */
+	const cli_group *group; /* a group of commands (`possum admin card …`), run NULL; or */
+	const cli_command *row; /* a command whose row is in its command's own file: that row */
 	int (*handler)(struct cli_env *env, const void *values);
 	const char *help;     /* --help prints "Usage: PROG " and this */
 	const cli_opt *opts;  /* its own options (CLI_OPTS), nopts of them, */
@@ -179,9 +186,7 @@ typedef struct cli_common {
 
 #define CLI_ANY (-1) /* cli_spec.max: any number of operands */
 
-/* In a cli_spec: the shared options bound to variables named config, data and json. */
-#define CLI_DATADIR_OPTS .common = {&config, &data, &json}
-/* In a cli_spec: exactly one operand, and what is said when there is not one. */
+/* In a row or a cli_spec: exactly one operand, and what is said when there is not one. */
 #define CLI_ONE(wrong_) .min = 1, .max = 1, .wrong = (wrong_)
 
 /* A command's command line: its own options, the shared ones it takes, how many operands. */
@@ -210,10 +215,6 @@ typedef struct cli_spec {
  * the index of the first operand. Returns CLI_OK, CLI_HELP (the command then exits 0:
  * cli_status()), or CLI_USAGE. Values are checked by the command. */
 int cli_parse(int argc, char **argv, const cli_spec *spec, int *operands);
-
-/* cli_parse() with opts (n of them), no shared options and any operands: the older form. */
-int cli_options(int argc, char **argv, const cli_option *opts, size_t n, const char *help,
-                int *operands);
 
 /* The exit code of a command whose parse (or anything) returned rc: CLI_HELP is success. */
 static inline int cli_status(int rc)
@@ -285,9 +286,8 @@ extern const cli_group cli_admin_group, cli_admin_ledger_group, cli_admin_card_g
     cli_admin_account_group, cli_admin_link_group, cli_admin_merchant_group, cli_admin_review_group,
     cli_admin_settlecard_group, cli_admin_terminal_group, cli_admin_token_group;
 int cli_crypto(int argc, char **argv, struct cli_env *env);
-int cli_host(int argc, char **argv, struct cli_env *env);
 int cli_load(int argc, char **argv, struct cli_env *env);
-int cli_admin_audit(int argc, char **argv, struct cli_env *env);
+extern const cli_command cli_host_row, cli_admin_audit_row;
 
 /* Reads a key given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
  * components) into parts and *n. Prints the usage error, naming the option what, and returns

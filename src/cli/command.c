@@ -81,7 +81,8 @@ int cli_dispatch(const cli_group *g, int argc, char **argv)
 		optind = 0; /* each subcommand parses its options afresh */
 		if (g->cmds[i].group != NULL)
 			return cli_dispatch(g->cmds[i].group, argc - 1, argv + 1);
-		return run(&g->cmds[i], prog, argc - 1, argv + 1);
+		return run(g->cmds[i].row != NULL ? g->cmds[i].row : &g->cmds[i], prog, argc - 1,
+		           argv + 1);
 	}
 	/* Help asked for goes to stdout; a missing or unknown command is a usage error. */
 	FILE *out = asked ? stdout : stderr;
