@@ -121,6 +121,7 @@ struct cli_command {
 	const cli_group *group; /* a group of commands (`possum admin card …`), run NULL; or */
 	const cli_command *row; /* a command whose row is in its command's own file: that row */
 	int (*handler)(struct cli_env *env, const void *values);
+	int arg;              /* for a handler that rows share: what this row asks of it */
 	const char *help;     /* --help prints "Usage: PROG " and this */
 	const cli_opt *opts;  /* its own options (CLI_OPTS), nopts of them, */
 	size_t nopts;         /* into a struct of `size` bytes, */

@@ -228,12 +228,14 @@ out:
 
 /* ---- network management and settlement ---- */
 
-static int manage(struct cli_env *env, const struct opts *o, enum term_kind kind)
+/* signin, signout, echo and settle: the message its row's arg names. */
+static int manage(struct cli_env *env, const void *values)
 {
+	enum term_kind kind = (enum term_kind)env->row->arg;
 	struct term_result r;
 	int rc;
 
-	if ((rc = open_term(env, o)) != CLI_OK)
+	if ((rc = open_term(env, values)) != CLI_OK)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
 	rc = rc == TERM_OK ? report(env->prog, kind, &r, env->json)
@@ -256,8 +258,11 @@ static const char settle_help[] =
 
 /* ---- card transactions ---- */
 
-static int transact(struct cli_env *env, const struct opts *o, enum term_kind kind)
+/* The card transactions: the one its row's arg names. */
+static int transact(struct cli_env *env, const void *values)
 {
+	const struct opts *o = values;
+	enum term_kind kind = (enum term_kind)env->row->arg;
 	struct term_request req = {.kind = kind};
 	struct term_card card;
 	struct term_result r = {0};
@@ -340,35 +345,6 @@ static const char cardauth_help[] =
     "Card authentication (0100, 3 = 330000): step 1 sends the holder's name, ID number and\n"
     "reserved phone, and the issuer texts a one-time code to that phone; step 2 sends it.\n"
     "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP COMMON_HELP;
-
-/* The exchanges with the host: one entry point, told which by its row's name, and the runner of its
- * kind (a management message or a card transaction). */
-static const struct {
-	const char *name;
-	enum term_kind kind;
-	int (*run)(struct cli_env *env, const struct opts *o, enum term_kind kind);
-} verbs[] = {
-    {"signin", TERM_SIGNIN, manage},
-    {"signout", TERM_SIGNOUT, manage},
-    {"echo", TERM_ECHO, manage},
-    {"settle", TERM_SETTLE, manage},
-    {"balance", TERM_BALANCE, transact},
-    {"purchase", TERM_PURCHASE, transact},
-    {"void", TERM_VOID, transact},
-    {"refund", TERM_REFUND, transact},
-    {"preauth", TERM_PREAUTH, transact},
-    {"preauth-cancel", TERM_PREAUTH_CANCEL, transact},
-    {"preauth-complete", TERM_COMPLETION, transact},
-    {"auth-card", TERM_CARDAUTH, transact},
-};
-
-static int cmd_exchange(struct cli_env *env, const void *values)
-{
-	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (strcmp(verbs[i].name, env->row->name) == 0)
-			return verbs[i].run(env, values, verbs[i].kind);
-	return cli_usage_error(env->prog, "not an exchange with the host");
-}
 
 /* ---- receipts and the batch ---- */
 
@@ -468,29 +444,33 @@ static int cmd_batch(struct cli_env *env, const void *values)
 	return rc;
 }
 
+/* A row of a management message (manage) or a card transaction (transact) of kind k. */
+#define MANAGE(k)   .handler = manage, .arg = (k)
+#define TRANSACT(k) .handler = transact, .arg = (k)
+
 static const cli_command term_commands[] = {
     {"init", "set up a terminal: host, ids, TMK from components", .handler = cmd_init,
      TERM_ROW(CLI_ENV_DATA, init_help)},
-    {"signin", "sign in: working keys and batch (0800 004)", .handler = cmd_exchange,
+    {"signin", "sign in: working keys and batch (0800 004)", MANAGE(TERM_SIGNIN),
      TERM_ROW(CLI_ENV_TERM, signin_help)},
-    {"balance", "balance inquiry", .handler = cmd_exchange, TERM_ROW(CLI_ENV_TERM, balance_help)},
-    {"purchase", "purchase --amount A", .handler = cmd_exchange,
+    {"balance", "balance inquiry", TRANSACT(TERM_BALANCE), TERM_ROW(CLI_ENV_TERM, balance_help)},
+    {"purchase", "purchase --amount A", TRANSACT(TERM_PURCHASE),
      TERM_ROW(CLI_ENV_TERM, purchase_help)},
-    {"void", "void --stan N", .handler = cmd_exchange, TERM_ROW(CLI_ENV_TERM, void_help)},
-    {"refund", "refund --rrn R --amount A", .handler = cmd_exchange,
+    {"void", "void --stan N", TRANSACT(TERM_VOID), TERM_ROW(CLI_ENV_TERM, void_help)},
+    {"refund", "refund --rrn R --amount A", TRANSACT(TERM_REFUND),
      TERM_ROW(CLI_ENV_TERM, refund_help)},
-    {"preauth", "pre-authorization --amount A", .handler = cmd_exchange,
+    {"preauth", "pre-authorization --amount A", TRANSACT(TERM_PREAUTH),
      TERM_ROW(CLI_ENV_TERM, preauth_help)},
-    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A", .handler = cmd_exchange,
-     TERM_ROW(CLI_ENV_TERM, cancel_help)},
+    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A",
+     TRANSACT(TERM_PREAUTH_CANCEL), TERM_ROW(CLI_ENV_TERM, cancel_help)},
     {"preauth-complete", "complete a pre-authorization --auth CODE --amount A",
-     .handler = cmd_exchange, TERM_ROW(CLI_ENV_TERM, complete_help)},
-    {"auth-card", "card authentication, step 1 or 2 (--otp)", .handler = cmd_exchange,
+     TRANSACT(TERM_COMPLETION), TERM_ROW(CLI_ENV_TERM, complete_help)},
+    {"auth-card", "card authentication, step 1 or 2 (--otp)", TRANSACT(TERM_CARDAUTH),
      TERM_ROW(CLI_ENV_TERM, cardauth_help)},
-    {"settle", "settlement, with batch upload when totals differ", .handler = cmd_exchange,
+    {"settle", "settlement, with batch upload when totals differ", MANAGE(TERM_SETTLE),
      TERM_ROW(CLI_ENV_TERM, settle_help)},
-    {"echo", "echo test", .handler = cmd_exchange, TERM_ROW(CLI_ENV_TERM, echo_help)},
-    {"signout", "sign out", .handler = cmd_exchange, TERM_ROW(CLI_ENV_TERM, signout_help)},
+    {"echo", "echo test", MANAGE(TERM_ECHO), TERM_ROW(CLI_ENV_TERM, echo_help)},
+    {"signout", "sign out", MANAGE(TERM_SIGNOUT), TERM_ROW(CLI_ENV_TERM, signout_help)},
     {"receipt", "print a transaction's receipt --stan N", .handler = cmd_receipt,
      TERM_ROW(CLI_ENV_TERM, receipt_help)},
     {"batch", "list the current batch", .handler = cmd_batch, TERM_ROW(CLI_ENV_TERM, batch_help)},
