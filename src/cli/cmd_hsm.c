@@ -180,13 +180,10 @@ static int hsm_generate_cmd(struct cli_env *env, const void *values)
 		spec.len = spec.alg == HSM_HMAC ? 32 : 16;
 	if ((rc = cli_env_open(env, NULL, o->lmk)) != CLI_OK)
 		return rc;
-	if ((rc = hsm_generate(env->hsm, &spec, &k, &kcv)) != HSM_OK) {
-		rc = hsm_failed(prog, rc, spec.usage);
-	} else {
-		print_key(&k, &kcv, env->json);
-		rc = CLI_OK;
-	}
-	return rc;
+	if ((rc = hsm_generate(env->hsm, &spec, &k, &kcv)) != HSM_OK)
+		return hsm_failed(prog, rc, spec.usage);
+	print_key(&k, &kcv, env->json);
+	return CLI_OK;
 }
 
 /* --- import-components --- */
@@ -429,13 +426,10 @@ static int hsm_kcv_cmd(struct cli_env *env, const void *values)
 	if ((rc = open_block(env, ((const struct hopts *)values)->lmk, &k)) != CLI_OK)
 		return rc;
 	if ((rc = hsm_key_kcv(env->hsm, &k, &kcv)) != HSM_OK ||
-	    (rc = hsm_key_info(env->hsm, &k, &info)) != HSM_OK) {
-		rc = hsm_failed(env->prog, rc, "BLOCK");
-	} else {
-		print_info(&kcv, &info, env->json);
-		rc = CLI_OK;
-	}
-	return rc;
+	    (rc = hsm_key_info(env->hsm, &k, &info)) != HSM_OK)
+		return hsm_failed(env->prog, rc, "BLOCK");
+	print_info(&kcv, &info, env->json);
+	return CLI_OK;
 }
 
 /* --- pin-block --- */
