@@ -80,8 +80,9 @@ typedef struct cli_group cli_group;
 
 /* One option of a command's row: `--NAME VALUE` (CLI_TEXT) stores VALUE in the const char *
  * member at offset `at` of the command's struct of option values, a `--NAME` flag (CLI_SET)
- * sets the int member there to 1. A required option absent is said "--NAME is required". */
-enum cli_kind { CLI_TEXT, CLI_SET };
+ * sets the int member there to 1, and a repeatable `--NAME VALUE` (CLI_EACH) gives each VALUE
+ * to the row's each(). A required option absent is said "--NAME is required". */
+enum cli_kind { CLI_TEXT, CLI_SET, CLI_EACH };
 typedef struct cli_opt {
 	const char *name;
 	enum cli_kind kind;
@@ -96,6 +97,10 @@ typedef struct cli_opt {
 #define CLI_NEED(n, type, member)                                                                  \
 	{                                                                                          \
 		.name = (n), .kind = CLI_TEXT, .at = offsetof(type, member), .required = 1         \
+	}
+#define CLI_EACH(n)                                                                                \
+	{                                                                                          \
+		.name = (n), .kind = CLI_EACH                                                      \
 	}
 #define CLI_SET(n, type, member)                                                                   \
 	{                                                                                          \
@@ -121,7 +126,9 @@ struct cli_command {
 	const cli_group *group; /* a group of commands (`possum admin card …`), run NULL; or */
 	const cli_command *row; /* a command whose row is in its command's own file: that row */
 	int (*handler)(struct cli_env *env, const void *values);
-	int arg;              /* for a handler that rows share: what this row asks of it */
+	int arg; /* for a handler that rows share: what this row asks of it */
+	/* A CLI_EACH option's VALUE into values: CLI_OK, or the usage error said. */
+	int (*each)(struct cli_env *env, void *values, const char *name, const char *value);
 	const char *help;     /* --help prints "Usage: PROG " and this */
 	const cli_opt *opts;  /* its own options (CLI_OPTS), nopts of them, */
 	size_t nopts;         /* into a struct of `size` bytes, */
@@ -287,8 +294,7 @@ extern const cli_group cli_admin_group, cli_admin_ledger_group, cli_admin_card_g
     cli_admin_account_group, cli_admin_link_group, cli_admin_merchant_group, cli_admin_review_group,
     cli_admin_settlecard_group, cli_admin_terminal_group, cli_admin_token_group;
 int cli_crypto(int argc, char **argv, struct cli_env *env);
-int cli_load(int argc, char **argv, struct cli_env *env);
-extern const cli_command cli_host_row, cli_admin_audit_row;
+extern const cli_command cli_host_row, cli_load_row, cli_admin_audit_row;
 
 /* Reads a key given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
  * components) into parts and *n. Prints the usage error, naming the option what, and returns

@@ -12,28 +12,48 @@
 
 #define ROW_OPTIONS_MAX 32 /* a row's own options */
 
+/* What a CLI_EACH option's value is given to: its row's each(), with env and the values. */
+struct each {
+	const cli_command *row;
+	struct cli_env *env;
+	char *values;
+};
+
+static int each(void *ctx, const char *name, const char *value)
+{
+	struct each *e = ctx;
+
+	return e->row->each(e->env, e->values, name, value);
+}
+
 /* Reads argv against row with the one parser (cli_parse): its options into values, the common
  * ones into env; *rest the index of the first operand. */
 static int parse_row(const cli_command *row, struct cli_env *env, char *values, int argc,
                      char **argv, int *rest)
 {
 	cli_option opts[ROW_OPTIONS_MAX];
+	struct each ctx = {row, env, values};
 	cli_spec spec = {.help = row->help,
 	                 .opts = opts,
 	                 .n = row->nopts,
 	                 .min = row->min,
 	                 .max = row->max,
-	                 .wrong = row->wrong};
+	                 .wrong = row->wrong,
+	                 .each = each,
+	                 .ctx = &ctx};
 
 	assert(row->nopts <= ROW_OPTIONS_MAX);
 	for (size_t i = 0; i < row->nopts; i++) {
 		const cli_opt *o = &row->opts[i];
+		/* A CLI_EACH value goes to each(), never to its `at` (0). */
 		opts[i] =
 		    o->kind == CLI_SET
 		        ? (cli_option)CLI_FLAG(o->name, (int *)(void *)(values + o->at))
 		        : (cli_option)CLI_VALUE(o->name, (const char **)(void *)(values + o->at));
 		if (o->required)
 			spec.required |= UINT64_C(1) << i;
+		if (o->kind == CLI_EACH)
+			spec.repeated |= UINT64_C(1) << i;
 	}
 	spec.common = (cli_common){row->common & CLI_CONFIG ? &env->config : NULL,
 	                           row->common & CLI_DATA ? &env->data : NULL,
