@@ -12,6 +12,7 @@
 #ifndef POSSUM_CLI_H
 #define POSSUM_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -263,6 +264,10 @@ void cli_print_json(struct json_t *root);
 int cli_exit(int host_rc);
 
 #define CLI_DATADIR_DEFAULT HOST_DATADIR_DEFAULT /* the data directory, when none is named */
+
+/* Says a module's failure, its text, as env->prog: followed by the store's message when in_store
+ * (the module's *_ESTORE); the exit code CLI_USAGE when usage (bad input), else CLI_FAILED. */
+int cli_module_failed(const struct cli_env *env, const char *text, bool in_store, bool usage);
 
 /* Says the merchant module's failure rc as env->prog and returns the exit code: bad usage
  * (cli_usage_error) for MERCHANT_EARG, and for the rest CLI_FAILED with the code's name — and

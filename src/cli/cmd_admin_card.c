@@ -45,11 +45,7 @@ struct copts {
 
 static int issuer_failed(const struct cli_env *env, int rc)
 {
-	if (rc == ISSUER_ESTORE)
-		return cli_error(CLI_FAILED, env->prog, "%s: %s", issuer_strerror(rc),
-		                 store_errmsg(env->host.data.store));
-	return cli_error(rc == ISSUER_EARG ? CLI_USAGE : CLI_FAILED, env->prog, "%s",
-	                 issuer_strerror(rc));
+	return cli_module_failed(env, issuer_strerror(rc), rc == ISSUER_ESTORE, rc == ISSUER_EARG);
 }
 
 /* ---- the card image ---- */

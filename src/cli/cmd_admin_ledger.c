@@ -18,11 +18,7 @@
  * or a failure. */
 static int ledger_failed(const struct cli_env *env, int rc)
 {
-	if (rc == LEDGER_ESTORE)
-		return cli_error(CLI_FAILED, env->prog, "%s: %s", ledger_strerror(rc),
-		                 store_errmsg(env->host.data.store));
-	return cli_error(rc == LEDGER_EARG ? CLI_USAGE : CLI_FAILED, env->prog, "%s",
-	                 ledger_strerror(rc));
+	return cli_module_failed(env, ledger_strerror(rc), rc == LEDGER_ESTORE, rc == LEDGER_EARG);
 }
 
 static const char *const state_names[] = {"none", "pending", "posted", "voided", "expired"};
