@@ -124,7 +124,7 @@ static int hsm_init(struct cli_env *env, const void *values)
 	hsm_kcv kcv;
 	int rc;
 
-	/* it makes the LMK the others open: its env is none */
+	/* It makes the LMK that the others open: its row's env is none. */
 	if (path == NULL)
 		return cli_usage_error(prog, "--lmk FILE is required");
 	if (env->n > 0)

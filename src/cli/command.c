@@ -1,6 +1,8 @@
 /* command.c — the command tables at work (cli.h): cli_dispatch() finds the row a command line
- * names, runs a group's row in turn, and hands a command the environment its row's env column
- * asks for, closing it after the command (env.c opens it when the command asks). */
+ * names, runs a group's row in turn, reads a command's line against its row once (the options
+ * into the command's struct of values, the common ones into its environment, the operands),
+ * and hands the command the environment its row's env column asks for, closing it after the
+ * command (env.c opens it when the command asks). */
 #include <assert.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -77,9 +79,13 @@ static int run(const cli_command *row, const char *prog, int argc, char **argv)
 		if (row->defaults != NULL)
 			memcpy(values, row->defaults, row->size);
 		rc = parse_row(row, &env, values, argc, argv, &rest);
-		env.n = argc - rest;
-		env.operands = argv + rest;
-		rc = rc == CLI_OK ? row->handler(&env, values) : cli_status(rc);
+		if (rc == CLI_OK) {
+			env.n = argc - rest;
+			env.operands = argv + rest;
+			rc = row->handler(&env, values);
+		} else if (rc == CLI_HELP) {
+			rc = CLI_OK; /* the help said */
+		}
 	}
 	free(values);
 	cli_env_close(&env);
