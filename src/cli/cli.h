@@ -68,11 +68,15 @@ struct cli_env {
 	char **operands;
 };
 
-/* Opens env->needs: a data directory `dir` (NULL: the configuration's, else
- * CLI_DATADIR_DEFAULT; a terminal's state directory; for CLI_ENV_HSM the LMK file, NULL:
- * POSSUM_LMK) and over it, for a module, the configuration `config` (NULL: $POSSUM_CONFIG).
- * Prints its own errors; CLI_OK, CLI_FAILED or CLI_USAGE. */
-int cli_env_open(struct cli_env *env, const char *config, const char *dir);
+/* Opens env->needs over the common options the dispatcher read: the data directory
+ * env->data (--data DIR; NULL: the configuration's, else CLI_DATADIR_DEFAULT) and over it, for
+ * a module, the configuration env->config (--config FILE; NULL: $POSSUM_CONFIG). Prints its
+ * own errors; CLI_OK, CLI_FAILED or CLI_USAGE. */
+int cli_env_open(struct cli_env *env);
+
+/* cli_env_open() at dir instead of --data's: a terminal's state directory (--state), or for
+ * CLI_ENV_HSM the LMK file (--lmk; NULL: POSSUM_LMK). */
+int cli_env_open_at(struct cli_env *env, const char *dir);
 
 /* Closes what cli_env_open() opened (cli_dispatch() does, after the command). */
 void cli_env_close(struct cli_env *env);

@@ -169,7 +169,7 @@ static int card_issue(struct cli_env *env, const void *values)
 	if (o->limit != NULL && req.product != CARD_PRODUCT_CREDIT)
 		return cli_usage_error(prog,
 		                       "--limit is for credit cards (debit cards: --balance)");
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((o->balance != NULL &&
 	     (rc = cli_amount(prog, "balance", o->balance, env->host.cfg.issuer.currency,
@@ -255,7 +255,7 @@ static int open_card(struct cli_env *env, struct issuer_card *c)
 {
 	int rc;
 
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = issuer_card_find(env->host.issuer, env->operands[0], c)) == ISSUER_OK)
 		return CLI_OK;
@@ -316,7 +316,7 @@ static int card_list(struct cli_env *env, const void *values)
 	int rc;
 
 	(void)values; /* it has no options of its own */
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if (env->json)
 		l.array = json_array();

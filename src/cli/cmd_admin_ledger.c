@@ -124,7 +124,7 @@ static int ledger_check_cmd(struct cli_env *env, const void *values)
 	int rc;
 
 	(void)values; /* it has no options of its own */
-	if ((rc = cli_env_open(env, NULL, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if (env->json)
 		violations = json_array();
@@ -231,7 +231,7 @@ static int account_create_cmd(struct cli_env *env, const void *values)
 	if (o->limit != NULL &&
 	    (rc = cli_int64(prog, "limit", o->limit, 0, INT64_MAX, &a.limit)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, NULL, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = ledger_account_create(env->host.data.store, &a, time(NULL), &a.id)) !=
 	        LEDGER_OK ||
@@ -258,7 +258,7 @@ static int account_show_cmd(struct cli_env *env, const void *values)
 	(void)values; /* it has no options of its own */
 	if ((rc = cli_int64(env->prog, "ID", env->operands[0], 1, INT64_MAX, &id)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, NULL, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = ledger_account_get(env->host.data.store, id, &a)) != LEDGER_OK)
 		rc = ledger_failed(env, rc);
@@ -366,7 +366,7 @@ static int transfer_cmd(struct cli_env *env, const void *values)
 
 	if ((rc = transfer_parse(env->prog, values, &t)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, NULL, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	rc = ledger_transfer_create(env->host.data.store, &t, time(NULL), &out);
 	if (rc == LEDGER_OK || rc == LEDGER_EXISTS) {

@@ -283,7 +283,7 @@ static int apply_or_add(struct cli_env *env, const void *values)
 		return rc;
 	if ((field = merchant_application_check(&a)) != NULL)
 		return cli_usage_error(prog, "%s: missing or not valid (see --help)", field);
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = merchant_apply(env->host.merchant, &a, env->actor, (int64_t)time(NULL), &id)) !=
 	    MERCHANT_OK)
@@ -356,7 +356,7 @@ static int merchant_step_cmd(struct cli_env *env, const void *values)
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
 	if (o->mid != NULL && step != MERCHANT_STEP_ACTIVATE)
 		return cli_usage_error(prog, "--mid goes with activate only");
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = find(prog, env, ref, &i)) != CLI_OK)
 		return rc;
@@ -392,7 +392,7 @@ static int merchant_show(struct cli_env *env, const void *values)
 	int rc;
 
 	(void)values; /* it has no options of its own */
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = find(env->prog, env, env->operands[0], &i)) == CLI_OK)
 		rc = print_merchant(env, &i, env->json, true);
@@ -459,7 +459,7 @@ static int merchant_list_cmd(struct cli_env *env, const void *values)
 			f.state = k;
 	if (state != NULL && f.state == 0)
 		return cli_usage_error(prog, "--state: no state '%s'", state);
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	return list_print(prog, env, &f, env->json);
 }
@@ -502,7 +502,7 @@ static int document_add(struct cli_env *env, const void *values)
 	fclose(fp);
 	if (rc != 0)
 		return cli_error(CLI_USAGE, prog, "%s: cannot be read", file);
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		goto out;
 	if ((rc = find(prog, env, env->operands[0], &i)) != CLI_OK)
 		goto out;
@@ -608,7 +608,7 @@ static int fees_or_limits(struct cli_env *env, const void *values)
 	struct merchant_limits l;
 	int rc;
 
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = find(prog, env, env->operands[0], &i)) != CLI_OK)
 		return rc;
@@ -655,7 +655,7 @@ static int merchant_reviewed_cmd(struct cli_env *env, const void *values)
 
 	if (!text_is_line(reason, MERCHANT_TEXT_MAX))
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = find(prog, env, env->operands[0], &i)) == CLI_OK) {
 		if ((rc = merchant_reviewed(env->host.merchant, i.app.id, reason, env->actor,
@@ -736,7 +736,7 @@ static int review_due(struct cli_env *env, const void *values)
 	int json = env->json, rc;
 
 	(void)values; /* it has no options of its own */
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	merchants = (struct listing){json ? json_array() : NULL, 0};
 	terminals = (struct listing){json ? json_array() : NULL, 0};

@@ -69,7 +69,7 @@ static int sc_start(struct cli_env *env, const void *values)
 	if (o->pan == NULL || o->holder == NULL || o->id == NULL || o->phone == NULL)
 		return cli_usage_error(env->prog,
 		                       "--card, --holder, --id-number and --phone are required");
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	e = (struct merchant_card_elements){o->pan, o->holder, o->id, o->phone};
 	rc = merchant_settlecard_start(env->host.merchant, env->actor, mid, &e, (int64_t)time(NULL),
@@ -125,7 +125,7 @@ static int sc_confirm(struct cli_env *env, const void *values)
 	int64_t now = (int64_t)time(NULL);
 	int rc;
 
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = merchant_settlecard_confirm(env->host.merchant, env->actor, mid, code, now,
 	                                      why)) != MERCHANT_OK ||
@@ -160,7 +160,7 @@ static int sc_show(struct cli_env *env, const void *values)
 	int rc;
 
 	(void)values; /* it has no options of its own */
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = merchant_settlecard_get(env->host.merchant, mid, now, &v)) != MERCHANT_OK ||
 	    (rc = merchant_payout_ready(env->host.merchant, mid, now, &ready, why)) != MERCHANT_OK)

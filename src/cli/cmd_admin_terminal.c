@@ -219,7 +219,7 @@ static int cmd_add(struct cli_env *env, const void *values)
 	n.sn = sn;
 	n.tid = c.tid;
 	n.activate = !o->no_activate;
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		goto out;
 	rc = merchant_terminal_register(env->host.merchant, env->actor, &n, &form,
 	                                (int64_t)time(NULL), tid, &tmk);
@@ -314,7 +314,7 @@ static int cmd_state(struct cli_env *env, const void *values)
 	assert(strcmp(changes[i].name, word) == 0); /* cli_dispatch() names only these */
 	if ((rc = begin(env, o, true, &c)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	/* activate and resume both lead to active: each takes only its own starting state. */
 	if (changes[i].to == MERCHANT_TERMINAL_ACTIVE) {
@@ -350,7 +350,7 @@ static int cmd_reviewed(struct cli_env *env, const void *values)
 		return rc;
 	if (reason == NULL)
 		return cli_usage_error(c.prog, "--reason is needed");
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	rc = merchant_terminal_reviewed(env->host.merchant, env->actor, c.tid, reason,
 	                                (int64_t)time(NULL));
@@ -395,7 +395,7 @@ static int cmd_rebind(struct cli_env *env, const void *values)
 		rc = cli_usage_error(c.prog, "--merchant or --address is needed");
 		goto wipe;
 	}
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		goto out;
 	rc = merchant_terminal_rebind(env->host.merchant, env->actor, c.tid, mid,
 	                              given ? &place : NULL, reason, &form, (int64_t)time(NULL),
@@ -438,7 +438,7 @@ static int cmd_tmk(struct cli_env *env, const void *values)
 		return rc;
 	if ((rc = tmk_form(&c, o->parts, o->kek, kek, &form)) != CLI_OK)
 		goto wipe;
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		goto out;
 	rc = merchant_terminal_tmk(env->host.merchant, env->actor, c.tid, &form,
 	                           (int64_t)time(NULL), &tmk);
@@ -468,7 +468,7 @@ static int cmd_show(struct cli_env *env, const void *values)
 
 	if ((rc = begin(env, values, true, &c)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, env->config, env->data)) == CLI_OK)
+	if ((rc = cli_env_open(env)) == CLI_OK)
 		rc = show(&c);
 	return rc;
 }
@@ -512,7 +512,7 @@ static int cmd_list(struct cli_env *env, const void *values)
 	begin(env, o, false, &c);
 	if (due && mid != NULL)
 		return cli_usage_error(c.prog, "--merchant or --review-due, not both");
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if (c.json && (l.items = json_array()) == NULL)
 		return cli_error(CLI_FAILED, c.prog, "out of memory");
@@ -554,7 +554,7 @@ static int cmd_status(struct cli_env *env, const void *values)
 	if (minutes != NULL &&
 	    (rc = cli_int64(c.prog, "--online-minutes", minutes, 1, 10080, &online)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = merchant_terminal_status(env->host.merchant, c.tid, (int64_t)time(NULL),
 	                                   online * 60, &s)) != MERCHANT_OK)

@@ -67,7 +67,7 @@ static int token_create(struct cli_env *env, const void *values)
 		return cli_usage_error(prog, "--merchant: a MID of 15 characters");
 	if (label != NULL && !text_is_line(label, STORE_HTTP_LABEL_MAX - 1))
 		return cli_usage_error(prog, "--label: 1 to 64 bytes on one line");
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = http_token_create(env->host.data.store, env->actor, role, mid, label,
 	                            (int64_t)time(NULL), token, &id)) != HTTP_OK)
@@ -122,7 +122,7 @@ static int token_list(struct cli_env *env, const void *values)
 	int rc;
 
 	(void)values; /* it has no options of its own */
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if (!env->json)
 		printf("%-5s %-8s %-15s %-20s %-20s %s\n", "ID", "ROLE", "MERCHANT", "CREATED",
@@ -152,7 +152,7 @@ static int token_revoke(struct cli_env *env, const void *values)
 	(void)values; /* it has no options of its own */
 	if ((rc = cli_int64(prog, "ID", env->operands[0], 1, INT64_MAX, &id)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = http_token_revoke(env->host.data.store, env->actor, id, (int64_t)time(NULL))) !=
 	    HTTP_OK)
@@ -241,7 +241,7 @@ static int audit(struct cli_env *env, const void *values)
 			return rc;
 		f.limit = (size_t)n;
 	}
-	if ((rc = cli_env_open(env, env->config, env->data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = store_audit_list(env->host.data.store, &f, print_entry, &env->json)) != STORE_OK)
 		rc = cli_error(CLI_FAILED, prog, "%s", store_strerror(rc));

@@ -178,7 +178,7 @@ static int hsm_generate_cmd(struct cli_env *env, const void *values)
 		return cli_usage_error(prog, "takes no arguments");
 	if (spec.len == 0)
 		spec.len = spec.alg == HSM_HMAC ? 32 : 16;
-	if ((rc = cli_env_open(env, NULL, o->lmk)) != CLI_OK)
+	if ((rc = cli_env_open_at(env, o->lmk)) != CLI_OK)
 		return rc;
 	if ((rc = hsm_generate(env->hsm, &spec, &k, &kcv)) != HSM_OK)
 		return hsm_failed(prog, rc, spec.usage);
@@ -272,7 +272,7 @@ static int hsm_import_components_cmd(struct cli_env *env, const void *values)
 	if ((rc = key_spec(prog, o, &spec)) != CLI_OK)
 		return rc;
 	if ((rc = read_components(prog, env->n, env->operands, parts, &n)) != CLI_OK ||
-	    (rc = cli_env_open(env, NULL, o->lmk)) != CLI_OK)
+	    (rc = cli_env_open_at(env, o->lmk)) != CLI_OK)
 		goto out;
 	rc = hsm_import_components(env->hsm, &spec, parts, n, &k, &kcv, &bad);
 	if (rc == HSM_EKCV) {
@@ -347,7 +347,7 @@ static int open_block(struct cli_env *env, const char *lmk, hsm_key *k)
 {
 	if (hsm_key_set(k, env->operands[0]) != HSM_OK)
 		return cli_usage_error(env->prog, "BLOCK is not a key block");
-	return cli_env_open(env, NULL, lmk);
+	return cli_env_open_at(env, lmk);
 }
 
 static int hsm_export_components_cmd(struct cli_env *env, const void *values)

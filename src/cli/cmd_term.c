@@ -59,7 +59,7 @@ static int open_term(struct cli_env *env, const struct opts *o)
 	if (o->timeout != NULL &&
 	    cli_int64(env->prog, "--timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
-	if ((rc = cli_env_open(env, NULL, o->state)) != CLI_OK)
+	if ((rc = cli_env_open_at(env, o->state)) != CLI_OK)
 		return rc;
 	if (o->timeout != NULL)
 		term_set_timeout(env->term, (int)secs);
@@ -207,7 +207,7 @@ static int cmd_init(struct cli_env *env, const void *values)
 	if ((rc = cli_tmk_components(env->prog, "--tmk-components", o->components, parts, &n)) !=
 	    CLI_OK)
 		goto out;
-	if ((rc = cli_env_open(env, NULL, o->state)) != CLI_OK)
+	if ((rc = cli_env_open_at(env, o->state)) != CLI_OK)
 		goto out;
 	rc = term_setup(env->host.data.store, env->host.data.hsm,
 	                &(struct term_setup){o->host, o->tid, o->mid, o->sn, (int)secs}, parts, n,

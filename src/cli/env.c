@@ -44,8 +44,14 @@ static int data_alone(struct host_env *host, const char *prog, const char *dir)
 	return HOST_OK;
 }
 
-int cli_env_open(struct cli_env *env, const char *config, const char *dir)
+int cli_env_open(struct cli_env *env)
 {
+	return cli_env_open_at(env, env->data);
+}
+
+int cli_env_open_at(struct cli_env *env, const char *dir)
+{
+	const char *config = env->config;
 	unsigned host = env->needs & (HOST_NEED_DATA | HOST_NEED_ISSUER | HOST_NEED_MERCHANT |
 	                              HOST_NEED_ACQUIRER);
 	int rc;
