@@ -54,12 +54,12 @@ typedef struct cli_command cli_command;
 /* A command's environment: what cli_env_open() opened of its needs, each member only when asked
  * for. cli_dispatch() makes it, zeroed but for prog and needs, and closes it. */
 struct cli_env {
-	const char *prog;          /* the command's full name: errors are said as "PROG: …" */
-	const cli_command *row;    /* its row: commands that share a handler differ by its name */
-	unsigned needs;            /* enum cli_needs: its row's */
-	struct host_env host;      /* CLI_ENV_DATA and up: host.data, host.issuer, host.merchant */
-	term *term;                /* CLI_ENV_TERM: the terminal over host.data */
-	hsm *hsm;                  /* CLI_ENV_HSM */
+	const char *prog;       /* the command's full name: errors are said as "PROG: …" */
+	const cli_command *row; /* its row: rows that share a handler differ by its name or arg */
+	unsigned needs;         /* enum cli_needs: its row's */
+	struct host_env host;   /* CLI_ENV_DATA and up: host.data, host.issuer, host.merchant */
+	term *term;             /* CLI_ENV_TERM: the terminal over host.data */
+	hsm *hsm;               /* CLI_ENV_HSM */
 	char actor[CLI_ACTOR_MAX]; /* the audit log's actor of its changes (cli_actor()) */
 	const char *config;        /* --config FILE, --data DIR, --json: the common options, */
 	const char *data;          /* read by cli_dispatch() for a row that takes them (its */
@@ -121,8 +121,9 @@ typedef struct cli_opt {
 /* A row of a command group: `possum iso decode` is {"decode", …} in the iso group. A command
  * is either a handler whose command line the row describes — cli_dispatch() reads it against
  * the row (options, common options, operands, help) and calls handler(env, values) with the
- * struct of option values the row's opts fill, the common ones and the operands in env — or,
- * the older form, a run that reads its own argv. */
+ * struct of option values the row's opts fill, the common ones and the operands in env — or a
+ * run that reads its own argv (`possum crypto`, whose families have their own table in
+ * cmd_crypto.c, and `possum iso profiles`, whose help and answer to any argument are its own). */
 struct cli_command {
 	const char *name;
 	const char *summary;
