@@ -1,11 +1,18 @@
-/* cli.h — what the `possum` subcommands share: exit codes, usage errors, input reading.
+/* cli.h — what the `possum` subcommands share: the command tables, the one option parser, exit
+ * codes, usage errors, input reading.
  *
- * Each command is `int cli_NAME(int argc, char **argv)` with argv[0] the command's own name,
- * returning an exit code: CLI_OK, CLI_FAILED or CLI_USAGE. Commands print results on stdout
- * and messages for people on stderr, prefixed with the command's full name. */
+ * A command is a row of its group's table (struct cli_command): its name, the environment it
+ * needs, its command line — its options, each naming where its value goes in the command's
+ * struct of option values, the common options it takes (--config, --data, --json), its
+ * operands, its help — and its handler. cli_dispatch() reads the command line against the row
+ * once (cli_parse()), says --help and usage errors itself, and calls the handler, which starts
+ * at its own checks and returns an exit code: CLI_OK, CLI_FAILED or CLI_USAGE. Commands print
+ * results on stdout and messages for people on stderr, prefixed with the command's full
+ * name. */
 #ifndef POSSUM_CLI_H
 #define POSSUM_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,34 +54,104 @@ typedef struct cli_command cli_command;
 /* A command's environment: what cli_env_open() opened of its needs, each member only when asked
  * for. cli_dispatch() makes it, zeroed but for prog and needs, and closes it. */
 struct cli_env {
-	const char *prog;          /* the command's full name: errors are said as "PROG: …" */
-	const cli_command *row;    /* its row: commands that share a handler differ by its name */
-	unsigned needs;            /* enum cli_needs: its row's */
-	struct host_env host;      /* CLI_ENV_DATA and up: host.data, host.issuer, host.merchant */
-	term *term;                /* CLI_ENV_TERM: the terminal over host.data */
-	hsm *hsm;                  /* CLI_ENV_HSM */
+	const char *prog;       /* the command's full name: errors are said as "PROG: …" */
+	const cli_command *row; /* its row: rows that share a handler differ by its name or arg */
+	unsigned needs;         /* enum cli_needs: its row's */
+	struct host_env host;   /* CLI_ENV_DATA and up: host.data, host.issuer, host.merchant */
+	term *term;             /* CLI_ENV_TERM: the terminal over host.data */
+	hsm *hsm;               /* CLI_ENV_HSM */
 	char actor[CLI_ACTOR_MAX]; /* the audit log's actor of its changes (cli_actor()) */
+	const char *config;        /* --config FILE, --data DIR, --json: the common options, */
+	const char *data;          /* read by cli_dispatch() for a row that takes them (its */
+	int json;                  /* `common` column) */
+	int n;                     /* a handler's operands: n of them */
+	char **operands;
 };
 
-/* Opens env->needs: a data directory `dir` (NULL: the configuration's, else
- * CLI_DATADIR_DEFAULT; a terminal's state directory; for CLI_ENV_HSM the LMK file, NULL:
- * POSSUM_LMK) and over it, for a module, the configuration `config` (NULL: $POSSUM_CONFIG).
- * Prints its own errors; CLI_OK, CLI_FAILED or CLI_USAGE. */
-int cli_env_open(struct cli_env *env, const char *config, const char *dir);
+/* Opens env->needs over the common options the dispatcher read: the data directory
+ * env->data (--data DIR; NULL: the configuration's, else CLI_DATADIR_DEFAULT) and over it, for
+ * a module, the configuration env->config (--config FILE; NULL: $POSSUM_CONFIG). Prints its
+ * own errors; CLI_OK, CLI_FAILED or CLI_USAGE. */
+int cli_env_open(struct cli_env *env);
+
+/* cli_env_open() at dir instead of --data's: a terminal's state directory (--state), or for
+ * CLI_ENV_HSM the LMK file (--lmk; NULL: POSSUM_LMK). */
+int cli_env_open_at(struct cli_env *env, const char *dir);
 
 /* Closes what cli_env_open() opened (cli_dispatch() does, after the command). */
 void cli_env_close(struct cli_env *env);
 
 typedef struct cli_group cli_group;
 
-/* A row of a command group: `possum iso decode` is {"decode", …} in the iso group. */
+/* One option of a command's row: `--NAME VALUE` (CLI_TEXT) stores VALUE in the const char *
+ * member at offset `at` of the command's struct of option values, a `--NAME` flag (CLI_SET)
+ * sets the int member there to 1, and a repeatable `--NAME VALUE` (CLI_EACH) gives each VALUE
+ * to the row's each(). A required option absent is said "--NAME is required". */
+enum cli_kind { CLI_TEXT, CLI_SET, CLI_EACH };
+typedef struct cli_opt {
+	const char *name;
+	enum cli_kind kind;
+	size_t at; /* offsetof(its struct, its member) */
+	int required;
+} cli_opt;
+
+#define CLI_TEXT(n, type, member)                                                                  \
+	{                                                                                          \
+		.name = (n), .kind = CLI_TEXT, .at = offsetof(type, member)                        \
+	}
+#define CLI_NEED(n, type, member)                                                                  \
+	{                                                                                          \
+		.name = (n), .kind = CLI_TEXT, .at = offsetof(type, member), .required = 1         \
+	}
+#define CLI_EACH(n)                                                                                \
+	{                                                                                          \
+		.name = (n), .kind = CLI_EACH                                                      \
+	}
+#define CLI_SET(n, type, member)                                                                   \
+	{                                                                                          \
+		.name = (n), .kind = CLI_SET, .at = offsetof(type, member)                         \
+	}
+
+/* The common options a row takes (its `common` column), read into struct cli_env. */
+#define CLI_CONFIG  1u /* --config FILE: env->config */
+#define CLI_DATA    2u /* --data DIR: env->data */
+#define CLI_JSON    4u /* --json: env->json */
+#define CLI_DATADIR (CLI_CONFIG | CLI_DATA | CLI_JSON)
+
+/* A row of a command group: `possum iso decode` is {"decode", …} in the iso group. A command
+ * is either a handler whose command line the row describes — cli_dispatch() reads it against
+ * the row (options, common options, operands, help) and calls handler(env, values) with the
+ * struct of option values the row's opts fill, the common ones and the operands in env — or a
+ * run that reads its own argv (`possum crypto`, whose families have their own table in
+ * cmd_crypto.c, and `possum iso profiles`, whose help and answer to any argument are its own). */
 struct cli_command {
 	const char *name;
 	const char *summary;
 	int (*run)(int argc, char **argv, struct cli_env *env); /* a command, with its env, */
 	unsigned env;                                           /* opened as this says; or */
-	const cli_group *group; /* a group of commands (`possum admin card …`), run NULL */
+	const cli_group *group; /* a group of commands (`possum admin card …`), run NULL; or */
+	const cli_command *row; /* a command whose row is in its command's own file: that row */
+	int (*handler)(struct cli_env *env, const void *values);
+	int arg; /* for a handler that rows share: what this row asks of it */
+	/* A CLI_EACH option's VALUE into values: CLI_OK, or the usage error said. */
+	int (*each)(struct cli_env *env, void *values, const char *name, const char *value);
+	const char *help;     /* --help prints "Usage: PROG " and this */
+	const cli_opt *opts;  /* its own options (CLI_OPTS), nopts of them, */
+	size_t nopts;         /* into a struct of `size` bytes, */
+	size_t size;          /* zeroed, or a copy of */
+	const void *defaults; /* its defaults when not NULL */
+	unsigned common;      /* the common options it takes: CLI_CONFIG, CLI_DATA, CLI_JSON */
+	int min, max;         /* operands, as cli_spec's */
+	const char *wrong;
 };
+
+/* In a row: its options table — the entries themselves (CLI_OPTIONS), or a table that rows share
+ * (CLI_OPTS) — and its struct of option values. */
+#define CLI_OPTIONS(type, ...)                                                                     \
+	.opts = (const cli_opt[]){__VA_ARGS__},                                                    \
+	.nopts = sizeof((const cli_opt[]){__VA_ARGS__}) / sizeof(cli_opt), .size = sizeof(type)
+#define CLI_OPTS(table, type)                                                                      \
+	.opts = (table), .nopts = sizeof(table) / sizeof((table)[0]), .size = sizeof(type)
 
 /* A group of commands: its full name ("possum iso"), the text of its help, its rows. */
 struct cli_group {
@@ -123,9 +200,7 @@ typedef struct cli_common {
 
 #define CLI_ANY (-1) /* cli_spec.max: any number of operands */
 
-/* In a cli_spec: the shared options bound to variables named config, data and json. */
-#define CLI_DATADIR_OPTS .common = {&config, &data, &json}
-/* In a cli_spec: exactly one operand, and what is said when there is not one. */
+/* In a row or a cli_spec: exactly one operand, and what is said when there is not one. */
 #define CLI_ONE(wrong_) .min = 1, .max = 1, .wrong = (wrong_)
 
 /* A command's command line: its own options, the shared ones it takes, how many operands. */
@@ -154,10 +229,6 @@ typedef struct cli_spec {
  * the index of the first operand. Returns CLI_OK, CLI_HELP (the command then exits 0:
  * cli_status()), or CLI_USAGE. Values are checked by the command. */
 int cli_parse(int argc, char **argv, const cli_spec *spec, int *operands);
-
-/* cli_parse() with opts (n of them), no shared options and any operands: the older form. */
-int cli_options(int argc, char **argv, const cli_option *opts, size_t n, const char *help,
-                int *operands);
 
 /* The exit code of a command whose parse (or anything) returned rc: CLI_HELP is success. */
 static inline int cli_status(int rc)
@@ -199,6 +270,10 @@ int cli_exit(int host_rc);
 
 #define CLI_DATADIR_DEFAULT HOST_DATADIR_DEFAULT /* the data directory, when none is named */
 
+/* Says a module's failure, its text, as env->prog: followed by the store's message when in_store
+ * (the module's *_ESTORE); the exit code CLI_USAGE when usage (bad input), else CLI_FAILED. */
+int cli_module_failed(const struct cli_env *env, const char *text, bool in_store, bool usage);
+
 /* Says the merchant module's failure rc as env->prog and returns the exit code: bad usage
  * (cli_usage_error) for MERCHANT_EARG, and for the rest CLI_FAILED with the code's name — and
  * the store's message for MERCHANT_ESTORE. A command says its own words first for the codes
@@ -229,9 +304,7 @@ extern const cli_group cli_admin_group, cli_admin_ledger_group, cli_admin_card_g
     cli_admin_account_group, cli_admin_link_group, cli_admin_merchant_group, cli_admin_review_group,
     cli_admin_settlecard_group, cli_admin_terminal_group, cli_admin_token_group;
 int cli_crypto(int argc, char **argv, struct cli_env *env);
-int cli_host(int argc, char **argv, struct cli_env *env);
-int cli_load(int argc, char **argv, struct cli_env *env);
-int cli_admin_audit(int argc, char **argv, struct cli_env *env);
+extern const cli_command cli_host_row, cli_load_row, cli_admin_audit_row;
 
 /* Reads a key given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
  * components) into parts and *n. Prints the usage error, naming the option what, and returns

@@ -17,8 +17,7 @@ static const cli_command cmds[] = {
     {"terminal", "the merchants' terminals: add, activate, suspend, retire, rebind, tmk, status",
      .group = &cli_admin_terminal_group},
     {"token", "the HTTP API's tokens: create, list, revoke", .group = &cli_admin_token_group},
-    {"audit", "the audit log: who changed what, before and after", cli_admin_audit,
-     .env = CLI_ENV_ISSUER},
+    {"audit", "the audit log: who changed what, before and after", .row = &cli_admin_audit_row},
 };
 
 const cli_group cli_admin_group = {

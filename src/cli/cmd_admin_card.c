@@ -33,13 +33,19 @@ static int lookup(const char *const *names, size_t n, const char *text)
 	return 0;
 }
 
+/* Every option of a card or account command; each row's table names those it takes. */
+struct copts {
+	const char *product, *holder, *id, *phone, *balance, *limit, *pin, *expiry, *language, *out;
+	const char *value; /* the one option of status, phone, revoke-auth, credit and debit */
+	int chip;
+};
+
+#define TEXT(name, member) CLI_TEXT(name, struct copts, member)
+#define NEED(name, member) CLI_NEED(name, struct copts, member)
+
 static int issuer_failed(const struct cli_env *env, int rc)
 {
-	if (rc == ISSUER_ESTORE)
-		return cli_error(CLI_FAILED, env->prog, "%s: %s", issuer_strerror(rc),
-		                 store_errmsg(env->host.data.store));
-	return cli_error(rc == ISSUER_EARG ? CLI_USAGE : CLI_FAILED, env->prog, "%s",
-	                 issuer_strerror(rc));
+	return cli_module_failed(env, issuer_strerror(rc), rc == ISSUER_ESTORE, rc == ISSUER_EARG);
 }
 
 /* ---- the card image ---- */
@@ -145,50 +151,40 @@ static const char issue_help[] =
     "\n"
     "Exit status: 0 issued; 1 failed; 2 bad usage.\n";
 
-static int card_issue(int argc, char **argv, struct cli_env *env)
+static int card_issue(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL, *product = NULL, *holder = NULL,
-	           *id = NULL, *phone = NULL, *balance = NULL, *limit = NULL, *pin = NULL,
-	           *expiry = NULL, *language = NULL, *out = NULL;
-	int json = 0, chip = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("product", &product),   CLI_VALUE("holder", &holder),
-	                           CLI_VALUE("id-number", &id),      CLI_VALUE("phone", &phone),
-	                           CLI_VALUE("balance", &balance),   CLI_VALUE("limit", &limit),
-	                           CLI_VALUE("pin", &pin),           CLI_VALUE("expiry", &expiry),
-	                           CLI_VALUE("language", &language), CLI_VALUE("out", &out),
-	                           CLI_FLAG("chip", &chip)};
-	const cli_spec spec = {
-	    .help = issue_help, CLI_OWN(opts), CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
+	const struct copts *o = values;
+	const char *prog = env->prog;
 	struct issuer_card_request req = {0};
 	struct issuer_card_image img;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((req.product = lookup(product_names, 3, product)) == 0)
+	if ((req.product = lookup(product_names, 3, o->product)) == 0)
 		return cli_usage_error(prog, "--product must be debit or credit");
-	if (holder == NULL || id == NULL || phone == NULL)
+	if (o->holder == NULL || o->id == NULL || o->phone == NULL)
 		return cli_usage_error(prog, "--holder, --id-number and --phone are required");
-	if (balance != NULL && req.product != CARD_PRODUCT_DEBIT)
+	if (o->balance != NULL && req.product != CARD_PRODUCT_DEBIT)
 		return cli_usage_error(prog,
 		                       "--balance is for debit cards (credit cards: --limit)");
-	if (limit != NULL && req.product != CARD_PRODUCT_CREDIT)
+	if (o->limit != NULL && req.product != CARD_PRODUCT_CREDIT)
 		return cli_usage_error(prog,
 		                       "--limit is for credit cards (debit cards: --balance)");
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((balance != NULL &&
-	     (rc = cli_amount(prog, "balance", balance, env->host.cfg.issuer.currency,
+	if ((o->balance != NULL &&
+	     (rc = cli_amount(prog, "balance", o->balance, env->host.cfg.issuer.currency,
 	                      &req.balance)) != CLI_OK) ||
-	    (limit != NULL && (rc = cli_amount(prog, "limit", limit, env->host.cfg.issuer.currency,
-	                                       &req.limit)) != CLI_OK))
+	    (o->limit != NULL &&
+	     (rc = cli_amount(prog, "limit", o->limit, env->host.cfg.issuer.currency,
+	                      &req.limit)) != CLI_OK))
 		return rc;
-	req.holder = holder;
-	req.id_number = id;
-	req.phone = phone;
-	req.pin = pin;
-	req.expiry = expiry;
-	req.chip = chip != 0;
-	req.language = language;
+	req.holder = o->holder;
+	req.id_number = o->id;
+	req.phone = o->phone;
+	req.pin = o->pin;
+	req.expiry = o->expiry;
+	req.chip = o->chip != 0;
+	req.language = o->language;
 	rc = issuer_card_issue(env->host.issuer, &req, (int64_t)time(NULL), &img);
 	if (rc == ISSUER_EARG)
 		return cli_usage_error(prog,
@@ -199,10 +195,10 @@ static int card_issue(int argc, char **argv, struct cli_env *env)
 		return cli_error(CLI_FAILED, prog,
 		                 "no BIN range for %s cards: add a `bin = PREFIX %s` line to the "
 		                 "config's [issuer] section (etc/possum.conf has demo ranges)",
-		                 product, product);
+		                 o->product, o->product);
 	if (rc != ISSUER_OK)
 		return issuer_failed(env, rc);
-	rc = print_image(prog, &img, holder, out, json);
+	rc = print_image(prog, &img, o->holder, o->out, env->json);
 	crypto_wipe(&img, sizeof img);
 	return rc;
 }
@@ -255,14 +251,13 @@ static void card_header(void)
 
 /* Opens the command's environment and finds the card named by its one operand (a PAN or its
  * last 4). */
-static int open_card(struct cli_env *env, const char *config, const char *data, const char *which,
-                     struct issuer_card *c)
+static int open_card(struct cli_env *env, struct issuer_card *c)
 {
 	int rc;
 
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((rc = issuer_card_find(env->host.issuer, which, c)) == ISSUER_OK)
+	if ((rc = issuer_card_find(env->host.issuer, env->operands[0], c)) == ISSUER_OK)
 		return CLI_OK;
 	if (rc == ISSUER_EARG)
 		return cli_usage_error(env->prog, "give a card number or its last four digits");
@@ -275,20 +270,15 @@ static const char show_help[] = "PAN|LAST4 [--config FILE] [--data DIR] [--json]
                                 "\n" COMMON_HELP "\n"
                                 "Exit status: 0 shown; 1 no such card; 2 bad usage.\n";
 
-static int card_show(int argc, char **argv, struct cli_env *env)
+static int card_show(struct cli_env *env, const void *values)
 {
-	const char *config = NULL, *data = NULL;
-	int json = 0, rest, rc;
-	const cli_spec spec = {.help = show_help,
-	                       CLI_DATADIR_OPTS,
-	                       CLI_ONE("takes one card: its number or last four digits")};
 	struct issuer_card c;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = open_card(env, config, data, argv[rest], &c)) != CLI_OK)
+	(void)values; /* it has no options of its own */
+	if ((rc = open_card(env, &c)) != CLI_OK)
 		return rc;
-	if (json) {
+	if (env->json) {
 		cli_print_json(card_json(&c));
 	} else {
 		card_header();
@@ -320,25 +310,22 @@ static const char list_help[] = "[--config FILE] [--data DIR] [--json]\n"
                                 "\n" COMMON_HELP "\n"
                                 "Exit status: 0 listed; 1 failed; 2 bad usage.\n";
 
-static int card_list(int argc, char **argv, struct cli_env *env)
+static int card_list(struct cli_env *env, const void *values)
 {
-	const char *config = NULL, *data = NULL;
-	int json = 0, rest, rc;
-	const cli_spec spec = {.help = list_help, CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
 	struct list_ctx l = {0};
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	(void)values; /* it has no options of its own */
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if (json)
+	if (env->json)
 		l.array = json_array();
 	else
 		card_header();
 	if ((rc = issuer_card_list(env->host.issuer, list_one, &l)) != ISSUER_OK) {
 		json_decref(l.array);
 		rc = issuer_failed(env, rc);
-	} else if (json) {
+	} else if (env->json) {
 		cli_print_json(l.array);
 	}
 	return rc;
@@ -353,22 +340,15 @@ static const char status_help[] =
     "\n" COMMON_HELP "\n"
     "Exit status: 0 done; 1 no such card, or a replaced one; 2 bad usage.\n";
 
-static int card_status(int argc, char **argv, struct cli_env *env)
+static int card_status(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL, *set = NULL;
-	int json = 0, rest, rc, status = 0;
-	const cli_option opts[] = {CLI_VALUE("set", &set)};
-	const cli_spec spec = {.help = status_help,
-	                       CLI_OWN(opts),
-	                       CLI_DATADIR_OPTS,
-	                       CLI_ONE("takes one card: its number or last four digits")};
+	const char *prog = env->prog, *set = ((const struct copts *)values)->value;
 	struct issuer_card c;
+	int rc, status = 0;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
 	if (set != NULL && ((status = lookup(status_names, 5, set)) == 0))
 		return cli_usage_error(prog, "--set takes active, lost, stolen or blocked");
-	if ((rc = open_card(env, config, data, argv[rest], &c)) != CLI_OK)
+	if ((rc = open_card(env, &c)) != CLI_OK)
 		return rc;
 	if (status != 0) {
 		rc = merchant_card_set_status(env->host.merchant, env->actor, c.id,
@@ -382,7 +362,7 @@ static int card_status(int argc, char **argv, struct cli_env *env)
 			rc = issuer_failed(env, rc);
 	}
 	if (rc == CLI_OK) {
-		if (json) {
+		if (env->json) {
 			json_t *o = json_object();
 			json_object_set_new(o, "card", json_string(c.masked));
 			json_object_set_new(o, "status", json_string(status_names[c.status]));
@@ -405,29 +385,22 @@ static const char replace_help[] =
     "  --out FILE     also write the image as JSON to FILE (mode 0600)\n" COMMON_HELP "\n"
     "Exit status: 0 replaced; 1 no such card, or already replaced; 2 bad usage.\n";
 
-static int card_replace(int argc, char **argv, struct cli_env *env)
+static int card_replace(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL, *pin = NULL, *expiry = NULL,
-	           *out = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("pin", &pin), CLI_VALUE("expiry", &expiry),
-	                           CLI_VALUE("out", &out)};
-	const cli_spec spec = {.help = replace_help,
-	                       CLI_OWN(opts),
-	                       CLI_DATADIR_OPTS,
-	                       CLI_ONE("takes one card: its number or last four digits")};
+	const struct copts *o = values;
+	const char *prog = env->prog;
 	struct issuer_card_image img;
 	struct issuer_card c;
 	merchant *m;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = open_card(env, config, data, argv[rest], &c)) != CLI_OK)
+	if ((rc = open_card(env, &c)) != CLI_OK)
 		return rc;
 	m = env->host.merchant;
-	rc = merchant_card_replace(m, env->actor, c.id, pin, expiry, (int64_t)time(NULL), &img);
+	rc = merchant_card_replace(m, env->actor, c.id, o->pin, o->expiry, (int64_t)time(NULL),
+	                           &img);
 	if (rc == MERCHANT_OK) {
-		rc = print_image(prog, &img, c.holder, out, json);
+		rc = print_image(prog, &img, c.holder, o->out, env->json);
 		crypto_wipe(&img, sizeof img);
 	} else if (rc == MERCHANT_ESTATE) {
 		rc = cli_error(CLI_FAILED, prog, "card %s was replaced already", c.masked);
@@ -460,24 +433,15 @@ static const char revoke_help[] =
     "Exit status: 0 revoked (or none to revoke); 1 no such card; 2 bad usage.\n";
 
 /* phone and revoke-auth: an audited change of one card, given as --phone or --reason. */
-static int card_change(int argc, char **argv, struct cli_env *env)
+static int card_change(struct cli_env *env, const void *values)
 {
 	bool phone = strcmp(env->row->name, "phone") == 0;
-	const char *prog = argv[0], *config = NULL, *data = NULL, *value = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE(phone ? "phone" : "reason", &value)};
-	const cli_spec spec = {.help = phone ? phone_help : revoke_help,
-	                       CLI_OWN(opts),
-	                       CLI_DATADIR_OPTS,
-	                       CLI_ONE("takes one card: its number or last four digits")};
+	const char *prog = env->prog, *value = ((const struct copts *)values)->value;
 	struct issuer_card c;
 	merchant *m;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if (value == NULL)
-		return cli_usage_error(prog, "--%s is required", phone ? "phone" : "reason");
-	if ((rc = open_card(env, config, data, argv[rest], &c)) != CLI_OK)
+	if ((rc = open_card(env, &c)) != CLI_OK)
 		return rc;
 	m = env->host.merchant;
 	rc = phone ? merchant_card_set_phone(m, env->actor, c.id, value, (int64_t)time(NULL))
@@ -489,7 +453,7 @@ static int card_change(int argc, char **argv, struct cli_env *env)
 		rc = cli_error(CLI_FAILED, prog, "card %s was replaced", c.masked);
 	else if (rc != MERCHANT_OK)
 		rc = cli_merchant_failed(env, rc);
-	else if (json)
+	else if (env->json)
 		cli_print_json(json_pack("{s:s, s:s}", "card", c.masked, "authentication",
 		                         phone ? "phone_changed" : "risk_revoked"));
 	else
@@ -498,18 +462,34 @@ static int card_change(int argc, char **argv, struct cli_env *env)
 	return rc;
 }
 
+/* The one operand of the commands on a card. */
+#define ONE_CARD CLI_ONE("takes one card: its number or last four digits")
+
 static const cli_command card_cmds[] = {
-    {"issue", "issue a card and print its image", card_issue, .env = CLI_ENV_ISSUER},
-    {"show", "show a card, masked, with its balances", card_show, .env = CLI_ENV_ISSUER},
-    {"list", "list the cards, masked", card_list, .env = CLI_ENV_ISSUER},
-    {"status", "show or set a card's status: active, lost, stolen, blocked", card_status,
-     .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
-    {"replace", "replace a card: new number, expiry and PIN; the old one stops", card_replace,
-     .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
-    {"phone", "change the reserved phone; the authentication becomes invalid", card_change,
-     .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
-    {"revoke-auth", "revoke a card's authentication (a risk decision)", card_change,
-     .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT},
+    {"issue", "issue a card and print its image", .handler = card_issue, .env = CLI_ENV_ISSUER,
+     .help = issue_help,
+     CLI_OPTIONS(struct copts, TEXT("product", product), TEXT("holder", holder),
+                 TEXT("id-number", id), TEXT("phone", phone), TEXT("balance", balance),
+                 TEXT("limit", limit), TEXT("pin", pin), TEXT("expiry", expiry),
+                 TEXT("language", language), TEXT("out", out), CLI_SET("chip", struct copts, chip)),
+     .common = CLI_DATADIR, .wrong = "takes no arguments"},
+    {"show", "show a card, masked, with its balances", .handler = card_show, .env = CLI_ENV_ISSUER,
+     .help = show_help, .common = CLI_DATADIR, ONE_CARD},
+    {"list", "list the cards, masked", .handler = card_list, .env = CLI_ENV_ISSUER,
+     .help = list_help, .common = CLI_DATADIR, .wrong = "takes no arguments"},
+    {"status", "show or set a card's status: active, lost, stolen, blocked", .handler = card_status,
+     .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT, .help = status_help,
+     CLI_OPTIONS(struct copts, TEXT("set", value)), .common = CLI_DATADIR, ONE_CARD},
+    {"replace", "replace a card: new number, expiry and PIN; the old one stops",
+     .handler = card_replace, .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT, .help = replace_help,
+     CLI_OPTIONS(struct copts, TEXT("pin", pin), TEXT("expiry", expiry), TEXT("out", out)),
+     .common = CLI_DATADIR, ONE_CARD},
+    {"phone", "change the reserved phone; the authentication becomes invalid",
+     .handler = card_change, .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT, .help = phone_help,
+     CLI_OPTIONS(struct copts, NEED("phone", value)), .common = CLI_DATADIR, ONE_CARD},
+    {"revoke-auth", "revoke a card's authentication (a risk decision)", .handler = card_change,
+     .env = CLI_ENV_ISSUER | CLI_ENV_MERCHANT, .help = revoke_help,
+     CLI_OPTIONS(struct copts, NEED("reason", value)), .common = CLI_DATADIR, ONE_CARD},
 };
 
 const cli_group cli_admin_card_group = {"possum admin card", "The issuer's cards.",
@@ -525,24 +505,17 @@ static const char money_help[] =
     "\n" COMMON_HELP "\n"
     "Exit status: 0 done; 1 refused or no such card; 2 bad usage.\n";
 
-static int account_move(int argc, char **argv, struct cli_env *env)
+static const cli_opt money_opts[] = {NEED("amount", value)};
+
+static int account_move(struct cli_env *env, const void *values)
 {
 	bool credit = strcmp(env->row->name, "credit") == 0;
-	const char *prog = argv[0], *config = NULL, *data = NULL, *amount = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("amount", &amount)};
-	const cli_spec spec = {.help = money_help,
-	                       CLI_OWN(opts),
-	                       CLI_DATADIR_OPTS,
-	                       CLI_ONE("takes one card: its number or last four digits")};
+	const char *prog = env->prog, *amount = ((const struct copts *)values)->value;
 	struct issuer_card c;
 	int64_t minor;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if (amount == NULL)
-		return cli_usage_error(prog, "--amount is required");
-	if ((rc = open_card(env, config, data, argv[rest], &c)) != CLI_OK)
+	if ((rc = open_card(env, &c)) != CLI_OK)
 		return rc;
 	if ((rc = cli_amount(prog, "amount", amount, c.currency, &minor)) != CLI_OK)
 		return rc;
@@ -552,7 +525,7 @@ static int account_move(int argc, char **argv, struct cli_env *env)
 	            : issuer_account_debit(env->host.issuer, c.id, minor, (int64_t)time(NULL));
 	if (rc != ISSUER_OK || (rc = issuer_card_get(env->host.issuer, c.id, &c)) != ISSUER_OK)
 		return issuer_failed(env, rc);
-	if (json) {
+	if (env->json) {
 		cli_print_json(card_json(&c));
 	} else {
 		card_header();
@@ -562,8 +535,11 @@ static int account_move(int argc, char **argv, struct cli_env *env)
 }
 
 static const cli_command account_cmds[] = {
-    {"credit", "put test money on a card's account", account_move, .env = CLI_ENV_ISSUER},
-    {"debit", "take test money off a card's account", account_move, .env = CLI_ENV_ISSUER},
+    {"credit", "put test money on a card's account", .handler = account_move, .env = CLI_ENV_ISSUER,
+     .help = money_help, CLI_OPTS(money_opts, struct copts), .common = CLI_DATADIR, ONE_CARD},
+    {"debit", "take test money off a card's account", .handler = account_move,
+     .env = CLI_ENV_ISSUER, .help = money_help, CLI_OPTS(money_opts, struct copts),
+     .common = CLI_DATADIR, ONE_CARD},
 };
 
 const cli_group cli_admin_account_group = {"possum admin account", "Card accounts: test money.",

@@ -18,11 +18,7 @@
  * or a failure. */
 static int ledger_failed(const struct cli_env *env, int rc)
 {
-	if (rc == LEDGER_ESTORE)
-		return cli_error(CLI_FAILED, env->prog, "%s: %s", ledger_strerror(rc),
-		                 store_errmsg(env->host.data.store));
-	return cli_error(rc == LEDGER_EARG ? CLI_USAGE : CLI_FAILED, env->prog, "%s",
-	                 ledger_strerror(rc));
+	return cli_module_failed(env, ledger_strerror(rc), rc == LEDGER_ESTORE, rc == LEDGER_EARG);
 }
 
 static const char *const state_names[] = {"none", "pending", "posted", "voided", "expired"};
@@ -121,27 +117,23 @@ static void collect_violation(void *ctx, const char *what)
 		printf("violation: %s\n", what);
 }
 
-static int ledger_check_cmd(int argc, char **argv, struct cli_env *env)
+static int ledger_check_cmd(struct cli_env *env, const void *values)
 {
-	const char *data = NULL;
-	int json = 0, rest, rc;
-	const cli_spec spec = {
-	    .help = check_help, .common = {NULL, &data, &json}, .wrong = "takes no arguments"};
 	struct ledger_report r;
 	json_t *violations = NULL;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_env_open(env, NULL, data)) != CLI_OK)
+	(void)values; /* it has no options of its own */
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if (json)
+	if (env->json)
 		violations = json_array();
 	if ((rc = ledger_check(env->host.data.store, &r, collect_violation, violations)) !=
 	    LEDGER_OK) {
 		json_decref(violations);
 		return ledger_failed(env, rc);
 	}
-	if (json) {
+	if (env->json) {
 		json_t *o = json_object(), *cur = json_array();
 		for (size_t i = 0; i < r.currencies; i++) {
 			const struct ledger_totals *t = &r.totals[i];
@@ -208,43 +200,45 @@ static int parse_flags(const char *prog, const char *text, uint32_t *flags)
 	                       text);
 }
 
-static int account_create_cmd(int argc, char **argv, struct cli_env *env)
+/* `account create`'s options. */
+struct account_create {
+	const char *code, *currency, *flags, *limit;
+};
+
+static const cli_opt account_create_opts[] = {CLI_TEXT("code", struct account_create, code),
+                                              CLI_TEXT("currency", struct account_create, currency),
+                                              CLI_TEXT("flags", struct account_create, flags),
+                                              CLI_TEXT("limit", struct account_create, limit)};
+
+static int account_create_cmd(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *data = NULL, *code = NULL, *currency = NULL, *flags = NULL,
-	           *limit = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("code", &code), CLI_VALUE("currency", &currency),
-	                           CLI_VALUE("flags", &flags), CLI_VALUE("limit", &limit)};
-	const cli_spec spec = {.help = account_create_help,
-	                       CLI_OWN(opts),
-	                       .common = {NULL, &data, &json},
-	                       .wrong = "takes no arguments"};
+	const struct account_create *o = values;
+	const char *prog = env->prog;
 	struct ledger_account a = {0};
 	int64_t v;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if (code == NULL || currency == NULL)
+	if (o->code == NULL || o->currency == NULL)
 		return cli_usage_error(prog, "--code and --currency are required");
-	if (*code == '\0' || strlen(code) > LEDGER_CODE_MAX)
+	if (*o->code == '\0' || strlen(o->code) > LEDGER_CODE_MAX)
 		return cli_usage_error(prog, "--code takes 1 to %d characters", LEDGER_CODE_MAX);
-	strcpy(a.code, code);
-	if ((rc = cli_int64(prog, "currency", currency, 1, 999, &v)) != CLI_OK)
+	strcpy(a.code, o->code);
+	if ((rc = cli_int64(prog, "currency", o->currency, 1, 999, &v)) != CLI_OK)
 		return rc;
 	a.currency = (uint16_t)v;
-	if (flags != NULL && (rc = parse_flags(prog, flags, &a.flags)) != CLI_OK)
+	if (o->flags != NULL && (rc = parse_flags(prog, o->flags, &a.flags)) != CLI_OK)
 		return rc;
-	if (limit != NULL &&
-	    (rc = cli_int64(prog, "limit", limit, 0, INT64_MAX, &a.limit)) != CLI_OK)
+	if (o->limit != NULL &&
+	    (rc = cli_int64(prog, "limit", o->limit, 0, INT64_MAX, &a.limit)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, NULL, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = ledger_account_create(env->host.data.store, &a, time(NULL), &a.id)) !=
 	        LEDGER_OK ||
 	    (rc = ledger_account_get(env->host.data.store, a.id, &a)) != LEDGER_OK)
 		rc = ledger_failed(env, rc);
 	else
-		print_account(&a, json);
+		print_account(&a, env->json);
 	return rc;
 }
 
@@ -255,32 +249,30 @@ static const char account_show_help[] =
     "\n" DATA_HELP JSON_HELP "\n"
     "Exit status: 0 shown; 1 no such account; 2 bad usage.\n";
 
-static int account_show_cmd(int argc, char **argv, struct cli_env *env)
+static int account_show_cmd(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *data = NULL;
-	int json = 0, rest, rc;
-	const cli_spec spec = {.help = account_show_help,
-	                       .common = {NULL, &data, &json},
-	                       CLI_ONE("takes one account ID")};
 	struct ledger_account a;
 	int64_t id;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_int64(prog, "ID", argv[rest], 1, INT64_MAX, &id)) != CLI_OK)
+	(void)values; /* it has no options of its own */
+	if ((rc = cli_int64(env->prog, "ID", env->operands[0], 1, INT64_MAX, &id)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, NULL, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = ledger_account_get(env->host.data.store, id, &a)) != LEDGER_OK)
 		rc = ledger_failed(env, rc);
 	else
-		print_account(&a, json);
+		print_account(&a, env->json);
 	return rc;
 }
 
 static const cli_command account_cmds[] = {
-    {"create", "create an account", account_create_cmd, .env = CLI_ENV_DATA},
-    {"show", "show an account", account_show_cmd, .env = CLI_ENV_DATA},
+    {"create", "create an account", .handler = account_create_cmd, .env = CLI_ENV_DATA,
+     .help = account_create_help, CLI_OPTS(account_create_opts, struct account_create),
+     .common = CLI_DATA | CLI_JSON, .wrong = "takes no arguments"},
+    {"show", "show an account", .handler = account_show_cmd, .env = CLI_ENV_DATA,
+     .help = account_show_help, .common = CLI_DATA | CLI_JSON, CLI_ONE("takes one account ID")},
 };
 
 static const cli_group account_group = {"possum admin ledger account", "The ledger's accounts.",
@@ -356,32 +348,29 @@ static int transfer_parse(const char *prog, const struct transfer_args *o,
 	return CLI_OK;
 }
 
-static int transfer_cmd(int argc, char **argv, struct cli_env *env)
-{
-	const char *prog = argv[0], *data = NULL;
-	struct transfer_args o = {0};
-	int json = 0, rest, rc;
-	const cli_option opts[] = {
-	    CLI_VALUE("debit", &o.debit),     CLI_VALUE("credit", &o.credit),
-	    CLI_VALUE("amount", &o.amount),   CLI_VALUE("currency", &o.currency),
-	    CLI_VALUE("id", &o.id),           CLI_FLAG("pending", &o.pending),
-	    CLI_VALUE("timeout", &o.timeout), CLI_VALUE("post", &o.post),
-	    CLI_VALUE("void", &o.void_),      CLI_VALUE("code", &o.code)};
-	const cli_spec spec = {.help = transfer_help,
-	                       CLI_OWN(opts),
-	                       .common = {NULL, &data, &json},
-	                       .wrong = "takes no arguments"};
-	struct ledger_transfer t, out;
+static const cli_opt transfer_opts[] = {CLI_TEXT("debit", struct transfer_args, debit),
+                                        CLI_TEXT("credit", struct transfer_args, credit),
+                                        CLI_TEXT("amount", struct transfer_args, amount),
+                                        CLI_TEXT("currency", struct transfer_args, currency),
+                                        CLI_TEXT("id", struct transfer_args, id),
+                                        CLI_SET("pending", struct transfer_args, pending),
+                                        CLI_TEXT("timeout", struct transfer_args, timeout),
+                                        CLI_TEXT("post", struct transfer_args, post),
+                                        CLI_TEXT("void", struct transfer_args, void_),
+                                        CLI_TEXT("code", struct transfer_args, code)};
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = transfer_parse(prog, &o, &t)) != CLI_OK)
+static int transfer_cmd(struct cli_env *env, const void *values)
+{
+	struct ledger_transfer t, out;
+	int rc;
+
+	if ((rc = transfer_parse(env->prog, values, &t)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, NULL, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	rc = ledger_transfer_create(env->host.data.store, &t, time(NULL), &out);
 	if (rc == LEDGER_OK || rc == LEDGER_EXISTS) {
-		print_transfer(&out, rc == LEDGER_EXISTS, json);
+		print_transfer(&out, rc == LEDGER_EXISTS, env->json);
 		rc = CLI_OK;
 	} else {
 		rc = ledger_failed(env, rc);
@@ -390,10 +379,13 @@ static int transfer_cmd(int argc, char **argv, struct cli_env *env)
 }
 
 static const cli_command ledger_cmds[] = {
-    {"check", "verify every invariant of the ledger", ledger_check_cmd, .env = CLI_ENV_DATA},
+    {"check", "verify every invariant of the ledger", .handler = ledger_check_cmd,
+     .env = CLI_ENV_DATA, .help = check_help, .common = CLI_DATA | CLI_JSON,
+     .wrong = "takes no arguments"},
     {"account", "create and show accounts", .group = &account_group},
-    {"transfer", "make a transfer: plain, pending, post or void", transfer_cmd,
-     .env = CLI_ENV_DATA},
+    {"transfer", "make a transfer: plain, pending, post or void", .handler = transfer_cmd,
+     .env = CLI_ENV_DATA, .help = transfer_help, CLI_OPTS(transfer_opts, struct transfer_args),
+     .common = CLI_DATA | CLI_JSON, .wrong = "takes no arguments"},
 };
 
 const cli_group cli_admin_ledger_group = {

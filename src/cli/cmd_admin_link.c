@@ -22,22 +22,19 @@ static const char zpk_help[] =
     "\n"
     "Exit status: 0 printed; 1 failed; 2 bad usage.\n";
 
-static int link_zpk(int argc, char **argv, struct cli_env *env)
+static int link_zpk(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL;
-	int json = 0, rest, rc;
-	const cli_spec spec = {.help = zpk_help, CLI_DATADIR_OPTS, .wrong = "takes no arguments"};
-	hsm_kcv kcv;
 	char check[2 * HSM_KCV_MAX + 1];
+	hsm_kcv kcv;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	(void)values; /* it has no options of its own */
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = hsm_key_kcv(env->host.data.hsm, &env->host.zpk, &kcv)) != HSM_OK)
-		return cli_error(CLI_FAILED, prog, "the zone PIN key: %s", hsm_strerror(rc));
+		return cli_error(CLI_FAILED, env->prog, "the zone PIN key: %s", hsm_strerror(rc));
 	hex_encode(kcv.v, kcv.len, check, sizeof check);
-	if (json) {
+	if (env->json) {
 		json_t *o = json_object();
 		json_object_set_new(o, "block", json_string(env->host.zpk.block));
 		json_object_set_new(o, "kcv", json_string(check));
@@ -49,7 +46,8 @@ static int link_zpk(int argc, char **argv, struct cli_env *env)
 }
 
 static const cli_command link_cmds[] = {
-    {"zpk", "the zone PIN key shared with the link's acquirers", link_zpk, .env = CLI_ENV_ISSUER},
+    {"zpk", "the zone PIN key shared with the link's acquirers", .handler = link_zpk,
+     .env = CLI_ENV_ISSUER, .help = zpk_help, .common = CLI_DATADIR, .wrong = "takes no arguments"},
 };
 
 const cli_group cli_admin_link_group = {"possum admin link", "The issuer's ISO 8583 network link.",

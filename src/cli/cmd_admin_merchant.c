@@ -21,6 +21,15 @@
 
 #define CNY 156
 
+/* Every option of a merchant command; each row's table names those it takes. */
+struct mopts {
+	struct merchant_application a; /* apply and add */
+	const char *mid, *reason, *state, *type, *file, *name;
+	const char *credit, *debit, *cap, *qr, *daily, *per_txn, *types;
+};
+
+#define TEXT(name, member) CLI_TEXT(name, struct mopts, member)
+
 /* Prints why rc refused what prog did to merchant i (NULL: before it was found) and returns
  * the exit code. */
 static int refused(const char *prog, struct cli_env *env, const struct merchant_info *i, int rc)
@@ -252,37 +261,29 @@ static int add_defaults(const char *prog, struct merchant_application *a, const 
 	return CLI_OK;
 }
 
+#define APPLY_OPTS                                                                                 \
+	TEXT("legal-name", a.legal_name), TEXT("name", a.legal_name), TEXT("licence", a.licence),  \
+	    TEXT("tax-number", a.tax_number), TEXT("rep-name", a.rep_name),                        \
+	    TEXT("rep-id", a.rep_id), TEXT("address", a.address), TEXT("mcc", a.mcc),              \
+	    TEXT("phone", a.phone)
+
 /* apply, or add: the row's name says which. */
-static int apply_or_add(int argc, char **argv, struct cli_env *env)
+static int apply_or_add(struct cli_env *env, const void *values)
 {
 	bool add = strcmp(env->row->name, "add") == 0;
-	const char *prog = argv[0], *config = NULL, *data = NULL, *mid = NULL, *field;
-	struct merchant_application a = {0};
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("legal-name", &a.legal_name),
-	                           CLI_VALUE("name", &a.legal_name),
-	                           CLI_VALUE("licence", &a.licence),
-	                           CLI_VALUE("tax-number", &a.tax_number),
-	                           CLI_VALUE("rep-name", &a.rep_name),
-	                           CLI_VALUE("rep-id", &a.rep_id),
-	                           CLI_VALUE("address", &a.address),
-	                           CLI_VALUE("mcc", &a.mcc),
-	                           CLI_VALUE("phone", &a.phone),
-	                           CLI_VALUE(add ? "mid" : NULL, &mid) /* add only */};
-	const cli_spec spec = {
-	    .help = add ? add_help : apply_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
+	const char *prog = env->prog, *mid = ((const struct mopts *)values)->mid, *field;
+	struct merchant_application a = ((const struct mopts *)values)->a;
+	int json = env->json, rc;
 	static const enum merchant_step road[] = {MERCHANT_STEP_REVIEW, MERCHANT_STEP_TEST,
 	                                          MERCHANT_STEP_AGREE, MERCHANT_STEP_ACTIVATE};
 	struct merchant_info i = {0};
 	int64_t id;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
 	if (add && (rc = add_defaults(prog, &a, mid)) != CLI_OK)
 		return rc;
 	if ((field = merchant_application_check(&a)) != NULL)
 		return cli_usage_error(prog, "%s: missing or not valid (see --help)", field);
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = merchant_apply(env->host.merchant, &a, env->actor, (int64_t)time(NULL), &id)) !=
 	    MERCHANT_OK)
@@ -338,39 +339,31 @@ static const char step_help[] =
     "Exit status: 0 done; 1 not allowed in its state, no such merchant, the MID taken, or a\n"
     "failure; 2 bad usage.\n";
 
-static int merchant_step_cmd(int argc, char **argv, struct cli_env *env)
+static int merchant_step_cmd(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL, *reason = NULL, *mid = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("reason", &reason), CLI_VALUE("mid", &mid)};
-	const cli_spec spec = {.help = step_help,
-	                       CLI_OWN(opts),
-	                       CLI_DATADIR_OPTS,
-	                       .min = 2,
-	                       .max = 2,
-	                       .wrong = "REF and STEP are needed"};
+	const struct mopts *o = values;
+	const char *prog = env->prog, *ref = env->operands[0], *name = env->operands[1];
 	enum merchant_step step;
 	struct merchant_info i, after;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if (merchant_step_parse(argv[rest + 1], &step) != MERCHANT_OK)
+	if (merchant_step_parse(name, &step) != MERCHANT_OK)
 		return cli_usage_error(prog,
 		                       "no step '%s' (review, test, agree, activate, suspend, "
 		                       "resume, close)",
-		                       argv[rest + 1]);
-	if (!text_is_line(reason, MERCHANT_TEXT_MAX))
+		                       name);
+	if (!text_is_line(o->reason, MERCHANT_TEXT_MAX))
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
-	if (mid != NULL && step != MERCHANT_STEP_ACTIVATE)
+	if (o->mid != NULL && step != MERCHANT_STEP_ACTIVATE)
 		return cli_usage_error(prog, "--mid goes with activate only");
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((rc = find(prog, env, argv[rest], &i)) != CLI_OK)
+	if ((rc = find(prog, env, ref, &i)) != CLI_OK)
 		return rc;
-	if ((rc = merchant_step(env->host.merchant, i.app.id, step, reason, mid, env->actor,
+	if ((rc = merchant_step(env->host.merchant, i.app.id, step, o->reason, o->mid, env->actor,
 	                        (int64_t)time(NULL), &after)) != MERCHANT_OK)
 		return refused(prog, env, &i, rc);
-	if (json)
+	if (env->json)
 		print_merchant(env, &after, true, false);
 	else
 		printf("merchant %lld  %s -> %s%s%s\n", (long long)i.app.id,
@@ -393,19 +386,16 @@ static const char show_help[] = "REF [--config FILE] [--data DIR] [--json]\n"
                                 "\n"
                                 "Exit status: 0 shown; 1 no such merchant; 2 bad usage.\n";
 
-static int merchant_show(int argc, char **argv, struct cli_env *env)
+static int merchant_show(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL;
-	int json = 0, rest, rc;
-	const cli_spec spec = {.help = show_help, CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
 	struct merchant_info i;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	(void)values; /* it has no options of its own */
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((rc = find(prog, env, argv[rest], &i)) == CLI_OK)
-		rc = print_merchant(env, &i, json, true);
+	if ((rc = find(env->prog, env, env->operands[0], &i)) == CLI_OK)
+		rc = print_merchant(env, &i, env->json, true);
 	return rc;
 }
 
@@ -458,24 +448,20 @@ static const char list_help[] =
     "\n"
     "Exit status: 0 listed; 1 a failure; 2 bad usage.\n";
 
-static int merchant_list_cmd(int argc, char **argv, struct cli_env *env)
+static int merchant_list_cmd(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL, *state = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("state", &state)};
-	const cli_spec spec = {.help = list_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
+	const char *prog = env->prog, *state = ((const struct mopts *)values)->state;
 	struct store_merchant_app_filter f = {0};
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
 	for (int k = MERCHANT_APPLIED; state != NULL && k <= MERCHANT_CLOSED; k++)
 		if (strcmp(state, merchant_state_name(k)) == 0)
 			f.state = k;
 	if (state != NULL && f.state == 0)
 		return cli_usage_error(prog, "--state: no state '%s'", state);
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	return list_print(prog, env, &f, json);
+	return list_print(prog, env, &f, env->json);
 }
 
 /* ---- documents ---- */
@@ -495,23 +481,17 @@ static const char document_add_help[] =
     "Exit status: 0 added; 1 no such merchant, closed, the same file there already, or a\n"
     "failure; 2 bad usage, a type, size or content not accepted.\n";
 
-static int document_add(int argc, char **argv, struct cli_env *env)
+static int document_add(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL, *type = NULL, *file = NULL,
-	           *name = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("type", &type), CLI_VALUE("file", &file),
-	                           CLI_VALUE("name", &name)};
-	const cli_spec spec = {
-	    .help = document_add_help, CLI_OWN(opts), CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
+	const struct mopts *o = values;
+	const char *prog = env->prog, *type = o->type, *file = o->file, *name = o->name;
 	struct store_merchant_doc d;
 	struct merchant_info i;
 	char *bytes = NULL;
 	size_t len = 0;
 	FILE *fp;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
 	if (type == NULL || file == NULL)
 		return cli_usage_error(prog, "--type and --file are needed");
 	if (name == NULL)
@@ -522,9 +502,9 @@ static int document_add(int argc, char **argv, struct cli_env *env)
 	fclose(fp);
 	if (rc != 0)
 		return cli_error(CLI_USAGE, prog, "%s: cannot be read", file);
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		goto out;
-	if ((rc = find(prog, env, argv[rest], &i)) != CLI_OK)
+	if ((rc = find(prog, env, env->operands[0], &i)) != CLI_OK)
 		goto out;
 	if ((rc = merchant_document_add(env->host.merchant, i.app.id, type, name,
 	                                (const uint8_t *)bytes, len, env->actor,
@@ -538,7 +518,7 @@ static int document_add(int argc, char **argv, struct cli_env *env)
 		         : refused(prog, env, &i, rc);
 		goto out;
 	}
-	if (json) {
+	if (env->json) {
 		json_t *list = json_array();
 
 		doc_json(list, &d);
@@ -553,9 +533,14 @@ out:
 	return rc;
 }
 
+/* The one operand of most merchant commands: the merchant. */
+#define ONE_REF CLI_ONE("REF is needed")
+
 static const cli_command merchant_document_cmds[] = {
-    {"add", "add a document (PDF, JPEG, PNG) to a merchant's file", document_add,
-     .env = CLI_ENV_MERCHANT},
+    {"add", "add a document (PDF, JPEG, PNG) to a merchant's file", .handler = document_add,
+     .env = CLI_ENV_MERCHANT, .help = document_add_help,
+     CLI_OPTIONS(struct mopts, TEXT("type", type), TEXT("file", file), TEXT("name", name)),
+     .common = CLI_DATADIR, ONE_REF},
 };
 
 static const cli_group merchant_document_group = {
@@ -612,29 +597,20 @@ static int parse_types(const char *prog, const char *text, unsigned *out)
 }
 
 /* fees, or limits: the row's name says which. */
-static int fees_or_limits(int argc, char **argv, struct cli_env *env)
+static int fees_or_limits(struct cli_env *env, const void *values)
 {
 	bool limits = strcmp(env->row->name, "limits") == 0;
-	const char *prog = argv[0], *config = NULL, *data = NULL, *credit = NULL, *debit = NULL,
-	           *cap = NULL, *qr = NULL, *daily = NULL, *per_txn = NULL, *types = NULL;
-	int json = 0, rest, rc;
-	const cli_option fee_opts[] = {CLI_VALUE("credit", &credit), CLI_VALUE("debit", &debit),
-	                               CLI_VALUE("debit-cap", &cap), CLI_VALUE("qr", &qr)};
-	const cli_option limit_opts[] = {CLI_VALUE("daily", &daily), CLI_VALUE("per-txn", &per_txn),
-	                                 CLI_VALUE("types", &types)};
-	const cli_spec fee_spec = {
-	    .help = fees_help, CLI_OWN(fee_opts), CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
-	const cli_spec limit_spec = {
-	    .help = limits_help, CLI_OWN(limit_opts), CLI_DATADIR_OPTS, CLI_ONE("REF is needed")};
+	const struct mopts *o = values;
+	const char *prog = env->prog, *credit = o->credit, *debit = o->debit, *cap = o->cap,
+	           *qr = o->qr, *daily = o->daily, *per_txn = o->per_txn, *types = o->types;
 	struct merchant_info i;
 	struct merchant_fees f;
 	struct merchant_limits l;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, limits ? &limit_spec : &fee_spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((rc = find(prog, env, argv[rest], &i)) != CLI_OK)
+	if ((rc = find(prog, env, env->operands[0], &i)) != CLI_OK)
 		return rc;
 	f = (struct merchant_fees){i.app.fee_credit_bp, i.app.fee_debit_bp, i.app.fee_qr_bp,
 	                           i.app.fee_debit_cap};
@@ -657,9 +633,9 @@ static int fees_or_limits(int argc, char **argv, struct cli_env *env)
 	                                (int64_t)time(NULL));
 	if (rc == MERCHANT_EARG && limits)
 		return cli_usage_error(prog, "the per-transaction limit exceeds the daily one");
-	if (rc != MERCHANT_OK || (rc = find(prog, env, argv[rest], &i)) != CLI_OK)
+	if (rc != MERCHANT_OK || (rc = find(prog, env, env->operands[0], &i)) != CLI_OK)
 		return rc < 0 ? refused(prog, env, &i, rc) : rc;
-	return print_merchant(env, &i, json, false);
+	return print_merchant(env, &i, env->json, false);
 }
 
 static const char reviewed_help[] =
@@ -671,24 +647,17 @@ static const char reviewed_help[] =
     "  --reason TEXT  what was checked (one line, 1 to 256 bytes)\n" COMMON_HELP "\n"
     "Exit status: 0 recorded; 1 no such merchant, not active, or a failure; 2 bad usage.\n";
 
-static int merchant_reviewed_cmd(int argc, char **argv, struct cli_env *env)
+static int merchant_reviewed_cmd(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL, *reason = NULL;
-	int rest, rc;
-	const cli_option opts[] = {CLI_VALUE("reason", &reason)};
-	const cli_spec spec = {.help = reviewed_help,
-	                       CLI_OWN(opts),
-	                       .common = {&config, &data, NULL},
-	                       CLI_ONE("REF is needed")};
+	const char *prog = env->prog, *reason = ((const struct mopts *)values)->reason;
 	struct merchant_info i;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
 	if (!text_is_line(reason, MERCHANT_TEXT_MAX))
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((rc = find(prog, env, argv[rest], &i)) == CLI_OK) {
+	if ((rc = find(prog, env, env->operands[0], &i)) == CLI_OK) {
 		if ((rc = merchant_reviewed(env->host.merchant, i.app.id, reason, env->actor,
 		                            (int64_t)time(NULL))) != MERCHANT_OK)
 			rc = rc == MERCHANT_ESTATE
@@ -702,20 +671,33 @@ static int merchant_reviewed_cmd(int argc, char **argv, struct cli_env *env)
 }
 
 static const cli_command merchant_cmds[] = {
-    {"add", "register a merchant in one go (apply, every step, activate)", apply_or_add,
-     .env = CLI_ENV_MERCHANT},
-    {"apply", "file a merchant's application", apply_or_add, .env = CLI_ENV_MERCHANT},
-    {"step", "review, test, agree, activate, suspend, resume or close", merchant_step_cmd,
-     .env = CLI_ENV_MERCHANT},
-    {"show", "a merchant: particulars, fees, limits, history, documents", merchant_show,
-     .env = CLI_ENV_MERCHANT},
-    {"list", "merchants and applications", merchant_list_cmd, .env = CLI_ENV_MERCHANT},
+    {"add", "register a merchant in one go (apply, every step, activate)", .handler = apply_or_add,
+     .env = CLI_ENV_MERCHANT, .help = add_help,
+     CLI_OPTIONS(struct mopts, APPLY_OPTS, TEXT("mid", mid)), .common = CLI_DATADIR},
+    {"apply", "file a merchant's application", .handler = apply_or_add, .env = CLI_ENV_MERCHANT,
+     .help = apply_help, CLI_OPTIONS(struct mopts, APPLY_OPTS), .common = CLI_DATADIR},
+    {"step", "review, test, agree, activate, suspend, resume or close",
+     .handler = merchant_step_cmd, .env = CLI_ENV_MERCHANT, .help = step_help,
+     CLI_OPTIONS(struct mopts, TEXT("reason", reason), TEXT("mid", mid)), .common = CLI_DATADIR,
+     .min = 2, .max = 2, .wrong = "REF and STEP are needed"},
+    {"show", "a merchant: particulars, fees, limits, history, documents", .handler = merchant_show,
+     .env = CLI_ENV_MERCHANT, .help = show_help, .common = CLI_DATADIR, ONE_REF},
+    {"list", "merchants and applications", .handler = merchant_list_cmd, .env = CLI_ENV_MERCHANT,
+     .help = list_help, CLI_OPTIONS(struct mopts, TEXT("state", state)), .common = CLI_DATADIR},
     {"document", "a merchant's documents: add", .group = &merchant_document_group},
-    {"fees", "set a merchant's fee plan", fees_or_limits, .env = CLI_ENV_MERCHANT},
-    {"limits", "set a merchant's limits and permitted types", fees_or_limits,
-     .env = CLI_ENV_MERCHANT},
-    {"reviewed", "record a merchant's periodic review done", merchant_reviewed_cmd,
-     .env = CLI_ENV_MERCHANT},
+    {"fees", "set a merchant's fee plan", .handler = fees_or_limits, .env = CLI_ENV_MERCHANT,
+     .help = fees_help,
+     CLI_OPTIONS(struct mopts, TEXT("credit", credit), TEXT("debit", debit), TEXT("debit-cap", cap),
+                 TEXT("qr", qr)),
+     .common = CLI_DATADIR, ONE_REF},
+    {"limits", "set a merchant's limits and permitted types", .handler = fees_or_limits,
+     .env = CLI_ENV_MERCHANT, .help = limits_help,
+     CLI_OPTIONS(struct mopts, TEXT("daily", daily), TEXT("per-txn", per_txn),
+                 TEXT("types", types)),
+     .common = CLI_DATADIR, ONE_REF},
+    {"reviewed", "record a merchant's periodic review done", .handler = merchant_reviewed_cmd,
+     .env = CLI_ENV_MERCHANT, .help = reviewed_help,
+     CLI_OPTIONS(struct mopts, TEXT("reason", reason)), .common = CLI_CONFIG | CLI_DATA, ONE_REF},
 };
 
 const cli_group cli_admin_merchant_group = {
@@ -746,17 +728,15 @@ static int terminal_due(void *ctx, const struct merchant_terminal *t)
 	return 0;
 }
 
-static int review_due(int argc, char **argv, struct cli_env *env)
+static int review_due(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL;
-	int json = 0, rest, rc;
-	const cli_spec spec = {.help = due_help, CLI_DATADIR_OPTS};
+	const char *prog = env->prog;
 	int64_t now = (int64_t)time(NULL);
 	struct listing merchants, terminals;
+	int json = env->json, rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	(void)values; /* it has no options of its own */
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	merchants = (struct listing){json ? json_array() : NULL, 0};
 	terminals = (struct listing){json ? json_array() : NULL, 0};
@@ -777,7 +757,8 @@ static int review_due(int argc, char **argv, struct cli_env *env)
 }
 
 static const cli_command review_cmds[] = {
-    {"due", "the periodic reviews that are due", review_due, .env = CLI_ENV_MERCHANT},
+    {"due", "the periodic reviews that are due", .handler = review_due, .env = CLI_ENV_MERCHANT,
+     .help = due_help, .common = CLI_DATADIR},
 };
 
 const cli_group cli_admin_review_group = {"possum admin review", "Periodic maintenance reviews.",

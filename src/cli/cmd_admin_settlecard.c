@@ -48,41 +48,42 @@ static const char start_help[] =
     "Exit status: 0 the code sent; 1 refused (an element differs, too many tries today, no such\n"
     "merchant); 2 bad usage (not a card number, not a debit card).\n";
 
-static int sc_start(int argc, char **argv, struct cli_env *env)
+/* `start`'s options: the four elements. */
+struct start {
+	const char *pan, *holder, *id, *phone;
+};
+
+static const cli_opt start_opts[] = {
+    CLI_TEXT("card", struct start, pan), CLI_TEXT("holder", struct start, holder),
+    CLI_TEXT("id-number", struct start, id), CLI_TEXT("phone", struct start, phone)};
+
+static int sc_start(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL, *pan = NULL, *holder = NULL,
-	           *id = NULL, *phone = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("card", &pan), CLI_VALUE("holder", &holder),
-	                           CLI_VALUE("id-number", &id), CLI_VALUE("phone", &phone)};
-	const cli_spec spec = {.help = start_help,
-	                       CLI_OWN(opts),
-	                       CLI_DATADIR_OPTS,
-	                       CLI_ONE("takes one merchant: its MID")};
+	const struct start *o = values;
+	const char *mid = env->operands[0];
 	struct merchant_card_elements e;
 	char why[MERCHANT_REASON_MAX];
 	struct merchant_settlecard_view v;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if (pan == NULL || holder == NULL || id == NULL || phone == NULL)
-		return cli_usage_error(prog,
+	if (o->pan == NULL || o->holder == NULL || o->id == NULL || o->phone == NULL)
+		return cli_usage_error(env->prog,
 		                       "--card, --holder, --id-number and --phone are required");
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	e = (struct merchant_card_elements){pan, holder, id, phone};
-	rc = merchant_settlecard_start(env->host.merchant, env->actor, argv[rest], &e,
-	                               (int64_t)time(NULL), why);
+	e = (struct merchant_card_elements){o->pan, o->holder, o->id, o->phone};
+	rc = merchant_settlecard_start(env->host.merchant, env->actor, mid, &e, (int64_t)time(NULL),
+	                               why);
 	if (rc == MERCHANT_OK &&
-	    (rc = merchant_settlecard_get(env->host.merchant, argv[rest], (int64_t)time(NULL),
-	                                  &v)) == MERCHANT_OK) {
-		if (json)
-			cli_print_json(json_pack("{s:s, s:s, s:s}", "mid", argv[rest], "pending",
+	    (rc = merchant_settlecard_get(env->host.merchant, mid, (int64_t)time(NULL), &v)) ==
+	        MERCHANT_OK) {
+		if (env->json)
+			cli_print_json(json_pack("{s:s, s:s, s:s}", "mid", mid, "pending",
 			                         v.pending.masked, "state", "code_sent"));
 		else
 			printf("code sent to the reserved phone of %s: confirm it with "
 			       "`possum admin settlement-card confirm %s --code CODE`\n",
-			       v.pending.masked, argv[rest]);
+			       v.pending.masked, mid);
 	} else if (rc != MERCHANT_OK) {
 		rc = failed(env, rc, why);
 	}
@@ -108,32 +109,30 @@ static json_t *card_json(const struct merchant_settlecard *c)
 	                 c->actor);
 }
 
-static int sc_confirm(int argc, char **argv, struct cli_env *env)
+/* `confirm`'s option. */
+struct confirm {
+	const char *code;
+};
+
+static const cli_opt confirm_opts[] = {CLI_NEED("code", struct confirm, code)};
+
+static int sc_confirm(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL, *code = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("code", &code)};
-	const cli_spec spec = {.help = confirm_help,
-	                       CLI_OWN(opts),
-	                       CLI_DATADIR_OPTS,
-	                       CLI_ONE("takes one merchant: its MID")};
+	const char *mid = env->operands[0], *code = ((const struct confirm *)values)->code;
 	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
 	struct merchant_settlecard_view v;
 	const struct merchant_settlecard *c;
 	int64_t now = (int64_t)time(NULL);
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if (code == NULL)
-		return cli_usage_error(prog, "--code is required");
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((rc = merchant_settlecard_confirm(env->host.merchant, env->actor, argv[rest], code, now,
+	if ((rc = merchant_settlecard_confirm(env->host.merchant, env->actor, mid, code, now,
 	                                      why)) != MERCHANT_OK ||
-	    (rc = merchant_settlecard_get(env->host.merchant, argv[rest], now, &v)) != MERCHANT_OK)
+	    (rc = merchant_settlecard_get(env->host.merchant, mid, now, &v)) != MERCHANT_OK)
 		return failed(env, rc, why);
 	c = v.has_next ? &v.next : &v.current;
-	if (json) {
+	if (env->json) {
 		cli_print_json(card_json(c));
 	} else {
 		text_utc(c->effective_from, at);
@@ -151,28 +150,23 @@ static const char show_help[] =
     "\n" COMMON_HELP "\n"
     "Exit status: 0 shown; 1 no such merchant; 2 bad usage.\n";
 
-static int sc_show(int argc, char **argv, struct cli_env *env)
+static int sc_show(struct cli_env *env, const void *values)
 {
-	const char *config = NULL, *data = NULL;
-	int json = 0, rest, rc;
-	const cli_spec spec = {
-	    .help = show_help, CLI_DATADIR_OPTS, CLI_ONE("takes one merchant: its MID")};
+	const char *mid = env->operands[0];
 	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
 	struct merchant_settlecard_view v;
 	int64_t now = (int64_t)time(NULL);
 	bool ready;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	(void)values; /* it has no options of its own */
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((rc = merchant_settlecard_get(env->host.merchant, argv[rest], now, &v)) !=
-	        MERCHANT_OK ||
-	    (rc = merchant_payout_ready(env->host.merchant, argv[rest], now, &ready, why)) !=
-	        MERCHANT_OK)
+	if ((rc = merchant_settlecard_get(env->host.merchant, mid, now, &v)) != MERCHANT_OK ||
+	    (rc = merchant_payout_ready(env->host.merchant, mid, now, &ready, why)) != MERCHANT_OK)
 		return failed(env, rc, "");
-	if (json) {
-		json_t *o = json_pack("{s:s}", "mid", argv[rest]);
+	if (env->json) {
+		json_t *o = json_pack("{s:s}", "mid", mid);
 
 		json_object_set_new(o, "current",
 		                    v.has_current ? card_json(&v.current) : json_null());
@@ -185,7 +179,7 @@ static int sc_show(int argc, char **argv, struct cli_env *env)
 		cli_print_json(o);
 		return rc;
 	}
-	printf("merchant  %s\n", argv[rest]);
+	printf("merchant  %s\n", mid);
 	if (v.has_current) {
 		text_utc(v.current.effective_from, at);
 		printf("card      %s (from %s, by %s)\n", v.current.masked, at, v.current.actor);
@@ -202,12 +196,17 @@ static int sc_show(int argc, char **argv, struct cli_env *env)
 	return rc;
 }
 
+/* The one operand of each. */
+#define ONE_MID CLI_ONE("takes one merchant: its MID")
+
 static const cli_command settlecard_cmds[] = {
-    {"start", "bind or change a merchant's card: the four elements, a code sent", sc_start,
-     .env = CLI_ENV_MERCHANT},
-    {"confirm", "the code: the card bound", sc_confirm, .env = CLI_ENV_MERCHANT},
-    {"show", "a merchant's card, masked, and whether payouts may go", sc_show,
-     .env = CLI_ENV_MERCHANT},
+    {"start", "bind or change a merchant's card: the four elements, a code sent",
+     .handler = sc_start, .env = CLI_ENV_MERCHANT, .help = start_help,
+     CLI_OPTS(start_opts, struct start), .common = CLI_DATADIR, ONE_MID},
+    {"confirm", "the code: the card bound", .handler = sc_confirm, .env = CLI_ENV_MERCHANT,
+     .help = confirm_help, CLI_OPTS(confirm_opts, struct confirm), .common = CLI_DATADIR, ONE_MID},
+    {"show", "a merchant's card, masked, and whether payouts may go", .handler = sc_show,
+     .env = CLI_ENV_MERCHANT, .help = show_help, .common = CLI_DATADIR, ONE_MID},
 };
 
 const cli_group cli_admin_settlecard_group = {

@@ -35,10 +35,28 @@
 
 /* What every subcommand takes, and its environment. */
 struct term_cmd {
-	const char *prog, *config, *data, *tid;
+	const char *prog, *tid;
 	int json;
 	struct cli_env *env;
 };
+
+/* Every option of a terminal command; each row's table names those it takes. */
+struct topts {
+	const char *tid, *mid, *sn, *parts, *kek, *address, *lat, *lon, *reason, *minutes;
+	int no_activate, due;
+};
+
+#define TEXT(name, member) CLI_TEXT(name, struct topts, member)
+
+/* The command's term_cmd, from its environment and options; with need_tid, --tid must have
+ * been given. */
+static int begin(struct cli_env *env, const struct topts *o, bool need_tid, struct term_cmd *c)
+{
+	*c = (struct term_cmd){.prog = env->prog, .tid = o->tid, .json = env->json, .env = env};
+	if (need_tid && c->tid == NULL)
+		return cli_usage_error(c->prog, "--tid TID is needed");
+	return CLI_OK;
+}
 
 /* The merchant module's refusal as a message and an exit code. */
 static int refused(const struct term_cmd *c, int rc)
@@ -173,23 +191,11 @@ static const char add_help[] =
     "Exit status: 0 registered; 1 no such merchant or not active, the TID taken, the SN bound,\n"
     "a KEK component wrong, or a failure; 2 bad usage.\n";
 
-static int cmd_add(int argc, char **argv, struct cli_env *env)
+static int cmd_add(struct cli_env *env, const void *values)
 {
-	struct term_cmd c = {.prog = argv[0], .env = env};
-	const char *mid = NULL, *sn = NULL, *parts = NULL, *kek_text = NULL, *address = NULL,
-	           *lat = NULL, *lon = NULL;
-	int no_activate = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("merchant", &mid),
-	                           CLI_VALUE("sn", &sn),
-	                           CLI_VALUE("tid", &c.tid),
-	                           CLI_VALUE("parts", &parts),
-	                           CLI_VALUE("kek", &kek_text),
-	                           CLI_VALUE("address", &address),
-	                           CLI_VALUE("lat", &lat),
-	                           CLI_VALUE("lon", &lon),
-	                           CLI_FLAG("no-activate", &no_activate)};
-	const cli_spec spec = {
-	    .help = add_help, CLI_OWN(opts), .common = {&c.config, &c.data, &c.json}};
+	const struct topts *o = values;
+	const char *mid = o->mid, *sn = o->sn;
+	struct term_cmd c;
 	struct merchant_terminal_new n = {0};
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form;
@@ -197,23 +203,23 @@ static int cmd_add(int argc, char **argv, struct cli_env *env)
 	struct merchant_tmk tmk;
 	char tid[MERCHANT_TID_LEN + 1];
 	bool given;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
+	begin(env, o, false, &c);
 	if (mid == NULL)
 		return cli_usage_error(c.prog, "--merchant MID is needed");
 	if (sn == NULL || sn[0] == '\0' || strlen(sn) > MERCHANT_SN_MAX)
 		return cli_usage_error(c.prog, "--sn: 1 to 50 characters needed");
 	if (c.tid != NULL && strlen(c.tid) != MERCHANT_TID_LEN)
 		return cli_usage_error(c.prog, "--tid: 8 letters and digits");
-	if ((rc = tmk_form(&c, parts, kek_text, kek, &form)) != CLI_OK ||
-	    (rc = place_opts(&c, address, lat, lon, &n.place, &given)) != CLI_OK)
+	if ((rc = tmk_form(&c, o->parts, o->kek, kek, &form)) != CLI_OK ||
+	    (rc = place_opts(&c, o->address, o->lat, o->lon, &n.place, &given)) != CLI_OK)
 		goto wipe;
 	n.mid = mid;
 	n.sn = sn;
 	n.tid = c.tid;
-	n.activate = !no_activate;
-	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+	n.activate = !o->no_activate;
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		goto out;
 	rc = merchant_terminal_register(env->host.merchant, env->actor, &n, &form,
 	                                (int64_t)time(NULL), tid, &tmk);
@@ -243,21 +249,6 @@ out:
 wipe:
 	crypto_wipe(kek, sizeof kek);
 	return rc;
-}
-
-/* The options of a command on one terminal: opts (with its --tid) and the common ones. */
-static int one_terminal_opts(struct term_cmd *c, int argc, char **argv, const cli_option *opts,
-                             size_t n, const char *help)
-{
-	const cli_spec spec = {
-	    .help = help, .opts = opts, .n = n, .common = {&c->config, &c->data, &c->json}};
-	int rest, rc;
-
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return rc;
-	if (c->tid == NULL)
-		return cli_usage_error(c->prog, "--tid TID is needed");
-	return CLI_OK;
 }
 
 /* Prints terminal c->tid as it is now. */
@@ -299,29 +290,31 @@ static const char retire_help[] =
 static const struct {
 	const char *name;
 	enum merchant_terminal_state to, from; /* from: what activate and resume each start at */
-	const char *help;
 } changes[] = {
-    {"activate", MERCHANT_TERMINAL_ACTIVE, MERCHANT_TERMINAL_REGISTERED, activate_help},
-    {"suspend", MERCHANT_TERMINAL_SUSPENDED, MERCHANT_TERMINAL_ACTIVE, suspend_help},
-    {"resume", MERCHANT_TERMINAL_ACTIVE, MERCHANT_TERMINAL_SUSPENDED, resume_help},
-    {"retire", MERCHANT_TERMINAL_RETIRED, MERCHANT_TERMINAL_RETIRED, retire_help},
+    {"activate", MERCHANT_TERMINAL_ACTIVE, MERCHANT_TERMINAL_REGISTERED},
+    {"suspend", MERCHANT_TERMINAL_SUSPENDED, MERCHANT_TERMINAL_ACTIVE},
+    {"resume", MERCHANT_TERMINAL_ACTIVE, MERCHANT_TERMINAL_SUSPENDED},
+    {"retire", MERCHANT_TERMINAL_RETIRED, MERCHANT_TERMINAL_RETIRED},
 };
 
-static int cmd_state(int argc, char **argv, struct cli_env *env)
+/* The options of the state changes and of reviewed. */
+static const cli_opt reason_opts[] = {TEXT("tid", tid), TEXT("reason", reason)};
+
+static int cmd_state(struct cli_env *env, const void *values)
 {
-	struct term_cmd c = {.prog = argv[0], .env = env};
-	const char *reason = NULL, *word = env->row->name;
-	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("reason", &reason)};
+	const struct topts *o = values;
+	const char *reason = o->reason, *word = env->row->name;
 	struct merchant_terminal t;
+	struct term_cmd c;
 	size_t i = 0;
 	int rc;
 
 	while (i + 1 < sizeof changes / sizeof changes[0] && strcmp(changes[i].name, word) != 0)
 		i++;
 	assert(strcmp(changes[i].name, word) == 0); /* cli_dispatch() names only these */
-	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), changes[i].help)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+	if ((rc = begin(env, o, true, &c)) != CLI_OK)
+		return rc;
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	/* activate and resume both lead to active: each takes only its own starting state. */
 	if (changes[i].to == MERCHANT_TERMINAL_ACTIVE) {
@@ -346,18 +339,18 @@ static const char reviewed_help[] =
     "\nExit status: 0 recorded; 1 no such terminal, one not active, or a failure; 2 bad "
     "usage.\n";
 
-static int cmd_reviewed(int argc, char **argv, struct cli_env *env)
+static int cmd_reviewed(struct cli_env *env, const void *values)
 {
-	struct term_cmd c = {.prog = argv[0], .env = env};
-	const char *reason = NULL;
-	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("reason", &reason)};
+	const struct topts *o = values;
+	const char *reason = o->reason;
+	struct term_cmd c;
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), reviewed_help)) != CLI_OK)
-		return cli_status(rc);
+	if ((rc = begin(env, o, true, &c)) != CLI_OK)
+		return rc;
 	if (reason == NULL)
 		return cli_usage_error(c.prog, "--reason is needed");
-	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	rc = merchant_terminal_reviewed(env->host.merchant, env->actor, c.tid, reason,
 	                                (int64_t)time(NULL));
@@ -378,15 +371,11 @@ static const char rebind_help[] =
     "Exit status: 0 rebound; 1 no such terminal or merchant, a retired terminal, a merchant\n"
     "not active, or a failure; 2 bad usage (nothing would change).\n";
 
-static int cmd_rebind(int argc, char **argv, struct cli_env *env)
+static int cmd_rebind(struct cli_env *env, const void *values)
 {
-	struct term_cmd c = {.prog = argv[0], .env = env};
-	const char *mid = NULL, *reason = NULL, *parts = NULL, *kek_text = NULL, *address = NULL,
-	           *lat = NULL, *lon = NULL;
-	const cli_option opts[] = {CLI_VALUE("tid", &c.tid),     CLI_VALUE("merchant", &mid),
-	                           CLI_VALUE("reason", &reason), CLI_VALUE("parts", &parts),
-	                           CLI_VALUE("kek", &kek_text),  CLI_VALUE("address", &address),
-	                           CLI_VALUE("lat", &lat),       CLI_VALUE("lon", &lon)};
+	const struct topts *o = values;
+	const char *mid = o->mid, *reason = o->reason;
+	struct term_cmd c;
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form;
 	struct merchant_place place;
@@ -395,18 +384,18 @@ static int cmd_rebind(int argc, char **argv, struct cli_env *env)
 	bool given;
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), rebind_help)) != CLI_OK)
-		return cli_status(rc);
+	if ((rc = begin(env, o, true, &c)) != CLI_OK)
+		return rc;
 	if (reason == NULL)
 		return cli_usage_error(c.prog, "--reason TEXT is needed");
-	if ((rc = tmk_form(&c, parts, kek_text, kek, &form)) != CLI_OK ||
-	    (rc = place_opts(&c, address, lat, lon, &place, &given)) != CLI_OK)
+	if ((rc = tmk_form(&c, o->parts, o->kek, kek, &form)) != CLI_OK ||
+	    (rc = place_opts(&c, o->address, o->lat, o->lon, &place, &given)) != CLI_OK)
 		goto wipe;
 	if (mid == NULL && !given) {
 		rc = cli_usage_error(c.prog, "--merchant or --address is needed");
 		goto wipe;
 	}
-	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		goto out;
 	rc = merchant_terminal_rebind(env->host.merchant, env->actor, c.tid, mid,
 	                              given ? &place : NULL, reason, &form, (int64_t)time(NULL),
@@ -435,23 +424,21 @@ static const char tmk_help[] =
     "Exit status: 0 handed out; 1 no such terminal, handed out already, or a failure; 2 bad\n"
     "usage.\n";
 
-static int cmd_tmk(int argc, char **argv, struct cli_env *env)
+static int cmd_tmk(struct cli_env *env, const void *values)
 {
-	struct term_cmd c = {.prog = argv[0], .env = env};
-	const char *parts = NULL, *kek_text = NULL;
-	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("parts", &parts),
-	                           CLI_VALUE("kek", &kek_text)};
+	const struct topts *o = values;
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form;
 	struct merchant_terminal t;
 	struct merchant_tmk tmk;
+	struct term_cmd c;
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), tmk_help)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = tmk_form(&c, parts, kek_text, kek, &form)) != CLI_OK)
+	if ((rc = begin(env, o, true, &c)) != CLI_OK)
+		return rc;
+	if ((rc = tmk_form(&c, o->parts, o->kek, kek, &form)) != CLI_OK)
 		goto wipe;
-	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		goto out;
 	rc = merchant_terminal_tmk(env->host.merchant, env->actor, c.tid, &form,
 	                           (int64_t)time(NULL), &tmk);
@@ -474,15 +461,14 @@ static const char show_help[] = "--tid TID [--config FILE] [--data DIR] [--json]
                                 "  --tid TID       the terminal\n" COMMON_HELP
                                 "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
 
-static int cmd_show(int argc, char **argv, struct cli_env *env)
+static int cmd_show(struct cli_env *env, const void *values)
 {
-	struct term_cmd c = {.prog = argv[0], .env = env};
-	const cli_option opts[] = {CLI_VALUE("tid", &c.tid)};
+	struct term_cmd c;
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), show_help)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_env_open(env, c.config, c.data)) == CLI_OK)
+	if ((rc = begin(env, values, true, &c)) != CLI_OK)
+		return rc;
+	if ((rc = cli_env_open(env)) == CLI_OK)
 		rc = show(&c);
 	return rc;
 }
@@ -515,21 +501,18 @@ static const char list_help[] =
     "  --review-due    only the active terminals whose periodic review is due\n" COMMON_HELP
     "\nExit status: 0 listed; 1 a failure; 2 bad usage.\n";
 
-static int cmd_list(int argc, char **argv, struct cli_env *env)
+static int cmd_list(struct cli_env *env, const void *values)
 {
-	struct term_cmd c = {.prog = argv[0], .env = env};
-	const char *mid = NULL;
-	int due = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("merchant", &mid), CLI_FLAG("review-due", &due)};
-	const cli_spec spec = {
-	    .help = list_help, CLI_OWN(opts), .common = {&c.config, &c.data, &c.json}};
+	const struct topts *o = values;
+	const char *mid = o->mid;
+	int due = o->due, rc;
 	struct listing l = {0};
+	struct term_cmd c;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
+	begin(env, o, false, &c);
 	if (due && mid != NULL)
 		return cli_usage_error(c.prog, "--merchant or --review-due, not both");
-	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if (c.json && (l.items = json_array()) == NULL)
 		return cli_error(CLI_FAILED, c.prog, "out of memory");
@@ -556,22 +539,22 @@ static const char status_help[] =
     "  --online-minutes N   the window of \"online\" (default 10)\n" COMMON_HELP
     "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
 
-static int cmd_status(int argc, char **argv, struct cli_env *env)
+static int cmd_status(struct cli_env *env, const void *values)
 {
-	struct term_cmd c = {.prog = argv[0], .env = env};
-	const char *minutes = NULL;
-	const cli_option opts[] = {CLI_VALUE("tid", &c.tid), CLI_VALUE("online-minutes", &minutes)};
+	const struct topts *o = values;
+	const char *minutes = o->minutes;
 	struct merchant_terminal_status s;
 	int64_t online = 10;
 	char amount[32];
+	struct term_cmd c;
 	int rc;
 
-	if ((rc = one_terminal_opts(&c, argc, argv, CLI_TABLE(opts), status_help)) != CLI_OK)
-		return cli_status(rc);
+	if ((rc = begin(env, o, true, &c)) != CLI_OK)
+		return rc;
 	if (minutes != NULL &&
 	    (rc = cli_int64(c.prog, "--online-minutes", minutes, 1, 10080, &online)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, c.config, c.data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = merchant_terminal_status(env->host.merchant, c.tid, (int64_t)time(NULL),
 	                                   online * 60, &s)) != MERCHANT_OK)
@@ -598,19 +581,45 @@ static int cmd_status(int argc, char **argv, struct cli_env *env)
 }
 
 static const cli_command terminal_cmds[] = {
-    {"add", "register a terminal, make its master key and activate it", cmd_add,
-     .env = CLI_ENV_MERCHANT},
-    {"activate", "put a registered terminal in service", cmd_state, .env = CLI_ENV_MERCHANT},
-    {"suspend", "take an active terminal out of service", cmd_state, .env = CLI_ENV_MERCHANT},
-    {"resume", "put a suspended terminal back in service", cmd_state, .env = CLI_ENV_MERCHANT},
-    {"retire", "retire a terminal, freeing its SN", cmd_state, .env = CLI_ENV_MERCHANT},
-    {"rebind", "move a terminal to another merchant or place, and re-key it", cmd_rebind,
-     .env = CLI_ENV_MERCHANT},
-    {"tmk", "hand out a terminal's master key, once", cmd_tmk, .env = CLI_ENV_MERCHANT},
-    {"show", "show a terminal", cmd_show, .env = CLI_ENV_MERCHANT},
-    {"list", "list the terminals", cmd_list, .env = CLI_ENV_MERCHANT},
-    {"status", "a terminal's status report", cmd_status, .env = CLI_ENV_MERCHANT},
-    {"reviewed", "record a terminal's periodic review done", cmd_reviewed, .env = CLI_ENV_MERCHANT},
+    {"add", "register a terminal, make its master key and activate it", .handler = cmd_add,
+     .env = CLI_ENV_MERCHANT, .help = add_help,
+     CLI_OPTIONS(struct topts, TEXT("merchant", mid), TEXT("sn", sn), TEXT("tid", tid),
+                 TEXT("parts", parts), TEXT("kek", kek), TEXT("address", address), TEXT("lat", lat),
+                 TEXT("lon", lon), CLI_SET("no-activate", struct topts, no_activate)),
+     .common = CLI_DATADIR},
+    {"activate", "put a registered terminal in service", .handler = cmd_state,
+     .env = CLI_ENV_MERCHANT, .help = activate_help, CLI_OPTS(reason_opts, struct topts),
+     .common = CLI_DATADIR},
+    {"suspend", "take an active terminal out of service", .handler = cmd_state,
+     .env = CLI_ENV_MERCHANT, .help = suspend_help, CLI_OPTS(reason_opts, struct topts),
+     .common = CLI_DATADIR},
+    {"resume", "put a suspended terminal back in service", .handler = cmd_state,
+     .env = CLI_ENV_MERCHANT, .help = resume_help, CLI_OPTS(reason_opts, struct topts),
+     .common = CLI_DATADIR},
+    {"retire", "retire a terminal, freeing its SN", .handler = cmd_state, .env = CLI_ENV_MERCHANT,
+     .help = retire_help, CLI_OPTS(reason_opts, struct topts), .common = CLI_DATADIR},
+    {"rebind", "move a terminal to another merchant or place, and re-key it", .handler = cmd_rebind,
+     .env = CLI_ENV_MERCHANT, .help = rebind_help,
+     CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("merchant", mid), TEXT("reason", reason),
+                 TEXT("parts", parts), TEXT("kek", kek), TEXT("address", address), TEXT("lat", lat),
+                 TEXT("lon", lon)),
+     .common = CLI_DATADIR},
+    {"tmk", "hand out a terminal's master key, once", .handler = cmd_tmk, .env = CLI_ENV_MERCHANT,
+     .help = tmk_help,
+     CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("parts", parts), TEXT("kek", kek)),
+     .common = CLI_DATADIR},
+    {"show", "show a terminal", .handler = cmd_show, .env = CLI_ENV_MERCHANT, .help = show_help,
+     CLI_OPTIONS(struct topts, TEXT("tid", tid)), .common = CLI_DATADIR},
+    {"list", "list the terminals", .handler = cmd_list, .env = CLI_ENV_MERCHANT, .help = list_help,
+     CLI_OPTIONS(struct topts, TEXT("merchant", mid), CLI_SET("review-due", struct topts, due)),
+     .common = CLI_DATADIR},
+    {"status", "a terminal's status report", .handler = cmd_status, .env = CLI_ENV_MERCHANT,
+     .help = status_help,
+     CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("online-minutes", minutes)),
+     .common = CLI_DATADIR},
+    {"reviewed", "record a terminal's periodic review done", .handler = cmd_reviewed,
+     .env = CLI_ENV_MERCHANT, .help = reviewed_help, CLI_OPTS(reason_opts, struct topts),
+     .common = CLI_DATADIR},
 };
 
 const cli_group cli_admin_terminal_group = {"possum admin terminal",

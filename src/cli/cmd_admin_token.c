@@ -41,20 +41,24 @@ static const char token_create_help[] =
     "\n"
     "Exit status: 0 made; 1 no such merchant, or a failure; 2 bad usage.\n";
 
-static int token_create(int argc, char **argv, struct cli_env *env)
-{
-	const char *prog = argv[0], *config = NULL, *data = NULL, *role_name = NULL, *mid = NULL,
-	           *label = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("role", &role_name), CLI_VALUE("merchant", &mid),
-	                           CLI_VALUE("label", &label)};
-	const cli_spec spec = {.help = token_create_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
-	enum http_role role;
-	char token[HTTP_TOKEN_LEN + 1];
-	int64_t id;
+/* `token create`'s options. */
+struct token_create {
+	const char *role, *mid, *label;
+};
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
+static const cli_opt token_create_opts[] = {CLI_TEXT("role", struct token_create, role),
+                                            CLI_TEXT("merchant", struct token_create, mid),
+                                            CLI_TEXT("label", struct token_create, label)};
+
+static int token_create(struct cli_env *env, const void *values)
+{
+	const struct token_create *o = values;
+	const char *prog = env->prog, *role_name = o->role, *mid = o->mid, *label = o->label;
+	char token[HTTP_TOKEN_LEN + 1];
+	enum http_role role;
+	int64_t id;
+	int rc;
+
 	if (http_role_parse(role_name, &role) != HTTP_OK)
 		return cli_usage_error(prog, "--role: operator, merchant or auditor");
 	if ((role == HTTP_ROLE_MERCHANT) != (mid != NULL))
@@ -63,13 +67,13 @@ static int token_create(int argc, char **argv, struct cli_env *env)
 		return cli_usage_error(prog, "--merchant: a MID of 15 characters");
 	if (label != NULL && !text_is_line(label, STORE_HTTP_LABEL_MAX - 1))
 		return cli_usage_error(prog, "--label: 1 to 64 bytes on one line");
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = http_token_create(env->host.data.store, env->actor, role, mid, label,
 	                            (int64_t)time(NULL), token, &id)) != HTTP_OK)
 		return cli_error(CLI_FAILED, prog, "%s",
 		                 rc == HTTP_ENOTFOUND ? "no such merchant" : http_strerror(rc));
-	if (json)
+	if (env->json)
 		cli_print_json(json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)id, "role",
 		                         role_name, "mid",
 		                         mid != NULL ? json_string(mid) : json_null(), "label",
@@ -113,21 +117,18 @@ static const char token_list_help[] =
     "\n"
     "Exit status: 0 listed; 1 a failure; 2 bad usage.\n";
 
-static int token_list(int argc, char **argv, struct cli_env *env)
+static int token_list(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL;
-	int json = 0, rest, rc;
-	const cli_spec spec = {.help = token_list_help, CLI_DATADIR_OPTS};
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	(void)values; /* it has no options of its own */
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if (!json)
+	if (!env->json)
 		printf("%-5s %-8s %-15s %-20s %-20s %s\n", "ID", "ROLE", "MERCHANT", "CREATED",
 		       "REVOKED", "LABEL");
-	if ((rc = store_http_token_list(env->host.data.store, print_token, &json)) != STORE_OK)
-		rc = cli_error(CLI_FAILED, prog, "%s", store_strerror(rc));
+	if ((rc = store_http_token_list(env->host.data.store, print_token, &env->json)) != STORE_OK)
+		rc = cli_error(CLI_FAILED, env->prog, "%s", store_strerror(rc));
 	return rc;
 }
 
@@ -142,20 +143,16 @@ static const char token_revoke_help[] =
     "\n"
     "Exit status: 0 revoked; 1 no such token in force, or a failure; 2 bad usage.\n";
 
-static int token_revoke(int argc, char **argv, struct cli_env *env)
+static int token_revoke(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *config = NULL, *data = NULL;
-	int rest, rc;
-	const cli_spec spec = {.help = token_revoke_help,
-	                       .common = {&config, &data, NULL},
-	                       CLI_ONE("one token ID is needed")};
+	const char *prog = env->prog;
 	int64_t id;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_int64(prog, "ID", argv[rest], 1, INT64_MAX, &id)) != CLI_OK)
+	(void)values; /* it has no options of its own */
+	if ((rc = cli_int64(prog, "ID", env->operands[0], 1, INT64_MAX, &id)) != CLI_OK)
 		return rc;
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = http_token_revoke(env->host.data.store, env->actor, id, (int64_t)time(NULL))) !=
 	    HTTP_OK)
@@ -167,9 +164,13 @@ static int token_revoke(int argc, char **argv, struct cli_env *env)
 }
 
 static const cli_command token_cmds[] = {
-    {"create", "make an API token, shown once", token_create, .env = CLI_ENV_ISSUER},
-    {"list", "the API tokens, without the tokens themselves", token_list, .env = CLI_ENV_ISSUER},
-    {"revoke", "revoke an API token", token_revoke, .env = CLI_ENV_ISSUER},
+    {"create", "make an API token, shown once", .handler = token_create, .env = CLI_ENV_ISSUER,
+     .help = token_create_help, CLI_OPTS(token_create_opts, struct token_create),
+     .common = CLI_DATADIR},
+    {"list", "the API tokens, without the tokens themselves", .handler = token_list,
+     .env = CLI_ENV_ISSUER, .help = token_list_help, .common = CLI_DATADIR},
+    {"revoke", "revoke an API token", .handler = token_revoke, .env = CLI_ENV_ISSUER,
+     .help = token_revoke_help, .common = CLI_CONFIG | CLI_DATA, CLI_ONE("one token ID is needed")},
 };
 
 const cli_group cli_admin_token_group = {
@@ -214,20 +215,22 @@ static const char audit_help[] =
     "\n"
     "Exit status: 0 shown; 1 a failure; 2 bad usage.\n";
 
-int cli_admin_audit(int argc, char **argv, struct cli_env *env)
-{
-	const char *prog = argv[0], *config = NULL, *data = NULL, *since = NULL, *after = NULL,
-	           *limit = NULL;
-	struct store_audit_filter f = {0};
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("object", &f.object), CLI_VALUE("actor", &f.actor),
-	                           CLI_VALUE("action", &f.action), CLI_VALUE("since", &since),
-	                           CLI_VALUE("after", &after),     CLI_VALUE("limit", &limit)};
-	const cli_spec spec = {.help = audit_help, CLI_OWN(opts), CLI_DATADIR_OPTS};
-	int64_t n;
+/* audit's options: the filter's text members, and the others as given. */
+struct audit {
+	struct store_audit_filter f;
+	const char *since, *after, *limit;
+};
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
+#define AUDIT(name, member) CLI_TEXT(name, struct audit, member)
+
+static int audit(struct cli_env *env, const void *values)
+{
+	const struct audit *o = values;
+	const char *prog = env->prog, *since = o->since, *after = o->after, *limit = o->limit;
+	struct store_audit_filter f = o->f;
+	int64_t n;
+	int rc;
+
 	if (since != NULL && http_time_parse(since, &f.since) != HTTP_OK)
 		return cli_usage_error(prog, "--since: 2026-11-30T14:00:00Z or 2026-11-30");
 	if (after != NULL &&
@@ -238,9 +241,21 @@ int cli_admin_audit(int argc, char **argv, struct cli_env *env)
 			return rc;
 		f.limit = (size_t)n;
 	}
-	if ((rc = cli_env_open(env, config, data)) != CLI_OK)
+	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((rc = store_audit_list(env->host.data.store, &f, print_entry, &json)) != STORE_OK)
+	if ((rc = store_audit_list(env->host.data.store, &f, print_entry, &env->json)) != STORE_OK)
 		rc = cli_error(CLI_FAILED, prog, "%s", store_strerror(rc));
 	return rc;
 }
+
+/* `possum admin audit`'s row (cmd_admin.c's table names it). */
+const cli_command cli_admin_audit_row = {
+    "audit",
+    NULL,
+    .handler = audit,
+    .env = CLI_ENV_ISSUER,
+    .help = audit_help,
+    CLI_OPTIONS(struct audit, AUDIT("object", f.object), AUDIT("actor", f.actor),
+                AUDIT("action", f.action), AUDIT("since", since), AUDIT("after", after),
+                AUDIT("limit", limit)),
+    .common = CLI_DATADIR};

@@ -56,34 +56,46 @@ static void print_listening(const struct host_listening *l, int json)
 	fflush(stdout);
 }
 
-int cli_host(int argc, char **argv, struct cli_env *env)
+/* The ports asked for. */
+struct ports {
+	const char *port, *terminal, *api;
+};
+
+static int run_host(struct cli_env *env, const void *values)
 {
-	const char *port = NULL, *terminal_port = NULL, *api_port = NULL;
-	int json = 0, rest, rc;
-	struct host_options o = {.prog = argv[0], .port = -1, .terminal_port = -1, .api_port = -1};
-	const cli_option opts[] = {
-	    {"config", &o.config, NULL},   {"data", &o.data, NULL},
-	    {"port", &port, NULL},         {"terminal-port", &terminal_port, NULL},
-	    {"api-port", &api_port, NULL}, {"json", NULL, &json}};
+	const struct ports *p = values;
+	struct host_options o = {.prog = env->prog,
+	                         .config = env->config,
+	                         .data = env->data,
+	                         .port = -1,
+	                         .terminal_port = -1,
+	                         .api_port = -1};
 	struct host_listening l;
 	host *h = NULL;
+	int rc;
 
-	(void)env; /* its row needs none */
-	if ((rc = cli_options(argc, argv, opts, 6, host_help, &rest)) != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (rest < argc)
-		return cli_usage_error(o.prog, "unexpected argument '%s'", argv[rest]);
-	if ((rc = port_option(o.prog, "--port", port, &o.port)) != CLI_OK ||
-	    (rc = port_option(o.prog, "--terminal-port", terminal_port, &o.terminal_port)) !=
+	if ((rc = port_option(o.prog, "--port", p->port, &o.port)) != CLI_OK ||
+	    (rc = port_option(o.prog, "--terminal-port", p->terminal, &o.terminal_port)) !=
 	        CLI_OK ||
-	    (rc = port_option(o.prog, "--api-port", api_port, &o.api_port)) != CLI_OK)
+	    (rc = port_option(o.prog, "--api-port", p->api, &o.api_port)) != CLI_OK)
 		return rc;
 	if ((rc = cli_exit(host_open(&o, &h))) != CLI_OK ||
 	    (rc = cli_exit(host_start(h, &l))) != CLI_OK)
 		goto out;
-	print_listening(&l, json);
+	print_listening(&l, env->json);
 	rc = cli_exit(host_run(h));
 out:
 	host_close(h);
 	return rc;
 }
+
+/* `possum host`'s row: it opens its environment itself, through host/host.h. */
+const cli_command cli_host_row = {"host",
+                                  NULL,
+                                  .handler = run_host,
+                                  .env = CLI_ENV_NONE,
+                                  .help = host_help,
+                                  CLI_OPTIONS(struct ports, CLI_TEXT("port", struct ports, port),
+                                              CLI_TEXT("terminal-port", struct ports, terminal),
+                                              CLI_TEXT("api-port", struct ports, api)),
+                                  .common = CLI_DATADIR};

@@ -55,14 +55,16 @@ static void print_key(const hsm_key *k, const hsm_kcv *kcv, int json)
 	}
 }
 
-/* The options of a key to make: --usage, --alg, --length, --mode, --export, and --lmk and
- * --json. */
-struct key_options {
-	struct hsm_key_spec spec;
-	const char *lmk;
-	int json;
-	int operands; /* argv index of the first operand */
+/* Every option of an hsm command; each row's table names those it takes. */
+struct hopts {
+	const char *usage, *alg, *len, *mode, *exp, *lmk, *parts, *pin, *pan;
 };
+
+#define TEXT(name, member) CLI_TEXT(name, struct hopts, member)
+
+/* The options of a key to make (--usage, --alg, --length, --mode, --export) and --lmk. */
+static const cli_opt key_opts[] = {TEXT("usage", usage), TEXT("alg", alg),    TEXT("length", len),
+                                   TEXT("mode", mode),   TEXT("export", exp), TEXT("lmk", lmk)};
 
 /* The algorithms by name; an M7 key is HMAC and nothing else, so it is M7's default. */
 static const struct {
@@ -70,43 +72,33 @@ static const struct {
 	enum hsm_alg alg;
 } algs[] = {{"tdes", HSM_TDES}, {"aes", HSM_AES}, {"hmac", HSM_HMAC}};
 
-/* Reads the options of a key command: CLI_OK, CLI_HELP, or the exit status of a usage error. */
-static int key_options(int argc, char **argv, const char *help, struct key_options *o)
+/* Reads the key options o into *spec, or says what is wrong (the exit status). */
+static int key_spec(const char *prog, const struct hopts *o, struct hsm_key_spec *spec)
 {
-	const char *prog = argv[0], *alg = NULL, *len = NULL, *mode = NULL, *exp = NULL;
-	const cli_option opts[] = {
-	    CLI_VALUE("usage", &o->spec.usage), CLI_VALUE("alg", &alg),
-	    CLI_VALUE("length", &len),          CLI_VALUE("mode", &mode),
-	    CLI_VALUE("export", &exp),          CLI_VALUE("lmk", &o->lmk),
-	};
-	const cli_spec spec = {
-	    .help = help, CLI_OWN(opts), .common = {NULL, NULL, &o->json}, .max = CLI_ANY};
+	const char *alg = o->alg;
 	char *end;
-	int rc;
 
-	o->spec = (struct hsm_key_spec){0};
-	if ((rc = cli_parse(argc, argv, &spec, &o->operands)) != CLI_OK)
-		return rc;
-	if (o->spec.usage == NULL)
+	*spec = (struct hsm_key_spec){.usage = o->usage};
+	if (o->usage == NULL)
 		return cli_usage_error(prog, "--usage is required");
 	if (alg == NULL)
-		alg = strcmp(o->spec.usage, "M7") == 0 ? "hmac" : "tdes";
+		alg = strcmp(o->usage, "M7") == 0 ? "hmac" : "tdes";
 	for (size_t i = 0; i < sizeof algs / sizeof algs[0]; i++)
 		if (strcmp(alg, algs[i].name) == 0)
-			o->spec.alg = algs[i].alg;
-	if (o->spec.alg == 0)
+			spec->alg = algs[i].alg;
+	if (spec->alg == 0)
 		return cli_usage_error(prog, "--alg is tdes, aes or hmac, not '%s'", alg);
-	if (len != NULL) {
-		o->spec.len = strtoul(len, &end, 10);
-		if (*len == '\0' || *end != '\0' || o->spec.len == 0)
-			return cli_usage_error(prog, "--length is 16, 24 or 32, not '%s'", len);
+	if (o->len != NULL) {
+		spec->len = strtoul(o->len, &end, 10);
+		if (*o->len == '\0' || *end != '\0' || spec->len == 0)
+			return cli_usage_error(prog, "--length is 16, 24 or 32, not '%s'", o->len);
 	}
-	if (mode != NULL && strlen(mode) != 1)
-		return cli_usage_error(prog, "--mode takes one letter, not '%s'", mode);
-	if (exp != NULL && strlen(exp) != 1)
-		return cli_usage_error(prog, "--export is E, S or N, not '%s'", exp);
-	o->spec.mode = mode != NULL ? mode[0] : 0;
-	o->spec.exportability = exp != NULL ? exp[0] : 0;
+	if (o->mode != NULL && strlen(o->mode) != 1)
+		return cli_usage_error(prog, "--mode takes one letter, not '%s'", o->mode);
+	if (o->exp != NULL && strlen(o->exp) != 1)
+		return cli_usage_error(prog, "--export is E, S or N, not '%s'", o->exp);
+	spec->mode = o->mode != NULL ? o->mode[0] : 0;
+	spec->exportability = o->exp != NULL ? o->exp[0] : 0;
 	return CLI_OK;
 }
 
@@ -122,21 +114,20 @@ static const char init_help[] =
     "\n"
     "Exit status: 0 created; 1 the file exists or cannot be written; 2 bad usage.\n";
 
-static int hsm_init(int argc, char **argv, struct cli_env *env)
+/* The --lmk of init, kcv and export-components. */
+static const cli_opt lmk_opts[] = {TEXT("lmk", lmk)};
+
+static int hsm_init(struct cli_env *env, const void *values)
 {
-	(void)env; /* it makes the LMK the others open */
-	const char *prog = argv[0], *path = NULL;
-	const cli_option opts[] = {CLI_VALUE("lmk", &path)};
-	const cli_spec spec = {.help = init_help, CLI_OWN(opts), .max = CLI_ANY};
+	const char *prog = env->prog, *path = ((const struct hopts *)values)->lmk;
 	char kcv_hex[2 * HSM_KCV_MAX + 1];
 	hsm_kcv kcv;
-	int rest, rc;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
+	/* It makes the LMK that the others open: its row's env is none. */
 	if (path == NULL)
 		return cli_usage_error(prog, "--lmk FILE is required");
-	if (rest < argc)
+	if (env->n > 0)
 		return cli_usage_error(prog, "takes no arguments");
 	rc = hsm_lmk_create(path, &kcv);
 	if (rc == HSM_EEXIST)
@@ -172,29 +163,27 @@ static const char generate_help[] =
     "\n"
     "Exit status: 0 generated; 1 failed (the LMK); 2 bad usage.\n";
 
-static int hsm_generate_cmd(int argc, char **argv, struct cli_env *env)
+static int hsm_generate_cmd(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0];
-	struct key_options o = {0};
+	const struct hopts *o = values;
+	const char *prog = env->prog;
+	struct hsm_key_spec spec;
 	hsm_key k;
 	hsm_kcv kcv;
 	int rc;
 
-	if ((rc = key_options(argc, argv, generate_help, &o)) != CLI_OK)
-		return cli_status(rc);
-	if (o.operands < argc)
-		return cli_usage_error(prog, "takes no arguments");
-	if (o.spec.len == 0)
-		o.spec.len = o.spec.alg == HSM_HMAC ? 32 : 16;
-	if ((rc = cli_env_open(env, NULL, o.lmk)) != CLI_OK)
+	if ((rc = key_spec(prog, o, &spec)) != CLI_OK)
 		return rc;
-	if ((rc = hsm_generate(env->hsm, &o.spec, &k, &kcv)) != HSM_OK) {
-		rc = hsm_failed(prog, rc, o.spec.usage);
-	} else {
-		print_key(&k, &kcv, o.json);
-		rc = CLI_OK;
-	}
-	return rc;
+	if (env->n > 0)
+		return cli_usage_error(prog, "takes no arguments");
+	if (spec.len == 0)
+		spec.len = spec.alg == HSM_HMAC ? 32 : 16;
+	if ((rc = cli_env_open_at(env, o->lmk)) != CLI_OK)
+		return rc;
+	if ((rc = hsm_generate(env->hsm, &spec, &k, &kcv)) != HSM_OK)
+		return hsm_failed(prog, rc, spec.usage);
+	print_key(&k, &kcv, env->json);
+	return CLI_OK;
 }
 
 /* --- import-components --- */
@@ -269,23 +258,23 @@ static int read_components(const char *prog, int argc, char **argv, struct hsm_c
 	return rc;
 }
 
-static int hsm_import_components_cmd(int argc, char **argv, struct cli_env *env)
+static int hsm_import_components_cmd(struct cli_env *env, const void *values)
 {
 	struct hsm_component parts[HSM_PARTS_MAX];
-	const char *prog = argv[0];
-	struct key_options o = {0};
+	const struct hopts *o = values;
+	const char *prog = env->prog;
+	struct hsm_key_spec spec;
 	hsm_key k;
 	hsm_kcv kcv;
 	size_t n, bad = 0;
 	int rc;
 
-	if ((rc = key_options(argc, argv, import_help, &o)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = read_components(prog, argc - o.operands, argv + o.operands, parts, &n)) !=
-	        CLI_OK ||
-	    (rc = cli_env_open(env, NULL, o.lmk)) != CLI_OK)
+	if ((rc = key_spec(prog, o, &spec)) != CLI_OK)
+		return rc;
+	if ((rc = read_components(prog, env->n, env->operands, parts, &n)) != CLI_OK ||
+	    (rc = cli_env_open_at(env, o->lmk)) != CLI_OK)
 		goto out;
-	rc = hsm_import_components(env->hsm, &o.spec, parts, n, &k, &kcv, &bad);
+	rc = hsm_import_components(env->hsm, &spec, parts, n, &k, &kcv, &bad);
 	if (rc == HSM_EKCV) {
 		rc = cli_error(CLI_FAILED, prog,
 		               "component %zu does not match its check value: it or its check "
@@ -296,9 +285,9 @@ static int hsm_import_components_cmd(int argc, char **argv, struct cli_env *env)
 		               "the components must be 2 or 3 of one length and not all alike "
 		               "(their XOR would be zero), with check values of 3 to 8 bytes");
 	} else if (rc != HSM_OK) {
-		rc = hsm_failed(prog, rc, o.spec.usage);
+		rc = hsm_failed(prog, rc, spec.usage);
 	} else {
-		print_key(&k, &kcv, o.json);
+		print_key(&k, &kcv, env->json);
 		rc = CLI_OK;
 	}
 out:
@@ -352,33 +341,34 @@ static void print_components(const struct hsm_component *parts, size_t n, const 
 	}
 }
 
-static int hsm_export_components_cmd(int argc, char **argv, struct cli_env *env)
+/* The key block that kcv, export-components and pin-block take, opened with the HSM on
+ * --lmk. */
+static int open_block(struct cli_env *env, const char *lmk, hsm_key *k)
+{
+	if (hsm_key_set(k, env->operands[0]) != HSM_OK)
+		return cli_usage_error(env->prog, "BLOCK is not a key block");
+	return cli_env_open_at(env, lmk);
+}
+
+static int hsm_export_components_cmd(struct cli_env *env, const void *values)
 {
 	struct hsm_component parts[HSM_PARTS_MAX];
-	const char *prog = argv[0], *lmk = NULL, *parts_text = "2";
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("parts", &parts_text), CLI_VALUE("lmk", &lmk)};
-	const cli_spec spec = {.help = export_help,
-	                       CLI_OWN(opts),
-	                       .common = {NULL, NULL, &json},
-	                       CLI_ONE("give one key BLOCK")};
+	const struct hopts *o = values;
+	const char *prog = env->prog, *parts_text = o->parts;
 	size_t n;
 	hsm_key k;
 	hsm_kcv kcv;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
 	if (strcmp(parts_text, "2") != 0 && strcmp(parts_text, "3") != 0)
 		return cli_usage_error(prog, "--parts is 2 or 3");
 	n = (size_t)(parts_text[0] - '0');
-	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
-		return cli_usage_error(prog, "BLOCK is not a key block");
-	if ((rc = cli_env_open(env, NULL, lmk)) != CLI_OK)
+	if ((rc = open_block(env, o->lmk, &k)) != CLI_OK)
 		return rc;
 	if ((rc = hsm_export_components(env->hsm, &k, n, parts, &kcv)) != HSM_OK) {
 		rc = hsm_failed(prog, rc, "BLOCK");
 	} else {
-		print_components(parts, n, &kcv, json);
+		print_components(parts, n, &kcv, env->json);
 		rc = CLI_OK;
 	}
 	crypto_wipe(parts, sizeof parts);
@@ -426,33 +416,20 @@ static void print_info(const hsm_kcv *kcv, const struct hsm_key_info *info, int 
 	}
 }
 
-static int hsm_kcv_cmd(int argc, char **argv, struct cli_env *env)
+static int hsm_kcv_cmd(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *lmk = NULL;
-	int json = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("lmk", &lmk)};
-	const cli_spec spec = {.help = kcv_help,
-	                       CLI_OWN(opts),
-	                       .common = {NULL, NULL, &json},
-	                       CLI_ONE("give one key BLOCK")};
 	struct hsm_key_info info;
 	hsm_key k;
 	hsm_kcv kcv;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
-		return cli_usage_error(prog, "BLOCK is not a key block");
-	if ((rc = cli_env_open(env, NULL, lmk)) != CLI_OK)
+	if ((rc = open_block(env, ((const struct hopts *)values)->lmk, &k)) != CLI_OK)
 		return rc;
 	if ((rc = hsm_key_kcv(env->hsm, &k, &kcv)) != HSM_OK ||
-	    (rc = hsm_key_info(env->hsm, &k, &info)) != HSM_OK) {
-		rc = hsm_failed(prog, rc, "BLOCK");
-	} else {
-		print_info(&kcv, &info, json);
-		rc = CLI_OK;
-	}
-	return rc;
+	    (rc = hsm_key_info(env->hsm, &k, &info)) != HSM_OK)
+		return hsm_failed(env->prog, rc, "BLOCK");
+	print_info(&kcv, &info, env->json);
+	return CLI_OK;
 }
 
 /* --- pin-block --- */
@@ -469,26 +446,19 @@ static const char pin_block_help[] =
     "Exit status: 0 printed; 1 the key does not authenticate or the LMK failed; 2 bad usage,\n"
     "a PIN or PAN format 0 cannot take, or a key that is not a PIN encryption key.\n";
 
-static int hsm_pin_block_cmd(int argc, char **argv, struct cli_env *env)
+static int hsm_pin_block_cmd(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *lmk = NULL, *pin = NULL, *pan = NULL;
-	int rest, rc;
-	const cli_option opts[] = {CLI_VALUE("lmk", &lmk), CLI_VALUE("pin", &pin),
-	                           CLI_VALUE("pan", &pan)};
-	const cli_spec spec = {
-	    .help = pin_block_help, CLI_OWN(opts), CLI_ONE("give one key BLOCK")};
+	const struct hopts *o = values;
+	const char *prog = env->prog;
 	uint8_t block[8];
 	hsm_key k;
+	int rc;
 
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if (pin == NULL || pan == NULL)
+	if (o->pin == NULL || o->pan == NULL)
 		return cli_usage_error(prog, "--pin and --pan are required");
-	if (hsm_key_set(&k, argv[rest]) != HSM_OK)
-		return cli_usage_error(prog, "BLOCK is not a key block");
-	if ((rc = cli_env_open(env, NULL, lmk)) != CLI_OK)
+	if ((rc = open_block(env, o->lmk, &k)) != CLI_OK)
 		return rc;
-	rc = hsm_encrypt_pin(env->hsm, &k, pin, pan, block);
+	rc = hsm_encrypt_pin(env->hsm, &k, o->pin, o->pan, block);
 	if (rc == HSM_EARG || rc == HSM_EPAN) {
 		rc = cli_usage_error(prog, "--pin takes 4 to 12 digits and --pan 13 to 19");
 	} else if (rc != HSM_OK) {
@@ -501,15 +471,27 @@ static int hsm_pin_block_cmd(int argc, char **argv, struct cli_env *env)
 	return rc;
 }
 
+/* The one operand of kcv, export-components and pin-block. */
+#define ONE_BLOCK CLI_ONE("give one key BLOCK")
+
 static const cli_command hsm_cmds[] = {
-    {"init", "create a local master key (LMK) file", hsm_init, .env = CLI_ENV_NONE},
-    {"generate", "generate a key, wrapped under the LMK", hsm_generate_cmd, .env = CLI_ENV_HSM},
-    {"import-components", "form a key from components (key ceremony)", hsm_import_components_cmd,
-     .env = CLI_ENV_HSM},
-    {"export-components", "split a key into components", hsm_export_components_cmd,
-     .env = CLI_ENV_HSM},
-    {"kcv", "check value and header of a wrapped key", hsm_kcv_cmd, .env = CLI_ENV_HSM},
-    {"pin-block", "encrypt a PIN block under a PIN key", hsm_pin_block_cmd, .env = CLI_ENV_HSM},
+    {"init", "create a local master key (LMK) file", .handler = hsm_init, .env = CLI_ENV_NONE,
+     .help = init_help, CLI_OPTS(lmk_opts, struct hopts), .max = CLI_ANY},
+    {"generate", "generate a key, wrapped under the LMK", .handler = hsm_generate_cmd,
+     .env = CLI_ENV_HSM, .help = generate_help, CLI_OPTS(key_opts, struct hopts),
+     .common = CLI_JSON, .max = CLI_ANY},
+    {"import-components", "form a key from components (key ceremony)",
+     .handler = hsm_import_components_cmd, .env = CLI_ENV_HSM, .help = import_help,
+     CLI_OPTS(key_opts, struct hopts), .common = CLI_JSON, .max = CLI_ANY},
+    {"export-components", "split a key into components", .handler = hsm_export_components_cmd,
+     .env = CLI_ENV_HSM, .help = export_help,
+     CLI_OPTIONS(struct hopts, TEXT("parts", parts), TEXT("lmk", lmk)),
+     .defaults = &(const struct hopts){.parts = "2"}, .common = CLI_JSON, ONE_BLOCK},
+    {"kcv", "check value and header of a wrapped key", .handler = hsm_kcv_cmd, .env = CLI_ENV_HSM,
+     .help = kcv_help, CLI_OPTS(lmk_opts, struct hopts), .common = CLI_JSON, ONE_BLOCK},
+    {"pin-block", "encrypt a PIN block under a PIN key", .handler = hsm_pin_block_cmd,
+     .env = CLI_ENV_HSM, .help = pin_block_help,
+     CLI_OPTIONS(struct hopts, TEXT("lmk", lmk), TEXT("pin", pin), TEXT("pan", pan)), ONE_BLOCK},
 };
 
 const cli_group cli_hsm_group = {

@@ -280,17 +280,23 @@ static const char decode_help[] =
     "Exit status: 0 decoded; 2 bad usage or a malformed message (the message names the\n"
     "field and byte offset).\n";
 
-static int iso_decode(int argc, char **argv, struct cli_env *env)
+/* Every option of an iso command; each row's table names those it takes. */
+struct iopts {
+	const char *profile, *host, *timeout;
+	int framed, raw, mask;
+};
+
+#define TEXT(name, member) CLI_TEXT(name, struct iopts, member)
+#define SET(name, member)  CLI_SET(name, struct iopts, member)
+
+static const cli_opt decode_opts[] = {TEXT("profile", profile), SET("framed", framed),
+                                      SET("raw", raw), SET("mask", mask)};
+
+static int iso_decode(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *profile = NULL;
-	int framed = 0, json = 0, raw = 0, mask = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("profile", &profile), CLI_FLAG("framed", &framed),
-	                           CLI_FLAG("raw", &raw), CLI_FLAG("mask", &mask)};
-	const cli_spec spec = {.help = decode_help,
-	                       CLI_OWN(opts),
-	                       .common = {NULL, NULL, &json},
-	                       .max = 1,
-	                       .wrong = "one message at a time"};
+	const struct iopts *o = values;
+	const char *prog = env->prog, *hex = env->n > 0 ? env->operands[0] : NULL;
+	int json = env->json, rc;
 	const iso8583_profile *p;
 	iso8583_envelope envelope;
 	iso8583_diag diag;
@@ -298,25 +304,21 @@ static int iso_decode(int argc, char **argv, struct cli_env *env)
 	uint8_t *buf;
 	size_t len;
 
-	(void)env; /* its row needs none */
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if (mask && json)
+	if (o->mask && json)
 		return cli_usage_error(prog,
 		                       "--mask is for the table; --json gives the message whole");
-	if ((rc = find_profile(prog, profile, &p)) != CLI_OK)
+	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
 		return rc;
-	if ((rc = cli_input_bytes(prog, rest < argc ? argv[rest] : NULL, raw, &buf, &len)) !=
-	    CLI_OK)
+	if ((rc = cli_input_bytes(prog, hex, o->raw, &buf, &len)) != CLI_OK)
 		return rc;
-	if (framed)
+	if (o->framed)
 		rc = iso8583_unpack_framed(p, buf, len, &envelope, &m, &diag);
 	else
 		rc = iso8583_unpack(p, buf, len, &m, &diag);
 	if (rc != ISO8583_OK)
 		rc = cli_error(CLI_USAGE, prog, "%s", diag.text);
 	else
-		rc = print_message(prog, p, &m, framed ? &envelope : NULL, json, mask);
+		rc = print_message(prog, p, &m, o->framed ? &envelope : NULL, json, o->mask);
 	free(buf);
 	return rc;
 }
@@ -442,27 +444,24 @@ out:
 	return rc;
 }
 
-static int iso_encode(int argc, char **argv, struct cli_env *env)
+static const cli_opt encode_opts[] = {TEXT("profile", profile), SET("framed", framed),
+                                      SET("raw", raw)};
+
+static int iso_encode(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *profile = NULL;
-	int framed = 0, raw = 0, rest, rc;
-	const cli_option opts[] = {CLI_VALUE("profile", &profile), CLI_FLAG("framed", &framed),
-	                           CLI_FLAG("raw", &raw)};
-	const cli_spec spec = {
-	    .help = encode_help, CLI_OWN(opts), .wrong = "the message is read from standard input"};
+	const struct iopts *o = values;
+	const char *prog = env->prog;
 	const iso8583_profile *p;
 	uint8_t *out;
 	size_t len;
+	int rc;
 
-	(void)env; /* its row needs none */
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = find_profile(prog, profile, &p)) != CLI_OK)
+	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
 		return rc;
 	if ((out = malloc(MAX_MESSAGE)) == NULL)
 		return cli_error(CLI_FAILED, prog, "out of memory");
-	if ((rc = encode_stdin(prog, p, framed, out, &len)) == CLI_OK) {
-		if (raw)
+	if ((rc = encode_stdin(prog, p, o->framed, out, &len)) == CLI_OK) {
+		if (o->raw)
 			fwrite(out, 1, len, stdout);
 		else
 			cli_print_hex(out, len);
@@ -491,17 +490,14 @@ static const char send_help[] =
     "Exit status: 0 an answer came, whatever its response code; 1 no answer (refused,\n"
     "timed out, closed) or an answer that does not decode; 2 bad usage or a bad message.\n";
 
-static int iso_send(int argc, char **argv, struct cli_env *env)
+static const cli_opt send_opts[] = {TEXT("host", host), TEXT("profile", profile),
+                                    TEXT("timeout", timeout), SET("mask", mask), SET("raw", raw)};
+
+static int iso_send(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0], *profile = NULL, *host = NULL, *timeout_s = "10";
-	int json = 0, mask = 0, raw = 0, rest, rc, timeout_ms;
-	const cli_option opts[] = {CLI_VALUE("host", &host), CLI_VALUE("profile", &profile),
-	                           CLI_VALUE("timeout", &timeout_s), CLI_FLAG("mask", &mask),
-	                           CLI_FLAG("raw", &raw)};
-	const cli_spec spec = {.help = send_help,
-	                       CLI_OWN(opts),
-	                       .common = {NULL, NULL, &json},
-	                       .wrong = "the message is read from standard input"};
+	const struct iopts *o = values;
+	const char *prog = env->prog, *host = o->host, *timeout_s = o->timeout;
+	int json = env->json, rc, timeout_ms;
 	const iso8583_profile *p;
 	net_client *c = NULL;
 	uint8_t *out = NULL, *in = NULL;
@@ -511,21 +507,18 @@ static int iso_send(int argc, char **argv, struct cli_env *env)
 	char *end;
 	long t;
 
-	(void)env; /* its row needs none */
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
 	if (host == NULL)
 		return cli_usage_error(prog, "--host HOST:PORT is required");
 	t = strtol(timeout_s, &end, 10);
 	if (*timeout_s == '\0' || *end != '\0' || t < 1 || t > 3600)
 		return cli_usage_error(prog, "--timeout must be seconds from 1 to 3600");
 	timeout_ms = (int)t * 1000;
-	if (mask && json)
+	if (o->mask && json)
 		return cli_usage_error(prog,
 		                       "--mask is for the table; --json gives the message whole");
-	if ((rc = find_profile(prog, profile, &p)) != CLI_OK)
+	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
 		return rc;
-	if (raw) {
+	if (o->raw) {
 		if ((rc = cli_input_bytes(prog, NULL, 1, &out, &len)) != CLI_OK)
 			return rc;
 		if (len == 0 || len > NET_MAX_FRAME) {
@@ -555,7 +548,7 @@ static int iso_send(int argc, char **argv, struct cli_env *env)
 	if (iso8583_unpack(p, in, len, &m, &diag) != ISO8583_OK)
 		rc = cli_error(CLI_FAILED, prog, "the answer does not decode: %s", diag.text);
 	else
-		rc = print_message(prog, p, &m, NULL, json, mask);
+		rc = print_message(prog, p, &m, NULL, json, o->mask);
 out:
 	net_client_close(c);
 	free(out);
@@ -576,10 +569,18 @@ static int iso_profiles(int argc, char **argv, struct cli_env *env)
 	return CLI_OK;
 }
 
+/* What encode and send say to an operand. */
+#define FROM_STDIN "the message is read from standard input"
+
 static const cli_command iso_cmds[] = {
-    {"decode", "decode a message into a table or JSON", iso_decode, .env = CLI_ENV_NONE},
-    {"encode", "encode a message from JSON", iso_encode, .env = CLI_ENV_NONE},
-    {"send", "send a message to a host and print the answer", iso_send, .env = CLI_ENV_NONE},
+    {"decode", "decode a message into a table or JSON", .handler = iso_decode, .env = CLI_ENV_NONE,
+     .help = decode_help, CLI_OPTS(decode_opts, struct iopts), .common = CLI_JSON, .max = 1,
+     .wrong = "one message at a time"},
+    {"encode", "encode a message from JSON", .handler = iso_encode, .env = CLI_ENV_NONE,
+     .help = encode_help, CLI_OPTS(encode_opts, struct iopts), .wrong = FROM_STDIN},
+    {"send", "send a message to a host and print the answer", .handler = iso_send,
+     .env = CLI_ENV_NONE, .help = send_help, CLI_OPTS(send_opts, struct iopts),
+     .defaults = &(const struct iopts){.timeout = "10"}, .common = CLI_JSON, .wrong = FROM_STDIN},
     {"profiles", "list the dialects", iso_profiles, .env = CLI_ENV_NONE},
 };
 

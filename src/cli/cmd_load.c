@@ -382,15 +382,22 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 	return idle == 0 && approved > 0 ? CLI_OK : CLI_FAILED;
 }
 
-/* A --card option (cli_spec.each): kept, read by read_cards(). */
-static int add_card(void *ctx, const char *name, const char *path)
+/* The command line's options. */
+struct lopts {
+	const char *host, *file, *duration, *amount, *entry, *pin, *state_dir;
+	const char *card_paths[LOAD_CARDS]; /* the --card options */
+	size_t npaths;
+};
+
+/* A --card option (the row's each): kept, read by read_cards(). */
+static int add_card(struct cli_env *env, void *values, const char *name, const char *path)
 {
-	struct load *ld = ctx;
+	struct lopts *o = values;
 
 	(void)name;
-	if (ld->npaths == LOAD_CARDS)
-		return cli_usage_error(ld->prog, "at most %d cards", LOAD_CARDS);
-	ld->card_paths[ld->npaths++] = path;
+	if (o->npaths == LOAD_CARDS)
+		return cli_usage_error(env->prog, "at most %d cards", LOAD_CARDS);
+	o->card_paths[o->npaths++] = path;
 	return CLI_OK;
 }
 
@@ -464,36 +471,26 @@ struct load_args {
 	int json;
 };
 
-/* Reads the command line into ld and a. */
-static int load_options(int argc, char **argv, struct load *ld, struct load_args *a)
+/* Reads the options o into ld and a. */
+static int load_options(const char *prog, const struct lopts *o, struct load *ld,
+                        struct load_args *a)
 {
-	const char *host = NULL, *duration = NULL, *amount = "1.00", *entry = NULL, *card = NULL;
-	const cli_option options[] = {
-	    CLI_VALUE("host", &host),     CLI_VALUE("terminals-file", &a->file),
-	    CLI_VALUE("card", &card),     CLI_VALUE("duration", &duration),
-	    CLI_VALUE("amount", &amount), CLI_VALUE("entry", &entry),
-	    CLI_VALUE("pin", &ld->pin),   CLI_VALUE("state-dir", &a->state_dir),
-	};
-	const cli_spec spec = {.help = load_help,
-	                       CLI_OWN(options),
-	                       .common = {NULL, NULL, &a->json},
-	                       .repeated = 1u << 2,
-	                       /* --card */ .each = add_card,
-	                       .ctx = ld};
-	int operands, rc;
+	const char *entry = o->entry;
 
-	if ((rc = cli_parse(argc, argv, &spec, &operands)) != CLI_OK)
-		return rc;
-	if (host == NULL || a->file == NULL || duration == NULL)
-		return cli_usage_error(argv[0],
-		                       "--host, --terminals-file and --duration are needed");
-	if (cli_int64(argv[0], "--duration", duration, 1, 86400, &a->secs) != CLI_OK ||
-	    cli_amount(argv[0], "--amount", amount, 156, &ld->amount) != CLI_OK)
+	if (o->host == NULL || o->file == NULL || o->duration == NULL)
+		return cli_usage_error(prog, "--host, --terminals-file and --duration are needed");
+	if (cli_int64(prog, "--duration", o->duration, 1, 86400, &a->secs) != CLI_OK ||
+	    cli_amount(prog, "--amount", o->amount, 156, &ld->amount) != CLI_OK)
 		return CLI_USAGE;
 	if (entry != NULL && strcmp(entry, "swipe") != 0 && strcmp(entry, "chip") != 0)
-		return cli_usage_error(argv[0], "--entry: swipe or chip");
+		return cli_usage_error(prog, "--entry: swipe or chip");
 	ld->entry = entry != NULL && strcmp(entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
-	ld->host = host;
+	ld->host = o->host;
+	ld->pin = o->pin;
+	memcpy(ld->card_paths, o->card_paths, sizeof ld->card_paths);
+	ld->npaths = o->npaths;
+	a->file = o->file;
+	a->state_dir = o->state_dir;
 	return CLI_OK;
 }
 
@@ -555,20 +552,19 @@ static int run(struct load *ld, const struct load_args *a, const struct load_lin
 	return rc;
 }
 
-int cli_load(int argc, char **argv, struct cli_env *env)
+static int load_cmd(struct cli_env *env, const void *values)
 {
-	struct load ld = {.prog = argv[0]};
-	struct load_args a = {0};
+	struct load ld = {.prog = env->prog};
+	struct load_args a = {.json = env->json};
 	struct load_line *lines = NULL;
 	char temp[4096] = "";
 	size_t n = 0;
 	int rc;
 
-	(void)env; /* its row needs none */
-	if ((rc = load_options(argc, argv, &ld, &a)) != CLI_OK)
-		return cli_status(rc);
+	if ((rc = load_options(env->prog, values, &ld, &a)) != CLI_OK)
+		return rc;
 	if ((rc = read_cards(&ld)) == CLI_OK &&
-	    (rc = read_terminals(argv[0], a.file, &lines, &n)) == CLI_OK &&
+	    (rc = read_terminals(env->prog, a.file, &lines, &n)) == CLI_OK &&
 	    (rc = state_dir(&ld, &a, temp)) == CLI_OK)
 		rc = run(&ld, &a, lines, n);
 	if (temp[0] != '\0')
@@ -580,3 +576,19 @@ int cli_load(int argc, char **argv, struct cli_env *env)
 		term_card_wipe(&ld.cards[i]);
 	return rc;
 }
+
+#define LOAD(name, member) CLI_TEXT(name, struct lopts, member)
+
+/* `possum load`'s row: it needs no environment, its terminals keep their own state. */
+const cli_command cli_load_row = {
+    "load",
+    NULL,
+    .handler = load_cmd,
+    .env = CLI_ENV_NONE,
+    .help = load_help,
+    CLI_OPTIONS(struct lopts, LOAD("host", host), LOAD("terminals-file", file), CLI_EACH("card"),
+                LOAD("duration", duration), LOAD("amount", amount), LOAD("entry", entry),
+                LOAD("pin", pin), LOAD("state-dir", state_dir)),
+    .defaults = &(const struct lopts){.amount = "1.00"},
+    .common = CLI_JSON,
+    .each = add_card};

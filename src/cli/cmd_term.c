@@ -15,7 +15,6 @@
 struct opts {
 	const char *state, *host, *tid, *mid, *sn, *components, *card, *entry, *pin, *amount;
 	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout, *inject;
-	int json;
 };
 
 #define COMMON_HELP                                                                                \
@@ -31,39 +30,25 @@ struct opts {
 	"                  pending) or bad-mac (field 64 of the request corrupted: the host\n"      \
 	"                  answers A0, the terminal signs in again and retries)\n"
 
-static int parse(int argc, char **argv, const char *help, struct opts *o)
-{
-	const cli_option options[] = {
-	    CLI_VALUE("state", &o->state),
-	    CLI_VALUE("host", &o->host),
-	    CLI_VALUE("tid", &o->tid),
-	    CLI_VALUE("mid", &o->mid),
-	    CLI_VALUE("sn", &o->sn),
-	    CLI_VALUE("tmk-components", &o->components),
-	    CLI_VALUE("card", &o->card),
-	    CLI_VALUE("entry", &o->entry),
-	    CLI_VALUE("pin", &o->pin),
-	    CLI_VALUE("amount", &o->amount),
-	    CLI_VALUE("stan", &o->stan),
-	    CLI_VALUE("rrn", &o->rrn),
-	    CLI_VALUE("auth", &o->auth),
-	    CLI_VALUE("holder", &o->holder),
-	    CLI_VALUE("id-number", &o->id_number),
-	    CLI_VALUE("phone", &o->phone),
-	    CLI_VALUE("otp", &o->otp),
-	    CLI_VALUE("timeout", &o->timeout),
-	    CLI_VALUE("inject", &o->inject),
-	};
-	const cli_spec spec = {.help = help, CLI_OWN(options), .common = {NULL, NULL, &o->json}};
-	int operands, rc;
+#define TEXT(name, member) CLI_TEXT(name, struct opts, member)
 
-	*o = (struct opts){0};
-	if ((rc = cli_parse(argc, argv, &spec, &operands)) != CLI_OK)
-		return rc;
-	if (o->state == NULL)
-		o->state = "./possum-term";
-	return CLI_OK;
-}
+/* Every command takes every option (and --json); each reads those it needs. */
+static const cli_opt term_opts[] = {
+    TEXT("state", state),   TEXT("host", host),     TEXT("tid", tid),
+    TEXT("mid", mid),       TEXT("sn", sn),         TEXT("tmk-components", components),
+    TEXT("card", card),     TEXT("entry", entry),   TEXT("pin", pin),
+    TEXT("amount", amount), TEXT("stan", stan),     TEXT("rrn", rrn),
+    TEXT("auth", auth),     TEXT("holder", holder), TEXT("id-number", id_number),
+    TEXT("phone", phone),   TEXT("otp", otp),       TEXT("timeout", timeout),
+    TEXT("inject", inject),
+};
+
+static const struct opts term_defaults = {.state = "./possum-term"};
+
+/* A row of `possum term`: its environment, its help, and every option. */
+#define TERM_ROW(env_, help_)                                                                      \
+	.env = (env_), .help = (help_), CLI_OPTS(term_opts, struct opts),                          \
+	.defaults = &term_defaults, .common = CLI_JSON
 
 /* Opens the command's environment, the terminal in the state directory, with --timeout. */
 static int open_term(struct cli_env *env, const struct opts *o)
@@ -74,7 +59,7 @@ static int open_term(struct cli_env *env, const struct opts *o)
 	if (o->timeout != NULL &&
 	    cli_int64(env->prog, "--timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
-	if ((rc = cli_env_open(env, NULL, o->state)) != CLI_OK)
+	if ((rc = cli_env_open_at(env, o->state)) != CLI_OK)
 		return rc;
 	if (o->timeout != NULL)
 		term_set_timeout(env->term, (int)secs);
@@ -203,41 +188,39 @@ static const char init_help[] =
     "(TMK) formed from the components `possum admin terminal add` printed, each checked\n"
     "against its check value. Sign in next.\n\n" COMMON_HELP;
 
-static int cmd_init(int argc, char **argv, struct cli_env *env)
+static int cmd_init(struct cli_env *env, const void *values)
 {
 	struct hsm_component parts[HSM_PARTS_MAX];
-	struct opts o;
+	const struct opts *o = values;
 	size_t n = 0, bad = 0;
 	int64_t secs = 0;
 	int rc;
 
-	if ((rc = parse(argc, argv, init_help, &o)) != CLI_OK)
-		return cli_status(rc);
-	if (o.host == NULL || o.tid == NULL || o.mid == NULL || o.sn == NULL ||
-	    o.components == NULL)
-		return cli_usage_error(argv[0],
+	if (o->host == NULL || o->tid == NULL || o->mid == NULL || o->sn == NULL ||
+	    o->components == NULL)
+		return cli_usage_error(env->prog,
 		                       "--host, --tid, --mid, --sn and --tmk-components are "
 		                       "needed");
-	if (o.timeout != NULL &&
-	    cli_int64(argv[0], "--timeout", o.timeout, 1, 3600, &secs) != CLI_OK)
+	if (o->timeout != NULL &&
+	    cli_int64(env->prog, "--timeout", o->timeout, 1, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
-	if ((rc = cli_tmk_components(argv[0], "--tmk-components", o.components, parts, &n)) !=
+	if ((rc = cli_tmk_components(env->prog, "--tmk-components", o->components, parts, &n)) !=
 	    CLI_OK)
 		goto out;
-	if ((rc = cli_env_open(env, NULL, o.state)) != CLI_OK)
+	if ((rc = cli_env_open_at(env, o->state)) != CLI_OK)
 		goto out;
-	rc =
-	    term_setup(env->host.data.store, env->host.data.hsm,
-	               &(struct term_setup){o.host, o.tid, o.mid, o.sn, (int)secs}, parts, n, &bad);
+	rc = term_setup(env->host.data.store, env->host.data.hsm,
+	                &(struct term_setup){o->host, o->tid, o->mid, o->sn, (int)secs}, parts, n,
+	                &bad);
 	if (rc == TERM_EKCV)
-		rc = cli_error(CLI_USAGE, argv[0], "component %zu does not match its check value",
+		rc = cli_error(CLI_USAGE, env->prog, "component %zu does not match its check value",
 		               bad + 1);
 	else if (rc != TERM_OK)
-		rc = cli_term_failed(argv[0], rc);
-	else if (o.json)
-		cli_print_json(json_pack("{s:s,s:s}", "tid", o.tid, "state", o.state));
+		rc = cli_term_failed(env->prog, rc);
+	else if (env->json)
+		cli_print_json(json_pack("{s:s,s:s}", "tid", o->tid, "state", o->state));
 	else
-		printf("terminal %s set up in %s; sign in next\n", o.tid, o.state);
+		printf("terminal %s set up in %s; sign in next\n", o->tid, o->state);
 out:
 	crypto_wipe(parts, sizeof parts);
 	return rc;
@@ -245,18 +228,18 @@ out:
 
 /* ---- network management and settlement ---- */
 
-static int manage(int argc, char **argv, struct cli_env *env, enum term_kind kind, const char *help)
+/* signin, signout, echo and settle: the message its row's arg names. */
+static int manage(struct cli_env *env, const void *values)
 {
+	enum term_kind kind = (enum term_kind)env->row->arg;
 	struct term_result r;
-	struct opts o;
 	int rc;
 
-	if ((rc = parse(argc, argv, help, &o)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = open_term(env, &o)) != CLI_OK)
+	if ((rc = open_term(env, values)) != CLI_OK)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
-	rc = rc == TERM_OK ? report(argv[0], kind, &r, o.json) : exchange_failed(argv[0], rc, &r);
+	rc = rc == TERM_OK ? report(env->prog, kind, &r, env->json)
+	                   : exchange_failed(env->prog, rc, &r);
 	return rc;
 }
 
@@ -275,57 +258,57 @@ static const char settle_help[] =
 
 /* ---- card transactions ---- */
 
-static int transact(int argc, char **argv, struct cli_env *env, enum term_kind kind,
-                    const char *help)
+/* The card transactions: the one its row's arg names. */
+static int transact(struct cli_env *env, const void *values)
 {
+	const struct opts *o = values;
+	enum term_kind kind = (enum term_kind)env->row->arg;
 	struct term_request req = {.kind = kind};
 	struct term_card card;
 	struct term_result r = {0};
-	struct opts o;
 	int rc;
 
-	if ((rc = parse(argc, argv, help, &o)) != CLI_OK)
-		return cli_status(rc);
-	if (o.amount != NULL &&
-	    cli_amount(argv[0], "--amount", o.amount, 156, &req.amount) != CLI_OK)
+	if (o->amount != NULL &&
+	    cli_amount(env->prog, "--amount", o->amount, 156, &req.amount) != CLI_OK)
 		return CLI_USAGE;
-	if (o.entry != NULL && strcmp(o.entry, "swipe") != 0 && strcmp(o.entry, "chip") != 0)
-		return cli_usage_error(argv[0], "--entry: swipe or chip");
-	req.entry = o.entry != NULL && strcmp(o.entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
-	if (o.inject != NULL && strcmp(o.inject, "timeout") != 0 &&
-	    strcmp(o.inject, "bad-mac") != 0)
-		return cli_usage_error(argv[0], "--inject: timeout or bad-mac");
-	req.pin = o.pin;
-	req.stan = o.stan;
-	req.rrn = o.rrn;
-	req.auth = o.auth;
-	req.holder = o.holder;
-	req.id_number = o.id_number;
-	req.phone = o.phone;
-	req.otp = o.otp;
-	if (o.card == NULL && kind != TERM_VOID)
-		return cli_usage_error(argv[0], "--card FILE is needed");
-	if (o.amount == NULL && kind != TERM_VOID && kind != TERM_BALANCE && kind != TERM_CARDAUTH)
-		return cli_usage_error(argv[0], "--amount is needed");
-	if ((kind == TERM_VOID && o.stan == NULL) || (kind == TERM_REFUND && o.rrn == NULL) ||
-	    ((kind == TERM_PREAUTH_CANCEL || kind == TERM_COMPLETION) && o.auth == NULL))
-		return cli_usage_error(argv[0], "the original is needed (--stan, --rrn or --auth)");
-	if (kind == TERM_CARDAUTH && o.otp == NULL &&
-	    (o.holder == NULL || o.id_number == NULL || o.phone == NULL))
-		return cli_usage_error(argv[0], "--holder, --id-number and --phone, or --otp");
-	if (o.card != NULL) {
-		if ((rc = term_card_load(o.card, &card)) != TERM_OK)
-			return cli_usage_error(argv[0], "%s: %s", o.card, term_strerror(rc));
+	if (o->entry != NULL && strcmp(o->entry, "swipe") != 0 && strcmp(o->entry, "chip") != 0)
+		return cli_usage_error(env->prog, "--entry: swipe or chip");
+	req.entry = o->entry != NULL && strcmp(o->entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
+	if (o->inject != NULL && strcmp(o->inject, "timeout") != 0 &&
+	    strcmp(o->inject, "bad-mac") != 0)
+		return cli_usage_error(env->prog, "--inject: timeout or bad-mac");
+	req.pin = o->pin;
+	req.stan = o->stan;
+	req.rrn = o->rrn;
+	req.auth = o->auth;
+	req.holder = o->holder;
+	req.id_number = o->id_number;
+	req.phone = o->phone;
+	req.otp = o->otp;
+	if (o->card == NULL && kind != TERM_VOID)
+		return cli_usage_error(env->prog, "--card FILE is needed");
+	if (o->amount == NULL && kind != TERM_VOID && kind != TERM_BALANCE && kind != TERM_CARDAUTH)
+		return cli_usage_error(env->prog, "--amount is needed");
+	if ((kind == TERM_VOID && o->stan == NULL) || (kind == TERM_REFUND && o->rrn == NULL) ||
+	    ((kind == TERM_PREAUTH_CANCEL || kind == TERM_COMPLETION) && o->auth == NULL))
+		return cli_usage_error(env->prog,
+		                       "the original is needed (--stan, --rrn or --auth)");
+	if (kind == TERM_CARDAUTH && o->otp == NULL &&
+	    (o->holder == NULL || o->id_number == NULL || o->phone == NULL))
+		return cli_usage_error(env->prog, "--holder, --id-number and --phone, or --otp");
+	if (o->card != NULL) {
+		if ((rc = term_card_load(o->card, &card)) != TERM_OK)
+			return cli_usage_error(env->prog, "%s: %s", o->card, term_strerror(rc));
 		req.card = &card;
 	}
-	if ((rc = open_term(env, &o)) == CLI_OK) {
-		if (o.inject != NULL)
-			term_set_inject(env->term, strcmp(o.inject, "timeout") == 0
+	if ((rc = open_term(env, o)) == CLI_OK) {
+		if (o->inject != NULL)
+			term_set_inject(env->term, strcmp(o->inject, "timeout") == 0
 			                               ? TERM_INJECT_TIMEOUT
 			                               : TERM_INJECT_BAD_MAC);
 		rc = term_transact(env->term, &req, &r);
-		rc = rc == TERM_OK ? report(argv[0], r.kind, &r, o.json)
-		                   : exchange_failed(argv[0], rc, &r);
+		rc = rc == TERM_OK ? report(env->prog, r.kind, &r, env->json)
+		                   : exchange_failed(env->prog, rc, &r);
 	}
 	if (req.card != NULL)
 		term_card_wipe(&card);
@@ -363,37 +346,6 @@ static const char cardauth_help[] =
     "reserved phone, and the issuer texts a one-time code to that phone; step 2 sends it.\n"
     "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP COMMON_HELP;
 
-/* The exchanges with the host: one entry point, told which by its row's name, and the runner of its
- * kind (a management message or a card transaction). */
-static const struct {
-	const char *name;
-	enum term_kind kind;
-	const char *help;
-	int (*run)(int argc, char **argv, struct cli_env *env, enum term_kind kind,
-	           const char *help);
-} verbs[] = {
-    {"signin", TERM_SIGNIN, signin_help, manage},
-    {"signout", TERM_SIGNOUT, signout_help, manage},
-    {"echo", TERM_ECHO, echo_help, manage},
-    {"settle", TERM_SETTLE, settle_help, manage},
-    {"balance", TERM_BALANCE, balance_help, transact},
-    {"purchase", TERM_PURCHASE, purchase_help, transact},
-    {"void", TERM_VOID, void_help, transact},
-    {"refund", TERM_REFUND, refund_help, transact},
-    {"preauth", TERM_PREAUTH, preauth_help, transact},
-    {"preauth-cancel", TERM_PREAUTH_CANCEL, cancel_help, transact},
-    {"preauth-complete", TERM_COMPLETION, complete_help, transact},
-    {"auth-card", TERM_CARDAUTH, cardauth_help, transact},
-};
-
-static int cmd_exchange(int argc, char **argv, struct cli_env *env)
-{
-	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (strcmp(verbs[i].name, env->row->name) == 0)
-			return verbs[i].run(argc, argv, env, verbs[i].kind, verbs[i].help);
-	return cli_usage_error(argv[0], "not an exchange with the host");
-}
-
 /* ---- receipts and the batch ---- */
 
 static json_t *txn_json(const struct store_term_txn *x)
@@ -413,21 +365,19 @@ static const char receipt_help[] =
     "Prints the receipt of the latest transaction with STAN N: the merchant's and the\n"
     "customer's copies, in Chinese and English, with the PAN masked.\n\n" COMMON_HELP;
 
-static int cmd_receipt(int argc, char **argv, struct cli_env *env)
+static int cmd_receipt(struct cli_env *env, const void *values)
 {
+	const struct opts *o = values;
 	struct store_term_txn x;
-	struct opts o;
 	int rc;
 
-	if ((rc = parse(argc, argv, receipt_help, &o)) != CLI_OK)
-		return cli_status(rc);
-	if (o.stan == NULL)
-		return cli_usage_error(argv[0], "--stan N is needed");
-	if ((rc = open_term(env, &o)) != CLI_OK)
+	if (o->stan == NULL)
+		return cli_usage_error(env->prog, "--stan N is needed");
+	if ((rc = open_term(env, o)) != CLI_OK)
 		return rc;
-	if ((rc = term_find(env->term, o.stan, &x)) != TERM_OK) {
-		rc = cli_term_failed(argv[0], rc);
-	} else if (o.json) {
+	if ((rc = term_find(env->term, o->stan, &x)) != TERM_OK) {
+		rc = cli_term_failed(env->prog, rc);
+	} else if (env->json) {
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
@@ -466,24 +416,21 @@ static int print_row(void *ctx, const struct store_term_txn *x)
 static const char batch_help[] = " [--state DIR] [--json]\n\n"
                                  "Lists the transactions of the current batch.\n\n" COMMON_HELP;
 
-static int cmd_batch(int argc, char **argv, struct cli_env *env)
+static int cmd_batch(struct cli_env *env, const void *values)
 {
 	struct term_totals tt;
-	struct opts o;
 	json_t *rows = NULL;
 	int rc;
 
-	if ((rc = parse(argc, argv, batch_help, &o)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = open_term(env, &o)) != CLI_OK)
+	if ((rc = open_term(env, values)) != CLI_OK)
 		return rc;
-	if (o.json)
+	if (env->json)
 		rows = json_array();
 	if ((rc = term_batch_each(env->term, print_row, rows)) != TERM_OK ||
 	    (rc = term_totals(env->term, term_state(env->term)->batch, &tt)) != TERM_OK) {
 		json_decref(rows);
-		rc = cli_term_failed(argv[0], rc);
-	} else if (o.json) {
+		rc = cli_term_failed(env->prog, rc);
+	} else if (env->json) {
 		cli_print_json(json_pack("{s:i,s:o,s:I,s:i,s:I,s:i}", "batch",
 		                         term_state(env->term)->batch, "transactions", rows,
 		                         "sales", (json_int_t)tt.sales, "sales_count",
@@ -497,25 +444,36 @@ static int cmd_batch(int argc, char **argv, struct cli_env *env)
 	return rc;
 }
 
+/* A row of a management message (manage) or a card transaction (transact) of kind k. */
+#define MANAGE(k)   .handler = manage, .arg = (k)
+#define TRANSACT(k) .handler = transact, .arg = (k)
+
 static const cli_command term_commands[] = {
-    {"init", "set up a terminal: host, ids, TMK from components", cmd_init, .env = CLI_ENV_DATA},
-    {"signin", "sign in: working keys and batch (0800 004)", cmd_exchange, .env = CLI_ENV_TERM},
-    {"balance", "balance inquiry", cmd_exchange, .env = CLI_ENV_TERM},
-    {"purchase", "purchase --amount A", cmd_exchange, .env = CLI_ENV_TERM},
-    {"void", "void --stan N", cmd_exchange, .env = CLI_ENV_TERM},
-    {"refund", "refund --rrn R --amount A", cmd_exchange, .env = CLI_ENV_TERM},
-    {"preauth", "pre-authorization --amount A", cmd_exchange, .env = CLI_ENV_TERM},
-    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A", cmd_exchange,
-     .env = CLI_ENV_TERM},
-    {"preauth-complete", "complete a pre-authorization --auth CODE --amount A", cmd_exchange,
-     .env = CLI_ENV_TERM},
-    {"auth-card", "card authentication, step 1 or 2 (--otp)", cmd_exchange, .env = CLI_ENV_TERM},
-    {"settle", "settlement, with batch upload when totals differ", cmd_exchange,
-     .env = CLI_ENV_TERM},
-    {"echo", "echo test", cmd_exchange, .env = CLI_ENV_TERM},
-    {"signout", "sign out", cmd_exchange, .env = CLI_ENV_TERM},
-    {"receipt", "print a transaction's receipt --stan N", cmd_receipt, .env = CLI_ENV_TERM},
-    {"batch", "list the current batch", cmd_batch, .env = CLI_ENV_TERM},
+    {"init", "set up a terminal: host, ids, TMK from components", .handler = cmd_init,
+     TERM_ROW(CLI_ENV_DATA, init_help)},
+    {"signin", "sign in: working keys and batch (0800 004)", MANAGE(TERM_SIGNIN),
+     TERM_ROW(CLI_ENV_TERM, signin_help)},
+    {"balance", "balance inquiry", TRANSACT(TERM_BALANCE), TERM_ROW(CLI_ENV_TERM, balance_help)},
+    {"purchase", "purchase --amount A", TRANSACT(TERM_PURCHASE),
+     TERM_ROW(CLI_ENV_TERM, purchase_help)},
+    {"void", "void --stan N", TRANSACT(TERM_VOID), TERM_ROW(CLI_ENV_TERM, void_help)},
+    {"refund", "refund --rrn R --amount A", TRANSACT(TERM_REFUND),
+     TERM_ROW(CLI_ENV_TERM, refund_help)},
+    {"preauth", "pre-authorization --amount A", TRANSACT(TERM_PREAUTH),
+     TERM_ROW(CLI_ENV_TERM, preauth_help)},
+    {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A",
+     TRANSACT(TERM_PREAUTH_CANCEL), TERM_ROW(CLI_ENV_TERM, cancel_help)},
+    {"preauth-complete", "complete a pre-authorization --auth CODE --amount A",
+     TRANSACT(TERM_COMPLETION), TERM_ROW(CLI_ENV_TERM, complete_help)},
+    {"auth-card", "card authentication, step 1 or 2 (--otp)", TRANSACT(TERM_CARDAUTH),
+     TERM_ROW(CLI_ENV_TERM, cardauth_help)},
+    {"settle", "settlement, with batch upload when totals differ", MANAGE(TERM_SETTLE),
+     TERM_ROW(CLI_ENV_TERM, settle_help)},
+    {"echo", "echo test", MANAGE(TERM_ECHO), TERM_ROW(CLI_ENV_TERM, echo_help)},
+    {"signout", "sign out", MANAGE(TERM_SIGNOUT), TERM_ROW(CLI_ENV_TERM, signout_help)},
+    {"receipt", "print a transaction's receipt --stan N", .handler = cmd_receipt,
+     TERM_ROW(CLI_ENV_TERM, receipt_help)},
+    {"batch", "list the current batch", .handler = cmd_batch, TERM_ROW(CLI_ENV_TERM, batch_help)},
 };
 
 const cli_group cli_term_group = {

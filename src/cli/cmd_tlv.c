@@ -87,26 +87,24 @@ static const char decode_help[] =
     "\n"
     "Exit status: 0 decoded; 2 bad usage or malformed data.\n";
 
-static int tlv_decode(int argc, char **argv, struct cli_env *env)
+/* decode's option. */
+struct decode {
+	int raw;
+};
+
+static const cli_opt decode_opts[] = {CLI_SET("raw", struct decode, raw)};
+
+static int tlv_decode(struct cli_env *env, const void *values)
 {
-	const char *prog = argv[0];
-	int json = 0, raw = 0, rest, rc;
-	const cli_option opts[] = {CLI_FLAG("raw", &raw)};
-	const cli_spec spec = {.help = decode_help,
-	                       CLI_OWN(opts),
-	                       .common = {NULL, NULL, &json},
-	                       .max = 1,
-	                       .wrong = "give the data as one HEX argument"};
+	const char *prog = env->prog, *hex = env->n > 0 ? env->operands[0] : NULL;
+	int json = env->json, rc;
 	struct json_ctx j = {{NULL}};
 	tlv_fault fault;
 	uint8_t *buf;
 	size_t len;
 
-	(void)env; /* its row needs none */
-	if ((rc = cli_parse(argc, argv, &spec, &rest)) != CLI_OK)
-		return cli_status(rc);
-	if ((rc = cli_input_bytes(prog, rest < argc ? argv[rest] : NULL, raw, &buf, &len)) !=
-	    CLI_OK)
+	rc = cli_input_bytes(prog, hex, ((const struct decode *)values)->raw, &buf, &len);
+	if (rc != CLI_OK)
 		return rc;
 	if (tlv_validate(buf, len, &fault) != TLV_OK) {
 		rc = cli_error(CLI_USAGE, prog, "%s at offset %zu (depth %d)",
@@ -129,7 +127,9 @@ static int tlv_decode(int argc, char **argv, struct cli_env *env)
 }
 
 static const cli_command tlv_cmds[] = {
-    {"decode", "decode BER-TLV into tags with their EMV names", tlv_decode, .env = CLI_ENV_NONE},
+    {"decode", "decode BER-TLV into tags with their EMV names", .handler = tlv_decode,
+     .env = CLI_ENV_NONE, .help = decode_help, CLI_OPTS(decode_opts, struct decode),
+     .common = CLI_JSON, .max = 1, .wrong = "give the data as one HEX argument"},
 };
 
 const cli_group cli_tlv_group = {"possum tlv", "BER-TLV, the encoding of EMV chip data.",

@@ -1,19 +1,93 @@
 /* command.c — the command tables at work (cli.h): cli_dispatch() finds the row a command line
- * names, runs a group's row in turn, and hands a command the environment its row's env column
- * asks for, closing it after the command (env.c opens it when the command asks). */
+ * names, runs a group's row in turn, reads a command's line against its row once (the options
+ * into the command's struct of values, the common ones into its environment, the operands),
+ * and hands the command the environment its row's env column asks for, closing it after the
+ * command (env.c opens it when the command asks). */
+#include <assert.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 
-/* Runs row, named prog, with the environment its env column asks for, closed after it. */
+#define ROW_OPTIONS_MAX 32 /* a row's own options */
+
+/* What a CLI_EACH option's value is given to: its row's each(), with env and the values. */
+struct each {
+	const cli_command *row;
+	struct cli_env *env;
+	char *values;
+};
+
+static int each(void *ctx, const char *name, const char *value)
+{
+	struct each *e = ctx;
+
+	return e->row->each(e->env, e->values, name, value);
+}
+
+/* Reads argv against row with the one parser (cli_parse): its options into values, the common
+ * ones into env; *rest the index of the first operand. */
+static int parse_row(const cli_command *row, struct cli_env *env, char *values, int argc,
+                     char **argv, int *rest)
+{
+	cli_option opts[ROW_OPTIONS_MAX];
+	struct each ctx = {row, env, values};
+	cli_spec spec = {.help = row->help,
+	                 .opts = opts,
+	                 .n = row->nopts,
+	                 .min = row->min,
+	                 .max = row->max,
+	                 .wrong = row->wrong,
+	                 .each = each,
+	                 .ctx = &ctx};
+
+	assert(row->nopts <= ROW_OPTIONS_MAX);
+	for (size_t i = 0; i < row->nopts; i++) {
+		const cli_opt *o = &row->opts[i];
+		/* A CLI_EACH value goes to each(), never to its `at` (0). */
+		opts[i] =
+		    o->kind == CLI_SET
+		        ? (cli_option)CLI_FLAG(o->name, (int *)(void *)(values + o->at))
+		        : (cli_option)CLI_VALUE(o->name, (const char **)(void *)(values + o->at));
+		if (o->required)
+			spec.required |= UINT64_C(1) << i;
+		if (o->kind == CLI_EACH)
+			spec.repeated |= UINT64_C(1) << i;
+	}
+	spec.common = (cli_common){row->common & CLI_CONFIG ? &env->config : NULL,
+	                           row->common & CLI_DATA ? &env->data : NULL,
+	                           row->common & CLI_JSON ? &env->json : NULL};
+	return cli_parse(argc, argv, &spec, rest);
+}
+
+/* Runs row, named prog, with the environment its env column asks for, closed after it: a
+ * handler once its command line is read, or a run that reads its own. */
 static int run(const cli_command *row, const char *prog, int argc, char **argv)
 {
 	struct cli_env env = {.prog = prog, .row = row, .needs = row->env};
-	int rc;
+	char *values = NULL;
+	int rc, rest;
 
-	rc = row->run(argc, argv, &env);
+	if (row->handler == NULL) {
+		rc = row->run(argc, argv, &env);
+	} else if ((values = calloc(1, row->size + 1)) == NULL) {
+		rc = cli_error(CLI_FAILED, prog, "out of memory");
+	} else {
+		if (row->defaults != NULL)
+			memcpy(values, row->defaults, row->size);
+		rc = parse_row(row, &env, values, argc, argv, &rest);
+		if (rc == CLI_OK) {
+			env.n = argc - rest;
+			env.operands = argv + rest;
+			rc = row->handler(&env, values);
+		} else if (rc == CLI_HELP) {
+			rc = CLI_OK; /* the help said */
+		}
+	}
+	free(values);
 	cli_env_close(&env);
 	return rc;
 }
@@ -33,7 +107,8 @@ int cli_dispatch(const cli_group *g, int argc, char **argv)
 		optind = 0; /* each subcommand parses its options afresh */
 		if (g->cmds[i].group != NULL)
 			return cli_dispatch(g->cmds[i].group, argc - 1, argv + 1);
-		return run(&g->cmds[i], prog, argc - 1, argv + 1);
+		return run(g->cmds[i].row != NULL ? g->cmds[i].row : &g->cmds[i], prog, argc - 1,
+		           argv + 1);
 	}
 	/* Help asked for goes to stdout; a missing or unknown command is a usage error. */
 	FILE *out = asked ? stdout : stderr;

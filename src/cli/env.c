@@ -44,8 +44,14 @@ static int data_alone(struct host_env *host, const char *prog, const char *dir)
 	return HOST_OK;
 }
 
-int cli_env_open(struct cli_env *env, const char *config, const char *dir)
+int cli_env_open(struct cli_env *env)
 {
+	return cli_env_open_at(env, env->data);
+}
+
+int cli_env_open_at(struct cli_env *env, const char *dir)
+{
+	const char *config = env->config;
 	unsigned host = env->needs & (HOST_NEED_DATA | HOST_NEED_ISSUER | HOST_NEED_MERCHANT |
 	                              HOST_NEED_ACQUIRER);
 	int rc;
@@ -80,12 +86,17 @@ int cli_term_failed(const char *prog, int rc)
 	                 term_strerror(rc));
 }
 
+int cli_module_failed(const struct cli_env *env, const char *text, bool in_store, bool usage)
+{
+	if (in_store)
+		return cli_error(CLI_FAILED, env->prog, "%s: %s", text,
+		                 store_errmsg(env->host.data.store));
+	return cli_error(usage ? CLI_USAGE : CLI_FAILED, env->prog, "%s", text);
+}
+
 int cli_merchant_failed(const struct cli_env *env, int rc)
 {
 	if (rc == MERCHANT_EARG)
 		return cli_usage_error(env->prog, "%s", merchant_strerror(rc));
-	if (rc == MERCHANT_ESTORE)
-		return cli_error(CLI_FAILED, env->prog, "%s: %s", merchant_strerror(rc),
-		                 store_errmsg(env->host.data.store));
-	return cli_error(CLI_FAILED, env->prog, "%s", merchant_strerror(rc));
+	return cli_module_failed(env, merchant_strerror(rc), rc == MERCHANT_ESTORE, false);
 }

@@ -6,7 +6,8 @@
 #include "store/store.h"
 
 /* Every command; `possum --help` lists them all. Each group's commands say what environment
- * they need in their own tables (cmd_*.c); `possum host` and `possum load` open their own. */
+ * they need in their own tables (cmd_*.c), as `possum host`'s and `possum load`'s rows do in
+ * their files; `possum host` and `possum load` open their own. */
 static const cli_command commands[] = {
     {"crypto", "payment cryptography: PIN blocks, MACs, DUKPT, KCVs, TR-31 key blocks", cli_crypto,
      .env = CLI_ENV_NONE},
@@ -15,10 +16,10 @@ static const cli_command commands[] = {
     {"hsm", "the software HSM: LMK, key generation, key ceremonies", .group = &cli_hsm_group},
     {"admin", "administration of a data directory: cards, accounts, the ledger, the link",
      .group = &cli_admin_group},
-    {"host", "run the host: ISO 8583 links, the issuer", cli_host, .env = CLI_ENV_NONE},
+    {"host", "run the host: ISO 8583 links, the issuer", .row = &cli_host_row},
     {"term", "the reference POS terminal: sign-in, payments, reversals, settlement",
      .group = &cli_term_group},
-    {"load", "load test: simulated terminals paying against a host", cli_load, .env = CLI_ENV_NONE},
+    {"load", "load test: simulated terminals paying against a host", .row = &cli_load_row},
 };
 
 static const cli_group possum = {

@@ -146,14 +146,6 @@ int cli_parse(int argc, char **argv, const cli_spec *spec, int *operands)
 	return CLI_OK;
 }
 
-int cli_options(int argc, char **argv, const cli_option *opts, size_t n, const char *help,
-                int *operands)
-{
-	const cli_spec spec = {.help = help, .opts = opts, .n = n, .max = CLI_ANY};
-
-	return cli_parse(argc, argv, &spec, operands);
-}
-
 int cli_read_all(FILE *f, char **out, size_t *len)
 {
 	size_t cap = 4096, n = 0;
