@@ -76,13 +76,13 @@ int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_ke
 		return ACQUIRER_EARG;
 	if ((a = calloc(1, sizeof *a)) == NULL)
 		return ACQUIRER_ENOMEM;
-	a->s = s;
-	a->h = h;
-	a->is = is;
-	a->zpk = *zpk;
-	a->pan_hash = *pan_hash;
-	a->cfg = *cfg;
-	a->dialect = dialect;
+	*a = (struct acquirer){.s = s,
+	                       .h = h,
+	                       .is = is,
+	                       .zpk = *zpk,
+	                       .pan_hash = *pan_hash,
+	                       .cfg = *cfg,
+	                       .dialect = dialect};
 	*out = a;
 	return ACQUIRER_OK;
 }

@@ -180,14 +180,6 @@ out:
 	return rc;
 }
 
-static bool all_digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
 /* --header for wrap (TR-31:2018 A.5): the fixed 16 characters, whose length field the wrap
  * fills in, and the optional blocks after them. The library checks every field. */
 static int wrap_header(const struct cmd_ctx *c, struct crypto_tr31_header *h)
@@ -195,26 +187,15 @@ static int wrap_header(const struct cmd_ctx *c, struct crypto_tr31_header *h)
 	const char *t = c->v[O_HEADER];
 	size_t n = strlen(t);
 
-	memset(h, 0, sizeof *h);
-	if (n < CRYPTO_TR31_HEADER_LEN || !all_digits(t + 1, 4) || !all_digits(t + 12, 2) ||
-	    strncmp(t + 14, "00", 2) != 0)
+	if (crypto_tr31_header_read(t, n, h) != CRYPTO_OK)
 		return cli_error(CLI_USAGE, c->prog,
 		                 "--header must be 16 characters (version, 4-digit length, usage, "
 		                 "algorithm, mode, key version, exportability, 2-digit number of "
 		                 "optional blocks, 00) and the optional blocks");
-	if (t[0] != 'B' && t[0] != 'D')
+	if (h->version != 'B' && h->version != 'D')
 		return cli_error(CLI_USAGE, c->prog,
 		                 "--header: version must be B (TDES KBPK) or D (AES KBPK); A and C "
 		                 "are read, not written (ANSI X9.143)");
-	h->version = t[0];
-	memcpy(h->usage, t + 5, 2);
-	h->algorithm = t[7];
-	h->mode = t[8];
-	memcpy(h->key_version, t + 9, 2);
-	h->exportability = t[11];
-	h->n_opt = (unsigned)((t[12] - '0') * 10 + (t[13] - '0'));
-	h->opt = n > CRYPTO_TR31_HEADER_LEN ? t + CRYPTO_TR31_HEADER_LEN : NULL;
-	h->opt_len = n - CRYPTO_TR31_HEADER_LEN;
 	return CLI_OK;
 }
 

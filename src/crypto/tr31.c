@@ -94,6 +94,33 @@ static int parse_opt_block(const char *b, size_t avail, size_t *pos)
 	return CRYPTO_OK;
 }
 
+/* The fixed header's fields (TR-31:2018 A.5) at b, whose numbers are digits: as they stand. */
+static void read_fixed(const char *b, struct crypto_tr31_header *h)
+{
+	h->version = b[0];
+	memcpy(h->usage, b + 5, 2);
+	h->algorithm = b[7];
+	h->mode = b[8];
+	memcpy(h->key_version, b + 9, 2);
+	h->exportability = b[11];
+	h->n_opt = (unsigned)((b[12] - '0') * 10 + (b[13] - '0'));
+}
+
+int crypto_tr31_header_read(const char *text, size_t len, struct crypto_tr31_header *h)
+{
+	size_t n;
+
+	memset(h, 0, sizeof *h);
+	if (len < CRYPTO_TR31_HEADER_LEN || read_number(text + 1, 4, 10, &h->length) != 0 ||
+	    read_number(text + 12, 2, 10, &n) != 0 || text[14] != '0' || text[15] != '0')
+		return CRYPTO_EHEADER;
+	read_fixed(text, h);
+	h->opt = len > CRYPTO_TR31_HEADER_LEN ? text + CRYPTO_TR31_HEADER_LEN : NULL;
+	h->opt_len = len - CRYPTO_TR31_HEADER_LEN;
+	h->header_len = len;
+	return CRYPTO_OK;
+}
+
 /* The fixed header (TR-31:2018 A.5) and the optional blocks within the first avail
  * characters; the length field is read, not compared. */
 static int parse_fields(const char *b, size_t avail, struct crypto_tr31_header *h)
@@ -111,13 +138,7 @@ static int parse_fields(const char *b, size_t avail, struct crypto_tr31_header *
 	    !one_of(b[11], "ENS") || read_number(b + 12, 2, 10, &n) != 0 || b[14] != '0' ||
 	    b[15] != '0')
 		return CRYPTO_EHEADER;
-	h->version = b[0];
-	memcpy(h->usage, b + 5, 2);
-	h->algorithm = b[7];
-	h->mode = b[8];
-	memcpy(h->key_version, b + 9, 2);
-	h->exportability = b[11];
-	h->n_opt = (unsigned)n;
+	read_fixed(b, h);
 	for (size_t i = 0; i < n; i++)
 		if ((rc = parse_opt_block(b, avail, &pos)) != CRYPTO_OK)
 			return rc;

@@ -47,6 +47,12 @@ struct crypto_tr31_header {
  * the length field and the block's layout agree with len. */
 int crypto_tr31_parse(const char *block, size_t len, struct crypto_tr31_header *h);
 
+/* Reads a header to wrap under (the len characters at text): the fixed 16 characters'
+ * fields as they stand, and the optional blocks as the rest of text, unchecked — the wrap
+ * checks every field. CRYPTO_EHEADER when text is shorter than 16 characters, its length
+ * or count of optional blocks is not digits, or its reserved field is not "00". */
+int crypto_tr31_header_read(const char *text, size_t len, struct crypto_tr31_header *h);
+
 /* CRYPTO_OK when h's usage is usage (NULL: any) and its mode of use allows mode (0: any):
  * the same mode, 'N', or a mode that includes it ('B' includes 'E' and 'D', 'C' includes
  * 'G' and 'V', 'T' includes 'S' and 'D'); else CRYPTO_EUSAGE. */

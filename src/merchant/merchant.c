@@ -91,11 +91,7 @@ int merchant_open(store *s, hsm *h, issuer *is, const struct merchant_config *cf
 		return MERCHANT_EARG;
 	if ((m = calloc(1, sizeof *m)) == NULL)
 		return MERCHANT_ENOMEM;
-	m->s = s;
-	m->h = h;
-	m->is = is;
-	m->data = *data;
-	m->cfg = *cfg;
+	*m = (struct merchant){.s = s, .h = h, .is = is, .data = *data, .cfg = *cfg};
 	*out = m;
 	return MERCHANT_OK;
 }
