@@ -57,19 +57,20 @@ const char *issuer_card_status_name(int status)
 
 void issuer_config_defaults(struct issuer_config *cfg)
 {
-	memset(cfg, 0, sizeof *cfg);
-	strcpy(cfg->name, "Possum Demo Bank");
-	strcpy(cfg->institution, "99900001");
-	cfg->currency = 156;
-	cfg->pin_tries = 3;
-	cfg->daily_amount_limit = 5000000;
-	cfg->daily_count_limit = 50;
-	cfg->hold_days = 7;
-	cfg->otp_ttl = 300;
-	cfg->otp_tries = 3;
-	cfg->auth_per_day = 4;
-	cfg->utc_offset = 480;
-	cfg->auth_valid_days = 365;
+	*cfg = (struct issuer_config){
+	    .name = "Possum Demo Bank",
+	    .institution = "99900001",
+	    .currency = 156,
+	    .pin_tries = 3,
+	    .daily_amount_limit = 5000000,
+	    .daily_count_limit = 50,
+	    .hold_days = 7,
+	    .otp_ttl = 300,
+	    .otp_tries = 3,
+	    .auth_per_day = 4,
+	    .auth_valid_days = 365,
+	    .utc_offset = 480,
+	};
 }
 
 int issuer_from_store(int rc)

@@ -13,16 +13,17 @@ const char *const merchant_key_names[1] = {"merchant.data"};
 
 void merchant_config_defaults(struct merchant_config *cfg)
 {
-	memset(cfg, 0, sizeof *cfg);
-	strcpy(cfg->acquirer_code, "898");
-	strcpy(cfg->area, "5810");
-	cfg->document_max = 10 * 1024 * 1024;
-	cfg->review_days = 365;
-	cfg->certificate_days = 1095;
-	cfg->fee_credit_bp = 60;
-	cfg->fee_debit_bp = 55;
-	cfg->fee_debit_cap = 2000;
-	cfg->fee_qr_bp = 48;
+	*cfg = (struct merchant_config){
+	    .acquirer_code = "898",
+	    .area = "5810",
+	    .document_max = 10 * 1024 * 1024,
+	    .review_days = 365,
+	    .certificate_days = 1095,
+	    .fee_credit_bp = 60,
+	    .fee_debit_bp = 55,
+	    .fee_debit_cap = 2000,
+	    .fee_qr_bp = 48,
+	};
 }
 
 const char *merchant_strerror(int rc)
