@@ -88,7 +88,7 @@ static int tmk_form(const struct term_cmd *c, const char *parts, const char *kek
 	*form = (struct merchant_tmk_form){.parts = 2};
 	if (parts != NULL && kek_text != NULL)
 		return cli_usage_error(c->prog, "--parts or --kek, not both");
-	if (parts != NULL && (rc = cli_int64(c->prog, "--parts", parts, 2, 3, &n)) != CLI_OK)
+	if (parts != NULL && (rc = cli_int64(c->prog, "parts", parts, 2, 3, &n)) != CLI_OK)
 		return rc;
 	form->parts = (size_t)n;
 	if (kek_text != NULL) {
@@ -117,10 +117,10 @@ static int place_opts(const struct term_cmd *c, const char *address, const char 
 	if (address[0] == '\0' || strlen(address) > MERCHANT_ADDRESS_MAX)
 		return cli_usage_error(c->prog, "--address: 1 to 256 bytes");
 	snprintf(p->address, sizeof p->address, "%s", address);
-	if ((rc = cli_int64(c->prog, "--lat", lat, -90 * MERCHANT_MICRODEG, 90 * MERCHANT_MICRODEG,
+	if ((rc = cli_int64(c->prog, "lat", lat, -90 * MERCHANT_MICRODEG, 90 * MERCHANT_MICRODEG,
 	                    &p->lat)) != CLI_OK)
 		return rc;
-	return cli_int64(c->prog, "--lon", lon, -180 * MERCHANT_MICRODEG, 180 * MERCHANT_MICRODEG,
+	return cli_int64(c->prog, "lon", lon, -180 * MERCHANT_MICRODEG, 180 * MERCHANT_MICRODEG,
 	                 &p->lon);
 }
 
@@ -552,7 +552,7 @@ static int cmd_status(struct cli_env *env, const void *values)
 	if ((rc = begin(env, o, true, &c)) != CLI_OK)
 		return rc;
 	if (minutes != NULL &&
-	    (rc = cli_int64(c.prog, "--online-minutes", minutes, 1, 10080, &online)) != CLI_OK)
+	    (rc = cli_int64(c.prog, "online-minutes", minutes, 1, 10080, &online)) != CLI_OK)
 		return rc;
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;

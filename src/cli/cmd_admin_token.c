@@ -234,10 +234,10 @@ static int audit(struct cli_env *env, const void *values)
 	if (since != NULL && http_time_parse(since, &f.since) != HTTP_OK)
 		return cli_usage_error(prog, "--since: 2026-11-30T14:00:00Z or 2026-11-30");
 	if (after != NULL &&
-	    (rc = cli_int64(prog, "--after", after, 0, INT64_MAX, &f.after_id)) != CLI_OK)
+	    (rc = cli_int64(prog, "after", after, 0, INT64_MAX, &f.after_id)) != CLI_OK)
 		return rc;
 	if (limit != NULL) {
-		if ((rc = cli_int64(prog, "--limit", limit, 1, 1000000, &n)) != CLI_OK)
+		if ((rc = cli_int64(prog, "limit", limit, 1, 1000000, &n)) != CLI_OK)
 			return rc;
 		f.limit = (size_t)n;
 	}

@@ -479,8 +479,8 @@ static int load_options(const char *prog, const struct lopts *o, struct load *ld
 
 	if (o->host == NULL || o->file == NULL || o->duration == NULL)
 		return cli_usage_error(prog, "--host, --terminals-file and --duration are needed");
-	if (cli_int64(prog, "--duration", o->duration, 1, 86400, &a->secs) != CLI_OK ||
-	    cli_amount(prog, "--amount", o->amount, 156, &ld->amount) != CLI_OK)
+	if (cli_int64(prog, "duration", o->duration, 1, 86400, &a->secs) != CLI_OK ||
+	    cli_amount(prog, "amount", o->amount, 156, &ld->amount) != CLI_OK)
 		return CLI_USAGE;
 	if (entry != NULL && strcmp(entry, "swipe") != 0 && strcmp(entry, "chip") != 0)
 		return cli_usage_error(prog, "--entry: swipe or chip");

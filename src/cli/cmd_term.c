@@ -57,7 +57,7 @@ static int open_term(struct cli_env *env, const struct opts *o)
 	int rc;
 
 	if (o->timeout != NULL &&
-	    cli_int64(env->prog, "--timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
+	    cli_int64(env->prog, "timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
 	if ((rc = cli_env_open_at(env, o->state)) != CLI_OK)
 		return rc;
@@ -202,7 +202,7 @@ static int cmd_init(struct cli_env *env, const void *values)
 		                       "--host, --tid, --mid, --sn and --tmk-components are "
 		                       "needed");
 	if (o->timeout != NULL &&
-	    cli_int64(env->prog, "--timeout", o->timeout, 1, 3600, &secs) != CLI_OK)
+	    cli_int64(env->prog, "timeout", o->timeout, 1, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
 	if ((rc = cli_tmk_components(env->prog, "--tmk-components", o->components, parts, &n)) !=
 	    CLI_OK)
@@ -269,7 +269,7 @@ static int transact(struct cli_env *env, const void *values)
 	int rc;
 
 	if (o->amount != NULL &&
-	    cli_amount(env->prog, "--amount", o->amount, 156, &req.amount) != CLI_OK)
+	    cli_amount(env->prog, "amount", o->amount, 156, &req.amount) != CLI_OK)
 		return CLI_USAGE;
 	if (o->entry != NULL && strcmp(o->entry, "swipe") != 0 && strcmp(o->entry, "chip") != 0)
 		return cli_usage_error(env->prog, "--entry: swipe or chip");

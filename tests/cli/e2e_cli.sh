@@ -22,6 +22,12 @@ expect 2 "unknown option" -- "$possum" iso decode --bogus
 err_has "possum iso decode: unknown option '--bogus'"
 expect 2 "option without its value" -- "$possum" iso decode --profile
 err_has "possum iso decode: --profile needs a value"
+# A bad value names its option once, with its two dashes.
+expect 2 "load: bad amount" -- "$possum" load --host 127.0.0.1:1 --terminals-file /dev/null \
+	--duration 1 --amount x
+err_has "possum load: --amount takes an amount"
+expect 2 "audit: bad limit" -- "$possum" admin audit --limit 0 --data "$tmp/none"
+err_has "possum admin audit: --limit takes a whole number"
 expect 0 "profiles" -- "$possum" iso profiles
 out_has "iso87a-bb"
 
