@@ -36,6 +36,8 @@ static void log_outcome(struct host_terminals *ha, net_request *req,
 	json_object_set_new(f, "rc", json_string(committed ? o->rc : RCODE_SYSTEM_FAULT));
 	json_object_set_new(f, "reason", json_string(committed ? o->reason : "commit_failed"));
 	json_object_set_new(f, "stage", json_string(o->stage));
+	if (o->route[0] != '\0') /* where the request went: "local_issuer", later a link */
+		json_object_set_new(f, "route", json_string(o->route));
 	json_object_set_new(f, "rrn", json_string(o->rrn));
 	if (committed && o->auth_code[0] != '\0')
 		json_object_set_new(f, "auth_code", json_string(o->auth_code));

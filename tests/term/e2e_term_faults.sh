@@ -88,6 +88,10 @@ expect 0 "purchase, tampered MAC" -- t t1 purchase --card "$tmp/debit.json" --pi
 out_has '"rc":"00"'
 out_has '"retried":true'
 if grep -q '"rc":"A0","reason":"mac_wrong"' "$tmp/host.log"; then ok; else bad "no A0 mac_wrong in the host's log"; fi
+# The retry's line names the route that decided it; the refusal's, refused before the route,
+# names none.
+if grep -q '"rc":"00","reason":"approved","stage":"authorize","route":"local_issuer"' "$tmp/host.log"; then ok; else bad "no approval routed to local_issuer in the host's log: $(grep '"rc":"00"' "$tmp/host.log" | head -2)"; fi
+if grep '"reason":"mac_wrong"' "$tmp/host.log" | grep -q '"route"'; then bad "a request refused at the MAC has a route"; else ok; fi
 
 # 94: the same request again — the terminal's state copied before it, so the copy sends the
 # same TID, STAN and batch under the same keys.
