@@ -1,4 +1,4 @@
-/* acquirer.h — the acquirer host's terminal side (DESIGN.md "A card payment"): merchants
+/* acquirer.h — the acquirer host's terminal side (docs/architecture.md "A card payment"): merchants
  * registered (their terminals are the merchant module's: merchant.h), and each cup-pos request of a
  * terminal read once into the host's request (request/request.h) and taken through the stages
  * of its message class (src/acquirer/internal.h) — for a payment: unpack, terminal, MAC,

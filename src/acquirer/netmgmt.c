@@ -10,7 +10,7 @@
 #include "rcode/rcode.h"
 
 /* Sign-in: fresh PIN, MAC and track keys, each sent under the TMK with its check value in
- * field 62 (spec/cup-pos.md "Sign-in"), kept wrapped under the LMK. */
+ * field 62 (docs/cup-pos.md "Sign-in"), kept wrapped under the LMK. */
 static int decide_signin(struct txn *t)
 {
 	static const struct hsm_key_spec specs[3] = {

@@ -1,5 +1,5 @@
-/* pipeline.c — a terminal's request through the acquirer (DESIGN.md "The acquirer pipeline"):
- * the runner, and the table of the financial messages (balance, purchase, void, refund,
+/* pipeline.c — a terminal's request through the acquirer (docs/architecture.md "The acquirer
+ * pipeline"): the runner, and the table of the financial messages (balance, purchase, void, refund,
  * pre-authorization and its follow-ups, card authentication). Each message class has its table
  * of stages (internal.h names the files): each stage goes on, decides, or fails; once decided,
  * the stages marked `always` still run (the record, the cardholder's text, the answer). A
@@ -16,7 +16,7 @@
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
 
-/* DESIGN.md flow 5: by policy, a payment with a card whose authentication is missing is
+/* docs/architecture.md flow 5: by policy, a payment with a card whose authentication is missing is
  * declined C1, one whose authentication is no longer valid C2. */
 static int stage_cardauth(struct txn *t)
 {
@@ -82,7 +82,7 @@ static const struct stage stages[] = {
     {"fields", acquirer_stage_fields, 0, false},       /* 77 batch, 30, 13 */
     {"card", acquirer_stage_card, 0, false},           /* 14 Luhn, 54 expired */
     {"cardauth", stage_cardauth, T_PAY, false},        /* C1, C2 */
-    /* The risk rules (DESIGN.md "risk", issue 15) will decide here, on T_PAY. */
+    /* The risk rules (docs/architecture.md "risk", issue 15) will decide here, on T_PAY. */
     {"route", acquirer_stage_route, 0, false},    /* the local issuer */
     {"authorize", stage_authorize, 0, false},     /* the issuer's decision */
     {"record", acquirer_stage_record, 0, true},   /* one row of acq_txns */

@@ -12,7 +12,7 @@
 #include "rcode/rcode.h"
 #include "request/iso.h"
 
-#define TPDU_ID 0x60 /* spec/cup-pos.md, Framing */
+#define TPDU_ID 0x60 /* docs/cup-pos.md, Framing */
 
 /* The message in the caller's buffer: TPDU and header, then the message itself. A message that
  * does not unpack is answerable (30, echoing nothing) when its MTI is a request's. */

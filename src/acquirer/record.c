@@ -76,8 +76,8 @@ int acquirer_stage_record(struct txn *t)
 	return STAGE_NEXT;
 }
 
-/* DESIGN.md "notifications": the cardholder's text of the outcome joins the request's commit
- * in the outbox; a card authentication's code waits for the batch's commit (acquirer.c). */
+/* docs/architecture.md "notifications": the cardholder's text of the outcome joins the request's
+ * commit in the outbox; a card authentication's code waits for the batch's commit (acquirer.c). */
 int acquirer_stage_notify(struct txn *t)
 {
 	struct issuer_response *p;

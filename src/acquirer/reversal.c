@@ -1,4 +1,4 @@
-/* reversal.c — reversals (spec/cup-pos.md): a terminal undoing a request whose answer it did
+/* reversal.c — reversals (docs/cup-pos.md): a terminal undoing a request whose answer it did
  * not get, exactly once, by TID, batch and STAN. Its own table: MACed, no duplicate check (its
  * identity is its original's), its own row; the original undone at the issuer through the
  * route when it was approved, and the cardholder told of it. */

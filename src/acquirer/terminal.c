@@ -10,7 +10,7 @@
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
 
-/* Sub-field tag of field 59's A2 (spec/cup-pos.md "Terminal identity") into out. */
+/* Sub-field tag of field 59's A2 (docs/cup-pos.md "Terminal identity") into out. */
 static bool f59_sub(const char *v, const char *tag, char *out, size_t cap)
 {
 	size_t n = strlen(v), pos = 5;
@@ -54,7 +54,7 @@ static bool factor_is_card(struct txn *t, const char *factor)
 	return n >= 6 && strcmp(pan + n - 6, factor) == 0;
 }
 
-/* spec/cup-pos.md "Terminal identity": 04 is the first 4 bytes of ISO 9797-1 algorithm 1
+/* docs/cup-pos.md "Terminal identity": 04 is the first 4 bytes of ISO 9797-1 algorithm 1
  * under the track key over the SN and the random factor (03), as 8 hex characters. */
 static int sn_ciphertext(struct txn *t, const char *f59, const char *sn)
 {
@@ -82,7 +82,7 @@ static int sn_ciphertext(struct txn *t, const char *f59, const char *sn)
 	return rc == HSM_OK ? STAGE_NEXT : ACQUIRER_EHSM;
 }
 
-/* A risk event about the request's terminal (DESIGN.md flow 2), kept with the request's
+/* A risk event about the request's terminal (docs/architecture.md flow 2), kept with the request's
  * answer, and the answer 58. */
 static int refuse_risk(struct txn *t, const char *kind, const char *reported, const char *bound)
 {

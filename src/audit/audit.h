@@ -1,4 +1,4 @@
-/* audit.h — the audit log (DESIGN.md "Data that must never leak": every change is in the
+/* audit.h — the audit log (docs/architecture.md "Data that must never leak": every change is in the
  * audit log): who changed what, with the object's state before and after, written in the same
  * transaction as the change so that neither is kept without the other.
  *

@@ -1,6 +1,6 @@
 /* cmd_admin_merchant.c — `possum admin merchant` and `possum admin review`: a merchant's
- * onboarding by an operator (DESIGN.md flow 1) — the application, its documents, the steps
- * from review to an active merchant with its MID and certificate, suspension and closing, the
+ * onboarding by an operator (docs/architecture.md flow 1) — the application, its documents, the
+ * steps from review to an active merchant with its MID and certificate, suspension and closing, the
  * fee plan, limits and permitted types, the periodic reviews — and `merchant add`, the whole
  * road in one go for demos and tests. Every change is made as "cli:$USER". */
 #include <stdio.h>

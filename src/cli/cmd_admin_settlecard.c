@@ -1,5 +1,5 @@
 /* cmd_admin_settlecard.c — `possum admin settlement-card`: the card a merchant is paid to
- * (DESIGN.md flow 4), bound in two steps — the four elements, then the one-time code the
+ * (docs/architecture.md flow 4), bound in two steps — the four elements, then the one-time code the
  * issuer sent to the reserved phone — shown masked with whether payouts may go. */
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* cmd_admin_terminal.c — `possum admin terminal`: one terminal, one code (DESIGN.md flow 2).
- * A terminal registered by its hardware SN to one merchant and one place, with its TID and a
+/* cmd_admin_terminal.c — `possum admin terminal`: one terminal, one code (docs/architecture.md flow
+ * 2). A terminal registered by its hardware SN to one merchant and one place, with its TID and a
  * terminal master key (TMK) handed out once, as components for the key ceremony or as a TR-31
  * block under a key-exchange key; its states; its rebinding, which re-keys it; what it looks
  * like and its status report. The operator's changes are audited as "cli:USER". */

@@ -161,7 +161,7 @@ static void mask_text(char *text, size_t len, enum mask how)
 		mask_pan(text, len);
 		break;
 	case MASK_PAN_FILLED:
-		/* spec/cup-pos.md "Batch upload": the PAN right-aligned in 20 digits, zero-filled
+		/* docs/cup-pos.md "Batch upload": the PAN right-aligned in 20 digits, zero-filled
 		 * (no PAN starts with 0: ISO/IEC 7812-1 gives that MII no cards). */
 		while (fill + CARD_PAN_MIN < len && text[fill] == '0')
 			fill++;
@@ -406,7 +406,7 @@ static const char encode_help[] =
 static int encode_stdin(const char *prog, const iso8583_profile *p, int framed, uint8_t *out,
                         size_t *len)
 {
-	/* cup-pos defaults: TPDU 60 0000 0000, header of spec/cup-pos.md's example. */
+	/* cup-pos defaults: TPDU 60 0000 0000, header of docs/cup-pos.md's example. */
 	static const uint8_t tpdu0[5] = {0x60, 0, 0, 0, 0};
 	static const uint8_t header0[6] = {0x60, 0x31, 0x00, 0x31, 0x00, 0x00};
 	struct encode_values vals = {NULL, 0, MAX_MESSAGE};

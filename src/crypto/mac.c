@@ -193,7 +193,7 @@ static void block_hex(const uint8_t *in, size_t n, uint8_t *out)
 	crypto_wipe(hex, sizeof hex);
 }
 
-/* spec/cup-pos.md "MAC": R as 16 hex characters; encrypt the first 8, XOR the last 8, encrypt
+/* docs/cup-pos.md "MAC": R as 16 hex characters; encrypt the first 8, XOR the last 8, encrypt
  * again; the first 8 hex characters of that are the MAC. */
 static int cup_ecb_final(struct crypto_mac_state *s, uint8_t *out, size_t out_len)
 {

@@ -1,6 +1,6 @@
 /* mac.h — message authentication codes: ISO 9797-1 MAC algorithms 1 and 3 (CBC-MAC, ANSI X9.9,
  * ANSI X9.19 retail MAC) with padding methods 1 and 2, CMAC (NIST SP 800-38B) over TDES or AES,
- * and the CUP ECB MAC of spec/cup-pos.md.
+ * and the CUP ECB MAC of docs/cup-pos.md.
  *
  * A crypto_mac is created once per key by crypto_mac_create(): it holds the cipher key
  * objects and, for CMAC, the subkeys, so a MAC costs the cipher alone and allocates nothing.
@@ -27,7 +27,7 @@ enum crypto_mac_alg {
 	CRYPTO_MAC_ALG3 = 3,    /* ISO 9797-1 algorithm 3: single-DES CBC under K, last block
 	                         * under K K' (ANSI X9.19 retail MAC); a 16-byte TDES key */
 	CRYPTO_MAC_CMAC = 5,    /* NIST SP 800-38B CMAC (ISO 9797-1:2011 algorithm 5) */
-	CRYPTO_MAC_CUP_ECB = 6, /* spec/cup-pos.md "MAC": 8 ASCII hex characters; TDES key */
+	CRYPTO_MAC_CUP_ECB = 6, /* docs/cup-pos.md "MAC": 8 ASCII hex characters; TDES key */
 };
 
 enum crypto_mac_pad {

@@ -1,5 +1,5 @@
-/* data.c — data at rest under the hsm's keys (DESIGN.md "Data that must never leak"): a value
- * (a PAN) encrypted with AES-256-GCM under a data key (D0), bound to what it belongs to by
+/* data.c — data at rest under the hsm's keys (docs/architecture.md "Data that must never leak"): a
+ * value (a PAN) encrypted with AES-256-GCM under a data key (D0), bound to what it belongs to by
  * associated data; and a PAN's keyed hash, HMAC-SHA-256 under an HMAC key (M7), to find it
  * by. The GCM and HMAC objects stay in the key's cache entry, so a key costs its setup once. */
 #include "hsm/internal.h"

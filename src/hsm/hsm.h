@@ -133,7 +133,7 @@ struct hsm_component {
 };
 
 enum hsm_mac_alg {
-	HSM_MAC_CUP_ECB, /* spec/cup-pos.md "MAC": 8 ASCII hex characters; M1, TDES, 16 bytes */
+	HSM_MAC_CUP_ECB, /* docs/cup-pos.md "MAC": 8 ASCII hex characters; M1, TDES, 16 bytes */
 	HSM_MAC_X919,    /* ISO 9797-1 algorithm 3, padding 1 (ANSI X9.19); M3, TDES, 16 bytes */
 	HSM_MAC_CMAC,    /* NIST SP 800-38B CMAC; M6, TDES or AES */
 	HSM_MAC_ALG1,    /* ISO 9797-1 algorithm 1, padding 1 (CBC-MAC under the whole key): the
@@ -201,7 +201,7 @@ int hsm_export_components(hsm *h, const hsm_key *key, size_t n, struct hsm_compo
 
 /* ---- Keys under a KEK ---- */
 
-/* spec/cup-pos.md "Sign-in": the TDES key encrypted with TDES-ECB under the TDES KEK kek (K0
+/* docs/cup-pos.md "Sign-in": the TDES key encrypted with TDES-ECB under the TDES KEK kek (K0
  * or K1, mode E or B), 16 or 24 bytes to out (*out_len), and its HSM_KCV_ECB-byte check value
  * to kcv. The key must be TDES, no longer than kek, and of exportability 'S' (ECB does not
  * bind the key to its usage, which X9.24 asks for). */
@@ -336,8 +336,8 @@ int hsm_mac_verify(hsm *h, const hsm_key *key, enum hsm_mac_alg alg, const uint8
 
 /* ---- Data at rest: PANs ---- */
 
-/* DESIGN.md "Data that must never leak": a PAN is stored encrypted under a data key, with a
- * keyed hash beside it to find it by, and never in the clear. */
+/* docs/architecture.md "Data that must never leak": a PAN is stored encrypted under a data key,
+ * with a keyed hash beside it to find it by, and never in the clear. */
 
 #define HSM_DATA_NONCE_LEN 12 /* NIST SP 800-38D 8.2.2: a random 96-bit IV per encryption */
 #define HSM_DATA_TAG_LEN   16

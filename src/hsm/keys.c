@@ -305,7 +305,7 @@ int hsm_import_ecb(hsm *h, const hsm_key *kek, const struct hsm_key_spec *spec, 
 		return rc;
 	if ((rc = hsm_from_crypto(crypto_ecb(k, 0, in, len, key))) != HSM_OK)
 		goto out;
-	/* spec/cup-pos.md "Sign-in": the terminal checks each KCV before using the keys. */
+	/* docs/cup-pos.md "Sign-in": the terminal checks each KCV before using the keys. */
 	if ((rc = hsm_check_kcv(HSM_TDES, key, len, kcv)) != HSM_OK)
 		goto out;
 	rc = hsm_store(h, &hdr, key, len, out, NULL);

@@ -14,10 +14,10 @@ static const struct mac_alg mac_algs[HSM_MAC_ALGS] = {
     /* The CUP ECB MAC has no TR-31 usage of its own; its key is a TDES MAC key of the
      * algorithm 1 family, as the cup-pos F59 check uses algorithm 1. */
     [HSM_MAC_CUP_ECB] = {CRYPTO_MAC_CUP_ECB, CRYPTO_MAC_PAD_OWN, "M1"},
-    /* spec/cup-pos.md "MAC", x919: ISO 9797-1 algorithm 3, padding method 1. */
+    /* docs/cup-pos.md "MAC", x919: ISO 9797-1 algorithm 3, padding method 1. */
     [HSM_MAC_X919] = {CRYPTO_MAC_ALG3, CRYPTO_MAC_PAD1, "M3"},
     [HSM_MAC_CMAC] = {CRYPTO_MAC_CMAC, CRYPTO_MAC_PAD_OWN, "M6"},
-    /* spec/cup-pos.md "Terminal identity": the SN ciphertext under the track key. */
+    /* docs/cup-pos.md "Terminal identity": the SN ciphertext under the track key. */
     [HSM_MAC_ALG1] = {CRYPTO_MAC_ALG1, CRYPTO_MAC_PAD1, "M1"},
 };
 

@@ -1,5 +1,5 @@
-/* http.h — the HTTP API of `possum host` (DESIGN.md, service layer `http`): JSON over HTTP
- * under /api/v1/, served with libmicrohttpd, each request authenticated by an API token and
+/* http.h — the HTTP API of `possum host` (docs/architecture.md, service layer `http`): JSON over
+ * HTTP under /api/v1/, served with libmicrohttpd, each request authenticated by an API token and
  * authorized by its role. docs/api.md lists every endpoint.
  *
  * An endpoint is a row of a route table: method, path pattern ("{}" stands for one path

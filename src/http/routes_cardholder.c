@@ -1,5 +1,5 @@
-/* routes_cardholder.c — the API of cardholder card authentication (DESIGN.md flow 5) for a
- * cardholder's app or web page: the four elements (a code texted to the reserved phone), the
+/* routes_cardholder.c — the API of cardholder card authentication (docs/architecture.md flow 5) for
+ * a cardholder's app or web page: the four elements (a code texted to the reserved phone), the
  * code, and the state of a card's authentication. The card number travels in the body, never
  * in the path or query, so that no request log holds it. The same limits as at the POS. */
 #include "http/http.h"

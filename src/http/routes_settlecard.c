@@ -1,6 +1,6 @@
-/* routes_settlecard.c — the API of a merchant's settlement card (DESIGN.md flow 4): binding or
- * changing it in two steps (the four elements, then the code texted to the reserved phone),
- * and what the merchant has, masked, with whether its payouts may go. A merchant's token
+/* routes_settlecard.c — the API of a merchant's settlement card (docs/architecture.md flow 4):
+ * binding or changing it in two steps (the four elements, then the code texted to the reserved
+ * phone), and what the merchant has, masked, with whether its payouts may go. A merchant's token
  * reaches only its own MID (another's answers 404). */
 #include "http/http.h"
 

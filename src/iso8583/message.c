@@ -342,7 +342,7 @@ int iso8583_unpack_framed(const iso8583_profile *p, const uint8_t *buf, size_t l
 	if (env != NULL)
 		memset(env, 0, sizeof *env);
 	if (p->tpdu_len > 0) {
-		/* cup-pos TPDU: id 60, destination, source (spec/cup-pos.md, Framing). */
+		/* cup-pos TPDU: id 60, destination, source (docs/cup-pos.md, Framing). */
 		if (buf[at] != 0x60)
 			return iso8583_fail(diag, ISO8583_EFRAME, NULL, at,
 			                    "TPDU id %02X, expected 60 at offset %zu", buf[at], at);

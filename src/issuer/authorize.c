@@ -1,6 +1,6 @@
 /* authorize.c — the issuer's authorization decision: a table of stages, each of which applies
  * to some request types and either lets the request go on or decides it with a response code
- * of spec/cup-pos.md. Reading the table tells the order of the checks; the record follows it,
+ * of docs/cup-pos.md. Reading the table tells the order of the checks; the record follows it,
  * in the caller's transaction, whose commit comes before the answer leaves. */
 #include "issuer/internal.h"
 
@@ -311,7 +311,7 @@ static int stage_original(struct issuer_decision *d)
 		break;
 	}
 	/* A pre-authorization's follow-ups name it by auth code; the others by RRN, a void with
-	 * the auth code as well (spec/cup-pos.md). */
+	 * the auth code as well (docs/cup-pos.md). */
 	if (!issuer_present(r->orig.rrn) &&
 	    (!issuer_present(r->orig.auth_code) || (ops & ~STORE_DECISION_AUTH_OPS) != 0))
 		return issuer_decide(d, RCODE_ORIGINAL_NOT_FOUND, "original_not_named");
@@ -457,7 +457,7 @@ static int stage_authorize(struct issuer_decision *d)
 		d->resp->currency = a.currency;
 		return approve(d, false);
 	case REQUEST_VERIFY:
-		/* spec/cup-pos.md: whether the funds cover the amount, never the balance. */
+		/* docs/cup-pos.md: whether the funds cover the amount, never the balance. */
 		if (r->amount > 0 && ledger_available(&a) < r->amount)
 			return issuer_decide(d, RCODE_INSUFFICIENT_FUNDS, "insufficient_funds");
 		return approve(d, false);

@@ -1,4 +1,4 @@
-/* cardauth.c — card authentication (卡鉴权, spec/cup-pos.md "Card authentication"): step 1
+/* cardauth.c — card authentication (卡鉴权, docs/cup-pos.md "Card authentication"): step 1
  * compares the four elements (holder name, ID number, card, reserved phone) with the issuer's
  * record, never saying which one differs, and sends a one-time code to the reserved phone;
  * step 2 checks the code. A code is 6 digits, valid for otp_ttl seconds and otp_tries tries,
@@ -119,7 +119,7 @@ static int confirm(struct issuer_decision *d)
 	d->auth.state = STORE_CARDAUTH_VERIFIED;
 	d->auth.verified_at = d->now;
 	d->auth.valid_until = d->now + (int64_t)is->cfg.auth_valid_days * 86400;
-	/* spec/cup-pos.md: with an amount, whether the funds cover it, never the balance. */
+	/* docs/cup-pos.md: with an amount, whether the funds cover it, never the balance. */
 	if (r->amount > 0) {
 		if ((rc = ledger_account_get(is->s, d->card.account_id, &a)) != LEDGER_OK)
 			return issuer_ledger_failure(rc);

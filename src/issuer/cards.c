@@ -391,7 +391,8 @@ int issuer_card_set_status(issuer *is, int64_t id, enum issuer_card_status statu
 		row.pin_tries = 0;
 	row.updated_at = now;
 	rc = issuer_from_store(store_card_update(is->s, &row));
-	/* A card reported lost or stolen must be authenticated again once found (DESIGN.md 5). */
+	/* A card reported lost or stolen must be authenticated again once found
+	 * (docs/architecture.md 5). */
 	if (rc == ISSUER_OK && (status == ISSUER_CARD_LOST || status == ISSUER_CARD_STOLEN))
 		rc = issuer_cardauth_invalidate(
 		    is, id, status == ISSUER_CARD_LOST ? "card_lost" : "card_stolen");

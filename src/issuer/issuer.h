@@ -1,5 +1,5 @@
 /* issuer.h — the card-issuing bank: cards, their accounts in the ledger, and authorization
- * decisions (DESIGN.md "A card payment", step "authorize at the issuer").
+ * decisions (docs/architecture.md "A card payment", step "authorize at the issuer").
  *
  * An issuer owns BIN ranges per product (debit, credit) and issues cards in them: each card
  * has an account in the ledger (debit: limited by its credits; credit: by a credit line), a
@@ -11,7 +11,7 @@
  * issuer_authorize() takes a request (struct request, request/request.h: authorization with
  * hold, purchase, completion, void, refund, reversal, balance inquiry, card authentication),
  * runs the checks of a decision table (src/issuer/authorize.c) and answers with a response
- * code of spec/cup-pos.md. It works inside the caller's transaction and never commits: the
+ * code of docs/cup-pos.md. It works inside the caller's transaction and never commits: the
  * decision and any ledger transfer it makes are written there, and the caller then writes the
  * cardholder's text to the notify outbox (issuer_notify()) in the same transaction, commits,
  * and only then answers and sends a one-time code (issuer_send_pending()). The issuer's network
@@ -183,8 +183,8 @@ int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *exp
  * for another value. */
 const char *issuer_card_status_name(int status);
 
-/* Whether the card of pan may pay where a card authentication is asked for (DESIGN.md flow
- * 5): VALID when its latest authentication is verified and still valid at now; INVALID when it
+/* Whether the card of pan may pay where a card authentication is asked for (docs/architecture.md
+ * flow 5): VALID when its latest authentication is verified and still valid at now; INVALID when it
  * was verified and has since lapsed or been invalidated, with the reason in reason:
  * "expired" (its time is over), "card_expired", "card_replaced", "card_lost", "card_stolen",
  * "phone_changed" or "risk_revoked"; NONE when it never was. ISSUER_ENOTFOUND when no card has
@@ -220,7 +220,7 @@ int issuer_account_debit(issuer *is, int64_t card_id, int64_t amount, int64_t no
 #define ISSUER_ICC_MAX 32
 
 struct issuer_response {
-	char rc[3];        /* response code, spec/cup-pos.md */
+	char rc[3];        /* response code, docs/cup-pos.md */
 	char reason[32];   /* why, in a word or two for the record ("pin_wrong") */
 	char auth_code[7]; /* approvals of money-moving requests */
 	bool has_balance;  /* balance inquiries */

@@ -18,7 +18,7 @@ extern const struct hsm_key_spec issuer_link_key_specs[1];
 extern const char *const issuer_link_key_names[1];
 
 /* Reads the request in m into out: the type from the MTI, the first two digits of field 3
- * and field 25 (the transaction table of spec/cup-pos.md: 0100 pre-authorization, balance,
+ * and field 25 (the transaction table of docs/cup-pos.md: 0100 pre-authorization, balance,
  * card authentication (33, with field 62) and cancel (20); 0200 purchase, void (20), balance
  * (31), completion and completion void (field 25 "06"); 0220 refund; 0400 and 0420 reversal),
  * and fields 2, 4, 7, 11, 14, 22, 32, 35, 37, 38, 41, 42, 43, 49, 52 (under pin_key), 55 and

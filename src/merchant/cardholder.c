@@ -1,6 +1,6 @@
 /* cardholder.c — what the API and the admin command do to the issuer's cards on a
- * cardholder's or an operator's behalf (DESIGN.md flow 5): card authentication outside the
- * POS, loss reports, replacements, a new reserved phone and a risk revocation. Each runs the
+ * cardholder's or an operator's behalf (docs/architecture.md flow 5): card authentication outside
+ * the POS, loss reports, replacements, a new reserved phone and a risk revocation. Each runs the
  * issuer's own function inside a transaction that also holds its audit entry, so that the
  * change and its record are kept together or not at all. */
 #include "merchant/internal.h"

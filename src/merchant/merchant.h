@@ -1,5 +1,5 @@
-/* merchant.h — merchants, their terminals and their settlement cards (DESIGN.md flows 1, 2
- * and 4): a merchant's onboarding from application to an active merchant with its MID and
+/* merchant.h — merchants, their terminals and their settlement cards (docs/architecture.md flows 1,
+ * 2 and 4): a merchant's onboarding from application to an active merchant with its MID and
  * certificate; "one terminal, one code" — each terminal bound by its hardware SN to one
  * merchant and one registered place, keyed with its own TMK; and the settlement card a
  * merchant's money is paid to, bound only after its holder is verified at the issuer.
@@ -423,9 +423,10 @@ int merchant_payout_ready(merchant *m, const char *mid, int64_t now, bool *ready
  * MERCHANT_ENOTFOUND, ISSUER_ESTATE (a replaced card) to MERCHANT_ESTATE, ISSUER_EARG to
  * MERCHANT_EARG. */
 
-/* Card authentication (DESIGN.md flow 5) by the cardholder, outside the POS: the issuer's two
- * steps with their limits (issuer_cardauth_start(), issuer_cardauth_confirm()). MERCHANT_OK:
- * the code sent / the card authenticated; MERCHANT_EVERIFY with the issuer's reason. */
+/* Card authentication (docs/architecture.md flow 5) by the cardholder, outside the POS: the
+ * issuer's two steps with their limits (issuer_cardauth_start(), issuer_cardauth_confirm()).
+ * MERCHANT_OK: the code sent / the card authenticated; MERCHANT_EVERIFY with the issuer's reason.
+ */
 int merchant_cardauth_start(merchant *m, const char *actor, const struct merchant_card_elements *e,
                             int64_t now, char reason[MERCHANT_REASON_MAX]);
 int merchant_cardauth_confirm(merchant *m, const char *actor, const char *pan, const char *otp,

@@ -1,5 +1,5 @@
-/* onboarding.c — a merchant's way from application to active merchant (DESIGN.md flow 1): the
- * application with its checks, the table of steps between states, activation (MID, the
+/* onboarding.c — a merchant's way from application to active merchant (docs/architecture.md flow
+ * 1): the application with its checks, the table of steps between states, activation (MID, the
  * acquirer's row, certificate, next review), the fee plan, limits and permitted types, the
  * periodic reviews, and the one JSON form of a merchant that the audit log, the admin command
  * and the API show. */

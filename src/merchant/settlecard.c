@@ -1,4 +1,4 @@
-/* settlecard.c — the card a merchant's money is paid to (DESIGN.md flow 4): bound, or
+/* settlecard.c — the card a merchant's money is paid to (docs/architecture.md flow 4): bound, or
  * changed, only after the issuer has checked the four elements and the one-time code sent to
  * the reserved phone; kept sealed under the module's data key with the MID as associated data
  * (so it cannot be moved to another merchant's row), shown masked; a change takes effect at

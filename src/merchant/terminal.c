@@ -1,4 +1,4 @@
-/* terminal.c — one terminal, one code (DESIGN.md flow 2): a terminal registered by its
+/* terminal.c — one terminal, one code (docs/architecture.md flow 2): a terminal registered by its
  * hardware SN to one merchant and one place, its TID and TMK, its states, its rebinding
  * (which re-keys it), the hand-over of its TMK once per key, and its status report from what
  * the host recorded of it. Each change is one transaction with its audit entry. */

@@ -1,5 +1,5 @@
 /* notify.h — notifications to cardholders: the text of a message about a financial outcome,
- * and the outbox it waits in until the scheduler has delivered it (DESIGN.md, "notify").
+ * and the outbox it waits in until the scheduler has delivered it (docs/architecture.md, "notify").
  *
  * A message is put in the outbox (notify_enqueue()) inside the transaction that records the
  * outcome, so that it exists exactly when the outcome does. The scheduler (notify/scheduler.h)
@@ -75,7 +75,8 @@ int notify_message_format(const struct notify_message *m, char *out, size_t cap)
 
 /* Puts m in the outbox, due at once (m->at): its text, and its phone encrypted under
  * data_key (D0, AES-256). Inside the caller's transaction when one is open (no savepoint:
- * after a failure the caller rolls back), else in one of its own. id (may be NULL) gets the message's id. */
+ * after a failure the caller rolls back), else in one of its own. id (may be NULL) gets the
+ * message's id. */
 int notify_enqueue(store *s, hsm *h, const hsm_key *data_key, const struct notify_message *m,
                    int64_t *id);
 

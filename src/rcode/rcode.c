@@ -1,5 +1,5 @@
 /* rcode.c — the one table of response codes (rcode.h). Categories and actions follow
- * spec/cup-pos.md: the host's own refusals (the terminal, the message, a policy) are HOST, the
+ * docs/cup-pos.md: the host's own refusals (the terminal, the message, a policy) are HOST, the
  * issuer's decisions on the card and account ISSUER; SIGN_IN where the terminal's keys or batch
  * are out of step, REVERSE where the terminal cannot know whether money moved (98: the issuer
  * did not answer the acquirer in time). */

@@ -1,4 +1,4 @@
-/* rcode.h — the response codes of field 39 (spec/cup-pos.md "Response codes"), declared once:
+/* rcode.h — the response codes of field 39 (docs/cup-pos.md "Response codes"), declared once:
  * each code's name, what it means in English and Chinese, who gave it (its category) and what
  * the terminal does about it (its action). The issuer, the acquirer, the terminal, the API and
  * the console read this one table; code elsewhere names a code by its constant (RCODE_*), never
@@ -68,7 +68,7 @@ enum rcode_action {
 	RCODE_ACT_RETRY,        /* the same transaction again, later */
 	RCODE_ACT_SIGN_IN,      /* sign in again (new working keys or batch), then retry */
 	RCODE_ACT_REFER,        /* the cardholder calls the issuer */
-	RCODE_ACT_REVERSE,      /* the outcome is unknown: send a reversal (spec/cup-pos.md) */
+	RCODE_ACT_REVERSE,      /* the outcome is unknown: send a reversal (docs/cup-pos.md) */
 	RCODE_ACT_AUTHENTICATE, /* the cardholder authenticates the card first */
 };
 

@@ -130,7 +130,7 @@ int request_amount_set(struct request *req, const char *amount, const char *curr
 /* Field 43, name and location padded with spaces: its name part, for the cardholder's text. */
 int request_merchant_name_set(struct request *req, const char *f43);
 
-/* spec/cup-pos.md "Card authentication": field 62's elements (2-character tags NM, ID, PH,
+/* docs/cup-pos.md "Card authentication": field 62's elements (2-character tags NM, ID, PH,
  * OT, 3-digit lengths); a tag of another's is skipped. */
 int request_cardauth_set(struct request *req, const char *f62);
 

@@ -24,7 +24,7 @@ struct term {
 	size_t rx_len;
 };
 
-/* What each kind of transaction is on the wire (spec/cup-pos.md "Messages"). */
+/* What each kind of transaction is on the wire (docs/cup-pos.md "Messages"). */
 struct term_kind_def {
 	const char *name, *mti, *proc, *cond, *type, *nmc;
 	bool reversible; /* moves money */

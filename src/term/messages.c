@@ -67,7 +67,7 @@ void term_field(const iso8583_msg *resp, int f, char *out, size_t cap)
 		out[0] = '\0';
 }
 
-/* spec/cup-pos.md "MAC": field 64 over the packed message from its MTI, with bit 64 set. */
+/* docs/cup-pos.md "MAC": field 64 over the packed message from its MTI, with bit 64 set. */
 static int mac_request(term *t, struct term_msg *m)
 {
 	size_t len;

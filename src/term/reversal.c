@@ -16,7 +16,7 @@
 #include "tlv/tlv.h"
 #include "rcode/rcode.h"
 
-/* A reversal's field 39 says why (spec/cup-pos.md): 98 no answer in time, A0 a bad MAC on the
+/* A reversal's field 39 says why (docs/cup-pos.md): 98 no answer in time, A0 a bad MAC on the
  * answer (rcode.h's codes), or this, another reason. */
 #define REVERSAL_OTHER "06"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* Whether x counts in the batch, and as what: 1 sale, 2 refund or void, 0 not at all. As
- * spec/cup-pos.md's field 48 (and the host) count: a void is a refund/void of its own, so the
+ * docs/cup-pos.md's field 48 (and the host) count: a void is a refund/void of its own, so the
  * sale it voided still counts as a sale. */
 static int counted(const struct store_term_txn *x)
 {

@@ -1,5 +1,5 @@
 /* term.h — the reference POS terminal (`possum term`, `possum load`): a terminal's state, the
- * cup-pos requests it sends (spec/cup-pos.md, with the choices of the issue 5 contract), the
+ * cup-pos requests it sends (docs/cup-pos.md, with the choices of the issue 5 contract), the
  * reversal discipline, settlement and receipts.
  *
  * A term works on a store (its state: store_term.h) and an hsm on the terminal's own LMK, both

@@ -28,7 +28,7 @@ static void tdes_kcv(void **state)
 	check_kcv(CRYPTO_TDES, "0123456789ABCDEF", "D5D44F");
 }
 
-/* spec/cup-pos.md sign-in: the first 4 bytes; the whole block for comparison with
+/* docs/cup-pos.md sign-in: the first 4 bytes; the whole block for comparison with
  * TDES-ECB of zeros (tests/crypto/test_cipher.c). */
 static void tdes_kcv_longer(void **state)
 {

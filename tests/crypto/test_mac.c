@@ -98,7 +98,7 @@ static void alg1_tdes_psec(void **state)
 	          hello, 11, "32DC3412");
 }
 
-/* spec/cup-pos.md "MAC": MAK 2222222222222222 (public test of a UnionPay POS gateway). */
+/* docs/cup-pos.md "MAC": MAK 2222222222222222 (public test of a UnionPay POS gateway). */
 static void cup_ecb(void **state)
 {
 	(void)state;

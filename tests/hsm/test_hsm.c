@@ -546,7 +546,7 @@ static void components_round_trip(void **state)
 
 /* ---- Sign-in: keys under the TMK ---- */
 
-/* spec/cup-pos.md "Sign-in": the host sends each working key TDES-ECB under the TMK with the
+/* docs/cup-pos.md "Sign-in": the host sends each working key TDES-ECB under the TMK with the
  * first 4 bytes of its KCV. TPK under TMK: 035DA75E0A500672A3FD8CF9D7006D78 (openssl);
  * the cup-pos test MAK 22..22 (parity fixed: 23..23) under TMK: BF683FC50691CB96 twice,
  * KCV 00962B60 (openssl). The terminal takes them back under its copy of the TMK. */

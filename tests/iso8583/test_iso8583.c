@@ -117,7 +117,7 @@ static void iso87b_bcd(void **state)
 	                         "5445524D30303031");
 }
 
-/* cup-pos sign-in, computed by hand from spec/cup-pos.md: BCD MTI, binary bitmap, BCD
+/* cup-pos sign-in, computed by hand from docs/cup-pos.md: BCD MTI, binary bitmap, BCD
  * numerics, LLLVAR with a 2-byte BCD length counting digits, left-aligned. */
 static void cup_pos_signin(void **state)
 {

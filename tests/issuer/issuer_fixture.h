@@ -300,7 +300,7 @@ static inline void test_rrn_of(const struct issuer_fixture *f, const char *auth_
 }
 
 /* A follow-up (completion, cancel, void, refund) of the original that gave auth_code, named
- * as spec/cup-pos.md has the terminal name it: by auth code (38) for a pre-authorization's
+ * as docs/cup-pos.md has the terminal name it: by auth code (38) for a pre-authorization's
  * cancel and completion, by RRN (37) for a refund, by both for the voids. The PAN keyed in,
  * no PIN. auth_code NULL: the caller names it. */
 static inline void test_follow_up(struct issuer_fixture *f, struct test_request *t,

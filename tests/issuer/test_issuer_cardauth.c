@@ -1,6 +1,6 @@
 /* test_issuer_cardauth.c — card authentication (卡鉴权, src/issuer/cardauth.c): the four
  * elements then a one-time code sent by SMS; every way it fails (an element wrong, the code
- * wrong too often, too late, too many starts a day), the funds check of spec/cup-pos.md, and
+ * wrong too often, too late, too many starts a day), the funds check of docs/cup-pos.md, and
  * the code kept only as a keyed hash. */
 #include "issuer/issuer_fixture.h"
 

@@ -148,7 +148,7 @@ static void purchase_void(void **state)
 	test_money(f, img.card_id, T_BALANCE - 6000, T_BALANCE - 6000, 0);
 }
 
-/* How a follow-up names its original (spec/cup-pos.md): a void by RRN, its auth code
+/* How a follow-up names its original (docs/cup-pos.md): a void by RRN, its auth code
  * checked against the original's; a void or refund never by auth code alone (a purchase is
  * found by its RRN); a pre-authorization's completion by auth code alone. */
 static void originals_named(void **state)

@@ -165,7 +165,7 @@ static void chip_purchase(void **state)
 	crypto_wipe(&in, sizeof in);
 }
 
-/* The transaction table of spec/cup-pos.md. */
+/* The transaction table of docs/cup-pos.md. */
 static void operations(void **state)
 {
 	static const struct {

@@ -1,7 +1,8 @@
-/* test_cardholder.c — card authentication outside the POS and what invalidates it (DESIGN.md
- * flow 5): each reason — its time over, the card expired, replaced, reported lost or stolen,
- * its reserved phone changed, a risk revocation — marks it invalid with that reason, and the
- * cardholder authenticates again; every change has its audit entry; bad input refused. */
+/* test_cardholder.c — card authentication outside the POS and what invalidates it
+ * (docs/architecture.md flow 5): each reason — its time over, the card expired, replaced, reported
+ * lost or stolen, its reserved phone changed, a risk revocation — marks it invalid with that
+ * reason, and the cardholder authenticates again; every change has its audit entry; bad input
+ * refused. */
 #include "merchant/binding_fixture.h"
 
 static void authenticate(struct binding_fixture *f, const char *pan, const char *phone)

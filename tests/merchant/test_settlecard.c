@@ -1,5 +1,5 @@
-/* test_settlecard.c — settlement-card binding (DESIGN.md flow 4): the four elements and the
- * code checked by the issuer, each wrong element and a wrong code refused with nothing bound
+/* test_settlecard.c — settlement-card binding (docs/architecture.md flow 4): the four elements and
+ * the code checked by the issuer, each wrong element and a wrong code refused with nothing bound
  * and the card nowhere in the clear, a good binding, a change that takes effect at the next
  * settlement day with both masked cards in the audit log, and when payouts may go. */
 #include "merchant/binding_fixture.h"

@@ -1,4 +1,4 @@
-/* test_rcode.c — the response-code table against spec/cup-pos.md "Response codes": each code
+/* test_rcode.c — the response-code table against docs/cup-pos.md "Response codes": each code
  * found with its English and Chinese text, its category and the terminal's action; codes
  * unique and two characters; an unknown or missing code gets the "unknown" entry, never NULL. */
 #include "testutil.h"

@@ -1,4 +1,4 @@
-/* cup_pos.c — the cup-pos terminal dialect (spec/cup-pos.md): 2-byte length, TPDU and
+/* cup_pos.c — the cup-pos terminal dialect (docs/cup-pos.md): 2-byte length, TPDU and
  * header, BCD MTI, binary bitmap, BCD numerics; and the sub-field layouts of fields 22, 48,
  * 53, 54, 55, 59, 60, 61, 62 and 63. Only the fields the spec lists are defined: a bitmap
  * naming any other is an error. */
@@ -132,7 +132,7 @@ static const iso8583_field_spec cup_pos_fields[65] = {
     [13] = FIELD("local date", FIXED, N, BCD_R, BCD, 4),
     [14] = FIELD("expiry date", FIXED, N, BCD_R, BCD, 4),
     [15] = FIELD("settlement date", FIXED, N, BCD_R, BCD, 4),
-    /* Terminals send 22 left-aligned (spec/cup-pos.md, Fields). */
+    /* Terminals send 22 left-aligned (docs/cup-pos.md, Fields). */
     [22] = FIELD_L("entry mode", FIXED, N, BCD_L, BCD, 3, f22_layouts),
     [23] = FIELD("card sequence number", FIXED, N, BCD_R, BCD, 3),
     [25] = FIELD("condition code", FIXED, N, BCD_R, BCD, 2),
