@@ -114,7 +114,7 @@ static const struct mac_case {
 	enum crypto_mac_pad pad;
 	enum crypto_alg cipher;
 } mac_cases[] = {
-    {"MAC, CUP ECB (spec/cup-pos.md)", CRYPTO_MAC_CUP_ECB, CRYPTO_MAC_PAD_OWN, CRYPTO_TDES},
+    {"MAC, CUP ECB (docs/cup-pos.md)", CRYPTO_MAC_CUP_ECB, CRYPTO_MAC_PAD_OWN, CRYPTO_TDES},
     {"MAC, X9.19 retail (ISO 9797-1 alg 3)", CRYPTO_MAC_ALG3, CRYPTO_MAC_PAD1, CRYPTO_TDES},
     {"MAC, ISO 9797-1 alg 1, TDES", CRYPTO_MAC_ALG1, CRYPTO_MAC_PAD1, CRYPTO_TDES},
     {"MAC, AES-128 CMAC", CRYPTO_MAC_CMAC, CRYPTO_MAC_PAD_OWN, CRYPTO_AES},

@@ -89,7 +89,7 @@ const struct crypto_help cli_crypto_mac_help = {
     "                         the last block under the double-length key\n"
     "              x99        ANSI X9.9: single-DES CBC-MAC, zero padding\n"
     "              cup-ecb    the CUP POS MAC (XOR of the blocks, two DES or TDES\n"
-    "                         encryptions, spec/cup-pos.md), zero padding\n"
+    "                         encryptions, docs/cup-pos.md), zero padding\n"
     "              aes-cmac   NIST SP 800-38B CMAC with AES\n"
     "              tdes-cmac  NIST SP 800-38B CMAC with 2- or 3-key TDES\n"
     "  --key HEX   cbc 16, 32 or 48 hex digits (16: single DES); retail 32;\n"

@@ -162,7 +162,7 @@ static const iso8583_field_spec cup_pos_fields[65] = {
 
 const iso8583_profile iso8583_cup_pos = {
     .name = "cup-pos",
-    .description = "China UnionPay-style POS dialect: TPDU, header, BCD (spec/cup-pos.md)",
+    .description = "China UnionPay-style POS dialect: TPDU, header, BCD (docs/cup-pos.md)",
     .mti_enc = ISO8583_MTI_BCD,
     .bitmap_enc = ISO8583_BITMAP_BINARY,
     .len_header = 2,

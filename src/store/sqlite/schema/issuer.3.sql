@@ -1,6 +1,6 @@
 -- A follow-up's original by its RRN, which acquirers count up, so that new decisions go
 -- at the index's end; by auth code (random) only for the pre-authorizations (2) and
--- completions (4) a terminal names that way (spec/cup-pos.md), instead of every decision
+-- completions (4) a terminal names that way (docs/cup-pos.md), instead of every decision
 -- of the card at a random place in (card_id, auth_code), a page written each.
 DROP INDEX decisions_card;
 CREATE INDEX decisions_rrn ON decisions(rrn);
