@@ -282,8 +282,8 @@ static const char decode_help[] =
 
 /* Every option of an iso command; each row's table names those it takes. */
 struct iopts {
-	const char *profile, *host, *timeout;
-	int framed, raw, mask;
+	const char *profile, *host, *timeout, *tpdu, *header;
+	int framed, raw, mask, hexdump;
 };
 
 #define TEXT(name, member) CLI_TEXT(name, struct iopts, member)
@@ -400,15 +400,23 @@ static const char encode_help[] =
     "\n"
     "Exit status: 0 encoded; 2 bad usage or a value the dialect refuses.\n";
 
+/* cup-pos defaults: TPDU 60 0000 0000, header of spec/cup-pos.md's example. */
+static const uint8_t tpdu0[5] = {0x60, 0, 0, 0, 0};
+static const uint8_t header0[6] = {0x60, 0x31, 0x00, 0x31, 0x00, 0x00};
+
+/* The TPDU and header given on the command line (`iso send --tpdu --header`): each, when
+ * set, wins over the JSON's "tpdu" and "header" and over the defaults. */
+struct envelope_opts {
+	bool tpdu_set, header_set;
+	iso8583_envelope env;
+};
+
 /* Reads the JSON message of `possum iso encode` from standard input and packs it under p
- * (framed: with its length header, TPDU and header) into out (MAX_MESSAGE bytes). Prints
- * its own error; returns CLI_OK, CLI_USAGE or CLI_FAILED. */
-static int encode_stdin(const char *prog, const iso8583_profile *p, int framed, uint8_t *out,
-                        size_t *len)
+ * (framed: with its length header, TPDU and header, eo's where set) into out (MAX_MESSAGE
+ * bytes). Prints its own error; returns CLI_OK, CLI_USAGE or CLI_FAILED. */
+static int encode_stdin(const char *prog, const iso8583_profile *p, int framed,
+                        const struct envelope_opts *eo, uint8_t *out, size_t *len)
 {
-	/* cup-pos defaults: TPDU 60 0000 0000, header of spec/cup-pos.md's example. */
-	static const uint8_t tpdu0[5] = {0x60, 0, 0, 0, 0};
-	static const uint8_t header0[6] = {0x60, 0x31, 0x00, 0x31, 0x00, 0x00};
 	struct encode_values vals = {NULL, 0, MAX_MESSAGE};
 	iso8583_envelope env;
 	iso8583_diag diag;
@@ -433,6 +441,10 @@ static int encode_stdin(const char *prog, const iso8583_profile *p, int framed, 
 	     (rc = hex_member(prog, root, "header", env.header, sizeof env.header, header0)) !=
 	         CLI_OK))
 		goto out;
+	if (eo != NULL && eo->tpdu_set)
+		memcpy(env.tpdu, eo->env.tpdu, sizeof env.tpdu);
+	if (eo != NULL && eo->header_set)
+		memcpy(env.header, eo->env.header, sizeof env.header);
 	if (framed)
 		rc = iso8583_pack_framed(p, &env, &m, out, MAX_MESSAGE, len, &diag);
 	else
@@ -460,7 +472,7 @@ static int iso_encode(struct cli_env *env, const void *values)
 		return rc;
 	if ((out = malloc(MAX_MESSAGE)) == NULL)
 		return cli_error(CLI_FAILED, prog, "out of memory");
-	if ((rc = encode_stdin(prog, p, o->framed, out, &len)) == CLI_OK) {
+	if ((rc = encode_stdin(prog, p, o->framed, NULL, out, &len)) == CLI_OK) {
 		if (o->raw)
 			fwrite(out, 1, len, stdout);
 		else
@@ -473,84 +485,163 @@ static int iso_encode(struct cli_env *env, const void *values)
 /* --- send --- */
 
 static const char send_help[] =
-    "--host HOST:PORT --profile P [--timeout S] [--json | --mask] [--raw] < message.json\n"
+    "--host HOST:PORT --profile P [--tpdu HEX] [--header HEX] [--timeout S]\n"
+    "        [--json | --mask] [--raw] < message.json\n"
     "\n"
-    "Encodes the JSON message on standard input as 'possum iso encode' does, sends it to\n"
-    "an ISO 8583 link (a 2-byte big-endian length before the message, as the network\n"
-    "dialects frame it), waits for the answer and prints it as 'possum iso decode' does.\n"
+    "Encodes the JSON message on standard input as 'possum iso encode --framed' does,\n"
+    "sends it to an ISO 8583 link (a 2-byte big-endian length before the message, and\n"
+    "for cup-pos the TPDU and header after it), waits for the answer and prints it as\n"
+    "'possum iso decode --framed' does, under the same dialect.\n"
     "\n"
     "  --host HOST:PORT  where to connect ([v6addr]:PORT for IPv6)\n"
     "  --profile P       the dialect (see 'possum iso profiles')\n"
+    "  --tpdu HEX        cup-pos: the 5-byte TPDU (default: the JSON's \"tpdu\", else\n"
+    "                    6000000000)\n"
+    "  --header HEX      cup-pos: the 6-byte header (default: the JSON's \"header\", else\n"
+    "                    603100310000)\n"
     "  --timeout S       seconds to wait for the connection and the answer (default 10)\n"
     "  --json            print the answer as JSON, as 'possum iso decode --json' does\n"
-    "  --mask            mask card data in the table, as 'possum iso decode --mask' does\n"
+    "  --mask            mask card data, as 'possum iso decode --mask' does\n"
     "  --raw             standard input holds the message bytes themselves, sent as they\n"
-    "                    are (framed): for testing what a host does with bad input\n"
+    "                    are after the length header: for testing what a host does with\n"
+    "                    bad input\n"
     "\n"
     "Exit status: 0 an answer came, whatever its response code; 1 no answer (refused,\n"
-    "timed out, closed) or an answer that does not decode; 2 bad usage or a bad message.\n";
+    "timed out, closed) or an answer that does not decode (its bytes are printed as hex,\n"
+    "length header first, and the reason on standard error); 2 bad usage or a bad message.\n";
 
-static const cli_opt send_opts[] = {TEXT("host", host), TEXT("profile", profile),
-                                    TEXT("timeout", timeout), SET("mask", mask), SET("raw", raw)};
+static const cli_opt send_opts[] = {
+    TEXT("host", host),     TEXT("profile", profile), TEXT("timeout", timeout), TEXT("tpdu", tpdu),
+    TEXT("header", header), SET("mask", mask),        SET("raw", raw)};
+
+/* Reads --NAME HEX of n bytes into out; *set says whether it was given. */
+static int hex_option(const char *prog, const char *name, const char *hex, uint8_t *out, size_t n,
+                      bool *set)
+{
+	size_t len;
+
+	*set = hex != NULL;
+	if (hex != NULL && (hex_decode(hex, strlen(hex), out, n, &len) != HEX_OK || len != n))
+		return cli_usage_error(prog, "%s", name);
+	return CLI_OK;
+}
+
+/* Checks send's options: the timeout in *timeout_ms, the envelope's options in *eo. */
+static int send_options(const char *prog, const struct iopts *o, int json, int *timeout_ms,
+                        struct envelope_opts *eo)
+{
+	char *end;
+	long t;
+	int rc;
+
+	if (o->host == NULL)
+		return cli_usage_error(prog, "--host HOST:PORT is required");
+	t = strtol(o->timeout, &end, 10);
+	if (*o->timeout == '\0' || *end != '\0' || t < 1 || t > 3600)
+		return cli_usage_error(prog, "--timeout must be seconds from 1 to 3600");
+	*timeout_ms = (int)t * 1000;
+	if (o->mask && json)
+		return cli_usage_error(prog,
+		                       "--mask is for the table; --json gives the message whole");
+	if ((rc = hex_option(prog, "--tpdu takes 5 bytes of hex (10 digits)", o->tpdu, eo->env.tpdu,
+	                     sizeof eo->env.tpdu, &eo->tpdu_set)) != CLI_OK ||
+	    (rc = hex_option(prog, "--header takes 6 bytes of hex (12 digits)", o->header,
+	                     eo->env.header, sizeof eo->env.header, &eo->header_set)) != CLI_OK)
+		return rc;
+	return CLI_OK;
+}
+
+/* The request's frame into *out, length header first: --raw's bytes behind a length header,
+ * or the JSON message packed framed. */
+static int send_request(const char *prog, const iso8583_profile *p, const struct iopts *o,
+                        const struct envelope_opts *eo, uint8_t **out, size_t *len)
+{
+	uint8_t *raw;
+	size_t n;
+	int rc;
+
+	if ((*out = malloc(MAX_MESSAGE + 2)) == NULL)
+		return cli_error(CLI_FAILED, prog, "out of memory");
+	if (!o->raw)
+		return encode_stdin(prog, p, 1, eo, *out, len);
+	if ((rc = cli_input_bytes(prog, NULL, 1, &raw, &n)) != CLI_OK)
+		return rc;
+	if (n == 0 || n > NET_MAX_FRAME) {
+		free(raw);
+		return cli_error(CLI_USAGE, prog, "the message must be 1 to %d bytes",
+		                 NET_MAX_FRAME);
+	}
+	(*out)[0] = (uint8_t)(n >> 8);
+	(*out)[1] = (uint8_t)n;
+	memcpy(*out + 2, raw, n);
+	*len = n + 2;
+	free(raw);
+	return CLI_OK;
+}
+
+/* Sends the frame req (its length header included) to host and reads the answer into in
+ * (NET_MAX_FRAME + 2 bytes), length header included. */
+static int exchange(const char *prog, const char *host, int timeout_ms, const uint8_t *req,
+                    size_t req_len, uint8_t *in, size_t *len)
+{
+	net_client *c = NULL;
+	int rc;
+
+	if ((rc = net_client_connect(host, timeout_ms, &c)) != NET_OK)
+		return cli_error(CLI_FAILED, prog, "%s: %s", host, net_strerror(rc));
+	if ((rc = net_client_send(c, req + 2, req_len - 2)) != NET_OK ||
+	    (rc = net_client_recv(c, in + 2, NET_MAX_FRAME, len, timeout_ms)) != NET_OK)
+		rc = cli_error(CLI_FAILED, prog, "%s: no answer: %s", host, net_strerror(rc));
+	else {
+		in[0] = (uint8_t)(*len >> 8);
+		in[1] = (uint8_t)*len;
+		*len += 2;
+	}
+	net_client_close(c);
+	return rc;
+}
+
+/* The answer under p, framed: decoded and printed, or its bytes as hex and the reason. */
+static int show_answer(const char *prog, const iso8583_profile *p, const uint8_t *in, size_t len,
+                       int json, int mask)
+{
+	iso8583_envelope envelope;
+	iso8583_diag diag;
+	iso8583_msg m;
+
+	if (iso8583_unpack_framed(p, in, len, &envelope, &m, &diag) != ISO8583_OK) {
+		cli_print_hex(in, len);
+		return cli_error(
+		    CLI_FAILED, prog,
+		    "the answer (%zu bytes, printed as hex) does not decode under %s: %s", len,
+		    p->name, diag.text);
+	}
+	return print_message(prog, p, &m, &envelope, json, mask);
+}
 
 static int iso_send(struct cli_env *env, const void *values)
 {
 	const struct iopts *o = values;
-	const char *prog = env->prog, *host = o->host, *timeout_s = o->timeout;
-	int json = env->json, rc, timeout_ms;
+	const char *prog = env->prog;
+	struct envelope_opts eo = {0};
+	int json = env->json, rc, timeout_ms = 0;
 	const iso8583_profile *p;
-	net_client *c = NULL;
 	uint8_t *out = NULL, *in = NULL;
-	iso8583_diag diag;
-	iso8583_msg m;
-	size_t len;
-	char *end;
-	long t;
+	size_t out_len, len;
 
-	if (host == NULL)
-		return cli_usage_error(prog, "--host HOST:PORT is required");
-	t = strtol(timeout_s, &end, 10);
-	if (*timeout_s == '\0' || *end != '\0' || t < 1 || t > 3600)
-		return cli_usage_error(prog, "--timeout must be seconds from 1 to 3600");
-	timeout_ms = (int)t * 1000;
-	if (o->mask && json)
-		return cli_usage_error(prog,
-		                       "--mask is for the table; --json gives the message whole");
-	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
+	if ((rc = send_options(prog, o, json, &timeout_ms, &eo)) != CLI_OK ||
+	    (rc = find_profile(prog, o->profile, &p)) != CLI_OK)
 		return rc;
-	if (o->raw) {
-		if ((rc = cli_input_bytes(prog, NULL, 1, &out, &len)) != CLI_OK)
-			return rc;
-		if (len == 0 || len > NET_MAX_FRAME) {
-			rc = cli_error(CLI_USAGE, prog, "the message must be 1 to %d bytes",
-			               NET_MAX_FRAME);
-			goto out;
-		}
-	} else {
-		if ((out = malloc(MAX_MESSAGE)) == NULL)
-			return cli_error(CLI_FAILED, prog, "out of memory");
-		if ((rc = encode_stdin(prog, p, 0, out, &len)) != CLI_OK)
-			goto out;
-	}
-	if ((in = malloc(NET_MAX_FRAME)) == NULL) {
+	if ((rc = send_request(prog, p, o, &eo, &out, &out_len)) != CLI_OK)
+		goto out;
+	if ((in = malloc(NET_MAX_FRAME + 2)) == NULL) {
 		rc = cli_error(CLI_FAILED, prog, "out of memory");
 		goto out;
 	}
-	if ((rc = net_client_connect(host, timeout_ms, &c)) != NET_OK) {
-		rc = cli_error(CLI_FAILED, prog, "%s: %s", host, net_strerror(rc));
+	if ((rc = exchange(prog, o->host, timeout_ms, out, out_len, in, &len)) != CLI_OK)
 		goto out;
-	}
-	if ((rc = net_client_send(c, out, len)) != NET_OK ||
-	    (rc = net_client_recv(c, in, NET_MAX_FRAME, &len, timeout_ms)) != NET_OK) {
-		rc = cli_error(CLI_FAILED, prog, "%s: no answer: %s", host, net_strerror(rc));
-		goto out;
-	}
-	if (iso8583_unpack(p, in, len, &m, &diag) != ISO8583_OK)
-		rc = cli_error(CLI_FAILED, prog, "the answer does not decode: %s", diag.text);
-	else
-		rc = print_message(prog, p, &m, NULL, json, o->mask);
+	rc = show_answer(prog, p, in, len, json, o->mask);
 out:
-	net_client_close(c);
 	free(out);
 	free(in);
 	return rc;
