@@ -9,8 +9,10 @@
 #include "card/card.h"
 #include "cli/cli.h"
 #include "common/hex.h"
+#include "common/money.h"
 #include "iso8583/iso8583.h"
 #include "net/net.h"
+#include "rcode/rcode.h"
 #include "tlv/tlv.h"
 
 #define MAX_MESSAGE 65536
@@ -222,6 +224,69 @@ static int print_sub(void *ctx, const iso8583_subvalue *sv)
 	return 0;
 }
 
+/* Whether text[0..n) are n digits. */
+static bool all_digits(const char *text, size_t len, size_t n)
+{
+	if (len != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+	return true;
+}
+
+/* The two digits at text as a number. */
+static int two(const char *text)
+{
+	return (text[0] - '0') * 10 + (text[1] - '0');
+}
+
+/* Field 4 as an amount, in field 49's currency (its minor units and alphabetic code). */
+static void print_amount(const iso8583_msg *m, const char *v, size_t len)
+{
+	char cur[8] = "", text[MONEY_TEXT_MAX];
+	const char *alpha = NULL;
+	unsigned currency = 0;
+	size_t n = 0;
+
+	if (iso8583_get(m, 49, cur, sizeof cur, &n) == ISO8583_OK && all_digits(cur, n, 3)) {
+		currency = (unsigned)strtoul(cur, NULL, 10);
+		alpha = money_alpha(currency);
+	}
+	if (len == 0 || len > 18 || !all_digits(v, len, len))
+		return;
+	money_format(strtoll(v, NULL, 10), currency, text);
+	if (alpha != NULL)
+		printf("      = %s %s\n", text, alpha);
+	else if (n == 3)
+		printf("      = %s (currency %s)\n", text, cur);
+	else
+		printf("      = %s (no currency: field 49 absent)\n", text);
+}
+
+/* The meaning of fields 4, 7, 12, 13 and 39 on a line of its own below the field's: the
+ * amount in its currency, dates and times with their separators, the response code's text
+ * in Chinese and English (rcode.h). Values not of the expected form get no line. */
+static void print_readable(const iso8583_msg *m, int f, const uint8_t *value, size_t len)
+{
+	const char *v = (const char *)value;
+	const struct rcode_info *rc;
+
+	if (f == 4) {
+		print_amount(m, v, len);
+	} else if (f == 7 && all_digits(v, len, 10) && two(v) >= 1 && two(v) <= 12) {
+		printf("      = %.2s-%.2s %.2s:%.2s:%.2s (month-day, GMT)\n", v, v + 2, v + 4,
+		       v + 6, v + 8);
+	} else if (f == 12 && all_digits(v, len, 6) && two(v) < 24) {
+		printf("      = %.2s:%.2s:%.2s (local time)\n", v, v + 2, v + 4);
+	} else if (f == 13 && all_digits(v, len, 4) && two(v) >= 1 && two(v) <= 12) {
+		printf("      = %.2s-%.2s (month-day, local date)\n", v, v + 2);
+	} else if (f == 39 && len == RCODE_LEN) {
+		rc = rcode_find(v);
+		printf("      = %s / %s\n", rc->zh, rc->en);
+	}
+}
+
 static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso8583_envelope *env,
                        bool mask)
 {
@@ -246,11 +311,33 @@ static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso
 		printf("  %3d  %-*s ", f, t.width + 13, p->fields[f].name);
 		print_value(value, len, !is_text(p, f), path, mask);
 		putchar('\n');
+		if (is_text(p, f))
+			print_readable(m, f, value, len);
 		if (iso8583_explain(p, m->mti, f, value, len, print_sub, &t, &layout, &diag) !=
 		    ISO8583_OK)
 			printf("      (%s does not parse: %s)\n", layout, diag.text);
 	}
 	return CLI_OK;
+}
+
+/* --hexdump: bytes as lines of an offset, 16 bytes in hex and the same as ASCII ('.' where
+ * not printable), as `hexdump -C` writes them. */
+static void print_hexdump(const uint8_t *b, size_t len)
+{
+	for (size_t at = 0; at < len; at += 16) {
+		printf("%08zx", at);
+		for (size_t i = at; i < at + 16; i++) {
+			printf(i % 8 == 0 ? "  " : " ");
+			if (i < len)
+				printf("%02x", b[i]);
+			else
+				printf("  ");
+		}
+		printf("  |");
+		for (size_t i = at; i < at + 16 && i < len; i++)
+			putchar(b[i] >= 0x20 && b[i] < 0x7F ? b[i] : '.');
+		printf("|\n");
+	}
 }
 
 /* A decoded message as `possum iso decode` prints it: JSON or a table, masked or not. */
@@ -261,11 +348,13 @@ static int print_message(const char *prog, const iso8583_profile *p, const iso85
 }
 
 static const char decode_help[] =
-    "--profile P [--framed] [--json | --mask] [--raw] [HEX | -]\n"
+    "--profile P [--framed] [--json | --mask] [--hexdump] [--raw] [HEX | -]\n"
     "\n"
     "Decodes one ISO 8583 message given as hex (argument or standard input) and prints\n"
     "its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, 60, 61, 62 and 63\n"
-    "broken out where the dialect has a layout for them.\n"
+    "broken out where the dialect has a layout for them, and below a field its meaning:\n"
+    "4 as an amount in 49's currency, 7, 12 and 13 as dates and times, 39 in Chinese\n"
+    "and English.\n"
     "\n"
     "  --profile P  the dialect (see 'possum iso profiles')\n"
     "  --framed     the input starts with the length header (and for cup-pos the TPDU\n"
@@ -275,6 +364,7 @@ static const char decode_help[] =
     "  --mask       mask card numbers (first 6 and last 4 digits kept), track data,\n"
     "               the PIN block and the cardholder's name, ID and phone, so the\n"
     "               table can be shared\n"
+    "  --hexdump    print the message's bytes first: offset, hex and ASCII\n"
     "  --raw        standard input holds the bytes themselves, not hex\n"
     "\n"
     "Exit status: 0 decoded; 2 bad usage or a malformed message (the message names the\n"
@@ -290,7 +380,7 @@ struct iopts {
 #define SET(name, member)  CLI_SET(name, struct iopts, member)
 
 static const cli_opt decode_opts[] = {TEXT("profile", profile), SET("framed", framed),
-                                      SET("raw", raw), SET("mask", mask)};
+                                      SET("raw", raw), SET("mask", mask), SET("hexdump", hexdump)};
 
 static int iso_decode(struct cli_env *env, const void *values)
 {
@@ -307,10 +397,14 @@ static int iso_decode(struct cli_env *env, const void *values)
 	if (o->mask && json)
 		return cli_usage_error(prog,
 		                       "--mask is for the table; --json gives the message whole");
+	if (o->hexdump && json)
+		return cli_usage_error(prog, "--hexdump is for the table, not --json");
 	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
 		return rc;
 	if ((rc = cli_input_bytes(prog, hex, o->raw, &buf, &len)) != CLI_OK)
 		return rc;
+	if (o->hexdump)
+		print_hexdump(buf, len);
 	if (o->framed)
 		rc = iso8583_unpack_framed(p, buf, len, &envelope, &m, &diag);
 	else
@@ -457,7 +551,7 @@ out:
 }
 
 static const cli_opt encode_opts[] = {TEXT("profile", profile), SET("framed", framed),
-                                      SET("raw", raw)};
+                                      SET("raw", raw), SET("hexdump", hexdump)};
 
 static int iso_encode(struct cli_env *env, const void *values)
 {
@@ -486,7 +580,7 @@ static int iso_encode(struct cli_env *env, const void *values)
 
 static const char send_help[] =
     "--host HOST:PORT --profile P [--tpdu HEX] [--header HEX] [--timeout S]\n"
-    "        [--json | --mask] [--raw] < message.json\n"
+    "        [--json | --mask] [--hexdump] [--raw] < message.json\n"
     "\n"
     "Encodes the JSON message on standard input as 'possum iso encode --framed' does,\n"
     "sends it to an ISO 8583 link (a 2-byte big-endian length before the message, and\n"
@@ -502,6 +596,7 @@ static const char send_help[] =
     "  --timeout S       seconds to wait for the connection and the answer (default 10)\n"
     "  --json            print the answer as JSON, as 'possum iso decode --json' does\n"
     "  --mask            mask card data, as 'possum iso decode --mask' does\n"
+    "  --hexdump         print the bytes sent and received first, as a hex dump\n"
     "  --raw             standard input holds the message bytes themselves, sent as they\n"
     "                    are after the length header: for testing what a host does with\n"
     "                    bad input\n"
@@ -510,9 +605,10 @@ static const char send_help[] =
     "timed out, closed) or an answer that does not decode (its bytes are printed as hex,\n"
     "length header first, and the reason on standard error); 2 bad usage or a bad message.\n";
 
-static const cli_opt send_opts[] = {
-    TEXT("host", host),     TEXT("profile", profile), TEXT("timeout", timeout), TEXT("tpdu", tpdu),
-    TEXT("header", header), SET("mask", mask),        SET("raw", raw)};
+static const cli_opt send_opts[] = {TEXT("host", host),       TEXT("profile", profile),
+                                    TEXT("timeout", timeout), TEXT("tpdu", tpdu),
+                                    TEXT("header", header),   SET("mask", mask),
+                                    SET("raw", raw),          SET("hexdump", hexdump)};
 
 /* Reads --NAME HEX of n bytes into out; *set says whether it was given. */
 static int hex_option(const char *prog, const char *name, const char *hex, uint8_t *out, size_t n,
@@ -543,6 +639,8 @@ static int send_options(const char *prog, const struct iopts *o, int json, int *
 	if (o->mask && json)
 		return cli_usage_error(prog,
 		                       "--mask is for the table; --json gives the message whole");
+	if (o->hexdump && json)
+		return cli_usage_error(prog, "--hexdump is for the table, not --json");
 	if ((rc = hex_option(prog, "--tpdu takes 5 bytes of hex (10 digits)", o->tpdu, eo->env.tpdu,
 	                     sizeof eo->env.tpdu, &eo->tpdu_set)) != CLI_OK ||
 	    (rc = hex_option(prog, "--header takes 6 bytes of hex (12 digits)", o->header,
@@ -640,6 +738,12 @@ static int iso_send(struct cli_env *env, const void *values)
 	}
 	if ((rc = exchange(prog, o->host, timeout_ms, out, out_len, in, &len)) != CLI_OK)
 		goto out;
+	if (o->hexdump) {
+		printf("sent %zu bytes\n", out_len);
+		print_hexdump(out, out_len);
+		printf("received %zu bytes\n", len);
+		print_hexdump(in, len);
+	}
 	rc = show_answer(prog, p, in, len, json, o->mask);
 out:
 	free(out);

@@ -60,6 +60,31 @@ out_has "TPDU 6000030000"
 out_has "59.A2.02 *hardware serial number *0000020254004318"
 out_has "55.9F26 *Application Cryptogram *A1B2C3D4E5F60708"
 out_has "60.2 *batch number *000001"
+# Below a field, its meaning: the amount in 49's currency, dates and times, 39 in Chinese and
+# English. The JSON keeps its shape.
+out_has "^      = 12.34 CNY$"
+resp=$("$possum" iso encode --profile cup-pos --framed <"$top/examples/purchase-response.json")
+expect 0 "decode answer table" -- "$possum" iso decode --profile cup-pos --framed "$resp"
+out_has "^   39  response code  *00$"
+out_has "^      = 交易成功 / approved$"
+out_has "^      = 10:30:15 (local time)$"
+out_has "^      = 11-22 (month-day, local date)$"
+echo '{"mti":"0210","fields":{"4":"000000012345","7":"1130120000","39":"51","49":"392"}}' >"$tmp/r.json"
+"$possum" iso encode --profile iso87a <"$tmp/r.json" >"$tmp/r.hex"
+expect 0 "decode readable" -- "$possum" iso decode --profile iso87a "$(cat "$tmp/r.hex")"
+out_has "^      = 12345 JPY$"
+out_has "^      = 11-30 12:00:00 (month-day, GMT)$"
+out_has "^      = 余额不足 / insufficient funds$"
+expect 0 "decode readable json" -- "$possum" iso decode --profile iso87a --json "$(cat "$tmp/r.hex")"
+if [ "$(cat "$tmp/out")" = '{"mti":"0210","fields":{"4":"000000012345","7":"1130120000","39":"51","49":"392"}}' ]; then ok; else bad "readable JSON: $(cat "$tmp/out")"; fi
+# --hexdump: offset, hex, ASCII, as hexdump -C; then the table.
+vector=$(printf '01007000000000000000164242424242424242123456000000000100' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+expect 0 "decode hexdump" -- "$possum" iso decode --profile iso87a --hexdump "$vector"
+out_has "^00000000  30 31 30 30 37 30 30 30  30 30 30 30 30 30 30 30  |0100700000000000|$"
+out_has "^00000030  30 30 30 30 30 31 30 30                           |00000100|$"
+out_has "^  MTI  0100"
+expect 2 "hexdump with json" -- "$possum" iso decode --profile iso87a --hexdump --json "$vector"
+err_has "--hexdump is for the table"
 expect 0 "decode masked" -- "$possum" iso decode --profile cup-pos --framed --mask "$hex"
 out_has "primary account number *622848\*\*\*\*\*\*\*\*\*0018$"
 out_has "track 2 *622848\*\*\*\*\*\*\*\*\*0018=\*\*\*\*"

@@ -71,6 +71,8 @@ echo '{"mti":"0800","fields":{"7":"1130120000","11":"000002","70":"001"}}' >"$tm
 send "$tmp/signon.json"
 out_has "MTI  0810"
 out_has "39  response code  *00$"
+out_has "^      = 交易成功 / approved$"
+out_has "^      = 11-30 12:00:00 (month-day, GMT)$"
 echo '{"mti":"0800","fields":{"7":"1130120000","11":"000003","70":"999"}}' >"$tmp/nm.json"
 send "$tmp/nm.json" --json
 out_has '"39":"12"'
@@ -88,6 +90,13 @@ if [ "$got" -eq 0 ]; then ok; else bad "sale: exit $got: $(cat "$tmp/err")"; fi
 if [ "$(cat "$tmp/out")" = '{"mti":"0210","fields":{"3":"000000","4":"000000001000","7":"1130120000","11":"000004","12":"120000","13":"1130","32":"12345678","37":"000000000004","39":"14","41":"TERM0001","42":"MERCHANT0000001","49":"156"}}' ]; then ok; else bad "sale answer: $(cat "$tmp/out")"; fi
 send "$tmp/sale.json" --mask
 out_has "39  response code  *94$"
+out_has "^      = 重复交易 / duplicate transaction$"
+out_has "^      = 10.00 CNY$"
+send "$tmp/echo.json" --hexdump
+out_has "^sent 57 bytes$"
+out_has "^00000000  00 "
+out_has "^received [0-9]* bytes$"
+out_has "^  MTI  0810"
 
 # Garbage: no MTI, the connection is closed; a request that does not unpack: 30.
 printf 'garbage!' >"$tmp/garbage"
