@@ -382,6 +382,16 @@ struct iopts {
 static const cli_opt decode_opts[] = {TEXT("profile", profile), SET("framed", framed),
                                       SET("raw", raw), SET("mask", mask), SET("hexdump", hexdump)};
 
+/* Whether buf, which did not decode as a bare message, starts with the length header of the
+ * dialect's framing that gives the length of the rest. */
+static bool looks_framed(const iso8583_profile *p, const uint8_t *buf, size_t len)
+{
+	size_t frame_len;
+
+	return p->len_header > 0 && len > p->len_header &&
+	       iso8583_frame_size(p, buf, len, &frame_len) == ISO8583_OK && frame_len == len;
+}
+
 static int iso_decode(struct cli_env *env, const void *values)
 {
 	const struct iopts *o = values;
@@ -409,7 +419,12 @@ static int iso_decode(struct cli_env *env, const void *values)
 		rc = iso8583_unpack_framed(p, buf, len, &envelope, &m, &diag);
 	else
 		rc = iso8583_unpack(p, buf, len, &m, &diag);
-	if (rc != ISO8583_OK)
+	if (rc != ISO8583_OK && !o->framed && looks_framed(p, buf, len))
+		rc = cli_error(
+		    CLI_USAGE, prog,
+		    "%s; its first %u bytes are the length of the rest (%zu): try --framed",
+		    diag.text, p->len_header, len - p->len_header);
+	else if (rc != ISO8583_OK)
 		rc = cli_error(CLI_USAGE, prog, "%s", diag.text);
 	else
 		rc = print_message(prog, p, &m, o->framed ? &envelope : NULL, json, o->mask);

@@ -114,6 +114,14 @@ expect 2 "trailing" -- "$possum" iso decode --profile cup-pos "${unframed}00"
 err_has "bytes left over after it"
 expect 2 "wrong length header" -- "$possum" iso decode --profile cup-pos --framed "0001${hex#????}"
 err_has "frame: length header says 1 bytes"
+# A framed message decoded without --framed: the error suggests it.
+expect 2 "framed without --framed" -- "$possum" iso decode --profile cup-pos "$hex"
+err_has "its first 2 bytes are the length of the rest ($((${#hex} / 2 - 2))): try --framed"
+framed87=$("$possum" iso encode --profile iso87a --framed <"$top/examples/signin.json")
+expect 2 "iso87a framed without --framed" -- "$possum" iso decode --profile iso87a "$framed87"
+err_has "try --framed"
+expect 2 "unframed: no suggestion" -- "$possum" iso decode --profile cup-pos "${unframed}00"
+if grep -q "try --framed" "$tmp/err"; then bad "suggested --framed for an unframed message"; else ok; fi
 expect 2 "not hex" -- "$possum" iso decode --profile cup-pos "02zz"
 err_has "not hex"
 expect 2 "unknown profile" -- "$possum" iso decode --profile iso93 "0200"
