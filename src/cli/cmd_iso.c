@@ -44,55 +44,6 @@ static bool is_text(const iso8583_profile *p, int f)
 	return p->fields[f].cls != ISO8583_B;
 }
 
-/* The logical value of field f as a JSON string: text as itself, binary as hex. */
-static json_t *field_json(const iso8583_profile *p, const iso8583_msg *m, int f)
-{
-	uint8_t value[10000];
-	char hex[20001];
-	size_t len;
-
-	if (iso8583_get(m, f, value, sizeof value, &len) != ISO8583_OK)
-		return NULL;
-	if (is_text(p, f))
-		return json_stringn((const char *)value, len);
-	hex_encode(value, len, hex, sizeof hex);
-	return json_string(hex);
-}
-
-static int print_json(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
-                      const iso8583_envelope *env)
-{
-	json_t *root = json_object(), *fields = json_object();
-	char hex[16], key[8];
-	char *text;
-
-	if (env != NULL && p->tpdu_len > 0) {
-		hex_encode(env->tpdu, p->tpdu_len, hex, sizeof hex);
-		json_object_set_new(root, "tpdu", json_string(hex));
-		hex_encode(env->header, p->header_len, hex, sizeof hex);
-		json_object_set_new(root, "header", json_string(hex));
-	}
-	json_object_set_new(root, "mti", json_string(m->mti));
-	for (int f = iso8583_next(m, 1); f != 0; f = iso8583_next(m, f)) {
-		json_t *v = field_json(p, m, f);
-		if (v == NULL) {
-			json_decref(fields);
-			json_decref(root);
-			return cli_error(CLI_USAGE, prog, "field %d: not UTF-8 text", f);
-		}
-		snprintf(key, sizeof key, "%d", f);
-		json_object_set_new(fields, key, v);
-	}
-	json_object_set_new(root, "fields", fields);
-	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (text == NULL)
-		return cli_error(CLI_FAILED, prog, "out of memory");
-	puts(text);
-	free(text);
-	return CLI_OK;
-}
-
 /* --mask: what a person may paste into a ticket. Card numbers keep their first 6 and last
  * 4 digits (card_pan_mask(), the one rule for it), track data its masked PAN, PIN blocks
  * nothing, and the cardholder's name, ID and phone (card authentication) a few characters.
@@ -190,6 +141,60 @@ static void mask_text(char *text, size_t len, enum mask how)
 	default:
 		break;
 	}
+}
+
+/* The logical value of field f as a JSON string: text as itself, binary as hex; masked as
+ * the table is when `mask` (binary fields then in their hex form). */
+static json_t *field_json(const iso8583_profile *p, const iso8583_msg *m, int f, bool mask)
+{
+	uint8_t value[10000];
+	char text[20001], path[8];
+	size_t len;
+
+	if (iso8583_get(m, f, value, sizeof value, &len) != ISO8583_OK)
+		return NULL;
+	if (is_text(p, f))
+		memcpy(text, value, len + 1);
+	else
+		len = hex_encode(value, len, text, sizeof text) == HEX_OK ? 2 * len : 0;
+	snprintf(path, sizeof path, "%d", f);
+	if (mask)
+		mask_text(text, len, mask_for(path));
+	return json_stringn(text, len);
+}
+
+static int print_json(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
+                      const iso8583_envelope *env, bool mask)
+{
+	json_t *root = json_object(), *fields = json_object();
+	char hex[16], key[8];
+	char *text;
+
+	if (env != NULL && p->tpdu_len > 0) {
+		hex_encode(env->tpdu, p->tpdu_len, hex, sizeof hex);
+		json_object_set_new(root, "tpdu", json_string(hex));
+		hex_encode(env->header, p->header_len, hex, sizeof hex);
+		json_object_set_new(root, "header", json_string(hex));
+	}
+	json_object_set_new(root, "mti", json_string(m->mti));
+	for (int f = iso8583_next(m, 1); f != 0; f = iso8583_next(m, f)) {
+		json_t *v = field_json(p, m, f, mask);
+		if (v == NULL) {
+			json_decref(fields);
+			json_decref(root);
+			return cli_error(CLI_USAGE, prog, "field %d: not UTF-8 text", f);
+		}
+		snprintf(key, sizeof key, "%d", f);
+		json_object_set_new(fields, key, v);
+	}
+	json_object_set_new(root, "fields", fields);
+	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL)
+		return cli_error(CLI_FAILED, prog, "out of memory");
+	puts(text);
+	free(text);
+	return CLI_OK;
 }
 
 /* Prints a value as text or hex, masked by `path` when masking is on. */
@@ -344,11 +349,11 @@ static void print_hexdump(const uint8_t *b, size_t len)
 static int print_message(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
                          const iso8583_envelope *env, int json, int mask)
 {
-	return json ? print_json(prog, p, m, env) : print_table(p, m, env, mask);
+	return json ? print_json(prog, p, m, env, mask) : print_table(p, m, env, mask);
 }
 
 static const char decode_help[] =
-    "--profile P [--framed] [--json | --mask] [--hexdump] [--raw] [HEX | -]\n"
+    "--profile P [--framed] [--json] [--mask] [--hexdump] [--raw] [HEX | -]\n"
     "\n"
     "Decodes one ISO 8583 message given as hex (argument or standard input) and prints\n"
     "its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, 60, 61, 62 and 63\n"
@@ -363,7 +368,8 @@ static const char decode_help[] =
     "               fields as upper-case hex\n"
     "  --mask       mask card numbers (first 6 and last 4 digits kept), track data,\n"
     "               the PIN block and the cardholder's name, ID and phone, so the\n"
-    "               table can be shared\n"
+    "               table or the JSON can be shared (masked JSON does not encode\n"
+    "               back where a binary field is starred)\n"
     "  --hexdump    print the message's bytes first: offset, hex and ASCII\n"
     "  --raw        standard input holds the bytes themselves, not hex\n"
     "\n"
@@ -404,9 +410,6 @@ static int iso_decode(struct cli_env *env, const void *values)
 	uint8_t *buf;
 	size_t len;
 
-	if (o->mask && json)
-		return cli_usage_error(prog,
-		                       "--mask is for the table; --json gives the message whole");
 	if (o->hexdump && json)
 		return cli_usage_error(prog, "--hexdump is for the table, not --json");
 	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
@@ -595,7 +598,7 @@ static int iso_encode(struct cli_env *env, const void *values)
 
 static const char send_help[] =
     "--host HOST:PORT --profile P [--tpdu HEX] [--header HEX] [--timeout S]\n"
-    "        [--json | --mask] [--hexdump] [--raw] < message.json\n"
+    "        [--json] [--mask] [--hexdump] [--raw] < message.json\n"
     "\n"
     "Encodes the JSON message on standard input as 'possum iso encode --framed' does,\n"
     "sends it to an ISO 8583 link (a 2-byte big-endian length before the message, and\n"
@@ -651,9 +654,6 @@ static int send_options(const char *prog, const struct iopts *o, int json, int *
 	if (*o->timeout == '\0' || *end != '\0' || t < 1 || t > 3600)
 		return cli_usage_error(prog, "--timeout must be seconds from 1 to 3600");
 	*timeout_ms = (int)t * 1000;
-	if (o->mask && json)
-		return cli_usage_error(prog,
-		                       "--mask is for the table; --json gives the message whole");
 	if (o->hexdump && json)
 		return cli_usage_error(prog, "--hexdump is for the table, not --json");
 	if ((rc = hex_option(prog, "--tpdu takes 5 bytes of hex (10 digits)", o->tpdu, eo->env.tpdu,

@@ -98,7 +98,13 @@ expect 0 "decode masked EMV" -- "$possum" iso decode --profile cup-pos --mask "$
 out_has "55.70.5A *Application"
 out_has "55.9F36\|55.70.9F36"
 if grep -q "62284804025648\|2812220123" "$tmp/out"; then bad "--mask leaked EMV card data: $(cat "$tmp/out")"; else ok; fi
-expect 2 "mask with json" -- "$possum" iso decode --profile cup-pos --framed --mask --json "$hex"
+# --json --mask: the same JSON shape, masked as the table is.
+expect 0 "mask with json" -- "$possum" iso decode --profile cup-pos --framed --mask --json "$hex"
+out_has '^{"tpdu":"6000030000","header":"613100310000","mti":"0200","fields":{"2":"622848\*\*\*\*\*\*\*\*\*0018","3":"000000","4":"000000001234",'
+out_has '"35":"622848\*\*\*\*\*\*\*\*\*0018=\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*","41":"10000001"'
+out_has '"52":"\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*","53":"2600000000000000","55":"\*\**"'
+if grep -q "6228480402564890018\|1B9C1845EB993A7A\|A1B2C3D4E5F60708" "$tmp/out"; then bad "--json --mask leaked card data"; else ok; fi
+if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out" 2>/dev/null; then ok; else bad "--json --mask is not JSON"; fi
 expect 0 "decode json framed" -- "$possum" iso decode --profile cup-pos --framed --json "$hex"
 out_has '"tpdu":"6000030000","header":"613100310000","mti":"0200"'
 "$possum" iso encode --profile cup-pos --framed --raw <"$top/examples/purchase.json" >"$tmp/raw"

@@ -92,6 +92,9 @@ send "$tmp/sale.json" --mask
 out_has "39  response code  *94$"
 out_has "^      = 重复交易 / duplicate transaction$"
 out_has "^      = 10.00 CNY$"
+send "$tmp/sale.json" --json --mask
+if [ "$got" -eq 0 ]; then ok; else bad "send --json --mask: exit $got: $(cat "$tmp/err")"; fi
+out_has '^{"mti":"0210","fields":{"3":"000000","4":"000000001000",.*"39":"94"'
 send "$tmp/echo.json" --hexdump
 out_has "^sent 57 bytes$"
 out_has "^00000000  00 "
