@@ -9,8 +9,10 @@
 #include "card/card.h"
 #include "cli/cli.h"
 #include "common/hex.h"
+#include "common/money.h"
 #include "iso8583/iso8583.h"
 #include "net/net.h"
+#include "rcode/rcode.h"
 #include "tlv/tlv.h"
 
 #define MAX_MESSAGE 65536
@@ -40,55 +42,6 @@ static int find_profile(const char *prog, const char *name, const iso8583_profil
 static bool is_text(const iso8583_profile *p, int f)
 {
 	return p->fields[f].cls != ISO8583_B;
-}
-
-/* The logical value of field f as a JSON string: text as itself, binary as hex. */
-static json_t *field_json(const iso8583_profile *p, const iso8583_msg *m, int f)
-{
-	uint8_t value[10000];
-	char hex[20001];
-	size_t len;
-
-	if (iso8583_get(m, f, value, sizeof value, &len) != ISO8583_OK)
-		return NULL;
-	if (is_text(p, f))
-		return json_stringn((const char *)value, len);
-	hex_encode(value, len, hex, sizeof hex);
-	return json_string(hex);
-}
-
-static int print_json(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
-                      const iso8583_envelope *env)
-{
-	json_t *root = json_object(), *fields = json_object();
-	char hex[16], key[8];
-	char *text;
-
-	if (env != NULL && p->tpdu_len > 0) {
-		hex_encode(env->tpdu, p->tpdu_len, hex, sizeof hex);
-		json_object_set_new(root, "tpdu", json_string(hex));
-		hex_encode(env->header, p->header_len, hex, sizeof hex);
-		json_object_set_new(root, "header", json_string(hex));
-	}
-	json_object_set_new(root, "mti", json_string(m->mti));
-	for (int f = iso8583_next(m, 1); f != 0; f = iso8583_next(m, f)) {
-		json_t *v = field_json(p, m, f);
-		if (v == NULL) {
-			json_decref(fields);
-			json_decref(root);
-			return cli_error(CLI_USAGE, prog, "field %d: not UTF-8 text", f);
-		}
-		snprintf(key, sizeof key, "%d", f);
-		json_object_set_new(fields, key, v);
-	}
-	json_object_set_new(root, "fields", fields);
-	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (text == NULL)
-		return cli_error(CLI_FAILED, prog, "out of memory");
-	puts(text);
-	free(text);
-	return CLI_OK;
 }
 
 /* --mask: what a person may paste into a ticket. Card numbers keep their first 6 and last
@@ -190,6 +143,60 @@ static void mask_text(char *text, size_t len, enum mask how)
 	}
 }
 
+/* The logical value of field f as a JSON string: text as itself, binary as hex; masked as
+ * the table is when `mask` (binary fields then in their hex form). */
+static json_t *field_json(const iso8583_profile *p, const iso8583_msg *m, int f, bool mask)
+{
+	uint8_t value[10000];
+	char text[20001], path[8];
+	size_t len;
+
+	if (iso8583_get(m, f, value, sizeof value, &len) != ISO8583_OK)
+		return NULL;
+	if (is_text(p, f))
+		memcpy(text, value, len + 1);
+	else
+		len = hex_encode(value, len, text, sizeof text) == HEX_OK ? 2 * len : 0;
+	snprintf(path, sizeof path, "%d", f);
+	if (mask)
+		mask_text(text, len, mask_for(path));
+	return json_stringn(text, len);
+}
+
+static int print_json(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
+                      const iso8583_envelope *env, bool mask)
+{
+	json_t *root = json_object(), *fields = json_object();
+	char hex[16], key[8];
+	char *text;
+
+	if (env != NULL && p->tpdu_len > 0) {
+		hex_encode(env->tpdu, p->tpdu_len, hex, sizeof hex);
+		json_object_set_new(root, "tpdu", json_string(hex));
+		hex_encode(env->header, p->header_len, hex, sizeof hex);
+		json_object_set_new(root, "header", json_string(hex));
+	}
+	json_object_set_new(root, "mti", json_string(m->mti));
+	for (int f = iso8583_next(m, 1); f != 0; f = iso8583_next(m, f)) {
+		json_t *v = field_json(p, m, f, mask);
+		if (v == NULL) {
+			json_decref(fields);
+			json_decref(root);
+			return cli_error(CLI_USAGE, prog, "field %d: not UTF-8 text", f);
+		}
+		snprintf(key, sizeof key, "%d", f);
+		json_object_set_new(fields, key, v);
+	}
+	json_object_set_new(root, "fields", fields);
+	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL)
+		return cli_error(CLI_FAILED, prog, "out of memory");
+	puts(text);
+	free(text);
+	return CLI_OK;
+}
+
 /* Prints a value as text or hex, masked by `path` when masking is on. */
 static void print_value(const uint8_t *v, size_t len, bool binary, const char *path, bool mask)
 {
@@ -222,6 +229,69 @@ static int print_sub(void *ctx, const iso8583_subvalue *sv)
 	return 0;
 }
 
+/* Whether text[0..n) are n digits. */
+static bool all_digits(const char *text, size_t len, size_t n)
+{
+	if (len != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+	return true;
+}
+
+/* The two digits at text as a number. */
+static int two(const char *text)
+{
+	return (text[0] - '0') * 10 + (text[1] - '0');
+}
+
+/* Field 4 as an amount, in field 49's currency (its minor units and alphabetic code). */
+static void print_amount(const iso8583_msg *m, const char *v, size_t len)
+{
+	char cur[8] = "", text[MONEY_TEXT_MAX];
+	const char *alpha = NULL;
+	unsigned currency = 0;
+	size_t n = 0;
+
+	if (iso8583_get(m, 49, cur, sizeof cur, &n) == ISO8583_OK && all_digits(cur, n, 3)) {
+		currency = (unsigned)strtoul(cur, NULL, 10);
+		alpha = money_alpha(currency);
+	}
+	if (len == 0 || len > 18 || !all_digits(v, len, len))
+		return;
+	money_format(strtoll(v, NULL, 10), currency, text);
+	if (alpha != NULL)
+		printf("      = %s %s\n", text, alpha);
+	else if (n == 3)
+		printf("      = %s (currency %s)\n", text, cur);
+	else
+		printf("      = %s (no currency: field 49 absent)\n", text);
+}
+
+/* The meaning of fields 4, 7, 12, 13 and 39 on a line of its own below the field's: the
+ * amount in its currency, dates and times with their separators, the response code's text
+ * in Chinese and English (rcode.h). Values not of the expected form get no line. */
+static void print_readable(const iso8583_msg *m, int f, const uint8_t *value, size_t len)
+{
+	const char *v = (const char *)value;
+	const struct rcode_info *rc;
+
+	if (f == 4) {
+		print_amount(m, v, len);
+	} else if (f == 7 && all_digits(v, len, 10) && two(v) >= 1 && two(v) <= 12) {
+		printf("      = %.2s-%.2s %.2s:%.2s:%.2s (month-day, GMT)\n", v, v + 2, v + 4,
+		       v + 6, v + 8);
+	} else if (f == 12 && all_digits(v, len, 6) && two(v) < 24) {
+		printf("      = %.2s:%.2s:%.2s (local time)\n", v, v + 2, v + 4);
+	} else if (f == 13 && all_digits(v, len, 4) && two(v) >= 1 && two(v) <= 12) {
+		printf("      = %.2s-%.2s (month-day, local date)\n", v, v + 2);
+	} else if (f == 39 && len == RCODE_LEN) {
+		rc = rcode_find(v);
+		printf("      = %s / %s\n", rc->zh, rc->en);
+	}
+}
+
 static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso8583_envelope *env,
                        bool mask)
 {
@@ -246,6 +316,8 @@ static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso
 		printf("  %3d  %-*s ", f, t.width + 13, p->fields[f].name);
 		print_value(value, len, !is_text(p, f), path, mask);
 		putchar('\n');
+		if (is_text(p, f))
+			print_readable(m, f, value, len);
 		if (iso8583_explain(p, m->mti, f, value, len, print_sub, &t, &layout, &diag) !=
 		    ISO8583_OK)
 			printf("      (%s does not parse: %s)\n", layout, diag.text);
@@ -253,19 +325,41 @@ static int print_table(const iso8583_profile *p, const iso8583_msg *m, const iso
 	return CLI_OK;
 }
 
+/* --hexdump: bytes as lines of an offset, 16 bytes in hex and the same as ASCII ('.' where
+ * not printable), as `hexdump -C` writes them. */
+static void print_hexdump(const uint8_t *b, size_t len)
+{
+	for (size_t at = 0; at < len; at += 16) {
+		printf("%08zx", at);
+		for (size_t i = at; i < at + 16; i++) {
+			printf(i % 8 == 0 ? "  " : " ");
+			if (i < len)
+				printf("%02x", b[i]);
+			else
+				printf("  ");
+		}
+		printf("  |");
+		for (size_t i = at; i < at + 16 && i < len; i++)
+			putchar(b[i] >= 0x20 && b[i] < 0x7F ? b[i] : '.');
+		printf("|\n");
+	}
+}
+
 /* A decoded message as `possum iso decode` prints it: JSON or a table, masked or not. */
 static int print_message(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
                          const iso8583_envelope *env, int json, int mask)
 {
-	return json ? print_json(prog, p, m, env) : print_table(p, m, env, mask);
+	return json ? print_json(prog, p, m, env, mask) : print_table(p, m, env, mask);
 }
 
 static const char decode_help[] =
-    "--profile P [--framed] [--json | --mask] [--raw] [HEX | -]\n"
+    "--profile P [--framed] [--json] [--mask] [--hexdump] [--raw] [HEX | -]\n"
     "\n"
     "Decodes one ISO 8583 message given as hex (argument or standard input) and prints\n"
     "its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, 60, 61, 62 and 63\n"
-    "broken out where the dialect has a layout for them.\n"
+    "broken out where the dialect has a layout for them, and below a field its meaning:\n"
+    "4 as an amount in 49's currency, 7, 12 and 13 as dates and times, 39 in Chinese\n"
+    "and English.\n"
     "\n"
     "  --profile P  the dialect (see 'possum iso profiles')\n"
     "  --framed     the input starts with the length header (and for cup-pos the TPDU\n"
@@ -274,7 +368,9 @@ static const char decode_help[] =
     "               fields as upper-case hex\n"
     "  --mask       mask card numbers (first 6 and last 4 digits kept), track data,\n"
     "               the PIN block and the cardholder's name, ID and phone, so the\n"
-    "               table can be shared\n"
+    "               table or the JSON can be shared (masked JSON does not encode\n"
+    "               back where a binary field is starred)\n"
+    "  --hexdump    print the message's bytes first: offset, hex and ASCII\n"
     "  --raw        standard input holds the bytes themselves, not hex\n"
     "\n"
     "Exit status: 0 decoded; 2 bad usage or a malformed message (the message names the\n"
@@ -282,15 +378,25 @@ static const char decode_help[] =
 
 /* Every option of an iso command; each row's table names those it takes. */
 struct iopts {
-	const char *profile, *host, *timeout;
-	int framed, raw, mask;
+	const char *profile, *host, *timeout, *tpdu, *header;
+	int framed, raw, mask, hexdump;
 };
 
 #define TEXT(name, member) CLI_TEXT(name, struct iopts, member)
 #define SET(name, member)  CLI_SET(name, struct iopts, member)
 
 static const cli_opt decode_opts[] = {TEXT("profile", profile), SET("framed", framed),
-                                      SET("raw", raw), SET("mask", mask)};
+                                      SET("raw", raw), SET("mask", mask), SET("hexdump", hexdump)};
+
+/* Whether buf, which did not decode as a bare message, starts with the length header of the
+ * dialect's framing that gives the length of the rest. */
+static bool looks_framed(const iso8583_profile *p, const uint8_t *buf, size_t len)
+{
+	size_t frame_len;
+
+	return p->len_header > 0 && len > p->len_header &&
+	       iso8583_frame_size(p, buf, len, &frame_len) == ISO8583_OK && frame_len == len;
+}
 
 static int iso_decode(struct cli_env *env, const void *values)
 {
@@ -304,18 +410,24 @@ static int iso_decode(struct cli_env *env, const void *values)
 	uint8_t *buf;
 	size_t len;
 
-	if (o->mask && json)
-		return cli_usage_error(prog,
-		                       "--mask is for the table; --json gives the message whole");
+	if (o->hexdump && json)
+		return cli_usage_error(prog, "--hexdump is for the table, not --json");
 	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
 		return rc;
 	if ((rc = cli_input_bytes(prog, hex, o->raw, &buf, &len)) != CLI_OK)
 		return rc;
+	if (o->hexdump)
+		print_hexdump(buf, len);
 	if (o->framed)
 		rc = iso8583_unpack_framed(p, buf, len, &envelope, &m, &diag);
 	else
 		rc = iso8583_unpack(p, buf, len, &m, &diag);
-	if (rc != ISO8583_OK)
+	if (rc != ISO8583_OK && !o->framed && looks_framed(p, buf, len))
+		rc = cli_error(
+		    CLI_USAGE, prog,
+		    "%s; its first %u bytes are the length of the rest (%zu): try --framed",
+		    diag.text, p->len_header, len - p->len_header);
+	else if (rc != ISO8583_OK)
 		rc = cli_error(CLI_USAGE, prog, "%s", diag.text);
 	else
 		rc = print_message(prog, p, &m, o->framed ? &envelope : NULL, json, o->mask);
@@ -400,15 +512,23 @@ static const char encode_help[] =
     "\n"
     "Exit status: 0 encoded; 2 bad usage or a value the dialect refuses.\n";
 
+/* cup-pos defaults: TPDU 60 0000 0000, header of docs/cup-pos.md's example. */
+static const uint8_t tpdu0[5] = {0x60, 0, 0, 0, 0};
+static const uint8_t header0[6] = {0x60, 0x31, 0x00, 0x31, 0x00, 0x00};
+
+/* The TPDU and header given on the command line (`iso send --tpdu --header`): each, when
+ * set, wins over the JSON's "tpdu" and "header" and over the defaults. */
+struct envelope_opts {
+	bool tpdu_set, header_set;
+	iso8583_envelope env;
+};
+
 /* Reads the JSON message of `possum iso encode` from standard input and packs it under p
- * (framed: with its length header, TPDU and header) into out (MAX_MESSAGE bytes). Prints
- * its own error; returns CLI_OK, CLI_USAGE or CLI_FAILED. */
-static int encode_stdin(const char *prog, const iso8583_profile *p, int framed, uint8_t *out,
-                        size_t *len)
+ * (framed: with its length header, TPDU and header, eo's where set) into out (MAX_MESSAGE
+ * bytes). Prints its own error; returns CLI_OK, CLI_USAGE or CLI_FAILED. */
+static int encode_stdin(const char *prog, const iso8583_profile *p, int framed,
+                        const struct envelope_opts *eo, uint8_t *out, size_t *len)
 {
-	/* cup-pos defaults: TPDU 60 0000 0000, header of docs/cup-pos.md's example. */
-	static const uint8_t tpdu0[5] = {0x60, 0, 0, 0, 0};
-	static const uint8_t header0[6] = {0x60, 0x31, 0x00, 0x31, 0x00, 0x00};
 	struct encode_values vals = {NULL, 0, MAX_MESSAGE};
 	iso8583_envelope env;
 	iso8583_diag diag;
@@ -433,6 +553,10 @@ static int encode_stdin(const char *prog, const iso8583_profile *p, int framed, 
 	     (rc = hex_member(prog, root, "header", env.header, sizeof env.header, header0)) !=
 	         CLI_OK))
 		goto out;
+	if (eo != NULL && eo->tpdu_set)
+		memcpy(env.tpdu, eo->env.tpdu, sizeof env.tpdu);
+	if (eo != NULL && eo->header_set)
+		memcpy(env.header, eo->env.header, sizeof env.header);
 	if (framed)
 		rc = iso8583_pack_framed(p, &env, &m, out, MAX_MESSAGE, len, &diag);
 	else
@@ -445,7 +569,7 @@ out:
 }
 
 static const cli_opt encode_opts[] = {TEXT("profile", profile), SET("framed", framed),
-                                      SET("raw", raw)};
+                                      SET("raw", raw), SET("hexdump", hexdump)};
 
 static int iso_encode(struct cli_env *env, const void *values)
 {
@@ -460,7 +584,7 @@ static int iso_encode(struct cli_env *env, const void *values)
 		return rc;
 	if ((out = malloc(MAX_MESSAGE)) == NULL)
 		return cli_error(CLI_FAILED, prog, "out of memory");
-	if ((rc = encode_stdin(prog, p, o->framed, out, &len)) == CLI_OK) {
+	if ((rc = encode_stdin(prog, p, o->framed, NULL, out, &len)) == CLI_OK) {
 		if (o->raw)
 			fwrite(out, 1, len, stdout);
 		else
@@ -473,84 +597,170 @@ static int iso_encode(struct cli_env *env, const void *values)
 /* --- send --- */
 
 static const char send_help[] =
-    "--host HOST:PORT --profile P [--timeout S] [--json | --mask] [--raw] < message.json\n"
+    "--host HOST:PORT --profile P [--tpdu HEX] [--header HEX] [--timeout S]\n"
+    "        [--json] [--mask] [--hexdump] [--raw] < message.json\n"
     "\n"
-    "Encodes the JSON message on standard input as 'possum iso encode' does, sends it to\n"
-    "an ISO 8583 link (a 2-byte big-endian length before the message, as the network\n"
-    "dialects frame it), waits for the answer and prints it as 'possum iso decode' does.\n"
+    "Encodes the JSON message on standard input as 'possum iso encode --framed' does,\n"
+    "sends it to an ISO 8583 link (a 2-byte big-endian length before the message, and\n"
+    "for cup-pos the TPDU and header after it), waits for the answer and prints it as\n"
+    "'possum iso decode --framed' does, under the same dialect.\n"
     "\n"
     "  --host HOST:PORT  where to connect ([v6addr]:PORT for IPv6)\n"
     "  --profile P       the dialect (see 'possum iso profiles')\n"
+    "  --tpdu HEX        cup-pos: the 5-byte TPDU (default: the JSON's \"tpdu\", else\n"
+    "                    6000000000)\n"
+    "  --header HEX      cup-pos: the 6-byte header (default: the JSON's \"header\", else\n"
+    "                    603100310000)\n"
     "  --timeout S       seconds to wait for the connection and the answer (default 10)\n"
     "  --json            print the answer as JSON, as 'possum iso decode --json' does\n"
-    "  --mask            mask card data in the table, as 'possum iso decode --mask' does\n"
+    "  --mask            mask card data, as 'possum iso decode --mask' does\n"
+    "  --hexdump         print the bytes sent and received first, as a hex dump\n"
     "  --raw             standard input holds the message bytes themselves, sent as they\n"
-    "                    are (framed): for testing what a host does with bad input\n"
+    "                    are after the length header: for testing what a host does with\n"
+    "                    bad input\n"
     "\n"
     "Exit status: 0 an answer came, whatever its response code; 1 no answer (refused,\n"
-    "timed out, closed) or an answer that does not decode; 2 bad usage or a bad message.\n";
+    "timed out, closed) or an answer that does not decode (its bytes are printed as hex,\n"
+    "length header first, and the reason on standard error); 2 bad usage or a bad message.\n";
 
-static const cli_opt send_opts[] = {TEXT("host", host), TEXT("profile", profile),
-                                    TEXT("timeout", timeout), SET("mask", mask), SET("raw", raw)};
+static const cli_opt send_opts[] = {TEXT("host", host),       TEXT("profile", profile),
+                                    TEXT("timeout", timeout), TEXT("tpdu", tpdu),
+                                    TEXT("header", header),   SET("mask", mask),
+                                    SET("raw", raw),          SET("hexdump", hexdump)};
+
+/* Reads --NAME HEX of n bytes into out; *set says whether it was given. */
+static int hex_option(const char *prog, const char *name, const char *hex, uint8_t *out, size_t n,
+                      bool *set)
+{
+	size_t len;
+
+	*set = hex != NULL;
+	if (hex != NULL && (hex_decode(hex, strlen(hex), out, n, &len) != HEX_OK || len != n))
+		return cli_usage_error(prog, "%s", name);
+	return CLI_OK;
+}
+
+/* Checks send's options: the timeout in *timeout_ms, the envelope's options in *eo. */
+static int send_options(const char *prog, const struct iopts *o, int json, int *timeout_ms,
+                        struct envelope_opts *eo)
+{
+	char *end;
+	long t;
+	int rc;
+
+	if (o->host == NULL)
+		return cli_usage_error(prog, "--host HOST:PORT is required");
+	t = strtol(o->timeout, &end, 10);
+	if (*o->timeout == '\0' || *end != '\0' || t < 1 || t > 3600)
+		return cli_usage_error(prog, "--timeout must be seconds from 1 to 3600");
+	*timeout_ms = (int)t * 1000;
+	if (o->hexdump && json)
+		return cli_usage_error(prog, "--hexdump is for the table, not --json");
+	if ((rc = hex_option(prog, "--tpdu takes 5 bytes of hex (10 digits)", o->tpdu, eo->env.tpdu,
+	                     sizeof eo->env.tpdu, &eo->tpdu_set)) != CLI_OK ||
+	    (rc = hex_option(prog, "--header takes 6 bytes of hex (12 digits)", o->header,
+	                     eo->env.header, sizeof eo->env.header, &eo->header_set)) != CLI_OK)
+		return rc;
+	return CLI_OK;
+}
+
+/* The request's frame into *out, length header first: --raw's bytes behind a length header,
+ * or the JSON message packed framed. */
+static int send_request(const char *prog, const iso8583_profile *p, const struct iopts *o,
+                        const struct envelope_opts *eo, uint8_t **out, size_t *len)
+{
+	uint8_t *raw;
+	size_t n;
+	int rc;
+
+	if ((*out = malloc(MAX_MESSAGE + 2)) == NULL)
+		return cli_error(CLI_FAILED, prog, "out of memory");
+	if (!o->raw)
+		return encode_stdin(prog, p, 1, eo, *out, len);
+	if ((rc = cli_input_bytes(prog, NULL, 1, &raw, &n)) != CLI_OK)
+		return rc;
+	if (n == 0 || n > NET_MAX_FRAME) {
+		free(raw);
+		return cli_error(CLI_USAGE, prog, "the message must be 1 to %d bytes",
+		                 NET_MAX_FRAME);
+	}
+	(*out)[0] = (uint8_t)(n >> 8);
+	(*out)[1] = (uint8_t)n;
+	memcpy(*out + 2, raw, n);
+	*len = n + 2;
+	free(raw);
+	return CLI_OK;
+}
+
+/* Sends the frame req (its length header included) to host and reads the answer into in
+ * (NET_MAX_FRAME + 2 bytes), length header included. */
+static int exchange(const char *prog, const char *host, int timeout_ms, const uint8_t *req,
+                    size_t req_len, uint8_t *in, size_t *len)
+{
+	net_client *c = NULL;
+	int rc;
+
+	if ((rc = net_client_connect(host, timeout_ms, &c)) != NET_OK)
+		return cli_error(CLI_FAILED, prog, "%s: %s", host, net_strerror(rc));
+	if ((rc = net_client_send(c, req + 2, req_len - 2)) != NET_OK ||
+	    (rc = net_client_recv(c, in + 2, NET_MAX_FRAME, len, timeout_ms)) != NET_OK)
+		rc = cli_error(CLI_FAILED, prog, "%s: no answer: %s", host, net_strerror(rc));
+	else {
+		in[0] = (uint8_t)(*len >> 8);
+		in[1] = (uint8_t)*len;
+		*len += 2;
+	}
+	net_client_close(c);
+	return rc;
+}
+
+/* The answer under p, framed: decoded and printed, or its bytes as hex and the reason. */
+static int show_answer(const char *prog, const iso8583_profile *p, const uint8_t *in, size_t len,
+                       int json, int mask)
+{
+	iso8583_envelope envelope;
+	iso8583_diag diag;
+	iso8583_msg m;
+
+	if (iso8583_unpack_framed(p, in, len, &envelope, &m, &diag) != ISO8583_OK) {
+		cli_print_hex(in, len);
+		return cli_error(
+		    CLI_FAILED, prog,
+		    "the answer (%zu bytes, printed as hex) does not decode under %s: %s", len,
+		    p->name, diag.text);
+	}
+	return print_message(prog, p, &m, &envelope, json, mask);
+}
 
 static int iso_send(struct cli_env *env, const void *values)
 {
 	const struct iopts *o = values;
-	const char *prog = env->prog, *host = o->host, *timeout_s = o->timeout;
-	int json = env->json, rc, timeout_ms;
+	const char *prog = env->prog;
+	struct envelope_opts eo = {0};
+	int json = env->json, rc, timeout_ms = 0;
 	const iso8583_profile *p;
-	net_client *c = NULL;
 	uint8_t *out = NULL, *in = NULL;
-	iso8583_diag diag;
-	iso8583_msg m;
-	size_t len;
-	char *end;
-	long t;
+	size_t out_len, len;
 
-	if (host == NULL)
-		return cli_usage_error(prog, "--host HOST:PORT is required");
-	t = strtol(timeout_s, &end, 10);
-	if (*timeout_s == '\0' || *end != '\0' || t < 1 || t > 3600)
-		return cli_usage_error(prog, "--timeout must be seconds from 1 to 3600");
-	timeout_ms = (int)t * 1000;
-	if (o->mask && json)
-		return cli_usage_error(prog,
-		                       "--mask is for the table; --json gives the message whole");
-	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
+	if ((rc = send_options(prog, o, json, &timeout_ms, &eo)) != CLI_OK ||
+	    (rc = find_profile(prog, o->profile, &p)) != CLI_OK)
 		return rc;
-	if (o->raw) {
-		if ((rc = cli_input_bytes(prog, NULL, 1, &out, &len)) != CLI_OK)
-			return rc;
-		if (len == 0 || len > NET_MAX_FRAME) {
-			rc = cli_error(CLI_USAGE, prog, "the message must be 1 to %d bytes",
-			               NET_MAX_FRAME);
-			goto out;
-		}
-	} else {
-		if ((out = malloc(MAX_MESSAGE)) == NULL)
-			return cli_error(CLI_FAILED, prog, "out of memory");
-		if ((rc = encode_stdin(prog, p, 0, out, &len)) != CLI_OK)
-			goto out;
-	}
-	if ((in = malloc(NET_MAX_FRAME)) == NULL) {
+	if ((rc = send_request(prog, p, o, &eo, &out, &out_len)) != CLI_OK)
+		goto out;
+	if ((in = malloc(NET_MAX_FRAME + 2)) == NULL) {
 		rc = cli_error(CLI_FAILED, prog, "out of memory");
 		goto out;
 	}
-	if ((rc = net_client_connect(host, timeout_ms, &c)) != NET_OK) {
-		rc = cli_error(CLI_FAILED, prog, "%s: %s", host, net_strerror(rc));
+	if ((rc = exchange(prog, o->host, timeout_ms, out, out_len, in, &len)) != CLI_OK)
 		goto out;
+	if (o->hexdump) {
+		printf("sent %zu bytes\n", out_len);
+		print_hexdump(out, out_len);
+		printf("received %zu bytes\n", len);
+		print_hexdump(in, len);
 	}
-	if ((rc = net_client_send(c, out, len)) != NET_OK ||
-	    (rc = net_client_recv(c, in, NET_MAX_FRAME, &len, timeout_ms)) != NET_OK) {
-		rc = cli_error(CLI_FAILED, prog, "%s: no answer: %s", host, net_strerror(rc));
-		goto out;
-	}
-	if (iso8583_unpack(p, in, len, &m, &diag) != ISO8583_OK)
-		rc = cli_error(CLI_FAILED, prog, "the answer does not decode: %s", diag.text);
-	else
-		rc = print_message(prog, p, &m, NULL, json, o->mask);
+	rc = show_answer(prog, p, in, len, json, o->mask);
 out:
-	net_client_close(c);
 	free(out);
 	free(in);
 	return rc;

@@ -60,6 +60,31 @@ out_has "TPDU 6000030000"
 out_has "59.A2.02 *hardware serial number *0000020254004318"
 out_has "55.9F26 *Application Cryptogram *A1B2C3D4E5F60708"
 out_has "60.2 *batch number *000001"
+# Below a field, its meaning: the amount in 49's currency, dates and times, 39 in Chinese and
+# English. The JSON keeps its shape.
+out_has "^      = 12.34 CNY$"
+resp=$("$possum" iso encode --profile cup-pos --framed <"$top/examples/purchase-response.json")
+expect 0 "decode answer table" -- "$possum" iso decode --profile cup-pos --framed "$resp"
+out_has "^   39  response code  *00$"
+out_has "^      = 交易成功 / approved$"
+out_has "^      = 10:30:15 (local time)$"
+out_has "^      = 11-22 (month-day, local date)$"
+echo '{"mti":"0210","fields":{"4":"000000012345","7":"1130120000","39":"51","49":"392"}}' >"$tmp/r.json"
+"$possum" iso encode --profile iso87a <"$tmp/r.json" >"$tmp/r.hex"
+expect 0 "decode readable" -- "$possum" iso decode --profile iso87a "$(cat "$tmp/r.hex")"
+out_has "^      = 12345 JPY$"
+out_has "^      = 11-30 12:00:00 (month-day, GMT)$"
+out_has "^      = 余额不足 / insufficient funds$"
+expect 0 "decode readable json" -- "$possum" iso decode --profile iso87a --json "$(cat "$tmp/r.hex")"
+if [ "$(cat "$tmp/out")" = '{"mti":"0210","fields":{"4":"000000012345","7":"1130120000","39":"51","49":"392"}}' ]; then ok; else bad "readable JSON: $(cat "$tmp/out")"; fi
+# --hexdump: offset, hex, ASCII, as hexdump -C; then the table.
+vector=$(printf '01007000000000000000164242424242424242123456000000000100' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+expect 0 "decode hexdump" -- "$possum" iso decode --profile iso87a --hexdump "$vector"
+out_has "^00000000  30 31 30 30 37 30 30 30  30 30 30 30 30 30 30 30  |0100700000000000|$"
+out_has "^00000030  30 30 30 30 30 31 30 30                           |00000100|$"
+out_has "^  MTI  0100"
+expect 2 "hexdump with json" -- "$possum" iso decode --profile iso87a --hexdump --json "$vector"
+err_has "--hexdump is for the table"
 expect 0 "decode masked" -- "$possum" iso decode --profile cup-pos --framed --mask "$hex"
 out_has "primary account number *622848\*\*\*\*\*\*\*\*\*0018$"
 out_has "track 2 *622848\*\*\*\*\*\*\*\*\*0018=\*\*\*\*"
@@ -73,7 +98,13 @@ expect 0 "decode masked EMV" -- "$possum" iso decode --profile cup-pos --mask "$
 out_has "55.70.5A *Application"
 out_has "55.9F36\|55.70.9F36"
 if grep -q "62284804025648\|2812220123" "$tmp/out"; then bad "--mask leaked EMV card data: $(cat "$tmp/out")"; else ok; fi
-expect 2 "mask with json" -- "$possum" iso decode --profile cup-pos --framed --mask --json "$hex"
+# --json --mask: the same JSON shape, masked as the table is.
+expect 0 "mask with json" -- "$possum" iso decode --profile cup-pos --framed --mask --json "$hex"
+out_has '^{"tpdu":"6000030000","header":"613100310000","mti":"0200","fields":{"2":"622848\*\*\*\*\*\*\*\*\*0018","3":"000000","4":"000000001234",'
+out_has '"35":"622848\*\*\*\*\*\*\*\*\*0018=\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*","41":"10000001"'
+out_has '"52":"\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*","53":"2600000000000000","55":"\*\**"'
+if grep -q "6228480402564890018\|1B9C1845EB993A7A\|A1B2C3D4E5F60708" "$tmp/out"; then bad "--json --mask leaked card data"; else ok; fi
+if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out" 2>/dev/null; then ok; else bad "--json --mask is not JSON"; fi
 expect 0 "decode json framed" -- "$possum" iso decode --profile cup-pos --framed --json "$hex"
 out_has '"tpdu":"6000030000","header":"613100310000","mti":"0200"'
 "$possum" iso encode --profile cup-pos --framed --raw <"$top/examples/purchase.json" >"$tmp/raw"
@@ -89,6 +120,14 @@ expect 2 "trailing" -- "$possum" iso decode --profile cup-pos "${unframed}00"
 err_has "bytes left over after it"
 expect 2 "wrong length header" -- "$possum" iso decode --profile cup-pos --framed "0001${hex#????}"
 err_has "frame: length header says 1 bytes"
+# A framed message decoded without --framed: the error suggests it.
+expect 2 "framed without --framed" -- "$possum" iso decode --profile cup-pos "$hex"
+err_has "its first 2 bytes are the length of the rest ($((${#hex} / 2 - 2))): try --framed"
+framed87=$("$possum" iso encode --profile iso87a --framed <"$top/examples/signin.json")
+expect 2 "iso87a framed without --framed" -- "$possum" iso decode --profile iso87a "$framed87"
+err_has "try --framed"
+expect 2 "unframed: no suggestion" -- "$possum" iso decode --profile cup-pos "${unframed}00"
+if grep -q "try --framed" "$tmp/err"; then bad "suggested --framed for an unframed message"; else ok; fi
 expect 2 "not hex" -- "$possum" iso decode --profile cup-pos "02zz"
 err_has "not hex"
 expect 2 "unknown profile" -- "$possum" iso decode --profile iso93 "0200"

@@ -71,6 +71,8 @@ echo '{"mti":"0800","fields":{"7":"1130120000","11":"000002","70":"001"}}' >"$tm
 send "$tmp/signon.json"
 out_has "MTI  0810"
 out_has "39  response code  *00$"
+out_has "^      = 交易成功 / approved$"
+out_has "^      = 11-30 12:00:00 (month-day, GMT)$"
 echo '{"mti":"0800","fields":{"7":"1130120000","11":"000003","70":"999"}}' >"$tmp/nm.json"
 send "$tmp/nm.json" --json
 out_has '"39":"12"'
@@ -88,6 +90,16 @@ if [ "$got" -eq 0 ]; then ok; else bad "sale: exit $got: $(cat "$tmp/err")"; fi
 if [ "$(cat "$tmp/out")" = '{"mti":"0210","fields":{"3":"000000","4":"000000001000","7":"1130120000","11":"000004","12":"120000","13":"1130","32":"12345678","37":"000000000004","39":"14","41":"TERM0001","42":"MERCHANT0000001","49":"156"}}' ]; then ok; else bad "sale answer: $(cat "$tmp/out")"; fi
 send "$tmp/sale.json" --mask
 out_has "39  response code  *94$"
+out_has "^      = 重复交易 / duplicate transaction$"
+out_has "^      = 10.00 CNY$"
+send "$tmp/sale.json" --json --mask
+if [ "$got" -eq 0 ]; then ok; else bad "send --json --mask: exit $got: $(cat "$tmp/err")"; fi
+out_has '^{"mti":"0210","fields":{"3":"000000","4":"000000001000",.*"39":"94"'
+send "$tmp/echo.json" --hexdump
+out_has "^sent 57 bytes$"
+out_has "^00000000  00 "
+out_has "^received [0-9]* bytes$"
+out_has "^  MTI  0810"
 
 # Garbage: no MTI, the connection is closed; a request that does not unpack: 30.
 printf 'garbage!' >"$tmp/garbage"
@@ -99,6 +111,24 @@ send "$tmp/malformed" --raw --json
 if [ "$(cat "$tmp/out")" = '{"mti":"0210","fields":{"39":"30"}}' ]; then ok; else bad "malformed answer: $(cat "$tmp/out") $(cat "$tmp/err")"; fi
 send "$tmp/echo.json" --json
 out_has '"39":"00"'
+
+# cup-pos on the terminals' port: the TPDU and header are added (defaults, the JSON's, or
+# --tpdu/--header) and the answer is decoded under cup-pos, its TPDU swapped.
+acq=127.0.0.1:$(sed -n 's/^acquirer=//p' "$data/host.ports")
+echo '{"mti":"0800","fields":{"11":"000001","41":"TERM0001","42":"MERCHANT0000001","60":"00000001003","63":"001"}}' >"$tmp/cupsignin.json"
+expect 0 "cup-pos sign-in" -- sh -c "\"$possum\" iso send --host $acq --profile cup-pos <\"$tmp/cupsignin.json\""
+out_has "^cup-pos message, TPDU 6000000000, header 603100310000"
+out_has "MTI  0810"
+out_has "39  response code  *[0-9A-Z][0-9A-Z]$"
+expect 0 "cup-pos sign-in, JSON, --tpdu" -- sh -c "\"$possum\" iso send --host $acq --profile cup-pos --tpdu 6000120034 --header 613100310000 --json <\"$top/examples/signin.json\""
+out_has '^{"tpdu":"6000340012","header":"613100310000","mti":"0810","fields":{"11":"000001","39":'
+expect 2 "send: bad --tpdu" -- sh -c "\"$possum\" iso send --host $acq --profile cup-pos --tpdu 60 <\"$tmp/cupsignin.json\""
+err_has "--tpdu takes 5 bytes of hex"
+# An answer that does not decode under the dialect: its bytes as hex, the reason, exit 1.
+run sh -c "\"$possum\" iso send --host $host --profile cup-pos --raw <\"$tmp/malformed\""
+if [ "$got" -eq 1 ]; then ok; else bad "undecodable answer: exit $got"; fi
+out_has "^0016303231"
+err_has "does not decode under cup-pos: frame: TPDU id 30, expected 60"
 
 # 50 clients at once, each answered.
 i=0
