@@ -128,9 +128,17 @@ static int report(const char *prog, enum term_kind kind, const struct term_resul
 	return CLI_FAILED;
 }
 
-/* A failed exchange: a reversal is pending when the request was sent and nothing usable came. */
-static int exchange_failed(const char *prog, int rc, const struct term_result *r)
+/* A failed exchange: a reversal is pending when the request was sent and nothing usable came;
+ * a host that could not be reached is named, with why. */
+static int exchange_failed(const struct cli_env *env, int rc, const struct term_result *r)
 {
+	const char *prog = env->prog, *why = term_unreachable(env->term);
+
+	if (why != NULL)
+		fprintf(stderr,
+		        "%s: cannot reach the host at %s: %s; is `possum host` running there? (the "
+		        "address is term init's --host; --timeout S waits longer)\n",
+		        prog, term_state(env->term)->host, why);
 	if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT)
 		fprintf(stderr, "%s: stan %06d: %s; a reversal is pending (冲正待发)\n", prog,
 		        r->stan, term_strerror(rc));
@@ -238,8 +246,7 @@ static int manage(struct cli_env *env, const void *values)
 	if ((rc = open_term(env, values)) != CLI_OK)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
-	rc = rc == TERM_OK ? report(env->prog, kind, &r, env->json)
-	                   : exchange_failed(env->prog, rc, &r);
+	rc = rc == TERM_OK ? report(env->prog, kind, &r, env->json) : exchange_failed(env, rc, &r);
 	return rc;
 }
 
@@ -308,7 +315,7 @@ static int transact(struct cli_env *env, const void *values)
 			                               : TERM_INJECT_BAD_MAC);
 		rc = term_transact(env->term, &req, &r);
 		rc = rc == TERM_OK ? report(env->prog, r.kind, &r, env->json)
-		                   : exchange_failed(env->prog, rc, &r);
+		                   : exchange_failed(env, rc, &r);
 	}
 	if (req.card != NULL)
 		term_card_wipe(&card);

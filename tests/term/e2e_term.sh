@@ -91,6 +91,18 @@ out_has '"reversals":1'
 expect 0 "settle" -- t settle
 expect 0 "signout" -- t signout
 
+# A host that cannot be reached: the address, and why.
+u() { "$possum" term "$@" --state "$tmp/unreachable"; }
+expect 0 "init, nothing listening" -- u init --host 127.0.0.1:1 --tid TERM0001 --mid 898310048120001 --sn SN0001 --tmk-components "$comps"
+expect 1 "signin, nothing listening" -- u signin --timeout 2
+err_has "cannot reach the host at 127.0.0.1:1: connection refused"
+err_has "is \`possum host\` running there"
+expect 1 "echo, nothing listening" -- u echo --timeout 2
+err_has "cannot reach the host at 127.0.0.1:1: connection refused"
+expect 0 "init, a name that does not resolve" -- u init --host no-such-host.invalid:5000 --tid TERM0001 --mid 898310048120001 --sn SN0001 --tmk-components "$comps"
+expect 1 "signin, a name that does not resolve" -- u signin --timeout 2
+err_has "cannot reach the host at no-such-host.invalid:5000: name not resolved"
+
 # Nothing in the clear: PANs, PINs, track data.
 for c in card chip; do
 	pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/$c.json")
