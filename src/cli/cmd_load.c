@@ -38,8 +38,8 @@ struct load_code {
 	long n;
 };
 
-/* A simulated terminal: its thread and what it counted. Only `approved` is read while the
- * thread runs (the progress line); the rest is read after it is joined. */
+/* A simulated terminal: its thread and what it counted. Only `approved` and `declined` are
+ * read while the thread runs (the progress line); the rest is read after it is joined. */
 struct load_worker {
 	struct load *ld;
 	const struct load_line *line;
@@ -48,7 +48,8 @@ struct load_worker {
 	store *mem; /* its state while it runs, saved to its directory's store at the end */
 	bool ready; /* it signed in */
 	atomic_long approved;
-	int64_t *ns; /* latency of each answered transaction */
+	atomic_long declined; /* answered, not approved */
+	int64_t *ns;          /* latency of each answered transaction */
 	size_t n, cap;
 	struct load_code codes[LOAD_CODES];
 	long errors[LOAD_ERRORS];
@@ -208,10 +209,12 @@ static void *terminal_run(void *arg)
 			w->errors[0]++;
 			break;
 		}
-		if (strcmp(r.rc, "00") == 0)
+		if (strcmp(r.rc, "00") == 0) {
 			atomic_fetch_add(&w->approved, 1);
-		else
+		} else {
 			count_code(w, r.rc);
+			atomic_fetch_add(&w->declined, 1);
+		}
 	}
 out:
 	/* The state saved for the next run, which goes on from its STANs and batch. */
@@ -303,8 +306,22 @@ static double percentile(const int64_t *all, size_t n, double q)
 	return n == 0 ? 0.0 : (double)all[i < n ? i : n - 1] / 1e6;
 }
 
-/* Prints the figures; returns the exit status: 0 when every terminal ran and some purchase
- * was approved. */
+/* The exit status of a run: 1 when a terminal did not run, nothing was approved, or most
+ * answers were declines (the run measured the host refusing, not paying; said). */
+static int outcome(struct load *ld, size_t idle, size_t total, long approved)
+{
+	long declined = (long)total - approved;
+
+	if (total > 0 && 2 * declined > (long)total)
+		return cli_error(
+		    CLI_FAILED, ld->prog,
+		    "most answers were declines (%ld of %zu): see \"declined\" for why", declined,
+		    total);
+	return idle == 0 && approved > 0 ? CLI_OK : CLI_FAILED;
+}
+
+/* Prints the figures; returns the exit status: 0 when every terminal ran, some purchase was
+ * approved and no more than half of the answered ones were declined. */
 static int report(struct load *ld, struct load_worker *w, size_t n, double secs, bool json)
 {
 	json_t *declined, *errors;
@@ -379,7 +396,7 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 		json_decref(errors);
 	}
 	free(all);
-	return idle == 0 && approved > 0 ? CLI_OK : CLI_FAILED;
+	return outcome(ld, idle, total, approved);
 }
 
 /* The command line's options. */
@@ -431,12 +448,14 @@ static void supervise(struct load *ld, struct load_worker *w, size_t n, int64_t 
 	pthread_cond_broadcast(&ld->cond);
 	pthread_mutex_unlock(&ld->lock);
 	for (int64_t s = 1; progress && s < secs; s++) {
-		long now = 0;
+		long now = 0, declined = 0;
 		nanosleep(&(struct timespec){1, 0}, NULL);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			now += atomic_load(&w[i].approved);
-		fprintf(stderr, "%s: %3lld s  %ld approved  %ld/s\n", ld->prog, (long long)s, now,
-		        now - last);
+			declined += atomic_load(&w[i].declined);
+		}
+		fprintf(stderr, "%s: %3lld s  %ld approved  %ld/s  %ld declined\n", ld->prog,
+		        (long long)s, now, now - last, declined);
 		last = now;
 	}
 }
@@ -450,7 +469,9 @@ static const char load_help[] =
     "seconds. Then prints the approved purchases a second, the latency of the answered ones\n"
     "(p50, p99, p99.9) and every non-approval by response code or error. Each terminal commits\n"
     "its state (STAN, the pending reversal, the answer) durably, as a real one does.\n"
-    "Exit status 0 when every terminal ran and some purchase was approved.\n\n"
+    "A progress line a second on stderr (runs of 5 s or more) counts the approved and the\n"
+    "declined. Exit status 0 when every terminal ran, some purchase was approved and no more\n"
+    "than half of the answered ones were declined; 1 otherwise; 2 bad usage.\n\n"
     "Options:\n"
     "  --host HOST:PORT       the host's terminal port (possum host: acquirer=PORT)\n"
     "  --terminals-file FILE  the terminals, a line each\n"

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "common/hex.h"
 #include "crypto/crypto.h"
+#include "rcode/rcode.h"
 #include "term/term.h"
 
 /* Every option a `possum term` command may take; each command reads those it needs. */
@@ -66,8 +67,10 @@ static int open_term(struct cli_env *env, const struct opts *o)
 	return CLI_OK;
 }
 
-/* Prints the outcome; 0 approved, 1 otherwise. */
-static int report(const char *prog, enum term_kind kind, const struct term_result *r, int json)
+/* Prints the outcome, with hint (may be NULL) saying what to do about a decline; 0 approved,
+ * 1 otherwise. */
+static int report(const char *prog, enum term_kind kind, const struct term_result *r, int json,
+                  const char *hint)
 {
 	const char *en, *zh;
 	char bal[32];
@@ -99,6 +102,8 @@ static int report(const char *prog, enum term_kind kind, const struct term_resul
 		}
 		json_object_set_new(o, "reversals", json_integer(r->reversals));
 		json_object_set_new(o, "retried", json_boolean(r->retried));
+		if (hint != NULL)
+			json_object_set_new(o, "hint", json_string(hint));
 		cli_print_json(o);
 	} else {
 		if (r->reversals > 0)
@@ -120,6 +125,8 @@ static int report(const char *prog, enum term_kind kind, const struct term_resul
 			printf("totals %s (%s); %d uploaded\n",
 			       r->settle_flag == 1 ? "agree" : "differ",
 			       r->settle_flag == 1 ? "对账平" : "对账不平", r->uploaded);
+		if (hint != NULL)
+			printf("hint: %s\n", hint);
 	}
 	if (strcmp(r->rc, "00") == 0)
 		return CLI_OK;
@@ -128,9 +135,17 @@ static int report(const char *prog, enum term_kind kind, const struct term_resul
 	return CLI_FAILED;
 }
 
-/* A failed exchange: a reversal is pending when the request was sent and nothing usable came. */
-static int exchange_failed(const char *prog, int rc, const struct term_result *r)
+/* A failed exchange: a reversal is pending when the request was sent and nothing usable came;
+ * a host that could not be reached is named, with why. */
+static int exchange_failed(const struct cli_env *env, int rc, const struct term_result *r)
 {
+	const char *prog = env->prog, *why = term_unreachable(env->term);
+
+	if (why != NULL)
+		fprintf(stderr,
+		        "%s: cannot reach the host at %s: %s; is `possum host` running there? (the "
+		        "address is term init's --host; --timeout S waits longer)\n",
+		        prog, term_state(env->term)->host, why);
 	if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT)
 		fprintf(stderr, "%s: stan %06d: %s; a reversal is pending (冲正待发)\n", prog,
 		        r->stan, term_strerror(rc));
@@ -238,8 +253,8 @@ static int manage(struct cli_env *env, const void *values)
 	if ((rc = open_term(env, values)) != CLI_OK)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
-	rc = rc == TERM_OK ? report(env->prog, kind, &r, env->json)
-	                   : exchange_failed(env->prog, rc, &r);
+	rc = rc == TERM_OK ? report(env->prog, kind, &r, env->json, NULL)
+	                   : exchange_failed(env, rc, &r);
 	return rc;
 }
 
@@ -257,6 +272,24 @@ static const char settle_help[] =
     "(0320). Then the batch number goes up by one.\n\n" COMMON_HELP;
 
 /* ---- card transactions ---- */
+
+/* What to do about a decline the request explains, or NULL: a chip card read by its stripe
+ * (59), a PIN the issuer requires not entered (55). The host decides; this only explains. */
+static const char *decline_hint(const struct term_request *req, const struct term_result *r)
+{
+	bool pin_kind =
+	    req->kind == TERM_PURCHASE || req->kind == TERM_BALANCE || req->kind == TERM_PREAUTH;
+
+	if (strcmp(r->rc, RCODE_CARD_VERIFICATION) == 0 && req->card != NULL && req->card->chip &&
+	    req->entry == TERM_SWIPE)
+		return "a chip card read by its stripe: insert the chip (--entry chip). The track 2 "
+		       "a chip card carries holds the iCVV, not the stripe's CVV, so swiped it fails "
+		       "card verification (59)";
+	if (strcmp(r->rc, RCODE_WRONG_PIN) == 0 && req->pin == NULL && pin_kind)
+		return "no PIN was entered, and the issuer requires one (a debit card's purchase, "
+		       "balance inquiry or pre-authorization): enter it (--pin PIN)";
+	return NULL;
+}
 
 /* The card transactions: the one its row's arg names. */
 static int transact(struct cli_env *env, const void *values)
@@ -307,8 +340,9 @@ static int transact(struct cli_env *env, const void *values)
 			                               ? TERM_INJECT_TIMEOUT
 			                               : TERM_INJECT_BAD_MAC);
 		rc = term_transact(env->term, &req, &r);
-		rc = rc == TERM_OK ? report(env->prog, r.kind, &r, env->json)
-		                   : exchange_failed(env->prog, rc, &r);
+		rc = rc == TERM_OK
+		         ? report(env->prog, r.kind, &r, env->json, decline_hint(&req, &r))
+		         : exchange_failed(env, rc, &r);
 	}
 	if (req.card != NULL)
 		term_card_wipe(&card);

@@ -33,8 +33,11 @@ int host_api_start(struct host_api *api, const char *prog, const struct http_con
 		log_event(api->log, LOG_ERROR, "listen_failed",
 		          json_pack("{s:s, s:s, s:i, s:s}", "link", "api", "listen", cfg->listen,
 		                    "port", cfg->port, "error", http_strerror(rc)));
-		return host_say(HOST_EFAILED, prog, "cannot serve the API on %s port %d: %s",
-		                cfg->listen, cfg->port, http_strerror(rc));
+		return host_say(
+		    HOST_EFAILED, prog,
+		    "cannot serve the API on %s port %d: %s (in use, or not allowed); move it "
+		    "with --api-port N or [http] port in the configuration (0 picks a free port)",
+		    cfg->listen, cfg->port, http_strerror(rc));
 	}
 	log_event(api->log, LOG_INFO, "listening",
 	          json_pack("{s:s, s:i, s:s}", "link", "api", "port", http_port(api->server),

@@ -223,11 +223,16 @@ void host_stop(host *h)
 	uv_async_send(&h->wake);
 }
 
-/* Listens as name on port with fn(ctx): NET_OK, or the failure logged and said. */
+/* Listens as name on port with fn(ctx): NET_OK, or the failure logged and said, with the
+ * option and the key that move the port. */
 static int listen_on(struct host *h, const char *name, int port, net_handler fn, void *ctx,
                      net_server **out)
 {
 	const struct host_config *cfg = &h->env.cfg;
+	bool link = strcmp(name, "issuer") == 0;
+	const char *what = link ? "issuer link" : "terminals' port";
+	const char *option = link ? "--port" : "--terminal-port";
+	const char *key = link ? "[link] port" : "[acquirer] port";
 	struct net_server_config ncfg = {
 	    .host = cfg->listen,
 	    .port = port,
@@ -240,8 +245,11 @@ static int listen_on(struct host *h, const char *name, int port, net_handler fn,
 		log_event(h->log, LOG_ERROR, "listen_failed",
 		          json_pack("{s:s, s:s, s:i, s:s}", "link", name, "listen", cfg->listen,
 		                    "port", port, "error", net_strerror(rc)));
-		host_say(HOST_EFAILED, h->prog, "cannot listen on %s port %d: %s", cfg->listen,
-		         port, net_strerror(rc));
+		host_say(
+		    HOST_EFAILED, h->prog,
+		    "cannot listen on %s port %d (the %s): %s (in use, or not allowed); move it "
+		    "with %s N or %s in the configuration (0 picks a free port)",
+		    cfg->listen, port, what, net_strerror(rc), option, key);
 		*out = NULL;
 	}
 	return rc;
@@ -282,6 +290,22 @@ static void log_listening(struct host *h)
 	                    "cup-pos"));
 }
 
+/* No BIN ranges: the issuer knows no card, and answers every one 15. Said at start, on stderr
+ * and in the log, with the key that fixes it. */
+static void warn_no_bins(struct host *h)
+{
+	if (h->env.cfg.nbins > 0)
+		return;
+	log_event(h->log, LOG_WARN, "no_bins",
+	          json_pack("{s:s, s:s}", "key", "[issuer] bin", "effect",
+	                    "every card declined 15 (no such issuer)"));
+	fprintf(stderr,
+	        "%s: warning: no BIN ranges configured: every card will be declined 15 (no such "
+	        "issuer); set [issuer] bin in the configuration (--config FILE), one line a range, "
+	        "as bin = 62258801 debit\n",
+	        h->prog);
+}
+
 int host_start(host *h, struct host_listening *out)
 {
 	const struct host_config *cfg = &h->env.cfg;
@@ -298,6 +322,7 @@ int host_start(host *h, struct host_listening *out)
 		return HOST_EFAILED;
 	}
 	log_listening(h);
+	warn_no_bins(h);
 	h->sigterm.data = h->sigint.data = h->wake.data = h;
 	uv_signal_init(&h->loop, &h->sigterm);
 	uv_signal_init(&h->loop, &h->sigint);

@@ -8,6 +8,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -76,24 +77,42 @@ static int wait_fd(int fd, short events, long long deadline)
 	}
 }
 
-/* Connects one address with a deadline: a non-blocking connect, then poll. */
-static int connect_one(const struct addrinfo *ai, long long deadline, int *fd_out)
+/* Why a connect failed with errno err, in words, into why (capacity cap). */
+static void connect_why(int err, char *why, size_t cap)
+{
+	const char *text = err == ECONNREFUSED   ? "connection refused (nothing listens there)"
+	                   : err == ETIMEDOUT    ? "timed out"
+	                   : err == EHOSTUNREACH ? "no route to host"
+	                   : err == ENETUNREACH  ? "network unreachable"
+	                                         : strerror(err);
+
+	snprintf(why, cap, "%s", text);
+}
+
+/* Connects one address with a deadline: a non-blocking connect, then poll; *err the errno of a
+ * failure (ETIMEDOUT past the deadline). */
+static int connect_one(const struct addrinfo *ai, long long deadline, int *fd_out, int *err)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-	int flags, err = 0, rc = NET_ECONNECT;
-	socklen_t elen = sizeof err;
+	int flags, rc = NET_ECONNECT;
+	socklen_t elen = sizeof *err;
 
-	if (fd < 0)
+	*err = 0;
+	if (fd < 0) {
+		*err = errno;
 		return NET_ECONNECT;
+	}
 	flags = fcntl(fd, F_GETFL);
 	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+		*err = errno;
 		if (errno != EINPROGRESS)
 			goto out;
+		*err = ETIMEDOUT;
 		if ((rc = wait_fd(fd, POLLOUT, deadline)) != NET_OK)
 			goto out;
 		rc = NET_ECONNECT;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0 || err != 0)
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, err, &elen) != 0 || *err != 0)
 			goto out;
 	}
 	fcntl(fd, F_SETFL, flags);
@@ -109,23 +128,40 @@ out:
 
 int net_client_connect(const char *host_port, int timeout_ms, net_client **out)
 {
+	char why[128];
+
+	return net_client_connect_why(host_port, timeout_ms, out, why, sizeof why);
+}
+
+int net_client_connect_why(const char *host_port, int timeout_ms, net_client **out, char *why,
+                           size_t cap)
+{
 	struct addrinfo hints = {0}, *res = NULL, *ai;
 	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
 	char host[256];
 	const char *port;
-	int rc, fd = -1;
+	int rc, fd = -1, err = 0, gai;
 
-	if ((rc = split_host_port(host_port, host, sizeof host, &port)) != NET_OK)
+	snprintf(why, cap, "%s", "");
+	if ((rc = split_host_port(host_port, host, sizeof host, &port)) != NET_OK) {
+		snprintf(why, cap, "not HOST:PORT");
 		return rc;
+	}
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, port, &hints, &res) != 0)
+	if ((gai = getaddrinfo(host, port, &hints, &res)) != 0) {
+		snprintf(why, cap, "name not resolved: %s", gai_strerror(gai));
 		return NET_ECONNECT;
+	}
 	rc = NET_ECONNECT;
 	for (ai = res; ai != NULL; ai = ai->ai_next)
-		if ((rc = connect_one(ai, deadline, &fd)) == NET_OK)
+		if ((rc = connect_one(ai, deadline, &fd, &err)) == NET_OK)
 			break;
 	freeaddrinfo(res);
+	if (rc == NET_ETIMEOUT)
+		snprintf(why, cap, "timed out after %d ms", timeout_ms);
+	else if (rc != NET_OK)
+		connect_why(err, why, cap);
 	if (rc != NET_OK)
 		return rc;
 	if ((*out = malloc(sizeof **out)) == NULL) {

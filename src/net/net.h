@@ -112,6 +112,11 @@ typedef struct net_client net_client;
  * system's timeout); *out is freed by net_client_close(). */
 int net_client_connect(const char *host_port, int timeout_ms, net_client **out);
 
+/* net_client_connect() that also says, when it fails, why in words (capacity cap): "connection
+ * refused", "timed out after N ms", "name not resolved: …", "no route to host", … */
+int net_client_connect_why(const char *host_port, int timeout_ms, net_client **out, char *why,
+                           size_t cap);
+
 /* Sends msg (1 to NET_MAX_FRAME bytes) framed. */
 int net_client_send(net_client *c, const uint8_t *msg, size_t len);
 

@@ -19,6 +19,7 @@ struct term {
 	int timeout_ms;
 	enum term_inject inject; /* for the next financial request (term_set_inject) */
 	net_client *c;           /* kept between exchanges; NULL until needed or after a failure */
+	char unreachable[128];   /* why the last exchange could not connect; "" when it did */
 	const iso8583_profile *p;
 	uint8_t tx[TERM_FRAME_MAX], rx[TERM_FRAME_MAX];
 	size_t rx_len;

@@ -257,6 +257,11 @@ const struct store_term_state *term_state(const term *t)
 	return &t->st;
 }
 
+const char *term_unreachable(const term *t)
+{
+	return t->unreachable[0] != '\0' ? t->unreachable : NULL;
+}
+
 void term_set_timeout(term *t, int seconds)
 {
 	t->timeout_ms = seconds > 0 ? seconds * 1000 : 1;

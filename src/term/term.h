@@ -138,6 +138,11 @@ void term_close(term *t);
 /* The state as kept (keys as key blocks). */
 const struct store_term_state *term_state(const term *t);
 
+/* Why the last exchange could not reach the host (term_state()'s host): "connection refused
+ * (nothing listens there)", "timed out after N ms", "name not resolved: …"; NULL when it
+ * reached it, or sent nothing. */
+const char *term_unreachable(const term *t);
+
 /* Seconds to wait for each answer (overrides the setup's for this term); 0 waits 1 ms. */
 void term_set_timeout(term *t, int seconds);
 

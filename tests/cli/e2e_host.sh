@@ -150,7 +150,32 @@ if [ $answered -eq 50 ]; then ok; else bad "concurrent clients: $answered of 50 
 
 # The port is taken: a second host cannot start.
 expect 1 "second host on the same port" -- "$possum" host --data "$tmp/data2" --port "$port" --api-port 0 --terminal-port 0
-err_has "cannot listen"
+err_has "cannot listen on 0.0.0.0 port $port (the issuer link)"
+err_has "move it with --port N or \[link\] port in the configuration (0 picks a free port)"
+tport=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+aport=$(sed -n 's/^api=//p' "$data/host.ports")
+expect 1 "second host on the same terminals' port" -- "$possum" host --data "$tmp/data2" --port 0 --api-port 0 --terminal-port "$tport"
+err_has "port $tport (the terminals' port)"
+err_has "move it with --terminal-port N or \[acquirer\] port in the configuration (0 picks a free port)"
+expect 1 "second host on the same API port" -- "$possum" host --data "$tmp/data2" --port 0 --api-port "$aport" --terminal-port 0
+err_has "cannot serve the API on .* port $aport"
+err_has "move it with --api-port N or \[http\] port in the configuration (0 picks a free port)"
+
+# With BIN ranges configured, no warning about them.
+if grep -q "no BIN ranges" "$tmp/host.err"; then bad "BIN warning with ranges configured"; else ok; fi
+
+# No BIN ranges (no configuration): a warning at start, on stderr and in the log, naming the
+# key to set.
+data3=$tmp/data3
+printf '[host]\nlog = %s\n' "$tmp/host3.log" >"$tmp/nobins.conf"
+"$possum" host --config "$tmp/nobins.conf" --data "$data3" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host3.out" 2>"$tmp/host3.err" &
+pid3=$!
+wait_ports "$data3" $pid3
+kill -TERM $pid3 2>/dev/null
+wait $pid3
+if grep -q "warning: no BIN ranges configured: every card will be declined 15" "$tmp/host3.err" &&
+	grep -q "set \[issuer\] bin" "$tmp/host3.err"; then ok; else bad "no BIN warning: $(cat "$tmp/host3.err")"; fi
+if grep -q '"level":"warn","event":"no_bins","key":"\[issuer\] bin"' "$tmp/host3.log"; then ok; else bad "no no_bins log line: $(cat "$tmp/host3.log")"; fi
 
 # Nothing listens: no answer.
 expect 1 "send to a closed port" -- sh -c "\"$possum\" iso send --host 127.0.0.1:1 --profile iso87a --timeout 2 <\"$tmp/echo.json\""

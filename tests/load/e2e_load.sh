@@ -46,6 +46,20 @@ out_has '"p99":'
 expect 0 "readable figures" -- l --card "$tmp/card.json" --pin 123456 --duration 1
 out_has "approved"
 
+# Most answers declines (two cards of three with nothing on them: 51): exit 1 though some were
+# approved, and the progress line counts the declines.
+for c in empty1 empty2; do
+	"$possum" admin card issue --data "$data" --product debit --holder "Li Si" \
+		--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 0.00 \
+		--out "$tmp/$c.json" >/dev/null
+done
+expect 1 "most answers declines" -- l --card "$tmp/card.json" --card "$tmp/empty1.json" \
+	--card "$tmp/empty2.json" --pin 123456 --duration 5
+out_has "declined   51"
+err_has "most answers were declines"
+if grep -Eq "^possum load: +[0-9]+ s  [0-9]+ approved  [0-9]+/s  [1-9][0-9]* declined$" "$tmp/err"; then ok; else
+	bad "no declines in the progress line: $(cat "$tmp/err")"; fi
+
 # A wrong PIN: every purchase declined 55, counted by code; exit 1 (nothing approved).
 expect 1 "wrong PIN declines" -- l --card "$tmp/card.json" --pin 000000 --duration 1 --json
 out_has '"55":'

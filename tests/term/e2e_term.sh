@@ -52,8 +52,21 @@ expect 0 "balance" -- t balance --card "$tmp/card.json" --pin 123456
 out_has "balance CNY"
 expect 1 "wrong PIN" -- t purchase --card "$tmp/card.json" --pin 000000 --amount 1.00
 err_has "55"
+if grep -q "hint" "$tmp/out"; then bad "a hint for a wrong PIN: $(cat "$tmp/out")"; else ok; fi
 expect 1 "insufficient funds" -- t purchase --card "$tmp/poor.json" --pin 123456 --amount 1.00
 err_has "51"
+# A chip card swiped: 59, and the terminal says to insert the chip (the iCVV is not the
+# stripe's CVV). A debit purchase without a PIN: 55, and the terminal says one is required.
+expect 1 "chip card swiped" -- t purchase --card "$tmp/chip.json" --pin 123456 --amount 1.00
+out_has "purchase: 59"
+out_has "hint: a chip card read by its stripe: insert the chip (--entry chip)"
+out_has "iCVV, not the stripe's CVV"
+expect 1 "chip card swiped, JSON" -- t purchase --card "$tmp/chip.json" --pin 123456 --amount 1.00 --json
+out_has '"hint":"a chip card read by its stripe'
+expect 1 "debit purchase without a PIN" -- t purchase --card "$tmp/card.json" --amount 1.00
+out_has "purchase: 55"
+out_has "hint: no PIN was entered, and the issuer requires one"
+out_has "(--pin PIN)"
 expect 0 "void" -- t void --stan "$stan1"
 expect 0 "purchase to refund" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 20.00 --json
 rrn2=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
@@ -90,6 +103,18 @@ out_has '"reversals":1'
 
 expect 0 "settle" -- t settle
 expect 0 "signout" -- t signout
+
+# A host that cannot be reached: the address, and why.
+u() { "$possum" term "$@" --state "$tmp/unreachable"; }
+expect 0 "init, nothing listening" -- u init --host 127.0.0.1:1 --tid TERM0001 --mid 898310048120001 --sn SN0001 --tmk-components "$comps"
+expect 1 "signin, nothing listening" -- u signin --timeout 2
+err_has "cannot reach the host at 127.0.0.1:1: connection refused"
+err_has "is \`possum host\` running there"
+expect 1 "echo, nothing listening" -- u echo --timeout 2
+err_has "cannot reach the host at 127.0.0.1:1: connection refused"
+expect 0 "init, a name that does not resolve" -- u init --host no-such-host.invalid:5000 --tid TERM0001 --mid 898310048120001 --sn SN0001 --tmk-components "$comps"
+expect 1 "signin, a name that does not resolve" -- u signin --timeout 2
+err_has "cannot reach the host at no-such-host.invalid:5000: name not resolved"
 
 # Nothing in the clear: PANs, PINs, track data.
 for c in card chip; do
