@@ -37,8 +37,11 @@ void cli_actor(char out[CLI_ACTOR_MAX]);
 /* What a command needs opened before it runs: its row's env column. cli_dispatch() hands the
  * command a struct cli_env with its row's needs; the command, once it has read and checked its
  * options, opens them with cli_env_open() over its --config and --data (its DIR), and
- * cli_dispatch() closes them when the command returns. The first three are host/env.h's needs;
- * the configuration is read where a module is needed, not for a data directory alone. */
+ * cli_dispatch() closes them when the command returns. The first three and CLI_ENV_READ are
+ * host/env.h's needs. The data directory is found as every command finds it (host/env.h:
+ * --data, $POSSUM_DATA, the configuration's [host] data, ./possum-data). A row that only
+ * reads says CLI_ENV_READ with its other needs: it creates no data directory and no LMK, and
+ * fails (exit 1, saying how to make one) where there is none. */
 enum cli_needs {
 	CLI_ENV_NONE = 0,
 	CLI_ENV_DATA = HOST_NEED_DATA, /* a data directory: its store and its LMK (the ledger) */
@@ -47,6 +50,7 @@ enum cli_needs {
 	CLI_ENV_MERCHANT = HOST_NEED_MERCHANT,  /* the merchant module over the issuer */
 	CLI_ENV_TERM = 1 << 8 | HOST_NEED_DATA, /* the terminal in its state directory (--state) */
 	CLI_ENV_HSM = 1 << 9,                   /* an HSM on an LMK file (--lmk), without a store */
+	CLI_ENV_READ = HOST_NEED_READONLY,      /* with the others: the command changes nothing */
 };
 
 typedef struct cli_command cli_command;
@@ -68,14 +72,15 @@ struct cli_env {
 	char **operands;
 };
 
-/* Opens env->needs over the common options the dispatcher read: the data directory
- * env->data (--data DIR; NULL: the configuration's, else CLI_DATADIR_DEFAULT) and over it, for
- * a module, the configuration env->config (--config FILE; NULL: $POSSUM_CONFIG). Prints its
- * own errors; CLI_OK, CLI_FAILED or CLI_USAGE. */
+/* Opens env->needs over the common options the dispatcher read: the configuration env->config
+ * (--config FILE; NULL: $POSSUM_CONFIG) and the data directory env->data (--data DIR; NULL:
+ * $POSSUM_DATA, else the configuration's, else CLI_DATADIR_DEFAULT). Prints its own errors;
+ * CLI_OK, CLI_FAILED or CLI_USAGE. */
 int cli_env_open(struct cli_env *env);
 
-/* cli_env_open() at dir instead of --data's: a terminal's state directory (--state), or for
- * CLI_ENV_HSM the LMK file (--lmk; NULL: POSSUM_LMK). */
+/* cli_env_open() at dir instead of the data directory, without the configuration: a
+ * terminal's state directory (--state), or for CLI_ENV_HSM the LMK file (--lmk; NULL:
+ * POSSUM_LMK). */
 int cli_env_open_at(struct cli_env *env, const char *dir);
 
 /* Closes what cli_env_open() opened (cli_dispatch() does, after the command). */

@@ -271,7 +271,7 @@ static const cli_command account_cmds[] = {
     {"create", "create an account", .handler = account_create_cmd, .env = CLI_ENV_DATA,
      .help = account_create_help, CLI_OPTS(account_create_opts, struct account_create),
      .common = CLI_DATA | CLI_JSON, .wrong = "takes no arguments"},
-    {"show", "show an account", .handler = account_show_cmd, .env = CLI_ENV_DATA,
+    {"show", "show an account", .handler = account_show_cmd, .env = CLI_ENV_DATA | CLI_ENV_READ,
      .help = account_show_help, .common = CLI_DATA | CLI_JSON, CLI_ONE("takes one account ID")},
 };
 
@@ -380,7 +380,7 @@ static int transfer_cmd(struct cli_env *env, const void *values)
 
 static const cli_command ledger_cmds[] = {
     {"check", "verify every invariant of the ledger", .handler = ledger_check_cmd,
-     .env = CLI_ENV_DATA, .help = check_help, .common = CLI_DATA | CLI_JSON,
+     .env = CLI_ENV_DATA | CLI_ENV_READ, .help = check_help, .common = CLI_DATA | CLI_JSON,
      .wrong = "takes no arguments"},
     {"account", "create and show accounts", .group = &account_group},
     {"transfer", "make a transfer: plain, pending, post or void", .handler = transfer_cmd,

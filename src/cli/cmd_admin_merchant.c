@@ -681,9 +681,10 @@ static const cli_command merchant_cmds[] = {
      CLI_OPTIONS(struct mopts, TEXT("reason", reason), TEXT("mid", mid)), .common = CLI_DATADIR,
      .min = 2, .max = 2, .wrong = "REF and STEP are needed"},
     {"show", "a merchant: particulars, fees, limits, history, documents", .handler = merchant_show,
-     .env = CLI_ENV_MERCHANT, .help = show_help, .common = CLI_DATADIR, ONE_REF},
-    {"list", "merchants and applications", .handler = merchant_list_cmd, .env = CLI_ENV_MERCHANT,
-     .help = list_help, CLI_OPTIONS(struct mopts, TEXT("state", state)), .common = CLI_DATADIR},
+     .env = CLI_ENV_MERCHANT | CLI_ENV_READ, .help = show_help, .common = CLI_DATADIR, ONE_REF},
+    {"list", "merchants and applications", .handler = merchant_list_cmd,
+     .env = CLI_ENV_MERCHANT | CLI_ENV_READ, .help = list_help,
+     CLI_OPTIONS(struct mopts, TEXT("state", state)), .common = CLI_DATADIR},
     {"document", "a merchant's documents: add", .group = &merchant_document_group},
     {"fees", "set a merchant's fee plan", .handler = fees_or_limits, .env = CLI_ENV_MERCHANT,
      .help = fees_help,
@@ -757,8 +758,8 @@ static int review_due(struct cli_env *env, const void *values)
 }
 
 static const cli_command review_cmds[] = {
-    {"due", "the periodic reviews that are due", .handler = review_due, .env = CLI_ENV_MERCHANT,
-     .help = due_help, .common = CLI_DATADIR},
+    {"due", "the periodic reviews that are due", .handler = review_due,
+     .env = CLI_ENV_MERCHANT | CLI_ENV_READ, .help = due_help, .common = CLI_DATADIR},
 };
 
 const cli_group cli_admin_review_group = {"possum admin review", "Periodic maintenance reviews.",

@@ -206,7 +206,7 @@ static const cli_command settlecard_cmds[] = {
     {"confirm", "the code: the card bound", .handler = sc_confirm, .env = CLI_ENV_MERCHANT,
      .help = confirm_help, CLI_OPTS(confirm_opts, struct confirm), .common = CLI_DATADIR, ONE_MID},
     {"show", "a merchant's card, masked, and whether payouts may go", .handler = sc_show,
-     .env = CLI_ENV_MERCHANT, .help = show_help, .common = CLI_DATADIR, ONE_MID},
+     .env = CLI_ENV_MERCHANT | CLI_ENV_READ, .help = show_help, .common = CLI_DATADIR, ONE_MID},
 };
 
 const cli_group cli_admin_settlecard_group = {

@@ -168,7 +168,7 @@ static const cli_command token_cmds[] = {
      .help = token_create_help, CLI_OPTS(token_create_opts, struct token_create),
      .common = CLI_DATADIR},
     {"list", "the API tokens, without the tokens themselves", .handler = token_list,
-     .env = CLI_ENV_ISSUER, .help = token_list_help, .common = CLI_DATADIR},
+     .env = CLI_ENV_ISSUER | CLI_ENV_READ, .help = token_list_help, .common = CLI_DATADIR},
     {"revoke", "revoke an API token", .handler = token_revoke, .env = CLI_ENV_ISSUER,
      .help = token_revoke_help, .common = CLI_CONFIG | CLI_DATA, CLI_ONE("one token ID is needed")},
 };
@@ -253,7 +253,7 @@ const cli_command cli_admin_audit_row = {
     "audit",
     NULL,
     .handler = audit,
-    .env = CLI_ENV_ISSUER,
+    .env = CLI_ENV_ISSUER | CLI_ENV_READ,
     .help = audit_help,
     CLI_OPTIONS(struct audit, AUDIT("object", f.object), AUDIT("actor", f.actor),
                 AUDIT("action", f.action), AUDIT("since", since), AUDIT("after", after),

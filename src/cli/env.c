@@ -32,7 +32,8 @@ static int open_hsm(const char *prog, const char *path, hsm **h)
 	return CLI_OK;
 }
 
-/* A data directory alone is opened without the configuration: dir, else the default. */
+/* A directory that is not the data directory (a terminal's state) is opened without the
+ * configuration: dir, else the default. */
 static int data_alone(struct host_env *host, const char *prog, const char *dir)
 {
 	memset(host, 0, sizeof *host);
@@ -44,23 +45,20 @@ static int data_alone(struct host_env *host, const char *prog, const char *dir)
 	return HOST_OK;
 }
 
-int cli_env_open(struct cli_env *env)
+/* Opens env->needs with the data directory dir: a data directory found as every command finds
+ * it (host_env_config(): dir, $POSSUM_DATA, the configuration's, the default) when datadir,
+ * else dir itself, without the configuration (a terminal's state directory). */
+static int open_env(struct cli_env *env, const char *dir, bool datadir)
 {
-	return cli_env_open_at(env, env->data);
-}
-
-int cli_env_open_at(struct cli_env *env, const char *dir)
-{
-	const char *config = env->config;
 	unsigned host = env->needs & (HOST_NEED_DATA | HOST_NEED_ISSUER | HOST_NEED_MERCHANT |
-	                              HOST_NEED_ACQUIRER);
+	                              HOST_NEED_ACQUIRER | HOST_NEED_READONLY);
 	int rc;
 
 	cli_actor(env->actor);
 	if (env->needs & CLI_ENV_HSM)
 		return open_hsm(env->prog, dir, &env->hsm);
-	rc = host & ~HOST_NEED_DATA ? host_env_config(&env->host, env->prog, config, dir)
-	                            : data_alone(&env->host, env->prog, dir);
+	rc = datadir ? host_env_config(&env->host, env->prog, env->config, dir)
+	             : data_alone(&env->host, env->prog, dir);
 	if (rc == HOST_OK)
 		rc = host_env_open(&env->host, host);
 	if (rc != HOST_OK)
@@ -69,6 +67,16 @@ int cli_env_open_at(struct cli_env *env, const char *dir)
 	    (rc = term_open(env->host.data.store, env->host.data.hsm, &env->term)) != TERM_OK)
 		return cli_term_failed(env->prog, rc);
 	return CLI_OK;
+}
+
+int cli_env_open(struct cli_env *env)
+{
+	return open_env(env, env->data, true);
+}
+
+int cli_env_open_at(struct cli_env *env, const char *dir)
+{
+	return open_env(env, dir, false);
 }
 
 void cli_env_close(struct cli_env *env)

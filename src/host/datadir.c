@@ -1,17 +1,20 @@
 /* datadir.c — the data directory every environment opens (env.h): the store in it, the LMK
  * from the environment or beside it, and keys kept wrapped in the store by name. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/hex.h"
 #include "host/env.h"
 #include "host/internal.h"
 
-/* The hsm on POSSUM_LMK, else on DIR/lmk, made first when missing (test use only). */
-static int open_lmk(const char *prog, struct host_datadir *d)
+/* The hsm on POSSUM_LMK, else on DIR/lmk, made first when missing (test use only) unless
+ * existing: then it must be there. */
+static int open_lmk(const char *prog, struct host_datadir *d, bool existing)
 {
 	char path[4096 + 8], kcv_hex[2 * HSM_KCV_MAX + 1];
 	hsm_kcv kcv;
@@ -24,6 +27,11 @@ static int open_lmk(const char *prog, struct host_datadir *d)
 		return HOST_OK;
 	}
 	snprintf(path, sizeof path, "%s/lmk", d->dir);
+	if (existing && access(path, F_OK) != 0)
+		return host_say(HOST_EFAILED, prog,
+		                "no LMK in %s: set %s, or run `possum host --data %s` or an admin "
+		                "command that changes something, which makes a test LMK",
+		                path, HSM_LMK_ENV, d->dir);
 	rc = hsm_lmk_create(path, &kcv);
 	if (rc == HSM_OK) {
 		hex_encode(kcv.v, kcv.len, kcv_hex, sizeof kcv_hex);
@@ -41,7 +49,20 @@ static int open_lmk(const char *prog, struct host_datadir *d)
 	return HOST_OK;
 }
 
-int host_datadir_open(const char *prog, const char *dir, struct host_datadir *out)
+/* A command that only reads finds DIR and its store there, or says how to make them. */
+static int check_existing(const char *prog, const struct host_datadir *d)
+{
+	struct stat st;
+
+	if (stat(d->dir, &st) != 0 || !S_ISDIR(st.st_mode) || stat(d->db, &st) != 0)
+		return host_say(HOST_EFAILED, prog,
+		                "no data directory at %s: run `possum host --data %s` or an admin "
+		                "command that creates it, or pass --data (or set %s)",
+		                d->dir, d->dir, HOST_DATA_ENV);
+	return HOST_OK;
+}
+
+static int datadir_open(const char *prog, const char *dir, bool existing, struct host_datadir *out)
 {
 	int rc;
 
@@ -51,18 +72,39 @@ int host_datadir_open(const char *prog, const char *dir, struct host_datadir *ou
 	if (strlen(dir) >= sizeof out->dir)
 		return host_say(HOST_EFAILED, prog, "the data directory's name is too long");
 	strcpy(out->dir, dir);
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return host_say(HOST_EFAILED, prog, "cannot create %s: %s", dir, strerror(errno));
 	snprintf(out->db, sizeof out->db, "%s/possum.db", dir);
-	if ((rc = store_open(out->db, &out->store)) != STORE_OK)
-		return host_say(HOST_EFAILED, prog, "%s: %s%s%s", out->db, store_strerror(rc),
-		                rc == STORE_EIO ? ": " : "",
-		                rc == STORE_EIO ? strerror(errno) : "");
-	if ((rc = open_lmk(prog, out)) != HOST_OK) {
-		host_datadir_close(out);
+	if (existing && (rc = check_existing(prog, out)) != HOST_OK)
 		return rc;
+	if (!existing && mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return host_say(HOST_EFAILED, prog, "cannot create %s: %s", dir, strerror(errno));
+	/* The LMK first: a store is not made beside an LMK that is missing. */
+	if ((rc = open_lmk(prog, out, existing)) != HOST_OK)
+		return rc;
+	if ((rc = store_open(out->db, &out->store)) != STORE_OK) {
+		rc = host_say(HOST_EFAILED, prog, "%s: %s%s%s", out->db, store_strerror(rc),
+		              rc == STORE_EIO ? ": " : "", rc == STORE_EIO ? strerror(errno) : "");
+		host_datadir_close(out);
 	}
-	return HOST_OK;
+	return rc;
+}
+
+int host_datadir_open(const char *prog, const char *dir, struct host_datadir *out)
+{
+	return datadir_open(prog, dir, false, out);
+}
+
+int host_datadir_open_existing(const char *prog, const char *dir, struct host_datadir *out)
+{
+	return datadir_open(prog, dir, true, out);
+}
+
+const char *host_data_dir(const char *given)
+{
+	const char *env = getenv(HOST_DATA_ENV);
+
+	if (given != NULL)
+		return given;
+	return env != NULL && *env != '\0' ? env : NULL;
 }
 
 void host_datadir_close(struct host_datadir *d)

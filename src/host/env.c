@@ -24,6 +24,7 @@ int host_env_config(struct host_env *env, const char *prog, const char *path, co
 		host_config_free(&env->cfg);
 		return host_say(HOST_EUSAGE, prog, "%s", err);
 	}
+	dir = host_data_dir(dir);
 	if (dir != NULL &&
 	    snprintf(env->cfg.data, sizeof env->cfg.data, "%s", dir) >= (int)sizeof env->cfg.data) {
 		host_config_free(&env->cfg);
@@ -168,7 +169,10 @@ int host_env_open(struct host_env *env, unsigned needs)
 		if (needs & parts[i].need)
 			needs |= parts[i].depends;
 	if ((needs & HOST_NEED_DATA) && !(env->opened & HOST_NEED_DATA)) {
-		if ((rc = host_datadir_open(env->prog, env->cfg.data, &env->data)) != HOST_OK)
+		rc = needs & HOST_NEED_READONLY
+		         ? host_datadir_open_existing(env->prog, env->cfg.data, &env->data)
+		         : host_datadir_open(env->prog, env->cfg.data, &env->data);
+		if (rc != HOST_OK)
 			return rc;
 		env->opened |= HOST_NEED_DATA;
 	}

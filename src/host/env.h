@@ -4,10 +4,14 @@
  * environment here, asking for what they need (enum host_need): what a need depends on is
  * opened with it, and what is open already is not opened again.
  *
- * The data directory (made mode 0700 when missing) holds the store, DIR/possum.db, and the
- * hsm on the LMK from POSSUM_LMK or, failing that, from DIR/lmk, which is created (a test LMK,
- * with a warning) when missing. Keys are kept wrapped under the LMK in the store's meta, by
- * name, made the first time (host_datadir_key()).
+ * The data directory is found the same way by every command and the daemon (host_data_dir(),
+ * host_env_config()): --data DIR, else $POSSUM_DATA, else the configuration's [host] data,
+ * else ./possum-data. It (made mode 0700 when missing) holds the store, DIR/possum.db, and
+ * the hsm on the LMK from POSSUM_LMK or, failing that, from DIR/lmk, which is created (a test
+ * LMK, with a warning) when missing. An environment that only reads (HOST_NEED_READONLY)
+ * creates neither: a missing directory, store or LMK is an error that says how to make one. Keys
+ * are kept wrapped under the LMK in the store's meta, by name, made the first time
+ * (host_datadir_key()).
  *
  * Ownership: struct host_env owns everything in it; host_env_close() closes it all, in the
  * reverse order, and may be called on an env only zeroed or half opened. A struct host_env
@@ -41,6 +45,12 @@ int host_vsay(int rc, const char *prog, const char *fmt, va_list ap)
 /* ---- The data directory (datadir.c) ---- */
 
 #define HOST_DATADIR_DEFAULT "./possum-data"
+#define HOST_DATA_ENV        "POSSUM_DATA" /* the data directory when --data is not given */
+
+/* The data directory a command names: given (its --data), else $POSSUM_DATA when set and not
+ * empty, else NULL — the configuration's [host] data then, whose default is
+ * HOST_DATADIR_DEFAULT. The one place of that order (host_env_config() asks it). */
+const char *host_data_dir(const char *given);
 
 struct host_datadir {
 	char dir[4096];
@@ -49,8 +59,13 @@ struct host_datadir {
 	hsm *hsm;
 };
 
-/* Opens dir (NULL: HOST_DATADIR_DEFAULT) into *out: HOST_OK or HOST_EFAILED. */
+/* Opens dir (NULL: HOST_DATADIR_DEFAULT) into *out, creating the directory, its store and
+ * its test LMK when missing: HOST_OK or HOST_EFAILED. */
 int host_datadir_open(const char *prog, const char *dir, struct host_datadir *out);
+
+/* host_datadir_open() that creates nothing: the directory, DIR/possum.db and the LMK (DIR/lmk
+ * unless POSSUM_LMK) must be there, else it says which and how to make them (HOST_EFAILED). */
+int host_datadir_open_existing(const char *prog, const char *dir, struct host_datadir *out);
 
 /* Closes the store and the hsm; d may be NULL or already closed. */
 void host_datadir_close(struct host_datadir *d);
@@ -69,13 +84,15 @@ enum host_need {
 	HOST_NEED_ISSUER = 1 << 1,   /* the issuer, the link's zone PIN key, the texts' sink */
 	HOST_NEED_MERCHANT = 1 << 2, /* the merchant module (over the issuer) */
 	HOST_NEED_ACQUIRER = 1 << 3, /* the acquirer (over the issuer) */
+	HOST_NEED_READONLY = 1 << 4, /* with the others: the command only reads, so the data
+	                              * directory and its LMK must exist (nothing is created) */
 };
 
 struct host_env {
 	const char *prog; /* errors are said as "PROG: …" */
 	struct host_config cfg;
 	struct host_datadir data;
-	unsigned opened; /* enum host_need: what is open */
+	unsigned opened; /* enum host_need: what is open (never HOST_NEED_READONLY) */
 	issuer *issuer;
 	merchant *merchant;
 	acquirer *acquirer;
@@ -85,7 +102,8 @@ struct host_env {
 };
 
 /* Reads the configuration (path, else $POSSUM_CONFIG, else the defaults) into env->cfg, with
- * dir (when not NULL) as its data directory; opens nothing. HOST_OK or HOST_EUSAGE. */
+ * host_data_dir(dir) (when not NULL: --data, else $POSSUM_DATA) as its data directory over
+ * the configuration's; opens nothing. HOST_OK or HOST_EUSAGE. */
 int host_env_config(struct host_env *env, const char *prog, const char *path, const char *dir);
 
 /* Opens what needs names (enum host_need, or'd) and what it depends on, over env->cfg. */

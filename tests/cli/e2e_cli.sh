@@ -159,4 +159,52 @@ if [ "$(cat "$tmp/out")" = '[{"tag":"9F36","name":"Application Transaction Count
 expect 2 "tlv overrun" -- "$possum" tlv decode "9F2609A1B2"
 err_has "offset 0"
 
+# The data directory: a command that only reads creates nothing where there is none (exit 1,
+# saying how to make one); a command that writes creates it; --data, then $POSSUM_DATA, then
+# the configuration's [host] data.
+(
+	unset POSSUM_LMK POSSUM_DATA POSSUM_CONFIG
+	gone="$tmp/no-data"
+	for cmd in "admin ledger check" "admin ledger account show 1" "admin card list" \
+		"admin card show 6200000000000000003" "admin token list" "admin audit" \
+		"admin merchant list" "admin merchant show M1" "admin terminal list" \
+		"admin terminal show --tid T1" "admin terminal status --tid T1" "admin review due" \
+		"admin settlement-card show M1"; do
+		# shellcheck disable=SC2086
+		expect 1 "read-only $cmd" -- "$possum" $cmd --data "$gone"
+		err_has "no data directory at $gone: run \`possum host --data $gone\`"
+		if [ -e "$gone" ]; then bad "$cmd created $gone"; rm -rf "$gone"; else ok; fi
+	done
+	expect 0 "a writing command creates" -- "$possum" admin ledger account create --code card \
+		--currency 156 --data "$gone"
+	if [ -f "$gone/possum.db" ] && [ -f "$gone/lmk" ]; then ok; else bad "not created: $gone"; fi
+	expect 0 "read-only once there" -- "$possum" admin ledger account show 1 --data "$gone"
+	# A data directory whose LMK is gone: said, and not made again.
+	mv "$gone/lmk" "$tmp/lmk.kept"
+	expect 1 "read-only without an LMK" -- "$possum" admin ledger check --data "$gone"
+	err_has "no LMK in $gone/lmk"
+	if [ -e "$gone/lmk" ]; then bad "an LMK was made"; else ok; fi
+	mv "$tmp/lmk.kept" "$gone/lmk"
+	# $POSSUM_DATA is honoured, --data wins over it, and it over the configuration's.
+	export POSSUM_DATA="$tmp/env-data"
+	expect 0 "POSSUM_DATA: create" -- "$possum" admin ledger account create --code card \
+		--currency 156
+	if [ -f "$tmp/env-data/possum.db" ]; then ok; else bad "POSSUM_DATA not used"; fi
+	expect 0 "POSSUM_DATA: show" -- "$possum" admin ledger account show 1
+	expect 1 "--data over POSSUM_DATA" -- "$possum" admin ledger check --data "$tmp/other"
+	err_has "no data directory at $tmp/other"
+	if [ -e "$tmp/other" ]; then bad "--data: created $tmp/other"; else ok; fi
+	printf '[host]\ndata = %s\n' "$tmp/cfg-data" >"$tmp/possum.conf"
+	export POSSUM_CONFIG="$tmp/possum.conf"
+	expect 0 "POSSUM_DATA over the config's" -- "$possum" admin ledger account show 1
+	unset POSSUM_DATA
+	expect 1 "the config's [host] data" -- "$possum" admin ledger check
+	err_has "no data directory at $tmp/cfg-data"
+	expect 0 "the config's [host] data: create" -- "$possum" admin ledger account create \
+		--code card --currency 156
+	if [ -f "$tmp/cfg-data/possum.db" ]; then ok; else bad "[host] data not used"; fi
+	echo "$passed $failed" >"$tmp/counts"
+)
+read -r passed failed <"$tmp/counts"
+
 finish

@@ -1,11 +1,14 @@
 /* test_host_env.c — the environments commands open (src/host/env.c): each need opens what it
  * depends on and nothing more, asking again opens nothing twice, the keys a module declares are
  * made once and found again by the next environment, a configuration that cannot be read is
- * the caller's to fix, and [link] zpk is used as given. */
+ * the caller's to fix, and [link] zpk is used as given; an environment that only reads creates
+ * no data directory, and the data directory is --data's, else $POSSUM_DATA, else the
+ * configuration's. */
 #include "testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host/env.h"
@@ -21,6 +24,7 @@ static int setup(void **state)
 	if (mkdtemp(base) == NULL || setenv(HSM_LMK_ENV, LMK_HEX, 1) != 0)
 		return -1;
 	unsetenv("POSSUM_CONFIG");
+	unsetenv(HOST_DATA_ENV);
 	return 0;
 }
 
@@ -100,11 +104,76 @@ static void configurations_refused(void **state)
 	assert_null(env.data.store);
 }
 
+static void readonly_creates_nothing(void **state)
+{
+	struct host_env env;
+	char dir[128];
+	struct stat st;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/ro", base);
+	assert_int_equal(
+	    host_env_start(&env, "test", NULL, dir, HOST_NEED_ISSUER | HOST_NEED_READONLY),
+	    HOST_EFAILED);
+	assert_null(env.data.store);
+	assert_int_not_equal(stat(dir, &st), 0);
+	/* An empty directory is no data directory either: no store is made in it. */
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(
+	    host_env_start(&env, "test", NULL, dir, HOST_NEED_DATA | HOST_NEED_READONLY),
+	    HOST_EFAILED);
+	snprintf(dir, sizeof dir, "%s/ro/possum.db", base);
+	assert_int_not_equal(stat(dir, &st), 0);
+	/* Once a writing environment made it, a reading one opens it. */
+	snprintf(dir, sizeof dir, "%s/ro", base);
+	assert_int_equal(host_env_start(&env, "test", NULL, dir, HOST_NEED_DATA), HOST_OK);
+	host_env_close(&env);
+	assert_int_equal(
+	    host_env_start(&env, "test", NULL, dir, HOST_NEED_ISSUER | HOST_NEED_READONLY),
+	    HOST_OK);
+	assert_non_null(env.issuer);
+	assert_int_equal(env.opened & HOST_NEED_READONLY, 0);
+	host_env_close(&env);
+}
+
+static void data_directory_lookup(void **state)
+{
+	struct host_env env;
+	char path[128], dir[128];
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/data.conf", base);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "[host]\ndata = %s/from-config\n", base);
+	fclose(f);
+	assert_int_equal(unsetenv(HOST_DATA_ENV), 0);
+	assert_int_equal(host_env_config(&env, "test", path, NULL), HOST_OK);
+	snprintf(dir, sizeof dir, "%s/from-config", base);
+	assert_string_equal(env.cfg.data, dir);
+	host_env_close(&env);
+	assert_int_equal(setenv(HOST_DATA_ENV, "/from/env", 1), 0);
+	assert_int_equal(host_env_config(&env, "test", path, NULL), HOST_OK);
+	assert_string_equal(env.cfg.data, "/from/env");
+	host_env_close(&env);
+	assert_int_equal(host_env_config(&env, "test", path, "/from/option"), HOST_OK);
+	assert_string_equal(env.cfg.data, "/from/option");
+	host_env_close(&env);
+	assert_int_equal(setenv(HOST_DATA_ENV, "", 1), 0); /* empty: as if unset */
+	assert_null(host_data_dir(NULL));
+	assert_int_equal(unsetenv(HOST_DATA_ENV), 0);
+	assert_int_equal(host_env_config(&env, "test", NULL, NULL), HOST_OK);
+	assert_string_equal(env.cfg.data, HOST_DATADIR_DEFAULT);
+	host_env_close(&env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(needs_open_what_they_depend_on),
 	    cmocka_unit_test(configurations_refused),
+	    cmocka_unit_test(readonly_creates_nothing),
+	    cmocka_unit_test(data_directory_lookup),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
