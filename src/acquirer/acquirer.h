@@ -28,9 +28,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
 #include "store/store.h"
+#include "store/store_acquirer.h"
 
 #define ACQUIRER_OK        0
 #define ACQUIRER_EARG      (-1) /* an argument malformed or out of range */
@@ -110,5 +113,63 @@ int acquirer_begin(acquirer *a);
 int acquirer_handle(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
                     struct acquirer_reply *r);
 int acquirer_commit(acquirer *a);
+
+/* ---- Records: the acquirer's rows of its terminals' requests (txns.c) ----
+ *
+ * What the API's /transactions and /merchants/{mid}/balance and `possum admin txn` and
+ * `possum admin merchant balance` read, the same way: these work on a store alone (no
+ * acquirer opened), read only, and build the one JSON shape of each. */
+
+/* A request's status: STORE_ACQ_APPROVED (response code 00, not reversed), _DECLINED or
+ * _REVERSED (enum store_acq_status); its name "approved", "declined" or "reversed". */
+int acquirer_txn_status(const struct store_acq_txn *t);
+const char *acquirer_status_name(int status);
+/* name's status into *out: ACQUIRER_OK, or ACQUIRER_EARG when it is none of the three. */
+int acquirer_status_parse(const char *name, int *out);
+
+/* Checks a search's criteria: the TID 8 characters, the MID 15, the card a masked card number
+ * or its last 4 digits (never a clear number). ACQUIRER_OK, or ACQUIRER_EARG with *bad the
+ * criterion's name as the API's query names it ("terminal", "mid", "card") and *why what it
+ * must be. */
+int acquirer_txn_filter_check(const struct store_acq_txn_filter *f, const char **bad,
+                              const char **why);
+
+/* A page of f's requests, oldest first (f->limit of them, at most; 0: all): fn is called for
+ * each until it returns non-zero (ACQUIRER_ENOMEM then); *next is the last one's id when
+ * there are more after it, else 0. Checks f first (ACQUIRER_EARG). */
+int acquirer_txn_page(store *s, const struct store_acq_txn_filter *f,
+                      int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx,
+                      int64_t *next);
+
+/* The request of that RRN (the latest, should two share it); ACQUIRER_ENOTFOUND when none. */
+int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out);
+
+/* {"id","at","rrn","tid","mid","type","amount":{"amount","currency"},"card","status","rc",
+ * "reason","auth_code","batch","stan"}: docs/api.md's item. NULL when out of memory. */
+json_t *acquirer_txn_json(const struct store_acq_txn *t);
+
+/* What a merchant's approved, unreversed requests hold in one currency (ISO 4217 numeric):
+ * payments (purchases, completions) less what went back (refunds, voids, completion voids). */
+struct acquirer_balance {
+	int currency;
+	int64_t sales, refunds, net; /* minor units; net = sales - refunds */
+	int sales_count, refunds_count;
+};
+
+/* Merchant mid's balance, at in [from, to) (0: no bound), once per currency in ascending
+ * order through fn (until it returns non-zero: ACQUIRER_ENOMEM then); ACQUIRER_ENOTFOUND when
+ * there is no such merchant. */
+int acquirer_merchant_balance(store *s, const char *mid, int64_t from, int64_t to,
+                              int (*fn)(void *ctx, const struct acquirer_balance *b), void *ctx);
+
+/* The balance as docs/api.md says: {"mid","from","to","currencies":[{"sales":{…},
+ * "sales_count","refunds":{…},"refunds_count","net":{…}}]}; NULL when the store fails
+ * (*rc: its ACQUIRER_E* code) or memory is out. */
+json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t to, int *rc);
+
+/* An amount as {"amount":minor,"currency":"CNY"} (the numeric code in 3 digits when the
+ * currency's letters are unknown); a time as RFC 3339 UTC text, null for 0. */
+json_t *acquirer_money_json(int64_t minor, unsigned currency);
+json_t *acquirer_time_json(int64_t t);
 
 #endif

@@ -2,6 +2,8 @@
  * part of the system. Each command takes --data DIR (see cli.h, "The data directory"). */
 #include "cli/cli.h"
 
+extern const cli_group cli_admin_txn_group; /* cmd_admin_txn.c */
+
 static const cli_command cmds[] = {
     {"card", "the issuer's cards: issue, show, list, status, replace, phone, revoke-auth",
      .group = &cli_admin_card_group},
@@ -9,7 +11,8 @@ static const cli_command cmds[] = {
     {"ledger", "the double-entry ledger: accounts, transfers, the check",
      .group = &cli_admin_ledger_group},
     {"link", "the issuer's network link: its zone PIN key", .group = &cli_admin_link_group},
-    {"merchant", "the acquirer's merchants: apply, step, show, list, documents, fees, limits",
+    {"merchant",
+     "the acquirer's merchants: apply, step, show, list, documents, fees, limits, balance",
      .group = &cli_admin_merchant_group},
     {"review", "periodic maintenance reviews: due", .group = &cli_admin_review_group},
     {"settlement-card", "the card a merchant is paid to: bind, change, show",
@@ -17,6 +20,8 @@ static const cli_command cmds[] = {
     {"terminal", "the merchants' terminals: add, activate, suspend, retire, rebind, tmk, status",
      .group = &cli_admin_terminal_group},
     {"token", "the HTTP API's tokens: create, list, revoke", .group = &cli_admin_token_group},
+    {"txn", "the terminals' requests: list (the API's filters), show by RRN",
+     .group = &cli_admin_txn_group},
     {"audit", "the audit log: who changed what, before and after", .row = &cli_admin_audit_row},
 };
 

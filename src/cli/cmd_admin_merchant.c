@@ -670,6 +670,8 @@ static int merchant_reviewed_cmd(struct cli_env *env, const void *values)
 	return rc;
 }
 
+extern const cli_command cli_admin_merchant_balance_row; /* cmd_admin_txn.c */
+
 static const cli_command merchant_cmds[] = {
     {"add", "register a merchant in one go (apply, every step, activate)", .handler = apply_or_add,
      .env = CLI_ENV_MERCHANT, .help = add_help,
@@ -699,6 +701,8 @@ static const cli_command merchant_cmds[] = {
     {"reviewed", "record a merchant's periodic review done", .handler = merchant_reviewed_cmd,
      .env = CLI_ENV_MERCHANT, .help = reviewed_help,
      CLI_OPTIONS(struct mopts, TEXT("reason", reason)), .common = CLI_CONFIG | CLI_DATA, ONE_REF},
+    {"balance", "what a merchant's payments hold, per currency (as the API's balance)",
+     .row = &cli_admin_merchant_balance_row},
 };
 
 const cli_group cli_admin_merchant_group = {

@@ -1,0 +1,196 @@
+/* txns.c — the acquirer's records of its terminals' requests as they are read back: a search's
+ * criteria checked, a page of them, one by its RRN, a merchant's balance, and the one JSON
+ * shape of each, for the API (src/http/routes_transaction.c) and the CLI (`possum admin txn`,
+ * `possum admin merchant balance`) alike. */
+#include "acquirer/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/money.h"
+#include "common/text.h"
+#include "crypto/crypto.h"
+#include "rcode/rcode.h"
+
+static const char *const status_names[] = {
+    [STORE_ACQ_APPROVED] = "approved",
+    [STORE_ACQ_DECLINED] = "declined",
+    [STORE_ACQ_REVERSED] = "reversed",
+};
+
+int acquirer_txn_status(const struct store_acq_txn *t)
+{
+	return !rcode_approved(t->rc) ? STORE_ACQ_DECLINED
+	       : t->reversed          ? STORE_ACQ_REVERSED
+	                              : STORE_ACQ_APPROVED;
+}
+
+const char *acquirer_status_name(int status)
+{
+	return status >= STORE_ACQ_APPROVED && status <= STORE_ACQ_REVERSED ? status_names[status]
+	                                                                    : "";
+}
+
+int acquirer_status_parse(const char *name, int *out)
+{
+	for (int s = STORE_ACQ_APPROVED; s <= STORE_ACQ_REVERSED; s++)
+		if (strcmp(name, status_names[s]) == 0) {
+			*out = s;
+			return ACQUIRER_OK;
+		}
+	return ACQUIRER_EARG;
+}
+
+static int refuse(const char **bad, const char **why, const char *name, const char *text)
+{
+	*bad = name;
+	*why = text;
+	return ACQUIRER_EARG;
+}
+
+int acquirer_txn_filter_check(const struct store_acq_txn_filter *f, const char **bad,
+                              const char **why)
+{
+	size_t n;
+
+	if (f->tid != NULL && strlen(f->tid) != ACQUIRER_TID_LEN)
+		return refuse(bad, why, "terminal", "terminal must be a TID of 8 characters");
+	if (f->mid != NULL && strlen(f->mid) != ACQUIRER_MID_LEN)
+		return refuse(bad, why, "mid", "mid must be a MID of 15 characters");
+	if (f->card != NULL &&
+	    (n = strlen(f->card), n < 4 || n > 19 || strspn(f->card, "0123456789*") != n ||
+	                              (n > 4 && crypto_digits(f->card, n, n) == n)))
+		return refuse(bad, why, "card",
+		              "card must be a masked card number or its last 4 digits");
+	return ACQUIRER_OK;
+}
+
+struct page {
+	int (*fn)(void *ctx, const struct store_acq_txn *t);
+	void *ctx;
+	size_t limit, n;
+	int64_t last, next;
+};
+
+static int page_one(void *arg, const struct store_acq_txn *t)
+{
+	struct page *p = arg;
+
+	/* One row more than the page was read: there is a next page, after the last shown. */
+	if (p->limit != 0 && p->n == p->limit) {
+		p->next = p->last;
+		return 1;
+	}
+	p->n++;
+	p->last = t->id;
+	return p->fn(p->ctx, t) != 0 ? 2 : 0;
+}
+
+int acquirer_txn_page(store *s, const struct store_acq_txn_filter *f,
+                      int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx, int64_t *next)
+{
+	struct store_acq_txn_filter more = *f;
+	struct page p = {fn, ctx, f->limit, 0, 0, 0};
+	const char *bad, *why;
+	int rc;
+
+	*next = 0;
+	if (acquirer_txn_filter_check(f, &bad, &why) != ACQUIRER_OK)
+		return ACQUIRER_EARG;
+	if (more.limit != 0)
+		more.limit++;
+	rc = store_acq_txn_search(s, &more, page_one, &p);
+	if (rc == 2)
+		return ACQUIRER_ENOMEM;
+	*next = p.next;
+	return rc == 1 ? ACQUIRER_OK : acquirer_from_store(rc);
+}
+
+int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
+{
+	return acquirer_from_store(store_acq_txn_by_rrn(s, rrn, out));
+}
+
+json_t *acquirer_money_json(int64_t minor, unsigned currency)
+{
+	const char *alpha = money_alpha(currency);
+	char digits[8];
+
+	if (alpha == NULL) {
+		snprintf(digits, sizeof digits, "%03u", currency % 1000);
+		alpha = digits;
+	}
+	return json_pack("{s:I, s:s}", "amount", (json_int_t)minor, "currency", alpha);
+}
+
+json_t *acquirer_time_json(int64_t t)
+{
+	char text[TEXT_UTC_LEN];
+
+	text_utc(t, text);
+	return text[0] != '\0' ? json_string(text) : json_null();
+}
+
+json_t *acquirer_txn_json(const struct store_acq_txn *t)
+{
+	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:s}",
+	                 "id", (json_int_t)t->id, "at", acquirer_time_json(t->at), "rrn", t->rrn,
+	                 "tid", t->tid, "mid", t->mid, "type", t->type, "amount",
+	                 acquirer_money_json(t->amount, (unsigned)t->currency), "card", t->masked,
+	                 "status", acquirer_status_name(acquirer_txn_status(t)), "rc", t->rc,
+	                 "reason", t->reason, "auth_code", t->auth_code, "batch", t->batch, "stan",
+	                 t->stan);
+}
+
+struct totals {
+	int (*fn)(void *ctx, const struct acquirer_balance *b);
+	void *ctx;
+};
+
+static int one_currency(void *arg, int currency, const struct store_acq_totals *t)
+{
+	struct totals *p = arg;
+	struct acquirer_balance b = {currency,         t->sales_amount,
+	                             t->refund_amount, t->sales_amount - t->refund_amount,
+	                             t->sales_count,   t->refund_count};
+
+	return p->fn(p->ctx, &b) != 0 ? 1 : 0;
+}
+
+int acquirer_merchant_balance(store *s, const char *mid, int64_t from, int64_t to,
+                              int (*fn)(void *ctx, const struct acquirer_balance *b), void *ctx)
+{
+	struct store_merchant m;
+	struct totals p = {fn, ctx};
+	int rc;
+
+	if ((rc = store_merchant_get(s, mid, &m)) != STORE_OK)
+		return acquirer_from_store(rc);
+	rc = store_acq_merchant_totals(s, mid, from, to, one_currency, &p);
+	return rc == 1 ? ACQUIRER_ENOMEM : acquirer_from_store(rc);
+}
+
+static int add_currency(void *arg, const struct acquirer_balance *b)
+{
+	unsigned c = (unsigned)b->currency;
+
+	return json_array_append_new(
+	    arg,
+	    json_pack("{s:o, s:i, s:o, s:i, s:o}", "sales", acquirer_money_json(b->sales, c),
+	              "sales_count", b->sales_count, "refunds", acquirer_money_json(b->refunds, c),
+	              "refunds_count", b->refunds_count, "net", acquirer_money_json(b->net, c)));
+}
+
+json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t to, int *rc)
+{
+	json_t *list = json_array();
+
+	*rc = ACQUIRER_ENOMEM;
+	if (list == NULL || (*rc = acquirer_merchant_balance(s, mid, from, to, add_currency,
+	                                                     list)) != ACQUIRER_OK) {
+		json_decref(list);
+		return NULL;
+	}
+	return json_pack("{s:s, s:o, s:o, s:o}", "mid", mid, "from", acquirer_time_json(from), "to",
+	                 acquirer_time_json(to), "currencies", list);
+}

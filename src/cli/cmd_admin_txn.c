@@ -1,0 +1,323 @@
+/* cmd_admin_txn.c — `possum admin txn list|show` and `possum admin merchant balance MID`: the
+ * acquirer's records of its terminals' requests and what they hold for a merchant, read as the
+ * API reads them (GET /api/v1/transactions, /transactions/{rrn}, /merchants/{mid}/balance,
+ * docs/api.md) through the acquirer module's calls, with the API's filters and, with --json,
+ * its JSON; a table for people otherwise: amounts as 12.34 CNY, cards masked, local times. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "common/money.h"
+#include "common/text.h"
+#include "http/http.h"
+
+#define CNY 156
+
+#define COMMON_HELP                                                                                \
+	"  --config FILE    the config file ([notify] utc_offset: the local time shown; default\n" \
+	"                   $POSSUM_CONFIG)\n"                                                     \
+	"  --data DIR       the data directory (default the config's, else " CLI_DATADIR_DEFAULT   \
+	")\n"
+
+/* t as local time of the config's offset (minutes east of UTC): "2026-11-30 22:00:00". */
+static void local_time(const struct cli_env *env, int64_t t, char out[32])
+{
+	time_t at = (time_t)(t + (int64_t)env->host.cfg.notify.utc_offset * 60);
+	struct tm tm;
+
+	if (gmtime_r(&at, &tm) == NULL || strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(out, 32, "-");
+}
+
+/* minor units of currency as "12.34 CNY". */
+static void amount_text(int64_t minor, int currency, char out[48])
+{
+	const char *alpha = money_alpha((unsigned)currency);
+	char digits[MONEY_TEXT_MAX];
+
+	money_format(minor, (unsigned)currency, digits);
+	if (alpha != NULL)
+		snprintf(out, 48, "%s %s", digits, alpha);
+	else
+		snprintf(out, 48, "%s %03d", digits, currency % 1000);
+}
+
+/* ---- txn list ---- */
+
+static const char list_help[] =
+    "[--from TIME] [--to TIME] [--terminal TID] [--mid MID] [--status STATUS]\n"
+    "       [--card CARD] [--amount AMOUNT] [--limit N] [--after ID] [--config FILE] [--data DIR]\n"
+    "       [--json]\n"
+    "\n"
+    "Lists the acquirer's records of its terminals' requests, oldest first, with the filters of\n"
+    "GET /api/v1/transactions (docs/api.md); every criterion optional:\n"
+    "\n"
+    "  --from TIME      at or after TIME: 2026-11-30T14:00:00Z or 2026-11-30 (UTC, as the API)\n"
+    "  --to TIME        before TIME\n"
+    "  --terminal TID   the terminal (8 characters); --tid is the same\n"
+    "  --mid MID        the merchant (15 characters)\n"
+    "  --status STATUS  approved, declined or reversed\n"
+    "  --card CARD      a masked card (622588******0017) or its last 4 digits; never a clear\n"
+    "                   number\n"
+    "  --amount AMOUNT  the amount, CNY: 12.34\n"
+    "  --limit N        N at most, 1 to 500 (default 50)\n"
+    "  --after ID       those after record ID: to page on (the table's last line names it)\n" COMMON_HELP
+    "  --json           print {\"items\":[…],\"next\":ID or null}, the API's answer\n"
+    "\n"
+    "Exit status: 0 listed (none is a list too); 1 a failure; 2 bad usage.\n";
+
+struct topts {
+	const char *from, *to, *terminal, *tid, *mid, *status, *card, *amount, *limit, *after;
+};
+
+#define TOPT(name, member) CLI_TEXT(name, struct topts, member)
+
+/* A --from or --to: as the API reads it. */
+static int read_time(const char *prog, const char *name, const char *text, int64_t *out)
+{
+	if (text != NULL && http_time_parse(text, out) != HTTP_OK)
+		return cli_usage_error(
+		    prog, "--%s: a time, 2026-11-30T14:00:00Z, or a day, 2026-11-30", name);
+	return CLI_OK;
+}
+
+/* The options into f: CLI_OK, or the usage error said. */
+static int read_filter(const char *prog, const struct topts *o, struct store_acq_txn_filter *f)
+{
+	const char *bad, *why;
+	int64_t n = HTTP_PAGE_DEFAULT;
+	int rc;
+
+	f->amount = -1;
+	if (o->terminal != NULL && o->tid != NULL)
+		return cli_usage_error(prog,
+		                       "--terminal and --tid are the same option: one of them");
+	f->tid = o->terminal != NULL ? o->terminal : o->tid;
+	f->mid = o->mid;
+	f->card = o->card;
+	if ((rc = read_time(prog, "from", o->from, &f->from)) != CLI_OK ||
+	    (rc = read_time(prog, "to", o->to, &f->to)) != CLI_OK ||
+	    (o->amount != NULL &&
+	     (rc = cli_amount(prog, "amount", o->amount, CNY, &f->amount)) != CLI_OK) ||
+	    (o->limit != NULL &&
+	     (rc = cli_int64(prog, "limit", o->limit, 1, HTTP_PAGE_MAX, &n)) != CLI_OK) ||
+	    (o->after != NULL &&
+	     (rc = cli_int64(prog, "after", o->after, 0, INT64_MAX, &f->after_id)) != CLI_OK))
+		return rc;
+	f->limit = (size_t)n;
+	if (acquirer_txn_filter_check(f, &bad, &why) != ACQUIRER_OK)
+		return cli_usage_error(prog, "--%s: %s", bad, why);
+	if (o->status != NULL && acquirer_status_parse(o->status, &f->status) != ACQUIRER_OK)
+		return cli_usage_error(prog, "--status: approved, declined or reversed");
+	return CLI_OK;
+}
+
+struct listing {
+	const struct cli_env *env;
+	json_t *items; /* NULL: print lines */
+	size_t n;
+};
+
+static int list_one(void *arg, const struct store_acq_txn *t)
+{
+	struct listing *l = arg;
+	char at[32], amount[48];
+
+	l->n++;
+	if (l->items != NULL)
+		return json_array_append_new(l->items, acquirer_txn_json(t));
+	if (l->n == 1)
+		printf("%-6s %-19s %-12s %-8s %-15s %-10s %14s %-19s %-8s %-2s %s\n", "ID",
+		       "TIME (LOCAL)", "RRN", "TID", "MID", "TYPE", "AMOUNT", "CARD", "STATUS",
+		       "RC", "AUTH");
+	local_time(l->env, t->at, at);
+	amount_text(t->amount, t->currency, amount);
+	printf("%-6lld %-19s %-12s %-8s %-15s %-10s %14s %-19s %-8s %-2s %s\n", (long long)t->id,
+	       at, t->rrn, t->tid, t->mid, t->type, amount, t->masked,
+	       acquirer_status_name(acquirer_txn_status(t)), t->rc,
+	       t->auth_code[0] != '\0' ? t->auth_code : "-");
+	return 0;
+}
+
+static int txn_list(struct cli_env *env, const void *values)
+{
+	const char *prog = env->prog;
+	struct store_acq_txn_filter f = {0};
+	struct listing l = {env, NULL, 0};
+	int64_t next;
+	int rc;
+
+	if ((rc = read_filter(prog, values, &f)) != CLI_OK || (rc = cli_env_open(env)) != CLI_OK)
+		return rc;
+	if (env->json && (l.items = json_array()) == NULL)
+		return cli_error(CLI_FAILED, prog, "out of memory");
+	if ((rc = acquirer_txn_page(env->host.data.store, &f, list_one, &l, &next)) !=
+	    ACQUIRER_OK) {
+		json_decref(l.items);
+		return cli_error(CLI_FAILED, prog, "%s", acquirer_strerror(rc));
+	}
+	if (env->json)
+		cli_print_json(json_pack("{s:o, s:o}", "items", l.items, "next",
+		                         next != 0 ? json_integer(next) : json_null()));
+	else if (l.n == 0)
+		printf("none\n");
+	else if (next != 0)
+		printf("more: --after %lld\n", (long long)next);
+	return CLI_OK;
+}
+
+/* ---- txn show ---- */
+
+static const char show_help[] =
+    "RRN [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Shows the request of retrieval reference number RRN (12 characters; the latest, should\n"
+    "two share it), as GET /api/v1/transactions/{rrn} does.\n"
+    "\n" COMMON_HELP "  --json           print the API's item\n"
+    "\n"
+    "Exit status: 0 shown; 1 no such request, or a failure; 2 bad usage.\n";
+
+static void show_lines(const struct cli_env *env, const struct store_acq_txn *t)
+{
+	char at[32], amount[48];
+
+	local_time(env, t->at, at);
+	amount_text(t->amount, t->currency, amount);
+	printf("rrn        %s\n"
+	       "time       %s (local)\n"
+	       "type       %s\n"
+	       "amount     %s\n"
+	       "card       %s\n"
+	       "status     %s\n"
+	       "rc         %s%s%s\n"
+	       "auth code  %s\n"
+	       "terminal   %s  batch %d  stan %s\n"
+	       "merchant   %s\n"
+	       "id         %lld\n",
+	       t->rrn, at, t->type, amount, t->masked, acquirer_status_name(acquirer_txn_status(t)),
+	       t->rc, t->reason[0] != '\0' ? "  " : "", t->reason,
+	       t->auth_code[0] != '\0' ? t->auth_code : "-", t->tid, t->batch, t->stan, t->mid,
+	       (long long)t->id);
+}
+
+static int txn_show(struct cli_env *env, const void *values)
+{
+	const char *prog = env->prog, *rrn = env->operands[0];
+	struct store_acq_txn t;
+	size_t n = strlen(rrn);
+	int rc;
+
+	(void)values; /* it has no options of its own */
+	if (n != 12 ||
+	    strspn(rrn, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != n)
+		return cli_usage_error(prog, "RRN: 12 letters or digits, 000000000001");
+	if ((rc = cli_env_open(env)) != CLI_OK)
+		return rc;
+	rc = acquirer_txn_by_rrn(env->host.data.store, rrn, &t);
+	if (rc == ACQUIRER_ENOTFOUND)
+		return cli_error(CLI_FAILED, prog, "no request of RRN %s", rrn);
+	if (rc != ACQUIRER_OK)
+		return cli_error(CLI_FAILED, prog, "%s", acquirer_strerror(rc));
+	if (env->json)
+		cli_print_json(acquirer_txn_json(&t));
+	else
+		show_lines(env, &t);
+	return CLI_OK;
+}
+
+static const cli_command txn_cmds[] = {
+    {"list", "the terminals' requests, filtered as the API's search", .handler = txn_list,
+     .env = CLI_ENV_ISSUER, .help = list_help,
+     CLI_OPTIONS(struct topts, TOPT("from", from), TOPT("to", to), TOPT("terminal", terminal),
+                 TOPT("tid", tid), TOPT("mid", mid), TOPT("status", status), TOPT("card", card),
+                 TOPT("amount", amount), TOPT("limit", limit), TOPT("after", after)),
+     .common = CLI_DATADIR},
+    {"show", "one request by its RRN", .handler = txn_show, .env = CLI_ENV_ISSUER,
+     .help = show_help, .common = CLI_DATADIR, CLI_ONE("one RRN is needed")},
+};
+
+const cli_group cli_admin_txn_group = {
+    "possum admin txn",
+    "The acquirer's records of its terminals' requests (GET /api/v1/transactions).",
+    CLI_TABLE(txn_cmds)};
+
+/* ---- merchant balance ---- */
+
+static const char balance_help[] =
+    "MID [--from TIME] [--to TIME] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "What the acquirer's records hold for merchant MID, per currency, as\n"
+    "GET /api/v1/merchants/{mid}/balance: approved, unreversed payments (purchases,\n"
+    "completions) less what went back (refunds, voids, completion voids), with their counts.\n"
+    "Nothing is settled yet: without --from and --to it is everything since the start.\n"
+    "\n"
+    "  --from TIME      at or after TIME: 2026-11-30T14:00:00Z or 2026-11-30 (UTC, as the API)\n"
+    "  --to TIME        before TIME\n" COMMON_HELP
+    "  --json           print the API's answer: {\"mid\",\"from\",\"to\",\"currencies\":[…]}\n"
+    "\n"
+    "Exit status: 0 shown; 1 no such merchant, or a failure; 2 bad usage.\n";
+
+struct lines {
+	const char *mid;
+	int n;
+};
+
+static int balance_line(void *arg, const struct acquirer_balance *b)
+{
+	struct lines *l = arg;
+	char sales[48], refunds[48], net[48];
+
+	if (l->n++ == 0)
+		printf("merchant %s\n", l->mid);
+	amount_text(b->sales, b->currency, sales);
+	amount_text(b->refunds, b->currency, refunds);
+	amount_text(b->net, b->currency, net);
+	printf("sales    %16s  (%d)\nrefunds  %16s  (%d)\nnet      %16s\n", sales, b->sales_count,
+	       refunds, b->refunds_count, net);
+	return 0;
+}
+
+static int merchant_balance(struct cli_env *env, const void *values)
+{
+	const struct topts *o = values;
+	const char *prog = env->prog, *mid = env->operands[0];
+	int64_t from = 0, to = 0;
+	json_t *body = NULL;
+	struct lines l = {mid, 0};
+	int rc;
+
+	if (strlen(mid) != ACQUIRER_MID_LEN)
+		return cli_usage_error(prog, "MID: 15 characters, 898310048120001");
+	if ((rc = read_time(prog, "from", o->from, &from)) != CLI_OK ||
+	    (rc = read_time(prog, "to", o->to, &to)) != CLI_OK ||
+	    (rc = cli_env_open(env)) != CLI_OK)
+		return rc;
+	if (env->json)
+		body = acquirer_balance_json(env->host.data.store, mid, from, to, &rc);
+	else
+		rc = acquirer_merchant_balance(env->host.data.store, mid, from, to, balance_line,
+		                               &l);
+	if (rc == ACQUIRER_ENOTFOUND)
+		return cli_error(CLI_FAILED, prog, "no merchant of MID %s", mid);
+	if (rc != ACQUIRER_OK)
+		return cli_error(CLI_FAILED, prog, "%s", acquirer_strerror(rc));
+	if (body != NULL)
+		cli_print_json(body);
+	else if (l.n == 0)
+		printf("merchant %s\nno payments\n", mid);
+	return CLI_OK;
+}
+
+/* `possum admin merchant balance`'s row (cmd_admin_merchant.c's table names it). */
+const cli_command cli_admin_merchant_balance_row = {
+    "balance",
+    NULL,
+    .handler = merchant_balance,
+    .env = CLI_ENV_ISSUER,
+    .help = balance_help,
+    CLI_OPTIONS(struct topts, TOPT("from", from), TOPT("to", to)),
+    .common = CLI_DATADIR,
+    CLI_ONE("one MID is needed")};

@@ -1,0 +1,133 @@
+# e2e_txn.sh — `possum admin txn list|show` and `possum admin merchant balance` against the
+# records a running host keeps of `possum term` purchases: the API's filters, one request by
+# its RRN, the merchant's balance, the API's JSON (the same bytes as curl gets), a table for
+# people (12.34 CNY, masked cards), and bad input (2) and unknown RRN or MID (1).
+possum=$1
+. "$2/tests/lib.sh"
+
+data=$tmp/host
+st=$tmp/term
+mid=898310048120001
+sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/possum.conf"
+export POSSUM_CONFIG=$tmp/possum.conf
+"$possum" host --data "$data" --port 0 --api-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+host_pid=$!
+trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do grep -q acquirer "$data/host.ports" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+api=$(sed -n 's/^api=//p' "$data/host.ports")
+[ -n "$port" ] || { echo "FAIL: no acquirer port: $(cat "$tmp/host.log")"; exit 1; }
+
+"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
+	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
+	--out "$tmp/card.json" >/dev/null
+"$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid $mid >/dev/null
+"$possum" admin terminal add --data "$data" --merchant $mid --sn SN0001 --tid TERM0001 --json >"$tmp/tadd.json"
+comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |
+	sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -)
+t() { "$possum" term "$@" --state "$st"; }
+rrn_of() { sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out"; }
+expect 0 "init" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid $mid --sn SN0001 --tmk-components "$comps"
+expect 0 "signin" -- t signin
+expect 0 "purchase 12.34" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 12.34 --json
+rrn1=$(rrn_of)
+expect 0 "purchase 20.00" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 20.00 --json
+rrn2=$(rrn_of)
+stan2=$(sed -n 's/.*"stan":"\{0,1\}\([0-9]*\).*/\1/p' "$tmp/out")
+expect 0 "void of the 20.00" -- t void --stan "$stan2"
+expect 1 "a declined purchase (wrong PIN)" -- t purchase --card "$tmp/card.json" --pin 000000 --amount 3.00
+last4=$(sed -n 's/.*"pan": *"[0-9]*\([0-9]\{4\}\)".*/\1/p' "$tmp/card.json")
+
+a() { "$possum" admin "$@" --data "$data"; }
+
+# ---- txn list ----
+expect 0 "txn --help" -- "$possum" admin txn list --help
+out_has "Usage: possum admin txn list"
+out_has "\-\-terminal TID"
+expect 0 "txn list" -- a txn list
+out_has "$rrn1"
+out_has "$rrn2"
+out_has "12.34 CNY"
+out_has "TERM0001"
+if grep -q "[0-9]\{16\}" "$tmp/out"; then bad "a clear card number: $(cat "$tmp/out")"; else ok; fi
+out_has "\*\*\*\*\*\*$last4"
+out_has " void "
+out_has "declined"
+expect 0 "txn list --json" -- a txn list --json
+out_has '"items":\[{"id":1,"at":"'
+out_has '"amount":{"amount":1234,"currency":"CNY"}'
+out_has '"next":null'
+cp "$tmp/out" "$tmp/cli.json"
+if command -v curl >/dev/null 2>&1 && [ -n "$api" ]; then
+	expect 0 "operator token" -- "$possum" admin token create --data "$data" --role operator --json
+	tok=$(sed -n 's/.*"token":"\([0-9A-F]*\)".*/\1/p' "$tmp/out")
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions" >"$tmp/api.json"
+	if [ "$(cat "$tmp/api.json")" = "$(cat "$tmp/cli.json")" ]; then ok; else bad "the API's list and the CLI's differ: $(cat "$tmp/api.json") / $(cat "$tmp/cli.json")"; fi
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/merchants/$mid/balance?from=2026-01-01" >"$tmp/api.json"
+	expect 0 "balance --json, as the API's" -- a merchant balance $mid --from 2026-01-01 --json
+	if [ "$(cat "$tmp/api.json")" = "$(cat "$tmp/out")" ]; then ok; else bad "the API's balance and the CLI's differ: $(cat "$tmp/api.json") / $(cat "$tmp/out")"; fi
+fi
+expect 0 "txn list --status approved" -- a txn list --status approved --json
+out_has "\"rrn\":\"$rrn1\""
+if grep -q '"status":"declined"' "$tmp/out"; then bad "--status approved lists a decline"; else ok; fi
+expect 0 "txn list --status reversed: none was" -- a txn list --status reversed --json
+out_has '{"items":\[\],"next":null}'
+expect 0 "txn list --status declined" -- a txn list --status declined
+out_has " 55 "
+expect 0 "txn list --card LAST4 --terminal --mid --amount" -- a txn list --card "$last4" --terminal TERM0001 --mid $mid --amount 12.34 --json
+out_has "\"rrn\":\"$rrn1\""
+if grep -q "\"rrn\":\"$rrn2\"" "$tmp/out"; then bad "--amount 12.34 lists the 20.00"; else ok; fi
+expect 0 "txn list --tid (alias)" -- a txn list --tid TERM0001 --json
+out_has "\"rrn\":\"$rrn1\""
+expect 0 "txn list --from later" -- a txn list --from 2999-01-01
+out_has "^none$"
+expect 0 "txn list --to earlier" -- a txn list --to 2000-01-01T00:00:00Z --json
+out_has '{"items":\[\],"next":null}'
+expect 0 "txn list --limit 1" -- a txn list --limit 1 --json
+out_has '"next":1}'
+expect 0 "txn list --after 1 --limit 1" -- a txn list --after 1 --limit 1
+out_has "more: --after 2"
+if grep -q "$rrn1" "$tmp/out"; then bad "--after 1 lists the first"; else ok; fi
+expect 2 "txn list: bad date" -- a txn list --from 2026-13-01
+err_has "\-\-from"
+expect 2 "txn list: bad status" -- a txn list --status maybe
+err_has "approved, declined or reversed"
+expect 2 "txn list: a clear card" -- a txn list --card 6225880000000017
+err_has "masked"
+expect 2 "txn list: short TID" -- a txn list --terminal T1
+expect 2 "txn list: bad limit" -- a txn list --limit 0
+expect 2 "txn list: --terminal and --tid" -- a txn list --terminal TERM0001 --tid TERM0001
+
+# ---- txn show ----
+expect 0 "txn show" -- a txn show "$rrn1"
+out_has "rrn        $rrn1"
+out_has "12.34 CNY"
+out_has "approved"
+out_has "(local)"
+expect 0 "txn show --json" -- a txn show "$rrn2" --json
+out_has "\"rrn\":\"$rrn2\""
+out_has '"amount":{"amount":2000,"currency":"CNY"}'
+expect 1 "txn show: unknown RRN" -- a txn show 999999999999
+err_has "no request of RRN 999999999999"
+expect 2 "txn show: not an RRN" -- a txn show 12
+expect 2 "txn show: no RRN" -- a txn show
+
+# ---- merchant balance ----
+expect 0 "merchant balance" -- a merchant balance $mid
+out_has "merchant $mid"
+out_has "sales .*32.34 CNY  (2)"
+out_has "refunds .*20.00 CNY  (1)"
+out_has "net .*12.34 CNY"
+expect 0 "merchant balance --json" -- a merchant balance $mid --json
+out_has "{\"mid\":\"$mid\",\"from\":null,\"to\":null,\"currencies\":\[{\"sales\":{\"amount\":3234,\"currency\":\"CNY\"},\"sales_count\":2,"
+out_has '"net":{"amount":1234,"currency":"CNY"}'
+expect 0 "merchant balance, a period without payments" -- a merchant balance $mid --from 2999-01-01
+out_has "no payments"
+expect 1 "merchant balance: unknown MID" -- a merchant balance 898000000000000
+err_has "no merchant of MID 898000000000000"
+expect 2 "merchant balance: bad date" -- a merchant balance $mid --to 30-11-2026
+expect 2 "merchant balance: not a MID" -- a merchant balance 898
+
+kill -TERM $host_pid
+wait $host_pid
+finish
