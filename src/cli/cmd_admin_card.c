@@ -16,10 +16,10 @@
 #include "common/hex.h"
 #include "crypto/crypto.h"
 
-#define COMMON_HELP                                                                                \
-	"  --config FILE  the config file (BIN ranges, limits; default $POSSUM_CONFIG)\n"          \
-	"  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT     \
-	")\n"                                                                                      \
+#define COMMON_HELP                                                                                          \
+	"  --config FILE  the config file (BIN ranges, limits; default $POSSUM_CONFIG)\n"                    \
+	"  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
+	")\n"                                                                                                \
 	"  --json         print JSON\n"
 
 static const char *const product_names[] = {"", "debit", "credit", "prepaid"};

@@ -11,7 +11,9 @@
 #include "cli/cli.h"
 #include "ledger/ledger.h"
 
-#define DATA_HELP "  --data DIR    the data directory (default " CLI_DATADIR_DEFAULT ")\n"
+#define DATA_HELP                                                                                           \
+	"  --data DIR    the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
+	")\n"
 #define JSON_HELP "  --json        print JSON\n"
 
 /* The exit status of a ledger call that failed: bad input is a usage error, the rest a refusal

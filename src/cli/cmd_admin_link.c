@@ -17,7 +17,8 @@ static const char zpk_help[] =
     "  possum hsm export-components --parts 2 --lmk DIR/lmk BLOCK\n"
     "\n"
     "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
-    "  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
+    "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
+    ")\n"
     "  --json         print {\"block\":…,\"kcv\":…}\n"
     "\n"
     "Exit status: 0 printed; 1 failed; 2 bad usage.\n";

@@ -14,9 +14,9 @@
 #include "http/http.h"
 #include "common/text.h"
 
-#define COMMON_HELP                                                                                \
-	"  --config FILE  the config file (default $POSSUM_CONFIG)\n"                              \
-	"  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT     \
+#define COMMON_HELP                                                                                          \
+	"  --config FILE  the config file (default $POSSUM_CONFIG)\n"                                        \
+	"  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
 	")\n"
 
 #define CNY 156

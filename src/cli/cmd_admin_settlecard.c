@@ -10,10 +10,10 @@
 #include "cli/cli.h"
 #include "common/text.h"
 
-#define COMMON_HELP                                                                                \
-	"  --config FILE  the config file (default $POSSUM_CONFIG)\n"                              \
-	"  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT     \
-	")\n"                                                                                      \
+#define COMMON_HELP                                                                                          \
+	"  --config FILE  the config file (default $POSSUM_CONFIG)\n"                                        \
+	"  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
+	")\n"                                                                                                \
 	"  --json         print JSON\n"
 
 /* Prints what a refused or failed step says; the exit code. */

@@ -17,10 +17,10 @@
 #include "crypto/crypto.h"
 #include "http/http.h"
 
-#define COMMON_HELP                                                                                \
-	"  --config FILE   the config file (default $POSSUM_CONFIG)\n"                             \
-	"  --data DIR      the data directory (default the config's, else " CLI_DATADIR_DEFAULT    \
-	")\n"                                                                                      \
+#define COMMON_HELP                                                                                           \
+	"  --config FILE   the config file (default $POSSUM_CONFIG)\n"                                        \
+	"  --data DIR      the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
+	")\n"                                                                                                 \
 	"  --json          print the API's JSON form (docs/api.md \"Terminals\")\n"
 
 #define TMK_HELP                                                                                     \

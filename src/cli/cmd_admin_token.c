@@ -36,7 +36,8 @@ static const char token_create_help[] =
     "  --merchant MID  the merchant of a merchant's token (needed with --role merchant only)\n"
     "  --label TEXT    what the token is for, 1 to 64 bytes on one line\n"
     "  --config FILE   the config file (default $POSSUM_CONFIG)\n"
-    "  --data DIR      the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
+    "  --data DIR      the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
+    ")\n"
     "  --json          print {\"id\",\"role\",\"mid\",\"label\",\"token\"}\n"
     "\n"
     "Exit status: 0 made; 1 no such merchant, or a failure; 2 bad usage.\n";
@@ -111,7 +112,8 @@ static const char token_list_help[] =
     "token itself, which is not kept).\n"
     "\n"
     "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
-    "  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
+    "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
+    ")\n"
     "  --json         one JSON object a line: {\"id\",\"role\",\"mid\",\"label\",\"created\",\n"
     "                 \"revoked\"}\n"
     "\n"
@@ -139,7 +141,8 @@ static const char token_revoke_help[] =
     "from then on. The revocation is in the audit log.\n"
     "\n"
     "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
-    "  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
+    "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
+    ")\n"
     "\n"
     "Exit status: 0 revoked; 1 no such token in force, or a failure; 2 bad usage.\n";
 
@@ -209,7 +212,8 @@ static const char audit_help[] =
     "  --after ID     entries after entry ID: to page on\n"
     "  --limit N      N entries at most (default all)\n"
     "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
-    "  --data DIR     the data directory (default the config's, else " CLI_DATADIR_DEFAULT ")\n"
+    "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
+    ")\n"
     "  --json         one JSON object a line: {\"id\",\"at\",\"actor\",\"action\",\"object\",\n"
     "                 \"before\",\"after\"}\n"
     "\n"

@@ -16,10 +16,10 @@
 
 #define CNY 156
 
-#define COMMON_HELP                                                                                \
-	"  --config FILE    the config file ([notify] utc_offset: the local time shown; default\n" \
-	"                   $POSSUM_CONFIG)\n"                                                     \
-	"  --data DIR       the data directory (default the config's, else " CLI_DATADIR_DEFAULT   \
+#define COMMON_HELP                                                                                            \
+	"  --config FILE    the config file ([notify] utc_offset: the local time shown; default\n"             \
+	"                   $POSSUM_CONFIG)\n"                                                                 \
+	"  --data DIR       the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
 	")\n"
 
 /* t as local time of the config's offset (minutes east of UTC): "2026-11-30 22:00:00". */
@@ -230,12 +230,12 @@ static int txn_show(struct cli_env *env, const void *values)
 
 static const cli_command txn_cmds[] = {
     {"list", "the terminals' requests, filtered as the API's search", .handler = txn_list,
-     .env = CLI_ENV_ISSUER, .help = list_help,
+     .env = CLI_ENV_ISSUER | CLI_ENV_READ, .help = list_help,
      CLI_OPTIONS(struct topts, TOPT("from", from), TOPT("to", to), TOPT("terminal", terminal),
                  TOPT("tid", tid), TOPT("mid", mid), TOPT("status", status), TOPT("card", card),
                  TOPT("amount", amount), TOPT("limit", limit), TOPT("after", after)),
      .common = CLI_DATADIR},
-    {"show", "one request by its RRN", .handler = txn_show, .env = CLI_ENV_ISSUER,
+    {"show", "one request by its RRN", .handler = txn_show, .env = CLI_ENV_ISSUER | CLI_ENV_READ,
      .help = show_help, .common = CLI_DATADIR, CLI_ONE("one RRN is needed")},
 };
 
@@ -316,7 +316,7 @@ const cli_command cli_admin_merchant_balance_row = {
     "balance",
     NULL,
     .handler = merchant_balance,
-    .env = CLI_ENV_ISSUER,
+    .env = CLI_ENV_ISSUER | CLI_ENV_READ,
     .help = balance_help,
     CLI_OPTIONS(struct topts, TOPT("from", from), TOPT("to", to)),
     .common = CLI_DATADIR,

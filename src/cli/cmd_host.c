@@ -20,7 +20,7 @@ static const char host_help[] =
     "\n"
     "  --config FILE  the configuration (docs/config.md); without it, the defaults\n"
     "  --data DIR     the data directory, created (mode 0700) if missing: overrides\n"
-    "                 [host] data\n"
+    "                 $POSSUM_DATA and [host] data\n"
     "  --port N       the link's port, 0 for a free one: overrides [link] port\n"
     "  --terminal-port N  the terminals' port, 0 for a free one: overrides [acquirer] port\n"
     "  --api-port N   the HTTP API's port, 0 for a free one: overrides [http] port\n"

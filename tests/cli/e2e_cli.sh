@@ -169,7 +169,8 @@ err_has "offset 0"
 		"admin card show 6200000000000000003" "admin token list" "admin audit" \
 		"admin merchant list" "admin merchant show M1" "admin terminal list" \
 		"admin terminal show --tid T1" "admin terminal status --tid T1" "admin review due" \
-		"admin settlement-card show M1"; do
+		"admin settlement-card show M1" "admin txn list" "admin txn show 000000000001" \
+		"admin merchant balance 898310048120001"; do
 		# shellcheck disable=SC2086
 		expect 1 "read-only $cmd" -- "$possum" $cmd --data "$gone"
 		err_has "no data directory at $gone: run \`possum host --data $gone\`"
