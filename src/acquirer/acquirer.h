@@ -167,9 +167,4 @@ int acquirer_merchant_balance(store *s, const char *mid, int64_t from, int64_t t
  * (*rc: its ACQUIRER_E* code) or memory is out. */
 json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t to, int *rc);
 
-/* An amount as {"amount":minor,"currency":"CNY"} (the numeric code in 3 digits when the
- * currency's letters are unknown); a time as RFC 3339 UTC text, null for 0. */
-json_t *acquirer_money_json(int64_t minor, unsigned currency);
-json_t *acquirer_time_json(int64_t t);
-
 #endif

@@ -7,10 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/money.h"
-#include "common/text.h"
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
+#include "common/jsonval.h"
 
 static const char *const status_names[] = {
     [STORE_ACQ_APPROVED] = "approved",
@@ -111,35 +110,14 @@ int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
 	return acquirer_from_store(store_acq_txn_by_rrn(s, rrn, out));
 }
 
-json_t *acquirer_money_json(int64_t minor, unsigned currency)
-{
-	const char *alpha = money_alpha(currency);
-	char digits[8];
-
-	if (alpha == NULL) {
-		snprintf(digits, sizeof digits, "%03u", currency % 1000);
-		alpha = digits;
-	}
-	return json_pack("{s:I, s:s}", "amount", (json_int_t)minor, "currency", alpha);
-}
-
-json_t *acquirer_time_json(int64_t t)
-{
-	char text[TEXT_UTC_LEN];
-
-	text_utc(t, text);
-	return text[0] != '\0' ? json_string(text) : json_null();
-}
-
 json_t *acquirer_txn_json(const struct store_acq_txn *t)
 {
-	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:s}",
-	                 "id", (json_int_t)t->id, "at", acquirer_time_json(t->at), "rrn", t->rrn,
-	                 "tid", t->tid, "mid", t->mid, "type", t->type, "amount",
-	                 acquirer_money_json(t->amount, (unsigned)t->currency), "card", t->masked,
-	                 "status", acquirer_status_name(acquirer_txn_status(t)), "rc", t->rc,
-	                 "reason", t->reason, "auth_code", t->auth_code, "batch", t->batch, "stan",
-	                 t->stan);
+	return json_pack(
+	    "{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "id",
+	    (json_int_t)t->id, "at", jsonval_time(t->at), "rrn", t->rrn, "tid", t->tid, "mid",
+	    t->mid, "type", t->type, "amount", jsonval_money(t->amount, (unsigned)t->currency),
+	    "card", t->masked, "status", acquirer_status_name(acquirer_txn_status(t)), "rc", t->rc,
+	    "reason", t->reason, "auth_code", t->auth_code, "batch", t->batch, "stan", t->stan);
 }
 
 struct totals {
@@ -175,10 +153,9 @@ static int add_currency(void *arg, const struct acquirer_balance *b)
 	unsigned c = (unsigned)b->currency;
 
 	return json_array_append_new(
-	    arg,
-	    json_pack("{s:o, s:i, s:o, s:i, s:o}", "sales", acquirer_money_json(b->sales, c),
-	              "sales_count", b->sales_count, "refunds", acquirer_money_json(b->refunds, c),
-	              "refunds_count", b->refunds_count, "net", acquirer_money_json(b->net, c)));
+	    arg, json_pack("{s:o, s:i, s:o, s:i, s:o}", "sales", jsonval_money(b->sales, c),
+	                   "sales_count", b->sales_count, "refunds", jsonval_money(b->refunds, c),
+	                   "refunds_count", b->refunds_count, "net", jsonval_money(b->net, c)));
 }
 
 json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t to, int *rc)
@@ -191,6 +168,6 @@ json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t t
 		json_decref(list);
 		return NULL;
 	}
-	return json_pack("{s:s, s:o, s:o, s:o}", "mid", mid, "from", acquirer_time_json(from), "to",
-	                 acquirer_time_json(to), "currencies", list);
+	return json_pack("{s:s, s:o, s:o, s:o}", "mid", mid, "from", jsonval_time(from), "to",
+	                 jsonval_time(to), "currencies", list);
 }

@@ -233,11 +233,6 @@ int http_query_page(const struct http_request *req, struct http_response *res, s
 
 /* The Unix time of text, "2026-11-30T14:00:00Z" or "2026-11-30" (UTC): HTTP_OK or HTTP_EARG. */
 int http_time_parse(const char *text, int64_t *out);
-/* "2026-11-30T14:00:00Z" for t (Unix seconds, UTC); 0 gives JSON null. */
-json_t *http_time(int64_t t);
-/* {"amount":minor,"currency":"CNY"} for an ISO 4217 numeric currency (its alpha code when
- * known, else the digits). */
-json_t *http_money(int64_t minor, unsigned currency);
 
 /* ---- Terminals (routes_terminal.c) ---- */
 

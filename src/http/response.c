@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/money.h"
 #include "common/text.h"
+#include "common/jsonval.h"
 
 const char *http_strerror(int rc)
 {
@@ -240,24 +240,4 @@ int http_query_page(const struct http_request *req, struct http_response *res, s
 		return HTTP_EARG;
 	*limit = (size_t)n;
 	return HTTP_OK;
-}
-
-json_t *http_time(int64_t t)
-{
-	char text[TEXT_UTC_LEN];
-
-	text_utc(t, text);
-	return text[0] != '\0' ? json_string(text) : json_null();
-}
-
-json_t *http_money(int64_t minor, unsigned currency)
-{
-	const char *alpha = money_alpha(currency);
-	char digits[8];
-
-	if (alpha == NULL) {
-		snprintf(digits, sizeof digits, "%03u", currency % 1000);
-		alpha = digits;
-	}
-	return json_pack("{s:I, s:s}", "amount", (json_int_t)minor, "currency", alpha);
 }

@@ -4,6 +4,7 @@
  * its application's number; a merchant's token sees only its own (an application has no MID
  * yet, so none), and anything else is 404. */
 #include "http/http.h"
+#include "common/jsonval.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ static int history_item(void *ctx, const struct store_merchant_step *h)
 	json_array_append_new(ctx, json_pack("{s:s?, s:s, s:s, s:s, s:o}", "from",
 	                                     h->from != 0 ? merchant_state_name(h->from) : NULL,
 	                                     "to", merchant_state_name(h->to), "actor", h->actor,
-	                                     "reason", h->reason, "at", http_time(h->at)));
+	                                     "reason", h->reason, "at", jsonval_time(h->at)));
 	return 0;
 }
 
@@ -65,7 +66,7 @@ static json_t *document_json(const struct store_merchant_doc *d)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o}", "id", (json_int_t)d->id, "type",
 	                 d->type, "name", d->name, "content_type", d->content_type, "size",
-	                 (json_int_t)d->size, "sha256", d->sha256, "at", http_time(d->at));
+	                 (json_int_t)d->size, "sha256", d->sha256, "at", jsonval_time(d->at));
 }
 
 static int document_item(void *ctx, const struct store_merchant_doc *d)

@@ -3,13 +3,15 @@
  * phone), and what the merchant has, masked, with whether its payouts may go. A merchant's token
  * reaches only its own MID (another's answers 404). */
 #include "http/http.h"
+#include "common/jsonval.h"
 
 #include <string.h>
 
 static json_t *card_json(const struct merchant_settlecard *c)
 {
 	return json_pack("{s:s, s:o, s:o}", "card", c->masked, "verified_at",
-	                 http_time(c->verified_at), "effective_from", http_time(c->effective_from));
+	                 jsonval_time(c->verified_at), "effective_from",
+	                 jsonval_time(c->effective_from));
 }
 
 static int show(struct http_ctx *ctx, const struct http_request *req, struct http_response *res,

@@ -9,6 +9,7 @@
 
 #include "common/hex.h"
 #include "crypto/crypto.h"
+#include "common/jsonval.h"
 
 #define LIMIT_DEFAULT 50
 #define LIMIT_MAX     500
@@ -24,8 +25,8 @@ json_t *http_terminal_json(const struct merchant_terminal *t)
 	    (json_int_t)t->place.lat, "lon", (json_int_t)t->place.lon, "version",
 	    t->version[0] != '\0' ? t->version : NULL, "batch", t->batch, "signed_in", t->signed_in,
 	    "tmk_kcv", t->tmk_kcv, "tmk_issued", t->tmk_issued, "last_signin",
-	    http_time(t->last_signin), "last_seen", http_time(t->last_seen), "next_review",
-	    http_time(t->next_review), "created", http_time(t->created_at));
+	    jsonval_time(t->last_signin), "last_seen", jsonval_time(t->last_seen), "next_review",
+	    jsonval_time(t->next_review), "created", jsonval_time(t->created_at));
 }
 
 json_t *http_terminal_status_json(const struct merchant_terminal_status *s)
@@ -35,12 +36,12 @@ json_t *http_terminal_status_json(const struct merchant_terminal_status *s)
 	if (o == NULL)
 		return NULL;
 	if (s->last_txn.at != 0)
-		last = json_pack("{s:o, s:s, s:s, s:s, s:o}", "at", http_time(s->last_txn.at),
+		last = json_pack("{s:o, s:s, s:s, s:s, s:o}", "at", jsonval_time(s->last_txn.at),
 		                 "type", s->last_txn.type, "rc", s->last_txn.rc, "rrn",
 		                 s->last_txn.rrn, "money",
-		                 http_money(s->last_txn.amount, (unsigned)s->last_txn.currency));
+		                 jsonval_money(s->last_txn.amount, (unsigned)s->last_txn.currency));
 	json_object_set_new(o, "online", json_boolean(s->online));
-	json_object_set_new(o, "last_seen", http_time(s->last_seen));
+	json_object_set_new(o, "last_seen", jsonval_time(s->last_seen));
 	json_object_set_new(o, "last_transaction", last != NULL ? last : json_null());
 	json_object_set_new(o, "reversals_batch", json_integer(s->reversals_batch));
 	json_object_set_new(o, "reversals", json_integer(s->reversals));
