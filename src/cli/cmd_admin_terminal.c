@@ -16,6 +16,7 @@
 #include "common/text.h"
 #include "crypto/crypto.h"
 #include "http/http.h"
+#include "common/jsonval.h"
 
 #define COMMON_HELP                                                                                           \
 	"  --config FILE   the config file (default $POSSUM_CONFIG)\n"                                        \
@@ -524,7 +525,7 @@ static int cmd_list(struct cli_env *env, const void *values)
 		return refused(&c, rc);
 	}
 	if (c.json)
-		cli_print_json(json_pack("{s:o, s:n}", "items", l.items, "next"));
+		cli_print_json(jsonval_page(l.items, NULL));
 	return CLI_OK;
 }
 

@@ -13,6 +13,7 @@
 #include "common/money.h"
 #include "common/text.h"
 #include "http/http.h"
+#include "common/jsonval.h"
 
 #define CNY 156
 
@@ -160,8 +161,7 @@ static int txn_list(struct cli_env *env, const void *values)
 		return cli_error(CLI_FAILED, prog, "%s", acquirer_strerror(rc));
 	}
 	if (env->json)
-		cli_print_json(json_pack("{s:o, s:o}", "items", l.items, "next",
-		                         next != 0 ? json_integer(next) : json_null()));
+		cli_print_json(jsonval_page(l.items, next != 0 ? json_integer(next) : NULL));
 	else if (l.n == 0)
 		printf("none\n");
 	else if (next != 0)

@@ -25,3 +25,8 @@ json_t *jsonval_time(int64_t t)
 	text_utc(t, text);
 	return text[0] != '\0' ? json_string(text) : json_null();
 }
+
+json_t *jsonval_page(json_t *items, json_t *next)
+{
+	return json_pack("{s:o, s:o}", "items", items, "next", next != NULL ? next : json_null());
+}

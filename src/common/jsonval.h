@@ -1,5 +1,6 @@
-/* jsonval.h — the one JSON shape of an amount and of a time across the product (the API, the
- * command line's --json, the logs): {"amount":1234,"currency":"CNY"}, and RFC 3339 text.
+/* jsonval.h — the one JSON shape of an amount, of a time and of a list across the product (the
+ * API, the command line's --json, the logs): {"amount":1234,"currency":"CNY"}, RFC 3339 text,
+ * and {"items":[…],"next":…}.
  *
  * Each returns a new jansson reference (NULL when memory is out), which the caller owns. */
 #ifndef POSSUM_JSONVAL_H
@@ -15,5 +16,9 @@ json_t *jsonval_money(int64_t minor, unsigned currency);
 
 /* "2026-11-30T14:00:00Z" for t (Unix seconds, UTC); JSON null for 0, the "none" of a time. */
 json_t *jsonval_time(int64_t t);
+
+/* {"items":items,"next":next} — a page of a list, next the cursor of the next page or NULL
+ * (JSON null) for the last; takes both references. */
+json_t *jsonval_page(json_t *items, json_t *next);
 
 #endif

@@ -50,9 +50,7 @@ int http_reply_page(struct http_response *res, bool listed, json_t *items, json_
 		json_decref(next);
 		return HTTP_EFAIL;
 	}
-	return http_reply(
-	    res, 200,
-	    json_pack("{s:o, s:o}", "items", items, "next", next != NULL ? next : json_null()));
+	return http_reply(res, 200, jsonval_page(items, next));
 }
 
 int http_fail(struct http_response *res, int status, const char *error, const char *field)
