@@ -120,11 +120,13 @@ int acquirer_commit(acquirer *a);
  * `possum admin merchant balance` read, the same way: these work on a store alone (no
  * acquirer opened), read only, and build the one JSON shape of each. */
 
-/* A request's status: STORE_ACQ_APPROVED (response code 00, not reversed), _DECLINED or
- * _REVERSED (enum store_acq_status); its name "approved", "declined" or "reversed". */
+/* A request's status (enum store_acq_status): STORE_ACQ_APPROVED (response code 00, not
+ * reversed, voided or refunded in full: a payment refunded in part stays approved), _DECLINED,
+ * _REVERSED, _VOIDED or _REFUNDED (in full); its name "approved", "declined", "reversed",
+ * "voided" or "refunded". */
 int acquirer_txn_status(const struct store_acq_txn *t);
 const char *acquirer_status_name(int status);
-/* name's status into *out: ACQUIRER_OK, or ACQUIRER_EARG when it is none of the three. */
+/* name's status into *out: ACQUIRER_OK, or ACQUIRER_EARG when it is none of the five. */
 int acquirer_status_parse(const char *name, int *out);
 
 /* Checks a search's criteria: the TID 8 characters, the MID 15, the card a masked card number
@@ -145,7 +147,9 @@ int acquirer_txn_page(store *s, const struct store_acq_txn_filter *f,
 int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out);
 
 /* {"id","at","rrn","tid","mid","type","amount":{"amount","currency"},"card","status","rc",
- * "reason","auth_code","batch","stan"}: docs/api.md's item. NULL when out of memory. */
+ * "reason","auth_code","batch","stan"}, and "refunded":{"amount","currency"} when some of it
+ * was refunded, "original" (an RRN) for a void or refund: docs/api.md's item. NULL when out of
+ * memory. */
 json_t *acquirer_txn_json(const struct store_acq_txn *t);
 
 /* What a merchant's approved, unreversed requests hold in one currency (ISO 4217 numeric):

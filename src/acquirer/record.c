@@ -1,6 +1,8 @@
 /* record.c — what a request leaves behind: its identity taken (a repeat is 94), its row in
- * acq_txns, and the cardholder's text of its outcome in the notify outbox, all in the
- * request's savepoint; a card authentication's code kept for after the commit. */
+ * acq_txns (an approved void or refund marking its original's row voided or refunded, and a
+ * reversal of one unmarking it), and the cardholder's text of its outcome in the notify
+ * outbox, all in the request's savepoint; a card authentication's code kept for after the
+ * commit. */
 #include "acquirer/internal.h"
 
 #include <stdio.h>
@@ -52,6 +54,51 @@ void acquirer_txn_row(const struct txn *t, int kind, const char *type, const cha
 	snprintf(row->settle_date, sizeof row->settle_date, "%s", t->settle_date);
 }
 
+/* A void or refund names its original by RRN; approved, it marks the original's row (a
+ * purchase or completion of the host's, found by that RRN) voided, or refunded by as much, in
+ * the same savepoint as its own row, which then names the original's (row->original_id). */
+static int follow_up(struct txn *t, struct store_acq_txn *row)
+{
+	bool is_void = t->rq.type == REQUEST_VOID;
+	struct store_acq_txn orig;
+	int rc;
+
+	if (!is_void && t->rq.type != REQUEST_REFUND)
+		return ACQUIRER_OK;
+	snprintf(row->original_rrn, sizeof row->original_rrn, "%s", t->rq.orig.rrn);
+	if (!rcode_approved(row->rc) || row->original_rrn[0] == '\0')
+		return ACQUIRER_OK;
+	if ((rc = store_acq_txn_by_rrn(t->a->s, row->original_rrn, &orig)) == STORE_ENOTFOUND)
+		return ACQUIRER_OK; /* not one of the host's: nothing of its to mark */
+	if (rc != STORE_OK)
+		return acquirer_from_store(rc);
+	if (strcmp(orig.type, "purchase") != 0 && strcmp(orig.type, "completion") != 0)
+		return ACQUIRER_OK;
+	if (is_void)
+		orig.voided = true;
+	else
+		orig.refunded += row->amount;
+	row->original_id = orig.id;
+	return acquirer_from_store(store_acq_txn_update(t->a->s, &orig));
+}
+
+int acquirer_undo_follow_up(struct txn *t, const struct store_acq_txn *f)
+{
+	struct store_acq_txn orig;
+	int rc;
+
+	if (f->original_id == 0 || !rcode_approved(f->rc) ||
+	    (strcmp(f->type, "void") != 0 && strcmp(f->type, "refund") != 0))
+		return ACQUIRER_OK;
+	if ((rc = store_acq_txn_get(t->a->s, f->original_id, &orig)) != STORE_OK)
+		return acquirer_from_store(rc);
+	if (strcmp(f->type, "void") == 0)
+		orig.voided = false;
+	else
+		orig.refunded = orig.refunded > f->amount ? orig.refunded - f->amount : 0;
+	return acquirer_from_store(store_acq_txn_update(t->a->s, &orig));
+}
+
 /* One row for a request whose identity it took (a reversal writes its own). */
 int acquirer_stage_record(struct txn *t)
 {
@@ -64,6 +111,8 @@ int acquirer_stage_record(struct txn *t)
 		return rc;
 	acquirer_txn_row(t, 0, t->rq.type > 0 ? request_type_name(t->rq.type) : t->type->name,
 	                 t->resp.auth_code, &row);
+	if ((rc = follow_up(t, &row)) != ACQUIRER_OK)
+		return rc;
 	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96. */
 	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
 		return acquirer_from_store(rc);

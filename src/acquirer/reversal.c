@@ -10,7 +10,8 @@
 #include "rcode/rcode.h"
 
 /* The original seen: undone at the issuer, through the route it took, when it was approved
- * (found there by its network STAN and amount), and marked reversed. */
+ * (found there by its network STAN and amount), and marked reversed; a void or refund
+ * reversed no longer marks its own original (record.c). */
 static int reverse_original(struct txn *t, struct store_acq_txn *orig)
 {
 	int rc;
@@ -27,6 +28,8 @@ static int reverse_original(struct txn *t, struct store_acq_txn *orig)
 		/* Reversed at the issuer, or nothing there to reverse: either way done. */
 		acquirer_decide(t, RCODE_APPROVED,
 		                t->resp.reason[0] != '\0' ? t->resp.reason : "reversed");
+		if (!orig->reversed && (rc = acquirer_undo_follow_up(t, orig)) != ACQUIRER_OK)
+			return rc;
 	} else {
 		acquirer_decide(t, RCODE_APPROVED, "original_declined");
 	}

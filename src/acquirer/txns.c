@@ -12,27 +12,31 @@
 #include "common/jsonval.h"
 
 static const char *const status_names[] = {
-    [STORE_ACQ_APPROVED] = "approved",
-    [STORE_ACQ_DECLINED] = "declined",
-    [STORE_ACQ_REVERSED] = "reversed",
+    [STORE_ACQ_APPROVED] = "approved", [STORE_ACQ_DECLINED] = "declined",
+    [STORE_ACQ_REVERSED] = "reversed", [STORE_ACQ_VOIDED] = "voided",
+    [STORE_ACQ_REFUNDED] = "refunded",
 };
 
+/* What became of it, as store_acq_txn_search()'s status criterion reads it: a payment refunded
+ * in part stays approved, and its entry says how much was refunded. */
 int acquirer_txn_status(const struct store_acq_txn *t)
 {
-	return !rcode_approved(t->rc) ? STORE_ACQ_DECLINED
-	       : t->reversed          ? STORE_ACQ_REVERSED
-	                              : STORE_ACQ_APPROVED;
+	return !rcode_approved(t->rc)                        ? STORE_ACQ_DECLINED
+	       : t->reversed                                 ? STORE_ACQ_REVERSED
+	       : t->voided                                   ? STORE_ACQ_VOIDED
+	       : t->refunded > 0 && t->refunded >= t->amount ? STORE_ACQ_REFUNDED
+	                                                     : STORE_ACQ_APPROVED;
 }
 
 const char *acquirer_status_name(int status)
 {
-	return status >= STORE_ACQ_APPROVED && status <= STORE_ACQ_REVERSED ? status_names[status]
+	return status >= STORE_ACQ_APPROVED && status <= STORE_ACQ_REFUNDED ? status_names[status]
 	                                                                    : "";
 }
 
 int acquirer_status_parse(const char *name, int *out)
 {
-	for (int s = STORE_ACQ_APPROVED; s <= STORE_ACQ_REVERSED; s++)
+	for (int s = STORE_ACQ_APPROVED; s <= STORE_ACQ_REFUNDED; s++)
 		if (strcmp(name, status_names[s]) == 0) {
 			*out = s;
 			return ACQUIRER_OK;
@@ -110,14 +114,27 @@ int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
 	return acquirer_from_store(store_acq_txn_by_rrn(s, rrn, out));
 }
 
+/* The one JSON shape of a request; a payment refunded says how much ("refunded"), a void or
+ * refund names its original ("original": its RRN). */
 json_t *acquirer_txn_json(const struct store_acq_txn *t)
 {
-	return json_pack(
+	json_t *o = json_pack(
 	    "{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "id",
 	    (json_int_t)t->id, "at", jsonval_time(t->at), "rrn", t->rrn, "tid", t->tid, "mid",
 	    t->mid, "type", t->type, "amount", jsonval_money(t->amount, (unsigned)t->currency),
 	    "card", t->masked, "status", acquirer_status_name(acquirer_txn_status(t)), "rc", t->rc,
 	    "reason", t->reason, "auth_code", t->auth_code, "batch", t->batch, "stan", t->stan);
+
+	if (o != NULL && t->refunded > 0 &&
+	    json_object_set_new(o, "refunded", jsonval_money(t->refunded, (unsigned)t->currency)))
+		goto fail;
+	if (o != NULL && t->original_rrn[0] != '\0' &&
+	    json_object_set_new(o, "original", json_string(t->original_rrn)))
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
 }
 
 struct totals {

@@ -60,7 +60,8 @@ static const char list_help[] =
     "  --to TIME        before TIME\n"
     "  --terminal TID   the terminal (8 characters); --tid is the same\n"
     "  --mid MID        the merchant (15 characters)\n"
-    "  --status STATUS  approved, declined or reversed\n"
+    "  --status STATUS  approved, declined, reversed, voided or refunded (in full; refunded in\n"
+    "                   part is approved)\n"
     "  --card CARD      a masked card (622588******0017) or its last 4 digits; never a clear\n"
     "                   number\n"
     "  --amount AMOUNT  the amount, CNY: 12.34\n"
@@ -112,7 +113,8 @@ static int read_filter(const char *prog, const struct topts *o, struct store_acq
 	if (acquirer_txn_filter_check(f, &bad, &why) != ACQUIRER_OK)
 		return cli_usage_error(prog, "--%s: %s", bad, why);
 	if (o->status != NULL && acquirer_status_parse(o->status, &f->status) != ACQUIRER_OK)
-		return cli_usage_error(prog, "--status: approved, declined or reversed");
+		return cli_usage_error(
+		    prog, "--status: approved, declined, reversed, voided or refunded");
 	return CLI_OK;
 }
 
@@ -201,6 +203,12 @@ static void show_lines(const struct cli_env *env, const struct store_acq_txn *t)
 	       t->rc, t->reason[0] != '\0' ? "  " : "", t->reason,
 	       t->auth_code[0] != '\0' ? t->auth_code : "-", t->tid, t->batch, t->stan, t->mid,
 	       (long long)t->id);
+	if (t->refunded > 0) {
+		amount_text(t->refunded, t->currency, amount);
+		printf("refunded   %s\n", amount);
+	}
+	if (t->original_rrn[0] != '\0')
+		printf("original   %s\n", t->original_rrn);
 }
 
 static int txn_show(struct cli_env *env, const void *values)

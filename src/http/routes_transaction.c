@@ -34,7 +34,9 @@ static int read_filter(const struct http_request *req, struct http_response *res
 	if (acquirer_txn_filter_check(f, &bad, &why) != ACQUIRER_OK)
 		return refuse(res, why, bad);
 	if (status != NULL && acquirer_status_parse(status, &f->status) != ACQUIRER_OK)
-		return refuse(res, "status must be approved, declined or reversed", "status");
+		return refuse(res,
+		              "status must be approved, declined, reversed, voided or refunded",
+		              "status");
 	return HTTP_OK;
 }
 

@@ -119,9 +119,15 @@ struct store_acq_txn {
 	char rrn[13], auth_code[7], rc[3], reason[32];
 	int64_t decision_id; /* the issuer's decision; 0 none */
 	char net_stan[7];    /* the STAN used towards the issuer */
-	int64_t original_id; /* a reversal: the row reversed; 0 none (a tombstone) */
+	int64_t original_id; /* a reversal: the row reversed; 0 none (a tombstone); an approved
+	                        void or refund: the request it acted on; 0 none */
 	bool reversed;
 	char settle_date[5]; /* MMDD */
+	/* What became of a payment: voided, and how much of it was refunded (minor units), each
+	 * written with the void or refund that did it, undone with its reversal. */
+	bool voided;
+	int64_t refunded;
+	char original_rrn[13]; /* a void or refund: the RRN of the original it named; "" none */
 };
 
 /* STORE_EEXIST when a row of that TID, batch, STAN and kind exists. */
@@ -130,14 +136,18 @@ int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, i
                        struct store_acq_txn *out);
 /* The request (kind 0) of that RRN, the latest if several; STORE_ENOTFOUND when none. */
 int store_acq_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out);
+/* The row of that id; STORE_ENOTFOUND when none. */
+int store_acq_txn_get(store *s, int64_t id, struct store_acq_txn *out);
 
 /* Which requests (kind 0) store_acq_txn_search() reads: each criterion NULL, "" or 0 (amount:
  * negative) for any. */
 enum store_acq_status {
 	STORE_ACQ_ANY = 0,
-	STORE_ACQ_APPROVED, /* rc 00, not reversed */
+	STORE_ACQ_APPROVED, /* rc 00, not reversed, voided or refunded in full */
 	STORE_ACQ_DECLINED, /* any other rc */
 	STORE_ACQ_REVERSED, /* approved, then reversed */
+	STORE_ACQ_VOIDED,   /* approved, then voided */
+	STORE_ACQ_REFUNDED, /* approved, then refunded in full */
 };
 struct store_acq_txn_filter {
 	int64_t from, to; /* at in [from, to) */
@@ -153,7 +163,7 @@ struct store_acq_txn_filter {
 int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
                          int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx);
 
-/* Writes t's reversed. */
+/* Writes t's reversed, voided and refunded. */
 int store_acq_txn_update(store *s, const struct store_acq_txn *t);
 
 /* What a terminal's batch holds, approved and not reversed: payments (purchases,

@@ -91,7 +91,7 @@ if grep -q "$rrn1" "$tmp/out"; then bad "--after 1 lists the first"; else ok; fi
 expect 2 "txn list: bad date" -- a txn list --from 2026-13-01
 err_has "\-\-from"
 expect 2 "txn list: bad status" -- a txn list --status maybe
-err_has "approved, declined or reversed"
+err_has "approved, declined, reversed, voided or refunded"
 expect 2 "txn list: a clear card" -- a txn list --card 6225880000000017
 err_has "masked"
 expect 2 "txn list: short TID" -- a txn list --terminal T1
@@ -112,15 +112,67 @@ err_has "no request of RRN 999999999999"
 expect 2 "txn show: not an RRN" -- a txn show 12
 expect 2 "txn show: no RRN" -- a txn show
 
+# ---- what became of a payment: voided, refunded in part or in full, a void reversed ----
+stan_of() { sed -n 's/.*"stan":"\{0,1\}\([0-9]*\).*/\1/p' "$tmp/out"; }
+expect 0 "txn show: the voided 20.00" -- a txn show "$rrn2" --json
+out_has '"status":"voided"'
+expect 0 "txn show: voided, for people" -- a txn show "$rrn2"
+out_has "status     voided"
+expect 0 "txn list --status voided" -- a txn list --status voided --json
+out_has "\"rrn\":\"$rrn2\""
+if grep -q "\"rrn\":\"$rrn1\"" "$tmp/out"; then bad "--status voided lists an approved one"; else ok; fi
+expect 0 "the void names its original" -- a txn list --json
+out_has "\"original\":\"$rrn2\""
+expect 0 "purchase 50.00" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 50.00 --json
+rrn3=$(rrn_of)
+expect 0 "refund 30.00 of the 50.00" -- t refund --rrn "$rrn3" --amount 30.00 --card "$tmp/card.json" --pin 123456 --json
+rrn3r=$(rrn_of)
+expect 0 "txn show: refunded in part stays approved" -- a txn show "$rrn3" --json
+out_has '"status":"approved"'
+out_has '"refunded":{"amount":3000,"currency":"CNY"}'
+expect 0 "txn show: refunded in part, for people" -- a txn show "$rrn3"
+out_has "refunded   30.00 CNY"
+expect 0 "txn show: the refund names its original" -- a txn show "$rrn3r" --json
+out_has "\"original\":\"$rrn3\""
+expect 0 "refund the other 20.00" -- t refund --rrn "$rrn3" --amount 20.00 --card "$tmp/card.json" --pin 123456
+expect 0 "txn show: refunded in full" -- a txn show "$rrn3" --json
+out_has '"status":"refunded"'
+out_has '"refunded":{"amount":5000,"currency":"CNY"}'
+expect 0 "txn list --status refunded" -- a txn list --status refunded
+out_has "$rrn3 .* refunded"
+expect 0 "purchase 5.00" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 5.00 --json
+rrn5=$(rrn_of)
+stan5=$(stan_of)
+expect 1 "void of the 5.00, its answer dropped" -- t void --stan "$stan5" --inject timeout
+expect 0 "txn show: voided, before the reversal" -- a txn show "$rrn5" --json
+out_has '"status":"voided"'
+expect 0 "the void's reversal delivered before a balance enquiry" -- t balance --card "$tmp/card.json" --pin 123456
+expect 0 "txn show: the void reversed, approved again" -- a txn show "$rrn5" --json
+out_has '"status":"approved"'
+expect 0 "txn list --status approved: the 5.00 again, not the voided or refunded" -- a txn list --status approved --json
+out_has "\"rrn\":\"$rrn5\""
+if grep -q "\"rrn\":\"$rrn2\"\|\"rrn\":\"$rrn3\"" "$tmp/out"; then bad "--status approved lists a voided or refunded one"; else ok; fi
+if command -v curl >/dev/null 2>&1 && [ -n "$api" ]; then
+	for st in voided refunded approved; do
+		curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?status=$st" >"$tmp/api.json"
+		expect 0 "txn list --status $st --json, as the API's" -- a txn list --status $st --json
+		if [ "$(cat "$tmp/api.json")" = "$(cat "$tmp/out")" ]; then ok; else bad "status=$st: the API's list and the CLI's differ: $(cat "$tmp/api.json") / $(cat "$tmp/out")"; fi
+	done
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?status=maybe" >"$tmp/api.json"
+	if grep -q "voided or refunded" "$tmp/api.json"; then ok; else bad "status=maybe: $(cat "$tmp/api.json")"; fi
+fi
+
 # ---- merchant balance ----
 expect 0 "merchant balance" -- a merchant balance $mid
 out_has "merchant $mid"
-out_has "sales .*32.34 CNY  (2)"
-out_has "refunds .*20.00 CNY  (1)"
-out_has "net .*12.34 CNY"
+# Payments 12.34 + 20.00 + 50.00 + 5.00; back: the void of the 20.00 and the refunds of the
+# 50.00 (the void reversed counts nowhere): each voided amount once.
+out_has "sales .*87.34 CNY  (4)"
+out_has "refunds .*70.00 CNY  (3)"
+out_has "net .*17.34 CNY"
 expect 0 "merchant balance --json" -- a merchant balance $mid --json
-out_has "{\"mid\":\"$mid\",\"from\":null,\"to\":null,\"currencies\":\[{\"sales\":{\"amount\":3234,\"currency\":\"CNY\"},\"sales_count\":2,"
-out_has '"net":{"amount":1234,"currency":"CNY"}'
+out_has "{\"mid\":\"$mid\",\"from\":null,\"to\":null,\"currencies\":\[{\"sales\":{\"amount\":8734,\"currency\":\"CNY\"},\"sales_count\":4,"
+out_has '"net":{"amount":1734,"currency":"CNY"}'
 expect 0 "merchant balance, a period without payments" -- a merchant balance $mid --from 2999-01-01
 out_has "no payments"
 expect 1 "merchant balance: unknown MID" -- a merchant balance 898000000000000

@@ -120,15 +120,17 @@ STORE_FN_EACH_KEY(store_risk_event_list, const char *, risk_event,
 
 #define TXN_COLUMNS                                                                                \
 	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "     \
-	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date"
+	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "       \
+	"voided, refunded, original_rrn"
 
-static const struct store_col txn_cols[] = {STORE_COLS(
-    txn, id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn,
-    auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date)};
+static const struct store_col txn_cols[] = {
+    STORE_COLS(txn, id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash,
+               rrn, auth_code, rc, reason, decision_id, net_stan, original_id, reversed,
+               settle_date, voided, refunded, original_rrn)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
-static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 20); /* but the id */
-static const struct store_col txn_update_cols[] = {STORE_COLS(txn, reversed, id)};
-static const struct store_row txn_update_args = STORE_ROW_N(txn_update_cols, 2);
+static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 23); /* but the id */
+static const struct store_col txn_update_cols[] = {STORE_COLS(txn, reversed, voided, refunded, id)};
+static const struct store_row txn_update_args = STORE_ROW_N(txn_update_cols, 4);
 /* In the order of TXN_SEARCH's parameters. */
 static const struct store_col txn_filter_cols[] = {
     STORE_COLS(txn_filter, after_id, from, to, tid, mid, card, amount, status, limit)};
@@ -151,7 +153,7 @@ static const struct store_row tombstone_key = STORE_ROW_N(tombstone_cols, 3);
 
 STORE_FN_INSERT(store_acq_txn_insert, txn,
                 "INSERT INTO acq_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 txn_new)
 
 int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
@@ -165,8 +167,11 @@ int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, i
 	return store_q_get(s, &q, &(struct key_args){tid, batch, stan, kind, 0}, out);
 }
 
-STORE_FN_UPDATE(store_acq_txn_update, txn, "UPDATE acq_txns SET reversed = ? WHERE id = ?",
+STORE_FN_UPDATE(store_acq_txn_update, txn,
+                "UPDATE acq_txns SET reversed = ?, voided = ?, refunded = ? WHERE id = ?",
                 txn_update_args)
+STORE_FN_GET(store_acq_txn_get, int64_t, txn, "SELECT " TXN_COLUMNS " FROM acq_txns WHERE id = ?",
+             store_args_id, txn_row)
 STORE_FN_GET(store_acq_txn_by_rrn, const char *, txn,
              "SELECT " TXN_COLUMNS " FROM acq_txns WHERE rrn = ? AND rrn != '' AND kind = 0 "
              "ORDER BY id DESC LIMIT 1",
@@ -178,8 +183,9 @@ STORE_FN_GET(store_acq_txn_by_rrn, const char *, txn,
 	"SELECT " TXN_COLUMNS " FROM acq_txns WHERE kind = 0 AND id > ?1 AND " MID_TEST            \
 	" AND at >= ?2 AND (?3 = 0 OR at < ?3) AND (?4 = '' OR tid = ?4) AND (?6 = '' OR"          \
 	" masked = ?6 OR (length(?6) = 4 AND substr(masked, -4) = ?6)) AND (?7 < 0 OR amount = "   \
-	"?7) AND (?8 = 0 OR (?8 = 1 AND rc = '00' AND reversed = 0) OR (?8 = 2 AND rc != '00')"    \
-	" OR (?8 = 3 AND reversed = 1)) ORDER BY id LIMIT ?9"
+	"?7) AND (?8 = 0 OR (?8 = 2 AND rc != '00') OR (rc = '00' AND (?8 = 3 AND reversed = 1"    \
+	" OR (reversed = 0 AND (?8 = 4 AND voided = 1 OR voided = 0 AND ((refunded > 0 AND "       \
+	"refunded >= amount) = (?8 = 5)) AND ?8 IN (1, 5)))))) ORDER BY id LIMIT ?9"
 
 /* A merchant's search (every search of a merchant's token) walks the (mid, id) index from
  * after_id; an "or any merchant" test in the same statement would make SQLite read every row
