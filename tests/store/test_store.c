@@ -1,7 +1,9 @@
 /* test_store.c — the SQLite store through its interface: creation (mode 0600) and migration,
- * reopening, a database from a newer possum refused, nested transactions committed and rolled
- * back at each level, meta values added, read, replaced and refused, and misuse. */
+ * reopening, a database from a newer possum refused, the acquirer's rows of an older one
+ * filled in (acquirer.3), nested transactions committed and rolled back at each level, meta
+ * values added, read, replaced and refused, and misuse. */
 #include "store/store_fixture.h"
+#include "store/store_acquirer.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,6 +50,51 @@ static void newer_schema_refused(void **state)
 	                  "UPDATE schema_versions SET version = 99 WHERE module = 'ledger'");
 	assert_int_equal(store_open(f->path, &s2), STORE_ESCHEMA);
 	assert_null(s2);
+}
+
+/* acquirer.3: the requests of a database written before it, a purchase voided and one
+ * refunded in part, read as what became of them, from the issuer's decisions. */
+static void acquirer_3_fills_follow_ups(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_acq_txn t;
+
+	store_close(f->s);
+	store_fixture_sql(
+	    f->path,
+	    "ALTER TABLE acq_txns DROP COLUMN voided; ALTER TABLE acq_txns DROP COLUMN refunded;"
+	    "ALTER TABLE acq_txns DROP COLUMN original_rrn;"
+	    "UPDATE schema_versions SET version = 2 WHERE module = 'acquirer';"
+	    "INSERT INTO decisions (id, at, op, card_id, acquirer, stan, transmit, terminal, "
+	    "merchant, rrn, amount, currency, rc, reason, auth_code, original_id, remaining, "
+	    "reversed) VALUES (11, 1, 1, 1, 'A', '1', 'T', 'TERM0001', 'M', '000000000001', 2000,"
+	    " 156, '00', 'approved', '111111', 0, 0, 0), (12, 1, 3, 1, 'A', '2', 'T', 'TERM0001',"
+	    " 'M', '000000000002', 2000, 156, '00', 'approved', '222222', 11, 0, 0), (13, 1, 1, 1,"
+	    " 'A', '3', 'T', 'TERM0001', 'M', '000000000003', 5000, 156, '00', 'approved',"
+	    " '333333', 0, 2000, 0), (14, 1, 4, 1, 'A', '4', 'T', 'TERM0001', 'M', "
+	    "'000000000004', 3000, 156, '00', 'approved', '444444', 13, 0, 0);"
+	    "INSERT INTO acq_txns (id, at, tid, mid, batch, stan, kind, type, amount, currency, "
+	    "masked, pan_hash, rrn, auth_code, rc, reason, decision_id, net_stan, original_id, "
+	    "reversed, settle_date) VALUES (1, 1, 'TERM0001', 'M', 1, '1', 0, 'purchase', 2000, "
+	    "156, '', '', '000000000001', '111111', '00', 'approved', 11, '1', 0, 0, ''),"
+	    "(2, 1, 'TERM0001', 'M', 1, '2', 0, 'void', 2000, 156, '', '', '000000000002', "
+	    "'222222', '00', 'approved', 12, '2', 0, 0, ''), (3, 1, 'TERM0001', 'M', 1, '3', 0, "
+	    "'purchase', 5000, 156, '', '', '000000000003', '333333', '00', 'approved', 13, '3', "
+	    "0, 0, ''), (4, 1, 'TERM0001', 'M', 1, '4', 0, 'refund', 3000, 156, '', '', "
+	    "'000000000004', '444444', '00', 'approved', 14, '4', 0, 0, '')");
+	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+	assert_int_equal(store_acq_txn_get(f->s, 1, &t), STORE_OK);
+	assert_true(t.voided);
+	assert_int_equal(t.refunded, 0);
+	assert_int_equal(store_acq_txn_get(f->s, 2, &t), STORE_OK);
+	assert_string_equal(t.original_rrn, "000000000001");
+	assert_int_equal(t.original_id, 1);
+	assert_int_equal(store_acq_txn_get(f->s, 3, &t), STORE_OK);
+	assert_false(t.voided);
+	assert_int_equal(t.refunded, 3000);
+	assert_int_equal(store_acq_txn_get(f->s, 4, &t), STORE_OK);
+	assert_string_equal(t.original_rrn, "000000000003");
+	assert_int_equal(store_acq_txn_get(f->s, 99, &t), STORE_ENOTFOUND);
 }
 
 static void open_rejects(void **state)
@@ -317,6 +364,7 @@ int main(void)
 	    T(open_creates_and_migrates),
 	    T(reopen_keeps_data),
 	    T(newer_schema_refused),
+	    T(acquirer_3_fills_follow_ups),
 	    cmocka_unit_test(open_rejects),
 	    T(open_garbage),
 	    T(memory_copy),
