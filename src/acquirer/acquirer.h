@@ -129,6 +129,11 @@ const char *acquirer_status_name(int status);
 /* name's status into *out: ACQUIRER_OK, or ACQUIRER_EARG when it is none of the five. */
 int acquirer_status_parse(const char *name, int *out);
 
+/* Where a request came from (enum store_acq_source): "terminal" or "link"; name's into *out,
+ * ACQUIRER_OK, or ACQUIRER_EARG when it is neither. */
+const char *acquirer_source_name(int source);
+int acquirer_source_parse(const char *name, int *out);
+
 /* Checks a search's criteria: the TID 8 characters, the MID 15, the card a masked card number
  * or its last 4 digits (never a clear number). ACQUIRER_OK, or ACQUIRER_EARG with *bad the
  * criterion's name as the API's query names it ("terminal", "mid", "card") and *why what it
@@ -136,7 +141,8 @@ int acquirer_status_parse(const char *name, int *out);
 int acquirer_txn_filter_check(const struct store_acq_txn_filter *f, const char **bad,
                               const char **why);
 
-/* A page of f's requests, oldest first (f->limit of them, at most; 0: all): fn is called for
+/* A page of f's requests, the terminals' or (f->source) the link's with their type named,
+ * oldest first (f->limit of them, at most; 0: all): fn is called for
  * each until it returns non-zero (ACQUIRER_ENOMEM then); *next is the last one's id when
  * there are more after it, else 0. Checks f first (ACQUIRER_EARG). */
 int acquirer_txn_page(store *s, const struct store_acq_txn_filter *f,
@@ -148,8 +154,9 @@ int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out);
 
 /* {"id","at","rrn","tid","mid","type","amount":{"amount","currency"},"card","status","rc",
  * "reason","auth_code","batch","stan"}, and "refunded":{"amount","currency"} when some of it
- * was refunded, "original" (an RRN) for a void or refund: docs/api.md's item. NULL when out of
- * memory. */
+ * was refunded, "original" (an RRN) for a void or refund, "source" ("terminal" or "link"; the
+ * link's have "acquirer" in place of "tid", "mid" and "batch"): docs/api.md's item. NULL when
+ * out of memory. */
 json_t *acquirer_txn_json(const struct store_acq_txn *t);
 
 /* What a merchant's approved, unreversed requests hold in one currency (ISO 4217 numeric):

@@ -1,9 +1,11 @@
 /* txns.c — the acquirer's records of its terminals' requests as they are read back: a search's
- * criteria checked, a page of them, one by its RRN, a merchant's balance, and the one JSON
- * shape of each, for the API (src/http/routes_transaction.c) and the CLI (`possum admin txn`,
- * `possum admin merchant balance`) alike. */
+ * criteria checked, a page of them (or of the requests that came over the issuer's link, the
+ * issuer's decisions read as the same rows), one by its RRN, a merchant's balance, and the one
+ * JSON shape of each, for the API (src/http/routes_transaction.c) and the CLI (`possum admin
+ * txn`, `possum admin merchant balance`) alike. */
 #include "acquirer/internal.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +46,33 @@ int acquirer_status_parse(const char *name, int *out)
 	return ACQUIRER_EARG;
 }
 
+static_assert(STORE_OP_COMPLETION == REQUEST_COMPLETION &&
+                  STORE_OP_COMPLETION_VOID == REQUEST_COMPLETION_VOID &&
+                  STORE_OP_PURCHASE == REQUEST_PURCHASE && STORE_OP_VOID == REQUEST_VOID &&
+                  STORE_OP_REFUND == REQUEST_REFUND && STORE_OP_REVERSAL == REQUEST_REVERSAL,
+              "the store's link listing tells the request types apart by request.h's numbers");
+
+static const char *const source_names[] = {
+    [STORE_ACQ_TERMINAL] = "terminal",
+    [STORE_ACQ_LINK] = "link",
+};
+
+const char *acquirer_source_name(int source)
+{
+	return source == STORE_ACQ_LINK ? source_names[STORE_ACQ_LINK]
+	                                : source_names[STORE_ACQ_TERMINAL];
+}
+
+int acquirer_source_parse(const char *name, int *out)
+{
+	for (int s = STORE_ACQ_TERMINAL; s <= STORE_ACQ_LINK; s++)
+		if (strcmp(name, source_names[s]) == 0) {
+			*out = s;
+			return ACQUIRER_OK;
+		}
+	return ACQUIRER_EARG;
+}
+
 static int refuse(const char **bad, const char **why, const char *name, const char *text)
 {
 	*bad = name;
@@ -78,6 +107,7 @@ struct page {
 static int page_one(void *arg, const struct store_acq_txn *t)
 {
 	struct page *p = arg;
+	struct store_acq_txn link;
 
 	/* One row more than the page was read: there is a next page, after the last shown. */
 	if (p->limit != 0 && p->n == p->limit) {
@@ -86,6 +116,11 @@ static int page_one(void *arg, const struct store_acq_txn *t)
 	}
 	p->n++;
 	p->last = t->id;
+	if (t->source == STORE_ACQ_LINK) { /* its type by the issuer's number of it */
+		link = *t;
+		snprintf(link.type, sizeof link.type, "%s", request_type_name(t->op));
+		t = &link;
+	}
 	return p->fn(p->ctx, t) != 0 ? 2 : 0;
 }
 
@@ -114,8 +149,9 @@ int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
 	return acquirer_from_store(store_acq_txn_by_rrn(s, rrn, out));
 }
 
-/* The one JSON shape of a request; a payment refunded says how much ("refunded"), a void or
- * refund names its original ("original": its RRN). */
+/* The one JSON shape of a request, and where it came from ("source"): a payment refunded says
+ * how much ("refunded"), a void or refund names its original ("original": its RRN); the link's
+ * have the acquirer's institution ("acquirer") in place of a terminal, merchant and batch. */
 json_t *acquirer_txn_json(const struct store_acq_txn *t)
 {
 	json_t *o = json_pack(
@@ -130,6 +166,14 @@ json_t *acquirer_txn_json(const struct store_acq_txn *t)
 		goto fail;
 	if (o != NULL && t->original_rrn[0] != '\0' &&
 	    json_object_set_new(o, "original", json_string(t->original_rrn)))
+		goto fail;
+	if (o != NULL && t->source == STORE_ACQ_LINK &&
+	    (json_object_del(o, "tid") || json_object_del(o, "mid") ||
+	     json_object_del(o, "batch") ||
+	     json_object_set_new(o, "acquirer", json_string(t->acquirer))))
+		goto fail;
+	if (o != NULL &&
+	    json_object_set_new(o, "source", json_string(acquirer_source_name(t->source))))
 		goto fail;
 	return o;
 fail:

@@ -50,11 +50,12 @@ static void amount_text(int64_t minor, int currency, char out[48])
 
 static const char list_help[] =
     "[--from TIME] [--to TIME] [--terminal TID] [--mid MID] [--status STATUS]\n"
-    "       [--card CARD] [--amount AMOUNT] [--limit N] [--after ID] [--config FILE] [--data DIR]\n"
-    "       [--json]\n"
+    "       [--card CARD] [--amount AMOUNT] [--source SOURCE] [--limit N] [--after ID]\n"
+    "       [--config FILE] [--data DIR] [--json]\n"
     "\n"
-    "Lists the acquirer's records of its terminals' requests, oldest first, with the filters of\n"
-    "GET /api/v1/transactions (docs/api.md); every criterion optional:\n"
+    "Lists the acquirer's records of its terminals' requests (or of those that came over the\n"
+    "issuer's link), oldest first, with the filters of GET /api/v1/transactions (docs/api.md);\n"
+    "every criterion optional:\n"
     "\n"
     "  --from TIME      at or after TIME: 2026-11-30T14:00:00Z or 2026-11-30 (UTC, as the API)\n"
     "  --to TIME        before TIME\n"
@@ -65,6 +66,8 @@ static const char list_help[] =
     "  --card CARD      a masked card (622588******0017) or its last 4 digits; never a clear\n"
     "                   number\n"
     "  --amount AMOUNT  the amount, CNY: 12.34\n"
+    "  --source SOURCE  terminal (the default) or link: the other acquirers' requests over the\n"
+    "                   issuer's link, their acquirer's institution in place of TID and MID\n"
     "  --limit N        N at most, 1 to 500 (default 50)\n"
     "  --after ID       those after record ID: to page on (the table's last line names it)\n" COMMON_HELP
     "  --json           print {\"items\":[…],\"next\":ID or null}, the API's answer\n"
@@ -72,7 +75,8 @@ static const char list_help[] =
     "Exit status: 0 listed (none is a list too); 1 a failure; 2 bad usage.\n";
 
 struct topts {
-	const char *from, *to, *terminal, *tid, *mid, *status, *card, *amount, *limit, *after;
+	const char *from, *to, *terminal, *tid, *mid, *status, *card, *amount, *limit, *after,
+	    *source;
 };
 
 #define TOPT(name, member) CLI_TEXT(name, struct topts, member)
@@ -115,6 +119,8 @@ static int read_filter(const char *prog, const struct topts *o, struct store_acq
 	if (o->status != NULL && acquirer_status_parse(o->status, &f->status) != ACQUIRER_OK)
 		return cli_usage_error(
 		    prog, "--status: approved, declined, reversed, voided or refunded");
+	if (o->source != NULL && acquirer_source_parse(o->source, &f->source) != ACQUIRER_OK)
+		return cli_usage_error(prog, "--source: terminal or link");
 	return CLI_OK;
 }
 
@@ -127,6 +133,7 @@ struct listing {
 static int list_one(void *arg, const struct store_acq_txn *t)
 {
 	struct listing *l = arg;
+	bool link = t->source == STORE_ACQ_LINK;
 	char at[32], amount[48];
 
 	l->n++;
@@ -139,8 +146,8 @@ static int list_one(void *arg, const struct store_acq_txn *t)
 	local_time(l->env, t->at, at);
 	amount_text(t->amount, t->currency, amount);
 	printf("%-6lld %-19s %-12s %-8s %-15s %-10s %14s %-19s %-8s %-2s %s\n", (long long)t->id,
-	       at, t->rrn, t->tid, t->mid, t->type, amount, t->masked,
-	       acquirer_status_name(acquirer_txn_status(t)), t->rc,
+	       at, t->rrn, link ? "link" : t->tid, link ? t->acquirer : t->mid, t->type, amount,
+	       t->masked, acquirer_status_name(acquirer_txn_status(t)), t->rc,
 	       t->auth_code[0] != '\0' ? t->auth_code : "-");
 	return 0;
 }
@@ -237,11 +244,12 @@ static int txn_show(struct cli_env *env, const void *values)
 }
 
 static const cli_command txn_cmds[] = {
-    {"list", "the terminals' requests, filtered as the API's search", .handler = txn_list,
-     .env = CLI_ENV_ISSUER | CLI_ENV_READ, .help = list_help,
+    {"list", "the terminals' (or the link's) requests, filtered as the API's search",
+     .handler = txn_list, .env = CLI_ENV_ISSUER | CLI_ENV_READ, .help = list_help,
      CLI_OPTIONS(struct topts, TOPT("from", from), TOPT("to", to), TOPT("terminal", terminal),
                  TOPT("tid", tid), TOPT("mid", mid), TOPT("status", status), TOPT("card", card),
-                 TOPT("amount", amount), TOPT("limit", limit), TOPT("after", after)),
+                 TOPT("amount", amount), TOPT("limit", limit), TOPT("after", after),
+                 TOPT("source", source)),
      .common = CLI_DATADIR},
     {"show", "one request by its RRN", .handler = txn_show, .env = CLI_ENV_ISSUER | CLI_ENV_READ,
      .help = show_help, .common = CLI_DATADIR, CLI_ONE("one RRN is needed")},

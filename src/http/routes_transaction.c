@@ -1,7 +1,8 @@
 /* routes_transaction.c — the acquirer's records of terminal requests through the API: a search
- * (GET /api/v1/transactions), one by its RRN (GET /api/v1/transactions/{rrn}), and what they
- * hold for a merchant (GET /api/v1/merchants/{mid}/balance). A merchant's token sees its own
- * merchant's only; cards appear masked. */
+ * (GET /api/v1/transactions; of the requests over the issuer's link with source=link), one by its
+ * RRN (GET /api/v1/transactions/{rrn}), and what they hold for a merchant (GET
+ * /api/v1/merchants/{mid}/balance). A merchant's token sees its own merchant's only; cards appear
+ * masked. */
 #include "http/http.h"
 
 #include <string.h>
@@ -20,7 +21,8 @@ static int refuse(struct http_response *res, const char *error, const char *name
 static int read_filter(const struct http_request *req, struct http_response *res,
                        struct store_acq_txn_filter *f)
 {
-	const char *status = http_query(req, "status"), *bad, *why;
+	const char *status = http_query(req, "status"), *source = http_query(req, "source"), *bad,
+	           *why;
 
 	f->amount = -1;
 	if (http_query_time(req, res, "from", &f->from) != HTTP_OK ||
@@ -37,6 +39,8 @@ static int read_filter(const struct http_request *req, struct http_response *res
 		return refuse(res,
 		              "status must be approved, declined, reversed, voided or refunded",
 		              "status");
+	if (source != NULL && acquirer_source_parse(source, &f->source) != ACQUIRER_OK)
+		return refuse(res, "source must be terminal or link", "source");
 	return HTTP_OK;
 }
 
@@ -45,7 +49,8 @@ static int add_txn(void *arg, const struct store_acq_txn *t)
 	return json_array_append_new(arg, acquirer_txn_json(t));
 }
 
-/* GET /api/v1/transactions?from=&to=&terminal=&status=&card=&amount=&mid=&limit=&after= */
+/* GET /api/v1/transactions?from=&to=&terminal=&status=&card=&amount=&mid=&source=&limit=&after=
+ */
 static int search(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	struct store_acq_txn_filter f = {0};

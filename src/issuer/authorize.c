@@ -693,6 +693,7 @@ static void decision_init(struct issuer_decision *d, issuer *is, const struct re
 	memcpy(d->rec.terminal, req->terminal, sizeof d->rec.terminal);
 	memcpy(d->rec.merchant, req->merchant, sizeof d->rec.merchant);
 	memcpy(d->rec.rrn, req->rrn, sizeof d->rec.rrn);
+	d->rec.link = req->link;
 }
 
 /* Runs the decision table: the first stage takes every type, and decides those it does not

@@ -51,6 +51,7 @@ int issuer_link_read(const iso8583_msg *m, const hsm_key *pin_key, struct reques
 	int bad;
 
 	request_init(out);
+	out->link = true;
 	snprintf(rc, 3, "%s", RCODE_FORMAT_ERROR);
 	bad = request_iso_text(m, 3, proc, sizeof proc) |
 	      request_iso_text(m, 25, cond, sizeof cond) |

@@ -107,6 +107,7 @@ struct request {
 	 * request with the same acquirer, STAN and time as one decided is a duplicate. */
 	char acquirer[12], stan[7], transmit[11], rrn[13];
 	char terminal[9], merchant[16];
+	bool link; /* came over the issuer's network link (issuer_link_read), not a terminal's */
 	char merchant_name[REQUEST_MERCHANT_MAX + 1]; /* for the cardholder's text; "": the MID */
 	/* Card authentication's elements (field 62: NM, ID, PH, OT). */
 	char holder[REQUEST_NAME_MAX + 1], id_number[REQUEST_ID_MAX + 1];

@@ -128,6 +128,13 @@ struct store_acq_txn {
 	bool voided;
 	int64_t refunded;
 	char original_rrn[13]; /* a void or refund: the RRN of the original it named; "" none */
+	/* Where it came from (enum store_acq_source): a terminal's (a row of acq_txns), or over
+	 * the issuer's link (an issuer decision's, store_acq_txn_search() only: then no tid, mid,
+	 * batch or pan_hash; id the decision's; acquirer the acquirer's institution (field 32);
+	 * op its type as a number (request.h), type ""). */
+	int source;
+	char acquirer[12];
+	int op;
 };
 
 /* STORE_EEXIST when a row of that TID, batch, STAN and kind exists. */
@@ -149,6 +156,18 @@ enum store_acq_status {
 	STORE_ACQ_VOIDED,   /* approved, then voided */
 	STORE_ACQ_REFUNDED, /* approved, then refunded in full */
 };
+/* The request types (request.h's enum request_type, as the issuer's decisions keep them in op)
+ * that the link's listing tells apart; the acquirer checks them against request.h. */
+#define STORE_OP_COMPLETION      4
+#define STORE_OP_COMPLETION_VOID 5
+#define STORE_OP_PURCHASE        6
+#define STORE_OP_VOID            7
+#define STORE_OP_REFUND          8
+#define STORE_OP_REVERSAL        9
+enum store_acq_source {
+	STORE_ACQ_TERMINAL = 0, /* the host's terminals' requests */
+	STORE_ACQ_LINK,         /* the requests of other acquirers over the issuer's link */
+};
 struct store_acq_txn_filter {
 	int64_t from, to; /* at in [from, to) */
 	const char *tid, *mid;
@@ -157,9 +176,12 @@ struct store_acq_txn_filter {
 	int status;       /* enum store_acq_status */
 	int64_t after_id; /* rows with a greater id only: to page on */
 	size_t limit;     /* 0: no limit */
+	int source;       /* enum store_acq_source: the link's have no tid or mid to match */
 };
 /* Calls fn for each request of f, oldest first, until it returns non-zero (which is
- * returned). */
+ * returned): of the terminals, or with f->source STORE_ACQ_LINK those of the issuer's link,
+ * but reversals (the issuer's decisions, read as a terminal's request is: a payment voided,
+ * refunded by amount less remaining, reversed). */
 int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
                          int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx);
 

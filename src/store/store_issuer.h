@@ -69,6 +69,7 @@ struct store_decision {
 	int64_t original_id;     /* the decision this one acts on */
 	int64_t remaining;       /* what may still be refunded, completed or voided of it */
 	bool reversed;
+	bool link; /* the request came over the issuer's network link (another acquirer's) */
 };
 
 /* Inserts d (d->id ignored) and sets d->id; STORE_EEXIST when its dup_key is taken. */

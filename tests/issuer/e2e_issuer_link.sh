@@ -5,7 +5,7 @@
 # purchases by stripe and chip (ARQC verified, ARPC returned), a duplicate (94), declines (14,
 # 15, 41, 51, 54, 55, 59), a balance (54), a pre-authorization and its completion, a void, a
 # refund, a reversal applied once, card authentication with its one-time code, a malformed
-# message (30). Then the ledger check passes, and neither the database nor the logs hold a
+# message (30); those requests listed with `possum admin txn list --source link` and the API. Then the ledger check passes, and neither the database nor the logs hold a
 # card number, PIN, CVV2 or track in the clear.
 possum=$1
 top=$2
@@ -220,6 +220,41 @@ grep -q '"phone":"13800001111"' "$data/sms.jsonl" && ok || bad "the code went el
 msg 0100 330000 0 "$pan" "$track" "" "\"62\":\"OT006$code\""
 send
 answer 00 "card authentication, step 2"
+
+# The link's requests listed like the terminals': `admin txn list --source link` and the API's
+# source=link, with what became of each (voided, refunded in part, reversed).
+a() { "$possum" admin "$@" --data "$data"; }
+expect 0 "txn list: no terminal's requests" -- a txn list
+out_has "^none$"
+expect 0 "txn list --source link" -- a txn list --source link --json
+out_has '"source":"link"'
+out_has "\"rrn\":\"$rrn1\",[^{]*\"type\":\"purchase\",\"amount\":{\"amount\":12345,\"currency\":\"CNY\"},\"card\":\"622588\*\*\*\*\*\*\*\*\*${pan#???????????????}\",\"status\":\"voided\""
+out_has "\"rrn\":\"$rrn\",[^{]*\"type\":\"purchase\",\"amount\":{\"amount\":20000,[^{]*\"status\":\"approved\""
+out_has '"refunded":{"amount":5000,"currency":"CNY"}'
+out_has "\"original\":\"$rrn1\""
+out_has '"acquirer":"48020000"'
+out_has '"status":"reversed"'
+if grep -q '"tid"\|"type":"reversal"' "$tmp/out"; then bad "a link's entry with a TID, or a reversal listed"; else ok; fi
+if grep -q -F -- "$pan" "$tmp/out"; then bad "a clear card number listed"; else ok; fi
+cp "$tmp/out" "$tmp/cli.json"
+expect 0 "txn list --source link --status voided" -- a txn list --source link --status voided --json
+out_has "\"rrn\":\"$rrn1\""
+if grep -q "\"rrn\":\"$rrn\"" "$tmp/out"; then bad "--status voided lists the one refunded in part"; else ok; fi
+expect 0 "txn list --source link --status declined --card LAST4" -- a txn list --source link --status declined --card "${pan#???????????????}"
+out_has "link .*48020000 .* declined 55"
+expect 0 "txn list --source link --mid: none of the host's merchants" -- a txn list --source link --mid 898310048120001 --json
+out_has '{"items":\[\],"next":null}'
+expect 2 "txn list --source: neither" -- a txn list --source network
+err_has "terminal or link"
+api=$(sed -n 's/^api=//p' "$data/host.ports")
+if command -v curl >/dev/null 2>&1 && [ -n "$api" ]; then
+	expect 0 "operator token" -- a token create --role operator --json
+	tok=$(json token)
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?source=link" >"$tmp/api.json"
+	if [ "$(cat "$tmp/api.json")" = "$(cat "$tmp/cli.json")" ]; then ok; else bad "source=link: the API's list and the CLI's differ: $(cat "$tmp/api.json") / $(cat "$tmp/cli.json")"; fi
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?source=other" >"$tmp/api.json"
+	if grep -q '"source must be terminal or link"' "$tmp/api.json"; then ok; else bad "source=other: $(cat "$tmp/api.json")"; fi
+fi
 
 # Malformed: a message that does not unpack is answered 30 and changes nothing.
 printf '{"mti":"0200","fields":{"3":"000000","4":"ABC"}}' >"$tmp/msg.json"

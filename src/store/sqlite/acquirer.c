@@ -122,11 +122,13 @@ STORE_FN_EACH_KEY(store_risk_event_list, const char *, risk_event,
 	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "     \
 	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "       \
 	"voided, refunded, original_rrn"
+/* A row as read: a terminal's request (the link's: LINK_ENTRIES). */
+#define TXN_READ TXN_COLUMNS ", 0 AS source, '' AS acquirer, 0 AS op"
 
 static const struct store_col txn_cols[] = {
     STORE_COLS(txn, id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash,
                rrn, auth_code, rc, reason, decision_id, net_stan, original_id, reversed,
-               settle_date, voided, refunded, original_rrn)};
+               settle_date, voided, refunded, original_rrn, source, acquirer, op)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
 static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 23); /* but the id */
 static const struct store_col txn_update_cols[] = {STORE_COLS(txn, reversed, voided, refunded, id)};
@@ -160,7 +162,7 @@ int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, i
                        struct store_acq_txn *out)
 {
 	static const struct store_query q =
-	    STORE_Q("SELECT " TXN_COLUMNS " FROM acq_txns WHERE tid = ? AND batch = ? AND "
+	    STORE_Q("SELECT " TXN_READ " FROM acq_txns WHERE tid = ? AND batch = ? AND "
 	            "stan = ? AND kind = ?",
 	            &key_args, &txn_row);
 
@@ -170,30 +172,60 @@ int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, i
 STORE_FN_UPDATE(store_acq_txn_update, txn,
                 "UPDATE acq_txns SET reversed = ?, voided = ?, refunded = ? WHERE id = ?",
                 txn_update_args)
-STORE_FN_GET(store_acq_txn_get, int64_t, txn, "SELECT " TXN_COLUMNS " FROM acq_txns WHERE id = ?",
+STORE_FN_GET(store_acq_txn_get, int64_t, txn, "SELECT " TXN_READ " FROM acq_txns WHERE id = ?",
              store_args_id, txn_row)
 STORE_FN_GET(store_acq_txn_by_rrn, const char *, txn,
-             "SELECT " TXN_COLUMNS " FROM acq_txns WHERE rrn = ? AND rrn != '' AND kind = 0 "
+             "SELECT " TXN_READ " FROM acq_txns WHERE rrn = ? AND rrn != '' AND kind = 0 "
              "ORDER BY id DESC LIMIT 1",
              store_args_text, txn_row)
 
-/* The search of store_acq_txn_search(), MID_TEST its test of the merchant: an empty or zero
- * criterion matches every row; a card of 4 characters is its last 4. */
-#define TXN_SEARCH(MID_TEST)                                                                       \
-	"SELECT " TXN_COLUMNS " FROM acq_txns WHERE kind = 0 AND id > ?1 AND " MID_TEST            \
-	" AND at >= ?2 AND (?3 = 0 OR at < ?3) AND (?4 = '' OR tid = ?4) AND (?6 = '' OR"          \
-	" masked = ?6 OR (length(?6) = 4 AND substr(masked, -4) = ?6)) AND (?7 < 0 OR amount = "   \
-	"?7) AND (?8 = 0 OR (?8 = 2 AND rc != '00') OR (rc = '00' AND (?8 = 3 AND reversed = 1"    \
-	" OR (reversed = 0 AND (?8 = 4 AND voided = 1 OR voided = 0 AND ((refunded > 0 AND "       \
-	"refunded >= amount) = (?8 = 5)) AND ?8 IN (1, 5)))))) ORDER BY id LIMIT ?9"
+#define STR_(x)     #x
+#define STR(x)      STR_(x)
+#define OPS_PAYMENT "(" STR(STORE_OP_COMPLETION) ", " STR(STORE_OP_PURCHASE) ")"
+
+/* The link's requests (the issuer's decisions of them, but reversals) after ?1, as rows: a
+ * payment approved is voided when a void of it stands, and what is no longer remaining of it
+ * was refunded; a void or refund names its original's RRN. */
+#define LINK_ENTRIES                                                                                                    \
+	"SELECT id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, "                        \
+	"rrn, auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "                       \
+	"voided, CASE WHEN paid AND NOT voided AND NOT reversed THEN amount - remaining ELSE 0 "                        \
+	"END AS refunded, original_rrn, source, acquirer, op FROM (SELECT d.id AS id, d.at AS at, "                     \
+	"'' AS tid, '' AS mid, 0 AS batch, d.stan AS stan, 0 AS kind, '' AS type, d.amount AS "                         \
+	"amount, d.currency AS currency, COALESCE(c.masked, '') AS masked, '' AS pan_hash, d.rrn "                      \
+	"AS rrn, d.auth_code AS auth_code, d.rc AS rc, d.reason AS reason, d.id AS decision_id, "                       \
+	"'' AS net_stan, d.original_id AS original_id, d.reversed AS reversed, '' AS settle_date,"                      \
+	" d.rc = '00' AND d.op IN " OPS_PAYMENT " AS paid, d.remaining AS remaining, (d.rc = "                          \
+	"'00' AND d.remaining = 0 AND d.op IN " OPS_PAYMENT " AND EXISTS (SELECT 1 FROM decisions"                      \
+	" AS v WHERE v.original_id = d.id AND v.original_id != 0 AND v.op IN (" STR(STORE_OP_COMPLETION_VOID) ", " STR( \
+	    STORE_OP_VOID) ") AND v.rc = '00' AND v.reversed "                                                          \
+	                   "= 0)) AS voided, COALESCE(o.rrn, '') AS original_rrn, 1 AS source, d.acquirer AS "          \
+	                   "acquirer, d.op AS op FROM decisions AS d LEFT JOIN cards AS c ON c.id = d.card_id LEFT "    \
+	                   "JOIN decisions AS o ON o.id = d.original_id AND d.op IN (" STR(STORE_OP_VOID) ", " STR(     \
+	                       STORE_OP_REFUND) ") WHERE d.link = 1 AND d.id > ?1 AND d.op != " STR(STORE_OP_REVERSAL) ")"
+
+/* The search of store_acq_txn_search(), FROM its rows after ?1 and MID_TEST its test of the
+ * merchant: an empty or zero criterion matches every row; a card of 4 characters is its last
+ * 4; the status as acquirer_txn_status() reads it. */
+#define TXN_SEARCH(FROM, MID_TEST)                                                                      \
+	FROM                                                                                            \
+	    " AND " MID_TEST " AND at >= ?2 AND (?3 = 0 OR at < ?3) AND (?4 = '' OR tid = ?4) "         \
+	    "AND (?6 = '' OR masked = ?6 OR (length(?6) = 4 AND substr(masked, -4) = ?6)) AND (?7 < 0"  \
+	    " OR amount = ?7) AND (?8 = 0 OR (?8 = 2 AND rc != '00') OR (rc = '00' AND ((?8 = 3 AND "   \
+	    "reversed = 1) OR (reversed = 0 AND ((?8 = 4 AND voided = 1) OR (voided = 0 AND ?8 IN (1, " \
+	    "5) AND (refunded > 0 AND refunded >= amount) = (?8 = 5))))))) ORDER BY id LIMIT ?9"
+#define TERMINAL_ROWS "SELECT " TXN_READ " FROM acq_txns WHERE kind = 0 AND id > ?1"
 
 /* A merchant's search (every search of a merchant's token) walks the (mid, id) index from
  * after_id; an "or any merchant" test in the same statement would make SQLite read every row
- * instead. */
+ * instead. The link's requests have no terminal or merchant of the host's. */
 static const struct store_query txn_search_mid_q =
-    STORE_Q(TXN_SEARCH("mid = ?5"), &txn_filter_args, &txn_row);
+    STORE_Q(TXN_SEARCH(TERMINAL_ROWS, "mid = ?5"), &txn_filter_args, &txn_row);
 static const struct store_query txn_search_q =
-    STORE_Q(TXN_SEARCH("?5 = ''"), &txn_filter_args, &txn_row);
+    STORE_Q(TXN_SEARCH(TERMINAL_ROWS, "?5 = ''"), &txn_filter_args, &txn_row);
+static const struct store_query txn_search_link_q =
+    STORE_Q(TXN_SEARCH("SELECT * FROM (" LINK_ENTRIES ") WHERE ?4 = ''", "?5 = ''"),
+            &txn_filter_args, &txn_row);
 
 int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
                          int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx)
@@ -201,7 +233,11 @@ int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
 	bool by_mid = f->mid != NULL && f->mid[0] != '\0';
 	txn t;
 
-	STORE_WALK(s, by_mid ? &txn_search_mid_q : &txn_search_q, f, t, fn, ctx);
+	STORE_WALK(s,
+	           f->source == STORE_ACQ_LINK ? &txn_search_link_q
+	           : by_mid                    ? &txn_search_mid_q
+	                                       : &txn_search_q,
+	           f, t, fn, ctx);
 }
 
 /* ---- totals ---- */

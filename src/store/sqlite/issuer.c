@@ -103,16 +103,16 @@ int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct stor
 
 #define DECISION_COLUMNS                                                                            \
 	"id, at, op, card_id, dup_key, acquirer, stan, transmit, terminal, merchant, rrn, amount, " \
-	"currency, rc, reason, auth_code, transfer_id, original_id, remaining, reversed"
+	"currency, rc, reason, auth_code, transfer_id, original_id, remaining, reversed, link"
 
 /* No duplicate key, no transfer: NULL. */
 static const struct store_col decision_cols[] = {
     STORE_COLS(decision, id, at, op, card_id) STORE_COL_NULL(decision, dup_key),
     STORE_COLS(decision, acquirer, stan, transmit, terminal, merchant, rrn, amount, currency, rc,
                reason, auth_code) STORE_COL_NULL(decision, transfer_id),
-    STORE_COLS(decision, original_id, remaining, reversed)};
+    STORE_COLS(decision, original_id, remaining, reversed, link)};
 static const struct store_row decision_row = STORE_ROW(decision, decision_cols);
-static const struct store_row decision_new = STORE_ROW_N(decision_cols + 1, 19); /* no id */
+static const struct store_row decision_new = STORE_ROW_N(decision_cols + 1, 20); /* no id */
 static const struct store_col decision_update_cols[] = {
     STORE_COLS(decision, remaining, reversed, id)};
 static const struct store_row decision_update_args = STORE_ROW_N(decision_update_cols, 3);
@@ -141,7 +141,7 @@ static const struct store_row reversal_args = STORE_ROW_N(reversal_cols, 5);
 
 STORE_FN_INSERT(store_decision_insert, decision,
                 "INSERT INTO decisions (" DECISION_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 decision_new)
 STORE_FN_GET(store_decision_get, int64_t, decision,
              "SELECT " DECISION_COLUMNS " FROM decisions WHERE id = ?", store_args_id, decision_row)

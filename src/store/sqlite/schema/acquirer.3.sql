@@ -21,3 +21,6 @@ UPDATE acq_txns SET
         AND f.rc = '00' AND f.reversed = 0)
     WHERE kind = 0 AND type IN ('purchase', 'completion') AND rc = '00';
 DROP INDEX acq_txns_original_fill;
+-- The issuer's decisions of before that no request of the host's terminals names came over
+-- its network link (issuer.4).
+UPDATE decisions SET link = 1 WHERE id NOT IN (SELECT decision_id FROM acq_txns);
