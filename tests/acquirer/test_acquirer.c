@@ -618,12 +618,29 @@ static void follow_up(struct fx *x, struct req *q, const char *mti, const char *
 	iso8583_set_str(&q->m, 61, q->f61);
 }
 
+/* The listing's reading of the request of rrn: its status, and what was refunded of it. */
+static void listed(struct fx *x, const char *rrn, int status, int64_t refunded)
+{
+	struct store_acq_txn t;
+
+	assert_int_equal(acquirer_txn_by_rrn(x->f->s, rrn, &t), ACQUIRER_OK);
+	assert_string_equal(acquirer_status_name(acquirer_txn_status(&t)),
+	                    acquirer_status_name(status));
+	assert_int_equal(t.refunded, refunded);
+}
+
+static void reversal_of(struct fx *x, const struct req *orig, struct req *q,
+                        const struct issuer_card_image *img, int64_t amount);
+
+/* Each marks its original's row, which every list reads (status voided, refunded in part or
+ * in full), and names it; a refund's reversal takes its amount off again. */
 static void void_and_refund(void **state)
 {
 	struct fx *x = *state;
 	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
-	struct req q, p1;
+	struct req q, p1, r;
 	struct ans a1, a2, a;
+	struct store_acq_txn t;
 
 	signin(x);
 	purchase_req(x, &p1, &img, 1000, T_PIN);
@@ -632,6 +649,9 @@ static void void_and_refund(void **state)
 	expect(x, &q, true, "00", &a);
 	assert_string_equal(a.r.out.type, "void");
 	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	listed(x, a1.rrn, STORE_ACQ_VOIDED, 0);
+	assert_int_equal(acquirer_txn_by_rrn(x->f->s, a.rrn, &t), ACQUIRER_OK);
+	assert_string_equal(t.original_rrn, a1.rrn);
 	purchase_req(x, &p1, &img, 2000, T_PIN);
 	expect(x, &p1, true, "00", &a2);
 	follow_up(x, &q, "0220", "200000", "00", "25", &img, 500, &a2, p1.stan);
@@ -639,6 +659,21 @@ static void void_and_refund(void **state)
 	expect(x, &q, true, "00", &a);
 	assert_string_equal(a.r.out.type, "refund");
 	test_money(x->f, img.card_id, T_BALANCE - 1500, T_BALANCE - 1500, 0);
+	listed(x, a2.rrn, STORE_ACQ_APPROVED, 500);
+	/* The rest refunded: refunded in full; that refund reversed: in part again. */
+	follow_up(x, &q, "0220", "200000", "00", "25", &img, 1500, &a2, p1.stan);
+	iso8583_unset(&q.m, 38);
+	expect(x, &q, true, "00", &a);
+	listed(x, a2.rrn, STORE_ACQ_REFUNDED, 2000);
+	reversal_of(x, &q, &r, &img, 1500);
+	expect(x, &r, true, "00", &a);
+	listed(x, a2.rrn, STORE_ACQ_APPROVED, 500);
+	test_money(x->f, img.card_id, T_BALANCE - 1500, T_BALANCE - 1500, 0);
+	/* A refund declined (over what remains) marks nothing. */
+	follow_up(x, &q, "0220", "200000", "00", "25", &img, 1600, &a2, p1.stan);
+	iso8583_unset(&q.m, 38);
+	expect(x, &q, true, "64", &a);
+	listed(x, a2.rrn, STORE_ACQ_APPROVED, 500);
 }
 
 static void preauth_flow(void **state)
