@@ -14,9 +14,11 @@
 #include "common/jsonval.h"
 
 static const char *const status_names[] = {
-    [STORE_ACQ_APPROVED] = "approved", [STORE_ACQ_DECLINED] = "declined",
-    [STORE_ACQ_REVERSED] = "reversed", [STORE_ACQ_VOIDED] = "voided",
-    [STORE_ACQ_REFUNDED] = "refunded",
+    [STORE_ACQ_APPROVED] = "approved", /* refunded in part too */
+    [STORE_ACQ_DECLINED] = "declined", /* any other response code */
+    [STORE_ACQ_REVERSED] = "reversed", /* approved, then reversed */
+    [STORE_ACQ_VOIDED] = "voided",     /* approved, then voided */
+    [STORE_ACQ_REFUNDED] = "refunded", /* approved, then refunded in full */
 };
 
 /* What became of it, as store_acq_txn_search()'s status criterion reads it: a payment refunded
