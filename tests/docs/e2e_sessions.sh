@@ -165,10 +165,10 @@ __console() {
 	[ "$code" -eq "$want" ] || __fail "exit $code, expected $want"
 	printf '%s' "$4" >"$__out.want"
 	awk -v want="$__out.want" '
-		# like(got, exp): exp with each "…" standing for any text.
-		function like(got, exp,   n, p, i, k) {
-			n = split(exp, p, "…")
-			if (n == 1) return got == exp
+		# like(got, e): e with each "…" standing for any text.
+		function like(got, e,   n, p, i, k) {
+			n = split(e, p, "…")
+			if (n == 1) return got == e
 			if (substr(got, 1, length(p[1])) != p[1]) return 0
 			got = substr(got, length(p[1]) + 1)
 			for (i = 2; i < n; i++) {
@@ -180,10 +180,10 @@ __console() {
 		{ got[NR] = $0; ng = NR }
 		END {
 			ne = 0
-			while ((getline l < want) > 0) exp[++ne] = l
+			while ((getline l < want) > 0) want_[++ne] = l
 			if (ne != ng) { print "printed " ng " lines, the document shows " ne; exit 1 }
 			for (i = 1; i <= ne; i++)
-				if (!like(got[i], exp[i])) { print "line " i ": printed\n    " got[i] "\n  the document shows\n    " exp[i]; exit 1 }
+				if (!like(got[i], want_[i])) { print "line " i ": printed\n    " got[i] "\n  the document shows\n    " want_[i]; exit 1 }
 		}' "$__out.out" >"$__out.diff" || {
 		cp "$__out.diff" "$__out.err"
 		__fail "output differs"
