@@ -25,7 +25,8 @@
 # every process it left is sent SIGTERM and waited for (then SIGKILL): a host never outlives
 # the test. A document stops at its first failing command, reported with the document, the
 # line, the command and its standard error. Exit status 77 (skipped) when no network
-# namespace can be made.
+# namespace can be made. SESSIONS_VERBOSE=1 prints every sh command with its output, to read
+# what a session's calls answered (curl -s exits 0 on any HTTP status).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 possum=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$2" && pwd)
@@ -72,7 +73,8 @@ gen() {
 			elif [[ $line == '$ '* ]]; then
 				flush_console
 				cmd=${line#\$ } cstart=$n
-			elif [[ $line == '> '* ]] && [ -n "$cmd" ] && [ -z "$exp" ] && ! bash -n <<<"$cmd" 2>/dev/null; then
+			elif [[ $line == '> '* ]] && [ -n "$cmd" ] && [ -z "$exp" ] &&
+				{ [[ $cmd == *'\' ]] || ! bash -n <<<"$cmd" 2>/dev/null; }; then
 				cmd+=$'\n'"${line#> }"
 			else
 				exp+="$line"$'\n'
@@ -106,7 +108,7 @@ cat >"$tmp/prelude.sh" <<'EOF'
 __n=0
 __fail() {
 	echo "FAIL: $__doc:$__line: \`$__cmd\`: $1"
-	[ -s "$__out.err" ] && sed 's/^/    | /' "$__out.err" | tail -20
+	[ -s "$__out.err" ] && tail -20 "$__out.err" | awk '{ print "    | " $0 }'
 	__cleanup
 	exit 1
 }
@@ -150,6 +152,7 @@ __run() {
 	fi
 	eval "$__cmd" </dev/null >"$__out.out" 2>"$__out.err"
 	code=$?
+	[ -z "$__verbose" ] || { echo "\$ $__cmd  [$code]"; cat "$__out.out" "$__out.err"; echo; }
 	[ "$code" -eq "$want" ] || __fail "exit $code, expected $want"
 }
 # __console DOC LINE CMD EXPECTED: runs CMD, its output must be EXPECTED (… any text).
@@ -213,7 +216,7 @@ for doc in $docs; do
 	mkdir -p "$scratch/home" "$tmp/$name.logs"
 	cp -R "$top/examples" "$top/etc" "$scratch/"
 	{
-		echo "__logs=$tmp/$name.logs"
+		echo "__logs=$tmp/$name.logs __verbose=${SESSIONS_VERBOSE:-}"
 		cat "$tmp/prelude.sh" "$tmp/$name.body"
 		echo "echo \"$doc: \$__n commands ran as written\""
 	} >"$tmp/$name.sh"
