@@ -21,12 +21,13 @@
 # carry over from block to block, as they do for a reader), inside a network namespace of
 # its own (`unshare -n`), so that the fixed ports of etc/possum.conf (5000, 5001, 8080)
 # never meet another test's. A command ending in `&` starts a background process: the next
-# command waits (10 s at most) until it listens, as a reader would; when the document ends,
-# every process it left is sent SIGTERM and waited for (then SIGKILL): a host never outlives
-# the test. A document stops at its first failing command, reported with the document, the
-# line, the command and its standard error. Exit status 77 (skipped) when no network
-# namespace can be made. SESSIONS_VERBOSE=1 prints every sh command with its output, to read
-# what a session's calls answered (curl -s exits 0 on any HTTP status).
+# command waits until it listens, as a reader would (it fails when the process exits first
+# or does not listen within 10 s); when the document ends, every process it left is sent
+# SIGTERM and waited for (then SIGKILL): a host never outlives the test. A document stops at its first failing command, reported with the document, the
+# line, the command and its standard error; one still running after 30 s is stopped and
+# fails. Exit status 77 (skipped) when no network namespace can be made. SESSIONS_VERBOSE=1
+# prints every sh command with its output, to read what a session's calls answered (curl -s
+# exits 0 on any HTTP status).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 possum=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$2" && pwd)
@@ -43,7 +44,7 @@ ln -s "$possum" "$tmp/bin/possum"
 
 # gen DOC: the bash driver of DOC's blocks on standard output.
 gen() {
-	local doc=$1 n=0 line kind="" acc="" start=0 q exp="" cmd="" cstart=0 want
+	local doc=$1 n=0 line kind="" acc="" start=0 exp="" cmd="" cstart=0
 	# A console command and its expected output, once complete.
 	flush_console() {
 		if [ -n "$cmd" ]; then
@@ -226,7 +227,7 @@ for doc in $docs; do
 		>"$tmp/$name.result" 2>&1 &
 	pid=$!
 	i=0
-	while kill -0 $pid 2>/dev/null && [ $i -lt 1200 ]; do
+	while kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -234,7 +235,7 @@ for doc in $docs; do
 		kill -TERM -- -$pid 2>/dev/null
 		sleep 1
 		kill -KILL -- -$pid 2>/dev/null
-		echo "FAIL: $doc: still running after 60 s" >>"$tmp/$name.result"
+		echo "FAIL: $doc: still running after 30 s" >>"$tmp/$name.result"
 	fi
 	wait $pid
 	rc=$?
