@@ -23,11 +23,12 @@
 # never meet another test's. A command ending in `&` starts a background process: the next
 # command waits until it listens, as a reader would (it fails when the process exits first
 # or does not listen within 10 s); when the document ends, every process it left is sent
-# SIGTERM and waited for (then SIGKILL): a host never outlives the test. A document stops at its first failing command, reported with the document, the
-# line, the command and its standard error; one still running after 30 s is stopped and
-# fails. Exit status 77 (skipped) when no network namespace can be made. SESSIONS_VERBOSE=1
-# prints every sh command with its output, to read what a session's calls answered (curl -s
-# exits 0 on any HTTP status).
+# SIGTERM and waited for (then SIGKILL): a host never outlives the test. A document stops
+# at its first failing command, reported with the document, the line, the command and its
+# standard error; one still running after 30 s is stopped and fails. Exit status 77
+# (skipped) when no network namespace can be made. SESSIONS_VERBOSE=1 prints every sh
+# command with its output, to read what a session's calls answered (curl -s exits 0 on any
+# HTTP status).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 possum=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$2" && pwd)
