@@ -26,16 +26,23 @@
 # SIGTERM and waited for (then SIGKILL): a host never outlives the test. A document stops
 # at its first failing command, reported with the document, the line, the command and its
 # standard error; one still running after 30 s is stopped and fails. Exit status 77
-# (skipped) when no network namespace can be made. SESSIONS_VERBOSE=1 prints every sh
-# command with its output, to read what a session's calls answered (curl -s exits 0 on any
-# HTTP status).
+# (skipped) when no network namespace can be made (as root, or in a user namespace:
+# unshare -r). SESSIONS_VERBOSE=1 prints every sh command with its output, to read what a
+# session's calls answered (curl -s exits 0 on any HTTP status).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 possum=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$2" && pwd)
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v unshare >/dev/null || ! command -v ip >/dev/null ||
-	! unshare -n sh -c 'ip link set lo up' 2>/dev/null; then
+# A network namespace: as root, or else in a user namespace of our own (unshare -r).
+if ! command -v unshare >/dev/null || ! command -v ip >/dev/null; then
+	echo "SKIP: unshare or ip missing: no network namespace"
+	exit 77
+elif unshare -n sh -c 'ip link set lo up' 2>/dev/null; then
+	netns="unshare -n"
+elif unshare -r -n sh -c 'ip link set lo up' 2>/dev/null; then
+	netns="unshare -r -n"
+else
 	echo "SKIP: cannot make a network namespace (unshare -n, ip link set lo up)"
 	exit 77
 fi
@@ -224,7 +231,7 @@ for doc in $docs; do
 	} >"$tmp/$name.sh"
 	# A session of its own (setsid), so that whatever it leaves is killed with its group.
 	(cd "$scratch" && exec env -i PATH="$tmp/bin:/usr/local/bin:/usr/bin:/bin" HOME="$scratch/home" \
-		LANG=C.UTF-8 setsid unshare -n sh -c 'ip link set lo up && exec bash "$0"' "$tmp/$name.sh") \
+		LANG=C.UTF-8 setsid $netns sh -c 'ip link set lo up && exec bash "$0"' "$tmp/$name.sh") \
 		>"$tmp/$name.result" 2>&1 &
 	pid=$!
 	i=0
