@@ -47,6 +47,11 @@ else
 	exit 77
 fi
 
+# Should this script be stopped, the document running goes with it (its process group).
+pid=""
+trap '[ -z "$pid" ] || kill -KILL -- -$pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM HUP
+
 mkdir -p "$tmp/bin"
 ln -s "$possum" "$tmp/bin/possum"
 
@@ -248,6 +253,7 @@ for doc in $docs; do
 	wait $pid
 	rc=$?
 	kill -KILL -- -$pid 2>/dev/null
+	pid=""
 	cat "$tmp/$name.result"
 	if [ $rc -eq 0 ]; then ok; else bad "$doc: a session does not run as written"; fi
 done
