@@ -39,9 +39,12 @@ if [ "$(cat "$tmp/out")" = "$want" ]; then ok; else bad "vector: got $(cat "$tmp
 expect 0 "decode vector" -- "$possum" iso decode --profile iso87a --json "$want"
 if [ "$(cat "$tmp/out")" = '{"mti":"0100","fields":{"2":"4242424242424242","3":"123456","4":"000000000100"}}' ]; then ok; else bad "vector JSON: $(cat "$tmp/out")"; fi
 
-# Round trips: every example in every dialect, framed and not, hex from argument and stdin.
+# Round trips: every example in every dialect, framed and not, hex from argument and stdin
+# (an example named *-iso87a.json is a link message, with fields cup-pos does not define:
+# the three network dialects only).
 for json in "$top"/examples/*.json; do
 	for profile in cup-pos iso87a iso87a-bb iso87b; do
+		case $json:$profile in *-iso87a.json:cup-pos) continue ;; esac
 		for framed in "" "--framed"; do
 			name="$(basename "$json") $profile $framed"
 			if ! "$possum" iso encode --profile "$profile" $framed <"$json" >"$tmp/hex"; then
