@@ -9,6 +9,7 @@
 #include "card/card.h"
 #include "cli/cli.h"
 #include "common/hex.h"
+#include "common/jsonval.h"
 #include "common/money.h"
 #include "iso8583/iso8583.h"
 #include "net/net.h"
@@ -766,16 +767,35 @@ out:
 	return rc;
 }
 
-static int iso_profiles(int argc, char **argv, struct cli_env *env)
+static const char profiles_help[] =
+    "[--json]\n"
+    "\n"
+    "Lists the ISO 8583 dialects possum speaks: a name and what it is, a line each.\n"
+    "\n"
+    "  --json  print {\"items\":[{\"name\":…,\"description\":…},…],\"next\":null}\n";
+
+static int iso_profiles(struct cli_env *env, const void *values)
 {
-	(void)env; /* its row needs none */
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf("Usage: %s\n\nLists the ISO 8583 dialects possum speaks.\n", argv[0]);
+	const iso8583_profile *p;
+	json_t *items, *page;
+	char *text;
+
+	(void)values; /* it takes no option of its own */
+	if (!env->json) {
+		print_profiles(stdout);
 		return CLI_OK;
 	}
-	if (argc > 1)
-		return cli_usage_error(argv[0], "takes no arguments");
-	print_profiles(stdout);
+	items = json_array();
+	for (size_t i = 0; (p = iso8583_profile_at(i)) != NULL; i++)
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s}", "name", p->name, "description", p->description));
+	page = jsonval_page(items, NULL);
+	text = json_dumps(page, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(page);
+	if (text == NULL)
+		return cli_error(CLI_FAILED, env->prog, "out of memory");
+	puts(text);
+	free(text);
 	return CLI_OK;
 }
 
@@ -791,7 +811,8 @@ static const cli_command iso_cmds[] = {
     {"send", "send a message to a host and print the answer", .handler = iso_send,
      .env = CLI_ENV_NONE, .help = send_help, CLI_OPTS(send_opts, struct iopts),
      .defaults = &(const struct iopts){.timeout = "10"}, .common = CLI_JSON, .wrong = FROM_STDIN},
-    {"profiles", "list the dialects", iso_profiles, .env = CLI_ENV_NONE},
+    {"profiles", "list the dialects", .handler = iso_profiles, .env = CLI_ENV_NONE,
+     .help = profiles_help, .common = CLI_JSON, .wrong = "it takes no arguments"},
 };
 
 const cli_group cli_iso_group = {"possum iso", "ISO 8583 messages in the dialects possum speaks.",

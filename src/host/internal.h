@@ -76,8 +76,12 @@ struct host_api {
 /* Opens the API's environment over the configuration at config and the data directory data,
  * as env.h reads them. On any result the caller ends with host_api_close(). */
 int host_api_open(struct host_api *api, const char *prog, const char *config, const char *data);
-/* Starts serving cfg: HOST_OK or HOST_EFAILED, said and logged. */
-int host_api_start(struct host_api *api, const char *prog, const struct http_config *cfg);
+/* Starts serving cfg: HOST_OK, or when its port cannot be listened on HOST_EFAILED if
+ * required, else HOST_OK without a server (a warning said and logged either way). */
+int host_api_start(struct host_api *api, const char *prog, const struct http_config *cfg,
+                   bool required);
+/* The port the API listens on, -1 when it does not. */
+int host_api_port(const struct host_api *api);
 /* Stops serving (the request in hand finished first); the services stay open. */
 void host_api_stop(struct host_api *api);
 /* Stops serving and closes the services; api may be only zeroed. */
