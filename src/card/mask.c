@@ -11,8 +11,19 @@
 /* The rules, by the path of a field or sub-field: card numbers keep their first 6 and last
  * 4 digits (card_pan_mask(), the one rule for it), track data its masked PAN, PIN blocks,
  * MACs and the message security code nothing, and the cardholder's name, ID and phone (card
- * authentication) a few characters. */
-enum mask { MASK_NONE, MASK_PAN, MASK_PAN_FILLED, MASK_TRACK, MASK_ALL, MASK_ID, MASK_NAME };
+ * authentication) a few characters. The terminal identity's random factor (59.A2.03) is the
+ * PAN's last 6 digits: its last 4 only, and field 59 starred whole (its breakdown shows the
+ * rest). */
+enum mask {
+	MASK_NONE,
+	MASK_PAN,
+	MASK_PAN_FILLED,
+	MASK_TRACK,
+	MASK_ALL,
+	MASK_ID,
+	MASK_NAME,
+	MASK_TAIL /* the last 4 characters kept */
+};
 
 static const struct {
 	const char *path;
@@ -22,7 +33,8 @@ static const struct {
     {"45", MASK_TRACK},  {"48", MASK_ALL},      {"52", MASK_ALL},       {"55", MASK_ALL},
     {"55.5A", MASK_PAN}, {"55.57", MASK_TRACK}, {"55.5F20", MASK_NAME}, {"55.9F6B", MASK_TRACK},
     {"62", MASK_ALL},    {"62.NM", MASK_NAME},  {"62.ID", MASK_ID},     {"62.PH", MASK_ID},
-    {"62.OT", MASK_ALL}, {"64", MASK_ALL},      {"96", MASK_ALL},       {"128", MASK_ALL},
+    {"62.OT", MASK_ALL}, {"59", MASK_ALL},      {"59.A2", MASK_ALL},    {"59.A2.03", MASK_TAIL},
+    {"64", MASK_ALL},    {"96", MASK_ALL},      {"128", MASK_ALL},
 };
 
 static enum mask mask_for(const char *path)
@@ -94,6 +106,9 @@ void card_mask_field(const char *path, char *text, size_t len)
 		break;
 	case MASK_ID:
 		stars(text, len, 3, 4);
+		break;
+	case MASK_TAIL:
+		stars(text, len, 0, 4);
 		break;
 	case MASK_NAME: /* the first character, whole if it is UTF-8 */
 		stars(text, len,

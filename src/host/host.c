@@ -87,11 +87,15 @@ static int open_services(struct host *h, const struct host_options *o)
 		                strerror(errno));
 	if ((rc = host_env_open(&h->env, HOST_NEED_ISSUER | HOST_NEED_ACQUIRER)) != HOST_OK)
 		return rc;
-	h->issuer = (struct net_link){.name = "issuer", .dialect = cfg->dialect, .log = h->log};
+	h->issuer = (struct net_link){
+	    .name = "issuer", .dialect = cfg->dialect, .log = h->log, .trace = cfg->log_messages};
 	h->issuer_auth = (struct host_issuer){
 	    .issuer = h->env.issuer, .store = h->env.data.store, .zpk = &h->env.zpk, .log = h->log};
 	host_issuer_attach(&h->issuer_auth, &h->issuer);
-	h->terminals = (struct host_terminals){.acquirer = h->env.acquirer, .log = h->log};
+	h->terminals = (struct host_terminals){.acquirer = h->env.acquirer,
+	                                       .log = h->log,
+	                                       .dialect = iso8583_profile_find("cup-pos"),
+	                                       .trace = cfg->log_messages};
 	if ((rc = start_checkpoints(h)) != HOST_OK ||
 	    (rc = host_api_open(&h->api, h->prog, o->config, o->data)) != HOST_OK)
 		return rc;

@@ -21,12 +21,15 @@
  * of the loop, after its I/O (a uv_check handle), the whole queue is handled in one batch and
  * committed once (group commit: what arrived while a commit was in flight goes in the next),
  * then every request of the batch is answered — or, when the commit failed, answered 96. Each
- * is logged as a JSON line "transaction", masked. The notification scheduler's outcomes join
+ * is logged as a JSON line "transaction", masked, and with trace every message in and out as
+ * "message". The notification scheduler's outcomes join
  * the next batch (a batch of none when no request waits). */
 struct host_pending;
 struct host_terminals {
 	acquirer *acquirer;
 	possum_log *log;
+	const iso8583_profile *dialect;  /* cup-pos: how trace reads the messages */
+	bool trace;                      /* every message in and out logged (net/trace.h) */
 	struct notify_scheduler *notify; /* joined to the batches; may be NULL */
 	uv_check_t check;
 	struct host_pending *queue;
