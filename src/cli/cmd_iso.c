@@ -3,9 +3,11 @@
  * `decode --json | encode` gives back the bytes. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
+#include "capture/capture.h"
 #include "card/card.h"
 #include "cli/cli.h"
 #include "common/hex.h"
@@ -59,12 +61,13 @@ static json_t *field_json(const iso8583_profile *p, const iso8583_msg *m, int f,
 	return json_stringn(text, len);
 }
 
-static int print_json(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
-                      const iso8583_envelope *env, bool mask)
+/* The message's members into root, after those it has: "tpdu" and "header" (framed,
+ * cup-pos), "mti", "fields". */
+static int message_json(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
+                        const iso8583_envelope *env, bool mask, json_t *root)
 {
-	json_t *root = json_object(), *fields = json_object();
+	json_t *fields = json_object();
 	char hex[16], key[8];
-	char *text;
 
 	if (env != NULL && p->tpdu_len > 0) {
 		hex_encode(env->tpdu, p->tpdu_len, hex, sizeof hex);
@@ -77,20 +80,39 @@ static int print_json(const char *prog, const iso8583_profile *p, const iso8583_
 		json_t *v = field_json(p, m, f, mask);
 		if (v == NULL) {
 			json_decref(fields);
-			json_decref(root);
 			return cli_error(CLI_USAGE, prog, "field %d: not UTF-8 text", f);
 		}
 		snprintf(key, sizeof key, "%d", f);
 		json_object_set_new(fields, key, v);
 	}
 	json_object_set_new(root, "fields", fields);
-	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	return CLI_OK;
+}
+
+/* root on a line of its own, compact; root released. */
+static int print_json_line(const char *prog, json_t *root)
+{
+	char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
 	json_decref(root);
 	if (text == NULL)
 		return cli_error(CLI_FAILED, prog, "out of memory");
 	puts(text);
 	free(text);
 	return CLI_OK;
+}
+
+static int print_json(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
+                      const iso8583_envelope *env, bool mask)
+{
+	json_t *root = json_object();
+	int rc;
+
+	if ((rc = message_json(prog, p, m, env, mask, root)) != CLI_OK) {
+		json_decref(root);
+		return rc;
+	}
+	return print_json_line(prog, root);
 }
 
 /* Prints a value as text or hex, masked by `path` when masking is on. */
@@ -250,6 +272,7 @@ static int print_message(const char *prog, const iso8583_profile *p, const iso85
 
 static const char decode_help[] =
     "--profile P [--framed] [--json] [--mask] [--hexdump] [--raw] [HEX | -]\n"
+    "   or: possum iso decode --pcap FILE --profile P [--port N] [--json] [--mask]\n"
     "\n"
     "Decodes one ISO 8583 message given as hex (argument or standard input) and prints\n"
     "its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, 60, 61, 62 and 63\n"
@@ -268,21 +291,34 @@ static const char decode_help[] =
     "               back where a binary field is starred)\n"
     "  --hexdump    print the message's bytes first: offset, hex and ASCII\n"
     "  --raw        standard input holds the bytes themselves, not hex\n"
+    "  --pcap FILE  decode every frame of the TCP streams of a capture (libpcap or\n"
+    "               pcapng: Ethernet, Linux cooked, raw IP or loopback; IPv4 and IPv6),\n"
+    "               each direction put in order and cut by the 2-byte length header;\n"
+    "               each frame decoded as --framed does, after a line with its number,\n"
+    "               time (UTC), source -> destination and direction (to server, to\n"
+    "               client); with --json one object a line, {\"frame\":N,\"time\":…,\n"
+    "               \"src\":\"ip:port\",\"dst\":…,\"direction\":\"to_server\",\n"
+    "               \"stream\":N,\"mti\":…,\"fields\":{…}}. A frame that does not decode\n"
+    "               is shown as hex (not under --mask) with the reason (\"error\",\n"
+    "               \"hex\"), and decoding goes on\n"
+    "  --port N     with --pcap: only the connections with port N at one end\n"
     "\n"
-    "Exit status: 0 decoded; 2 bad usage or a malformed message (the message names the\n"
-    "field and byte offset).\n";
+    "Exit status: 0 decoded; 1 a frame of the capture did not decode; 2 bad usage, a\n"
+    "malformed message (the message names the field and byte offset) or a file that is\n"
+    "not a capture.\n";
 
 /* Every option of an iso command; each row's table names those it takes. */
 struct iopts {
-	const char *profile, *host, *timeout, *tpdu, *header;
+	const char *profile, *host, *timeout, *tpdu, *header, *pcap, *port;
 	int framed, raw, mask, hexdump;
 };
 
 #define TEXT(name, member) CLI_TEXT(name, struct iopts, member)
 #define SET(name, member)  CLI_SET(name, struct iopts, member)
 
-static const cli_opt decode_opts[] = {TEXT("profile", profile), SET("framed", framed),
-                                      SET("raw", raw), SET("mask", mask), SET("hexdump", hexdump)};
+static const cli_opt decode_opts[] = {
+    TEXT("profile", profile), SET("framed", framed), SET("raw", raw),   SET("mask", mask),
+    SET("hexdump", hexdump),  TEXT("pcap", pcap),    TEXT("port", port)};
 
 /* Whether buf, which did not decode as a bare message, starts with the length header of the
  * dialect's framing that gives the length of the rest. */
@@ -292,6 +328,128 @@ static bool looks_framed(const iso8583_profile *p, const uint8_t *buf, size_t le
 
 	return p->len_header > 0 && len > p->len_header &&
 	       iso8583_frame_size(p, buf, len, &frame_len) == ISO8583_OK && frame_len == len;
+}
+
+/* --- decode --pcap --- */
+
+struct pcap_out {
+	const char *prog;
+	const iso8583_profile *p;
+	int json, mask;
+	unsigned failed;
+};
+
+static const char *const direction_names[] = {"to_server", "to_client"};
+
+/* The frame's time as 2026-12-06T02:16:27.123456Z. */
+static void frame_time(const struct capture_frame *f, char out[40])
+{
+	time_t t = (time_t)f->sec;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + strlen(out), 40 - strlen(out), ".%06dZ", (int)f->usec);
+}
+
+/* A frame as JSON: where it was, then the message or why not and its hex. */
+static int frame_json(struct pcap_out *po, const struct capture_frame *f, const char *why,
+                      const iso8583_msg *m, const iso8583_envelope *env)
+{
+	char when[40];
+	json_t *root;
+	int rc;
+
+	frame_time(f, when);
+	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:i}", "frame", (json_int_t)f->number, "time",
+	                 when, "src", f->src, "dst", f->dst, "direction",
+	                 direction_names[f->direction], "stream", (json_int_t)f->stream);
+	if (why == NULL && (rc = message_json(po->prog, po->p, m, env, po->mask, root)) == CLI_OK)
+		return print_json_line(po->prog, root);
+	json_object_set_new(root, "error", json_string(why != NULL ? why : "not UTF-8 text"));
+	if (!po->mask) {
+		char *hex = malloc(2 * f->len + 1);
+		if (hex != NULL && hex_encode(f->data, f->len, hex, 2 * f->len + 1) == HEX_OK)
+			json_object_set_new(root, "hex", json_string(hex));
+		free(hex);
+	}
+	if (why == NULL)
+		po->failed++;
+	return print_json_line(po->prog, root);
+}
+
+/* A frame as a header line and the table, or why it does not decode and its hex. */
+static void frame_table(struct pcap_out *po, const struct capture_frame *f, const char *why,
+                        const iso8583_msg *m, const iso8583_envelope *env)
+{
+	char when[40];
+
+	frame_time(f, when);
+	printf("frame %u  %s  %s -> %s  %s (stream %u)\n", f->number, when, f->src, f->dst,
+	       f->direction == CAPTURE_TO_SERVER ? "to server" : "to client", f->stream);
+	if (why == NULL) {
+		print_table(po->p, m, env, po->mask);
+	} else {
+		printf("  does not decode: %s\n", why);
+		if (po->mask) {
+			printf("  (%zu bytes, not shown under --mask)\n", f->len);
+		} else {
+			printf("  %zu bytes: ", f->len);
+			cli_print_hex(f->data, f->len);
+		}
+	}
+	putchar('\n');
+}
+
+static int on_frame(void *ctx, const struct capture_frame *f)
+{
+	struct pcap_out *po = ctx;
+	iso8583_envelope env;
+	iso8583_diag diag;
+	iso8583_msg m;
+	const char *why = f->error;
+
+	if (why == NULL &&
+	    iso8583_unpack_framed(po->p, f->data, f->len, &env, &m, &diag) != ISO8583_OK)
+		why = diag.text;
+	if (why != NULL)
+		po->failed++;
+	if (po->json)
+		return frame_json(po, f, why, &m, &env) == CLI_OK ? 0 : 1;
+	frame_table(po, f, why, &m, &env);
+	return 0;
+}
+
+static int decode_pcap(struct cli_env *env, const struct iopts *o)
+{
+	struct pcap_out po = {.prog = env->prog, .json = env->json, .mask = o->mask};
+	char err[256] = "";
+	capture *c = NULL;
+	int64_t port = 0;
+	int rc;
+
+	if (o->pcap == NULL)
+		return cli_usage_error(po.prog, "--port is for --pcap FILE");
+	if (env->n > 0 || o->raw || o->framed || o->hexdump)
+		return cli_usage_error(po.prog, "--pcap FILE takes no message, --raw, --framed or "
+		                                "--hexdump: its frames are framed");
+	if ((rc = find_profile(po.prog, o->profile, &po.p)) != CLI_OK ||
+	    (o->port != NULL &&
+	     (rc = cli_int64(po.prog, "--port", o->port, 1, 65535, &port)) != CLI_OK))
+		return rc;
+	if ((rc = capture_open(o->pcap, &c, err, sizeof err)) != CAPTURE_OK)
+		return cli_error(rc == CAPTURE_EFORMAT ? CLI_USAGE : CLI_FAILED, po.prog, "%s: %s",
+		                 o->pcap, rc == CAPTURE_EFORMAT ? err : capture_strerror(rc));
+	rc = capture_read(c, (unsigned)port, on_frame, &po);
+	capture_close(c);
+	if (rc < 0)
+		return cli_error(CLI_FAILED, po.prog, "%s: %s", o->pcap, capture_strerror(rc));
+	if (rc > 0)
+		return CLI_FAILED; /* said where it stopped */
+	if (po.failed > 0)
+		return cli_error(CLI_FAILED, po.prog, "%s: %u frame%s did not decode under %s",
+		                 o->pcap, po.failed, po.failed == 1 ? "" : "s", po.p->name);
+	return CLI_OK;
 }
 
 static int iso_decode(struct cli_env *env, const void *values)
@@ -306,6 +464,8 @@ static int iso_decode(struct cli_env *env, const void *values)
 	uint8_t *buf;
 	size_t len;
 
+	if (o->pcap != NULL || o->port != NULL)
+		return decode_pcap(env, o);
 	if (o->hexdump && json)
 		return cli_usage_error(prog, "--hexdump is for the table, not --json");
 	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
