@@ -291,21 +291,21 @@ static const char decode_help[] =
     "               back where a binary field is starred)\n"
     "  --hexdump    print the message's bytes first: offset, hex and ASCII\n"
     "  --raw        standard input holds the bytes themselves, not hex\n"
-    "  --pcap FILE  decode every frame of the TCP streams of a capture (libpcap or\n"
-    "               pcapng: Ethernet, Linux cooked, raw IP or loopback; IPv4 and IPv6),\n"
-    "               each direction put in order and cut by the 2-byte length header;\n"
-    "               each frame decoded as --framed does, after a line with its number,\n"
-    "               time (UTC), source -> destination and direction (to server, to\n"
-    "               client); with --json one object a line, {\"frame\":N,\"time\":…,\n"
+    "  --pcap FILE  decode every frame of the TCP streams of a capture (libpcap\n"
+    "               or pcapng: Ethernet, Linux cooked, raw IP or loopback; IPv4 and\n"
+    "               IPv6), each direction put in order and cut by the 2-byte length\n"
+    "               header; each frame decoded as --framed does, after a line with\n"
+    "               its number, time (UTC), source -> destination and direction (to\n"
+    "               server, to client); with --json one object a line: {\"time\":…,\n"
     "               \"src\":\"ip:port\",\"dst\":…,\"direction\":\"to_server\",\n"
-    "               \"stream\":N,\"mti\":…,\"fields\":{…}}. A frame that does not decode\n"
-    "               is shown as hex (not under --mask) with the reason (\"error\",\n"
-    "               \"hex\"), and decoding goes on\n"
+    "               \"stream\":N,\"frame\":N,\"mti\":…,\"fields\":{…}}. A frame that\n"
+    "               does not decode is shown as hex (not under --mask) with the\n"
+    "               reason (\"error\", \"hex\"), and decoding goes on\n"
     "  --port N     with --pcap: only the connections with port N at one end\n"
     "\n"
     "Exit status: 0 decoded; 1 a frame of the capture did not decode; 2 bad usage, a\n"
-    "malformed message (the message names the field and byte offset) or a file that is\n"
-    "not a capture.\n";
+    "malformed message (the message names the field and byte offset) or a file that\n"
+    "is not a capture.\n";
 
 /* Every option of an iso command; each row's table names those it takes. */
 struct iopts {
@@ -361,9 +361,9 @@ static int frame_json(struct pcap_out *po, const struct capture_frame *f, const 
 	int rc;
 
 	frame_time(f, when);
-	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:i}", "frame", (json_int_t)f->number, "time",
-	                 when, "src", f->src, "dst", f->dst, "direction",
-	                 direction_names[f->direction], "stream", (json_int_t)f->stream);
+	root = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}", "time", when, "src", f->src, "dst",
+	                 f->dst, "direction", direction_names[f->direction], "stream",
+	                 (json_int_t)f->stream, "frame", (json_int_t)f->number);
 	if (why == NULL && (rc = message_json(po->prog, po->p, m, env, po->mask, root)) == CLI_OK)
 		return print_json_line(po->prog, root);
 	json_object_set_new(root, "error", json_string(why != NULL ? why : "not UTF-8 text"));
@@ -438,8 +438,9 @@ static int decode_pcap(struct cli_env *env, const struct iopts *o)
 	     (rc = cli_int64(po.prog, "--port", o->port, 1, 65535, &port)) != CLI_OK))
 		return rc;
 	if ((rc = capture_open(o->pcap, &c, err, sizeof err)) != CAPTURE_OK)
-		return cli_error(rc == CAPTURE_EFORMAT ? CLI_USAGE : CLI_FAILED, po.prog, "%s: %s",
-		                 o->pcap, rc == CAPTURE_EFORMAT ? err : capture_strerror(rc));
+		return cli_error(rc == CAPTURE_EFORMAT ? CLI_USAGE : CLI_FAILED, po.prog,
+		                 "%s: not read as a capture (libpcap or pcapng): %s", o->pcap,
+		                 rc == CAPTURE_EFORMAT ? err : capture_strerror(rc));
 	rc = capture_read(c, (unsigned)port, on_frame, &po);
 	capture_close(c);
 	if (rc < 0)
