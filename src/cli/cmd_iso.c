@@ -626,7 +626,7 @@ out:
 }
 
 static const cli_opt encode_opts[] = {TEXT("profile", profile), SET("framed", framed),
-                                      SET("raw", raw), SET("hexdump", hexdump)};
+                                      SET("raw", raw)};
 
 static int iso_encode(struct cli_env *env, const void *values)
 {

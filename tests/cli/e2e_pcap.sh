@@ -3,7 +3,9 @@
 # (examples/iso87a-session.pcap, tcpdump on lo: an 0800 echo and an 0200 on a host's link,
 # each answered) decoded as a table, as JSON lines and masked; frames that do not decode shown
 # as hex with the reason (exit 1); --port; usage errors and a file that is not a capture
-# (exit 2). As root with tcpdump: a session captured live on lo and decoded.
+# (exit 2). As root with tcpdump: a session captured live on lo and decoded. Also the other
+# iso commands' options as their help gives them: `iso profiles --json` in the list shape,
+# `iso encode` without the --hexdump it never had.
 possum=$1
 top=$2
 . "$(dirname "$0")/../lib.sh"
@@ -54,6 +56,19 @@ err_has "--port is for --pcap FILE"
 expect 2 "--pcap and a message" -- "$possum" iso decode --pcap "$cap" --profile iso87a 0800
 expect 2 "a bad --port" -- "$possum" iso decode --pcap "$cap" --profile iso87a --port 70000
 err_has "--port"
+
+# iso profiles --json; --help names it; an operand refused. encode takes no --hexdump.
+expect 0 "profiles --json" -- "$possum" iso profiles --json
+out_has '^{"items":\[{"name":"cup-pos","description":"China UnionPay-style POS dialect: TPDU, header, BCD (docs/cup-pos.md)"},{"name":"iso87a",.*{"name":"iso87b",.*}\],"next":null}$'
+expect 0 "profiles" -- "$possum" iso profiles
+out_has "^  iso87a-bb  ISO 8583:1987, ASCII, binary bitmap, 2-byte length$"
+expect 0 "profiles --help" -- "$possum" iso profiles --help
+out_has "^Usage: possum iso profiles \[--json\]$"
+expect 2 "profiles with an operand" -- "$possum" iso profiles cup-pos
+expect 0 "decode --help" -- "$possum" iso decode --help
+out_has "or: possum iso decode --pcap FILE --profile P \[--port N\] \[--json\] \[--mask\]"
+expect 2 "encode --hexdump" -- "$possum" iso encode --profile iso87a --hexdump
+err_has "unknown option '--hexdump'"
 
 # A live capture on lo, as root with tcpdump: a host's echo, captured and decoded.
 if [ "$(id -u)" -ne 0 ] || ! command -v tcpdump >/dev/null 2>&1; then
