@@ -72,6 +72,10 @@ static size_t link_header(const struct cap *c, uint8_t *b)
 		memset(b, 0, 20);
 		put16(b, type);
 		return 20;
+	case DLT_LINUX_SLL:
+		memset(b, 0, 16);
+		put16(b + 14, type);
+		return 16;
 	case DLT_NULL: /* the capturing machine's order: little-endian here */
 		b[0] = c->v6 ? 10 : 2;
 		b[1] = b[2] = b[3] = 0;
@@ -225,8 +229,9 @@ static void sll2_ipv6_gap_and_cut(void **state)
 	assert_string_equal(s.error[2], "the stream ends in the middle of a frame (5 bytes of 11)");
 }
 
-/* Raw IP and loopback captures; a frame with a length of 0 is given as such. */
-static void raw_and_loopback(void **state)
+/* Raw IP, loopback and Linux cooked (SLL) captures; a frame with a length of 0 is given as
+ * such. */
+static void raw_loopback_and_sll(void **state)
 {
 	struct cap c;
 	struct seen s;
@@ -246,6 +251,12 @@ static void raw_and_loopback(void **state)
 	assert_int_equal(s.n, 1);
 	assert_frame(&s, 0, "\0\1Q", 3, "[2001:db8::1]:40000", "[2001:db8::2]:5001",
 	             CAPTURE_TO_SERVER);
+	cap_open(&c, DLT_LINUX_SLL, 0);
+	segment(&c, 1, 40000, 5001, 1, ACK, "\0\1R", 3);
+	cap_close(&c);
+	read_all(c.path, 0, &s);
+	assert_int_equal(s.n, 1);
+	assert_frame(&s, 0, "\0\1R", 3, "10.0.0.2:5001", "10.0.0.1:40000", CAPTURE_TO_CLIENT);
 }
 
 /* --port: only the connections with that port at one end; the side on it is the server. */
@@ -286,7 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(ethernet_ipv4_reassembled),
 	    cmocka_unit_test(sll2_ipv6_gap_and_cut),
-	    cmocka_unit_test(raw_and_loopback),
+	    cmocka_unit_test(raw_loopback_and_sll),
 	    cmocka_unit_test(port_filter),
 	    cmocka_unit_test(not_a_capture),
 	};

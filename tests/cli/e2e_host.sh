@@ -191,7 +191,7 @@ if grep -q "no BIN ranges" "$tmp/host.err"; then bad "BIN warning with ranges co
 # key to set.
 data3=$tmp/data3
 printf '[host]\nlog = %s\n' "$tmp/host3.log" >"$tmp/nobins.conf"
-"$possum" host --config "$tmp/nobins.conf" --data "$data3" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host3.out" 2>"$tmp/host3.err" &
+"$possum" host --config "$tmp/nobins.conf" --data "$data3" --port 0 --api-port 0 --terminal-port 0 --json >"$tmp/host3.out" 2>"$tmp/host3.err" &
 pid3=$!
 wait_ports "$data3" $pid3
 kill -TERM $pid3 2>/dev/null
@@ -199,6 +199,8 @@ wait $pid3
 if grep -q "warning: no BIN ranges configured: every card will be declined 15" "$tmp/host3.err" &&
 	grep -q "set \[issuer\] bin" "$tmp/host3.err"; then ok; else bad "no BIN warning: $(cat "$tmp/host3.err")"; fi
 if grep -q '"level":"warn","event":"no_bins","key":"\[issuer\] bin"' "$tmp/host3.log"; then ok; else bad "no no_bins log line: $(cat "$tmp/host3.log")"; fi
+# --json prints what --help says it does, the API included when it is served.
+if grep -Eq '^\{"issuer":[0-9]+,"acquirer":[0-9]+,"api":[0-9]+\}$' "$tmp/host3.out"; then ok; else bad "host --json: $(cat "$tmp/host3.out")"; fi
 
 # Nothing listens: no answer.
 expect 1 "send to a closed port" -- sh -c "\"$possum\" iso send --host 127.0.0.1:1 --profile iso87a --timeout 2 <\"$tmp/echo.json\""
