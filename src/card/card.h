@@ -75,6 +75,16 @@ int card_pan_check(const char *pan);
  * (when cap > 0). */
 int card_pan_mask(const char *pan, size_t len, char *out, size_t cap);
 
+/* Card data where it appears in an ISO 8583 message, masked for what people read (`possum
+ * iso decode --mask`, the host's message log): the value of the field or sub-field at path
+ * ("2", "35", "55.5A", "62.NM"), as text or, for binary values, as hex, len characters at
+ * text, masked in place (mask.c). Card numbers keep their first 6 and last 4 digits, track
+ * data its masked card number; PIN blocks, MACs (64, 128), the message security code (96) and
+ * fields 48, 55 and 62 are starred whole (their sub-fields' rules say what of them may be
+ * shown); the cardholder's name, ID and phone keep a few characters. Paths without a rule are
+ * left as they are. */
+void card_mask_field(const char *path, char *text, size_t len);
+
 /* ---- Track 2 ---- */
 
 /* Track 2 data as copies of its fields, NUL-terminated. */

@@ -128,7 +128,7 @@ typedef struct cli_opt {
  * the row (options, common options, operands, help) and calls handler(env, values) with the
  * struct of option values the row's opts fill, the common ones and the operands in env — or a
  * run that reads its own argv (`possum crypto`, whose families have their own table in
- * cmd_crypto.c, and `possum iso profiles`, whose help and answer to any argument are its own). */
+ * cmd_crypto.c). */
 struct cli_command {
 	const char *name;
 	const char *summary;

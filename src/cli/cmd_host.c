@@ -8,15 +8,17 @@
 #include "host/host.h"
 
 static const char host_help[] =
-    "[--config FILE] [--data DIR] [--port N] [--terminal-port N] [--api-port N] [--json]\n"
+    "[--config FILE] [--data DIR] [--port N] [--terminal-port N] [--api-port N]\n"
+    "        [--log-messages] [--json]\n"
     "\n"
     "Runs the host: the terminal front end POS terminals connect to (cup-pos, [acquirer] in\n"
     "the configuration), the ISO 8583 link acquirers connect to ([link]) and the issuer\n"
     "behind both, until SIGTERM or SIGINT, which stop it gracefully: no new connections,\n"
     "requests in flight answered, then exit 0. Logs JSON lines ([host] log), one\n"
     "\"transaction\" a terminal request, masked. The HTTP API (docs/api.md, [http]) is served\n"
-    "beside them. The ports listened on are written to DIR/host.ports as issuer=PORT,\n"
-    "acquirer=PORT and api=PORT lines.\n"
+    "beside them; when its port is busy the host warns and runs without it, unless [http]\n"
+    "required = yes. The ports listened on are written to DIR/host.ports as issuer=PORT,\n"
+    "acquirer=PORT and (when served) api=PORT lines.\n"
     "\n"
     "  --config FILE  the configuration (docs/config.md); without it, the defaults\n"
     "  --data DIR     the data directory, created (mode 0700) if missing: overrides\n"
@@ -24,11 +26,17 @@ static const char host_help[] =
     "  --port N       the link's port, 0 for a free one: overrides [link] port\n"
     "  --terminal-port N  the terminals' port, 0 for a free one: overrides [acquirer] port\n"
     "  --api-port N   the HTTP API's port, 0 for a free one: overrides [http] port\n"
+    "  --log-messages  log every message in and out, terminals' and link's, as a\n"
+    "                 \"message\" line at debug (the log's level lowered to debug): its\n"
+    "                 direction, peer, MTI and fields, masked as 'possum iso decode --mask'\n"
+    "                 masks them; as [host] log_messages = yes\n"
     "  --json         print the ports listened on as\n"
-    "                 {\"issuer\":PORT,\"acquirer\":PORT,\"api\":PORT}\n"
+    "                 {\"issuer\":PORT,\"acquirer\":PORT,\"api\":PORT}, without \"api\"\n"
+    "                 when the API is not served\n"
     "\n"
-    "Exit status: 0 stopped by a signal; 1 could not start (address in use, data directory,\n"
-    "log file); 2 bad usage or a bad configuration.\n";
+    "Exit status: 0 stopped by a signal; 1 could not start (the link's or terminals' port\n"
+    "in use, the API's when required, data directory, log file); 2 bad usage or a bad\n"
+    "configuration.\n";
 
 /* Reads --NAME's value, when given, as a port into *port. */
 static int port_option(const char *prog, const char *name, const char *text, int *port)
@@ -44,21 +52,30 @@ static int port_option(const char *prog, const char *name, const char *text, int
 	return CLI_OK;
 }
 
+/* Where the host listens; the API only when it is served (its port may be busy). */
 static void print_listening(const struct host_listening *l, int json)
 {
-	if (json)
-		printf("{\"issuer\":%d,\"acquirer\":%d,\"api\":%d}\n", l->issuer, l->acquirer,
-		       l->api);
-	else
-		printf("possum host: issuer link on %s port %d (%s), terminals on port %d "
-		       "(cup-pos), API on %s port %d\n",
-		       l->listen, l->issuer, l->dialect, l->acquirer, l->api_listen, l->api);
+	if (json) {
+		printf("{\"issuer\":%d,\"acquirer\":%d", l->issuer, l->acquirer);
+		if (l->api >= 0)
+			printf(",\"api\":%d", l->api);
+		printf("}\n");
+	} else {
+		printf(
+		    "possum host: issuer link on %s port %d (%s), terminals on port %d (cup-pos)",
+		    l->listen, l->issuer, l->dialect, l->acquirer);
+		if (l->api >= 0)
+			printf(", API on %s port %d\n", l->api_listen, l->api);
+		else
+			printf(", no API (its port is busy)\n");
+	}
 	fflush(stdout);
 }
 
 /* The ports asked for. */
 struct ports {
 	const char *port, *terminal, *api;
+	int log_messages;
 };
 
 static int run_host(struct cli_env *env, const void *values)
@@ -69,7 +86,8 @@ static int run_host(struct cli_env *env, const void *values)
 	                         .data = env->data,
 	                         .port = -1,
 	                         .terminal_port = -1,
-	                         .api_port = -1};
+	                         .api_port = -1,
+	                         .log_messages = p->log_messages};
 	struct host_listening l;
 	host *h = NULL;
 	int rc;
@@ -97,5 +115,6 @@ const cli_command cli_host_row = {"host",
                                   .help = host_help,
                                   CLI_OPTIONS(struct ports, CLI_TEXT("port", struct ports, port),
                                               CLI_TEXT("terminal-port", struct ports, terminal),
-                                              CLI_TEXT("api-port", struct ports, api)),
+                                              CLI_TEXT("api-port", struct ports, api),
+                                              CLI_SET("log-messages", struct ports, log_messages)),
                                   .common = CLI_DATADIR};

@@ -3,17 +3,19 @@
  * `decode --json | encode` gives back the bytes. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
+#include "capture/capture.h"
 #include "card/card.h"
 #include "cli/cli.h"
 #include "common/hex.h"
+#include "common/jsonval.h"
 #include "common/money.h"
 #include "iso8583/iso8583.h"
 #include "net/net.h"
 #include "rcode/rcode.h"
-#include "tlv/tlv.h"
 
 #define MAX_MESSAGE 65536
 
@@ -44,131 +46,28 @@ static bool is_text(const iso8583_profile *p, int f)
 	return p->fields[f].cls != ISO8583_B;
 }
 
-/* --mask: what a person may paste into a ticket. Card numbers keep their first 6 and last
- * 4 digits (card_pan_mask(), the one rule for it), track data its masked PAN, PIN blocks
- * nothing, and the cardholder's name, ID and phone (card authentication) a few characters.
- * Rules by the path of a field or sub-field; binary values are masked in their hex form. */
-enum mask { MASK_NONE, MASK_PAN, MASK_PAN_FILLED, MASK_TRACK, MASK_ALL, MASK_ID, MASK_NAME };
-
-static const struct {
-	const char *path;
-	enum mask how;
-} mask_rules[] = {
-    {"2", MASK_PAN},     {"34", MASK_PAN},      {"35", MASK_TRACK},     {"36", MASK_TRACK},
-    {"45", MASK_TRACK},  {"48", MASK_ALL},      {"52", MASK_ALL},       {"55", MASK_ALL},
-    {"55.5A", MASK_PAN}, {"55.57", MASK_TRACK}, {"55.5F20", MASK_NAME}, {"55.9F6B", MASK_TRACK},
-    {"62", MASK_ALL},    {"62.NM", MASK_NAME},  {"62.ID", MASK_ID},     {"62.PH", MASK_ID},
-    {"62.OT", MASK_ALL},
-};
-
-static enum mask mask_for(const char *path)
-{
-	size_t n = strlen(path);
-	char tag[16];
-
-	/* Batch-upload records carry a PAN at position 3: 48.<record>.3. */
-	if (strncmp(path, "48.", 3) == 0 && n > 5 && strcmp(path + n - 2, ".3") == 0)
-		return MASK_PAN_FILLED;
-	/* An EMV tag is masked wherever it is nested: 55.70.5A as 55.5A. The whole fields 48
-	 * and 55 are starred; their breakdown shows what may be shown. */
-	if (strncmp(path, "55.", 3) == 0) {
-		/* A template's value holds its nested objects: starred whole, shown below. */
-		if (tlv_is_constructed((uint32_t)strtoul(strrchr(path, '.') + 1, NULL, 16)))
-			return MASK_ALL;
-		snprintf(tag, sizeof tag, "55.%s", strrchr(path, '.') + 1);
-		path = tag;
-	}
-	for (size_t i = 0; i < sizeof mask_rules / sizeof mask_rules[0]; i++)
-		if (strcmp(mask_rules[i].path, path) == 0)
-			return mask_rules[i].how;
-	return MASK_NONE;
-}
-
-/* Masks text in place: keep `head` characters and `tail` before `end`, stars between. */
-static void stars(char *text, size_t end, size_t head, size_t tail)
-{
-	for (size_t i = head; i + tail < end; i++)
-		text[i] = '*';
-}
-
-/* Masks the PAN of len characters at text in place. A PAN in EMV's hex form (tag 5A) has an
- * 'F' pad when its digits are odd, which stays as it is. A value that is not a PAN comes back
- * from card_pan_mask() all '*', which is how it should be shown. */
-static void mask_pan(char *text, size_t len)
-{
-	char after;
-
-	if (len > 0 && text[len - 1] == 'F')
-		len--;
-	after = text[len];
-	(void)card_pan_mask(text, len, text, len + 1);
-	text[len] = after;
-}
-
-static void mask_text(char *text, size_t len, enum mask how)
-{
-	size_t sep = card_pan_len(text), fill = 0;
-
-	switch (how) {
-	case MASK_PAN:
-		mask_pan(text, len);
-		break;
-	case MASK_PAN_FILLED:
-		/* docs/cup-pos.md "Batch upload": the PAN right-aligned in 20 digits, zero-filled
-		 * (no PAN starts with 0: ISO/IEC 7812-1 gives that MII no cards). */
-		while (fill + CARD_PAN_MIN < len && text[fill] == '0')
-			fill++;
-		mask_pan(text + fill, len - fill);
-		break;
-	case MASK_TRACK:
-		mask_pan(text, sep);
-		stars(text, len, sep + 1, 0);
-		break;
-	case MASK_ALL:
-		stars(text, len, 0, 0);
-		break;
-	case MASK_ID:
-		stars(text, len, 3, 4);
-		break;
-	case MASK_NAME: /* the first character, whole if it is UTF-8 */
-		stars(text, len,
-		      (uint8_t)text[0] >= 0xF0   ? 4
-		      : (uint8_t)text[0] >= 0xE0 ? 3
-		      : (uint8_t)text[0] >= 0xC0 ? 2
-		                                 : 1,
-		      0);
-		break;
-	default:
-		break;
-	}
-}
-
 /* The logical value of field f as a JSON string: text as itself, binary as hex; masked as
- * the table is when `mask` (binary fields then in their hex form). */
+ * the table is when `mask` (card_mask_field()). */
 static json_t *field_json(const iso8583_profile *p, const iso8583_msg *m, int f, bool mask)
 {
-	uint8_t value[10000];
-	char text[20001], path[8];
+	char text[ISO8583_TEXT_MAX + 1], path[8];
 	size_t len;
 
-	if (iso8583_get(m, f, value, sizeof value, &len) != ISO8583_OK)
+	if (iso8583_field_text(p, m, f, text, sizeof text, &len) != ISO8583_OK)
 		return NULL;
-	if (is_text(p, f))
-		memcpy(text, value, len + 1);
-	else
-		len = hex_encode(value, len, text, sizeof text) == HEX_OK ? 2 * len : 0;
 	snprintf(path, sizeof path, "%d", f);
 	if (mask)
-		mask_text(text, len, mask_for(path));
+		card_mask_field(path, text, len);
 	return json_stringn(text, len);
 }
 
-static int print_json(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
-                      const iso8583_envelope *env, bool mask)
+/* The message's members into root, after those it has: "tpdu" and "header" (framed,
+ * cup-pos), "mti", "fields". */
+static int message_json(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
+                        const iso8583_envelope *env, bool mask, json_t *root)
 {
-	json_t *root = json_object(), *fields = json_object();
+	json_t *fields = json_object();
 	char hex[16], key[8];
-	char *text;
 
 	if (env != NULL && p->tpdu_len > 0) {
 		hex_encode(env->tpdu, p->tpdu_len, hex, sizeof hex);
@@ -181,20 +80,39 @@ static int print_json(const char *prog, const iso8583_profile *p, const iso8583_
 		json_t *v = field_json(p, m, f, mask);
 		if (v == NULL) {
 			json_decref(fields);
-			json_decref(root);
 			return cli_error(CLI_USAGE, prog, "field %d: not UTF-8 text", f);
 		}
 		snprintf(key, sizeof key, "%d", f);
 		json_object_set_new(fields, key, v);
 	}
 	json_object_set_new(root, "fields", fields);
-	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	return CLI_OK;
+}
+
+/* root on a line of its own, compact; root released. */
+static int print_json_line(const char *prog, json_t *root)
+{
+	char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
 	json_decref(root);
 	if (text == NULL)
 		return cli_error(CLI_FAILED, prog, "out of memory");
 	puts(text);
 	free(text);
 	return CLI_OK;
+}
+
+static int print_json(const char *prog, const iso8583_profile *p, const iso8583_msg *m,
+                      const iso8583_envelope *env, bool mask)
+{
+	json_t *root = json_object();
+	int rc;
+
+	if ((rc = message_json(prog, p, m, env, mask, root)) != CLI_OK) {
+		json_decref(root);
+		return rc;
+	}
+	return print_json_line(prog, root);
 }
 
 /* Prints a value as text or hex, masked by `path` when masking is on. */
@@ -209,7 +127,7 @@ static void print_value(const uint8_t *v, size_t len, bool binary, const char *p
 		memcpy(text, v, len);
 	text[n] = '\0';
 	if (mask && path != NULL)
-		mask_text(text, n, mask_for(path));
+		card_mask_field(path, text, n);
 	fwrite(text, 1, n, stdout);
 }
 
@@ -354,6 +272,7 @@ static int print_message(const char *prog, const iso8583_profile *p, const iso85
 
 static const char decode_help[] =
     "--profile P [--framed] [--json] [--mask] [--hexdump] [--raw] [HEX | -]\n"
+    "   or: possum iso decode --pcap FILE --profile P [--port N] [--json] [--mask]\n"
     "\n"
     "Decodes one ISO 8583 message given as hex (argument or standard input) and prints\n"
     "its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, 60, 61, 62 and 63\n"
@@ -372,21 +291,34 @@ static const char decode_help[] =
     "               back where a binary field is starred)\n"
     "  --hexdump    print the message's bytes first: offset, hex and ASCII\n"
     "  --raw        standard input holds the bytes themselves, not hex\n"
+    "  --pcap FILE  decode every frame of the TCP streams of a capture (libpcap\n"
+    "               or pcapng: Ethernet, Linux cooked, raw IP or loopback; IPv4 and\n"
+    "               IPv6), each direction put in order and cut by the 2-byte length\n"
+    "               header; each frame decoded as --framed does, after a line with\n"
+    "               its number, time (UTC), source -> destination and direction (to\n"
+    "               server, to client); with --json one object a line: {\"time\":…,\n"
+    "               \"src\":\"ip:port\",\"dst\":…,\"direction\":\"to_server\",\n"
+    "               \"stream\":N,\"frame\":N,\"mti\":…,\"fields\":{…}}. A frame that\n"
+    "               does not decode is shown as hex (not under --mask) with the\n"
+    "               reason (\"error\", \"hex\"), and decoding goes on\n"
+    "  --port N     with --pcap: only the connections with port N at one end\n"
     "\n"
-    "Exit status: 0 decoded; 2 bad usage or a malformed message (the message names the\n"
-    "field and byte offset).\n";
+    "Exit status: 0 decoded; 1 a frame of the capture did not decode; 2 bad usage, a\n"
+    "malformed message (the message names the field and byte offset) or a file that\n"
+    "is not a capture.\n";
 
 /* Every option of an iso command; each row's table names those it takes. */
 struct iopts {
-	const char *profile, *host, *timeout, *tpdu, *header;
+	const char *profile, *host, *timeout, *tpdu, *header, *pcap, *port;
 	int framed, raw, mask, hexdump;
 };
 
 #define TEXT(name, member) CLI_TEXT(name, struct iopts, member)
 #define SET(name, member)  CLI_SET(name, struct iopts, member)
 
-static const cli_opt decode_opts[] = {TEXT("profile", profile), SET("framed", framed),
-                                      SET("raw", raw), SET("mask", mask), SET("hexdump", hexdump)};
+static const cli_opt decode_opts[] = {
+    TEXT("profile", profile), SET("framed", framed), SET("raw", raw),   SET("mask", mask),
+    SET("hexdump", hexdump),  TEXT("pcap", pcap),    TEXT("port", port)};
 
 /* Whether buf, which did not decode as a bare message, starts with the length header of the
  * dialect's framing that gives the length of the rest. */
@@ -396,6 +328,129 @@ static bool looks_framed(const iso8583_profile *p, const uint8_t *buf, size_t le
 
 	return p->len_header > 0 && len > p->len_header &&
 	       iso8583_frame_size(p, buf, len, &frame_len) == ISO8583_OK && frame_len == len;
+}
+
+/* --- decode --pcap --- */
+
+struct pcap_out {
+	const char *prog;
+	const iso8583_profile *p;
+	int json, mask;
+	unsigned failed;
+};
+
+static const char *const direction_names[] = {"to_server", "to_client"};
+
+/* The frame's time as 2026-12-06T02:16:27.123456Z. */
+static void frame_time(const struct capture_frame *f, char out[40])
+{
+	time_t t = (time_t)f->sec;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + strlen(out), 40 - strlen(out), ".%06dZ", (int)f->usec);
+}
+
+/* A frame as JSON: where it was, then the message or why not and its hex. */
+static int frame_json(struct pcap_out *po, const struct capture_frame *f, const char *why,
+                      const iso8583_msg *m, const iso8583_envelope *env)
+{
+	char when[40];
+	json_t *root;
+	int rc;
+
+	frame_time(f, when);
+	root = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}", "time", when, "src", f->src, "dst",
+	                 f->dst, "direction", direction_names[f->direction], "stream",
+	                 (json_int_t)f->stream, "frame", (json_int_t)f->number);
+	if (why == NULL && (rc = message_json(po->prog, po->p, m, env, po->mask, root)) == CLI_OK)
+		return print_json_line(po->prog, root);
+	json_object_set_new(root, "error", json_string(why != NULL ? why : "not UTF-8 text"));
+	if (!po->mask) {
+		char *hex = malloc(2 * f->len + 1);
+		if (hex != NULL && hex_encode(f->data, f->len, hex, 2 * f->len + 1) == HEX_OK)
+			json_object_set_new(root, "hex", json_string(hex));
+		free(hex);
+	}
+	if (why == NULL)
+		po->failed++;
+	return print_json_line(po->prog, root);
+}
+
+/* A frame as a header line and the table, or why it does not decode and its hex. */
+static void frame_table(struct pcap_out *po, const struct capture_frame *f, const char *why,
+                        const iso8583_msg *m, const iso8583_envelope *env)
+{
+	char when[40];
+
+	frame_time(f, when);
+	printf("frame %u  %s  %s -> %s  %s (stream %u)\n", f->number, when, f->src, f->dst,
+	       f->direction == CAPTURE_TO_SERVER ? "to server" : "to client", f->stream);
+	if (why == NULL) {
+		print_table(po->p, m, env, po->mask);
+	} else {
+		printf("  does not decode: %s\n", why);
+		if (po->mask) {
+			printf("  (%zu bytes, not shown under --mask)\n", f->len);
+		} else {
+			printf("  %zu bytes: ", f->len);
+			cli_print_hex(f->data, f->len);
+		}
+	}
+	putchar('\n');
+}
+
+static int on_frame(void *ctx, const struct capture_frame *f)
+{
+	struct pcap_out *po = ctx;
+	iso8583_envelope env;
+	iso8583_diag diag;
+	iso8583_msg m;
+	const char *why = f->error;
+
+	if (why == NULL &&
+	    iso8583_unpack_framed(po->p, f->data, f->len, &env, &m, &diag) != ISO8583_OK)
+		why = diag.text;
+	if (why != NULL)
+		po->failed++;
+	if (po->json)
+		return frame_json(po, f, why, &m, &env) == CLI_OK ? 0 : 1;
+	frame_table(po, f, why, &m, &env);
+	return 0;
+}
+
+static int decode_pcap(struct cli_env *env, const struct iopts *o)
+{
+	struct pcap_out po = {.prog = env->prog, .json = env->json, .mask = o->mask};
+	char err[256] = "";
+	capture *c = NULL;
+	int64_t port = 0;
+	int rc;
+
+	if (o->pcap == NULL)
+		return cli_usage_error(po.prog, "--port is for --pcap FILE");
+	if (env->n > 0 || o->raw || o->framed || o->hexdump)
+		return cli_usage_error(po.prog, "--pcap FILE takes no message, --raw, --framed or "
+		                                "--hexdump: its frames are framed");
+	if ((rc = find_profile(po.prog, o->profile, &po.p)) != CLI_OK ||
+	    (o->port != NULL &&
+	     (rc = cli_int64(po.prog, "--port", o->port, 1, 65535, &port)) != CLI_OK))
+		return rc;
+	if ((rc = capture_open(o->pcap, &c, err, sizeof err)) != CAPTURE_OK)
+		return cli_error(rc == CAPTURE_EFORMAT ? CLI_USAGE : CLI_FAILED, po.prog,
+		                 "%s: not read as a capture (libpcap or pcapng): %s", o->pcap,
+		                 rc == CAPTURE_EFORMAT ? err : capture_strerror(rc));
+	rc = capture_read(c, (unsigned)port, on_frame, &po);
+	capture_close(c);
+	if (rc < 0)
+		return cli_error(CLI_FAILED, po.prog, "%s: %s", o->pcap, capture_strerror(rc));
+	if (rc > 0)
+		return CLI_FAILED; /* said where it stopped */
+	if (po.failed > 0)
+		return cli_error(CLI_FAILED, po.prog, "%s: %u frame%s did not decode under %s",
+		                 o->pcap, po.failed, po.failed == 1 ? "" : "s", po.p->name);
+	return CLI_OK;
 }
 
 static int iso_decode(struct cli_env *env, const void *values)
@@ -410,6 +465,8 @@ static int iso_decode(struct cli_env *env, const void *values)
 	uint8_t *buf;
 	size_t len;
 
+	if (o->pcap != NULL || o->port != NULL)
+		return decode_pcap(env, o);
 	if (o->hexdump && json)
 		return cli_usage_error(prog, "--hexdump is for the table, not --json");
 	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
@@ -569,7 +626,7 @@ out:
 }
 
 static const cli_opt encode_opts[] = {TEXT("profile", profile), SET("framed", framed),
-                                      SET("raw", raw), SET("hexdump", hexdump)};
+                                      SET("raw", raw)};
 
 static int iso_encode(struct cli_env *env, const void *values)
 {
@@ -766,16 +823,35 @@ out:
 	return rc;
 }
 
-static int iso_profiles(int argc, char **argv, struct cli_env *env)
+static const char profiles_help[] =
+    "[--json]\n"
+    "\n"
+    "Lists the ISO 8583 dialects possum speaks: a name and what it is, a line each.\n"
+    "\n"
+    "  --json  print {\"items\":[{\"name\":…,\"description\":…},…],\"next\":null}\n";
+
+static int iso_profiles(struct cli_env *env, const void *values)
 {
-	(void)env; /* its row needs none */
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf("Usage: %s\n\nLists the ISO 8583 dialects possum speaks.\n", argv[0]);
+	const iso8583_profile *p;
+	json_t *items, *page;
+	char *text;
+
+	(void)values; /* it takes no option of its own */
+	if (!env->json) {
+		print_profiles(stdout);
 		return CLI_OK;
 	}
-	if (argc > 1)
-		return cli_usage_error(argv[0], "takes no arguments");
-	print_profiles(stdout);
+	items = json_array();
+	for (size_t i = 0; (p = iso8583_profile_at(i)) != NULL; i++)
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s}", "name", p->name, "description", p->description));
+	page = jsonval_page(items, NULL);
+	text = json_dumps(page, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(page);
+	if (text == NULL)
+		return cli_error(CLI_FAILED, env->prog, "out of memory");
+	puts(text);
+	free(text);
 	return CLI_OK;
 }
 
@@ -791,7 +867,8 @@ static const cli_command iso_cmds[] = {
     {"send", "send a message to a host and print the answer", .handler = iso_send,
      .env = CLI_ENV_NONE, .help = send_help, CLI_OPTS(send_opts, struct iopts),
      .defaults = &(const struct iopts){.timeout = "10"}, .common = CLI_JSON, .wrong = FROM_STDIN},
-    {"profiles", "list the dialects", iso_profiles, .env = CLI_ENV_NONE},
+    {"profiles", "list the dialects", .handler = iso_profiles, .env = CLI_ENV_NONE,
+     .help = profiles_help, .common = CLI_JSON, .wrong = "it takes no arguments"},
 };
 
 const cli_group cli_iso_group = {"possum iso", "ISO 8583 messages in the dialects possum speaks.",

@@ -2,6 +2,7 @@
  * the loop's (a second store connection, hsm, issuer and merchant module, and a logger of its
  * own over the same log), and the server started on them. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "host/internal.h"
@@ -25,24 +26,46 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 	return HOST_OK;
 }
 
-int host_api_start(struct host_api *api, const char *prog, const struct http_config *cfg)
+/* The API's port cannot be listened on: fatal when required, else a warning. */
+static int api_failed(struct host_api *api, const char *prog, const struct http_config *cfg,
+                      bool required, int rc)
 {
-	int rc;
-
-	if ((rc = http_open(cfg, &api->ctx, api->log, &api->server)) != HTTP_OK) {
-		log_event(api->log, LOG_ERROR, "listen_failed",
-		          json_pack("{s:s, s:s, s:i, s:s}", "link", "api", "listen", cfg->listen,
-		                    "port", cfg->port, "error", http_strerror(rc)));
+	log_event(api->log, required ? LOG_ERROR : LOG_WARN, "listen_failed",
+	          json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "link", "api", "listen", cfg->listen,
+	                    "port", cfg->port, "error", http_strerror(rc), "key", "[http] port",
+	                    "effect", required ? "not started" : "running without the API"));
+	if (required)
 		return host_say(
 		    HOST_EFAILED, prog,
 		    "cannot serve the API on %s port %d: %s (in use, or not allowed); move it "
 		    "with --api-port N or [http] port in the configuration (0 picks a free port)",
 		    cfg->listen, cfg->port, http_strerror(rc));
+	fprintf(stderr,
+	        "%s: warning: cannot serve the API on %s port %d: %s (in use, or not allowed); "
+	        "running without the API. Move it with --api-port N or [http] port in the "
+	        "configuration (0 picks a free port); [http] required = yes makes this fatal\n",
+	        prog, cfg->listen, cfg->port, http_strerror(rc));
+	return HOST_OK;
+}
+
+int host_api_start(struct host_api *api, const char *prog, const struct http_config *cfg,
+                   bool required)
+{
+	int rc;
+
+	if ((rc = http_open(cfg, &api->ctx, api->log, &api->server)) != HTTP_OK) {
+		api->server = NULL;
+		return api_failed(api, prog, cfg, required, rc);
 	}
 	log_event(api->log, LOG_INFO, "listening",
 	          json_pack("{s:s, s:i, s:s}", "link", "api", "port", http_port(api->server),
 	                    "listen", cfg->listen));
 	return HOST_OK;
+}
+
+int host_api_port(const struct host_api *api)
+{
+	return api->server != NULL ? http_port(api->server) : -1;
 }
 
 void host_api_stop(struct host_api *api)

@@ -14,6 +14,7 @@
 #ifndef POSSUM_HOST_CONFIG_H
 #define POSSUM_HOST_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,8 @@ struct host_config {
 	char data[HOST_CONFIG_PATH_MAX]; /* data = ./possum-data: the data directory */
 	char log[HOST_CONFIG_PATH_MAX];  /* log = -: the log file, "-" for standard error */
 	int log_level;                   /* log_level = info: enum log_level of log/log.h */
+	bool log_messages;               /* log_messages = no: every message in and out logged,
+	                                    masked, as "message" at debug (the level lowered) */
 
 	/* [link]: the ISO 8583 network link other acquirers connect to */
 	char listen[64];                /* listen = 0.0.0.0: the address listened on */
@@ -76,6 +79,8 @@ struct host_config {
 	/* [http]: the HTTP API (http/http.h; defaults: http_config_defaults()): listen =
 	 * 127.0.0.1, port = 8080 (0: a free port), body_max = 16777216 bytes */
 	struct http_config http;
+	bool http_required; /* required = no: the API's port busy, the host warns and runs
+	                       without the API; yes: it does not start */
 };
 
 void host_config_defaults(struct host_config *cfg);

@@ -68,6 +68,11 @@ static void apply_options(struct host_config *cfg, const struct host_options *o)
 		cfg->terminal_port = o->terminal_port;
 	if (o->api_port >= 0)
 		cfg->http.port = o->api_port;
+	if (o->log_messages)
+		cfg->log_messages = true;
+	/* The messages are logged at debug: asking for them asks for that level. */
+	if (cfg->log_messages && cfg->log_level > LOG_DEBUG)
+		cfg->log_level = LOG_DEBUG;
 }
 
 /* Every service the front ends call, opened before the loop starts and plugged into its
@@ -82,11 +87,15 @@ static int open_services(struct host *h, const struct host_options *o)
 		                strerror(errno));
 	if ((rc = host_env_open(&h->env, HOST_NEED_ISSUER | HOST_NEED_ACQUIRER)) != HOST_OK)
 		return rc;
-	h->issuer = (struct net_link){.name = "issuer", .dialect = cfg->dialect, .log = h->log};
+	h->issuer = (struct net_link){
+	    .name = "issuer", .dialect = cfg->dialect, .log = h->log, .trace = cfg->log_messages};
 	h->issuer_auth = (struct host_issuer){
 	    .issuer = h->env.issuer, .store = h->env.data.store, .zpk = &h->env.zpk, .log = h->log};
 	host_issuer_attach(&h->issuer_auth, &h->issuer);
-	h->terminals = (struct host_terminals){.acquirer = h->env.acquirer, .log = h->log};
+	h->terminals = (struct host_terminals){.acquirer = h->env.acquirer,
+	                                       .log = h->log,
+	                                       .dialect = iso8583_profile_find("cup-pos"),
+	                                       .trace = cfg->log_messages};
 	if ((rc = start_checkpoints(h)) != HOST_OK ||
 	    (rc = host_api_open(&h->api, h->prog, o->config, o->data)) != HOST_OK)
 		return rc;
@@ -145,8 +154,10 @@ static int write_ports(struct host *h)
 	snprintf(tmp, sizeof tmp, "%s.new", h->ports_path);
 	if ((f = fopen(tmp, "w")) == NULL)
 		return -1;
-	fprintf(f, "issuer=%d\nacquirer=%d\napi=%d\n", net_server_port(h->issuer_server),
-	        net_server_port(h->terminal_server), http_port(h->api.server));
+	fprintf(f, "issuer=%d\nacquirer=%d\n", net_server_port(h->issuer_server),
+	        net_server_port(h->terminal_server));
+	if (host_api_port(&h->api) >= 0)
+		fprintf(f, "api=%d\n", host_api_port(&h->api));
 	if (fclose(f) != 0 || rename(tmp, h->ports_path) != 0) {
 		remove(tmp);
 		return -1;
@@ -264,7 +275,7 @@ static int start_front_ends(struct host *h)
 	        NET_OK ||
 	    listen_on(h, "acquirer", cfg->terminal_port, host_terminals_handle, &h->terminals,
 	              &h->terminal_server) != NET_OK ||
-	    host_api_start(&h->api, h->prog, &cfg->http) != HOST_OK)
+	    host_api_start(&h->api, h->prog, &cfg->http, cfg->http_required) != HOST_OK)
 		return HOST_EFAILED;
 	if (write_ports(h) != 0)
 		return host_say(HOST_EFAILED, h->prog, "cannot write %s: %s", h->ports_path,
@@ -335,7 +346,7 @@ int host_start(host *h, struct host_listening *out)
 		                               .issuer = net_server_port(h->issuer_server),
 		                               .acquirer = net_server_port(h->terminal_server),
 		                               .api_listen = cfg->http.listen,
-		                               .api = http_port(h->api.server)};
+		                               .api = host_api_port(&h->api)};
 	return HOST_OK;
 }
 

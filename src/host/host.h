@@ -28,6 +28,7 @@ struct host_options {
 	int port;           /* the link's port, -1: [link] port; 0: a free one */
 	int terminal_port;  /* the terminals' port, -1: [acquirer] port */
 	int api_port;       /* the HTTP API's port, -1: [http] port */
+	int log_messages;   /* 1: log every message, as [host] log_messages = yes */
 };
 
 /* Where the host listens, once started. */
@@ -36,7 +37,7 @@ struct host_listening {
 	const char *dialect;    /* the link's dialect */
 	int issuer, acquirer;   /* the link's and the terminals' ports */
 	const char *api_listen; /* [http] listen */
-	int api;                /* the API's port */
+	int api;                /* the API's port; -1: not served (its port busy) */
 };
 
 typedef struct host host;
@@ -46,8 +47,9 @@ typedef struct host host;
 int host_open(const struct host_options *o, host **out);
 
 /* Listens for terminals, on the link and for the API, writes DIR/host.ports ("issuer=PORT",
- * "acquirer=PORT", "api=PORT" lines, written whole) and starts the notifications' scheduler;
- * where to *out (may be NULL). */
+ * "acquirer=PORT", "api=PORT" lines, written whole; only what listens: a busy API port is a
+ * warning unless [http] required = yes, the link's and terminals' are fatal) and starts the
+ * notifications' scheduler; where to *out (may be NULL). */
 int host_start(host *h, struct host_listening *out);
 
 /* Runs the loop until the host has stopped; HOST_OK. */

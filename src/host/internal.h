@@ -21,12 +21,15 @@
  * of the loop, after its I/O (a uv_check handle), the whole queue is handled in one batch and
  * committed once (group commit: what arrived while a commit was in flight goes in the next),
  * then every request of the batch is answered — or, when the commit failed, answered 96. Each
- * is logged as a JSON line "transaction", masked. The notification scheduler's outcomes join
+ * is logged as a JSON line "transaction", masked, and with trace every message in and out as
+ * "message". The notification scheduler's outcomes join
  * the next batch (a batch of none when no request waits). */
 struct host_pending;
 struct host_terminals {
 	acquirer *acquirer;
 	possum_log *log;
+	const iso8583_profile *dialect;  /* cup-pos: how trace reads the messages */
+	bool trace;                      /* every message in and out logged (net/trace.h) */
 	struct notify_scheduler *notify; /* joined to the batches; may be NULL */
 	uv_check_t check;
 	struct host_pending *queue;
@@ -76,8 +79,12 @@ struct host_api {
 /* Opens the API's environment over the configuration at config and the data directory data,
  * as env.h reads them. On any result the caller ends with host_api_close(). */
 int host_api_open(struct host_api *api, const char *prog, const char *config, const char *data);
-/* Starts serving cfg: HOST_OK or HOST_EFAILED, said and logged. */
-int host_api_start(struct host_api *api, const char *prog, const struct http_config *cfg);
+/* Starts serving cfg: HOST_OK, or when its port cannot be listened on HOST_EFAILED if
+ * required, else HOST_OK without a server (a warning said and logged either way). */
+int host_api_start(struct host_api *api, const char *prog, const struct http_config *cfg,
+                   bool required);
+/* The port the API listens on, -1 when it does not. */
+int host_api_port(const struct host_api *api);
 /* Stops serving (the request in hand finished first); the services stay open. */
 void host_api_stop(struct host_api *api);
 /* Stops serving and closes the services; api may be only zeroed. */

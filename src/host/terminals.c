@@ -9,6 +9,7 @@
 
 #include "host/internal.h"
 #include "crypto/crypto.h"
+#include "net/trace.h"
 #include "rcode/rcode.h"
 
 struct host_pending {
@@ -102,6 +103,9 @@ static void on_check(uv_check_t *check)
 		const uint8_t *out = r == NULL ? NULL : committed ? r->msg : r->failed;
 		size_t len = r == NULL ? 0 : committed ? r->len : r->failed_len;
 
+		if (len > 0 && ha->trace)
+			net_trace(ha->log, ha->dialect, "acquirer", "out",
+			          net_request_peer(batch[i].req), out, len);
 		if (len > 0)
 			net_reply(batch[i].req, out, len);
 		else
@@ -130,6 +134,8 @@ void host_terminals_handle(void *ctx, net_request *req, const uint8_t *msg, size
 	struct host_pending *grown;
 	uint8_t *copy;
 
+	if (ha->trace)
+		net_trace(ha->log, ha->dialect, "acquirer", "in", net_request_peer(req), msg, len);
 	if (ha->n == ha->cap) {
 		size_t cap = ha->cap == 0 ? 64 : ha->cap * 2;
 

@@ -120,6 +120,14 @@ int iso8583_explain(const iso8583_profile *p, const char *mti, int f, const uint
 int iso8583_sub_get(const iso8583_profile *p, const char *mti, int f, const uint8_t *value,
                     size_t len, int pos, const uint8_t **sub, size_t *sub_len);
 
+/* Field f's logical value as text into out (capacity cap, NUL-terminated), *len characters:
+ * text fields as themselves, binary ones as upper-case hex (masked for people with
+ * card_mask_field(), card/card.h). ISO8583_ESPACE when out is too small; ISO8583_TEXT_MAX + 1
+ * holds any field. */
+#define ISO8583_TEXT_MAX 20000
+int iso8583_field_text(const iso8583_profile *p, const iso8583_msg *m, int f, char *out, size_t cap,
+                       size_t *len);
+
 const char *iso8583_strerror(int rc);
 
 #endif

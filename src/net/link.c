@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "net/trace.h"
+
 #define MAX_RESPONSE 8192
 
 /* Fields a response carries back from its request (ISO 8583:1987 echoes), in order. */
@@ -68,6 +70,8 @@ int net_link_reply(const struct net_link *l, net_request *req, const iso8583_msg
 		net_drop(req, 1);
 		return rc;
 	}
+	if (l->trace)
+		net_trace(l->log, l->dialect, l->name, "out", net_request_peer(req), out, len);
 	net_reply(req, out, len);
 	return ISO8583_OK;
 }
@@ -106,6 +110,8 @@ void net_link_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len
 	iso8583_diag diag;
 	iso8583_msg m;
 
+	if (l->trace)
+		net_trace(l->log, l->dialect, l->name, "in", net_request_peer(req), msg, len);
 	if (iso8583_unpack(l->dialect, msg, len, &m, &diag) != ISO8583_OK) {
 		int answer = is_request(m.mti);
 		log_msg(l, LOG_WARN, "unpack_failed", req, m.mti,

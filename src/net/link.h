@@ -38,6 +38,7 @@ struct net_link {
 	const iso8583_profile *dialect;  /* a network dialect: 2-byte length, no TPDU */
 	struct net_link_authorizer auth; /* auth.authorize NULL: answer 91 */
 	possum_log *log;
+	bool trace; /* every message in and out logged, masked (net/trace.h) */
 };
 
 /* The net_handler of a link server; ctx is a struct net_link that outlives the server. */

@@ -13,6 +13,8 @@ top=$2
 # Help and usage.
 expect 0 "possum host --help" -- "$possum" host --help
 out_has "Usage: possum host"
+out_has "^  --log-messages "
+out_has '{"issuer":PORT,"acquirer":PORT,"api":PORT}'
 expect 0 "possum iso send --help" -- "$possum" iso send --help
 out_has "Usage: possum iso send"
 expect 2 "host: bad port" -- "$possum" host --port 70000 --data "$tmp/x"
@@ -157,9 +159,30 @@ aport=$(sed -n 's/^api=//p' "$data/host.ports")
 expect 1 "second host on the same terminals' port" -- "$possum" host --data "$tmp/data2" --port 0 --api-port 0 --terminal-port "$tport"
 err_has "port $tport (the terminals' port)"
 err_has "move it with --terminal-port N or \[acquirer\] port in the configuration (0 picks a free port)"
-expect 1 "second host on the same API port" -- "$possum" host --data "$tmp/data2" --port 0 --api-port "$aport" --terminal-port 0
+# A busy API port is not fatal by default: the host warns (stderr and log, naming the port,
+# the option and the key), runs without the API, and neither host.ports nor --json name it.
+printf '[host]\nlog = %s\n[http]\nrequired = no\n' "$tmp/host4.log" >"$tmp/noapi.conf"
+"$possum" host --config "$tmp/noapi.conf" --data "$tmp/data4" --port 0 --api-port "$aport" --terminal-port 0 --json >"$tmp/host4.out" 2>"$tmp/host4.err" &
+pid4=$!
+wait_ports "$tmp/data4" $pid4
+if kill -0 $pid4 2>/dev/null; then ok; else bad "host stopped on a busy API port: $(cat "$tmp/host4.err")"; fi
+if grep -q '^acquirer=' "$tmp/data4/host.ports" && ! grep -q '^api=' "$tmp/data4/host.ports"; then ok; else bad "host.ports with a busy API port: $(cat "$tmp/data4/host.ports")"; fi
+if grep -Eq '^\{"issuer":[0-9]+,"acquirer":[0-9]+\}$' "$tmp/host4.out"; then ok; else bad "--json without the API: $(cat "$tmp/host4.out")"; fi
+if grep -q "warning: cannot serve the API on 127.0.0.1 port $aport: .*running without the API" "$tmp/host4.err" &&
+	grep -q -- "--api-port N or \[http\] port" "$tmp/host4.err" &&
+	grep -q "\[http\] required = yes makes this fatal" "$tmp/host4.err"; then ok; else bad "busy API port warning: $(cat "$tmp/host4.err")"; fi
+kill -TERM $pid4 2>/dev/null
+wait $pid4
+if [ $? -eq 0 ]; then ok; else bad "host without API: exit after SIGTERM"; fi
+if grep -q '"level":"warn","event":"listen_failed","link":"api",.*"port":'"$aport"',.*"key":"\[http\] port","effect":"running without the API"' "$tmp/host4.log"; then ok; else bad "no listen_failed warning: $(cat "$tmp/host4.log")"; fi
+# [http] required = yes: fatal, as the link's and the terminals' ports are.
+printf '[http]\nrequired = yes\n' >"$tmp/needapi.conf"
+expect 1 "second host on the same API port, required" -- "$possum" host --config "$tmp/needapi.conf" --data "$tmp/data2" --port 0 --api-port "$aport" --terminal-port 0
 err_has "cannot serve the API on .* port $aport"
 err_has "move it with --api-port N or \[http\] port in the configuration (0 picks a free port)"
+printf '[http]\nrequired = maybe\n' >"$tmp/badreq.conf"
+expect 2 "[http] required = maybe" -- "$possum" host --config "$tmp/badreq.conf" --data "$tmp/data2"
+err_has "\[http\] required: not yes or no"
 
 # With BIN ranges configured, no warning about them.
 if grep -q "no BIN ranges" "$tmp/host.err"; then bad "BIN warning with ranges configured"; else ok; fi
@@ -168,7 +191,7 @@ if grep -q "no BIN ranges" "$tmp/host.err"; then bad "BIN warning with ranges co
 # key to set.
 data3=$tmp/data3
 printf '[host]\nlog = %s\n' "$tmp/host3.log" >"$tmp/nobins.conf"
-"$possum" host --config "$tmp/nobins.conf" --data "$data3" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host3.out" 2>"$tmp/host3.err" &
+"$possum" host --config "$tmp/nobins.conf" --data "$data3" --port 0 --api-port 0 --terminal-port 0 --json >"$tmp/host3.out" 2>"$tmp/host3.err" &
 pid3=$!
 wait_ports "$data3" $pid3
 kill -TERM $pid3 2>/dev/null
@@ -176,6 +199,8 @@ wait $pid3
 if grep -q "warning: no BIN ranges configured: every card will be declined 15" "$tmp/host3.err" &&
 	grep -q "set \[issuer\] bin" "$tmp/host3.err"; then ok; else bad "no BIN warning: $(cat "$tmp/host3.err")"; fi
 if grep -q '"level":"warn","event":"no_bins","key":"\[issuer\] bin"' "$tmp/host3.log"; then ok; else bad "no no_bins log line: $(cat "$tmp/host3.log")"; fi
+# --json prints what --help says it does, the API included when it is served.
+if grep -Eq '^\{"issuer":[0-9]+,"acquirer":[0-9]+,"api":[0-9]+\}$' "$tmp/host3.out"; then ok; else bad "host --json: $(cat "$tmp/host3.out")"; fi
 
 # Nothing listens: no answer.
 expect 1 "send to a closed port" -- sh -c "\"$possum\" iso send --host 127.0.0.1:1 --profile iso87a --timeout 2 <\"$tmp/echo.json\""

@@ -20,6 +20,7 @@ objs=$(dirname "$possum")/CMakeFiles
 cat >"$tmp/layers" <<'EOF'
 library  common
 library  log
+library  capture
 library  rcode
 library  tlv
 library  iso8583
