@@ -263,6 +263,35 @@ static void times_read_and_refused(void **state)
 	assert_int_equal(http_time_parse("1969-12-31", &t), HTTP_EARG);
 	assert_int_equal(http_time_parse("", &t), HTTP_EARG);
 	assert_int_equal(t, 7);
+
+	/* RFC 3339 offsets; days, today and yesterday local under the offset given. */
+	assert_int_equal(http_time_parse("2026-11-30T20:00:00+08:00", &t), HTTP_OK);
+	assert_int_equal(t, T_NOW);
+	assert_int_equal(http_time_parse("2026-11-30T07:00:00-05:00", &t), HTTP_OK);
+	assert_int_equal(t, T_NOW);
+	assert_int_equal(http_time_parse_local("2026-11-30", 480, T_NOW, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW - 20 * 3600);
+	assert_int_equal(http_time_parse_local("2026-11-30T12:00:00Z", 480, T_NOW, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW);
+	/* T_NOW is 20:00 in Beijing, 2026-11-30; 16:01 later it is 12-01 there, still 11-30 in UTC.
+	 */
+	assert_int_equal(http_time_parse_local("today", 480, T_NOW, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW - 20 * 3600);
+	assert_int_equal(http_time_parse_local("today", 480, T_NOW + 4 * 3600 + 60, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW + 4 * 3600);
+	assert_int_equal(http_time_parse_local("yesterday", 480, T_NOW, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW - 44 * 3600);
+	assert_int_equal(http_time_parse_local("today", -300, T_NOW, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW - 7 * 3600);
+	t = 7;
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00+8:00", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00+08:0x", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00+25:00", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00x08:00", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00Z08:00", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse_local("tomorrow", 480, T_NOW, &t), HTTP_EARG);
+	assert_int_equal(http_time_parse_local("Today", 480, T_NOW, &t), HTTP_EARG);
+	assert_int_equal(t, 7);
 }
 
 int main(void)
