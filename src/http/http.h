@@ -236,7 +236,7 @@ int http_query_page(const struct http_request *req, struct http_response *res, s
  * "2026-11-30T14:00:00Z"), or a local day under utc_offset (minutes east of UTC), "2026-11-30",
  * "today" or "yesterday" (now's), as its midnight: HTTP_OK or HTTP_EARG. */
 int http_time_parse_local(const char *text, int utc_offset, int64_t now, int64_t *out);
-/* The same with days in UTC. */
+/* The same with days in UTC, and neither today nor yesterday (`admin audit --since`). */
 int http_time_parse(const char *text, int64_t *out);
 
 /* ---- Terminals (routes_terminal.c) ---- */

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/text.h"
 #include "common/jsonval.h"
@@ -246,7 +245,9 @@ int http_time_parse_local(const char *text, int utc_offset, int64_t now, int64_t
 
 int http_time_parse(const char *text, int64_t *out)
 {
-	return http_time_parse_local(text, 0, (int64_t)time(NULL), out);
+	if (strcmp(text, "today") == 0 || strcmp(text, "yesterday") == 0)
+		return HTTP_EARG;
+	return http_time_parse_local(text, 0, 0, out);
 }
 
 int http_query_time(const struct http_request *req, struct http_response *res, const char *name,

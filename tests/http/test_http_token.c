@@ -291,6 +291,7 @@ static void times_read_and_refused(void **state)
 	assert_int_equal(http_time_parse("2026-11-30T12:00:00Z08:00", &t), HTTP_EARG);
 	assert_int_equal(http_time_parse_local("tomorrow", 480, T_NOW, &t), HTTP_EARG);
 	assert_int_equal(http_time_parse_local("Today", 480, T_NOW, &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("yesterday", &t), HTTP_EARG);
 	assert_int_equal(t, 7);
 }
 
