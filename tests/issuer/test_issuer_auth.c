@@ -46,7 +46,8 @@ static void purchase_notified(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(due[0].phone, T_PHONE);
 	/* 2026-11-30 10:00 UTC is 18:00 in Beijing. */
-	snprintf(want, sizeof want, "您尾号%s的卡于11-30 18:00在Possum Tea House消费 CNY 12.34元",
+	snprintf(want, sizeof want,
+	         "您尾号%s的卡于2026-11-30 18:00在Possum Tea House消费 CNY 12.34元",
 	         img.pan + strlen(img.pan) - 4);
 	assert_string_equal(due[0].text, want);
 	crypto_wipe(due, sizeof due);
