@@ -120,6 +120,23 @@ expect 2 "txn list: short TID" -- a txn list --terminal T1
 expect 2 "txn list: bad limit" -- a txn list --limit 0
 expect 2 "txn list: --terminal and --tid" -- a txn list --terminal TERM0001 --tid TERM0001
 
+# [host] utc_offset = 0: the same records' times in UTC; the old name too, and both names
+# differing refused with the line. A relative data directory in a config is the config's.
+printf '[host]\nutc_offset = 0\n' >"$tmp/utc.conf"
+expect 0 "txn list under utc_offset = 0" -- "$possum" admin txn list --data "$data" --config "$tmp/utc.conf" --json
+out_has '"at":"20[0-9-]*T[0-9:]*Z"'
+printf '[notify]\nutc_offset = -300\n' >"$tmp/ny.conf"
+expect 0 "txn list under [notify] utc_offset = -300" -- "$possum" admin txn list --data "$data" --config "$tmp/ny.conf" --json
+out_has '"at":"20[0-9-]*T[0-9:]*-05:00"'
+printf '[host]\nutc_offset = 0\n[notify]\nutc_offset = 480\n' >"$tmp/both.conf"
+expect 2 "utc_offset under both names, differing" -- "$possum" admin txn list --data "$data" --config "$tmp/both.conf"
+err_has "both.conf line 4: \[notify\] utc_offset: 480 differs from \[host\] utc_offset = 0 on line 2"
+mkdir "$tmp/etc"
+printf '[host]\ndata = ../host\n' >"$tmp/etc/rel.conf"
+abs_possum=$(cd "$(dirname "$possum")" && pwd)/$(basename "$possum")
+expect 0 "a config's relative data directory, from another directory" -- sh -c "cd / && POSSUM_DATA= '$abs_possum' admin txn list --config '$tmp/etc/rel.conf' --json"
+out_has "\"rrn\":\"$rrn1\""
+
 # ---- txn show ----
 expect 0 "txn show" -- a txn show "$rrn1"
 out_has "rrn        $rrn1"
