@@ -1,6 +1,7 @@
 /* jsonval.h — the one JSON shape of an amount, of a time and of a list across the product (the
- * API, the command line's --json, the logs): {"amount":1234,"currency":"CNY"}, RFC 3339 text,
- * and {"items":[…],"next":…}.
+ * API, the command line's --json): {"amount":1234,"currency":"CNY"}, RFC 3339 text with the
+ * host's offset ([host] utc_offset, which the caller passes), and {"items":[…],"next":…}. The
+ * service log's "ts" is the one time kept in UTC (log/log.h).
  *
  * Each returns a new jansson reference (NULL when memory is out), which the caller owns. */
 #ifndef POSSUM_JSONVAL_H
