@@ -63,6 +63,7 @@ void acquirer_config_defaults(struct acquirer_config *cfg)
 {
 	*cfg = (struct acquirer_config){0};
 	snprintf(cfg->institution, sizeof cfg->institution, "48020000");
+	cfg->utc_offset = 480;
 }
 
 int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_key *pan_hash,

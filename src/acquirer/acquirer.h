@@ -54,6 +54,8 @@ struct acquirer_config {
 	bool cardauth_credit;    /* credit cards must be authenticated to pay; default no */
 	int64_t cardauth_above;  /* payments above this (minor units) too; 0: off */
 	bool cardauth_first_use; /* a card's first payment at a merchant too; default no */
+	int utc_offset;          /* minutes east of UTC of the host's local time, which fields 12,
+	                            13 and 15 of answers carry; default 480 (Beijing) */
 };
 
 void acquirer_config_defaults(struct acquirer_config *cfg);
@@ -155,9 +157,9 @@ int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out);
 /* {"id","at","rrn","tid","mid","type","amount":{"amount","currency"},"card","status","rc",
  * "reason","auth_code","batch","stan"}, and "refunded":{"amount","currency"} when some of it
  * was refunded, "original" (an RRN) for a void or refund, "source" ("terminal" or "link"; the
- * link's have "acquirer" in place of "tid", "mid" and "batch"): docs/api.md's item. NULL when
- * out of memory. */
-json_t *acquirer_txn_json(const struct store_acq_txn *t);
+ * link's have "acquirer" in place of "tid", "mid" and "batch"): docs/api.md's item; "at" local time,
+ * utc_offset minutes east of UTC. NULL when out of memory. */
+json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset);
 
 /* What a merchant's approved, unreversed requests hold in one currency (ISO 4217 numeric):
  * payments (purchases, completions) less what went back (refunds, voids, completion voids). */
@@ -175,7 +177,8 @@ int acquirer_merchant_balance(store *s, const char *mid, int64_t from, int64_t t
 
 /* The balance as docs/api.md says: {"mid","from","to","currencies":[{"sales":{…},
  * "sales_count","refunds":{…},"refunds_count","net":{…}}]}; NULL when the store fails
- * (*rc: its ACQUIRER_E* code) or memory is out. */
-json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t to, int *rc);
+ * (*rc: its ACQUIRER_E* code) or memory is out. Times local, utc_offset minutes east of UTC. */
+json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t to, int utc_offset,
+                              int *rc);
 
 #endif

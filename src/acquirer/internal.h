@@ -105,6 +105,7 @@ struct txn {
 	struct issuer_response resp;
 	char rc[3], reason[32], rrn[13], net_stan[7], settle_date[5];
 	char f12[7], f13[5], f48[63], f54[32], f60_out[18];
+	char f63[4 + sizeof(((struct store_merchant *)0)->name)]; /* sign-in: "CUP" + the name */
 	uint8_t f62[60];
 	bool has_f62;
 	int64_t decision_id;

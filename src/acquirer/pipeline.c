@@ -164,13 +164,14 @@ static bool applies(const struct stage *s, const struct txn *t)
 	return t->type != NULL && (t->type->flags & s->flags) != 0;
 }
 
-/* Host local time for 12 and 13; the settlement date (15) is the local date. */
+/* Host local time for 12 and 13, under the configured offset (never the machine's zone); the
+ * settlement date (15) is the local date. */
 static void host_time(struct txn *t)
 {
-	time_t tt = (time_t)t->now;
+	time_t tt = (time_t)(t->now + (int64_t)t->a->cfg.utc_offset * 60);
 	struct tm tm;
 
-	localtime_r(&tt, &tm);
+	gmtime_r(&tt, &tm);
 	strftime(t->f12, sizeof t->f12, "%H%M%S", &tm);
 	strftime(t->f13, sizeof t->f13, "%m%d", &tm);
 	memcpy(t->settle_date, t->f13, sizeof t->settle_date);

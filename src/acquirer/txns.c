@@ -154,11 +154,11 @@ int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
 /* The one JSON shape of a request, and where it came from ("source"): a payment refunded says
  * how much ("refunded"), a void or refund names its original ("original": its RRN); the link's
  * have the acquirer's institution ("acquirer") in place of a terminal, merchant and batch. */
-json_t *acquirer_txn_json(const struct store_acq_txn *t)
+json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset)
 {
 	json_t *o = json_pack(
 	    "{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "id",
-	    (json_int_t)t->id, "at", jsonval_time(t->at), "rrn", t->rrn, "tid", t->tid, "mid",
+	    (json_int_t)t->id, "at", jsonval_time(t->at, utc_offset), "rrn", t->rrn, "tid", t->tid, "mid",
 	    t->mid, "type", t->type, "amount", jsonval_money(t->amount, (unsigned)t->currency),
 	    "card", t->masked, "status", acquirer_status_name(acquirer_txn_status(t)), "rc", t->rc,
 	    "reason", t->reason, "auth_code", t->auth_code, "batch", t->batch, "stan", t->stan);
@@ -221,7 +221,8 @@ static int add_currency(void *arg, const struct acquirer_balance *b)
 	                   "refunds_count", b->refunds_count, "net", jsonval_money(b->net, c)));
 }
 
-json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t to, int *rc)
+json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t to, int utc_offset,
+                              int *rc)
 {
 	json_t *list = json_array();
 
@@ -231,6 +232,6 @@ json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t t
 		json_decref(list);
 		return NULL;
 	}
-	return json_pack("{s:s, s:o, s:o, s:o}", "mid", mid, "from", jsonval_time(from), "to",
-	                 jsonval_time(to), "currencies", list);
+	return json_pack("{s:s, s:o, s:o, s:o}", "mid", mid, "from", jsonval_time(from, utc_offset),
+	                 "to", jsonval_time(to, utc_offset), "currencies", list);
 }

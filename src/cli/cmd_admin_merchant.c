@@ -402,6 +402,7 @@ static int merchant_show(struct cli_env *env, const void *values)
 struct listing {
 	json_t *items; /* NULL: print lines */
 	size_t n;
+	int utc_offset; /* of the JSON's times */
 };
 
 static int list_one(void *ctx, const struct merchant_info *i)
@@ -423,7 +424,7 @@ static int list_one(void *ctx, const struct merchant_info *i)
 static int list_print(const char *prog, struct cli_env *env,
                       const struct store_merchant_app_filter *f, bool json)
 {
-	struct listing l = {json ? json_array() : NULL, 0};
+	struct listing l = {json ? json_array() : NULL, 0, env->host.cfg.utc_offset};
 	int rc = merchant_list(env->host.merchant, f, list_one, &l);
 
 	if (rc != MERCHANT_OK) {
@@ -727,7 +728,7 @@ static int terminal_due(void *ctx, const struct merchant_terminal *t)
 
 	l->n++;
 	if (l->items != NULL)
-		return json_array_append_new(l->items, http_terminal_json(t)) != 0;
+		return json_array_append_new(l->items, http_terminal_json(t, l->utc_offset)) != 0;
 	text_utc(t->next_review, due);
 	printf("terminal %-8s %-15s %s  review %s\n", t->tid, t->mid, t->sn, due);
 	return 0;
@@ -743,8 +744,8 @@ static int review_due(struct cli_env *env, const void *values)
 	(void)values; /* it has no options of its own */
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	merchants = (struct listing){json ? json_array() : NULL, 0};
-	terminals = (struct listing){json ? json_array() : NULL, 0};
+	merchants = (struct listing){json ? json_array() : NULL, 0, env->host.cfg.utc_offset};
+	terminals = (struct listing){json ? json_array() : NULL, 0, env->host.cfg.utc_offset};
 	if ((rc = merchant_review_due(env->host.merchant, now, list_one, &merchants)) !=
 	        MERCHANT_OK ||
 	    (rc = merchant_terminal_review_due(env->host.merchant, now, terminal_due,

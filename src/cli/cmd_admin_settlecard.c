@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "common/jsonval.h"
 #include "common/text.h"
 
 #define COMMON_HELP                                                                                          \
@@ -100,13 +101,11 @@ static const char confirm_help[] =
     "Exit status: 0 bound; 1 refused (a wrong or expired code) or no binding waiting; 2 bad\n"
     "usage.\n";
 
-static json_t *card_json(const struct merchant_settlecard *c)
+/* A card as JSON, its time local under utc_offset as the API's (jsonval_time()). */
+static json_t *card_json(const struct merchant_settlecard *c, int utc_offset)
 {
-	char at[TEXT_UTC_LEN];
-
-	text_utc(c->effective_from, at);
-	return json_pack("{s:s, s:s, s:s}", "card", c->masked, "effective_from", at, "bound_by",
-	                 c->actor);
+	return json_pack("{s:s, s:o, s:s}", "card", c->masked, "effective_from",
+	                 jsonval_time(c->effective_from, utc_offset), "bound_by", c->actor);
 }
 
 /* `confirm`'s option. */
@@ -133,7 +132,7 @@ static int sc_confirm(struct cli_env *env, const void *values)
 		return failed(env, rc, why);
 	c = v.has_next ? &v.next : &v.current;
 	if (env->json) {
-		cli_print_json(card_json(c));
+		cli_print_json(card_json(c, env->host.cfg.utc_offset));
 	} else {
 		text_utc(c->effective_from, at);
 		printf("bound %s, paid to from %s\n", c->masked, at);
@@ -169,8 +168,11 @@ static int sc_show(struct cli_env *env, const void *values)
 		json_t *o = json_pack("{s:s}", "mid", mid);
 
 		json_object_set_new(o, "current",
-		                    v.has_current ? card_json(&v.current) : json_null());
-		json_object_set_new(o, "next", v.has_next ? card_json(&v.next) : json_null());
+		                    v.has_current ? card_json(&v.current, env->host.cfg.utc_offset)
+		                                  : json_null());
+		json_object_set_new(o, "next",
+		                    v.has_next ? card_json(&v.next, env->host.cfg.utc_offset)
+		                               : json_null());
 		json_object_set_new(o, "pending",
 		                    v.has_pending ? json_string(v.pending.masked) : json_null());
 		json_object_set_new(o, "payout_ready", json_boolean(ready));

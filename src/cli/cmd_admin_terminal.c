@@ -261,7 +261,7 @@ static int show(struct term_cmd *c)
 	if ((rc = merchant_terminal_get(c->env->host.merchant, c->tid, &t)) != MERCHANT_OK)
 		return refused(c, rc);
 	if (c->json)
-		cli_print_json(http_terminal_json(&t));
+		cli_print_json(http_terminal_json(&t, c->env->host.cfg.utc_offset));
 	else
 		print_terminal(&t);
 	return CLI_OK;
@@ -477,6 +477,7 @@ static int cmd_show(struct cli_env *env, const void *values)
 struct listing {
 	json_t *items;
 	int n;
+	int utc_offset; /* of the JSON's times */
 };
 
 static int list_one(void *ctx, const struct merchant_terminal *t)
@@ -485,7 +486,7 @@ static int list_one(void *ctx, const struct merchant_terminal *t)
 
 	l->n++;
 	if (l->items != NULL)
-		json_array_append_new(l->items, http_terminal_json(t));
+		json_array_append_new(l->items, http_terminal_json(t, l->utc_offset));
 	else
 		printf("%-8s  %-15s  %-10s  %-20s  %s\n", t->tid, t->mid,
 		       merchant_terminal_state_name(t->state), t->sn,
@@ -515,6 +516,7 @@ static int cmd_list(struct cli_env *env, const void *values)
 		return cli_usage_error(c.prog, "--merchant or --review-due, not both");
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
+	l.utc_offset = env->host.cfg.utc_offset;
 	if (c.json && (l.items = json_array()) == NULL)
 		return cli_error(CLI_FAILED, c.prog, "out of memory");
 	rc = due ? merchant_terminal_review_due(env->host.merchant, (int64_t)time(NULL), list_one,
@@ -562,7 +564,7 @@ static int cmd_status(struct cli_env *env, const void *values)
 		return refused(&c, rc);
 	rc = CLI_OK;
 	if (c.json) {
-		cli_print_json(http_terminal_status_json(&s));
+		cli_print_json(http_terminal_status_json(&s, env->host.cfg.utc_offset));
 		return rc;
 	}
 	print_terminal(&s.t);

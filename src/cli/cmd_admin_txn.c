@@ -18,15 +18,15 @@
 #define CNY 156
 
 #define COMMON_HELP                                                                                            \
-	"  --config FILE    the config file ([notify] utc_offset: the local time shown; default\n"             \
-	"                   $POSSUM_CONFIG)\n"                                                                 \
+	"  --config FILE    the config file ([host] utc_offset: the local time shown and the local\n"          \
+	"                   days of --from and --to; default $POSSUM_CONFIG)\n"                                \
 	"  --data DIR       the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
 	")\n"
 
 /* t as local time of the config's offset (minutes east of UTC): "2026-11-30 22:00:00". */
 static void local_time(const struct cli_env *env, int64_t t, char out[32])
 {
-	time_t at = (time_t)(t + (int64_t)env->host.cfg.notify.utc_offset * 60);
+	time_t at = (time_t)(t + (int64_t)env->host.cfg.utc_offset * 60);
 	struct tm tm;
 
 	if (gmtime_r(&at, &tm) == NULL || strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
@@ -57,7 +57,8 @@ static const char list_help[] =
     "issuer's link), oldest first, with the filters of GET /api/v1/transactions (docs/api.md);\n"
     "every criterion optional:\n"
     "\n"
-    "  --from TIME      at or after TIME: 2026-11-30T14:00:00Z or 2026-11-30 (UTC, as the API)\n"
+    "  --from TIME      at or after TIME: 2026-11-30T22:00:00+08:00, or a local day (its\n"
+    "                   midnight): 2026-11-30, today or yesterday\n"
     "  --to TIME        before TIME\n"
     "  --terminal TID   the terminal (8 characters); --tid is the same\n"
     "  --mid MID        the merchant (15 characters)\n"
@@ -81,12 +82,19 @@ struct topts {
 
 #define TOPT(name, member) CLI_TEXT(name, struct topts, member)
 
-/* A --from or --to: as the API reads it. */
-static int read_time(const char *prog, const char *name, const char *text, int64_t *out)
+/* A --from or --to, as the API reads it: checked before the environment opens (env NULL), then
+ * read under the config's utc_offset. */
+static int read_time(const char *prog, const struct cli_env *env, const char *name,
+                     const char *text, int64_t *out)
 {
-	if (text != NULL && http_time_parse(text, out) != HTTP_OK)
-		return cli_usage_error(
-		    prog, "--%s: a time, 2026-11-30T14:00:00Z, or a day, 2026-11-30", name);
+	int utc_offset = env != NULL ? env->host.cfg.utc_offset : 0;
+
+	if (text != NULL &&
+	    http_time_parse_local(text, utc_offset, (int64_t)time(NULL), out) != HTTP_OK)
+		return cli_usage_error(prog,
+		                       "--%s: a time, 2026-11-30T22:00:00+08:00, or a local day, "
+		                       "2026-11-30, today or yesterday",
+		                       name);
 	return CLI_OK;
 }
 
@@ -104,8 +112,8 @@ static int read_filter(const char *prog, const struct topts *o, struct store_acq
 	f->tid = o->terminal != NULL ? o->terminal : o->tid;
 	f->mid = o->mid;
 	f->card = o->card;
-	if ((rc = read_time(prog, "from", o->from, &f->from)) != CLI_OK ||
-	    (rc = read_time(prog, "to", o->to, &f->to)) != CLI_OK ||
+	if ((rc = read_time(prog, NULL, "from", o->from, &f->from)) != CLI_OK ||
+	    (rc = read_time(prog, NULL, "to", o->to, &f->to)) != CLI_OK ||
 	    (o->amount != NULL &&
 	     (rc = cli_amount(prog, "amount", o->amount, CNY, &f->amount)) != CLI_OK) ||
 	    (o->limit != NULL &&
@@ -138,7 +146,8 @@ static int list_one(void *arg, const struct store_acq_txn *t)
 
 	l->n++;
 	if (l->items != NULL)
-		return json_array_append_new(l->items, acquirer_txn_json(t));
+		return json_array_append_new(l->items,
+		                             acquirer_txn_json(t, l->env->host.cfg.utc_offset));
 	if (l->n == 1)
 		printf("%-6s %-19s %-12s %-8s %-15s %-10s %14s %-19s %-8s %-2s %s\n", "ID",
 		       "TIME (LOCAL)", "RRN", "TID", "MID", "TYPE", "AMOUNT", "CARD", "STATUS",
@@ -155,12 +164,15 @@ static int list_one(void *arg, const struct store_acq_txn *t)
 static int txn_list(struct cli_env *env, const void *values)
 {
 	const char *prog = env->prog;
+	const struct topts *o = values;
 	struct store_acq_txn_filter f = {0};
 	struct listing l = {env, NULL, 0};
 	int64_t next;
 	int rc;
 
-	if ((rc = read_filter(prog, values, &f)) != CLI_OK || (rc = cli_env_open(env)) != CLI_OK)
+	if ((rc = read_filter(prog, o, &f)) != CLI_OK || (rc = cli_env_open(env)) != CLI_OK ||
+	    (rc = read_time(prog, env, "from", o->from, &f.from)) != CLI_OK ||
+	    (rc = read_time(prog, env, "to", o->to, &f.to)) != CLI_OK)
 		return rc;
 	if (env->json && (l.items = json_array()) == NULL)
 		return cli_error(CLI_FAILED, prog, "out of memory");
@@ -237,7 +249,7 @@ static int txn_show(struct cli_env *env, const void *values)
 	if (rc != ACQUIRER_OK)
 		return cli_error(CLI_FAILED, prog, "%s", acquirer_strerror(rc));
 	if (env->json)
-		cli_print_json(acquirer_txn_json(&t));
+		cli_print_json(acquirer_txn_json(&t, env->host.cfg.utc_offset));
 	else
 		show_lines(env, &t);
 	return CLI_OK;
@@ -270,7 +282,8 @@ static const char balance_help[] =
     "completions) less what went back (refunds, voids, completion voids), with their counts.\n"
     "Nothing is settled yet: without --from and --to it is everything since the start.\n"
     "\n"
-    "  --from TIME      at or after TIME: 2026-11-30T14:00:00Z or 2026-11-30 (UTC, as the API)\n"
+    "  --from TIME      at or after TIME: 2026-11-30T22:00:00+08:00, or a local day (its\n"
+    "                   midnight): 2026-11-30, today or yesterday\n"
     "  --to TIME        before TIME\n" COMMON_HELP
     "  --json           print the API's answer: {\"mid\",\"from\",\"to\",\"currencies\":[…]}\n"
     "\n"
@@ -307,12 +320,15 @@ static int merchant_balance(struct cli_env *env, const void *values)
 
 	if (strlen(mid) != ACQUIRER_MID_LEN)
 		return cli_usage_error(prog, "MID: 15 characters, 898310048120001");
-	if ((rc = read_time(prog, "from", o->from, &from)) != CLI_OK ||
-	    (rc = read_time(prog, "to", o->to, &to)) != CLI_OK ||
-	    (rc = cli_env_open(env)) != CLI_OK)
+	if ((rc = read_time(prog, NULL, "from", o->from, &from)) != CLI_OK ||
+	    (rc = read_time(prog, NULL, "to", o->to, &to)) != CLI_OK ||
+	    (rc = cli_env_open(env)) != CLI_OK ||
+	    (rc = read_time(prog, env, "from", o->from, &from)) != CLI_OK ||
+	    (rc = read_time(prog, env, "to", o->to, &to)) != CLI_OK)
 		return rc;
 	if (env->json)
-		body = acquirer_balance_json(env->host.data.store, mid, from, to, &rc);
+		body = acquirer_balance_json(env->host.data.store, mid, from, to,
+		                             env->host.cfg.utc_offset, &rc);
 	else
 		rc = acquirer_merchant_balance(env->host.data.store, mid, from, to, balance_line,
 		                               &l);

@@ -2,9 +2,9 @@
 #include "common/jsonval.h"
 
 #include <stdio.h>
+#include <time.h>
 
 #include "common/money.h"
-#include "common/text.h"
 
 json_t *jsonval_money(int64_t minor, unsigned currency)
 {
@@ -18,11 +18,29 @@ json_t *jsonval_money(int64_t minor, unsigned currency)
 	return json_pack("{s:I, s:s}", "amount", (json_int_t)minor, "currency", alpha);
 }
 
-json_t *jsonval_time(int64_t t)
+void jsonval_time_text(int64_t t, int utc_offset, char out[JSONVAL_TIME_LEN])
 {
-	char text[TEXT_UTC_LEN];
+	time_t local = (time_t)(t + (int64_t)utc_offset * 60);
+	int off = utc_offset < 0 ? -utc_offset : utc_offset;
+	struct tm tm;
+	size_t n;
 
-	text_utc(t, text);
+	out[0] = '\0';
+	if (t == 0 || gmtime_r(&local, &tm) == NULL ||
+	    (n = strftime(out, JSONVAL_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm)) != 19)
+		return;
+	if (utc_offset == 0)
+		snprintf(out + n, JSONVAL_TIME_LEN - n, "Z");
+	else
+		snprintf(out + n, JSONVAL_TIME_LEN - n, "%c%02d:%02d", utc_offset < 0 ? '-' : '+',
+		         off / 60 % 100, off % 60);
+}
+
+json_t *jsonval_time(int64_t t, int utc_offset)
+{
+	char text[JSONVAL_TIME_LEN];
+
+	jsonval_time_text(t, utc_offset, text);
 	return text[0] != '\0' ? json_string(text) : json_null();
 }
 

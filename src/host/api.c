@@ -22,7 +22,8 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 	                             .hsm = api->env.data.hsm,
 	                             .issuer = api->env.issuer,
 	                             .merchant = api->env.merchant,
-	                             .log = api->log};
+	                             .log = api->log,
+	                             .utc_offset = api->env.cfg.utc_offset};
 	return HOST_OK;
 }
 

@@ -17,7 +17,21 @@
 
 #include "log/log.h"
 
-enum kind { K_TEXT, K_DIGITS, K_INT, K_INT64, K_BOOL, K_LEVEL, K_DIALECT, K_BIN, K_SINK };
+/* K_PATH: text, a relative path taken from the file's directory ("-" and "" as they are);
+ * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree. */
+enum kind {
+	K_TEXT,
+	K_PATH,
+	K_DIGITS,
+	K_INT,
+	K_INT64,
+	K_BOOL,
+	K_LEVEL,
+	K_DIALECT,
+	K_BIN,
+	K_SINK,
+	K_OFFSET
+};
 
 struct key {
 	const char *section, *name;
@@ -31,6 +45,11 @@ struct key {
 		sec, key, K_TEXT, offsetof(struct host_config, member),                            \
 		    sizeof(((struct host_config *)0)->member), 0, 0                                \
 	}
+#define PATH(sec, key, member)                                                                     \
+	{                                                                                          \
+		sec, key, K_PATH, offsetof(struct host_config, member),                            \
+		    sizeof(((struct host_config *)0)->member), 0, 0                                \
+	}
 #define NUM(sec, key, kind, member, lo, hi)                                                        \
 	{                                                                                          \
 		sec, key, kind, offsetof(struct host_config, member),                              \
@@ -38,10 +57,11 @@ struct key {
 	}
 
 static const struct key keys[] = {
-    TEXT("host", "data", data),
-    TEXT("host", "log", log),
+    PATH("host", "data", data),
+    PATH("host", "log", log),
     NUM("host", "log_level", K_LEVEL, log_level, 0, 0),
     NUM("host", "log_messages", K_BOOL, log_messages, 0, 0),
+    NUM("host", "utc_offset", K_OFFSET, utc_offset, -1440, 1440),
     TEXT("link", "listen", listen),
     NUM("link", "port", K_INT, port, 0, 65535),
     NUM("link", "dialect", K_DIALECT, dialect, 0, 0),
@@ -67,19 +87,19 @@ static const struct key keys[] = {
     NUM("issuer", "auth_valid_days", K_INT, issuer.auth_valid_days, 1, 3650),
     NUM("issuer", "bin", K_BIN, bins, 0, 0),
     NUM("notify", "sink", K_SINK, notify.sink, 0, 0),
-    TEXT("notify", "file", notify.file),
+    PATH("notify", "file", notify.file),
     TEXT("notify", "webhook", notify.webhook),
     NUM("notify", "timeout", K_INT, notify.timeout, 1, 300),
     NUM("notify", "interval", K_INT, notify.interval, 1, 3600),
     NUM("notify", "max_attempts", K_INT, notify.max_attempts, 1, 100),
-    NUM("notify", "utc_offset", K_INT, notify.utc_offset, -1440, 1440),
+    NUM("notify", "utc_offset", K_OFFSET, utc_offset, -1440, 1440),
     TEXT("http", "listen", http.listen),
     NUM("http", "port", K_INT, http.port, 0, 65535),
     NUM("http", "body_max", K_INT64, http.body_max, 1024, 1073741824),
     NUM("http", "required", K_BOOL, http_required, 0, 0),
     NUM("merchant", "acquirer_code", K_DIGITS, merchant.acquirer_code, 3, 3),
     NUM("merchant", "area", K_DIGITS, merchant.area, 4, 4),
-    TEXT("merchant", "documents", merchant.documents),
+    PATH("merchant", "documents", merchant.documents),
     NUM("merchant", "document_max", K_INT64, merchant.document_max, 1, 1073741824),
     NUM("merchant", "review_days", K_INT, merchant.review_days, 1, 3650),
     NUM("merchant", "certificate_days", K_INT, merchant.certificate_days, 1, 36500),
@@ -95,6 +115,7 @@ void host_config_defaults(struct host_config *cfg)
 	snprintf(cfg->data, sizeof cfg->data, "./possum-data");
 	snprintf(cfg->log, sizeof cfg->log, "-");
 	cfg->log_level = LOG_INFO;
+	cfg->utc_offset = 480;
 	snprintf(cfg->listen, sizeof cfg->listen, "0.0.0.0");
 	cfg->port = 5001;
 	cfg->dialect = iso8583_profile_find("iso87a");
@@ -115,6 +136,9 @@ struct load {
 	int why_line;  /* the line of the first error */
 	char why[200]; /* the first error, without its line */
 	int nomem;
+	char dir[HOST_CONFIG_PATH_MAX]; /* the file's directory, with its '/'; "" for the cwd */
+	int offset_line;                /* the line that set utc_offset; 0: none yet */
+	char offset_key[24];            /* and its name: "[host] utc_offset" */
 };
 
 static int all_digits(const char *s)
@@ -188,12 +212,43 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 
 	if (k->kind == K_DIGITS)
 		snprintf(what, sizeof what, "%lld to %lld digits", k->min, k->max);
-	else if (k->kind == K_INT || k->kind == K_INT64)
+	else if (k->kind == K_INT || k->kind == K_INT64 || k->kind == K_OFFSET)
 		snprintf(what, sizeof what, "a number from %lld to %lld", k->min, k->max);
 	else
 		snprintf(what, sizeof what, "%s", expected[k->kind]);
 	snprintf(ld->why, sizeof ld->why, "not %s: %.80s", what, v);
 	return -1;
+}
+
+/* A path of the file: a relative one is taken from the file's directory. */
+static int set_path(struct load *ld, const struct key *k, const char *v)
+{
+	char *dst = (char *)ld->cfg + k->offset;
+	const char *dir = v[0] == '/' || v[0] == '\0' || strcmp(v, "-") == 0 ? "" : ld->dir;
+
+	if ((size_t)snprintf(dst, k->size, "%s%s", dir, v) >= k->size) {
+		snprintf(ld->why, sizeof ld->why, "longer than %zu characters", k->size - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* utc_offset under either of its names: a second one that differs is refused. */
+static int set_offset(struct load *ld, const struct key *k, const char *v)
+{
+	long long n;
+
+	if (parse_number(v, k->min, k->max, &n) != 0)
+		return refuse(ld, k, v);
+	if (ld->offset_line != 0 && n != ld->cfg->utc_offset) {
+		snprintf(ld->why, sizeof ld->why, "%lld differs from %s = %d on line %d", n,
+		         ld->offset_key, ld->cfg->utc_offset, ld->offset_line);
+		return -1;
+	}
+	ld->offset_line = ld->line;
+	snprintf(ld->offset_key, sizeof ld->offset_key, "[%s] %s", k->section, k->name);
+	ld->cfg->utc_offset = (int)n;
+	return 0;
 }
 
 static int set_value(struct load *ld, const struct key *k, const char *v)
@@ -212,6 +267,10 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		}
 		memcpy(dst, v, strlen(v) + 1);
 		return 0;
+	case K_PATH:
+		return set_path(ld, k, v);
+	case K_OFFSET:
+		return set_offset(ld, k, v);
 	case K_DIGITS:
 		if (!all_digits(v) || (long long)strlen(v) < k->min ||
 		    (long long)strlen(v) > k->max)
@@ -315,10 +374,18 @@ static char *read_line(char *str, int num, void *stream)
 
 int host_config_load(const char *path, struct host_config *cfg, char *err, size_t errlen)
 {
-	struct load ld = {cfg, NULL, 0, 0, "", 0};
+	struct load ld = {cfg, NULL, 0, 0, "", 0, "", 0, ""};
+	const char *slash;
 	int line;
 
 	assert(path != NULL && cfg != NULL);
+	if ((slash = strrchr(path, '/')) != NULL) {
+		if ((size_t)(slash - path + 1) >= sizeof ld.dir) {
+			snprintf(err, errlen, "%s: the file's directory's name is too long", path);
+			return HOST_CONFIG_EIO;
+		}
+		memcpy(ld.dir, path, (size_t)(slash - path + 1));
+	}
 	if ((ld.f = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 		return HOST_CONFIG_EIO;
@@ -337,6 +404,7 @@ int host_config_load(const char *path, struct host_config *cfg, char *err, size_
 		snprintf(err, errlen, "%s line %d: not a [section] or key = value", path, line);
 		return HOST_CONFIG_EPARSE;
 	}
+	cfg->notify.utc_offset = cfg->utc_offset;
 	return HOST_CONFIG_OK;
 }
 

@@ -10,7 +10,8 @@
  * Ownership: the bins array is allocated by host_config_load(); host_config_free() releases it (and
  * may be called on a config that only had host_config_defaults()). Functions return HOST_CONFIG_OK
  * or a negative HOST_CONFIG_E* code; host_config_strerror() names it. Lines are at most 200
- * characters (libinih's limit). */
+ * characters (libinih's limit). A relative path in the file ([host] data and log, [notify] file,
+ * [merchant] documents) is relative to the file's directory, not the working directory. */
 #ifndef POSSUM_HOST_CONFIG_H
 #define POSSUM_HOST_CONFIG_H
 
@@ -40,6 +41,10 @@ struct host_config {
 	int log_level;                   /* log_level = info: enum log_level of log/log.h */
 	bool log_messages;               /* log_messages = no: every message in and out logged,
 	                                    masked, as "message" at debug (the level lowered) */
+	int utc_offset; /* utc_offset = 480: minutes east of UTC of every time shown to people
+	                   (fields 12, 13 and 15 of answers, texts, JSON times, lists, "today");
+	                   [notify] utc_offset is its old name; host_config_load() copies it to
+	                   notify.utc_offset */
 
 	/* [link]: the ISO 8583 network link other acquirers connect to */
 	char listen[64];                /* listen = 0.0.0.0: the address listened on */
@@ -69,7 +74,7 @@ struct host_config {
 	/* [notify]: where text messages to cardholders go, and how their delivery is retried
 	 * (notify/sink.h; defaults: notify_config_defaults()): sink = file, file = (empty:
 	 * DATA/sms.jsonl), webhook = (empty), timeout = 5, interval = 1, max_attempts = 8,
-	 * utc_offset = 480 */
+	 * utc_offset: [host] utc_offset's, an alias kept */
 	struct notify_config notify;
 
 	/* [merchant]: onboarding, terminals and settlement cards (merchant/merchant.h; defaults:

@@ -100,7 +100,7 @@ static int open_issuer(struct host_env *env)
 		goto out;
 	ic.bins = env->cfg.bins;
 	ic.n_bins = env->cfg.nbins;
-	ic.utc_offset = env->cfg.notify.utc_offset;
+	ic.utc_offset = env->cfg.utc_offset;
 	ic.sms = sms_write;
 	ic.sms_ctx = env;
 	if ((rc = issuer_open(env->data.store, env->data.hsm, &ic, &keys, &env->issuer)) !=
@@ -143,6 +143,7 @@ static int open_acquirer(struct host_env *env)
 	if ((rc = load_keys(env, "the acquirer's key", acquirer_key_names, acquirer_key_specs,
 	                    &slot, 1)) != HOST_OK)
 		return rc;
+	env->cfg.acquirer.utc_offset = env->cfg.utc_offset;
 	rc = acquirer_open(env->data.store, env->data.hsm, env->issuer, &env->zpk, &key,
 	                   &env->cfg.acquirer, &env->acquirer);
 	crypto_wipe(&key, sizeof key);

@@ -69,6 +69,7 @@ struct http_ctx {
 	issuer *issuer;
 	merchant *merchant;
 	possum_log *log;
+	int utc_offset; /* minutes east of UTC of the times the API shows and of its days */
 };
 
 #define HTTP_ARGS_MAX  4
@@ -219,27 +220,32 @@ int http_body_bool(const struct http_request *req, struct http_response *res, co
                    bool required, bool *out);
 
 /* Query readers, like the body's: HTTP_OK with *out set (left as it was when the parameter is
- * absent), or HTTP_EARG with res already the 400 naming the parameter. A time is
- * "2026-11-30T14:00:00Z" or a day, "2026-11-30" (its midnight, UTC). */
+ * absent), or HTTP_EARG with res already the 400 naming the parameter. A time is read by
+ * http_time_parse_local() under utc_offset. */
 int http_query_int(const struct http_request *req, struct http_response *res, const char *name,
                    int64_t min, int64_t max, int64_t *out);
 int http_query_time(const struct http_request *req, struct http_response *res, const char *name,
-                    int64_t *out);
+                    int utc_offset, int64_t *out);
 /* A list's page: ?limit=N (default 50, at most 500) and ?after=ID (default 0). */
 #define HTTP_PAGE_DEFAULT 50
 #define HTTP_PAGE_MAX     500
 int http_query_page(const struct http_request *req, struct http_response *res, size_t *limit,
                     int64_t *after);
 
-/* The Unix time of text, "2026-11-30T14:00:00Z" or "2026-11-30" (UTC): HTTP_OK or HTTP_EARG. */
+/* The Unix time of text: RFC 3339 with its offset ("2026-11-30T22:00:00+08:00",
+ * "2026-11-30T14:00:00Z"), or a local day under utc_offset (minutes east of UTC), "2026-11-30",
+ * "today" or "yesterday" (now's), as its midnight: HTTP_OK or HTTP_EARG. */
+int http_time_parse_local(const char *text, int utc_offset, int64_t now, int64_t *out);
+/* The same with days in UTC, and neither today nor yesterday (`admin audit --since`). */
 int http_time_parse(const char *text, int64_t *out);
 
 /* ---- Terminals (routes_terminal.c) ---- */
 
 /* The API's (and `possum admin terminal --json`'s) forms of a terminal, its status report and
  * a TMK handed out; NULL when out of memory. */
-json_t *http_terminal_json(const struct merchant_terminal *t);
-json_t *http_terminal_status_json(const struct merchant_terminal_status *s);
+/* Times local, utc_offset minutes east of UTC (jsonval_time()). */
+json_t *http_terminal_json(const struct merchant_terminal *t, int utc_offset);
+json_t *http_terminal_status_json(const struct merchant_terminal_status *s, int utc_offset);
 json_t *http_tmk_json(const char *tid, const char *mid, const char *sn,
                       const struct merchant_tmk *k);
 

@@ -189,41 +189,76 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-int http_time_parse(const char *text, int64_t *out)
+/* "+08:00" or "-05:00" at text: the minutes east of UTC in *out; -1 when it is not one. */
+static int parse_zone(const char *text, int *out)
+{
+	if ((text[0] != '+' && text[0] != '-') || text[3] != ':' ||
+	    strspn(text + 1, "0123456789") != 2 || strspn(text + 4, "0123456789") != 2 ||
+	    text[6] != '\0')
+		return -1;
+	*out = ((text[1] - '0') * 10 + text[2] - '0') * 60 + (text[4] - '0') * 10 + text[5] - '0';
+	if (*out > 24 * 60)
+		return -1;
+	if (text[0] == '-')
+		*out = -*out;
+	return 0;
+}
+
+int http_time_parse_local(const char *text, int utc_offset, int64_t now, int64_t *out)
 {
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0, zone = utc_offset;
 	size_t len = strlen(text);
+	int64_t local_day = (now + (int64_t)utc_offset * 60) / 86400;
 
+	/* A local day: its midnight under utc_offset. */
+	if (strcmp(text, "today") == 0 || strcmp(text, "yesterday") == 0) {
+		*out = (local_day - (text[0] == 'y')) * 86400 - (int64_t)utc_offset * 60;
+		return HTTP_OK;
+	}
 	if (len == 10) {
 		if (sscanf(text, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
 			return HTTP_EARG;
-	} else if (len == 20) {
-		if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+	} else if (len == 20 || len == 25) {
+		if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) !=
+		        6 ||
+		    n != 19 ||
+		    (len == 20 ? strcmp(text + 19, "Z") != 0 : parse_zone(text + 19, &zone) != 0))
 			return HTTP_EARG;
+		zone = len == 20 ? 0 : zone;
+		n = (int)len;
 	} else {
 		return HTTP_EARG;
 	}
 	/* sscanf takes signs and spaces in %d: the digits are checked where they stand. */
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < 19 && i < len; i++)
 		if ((text[i] < '0' || text[i] > '9') && i != 4 && i != 7 && i != 10 && i != 13 &&
-		    i != 16 && i != 19)
+		    i != 16)
 			return HTTP_EARG;
 	if ((size_t)n != len || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0))) || h > 23 ||
 	    mi > 59 || sec > 59)
 		return HTTP_EARG;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - (int64_t)zone * 60;
 	return HTTP_OK;
 }
 
+int http_time_parse(const char *text, int64_t *out)
+{
+	if (strcmp(text, "today") == 0 || strcmp(text, "yesterday") == 0)
+		return HTTP_EARG;
+	return http_time_parse_local(text, 0, 0, out);
+}
+
 int http_query_time(const struct http_request *req, struct http_response *res, const char *name,
-                    int64_t *out)
+                    int utc_offset, int64_t *out)
 {
 	const char *v = http_query(req, name);
 
-	if (v != NULL && http_time_parse(v, out) != HTTP_OK)
-		return bad_field(res, name, "a time, 2026-11-30T14:00:00Z, or a day, 2026-11-30");
+	if (v != NULL && http_time_parse_local(v, utc_offset, req->now, out) != HTTP_OK)
+		return bad_field(res, name,
+		                 "a time, 2026-11-30T22:00:00+08:00 or 2026-11-30T14:00:00Z, or a "
+		                 "local day, 2026-11-30, today or yesterday");
 	return HTTP_OK;
 }
 

@@ -53,25 +53,37 @@ static int refused(struct http_response *res, int rc, const struct merchant_info
 	}
 }
 
+/* A list being filled, and the offset of its times. */
+struct items {
+	json_t *list;
+	int utc_offset;
+};
+
 static int history_item(void *ctx, const struct store_merchant_step *h)
 {
-	json_array_append_new(ctx, json_pack("{s:s?, s:s, s:s, s:s, s:o}", "from",
-	                                     h->from != 0 ? merchant_state_name(h->from) : NULL,
-	                                     "to", merchant_state_name(h->to), "actor", h->actor,
-	                                     "reason", h->reason, "at", jsonval_time(h->at)));
+	struct items *l = ctx;
+
+	json_array_append_new(l->list,
+	                      json_pack("{s:s?, s:s, s:s, s:s, s:o}", "from",
+	                                h->from != 0 ? merchant_state_name(h->from) : NULL, "to",
+	                                merchant_state_name(h->to), "actor", h->actor, "reason",
+	                                h->reason, "at", jsonval_time(h->at, l->utc_offset)));
 	return 0;
 }
 
-static json_t *document_json(const struct store_merchant_doc *d)
+static json_t *document_json(const struct store_merchant_doc *d, int utc_offset)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o}", "id", (json_int_t)d->id, "type",
 	                 d->type, "name", d->name, "content_type", d->content_type, "size",
-	                 (json_int_t)d->size, "sha256", d->sha256, "at", jsonval_time(d->at));
+	                 (json_int_t)d->size, "sha256", d->sha256, "at",
+	                 jsonval_time(d->at, utc_offset));
 }
 
 static int document_item(void *ctx, const struct store_merchant_doc *d)
 {
-	json_array_append_new(ctx, document_json(d));
+	struct items *l = ctx;
+
+	json_array_append_new(l->list, document_json(d, l->utc_offset));
 	return 0;
 }
 
@@ -82,8 +94,10 @@ static int reply_merchant(struct http_ctx *ctx, struct http_response *res, int s
 	json_t *o = merchant_json(i, false), *history = json_array(), *docs = json_array();
 
 	if (o == NULL || history == NULL || docs == NULL ||
-	    merchant_history(ctx->merchant, i->app.id, history_item, history) != MERCHANT_OK ||
-	    merchant_documents(ctx->merchant, i->app.id, document_item, docs) != MERCHANT_OK) {
+	    merchant_history(ctx->merchant, i->app.id, history_item,
+	                     &(struct items){history, ctx->utc_offset}) != MERCHANT_OK ||
+	    merchant_documents(ctx->merchant, i->app.id, document_item,
+	                       &(struct items){docs, ctx->utc_offset}) != MERCHANT_OK) {
 		json_decref(o);
 		json_decref(history);
 		json_decref(docs);
@@ -274,7 +288,7 @@ static int document_add_route(struct http_ctx *ctx, const struct http_request *r
 		                 "content");
 	if (rc != MERCHANT_OK)
 		return refused(res, rc, &i, "content");
-	return http_reply(res, 201, document_json(&d));
+	return http_reply(res, 201, document_json(&d, ctx->utc_offset));
 }
 
 /* GET /api/v1/merchants/{ref}/documents */
@@ -286,8 +300,8 @@ static int document_list_route(struct http_ctx *ctx, const struct http_request *
 	int rc;
 
 	if ((rc = find(ctx, req, res, &i)) != HTTP_OK ||
-	    (rc = merchant_documents(ctx->merchant, i.app.id, document_item, items)) !=
-	        MERCHANT_OK) {
+	    (rc = merchant_documents(ctx->merchant, i.app.id, document_item,
+	                             &(struct items){items, ctx->utc_offset})) != MERCHANT_OK) {
 		json_decref(items);
 		return rc == HTTP_EARG ? HTTP_OK : HTTP_EFAIL;
 	}

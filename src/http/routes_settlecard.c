@@ -7,11 +7,11 @@
 
 #include <string.h>
 
-static json_t *card_json(const struct merchant_settlecard *c)
+static json_t *card_json(const struct merchant_settlecard *c, int utc_offset)
 {
 	return json_pack("{s:s, s:o, s:o}", "card", c->masked, "verified_at",
-	                 jsonval_time(c->verified_at), "effective_from",
-	                 jsonval_time(c->effective_from));
+	                 jsonval_time(c->verified_at, utc_offset), "effective_from",
+	                 jsonval_time(c->effective_from, utc_offset));
 }
 
 static int show(struct http_ctx *ctx, const struct http_request *req, struct http_response *res,
@@ -29,9 +29,9 @@ static int show(struct http_ctx *ctx, const struct http_request *req, struct htt
 	        MERCHANT_OK)
 		return http_merchant_fail(res, rc, "", "mid");
 	body = json_pack("{s:s, s:o, s:o, s:o, s:b}", "mid", req->args[0], "current",
-	                 v.has_current ? card_json(&v.current) : json_null(), "next",
-	                 v.has_next ? card_json(&v.next) : json_null(), "pending",
-	                 v.has_pending ? json_string(v.pending.masked) : json_null(),
+	                 v.has_current ? card_json(&v.current, ctx->utc_offset) : json_null(),
+	                 "next", v.has_next ? card_json(&v.next, ctx->utc_offset) : json_null(),
+	                 "pending", v.has_pending ? json_string(v.pending.masked) : json_null(),
 	                 "payout_ready", ready);
 	if (!ready)
 		json_object_set_new(body, "payout_waits", json_string(why));

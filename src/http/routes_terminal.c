@@ -15,33 +15,35 @@
 #define LIMIT_MAX     500
 #define ONLINE_S      600 /* a terminal seen within 10 minutes is online */
 
-json_t *http_terminal_json(const struct merchant_terminal *t)
+json_t *http_terminal_json(const struct merchant_terminal *t, int utc_offset)
 {
-	return json_pack(
-	    "{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I}, s:s?, s:i, s:b, s:s, s:b, s:o, "
-	    "s:o, s:o, s:o}",
-	    "tid", t->tid, "mid", t->mid, "sn", t->sn, "state",
-	    merchant_terminal_state_name(t->state), "place", "address", t->place.address, "lat",
-	    (json_int_t)t->place.lat, "lon", (json_int_t)t->place.lon, "version",
-	    t->version[0] != '\0' ? t->version : NULL, "batch", t->batch, "signed_in", t->signed_in,
-	    "tmk_kcv", t->tmk_kcv, "tmk_issued", t->tmk_issued, "last_signin",
-	    jsonval_time(t->last_signin), "last_seen", jsonval_time(t->last_seen), "next_review",
-	    jsonval_time(t->next_review), "created", jsonval_time(t->created_at));
+	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I}, s:s?, s:i, s:b, s:s, s:b, s:o, "
+	                 "s:o, s:o, s:o}",
+	                 "tid", t->tid, "mid", t->mid, "sn", t->sn, "state",
+	                 merchant_terminal_state_name(t->state), "place", "address",
+	                 t->place.address, "lat", (json_int_t)t->place.lat, "lon",
+	                 (json_int_t)t->place.lon, "version",
+	                 t->version[0] != '\0' ? t->version : NULL, "batch", t->batch, "signed_in",
+	                 t->signed_in, "tmk_kcv", t->tmk_kcv, "tmk_issued", t->tmk_issued,
+	                 "last_signin", jsonval_time(t->last_signin, utc_offset), "last_seen",
+	                 jsonval_time(t->last_seen, utc_offset), "next_review",
+	                 jsonval_time(t->next_review, utc_offset), "created",
+	                 jsonval_time(t->created_at, utc_offset));
 }
 
-json_t *http_terminal_status_json(const struct merchant_terminal_status *s)
+json_t *http_terminal_status_json(const struct merchant_terminal_status *s, int utc_offset)
 {
-	json_t *o = http_terminal_json(&s->t), *last = json_null();
+	json_t *o = http_terminal_json(&s->t, utc_offset), *last = json_null();
 
 	if (o == NULL)
 		return NULL;
 	if (s->last_txn.at != 0)
-		last = json_pack("{s:o, s:s, s:s, s:s, s:o}", "at", jsonval_time(s->last_txn.at),
-		                 "type", s->last_txn.type, "rc", s->last_txn.rc, "rrn",
-		                 s->last_txn.rrn, "money",
+		last = json_pack("{s:o, s:s, s:s, s:s, s:o}", "at",
+		                 jsonval_time(s->last_txn.at, utc_offset), "type", s->last_txn.type,
+		                 "rc", s->last_txn.rc, "rrn", s->last_txn.rrn, "money",
 		                 jsonval_money(s->last_txn.amount, (unsigned)s->last_txn.currency));
 	json_object_set_new(o, "online", json_boolean(s->online));
-	json_object_set_new(o, "last_seen", jsonval_time(s->last_seen));
+	json_object_set_new(o, "last_seen", jsonval_time(s->last_seen, utc_offset));
 	json_object_set_new(o, "last_transaction", last != NULL ? last : json_null());
 	json_object_set_new(o, "reversals_batch", json_integer(s->reversals_batch));
 	json_object_set_new(o, "reversals", json_integer(s->reversals));
@@ -117,7 +119,7 @@ static int reply_terminal(struct http_ctx *ctx, const char *tid, struct http_res
 	json_t *o;
 
 	if (merchant_terminal_get(ctx->merchant, tid, &t) != MERCHANT_OK ||
-	    (o = http_terminal_json(&t)) == NULL)
+	    (o = http_terminal_json(&t, ctx->utc_offset)) == NULL)
 		return HTTP_EFAIL;
 	return http_reply(res, status, o);
 }
@@ -182,6 +184,7 @@ struct page {
 	json_t *items;
 	size_t n, limit;
 	char last[MERCHANT_TID_LEN + 1];
+	int utc_offset;
 };
 
 static int page_add(void *ctx, const struct merchant_terminal *t)
@@ -190,7 +193,7 @@ static int page_add(void *ctx, const struct merchant_terminal *t)
 
 	if (p->n == p->limit)
 		return 1; /* one more than the page: there is a next */
-	json_array_append_new(p->items, http_terminal_json(t));
+	json_array_append_new(p->items, http_terminal_json(t, p->utc_offset));
 	memcpy(p->last, t->tid, sizeof p->last);
 	p->n++;
 	return 0;
@@ -201,7 +204,7 @@ static int get_terminals(struct http_ctx *ctx, const struct http_request *req,
 {
 	const char *mid = http_query(req, "mid"), *after = http_query(req, "after"),
 	           *limit = http_query(req, "limit");
-	struct page p = {.limit = LIMIT_DEFAULT};
+	struct page p = {.limit = LIMIT_DEFAULT, .utc_offset = ctx->utc_offset};
 	char *end;
 	int rc;
 
@@ -232,7 +235,7 @@ static int get_terminal(struct http_ctx *ctx, const struct http_request *req,
 
 	if (rc != HTTP_OK)
 		return rc == HTTP_EARG ? HTTP_OK : rc;
-	return http_reply(res, 200, http_terminal_json(&t));
+	return http_reply(res, 200, http_terminal_json(&t, ctx->utc_offset));
 }
 
 static int get_status(struct http_ctx *ctx, const struct http_request *req,
@@ -246,7 +249,7 @@ static int get_status(struct http_ctx *ctx, const struct http_request *req,
 		return rc == HTTP_EARG ? HTTP_OK : rc;
 	if (merchant_terminal_status(ctx->merchant, t.tid, req->now, ONLINE_S, &s) != MERCHANT_OK)
 		return HTTP_EFAIL;
-	return http_reply(res, 200, http_terminal_status_json(&s));
+	return http_reply(res, 200, http_terminal_status_json(&s, ctx->utc_offset));
 }
 
 static int post_state(struct http_ctx *ctx, const struct http_request *req,

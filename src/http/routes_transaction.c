@@ -18,15 +18,15 @@ static int refuse(struct http_response *res, const char *error, const char *name
 }
 
 /* The search's criteria from the query: HTTP_OK, or HTTP_EARG with res the 400. */
-static int read_filter(const struct http_request *req, struct http_response *res,
-                       struct store_acq_txn_filter *f)
+static int read_filter(const struct http_ctx *ctx, const struct http_request *req,
+                       struct http_response *res, struct store_acq_txn_filter *f)
 {
 	const char *status = http_query(req, "status"), *source = http_query(req, "source"), *bad,
 	           *why;
 
 	f->amount = -1;
-	if (http_query_time(req, res, "from", &f->from) != HTTP_OK ||
-	    http_query_time(req, res, "to", &f->to) != HTTP_OK ||
+	if (http_query_time(req, res, "from", ctx->utc_offset, &f->from) != HTTP_OK ||
+	    http_query_time(req, res, "to", ctx->utc_offset, &f->to) != HTTP_OK ||
 	    http_query_int(req, res, "amount", 0, INT64_MAX, &f->amount) != HTTP_OK ||
 	    http_query_page(req, res, &f->limit, &f->after_id) != HTTP_OK)
 		return HTTP_EARG;
@@ -44,9 +44,16 @@ static int read_filter(const struct http_request *req, struct http_response *res
 	return HTTP_OK;
 }
 
+struct adding {
+	json_t *items;
+	int utc_offset;
+};
+
 static int add_txn(void *arg, const struct store_acq_txn *t)
 {
-	return json_array_append_new(arg, acquirer_txn_json(t));
+	struct adding *a = arg;
+
+	return json_array_append_new(a->items, acquirer_txn_json(t, a->utc_offset));
 }
 
 /* GET /api/v1/transactions?from=&to=&terminal=&status=&card=&amount=&mid=&source=&limit=&after=
@@ -54,11 +61,11 @@ static int add_txn(void *arg, const struct store_acq_txn *t)
 static int search(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	struct store_acq_txn_filter f = {0};
+	struct adding a = {NULL, ctx->utc_offset};
 	int64_t next;
-	json_t *items;
 	int rc;
 
-	if (read_filter(req, res, &f) != HTTP_OK)
+	if (read_filter(ctx, req, res, &f) != HTTP_OK)
 		return HTTP_OK;
 	/* A merchant's token searches its own merchant's; naming another is naming nothing. */
 	if (req->who->role == HTTP_ROLE_MERCHANT) {
@@ -66,10 +73,10 @@ static int search(struct http_ctx *ctx, const struct http_request *req, struct h
 			return http_fail(res, 404, "no such merchant", "mid");
 		f.mid = req->who->mid;
 	}
-	if ((items = json_array()) == NULL)
+	if ((a.items = json_array()) == NULL)
 		return HTTP_EFAIL;
-	rc = acquirer_txn_page(ctx->store, &f, add_txn, items, &next);
-	return http_reply_page(res, rc == ACQUIRER_OK, items,
+	rc = acquirer_txn_page(ctx->store, &f, add_txn, &a, &next);
+	return http_reply_page(res, rc == ACQUIRER_OK, a.items,
 	                       next != 0 ? json_integer(next) : NULL);
 }
 
@@ -83,7 +90,7 @@ static int by_rrn(struct http_ctx *ctx, const struct http_request *req, struct h
 		return http_fail(res, 404, "no such transaction", NULL);
 	if (rc != ACQUIRER_OK)
 		return HTTP_EFAIL;
-	return http_reply(res, 200, acquirer_txn_json(&t));
+	return http_reply(res, 200, acquirer_txn_json(&t, ctx->utc_offset));
 }
 
 /* GET /api/v1/merchants/{mid}/balance?from=&to=: the acquirer's approved, unreversed requests
@@ -97,10 +104,10 @@ static int balance(struct http_ctx *ctx, const struct http_request *req, struct 
 
 	if (!http_may_see(req, mid))
 		return http_fail(res, 404, "no such merchant", NULL);
-	if (http_query_time(req, res, "from", &from) != HTTP_OK ||
-	    http_query_time(req, res, "to", &to) != HTTP_OK)
+	if (http_query_time(req, res, "from", ctx->utc_offset, &from) != HTTP_OK ||
+	    http_query_time(req, res, "to", ctx->utc_offset, &to) != HTTP_OK)
 		return HTTP_OK;
-	if ((body = acquirer_balance_json(ctx->store, mid, from, to, &rc)) == NULL)
+	if ((body = acquirer_balance_json(ctx->store, mid, from, to, ctx->utc_offset, &rc)) == NULL)
 		return rc == ACQUIRER_ENOTFOUND ? http_fail(res, 404, "no such merchant", NULL)
 		                                : HTTP_EFAIL;
 	return http_reply(res, 200, body);

@@ -271,16 +271,16 @@ static int stage_pin(struct issuer_decision *d)
 	return issuer_decide(d, RCODE_WRONG_PIN, "pin_wrong");
 }
 
-static bool same_day(int64_t a, int64_t b)
+static bool same_day(const issuer *is, int64_t a, int64_t b)
 {
-	return issuer_day(a) == issuer_day(b);
+	return issuer_day(is, a) == issuer_day(is, b);
 }
 
 /* A payment undone the day it was made no longer counts against that day's limits. */
 static void unspend(struct issuer_decision *d)
 {
 	if ((d->orig.op == REQUEST_PURCHASE || d->orig.op == REQUEST_PREAUTH) &&
-	    same_day(d->orig.at, d->now)) {
+	    same_day(d->is, d->orig.at, d->now)) {
 		d->day.amount -= d->orig.amount;
 		d->day.count--;
 	}
@@ -340,7 +340,7 @@ static int stage_original(struct issuer_decision *d)
 		break;
 	case REQUEST_VOID:
 	case REQUEST_COMPLETION_VOID:
-		if (!same_day(d->orig.at, d->now))
+		if (!same_day(d->is, d->orig.at, d->now))
 			return issuer_decide(d, RCODE_INVALID_TXN, "not_same_day");
 		if (r->amount != d->orig.amount)
 			return issuer_decide(d, RCODE_AMOUNT_DIFFERS, "amount_differs");
@@ -361,7 +361,8 @@ static int stage_limits(struct issuer_decision *d)
 	struct store_card_day day;
 	int rc;
 
-	if ((rc = store_card_day_get(d->is->s, d->card.id, issuer_day(d->now), &day)) != STORE_OK)
+	if ((rc = store_card_day_get(d->is->s, d->card.id, issuer_day(d->is, d->now), &day)) !=
+	    STORE_OK)
 		return issuer_from_store(rc);
 	if (cfg->daily_amount_limit > 0 && d->req->amount > cfg->daily_amount_limit - day.amount)
 		return issuer_decide(d, RCODE_AMOUNT_LIMIT, "daily_amount_limit");
@@ -642,7 +643,7 @@ static int record(struct issuer_decision *d)
 	if (rc == STORE_OK && d->orig2_changed)
 		rc = store_decision_update(d->is->s, &d->orig2);
 	if (rc == STORE_OK && (d->day.amount != 0 || d->day.count != 0 || d->day.auths != 0))
-		rc = store_card_day_add(d->is->s, d->card.id, issuer_day(d->now), &d->day);
+		rc = store_card_day_add(d->is->s, d->card.id, issuer_day(d->is, d->now), &d->day);
 	if (rc == STORE_OK && d->auth_new)
 		rc = store_cardauth_insert(d->is->s, &d->auth);
 	else if (rc == STORE_OK && d->auth_changed)

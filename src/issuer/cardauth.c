@@ -51,7 +51,7 @@ static int start(struct issuer_decision *d)
 	int matches;
 	int rc;
 
-	if ((rc = store_card_day_get(is->s, d->card.id, issuer_day(d->now), &day)) != STORE_OK)
+	if ((rc = store_card_day_get(is->s, d->card.id, issuer_day(is, d->now), &day)) != STORE_OK)
 		return issuer_from_store(rc);
 	if (day.auths >= is->cfg.auth_per_day)
 		return issuer_decide(d, RCODE_COUNT_LIMIT, "cardauth_daily_limit");

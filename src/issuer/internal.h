@@ -33,8 +33,9 @@ enum issuer_transfer_code {
 	ISSUER_XFER_FUNDING,
 };
 
-/* The day (since 1970-01-01 UTC) of a time. */
-int64_t issuer_day(int64_t now);
+/* The local day of a time under the issuer's utc_offset (days since 1970-01-01 there): the day
+ * of the daily limits, and of a void's "same day". */
+int64_t issuer_day(const issuer *is, int64_t now);
 
 /* Whether a card expiring at the end of yymm (YYMM) is still current at now (UTC): false also
  * for an expiry that is not one. */

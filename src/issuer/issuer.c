@@ -125,9 +125,11 @@ bool issuer_expiry_current(const char *yymm, int64_t now)
 	       card_expiry_check(yymm, tm.tm_year + 1900, tm.tm_mon + 1) == CARD_OK;
 }
 
-int64_t issuer_day(int64_t now)
+int64_t issuer_day(const issuer *is, int64_t now)
 {
-	return now >= 0 ? now / 86400 : (now - 86399) / 86400;
+	int64_t local = now + (int64_t)is->cfg.utc_offset * 60;
+
+	return local >= 0 ? local / 86400 : (local - 86399) / 86400;
 }
 
 int issuer_random_digits(char *out, size_t n)

@@ -68,7 +68,7 @@ int notify_message_format(const struct notify_message *m, char *out, size_t cap)
 	t = (time_t)(m->at + (int64_t)m->utc_offset * 60);
 	if (gmtime_r(&t, &tm) == NULL)
 		return NOTIFY_EARG;
-	strftime(when, sizeof when, "%m-%d %H:%M", &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 	if (m->language != NULL && strcmp(m->language, "en") == 0)
 		n = snprintf(out, cap, "Your card ending %s %s%s %s%s%s%s on %s.", m->last4,
 		             w->en_before, alpha, amount, w->en_between, m->merchant, w->en_after,

@@ -65,9 +65,9 @@ struct notify_message {
 };
 
 /* The text of m (m->phone is not used) into out (capacity cap): in Chinese
- *   您尾号1234的卡于11-22 10:30在某某商户消费 CNY 12.34元
+ *   您尾号1234的卡于2026-11-22 10:30在某某商户消费 CNY 12.34元
  * or in English
- *   Your card ending 1234 paid CNY 12.34 at SOME SHOP on 11-22 10:30.
+ *   Your card ending 1234 paid CNY 12.34 at SOME SHOP on 2026-11-22 10:30.
  * with the wording of m->kind. NOTIFY_EARG for a kind, last four digits, merchant (empty,
  * longer than NOTIFY_MERCHANT_MAX or with a control character) or amount out of range;
  * NOTIFY_ESPACE when out is too small. */

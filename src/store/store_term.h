@@ -27,6 +27,7 @@ struct store_term_state {
 	int stan;                     /* the last STAN used, 0..999999 */
 	int batch;                    /* 60.2, from sign-in, +1 after a settlement */
 	int timeout;                  /* seconds to wait for an answer */
+	char merchant_name[161];      /* 63.2 of the last sign-in's answer; "" before */
 };
 
 /* STORE_ENOTFOUND when the terminal was never set up. */
@@ -65,13 +66,16 @@ struct store_term_txn {
 	bool reversible;                                /* moves money: a lost answer is reversed */
 	char reason[3];                                 /* the reversal's 39: 98, A0, 06 */
 	char rc[3], rrn[13], auth[7], date[5], time[7]; /* from the answer */
-	int arpc;    /* 0 not chip, 1 verified, 2 did not verify */
-	bool voided; /* a later void (or cancel) was approved */
+	int arpc;                /* 0 not chip, 1 verified, 2 did not verify */
+	bool voided;             /* a later void (or cancel) was approved */
+	char aid[33], label[17]; /* chip: the application's AID (4F, hex) and label (50); "" else */
+	char tc[17];             /* chip, approved: the TC of the second GENERATE AC (hex); "" */
 };
 
 /* Inserts t (t->id ignored) and sets t->id. */
 int store_term_txn_insert(store *s, struct store_term_txn *t);
-/* Writes what changes after sending: status, reason, rc, rrn, auth, date, time, arpc, voided. */
+/* Writes what changes after sending: status, reason, rc, rrn, auth, date, time, arpc, voided,
+ * tc. */
 int store_term_txn_update(store *s, const struct store_term_txn *t);
 
 enum store_term_key {

@@ -226,7 +226,7 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res)
 	iso8583_msg resp;
 	const uint8_t *sub;
 	size_t sub_len;
-	char f60[18], batch[7];
+	char f60[18], batch[7], f63[165];
 	int stan, rc;
 
 	memset(res, 0, sizeof *res);
@@ -253,6 +253,9 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res)
 		batch[6] = '\0';
 		st.batch = atoi(batch);
 	}
+	/* 63.2: the merchant's name for the slips (docs/cup-pos.md); an older host sends none. */
+	term_field(&resp, 63, f63, sizeof f63);
+	snprintf(st.merchant_name, sizeof st.merchant_name, "%s", strlen(f63) > 3 ? f63 + 3 : "");
 	if (store_term_state_put(t->s, &st) != STORE_OK)
 		return TERM_ESTORE;
 	t->st = st;

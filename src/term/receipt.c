@@ -1,10 +1,16 @@
 /* receipt.c — the printed slip (签购单): the merchant's copy and the customer's, each in
- * Chinese and English, from a transaction's record (the PAN only masked). */
+ * Chinese and English, from a transaction's record (the PAN only masked), as CUP slips are: the
+ * merchant's name (from sign-in), the host's local date with its year, and for chip cards the
+ * application (AID, label) and its cryptogram (the TC, else the ARQC). */
 #include "term/internal.h"
 #include "rcode/rcode.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+#include "common/hex.h"
+#include "tlv/tlv.h"
 
 static const char *const kind_zh[TERM_KINDS] = {
     [TERM_BALANCE] = "余额查询",      [TERM_PURCHASE] = "消费",
@@ -14,14 +20,54 @@ static const char *const kind_zh[TERM_KINDS] = {
     [TERM_CARDAUTH] = "银行卡鉴权",
 };
 
+/* The answer's date (13, MMDD) and time (12) with the year the terminal's clock (x->at) gives:
+ * "2026-12-06 10:30:00". A date of January made in the clock's December is of the next year, one
+ * of December in its January of the one before (the host's zone is not the clock's). */
+static void slip_time(const struct store_term_txn *x, char out[32])
+{
+	time_t at = (time_t)x->at;
+	struct tm tm;
+	int month, year;
+
+	if (strlen(x->date) != 4 || strlen(x->time) != 6 || gmtime_r(&at, &tm) == NULL) {
+		snprintf(out, 32, "%s %s", x->date[0] ? x->date : "-", x->time[0] ? x->time : "-");
+		return;
+	}
+	month = (x->date[0] - '0') * 10 + (x->date[1] - '0');
+	year =
+	    tm.tm_year + 1900 + (month == 1 && tm.tm_mon == 11) - (month == 12 && tm.tm_mon == 0);
+	snprintf(out, 32, "%04d-%.2s-%.2s %.2s:%.2s:%.2s", year % 10000, x->date, x->date + 2,
+	         x->time, x->time + 2, x->time + 4);
+}
+
+/* A chip card's application and cryptogram: the TC of an approval, else the request's ARQC. */
+static void chip_lines(const struct store_term_txn *x, FILE *f)
+{
+	char arqc[17] = "";
+	tlv v;
+
+	if (x->aid[0] == '\0')
+		return;
+	fprintf(f, "AID: %s  应用标签 APP LABEL: %s\n", x->aid, x->label);
+	if (x->tc[0] != '\0') {
+		fprintf(f, "TC: %s\n", x->tc);
+	} else if (tlv_find(x->icc, x->icc_len, 0x9F26, &v) == TLV_OK && v.len == 8) {
+		hex_encode(v.value, v.len, arqc, sizeof arqc);
+		fprintf(f, "ARQC: %s\n", arqc);
+	}
+}
+
 static void copy(const struct store_term_state *st, const struct store_term_txn *x, const char *zh,
                  const char *en, FILE *f)
 {
 	const char *rc_en, *rc_zh, *kzh = (unsigned)x->kind < TERM_KINDS ? kind_zh[x->kind] : NULL;
 	long long a = (long long)x->amount;
+	char when[32];
 
 	term_rc_text(x->rc, &rc_en, &rc_zh);
+	slip_time(x, when);
 	fprintf(f, "POS签购单 / POS SALES SLIP — %s / %s\n", zh, en);
+	fprintf(f, "商户名称 MERCHANT NAME: %s\n", st->merchant_name[0] ? st->merchant_name : "-");
 	fprintf(f, "商户编号 MERCHANT NO.: %s\n", st->mid);
 	fprintf(f, "终端编号 TERMINAL NO.: %s\n", st->tid);
 	fprintf(f, "卡号 CARD NO.: %s (%s)\n", x->masked,
@@ -33,11 +79,11 @@ static void copy(const struct store_term_state *st, const struct store_term_txn 
 	fprintf(f, "批次号 BATCH NO.: %06d  凭证号 VOUCHER NO.: %06d\n", x->batch, x->stan);
 	fprintf(f, "参考号 REF NO.: %s  授权码 AUTH NO.: %s\n", x->rrn[0] ? x->rrn : "-",
 	        x->auth[0] ? x->auth : "-");
-	fprintf(f, "日期/时间 DATE/TIME: %s %s\n", x->date[0] ? x->date : "-",
-	        x->time[0] ? x->time : "-");
+	fprintf(f, "日期/时间 DATE/TIME: %s\n", when);
 	fprintf(f, "金额 AMOUNT: CNY %s%lld.%02lld\n",
 	        x->kind == TERM_VOID || x->kind == TERM_REFUND ? "-" : "", a / 100, a % 100);
 	fprintf(f, "结果 RESULT: %s %s %s\n", x->rc[0] ? x->rc : "--", rc_zh, rc_en);
+	chip_lines(x, f);
 	if (x->status == STORE_TERM_REVERSAL || x->status == STORE_TERM_SENT)
 		fprintf(f, "冲正待发 REVERSAL PENDING (%s)\n",
 		        x->reason[0] ? x->reason : RCODE_ISSUER_TIMEOUT);

@@ -20,9 +20,12 @@
  * answer (rcode.h's codes), or this, another reason. */
 #define REVERSAL_OTHER "06"
 
-/* What a chip read gives besides the record: the session key, to check the ARPC with. */
+/* What a chip read gives besides the record: the session key, to check the ARPC with, and the
+ * CDOL1 data, which the second GENERATE AC covers again. */
 struct chip_read {
 	uint8_t sk[16], arqc[8];
+	uint8_t cdol[64];
+	size_t cdol_len;
 };
 
 static uint8_t bcd(int v)
@@ -80,6 +83,8 @@ static int chip_data(term *t, const struct term_card *card, struct store_term_tx
 			return TERM_EARG;
 	}
 	memcpy(r, atc, 2);
+	memcpy(cr->cdol, cdol, cpos);
+	cr->cdol_len = cpos;
 	if (crypto_emv_session_key(card->icc_mk, r, sizeof r, cr->sk) != CRYPTO_OK ||
 	    crypto_emv_arqc(cr->sk, cdol, cpos, cr->arqc) != CRYPTO_OK)
 		return TERM_EHSM;
@@ -239,6 +244,21 @@ static int check_arpc(const iso8583_msg *resp, const struct chip_read *cr)
 	return CRYPTO_memcmp(arpc, v.value, 8) == 0 ? 1 : 2;
 }
 
+/* The card's answer to the second GENERATE AC once the issuer approved and authenticated
+ * itself: a TC over the CDOL1 data and the authorisation response code (8A, field 39), under
+ * the same session key; its hex in x->tc for the slip. "" when the card cannot make one. */
+static void second_gen_ac(const struct chip_read *cr, struct store_term_txn *x)
+{
+	uint8_t data[sizeof cr->cdol + 2], tc[8];
+
+	x->tc[0] = '\0';
+	memcpy(data, cr->cdol, cr->cdol_len);
+	memcpy(data + cr->cdol_len, x->rc, 2);
+	if (crypto_emv_arqc(cr->sk, data, cr->cdol_len + 2, tc) == CRYPTO_OK)
+		hex_encode(tc, sizeof tc, x->tc, sizeof x->tc);
+	crypto_wipe(data, sizeof data);
+}
+
 /* Reads the answer into x and res. */
 static void read_answer(const iso8583_msg *resp, struct store_term_txn *x, struct term_result *res)
 {
@@ -339,6 +359,8 @@ static int record_answer(term *t, int rc, const iso8583_msg *resp, const struct 
 		read_answer(resp, x, res);
 		if (x->icc_len > 0 && rcode_approved(x->rc))
 			x->arpc = check_arpc(resp, cr);
+		if (x->arpc == 1)
+			second_gen_ac(cr, x);
 	} else if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT) {
 		/* No usable answer: what was sent may have been applied. */
 		x->status = x->reversible ? STORE_TERM_REVERSAL : STORE_TERM_ANSWERED;
@@ -394,6 +416,8 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 			goto out;
 		}
 		strcpy(x.psn, req->card->psn);
+		strcpy(x.aid, req->card->aid);
+		strcpy(x.label, req->card->label);
 		if ((rc = chip_data(t, req->card, &x, &cr)) != TERM_OK)
 			goto out;
 	}

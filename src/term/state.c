@@ -118,6 +118,32 @@ static int card_text(json_t *o, const char *name, char *out, size_t cap, size_t 
 	return TERM_OK;
 }
 
+/* The chip application's AID and label: emv's "aid" (hex) and "label" when given, else
+ * UnionPay's for the card's product (A000000333010102 credit, …0101 debit and prepaid). */
+static int card_app(json_t *root, json_t *emv, struct term_card *out)
+{
+	const char *aid = json_string_value(json_object_get(emv, "aid")),
+	           *label = json_string_value(json_object_get(emv, "label")),
+	           *product = json_string_value(json_object_get(root, "product"));
+	bool credit = product != NULL && strcmp(product, "credit") == 0;
+	size_t n;
+
+	if (aid == NULL)
+		aid = credit ? "A000000333010102" : "A000000333010101";
+	if (label == NULL)
+		label = credit ? "UnionPay Credit" : "UnionPay Debit";
+	n = strlen(aid);
+	if (n < 10 || n >= sizeof out->aid || n % 2 != 0 || strspn(aid, "0123456789ABCDEF") != n ||
+	    strlen(label) == 0 || strlen(label) >= sizeof out->label)
+		return TERM_ECARD;
+	for (const char *c = label; *c != '\0'; c++)
+		if (*c < 0x20 || *c > 0x7E)
+			return TERM_ECARD;
+	memcpy(out->aid, aid, n + 1);
+	memcpy(out->label, label, strlen(label) + 1);
+	return TERM_OK;
+}
+
 int term_card_load(const char *path, struct term_card *out)
 {
 	json_t *root, *emv;
@@ -140,6 +166,9 @@ int term_card_load(const char *path, struct term_card *out)
 		    strlen(mk) != 32 ||
 		    hex_decode(mk, 32, out->icc_mk, sizeof out->icc_mk, &n) != HEX_OK || n != 16)
 			goto out;
+		if ((rc = card_app(root, emv, out)) != TERM_OK)
+			goto out;
+		rc = TERM_ECARD;
 		out->chip = true;
 	}
 	rc = TERM_OK;

@@ -61,6 +61,8 @@ struct term_card {
 	char pan[20], expiry[5], service_code[4], track2[38], psn[3];
 	bool chip;
 	uint8_t icc_mk[16];
+	char aid[33], label[17]; /* chip: the application (4F, hex; 50), for the slips: the file's
+	                            emv "aid" and "label", else UnionPay's for its product */
 };
 
 /* Transactions, as the spec's table names them. */

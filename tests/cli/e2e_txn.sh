@@ -1,7 +1,9 @@
 # e2e_txn.sh — `possum admin txn list|show` and `possum admin merchant balance` against the
 # records a running host keeps of `possum term` purchases: the API's filters, one request by
 # its RRN, the merchant's balance, the API's JSON (the same bytes as curl gets), a table for
-# people (12.34 CNY, masked cards), and bad input (2) and unknown RRN or MID (1).
+# people (12.34 CNY, masked cards), and bad input (2) and unknown RRN or MID (1). The host runs
+# in New York's zone: the answers' 12/13, the JSON's times and the local days are still Beijing's
+# ([host] utc_offset = 480), never the machine's.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -10,7 +12,7 @@ st=$tmp/term
 mid=898310048120001
 sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf
-"$possum" host --data "$data" --port 0 --api-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+TZ=America/New_York "$possum" host --data "$data" --port 0 --api-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 host_pid=$!
 trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do grep -q acquirer "$data/host.ports" 2>/dev/null && break; sleep 0.1; done
@@ -29,8 +31,15 @@ t() { "$possum" term "$@" --state "$st"; }
 rrn_of() { sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out"; }
 expect 0 "init" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid $mid --sn SN0001 --tmk-components "$comps"
 expect 0 "signin" -- t signin
+before=$(date -u -d '+8 hours' '+%m%d %H')
 expect 0 "purchase 12.34" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 12.34 --json
 rrn1=$(rrn_of)
+after=$(date -u -d '+8 hours' '+%m%d %H')
+stan1=$(sed -n 's/.*"stan":"\{0,1\}\([0-9]*\).*/\1/p' "$tmp/out")
+# Fields 13 and 12 of the answer, as the slip prints them: MMDD hhmmss, Beijing's.
+expect 0 "receipt: the answer's date and time" -- t receipt --stan "$stan1"
+got=$(sed -n 's/.*DATE\/TIME: [0-9]\{4\}-\([0-9][0-9]\)-\([0-9][0-9]\) \([0-9][0-9]\).*/\1\2 \3/p' "$tmp/out" | head -1)
+if [ "$got" = "$before" ] || [ "$got" = "$after" ]; then ok; else bad "12/13 are not Beijing time ($before): $got: $(cat "$tmp/out")"; fi
 expect 0 "purchase 20.00" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 20.00 --json
 rrn2=$(rrn_of)
 stan2=$(sed -n 's/.*"stan":"\{0,1\}\([0-9]*\).*/\1/p' "$tmp/out")
@@ -54,7 +63,7 @@ out_has "\*\*\*\*\*\*$last4"
 out_has " void "
 out_has "declined"
 expect 0 "txn list --json" -- a txn list --json
-out_has '"items":\[{"id":1,"at":"'
+out_has '"items":\[{"id":1,"at":"20[0-9-]*T[0-9:]*+08:00"'
 out_has '"amount":{"amount":1234,"currency":"CNY"}'
 out_has '"next":null'
 cp "$tmp/out" "$tmp/cli.json"
@@ -83,6 +92,19 @@ expect 0 "txn list --from later" -- a txn list --from 2999-01-01
 out_has "^none$"
 expect 0 "txn list --to earlier" -- a txn list --to 2000-01-01T00:00:00Z --json
 out_has '{"items":\[\],"next":null}'
+expect 0 "txn list --to 2000-01-01T08:00:00+08:00" -- a txn list --to 2000-01-01T08:00:00+08:00 --json
+out_has '{"items":\[\],"next":null}'
+expect 0 "txn list --from today (Beijing's)" -- a txn list --from today --json
+out_has "\"rrn\":\"$rrn1\""
+expect 0 "txn list --from yesterday --to today: none" -- a txn list --from yesterday --to today
+out_has "^none$"
+expect 0 "txn list --from $(date -u -d '+8 hours' +%F) (a local day)" -- a txn list --from "$(date -u -d '+8 hours' +%F)" --json
+out_has "\"rrn\":\"$rrn1\""
+expect 0 "txn list: the table's local time has the year" -- a txn list --limit 1
+out_has "^1 *20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] "
+expect 2 "txn list: tomorrow is not a day it reads" -- a txn list --from tomorrow
+err_has "today or yesterday"
+expect 2 "txn list: an offset without its colon" -- a txn list --from 2026-11-30T10:00:00+0800
 expect 0 "txn list --limit 1" -- a txn list --limit 1 --json
 out_has '"next":1}'
 expect 0 "txn list --after 1 --limit 1" -- a txn list --after 1 --limit 1
@@ -97,6 +119,23 @@ err_has "masked"
 expect 2 "txn list: short TID" -- a txn list --terminal T1
 expect 2 "txn list: bad limit" -- a txn list --limit 0
 expect 2 "txn list: --terminal and --tid" -- a txn list --terminal TERM0001 --tid TERM0001
+
+# [host] utc_offset = 0: the same records' times in UTC; the old name too, and both names
+# differing refused with the line. A relative data directory in a config is the config's.
+printf '[host]\nutc_offset = 0\n' >"$tmp/utc.conf"
+expect 0 "txn list under utc_offset = 0" -- "$possum" admin txn list --data "$data" --config "$tmp/utc.conf" --json
+out_has '"at":"20[0-9-]*T[0-9:]*Z"'
+printf '[notify]\nutc_offset = -300\n' >"$tmp/ny.conf"
+expect 0 "txn list under [notify] utc_offset = -300" -- "$possum" admin txn list --data "$data" --config "$tmp/ny.conf" --json
+out_has '"at":"20[0-9-]*T[0-9:]*-05:00"'
+printf '[host]\nutc_offset = 0\n[notify]\nutc_offset = 480\n' >"$tmp/both.conf"
+expect 2 "utc_offset under both names, differing" -- "$possum" admin txn list --data "$data" --config "$tmp/both.conf"
+err_has "both.conf line 4: \[notify\] utc_offset: 480 differs from \[host\] utc_offset = 0 on line 2"
+mkdir "$tmp/etc"
+printf '[host]\ndata = ../host\n' >"$tmp/etc/rel.conf"
+abs_possum=$(cd "$(dirname "$possum")" && pwd)/$(basename "$possum")
+expect 0 "a config's relative data directory, from another directory" -- sh -c "cd / && POSSUM_DATA= '$abs_possum' admin txn list --config '$tmp/etc/rel.conf' --json"
+out_has "\"rrn\":\"$rrn1\""
 
 # ---- txn show ----
 expect 0 "txn show" -- a txn show "$rrn1"
@@ -175,6 +214,11 @@ out_has "{\"mid\":\"$mid\",\"from\":null,\"to\":null,\"currencies\":\[{\"sales\"
 out_has '"net":{"amount":1734,"currency":"CNY"}'
 expect 0 "merchant balance, a period without payments" -- a merchant balance $mid --from 2999-01-01
 out_has "no payments"
+expect 0 "merchant balance --from today --json" -- a merchant balance $mid --from today --json
+out_has "\"from\":\"$(date -u -d '+8 hours' +%F)T00:00:00+08:00\""
+# Every payment of this test is of today (Beijing's): the same totals as without --from.
+a merchant balance $mid --json >"$tmp/all.json"
+if [ "$(sed 's/.*"currencies"//' "$tmp/out")" = "$(sed 's/.*"currencies"//' "$tmp/all.json")" ]; then ok; else bad "today's balance is not everything's: $(cat "$tmp/out") / $(cat "$tmp/all.json")"; fi
 expect 1 "merchant balance: unknown MID" -- a merchant balance 898000000000000
 err_has "no merchant of MID 898000000000000"
 expect 2 "merchant balance: bad date" -- a merchant balance $mid --to 30-11-2026

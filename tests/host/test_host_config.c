@@ -288,12 +288,71 @@ static void notify_section(void **state)
 	host_config_free(&cfg);
 }
 
+/* [host] utc_offset, its old name [notify] utc_offset, and the two disagreeing. */
+static void utc_offset(void **state)
+{
+	struct host_config cfg;
+	char err[256];
+
+	(void)state;
+	host_config_defaults(&cfg);
+	assert_int_equal(cfg.utc_offset, 480);
+	assert_int_equal(load("[host]\nutc_offset = -300\n", &cfg, err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_int_equal(cfg.utc_offset, -300);
+	assert_int_equal(cfg.notify.utc_offset, -300);
+	assert_int_equal(load("[notify]\nutc_offset = 540\n", &cfg, err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_int_equal(cfg.utc_offset, 540);
+	assert_int_equal(
+	    load("[host]\nutc_offset = 0\n[notify]\nutc_offset = 0\n", &cfg, err, sizeof err),
+	    HOST_CONFIG_OK);
+	assert_int_equal(cfg.utc_offset, 0);
+	assert_int_equal(load("[host]\nutc_offset = 480\n[notify]\nsink = file\nutc_offset = 540\n",
+	                      &cfg, err, sizeof err),
+	                 HOST_CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 5: [notify] utc_offset: 540 differs from [host] "
+	                            "utc_offset = 480 on line 2"));
+	assert_int_equal(load("[host]\nutc_offset = 1441\n", &cfg, err, sizeof err),
+	                 HOST_CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 2: [host] utc_offset: not a number from -1440 to 1440"));
+	host_config_free(&cfg);
+}
+
+/* A relative path in the file is taken from the file's directory; absolute ones, "-" and
+ * empty ones stay as they are. */
+static void relative_paths(void **state)
+{
+	struct host_config cfg;
+	char err[256];
+
+	(void)state;
+	host_config_defaults(&cfg);
+	assert_string_equal(cfg.data, "./possum-data");
+	assert_int_equal(load("[host]\ndata = d\nlog = logs/possum.log\n[notify]\nfile = "
+	                      "../sms.jsonl\n[merchant]\ndocuments = ./docs\n",
+	                      &cfg, err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_string_equal(cfg.data, "/tmp/d"); /* load() writes its file in /tmp */
+	assert_string_equal(cfg.log, "/tmp/logs/possum.log");
+	assert_string_equal(cfg.notify.file, "/tmp/../sms.jsonl");
+	assert_string_equal(cfg.merchant.documents, "/tmp/./docs");
+	assert_int_equal(
+	    load("[host]\ndata = /var/possum\nlog = -\n[notify]\nfile =\n", &cfg, err, sizeof err),
+	    HOST_CONFIG_OK);
+	assert_string_equal(cfg.data, "/var/possum");
+	assert_string_equal(cfg.log, "-");
+	assert_string_equal(cfg.notify.file, "");
+	host_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(defaults),         cmocka_unit_test(full_file),
 	    cmocka_unit_test(acquirer_section), cmocka_unit_test(shipped_config),
 	    cmocka_unit_test(refusals),         cmocka_unit_test(notify_section),
+	    cmocka_unit_test(utc_offset),       cmocka_unit_test(relative_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,7 +82,7 @@ static int start(void **state, const struct http_route *routes, size_t n, int64_
 	    http_token_create(f->sf.s, "cli:test", HTTP_ROLE_AUDITOR, NULL, NULL, T_NOW, f->auditor,
 	                      &id) != HTTP_OK)
 		return -1;
-	f->ctx = (struct http_ctx){.store = f->sf.s, .log = f->log};
+	f->ctx = (struct http_ctx){.store = f->sf.s, .log = f->log, .utc_offset = 480};
 	http_config_defaults(&cfg);
 	cfg.port = 0;
 	cfg.body_max = body_max;
@@ -470,10 +470,20 @@ static void transactions_searched(void **state)
 	assert_int_equal(search(f, f->operator, "?card=622202******5678", NULL), 2);
 	assert_int_equal(search(f, f->operator, "?amount=3000", rrn), 1);
 	assert_string_equal(rrn, "000000000003");
+	/* Days are local ([host] utc_offset, 480 here): 2026-12-01 begins at 2026-11-30T16:00Z. */
 	assert_int_equal(search(f, f->operator, "?from=2026-12-01", rrn), 1);
 	assert_string_equal(rrn, "000000000005");
+	assert_int_equal(search(f, f->operator, "?from=2026-12-01&to=2026-12-02", rrn), 1);
+	assert_int_equal(search(f, f->operator, "?from=2026-12-02", rrn), 0);
 	assert_int_equal(
 	    search(f, f->operator, "?from=2026-11-30T12:01:00Z&to=2026-11-30T12:03:00Z", NULL), 2);
+	assert_int_equal(search(f, f->operator,
+	                        "?from=2026-11-30T20:01:00%2B08:00&to=2026-11-30T07:03:00-05:00",
+	                        NULL),
+	                 2);
+	/* today and yesterday: the host's local days (the rows are of 2026-11-30 and 12-01). */
+	assert_int_equal(search(f, f->operator, "?from=today", NULL), 0);
+	assert_int_equal(search(f, f->operator, "?to=yesterday&mid=" MID_A, NULL), 5);
 
 	/* Pages: two, then the rest after the second's id. */
 	a = call(f, "GET", "/api/v1/transactions?limit=2", f->operator, NULL);
@@ -485,11 +495,12 @@ static void transactions_searched(void **state)
 	assert_true(json_is_null(json_object_get(a.body, "next")));
 	answer_free(&a);
 
-	/* One row as the API shows it: masked card, money in minor units, UTC time. */
+	/* One row as the API shows it: masked card, money in minor units, local time with its
+	 * offset (RFC 3339). */
 	a = call(f, "GET", "/api/v1/transactions/000000000001", f->auditor, NULL);
 	assert_int_equal(a.status, 200);
 	assert_string_equal(field_of(&a, "card"), "622202******1234");
-	assert_string_equal(field_of(&a, "at"), "2026-11-30T12:00:00Z");
+	assert_string_equal(field_of(&a, "at"), "2026-11-30T20:00:00+08:00");
 	assert_string_equal(field_of(&a, "status"), "approved");
 	assert_int_equal(
 	    json_integer_value(json_object_get(json_object_get(a.body, "amount"), "amount")),
@@ -512,7 +523,9 @@ static void transaction_search_refuses_bad_queries(void **state)
 	    {"?card=62x2", "card"},
 	    {"?amount=-1", "amount"},
 	    {"?amount=1.50", "amount"},
-	    {"?from=yesterday", "from"},
+	    {"?from=tomorrow", "from"},
+	    {"?from=2026-11-30T12:00:00+8:00", "from"},
+	    {"?from=2026-11-30T12:00:00%2B25:00", "from"},
 	    {"?to=2026-11-31", "to"},
 	    {"?terminal=T1", "terminal"},
 	    {"?mid=898", "mid"},
@@ -581,7 +594,7 @@ static void balance_sums_approved_sales_less_refunds(void **state)
 
 	a = call(f, "GET", "/api/v1/merchants/" MID_A "/balance?to=2026-12-01", f->operator, NULL);
 	assert_int_equal(json_array_size(json_object_get(a.body, "currencies")), 1);
-	assert_string_equal(field_of(&a, "to"), "2026-12-01T00:00:00Z");
+	assert_string_equal(field_of(&a, "to"), "2026-12-01T00:00:00+08:00");
 	answer_free(&a);
 	a = call(f, "GET", "/api/v1/merchants/" MID_B "/balance?from=2027-01-01", f->operator,
 	         NULL);

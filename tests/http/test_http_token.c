@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "audit/audit.h"
+#include "common/jsonval.h"
 #include "http/http.h"
 #include "store/store_acquirer.h"
 #include "store/store_http.h"
@@ -263,6 +264,67 @@ static void times_read_and_refused(void **state)
 	assert_int_equal(http_time_parse("1969-12-31", &t), HTTP_EARG);
 	assert_int_equal(http_time_parse("", &t), HTTP_EARG);
 	assert_int_equal(t, 7);
+
+	/* RFC 3339 offsets; days, today and yesterday local under the offset given. */
+	assert_int_equal(http_time_parse("2026-11-30T20:00:00+08:00", &t), HTTP_OK);
+	assert_int_equal(t, T_NOW);
+	assert_int_equal(http_time_parse("2026-11-30T07:00:00-05:00", &t), HTTP_OK);
+	assert_int_equal(t, T_NOW);
+	assert_int_equal(http_time_parse_local("2026-11-30", 480, T_NOW, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW - 20 * 3600);
+	assert_int_equal(http_time_parse_local("2026-11-30T12:00:00Z", 480, T_NOW, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW);
+	/* T_NOW is 20:00 in Beijing, 2026-11-30; 16:01 later it is 12-01 there, still 11-30 in UTC.
+	 */
+	assert_int_equal(http_time_parse_local("today", 480, T_NOW, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW - 20 * 3600);
+	assert_int_equal(http_time_parse_local("today", 480, T_NOW + 4 * 3600 + 60, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW + 4 * 3600);
+	assert_int_equal(http_time_parse_local("yesterday", 480, T_NOW, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW - 44 * 3600);
+	assert_int_equal(http_time_parse_local("today", -300, T_NOW, &t), HTTP_OK);
+	assert_int_equal(t, T_NOW - 7 * 3600);
+	t = 7;
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00+8:00", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00+08:0x", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00+25:00", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00x08:00", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("2026-11-30T12:00:00Z08:00", &t), HTTP_EARG);
+	assert_int_equal(http_time_parse_local("tomorrow", 480, T_NOW, &t), HTTP_EARG);
+	assert_int_equal(http_time_parse_local("Today", 480, T_NOW, &t), HTTP_EARG);
+	assert_int_equal(http_time_parse("yesterday", &t), HTTP_EARG);
+	assert_int_equal(t, 7);
+}
+
+/* The one JSON shape of a time: RFC 3339 with the offset given, read back to the same instant. */
+static void times_written_with_their_offset(void **state)
+{
+	static const struct {
+		int offset;
+		const char *text;
+	} cases[] = {
+	    {480, "2026-11-30T20:00:00+08:00"},
+	    {-300, "2026-11-30T07:00:00-05:00"},
+	    {330, "2026-11-30T17:30:00+05:30"},
+	    {0, "2026-11-30T12:00:00Z"},
+	};
+	char text[JSONVAL_TIME_LEN];
+	int64_t t;
+	json_t *j;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		jsonval_time_text(T_NOW, cases[i].offset, text);
+		assert_string_equal(text, cases[i].text);
+		assert_int_equal(http_time_parse(text, &t), HTTP_OK);
+		assert_int_equal(t, T_NOW);
+	}
+	j = jsonval_time(T_NOW, 480);
+	assert_string_equal(json_string_value(j), "2026-11-30T20:00:00+08:00");
+	json_decref(j);
+	j = jsonval_time(0, 480); /* 0: no time */
+	assert_true(json_is_null(j));
+	json_decref(j);
 }
 
 int main(void)
@@ -278,6 +340,7 @@ int main(void)
 	    cmocka_unit_test(router_matches_patterns),
 	    cmocka_unit_test(router_404_and_405),
 	    cmocka_unit_test(times_read_and_refused),
+	    cmocka_unit_test(times_written_with_their_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

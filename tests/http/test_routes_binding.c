@@ -20,7 +20,7 @@ static int setup(void **state)
 	if (a == NULL || binding_setup(&b) != 0)
 		return -1;
 	a->b = b;
-	a->ctx = (struct http_ctx){a->b->i->s, a->b->i->h, a->b->i->is, a->b->m, NULL};
+	a->ctx = (struct http_ctx){a->b->i->s, a->b->i->h, a->b->i->is, a->b->m, NULL, 480};
 	a->operator_ = (struct http_principal){1, HTTP_ROLE_OPERATOR, "", "token:1"};
 	a->merchant_ = (struct http_principal){2, HTTP_ROLE_MERCHANT, T_MERCHANT, "token:2"};
 	a->other_ = (struct http_principal){3, HTTP_ROLE_MERCHANT, "898310048120002", "token:3"};
@@ -150,7 +150,7 @@ static void settlement_card(void **state)
 	assert_int_equal(SC("GET", "", T_MERCHANT, NULL, &a->operator_, &o), 200);
 	assert_string_equal(text(json_object_get(o, "current"), "card"), card.masked);
 	assert_string_equal(text(json_object_get(o, "current"), "effective_from"),
-	                    "2026-11-30T10:00:00Z");
+	                    "2026-11-30T18:00:00+08:00");
 	json_decref(o);
 	binding_audit_of(a->b, "merchant:" T_MERCHANT, &log);
 	assert_int_equal(log.n, 2);

@@ -46,7 +46,8 @@ static void purchase_notified(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(due[0].phone, T_PHONE);
 	/* 2026-11-30 10:00 UTC is 18:00 in Beijing. */
-	snprintf(want, sizeof want, "您尾号%s的卡于11-30 18:00在Possum Tea House消费 CNY 12.34元",
+	snprintf(want, sizeof want,
+	         "您尾号%s的卡于2026-11-30 18:00在Possum Tea House消费 CNY 12.34元",
 	         img.pan + strlen(img.pan) - 4);
 	assert_string_equal(due[0].text, want);
 	crypto_wipe(due, sizeof due);
@@ -565,11 +566,18 @@ static void daily_amount_limit(void **state)
 	test_money(f, img.card_id, T_BALANCE - 10000, T_BALANCE - 6000, 4000);
 	test_swipe(f, &t, REQUEST_PURCHASE, &img, 1, T_PIN);
 	test_expect(f, &t, "61", "daily_amount_limit");
-	/* A new day, a new allowance. */
-	f->now += T_DAY;
+	/* The day is the local one (utc_offset 480): 23:59 in Beijing is still today... */
+	f->now = T_NOW + 6 * 3600 - 60;
+	test_swipe(f, &t, REQUEST_PURCHASE, &img, 1, T_PIN);
+	test_expect(f, &t, "61", "daily_amount_limit");
+	/* ...and its midnight, 16:00 of the same UTC day, a new day with a new allowance. */
+	f->now = T_NOW + 6 * 3600;
 	test_swipe(f, &t, REQUEST_PURCHASE, &img, 10000, T_PIN);
 	test_expect(f, &t, "00", "approved");
 	test_money(f, img.card_id, T_BALANCE - 20000, T_BALANCE - 16000, 4000);
+	f->now += T_DAY - 1;
+	test_swipe(f, &t, REQUEST_PURCHASE, &img, 1, T_PIN);
+	test_expect(f, &t, "61", "daily_amount_limit");
 }
 
 static void daily_count_limit(void **state)

@@ -27,15 +27,15 @@ static void format_issue_example(void **state)
 
 	(void)state;
 	assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-	assert_string_equal(text, "您尾号1234的卡于11-22 10:30在某某商户消费 CNY 12.34元");
+	assert_string_equal(text, "您尾号1234的卡于2026-11-22 10:30在某某商户消费 CNY 12.34元");
 	m.language = "en";
 	m.merchant = "SOME SHOP";
 	assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-	assert_string_equal(text,
-	                    "Your card ending 1234 paid CNY 12.34 at SOME SHOP on 11-22 10:30.");
+	assert_string_equal(
+	    text, "Your card ending 1234 paid CNY 12.34 at SOME SHOP on 2026-11-22 10:30.");
 	m.language = NULL; /* Chinese unless the card says English */
 	assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-	assert_string_equal(text, "您尾号1234的卡于11-22 10:30在SOME SHOP消费 CNY 12.34元");
+	assert_string_equal(text, "您尾号1234的卡于2026-11-22 10:30在SOME SHOP消费 CNY 12.34元");
 }
 
 static void format_every_kind(void **state)
@@ -44,25 +44,26 @@ static void format_every_kind(void **state)
 		enum notify_kind kind;
 		const char *zh, *en;
 	} cases[] = {
-	    {NOTIFY_PURCHASE, "您尾号1234的卡于11-22 10:30在SHOP消费 CNY 12.34元",
-	     "Your card ending 1234 paid CNY 12.34 at SHOP on 11-22 10:30."},
-	    {NOTIFY_REFUND, "您尾号1234的卡于11-22 10:30在SHOP退货 CNY 12.34元",
-	     "Your card ending 1234 was refunded CNY 12.34 by SHOP on 11-22 10:30."},
-	    {NOTIFY_VOID, "您尾号1234的卡于11-22 10:30在SHOP消费撤销 CNY 12.34元",
-	     "Your card ending 1234 had a payment of CNY 12.34 at SHOP voided on 11-22 10:30."},
-	    {NOTIFY_PREAUTH, "您尾号1234的卡于11-22 10:30在SHOP预授权 CNY 12.34元",
-	     "Your card ending 1234 had CNY 12.34 held by a pre-authorization at SHOP on 11-22 "
+	    {NOTIFY_PURCHASE, "您尾号1234的卡于2026-11-22 10:30在SHOP消费 CNY 12.34元",
+	     "Your card ending 1234 paid CNY 12.34 at SHOP on 2026-11-22 10:30."},
+	    {NOTIFY_REFUND, "您尾号1234的卡于2026-11-22 10:30在SHOP退货 CNY 12.34元",
+	     "Your card ending 1234 was refunded CNY 12.34 by SHOP on 2026-11-22 10:30."},
+	    {NOTIFY_VOID, "您尾号1234的卡于2026-11-22 10:30在SHOP消费撤销 CNY 12.34元",
+	     "Your card ending 1234 had a payment of CNY 12.34 at SHOP voided on 2026-11-22 10:30."},
+	    {NOTIFY_PREAUTH, "您尾号1234的卡于2026-11-22 10:30在SHOP预授权 CNY 12.34元",
+	     "Your card ending 1234 had CNY 12.34 held by a pre-authorization at SHOP on 2026-11-22 "
 	     "10:30."},
-	    {NOTIFY_PREAUTH_CANCEL, "您尾号1234的卡于11-22 10:30在SHOP预授权撤销 CNY 12.34元",
-	     "Your card ending 1234 had a hold of CNY 12.34 at SHOP released on 11-22 10:30."},
-	    {NOTIFY_COMPLETION, "您尾号1234的卡于11-22 10:30在SHOP预授权完成 CNY 12.34元",
+	    {NOTIFY_PREAUTH_CANCEL, "您尾号1234的卡于2026-11-22 10:30在SHOP预授权撤销 CNY 12.34元",
+	     "Your card ending 1234 had a hold of CNY 12.34 at SHOP released on 2026-11-22 10:30."},
+	    {NOTIFY_COMPLETION, "您尾号1234的卡于2026-11-22 10:30在SHOP预授权完成 CNY 12.34元",
 	     "Your card ending 1234 paid CNY 12.34 at SHOP (pre-authorization completed) on "
-	     "11-22 10:30."},
-	    {NOTIFY_COMPLETION_VOID, "您尾号1234的卡于11-22 10:30在SHOP预授权完成撤销 CNY 12.34元",
+	     "2026-11-22 10:30."},
+	    {NOTIFY_COMPLETION_VOID,
+	     "您尾号1234的卡于2026-11-22 10:30在SHOP预授权完成撤销 CNY 12.34元",
 	     "Your card ending 1234 had a completed pre-authorization of CNY 12.34 at SHOP "
-	     "voided on 11-22 10:30."},
-	    {NOTIFY_REVERSAL, "您尾号1234的卡于11-22 10:30在SHOP冲正 CNY 12.34元",
-	     "Your card ending 1234 had a transaction of CNY 12.34 at SHOP reversed on 11-22 "
+	     "voided on 2026-11-22 10:30."},
+	    {NOTIFY_REVERSAL, "您尾号1234的卡于2026-11-22 10:30在SHOP冲正 CNY 12.34元",
+	     "Your card ending 1234 had a transaction of CNY 12.34 at SHOP reversed on 2026-11-22 "
 	     "10:30."},
 	};
 	struct notify_message m = test_message();
@@ -91,21 +92,22 @@ static void format_amounts_currencies_and_times(void **state)
 	m.merchant = "M";
 	m.amount = 5;
 	assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-	assert_string_equal(text, "Your card ending 1234 paid CNY 0.05 at M on 11-22 10:30.");
+	assert_string_equal(text, "Your card ending 1234 paid CNY 0.05 at M on 2026-11-22 10:30.");
 	m.amount = 1234567;
 	assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-	assert_string_equal(text, "Your card ending 1234 paid CNY 12345.67 at M on 11-22 10:30.");
+	assert_string_equal(text,
+	                    "Your card ending 1234 paid CNY 12345.67 at M on 2026-11-22 10:30.");
 	m.amount = 0;
 	m.currency = 392; /* JPY: no minor units */
 	m.utc_offset = 540;
 	assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-	assert_string_equal(text, "Your card ending 1234 paid JPY 0 at M on 11-22 11:30.");
+	assert_string_equal(text, "Your card ending 1234 paid JPY 0 at M on 2026-11-22 11:30.");
 	m.amount = 1500;
 	m.currency = 999; /* not in the table: its numeric code */
 	m.utc_offset = 0;
 	m.at = T_NOW - 3 * 3600; /* the day before, in UTC */
 	assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-	assert_string_equal(text, "Your card ending 1234 paid 999 15.00 at M on 11-21 23:30.");
+	assert_string_equal(text, "Your card ending 1234 paid 999 15.00 at M on 2026-11-21 23:30.");
 }
 
 static void format_refuses_bad_input(void **state)
@@ -179,7 +181,8 @@ static void enqueue_follows_the_transaction(void **state)
 	assert_int_equal(n, 1);
 	assert_true(d[0].id == id);
 	assert_string_equal(d[0].phone, T_PHONE);
-	assert_string_equal(d[0].text, "您尾号1234的卡于11-22 10:30在某某商户消费 CNY 12.34元");
+	assert_string_equal(d[0].text,
+	                    "您尾号1234的卡于2026-11-22 10:30在某某商户消费 CNY 12.34元");
 	assert_int_equal(d[0].attempts, 0);
 
 	/* Outside a transaction it is one of its own. */

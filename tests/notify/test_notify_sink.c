@@ -150,7 +150,7 @@ static void file_sink_writes_json_lines(void **state)
 	assert_non_null(json_string_value(json_object_get(line, "ts")));
 	assert_string_equal(json_string_value(json_object_get(line, "phone")), T_PHONE);
 	assert_string_equal(json_string_value(json_object_get(line, "text")),
-	                    "您尾号1234的卡于11-22 10:30在某某商户消费 CNY 12.34元");
+	                    "您尾号1234的卡于2026-11-22 10:30在某某商户消费 CNY 12.34元");
 	assert_true(json_integer_value(json_object_get(line, "id")) == id);
 	assert_int_equal(strlen(all) - (size_t)(strrchr(all, '\n') - all), 1); /* 2 lines */
 	json_decref(line);
@@ -208,7 +208,7 @@ static void webhook_retries_then_delivers(void **state)
 	assert_true(json_integer_value(json_object_get(body, "id")) == id);
 	assert_string_equal(json_string_value(json_object_get(body, "phone")), T_PHONE);
 	assert_string_equal(json_string_value(json_object_get(body, "text")),
-	                    "您尾号1234的卡于11-22 10:30在某某商户消费 CNY 12.34元");
+	                    "您尾号1234的卡于2026-11-22 10:30在某某商户消费 CNY 12.34元");
 	assert_int_equal(json_object_size(body), 3);
 	json_decref(body);
 

@@ -48,6 +48,17 @@ stan1=$(sed -n 's/.*"stan":\([0-9]*\).*/\1/p' "$tmp/out")
 rrn1=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
 expect 0 "purchase by chip" -- t purchase --card "$tmp/chip.json" --entry chip --pin 123456 --amount 5.00 --json
 out_has '"arpc":"ok"'
+stan_chip=$(sed -n 's/.*"stan":\([0-9]*\).*/\1/p' "$tmp/out")
+# A chip slip, as CUP prints one: the merchant's name (63.2 of the sign-in's answer), the date
+# with its year, the application (AID, label) and the TC of the card's second GENERATE AC.
+expect 0 "chip receipt" -- t receipt --stan "$stan_chip"
+out_has "MERCHANT NAME: Possum Cafe$"
+out_has "DATE/TIME: 20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9]$"
+out_has "AID: A000000333010101  应用标签 APP LABEL: UnionPay Debit$"
+out_has "^TC: [0-9A-F]\{16\}$"
+if grep -q "^ARQC" "$tmp/out"; then bad "an approved chip slip shows the ARQC, not the TC"; else ok; fi
+expect 0 "chip receipt --json" -- t receipt --stan "$stan_chip" --json
+out_has 'TC: [0-9A-F]\{16\}'
 expect 0 "balance" -- t balance --card "$tmp/card.json" --pin 123456
 out_has "balance CNY"
 expect 1 "wrong PIN" -- t purchase --card "$tmp/card.json" --pin 000000 --amount 1.00
@@ -77,6 +88,9 @@ expect 0 "completion" -- t preauth-complete --card "$tmp/card.json" --auth "$aut
 expect 0 "receipt" -- t receipt --stan "$stan1"
 out_has "MERCHANT COPY"
 [ -n "$rrn1" ] && out_has "$rrn1"
+out_has "MERCHANT NAME: Possum Cafe$"
+out_has "DATE/TIME: 20[0-9][0-9]-"
+if grep -q "^AID\|^TC" "$tmp/out"; then bad "a stripe slip with chip lines: $(cat "$tmp/out")"; else ok; fi
 
 # The host stops answering: the purchase times out and its reversal waits.
 kill -STOP $host_pid

@@ -226,6 +226,79 @@ static void totals_and_receipt(void **state)
 	term_close(t);
 }
 
+/* The slip's text for x under st (the caller frees it). */
+static char *slip(const struct store_term_state *st, const struct store_term_txn *x)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	assert_non_null(fp);
+	term_receipt(st, x, fp);
+	fclose(fp);
+	return text;
+}
+
+/* The slip's date has the year (the clock's, across December and January, whose host's date
+ * may be a day off it), the merchant's name, and a chip card's AID, label and TC or ARQC. */
+static void receipt_year_name_and_chip(void **state)
+{
+	struct store_term_state st = {
+	    .tid = "TERM0001", .mid = "898310048120001", .merchant_name = "Possum Cafe"};
+	struct store_term_txn x = {.kind = TERM_PURCHASE,
+	                           .amount = 500,
+	                           .rc = "00",
+	                           .date = "1206",
+	                           .time = "103000",
+	                           .entry = "051",
+	                           .masked = "622588*********2867"};
+	static const uint8_t icc[] = {0x9F, 0x26, 0x08, 0x01, 0x23, 0x45,
+	                              0x67, 0x89, 0xAB, 0xCD, 0xEF};
+	char *text;
+
+	(void)state;
+	x.at = 1796522400; /* 2026-12-06T02:00:00Z */
+	text = slip(&st, &x);
+	assert_non_null(strstr(text, "商户名称 MERCHANT NAME: Possum Cafe\n"));
+	assert_non_null(strstr(text, "DATE/TIME: 2026-12-06 10:30:00\n"));
+	assert_null(strstr(text, "AID"));
+	free(text);
+	/* Made at 2026-12-31T20:00Z, 04:00 of January 1st in Beijing: the next year's date. */
+	x.at = 1798747200;
+	snprintf(x.date, sizeof x.date, "0101");
+	text = slip(&st, &x);
+	assert_non_null(strstr(text, "DATE/TIME: 2027-01-01 10:30:00\n"));
+	free(text);
+	/* A clock of January 1st and the host's December 31st: the year before. */
+	x.at = 1798761600 + 60; /* 2027-01-01T00:01:00Z */
+	snprintf(x.date, sizeof x.date, "1231");
+	text = slip(&st, &x);
+	assert_non_null(strstr(text, "DATE/TIME: 2026-12-31 10:30:00\n"));
+	free(text);
+	/* Chip: the application, and the TC when the card gave one, else the request's ARQC. */
+	snprintf(x.aid, sizeof x.aid, "A000000333010101");
+	snprintf(x.label, sizeof x.label, "UnionPay Debit");
+	memcpy(x.icc, icc, sizeof icc);
+	x.icc_len = sizeof icc;
+	text = slip(&st, &x);
+	assert_non_null(
+	    strstr(text, "AID: A000000333010101  应用标签 APP LABEL: UnionPay Debit\n"));
+	assert_non_null(strstr(text, "ARQC: 0123456789ABCDEF\n"));
+	free(text);
+	snprintf(x.tc, sizeof x.tc, "AF3247999460FD76");
+	text = slip(&st, &x);
+	assert_non_null(strstr(text, "TC: AF3247999460FD76\n"));
+	assert_null(strstr(text, "ARQC"));
+	free(text);
+	/* Before any sign-in named the merchant, and with no answer: dashes. */
+	st.merchant_name[0] = '\0';
+	x.date[0] = x.time[0] = '\0';
+	text = slip(&st, &x);
+	assert_non_null(strstr(text, "MERCHANT NAME: -\n"));
+	assert_non_null(strstr(text, "DATE/TIME: - -\n"));
+	free(text);
+}
+
 /* A host that answers each request with itself, its MTI made a response's, and hands the
  * first request's frame (without its length) to the test through fd out. Runs in a child. */
 static void echo_host(int lfd, int out)
@@ -381,6 +454,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(card_image, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(reversal_survives_reopen, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(totals_and_receipt, fx_setup, fx_teardown),
+	    cmocka_unit_test(receipt_year_name_and_chip),
 	    cmocka_unit_test_setup_teardown(inject_checked, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(inject_timeout, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(inject_bad_mac, fx_setup, fx_teardown),

@@ -9,15 +9,16 @@ typedef struct store_term_txn txn;
 
 /* ---- the terminal ---- */
 
-static const struct store_col state_cols[] = {
-    STORE_COLS(state, host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout)};
+static const struct store_col state_cols[] = {STORE_COLS(
+    state, host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout, merchant_name)};
 static const struct store_row state_row = STORE_ROW(state, state_cols);
 
-#define STATE_COLUMNS "host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout"
+#define STATE_COLUMNS                                                                              \
+	"host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout, merchant_name"
 
 STORE_FN_PUT(store_term_state_put, state,
              "INSERT OR REPLACE INTO term_state (id, " STATE_COLUMNS
-             ") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             ") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              state_row)
 
 int store_term_state_get(store *s, struct store_term_state *out)
@@ -33,29 +34,29 @@ int store_term_state_get(store *s, struct store_term_state *out)
 #define TXN_COLUMNS                                                                                \
 	"id, at, kind, stan, batch, mti, proc, cond, type, entry, amount, currency, sealed, "      \
 	"masked, psn, icc, orig, orig_rrn, orig_auth, status, reversible, reason, rc, rrn, auth, " \
-	"date, time, arpc, voided"
+	"date, time, arpc, voided, aid, label, tc"
 
 static const struct store_col txn_cols[] = {
     STORE_COLS(txn, id, at, kind, stan, batch, mti, proc, cond, type, entry, amount, currency)
         STORE_COL_BYTES(txn, sealed, sealed_len),
     STORE_COLS(txn, masked, psn) STORE_COL_BYTES(txn, icc, icc_len),
     STORE_COLS(txn, orig, orig_rrn, orig_auth, status, reversible, reason, rc, rrn, auth, date,
-               time, arpc, voided)};
+               time, arpc, voided, aid, label, tc)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
-static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 28); /* but the id */
+static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 31); /* but the id */
 static const struct store_col update_cols[] = {
-    STORE_COLS(txn, status, reason, rc, rrn, auth, date, time, arpc, voided, id)};
-static const struct store_row update_args = STORE_ROW_N(update_cols, 10);
+    STORE_COLS(txn, status, reason, rc, rrn, auth, date, time, arpc, voided, tc, id)};
+static const struct store_row update_args = STORE_ROW_N(update_cols, 11);
 static const struct store_col batch_cols[] = {STORE_COLS(txn, batch)};
 static const struct store_row batch_args = STORE_ROW_N(batch_cols, 1);
 
 STORE_FN_INSERT(store_term_txn_insert, txn,
                 "INSERT INTO term_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 txn_new)
 STORE_FN_UPDATE(store_term_txn_update, txn,
                 "UPDATE term_txns SET status = ?, reason = ?, rc = ?, rrn = ?, auth = ?, "
-                "date = ?, time = ?, arpc = ?, voided = ? WHERE id = ?",
+                "date = ?, time = ?, arpc = ?, voided = ?, tc = ? WHERE id = ?",
                 update_args)
 
 int store_term_txn_find(store *s, enum store_term_key key, const char *value,
