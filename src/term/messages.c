@@ -227,6 +227,7 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res)
 	const uint8_t *sub;
 	size_t sub_len;
 	char f60[18], batch[7], f63[165];
+	size_t name_len;
 	int stan, rc;
 
 	memset(res, 0, sizeof *res);
@@ -255,7 +256,13 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res)
 	}
 	/* 63.2: the merchant's name for the slips (docs/cup-pos.md); an older host sends none. */
 	term_field(&resp, 63, f63, sizeof f63);
-	snprintf(st.merchant_name, sizeof st.merchant_name, "%s", strlen(f63) > 3 ? f63 + 3 : "");
+	name_len = strlen(f63) > 3 ? strlen(f63) - 3 : 0;
+	if (name_len >= sizeof st.merchant_name) /* a longer name is cut, at a UTF-8 boundary */
+		for (name_len = sizeof st.merchant_name - 1;
+		     name_len > 0 && ((unsigned char)f63[3 + name_len] & 0xC0) == 0x80; name_len--)
+			;
+	memcpy(st.merchant_name, f63 + (name_len > 0 ? 3 : 0), name_len);
+	st.merchant_name[name_len] = '\0';
 	if (store_term_state_put(t->s, &st) != STORE_OK)
 		return TERM_ESTORE;
 	t->st = st;
