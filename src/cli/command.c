@@ -63,6 +63,28 @@ static int parse_row(const cli_command *row, struct cli_env *env, char *values, 
 	return cli_parse(argc, argv, &spec, rest);
 }
 
+/* The row's object (CLI_OBJECT): its operand, if any, into its option's value; env's operands
+ * then start after it. */
+static int object(const cli_command *row, struct cli_env *env, char *values)
+{
+	const char **value = NULL;
+	int rc;
+
+	if (row->object == NULL)
+		return CLI_OK;
+	for (size_t i = 0; i < row->nopts; i++)
+		if (row->opts[i].kind == CLI_TEXT && strcmp(row->opts[i].name, row->object) == 0)
+			value = (const char **)(void *)(values + row->opts[i].at);
+	assert(value != NULL); /* a row's object is one of its options */
+	rc = cli_object(env->prog, row->object, row->object_meta,
+	                env->n > 0 ? env->operands[0] : NULL, value);
+	if (rc == CLI_OK && env->n > 0) {
+		env->n--;
+		env->operands++;
+	}
+	return rc;
+}
+
 /* Runs row, named prog, with the environment its env column asks for, closed after it: a
  * handler once its command line is read, or a run that reads its own. */
 static int run(const cli_command *row, const char *prog, int argc, char **argv)
@@ -82,7 +104,8 @@ static int run(const cli_command *row, const char *prog, int argc, char **argv)
 		if (rc == CLI_OK) {
 			env.n = argc - rest;
 			env.operands = argv + rest;
-			rc = row->handler(&env, values);
+			if ((rc = object(row, &env, values)) == CLI_OK)
+				rc = row->handler(&env, values);
 		} else if (rc == CLI_HELP) {
 			rc = CLI_OK; /* the help said */
 		}
