@@ -146,20 +146,37 @@ static void tmk_components(const struct merchant_tmk *k, char out[TMK_COMPONENTS
 	out[at] = '\0';
 }
 
+/* The API's JSON of a TMK handed out, o, with "tmk_components" beside "components" (when it
+ * was handed out as components); takes o. */
+static json_t *with_components(json_t *o, const char *all)
+{
+	json_t *out = json_object(), *v;
+	const char *key;
+
+	if (o == NULL || out == NULL) {
+		json_decref(out);
+		return o;
+	}
+	json_object_foreach(o, key, v)
+	{
+		json_object_set(out, key, v);
+		if (strcmp(key, "components") == 0)
+			json_object_set_new(out, "tmk_components", json_string(all));
+	}
+	json_decref(o);
+	return out;
+}
+
 /* The TMK handed out, as `terminal add` has always printed it, with its components in the
  * form the terminal's init reads ("tmk_components"). */
 static void print_tmk(const struct term_cmd *c, const struct merchant_terminal *t,
                       const struct merchant_tmk *k)
 {
 	char hex[2 * HSM_CLEAR_MAX + 1], kcv[2 * HSM_KCV_MAX + 1], all[TMK_COMPONENTS_MAX];
-	json_t *o;
 
 	tmk_components(k, all);
 	if (c->json) {
-		o = http_tmk_json(t->tid, t->mid, t->sn, k);
-		if (o != NULL && k->n_parts > 0)
-			json_object_set_new(o, "tmk_components", json_string(all));
-		cli_print_json(o);
+		cli_print_json(with_components(http_tmk_json(t->tid, t->mid, t->sn, k), all));
 		goto out;
 	}
 	printf("tid          %s\nmid          %s\nsn           %s\n", t->tid, t->mid, t->sn);

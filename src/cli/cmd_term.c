@@ -24,7 +24,7 @@ struct opts {
 	"  --data DIR      the terminal's data directory (default ./possum-term, not the host's);\n" \
 	"                  --state DIR is its old name\n"                                            \
 	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                  \
-	"  --json          print the outcome as JSON (docs/terminal.md)\n"                           \
+	"  --json          print the outcome as JSON (the API's names: docs/api.md)\n"                           \
 	"\nExit status: 0 approved (done); 1 declined or failed; 2 bad usage.\n"
 #define CARD_HELP                                                                                   \
 	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                   \

@@ -44,7 +44,7 @@ expect 0 "init" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid 89831004
 expect 0 "signin" -- t signin
 expect 0 "echo" -- t echo
 expect 0 "purchase by stripe" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 12.34 --json
-stan1=$(sed -n 's/.*"stan":\([0-9]*\).*/\1/p' "$tmp/out")
+stan1=$(sed -n 's/.*"stan":"\([0-9]*\)".*/\1/p' "$tmp/out")
 rrn1=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
 expect 0 "purchase by chip" -- t purchase --card "$tmp/chip.json" --entry chip --pin 123456 --amount 5.00 --json
 out_has '"arpc":"ok"'
@@ -72,7 +72,7 @@ expect 0 "purchase to refund" -- t purchase --card "$tmp/card.json" --pin 123456
 rrn2=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
 expect 0 "refund" -- t refund --card "$tmp/card.json" --rrn "$rrn2" --amount 5.00
 expect 0 "preauth" -- t preauth --card "$tmp/card.json" --pin 123456 --amount 50.00 --json
-auth=$(sed -n 's/.*"auth":"\([0-9A-Za-z]*\)".*/\1/p' "$tmp/out")
+auth=$(sed -n 's/.*"auth_code":"\([0-9A-Za-z]*\)".*/\1/p' "$tmp/out")
 expect 0 "completion" -- t preauth-complete --card "$tmp/card.json" --auth "$auth" --amount 40.00
 expect 0 "receipt" -- t receipt --stan "$stan1"
 out_has "MERCHANT COPY"
