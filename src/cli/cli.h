@@ -322,7 +322,9 @@ int cli_amount(const char *prog, const char *name, const char *text, unsigned cu
 /* Writes minor units of currency as "12.34". */
 void cli_amount_format(int64_t minor, unsigned currency, char out[32]);
 
-/* ---- The commands and their groups (main.c's table, and cmd_*.c) ---- */
+/* ---- The commands and their groups (possum.c's table, and cmd_*.c) ---- */
+
+extern const cli_group cli_possum_group; /* `possum` itself: every command */
 
 extern const cli_group cli_iso_group, cli_tlv_group, cli_hsm_group, cli_term_group;
 extern const cli_group cli_admin_group, cli_admin_ledger_group, cli_admin_card_group,

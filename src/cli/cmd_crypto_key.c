@@ -199,7 +199,7 @@ int cli_crypto_kcv(const struct cmd_ctx *c)
 	if ((rc = cli_crypto_lib(c, crypto_kcv(aes ? CRYPTO_AES : CRYPTO_TDES, key, len, kcv, n),
 	                         "--key")) != CLI_OK)
 		goto out;
-	cli_print_hex(kcv, n);
+	cli_crypto_out_hex(c, kcv, n);
 out:
 	crypto_wipe(key, sizeof key);
 	return rc;

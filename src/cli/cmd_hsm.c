@@ -39,6 +39,19 @@ static void kcv_text(const hsm_kcv *kcv, char out[2 * HSM_KCV_MAX + 1])
 	hex_encode(kcv->v, kcv->len, out, 2 * HSM_KCV_MAX + 1);
 }
 
+/* An encrypted PIN block: its hex, or {"pin_block":"HEX"}. */
+static void print_block(const uint8_t block[8], int json)
+{
+	char hex[17];
+
+	if (!json) {
+		cli_print_hex(block, 8);
+		return;
+	}
+	hex_encode(block, 8, hex, sizeof hex);
+	cli_print_json(json_pack("{s:s}", "pin_block", hex));
+}
+
 /* A new wrapped key and its check value. */
 static void print_key(const hsm_key *k, const hsm_kcv *kcv, int json)
 {
@@ -435,14 +448,16 @@ static int hsm_kcv_cmd(struct cli_env *env, const void *values)
 /* --- pin-block --- */
 
 static const char pin_block_help[] =
-    "--pin PIN --pan PAN [--lmk FILE] BLOCK\n"
+    "--pin PIN --pan PAN [--lmk FILE] [--json] BLOCK\n"
     "\n"
     "ISO 9564-1:2017 9.3.2: the format 0 PIN block of PIN for PAN, encrypted under the PIN key\n"
     "BLOCK (usage P0, mode E or B): what a PIN pad or an acquirer sends in field 52. For\n"
     "test acquirers and terminals, and for setting a card's PIN.\n"
     "\n"
     "  --pin PIN     4 to 12 digits\n"
-    "  --pan PAN     the card number, 13 to 19 digits\n" LMK_HELP "\n"
+    "  --pan PAN     the card number, 13 to 19 digits\n" LMK_HELP
+    "  --json        print {\"pin_block\":\"HEX\"}\n"
+    "\n"
     "Exit status: 0 printed; 1 the key does not authenticate or the LMK failed; 2 bad usage,\n"
     "a PIN or PAN format 0 cannot take, or a key that is not a PIN encryption key.\n";
 
@@ -464,7 +479,7 @@ static int hsm_pin_block_cmd(struct cli_env *env, const void *values)
 	} else if (rc != HSM_OK) {
 		rc = hsm_failed(prog, rc, "BLOCK");
 	} else {
-		cli_print_hex(block, sizeof block);
+		print_block(block, env->json);
 		rc = CLI_OK;
 	}
 	crypto_wipe(block, sizeof block);
@@ -491,7 +506,8 @@ static const cli_command hsm_cmds[] = {
      .help = kcv_help, CLI_OPTS(lmk_opts, struct hopts), .common = CLI_JSON, ONE_BLOCK},
     {"pin-block", "encrypt a PIN block under a PIN key", .handler = hsm_pin_block_cmd,
      .env = CLI_ENV_HSM, .help = pin_block_help,
-     CLI_OPTIONS(struct hopts, TEXT("lmk", lmk), TEXT("pin", pin), TEXT("pan", pan)), ONE_BLOCK},
+     CLI_OPTIONS(struct hopts, TEXT("lmk", lmk), TEXT("pin", pin), TEXT("pan", pan)),
+     .common = CLI_JSON, ONE_BLOCK},
 };
 
 const cli_group cli_hsm_group = {

@@ -115,6 +115,26 @@ static int run(const cli_command *row, const char *prog, int argc, char **argv)
 	return rc;
 }
 
+#define HELP_COLUMNS 79 /* the width of a help's lines */
+
+/* The names of group g's commands, under its row in its parent's help: "    a, b, c", from
+ * the table itself, wrapped at HELP_COLUMNS. */
+static void list_names(FILE *out, const cli_group *g, int indent)
+{
+	int col = fprintf(out, "%*s", indent, "");
+
+	for (size_t i = 0; i < g->n; i++) {
+		const char *sep = i + 1 < g->n ? "," : "";
+		int len = (int)strlen(g->cmds[i].name) + (int)strlen(sep);
+		if (i > 0 && col + 1 + len > HELP_COLUMNS)
+			col = fprintf(out, "\n%*s", indent, "") - 1;
+		else if (i > 0)
+			col += fprintf(out, " ");
+		col += fprintf(out, "%s%s", g->cmds[i].name, sep);
+	}
+	fputc('\n', out);
+}
+
 int cli_dispatch(const cli_group *g, int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
@@ -142,8 +162,11 @@ int cli_dispatch(const cli_group *g, int argc, char **argv)
 	for (size_t i = 0; i < g->n; i++)
 		if ((int)strlen(g->cmds[i].name) > width)
 			width = (int)strlen(g->cmds[i].name);
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < g->n; i++) {
 		fprintf(out, "  %-*s %s\n", width, g->cmds[i].name, g->cmds[i].summary);
+		if (g->cmds[i].group != NULL)
+			list_names(out, g->cmds[i].group, width + 3);
+	}
 	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", g->name);
 	return asked ? CLI_OK : CLI_USAGE;
 }
