@@ -212,7 +212,7 @@ static const char apply_help[] =
     "steps, documents, fees and limits name it until it has a MID. The representative's ID\n"
     "number is kept encrypted and shown masked.\n"
     "\n"
-    "  --legal-name NAME  the legal name (1 to 128 bytes)\n"
+    "  --legal-name NAME  the legal name (1 to 128 bytes); --name NAME, as add's, too\n"
     "  --licence NO       the business licence number\n"
     "  --tax-number NO    the tax registration number\n"
     "  --rep-name NAME    the legal representative's name\n"
@@ -235,7 +235,9 @@ static const char add_help[] =
     "  --name NAME    the merchant's legal name (1 to 128 bytes, UTF-8)\n"
     "  --mcc MCC      its merchant category code, 4 digits\n"
     "  --mid MID      its MID, 15 letters and digits; default the next of the configured\n"
-    "                 acquirer code, area and this MCC\n" COMMON_HELP
+    "                 acquirer code, area and this MCC\n"
+    "  apply's options --licence, --tax-number, --rep-name, --rep-id, --address, --phone\n"
+    "                 (--legal-name is --name) as `possum admin merchant apply` reads them\n" COMMON_HELP
     "  --json         print {\"mid\":…,\"name\":…,\"mcc\":…}\n"
     "\n"
     "Exit status: 0 registered; 1 the MID is taken, or a failure; 2 bad usage.\n";

@@ -76,6 +76,9 @@ struct hopts {
 #define TEXT(name, member) CLI_TEXT(name, struct hopts, member)
 
 /* The options of a key to make (--usage, --alg, --length, --mode, --export) and --lmk. */
+/* import-components takes generate's options but --length: its components have theirs. */
+static const cli_opt import_opts[] = {TEXT("usage", usage), TEXT("alg", alg), TEXT("mode", mode),
+                                      TEXT("export", exp), TEXT("lmk", lmk)};
 static const cli_opt key_opts[] = {TEXT("usage", usage), TEXT("alg", alg),    TEXT("length", len),
                                    TEXT("mode", mode),   TEXT("export", exp), TEXT("lmk", lmk)};
 
@@ -497,7 +500,7 @@ static const cli_command hsm_cmds[] = {
      .common = CLI_JSON, .max = CLI_ANY},
     {"import-components", "form a key from components (key ceremony)",
      .handler = hsm_import_components_cmd, .env = CLI_ENV_HSM, .help = import_help,
-     CLI_OPTS(key_opts, struct hopts), .common = CLI_JSON, .max = CLI_ANY},
+     CLI_OPTS(import_opts, struct hopts), .common = CLI_JSON, .max = CLI_ANY},
     {"export-components", "split a key into components", .handler = hsm_export_components_cmd,
      .env = CLI_ENV_HSM, .help = export_help,
      CLI_OPTIONS(struct hopts, TEXT("parts", parts), TEXT("lmk", lmk)),

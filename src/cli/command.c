@@ -5,6 +5,7 @@
  * command (env.c opens it when the command asks). */
 #include <assert.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,21 +118,49 @@ static int run(const cli_command *row, const char *prog, int argc, char **argv)
 
 #define HELP_COLUMNS 79 /* the width of a help's lines */
 
-/* The names of group g's commands, under its row in its parent's help: "    a, b, c", from
- * the table itself, wrapped at HELP_COLUMNS. */
-static void list_names(FILE *out, const cli_group *g, int indent)
+/* Where list_names() is on its line. */
+struct column {
+	FILE *out;
+	int col, indent;
+};
+
+/* Writes word, on a new line when it would pass HELP_COLUMNS. */
+static void put_word(struct column *c, const char *word, bool space)
 {
-	int col = fprintf(out, "%*s", indent, "");
+	int len = (int)strlen(word);
+
+	if (c->col > c->indent && c->col + (space ? 1 : 0) + len > HELP_COLUMNS)
+		c->col = fprintf(c->out, "\n%*s", c->indent, "") - 1;
+	else if (space)
+		c->col += fprintf(c->out, " ");
+	c->col += fprintf(c->out, "%s", word);
+}
+
+/* The names of group g's commands, and of its groups' in parentheses, from the tables
+ * themselves: "a, b (c, d), e"; open before the first, close after the last. */
+static void put_names(struct column *c, const cli_group *g, const char *open, const char *close)
+{
+	char word[64], inner[16];
 
 	for (size_t i = 0; i < g->n; i++) {
-		const char *sep = i + 1 < g->n ? "," : "";
-		int len = (int)strlen(g->cmds[i].name) + (int)strlen(sep);
-		if (i > 0 && col + 1 + len > HELP_COLUMNS)
-			col = fprintf(out, "\n%*s", indent, "") - 1;
-		else if (i > 0)
-			col += fprintf(out, " ");
-		col += fprintf(out, "%s%s", g->cmds[i].name, sep);
+		const cli_command *row = &g->cmds[i];
+		const char *end = i + 1 < g->n ? "," : close;
+		snprintf(word, sizeof word, "%s%s%s", i == 0 ? open : "", row->name,
+		         row->group != NULL ? "" : end);
+		put_word(c, word, c->col > c->indent);
+		if (row->group != NULL) {
+			snprintf(inner, sizeof inner, ")%s", end);
+			put_names(c, row->group, "(", inner);
+		}
 	}
+}
+
+/* Under a group's row in its parent's help: its commands, every one (put_names). */
+static void list_names(FILE *out, const cli_group *g, int indent)
+{
+	struct column c = {out, fprintf(out, "%*s", indent, ""), indent};
+
+	put_names(&c, g, "", "");
 	fputc('\n', out);
 }
 
