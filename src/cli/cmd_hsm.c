@@ -121,12 +121,15 @@ static int key_spec(const char *prog, const struct hopts *o, struct hsm_key_spec
 /* --- init --- */
 
 static const char init_help[] =
-    "--lmk FILE\n"
+    "--lmk FILE [--json]\n"
     "\n"
     "Creates a new local master key (LMK, AES-256, from OpenSSL's random generator) in FILE,\n"
     "64 hex digits, mode 0600, and prints its check value: record it, to compare with the\n"
     "one 'possum hsm' shows when it loads the LMK. Never overwrites an existing file: the\n"
     "keys wrapped under an LMK are lost with it.\n"
+    "\n"
+    "  --lmk FILE    the LMK file to create\n"
+    "  --json        print {\"kcv\":…}\n"
     "\n"
     "Exit status: 0 created; 1 the file exists or cannot be written; 2 bad usage.\n";
 
@@ -153,7 +156,10 @@ static int hsm_init(struct cli_env *env, const void *values)
 	if (rc != HSM_OK)
 		return hsm_failed(prog, rc, path);
 	kcv_text(&kcv, kcv_hex);
-	printf("kcv    %s\n", kcv_hex);
+	if (env->json)
+		cli_print_json(json_pack("{s:s}", "kcv", kcv_hex));
+	else
+		printf("kcv    %s\n", kcv_hex);
 	fprintf(stderr, "%s: created %s (mode 0600); record its check value\n", prog, path);
 	return CLI_OK;
 }
@@ -494,7 +500,7 @@ static int hsm_pin_block_cmd(struct cli_env *env, const void *values)
 
 static const cli_command hsm_cmds[] = {
     {"init", "create a local master key (LMK) file", .handler = hsm_init, .env = CLI_ENV_NONE,
-     .help = init_help, CLI_OPTS(lmk_opts, struct hopts), .max = CLI_ANY},
+     .help = init_help, CLI_OPTS(lmk_opts, struct hopts), .common = CLI_JSON, .max = CLI_ANY},
     {"generate", "generate a key, wrapped under the LMK", .handler = hsm_generate_cmd,
      .env = CLI_ENV_HSM, .help = generate_help, CLI_OPTS(key_opts, struct hopts),
      .common = CLI_JSON, .max = CLI_ANY},
