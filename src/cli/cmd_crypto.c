@@ -11,11 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "cli/cmd_crypto.h"
-#include "common/hex.h"
-#include "crypto/crypto.h"
 
 struct crypto_cmd {
 	const char *name; /* one or two words: "kcv", "pin encode" */
@@ -66,29 +62,6 @@ static const struct crypto_cmd cmds[] = {
     {"tr31 wrap", "wrap a key in a TR-31 / X9.143 key block, version B or D", cli_crypto_tr31_wrap,
      BIT(O_KBPK) | BIT(O_KEY) | BIT(O_HEADER), BIT(O_FILL), &cli_crypto_tr31_wrap_help, "block"},
 };
-
-/* ---- The result ---- */
-
-void cli_crypto_out(const struct cmd_ctx *c, const char *text)
-{
-	if (c->json)
-		cli_print_json(json_pack("{s:s}", c->key, text));
-	else
-		puts(text);
-}
-
-void cli_crypto_out_hex(const struct cmd_ctx *c, const uint8_t *p, size_t len)
-{
-	char text[2 * 1024 + 1];
-
-	if (!c->json || 2 * len >= sizeof text) {
-		cli_print_hex(p, len);
-		return;
-	}
-	hex_encode(p, len, text, sizeof text);
-	cli_crypto_out(c, text);
-	crypto_wipe(text, sizeof text);
-}
 
 /* ---- Dispatch ---- */
 

@@ -24,7 +24,7 @@ struct opts {
 	"  --data DIR      the terminal's data directory (default ./possum-term, not the host's);\n" \
 	"                  --state DIR is its old name\n"                                            \
 	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                  \
-	"  --json          print the outcome as JSON (the API's names: docs/api.md)\n"                           \
+	"  --json          print the outcome as JSON (the API's names: docs/api.md)\n"               \
 	"\nExit status: 0 approved (done); 1 declined or failed; 2 bad usage.\n"
 #define CARD_HELP                                                                                   \
 	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                   \
@@ -217,7 +217,7 @@ int cli_tmk_components(const char *prog, const char *what, const char *text,
 }
 
 static const char init_help[] =
-    " --host HOST:PORT --tid TID --mid MID --sn SN --tmk-components HEX:KCV,HEX:KCV[,HEX:KCV]\n"
+    "--host HOST:PORT --tid TID --mid MID --sn SN --tmk-components HEX:KCV,HEX:KCV[,HEX:KCV]\n"
     "    [--data DIR] [--timeout S] [--json]\n\n"
     "Sets up a terminal in DIR: the host it talks to, its ids, and its terminal master key\n"
     "(TMK) formed from the components `possum admin terminal add` printed, each checked\n"
@@ -281,15 +281,15 @@ static int manage(struct cli_env *env, const void *values)
 }
 
 static const char signin_help[] =
-    " [--data DIR] [--timeout S] [--json]\n\n"
+    "[--data DIR] [--timeout S] [--json]\n\n"
     "Signs in (0800, 60.3 = 004): takes the PIN, MAC and track keys of field 62, each checked\n"
     "against its check value, and the host's batch number.\n\n" COMMON_HELP;
-static const char signout_help[] = " [--data DIR] [--timeout S] [--json]\n\n"
+static const char signout_help[] = "[--data DIR] [--timeout S] [--json]\n\n"
                                    "Signs out (0820, 60.3 = 002).\n\n" COMMON_HELP;
-static const char echo_help[] = " [--data DIR] [--timeout S] [--json]\n\n"
+static const char echo_help[] = "[--data DIR] [--timeout S] [--json]\n\n"
                                 "Echo test (0820, 60.3 = 301).\n\n" COMMON_HELP;
 static const char settle_help[] =
-    " [--data DIR] [--timeout S] [--json]\n\n"
+    "[--data DIR] [--timeout S] [--json]\n\n"
     "Settles the batch: 0500 with its totals; when the host's differ, uploads the batch\n"
     "(0320). Then the batch number goes up by one.\n\n" COMMON_HELP;
 
@@ -371,33 +371,34 @@ static int transact(struct cli_env *env, const void *values)
 	return rc;
 }
 
-#define TXN_SYNOPSIS                                                                               \
-	" --card FILE [--entry swipe|chip] [--pin PIN] [--data DIR] [--json]\n"                    \
+#define CARD_SYNOPSIS                                                                              \
+	"--card FILE [--entry swipe|chip] [--pin PIN] [--data DIR] [--json]\n"                     \
 	"    [--inject timeout|bad-mac]"
+#define TXN_SYNOPSIS " " CARD_SYNOPSIS
 
 static const char balance_help[] =
-    TXN_SYNOPSIS "\n\nBalance inquiry (0200, 3 = 310000).\n\n" CARD_HELP COMMON_HELP;
+    CARD_SYNOPSIS "\n\nBalance inquiry (0200, 3 = 310000).\n\n" CARD_HELP COMMON_HELP;
 static const char purchase_help[] =
-    " --amount 12.34" TXN_SYNOPSIS "\n\nPurchase (0200, 3 = 000000).\n\n" CARD_HELP
+    "--amount 12.34" TXN_SYNOPSIS "\n\nPurchase (0200, 3 = 000000).\n\n" CARD_HELP
     "  --amount A      the amount in CNY\n" COMMON_HELP;
 static const char void_help[] =
-    " --stan N [--card FILE] [--data DIR] [--json] [--inject timeout|bad-mac]\n\n"
+    "--stan N [--card FILE] [--data DIR] [--json] [--inject timeout|bad-mac]\n\n"
     "Voids the purchase or completion of STAN N in this batch (0200, 3 = 200000), for its\n"
     "amount; the card is the original's unless --card is given.\n\n" CARD_HELP COMMON_HELP;
 static const char refund_help[] =
-    " --rrn R --amount A" TXN_SYNOPSIS "\n\nRefund (0220, 3 = 200000) of the purchase with\n"
+    "--rrn R --amount A" TXN_SYNOPSIS "\n\nRefund (0220, 3 = 200000) of the purchase with\n"
     "retrieval reference number R.\n\n" CARD_HELP COMMON_HELP;
 static const char preauth_help[] =
-    " --amount A" TXN_SYNOPSIS
+    "--amount A" TXN_SYNOPSIS
     "\n\nPre-authorization (0100, 3 = 030000, 25 = 06).\n\n" CARD_HELP COMMON_HELP;
 static const char cancel_help[] =
-    " --auth CODE --amount A" TXN_SYNOPSIS "\n\nCancels the pre-authorization with CODE (0100,\n"
+    "--auth CODE --amount A" TXN_SYNOPSIS "\n\nCancels the pre-authorization with CODE (0100,\n"
     "3 = 200000, 25 = 06).\n\n" CARD_HELP COMMON_HELP;
 static const char complete_help[] =
-    " --auth CODE --amount A" TXN_SYNOPSIS "\n\nCompletes the pre-authorization with CODE\n"
+    "--auth CODE --amount A" TXN_SYNOPSIS "\n\nCompletes the pre-authorization with CODE\n"
     "(0200, 3 = 000000, 25 = 06).\n\n" CARD_HELP COMMON_HELP;
 static const char cardauth_help[] =
-    " (--holder NAME --id-number ID --phone PHONE | --otp CODE)" TXN_SYNOPSIS "\n\n"
+    "(--holder NAME --id-number ID --phone PHONE | --otp CODE)" TXN_SYNOPSIS "\n\n"
     "Card authentication (0100, 3 = 330000): step 1 sends the holder's name, ID number and\n"
     "reserved phone, and the issuer texts a one-time code to that phone; step 2 sends it.\n"
     "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP COMMON_HELP;
@@ -419,7 +420,7 @@ static json_t *txn_json(const struct store_term_txn *x)
 }
 
 static const char receipt_help[] =
-    " --stan N [--data DIR] [--json]\n\n"
+    "--stan N [--data DIR] [--json]\n\n"
     "Prints the receipt of the latest transaction with STAN N: the merchant's and the\n"
     "customer's copies, in Chinese and English, with the PAN masked.\n\n" COMMON_HELP;
 
@@ -471,7 +472,7 @@ static int print_row(void *ctx, const struct store_term_txn *x)
 	return 0;
 }
 
-static const char batch_help[] = " [--data DIR] [--json]\n\n"
+static const char batch_help[] = "[--data DIR] [--json]\n\n"
                                  "Lists the transactions of the current batch.\n\n" COMMON_HELP;
 
 static int cmd_batch(struct cli_env *env, const void *values)

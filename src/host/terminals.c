@@ -33,7 +33,10 @@ static void log_outcome(struct host_terminals *ha, net_request *req,
 	json_object_set_new(f, "stan", json_string(o->stan));
 	json_object_set_new(f, "batch", json_integer(o->batch));
 	json_object_set_new(f, "card", json_string(o->card));
-	json_object_set_new(f, "amount", jsonval_money(o->amount, (unsigned)o->currency));
+	/* A log line is flat: jsonval_money's "amount" and "currency" as its own keys. */
+	json_t *money = jsonval_money(o->amount, (unsigned)o->currency);
+	json_object_update(f, money);
+	json_decref(money);
 	json_object_set_new(f, "rc", json_string(committed ? o->rc : RCODE_SYSTEM_FAULT));
 	json_object_set_new(f, "reason", json_string(committed ? o->reason : "commit_failed"));
 	json_object_set_new(f, "stage", json_string(o->stage));

@@ -91,7 +91,8 @@ static void check_row(const cli_command *row, const char *const words[], int n)
 	if (help_of(words, n, &out) != CLI_OK)
 		BAD("%s --help: not exit 0", prog);
 	snprintf(want, sizeof want, "Usage: %s", prog);
-	if (strncmp(out, want, strlen(want)) != 0 || !strchr(" \n", out[strlen(want)]))
+	if (strncmp(out, want, strlen(want)) != 0 || !strchr(" \n", out[strlen(want)]) ||
+	    (out[strlen(want)] == ' ' && out[strlen(want) + 1] == ' '))
 		BAD("%s --help does not start with '%s': %.60s", prog, want, out);
 	if (row->handler != NULL && !LISTED(unchecked, prog)) {
 		if (strstr(out, "Exit status") == NULL)

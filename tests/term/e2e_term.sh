@@ -78,6 +78,27 @@ expect 0 "receipt" -- t receipt --stan "$stan1"
 out_has "MERCHANT COPY"
 [ -n "$rrn1" ] && out_has "$rrn1"
 
+# One voice: the batch, the API and the host's log name a transaction's fields alike.
+expect 0 "batch --json" -- t batch --json
+out_has '"stan":"'"$stan1"'","batch":[0-9]*,"card":"[0-9]\{6\}\**[0-9]\{4\}","amount":{"amount":1234,"currency":"CNY"}'
+out_has '"auth_code":"[0-9A-Za-z]\{6\}"'
+out_has '"sales":{"amount":[0-9]*,"currency":"CNY"}'
+if grep '"event":"transaction"' "$tmp/host.log" |
+	grep '"tid":"TERM0001","mid":"898310048120001","stan":"'"$stan1"'"' |
+	grep -q '"card":"[0-9]\{6\}\**[0-9]\{4\}","amount":1234,"currency":"CNY"'; then ok; else
+	bad "no transaction log line with the API's names: $(grep '"event":"transaction"' "$tmp/host.log" | head -1)"; fi
+# --data names the terminal's directory; --state is its old name; the two differing: 2.
+expect 0 "echo, --data" -- "$possum" term echo --data "$st"
+expect 0 "echo, --data and --state the same" -- "$possum" term echo --data "$st" --state "$st"
+expect 2 "--data and --state differ" -- "$possum" term echo --data "$st" --state "$tmp/other"
+err_has "old name of --data"
+# Each subcommand takes its own options, and its help says them and its exit statuses.
+expect 2 "purchase takes no --otp" -- t purchase --card "$tmp/card.json" --amount 1.00 --otp 123456
+err_has "unknown option '--otp'"
+expect 0 "void --help" -- "$possum" term void --help
+out_has "^Usage: possum term void --stan N"
+out_has "^Exit status: 0 approved (done); 1 declined or failed; 2 bad usage.$"
+
 # The host stops answering: the purchase times out and its reversal waits.
 kill -STOP $host_pid
 expect 1 "purchase without answer" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 7.00 --timeout 1
