@@ -87,9 +87,47 @@ static const char *stan_text(int stan)
 	return text;
 }
 
+/* The outcome as JSON, under the API's names (acquirer_txn_json): type, tid, mid, stan as
+ * text, rrn, auth_code, amounts as jsonval_money. */
+static void report_json(const struct cli_env *env, enum term_kind kind, const struct term_result *r,
+                        const char *en, const char *zh, const char *hint)
+{
+	const struct store_term_state *st = term_state(env->term);
+	json_t *o = json_object();
+
+	json_object_set_new(o, "type", json_string(term_kind_name(kind)));
+	json_object_set_new(o, "tid", json_string(st->tid));
+	json_object_set_new(o, "mid", json_string(st->mid));
+	json_object_set_new(o, "rc", json_string(r->rc));
+	json_object_set_new(o, "approved", json_boolean(strcmp(r->rc, "00") == 0));
+	json_object_set_new(o, "text", json_string(en));
+	json_object_set_new(o, "text_zh", json_string(zh));
+	json_object_set_new(o, "stan", json_string(stan_text(r->stan)));
+	json_object_set_new(o, "batch", json_integer(r->batch));
+	if (r->rrn[0] != '\0')
+		json_object_set_new(o, "rrn", json_string(r->rrn));
+	if (r->auth[0] != '\0')
+		json_object_set_new(o, "auth_code", json_string(r->auth));
+	if (r->message[0] != '\0')
+		json_object_set_new(o, "message", json_string(r->message));
+	if (r->has_balance)
+		json_object_set_new(o, "balance", jsonval_money(r->balance, 156));
+	if (r->arpc != 0)
+		json_object_set_new(o, "arpc", json_string(r->arpc == 1 ? "ok" : "failed"));
+	if (r->settle_flag != 0) {
+		json_object_set_new(o, "settle_flag", json_integer(r->settle_flag));
+		json_object_set_new(o, "uploaded", json_integer(r->uploaded));
+	}
+	json_object_set_new(o, "reversals", json_integer(r->reversals));
+	json_object_set_new(o, "retried", json_boolean(r->retried));
+	if (hint != NULL)
+		json_object_set_new(o, "hint", json_string(hint));
+	cli_print_json(o);
+}
+
 /* Prints the outcome, with hint (may be NULL) saying what to do about a decline; 0 approved,
  * 1 otherwise. */
-static int report(const char *prog, enum term_kind kind, const struct term_result *r, int json,
+static int report(const struct cli_env *env, enum term_kind kind, const struct term_result *r,
                   const char *hint)
 {
 	const char *en, *zh;
@@ -97,34 +135,8 @@ static int report(const char *prog, enum term_kind kind, const struct term_resul
 
 	term_rc_text(r->rc, &en, &zh);
 	cli_amount_format(r->balance, 156, bal);
-	if (json) {
-		json_t *o = json_object();
-		json_object_set_new(o, "transaction", json_string(term_kind_name(kind)));
-		json_object_set_new(o, "rc", json_string(r->rc));
-		json_object_set_new(o, "approved", json_boolean(strcmp(r->rc, "00") == 0));
-		json_object_set_new(o, "text", json_string(en));
-		json_object_set_new(o, "text_zh", json_string(zh));
-		json_object_set_new(o, "stan", json_string(stan_text(r->stan)));
-		json_object_set_new(o, "batch", json_integer(r->batch));
-		if (r->rrn[0] != '\0')
-			json_object_set_new(o, "rrn", json_string(r->rrn));
-		if (r->auth[0] != '\0')
-			json_object_set_new(o, "auth_code", json_string(r->auth));
-		if (r->message[0] != '\0')
-			json_object_set_new(o, "message", json_string(r->message));
-		if (r->has_balance)
-			json_object_set_new(o, "balance", jsonval_money(r->balance, 156));
-		if (r->arpc != 0)
-			json_object_set_new(o, "arpc", json_string(r->arpc == 1 ? "ok" : "failed"));
-		if (r->settle_flag != 0) {
-			json_object_set_new(o, "settle_flag", json_integer(r->settle_flag));
-			json_object_set_new(o, "uploaded", json_integer(r->uploaded));
-		}
-		json_object_set_new(o, "reversals", json_integer(r->reversals));
-		json_object_set_new(o, "retried", json_boolean(r->retried));
-		if (hint != NULL)
-			json_object_set_new(o, "hint", json_string(hint));
-		cli_print_json(o);
+	if (env->json) {
+		report_json(env, kind, r, en, zh, hint);
 	} else {
 		if (r->reversals > 0)
 			printf("reversal delivered first (冲正已发送)\n");
@@ -150,8 +162,8 @@ static int report(const char *prog, enum term_kind kind, const struct term_resul
 	}
 	if (strcmp(r->rc, "00") == 0)
 		return CLI_OK;
-	if (!json)
-		fprintf(stderr, "%s: declined %s %s (%s)\n", prog, r->rc, zh, en);
+	if (!env->json)
+		fprintf(stderr, "%s: declined %s %s (%s)\n", env->prog, r->rc, zh, en);
 	return CLI_FAILED;
 }
 
@@ -275,8 +287,7 @@ static int manage(struct cli_env *env, const void *values)
 	if ((rc = open_term(env, values)) != CLI_OK)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
-	rc = rc == TERM_OK ? report(env->prog, kind, &r, env->json, NULL)
-	                   : exchange_failed(env, rc, &r);
+	rc = rc == TERM_OK ? report(env, kind, &r, NULL) : exchange_failed(env, rc, &r);
 	return rc;
 }
 
@@ -362,9 +373,8 @@ static int transact(struct cli_env *env, const void *values)
 			                               ? TERM_INJECT_TIMEOUT
 			                               : TERM_INJECT_BAD_MAC);
 		rc = term_transact(env->term, &req, &r);
-		rc = rc == TERM_OK
-		         ? report(env->prog, r.kind, &r, env->json, decline_hint(&req, &r))
-		         : exchange_failed(env, rc, &r);
+		rc = rc == TERM_OK ? report(env, r.kind, &r, decline_hint(&req, &r))
+		                   : exchange_failed(env, rc, &r);
 	}
 	if (req.card != NULL)
 		term_card_wipe(&card);
@@ -382,9 +392,10 @@ static const char purchase_help[] =
     "--amount 12.34" TXN_SYNOPSIS "\n\nPurchase (0200, 3 = 000000).\n\n" CARD_HELP
     "  --amount A      the amount in CNY\n" COMMON_HELP;
 static const char void_help[] =
-    "--stan N [--card FILE] [--data DIR] [--json] [--inject timeout|bad-mac]\n\n"
-    "Voids the purchase or completion of STAN N in this batch (0200, 3 = 200000), for its\n"
-    "amount; the card is the original's unless --card is given.\n\n" CARD_HELP COMMON_HELP;
+    "STAN [--card FILE] [--data DIR] [--json] [--inject timeout|bad-mac]\n\n"
+    "Voids the purchase or completion of STAN in this batch (0200, 3 = 200000), for its\n"
+    "amount; the card is the original's unless --card is given.\n\n"
+    "  STAN            the original's (--stan N, as before, too)\n" CARD_HELP COMMON_HELP;
 static const char refund_help[] =
     "--rrn R --amount A" TXN_SYNOPSIS "\n\nRefund (0220, 3 = 200000) of the purchase with\n"
     "retrieval reference number R.\n\n" CARD_HELP COMMON_HELP;
@@ -408,7 +419,7 @@ static const char cardauth_help[] =
 static json_t *txn_json(const struct store_term_txn *x)
 {
 	/* The API's names (acquirer_txn_json): card masked, stan as text, amount and currency. */
-	return json_pack("{s:s,s:s,s:i,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:b}", "transaction",
+	return json_pack("{s:s,s:s,s:i,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:b}", "type",
 	                 term_kind_name((enum term_kind)x->kind), "stan", stan_text(x->stan),
 	                 "batch", x->batch, "card", x->masked, "amount",
 	                 jsonval_money(x->amount, 156), "rc", x->rc, "rrn", x->rrn, "auth_code",
@@ -420,9 +431,10 @@ static json_t *txn_json(const struct store_term_txn *x)
 }
 
 static const char receipt_help[] =
-    "--stan N [--data DIR] [--json]\n\n"
-    "Prints the receipt of the latest transaction with STAN N: the merchant's and the\n"
-    "customer's copies, in Chinese and English, with the PAN masked.\n\n" COMMON_HELP;
+    "STAN [--data DIR] [--json]\n\n"
+    "Prints the receipt of the latest transaction with STAN: the merchant's and the\n"
+    "customer's copies, in Chinese and English, with the PAN masked.\n\n"
+    "  STAN            its STAN (--stan N, as before, too)\n" COMMON_HELP;
 
 static int cmd_receipt(struct cli_env *env, const void *values)
 {
@@ -490,9 +502,10 @@ static int cmd_batch(struct cli_env *env, const void *values)
 		json_decref(rows);
 		rc = cli_term_failed(env->prog, rc);
 	} else if (env->json) {
-		cli_print_json(json_pack("{s:i,s:o,s:o,s:i,s:o,s:i}", "batch",
-		                         term_state(env->term)->batch, "transactions", rows,
-		                         "sales", jsonval_money(tt.sales, 156), "sales_count",
+		const struct store_term_state *st = term_state(env->term);
+		cli_print_json(json_pack("{s:s,s:s,s:i,s:o,s:o,s:i,s:o,s:i}", "tid", st->tid, "mid",
+		                         st->mid, "batch", st->batch, "transactions", rows, "sales",
+		                         jsonval_money(tt.sales, 156), "sales_count",
 		                         tt.sales_count, "refunds", jsonval_money(tt.refunds, 156),
 		                         "refunds_count", tt.refunds_count));
 	} else {
@@ -504,6 +517,8 @@ static int cmd_batch(struct cli_env *env, const void *values)
 }
 
 /* A row of a management message (manage) or a card transaction (transact) of kind k. */
+/* A row acting on one transaction of the batch: STAN, or --stan N (cli_object()). */
+#define ONE_STAN    CLI_OBJECT("stan", "STAN")
 #define MANAGE(k)   .handler = manage, .arg = (k)
 #define TRANSACT(k) .handler = transact, .arg = (k)
 
@@ -517,8 +532,8 @@ static const cli_command term_commands[] = {
      TERM_ROW(CLI_ENV_TERM, balance_help, CARD_OPTS)},
     {"purchase", "purchase --amount A", TRANSACT(TERM_PURCHASE),
      TERM_ROW(CLI_ENV_TERM, purchase_help, CARD_OPTS, TEXT("amount", amount))},
-    {"void", "void --stan N", TRANSACT(TERM_VOID),
-     TERM_ROW(CLI_ENV_TERM, void_help, CARD_OPTS, TEXT("stan", stan))},
+    {"void", "void STAN", TRANSACT(TERM_VOID),
+     TERM_ROW(CLI_ENV_TERM, void_help, CARD_OPTS, TEXT("stan", stan)), ONE_STAN},
     {"refund", "refund --rrn R --amount A", TRANSACT(TERM_REFUND),
      TERM_ROW(CLI_ENV_TERM, refund_help, CARD_OPTS, TEXT("rrn", rrn), TEXT("amount", amount))},
     {"preauth", "pre-authorization --amount A", TRANSACT(TERM_PREAUTH),
@@ -537,8 +552,8 @@ static const cli_command term_commands[] = {
      TERM_ROW(CLI_ENV_TERM, settle_help, BASE_OPTS)},
     {"echo", "echo test", MANAGE(TERM_ECHO), TERM_ROW(CLI_ENV_TERM, echo_help, BASE_OPTS)},
     {"signout", "sign out", MANAGE(TERM_SIGNOUT), TERM_ROW(CLI_ENV_TERM, signout_help, BASE_OPTS)},
-    {"receipt", "print a transaction's receipt --stan N", .handler = cmd_receipt,
-     TERM_ROW(CLI_ENV_TERM, receipt_help, BASE_OPTS, TEXT("stan", stan))},
+    {"receipt", "print a transaction's receipt: receipt STAN", .handler = cmd_receipt,
+     TERM_ROW(CLI_ENV_TERM, receipt_help, BASE_OPTS, TEXT("stan", stan)), ONE_STAN},
     {"batch", "list the current batch", .handler = cmd_batch,
      TERM_ROW(CLI_ENV_TERM, batch_help, BASE_OPTS)},
 };

@@ -67,14 +67,16 @@ expect 1 "debit purchase without a PIN" -- t purchase --card "$tmp/card.json" --
 out_has "purchase: 55"
 out_has "hint: no PIN was entered, and the issuer requires one"
 out_has "(--pin PIN)"
-expect 0 "void" -- t void --stan "$stan1"
+expect 2 "void: STAN and another --stan" -- t void "$stan1" --stan 999999
+err_has "STAN given twice"
+expect 0 "void (--stan, as before)" -- t void --stan "$stan1"
 expect 0 "purchase to refund" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 20.00 --json
 rrn2=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
 expect 0 "refund" -- t refund --card "$tmp/card.json" --rrn "$rrn2" --amount 5.00
 expect 0 "preauth" -- t preauth --card "$tmp/card.json" --pin 123456 --amount 50.00 --json
 auth=$(sed -n 's/.*"auth_code":"\([0-9A-Za-z]*\)".*/\1/p' "$tmp/out")
 expect 0 "completion" -- t preauth-complete --card "$tmp/card.json" --auth "$auth" --amount 40.00
-expect 0 "receipt" -- t receipt --stan "$stan1"
+expect 0 "receipt (STAN)" -- t receipt "$stan1"
 out_has "MERCHANT COPY"
 [ -n "$rrn1" ] && out_has "$rrn1"
 
@@ -96,7 +98,7 @@ err_has "old name of --data"
 expect 2 "purchase takes no --otp" -- t purchase --card "$tmp/card.json" --amount 1.00 --otp 123456
 err_has "unknown option '--otp'"
 expect 0 "void --help" -- "$possum" term void --help
-out_has "^Usage: possum term void --stan N"
+out_has "^Usage: possum term void STAN "
 out_has "^Exit status: 0 approved (done); 1 declined or failed; 2 bad usage.$"
 
 # The host stops answering: the purchase times out and its reversal waits.

@@ -130,7 +130,7 @@ expect 0 "completion" -- t t1 preauth-complete --card "$tmp/debit.json" --auth "
 	--amount 55.00 --json
 stan_comp=$(out_field stan)
 expect 0 "completion void" -- t t1 void --stan "$stan_comp" --json
-out_has '"transaction":"completion-void"'
+out_has '"type":"completion-void"'
 expect 0 "receipt" -- t t1 receipt --stan "$stan_comp"
 out_has "CUSTOMER COPY"
 
