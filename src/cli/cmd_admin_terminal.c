@@ -146,6 +146,22 @@ static void tmk_components(const struct merchant_tmk *k, char out[TMK_COMPONENTS
 	out[at] = '\0';
 }
 
+/* Prints text as one word of a shell command line: as it is when it holds only letters,
+ * digits and "._-", else in single quotes (an SN is any printable characters). */
+static void print_word(const char *text)
+{
+	if (text[strspn(text,
+	                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")] ==
+	    '\0') {
+		fputs(text, stdout);
+		return;
+	}
+	putchar('\'');
+	for (const char *p = text; *p != '\0'; p++)
+		fputs(*p == '\'' ? "'\\''" : (char[]){*p, '\0'}, stdout);
+	putchar('\'');
+}
+
 /* The API's JSON of a TMK handed out, o, with "tmk_components" beside "components" (when it
  * was handed out as components); takes o. */
 static json_t *with_components(json_t *o, const char *all)
@@ -189,10 +205,12 @@ static void print_tmk(const struct term_cmd *c, const struct merchant_terminal *
 		printf("tmk tr31     %s\n", k->block);
 	hex_encode(k->kcv.v, k->kcv.len, kcv, sizeof kcv);
 	printf("tmk kcv      %s\n", kcv);
-	if (k->n_parts > 0)
-		printf("term init    possum term init --host HOST:PORT --tid %s --mid %s --sn %s "
-		       "--tmk-components %s\n",
-		       t->tid, t->mid, t->sn, all);
+	if (k->n_parts > 0) {
+		printf("term init    possum term init --host HOST:PORT --tid %s --mid %s --sn ",
+		       t->tid, t->mid);
+		print_word(t->sn);
+		printf(" --tmk-components %s\n", all);
+	}
 out:
 	crypto_wipe(hex, sizeof hex);
 	crypto_wipe(all, sizeof all);

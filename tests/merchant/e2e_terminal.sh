@@ -104,6 +104,12 @@ expect 1 "purchase, another SN: 58" -- t t2 purchase --card "$tmp/card.json" --p
 expect 0 "status: the risk event" -- a status --tid TERME001
 out_has "risk events  1"
 
+# The human output's `term init` line, pasted with the host's address, keys a terminal.
+expect 0 "add, for the pasted line" -- a add --merchant $mid --sn "SN/E4's" --tid TERME004
+line=$(sed -n 's/^term init    possum //p' "$tmp/out" | sed "s/HOST:PORT/127.0.0.1:$port/")
+expect 0 "the pasted term init line" -- sh -c "\"\$0\" $line --data '$tmp/t4'" "$possum"
+expect 0 "signin after the pasted line" -- "$possum" term signin --data "$tmp/t4"
+
 # Rebinding re-keys: the old TMK no longer signs in; the new one does.
 expect 0 "rebind" -- a rebind TERME001 --merchant $mid2 --reason "sold to Possum Tea" --json
 cp "$tmp/out" "$tmp/e1b.json"
