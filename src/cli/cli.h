@@ -263,12 +263,12 @@ int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((forma
  * command and the environment it opens say their errors alike. */
 #define cli_error host_say
 
-/* Reads all of `f` into a NUL-terminated heap buffer the caller frees. 0, or -1 (errno). */
 /* An option and its old name kept as an alias (`--data DIR`, once `--state DIR`): *out the
  * one given, else NULL; both given and different is said as a usage error. */
 int cli_alias(const char *prog, const char *name, const char *value, const char *old,
               const char *old_value, const char **out);
 
+/* Reads all of `f` into a NUL-terminated heap buffer the caller frees. 0, or -1 (errno). */
 int cli_read_all(FILE *f, char **out, size_t *len);
 
 /* Input given as a HEX argument, or read from stdin when it is "-" or absent, decoded to a
