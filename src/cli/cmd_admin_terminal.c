@@ -49,13 +49,13 @@ struct topts {
 
 #define TEXT(name, member) CLI_TEXT(name, struct topts, member)
 
-/* The command's term_cmd, from its environment and options; with need_tid, --tid must have
- * been given. */
+/* The command's term_cmd, from its environment and options; with need_tid, a TID must have
+ * been given (the dispatcher sees to it for the rows of one terminal, ONE_TID). */
 static int begin(struct cli_env *env, const struct topts *o, bool need_tid, struct term_cmd *c)
 {
 	*c = (struct term_cmd){.prog = env->prog, .tid = o->tid, .json = env->json, .env = env};
 	if (need_tid && c->tid == NULL)
-		return cli_usage_error(c->prog, "--tid TID is needed");
+		return cli_usage_error(c->prog, "TID is needed");
 	return CLI_OK;
 }
 
