@@ -59,8 +59,9 @@ static const char *const no_json[] = {
 
 /* Commands whose help is not yet checked against their rows, and why. */
 static const char *const unchecked[] = {
-    "possum iso encode", /* its help names no --hexdump, and it takes no --json: cmd_iso.c is
-                          * being changed apart from this test (issue 13) */
+    "possum iso encode",   /* its help names no --hexdump, and it takes no --json, */
+    "possum iso profiles", /* nor does its help say its exit statuses: cmd_iso.c is being
+                            * changed apart from this test (issue 13) */
 };
 
 static bool listed(const char *const *list, size_t n, const char *prog)
