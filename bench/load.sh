@@ -75,7 +75,7 @@ children_cpu() { awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 
 host0=$(host_cpu)
 times >"$tmp/times0"
 "$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --card "$card" \
-	--entry "$entry" --pin 123456 --amount 1.00 --duration "$seconds" --state-dir "$tmp/terms" \
+	--entry "$entry" --pin 123456 --amount 1.00 --duration "$seconds" --data "$tmp/terms" \
 	>"$tmp/load.out"
 load_rc=$?
 cat "$tmp/load.out"

@@ -148,7 +148,22 @@ struct cli_command {
 	unsigned common;      /* the common options it takes: CLI_CONFIG, CLI_DATA, CLI_JSON */
 	int min, max;         /* operands, as cli_spec's */
 	const char *wrong;
+	/* The object the command acts on (`terminal show TID`): its one operand, which the
+	 * option named here (a CLI_TEXT of opts, "tid") also gives, kept as an alias; said as
+	 * object_meta ("TID") in its usage errors. Set by CLI_OBJECT(). */
+	const char *object, *object_meta;
 };
+
+/* In a row: the command acts on one object, given as its operand or, as an alias, by its
+ * option `option` (cli_object() reads them: one of the two is needed). */
+#define CLI_OBJECT(option, meta)                                                                   \
+	.object = (option), .object_meta = (meta), .max = 1, .wrong = "takes one " meta
+
+/* The object of a command (cli_command.object): the operand, else *value (its option's);
+ * both given and different, or neither, is said as a usage error. On CLI_OK *value is the
+ * object. */
+int cli_object(const char *prog, const char *option, const char *meta, const char *operand,
+               const char **value);
 
 /* In a row: its options table — the entries themselves (CLI_OPTIONS), or a table that rows share
  * (CLI_OPTS) — and its struct of option values. */
@@ -248,6 +263,11 @@ int cli_usage_error(const char *prog, const char *fmt, ...) __attribute__((forma
  * command and the environment it opens say their errors alike. */
 #define cli_error host_say
 
+/* An option and its old name kept as an alias (`--data DIR`, once `--state DIR`): *out the
+ * one given, else NULL; both given and different is said as a usage error. */
+int cli_alias(const char *prog, const char *name, const char *value, const char *old,
+              const char *old_value, const char **out);
+
 /* Reads all of `f` into a NUL-terminated heap buffer the caller frees. 0, or -1 (errno). */
 int cli_read_all(FILE *f, char **out, size_t *len);
 
@@ -302,7 +322,9 @@ int cli_amount(const char *prog, const char *name, const char *text, unsigned cu
 /* Writes minor units of currency as "12.34". */
 void cli_amount_format(int64_t minor, unsigned currency, char out[32]);
 
-/* ---- The commands and their groups (main.c's table, and cmd_*.c) ---- */
+/* ---- The commands and their groups (possum.c's table, and cmd_*.c) ---- */
+
+extern const cli_group cli_possum_group; /* `possum` itself: every command */
 
 extern const cli_group cli_iso_group, cli_tlv_group, cli_hsm_group, cli_term_group;
 extern const cli_group cli_admin_group, cli_admin_ledger_group, cli_admin_card_group,

@@ -212,7 +212,7 @@ static const char apply_help[] =
     "steps, documents, fees and limits name it until it has a MID. The representative's ID\n"
     "number is kept encrypted and shown masked.\n"
     "\n"
-    "  --legal-name NAME  the legal name (1 to 128 bytes)\n"
+    "  --legal-name NAME  the legal name (1 to 128 bytes); --name NAME, as add's, too\n"
     "  --licence NO       the business licence number\n"
     "  --tax-number NO    the tax registration number\n"
     "  --rep-name NAME    the legal representative's name\n"
@@ -235,7 +235,9 @@ static const char add_help[] =
     "  --name NAME    the merchant's legal name (1 to 128 bytes, UTF-8)\n"
     "  --mcc MCC      its merchant category code, 4 digits\n"
     "  --mid MID      its MID, 15 letters and digits; default the next of the configured\n"
-    "                 acquirer code, area and this MCC\n" COMMON_HELP
+    "                 acquirer code, area and this MCC\n"
+    "  apply's options --licence, --tax-number, --rep-name, --rep-id, --address, --phone\n"
+    "                 (--legal-name is --name) as `possum admin merchant apply` reads them\n" COMMON_HELP
     "  --json         print {\"mid\":…,\"name\":…,\"mcc\":…}\n"
     "\n"
     "Exit status: 0 registered; 1 the MID is taken, or a failure; 2 bad usage.\n";
@@ -640,12 +642,14 @@ static int fees_or_limits(struct cli_env *env, const void *values)
 }
 
 static const char reviewed_help[] =
-    "REF --reason TEXT [--config FILE] [--data DIR]\n"
+    "REF --reason TEXT [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Records the periodic review of active merchant REF done; its next review is then\n"
     "[merchant] review_days away.\n"
     "\n"
-    "  --reason TEXT  what was checked (one line, 1 to 256 bytes)\n" COMMON_HELP "\n"
+    "  --reason TEXT  what was checked (one line, 1 to 256 bytes)\n" COMMON_HELP
+    "  --json         print the merchant as `show --json` does, its next review moved\n"
+    "\n"
     "Exit status: 0 recorded; 1 no such merchant, not active, or a failure; 2 bad usage.\n";
 
 static int merchant_reviewed_cmd(struct cli_env *env, const void *values)
@@ -665,7 +669,9 @@ static int merchant_reviewed_cmd(struct cli_env *env, const void *values)
 			         ? cli_error(CLI_FAILED, prog, "merchant %lld is %s, not active",
 			                     (long long)i.app.id, merchant_state_name(i.app.state))
 			         : refused(prog, env, &i, rc);
-		else
+		else if (env->json && (rc = find(prog, env, env->operands[0], &i)) == CLI_OK)
+			rc = print_merchant(env, &i, true, true);
+		else if (!env->json)
 			printf("merchant %lld  reviewed\n", (long long)i.app.id);
 	}
 	return rc;
@@ -701,7 +707,7 @@ static const cli_command merchant_cmds[] = {
      .common = CLI_DATADIR, ONE_REF},
     {"reviewed", "record a merchant's periodic review done", .handler = merchant_reviewed_cmd,
      .env = CLI_ENV_MERCHANT, .help = reviewed_help,
-     CLI_OPTIONS(struct mopts, TEXT("reason", reason)), .common = CLI_CONFIG | CLI_DATA, ONE_REF},
+     CLI_OPTIONS(struct mopts, TEXT("reason", reason)), .common = CLI_DATADIR, ONE_REF},
     {"balance", "what a merchant's payments hold, per currency (as the API's balance)",
      .row = &cli_admin_merchant_balance_row},
 };

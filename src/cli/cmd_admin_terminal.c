@@ -49,13 +49,13 @@ struct topts {
 
 #define TEXT(name, member) CLI_TEXT(name, struct topts, member)
 
-/* The command's term_cmd, from its environment and options; with need_tid, --tid must have
- * been given. */
+/* The command's term_cmd, from its environment and options; with need_tid, a TID must have
+ * been given (the dispatcher sees to it for the rows of one terminal, ONE_TID). */
 static int begin(struct cli_env *env, const struct topts *o, bool need_tid, struct term_cmd *c)
 {
 	*c = (struct term_cmd){.prog = env->prog, .tid = o->tid, .json = env->json, .env = env};
 	if (need_tid && c->tid == NULL)
-		return cli_usage_error(c->prog, "--tid TID is needed");
+		return cli_usage_error(c->prog, "TID is needed");
 	return CLI_OK;
 }
 
@@ -125,15 +125,75 @@ static int place_opts(const struct term_cmd *c, const char *address, const char 
 	                 &p->lon);
 }
 
-/* The TMK handed out, as `terminal add` has always printed it. */
+/* The TMK's components as `possum term init --tmk-components` and `possum load`'s terminals
+ * file read them: "HEX:KCV,HEX:KCV[,HEX:KCV]". */
+#define TMK_COMPONENTS_MAX (HSM_PARTS_MAX * (2 * HSM_CLEAR_MAX + 2 * HSM_KCV_MAX + 2))
+static void tmk_components(const struct merchant_tmk *k, char out[TMK_COMPONENTS_MAX])
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < k->n_parts; i++) {
+		if (i > 0)
+			out[at++] = ',';
+		hex_encode(k->parts[i].part, k->parts[i].len, out + at, TMK_COMPONENTS_MAX - at);
+		at += 2 * k->parts[i].len;
+		out[at++] = ':';
+		hex_encode(k->parts[i].kcv.v, k->parts[i].kcv.len, out + at,
+		           TMK_COMPONENTS_MAX - at);
+		at += 2 * k->parts[i].kcv.len;
+	}
+	out[at] = '\0';
+}
+
+/* Prints text as one word of a shell command line: as it is when it holds only letters,
+ * digits and "._-", else in single quotes (an SN is any printable characters). */
+static void print_word(const char *text)
+{
+	if (text[strspn(text,
+	                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")] ==
+	    '\0') {
+		fputs(text, stdout);
+		return;
+	}
+	putchar('\'');
+	for (const char *p = text; *p != '\0'; p++)
+		fputs(*p == '\'' ? "'\\''" : (char[]){*p, '\0'}, stdout);
+	putchar('\'');
+}
+
+/* The API's JSON of a TMK handed out, o, with "tmk_components" beside "components" (when it
+ * was handed out as components); takes o. */
+static json_t *with_components(json_t *o, const char *all)
+{
+	json_t *out = json_object(), *v;
+	const char *key;
+
+	if (o == NULL || out == NULL) {
+		json_decref(out);
+		return o;
+	}
+	json_object_foreach(o, key, v)
+	{
+		json_object_set(out, key, v);
+		if (strcmp(key, "components") == 0)
+			json_object_set_new(out, "tmk_components", json_string(all));
+	}
+	json_decref(o);
+	return out;
+}
+
+/* The TMK handed out, as `terminal add` has always printed it, with its components in the
+ * form the terminal's init reads ("tmk_components"). */
 static void print_tmk(const struct term_cmd *c, const struct merchant_terminal *t,
                       const struct merchant_tmk *k)
 {
-	char hex[2 * HSM_CLEAR_MAX + 1], kcv[2 * HSM_KCV_MAX + 1];
+	char hex[2 * HSM_CLEAR_MAX + 1], kcv[2 * HSM_KCV_MAX + 1], all[TMK_COMPONENTS_MAX];
 
+	tmk_components(k, all);
 	if (c->json) {
-		cli_print_json(http_tmk_json(t->tid, t->mid, t->sn, k));
-		return;
+		cli_print_json(with_components(http_tmk_json(t->tid, t->mid, t->sn, k), all));
+		goto out;
 	}
 	printf("tid          %s\nmid          %s\nsn           %s\n", t->tid, t->mid, t->sn);
 	for (size_t i = 0; i < k->n_parts; i++) {
@@ -145,7 +205,15 @@ static void print_tmk(const struct term_cmd *c, const struct merchant_terminal *
 		printf("tmk tr31     %s\n", k->block);
 	hex_encode(k->kcv.v, k->kcv.len, kcv, sizeof kcv);
 	printf("tmk kcv      %s\n", kcv);
+	if (k->n_parts > 0) {
+		printf("term init    possum term init --host HOST:PORT --tid %s --mid %s --sn ",
+		       t->tid, t->mid);
+		print_word(t->sn);
+		printf(" --tmk-components %s\n", all);
+	}
+out:
 	crypto_wipe(hex, sizeof hex);
+	crypto_wipe(all, sizeof all);
 }
 
 static void print_time(const char *label, int64_t t)
@@ -181,8 +249,10 @@ static const char add_help[] =
     "terminal, one code: an SN may be bound to one terminal at a time) and to its place, makes\n"
     "its terminal master key (TMK) and activates it. Prints the TID and the TMK as components,\n"
     "each with its check value, and the TMK's check value: give each component to a different\n"
-    "custodian, who keys it into the terminal (`possum term init --tmk-components`). The\n"
-    "components are not kept anywhere; the TMK is handed out this once.\n"
+    "custodian, who keys it into the terminal (`possum term init --tmk-components`), and that\n"
+    "command line with them all as HEX:KCV,HEX:KCV (--json: \"tmk_components\", beside the\n"
+    "\"components\" list). The components are not kept anywhere; the TMK is handed out this\n"
+    "once.\n"
     "\n"
     "  --merchant MID  the merchant (possum admin merchant add)\n"
     "  --sn SN         the terminal's hardware serial number, 1 to 50 printable characters\n"
@@ -268,8 +338,8 @@ static int show(struct term_cmd *c)
 }
 
 #define STATE_HELP(what, refusal)                                                                  \
-	"--tid TID [--reason TEXT] [--config FILE] [--data DIR] [--json]\n\n" what "\n\n"          \
-	"  --tid TID       the terminal\n"                                                         \
+	"TID [--reason TEXT] [--config FILE] [--data DIR] [--json]\n\n" what "\n\n"                \
+	"  TID             the terminal (or --tid TID, as before)\n"                               \
 	"  --reason TEXT   why, for the audit log\n" COMMON_HELP                                   \
 	"\nExit status: 0 done; 1 no such terminal, a terminal " refusal ", or a failure; 2 bad "  \
 	"usage.\n"
@@ -330,12 +400,12 @@ static int cmd_state(struct cli_env *env, const void *values)
 }
 
 static const char reviewed_help[] =
-    "--tid TID --reason TEXT [--config FILE] [--data DIR] [--json]\n"
+    "TID --reason TEXT [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Records the periodic review of an active terminal done: its next review falls due\n"
     "[merchant] review_days from now (`possum admin review due` lists what is due).\n"
     "\n"
-    "  --tid TID       the terminal\n"
+    "  TID             the terminal (or --tid TID, as before)\n"
     "  --reason TEXT   what was checked, for the audit log\n" COMMON_HELP
     "\nExit status: 0 recorded; 1 no such terminal, one not active, or a failure; 2 bad "
     "usage.\n";
@@ -359,14 +429,14 @@ static int cmd_reviewed(struct cli_env *env, const void *values)
 }
 
 static const char rebind_help[] =
-    "--tid TID [--merchant MID] [--address TEXT --lat N --lon N] --reason TEXT\n"
+    "TID [--merchant MID] [--address TEXT --lat N --lon N] --reason TEXT\n"
     "    [--parts 2|3 | --kek COMPONENTS] [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Moves a terminal to another merchant (active) or place, and re-keys it: a new TMK,\n"
     "printed as `add` prints it, its working keys dropped. The terminal must be keyed with the\n"
     "new TMK and sign in again; the host refuses the old keys.\n"
     "\n"
-    "  --tid TID       the terminal (not retired)\n"
+    "  TID             the terminal, not retired (or --tid TID, as before)\n"
     "  --merchant MID  its new merchant\n" PLACE_HELP
     "  --reason TEXT   why, for the audit log\n" TMK_HELP COMMON_HELP "\n"
     "Exit status: 0 rebound; 1 no such terminal or merchant, a retired terminal, a merchant\n"
@@ -415,13 +485,13 @@ wipe:
 }
 
 static const char tmk_help[] =
-    "--tid TID [--parts 2|3 | --kek COMPONENTS] [--config FILE] [--data DIR] [--json]\n"
+    "TID [--parts 2|3 | --kek COMPONENTS] [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Hands out a terminal's TMK, once: a terminal registered with --no-activate through the API\n"
     "or rebound there has a TMK that nobody has seen yet. A second time is refused; rebind to\n"
     "re-key.\n"
     "\n"
-    "  --tid TID       the terminal\n" TMK_HELP COMMON_HELP "\n"
+    "  TID             the terminal (or --tid TID, as before)\n" TMK_HELP COMMON_HELP "\n"
     "Exit status: 0 handed out; 1 no such terminal, handed out already, or a failure; 2 bad\n"
     "usage.\n";
 
@@ -454,13 +524,14 @@ wipe:
 	return rc;
 }
 
-static const char show_help[] = "--tid TID [--config FILE] [--data DIR] [--json]\n"
-                                "\n"
-                                "Prints a terminal: its binding, place, state, version, batch, "
-                                "TMK check value, dates.\n"
-                                "\n"
-                                "  --tid TID       the terminal\n" COMMON_HELP
-                                "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
+static const char show_help[] =
+    "TID [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Prints a terminal: its binding, place, state, version, batch, "
+    "TMK check value, dates.\n"
+    "\n"
+    "  TID             the terminal (or --tid TID, as before)\n" COMMON_HELP
+    "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
 
 static int cmd_show(struct cli_env *env, const void *values)
 {
@@ -532,13 +603,13 @@ static int cmd_list(struct cli_env *env, const void *values)
 }
 
 static const char status_help[] =
-    "--tid TID [--online-minutes N] [--config FILE] [--data DIR] [--json]\n"
+    "TID [--online-minutes N] [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Prints a terminal's status report: online (seen within N minutes), last seen, last\n"
     "sign-in, last transaction, software version, batch, the reversals it sent (in its open\n"
     "batch, and ever) and the risk events raised about it.\n"
     "\n"
-    "  --tid TID            the terminal\n"
+    "  TID                  the terminal (or --tid TID, as before)\n"
     "  --online-minutes N   the window of \"online\" (default 10)\n" COMMON_HELP
     "\nExit status: 0 shown; 1 no such terminal; 2 bad usage.\n";
 
@@ -583,6 +654,9 @@ static int cmd_status(struct cli_env *env, const void *values)
 	return rc;
 }
 
+/* In a row: the command acts on one terminal, TID or --tid TID. */
+#define ONE_TID CLI_OBJECT("tid", "TID")
+
 static const cli_command terminal_cmds[] = {
     {"add", "register a terminal, make its master key and activate it", .handler = cmd_add,
      .env = CLI_ENV_MERCHANT, .help = add_help,
@@ -592,27 +666,28 @@ static const cli_command terminal_cmds[] = {
      .common = CLI_DATADIR},
     {"activate", "put a registered terminal in service", .handler = cmd_state,
      .env = CLI_ENV_MERCHANT, .help = activate_help, CLI_OPTS(reason_opts, struct topts),
-     .common = CLI_DATADIR},
+     .common = CLI_DATADIR, ONE_TID},
     {"suspend", "take an active terminal out of service", .handler = cmd_state,
      .env = CLI_ENV_MERCHANT, .help = suspend_help, CLI_OPTS(reason_opts, struct topts),
-     .common = CLI_DATADIR},
+     .common = CLI_DATADIR, ONE_TID},
     {"resume", "put a suspended terminal back in service", .handler = cmd_state,
      .env = CLI_ENV_MERCHANT, .help = resume_help, CLI_OPTS(reason_opts, struct topts),
-     .common = CLI_DATADIR},
+     .common = CLI_DATADIR, ONE_TID},
     {"retire", "retire a terminal, freeing its SN", .handler = cmd_state, .env = CLI_ENV_MERCHANT,
-     .help = retire_help, CLI_OPTS(reason_opts, struct topts), .common = CLI_DATADIR},
+     .help = retire_help, CLI_OPTS(reason_opts, struct topts), .common = CLI_DATADIR, ONE_TID},
     {"rebind", "move a terminal to another merchant or place, and re-key it", .handler = cmd_rebind,
      .env = CLI_ENV_MERCHANT, .help = rebind_help,
      CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("merchant", mid), TEXT("reason", reason),
                  TEXT("parts", parts), TEXT("kek", kek), TEXT("address", address), TEXT("lat", lat),
                  TEXT("lon", lon)),
-     .common = CLI_DATADIR},
+     .common = CLI_DATADIR, ONE_TID},
     {"tmk", "hand out a terminal's master key, once", .handler = cmd_tmk, .env = CLI_ENV_MERCHANT,
      .help = tmk_help,
      CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("parts", parts), TEXT("kek", kek)),
-     .common = CLI_DATADIR},
+     .common = CLI_DATADIR, ONE_TID},
     {"show", "show a terminal", .handler = cmd_show, .env = CLI_ENV_MERCHANT | CLI_ENV_READ,
-     .help = show_help, CLI_OPTIONS(struct topts, TEXT("tid", tid)), .common = CLI_DATADIR},
+     .help = show_help, CLI_OPTIONS(struct topts, TEXT("tid", tid)), .common = CLI_DATADIR,
+     ONE_TID},
     {"list", "list the terminals", .handler = cmd_list, .env = CLI_ENV_MERCHANT | CLI_ENV_READ,
      .help = list_help,
      CLI_OPTIONS(struct topts, TEXT("merchant", mid), CLI_SET("review-due", struct topts, due)),
@@ -620,10 +695,10 @@ static const cli_command terminal_cmds[] = {
     {"status", "a terminal's status report", .handler = cmd_status,
      .env = CLI_ENV_MERCHANT | CLI_ENV_READ, .help = status_help,
      CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("online-minutes", minutes)),
-     .common = CLI_DATADIR},
+     .common = CLI_DATADIR, ONE_TID},
     {"reviewed", "record a terminal's periodic review done", .handler = cmd_reviewed,
      .env = CLI_ENV_MERCHANT, .help = reviewed_help, CLI_OPTS(reason_opts, struct topts),
-     .common = CLI_DATADIR},
+     .common = CLI_DATADIR, ONE_TID},
 };
 
 const cli_group cli_admin_terminal_group = {"possum admin terminal",

@@ -135,7 +135,7 @@ static int token_list(struct cli_env *env, const void *values)
 }
 
 static const char token_revoke_help[] =
-    "ID [--config FILE] [--data DIR]\n"
+    "ID [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Revokes API token ID (possum admin token list): requests presenting it are answered 401\n"
     "from then on. The revocation is in the audit log.\n"
@@ -143,6 +143,7 @@ static const char token_revoke_help[] =
     "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
     "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
     ")\n"
+    "  --json         print {\"id\":ID,\"revoked\":true}\n"
     "\n"
     "Exit status: 0 revoked; 1 no such token in force, or a failure; 2 bad usage.\n";
 
@@ -161,6 +162,8 @@ static int token_revoke(struct cli_env *env, const void *values)
 	    HTTP_OK)
 		rc = cli_error(CLI_FAILED, prog, "%s",
 		               rc == HTTP_ENOTFOUND ? "no such token in force" : http_strerror(rc));
+	else if (env->json)
+		cli_print_json(json_pack("{s:I,s:b}", "id", (json_int_t)id, "revoked", 1));
 	else
 		printf("token %lld revoked\n", (long long)id);
 	return rc;
@@ -173,7 +176,7 @@ static const cli_command token_cmds[] = {
     {"list", "the API tokens, without the tokens themselves", .handler = token_list,
      .env = CLI_ENV_ISSUER | CLI_ENV_READ, .help = token_list_help, .common = CLI_DATADIR},
     {"revoke", "revoke an API token", .handler = token_revoke, .env = CLI_ENV_ISSUER,
-     .help = token_revoke_help, .common = CLI_CONFIG | CLI_DATA, CLI_ONE("one token ID is needed")},
+     .help = token_revoke_help, .common = CLI_DATADIR, CLI_ONE("one token ID is needed")},
 };
 
 const cli_group cli_admin_token_group = {

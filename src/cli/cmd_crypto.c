@@ -19,44 +19,48 @@ struct crypto_cmd {
 	int (*run)(const struct cmd_ctx *c);
 	uint64_t required, optional; /* BIT(O_…) sets */
 	const struct crypto_help *help;
+	const char *key; /* the result's name with --json */
 };
 
 static const struct crypto_cmd cmds[] = {
     {"kcv", "key check value of a TDES or AES key", cli_crypto_kcv, BIT(O_KEY), BIT(O_ALG),
-     &cli_crypto_kcv_help},
+     &cli_crypto_kcv_help, "kcv"},
     {"pin encode", "build a clear ISO 9564-1 PIN block, format 0, 1 or 3", cli_crypto_pin_encode,
-     BIT(O_FORMAT) | BIT(O_PIN), BIT(O_PAN) | BIT(O_FILL), &cli_crypto_pin_encode_help},
+     BIT(O_FORMAT) | BIT(O_PIN), BIT(O_PAN) | BIT(O_FILL), &cli_crypto_pin_encode_help,
+     "pin_block"},
     {"pin decode", "read the PIN out of a clear PIN block", cli_crypto_pin_decode,
-     BIT(O_FORMAT) | BIT(O_BLOCK), BIT(O_PAN), &cli_crypto_pin_decode_help},
+     BIT(O_FORMAT) | BIT(O_BLOCK), BIT(O_PAN), &cli_crypto_pin_decode_help, "pin"},
     {"pin encrypt", "build and encipher an ISO 9564-1 format 4 (AES) PIN block",
      cli_crypto_pin_encrypt, BIT(O_FORMAT) | BIT(O_KEY) | BIT(O_PIN) | BIT(O_PAN), BIT(O_FILL),
-     &cli_crypto_pin_encrypt_help},
+     &cli_crypto_pin_encrypt_help, "pin_block"},
     {"pin decrypt", "decipher a format 4 PIN block and read its PIN", cli_crypto_pin_decrypt,
-     BIT(O_FORMAT) | BIT(O_KEY) | BIT(O_BLOCK) | BIT(O_PAN), 0, &cli_crypto_pin_decrypt_help},
+     BIT(O_FORMAT) | BIT(O_KEY) | BIT(O_BLOCK) | BIT(O_PAN), 0, &cli_crypto_pin_decrypt_help,
+     "pin"},
     {"mac", "MAC of a message: ISO 9797-1, X9.9, X9.19, CUP ECB, CMAC", cli_crypto_mac,
-     BIT(O_ALG) | BIT(O_KEY) | BIT(O_DATA), BIT(O_PAD), &cli_crypto_mac_help},
+     BIT(O_ALG) | BIT(O_KEY) | BIT(O_DATA), BIT(O_PAD), &cli_crypto_mac_help, "mac"},
     {"dukpt", "derive a DUKPT key (ANSI X9.24-1 TDES, X9.24-3 AES), host side", cli_crypto_dukpt,
-     BIT(O_BDK) | BIT(O_KSN) | BIT(O_ALG) | BIT(O_KEY), 0, &cli_crypto_dukpt_help},
+     BIT(O_BDK) | BIT(O_KSN) | BIT(O_ALG) | BIT(O_KEY), 0, &cli_crypto_dukpt_help, "key"},
     {"cvv", "Visa CVV, CVV2 or iCVV of a card", cli_crypto_cvv,
-     BIT(O_CVK) | BIT(O_PAN) | BIT(O_EXPIRY) | BIT(O_SERVICE_CODE), 0, &cli_crypto_cvv_help},
+     BIT(O_CVK) | BIT(O_PAN) | BIT(O_EXPIRY) | BIT(O_SERVICE_CODE), 0, &cli_crypto_cvv_help, "cvv"},
     {"pvv", "Visa PIN verification value of a PIN", cli_crypto_pvv,
-     BIT(O_PVK) | BIT(O_PVKI) | BIT(O_PAN) | BIT(O_PIN), 0, &cli_crypto_pvv_help},
+     BIT(O_PVK) | BIT(O_PVKI) | BIT(O_PAN) | BIT(O_PIN), 0, &cli_crypto_pvv_help, "pvv"},
     {"ibm3624", "IBM 3624 PIN offset of a customer-selected PIN", cli_crypto_ibm3624,
      BIT(O_PVK) | BIT(O_DECTAB) | BIT(O_VALIDATION) | BIT(O_PIN), BIT(O_PAD),
-     &cli_crypto_ibm3624_help},
+     &cli_crypto_ibm3624_help, "offset"},
     {"emv icc-mk", "EMV ICC master key from the issuer master key (option A)",
-     cli_crypto_emv_icc_mk, BIT(O_IMK) | BIT(O_PAN) | BIT(O_PSN), 0, &cli_crypto_emv_icc_mk_help},
+     cli_crypto_emv_icc_mk, BIT(O_IMK) | BIT(O_PAN) | BIT(O_PSN), 0, &cli_crypto_emv_icc_mk_help,
+     "icc_mk"},
     {"emv session-key", "EMV common session key from an ICC master key", cli_crypto_emv_session_key,
-     BIT(O_MK) | BIT(O_R), 0, &cli_crypto_emv_session_key_help},
+     BIT(O_MK) | BIT(O_R), 0, &cli_crypto_emv_session_key_help, "session_key"},
     {"emv arqc", "EMV application cryptogram (ARQC, TC, AAC)", cli_crypto_emv_arqc,
-     BIT(O_KEY) | BIT(O_DATA), 0, &cli_crypto_emv_arqc_help},
+     BIT(O_KEY) | BIT(O_DATA), 0, &cli_crypto_emv_arqc_help, "cryptogram"},
     {"emv arpc", "EMV authorisation response cryptogram, method 1 or 2", cli_crypto_emv_arpc,
      BIT(O_KEY) | BIT(O_ARQC), BIT(O_ARC) | BIT(O_METHOD) | BIT(O_CSU) | BIT(O_PAD_DATA),
-     &cli_crypto_emv_arpc_help},
+     &cli_crypto_emv_arpc_help, "arpc"},
     {"tr31 unwrap", "authenticate and decrypt a TR-31 / X9.143 key block", cli_crypto_tr31_unwrap,
-     BIT(O_KBPK) | BIT(O_BLOCK), BIT(O_VERBOSE), &cli_crypto_tr31_unwrap_help},
+     BIT(O_KBPK) | BIT(O_BLOCK), BIT(O_VERBOSE), &cli_crypto_tr31_unwrap_help, "key"},
     {"tr31 wrap", "wrap a key in a TR-31 / X9.143 key block, version B or D", cli_crypto_tr31_wrap,
-     BIT(O_KBPK) | BIT(O_KEY) | BIT(O_HEADER), BIT(O_FILL), &cli_crypto_tr31_wrap_help},
+     BIT(O_KBPK) | BIT(O_KEY) | BIT(O_HEADER), BIT(O_FILL), &cli_crypto_tr31_wrap_help, "block"},
 };
 
 /* ---- Dispatch ---- */
@@ -96,7 +100,8 @@ static void print_list(FILE *out, const char *group)
 		    "Usage: possum crypto COMMAND [OPTIONS]\n"
 		    "\n"
 		    "Payment cryptography on the command line. Hex is read in either case and\n"
-		    "printed in upper case; the result is printed alone on one line. Keys given\n"
+		    "printed in upper case; the result is printed alone on one line (--json: as\n"
+		    "{\"NAME\":\"…\"}, NAME in each command's help). Keys given\n"
 		    "on a command line are visible to other users (ps) and kept in the shell's\n"
 		    "history: use test keys.\n");
 	else
@@ -115,8 +120,9 @@ static void print_help(const struct crypto_cmd *cmd, const char *prog)
 {
 	const struct crypto_help *h = cmd->help;
 
-	printf("Usage: %s %s\n\n%s\nExit status: 0 done; %s2 bad usage or bad input.\n", prog,
-	       h->usage, h->help, h->fails != NULL ? h->fails : "");
+	printf("Usage: %s %s [--json]\n\n%s  --json  print the result as JSON: {\"%s\":\"…\"}\n"
+	       "\nExit status: 0 done; %s2 bad usage or bad input.\n",
+	       prog, h->usage, h->help, cmd->key, h->fails != NULL ? h->fails : "");
 }
 
 /* Reads argv (argv[0] the command's name) into c with cli_parse(): the options the command
@@ -140,10 +146,13 @@ static int parse_options(const struct crypto_cmd *cmd, int argc, char **argv, st
 		n++;
 	}
 	letters[n] = '\0';
-	return cli_parse(
-	    argc, argv,
-	    &(const cli_spec){.opts = opts, .n = n, .required = required, .letters = letters},
-	    &rest);
+	return cli_parse(argc, argv,
+	                 &(const cli_spec){.opts = opts,
+	                                   .n = n,
+	                                   .common = {.json = &c->json},
+	                                   .required = required,
+	                                   .letters = letters},
+	                 &rest);
 }
 
 int cli_crypto(int argc, char **argv, struct cli_env *env)
@@ -180,6 +189,7 @@ int cli_crypto(int argc, char **argv, struct cli_env *env)
 	}
 	snprintf(prog, sizeof prog, "possum crypto %s", cmd->name);
 	c.prog = prog;
+	c.key = cmd->key;
 	argv[words] = prog; /* the parse's argv[0]: messages name the whole command */
 	if ((rc = parse_options(cmd, argc - words, argv + words, &c)) == CLI_HELP)
 		print_help(cmd, prog);

@@ -57,8 +57,16 @@ extern const char *const cli_crypto_opts[O_COUNT];
 struct cmd_ctx {
 	const char *prog; /* "possum crypto pin encode" */
 	const char *v[O_COUNT];
-	int verbose; /* -v, --verbose */
+	int verbose;     /* -v, --verbose */
+	int json;        /* --json: the result printed as {"KEY":"…"} */
+	const char *key; /* the result's name in JSON: "kcv", "pin_block" (the table's) */
 };
+
+/* Prints a command's result: alone on a line, or with --json as {"KEY":"text"}. */
+void cli_crypto_out(const struct cmd_ctx *c, const char *text);
+
+/* The same of bytes, as upper-case hex. */
+void cli_crypto_out_hex(const struct cmd_ctx *c, const uint8_t *p, size_t len);
 
 /* What `possum crypto CMD --help` prints. */
 struct crypto_help {

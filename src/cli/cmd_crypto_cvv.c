@@ -22,7 +22,7 @@ int cli_crypto_cvv(const struct cmd_ctx *c)
 	    (rc = cli_crypto_lib(
 	         c, crypto_cvv(cvk, c->v[O_PAN], c->v[O_EXPIRY], c->v[O_SERVICE_CODE], cvv),
 	         "--pan")) == CLI_OK)
-		puts(cvv);
+		cli_crypto_out(c, cvv);
 	crypto_wipe(cvk, sizeof cvk);
 	return rc;
 }
@@ -38,7 +38,7 @@ int cli_crypto_pvv(const struct cmd_ctx *c)
 	    (rc = cli_crypto_digits(c, O_PVKI, 1, 1)) == CLI_OK) {
 		rc = crypto_pvv(pvk, c->v[O_PAN], c->v[O_PVKI][0] - '0', c->v[O_PIN], pvv);
 		if ((rc = cli_crypto_lib(c, rc, rc == CRYPTO_EPIN ? "--pin" : "--pan")) == CLI_OK)
-			puts(pvv);
+			cli_crypto_out(c, pvv);
 	}
 	crypto_wipe(pvk, sizeof pvk);
 	return rc;
@@ -63,7 +63,7 @@ int cli_crypto_ibm3624(const struct cmd_ctx *c)
 	if (rc == CRYPTO_EFORMAT)
 		rc = cli_error(CLI_USAGE, c->prog, "--validation must be 1 to 16 hex digits");
 	else if ((rc = cli_crypto_lib(c, rc, "--pin")) == CLI_OK)
-		puts(offset);
+		cli_crypto_out(c, offset);
 out:
 	crypto_wipe(pvk, sizeof pvk);
 	crypto_wipe(offset, sizeof offset);

@@ -59,7 +59,7 @@ int cli_crypto_dukpt(const struct cmd_ctx *c)
 	}
 	if ((rc = cli_crypto_lib(c, rc, "--ksn")) != CLI_OK)
 		goto out;
-	cli_print_hex(key, key_len);
+	cli_crypto_out_hex(c, key, key_len);
 out:
 	crypto_wipe(bdk, sizeof bdk);
 	crypto_wipe(key, sizeof key);

@@ -17,7 +17,7 @@ int cli_crypto_emv_icc_mk(const struct cmd_ctx *c)
 	    (rc = cli_crypto_digits(c, O_PSN, 2, 2)) == CLI_OK &&
 	    (rc = cli_crypto_lib(c, crypto_emv_icc_mk_a(imk, c->v[O_PAN], c->v[O_PSN], mk),
 	                         "--pan")) == CLI_OK)
-		cli_print_hex(mk, sizeof mk);
+		cli_crypto_out_hex(c, mk, sizeof mk);
 	crypto_wipe(imk, sizeof imk);
 	crypto_wipe(mk, sizeof mk);
 	return rc;
@@ -32,7 +32,7 @@ int cli_crypto_emv_session_key(const struct cmd_ctx *c)
 	if ((rc = cli_crypto_hex(c, O_MK, LEN(16), mk, sizeof mk, &n)) == CLI_OK &&
 	    (rc = cli_crypto_hex(c, O_R, LEN(8), r, sizeof r, &n)) == CLI_OK &&
 	    (rc = cli_crypto_lib(c, crypto_emv_session_key(mk, r, n, sk), "--r")) == CLI_OK)
-		cli_print_hex(sk, sizeof sk);
+		cli_crypto_out_hex(c, sk, sizeof sk);
 	crypto_wipe(mk, sizeof mk);
 	crypto_wipe(sk, sizeof sk);
 	return rc;
@@ -47,7 +47,7 @@ int cli_crypto_emv_arqc(const struct cmd_ctx *c)
 	if ((rc = cli_crypto_hex(c, O_KEY, LEN(16), sk, sizeof sk, &n)) == CLI_OK &&
 	    (rc = cli_crypto_data(c, O_DATA, &data, &n)) == CLI_OK &&
 	    (rc = cli_crypto_lib(c, crypto_emv_arqc(sk, data, n, ac), "--data")) == CLI_OK)
-		cli_print_hex(ac, sizeof ac);
+		cli_crypto_out_hex(c, ac, sizeof ac);
 	crypto_wipe(sk, sizeof sk);
 	free(data);
 	return rc;
@@ -84,7 +84,7 @@ int cli_crypto_emv_arpc(const struct cmd_ctx *c)
 		if ((rc = cli_crypto_hex(c, O_ARC, LEN(2), arc, sizeof arc, &n)) == CLI_OK &&
 		    (rc = cli_crypto_lib(c, crypto_emv_arpc1(key, arqc, arc, arpc), "--key")) ==
 		        CLI_OK)
-			cli_print_hex(arpc, 8);
+			cli_crypto_out_hex(c, arpc, 8);
 		goto out;
 	}
 	if ((rc = cli_crypto_hex(c, O_CSU, LEN(4), csu, sizeof csu, &n)) != CLI_OK ||
@@ -94,7 +94,7 @@ int cli_crypto_emv_arpc(const struct cmd_ctx *c)
 	    (rc = cli_crypto_lib(c, crypto_emv_arpc2(key, arqc, csu, pad, pad_len, arpc),
 	                         "--pad-data")) != CLI_OK)
 		goto out;
-	cli_print_hex(arpc, 4);
+	cli_crypto_out_hex(c, arpc, 4);
 out:
 	crypto_wipe(key, sizeof key);
 	return rc;

@@ -1,10 +1,14 @@
 /* cmd_crypto_key.c — `possum crypto`: reading its options (hex of the lengths allowed, digits,
  * keywords, keys) with messages that say what was expected, and `kcv`. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli/cmd_crypto.h"
 #include "common/hex.h"
+#include "crypto/crypto.h"
 #include "crypto/kcv.h"
 
 const char *const cli_crypto_opts[O_COUNT] = {
@@ -199,7 +203,7 @@ int cli_crypto_kcv(const struct cmd_ctx *c)
 	if ((rc = cli_crypto_lib(c, crypto_kcv(aes ? CRYPTO_AES : CRYPTO_TDES, key, len, kcv, n),
 	                         "--key")) != CLI_OK)
 		goto out;
-	cli_print_hex(kcv, n);
+	cli_crypto_out_hex(c, kcv, n);
 out:
 	crypto_wipe(key, sizeof key);
 	return rc;
@@ -215,3 +219,26 @@ const struct crypto_help cli_crypto_kcv_help = {
     "              AES 32, 48 or 64\n"
     "  --alg A     tdes (the default) or aes\n",
     NULL};
+
+/* ---- The result ---- */
+
+void cli_crypto_out(const struct cmd_ctx *c, const char *text)
+{
+	if (c->json)
+		cli_print_json(json_pack("{s:s}", c->key, text));
+	else
+		puts(text);
+}
+
+void cli_crypto_out_hex(const struct cmd_ctx *c, const uint8_t *p, size_t len)
+{
+	char text[2 * 1024 + 1];
+
+	if (!c->json || 2 * len >= sizeof text) {
+		cli_print_hex(p, len);
+		return;
+	}
+	hex_encode(p, len, text, sizeof text);
+	cli_crypto_out(c, text);
+	crypto_wipe(text, sizeof text);
+}

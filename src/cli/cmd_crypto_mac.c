@@ -46,6 +46,15 @@ static int mac_pad(const struct cmd_ctx *c, const struct mac_alg *a, enum crypto
 	return CLI_OK;
 }
 
+/* A MAC that is text (CUP ECB's 8 hex characters), printed as the others. */
+static void print_text(const struct cmd_ctx *c, const uint8_t *mac, size_t n)
+{
+	char text[64];
+
+	snprintf(text, sizeof text, "%.*s", (int)n, (const char *)mac);
+	cli_crypto_out(c, text);
+}
+
 int cli_crypto_mac(const struct cmd_ctx *c)
 {
 	uint8_t key[32], mac[CRYPTO_MAC_MAX], *data = NULL;
@@ -67,9 +76,9 @@ int cli_crypto_mac(const struct cmd_ctx *c)
 	                         "--data")) != CLI_OK)
 		goto out;
 	if (a->alg == CRYPTO_MAC_CUP_ECB)
-		printf("%.*s\n", (int)crypto_mac_size(m), (const char *)mac);
+		print_text(c, mac, crypto_mac_size(m));
 	else
-		cli_print_hex(mac, crypto_mac_size(m));
+		cli_crypto_out_hex(c, mac, crypto_mac_size(m));
 out:
 	crypto_mac_free(m);
 	crypto_wipe(key, sizeof key);

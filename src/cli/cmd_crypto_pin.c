@@ -58,7 +58,7 @@ int cli_crypto_pin_encode(const struct cmd_ctx *c)
 	}
 	if ((rc = cli_crypto_lib(c, rc, pin_culprit(rc))) != CLI_OK)
 		goto out;
-	cli_print_hex(block, sizeof block);
+	cli_crypto_out_hex(c, block, sizeof block);
 out:
 	crypto_wipe(fill, sizeof fill);
 	crypto_wipe(block, sizeof block);
@@ -69,7 +69,7 @@ out:
 static int print_pin(const struct cmd_ctx *c, int rc, const char *pin)
 {
 	if ((rc = cli_crypto_lib(c, rc, rc == CRYPTO_EPAN ? "--pan" : "--block")) == CLI_OK)
-		puts(pin);
+		cli_crypto_out(c, pin);
 	return rc;
 }
 
@@ -107,7 +107,7 @@ int cli_crypto_pin_encrypt(const struct cmd_ctx *c)
 	                               block);
 	if ((rc = cli_crypto_lib(c, rc, pin_culprit(rc))) != CLI_OK)
 		goto out;
-	cli_print_hex(block, sizeof block);
+	cli_crypto_out_hex(c, block, sizeof block);
 out:
 	crypto_key_free(k);
 	crypto_wipe(fill, sizeof fill);

@@ -173,7 +173,7 @@ int cli_crypto_tr31_unwrap(const struct cmd_ctx *c)
 		rc = cli_error(CLI_FAILED, c->prog,
 		               "--block does not authenticate: tampered, or under another KBPK");
 	else if ((rc = cli_crypto_lib(c, rc, "--block")) == CLI_OK)
-		cli_print_hex(key, key_len);
+		cli_crypto_out_hex(c, key, key_len);
 out:
 	crypto_wipe(kbpk, sizeof kbpk);
 	crypto_wipe(key, sizeof key);
@@ -225,7 +225,7 @@ int cli_crypto_tr31_wrap(const struct cmd_ctx *c)
 		               "--key: a %zu-byte key is not a '%c' key this KBPK may wrap",
 		               key_len, h.algorithm);
 	else if ((rc = cli_crypto_lib(c, rc, "--header")) == CLI_OK)
-		puts(out);
+		cli_crypto_out(c, out);
 out:
 	crypto_wipe(kbpk, sizeof kbpk);
 	crypto_wipe(key, sizeof key);

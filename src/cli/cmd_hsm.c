@@ -39,6 +39,19 @@ static void kcv_text(const hsm_kcv *kcv, char out[2 * HSM_KCV_MAX + 1])
 	hex_encode(kcv->v, kcv->len, out, 2 * HSM_KCV_MAX + 1);
 }
 
+/* An encrypted PIN block: its hex, or {"pin_block":"HEX"}. */
+static void print_block(const uint8_t block[8], int json)
+{
+	char hex[17];
+
+	if (!json) {
+		cli_print_hex(block, 8);
+		return;
+	}
+	hex_encode(block, 8, hex, sizeof hex);
+	cli_print_json(json_pack("{s:s}", "pin_block", hex));
+}
+
 /* A new wrapped key and its check value. */
 static void print_key(const hsm_key *k, const hsm_kcv *kcv, int json)
 {
@@ -63,6 +76,9 @@ struct hopts {
 #define TEXT(name, member) CLI_TEXT(name, struct hopts, member)
 
 /* The options of a key to make (--usage, --alg, --length, --mode, --export) and --lmk. */
+/* import-components takes generate's options but --length: its components have theirs. */
+static const cli_opt import_opts[] = {TEXT("usage", usage), TEXT("alg", alg), TEXT("mode", mode),
+                                      TEXT("export", exp), TEXT("lmk", lmk)};
 static const cli_opt key_opts[] = {TEXT("usage", usage), TEXT("alg", alg),    TEXT("length", len),
                                    TEXT("mode", mode),   TEXT("export", exp), TEXT("lmk", lmk)};
 
@@ -105,12 +121,15 @@ static int key_spec(const char *prog, const struct hopts *o, struct hsm_key_spec
 /* --- init --- */
 
 static const char init_help[] =
-    "--lmk FILE\n"
+    "--lmk FILE [--json]\n"
     "\n"
     "Creates a new local master key (LMK, AES-256, from OpenSSL's random generator) in FILE,\n"
     "64 hex digits, mode 0600, and prints its check value: record it, to compare with the\n"
     "one 'possum hsm' shows when it loads the LMK. Never overwrites an existing file: the\n"
     "keys wrapped under an LMK are lost with it.\n"
+    "\n"
+    "  --lmk FILE    the LMK file to create\n"
+    "  --json        print {\"kcv\":…}\n"
     "\n"
     "Exit status: 0 created; 1 the file exists or cannot be written; 2 bad usage.\n";
 
@@ -137,7 +156,10 @@ static int hsm_init(struct cli_env *env, const void *values)
 	if (rc != HSM_OK)
 		return hsm_failed(prog, rc, path);
 	kcv_text(&kcv, kcv_hex);
-	printf("kcv    %s\n", kcv_hex);
+	if (env->json)
+		cli_print_json(json_pack("{s:s}", "kcv", kcv_hex));
+	else
+		printf("kcv    %s\n", kcv_hex);
 	fprintf(stderr, "%s: created %s (mode 0600); record its check value\n", prog, path);
 	return CLI_OK;
 }
@@ -435,14 +457,16 @@ static int hsm_kcv_cmd(struct cli_env *env, const void *values)
 /* --- pin-block --- */
 
 static const char pin_block_help[] =
-    "--pin PIN --pan PAN [--lmk FILE] BLOCK\n"
+    "--pin PIN --pan PAN [--lmk FILE] [--json] BLOCK\n"
     "\n"
     "ISO 9564-1:2017 9.3.2: the format 0 PIN block of PIN for PAN, encrypted under the PIN key\n"
     "BLOCK (usage P0, mode E or B): what a PIN pad or an acquirer sends in field 52. For\n"
     "test acquirers and terminals, and for setting a card's PIN.\n"
     "\n"
     "  --pin PIN     4 to 12 digits\n"
-    "  --pan PAN     the card number, 13 to 19 digits\n" LMK_HELP "\n"
+    "  --pan PAN     the card number, 13 to 19 digits\n" LMK_HELP
+    "  --json        print {\"pin_block\":\"HEX\"}\n"
+    "\n"
     "Exit status: 0 printed; 1 the key does not authenticate or the LMK failed; 2 bad usage,\n"
     "a PIN or PAN format 0 cannot take, or a key that is not a PIN encryption key.\n";
 
@@ -464,7 +488,7 @@ static int hsm_pin_block_cmd(struct cli_env *env, const void *values)
 	} else if (rc != HSM_OK) {
 		rc = hsm_failed(prog, rc, "BLOCK");
 	} else {
-		cli_print_hex(block, sizeof block);
+		print_block(block, env->json);
 		rc = CLI_OK;
 	}
 	crypto_wipe(block, sizeof block);
@@ -476,13 +500,13 @@ static int hsm_pin_block_cmd(struct cli_env *env, const void *values)
 
 static const cli_command hsm_cmds[] = {
     {"init", "create a local master key (LMK) file", .handler = hsm_init, .env = CLI_ENV_NONE,
-     .help = init_help, CLI_OPTS(lmk_opts, struct hopts), .max = CLI_ANY},
+     .help = init_help, CLI_OPTS(lmk_opts, struct hopts), .common = CLI_JSON, .max = CLI_ANY},
     {"generate", "generate a key, wrapped under the LMK", .handler = hsm_generate_cmd,
      .env = CLI_ENV_HSM, .help = generate_help, CLI_OPTS(key_opts, struct hopts),
      .common = CLI_JSON, .max = CLI_ANY},
     {"import-components", "form a key from components (key ceremony)",
      .handler = hsm_import_components_cmd, .env = CLI_ENV_HSM, .help = import_help,
-     CLI_OPTS(key_opts, struct hopts), .common = CLI_JSON, .max = CLI_ANY},
+     CLI_OPTS(import_opts, struct hopts), .common = CLI_JSON, .max = CLI_ANY},
     {"export-components", "split a key into components", .handler = hsm_export_components_cmd,
      .env = CLI_ENV_HSM, .help = export_help,
      CLI_OPTIONS(struct hopts, TEXT("parts", parts), TEXT("lmk", lmk)),
@@ -491,7 +515,8 @@ static const cli_command hsm_cmds[] = {
      .help = kcv_help, CLI_OPTS(lmk_opts, struct hopts), .common = CLI_JSON, ONE_BLOCK},
     {"pin-block", "encrypt a PIN block under a PIN key", .handler = hsm_pin_block_cmd,
      .env = CLI_ENV_HSM, .help = pin_block_help,
-     CLI_OPTIONS(struct hopts, TEXT("lmk", lmk), TEXT("pin", pin), TEXT("pan", pan)), ONE_BLOCK},
+     CLI_OPTIONS(struct hopts, TEXT("lmk", lmk), TEXT("pin", pin), TEXT("pan", pan)),
+     .common = CLI_JSON, ONE_BLOCK},
 };
 
 const cli_group cli_hsm_group = {

@@ -401,7 +401,7 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 
 /* The command line's options. */
 struct lopts {
-	const char *host, *file, *duration, *amount, *entry, *pin, *state_dir;
+	const char *host, *file, *duration, *amount, *entry, *pin, *state_dir, *data;
 	const char *card_paths[LOAD_CARDS]; /* the --card options */
 	size_t npaths;
 };
@@ -462,7 +462,7 @@ static void supervise(struct load *ld, struct load_worker *w, size_t n, int64_t 
 
 static const char load_help[] =
     "--host HOST:PORT --terminals-file FILE --card FILE [--card FILE …] --duration S\n"
-    "    [--amount 1.00] [--entry swipe|chip] [--pin PIN] [--state-dir DIR] [--json]\n\n"
+    "    [--amount 1.00] [--entry swipe|chip] [--pin PIN] [--data DIR] [--json]\n\n"
     "Load test: each terminal of FILE — a line \"TID MID SN COMPONENT:KCV,COMPONENT:KCV\" as\n"
     "`possum admin terminal add` registered it — runs in a thread of its own with its own\n"
     "state, is set up, signs in and makes purchases in a loop, the cards taken in turn, for S\n"
@@ -480,9 +480,10 @@ static const char load_help[] =
     "  --amount A             each purchase's amount in CNY (default 1.00)\n"
     "  --entry E              swipe (default) or chip: ARQC, and the ARPC checked\n"
     "  --pin PIN              the PIN entered (none: no PIN block)\n"
-    "  --state-dir DIR        the terminals' state, DIR/TID, kept for the next run (default:\n"
-    "                         a temporary directory, removed afterwards: a terminal the host\n"
-    "                         has seen then repeats its STANs, declined 94)\n"
+    "  --data DIR             the terminals' data directories, DIR/TID, kept for the next run\n"
+    "                         (default: a temporary directory, removed afterwards: a terminal\n"
+    "                         the host has seen then repeats its STANs, declined 94);\n"
+    "                         --state-dir DIR is its old name\n"
     "  --json                 print the figures as JSON\n";
 
 /* What the command line asks of a run, besides what goes into ld. */
@@ -511,8 +512,7 @@ static int load_options(const char *prog, const struct lopts *o, struct load *ld
 	memcpy(ld->card_paths, o->card_paths, sizeof ld->card_paths);
 	ld->npaths = o->npaths;
 	a->file = o->file;
-	a->state_dir = o->state_dir;
-	return CLI_OK;
+	return cli_alias(prog, "data", o->data, "state-dir", o->state_dir, &a->state_dir);
 }
 
 /* The terminals' state directory: a->state_dir, made when missing, or a new temporary one
@@ -609,7 +609,7 @@ const cli_command cli_load_row = {
     .help = load_help,
     CLI_OPTIONS(struct lopts, LOAD("host", host), LOAD("terminals-file", file), CLI_EACH("card"),
                 LOAD("duration", duration), LOAD("amount", amount), LOAD("entry", entry),
-                LOAD("pin", pin), LOAD("state-dir", state_dir)),
+                LOAD("pin", pin), LOAD("data", data), LOAD("state-dir", state_dir)),
     .defaults = &(const struct lopts){.amount = "1.00"},
     .common = CLI_JSON,
     .each = add_card};

@@ -1,5 +1,6 @@
 /* cmd_term.c — `possum term`: the reference POS terminal from the command line. Each command
- * opens the terminal's state directory (--state DIR: its SQLite file and its own LMK), does
+ * opens the terminal's data directory (--data DIR, or --state DIR as before: its SQLite file
+ * and its own LMK; ./possum-term when none is named, never the host's), does
  * one thing with src/term and prints the outcome for people or, with --json, for programs. */
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "common/hex.h"
+#include "common/jsonval.h"
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
 #include "term/term.h"
@@ -18,10 +20,12 @@ struct opts {
 	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout, *inject;
 };
 
-#define COMMON_HELP                                                                                \
-	"  --state DIR     the terminal's state directory (default ./possum-term)\n"               \
-	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                \
-	"  --json          print the outcome as JSON\n"
+#define COMMON_HELP                                                                                  \
+	"  --data DIR      the terminal's data directory (default ./possum-term, not the host's);\n" \
+	"                  --state DIR is its old name\n"                                            \
+	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                  \
+	"  --json          print the outcome as JSON (the API's names: docs/api.md)\n"               \
+	"\nExit status: 0 approved (done); 1 declined or failed; 2 bad usage.\n"
 #define CARD_HELP                                                                                   \
 	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                   \
 	"  --entry E       swipe (default) or chip\n"                                               \
@@ -33,43 +37,97 @@ struct opts {
 
 #define TEXT(name, member) CLI_TEXT(name, struct opts, member)
 
-/* Every command takes every option (and --json); each reads those it needs. */
-static const cli_opt term_opts[] = {
-    TEXT("state", state),   TEXT("host", host),     TEXT("tid", tid),
-    TEXT("mid", mid),       TEXT("sn", sn),         TEXT("tmk-components", components),
-    TEXT("card", card),     TEXT("entry", entry),   TEXT("pin", pin),
-    TEXT("amount", amount), TEXT("stan", stan),     TEXT("rrn", rrn),
-    TEXT("auth", auth),     TEXT("holder", holder), TEXT("id-number", id_number),
-    TEXT("phone", phone),   TEXT("otp", otp),       TEXT("timeout", timeout),
-    TEXT("inject", inject),
-};
+/* The options of a row: those of every command, a card transaction's, and its own. */
+#define BASE_OPTS TEXT("state", state), TEXT("timeout", timeout)
+#define CARD_OPTS                                                                                  \
+	BASE_OPTS, TEXT("card", card), TEXT("entry", entry), TEXT("pin", pin),                     \
+	    TEXT("inject", inject)
 
-static const struct opts term_defaults = {.state = "./possum-term"};
+#define TERM_DIR_DEFAULT "./possum-term" /* the terminal's data directory when none is named */
 
-/* A row of `possum term`: its environment, its help, and every option. */
-#define TERM_ROW(env_, help_)                                                                      \
-	.env = (env_), .help = (help_), CLI_OPTS(term_opts, struct opts),                          \
-	.defaults = &term_defaults, .common = CLI_JSON
+/* A row of `possum term`: its environment, its help, and its options. */
+#define TERM_ROW(env_, help_, ...)                                                                 \
+	.env = (env_), .help = (help_), CLI_OPTIONS(struct opts, __VA_ARGS__),                     \
+	.common = CLI_DATA | CLI_JSON
+
+/* The terminal's data directory: --data DIR, or --state DIR (its old name), or the default;
+ * the two naming different directories is a usage error. */
+static int term_dir(const struct cli_env *env, const struct opts *o, const char **dir)
+{
+	int rc = cli_alias(env->prog, "data", env->data, "state", o->state, dir);
+
+	if (rc == CLI_OK && *dir == NULL)
+		*dir = TERM_DIR_DEFAULT;
+	return rc;
+}
 
 /* Opens the command's environment, the terminal in the state directory, with --timeout. */
 static int open_term(struct cli_env *env, const struct opts *o)
 {
+	const char *dir;
 	int64_t secs;
 	int rc;
 
 	if (o->timeout != NULL &&
 	    cli_int64(env->prog, "timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
-	if ((rc = cli_env_open_at(env, o->state)) != CLI_OK)
+	if ((rc = term_dir(env, o, &dir)) != CLI_OK || (rc = cli_env_open_at(env, dir)) != CLI_OK)
 		return rc;
 	if (o->timeout != NULL)
 		term_set_timeout(env->term, (int)secs);
 	return CLI_OK;
 }
 
+/* A STAN as the API writes it: 6 digits. */
+static const char *stan_text(int stan)
+{
+	static char text[16];
+
+	snprintf(text, sizeof text, "%06d", stan);
+	return text;
+}
+
+/* The outcome as JSON, under the API's names (acquirer_txn_json): type, tid, mid, stan as
+ * text, rrn, auth_code, amounts as jsonval_money. */
+static void report_json(const struct cli_env *env, enum term_kind kind, const struct term_result *r,
+                        const char *en, const char *zh, const char *hint)
+{
+	const struct store_term_state *st = term_state(env->term);
+	json_t *o = json_object();
+
+	json_object_set_new(o, "type", json_string(term_kind_name(kind)));
+	json_object_set_new(o, "tid", json_string(st->tid));
+	json_object_set_new(o, "mid", json_string(st->mid));
+	json_object_set_new(o, "rc", json_string(r->rc));
+	json_object_set_new(o, "approved", json_boolean(strcmp(r->rc, "00") == 0));
+	json_object_set_new(o, "text", json_string(en));
+	json_object_set_new(o, "text_zh", json_string(zh));
+	json_object_set_new(o, "stan", json_string(stan_text(r->stan)));
+	json_object_set_new(o, "batch", json_integer(r->batch));
+	if (r->rrn[0] != '\0')
+		json_object_set_new(o, "rrn", json_string(r->rrn));
+	if (r->auth[0] != '\0')
+		json_object_set_new(o, "auth_code", json_string(r->auth));
+	if (r->message[0] != '\0')
+		json_object_set_new(o, "message", json_string(r->message));
+	if (r->has_balance)
+		json_object_set_new(o, "balance", jsonval_money(r->balance, 156));
+	if (r->arpc != 0)
+		json_object_set_new(o, "arpc", json_string(r->arpc == 1 ? "ok" : "failed"));
+	if (r->settle_flag != 0) {
+		json_object_set_new(o, "settle_flag", json_integer(r->settle_flag));
+		json_object_set_new(o, "uploaded", json_integer(r->uploaded));
+	}
+	json_object_set_new(o, "reversals", json_integer(r->reversals));
+	json_object_set_new(o, "retried", json_boolean(r->retried));
+	if (hint != NULL)
+		json_object_set_new(o, "hint", json_string(hint));
+	cli_print_json(o);
+}
+
 /* Prints the outcome, with hint (may be NULL) saying what to do about a decline; 0 approved,
  * 1 otherwise. */
-static int report(const char *prog, enum term_kind kind, const struct term_result *r, int json,
+static int report(const struct cli_env *env, enum term_kind kind, const struct term_result *r,
                   const char *hint)
 {
 	const char *en, *zh;
@@ -77,34 +135,8 @@ static int report(const char *prog, enum term_kind kind, const struct term_resul
 
 	term_rc_text(r->rc, &en, &zh);
 	cli_amount_format(r->balance, 156, bal);
-	if (json) {
-		json_t *o = json_object();
-		json_object_set_new(o, "transaction", json_string(term_kind_name(kind)));
-		json_object_set_new(o, "rc", json_string(r->rc));
-		json_object_set_new(o, "approved", json_boolean(strcmp(r->rc, "00") == 0));
-		json_object_set_new(o, "text", json_string(en));
-		json_object_set_new(o, "text_zh", json_string(zh));
-		json_object_set_new(o, "stan", json_integer(r->stan));
-		json_object_set_new(o, "batch", json_integer(r->batch));
-		if (r->rrn[0] != '\0')
-			json_object_set_new(o, "rrn", json_string(r->rrn));
-		if (r->auth[0] != '\0')
-			json_object_set_new(o, "auth", json_string(r->auth));
-		if (r->message[0] != '\0')
-			json_object_set_new(o, "message", json_string(r->message));
-		if (r->has_balance)
-			json_object_set_new(o, "balance", json_string(bal));
-		if (r->arpc != 0)
-			json_object_set_new(o, "arpc", json_string(r->arpc == 1 ? "ok" : "failed"));
-		if (r->settle_flag != 0) {
-			json_object_set_new(o, "settle_flag", json_integer(r->settle_flag));
-			json_object_set_new(o, "uploaded", json_integer(r->uploaded));
-		}
-		json_object_set_new(o, "reversals", json_integer(r->reversals));
-		json_object_set_new(o, "retried", json_boolean(r->retried));
-		if (hint != NULL)
-			json_object_set_new(o, "hint", json_string(hint));
-		cli_print_json(o);
+	if (env->json) {
+		report_json(env, kind, r, en, zh, hint);
 	} else {
 		if (r->reversals > 0)
 			printf("reversal delivered first (冲正已发送)\n");
@@ -130,8 +162,8 @@ static int report(const char *prog, enum term_kind kind, const struct term_resul
 	}
 	if (strcmp(r->rc, "00") == 0)
 		return CLI_OK;
-	if (!json)
-		fprintf(stderr, "%s: declined %s %s (%s)\n", prog, r->rc, zh, en);
+	if (!env->json)
+		fprintf(stderr, "%s: declined %s %s (%s)\n", env->prog, r->rc, zh, en);
 	return CLI_FAILED;
 }
 
@@ -197,8 +229,8 @@ int cli_tmk_components(const char *prog, const char *what, const char *text,
 }
 
 static const char init_help[] =
-    " --host HOST:PORT --tid TID --mid MID --sn SN --tmk-components HEX:KCV,HEX:KCV[,HEX:KCV]\n"
-    "    [--state DIR] [--timeout S] [--json]\n\n"
+    "--host HOST:PORT --tid TID --mid MID --sn SN --tmk-components HEX:KCV,HEX:KCV[,HEX:KCV]\n"
+    "    [--data DIR] [--timeout S] [--json]\n\n"
     "Sets up a terminal in DIR: the host it talks to, its ids, and its terminal master key\n"
     "(TMK) formed from the components `possum admin terminal add` printed, each checked\n"
     "against its check value. Sign in next.\n\n" COMMON_HELP;
@@ -207,6 +239,7 @@ static int cmd_init(struct cli_env *env, const void *values)
 {
 	struct hsm_component parts[HSM_PARTS_MAX];
 	const struct opts *o = values;
+	const char *dir = NULL;
 	size_t n = 0, bad = 0;
 	int64_t secs = 0;
 	int rc;
@@ -222,7 +255,7 @@ static int cmd_init(struct cli_env *env, const void *values)
 	if ((rc = cli_tmk_components(env->prog, "--tmk-components", o->components, parts, &n)) !=
 	    CLI_OK)
 		goto out;
-	if ((rc = cli_env_open_at(env, o->state)) != CLI_OK)
+	if ((rc = term_dir(env, o, &dir)) != CLI_OK || (rc = cli_env_open_at(env, dir)) != CLI_OK)
 		goto out;
 	rc = term_setup(env->host.data.store, env->host.data.hsm,
 	                &(struct term_setup){o->host, o->tid, o->mid, o->sn, (int)secs}, parts, n,
@@ -233,9 +266,10 @@ static int cmd_init(struct cli_env *env, const void *values)
 	else if (rc != TERM_OK)
 		rc = cli_term_failed(env->prog, rc);
 	else if (env->json)
-		cli_print_json(json_pack("{s:s,s:s}", "tid", o->tid, "state", o->state));
+		cli_print_json(
+		    json_pack("{s:s,s:s,s:s}", "tid", o->tid, "mid", o->mid, "data", dir));
 	else
-		printf("terminal %s set up in %s; sign in next\n", o->tid, o->state);
+		printf("terminal %s set up in %s; sign in next\n", o->tid, dir);
 out:
 	crypto_wipe(parts, sizeof parts);
 	return rc;
@@ -253,21 +287,20 @@ static int manage(struct cli_env *env, const void *values)
 	if ((rc = open_term(env, values)) != CLI_OK)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
-	rc = rc == TERM_OK ? report(env->prog, kind, &r, env->json, NULL)
-	                   : exchange_failed(env, rc, &r);
+	rc = rc == TERM_OK ? report(env, kind, &r, NULL) : exchange_failed(env, rc, &r);
 	return rc;
 }
 
 static const char signin_help[] =
-    " [--state DIR] [--timeout S] [--json]\n\n"
+    "[--data DIR] [--timeout S] [--json]\n\n"
     "Signs in (0800, 60.3 = 004): takes the PIN, MAC and track keys of field 62, each checked\n"
     "against its check value, and the host's batch number.\n\n" COMMON_HELP;
-static const char signout_help[] = " [--state DIR] [--timeout S] [--json]\n\n"
+static const char signout_help[] = "[--data DIR] [--timeout S] [--json]\n\n"
                                    "Signs out (0820, 60.3 = 002).\n\n" COMMON_HELP;
-static const char echo_help[] = " [--state DIR] [--timeout S] [--json]\n\n"
+static const char echo_help[] = "[--data DIR] [--timeout S] [--json]\n\n"
                                 "Echo test (0820, 60.3 = 301).\n\n" COMMON_HELP;
 static const char settle_help[] =
-    " [--state DIR] [--timeout S] [--json]\n\n"
+    "[--data DIR] [--timeout S] [--json]\n\n"
     "Settles the batch: 0500 with its totals; when the host's differ, uploads the batch\n"
     "(0320). Then the batch number goes up by one.\n\n" COMMON_HELP;
 
@@ -340,42 +373,43 @@ static int transact(struct cli_env *env, const void *values)
 			                               ? TERM_INJECT_TIMEOUT
 			                               : TERM_INJECT_BAD_MAC);
 		rc = term_transact(env->term, &req, &r);
-		rc = rc == TERM_OK
-		         ? report(env->prog, r.kind, &r, env->json, decline_hint(&req, &r))
-		         : exchange_failed(env, rc, &r);
+		rc = rc == TERM_OK ? report(env, r.kind, &r, decline_hint(&req, &r))
+		                   : exchange_failed(env, rc, &r);
 	}
 	if (req.card != NULL)
 		term_card_wipe(&card);
 	return rc;
 }
 
-#define TXN_SYNOPSIS                                                                               \
-	" --card FILE [--entry swipe|chip] [--pin PIN] [--state DIR] [--json]\n"                   \
+#define CARD_SYNOPSIS                                                                              \
+	"--card FILE [--entry swipe|chip] [--pin PIN] [--data DIR] [--json]\n"                     \
 	"    [--inject timeout|bad-mac]"
+#define TXN_SYNOPSIS " " CARD_SYNOPSIS
 
 static const char balance_help[] =
-    TXN_SYNOPSIS "\n\nBalance inquiry (0200, 3 = 310000).\n\n" CARD_HELP COMMON_HELP;
+    CARD_SYNOPSIS "\n\nBalance inquiry (0200, 3 = 310000).\n\n" CARD_HELP COMMON_HELP;
 static const char purchase_help[] =
-    " --amount 12.34" TXN_SYNOPSIS "\n\nPurchase (0200, 3 = 000000).\n\n" CARD_HELP
+    "--amount 12.34" TXN_SYNOPSIS "\n\nPurchase (0200, 3 = 000000).\n\n" CARD_HELP
     "  --amount A      the amount in CNY\n" COMMON_HELP;
 static const char void_help[] =
-    " --stan N [--card FILE] [--state DIR] [--json] [--inject timeout|bad-mac]\n\n"
-    "Voids the purchase or completion of STAN N in this batch (0200, 3 = 200000), for its\n"
-    "amount; the card is the original's unless --card is given.\n\n" CARD_HELP COMMON_HELP;
+    "STAN [--card FILE] [--data DIR] [--json] [--inject timeout|bad-mac]\n\n"
+    "Voids the purchase or completion of STAN in this batch (0200, 3 = 200000), for its\n"
+    "amount; the card is the original's unless --card is given.\n\n"
+    "  STAN            the original's (--stan N, as before, too)\n" CARD_HELP COMMON_HELP;
 static const char refund_help[] =
-    " --rrn R --amount A" TXN_SYNOPSIS "\n\nRefund (0220, 3 = 200000) of the purchase with\n"
+    "--rrn R --amount A" TXN_SYNOPSIS "\n\nRefund (0220, 3 = 200000) of the purchase with\n"
     "retrieval reference number R.\n\n" CARD_HELP COMMON_HELP;
 static const char preauth_help[] =
-    " --amount A" TXN_SYNOPSIS
+    "--amount A" TXN_SYNOPSIS
     "\n\nPre-authorization (0100, 3 = 030000, 25 = 06).\n\n" CARD_HELP COMMON_HELP;
 static const char cancel_help[] =
-    " --auth CODE --amount A" TXN_SYNOPSIS "\n\nCancels the pre-authorization with CODE (0100,\n"
+    "--auth CODE --amount A" TXN_SYNOPSIS "\n\nCancels the pre-authorization with CODE (0100,\n"
     "3 = 200000, 25 = 06).\n\n" CARD_HELP COMMON_HELP;
 static const char complete_help[] =
-    " --auth CODE --amount A" TXN_SYNOPSIS "\n\nCompletes the pre-authorization with CODE\n"
+    "--auth CODE --amount A" TXN_SYNOPSIS "\n\nCompletes the pre-authorization with CODE\n"
     "(0200, 3 = 000000, 25 = 06).\n\n" CARD_HELP COMMON_HELP;
 static const char cardauth_help[] =
-    " (--holder NAME --id-number ID --phone PHONE | --otp CODE)" TXN_SYNOPSIS "\n\n"
+    "(--holder NAME --id-number ID --phone PHONE | --otp CODE)" TXN_SYNOPSIS "\n\n"
     "Card authentication (0100, 3 = 330000): step 1 sends the holder's name, ID number and\n"
     "reserved phone, and the issuer texts a one-time code to that phone; step 2 sends it.\n"
     "With --amount, the answer also says whether the balance covers it.\n\n" CARD_HELP COMMON_HELP;
@@ -384,10 +418,12 @@ static const char cardauth_help[] =
 
 static json_t *txn_json(const struct store_term_txn *x)
 {
-	return json_pack("{s:s,s:i,s:i,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:b}", "transaction",
-	                 term_kind_name((enum term_kind)x->kind), "stan", x->stan, "batch",
-	                 x->batch, "pan", x->masked, "amount", (json_int_t)x->amount, "rc", x->rc,
-	                 "rrn", x->rrn, "auth", x->auth, "entry", x->entry, "status",
+	/* The API's names (acquirer_txn_json): card masked, stan as text, amount and currency. */
+	return json_pack("{s:s,s:s,s:i,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:b}", "type",
+	                 term_kind_name((enum term_kind)x->kind), "stan", stan_text(x->stan),
+	                 "batch", x->batch, "card", x->masked, "amount",
+	                 jsonval_money(x->amount, 156), "rc", x->rc, "rrn", x->rrn, "auth_code",
+	                 x->auth, "entry", x->entry, "status",
 	                 x->status == STORE_TERM_REVERSED   ? "reversed"
 	                 : x->status == STORE_TERM_ANSWERED ? "answered"
 	                                                    : "reversal pending",
@@ -395,9 +431,10 @@ static json_t *txn_json(const struct store_term_txn *x)
 }
 
 static const char receipt_help[] =
-    " --stan N [--state DIR] [--json]\n\n"
-    "Prints the receipt of the latest transaction with STAN N: the merchant's and the\n"
-    "customer's copies, in Chinese and English, with the PAN masked.\n\n" COMMON_HELP;
+    "STAN [--data DIR] [--json]\n\n"
+    "Prints the receipt of the latest transaction with STAN: the merchant's and the\n"
+    "customer's copies, in Chinese and English, with the PAN masked.\n\n"
+    "  STAN            its STAN (--stan N, as before, too)\n" COMMON_HELP;
 
 static int cmd_receipt(struct cli_env *env, const void *values)
 {
@@ -447,7 +484,7 @@ static int print_row(void *ctx, const struct store_term_txn *x)
 	return 0;
 }
 
-static const char batch_help[] = " [--state DIR] [--json]\n\n"
+static const char batch_help[] = "[--data DIR] [--json]\n\n"
                                  "Lists the transactions of the current batch.\n\n" COMMON_HELP;
 
 static int cmd_batch(struct cli_env *env, const void *values)
@@ -465,10 +502,11 @@ static int cmd_batch(struct cli_env *env, const void *values)
 		json_decref(rows);
 		rc = cli_term_failed(env->prog, rc);
 	} else if (env->json) {
-		cli_print_json(json_pack("{s:i,s:o,s:I,s:i,s:I,s:i}", "batch",
-		                         term_state(env->term)->batch, "transactions", rows,
-		                         "sales", (json_int_t)tt.sales, "sales_count",
-		                         tt.sales_count, "refunds", (json_int_t)tt.refunds,
+		const struct store_term_state *st = term_state(env->term);
+		cli_print_json(json_pack("{s:s,s:s,s:i,s:o,s:o,s:i,s:o,s:i}", "tid", st->tid, "mid",
+		                         st->mid, "batch", st->batch, "transactions", rows, "sales",
+		                         jsonval_money(tt.sales, 156), "sales_count",
+		                         tt.sales_count, "refunds", jsonval_money(tt.refunds, 156),
 		                         "refunds_count", tt.refunds_count));
 	} else {
 		printf("batch %06d: %d sales %lld, %d refunds %lld (minor units)\n",
@@ -479,35 +517,45 @@ static int cmd_batch(struct cli_env *env, const void *values)
 }
 
 /* A row of a management message (manage) or a card transaction (transact) of kind k. */
+/* A row acting on one transaction of the batch: STAN, or --stan N (cli_object()). */
+#define ONE_STAN    CLI_OBJECT("stan", "STAN")
 #define MANAGE(k)   .handler = manage, .arg = (k)
 #define TRANSACT(k) .handler = transact, .arg = (k)
 
 static const cli_command term_commands[] = {
     {"init", "set up a terminal: host, ids, TMK from components", .handler = cmd_init,
-     TERM_ROW(CLI_ENV_DATA, init_help)},
+     TERM_ROW(CLI_ENV_DATA, init_help, BASE_OPTS, TEXT("host", host), TEXT("tid", tid),
+              TEXT("mid", mid), TEXT("sn", sn), TEXT("tmk-components", components))},
     {"signin", "sign in: working keys and batch (0800 004)", MANAGE(TERM_SIGNIN),
-     TERM_ROW(CLI_ENV_TERM, signin_help)},
-    {"balance", "balance inquiry", TRANSACT(TERM_BALANCE), TERM_ROW(CLI_ENV_TERM, balance_help)},
+     TERM_ROW(CLI_ENV_TERM, signin_help, BASE_OPTS)},
+    {"balance", "balance inquiry", TRANSACT(TERM_BALANCE),
+     TERM_ROW(CLI_ENV_TERM, balance_help, CARD_OPTS)},
     {"purchase", "purchase --amount A", TRANSACT(TERM_PURCHASE),
-     TERM_ROW(CLI_ENV_TERM, purchase_help)},
-    {"void", "void --stan N", TRANSACT(TERM_VOID), TERM_ROW(CLI_ENV_TERM, void_help)},
+     TERM_ROW(CLI_ENV_TERM, purchase_help, CARD_OPTS, TEXT("amount", amount))},
+    {"void", "void STAN", TRANSACT(TERM_VOID),
+     TERM_ROW(CLI_ENV_TERM, void_help, CARD_OPTS, TEXT("stan", stan)), ONE_STAN},
     {"refund", "refund --rrn R --amount A", TRANSACT(TERM_REFUND),
-     TERM_ROW(CLI_ENV_TERM, refund_help)},
+     TERM_ROW(CLI_ENV_TERM, refund_help, CARD_OPTS, TEXT("rrn", rrn), TEXT("amount", amount))},
     {"preauth", "pre-authorization --amount A", TRANSACT(TERM_PREAUTH),
-     TERM_ROW(CLI_ENV_TERM, preauth_help)},
+     TERM_ROW(CLI_ENV_TERM, preauth_help, CARD_OPTS, TEXT("amount", amount))},
     {"preauth-cancel", "cancel a pre-authorization --auth CODE --amount A",
-     TRANSACT(TERM_PREAUTH_CANCEL), TERM_ROW(CLI_ENV_TERM, cancel_help)},
+     TRANSACT(TERM_PREAUTH_CANCEL),
+     TERM_ROW(CLI_ENV_TERM, cancel_help, CARD_OPTS, TEXT("auth", auth), TEXT("amount", amount))},
     {"preauth-complete", "complete a pre-authorization --auth CODE --amount A",
-     TRANSACT(TERM_COMPLETION), TERM_ROW(CLI_ENV_TERM, complete_help)},
+     TRANSACT(TERM_COMPLETION),
+     TERM_ROW(CLI_ENV_TERM, complete_help, CARD_OPTS, TEXT("auth", auth), TEXT("amount", amount))},
     {"auth-card", "card authentication, step 1 or 2 (--otp)", TRANSACT(TERM_CARDAUTH),
-     TERM_ROW(CLI_ENV_TERM, cardauth_help)},
+     TERM_ROW(CLI_ENV_TERM, cardauth_help, CARD_OPTS, TEXT("holder", holder),
+              TEXT("id-number", id_number), TEXT("phone", phone), TEXT("otp", otp),
+              TEXT("amount", amount))},
     {"settle", "settlement, with batch upload when totals differ", MANAGE(TERM_SETTLE),
-     TERM_ROW(CLI_ENV_TERM, settle_help)},
-    {"echo", "echo test", MANAGE(TERM_ECHO), TERM_ROW(CLI_ENV_TERM, echo_help)},
-    {"signout", "sign out", MANAGE(TERM_SIGNOUT), TERM_ROW(CLI_ENV_TERM, signout_help)},
-    {"receipt", "print a transaction's receipt --stan N", .handler = cmd_receipt,
-     TERM_ROW(CLI_ENV_TERM, receipt_help)},
-    {"batch", "list the current batch", .handler = cmd_batch, TERM_ROW(CLI_ENV_TERM, batch_help)},
+     TERM_ROW(CLI_ENV_TERM, settle_help, BASE_OPTS)},
+    {"echo", "echo test", MANAGE(TERM_ECHO), TERM_ROW(CLI_ENV_TERM, echo_help, BASE_OPTS)},
+    {"signout", "sign out", MANAGE(TERM_SIGNOUT), TERM_ROW(CLI_ENV_TERM, signout_help, BASE_OPTS)},
+    {"receipt", "print a transaction's receipt: receipt STAN", .handler = cmd_receipt,
+     TERM_ROW(CLI_ENV_TERM, receipt_help, BASE_OPTS, TEXT("stan", stan)), ONE_STAN},
+    {"batch", "list the current batch", .handler = cmd_batch,
+     TERM_ROW(CLI_ENV_TERM, batch_help, BASE_OPTS)},
 };
 
 const cli_group cli_term_group = {

@@ -5,6 +5,7 @@
  * command (env.c opens it when the command asks). */
 #include <assert.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,28 @@ static int parse_row(const cli_command *row, struct cli_env *env, char *values, 
 	return cli_parse(argc, argv, &spec, rest);
 }
 
+/* The row's object (CLI_OBJECT): its operand, if any, into its option's value; env's operands
+ * then start after it. */
+static int object(const cli_command *row, struct cli_env *env, char *values)
+{
+	const char **value = NULL;
+	int rc;
+
+	if (row->object == NULL)
+		return CLI_OK;
+	for (size_t i = 0; i < row->nopts; i++)
+		if (row->opts[i].kind == CLI_TEXT && strcmp(row->opts[i].name, row->object) == 0)
+			value = (const char **)(void *)(values + row->opts[i].at);
+	assert(value != NULL); /* a row's object is one of its options */
+	rc = cli_object(env->prog, row->object, row->object_meta,
+	                env->n > 0 ? env->operands[0] : NULL, value);
+	if (rc == CLI_OK && env->n > 0) {
+		env->n--;
+		env->operands++;
+	}
+	return rc;
+}
+
 /* Runs row, named prog, with the environment its env column asks for, closed after it: a
  * handler once its command line is read, or a run that reads its own. */
 static int run(const cli_command *row, const char *prog, int argc, char **argv)
@@ -82,7 +105,8 @@ static int run(const cli_command *row, const char *prog, int argc, char **argv)
 		if (rc == CLI_OK) {
 			env.n = argc - rest;
 			env.operands = argv + rest;
-			rc = row->handler(&env, values);
+			if ((rc = object(row, &env, values)) == CLI_OK)
+				rc = row->handler(&env, values);
 		} else if (rc == CLI_HELP) {
 			rc = CLI_OK; /* the help said */
 		}
@@ -90,6 +114,54 @@ static int run(const cli_command *row, const char *prog, int argc, char **argv)
 	free(values);
 	cli_env_close(&env);
 	return rc;
+}
+
+#define HELP_COLUMNS 79 /* the width of a help's lines */
+
+/* Where list_names() is on its line. */
+struct column {
+	FILE *out;
+	int col, indent;
+};
+
+/* Writes word, on a new line when it would pass HELP_COLUMNS. */
+static void put_word(struct column *c, const char *word, bool space)
+{
+	int len = (int)strlen(word);
+
+	if (c->col > c->indent && c->col + (space ? 1 : 0) + len > HELP_COLUMNS)
+		c->col = fprintf(c->out, "\n%*s", c->indent, "") - 1;
+	else if (space)
+		c->col += fprintf(c->out, " ");
+	c->col += fprintf(c->out, "%s", word);
+}
+
+/* The names of group g's commands, and of its groups' in parentheses, from the tables
+ * themselves: "a, b (c, d), e"; open before the first, close after the last. */
+static void put_names(struct column *c, const cli_group *g, const char *open, const char *close)
+{
+	char word[64], inner[16];
+
+	for (size_t i = 0; i < g->n; i++) {
+		const cli_command *row = &g->cmds[i];
+		const char *end = i + 1 < g->n ? "," : close;
+		snprintf(word, sizeof word, "%s%s%s", i == 0 ? open : "", row->name,
+		         row->group != NULL ? "" : end);
+		put_word(c, word, c->col > c->indent);
+		if (row->group != NULL) {
+			snprintf(inner, sizeof inner, ")%s", end);
+			put_names(c, row->group, "(", inner);
+		}
+	}
+}
+
+/* Under a group's row in its parent's help: its commands, every one (put_names). */
+static void list_names(FILE *out, const cli_group *g, int indent)
+{
+	struct column c = {out, fprintf(out, "%*s", indent, ""), indent};
+
+	put_names(&c, g, "", "");
+	fputc('\n', out);
 }
 
 int cli_dispatch(const cli_group *g, int argc, char **argv)
@@ -119,8 +191,11 @@ int cli_dispatch(const cli_group *g, int argc, char **argv)
 	for (size_t i = 0; i < g->n; i++)
 		if ((int)strlen(g->cmds[i].name) > width)
 			width = (int)strlen(g->cmds[i].name);
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < g->n; i++) {
 		fprintf(out, "  %-*s %s\n", width, g->cmds[i].name, g->cmds[i].summary);
+		if (g->cmds[i].group != NULL)
+			list_names(out, g->cmds[i].group, width + 3);
+	}
 	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", g->name);
 	return asked ? CLI_OK : CLI_USAGE;
 }

@@ -5,30 +5,6 @@
 #include "cli/cli.h"
 #include "store/store.h"
 
-/* Every command; `possum --help` lists them all. Each group's commands say what environment
- * they need in their own tables (cmd_*.c), as `possum host`'s and `possum load`'s rows do in
- * their files; `possum host` and `possum load` open their own. */
-static const cli_command commands[] = {
-    {"crypto", "payment cryptography: PIN blocks, MACs, DUKPT, KCVs, TR-31 key blocks", cli_crypto,
-     .env = CLI_ENV_NONE},
-    {"iso", "ISO 8583 messages: decode, encode, list dialects", .group = &cli_iso_group},
-    {"tlv", "BER-TLV (EMV chip data): decode", .group = &cli_tlv_group},
-    {"hsm", "the software HSM: LMK, key generation, key ceremonies", .group = &cli_hsm_group},
-    {"admin", "administration of a data directory: cards, accounts, the ledger, the link",
-     .group = &cli_admin_group},
-    {"host", "run the host: ISO 8583 links, the issuer", .row = &cli_host_row},
-    {"term", "the reference POS terminal: sign-in, payments, reversals, settlement",
-     .group = &cli_term_group},
-    {"load", "load test: simulated terminals paying against a host", .row = &cli_load_row},
-};
-
-static const cli_group possum = {
-    "possum",
-    "possum — an open-source card-acquiring platform: POS terminals, the\n"
-    "acquirer host, the issuer, and the tools payment engineers use on them.\n\n"
-    "Options:\n  --help      this text\n  --version   the version",
-    CLI_TABLE(commands)};
-
 int main(int argc, char **argv)
 {
 	(void)store_global_init(); /* before any store, as it must be: cannot fail here */
@@ -36,5 +12,5 @@ int main(int argc, char **argv)
 		printf("possum %s\n", POSSUM_VERSION);
 		return CLI_OK;
 	}
-	return cli_dispatch(&possum, argc, argv);
+	return cli_dispatch(&cli_possum_group, argc, argv);
 }

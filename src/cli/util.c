@@ -146,6 +146,31 @@ int cli_parse(int argc, char **argv, const cli_spec *spec, int *operands)
 	return CLI_OK;
 }
 
+int cli_object(const char *prog, const char *option, const char *meta, const char *operand,
+               const char **value)
+{
+	if (operand != NULL && *value != NULL && strcmp(operand, *value) != 0)
+		return cli_usage_error(prog, "%s given twice: '%s' and --%s '%s'", meta, operand,
+		                       option, *value);
+	if (operand != NULL)
+		*value = operand;
+	if (*value == NULL)
+		return cli_usage_error(prog, "%s is needed (%s, or --%s %s)", meta, meta, option,
+		                       meta);
+	return CLI_OK;
+}
+
+int cli_alias(const char *prog, const char *name, const char *value, const char *old,
+              const char *old_value, const char **out)
+{
+	if (value != NULL && old_value != NULL && strcmp(value, old_value) != 0)
+		return cli_usage_error(
+		    prog, "--%s '%s' and --%s '%s' differ: --%s is the old name of --%s", name,
+		    value, old, old_value, old, name);
+	*out = value != NULL ? value : old_value;
+	return CLI_OK;
+}
+
 int cli_read_all(FILE *f, char **out, size_t *len)
 {
 	size_t cap = 4096, n = 0;

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "host/internal.h"
+#include "common/jsonval.h"
 #include "crypto/crypto.h"
 #include "net/trace.h"
 #include "rcode/rcode.h"
@@ -27,13 +28,16 @@ static void log_outcome(struct host_terminals *ha, net_request *req,
 	json_object_set_new(f, "peer", json_string(net_request_peer(req)));
 	json_object_set_new(f, "mti", json_string(o->mti));
 	json_object_set_new(f, "type", json_string(o->type));
-	json_object_set_new(f, "terminal", json_string(o->tid));
-	json_object_set_new(f, "merchant", json_string(o->mid));
+	/* The keys of the API's transactions (acquirer_txn_json) and of `possum term --json`. */
+	json_object_set_new(f, "tid", json_string(o->tid));
+	json_object_set_new(f, "mid", json_string(o->mid));
 	json_object_set_new(f, "stan", json_string(o->stan));
 	json_object_set_new(f, "batch", json_integer(o->batch));
 	json_object_set_new(f, "card", json_string(o->card));
-	json_object_set_new(f, "amount", json_integer(o->amount));
-	json_object_set_new(f, "currency", json_integer(o->currency));
+	/* A log line is flat: jsonval_money's "amount" and "currency" as its own keys. */
+	json_t *money = jsonval_money(o->amount, (unsigned)o->currency);
+	json_object_update(f, money);
+	json_decref(money);
 	json_object_set_new(f, "rc", json_string(committed ? o->rc : RCODE_SYSTEM_FAULT));
 	json_object_set_new(f, "reason", json_string(committed ? o->reason : "commit_failed"));
 	json_object_set_new(f, "stage", json_string(o->stage));

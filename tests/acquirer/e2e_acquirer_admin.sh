@@ -31,7 +31,7 @@ out_has '"tid":"TERM0001"'
 # Three components, each 32 hex digits with a check value, and the TMK's check value.
 n=$(grep -o '"component":"[0-9A-F]\{32\}","kcv":"[0-9A-F]\{6\}"' "$tmp/out" | wc -l)
 if [ "$n" -eq 3 ]; then ok; else bad "components: $(cat "$tmp/out")"; fi
-if grep -q '\],"kcv":"[0-9A-F]\{6\}"}' "$tmp/out"; then ok; else bad "TMK check value: $(cat "$tmp/out")"; fi
+if grep -q '\],"tmk_components":"[0-9A-F:,]*","kcv":"[0-9A-F]\{6\}"}' "$tmp/out"; then ok; else bad "TMK check value: $(cat "$tmp/out")"; fi
 expect 1 "terminal add: SN bound" -- "$possum" admin terminal add --data "$data" --merchant 898310048120001 --sn SN1
 err_has "bound"
 expect 1 "terminal add: TID taken" -- "$possum" admin terminal add --data "$data" --merchant 898310048120001 --sn SN2 --tid TERM0001

@@ -58,6 +58,12 @@ refuse 2 "Usage" -- c tr31
 
 # ---- kcv: ANSI X9.24-1 (TDES), X9.24-1:2017 (AES) ----
 answer 08D7B4 -- c kcv --key 0123456789ABCDEFFEDCBA9876543210 # shared/vectors
+# --json: the result under its name, as each --help says.
+answer '{"kcv":"08D7B4"}' -- c kcv --key 0123456789ABCDEFFEDCBA9876543210 --json
+answer '{"pin_block":"041274EDCBA9876F"}' -- c pin encode --format 0 --pin 1234 --pan 4012345678909 --json
+answer '{"pin":"1234"}' -- c pin decode --format 0 --block 041274edcba9876f --pan 4012345678909 --json
+answer '{"mac":"E267B6E2"}' -- c mac --alg cup-ecb --key 2222222222222222 --data 1234567890abcdefabcdef1234567890 --json
+refuse 2 "--key must be" -- c kcv --key 0123 --json
 answer CB9DEA -- c kcv --key f039121bec83d26b169bdcd5b22aaf8f # TR-31:2018 A.7.2.1
 answer 57C409 -- c kcv --key 3F419E1CB7079442AA37474C2EFBF8B8 --alg tdes # A.7.2.2
 answer D5D44F -- c kcv --key 0123456789abcdef                  # single DES

@@ -39,6 +39,8 @@ cp "$lmk" "$tmp/lmk.copy"
 expect 1 "init again" -- "$possum" hsm init --lmk "$lmk"
 err_has "possum hsm init: .*exists; an LMK is never overwritten"
 if cmp -s "$lmk" "$tmp/lmk.copy"; then ok; else bad "init overwrote the LMK"; fi
+expect 0 "init --json" -- "$possum" hsm init --lmk "$tmp/lmk2" --json
+out_has '^{"kcv":"[0-9A-F]\{10\}"}$'
 expect 1 "init in a missing directory" -- "$possum" hsm init --lmk "$tmp/no/such/lmk"
 err_has "cannot create"
 
@@ -48,6 +50,8 @@ block=$(field block)
 kcv=$(field kcv)
 case $block in D0112P0TB00E0000*) ok ;; *) bad "P0 block '$block'" ;; esac
 if echo "$kcv" | grep -Eq '^[0-9A-F]{6}$'; then ok; else bad "P0 kcv '$kcv'"; fi
+expect 0 "pin-block --json" -- "$possum" hsm pin-block --pin 1234 --pan 4012345678909 --lmk "$lmk" --json "$block"
+out_has '^{"pin_block":"[0-9A-F]\{16\}"}$'
 expect 0 "kcv" -- "$possum" hsm kcv --lmk "$lmk" "$block"
 out_has "^kcv  *$kcv$"
 out_has "^usage  *P0$"

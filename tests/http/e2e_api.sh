@@ -39,7 +39,8 @@ aud=$(sed -n 's/^token  //p' "$tmp/out")
 expect 0 "token: to revoke" -- "$possum" admin token create --data "$data" --role operator --json
 gone=$(token_of)
 gone_id=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$tmp/out")
-expect 0 "token revoke" -- "$possum" admin token revoke --data "$data" "$gone_id"
+expect 0 "token revoke --json" -- "$possum" admin token revoke --data "$data" "$gone_id" --json
+out_has '^{"id":'"$gone_id"',"revoked":true}$'
 expect 1 "token revoke again" -- "$possum" admin token revoke --data "$data" "$gone_id"
 expect 2 "token revoke: not an id" -- "$possum" admin token revoke --data "$data" x
 expect 0 "token list" -- "$possum" admin token list --data "$data"

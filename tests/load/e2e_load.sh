@@ -20,14 +20,18 @@ port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
 	--out "$tmp/card.json" >/dev/null
 "$possum" admin merchant add --data "$data" --name "Load Mart" --mcc 5411 --mid 898310048120002 >/dev/null
 for n in 1 2 3; do
+	# The line as the README makes it from `terminal add --json` (tmk_components).
 	"$possum" admin terminal add --data "$data" --merchant 898310048120002 --sn "SNLOAD$n" \
-		--tid "LOAD000$n" --json >"$tmp/tadd.json"
-	comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |
-		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -)
-	echo "LOAD000$n 898310048120002 SNLOAD$n $comps" >>"$tmp/terminals"
+		--tid "LOAD000$n" --json |
+		sed 's/.*"tid":"\([^"]*\)","mid":"\([^"]*\)","sn":"\([^"]*\)".*"tmk_components":"\([^"]*\)".*/\1 \2 \3 \4/' \
+		>>"$tmp/terminals"
 done
+grep -c '^LOAD000[123] 898310048120002 SNLOAD[123] [0-9A-F]*:[0-9A-F]*,[0-9A-F]*:[0-9A-F]*$' "$tmp/terminals" |
+	grep -qx 3 && ok || bad "the terminals file from terminal add --json: $(cat "$tmp/terminals")"
 
-l() { "$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --state-dir "$tmp/terms" "$@"; }
+l() { "$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --data "$tmp/terms" "$@"; }
+expect 2 "--data and --state-dir differ" -- l --card "$tmp/card.json" --duration 1 --state-dir "$tmp/other"
+err_has "old name of --data"
 expect 2 "no card" -- l --duration 1
 expect 2 "bad duration" -- l --card "$tmp/card.json" --duration 0
 expect 2 "bad entry" -- l --card "$tmp/card.json" --duration 1 --entry tap
@@ -43,7 +47,7 @@ approved=$(sed -n 's/.*"approved":\([0-9]*\).*/\1/p' "$tmp/out")
 if [ "${approved:-0}" -gt 0 ]; then ok; else bad "no approvals: $(cat "$tmp/out")"; fi
 out_has '"terminals_failed":0'
 out_has '"p99":'
-expect 0 "readable figures" -- l --card "$tmp/card.json" --pin 123456 --duration 1
+expect 0 "readable figures (--state-dir, the old name, the same as --data)" -- l --card "$tmp/card.json" --pin 123456 --duration 1 --state-dir "$tmp/terms"
 out_has "approved"
 
 # Most answers declines (two cards of three with nothing on them: 51): exit 1 though some were

@@ -79,6 +79,9 @@ expect 1 "suspend again" -- "$possum" admin merchant step --data "$data" $mid su
 err_has "allowed next: resume or close"
 expect 0 "resume" -- "$possum" admin merchant step --data "$data" $mid resume --reason "cleared"
 expect 0 "reviewed" -- "$possum" admin merchant reviewed --data "$data" $mid --reason "site visit"
+expect 0 "reviewed --json" -- "$possum" admin merchant reviewed --data "$data" $mid --reason "seals checked" --json
+out_has '"mid":"'"$mid"'"'
+out_has '"next_review":"2'
 
 # merchant add: the whole road in one go, its output as before.
 expect 0 "merchant add" -- "$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812

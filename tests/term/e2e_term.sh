@@ -44,7 +44,7 @@ expect 0 "init" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid 89831004
 expect 0 "signin" -- t signin
 expect 0 "echo" -- t echo
 expect 0 "purchase by stripe" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 12.34 --json
-stan1=$(sed -n 's/.*"stan":\([0-9]*\).*/\1/p' "$tmp/out")
+stan1=$(sed -n 's/.*"stan":"\([0-9]*\)".*/\1/p' "$tmp/out")
 rrn1=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
 expect 0 "purchase by chip" -- t purchase --card "$tmp/chip.json" --entry chip --pin 123456 --amount 5.00 --json
 out_has '"arpc":"ok"'
@@ -78,19 +78,42 @@ expect 1 "debit purchase without a PIN" -- t purchase --card "$tmp/card.json" --
 out_has "purchase: 55"
 out_has "hint: no PIN was entered, and the issuer requires one"
 out_has "(--pin PIN)"
-expect 0 "void" -- t void --stan "$stan1"
+expect 2 "void: STAN and another --stan" -- t void "$stan1" --stan 999999
+err_has "STAN given twice"
+expect 0 "void (--stan, as before)" -- t void --stan "$stan1"
 expect 0 "purchase to refund" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 20.00 --json
 rrn2=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
 expect 0 "refund" -- t refund --card "$tmp/card.json" --rrn "$rrn2" --amount 5.00
 expect 0 "preauth" -- t preauth --card "$tmp/card.json" --pin 123456 --amount 50.00 --json
-auth=$(sed -n 's/.*"auth":"\([0-9A-Za-z]*\)".*/\1/p' "$tmp/out")
+auth=$(sed -n 's/.*"auth_code":"\([0-9A-Za-z]*\)".*/\1/p' "$tmp/out")
 expect 0 "completion" -- t preauth-complete --card "$tmp/card.json" --auth "$auth" --amount 40.00
-expect 0 "receipt" -- t receipt --stan "$stan1"
+expect 0 "receipt (STAN)" -- t receipt "$stan1"
 out_has "MERCHANT COPY"
 [ -n "$rrn1" ] && out_has "$rrn1"
 out_has "MERCHANT NAME: Possum Cafe$"
 out_has "DATE/TIME: 20[0-9][0-9]-"
 if grep -q "^AID\|^TC" "$tmp/out"; then bad "a stripe slip with chip lines: $(cat "$tmp/out")"; else ok; fi
+
+# One voice: the batch, the API and the host's log name a transaction's fields alike.
+expect 0 "batch --json" -- t batch --json
+out_has '"stan":"'"$stan1"'","batch":[0-9]*,"card":"[0-9]\{6\}\**[0-9]\{4\}","amount":{"amount":1234,"currency":"CNY"}'
+out_has '"auth_code":"[0-9A-Za-z]\{6\}"'
+out_has '"sales":{"amount":[0-9]*,"currency":"CNY"}'
+if grep '"event":"transaction"' "$tmp/host.log" |
+	grep '"tid":"TERM0001","mid":"898310048120001","stan":"'"$stan1"'"' |
+	grep -q '"card":"[0-9]\{6\}\**[0-9]\{4\}","amount":1234,"currency":"CNY"'; then ok; else
+	bad "no transaction log line with the API's names: $(grep '"event":"transaction"' "$tmp/host.log" | head -1)"; fi
+# --data names the terminal's directory; --state is its old name; the two differing: 2.
+expect 0 "echo, --data" -- "$possum" term echo --data "$st"
+expect 0 "echo, --data and --state the same" -- "$possum" term echo --data "$st" --state "$st"
+expect 2 "--data and --state differ" -- "$possum" term echo --data "$st" --state "$tmp/other"
+err_has "old name of --data"
+# Each subcommand takes its own options, and its help says them and its exit statuses.
+expect 2 "purchase takes no --otp" -- t purchase --card "$tmp/card.json" --amount 1.00 --otp 123456
+err_has "unknown option '--otp'"
+expect 0 "void --help" -- "$possum" term void --help
+out_has "^Usage: possum term void STAN "
+out_has "^Exit status: 0 approved (done); 1 declined or failed; 2 bad usage.$"
 
 # The host stops answering: the purchase times out and its reversal waits.
 kill -STOP $host_pid

@@ -121,16 +121,16 @@ expect 0 "purchase to refund" -- t t1 purchase --card "$tmp/debit.json" --pin 48
 rrn=$(out_field rrn)
 expect 0 "refund" -- t t1 refund --card "$tmp/debit.json" --rrn "$rrn" --amount 5.00
 expect 0 "preauth" -- t t1 preauth --card "$tmp/debit.json" --pin 481357 --amount 50.00 --json
-auth=$(out_field auth)
+auth=$(out_field auth_code)
 expect 0 "preauth-cancel" -- t t1 preauth-cancel --card "$tmp/debit.json" --auth "$auth" \
 	--amount 50.00
 expect 0 "preauth again" -- t t1 preauth --card "$tmp/debit.json" --pin 481357 --amount 60.00 --json
-auth=$(out_field auth)
+auth=$(out_field auth_code)
 expect 0 "completion" -- t t1 preauth-complete --card "$tmp/debit.json" --auth "$auth" \
 	--amount 55.00 --json
 stan_comp=$(out_field stan)
 expect 0 "completion void" -- t t1 void --stan "$stan_comp" --json
-out_has '"transaction":"completion-void"'
+out_has '"type":"completion-void"'
 expect 0 "receipt" -- t t1 receipt --stan "$stan_comp"
 out_has "CUSTOMER COPY"
 
