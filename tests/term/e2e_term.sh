@@ -48,7 +48,7 @@ stan1=$(sed -n 's/.*"stan":"\([0-9]*\)".*/\1/p' "$tmp/out")
 rrn1=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
 expect 0 "purchase by chip" -- t purchase --card "$tmp/chip.json" --entry chip --pin 123456 --amount 5.00 --json
 out_has '"arpc":"ok"'
-stan_chip=$(sed -n 's/.*"stan":\([0-9]*\).*/\1/p' "$tmp/out")
+stan_chip=$(sed -n 's/.*"stan":"\([0-9]*\)".*/\1/p' "$tmp/out")
 # A chip slip, as CUP prints one: the merchant's name (63.2 of the sign-in's answer), the date
 # with its year, the application (AID, label) and the TC of the card's second GENERATE AC.
 expect 0 "chip receipt" -- t receipt --stan "$stan_chip"
