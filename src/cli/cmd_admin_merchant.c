@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "http/http.h"
+#include "common/jsonval.h"
 #include "common/text.h"
 
 #define COMMON_HELP                                                                                          \
@@ -104,13 +105,10 @@ static void print_time(const char *label, int64_t t)
 
 static int history_json(void *ctx, const struct store_merchant_step *h)
 {
-	char at[TEXT_UTC_LEN];
-
-	text_utc(h->at, at);
-	json_array_append_new(ctx, json_pack("{s:s?, s:s, s:s, s:s, s:s}", "from",
+	json_array_append_new(ctx, json_pack("{s:s?, s:s, s:s, s:s, s:o}", "from",
 	                                     h->from != 0 ? merchant_state_name(h->from) : NULL,
 	                                     "to", merchant_state_name(h->to), "actor", h->actor,
-	                                     "reason", h->reason, "at", at));
+	                                     "reason", h->reason, "at", jsonval_time(h->at)));
 	return 0;
 }
 
@@ -126,13 +124,10 @@ static int history_print(void *ctx, const struct store_merchant_step *h)
 
 static int doc_json(void *ctx, const struct store_merchant_doc *d)
 {
-	char at[TEXT_UTC_LEN];
-
-	text_utc(d->at, at);
-	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
-	                                     (json_int_t)d->id, "type", d->type, "name", d->name,
-	                                     "content_type", d->content_type, "size",
-	                                     (json_int_t)d->size, "sha256", d->sha256, "at", at));
+	json_array_append_new(
+	    ctx, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o}", "id", (json_int_t)d->id, "type",
+	                   d->type, "name", d->name, "content_type", d->content_type, "size",
+	                   (json_int_t)d->size, "sha256", d->sha256, "at", jsonval_time(d->at)));
 	return 0;
 }
 
@@ -431,7 +426,7 @@ static int list_print(const char *prog, struct cli_env *env,
 		return refused(prog, env, NULL, rc);
 	}
 	if (json)
-		cli_print_json(json_pack("{s:o}", "items", l.items));
+		cli_print_json(jsonval_page(l.items, NULL));
 	else if (l.n == 0)
 		printf("none\n");
 	return CLI_OK;
