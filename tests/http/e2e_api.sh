@@ -56,7 +56,8 @@ out_has '"actor":"cli:'
 expect 0 "audit of one token" -- "$possum" admin audit --data "$data" --object "token:$gone_id"
 out_has "token.revoke"
 expect 0 "audit, limited" -- "$possum" admin audit --data "$data" --limit 1 --json
-out_has '^{"items":\[{"id":1,"at":"[^"]*","actor":"cli:[^"]*","action":"token.create"[^]]*\],"next":1}$'
+out_has '^{"items":\[{"id":1,"at":"[^"]*","actor":"cli:'
+out_has '}\],"next":1}$'
 expect 0 "audit, its next page" -- "$possum" admin audit --data "$data" --limit 1 --after 1 --json
 out_has '^{"items":\[{"id":2,'
 expect 0 "audit, all: no next page" -- "$possum" admin audit --data "$data" --json
