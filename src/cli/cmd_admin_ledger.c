@@ -188,12 +188,12 @@ static int ledger_check_cmd(struct cli_env *env, const void *values)
 /* --- account create, account show --- */
 
 static const char account_create_help[] =
-    "--code CODE --currency C [--flags FLAGS] [--limit N] [--data DIR] [--json]\n"
+    "--code CODE --currency CUR [--flags FLAGS] [--limit N] [--data DIR] [--json]\n"
     "\n"
     "Creates an account and prints it.\n"
     "\n"
     "  --code CODE      what it is: card, funding, settlement, ... (up to 15 characters)\n"
-    "  --currency C     ISO 4217, alphabetic or numeric: CNY or 156, USD or 840\n"
+    "  --currency CUR   ISO 4217, alphabetic or numeric: CNY or 156, USD or 840\n"
     "  --flags FLAGS    debits-limited (debits up to credits posted plus the limit: a card's\n"
     "                   account), credits-limited (the mirror image), or both, comma-separated\n"
     "  --limit N        the limit in minor units (a credit line), default 0\n" DATA_HELP JSON_HELP
@@ -306,7 +306,7 @@ static const cli_group account_group = {"possum admin ledger account", "The ledg
 /* --- transfer --- */
 
 static const char transfer_help[] =
-    "--debit ID --credit ID --amount N --currency C [--pending [--timeout S]]\n"
+    "--debit ID --credit ID --amount N --currency CUR [--pending [--timeout S]]\n"
     "       | --post HEX [--amount N] | --void HEX\n"
     "       [--id HEX] [--code N] [--data DIR] [--json]\n"
     "\n"

@@ -49,7 +49,7 @@ if grep -rq "$op" "$data"; then bad "the data directory holds a token"; else ok;
 
 # ---- the audit log ----
 expect 0 "audit of the tokens" -- "$possum" admin audit --data "$data" --object token --json
-n=$(grep -c '"action":"token.create"' "$tmp/out")
+n=$(grep -o '"action":"token.create"' "$tmp/out" | wc -l)
 if [ "$n" -eq 4 ]; then ok; else bad "token.create entries: $n: $(cat "$tmp/out")"; fi
 out_has "\"action\":\"token.revoke\",\"object\":\"token:$gone_id\""
 out_has '"actor":"cli:'
