@@ -105,10 +105,13 @@ static void print_time(const char *label, int64_t t)
 
 static int history_json(void *ctx, const struct store_merchant_step *h)
 {
-	json_array_append_new(ctx, json_pack("{s:s?, s:s, s:s, s:s, s:o}", "from",
+	char at[TEXT_UTC_LEN];
+
+	text_utc(h->at, at);
+	json_array_append_new(ctx, json_pack("{s:s?, s:s, s:s, s:s, s:s}", "from",
 	                                     h->from != 0 ? merchant_state_name(h->from) : NULL,
 	                                     "to", merchant_state_name(h->to), "actor", h->actor,
-	                                     "reason", h->reason, "at", jsonval_time(h->at)));
+	                                     "reason", h->reason, "at", at));
 	return 0;
 }
 
@@ -124,10 +127,13 @@ static int history_print(void *ctx, const struct store_merchant_step *h)
 
 static int doc_json(void *ctx, const struct store_merchant_doc *d)
 {
-	json_array_append_new(
-	    ctx, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o}", "id", (json_int_t)d->id, "type",
-	                   d->type, "name", d->name, "content_type", d->content_type, "size",
-	                   (json_int_t)d->size, "sha256", d->sha256, "at", jsonval_time(d->at)));
+	char at[TEXT_UTC_LEN];
+
+	text_utc(d->at, at);
+	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
+	                                     (json_int_t)d->id, "type", d->type, "name", d->name,
+	                                     "content_type", d->content_type, "size",
+	                                     (json_int_t)d->size, "sha256", d->sha256, "at", at));
 	return 0;
 }
 

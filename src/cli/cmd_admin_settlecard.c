@@ -8,7 +8,6 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "common/jsonval.h"
 #include "common/text.h"
 
 #define COMMON_HELP                                                                                          \
@@ -103,8 +102,11 @@ static const char confirm_help[] =
 
 static json_t *card_json(const struct merchant_settlecard *c)
 {
-	return json_pack("{s:s, s:o, s:s}", "card", c->masked, "effective_from",
-	                 jsonval_time(c->effective_from), "bound_by", c->actor);
+	char at[TEXT_UTC_LEN];
+
+	text_utc(c->effective_from, at);
+	return json_pack("{s:s, s:s, s:s}", "card", c->masked, "effective_from", at, "bound_by",
+	                 c->actor);
 }
 
 /* `confirm`'s option. */

@@ -577,6 +577,15 @@ int merchant_history(merchant *m, int64_t id,
 
 /* ---- JSON ---- */
 
+/* "2026-11-30T14:00:00Z", or null for 0. */
+static json_t *time_json(int64_t t)
+{
+	char text[TEXT_UTC_LEN];
+
+	text_utc(t, text);
+	return text[0] != '\0' ? json_string(text) : json_null();
+}
+
 /* The currency of a debit card's fee cap: the fees are charged in CNY. */
 #define FEE_CURRENCY 156
 
@@ -608,9 +617,9 @@ json_t *merchant_json(const struct merchant_info *i, bool audit_form)
 	    jsonval_money(a->limit_txn, (unsigned)a->limit_currency), "types", list, "certificate",
 	    i->cert.number[0] == '\0' ? json_null()
 	                              : json_pack("{s:s, s:o, s:o}", "number", i->cert.number,
-	                                          "issued", jsonval_time(i->cert.issued),
-	                                          "valid_until", jsonval_time(i->cert.valid_until)),
-	    "next_review", jsonval_time(a->next_review), "created", jsonval_time(a->created_at),
-	    "updated", jsonval_time(a->updated_at));
+	                                          "issued", time_json(i->cert.issued),
+	                                          "valid_until", time_json(i->cert.valid_until)),
+	    "next_review", time_json(a->next_review), "created", time_json(a->created_at),
+	    "updated", time_json(a->updated_at));
 	return o;
 }
