@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "common/hex.h"
+#include "common/jsonval.h"
 #include "crypto/crypto.h"
 
 #define COMMON_HELP                                                                                          \
@@ -205,10 +206,10 @@ static int card_issue(struct cli_env *env, const void *values)
 
 /* ---- show, list, status ---- */
 
+/* A card as JSON: its balances each an amount with its currency (jsonval.h). */
 static json_t *card_json(const struct issuer_card *c)
 {
 	json_t *o = json_object();
-	char a[32];
 
 	json_object_set_new(o, "id", json_integer(c->id));
 	json_object_set_new(o, "card", json_string(c->masked));
@@ -218,13 +219,9 @@ static json_t *card_json(const struct issuer_card *c)
 	json_object_set_new(o, "chip", json_boolean(c->chip));
 	json_object_set_new(o, "holder", json_string(c->holder));
 	json_object_set_new(o, "account", json_integer(c->account_id));
-	json_object_set_new(o, "currency", json_integer(c->currency));
-	cli_amount_format(c->available, c->currency, a);
-	json_object_set_new(o, "available", json_string(a));
-	cli_amount_format(c->balance, c->currency, a);
-	json_object_set_new(o, "balance", json_string(a));
-	cli_amount_format(c->held, c->currency, a);
-	json_object_set_new(o, "held", json_string(a));
+	json_object_set_new(o, "available", jsonval_money(c->available, c->currency));
+	json_object_set_new(o, "balance", jsonval_money(c->balance, c->currency));
+	json_object_set_new(o, "held", jsonval_money(c->held, c->currency));
 	json_object_set_new(o, "pin_tries", json_integer(c->pin_tries));
 	if (c->replaced_by != 0)
 		json_object_set_new(o, "replaced_by", json_integer(c->replaced_by));
@@ -306,7 +303,8 @@ static int list_one(void *ctx, const struct issuer_card *c)
 
 static const char list_help[] = "[--config FILE] [--data DIR] [--json]\n"
                                 "\n"
-                                "Lists the issuer's cards, masked, oldest first.\n"
+                                "Lists the issuer's cards, masked, oldest first; with --json\n"
+                                "{\"items\":[…],\"next\":null}.\n"
                                 "\n" COMMON_HELP "\n"
                                 "Exit status: 0 listed; 1 failed; 2 bad usage.\n";
 
@@ -326,7 +324,7 @@ static int card_list(struct cli_env *env, const void *values)
 		json_decref(l.array);
 		rc = issuer_failed(env, rc);
 	} else if (env->json) {
-		cli_print_json(l.array);
+		cli_print_json(jsonval_page(l.array, NULL));
 	}
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* cmd_admin_ledger.c — `possum admin ledger`: the double-entry ledger of a data directory by
  * hand. Create and show accounts, make transfers (plain, pending, post, void) and run the
- * check. Amounts are minor units, currencies ISO 4217 numeric codes. */
+ * check. Amounts are minor units; currencies are given as ISO 4217 codes, alphabetic or
+ * numeric, and printed alphabetic. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,8 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "common/jsonval.h"
+#include "common/money.h"
 #include "ledger/ledger.h"
 
 #define DATA_HELP                                                                                           \
@@ -38,21 +41,39 @@ static const char *flags_name(uint32_t flags)
 	return "none";
 }
 
-static void print_account(const struct ledger_account *a, int json)
+/* A currency as JSON: its alphabetic code ("CNY"), else its three digits (jsonval.h). */
+static json_t *currency_json(unsigned currency)
+{
+	json_t *m = jsonval_money(0, currency), *c = json_incref(json_object_get(m, "currency"));
+
+	json_decref(m);
+	return c;
+}
+
+/* An account's or a currency's four sums, each an amount with its currency. */
+static void sums_json(json_t *o, unsigned currency, int64_t debits_pending, int64_t debits_posted,
+                      int64_t credits_pending, int64_t credits_posted)
+{
+	json_object_set_new(o, "debits_pending", jsonval_money(debits_pending, currency));
+	json_object_set_new(o, "debits_posted", jsonval_money(debits_posted, currency));
+	json_object_set_new(o, "credits_pending", jsonval_money(credits_pending, currency));
+	json_object_set_new(o, "credits_posted", jsonval_money(credits_posted, currency));
+}
+
+static void print_account(const struct ledger_account *a, int json, int utc_offset)
 {
 	if (json) {
 		json_t *o = json_object();
 		json_object_set_new(o, "id", json_integer(a->id));
 		json_object_set_new(o, "code", json_string(a->code));
-		json_object_set_new(o, "currency", json_integer(a->currency));
+		json_object_set_new(o, "currency", currency_json(a->currency));
 		json_object_set_new(o, "flags", json_string(flags_name(a->flags)));
-		json_object_set_new(o, "limit", json_integer(a->limit));
-		json_object_set_new(o, "debits_pending", json_integer(a->debits_pending));
-		json_object_set_new(o, "debits_posted", json_integer(a->debits_posted));
-		json_object_set_new(o, "credits_pending", json_integer(a->credits_pending));
-		json_object_set_new(o, "credits_posted", json_integer(a->credits_posted));
-		json_object_set_new(o, "available", json_integer(ledger_available(a)));
-		json_object_set_new(o, "created_at", json_integer(a->created_at));
+		json_object_set_new(o, "limit", jsonval_money(a->limit, a->currency));
+		sums_json(o, a->currency, a->debits_pending, a->debits_posted, a->credits_pending,
+		          a->credits_posted);
+		json_object_set_new(o, "available",
+		                    jsonval_money(ledger_available(a), a->currency));
+		json_object_set_new(o, "created_at", jsonval_time(a->created_at, utc_offset));
 		cli_print_json(o);
 		return;
 	}
@@ -79,7 +100,7 @@ static void print_transfer(const struct ledger_transfer *t, int exists, int json
 		json_object_set_new(o, "debit", json_integer(t->debit_account));
 		json_object_set_new(o, "credit", json_integer(t->credit_account));
 		json_object_set_new(o, "amount", json_integer(t->amount));
-		json_object_set_new(o, "currency", json_integer(t->currency));
+		json_object_set_new(o, "currency", currency_json(t->currency));
 		if (*pending_id != '\0')
 			json_object_set_new(o, "pending_id", json_string(pending_id));
 		json_object_set_new(o, "timeout", json_integer(t->timeout));
@@ -140,13 +161,11 @@ static int ledger_check_cmd(struct cli_env *env, const void *values)
 		for (size_t i = 0; i < r.currencies; i++) {
 			const struct ledger_totals *t = &r.totals[i];
 			json_t *c = json_object();
-			json_object_set_new(c, "currency", json_integer(t->currency));
+			json_object_set_new(c, "currency", currency_json(t->currency));
 			json_object_set_new(c, "accounts", json_integer((json_int_t)t->accounts));
 			json_object_set_new(c, "transfers", json_integer((json_int_t)t->transfers));
-			json_object_set_new(c, "debits_pending", json_integer(t->debits_pending));
-			json_object_set_new(c, "debits_posted", json_integer(t->debits_posted));
-			json_object_set_new(c, "credits_pending", json_integer(t->credits_pending));
-			json_object_set_new(c, "credits_posted", json_integer(t->credits_posted));
+			sums_json(c, t->currency, t->debits_pending, t->debits_posted,
+			          t->credits_pending, t->credits_posted);
 			json_array_append_new(cur, c);
 		}
 		json_object_set_new(o, "currencies", cur);
@@ -169,17 +188,23 @@ static int ledger_check_cmd(struct cli_env *env, const void *values)
 /* --- account create, account show --- */
 
 static const char account_create_help[] =
-    "--code CODE --currency N [--flags FLAGS] [--limit N] [--data DIR] [--json]\n"
+    "--code CODE --currency CUR [--flags FLAGS] [--limit N] [--data DIR] [--json]\n"
     "\n"
     "Creates an account and prints it.\n"
     "\n"
     "  --code CODE      what it is: card, funding, settlement, ... (up to 15 characters)\n"
-    "  --currency N     ISO 4217 numeric: 156 CNY, 840 USD\n"
+    "  --currency CUR   ISO 4217, alphabetic or numeric: CNY or 156, USD or 840\n"
     "  --flags FLAGS    debits-limited (debits up to credits posted plus the limit: a card's\n"
     "                   account), credits-limited (the mirror image), or both, comma-separated\n"
     "  --limit N        the limit in minor units (a credit line), default 0\n" DATA_HELP JSON_HELP
     "\n"
     "Exit status: 0 created; 1 failed; 2 bad usage.\n";
+
+static int currency_usage(const char *prog, const char *text)
+{
+	return cli_usage_error(prog, "--currency takes an ISO 4217 code, CNY or 156, not '%s'",
+	                       text);
+}
 
 static int parse_flags(const char *prog, const char *text, uint32_t *flags)
 {
@@ -217,7 +242,6 @@ static int account_create_cmd(struct cli_env *env, const void *values)
 	const struct account_create *o = values;
 	const char *prog = env->prog;
 	struct ledger_account a = {0};
-	int64_t v;
 	int rc;
 
 	if (o->code == NULL || o->currency == NULL)
@@ -225,9 +249,8 @@ static int account_create_cmd(struct cli_env *env, const void *values)
 	if (*o->code == '\0' || strlen(o->code) > LEDGER_CODE_MAX)
 		return cli_usage_error(prog, "--code takes 1 to %d characters", LEDGER_CODE_MAX);
 	strcpy(a.code, o->code);
-	if ((rc = cli_int64(prog, "currency", o->currency, 1, 999, &v)) != CLI_OK)
-		return rc;
-	a.currency = (uint16_t)v;
+	if ((a.currency = (uint16_t)money_code(o->currency)) == 0)
+		return currency_usage(prog, o->currency);
 	if (o->flags != NULL && (rc = parse_flags(prog, o->flags, &a.flags)) != CLI_OK)
 		return rc;
 	if (o->limit != NULL &&
@@ -240,7 +263,7 @@ static int account_create_cmd(struct cli_env *env, const void *values)
 	    (rc = ledger_account_get(env->host.data.store, a.id, &a)) != LEDGER_OK)
 		rc = ledger_failed(env, rc);
 	else
-		print_account(&a, env->json);
+		print_account(&a, env->json, env->host.cfg.utc_offset);
 	return rc;
 }
 
@@ -265,7 +288,7 @@ static int account_show_cmd(struct cli_env *env, const void *values)
 	if ((rc = ledger_account_get(env->host.data.store, id, &a)) != LEDGER_OK)
 		rc = ledger_failed(env, rc);
 	else
-		print_account(&a, env->json);
+		print_account(&a, env->json, env->host.cfg.utc_offset);
 	return rc;
 }
 
@@ -283,7 +306,7 @@ static const cli_group account_group = {"possum admin ledger account", "The ledg
 /* --- transfer --- */
 
 static const char transfer_help[] =
-    "--debit ID --credit ID --amount N --currency N [--pending [--timeout S]]\n"
+    "--debit ID --credit ID --amount N --currency CUR [--pending [--timeout S]]\n"
     "       | --post HEX [--amount N] | --void HEX\n"
     "       [--id HEX] [--code N] [--data DIR] [--json]\n"
     "\n"
@@ -292,6 +315,7 @@ static const char transfer_help[] =
     "--post posts a pending transfer, the whole or --amount of it (the rest released);\n"
     "--void releases it all. A post or void takes the pending transfer's accounts and\n"
     "currency. --id (32 hex digits) makes a retry find its transfer; default random.\n"
+    "--currency is ISO 4217, alphabetic or numeric: CNY or 156.\n"
     "\n" DATA_HELP JSON_HELP "\n"
     "Exit status: 0 done (or the same transfer exists); 1 refused; 2 bad usage.\n";
 
@@ -337,11 +361,8 @@ static int transfer_parse(const char *prog, const struct transfer_args *o,
 	    (o->timeout != NULL &&
 	     (rc = cli_int64(prog, "timeout", o->timeout, 0, INT64_MAX, &t->timeout)) != CLI_OK))
 		return rc;
-	if (o->currency != NULL) {
-		if ((rc = cli_int64(prog, "currency", o->currency, 1, 999, &v)) != CLI_OK)
-			return rc;
-		t->currency = (uint16_t)v;
-	}
+	if (o->currency != NULL && (t->currency = (uint16_t)money_code(o->currency)) == 0)
+		return currency_usage(prog, o->currency);
 	if (o->code != NULL) {
 		if ((rc = cli_int64(prog, "code", o->code, 0, UINT32_MAX, &v)) != CLI_OK)
 			return rc;

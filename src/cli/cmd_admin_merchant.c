@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "http/http.h"
+#include "common/jsonval.h"
 #include "common/text.h"
 
 #define COMMON_HELP                                                                                          \
@@ -434,7 +435,7 @@ static int list_print(const char *prog, struct cli_env *env,
 		return refused(prog, env, NULL, rc);
 	}
 	if (json)
-		cli_print_json(json_pack("{s:o}", "items", l.items));
+		cli_print_json(jsonval_page(l.items, NULL));
 	else if (l.n == 0)
 		printf("none\n");
 	return CLI_OK;

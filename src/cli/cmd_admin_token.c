@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "common/jsonval.h"
 #include "common/text.h"
 #include "crypto/crypto.h"
 #include "http/http.h"
@@ -86,22 +87,32 @@ static int token_create(struct cli_env *env, const void *values)
 	return CLI_OK;
 }
 
+/* What token list prints: lines, or JSON items with times local under utc_offset. */
+struct token_out {
+	json_t *items;
+	int utc_offset;
+};
+
+/* Prints token t as a line, or appends it to the JSON list when there is one. */
 static int print_token(void *arg, const struct store_http_token *t)
 {
+	const struct token_out *out = arg;
 	char created[TEXT_UTC_LEN], revoked[TEXT_UTC_LEN];
 
+	if (out->items != NULL)
+		return json_array_append_new(
+		           out->items,
+		           json_pack("{s:I, s:s, s:o, s:s, s:o, s:o}", "id", (json_int_t)t->id,
+		                     "role", http_role_name(t->role), "mid",
+		                     t->mid[0] != '\0' ? json_string(t->mid) : json_null(), "label",
+		                     t->label, "created",
+		                     jsonval_time(t->created_at, out->utc_offset), "revoked",
+		                     jsonval_time(t->revoked_at, out->utc_offset))) != 0;
 	format_time(t->created_at, created);
 	format_time(t->revoked_at, revoked);
-	if (*(int *)arg)
-		cli_print_json(json_pack("{s:I, s:s, s:o, s:s, s:s, s:o}", "id", (json_int_t)t->id,
-		                         "role", http_role_name(t->role), "mid",
-		                         t->mid[0] != '\0' ? json_string(t->mid) : json_null(),
-		                         "label", t->label, "created", created, "revoked",
-		                         t->revoked_at != 0 ? json_string(revoked) : json_null()));
-	else
-		printf("%-5lld %-8s %-15s %-20s %-20s %s\n", (long long)t->id,
-		       http_role_name(t->role), t->mid[0] != '\0' ? t->mid : "-", created, revoked,
-		       t->label[0] != '\0' ? t->label : "-");
+	printf("%-5lld %-8s %-15s %-20s %-20s %s\n", (long long)t->id, http_role_name(t->role),
+	       t->mid[0] != '\0' ? t->mid : "-", created, revoked,
+	       t->label[0] != '\0' ? t->label : "-");
 	return 0;
 }
 
@@ -114,23 +125,32 @@ static const char token_list_help[] =
     "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
     "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
     ")\n"
-    "  --json         one JSON object a line: {\"id\",\"role\",\"mid\",\"label\",\"created\",\n"
-    "                 \"revoked\"}\n"
+    "  --json         print {\"items\":[{\"id\",\"role\",\"mid\",\"label\",\"created\",\n"
+    "                 \"revoked\"},…],\"next\":null}\n"
     "\n"
     "Exit status: 0 listed; 1 a failure; 2 bad usage.\n";
 
 static int token_list(struct cli_env *env, const void *values)
 {
+	struct token_out out;
+	json_t *items = NULL;
 	int rc;
 
 	(void)values; /* it has no options of its own */
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
+	if (env->json && (items = json_array()) == NULL)
+		return cli_error(CLI_FAILED, env->prog, "out of memory");
 	if (!env->json)
 		printf("%-5s %-8s %-15s %-20s %-20s %s\n", "ID", "ROLE", "MERCHANT", "CREATED",
 		       "REVOKED", "LABEL");
-	if ((rc = store_http_token_list(env->host.data.store, print_token, &env->json)) != STORE_OK)
+	out = (struct token_out){items, env->host.cfg.utc_offset};
+	if ((rc = store_http_token_list(env->host.data.store, print_token, &out)) != STORE_OK) {
+		json_decref(items);
 		rc = cli_error(CLI_FAILED, env->prog, "%s", store_strerror(rc));
+	} else if (items != NULL) {
+		cli_print_json(jsonval_page(items, NULL));
+	}
 	return rc;
 }
 
@@ -184,20 +204,38 @@ const cli_group cli_admin_token_group = {
 
 /* ---- possum admin audit ---- */
 
+/* What audit prints: as lines, or a page of JSON (items) of at most want entries, the one
+ * after them only telling that there is a next page. */
+struct audit_out {
+	json_t *items;
+	size_t n, want; /* want 0: all */
+	int64_t last;   /* the id of the last entry printed */
+	bool more;      /* whether an entry came after want */
+	int utc_offset; /* of the JSON's times */
+};
+
 static int print_entry(void *arg, const struct store_audit *a)
 {
+	struct audit_out *out = arg;
 	char at[TEXT_UTC_LEN];
 
+	if (out->want != 0 && out->n == out->want) {
+		out->more = true; /* the one more, which says a next page exists */
+		return 0;
+	}
+	out->n++;
+	out->last = a->id;
+	if (out->items != NULL)
+		return json_array_append_new(
+		           out->items,
+		           json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)a->id,
+		                     "at", jsonval_time(a->at, out->utc_offset), "actor", a->actor,
+		                     "action", a->action, "object", a->object, "before",
+		                     json_loads(a->before, JSON_DECODE_ANY, NULL), "after",
+		                     json_loads(a->after, JSON_DECODE_ANY, NULL))) != 0;
 	format_time(a->at, at);
-	if (*(int *)arg)
-		cli_print_json(json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id",
-		                         (json_int_t)a->id, "at", at, "actor", a->actor, "action",
-		                         a->action, "object", a->object, "before",
-		                         json_loads(a->before, JSON_DECODE_ANY, NULL), "after",
-		                         json_loads(a->after, JSON_DECODE_ANY, NULL)));
-	else
-		printf("%lld %s %s %s %s\n  before %s\n  after  %s\n", (long long)a->id, at,
-		       a->actor, a->action, a->object, a->before, a->after);
+	printf("%lld %s %s %s %s\n  before %s\n  after  %s\n", (long long)a->id, at, a->actor,
+	       a->action, a->object, a->before, a->after);
 	return 0;
 }
 
@@ -217,8 +255,9 @@ static const char audit_help[] =
     "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
     "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
     ")\n"
-    "  --json         one JSON object a line: {\"id\",\"at\",\"actor\",\"action\",\"object\",\n"
-    "                 \"before\",\"after\"}\n"
+    "  --json         print {\"items\":[{\"id\",\"at\",\"actor\",\"action\",\"object\",\n"
+    "                 \"before\",\"after\"},…],\"next\":ID|null}, next the --after of the\n"
+    "                 next page when --limit left entries out\n"
     "\n"
     "Exit status: 0 shown; 1 a failure; 2 bad usage.\n";
 
@@ -235,6 +274,7 @@ static int audit(struct cli_env *env, const void *values)
 	const struct audit *o = values;
 	const char *prog = env->prog, *since = o->since, *after = o->after, *limit = o->limit;
 	struct store_audit_filter f = o->f;
+	struct audit_out out = {0};
 	int64_t n;
 	int rc;
 
@@ -246,12 +286,20 @@ static int audit(struct cli_env *env, const void *values)
 	if (limit != NULL) {
 		if ((rc = cli_int64(prog, "limit", limit, 1, 1000000, &n)) != CLI_OK)
 			return rc;
-		f.limit = (size_t)n;
+		out.want = (size_t)n;
+		f.limit = out.want + 1;
 	}
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((rc = store_audit_list(env->host.data.store, &f, print_entry, &env->json)) != STORE_OK)
+	out.utc_offset = env->host.cfg.utc_offset;
+	if (env->json && (out.items = json_array()) == NULL)
+		return cli_error(CLI_FAILED, prog, "out of memory");
+	if ((rc = store_audit_list(env->host.data.store, &f, print_entry, &out)) != STORE_OK) {
+		json_decref(out.items);
 		rc = cli_error(CLI_FAILED, prog, "%s", store_strerror(rc));
+	} else if (out.items != NULL) {
+		cli_print_json(jsonval_page(out.items, out.more ? json_integer(out.last) : NULL));
+	}
 	return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 int money_exponent(unsigned currency)
 {
@@ -19,19 +20,32 @@ int money_exponent(unsigned currency)
 	return 2;
 }
 
+/* The currencies of the cards and merchants possum meets first. */
+static const struct {
+	unsigned code;
+	const char *alpha;
+} codes[] = {{156, "CNY"}, {344, "HKD"}, {446, "MOP"}, {901, "TWD"}, {840, "USD"},
+             {978, "EUR"}, {826, "GBP"}, {392, "JPY"}, {410, "KRW"}, {702, "SGD"}};
+
 const char *money_alpha(unsigned currency)
 {
-	/* The currencies of the cards and merchants possum meets first. */
-	static const struct {
-		unsigned code;
-		const char *alpha;
-	} codes[] = {{156, "CNY"}, {344, "HKD"}, {446, "MOP"}, {901, "TWD"}, {840, "USD"},
-	             {978, "EUR"}, {826, "GBP"}, {392, "JPY"}, {410, "KRW"}, {702, "SGD"}};
-
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
 		if (codes[i].code == currency)
 			return codes[i].alpha;
 	return NULL;
+}
+
+unsigned money_code(const char *text)
+{
+	unsigned v = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; text != NULL && i < sizeof codes / sizeof codes[0]; i++)
+		if (strcmp(codes[i].alpha, text) == 0)
+			return codes[i].code;
+	for (; text != NULL && text[n] >= '0' && text[n] <= '9' && n < 3; n++)
+		v = v * 10 + (unsigned)(text[n] - '0');
+	return n > 0 && text[n] == '\0' ? v : 0;
 }
 
 void money_format(int64_t minor, unsigned currency, char out[MONEY_TEXT_MAX])

@@ -13,6 +13,10 @@ int money_exponent(unsigned currency);
 /* The alphabetic code of a currency ("CNY" for 156), or NULL for one this table lacks. */
 const char *money_alpha(unsigned currency);
 
+/* The numeric code of a currency written as people give it: its alphabetic code ("CNY", as
+ * money_alpha() knows it) or its ISO 4217 number ("156", 1 to 999). 0 when text is neither. */
+unsigned money_code(const char *text);
+
 /* Writes minor units of currency as "12.34" ("-0.05", "1200" for JPY). */
 void money_format(int64_t minor, unsigned currency, char out[MONEY_TEXT_MAX]);
 

@@ -34,10 +34,13 @@ static void log_outcome(struct host_terminals *ha, net_request *req,
 	json_object_set_new(f, "stan", json_string(o->stan));
 	json_object_set_new(f, "batch", json_integer(o->batch));
 	json_object_set_new(f, "card", json_string(o->card));
-	/* A log line is flat: jsonval_money's "amount" and "currency" as its own keys. */
-	json_t *money = jsonval_money(o->amount, (unsigned)o->currency);
-	json_object_update(f, money);
-	json_decref(money);
+	/* A log line is flat: jsonval_money's "amount" and "currency" as its own keys; none for a
+	 * message without an amount (a sign-in has neither 4 nor 49). */
+	if (o->currency != 0) {
+		json_t *money = jsonval_money(o->amount, (unsigned)o->currency);
+		json_object_update(f, money);
+		json_decref(money);
+	}
 	json_object_set_new(f, "rc", json_string(committed ? o->rc : RCODE_SYSTEM_FAULT));
 	json_object_set_new(f, "reason", json_string(committed ? o->reason : "commit_failed"));
 	json_object_set_new(f, "stage", json_string(o->stage));

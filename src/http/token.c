@@ -12,6 +12,7 @@
 
 #include "audit/audit.h"
 #include "common/hex.h"
+#include "common/jsonval.h"
 #include "common/text.h"
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
@@ -55,9 +56,10 @@ static int token_hash(const char *token, char out[65])
 /* What an auditor may see of a token: never the token or its hash. */
 static json_t *token_state(const struct store_http_token *t)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:I}", "id", (json_int_t)t->id, "role",
-	                      http_role_name(t->role), "label", t->label, "created_at",
-	                      (json_int_t)t->created_at, "revoked_at", (json_int_t)t->revoked_at);
+	json_t *o =
+	    json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)t->id, "role",
+	              http_role_name(t->role), "label", t->label, "created_at",
+	              jsonval_time(t->created_at, 0), "revoked_at", jsonval_time(t->revoked_at, 0));
 
 	if (o != NULL && t->mid[0] != '\0')
 		json_object_set_new(o, "mid", json_string(t->mid));

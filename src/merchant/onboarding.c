@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "audit/audit.h"
+#include "common/jsonval.h"
 #include "common/text.h"
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
@@ -585,6 +586,9 @@ static json_t *time_json(int64_t t)
 	return text[0] != '\0' ? json_string(text) : json_null();
 }
 
+/* The currency of a debit card's fee cap: the fees are charged in CNY. */
+#define FEE_CURRENCY 156
+
 json_t *merchant_json(const struct merchant_info *i, bool audit_form)
 {
 	const struct store_merchant_app *a = &i->app;
@@ -600,17 +604,17 @@ json_t *merchant_json(const struct merchant_info *i, bool audit_form)
 			json_array_append_new(list, json_string(types[k].name));
 	o = json_pack(
 	    "{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-	    " s:{s:i, s:i, s:I, s:i},"
-	    " s:{s:I, s:I, s:i, s:o},"
+	    " s:{s:i, s:i, s:o, s:i},"
+	    " s:{s:o, s:o, s:o},"
 	    " s:o, s:o, s:o, s:o}",
 	    "id", (json_int_t)a->id, "mid", a->mid[0] != '\0' ? json_string(a->mid) : json_null(),
 	    "state", merchant_state_name(a->state), "legal_name", a->legal_name, "licence",
 	    a->licence, "tax_number", a->tax_number, "rep_name", a->rep_name, "rep_id",
 	    a->rep_id_masked, "address", a->address, "mcc", a->mcc, "phone", phone, "fees",
 	    "credit_bp", a->fee_credit_bp, "debit_bp", a->fee_debit_bp, "debit_cap",
-	    (json_int_t)a->fee_debit_cap, "qr_bp", a->fee_qr_bp, "limits", "daily",
-	    (json_int_t)a->limit_daily, "per_txn", (json_int_t)a->limit_txn, "currency",
-	    a->limit_currency, "types", list, "certificate",
+	    jsonval_money(a->fee_debit_cap, FEE_CURRENCY), "qr_bp", a->fee_qr_bp, "limits", "daily",
+	    jsonval_money(a->limit_daily, (unsigned)a->limit_currency), "per_txn",
+	    jsonval_money(a->limit_txn, (unsigned)a->limit_currency), "types", list, "certificate",
 	    i->cert.number[0] == '\0' ? json_null()
 	                              : json_pack("{s:s, s:o, s:o}", "number", i->cert.number,
 	                                          "issued", time_json(i->cert.issued),

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "audit/audit.h"
+#include "common/jsonval.h"
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
 #include "store/store_settlecard.h"
@@ -153,8 +154,8 @@ int merchant_settlecard_confirm(merchant *m, const char *actor, const char *mid,
 	if ((rc = merchant_from_store(store_settlecard_update(m->s, &pending))) != MERCHANT_OK ||
 	    (rc = audit(m, actor, "settlement_card.bind", mid,
 	                json_pack("{s:o}", "card", had ? json_string(old.masked) : json_null()),
-	                json_pack("{s:s, s:I}", "card", pending.masked, "effective_from",
-	                          (json_int_t)pending.effective_from),
+	                json_pack("{s:s, s:o}", "card", pending.masked, "effective_from",
+	                          jsonval_time(pending.effective_from, 0)),
 	                now)) != MERCHANT_OK)
 		goto fail;
 	rc = merchant_from_store(store_commit(m->s));

@@ -264,7 +264,7 @@ run sh -c "\"$possum\" iso send --host 127.0.0.1:$port --profile iso87a --json <
 # An operator's change while the host runs is seen by the next request, and the host's
 # commits are seen by the operator's commands at once (one database, several processes).
 expect 0 "card show while the host runs" -- "$possum" admin card show --data "$data" "$pan" --json
-out_has '"available":"850.00"'
+out_has '"available":{"amount":85000,"currency":"CNY"}'
 expect 0 "report the card stolen while the host runs" -- "$possum" admin card status --data "$data" "$pan" --set stolen
 msg 0200 310000 0 "$pan" "$track" "$pb"
 send
@@ -279,7 +279,7 @@ wait $pid
 expect 0 "ledger check" -- "$possum" admin ledger check --data "$data"
 out_has "0 violations"
 expect 0 "card show" -- "$possum" admin card show --data "$data" "${cpan#????????????}" --json
-out_has '"available":"4708.00"'
+out_has '"available":{"amount":470800,"currency":"CNY"}'
 
 # Nothing in the clear: card numbers, tracks, PINs, CVV2s in the database, its WAL and the logs.
 for secret in "$pan" "$cpan" "$lpan" 739264 582013 405517 "$track" "$ctrack"; do

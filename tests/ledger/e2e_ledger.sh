@@ -44,8 +44,12 @@ POSSUM_LMK=9A1F3C5E7B2D4F6081A3C5E7092B4D6F8091A2B3C4D5E6F708192A3B4C5D6E7F
 export POSSUM_LMK
 expect 0 "account create (POSSUM_LMK)" -- "$possum" admin ledger account create --code x --currency 840 --data "$tmp/other"
 if [ -e "$tmp/other/lmk" ] || [ -s "$tmp/err" ]; then bad "LMK file or warning with POSSUM_LMK"; else ok; fi
-expect 0 "account create shop" -- ledger account create --code shop --currency 156 --json
-out_has '"id":3,"code":"shop","currency":156'
+expect 0 "account create shop" -- ledger account create --code shop --currency CNY --json
+out_has '"id":3,"code":"shop","currency":"CNY","flags":"none","limit":{"amount":0,"currency":"CNY"}'
+out_has '"available":{"amount":0,"currency":"CNY"},"created_at":"20'
+expect 2 "a currency that is no code" -- ledger account create --code c --currency XYZ
+err_has "--currency takes an ISO 4217 code, CNY or 156, not 'XYZ'"
+expect 2 "a currency of four digits" -- ledger account create --code c --currency 1560
 
 # Money in, a purchase held and partly posted, one held and voided.
 id1=000000000000000000000000000000a1
@@ -59,7 +63,7 @@ hold=000000000000000000000000000000b1
 expect 0 "hold 400" -- ledger transfer --debit 1 --credit 3 --amount 400 --currency 156 --pending --timeout 3600 --id $hold
 same "$(field state)" pending "hold state"
 expect 0 "post 300 of it" -- ledger transfer --post $hold --amount 300 --json
-out_has '"kind":"post","debit":1,"credit":3,"amount":300'
+out_has '"kind":"post","debit":1,"credit":3,"amount":300,"currency":"CNY"'
 expect 1 "post it again" -- ledger transfer --post $hold
 err_has "already posted, voided or expired"
 hold2=000000000000000000000000000000b2
@@ -97,6 +101,7 @@ expect 0 "check" -- ledger check
 out_has "currency 156: 3 accounts, 5 transfers; debits 0 pending, 1300 posted; credits 0 pending, 1300 posted"
 out_has "0 violations"
 expect 0 "check --json" -- ledger check --json
+out_has '"currency":"CNY","accounts":3,"transfers":5,"debits_pending":{"amount":0,"currency":"CNY"},"debits_posted":{"amount":1300,"currency":"CNY"}'
 out_has '"violations":\[\]'
 
 # Damaged behind the ledger's back: the check says so.

@@ -56,11 +56,12 @@ mid=898581054620001
 
 expect 0 "fees" -- "$possum" admin merchant fees --data "$data" $mid --credit 0.58 --debit-cap 18.00 --json
 out_has '"credit_bp":58'
-out_has '"debit_cap":1800'
+out_has '"debit_cap":{"amount":1800,"currency":"CNY"}'
 expect 2 "fees: bad rate" -- "$possum" admin merchant fees --data "$data" $mid --qr 101.00
 expect 0 "limits" -- "$possum" admin merchant limits --data "$data" $mid --daily 50000 \
 	--per-txn 2000 --types purchase,refund --json
 out_has '"types":\["purchase","refund"\]'
+out_has '"limits":{"daily":{"amount":5000000,"currency":"CNY"},"per_txn":{"amount":200000,"currency":"CNY"}'
 expect 2 "limits: no such type" -- "$possum" admin merchant limits --data "$data" $mid --types cashback
 expect 2 "limits: per transaction over daily" -- "$possum" admin merchant limits --data "$data" \
 	$mid --per-txn 60000

@@ -285,7 +285,12 @@ static void test_fees_and_limits(void **state)
 	fees = json_object_get(c.res.body, "fees");
 	assert_int_equal(json_integer_value(json_object_get(fees, "credit_bp")), 58);
 	assert_int_equal(json_integer_value(json_object_get(fees, "debit_bp")), 55);
-	assert_int_equal(json_integer_value(json_object_get(fees, "debit_cap")), 1800);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(fees, "debit_cap"), "amount")),
+	    1800);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(fees, "debit_cap"), "currency")),
+	    "CNY");
 	assert_int_equal(call(f, &c, &operator_, "PUT", "/api/v1/merchants/{}/fees", mid,
 	                      "{\"qr_bp\":10001}", NULL),
 	                 400);
@@ -296,7 +301,12 @@ static void test_fees_and_limits(void **state)
 	                      NULL),
 	                 200);
 	limits = json_object_get(c.res.body, "limits");
-	assert_int_equal(json_integer_value(json_object_get(limits, "per_txn")), 200000);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(limits, "per_txn"), "amount")),
+	    200000);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(limits, "daily"), "currency")),
+	    "CNY");
 	assert_int_equal(json_array_size(json_object_get(limits, "types")), 2);
 	assert_int_equal(call(f, &c, &operator_, "PUT", "/api/v1/merchants/{}/limits", mid,
 	                      "{\"types\":[\"cashback\"]}", NULL),
