@@ -555,7 +555,7 @@ static int build_message(const char *prog, const iso8583_profile *p, json_t *roo
 }
 
 static const char encode_help[] =
-    "--profile P [--framed] [--raw] < message.json\n"
+    "--profile P [--framed] [--raw | --json] < message.json\n"
     "\n"
     "Reads {\"mti\":\"0200\",\"fields\":{\"2\":…}} on standard input (the form\n"
     "'possum iso decode --json' prints: text as itself, binary as hex) and prints the\n"
@@ -566,6 +566,7 @@ static const char encode_help[] =
     "  --framed     add the length header; for cup-pos also the TPDU and header, from\n"
     "               \"tpdu\" and \"header\" (hex) or 6000000000 and 603100310000\n"
     "  --raw        write the bytes themselves, not hex (to pipe into a socket)\n"
+    "  --json       print {\"hex\":\"…\",\"length\":N} (N bytes, the header included)\n"
     "\n"
     "Exit status: 0 encoded; 2 bad usage or a value the dialect refuses.\n";
 
@@ -628,6 +629,20 @@ out:
 static const cli_opt encode_opts[] = {TEXT("profile", profile), SET("framed", framed),
                                       SET("raw", raw)};
 
+/* {"hex":"…","length":N}: encode --json. */
+static int print_hex_json(const char *prog, const uint8_t *msg, size_t len)
+{
+	char *hex = malloc(2 * len + 1);
+
+	if (hex == NULL || hex_encode(msg, len, hex, 2 * len + 1) != HEX_OK) {
+		free(hex);
+		return cli_error(CLI_FAILED, prog, "out of memory");
+	}
+	cli_print_json(json_pack("{s:s, s:I}", "hex", hex, "length", (json_int_t)len));
+	free(hex);
+	return CLI_OK;
+}
+
 static int iso_encode(struct cli_env *env, const void *values)
 {
 	const struct iopts *o = values;
@@ -639,11 +654,15 @@ static int iso_encode(struct cli_env *env, const void *values)
 
 	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
 		return rc;
+	if (o->raw && env->json)
+		return cli_error(CLI_USAGE, prog, "--raw and --json: bytes or JSON, not both");
 	if ((out = malloc(MAX_MESSAGE)) == NULL)
 		return cli_error(CLI_FAILED, prog, "out of memory");
 	if ((rc = encode_stdin(prog, p, o->framed, NULL, out, &len)) == CLI_OK) {
 		if (o->raw)
 			fwrite(out, 1, len, stdout);
+		else if (env->json)
+			rc = print_hex_json(prog, out, len);
 		else
 			cli_print_hex(out, len);
 	}
@@ -828,7 +847,9 @@ static const char profiles_help[] =
     "\n"
     "Lists the ISO 8583 dialects possum speaks: a name and what it is, a line each.\n"
     "\n"
-    "  --json  print {\"items\":[{\"name\":…,\"description\":…},…],\"next\":null}\n";
+    "  --json  print {\"items\":[{\"name\":…,\"description\":…},…],\"next\":null}\n"
+    "\n"
+    "Exit status: 0 listed; 2 bad usage.\n";
 
 static int iso_profiles(struct cli_env *env, const void *values)
 {
@@ -863,7 +884,8 @@ static const cli_command iso_cmds[] = {
      .help = decode_help, CLI_OPTS(decode_opts, struct iopts), .common = CLI_JSON, .max = 1,
      .wrong = "one message at a time"},
     {"encode", "encode a message from JSON", .handler = iso_encode, .env = CLI_ENV_NONE,
-     .help = encode_help, CLI_OPTS(encode_opts, struct iopts), .wrong = FROM_STDIN},
+     .help = encode_help, CLI_OPTS(encode_opts, struct iopts), .common = CLI_JSON,
+     .wrong = FROM_STDIN},
     {"send", "send a message to a host and print the answer", .handler = iso_send,
      .env = CLI_ENV_NONE, .help = send_help, CLI_OPTS(send_opts, struct iopts),
      .defaults = &(const struct iopts){.timeout = "10"}, .common = CLI_JSON, .wrong = FROM_STDIN},

@@ -31,11 +31,17 @@ err_has "possum admin audit: --limit takes a whole number"
 expect 0 "profiles" -- "$possum" iso profiles
 out_has "iso87a-bb"
 
-# The published vector (../shared/vectors): the ASCII dialect, no length header.
+# The project's known-answer vector: the ASCII dialect, no length header.
 echo '{"mti":"0100","fields":{"2":"4242424242424242","3":"123456","4":"100"}}' >"$tmp/v.json"
 expect 0 "encode vector" -- sh -c "'$possum' iso encode --profile iso87a <'$tmp/v.json'"
 want=$(printf '01007000000000000000164242424242424242123456000000000100' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
 if [ "$(cat "$tmp/out")" = "$want" ]; then ok; else bad "vector: got $(cat "$tmp/out")"; fi
+vector=$want # (expect sets want)
+expect 0 "encode --json" -- sh -c "'$possum' iso encode --profile iso87a --json <'$tmp/v.json'"
+if [ "$(cat "$tmp/out")" = "{\"hex\":\"$vector\",\"length\":56}" ]; then ok; else bad "encode --json: $(cat "$tmp/out")"; fi
+expect 2 "encode --json --raw" -- sh -c "'$possum' iso encode --profile iso87a --json --raw <'$tmp/v.json'"
+err_has "not both"
+want=$vector
 expect 0 "decode vector" -- "$possum" iso decode --profile iso87a --json "$want"
 if [ "$(cat "$tmp/out")" = '{"mti":"0100","fields":{"2":"4242424242424242","3":"123456","4":"000000000100"}}' ]; then ok; else bad "vector JSON: $(cat "$tmp/out")"; fi
 

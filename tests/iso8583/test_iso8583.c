@@ -44,7 +44,7 @@ static const char *ascii_hex(const char *s)
 	return test_tohex((const uint8_t *)s, strlen(s));
 }
 
-/* ../shared/vectors: MTI 0100, F2 4242424242424242, F3 123456, F4 100 in the ASCII
+/* The known-answer vector: MTI 0100, F2 4242424242424242, F3 123456, F4 100 in the ASCII
  * dialect packs to "01007000000000000000164242424242424242123456000000000100". */
 static void iso87a_published_vector(void **state)
 {
