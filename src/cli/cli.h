@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/text.h"
 #include "acquirer/acquirer.h"
 #include "host/env.h"
 #include "hsm/hsm.h"
@@ -287,6 +288,13 @@ int cli_int64(const char *prog, const char *name, const char *text, int64_t min,
 /* Prints a JSON value compactly, keys in insertion order, and a newline; takes the reference. */
 struct json_t;
 void cli_print_json(struct json_t *root);
+
+/* Time t for people: the local time of the config's [host] utc_offset, with the year
+ * ("2026-11-30 22:00:00"), "-" for none; into out, which it returns. */
+struct cli_env;
+const char *cli_time(const struct cli_env *env, int64_t t, char out[TEXT_TIME_LEN]);
+/* Prints "LABEL        TIME" (the label in 13 columns) and a newline, TIME as cli_time's. */
+void cli_print_time(const struct cli_env *env, const char *label, int64_t t);
 
 /* ---- The environment of a command (env.c) ---- */
 

@@ -95,45 +95,13 @@ static void print_amount(int64_t v, unsigned currency)
 	fputs(text, stdout);
 }
 
-static void print_time(const char *label, int64_t t)
-{
-	char text[TEXT_UTC_LEN];
-
-	text_utc(t, text);
-	printf("%-13s%s\n", label, text[0] != '\0' ? text : "-");
-}
-
-static int history_json(void *ctx, const struct store_merchant_step *h)
-{
-	char at[TEXT_UTC_LEN];
-
-	text_utc(h->at, at);
-	json_array_append_new(ctx, json_pack("{s:s?, s:s, s:s, s:s, s:s}", "from",
-	                                     h->from != 0 ? merchant_state_name(h->from) : NULL,
-	                                     "to", merchant_state_name(h->to), "actor", h->actor,
-	                                     "reason", h->reason, "at", at));
-	return 0;
-}
-
+/* A step of a merchant's history as a line, its time local (ctx: the cli_env). */
 static int history_print(void *ctx, const struct store_merchant_step *h)
 {
-	char at[TEXT_UTC_LEN];
+	char at[TEXT_TIME_LEN];
 
-	(void)ctx;
-	text_utc(h->at, at);
+	cli_time(ctx, h->at, at);
 	printf("  %s  %-14s %s  %s\n", at, merchant_state_name(h->to), h->actor, h->reason);
-	return 0;
-}
-
-static int doc_json(void *ctx, const struct store_merchant_doc *d)
-{
-	char at[TEXT_UTC_LEN];
-
-	text_utc(d->at, at);
-	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
-	                                     (json_int_t)d->id, "type", d->type, "name", d->name,
-	                                     "content_type", d->content_type, "size",
-	                                     (json_int_t)d->size, "sha256", d->sha256, "at", at));
 	return 0;
 }
 
@@ -151,17 +119,14 @@ static int print_merchant(struct cli_env *env, const struct merchant_info *i, bo
 	const struct store_merchant_app *a = &i->app;
 
 	if (json) {
-		json_t *o = merchant_json(i, false), *history = json_array(), *docs = json_array();
+		json_t *o = NULL;
 
-		if (full) {
-			merchant_history(env->host.merchant, a->id, history_json, history);
-			merchant_documents(env->host.merchant, a->id, doc_json, docs);
-			json_object_set_new(o, "history", history);
-			json_object_set_new(o, "documents", docs);
-		} else {
-			json_decref(history);
-			json_decref(docs);
-		}
+		if (!full)
+			o = merchant_json(i, false, env->host.cfg.utc_offset);
+		else if (merchant_full_json(env->host.merchant, i, env->host.cfg.utc_offset, &o) !=
+		         MERCHANT_OK)
+			return cli_error(CLI_FAILED, env->prog,
+			                 "cannot read the merchant's history");
 		cli_print_json(o);
 		return CLI_OK;
 	}
@@ -182,7 +147,7 @@ static int print_merchant(struct cli_env *env, const struct merchant_info *i, bo
 	print_amount(a->limit_txn, (unsigned)a->limit_currency);
 	printf("\ntypes       ");
 	{
-		json_t *o = merchant_json(i, false);
+		json_t *o = merchant_json(i, false, 0);
 		size_t k;
 		json_t *v;
 
@@ -192,11 +157,11 @@ static int print_merchant(struct cli_env *env, const struct merchant_info *i, bo
 	}
 	printf("\ncertificate  %s\n", i->cert.number[0] != '\0' ? i->cert.number : "-");
 	if (i->cert.number[0] != '\0')
-		print_time("valid until", i->cert.valid_until);
-	print_time("next review", a->next_review);
+		cli_print_time(env, "valid until", i->cert.valid_until);
+	cli_print_time(env, "next review", a->next_review);
 	if (full) {
 		printf("history\n");
-		merchant_history(env->host.merchant, a->id, history_print, NULL);
+		merchant_history(env->host.merchant, a->id, history_print, env);
 		printf("documents\n");
 		merchant_documents(env->host.merchant, a->id, doc_print, NULL);
 	}
@@ -411,15 +376,16 @@ struct listing {
 static int list_one(void *ctx, const struct merchant_info *i)
 {
 	struct listing *l = ctx;
-	char due[TEXT_UTC_LEN];
+	char due[TEXT_TIME_LEN];
 
 	l->n++;
 	if (l->items != NULL)
-		return json_array_append_new(l->items, merchant_json(i, false)) != 0;
-	text_utc(i->app.next_review, due);
+		return json_array_append_new(l->items, merchant_json(i, false, l->utc_offset)) != 0;
+	text_local(i->app.next_review, l->utc_offset, due);
 	printf("%-6lld %-15s %-14s %s  %s%s%s\n", (long long)i->app.id,
 	       i->app.mid[0] != '\0' ? i->app.mid : "-", merchant_state_name(i->app.state),
-	       i->app.mcc, i->app.legal_name, due[0] != '\0' ? "  review " : "", due);
+	       i->app.mcc, i->app.legal_name, i->app.next_review != 0 ? "  review " : "",
+	       i->app.next_review != 0 ? due : "");
 	return 0;
 }
 
@@ -523,11 +489,7 @@ static int document_add(struct cli_env *env, const void *values)
 		goto out;
 	}
 	if (env->json) {
-		json_t *list = json_array();
-
-		doc_json(list, &d);
-		cli_print_json(json_incref(json_array_get(list, 0)));
-		json_decref(list);
+		cli_print_json(merchant_doc_json(&d, env->host.cfg.utc_offset));
 	} else {
 		printf("document %lld  %s  sha256 %s\n", (long long)d.id, d.content_type, d.sha256);
 	}
@@ -731,12 +693,12 @@ static const char due_help[] =
 static int terminal_due(void *ctx, const struct merchant_terminal *t)
 {
 	struct listing *l = ctx;
-	char due[TEXT_UTC_LEN];
+	char due[TEXT_TIME_LEN];
 
 	l->n++;
 	if (l->items != NULL)
 		return json_array_append_new(l->items, http_terminal_json(t, l->utc_offset)) != 0;
-	text_utc(t->next_review, due);
+	text_local(t->next_review, l->utc_offset, due);
 	printf("terminal %-8s %-15s %s  review %s\n", t->tid, t->mid, t->sn, due);
 	return 0;
 }

@@ -118,7 +118,7 @@ static const cli_opt confirm_opts[] = {CLI_NEED("code", struct confirm, code)};
 static int sc_confirm(struct cli_env *env, const void *values)
 {
 	const char *mid = env->operands[0], *code = ((const struct confirm *)values)->code;
-	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
+	char why[MERCHANT_REASON_MAX], at[TEXT_TIME_LEN];
 	struct merchant_settlecard_view v;
 	const struct merchant_settlecard *c;
 	int64_t now = (int64_t)time(NULL);
@@ -134,7 +134,7 @@ static int sc_confirm(struct cli_env *env, const void *values)
 	if (env->json) {
 		cli_print_json(card_json(c, env->host.cfg.utc_offset));
 	} else {
-		text_utc(c->effective_from, at);
+		cli_time(env, c->effective_from, at);
 		printf("bound %s, paid to from %s\n", c->masked, at);
 	}
 	return rc;
@@ -152,7 +152,7 @@ static const char show_help[] =
 static int sc_show(struct cli_env *env, const void *values)
 {
 	const char *mid = env->operands[0];
-	char why[MERCHANT_REASON_MAX], at[TEXT_UTC_LEN];
+	char why[MERCHANT_REASON_MAX], at[TEXT_TIME_LEN];
 	struct merchant_settlecard_view v;
 	int64_t now = (int64_t)time(NULL);
 	bool ready;
@@ -183,13 +183,13 @@ static int sc_show(struct cli_env *env, const void *values)
 	}
 	printf("merchant  %s\n", mid);
 	if (v.has_current) {
-		text_utc(v.current.effective_from, at);
+		cli_time(env, v.current.effective_from, at);
 		printf("card      %s (from %s, by %s)\n", v.current.masked, at, v.current.actor);
 	} else {
 		printf("card      none\n");
 	}
 	if (v.has_next) {
-		text_utc(v.next.effective_from, at);
+		cli_time(env, v.next.effective_from, at);
 		printf("next      %s (from %s, by %s)\n", v.next.masked, at, v.next.actor);
 	}
 	if (v.has_pending)

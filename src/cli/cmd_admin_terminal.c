@@ -216,15 +216,7 @@ out:
 	crypto_wipe(all, sizeof all);
 }
 
-static void print_time(const char *label, int64_t t)
-{
-	char text[TEXT_UTC_LEN];
-
-	text_utc(t, text);
-	printf("%-13s%s\n", label, text[0] != '\0' ? text : "-");
-}
-
-static void print_terminal(const struct merchant_terminal *t)
+static void print_terminal(const struct cli_env *env, const struct merchant_terminal *t)
 {
 	printf("tid          %s\nmid          %s\nsn           %s\nstate        %s\n", t->tid,
 	       t->mid, t->sn, merchant_terminal_state_name(t->state));
@@ -236,9 +228,9 @@ static void print_terminal(const struct merchant_terminal *t)
 	printf("version      %s\nbatch        %06d\nsigned in    %s\ntmk kcv      %s%s\n",
 	       t->version[0] != '\0' ? t->version : "-", t->batch, t->signed_in ? "yes" : "no",
 	       t->tmk_kcv, t->tmk_issued ? "" : " (not handed out yet)");
-	print_time("last sign-in", t->last_signin);
-	print_time("next review", t->next_review);
-	print_time("created", t->created_at);
+	cli_print_time(env, "last sign-in", t->last_signin);
+	cli_print_time(env, "next review", t->next_review);
+	cli_print_time(env, "created", t->created_at);
 }
 
 static const char add_help[] =
@@ -333,7 +325,7 @@ static int show(struct term_cmd *c)
 	if (c->json)
 		cli_print_json(http_terminal_json(&t, c->env->host.cfg.utc_offset));
 	else
-		print_terminal(&t);
+		print_terminal(c->env, &t);
 	return CLI_OK;
 }
 
@@ -638,14 +630,14 @@ static int cmd_status(struct cli_env *env, const void *values)
 		cli_print_json(http_terminal_status_json(&s, env->host.cfg.utc_offset));
 		return rc;
 	}
-	print_terminal(&s.t);
+	print_terminal(env, &s.t);
 	printf("online       %s\n", s.online ? "yes" : "no");
-	print_time("last seen", s.last_seen);
+	cli_print_time(env, "last seen", s.last_seen);
 	if (s.last_txn.at != 0) {
 		cli_amount_format(s.last_txn.amount, (unsigned)s.last_txn.currency, amount);
 		printf("last txn     %s %s rc %s rrn %s\n", s.last_txn.type, amount, s.last_txn.rc,
 		       s.last_txn.rrn);
-		print_time("  at", s.last_txn.at);
+		cli_print_time(env, "  at", s.last_txn.at);
 	} else {
 		printf("last txn     -\n");
 	}

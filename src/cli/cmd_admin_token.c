@@ -16,14 +16,6 @@
 #include "store/store_audit.h"
 #include "store/store_http.h"
 
-/* "2026-11-30T14:00:00Z", or "-" for 0. */
-static void format_time(int64_t t, char out[TEXT_UTC_LEN])
-{
-	text_utc(t, out);
-	if (out[0] == '\0')
-		strcpy(out, "-");
-}
-
 static const char token_create_help[] =
     "--role operator|merchant|auditor [--merchant MID] [--label TEXT] [--config FILE]\n"
     "       [--data DIR] [--json]\n"
@@ -97,7 +89,7 @@ struct token_out {
 static int print_token(void *arg, const struct store_http_token *t)
 {
 	const struct token_out *out = arg;
-	char created[TEXT_UTC_LEN], revoked[TEXT_UTC_LEN];
+	char created[TEXT_TIME_LEN], revoked[TEXT_TIME_LEN];
 
 	if (out->items != NULL)
 		return json_array_append_new(
@@ -108,8 +100,8 @@ static int print_token(void *arg, const struct store_http_token *t)
 		                     t->label, "created",
 		                     jsonval_time(t->created_at, out->utc_offset), "revoked",
 		                     jsonval_time(t->revoked_at, out->utc_offset))) != 0;
-	format_time(t->created_at, created);
-	format_time(t->revoked_at, revoked);
+	text_local(t->created_at, out->utc_offset, created);
+	text_local(t->revoked_at, out->utc_offset, revoked);
 	printf("%-5lld %-8s %-15s %-20s %-20s %s\n", (long long)t->id, http_role_name(t->role),
 	       t->mid[0] != '\0' ? t->mid : "-", created, revoked,
 	       t->label[0] != '\0' ? t->label : "-");
@@ -217,7 +209,7 @@ struct audit_out {
 static int print_entry(void *arg, const struct store_audit *a)
 {
 	struct audit_out *out = arg;
-	char at[TEXT_UTC_LEN];
+	char at[TEXT_TIME_LEN];
 
 	if (out->want != 0 && out->n == out->want) {
 		out->more = true; /* the one more, which says a next page exists */
@@ -233,7 +225,7 @@ static int print_entry(void *arg, const struct store_audit *a)
 		                     "action", a->action, "object", a->object, "before",
 		                     json_loads(a->before, JSON_DECODE_ANY, NULL), "after",
 		                     json_loads(a->after, JSON_DECODE_ANY, NULL))) != 0;
-	format_time(a->at, at);
+	text_local(a->at, out->utc_offset, at);
 	printf("%lld %s %s %s %s\n  before %s\n  after  %s\n", (long long)a->id, at, a->actor,
 	       a->action, a->object, a->before, a->after);
 	return 0;

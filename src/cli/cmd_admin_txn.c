@@ -23,16 +23,6 @@
 	"  --data DIR       the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
 	")\n"
 
-/* t as local time of the config's offset (minutes east of UTC): "2026-11-30 22:00:00". */
-static void local_time(const struct cli_env *env, int64_t t, char out[32])
-{
-	time_t at = (time_t)(t + (int64_t)env->host.cfg.utc_offset * 60);
-	struct tm tm;
-
-	if (gmtime_r(&at, &tm) == NULL || strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(out, 32, "-");
-}
-
 /* minor units of currency as "12.34 CNY". */
 static void amount_text(int64_t minor, int currency, char out[48])
 {
@@ -142,7 +132,7 @@ static int list_one(void *arg, const struct store_acq_txn *t)
 {
 	struct listing *l = arg;
 	bool link = t->source == STORE_ACQ_LINK;
-	char at[32], amount[48];
+	char at[TEXT_TIME_LEN], amount[48];
 
 	l->n++;
 	if (l->items != NULL)
@@ -152,7 +142,7 @@ static int list_one(void *arg, const struct store_acq_txn *t)
 		printf("%-6s %-19s %-12s %-8s %-15s %-10s %14s %-19s %-8s %-2s %s\n", "ID",
 		       "TIME (LOCAL)", "RRN", "TID", "MID", "TYPE", "AMOUNT", "CARD", "STATUS",
 		       "RC", "AUTH");
-	local_time(l->env, t->at, at);
+	cli_time(l->env, t->at, at);
 	amount_text(t->amount, t->currency, amount);
 	printf("%-6lld %-19s %-12s %-8s %-15s %-10s %14s %-19s %-8s %-2s %s\n", (long long)t->id,
 	       at, t->rrn, link ? "link" : t->tid, link ? t->acquirer : t->mid, t->type, amount,
@@ -203,9 +193,9 @@ static const char show_help[] =
 
 static void show_lines(const struct cli_env *env, const struct store_acq_txn *t)
 {
-	char at[32], amount[48];
+	char at[TEXT_TIME_LEN], amount[48];
 
-	local_time(env, t->at, at);
+	cli_time(env, t->at, at);
 	amount_text(t->amount, t->currency, amount);
 	printf("rrn        %s\n"
 	       "time       %s (local)\n"

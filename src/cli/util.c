@@ -265,6 +265,19 @@ int cli_int64(const char *prog, const char *name, const char *text, int64_t min,
 	return CLI_OK;
 }
 
+const char *cli_time(const struct cli_env *env, int64_t t, char out[TEXT_TIME_LEN])
+{
+	text_local(t, env->host.cfg.utc_offset, out);
+	return out;
+}
+
+void cli_print_time(const struct cli_env *env, const char *label, int64_t t)
+{
+	char text[TEXT_TIME_LEN];
+
+	printf("%-13s%s\n", label, cli_time(env, t, text));
+}
+
 void cli_print_json(json_t *root)
 {
 	char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -16,12 +16,12 @@ bool text_is_line(const char *s, size_t max)
 	return true;
 }
 
-void text_utc(int64_t t, char out[TEXT_UTC_LEN])
+void text_local(int64_t t, int utc_offset, char out[TEXT_TIME_LEN])
 {
-	time_t tt = (time_t)t;
+	time_t local = (time_t)(t + (int64_t)utc_offset * 60);
 	struct tm tm;
 
-	out[0] = '\0';
-	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
-		strftime(out, TEXT_UTC_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (t == 0 || gmtime_r(&local, &tm) == NULL ||
+	    strftime(out, TEXT_TIME_LEN, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		strcpy(out, "-");
 }

@@ -13,9 +13,10 @@
  * a line break or escape that would forge a log line or a text message does not. */
 bool text_is_line(const char *s, size_t max);
 
-/* t (Unix seconds) as UTC in ISO 8601, "2026-11-30T14:00:00Z", into out; "" for 0 (the
- * "none" of a time) or a time gmtime cannot show. */
-#define TEXT_UTC_LEN 32
-void text_utc(int64_t t, char out[TEXT_UTC_LEN]);
+/* t (Unix seconds) as people read it, in the local time utc_offset minutes east of UTC and
+ * with the year: "2026-11-30 22:00:00", into out; "-" for 0 (the "none" of a time) or a time
+ * gmtime cannot show. Programs get RFC 3339 instead (jsonval_time). */
+#define TEXT_TIME_LEN 32
+void text_local(int64_t t, int utc_offset, char out[TEXT_TIME_LEN]);
 
 #endif

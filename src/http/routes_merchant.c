@@ -53,58 +53,14 @@ static int refused(struct http_response *res, int rc, const struct merchant_info
 	}
 }
 
-/* A list being filled, and the offset of its times. */
-struct items {
-	json_t *list;
-	int utc_offset;
-};
-
-static int history_item(void *ctx, const struct store_merchant_step *h)
-{
-	struct items *l = ctx;
-
-	json_array_append_new(l->list,
-	                      json_pack("{s:s?, s:s, s:s, s:s, s:o}", "from",
-	                                h->from != 0 ? merchant_state_name(h->from) : NULL, "to",
-	                                merchant_state_name(h->to), "actor", h->actor, "reason",
-	                                h->reason, "at", jsonval_time(h->at, l->utc_offset)));
-	return 0;
-}
-
-static json_t *document_json(const struct store_merchant_doc *d, int utc_offset)
-{
-	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o}", "id", (json_int_t)d->id, "type",
-	                 d->type, "name", d->name, "content_type", d->content_type, "size",
-	                 (json_int_t)d->size, "sha256", d->sha256, "at",
-	                 jsonval_time(d->at, utc_offset));
-}
-
-static int document_item(void *ctx, const struct store_merchant_doc *d)
-{
-	struct items *l = ctx;
-
-	json_array_append_new(l->list, document_json(d, l->utc_offset));
-	return 0;
-}
-
 /* Answers status with merchant i, its history and documents. */
 static int reply_merchant(struct http_ctx *ctx, struct http_response *res, int status,
                           const struct merchant_info *i)
 {
-	json_t *o = merchant_json(i, false), *history = json_array(), *docs = json_array();
+	json_t *o;
 
-	if (o == NULL || history == NULL || docs == NULL ||
-	    merchant_history(ctx->merchant, i->app.id, history_item,
-	                     &(struct items){history, ctx->utc_offset}) != MERCHANT_OK ||
-	    merchant_documents(ctx->merchant, i->app.id, document_item,
-	                       &(struct items){docs, ctx->utc_offset}) != MERCHANT_OK) {
-		json_decref(o);
-		json_decref(history);
-		json_decref(docs);
+	if (merchant_full_json(ctx->merchant, i, ctx->utc_offset, &o) != MERCHANT_OK)
 		return HTTP_EFAIL;
-	}
-	json_object_set_new(o, "history", history);
-	json_object_set_new(o, "documents", docs);
 	return http_reply(res, status, o);
 }
 
@@ -157,6 +113,7 @@ struct page {
 	json_t *items;
 	int64_t last;
 	size_t n, limit;
+	int utc_offset;
 };
 
 static int page_item(void *ctx, const struct merchant_info *i)
@@ -167,7 +124,8 @@ static int page_item(void *ctx, const struct merchant_info *i)
 		return 1; /* one more than the page holds: there is a next page */
 	p->n++;
 	p->last = i->app.id;
-	return json_array_append_new(p->items, merchant_json(i, false)) != 0 ? -1 : 0;
+	return json_array_append_new(p->items, merchant_json(i, false, p->utc_offset)) != 0 ? -1
+	                                                                                    : 0;
 }
 
 /* GET /api/v1/merchants?state=&limit=&after= */
@@ -177,7 +135,7 @@ static int merchant_list_route(struct http_ctx *ctx, const struct http_request *
 	const char *state = http_query(req, "state"), *limit = http_query(req, "limit"),
 	           *after = http_query(req, "after");
 	struct store_merchant_app_filter f = {0};
-	struct page p = {json_array(), 0, 0, LIST_DEFAULT};
+	struct page p = {json_array(), 0, 0, LIST_DEFAULT, ctx->utc_offset};
 	char *end;
 	int rc;
 
@@ -288,7 +246,7 @@ static int document_add_route(struct http_ctx *ctx, const struct http_request *r
 		                 "content");
 	if (rc != MERCHANT_OK)
 		return refused(res, rc, &i, "content");
-	return http_reply(res, 201, document_json(&d, ctx->utc_offset));
+	return http_reply(res, 201, merchant_doc_json(&d, ctx->utc_offset));
 }
 
 /* GET /api/v1/merchants/{ref}/documents */
@@ -296,15 +254,13 @@ static int document_list_route(struct http_ctx *ctx, const struct http_request *
                                struct http_response *res)
 {
 	struct merchant_info i;
-	json_t *items = json_array();
+	json_t *items;
 	int rc;
 
-	if ((rc = find(ctx, req, res, &i)) != HTTP_OK ||
-	    (rc = merchant_documents(ctx->merchant, i.app.id, document_item,
-	                             &(struct items){items, ctx->utc_offset})) != MERCHANT_OK) {
-		json_decref(items);
+	if ((rc = find(ctx, req, res, &i)) != HTTP_OK)
 		return rc == HTTP_EARG ? HTTP_OK : HTTP_EFAIL;
-	}
+	if (merchant_docs_json(ctx->merchant, i.app.id, ctx->utc_offset, &items) != MERCHANT_OK)
+		return HTTP_EFAIL;
 	return http_reply_page(res, true, items, NULL);
 }
 

@@ -16,6 +16,7 @@
 
 #include "audit/audit.h"
 #include "common/hex.h"
+#include "common/jsonval.h"
 #include "common/text.h"
 
 static const char *const doc_types[] = {"licence", "tax",       "id_front",
@@ -159,4 +160,82 @@ int merchant_documents(merchant *m, int64_t id,
 		return merchant_from_store(rc);
 	rc = store_merchant_doc_list(m->s, id, fn, ctx);
 	return rc > 0 ? rc : merchant_from_store(rc);
+}
+
+/* ---- JSON: a document, and a merchant with its history and documents (the show of the CLI
+ * and of the API) ---- */
+
+/* A list being filled by merchant_history() or merchant_documents(), and its times' offset. */
+struct json_items {
+	json_t *list;
+	int utc_offset;
+};
+
+static int step_item(void *ctx, const struct store_merchant_step *h)
+{
+	struct json_items *l = ctx;
+
+	return json_array_append_new(
+	           l->list, json_pack("{s:s?, s:s, s:s, s:s, s:o}", "from",
+	                              h->from != 0 ? merchant_state_name(h->from) : NULL, "to",
+	                              merchant_state_name(h->to), "actor", h->actor, "reason",
+	                              h->reason, "at", jsonval_time(h->at, l->utc_offset))) != 0
+	           ? 1 /* stops the walk: out of memory */
+	           : 0;
+}
+
+json_t *merchant_doc_json(const struct store_merchant_doc *d, int utc_offset)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o}", "id", (json_int_t)d->id, "type",
+	                 d->type, "name", d->name, "content_type", d->content_type, "size",
+	                 (json_int_t)d->size, "sha256", d->sha256, "at",
+	                 jsonval_time(d->at, utc_offset));
+}
+
+static int doc_item(void *ctx, const struct store_merchant_doc *d)
+{
+	struct json_items *l = ctx;
+
+	return json_array_append_new(l->list, merchant_doc_json(d, l->utc_offset)) != 0
+	           ? 1 /* stops the walk: out of memory */
+	           : 0;
+}
+
+int merchant_docs_json(merchant *m, int64_t id, int utc_offset, json_t **out)
+{
+	struct json_items l = {json_array(), utc_offset};
+	int rc = l.list != NULL ? merchant_documents(m, id, doc_item, &l) : MERCHANT_ENOMEM;
+
+	if (rc > 0)
+		rc = MERCHANT_ENOMEM;
+	if (rc != MERCHANT_OK) {
+		json_decref(l.list);
+		l.list = NULL;
+	}
+	*out = l.list;
+	return rc;
+}
+
+int merchant_full_json(merchant *m, const struct merchant_info *i, int utc_offset, json_t **out)
+{
+	struct json_items history = {json_array(), utc_offset};
+	json_t *o = merchant_json(i, false, utc_offset), *docs = NULL;
+	int rc = MERCHANT_ENOMEM;
+
+	*out = NULL;
+	if (o == NULL || history.list == NULL ||
+	    (rc = merchant_history(m, i->app.id, step_item, &history)) != MERCHANT_OK ||
+	    (rc = merchant_docs_json(m, i->app.id, utc_offset, &docs)) != MERCHANT_OK) {
+		rc = rc > 0 ? MERCHANT_ENOMEM : rc;
+		goto out;
+	}
+	json_object_set_new(o, "history", history.list);
+	json_object_set_new(o, "documents", docs);
+	history.list = NULL;
+	*out = o;
+	o = NULL;
+out:
+	json_decref(history.list);
+	json_decref(o);
+	return rc;
 }

@@ -77,7 +77,7 @@ void merchant_close(merchant *m);
  * MID (acquirer code, area, MCC, a sequence: 15 digits), writes the acquirer's merchant row,
  * issues the certificate and sets the next periodic review. The representative's ID number is
  * kept encrypted under the data key and shown masked; what the audit log keeps of a merchant
- * is merchant_json(…, true): no ID number and the phone masked. */
+ * is merchant_json(…, true, 0): no ID number and the phone masked. */
 
 enum merchant_state {
 	MERCHANT_APPLIED = 1,
@@ -203,8 +203,15 @@ int merchant_history(merchant *m, int64_t id,
                      int (*fn)(void *ctx, const struct store_merchant_step *h), void *ctx);
 
 /* A merchant as JSON, new reference (NULL: out of memory): for people and programs with
- * audit false, for the audit log's before and after with audit true (the phone masked). */
-json_t *merchant_json(const struct merchant_info *i, bool audit);
+ * audit false, for the audit log's before and after with audit true (the phone masked); its
+ * times RFC 3339 in the local time utc_offset minutes east of UTC (the audit log's: 0, UTC). */
+json_t *merchant_json(const struct merchant_info *i, bool audit, int utc_offset);
+/* Merchant i as merchant_json(i, false, utc_offset) with its "history" (steps: from, to,
+ * actor, reason, at) and "documents" (merchant_doc_json each): what `merchant show --json`
+ * and GET /merchants/{ref} print. *out is a new reference the caller owns. */
+int merchant_full_json(merchant *m, const struct merchant_info *i, int utc_offset, json_t **out);
+/* Application id's documents as a JSON array of merchant_doc_json, new reference in *out. */
+int merchant_docs_json(merchant *m, int64_t id, int utc_offset, json_t **out);
 
 /* Documents: a file of type ("licence", "tax", "id_front", "id_back", "agreement", "other")
  * called name (one line, 1 to MERCHANT_NAME_MAX bytes), of 1 to document_max bytes of PDF,
@@ -218,6 +225,9 @@ int merchant_document_add(merchant *m, int64_t id, const char *type, const char 
 bool merchant_document_type(const char *type);
 int merchant_documents(merchant *m, int64_t id,
                        int (*fn)(void *ctx, const struct store_merchant_doc *d), void *ctx);
+/* Document d as {"id","type","name","content_type","size","sha256","at"}, new reference
+ * (NULL: out of memory), at in the local time utc_offset minutes east of UTC. */
+json_t *merchant_doc_json(const struct store_merchant_doc *d, int utc_offset);
 
 /* ---- Terminals: one terminal, one code (terminal.c) ----
  *

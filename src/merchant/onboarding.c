@@ -188,8 +188,8 @@ static int load(merchant *m, int64_t id, const char *mid, struct merchant_info *
 static int audit(merchant *m, const char *actor, const char *action,
                  const struct merchant_info *before, const struct merchant_info *after, int64_t now)
 {
-	json_t *b = before != NULL ? merchant_json(before, true) : NULL;
-	json_t *a = merchant_json(after, true);
+	json_t *b = before != NULL ? merchant_json(before, true, 0) : NULL;
+	json_t *a = merchant_json(after, true, 0);
 	char object[STORE_AUDIT_OBJECT_MAX];
 	int rc;
 
@@ -577,19 +577,10 @@ int merchant_history(merchant *m, int64_t id,
 
 /* ---- JSON ---- */
 
-/* "2026-11-30T14:00:00Z", or null for 0. */
-static json_t *time_json(int64_t t)
-{
-	char text[TEXT_UTC_LEN];
-
-	text_utc(t, text);
-	return text[0] != '\0' ? json_string(text) : json_null();
-}
-
 /* The currency of a debit card's fee cap: the fees are charged in CNY. */
 #define FEE_CURRENCY 156
 
-json_t *merchant_json(const struct merchant_info *i, bool audit_form)
+json_t *merchant_json(const struct merchant_info *i, bool audit_form, int utc_offset)
 {
 	const struct store_merchant_app *a = &i->app;
 	char phone[sizeof a->phone];
@@ -615,11 +606,13 @@ json_t *merchant_json(const struct merchant_info *i, bool audit_form)
 	    jsonval_money(a->fee_debit_cap, FEE_CURRENCY), "qr_bp", a->fee_qr_bp, "limits", "daily",
 	    jsonval_money(a->limit_daily, (unsigned)a->limit_currency), "per_txn",
 	    jsonval_money(a->limit_txn, (unsigned)a->limit_currency), "types", list, "certificate",
-	    i->cert.number[0] == '\0' ? json_null()
-	                              : json_pack("{s:s, s:o, s:o}", "number", i->cert.number,
-	                                          "issued", time_json(i->cert.issued),
-	                                          "valid_until", time_json(i->cert.valid_until)),
-	    "next_review", time_json(a->next_review), "created", time_json(a->created_at),
-	    "updated", time_json(a->updated_at));
+	    i->cert.number[0] == '\0'
+	        ? json_null()
+	        : json_pack("{s:s, s:o, s:o}", "number", i->cert.number, "issued",
+	                    jsonval_time(i->cert.issued, utc_offset), "valid_until",
+	                    jsonval_time(i->cert.valid_until, utc_offset)),
+	    "next_review", jsonval_time(a->next_review, utc_offset), "created",
+	    jsonval_time(a->created_at, utc_offset), "updated",
+	    jsonval_time(a->updated_at, utc_offset));
 	return o;
 }

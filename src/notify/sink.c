@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "common/text.h"
+#include "common/jsonval.h"
 #include "crypto/crypto.h"
 
 void notify_config_defaults(struct notify_config *cfg)
@@ -71,12 +71,12 @@ static int file_send(notify_sink *k, int64_t id, const char *phone, const char *
                      char why[NOTIFY_SINK_WHY_MAX])
 {
 	struct file_sink *f = (struct file_sink *)k;
-	char ts[TEXT_UTC_LEN], *line;
+	char ts[JSONVAL_TIME_LEN], *line;
 	int rc = NOTIFY_ESINK;
 	size_t len;
 
 	why[0] = '\0';
-	text_utc((int64_t)time(NULL), ts);
+	jsonval_time_text((int64_t)time(NULL), 0, ts); /* UTC, as the log's ts */
 	if ((line = notify_sink_json(ts, id, false, phone, text)) == NULL) {
 		snprintf(why, NOTIFY_SINK_WHY_MAX, "out of memory");
 		return NOTIFY_ESINK;

@@ -224,6 +224,19 @@ err_has "no merchant of MID 898000000000000"
 expect 2 "merchant balance: bad date" -- a merchant balance $mid --to 30-11-2026
 expect 2 "merchant balance: not a MID" -- a merchant balance 898
 
+# Every time a person reads is local with its year, whatever the machine's zone: terminal,
+# merchant, token and audit lines (an audit entry's before and after, indented, are the
+# records as kept: their times UTC, as they say), and the JSON of merchant show (+08:00).
+local_now=$(date -u -d '+8 hours' '+%F %H')
+for cmd in "terminal show TERM0001" "merchant show $mid" "token list" "audit --limit 3"; do
+	# shellcheck disable=SC2086
+	expect 0 "$cmd" -- env TZ=America/New_York "$possum" admin $cmd --data "$data"
+	out_has "$local_now:[0-5][0-9]:[0-5][0-9]"
+	if grep -v '^  ' "$tmp/out" | grep -q '[0-9]Z\b'; then bad "$cmd shows a UTC time: $(grep '[0-9]Z' "$tmp/out" | head -2)"; else ok; fi
+done
+expect 0 "merchant show --json" -- a merchant show $mid --json
+out_has '"at":"20[0-9-]*T[0-9:]*+08:00"'
+
 kill -TERM $host_pid
 wait $host_pid
 finish
