@@ -154,7 +154,8 @@ int store_acq_txn_get(store *s, int64_t id, struct store_acq_txn *out);
 int store_acq_txn_by_auth(store *s, const char *type, const char *pan_hash, const char *auth_code,
                           struct store_acq_txn *out);
 /* The request over the issuer's link (read as store_acq_txn_search() reads it) of that RRN,
- * the latest if several; STORE_ENOTFOUND when none. */
+ * the latest if several, but that a follow-up (which over the link repeats its original's RRN)
+ * comes after any other; STORE_ENOTFOUND when none. */
 int store_acq_link_by_rrn(store *s, const char *rrn, struct store_acq_txn *out);
 
 /* Which requests (kind 0) store_acq_txn_search() reads: each criterion NULL, "" or 0 (amount:

@@ -268,7 +268,9 @@ static const struct store_query txn_search_link_q =
     STORE_Q(TXN_SEARCH("SELECT * FROM (" LINK_ENTRIES ") WHERE ?4 = ''", "?5 = ''"),
             &txn_filter_args, &txn_row);
 
-/* The link's request of an RRN: ?1, LINK_ENTRIES' id to read after, is 0. */
+/* The link's request of an RRN: ?1, LINK_ENTRIES' id to read after, is 0. A follow-up over
+ * the link names its original by repeating its RRN (field 37): the original is the one shown,
+ * the follow-ups only when no other has the RRN. */
 struct link_rrn_args {
 	int64_t after;
 	const char *rrn;
@@ -279,7 +281,8 @@ static const struct store_row link_rrn_args = STORE_ROW_N(link_rrn_cols, 2);
 int store_acq_link_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
 {
 	static const struct store_query q =
-	    STORE_Q("SELECT * FROM (" LINK_ENTRIES ") WHERE rrn = ?2 ORDER BY id DESC LIMIT 1",
+	    STORE_Q("SELECT * FROM (" LINK_ENTRIES ") WHERE rrn = ?2 ORDER BY op IN " OPS_FOLLOW_UPS
+	            ", id DESC LIMIT 1",
 	            &link_rrn_args, &txn_row);
 
 	return store_q_get(s, &q, &(struct link_rrn_args){0, rrn}, out);
