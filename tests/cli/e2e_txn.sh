@@ -226,7 +226,7 @@ expect 2 "merchant balance: not a MID" -- a merchant balance 898
 
 # ---- what became of a pre-authorization and of a completion (after the balance: a
 # completion and its void count there) ----
-auth_of() { sed -n 's/.*"auth":"\([0-9]*\)".*/\1/p' "$tmp/out"; }
+auth_of() { sed -n 's/.*"auth\(_code\)\{0,1\}":"\([0-9]*\)".*/\2/p' "$tmp/out"; }
 expect 0 "preauth 80.00" -- t preauth --card "$tmp/card.json" --pin 123456 --amount 80.00 --json
 rrn6=$(rrn_of)
 auth6=$(auth_of)
