@@ -124,11 +124,12 @@ int acquirer_commit(acquirer *a);
 
 /* A request's status (enum store_acq_status): STORE_ACQ_APPROVED (response code 00, not
  * reversed, voided or refunded in full: a payment refunded in part stays approved), _DECLINED,
- * _REVERSED, _VOIDED or _REFUNDED (in full); its name "approved", "declined", "reversed",
- * "voided" or "refunded". */
+ * _REVERSED, _VOIDED or _REFUNDED (in full); a pre-authorization's _CANCELLED or _COMPLETED;
+ * its name "approved", "declined", "reversed", "voided", "refunded", "cancelled" or
+ * "completed". */
 int acquirer_txn_status(const struct store_acq_txn *t);
 const char *acquirer_status_name(int status);
-/* name's status into *out: ACQUIRER_OK, or ACQUIRER_EARG when it is none of the five. */
+/* name's status into *out: ACQUIRER_OK, or ACQUIRER_EARG when it is none of the seven. */
 int acquirer_status_parse(const char *name, int *out);
 
 /* Where a request came from (enum store_acq_source): "terminal" or "link"; name's into *out,
@@ -151,14 +152,18 @@ int acquirer_txn_page(store *s, const struct store_acq_txn_filter *f,
                       int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx,
                       int64_t *next);
 
-/* The request of that RRN (the latest, should two share it); ACQUIRER_ENOTFOUND when none. */
-int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out);
+/* The request of that RRN (the latest, should two share it) of source (enum store_acq_source),
+ * or of either with ACQUIRER_SOURCE_ANY: a terminal's first, else one over the issuer's link
+ * (its type named); ACQUIRER_ENOTFOUND when none. */
+#define ACQUIRER_SOURCE_ANY (-1)
+int acquirer_txn_by_rrn(store *s, const char *rrn, int source, struct store_acq_txn *out);
 
 /* {"id","at","rrn","tid","mid","type","amount":{"amount","currency"},"card","status","rc",
  * "reason","auth_code","batch","stan"}, and "refunded":{"amount","currency"} when some of it
- * was refunded, "original" (an RRN) for a void or refund, "source" ("terminal" or "link"; the
- * link's have "acquirer" in place of "tid", "mid" and "batch"): docs/api.md's item; "at" local time,
- * utc_offset minutes east of UTC. NULL when out of memory. */
+ * was refunded, "completed" (as much) when a pre-authorization was, "original" (an RRN) for a
+ * follow-up that named or found its original, "source" ("terminal" or "link"; the
+ * link's have "acquirer" in place of "tid", "mid" and "batch"): docs/api.md's item; "at" local
+ * time, utc_offset minutes east of UTC. NULL when out of memory. */
 json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset);
 
 /* What a merchant's approved, unreversed requests hold in one currency (ISO 4217 numeric):

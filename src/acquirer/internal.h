@@ -156,8 +156,8 @@ int acquirer_stage_record(struct txn *t);
 /* t's row of acq_txns, of kind (0 a request, 1 a reversal) and type, with auth_code. */
 void acquirer_txn_row(const struct txn *t, int kind, const char *type, const char *auth_code,
                       struct store_acq_txn *row);
-/* Row f, an approved void or refund being reversed: its original's row no longer voided, or
- * refunded by as much less. ACQUIRER_OK for any other row. */
+/* Row f, an approved void, completion void or refund being reversed: its original's row no
+ * longer voided, or refunded by as much less. ACQUIRER_OK for any other row. */
 int acquirer_undo_follow_up(struct txn *t, const struct store_acq_txn *f);
 int acquirer_stage_notify(struct txn *t);
 

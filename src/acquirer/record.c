@@ -1,8 +1,8 @@
 /* record.c — what a request leaves behind: its identity taken (a repeat is 94), its row in
- * acq_txns (an approved void or refund marking its original's row voided or refunded, and a
- * reversal of one unmarking it), and the cardholder's text of its outcome in the notify
- * outbox, all in the request's savepoint; a card authentication's code kept for after the
- * commit. */
+ * acq_txns (an approved follow-up marking its original's row: voided, refunded, a
+ * pre-authorization cancelled or completed; a reversal of a void or refund unmarking it), and
+ * the cardholder's text of its outcome in the notify outbox, all in the request's savepoint; a
+ * card authentication's code kept for after the commit. */
 #include "acquirer/internal.h"
 
 #include <stdio.h>
@@ -54,48 +54,86 @@ void acquirer_txn_row(const struct txn *t, int kind, const char *type, const cha
 	snprintf(row->settle_date, sizeof row->settle_date, "%s", t->settle_date);
 }
 
-/* A void or refund names its original by RRN; approved, it marks the original's row (a
- * purchase or completion of the host's, found by that RRN) voided, or refunded by as much, in
- * the same savepoint as its own row, which then names the original's (row->original_id). */
+/* The follow-ups: each acts on an original it names. */
+#define FOLLOW_UPS                                                                                 \
+	((1u << REQUEST_VOID) | (1u << REQUEST_REFUND) | (1u << REQUEST_COMPLETION_VOID) |         \
+	 (1u << REQUEST_PREAUTH_CANCEL) | (1u << REQUEST_COMPLETION))
+
+/* A follow-up's original among the host's rows, named as the issuer reads it (authorize.c): a
+ * pre-authorization's cancel and completion, and a completion's void, by the card and auth code
+ * (38), else by RRN; a void and a refund by RRN, of a purchase or completion. STORE_ENOTFOUND
+ * when none of the type it acts on. */
+static int find_original(struct txn *t, struct store_acq_txn *orig)
+{
+	const struct request_original *o = &t->rq.orig;
+	const char *type = t->rq.type == REQUEST_COMPLETION_VOID ? "completion"
+	                   : t->rq.type == REQUEST_VOID || t->rq.type == REQUEST_REFUND ? NULL
+	                                                                                : "preauth";
+	int rc;
+
+	if (type != NULL && o->auth_code[0] != '\0')
+		rc = store_acq_txn_by_auth(t->a->s, type, t->pan_hash, o->auth_code, orig);
+	else if (o->rrn[0] != '\0')
+		rc = store_acq_txn_by_rrn(t->a->s, o->rrn, orig);
+	else
+		return STORE_ENOTFOUND;
+	if (rc != STORE_OK)
+		return rc;
+	if (type != NULL
+	        ? strcmp(orig->type, type) != 0
+	        : strcmp(orig->type, "purchase") != 0 && strcmp(orig->type, "completion") != 0)
+		return STORE_ENOTFOUND; /* not one of the host's: nothing of its to mark */
+	return STORE_OK;
+}
+
+/* A follow-up names its original's RRN; approved, it marks the original's row in the same
+ * savepoint as its own row, which then names the original's (row->original_id): a void or
+ * completion void voided, a refund refunded by as much, a pre-authorization cancelled (voided)
+ * or completed by as much. */
 static int follow_up(struct txn *t, struct store_acq_txn *row)
 {
-	bool is_void = t->rq.type == REQUEST_VOID;
+	enum request_type type = t->rq.type;
 	struct store_acq_txn orig;
 	int rc;
 
-	if (!is_void && t->rq.type != REQUEST_REFUND)
+	if (type <= 0 || ((1u << type) & FOLLOW_UPS) == 0)
 		return ACQUIRER_OK;
 	snprintf(row->original_rrn, sizeof row->original_rrn, "%s", t->rq.orig.rrn);
-	if (!rcode_approved(row->rc) || row->original_rrn[0] == '\0')
+	if (!rcode_approved(row->rc))
 		return ACQUIRER_OK;
-	if ((rc = store_acq_txn_by_rrn(t->a->s, row->original_rrn, &orig)) == STORE_ENOTFOUND)
-		return ACQUIRER_OK; /* not one of the host's: nothing of its to mark */
+	if ((rc = find_original(t, &orig)) == STORE_ENOTFOUND)
+		return ACQUIRER_OK;
 	if (rc != STORE_OK)
 		return acquirer_from_store(rc);
-	if (strcmp(orig.type, "purchase") != 0 && strcmp(orig.type, "completion") != 0)
-		return ACQUIRER_OK;
-	if (is_void)
-		orig.voided = true;
-	else
+	snprintf(row->original_rrn, sizeof row->original_rrn, "%s", orig.rrn);
+	if (type == REQUEST_REFUND)
 		orig.refunded += row->amount;
+	else if (type == REQUEST_COMPLETION)
+		orig.completed += row->amount;
+	else
+		orig.voided = true;
 	row->original_id = orig.id;
 	return acquirer_from_store(store_acq_txn_update(t->a->s, &orig));
 }
 
+/* A void's, completion void's or refund's reversal gives its original back what it took. The
+ * issuer gives no hold back (authorize.c): a pre-authorization stays cancelled or completed
+ * when the cancel or completion is reversed. */
 int acquirer_undo_follow_up(struct txn *t, const struct store_acq_txn *f)
 {
+	bool refund = strcmp(f->type, "refund") == 0;
 	struct store_acq_txn orig;
 	int rc;
 
 	if (f->original_id == 0 || !rcode_approved(f->rc) ||
-	    (strcmp(f->type, "void") != 0 && strcmp(f->type, "refund") != 0))
+	    (!refund && strcmp(f->type, "void") != 0 && strcmp(f->type, "completion_void") != 0))
 		return ACQUIRER_OK;
 	if ((rc = store_acq_txn_get(t->a->s, f->original_id, &orig)) != STORE_OK)
 		return acquirer_from_store(rc);
-	if (strcmp(f->type, "void") == 0)
-		orig.voided = false;
-	else
+	if (refund)
 		orig.refunded = orig.refunded > f->amount ? orig.refunded - f->amount : 0;
+	else
+		orig.voided = false;
 	return acquirer_from_store(store_acq_txn_update(t->a->s, &orig));
 }
 

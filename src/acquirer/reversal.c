@@ -10,8 +10,8 @@
 #include "rcode/rcode.h"
 
 /* The original seen: undone at the issuer, through the route it took, when it was approved
- * (found there by its network STAN and amount), and marked reversed; a void or refund
- * reversed no longer marks its own original (record.c). */
+ * (found there by its network STAN and amount), and marked reversed; a void, completion void
+ * or refund reversed no longer marks its own original (record.c). */
 static int reverse_original(struct txn *t, struct store_acq_txn *orig)
 {
 	int rc;

@@ -19,28 +19,39 @@ static const char *const status_names[] = {
     [STORE_ACQ_REVERSED] = "reversed", /* approved, then reversed */
     [STORE_ACQ_VOIDED] = "voided",     /* approved, then voided */
     [STORE_ACQ_REFUNDED] = "refunded", /* approved, then refunded in full */
+    /* A pre-authorization's: its hold cancelled, or completed (in full or in part). */
+    [STORE_ACQ_CANCELLED] = "cancelled",
+    [STORE_ACQ_COMPLETED] = "completed",
 };
 
+static_assert(STORE_ACQ_CANCELLED == 6 && STORE_ACQ_COMPLETED == 7,
+              "the store's TXN_STATUS reads the statuses by these numbers");
+
 /* What became of it, as store_acq_txn_search()'s status criterion reads it: a payment refunded
- * in part stays approved, and its entry says how much was refunded. */
+ * in part stays approved, and its entry says how much was refunded; a pre-authorization's
+ * cancel marks it voided, which it reads as cancelled. */
 int acquirer_txn_status(const struct store_acq_txn *t)
 {
+	bool preauth = strcmp(t->type, "preauth") == 0; /* the link's named so by the store */
+
 	return !rcode_approved(t->rc)                        ? STORE_ACQ_DECLINED
 	       : t->reversed                                 ? STORE_ACQ_REVERSED
+	       : t->voided && preauth                        ? STORE_ACQ_CANCELLED
 	       : t->voided                                   ? STORE_ACQ_VOIDED
+	       : t->completed > 0                            ? STORE_ACQ_COMPLETED
 	       : t->refunded > 0 && t->refunded >= t->amount ? STORE_ACQ_REFUNDED
 	                                                     : STORE_ACQ_APPROVED;
 }
 
 const char *acquirer_status_name(int status)
 {
-	return status >= STORE_ACQ_APPROVED && status <= STORE_ACQ_REFUNDED ? status_names[status]
-	                                                                    : "";
+	return status >= STORE_ACQ_APPROVED && status <= STORE_ACQ_COMPLETED ? status_names[status]
+	                                                                     : "";
 }
 
 int acquirer_status_parse(const char *name, int *out)
 {
-	for (int s = STORE_ACQ_APPROVED; s <= STORE_ACQ_REFUNDED; s++)
+	for (int s = STORE_ACQ_APPROVED; s <= STORE_ACQ_COMPLETED; s++)
 		if (strcmp(name, status_names[s]) == 0) {
 			*out = s;
 			return ACQUIRER_OK;
@@ -48,7 +59,9 @@ int acquirer_status_parse(const char *name, int *out)
 	return ACQUIRER_EARG;
 }
 
-static_assert(STORE_OP_COMPLETION == REQUEST_COMPLETION &&
+static_assert(STORE_OP_PREAUTH == REQUEST_PREAUTH &&
+                  STORE_OP_PREAUTH_CANCEL == REQUEST_PREAUTH_CANCEL &&
+                  STORE_OP_COMPLETION == REQUEST_COMPLETION &&
                   STORE_OP_COMPLETION_VOID == REQUEST_COMPLETION_VOID &&
                   STORE_OP_PURCHASE == REQUEST_PURCHASE && STORE_OP_VOID == REQUEST_VOID &&
                   STORE_OP_REFUND == REQUEST_REFUND && STORE_OP_REVERSAL == REQUEST_REVERSAL,
@@ -106,10 +119,17 @@ struct page {
 	int64_t last, next;
 };
 
+/* A link's request: its type by the issuer's number of it. */
+static void link_type(struct store_acq_txn *t)
+{
+	if (t->source == STORE_ACQ_LINK)
+		snprintf(t->type, sizeof t->type, "%s", request_type_name(t->op));
+}
+
 static int page_one(void *arg, const struct store_acq_txn *t)
 {
 	struct page *p = arg;
-	struct store_acq_txn link;
+	struct store_acq_txn row;
 
 	/* One row more than the page was read: there is a next page, after the last shown. */
 	if (p->limit != 0 && p->n == p->limit) {
@@ -118,12 +138,9 @@ static int page_one(void *arg, const struct store_acq_txn *t)
 	}
 	p->n++;
 	p->last = t->id;
-	if (t->source == STORE_ACQ_LINK) { /* its type by the issuer's number of it */
-		link = *t;
-		snprintf(link.type, sizeof link.type, "%s", request_type_name(t->op));
-		t = &link;
-	}
-	return p->fn(p->ctx, t) != 0 ? 2 : 0;
+	row = *t;
+	link_type(&row);
+	return p->fn(p->ctx, &row) != 0 ? 2 : 0;
 }
 
 int acquirer_txn_page(store *s, const struct store_acq_txn_filter *f,
@@ -146,25 +163,37 @@ int acquirer_txn_page(store *s, const struct store_acq_txn_filter *f,
 	return rc == 1 ? ACQUIRER_OK : acquirer_from_store(rc);
 }
 
-int acquirer_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
+int acquirer_txn_by_rrn(store *s, const char *rrn, int source, struct store_acq_txn *out)
 {
-	return acquirer_from_store(store_acq_txn_by_rrn(s, rrn, out));
+	int rc = STORE_ENOTFOUND;
+
+	if (source != STORE_ACQ_LINK)
+		rc = store_acq_txn_by_rrn(s, rrn, out);
+	if (rc == STORE_ENOTFOUND && source != STORE_ACQ_TERMINAL &&
+	    (rc = store_acq_link_by_rrn(s, rrn, out)) == STORE_OK)
+		link_type(out);
+	return acquirer_from_store(rc);
 }
 
 /* The one JSON shape of a request, and where it came from ("source"): a payment refunded says
- * how much ("refunded"), a void or refund names its original ("original": its RRN); the link's
+ * how much ("refunded"), a pre-authorization completed how much ("completed"), a follow-up
+ * names its original ("original": its RRN); the link's
  * have the acquirer's institution ("acquirer") in place of a terminal, merchant and batch. */
 json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset)
 {
-	json_t *o = json_pack(
-	    "{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "id",
-	    (json_int_t)t->id, "at", jsonval_time(t->at, utc_offset), "rrn", t->rrn, "tid", t->tid, "mid",
-	    t->mid, "type", t->type, "amount", jsonval_money(t->amount, (unsigned)t->currency),
-	    "card", t->masked, "status", acquirer_status_name(acquirer_txn_status(t)), "rc", t->rc,
-	    "reason", t->reason, "auth_code", t->auth_code, "batch", t->batch, "stan", t->stan);
+	json_t *o =
+	    json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:s}",
+	              "id", (json_int_t)t->id, "at", jsonval_time(t->at, utc_offset), "rrn", t->rrn,
+	              "tid", t->tid, "mid", t->mid, "type", t->type, "amount",
+	              jsonval_money(t->amount, (unsigned)t->currency), "card", t->masked, "status",
+	              acquirer_status_name(acquirer_txn_status(t)), "rc", t->rc, "reason",
+	              t->reason, "auth_code", t->auth_code, "batch", t->batch, "stan", t->stan);
 
 	if (o != NULL && t->refunded > 0 &&
 	    json_object_set_new(o, "refunded", jsonval_money(t->refunded, (unsigned)t->currency)))
+		goto fail;
+	if (o != NULL && t->completed > 0 &&
+	    json_object_set_new(o, "completed", jsonval_money(t->completed, (unsigned)t->currency)))
 		goto fail;
 	if (o != NULL && t->original_rrn[0] != '\0' &&
 	    json_object_set_new(o, "original", json_string(t->original_rrn)))

@@ -53,7 +53,7 @@ static const char list_help[] =
     "  --terminal TID   the terminal (8 characters); --tid is the same\n"
     "  --mid MID        the merchant (15 characters)\n"
     "  --status STATUS  approved, declined, reversed, voided or refunded (in full; refunded in\n"
-    "                   part is approved)\n"
+    "                   part is approved); a pre-authorization's cancelled or completed\n"
     "  --card CARD      a masked card (622588******0017) or its last 4 digits; never a clear\n"
     "                   number\n"
     "  --amount AMOUNT  the amount, CNY: 12.34\n"
@@ -115,8 +115,8 @@ static int read_filter(const char *prog, const struct topts *o, struct store_acq
 	if (acquirer_txn_filter_check(f, &bad, &why) != ACQUIRER_OK)
 		return cli_usage_error(prog, "--%s: %s", bad, why);
 	if (o->status != NULL && acquirer_status_parse(o->status, &f->status) != ACQUIRER_OK)
-		return cli_usage_error(
-		    prog, "--status: approved, declined, reversed, voided or refunded");
+		return cli_usage_error(prog, "--status: approved, declined, reversed, voided, "
+		                             "refunded, cancelled or completed");
 	if (o->source != NULL && acquirer_source_parse(o->source, &f->source) != ACQUIRER_OK)
 		return cli_usage_error(prog, "--source: terminal or link");
 	return CLI_OK;
@@ -183,11 +183,14 @@ static int txn_list(struct cli_env *env, const void *values)
 /* ---- txn show ---- */
 
 static const char show_help[] =
-    "RRN [--config FILE] [--data DIR] [--json]\n"
+    "RRN [--source SOURCE] [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Shows the request of retrieval reference number RRN (12 characters; the latest, should\n"
-    "two share it), as GET /api/v1/transactions/{rrn} does.\n"
-    "\n" COMMON_HELP "  --json           print the API's item\n"
+    "two share it), as GET /api/v1/transactions/{rrn} does: a terminal's, else one that came\n"
+    "over the issuer's link.\n"
+    "\n"
+    "  --source SOURCE  terminal or link: that one's only\n" COMMON_HELP
+    "  --json           print the API's item\n"
     "\n"
     "Exit status: 0 shown; 1 no such request, or a failure; 2 bad usage.\n";
 
@@ -204,17 +207,20 @@ static void show_lines(const struct cli_env *env, const struct store_acq_txn *t)
 	       "card       %s\n"
 	       "status     %s\n"
 	       "rc         %s%s%s\n"
-	       "auth code  %s\n"
-	       "terminal   %s  batch %d  stan %s\n"
-	       "merchant   %s\n"
-	       "id         %lld\n",
+	       "auth code  %s\n",
 	       t->rrn, at, t->type, amount, t->masked, acquirer_status_name(acquirer_txn_status(t)),
 	       t->rc, t->reason[0] != '\0' ? "  " : "", t->reason,
-	       t->auth_code[0] != '\0' ? t->auth_code : "-", t->tid, t->batch, t->stan, t->mid,
-	       (long long)t->id);
-	if (t->refunded > 0) {
-		amount_text(t->refunded, t->currency, amount);
-		printf("refunded   %s\n", amount);
+	       t->auth_code[0] != '\0' ? t->auth_code : "-");
+	if (t->source == STORE_ACQ_LINK)
+		printf("source     link  acquirer %s  stan %s\n", t->acquirer, t->stan);
+	else
+		printf("terminal   %s  batch %d  stan %s\n"
+		       "merchant   %s\n",
+		       t->tid, t->batch, t->stan, t->mid);
+	printf("id         %lld\n", (long long)t->id);
+	if (t->refunded > 0 || t->completed > 0) {
+		amount_text(t->refunded > 0 ? t->refunded : t->completed, t->currency, amount);
+		printf("%s  %s\n", t->refunded > 0 ? "refunded " : "completed", amount);
 	}
 	if (t->original_rrn[0] != '\0')
 		printf("original   %s\n", t->original_rrn);
@@ -223,17 +229,19 @@ static void show_lines(const struct cli_env *env, const struct store_acq_txn *t)
 static int txn_show(struct cli_env *env, const void *values)
 {
 	const char *prog = env->prog, *rrn = env->operands[0];
+	const struct topts *o = values;
 	struct store_acq_txn t;
 	size_t n = strlen(rrn);
-	int rc;
+	int source = ACQUIRER_SOURCE_ANY, rc;
 
-	(void)values; /* it has no options of its own */
 	if (n != 12 ||
 	    strspn(rrn, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != n)
 		return cli_usage_error(prog, "RRN: 12 letters or digits, 000000000001");
+	if (o->source != NULL && acquirer_source_parse(o->source, &source) != ACQUIRER_OK)
+		return cli_usage_error(prog, "--source: terminal or link");
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	rc = acquirer_txn_by_rrn(env->host.data.store, rrn, &t);
+	rc = acquirer_txn_by_rrn(env->host.data.store, rrn, source, &t);
 	if (rc == ACQUIRER_ENOTFOUND)
 		return cli_error(CLI_FAILED, prog, "no request of RRN %s", rrn);
 	if (rc != ACQUIRER_OK)
@@ -254,7 +262,8 @@ static const cli_command txn_cmds[] = {
                  TOPT("source", source)),
      .common = CLI_DATADIR},
     {"show", "one request by its RRN", .handler = txn_show, .env = CLI_ENV_ISSUER | CLI_ENV_READ,
-     .help = show_help, .common = CLI_DATADIR, CLI_ONE("one RRN is needed")},
+     .help = show_help, CLI_OPTIONS(struct topts, TOPT("source", source)), .common = CLI_DATADIR,
+     CLI_ONE("one RRN is needed")},
 };
 
 const cli_group cli_admin_txn_group = {

@@ -1,8 +1,8 @@
 /* routes_transaction.c — the acquirer's records of terminal requests through the API: a search
- * (GET /api/v1/transactions; of the requests over the issuer's link with source=link), one by its
- * RRN (GET /api/v1/transactions/{rrn}), and what they hold for a merchant (GET
- * /api/v1/merchants/{mid}/balance). A merchant's token sees its own merchant's only; cards appear
- * masked. */
+ * (GET /api/v1/transactions; of the requests over the issuer's link with source=link), one by
+ * its RRN (GET /api/v1/transactions/{rrn}: a terminal's, else the link's), and what they hold
+ * for a merchant (GET /api/v1/merchants/{mid}/balance). A merchant's token sees its own
+ * merchant's only; cards appear masked. */
 #include "http/http.h"
 
 #include <string.h>
@@ -37,7 +37,8 @@ static int read_filter(const struct http_ctx *ctx, const struct http_request *re
 		return refuse(res, why, bad);
 	if (status != NULL && acquirer_status_parse(status, &f->status) != ACQUIRER_OK)
 		return refuse(res,
-		              "status must be approved, declined, reversed, voided or refunded",
+		              "status must be approved, declined, reversed, voided, refunded, "
+		              "cancelled or completed",
 		              "status");
 	if (source != NULL && acquirer_source_parse(source, &f->source) != ACQUIRER_OK)
 		return refuse(res, "source must be terminal or link", "source");
@@ -80,12 +81,17 @@ static int search(struct http_ctx *ctx, const struct http_request *req, struct h
 	                       next != 0 ? json_integer(next) : NULL);
 }
 
-/* GET /api/v1/transactions/{rrn} */
+/* GET /api/v1/transactions/{rrn}?source=: a terminal's request, else one over the issuer's link
+ * (source names the one to read). */
 static int by_rrn(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
+	const char *name = http_query(req, "source");
 	struct store_acq_txn t;
-	int rc = acquirer_txn_by_rrn(ctx->store, req->args[0], &t);
+	int source = ACQUIRER_SOURCE_ANY, rc;
 
+	if (name != NULL && acquirer_source_parse(name, &source) != ACQUIRER_OK)
+		return http_fail(res, 400, "source must be terminal or link", "source");
+	rc = acquirer_txn_by_rrn(ctx->store, req->args[0], source, &t);
 	if (rc == ACQUIRER_ENOTFOUND || (rc == ACQUIRER_OK && !http_may_see(req, t.mid)))
 		return http_fail(res, 404, "no such transaction", NULL);
 	if (rc != ACQUIRER_OK)

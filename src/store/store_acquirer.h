@@ -120,14 +120,18 @@ struct store_acq_txn {
 	int64_t decision_id; /* the issuer's decision; 0 none */
 	char net_stan[7];    /* the STAN used towards the issuer */
 	int64_t original_id; /* a reversal: the row reversed; 0 none (a tombstone); an approved
-	                        void or refund: the request it acted on; 0 none */
+	                        follow-up: the request it acted on; 0 none */
 	bool reversed;
 	char settle_date[5]; /* MMDD */
 	/* What became of a payment: voided, and how much of it was refunded (minor units), each
-	 * written with the void or refund that did it, undone with its reversal. */
+	 * written with the void, completion void or refund that did it, undone with its reversal;
+	 * of a pre-authorization: cancelled (voided) and how much was completed, which stay (the
+	 * issuer gives no hold back when the cancel or completion is reversed). */
 	bool voided;
 	int64_t refunded;
-	char original_rrn[13]; /* a void or refund: the RRN of the original it named; "" none */
+	char original_rrn[13]; /* a follow-up (void, refund, completion, its void, a cancel): the
+	                          RRN of the original it named, or found by auth code; "" none */
+	int64_t completed;
 	/* Where it came from (enum store_acq_source): a terminal's (a row of acq_txns), or over
 	 * the issuer's link (an issuer decision's, store_acq_txn_search() only: then no tid, mid,
 	 * batch or pan_hash; id the decision's; acquirer the acquirer's institution (field 32);
@@ -145,19 +149,32 @@ int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, i
 int store_acq_txn_by_rrn(store *s, const char *rrn, struct store_acq_txn *out);
 /* The row of that id; STORE_ENOTFOUND when none. */
 int store_acq_txn_get(store *s, int64_t id, struct store_acq_txn *out);
+/* The latest approved request (kind 0) of that type, card (pan_hash) and auth code: the
+ * original a pre-authorization's follow-up or a completion's void names by its field 38. */
+int store_acq_txn_by_auth(store *s, const char *type, const char *pan_hash, const char *auth_code,
+                          struct store_acq_txn *out);
+/* The request over the issuer's link (read as store_acq_txn_search() reads it) of that RRN,
+ * the latest if several, but that a follow-up (which over the link repeats its original's RRN)
+ * comes after any other; STORE_ENOTFOUND when none. */
+int store_acq_link_by_rrn(store *s, const char *rrn, struct store_acq_txn *out);
 
 /* Which requests (kind 0) store_acq_txn_search() reads: each criterion NULL, "" or 0 (amount:
  * negative) for any. */
 enum store_acq_status {
 	STORE_ACQ_ANY = 0,
-	STORE_ACQ_APPROVED, /* rc 00, not reversed, voided or refunded in full */
-	STORE_ACQ_DECLINED, /* any other rc */
-	STORE_ACQ_REVERSED, /* approved, then reversed */
-	STORE_ACQ_VOIDED,   /* approved, then voided */
-	STORE_ACQ_REFUNDED, /* approved, then refunded in full */
+	STORE_ACQ_APPROVED,  /* rc 00, not reversed, voided, cancelled, completed or refunded
+	                        in full */
+	STORE_ACQ_DECLINED,  /* any other rc */
+	STORE_ACQ_REVERSED,  /* approved, then reversed */
+	STORE_ACQ_VOIDED,    /* approved, then voided */
+	STORE_ACQ_REFUNDED,  /* approved, then refunded in full */
+	STORE_ACQ_CANCELLED, /* a pre-authorization approved, then cancelled */
+	STORE_ACQ_COMPLETED, /* a pre-authorization approved, then completed */
 };
 /* The request types (request.h's enum request_type, as the issuer's decisions keep them in op)
  * that the link's listing tells apart; the acquirer checks them against request.h. */
+#define STORE_OP_PREAUTH         2
+#define STORE_OP_PREAUTH_CANCEL  3
 #define STORE_OP_COMPLETION      4
 #define STORE_OP_COMPLETION_VOID 5
 #define STORE_OP_PURCHASE        6
@@ -185,7 +202,7 @@ struct store_acq_txn_filter {
 int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
                          int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx);
 
-/* Writes t's reversed, voided and refunded. */
+/* Writes t's reversed, voided, refunded and completed. */
 int store_acq_txn_update(store *s, const struct store_acq_txn *t);
 
 /* What a terminal's batch holds, approved and not reversed: payments (purchases,

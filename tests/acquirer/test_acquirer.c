@@ -623,7 +623,7 @@ static void listed(struct fx *x, const char *rrn, int status, int64_t refunded)
 {
 	struct store_acq_txn t;
 
-	assert_int_equal(acquirer_txn_by_rrn(x->f->s, rrn, &t), ACQUIRER_OK);
+	assert_int_equal(acquirer_txn_by_rrn(x->f->s, rrn, STORE_ACQ_TERMINAL, &t), ACQUIRER_OK);
 	assert_string_equal(acquirer_status_name(acquirer_txn_status(&t)),
 	                    acquirer_status_name(status));
 	assert_int_equal(t.refunded, refunded);
@@ -650,7 +650,7 @@ static void void_and_refund(void **state)
 	assert_string_equal(a.r.out.type, "void");
 	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
 	listed(x, a1.rrn, STORE_ACQ_VOIDED, 0);
-	assert_int_equal(acquirer_txn_by_rrn(x->f->s, a.rrn, &t), ACQUIRER_OK);
+	assert_int_equal(acquirer_txn_by_rrn(x->f->s, a.rrn, ACQUIRER_SOURCE_ANY, &t), ACQUIRER_OK);
 	assert_string_equal(t.original_rrn, a1.rrn);
 	purchase_req(x, &p1, &img, 2000, T_PIN);
 	expect(x, &p1, true, "00", &a2);
@@ -676,30 +676,87 @@ static void void_and_refund(void **state)
 	listed(x, a2.rrn, STORE_ACQ_APPROVED, 500);
 }
 
+/* The requests of a status, as the lists' criterion finds them. */
+static int count_one(void *ctx, const struct store_acq_txn *t)
+{
+	(void)t;
+	++*(int *)ctx;
+	return 0;
+}
+
+static int count_status(struct fx *x, int status)
+{
+	struct store_acq_txn_filter f = {.amount = -1, .status = status};
+	int64_t next;
+	int n = 0;
+
+	assert_int_equal(acquirer_txn_page(x->f->s, &f, count_one, &n, &next), ACQUIRER_OK);
+	return n;
+}
+
+/* A follow-up's original, as it names it. */
+static void names(struct fx *x, const char *rrn, const char *original)
+{
+	struct store_acq_txn t;
+
+	assert_int_equal(acquirer_txn_by_rrn(x->f->s, rrn, ACQUIRER_SOURCE_ANY, &t), ACQUIRER_OK);
+	assert_string_equal(t.original_rrn, original);
+}
+
+/* A pre-authorization is listed cancelled, or completed (and by how much); a completion's
+ * void, by auth code alone, marks it voided, and that void's reversal takes it off again. */
 static void preauth_flow(void **state)
 {
 	struct fx *x = *state;
 	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_CREDIT, false);
-	struct req q, p;
+	struct req q, p, r;
 	struct ans pa, a, c;
+	struct store_acq_txn t;
 
 	signin(x);
 	card_req(x, &p, "0100", "030000", "06", "10", &img, 5000, T_PIN, A_SN);
 	expect(x, &p, true, "00", &pa);
 	test_money(x->f, img.card_id, T_LIMIT - 5000, 0, 5000);
+	listed(x, pa.rrn, STORE_ACQ_APPROVED, 0);
 	follow_up(x, &q, "0100", "200000", "06", "11", &img, 5000, &pa, p.stan);
+	iso8583_unset(&q.m, 37); /* named by its auth code alone */
 	expect(x, &q, true, "00", &a);
 	assert_string_equal(a.r.out.type, "preauth_cancel");
 	test_money(x->f, img.card_id, T_LIMIT, 0, 0);
+	listed(x, pa.rrn, STORE_ACQ_CANCELLED, 0);
+	names(x, a.rrn, pa.rrn);
+	/* The cancel's reversal gives no hold back: still cancelled. */
+	reversal_of(x, &q, &r, &img, 5000);
+	expect(x, &r, true, "00", &a);
+	listed(x, pa.rrn, STORE_ACQ_CANCELLED, 0);
 	card_req(x, &p, "0100", "030000", "06", "10", &img, 5000, T_PIN, A_SN);
 	expect(x, &p, true, "00", &pa);
 	follow_up(x, &q, "0200", "000000", "06", "20", &img, 4000, &pa, p.stan);
 	expect(x, &q, true, "00", &c);
 	assert_string_equal(c.r.out.type, "completion");
 	test_money(x->f, img.card_id, T_LIMIT - 4000, -4000, 0);
+	listed(x, pa.rrn, STORE_ACQ_COMPLETED, 0);
+	assert_int_equal(acquirer_txn_by_rrn(x->f->s, pa.rrn, STORE_ACQ_TERMINAL, &t), ACQUIRER_OK);
+	assert_int_equal(t.completed, 4000);
+	names(x, c.rrn, pa.rrn);
+	assert_int_equal(count_status(x, STORE_ACQ_CANCELLED), 1);
+	assert_int_equal(count_status(x, STORE_ACQ_COMPLETED), 1);
 	follow_up(x, &q, "0200", "200000", "06", "21", &img, 4000, &c, q.stan);
+	iso8583_unset(&q.m, 37);
 	expect(x, &q, true, "00", &a);
 	assert_string_equal(a.r.out.type, "completion_void");
+	listed(x, c.rrn, STORE_ACQ_VOIDED, 0);
+	names(x, a.rrn, c.rrn);
+	assert_int_equal(count_status(x, STORE_ACQ_VOIDED), 1);
+	reversal_of(x, &q, &r, &img, 4000);
+	expect(x, &r, true, "00", &a);
+	listed(x, c.rrn, STORE_ACQ_APPROVED, 0);
+	listed(x, pa.rrn, STORE_ACQ_COMPLETED, 0);
+	/* Not found by either source, nor among the link's. */
+	assert_int_equal(acquirer_txn_by_rrn(x->f->s, pa.rrn, STORE_ACQ_LINK, &t),
+	                 ACQUIRER_ENOTFOUND);
+	assert_int_equal(acquirer_txn_by_rrn(x->f->s, "999999999999", ACQUIRER_SOURCE_ANY, &t),
+	                 ACQUIRER_ENOTFOUND);
 }
 
 /* The reversal of q: its own 11 and 60 are the original's, 39 why. */

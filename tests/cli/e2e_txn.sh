@@ -113,7 +113,7 @@ if grep -q "$rrn1" "$tmp/out"; then bad "--after 1 lists the first"; else ok; fi
 expect 2 "txn list: bad date" -- a txn list --from 2026-13-01
 err_has "\-\-from"
 expect 2 "txn list: bad status" -- a txn list --status maybe
-err_has "approved, declined, reversed, voided or refunded"
+err_has "approved, declined, reversed, voided, refunded, cancelled or completed"
 expect 2 "txn list: a clear card" -- a txn list --card 6225880000000017
 err_has "masked"
 expect 2 "txn list: short TID" -- a txn list --terminal T1
@@ -192,13 +192,13 @@ expect 0 "txn list --status approved: the 5.00 again, not the voided or refunded
 out_has "\"rrn\":\"$rrn5\""
 if grep -q "\"rrn\":\"$rrn2\"\|\"rrn\":\"$rrn3\"" "$tmp/out"; then bad "--status approved lists a voided or refunded one"; else ok; fi
 if command -v curl >/dev/null 2>&1 && [ -n "$api" ]; then
-	for st in voided refunded approved; do
-		curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?status=$st" >"$tmp/api.json"
-		expect 0 "txn list --status $st --json, as the API's" -- a txn list --status $st --json
-		if [ "$(cat "$tmp/api.json")" = "$(cat "$tmp/out")" ]; then ok; else bad "status=$st: the API's list and the CLI's differ: $(cat "$tmp/api.json") / $(cat "$tmp/out")"; fi
+	for status in voided refunded approved; do
+		curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?status=$status" >"$tmp/api.json"
+		expect 0 "txn list --status $status --json, as the API's" -- a txn list --status $status --json
+		if [ "$(cat "$tmp/api.json")" = "$(cat "$tmp/out")" ]; then ok; else bad "status=$status: the API's list and the CLI's differ: $(cat "$tmp/api.json") / $(cat "$tmp/out")"; fi
 	done
 	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?status=maybe" >"$tmp/api.json"
-	if grep -q "voided or refunded" "$tmp/api.json"; then ok; else bad "status=maybe: $(cat "$tmp/api.json")"; fi
+	if grep -q "voided, refunded, cancelled or completed" "$tmp/api.json"; then ok; else bad "status=maybe: $(cat "$tmp/api.json")"; fi
 fi
 
 # ---- merchant balance ----
@@ -223,6 +223,74 @@ expect 1 "merchant balance: unknown MID" -- a merchant balance 898000000000000
 err_has "no merchant of MID 898000000000000"
 expect 2 "merchant balance: bad date" -- a merchant balance $mid --to 30-11-2026
 expect 2 "merchant balance: not a MID" -- a merchant balance 898
+
+# ---- what became of a pre-authorization and of a completion (after the balance: a
+# completion and its void count there) ----
+auth_of() { sed -n 's/.*"auth\(_code\)\{0,1\}":"\([0-9]*\)".*/\2/p' "$tmp/out"; }
+expect 0 "preauth 80.00" -- t preauth --card "$tmp/card.json" --pin 123456 --amount 80.00 --json
+rrn6=$(rrn_of)
+auth6=$(auth_of)
+expect 0 "txn show: a pre-authorization open is approved" -- a txn show "$rrn6" --json
+out_has '"status":"approved"'
+expect 0 "preauth-cancel of the 80.00" -- t preauth-cancel --auth "$auth6" --amount 80.00 --card "$tmp/card.json" --pin 123456 --json
+rrn6c=$(rrn_of)
+expect 0 "txn show: the pre-authorization cancelled" -- a txn show "$rrn6" --json
+out_has '"status":"cancelled"'
+expect 0 "txn show: cancelled, for people" -- a txn show "$rrn6"
+out_has "status     cancelled"
+expect 0 "txn show: the cancel names its pre-authorization" -- a txn show "$rrn6c" --json
+out_has "\"original\":\"$rrn6\""
+expect 0 "preauth 60.00" -- t preauth --card "$tmp/card.json" --pin 123456 --amount 60.00 --json
+rrn7=$(rrn_of)
+auth7=$(auth_of)
+expect 0 "preauth-complete 45.00 of the 60.00" -- t preauth-complete --auth "$auth7" --amount 45.00 --card "$tmp/card.json" --pin 123456 --json
+rrn7c=$(rrn_of)
+stan7c=$(stan_of)
+expect 0 "txn show: the pre-authorization completed, by 45.00" -- a txn show "$rrn7" --json
+out_has '"status":"completed"'
+out_has '"completed":{"amount":4500,"currency":"CNY"}'
+expect 0 "txn show: completed, for people" -- a txn show "$rrn7"
+out_has "completed  45.00 CNY"
+expect 0 "txn show: the completion names its pre-authorization" -- a txn show "$rrn7c" --json
+out_has "\"original\":\"$rrn7\""
+out_has '"status":"approved"'
+expect 0 "void of the completion (0200 3=20 25=06)" -- t void --stan "$stan7c" --json
+rrn7v=$(rrn_of)
+expect 0 "txn show: the completion voided" -- a txn show "$rrn7c" --json
+out_has '"status":"voided"'
+expect 0 "txn show: the completion's void names it" -- a txn show "$rrn7v" --json
+out_has '"type":"completion_void"'
+out_has "\"original\":\"$rrn7c\""
+expect 0 "txn show: the pre-authorization stays completed" -- a txn show "$rrn7" --json
+out_has '"status":"completed"'
+expect 0 "txn list --status cancelled" -- a txn list --status cancelled --json
+out_has "\"rrn\":\"$rrn6\""
+if grep -q "\"rrn\":\"$rrn7\"" "$tmp/out"; then bad "--status cancelled lists the completed one"; else ok; fi
+expect 0 "txn list --status completed" -- a txn list --status completed
+out_has "$rrn7 .* completed"
+if grep -q "$rrn6" "$tmp/out"; then bad "--status completed lists the cancelled one"; else ok; fi
+expect 0 "txn list --status voided: the completion too" -- a txn list --status voided --json
+out_has "\"rrn\":\"$rrn7c\""
+if command -v curl >/dev/null 2>&1 && [ -n "$api" ]; then
+	for status in cancelled completed voided; do
+		curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?status=$status" >"$tmp/api.json"
+		expect 0 "txn list --status $status --json, as the API's" -- a txn list --status $status --json
+		if [ "$(cat "$tmp/api.json")" = "$(cat "$tmp/out")" ]; then ok; else bad "status=$status: the API's list and the CLI's differ: $(cat "$tmp/api.json") / $(cat "$tmp/out")"; fi
+	done
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions/$rrn7" >"$tmp/api.json"
+	expect 0 "txn show --json, as the API's" -- a txn show "$rrn7" --json
+	if [ "$(cat "$tmp/api.json")" = "$(cat "$tmp/out")" ]; then ok; else bad "the API's item and the CLI's differ: $(cat "$tmp/api.json") / $(cat "$tmp/out")"; fi
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions/$rrn7?source=link" >"$tmp/api.json"
+	if grep -q '"no such transaction"' "$tmp/api.json"; then ok; else bad "source=link finds a terminal's: $(cat "$tmp/api.json")"; fi
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions/$rrn7?source=elsewhere" >"$tmp/api.json"
+	if grep -q '"field":"source"' "$tmp/api.json"; then ok; else bad "source=elsewhere: $(cat "$tmp/api.json")"; fi
+fi
+expect 0 "txn show --source terminal" -- a txn show "$rrn7" --source terminal --json
+out_has "\"rrn\":\"$rrn7\""
+expect 1 "txn show --source link: not the link's" -- a txn show "$rrn7" --source link
+err_has "no request of RRN $rrn7"
+expect 2 "txn show --source elsewhere" -- a txn show "$rrn7" --source elsewhere
+err_has "\-\-source: terminal or link"
 
 # Every time a person reads is local with its year, whatever the machine's zone: terminal,
 # merchant, token and audit lines (an audit entry's before and after, indented, are the

@@ -8,7 +8,7 @@
 #   a time        RFC 3339 with its offset or Z, or null for none
 
 def money_key:
-  test("^(amount|balance|available|held|limit|fee|fees_total|debit_cap|daily|per_txn|refunded|net|gross|total|money|debits_pending|debits_posted|credits_pending|credits_posted)$|_amount$");
+  test("^(amount|balance|available|held|limit|fee|fees_total|debit_cap|daily|per_txn|refunded|completed|net|gross|total|money|debits_pending|debits_posted|credits_pending|credits_posted)$|_amount$");
 def time_key:
   test("(^at|_at|^ts|time|since|until|expires|^created|^updated|^revoked|^issued|_from|_review|^last_seen|^last_signin)$");
 def rfc3339:

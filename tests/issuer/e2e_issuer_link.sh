@@ -5,8 +5,10 @@
 # purchases by stripe and chip (ARQC verified, ARPC returned), a duplicate (94), declines (14,
 # 15, 41, 51, 54, 55, 59), a balance (54), a pre-authorization and its completion, a void, a
 # refund, a reversal applied once, card authentication with its one-time code, a malformed
-# message (30); those requests listed with `possum admin txn list --source link` and the API. Then the ledger check passes, and neither the database nor the logs hold a
-# card number, PIN, CVV2 or track in the clear.
+# message (30); those requests listed with `possum admin txn list --source link` and the API,
+# and shown one by its RRN (`possum admin txn show`, GET /api/v1/transactions/{rrn}). Then the
+# ledger check passes, and neither the database nor the logs hold a card number, PIN, CVV2 or
+# track in the clear.
 possum=$1
 top=$2
 . "$(dirname "$0")/../lib.sh"
@@ -166,9 +168,11 @@ chipmsg 0100 030000 30000 0001
 send
 answer 00 "pre-authorization"
 pauth=$(json 38)
+prrn=$(json 37)
 COND=06 msg 0200 000000 25000 "$cpan" "$ctrack" "" "\"38\":\"$pauth\""
 send
 answer 00 "completion"
+crrn=$(json 37)
 COND=06 msg 0200 000000 25000 "$cpan" "$ctrack" "" "\"38\":\"$pauth\""
 send
 answer 12 "completion again"
@@ -246,6 +250,25 @@ expect 0 "txn list --source link --mid: none of the host's merchants" -- a txn l
 out_has '{"items":\[\],"next":null}'
 expect 2 "txn list --source: neither" -- a txn list --source network
 err_has "terminal or link"
+expect 0 "txn list --source link --status completed: the pre-authorization, by 250.00" -- a txn list --source link --status completed --json
+out_has "\"rrn\":\"$prrn\",[^{]*\"type\":\"preauth\",\"amount\":{\"amount\":30000,[^{]*\"status\":\"completed\""
+out_has '"completed":{"amount":25000,"currency":"CNY"}'
+expect 0 "txn show: the link's completion, by its RRN" -- a txn show "$crrn" --json
+out_has "\"rrn\":\"$crrn\",[^{]*\"type\":\"completion\""
+out_has "\"original\":\"$prrn\""
+out_has '"source":"link"'
+expect 0 "txn show: a link's purchase, for people" -- a txn show "$rrn"
+out_has "status     approved"
+out_has "source     link  acquirer 48020000"
+out_has "refunded   50.00 CNY"
+if grep -q "^terminal\|^merchant" "$tmp/out"; then bad "a link's request shown with a terminal: $(cat "$tmp/out")"; else ok; fi
+expect 0 "txn show --source link" -- a txn show "$rrn1" --source link --json
+out_has '"status":"voided"'
+cp "$tmp/out" "$tmp/cli_show.json"
+expect 1 "txn show --source terminal: not a terminal's" -- a txn show "$rrn1" --source terminal
+err_has "no request of RRN $rrn1"
+expect 2 "txn show --source: neither" -- a txn show "$rrn1" --source network
+err_has "terminal or link"
 api=$(sed -n 's/^api=//p' "$data/host.ports")
 if command -v curl >/dev/null 2>&1 && [ -n "$api" ]; then
 	expect 0 "operator token" -- a token create --role operator --json
@@ -254,6 +277,15 @@ if command -v curl >/dev/null 2>&1 && [ -n "$api" ]; then
 	if [ "$(cat "$tmp/api.json")" = "$(cat "$tmp/cli.json")" ]; then ok; else bad "source=link: the API's list and the CLI's differ: $(cat "$tmp/api.json") / $(cat "$tmp/cli.json")"; fi
 	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?source=other" >"$tmp/api.json"
 	if grep -q '"source must be terminal or link"' "$tmp/api.json"; then ok; else bad "source=other: $(cat "$tmp/api.json")"; fi
+	# One by its RRN: the same item as the CLI's, of either source unless one is named.
+	for q in "" "?source=link"; do
+		curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions/$rrn1$q" >"$tmp/api.json"
+		if [ "$(cat "$tmp/api.json")" = "$(cat "$tmp/cli_show.json")" ]; then ok; else bad "transactions/$rrn1$q: the API's item and the CLI's differ: $(cat "$tmp/api.json") / $(cat "$tmp/cli_show.json")"; fi
+	done
+	curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions/$rrn1?source=terminal" >"$tmp/code"
+	[ "$(cat "$tmp/code")" = 404 ] && ok || bad "source=terminal finds the link's: $(cat "$tmp/code")"
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions/$rrn1?source=other" >"$tmp/api.json"
+	if grep -q '"field":"source"' "$tmp/api.json"; then ok; else bad "transactions/RRN?source=other: $(cat "$tmp/api.json")"; fi
 fi
 
 # Malformed: a message that does not unpack is answered 30 and changes nothing.

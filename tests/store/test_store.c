@@ -63,8 +63,8 @@ static void acquirer_3_fills_follow_ups(void **state)
 	store_fixture_sql(
 	    f->path,
 	    "ALTER TABLE acq_txns DROP COLUMN voided; ALTER TABLE acq_txns DROP COLUMN refunded;"
-	    "ALTER TABLE acq_txns DROP COLUMN original_rrn;"
-	    "UPDATE schema_versions SET version = 2 WHERE module = 'acquirer';"
+	    "ALTER TABLE acq_txns DROP COLUMN original_rrn; ALTER TABLE acq_txns DROP COLUMN "
+	    "completed; UPDATE schema_versions SET version = 2 WHERE module = 'acquirer';"
 	    "INSERT INTO decisions (id, at, op, card_id, acquirer, stan, transmit, terminal, "
 	    "merchant, rrn, amount, currency, rc, reason, auth_code, original_id, remaining, "
 	    "reversed) VALUES (11, 1, 1, 1, 'A', '1', 'T', 'TERM0001', 'M', '000000000001', 2000,"
@@ -95,6 +95,56 @@ static void acquirer_3_fills_follow_ups(void **state)
 	assert_int_equal(store_acq_txn_get(f->s, 4, &t), STORE_OK);
 	assert_string_equal(t.original_rrn, "000000000003");
 	assert_int_equal(store_acq_txn_get(f->s, 99, &t), STORE_ENOTFOUND);
+}
+
+/* acquirer.4 marks the rows of before: a pre-authorization cancelled (1, by 2) and one
+ * completed (3, by 4), that completion voided (by 5); each follow-up names its original. */
+static void acquirer_4_fills_preauths(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_acq_txn t;
+
+	store_close(f->s);
+	store_fixture_sql(
+	    f->path,
+	    "ALTER TABLE acq_txns DROP COLUMN completed;"
+	    "UPDATE schema_versions SET version = 3 WHERE module = 'acquirer';"
+	    "INSERT INTO decisions (id, at, op, card_id, acquirer, stan, transmit, terminal, "
+	    "merchant, rrn, amount, currency, rc, reason, auth_code, original_id, remaining, "
+	    "reversed) VALUES (11, 1, 2, 1, 'A', '1', 'T', 'TERM0001', 'M', '000000000001', 2000,"
+	    " 156, '00', 'approved', '111111', 0, 0, 0), (12, 1, 3, 1, 'A', '2', 'T', 'TERM0001',"
+	    " 'M', '000000000002', 2000, 156, '00', 'approved', '', 11, 0, 0), (13, 1, 2, 1, 'A',"
+	    " '3', 'T', 'TERM0001', 'M', '000000000003', 5000, 156, '00', 'approved', '333333', "
+	    "0, 0, 0), (14, 1, 4, 1, 'A', '4', 'T', 'TERM0001', 'M', '000000000004', 3000, 156, "
+	    "'00', 'approved', '444444', 13, 0, 0), (15, 1, 5, 1, 'A', '5', 'T', 'TERM0001', 'M',"
+	    " '000000000005', 3000, 156, '00', 'approved', '', 14, 0, 0);"
+	    "INSERT INTO acq_txns (id, at, tid, mid, batch, stan, kind, type, amount, currency, "
+	    "masked, pan_hash, rrn, auth_code, rc, reason, decision_id, net_stan, original_id, "
+	    "reversed, settle_date) VALUES (1, 1, 'TERM0001', 'M', 1, '1', 0, 'preauth', 2000, "
+	    "156, '', '', '000000000001', '111111', '00', 'approved', 11, '1', 0, 0, ''),"
+	    "(2, 1, 'TERM0001', 'M', 1, '2', 0, 'preauth_cancel', 2000, 156, '', '', "
+	    "'000000000002', '', '00', 'approved', 12, '2', 0, 0, ''), (3, 1, 'TERM0001', 'M', 1,"
+	    " '3', 0, 'preauth', 5000, 156, '', '', '000000000003', '333333', '00', 'approved', "
+	    "13, '3', 0, 0, ''), (4, 1, 'TERM0001', 'M', 1, '4', 0, 'completion', 3000, 156, '', "
+	    "'', '000000000004', '444444', '00', 'approved', 14, '4', 0, 0, ''), (5, 1, "
+	    "'TERM0001', 'M', 1, '5', 0, 'completion_void', 3000, 156, '', '', '000000000005', "
+	    "'', '00', 'approved', 15, '5', 0, 0, '')");
+	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+	assert_int_equal(store_acq_txn_get(f->s, 1, &t), STORE_OK);
+	assert_true(t.voided);
+	assert_int_equal(t.completed, 0);
+	assert_int_equal(store_acq_txn_get(f->s, 2, &t), STORE_OK);
+	assert_string_equal(t.original_rrn, "000000000001");
+	assert_int_equal(t.original_id, 1);
+	assert_int_equal(store_acq_txn_get(f->s, 3, &t), STORE_OK);
+	assert_false(t.voided);
+	assert_int_equal(t.completed, 3000);
+	assert_int_equal(store_acq_txn_get(f->s, 4, &t), STORE_OK);
+	assert_true(t.voided);
+	assert_string_equal(t.original_rrn, "000000000003");
+	assert_int_equal(store_acq_txn_get(f->s, 5, &t), STORE_OK);
+	assert_string_equal(t.original_rrn, "000000000004");
+	assert_int_equal(t.original_id, 4);
 }
 
 static void open_rejects(void **state)
@@ -365,6 +415,7 @@ int main(void)
 	    T(reopen_keeps_data),
 	    T(newer_schema_refused),
 	    T(acquirer_3_fills_follow_ups),
+	    T(acquirer_4_fills_preauths),
 	    cmocka_unit_test(open_rejects),
 	    T(open_garbage),
 	    T(memory_copy),

@@ -121,18 +121,19 @@ STORE_FN_EACH_KEY(store_risk_event_list, const char *, risk_event,
 #define TXN_COLUMNS                                                                                \
 	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "     \
 	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "       \
-	"voided, refunded, original_rrn"
+	"voided, refunded, original_rrn, completed"
 /* A row as read: a terminal's request (the link's: LINK_ENTRIES). */
 #define TXN_READ TXN_COLUMNS ", 0 AS source, '' AS acquirer, 0 AS op"
 
 static const struct store_col txn_cols[] = {
     STORE_COLS(txn, id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash,
                rrn, auth_code, rc, reason, decision_id, net_stan, original_id, reversed,
-               settle_date, voided, refunded, original_rrn, source, acquirer, op)};
+               settle_date, voided, refunded, original_rrn, completed, source, acquirer, op)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
-static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 23); /* but the id */
-static const struct store_col txn_update_cols[] = {STORE_COLS(txn, reversed, voided, refunded, id)};
-static const struct store_row txn_update_args = STORE_ROW_N(txn_update_cols, 4);
+static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 24); /* but the id */
+static const struct store_col txn_update_cols[] = {
+    STORE_COLS(txn, reversed, voided, refunded, completed, id)};
+static const struct store_row txn_update_args = STORE_ROW_N(txn_update_cols, 5);
 /* In the order of TXN_SEARCH's parameters. */
 static const struct store_col txn_filter_cols[] = {
     STORE_COLS(txn_filter, after_id, from, to, tid, mid, card, amount, status, limit)};
@@ -155,7 +156,7 @@ static const struct store_row tombstone_key = STORE_ROW_N(tombstone_cols, 3);
 
 STORE_FN_INSERT(store_acq_txn_insert, txn,
                 "INSERT INTO acq_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 txn_new)
 
 int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
@@ -170,7 +171,8 @@ int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, i
 }
 
 STORE_FN_UPDATE(store_acq_txn_update, txn,
-                "UPDATE acq_txns SET reversed = ?, voided = ?, refunded = ? WHERE id = ?",
+                "UPDATE acq_txns SET reversed = ?, voided = ?, refunded = ?, completed = ? "
+                "WHERE id = ?",
                 txn_update_args)
 STORE_FN_GET(store_acq_txn_get, int64_t, txn, "SELECT " TXN_READ " FROM acq_txns WHERE id = ?",
              store_args_id, txn_row)
@@ -179,41 +181,80 @@ STORE_FN_GET(store_acq_txn_by_rrn, const char *, txn,
              "ORDER BY id DESC LIMIT 1",
              store_args_text, txn_row)
 
+/* An original by its type, card and auth code. */
+struct auth_args {
+	const char *type, *pan_hash, *auth_code;
+};
+static const struct store_col auth_cols[] = {
+    STORE_COLS(struct auth_args, type, pan_hash, auth_code)};
+static const struct store_row auth_args = STORE_ROW_N(auth_cols, 3);
+
+int store_acq_txn_by_auth(store *s, const char *type, const char *pan_hash, const char *auth_code,
+                          struct store_acq_txn *out)
+{
+	/* The (pan_hash, mid) index finds the card's rows. */
+	static const struct store_query q =
+	    STORE_Q("SELECT " TXN_READ
+	            " FROM acq_txns WHERE type = ?1 AND pan_hash = ?2 AND auth_code = ?3 "
+	            "AND auth_code != '' AND kind = 0 AND rc = '00' ORDER BY id DESC LIMIT 1",
+	            &auth_args, &txn_row);
+
+	return store_q_get(s, &q, &(struct auth_args){type, pan_hash, auth_code}, out);
+}
+
 #define STR_(x)     #x
 #define STR(x)      STR_(x)
 #define OPS_PAYMENT "(" STR(STORE_OP_COMPLETION) ", " STR(STORE_OP_PURCHASE) ")"
+#define OPS_VOIDS   "(" STR(STORE_OP_COMPLETION_VOID) ", " STR(STORE_OP_VOID) ")"
+#define OPS_FOLLOW_UPS                                                                             \
+	"(" STR(STORE_OP_PREAUTH_CANCEL) ", " STR(STORE_OP_COMPLETION) ", " STR(                   \
+	    STORE_OP_COMPLETION_VOID) ", " STR(STORE_OP_VOID) ", " STR(STORE_OP_REFUND) ")"
+/* The approved decisions of ops naming d as their original (the partial index of original_id). */
+#define NAMING_D(OPS)                                                                              \
+	"FROM decisions AS v WHERE v.original_id = d.id AND v.original_id != 0 AND v.op IN " OPS   \
+	" AND v.rc = '00'"
 
 /* The link's requests (the issuer's decisions of them, but reversals) after ?1, as rows: a
  * payment approved is voided when a void of it stands, and what is no longer remaining of it
- * was refunded; a void or refund names its original's RRN. */
-#define LINK_ENTRIES                                                                                                    \
-	"SELECT id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, "                        \
-	"rrn, auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "                       \
-	"voided, CASE WHEN paid AND NOT voided AND NOT reversed THEN amount - remaining ELSE 0 "                        \
-	"END AS refunded, original_rrn, source, acquirer, op FROM (SELECT d.id AS id, d.at AS at, "                     \
-	"'' AS tid, '' AS mid, 0 AS batch, d.stan AS stan, 0 AS kind, '' AS type, d.amount AS "                         \
-	"amount, d.currency AS currency, COALESCE(c.masked, '') AS masked, '' AS pan_hash, d.rrn "                      \
-	"AS rrn, d.auth_code AS auth_code, d.rc AS rc, d.reason AS reason, d.id AS decision_id, "                       \
-	"'' AS net_stan, d.original_id AS original_id, d.reversed AS reversed, '' AS settle_date,"                      \
-	" d.rc = '00' AND d.op IN " OPS_PAYMENT " AS paid, d.remaining AS remaining, (d.rc = "                          \
-	"'00' AND d.remaining = 0 AND d.op IN " OPS_PAYMENT " AND EXISTS (SELECT 1 FROM decisions"                      \
-	" AS v WHERE v.original_id = d.id AND v.original_id != 0 AND v.op IN (" STR(STORE_OP_COMPLETION_VOID) ", " STR( \
-	    STORE_OP_VOID) ") AND v.rc = '00' AND v.reversed "                                                          \
-	                   "= 0)) AS voided, COALESCE(o.rrn, '') AS original_rrn, 1 AS source, d.acquirer AS "          \
-	                   "acquirer, d.op AS op FROM decisions AS d LEFT JOIN cards AS c ON c.id = d.card_id LEFT "    \
-	                   "JOIN decisions AS o ON o.id = d.original_id AND d.op IN (" STR(STORE_OP_VOID) ", " STR(     \
-	                       STORE_OP_REFUND) ") WHERE d.link = 1 AND d.id > ?1 AND d.op != " STR(STORE_OP_REVERSAL) ")"
+ * was refunded; a pre-authorization is cancelled (voided) when a cancel of it was approved,
+ * and completed by its completions' amount; a follow-up names its original's RRN. Their type
+ * is the acquirer's to name from op, but a pre-authorization's, which the status reads. */
+/* clang-format off */
+#define LINK_ENTRIES                                                                               \
+	"SELECT id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, "   \
+	"rrn, auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "  \
+	"voided, CASE WHEN paid AND NOT voided AND NOT reversed THEN amount - remaining ELSE 0 "   \
+	"END AS refunded, original_rrn, completed, source, acquirer, op FROM (SELECT d.id AS id, " \
+	"d.at AS at, '' AS tid, '' AS mid, 0 AS batch, d.stan AS stan, 0 AS kind, CASE WHEN "      \
+	"d.op = " STR(STORE_OP_PREAUTH) " THEN 'preauth' ELSE '' END AS type, d.amount AS "        \
+	"amount, d.currency AS currency, COALESCE(c.masked, '') AS masked, '' AS pan_hash, d.rrn " \
+	"AS rrn, d.auth_code AS auth_code, d.rc AS rc, d.reason AS reason, d.id AS decision_id, "  \
+	"'' AS net_stan, d.original_id AS original_id, d.reversed AS reversed, '' AS settle_date," \
+	" d.rc = '00' AND d.op IN " OPS_PAYMENT " AS paid, d.remaining AS remaining, (d.rc = "     \
+	"'00' AND ((d.remaining = 0 AND d.op IN " OPS_PAYMENT " AND EXISTS (SELECT 1 "             \
+	NAMING_D(OPS_VOIDS) " AND v.reversed = 0)) OR (d.op = " STR(STORE_OP_PREAUTH) " AND "      \
+	"EXISTS (SELECT 1 " NAMING_D("(" STR(STORE_OP_PREAUTH_CANCEL) ")") ")))) AS voided, "      \
+	"CASE WHEN d.op = " STR(STORE_OP_PREAUTH) " AND d.rc = '00' THEN (SELECT "                 \
+	"COALESCE(SUM(v.amount), 0) " NAMING_D("(" STR(STORE_OP_COMPLETION) ")") ") ELSE 0 END "   \
+	"AS completed, COALESCE(o.rrn, '') AS original_rrn, 1 AS source, d.acquirer AS acquirer, " \
+	"d.op AS op FROM decisions AS d LEFT JOIN cards AS c ON c.id = d.card_id LEFT JOIN "       \
+	"decisions AS o ON o.id = d.original_id AND d.op IN " OPS_FOLLOW_UPS " WHERE d.link = 1 "  \
+	"AND d.id > ?1 AND d.op != " STR(STORE_OP_REVERSAL) ")"
+/* clang-format on */
+
+/* The status of a row as acquirer_txn_status() reads it (enum store_acq_status's numbers). */
+#define TXN_STATUS                                                                                  \
+	"CASE WHEN rc != '00' THEN 2 WHEN reversed THEN 3 WHEN voided AND type = 'preauth' THEN 6 " \
+	"WHEN voided THEN 4 WHEN completed > 0 THEN 7 WHEN refunded > 0 AND refunded >= amount "    \
+	"THEN 5 ELSE 1 END"
 
 /* The search of store_acq_txn_search(), FROM its rows after ?1 and MID_TEST its test of the
  * merchant: an empty or zero criterion matches every row; a card of 4 characters is its last
- * 4; the status as acquirer_txn_status() reads it. */
-#define TXN_SEARCH(FROM, MID_TEST)                                                                      \
-	FROM                                                                                            \
-	    " AND " MID_TEST " AND at >= ?2 AND (?3 = 0 OR at < ?3) AND (?4 = '' OR tid = ?4) "         \
-	    "AND (?6 = '' OR masked = ?6 OR (length(?6) = 4 AND substr(masked, -4) = ?6)) AND (?7 < 0"  \
-	    " OR amount = ?7) AND (?8 = 0 OR (?8 = 2 AND rc != '00') OR (rc = '00' AND ((?8 = 3 AND "   \
-	    "reversed = 1) OR (reversed = 0 AND ((?8 = 4 AND voided = 1) OR (voided = 0 AND ?8 IN (1, " \
-	    "5) AND (refunded > 0 AND refunded >= amount) = (?8 = 5))))))) ORDER BY id LIMIT ?9"
+ * 4. */
+#define TXN_SEARCH(FROM, MID_TEST)                                                                 \
+	FROM " AND " MID_TEST " AND at >= ?2 AND (?3 = 0 OR at < ?3) AND (?4 = '' OR tid = ?4) "   \
+	     "AND (?6 = '' OR masked = ?6 OR (length(?6) = 4 AND substr(masked, -4) = ?6)) AND "   \
+	     "(?7 < 0 OR amount = ?7) AND (?8 = 0 OR " TXN_STATUS " = ?8) ORDER BY id LIMIT ?9"
 #define TERMINAL_ROWS "SELECT " TXN_READ " FROM acq_txns WHERE kind = 0 AND id > ?1"
 
 /* A merchant's search (every search of a merchant's token) walks the (mid, id) index from
@@ -226,6 +267,26 @@ static const struct store_query txn_search_q =
 static const struct store_query txn_search_link_q =
     STORE_Q(TXN_SEARCH("SELECT * FROM (" LINK_ENTRIES ") WHERE ?4 = ''", "?5 = ''"),
             &txn_filter_args, &txn_row);
+
+/* The link's request of an RRN: ?1, LINK_ENTRIES' id to read after, is 0. A follow-up over
+ * the link names its original by repeating its RRN (field 37): the original is the one shown,
+ * the follow-ups only when no other has the RRN. */
+struct link_rrn_args {
+	int64_t after;
+	const char *rrn;
+};
+static const struct store_col link_rrn_cols[] = {STORE_COLS(struct link_rrn_args, after, rrn)};
+static const struct store_row link_rrn_args = STORE_ROW_N(link_rrn_cols, 2);
+
+int store_acq_link_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT * FROM (" LINK_ENTRIES ") WHERE rrn = ?2 ORDER BY op IN " OPS_FOLLOW_UPS
+	            ", id DESC LIMIT 1",
+	            &link_rrn_args, &txn_row);
+
+	return store_q_get(s, &q, &(struct link_rrn_args){0, rrn}, out);
+}
 
 int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
                          int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx)
