@@ -143,7 +143,8 @@ static void cut_frames(struct capture *c, struct stream *st, int i)
 		give(c, st, i, h->buf + at, 2 + n, NULL);
 		at += 2 + n;
 	}
-	memmove(h->buf, h->buf + at, h->len - at);
+	if (at > 0 && h->len > at) /* h->buf may be NULL when nothing came yet */
+		memmove(h->buf, h->buf + at, h->len - at);
 	h->len -= at;
 }
 

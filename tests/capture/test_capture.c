@@ -119,7 +119,8 @@ static void segment(struct cap *c, int from, unsigned sport, unsigned dport, uin
 	put32(tcp + 4, seq);
 	tcp[12] = 5 << 4;
 	tcp[13] = flags;
-	memcpy(tcp + 20, payload, len);
+	if (len > 0)
+		memcpy(tcp + 20, payload, len);
 	h.caplen = h.len = (bpf_u_int32)(off + iplen + 20 + len);
 	c->tick++;
 	pcap_dump((u_char *)c->dump, &h, b);
