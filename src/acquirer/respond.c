@@ -38,8 +38,11 @@ static void answer(struct txn *t, const char *rc, iso8583_msg *m)
 	if (t->type != NULL && (t->type->flags & T_SIGNIN)) {
 		snprintf(t->f60_out, sizeof t->f60_out, "00%06d004", t->term.batch);
 		iso8583_set_str(m, 60, t->f60_out);
-		/* 63.1 CUP, 63.2 the merchant's name, which the terminal prints on its slips. */
+		/* 12 and 13, the host's local time, set the terminal's clock; 63.1 CUP, 63.2 the
+		 * merchant's name, which the terminal prints on its slips. */
 		if (approved) {
+			iso8583_set_str(m, 12, t->f12);
+			iso8583_set_str(m, 13, t->f13);
 			snprintf(t->f63, sizeof t->f63, "CUP%s", t->merchant.name);
 			iso8583_set_str(m, 63, t->f63);
 		}

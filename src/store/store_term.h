@@ -28,6 +28,7 @@ struct store_term_state {
 	int batch;                    /* 60.2, from sign-in, +1 after a settlement */
 	int timeout;                  /* seconds to wait for an answer */
 	char merchant_name[161];      /* 63.2 of the last sign-in's answer; "" before */
+	int utc_offset; /* minutes east of UTC of the host's time, from sign-in; 480 */
 };
 
 /* STORE_ENOTFOUND when the terminal was never set up. */

@@ -3,6 +3,8 @@
 #ifndef POSSUM_TERM_INTERNAL_H
 #define POSSUM_TERM_INTERNAL_H
 
+#include <time.h>
+
 #include "iso8583/iso8583.h"
 #include "net/net.h"
 #include "term/term.h"
@@ -63,6 +65,25 @@ int term_exchange(term *t, struct term_msg *m, bool mac, iso8583_msg *resp);
  * batch: res gets the STAN, the batch and the answer's response code. */
 int term_exchange_admin(term *t, struct term_msg *m, int stan, struct term_result *res,
                         iso8583_msg *resp);
+
+/* The terminal's clock (clock.c): minutes east of UTC of its local time, Beijing's until a
+ * sign-in's answer gives the host's, and the most a zone can be from UTC either way. */
+#define TERM_CLOCK_DEFAULT 480
+#define TERM_CLOCK_MAX     (14 * 60)
+
+/* Now as the terminal's local time (t->st.utc_offset minutes east of UTC), into out. */
+void term_clock_now(const term *t, struct tm *out);
+
+/* The year of a date MMDD (mmdd) seen on a clock showing *clock: the clock's, but a January date
+ * seen in its December is of the next year and a December one in its January of the one before
+ * (the date's zone is not the clock's). */
+int term_clock_year(const char *mmdd, const struct tm *clock);
+
+/* The offset, in minutes east of UTC to the nearest quarter of an hour, of the local date MMDD
+ * and time hhmmss the host answered (13, 12) at now (Unix seconds, the terminal's UTC clock),
+ * into *minutes; TERM_EFORMAT when they are not a date and time or the offset is beyond
+ * TERM_CLOCK_MAX. */
+int term_clock_offset(const char *date, const char *time, int64_t now, int *minutes);
 
 /* The next STAN, kept. */
 int term_next_stan(term *t, int *stan);

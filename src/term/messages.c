@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/hex.h"
 #include "crypto/crypto.h"
@@ -218,6 +219,19 @@ static int import_keys(term *t, const iso8583_msg *resp, struct store_term_state
 	return TERM_OK;
 }
 
+/* The terminal's clock from the sign-in answer's 12 and 13, the host's local time; an answer
+ * without them (an older host) or with an offset no zone has leaves the clock as it was. */
+static void set_clock(const iso8583_msg *resp, struct store_term_state *st)
+{
+	char f12[8], f13[6];
+	int minutes;
+
+	term_field(resp, 12, f12, sizeof f12);
+	term_field(resp, 13, f13, sizeof f13);
+	if (term_clock_offset(f13, f12, (int64_t)time(NULL), &minutes) == TERM_OK)
+		st->utc_offset = minutes;
+}
+
 int term_manage(term *t, enum term_kind kind, struct term_result *res)
 {
 	const struct term_kind_def *d;
@@ -263,6 +277,7 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res)
 			;
 	memcpy(st.merchant_name, f63 + (name_len > 0 ? 3 : 0), name_len);
 	st.merchant_name[name_len] = '\0';
+	set_clock(&resp, &st);
 	if (store_term_state_put(t->s, &st) != STORE_OK)
 		return TERM_ESTORE;
 	t->st = st;

@@ -27,15 +27,13 @@ static void slip_time(const struct store_term_txn *x, char out[32])
 {
 	time_t at = (time_t)x->at;
 	struct tm tm;
-	int month, year;
+	int year;
 
 	if (strlen(x->date) != 4 || strlen(x->time) != 6 || gmtime_r(&at, &tm) == NULL) {
 		snprintf(out, 32, "%s %s", x->date[0] ? x->date : "-", x->time[0] ? x->time : "-");
 		return;
 	}
-	month = (x->date[0] - '0') * 10 + (x->date[1] - '0');
-	year =
-	    tm.tm_year + 1900 + (month == 1 && tm.tm_mon == 11) - (month == 12 && tm.tm_mon == 0);
+	year = term_clock_year(x->date, &tm);
 	snprintf(out, 32, "%04d-%.2s-%.2s %.2s:%.2s:%.2s", year % 10000, x->date, x->date + 2,
 	         x->time, x->time + 2, x->time + 4);
 }

@@ -44,11 +44,10 @@ static int chip_data(term *t, const struct term_card *card, struct store_term_tx
 	char hash_hex[2 * HSM_PAN_HASH_LEN + 1];
 	int64_t a = x->amount;
 	size_t pos = 0, cpos = 0;
-	time_t now = time(NULL);
 	struct tm tm;
 	int n, rc;
 
-	localtime_r(&now, &tm);
+	term_clock_now(t, &tm); /* 9A: the host's local date */
 	for (int i = 5; i >= 0; i--, a /= 100)
 		amount[i] = bcd((int)(a % 100));
 	date[0] = bcd(tm.tm_year % 100);
@@ -191,12 +190,29 @@ static int refer_by(term *t, enum store_term_key by, const char *given, char *re
 	return TERM_OK;
 }
 
+/* Field 61 of x: the original's batch and STAN (zeros when this terminal did not make it) and,
+ * for a refund, the original's date (61.3, MMDD: its answer's 13), else today's local one. */
+static void orig_field(term *t, const struct term_request *req, struct store_term_txn *x,
+                       const struct store_term_txn *orig, bool found)
+{
+	struct tm tm;
+
+	snprintf(x->orig, sizeof x->orig, "%06d%06d", found ? orig->batch : 0,
+	         found ? orig->stan : 0);
+	if (req->kind != TERM_REFUND)
+		return;
+	if (found && strlen(orig->date) == 4) {
+		memcpy(x->orig + 12, orig->date, 5);
+		return;
+	}
+	term_clock_now(t, &tm);
+	strftime(x->orig + 12, sizeof x->orig - 12, "%m%d", &tm);
+}
+
 /* Finds the original a request refers to and fills in x's references (37, 38, 61). */
 static int refer(term *t, const struct term_request *req, struct store_term_txn *x,
                  struct store_term_txn *orig, bool *found)
 {
-	time_t now = time(NULL);
-	struct tm tm;
 	int rc;
 
 	*found = false;
@@ -220,13 +236,7 @@ static int refer(term *t, const struct term_request *req, struct store_term_txn 
 	}
 	if (rc != TERM_OK)
 		return rc;
-	localtime_r(&now, &tm);
-	if (*found)
-		snprintf(x->orig, sizeof x->orig, "%06d%06d", orig->batch, orig->stan);
-	else
-		snprintf(x->orig, sizeof x->orig, "%06d%06d", 0, 0);
-	if (req->kind == TERM_REFUND)
-		strftime(x->orig + 12, sizeof x->orig - 12, "%m%d", &tm);
+	orig_field(t, req, x, orig, *found);
 	return TERM_OK;
 }
 

@@ -218,6 +218,7 @@ int term_setup(store *s, hsm *h, const struct term_setup *setup, const struct hs
 	strcpy(st.sn, setup->sn);
 	st.timeout = setup->timeout > 0 ? setup->timeout : 30;
 	st.batch = 1;
+	st.utc_offset = TERM_CLOCK_DEFAULT;
 	if ((rc = hsm_import_components(h, &tmk_spec, parts, n, &k, NULL, bad)) != HSM_OK)
 		return term_from_hsm(rc);
 	strcpy(st.tmk, k.block);

@@ -157,7 +157,8 @@ enum term_inject { TERM_INJECT_NONE, TERM_INJECT_TIMEOUT, TERM_INJECT_BAD_MAC };
 int term_set_inject(term *t, enum term_inject fault);
 
 /* Network management: TERM_SIGNIN (0800 004: the working keys of 62, each checked against its
- * KCV, and the host's batch), TERM_SIGNOUT (0820 002), TERM_ECHO (0820 301). */
+ * KCV, the host's batch, and the terminal's clock from the host's local time in 12 and 13),
+ * TERM_SIGNOUT (0820 002), TERM_ECHO (0820 301). */
 int term_manage(term *t, enum term_kind kind, struct term_result *res);
 
 /* A financial transaction (balance to card authentication), with the pending reversal

@@ -1,10 +1,15 @@
 /* test_term.c — the reference terminal without a host: setting it up from components (KCVs
  * checked), the card image, sealing the PAN, the reversal record surviving a reopen, the
  * batch's totals, receipts (masked, both copies, both languages), response code texts, and
- * the fault injection aid against a host that echoes (the reversal left pending). */
+ * the fault injection aid against a host that echoes (the reversal left pending); the clock
+ * the host sets (the offset of a sign-in's 12 and 13) and the local dates it gives, on a
+ * machine whose zone's date is not the host's: a chip request's 9A and a refund's 61.3 (the
+ * original's date when the terminal made it). */
 #include "testutil.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -13,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "crypto/crypto.h"
+#include "tlv/tlv.h"
 #include "term/internal.h"
 
 struct fixture {
@@ -323,27 +329,44 @@ static void echo_host(int lfd, int out)
 	_exit(0);
 }
 
-/* A purchase made with fault against echo_host: its return, the reversal it left pending
- * (*x) and whether the request's MAC verified under the terminal's MAK. */
-static int purchase_with(struct fixture *f, enum term_inject fault, struct store_term_txn *x,
-                         bool *mac_ok)
+/* A request made against echo_host: what term_transact() returned, the request as it left
+ * (after TPDU and header, in frame) and whether its MAC verified under the terminal's MAK. */
+struct sent {
+	int rc;
+	uint8_t frame[TERM_FRAME_MAX];
+	size_t len;
+	bool mac_ok;
+};
+
+/* The terminal, set up for host and signed in as far as it knows: working keys of its own. */
+static term *signed_in(struct fixture *f, const char *host, hsm_key *mk)
 {
 	static const struct hsm_key_spec mak = {"M1", HSM_TDES, 16, 'C', 'N'};
 	static const struct hsm_key_spec tdk = {"M1", HSM_TDES, 16, 'G', 'N'};
+	struct term_setup s = setup_ok;
+	term *t;
+
+	s.host = host;
+	assert_int_equal(term_setup(f->s, f->h, &s, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(hsm_generate(f->h, &mak, mk, NULL), HSM_OK);
+	t->mak = *mk;
+	assert_int_equal(hsm_generate(f->h, &tdk, &t->tdk, NULL), HSM_OK);
+	t->signed_in = true;
+	term_set_timeout(t, 10);
+	return t;
+}
+
+/* req made with fault against echo_host, after prep (when not NULL) had the new terminal. */
+static void send_echo(struct fixture *f, const struct term_request *req, enum term_inject fault,
+                      void (*prep)(term *t, struct fixture *f), struct sent *out)
+{
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t alen = sizeof a;
-	struct term_setup s = setup_ok;
-	struct term_card card = {.pan = "6228480402564890018",
-	                         .expiry = "2812",
-	                         .service_code = "220",
-	                         .track2 = "6228480402564890018=28122200000"};
-	struct term_request req = {.kind = TERM_PURCHASE, .card = &card, .amount = 1234};
 	struct term_result r;
-	uint8_t frame[TERM_FRAME_MAX];
 	hsm_key mk;
 	char host[32];
-	bool pending;
-	int lfd, fds[2], rc, status;
+	int lfd, fds[2], status;
 	ssize_t n;
 	pid_t pid;
 	term *t;
@@ -354,7 +377,6 @@ static int purchase_with(struct fixture *f, enum term_inject fault, struct store
 	assert_int_equal(listen(lfd, 1), 0);
 	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
 	snprintf(host, sizeof host, "127.0.0.1:%d", ntohs(a.sin_port));
-	s.host = host;
 	assert_int_equal(pipe(fds), 0);
 	if ((pid = fork()) == 0) {
 		close(fds[0]);
@@ -363,30 +385,49 @@ static int purchase_with(struct fixture *f, enum term_inject fault, struct store
 	assert_true(pid > 0);
 	close(lfd);
 	close(fds[1]);
-	assert_int_equal(term_setup(f->s, f->h, &s, f->parts, 2, NULL), TERM_OK);
-	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
-	/* Signed in, as far as the terminal knows: working keys of its own. */
-	assert_int_equal(hsm_generate(f->h, &mak, &mk, NULL), HSM_OK);
-	t->mak = mk;
-	assert_int_equal(hsm_generate(f->h, &tdk, &t->tdk, NULL), HSM_OK);
-	t->signed_in = true;
-	term_set_timeout(t, 10);
+	t = signed_in(f, host, &mk);
+	if (prep != NULL)
+		prep(t, f);
 	assert_int_equal(term_set_inject(t, fault), TERM_OK);
-	rc = term_transact(t, &req, &r);
+	out->rc = term_transact(t, req, &r);
+	if (out->rc != TERM_OK && out->rc != TERM_EMAC && out->rc != TERM_ETIMEOUT)
+		print_message("term_transact: %s\n", term_strerror(out->rc));
 	assert_int_equal(t->inject, TERM_INJECT_NONE); /* one request only */
 	term_close(t);
-	n = read(fds[0], frame, sizeof frame);
+	kill(pid, SIGKILL); /* it wrote the request before it answered: no waiting when none came */
+	n = read(fds[0], out->frame, sizeof out->frame);
 	close(fds[0]);
 	assert_true(n > 11 + 8);
-	/* The MAC block: from the MTI (after TPDU and header) to the last field before 64. */
-	*mac_ok = hsm_mac_verify(f->h, &mk, HSM_MAC_CUP_ECB, frame + 11, (size_t)n - 11 - 8,
-	                         frame + n - 8, 8) == HSM_OK;
+	out->len = (size_t)n - 11;
+	memmove(out->frame, out->frame + 11, out->len);
+	/* The MAC block: from the MTI to the last field before 64. */
+	out->mac_ok = hsm_mac_verify(f->h, &mk, HSM_MAC_CUP_ECB, out->frame, out->len - 8,
+	                             out->frame + out->len - 8, 8) == HSM_OK;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+}
+
+static const struct term_card stripe = {.pan = "6228480402564890018",
+                                        .expiry = "2812",
+                                        .service_code = "220",
+                                        .track2 = "6228480402564890018=28122200000"};
+
+/* A purchase made with fault against echo_host: its return, the reversal it left pending
+ * (*x) and whether the request's MAC verified under the terminal's MAK. */
+static int purchase_with(struct fixture *f, enum term_inject fault, struct store_term_txn *x,
+                         bool *mac_ok)
+{
+	struct term_request req = {.kind = TERM_PURCHASE, .card = &stripe, .amount = 1234};
+	struct sent out;
+	bool pending;
+	term *t;
+
+	send_echo(f, &req, fault, NULL, &out);
+	*mac_ok = out.mac_ok;
 	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
 	assert_int_equal(term_reversal_pending(t, x, &pending), TERM_OK);
 	assert_true(pending);
 	term_close(t);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return rc;
+	return out.rc;
 }
 
 /* A purchase made with fault: what term_transact() returned, whether the request's MAC
@@ -431,6 +472,180 @@ static void inject_checked(void **state)
 	term_close(t);
 }
 
+/* The clock from a sign-in's 12 and 13: the host's offset from the terminal's UTC clock, to
+ * the quarter hour, the year across New Year, and nothing a zone cannot be. */
+static void clock_offset(void **state)
+{
+	const int64_t dec6 = 1796524200;  /* 2026-12-06 02:30:00 UTC */
+	const int64_t jan1 = 1798768800;  /* 2027-01-01 02:00:00 UTC */
+	const int64_t dec31 = 1798747200; /* 2026-12-31 20:00:00 UTC */
+	const struct tm in_dec = {.tm_year = 126, .tm_mon = 11}, in_jan = {.tm_year = 127};
+	int m = 0;
+
+	(void)state;
+	assert_int_equal(term_clock_offset("1206", "103000", dec6, &m), TERM_OK);
+	assert_int_equal(m, 480); /* Beijing */
+	assert_int_equal(term_clock_offset("1206", "102951", dec6, &m), TERM_OK);
+	assert_int_equal(m, 480); /* an answer of 9 seconds ago */
+	assert_int_equal(term_clock_offset("1205", "213000", dec6, &m), TERM_OK);
+	assert_int_equal(m, -300); /* New York, the day before */
+	assert_int_equal(term_clock_offset("1206", "080000", dec6, &m), TERM_OK);
+	assert_int_equal(m, 330); /* India: a half hour */
+	assert_int_equal(term_clock_offset("1231", "210000", jan1, &m), TERM_OK);
+	assert_int_equal(m, -300); /* the old year's last evening */
+	assert_int_equal(term_clock_offset("0101", "040000", dec31, &m), TERM_OK);
+	assert_int_equal(m, 480); /* the new year's first morning */
+	m = 7;
+	assert_int_equal(term_clock_offset("1206", "170000", dec6, &m), TERM_EFORMAT); /* +14:30 */
+	assert_int_equal(term_clock_offset("1205", "100000", dec6, &m), TERM_EFORMAT); /* -16:30 */
+	assert_int_equal(term_clock_offset("1306", "103000", dec6, &m), TERM_EFORMAT);
+	assert_int_equal(term_clock_offset("1206", "250000", dec6, &m), TERM_EFORMAT);
+	assert_int_equal(term_clock_offset("12 6", "103000", dec6, &m), TERM_EFORMAT);
+	assert_int_equal(term_clock_offset("", "", dec6, &m), TERM_EFORMAT); /* an older host */
+	assert_int_equal(m, 7);
+	assert_int_equal(term_clock_year("0101", &in_dec), 2027);
+	assert_int_equal(term_clock_year("1231", &in_jan), 2026);
+	assert_int_equal(term_clock_year("0601", &in_dec), 2026);
+}
+
+/* MMDD of the host's (Beijing's) day that is days from today. */
+static void beijing(int days, char out[5])
+{
+	time_t at = time(NULL) + 480 * 60 + (time_t)days * 86400;
+	struct tm tm;
+
+	gmtime_r(&at, &tm);
+	strftime(out, 5, "%m%d", &tm);
+}
+
+/* A machine zone whose date is not Beijing's now: 12 hours behind Beijing in its morning, 12
+ * ahead in its afternoon; so a terminal on the machine's zone makes a wrong date. */
+static void other_zone(void)
+{
+	time_t at = time(NULL) + 480 * 60, now = time(NULL);
+	struct tm tm, local;
+	char mine[5], host[5];
+
+	gmtime_r(&at, &tm);
+	assert_int_equal(setenv("TZ", tm.tm_hour < 12 ? "XXX4" : "XXX-20", 1), 0);
+	tzset();
+	localtime_r(&now, &local);
+	strftime(mine, sizeof mine, "%m%d", &local);
+	beijing(0, host);
+	assert_string_not_equal(mine, host);
+}
+
+/* Field f of the request in out, as text. */
+static void sent_field(const struct sent *out, int f, char *v, size_t cap)
+{
+	iso8583_msg m;
+
+	assert_int_equal(
+	    iso8583_unpack(iso8583_profile_find("cup-pos"), out->frame, out->len, &m, NULL),
+	    ISO8583_OK);
+	assert_true(iso8583_has(&m, f));
+	assert_int_equal(iso8583_get(&m, f, v, cap, NULL), ISO8583_OK);
+}
+
+/* The original of the refund below: an approved purchase of batch 1, STAN 7, RRN
+ * 600000000007, answered three days ago (its 13, Beijing's date then: neither today nor
+ * the machine's date, a day off Beijing's). */
+static void earlier_purchase(term *t, struct fixture *f)
+{
+	struct store_term_txn x = {.kind = TERM_PURCHASE, .stan = 7, .amount = 500};
+
+	x.batch = term_state(t)->batch;
+	x.status = STORE_TERM_ANSWERED;
+	x.reversible = true;
+	strcpy(x.mti, "0200");
+	strcpy(x.proc, "000000");
+	strcpy(x.cond, "00");
+	strcpy(x.type, "22");
+	strcpy(x.entry, "021");
+	strcpy(x.masked, "622848*********0018");
+	strcpy(x.rc, "00");
+	strcpy(x.rrn, "600000000007");
+	strcpy(x.time, "101500");
+	beijing(-3, x.date);
+	assert_int_equal(store_term_txn_insert(f->s, &x), STORE_OK);
+}
+
+/* On a machine whose zone's date is not the host's: a chip purchase's 9A is the host's date
+ * (the default clock, Beijing's), not the machine's. */
+static void chip_date(void **state)
+{
+	struct term_card chip = stripe;
+	struct term_request buy = {
+	    .kind = TERM_PURCHASE, .card = &chip, .entry = TERM_CHIP, .amount = 500};
+	char today[5], v[64];
+	uint8_t f55[STORE_TERM_ICC_MAX];
+	struct sent out;
+	size_t len;
+	iso8583_msg m;
+	tlv d;
+
+	other_zone();
+	chip.chip = true;
+	strcpy(chip.psn, "01");
+	strcpy(chip.aid, "A000000333010101");
+	strcpy(chip.label, "UnionPay Debit");
+	memset(chip.icc_mk, 0x11, sizeof chip.icc_mk);
+	send_echo(*state, &buy, TERM_INJECT_NONE, NULL, &out);
+	assert_int_equal(
+	    iso8583_unpack(iso8583_profile_find("cup-pos"), out.frame, out.len, &m, NULL),
+	    ISO8583_OK);
+	assert_int_equal(iso8583_get(&m, 55, f55, sizeof f55, &len), ISO8583_OK);
+	assert_int_equal(tlv_find(f55, len, 0x9A, &d), TLV_OK);
+	assert_int_equal(d.len, 3);
+	beijing(0, today);
+	snprintf(v, sizeof v, "%02X%02X", d.value[1], d.value[2]);
+	assert_string_equal(v, today);
+	unsetenv("TZ");
+	tzset();
+}
+
+/* A refund of a transaction of this terminal: the original's date, not today's. */
+static void refund_known(void **state)
+{
+	struct term_request refund = {
+	    .kind = TERM_REFUND, .card = &stripe, .amount = 500, .rrn = "600000000007"};
+	char earlier[5], v[64], want[32];
+	struct sent out;
+
+	other_zone();
+	send_echo(*state, &refund, TERM_INJECT_NONE, earlier_purchase, &out);
+	sent_field(&out, 61, v, sizeof v);
+	beijing(-3, earlier);
+	snprintf(want, sizeof want, "000001000007%s", earlier);
+	assert_string_equal(v, want);
+	unsetenv("TZ");
+	tzset();
+}
+
+/* A refund of a transaction this terminal did not make: 61 has no batch or STAN, and the host's
+ * date of today; and before any sign-in the clock is Beijing's. */
+static void refund_unknown(void **state)
+{
+	struct term_request refund = {
+	    .kind = TERM_REFUND, .card = &stripe, .amount = 500, .rrn = "600000000099"};
+	char today[5], v[64], want[32];
+	struct sent out;
+	term *t;
+
+	other_zone();
+	send_echo(*state, &refund, TERM_INJECT_NONE, NULL, &out);
+	sent_field(&out, 61, v, sizeof v);
+	beijing(0, today);
+	snprintf(want, sizeof want, "000000000000%s", today);
+	assert_string_equal(v, want);
+	assert_int_equal(
+	    term_open(((struct fixture *)*state)->s, ((struct fixture *)*state)->h, &t), TERM_OK);
+	assert_int_equal(term_state(t)->utc_offset, 480);
+	term_close(t);
+	unsetenv("TZ");
+	tzset();
+}
+
 static void rc_texts(void **state)
 {
 	const char *en, *zh;
@@ -459,6 +674,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(inject_timeout, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(inject_bad_mac, fx_setup, fx_teardown),
 	    cmocka_unit_test(rc_texts),
+	    cmocka_unit_test(clock_offset),
+	    cmocka_unit_test_setup_teardown(chip_date, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(refund_known, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(refund_unknown, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,3 @@
+-- Issue 13, the terminal's clock: minutes east of UTC of the host's local time, which the
+-- sign-in's answer (fields 12 and 13) sets; Beijing's (480) until then.
+ALTER TABLE term_state ADD COLUMN utc_offset INTEGER NOT NULL DEFAULT 480;
