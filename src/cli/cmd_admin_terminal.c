@@ -216,6 +216,21 @@ out:
 	crypto_wipe(all, sizeof all);
 }
 
+/* The end of a change that handed out tmk, whose result was rc: terminal tid as it is now
+ * and its TMK printed, or the refusal (a MERCHANT_EARG said as the usage error earg). */
+static int tmk_handed(struct term_cmd *c, const char *tid, int rc, const struct merchant_tmk *tmk,
+                      const char *earg)
+{
+	struct merchant_terminal t;
+
+	if (rc == MERCHANT_OK &&
+	    (rc = merchant_terminal_get(c->env->host.merchant, tid, &t)) == MERCHANT_OK)
+		print_tmk(c, &t, tmk);
+	return rc == MERCHANT_OK                     ? CLI_OK
+	       : rc == MERCHANT_EARG && earg != NULL ? cli_usage_error(c->prog, "%s", earg)
+	                                             : refused(c, rc);
+}
+
 static void print_terminal(const struct cli_env *env, const struct merchant_terminal *t)
 {
 	printf("tid          %s\nmid          %s\nsn           %s\nstate        %s\n", t->tid,
@@ -262,7 +277,6 @@ static int cmd_add(struct cli_env *env, const void *values)
 	struct merchant_terminal_new n = {0};
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form;
-	struct merchant_terminal t;
 	struct merchant_tmk tmk;
 	char tid[MERCHANT_TID_LEN + 1];
 	bool given;
@@ -297,16 +311,7 @@ static int cmd_add(struct cli_env *env, const void *values)
 		                                        : "the merchant is not active");
 		goto out;
 	}
-	if (rc != MERCHANT_OK) {
-		rc = refused(&c, rc);
-		goto out;
-	}
-	if ((rc = merchant_terminal_get(env->host.merchant, tid, &t)) != MERCHANT_OK) {
-		rc = refused(&c, rc);
-		goto out;
-	}
-	print_tmk(&c, &t, &tmk);
-	rc = CLI_OK;
+	rc = tmk_handed(&c, tid, rc, &tmk, NULL);
 out:
 	crypto_wipe(&tmk, sizeof tmk);
 wipe:
@@ -442,7 +447,6 @@ static int cmd_rebind(struct cli_env *env, const void *values)
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form;
 	struct merchant_place place;
-	struct merchant_terminal t;
 	struct merchant_tmk tmk;
 	bool given;
 	int rc;
@@ -463,12 +467,7 @@ static int cmd_rebind(struct cli_env *env, const void *values)
 	rc = merchant_terminal_rebind(env->host.merchant, env->actor, c.tid, mid,
 	                              given ? &place : NULL, reason, &form, (int64_t)time(NULL),
 	                              &tmk);
-	if (rc == MERCHANT_OK &&
-	    (rc = merchant_terminal_get(env->host.merchant, c.tid, &t)) == MERCHANT_OK)
-		print_tmk(&c, &t, &tmk);
-	rc = rc == MERCHANT_EARG ? cli_usage_error(c.prog, "nothing would change")
-	     : rc != MERCHANT_OK ? refused(&c, rc)
-	                         : CLI_OK;
+	rc = tmk_handed(&c, c.tid, rc, &tmk, "nothing would change");
 out:
 	crypto_wipe(&tmk, sizeof tmk);
 wipe:
@@ -492,7 +491,6 @@ static int cmd_tmk(struct cli_env *env, const void *values)
 	const struct topts *o = values;
 	struct hsm_component kek[HSM_PARTS_MAX];
 	struct merchant_tmk_form form;
-	struct merchant_terminal t;
 	struct merchant_tmk tmk;
 	struct term_cmd c;
 	int rc;
@@ -505,10 +503,7 @@ static int cmd_tmk(struct cli_env *env, const void *values)
 		goto out;
 	rc = merchant_terminal_tmk(env->host.merchant, env->actor, c.tid, &form,
 	                           (int64_t)time(NULL), &tmk);
-	if (rc == MERCHANT_OK &&
-	    (rc = merchant_terminal_get(env->host.merchant, c.tid, &t)) == MERCHANT_OK)
-		print_tmk(&c, &t, &tmk);
-	rc = rc != MERCHANT_OK ? refused(&c, rc) : CLI_OK;
+	rc = tmk_handed(&c, c.tid, rc, &tmk, NULL);
 out:
 	crypto_wipe(&tmk, sizeof tmk);
 wipe:
