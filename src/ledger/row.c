@@ -12,15 +12,16 @@ _Static_assert(LEDGER_CODE_MAX + 1 == STORE_LEDGER_CODE_MAX, "an account code is
 _Static_assert(LEDGER_STATE_PENDING == STORE_LEDGER_STATE_PENDING, "pending is the store's");
 
 /* The fields an account and a transfer have alike in the ledger's struct and the store's row;
- * X(f) copies field f. The ids, codes and the transfer's expiry differ. */
-#define ACCOUNT_FIELDS(X)                                                                          \
-	X(id)                                                                                      \
-	X(currency) X(flags) X(limit) X(debits_pending) X(debits_posted) X(credits_pending)        \
-	    X(credits_posted) X(created_at)
-#define TRANSFER_FIELDS(X)                                                                         \
-	X(debit_account)                                                                           \
-	X(credit_account) X(amount) X(currency) X(flags) X(timeout) X(code) X(created_at) X(state) \
-	    X(posted_amount)
+ * X(f) copies field f. The ids, codes and the transfer's expiry differ. (Kept as lists of
+ * names, not formatted.) */
+/* clang-format off */
+#define ACCOUNT_FIELDS(X) \
+	X(id) X(currency) X(flags) X(limit) X(debits_pending) X(debits_posted) \
+	X(credits_pending) X(credits_posted) X(created_at)
+#define TRANSFER_FIELDS(X) \
+	X(debit_account) X(credit_account) X(amount) X(currency) X(flags) X(timeout) X(code) \
+	X(created_at) X(state) X(posted_amount)
+/* clang-format on */
 #define COPY(f)      to->f = from->f;
 #define COPY_CAST(f) to->f = (__typeof__(to->f))from->f;
 
