@@ -153,6 +153,9 @@ struct cli_command {
 	 * option named here (a CLI_TEXT of opts, "tid") also gives, kept as an alias; said as
 	 * object_meta ("TID") in its usage errors. Set by CLI_OBJECT(). */
 	const char *object, *object_meta;
+	/* A command with a table of its own (`possum crypto`): its subcommands' names, the i-th
+	 * (from 0), NULL after the last; `possum --help` lists them as it lists a group's. */
+	const char *(*names)(size_t i);
 };
 
 /* In a row: the command acts on one object, given as its operand or, as an alias, by its
@@ -339,6 +342,8 @@ extern const cli_group cli_admin_group, cli_admin_ledger_group, cli_admin_card_g
     cli_admin_account_group, cli_admin_link_group, cli_admin_merchant_group, cli_admin_review_group,
     cli_admin_settlecard_group, cli_admin_terminal_group, cli_admin_token_group;
 int cli_crypto(int argc, char **argv, struct cli_env *env);
+/* The name of `possum crypto`'s i-th command ("kcv", "pin encode", …), NULL after the last. */
+const char *cli_crypto_name(size_t i);
 extern const cli_command cli_host_row, cli_load_row, cli_admin_audit_row;
 
 /* Reads a key given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s

@@ -155,6 +155,11 @@ static int parse_options(const struct crypto_cmd *cmd, int argc, char **argv, st
 	                 &rest);
 }
 
+const char *cli_crypto_name(size_t i)
+{
+	return i < sizeof cmds / sizeof cmds[0] ? cmds[i].name : NULL;
+}
+
 int cli_crypto(int argc, char **argv, struct cli_env *env)
 {
 	const struct crypto_cmd *cmd = NULL;

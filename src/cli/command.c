@@ -155,12 +155,20 @@ static void put_names(struct column *c, const cli_group *g, const char *open, co
 	}
 }
 
-/* Under a group's row in its parent's help: its commands, every one (put_names). */
-static void list_names(FILE *out, const cli_group *g, int indent)
+/* Under a group's row in its parent's help: its commands, every one (put_names), or those
+ * of a command with a table of its own (row->names). */
+static void list_names(FILE *out, const cli_command *row, int indent)
 {
 	struct column c = {out, fprintf(out, "%*s", indent, ""), indent};
+	char word[64];
+	const char *name;
 
-	put_names(&c, g, "", "");
+	if (row->group != NULL)
+		put_names(&c, row->group, "", "");
+	for (size_t i = 0; row->names != NULL && (name = row->names(i)) != NULL; i++) {
+		snprintf(word, sizeof word, "%s%s", name, row->names(i + 1) != NULL ? "," : "");
+		put_word(&c, word, c.col > c.indent);
+	}
 	fputc('\n', out);
 }
 
@@ -193,8 +201,8 @@ int cli_dispatch(const cli_group *g, int argc, char **argv)
 			width = (int)strlen(g->cmds[i].name);
 	for (size_t i = 0; i < g->n; i++) {
 		fprintf(out, "  %-*s %s\n", width, g->cmds[i].name, g->cmds[i].summary);
-		if (g->cmds[i].group != NULL)
-			list_names(out, g->cmds[i].group, width + 3);
+		if (g->cmds[i].group != NULL || g->cmds[i].names != NULL)
+			list_names(out, &g->cmds[i], width + 3);
 	}
 	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", g->name);
 	return asked ? CLI_OK : CLI_USAGE;

@@ -8,7 +8,7 @@
  * their files; `possum host` and `possum load` open their own. */
 static const cli_command commands[] = {
     {"crypto", "payment cryptography: PIN blocks, MACs, DUKPT, KCVs, TR-31 key blocks", cli_crypto,
-     .env = CLI_ENV_NONE},
+     .env = CLI_ENV_NONE, .names = cli_crypto_name},
     {"iso", "ISO 8583 messages: decode, encode, list dialects", .group = &cli_iso_group},
     {"tlv", "BER-TLV (EMV chip data): decode", .group = &cli_tlv_group},
     {"hsm", "the software HSM: LMK, key generation, key ceremonies", .group = &cli_hsm_group},

@@ -150,11 +150,18 @@ static void test_every_command_and_subcommand(void **state)
 /* The top-level help names every command of every group table (their names under each). */
 static void list_all(const cli_group *g, const char *out)
 {
+	const char *name;
+
 	for (size_t i = 0; i < g->n; i++) {
 		if (strstr(out, g->cmds[i].name) == NULL)
 			BAD("possum --help does not name %s", g->cmds[i].name);
 		if (g->cmds[i].group != NULL)
 			list_all(g->cmds[i].group, out);
+		/* A command with a table of its own (possum crypto): each of its names. */
+		for (size_t j = 0; g->cmds[i].names != NULL && (name = g->cmds[i].names(j)) != NULL;
+		     j++)
+			if (strstr(out, name) == NULL)
+				BAD("possum --help does not name %s %s", g->cmds[i].name, name);
 	}
 }
 
