@@ -68,10 +68,7 @@ static int token_create(struct cli_env *env, const void *values)
 		return cli_error(CLI_FAILED, prog, "%s",
 		                 rc == HTTP_ENOTFOUND ? "no such merchant" : http_strerror(rc));
 	if (env->json)
-		cli_print_json(json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)id, "role",
-		                         role_name, "mid",
-		                         mid != NULL ? json_string(mid) : json_null(), "label",
-		                         label != NULL ? label : "", "token", token));
+		cli_print_json(http_token_made_json(id, role_name, mid, label, token));
 	else
 		printf("id     %lld\nrole   %s\nmid    %s\nlabel  %s\ntoken  %s\n", (long long)id,
 		       role_name, mid != NULL ? mid : "-", label != NULL ? label : "-", token);

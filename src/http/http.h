@@ -184,6 +184,11 @@ int http_role_parse(const char *name, enum http_role *out);
  * *id. */
 int http_token_create(store *s, const char *actor, enum http_role role, const char *mid,
                       const char *label, int64_t now, char token[HTTP_TOKEN_LEN + 1], int64_t *id);
+/* What the maker of token id is shown, once: {"id","role","mid" (or null),"label","token"}
+ * (POST /api/v1/tokens and `possum admin token create --json`); new reference, NULL when out
+ * of memory. */
+json_t *http_token_made_json(int64_t id, const char *role, const char *mid, const char *label,
+                             const char *token);
 /* Revokes token id: HTTP_ENOTFOUND when no token of that id is in force. */
 int http_token_revoke(store *s, const char *actor, int64_t id, int64_t now);
 /* Whom token names: HTTP_OK with *out, HTTP_EDENIED (malformed, unknown or revoked) or

@@ -46,10 +46,7 @@ static int token_create(struct http_ctx *ctx, const struct http_request *req,
 		return http_fail(res, 404, "no such merchant", "mid");
 	if (rc != HTTP_OK)
 		return HTTP_EFAIL;
-	rc = http_reply(res, 201,
-	                json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)id, "role",
-	                          role_name, "mid", mid != NULL ? json_string(mid) : json_null(),
-	                          "label", label != NULL ? label : "", "token", token));
+	rc = http_reply(res, 201, http_token_made_json(id, role_name, mid, label, token));
 	crypto_wipe(token, sizeof token);
 	return rc;
 }

@@ -53,6 +53,14 @@ static int token_hash(const char *token, char out[65])
 	return HTTP_OK;
 }
 
+json_t *http_token_made_json(int64_t id, const char *role, const char *mid, const char *label,
+                             const char *token)
+{
+	return json_pack("{s:I, s:s, s:o, s:s, s:s}", "id", (json_int_t)id, "role", role, "mid",
+	                 mid != NULL ? json_string(mid) : json_null(), "label",
+	                 label != NULL ? label : "", "token", token);
+}
+
 /* What an auditor may see of a token: never the token or its hash. */
 static json_t *token_state(const struct store_http_token *t)
 {
