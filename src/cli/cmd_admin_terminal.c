@@ -125,27 +125,6 @@ static int place_opts(const struct term_cmd *c, const char *address, const char 
 	                 &p->lon);
 }
 
-/* The TMK's components as `possum term init --tmk-components` and `possum load`'s terminals
- * file read them: "HEX:KCV,HEX:KCV[,HEX:KCV]". */
-#define TMK_COMPONENTS_MAX (HSM_PARTS_MAX * (2 * HSM_CLEAR_MAX + 2 * HSM_KCV_MAX + 2))
-static void tmk_components(const struct merchant_tmk *k, char out[TMK_COMPONENTS_MAX])
-{
-	size_t at = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < k->n_parts; i++) {
-		if (i > 0)
-			out[at++] = ',';
-		hex_encode(k->parts[i].part, k->parts[i].len, out + at, TMK_COMPONENTS_MAX - at);
-		at += 2 * k->parts[i].len;
-		out[at++] = ':';
-		hex_encode(k->parts[i].kcv.v, k->parts[i].kcv.len, out + at,
-		           TMK_COMPONENTS_MAX - at);
-		at += 2 * k->parts[i].kcv.len;
-	}
-	out[at] = '\0';
-}
-
 /* Prints text as one word of a shell command line: as it is when it holds only letters,
  * digits and "._-", else in single quotes (an SN is any printable characters). */
 static void print_word(const char *text)
@@ -162,37 +141,16 @@ static void print_word(const char *text)
 	putchar('\'');
 }
 
-/* The API's JSON of a TMK handed out, o, with "tmk_components" beside "components" (when it
- * was handed out as components); takes o. */
-static json_t *with_components(json_t *o, const char *all)
-{
-	json_t *out = json_object(), *v;
-	const char *key;
-
-	if (o == NULL || out == NULL) {
-		json_decref(out);
-		return o;
-	}
-	json_object_foreach(o, key, v)
-	{
-		json_object_set(out, key, v);
-		if (strcmp(key, "components") == 0)
-			json_object_set_new(out, "tmk_components", json_string(all));
-	}
-	json_decref(o);
-	return out;
-}
-
 /* The TMK handed out, as `terminal add` has always printed it, with its components in the
- * form the terminal's init reads ("tmk_components"). */
+ * form the terminal's init reads (http_tmk_json's "tmk_components"). */
 static void print_tmk(const struct term_cmd *c, const struct merchant_terminal *t,
                       const struct merchant_tmk *k)
 {
-	char hex[2 * HSM_CLEAR_MAX + 1], kcv[2 * HSM_KCV_MAX + 1], all[TMK_COMPONENTS_MAX];
+	char hex[2 * HSM_CLEAR_MAX + 1], kcv[2 * HSM_KCV_MAX + 1];
+	json_t *o = http_tmk_json(t->tid, t->mid, t->sn, k);
 
-	tmk_components(k, all);
 	if (c->json) {
-		cli_print_json(with_components(http_tmk_json(t->tid, t->mid, t->sn, k), all));
+		cli_print_json(o);
 		goto out;
 	}
 	printf("tid          %s\nmid          %s\nsn           %s\n", t->tid, t->mid, t->sn);
@@ -209,11 +167,12 @@ static void print_tmk(const struct term_cmd *c, const struct merchant_terminal *
 		printf("term init    possum term init --host HOST:PORT --tid %s --mid %s --sn ",
 		       t->tid, t->mid);
 		print_word(t->sn);
-		printf(" --tmk-components %s\n", all);
+		const char *all = json_string_value(json_object_get(o, "tmk_components"));
+		printf(" --tmk-components %s\n", all != NULL ? all : "(out of memory)");
 	}
+	json_decref(o);
 out:
 	crypto_wipe(hex, sizeof hex);
-	crypto_wipe(all, sizeof all);
 }
 
 /* The end of a change that handed out tmk, whose result was rc: terminal tid as it is now

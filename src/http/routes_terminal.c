@@ -56,6 +56,9 @@ json_t *http_tmk_json(const char *tid, const char *mid, const char *sn,
 {
 	json_t *o = json_pack("{s:s, s:s, s:s}", "tid", tid, "mid", mid, "sn", sn);
 	char hex[2 * HSM_CLEAR_MAX + 1], kcv[2 * HSM_KCV_MAX + 1];
+	/* "HEX:KCV,HEX:KCV[,HEX:KCV]": what `possum term init --tmk-components` and `possum
+	 * load`'s terminals file read. */
+	char all[HSM_PARTS_MAX * (sizeof hex + sizeof kcv + 1)] = "";
 
 	if (o == NULL)
 		return NULL;
@@ -67,8 +70,12 @@ json_t *http_tmk_json(const char *tid, const char *mid, const char *sn,
 			hex_encode(k->parts[i].kcv.v, k->parts[i].kcv.len, kcv, sizeof kcv);
 			json_array_append_new(
 			    list, json_pack("{s:s, s:s}", "component", hex, "kcv", kcv));
+			snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s:%s",
+			         i > 0 ? "," : "", hex, kcv);
 		}
 		json_object_set_new(o, "components", list);
+		json_object_set_new(o, "tmk_components", json_string(all));
+		crypto_wipe(all, sizeof all);
 	} else {
 		json_object_set_new(o, "tr31", json_string(k->block));
 	}

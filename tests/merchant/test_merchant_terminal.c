@@ -580,6 +580,15 @@ static void http_endpoints(void **state)
 	                 200);
 	assert_int_equal(json_array_size(json_object_get(o, "components")), 3);
 	assert_int_equal(strlen(str(o, "kcv")), 6);
+	{ /* the same components as term init reads them: "HEX:KCV,HEX:KCV,HEX:KCV" */
+		char want[3 * 48] = "";
+		for (size_t i = 0; i < 3; i++) {
+			json_t *c = json_array_get(json_object_get(o, "components"), i);
+			snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s:%s",
+			         i > 0 ? "," : "", str(c, "component"), str(c, "kcv"));
+		}
+		assert_string_equal(str(o, "tmk_components"), want);
+	}
 	json_decref(o);
 	assert_int_equal(
 	    call(x, &operator_, "POST", "/api/v1/terminals/{}/tmk", "TERMH001", NULL, &o), 409);
