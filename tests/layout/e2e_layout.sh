@@ -34,6 +34,7 @@ domain   audit
 domain   notify
 domain   issuer
 domain   merchant
+domain   settle
 domain   acquirer
 service  net
 service  http
@@ -41,8 +42,8 @@ service  term
 service  host
 service  cli
 EOF
-# Coming, and to be placed here when they land: risk (between merchant and acquirer) and
-# settle (above acquirer).
+# Coming, and to be placed here when it lands: risk (between merchant and acquirer). settle
+# sits below acquirer, whose answers (field 15) and rows take its settlement date.
 
 : >"$tmp/found"
 
