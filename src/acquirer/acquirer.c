@@ -64,6 +64,7 @@ void acquirer_config_defaults(struct acquirer_config *cfg)
 	*cfg = (struct acquirer_config){0};
 	snprintf(cfg->institution, sizeof cfg->institution, "48020000");
 	cfg->utc_offset = 480;
+	settle_calendar_defaults(&cfg->settle);
 }
 
 int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_key *pan_hash,
@@ -73,7 +74,9 @@ int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_ke
 	acquirer *a;
 
 	if (s == NULL || h == NULL || is == NULL || zpk == NULL || pan_hash == NULL ||
-	    cfg == NULL || out == NULL || dialect == NULL)
+	    cfg == NULL || out == NULL || dialect == NULL ||
+	    settle_calendar_check(&cfg->settle) != SETTLE_OK || cfg->utc_offset < -1440 ||
+	    cfg->utc_offset > 1440)
 		return ACQUIRER_EARG;
 	if ((a = calloc(1, sizeof *a)) == NULL)
 		return ACQUIRER_ENOMEM;

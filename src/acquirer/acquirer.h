@@ -32,6 +32,7 @@
 
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
+#include "settle/settle.h"
 #include "store/store.h"
 #include "store/store_acquirer.h"
 
@@ -56,6 +57,10 @@ struct acquirer_config {
 	bool cardauth_first_use; /* a card's first payment at a merchant too; default no */
 	int utc_offset;          /* minutes east of UTC of the host's local time, which fields 12,
 	                            13 and 15 of answers carry; default 480 (Beijing) */
+	struct settle_calendar settle; /* the business day: field 15 and a row's settle_date are
+	                                  the settlement date of the decision (its cut-off);
+	                                  default settle_calendar_defaults(); its holidays
+	                                  are the caller's, kept while the acquirer is open */
 };
 
 void acquirer_config_defaults(struct acquirer_config *cfg);

@@ -103,7 +103,7 @@ struct txn {
 	char pan_hash[2 * HSM_PAN_HASH_LEN + 1];
 	const struct route *route;
 	struct issuer_response resp;
-	char rc[3], reason[32], rrn[13], net_stan[7], settle_date[5];
+	char rc[3], reason[32], rrn[13], net_stan[7], f15[5], settle_date[SETTLE_DATE_TEXT];
 	char f12[7], f13[5], f48[63], f54[32], f60_out[18];
 	char f63[4 + sizeof(((struct store_merchant *)0)->name)]; /* sign-in: "CUP" + the name */
 	uint8_t f62[60];

@@ -164,17 +164,25 @@ static bool applies(const struct stage *s, const struct txn *t)
 	return t->type != NULL && (t->type->flags & s->flags) != 0;
 }
 
-/* Host local time for 12 and 13, under the configured offset (never the machine's zone); the
- * settlement date (15) is the local date. */
+/* Host local time for 12 and 13, under the configured offset (never the machine's zone), and
+ * the settlement date of the same moment (settle.h: the next day's from the cut-off on) for
+ * 15 and the row: one decision time per request, so a request in flight across the cut-off
+ * falls on exactly one side. acquirer_open() checked the calendar and the offset; a clock out
+ * of the years 1..9999 alone fails, and then the local date stands. */
 static void host_time(struct txn *t)
 {
 	time_t tt = (time_t)(t->now + (int64_t)t->a->cfg.utc_offset * 60);
 	struct tm tm;
+	int32_t day;
 
 	gmtime_r(&tt, &tm);
 	strftime(t->f12, sizeof t->f12, "%H%M%S", &tm);
 	strftime(t->f13, sizeof t->f13, "%m%d", &tm);
-	memcpy(t->settle_date, t->f13, sizeof t->settle_date);
+	if (settle_date(&t->a->cfg.settle, t->a->cfg.utc_offset, t->now, &day) != SETTLE_OK ||
+	    settle_date_format(day, t->settle_date) != SETTLE_OK)
+		strftime(t->settle_date, sizeof t->settle_date, "%Y-%m-%d", &tm);
+	memcpy(t->f15, t->settle_date + 5, 2);
+	memcpy(t->f15 + 2, t->settle_date + 8, 3); /* DD and the NUL */
 }
 
 static void outcome(const struct txn *t, const char *stage, struct acquirer_outcome *o)

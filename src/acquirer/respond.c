@@ -50,7 +50,7 @@ static void answer(struct txn *t, const char *rc, iso8583_msg *m)
 	if (t->type != NULL && (t->type->flags & T_CARD)) {
 		iso8583_set_str(m, 12, t->f12);
 		iso8583_set_str(m, 13, t->f13);
-		iso8583_set_str(m, 15, t->settle_date);
+		iso8583_set_str(m, 15, t->f15);
 		iso8583_set_str(m, 32, t->a->cfg.institution);
 		iso8583_set_str(m, 63, "CUP");
 	}

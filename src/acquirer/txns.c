@@ -177,7 +177,8 @@ int acquirer_txn_by_rrn(store *s, const char *rrn, int source, struct store_acq_
 
 /* The one JSON shape of a request, and where it came from ("source"): a payment refunded says
  * how much ("refunded"), a pre-authorization completed how much ("completed"), a follow-up
- * names its original ("original": its RRN); the link's
+ * names its original ("original": its RRN), a terminal's its settlement date ("settle_date",
+ * YYYY-MM-DD: the business day it belongs to, settle.h); the link's
  * have the acquirer's institution ("acquirer") in place of a terminal, merchant and batch. */
 json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset)
 {
@@ -197,6 +198,9 @@ json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset)
 		goto fail;
 	if (o != NULL && t->original_rrn[0] != '\0' &&
 	    json_object_set_new(o, "original", json_string(t->original_rrn)))
+		goto fail;
+	if (o != NULL && t->settle_date[0] != '\0' &&
+	    json_object_set_new(o, "settle_date", json_string(t->settle_date)))
 		goto fail;
 	if (o != NULL && t->source == STORE_ACQ_LINK &&
 	    (json_object_del(o, "tid") || json_object_del(o, "mid") ||

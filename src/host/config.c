@@ -18,7 +18,9 @@
 #include "log/log.h"
 
 /* K_PATH: text, a relative path taken from the file's directory ("-" and "" as they are);
- * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree. */
+ * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree; K_CUTOFF:
+ * HH:MM, minutes after midnight; K_REFUND_FEE: return or keep (refund_fee_keep); K_HOLIDAYS:
+ * a path, the file read after the whole configuration (load_holidays()). */
 enum kind {
 	K_TEXT,
 	K_PATH,
@@ -30,7 +32,10 @@ enum kind {
 	K_DIALECT,
 	K_BIN,
 	K_SINK,
-	K_OFFSET
+	K_OFFSET,
+	K_CUTOFF,
+	K_REFUND_FEE,
+	K_HOLIDAYS
 };
 
 struct key {
@@ -107,6 +112,11 @@ static const struct key keys[] = {
     NUM("merchant", "fee_debit_bp", K_INT, merchant.fee_debit_bp, 0, 10000),
     NUM("merchant", "fee_debit_cap", K_INT64, merchant.fee_debit_cap, 0, INT64_MAX),
     NUM("merchant", "fee_qr_bp", K_INT, merchant.fee_qr_bp, 0, 10000),
+    NUM("settle", "cutoff", K_CUTOFF, settle.cutoff, 0, 0),
+    NUM("settle", "payout_days", K_INT, settle.payout_days, 0, SETTLE_PAYOUT_DAYS_MAX),
+    NUM("settle", "weekend_payouts", K_BOOL, settle.weekend_payouts, 0, 0),
+    NUM("settle", "holidays", K_HOLIDAYS, holidays, 0, 0),
+    NUM("settle", "refund_fee", K_REFUND_FEE, refund_fee_keep, 0, 0),
 };
 
 void host_config_defaults(struct host_config *cfg)
@@ -127,6 +137,7 @@ void host_config_defaults(struct host_config *cfg)
 	merchant_config_defaults(&cfg->merchant);
 	http_config_defaults(&cfg->http);
 	notify_config_defaults(&cfg->notify);
+	settle_calendar_defaults(&cfg->settle);
 }
 
 struct load {
@@ -139,6 +150,7 @@ struct load {
 	char dir[HOST_CONFIG_PATH_MAX]; /* the file's directory, with its '/'; "" for the cwd */
 	int offset_line;                /* the line that set utc_offset; 0: none yet */
 	char offset_key[24];            /* and its name: "[host] utc_offset" */
+	int holidays_line;              /* the line that named the holidays file; 0: none */
 };
 
 static int all_digits(const char *s)
@@ -156,6 +168,22 @@ static int parse_number(const char *v, long long min, long long max, long long *
 	if (*v == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
 		return -1;
 	*out = n;
+	return 0;
+}
+
+/* "HH:MM", 00:00 to 23:59 → minutes after midnight. */
+static int parse_cutoff(const char *v, int *out)
+{
+	int h, m;
+
+	if (strlen(v) != 5 || v[2] != ':' || strspn(v, "0123456789") != 2 ||
+	    strspn(v + 3, "0123456789") != 2)
+		return -1;
+	h = (v[0] - '0') * 10 + (v[1] - '0');
+	m = (v[3] - '0') * 10 + (v[4] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	*out = h * 60 + m;
 	return 0;
 }
 
@@ -207,6 +235,8 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 	    [K_BIN] = "LOW[-HIGH] debit|credit|prepaid (digit prefixes of one length, low <= "
 	              "high)",
 	    [K_SINK] = "file or webhook",
+	    [K_CUTOFF] = "a time HH:MM (00:00 to 23:59)",
+	    [K_REFUND_FEE] = "return or keep",
 	};
 	char what[100];
 
@@ -249,6 +279,22 @@ static int set_offset(struct load *ld, const struct key *k, const char *v)
 	snprintf(ld->offset_key, sizeof ld->offset_key, "[%s] %s", k->section, k->name);
 	ld->cfg->utc_offset = (int)n;
 	return 0;
+}
+
+/* [settle]'s own kinds; the holidays file is read at the end (load_holidays()). */
+static int set_settle(struct load *ld, const struct key *k, const char *v)
+{
+	if (k->kind == K_HOLIDAYS) {
+		ld->holidays_line = ld->line;
+		return set_path(ld, k, v);
+	}
+	if (k->kind == K_CUTOFF && parse_cutoff(v, &ld->cfg->settle.cutoff) == 0)
+		return 0;
+	if (k->kind == K_REFUND_FEE && (strcmp(v, "return") == 0 || strcmp(v, "keep") == 0)) {
+		ld->cfg->refund_fee_keep = strcmp(v, "keep") == 0;
+		return 0;
+	}
+	return refuse(ld, k, v);
 }
 
 static int set_value(struct load *ld, const struct key *k, const char *v)
@@ -313,6 +359,10 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		if (parse_bin(ld, v) != 0)
 			break;
 		return 0;
+	case K_CUTOFF:
+	case K_REFUND_FEE:
+	case K_HOLIDAYS:
+		return set_settle(ld, k, v);
 	case K_SINK:
 		if (strcmp(v, "file") == 0)
 			ld->cfg->notify.sink = NOTIFY_SINK_FILE;
@@ -372,9 +422,96 @@ static char *read_line(char *str, int num, void *stream)
 	return got;
 }
 
+static int date_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* One line of the holidays file: '#' starts a comment; blank: *date 0. */
+static int holiday_line(char *buf, int32_t *date)
+{
+	char *p = strchr(buf, '#'), *end;
+
+	if (p != NULL)
+		*p = '\0';
+	p = buf + strspn(buf, " \t\r\n");
+	end = p + strlen(p);
+	while (end > p && strchr(" \t\r\n", end[-1]) != NULL)
+		*--end = '\0';
+	*date = 0;
+	return *p == '\0' || settle_date_parse(p, date) == SETTLE_OK ? 0 : -1;
+}
+
+/* Appends date to cfg's holidays; -1 out of memory. */
+static int holiday_add(struct host_config *cfg, int32_t date)
+{
+	int32_t *grown;
+	size_t n = cfg->settle.n_holidays;
+
+	if ((grown = realloc(cfg->holiday_dates, (n + 1) * sizeof *grown)) == NULL)
+		return -1;
+	grown[n] = date;
+	cfg->holiday_dates = grown;
+	cfg->settle.holidays = grown;
+	cfg->settle.n_holidays = n + 1;
+	return 0;
+}
+
+/* The holidays file, read once after the configuration, into cfg->settle.holidays: sorted,
+ * each date once. A bad line is an error naming the file and its line. */
+static int load_holidays(struct load *ld, const char *conf, char *err, size_t errlen)
+{
+	struct host_config *cfg = ld->cfg;
+	int rc = HOST_CONFIG_OK, line = 0;
+	char buf[256];
+	int32_t date;
+	size_t n = 0;
+	FILE *f;
+
+	if (cfg->holidays[0] == '\0')
+		return HOST_CONFIG_OK;
+	if ((f = fopen(cfg->holidays, "r")) == NULL) {
+		snprintf(err, errlen, "%s line %d: [settle] holidays: cannot read %s: %s", conf,
+		         ld->holidays_line, cfg->holidays, strerror(errno));
+		return HOST_CONFIG_EPARSE;
+	}
+	while (fgets(buf, sizeof buf, f) != NULL) {
+		line++;
+		if (strchr(buf, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s line %d: longer than %zu characters",
+			         cfg->holidays, line, sizeof buf - 2);
+			rc = HOST_CONFIG_EPARSE;
+			goto out;
+		}
+		if (holiday_line(buf, &date) != 0) {
+			snprintf(err, errlen, "%s line %d: not a date YYYY-MM-DD: %.40s",
+			         cfg->holidays, line, buf + strspn(buf, " \t"));
+			rc = HOST_CONFIG_EPARSE;
+			goto out;
+		}
+		if (date != 0 && holiday_add(cfg, date) != 0) {
+			snprintf(err, errlen, "%s: out of memory", cfg->holidays);
+			rc = HOST_CONFIG_ENOMEM;
+			goto out;
+		}
+	}
+	if (cfg->settle.n_holidays > 0) {
+		qsort(cfg->holiday_dates, cfg->settle.n_holidays, sizeof date, date_cmp);
+		for (size_t i = 0; i < cfg->settle.n_holidays; i++)
+			if (n == 0 || cfg->holiday_dates[i] != cfg->holiday_dates[n - 1])
+				cfg->holiday_dates[n++] = cfg->holiday_dates[i];
+		cfg->settle.n_holidays = n;
+	}
+out:
+	fclose(f);
+	return rc;
+}
+
 int host_config_load(const char *path, struct host_config *cfg, char *err, size_t errlen)
 {
-	struct load ld = {cfg, NULL, 0, 0, "", 0, "", 0, ""};
+	struct load ld = {cfg, NULL, 0, 0, "", 0, "", 0, "", 0};
 	const char *slash;
 	int line;
 
@@ -405,7 +542,7 @@ int host_config_load(const char *path, struct host_config *cfg, char *err, size_
 		return HOST_CONFIG_EPARSE;
 	}
 	cfg->notify.utc_offset = cfg->utc_offset;
-	return HOST_CONFIG_OK;
+	return load_holidays(&ld, path, err, errlen);
 }
 
 void host_config_free(struct host_config *cfg)
@@ -413,6 +550,10 @@ void host_config_free(struct host_config *cfg)
 	free(cfg->bins);
 	cfg->bins = NULL;
 	cfg->nbins = 0;
+	free(cfg->holiday_dates);
+	cfg->holiday_dates = NULL;
+	cfg->settle.holidays = NULL;
+	cfg->settle.n_holidays = 0;
 }
 
 const char *host_config_strerror(int rc)

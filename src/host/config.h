@@ -1,17 +1,19 @@
 /* config.h — the host's configuration file (the composition root's: it names every module
  * it configures, so nothing below src/host/ includes it): INI sections [host], [link], [acquirer],
- * [issuer], [notify], [http].
+ * [issuer], [notify], [http], [merchant], [settle].
  *
  * host_config_defaults() fills every member with its default (below, and docs/config.md);
  * host_config_load() reads a file over them with libinih. Anything not understood is an error
  * naming the line and the key — an unknown section or key, a number out of range, a dialect
  * that is not an ISO 8583 profile, a malformed BIN range — so a typo never passes silently.
  *
- * Ownership: the bins array is allocated by host_config_load(); host_config_free() releases it (and
- * may be called on a config that only had host_config_defaults()). Functions return HOST_CONFIG_OK
- * or a negative HOST_CONFIG_E* code; host_config_strerror() names it. Lines are at most 200
- * characters (libinih's limit). A relative path in the file ([host] data and log, [notify] file,
- * [merchant] documents) is relative to the file's directory, not the working directory. */
+ * Ownership: the bins and holiday arrays are allocated by host_config_load(); host_config_free()
+ * releases them (and may be called on a config that only had host_config_defaults()).
+ * Functions return HOST_CONFIG_OK or a negative HOST_CONFIG_E* code; host_config_strerror()
+ * names it. Lines are at most 200 characters (libinih's limit). A relative path in the file
+ * ([host] data and log, [notify] file, [merchant] documents, [settle] holidays) is relative to
+ * the file's directory, not the working directory. A bad line of the holidays file is an
+ * error naming that file and its line. */
 #ifndef POSSUM_HOST_CONFIG_H
 #define POSSUM_HOST_CONFIG_H
 
@@ -26,6 +28,7 @@
 #include "issuer/issuer.h"
 #include "merchant/merchant.h"
 #include "notify/sink.h"
+#include "settle/settle.h"
 
 #define HOST_CONFIG_OK     0
 #define HOST_CONFIG_EIO    (-1) /* the file cannot be read (see errno) */
@@ -86,6 +89,16 @@ struct host_config {
 	struct http_config http;
 	bool http_required; /* required = no: the API's port busy, the host warns and runs
 	                       without the API; yes: it does not start */
+
+	/* [settle]: the business day (settle/settle.h): cutoff = 23:00 (HH:MM, local time),
+	 * payout_days = 1 (0..30), weekend_payouts = no; holidays = FILE, one YYYY-MM-DD a line
+	 * ('#' comments and blank lines allowed), read once by host_config_load() into
+	 * settle.holidays (sorted, each once; allocated, see above); refund_fee = return (a
+	 * refund gives back its share of the original's fee) or keep. */
+	struct settle_calendar settle;
+	char holidays[HOST_CONFIG_PATH_MAX]; /* the holidays file as read; "" none */
+	int32_t *holiday_dates;              /* what settle.holidays points to (owned) */
+	bool refund_fee_keep;
 };
 
 void host_config_defaults(struct host_config *cfg);

@@ -144,6 +144,7 @@ static int open_acquirer(struct host_env *env)
 	                    &slot, 1)) != HOST_OK)
 		return rc;
 	env->cfg.acquirer.utc_offset = env->cfg.utc_offset;
+	env->cfg.acquirer.settle = env->cfg.settle;
 	rc = acquirer_open(env->data.store, env->data.hsm, env->issuer, &env->zpk, &key,
 	                   &env->cfg.acquirer, &env->acquirer);
 	crypto_wipe(&key, sizeof key);

@@ -122,7 +122,7 @@ struct store_acq_txn {
 	int64_t original_id; /* a reversal: the row reversed; 0 none (a tombstone); an approved
 	                        follow-up: the request it acted on; 0 none */
 	bool reversed;
-	char settle_date[5]; /* MMDD */
+	char settle_date[11]; /* YYYY-MM-DD: the settlement date of its decision (settle.h) */
 	/* What became of a payment: voided, and how much of it was refunded (minor units), each
 	 * written with the void, completion void or refund that did it, undone with its reversal;
 	 * of a pre-authorization: cancelled (voided) and how much was completed, which stay (the
