@@ -1,6 +1,6 @@
 /* test_config.c — the `possum host` configuration file: the defaults, a file with every key,
- * the shipped etc/possum.conf, BIN ranges, and each kind of mistake refused with its line
- * and key. */
+ * the shipped etc/possum.conf, BIN ranges, [settle] and its holidays file, and each kind of
+ * mistake refused with its line and key. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -182,6 +182,10 @@ static void shipped_config(void **state)
 	assert_int_equal(r->product, CARD_PRODUCT_CREDIT);
 	assert_int_equal(card_bin_lookup(cfg.bins, cfg.nbins, "6212341234567899", &r), CARD_OK);
 	assert_int_equal(r->product, CARD_PRODUCT_DEBIT);
+	assert_int_equal(cfg.settle.cutoff, 1380);
+	assert_int_equal(cfg.settle.payout_days, 1);
+	assert_false(cfg.settle.weekend_payouts);
+	assert_false(cfg.refund_fee_keep);
 	host_config_free(&cfg);
 }
 
@@ -319,6 +323,103 @@ static void utc_offset(void **state)
 	host_config_free(&cfg);
 }
 
+/* Writes text to a fresh temporary holidays file, named in out. */
+static void holidays_of(const char *text, char out[64])
+{
+	FILE *f;
+	int fd;
+
+	snprintf(out, 64, "/tmp/test_holidays.XXXXXX");
+	fd = mkstemp(out);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* [settle]: its defaults, every key, the holidays file (relative to the config's directory,
+ * sorted, each date once), and each mistake refused with its line: the config's, or the
+ * holidays file's own name and line. */
+static void settle_section(void **state)
+{
+	static const struct {
+		const char *text, *message;
+	} bad[] = {
+	    {"[settle]\ncutoff = 24:00\n", "line 2: [settle] cutoff: not a time HH:MM"},
+	    {"[settle]\ncutoff = 23:60\n", "[settle] cutoff: not a time HH:MM"},
+	    {"[settle]\ncutoff = 9:00\n", "[settle] cutoff: not a time HH:MM"},
+	    {"[settle]\ncutoff = 2300\n", "[settle] cutoff: not a time HH:MM"},
+	    {"[settle]\ncutoff = 23:00:00\n", "[settle] cutoff: not a time HH:MM"},
+	    {"[settle]\ncutoff =\n", "[settle] cutoff: not a time HH:MM"},
+	    {"[settle]\npayout_days = 31\n", "[settle] payout_days: not a number from 0 to 30"},
+	    {"[settle]\npayout_days = -1\n", "[settle] payout_days: not a number from 0 to 30"},
+	    {"[settle]\nweekend_payouts = sometimes\n", "[settle] weekend_payouts: not yes or no"},
+	    {"[settle]\nrefund_fee = half\n", "line 2: [settle] refund_fee: not return or keep"},
+	    {"[settle]\ncut_off = 23:00\n", "line 2: [settle] cut_off: unknown key"},
+	    {"[settle]\n\nholidays = /nonexistent/holidays\n",
+	     "line 3: [settle] holidays: cannot read /nonexistent/holidays"},
+	};
+	struct host_config cfg;
+	char err[512], text[256], hol[64];
+
+	(void)state;
+	host_config_defaults(&cfg);
+	assert_int_equal(cfg.settle.cutoff, 1380);
+	assert_int_equal(cfg.settle.payout_days, 1);
+	assert_false(cfg.settle.weekend_payouts);
+	assert_int_equal(cfg.settle.n_holidays, 0);
+	assert_false(cfg.refund_fee_keep);
+	holidays_of("# China, 2026\n2026-10-01\n\n  2026-05-01  # Labour Day\n2026-10-01\n"
+	            "2026-01-01\r\n",
+	            hol);
+	snprintf(text, sizeof text,
+	         "[settle]\ncutoff = 00:00\npayout_days = 2\nweekend_payouts = yes\n"
+	         "holidays = %s\nrefund_fee = keep\n",
+	         hol + 5); /* relative: the config is in /tmp too */
+	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_OK);
+	assert_int_equal(cfg.settle.cutoff, 0);
+	assert_int_equal(cfg.settle.payout_days, 2);
+	assert_true(cfg.settle.weekend_payouts);
+	assert_true(cfg.refund_fee_keep);
+	assert_string_equal(cfg.holidays, hol);
+	assert_int_equal(cfg.settle.n_holidays, 3);
+	assert_int_equal(cfg.settle.holidays[0], 20260101);
+	assert_int_equal(cfg.settle.holidays[1], 20260501);
+	assert_int_equal(cfg.settle.holidays[2], 20261001);
+	assert_int_equal(settle_calendar_check(&cfg.settle), SETTLE_OK);
+	host_config_free(&cfg);
+	assert_null(cfg.settle.holidays);
+	assert_int_equal(
+	    load("[settle]\ncutoff = 23:59\nrefund_fee = return\n", &cfg, err, sizeof err),
+	    HOST_CONFIG_OK);
+	assert_int_equal(cfg.settle.cutoff, 1439);
+	assert_false(cfg.refund_fee_keep);
+	host_config_free(&cfg);
+	/* A bad line of the holidays file: its own name and line. */
+	unlink(hol);
+	holidays_of("2026-10-01\n# ok\n2026-02-30\n", hol);
+	snprintf(text, sizeof text, "[settle]\nholidays = %s\n", hol);
+	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+	snprintf(text, sizeof text, "%s line 3: not a date YYYY-MM-DD: 2026-02-30", hol);
+	if (strstr(err, text) == NULL)
+		fail_msg("'%s' lacks '%s'", err, text);
+	host_config_free(&cfg);
+	unlink(hol);
+	holidays_of("2026/10/01\n", hol);
+	snprintf(text, sizeof text, "[settle]\nholidays = %s\n", hol);
+	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 1: not a date YYYY-MM-DD: 2026/10/01"));
+	host_config_free(&cfg);
+	unlink(hol);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(load(bad[i].text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+		if (strstr(err, bad[i].message) == NULL)
+			fail_msg("case %zu: '%s' lacks '%s'", i, err, bad[i].message);
+		host_config_free(&cfg);
+	}
+}
+
 /* A relative path in the file is taken from the file's directory; absolute ones, "-" and
  * empty ones stay as they are. */
 static void relative_paths(void **state)
@@ -353,6 +454,7 @@ int main(void)
 	    cmocka_unit_test(acquirer_section), cmocka_unit_test(shipped_config),
 	    cmocka_unit_test(refusals),         cmocka_unit_test(notify_section),
 	    cmocka_unit_test(utc_offset),       cmocka_unit_test(relative_paths),
+	    cmocka_unit_test(settle_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
