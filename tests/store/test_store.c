@@ -97,6 +97,35 @@ static void acquirer_3_fills_follow_ups(void **state)
 	assert_int_equal(store_acq_txn_get(f->s, 99, &t), STORE_ENOTFOUND);
 }
 
+/* acquirer.5: the rows of before get their settlement date, YYYY-MM-DD, from their time with
+ * the default cut-off 23:00 and offset 480: 22:59:59 in Beijing is that day, 23:00:00 the next
+ * (2026-12-06T14:59:59Z and 15:00:00Z), across a year's end too. */
+static void acquirer_5_fills_settle_dates(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_acq_txn t;
+
+	store_close(f->s);
+	store_fixture_sql(
+	    f->path,
+	    "UPDATE schema_versions SET version = 4 WHERE module = 'acquirer';"
+	    "INSERT INTO acq_txns (id, at, tid, mid, batch, stan, kind, type, amount, currency, "
+	    "masked, pan_hash, rrn, auth_code, rc, reason, decision_id, net_stan, original_id, "
+	    "reversed, settle_date) VALUES (1, 1796569199, 'TERM0001', 'M', 1, '1', 0, "
+	    "'purchase', 2000, 156, '', '', '000000000001', '', '00', 'approved', 0, '1', 0, 0, "
+	    "'1206'), (2, 1796569200, 'TERM0001', 'M', 1, '2', 0, 'purchase', 2000, 156, '', '', "
+	    "'000000000002', '', '00', 'approved', 0, '2', 0, 0, '1206'), (3, 1798732800, "
+	    "'TERM0001', 'M', 1, '3', 0, 'purchase', 2000, 156, '', '', '000000000003', '', '00', "
+	    "'approved', 0, '3', 0, 0, '1231')");
+	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+	assert_int_equal(store_acq_txn_get(f->s, 1, &t), STORE_OK);
+	assert_string_equal(t.settle_date, "2026-12-06");
+	assert_int_equal(store_acq_txn_get(f->s, 2, &t), STORE_OK);
+	assert_string_equal(t.settle_date, "2026-12-07");
+	assert_int_equal(store_acq_txn_get(f->s, 3, &t), STORE_OK);
+	assert_string_equal(t.settle_date, "2027-01-01");
+}
+
 /* acquirer.4 marks the rows of before: a pre-authorization cancelled (1, by 2) and one
  * completed (3, by 4), that completion voided (by 5); each follow-up names its original. */
 static void acquirer_4_fills_preauths(void **state)
@@ -416,6 +445,7 @@ int main(void)
 	    T(newer_schema_refused),
 	    T(acquirer_3_fills_follow_ups),
 	    T(acquirer_4_fills_preauths),
+	    T(acquirer_5_fills_settle_dates),
 	    cmocka_unit_test(open_rejects),
 	    T(open_garbage),
 	    T(memory_copy),
