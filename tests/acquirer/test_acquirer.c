@@ -7,6 +7,8 @@
 #include "issuer/issuer_fixture.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "acquirer/acquirer.h"
 #include "merchant/merchant.h"
@@ -297,6 +299,66 @@ static int64_t count_rows(struct fx *x, const char *sql)
 }
 
 /* ---- tests ---- */
+
+/* The MMDD and YYYY-MM-DD of Unix time t moved by offset minutes. */
+static void local_date(int64_t t, int offset, char mmdd[5], char ymd[11])
+{
+	time_t tt = (time_t)(t + (int64_t)offset * 60);
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(mmdd, 5, "%m%d", &tm);
+	strftime(ymd, 11, "%Y-%m-%d", &tm);
+}
+
+/* Field 15 and the row's settle_date: the settlement date of the decision's moment, the next
+ * day from the cut-off on (exactly at it included), that day before it; a calendar that is
+ * not one is refused at open. */
+static void settlement_date_by_cutoff(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	int minute = (int)(((x->f->now + 480 * 60) % 86400 + 86400) % 86400 / 60);
+	char f15[5], mmdd[5], ymd[11], sql[160];
+	struct req q;
+	struct ans a;
+
+	x->cfg.settle.cutoff = minute; /* now is at the cut-off: the next day */
+	reopen(x);
+	signin(x);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	local_date(x->f->now + 86400, 480, mmdd, ymd);
+	assert_int_equal(iso8583_get(&a.m, 15, f15, sizeof f15, NULL), ISO8583_OK);
+	assert_string_equal(f15, mmdd);
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM acq_txns WHERE rrn = '%s' AND "
+	         "settle_date = '%s'",
+	         a.rrn, ymd);
+	assert_int_equal(count_rows(x, sql), 1);
+	if (minute < 1439) { /* before a cut-off a minute later: that day */
+		x->cfg.settle.cutoff = minute + 1;
+		reopen(x);
+		purchase_req(x, &q, &img, 100, T_PIN);
+		expect(x, &q, true, "00", &a);
+		local_date(x->f->now, 480, mmdd, ymd);
+		assert_int_equal(iso8583_get(&a.m, 15, f15, sizeof f15, NULL), ISO8583_OK);
+		assert_string_equal(f15, mmdd);
+		snprintf(sql, sizeof sql,
+		         "SELECT count(*) FROM acq_txns WHERE rrn = '%s' AND "
+		         "settle_date = '%s'",
+		         a.rrn, ymd);
+		assert_int_equal(count_rows(x, sql), 1);
+	}
+	x->cfg.settle.cutoff = 1440;
+	acquirer_close(x->a);
+	x->a = NULL;
+	assert_int_equal(acquirer_open(x->f->s, x->f->h, x->f->is, &x->f->zpk, &x->f->keys.pan_hash,
+	                               &x->cfg, &x->a),
+	                 ACQUIRER_EARG);
+	x->cfg.settle.cutoff = 1380;
+	reopen(x);
+}
 
 static void purchase_approved(void **state)
 {
@@ -1131,13 +1193,28 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(purchase_approved), T(mac_tampered),    T(replay),
-	    T(terminal_checks),   T(declines),        T(void_and_refund),
-	    T(preauth_flow),      T(reversals),       T(merchant_inactive),
-	    T(settlement),        T(cardauth_policy), T(cardauth_code_after_commit),
-	    T(store_failure),     T(group_commit),    T(registration),
-	    T(unreadable),        T(chip_purchase),   T(network_and_balance),
-	    T(terminal_states),   T(rebind_rekeys),   T(status_report),
+	    T(purchase_approved),
+	    T(settlement_date_by_cutoff),
+	    T(mac_tampered),
+	    T(replay),
+	    T(terminal_checks),
+	    T(declines),
+	    T(void_and_refund),
+	    T(preauth_flow),
+	    T(reversals),
+	    T(merchant_inactive),
+	    T(settlement),
+	    T(cardauth_policy),
+	    T(cardauth_code_after_commit),
+	    T(store_failure),
+	    T(group_commit),
+	    T(registration),
+	    T(unreadable),
+	    T(chip_purchase),
+	    T(network_and_balance),
+	    T(terminal_states),
+	    T(rebind_rekeys),
+	    T(status_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
