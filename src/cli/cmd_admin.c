@@ -13,6 +13,8 @@ static const cli_command cmds[] = {
     {"merchant", "the acquirer's merchants: onboarding, fees, limits, reviews, balance",
      .group = &cli_admin_merchant_group},
     {"review", "periodic maintenance reviews: due", .group = &cli_admin_review_group},
+    {"settle", "the close of a day: clearing, fees, the ledger's postings",
+     .group = &cli_admin_settle_group},
     {"settlement-card", "the card a merchant is paid to", .group = &cli_admin_settlecard_group},
     {"terminal", "the merchants' terminals: one terminal, one code",
      .group = &cli_admin_terminal_group},

@@ -225,6 +225,18 @@ int settle_refund_fee(int64_t orig_fee, int64_t orig_amount, int64_t refund_amou
 	return SETTLE_OK;
 }
 
+int settle_date_add(int32_t date, int days, int32_t *out)
+{
+	int64_t z;
+	int rc;
+
+	if (out == NULL)
+		return SETTLE_EARG;
+	if ((rc = day_number(date, &z)) != SETTLE_OK)
+		return rc;
+	return civil_from_days(z + days, out);
+}
+
 const char *settle_strerror(int rc)
 {
 	switch (rc) {
@@ -234,6 +246,12 @@ const char *settle_strerror(int rc)
 		return "bad argument";
 	case SETTLE_ERANGE:
 		return "date out of range";
+	case SETTLE_EEARLY:
+		return "the day is not yet past its cut-off";
+	case SETTLE_ESTORE:
+		return "the store failed";
+	case SETTLE_ELEDGER:
+		return "the ledger refused a posting";
 	default:
 		return "unknown error";
 	}

@@ -21,6 +21,10 @@
 #define SETTLE_OK     0
 #define SETTLE_EARG   (-1) /* a bad argument: no such date, a rate out of 0..10000, … */
 #define SETTLE_ERANGE (-2) /* a result out of the years 1..9999 */
+/* The close of a day (settle_close.h): */
+#define SETTLE_EEARLY  (-3) /* a day not yet past its cut-off */
+#define SETTLE_ESTORE  (-4) /* the store failed */
+#define SETTLE_ELEDGER (-5) /* the ledger refused a posting */
 
 #define SETTLE_CUTOFF_DEFAULT  1380 /* 23:00 */
 #define SETTLE_PAYOUT_DAYS_MAX 30
@@ -46,6 +50,9 @@ int settle_calendar_check(const struct settle_calendar *cal);
  * 2026-02-30), years 1..9999. */
 int settle_date_parse(const char *text, int32_t *date);
 int settle_date_format(int32_t date, char out[SETTLE_DATE_TEXT]);
+
+/* *out = date + days (days may be negative). */
+int settle_date_add(int32_t date, int days, int32_t *out);
 
 /* The settlement date of a decision made at t (Unix seconds) by a host whose local time is
  * utc_offset minutes east of UTC (-1440..1440): the local date when the local time is before

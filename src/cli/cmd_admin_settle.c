@@ -1,0 +1,172 @@
+/* cmd_admin_settle.c — `possum admin settle`: the close of a day by hand (docs/settle.md "The
+ * close of a day"). `run` closes a settlement date past its cut-off — lines, merchant totals,
+ * the ledger's postings, in one transaction — and prints each merchant's totals; a day closed
+ * before prints what it stored. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "common/money.h"
+#include "settle/settle_close.h"
+#include "store/store_settle.h"
+
+#define CNY 156
+
+static const char run_help[] =
+    "[--date YYYY-MM-DD] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Closes settlement date --date (default: the latest whose cut-off has passed): each\n"
+    "approved purchase, completion and refund of the day, net of voids and reversals, becomes\n"
+    "a line with its fee (the merchant's plan by the card's product); each merchant's totals\n"
+    "and payout date are kept, and the ledger posts them (gross to the merchant's payable,\n"
+    "fees to fee income, refunds back). A day closed before is not closed again: its stored\n"
+    "result is printed. Amounts are fen in JSON, yuan (12.34 CNY) in the table.\n"
+    "\n"
+    "  --date YYYY-MM-DD  the settlement date\n"
+    "  --config FILE      the config file (default $POSSUM_CONFIG): [settle], [host] utc_offset,\n"
+    "                     [issuer] bin lines, [merchant] fees\n"
+    "  --data DIR         the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
+    ")\n"
+    "  --json             print JSON: {\"date\", \"currency\", \"merchants\": [{\"mid\", \"count\",\n"
+    "                     \"amount\", \"fees\", \"net\", \"payout_date\", \"status\"}], \"totals\"}\n"
+    "\n"
+    "Exit status: 0 closed, or closed before; 1 refused (not yet past its cut-off) or failed;\n"
+    "2 bad usage.\n";
+
+struct run {
+	const char *date;
+};
+
+static const cli_opt run_opts[] = {CLI_TEXT("date", struct run, date)};
+
+/* POSSUM_SETTLE_FAULT=after_lines:N, a fault-injection aid for the crash test: the process
+ * dies (_exit(9)) inside the close's transaction once N lines are written. */
+static void fault_hook(void *ctx, size_t lines)
+{
+	if (lines >= *(const size_t *)ctx)
+		_exit(9);
+}
+
+/* What the table and the JSON print: each merchant's totals, and their sums. */
+struct printing {
+	json_t *list;
+	struct store_settle_total sum;
+};
+
+static int print_total(void *ctx, const struct store_settle_total *t)
+{
+	struct printing *pr = ctx;
+	char amount[MONEY_TEXT_MAX], fees[MONEY_TEXT_MAX], net[MONEY_TEXT_MAX];
+
+	pr->sum.count += t->count, pr->sum.amount += t->amount;
+	pr->sum.fees += t->fees, pr->sum.net += t->net;
+	if (pr->list != NULL) {
+		json_array_append_new(pr->list,
+		                      json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s}", "mid",
+		                                t->mid, "count", (json_int_t)t->count, "amount",
+		                                (json_int_t)t->amount, "fees", (json_int_t)t->fees,
+		                                "net", (json_int_t)t->net, "payout_date",
+		                                t->payout_date, "status", t->status));
+		return 0;
+	}
+	money_format(t->amount, CNY, amount);
+	money_format(t->fees, CNY, fees);
+	money_format(t->net, CNY, net);
+	printf("%-15s %6" PRId64 " %18s %14s %18s  %s  %s\n", t->mid, t->count, amount, fees, net,
+	       t->payout_date, t->status);
+	return 0;
+}
+
+static int print_result(struct cli_env *env, const char *date)
+{
+	struct printing pr = {.list = env->json ? json_array() : NULL};
+	char amount[MONEY_TEXT_MAX], fees[MONEY_TEXT_MAX], net[MONEY_TEXT_MAX];
+
+	if (!env->json)
+		printf("%-15s %6s %18s %14s %18s  %-10s  %s\n", "MID", "COUNT", "AMOUNT", "FEES",
+		       "NET", "PAYOUT", "STATUS");
+	if (store_settle_totals(env->host.data.store, date, print_total, &pr) != STORE_OK) {
+		json_decref(pr.list);
+		return cli_module_failed(env, settle_strerror(SETTLE_ESTORE), true, false);
+	}
+	if (env->json) {
+		cli_print_json(json_pack("{s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I}}", "date", date,
+		                         "currency", "CNY", "merchants", pr.list, "totals", "count",
+		                         (json_int_t)pr.sum.count, "amount",
+		                         (json_int_t)pr.sum.amount, "fees", (json_int_t)pr.sum.fees,
+		                         "net", (json_int_t)pr.sum.net));
+		return CLI_OK;
+	}
+	money_format(pr.sum.amount, CNY, amount);
+	money_format(pr.sum.fees, CNY, fees);
+	money_format(pr.sum.net, CNY, net);
+	printf("%-15s %6" PRId64 " %18s %14s %18s\n", "total", pr.sum.count, amount, fees, net);
+	printf("settlement date %s: %s\n", date, "closed");
+	return CLI_OK;
+}
+
+/* The close's parameters from the configuration, at now. */
+static void params_of(const struct cli_env *env, struct settle_close_params *p)
+{
+	const struct host_config *cfg = &env->host.cfg;
+
+	*p = (struct settle_close_params){
+	    .cal = &cfg->settle,
+	    .utc_offset = cfg->utc_offset,
+	    .refund_fee_keep = cfg->refund_fee_keep,
+	    .bins = cfg->bins,
+	    .nbins = cfg->nbins,
+	    .plan = {cfg->merchant.fee_credit_bp, cfg->merchant.fee_debit_bp,
+	             cfg->merchant.fee_qr_bp, cfg->merchant.fee_debit_cap},
+	    .now = time(NULL),
+	};
+}
+
+static int run_cmd(struct cli_env *env, const void *values)
+{
+	const struct run *o = values;
+	struct settle_close_params p;
+	struct settle_close_result r;
+	const char *fault = getenv("POSSUM_SETTLE_FAULT");
+	char text[SETTLE_DATE_TEXT];
+	size_t fault_after = 0;
+	int32_t date = 0;
+	int rc;
+
+	if (o->date != NULL && settle_date_parse(o->date, &date) != SETTLE_OK)
+		return cli_usage_error(env->prog, "--date takes a date YYYY-MM-DD, not '%s'",
+		                       o->date);
+	if (fault != NULL && sscanf(fault, "after_lines:%zu", &fault_after) != 1)
+		return cli_usage_error(env->prog, "POSSUM_SETTLE_FAULT is after_lines:N, not '%s'",
+		                       fault);
+	if ((rc = cli_env_open(env)) != CLI_OK)
+		return rc;
+	params_of(env, &p);
+	if (fault != NULL)
+		p.on_line = fault_hook, p.ctx = &fault_after;
+	if (date == 0 && (rc = settle_close_due(&p, &date)) != SETTLE_OK)
+		return cli_module_failed(env, settle_strerror(rc), false, false);
+	settle_date_format(date, text);
+	if ((rc = settle_close(env->host.data.store, &p, date, &r)) == SETTLE_EEARLY)
+		return cli_error(CLI_FAILED, env->prog, "refused: %s is not yet past its cut-off",
+		                 text);
+	if (rc != SETTLE_OK)
+		return cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE, false);
+	return print_result(env, text);
+}
+
+static const cli_command settle_cmds[] = {
+    {"run", "close a settlement date: lines, fees, merchant totals, ledger postings",
+     .handler = run_cmd, .env = CLI_ENV_DATA, .help = run_help, CLI_OPTS(run_opts, struct run),
+     .common = CLI_DATADIR, .wrong = "takes no arguments"},
+};
+
+const cli_group cli_admin_settle_group = {
+    "possum admin settle", "The close of a day: clearing, fees and the ledger's postings.",
+    CLI_TABLE(settle_cmds)};

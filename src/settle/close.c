@@ -1,0 +1,286 @@
+/* close.c — the close of a day (settle_close.h): a settlement date's acquirer transactions
+ * into settlement lines, merchant totals and ledger postings, in one store transaction. */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "ledger/ledger.h"
+#include "settle/settle_close.h"
+#include "store/store_acquirer.h"
+#include "store/store_merchant.h"
+#include "store/store_settle.h"
+
+#define CNY 156
+
+/* The transfer codes of the close's postings (ledger_transfer.code). */
+enum { POST_GROSS = 1401, POST_REFUND, POST_FEE, POST_FEE_RETURN };
+
+/* A close under way: the day, the merchant whose lines are being written and its sums. */
+struct closing {
+	store *s;
+	const struct settle_close_params *p;
+	char date[SETTLE_DATE_TEXT], payout[SETTLE_DATE_TEXT];
+	struct store_settle_total cur; /* cur.mid "" before the first */
+	struct settle_plan plan;       /* cur's */
+	int64_t gross, refunds, fees, returned;
+	size_t lines, merchants;
+	int rc;
+};
+
+int settle_account(store *s, const char *name, int64_t now, int64_t *id)
+{
+	struct ledger_account a = {.currency = CNY};
+	const char *colon = strchr(name, ':');
+	size_t n = colon != NULL ? (size_t)(colon - name) : strlen(name);
+	int rc;
+
+	if ((rc = store_settle_account_get(s, name, id)) != STORE_ENOTFOUND)
+		return rc == STORE_OK ? SETTLE_OK : SETTLE_ESTORE;
+	if (n > LEDGER_CODE_MAX)
+		return SETTLE_EARG;
+	memcpy(a.code, name, n); /* "payable" of "payable:MID" */
+	if ((rc = ledger_account_create(s, &a, now, id)) != LEDGER_OK)
+		return rc == LEDGER_ESTORE ? SETTLE_ESTORE : SETTLE_ELEDGER;
+	return store_settle_account_put(s, name, *id) == STORE_OK ? SETTLE_OK : SETTLE_ESTORE;
+}
+
+/* A posting of the day: its id derived from (date, mid, kind), so that it can only be made
+ * once (the ledger takes the same transfer again as a retry, LEDGER_EXISTS). */
+static int post(struct closing *c, const char *from, const char *to, int code, int64_t amount)
+{
+	struct ledger_transfer t = {.amount = amount, .currency = CNY, .code = (uint32_t)code};
+	uint8_t md[SHA256_DIGEST_LENGTH];
+	char key[96];
+	int rc;
+
+	if (amount == 0)
+		return SETTLE_OK;
+	if ((rc = settle_account(c->s, from, c->p->now, &t.debit_account)) != SETTLE_OK ||
+	    (rc = settle_account(c->s, to, c->p->now, &t.credit_account)) != SETTLE_OK)
+		return rc;
+	snprintf(key, sizeof key, "possum settle %s %s %d", c->date, c->cur.mid, code);
+	SHA256((const unsigned char *)key, strlen(key), md);
+	memcpy(t.id.b, md, sizeof t.id.b);
+	t.id.b[0] |= 1; /* never all zero */
+	rc = ledger_transfer_create(c->s, &t, c->p->now, NULL);
+	if (rc == LEDGER_OK || rc == LEDGER_EXISTS)
+		return SETTLE_OK;
+	return rc == LEDGER_ESTORE ? SETTLE_ESTORE : SETTLE_ELEDGER;
+}
+
+/* The current merchant's totals and postings, once its last line is written. */
+static int flush(struct closing *c)
+{
+	char payable[32];
+	int rc;
+
+	if (c->cur.mid[0] == '\0')
+		return SETTLE_OK;
+	c->cur.amount = c->gross - c->refunds;
+	c->cur.fees = c->fees - c->returned;
+	c->cur.net = c->cur.amount - c->cur.fees;
+	if (store_settle_total_insert(c->s, &c->cur) != STORE_OK)
+		return SETTLE_ESTORE;
+	snprintf(payable, sizeof payable, "payable:%s", c->cur.mid);
+	if ((rc = post(c, "receivable:local", payable, POST_GROSS, c->gross)) != SETTLE_OK ||
+	    (rc = post(c, payable, "receivable:local", POST_REFUND, c->refunds)) != SETTLE_OK ||
+	    (rc = post(c, payable, "fee_income", POST_FEE, c->fees)) != SETTLE_OK ||
+	    (rc = post(c, "fee_income", payable, POST_FEE_RETURN, c->returned)) != SETTLE_OK)
+		return rc;
+	c->merchants++;
+	return SETTLE_OK;
+}
+
+/* Starts merchant mid: its plan (its own, else the defaults), its totals at zero. */
+static int start(struct closing *c, const char *mid)
+{
+	struct store_merchant_app app;
+	int rc = store_merchant_app_by_mid(c->s, mid, &app);
+
+	if (rc != STORE_OK && rc != STORE_ENOTFOUND)
+		return SETTLE_ESTORE;
+	c->plan = c->p->plan;
+	if (rc == STORE_OK)
+		c->plan = (struct settle_plan){app.fee_credit_bp, app.fee_debit_bp, app.fee_qr_bp,
+		                               app.fee_debit_cap};
+	memset(&c->cur, 0, sizeof c->cur);
+	snprintf(c->cur.date, sizeof c->cur.date, "%s", c->date);
+	snprintf(c->cur.mid, sizeof c->cur.mid, "%s", mid);
+	snprintf(c->cur.payout_date, sizeof c->cur.payout_date, "%s", c->payout);
+	snprintf(c->cur.status, sizeof c->cur.status, "owed");
+	c->gross = c->refunds = c->fees = c->returned = 0;
+	return SETTLE_OK;
+}
+
+/* The card's product by the BIN ranges, from the masked PAN's first digits (the rest, hidden,
+ * read as zeros): "debit", "credit", "prepaid", or "other" (no range holds it). */
+static const char *product(const struct settle_close_params *p, const char *masked)
+{
+	const struct card_bin_range *r;
+	char pan[CARD_PAN_MAX + 1];
+	size_t i;
+
+	for (i = 0; masked[i] != '\0' && i < CARD_PAN_MAX; i++)
+		pan[i] = masked[i] >= '0' && masked[i] <= '9' ? masked[i] : '0';
+	pan[i] = '\0';
+	if (card_bin_lookup(p->bins, p->nbins, pan, &r) != CARD_OK)
+		return "other";
+	switch (r->product) {
+	case CARD_PRODUCT_DEBIT:
+		return "debit";
+	case CARD_PRODUCT_PREPAID:
+		return "prepaid";
+	default:
+		return "credit";
+	}
+}
+
+/* The fee of amount by plan for a card of product prod: debit and prepaid at the debit rate,
+ * capped; credit and other at the credit rate. */
+static int fee_of(const struct settle_plan *plan, const char *prod, int64_t amount, int64_t *fee)
+{
+	if (strcmp(prod, "debit") == 0 || strcmp(prod, "prepaid") == 0)
+		return settle_fee(plan->debit_bp, plan->debit_cap, amount, fee);
+	return settle_fee(plan->credit_bp, 0, amount, fee);
+}
+
+/* What refund t gives back of its original's fee: its share (settle_refund_fee) less nothing
+ * with refund_fee = keep; 0 when its original is not known. */
+static int refund_return(struct closing *c, const struct store_settle_txn *t, int64_t *ret)
+{
+	struct store_acq_txn o;
+	int64_t ofee, already, amount = t->amount;
+	int rc;
+
+	*ret = 0;
+	if (c->p->refund_fee_keep || t->original_id == 0)
+		return SETTLE_OK;
+	if ((rc = store_acq_txn_get(c->s, t->original_id, &o)) == STORE_ENOTFOUND)
+		return SETTLE_OK;
+	if (rc != STORE_OK || store_settle_returned(c->s, t->original_id, &already) != STORE_OK)
+		return SETTLE_ESTORE;
+	if (o.amount <= 0)
+		return SETTLE_OK;
+	if ((rc = fee_of(&c->plan, product(c->p, o.masked), o.amount, &ofee)) != SETTLE_OK)
+		return rc;
+	if (amount > o.amount)
+		amount = o.amount;
+	if (already > ofee)
+		already = ofee;
+	return settle_refund_fee(ofee, o.amount, amount, already, ret);
+}
+
+/* One transaction into its line (a voided purchase or completion settles nothing). */
+static int line(struct closing *c, const struct store_settle_txn *t)
+{
+	struct store_settle_line l = {.txn_id = t->id};
+	bool refund = strcmp(t->type, "refund") == 0;
+	int64_t fee;
+	int rc;
+
+	if (t->voided && !refund)
+		return SETTLE_OK;
+	snprintf(l.date, sizeof l.date, "%s", c->date);
+	memcpy(l.mid, t->mid, sizeof l.mid);
+	memcpy(l.tid, t->tid, sizeof l.tid);
+	snprintf(l.product, sizeof l.product, "%s", product(c->p, t->masked));
+	snprintf(l.channel, sizeof l.channel, "card");
+	memcpy(l.type, t->type, sizeof l.type);
+	if (refund) {
+		rc = refund_return(c, t, &fee);
+		l.amount = -t->amount, l.fee = -fee, l.original_id = t->original_id;
+		c->refunds += t->amount, c->returned += fee;
+	} else {
+		rc = fee_of(&c->plan, l.product, t->amount, &fee);
+		l.amount = t->amount, l.fee = fee;
+		c->gross += t->amount, c->fees += fee;
+	}
+	if (rc != SETTLE_OK)
+		return rc;
+	l.net = l.amount - l.fee;
+	if (store_settle_line_insert(c->s, &l) != STORE_OK)
+		return SETTLE_ESTORE;
+	c->cur.count++;
+	c->lines++;
+	if (c->p->on_line != NULL)
+		c->p->on_line(c->p->ctx, c->lines);
+	return SETTLE_OK;
+}
+
+static int each_txn(void *ctx, const struct store_settle_txn *t)
+{
+	struct closing *c = ctx;
+
+	if (strcmp(t->mid, c->cur.mid) != 0 &&
+	    ((c->rc = flush(c)) != SETTLE_OK || (c->rc = start(c, t->mid)) != SETTLE_OK))
+		return 1;
+	return (c->rc = line(c, t)) != SETTLE_OK;
+}
+
+/* The close's work inside its transaction, the day known open and past its cut-off. */
+static int close_day(struct closing *c, struct settle_close_result *r)
+{
+	struct store_settle_day d = {.state = STORE_SETTLE_CLOSED};
+	int rc;
+
+	if ((rc = store_settle_txns(c->s, c->date, each_txn, c)) != STORE_OK)
+		return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
+	if ((rc = flush(c)) != SETTLE_OK)
+		return rc;
+	snprintf(d.date, sizeof d.date, "%s", c->date);
+	d.lines = (int64_t)c->lines;
+	d.merchants = (int64_t)c->merchants;
+	d.closed_at = c->p->now;
+	if (store_settle_day_put(c->s, &d) != STORE_OK)
+		return SETTLE_ESTORE;
+	r->lines = c->lines, r->merchants = c->merchants, r->closed_at = d.closed_at;
+	return SETTLE_OK;
+}
+
+int settle_close_due(const struct settle_close_params *p, int32_t *date)
+{
+	int32_t today;
+	int rc;
+
+	if ((rc = settle_date(p->cal, p->utc_offset, p->now, &today)) != SETTLE_OK)
+		return rc;
+	return settle_date_add(today, -1, date);
+}
+
+int settle_close(store *s, const struct settle_close_params *p, int32_t date,
+                 struct settle_close_result *r)
+{
+	struct closing c = {.s = s, .p = p};
+	struct store_settle_day d;
+	int32_t today, payout;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	r->date = date;
+	if ((rc = settle_date_format(date, c.date)) != SETTLE_OK ||
+	    (rc = settle_date(p->cal, p->utc_offset, p->now, &today)) != SETTLE_OK ||
+	    (rc = settle_payout_date(p->cal, date, &payout)) != SETTLE_OK ||
+	    (rc = settle_date_format(payout, c.payout)) != SETTLE_OK)
+		return rc;
+	if (store_begin(s) != STORE_OK)
+		return SETTLE_ESTORE;
+	rc = store_settle_day_get(s, c.date, &d);
+	if (rc == STORE_OK && d.state == STORE_SETTLE_CLOSED) {
+		r->already = true;
+		r->lines = (size_t)d.lines, r->merchants = (size_t)d.merchants;
+		r->closed_at = d.closed_at;
+		rc = SETTLE_OK;
+	} else if (rc != STORE_OK && rc != STORE_ENOTFOUND) {
+		rc = SETTLE_ESTORE;
+	} else if (today <= date) {
+		rc = SETTLE_EEARLY; /* its cut-off moment is still ahead */
+	} else {
+		rc = close_day(&c, r);
+	}
+	if (rc != SETTLE_OK || r->already) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s) == STORE_OK ? SETTLE_OK : SETTLE_ESTORE;
+}

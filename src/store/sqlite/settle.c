@@ -1,0 +1,131 @@
+/* settle.c — the SQLite backend of store_settle.h: the close of a day's tables (settlement
+ * days, lines, merchant totals, the ledger accounts by name), their migration
+ * (schema/settle.N.sql) and the query that reads a day's acquirer transactions. */
+#include <string.h>
+
+#include "store/sqlite/internal.h"
+
+#include "store/store_settle.h"
+
+typedef struct store_settle_day day;
+typedef struct store_settle_txn txn;
+typedef struct store_settle_line line;
+typedef struct store_settle_total total;
+
+static const struct store_col day_cols[] = {
+    STORE_COLS(day, date, state, lines, merchants, closed_at, owner, until)};
+static const struct store_row day_row = STORE_ROW(day, day_cols);
+static const struct store_col txn_cols[] = {
+    STORE_COLS(txn, id, tid, mid, type, masked, amount, voided, original_id)};
+static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
+static const struct store_col line_cols[] = {STORE_COLS(
+    line, txn_id, date, mid, tid, product, channel, type, amount, fee, net, original_id)};
+static const struct store_row line_row = STORE_ROW(line, line_cols);
+static const struct store_col total_cols[] = {
+    STORE_COLS(total, date, mid, count, amount, fees, net, payout_date, status)};
+static const struct store_row total_row = STORE_ROW(total, total_cols);
+
+/* A lease's parameters: the day's row, then now. */
+struct lease_args {
+	const char *date, *owner;
+	int64_t until, now;
+};
+static const struct store_col lease_cols[] = {
+    STORE_COLS(struct lease_args, date, owner, until, now)};
+static const struct store_row lease_args_row = STORE_ROW_N(lease_cols, 4);
+
+#define DAY_COLUMNS "date, state, lines, merchants, closed_at, owner, until"
+
+STORE_FN_GET(store_settle_day_get, const char *, day,
+             "SELECT " DAY_COLUMNS " FROM settle_days WHERE date = ?", store_args_text, day_row)
+STORE_FN_PUT(store_settle_day_put, day,
+             "INSERT OR REPLACE INTO settle_days (" DAY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+             day_row)
+
+int store_settle_lease(store *s, const struct store_settle_day *d, int64_t now)
+{
+	static const struct store_query q =
+	    STORE_Q("INSERT INTO settle_days (" DAY_COLUMNS ") VALUES (?1, 0, 0, 0, 0, ?2, ?3) "
+	            "ON CONFLICT (date) DO UPDATE SET owner = ?2, until = ?3 WHERE state = 0 AND "
+	            "(owner = ?2 OR until <= ?4)",
+	            &lease_args_row, NULL);
+	struct store_settle_day got;
+	int rc;
+
+	if ((rc = store_q_run(s, &q, &(struct lease_args){d->date, d->owner, d->until, now},
+	                      NULL)) != STORE_OK ||
+	    (rc = store_settle_day_get(s, d->date, &got)) != STORE_OK)
+		return rc;
+	return got.state == STORE_SETTLE_OPEN && strcmp(got.owner, d->owner) == 0 &&
+	               got.until == d->until
+	           ? STORE_OK
+	           : STORE_EEXIST;
+}
+
+STORE_FN_EACH_KEY(store_settle_txns, const char *, txn,
+                  "SELECT id, tid, mid, type, masked, amount, voided, original_id FROM acq_txns "
+                  "WHERE settle_date = ? AND kind = 0 AND rc = '00' AND reversed = 0 AND "
+                  "type IN ('purchase', 'completion', 'refund') ORDER BY mid, id",
+                  store_args_text, txn_row)
+
+#define LINE_COLUMNS "txn_id, date, mid, tid, product, channel, type, amount, fee, net, original_id"
+
+int store_settle_line_insert(store *s, const struct store_settle_line *l)
+{
+	static const struct store_query q = STORE_Q("INSERT INTO settle_lines (" LINE_COLUMNS
+	                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	                                            "?, ?)",
+	                                            &line_row, NULL);
+
+	return store_q_run(s, &q, l, NULL);
+}
+
+int store_settle_returned(store *s, int64_t original_id, int64_t *sum)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT COALESCE(-SUM(fee), 0) AS n FROM settle_lines WHERE original_id = ?",
+	            &store_args_id, &store_row_n);
+	struct store_arg_text_n out = {NULL, 0};
+	int rc;
+
+	if ((rc = store_q_get(s, &q, &original_id, &out)) != STORE_OK)
+		return rc;
+	*sum = out.n;
+	return STORE_OK;
+}
+
+STORE_FN_EACH_KEY(store_settle_lines, const char *, line,
+                  "SELECT " LINE_COLUMNS " FROM settle_lines WHERE date = ? ORDER BY mid, txn_id",
+                  store_args_text, line_row)
+
+#define TOTAL_COLUMNS "date, mid, count, amount, fees, net, payout_date, status"
+
+int store_settle_total_insert(store *s, const struct store_settle_total *t)
+{
+	static const struct store_query q =
+	    STORE_Q("INSERT INTO settle_totals (" TOTAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	            &total_row, NULL);
+
+	return store_q_run(s, &q, t, NULL);
+}
+
+STORE_FN_EACH_KEY(store_settle_totals, const char *, total,
+                  "SELECT " TOTAL_COLUMNS " FROM settle_totals WHERE date = ? ORDER BY mid",
+                  store_args_text, total_row)
+
+int store_settle_account_get(store *s, const char *name, int64_t *account)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT account AS n FROM settle_accounts WHERE name = ?", &store_args_text,
+	            &store_row_n);
+
+	return store_q_n(s, &q, name, account);
+}
+
+int store_settle_account_put(store *s, const char *name, int64_t account)
+{
+	static const struct store_query q = STORE_Q(
+	    "INSERT INTO settle_accounts (name, account) VALUES (?, ?)", &store_args_text_n, NULL);
+
+	return store_q_run(s, &q, &(struct store_arg_text_n){name, account}, NULL);
+}

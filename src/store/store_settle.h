@@ -1,0 +1,87 @@
+/* store_settle.h — the settle module's part of the storage interface: the close of a day
+ * (docs/settle.md). A settlement day (its state, counts and the lease a host takes to close
+ * it), one settlement line per acquirer transaction that settles (the transaction's id is the
+ * line's key: nothing settles twice), a merchant's totals of a day, and the ledger accounts
+ * the close posts to, by name ("payable:MID", "fee_income", …: a ledger account's own code is
+ * too short for a MID). Dates are "YYYY-MM-DD". It reads the acquirer's rows of a day
+ * (acq_txns) as the close needs them. Functions return STORE_OK or a STORE_E* code. */
+#ifndef POSSUM_STORE_SETTLE_H
+#define POSSUM_STORE_SETTLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+enum store_settle_state {
+	STORE_SETTLE_OPEN = 0, /* not closed (a row only holds its lease) */
+	STORE_SETTLE_CLOSED,
+};
+
+struct store_settle_day {
+	char date[11];
+	int state;
+	int64_t lines, merchants;
+	int64_t closed_at;
+	char owner[64]; /* who holds the lease to close it, until when ("" none) */
+	int64_t until;
+};
+
+/* STORE_ENOTFOUND when the day has no row. */
+int store_settle_day_get(store *s, const char *date, struct store_settle_day *out);
+/* Writes the day's row, whether it had one or not. */
+int store_settle_day_put(store *s, const struct store_settle_day *d);
+/* Takes the lease of day d->date for d->owner until d->until, unless it is closed or another
+ * owner's lease runs past now: STORE_OK taken (a row made when missing), STORE_EEXIST not. */
+int store_settle_lease(store *s, const struct store_settle_day *d, int64_t now);
+
+/* An acquirer transaction of a day that may settle: a request (kind 0) approved (rc 00), not
+ * reversed, of type purchase, completion or refund, with what became of it. */
+struct store_settle_txn {
+	int64_t id;
+	char tid[9], mid[16], type[20], masked[20];
+	int64_t amount;
+	bool voided;
+	int64_t original_id;
+};
+/* Calls fn for each such transaction of settle_date date, by MID then id, until it returns
+ * non-zero (returned). */
+int store_settle_txns(store *s, const char *date,
+                      int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
+
+struct store_settle_line {
+	int64_t txn_id;
+	char date[11], mid[16], tid[9];
+	char product[8];     /* debit, credit, prepaid, other */
+	char channel[8];     /* card */
+	char type[20];       /* purchase, completion, refund */
+	int64_t amount;      /* fen; a refund's negative */
+	int64_t fee;         /* a refund's: minus what it gives back */
+	int64_t net;         /* amount - fee */
+	int64_t original_id; /* a refund's original; 0 none */
+};
+/* STORE_EEXIST when transaction l->txn_id has a line already. */
+int store_settle_line_insert(store *s, const struct store_settle_line *l);
+/* What the refunds of original_id settled so far gave back of its fee (Σ -fee): *sum. */
+int store_settle_returned(store *s, int64_t original_id, int64_t *sum);
+/* Calls fn for each line of date, by MID then transaction id, until it returns non-zero. */
+int store_settle_lines(store *s, const char *date,
+                       int (*fn)(void *ctx, const struct store_settle_line *l), void *ctx);
+
+struct store_settle_total {
+	char date[11], mid[16];
+	int64_t count, amount, fees, net;
+	char payout_date[11];
+	char status[8]; /* "owed" */
+};
+/* STORE_EEXIST when the merchant has totals for that date already. */
+int store_settle_total_insert(store *s, const struct store_settle_total *t);
+/* Calls fn for each merchant's totals of date, by MID, until it returns non-zero. */
+int store_settle_totals(store *s, const char *date,
+                        int (*fn)(void *ctx, const struct store_settle_total *t), void *ctx);
+
+/* The ledger account of that name: STORE_ENOTFOUND when none was recorded. */
+int store_settle_account_get(store *s, const char *name, int64_t *account);
+int store_settle_account_put(store *s, const char *name, int64_t account);
+
+#endif
