@@ -1,0 +1,345 @@
+/* test_close.c — the close of a day (settle_close.h) on a store in a temporary directory: a
+ * day of two merchants with purchases on debit, credit, prepaid and unknown cards, a void, a
+ * partial and a full refund of a capped debit purchase, a completion, a reversal, an open
+ * pre-authorization and a purchase of the next settlement date, checked line by line and
+ * total by total to the fen; the ledger's check and each payable against Σ net; a rerun and a
+ * closed day unchanged; a day before its cut-off refused; refund_fee keep against return; and
+ * the close killed (_exit inside its transaction, in a child) after 1, 3 and 7 lines, then run
+ * again: the same as a clean close. */
+#include "testutil.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ledger/ledger.h"
+#include "settle/settle_close.h"
+#include "store/store_acquirer.h"
+#include "store/store_settle.h"
+
+#define DEC04_2026 INT64_C(1796342400) /* 00:00:00Z, a Friday */
+#define DAY        INT64_C(86400)
+#define D          20261204
+#define M1         "M00000000000001"
+#define M2         "M00000000000002"
+
+struct fixture {
+	char dir[64], path[96];
+	store *s;
+	struct settle_calendar cal;
+	struct card_bin_range bins[3];
+	struct settle_close_params p;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+
+	strcpy(f->dir, "/tmp/possum-close-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/possum.db", f->dir);
+	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+	settle_calendar_defaults(&f->cal);
+	f->bins[0] = (struct card_bin_range){"622202", "622202", CARD_PRODUCT_DEBIT, NULL};
+	f->bins[1] = (struct card_bin_range){"625800", "625899", CARD_PRODUCT_CREDIT, NULL};
+	f->bins[2] = (struct card_bin_range){"621000", "621000", CARD_PRODUCT_PREPAID, NULL};
+	f->p = (struct settle_close_params){.cal = &f->cal,
+	                                    .utc_offset = 480,
+	                                    .bins = f->bins,
+	                                    .nbins = 3,
+	                                    .plan = {60, 55, 48, 2000},
+	                                    .now = DEC04_2026 + 3 * DAY};
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->s);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* A terminal request row: approved unless rc says, of settlement date date. */
+static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, const char *masked,
+                   const char *date, int64_t original)
+{
+	static int stan;
+	struct store_acq_txn t = {.at = DEC04_2026,
+	                          .batch = 1,
+	                          .amount = amount,
+	                          .currency = 156,
+	                          .original_id = original};
+
+	snprintf(t.tid, sizeof t.tid, "T%07d", mid[14] - '0');
+	snprintf(t.mid, sizeof t.mid, "%s", mid);
+	snprintf(t.stan, sizeof t.stan, "%06d", ++stan);
+	snprintf(t.type, sizeof t.type, "%s", type);
+	snprintf(t.masked, sizeof t.masked, "%s", masked);
+	snprintf(t.rc, sizeof t.rc, "00");
+	snprintf(t.settle_date, sizeof t.settle_date, "%s", date);
+	assert_int_equal(store_acq_txn_insert(s, &t), STORE_OK);
+	return t.id;
+}
+
+static void mark(store *s, int64_t id, bool reversed, bool voided, int64_t refunded)
+{
+	struct store_acq_txn t;
+
+	assert_int_equal(store_acq_txn_get(s, id, &t), STORE_OK);
+	t.reversed = reversed, t.voided = voided, t.refunded = refunded;
+	assert_int_equal(store_acq_txn_update(s, &t), STORE_OK);
+}
+
+#define DEBIT   "622202******1234"
+#define CREDIT  "625812******5678"
+#define PREPAID "621000******0001"
+#define VISA    "411111******1111"
+
+/* The day: see the file's comment. */
+static void day(store *s)
+{
+	int64_t id;
+
+	txn(s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0); /* fee 5.50 */
+	id = txn(s, M1, "purchase", 50000, CREDIT, "2026-12-04", 0);
+	mark(s, id, false, true, 0);
+	txn(s, M1, "void", 50000, CREDIT, "2026-12-04", id);
+	id = txn(s, M1, "purchase", 500000, DEBIT, "2026-12-04", 0); /* 27.50 capped: 20.00 */
+	mark(s, id, false, false, 500000);
+	txn(s, M1, "refund", 100000, DEBIT, "2026-12-04", id); /* returns 4.00 */
+	txn(s, M1, "refund", 400000, DEBIT, "2026-12-04", id); /* returns 16.00 */
+	id = txn(s, M1, "preauth", 40000, CREDIT, "2026-12-04", 0);
+	txn(s, M1, "completion", 30000, CREDIT, "2026-12-04", id); /* fee 1.80 */
+	id = txn(s, M1, "purchase", 20000, CREDIT, "2026-12-04", 0);
+	mark(s, id, true, false, 0);
+	txn(s, M1, "preauth", 80000, CREDIT, "2026-12-04", 0);
+	txn(s, M1, "purchase", 10000, CREDIT, "2026-12-05", 0);
+	txn(s, M2, "purchase", 363546, PREPAID, "2026-12-04", 0); /* 19.995: 20.00 */
+	txn(s, M2, "purchase", 363545, DEBIT, "2026-12-04", 0);   /* 19.99 */
+	txn(s, M2, "purchase", 10001, VISA, "2026-12-04", 0);     /* credit rate: 0.60 */
+}
+
+struct lines {
+	struct store_settle_line l[16];
+	size_t n;
+};
+
+static int collect_line(void *ctx, const struct store_settle_line *l)
+{
+	struct lines *ls = ctx;
+
+	assert_true(ls->n < 16);
+	ls->l[ls->n++] = *l;
+	return 0;
+}
+
+struct totals {
+	struct store_settle_total t[4];
+	size_t n;
+};
+
+static int collect_total(void *ctx, const struct store_settle_total *t)
+{
+	struct totals *ts = ctx;
+
+	assert_true(ts->n < 4);
+	ts->t[ts->n++] = *t;
+	return 0;
+}
+
+static void expect_line(const struct store_settle_line *l, const char *mid, const char *type,
+                        const char *product, int64_t amount, int64_t fee)
+{
+	assert_string_equal(l->mid, mid);
+	assert_string_equal(l->type, type);
+	assert_string_equal(l->product, product);
+	assert_string_equal(l->channel, "card");
+	assert_string_equal(l->date, "2026-12-04");
+	assert_int_equal(l->amount, amount);
+	assert_int_equal(l->fee, fee);
+	assert_int_equal(l->net, amount - fee);
+}
+
+static void expect_total(const struct store_settle_total *t, const char *mid, int64_t count,
+                         int64_t amount, int64_t fees)
+{
+	assert_string_equal(t->mid, mid);
+	assert_int_equal(t->count, count);
+	assert_int_equal(t->amount, amount);
+	assert_int_equal(t->fees, fees);
+	assert_int_equal(t->net, amount - fees);
+	assert_string_equal(t->payout_date, "2026-12-07"); /* T+1 of a Friday: Monday */
+	assert_string_equal(t->status, "owed");
+}
+
+/* A merchant's payable: credits less debits posted. */
+static int64_t payable(store *s, const char *mid)
+{
+	struct ledger_account a;
+	char name[32];
+	int64_t id;
+
+	snprintf(name, sizeof name, "payable:%s", mid);
+	assert_int_equal(store_settle_account_get(s, name, &id), STORE_OK);
+	assert_int_equal(ledger_account_get(s, id, &a), LEDGER_OK);
+	return a.credits_posted - a.debits_posted;
+}
+
+static void ledger_sound(store *s)
+{
+	struct ledger_report r;
+
+	assert_int_equal(ledger_check(s, &r, NULL, NULL), LEDGER_OK);
+	assert_int_equal(r.violations, 0);
+}
+
+static void check_day(store *s, int64_t m1_fees)
+{
+	struct lines ls = {0};
+	struct totals ts = {0};
+
+	assert_int_equal(store_settle_lines(s, "2026-12-04", collect_line, &ls), STORE_OK);
+	assert_int_equal(ls.n, 8);
+	expect_line(&ls.l[0], M1, "purchase", "debit", 100000, 550);
+	expect_line(&ls.l[1], M1, "purchase", "debit", 500000, 2000);
+	expect_line(&ls.l[2], M1, "refund", "debit", -100000, m1_fees == 730 ? -400 : 0);
+	expect_line(&ls.l[3], M1, "refund", "debit", -400000, m1_fees == 730 ? -1600 : 0);
+	expect_line(&ls.l[4], M1, "completion", "credit", 30000, 180);
+	expect_line(&ls.l[5], M2, "purchase", "prepaid", 363546, 2000);
+	expect_line(&ls.l[6], M2, "purchase", "debit", 363545, 1999);
+	expect_line(&ls.l[7], M2, "purchase", "other", 10001, 60);
+	assert_int_equal(store_settle_totals(s, "2026-12-04", collect_total, &ts), STORE_OK);
+	assert_int_equal(ts.n, 2);
+	expect_total(&ts.t[0], M1, 5, 130000, m1_fees);
+	expect_total(&ts.t[1], M2, 3, 737092, 4059);
+	assert_int_equal(payable(s, M1), 130000 - m1_fees);
+	assert_int_equal(payable(s, M2), 737092 - 4059);
+	ledger_sound(s);
+}
+
+static void close_return(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+	struct store_settle_day d;
+
+	day(f->s);
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_false(r.already);
+	assert_int_equal(r.lines, 8);
+	assert_int_equal(r.merchants, 2);
+	check_day(f->s, 730);
+	assert_int_equal(store_settle_day_get(f->s, "2026-12-04", &d), STORE_OK);
+	assert_int_equal(d.state, STORE_SETTLE_CLOSED);
+	/* Again: closed before, nothing new. */
+	f->p.now += 100;
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_true(r.already);
+	assert_int_equal(r.lines, 8);
+	assert_int_equal(r.closed_at, DEC04_2026 + 3 * DAY);
+	check_day(f->s, 730);
+}
+
+static void close_keep(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+
+	day(f->s);
+	f->p.refund_fee_keep = true;
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	check_day(f->s, 2730);
+}
+
+static void cutoff(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+	struct store_settle_day d;
+	int32_t due;
+
+	day(f->s);
+	/* 22:59:59 on the 4th in Beijing: the 4th is still open. */
+	f->p.now = DEC04_2026 - 8 * 3600 + 23 * 3600 - 1;
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_EEARLY);
+	assert_int_equal(store_settle_day_get(f->s, "2026-12-04", &d), STORE_ENOTFOUND);
+	assert_int_equal(settle_close_due(&f->p, &due), SETTLE_OK);
+	assert_int_equal(due, 20261203);
+	/* 23:00:00: past it. */
+	f->p.now++;
+	assert_int_equal(settle_close_due(&f->p, &due), SETTLE_OK);
+	assert_int_equal(due, D);
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	check_day(f->s, 730);
+	assert_int_equal(settle_close(f->s, &f->p, 20261232, &r), SETTLE_EARG);
+}
+
+static void die(void *ctx, size_t lines)
+{
+	if (lines >= *(size_t *)ctx)
+		_exit(9);
+}
+
+/* The close killed after n lines in a child, then run again to its end. */
+static void killed_at(struct fixture *f, size_t n)
+{
+	struct settle_close_result r;
+	struct store_settle_day d;
+	struct lines ls = {0};
+	int status;
+	pid_t pid;
+
+	store_close(f->s);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		store *s;
+		struct settle_close_params p = f->p;
+
+		p.on_line = die, p.ctx = &n;
+		if (store_open(f->path, &s) != STORE_OK)
+			_exit(1);
+		settle_close(s, &p, D, &r);
+		_exit(2);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 9);
+	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+	assert_int_equal(store_settle_day_get(f->s, "2026-12-04", &d), STORE_ENOTFOUND);
+	assert_int_equal(store_settle_lines(f->s, "2026-12-04", collect_line, &ls), STORE_OK);
+	assert_int_equal(ls.n, 0);
+	ledger_sound(f->s);
+}
+
+static void crash(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+
+	day(f->s);
+	killed_at(f, 1);
+	killed_at(f, 3);
+	killed_at(f, 7);
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_false(r.already);
+	check_day(f->s, 730);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(close_return, setup, teardown),
+	    cmocka_unit_test_setup_teardown(close_keep, setup, teardown),
+	    cmocka_unit_test_setup_teardown(cutoff, setup, teardown),
+	    cmocka_unit_test_setup_teardown(crash, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
