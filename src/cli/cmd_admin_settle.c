@@ -53,6 +53,15 @@ static void fault_hook(void *ctx, size_t lines)
 		_exit(9);
 }
 
+/* An amount in fen as the table shows it: "12.34 CNY". */
+static void yuan(int64_t fen, char out[MONEY_TEXT_MAX + 4])
+{
+	char text[MONEY_TEXT_MAX];
+
+	money_format(fen, CNY, text);
+	snprintf(out, MONEY_TEXT_MAX + 4, "%s CNY", text);
+}
+
 /* What the table and the JSON print: each merchant's totals, and their sums. */
 struct printing {
 	json_t *list;
@@ -62,7 +71,7 @@ struct printing {
 static int print_total(void *ctx, const struct store_settle_total *t)
 {
 	struct printing *pr = ctx;
-	char amount[MONEY_TEXT_MAX], fees[MONEY_TEXT_MAX], net[MONEY_TEXT_MAX];
+	char amount[MONEY_TEXT_MAX + 4], fees[MONEY_TEXT_MAX + 4], net[MONEY_TEXT_MAX + 4];
 
 	pr->sum.count += t->count, pr->sum.amount += t->amount;
 	pr->sum.fees += t->fees, pr->sum.net += t->net;
@@ -75,18 +84,18 @@ static int print_total(void *ctx, const struct store_settle_total *t)
 		                                t->payout_date, "status", t->status));
 		return 0;
 	}
-	money_format(t->amount, CNY, amount);
-	money_format(t->fees, CNY, fees);
-	money_format(t->net, CNY, net);
-	printf("%-15s %6" PRId64 " %18s %14s %18s  %s  %s\n", t->mid, t->count, amount, fees, net,
-	       t->payout_date, t->status);
+	yuan(t->amount, amount);
+	yuan(t->fees, fees);
+	yuan(t->net, net);
+	printf("%-15s %6" PRId64 " %18s %14s %18s  %-10s  %s\n", t->mid, t->count, amount, fees,
+	       net, t->payout_date, t->status);
 	return 0;
 }
 
 static int print_result(struct cli_env *env, const char *date)
 {
 	struct printing pr = {.list = env->json ? json_array() : NULL};
-	char amount[MONEY_TEXT_MAX], fees[MONEY_TEXT_MAX], net[MONEY_TEXT_MAX];
+	char amount[MONEY_TEXT_MAX + 4], fees[MONEY_TEXT_MAX + 4], net[MONEY_TEXT_MAX + 4];
 
 	if (!env->json)
 		printf("%-15s %6s %18s %14s %18s  %-10s  %s\n", "MID", "COUNT", "AMOUNT", "FEES",
@@ -103,9 +112,9 @@ static int print_result(struct cli_env *env, const char *date)
 		                         "net", (json_int_t)pr.sum.net));
 		return CLI_OK;
 	}
-	money_format(pr.sum.amount, CNY, amount);
-	money_format(pr.sum.fees, CNY, fees);
-	money_format(pr.sum.net, CNY, net);
+	yuan(pr.sum.amount, amount);
+	yuan(pr.sum.fees, fees);
+	yuan(pr.sum.net, net);
 	printf("%-15s %6" PRId64 " %18s %14s %18s\n", "total", pr.sum.count, amount, fees, net);
 	printf("settlement date %s: %s\n", date, "closed");
 	return CLI_OK;

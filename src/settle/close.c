@@ -113,9 +113,10 @@ static int start(struct closing *c, const char *mid)
 	return SETTLE_OK;
 }
 
-/* The card's product by the BIN ranges, from the masked PAN's first digits (the rest, hidden,
- * read as zeros): "debit", "credit", "prepaid", or "other" (no range holds it). */
-static const char *product(const struct settle_close_params *p, const char *masked)
+/* The card's product: the local issuer's card's (known), else by the BIN ranges from the masked
+ * PAN's first digits (the rest, hidden, read as zeros): "debit", "credit", "prepaid", or
+ * "other" (no range holds it). */
+static const char *product(const struct settle_close_params *p, int known, const char *masked)
 {
 	const struct card_bin_range *r;
 	char pan[CARD_PAN_MAX + 1];
@@ -124,9 +125,12 @@ static const char *product(const struct settle_close_params *p, const char *mask
 	for (i = 0; masked[i] != '\0' && i < CARD_PAN_MAX; i++)
 		pan[i] = masked[i] >= '0' && masked[i] <= '9' ? masked[i] : '0';
 	pan[i] = '\0';
-	if (card_bin_lookup(p->bins, p->nbins, pan, &r) != CARD_OK)
-		return "other";
-	switch (r->product) {
+	if (known == 0) {
+		if (card_bin_lookup(p->bins, p->nbins, pan, &r) != CARD_OK)
+			return "other";
+		known = (int)r->product;
+	}
+	switch (known) {
 	case CARD_PRODUCT_DEBIT:
 		return "debit";
 	case CARD_PRODUCT_PREPAID:
@@ -145,8 +149,9 @@ static int fee_of(const struct settle_plan *plan, const char *prod, int64_t amou
 	return settle_fee(plan->credit_bp, 0, amount, fee);
 }
 
-/* What refund t gives back of its original's fee: its share (settle_refund_fee) less nothing
- * with refund_fee = keep; 0 when its original is not known. */
+/* What refund t gives back of its original's fee: its share (settle_refund_fee); nothing with
+ * refund_fee = keep, or when its original is not known. The original's fee is reckoned as its
+ * line's was, by the merchant's plan and the card's product (the refund's: the same card). */
 static int refund_return(struct closing *c, const struct store_settle_txn *t, int64_t *ret)
 {
 	struct store_acq_txn o;
@@ -162,7 +167,8 @@ static int refund_return(struct closing *c, const struct store_settle_txn *t, in
 		return SETTLE_ESTORE;
 	if (o.amount <= 0)
 		return SETTLE_OK;
-	if ((rc = fee_of(&c->plan, product(c->p, o.masked), o.amount, &ofee)) != SETTLE_OK)
+	if ((rc = fee_of(&c->plan, product(c->p, t->product, t->masked), o.amount, &ofee)) !=
+	    SETTLE_OK)
 		return rc;
 	if (amount > o.amount)
 		amount = o.amount;
@@ -184,7 +190,7 @@ static int line(struct closing *c, const struct store_settle_txn *t)
 	snprintf(l.date, sizeof l.date, "%s", c->date);
 	memcpy(l.mid, t->mid, sizeof l.mid);
 	memcpy(l.tid, t->tid, sizeof l.tid);
-	snprintf(l.product, sizeof l.product, "%s", product(c->p, t->masked));
+	snprintf(l.product, sizeof l.product, "%s", product(c->p, t->product, t->masked));
 	snprintf(l.channel, sizeof l.channel, "card");
 	memcpy(l.type, t->type, sizeof l.type);
 	if (refund) {

@@ -43,6 +43,8 @@ struct store_settle_txn {
 	int64_t amount;
 	bool voided;
 	int64_t original_id;
+	int product; /* the local issuer's card's (enum card_product, from its BIN ranges at
+	                issue, through the issuer's decision); 0 another issuer's */
 };
 /* Calls fn for each such transaction of settle_date date, by MID then id, until it returns
  * non-zero (returned). */

@@ -16,7 +16,7 @@ static const struct store_col day_cols[] = {
     STORE_COLS(day, date, state, lines, merchants, closed_at, owner, until)};
 static const struct store_row day_row = STORE_ROW(day, day_cols);
 static const struct store_col txn_cols[] = {
-    STORE_COLS(txn, id, tid, mid, type, masked, amount, voided, original_id)};
+    STORE_COLS(txn, id, tid, mid, type, masked, amount, voided, original_id, product)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
 static const struct store_col line_cols[] = {STORE_COLS(
     line, txn_id, date, mid, tid, product, channel, type, amount, fee, net, original_id)};
@@ -63,7 +63,10 @@ int store_settle_lease(store *s, const struct store_settle_day *d, int64_t now)
 }
 
 STORE_FN_EACH_KEY(store_settle_txns, const char *, txn,
-                  "SELECT id, tid, mid, type, masked, amount, voided, original_id FROM acq_txns "
+                  "SELECT id, tid, mid, type, masked, amount, voided, original_id, "
+                  "COALESCE((SELECT c.product FROM decisions AS d JOIN cards AS c ON "
+                  "c.id = d.card_id WHERE d.id = acq_txns.decision_id), 0) AS product "
+                  "FROM acq_txns "
                   "WHERE settle_date = ? AND kind = 0 AND rc = '00' AND reversed = 0 AND "
                   "type IN ('purchase', 'completion', 'refund') ORDER BY mid, id",
                   store_args_text, txn_row)
