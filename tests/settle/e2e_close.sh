@@ -1,0 +1,98 @@
+#!/bin/sh
+# e2e_close.sh POSSUM SOURCE_DIR — the close of a day by hand (`possum admin settle run`) on the
+# records of a real host. The day must be past its cut-off when it is closed, without waiting
+# for one and without faking the clock: the purchases are made under [host] utc_offset = -720
+# with cutoff = 00:00 (every decision belongs to the day after its local date, UTC-12's), and
+# the close runs under utc_offset = 840 (UTC+14's), 26 hours ahead, where that settlement date
+# is always past its cut-off. The day: a capped debit purchase (3635.46: 20.00), a purchase
+# voided (nothing), a purchase of 200.00 (1.10) refunded 50.00 (0.28 returned); checked to the
+# fen in the JSON, the same when run again, the ledger's check passing. A copy of the data
+# directory closed with POSSUM_SETTLE_FAULT=after_lines:2 dies inside the transaction (9) and
+# leaves nothing; run again it prints exactly what the clean close did. A day not yet past
+# its cut-off is refused (1); bad usage is 2.
+possum=$1
+. "$2/tests/lib.sh"
+
+if ! "$possum" admin settle --help >/dev/null 2>&1; then
+	echo "skipped: no settle"
+	exit 0
+fi
+
+data=$tmp/host
+mid=898310048120001
+conf() { # conf OFFSET FILE: the shipped configuration, cutoff 00:00, utc_offset OFFSET
+	sed -e "s/^cutoff *=.*/cutoff = 00:00/" -e "s/^utc_offset *=.*/utc_offset = $1/" \
+		-e "s|^log *=.*|log = $tmp/host.log|" "$2/etc/possum.conf" >"$3"
+}
+conf -720 "$2" "$tmp/behind.conf"
+conf 840 "$2" "$tmp/ahead.conf"
+export POSSUM_CONFIG=$tmp/behind.conf
+"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
+	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 10000.00 \
+	--out "$tmp/card.json" >/dev/null
+"$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid $mid >/dev/null
+"$possum" admin terminal add --data "$data" --merchant $mid --sn SNTERM0001 --tid TERM0001 \
+	--json >"$tmp/tid.json"
+comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tid.json" |
+	sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -)
+
+pid=
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+pid=$!
+wait_ports "$data" $pid
+tport=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+[ -n "$tport" ] || { echo "FAIL: no ports: $(cat "$tmp/host.err")"; exit 1; }
+st=$tmp/term
+pay() { # pay WHAT -- TERM ARGS...: a terminal command approved
+	what=$1
+	shift 2
+	expect 0 "$what" -- "$possum" term "$@" --state "$st" --json
+}
+pay init -- init --host "127.0.0.1:$tport" --tid TERM0001 --mid $mid --sn SNTERM0001 --tmk-components "$comps"
+pay signin -- signin
+pay "purchase 3635.46" -- purchase --card "$tmp/card.json" --pin 123456 --amount 3635.46
+rrn=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
+pay "purchase 100.00" -- purchase --card "$tmp/card.json" --pin 123456 --amount 100.00
+stan=$(sed -n 's/.*"stan":"\([0-9]*\)".*/\1/p' "$tmp/out")
+pay "void of 100.00" -- void "$stan" --pin 123456
+pay "purchase 200.00" -- purchase --card "$tmp/card.json" --pin 123456 --amount 200.00
+rrn2=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
+pay "refund 50.00" -- refund --rrn "$rrn2" --amount 50.00 --card "$tmp/card.json" --pin 123456
+kill -TERM $pid
+wait $pid
+pid=
+
+expect 0 "txn show" -- "$possum" admin txn show "$rrn" --json --data "$data"
+day=$(sed -n 's/.*"settle_date":"\([0-9-]*\)".*/\1/p' "$tmp/out")
+[ -n "$day" ] || bad "no settle_date: $(cat "$tmp/out")"
+cp -r "$data" "$tmp/copy"
+
+export POSSUM_CONFIG=$tmp/ahead.conf
+expect 0 "settle run" -- "$possum" admin settle run --date "$day" --json --data "$data"
+cp "$tmp/out" "$tmp/clean.json"
+out_has "^{\"date\":\"$day\",\"currency\":\"CNY\",\"merchants\":\[{\"mid\":\"$mid\",\"count\":3,\"amount\":378546,\"fees\":2082,\"net\":376464,\"payout_date\":\"[0-9-]*\",\"status\":\"owed\"}\],\"totals\":{\"count\":3,\"amount\":378546,\"fees\":2082,\"net\":376464}}$"
+expect 0 "settle run again" -- "$possum" admin settle run --date "$day" --json --data "$data"
+if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "again: $(cat "$tmp/out")"; fi
+expect 0 "the table" -- "$possum" admin settle run --date "$day" --data "$data"
+out_has "^$mid  *3  *3785.46 CNY  *20.82 CNY  *3764.64 CNY"
+expect 0 "ledger check" -- "$possum" admin ledger check --data "$data"
+out_has "^0 violations"
+
+# Killed inside the transaction, then run again: nothing of the first, the same as clean.
+expect 9 "killed" -- env POSSUM_SETTLE_FAULT=after_lines:2 "$possum" admin settle run --date "$day" --json --data "$tmp/copy"
+left=$(sqlite3 "$tmp/copy/possum.db" "SELECT (SELECT COUNT(*) FROM settle_lines) + (SELECT COUNT(*) FROM settle_days) + (SELECT COUNT(*) FROM settle_totals)")
+[ "$left" = 0 ] && ok || bad "the killed close left $left rows"
+expect 0 "ledger check after the kill" -- "$possum" admin ledger check --data "$tmp/copy"
+expect 0 "settle run after the kill" -- "$possum" admin settle run --date "$day" --json --data "$tmp/copy"
+if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the kill: $(cat "$tmp/out")"; fi
+
+# Refused and bad usage.
+later=$(date -u -d "$day + 2 days" +%Y-%m-%d)
+expect 1 "not past its cut-off" -- "$possum" admin settle run --date "$later" --data "$data"
+err_has "refused: $later is not yet past its cut-off"
+expect 2 "a bad date" -- "$possum" admin settle run --date 2026-02-30 --data "$data"
+err_has "YYYY-MM-DD"
+expect 2 "an operand" -- "$possum" admin settle run "$day" --data "$data"
+expect 2 "a bad fault" -- env POSSUM_SETTLE_FAULT=sometimes "$possum" admin settle run --date "$day" --data "$data"
+finish
