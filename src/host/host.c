@@ -32,6 +32,7 @@ struct host {
 	net_server *terminal_server;
 	struct host_api api;
 	struct store_checkpointer checkpoint;
+	struct host_closer close;   /* the close of each day */
 	possum_log *checkpoint_log; /* its own: used on its thread only */
 	char ports_path[HOST_CONFIG_PATH_MAX + 16];
 };
@@ -215,6 +216,7 @@ static void begin_stop(struct host *h, const char *signal_name)
 	remove(h->ports_path);
 	host_api_stop(&h->api);
 	notify_scheduler_stop(&h->notify);
+	host_closer_stop(&h->close);
 	net_server_stop(h->issuer_server, on_stopped, h);
 	net_server_stop(h->terminal_server, on_stopped, h);
 }
@@ -334,6 +336,10 @@ int host_start(host *h, struct host_listening *out)
 	}
 	log_listening(h);
 	warn_no_bins(h);
+	if (host_closer_start(&h->close, &h->loop, h->env.data.store, h->env.data.db, cfg,
+	                      h->log) != 0)
+		log_event(h->log, LOG_WARN, "settle_close",
+		          json_pack("{s:s}", "error", "cannot start the close's timer"));
 	h->sigterm.data = h->sigint.data = h->wake.data = h;
 	uv_signal_init(&h->loop, &h->sigterm);
 	uv_signal_init(&h->loop, &h->sigint);

@@ -14,6 +14,7 @@
 #include "net/link.h"
 #include "net/net.h"
 #include "notify/scheduler.h"
+#include "settle/settle_close.h"
 
 /* ---- The terminals' front end (terminals.c) ----
  *
@@ -89,5 +90,39 @@ int host_api_port(const struct host_api *api);
 void host_api_stop(struct host_api *api);
 /* Stops serving and closes the services; api may be only zeroed. */
 void host_api_close(struct host_api *api);
+
+/* ---- The close of each day (close.c) ----
+ *
+ * Once a minute (the first a second after the start) the host looks for the latest settlement
+ * date past its cut-off ([settle] cutoff, [host] utc_offset); when this host has not closed or
+ * seen it closed, it takes the day's lease in the store (owner "host:NAME:PID", for five
+ * minutes) on the loop's connection — so that one close runs however many hosts share the
+ * store, and another host takes over when one dies midway — and runs settle_close() on a
+ * thread of libuv's pool, on a store connection of its own, so the terminals are answered
+ * meanwhile. Logs "settle_close" at its start and its end (lines, merchants, milliseconds).
+ * A day missed while no host ran is closed by hand (`possum admin settle run --date`). */
+struct host_closer {
+	uv_loop_t *loop;
+	uv_timer_t timer;
+	uv_work_t work;
+	bool busy;
+	store *store; /* the loop's: the lease */
+	const struct host_config *cfg;
+	const char *db; /* the store's path: the close's own connection */
+	possum_log *log;
+	char owner[64];
+	int32_t done; /* the last date closed, or seen closed */
+	/* The close under way (the pool's thread writes, the loop reads after it): */
+	int32_t date;
+	int rc;
+	struct settle_close_result r;
+	uint64_t started;
+};
+
+/* Starts c's timer on loop: 0 or a libuv code. */
+int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const char *db,
+                      const struct host_config *cfg, possum_log *log);
+/* Stops the timer (a close under way ends first: the loop waits for it). */
+void host_closer_stop(struct host_closer *c);
 
 #endif

@@ -67,6 +67,7 @@ expect 0 "txn show" -- "$possum" admin txn show "$rrn" --json --data "$data"
 day=$(sed -n 's/.*"settle_date":"\([0-9-]*\)".*/\1/p' "$tmp/out")
 [ -n "$day" ] || bad "no settle_date: $(cat "$tmp/out")"
 cp -r "$data" "$tmp/copy"
+cp -r "$data" "$tmp/auto"
 
 export POSSUM_CONFIG=$tmp/ahead.conf
 expect 0 "settle run" -- "$possum" admin settle run --date "$day" --json --data "$data"
@@ -86,6 +87,25 @@ left=$(sqlite3 "$tmp/copy/possum.db" "SELECT (SELECT COUNT(*) FROM settle_lines)
 expect 0 "ledger check after the kill" -- "$possum" admin ledger check --data "$tmp/copy"
 expect 0 "settle run after the kill" -- "$possum" admin settle run --date "$day" --json --data "$tmp/copy"
 if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the kill: $(cat "$tmp/out")"; fi
+
+# The host closes the day by itself: under utc_offset 720 (UTC+12, a day ahead of UTC-12) the
+# latest settlement date past its cut-off is the purchases'.
+conf 720 "$2" "$tmp/host.conf"
+rm -f "$tmp/host.log" "$tmp/auto/host.ports"
+POSSUM_CONFIG=$tmp/host.conf "$possum" host --data "$tmp/auto" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+pid=$!
+i=0
+while ! grep -q '"event":"settle_close".*"phase":"end"' "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM $pid
+wait $pid
+pid=
+if grep '"event":"settle_close"' "$tmp/host.log" | grep -q "\"phase\":\"start\",\"date\":\"$day\""; then ok; else bad "no start line: $(grep settle_close "$tmp/host.log")"; fi
+if grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"end"' | grep -q '"lines":3'; then ok; else bad "no end line: $(grep settle_close "$tmp/host.log")"; fi
+expect 0 "settle run after the host's" -- "$possum" admin settle run --date "$day" --json --data "$tmp/auto"
+if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the host: $(cat "$tmp/out")"; fi
 
 # Refused and bad usage.
 later=$(date -u -d "$day + 2 days" +%Y-%m-%d)

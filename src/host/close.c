@@ -1,0 +1,138 @@
+/* close.c — the host's close of each day at its cut-off (internal.h "The close of each day"):
+ * a timer on the loop, the day's lease in the store, settle_close() on libuv's pool. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "host/internal.h"
+#include "store/store_settle.h"
+
+#define CLOSE_FIRST_MS 1000     /* the first look, after the start */
+#define CLOSE_EVERY_MS 60000    /* then once a minute */
+#define CLOSE_LEASE_S  (5 * 60) /* a close's lease: another host may take it after */
+
+static void params_of(const struct host_config *cfg, int64_t now, struct settle_close_params *p)
+{
+	*p = (struct settle_close_params){
+	    .cal = &cfg->settle,
+	    .utc_offset = cfg->utc_offset,
+	    .refund_fee_keep = cfg->refund_fee_keep,
+	    .bins = cfg->bins,
+	    .nbins = cfg->nbins,
+	    .plan = {cfg->merchant.fee_credit_bp, cfg->merchant.fee_debit_bp,
+	             cfg->merchant.fee_qr_bp, cfg->merchant.fee_debit_cap},
+	    .now = now,
+	};
+}
+
+/* On the pool's thread: the close on a connection of its own. */
+static void close_work(uv_work_t *w)
+{
+	struct host_closer *c = w->data;
+	struct settle_close_params p;
+	store *s;
+
+	params_of(c->cfg, time(NULL), &p);
+	if (store_open(c->db, &s) != STORE_OK) {
+		c->rc = SETTLE_ESTORE;
+		return;
+	}
+	c->rc = settle_close(s, &p, c->date, &c->r);
+	store_close(s);
+}
+
+/* Back on the loop: the end's line. */
+static void close_done(uv_work_t *w, int status)
+{
+	struct host_closer *c = w->data;
+	char date[SETTLE_DATE_TEXT];
+
+	c->busy = false;
+	settle_date_format(c->date, date);
+	if (status != 0 || c->rc != SETTLE_OK) {
+		log_event(c->log, LOG_ERROR, "settle_close",
+		          json_pack("{s:s, s:s, s:s}", "phase", "end", "date", date, "error",
+		                    status != 0 ? uv_strerror(status) : settle_strerror(c->rc)));
+		return;
+	}
+	c->done = c->date;
+	log_event(c->log, LOG_INFO, "settle_close",
+	          json_pack("{s:s, s:s, s:b, s:I, s:I, s:I}", "phase", "end", "date", date,
+	                    "already", c->r.already, "lines", (json_int_t)c->r.lines, "merchants",
+	                    (json_int_t)c->r.merchants, "ms",
+	                    (json_int_t)(uv_now(c->loop) - c->started)));
+}
+
+/* The day's lease for this host: true when taken; a closed day is remembered as done. */
+static bool lease(struct host_closer *c, const char *date, int64_t now)
+{
+	struct store_settle_day d = {.until = now + CLOSE_LEASE_S};
+	int rc;
+
+	snprintf(d.date, sizeof d.date, "%s", date);
+	snprintf(d.owner, sizeof d.owner, "%s", c->owner);
+	if ((rc = store_settle_lease(c->store, &d, now)) == STORE_OK)
+		return true;
+	if (rc == STORE_EEXIST && store_settle_day_get(c->store, date, &d) == STORE_OK &&
+	    d.state == STORE_SETTLE_CLOSED)
+		c->done = c->date;
+	else if (rc != STORE_EEXIST)
+		log_event(c->log, LOG_WARN, "settle_close",
+		          json_pack("{s:s, s:s, s:s}", "phase", "lease", "date", date, "error",
+		                    store_strerror(rc)));
+	return false;
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	struct host_closer *c = t->data;
+	struct settle_close_params p;
+	char date[SETTLE_DATE_TEXT];
+	int64_t now = time(NULL);
+
+	params_of(c->cfg, now, &p);
+	if (c->busy || settle_close_due(&p, &c->date) != SETTLE_OK || c->date == c->done)
+		return;
+	settle_date_format(c->date, date);
+	if (!lease(c, date, now))
+		return;
+	log_event(c->log, LOG_INFO, "settle_close",
+	          json_pack("{s:s, s:s, s:s}", "phase", "start", "date", date, "owner", c->owner));
+	c->busy = true;
+	c->started = uv_now(c->loop);
+	c->work.data = c;
+	if (uv_queue_work(c->loop, &c->work, close_work, close_done) != 0)
+		c->busy = false;
+}
+
+int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const char *db,
+                      const struct host_config *cfg, possum_log *log)
+{
+	char name[40] = "";
+	int rc;
+
+	*c = (struct host_closer){.loop = loop, .store = s, .cfg = cfg, .db = db, .log = log};
+	gethostname(name, sizeof name - 1);
+	snprintf(c->owner, sizeof c->owner, "host:%s:%ld", name, (long)getpid());
+	if ((rc = uv_timer_init(loop, &c->timer)) != 0)
+		return rc;
+	c->timer.data = c;
+	return uv_timer_start(&c->timer, on_tick, CLOSE_FIRST_MS, CLOSE_EVERY_MS);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	(void)h;
+}
+
+void host_closer_stop(struct host_closer *c)
+{
+	if (c->loop == NULL)
+		return;
+	uv_timer_stop(&c->timer);
+	uv_close((uv_handle_t *)&c->timer, on_closed);
+	c->loop = NULL;
+}
