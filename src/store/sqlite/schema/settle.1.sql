@@ -16,7 +16,7 @@ CREATE TABLE settle_lines (
     original_id INTEGER NOT NULL
 );
 CREATE INDEX settle_lines_date ON settle_lines(date, mid, txn_id);
-CREATE INDEX settle_lines_original ON settle_lines(original_id) WHERE original_id != 0;
+CREATE INDEX settle_lines_original ON settle_lines(original_id);
 CREATE TABLE settle_totals (
     date TEXT NOT NULL, mid TEXT NOT NULL,
     count INTEGER NOT NULL, amount INTEGER NOT NULL, fees INTEGER NOT NULL, net INTEGER NOT NULL,
