@@ -5,7 +5,8 @@
  * total by total to the fen; the ledger's check and each payable against Σ net; a rerun and a
  * closed day unchanged; a day before its cut-off refused; refund_fee keep against return; and
  * the close killed (_exit inside its transaction, in a child) after 1, 3 and 7 lines, then run
- * again: the same as a clean close. */
+ * again: the same as a clean close; a merchant's own fee plan; the day's lease between two
+ * hosts. */
 #include "testutil.h"
 
 #include <stdbool.h>
@@ -16,6 +17,7 @@
 #include "ledger/ledger.h"
 #include "settle/settle_close.h"
 #include "store/store_acquirer.h"
+#include "store/store_merchant.h"
 #include "store/store_settle.h"
 
 #define DEC04_2026 INT64_C(1796342400) /* 00:00:00Z, a Friday */
@@ -332,6 +334,52 @@ static void crash(void **state)
 	check_day(f->s, 730);
 }
 
+/* A merchant's own plan over the defaults: debit 0.50% capped at 10.00, credit 1.00%. */
+static void own_plan(void **state)
+{
+	struct fixture *f = *state;
+	struct store_merchant_app app = {
+	    .state = 1, .mid = M1, .fee_credit_bp = 100, .fee_debit_bp = 50, .fee_debit_cap = 1000};
+	struct settle_close_result r;
+	struct lines ls = {0};
+
+	assert_int_equal(store_merchant_app_insert(f->s, &app), STORE_OK);
+	txn(f->s, M1, "purchase", 300000, DEBIT, "2026-12-04", 0); /* 15.00: 10.00 */
+	txn(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0); /* 5.00 */
+	txn(f->s, M1, "purchase", 12345, CREDIT, "2026-12-04", 0); /* 1.2345: 1.23 */
+	txn(f->s, M2, "purchase", 12345, CREDIT, "2026-12-04", 0); /* defaults: 0.7407: 0.74 */
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(store_settle_lines(f->s, "2026-12-04", collect_line, &ls), STORE_OK);
+	assert_int_equal(ls.n, 4);
+	expect_line(&ls.l[0], M1, "purchase", "debit", 300000, 1000);
+	expect_line(&ls.l[1], M1, "purchase", "debit", 100000, 500);
+	expect_line(&ls.l[2], M1, "purchase", "credit", 12345, 123);
+	expect_line(&ls.l[3], M2, "purchase", "credit", 12345, 74);
+	ledger_sound(f->s);
+}
+
+/* The lease: one owner at a time until it runs out; none on a closed day. */
+static void lease(void **state)
+{
+	struct fixture *f = *state;
+	struct store_settle_day a = {.date = "2026-12-04", .owner = "host:a:1", .until = 1300};
+	struct store_settle_day b = {.date = "2026-12-04", .owner = "host:b:2", .until = 1400};
+	struct settle_close_result r;
+
+	assert_int_equal(store_settle_lease(f->s, &a, 1000), STORE_OK);
+	assert_int_equal(store_settle_lease(f->s, &b, 1100), STORE_EEXIST);
+	a.until = 1500; /* renewed by its owner */
+	assert_int_equal(store_settle_lease(f->s, &a, 1200), STORE_OK);
+	assert_int_equal(store_settle_lease(f->s, &b, 1499), STORE_EEXIST);
+	b.until = 1800;
+	assert_int_equal(store_settle_lease(f->s, &b, 1500), STORE_OK); /* a's ran out */
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);  /* a leased day closes */
+	assert_false(r.already);
+	b.until = 99999;
+	assert_int_equal(store_settle_lease(f->s, &b, 2000), STORE_EEXIST);
+	assert_int_equal(store_settle_lease(f->s, &a, 99999), STORE_EEXIST);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +387,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(close_keep, setup, teardown),
 	    cmocka_unit_test_setup_teardown(cutoff, setup, teardown),
 	    cmocka_unit_test_setup_teardown(crash, setup, teardown),
+	    cmocka_unit_test_setup_teardown(own_plan, setup, teardown),
+	    cmocka_unit_test_setup_teardown(lease, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
