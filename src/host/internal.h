@@ -98,9 +98,10 @@ void host_api_close(struct host_api *api);
  * seen it closed, it takes the day's lease in the store (owner "host:NAME:PID", for five
  * minutes) on the loop's connection — so that one close runs however many hosts share the
  * store, and another host takes over when one dies midway — and runs settle_close() on a
- * thread of libuv's pool, on a store connection of its own, so the terminals are answered
- * meanwhile. Logs "settle_close" at its start and its end (lines, merchants, milliseconds).
- * A day missed while no host ran is closed by hand (`possum admin settle run --date`). */
+ * thread of libuv's pool, on a store connection of its own, so the loop goes on (though the
+ * terminals' commits wait for the close's, SQLite having one writer). Logs "settle_close" at its
+ * start and its end (lines, merchants, milliseconds). A day missed while no host ran is closed by
+ * hand (`possum admin settle run --date`). */
 struct host_closer {
 	uv_loop_t *loop;
 	uv_timer_t timer;
