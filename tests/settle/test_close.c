@@ -72,7 +72,7 @@ static int teardown(void **state)
 static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, const char *masked,
                    const char *date, int64_t original)
 {
-	static int stan;
+	static unsigned stan;
 	struct store_acq_txn t = {.at = DEC04_2026,
 	                          .batch = 1,
 	                          .amount = amount,
@@ -81,7 +81,7 @@ static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, 
 
 	snprintf(t.tid, sizeof t.tid, "T%07d", mid[14] - '0');
 	snprintf(t.mid, sizeof t.mid, "%s", mid);
-	snprintf(t.stan, sizeof t.stan, "%06d", ++stan);
+	snprintf(t.stan, sizeof t.stan, "%06u", ++stan % 1000000u);
 	snprintf(t.type, sizeof t.type, "%s", type);
 	snprintf(t.masked, sizeof t.masked, "%s", masked);
 	snprintf(t.rc, sizeof t.rc, "00");
