@@ -60,9 +60,9 @@ static void close_done(uv_work_t *w, int status)
 	}
 	c->done = c->date;
 	log_event(c->log, LOG_INFO, "settle_close",
-	          json_pack("{s:s, s:s, s:b, s:I, s:I, s:I}", "phase", "end", "date", date,
-	                    "already", c->r.already, "lines", (json_int_t)c->r.lines, "merchants",
-	                    (json_int_t)c->r.merchants, "ms",
+	          json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "phase", "end", "date", date,
+	                    "result", c->r.already ? "closed_before" : "closed", "lines",
+	                    (json_int_t)c->r.lines, "merchants", (json_int_t)c->r.merchants, "ms",
 	                    (json_int_t)(uv_now(c->loop) - c->started)));
 }
 
