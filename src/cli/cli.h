@@ -339,9 +339,9 @@ extern const cli_group cli_possum_group; /* `possum` itself: every command */
 
 extern const cli_group cli_iso_group, cli_tlv_group, cli_hsm_group, cli_term_group;
 extern const cli_group cli_admin_group, cli_admin_ledger_group, cli_admin_card_group,
-    cli_admin_account_group, cli_admin_link_group, cli_admin_merchant_group, cli_admin_review_group,
-    cli_admin_settle_group, cli_admin_settlecard_group, cli_admin_terminal_group,
-    cli_admin_token_group;
+    cli_admin_account_group, cli_admin_link_group, cli_admin_merchant_group,
+    cli_admin_payouts_group, cli_admin_review_group, cli_admin_settle_group,
+    cli_admin_settlecard_group, cli_admin_terminal_group, cli_admin_token_group;
 int cli_crypto(int argc, char **argv, struct cli_env *env);
 /* The name of `possum crypto`'s i-th command ("kcv", "pin encode", …), NULL after the last. */
 const char *cli_crypto_name(size_t i);

@@ -12,6 +12,8 @@ static const cli_command cmds[] = {
     {"link", "the issuer's network link: its zone PIN key", .group = &cli_admin_link_group},
     {"merchant", "the acquirer's merchants: onboarding, fees, limits, reviews, balance",
      .group = &cli_admin_merchant_group},
+    {"payouts", "the merchants' payouts to their settlement cards",
+     .group = &cli_admin_payouts_group},
     {"review", "periodic maintenance reviews: due", .group = &cli_admin_review_group},
     {"settle", "the close of a day: clearing, fees, the ledger's postings",
      .group = &cli_admin_settle_group},

@@ -13,6 +13,9 @@
 
 #include "store/store.h"
 
+/* The longest list of settlement dates one payout holds (40 dates); later ones wait. */
+#define STORE_SETTLE_DATES_MAX 440
+
 enum store_settle_state {
 	STORE_SETTLE_OPEN = 0, /* not closed (a row only holds its lease) */
 	STORE_SETTLE_CLOSED,
@@ -74,13 +77,42 @@ struct store_settle_total {
 	char date[11], mid[16];
 	int64_t count, amount, fees, net;
 	char payout_date[11];
-	char status[8]; /* "owed" */
+	char status[8];    /* "owed", or "payout" once a payout holds it */
+	int64_t payout_id; /* the payout that holds it; 0 none */
+	char reason[32];   /* why an owed day due waits ("" none): docs/settle.md "Payouts" */
 };
 /* STORE_EEXIST when the merchant has totals for that date already. */
 int store_settle_total_insert(store *s, const struct store_settle_total *t);
 /* Calls fn for each merchant's totals of date, by MID, until it returns non-zero. */
 int store_settle_totals(store *s, const char *date,
                         int (*fn)(void *ctx, const struct store_settle_total *t), void *ctx);
+
+/* Calls fn for each total still owed whose payout date is date or before, by MID then date,
+ * until it returns non-zero. */
+int store_settle_due(store *s, const char *date,
+                     int (*fn)(void *ctx, const struct store_settle_total *t), void *ctx);
+/* Writes t's status, payout_id and reason (by its date and MID): STORE_ENOTFOUND when none. */
+int store_settle_total_mark(store *s, const struct store_settle_total *t);
+
+/* A payout: what a run of date paid a merchant, to which card, for which settlement dates. */
+struct store_settle_payout {
+	int64_t id;
+	char date[11], mid[16];
+	int64_t amount; /* fen, > 0 */
+	char currency[4];
+	char card[20];                             /* masked */
+	int64_t card_id;                           /* the issuer's card */
+	char settle_dates[STORE_SETTLE_DATES_MAX]; /* "YYYY-MM-DD,YYYY-MM-DD,…" */
+	char status[8];                            /* made (paid and failed: the bank's answer) */
+	char reason[32];
+	char bank_reference[64];
+	int64_t created_at, updated_at;
+};
+/* Inserts p, p->id set. */
+int store_settle_payout_insert(store *s, struct store_settle_payout *p);
+/* Calls fn for each payout made by the run of date, by id, until it returns non-zero. */
+int store_settle_payouts(store *s, const char *date,
+                         int (*fn)(void *ctx, const struct store_settle_payout *p), void *ctx);
 
 /* The ledger account of that name: STORE_ENOTFOUND when none was recorded. */
 int store_settle_account_get(store *s, const char *name, int64_t *account);

@@ -11,6 +11,7 @@ typedef struct store_settle_day day;
 typedef struct store_settle_txn txn;
 typedef struct store_settle_line line;
 typedef struct store_settle_total total;
+typedef struct store_settle_payout payout;
 
 static const struct store_col day_cols[] = {
     STORE_COLS(day, date, state, lines, merchants, closed_at, owner, until)};
@@ -22,8 +23,16 @@ static const struct store_col line_cols[] = {STORE_COLS(
     line, txn_id, date, mid, tid, product, channel, type, amount, fee, net, original_id)};
 static const struct store_row line_row = STORE_ROW(line, line_cols);
 static const struct store_col total_cols[] = {
-    STORE_COLS(total, date, mid, count, amount, fees, net, payout_date, status)};
+    STORE_COLS(total, date, mid, count, amount, fees, net, payout_date, status, payout_id, reason)};
 static const struct store_row total_row = STORE_ROW(total, total_cols);
+static const struct store_col mark_cols[] = {
+    STORE_COLS(total, status, payout_id, reason, date, mid)};
+static const struct store_row mark_row = STORE_ROW(total, mark_cols);
+static const struct store_col payout_cols[] = {
+    STORE_COLS(payout, date, mid, amount, currency, card, card_id, settle_dates, status, reason,
+               bank_reference, created_at, updated_at, id)};
+static const struct store_row payout_row = STORE_ROW(payout, payout_cols);
+static const struct store_row payout_new_row = STORE_ROW_N(payout_cols, 12);
 
 /* A lease's parameters: the day's row, then now. */
 struct lease_args {
@@ -101,13 +110,13 @@ STORE_FN_EACH_KEY(store_settle_lines, const char *, line,
                   "SELECT " LINE_COLUMNS " FROM settle_lines WHERE date = ? ORDER BY mid, txn_id",
                   store_args_text, line_row)
 
-#define TOTAL_COLUMNS "date, mid, count, amount, fees, net, payout_date, status"
+#define TOTAL_COLUMNS "date, mid, count, amount, fees, net, payout_date, status, payout_id, reason"
 
 int store_settle_total_insert(store *s, const struct store_settle_total *t)
 {
-	static const struct store_query q =
-	    STORE_Q("INSERT INTO settle_totals (" TOTAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	            &total_row, NULL);
+	static const struct store_query q = STORE_Q("INSERT INTO settle_totals (" TOTAL_COLUMNS
+	                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                                            &total_row, NULL);
 
 	return store_q_run(s, &q, t, NULL);
 }
@@ -115,6 +124,27 @@ int store_settle_total_insert(store *s, const struct store_settle_total *t)
 STORE_FN_EACH_KEY(store_settle_totals, const char *, total,
                   "SELECT " TOTAL_COLUMNS " FROM settle_totals WHERE date = ? ORDER BY mid",
                   store_args_text, total_row)
+
+STORE_FN_EACH_KEY(store_settle_due, const char *, total,
+                  "SELECT " TOTAL_COLUMNS " FROM settle_totals WHERE status = 'owed' AND "
+                  "payout_date <= ? ORDER BY mid, date",
+                  store_args_text, total_row)
+STORE_FN_UPDATE(store_settle_total_mark, total,
+                "UPDATE settle_totals SET status = ?, payout_id = ?, reason = ? "
+                "WHERE date = ? AND mid = ?",
+                mark_row)
+
+#define PAYOUT_COLUMNS                                                                             \
+	"date, mid, amount, currency, card, card_id, settle_dates, status, reason, "               \
+	"bank_reference, created_at, updated_at"
+
+STORE_FN_INSERT(store_settle_payout_insert, payout,
+                "INSERT INTO settle_payouts (" PAYOUT_COLUMNS
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                payout_new_row)
+STORE_FN_EACH_KEY(store_settle_payouts, const char *, payout,
+                  "SELECT " PAYOUT_COLUMNS ", id FROM settle_payouts WHERE date = ? ORDER BY id",
+                  store_args_text, payout_row)
 
 int store_settle_account_get(store *s, const char *name, int64_t *account)
 {

@@ -1,0 +1,229 @@
+/* cmd_admin_payouts.c — `possum admin payouts`: the merchants' payouts (docs/settle.md
+ * "Payouts"). `run` makes the payouts due on a date, each to the merchant's settlement card
+ * when the merchant may be paid (the merchant module says), and prints them with the days due
+ * that still wait and why; `list` prints the same without making any. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "common/money.h"
+#include "settle/settle_payout.h"
+#include "store/store_settle.h"
+
+#define CNY 156
+
+#define DATE_HELP                                                                                                \
+	"  --date YYYY-MM-DD  the payout date (default: today, in [host] utc_offset's time)\n"                   \
+	"  --config FILE      the config file (default $POSSUM_CONFIG): [settle], [host] utc_offset\n"           \
+	"  --data DIR         the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
+	")\n"                                                                                                    \
+	"  --json             print JSON: {\"items\": [{\"payout_id\", \"mid\", \"amount\",\n"                   \
+	"                     \"currency\", \"card\", \"settle_dates\": [...], \"status\"}],\n"                  \
+	"                     \"owed\": [{\"mid\", \"date\", \"net\", \"reason\"}], \"next\": null}\n"
+
+static const char run_help[] =
+    "[--date YYYY-MM-DD] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Makes the payouts due on --date: for each merchant, every settled day still owed whose\n"
+    "payout date is that date or before, negative days included, summed; a sum above zero is\n"
+    "paid as one payout to the merchant's settlement card when the merchant is active with a\n"
+    "verified card the issuer still has active; otherwise the days stay owed with the reason\n"
+    "(carried_forward, merchant_not_active, no_settlement_card, card_not_active). Each payout\n"
+    "moves its amount in the ledger from the merchant's payable to the payouts account. Run\n"
+    "again, it makes nothing twice. Prints the payouts of the date and the days that wait.\n"
+    "Amounts are fen in JSON, yuan (12.34 CNY) in the table; cards masked.\n"
+    "\n" DATE_HELP "\n"
+    "Exit status: 0 done; 1 failed; 2 bad usage.\n";
+
+static const char list_help[] =
+    "[--date YYYY-MM-DD] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Prints the payouts made by the run of --date, with their status, and the days due by then\n"
+    "that still wait and why, as `possum admin payouts run` does; makes none.\n"
+    "\n" DATE_HELP "\n"
+    "Exit status: 0 done; 1 failed; 2 bad usage.\n";
+
+struct opts {
+	const char *date;
+};
+
+static const cli_opt opts[] = {CLI_TEXT("date", struct opts, date)};
+
+/* An amount in fen as the table shows it: "12.34 CNY". */
+static void yuan(int64_t fen, char out[MONEY_TEXT_MAX + 4])
+{
+	char text[MONEY_TEXT_MAX];
+
+	money_format(fen, CNY, text);
+	snprintf(out, MONEY_TEXT_MAX + 4, "%s CNY", text);
+}
+
+/* The list's items (NULL: the table). */
+struct printing {
+	json_t *items;
+};
+
+static json_t *dates_json(const char *list)
+{
+	json_t *a = json_array();
+	char buf[STORE_SETTLE_DATES_MAX], *save = NULL;
+
+	snprintf(buf, sizeof buf, "%s", list);
+	for (char *d = strtok_r(buf, ",", &save); d != NULL; d = strtok_r(NULL, ",", &save))
+		json_array_append_new(a, json_string(d));
+	return a;
+}
+
+static int print_payout(void *ctx, const struct store_settle_payout *p)
+{
+	struct printing *pr = ctx;
+	char amount[MONEY_TEXT_MAX + 4];
+
+	if (pr->items != NULL) {
+		json_array_append_new(pr->items,
+		                      json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:s}", "payout_id",
+		                                (json_int_t)p->id, "mid", p->mid, "amount",
+		                                (json_int_t)p->amount, "currency", p->currency,
+		                                "card", p->card, "settle_dates",
+		                                dates_json(p->settle_dates), "status", p->status));
+		return 0;
+	}
+	yuan(p->amount, amount);
+	printf("%-8" PRId64 " %-15s %18s  %-19s  %-6s  %s\n", p->id, p->mid, amount, p->card,
+	       p->status, p->settle_dates);
+	return 0;
+}
+
+static int print_owed(void *ctx, const struct store_settle_total *t)
+{
+	struct printing *pr = ctx;
+	char net[MONEY_TEXT_MAX + 4];
+
+	if (pr->items != NULL) {
+		json_array_append_new(
+		    pr->items, json_pack("{s:s, s:s, s:I, s:s}", "mid", t->mid, "date", t->date,
+		                         "net", (json_int_t)t->net, "reason", t->reason));
+		return 0;
+	}
+	yuan(t->net, net);
+	printf("owed     %-15s %18s  %-10s  %s\n", t->mid, net, t->date,
+	       t->reason[0] != '\0' ? t->reason : "not_run");
+	return 0;
+}
+
+/* The payouts of date and the days due by then that wait. */
+static int print_list(struct cli_env *env, const char *date)
+{
+	struct printing pays = {env->json ? json_array() : NULL};
+	struct printing owed = {env->json ? json_array() : NULL};
+	store *s = env->host.data.store;
+
+	if (!env->json)
+		printf("%-8s %-15s %18s  %-19s  %-6s  %s\n", "PAYOUT", "MID", "AMOUNT", "CARD",
+		       "STATUS", "SETTLE_DATES");
+	if (store_settle_payouts(s, date, print_payout, &pays) != STORE_OK ||
+	    store_settle_due(s, date, print_owed, &owed) != STORE_OK) {
+		json_decref(pays.items);
+		json_decref(owed.items);
+		return cli_module_failed(env, settle_strerror(SETTLE_ESTORE), true, false);
+	}
+	if (env->json)
+		cli_print_json(
+		    json_pack("{s:o, s:o, s:n}", "items", pays.items, "owed", owed.items, "next"));
+	return CLI_OK;
+}
+
+/* The date of --date, else today's (local) in text. */
+static int date_of(struct cli_env *env, const struct opts *o, char text[SETTLE_DATE_TEXT],
+                   int32_t *date)
+{
+	const struct host_config *cfg = &env->host.cfg;
+
+	if (o->date != NULL)
+		return settle_date_parse(o->date, date) == SETTLE_OK &&
+		               settle_date_format(*date, text) == SETTLE_OK
+		           ? CLI_OK
+		           : cli_usage_error(env->prog, "--date takes a date YYYY-MM-DD, not '%s'",
+		                             o->date);
+	if (settle_date(&cfg->settle, cfg->utc_offset, (int64_t)time(NULL), date) != SETTLE_OK)
+		return cli_module_failed(env, settle_strerror(SETTLE_EARG), false, false);
+	settle_date_format(*date, text);
+	return CLI_OK;
+}
+
+/* The merchant module's answer for settle: may mid be paid, to which card. */
+static int payee(void *ctx, const char *mid, struct settle_payee *out)
+{
+	struct cli_env *env = ctx;
+	struct merchant_settlecard_view v;
+	char why[MERCHANT_REASON_MAX];
+	int64_t now = (int64_t)time(NULL);
+
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = merchant_payout_ready(env->host.merchant, mid, now, &out->ready, why);
+	if (rc == MERCHANT_ENOTFOUND) {
+		snprintf(out->reason, sizeof out->reason, "merchant_unknown");
+		return SETTLE_OK;
+	}
+	if (rc != MERCHANT_OK)
+		return SETTLE_ESTORE;
+	snprintf(out->reason, sizeof out->reason, "%s", why);
+	if (!out->ready)
+		return SETTLE_OK;
+	if (merchant_settlecard_get(env->host.merchant, mid, now, &v) != MERCHANT_OK)
+		return SETTLE_ESTORE;
+	snprintf(out->card, sizeof out->card, "%s", v.current.masked);
+	out->card_id = v.current.card_id;
+	return SETTLE_OK;
+}
+
+static int run_cmd(struct cli_env *env, const void *values)
+{
+	struct settle_payout_params p = {.now = (int64_t)time(NULL), .payee = payee, .ctx = env};
+	struct settle_payout_result r;
+	char text[SETTLE_DATE_TEXT], sum[MONEY_TEXT_MAX + 4];
+	int32_t date;
+	int rc;
+
+	if ((rc = cli_env_open(env)) != CLI_OK ||
+	    (rc = date_of(env, values, text, &date)) != CLI_OK)
+		return rc;
+	if ((rc = settle_payouts_run(env->host.data.store, &p, date, &r)) != SETTLE_OK)
+		return cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE, false);
+	if ((rc = print_list(env, text)) != CLI_OK || env->json)
+		return rc;
+	yuan(r.amount, sum);
+	printf("payouts of %s: %zu made (%s), %zu days owed\n", text, r.made, sum, r.owed_days);
+	return CLI_OK;
+}
+
+static int list_cmd(struct cli_env *env, const void *values)
+{
+	char text[SETTLE_DATE_TEXT];
+	int32_t date;
+	int rc;
+
+	if ((rc = cli_env_open(env)) != CLI_OK ||
+	    (rc = date_of(env, values, text, &date)) != CLI_OK)
+		return rc;
+	return print_list(env, text);
+}
+
+static const cli_command payouts_cmds[] = {
+    {"run", "make the payouts due on a date, to the merchants' settlement cards",
+     .handler = run_cmd, .env = CLI_ENV_MERCHANT, .help = run_help, CLI_OPTS(opts, struct opts),
+     .common = CLI_DATADIR, .wrong = "takes no arguments"},
+    {"list", "the payouts of a date and the days due that wait, and why", .handler = list_cmd,
+     .env = CLI_ENV_DATA | CLI_ENV_READ, .help = list_help, CLI_OPTS(opts, struct opts),
+     .common = CLI_DATADIR, .wrong = "takes no arguments"},
+};
+
+const cli_group cli_admin_payouts_group = {
+    "possum admin payouts", "Payouts: the merchants' nets paid to their settlement cards.",
+    CLI_TABLE(payouts_cmds)};

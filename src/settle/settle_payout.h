@@ -1,0 +1,50 @@
+/* settle_payout.h — payouts (docs/settle.md "Payouts"): on its payout date a merchant's net of
+ * a settled day is paid to its settlement card. A run of date D takes, merchant by merchant,
+ * every total still owed whose payout date is D or before — negative days too — and sums
+ * them: a sum above zero becomes one payout (status "made") of all those days to the card in
+ * effect, when the merchant may be paid; else the days stay owed, each with the reason kept
+ * ("carried_forward": a sum of zero or less, which offsets the merchant's next payout; or the
+ * payee's reason, "no_settlement_card", …). A made payout moves its amount in the ledger from
+ * "payable:MID" to "payouts" (the clearing account of what is sent to the bank), its transfer
+ * id derived from the payout's id.
+ *
+ * A run is one store transaction; the days a payout holds are no longer owed, so a second run
+ * of the same date makes nothing twice. Whether a merchant may be paid, and to which card, is
+ * the caller's to say (the composition root asks the merchant module). Returns SETTLE_OK or a
+ * SETTLE_E* code (settle.h). */
+#ifndef POSSUM_SETTLE_PAYOUT_H
+#define POSSUM_SETTLE_PAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "settle/settle.h"
+#include "store/store.h"
+
+/* Whether a merchant may be paid now, and to which card. */
+struct settle_payee {
+	bool ready;
+	char reason[32]; /* why not, when not ready */
+	char card[20];   /* masked */
+	int64_t card_id; /* the issuer's */
+};
+
+struct settle_payout_params {
+	int64_t now;
+	/* Fills *out for merchant mid: SETTLE_OK, or a failure that ends the run (nothing kept). */
+	int (*payee)(void *ctx, const char *mid, struct settle_payee *out);
+	void *ctx;
+};
+
+struct settle_payout_result {
+	size_t made;      /* payouts made by this run */
+	int64_t amount;   /* their sum, fen */
+	size_t owed_days; /* days due that still wait */
+};
+
+/* Makes the payouts due on date (YYYYMMDD), in one store transaction of its own. */
+int settle_payouts_run(store *s, const struct settle_payout_params *p, int32_t date,
+                       struct settle_payout_result *r);
+
+#endif
