@@ -1,0 +1,284 @@
+/* test_payouts.c — payouts (settle_payout.h) on a store in a temporary directory, after real
+ * closes: a Friday's day due on Monday (not on the Saturday, the weekend skipped) and a
+ * holiday's payout date moved on; paid once, a second run making nothing; a merchant without a
+ * verified card left owed with the reason, then paid once it has one; a negative day carried
+ * forward and offset by the next day's payout; the ledger's check after each run and each
+ * payable brought to zero by what was paid. */
+#include "testutil.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ledger/ledger.h"
+#include "settle/settle_close.h"
+#include "settle/settle_payout.h"
+#include "store/store_acquirer.h"
+#include "store/store_settle.h"
+
+#define DEC04_2026 INT64_C(1796342400) /* 00:00:00Z, a Friday */
+#define DAY        INT64_C(86400)
+#define M1         "M00000000000001"
+#define M2         "M00000000000002"
+#define CREDIT     "625812******5678"
+
+struct fixture {
+	char dir[64], path[96];
+	store *s;
+	struct settle_calendar cal;
+	int32_t holidays[1];
+	struct settle_close_params p;
+	const char *not_ready; /* a MID the payee callback refuses ("no_settlement_card") */
+	int calls;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+
+	strcpy(f->dir, "/tmp/possum-payouts-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/possum.db", f->dir);
+	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+	settle_calendar_defaults(&f->cal);
+	f->p = (struct settle_close_params){.cal = &f->cal,
+	                                    .utc_offset = 480,
+	                                    .plan = {60, 55, 48, 2000},
+	                                    .now = DEC04_2026 + 10 * DAY};
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->s);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* An approved request of settlement date date (a refund without its original: no fee back). */
+static void txn(store *s, const char *mid, const char *type, int64_t amount, const char *date)
+{
+	static unsigned stan;
+	struct store_acq_txn t = {.at = DEC04_2026, .batch = 1, .amount = amount, .currency = 156};
+
+	snprintf(t.tid, sizeof t.tid, "T%07d", mid[14] - '0');
+	snprintf(t.mid, sizeof t.mid, "%s", mid);
+	snprintf(t.stan, sizeof t.stan, "%06u", ++stan % 1000000u);
+	snprintf(t.type, sizeof t.type, "%s", type);
+	snprintf(t.masked, sizeof t.masked, "%s", CREDIT);
+	snprintf(t.rc, sizeof t.rc, "00");
+	snprintf(t.settle_date, sizeof t.settle_date, "%s", date);
+	assert_int_equal(store_acq_txn_insert(s, &t), STORE_OK);
+}
+
+static void close_day(struct fixture *f, int32_t date)
+{
+	struct settle_close_result r;
+
+	assert_int_equal(settle_close(f->s, &f->p, date, &r), SETTLE_OK);
+}
+
+static int payee(void *ctx, const char *mid, struct settle_payee *out)
+{
+	struct fixture *f = ctx;
+
+	f->calls++;
+	memset(out, 0, sizeof *out);
+	if (f->not_ready != NULL && strcmp(mid, f->not_ready) == 0) {
+		snprintf(out->reason, sizeof out->reason, "no_settlement_card");
+		return SETTLE_OK;
+	}
+	out->ready = true;
+	snprintf(out->card, sizeof out->card, "622202******%.4s", mid + 11);
+	out->card_id = mid[14] - '0';
+	return SETTLE_OK;
+}
+
+static struct settle_payout_result run(struct fixture *f, int32_t date)
+{
+	struct settle_payout_params p = {.now = f->p.now, .payee = payee, .ctx = f};
+	struct settle_payout_result r;
+	struct ledger_report rep;
+
+	assert_int_equal(settle_payouts_run(f->s, &p, date, &r), SETTLE_OK);
+	assert_int_equal(ledger_check(f->s, &rep, NULL, NULL), LEDGER_OK);
+	assert_int_equal(rep.violations, 0);
+	return r;
+}
+
+static int64_t balance(store *s, const char *name)
+{
+	struct ledger_account a;
+	int64_t id;
+
+	assert_int_equal(store_settle_account_get(s, name, &id), STORE_OK);
+	assert_int_equal(ledger_account_get(s, id, &a), LEDGER_OK);
+	return a.credits_posted - a.debits_posted;
+}
+
+struct found {
+	struct store_settle_payout p[4];
+	size_t n;
+	struct store_settle_total t[4];
+	size_t nt;
+};
+
+static int each_payout(void *ctx, const struct store_settle_payout *p)
+{
+	struct found *fd = ctx;
+
+	assert_true(fd->n < 4);
+	fd->p[fd->n++] = *p;
+	return 0;
+}
+
+static int each_total(void *ctx, const struct store_settle_total *t)
+{
+	struct found *fd = ctx;
+
+	assert_true(fd->nt < 4);
+	fd->t[fd->nt++] = *t;
+	return 0;
+}
+
+static struct found found(store *s, const char *date)
+{
+	struct found fd = {0};
+
+	assert_int_equal(store_settle_payouts(s, date, each_payout, &fd), STORE_OK);
+	assert_int_equal(store_settle_due(s, date, each_total, &fd), STORE_OK);
+	return fd;
+}
+
+/* A Friday's day: not due on the Saturday, paid on Monday once; a second run makes nothing. */
+static void due_once(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_payout_result r;
+	struct found fd;
+
+	txn(f->s, M1, "purchase", 100000, "2026-12-04"); /* fee 6.00 */
+	close_day(f, 20261204);
+	r = run(f, 20261205);
+	assert_int_equal(r.made, 0);
+	assert_int_equal(r.owed_days, 0);
+	fd = found(f->s, "2026-12-05");
+	assert_int_equal(fd.n + fd.nt, 0);
+	r = run(f, 20261207);
+	assert_int_equal(r.made, 1);
+	assert_int_equal(r.amount, 99400);
+	fd = found(f->s, "2026-12-07");
+	assert_int_equal(fd.n, 1);
+	assert_int_equal(fd.nt, 0);
+	assert_string_equal(fd.p[0].mid, M1);
+	assert_int_equal(fd.p[0].amount, 99400);
+	assert_string_equal(fd.p[0].card, "622202******0001");
+	assert_string_equal(fd.p[0].settle_dates, "2026-12-04");
+	assert_string_equal(fd.p[0].status, "made");
+	assert_int_equal(balance(f->s, "payable:" M1), 0);
+	assert_int_equal(balance(f->s, "payouts"), 99400);
+	fd.nt = 0;
+	assert_int_equal(store_settle_totals(f->s, "2026-12-04", each_total, &fd), STORE_OK);
+	assert_string_equal(fd.t[0].status, "payout");
+	assert_int_equal(fd.t[0].payout_id, fd.p[0].id);
+	r = run(f, 20261207); /* twice = once */
+	assert_int_equal(r.made, 0);
+	assert_int_equal(f->calls, 1);
+	assert_int_equal(found(f->s, "2026-12-07").n, 1);
+	assert_int_equal(balance(f->s, "payouts"), 99400);
+}
+
+/* A holiday on the Monday: the payout date is the Tuesday. */
+static void holiday(void **state)
+{
+	struct fixture *f = *state;
+
+	f->holidays[0] = 20261207;
+	f->cal.holidays = f->holidays, f->cal.n_holidays = 1;
+	txn(f->s, M1, "purchase", 100000, "2026-12-04");
+	close_day(f, 20261204);
+	assert_int_equal(run(f, 20261207).made, 0);
+	assert_int_equal(run(f, 20261208).made, 1);
+	assert_int_equal(found(f->s, "2026-12-08").p[0].amount, 99400);
+}
+
+/* A merchant without a verified card stays owed with the reason; paid once it has one. */
+static void not_ready(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_payout_result r;
+	struct found fd;
+
+	txn(f->s, M1, "purchase", 100000, "2026-12-04");
+	txn(f->s, M2, "purchase", 50000, "2026-12-04"); /* fee 3.00 */
+	close_day(f, 20261204);
+	f->not_ready = M2;
+	r = run(f, 20261207);
+	assert_int_equal(r.made, 1);
+	assert_int_equal(r.owed_days, 1);
+	fd = found(f->s, "2026-12-07");
+	assert_int_equal(fd.n, 1);
+	assert_string_equal(fd.p[0].mid, M1);
+	assert_int_equal(fd.nt, 1);
+	assert_string_equal(fd.t[0].mid, M2);
+	assert_string_equal(fd.t[0].date, "2026-12-04");
+	assert_string_equal(fd.t[0].reason, "no_settlement_card");
+	assert_int_equal(balance(f->s, "payable:" M2), 49700);
+	f->not_ready = NULL;
+	r = run(f, 20261208);
+	assert_int_equal(r.made, 1);
+	fd = found(f->s, "2026-12-08");
+	assert_int_equal(fd.n, 1);
+	assert_int_equal(fd.nt, 0);
+	assert_string_equal(fd.p[0].mid, M2);
+	assert_int_equal(fd.p[0].amount, 49700);
+	assert_int_equal(balance(f->s, "payable:" M2), 0);
+}
+
+/* A negative day is carried forward, never paid: the next day's payout holds both. */
+static void negative(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_payout_result r;
+	struct found fd;
+
+	txn(f->s, M1, "refund", 30000, "2026-12-04"); /* net -300.00 */
+	txn(f->s, M1, "purchase", 100000, "2026-12-07");
+	close_day(f, 20261204);
+	close_day(f, 20261207);
+	r = run(f, 20261207);
+	assert_int_equal(r.made, 0);
+	assert_int_equal(r.owed_days, 1);
+	assert_int_equal(f->calls, 0);
+	fd = found(f->s, "2026-12-07");
+	assert_int_equal(fd.nt, 1);
+	assert_string_equal(fd.t[0].reason, "carried_forward");
+	assert_int_equal(fd.t[0].net, -30000);
+	assert_int_equal(balance(f->s, "payable:" M1), 69400);
+	r = run(f, 20261208);
+	assert_int_equal(r.made, 1);
+	assert_int_equal(r.amount, 69400);
+	fd = found(f->s, "2026-12-08");
+	assert_int_equal(fd.n, 1);
+	assert_int_equal(fd.nt, 0);
+	assert_string_equal(fd.p[0].settle_dates, "2026-12-04,2026-12-07");
+	assert_int_equal(balance(f->s, "payable:" M1), 0);
+	assert_int_equal(balance(f->s, "payouts"), 69400);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(due_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(holiday, setup, teardown),
+	    cmocka_unit_test_setup_teardown(not_ready, setup, teardown),
+	    cmocka_unit_test_setup_teardown(negative, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
