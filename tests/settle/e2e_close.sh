@@ -9,7 +9,8 @@
 # fen in the JSON, the same when run again, the ledger's check passing. A copy of the data
 # directory closed with POSSUM_SETTLE_FAULT=after_lines:2 dies inside the transaction (9) and
 # leaves nothing; run again it prints exactly what the clean close did. A day not yet past
-# its cut-off is refused (1); bad usage is 2.
+# its cut-off is refused (1); bad usage is 2. Then the payouts of the day (`possum admin payouts
+# run` and `list`): owed without a settlement card, paid once one is bound, never twice.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -106,6 +107,33 @@ if grep '"event":"settle_close"' "$tmp/host.log" | grep -q "\"phase\":\"start\",
 if grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"end"' | grep -q '"lines":3'; then ok; else bad "no end line: $(grep settle_close "$tmp/host.log")"; fi
 expect 0 "settle run after the host's" -- "$possum" admin settle run --date "$day" --json --data "$tmp/auto"
 if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the host: $(cat "$tmp/out")"; fi
+
+# Payouts (docs/settle.md "Payouts"): on the day's payout date the merchant, without a
+# settlement card, stays owed with the reason; with one bound, one payout of the day's net to
+# it, the ledger's check passing; run again, nothing more; list prints the same.
+payday=$(sed -n 's/.*"payout_date":"\([0-9-]*\)".*/\1/p' "$tmp/clean.json")
+expect 0 "payouts run, no card" -- "$possum" admin payouts run --date "$payday" --json --data "$data"
+out_has "^{\"items\":\[\],\"owed\":\[{\"mid\":\"$mid\",\"date\":\"$day\",\"net\":376464,\"reason\":\"no_settlement_card\"}\],\"next\":null}$"
+pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/card.json")
+expect 0 "settlement-card start" -- "$possum" admin settlement-card start $mid --card "$pan" \
+	--holder "Zhang San" --id-number 110101199003070000 --phone 13800000000 --data "$data"
+code=$(tail -1 "$data/sms.jsonl" | jq -r .text | grep -o '[0-9]\{6\}' | head -1)
+expect 0 "settlement-card confirm" -- "$possum" admin settlement-card confirm $mid --code "$code" --data "$data"
+masked=$(echo "$pan" | sed 's/^\(......\).*\(....\)$/\1******\2/')
+expect 0 "payouts run" -- "$possum" admin payouts run --date "$payday" --json --data "$data"
+out_has "^{\"items\":\[{\"payout_id\":1,\"mid\":\"$mid\",\"amount\":376464,\"currency\":\"CNY\",\"card\":\"$masked\",\"settle_dates\":\[\"$day\"\],\"status\":\"made\"}\],\"owed\":\[\],\"next\":null}$"
+cp "$tmp/out" "$tmp/payouts.json"
+expect 0 "payouts run again" -- "$possum" admin payouts run --date "$payday" --json --data "$data"
+if cmp -s "$tmp/out" "$tmp/payouts.json"; then ok; else bad "payouts again: $(cat "$tmp/out")"; fi
+expect 0 "payouts list" -- "$possum" admin payouts list --date "$payday" --json --data "$data"
+if cmp -s "$tmp/out" "$tmp/payouts.json"; then ok; else bad "payouts list: $(cat "$tmp/out")"; fi
+expect 0 "payouts list, the table" -- "$possum" admin payouts list --date "$payday" --data "$data"
+out_has "^1  *$mid  *3764.64 CNY  *$masked  *made  *$day$"
+expect 0 "ledger check after the payout" -- "$possum" admin ledger check --data "$data"
+out_has "^0 violations"
+expect 2 "payouts, a bad date" -- "$possum" admin payouts run --date 2026-13-01 --data "$data"
+err_has "YYYY-MM-DD"
+expect 2 "payouts, an operand" -- "$possum" admin payouts list "$payday" --data "$data"
 
 # Refused and bad usage.
 later=$(date -u -d "$day + 2 days" +%Y-%m-%d)
