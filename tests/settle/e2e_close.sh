@@ -119,7 +119,7 @@ expect 0 "settlement-card start" -- "$possum" admin settlement-card start $mid -
 	--holder "Zhang San" --id-number 110101199003070000 --phone 13800000000 --data "$data"
 code=$(tail -1 "$data/sms.jsonl" | jq -r .text | grep -o '[0-9]\{6\}' | head -1)
 expect 0 "settlement-card confirm" -- "$possum" admin settlement-card confirm $mid --code "$code" --data "$data"
-masked=$(echo "$pan" | awk '{ s = substr($0, 1, 6); for (i = 7; i <= length($0) - 4; i++) s = s "*"; print s substr($0, length($0) - 3) }')
+masked=$(echo "$pan" | awk '{ s = substr($0, 1, 6); for (i = 7; i <= length($0) - 4; i++) s = s "*"; print s substr($0, length($0) - 3) }' | sed 's/[*]/\\*/g') # as a pattern
 expect 0 "payouts run" -- "$possum" admin payouts run --date "$payday" --json --data "$data"
 out_has "^{\"items\":\[{\"payout_id\":1,\"mid\":\"$mid\",\"amount\":376464,\"currency\":\"CNY\",\"card\":\"$masked\",\"settle_dates\":\[\"$day\"\],\"status\":\"made\"}\],\"owed\":\[\],\"next\":null}$"
 cp "$tmp/out" "$tmp/payouts.json"
