@@ -35,6 +35,8 @@ static const char run_help[] =
     "(carried_forward, merchant_not_active, no_settlement_card, card_not_active). Each payout\n"
     "moves its amount in the ledger from the merchant's payable to the payouts account. Run\n"
     "again, it makes nothing twice. Prints the payouts of the date and the days that wait.\n"
+    "When it makes payouts it writes the summary of the date's, DIR/payouts/DATE.csv and\n"
+    ".json (cards masked, amounts in yuan).\n"
     "Amounts are fen in JSON, yuan (12.34 CNY) in the table; cards masked.\n"
     "\n" DATE_HELP "\n"
     "Exit status: 0 done; 1 failed; 2 bad usage.\n";
@@ -187,7 +189,8 @@ static int run_cmd(struct cli_env *env, const void *values)
 {
 	struct settle_payout_params p = {.now = (int64_t)time(NULL), .payee = payee, .ctx = env};
 	struct settle_payout_result r;
-	char text[SETTLE_DATE_TEXT], sum[MONEY_TEXT_MAX + 4];
+	char text[SETTLE_DATE_TEXT], sum[MONEY_TEXT_MAX + 4], dir[4200];
+	size_t rows = 0;
 	int32_t date;
 	int rc;
 
@@ -196,10 +199,18 @@ static int run_cmd(struct cli_env *env, const void *values)
 		return rc;
 	if ((rc = settle_payouts_run(env->host.data.store, &p, date, &r)) != SETTLE_OK)
 		return cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE, false);
+	snprintf(dir, sizeof dir, "%s/payouts", env->host.data.dir);
+	if (r.made > 0 &&
+	    (rc = settle_payouts_summary(env->host.data.store, dir, date, &rows)) != SETTLE_OK)
+		return cli_error(CLI_FAILED, env->prog,
+		                 "%zu payouts made, but the summary %s/%s.csv: %s", r.made, dir,
+		                 text, settle_strerror(rc));
 	if ((rc = print_list(env, text)) != CLI_OK || env->json)
 		return rc;
 	yuan(r.amount, sum);
 	printf("payouts of %s: %zu made (%s), %zu days owed\n", text, r.made, sum, r.owed_days);
+	if (r.made > 0)
+		printf("summary: %s/%s.csv (%zu payouts)\n", dir, text, rows);
 	return CLI_OK;
 }
 

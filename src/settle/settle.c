@@ -252,6 +252,8 @@ const char *settle_strerror(int rc)
 		return "the store failed";
 	case SETTLE_ELEDGER:
 		return "the ledger refused a posting";
+	case SETTLE_EIO:
+		return "a file could not be written";
 	default:
 		return "unknown error";
 	}

@@ -47,4 +47,16 @@ struct settle_payout_result {
 int settle_payouts_run(store *s, const struct settle_payout_params *p, int32_t date,
                        struct settle_payout_result *r);
 
+/* The summary of the payouts of date for people (docs/settle.md "The summary files"): writes
+ * DIR/DATE.csv and DIR/DATE.json (dir made, mode 0700, when missing), each mode 0600 through a
+ * temporary file renamed, with the columns payout_id, mid, merchant_name, card (masked),
+ * account_name (the card's holder as the issuer keeps it, else the merchant's name), amount
+ * (yuan, "3764.64"), currency, settle_dates and reference (settle_payout_reference()).
+ * *rows: how many payouts. SETTLE_OK, SETTLE_ESTORE, or SETTLE_EIO when a file failed. */
+int settle_payouts_summary(store *s, const char *dir, int32_t date, size_t *rows);
+
+/* The reference of payout id of date (YYYYMMDD) as the bank is given it: "P20261207-00000001". */
+#define SETTLE_REFERENCE_MAX 32
+void settle_payout_reference(int32_t date, int64_t id, char out[SETTLE_REFERENCE_MAX]);
+
 #endif

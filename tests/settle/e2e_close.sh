@@ -123,6 +123,10 @@ masked=$(echo "$pan" | awk '{ s = substr($0, 1, 6); for (i = 7; i <= length($0) 
 expect 0 "payouts run" -- "$possum" admin payouts run --date "$payday" --json --data "$data"
 out_has "^{\"items\":\[{\"payout_id\":1,\"mid\":\"$mid\",\"amount\":376464,\"currency\":\"CNY\",\"card\":\"$masked\",\"settle_dates\":\[\"$day\"\],\"status\":\"made\"}\],\"owed\":\[\],\"next\":null}$"
 cp "$tmp/out" "$tmp/payouts.json"
+csv=$data/payouts/$payday.csv
+if [ "$(head -1 "$csv")" = "payout_id,mid,merchant_name,card,account_name,amount,currency,settle_dates,reference" ]; then ok; else bad "the summary's header: $(head -1 "$csv")"; fi
+if sed -n 2p "$csv" | grep -q "^1,$mid,\"Possum Cafe\",$masked,\"Zhang San\",3764.64,CNY,\"$day\",P$(echo "$payday" | tr -d -)-00000001$"; then ok; else bad "the summary's row: $(sed -n 2p "$csv")"; fi
+[ "$(stat -c %a "$csv") $(stat -c %a "$data/payouts/$payday.json")" = "600 600" ] && ok || bad "the summary's modes"
 expect 0 "payouts run again" -- "$possum" admin payouts run --date "$payday" --json --data "$data"
 if cmp -s "$tmp/out" "$tmp/payouts.json"; then ok; else bad "payouts again: $(cat "$tmp/out")"; fi
 expect 0 "payouts list" -- "$possum" admin payouts list --date "$payday" --json --data "$data"

@@ -3,11 +3,12 @@
  * holiday's payout date moved on; paid once, a second run making nothing; a merchant without a
  * verified card left owed with the reason, then paid once it has one; a negative day carried
  * forward and offset by the next day's payout; the ledger's check after each run and each
- * payable brought to zero by what was paid. */
+ * payable brought to zero by what was paid; the summary files (CSV quoting, yuan, 0600). */
 #include "testutil.h"
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "ledger/ledger.h"
 #include "settle/settle_close.h"
@@ -193,6 +194,57 @@ static void due_once(void **state)
 	assert_int_equal(balance(f->s, "payouts"), 99400);
 }
 
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(buf, 1, size - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+}
+
+/* The summary of a date's payouts: the CSV's columns and row (the merchant's name for the
+ * account's when the card is not the issuer's), the JSON, both mode 0600. */
+static void summary(void **state)
+{
+	struct fixture *f = *state;
+	struct store_merchant m = {.mid = M1, .name = "Possum \"Cafe\", Ltd", .mcc = "5812"};
+	char dir[96], path[128], buf[1024];
+	struct stat st;
+	size_t rows;
+
+	assert_int_equal(store_merchant_insert(f->s, &m), STORE_OK);
+	txn(f->s, M1, "refund", 30000, "2026-12-04");
+	txn(f->s, M1, "purchase", 100000, "2026-12-07");
+	close_day(f, 20261204);
+	close_day(f, 20261207);
+	assert_int_equal(run(f, 20261208).made, 1);
+	snprintf(dir, sizeof dir, "%s/payouts", f->dir);
+	assert_int_equal(settle_payouts_summary(f->s, dir, 20261208, &rows), SETTLE_OK);
+	assert_int_equal(rows, 1);
+	snprintf(path, sizeof path, "%s/2026-12-08.csv", dir);
+	slurp(path, buf, sizeof buf);
+	assert_string_equal(
+	    buf, "payout_id,mid,merchant_name,card,account_name,amount,currency,settle_dates,"
+	         "reference\n"
+	         "1," M1 ",\"Possum \"\"Cafe\"\", Ltd\",622202******0001,\"Possum \"\"Cafe\"\", "
+	         "Ltd\",694.00,CNY,\"2026-12-04,2026-12-07\",P20261208-00000001\n");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	snprintf(path, sizeof path, "%s/2026-12-08.json", dir);
+	slurp(path, buf, sizeof buf);
+	assert_string_equal(buf,
+	                    "{\"date\":\"2026-12-08\",\"items\":[{\"payout_id\":1,\"mid\":\"" M1
+	                    "\",\"merchant_name\":\"Possum \\\"Cafe\\\", Ltd\",\"card\":"
+	                    "\"622202******0001\",\"account_name\":\"Possum \\\"Cafe\\\", "
+	                    "Ltd\",\"amount\":\"694.00\",\"currency\":\"CNY\",\"settle_dates\":"
+	                    "\"2026-12-04,2026-12-07\",\"reference\":\"P20261208-00000001\"}]}");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+}
+
 /* A holiday on the Monday: the payout date is the Tuesday. */
 static void holiday(void **state)
 {
@@ -278,6 +330,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(holiday, setup, teardown),
 	    cmocka_unit_test_setup_teardown(not_ready, setup, teardown),
 	    cmocka_unit_test_setup_teardown(negative, setup, teardown),
+	    cmocka_unit_test_setup_teardown(summary, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
