@@ -1,9 +1,11 @@
 /* cmd_admin_payouts.c — `possum admin payouts`: the merchants' payouts (docs/settle.md
  * "Payouts"). `run` makes the payouts due on a date, each to the merchant's settlement card
  * when the merchant may be paid (the merchant module says), and prints them with the days due
- * that still wait and why; `list` prints the same without making any. */
+ * that still wait and why; `list` prints the same without making any; `confirm` applies the
+ * bank's answer. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -48,6 +50,24 @@ static const char list_help[] =
     "that still wait and why, as `possum admin payouts run` does; makes none.\n"
     "\n" DATE_HELP "\n"
     "Exit status: 0 done; 1 failed; 2 bad usage.\n";
+
+static const char confirm_help[] =
+    "FILE [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Reads the bank's answer about the payouts, FILE, a CSV of lines\n"
+    "payout_id,status,bank_reference (status paid or failed; a header line allowed, blank lines\n"
+    "skipped), and applies it whole in one transaction: a payout paid moves its amount in the\n"
+    "ledger from the payouts account to paid_out; a payout failed has its ledger transfer\n"
+    "reversed and its days owed again for the next run. An answer a payout has already changes\n"
+    "nothing. A bad line, a payout unknown, or one answered otherwise before is refused as\n"
+    "FILE:LINE and nothing changes.\n"
+    "\n"
+    "  --config FILE      the config file (default $POSSUM_CONFIG)\n"
+    "  --data DIR         the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
+    ")\n"
+    "  --json             print JSON: {\"paid\", \"failed\", \"unchanged\"}\n"
+    "\n"
+    "Exit status: 0 done; 1 refused or failed; 2 bad usage.\n";
 
 struct opts {
 	const char *date;
@@ -226,6 +246,88 @@ static int list_cmd(struct cli_env *env, const void *values)
 	return print_list(env, text);
 }
 
+/* The answers of FILE, and the line of each. */
+struct answers {
+	struct settle_answer *a;
+	size_t *line;
+	size_t n, cap;
+};
+
+/* One line of the file (number no) into as: CLI_OK, or the refusal said. */
+static int answer_line(struct cli_env *env, const char *file, size_t no, char *text,
+                       struct answers *as)
+{
+	const char *why;
+	void *grown;
+
+	text[strcspn(text, "\r\n")] = '\0';
+	if (text[0] == '\0' || (no == 1 && strncmp(text, "payout_id,", 10) == 0))
+		return CLI_OK;
+	if (as->n == as->cap) {
+		as->cap = as->cap != 0 ? 2 * as->cap : 64;
+		if ((grown = realloc(as->a, as->cap * sizeof *as->a)) == NULL)
+			return cli_error(CLI_FAILED, env->prog, "out of memory");
+		as->a = grown;
+		if ((grown = realloc(as->line, as->cap * sizeof *as->line)) == NULL)
+			return cli_error(CLI_FAILED, env->prog, "out of memory");
+		as->line = grown;
+	}
+	if (settle_answer_parse(text, &as->a[as->n], &why) != SETTLE_OK)
+		return cli_error(CLI_FAILED, env->prog, "refused: %s:%zu: %s; nothing changed",
+		                 file, no, why);
+	as->line[as->n++] = no;
+	return CLI_OK;
+}
+
+static int read_answers(struct cli_env *env, const char *file, struct answers *as)
+{
+	FILE *fp = fopen(file, "r");
+	char *text = NULL;
+	size_t len = 0, no = 0;
+	int rc = CLI_OK;
+
+	if (fp == NULL)
+		return cli_error(CLI_FAILED, env->prog, "%s: cannot be read", file);
+	while (rc == CLI_OK && getline(&text, &len, fp) != -1)
+		rc = answer_line(env, file, ++no, text, as);
+	free(text);
+	fclose(fp);
+	return rc;
+}
+
+static int confirm_cmd(struct cli_env *env, const void *values)
+{
+	struct answers as = {0};
+	struct settle_confirm_result r;
+	const char *file = env->operands[0];
+	int rc;
+
+	(void)values;
+	if ((rc = cli_env_open(env)) != CLI_OK || (rc = read_answers(env, file, &as)) != CLI_OK)
+		goto out;
+	rc = settle_payouts_confirm(env->host.data.store, as.a, as.n, (int64_t)time(NULL), &r);
+	if (rc == SETTLE_EARG) {
+		rc = cli_error(CLI_FAILED, env->prog, "refused: %s:%zu: %s; nothing changed", file,
+		               as.line[r.bad], r.why);
+		goto out;
+	}
+	if (rc != SETTLE_OK) {
+		rc = cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE, false);
+		goto out;
+	}
+	if (env->json)
+		cli_print_json(json_pack("{s:I, s:I, s:I}", "paid", (json_int_t)r.paid, "failed",
+		                         (json_int_t)r.failed, "unchanged",
+		                         (json_int_t)r.unchanged));
+	else
+		printf("%zu paid, %zu failed, %zu unchanged\n", r.paid, r.failed, r.unchanged);
+	rc = CLI_OK;
+out:
+	free(as.a);
+	free(as.line);
+	return rc;
+}
+
 static const cli_command payouts_cmds[] = {
     {"run", "make the payouts due on a date, to the merchants' settlement cards",
      .handler = run_cmd, .env = CLI_ENV_MERCHANT, .help = run_help, CLI_OPTS(opts, struct opts),
@@ -233,6 +335,9 @@ static const cli_command payouts_cmds[] = {
     {"list", "the payouts of a date and the days due that wait, and why", .handler = list_cmd,
      .env = CLI_ENV_DATA | CLI_ENV_READ, .help = list_help, CLI_OPTS(opts, struct opts),
      .common = CLI_DATADIR, .wrong = "takes no arguments"},
+    {"confirm", "the bank's answer: payouts paid or failed", .handler = confirm_cmd,
+     .env = CLI_ENV_DATA, .help = confirm_help, .common = CLI_DATADIR,
+     CLI_ONE("takes one file: the bank's answer")},
 };
 
 const cli_group cli_admin_payouts_group = {

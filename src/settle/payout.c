@@ -38,26 +38,33 @@ static int each_due(void *ctx, const struct store_settle_total *t)
 	return 0;
 }
 
-/* The ledger's posting of payout po: payable:MID to payouts, its id from the payout's. */
-static int post(store *s, const struct store_settle_payout *po, int64_t now)
+int settle_transfer(store *s, const char *from, const char *to, int code, const char *key,
+                    int64_t amount, int64_t now)
 {
-	struct ledger_transfer t = {.amount = po->amount, .currency = CNY, .code = POST_PAYOUT};
+	struct ledger_transfer t = {.amount = amount, .currency = CNY, .code = (uint32_t)code};
 	uint8_t md[SHA256_DIGEST_LENGTH];
-	char key[64], payable[32];
 	int rc;
 
-	snprintf(payable, sizeof payable, "payable:%s", po->mid);
-	if ((rc = settle_account(s, payable, now, &t.debit_account)) != SETTLE_OK ||
-	    (rc = settle_account(s, "payouts", now, &t.credit_account)) != SETTLE_OK)
+	if ((rc = settle_account(s, from, now, &t.debit_account)) != SETTLE_OK ||
+	    (rc = settle_account(s, to, now, &t.credit_account)) != SETTLE_OK)
 		return rc;
-	snprintf(key, sizeof key, "possum payout %lld", (long long)po->id);
 	SHA256((const unsigned char *)key, strlen(key), md);
 	memcpy(t.id.b, md, sizeof t.id.b);
-	t.id.b[0] |= 1;
+	t.id.b[0] |= 1; /* never all zero */
 	rc = ledger_transfer_create(s, &t, now, NULL);
 	if (rc == LEDGER_OK || rc == LEDGER_EXISTS)
 		return SETTLE_OK;
 	return rc == LEDGER_ESTORE ? SETTLE_ESTORE : SETTLE_ELEDGER;
+}
+
+/* The ledger's posting of payout po: payable:MID to payouts, its id from the payout's. */
+static int post(store *s, const struct store_settle_payout *po, int64_t now)
+{
+	char key[64], payable[32];
+
+	snprintf(payable, sizeof payable, "payable:%s", po->mid);
+	snprintf(key, sizeof key, "possum payout %lld", (long long)po->id);
+	return settle_transfer(s, payable, "payouts", POST_PAYOUT, key, po->amount, now);
 }
 
 /* Marks days t[0..n) with status, payout id and reason. */

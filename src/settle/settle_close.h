@@ -66,4 +66,9 @@ int settle_close_due(const struct settle_close_params *p, int32_t *date);
  * to ("fee_income", "receivable:local", "payouts"), by name: *id, created (CNY) when missing. */
 int settle_account(store *s, const char *name, int64_t now, int64_t *id);
 
+/* A posting of amount (fen, CNY) from account from to account to (by name, settle_account()),
+ * transfer code code, its id derived from key: made once (the same again is a retry). */
+int settle_transfer(store *s, const char *from, const char *to, int code, const char *key,
+                    int64_t amount, int64_t now);
+
 #endif

@@ -47,6 +47,31 @@ struct settle_payout_result {
 int settle_payouts_run(store *s, const struct settle_payout_params *p, int32_t date,
                        struct settle_payout_result *r);
 
+/* The bank's answer about a payout: a line "payout_id,status,bank_reference" of its file,
+ * status "paid" or "failed". */
+struct settle_answer {
+	int64_t payout_id;
+	bool paid;
+	char bank_reference[64];
+};
+/* Reads one line (without its newline) into *out: SETTLE_OK, or SETTLE_EARG with why (a
+ * static text: "not payout_id,status,bank_reference", "a bad payout id", …). */
+int settle_answer_parse(const char *line, struct settle_answer *out, const char **why);
+
+struct settle_confirm_result {
+	size_t paid, failed, unchanged; /* unchanged: answered before, the same */
+	size_t bad;                     /* on failure, the index of the answer refused */
+	const char *why;                /* and why */
+};
+/* Applies the bank's answers a[0..n) in one store transaction: a made payout answered paid
+ * becomes paid and its amount moves in the ledger from "payouts" to "paid_out"; answered
+ * failed, it becomes failed (reason "bank_failed"), its ledger transfer is reversed (back to
+ * "payable:MID") and its days are owed again (reason "payout_failed"), for the next run. An
+ * answer the payout has already (the same status) changes nothing. SETTLE_EARG with r->bad and
+ * r->why when an answer names no payout or contradicts one answered before: nothing changed. */
+int settle_payouts_confirm(store *s, const struct settle_answer *a, size_t n, int64_t now,
+                           struct settle_confirm_result *r);
+
 /* The summary of the payouts of date for people (docs/settle.md "The summary files"): writes
  * DIR/DATE.csv and DIR/DATE.json (dir made, mode 0700, when missing), each mode 0600 through a
  * temporary file renamed, with the columns payout_id, mid, merchant_name, card (masked),

@@ -114,6 +114,13 @@ int store_settle_payout_insert(store *s, struct store_settle_payout *p);
 int store_settle_payouts(store *s, const char *date,
                          int (*fn)(void *ctx, const struct store_settle_payout *p), void *ctx);
 
+/* Payout id: STORE_ENOTFOUND when none. */
+int store_settle_payout_get(store *s, int64_t id, struct store_settle_payout *out);
+/* Writes p's status, reason, bank_reference and updated_at (by its id). */
+int store_settle_payout_answer(store *s, const struct store_settle_payout *p);
+/* The days payout id held back to owed, with reason: t->payout_id the payout, t->reason. */
+int store_settle_total_unpay(store *s, const struct store_settle_total *t);
+
 /* The ledger account of that name: STORE_ENOTFOUND when none was recorded. */
 int store_settle_account_get(store *s, const char *name, int64_t *account);
 int store_settle_account_put(store *s, const char *name, int64_t account);

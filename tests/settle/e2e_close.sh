@@ -10,7 +10,9 @@
 # directory closed with POSSUM_SETTLE_FAULT=after_lines:2 dies inside the transaction (9) and
 # leaves nothing; run again it prints exactly what the clean close did. A day not yet past
 # its cut-off is refused (1); bad usage is 2. Then the payouts of the day (`possum admin payouts
-# run` and `list`): owed without a settlement card, paid once one is bound, never twice.
+# run` and `list`): owed without a settlement card, paid once one is bound, never twice; the
+# summary CSV's columns; the bank's answer (`confirm`) refused whole on a bad line, then paid,
+# then the same again changing nothing.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -135,6 +137,23 @@ expect 0 "payouts list, the table" -- "$possum" admin payouts list --date "$payd
 out_has "^1  *$mid  *3764.64 CNY  *$masked  *made  *$day$"
 expect 0 "ledger check after the payout" -- "$possum" admin ledger check --data "$data"
 out_has "^0 violations"
+# The bank's answer: a bad line refused whole (FILE:LINE), then paid, then the same again.
+printf 'payout_id,status,bank_reference\n1,paid,BANK0001\n1,settled,BANK0001\n' >"$tmp/bad.csv"
+expect 1 "payouts confirm, a bad line" -- "$possum" admin payouts confirm "$tmp/bad.csv" --data "$data"
+err_has "refused: $tmp/bad.csv:3: a status not paid or failed; nothing changed"
+expect 0 "payouts list after the refusal" -- "$possum" admin payouts list --date "$payday" --json --data "$data"
+if cmp -s "$tmp/out" "$tmp/payouts.json"; then ok; else bad "after the refusal: $(cat "$tmp/out")"; fi
+printf 'payout_id,status,bank_reference\r\n1,paid,BANK0001\r\n' >"$tmp/answer.csv"
+expect 0 "payouts confirm" -- "$possum" admin payouts confirm "$tmp/answer.csv" --json --data "$data"
+out_has '^{"paid":1,"failed":0,"unchanged":0}$'
+expect 0 "payouts confirm again" -- "$possum" admin payouts confirm "$tmp/answer.csv" --data "$data"
+out_has '^0 paid, 0 failed, 1 unchanged$'
+expect 0 "payouts list, paid" -- "$possum" admin payouts list --date "$payday" --json --data "$data"
+out_has '"status":"paid"'
+expect 0 "ledger check after the answer" -- "$possum" admin ledger check --data "$data"
+out_has "^0 violations"
+expect 1 "payouts confirm, no file" -- "$possum" admin payouts confirm "$tmp/none.csv" --data "$data"
+expect 2 "payouts confirm, no operand" -- "$possum" admin payouts confirm --data "$data"
 expect 2 "payouts, a bad date" -- "$possum" admin payouts run --date 2026-13-01 --data "$data"
 err_has "YYYY-MM-DD"
 expect 2 "payouts, an operand" -- "$possum" admin payouts list "$payday" --data "$data"

@@ -3,7 +3,8 @@
  * holiday's payout date moved on; paid once, a second run making nothing; a merchant without a
  * verified card left owed with the reason, then paid once it has one; a negative day carried
  * forward and offset by the next day's payout; the ledger's check after each run and each
- * payable brought to zero by what was paid; the summary files (CSV quoting, yuan, 0600). */
+ * payable brought to zero by what was paid; the summary files (CSV quoting, yuan, 0600); the
+ * bank's answers paid, failed, twice, and refused whole; bad answer lines. */
 #include "testutil.h"
 
 #include <stdbool.h>
@@ -323,6 +324,89 @@ static void negative(void **state)
 	assert_int_equal(balance(f->s, "payouts"), 69400);
 }
 
+static struct store_settle_payout payout(store *s, int64_t id)
+{
+	struct store_settle_payout p;
+
+	assert_int_equal(store_settle_payout_get(s, id, &p), STORE_OK);
+	return p;
+}
+
+/* The bank's answers: paid (out of the ledger), failed (back to owed, paid again by the next
+ * run), the same file twice changing nothing, and a file with an unknown payout or a
+ * contradicting answer refused whole. */
+static void confirm(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_confirm_result r;
+	struct settle_answer a[3];
+	struct ledger_report rep;
+	struct found fd;
+	const char *why;
+
+	txn(f->s, M1, "purchase", 100000, "2026-12-04");
+	txn(f->s, M2, "purchase", 50000, "2026-12-04");
+	close_day(f, 20261204);
+	assert_int_equal(run(f, 20261207).made, 2);
+	assert_int_equal(settle_answer_parse("1,paid,BANK0001", &a[0], &why), SETTLE_OK);
+	assert_int_equal(settle_answer_parse("2,failed,BANK0002\r", &a[1], &why), SETTLE_OK);
+	assert_int_equal(settle_payouts_confirm(f->s, a, 2, f->p.now, &r), SETTLE_OK);
+	assert_int_equal(r.paid, 1);
+	assert_int_equal(r.failed, 1);
+	assert_string_equal(payout(f->s, 1).status, "paid");
+	assert_string_equal(payout(f->s, 1).bank_reference, "BANK0001");
+	assert_string_equal(payout(f->s, 2).status, "failed");
+	assert_string_equal(payout(f->s, 2).reason, "bank_failed");
+	assert_int_equal(balance(f->s, "payouts"), 0);
+	assert_int_equal(balance(f->s, "paid_out"), 99400);
+	assert_int_equal(balance(f->s, "payable:" M2), 49700);
+	assert_int_equal(ledger_check(f->s, &rep, NULL, NULL), LEDGER_OK);
+	assert_int_equal(rep.violations, 0);
+	fd = found(f->s, "2026-12-07");
+	assert_int_equal(fd.nt, 1);
+	assert_string_equal(fd.t[0].reason, "payout_failed");
+	/* Twice: nothing changes. */
+	assert_int_equal(settle_payouts_confirm(f->s, a, 2, f->p.now, &r), SETTLE_OK);
+	assert_int_equal(r.paid + r.failed, 0);
+	assert_int_equal(r.unchanged, 2);
+	assert_int_equal(balance(f->s, "paid_out"), 99400);
+	/* Refused whole: a good line, then one contradicting an earlier answer. */
+	assert_int_equal(run(f, 20261208).made, 1); /* payout 3: M2 again */
+	assert_int_equal(settle_answer_parse("3,paid,BANK0003", &a[0], &why), SETTLE_OK);
+	assert_int_equal(settle_answer_parse("1,failed,BANK0001", &a[1], &why), SETTLE_OK);
+	assert_int_equal(settle_payouts_confirm(f->s, a, 2, f->p.now, &r), SETTLE_EARG);
+	assert_int_equal(r.bad, 1);
+	assert_string_equal(payout(f->s, 3).status, "made");
+	assert_string_equal(payout(f->s, 1).status, "paid");
+	assert_int_equal(balance(f->s, "payouts"), 49700);
+	assert_int_equal(settle_answer_parse("9,paid,X", &a[1], &why), SETTLE_OK);
+	assert_int_equal(settle_payouts_confirm(f->s, a, 2, f->p.now, &r), SETTLE_EARG);
+	assert_string_equal(r.why, "no such payout");
+	assert_string_equal(payout(f->s, 3).status, "made");
+	assert_int_equal(ledger_check(f->s, &rep, NULL, NULL), LEDGER_OK);
+	assert_int_equal(rep.violations, 0);
+}
+
+/* Bad lines. */
+static void answer_lines(void **state)
+{
+	static const char *bad[] = {"",           "1,paid",
+	                            "1,paid,R,x", "x,paid,R",
+	                            "0,paid,R",   "1,settled,R",
+	                            "1,paid,",    "-1,paid,R",
+	                            "1,PAID,R",   "99999999999999999999,paid,R"};
+	struct settle_answer a;
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(settle_answer_parse(bad[i], &a, &why), SETTLE_EARG);
+	assert_int_equal(settle_answer_parse("12,failed,REF 7", &a, &why), SETTLE_OK);
+	assert_int_equal(a.payout_id, 12);
+	assert_false(a.paid);
+	assert_string_equal(a.bank_reference, "REF 7");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +415,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(not_ready, setup, teardown),
 	    cmocka_unit_test_setup_teardown(negative, setup, teardown),
 	    cmocka_unit_test_setup_teardown(summary, setup, teardown),
+	    cmocka_unit_test_setup_teardown(confirm, setup, teardown),
+	    cmocka_unit_test(answer_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

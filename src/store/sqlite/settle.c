@@ -33,6 +33,11 @@ static const struct store_col payout_cols[] = {
                bank_reference, created_at, updated_at, id)};
 static const struct store_row payout_row = STORE_ROW(payout, payout_cols);
 static const struct store_row payout_new_row = STORE_ROW_N(payout_cols, 12);
+static const struct store_col answer_cols[] = {
+    STORE_COLS(payout, status, reason, bank_reference, updated_at, id)};
+static const struct store_row answer_row = STORE_ROW(payout, answer_cols);
+static const struct store_col unpay_cols[] = {STORE_COLS(total, reason, payout_id)};
+static const struct store_row unpay_row = STORE_ROW(total, unpay_cols);
 
 /* A lease's parameters: the day's row, then now. */
 struct lease_args {
@@ -145,6 +150,18 @@ STORE_FN_INSERT(store_settle_payout_insert, payout,
 STORE_FN_EACH_KEY(store_settle_payouts, const char *, payout,
                   "SELECT " PAYOUT_COLUMNS ", id FROM settle_payouts WHERE date = ? ORDER BY id",
                   store_args_text, payout_row)
+
+STORE_FN_GET(store_settle_payout_get, int64_t, payout,
+             "SELECT " PAYOUT_COLUMNS ", id FROM settle_payouts WHERE id = ?", store_args_id,
+             payout_row)
+STORE_FN_UPDATE(store_settle_payout_answer, payout,
+                "UPDATE settle_payouts SET status = ?, reason = ?, bank_reference = ?, "
+                "updated_at = ? WHERE id = ?",
+                answer_row)
+STORE_FN_UPDATE(store_settle_total_unpay, total,
+                "UPDATE settle_totals SET status = 'owed', reason = ?, payout_id = 0 "
+                "WHERE payout_id = ?",
+                unpay_row)
 
 int store_settle_account_get(store *s, const char *name, int64_t *account)
 {
