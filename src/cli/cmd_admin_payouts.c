@@ -171,7 +171,7 @@ static int date_of(struct cli_env *env, const struct opts *o, char text[SETTLE_D
 		           ? CLI_OK
 		           : cli_usage_error(env->prog, "--date takes a date YYYY-MM-DD, not '%s'",
 		                             o->date);
-	if (settle_date(&cfg->settle, cfg->utc_offset, (int64_t)time(NULL), date) != SETTLE_OK)
+	if (settle_local_date(cfg->utc_offset, (int64_t)time(NULL), date) != SETTLE_OK)
 		return cli_module_failed(env, settle_strerror(SETTLE_EARG), false, false);
 	settle_date_format(*date, text);
 	return CLI_OK;

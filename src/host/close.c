@@ -1,5 +1,6 @@
 /* close.c — the host's close of each day at its cut-off (internal.h "The close of each day"):
- * a timer on the loop, the day's lease in the store, settle_close() on libuv's pool. */
+ * a timer on the loop, the day's lease in the store, settle_close() on libuv's pool; then the
+ * day's payouts, once a business day. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 #include <jansson.h>
 
 #include "host/internal.h"
+#include "settle/settle_payout.h"
 #include "store/store_settle.h"
 
 #define CLOSE_FIRST_MS 1000     /* the first look, after the start */
@@ -44,7 +46,9 @@ static void close_work(uv_work_t *w)
 	store_close(s);
 }
 
-/* Back on the loop: the end's line. */
+static void payouts(struct host_closer *c, int64_t now);
+
+/* Back on the loop: the end's line, then the day's payouts. */
 static void close_done(uv_work_t *w, int status)
 {
 	struct host_closer *c = w->data;
@@ -64,6 +68,7 @@ static void close_done(uv_work_t *w, int status)
 	                    "result", c->r.already ? "closed_before" : "closed", "lines",
 	                    (json_int_t)c->r.lines, "merchants", (json_int_t)c->r.merchants, "ms",
 	                    (json_int_t)(uv_now(c->loop) - c->started)));
+	payouts(c, time(NULL));
 }
 
 /* The day's lease for this host: true when taken; a closed day is remembered as done. */
@@ -86,6 +91,66 @@ static bool lease(struct host_closer *c, const char *date, int64_t now)
 	return false;
 }
 
+/* Whether mid may be paid, to which card: the merchant module's answer. */
+static int payee(void *ctx, const char *mid, struct settle_payee *out)
+{
+	struct host_closer *c = ctx;
+	struct merchant_settlecard_view v;
+	char why[MERCHANT_REASON_MAX];
+	int64_t now = time(NULL);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = merchant_payout_ready(c->merchant, mid, now, &out->ready, why);
+	if (rc == MERCHANT_ENOTFOUND) {
+		snprintf(out->reason, sizeof out->reason, "merchant_unknown");
+		return SETTLE_OK;
+	}
+	if (rc != MERCHANT_OK)
+		return SETTLE_ESTORE;
+	snprintf(out->reason, sizeof out->reason, "%s", why);
+	if (!out->ready)
+		return SETTLE_OK;
+	if (merchant_settlecard_get(c->merchant, mid, now, &v) != MERCHANT_OK)
+		return SETTLE_ESTORE;
+	snprintf(out->card, sizeof out->card, "%s", v.current.masked);
+	out->card_id = v.current.card_id;
+	return SETTLE_OK;
+}
+
+/* Today's payouts, once, on a business day (the latest due day closed). */
+static void payouts(struct host_closer *c, int64_t now)
+{
+	struct settle_payout_params p = {.now = now, .payee = payee, .ctx = c};
+	struct settle_payout_result r;
+	char date[SETTLE_DATE_TEXT], dir[4200];
+	int32_t today;
+	size_t rows = 0;
+	bool business;
+	int rc;
+
+	if (c->merchant == NULL ||
+	    settle_local_date(c->cfg->utc_offset, now, &today) != SETTLE_OK || today == c->paid ||
+	    settle_business_day(&c->cfg->settle, today, &business) != SETTLE_OK)
+		return;
+	c->paid = today;
+	if (!business)
+		return;
+	settle_date_format(today, date);
+	snprintf(dir, sizeof dir, "%s/payouts", c->datadir);
+	if ((rc = settle_payouts_run(c->store, &p, today, &r)) == SETTLE_OK && r.made > 0)
+		rc = settle_payouts_summary(c->store, dir, today, &rows);
+	if (rc != SETTLE_OK) {
+		c->paid = 0; /* again at the next tick */
+		log_event(c->log, LOG_ERROR, "settle_payouts",
+		          json_pack("{s:s, s:s}", "date", date, "error", settle_strerror(rc)));
+		return;
+	}
+	log_event(c->log, LOG_INFO, "settle_payouts",
+	          json_pack("{s:s, s:I, s:I, s:I}", "date", date, "made", (json_int_t)r.made,
+	                    "amount", (json_int_t)r.amount, "owed_days", (json_int_t)r.owed_days));
+}
+
 static void on_tick(uv_timer_t *t)
 {
 	struct host_closer *c = t->data;
@@ -94,11 +159,18 @@ static void on_tick(uv_timer_t *t)
 	int64_t now = time(NULL);
 
 	params_of(c->cfg, now, &p);
-	if (c->busy || settle_close_due(&p, &c->date) != SETTLE_OK || c->date == c->done)
+	if (c->busy || settle_close_due(&p, &c->date) != SETTLE_OK)
 		return;
+	if (c->date == c->done) {
+		payouts(c, now);
+		return;
+	}
 	settle_date_format(c->date, date);
-	if (!lease(c, date, now))
+	if (!lease(c, date, now)) {
+		if (c->date == c->done) /* closed by another */
+			payouts(c, now);
 		return;
+	}
 	log_event(c->log, LOG_INFO, "settle_close",
 	          json_pack("{s:s, s:s, s:s}", "phase", "start", "date", date, "owner", c->owner));
 	c->busy = true;
@@ -109,12 +181,19 @@ static void on_tick(uv_timer_t *t)
 }
 
 int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const char *db,
-                      const struct host_config *cfg, possum_log *log)
+                      const struct host_config *cfg, possum_log *log, merchant *m,
+                      const char *datadir)
 {
 	char name[40] = "";
 	int rc;
 
-	*c = (struct host_closer){.loop = loop, .store = s, .cfg = cfg, .db = db, .log = log};
+	*c = (struct host_closer){.loop = loop,
+	                          .store = s,
+	                          .cfg = cfg,
+	                          .db = db,
+	                          .log = log,
+	                          .merchant = m,
+	                          .datadir = datadir};
 	gethostname(name, sizeof name - 1);
 	snprintf(c->owner, sizeof c->owner, "host:%s:%ld", name, (long)getpid());
 	if ((rc = uv_timer_init(loop, &c->timer)) != 0)

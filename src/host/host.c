@@ -86,7 +86,8 @@ static int open_services(struct host *h, const struct host_options *o)
 	if ((rc = log_open(cfg->log, cfg->log_level, &h->log)) != LOG_OK)
 		return host_say(HOST_EFAILED, h->prog, "%s: %s: %s", cfg->log, log_strerror(rc),
 		                strerror(errno));
-	if ((rc = host_env_open(&h->env, HOST_NEED_ISSUER | HOST_NEED_ACQUIRER)) != HOST_OK)
+	if ((rc = host_env_open(&h->env, HOST_NEED_ISSUER | HOST_NEED_ACQUIRER |
+	                                     HOST_NEED_MERCHANT)) != HOST_OK)
 		return rc;
 	h->issuer = (struct net_link){
 	    .name = "issuer", .dialect = cfg->dialect, .log = h->log, .trace = cfg->log_messages};
@@ -336,8 +337,8 @@ int host_start(host *h, struct host_listening *out)
 	}
 	log_listening(h);
 	warn_no_bins(h);
-	if (host_closer_start(&h->close, &h->loop, h->env.data.store, h->env.data.db, cfg,
-	                      h->log) != 0)
+	if (host_closer_start(&h->close, &h->loop, h->env.data.store, h->env.data.db, cfg, h->log,
+	                      h->env.merchant, h->env.data.dir) != 0)
 		log_event(h->log, LOG_WARN, "settle_close",
 		          json_pack("{s:s}", "error", "cannot start the close's timer"));
 	h->sigterm.data = h->sigint.data = h->wake.data = h;

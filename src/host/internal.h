@@ -101,7 +101,12 @@ void host_api_close(struct host_api *api);
  * thread of libuv's pool, on a store connection of its own, so the loop goes on (though the
  * terminals' commits wait for the close's, SQLite having one writer). Logs "settle_close" at its
  * start and its end (lines, merchants, milliseconds). A day missed while no host ran is closed by
- * hand (`possum admin settle run --date`). */
+ * hand (`possum admin settle run --date`).
+ *
+ * Then, once a day on a business day (local), once the latest due day is closed, it runs that
+ * day's payouts (settle_payouts_run(), on the loop's connection: one short transaction; a run
+ * makes nothing twice, whichever host runs it) and writes their summary (DATA/payouts); logs
+ * "settle_payouts" (date, made, amount, owed_days). */
 struct host_closer {
 	uv_loop_t *loop;
 	uv_timer_t timer;
@@ -111,8 +116,11 @@ struct host_closer {
 	const struct host_config *cfg;
 	const char *db; /* the store's path: the close's own connection */
 	possum_log *log;
+	merchant *merchant;  /* whether a merchant may be paid, to which card */
+	const char *datadir; /* DATA: the payouts' summary in DATA/payouts */
 	char owner[64];
 	int32_t done; /* the last date closed, or seen closed */
+	int32_t paid; /* the last date whose payouts ran */
 	/* The close under way (the pool's thread writes, the loop reads after it): */
 	int32_t date;
 	int rc;
@@ -122,7 +130,8 @@ struct host_closer {
 
 /* Starts c's timer on loop: 0 or a libuv code. */
 int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const char *db,
-                      const struct host_config *cfg, possum_log *log);
+                      const struct host_config *cfg, possum_log *log, merchant *m,
+                      const char *datadir);
 /* Stops the timer (a close under way ends first: the loop waits for it). */
 void host_closer_stop(struct host_closer *c);
 

@@ -136,6 +136,13 @@ int settle_date(const struct settle_calendar *cal, int utc_offset, int64_t t, in
 	return civil_from_days(z, date);
 }
 
+int settle_local_date(int utc_offset, int64_t t, int32_t *date)
+{
+	const struct settle_calendar c = {.cutoff = 0}; /* from 00:00 on, the day after's */
+
+	return settle_date(&c, utc_offset, t - 86400, date);
+}
+
 static int holiday_cmp(const void *a, const void *b)
 {
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;

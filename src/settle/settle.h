@@ -60,6 +60,9 @@ int settle_date_add(int32_t date, int days, int32_t *out);
  * the cut-off, else the next day. Exactly at the cut-off (23:00:00 with the default) is after
  * it: the next day's first moment. */
 int settle_date(const struct settle_calendar *cal, int utc_offset, int64_t t, int32_t *date);
+/* The local calendar date (YYYYMMDD) of Unix time t at utc_offset minutes, whatever the
+ * cut-off: the day payouts run for. */
+int settle_local_date(int utc_offset, int64_t t, int32_t *date);
 
 /* *yes: date is a business day, neither a Saturday nor a Sunday (unless weekend_payouts) nor
  * one of the holidays. */

@@ -71,6 +71,7 @@ day=$(sed -n 's/.*"settle_date":"\([0-9-]*\)".*/\1/p' "$tmp/out")
 [ -n "$day" ] || bad "no settle_date: $(cat "$tmp/out")"
 cp -r "$data" "$tmp/copy"
 cp -r "$data" "$tmp/auto"
+cp -r "$data" "$tmp/hostpay"
 
 export POSSUM_CONFIG=$tmp/ahead.conf
 expect 0 "settle run" -- "$possum" admin settle run --date "$day" --json --data "$data"
@@ -110,17 +111,45 @@ if grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"end"' | grep -
 expect 0 "settle run after the host's" -- "$possum" admin settle run --date "$day" --json --data "$tmp/auto"
 if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the host: $(cat "$tmp/out")"; fi
 
+# The host pays by itself once the latest due day is closed: under UTC+14 with T+0 and weekend
+# payouts (every day a business day) the day is due on the host's local date or before; closed
+# by hand first (the host's latest due day may be the next, which it closes), a card bound.
+sed -e "s/^payout_days *=.*/payout_days = 0/" -e "s/^weekend_payouts *=.*/weekend_payouts = yes/" \
+	"$tmp/ahead.conf" >"$tmp/pay.conf"
+pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/card.json")
+bind() { # bind DIR: the merchant's settlement card bound to the test card
+	expect 0 "settlement-card start" -- "$possum" admin settlement-card start $mid --card "$pan" \
+		--holder "Zhang San" --id-number 110101199003070000 --phone 13800000000 --data "$1"
+	code=$(tail -1 "$1/sms.jsonl" | jq -r .text | grep -o '[0-9]\{6\}' | head -1)
+	expect 0 "settlement-card confirm" -- "$possum" admin settlement-card confirm $mid --code "$code" --data "$1"
+}
+export POSSUM_CONFIG=$tmp/pay.conf
+expect 0 "settle run, T+0" -- "$possum" admin settle run --date "$day" --data "$tmp/hostpay"
+bind "$tmp/hostpay"
+rm -f "$tmp/host.log" "$tmp/hostpay/host.ports"
+"$possum" host --data "$tmp/hostpay" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+pid=$!
+i=0
+while ! grep -q '"event":"settle_payouts"' "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM $pid
+wait $pid
+pid=
+if grep '"event":"settle_payouts"' "$tmp/host.log" | grep -q '"made":1,"amount":376464,"owed_days":0'; then ok; else bad "no payouts line: $(grep settle_ "$tmp/host.log")"; fi
+if cat "$tmp/hostpay/payouts/"*.csv | grep -q "^1,$mid,\"Possum Cafe\",.*,\"Zhang San\",3764.64,CNY,\"$day\",P"; then ok; else bad "the host's summary: $(cat "$tmp/hostpay/payouts/"*.csv)"; fi
+expect 0 "ledger check after the host's payouts" -- "$possum" admin ledger check --data "$tmp/hostpay"
+out_has "^0 violations"
+export POSSUM_CONFIG=$tmp/ahead.conf
+
 # Payouts (docs/settle.md "Payouts"): on the day's payout date the merchant, without a
 # settlement card, stays owed with the reason; with one bound, one payout of the day's net to
 # it, the ledger's check passing; run again, nothing more; list prints the same.
 payday=$(sed -n 's/.*"payout_date":"\([0-9-]*\)".*/\1/p' "$tmp/clean.json")
 expect 0 "payouts run, no card" -- "$possum" admin payouts run --date "$payday" --json --data "$data"
 out_has "^{\"items\":\[\],\"owed\":\[{\"mid\":\"$mid\",\"date\":\"$day\",\"net\":376464,\"reason\":\"no_settlement_card\"}\],\"next\":null}$"
-pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/card.json")
-expect 0 "settlement-card start" -- "$possum" admin settlement-card start $mid --card "$pan" \
-	--holder "Zhang San" --id-number 110101199003070000 --phone 13800000000 --data "$data"
-code=$(tail -1 "$data/sms.jsonl" | jq -r .text | grep -o '[0-9]\{6\}' | head -1)
-expect 0 "settlement-card confirm" -- "$possum" admin settlement-card confirm $mid --code "$code" --data "$data"
+bind "$data"
 masked=$(echo "$pan" | awk '{ s = substr($0, 1, 6); for (i = 7; i <= length($0) - 4; i++) s = s "*"; print s substr($0, length($0) - 3) }' | sed 's/[*]/\\*/g') # as a pattern
 expect 0 "payouts run" -- "$possum" admin payouts run --date "$payday" --json --data "$data"
 out_has "^{\"items\":\[{\"payout_id\":1,\"mid\":\"$mid\",\"amount\":376464,\"currency\":\"CNY\",\"card\":\"$masked\",\"settle_dates\":\[\"$day\"\],\"status\":\"made\"}\],\"owed\":\[\],\"next\":null}$"
