@@ -4,7 +4,7 @@
  * verified card left owed with the reason, then paid once it has one; a negative day carried
  * forward and offset by the next day's payout; the ledger's check after each run and each
  * payable brought to zero by what was paid; the summary files (CSV quoting, yuan, 0600); the
- * bank's answers paid, failed, twice, and refused whole; bad answer lines. */
+ * bank's answers paid, failed, twice, and refused whole; bad answer lines; the local date. */
 #include "testutil.h"
 
 #include <stdbool.h>
@@ -387,6 +387,20 @@ static void confirm(void **state)
 	assert_int_equal(rep.violations, 0);
 }
 
+/* The local date payouts run for, whatever the cut-off: UTC+8's midnight. */
+static void local_date(void **state)
+{
+	int32_t d;
+
+	(void)state;
+	assert_int_equal(settle_local_date(480, DEC04_2026 + 16 * 3600 - 1, &d), SETTLE_OK);
+	assert_int_equal(d, 20261204);
+	assert_int_equal(settle_local_date(480, DEC04_2026 + 16 * 3600, &d), SETTLE_OK);
+	assert_int_equal(d, 20261205);
+	assert_int_equal(settle_local_date(-720, DEC04_2026 + 12 * 3600 - 1, &d), SETTLE_OK);
+	assert_int_equal(d, 20261203);
+}
+
 /* Bad lines. */
 static void answer_lines(void **state)
 {
@@ -417,6 +431,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(summary, setup, teardown),
 	    cmocka_unit_test_setup_teardown(confirm, setup, teardown),
 	    cmocka_unit_test(answer_lines),
+	    cmocka_unit_test(local_date),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
