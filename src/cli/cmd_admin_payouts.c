@@ -2,7 +2,7 @@
  * "Payouts"). `run` makes the payouts due on a date, each to the merchant's settlement card
  * when the merchant may be paid (the merchant module says), and prints them with the days due
  * that still wait and why; `list` prints the same without making any; `confirm` applies the
- * bank's answer. */
+ * bank's answer; `export` writes the bank's file, encrypted. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +68,31 @@ static const char confirm_help[] =
     "  --json             print JSON: {\"paid\", \"failed\", \"unchanged\"}\n"
     "\n"
     "Exit status: 0 done; 1 refused or failed; 2 bad usage.\n";
+
+static const char export_help[] =
+    "--date YYYY-MM-DD --out FILE [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Writes the bank's file of the payouts made by the run of --date and not yet answered, with\n"
+    "the full card numbers, encrypted: a CSV (payout_id,mid,account_name,pan,amount,currency,\n"
+    "settle_dates,reference; amounts in yuan) under AES-256-GCM with the key shared with the\n"
+    "bank, [settle] bank_key (a D0 AES-256 key block under the LMK), written to FILE as the\n"
+    "nonce (12 bytes), the ciphertext and the tag (16 bytes), mode 0600. Never in the clear.\n"
+    "\n"
+    "  --date YYYY-MM-DD  the payouts' run date\n"
+    "  --out FILE         the file written (replaced when there)\n"
+    "  --config FILE      the config file (default $POSSUM_CONFIG): [settle] bank_key\n"
+    "  --data DIR         the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
+    ")\n"
+    "  --json             print JSON: {\"date\", \"payouts\", \"file\"}\n"
+    "\n"
+    "Exit status: 0 written; 1 failed (no bank_key, a key of the wrong kind); 2 bad usage.\n";
+
+struct export_opts {
+	const char *date, *out;
+};
+
+static const cli_opt export_opts[] = {CLI_TEXT("date", struct export_opts, date),
+                                      CLI_TEXT("out", struct export_opts, out)};
 
 struct opts {
 	const char *date;
@@ -328,6 +353,49 @@ out:
 	return rc;
 }
 
+/* A card's full number, from the issuer. */
+static int card_pan(void *ctx, int64_t card_id, char pan[CARD_PAN_MAX + 1])
+{
+	struct cli_env *env = ctx;
+
+	return issuer_card_pan(env->host.issuer, card_id, pan) == ISSUER_OK ? SETTLE_OK
+	                                                                    : SETTLE_EHSM;
+}
+
+static int export_cmd(struct cli_env *env, const void *values)
+{
+	const struct export_opts *o = values;
+	struct settle_export_params p = {.pan = card_pan, .ctx = env};
+	hsm_key key;
+	int32_t date;
+	size_t rows;
+	int rc;
+
+	if (o->date == NULL || o->out == NULL)
+		return cli_usage_error(env->prog, "needs --date YYYY-MM-DD and --out FILE");
+	if (settle_date_parse(o->date, &date) != SETTLE_OK)
+		return cli_usage_error(env->prog, "--date takes a date YYYY-MM-DD, not '%s'",
+		                       o->date);
+	if ((rc = cli_env_open(env)) != CLI_OK)
+		return rc;
+	if (env->host.cfg.bank_key[0] == '\0')
+		return cli_error(
+		    CLI_FAILED, env->prog,
+		    "no [settle] bank_key: the key shared with the bank (docs/settle.md)");
+	if (hsm_key_set(&key, env->host.cfg.bank_key) != HSM_OK)
+		return cli_error(CLI_FAILED, env->prog, "[settle] bank_key is not a key block");
+	p.h = env->host.data.hsm, p.key = &key;
+	if ((rc = settle_payouts_export(env->host.data.store, &p, date, o->out, &rows)) !=
+	    SETTLE_OK)
+		return cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE, false);
+	if (env->json)
+		cli_print_json(json_pack("{s:s, s:I, s:s}", "date", o->date, "payouts",
+		                         (json_int_t)rows, "file", o->out));
+	else
+		printf("%zu payouts of %s to %s, encrypted\n", rows, o->date, o->out);
+	return CLI_OK;
+}
+
 static const cli_command payouts_cmds[] = {
     {"run", "make the payouts due on a date, to the merchants' settlement cards",
      .handler = run_cmd, .env = CLI_ENV_MERCHANT, .help = run_help, CLI_OPTS(opts, struct opts),
@@ -338,6 +406,10 @@ static const cli_command payouts_cmds[] = {
     {"confirm", "the bank's answer: payouts paid or failed", .handler = confirm_cmd,
      .env = CLI_ENV_DATA, .help = confirm_help, .common = CLI_DATADIR,
      CLI_ONE("takes one file: the bank's answer")},
+    {"export", "the bank's file: the payouts with full card numbers, encrypted",
+     .handler = export_cmd, .env = CLI_ENV_ISSUER | CLI_ENV_READ, .help = export_help,
+     CLI_OPTS(export_opts, struct export_opts), .common = CLI_DATADIR,
+     .wrong = "takes no arguments"},
 };
 
 const cli_group cli_admin_payouts_group = {

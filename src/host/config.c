@@ -117,6 +117,7 @@ static const struct key keys[] = {
     NUM("settle", "weekend_payouts", K_BOOL, settle.weekend_payouts, 0, 0),
     NUM("settle", "holidays", K_HOLIDAYS, holidays, 0, 0),
     NUM("settle", "refund_fee", K_REFUND_FEE, refund_fee_keep, 0, 0),
+    TEXT("settle", "bank_key", bank_key),
 };
 
 void host_config_defaults(struct host_config *cfg)

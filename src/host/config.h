@@ -94,8 +94,11 @@ struct host_config {
 	 * payout_days = 1 (0..30), weekend_payouts = no; holidays = FILE, one YYYY-MM-DD a line
 	 * ('#' comments and blank lines allowed), read once by host_config_load() into
 	 * settle.holidays (sorted, each once; allocated, see above); refund_fee = return (a
-	 * refund gives back its share of the original's fee) or keep. */
+	 * refund gives back its share of the original's fee) or keep; bank_key = (empty): the
+	 * key shared with the bank for the payouts' file (D0, AES-256), a key block under the LMK.
+	 */
 	struct settle_calendar settle;
+	char bank_key[512];
 	char holidays[HOST_CONFIG_PATH_MAX]; /* the holidays file as read; "" none */
 	int32_t *holiday_dates;              /* what settle.holidays points to (owned) */
 	bool refund_fee_keep;

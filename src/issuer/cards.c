@@ -347,6 +347,17 @@ int issuer_card_get(issuer *is, int64_t id, struct issuer_card *out)
 	return rc;
 }
 
+int issuer_card_pan(issuer *is, int64_t id, char pan[CARD_PAN_MAX + 1])
+{
+	struct store_card row;
+	int rc = issuer_from_store(store_card_get(is->s, id, &row));
+
+	if (rc == ISSUER_OK)
+		rc = issuer_unseal(is, row.pan_hash, &row.pan, pan, CARD_PAN_MAX + 1);
+	crypto_wipe(&row, sizeof row);
+	return rc;
+}
+
 /* Opens the transaction of a change to card id, which must not have been replaced, and reads
  * it into row; on failure nothing is left open. */
 static int change_begin(issuer *is, int64_t id, struct store_card *row)

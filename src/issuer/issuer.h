@@ -169,6 +169,9 @@ int issuer_card_issue(issuer *is, const struct issuer_card_request *req, int64_t
 /* The card of a full PAN, or of its last four digits when only one card ends in them. */
 int issuer_card_find(issuer *is, const char *pan_or_last4, struct issuer_card *out);
 int issuer_card_get(issuer *is, int64_t id, struct issuer_card *out);
+/* Card id's full PAN, in the clear (for the settlement's file to the bank, which is written
+ * encrypted): the caller wipes it. */
+int issuer_card_pan(issuer *is, int64_t id, char pan[CARD_PAN_MAX + 1]);
 
 /* Sets the status (ACTIVE, LOST, STOLEN, BLOCKED; not REPLACED) of a card that has not been
  * replaced; setting ACTIVE also clears its wrong-PIN count. */

@@ -261,6 +261,8 @@ const char *settle_strerror(int rc)
 		return "the ledger refused a posting";
 	case SETTLE_EIO:
 		return "a file could not be written";
+	case SETTLE_EHSM:
+		return "the HSM refused (a key of the wrong kind?)";
 	default:
 		return "unknown error";
 	}

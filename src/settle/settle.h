@@ -26,6 +26,7 @@
 #define SETTLE_ESTORE  (-4) /* the store failed */
 #define SETTLE_ELEDGER (-5) /* the ledger refused a posting */
 #define SETTLE_EIO     (-6) /* a file could not be written */
+#define SETTLE_EHSM    (-7) /* the HSM refused: a key of the wrong kind, … */
 
 #define SETTLE_CUTOFF_DEFAULT  1380 /* 23:00 */
 #define SETTLE_PAYOUT_DAYS_MAX 30

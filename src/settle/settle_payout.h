@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "card/card.h"
+#include "hsm/hsm.h"
 #include "settle/settle.h"
 #include "store/store.h"
 
@@ -83,5 +85,22 @@ int settle_payouts_summary(store *s, const char *dir, int32_t date, size_t *rows
 /* The reference of payout id of date (YYYYMMDD) as the bank is given it: "P20261207-00000001". */
 #define SETTLE_REFERENCE_MAX 32
 void settle_payout_reference(int32_t date, int64_t id, char out[SETTLE_REFERENCE_MAX]);
+
+/* The bank's file of the payouts of date still made (not yet answered), with the full card
+ * numbers (docs/settle.md "The bank's file"): a CSV with the header line
+ * "payout_id,mid,account_name,pan,amount,currency,settle_dates,reference", encrypted whole
+ * under key (D0, AES-256) with AES-256-GCM (hsm_data_encrypt(), no additional data) and
+ * written to path as nonce (12 bytes) || ciphertext || tag (16 bytes), mode 0600 through a
+ * temporary file renamed: never in the clear on disk. pan gives a card's full number by the
+ * issuer's card id (the caller's: the issuer). *rows: how many payouts. SETTLE_OK,
+ * SETTLE_ESTORE, SETTLE_EHSM (the key refused, or pan failed), SETTLE_EIO. */
+struct settle_export_params {
+	hsm *h;
+	const hsm_key *key;
+	int (*pan)(void *ctx, int64_t card_id, char pan[CARD_PAN_MAX + 1]);
+	void *ctx;
+};
+int settle_payouts_export(store *s, const struct settle_export_params *p, int32_t date,
+                          const char *path, size_t *rows);
 
 #endif

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "common/money.h"
+#include "crypto/crypto.h"
 #include "settle/settle_payout.h"
 #include "store/store_acquirer.h"
 #include "store/store_issuer.h"
@@ -41,11 +42,18 @@ static int add(struct summary *sm, const char *text, bool quote, char end)
 	size_t need = 2 * strlen(text) + 4;
 	char *grown;
 
-	if (sm->len + need > sm->cap) {
-		sm->cap = (sm->len + need) * 2 + 1024;
-		if ((grown = realloc(sm->csv, sm->cap)) == NULL)
+	if (sm->len + need > sm->cap) { /* a copy, the old wiped: the bank's file has PANs */
+		size_t cap = (sm->len + need) * 2 + 1024;
+
+		if ((grown = malloc(cap)) == NULL)
 			return SETTLE_EIO;
+		if (sm->csv != NULL) {
+			memcpy(grown, sm->csv, sm->len);
+			crypto_wipe(sm->csv, sm->cap);
+			free(sm->csv);
+		}
 		sm->csv = grown;
+		sm->cap = cap;
 	}
 	if (quote)
 		sm->csv[sm->len++] = '"';
@@ -187,5 +195,84 @@ int settle_payouts_summary(store *s, const char *dir, int32_t date, size_t *rows
 out:
 	free(sm.csv);
 	json_decref(sm.items);
+	return rc;
+}
+
+/* The bank's file being built: its plaintext CSV. */
+struct exporting {
+	struct summary sm;
+	const struct settle_export_params *p;
+};
+
+static int each_export(void *ctx, const struct store_settle_payout *po)
+{
+	struct exporting *x = ctx;
+	struct summary *sm = &x->sm;
+	char merchant[129], holder[65], amount[MONEY_TEXT_MAX], id[24], ref[SETTLE_REFERENCE_MAX];
+	char pan[CARD_PAN_MAX + 1] = "";
+	int rc;
+
+	if (strcmp(po->status, "made") != 0)
+		return 0;
+	if ((rc = names(sm->s, po, merchant, holder)) != SETTLE_OK ||
+	    (rc = x->p->pan(x->p->ctx, po->card_id, pan)) != SETTLE_OK) {
+		sm->rc = rc;
+		return 1;
+	}
+	money_format(po->amount, CNY, amount);
+	snprintf(id, sizeof id, "%lld", (long long)po->id);
+	settle_payout_reference(sm->date, po->id, ref);
+	if (add(sm, id, false, ',') || add(sm, po->mid, false, ',') || add(sm, holder, true, ',') ||
+	    add(sm, pan, false, ',') || add(sm, amount, false, ',') ||
+	    add(sm, po->currency, false, ',') || add(sm, po->settle_dates, true, ',') ||
+	    add(sm, ref, false, '\n'))
+		sm->rc = SETTLE_EIO;
+	crypto_wipe(pan, sizeof pan);
+	sm->rows++;
+	return sm->rc != SETTLE_OK;
+}
+
+/* The plaintext of x, encrypted, to path. */
+static int seal_to(struct exporting *x, const char *path)
+{
+	size_t cap = x->sm.len + HSM_DATA_OVERHEAD, n;
+	uint8_t *out = malloc(cap);
+	int rc = SETTLE_EIO;
+
+	if (out == NULL)
+		return SETTLE_EIO;
+	if (hsm_data_encrypt(x->p->h, x->p->key, NULL, 0, (const uint8_t *)x->sm.csv, x->sm.len,
+	                     out, cap, &n) != HSM_OK)
+		rc = SETTLE_EHSM;
+	else
+		rc = write_file(path, (const char *)out, n);
+	free(out);
+	return rc;
+}
+
+int settle_payouts_export(store *s, const struct settle_export_params *p, int32_t date,
+                          const char *path, size_t *rows)
+{
+	struct exporting x = {.sm = {.s = s, .date = date}, .p = p};
+	char text[SETTLE_DATE_TEXT];
+	int rc;
+
+	*rows = 0;
+	if ((rc = settle_date_format(date, text)) != SETTLE_OK)
+		goto out;
+	if ((rc =
+	         add(&x.sm, "payout_id,mid,account_name,pan,amount,currency,settle_dates,reference",
+	             false, '\n')) != SETTLE_OK)
+		goto out;
+	if (store_settle_payouts(s, text, each_export, &x) != STORE_OK) {
+		rc = x.sm.rc != SETTLE_OK ? x.sm.rc : SETTLE_ESTORE;
+		goto out;
+	}
+	if ((rc = seal_to(&x, path)) == SETTLE_OK)
+		*rows = x.sm.rows;
+out:
+	if (x.sm.csv != NULL)
+		crypto_wipe(x.sm.csv, x.sm.cap);
+	free(x.sm.csv);
 	return rc;
 }

@@ -4,11 +4,13 @@
  * verified card left owed with the reason, then paid once it has one; a negative day carried
  * forward and offset by the next day's payout; the ledger's check after each run and each
  * payable brought to zero by what was paid; the summary files (CSV quoting, yuan, 0600); the
- * bank's answers paid, failed, twice, and refused whole; bad answer lines; the local date. */
+ * bank's answers paid, failed, twice, and refused whole; bad answer lines; the local date; the
+ * bank's file, encrypted, decrypted again. */
 #include "testutil.h"
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "ledger/ledger.h"
@@ -387,6 +389,68 @@ static void confirm(void **state)
 	assert_int_equal(rep.violations, 0);
 }
 
+static int card_pan(void *ctx, int64_t card_id, char pan[CARD_PAN_MAX + 1])
+{
+	(void)ctx;
+	snprintf(pan, CARD_PAN_MAX + 1, "622202000000000%lld", (long long)card_id);
+	return SETTLE_OK;
+}
+
+/* The bank's file: the payouts still made, full card numbers, AES-256-GCM under the bank's key
+ * (nonce || ciphertext || tag), 0600; decrypted with the key it is the CSV; another key's
+ * usage is refused. */
+static void export(void **state)
+{
+	static const struct hsm_key_spec d0 = {"D0", HSM_AES, 32, 'B', 'N'};
+	static const struct hsm_key_spec m7 = {"M7", HSM_HMAC, 32, 'C', 'N'};
+	struct fixture *f = *state;
+	uint8_t lmk[HSM_LMK_LEN] = {1, 2, 3}, file[2048], plain[2048];
+	struct settle_export_params p = {.pan = card_pan};
+	struct settle_answer a;
+	struct settle_confirm_result r;
+	hsm_key key, other;
+	char path[128];
+	const char *why;
+	size_t rows, n, len;
+	struct stat st;
+	FILE *fp;
+	hsm *h;
+
+	txn(f->s, M1, "purchase", 100000, "2026-12-04");
+	txn(f->s, M2, "purchase", 50000, "2026-12-04");
+	close_day(f, 20261204);
+	assert_int_equal(run(f, 20261207).made, 2);
+	assert_int_equal(settle_answer_parse("2,paid,B2", &a, &why), SETTLE_OK);
+	assert_int_equal(settle_payouts_confirm(f->s, &a, 1, f->p.now, &r), SETTLE_OK);
+	assert_int_equal(hsm_open(lmk, &h), HSM_OK);
+	assert_int_equal(hsm_generate(h, &d0, &key, NULL), HSM_OK);
+	assert_int_equal(hsm_generate(h, &m7, &other, NULL), HSM_OK);
+	p.h = h, p.key = &key;
+	snprintf(path, sizeof path, "%s/bank.bin", f->dir);
+	assert_int_equal(settle_payouts_export(f->s, &p, 20261207, path, &rows), SETTLE_OK);
+	assert_int_equal(rows, 1); /* payout 2 answered already */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_non_null(fp = fopen(path, "rb"));
+	len = fread(file, 1, sizeof file, fp);
+	fclose(fp);
+	for (size_t i = 0; i + 16 <= len; i++) /* no PAN in the clear */
+		assert_int_not_equal(memcmp(file + i, "6222020000000001", 16), 0);
+	assert_int_equal(hsm_data_decrypt(h, &key, NULL, 0, file, len, plain, sizeof plain - 1, &n),
+	                 HSM_OK);
+	plain[n] = '\0';
+	assert_string_equal(
+	    (char *)plain,
+	    "payout_id,mid,account_name,pan,amount,currency,settle_dates,reference\n"
+	    "1," M1 ",\"\",6222020000000001,994.00,CNY,\"2026-12-04\",P20261207-00000001\n");
+	file[20] ^= 1;
+	assert_int_equal(hsm_data_decrypt(h, &key, NULL, 0, file, len, plain, sizeof plain, &n),
+	                 HSM_EAUTH);
+	p.key = &other;
+	assert_int_equal(settle_payouts_export(f->s, &p, 20261207, path, &rows), SETTLE_EHSM);
+	hsm_close(h);
+}
+
 /* The local date payouts run for, whatever the cut-off: UTC+8's midnight. */
 static void local_date(void **state)
 {
@@ -432,6 +496,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(confirm, setup, teardown),
 	    cmocka_unit_test(answer_lines),
 	    cmocka_unit_test(local_date),
+	    cmocka_unit_test_setup_teardown(export, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
