@@ -166,6 +166,22 @@ expect 0 "payouts list, the table" -- "$possum" admin payouts list --date "$payd
 out_has "^1  *$mid  *3764.64 CNY  *$masked  *made  *$day$"
 expect 0 "ledger check after the payout" -- "$possum" admin ledger check --data "$data"
 out_has "^0 violations"
+# The bank's file: refused without [settle] bank_key; with one (a D0 AES-256 key under the
+# data directory's LMK) the payout, encrypted: 0600, no card number in it, the CSV's length
+# and the 28 bytes of nonce and tag (test_payouts.c decrypts it).
+expect 1 "payouts export, no bank_key" -- "$possum" admin payouts export --date "$payday" --out "$tmp/bank.bin" --data "$data"
+err_has "no \[settle\] bank_key"
+expect 0 "the bank's key" -- "$possum" hsm generate --usage D0 --alg aes --length 32 --mode B --lmk "$data/lmk" --json
+bankkey=$(sed -n 's/.*"block":"\([0-9A-Z]*\)".*/\1/p' "$tmp/out")
+sed -e "s/^\[settle\]/[settle]\nbank_key = $bankkey/" "$tmp/ahead.conf" >"$tmp/bank.conf"
+expect 0 "payouts export" -- env POSSUM_CONFIG="$tmp/bank.conf" "$possum" admin payouts export --date "$payday" --out "$tmp/bank.bin" --json --data "$data"
+out_has "^{\"date\":\"$payday\",\"payouts\":1,\"file\":\"$tmp/bank.bin\"}$"
+[ "$(stat -c %a "$tmp/bank.bin")" = 600 ] && ok || bad "the bank's file's mode"
+if grep -q "$pan" "$tmp/bank.bin"; then bad "the card number in the clear"; else ok; fi
+plain=$(printf 'payout_id,mid,account_name,pan,amount,currency,settle_dates,reference\n1,%s,"Zhang San",%s,3764.64,CNY,"%s",P%s-00000001\n' "$mid" "$pan" "$day" "$(echo "$payday" | tr -d -)")
+[ "$(stat -c %s "$tmp/bank.bin")" = $((${#plain} + 1 + 28)) ] && ok || bad "the bank's file's length $(stat -c %s "$tmp/bank.bin")"
+expect 2 "payouts export, no --out" -- "$possum" admin payouts export --date "$payday" --data "$data"
+
 # The bank's answer: a bad line refused whole (FILE:LINE), then paid, then the same again.
 printf 'payout_id,status,bank_reference\n1,paid,BANK0001\n1,settled,BANK0001\n' >"$tmp/bad.csv"
 expect 1 "payouts confirm, a bad line" -- "$possum" admin payouts confirm "$tmp/bad.csv" --data "$data"
