@@ -97,7 +97,8 @@ int store_rollback(store *s);
 int store_set_autocheckpoint(store *s, int pages);
 /* Copies what the log holds into the database file, as far as no reader still needs it,
  * without waiting for or stopping any writer (SQLite's PASSIVE checkpoint). Outside a
- * transaction (STORE_ETXN). */
+ * transaction (STORE_ETXN). Another checkpoint running at that moment (the writer's own, past
+ * its threshold) is not a failure: STORE_OK, and the next one copies the rest. */
 int store_checkpoint(store *s);
 
 /* Transaction depth: 0 outside any transaction. */

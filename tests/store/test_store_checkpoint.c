@@ -12,7 +12,7 @@
 
 static void count_failure(void *ctx, const char *errmsg)
 {
-	(void)errmsg;
+	fprintf(stderr, "checkpoint failed: %s\n", errmsg); /* why, should it ever happen */
 	(*(int *)ctx)++;
 }
 

@@ -87,7 +87,9 @@ int store_checkpoint(store *s)
 	if (s->depth > 0)
 		return STORE_ETXN;
 	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	return rc == SQLITE_OK ? STORE_OK : store_fail(s, rc);
+	/* SQLITE_BUSY: another connection holds the checkpoint lock (a writer's own checkpoint
+	 * past its threshold); it does the copying, this one has nothing to add. */
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? STORE_OK : store_fail(s, rc);
 }
 
 int store_depth(const store *s)
