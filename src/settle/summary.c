@@ -2,15 +2,14 @@
  * DIR/DATE.json of the payouts of a date, cards masked, amounts in yuan, each written whole to
  * a temporary file (mode 0600) and renamed over the last. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
+#include "common/file.h"
 #include "common/money.h"
 #include "crypto/crypto.h"
 #include "settle/settle_payout.h"
@@ -120,33 +119,10 @@ static int each_payout(void *ctx, const struct store_settle_payout *p)
 	return 0;
 }
 
-/* Writes len bytes of data to path, whole or not at all: a temporary file (0600), renamed. */
-static int write_file(const char *path, const char *data, size_t len)
+/* file_write_atomic() as a settle result. */
+static int write_file(const char *path, const void *data, size_t len)
 {
-	char tmp[4200];
-	size_t done = 0;
-	int fd, rc = SETTLE_EIO;
-
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= sizeof tmp)
-		return SETTLE_EIO;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-		return SETTLE_EIO;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto out;
-		done += (size_t)n;
-	}
-	if (fsync(fd) == 0 && rename(tmp, path) == 0)
-		rc = SETTLE_OK;
-out:
-	close(fd);
-	if (rc != SETTLE_OK)
-		unlink(tmp);
-	return rc;
+	return file_write_atomic(path, data, len) == 0 ? SETTLE_OK : SETTLE_EIO;
 }
 
 /* The two files of sm, built, into dir. */

@@ -1,0 +1,40 @@
+/* file.c — a file written whole or not at all (file.h). */
+#include "common/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+int file_write_atomic(const char *path, const void *data, size_t len)
+{
+	char tmp[4200];
+	const char *p = data;
+	size_t done = 0;
+	int fd, rc = -1, saved;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		return -1;
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto out;
+		done += (size_t)n;
+	}
+	if (fsync(fd) == 0 && rename(tmp, path) == 0)
+		rc = 0;
+out:
+	saved = errno;
+	close(fd);
+	if (rc != 0)
+		unlink(tmp);
+	errno = saved;
+	return rc;
+}

@@ -1,0 +1,15 @@
+/* file.h — a file written whole or not at all, for what possum keeps outside its store
+ * (merchants' documents, the payouts' summaries and the bank's file).
+ *
+ * No allocation, no state. */
+#ifndef POSSUM_FILE_H
+#define POSSUM_FILE_H
+
+#include <stddef.h>
+
+/* Writes len bytes of data to path through a temporary file beside it (mode 0600), synced
+ * and renamed over path: a reader sees the old file or the whole new one, never a part.
+ * Returns 0, or -1 with errno set (the temporary file removed). */
+int file_write_atomic(const char *path, const void *data, size_t len);
+
+#endif
