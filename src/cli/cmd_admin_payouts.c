@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "common/money.h"
+#include "host/settle.h"
 #include "settle/settle_payout.h"
 #include "store/store_settle.h"
 
@@ -100,15 +101,6 @@ struct opts {
 
 static const cli_opt opts[] = {CLI_TEXT("date", struct opts, date)};
 
-/* An amount in fen as the table shows it: "12.34 CNY". */
-static void yuan(int64_t fen, char out[MONEY_TEXT_MAX + 4])
-{
-	char text[MONEY_TEXT_MAX];
-
-	money_format(fen, CNY, text);
-	snprintf(out, MONEY_TEXT_MAX + 4, "%s CNY", text);
-}
-
 /* The list's items (NULL: the table). */
 struct printing {
 	json_t *items;
@@ -128,7 +120,7 @@ static json_t *dates_json(const char *list)
 static int print_payout(void *ctx, const struct store_settle_payout *p)
 {
 	struct printing *pr = ctx;
-	char amount[MONEY_TEXT_MAX + 4];
+	char amount[CLI_MONEY_TEXT];
 
 	if (pr->items != NULL) {
 		json_array_append_new(pr->items,
@@ -139,7 +131,7 @@ static int print_payout(void *ctx, const struct store_settle_payout *p)
 		                                dates_json(p->settle_dates), "status", p->status));
 		return 0;
 	}
-	yuan(p->amount, amount);
+	cli_money_text(p->amount, CNY, amount);
 	printf("%-8" PRId64 " %-15s %18s  %-19s  %-6s  %s\n", p->id, p->mid, amount, p->card,
 	       p->status, p->settle_dates);
 	return 0;
@@ -148,7 +140,7 @@ static int print_payout(void *ctx, const struct store_settle_payout *p)
 static int print_owed(void *ctx, const struct store_settle_total *t)
 {
 	struct printing *pr = ctx;
-	char net[MONEY_TEXT_MAX + 4];
+	char net[CLI_MONEY_TEXT];
 
 	if (pr->items != NULL) {
 		json_array_append_new(
@@ -156,7 +148,7 @@ static int print_owed(void *ctx, const struct store_settle_total *t)
 		                         "net", (json_int_t)t->net, "reason", t->reason));
 		return 0;
 	}
-	yuan(t->net, net);
+	cli_money_text(t->net, CNY, net);
 	printf("owed     %-15s %18s  %-10s  %s\n", t->mid, net, t->date,
 	       t->reason[0] != '\0' ? t->reason : "not_run");
 	return 0;
@@ -202,39 +194,11 @@ static int date_of(struct cli_env *env, const struct opts *o, char text[SETTLE_D
 	return CLI_OK;
 }
 
-/* The merchant module's answer for settle: may mid be paid, to which card. */
-static int payee(void *ctx, const char *mid, struct settle_payee *out)
-{
-	struct cli_env *env = ctx;
-	struct merchant_settlecard_view v;
-	char why[MERCHANT_REASON_MAX];
-	int64_t now = (int64_t)time(NULL);
-
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	rc = merchant_payout_ready(env->host.merchant, mid, now, &out->ready, why);
-	if (rc == MERCHANT_ENOTFOUND) {
-		snprintf(out->reason, sizeof out->reason, "merchant_unknown");
-		return SETTLE_OK;
-	}
-	if (rc != MERCHANT_OK)
-		return SETTLE_ESTORE;
-	snprintf(out->reason, sizeof out->reason, "%s", why);
-	if (!out->ready)
-		return SETTLE_OK;
-	if (merchant_settlecard_get(env->host.merchant, mid, now, &v) != MERCHANT_OK)
-		return SETTLE_ESTORE;
-	snprintf(out->card, sizeof out->card, "%s", v.current.masked);
-	out->card_id = v.current.card_id;
-	return SETTLE_OK;
-}
-
 static int run_cmd(struct cli_env *env, const void *values)
 {
-	struct settle_payout_params p = {.now = (int64_t)time(NULL), .payee = payee, .ctx = env};
+	struct settle_payout_params p = {.now = (int64_t)time(NULL), .payee = host_settle_payee};
 	struct settle_payout_result r;
-	char text[SETTLE_DATE_TEXT], sum[MONEY_TEXT_MAX + 4], dir[4200];
+	char text[SETTLE_DATE_TEXT], sum[CLI_MONEY_TEXT], dir[4200];
 	size_t rows = 0;
 	int32_t date;
 	int rc;
@@ -242,6 +206,7 @@ static int run_cmd(struct cli_env *env, const void *values)
 	if ((rc = cli_env_open(env)) != CLI_OK ||
 	    (rc = date_of(env, values, text, &date)) != CLI_OK)
 		return rc;
+	p.ctx = env->host.merchant; /* open now */
 	if ((rc = settle_payouts_run(env->host.data.store, &p, date, &r)) != SETTLE_OK)
 		return cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE, false);
 	snprintf(dir, sizeof dir, "%s/payouts", env->host.data.dir);
@@ -252,7 +217,7 @@ static int run_cmd(struct cli_env *env, const void *values)
 		                 text, settle_strerror(rc));
 	if ((rc = print_list(env, text)) != CLI_OK || env->json)
 		return rc;
-	yuan(r.amount, sum);
+	cli_money_text(r.amount, CNY, sum);
 	printf("payouts of %s: %zu made (%s), %zu days owed\n", text, r.made, sum, r.owed_days);
 	if (r.made > 0)
 		printf("summary: %s/%s.csv (%zu payouts)\n", dir, text, rows);

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "common/money.h"
+#include "host/settle.h"
 #include "settle/settle_close.h"
 #include "store/store_settle.h"
 
@@ -53,15 +54,6 @@ static void fault_hook(void *ctx, size_t lines)
 		_exit(9);
 }
 
-/* An amount in fen as the table shows it: "12.34 CNY". */
-static void yuan(int64_t fen, char out[MONEY_TEXT_MAX + 4])
-{
-	char text[MONEY_TEXT_MAX];
-
-	money_format(fen, CNY, text);
-	snprintf(out, MONEY_TEXT_MAX + 4, "%s CNY", text);
-}
-
 /* What the table and the JSON print: each merchant's totals, and their sums. */
 struct printing {
 	json_t *list;
@@ -71,7 +63,7 @@ struct printing {
 static int print_total(void *ctx, const struct store_settle_total *t)
 {
 	struct printing *pr = ctx;
-	char amount[MONEY_TEXT_MAX + 4], fees[MONEY_TEXT_MAX + 4], net[MONEY_TEXT_MAX + 4];
+	char amount[CLI_MONEY_TEXT], fees[CLI_MONEY_TEXT], net[CLI_MONEY_TEXT];
 
 	pr->sum.count += t->count, pr->sum.amount += t->amount;
 	pr->sum.fees += t->fees, pr->sum.net += t->net;
@@ -84,9 +76,9 @@ static int print_total(void *ctx, const struct store_settle_total *t)
 		                                t->payout_date, "status", t->status));
 		return 0;
 	}
-	yuan(t->amount, amount);
-	yuan(t->fees, fees);
-	yuan(t->net, net);
+	cli_money_text(t->amount, CNY, amount);
+	cli_money_text(t->fees, CNY, fees);
+	cli_money_text(t->net, CNY, net);
 	printf("%-15s %6" PRId64 " %18s %14s %18s  %-10s  %s\n", t->mid, t->count, amount, fees,
 	       net, t->payout_date, t->status);
 	return 0;
@@ -95,7 +87,7 @@ static int print_total(void *ctx, const struct store_settle_total *t)
 static int print_result(struct cli_env *env, const char *date)
 {
 	struct printing pr = {.list = env->json ? json_array() : NULL};
-	char amount[MONEY_TEXT_MAX + 4], fees[MONEY_TEXT_MAX + 4], net[MONEY_TEXT_MAX + 4];
+	char amount[CLI_MONEY_TEXT], fees[CLI_MONEY_TEXT], net[CLI_MONEY_TEXT];
 
 	if (!env->json)
 		printf("%-15s %6s %18s %14s %18s  %-10s  %s\n", "MID", "COUNT", "AMOUNT", "FEES",
@@ -112,29 +104,12 @@ static int print_result(struct cli_env *env, const char *date)
 		                         "net", (json_int_t)pr.sum.net));
 		return CLI_OK;
 	}
-	yuan(pr.sum.amount, amount);
-	yuan(pr.sum.fees, fees);
-	yuan(pr.sum.net, net);
+	cli_money_text(pr.sum.amount, CNY, amount);
+	cli_money_text(pr.sum.fees, CNY, fees);
+	cli_money_text(pr.sum.net, CNY, net);
 	printf("%-15s %6" PRId64 " %18s %14s %18s\n", "total", pr.sum.count, amount, fees, net);
 	printf("settlement date %s: %s\n", date, "closed");
 	return CLI_OK;
-}
-
-/* The close's parameters from the configuration, at now. */
-static void params_of(const struct cli_env *env, struct settle_close_params *p)
-{
-	const struct host_config *cfg = &env->host.cfg;
-
-	*p = (struct settle_close_params){
-	    .cal = &cfg->settle,
-	    .utc_offset = cfg->utc_offset,
-	    .refund_fee_keep = cfg->refund_fee_keep,
-	    .bins = cfg->bins,
-	    .nbins = cfg->nbins,
-	    .plan = {cfg->merchant.fee_credit_bp, cfg->merchant.fee_debit_bp,
-	             cfg->merchant.fee_qr_bp, cfg->merchant.fee_debit_cap},
-	    .now = time(NULL),
-	};
 }
 
 static int run_cmd(struct cli_env *env, const void *values)
@@ -156,7 +131,7 @@ static int run_cmd(struct cli_env *env, const void *values)
 		                       fault);
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	params_of(env, &p);
+	host_settle_params(&env->host.cfg, (int64_t)time(NULL), &p);
 	if (fault != NULL)
 		p.on_line = fault_hook, p.ctx = &fault_after;
 	if (date == 0 && (rc = settle_close_due(&p, &date)) != SETTLE_OK)

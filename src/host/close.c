@@ -9,26 +9,13 @@
 #include <jansson.h>
 
 #include "host/internal.h"
+#include "host/settle.h"
 #include "settle/settle_payout.h"
 #include "store/store_settle.h"
 
 #define CLOSE_FIRST_MS 1000     /* the first look, after the start */
 #define CLOSE_EVERY_MS 60000    /* then once a minute */
 #define CLOSE_LEASE_S  (5 * 60) /* a close's lease: another host may take it after */
-
-static void params_of(const struct host_config *cfg, int64_t now, struct settle_close_params *p)
-{
-	*p = (struct settle_close_params){
-	    .cal = &cfg->settle,
-	    .utc_offset = cfg->utc_offset,
-	    .refund_fee_keep = cfg->refund_fee_keep,
-	    .bins = cfg->bins,
-	    .nbins = cfg->nbins,
-	    .plan = {cfg->merchant.fee_credit_bp, cfg->merchant.fee_debit_bp,
-	             cfg->merchant.fee_qr_bp, cfg->merchant.fee_debit_cap},
-	    .now = now,
-	};
-}
 
 /* On the pool's thread: the close on a connection of its own. */
 static void close_work(uv_work_t *w)
@@ -37,7 +24,7 @@ static void close_work(uv_work_t *w)
 	struct settle_close_params p;
 	store *s;
 
-	params_of(c->cfg, time(NULL), &p);
+	host_settle_params(c->cfg, time(NULL), &p);
 	if (store_open(c->db, &s) != STORE_OK) {
 		c->rc = SETTLE_ESTORE;
 		return;
@@ -91,37 +78,11 @@ static bool lease(struct host_closer *c, const char *date, int64_t now)
 	return false;
 }
 
-/* Whether mid may be paid, to which card: the merchant module's answer. */
-static int payee(void *ctx, const char *mid, struct settle_payee *out)
-{
-	struct host_closer *c = ctx;
-	struct merchant_settlecard_view v;
-	char why[MERCHANT_REASON_MAX];
-	int64_t now = time(NULL);
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	rc = merchant_payout_ready(c->merchant, mid, now, &out->ready, why);
-	if (rc == MERCHANT_ENOTFOUND) {
-		snprintf(out->reason, sizeof out->reason, "merchant_unknown");
-		return SETTLE_OK;
-	}
-	if (rc != MERCHANT_OK)
-		return SETTLE_ESTORE;
-	snprintf(out->reason, sizeof out->reason, "%s", why);
-	if (!out->ready)
-		return SETTLE_OK;
-	if (merchant_settlecard_get(c->merchant, mid, now, &v) != MERCHANT_OK)
-		return SETTLE_ESTORE;
-	snprintf(out->card, sizeof out->card, "%s", v.current.masked);
-	out->card_id = v.current.card_id;
-	return SETTLE_OK;
-}
-
 /* Today's payouts, once, on a business day (the latest due day closed). */
 static void payouts(struct host_closer *c, int64_t now)
 {
-	struct settle_payout_params p = {.now = now, .payee = payee, .ctx = c};
+	struct settle_payout_params p = {
+	    .now = now, .payee = host_settle_payee, .ctx = c->merchant};
 	struct settle_payout_result r;
 	char date[SETTLE_DATE_TEXT], dir[4200];
 	int32_t today;
@@ -158,7 +119,7 @@ static void on_tick(uv_timer_t *t)
 	char date[SETTLE_DATE_TEXT];
 	int64_t now = time(NULL);
 
-	params_of(c->cfg, now, &p);
+	host_settle_params(c->cfg, now, &p);
 	if (c->busy || settle_close_due(&p, &c->date) != SETTLE_OK)
 		return;
 	if (c->date == c->done) {

@@ -1,0 +1,23 @@
+/* settle.h (host) — what the composition root gives the settle module, for the daemon's own
+ * close and payouts (close.c) and for `possum admin settle run` and `payouts` alike: the
+ * close's parameters from the configuration, and the merchant module's answer to "may this
+ * merchant be paid, and to which card". */
+#ifndef POSSUM_HOST_SETTLE_H
+#define POSSUM_HOST_SETTLE_H
+
+#include <stdint.h>
+
+#include "host/config.h"
+#include "merchant/merchant.h"
+#include "settle/settle_close.h"
+#include "settle/settle_payout.h"
+
+/* The close's parameters from cfg ([settle], [host] utc_offset, the BIN ranges, the
+ * [merchant] fee plan), at now; p points into cfg, which must outlive it. */
+void host_settle_params(const struct host_config *cfg, int64_t now, struct settle_close_params *p);
+
+/* A settle_payout_params.payee for the merchant module ctx (a merchant *): whether mid may be
+ * paid now and to which card (masked, and the issuer's card id), or why not. */
+int host_settle_payee(void *ctx, const char *mid, struct settle_payee *out);
+
+#endif
