@@ -1,6 +1,9 @@
 /* amount.c — money on the command line: "12.34" read into minor units and written back, by
  * the exponent of the currency (ISO 4217), with integers only. */
 #include "cli/cli.h"
+
+#include <stdio.h>
+
 #include "common/money.h"
 
 int cli_currency_exponent(unsigned currency)
@@ -42,4 +45,16 @@ int cli_amount(const char *prog, const char *name, const char *text, unsigned cu
 void cli_amount_format(int64_t minor, unsigned currency, char out[32])
 {
 	money_format(minor, currency, out);
+}
+
+void cli_money_text(int64_t minor, unsigned currency, char out[CLI_MONEY_TEXT])
+{
+	const char *alpha = money_alpha(currency);
+	char digits[MONEY_TEXT_MAX];
+
+	money_format(minor, currency, digits);
+	if (alpha != NULL)
+		snprintf(out, CLI_MONEY_TEXT, "%s %s", digits, alpha);
+	else
+		snprintf(out, CLI_MONEY_TEXT, "%s %03u", digits, currency % 1000);
 }

@@ -332,6 +332,10 @@ int cli_amount(const char *prog, const char *name, const char *text, unsigned cu
 
 /* Writes minor units of currency as "12.34". */
 void cli_amount_format(int64_t minor, unsigned currency, char out[32]);
+/* Writes minor units of currency as a table shows them: "12.34 CNY" (its ISO 4217 alphabetic
+ * code, else its three digits). */
+#define CLI_MONEY_TEXT 48
+void cli_money_text(int64_t minor, unsigned currency, char out[CLI_MONEY_TEXT]);
 
 /* ---- The commands and their groups (possum.c's table, and cmd_*.c) ---- */
 

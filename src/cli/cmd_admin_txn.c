@@ -23,19 +23,6 @@
 	"  --data DIR       the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
 	")\n"
 
-/* minor units of currency as "12.34 CNY". */
-static void amount_text(int64_t minor, int currency, char out[48])
-{
-	const char *alpha = money_alpha((unsigned)currency);
-	char digits[MONEY_TEXT_MAX];
-
-	money_format(minor, (unsigned)currency, digits);
-	if (alpha != NULL)
-		snprintf(out, 48, "%s %s", digits, alpha);
-	else
-		snprintf(out, 48, "%s %03d", digits, currency % 1000);
-}
-
 /* ---- txn list ---- */
 
 static const char list_help[] =
@@ -132,7 +119,7 @@ static int list_one(void *arg, const struct store_acq_txn *t)
 {
 	struct listing *l = arg;
 	bool link = t->source == STORE_ACQ_LINK;
-	char at[TEXT_TIME_LEN], amount[48];
+	char at[TEXT_TIME_LEN], amount[CLI_MONEY_TEXT];
 
 	l->n++;
 	if (l->items != NULL)
@@ -143,7 +130,7 @@ static int list_one(void *arg, const struct store_acq_txn *t)
 		       "TIME (LOCAL)", "RRN", "TID", "MID", "TYPE", "AMOUNT", "CARD", "STATUS",
 		       "RC", "AUTH");
 	cli_time(l->env, t->at, at);
-	amount_text(t->amount, t->currency, amount);
+	cli_money_text(t->amount, (unsigned)t->currency, amount);
 	printf("%-6lld %-19s %-12s %-8s %-15s %-10s %14s %-19s %-8s %-2s %s\n", (long long)t->id,
 	       at, t->rrn, link ? "link" : t->tid, link ? t->acquirer : t->mid, t->type, amount,
 	       t->masked, acquirer_status_name(acquirer_txn_status(t)), t->rc,
@@ -196,10 +183,10 @@ static const char show_help[] =
 
 static void show_lines(const struct cli_env *env, const struct store_acq_txn *t)
 {
-	char at[TEXT_TIME_LEN], amount[48];
+	char at[TEXT_TIME_LEN], amount[CLI_MONEY_TEXT];
 
 	cli_time(env, t->at, at);
-	amount_text(t->amount, t->currency, amount);
+	cli_money_text(t->amount, (unsigned)t->currency, amount);
 	printf("rrn        %s\n"
 	       "time       %s (local)\n"
 	       "type       %s\n"
@@ -219,7 +206,8 @@ static void show_lines(const struct cli_env *env, const struct store_acq_txn *t)
 		       t->tid, t->batch, t->stan, t->mid);
 	printf("id         %lld\n", (long long)t->id);
 	if (t->refunded > 0 || t->completed > 0) {
-		amount_text(t->refunded > 0 ? t->refunded : t->completed, t->currency, amount);
+		cli_money_text(t->refunded > 0 ? t->refunded : t->completed, (unsigned)t->currency,
+		               amount);
 		printf("%s  %s\n", t->refunded > 0 ? "refunded " : "completed", amount);
 	}
 	if (t->original_rrn[0] != '\0')
@@ -296,13 +284,13 @@ struct lines {
 static int balance_line(void *arg, const struct acquirer_balance *b)
 {
 	struct lines *l = arg;
-	char sales[48], refunds[48], net[48];
+	char sales[CLI_MONEY_TEXT], refunds[CLI_MONEY_TEXT], net[CLI_MONEY_TEXT];
 
 	if (l->n++ == 0)
 		printf("merchant %s\n", l->mid);
-	amount_text(b->sales, b->currency, sales);
-	amount_text(b->refunds, b->currency, refunds);
-	amount_text(b->net, b->currency, net);
+	cli_money_text(b->sales, (unsigned)b->currency, sales);
+	cli_money_text(b->refunds, (unsigned)b->currency, refunds);
+	cli_money_text(b->net, (unsigned)b->currency, net);
 	printf("sales    %16s  (%d)\nrefunds  %16s  (%d)\nnet      %16s\n", sales, b->sales_count,
 	       refunds, b->refunds_count, net);
 	return 0;
