@@ -156,7 +156,7 @@ out_has "^0 violations"
 
 # The next payout run pays the approved ones (20.00 - 5.00) to the settlement card.
 expect 0 "payouts run" -- "$possum" admin payouts run --json --data "$data"
-out_has "^{\"items\":\[{\"payout_id\":1,\"mid\":\"$mid\",\"amount\":1500,\"currency\":\"CNY\",\"card\":\"[0-9*]*\",\"settle_dates\":\[\],\"status\":\"made\"}\],"
+out_has "^{\"items\":\[{\"payout_id\":1,\"mid\":\"$mid\",\"amount\":1500,\"currency\":\"CNY\",\"card\":\"[0-9*]*\",\"settle_dates\":\[\],\"status\":\"made\",\"adjustments\":\[1,2\]}\],"
 expect 0 "adjustments, approved" -- "$possum" admin settle adjustments --status approved --json --data "$data"
 out_has '^{"items":\[{"id":1,.*"payout_id":1},{"id":2,.*"payout_id":1}\],"next":null}$'
 expect 0 "payouts run again" -- "$possum" admin payouts run --json --data "$data"
