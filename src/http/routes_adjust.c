@@ -48,6 +48,8 @@ static int adjust_create(struct http_ctx *ctx, const struct http_request *req,
 	rc = settle_adjust_create(ctx->store, req->who->actor, mid, amount, reason, req->now, &a);
 	if (rc == SETTLE_ENOTFOUND)
 		return http_fail(res, 404, "no such merchant", "mid");
+	if (rc == SETTLE_EARG)
+		return http_fail(res, 400, "mid, amount or reason is not valid", NULL);
 	if (rc != SETTLE_OK)
 		return HTTP_EFAIL;
 	return http_reply(res, 201, settle_adjust_json(&a, ctx->utc_offset));
