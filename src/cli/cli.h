@@ -350,6 +350,7 @@ int cli_crypto(int argc, char **argv, struct cli_env *env);
 /* The name of `possum crypto`'s i-th command ("kcv", "pin encode", …), NULL after the last. */
 const char *cli_crypto_name(size_t i);
 extern const cli_command cli_host_row, cli_load_row, cli_admin_audit_row;
+extern const cli_command cli_admin_settle_adjust_row, cli_admin_settle_adjustments_row;
 
 /* Reads a key given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
  * components) into parts and *n. Prints the usage error, naming the option what, and returns

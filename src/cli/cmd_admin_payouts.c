@@ -25,15 +25,17 @@
 	"  --data DIR         the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
 	")\n"                                                                                                    \
 	"  --json             print JSON: {\"items\": [{\"payout_id\", \"mid\", \"amount\",\n"                   \
-	"                     \"currency\", \"card\", \"settle_dates\": [...], \"status\"}],\n"                  \
+	"                     \"currency\", \"card\", \"settle_dates\": [...], \"status\",\n"                    \
+	"                     \"adjustments\": [ID...] when it pays any}],\n"                                    \
 	"                     \"owed\": [{\"mid\", \"date\", \"net\", \"reason\"}], \"next\": null}\n"
 
 static const char run_help[] =
     "[--date YYYY-MM-DD] [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Makes the payouts due on --date: for each merchant, every settled day still owed whose\n"
-    "payout date is that date or before, negative days included, summed; a sum above zero is\n"
-    "paid as one payout to the merchant's settlement card when the merchant is active with a\n"
+    "payout date is that date or before, negative days included, with its approved\n"
+    "adjustments not yet paid (possum admin settle adjust), summed; a sum above zero is paid\n"
+    "as one payout to the merchant's settlement card when the merchant is active with a\n"
     "verified card the issuer still has active; otherwise the days stay owed with the reason\n"
     "(carried_forward, merchant_not_active, no_settlement_card, card_not_active). Each payout\n"
     "moves its amount in the ledger from the merchant's payable to the payouts account. Run\n"
@@ -101,9 +103,10 @@ struct opts {
 
 static const cli_opt opts[] = {CLI_TEXT("date", struct opts, date)};
 
-/* The list's items (NULL: the table). */
+/* The list's items (NULL: the table), and the store (the adjustments a payout pays). */
 struct printing {
 	json_t *items;
+	store *s;
 };
 
 static json_t *dates_json(const char *list)
@@ -117,19 +120,33 @@ static json_t *dates_json(const char *list)
 	return a;
 }
 
+static int add_adjust(void *ctx, const struct store_settle_adjust *a)
+{
+	return json_array_append_new(ctx, json_integer(a->id));
+}
+
 static int print_payout(void *ctx, const struct store_settle_payout *p)
 {
 	struct printing *pr = ctx;
 	char amount[CLI_MONEY_TEXT];
+	json_t *item, *adjusts;
 
 	if (pr->items != NULL) {
-		json_array_append_new(pr->items,
-		                      json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:s}", "payout_id",
-		                                (json_int_t)p->id, "mid", p->mid, "amount",
-		                                (json_int_t)p->amount, "currency", p->currency,
-		                                "card", p->card, "settle_dates",
-		                                dates_json(p->settle_dates), "status", p->status));
-		return 0;
+		item = json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:s}", "payout_id",
+		                 (json_int_t)p->id, "mid", p->mid, "amount", (json_int_t)p->amount,
+		                 "currency", p->currency, "card", p->card, "settle_dates",
+		                 dates_json(p->settle_dates), "status", p->status);
+		/* The adjustments it pays, when it pays any (docs/settle.md "Adjustments"). */
+		adjusts = json_array();
+		if (store_settle_adjust_paid(pr->s, p->id, add_adjust, adjusts) != STORE_OK) {
+			json_decref(item);
+			json_decref(adjusts);
+			return 1;
+		}
+		if (json_array_size(adjusts) != 0)
+			json_object_set(item, "adjustments", adjusts);
+		json_decref(adjusts);
+		return json_array_append_new(pr->items, item);
 	}
 	cli_money_text(p->amount, CNY, amount);
 	printf("%-8" PRId64 " %-15s %18s  %-19s  %-6s  %s\n", p->id, p->mid, amount, p->card,
@@ -157,9 +174,9 @@ static int print_owed(void *ctx, const struct store_settle_total *t)
 /* The payouts of date and the days due by then that wait. */
 static int print_list(struct cli_env *env, const char *date)
 {
-	struct printing pays = {env->json ? json_array() : NULL};
-	struct printing owed = {env->json ? json_array() : NULL};
 	store *s = env->host.data.store;
+	struct printing pays = {env->json ? json_array() : NULL, s};
+	struct printing owed = {env->json ? json_array() : NULL, s};
 
 	if (!env->json)
 		printf("%-8s %-15s %18s  %-19s  %-6s  %s\n", "PAYOUT", "MID", "AMOUNT", "CARD",

@@ -149,6 +149,10 @@ static const cli_command settle_cmds[] = {
     {"run", "close a settlement date: lines, fees, merchant totals, ledger postings",
      .handler = run_cmd, .env = CLI_ENV_DATA, .help = run_help, CLI_OPTS(run_opts, struct run),
      .common = CLI_DATADIR, .wrong = "takes no arguments"},
+    {"adjust", "adjust a merchant's balance, pending a second operator's approval",
+     .row = &cli_admin_settle_adjust_row},
+    {"adjustments", "list the adjustments: pending, approved, rejected",
+     .row = &cli_admin_settle_adjustments_row},
 };
 
 const cli_group cli_admin_settle_group = {

@@ -121,7 +121,8 @@ struct http_route {
 	X(terminal)                                                                                \
 	X(settlecard)                                                                              \
 	X(cardholder)                                                                              \
-	X(card)
+	X(card)                                                                                    \
+	X(adjust)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \

@@ -53,7 +53,7 @@ int settle_answer_parse(const char *line, struct settle_answer *out, const char 
 	return SETTLE_OK;
 }
 
-/* Payout p answered failed: its transfer reversed, its days owed again. */
+/* Payout p answered failed: its transfer reversed, its days and adjustments owed again. */
 static int fail(store *s, struct store_settle_payout *p, int64_t now)
 {
 	struct store_settle_total t = {.payout_id = p->id};
@@ -66,7 +66,8 @@ static int fail(store *s, struct store_settle_payout *p, int64_t now)
 	    SETTLE_OK)
 		return rc;
 	snprintf(t.reason, sizeof t.reason, "payout_failed");
-	if (store_settle_total_unpay(s, &t) != STORE_OK)
+	if (store_settle_total_unpay(s, &t) != STORE_OK ||
+	    store_settle_adjust_unpay(s, p->id) != STORE_OK)
 		return SETTLE_ESTORE;
 	snprintf(p->reason, sizeof p->reason, "bank_failed");
 	return SETTLE_OK;

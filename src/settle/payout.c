@@ -1,5 +1,6 @@
-/* payout.c — payouts (settle_payout.h): a run's due days, merchant by merchant, into payouts
- * to the settlement card, or left owed with the reason, in one store transaction. */
+/* payout.c — payouts (settle_payout.h): a run's due days and approved adjustments, merchant by
+ * merchant, into payouts to the settlement card, or left owed with the reason, in one store
+ * transaction. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,27 +15,54 @@
 #define CNY         156
 #define POST_PAYOUT 1405 /* ledger_transfer.code of a payout made */
 
-/* The run's due days, read whole before any is written. */
+/* The run's due days and the approved adjustments no payout holds, read whole before any is
+ * written. */
 struct due {
 	struct store_settle_total *t;
 	size_t n, cap;
+	struct store_settle_adjust *a;
+	size_t na, acap;
 	int rc;
 };
+
+/* p, grown when full to hold one more of size bytes (n of them, room for *cap); NULL when
+ * out of memory (p left as it was). */
+static void *room(void *p, size_t n, size_t *cap, size_t size)
+{
+	size_t more = *cap != 0 ? 2 * *cap : 64;
+
+	if (n < *cap)
+		return p;
+	if ((p = realloc(p, more * size)) != NULL)
+		*cap = more;
+	return p;
+}
 
 static int each_due(void *ctx, const struct store_settle_total *t)
 {
 	struct due *d = ctx;
-	struct store_settle_total *grown;
+	struct store_settle_total *grown = room(d->t, d->n, &d->cap, sizeof *t);
 
-	if (d->n == d->cap) {
-		d->cap = d->cap != 0 ? 2 * d->cap : 64;
-		if ((grown = realloc(d->t, d->cap * sizeof *grown)) == NULL) {
-			d->rc = SETTLE_ESTORE;
-			return 1;
-		}
-		d->t = grown;
+	if (grown == NULL) {
+		d->rc = SETTLE_ESTORE;
+		return 1;
 	}
+	d->t = grown;
 	d->t[d->n++] = *t;
+	return 0;
+}
+
+static int each_adjust(void *ctx, const struct store_settle_adjust *a)
+{
+	struct due *d = ctx;
+	struct store_settle_adjust *grown = room(d->a, d->na, &d->acap, sizeof *a);
+
+	if (grown == NULL) {
+		d->rc = SETTLE_ESTORE;
+		return 1;
+	}
+	d->a = grown;
+	d->a[d->na++] = *a;
 	return 0;
 }
 
@@ -81,32 +109,56 @@ static int mark(store *s, struct store_settle_total *t, size_t n, const char *st
 	return SETTLE_OK;
 }
 
-/* One merchant's due days t[0..n) (n at most what a payout's list holds): a payout, or owed. */
+/* What a merchant is owed by a run: its due days t[0..n) (n at most what a payout's list
+ * holds) and its approved adjustments a[0..na) no payout holds. */
+struct owed {
+	char mid[16];
+	struct store_settle_total *t;
+	size_t n;
+	struct store_settle_adjust *a;
+	size_t na;
+};
+
+/* The payout po made of o: its days and adjustments held by it. */
+static int hold(store *s, struct owed *o, const struct store_settle_payout *po)
+{
+	for (size_t k = 0; k < o->na; k++) {
+		o->a[k].payout_id = po->id;
+		if (store_settle_adjust_pay(s, &o->a[k]) != STORE_OK)
+			return SETTLE_ESTORE;
+	}
+	return mark(s, o->t, o->n, "payout", po->id, "");
+}
+
+/* One merchant's due days and adjustments: a payout, or owed (the adjustments left as they
+ * are, for the next run). */
 static int merchant(store *s, const struct settle_payout_params *p, const char *date,
-                    struct store_settle_total *t, size_t n, struct settle_payout_result *r)
+                    struct owed *o, struct settle_payout_result *r)
 {
 	struct store_settle_payout po = {.created_at = p->now, .updated_at = p->now};
 	struct settle_payee payee = {0};
 	size_t len = 0;
 	int rc;
 
-	for (size_t i = 0; i < n; i++) {
-		po.amount += t[i].net;
+	for (size_t i = 0; i < o->n; i++) {
+		po.amount += o->t[i].net;
 		len += (size_t)snprintf(po.settle_dates + len, sizeof po.settle_dates - len, "%s%s",
-		                        i != 0 ? "," : "", t[i].date);
+		                        i != 0 ? "," : "", o->t[i].date);
 	}
+	for (size_t k = 0; k < o->na; k++)
+		po.amount += o->a[k].amount;
 	if (po.amount <= 0) {
-		r->owed_days += n;
-		return mark(s, t, n, "owed", 0, "carried_forward");
+		r->owed_days += o->n;
+		return mark(s, o->t, o->n, "owed", 0, "carried_forward");
 	}
-	if ((rc = p->payee(p->ctx, t[0].mid, &payee)) != SETTLE_OK)
+	if ((rc = p->payee(p->ctx, o->mid, &payee)) != SETTLE_OK)
 		return rc;
 	if (!payee.ready) {
-		r->owed_days += n;
-		return mark(s, t, n, "owed", 0, payee.reason);
+		r->owed_days += o->n;
+		return mark(s, o->t, o->n, "owed", 0, payee.reason);
 	}
 	snprintf(po.date, sizeof po.date, "%s", date);
-	snprintf(po.mid, sizeof po.mid, "%s", t[0].mid);
+	snprintf(po.mid, sizeof po.mid, "%s", o->mid);
 	snprintf(po.currency, sizeof po.currency, "CNY");
 	snprintf(po.card, sizeof po.card, "%s", payee.card);
 	po.card_id = payee.card_id;
@@ -117,27 +169,45 @@ static int merchant(store *s, const struct settle_payout_params *p, const char *
 		return rc;
 	r->made++;
 	r->amount += po.amount;
-	return mark(s, t, n, "payout", po.id, "");
+	return hold(s, o, &po);
 }
 
-/* The days due, grouped by merchant (a payout's list holds 40 days: a later day waits). */
+/* The MID that comes first of the next due day's (d->t[i]) and the next adjustment's
+ * (d->a[k]): both lists are by MID. */
+static const char *next_mid(const struct due *d, size_t i, size_t k)
+{
+	if (i == d->n)
+		return d->a[k].mid;
+	if (k == d->na || strcmp(d->t[i].mid, d->a[k].mid) <= 0)
+		return d->t[i].mid;
+	return d->a[k].mid;
+}
+
+/* The days due and the adjustments, grouped by merchant (a payout's list holds 40 days: a
+ * later day waits). */
 static int run_due(store *s, const struct settle_payout_params *p, const char *date, struct due *d,
                    struct settle_payout_result *r)
 {
 	const size_t most = STORE_SETTLE_DATES_MAX / SETTLE_DATE_TEXT;
-	size_t i = 0, j;
+	size_t i = 0, j, k = 0, l;
+	struct owed o;
 	int rc;
 
-	if (store_settle_due(s, date, each_due, d) != STORE_OK)
+	if (store_settle_due(s, date, each_due, d) != STORE_OK ||
+	    store_settle_adjust_owed(s, each_adjust, d) != STORE_OK)
 		return d->rc != SETTLE_OK ? d->rc : SETTLE_ESTORE;
-	while (i < d->n) {
-		for (j = i; j < d->n && strcmp(d->t[j].mid, d->t[i].mid) == 0; j++)
+	while (i < d->n || k < d->na) {
+		snprintf(o.mid, sizeof o.mid, "%s", next_mid(d, i, k));
+		for (j = i; j < d->n && strcmp(d->t[j].mid, o.mid) == 0; j++)
 			;
-		if ((rc = merchant(s, p, date, &d->t[i], j - i < most ? j - i : most, r)) !=
-		    SETTLE_OK)
+		for (l = k; l < d->na && strcmp(d->a[l].mid, o.mid) == 0; l++)
+			;
+		o.t = &d->t[i], o.n = j - i < most ? j - i : most;
+		o.a = &d->a[k], o.na = l - k;
+		if ((rc = merchant(s, p, date, &o, r)) != SETTLE_OK)
 			return rc;
 		r->owed_days += j - i > most ? j - i - most : 0;
-		i = j;
+		i = j, k = l;
 	}
 	return SETTLE_OK;
 }
@@ -158,6 +228,7 @@ int settle_payouts_run(store *s, const struct settle_payout_params *p, int32_t d
 		return SETTLE_ESTORE;
 	rc = run_due(s, p, text, &d, r);
 	free(d.t);
+	free(d.a);
 	if (rc != SETTLE_OK) {
 		store_rollback(s);
 		memset(r, 0, sizeof *r);

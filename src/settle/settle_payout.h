@@ -1,8 +1,9 @@
 /* settle_payout.h — payouts (docs/settle.md "Payouts"): on its payout date a merchant's net of
  * a settled day is paid to its settlement card. A run of date D takes, merchant by merchant,
  * every total still owed whose payout date is D or before — negative days too — and sums
- * them: a sum above zero becomes one payout (status "made") of all those days to the card in
- * effect, when the merchant may be paid; else the days stay owed, each with the reason kept
+ * them with the merchant's approved adjustments no payout holds yet (settle_adjust.h): a sum
+ * above zero becomes one payout (status "made") of all those days and adjustments to the card
+ * in effect, when the merchant may be paid; else they stay owed, each day with the reason kept
  * ("carried_forward": a sum of zero or less, which offsets the merchant's next payout; or the
  * payee's reason, "no_settlement_card", …). A made payout moves its amount in the ledger from
  * "payable:MID" to "payouts" (the clearing account of what is sent to the bank), its transfer
@@ -68,7 +69,8 @@ struct settle_confirm_result {
 /* Applies the bank's answers a[0..n) in one store transaction: a made payout answered paid
  * becomes paid and its amount moves in the ledger from "payouts" to "paid_out"; answered
  * failed, it becomes failed (reason "bank_failed"), its ledger transfer is reversed (back to
- * "payable:MID") and its days are owed again (reason "payout_failed"), for the next run. An
+ * "payable:MID") and its days (reason "payout_failed") and adjustments are owed again, for the
+ * next run. An
  * answer the payout has already (the same status) changes nothing. SETTLE_EARG with r->bad and
  * r->why when an answer names no payout or contradicts one answered before: nothing changed. */
 int settle_payouts_confirm(store *s, const struct settle_answer *a, size_t n, int64_t now,

@@ -125,4 +125,51 @@ int store_settle_total_unpay(store *s, const struct store_settle_total *t);
 int store_settle_account_get(store *s, const char *name, int64_t *account);
 int store_settle_account_put(store *s, const char *name, int64_t account);
 
+/* ---- Adjustments (docs/settle.md "Adjustments"; store/sqlite/adjust.c) ----
+ * A change of a merchant's balance, made by one operator (the maker) and posted only once a
+ * second approves it: pending, then approved or rejected (by the checker). An approved one is
+ * owed to the merchant (a negative one by it) until a payout takes it (payout_id), and owed
+ * again when that payout fails. */
+#define STORE_SETTLE_REASON_MAX 256 /* bytes of an adjustment's reason, with its NUL */
+
+struct store_settle_adjust {
+	int64_t id;
+	char mid[16];
+	int64_t amount; /* fen, signed, never 0: above zero the merchant is owed more */
+	char currency[4];
+	char reason[STORE_SETTLE_REASON_MAX];
+	char status[10];  /* pending, approved, rejected */
+	char maker[64];   /* the audit log's actor who made it ("cli:USER", "token:ID") */
+	char checker[64]; /* who approved or rejected it ("" while pending) */
+	int64_t created_at, decided_at; /* decided_at 0 while pending */
+	int64_t payout_id;              /* the payout that took it; 0 none */
+};
+/* Which adjustments store_settle_adjusts() reads: status "" for any, ids above after_id,
+ * at most limit (0: no limit), by id. */
+struct store_settle_adjust_filter {
+	const char *status;
+	int64_t after_id;
+	size_t limit;
+};
+/* Inserts a, a->id set. */
+int store_settle_adjust_insert(store *s, struct store_settle_adjust *a);
+/* Adjustment id: STORE_ENOTFOUND when none. */
+int store_settle_adjust_get(store *s, int64_t id, struct store_settle_adjust *out);
+/* Writes a's status, checker and decided_at (by its id) when it is still pending:
+ * STORE_ENOTFOUND when it is not (another decided it first). */
+int store_settle_adjust_decide(store *s, const struct store_settle_adjust *a);
+int store_settle_adjusts(store *s, const struct store_settle_adjust_filter *f,
+                         int (*fn)(void *ctx, const struct store_settle_adjust *a), void *ctx);
+/* Calls fn for each approved adjustment no payout holds, by MID then id, until it returns
+ * non-zero. */
+int store_settle_adjust_owed(store *s, int (*fn)(void *ctx, const struct store_settle_adjust *a),
+                             void *ctx);
+/* Writes a's payout_id (by its id): the payout that took it. */
+int store_settle_adjust_pay(store *s, const struct store_settle_adjust *a);
+/* The adjustments payout payout_id held owed again (payout_id 0). */
+int store_settle_adjust_unpay(store *s, int64_t payout_id);
+/* Calls fn for each adjustment payout payout_id holds, by id. */
+int store_settle_adjust_paid(store *s, int64_t payout_id,
+                             int (*fn)(void *ctx, const struct store_settle_adjust *a), void *ctx);
+
 #endif

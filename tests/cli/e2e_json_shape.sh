@@ -105,6 +105,8 @@ printf '%%PDF-1.4 licence\n' >"$tmp/licence.pdf"
 admin "merchant document add" merchant document add $mid --type licence --file "$tmp/licence.pdf"
 admin "terminal suspend" terminal suspend --tid TERMS001 --reason "a test"
 admin "audit" audit
+admin "settle adjust" settle adjust --merchant $mid --amount -1.50 --reason "a test"
+admin "settle adjustments" settle adjustments
 admin "audit, a page" audit --limit 2
 
 # get PATH: the API's answer to the operator's GET, which must be 200; kept.
@@ -123,6 +125,7 @@ get /api/v1/terminals
 get /api/v1/terminals/TERMS001
 get /api/v1/terminals/TERMS001/status
 get /api/v1/transactions
+get /api/v1/settle/adjustments
 # post WANT PATH BODY: the API's answer to the operator's POST, which must be WANT; kept.
 post() {
 	code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $op" -X POST -d "$3" \
