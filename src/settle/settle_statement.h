@@ -65,8 +65,8 @@ int settle_statement_format_parse(const char *name, enum settle_statement_format
 /* {"mid","merchant_name","date","closed","items":[{"txn_id","at","tid","type","card",
  * "product","rrn","auth_code","amount","fee","net"}],"next":null,"totals":{"count","amount",
  * "fees","net"},"payout":{"payout_id","payout_date","status","reason","amount"} or null}:
- * money objects (jsonval_money), times RFC 3339 at utc_offset; fee and net null while the day
- * is open. NULL when out of memory. */
+ * money objects (jsonval_money), times RFC 3339 at utc_offset; fee, net, fees and net left
+ * out while the day is open (not yet known). NULL when out of memory. */
 json_t *settle_statement_json(const struct settle_statement *st, int utc_offset);
 
 /* Writes st in format to f: text (a table for people, local times), csv (a header line and a

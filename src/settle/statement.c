@@ -134,17 +134,17 @@ int settle_statement_format_parse(const char *name, enum settle_statement_format
 
 /* ---- JSON ---- */
 
-/* A fee or net: money, or null while the day is open. */
+/* A fee or net: money, or NULL (the key left out) while the day is open. */
 static json_t *known(const struct settle_statement *st, int64_t minor)
 {
-	return st->closed ? jsonval_money(minor, CNY) : json_null();
+	return st->closed ? jsonval_money(minor, CNY) : NULL;
 }
 
 static json_t *item_json(const struct settle_statement *st, const struct store_settle_stmt_line *l,
                          int utc_offset)
 {
 	return json_pack(
-	    "{s:I, s:o, s:s, s:s, s:s, s:s?, s:s, s:s?, s:o, s:o, s:o}", "txn_id",
+	    "{s:I, s:o, s:s, s:s, s:s, s:s?, s:s, s:s?, s:o, s:o*, s:o*}", "txn_id",
 	    (json_int_t)l->txn_id, "at", jsonval_time(l->at, utc_offset), "tid", l->tid, "type",
 	    l->type, "card", l->masked, "product", l->product[0] != '\0' ? l->product : NULL, "rrn",
 	    l->rrn, "auth_code", l->auth_code[0] != '\0' ? l->auth_code : NULL, "amount",
@@ -173,7 +173,7 @@ json_t *settle_statement_json(const struct settle_statement *st, int utc_offset)
 			json_decref(items);
 			return NULL;
 		}
-	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:n, s:{s:I, s:o, s:o, s:o}, s:o}", "mid",
+	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:n, s:{s:I, s:o, s:o*, s:o*}, s:o}", "mid",
 	                 st->mid, "merchant_name", st->merchant_name, "date", st->date, "closed",
 	                 st->closed, "items", items, "next", "totals", "count",
 	                 (json_int_t)st->count, "amount", jsonval_money(st->amount, CNY), "fees",
