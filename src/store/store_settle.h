@@ -151,8 +151,7 @@ int store_settle_stmt_lines(store *s, const struct store_settle_stmt_key *k,
 /* The same of a day not yet closed: its approved purchases, completions and refunds neither
  * reversed nor voided, as the close would take them, by id. */
 int store_settle_stmt_open(store *s, const struct store_settle_stmt_key *k,
-                           int (*fn)(void *ctx, const struct store_settle_stmt_line *l),
-                           void *ctx);
+                           int (*fn)(void *ctx, const struct store_settle_stmt_line *l), void *ctx);
 /* Merchant k->mid's totals of k->date: STORE_ENOTFOUND when it has none (no line that day, or
  * the day not closed). */
 int store_settle_total_get(store *s, const struct store_settle_stmt_key *k,
@@ -166,8 +165,7 @@ struct store_settle_payout_filter {
 	size_t limit;
 };
 int store_settle_payouts_of(store *s, const struct store_settle_payout_filter *f,
-                            int (*fn)(void *ctx, const struct store_settle_payout *p),
-                            void *ctx);
+                            int (*fn)(void *ctx, const struct store_settle_payout *p), void *ctx);
 
 /* A merchant's sums across days, fen: paid (its payouts the bank answered paid), unpaid (the
  * nets of its closed days still owed, negative ones too, and its payouts made and not yet
