@@ -2,7 +2,8 @@
  * part of the system. Each command takes --data DIR (see cli.h, "The data directory"). */
 #include "cli/cli.h"
 
-extern const cli_group cli_admin_txn_group; /* cmd_admin_txn.c */
+extern const cli_group cli_admin_txn_group;       /* cmd_admin_txn.c */
+extern const cli_command cli_admin_statement_row; /* cmd_admin_statement.c */
 
 static const cli_command cmds[] = {
     {"card", "the issuer's cards", .group = &cli_admin_card_group},
@@ -18,6 +19,8 @@ static const cli_command cmds[] = {
     {"settle", "the close of a day: clearing, fees, the ledger's postings",
      .group = &cli_admin_settle_group},
     {"settlement-card", "the card a merchant is paid to", .group = &cli_admin_settlecard_group},
+    {"statement", "a merchant's statement of a day: transactions, fees, totals, payout",
+     .row = &cli_admin_statement_row},
     {"terminal", "the merchants' terminals: one terminal, one code",
      .group = &cli_admin_terminal_group},
     {"token", "the HTTP API's tokens", .group = &cli_admin_token_group},

@@ -14,6 +14,7 @@
 #include "common/text.h"
 #include "http/http.h"
 #include "common/jsonval.h"
+#include "settle/settle_statement.h"
 
 #define CNY 156
 
@@ -267,7 +268,9 @@ static const char balance_help[] =
     "What the acquirer's records hold for merchant MID, per currency, as\n"
     "GET /api/v1/merchants/{mid}/balance: approved, unreversed payments (purchases,\n"
     "completions) less what went back (refunds, voids, completion voids), with their counts.\n"
-    "Nothing is settled yet: without --from and --to it is everything since the start.\n"
+    "Without --from and --to it is everything since the start. Then, of every day whatever\n"
+    "--from and --to: settled and paid, settled and unpaid (owed, or in a payout not yet\n"
+    "answered), not yet closed (today so far), held by open pre-authorizations.\n"
     "\n"
     "  --from TIME      at or after TIME: 2026-11-30T22:00:00+08:00, or a local day (its\n"
     "                   midnight): 2026-11-30, today or yesterday\n"
@@ -294,6 +297,25 @@ static int balance_line(void *arg, const struct acquirer_balance *b)
 	printf("sales    %16s  (%d)\nrefunds  %16s  (%d)\nnet      %16s\n", sales, b->sales_count,
 	       refunds, b->refunds_count, net);
 	return 0;
+}
+
+/* The settle module's figures of the merchant (http_balance_settled()'s), in the table. */
+static int print_settled(struct cli_env *env, const char *mid)
+{
+	struct store_settle_sums m;
+	char paid[CLI_MONEY_TEXT], unpaid[CLI_MONEY_TEXT], open[CLI_MONEY_TEXT],
+	    held[CLI_MONEY_TEXT];
+
+	if (settle_statement_sums(env->host.data.store, mid, &m) != SETTLE_OK)
+		return cli_module_failed(env, settle_strerror(SETTLE_ESTORE), true, false);
+	cli_money_text(m.paid, CNY, paid);
+	cli_money_text(m.unpaid, CNY, unpaid);
+	cli_money_text(m.open, CNY, open);
+	cli_money_text(m.held, CNY, held);
+	printf("settled, paid    %16s\nsettled, unpaid  %16s\nnot closed       %16s  (%lld)\n"
+	       "preauth held     %16s  (%lld)\n",
+	       paid, unpaid, open, (long long)m.open_count, held, (long long)m.held_count);
+	return CLI_OK;
 }
 
 static int merchant_balance(struct cli_env *env, const void *values)
@@ -323,11 +345,17 @@ static int merchant_balance(struct cli_env *env, const void *values)
 		return cli_error(CLI_FAILED, prog, "no merchant of MID %s", mid);
 	if (rc != ACQUIRER_OK)
 		return cli_error(CLI_FAILED, prog, "%s", acquirer_strerror(rc));
-	if (body != NULL)
+	if (body != NULL && http_balance_settled(env->host.data.store, mid, body) != HTTP_OK) {
+		json_decref(body);
+		return cli_error(CLI_FAILED, prog, "%s", settle_strerror(SETTLE_ESTORE));
+	}
+	if (body != NULL) {
 		cli_print_json(body);
-	else if (l.n == 0)
+		return CLI_OK;
+	}
+	if (l.n == 0)
 		printf("merchant %s\nno payments\n", mid);
-	return CLI_OK;
+	return print_settled(env, mid);
 }
 
 /* `possum admin merchant balance`'s row (cmd_admin_merchant.c's table names it). */

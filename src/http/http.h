@@ -86,15 +86,20 @@ struct http_request {
 	size_t n_args;
 	struct http_param query[HTTP_QUERY_MAX];
 	size_t n_query;
-	json_t *body; /* the JSON body (an object), or NULL when there is none */
+	json_t *body;       /* the JSON body (an object), or NULL when there is none */
+	const char *accept; /* the Accept header, or NULL when there is none */
 	const struct http_principal *who;
 	int64_t now; /* Unix seconds */
 };
 
-/* A handler's answer: status and a JSON body, which the response owns. */
+/* A handler's answer: status and a JSON body, which the response owns — or, for an endpoint
+ * that answers in another type (a statement as CSV), text (heap, owned by the response too)
+ * of content_type (a static string) in place of the body (http_reply_text()). */
 struct http_response {
 	int status;
 	json_t *body;
+	char *text;
+	const char *content_type;
 };
 
 /* Fills res (always, with http_reply() or http_fail()) and returns HTTP_OK, or HTTP_EFAIL
@@ -120,6 +125,7 @@ struct http_route {
 	X(merchant)                                                                                \
 	X(terminal)                                                                                \
 	X(settlecard)                                                                              \
+	X(statement)                                                                               \
 	X(cardholder)                                                                              \
 	X(card)                                                                                    \
 	X(adjust)
@@ -207,6 +213,13 @@ int http_reply_page(struct http_response *res, bool listed, json_t *items, json_
 /* res = status and {"error":error,"field":field} (field NULL: none). Returns HTTP_OK. */
 int http_fail(struct http_response *res, int status, const char *error, const char *field);
 
+/* res = status and text (heap, taken over) of content type type (a static string): HTTP_OK,
+ * or HTTP_EFAIL when text is NULL (memory out). */
+int http_reply_text(struct http_response *res, int status, const char *type, char *text);
+/* Whether the request's Accept header names media type type ("text/csv"), case aside,
+ * whatever its parameters (";q=0.9"); false without the header. */
+bool http_accepts(const struct http_request *req, const char *type);
+
 /* The query parameter called name, or NULL. */
 const char *http_query(const struct http_request *req, const char *name);
 
@@ -244,6 +257,17 @@ int http_query_page(const struct http_request *req, struct http_response *res, s
 int http_time_parse_local(const char *text, int utc_offset, int64_t now, int64_t *out);
 /* The same with days in UTC, and neither today nor yesterday (`admin audit --since`). */
 int http_time_parse(const char *text, int64_t *out);
+
+/* ---- Statements (routes_statement.c) ---- */
+
+/* Adds to body, a merchant's balance (GET /api/v1/merchants/{mid}/balance), what the settle
+ * module knows of merchant mid, across every day whatever the balance's from and to, as money
+ * objects: "settled_paid" (its payouts the bank answered paid), "settled_unpaid" (its closed
+ * days' nets still owed, a negative one carried forward too, and its payouts made and not yet
+ * answered), "not_closed" and "not_closed_count" (its approved payments of days not yet
+ * closed: today so far), "preauth_held" and "preauth_held_count" (its pre-authorizations
+ * still open). HTTP_OK, HTTP_EFAIL (the store), HTTP_ENOMEM. */
+int http_balance_settled(store *s, const char *mid, json_t *body);
 
 /* ---- Terminals (routes_terminal.c) ---- */
 

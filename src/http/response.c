@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/text.h"
 #include "common/jsonval.h"
@@ -41,6 +42,29 @@ int http_reply(struct http_response *res, int status, json_t *body)
 	res->status = status;
 	res->body = body != NULL ? body : json_object();
 	return HTTP_OK;
+}
+
+int http_reply_text(struct http_response *res, int status, const char *type, char *text)
+{
+	if (text == NULL)
+		return HTTP_EFAIL;
+	json_decref(res->body);
+	free(res->text);
+	*res = (struct http_response){status, NULL, text, type};
+	return HTTP_OK;
+}
+
+bool http_accepts(const struct http_request *req, const char *type)
+{
+	size_t n = strlen(type);
+
+	/* Accept: a list of media ranges, each with its parameters: "text/csv;q=0.9, text/html". */
+	for (const char *p = req->accept; p != NULL && *p != '\0'; p = strchr(p, ',')) {
+		p += strspn(p, ", \t");
+		if (strncasecmp(p, type, n) == 0 && strchr(",; \t", p[n]) != NULL)
+			return true;
+	}
+	return false;
 }
 
 int http_reply_page(struct http_response *res, bool listed, json_t *items, json_t *next)

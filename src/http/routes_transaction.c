@@ -100,7 +100,8 @@ static int by_rrn(struct http_ctx *ctx, const struct http_request *req, struct h
 }
 
 /* GET /api/v1/merchants/{mid}/balance?from=&to=: the acquirer's approved, unreversed requests
- * of the merchant, per currency. Nothing is settled yet (a later issue): it is all of them. */
+ * of the merchant, per currency, and what of them is settled, paid, not yet closed or held
+ * (http_balance_settled(), of every day). */
 static int balance(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	const char *mid = req->args[0];
@@ -116,6 +117,10 @@ static int balance(struct http_ctx *ctx, const struct http_request *req, struct 
 	if ((body = acquirer_balance_json(ctx->store, mid, from, to, ctx->utc_offset, &rc)) == NULL)
 		return rc == ACQUIRER_ENOTFOUND ? http_fail(res, 404, "no such merchant", NULL)
 		                                : HTTP_EFAIL;
+	if (http_balance_settled(ctx->store, mid, body) != HTTP_OK) {
+		json_decref(body);
+		return HTTP_EFAIL;
+	}
 	return http_reply(res, 200, body);
 }
 

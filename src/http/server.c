@@ -58,15 +58,13 @@ static int64_t ms_since(const struct timespec *start)
 	       (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
-/* Sends status and body (taken over; NULL: {}) and logs the request. */
-static enum MHD_Result answer(struct http_server *srv, struct MHD_Connection *c, struct http_req *r,
-                              int status, json_t *body)
+/* Sends status and text (taken over) of content type type and logs the request. */
+static enum MHD_Result answer_text(struct http_server *srv, struct MHD_Connection *c,
+                                   struct http_req *r, int status, char *text, const char *type)
 {
 	struct MHD_Response *resp;
-	char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : strdup("{}");
 	enum MHD_Result rc;
 
-	json_decref(body);
 	r->answered = true;
 	log_event(srv->log, LOG_INFO, "http_request",
 	          json_pack("{s:s, s:s, s:i, s:s, s:I}", "method", r->method, "path", r->path,
@@ -79,7 +77,7 @@ static enum MHD_Result answer(struct http_server *srv, struct MHD_Connection *c,
 		free(text);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
 	if (status == 405)
@@ -87,6 +85,16 @@ static enum MHD_Result answer(struct http_server *srv, struct MHD_Connection *c,
 	rc = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return rc;
+}
+
+/* Sends status and body (taken over; NULL: {}) and logs the request. */
+static enum MHD_Result answer(struct http_server *srv, struct MHD_Connection *c, struct http_req *r,
+                              int status, json_t *body)
+{
+	char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : strdup("{}");
+
+	json_decref(body);
+	return answer_text(srv, c, r, status, text, "application/json");
 }
 
 static json_t *error_body(const char *error)
@@ -176,6 +184,7 @@ static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c, 
 	enum MHD_Result rc;
 
 	memcpy(req.args, r->args, sizeof req.args);
+	req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, &req);
 	if (req.n_query > HTTP_QUERY_MAX)
 		return answer(srv, c, r, 400, error_body("too many query parameters"));
@@ -191,9 +200,12 @@ static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c, 
 		          json_pack("{s:s, s:s, s:s}", "method", method, "path", url, "actor",
 		                    r->who.actor));
 		json_decref(res.body);
-		res = (struct http_response){500, error_body("the request failed inside")};
+		free(res.text);
+		res = (struct http_response){500, error_body("the request failed inside"), NULL,
+		                             NULL};
 	}
-	rc = answer(srv, c, r, res.status, res.body);
+	rc = res.text != NULL ? answer_text(srv, c, r, res.status, res.text, res.content_type)
+	                      : answer(srv, c, r, res.status, res.body);
 	json_decref(req.body);
 	return rc;
 }

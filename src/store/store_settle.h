@@ -172,4 +172,57 @@ int store_settle_adjust_unpay(store *s, int64_t payout_id);
 int store_settle_adjust_paid(store *s, int64_t payout_id,
                              int (*fn)(void *ctx, const struct store_settle_adjust *a), void *ctx);
 
+/* ---- Statements (src/store/sqlite/statement.c; docs/settle.md "Statements") ----
+ * What a merchant's statement of a day, its payouts and its balance read: a settlement line
+ * with what the merchant needs of its transaction (its time, card masked, RRN, auth code), a
+ * day's approved payments before its close, one merchant's totals of a day, its payouts
+ * newest first, and its sums across days. */
+
+/* A line of a merchant's statement: a settlement line and its transaction's row. Of a day not
+ * yet closed, the transaction alone: fee and net 0, product as the local issuer's card's
+ * ("" for another issuer's, known at the close). */
+struct store_settle_stmt_line {
+	int64_t txn_id, at;
+	char tid[9], type[20], masked[20], product[8], rrn[13], auth_code[7];
+	int64_t amount, fee, net; /* fen; a refund's amount negative */
+};
+/* Which lines: merchant mid's of settlement date date. */
+struct store_settle_stmt_key {
+	const char *date, *mid;
+};
+/* Calls fn for each settlement line of k (a closed day), by transaction id, until it returns
+ * non-zero (returned). */
+int store_settle_stmt_lines(store *s, const struct store_settle_stmt_key *k,
+                            int (*fn)(void *ctx, const struct store_settle_stmt_line *l),
+                            void *ctx);
+/* The same of a day not yet closed: its approved purchases, completions and refunds neither
+ * reversed nor voided, as the close would take them, by id. */
+int store_settle_stmt_open(store *s, const struct store_settle_stmt_key *k,
+                           int (*fn)(void *ctx, const struct store_settle_stmt_line *l), void *ctx);
+/* Merchant k->mid's totals of k->date: STORE_ENOTFOUND when it has none (no line that day, or
+ * the day not closed). */
+int store_settle_total_get(store *s, const struct store_settle_stmt_key *k,
+                           struct store_settle_total *out);
+
+/* A page of a merchant's payouts, newest first: those of id below before (0: from the
+ * newest), limit of them (0: all). */
+struct store_settle_payout_filter {
+	const char *mid;
+	int64_t before;
+	size_t limit;
+};
+int store_settle_payouts_of(store *s, const struct store_settle_payout_filter *f,
+                            int (*fn)(void *ctx, const struct store_settle_payout *p), void *ctx);
+
+/* A merchant's sums across days, fen: paid (its payouts the bank answered paid), unpaid (the
+ * nets of its closed days still owed, negative ones too, and its payouts made and not yet
+ * answered), open (its approved payments of days not yet closed, refunds less, as
+ * store_settle_stmt_open() takes them; open_count of them), held (its open
+ * pre-authorizations: approved, neither reversed, cancelled nor completed; held_count). */
+struct store_settle_sums {
+	int64_t paid, unpaid, open, open_count, held, held_count;
+};
+int store_settle_sums(store *s, const char *mid, struct store_settle_sums *out);
+/* ---- end of statements ---- */
+
 #endif

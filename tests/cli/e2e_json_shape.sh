@@ -91,6 +91,8 @@ admin "terminal status" terminal status --tid TERMS001
 admin "txn list" txn list
 rrn=$(jq -r '.items[0].rrn' "$tmp/out")
 admin "txn show" txn show "$rrn"
+sday=$(jq -r .settle_date "$tmp/out")
+admin "statement, a day not closed" statement --merchant $mid --date "$sday"
 admin "merchant balance" merchant balance $mid
 admin "card show after the purchase" card show "$pan"
 admin "settlement-card start" settlement-card start $mid --card "$pan" --holder "Zhang San" \
@@ -119,6 +121,8 @@ get /api/v1/whoami
 get /api/v1/merchants
 get /api/v1/merchants/$mid
 get /api/v1/merchants/$mid/balance
+get /api/v1/merchants/$mid/statements/$sday
+get /api/v1/merchants/$mid/payouts
 get /api/v1/merchants/$mid/settlement-card
 get /api/v1/merchants/$mid/documents
 get /api/v1/terminals

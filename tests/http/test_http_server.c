@@ -607,6 +607,33 @@ static void balance_sums_approved_sales_less_refunds(void **state)
 	              400);
 }
 
+/* The Accept header read as media ranges: the type named in a list, with its parameters, case
+ * aside; not a prefix of another type, nor anything without the header. */
+static void accept_header_read(void **state)
+{
+	struct http_request req = {0};
+	static const struct {
+		const char *accept;
+		bool csv;
+	} cases[] = {
+	    {"text/csv", true},
+	    {"TEXT/CSV", true},
+	    {"application/json, text/csv;q=0.9", true},
+	    {"text/csv ;q=0.5,*/*", true},
+	    {"text/csvx", false},
+	    {"application/json", false},
+	    {"text/html, application/text/csv", false},
+	    {"", false},
+	    {NULL, false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		req.accept = cases[i].accept;
+		assert_int_equal(http_accepts(&req, "text/csv"), cases[i].csv);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +656,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(balance_sums_approved_sales_less_refunds, setup_api,
 	                                    teardown),
+	    cmocka_unit_test(accept_header_read),
 	};
 	int rc;
 
