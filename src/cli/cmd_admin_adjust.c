@@ -96,7 +96,7 @@ static int adjust_cmd(struct cli_env *env, const void *values)
 	if (rc == SETTLE_ENOTFOUND)
 		return cli_error(CLI_FAILED, env->prog, "no such merchant: %s", o->mid);
 	if (rc != SETTLE_OK)
-		return cli_module_failed(env, settle_adjust_strerror(rc), rc == SETTLE_ESTORE,
+		return cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE,
 		                         rc == SETTLE_EARG);
 	if (env->json) {
 		cli_print_json(settle_adjust_json(&a, env->host.cfg.utc_offset));

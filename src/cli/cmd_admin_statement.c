@@ -67,7 +67,7 @@ static int statement(struct cli_env *env, const void *values)
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	rc = settle_statement_build(env->host.data.store, o->merchant, date, &st);
-	if (rc == SETTLE_ENOMERCHANT)
+	if (rc == SETTLE_ENOTFOUND)
 		rc = cli_error(CLI_FAILED, env->prog, "no such merchant: %s", o->merchant);
 	else if (rc != SETTLE_OK)
 		rc = cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE, false);

@@ -34,7 +34,7 @@ static int statement(struct http_ctx *ctx, const struct http_request *req,
 		return http_fail(res, 400, "the date must be a settlement date YYYY-MM-DD", "date");
 	if ((rc = settle_statement_build(ctx->store, req->args[0], date, &st)) != SETTLE_OK) {
 		settle_statement_free(&st);
-		return rc == SETTLE_ENOMERCHANT ? http_fail(res, 404, "no such merchant", NULL)
+		return rc == SETTLE_ENOTFOUND ? http_fail(res, 404, "no such merchant", NULL)
 		                                : HTTP_EFAIL;
 	}
 	if (!http_accepts(req, "text/csv")) {

@@ -15,20 +15,6 @@
  * owed more (adjustments to payable), or less (payable to adjustments). */
 enum { POST_ADJUST_CREDIT = 1408, POST_ADJUST_DEBIT };
 
-const char *settle_adjust_strerror(int rc)
-{
-	switch (rc) {
-	case SETTLE_ENOTFOUND:
-		return "no such adjustment or merchant";
-	case SETTLE_ESTATE:
-		return "the adjustment is not pending";
-	case SETTLE_EMAKER:
-		return "the maker of an adjustment may not approve it: a second operator must";
-	default:
-		return settle_strerror(rc);
-	}
-}
-
 json_t *settle_adjust_json(const struct store_settle_adjust *a, int utc_offset)
 {
 	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",

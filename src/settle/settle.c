@@ -263,6 +263,12 @@ const char *settle_strerror(int rc)
 		return "a file could not be written";
 	case SETTLE_EHSM:
 		return "the HSM refused (a key of the wrong kind?)";
+	case SETTLE_ENOTFOUND:
+		return "not found";
+	case SETTLE_ESTATE:
+		return "the adjustment is not pending";
+	case SETTLE_EMAKER:
+		return "the maker of an adjustment may not approve it: a second operator must";
 	default:
 		return "unknown error";
 	}

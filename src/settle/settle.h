@@ -22,11 +22,14 @@
 #define SETTLE_EARG   (-1) /* a bad argument: no such date, a rate out of 0..10000, … */
 #define SETTLE_ERANGE (-2) /* a result out of the years 1..9999 */
 /* The close of a day (settle_close.h): */
-#define SETTLE_EEARLY  (-3) /* a day not yet past its cut-off */
-#define SETTLE_ESTORE  (-4) /* the store failed */
-#define SETTLE_ELEDGER (-5) /* the ledger refused a posting */
-#define SETTLE_EIO     (-6) /* a file could not be written */
-#define SETTLE_EHSM    (-7) /* the HSM refused: a key of the wrong kind, … */
+#define SETTLE_EEARLY    (-3)  /* a day not yet past its cut-off */
+#define SETTLE_ESTORE    (-4)  /* the store failed */
+#define SETTLE_ELEDGER   (-5)  /* the ledger refused a posting */
+#define SETTLE_EIO       (-6)  /* a file could not be written */
+#define SETTLE_EHSM      (-7)  /* the HSM refused: a key of the wrong kind, … */
+#define SETTLE_ENOTFOUND (-8)  /* no such merchant, adjustment, … */
+#define SETTLE_ESTATE    (-9)  /* an adjustment no longer pending */
+#define SETTLE_EMAKER    (-10) /* an adjustment's maker may not approve it: a second operator must */
 
 #define SETTLE_CUTOFF_DEFAULT  1380 /* 23:00 */
 #define SETTLE_PAYOUT_DAYS_MAX 30

@@ -7,8 +7,7 @@
  * payable still holds what it is owed; the next payout run takes it (settle_payout.h). Each
  * step — made, approved, rejected — is one store transaction with its audit entry
  * ("adjustment.create", "adjustment.approve", "adjustment.reject"; object "adjustment:ID";
- * actors as audit/audit.h's). Returns SETTLE_OK or a SETTLE_E* code (settle.h and below):
- * settle_adjust_strerror() names them. */
+ * actors as audit/audit.h's). Returns SETTLE_OK or a SETTLE_E* code (settle.h). */
 #ifndef POSSUM_SETTLE_ADJUST_H
 #define POSSUM_SETTLE_ADJUST_H
 
@@ -21,15 +20,8 @@
 #include "store/store.h"
 #include "store/store_settle.h"
 
-#define SETTLE_ENOTFOUND (-20) /* no such adjustment, or no such merchant */
-#define SETTLE_ESTATE    (-21) /* the adjustment is no longer pending */
-#define SETTLE_EMAKER    (-22) /* its maker may not approve it: a second operator must */
-
 #define SETTLE_ADJUST_AMOUNT_MAX INT64_C(100000000000) /* |amount|: 1,000,000,000.00 */
 #define SETTLE_ADJUST_REASON_MAX 200                   /* bytes of a reason (one line) */
-
-/* settle_strerror()'s, and the codes above. */
-const char *settle_adjust_strerror(int rc);
 
 /* Makes a pending adjustment of merchant mid by amount (fen, CNY; not 0, at most
  * SETTLE_ADJUST_AMOUNT_MAX either way) for reason (one line of 1 to SETTLE_ADJUST_REASON_MAX

@@ -8,7 +8,8 @@
  * (as the close will take them), their fee and net unknown, and says it is not closed.
  *
  * Also a merchant's sums across days for its balance (settle_statement_sums()). Reads the
- * store only; returns SETTLE_OK or a SETTLE_E* code (settle.h), and SETTLE_ENOMERCHANT. */
+ * store only; returns SETTLE_OK or a SETTLE_E* code (settle.h; SETTLE_ENOTFOUND: no such
+ * merchant). */
 #ifndef POSSUM_SETTLE_STATEMENT_H
 #define POSSUM_SETTLE_STATEMENT_H
 
@@ -22,8 +23,6 @@
 #include "settle/settle.h"
 #include "store/store.h"
 #include "store/store_settle.h"
-
-#define SETTLE_ENOMERCHANT (-16) /* no such merchant */
 
 /* The HTML version's lines on one A4 page. */
 #define SETTLE_STATEMENT_PAGE_LINES 40
@@ -48,7 +47,7 @@ struct settle_statement {
 };
 
 /* Builds merchant mid's statement of date (YYYYMMDD) into *st (freed by
- * settle_statement_free(), also on failure): SETTLE_OK, SETTLE_ENOMERCHANT, SETTLE_ESTORE, or
+ * settle_statement_free(), also on failure): SETTLE_OK, SETTLE_ENOTFOUND, SETTLE_ESTORE, or
  * SETTLE_EARG (a bad date). */
 int settle_statement_build(store *s, const char *mid, int32_t date, struct settle_statement *st);
 void settle_statement_free(struct settle_statement *st);

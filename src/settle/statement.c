@@ -93,9 +93,9 @@ int settle_statement_build(store *s, const char *mid, int32_t date, struct settl
 	if (settle_date_format(date, st->date) != SETTLE_OK)
 		return SETTLE_EARG;
 	if (mid == NULL || strlen(mid) >= sizeof st->mid)
-		return SETTLE_ENOMERCHANT;
+		return SETTLE_ENOTFOUND;
 	if ((rc = store_merchant_get(s, mid, &m)) != STORE_OK)
-		return rc == STORE_ENOTFOUND ? SETTLE_ENOMERCHANT : SETTLE_ESTORE;
+		return rc == STORE_ENOTFOUND ? SETTLE_ENOTFOUND : SETTLE_ESTORE;
 	snprintf(st->mid, sizeof st->mid, "%s", mid);
 	snprintf(st->merchant_name, sizeof st->merchant_name, "%s", m.name);
 	if ((rc = store_settle_day_get(s, st->date, &day)) != STORE_OK && rc != STORE_ENOTFOUND)

@@ -362,7 +362,7 @@ static void unknown_merchant(void **state)
 	enum settle_statement_format fmt;
 
 	assert_int_equal(settle_statement_build(f->s, "M00000000000009", D, &st),
-	                 SETTLE_ENOMERCHANT);
+	                 SETTLE_ENOTFOUND);
 	settle_statement_free(&st);
 	assert_int_equal(settle_statement_build(f->s, M1, 20261332, &st), SETTLE_EARG);
 	settle_statement_free(&st);
