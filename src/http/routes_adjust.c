@@ -17,8 +17,7 @@ static int adjust_fail(struct http_response *res, int rc)
 	case SETTLE_ESTATE:
 		return http_fail(res, 409, "the adjustment is not pending", NULL);
 	case SETTLE_EMAKER:
-		if (http_fail(res, 403, settle_strerror(rc), NULL) == HTTP_OK &&
-		    res->body != NULL)
+		if (http_fail(res, 403, settle_strerror(rc), NULL) == HTTP_OK && res->body != NULL)
 			json_object_set_new(res->body, "reason",
 			                    json_string("second_operator_required"));
 		return HTTP_OK;

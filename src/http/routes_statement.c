@@ -35,7 +35,7 @@ static int statement(struct http_ctx *ctx, const struct http_request *req,
 	if ((rc = settle_statement_build(ctx->store, req->args[0], date, &st)) != SETTLE_OK) {
 		settle_statement_free(&st);
 		return rc == SETTLE_ENOTFOUND ? http_fail(res, 404, "no such merchant", NULL)
-		                                : HTTP_EFAIL;
+		                              : HTTP_EFAIL;
 	}
 	if (!http_accepts(req, "text/csv")) {
 		rc = http_reply(res, 200, settle_statement_json(&st, ctx->utc_offset));

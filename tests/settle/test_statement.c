@@ -361,8 +361,7 @@ static void unknown_merchant(void **state)
 	struct settle_statement st;
 	enum settle_statement_format fmt;
 
-	assert_int_equal(settle_statement_build(f->s, "M00000000000009", D, &st),
-	                 SETTLE_ENOTFOUND);
+	assert_int_equal(settle_statement_build(f->s, "M00000000000009", D, &st), SETTLE_ENOTFOUND);
 	settle_statement_free(&st);
 	assert_int_equal(settle_statement_build(f->s, M1, 20261332, &st), SETTLE_EARG);
 	settle_statement_free(&st);
