@@ -215,8 +215,8 @@ int store_settle_payouts_of(store *s, const struct store_settle_payout_filter *f
                             int (*fn)(void *ctx, const struct store_settle_payout *p), void *ctx);
 
 /* A merchant's sums across days, fen: paid (its payouts the bank answered paid), unpaid (the
- * nets of its closed days still owed, negative ones too, and its payouts made and not yet
- * answered), open (its approved payments of days not yet closed, refunds less, as
+ * nets of its closed days still owed, negative ones too, its approved adjustments no payout
+ * took, and its payouts made and not yet answered), open (its approved payments of days not yet closed, refunds less, as
  * store_settle_stmt_open() takes them; open_count of them), held (its open
  * pre-authorizations: approved, neither reversed, cancelled nor completed; held_count). */
 struct store_settle_sums {

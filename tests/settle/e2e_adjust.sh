@@ -154,9 +154,15 @@ out_has "^3  *$mid  *1000.00 CNY  *rejected "
 expect 0 "ledger check" -- "$possum" admin ledger check --data "$data"
 out_has "^0 violations"
 
+# The balance counts the approved ones as settled and unpaid (20.00 - 5.00) until paid.
+expect 0 "balance" -- "$possum" admin merchant balance "$mid" --json --data "$data"
+out_has '"settled_unpaid":{"amount":1500,"currency":"CNY"}'
 # The next payout run pays the approved ones (20.00 - 5.00) to the settlement card.
 expect 0 "payouts run" -- "$possum" admin payouts run --json --data "$data"
 out_has "^{\"items\":\[{\"payout_id\":1,\"mid\":\"$mid\",\"amount\":1500,\"currency\":\"CNY\",\"card\":\"[0-9*]*\",\"settle_dates\":\[\],\"status\":\"made\",\"adjustments\":\[1,2\]}\],"
+# Made, not yet answered by the bank: still unpaid.
+expect 0 "balance after the payout" -- "$possum" admin merchant balance "$mid" --json --data "$data"
+out_has '"settled_unpaid":{"amount":1500,"currency":"CNY"}'
 expect 0 "adjustments, approved" -- "$possum" admin settle adjustments --status approved --json --data "$data"
 out_has '^{"items":\[{"id":1,.*"payout_id":1},{"id":2,.*"payout_id":1}\],"next":null}$'
 expect 0 "payouts run again" -- "$possum" admin payouts run --json --data "$data"
