@@ -5,7 +5,7 @@
 # TERM0002 pays twice, the terminal loses the second purchase from its own store (sqlite3),
 # and settles: its totals differ, it uploads its batch, and reconcile lists exactly the
 # batch's totals (30.00 against 70.00) and the purchase the host has and the batch lacks
-# (exit 1), in the table and in JSON. On a copy of the data directory a decision of the
+# (exit 1), in the table and in JSON; the chip purchase it uploads is kept, its card masked. On a copy of the data directory a decision of the
 # issuer's changed (another amount) and one no longer named by the host's request are listed
 # as amount_differs and issuer_only. Bad usage is 2.
 possum=$1
@@ -27,6 +27,9 @@ export POSSUM_CONFIG=$tmp/possum.conf POSSUM_DATA=$data
 "$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
 	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
 	--out "$tmp/card.json" >/dev/null
+"$possum" admin card issue --data "$data" --product debit --holder "Li Si" --chip \
+	--id-number 110101199003070001 --phone 13800000001 --pin 123456 --balance 1000.00 \
+	--out "$tmp/chip.json" >/dev/null
 "$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid $mid >/dev/null
 for tid in TERM0001 TERM0002; do
 	"$possum" admin terminal add --data "$data" --merchant $mid --sn "SN$tid" --tid $tid --json >"$tmp/$tid.json"
@@ -43,10 +46,11 @@ wait_ports "$data" $pid
 tport=$(sed -n 's/^acquirer=//p' "$data/host.ports")
 [ -n "$tport" ] || { echo "FAIL: no ports: $(cat "$tmp/host.err")"; exit 1; }
 
-# pay TID AMOUNT: a purchase at terminal TID (signed in); its RRN in $rrn.
+# pay TID AMOUNT [CARD ENTRY]: a purchase at terminal TID (signed in), by default with the
+# stripe card swiped; its RRN in $rrn.
 pay() {
 	expect 0 "purchase $2 at $1" -- "$possum" term purchase --state "$tmp/term-$1" \
-		--card "$tmp/card.json" --pin 123456 --amount "$2" --json
+		--card "$tmp/${3:-card}.json" --entry "${4:-swipe}" --pin 123456 --amount "$2" --json
 	rrn=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
 }
 for tid in TERM0001 TERM0002; do
@@ -73,8 +77,9 @@ expect 0 "reconcile a clean day --json" -- "$possum" admin settle reconcile --da
 out_has "{\"date\":\"$day\",\"items\":\[\],\"next\":null,\"counts\":{"
 out_has '"total":0}'
 
-# A batch that lacks a purchase the host has: the terminal loses its row of 40.00.
-pay TERM0002 30.00
+# A batch that lacks a purchase the host has: the terminal loses its row of 40.00. Its 30.00,
+# by chip, is uploaded a message of its own with field 55.
+pay TERM0002 30.00 chip chip
 pay TERM0002 40.00
 lost=$rrn
 lost_stan=$(sqlite3 "$data/possum.db" "SELECT stan FROM acq_txns WHERE rrn = '$lost' AND kind = 0")
@@ -87,8 +92,10 @@ case $uploads in
 "1|3000|"[0-9]*\**) ok ;;
 *) bad "the upload kept: $uploads" ;;
 esac
-pan=$(sed -n 's/.*"pan":"\([0-9]*\)".*/\1/p' "$tmp/card.json")
-if [ -n "$pan" ] && sqlite3 "$data/possum.db" "SELECT * FROM acq_uploads" | grep -q "$pan"; then
+pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/chip.json")
+if [ -z "$pan" ]; then
+	bad "no PAN in the card's file"
+elif sqlite3 "$data/possum.db" "SELECT * FROM acq_uploads" | grep -q "$pan"; then
 	bad "the upload keeps the card in the clear"
 else
 	ok
