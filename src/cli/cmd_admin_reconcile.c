@@ -4,6 +4,7 @@
  * keys, as a table or as the product's list in JSON. It adjusts nothing. Its row is
  * cmd_admin_settle.c's table's. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -33,7 +34,8 @@ static const char reconcile_help[] =
     ")\n"
     "  --json             print JSON: {\"date\", \"items\": [{\"kind\", \"side\", \"tid\", \"mid\",\n"
     "                     \"batch\", \"stan\", \"rrn\", \"card\", \"type\", \"what\", \"detail\",\n"
-    "                     \"amount\", \"other_amount\", …}], \"next\": null, \"counts\"}\n"
+    "                     \"amount\", \"other_amount\", …}], \"next\": null, \"counts\"};\n"
+    "                     an amount is absent where that side has none\n"
     "\n"
     "Exit status: 0 no difference; 1 differences listed, or failed; 2 bad usage.\n";
 
@@ -49,24 +51,27 @@ static json_t *text_or_null(const char *s)
 	return s[0] != '\0' ? json_string(s) : json_null();
 }
 
-/* An item as JSON: its keys, its amounts as money objects (null where that side has none). */
+/* An item as JSON: its keys (null where unknown), its amounts as money objects, each absent
+ * where that side has none; a batch's totals with their counts. */
 static json_t *item_json(const struct settle_recon_item *it)
 {
 	unsigned c = (unsigned)it->currency;
 	json_t *o =
-	    json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "kind",
+	    json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "kind",
 	              settle_recon_kind_name(it->kind), "side", settle_recon_side_name(it->side),
 	              "tid", text_or_null(it->tid), "mid", text_or_null(it->mid), "batch",
 	              it->batch != 0 ? json_integer(it->batch) : json_null(), "stan",
 	              text_or_null(it->stan), "rrn", text_or_null(it->rrn), "card",
 	              text_or_null(it->card), "type", text_or_null(it->type), "what",
-	              text_or_null(it->what), "detail", text_or_null(it->detail), "amount",
-	              it->has_amount ? jsonval_money(it->amount, c) : json_null(), "other_amount",
-	              it->has_other ? jsonval_money(it->other_amount, c) : json_null());
+	              text_or_null(it->what), "detail", text_or_null(it->detail));
+	bool totals = it->kind == SETTLE_RECON_TOTALS_DIFFER;
 
-	if (o != NULL && it->kind == SETTLE_RECON_TOTALS_DIFFER &&
-	    (json_object_set_new(o, "count", json_integer(it->count)) ||
-	     json_object_set_new(o, "other_count", json_integer(it->other_count)))) {
+	if (o != NULL &&
+	    ((it->has_amount && json_object_set_new(o, "amount", jsonval_money(it->amount, c))) ||
+	     (it->has_other &&
+	      json_object_set_new(o, "other_amount", jsonval_money(it->other_amount, c))) ||
+	     (totals && json_object_set_new(o, "count", json_integer(it->count))) ||
+	     (totals && json_object_set_new(o, "other_count", json_integer(it->other_count))))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -114,7 +119,7 @@ static json_t *counts_json(const struct settle_recon_counts *n)
 	for (int k = 0; o != NULL && k < SETTLE_RECON_KINDS; k++)
 		json_object_set_new(o, settle_recon_kind_name(k), json_integer(n->n[k]));
 	if (o != NULL)
-		json_object_set_new(o, "total", json_integer(n->total));
+		json_object_set_new(o, "all", json_integer(n->total));
 	return o;
 }
 
