@@ -351,6 +351,7 @@ int cli_crypto(int argc, char **argv, struct cli_env *env);
 const char *cli_crypto_name(size_t i);
 extern const cli_command cli_host_row, cli_load_row, cli_admin_audit_row;
 extern const cli_command cli_admin_settle_adjust_row, cli_admin_settle_adjustments_row;
+extern const cli_command cli_admin_settle_reconcile_row; /* cmd_admin_reconcile.c */
 
 /* Reads a key given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
  * components) into parts and *n. Prints the usage error, naming the option what, and returns

@@ -153,6 +153,7 @@ static const cli_command settle_cmds[] = {
      .row = &cli_admin_settle_adjust_row},
     {"adjustments", "list the adjustments: pending, approved, rejected",
      .row = &cli_admin_settle_adjustments_row},
+    {"reconcile", "differences: terminals, host, issuer", .row = &cli_admin_settle_reconcile_row},
 };
 
 const cli_group cli_admin_settle_group = {

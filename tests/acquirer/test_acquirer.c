@@ -14,6 +14,7 @@
 #include "merchant/merchant.h"
 #include "store/store_acquirer.h"
 #include "store/store_fixture.h"
+#include "store/store_reconcile.h"
 #include "iso8583/iso8583.h"
 
 #define A_MID "898310048120001"
@@ -883,26 +884,95 @@ static void settle(struct fx *x, int64_t sales, int count, const char *flag)
 	assert_int_equal(out[61], flag[0]);
 }
 
+/* A batch upload (0320, 60.3 nmc) of field 48 f48 (NULL: none), answered rc. */
+static void upload(struct fx *x, const char *nmc, const char *f48, const char *rc)
+{
+	struct req q;
+	struct ans a;
+
+	begin(x, &q, "0320", "00", nmc);
+	if (f48 != NULL)
+		iso8583_set_str(&q.m, 48, f48);
+	expect(x, &q, false, rc, &a);
+}
+
+/* An upload record: card class, STAN, the PAN right-aligned in 20 zeros, the amount. */
+static void upload_record(char *out, size_t cap, const char *cls, const char *stan, const char *pan,
+                          int64_t amount)
+{
+	snprintf(out, cap, "%s%s%020d%012lld", cls, stan, 0, (long long)amount);
+	memcpy(out + 8 + 20 - strlen(pan), pan, strlen(pan));
+}
+
+/* Field 48 of a batch upload malformed: 30, and nothing of it kept. */
+static void upload_malformed(struct fx *x, const struct issuer_card_image *img, const char *stan)
+{
+	char rec[41], bad[128], luhn[20];
+
+	upload_record(rec, sizeof rec, "00", stan, img->pan, 1000);
+	upload(x, "201", "00", "30");           /* a stripe upload of no record */
+	snprintf(bad, sizeof bad, "02%s", rec); /* 2 said, 1 there */
+	upload(x, "201", bad, "30");
+	snprintf(bad, sizeof bad, "01%s0", rec); /* a digit too many */
+	upload(x, "201", bad, "30");
+	snprintf(bad, sizeof bad, "02%s%s", rec, rec); /* a chip upload of 2 */
+	upload(x, "203", bad, "30");
+	snprintf(bad, sizeof bad, "01%s", rec);
+	bad[2] = '0', bad[3] = '2'; /* card class 02 */
+	upload(x, "201", bad, "30");
+	snprintf(luhn, sizeof luhn, "%s", img->pan);
+	luhn[strlen(luhn) - 1] = luhn[strlen(luhn) - 1] == '9' ? '0' : luhn[strlen(luhn) - 1] + 1;
+	upload_record(rec, sizeof rec, "00", stan, luhn, 1000);
+	snprintf(bad, sizeof bad, "01%s", rec); /* a PAN that fails Luhn */
+	upload(x, "201", bad, "30");
+	upload(x, "201", NULL, "30");
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_uploads"), 0);
+}
+
 static void settlement(void **state)
 {
 	struct fx *x = *state;
 	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct store_recon_batch b;
 	struct req q;
 	struct ans a;
+	char stan[7], rec[41], f48[64], sql[256];
 
 	signin(x);
 	purchase_req(x, &q, &img, 1000, T_PIN);
 	expect(x, &q, true, "00", &a);
+	snprintf(stan, sizeof stan, "%s", q.stan);
 	purchase_req(x, &q, &img, 2500, T_PIN);
 	expect(x, &q, true, "00", &a);
-	/* Totals that differ: flag 2, the batch uploaded, then the batch closes. */
+	/* Totals that differ: flag 2, kept beside the host's; the batch uploaded, then it
+	 * closes. */
 	settle(x, 1000, 1, "2");
-	begin(x, &q, "0320", "00", "201");
-	iso8583_set_str(&q.m, 48, "00");
-	expect(x, &q, false, "00", &a);
-	begin(x, &q, "0320", "00", "202");
-	iso8583_set_str(&q.m, 48, "00");
-	expect(x, &q, false, "00", &a);
+	assert_int_equal(store_recon_batch_get(x->f->s, A_TID, x->batch, &b), STORE_OK);
+	assert_int_equal(b.sales_amount, 1000);
+	assert_int_equal(b.sales_count, 1);
+	assert_int_equal(b.host_sales_amount, 3500);
+	assert_int_equal(b.host_sales_count, 2);
+	assert_false(b.agreed);
+	assert_int_equal(b.settlements, 1);
+	assert_string_equal(b.mid, A_MID);
+	assert_int_equal(strlen(b.settle_date), 10);
+	upload_malformed(x, &img, stan);
+	upload_record(rec, sizeof rec, "00", stan, img.pan, 1000);
+	snprintf(f48, sizeof f48, "01%s", rec);
+	upload(x, "201", f48, "00");
+	/* Kept with the card as the request's row keeps it: masked and hashed, never clear. */
+	snprintf(sql, sizeof sql,
+	         "SELECT COUNT(*) FROM acq_uploads AS u JOIN acq_txns AS t ON t.tid = u.tid AND "
+	         "t.batch = u.batch AND t.stan = u.stan WHERE u.amount = 1000 AND u.masked = "
+	         "t.masked AND u.pan_hash = t.pan_hash AND u.card_class = '00' AND u.stan = '%s'",
+	         stan);
+	assert_int_equal(count_rows(x, sql), 1);
+	snprintf(sql, sizeof sql,
+	         "SELECT COUNT(*) FROM acq_uploads WHERE masked LIKE '%%%s%%' OR pan_hash LIKE "
+	         "'%%%s%%'",
+	         img.pan + 6, img.pan + 6);
+	assert_int_equal(count_rows(x, sql), 0);
+	upload(x, "202", "00", "00");
 	x->batch++;
 	/* A request of the old batch now: the terminal must sign in (77). */
 	x->batch--;
@@ -915,8 +985,10 @@ static void settlement(void **state)
 	settle(x, 100, 1, "1");
 	signin(x);
 	assert_int_equal(x->batch, 3);
+	/* The upload messages' rows: the 7 refused (30) and the 2 taken. */
 	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_txns WHERE type LIKE 'upload%'"),
-	                 2);
+	                 9);
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_batches WHERE agreed = 1"), 1);
 }
 
 /* Card authentication policy: a credit card must be authenticated (C1); once it is, it pays;

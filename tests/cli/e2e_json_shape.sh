@@ -93,6 +93,7 @@ rrn=$(jq -r '.items[0].rrn' "$tmp/out")
 admin "txn show" txn show "$rrn"
 sday=$(jq -r .settle_date "$tmp/out")
 admin "statement, a day not closed" statement --merchant $mid --date "$sday"
+admin "settle reconcile" settle reconcile --date "$sday"
 admin "merchant balance" merchant balance $mid
 admin "card show after the purchase" card show "$pan"
 admin "settlement-card start" settlement-card start $mid --card "$pan" --holder "Zhang San" \
