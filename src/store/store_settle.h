@@ -216,8 +216,8 @@ int store_settle_payouts_of(store *s, const struct store_settle_payout_filter *f
 
 /* A merchant's sums across days, fen: paid (its payouts the bank answered paid), unpaid (the
  * nets of its closed days still owed, negative ones too, its approved adjustments no payout
- * took, and its payouts made and not yet answered), open (its approved payments of days not yet closed, refunds less, as
- * store_settle_stmt_open() takes them; open_count of them), held (its open
+ * took, and its payouts made and not yet answered), open (its approved payments of days not yet
+ * closed, refunds less, as store_settle_stmt_open() takes them; open_count of them), held (its open
  * pre-authorizations: approved, neither reversed, cancelled nor completed; held_count). */
 struct store_settle_sums {
 	int64_t paid, unpaid, open, open_count, held, held_count;

@@ -936,7 +936,7 @@ static void settlement(void **state)
 	struct store_recon_batch b;
 	struct req q;
 	struct ans a;
-	char stan[7], rec[41], f48[64], sql[256];
+	char stan[7], rec[41], f48[64], sql[512];
 
 	signin(x);
 	purchase_req(x, &q, &img, 1000, T_PIN);
