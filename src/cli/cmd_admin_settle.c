@@ -132,6 +132,8 @@ static int run_cmd(struct cli_env *env, const void *values)
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	host_settle_params(&env->host.cfg, (int64_t)time(NULL), &p);
+	if ((rc = host_settle_issuer(env->host.data.store, &env->host.cfg, &p)) != SETTLE_OK)
+		return cli_module_failed(env, settle_strerror(rc), true, false);
 	if (fault != NULL)
 		p.on_line = fault_hook, p.ctx = &fault_after;
 	if (date == 0 && (rc = settle_close_due(&p, &date)) != SETTLE_OK)

@@ -29,7 +29,8 @@ static void close_work(uv_work_t *w)
 		c->rc = SETTLE_ESTORE;
 		return;
 	}
-	c->rc = settle_close(s, &p, c->date, &c->r);
+	if ((c->rc = host_settle_issuer(s, c->cfg, &p)) == SETTLE_OK)
+		c->rc = settle_close(s, &p, c->date, &c->r);
 	store_close(s);
 }
 
@@ -51,9 +52,10 @@ static void close_done(uv_work_t *w, int status)
 	}
 	c->done = c->date;
 	log_event(c->log, LOG_INFO, "settle_close",
-	          json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "phase", "end", "date", date,
+	          json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "phase", "end", "date", date,
 	                    "result", c->r.already ? "closed_before" : "closed", "lines",
-	                    (json_int_t)c->r.lines, "merchants", (json_int_t)c->r.merchants, "ms",
+	                    (json_int_t)c->r.lines, "merchants", (json_int_t)c->r.merchants,
+	                    "expired_holds", (json_int_t)c->r.expired, "ms",
 	                    (json_int_t)(uv_now(c->loop) - c->started)));
 	payouts(c, time(NULL));
 }

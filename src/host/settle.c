@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "issuer/issuer.h"
+
 void host_settle_params(const struct host_config *cfg, int64_t now, struct settle_close_params *p)
 {
 	*p = (struct settle_close_params){
@@ -17,6 +19,15 @@ void host_settle_params(const struct host_config *cfg, int64_t now, struct settl
 	             cfg->merchant.fee_qr_bp, cfg->merchant.fee_debit_cap},
 	    .now = now,
 	};
+}
+
+int host_settle_issuer(store *s, const struct host_config *cfg, struct settle_close_params *p)
+{
+	int rc = issuer_settlement_account(s, cfg->issuer.currency, &p->issuer_account);
+
+	if (rc == ISSUER_ENOTFOUND)
+		p->issuer_account = 0;
+	return rc == ISSUER_OK || rc == ISSUER_ENOTFOUND ? SETTLE_OK : SETTLE_ESTORE;
 }
 
 int host_settle_payee(void *ctx, const char *mid, struct settle_payee *out)

@@ -16,6 +16,10 @@
  * [merchant] fee plan), at now; p points into cfg, which must outlive it. */
 void host_settle_params(const struct host_config *cfg, int64_t now, struct settle_close_params *p);
 
+/* p->issuer_account: the local issuer's settlement account on s (cfg's issuer currency), or 0
+ * when no issuer was ever opened on s. SETTLE_OK or SETTLE_ESTORE. */
+int host_settle_issuer(store *s, const struct host_config *cfg, struct settle_close_params *p);
+
 /* A settle_payout_params.payee for the merchant module ctx (a merchant *): whether mid may be
  * paid now and to which card (masked, and the issuer's card id), or why not. */
 int host_settle_payee(void *ctx, const char *mid, struct settle_payee *out);

@@ -15,6 +15,8 @@
 
 /* The transfer codes of the close's postings (ledger_transfer.code). */
 enum { POST_GROSS = 1401, POST_REFUND, POST_FEE, POST_FEE_RETURN };
+#define POST_CLEAR 1420 /* the issuer's receivable cleared against its postings (1405-: payouts)   \
+	                 */
 
 /* A close under way: the day, the merchant whose lines are being written and its sums. */
 struct closing {
@@ -45,21 +47,24 @@ int settle_account(store *s, const char *name, int64_t now, int64_t *id)
 	return store_settle_account_put(s, name, *id) == STORE_OK ? SETTLE_OK : SETTLE_ESTORE;
 }
 
-/* A posting of the day: its id derived from (date, mid, kind), so that it can only be made
- * once (the ledger takes the same transfer again as a retry, LEDGER_EXISTS). */
-static int post(struct closing *c, const char *from, const char *to, int code, int64_t amount)
+/* A posting of the day between ledger accounts debit and credit: its id derived from (date,
+ * who, kind), so that it can only be made once (the ledger takes the same transfer again as a
+ * retry, LEDGER_EXISTS). */
+static int post_ids(struct closing *c, int64_t debit, int64_t credit, const char *who, int code,
+                    int64_t amount)
 {
-	struct ledger_transfer t = {.amount = amount, .currency = CNY, .code = (uint32_t)code};
+	struct ledger_transfer t = {.debit_account = debit,
+	                            .credit_account = credit,
+	                            .amount = amount,
+	                            .currency = CNY,
+	                            .code = (uint32_t)code};
 	uint8_t md[SHA256_DIGEST_LENGTH];
 	char key[96];
 	int rc;
 
 	if (amount == 0)
 		return SETTLE_OK;
-	if ((rc = settle_account(c->s, from, c->p->now, &t.debit_account)) != SETTLE_OK ||
-	    (rc = settle_account(c->s, to, c->p->now, &t.credit_account)) != SETTLE_OK)
-		return rc;
-	snprintf(key, sizeof key, "possum settle %s %s %d", c->date, c->cur.mid, code);
+	snprintf(key, sizeof key, "possum settle %s %s %d", c->date, who, code);
 	SHA256((const unsigned char *)key, strlen(key), md);
 	memcpy(t.id.b, md, sizeof t.id.b);
 	t.id.b[0] |= 1; /* never all zero */
@@ -67,6 +72,39 @@ static int post(struct closing *c, const char *from, const char *to, int code, i
 	if (rc == LEDGER_OK || rc == LEDGER_EXISTS)
 		return SETTLE_OK;
 	return rc == LEDGER_ESTORE ? SETTLE_ESTORE : SETTLE_ELEDGER;
+}
+
+/* A posting of the current merchant's day between the accounts called from and to. */
+static int post(struct closing *c, const char *from, const char *to, int code, int64_t amount)
+{
+	int64_t debit, credit;
+	int rc;
+
+	if (amount == 0)
+		return SETTLE_OK;
+	if ((rc = settle_account(c->s, from, c->p->now, &debit)) != SETTLE_OK ||
+	    (rc = settle_account(c->s, to, c->p->now, &credit)) != SETTLE_OK)
+		return rc;
+	return post_ids(c, debit, credit, c->cur.mid, code, amount);
+}
+
+/* The local issuer's receivable cleared against what the issuer posted for the day's lines:
+ * that sum moves from the issuer's settlement account to "receivable:local" (back when below
+ * zero), so that the receivable keeps only what differs from the acquirer's own sums. */
+static int clear(struct closing *c)
+{
+	int64_t posted, receivable;
+	int rc;
+
+	if (c->p->issuer_account == 0)
+		return SETTLE_OK;
+	if (store_settle_issuer_posted(c->s, c->date, c->p->issuer_account, &posted) != STORE_OK)
+		return SETTLE_ESTORE;
+	if ((rc = settle_account(c->s, "receivable:local", c->p->now, &receivable)) != SETTLE_OK)
+		return rc;
+	if (posted >= 0)
+		return post_ids(c, c->p->issuer_account, receivable, "issuer", POST_CLEAR, posted);
+	return post_ids(c, receivable, c->p->issuer_account, "issuer", POST_CLEAR, -posted);
 }
 
 /* The current merchant's totals and postings, once its last line is written. */
@@ -232,8 +270,10 @@ static int close_day(struct closing *c, struct settle_close_result *r)
 
 	if ((rc = store_settle_txns(c->s, c->date, each_txn, c)) != STORE_OK)
 		return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
-	if ((rc = flush(c)) != SETTLE_OK)
+	if ((rc = flush(c)) != SETTLE_OK || (rc = clear(c)) != SETTLE_OK)
 		return rc;
+	if ((rc = ledger_expire(c->s, c->p->now, &r->expired)) != LEDGER_OK)
+		return rc == LEDGER_ESTORE ? SETTLE_ESTORE : SETTLE_ELEDGER;
 	snprintf(d.date, sizeof d.date, "%s", c->date);
 	d.lines = (int64_t)c->lines;
 	d.merchants = (int64_t)c->merchants;

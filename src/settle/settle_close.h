@@ -40,6 +40,9 @@ struct settle_close_params {
 	size_t nbins;
 	struct settle_plan plan; /* for a merchant without a plan of its own */
 	int64_t now;             /* Unix seconds: the day must be past its cut-off */
+	/* The local issuer's settlement account in the ledger (0: none): what the issuer posted
+	 * for the day's transactions is cleared against "receivable:local". */
+	int64_t issuer_account;
 	/* Called after each line written, inside the transaction (NULL: none): a test's hook to
 	 * kill the close midway (POSSUM_SETTLE_FAULT). */
 	void (*on_line)(void *ctx, size_t lines);
@@ -51,6 +54,7 @@ struct settle_close_result {
 	bool already; /* it was closed before: nothing done */
 	size_t lines, merchants;
 	int64_t closed_at;
+	size_t expired; /* holds released by this run: pre-authorizations past their timeout */
 };
 
 /* Closes settlement date date (YYYYMMDD): SETTLE_OK (r->already when it was closed before),

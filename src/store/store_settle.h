@@ -69,6 +69,10 @@ struct store_settle_line {
 int store_settle_line_insert(store *s, const struct store_settle_line *l);
 /* What the refunds of original_id settled so far gave back of its fee (Σ -fee): *sum. */
 int store_settle_returned(store *s, int64_t original_id, int64_t *sum);
+/* What the local issuer posted to (+) and from (-) its ledger account issuer_account for the
+ * transactions that have lines of date: through each line's acquirer transaction, its issuer's
+ * decision and the decision's ledger transfer (a transaction of another issuer has none). */
+int store_settle_issuer_posted(store *s, const char *date, int64_t issuer_account, int64_t *sum);
 /* Calls fn for each line of date, by MID then transaction id, until it returns non-zero. */
 int store_settle_lines(store *s, const char *date,
                        int (*fn)(void *ctx, const struct store_settle_line *l), void *ctx);

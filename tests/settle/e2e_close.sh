@@ -83,6 +83,9 @@ expect 0 "the table" -- "$possum" admin settle run --date "$day" --data "$data"
 out_has "^$mid  *3  *3785.46 CNY  *20.82 CNY  *3764.64 CNY"
 expect 0 "ledger check" -- "$possum" admin ledger check --data "$data"
 out_has "^0 violations"
+# The local issuer's receivable cleared against what the issuer posted: nothing left in it.
+recv=$(sqlite3 "$data/possum.db" "SELECT debits_posted || ' ' || credits_posted FROM ledger_accounts WHERE id = (SELECT account FROM settle_accounts WHERE name = 'receivable:local')")
+[ "$recv" = "383546 383546" ] && ok || bad "receivable:local: $recv (debits credits)"
 
 # Killed inside the transaction, then run again: nothing of the first, the same as clean.
 expect 9 "killed" -- env POSSUM_SETTLE_FAULT=after_lines:2 "$possum" admin settle run --date "$day" --json --data "$tmp/copy"

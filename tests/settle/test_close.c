@@ -17,6 +17,7 @@
 #include "ledger/ledger.h"
 #include "settle/settle_close.h"
 #include "store/store_acquirer.h"
+#include "store/store_issuer.h"
 #include "store/store_merchant.h"
 #include "store/store_settle.h"
 
@@ -68,16 +69,18 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A terminal request row: approved unless rc says, of settlement date date. */
-static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, const char *masked,
-                   const char *date, int64_t original)
+/* A terminal request row, approved, of settlement date date, decided by the issuer's decision
+ * (0: another issuer's). */
+static int64_t txn_decided(store *s, const char *mid, const char *type, int64_t amount,
+                           const char *masked, const char *date, int64_t original, int64_t decision)
 {
 	static unsigned stan;
 	struct store_acq_txn t = {.at = DEC04_2026,
 	                          .batch = 1,
 	                          .amount = amount,
 	                          .currency = 156,
-	                          .original_id = original};
+	                          .original_id = original,
+	                          .decision_id = decision};
 
 	snprintf(t.tid, sizeof t.tid, "T%07d", mid[14] - '0');
 	snprintf(t.mid, sizeof t.mid, "%s", mid);
@@ -88,6 +91,12 @@ static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, 
 	snprintf(t.settle_date, sizeof t.settle_date, "%s", date);
 	assert_int_equal(store_acq_txn_insert(s, &t), STORE_OK);
 	return t.id;
+}
+
+static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, const char *masked,
+                   const char *date, int64_t original)
+{
+	return txn_decided(s, mid, type, amount, masked, date, original, 0);
 }
 
 static void mark(store *s, int64_t id, bool reversed, bool voided, int64_t refunded)
@@ -358,6 +367,80 @@ static void own_plan(void **state)
 	ledger_sound(f->s);
 }
 
+/* The issuer's ledger transfer and decision for a transaction: the card pays (debit, or a
+ * hold when timeout > 0) or is paid back. Returns the decision's id. */
+static int64_t issued(store *s, int64_t card, int64_t settlement, bool debit, int64_t amount,
+                      int64_t timeout, ledger_id *id)
+{
+	struct ledger_transfer t = {.debit_account = debit ? card : settlement,
+	                            .credit_account = debit ? settlement : card,
+	                            .amount = amount,
+	                            .currency = 156,
+	                            .flags = timeout > 0 ? LEDGER_PENDING : 0,
+	                            .timeout = timeout,
+	                            .code = 1};
+	struct store_decision d = {.at = DEC04_2026, .amount = amount, .currency = 156};
+
+	assert_int_equal(ledger_id_new(&t.id), LEDGER_OK);
+	assert_int_equal(ledger_transfer_create(s, &t, DEC04_2026, NULL), LEDGER_OK);
+	memcpy(d.transfer_id, t.id.b, sizeof d.transfer_id);
+	snprintf(d.rc, sizeof d.rc, "00");
+	assert_int_equal(store_decision_insert(s, &d), STORE_OK);
+	if (id != NULL)
+		*id = t.id;
+	return d.id;
+}
+
+/* A ledger account's debits less credits posted. */
+static int64_t debit_balance(store *s, int64_t id)
+{
+	struct ledger_account a;
+
+	assert_int_equal(ledger_account_get(s, id, &a), LEDGER_OK);
+	return a.debits_posted - a.credits_posted;
+}
+
+/* The issuer's receivable cleared against what the issuer posted for the day's transactions
+ * (a purchase it took 10.00 less of: the 10.00 stays visible in receivable:local), and the
+ * open pre-authorization's hold, past its timeout, released by the close. */
+static void issuer_cleared(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_account acct = {.code = "card", .currency = 156};
+	struct ledger_transfer hold;
+	struct settle_close_result r;
+	int64_t card, settlement, receivable, p1;
+	ledger_id hold_id;
+
+	assert_int_equal(ledger_account_create(f->s, &acct, DEC04_2026, &card), LEDGER_OK);
+	snprintf(acct.code, sizeof acct.code, "settlement");
+	assert_int_equal(ledger_account_create(f->s, &acct, DEC04_2026, &settlement), LEDGER_OK);
+	p1 = txn_decided(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0,
+	                 issued(f->s, card, settlement, true, 100000, 0, NULL));
+	/* The issuer took 10.00 less of this one. */
+	txn_decided(f->s, M2, "purchase", 50000, CREDIT, "2026-12-04", 0,
+	            issued(f->s, card, settlement, true, 49000, 0, NULL));
+	txn_decided(f->s, M1, "refund", 20000, DEBIT, "2026-12-04", p1,
+	            issued(f->s, card, settlement, false, 20000, 0, NULL));
+	txn_decided(f->s, M1, "preauth", 80000, CREDIT, "2026-12-04", 0,
+	            issued(f->s, card, settlement, true, 80000, DAY, &hold_id));
+	f->p.issuer_account = settlement;
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 3);
+	assert_int_equal(r.expired, 1);
+	assert_int_equal(ledger_transfer_get(f->s, &hold_id, &hold), LEDGER_OK);
+	assert_int_equal(hold.state, LEDGER_STATE_EXPIRED);
+	assert_int_equal(store_settle_account_get(f->s, "receivable:local", &receivable), STORE_OK);
+	/* 1,500.00 gross less 200.00 refunded less the 1,290.00 the issuer posted. */
+	assert_int_equal(debit_balance(f->s, receivable), 1000);
+	assert_int_equal(debit_balance(f->s, settlement), 129000 - 129000);
+	ledger_sound(f->s);
+	/* Run again: closed before, nothing posted twice. */
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_true(r.already);
+	assert_int_equal(debit_balance(f->s, receivable), 1000);
+}
+
 /* The lease: one owner at a time until it runs out; none on a closed day. */
 static void lease(void **state)
 {
@@ -389,6 +472,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(crash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(own_plan, setup, teardown),
 	    cmocka_unit_test_setup_teardown(lease, setup, teardown),
+	    cmocka_unit_test_setup_teardown(issuer_cleared, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

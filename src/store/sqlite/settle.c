@@ -111,6 +111,25 @@ int store_settle_returned(store *s, int64_t original_id, int64_t *sum)
 	return STORE_OK;
 }
 
+int store_settle_issuer_posted(store *s, const char *date, int64_t issuer_account, int64_t *sum)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT COALESCE(SUM(CASE WHEN t.credit_account = ?2 THEN t.amount WHEN "
+	    "t.debit_account = ?2 THEN -t.amount ELSE 0 END), 0) AS n FROM settle_lines AS l "
+	    "JOIN acq_txns AS a ON a.id = l.txn_id AND a.decision_id != 0 "
+	    "JOIN decisions AS d ON d.id = a.decision_id "
+	    "JOIN ledger_transfers AS t ON t.id = d.transfer_id WHERE l.date = ?1",
+	    &store_args_text_n, &store_row_n);
+	struct store_arg_text_n out = {NULL, 0};
+	int rc;
+
+	if ((rc = store_q_get(s, &q, &(struct store_arg_text_n){date, issuer_account}, &out)) !=
+	    STORE_OK)
+		return rc;
+	*sum = out.n;
+	return STORE_OK;
+}
+
 STORE_FN_EACH_KEY(store_settle_lines, const char *, line,
                   "SELECT " LINE_COLUMNS " FROM settle_lines WHERE date = ? ORDER BY mid, txn_id",
                   store_args_text, line_row)
