@@ -25,6 +25,9 @@ static void close_work(uv_work_t *w)
 	store *s;
 
 	host_settle_params(c->cfg, time(NULL), &p);
+	p.owner = c->owner;
+	p.lease_s = CLOSE_LEASE_S;
+	p.gone = host_settle_gone;
 	if (store_open(c->db, &s) != STORE_OK) {
 		c->rc = SETTLE_ESTORE;
 		return;
@@ -147,7 +150,6 @@ int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const ch
                       const struct host_config *cfg, possum_log *log, merchant *m,
                       const char *datadir)
 {
-	char name[40] = "";
 	int rc;
 
 	*c = (struct host_closer){.loop = loop,
@@ -157,8 +159,7 @@ int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const ch
 	                          .log = log,
 	                          .merchant = m,
 	                          .datadir = datadir};
-	gethostname(name, sizeof name - 1);
-	snprintf(c->owner, sizeof c->owner, "host:%s:%ld", name, (long)getpid());
+	host_settle_owner("host", c->owner);
 	if ((rc = uv_timer_init(loop, &c->timer)) != 0)
 		return rc;
 	c->timer.data = c;

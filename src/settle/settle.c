@@ -263,6 +263,8 @@ const char *settle_strerror(int rc)
 		return "a file could not be written";
 	case SETTLE_EHSM:
 		return "the HSM refused (a key of the wrong kind?)";
+	case SETTLE_EBUSY:
+		return "another run holds the day's lease";
 	default:
 		return "unknown error";
 	}

@@ -27,6 +27,13 @@
 #define SETTLE_ELEDGER (-5) /* the ledger refused a posting */
 #define SETTLE_EIO     (-6) /* a file could not be written */
 #define SETTLE_EHSM    (-7) /* the HSM refused: a key of the wrong kind, … */
+#define SETTLE_EBUSY   (-8) /* another run holds the day's lease */
+
+/* Where a long run is (settle_close(), settle_payouts_run()), for a progress bar or a test's
+ * fault hook: an item done (a line written, a merchant paid), a part committed, or the final
+ * transaction's writes done (before its commit); done of total items. */
+enum settle_step { SETTLE_STEP_ITEM, SETTLE_STEP_PART, SETTLE_STEP_FINAL };
+typedef void settle_progress_fn(void *ctx, enum settle_step step, size_t done, size_t total);
 
 #define SETTLE_CUTOFF_DEFAULT  1380 /* 23:00 */
 #define SETTLE_PAYOUT_DAYS_MAX 30

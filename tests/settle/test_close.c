@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ledger/ledger.h"
@@ -292,18 +293,39 @@ static void cutoff(void **state)
 	assert_int_equal(settle_close(f->s, &f->p, 20261232, &r), SETTLE_EARG);
 }
 
-static void die(void *ctx, size_t lines)
+/* Where the child dies: at step, once done reaches n. */
+struct fault {
+	enum settle_step step;
+	size_t n;
+};
+
+static void die(void *ctx, enum settle_step step, size_t done, size_t total)
 {
-	if (lines >= *(size_t *)ctx)
+	const struct fault *at = ctx;
+	static size_t parts;
+
+	(void)total;
+	if (step == SETTLE_STEP_PART && ++parts < at->n)
+		return;
+	if (step == at->step && (step != SETTLE_STEP_ITEM || done >= at->n))
 		_exit(9);
 }
 
-/* The close killed after n lines in a child, then run again to its end. */
-static void killed_at(struct fixture *f, size_t n)
+static int count_total(void *ctx, const struct store_settle_total *t)
+{
+	(void)t;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+/* The close in parts of two transactions killed (in a child) at step n, then looked at: the
+ * day not closed, no totals, the ledger sound, each line once. */
+static void killed_at(struct fixture *f, enum settle_step step, size_t n)
 {
 	struct settle_close_result r;
 	struct store_settle_day d;
 	struct lines ls = {0};
+	size_t totals = 0;
 	int status;
 	pid_t pid;
 
@@ -313,8 +335,9 @@ static void killed_at(struct fixture *f, size_t n)
 	if (pid == 0) {
 		store *s;
 		struct settle_close_params p = f->p;
+		struct fault at = {step, n};
 
-		p.on_line = die, p.ctx = &n;
+		p.progress = die, p.ctx = &at;
 		if (store_open(f->path, &s) != STORE_OK)
 			_exit(1);
 		settle_close(s, &p, D, &r);
@@ -323,24 +346,98 @@ static void killed_at(struct fixture *f, size_t n)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 9);
 	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
-	assert_int_equal(store_settle_day_get(f->s, "2026-12-04", &d), STORE_ENOTFOUND);
+	if (store_settle_day_get(f->s, "2026-12-04", &d) == STORE_OK)
+		assert_int_equal(d.state, STORE_SETTLE_OPEN);
 	assert_int_equal(store_settle_lines(f->s, "2026-12-04", collect_line, &ls), STORE_OK);
-	assert_int_equal(ls.n, 0);
+	assert_true(ls.n <= 8);
+	assert_int_equal(store_settle_totals(f->s, "2026-12-04", count_total, &totals), STORE_OK);
+	assert_int_equal(totals, 0);
 	ledger_sound(f->s);
 }
 
+/* Killed inside the first part (nothing of it stays), between parts, inside a later part and
+ * inside the final transaction, each run again from where the last left it; then to its end:
+ * the same as a clean close. */
 static void crash(void **state)
 {
 	struct fixture *f = *state;
 	struct settle_close_result r;
 
 	day(f->s);
-	killed_at(f, 1);
-	killed_at(f, 3);
-	killed_at(f, 7);
+	f->p.part = 2;
+	killed_at(f, SETTLE_STEP_ITEM, 1);
+	killed_at(f, SETTLE_STEP_PART, 1);
+	killed_at(f, SETTLE_STEP_ITEM, 2);
+	killed_at(f, SETTLE_STEP_PART, 2);
+	killed_at(f, SETTLE_STEP_FINAL, 0);
 	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
 	assert_false(r.already);
+	assert_int_equal(r.lines, 8);
 	check_day(f->s, 730);
+}
+
+/* A big day in parts of two: the same lines, totals and postings as in one. */
+static void parts(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+
+	day(f->s);
+	f->p.part = 2;
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 8);
+	assert_int_equal(r.merchants, 2);
+	assert_true(r.parts >= 5);
+	check_day(f->s, 730);
+}
+
+static bool gone_all(const char *owner)
+{
+	return strcmp(owner, "admin:other:1") == 0;
+}
+
+/* A run while another's lease runs is refused (SETTLE_EBUSY, who holds it), unless its owner
+ * is known gone. */
+static void busy(void **state)
+{
+	struct fixture *f = *state;
+	struct store_settle_day other = {
+	    .date = "2026-12-04", .owner = "admin:other:1", .until = time(NULL) + 600};
+	struct settle_close_result r;
+
+	day(f->s);
+	assert_int_equal(store_settle_lease(f->s, &other, time(NULL)), STORE_OK);
+	f->p.owner = "admin:this:2";
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_EBUSY);
+	assert_string_equal(r.holder, "admin:other:1");
+	f->p.gone = gone_all;
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	check_day(f->s, 730);
+}
+
+/* The next day to close: the latest due before any close; after one, the first day with
+ * transactions after it, then the next; the latest due once they are closed. */
+static void next_day(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+	int32_t next;
+
+	txn(f->s, M1, "purchase", 10000, CREDIT, "2026-12-02", 0);
+	txn(f->s, M1, "purchase", 10000, CREDIT, "2026-12-04", 0);
+	txn(f->s, M1, "purchase", 10000, CREDIT, "2026-12-05", 0);
+	f->p.now = DEC04_2026 + 3 * DAY; /* Dec 7, 08:00 in Beijing: the 6th is due */
+	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(next, 20261206);
+	assert_int_equal(settle_close(f->s, &f->p, 20261203, &r), SETTLE_OK);
+	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(next, D);
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(next, 20261205);
+	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(next, 20261206);
 }
 
 /* A merchant's own plan over the defaults: debit 0.50% capped at 10.00, credit 1.00%. */
@@ -473,6 +570,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(own_plan, setup, teardown),
 	    cmocka_unit_test_setup_teardown(lease, setup, teardown),
 	    cmocka_unit_test_setup_teardown(issuer_cleared, setup, teardown),
+	    cmocka_unit_test_setup_teardown(parts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(busy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(next_day, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
