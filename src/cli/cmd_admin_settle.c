@@ -1,6 +1,7 @@
 /* cmd_admin_settle.c — `possum admin settle`: the close of a day by hand (docs/settle.md "The
- * close of a day"). `run` closes a settlement date past its cut-off — lines, merchant totals,
- * the ledger's postings, in one transaction — and prints each merchant's totals; a day closed
+ * close of a day"). `run` closes a settlement date past its cut-off — lines in parts, then
+ * merchant totals and the ledger's postings in a final transaction, with a progress bar on a
+ * terminal and its lines in the service log — and prints each merchant's totals; a day closed
  * before prints what it stored. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -28,8 +29,13 @@ static const char run_help[] =
     "approved purchase, completion and refund of the day, net of voids and reversals, becomes\n"
     "a line with its fee (the merchant's plan by the card's product); each merchant's totals\n"
     "and payout date are kept, and the ledger posts them (gross to the merchant's payable,\n"
-    "fees to fee income, refunds back). A day closed before is not closed again: its stored\n"
-    "result is printed. Amounts are fen in JSON, yuan (12.34 CNY) in the table.\n"
+    "fees to fee income, refunds back), the local issuer's receivable is cleared against\n"
+    "what the issuer posted, and holds past their timeout are released. The lines are\n"
+    "written in parts, the rest in one final transaction: a close killed midway goes on from\n"
+    "where it stopped when run again. A day closed before is not closed again: its stored\n"
+    "result is printed. Amounts are fen in JSON, yuan (12.34 CNY) in the table. On a\n"
+    "terminal, a progress bar on standard error; a settle_close line at the start and the\n"
+    "end in the service log ([host] log).\n"
     "\n"
     "  --date YYYY-MM-DD  the settlement date\n"
     "  --config FILE      the config file (default $POSSUM_CONFIG): [settle], [host] utc_offset,\n"
@@ -39,8 +45,8 @@ static const char run_help[] =
     "  --json             print JSON: {\"date\", \"currency\", \"merchants\": [{\"mid\", \"count\",\n"
     "                     \"amount\", \"fees\", \"net\", \"payout_date\", \"status\"}], \"totals\"}\n"
     "\n"
-    "Exit status: 0 closed, or closed before; 1 refused (not yet past its cut-off) or failed;\n"
-    "2 bad usage.\n";
+    "Exit status: 0 closed, or closed before; 1 refused (not yet past its cut-off, or another\n"
+    "run's close of the day under way) or failed; 2 bad usage.\n";
 
 struct run {
 	const char *date;

@@ -72,6 +72,7 @@ day=$(sed -n 's/.*"settle_date":"\([0-9-]*\)".*/\1/p' "$tmp/out")
 cp -r "$data" "$tmp/copy"
 cp -r "$data" "$tmp/auto"
 cp -r "$data" "$tmp/hostpay"
+cp -r "$data" "$tmp/copy0"
 
 export POSSUM_CONFIG=$tmp/ahead.conf
 expect 0 "settle run" -- "$possum" admin settle run --date "$day" --json --data "$data"
@@ -113,6 +114,33 @@ if grep '"event":"settle_close"' "$tmp/host.log" | grep -q "\"phase\":\"start\",
 if grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"end"' | grep -q '"lines":3'; then ok; else bad "no end line: $(grep settle_close "$tmp/host.log")"; fi
 expect 0 "settle run after the host's" -- "$possum" admin settle run --date "$day" --json --data "$tmp/auto"
 if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the host: $(cat "$tmp/out")"; fi
+
+# A host down over several cut-offs closes each day due in turn, oldest first: the capped
+# purchase moved to the day before, and the day before that closed already (the latest closed:
+# the host closes the days after it).
+prev=$(date -u -d "$day - 1 day" +%Y-%m-%d)
+first=$(date -u -d "$day - 2 days" +%Y-%m-%d)
+cp -r "$tmp/copy0" "$tmp/catch"
+sqlite3 "$tmp/catch/possum.db" "UPDATE acq_txns SET settle_date = '$prev' WHERE amount = 363546; INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$first', 1, 0, 0, 0, '', 0)"
+rm -f "$tmp/host.log" "$tmp/catch/host.ports"
+POSSUM_CONFIG=$tmp/host.conf "$possum" host --data "$tmp/catch" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+pid=$!
+i=0
+while ! grep -q "\"event\":\"settle_close\".*\"phase\":\"end\",\"date\":\"$day\"" "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM $pid
+wait $pid
+pid=
+starts=$(grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"start"' | sed 's/.*"date":"\([0-9-]*\)".*/\1/' | paste -sd' ' -)
+[ "$starts" = "$prev $day" ] && ok || bad "the host's closes: '$starts', not '$prev $day'"
+expect 0 "the day before, closed by the host" -- "$possum" admin settle run --date "$prev" --json --data "$tmp/catch"
+out_has "\"totals\":{\"count\":1,\"amount\":363546,\"fees\":2000,\"net\":361546}"
+expect 0 "the day, closed by the host" -- "$possum" admin settle run --date "$day" --json --data "$tmp/catch"
+out_has "\"totals\":{\"count\":2,\"amount\":15000,\"fees\":82,\"net\":14918}"
+expect 0 "ledger check after the host's closes" -- "$possum" admin ledger check --data "$tmp/catch"
+out_has "^0 violations"
 
 # The host pays by itself once the latest due day is closed: under UTC+14 with T+0 and weekend
 # payouts (every day a business day) the day is due on the host's local date or before; closed
