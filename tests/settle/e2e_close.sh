@@ -9,7 +9,8 @@
 # fen in the JSON, the same when run again, the ledger's check passing. A copy of the data
 # directory closed with POSSUM_SETTLE_FAULT=after_lines:2 dies inside the transaction (9) and
 # leaves nothing; run again it prints exactly what the clean close did. A day not yet past
-# its cut-off is refused (1); bad usage is 2. Then the payouts of the day (`possum admin payouts
+# its cut-off is refused (1); bad usage is 2. The local issuer's receivable nets to zero. A
+# host down over two cut-offs closes both days, oldest first. Then the payouts of the day (`possum admin payouts
 # run` and `list`): owed without a settlement card, paid once one is bound, never twice; the
 # summary CSV's columns; the bank's answer (`confirm`) refused whole on a bad line, then paid,
 # then the same again changing nothing.
@@ -26,6 +27,19 @@ mid=898310048120001
 conf() { # conf OFFSET FILE: the shipped configuration, cutoff 00:00, utc_offset OFFSET
 	sed -e "s/^cutoff *=.*/cutoff = 00:00/" -e "s/^utc_offset *=.*/utc_offset = $1/" \
 		-e "s|^log *=.*|log = $tmp/host.log|" "$2/etc/possum.conf" >"$3"
+}
+host_until() { # host_until DIR PATTERN: a host on DIR (config $POSSUM_CONFIG) until its log has PATTERN
+	rm -f "$tmp/host.log" "$1/host.ports"
+	"$possum" host --data "$1" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+	pid=$!
+	i=0
+	while ! grep -q "$2" "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -TERM $pid
+	wait $pid
+	pid=
 }
 conf -720 "$2" "$tmp/behind.conf"
 conf 840 "$2" "$tmp/ahead.conf"
@@ -99,17 +113,7 @@ if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the kill: $(cat
 # The host closes the day by itself: under utc_offset 720 (UTC+12, a day ahead of UTC-12) the
 # latest settlement date past its cut-off is the purchases'.
 conf 720 "$2" "$tmp/host.conf"
-rm -f "$tmp/host.log" "$tmp/auto/host.ports"
-POSSUM_CONFIG=$tmp/host.conf "$possum" host --data "$tmp/auto" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
-pid=$!
-i=0
-while ! grep -q '"event":"settle_close".*"phase":"end"' "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -TERM $pid
-wait $pid
-pid=
+POSSUM_CONFIG=$tmp/host.conf host_until "$tmp/auto" '"event":"settle_close".*"phase":"end"'
 if grep '"event":"settle_close"' "$tmp/host.log" | grep -q "\"phase\":\"start\",\"date\":\"$day\""; then ok; else bad "no start line: $(grep settle_close "$tmp/host.log")"; fi
 if grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"end"' | grep -q '"lines":3'; then ok; else bad "no end line: $(grep settle_close "$tmp/host.log")"; fi
 expect 0 "settle run after the host's" -- "$possum" admin settle run --date "$day" --json --data "$tmp/auto"
@@ -122,17 +126,7 @@ prev=$(date -u -d "$day - 1 day" +%Y-%m-%d)
 first=$(date -u -d "$day - 2 days" +%Y-%m-%d)
 cp -r "$tmp/copy0" "$tmp/catch"
 sqlite3 "$tmp/catch/possum.db" "UPDATE acq_txns SET settle_date = '$prev' WHERE amount = 363546; INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$first', 1, 0, 0, 0, '', 0)"
-rm -f "$tmp/host.log" "$tmp/catch/host.ports"
-POSSUM_CONFIG=$tmp/host.conf "$possum" host --data "$tmp/catch" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
-pid=$!
-i=0
-while ! grep -q "\"event\":\"settle_close\".*\"phase\":\"end\",\"date\":\"$day\"" "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -TERM $pid
-wait $pid
-pid=
+POSSUM_CONFIG=$tmp/host.conf host_until "$tmp/catch" "\"event\":\"settle_close\".*\"phase\":\"end\",\"date\":\"$day\""
 starts=$(grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"start"' | sed 's/.*"date":"\([0-9-]*\)".*/\1/' | paste -sd' ' -)
 [ "$starts" = "$prev $day" ] && ok || bad "the host's closes: '$starts', not '$prev $day'"
 expect 0 "the day before, closed by the host" -- "$possum" admin settle run --date "$prev" --json --data "$tmp/catch"
@@ -157,17 +151,7 @@ bind() { # bind DIR: the merchant's settlement card bound to the test card
 export POSSUM_CONFIG=$tmp/pay.conf
 expect 0 "settle run, T+0" -- "$possum" admin settle run --date "$day" --data "$tmp/hostpay"
 bind "$tmp/hostpay"
-rm -f "$tmp/host.log" "$tmp/hostpay/host.ports"
-"$possum" host --data "$tmp/hostpay" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
-pid=$!
-i=0
-while ! grep -q '"event":"settle_payouts"' "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -TERM $pid
-wait $pid
-pid=
+host_until "$tmp/hostpay" '"event":"settle_payouts"'
 if grep '"event":"settle_payouts"' "$tmp/host.log" | grep -q '"made":1,"amount":376464,"owed_days":0'; then ok; else bad "no payouts line: $(grep settle_ "$tmp/host.log")"; fi
 if cat "$tmp/hostpay/payouts/"*.csv | grep -q "^1,$mid,\"Possum Cafe\",.*,\"Zhang San\",3764.64,CNY,\"$day\",P"; then ok; else bad "the host's summary: $(cat "$tmp/hostpay/payouts/"*.csv)"; fi
 expect 0 "ledger check after the host's payouts" -- "$possum" admin ledger check --data "$tmp/hostpay"
