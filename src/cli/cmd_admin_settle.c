@@ -16,7 +16,6 @@
 #include "cli/progress.h"
 #include "common/money.h"
 #include "host/settle.h"
-#include "log/log.h"
 #include "settle/settle_close.h"
 #include "store/store_settle.h"
 
@@ -165,21 +164,22 @@ static void log_run(possum_log *log, const char *date, const char *owner, int rc
                     const struct settle_close_result *r, double seconds)
 {
 	if (r == NULL)
-		log_event(
+		cli_progress_log(
 		    log, LOG_INFO, "settle_close",
 		    json_pack("{s:s, s:s, s:s}", "phase", "start", "date", date, "owner", owner));
 	else if (rc != SETTLE_OK)
-		log_event(log, LOG_ERROR, "settle_close",
-		          json_pack("{s:s, s:s, s:s, s:s}", "phase", "end", "date", date, "owner",
-		                    owner, "error", settle_strerror(rc)));
+		cli_progress_log(log, LOG_ERROR, "settle_close",
+		                 json_pack("{s:s, s:s, s:s, s:s}", "phase", "end", "date", date,
+		                           "owner", owner, "error", settle_strerror(rc)));
 	else
-		log_event(log, LOG_INFO, "settle_close",
-		          json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "phase", "end",
-		                    "date", date, "owner", owner, "result",
-		                    r->already ? "closed_before" : "closed", "lines",
-		                    (json_int_t)r->lines, "merchants", (json_int_t)r->merchants,
-		                    "parts", (json_int_t)r->parts, "expired_holds",
-		                    (json_int_t)r->expired, "ms", (json_int_t)(seconds * 1000)));
+		cli_progress_log(log, LOG_INFO, "settle_close",
+		                 json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "phase",
+		                           "end", "date", date, "owner", owner, "result",
+		                           r->already ? "closed_before" : "closed", "lines",
+		                           (json_int_t)r->lines, "merchants",
+		                           (json_int_t)r->merchants, "parts", (json_int_t)r->parts,
+		                           "expired_holds", (json_int_t)r->expired, "ms",
+		                           (json_int_t)(seconds * 1000)));
 }
 
 /* The close of date with p, logged and with its progress shown. */
@@ -187,12 +187,11 @@ static int run_close(struct cli_env *env, struct settle_close_params *p, int32_t
                      struct run_progress *rp, struct settle_close_result *r)
 {
 	char text[SETTLE_DATE_TEXT];
-	possum_log *log = NULL;
+	possum_log *log;
 	int rc;
 
 	settle_date_format(date, text);
-	if (log_open(env->host.cfg.log, env->host.cfg.log_level, &log) != LOG_OK)
-		log = NULL; /* the close runs without its lines */
+	log = cli_progress_log_open(&env->host.cfg);
 	log_run(log, text, p->owner, SETTLE_OK, NULL, 0);
 	cli_progress_start(&rp->bar, "lines");
 	p->progress = on_progress, p->ctx = rp;

@@ -1,5 +1,5 @@
-/* progress.c — the progress bar of long runs on standard error, when it is a terminal
- * (progress.h). */
+/* progress.c — the progress bar of long runs on standard error, when it is a terminal, and
+ * their lines in the service log (progress.h). */
 #include "cli/progress.h"
 
 #include <stdio.h>
@@ -21,7 +21,8 @@ static double seconds(void)
 void cli_progress_start(struct cli_progress *pr, const char *what)
 {
 	*pr = (struct cli_progress){.what = what, .tty = isatty(STDERR_FILENO) == 1};
-	pr->start = pr->last = seconds();
+	pr->start = seconds();
+	pr->last = 0; /* the first update draws */
 }
 
 double cli_progress_elapsed(const struct cli_progress *pr)
@@ -74,4 +75,19 @@ void cli_progress_end(struct cli_progress *pr)
 		fflush(stderr);
 	}
 	pr->drawn = false;
+}
+
+possum_log *cli_progress_log_open(const struct host_config *cfg)
+{
+	possum_log *log;
+
+	return log_open(cfg->log, cfg->log_level, &log) == LOG_OK ? log : NULL;
+}
+
+void cli_progress_log(possum_log *log, int level, const char *event, json_t *fields)
+{
+	if (log != NULL)
+		log_event(log, level, event, fields);
+	else
+		json_decref(fields);
 }

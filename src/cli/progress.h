@@ -1,12 +1,18 @@
-/* progress.h — a progress bar for the long runs of the command line (`admin settle run`,
- * `admin payouts run`): on standard error, only when it is a terminal, redrawn at most ten
- * times a second with the count done of the total, the rate and the time gone, and cleared at
- * the end; nothing at all when standard error is not a terminal (a pipe, a file, a test). */
+/* progress.h — what the long runs of the command line (`admin settle run`, `admin payouts
+ * run`) show: a progress bar on standard error, only when it is a terminal, redrawn at most
+ * ten times a second with the count done of the total, the rate and the time gone, and
+ * cleared at the end (nothing at all when standard error is not a terminal: a pipe, a file, a
+ * test); and their lines in the service log, as the host's runs write them. */
 #ifndef POSSUM_CLI_PROGRESS_H
 #define POSSUM_CLI_PROGRESS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include <jansson.h>
+
+#include "host/config.h"
+#include "log/log.h"
 
 struct cli_progress {
 	const char *what; /* what is counted: "lines", "merchants" */
@@ -28,5 +34,11 @@ double cli_progress_elapsed(const struct cli_progress *pr);
  * the bar width characters wide (no bar when total is 0). */
 void cli_progress_format(char *out, size_t cap, size_t done, size_t total, double elapsed,
                          const char *what, int width);
+
+/* The service log of cfg ([host] log) for a run's lines: NULL when it cannot be opened (the
+ * run goes on without them). cli_progress_log() writes a line (log_event()), or only frees
+ * fields when log is NULL. */
+possum_log *cli_progress_log_open(const struct host_config *cfg);
+void cli_progress_log(possum_log *log, int level, const char *event, json_t *fields);
 
 #endif

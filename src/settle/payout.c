@@ -138,6 +138,8 @@ static int run_due(store *s, const struct settle_payout_params *p, const char *d
 			return rc;
 		r->owed_days += j - i > most ? j - i - most : 0;
 		i = j;
+		if (p->progress != NULL)
+			p->progress(p->progress_ctx, SETTLE_STEP_ITEM, i, d->n);
 	}
 	return SETTLE_OK;
 }

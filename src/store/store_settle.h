@@ -65,7 +65,8 @@ struct store_settle_page {
 };
 int store_settle_unsettled(store *s, const struct store_settle_page *pg,
                            int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
-/* How many such transactions of date have no line yet: *n. */
+/* How many lines of date are still to be written: such transactions without a line, but for
+ * a voided purchase or completion (which settles nothing): *n. */
 int store_settle_unsettled_count(store *s, const char *date, int64_t *n);
 
 struct store_settle_line {

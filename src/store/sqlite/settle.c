@@ -126,7 +126,7 @@ int store_settle_unsettled_count(store *s, const char *date, int64_t *n)
 {
 	static const struct store_query q =
 	    STORE_Q("SELECT COUNT(*) AS n FROM acq_txns WHERE settle_date = ? AND " TXN_SETTLES
-	            " AND " TXN_UNSETTLED,
+	            " AND (voided = 0 OR type = 'refund') AND " TXN_UNSETTLED,
 	            &store_args_text, &store_row_n);
 
 	return store_q_n(s, &q, date, n);
