@@ -78,8 +78,8 @@ struct settle_close_result {
 	bool already; /* it was closed before: nothing done */
 	size_t lines, merchants;
 	int64_t closed_at;
-	size_t expired; /* holds released by this run: pre-authorizations past their timeout */
-	size_t parts;   /* parts this run committed */
+	size_t expired;  /* holds released by this run: pre-authorizations past their timeout */
+	size_t parts;    /* parts this run committed */
 	char holder[64]; /* SETTLE_EBUSY: who holds the day's lease */
 };
 
