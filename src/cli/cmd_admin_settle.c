@@ -194,7 +194,7 @@ static int run_close(struct cli_env *env, struct settle_close_params *p, int32_t
 	log = cli_progress_log_open(&env->host.cfg);
 	log_run(log, text, p->owner, SETTLE_OK, NULL, 0);
 	cli_progress_start(&rp->bar, "lines");
-	p->progress = on_progress, p->ctx = rp;
+	p->progress = on_progress, p->ctx = rp, p->count = rp->bar.tty;
 	rc = settle_close(env->host.data.store, p, date, r);
 	cli_progress_end(&rp->bar);
 	log_run(log, text, p->owner, rc, r, cli_progress_elapsed(&rp->bar));

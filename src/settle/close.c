@@ -467,7 +467,8 @@ int settle_close(store *s, const struct settle_close_params *p, int32_t date,
 	c.page = (struct store_settle_page){
 	    .date = c.date, .limit = (int64_t)(p->part > 0 ? p->part : SETTLE_CLOSE_PART)};
 	/* The transactions to go, for the progress: read before any lock is taken. */
-	if (p->progress != NULL && store_settle_unsettled_count(s, c.date, &total) == STORE_OK)
+	if (p->progress != NULL && p->count &&
+	    store_settle_unsettled_count(s, c.date, &total) == STORE_OK)
 		c.total = (size_t)total;
 	while (more)
 		if ((rc = step(&c, date, today, &more, r)) != SETTLE_OK || r->already)

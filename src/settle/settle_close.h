@@ -65,9 +65,10 @@ struct settle_close_params {
 	/* Called after each line written (SETTLE_STEP_ITEM: done lines of total, the day's
 	 * transactions still without a line when the run began), after each part committed, and in
 	 * the final transaction before its commit (NULL: none): a progress bar, or a test's hook to
-	 * kill the close there (POSSUM_SETTLE_FAULT). total is 0 when it is not known. */
+	 * kill the close there (POSSUM_SETTLE_FAULT). total is 0 unless count. */
 	settle_progress_fn *progress;
 	void *ctx;
+	bool count; /* count the lines to go first, for the progress's total (a bar's) */
 };
 
 #define SETTLE_CLOSE_PART    10000
