@@ -3,10 +3,13 @@
  * partial and a full refund of a capped debit purchase, a completion, a reversal, an open
  * pre-authorization and a purchase of the next settlement date, checked line by line and
  * total by total to the fen; the ledger's check and each payable against Σ net; a rerun and a
- * closed day unchanged; a day before its cut-off refused; refund_fee keep against return; and
- * the close killed (_exit inside its transaction, in a child) after 1, 3 and 7 lines, then run
- * again: the same as a clean close; a merchant's own fee plan; the day's lease between two
- * hosts. */
+ * closed day unchanged; a day before its cut-off refused; refund_fee keep against return; the
+ * same day in parts of two; the close killed (_exit in a child, in parts of two) in the first
+ * part, between parts, in a later part and in the final transaction, each run again from what
+ * the last left, then to its end: the same as a clean close; a merchant's own fee plan; the
+ * day's lease between two hosts, a run refused under another's and taking over a gone one's;
+ * the issuer's receivable cleared against its postings (a difference left visible) and an
+ * expired hold released; the next day to close after a host was down. */
 #include "testutil.h"
 
 #include <stdbool.h>
