@@ -64,10 +64,11 @@ static void close_done(uv_work_t *w, int status)
 	if (settle_close_due(&p, &due) == SETTLE_OK && c->date < due)
 		uv_timer_start(&c->timer, on_tick, 0, CLOSE_EVERY_MS); /* the next day due, now */
 	log_event(c->log, LOG_INFO, "settle_close",
-	          json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "phase", "end", "date", date,
-	                    "result", c->r.already ? "closed_before" : "closed", "lines",
+	          json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "phase", "end", "date",
+	                    date, "result", c->r.already ? "closed_before" : "closed", "lines",
 	                    (json_int_t)c->r.lines, "merchants", (json_int_t)c->r.merchants,
-	                    "expired_holds", (json_int_t)c->r.expired, "ms",
+	                    "parts", (json_int_t)c->r.parts, "expired_holds",
+	                    (json_int_t)c->r.expired, "ms",
 	                    (json_int_t)(uv_now(c->loop) - c->started)));
 	if (c->date >= due)
 		payouts(c, time(NULL));
