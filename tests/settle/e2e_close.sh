@@ -153,7 +153,7 @@ if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the takeover: $
 
 # On a terminal (script(1)), a progress bar on standard error, cleared at the end; the output
 # the same. Not on a terminal: nothing but the output (above).
-if command -v script >/dev/null 2>&1; then
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then # a pty to be had
 	cp -r "$tmp/copy0" "$tmp/tty"
 	script -qec "'$possum' admin settle run --date '$day' --json --data '$tmp/tty' >'$tmp/tty.out'" /dev/null >"$tmp/tty.typescript" 2>&1
 	if grep -q '/3 lines' "$tmp/tty.typescript" && grep -q "$(printf '\r\033\[K')" "$tmp/tty.typescript"; then ok; else bad "no bar on a terminal: $(od -c "$tmp/tty.typescript" | head -5)"; fi
