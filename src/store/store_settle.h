@@ -248,10 +248,10 @@ int store_settle_payouts_of(store *s, const struct store_settle_payout_filter *f
  * took, and its payouts made and not yet answered), open (its approved payments of days not yet
  * closed, refunds less, as store_settle_stmt_open() takes them; open_count of them), held (its open
  * pre-authorizations: approved, neither reversed, cancelled nor completed; held_count). */
-struct store_settle_sums {
+struct store_settle_balance {
 	int64_t paid, unpaid, open, open_count, held, held_count;
 };
-int store_settle_sums(store *s, const char *mid, struct store_settle_sums *out);
+int store_settle_balance(store *s, const char *mid, struct store_settle_balance *out);
 /* ---- end of statements ---- */
 
 #endif
