@@ -81,6 +81,11 @@ possum_log *cli_progress_log_open(const struct host_config *cfg)
 {
 	possum_log *log;
 
+	/* A person at a terminal reads the bar and the result; JSON lines on the same screen
+	 * would only be noise. A log file, or standard error that is a pipe (cron, a service
+	 * manager), gets them. */
+	if (strcmp(cfg->log, "-") == 0 && isatty(STDERR_FILENO))
+		return NULL;
 	return log_open(cfg->log, cfg->log_level, &log) == LOG_OK ? log : NULL;
 }
 
