@@ -36,8 +36,8 @@ void cli_progress_format(char *out, size_t cap, size_t done, size_t total, doubl
                          const char *what, int width);
 
 /* The service log of cfg ([host] log) for a run's lines: NULL when it cannot be opened (the
- * run goes on without them), and when it is standard error ("-") and that is a terminal. cli_progress_log() writes a line (log_event()), or only frees
- * fields when log is NULL. */
+ * run goes on without them), and when it is standard error ("-") and that is a terminal.
+ * cli_progress_log() writes a line (log_event()), or only frees fields when log is NULL. */
 possum_log *cli_progress_log_open(const struct host_config *cfg);
 void cli_progress_log(possum_log *log, int level, const char *event, json_t *fields);
 
