@@ -264,7 +264,76 @@ static int refund_return(struct closing *c, const struct store_settle_txn *t, in
 	return settle_refund_fee(ofee, o.amount, amount, already, ret);
 }
 
-/* One transaction into its line (a voided purchase or completion settles nothing). */
+/* Writes line l (its net from its amount and fee), counted for the progress. */
+static int put(struct closing *c, struct store_settle_line *l)
+{
+	l->net = l->amount - l->fee;
+	if (store_settle_line_insert(c->s, l) != STORE_OK)
+		return SETTLE_ESTORE;
+	c->lines++;
+	if (c->p->progress != NULL)
+		c->p->progress(c->p->ctx, SETTLE_STEP_ITEM, c->lines, c->total);
+	return SETTLE_OK;
+}
+
+/* What follow-up t undoes of its original's line o (*amount, *fee: 0 nothing). A void or a
+ * reversal of a purchase or completion cancels what its lines still settle in all (refunds
+ * settled before counted), fee included: nothing, when cancelled before. A reversal of a
+ * refund or void undoes that line, unless the original they acted on was reversed since (the
+ * issuer then moves nothing either). */
+static int undone(struct closing *c, const struct store_settle_txn *t,
+                  const struct store_settle_line *o, int64_t *amount, int64_t *fee)
+{
+	struct store_acq_txn first;
+	int rc;
+
+	*amount = 0, *fee = 0;
+	if (strcmp(o->type, "purchase") == 0 || strcmp(o->type, "completion") == 0) {
+		if (store_settle_family(c->s, o->txn_id, amount, fee) != STORE_OK)
+			return SETTLE_ESTORE;
+		*amount = -*amount, *fee = -*fee;
+		return SETTLE_OK;
+	}
+	if (strcmp(t->type, "reversal") != 0 || o->original_id == 0 ||
+	    (strcmp(o->type, "refund") != 0 && strcmp(o->type, "void") != 0 &&
+	     strcmp(o->type, "completion_void") != 0))
+		return SETTLE_OK;
+	if ((rc = store_acq_txn_get(c->s, o->original_id, &first)) != STORE_OK &&
+	    rc != STORE_ENOTFOUND)
+		return SETTLE_ESTORE;
+	if (rc == STORE_OK && first.reversed)
+		return SETTLE_OK;
+	*amount = -o->amount, *fee = -o->fee;
+	return SETTLE_OK;
+}
+
+/* A follow-up t whose original has a line o: its counter-line, keyed by t's own id, of o's
+ * merchant, terminal and product, undoing what t undoes (undone()), if anything. */
+static int counter(struct closing *c, const struct store_settle_txn *t)
+{
+	struct store_settle_line o, l = {.txn_id = t->id};
+	int rc;
+
+	if ((rc = store_settle_line_get(c->s, t->original_id, &o)) == STORE_ENOTFOUND)
+		return SETTLE_OK;
+	if (rc != STORE_OK)
+		return SETTLE_ESTORE;
+	if ((rc = undone(c, t, &o, &l.amount, &l.fee)) != SETTLE_OK)
+		return rc;
+	if (l.amount == 0 && l.fee == 0)
+		return SETTLE_OK;
+	snprintf(l.date, sizeof l.date, "%s", c->date);
+	memcpy(l.mid, o.mid, sizeof l.mid);
+	memcpy(l.tid, o.tid, sizeof l.tid);
+	memcpy(l.product, o.product, sizeof l.product);
+	memcpy(l.channel, o.channel, sizeof l.channel);
+	memcpy(l.type, t->type, sizeof l.type);
+	l.original_id = o.txn_id;
+	return put(c, &l);
+}
+
+/* One transaction into its line (a voided purchase or completion settles nothing), or a
+ * follow-up into its counter-line. */
 static int line(struct closing *c, const struct store_settle_txn *t)
 {
 	struct store_settle_line l = {.txn_id = t->id};
@@ -272,6 +341,9 @@ static int line(struct closing *c, const struct store_settle_txn *t)
 	int64_t fee;
 	int rc;
 
+	if (strcmp(t->type, "reversal") == 0 || strcmp(t->type, "void") == 0 ||
+	    strcmp(t->type, "completion_void") == 0)
+		return counter(c, t);
 	if (t->voided && !refund)
 		return SETTLE_OK;
 	snprintf(l.date, sizeof l.date, "%s", c->date);
@@ -289,13 +361,7 @@ static int line(struct closing *c, const struct store_settle_txn *t)
 	}
 	if (rc != SETTLE_OK)
 		return rc;
-	l.net = l.amount - l.fee;
-	if (store_settle_line_insert(c->s, &l) != STORE_OK)
-		return SETTLE_ESTORE;
-	c->lines++;
-	if (c->p->progress != NULL)
-		c->p->progress(c->p->ctx, SETTLE_STEP_ITEM, c->lines, c->total);
-	return SETTLE_OK;
+	return put(c, &l);
 }
 
 static int each_txn(void *ctx, const struct store_settle_txn *t)
