@@ -376,6 +376,16 @@ static int each_txn(void *ctx, const struct store_settle_txn *t)
 	return (c->rc = line(c, t)) != SETTLE_OK;
 }
 
+/* A transaction of an earlier day settling on this one (store_settle_revived). */
+static int each_revived(void *ctx, const struct store_settle_txn *t)
+{
+	struct closing *c = ctx;
+
+	if (strcmp(t->mid, c->cur.mid) != 0 && (c->rc = start(c, t->mid)) != SETTLE_OK)
+		return 1;
+	return (c->rc = line(c, t)) != SETTLE_OK;
+}
+
 /* The day's lease for this run, taken or renewed inside the current transaction (the wall
  * clock's time): SETTLE_OK; SETTLE_EBUSY (r->holder) when another's still runs and its owner
  * is not known gone; r->already when the day is closed. */
@@ -407,7 +417,9 @@ static int lease(struct closing *c, struct settle_close_result *r)
 }
 
 /* One part: up to p->part of the day's transactions without a line, after the last read, into
- * lines; *more when there may be others after them. Inside the part's transaction. */
+ * lines (a follow-up into its counter-line); *more when there may be others after them; the
+ * last also writes the lines of earlier days' transactions revived on this one. Inside the
+ * part's transaction. */
 static int part(struct closing *c, bool *more)
 {
 	c->read = 0;
@@ -416,6 +428,9 @@ static int part(struct closing *c, bool *more)
 	if (store_settle_unsettled(c->s, &c->page, each_txn, c) != STORE_OK)
 		return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
 	*more = c->read == c->page.limit;
+	/* The last part: then those of earlier days whose void was reversed on this one. */
+	if (!*more && store_settle_revived(c->s, c->date, each_revived, c) != STORE_OK)
+		return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
 	return SETTLE_OK;
 }
 

@@ -67,6 +67,10 @@ struct store_settle_page {
 };
 int store_settle_unsettled(store *s, const struct store_settle_page *pg,
                            int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
+/* Each purchase or completion without a line of a day closed before date, that was voided
+ * then, whose void a reversal of date undid since (it settles on date), by MID then id. */
+int store_settle_revived(store *s, const char *date,
+                         int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
 /* How many lines of date are still to be written: such transactions without a line, but for
  * a voided purchase or completion (which settles nothing): *n. */
 int store_settle_unsettled_count(store *s, const char *date, int64_t *n);

@@ -831,6 +831,35 @@ static void late_void_reversed(void **state)
 	ledger_sound(f->s);
 }
 
+/* A purchase voided on its own day (no line), the void reversed after the day closed: the
+ * purchase settles on the reversal's day, as itself, once; voided again later, its
+ * counter-line. */
+static void late_void_undone(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+	struct store_settle_line l;
+	int64_t p1, v1, r1, v2;
+
+	p1 = txn(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0);
+	v1 = follow(f->s, 0, "void", p1, 0, "2026-12-04", 0);
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 0);
+	r1 = follow(f->s, 1, "reversal", v1, 0, "2026-12-05", 0);
+	f->p.part = 1;
+	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 1);
+	expect_counter(f->s, p1, "2026-12-05", "purchase", "debit", 100000, 550, 0);
+	assert_int_equal(store_settle_line_get(f->s, r1, &l), STORE_ENOTFOUND);
+	expect_m1(f->s, "2026-12-05", 1, 100000, 550);
+	v2 = follow(f->s, 0, "void", p1, 0, "2026-12-06", 0);
+	assert_int_equal(settle_close(f->s, &f->p, 20261206, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 1);
+	expect_counter(f->s, v2, "2026-12-06", "void", "debit", -100000, -550, p1);
+	assert_int_equal(payable(f->s, M1), 0);
+	ledger_sound(f->s);
+}
+
 /* The lease: one owner at a time until it runs out; none on a closed day. */
 static void lease(void **state)
 {
@@ -871,6 +900,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(late_between_parts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(late_refund, setup, teardown),
 	    cmocka_unit_test_setup_teardown(late_void_reversed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(late_void_undone, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
