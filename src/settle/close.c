@@ -38,7 +38,9 @@ struct closing {
 	size_t merchants, day_lines; /* the day's, in the final transaction */
 	struct store_settle_sum *sums; /* each merchant's, for the final transaction */
 	size_t nsums, cap;
-	int64_t posted; /* what the issuer posted for the day's lines */
+	int64_t posted;   /* what the issuer posted for the day's lines */
+	int64_t *revived; /* earlier days' transactions to settle on this one, read first */
+	size_t nrevived, rcap;
 	int rc;
 };
 
@@ -386,6 +388,38 @@ static int each_revived(void *ctx, const struct store_settle_txn *t)
 	return (c->rc = line(c, t)) != SETTLE_OK;
 }
 
+static int each_revival(void *ctx, const struct store_settle_txn *t)
+{
+	struct closing *c = ctx;
+	int64_t *grown;
+
+	if (c->nrevived == c->rcap) {
+		c->rcap = c->rcap != 0 ? 2 * c->rcap : 16;
+		if ((grown = realloc(c->revived, c->rcap * sizeof *grown)) == NULL) {
+			c->rc = SETTLE_ESTORE;
+			return 1;
+		}
+		c->revived = grown;
+	}
+	c->revived[c->nrevived++] = t->id;
+	return 0;
+}
+
+/* The earlier days' transactions that settle on this one (store_settle_revived()), read
+ * before the parts in a read transaction (no lock: the day's reversals no longer change, and
+ * the last part checks each again). */
+static int revivals(struct closing *c)
+{
+	int rc = SETTLE_OK;
+
+	if (store_begin_read(c->s) != STORE_OK)
+		return SETTLE_ESTORE;
+	if (store_settle_revived(c->s, c->date, each_revival, c) != STORE_OK)
+		rc = c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
+	store_rollback(c->s);
+	return rc;
+}
+
 /* The day's lease for this run, taken or renewed inside the current transaction (the wall
  * clock's time): SETTLE_OK; SETTLE_EBUSY (r->holder) when another's still runs and its owner
  * is not known gone; r->already when the day is closed. */
@@ -429,8 +463,11 @@ static int part(struct closing *c, bool *more)
 		return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
 	*more = c->read == c->page.limit;
 	/* The last part: then those of earlier days whose void was reversed on this one. */
-	if (!*more && store_settle_revived(c->s, c->date, each_revived, c) != STORE_OK)
-		return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
+	for (size_t i = 0; !*more && i < c->nrevived; i++)
+		if (store_settle_revived_one(c->s,
+		                             &(struct store_settle_one){c->date, c->revived[i]},
+		                             each_revived, c) != STORE_OK)
+			return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
 	return SETTLE_OK;
 }
 
@@ -551,11 +588,15 @@ int settle_close(store *s, const struct settle_close_params *p, int32_t date,
 	if (p->progress != NULL && p->count &&
 	    store_settle_unsettled_count(s, c.date, &total) == STORE_OK)
 		c.total = (size_t)total;
+	if ((rc = revivals(&c)) != SETTLE_OK)
+		goto out;
 	while (more)
 		if ((rc = step(&c, date, today, &more, r)) != SETTLE_OK || r->already)
-			return rc;
+			goto out;
 	if ((rc = sums(&c)) == SETTLE_OK)
 		rc = step(&c, date, today, NULL, r);
+out:
 	free(c.sums);
+	free(c.revived);
 	return rc;
 }

@@ -71,6 +71,13 @@ int store_settle_unsettled(store *s, const struct store_settle_page *pg,
  * then, whose void a reversal of date undid since (it settles on date), by MID then id. */
 int store_settle_revived(store *s, const char *date,
                          int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
+/* Transaction id, found by store_settle_revived() of date, if it still is such (fn on it). */
+struct store_settle_one {
+	const char *date;
+	int64_t id;
+};
+int store_settle_revived_one(store *s, const struct store_settle_one *k,
+                             int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
 /* How many lines of date are still to be written: such transactions without a line, but for
  * a voided purchase or completion (which settles nothing): *n. */
 int store_settle_unsettled_count(store *s, const char *date, int64_t *n);

@@ -130,16 +130,24 @@ STORE_FN_EACH_FILTER(store_settle_unsettled, struct store_settle_page, txn,
                      " AND " TXN_UNSETTLED " ORDER BY mid, id LIMIT ?4",
                      page_args, txn_row)
 
-/* A purchase or completion of an earlier day, closed while it was voided, whose void a
- * reversal of date ?1 undid: it settles on ?1. */
+/* A purchase or completion of an earlier day closed (while it was voided), without a line,
+ * not voided now: it settles on ?1 when a reversal of ?1 undid its void. */
+#define TXN_REVIVED                                                                                \
+	"settle_date < ?1 AND settle_date IN (SELECT date FROM settle_days WHERE state = 1) AND "  \
+	"voided = 0 AND " TXN_SETTLES " AND " TXN_UNSETTLED
 STORE_FN_EACH_KEY(store_settle_revived, const char *, txn,
-                  TXN_SELECT "WHERE id IN (SELECT v.original_id FROM acq_txns AS r JOIN acq_txns "
-                             "AS v ON v.id = r.original_id WHERE r.settle_date = ?1 AND r.kind = "
-                             "1 AND r.rc = '00' AND v.type IN ('void', 'completion_void')) AND "
-                             "settle_date < ?1 AND settle_date IN (SELECT date FROM settle_days "
-                             "WHERE state = 1) AND voided = 0 AND " TXN_SETTLES
-                             " AND " TXN_UNSETTLED " ORDER BY mid, id",
+                  TXN_SELECT
+                  "WHERE id IN (SELECT v.original_id FROM acq_txns AS r JOIN acq_txns "
+                  "AS v ON v.id = r.original_id WHERE r.settle_date = ?1 AND r.kind = "
+                  "1 AND r.rc = '00' AND v.type IN ('void', 'completion_void')) AND " TXN_REVIVED
+                  " ORDER BY mid, id",
                   store_args_text, txn_row)
+
+static const struct store_col one_cols[] = {STORE_COLS(struct store_settle_one, date, id)};
+static const struct store_row one_args = STORE_ROW_N(one_cols, 2);
+
+STORE_FN_EACH_FILTER(store_settle_revived_one, struct store_settle_one, txn,
+                     TXN_SELECT "WHERE id = ?2 AND " TXN_REVIVED, one_args, txn_row)
 
 int store_settle_unsettled_count(store *s, const char *date, int64_t *n)
 {
