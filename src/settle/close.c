@@ -590,6 +590,7 @@ int settle_close(store *s, const struct settle_close_params *p, int32_t date,
 		c.total = (size_t)total;
 	if ((rc = revivals(&c)) != SETTLE_OK)
 		goto out;
+	c.total += c.nrevived;
 	while (more)
 		if ((rc = step(&c, date, today, &more, r)) != SETTLE_OK || r->already)
 			goto out;
