@@ -1,0 +1,307 @@
+/* risk.c — the SQLite backend of store_risk.h (schema/risk.1.sql).
+ *
+ * The context is read by indexed queries over acq_txns, not kept in counters: a request's row
+ * is written by the record stage in the batch's transaction, so the earlier requests of the
+ * same group-commit batch are there to be counted, a reversal or void is seen as it stands,
+ * and nothing is written twice to be kept in step. Each read walks one index range —
+ * (pan_hash, at), (tid, at) or (mid, at) — from the earliest window a rule reads. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite/internal.h"
+
+#include "store/store_risk.h"
+
+#define PAY_TYPES "type IN ('purchase', 'preauth', 'completion')"
+#define PAYMENT   "(" PAY_TYPES " AND rc = '00' AND reversed = 0)"
+#define DECLINE   "(" PAY_TYPES " AND rc <> '00')"
+#define WINDOW(n)                                                                                  \
+	"COALESCE(SUM(at >= ?" #n " AND " PAYMENT "), 0) AS c" #n ", "                             \
+	"COALESCE(SUM(CASE WHEN at >= ?" #n " AND " PAYMENT " THEN amount END), 0) AS s" #n ", "   \
+	"COALESCE(SUM(at >= ?" #n " AND " DECLINE "), 0) AS d" #n ", "
+#define COUNTS(col)                                                                                  \
+	"SELECT " WINDOW(2) WINDOW(3) WINDOW(4) WINDOW(5) WINDOW(                                    \
+	    6) "COALESCE(MAX(CASE WHEN " PAYMENT " THEN at END), 0) AS last_at, "                    \
+	       "COALESCE(SUM(CASE WHEN at >= ?6 AND rc = '00' AND reversed = 0 AND type IN "         \
+	       "('purchase', 'completion') THEN amount END), 0) AS purchases, "                      \
+	       "COALESCE(SUM(CASE WHEN at >= ?6 AND rc = '00' AND reversed = 0 AND type = 'refund' " \
+	       "THEN amount END), 0) AS refunds FROM acq_txns WHERE " col                            \
+	       " = ?1 AND kind = 0 AND "                                                             \
+	       "at >= ?7"
+
+struct counts_args {
+	const char *key;
+	int64_t w2, w3, w4, w5, w6, from;
+};
+struct counts_row {
+	int64_t c2, s2, d2, c3, s3, d3, c4, s4, d4, c5, s5, d5, c6, s6, d6;
+	int64_t last_at, purchases, refunds;
+};
+static const struct store_col counts_arg_cols[] = {
+    STORE_COLS(struct counts_args, key, w2, w3, w4, w5, w6, from)};
+static const struct store_row counts_args = STORE_ROW(struct counts_args, counts_arg_cols);
+static const struct store_col counts_cols[] = {STORE_COLS(struct counts_row, c2, s2, d2, c3, s3, d3,
+                                                          c4, s4, d4, c5, s5, d5, c6, s6, d6,
+                                                          last_at, purchases, refunds)};
+static const struct store_row counts_row = STORE_ROW(struct counts_row, counts_cols);
+
+int store_risk_counts(store *s, int who, const char *key, const int64_t since[STORE_RISK_WINDOWS],
+                      int64_t from, struct store_risk_counts *out)
+{
+	static const struct store_query queries[] = {
+	    STORE_Q(COUNTS("pan_hash"), &counts_args, &counts_row),
+	    STORE_Q(COUNTS("tid"), &counts_args, &counts_row),
+	    STORE_Q(COUNTS("mid"), &counts_args, &counts_row),
+	};
+	struct counts_args a = {key, since[0], since[1], since[2], since[3], since[4], from};
+	struct counts_row r;
+	int rc;
+
+	if (who < STORE_RISK_CARD || who > STORE_RISK_MERCHANT || key == NULL || out == NULL)
+		return STORE_EARG;
+	if ((rc = store_q_get(s, &queries[who], &a, &r)) != STORE_OK)
+		return rc;
+	*out = (struct store_risk_counts){
+	    .count = {r.c2, r.c3, r.c4, r.c5, r.c6},
+	    .sum = {r.s2, r.s3, r.s4, r.s5, r.s6},
+	    .declines = {r.d2, r.d3, r.d4, r.d5, r.d6},
+	    .last_at = r.last_at,
+	    .purchases_day = r.purchases,
+	    .refunds_day = r.refunds,
+	};
+	return STORE_OK;
+}
+
+struct cm_args {
+	const char *pan_hash, *mid;
+	int64_t since30, since_day, from;
+};
+static const struct store_col cm_arg_cols[] = {
+    STORE_COLS(struct cm_args, pan_hash, mid, since30, since_day, from)};
+static const struct store_row cm_args = STORE_ROW(struct cm_args, cm_arg_cols);
+static const struct store_col cm_cols[] = {STORE_COLS(struct store_risk_card_merchant, count_30m,
+                                                      split_30m, count_day, sum_day, round_day)};
+static const struct store_row cm_row = STORE_ROW(struct store_risk_card_merchant, cm_cols);
+
+int store_risk_card_merchant(store *s, const char *pan_hash, const char *mid, int64_t since30,
+                             int64_t since_day, struct store_risk_card_merchant *out)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT COALESCE(SUM(at >= ?3 AND " PAYMENT "), 0) AS count_30m, "
+	    "COALESCE(SUM(at >= ?3 AND " PAYMENT " AND amount % 100000 >= 95000), 0) AS split_30m, "
+	    "COALESCE(SUM(at >= ?4 AND " PAYMENT "), 0) AS count_day, "
+	    "COALESCE(SUM(CASE WHEN at >= ?4 AND " PAYMENT " THEN amount END), 0) AS sum_day, "
+	    "COALESCE(SUM(at >= ?4 AND " PAYMENT " AND amount > 0 AND amount % 100000 = 0), 0) "
+	    "AS round_day FROM acq_txns WHERE pan_hash = ?1 AND at >= ?5 AND mid = ?2 AND kind = 0",
+	    &cm_args, &cm_row);
+
+	return store_q_get(s, &q,
+	                   &(struct cm_args){pan_hash, mid, since30, since_day,
+	                                     since30 < since_day ? since30 : since_day},
+	                   out);
+}
+
+struct cards_args {
+	const char *tid;
+	int64_t since;
+	const char *pan_hash;
+};
+struct cards_row {
+	int64_t cards, seen;
+};
+static const struct store_col cards_arg_cols[] = {
+    STORE_COLS(struct cards_args, tid, since, pan_hash)};
+static const struct store_row cards_args = STORE_ROW(struct cards_args, cards_arg_cols);
+static const struct store_col cards_cols[] = {STORE_COLS(struct cards_row, cards, seen)};
+static const struct store_row cards_row = STORE_ROW(struct cards_row, cards_cols);
+
+int store_risk_terminal_cards(store *s, const char *tid, int64_t since, const char *pan_hash,
+                              int64_t *cards, bool *seen)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT COUNT(DISTINCT pan_hash) AS cards, COALESCE(MAX(pan_hash = ?3), 0) AS "
+	            "seen FROM acq_txns WHERE tid = ?1 AND at >= ?2 AND kind = 0 AND " PAYMENT,
+	            &cards_args, &cards_row);
+	struct cards_row r;
+	int rc = store_q_get(s, &q, &(struct cards_args){tid, since, pan_hash}, &r);
+
+	*cards = rc == STORE_OK ? r.cards : 0;
+	*seen = rc == STORE_OK && r.seen != 0;
+	return rc;
+}
+
+/* ---- Hits ---- */
+
+typedef struct store_risk_hit hit;
+static const struct store_col hit_cols[] = {
+    STORE_COLS(hit, id, txn_id, at, rule, action, rc, numbers)};
+static const struct store_row hit_row = STORE_ROW(hit, hit_cols);
+static const struct store_col hit_new_cols[] = {
+    STORE_COLS(hit, txn_id, at, rule, action, rc, numbers)};
+static const struct store_row hit_new = STORE_ROW(hit, hit_new_cols);
+
+STORE_FN_INSERT(store_risk_hit_add, hit,
+                "INSERT INTO risk_hits (txn_id, at, rule, action, rc, numbers) VALUES (?, ?, ?, "
+                "?, ?, ?)",
+                hit_new)
+STORE_FN_EACH_KEY(store_risk_hit_list, int64_t, hit,
+                  "SELECT id, txn_id, at, rule, action, rc, numbers FROM risk_hits WHERE txn_id "
+                  "= ?1 ORDER BY id",
+                  store_args_id, hit_row)
+
+/* ---- Cases ---- */
+
+typedef struct store_risk_case rcase;
+#define CASE_COLUMNS                                                                               \
+	"id, opened_at, status, txn_ids, rrn, tid, mid, masked, pan_hash, rules, numbers, "        \
+	"verdict, reason, closed_by, closed_at"
+static const struct store_col case_cols[] = {STORE_COLS(rcase, id, opened_at, status, txn_ids, rrn,
+                                                        tid, mid, masked, pan_hash, rules, numbers,
+                                                        verdict, reason, closed_by, closed_at)};
+static const struct store_row case_row = STORE_ROW(rcase, case_cols);
+static const struct store_col case_new_cols[] = {
+    STORE_COLS(rcase, opened_at, txn_ids, rrn, tid, mid, masked, pan_hash, rules, numbers)};
+static const struct store_row case_new = STORE_ROW(rcase, case_new_cols);
+
+int store_risk_case_open(store *s, struct store_risk_case *c)
+{
+	static const struct store_query q =
+	    STORE_Q("INSERT INTO risk_cases (status, opened_at, txn_ids, rrn, tid, mid, masked, "
+	            "pan_hash, rules, numbers) VALUES ('open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	            &case_new, NULL);
+
+	snprintf(c->status, sizeof c->status, "open");
+	return store_q_run(s, &q, c, &c->id);
+}
+
+STORE_FN_GET(store_risk_case_get, int64_t, rcase,
+             "SELECT " CASE_COLUMNS " FROM risk_cases WHERE id = ?1", store_args_id, case_row)
+
+struct close_args {
+	int64_t id;
+	const char *verdict, *reason, *by;
+	int64_t at;
+};
+static const struct store_col close_cols[] = {
+    STORE_COLS(struct close_args, id, verdict, reason, by, at)};
+static const struct store_row close_args = STORE_ROW(struct close_args, close_cols);
+
+int store_risk_case_close(store *s, int64_t id, const char *verdict, const char *reason,
+                          const char *by, int64_t at)
+{
+	static const struct store_query q =
+	    STORE_Q("UPDATE risk_cases SET status = 'closed', verdict = ?2, reason = ?3, closed_by "
+	            "= ?4, closed_at = ?5 WHERE id = ?1 AND status = 'open'",
+	            &close_args, NULL);
+
+	return store_q_update(s, &q, &(struct close_args){id, verdict, reason, by, at});
+}
+
+typedef struct store_risk_case_filter case_filter;
+static const struct store_col case_filter_cols[] = {
+    STORE_COLS(case_filter, open_only, after_id, limit)};
+static const struct store_row case_filter_args = STORE_ROW(case_filter, case_filter_cols);
+
+STORE_FN_EACH_FILTER(store_risk_case_list, case_filter, rcase,
+                     "SELECT " CASE_COLUMNS " FROM risk_cases WHERE (?1 = 0 OR status = 'open') "
+                     "AND id > ?2 ORDER BY id LIMIT ?3",
+                     case_filter_args, case_row)
+
+/* ---- Lists ---- */
+
+typedef struct store_risk_entry entry;
+static const struct store_col entry_cols[] = {
+    STORE_COLS(entry, kind, key, list, masked, reason, at)};
+static const struct store_row entry_row = STORE_ROW(entry, entry_cols);
+
+STORE_FN_PUT(store_risk_list_add, entry,
+             "INSERT INTO risk_lists (kind, key, list, masked, reason, at) VALUES (?1, ?2, ?3, "
+             "?4, ?5, ?6) ON CONFLICT (kind, key, list) DO UPDATE SET masked = ?4, reason = ?5, "
+             "at = ?6",
+             entry_row)
+
+struct entry_key {
+	const char *kind, *key, *list;
+};
+static const struct store_col entry_key_cols[] = {STORE_COLS(struct entry_key, kind, key, list)};
+static const struct store_row entry_key = STORE_ROW(struct entry_key, entry_key_cols);
+
+int store_risk_list_remove(store *s, const char *kind, const char *key, const char *list)
+{
+	static const struct store_query q = STORE_Q(
+	    "DELETE FROM risk_lists WHERE kind = ?1 AND key = ?2 AND list = ?3", &entry_key, NULL);
+
+	return store_q_update(s, &q, &(struct entry_key){kind, key, list});
+}
+
+int store_risk_list_find(store *s, const char *kind, const char *key, const char *list,
+                         struct store_risk_entry *out)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT kind, key, list, masked, reason, at FROM risk_lists WHERE kind = ?1 AND "
+	    "key = ?2 AND list = ?3",
+	    &entry_key, &entry_row);
+
+	return store_q_get(s, &q, &(struct entry_key){kind, key, list}, out);
+}
+
+struct each_args {
+	const char *kind, *list;
+};
+static const struct store_col each_cols[] = {STORE_COLS(struct each_args, kind, list)};
+static const struct store_row each_args = STORE_ROW(struct each_args, each_cols);
+
+int store_risk_list_each(store *s, const char *kind, const char *list,
+                         int (*fn)(void *ctx, const struct store_risk_entry *e), void *ctx)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT kind, key, list, masked, reason, at FROM risk_lists WHERE (?1 = '' OR "
+	            "kind = ?1) AND (?2 = '' OR list = ?2) ORDER BY kind, key, list",
+	            &each_args, &entry_row);
+	entry e;
+
+	STORE_WALK(s, &q, (&(struct each_args){kind, list}), e, fn, ctx);
+}
+
+struct listed_args {
+	const char *card, *tid, *mid;
+};
+struct listed_row {
+	bool card_blocked, card_watched, terminal_blocked, terminal_watched, merchant_blocked,
+	    merchant_watched;
+};
+static const struct store_col listed_arg_cols[] = {STORE_COLS(struct listed_args, card, tid, mid)};
+static const struct store_row listed_args = STORE_ROW(struct listed_args, listed_arg_cols);
+static const struct store_col listed_cols[] = {
+    STORE_COLS(struct listed_row, card_blocked, card_watched, terminal_blocked, terminal_watched,
+               merchant_blocked, merchant_watched)};
+static const struct store_row listed_row = STORE_ROW(struct listed_row, listed_cols);
+
+#define LISTED(kind, n, list)                                                                      \
+	"COALESCE(MAX(kind = '" kind "' AND key = ?" #n " AND list = '" list "'), 0) AS " kind     \
+	"_" list
+
+/* One read of the primary key's three ranges. */
+int store_risk_listed(store *s, const char *pan_hash, const char *tid, const char *mid,
+                      struct store_risk_listed *out)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT " LISTED("card", 1, "blocked") ", " LISTED("card", 1, "watched") ", " LISTED(
+	        "terminal", 2,
+	        "blocked") ", " LISTED("terminal", 2,
+	                               "watched") ", " LISTED("merchant", 3,
+	                                                      "blocked") ", " LISTED("merchant", 3,
+	                                                                             "watched") " FROM risk_lists WHERE (kind = 'card' AND key = "
+	                                                                                        "?1) OR (kind = 'terminal' AND key = ?2) OR (kind "
+	                                                                                        "= 'merchant' AND key = ?3)",
+	    &listed_args, &listed_row);
+	struct listed_row r;
+	int rc = store_q_get(s, &q, &(struct listed_args){pan_hash, tid, mid}, &r);
+
+	if (rc != STORE_OK)
+		return rc;
+	*out =
+	    (struct store_risk_listed){r.card_blocked,     r.card_watched,     r.terminal_blocked,
+	                               r.terminal_watched, r.merchant_blocked, r.merchant_watched};
+	return STORE_OK;
+}

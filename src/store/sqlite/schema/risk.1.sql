@@ -1,0 +1,40 @@
+-- The risk module (docs/risk.md): the context is read from acq_txns by indexed queries inside
+-- the batch's transaction (store/sqlite/risk.c says why), through these indexes; the rules that
+-- fired on each request; the cases an analyst reviews; the blocked and watched lists.
+CREATE INDEX IF NOT EXISTS acq_txns_card_at ON acq_txns(pan_hash, at);
+CREATE INDEX IF NOT EXISTS acq_txns_tid_at ON acq_txns(tid, at);
+CREATE INDEX IF NOT EXISTS acq_txns_mid_at ON acq_txns(mid, at);
+CREATE TABLE risk_hits (
+    id INTEGER PRIMARY KEY,
+    txn_id INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    action TEXT NOT NULL,
+    rc TEXT NOT NULL,
+    numbers TEXT NOT NULL
+);
+CREATE INDEX risk_hits_txn ON risk_hits(txn_id);
+CREATE TABLE risk_cases (
+    id INTEGER PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+    opened_at INTEGER NOT NULL,
+    txn_ids TEXT NOT NULL,
+    rrn TEXT NOT NULL, tid TEXT NOT NULL, mid TEXT NOT NULL,
+    masked TEXT NOT NULL, pan_hash TEXT NOT NULL,
+    rules TEXT NOT NULL,
+    numbers TEXT NOT NULL,
+    verdict TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    closed_by TEXT NOT NULL DEFAULT '',
+    closed_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX risk_cases_status ON risk_cases(status, id);
+CREATE TABLE risk_lists (
+    kind TEXT NOT NULL CHECK (kind IN ('card', 'terminal', 'merchant')),
+    key TEXT NOT NULL,
+    list TEXT NOT NULL CHECK (list IN ('blocked', 'watched')),
+    masked TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (kind, key, list)
+) WITHOUT ROWID;
