@@ -32,6 +32,7 @@
 
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
+#include "risk/risk.h"
 #include "settle/settle.h"
 #include "store/store.h"
 #include "store/store_acquirer.h"
@@ -112,6 +113,10 @@ struct acquirer_reply {
 	size_t failed_len;
 	struct acquirer_outcome out;
 };
+
+/* The risk rules the pipeline runs (NULL or none: no rules), the caller's, read by each request
+ * until the next call: swap them between batches only, and free the old ones after. */
+void acquirer_set_rules(acquirer *a, const risk_rules *rules);
 
 int acquirer_begin(acquirer *a);
 /* msg: a cup-pos frame without its 2-byte length (TPDU, header, MTI, bitmap, fields), read

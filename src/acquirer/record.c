@@ -154,6 +154,7 @@ int acquirer_stage_record(struct txn *t)
 	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96. */
 	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
 		return acquirer_from_store(rc);
+	t->row_id = row.id;
 	/* A new software version, reported by a request that passed the MAC: written once. */
 	if (t->version[0] != '\0' && strcmp(t->version, t->term.version) != 0) {
 		memcpy(t->term.version, t->version, sizeof t->term.version);

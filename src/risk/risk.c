@@ -3,6 +3,7 @@
  * result codes. */
 #include "risk/internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define RISK_VAR_NAME_(id, name) name,
@@ -79,4 +80,20 @@ const char *risk_strerror(int rc)
 	default:
 		return "unknown error";
 	}
+}
+
+int risk_error_line(const char *err)
+{
+	const char *line = NULL;
+
+	if (err == NULL)
+		return 0;
+	/* The last ":DIGITS: " (a file's name may hold a colon). */
+	for (const char *q = strchr(err, ':'); q != NULL; q = strchr(q + 1, ':')) {
+		size_t n = strspn(q + 1, "0123456789");
+
+		if (n > 0 && q[1 + n] == ':' && q[2 + n] == ' ')
+			line = q + 1;
+	}
+	return line != NULL ? atoi(line) : 0;
 }

@@ -127,6 +127,8 @@ int risk_rules_load(const char *path, risk_rules **out, char *err, size_t errlen
 int risk_rules_parse(const char *text, const char *name, risk_rules **out, char *err,
                      size_t errlen);
 void risk_rules_free(risk_rules *r);
+/* The LINE of an error "FILE:LINE: why" as risk_rules_load() writes it; 0 when none. */
+int risk_error_line(const char *err);
 
 size_t risk_rules_count(const risk_rules *r);
 /* Rule i: its name, its condition as written (spaces collapsed), its action and RC ("" but

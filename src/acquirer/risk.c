@@ -1,0 +1,354 @@
+/* risk.c — the risk stage (docs/risk.md): a payment's or refund's context built from the
+ * request and the store (store_risk.h: the host's rows, read in the batch's transaction), the
+ * rules in force run over it (risk.h), and the strongest action applied — review (approve, a
+ * case opened), decline RC, require_auth (C1), revoke_auth (the card's authentication revoked,
+ * C2), suspend_terminal (58, the terminal suspended). After the record stage, each rule that
+ * fired is kept with the request's row, and the case opened. Time is the host's clock in its
+ * local time ([host] utc_offset), never fields 12 and 13. */
+#include "acquirer/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "audit/audit.h"
+#include "rcode/rcode.h"
+#include "store/store_risk.h"
+
+#define DAY_SECONDS 86400
+
+void acquirer_set_rules(acquirer *a, const risk_rules *rules)
+{
+	a->rules = rules;
+}
+
+static const int64_t window_seconds[STORE_RISK_WINDOWS - 1] = {600, 1800, 3600, DAY_SECONDS};
+
+/* The request's own values: amount, type, product, channel, the local time, the MCC. */
+static int fill_txn(struct txn *t, struct risk_ctx *c, int64_t *day_start)
+{
+	static const int types[REQUEST_TYPE_MAX + 1] = {[REQUEST_PURCHASE] = RISK_TYPE_PURCHASE,
+	                                                [REQUEST_PREAUTH] = RISK_TYPE_PREAUTH,
+	                                                [REQUEST_COMPLETION] = RISK_TYPE_COMPLETION,
+	                                                [REQUEST_REFUND] = RISK_TYPE_REFUND};
+	static const int channels[] = {[REQUEST_ENTRY_MANUAL] = RISK_CHANNEL_MANUAL,
+	                               [REQUEST_ENTRY_STRIPE] = RISK_CHANNEL_SWIPE,
+	                               [REQUEST_ENTRY_CHIP] = RISK_CHANNEL_CHIP,
+	                               [REQUEST_ENTRY_FALLBACK] = RISK_CHANNEL_FALLBACK};
+	int64_t local = t->now + (int64_t)t->a->cfg.utc_offset * 60;
+	int64_t sec = ((local % DAY_SECONDS) + DAY_SECONDS) % DAY_SECONDS;
+	struct issuer_card card;
+	int rc;
+
+	*day_start = t->now - sec;
+	c->v[RISK_V_AMOUNT] = t->rq.amount;
+	c->v[RISK_V_TYPE] =
+	    t->rq.type >= 0 && t->rq.type <= REQUEST_TYPE_MAX ? types[t->rq.type] : 0;
+	c->v[RISK_V_CHANNEL] = channels[t->rq.card.entry];
+	c->v[RISK_V_HOUR] = sec / 3600;
+	c->v[RISK_V_MINUTE] = sec / 60 % 60;
+	c->v[RISK_V_MCC] = strtoll(t->merchant.mcc, NULL, 10);
+	if (risk_rules_uses(t->a->rules, RISK_V_PRODUCT)) {
+		rc = issuer_card_find(t->a->is, t->rq.card.pan, &card);
+		if (rc != ISSUER_OK && rc != ISSUER_ENOTFOUND)
+			return ACQUIRER_ESTORE;
+		c->v[RISK_V_PRODUCT] = rc == ISSUER_OK ? (int64_t)card.product : 0;
+	}
+	return ACQUIRER_OK;
+}
+
+/* The windows of who's values that a rule reads, a bit each (0: none): base is its first
+ * value (the 10-minute count), then counts and sums in pairs; declines (-1: none) its
+ * 10-minute, 1-hour and day declines; day_totals the merchant's purchases and refunds. */
+static unsigned windows_read(const risk_rules *r, int base, int declines, bool day_totals)
+{
+	static const int decline_windows[3] = {STORE_RISK_10M, STORE_RISK_1H, STORE_RISK_DAY};
+	unsigned w = 0;
+
+	for (int i = 0; i < 2 * STORE_RISK_WINDOWS; i++)
+		if (risk_rules_uses(r, base + i))
+			w |= 1u << (i / 2);
+	for (int i = 0; declines >= 0 && i < 3; i++)
+		if (risk_rules_uses(r, declines + i))
+			w |= 1u << decline_windows[i];
+	if (day_totals)
+		w |= 1u << STORE_RISK_DAY;
+	return w;
+}
+
+/* One of card, terminal, merchant: its windows' counts and sums (this payment in them), its
+ * declines, and for the card the gap since its last payment, for the merchant its day's
+ * purchases and refunds (this refund in them). */
+static int fill_counts(struct txn *t, struct risk_ctx *c, int who, const char *key, int base,
+                       int declines, const int64_t since[STORE_RISK_WINDOWS])
+{
+	const risk_rules *r = t->a->rules;
+	bool merchant = who == STORE_RISK_MERCHANT, card = who == STORE_RISK_CARD;
+	bool totals = merchant && (risk_rules_uses(r, RISK_V_MERCHANT_PURCHASES_DAY) ||
+	                           risk_rules_uses(r, RISK_V_MERCHANT_REFUNDS_DAY));
+	unsigned w = windows_read(r, base, declines, totals);
+	bool pay = c->v[RISK_V_TYPE] != RISK_TYPE_REFUND;
+	struct store_risk_counts n;
+	int64_t from = t->now;
+	int rc;
+
+	if (card && risk_rules_uses(r, RISK_V_CARD_LAST_GAP))
+		w |= 1u << STORE_RISK_24H;
+	if (w == 0)
+		return ACQUIRER_OK;
+	for (int i = 0; i < STORE_RISK_WINDOWS; i++)
+		if ((w & (1u << i)) && since[i] < from)
+			from = since[i];
+	if ((rc = store_risk_counts(t->a->s, who, key, since, from, &n)) != STORE_OK)
+		return acquirer_from_store(rc);
+	for (int i = 0; i < STORE_RISK_WINDOWS; i++) {
+		c->v[base + 2 * i] = n.count[i] + pay;
+		c->v[base + 2 * i + 1] = n.sum[i] + (pay ? t->rq.amount : 0);
+	}
+	if (declines >= 0) {
+		c->v[declines] = n.declines[STORE_RISK_10M];
+		c->v[declines + 1] = n.declines[STORE_RISK_1H];
+		c->v[declines + 2] = n.declines[STORE_RISK_DAY];
+	}
+	if (card)
+		c->v[RISK_V_CARD_LAST_GAP] = n.last_at > 0 ? t->now - n.last_at : -1;
+	if (merchant) {
+		c->v[RISK_V_MERCHANT_PURCHASES_DAY] = n.purchases_day;
+		c->v[RISK_V_MERCHANT_REFUNDS_DAY] = n.refunds_day + (pay ? 0 : t->rq.amount);
+	}
+	return ACQUIRER_OK;
+}
+
+/* The card at this merchant, the terminal's distinct cards, the lists. */
+static int fill_relations(struct txn *t, struct risk_ctx *c, const int64_t since[])
+{
+	const risk_rules *r = t->a->rules;
+	bool pay = c->v[RISK_V_TYPE] != RISK_TYPE_REFUND, seen;
+	int64_t amount = t->rq.amount;
+	struct store_risk_card_merchant cm;
+	struct store_risk_listed l;
+	int rc;
+
+	if (risk_rules_uses(r, RISK_V_CARD_MERCHANT_COUNT_30M) ||
+	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_COUNT_DAY) ||
+	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_SUM_DAY) ||
+	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_SPLIT_30M) ||
+	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_ROUND_DAY)) {
+		if ((rc = store_risk_card_merchant(t->a->s, t->pan_hash, t->mid,
+		                                   since[STORE_RISK_30M], since[STORE_RISK_DAY],
+		                                   &cm)) != STORE_OK)
+			return acquirer_from_store(rc);
+		c->v[RISK_V_CARD_MERCHANT_COUNT_30M] = cm.count_30m + pay;
+		c->v[RISK_V_CARD_MERCHANT_COUNT_DAY] = cm.count_day + pay;
+		c->v[RISK_V_CARD_MERCHANT_SUM_DAY] = cm.sum_day + (pay ? amount : 0);
+		c->v[RISK_V_CARD_MERCHANT_SPLIT_30M] =
+		    cm.split_30m + (pay && amount % 100000 >= 95000);
+		c->v[RISK_V_CARD_MERCHANT_ROUND_DAY] =
+		    cm.round_day + (pay && amount > 0 && amount % 100000 == 0);
+	}
+	if (risk_rules_uses(r, RISK_V_TERMINAL_CARDS_DAY)) {
+		rc = store_risk_terminal_cards(t->a->s, t->tid, since[STORE_RISK_DAY], t->pan_hash,
+		                               &c->v[RISK_V_TERMINAL_CARDS_DAY], &seen);
+		if (rc != STORE_OK)
+			return acquirer_from_store(rc);
+		c->v[RISK_V_TERMINAL_CARDS_DAY] += pay && !seen;
+	}
+	for (int v = RISK_V_CARD_BLOCKED; v <= RISK_V_MERCHANT_WATCHED; v++) {
+		if (!risk_rules_uses(r, v))
+			continue;
+		if ((rc = store_risk_listed(t->a->s, t->pan_hash, t->tid, t->mid, &l)) != STORE_OK)
+			return acquirer_from_store(rc);
+		c->v[RISK_V_CARD_BLOCKED] = l.card_blocked;
+		c->v[RISK_V_CARD_WATCHED] = l.card_watched;
+		c->v[RISK_V_TERMINAL_BLOCKED] = l.terminal_blocked;
+		c->v[RISK_V_TERMINAL_WATCHED] = l.terminal_watched;
+		c->v[RISK_V_MERCHANT_BLOCKED] = l.merchant_blocked;
+		c->v[RISK_V_MERCHANT_WATCHED] = l.merchant_watched;
+		break;
+	}
+	return ACQUIRER_OK;
+}
+
+/* The context of t: only what the rules in force read is fetched. */
+static int build_context(struct txn *t, struct risk_ctx *c)
+{
+	int64_t since[STORE_RISK_WINDOWS], day_start;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if ((rc = fill_txn(t, c, &day_start)) != ACQUIRER_OK)
+		return rc;
+	for (int i = 0; i < STORE_RISK_WINDOWS - 1; i++)
+		since[i] = t->now - window_seconds[i]; /* 10 minutes: from now - 600 on */
+	since[STORE_RISK_DAY] = day_start;
+	if ((rc = fill_counts(t, c, STORE_RISK_CARD, t->pan_hash, RISK_V_CARD_COUNT_10M,
+	                      RISK_V_CARD_DECLINES_10M, since)) != ACQUIRER_OK ||
+	    (rc = fill_counts(t, c, STORE_RISK_TERMINAL, t->tid, RISK_V_TERMINAL_COUNT_10M,
+	                      RISK_V_TERMINAL_DECLINES_10M, since)) != ACQUIRER_OK ||
+	    (rc = fill_counts(t, c, STORE_RISK_MERCHANT, t->mid, RISK_V_MERCHANT_COUNT_10M, -1,
+	                      since)) != ACQUIRER_OK)
+		return rc;
+	return fill_relations(t, c, since);
+}
+
+/* suspend_terminal: the terminal suspended pending review, audited as the host's doing, in
+ * the request's savepoint (as merchant_terminal_set_state() audits it: "terminal.suspend"). */
+static int suspend_terminal(struct txn *t, const char *reason)
+{
+	char object[32];
+	json_t *before, *after;
+	int rc;
+
+	t->term.status = STORE_TERMINAL_SUSPENDED;
+	if ((rc = store_terminal_update(t->a->s, &t->term)) != STORE_OK)
+		return acquirer_from_store(rc);
+	snprintf(object, sizeof object, "terminal:%s", t->tid);
+	before = json_pack("{s:s, s:s}", "tid", t->tid, "state", "active");
+	after = json_pack("{s:s, s:s, s:s}", "tid", t->tid, "state", "suspended", "reason", reason);
+	rc = before == NULL || after == NULL
+	         ? ACQUIRER_ENOMEM
+	         : (audit_record(t->a->s, "host", "terminal.suspend", object, before, after,
+	                         t->now) == AUDIT_OK
+	                ? ACQUIRER_OK
+	                : ACQUIRER_ESTORE);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+/* revoke_auth: the card's verified authentication invalid ("risk_revoked"), in the request's
+ * savepoint; a card the local issuer does not know has none. */
+static int revoke_auth(struct txn *t)
+{
+	struct issuer_card card;
+	int rc = issuer_card_find(t->a->is, t->rq.card.pan, &card);
+
+	if (rc == ISSUER_ENOTFOUND)
+		return ACQUIRER_OK;
+	if (rc != ISSUER_OK || issuer_cardauth_revoke(t->a->is, card.id) != ISSUER_OK)
+		return ACQUIRER_ESTORE;
+	return ACQUIRER_OK;
+}
+
+/* require_auth: a card authenticated and still valid passes; else C1. */
+static int require_auth(struct txn *t, bool *passes)
+{
+	enum issuer_cardauth_state state;
+	char why[32];
+	int rc = issuer_cardauth_state(t->a->is, t->rq.card.pan, t->now, &state, why);
+
+	if (rc != ISSUER_OK && rc != ISSUER_ENOTFOUND)
+		return ACQUIRER_ESTORE;
+	*passes = rc == ISSUER_OK && state == ISSUER_CARDAUTH_VALID;
+	return ACQUIRER_OK;
+}
+
+/* The risk rules in force on a payment or refund: the action of the strongest that fired. */
+int acquirer_stage_risk(struct txn *t)
+{
+	struct risk_result *res = &t->risk;
+	bool passes = false;
+	int rc;
+
+	if (risk_rules_count(t->a->rules) == 0)
+		return STAGE_NEXT;
+	if ((rc = build_context(t, &t->risk_ctx)) != ACQUIRER_OK)
+		return rc;
+	risk_eval(t->a->rules, &t->risk_ctx, res);
+	t->risk_rules = t->a->rules;
+	if (res->by == NULL)
+		return STAGE_NEXT;
+	snprintf(t->reason, sizeof t->reason, "risk_%s", res->by);
+	switch (res->action) {
+	case RISK_SUSPEND_TERMINAL:
+		if ((rc = suspend_terminal(t, t->reason)) != ACQUIRER_OK)
+			return rc;
+		break;
+	case RISK_REVOKE_AUTH:
+		if ((rc = revoke_auth(t)) != ACQUIRER_OK)
+			return rc;
+		break;
+	case RISK_REQUIRE_AUTH:
+		if ((rc = require_auth(t, &passes)) != ACQUIRER_OK)
+			return rc;
+		break;
+	case RISK_DECLINE:
+		break;
+	default: /* review, allow: the issuer decides */
+		t->reason[0] = '\0';
+		return STAGE_NEXT;
+	}
+	if (passes) {
+		t->reason[0] = '\0';
+		return STAGE_NEXT;
+	}
+	return acquirer_decide(t, res->rc, t->reason);
+}
+
+/* "rule: name=value …; rule: …" of every hit into buf. */
+static void case_numbers(const struct txn *t, char *buf, size_t len)
+{
+	size_t at = 0;
+	char one[512];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->risk.n_hits && at < len; i++) {
+		risk_hit_numbers(t->risk_rules, &t->risk.hits[i], &t->risk_ctx, one, sizeof one);
+		int n = snprintf(buf + at, len - at, "%s%s: %s", i > 0 ? "; " : "",
+		                 t->risk.hits[i].name, one);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+}
+
+/* A review: a case opened, naming the request's row, the rules and their numbers. */
+static int open_case(struct txn *t)
+{
+	struct store_risk_case c = {.opened_at = t->now};
+	size_t at = 0;
+
+	snprintf(c.txn_ids, sizeof c.txn_ids, "%lld", (long long)t->row_id);
+	snprintf(c.rrn, sizeof c.rrn, "%s", t->rrn);
+	snprintf(c.tid, sizeof c.tid, "%s", t->tid);
+	snprintf(c.mid, sizeof c.mid, "%s", t->mid);
+	snprintf(c.masked, sizeof c.masked, "%s", t->r->out.card);
+	snprintf(c.pan_hash, sizeof c.pan_hash, "%s", t->pan_hash);
+	for (size_t i = 0; i < t->risk.n_hits && at < sizeof c.rules; i++) {
+		int n = snprintf(c.rules + at, sizeof c.rules - at, "%s%s", i > 0 ? "," : "",
+		                 t->risk.hits[i].name);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+	case_numbers(t, c.numbers, sizeof c.numbers);
+	return acquirer_from_store(store_risk_case_open(t->a->s, &c));
+}
+
+/* After the record: each rule that fired kept with the request's row; a case opened when a
+ * rule asked for review and no stronger action declined the request. */
+int acquirer_stage_risk_record(struct txn *t)
+{
+	bool review = false;
+	int rc;
+
+	if (t->risk.n_hits == 0 || t->row_id == 0)
+		return STAGE_NEXT;
+	for (size_t i = 0; i < t->risk.n_hits; i++) {
+		const struct risk_hit *h = &t->risk.hits[i];
+		struct store_risk_hit row = {.txn_id = t->row_id, .at = t->now};
+
+		snprintf(row.rule, sizeof row.rule, "%s", h->name);
+		snprintf(row.action, sizeof row.action, "%s", risk_action_name(h->action));
+		snprintf(row.rc, sizeof row.rc, "%s", h->rc);
+		risk_hit_numbers(t->risk_rules, h, &t->risk_ctx, row.numbers, sizeof row.numbers);
+		if ((rc = store_risk_hit_add(t->a->s, &row)) != STORE_OK)
+			return acquirer_from_store(rc);
+		review = review || h->action == RISK_REVIEW;
+	}
+	if (review && strncmp(t->reason, "risk_", 5) != 0)
+		return open_case(t) == ACQUIRER_OK ? STAGE_NEXT : ACQUIRER_ESTORE;
+	return STAGE_NEXT;
+}
