@@ -30,6 +30,8 @@ sed -e 's/^port *=.*/port = 0/' \
 	-e 's/^daily_amount_limit *=.*/daily_amount_limit = 0/' \
 	-e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
 	"$src/etc/possum.conf" >"$tmp/possum.conf"
+# The risk rules ([risk] rules) off unless LOAD_RULES names a file ("default": the shipped).
+case ${LOAD_RULES:-none} in default) ;; *) printf '\n[risk]\nrules = %s\n' "${LOAD_RULES:-none}" >>"$tmp/possum.conf" ;; esac
 export POSSUM_CONFIG="$tmp/possum.conf"
 "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 host_pid=$!

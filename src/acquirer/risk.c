@@ -249,6 +249,7 @@ static int require_auth(struct txn *t, bool *passes)
 int acquirer_stage_risk(struct txn *t)
 {
 	struct risk_result *res = &t->risk;
+	char reason[sizeof t->reason];
 	bool passes = false;
 	int rc;
 
@@ -260,10 +261,10 @@ int acquirer_stage_risk(struct txn *t)
 	t->risk_rules = t->a->rules;
 	if (res->by == NULL)
 		return STAGE_NEXT;
-	snprintf(t->reason, sizeof t->reason, "risk_%s", res->by);
+	snprintf(reason, sizeof reason, "risk_%s", res->by);
 	switch (res->action) {
 	case RISK_SUSPEND_TERMINAL:
-		if ((rc = suspend_terminal(t, t->reason)) != ACQUIRER_OK)
+		if ((rc = suspend_terminal(t, reason)) != ACQUIRER_OK)
 			return rc;
 		break;
 	case RISK_REVOKE_AUTH:
@@ -277,14 +278,9 @@ int acquirer_stage_risk(struct txn *t)
 	case RISK_DECLINE:
 		break;
 	default: /* review, allow: the issuer decides */
-		t->reason[0] = '\0';
 		return STAGE_NEXT;
 	}
-	if (passes) {
-		t->reason[0] = '\0';
-		return STAGE_NEXT;
-	}
-	return acquirer_decide(t, res->rc, t->reason);
+	return passes ? STAGE_NEXT : acquirer_decide(t, res->rc, reason);
 }
 
 /* "rule: name=value …; rule: …" of every hit into buf. */

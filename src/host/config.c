@@ -319,12 +319,9 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		return 0;
 	case K_PATH:
 		return set_path(ld, k, v);
-	case K_RULES:
-		if (strcmp(v, "none") == 0) {
-			memcpy(dst, v, sizeof "none");
-			return 0;
-		}
-		return set_path(ld, k, v);
+	case K_RULES: /* none as it is, else a path */
+		return strcmp(v, "none") == 0 ? snprintf(dst, k->size, "none") < 0
+		                              : set_path(ld, k, v);
 	case K_OFFSET:
 		return set_offset(ld, k, v);
 	case K_DIGITS:

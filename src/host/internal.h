@@ -107,11 +107,6 @@ struct host_risk {
 	bool handed_any, started;
 };
 
-/* The name of cfg's rules for messages: the file, or "etc/risk.rules (built in)". */
-const char *host_risk_source(const struct host_config *cfg);
-/* Reads cfg's rules ([risk] rules: empty the built-in etc/risk.rules, "none" NULL): RISK_OK,
- * or the risk.h code with err "FILE:LINE: why". */
-int host_risk_load(const struct host_config *cfg, risk_rules **out, char *err, size_t errlen);
 /* Puts hr->rules in force and handles SIGHUP on loop; 0 or -1. */
 int host_risk_start(struct host_risk *hr, uv_loop_t *loop);
 /* The API's reload, on its thread: RISK_OK with *count the new rules' (in force by the next

@@ -177,6 +177,8 @@ static int primary(struct parser *ps)
 		return fail(
 		    ps, *ps->p == '\0' ? "a condition ends too soon" : "a value expected, not '%c'",
 		    *ps->p);
+	if (n == 4 && memcmp(ps->p, "then", 4) == 0)
+		return fail(ps, "a value expected before 'then'");
 	if ((var = risk_var_find(ps->p, n)) >= 0) {
 		ps->p += n;
 		use_var(ps, var);
