@@ -102,6 +102,9 @@ struct txn {
 	struct store_terminal term;
 	struct store_merchant merchant; /* the terminal's, read with it */
 	char version[17];               /* the application version it reports (59.A2.05); "" none */
+	/* The location it reports (59.A2.06, purchase and pre-authorization), in micro-degrees. */
+	bool has_location;
+	int64_t location_lat, location_lon;
 	bool have_term, sign_in_again;
 	struct request rq; /* the request, read once (read.c) */
 	char pan_hash[2 * HSM_PAN_HASH_LEN + 1];

@@ -137,6 +137,27 @@ int acquirer_undo_follow_up(struct txn *t, const struct store_acq_txn *f)
 	return acquirer_from_store(store_acq_txn_update(t->a->s, &orig));
 }
 
+/* What a request that passed the MAC reports of its terminal, kept on the terminal's row in the
+ * request's transaction: a new software version (written once), the location and its time. */
+static int reported(struct txn *t)
+{
+	int rc;
+
+	if (t->version[0] != '\0' && strcmp(t->version, t->term.version) != 0) {
+		memcpy(t->term.version, t->version, sizeof t->term.version);
+		if ((rc = store_terminal_update(t->a->s, &t->term)) != STORE_OK)
+			return acquirer_from_store(rc);
+	}
+	if (t->has_location) {
+		t->term.reported_lat = t->location_lat;
+		t->term.reported_lon = t->location_lon;
+		t->term.reported_at = t->now;
+		if ((rc = store_terminal_set_reported(t->a->s, &t->term)) != STORE_OK)
+			return acquirer_from_store(rc);
+	}
+	return STAGE_NEXT;
+}
+
 /* One row for a request whose identity it took (a reversal writes its own). */
 int acquirer_stage_record(struct txn *t)
 {
@@ -155,13 +176,7 @@ int acquirer_stage_record(struct txn *t)
 	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
 		return acquirer_from_store(rc);
 	t->row_id = row.id;
-	/* A new software version, reported by a request that passed the MAC: written once. */
-	if (t->version[0] != '\0' && strcmp(t->version, t->term.version) != 0) {
-		memcpy(t->term.version, t->version, sizeof t->term.version);
-		if ((rc = store_terminal_update(t->a->s, &t->term)) != STORE_OK)
-			return acquirer_from_store(rc);
-	}
-	return STAGE_NEXT;
+	return reported(t);
 }
 
 /* docs/architecture.md "notifications": the cardholder's text of the outcome joins the request's

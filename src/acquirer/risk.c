@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "audit/audit.h"
+#include "common/geo.h"
 #include "rcode/rcode.h"
 #include "store/store_risk.h"
 
@@ -50,6 +51,12 @@ static int fill_txn(struct txn *t, struct risk_ctx *c, int64_t *day_start)
 	c->v[RISK_V_HOUR] = sec / 3600;
 	c->v[RISK_V_MINUTE] = sec / 60 % 60;
 	c->v[RISK_V_MCC] = strtoll(t->merchant.mcc, NULL, 10);
+	/* The location this request reports (59.A2.06) against the terminal's registered one. */
+	if (t->has_location && (t->term.lat != 0 || t->term.lon != 0)) {
+		c->v[RISK_V_LOCATION_KNOWN] = 1;
+		c->v[RISK_V_DISTANCE] =
+		    geo_distance_m(t->term.lat, t->term.lon, t->location_lat, t->location_lon);
+	}
 	if (risk_rules_uses(t->a->rules, RISK_V_PRODUCT)) {
 		rc = issuer_card_find(t->a->is, t->rq.card.pan, &card);
 		if (rc != ISSUER_OK && rc != ISSUER_ENOTFOUND)

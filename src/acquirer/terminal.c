@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/geo.h"
 #include "common/hex.h"
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
@@ -118,13 +119,30 @@ static void reported_version(struct txn *t, const char *f59)
 			t->version[i] = '?';
 }
 
+/* The location of 59.A2.06 ("LAT,LON" in micro-degrees) into t, on a purchase or a
+ * pre-authorization: absent, none; anything but two numbers in range is a format error (30). */
+static int reported_location(struct txn *t, const char *f59)
+{
+	char text[1000];
+
+	if (t->type->request != REQUEST_PURCHASE && t->type->request != REQUEST_PREAUTH)
+		return STAGE_NEXT;
+	if (!f59_sub(f59, "06", text, sizeof text))
+		return STAGE_NEXT;
+	if (geo_parse(text, &t->location_lat, &t->location_lon) != GEO_OK)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, "location");
+	t->has_location = true;
+	return STAGE_NEXT;
+}
+
 /* Known, active (97: a terminal registered, suspended or retired serves nothing), of this
  * merchant (58 and a risk event), whose merchant is active for anything with a card (03: a
  * suspended or closed merchant takes no payment, but its terminals still reverse, settle and
  * upload what they did before), signed in where the transaction needs working keys — a
  * terminal that is not is asked to sign in again (A0, which makes the terminal sign in once
  * and retry; header processing request 6) — and, where it sends field 59, the SN of its
- * binding (58 and a risk event) with that SN's ciphertext under its track key (58). */
+ * binding (58 and a risk event) with that SN's ciphertext under its track key (58), and the
+ * location it reports, well formed (30). */
 int acquirer_stage_terminal(struct txn *t)
 {
 	char f59[1000], sn[ACQUIRER_SN_MAX + 1] = "";
@@ -165,6 +183,8 @@ int acquirer_stage_terminal(struct txn *t)
 		return acquirer_decide(t, RCODE_NOT_PERMITTED_TERMINAL,
 		                       "sn_ciphertext"); /* no track key to check it with */
 	reported_version(t, f59);
+	if ((rc = reported_location(t, f59)) != STAGE_NEXT)
+		return rc;
 	return sn_ciphertext(t, f59, sn);
 }
 

@@ -190,6 +190,20 @@ static int tmk_handed(struct term_cmd *c, const char *tid, int rc, const struct 
 	                                             : refused(c, rc);
 }
 
+/* The location t last reported, when, and how far from its registered place. */
+static void print_reported(const struct cli_env *env, const struct merchant_terminal *t)
+{
+	if (t->reported_at == 0) {
+		printf("reported     -\n");
+		return;
+	}
+	printf("reported     %lld,%lld µ°", (long long)t->reported_lat, (long long)t->reported_lon);
+	if (t->reported_distance_m >= 0)
+		printf(", %lld m from its place", (long long)t->reported_distance_m);
+	printf("\n");
+	cli_print_time(env, "reported at", t->reported_at);
+}
+
 static void print_terminal(const struct cli_env *env, const struct merchant_terminal *t)
 {
 	printf("tid          %s\nmid          %s\nsn           %s\nstate        %s\n", t->tid,
@@ -199,6 +213,7 @@ static void print_terminal(const struct cli_env *env, const struct merchant_term
 		       (long long)t->place.lat, (long long)t->place.lon);
 	else
 		printf("place        -\n");
+	print_reported(env, t);
 	printf("version      %s\nbatch        %06d\nsigned in    %s\ntmk kcv      %s%s\n",
 	       t->version[0] != '\0' ? t->version : "-", t->batch, t->signed_in ? "yes" : "no",
 	       t->tmk_kcv, t->tmk_issued ? "" : " (not handed out yet)");

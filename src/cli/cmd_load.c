@@ -143,7 +143,7 @@ static int terminal_start(struct load_worker *w, struct host_datadir *d, term **
 	if (rc == TERM_ENOINIT &&
 	    (rc = term_setup(w->mem, d->hsm,
 	                     &(struct term_setup){ld->host, w->line->tid, w->line->mid, w->line->sn,
-	                                          LOAD_TIMEOUT_S},
+	                                          LOAD_TIMEOUT_S, NULL},
 	                     parts, n, &bad)) == TERM_OK)
 		rc = term_open(w->mem, d->hsm, t);
 	if (rc == TERM_OK && (rc = term_manage(*t, TERM_SIGNIN, &r)) == TERM_OK &&

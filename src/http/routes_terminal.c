@@ -15,20 +15,37 @@
 #define LIMIT_MAX     500
 #define ONLINE_S      600 /* a terminal seen within 10 minutes is online */
 
+/* The location t last reported, in micro-degrees, when, and how far from its registered place
+ * (metres; null without one); null when it never reported one. */
+static json_t *reported_json(const struct merchant_terminal *t, int utc_offset)
+{
+	if (t->reported_at == 0)
+		return json_null();
+	return json_pack("{s:I, s:I, s:o, s:o}", "lat", (json_int_t)t->reported_lat, "lon",
+	                 (json_int_t)t->reported_lon, "at",
+	                 jsonval_time(t->reported_at, utc_offset), "distance_m",
+	                 t->reported_distance_m >= 0 ? json_integer(t->reported_distance_m)
+	                                             : json_null());
+}
+
 json_t *http_terminal_json(const struct merchant_terminal *t, int utc_offset)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I}, s:s?, s:i, s:b, s:s, s:b, s:o, "
-	                 "s:o, s:o, s:o}",
-	                 "tid", t->tid, "mid", t->mid, "sn", t->sn, "state",
-	                 merchant_terminal_state_name(t->state), "place", "address",
-	                 t->place.address, "lat", (json_int_t)t->place.lat, "lon",
-	                 (json_int_t)t->place.lon, "version",
-	                 t->version[0] != '\0' ? t->version : NULL, "batch", t->batch, "signed_in",
-	                 t->signed_in, "tmk_kcv", t->tmk_kcv, "tmk_issued", t->tmk_issued,
-	                 "last_signin", jsonval_time(t->last_signin, utc_offset), "last_seen",
-	                 jsonval_time(t->last_seen, utc_offset), "next_review",
-	                 jsonval_time(t->next_review, utc_offset), "created",
-	                 jsonval_time(t->created_at, utc_offset));
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I}, s:s?, s:i, s:b, s:s, s:b, s:o, "
+	              "s:o, s:o, s:o}",
+	              "tid", t->tid, "mid", t->mid, "sn", t->sn, "state",
+	              merchant_terminal_state_name(t->state), "place", "address", t->place.address,
+	              "lat", (json_int_t)t->place.lat, "lon", (json_int_t)t->place.lon, "version",
+	              t->version[0] != '\0' ? t->version : NULL, "batch", t->batch, "signed_in",
+	              t->signed_in, "tmk_kcv", t->tmk_kcv, "tmk_issued", t->tmk_issued,
+	              "last_signin", jsonval_time(t->last_signin, utc_offset), "last_seen",
+	              jsonval_time(t->last_seen, utc_offset), "next_review",
+	              jsonval_time(t->next_review, utc_offset), "created",
+	              jsonval_time(t->created_at, utc_offset));
+
+	if (o != NULL)
+		json_object_set_new(o, "reported", reported_json(t, utc_offset));
+	return o;
 }
 
 json_t *http_terminal_status_json(const struct merchant_terminal_status *s, int utc_offset)

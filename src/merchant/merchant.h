@@ -279,6 +279,9 @@ struct merchant_terminal {
 	bool tmk_issued;                   /* its present TMK has been handed out */
 	char tmk_kcv[2 * HSM_KCV_MAX + 1]; /* its present TMK's check value, hex */
 	int64_t last_signin, last_seen, next_review, created_at; /* 0: never, none */
+	/* The location it last reported (59.A2.06) in micro-degrees and when (0: never), and its
+	 * distance in metres from its registered place (-1: no place, or no location). */
+	int64_t reported_lat, reported_lon, reported_at, reported_distance_m;
 };
 
 /* How a TMK leaves: parts (2 or 3) components, or — kek not NULL — one TR-31 key block

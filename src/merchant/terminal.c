@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "audit/audit.h"
+#include "common/geo.h"
 #include "common/hex.h"
 #include "common/text.h"
 #include "crypto/crypto.h"
@@ -109,6 +110,13 @@ static void view(merchant *m, const struct store_terminal *st, struct merchant_t
 	out->last_seen = st->last_seen;
 	out->next_review = st->next_review;
 	out->created_at = st->created_at;
+	out->reported_lat = st->reported_lat;
+	out->reported_lon = st->reported_lon;
+	out->reported_at = st->reported_at;
+	out->reported_distance_m =
+	    st->reported_at != 0 && st->address[0] != '\0'
+	        ? geo_distance_m(st->lat, st->lon, st->reported_lat, st->reported_lon)
+	        : -1;
 }
 
 /* What an audit entry shows of a terminal. */

@@ -58,6 +58,8 @@ struct store_terminal {
 	int64_t last_signin; /* 0: never */
 	int64_t next_review; /* its periodic review; 0: none (not active yet) */
 	bool tmk_issued;     /* its TMK has been handed out (once per key) */
+	/* The location it last reported (59.A2.06), in micro-degrees, and when; 0 at: never. */
+	int64_t reported_lat, reported_lon, reported_at;
 };
 
 /* STORE_EEXIST when the TID is taken or the SN is bound to a terminal that is not retired. */
@@ -66,6 +68,8 @@ int store_terminal_get(store *s, const char *tid, struct store_terminal *out);
 /* Writes every column of t but its TID and creation time; STORE_EEXIST when its SN is bound
  * to another terminal that is not retired. */
 int store_terminal_update(store *s, const struct store_terminal *t);
+/* Writes t's reported location and its time (reported_lat, reported_lon, reported_at) alone. */
+int store_terminal_set_reported(store *s, const struct store_terminal *t);
 
 /* Which terminals store_terminal_list() reads, by TID: each field NULL or 0 for any. */
 struct store_terminal_filter {

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/geo.h"
 #include "store/store.h"
 
 /* The terminal: one row. */
@@ -28,7 +29,8 @@ struct store_term_state {
 	int batch;                    /* 60.2, from sign-in, +1 after a settlement */
 	int timeout;                  /* seconds to wait for an answer */
 	char merchant_name[161];      /* 63.2 of the last sign-in's answer; "" before */
-	int utc_offset; /* minutes east of UTC of the host's time, from sign-in; 480 */
+	int utc_offset;              /* minutes east of UTC of the host's time, from sign-in; 480 */
+	char location[GEO_TEXT_MAX]; /* "LAT,LON" in micro-degrees, sent as 59.A2.06; "" none */
 };
 
 /* STORE_ENOTFOUND when the terminal was never set up. */

@@ -40,7 +40,7 @@ extern const struct term_kind_def term_kinds[TERM_KINDS];
 struct term_msg {
 	iso8583_msg m;
 	char f2[20], f3[7], f4[21], f11[12], f14[5], f22[4], f23[4], f25[3], f26[3], f35[38];
-	char f37[13], f38[7], f39[3], f48[323], f59[160], f60[18], f61[17], f63[4];
+	char f37[13], f38[7], f39[3], f48[323], f59[200], f60[18], f61[17], f63[4];
 	uint8_t f52[8], f55[STORE_TERM_ICC_MAX], f62[512], f64[8];
 	size_t f55_len, f62_len;
 	bool chip;              /* header byte 0: 61 */

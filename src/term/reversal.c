@@ -100,7 +100,7 @@ static int identity(term *t, const char *pan, char *out, size_t cap)
 {
 	const char *factor = pan + strlen(pan) - 6;
 	uint8_t data[64], mac[4];
-	char hex[9], body[128];
+	char hex[9], body[192];
 	size_t n = strlen(t->st.sn);
 	int rc;
 
@@ -112,6 +112,10 @@ static int identity(term *t, const char *pan, char *out, size_t cap)
 	hex_encode(mac, sizeof mac, hex, sizeof hex);
 	snprintf(body, sizeof body, "010020202%03zu%s03006%s04008%s05008POSSUM01", n, t->st.sn,
 	         factor, hex);
+	/* Where it is, when set up with a location (docs/cup-pos.md: purchase and pre-auth). */
+	if (t->st.location[0] != '\0')
+		snprintf(body + strlen(body), sizeof body - strlen(body), "06%03zu%s",
+		         strlen(t->st.location), t->st.location);
 	snprintf(out, cap, "A2%03zu%s", strlen(body), body);
 	return TERM_OK;
 }

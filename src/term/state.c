@@ -10,6 +10,7 @@
 
 #include "rcode/rcode.h"
 
+#include "common/geo.h"
 #include "common/hex.h"
 #include "crypto/crypto.h"
 
@@ -212,6 +213,13 @@ int term_setup(store *s, hsm *h, const struct term_setup *setup, const struct hs
 	    !text_ok(setup->mid, 15, 15) || !text_ok(setup->sn, 1, 50) || setup->timeout < 0 ||
 	    n < 2 || n > HSM_PARTS_MAX)
 		return TERM_EARG;
+	if (setup->location != NULL) {
+		int64_t lat, lon;
+
+		if (geo_parse(setup->location, &lat, &lon) != GEO_OK)
+			return TERM_EARG;
+		geo_format(lat, lon, st.location);
+	}
 	strcpy(st.host, setup->host);
 	strcpy(st.tid, setup->tid);
 	strcpy(st.mid, setup->mid);

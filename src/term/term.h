@@ -54,6 +54,9 @@ struct term_setup {
 	const char *mid;  /* 15 characters */
 	const char *sn;   /* 1 to 50 characters */
 	int timeout;      /* seconds to wait for an answer; 0: 30 */
+	/* Where it is: "LAT,LON" in micro-degrees (geo_parse()), sent as 59.A2.06 on purchase and
+	 * pre-authorization; NULL: none, nothing sent. */
+	const char *location;
 };
 
 /* A card as `possum admin card issue --out FILE` writes it. term_card_wipe() clears it. */

@@ -1261,6 +1261,75 @@ static void merchant_inactive(void **state)
 	test_money(x->f, img.card_id, T_BALANCE - 300, T_BALANCE - 300, 0);
 }
 
+/* q's field 59 with sub-field 06, the location, appended as text says it. */
+static void with_location(struct req *q, const char *text)
+{
+	size_t n = strlen(q->f59), len;
+
+	snprintf(q->f59 + n, sizeof q->f59 - n, "06%03zu%s", strlen(text), text);
+	len = strlen(q->f59) - 5;
+	q->f59[2] = (char)('0' + len / 100);
+	q->f59[3] = (char)('0' + len / 10 % 10);
+	q->f59[4] = (char)('0' + len % 10);
+	iso8583_set_str(&q->m, 59, q->f59);
+}
+
+/* 59.A2.06 on a purchase and a pre-authorization: read, kept on the terminal's row with its
+ * time, and its distance from the registered place shown; malformed, 30 and nothing kept. */
+static void reported_location(void **state)
+{
+	static const char *const bad[] = {
+	    "39915000;116404000", "39915000,116404000 ", "",
+	    "91000000,0",         "39.915,116.404",      "0,180000001"};
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct store_terminal st;
+	struct merchant_terminal mt;
+	struct req q;
+	struct ans a;
+	int64_t rows;
+
+	signin(x);
+	/* Registered at Tiananmen. */
+	assert_int_equal(store_terminal_get(x->f->s, A_TID, &st), STORE_OK);
+	snprintf(st.address, sizeof st.address, "%s", "Tiananmen, Beijing");
+	st.lat = 39915000;
+	st.lon = 116404000;
+	assert_int_equal(store_terminal_update(x->f->s, &st), STORE_OK);
+	/* No 06: nothing reported. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(merchant_terminal_get(x->m, A_TID, &mt), MERCHANT_OK);
+	assert_true(mt.reported_at == 0 && mt.reported_distance_m == -1);
+	/* At People's Square, Shanghai: kept, about 1,068 km away. */
+	purchase_req(x, &q, &img, 200, T_PIN);
+	with_location(&q, "31230416,121473701");
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(store_terminal_get(x->f->s, A_TID, &st), STORE_OK);
+	assert_true(st.reported_lat == 31230416 && st.reported_lon == 121473701);
+	assert_int_equal(st.reported_at, x->f->now);
+	assert_int_equal(merchant_terminal_get(x->m, A_TID, &mt), MERCHANT_OK);
+	assert_in_range(mt.reported_distance_m, 1062000, 1073000);
+	/* A pre-authorization reports it too; south and west are negative. */
+	card_req(x, &q, "0100", "030000", "06", "10", &img, 300, T_PIN, A_SN);
+	with_location(&q, "-33856784,-151215297");
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(store_terminal_get(x->f->s, A_TID, &st), STORE_OK);
+	assert_true(st.reported_lat == -33856784 && st.reported_lon == -151215297);
+	/* Malformed: a format error, no row, no money, the last location kept. */
+	rows = count_rows(x, "SELECT count(*) FROM acq_txns");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		purchase_req(x, &q, &img, 400, T_PIN);
+		with_location(&q, bad[i]);
+		expect(x, &q, true, "30", &a);
+		assert_string_equal(a.r.out.reason, "location");
+	}
+	assert_int_equal(count_rows(x, "SELECT count(*) FROM acq_txns"), rows);
+	assert_int_equal(store_terminal_get(x->f->s, A_TID, &st), STORE_OK);
+	assert_true(st.reported_lat == -33856784 && st.reported_lon == -151215297);
+	test_money(x->f, img.card_id, T_BALANCE - 600, T_BALANCE - 300, 300);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1287,6 +1356,7 @@ int main(void)
 	    T(terminal_states),
 	    T(rebind_rekeys),
 	    T(status_report),
+	    T(reported_location),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

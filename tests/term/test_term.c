@@ -29,8 +29,8 @@ struct fixture {
 	struct hsm_component parts[2];
 };
 
-static const struct term_setup setup_ok = {"127.0.0.1:1", "TERM0001", "898310048120001", "SN0001",
-                                           0};
+static const struct term_setup setup_ok = {"127.0.0.1:1", "TERM0001", "898310048120001",
+                                           "SN0001",      0,          NULL};
 
 static int fx_setup(void **state)
 {
@@ -89,6 +89,18 @@ static void setup_checks_components(void **state)
 	assert_string_equal(term_state(t)->tid, "TERM0001");
 	assert_int_equal(term_state(t)->timeout, 30);
 	assert_int_equal(term_state(t)->batch, 1);
+	assert_string_equal(term_state(t)->location, "");
+	term_close(t);
+	/* A location: kept as written; malformed, refused. */
+	s = setup_ok;
+	s.location = "xx";
+	assert_int_equal(term_setup(f->s, f->h, &s, f->parts, 2, NULL), TERM_EARG);
+	s.location = "91000000,0";
+	assert_int_equal(term_setup(f->s, f->h, &s, f->parts, 2, NULL), TERM_EARG);
+	s.location = "-31230416,121473701";
+	assert_int_equal(term_setup(f->s, f->h, &s, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_string_equal(term_state(t)->location, "-31230416,121473701");
 	/* Not signed in: no working keys, nothing is sent. */
 	struct term_request req = {.kind = TERM_BALANCE};
 	struct term_result r;
