@@ -86,17 +86,19 @@ static unsigned windows_read(const risk_rules *r, int base, int declines, bool d
 }
 
 /* One of card, terminal, merchant: its windows' counts and sums (this payment in them), its
- * declines, and for the card the gap since its last payment, for the merchant its day's
- * purchases and refunds (this refund in them). */
+ * declines, and for the card the gap since its last payment, for the merchant on a refund its
+ * day's purchases and refunds (this refund in them): read for refunds only, which is what a
+ * refund rate judges, so that a payment never reads a busy merchant's whole day. */
 static int fill_counts(struct txn *t, struct risk_ctx *c, int who, const char *key, int base,
                        int declines, const int64_t since[STORE_RISK_WINDOWS])
 {
 	const risk_rules *r = t->a->rules;
 	bool merchant = who == STORE_RISK_MERCHANT, card = who == STORE_RISK_CARD;
-	bool totals = merchant && (risk_rules_uses(r, RISK_V_MERCHANT_PURCHASES_DAY) ||
-	                           risk_rules_uses(r, RISK_V_MERCHANT_REFUNDS_DAY));
-	unsigned w = windows_read(r, base, declines, totals);
 	bool pay = c->v[RISK_V_TYPE] != RISK_TYPE_REFUND;
+	bool totals = merchant && !pay &&
+	              (risk_rules_uses(r, RISK_V_MERCHANT_PURCHASES_DAY) ||
+	               risk_rules_uses(r, RISK_V_MERCHANT_REFUNDS_DAY));
+	unsigned w = windows_read(r, base, declines, totals);
 	struct store_risk_counts n;
 	int64_t from = t->now;
 	int rc;
@@ -121,7 +123,7 @@ static int fill_counts(struct txn *t, struct risk_ctx *c, int who, const char *k
 	}
 	if (card)
 		c->v[RISK_V_CARD_LAST_GAP] = n.last_at > 0 ? t->now - n.last_at : -1;
-	if (merchant) {
+	if (totals) {
 		c->v[RISK_V_MERCHANT_PURCHASES_DAY] = n.purchases_day;
 		c->v[RISK_V_MERCHANT_REFUNDS_DAY] = n.refunds_day + (pay ? 0 : t->rq.amount);
 	}
