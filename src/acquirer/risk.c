@@ -28,7 +28,8 @@ void acquirer_set_rules(acquirer *a, const risk_rules *rules)
 static const int64_t window_seconds[STORE_RISK_WINDOWS - 1] = {600, 1800, 3600, DAY_SECONDS};
 
 /* The request's own values: amount, type, product, channel, the local time, the MCC. */
-static int fill_txn(struct txn *t, struct risk_ctx *c, int64_t *day_start)
+static int fill_txn(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c,
+                    int64_t *day_start)
 {
 	static const int types[REQUEST_TYPE_MAX + 1] = {[REQUEST_PURCHASE] = RISK_TYPE_PURCHASE,
 	                                                [REQUEST_PREAUTH] = RISK_TYPE_PREAUTH,
@@ -38,27 +39,26 @@ static int fill_txn(struct txn *t, struct risk_ctx *c, int64_t *day_start)
 	                               [REQUEST_ENTRY_STRIPE] = RISK_CHANNEL_SWIPE,
 	                               [REQUEST_ENTRY_CHIP] = RISK_CHANNEL_CHIP,
 	                               [REQUEST_ENTRY_FALLBACK] = RISK_CHANNEL_FALLBACK};
-	int64_t local = t->now + (int64_t)t->a->cfg.utc_offset * 60;
+	int64_t local = x->now + (int64_t)a->cfg.utc_offset * 60;
 	int64_t sec = ((local % DAY_SECONDS) + DAY_SECONDS) % DAY_SECONDS;
 	struct issuer_card card;
 	int rc;
 
-	*day_start = t->now - sec;
-	c->v[RISK_V_AMOUNT] = t->rq.amount;
-	c->v[RISK_V_TYPE] =
-	    t->rq.type >= 0 && t->rq.type <= REQUEST_TYPE_MAX ? types[t->rq.type] : 0;
-	c->v[RISK_V_CHANNEL] = channels[t->rq.card.entry];
+	*day_start = x->now - sec;
+	c->v[RISK_V_AMOUNT] = x->amount;
+	c->v[RISK_V_TYPE] = x->type >= 0 && x->type <= REQUEST_TYPE_MAX ? types[x->type] : 0;
+	c->v[RISK_V_CHANNEL] =
+	    x->entry >= 0 && x->entry <= REQUEST_ENTRY_FALLBACK ? channels[x->entry] : 0;
 	c->v[RISK_V_HOUR] = sec / 3600;
 	c->v[RISK_V_MINUTE] = sec / 60 % 60;
-	c->v[RISK_V_MCC] = strtoll(t->merchant.mcc, NULL, 10);
+	c->v[RISK_V_MCC] = x->mcc != NULL ? strtoll(x->mcc, NULL, 10) : 0;
 	/* The location this request reports (59.A2.06) against the terminal's registered one. */
-	if (t->has_location && (t->term.lat != 0 || t->term.lon != 0)) {
+	if (x->has_location && (x->reg_lat != 0 || x->reg_lon != 0)) {
 		c->v[RISK_V_LOCATION_KNOWN] = 1;
-		c->v[RISK_V_DISTANCE] =
-		    geo_distance_m(t->term.lat, t->term.lon, t->location_lat, t->location_lon);
+		c->v[RISK_V_DISTANCE] = geo_distance_m(x->reg_lat, x->reg_lon, x->lat, x->lon);
 	}
-	if (risk_rules_uses(t->a->rules, RISK_V_PRODUCT)) {
-		rc = issuer_card_find(t->a->is, t->rq.card.pan, &card);
+	if (x->pan != NULL && risk_rules_uses(a->rules, RISK_V_PRODUCT)) {
+		rc = issuer_card_find(a->is, x->pan, &card);
 		if (rc != ISSUER_OK && rc != ISSUER_ENOTFOUND)
 			return ACQUIRER_ESTORE;
 		c->v[RISK_V_PRODUCT] = rc == ISSUER_OK ? (int64_t)card.product : 0;
@@ -89,10 +89,11 @@ static unsigned windows_read(const risk_rules *r, int base, int declines, bool d
  * declines, and for the card the gap since its last payment, for the merchant on a refund its
  * day's purchases and refunds (this refund in them): read for refunds only, which is what a
  * refund rate judges, so that a payment never reads a busy merchant's whole day. */
-static int fill_counts(struct txn *t, struct risk_ctx *c, int who, const char *key, int base,
-                       int declines, const int64_t since[STORE_RISK_WINDOWS])
+static int fill_counts(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c, int who,
+                       const char *key, int base, int declines,
+                       const int64_t since[STORE_RISK_WINDOWS])
 {
-	const risk_rules *r = t->a->rules;
+	const risk_rules *r = a->rules;
 	bool merchant = who == STORE_RISK_MERCHANT, card = who == STORE_RISK_CARD;
 	bool pay = c->v[RISK_V_TYPE] != RISK_TYPE_REFUND;
 	bool totals = merchant && !pay &&
@@ -100,7 +101,7 @@ static int fill_counts(struct txn *t, struct risk_ctx *c, int who, const char *k
 	               risk_rules_uses(r, RISK_V_MERCHANT_REFUNDS_DAY));
 	unsigned w = windows_read(r, base, declines, totals);
 	struct store_risk_counts n;
-	int64_t from = t->now;
+	int64_t from = x->now;
 	int rc;
 
 	if (card && risk_rules_uses(r, RISK_V_CARD_LAST_GAP))
@@ -110,11 +111,11 @@ static int fill_counts(struct txn *t, struct risk_ctx *c, int who, const char *k
 	for (int i = 0; i < STORE_RISK_WINDOWS; i++)
 		if ((w & (1u << i)) && since[i] < from)
 			from = since[i];
-	if ((rc = store_risk_counts(t->a->s, who, key, since, from, &n)) != STORE_OK)
+	if ((rc = store_risk_counts(a->s, who, key, since, from, &n)) != STORE_OK)
 		return acquirer_from_store(rc);
 	for (int i = 0; i < STORE_RISK_WINDOWS; i++) {
 		c->v[base + 2 * i] = n.count[i] + pay;
-		c->v[base + 2 * i + 1] = n.sum[i] + (pay ? t->rq.amount : 0);
+		c->v[base + 2 * i + 1] = n.sum[i] + (pay ? x->amount : 0);
 	}
 	if (declines >= 0) {
 		c->v[declines] = n.declines[STORE_RISK_10M];
@@ -122,20 +123,21 @@ static int fill_counts(struct txn *t, struct risk_ctx *c, int who, const char *k
 		c->v[declines + 2] = n.declines[STORE_RISK_DAY];
 	}
 	if (card)
-		c->v[RISK_V_CARD_LAST_GAP] = n.last_at > 0 ? t->now - n.last_at : -1;
+		c->v[RISK_V_CARD_LAST_GAP] = n.last_at > 0 ? x->now - n.last_at : -1;
 	if (totals) {
 		c->v[RISK_V_MERCHANT_PURCHASES_DAY] = n.purchases_day;
-		c->v[RISK_V_MERCHANT_REFUNDS_DAY] = n.refunds_day + (pay ? 0 : t->rq.amount);
+		c->v[RISK_V_MERCHANT_REFUNDS_DAY] = n.refunds_day + (pay ? 0 : x->amount);
 	}
 	return ACQUIRER_OK;
 }
 
 /* The card at this merchant, the terminal's distinct cards, the lists. */
-static int fill_relations(struct txn *t, struct risk_ctx *c, const int64_t since[])
+static int fill_relations(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c,
+                          const int64_t since[])
 {
-	const risk_rules *r = t->a->rules;
+	const risk_rules *r = a->rules;
 	bool pay = c->v[RISK_V_TYPE] != RISK_TYPE_REFUND, seen;
-	int64_t amount = t->rq.amount;
+	int64_t amount = x->amount;
 	struct store_risk_card_merchant cm;
 	struct store_risk_listed l;
 	int rc;
@@ -145,9 +147,8 @@ static int fill_relations(struct txn *t, struct risk_ctx *c, const int64_t since
 	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_SUM_DAY) ||
 	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_SPLIT_30M) ||
 	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_ROUND_DAY)) {
-		if ((rc = store_risk_card_merchant(t->a->s, t->pan_hash, t->mid,
-		                                   since[STORE_RISK_30M], since[STORE_RISK_DAY],
-		                                   &cm)) != STORE_OK)
+		if ((rc = store_risk_card_merchant(a->s, x->pan_hash, x->mid, since[STORE_RISK_30M],
+		                                   since[STORE_RISK_DAY], &cm)) != STORE_OK)
 			return acquirer_from_store(rc);
 		c->v[RISK_V_CARD_MERCHANT_COUNT_30M] = cm.count_30m + pay;
 		c->v[RISK_V_CARD_MERCHANT_COUNT_DAY] = cm.count_day + pay;
@@ -158,7 +159,7 @@ static int fill_relations(struct txn *t, struct risk_ctx *c, const int64_t since
 		    cm.round_day + (pay && amount > 0 && amount % 100000 == 0);
 	}
 	if (risk_rules_uses(r, RISK_V_TERMINAL_CARDS_DAY)) {
-		rc = store_risk_terminal_cards(t->a->s, t->tid, since[STORE_RISK_DAY], t->pan_hash,
+		rc = store_risk_terminal_cards(a->s, x->tid, since[STORE_RISK_DAY], x->pan_hash,
 		                               &c->v[RISK_V_TERMINAL_CARDS_DAY], &seen);
 		if (rc != STORE_OK)
 			return acquirer_from_store(rc);
@@ -167,7 +168,7 @@ static int fill_relations(struct txn *t, struct risk_ctx *c, const int64_t since
 	for (int v = RISK_V_CARD_BLOCKED; v <= RISK_V_MERCHANT_WATCHED; v++) {
 		if (!risk_rules_uses(r, v))
 			continue;
-		if ((rc = store_risk_listed(t->a->s, t->pan_hash, t->tid, t->mid, &l)) != STORE_OK)
+		if ((rc = store_risk_listed(a->s, x->pan_hash, x->tid, x->mid, &l)) != STORE_OK)
 			return acquirer_from_store(rc);
 		c->v[RISK_V_CARD_BLOCKED] = l.card_blocked;
 		c->v[RISK_V_CARD_WATCHED] = l.card_watched;
@@ -180,26 +181,31 @@ static int fill_relations(struct txn *t, struct risk_ctx *c, const int64_t since
 	return ACQUIRER_OK;
 }
 
-/* The context of t: only what the rules in force read is fetched. */
-static int build_context(struct txn *t, struct risk_ctx *c)
+int acquirer_risk_evaluate(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c,
+                           struct risk_result *out)
 {
 	int64_t since[STORE_RISK_WINDOWS], day_start;
 	int rc;
 
 	memset(c, 0, sizeof *c);
-	if ((rc = fill_txn(t, c, &day_start)) != ACQUIRER_OK)
+	risk_eval(NULL, c, out);
+	if (risk_rules_count(a->rules) == 0)
+		return ACQUIRER_OK;
+	if ((rc = fill_txn(a, x, c, &day_start)) != ACQUIRER_OK)
 		return rc;
 	for (int i = 0; i < STORE_RISK_WINDOWS - 1; i++)
-		since[i] = t->now - window_seconds[i]; /* 10 minutes: from now - 600 on */
+		since[i] = x->now - window_seconds[i]; /* 10 minutes: from now - 600 on */
 	since[STORE_RISK_DAY] = day_start;
-	if ((rc = fill_counts(t, c, STORE_RISK_CARD, t->pan_hash, RISK_V_CARD_COUNT_10M,
+	if ((rc = fill_counts(a, x, c, STORE_RISK_CARD, x->pan_hash, RISK_V_CARD_COUNT_10M,
 	                      RISK_V_CARD_DECLINES_10M, since)) != ACQUIRER_OK ||
-	    (rc = fill_counts(t, c, STORE_RISK_TERMINAL, t->tid, RISK_V_TERMINAL_COUNT_10M,
+	    (rc = fill_counts(a, x, c, STORE_RISK_TERMINAL, x->tid, RISK_V_TERMINAL_COUNT_10M,
 	                      RISK_V_TERMINAL_DECLINES_10M, since)) != ACQUIRER_OK ||
-	    (rc = fill_counts(t, c, STORE_RISK_MERCHANT, t->mid, RISK_V_MERCHANT_COUNT_10M, -1,
-	                      since)) != ACQUIRER_OK)
+	    (rc = fill_counts(a, x, c, STORE_RISK_MERCHANT, x->mid, RISK_V_MERCHANT_COUNT_10M, -1,
+	                      since)) != ACQUIRER_OK ||
+	    (rc = fill_relations(a, x, c, since)) != ACQUIRER_OK)
 		return rc;
-	return fill_relations(t, c, since);
+	risk_eval(a->rules, c, out);
+	return ACQUIRER_OK;
 }
 
 /* suspend_terminal: the terminal suspended pending review, audited as the host's doing, in
@@ -262,11 +268,25 @@ int acquirer_stage_risk(struct txn *t)
 	bool passes = false;
 	int rc;
 
+	struct acquirer_risk_txn x = {.type = t->rq.type,
+	                              .amount = t->rq.amount,
+	                              .entry = t->rq.card.entry,
+	                              .pan = t->rq.card.pan,
+	                              .pan_hash = t->pan_hash,
+	                              .tid = t->tid,
+	                              .mid = t->mid,
+	                              .mcc = t->merchant.mcc,
+	                              .now = t->now,
+	                              .has_location = t->has_location,
+	                              .lat = t->location_lat,
+	                              .lon = t->location_lon,
+	                              .reg_lat = t->term.lat,
+	                              .reg_lon = t->term.lon};
+
 	if (risk_rules_count(t->a->rules) == 0)
 		return STAGE_NEXT;
-	if ((rc = build_context(t, &t->risk_ctx)) != ACQUIRER_OK)
+	if ((rc = acquirer_risk_evaluate(t->a, &x, &t->risk_ctx, res)) != ACQUIRER_OK)
 		return rc;
-	risk_eval(t->a->rules, &t->risk_ctx, res);
 	t->risk_rules = t->a->rules;
 	if (res->by == NULL)
 		return STAGE_NEXT;
