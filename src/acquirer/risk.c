@@ -27,6 +27,14 @@ void acquirer_set_rules(acquirer *a, const risk_rules *rules)
 
 static const int64_t window_seconds[STORE_RISK_WINDOWS - 1] = {600, 1800, 3600, DAY_SECONDS};
 
+/* The start of the host's local day of now ([host] utc_offset), Unix seconds. */
+static int64_t local_day(const acquirer *a, int64_t now)
+{
+	int64_t local = now + (int64_t)a->cfg.utc_offset * 60;
+
+	return now - ((local % DAY_SECONDS) + DAY_SECONDS) % DAY_SECONDS;
+}
+
 /* The request's own values: amount, type, product, channel, the local time, the MCC. */
 static int fill_txn(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c,
                     int64_t *day_start)
@@ -39,8 +47,7 @@ static int fill_txn(acquirer *a, const struct acquirer_risk_txn *x, struct risk_
 	                               [REQUEST_ENTRY_STRIPE] = RISK_CHANNEL_SWIPE,
 	                               [REQUEST_ENTRY_CHIP] = RISK_CHANNEL_CHIP,
 	                               [REQUEST_ENTRY_FALLBACK] = RISK_CHANNEL_FALLBACK};
-	int64_t local = x->now + (int64_t)a->cfg.utc_offset * 60;
-	int64_t sec = ((local % DAY_SECONDS) + DAY_SECONDS) % DAY_SECONDS;
+	int64_t sec = x->now - local_day(a, x->now);
 	struct issuer_card card;
 	int rc;
 
@@ -359,6 +366,11 @@ int acquirer_stage_risk_record(struct txn *t)
 	bool review = false;
 	int rc;
 
+	/* An approved payment: its card among the terminal's of the day (terminal_cards_day). */
+	if (t->row_id != 0 && t->rq.type != REQUEST_REFUND && strcmp(t->rc, RCODE_APPROVED) == 0 &&
+	    (rc = store_risk_terminal_card_add(t->a->s, t->tid, local_day(t->a, t->now),
+	                                       t->pan_hash)) != STORE_OK)
+		return acquirer_from_store(rc);
 	if (t->risk.n_hits == 0 || t->row_id == 0)
 		return STAGE_NEXT;
 	for (size_t i = 0; i < t->risk.n_hits; i++) {

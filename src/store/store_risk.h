@@ -48,9 +48,12 @@ struct store_risk_card_merchant {
 int store_risk_card_merchant(store *s, const char *pan_hash, const char *mid, int64_t since30,
                              int64_t since_day, struct store_risk_card_merchant *out);
 
-/* The distinct cards of terminal tid's payments since since, and whether pan_hash is one. */
-int store_risk_terminal_cards(store *s, const char *tid, int64_t since, const char *pan_hash,
+/* The distinct cards that paid at terminal tid in the local day starting at day (as
+ * store_risk_terminal_card_add() kept them), and whether pan_hash is one. */
+int store_risk_terminal_cards(store *s, const char *tid, int64_t day, const char *pan_hash,
                               int64_t *cards, bool *seen);
+/* Card pan_hash paid at terminal tid in the day starting at day: counted once. */
+int store_risk_terminal_card_add(store *s, const char *tid, int64_t day, const char *pan_hash);
 
 /* ---- The rules that fired on a request ---- */
 struct store_risk_hit {

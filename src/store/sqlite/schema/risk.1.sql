@@ -1,9 +1,23 @@
 -- The risk module (docs/risk.md): the context is read from acq_txns by indexed queries inside
 -- the batch's transaction (store/sqlite/risk.c says why), through these indexes; the rules that
 -- fired on each request; the cases an analyst reviews; the blocked and watched lists.
-CREATE INDEX IF NOT EXISTS acq_txns_card_at ON acq_txns(pan_hash, at);
-CREATE INDEX IF NOT EXISTS acq_txns_tid_at ON acq_txns(tid, at);
-CREATE INDEX IF NOT EXISTS acq_txns_mid_at ON acq_txns(mid, at);
+-- Each covers what the reads take (store/sqlite/risk.c), so that a window is a walk of one
+-- index range and no row of the table is read.
+CREATE INDEX IF NOT EXISTS acq_txns_card_at
+    ON acq_txns(pan_hash, at, kind, type, rc, reversed, amount, mid);
+CREATE INDEX IF NOT EXISTS acq_txns_tid_at ON acq_txns(tid, at, kind, type, rc, reversed, amount);
+CREATE INDEX IF NOT EXISTS acq_txns_mid_at ON acq_txns(mid, at, kind, type, rc, reversed, amount);
+-- The distinct cards that paid at a terminal in a local day (day: the day's start, Unix
+-- seconds), and how many: kept as each payment is approved, so that terminal_cards_day is two
+-- lookups, not a walk of the terminal's day.
+CREATE TABLE risk_terminal_cards (
+    tid TEXT NOT NULL, day INTEGER NOT NULL, pan_hash TEXT NOT NULL,
+    PRIMARY KEY (tid, day, pan_hash)
+) WITHOUT ROWID;
+CREATE TABLE risk_terminal_days (
+    tid TEXT NOT NULL, day INTEGER NOT NULL, cards INTEGER NOT NULL,
+    PRIMARY KEY (tid, day)
+) WITHOUT ROWID;
 CREATE TABLE risk_hits (
     id INTEGER PRIMARY KEY,
     txn_id INTEGER NOT NULL,
