@@ -82,8 +82,8 @@ static int history(store *s, struct bench *b)
 		rc = store_acq_txn_insert(s, &row);
 		/* The terminal's cards of the day, as the stage keeps them (local day: +08:00). */
 		if (rc == STORE_OK && i % 10 != 0)
-			rc = store_risk_terminal_card_add(
-			    s, row.tid, row.at >= DAY ? DAY : DAY - 86400, row.pan_hash);
+			rc = store_risk_payment_add(s, row.pan_hash, row.tid, MID,
+			                            row.at >= DAY ? DAY : DAY - 86400, row.amount);
 	}
 	return rc == STORE_OK ? store_commit(s) : (store_rollback(s), rc);
 }

@@ -366,10 +366,11 @@ int acquirer_stage_risk_record(struct txn *t)
 	bool review = false;
 	int rc;
 
-	/* An approved payment: its card among the terminal's of the day (terminal_cards_day). */
+	/* An approved payment: its card among the terminal's of the day (terminal_cards_day), the
+	 * payment among the card's at the merchant (card_merchant_*_day). */
 	if (t->row_id != 0 && t->rq.type != REQUEST_REFUND && strcmp(t->rc, RCODE_APPROVED) == 0 &&
-	    (rc = store_risk_terminal_card_add(t->a->s, t->tid, local_day(t->a, t->now),
-	                                       t->pan_hash)) != STORE_OK)
+	    (rc = store_risk_payment_add(t->a->s, t->pan_hash, t->tid, t->mid,
+	                                 local_day(t->a, t->now), t->rq.amount)) != STORE_OK)
 		return acquirer_from_store(rc);
 	if (t->risk.n_hits == 0 || t->row_id == 0)
 		return STAGE_NEXT;

@@ -39,21 +39,25 @@ enum { STORE_RISK_CARD, STORE_RISK_TERMINAL, STORE_RISK_MERCHANT };
 int store_risk_counts(store *s, int who, const char *key, const int64_t since[STORE_RISK_WINDOWS],
                       int64_t from, struct store_risk_counts *out);
 
-/* A card's payments at one merchant: in 30 minutes (since30), in the day (since_day); of
- * those in 30 minutes the ones in the last 5% below a multiple of 1,000.00 (amount % 100000
- * >= 95000), of those in the day the whole multiples of 1,000.00. */
+/* A card's payments at one merchant: in 30 minutes (since30, from acq_txns), in the local day
+ * starting at day (as store_risk_payment_add() kept them); of those in 30 minutes the ones in
+ * the last 5% below a multiple of 1,000.00 (amount % 100000 >= 95000), of those in the day
+ * the whole multiples of 1,000.00. */
 struct store_risk_card_merchant {
 	int64_t count_30m, split_30m, count_day, sum_day, round_day;
 };
 int store_risk_card_merchant(store *s, const char *pan_hash, const char *mid, int64_t since30,
-                             int64_t since_day, struct store_risk_card_merchant *out);
+                             int64_t day, struct store_risk_card_merchant *out);
 
 /* The distinct cards that paid at terminal tid in the local day starting at day (as
  * store_risk_terminal_card_add() kept them), and whether pan_hash is one. */
 int store_risk_terminal_cards(store *s, const char *tid, int64_t day, const char *pan_hash,
                               int64_t *cards, bool *seen);
-/* Card pan_hash paid at terminal tid in the day starting at day: counted once. */
-int store_risk_terminal_card_add(store *s, const char *tid, int64_t day, const char *pan_hash);
+/* An approved payment of amount by card pan_hash at terminal tid of merchant mid in the local
+ * day starting at day: the card counted once among the terminal's, the payment among the
+ * card's at the merchant. */
+int store_risk_payment_add(store *s, const char *pan_hash, const char *tid, const char *mid,
+                           int64_t day, int64_t amount);
 
 /* ---- The rules that fired on a request ---- */
 struct store_risk_hit {

@@ -14,7 +14,9 @@
 
 #include "store/store_risk.h"
 
-#define PAY_TYPES "type IN ('purchase', 'preauth', 'completion')"
+/* ORs, not IN (…): each IN list of a statement builds an ephemeral table when it runs, and
+ * these statements hold dozens of them. */
+#define PAY_TYPES "(type = 'purchase' OR type = 'preauth' OR type = 'completion')"
 #define PAYMENT   "(" PAY_TYPES " AND rc = '00' AND reversed = 0)"
 #define DECLINE   "(" PAY_TYPES " AND rc <> '00')"
 #define WINDOW(n)                                                                                  \
@@ -22,14 +24,14 @@
 	"COALESCE(SUM(CASE WHEN at >= ?" #n " AND " PAYMENT " THEN amount END), 0) AS s" #n ", "   \
 	"COALESCE(SUM(at >= ?" #n " AND " DECLINE "), 0) AS d" #n ", "
 /* The windows ?2..?6 of one key (?1), from ?7 on, through index. */
-#define COUNTS(col, index)                                                                         \
-	"SELECT " WINDOW(2) WINDOW(3) WINDOW(4) WINDOW(5) WINDOW(6)                                \
-	"COALESCE(MAX(CASE WHEN " PAYMENT " THEN at END), 0) AS last_at, "                         \
-	"COALESCE(SUM(CASE WHEN at >= ?6 AND rc = '00' AND reversed = 0 AND type IN "              \
-	"('purchase', 'completion') THEN amount END), 0) AS purchases, "                           \
-	"COALESCE(SUM(CASE WHEN at >= ?6 AND rc = '00' AND reversed = 0 AND type = 'refund' "      \
-	"THEN amount END), 0) AS refunds FROM acq_txns INDEXED BY " index " WHERE " col            \
-	" = ?1 AND kind = 0 AND at >= ?7"
+#define COUNTS(col, index)                                                                              \
+	"SELECT " WINDOW(2) WINDOW(3) WINDOW(4) WINDOW(5) WINDOW(                                       \
+	    6) "COALESCE(MAX(CASE WHEN " PAYMENT " THEN at END), 0) AS last_at, "                       \
+	       "COALESCE(SUM(CASE WHEN at >= ?6 AND rc = '00' AND reversed = 0 AND (type = 'purchase' " \
+	       "OR type = 'completion') THEN amount END), 0) AS purchases, "                            \
+	       "COALESCE(SUM(CASE WHEN at >= ?6 AND rc = '00' AND reversed = 0 AND type = 'refund' "    \
+	       "THEN amount END), 0) AS refunds FROM acq_txns INDEXED BY " index " WHERE " col          \
+	       " = ?1 AND kind = 0 AND at >= ?7"
 
 struct counts_args {
 	const char *key;
@@ -76,31 +78,44 @@ int store_risk_counts(store *s, int who, const char *key, const int64_t since[ST
 
 struct cm_args {
 	const char *pan_hash, *mid;
-	int64_t since30, since_day, from;
+	int64_t since30, day;
+};
+struct cm_row {
+	int64_t count_30m, split_30m;
 };
 static const struct store_col cm_arg_cols[] = {
-    STORE_COLS(struct cm_args, pan_hash, mid, since30, since_day, from)};
+    STORE_COLS(struct cm_args, pan_hash, mid, since30, day)};
 static const struct store_row cm_args = STORE_ROW(struct cm_args, cm_arg_cols);
-static const struct store_col cm_cols[] = {STORE_COLS(struct store_risk_card_merchant, count_30m,
-                                                      split_30m, count_day, sum_day, round_day)};
-static const struct store_row cm_row = STORE_ROW(struct store_risk_card_merchant, cm_cols);
+static const struct store_row cm_args_30 = STORE_ROW_N(cm_arg_cols, 3);
+static const struct store_col cm_cols[] = {STORE_COLS(struct cm_row, count_30m, split_30m)};
+static const struct store_row cm_row = STORE_ROW(struct cm_row, cm_cols);
+static const struct store_col day_cols[] = {
+    STORE_COLS(struct store_risk_card_merchant, count_day, sum_day, round_day)};
+static const struct store_row day_row = STORE_ROW_N(day_cols, 3);
 
 int store_risk_card_merchant(store *s, const char *pan_hash, const char *mid, int64_t since30,
-                             int64_t since_day, struct store_risk_card_merchant *out)
+                             int64_t day, struct store_risk_card_merchant *out)
 {
-	static const struct store_query q = STORE_Q(
-	    "SELECT COALESCE(SUM(at >= ?3 AND " PAYMENT "), 0) AS count_30m, "
-	    "COALESCE(SUM(at >= ?3 AND " PAYMENT " AND amount % 100000 >= 95000), 0) AS split_30m, "
-	    "COALESCE(SUM(at >= ?4 AND " PAYMENT "), 0) AS count_day, "
-	    "COALESCE(SUM(CASE WHEN at >= ?4 AND " PAYMENT " THEN amount END), 0) AS sum_day, "
-	    "COALESCE(SUM(at >= ?4 AND " PAYMENT " AND amount > 0 AND amount % 100000 = 0), 0) "
-	    "AS round_day FROM acq_txns INDEXED BY acq_txns_card_at WHERE pan_hash = ?1 AND at >= ?5 AND mid = ?2 AND kind = 0",
-	    &cm_args, &cm_row);
+	static const struct store_query q30 =
+	    STORE_Q("SELECT COALESCE(SUM(" PAYMENT "), 0) AS count_30m, COALESCE(SUM(" PAYMENT
+	            " AND amount % 100000 >= 95000), 0) AS split_30m FROM acq_txns INDEXED BY "
+	            "acq_txns_card_at WHERE pan_hash = ?1 AND at >= ?3 AND mid = ?2 AND kind = 0",
+	            &cm_args_30, &cm_row);
+	static const struct store_query qday =
+	    STORE_Q("SELECT count AS count_day, sum AS sum_day, round AS round_day FROM "
+	            "risk_card_days WHERE pan_hash = ?1 AND mid = ?2 AND day = ?4",
+	            &cm_args, &day_row);
+	struct cm_args a = {pan_hash, mid, since30, day};
+	struct cm_row r;
+	int rc;
 
-	return store_q_get(s, &q,
-	                   &(struct cm_args){pan_hash, mid, since30, since_day,
-	                                     since30 < since_day ? since30 : since_day},
-	                   out);
+	*out = (struct store_risk_card_merchant){0};
+	if ((rc = store_q_get(s, &q30, &a, &r)) != STORE_OK)
+		return rc;
+	out->count_30m = r.count_30m;
+	out->split_30m = r.split_30m;
+	rc = store_q_get(s, &qday, &a, out);
+	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
 }
 
 struct cards_args {
@@ -114,12 +129,12 @@ struct cards_row {
 static const struct store_col cards_arg_cols[] = {
     STORE_COLS(struct cards_args, tid, day, pan_hash)};
 static const struct store_row cards_args = STORE_ROW(struct cards_args, cards_arg_cols);
-static const struct store_row cards_args_2 = STORE_ROW_N(cards_arg_cols, 2); /* tid, day */
 static const struct store_col cards_cols[] = {STORE_COLS(struct cards_row, cards, seen)};
 static const struct store_row cards_row = STORE_ROW(struct cards_row, cards_cols);
 
-/* Kept in risk_terminal_cards and _days as each payment is approved (the one thing not read
- * from acq_txns): a day of a busy terminal is too long a walk for each payment. */
+/* Kept in risk_terminal_cards and _days as each payment is approved, as a card's day at a
+ * merchant is in risk_card_days (the things not read from acq_txns): a day of a busy terminal,
+ * or of a card, is too long a walk for each payment. */
 int store_risk_terminal_cards(store *s, const char *tid, int64_t day, const char *pan_hash,
                               int64_t *cards, bool *seen)
 {
@@ -136,20 +151,40 @@ int store_risk_terminal_cards(store *s, const char *tid, int64_t day, const char
 	return rc;
 }
 
-int store_risk_terminal_card_add(store *s, const char *tid, int64_t day, const char *pan_hash)
+struct pay_args {
+	const char *tid;
+	int64_t day;
+	const char *pan_hash, *mid;
+	int64_t amount, round;
+};
+static const struct store_col pay_cols[] = {
+    STORE_COLS(struct pay_args, tid, day, pan_hash, mid, amount, round)};
+static const struct store_row pay_args = STORE_ROW(struct pay_args, pay_cols);
+static const struct store_row pay_args_3 = STORE_ROW_N(pay_cols, 3); /* tid, day, pan_hash */
+static const struct store_row pay_args_2 = STORE_ROW_N(pay_cols, 2); /* tid, day */
+
+int store_risk_payment_add(store *s, const char *pan_hash, const char *tid, const char *mid,
+                           int64_t day, int64_t amount)
 {
+	static const struct store_query card_q = STORE_Q(
+	    "INSERT INTO risk_card_days (pan_hash, mid, day, count, sum, round) VALUES (?3, "
+	    "?4, ?2, 1, ?5, ?6) ON CONFLICT (pan_hash, mid, day) DO UPDATE SET count = count "
+	    "+ 1, sum = sum + ?5, round = round + ?6",
+	    &pay_args, NULL);
 	static const struct store_query add_q = STORE_Q(
 	    "INSERT OR IGNORE INTO risk_terminal_cards (tid, day, pan_hash) VALUES (?1, ?2, "
 	    "?3)",
-	    &cards_args, NULL);
+	    &pay_args_3, NULL);
 	static const struct store_query count_q = STORE_Q(
 	    "INSERT INTO risk_terminal_days (tid, day, cards) VALUES (?1, ?2, 1) ON CONFLICT "
 	    "(tid, day) DO UPDATE SET cards = cards + 1",
-	    &cards_args_2, NULL);
-	struct cards_args a = {tid, day, pan_hash};
-	int rc = store_q_update(s, &add_q, &a);
+	    &pay_args_2, NULL);
+	struct pay_args a = {tid, day, pan_hash, mid, amount, amount > 0 && amount % 100000 == 0};
+	int rc;
 
-	if (rc == STORE_ENOTFOUND) /* seen that day already */
+	if ((rc = store_q_run(s, &card_q, &a, NULL)) != STORE_OK)
+		return rc;
+	if ((rc = store_q_update(s, &add_q, &a)) == STORE_ENOTFOUND) /* seen that day already */
 		return STORE_OK;
 	return rc != STORE_OK ? rc : store_q_run(s, &count_q, &a, NULL);
 }

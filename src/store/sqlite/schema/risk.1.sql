@@ -18,6 +18,13 @@ CREATE TABLE risk_terminal_days (
     tid TEXT NOT NULL, day INTEGER NOT NULL, cards INTEGER NOT NULL,
     PRIMARY KEY (tid, day)
 ) WITHOUT ROWID;
+-- A card's approved payments at a merchant in a local day: how many, their sum, how many of
+-- them whole multiples of 1,000.00; kept likewise.
+CREATE TABLE risk_card_days (
+    pan_hash TEXT NOT NULL, mid TEXT NOT NULL, day INTEGER NOT NULL,
+    count INTEGER NOT NULL, sum INTEGER NOT NULL, round INTEGER NOT NULL,
+    PRIMARY KEY (pan_hash, mid, day)
+) WITHOUT ROWID;
 CREATE TABLE risk_hits (
     id INTEGER PRIMARY KEY,
     txn_id INTEGER NOT NULL,
