@@ -81,6 +81,12 @@ static int history(store *s, struct bench *b)
 		row.amount = 100 + i % 100000;
 		rc = store_acq_txn_insert(s, &row);
 		/* The terminal's cards of the day, as the stage keeps them (local day: +08:00). */
+		for (int w = STORE_RISK_CARD; rc == STORE_OK && w <= STORE_RISK_MERCHANT; w++)
+			rc = store_risk_count_add(s, w,
+			                          w == STORE_RISK_CARD       ? row.pan_hash
+			                          : w == STORE_RISK_TERMINAL ? row.tid
+			                                                     : MID,
+			                          row.at, i % 10 != 0, row.amount);
 		if (rc == STORE_OK && i % 10 != 0)
 			rc = store_risk_payment_add(s, row.pan_hash, row.tid, MID,
 			                            row.at >= DAY ? DAY : DAY - 86400, row.amount);

@@ -75,8 +75,8 @@ static int fill_txn(acquirer *a, const struct acquirer_risk_txn *x, struct risk_
 
 /* The windows of who's values that a rule reads, a bit each (0: none): base is its first
  * value (the 10-minute count), then counts and sums in pairs; declines (-1: none) its
- * 10-minute, 1-hour and day declines; day_totals the merchant's purchases and refunds. */
-static unsigned windows_read(const risk_rules *r, int base, int declines, bool day_totals)
+ * 10-minute, 1-hour and day declines. */
+static unsigned windows_read(const risk_rules *r, int base, int declines)
 {
 	static const int decline_windows[3] = {STORE_RISK_10M, STORE_RISK_1H, STORE_RISK_DAY};
 	unsigned w = 0;
@@ -87,8 +87,6 @@ static unsigned windows_read(const risk_rules *r, int base, int declines, bool d
 	for (int i = 0; declines >= 0 && i < 3; i++)
 		if (risk_rules_uses(r, declines + i))
 			w |= 1u << decline_windows[i];
-	if (day_totals)
-		w |= 1u << STORE_RISK_DAY;
 	return w;
 }
 
@@ -101,18 +99,27 @@ static int fill_counts(acquirer *a, const struct acquirer_risk_txn *x, struct ri
                        const int64_t since[STORE_RISK_WINDOWS])
 {
 	const risk_rules *r = a->rules;
-	bool merchant = who == STORE_RISK_MERCHANT, card = who == STORE_RISK_CARD;
 	bool pay = c->v[RISK_V_TYPE] != RISK_TYPE_REFUND;
-	bool totals = merchant && !pay &&
-	              (risk_rules_uses(r, RISK_V_MERCHANT_PURCHASES_DAY) ||
-	               risk_rules_uses(r, RISK_V_MERCHANT_REFUNDS_DAY));
-	unsigned w = windows_read(r, base, declines, totals);
+	unsigned w = windows_read(r, base, declines);
 	struct store_risk_counts n;
-	int64_t from = x->now;
+	int64_t from = x->now, last, purchases, refunds;
 	int rc;
 
-	if (card && risk_rules_uses(r, RISK_V_CARD_LAST_GAP))
-		w |= 1u << STORE_RISK_24H;
+	if (who == STORE_RISK_CARD && risk_rules_uses(r, RISK_V_CARD_LAST_GAP)) {
+		if ((rc = store_risk_last_payment(a->s, key, &last)) != STORE_OK)
+			return acquirer_from_store(rc);
+		c->v[RISK_V_CARD_LAST_GAP] = last > 0 ? x->now - last : -1;
+	}
+	if (who == STORE_RISK_MERCHANT && !pay &&
+	    (risk_rules_uses(r, RISK_V_MERCHANT_PURCHASES_DAY) ||
+	     risk_rules_uses(r, RISK_V_MERCHANT_REFUNDS_DAY))) {
+		rc =
+		    store_risk_merchant_day(a->s, key, since[STORE_RISK_DAY], &purchases, &refunds);
+		if (rc != STORE_OK)
+			return acquirer_from_store(rc);
+		c->v[RISK_V_MERCHANT_PURCHASES_DAY] = purchases;
+		c->v[RISK_V_MERCHANT_REFUNDS_DAY] = refunds + x->amount;
+	}
 	if (w == 0)
 		return ACQUIRER_OK;
 	for (int i = 0; i < STORE_RISK_WINDOWS; i++)
@@ -128,12 +135,6 @@ static int fill_counts(acquirer *a, const struct acquirer_risk_txn *x, struct ri
 		c->v[declines] = n.declines[STORE_RISK_10M];
 		c->v[declines + 1] = n.declines[STORE_RISK_1H];
 		c->v[declines + 2] = n.declines[STORE_RISK_DAY];
-	}
-	if (card)
-		c->v[RISK_V_CARD_LAST_GAP] = n.last_at > 0 ? x->now - n.last_at : -1;
-	if (totals) {
-		c->v[RISK_V_MERCHANT_PURCHASES_DAY] = n.purchases_day;
-		c->v[RISK_V_MERCHANT_REFUNDS_DAY] = n.refunds_day + (pay ? 0 : x->amount);
 	}
 	return ACQUIRER_OK;
 }
@@ -359,6 +360,30 @@ static int open_case(struct txn *t)
 	return acquirer_from_store(store_risk_case_open(t->a->s, &c));
 }
 
+/* A recorded payment counted: approved or declined in the minutes of its card, terminal and
+ * merchant; approved, its card among the terminal's of the day (terminal_cards_day) and the
+ * payment among the card's at the merchant (card_merchant_*_day). Kept whether rules are in
+ * force or not, so that rules loaded later in the day count it. */
+static int count_payment(struct txn *t)
+{
+	static const int who[] = {STORE_RISK_CARD, STORE_RISK_TERMINAL, STORE_RISK_MERCHANT};
+	const char *keys[] = {t->pan_hash, t->tid, t->mid};
+	bool approved = strcmp(t->rc, RCODE_APPROVED) == 0;
+	int rc;
+
+	if (t->row_id == 0 || t->rq.type == REQUEST_REFUND)
+		return ACQUIRER_OK;
+	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++)
+		if ((rc = store_risk_count_add(t->a->s, who[i], keys[i], t->now, approved,
+		                               t->rq.amount)) != STORE_OK)
+			return acquirer_from_store(rc);
+	if (approved &&
+	    (rc = store_risk_payment_add(t->a->s, t->pan_hash, t->tid, t->mid,
+	                                 local_day(t->a, t->now), t->rq.amount)) != STORE_OK)
+		return acquirer_from_store(rc);
+	return ACQUIRER_OK;
+}
+
 /* After the record: each rule that fired kept with the request's row; a case opened when a
  * rule asked for review and no stronger action declined the request. */
 int acquirer_stage_risk_record(struct txn *t)
@@ -366,12 +391,8 @@ int acquirer_stage_risk_record(struct txn *t)
 	bool review = false;
 	int rc;
 
-	/* An approved payment: its card among the terminal's of the day (terminal_cards_day), the
-	 * payment among the card's at the merchant (card_merchant_*_day). */
-	if (t->row_id != 0 && t->rq.type != REQUEST_REFUND && strcmp(t->rc, RCODE_APPROVED) == 0 &&
-	    (rc = store_risk_payment_add(t->a->s, t->pan_hash, t->tid, t->mid,
-	                                 local_day(t->a, t->now), t->rq.amount)) != STORE_OK)
-		return acquirer_from_store(rc);
+	if ((rc = count_payment(t)) != ACQUIRER_OK)
+		return rc;
 	if (t->risk.n_hits == 0 || t->row_id == 0)
 		return STAGE_NEXT;
 	for (size_t i = 0; i < t->risk.n_hits; i++) {

@@ -25,19 +25,25 @@ enum {
 	STORE_RISK_WINDOWS
 };
 
-/* What one card, terminal or merchant did in each window (at >= since[w]); rows before `from`
- * are not read (a window starting earlier reads as if they were none). */
+/* What one card, terminal or merchant did in each window, counted by the minute
+ * (store_risk_count_add()): the minutes from that of since[w] on; minutes before that of
+ * `from` are not read (a window starting earlier reads as if they were none). */
 struct store_risk_counts {
 	int64_t count[STORE_RISK_WINDOWS], sum[STORE_RISK_WINDOWS];
 	int64_t declines[STORE_RISK_WINDOWS];
-	int64_t last_at;       /* its last payment's time; 0 none */
-	int64_t purchases_day; /* approved purchases and completions since since[DAY] */
-	int64_t refunds_day;   /* approved refunds since since[DAY] */
 };
 /* who: STORE_RISK_CARD (key the keyed hash), _TERMINAL (the TID), _MERCHANT (the MID). */
 enum { STORE_RISK_CARD, STORE_RISK_TERMINAL, STORE_RISK_MERCHANT };
 int store_risk_counts(store *s, int who, const char *key, const int64_t since[STORE_RISK_WINDOWS],
                       int64_t from, struct store_risk_counts *out);
+/* A payment recorded at `at` for who's key: approved (its amount) or declined. */
+int store_risk_count_add(store *s, int who, const char *key, int64_t at, bool approved,
+                         int64_t amount);
+/* The time of the card's last payment (from acq_txns), 0 none. */
+int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at);
+/* Merchant mid's approved purchases and completions, and its approved refunds, since day. */
+int store_risk_merchant_day(store *s, const char *mid, int64_t day, int64_t *purchases,
+                            int64_t *refunds);
 
 /* A card's payments at one merchant: in 30 minutes (since30, from acq_txns), in the local day
  * starting at day (as store_risk_payment_add() kept them); of those in 30 minutes the ones in

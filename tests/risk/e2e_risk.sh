@@ -113,8 +113,8 @@ same "$got" 1 "the 6th declined"
 rc_is 65 "card_velocity.decline"
 same "$(q "SELECT COUNT(*) FROM decisions")" "$decisions" "a risk decline never reaches the issuer"
 same "$(q "SELECT reason FROM acq_txns ORDER BY id DESC LIMIT 1")" "risk_card_velocity.decline" "its reason"
-# Ten minutes on, the window is clear again.
-at "2026-12-05 22:10:01"
+# Eleven minutes on (windows count whole minutes: ten and this one), the window is clear again.
+at "2026-12-05 22:11:00"
 pay TERM0001 velo 1.00
 same "$got" 0 "velocity: a new window"
 

@@ -1,9 +1,10 @@
 /* risk.c — the SQLite backend of store_risk.h (schema/risk.1.sql).
  *
- * The context is read by indexed queries over acq_txns, not kept in counters: a request's row
- * is written by the record stage in the batch's transaction, so the earlier requests of the
- * same group-commit batch are there to be counted, a reversal or void is seen as it stands,
- * and nothing is written twice to be kept in step. Each read walks one index range —
+ * The windows are counters by the minute (risk_counts), written with each request's row in the
+ * batch's transaction, so that the earlier requests of the same group-commit batch count, and a
+ * window costs at most its minutes whatever the card's or terminal's pace: walking acq_txns
+ * instead made a busy terminal's ten minutes thousands of rows a payment. The rest is read from
+ * acq_txns by indexed queries, each walking one index range —
  * (pan_hash, at, …), (tid, at, …) or (mid, at, …), covering what is read — from the earliest
  * window a rule reads; named (INDEXED BY), since the planner, knowing no statistics, would take
  * the (tid, batch, stan, kind) index or walk a busy merchant's day for a card at it. */
@@ -20,60 +21,123 @@
 #define PAYMENT   "(" PAY_TYPES " AND rc = '00' AND reversed = 0)"
 #define DECLINE   "(" PAY_TYPES " AND rc <> '00')"
 #define WINDOW(n)                                                                                  \
-	"COALESCE(SUM(at >= ?" #n " AND " PAYMENT "), 0) AS c" #n ", "                             \
-	"COALESCE(SUM(CASE WHEN at >= ?" #n " AND " PAYMENT " THEN amount END), 0) AS s" #n ", "   \
-	"COALESCE(SUM(at >= ?" #n " AND " DECLINE "), 0) AS d" #n ", "
-/* The windows ?2..?6 of one key (?1), from ?7 on, through index. */
-#define COUNTS(col, index)                                                                              \
-	"SELECT " WINDOW(2) WINDOW(3) WINDOW(4) WINDOW(5) WINDOW(                                       \
-	    6) "COALESCE(MAX(CASE WHEN " PAYMENT " THEN at END), 0) AS last_at, "                       \
-	       "COALESCE(SUM(CASE WHEN at >= ?6 AND rc = '00' AND reversed = 0 AND (type = 'purchase' " \
-	       "OR type = 'completion') THEN amount END), 0) AS purchases, "                            \
-	       "COALESCE(SUM(CASE WHEN at >= ?6 AND rc = '00' AND reversed = 0 AND type = 'refund' "    \
-	       "THEN amount END), 0) AS refunds FROM acq_txns INDEXED BY " index " WHERE " col          \
-	       " = ?1 AND kind = 0 AND at >= ?7"
+	"COALESCE(SUM(CASE WHEN minute >= ?" #n " THEN pays END), 0) AS c" #n ", "                 \
+	"COALESCE(SUM(CASE WHEN minute >= ?" #n " THEN sum END), 0) AS s" #n ", "                  \
+	"COALESCE(SUM(CASE WHEN minute >= ?" #n " THEN declines END), 0) AS d" #n
 
 struct counts_args {
+	int64_t who;
 	const char *key;
 	int64_t w2, w3, w4, w5, w6, from;
 };
 struct counts_row {
-	int64_t c2, s2, d2, c3, s3, d3, c4, s4, d4, c5, s5, d5, c6, s6, d6;
-	int64_t last_at, purchases, refunds;
+	int64_t c3, s3, d3, c4, s4, d4, c5, s5, d5, c6, s6, d6, c7, s7, d7;
 };
 static const struct store_col counts_arg_cols[] = {
-    STORE_COLS(struct counts_args, key, w2, w3, w4, w5, w6, from)};
+    STORE_COLS(struct counts_args, who, key, w2, w3, w4, w5, w6, from)};
 static const struct store_row counts_args = STORE_ROW(struct counts_args, counts_arg_cols);
-static const struct store_col counts_cols[] = {STORE_COLS(struct counts_row, c2, s2, d2, c3, s3, d3,
-                                                          c4, s4, d4, c5, s5, d5, c6, s6, d6,
-                                                          last_at, purchases, refunds)};
+static const struct store_col counts_cols[] = {
+    STORE_COLS(struct counts_row, c3, s3, d3, c4, s4, d4, c5, s5, d5, c6, s6, d6, c7, s7, d7)};
 static const struct store_row counts_row = STORE_ROW(struct counts_row, counts_cols);
+
+/* Minute m is in a window starting at t when m >= t / 60 (floored): the window's first,
+ * partly earlier, minute counts whole. */
+static int64_t minute_of(int64_t t)
+{
+	return t >= 0 ? t / 60 : -((-t + 59) / 60);
+}
 
 int store_risk_counts(store *s, int who, const char *key, const int64_t since[STORE_RISK_WINDOWS],
                       int64_t from, struct store_risk_counts *out)
 {
-	static const struct store_query queries[] = {
-	    STORE_Q(COUNTS("pan_hash", "acq_txns_card_at"), &counts_args, &counts_row),
-	    STORE_Q(COUNTS("tid", "acq_txns_tid_at"), &counts_args, &counts_row),
-	    STORE_Q(COUNTS("mid", "acq_txns_mid_at"), &counts_args, &counts_row),
-	};
-	struct counts_args a = {key, since[0], since[1], since[2], since[3], since[4], from};
+	static const struct store_query q =
+	    STORE_Q("SELECT " WINDOW(3) ", " WINDOW(4) ", " WINDOW(5) ", " WINDOW(6) ", " WINDOW(
+	                7) " FROM risk_counts WHERE who = ?1 AND key = ?2 AND minute >= ?8",
+	            &counts_args, &counts_row);
+	struct counts_args a = {who,
+	                        key,
+	                        minute_of(since[0]),
+	                        minute_of(since[1]),
+	                        minute_of(since[2]),
+	                        minute_of(since[3]),
+	                        minute_of(since[4]),
+	                        minute_of(from)};
 	struct counts_row r;
 	int rc;
 
 	if (who < STORE_RISK_CARD || who > STORE_RISK_MERCHANT || key == NULL || out == NULL)
 		return STORE_EARG;
-	if ((rc = store_q_get(s, &queries[who], &a, &r)) != STORE_OK)
+	if ((rc = store_q_get(s, &q, &a, &r)) != STORE_OK)
 		return rc;
 	*out = (struct store_risk_counts){
-	    .count = {r.c2, r.c3, r.c4, r.c5, r.c6},
-	    .sum = {r.s2, r.s3, r.s4, r.s5, r.s6},
-	    .declines = {r.d2, r.d3, r.d4, r.d5, r.d6},
-	    .last_at = r.last_at,
-	    .purchases_day = r.purchases,
-	    .refunds_day = r.refunds,
+	    .count = {r.c3, r.c4, r.c5, r.c6, r.c7},
+	    .sum = {r.s3, r.s4, r.s5, r.s6, r.s7},
+	    .declines = {r.d3, r.d4, r.d5, r.d6, r.d7},
 	};
 	return STORE_OK;
+}
+
+struct add_args {
+	int64_t who;
+	const char *key;
+	int64_t minute, pays, sum, declines;
+};
+static const struct store_col add_cols[] = {
+    STORE_COLS(struct add_args, who, key, minute, pays, sum, declines)};
+static const struct store_row add_args = STORE_ROW(struct add_args, add_cols);
+
+int store_risk_count_add(store *s, int who, const char *key, int64_t at, bool approved,
+                         int64_t amount)
+{
+	static const struct store_query q = STORE_Q(
+	    "INSERT INTO risk_counts (who, key, minute, pays, sum, declines) VALUES (?1, ?2, ?3, "
+	    "?4, ?5, ?6) ON CONFLICT (who, key, minute) DO UPDATE SET pays = pays + ?4, sum = sum "
+	    "+ ?5, declines = declines + ?6",
+	    &add_args, NULL);
+
+	return store_q_run(
+	    s, &q,
+	    &(struct add_args){who, key, minute_of(at), approved, approved ? amount : 0, !approved},
+	    NULL);
+}
+
+int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT COALESCE(MAX(at), 0) AS n FROM acq_txns INDEXED BY acq_txns_card_at WHERE "
+	    "pan_hash = ?1 AND kind = 0 AND " PAYMENT,
+	    &store_args_text, &store_row_n);
+
+	return store_q_n(s, &q, pan_hash, at);
+}
+
+struct day_args {
+	const char *mid;
+	int64_t day;
+};
+struct day_row {
+	int64_t purchases, refunds;
+};
+static const struct store_col day_arg_cols[] = {STORE_COLS(struct day_args, mid, day)};
+static const struct store_row day_args = STORE_ROW(struct day_args, day_arg_cols);
+static const struct store_col mday_cols[] = {STORE_COLS(struct day_row, purchases, refunds)};
+static const struct store_row mday_row = STORE_ROW(struct day_row, mday_cols);
+
+int store_risk_merchant_day(store *s, const char *mid, int64_t day, int64_t *purchases,
+                            int64_t *refunds)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT COALESCE(SUM(CASE WHEN type = 'purchase' OR type = 'completion' THEN amount "
+	    "END), 0) AS purchases, COALESCE(SUM(CASE WHEN type = 'refund' THEN amount END), 0) AS "
+	    "refunds FROM acq_txns INDEXED BY acq_txns_mid_at WHERE mid = ?1 AND at >= ?2 AND kind "
+	    "= 0 AND rc = '00' AND reversed = 0",
+	    &day_args, &mday_row);
+	struct day_row r;
+	int rc = store_q_get(s, &q, &(struct day_args){mid, day}, &r);
+
+	*purchases = rc == STORE_OK ? r.purchases : 0;
+	*refunds = rc == STORE_OK ? r.refunds : 0;
+	return rc;
 }
 
 struct cm_args {
