@@ -68,6 +68,7 @@ static int eval_op(void *ctx, unsigned i)
 static int history(store *s, struct bench *b)
 {
 	struct store_acq_txn row = {.batch = 1, .currency = 156, .rc = "00", .reason = "approved"};
+	char cm[sizeof row.pan_hash + sizeof row.mid];
 	int rc = store_begin(s);
 
 	for (int i = 0; rc == STORE_OK && i < HISTORY; i++) {
@@ -81,11 +82,13 @@ static int history(store *s, struct bench *b)
 		row.amount = 100 + i % 100000;
 		rc = store_acq_txn_insert(s, &row);
 		/* The terminal's cards of the day, as the stage keeps them (local day: +08:00). */
-		for (int w = STORE_RISK_CARD; rc == STORE_OK && w <= STORE_RISK_MERCHANT; w++)
+		snprintf(cm, sizeof cm, "%s %s", row.pan_hash, MID);
+		for (int w = STORE_RISK_CARD; rc == STORE_OK && w <= STORE_RISK_CARD_MERCHANT; w++)
 			rc = store_risk_count_add(s, w,
 			                          w == STORE_RISK_CARD       ? row.pan_hash
 			                          : w == STORE_RISK_TERMINAL ? row.tid
-			                                                     : MID,
+			                          : w == STORE_RISK_MERCHANT ? MID
+			                                                     : cm,
 			                          row.at, i % 10 != 0, row.amount);
 		if (rc == STORE_OK && i % 10 != 0)
 			rc = store_risk_payment_add(s, row.pan_hash, row.tid, MID,

@@ -121,8 +121,8 @@ if [ "${LOAD_COMPARE:-1}" != 0 ]; then
 		--entry "$entry" --pin 123456 --amount 1.00 --duration "$seconds" --data "$tmp/terms" \
 		>"$tmp/load2.out" || load_rc=1
 	cat "$tmp/load2.out"
-	with=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\)\/s.*/\1/p' "$tmp/load2.out")
-	without=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\)\/s.*/\1/p' "$tmp/load.out")
+	with=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\) a second.*/\1/p' "$tmp/load2.out")
+	without=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\) a second.*/\1/p' "$tmp/load.out")
 	awk -v a="${without:-0}" -v b="${with:-0}" 'BEGIN {
 		printf "risk rules approved purchases a second: rules = none %.1f, default rules %.1f", a, b
 		if (a > 0) printf " (%+.1f%%; at most -10%% wanted)", (b - a) * 100 / a

@@ -366,13 +366,16 @@ static int open_case(struct txn *t)
  * force or not, so that rules loaded later in the day count it. */
 static int count_payment(struct txn *t)
 {
-	static const int who[] = {STORE_RISK_CARD, STORE_RISK_TERMINAL, STORE_RISK_MERCHANT};
-	const char *keys[] = {t->pan_hash, t->tid, t->mid};
+	static const int who[] = {STORE_RISK_CARD, STORE_RISK_TERMINAL, STORE_RISK_MERCHANT,
+	                          STORE_RISK_CARD_MERCHANT};
+	char card_merchant[sizeof t->pan_hash + sizeof t->mid];
+	const char *keys[] = {t->pan_hash, t->tid, t->mid, card_merchant};
 	bool approved = strcmp(t->rc, RCODE_APPROVED) == 0;
 	int rc;
 
 	if (t->row_id == 0 || t->rq.type == REQUEST_REFUND)
 		return ACQUIRER_OK;
+	snprintf(card_merchant, sizeof card_merchant, "%s %s", t->pan_hash, t->mid);
 	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++)
 		if ((rc = store_risk_count_add(t->a->s, who[i], keys[i], t->now, approved,
 		                               t->rq.amount)) != STORE_OK)

@@ -32,8 +32,9 @@ struct store_risk_counts {
 	int64_t count[STORE_RISK_WINDOWS], sum[STORE_RISK_WINDOWS];
 	int64_t declines[STORE_RISK_WINDOWS];
 };
-/* who: STORE_RISK_CARD (key the keyed hash), _TERMINAL (the TID), _MERCHANT (the MID). */
-enum { STORE_RISK_CARD, STORE_RISK_TERMINAL, STORE_RISK_MERCHANT };
+/* who: STORE_RISK_CARD (key the keyed hash), _TERMINAL (the TID), _MERCHANT (the MID),
+ * _CARD_MERCHANT (the card at a merchant: "HASH MID"; store_risk_card_merchant() reads it). */
+enum { STORE_RISK_CARD, STORE_RISK_TERMINAL, STORE_RISK_MERCHANT, STORE_RISK_CARD_MERCHANT };
 int store_risk_counts(store *s, int who, const char *key, const int64_t since[STORE_RISK_WINDOWS],
                       int64_t from, struct store_risk_counts *out);
 /* A payment recorded at `at` for who's key: approved (its amount) or declined. */
@@ -45,7 +46,7 @@ int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at);
 int store_risk_merchant_day(store *s, const char *mid, int64_t day, int64_t *purchases,
                             int64_t *refunds);
 
-/* A card's payments at one merchant: in 30 minutes (since30, from acq_txns), in the local day
+/* A card's payments at one merchant: in 30 minutes (since30, by the minute), in the local day
  * starting at day (as store_risk_payment_add() kept them); of those in 30 minutes the ones in
  * the last 5% below a multiple of 1,000.00 (amount % 100000 >= 95000), of those in the day
  * the whole multiples of 1,000.00. */

@@ -65,7 +65,7 @@ int store_risk_counts(store *s, int who, const char *key, const int64_t since[ST
 	struct counts_row r;
 	int rc;
 
-	if (who < STORE_RISK_CARD || who > STORE_RISK_MERCHANT || key == NULL || out == NULL)
+	if (who < STORE_RISK_CARD || who > STORE_RISK_CARD_MERCHANT || key == NULL || out == NULL)
 		return STORE_EARG;
 	if ((rc = store_q_get(s, &q, &a, &r)) != STORE_OK)
 		return rc;
@@ -80,25 +80,30 @@ int store_risk_counts(store *s, int who, const char *key, const int64_t since[ST
 struct add_args {
 	int64_t who;
 	const char *key;
-	int64_t minute, pays, sum, declines;
+	int64_t minute, pays, sum, split, declines;
 };
 static const struct store_col add_cols[] = {
-    STORE_COLS(struct add_args, who, key, minute, pays, sum, declines)};
+    STORE_COLS(struct add_args, who, key, minute, pays, sum, split, declines)};
 static const struct store_row add_args = STORE_ROW(struct add_args, add_cols);
 
 int store_risk_count_add(store *s, int who, const char *key, int64_t at, bool approved,
                          int64_t amount)
 {
 	static const struct store_query q = STORE_Q(
-	    "INSERT INTO risk_counts (who, key, minute, pays, sum, declines) VALUES (?1, ?2, ?3, "
-	    "?4, ?5, ?6) ON CONFLICT (who, key, minute) DO UPDATE SET pays = pays + ?4, sum = sum "
-	    "+ ?5, declines = declines + ?6",
+	    "INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7) ON CONFLICT (who, key, minute) DO UPDATE SET pays = pays + ?4, "
+	    "sum = sum + ?5, split = split + ?6, declines = declines + ?7",
 	    &add_args, NULL);
 
-	return store_q_run(
-	    s, &q,
-	    &(struct add_args){who, key, minute_of(at), approved, approved ? amount : 0, !approved},
-	    NULL);
+	struct add_args a = {who,
+	                     key,
+	                     minute_of(at),
+	                     approved,
+	                     approved ? amount : 0,
+	                     approved && amount % 100000 >= 95000,
+	                     !approved};
+
+	return store_q_run(s, &q, &a, NULL);
 }
 
 int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at)
@@ -161,15 +166,15 @@ int store_risk_card_merchant(store *s, const char *pan_hash, const char *mid, in
                              int64_t day, struct store_risk_card_merchant *out)
 {
 	static const struct store_query q30 =
-	    STORE_Q("SELECT COALESCE(SUM(" PAYMENT "), 0) AS count_30m, COALESCE(SUM(" PAYMENT
-	            " AND amount % 100000 >= 95000), 0) AS split_30m FROM acq_txns INDEXED BY "
-	            "acq_txns_card_at WHERE pan_hash = ?1 AND at >= ?3 AND mid = ?2 AND kind = 0",
+	    STORE_Q("SELECT COALESCE(SUM(pays), 0) AS count_30m, COALESCE(SUM(split), 0) AS "
+	            "split_30m FROM risk_counts WHERE who = 3 AND key = ?1 || ' ' || ?2 AND minute "
+	            ">= ?3",
 	            &cm_args_30, &cm_row);
 	static const struct store_query qday =
 	    STORE_Q("SELECT count AS count_day, sum AS sum_day, round AS round_day FROM "
 	            "risk_card_days WHERE pan_hash = ?1 AND mid = ?2 AND day = ?4",
 	            &cm_args, &day_row);
-	struct cm_args a = {pan_hash, mid, since30, day};
+	struct cm_args a = {pan_hash, mid, minute_of(since30), day};
 	struct cm_row r;
 	int rc;
 

@@ -7,22 +7,27 @@ CREATE INDEX IF NOT EXISTS acq_txns_card_at
     ON acq_txns(pan_hash, at, kind, type, rc, reversed, amount, mid);
 CREATE INDEX IF NOT EXISTS acq_txns_tid_at ON acq_txns(tid, at, kind, type, rc, reversed, amount);
 CREATE INDEX IF NOT EXISTS acq_txns_mid_at ON acq_txns(mid, at, kind, type, rc, reversed, amount);
--- The payments (approved: count and sum) and declines of each card (who 0, its keyed hash),
--- terminal (1, TID) and merchant (2, MID) by the minute (Unix seconds / 60), kept as each is
--- recorded: a window is at most its minutes' rows, however busy the card or terminal. Filled
--- here from the requests already recorded.
+-- The payments (approved: count, sum, and how many in the last 5% below a multiple of
+-- 1,000.00) and declines of each card (who 0, its keyed hash), terminal (1, TID), merchant (2,
+-- MID) and card at a merchant (3, "HASH MID") by the minute (Unix seconds / 60), kept as each
+-- is recorded: a window is at most its minutes' rows, however busy the card or terminal.
+-- Filled here from the requests already recorded.
 CREATE TABLE risk_counts (
     who INTEGER NOT NULL, key TEXT NOT NULL, minute INTEGER NOT NULL,
-    pays INTEGER NOT NULL, sum INTEGER NOT NULL, declines INTEGER NOT NULL,
+    pays INTEGER NOT NULL, sum INTEGER NOT NULL, split INTEGER NOT NULL,
+    declines INTEGER NOT NULL,
     PRIMARY KEY (who, key, minute)
 ) WITHOUT ROWID;
-INSERT INTO risk_counts (who, key, minute, pays, sum, declines)
-    SELECT w.who, CASE w.who WHEN 0 THEN a.pan_hash WHEN 1 THEN a.tid ELSE a.mid END,
+INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines)
+    SELECT w.who, CASE w.who WHEN 0 THEN a.pan_hash WHEN 1 THEN a.tid WHEN 2 THEN a.mid
+        ELSE a.pan_hash || ' ' || a.mid END,
         a.at / 60,
         SUM(a.rc = '00' AND a.reversed = 0),
         SUM(CASE WHEN a.rc = '00' AND a.reversed = 0 THEN a.amount ELSE 0 END),
+        SUM(a.rc = '00' AND a.reversed = 0 AND a.amount % 100000 >= 95000),
         SUM(a.rc <> '00')
-    FROM acq_txns AS a, (SELECT 0 AS who UNION ALL SELECT 1 UNION ALL SELECT 2) AS w
+    FROM acq_txns AS a,
+        (SELECT 0 AS who UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) AS w
     WHERE a.kind = 0 AND a.type IN ('purchase', 'preauth', 'completion')
     GROUP BY 1, 2, 3;
 -- The distinct cards that paid at a terminal in a local day (day: the day's start, Unix
