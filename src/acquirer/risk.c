@@ -48,9 +48,6 @@ static int fill_txn(acquirer *a, const struct acquirer_risk_txn *x, struct risk_
 	                               [REQUEST_ENTRY_CHIP] = RISK_CHANNEL_CHIP,
 	                               [REQUEST_ENTRY_FALLBACK] = RISK_CHANNEL_FALLBACK};
 	int64_t sec = x->now - local_day(a, x->now);
-	struct issuer_card card;
-	int rc;
-
 	*day_start = x->now - sec;
 	c->v[RISK_V_AMOUNT] = x->amount;
 	c->v[RISK_V_TYPE] = x->type >= 0 && x->type <= REQUEST_TYPE_MAX ? types[x->type] : 0;
@@ -64,12 +61,9 @@ static int fill_txn(acquirer *a, const struct acquirer_risk_txn *x, struct risk_
 		c->v[RISK_V_LOCATION_KNOWN] = 1;
 		c->v[RISK_V_DISTANCE] = geo_distance_m(x->reg_lat, x->reg_lon, x->lat, x->lon);
 	}
-	if (x->pan != NULL && risk_rules_uses(a->rules, RISK_V_PRODUCT)) {
-		rc = issuer_card_find(a->is, x->pan, &card);
-		if (rc != ISSUER_OK && rc != ISSUER_ENOTFOUND)
-			return ACQUIRER_ESTORE;
-		c->v[RISK_V_PRODUCT] = rc == ISSUER_OK ? (int64_t)card.product : 0;
-	}
+	/* The product of the card's BIN at the local issuer: in memory, no lookup of the card. */
+	if (x->pan != NULL && risk_rules_uses(a->rules, RISK_V_PRODUCT))
+		c->v[RISK_V_PRODUCT] = issuer_bin_product(a->is, x->pan);
 	return ACQUIRER_OK;
 }
 

@@ -1,11 +1,9 @@
--- The risk module (docs/risk.md): the context is read from acq_txns by indexed queries inside
--- the batch's transaction (store/sqlite/risk.c says why), through these indexes; the rules that
+-- The risk module (docs/risk.md): the context, kept as each request is recorded in the batch's
+-- transaction or read from acq_txns (store/sqlite/risk.c says which and why); the rules that
 -- fired on each request; the cases an analyst reviews; the blocked and watched lists.
--- Each covers what the reads take (store/sqlite/risk.c), so that a window is a walk of one
--- index range and no row of the table is read.
-CREATE INDEX IF NOT EXISTS acq_txns_card_at
-    ON acq_txns(pan_hash, at, kind, type, rc, reversed, amount, mid);
-CREATE INDEX IF NOT EXISTS acq_txns_tid_at ON acq_txns(tid, at, kind, type, rc, reversed, amount);
+-- A card's last payment (card_last_gap) and a merchant's day (refund_rate), each covering what
+-- its read takes (store/sqlite/risk.c), so that no row of the table is read.
+CREATE INDEX IF NOT EXISTS acq_txns_card_at ON acq_txns(pan_hash, at, kind, type, rc, reversed);
 CREATE INDEX IF NOT EXISTS acq_txns_mid_at ON acq_txns(mid, at, kind, type, rc, reversed, amount);
 -- The payments (approved: count, sum, and how many in the last 5% below a multiple of
 -- 1,000.00) and declines of each card (who 0, its keyed hash), terminal (1, TID), merchant (2,
