@@ -7,10 +7,13 @@
 #include "cli/cli.h"
 
 static const char check_help[] =
-    "FILE\n"
+    "FILE [--json]\n"
     "\n"
     "Checks a risk rules file (docs/risk.md) without loading it: prints how many rules it\n"
     "holds, or FILE:LINE: why on standard error.\n"
+    "\n"
+    "  --json  print {\"file\",\"valid\":true,\"rules\":N}, or {\"file\",\"valid\":false,\n"
+    "          \"error\",\"line\"} (exit 1)\n"
     "\n"
     "Exit status: 0 valid; 1 not valid (or unreadable); 2 bad usage.\n";
 
@@ -21,7 +24,18 @@ static int risk_check(struct cli_env *env, const void *values)
 	int rc;
 
 	(void)values;
-	if ((rc = risk_rules_load(env->operands[0], &r, err, sizeof err)) != RISK_OK)
+	rc = risk_rules_load(env->operands[0], &r, err, sizeof err);
+	if (env->json) {
+		cli_print_json(rc == RISK_OK
+		                   ? json_pack("{s:s, s:b, s:I}", "file", env->operands[0], "valid",
+		                               1, "rules", (json_int_t)risk_rules_count(r))
+		                   : json_pack("{s:s, s:b, s:s, s:i}", "file", env->operands[0],
+		                               "valid", 0, "error", err, "line",
+		                               risk_error_line(err)));
+		risk_rules_free(r);
+		return rc == RISK_OK ? CLI_OK : CLI_FAILED;
+	}
+	if (rc != RISK_OK)
 		return cli_error(CLI_FAILED, env->prog, "%s", err);
 	printf("%s: %zu rules, valid\n", env->operands[0], risk_rules_count(r));
 	risk_rules_free(r);
@@ -83,7 +97,7 @@ static int risk_list(struct cli_env *env, const void *values)
 
 static const cli_command risk_cmds[] = {
     {"check", "validate a rules file without loading it", .handler = risk_check, .help = check_help,
-     .min = 1, .max = 1, .wrong = "takes one FILE"},
+     .common = CLI_JSON, .min = 1, .max = 1, .wrong = "takes one FILE"},
     {"rules", "the rules in force: name, action, condition", .handler = risk_list,
      .help = rules_help, .common = CLI_CONFIG | CLI_JSON, .wrong = "takes no arguments"},
 };

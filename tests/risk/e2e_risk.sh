@@ -36,11 +36,27 @@ sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/possum.conf"
 printf '\n[risk]\nrules = %s\n' "$tmp/risk.rules" >>"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf
 
+grep -v '^rules' "$tmp/possum.conf" >"$tmp/bad.conf.none"
 # A bad file: the host refuses to start, naming FILE:LINE.
 printf 'rule a if amount > then review\n' >"$tmp/bad.rules"
 sed -e "s|^rules = .*|rules = $tmp/bad.rules|" "$tmp/possum.conf" >"$tmp/bad.conf"
 expect 2 "a host with a bad rules file" -- "$possum" host --config "$tmp/bad.conf" --data "$tmp/bad" --port 0 --api-port 0 --terminal-port 0
 err_has "bad.rules:1: a value expected before 'then'"
+
+# possum admin risk check and rules, without a host.
+expect 0 "risk check" -- "$possum" admin risk check "$tmp/risk.rules"
+out_has "risk.rules: 16 rules, valid"
+expect 1 "risk check, a bad file" -- "$possum" admin risk check "$tmp/bad.rules"
+err_has "bad.rules:1: a value expected before 'then'"
+expect 1 "risk check --json, a bad file" -- "$possum" admin risk check "$tmp/bad.rules" --json
+out_has '"valid":false,"error":"[^"]*bad.rules:1: a value expected before .then.","line":1'
+expect 2 "risk check without a FILE" -- "$possum" admin risk check
+expect 0 "risk rules --json" -- "$possum" admin risk rules --json
+out_has '{"name":"need_auth","action":"require_auth","rc":"","condition":"amount == 777.00"}'
+out_has '"name":"card_velocity.decline","action":"decline","rc":"65"'
+expect 0 "risk rules: the built-in file" -- "$possum" admin risk rules --config "$tmp/bad.conf.none"
+out_has "^# etc/risk.rules (built in): 14 rules"
+out_has "^blocked  *decline 62  *card_blocked$"
 
 TZ=UTC LD_PRELOAD=$lib FAKETIME_TIMESTAMP_FILE=$clock FAKETIME_NO_CACHE=1 \
 	FAKETIME_DONT_FAKE_MONOTONIC=1 "$possum" host --data "$data" --port 0 --api-port 0 \
