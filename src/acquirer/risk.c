@@ -236,17 +236,25 @@ static int suspend_terminal(struct txn *t, const char *reason)
 }
 
 /* revoke_auth: the card's verified authentication invalid ("risk_revoked"), in the request's
- * savepoint; a card the local issuer does not know has none. */
-static int revoke_auth(struct txn *t)
+ * savepoint, audited as the host's doing with the rule (as `possum admin card revoke-auth`
+ * audits it: "card.revoke_auth"); a card the local issuer does not know has none. */
+static int revoke_auth(struct txn *t, const char *reason)
 {
 	struct issuer_card card;
+	char object[32];
+	json_t *after;
 	int rc = issuer_card_find(t->a->is, t->rq.card.pan, &card);
 
 	if (rc == ISSUER_ENOTFOUND)
 		return ACQUIRER_OK;
 	if (rc != ISSUER_OK || issuer_cardauth_revoke(t->a->is, card.id) != ISSUER_OK)
 		return ACQUIRER_ESTORE;
-	return ACQUIRER_OK;
+	snprintf(object, sizeof object, "card:%lld", (long long)card.id);
+	if ((after = json_pack("{s:s, s:s}", "card", card.masked, "why", reason)) == NULL)
+		return ACQUIRER_ENOMEM;
+	rc = audit_record(t->a->s, "host", "card.revoke_auth", object, NULL, after, t->now);
+	json_decref(after);
+	return rc == AUDIT_OK ? ACQUIRER_OK : ACQUIRER_ESTORE;
 }
 
 /* require_auth: a card authenticated and still valid passes; else C1. */
@@ -299,7 +307,7 @@ int acquirer_stage_risk(struct txn *t)
 			return rc;
 		break;
 	case RISK_REVOKE_AUTH:
-		if ((rc = revoke_auth(t)) != ACQUIRER_OK)
+		if ((rc = revoke_auth(t, reason)) != ACQUIRER_OK)
 			return rc;
 		break;
 	case RISK_REQUIRE_AUTH:

@@ -99,6 +99,14 @@ rc_is() { # WANT WHAT: the last purchase answered WANT
 }
 cases() { q "SELECT COUNT(*) FROM risk_cases WHERE status = 'open'"; }
 same() { if [ "$1" = "$2" ]; then ok; else bad "$3: '$1', expected '$2'"; fi; }
+# wait_log N PATTERN: until the host's log has N lines matching PATTERN (10 s at most).
+wait_log() {
+	i=0
+	while [ "$(grep -c "$2" "$tmp/host.log")" -lt "$1" ] && [ $i -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
 
 # night_large: 04:59 local reviewed (approved, a case), 05:00 not.
 at "2026-12-05 20:59:00"
@@ -160,6 +168,7 @@ same "$got" 1 "require_auth declines"
 rc_is C1 "require_auth"
 pay TERM0001 auth 888.00
 rc_is C2 "revoke_auth"
+same "$(q "SELECT actor || ' ' || action FROM audit_log ORDER BY id DESC LIMIT 1")" "host card.revoke_auth" "revoke_auth audited"
 
 # terminal_moved: a terminal reporting 50 km from where it was registered passes, 51 km is
 # suspended (58): 0.4496° of latitude north is 49,993 m, 0.459° 51,038 m.
@@ -193,7 +202,7 @@ same "$got" 0 "resumed: approved"
 cp "$tmp/risk.rules" "$tmp/good.rules"
 printf 'rule x if amount >\n\n  then review\n' >>"$tmp/risk.rules"
 kill -HUP $host_pid
-sleep 0.3
+wait_log 1 '"event":"risk_reload_failed"'
 if grep -q '"event":"risk_reload_failed".*risk.rules:[0-9]*: a value expected' "$tmp/host.log"; then ok; else
 	bad "no risk_reload_failed line: $(tail -3 "$tmp/host.log")"; fi
 pay TERM0001 auth 777.00
@@ -209,13 +218,13 @@ rc_is C1 "the old rules stay after a bad API reload"
 grep -v need_auth "$tmp/good.rules" >"$tmp/risk.rules"
 same "$(post "$tok")" 200 "API reload"
 out_has '"rules":15'
-sleep 0.3
+wait_log 1 '"event":"risk_rules".*"rules":15'
 pay TERM0001 auth 777.00
 same "$got" 0 "the new rules: 777.00 approved"
 same "$(post "")" 401 "reload without a token"
 kill -HUP $host_pid
-sleep 0.3
-if grep -q '"event":"risk_rules".*"rules":15' "$tmp/host.log"; then ok; else bad "no risk_rules line after SIGHUP"; fi
+wait_log 2 '"event":"risk_rules".*"rules":15'
+if [ "$(grep -c '"event":"risk_rules".*"rules":15' "$tmp/host.log")" -eq 2 ]; then ok; else bad "no risk_rules line after SIGHUP"; fi
 
 # Every rule that fired is kept with its transaction.
 same "$(q "SELECT COUNT(*) FROM risk_hits WHERE txn_id NOT IN (SELECT id FROM acq_txns)")" 0 "hits name their rows"
