@@ -1,6 +1,6 @@
 # load.sh — the end-to-end benchmark of `make bench`: a fresh `possum host` (a temporary data
 # directory, free ports, SQLite with synchronous=FULL, the daily limits off), LOAD_CARDS debit
-# cards (default 200) with a large balance and a chip card, a merchant and LOAD_TERMINALS terminals (default 100)
+# cards (default 64, possum load's most) with a large balance and a chip card, a merchant and LOAD_TERMINALS terminals (default 100)
 # registered, then `possum load` for LOAD_SECONDS (default 20) from the same machine. Prints
 # the load's figures and the host's peak memory, stops the host (SIGTERM) and checks the
 # ledger. Figures are printed, never asserted. LOAD_ENTRY=chip pays by chip. Then the same load
@@ -59,11 +59,11 @@ issue() {
 issue --out "$tmp/card.json"
 issue --chip --out "$tmp/chip.json"
 # A chip card swiped fails its track's iCVV (59): each entry pays with its own card; LOAD_CARDS
-# (default 200) of them, taken in turn.
+# (default 64, possum load's most) of them, taken in turn.
 if [ "$entry" = chip ]; then card=$tmp/chip.json; else card=$tmp/card.json; fi
 cards="--card $card"
 n=2
-while [ $n -le "${LOAD_CARDS:-200}" ]; do
+while [ $n -le "${LOAD_CARDS:-64}" ]; do
 	if [ "$entry" = chip ]; then issue --chip --out "$tmp/card$n.json"; else issue --out "$tmp/card$n.json"; fi
 	cards="$cards --card $tmp/card$n.json"
 	n=$((n + 1))

@@ -160,12 +160,14 @@ static int fill_relations(acquirer *a, const struct acquirer_risk_txn *x, struct
 		c->v[RISK_V_CARD_MERCHANT_ROUND_DAY] =
 		    cm.round_day + (pay && amount > 0 && amount % 100000 == 0);
 	}
-	if (risk_rules_uses(r, RISK_V_TERMINAL_CARDS_DAY)) {
+	if (risk_rules_uses(r, RISK_V_TERMINAL_CARDS_DAY) ||
+	    risk_rules_uses(r, RISK_V_TERMINAL_CARD_NEW)) {
 		rc = store_risk_terminal_cards(a->s, x->tid, since[STORE_RISK_DAY], x->pan_hash,
 		                               &c->v[RISK_V_TERMINAL_CARDS_DAY], &seen);
 		if (rc != STORE_OK)
 			return acquirer_from_store(rc);
 		c->v[RISK_V_TERMINAL_CARDS_DAY] += pay && !seen;
+		c->v[RISK_V_TERMINAL_CARD_NEW] = !seen;
 	}
 	for (int v = RISK_V_CARD_BLOCKED; v <= RISK_V_MERCHANT_WATCHED; v++) {
 		if (!risk_rules_uses(r, v))

@@ -63,6 +63,7 @@ const char *risk_strerror(int rc);
 	X(CARD_MERCHANT_SPLIT_30M, "card_merchant_split_30m")                                      \
 	X(CARD_MERCHANT_ROUND_DAY, "card_merchant_round_day")                                      \
 	X(TERMINAL_CARDS_DAY, "terminal_cards_day")                                                \
+	X(TERMINAL_CARD_NEW, "terminal_card_new")                                                  \
 	X(CARD_DECLINES_10M, "card_declines_10m")                                                  \
 	X(CARD_DECLINES_1H, "card_declines_1h")                                                    \
 	X(CARD_DECLINES_DAY, "card_declines_day")                                                  \

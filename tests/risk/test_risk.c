@@ -242,10 +242,12 @@ static void default_rules(void **state)
 	assert_false(fired(r, &c, "round_credit", NULL));
 	/* terminal_cards: the 30th card versus the 31st. */
 	c = purchase(100);
-	c.v[RISK_V_TERMINAL_CARDS_DAY] = 30;
+	c.v[RISK_V_TERMINAL_CARDS_DAY] = 30, c.v[RISK_V_TERMINAL_CARD_NEW] = 1;
 	assert_false(fired(r, &c, "terminal_cards", NULL));
 	c.v[RISK_V_TERMINAL_CARDS_DAY] = 31;
 	assert_true(fired(r, &c, "terminal_cards", NULL));
+	c.v[RISK_V_TERMINAL_CARD_NEW] = 0; /* a card seen before pays again: no new review */
+	assert_false(fired(r, &c, "terminal_cards", NULL));
 	/* decline_burst: nine declined before this one make it the 10th. */
 	c = purchase(100);
 	c.v[RISK_V_TERMINAL_DECLINES_10M] = 8;
