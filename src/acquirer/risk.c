@@ -70,16 +70,16 @@ static int fill_txn(acquirer *a, const struct acquirer_risk_txn *x, struct risk_
 /* The windows of who's values that a rule reads, a bit each (0: none): base is its first
  * value (the 10-minute count), then counts and sums in pairs; declines (-1: none) its
  * 10-minute, 1-hour and day declines. */
-static unsigned windows_read(const risk_rules *r, int base, int declines)
+static unsigned windows_read(const bool need[RISK_NVARS], int base, int declines)
 {
 	static const int decline_windows[3] = {STORE_RISK_10M, STORE_RISK_1H, STORE_RISK_DAY};
 	unsigned w = 0;
 
 	for (int i = 0; i < 2 * STORE_RISK_WINDOWS; i++)
-		if (risk_rules_uses(r, base + i))
+		if (need[base + i])
 			w |= 1u << (i / 2);
 	for (int i = 0; declines >= 0 && i < 3; i++)
-		if (risk_rules_uses(r, declines + i))
+		if (need[declines + i])
 			w |= 1u << decline_windows[i];
 	return w;
 }
@@ -88,25 +88,23 @@ static unsigned windows_read(const risk_rules *r, int base, int declines)
  * declines, and for the card the gap since its last payment, for the merchant on a refund its
  * day's purchases and refunds (this refund in them): read for refunds only, which is what a
  * refund rate judges, so that a payment never reads a busy merchant's whole day. */
-static int fill_counts(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c, int who,
-                       const char *key, int base, int declines,
-                       const int64_t since[STORE_RISK_WINDOWS])
+static int fill_counts(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c,
+                       const bool need[RISK_NVARS], int who, const char *key, int base,
+                       int declines, const int64_t since[STORE_RISK_WINDOWS])
 {
-	const risk_rules *r = a->rules;
 	bool pay = c->v[RISK_V_TYPE] != RISK_TYPE_REFUND;
-	unsigned w = windows_read(r, base, declines);
+	unsigned w = windows_read(need, base, declines);
 	struct store_risk_counts n;
 	int64_t from = x->now, last, purchases, refunds;
 	int rc;
 
-	if (who == STORE_RISK_CARD && risk_rules_uses(r, RISK_V_CARD_LAST_GAP)) {
+	if (who == STORE_RISK_CARD && need[RISK_V_CARD_LAST_GAP]) {
 		if ((rc = store_risk_last_payment(a->s, key, &last)) != STORE_OK)
 			return acquirer_from_store(rc);
 		c->v[RISK_V_CARD_LAST_GAP] = last > 0 ? x->now - last : -1;
 	}
 	if (who == STORE_RISK_MERCHANT && !pay &&
-	    (risk_rules_uses(r, RISK_V_MERCHANT_PURCHASES_DAY) ||
-	     risk_rules_uses(r, RISK_V_MERCHANT_REFUNDS_DAY))) {
+	    (need[RISK_V_MERCHANT_PURCHASES_DAY] || need[RISK_V_MERCHANT_REFUNDS_DAY])) {
 		rc =
 		    store_risk_merchant_day(a->s, key, since[STORE_RISK_DAY], &purchases, &refunds);
 		if (rc != STORE_OK)
@@ -135,20 +133,17 @@ static int fill_counts(acquirer *a, const struct acquirer_risk_txn *x, struct ri
 
 /* The card at this merchant, the terminal's distinct cards, the lists. */
 static int fill_relations(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c,
-                          const int64_t since[])
+                          const bool need[RISK_NVARS], const int64_t since[])
 {
-	const risk_rules *r = a->rules;
 	bool pay = c->v[RISK_V_TYPE] != RISK_TYPE_REFUND, seen;
 	int64_t amount = x->amount;
 	struct store_risk_card_merchant cm;
 	struct store_risk_listed l;
 	int rc;
 
-	if (risk_rules_uses(r, RISK_V_CARD_MERCHANT_COUNT_30M) ||
-	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_COUNT_DAY) ||
-	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_SUM_DAY) ||
-	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_SPLIT_30M) ||
-	    risk_rules_uses(r, RISK_V_CARD_MERCHANT_ROUND_DAY)) {
+	if (need[RISK_V_CARD_MERCHANT_COUNT_30M] || need[RISK_V_CARD_MERCHANT_COUNT_DAY] ||
+	    need[RISK_V_CARD_MERCHANT_SUM_DAY] || need[RISK_V_CARD_MERCHANT_SPLIT_30M] ||
+	    need[RISK_V_CARD_MERCHANT_ROUND_DAY]) {
 		if ((rc = store_risk_card_merchant(a->s, x->pan_hash, x->mid, since[STORE_RISK_30M],
 		                                   since[STORE_RISK_DAY], &cm)) != STORE_OK)
 			return acquirer_from_store(rc);
@@ -160,8 +155,7 @@ static int fill_relations(acquirer *a, const struct acquirer_risk_txn *x, struct
 		c->v[RISK_V_CARD_MERCHANT_ROUND_DAY] =
 		    cm.round_day + (pay && amount > 0 && amount % 100000 == 0);
 	}
-	if (risk_rules_uses(r, RISK_V_TERMINAL_CARDS_DAY) ||
-	    risk_rules_uses(r, RISK_V_TERMINAL_CARD_NEW)) {
+	if (need[RISK_V_TERMINAL_CARDS_DAY] || need[RISK_V_TERMINAL_CARD_NEW]) {
 		rc = store_risk_terminal_cards(a->s, x->tid, since[STORE_RISK_DAY], x->pan_hash,
 		                               &c->v[RISK_V_TERMINAL_CARDS_DAY], &seen);
 		if (rc != STORE_OK)
@@ -170,7 +164,7 @@ static int fill_relations(acquirer *a, const struct acquirer_risk_txn *x, struct
 		c->v[RISK_V_TERMINAL_CARD_NEW] = !seen;
 	}
 	for (int v = RISK_V_CARD_BLOCKED; v <= RISK_V_MERCHANT_WATCHED; v++) {
-		if (!risk_rules_uses(r, v))
+		if (!need[v])
 			continue;
 		if ((rc = store_risk_listed(a->s, x->pan_hash, x->tid, x->mid, &l)) != STORE_OK)
 			return acquirer_from_store(rc);
@@ -185,10 +179,16 @@ static int fill_relations(acquirer *a, const struct acquirer_risk_txn *x, struct
 	return ACQUIRER_OK;
 }
 
+/* The values fill_txn() gives: known before anything is read from the store. */
+static const int txn_vars[] = {RISK_V_AMOUNT,  RISK_V_TYPE,           RISK_V_PRODUCT,
+                               RISK_V_CHANNEL, RISK_V_HOUR,           RISK_V_MINUTE,
+                               RISK_V_MCC,     RISK_V_LOCATION_KNOWN, RISK_V_DISTANCE};
+
 int acquirer_risk_evaluate(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c,
                            struct risk_result *out)
 {
 	int64_t since[STORE_RISK_WINDOWS], day_start;
+	bool known[RISK_NVARS] = {false}, need[RISK_NVARS];
 	int rc;
 
 	memset(c, 0, sizeof *c);
@@ -197,16 +197,22 @@ int acquirer_risk_evaluate(acquirer *a, const struct acquirer_risk_txn *x, struc
 		return ACQUIRER_OK;
 	if ((rc = fill_txn(a, x, c, &day_start)) != ACQUIRER_OK)
 		return rc;
+	/* Only what can still change a rule's outcome is read: most rules are decided by the
+	 * transaction's own values (its type, amount, hour) before any count. */
+	for (size_t i = 0; i < sizeof txn_vars / sizeof txn_vars[0]; i++)
+		known[txn_vars[i]] = true;
+	known[RISK_V_MCC_CEILING] = true;
+	risk_needs(a->rules, c, known, need);
 	for (int i = 0; i < STORE_RISK_WINDOWS - 1; i++)
 		since[i] = x->now - window_seconds[i]; /* 10 minutes: from now - 600 on */
 	since[STORE_RISK_DAY] = day_start;
-	if ((rc = fill_counts(a, x, c, STORE_RISK_CARD, x->pan_hash, RISK_V_CARD_COUNT_10M,
+	if ((rc = fill_counts(a, x, c, need, STORE_RISK_CARD, x->pan_hash, RISK_V_CARD_COUNT_10M,
 	                      RISK_V_CARD_DECLINES_10M, since)) != ACQUIRER_OK ||
-	    (rc = fill_counts(a, x, c, STORE_RISK_TERMINAL, x->tid, RISK_V_TERMINAL_COUNT_10M,
+	    (rc = fill_counts(a, x, c, need, STORE_RISK_TERMINAL, x->tid, RISK_V_TERMINAL_COUNT_10M,
 	                      RISK_V_TERMINAL_DECLINES_10M, since)) != ACQUIRER_OK ||
-	    (rc = fill_counts(a, x, c, STORE_RISK_MERCHANT, x->mid, RISK_V_MERCHANT_COUNT_10M, -1,
-	                      since)) != ACQUIRER_OK ||
-	    (rc = fill_relations(a, x, c, since)) != ACQUIRER_OK)
+	    (rc = fill_counts(a, x, c, need, STORE_RISK_MERCHANT, x->mid, RISK_V_MERCHANT_COUNT_10M,
+	                      -1, since)) != ACQUIRER_OK ||
+	    (rc = fill_relations(a, x, c, need, since)) != ACQUIRER_OK)
 		return rc;
 	risk_eval(a->rules, c, out);
 	return ACQUIRER_OK;

@@ -95,6 +95,68 @@ static bool holds(const risk_rules *r, const struct risk_rule *ru, const struct 
 	return sp == 1 && stack[0] != 0;
 }
 
+/* Rule ru over c where only the values of known are known (three-valued: an `and` with a known
+ * false operand is false, an `or` with a known true one true, anything else of an unknown
+ * unknown): whether its outcome is still unknown. */
+static bool undecided(const risk_rules *r, const struct risk_rule *ru, const struct risk_ctx *c,
+                      const bool known[RISK_NVARS])
+{
+	int64_t stack[RISK_STACK];
+	bool k_[RISK_STACK];
+	size_t sp = 0;
+
+	for (size_t i = ru->code; i < ru->code + ru->n_code; i++) {
+		const struct risk_code *k = &r->code[i];
+		bool ka, kb;
+
+		switch (k->op) {
+		case OP_NUM:
+			stack[sp] = k->val, k_[sp++] = true;
+			break;
+		case OP_VAR:
+			k_[sp] =
+			    known[k->var] && (k->var != RISK_V_MCC_CEILING || known[RISK_V_MCC]);
+			stack[sp++] = value(r, c, k->var);
+			break;
+		case OP_NEG:
+			stack[sp - 1] = wrap(0 - (uint64_t)stack[sp - 1]);
+			break;
+		case OP_NOT:
+			stack[sp - 1] = stack[sp - 1] == 0;
+			break;
+		default:
+			sp--;
+			ka = k_[sp - 1], kb = k_[sp];
+			if (k->op == OP_AND &&
+			    ((ka && stack[sp - 1] == 0) || (kb && stack[sp] == 0)))
+				stack[sp - 1] = 0, k_[sp - 1] = true;
+			else if (k->op == OP_OR &&
+			         ((ka && stack[sp - 1] != 0) || (kb && stack[sp] != 0)))
+				stack[sp - 1] = 1, k_[sp - 1] = true;
+			else
+				stack[sp - 1] = apply(k->op, stack[sp - 1], stack[sp]),
+				           k_[sp - 1] = ka && kb;
+		}
+	}
+	return sp == 1 && !k_[0];
+}
+
+void risk_needs(const risk_rules *r, const struct risk_ctx *c, const bool known[RISK_NVARS],
+                bool needed[RISK_NVARS])
+{
+	memset(needed, 0, RISK_NVARS * sizeof needed[0]);
+	if (r == NULL || c == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct risk_rule *ru = &r->rules[i];
+
+		if (!undecided(r, ru, c, known))
+			continue;
+		for (size_t v = 0; v < ru->n_vars; v++)
+			needed[ru->vars[v]] = needed[ru->vars[v]] || !known[ru->vars[v]];
+	}
+}
+
 /* The code an action answers: decline's own, 58, C2, C1; "" for review and allow. */
 static const char *answer(const struct risk_rule *ru)
 {

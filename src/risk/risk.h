@@ -140,6 +140,11 @@ struct risk_rule_info {
 	const char *rc;
 };
 int risk_rule_info(const risk_rules *r, size_t i, struct risk_rule_info *out);
+/* Which values the rules still need given those known (known[var], their values in c): a rule
+ * that is false whatever the unknown ones are (`type != refund and …` on a refund) needs
+ * none, so that the caller fetches only what can change the outcome. Allocates nothing. */
+void risk_needs(const risk_rules *r, const struct risk_ctx *c, const bool known[RISK_NVARS],
+                bool needed[RISK_NVARS]);
 /* Whether any rule reads var: the caller fetches only what is read. */
 bool risk_rules_uses(const risk_rules *r, int var);
 /* The ceiling of mcc by the file's table (its `mcc default`, else 0). */

@@ -311,13 +311,36 @@ static void default_rules(void **state)
 	risk_rules_free(r);
 }
 
+/* What the rules still need once the transaction's own values are known. */
+static void needs(void **state)
+{
+	risk_rules *r = parse("rule a if type != refund and card_count_10m >= 4 then review\n"
+	                      "rule b if hour < 5 or card_blocked then review\n"
+	                      "rule c if type == refund and amount > mcc_ceiling then review\n");
+	bool known[RISK_NVARS] = {false}, need[RISK_NVARS];
+	struct risk_ctx c = {0};
+
+	(void)state;
+	known[RISK_V_TYPE] = known[RISK_V_HOUR] = known[RISK_V_AMOUNT] = known[RISK_V_MCC] = true;
+	c.v[RISK_V_TYPE] = RISK_TYPE_REFUND, c.v[RISK_V_HOUR] = 3;
+	risk_needs(r, &c, known, need);
+	assert_false(need[RISK_V_CARD_COUNT_10M]); /* a refund: rule a is false */
+	assert_false(need[RISK_V_CARD_BLOCKED]);   /* 03:00: rule b is true */
+	assert_false(need[RISK_V_AMOUNT]);         /* known already */
+	c.v[RISK_V_TYPE] = RISK_TYPE_PURCHASE, c.v[RISK_V_HOUR] = 12;
+	risk_needs(r, &c, known, need);
+	assert_true(need[RISK_V_CARD_COUNT_10M]);
+	assert_true(need[RISK_V_CARD_BLOCKED]);
+	assert_false(need[RISK_V_MCC_CEILING]); /* rule c is false on a purchase */
+	risk_rules_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(grammar),
-	    cmocka_unit_test(faults_with_line),
-	    cmocka_unit_test(precedence),
-	    cmocka_unit_test(default_rules),
+	    cmocka_unit_test(grammar),    cmocka_unit_test(faults_with_line),
+	    cmocka_unit_test(precedence), cmocka_unit_test(default_rules),
+	    cmocka_unit_test(needs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
