@@ -5,7 +5,7 @@
  * next payout run paying an approved adjustment with the merchant's days (or alone), a failed
  * payout owing it again, a negative one offsetting the days as a negative day does — and for
  * each merchant Σ nets + Σ approved adjustments = paid + owed, to the fen. */
-#include "testutil.h"
+#include "settle_fixture.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,75 +19,31 @@
 #include "store/store_audit.h"
 #include "store/store_settle.h"
 
-#define DEC04_2026 INT64_C(1796342400) /* 00:00:00Z, a Friday */
-#define DAY        INT64_C(86400)
-#define M1         "M00000000000001"
-#define M2         "M00000000000002"
-#define CREDIT     "625812******5678"
-
 struct fixture {
-	char dir[64], path[96];
-	store *s;
-	struct settle_calendar cal;
-	struct settle_close_params p;
+	struct settle_fixture fx;
 };
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	struct store_merchant m = {.status = STORE_MERCHANT_ACTIVE, .mcc = "5812"};
+	struct fixture *f;
 
-	strcpy(f->dir, "/tmp/possum-adjust-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/possum.db", f->dir);
-	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
-	settle_calendar_defaults(&f->cal);
-	f->p = (struct settle_close_params){.cal = &f->cal,
-	                                    .utc_offset = 480,
-	                                    .plan = {60, 55, 48, 2000},
-	                                    .now = DEC04_2026 + 10 * DAY};
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(m.mid, sizeof m.mid, "%s", i == 0 ? M1 : M2);
-		snprintf(m.name, sizeof m.name, "Cafe %zu", i + 1);
-		assert_int_equal(store_merchant_insert(f->s, &m), STORE_OK);
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[128];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	if (settle_fixture_new(state, sizeof *f, DEC04_2026 + 10 * DAY) != 0)
+		return -1;
+	f = *state;
+	settle_fixture_merchant(f->fx.s, M1, "Cafe 1", "5812");
+	settle_fixture_merchant(f->fx.s, M2, "Cafe 2", "5812");
 	return 0;
 }
 
 /* An approved purchase of settlement date date. */
 static void purchase(store *s, const char *mid, int64_t amount, const char *date)
 {
-	static unsigned stan;
-	struct store_acq_txn t = {.at = DEC04_2026, .batch = 1, .amount = amount, .currency = 156};
-
-	snprintf(t.tid, sizeof t.tid, "T%07d", mid[14] - '0');
-	snprintf(t.mid, sizeof t.mid, "%s", mid);
-	snprintf(t.stan, sizeof t.stan, "%06u", ++stan % 1000000u);
-	snprintf(t.type, sizeof t.type, "purchase");
-	snprintf(t.masked, sizeof t.masked, "%s", CREDIT);
-	snprintf(t.rc, sizeof t.rc, "00");
-	snprintf(t.settle_date, sizeof t.settle_date, "%s", date);
-	assert_int_equal(store_acq_txn_insert(s, &t), STORE_OK);
+	settle_fixture_txn(s, mid, "purchase", amount, CREDIT, date, 0);
 }
 
 static void close_day(struct fixture *f, int32_t date)
 {
-	struct settle_close_result r;
-
-	assert_int_equal(settle_close(f->s, &f->p, date, &r), SETTLE_OK);
+	settle_fixture_close(&f->fx, date);
 }
 
 static int payee(void *ctx, const char *mid, struct settle_payee *out)
@@ -100,36 +56,14 @@ static int payee(void *ctx, const char *mid, struct settle_payee *out)
 	return SETTLE_OK;
 }
 
-static void check_ledger(store *s)
-{
-	struct ledger_report rep;
-
-	assert_int_equal(ledger_check(s, &rep, NULL, NULL), LEDGER_OK);
-	assert_int_equal(rep.violations, 0);
-}
-
 static struct settle_payout_result run(struct fixture *f, int32_t date)
 {
-	struct settle_payout_params p = {.now = f->p.now, .payee = payee, .ctx = f};
+	struct settle_payout_params p = {.now = f->fx.p.now, .payee = payee, .ctx = f};
 	struct settle_payout_result r;
 
-	assert_int_equal(settle_payouts_run(f->s, &p, date, &r), SETTLE_OK);
-	check_ledger(f->s);
+	assert_int_equal(settle_payouts_run(f->fx.s, &p, date, &r), SETTLE_OK);
+	settle_fixture_ledger_sound(f->fx.s);
 	return r;
-}
-
-/* An account's balance (credits less debits); 0 when it was never made. */
-static int64_t balance(store *s, const char *name)
-{
-	struct ledger_account a;
-	int64_t id;
-	int rc = store_settle_account_get(s, name, &id);
-
-	if (rc == STORE_ENOTFOUND)
-		return 0;
-	assert_int_equal(rc, STORE_OK);
-	assert_int_equal(ledger_account_get(s, id, &a), LEDGER_OK);
-	return a.credits_posted - a.debits_posted;
 }
 
 static struct store_settle_adjust adjustment(store *s, int64_t id)
@@ -145,7 +79,7 @@ static int64_t make(struct fixture *f, const char *actor, const char *mid, int64
 	struct store_settle_adjust a;
 
 	assert_int_equal(
-	    settle_adjust_create(f->s, actor, mid, amount, "batch 7 short", f->p.now, &a),
+	    settle_adjust_create(f->fx.s, actor, mid, amount, "batch 7 short", f->fx.p.now, &a),
 	    SETTLE_OK);
 	assert_string_equal(a.status, "pending");
 	return a.id;
@@ -155,7 +89,7 @@ static int decide(struct fixture *f, const char *actor, int64_t id, bool approve
 {
 	struct store_settle_adjust a;
 
-	return settle_adjust_decide(f->s, actor, id, approve, f->p.now, &a);
+	return settle_adjust_decide(f->fx.s, actor, id, approve, f->fx.p.now, &a);
 }
 
 struct audits {
@@ -192,18 +126,18 @@ static void approved(void **state)
 	struct store_settle_adjust a;
 	struct audits au;
 
-	assert_int_equal(balance(f->s, "payable:" M1), 0);
-	assert_int_equal(settle_adjust_decide(f->s, "token:2", id, true, f->p.now + 60, &a),
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 0);
+	assert_int_equal(settle_adjust_decide(f->fx.s, "token:2", id, true, f->fx.p.now + 60, &a),
 	                 SETTLE_OK);
 	assert_string_equal(a.status, "approved");
 	assert_string_equal(a.maker, "cli:alice");
 	assert_string_equal(a.checker, "token:2");
-	assert_int_equal(a.decided_at, f->p.now + 60);
-	assert_string_equal(adjustment(f->s, id).status, "approved");
-	assert_int_equal(balance(f->s, "payable:" M1), 1250);
-	assert_int_equal(balance(f->s, "adjustments"), -1250);
-	check_ledger(f->s);
-	au = audits(f->s, id);
+	assert_int_equal(a.decided_at, f->fx.p.now + 60);
+	assert_string_equal(adjustment(f->fx.s, id).status, "approved");
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 1250);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "adjustments"), -1250);
+	settle_fixture_ledger_sound(f->fx.s);
+	au = audits(f->fx.s, id);
 	assert_int_equal(au.n, 2);
 	assert_string_equal(au.actions[0], "adjustment.create");
 	assert_string_equal(au.actors[0], "cli:alice");
@@ -212,8 +146,8 @@ static void approved(void **state)
 	/* Twice: refused, nothing posted again. */
 	assert_int_equal(decide(f, "token:3", id, true), SETTLE_ESTATE);
 	assert_int_equal(decide(f, "token:3", id, false), SETTLE_ESTATE);
-	assert_int_equal(balance(f->s, "payable:" M1), 1250);
-	assert_int_equal(audits(f->s, id).n, 2);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 1250);
+	assert_int_equal(audits(f->fx.s, id).n, 2);
 }
 
 /* Approved by its maker: refused, nothing posted nor audited; another then may. */
@@ -224,13 +158,14 @@ static void maker_refused(void **state)
 	int64_t account;
 
 	assert_int_equal(decide(f, "token:1", id, true), SETTLE_EMAKER);
-	assert_string_equal(adjustment(f->s, id).status, "pending");
-	assert_int_equal(store_settle_account_get(f->s, "payable:" M1, &account), STORE_ENOTFOUND);
-	assert_int_equal(audits(f->s, id).n, 1);
+	assert_string_equal(adjustment(f->fx.s, id).status, "pending");
+	assert_int_equal(store_settle_account_get(f->fx.s, "payable:" M1, &account),
+	                 STORE_ENOTFOUND);
+	assert_int_equal(audits(f->fx.s, id).n, 1);
 	assert_int_equal(decide(f, "token:4", id, true), SETTLE_OK);
-	assert_int_equal(balance(f->s, "payable:" M1), -700);
-	assert_int_equal(balance(f->s, "adjustments"), 700);
-	check_ledger(f->s);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), -700);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "adjustments"), 700);
+	settle_fixture_ledger_sound(f->fx.s);
 }
 
 /* Rejected (its maker may withdraw it): nothing posted, and no approval after. */
@@ -241,11 +176,11 @@ static void rejected(void **state)
 	struct audits au;
 
 	assert_int_equal(decide(f, "token:1", id, false), SETTLE_OK);
-	assert_string_equal(adjustment(f->s, id).status, "rejected");
-	assert_string_equal(adjustment(f->s, id).checker, "token:1");
+	assert_string_equal(adjustment(f->fx.s, id).status, "rejected");
+	assert_string_equal(adjustment(f->fx.s, id).checker, "token:1");
 	assert_int_equal(decide(f, "token:2", id, true), SETTLE_ESTATE);
-	assert_int_equal(balance(f->s, "payable:" M1), 0);
-	au = audits(f->s, id);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 0);
+	au = audits(f->fx.s, id);
 	assert_int_equal(au.n, 2);
 	assert_string_equal(au.actions[1], "adjustment.reject");
 	assert_int_equal(decide(f, "token:2", 99, true), SETTLE_ENOTFOUND);
@@ -271,20 +206,20 @@ static void bad_input(void **state)
 
 	memset(longer, 'x', sizeof longer - 1);
 	longer[sizeof longer - 1] = '\0';
-	assert_int_equal(settle_adjust_create(f->s, "cli:a", M1, 0, "zero", 1, &a), SETTLE_EARG);
+	assert_int_equal(settle_adjust_create(f->fx.s, "cli:a", M1, 0, "zero", 1, &a), SETTLE_EARG);
 	assert_int_equal(
-	    settle_adjust_create(f->s, "cli:a", M1, SETTLE_ADJUST_AMOUNT_MAX + 1, "big", 1, &a),
+	    settle_adjust_create(f->fx.s, "cli:a", M1, SETTLE_ADJUST_AMOUNT_MAX + 1, "big", 1, &a),
 	    SETTLE_EARG);
-	assert_int_equal(settle_adjust_create(f->s, "cli:a", M1, 1, "two\nlines", 1, &a),
+	assert_int_equal(settle_adjust_create(f->fx.s, "cli:a", M1, 1, "two\nlines", 1, &a),
 	                 SETTLE_EARG);
-	assert_int_equal(settle_adjust_create(f->s, "cli:a", M1, 1, "", 1, &a), SETTLE_EARG);
-	assert_int_equal(settle_adjust_create(f->s, "cli:a", M1, 1, longer, 1, &a), SETTLE_EARG);
+	assert_int_equal(settle_adjust_create(f->fx.s, "cli:a", M1, 1, "", 1, &a), SETTLE_EARG);
+	assert_int_equal(settle_adjust_create(f->fx.s, "cli:a", M1, 1, longer, 1, &a), SETTLE_EARG);
 	longer[SETTLE_ADJUST_REASON_MAX] = '\0'; /* 200 bytes: taken */
-	assert_int_equal(settle_adjust_create(f->s, "cli:a", M1, 1, longer, 1, &a), SETTLE_OK);
-	assert_int_equal(settle_adjust_create(f->s, "cli:a", "M00000000000009", 1, "who", 1, &a),
+	assert_int_equal(settle_adjust_create(f->fx.s, "cli:a", M1, 1, longer, 1, &a), SETTLE_OK);
+	assert_int_equal(settle_adjust_create(f->fx.s, "cli:a", "M00000000000009", 1, "who", 1, &a),
 	                 SETTLE_ENOTFOUND);
 	all.limit = 10;
-	assert_int_equal(store_settle_adjusts(f->s, &all, each_count, &n), STORE_OK);
+	assert_int_equal(store_settle_adjusts(f->fx.s, &all, each_count, &n), STORE_OK);
 	assert_int_equal(n, 1);
 }
 
@@ -327,7 +262,7 @@ static void invariant(store *s, const char *mid, const char *const *dates)
 		if (strcmp(p.mid, mid) == 0 && strcmp(p.status, "failed") != 0)
 			m.paid += p.amount;
 	snprintf(payable, sizeof payable, "payable:%s", mid);
-	assert_int_equal(m.nets + m.adjusted, m.paid + balance(s, payable));
+	assert_int_equal(m.nets + m.adjusted, m.paid + settle_fixture_balance(s, payable));
 }
 
 static const char *const dates[] = {"2026-12-04", "2026-12-07", NULL};
@@ -342,29 +277,29 @@ static void paid_out(void **state)
 	int64_t a1 = make(f, "cli:alice", M1, 500), a2 = make(f, "cli:alice", M2, 2000);
 	int64_t a3 = make(f, "cli:alice", M1, 300); /* left pending */
 
-	purchase(f->s, M1, 100000, "2026-12-04"); /* net 994.00 */
+	purchase(f->fx.s, M1, 100000, "2026-12-04"); /* net 994.00 */
 	close_day(f, 20261204);
 	assert_int_equal(decide(f, "token:2", a1, true), SETTLE_OK);
 	assert_int_equal(decide(f, "token:2", a2, true), SETTLE_OK);
 	r = run(f, 20261207);
 	assert_int_equal(r.made, 2);
 	assert_int_equal(r.amount, 99400 + 500 + 2000);
-	assert_int_equal(store_settle_payout_get(f->s, 1, &p), STORE_OK);
+	assert_int_equal(store_settle_payout_get(f->fx.s, 1, &p), STORE_OK);
 	assert_string_equal(p.mid, M1);
 	assert_int_equal(p.amount, 99900);
 	assert_string_equal(p.settle_dates, "2026-12-04");
-	assert_int_equal(store_settle_payout_get(f->s, 2, &p), STORE_OK);
+	assert_int_equal(store_settle_payout_get(f->fx.s, 2, &p), STORE_OK);
 	assert_string_equal(p.mid, M2);
 	assert_int_equal(p.amount, 2000);
 	assert_string_equal(p.settle_dates, "");
-	assert_int_equal(adjustment(f->s, a1).payout_id, 1);
-	assert_int_equal(adjustment(f->s, a2).payout_id, 2);
-	assert_int_equal(adjustment(f->s, a3).payout_id, 0);
-	assert_int_equal(balance(f->s, "payable:" M1), 0);
-	assert_int_equal(balance(f->s, "payable:" M2), 0);
+	assert_int_equal(adjustment(f->fx.s, a1).payout_id, 1);
+	assert_int_equal(adjustment(f->fx.s, a2).payout_id, 2);
+	assert_int_equal(adjustment(f->fx.s, a3).payout_id, 0);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 0);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M2), 0);
 	assert_int_equal(run(f, 20261207).made, 0);
-	invariant(f->s, M1, dates);
-	invariant(f->s, M2, dates);
+	invariant(f->fx.s, M1, dates);
+	invariant(f->fx.s, M2, dates);
 }
 
 /* A failed payout owes its adjustments again: the next run pays them in a new payout. */
@@ -376,21 +311,21 @@ static void failed_payout(void **state)
 	const char *why;
 	int64_t a1 = make(f, "cli:alice", M1, 500);
 
-	purchase(f->s, M1, 100000, "2026-12-04");
+	purchase(f->fx.s, M1, 100000, "2026-12-04");
 	close_day(f, 20261204);
 	assert_int_equal(decide(f, "token:2", a1, true), SETTLE_OK);
 	assert_int_equal(run(f, 20261207).amount, 99900);
 	assert_int_equal(settle_answer_parse("1,failed,BANK1", &ans, &why), SETTLE_OK);
-	assert_int_equal(settle_payouts_confirm(f->s, &ans, 1, f->p.now, &cr), SETTLE_OK);
+	assert_int_equal(settle_payouts_confirm(f->fx.s, &ans, 1, f->fx.p.now, &cr), SETTLE_OK);
 	assert_int_equal(cr.failed, 1);
-	assert_int_equal(adjustment(f->s, a1).payout_id, 0);
-	assert_int_equal(balance(f->s, "payable:" M1), 99900);
-	check_ledger(f->s);
-	invariant(f->s, M1, dates);
+	assert_int_equal(adjustment(f->fx.s, a1).payout_id, 0);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 99900);
+	settle_fixture_ledger_sound(f->fx.s);
+	invariant(f->fx.s, M1, dates);
 	assert_int_equal(run(f, 20261208).amount, 99900);
-	assert_int_equal(adjustment(f->s, a1).payout_id, 2);
-	assert_int_equal(balance(f->s, "payable:" M1), 0);
-	invariant(f->s, M1, dates);
+	assert_int_equal(adjustment(f->fx.s, a1).payout_id, 2);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 0);
+	invariant(f->fx.s, M1, dates);
 }
 
 /* A negative adjustment offsets the merchant's days as a negative day does: past them, all is
@@ -401,35 +336,35 @@ static void negative(void **state)
 	struct settle_payout_result r;
 	int64_t a1 = make(f, "cli:alice", M1, -100000);
 
-	purchase(f->s, M1, 100000, "2026-12-04"); /* net 994.00 */
-	purchase(f->s, M1, 50000, "2026-12-07");  /* net 497.00 */
+	purchase(f->fx.s, M1, 100000, "2026-12-04"); /* net 994.00 */
+	purchase(f->fx.s, M1, 50000, "2026-12-07");  /* net 497.00 */
 	close_day(f, 20261204);
 	close_day(f, 20261207);
 	assert_int_equal(decide(f, "token:2", a1, true), SETTLE_OK);
 	r = run(f, 20261207);
 	assert_int_equal(r.made, 0);
 	assert_int_equal(r.owed_days, 1);
-	assert_int_equal(adjustment(f->s, a1).payout_id, 0);
-	assert_int_equal(balance(f->s, "payable:" M1), 99400 + 49700 - 100000);
-	invariant(f->s, M1, dates);
+	assert_int_equal(adjustment(f->fx.s, a1).payout_id, 0);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 99400 + 49700 - 100000);
+	invariant(f->fx.s, M1, dates);
 	r = run(f, 20261208);
 	assert_int_equal(r.made, 1);
 	assert_int_equal(r.amount, 99400 + 49700 - 100000);
-	assert_int_equal(adjustment(f->s, a1).payout_id, 1);
-	assert_int_equal(balance(f->s, "payable:" M1), 0);
-	invariant(f->s, M1, dates);
+	assert_int_equal(adjustment(f->fx.s, a1).payout_id, 1);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 0);
+	invariant(f->fx.s, M1, dates);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(approved, setup, teardown),
-	    cmocka_unit_test_setup_teardown(maker_refused, setup, teardown),
-	    cmocka_unit_test_setup_teardown(rejected, setup, teardown),
-	    cmocka_unit_test_setup_teardown(bad_input, setup, teardown),
-	    cmocka_unit_test_setup_teardown(paid_out, setup, teardown),
-	    cmocka_unit_test_setup_teardown(failed_payout, setup, teardown),
-	    cmocka_unit_test_setup_teardown(negative, setup, teardown),
+	    cmocka_unit_test_setup_teardown(approved, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(maker_refused, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(rejected, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(bad_input, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(paid_out, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(failed_payout, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(negative, setup, settle_fixture_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

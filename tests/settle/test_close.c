@@ -12,7 +12,7 @@
  * expired hold released; the next day to close after a host was down; late voids and
  * reversals (after their original's line): a counter-line each on their own date, once, the
  * payable and the receivable back to what they were, between parts, of refunds and of voids. */
-#include "testutil.h"
+#include "settle_fixture.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,52 +27,15 @@
 #include "store/store_merchant.h"
 #include "store/store_settle.h"
 
-#define DEC04_2026 INT64_C(1796342400) /* 00:00:00Z, a Friday */
-#define DAY        INT64_C(86400)
-#define D          20261204
-#define M1         "M00000000000001"
-#define M2         "M00000000000002"
+#define D 20261204
 
 struct fixture {
-	char dir[64], path[96];
-	store *s;
-	struct settle_calendar cal;
-	struct card_bin_range bins[3];
-	struct settle_close_params p;
+	struct settle_fixture fx;
 };
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-
-	strcpy(f->dir, "/tmp/possum-close-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/possum.db", f->dir);
-	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
-	settle_calendar_defaults(&f->cal);
-	f->bins[0] = (struct card_bin_range){"622202", "622202", CARD_PRODUCT_DEBIT, NULL};
-	f->bins[1] = (struct card_bin_range){"625800", "625899", CARD_PRODUCT_CREDIT, NULL};
-	f->bins[2] = (struct card_bin_range){"621000", "621000", CARD_PRODUCT_PREPAID, NULL};
-	f->p = (struct settle_close_params){.cal = &f->cal,
-	                                    .utc_offset = 480,
-	                                    .bins = f->bins,
-	                                    .nbins = 3,
-	                                    .plan = {60, 55, 48, 2000},
-	                                    .now = DEC04_2026 + 3 * DAY};
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[128];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
-	return 0;
+	return settle_fixture_new(state, sizeof(struct fixture), DEC04_2026 + 3 * DAY);
 }
 
 /* A terminal request row, approved, of settlement date date, decided by the issuer's decision
@@ -80,29 +43,10 @@ static int teardown(void **state)
 static int64_t txn_decided(store *s, const char *mid, const char *type, int64_t amount,
                            const char *masked, const char *date, int64_t original, int64_t decision)
 {
-	static unsigned stan;
-	struct store_acq_txn t = {.at = DEC04_2026,
-	                          .batch = 1,
-	                          .amount = amount,
-	                          .currency = 156,
-	                          .original_id = original,
-	                          .decision_id = decision};
+	struct store_acq_txn t = settle_fixture_row(mid, type, amount, masked, date);
 
-	snprintf(t.tid, sizeof t.tid, "T%07d", mid[14] - '0');
-	snprintf(t.mid, sizeof t.mid, "%s", mid);
-	snprintf(t.stan, sizeof t.stan, "%06u", ++stan % 1000000u);
-	snprintf(t.type, sizeof t.type, "%s", type);
-	snprintf(t.masked, sizeof t.masked, "%s", masked);
-	snprintf(t.rc, sizeof t.rc, "00");
-	snprintf(t.settle_date, sizeof t.settle_date, "%s", date);
-	assert_int_equal(store_acq_txn_insert(s, &t), STORE_OK);
-	return t.id;
-}
-
-static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, const char *masked,
-                   const char *date, int64_t original)
-{
-	return txn_decided(s, mid, type, amount, masked, date, original, 0);
+	t.original_id = original, t.decision_id = decision;
+	return settle_fixture_insert(s, &t);
 }
 
 static void mark(store *s, int64_t id, bool reversed, bool voided, int64_t refunded)
@@ -114,33 +58,29 @@ static void mark(store *s, int64_t id, bool reversed, bool voided, int64_t refun
 	assert_int_equal(store_acq_txn_update(s, &t), STORE_OK);
 }
 
-#define DEBIT   "622202******1234"
-#define CREDIT  "625812******5678"
-#define PREPAID "621000******0001"
-#define VISA    "411111******1111"
-
 /* The day: see the file's comment. */
 static void day(store *s)
 {
 	int64_t id;
 
-	txn(s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0); /* fee 5.50 */
-	id = txn(s, M1, "purchase", 50000, CREDIT, "2026-12-04", 0);
+	settle_fixture_txn(s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0); /* fee 5.50 */
+	id = settle_fixture_txn(s, M1, "purchase", 50000, CREDIT, "2026-12-04", 0);
 	mark(s, id, false, true, 0);
-	txn(s, M1, "void", 50000, CREDIT, "2026-12-04", id);
-	id = txn(s, M1, "purchase", 500000, DEBIT, "2026-12-04", 0); /* 27.50 capped: 20.00 */
+	settle_fixture_txn(s, M1, "void", 50000, CREDIT, "2026-12-04", id);
+	id = settle_fixture_txn(s, M1, "purchase", 500000, DEBIT, "2026-12-04",
+	                        0); /* 27.50 capped: 20.00 */
 	mark(s, id, false, false, 500000);
-	txn(s, M1, "refund", 100000, DEBIT, "2026-12-04", id); /* returns 4.00 */
-	txn(s, M1, "refund", 400000, DEBIT, "2026-12-04", id); /* returns 16.00 */
-	id = txn(s, M1, "preauth", 40000, CREDIT, "2026-12-04", 0);
-	txn(s, M1, "completion", 30000, CREDIT, "2026-12-04", id); /* fee 1.80 */
-	id = txn(s, M1, "purchase", 20000, CREDIT, "2026-12-04", 0);
+	settle_fixture_txn(s, M1, "refund", 100000, DEBIT, "2026-12-04", id); /* returns 4.00 */
+	settle_fixture_txn(s, M1, "refund", 400000, DEBIT, "2026-12-04", id); /* returns 16.00 */
+	id = settle_fixture_txn(s, M1, "preauth", 40000, CREDIT, "2026-12-04", 0);
+	settle_fixture_txn(s, M1, "completion", 30000, CREDIT, "2026-12-04", id); /* fee 1.80 */
+	id = settle_fixture_txn(s, M1, "purchase", 20000, CREDIT, "2026-12-04", 0);
 	mark(s, id, true, false, 0);
-	txn(s, M1, "preauth", 80000, CREDIT, "2026-12-04", 0);
-	txn(s, M1, "purchase", 10000, CREDIT, "2026-12-05", 0);
-	txn(s, M2, "purchase", 363546, PREPAID, "2026-12-04", 0); /* 19.995: 20.00 */
-	txn(s, M2, "purchase", 363545, DEBIT, "2026-12-04", 0);   /* 19.99 */
-	txn(s, M2, "purchase", 10001, VISA, "2026-12-04", 0);     /* credit rate: 0.60 */
+	settle_fixture_txn(s, M1, "preauth", 80000, CREDIT, "2026-12-04", 0);
+	settle_fixture_txn(s, M1, "purchase", 10000, CREDIT, "2026-12-05", 0);
+	settle_fixture_txn(s, M2, "purchase", 363546, PREPAID, "2026-12-04", 0); /* 19.995: 20.00 */
+	settle_fixture_txn(s, M2, "purchase", 363545, DEBIT, "2026-12-04", 0);   /* 19.99 */
+	settle_fixture_txn(s, M2, "purchase", 10001, VISA, "2026-12-04", 0); /* credit rate: 0.60 */
 }
 
 struct lines {
@@ -199,22 +139,10 @@ static void expect_total(const struct store_settle_total *t, const char *mid, in
 /* A merchant's payable: credits less debits posted. */
 static int64_t payable(store *s, const char *mid)
 {
-	struct ledger_account a;
 	char name[32];
-	int64_t id;
 
 	snprintf(name, sizeof name, "payable:%s", mid);
-	assert_int_equal(store_settle_account_get(s, name, &id), STORE_OK);
-	assert_int_equal(ledger_account_get(s, id, &a), LEDGER_OK);
-	return a.credits_posted - a.debits_posted;
-}
-
-static void ledger_sound(store *s)
-{
-	struct ledger_report r;
-
-	assert_int_equal(ledger_check(s, &r, NULL, NULL), LEDGER_OK);
-	assert_int_equal(r.violations, 0);
+	return settle_fixture_balance(s, name);
 }
 
 static void check_day(store *s, int64_t m1_fees)
@@ -238,7 +166,7 @@ static void check_day(store *s, int64_t m1_fees)
 	expect_total(&ts.t[1], M2, 3, 737092, 4059);
 	assert_int_equal(payable(s, M1), 130000 - m1_fees);
 	assert_int_equal(payable(s, M2), 737092 - 4059);
-	ledger_sound(s);
+	settle_fixture_ledger_sound(s);
 }
 
 static void close_return(void **state)
@@ -247,21 +175,21 @@ static void close_return(void **state)
 	struct settle_close_result r;
 	struct store_settle_day d;
 
-	day(f->s);
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	day(f->fx.s);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_false(r.already);
 	assert_int_equal(r.lines, 8);
 	assert_int_equal(r.merchants, 2);
-	check_day(f->s, 730);
-	assert_int_equal(store_settle_day_get(f->s, "2026-12-04", &d), STORE_OK);
+	check_day(f->fx.s, 730);
+	assert_int_equal(store_settle_day_get(f->fx.s, "2026-12-04", &d), STORE_OK);
 	assert_int_equal(d.state, STORE_SETTLE_CLOSED);
 	/* Again: closed before, nothing new. */
-	f->p.now += 100;
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	f->fx.p.now += 100;
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_true(r.already);
 	assert_int_equal(r.lines, 8);
 	assert_int_equal(r.closed_at, DEC04_2026 + 3 * DAY);
-	check_day(f->s, 730);
+	check_day(f->fx.s, 730);
 }
 
 static void close_keep(void **state)
@@ -269,10 +197,10 @@ static void close_keep(void **state)
 	struct fixture *f = *state;
 	struct settle_close_result r;
 
-	day(f->s);
-	f->p.refund_fee_keep = true;
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
-	check_day(f->s, 2730);
+	day(f->fx.s);
+	f->fx.p.refund_fee_keep = true;
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
+	check_day(f->fx.s, 2730);
 }
 
 static void cutoff(void **state)
@@ -282,20 +210,20 @@ static void cutoff(void **state)
 	struct store_settle_day d;
 	int32_t due;
 
-	day(f->s);
+	day(f->fx.s);
 	/* 22:59:59 on the 4th in Beijing: the 4th is still open. */
-	f->p.now = DEC04_2026 - 8 * 3600 + 23 * 3600 - 1;
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_EEARLY);
-	assert_int_equal(store_settle_day_get(f->s, "2026-12-04", &d), STORE_ENOTFOUND);
-	assert_int_equal(settle_close_due(&f->p, &due), SETTLE_OK);
+	f->fx.p.now = DEC04_2026 - 8 * 3600 + 23 * 3600 - 1;
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_EEARLY);
+	assert_int_equal(store_settle_day_get(f->fx.s, "2026-12-04", &d), STORE_ENOTFOUND);
+	assert_int_equal(settle_close_due(&f->fx.p, &due), SETTLE_OK);
 	assert_int_equal(due, 20261203);
 	/* 23:00:00: past it. */
-	f->p.now++;
-	assert_int_equal(settle_close_due(&f->p, &due), SETTLE_OK);
+	f->fx.p.now++;
+	assert_int_equal(settle_close_due(&f->fx.p, &due), SETTLE_OK);
 	assert_int_equal(due, D);
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
-	check_day(f->s, 730);
-	assert_int_equal(settle_close(f->s, &f->p, 20261232, &r), SETTLE_EARG);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
+	check_day(f->fx.s, 730);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261232, &r), SETTLE_EARG);
 }
 
 /* Where the child dies: at step, once done reaches n. */
@@ -334,30 +262,31 @@ static void killed_at(struct fixture *f, enum settle_step step, size_t n)
 	int status;
 	pid_t pid;
 
-	store_close(f->s);
+	store_close(f->fx.s);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		store *s;
-		struct settle_close_params p = f->p;
+		struct settle_close_params p = f->fx.p;
 		struct fault at = {step, n};
 
 		p.progress = die, p.ctx = &at;
-		if (store_open(f->path, &s) != STORE_OK)
+		if (store_open(settle_fixture_path(&f->fx), &s) != STORE_OK)
 			_exit(1);
 		settle_close(s, &p, D, &r);
 		_exit(2);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 9);
-	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
-	if (store_settle_day_get(f->s, "2026-12-04", &d) == STORE_OK)
+	settle_fixture_reopen(&f->fx);
+	if (store_settle_day_get(f->fx.s, "2026-12-04", &d) == STORE_OK)
 		assert_int_equal(d.state, STORE_SETTLE_OPEN);
-	assert_int_equal(store_settle_lines(f->s, "2026-12-04", collect_line, &ls), STORE_OK);
+	assert_int_equal(store_settle_lines(f->fx.s, "2026-12-04", collect_line, &ls), STORE_OK);
 	assert_true(ls.n <= 8);
-	assert_int_equal(store_settle_totals(f->s, "2026-12-04", count_total, &totals), STORE_OK);
+	assert_int_equal(store_settle_totals(f->fx.s, "2026-12-04", count_total, &totals),
+	                 STORE_OK);
 	assert_int_equal(totals, 0);
-	ledger_sound(f->s);
+	settle_fixture_ledger_sound(f->fx.s);
 }
 
 /* Killed inside the first part (nothing of it stays), between parts, inside a later part and
@@ -368,17 +297,17 @@ static void crash(void **state)
 	struct fixture *f = *state;
 	struct settle_close_result r;
 
-	day(f->s);
-	f->p.part = 2;
+	day(f->fx.s);
+	f->fx.p.part = 2;
 	killed_at(f, SETTLE_STEP_ITEM, 1);
 	killed_at(f, SETTLE_STEP_PART, 1);
 	killed_at(f, SETTLE_STEP_ITEM, 2);
 	killed_at(f, SETTLE_STEP_PART, 2);
 	killed_at(f, SETTLE_STEP_FINAL, 0);
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_false(r.already);
 	assert_int_equal(r.lines, 8);
-	check_day(f->s, 730);
+	check_day(f->fx.s, 730);
 }
 
 /* A big day in parts of two: the same lines, totals and postings as in one. */
@@ -387,13 +316,13 @@ static void parts(void **state)
 	struct fixture *f = *state;
 	struct settle_close_result r;
 
-	day(f->s);
-	f->p.part = 2;
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	day(f->fx.s);
+	f->fx.p.part = 2;
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 8);
 	assert_int_equal(r.merchants, 2);
 	assert_true(r.parts >= 5);
-	check_day(f->s, 730);
+	check_day(f->fx.s, 730);
 }
 
 static bool gone_all(const char *owner)
@@ -410,14 +339,14 @@ static void busy(void **state)
 	    .date = "2026-12-04", .owner = "admin:other:1", .until = time(NULL) + 600};
 	struct settle_close_result r;
 
-	day(f->s);
-	assert_int_equal(store_settle_lease(f->s, &other, time(NULL)), STORE_OK);
-	f->p.owner = "admin:this:2";
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_EBUSY);
+	day(f->fx.s);
+	assert_int_equal(store_settle_lease(f->fx.s, &other, time(NULL)), STORE_OK);
+	f->fx.p.owner = "admin:this:2";
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_EBUSY);
 	assert_string_equal(r.holder, "admin:other:1");
-	f->p.gone = gone_all;
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
-	check_day(f->s, 730);
+	f->fx.p.gone = gone_all;
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
+	check_day(f->fx.s, 730);
 }
 
 /* The next day to close: the latest due before any close; after one, the first day with
@@ -428,20 +357,20 @@ static void next_day(void **state)
 	struct settle_close_result r;
 	int32_t next;
 
-	txn(f->s, M1, "purchase", 10000, CREDIT, "2026-12-02", 0);
-	txn(f->s, M1, "purchase", 10000, CREDIT, "2026-12-04", 0);
-	txn(f->s, M1, "purchase", 10000, CREDIT, "2026-12-05", 0);
-	f->p.now = DEC04_2026 + 3 * DAY; /* Dec 7, 08:00 in Beijing: the 6th is due */
-	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	settle_fixture_txn(f->fx.s, M1, "purchase", 10000, CREDIT, "2026-12-02", 0);
+	settle_fixture_txn(f->fx.s, M1, "purchase", 10000, CREDIT, "2026-12-04", 0);
+	settle_fixture_txn(f->fx.s, M1, "purchase", 10000, CREDIT, "2026-12-05", 0);
+	f->fx.p.now = DEC04_2026 + 3 * DAY; /* Dec 7, 08:00 in Beijing: the 6th is due */
+	assert_int_equal(settle_close_next(f->fx.s, &f->fx.p, &next), SETTLE_OK);
 	assert_int_equal(next, 20261206);
-	assert_int_equal(settle_close(f->s, &f->p, 20261203, &r), SETTLE_OK);
-	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261203, &r), SETTLE_OK);
+	assert_int_equal(settle_close_next(f->fx.s, &f->fx.p, &next), SETTLE_OK);
 	assert_int_equal(next, D);
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
-	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
+	assert_int_equal(settle_close_next(f->fx.s, &f->fx.p, &next), SETTLE_OK);
 	assert_int_equal(next, 20261205);
-	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
-	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(settle_close_next(f->fx.s, &f->fx.p, &next), SETTLE_OK);
 	assert_int_equal(next, 20261206);
 }
 
@@ -454,19 +383,22 @@ static void own_plan(void **state)
 	struct settle_close_result r;
 	struct lines ls = {0};
 
-	assert_int_equal(store_merchant_app_insert(f->s, &app), STORE_OK);
-	txn(f->s, M1, "purchase", 300000, DEBIT, "2026-12-04", 0); /* 15.00: 10.00 */
-	txn(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0); /* 5.00 */
-	txn(f->s, M1, "purchase", 12345, CREDIT, "2026-12-04", 0); /* 1.2345: 1.23 */
-	txn(f->s, M2, "purchase", 12345, CREDIT, "2026-12-04", 0); /* defaults: 0.7407: 0.74 */
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
-	assert_int_equal(store_settle_lines(f->s, "2026-12-04", collect_line, &ls), STORE_OK);
+	assert_int_equal(store_merchant_app_insert(f->fx.s, &app), STORE_OK);
+	settle_fixture_txn(f->fx.s, M1, "purchase", 300000, DEBIT, "2026-12-04",
+	                   0); /* 15.00: 10.00 */
+	settle_fixture_txn(f->fx.s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0); /* 5.00 */
+	settle_fixture_txn(f->fx.s, M1, "purchase", 12345, CREDIT, "2026-12-04",
+	                   0); /* 1.2345: 1.23 */
+	settle_fixture_txn(f->fx.s, M2, "purchase", 12345, CREDIT, "2026-12-04",
+	                   0); /* defaults: 0.7407: 0.74 */
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
+	assert_int_equal(store_settle_lines(f->fx.s, "2026-12-04", collect_line, &ls), STORE_OK);
 	assert_int_equal(ls.n, 4);
 	expect_line(&ls.l[0], M1, "purchase", "debit", 300000, 1000);
 	expect_line(&ls.l[1], M1, "purchase", "debit", 100000, 500);
 	expect_line(&ls.l[2], M1, "purchase", "credit", 12345, 123);
 	expect_line(&ls.l[3], M2, "purchase", "credit", 12345, 74);
-	ledger_sound(f->s);
+	settle_fixture_ledger_sound(f->fx.s);
 }
 
 /* The issuer's ledger transfer and decision for a transaction: the card pays (debit, or a
@@ -514,33 +446,34 @@ static void issuer_cleared(void **state)
 	int64_t card, settlement, receivable, p1;
 	ledger_id hold_id;
 
-	assert_int_equal(ledger_account_create(f->s, &acct, DEC04_2026, &card), LEDGER_OK);
+	assert_int_equal(ledger_account_create(f->fx.s, &acct, DEC04_2026, &card), LEDGER_OK);
 	snprintf(acct.code, sizeof acct.code, "settlement");
-	assert_int_equal(ledger_account_create(f->s, &acct, DEC04_2026, &settlement), LEDGER_OK);
-	p1 = txn_decided(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0,
-	                 issued(f->s, card, settlement, true, 100000, 0, NULL));
+	assert_int_equal(ledger_account_create(f->fx.s, &acct, DEC04_2026, &settlement), LEDGER_OK);
+	p1 = txn_decided(f->fx.s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0,
+	                 issued(f->fx.s, card, settlement, true, 100000, 0, NULL));
 	/* The issuer took 10.00 less of this one. */
-	txn_decided(f->s, M2, "purchase", 50000, CREDIT, "2026-12-04", 0,
-	            issued(f->s, card, settlement, true, 49000, 0, NULL));
-	txn_decided(f->s, M1, "refund", 20000, DEBIT, "2026-12-04", p1,
-	            issued(f->s, card, settlement, false, 20000, 0, NULL));
-	txn_decided(f->s, M1, "preauth", 80000, CREDIT, "2026-12-04", 0,
-	            issued(f->s, card, settlement, true, 80000, DAY, &hold_id));
-	f->p.issuer_account = settlement;
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	txn_decided(f->fx.s, M2, "purchase", 50000, CREDIT, "2026-12-04", 0,
+	            issued(f->fx.s, card, settlement, true, 49000, 0, NULL));
+	txn_decided(f->fx.s, M1, "refund", 20000, DEBIT, "2026-12-04", p1,
+	            issued(f->fx.s, card, settlement, false, 20000, 0, NULL));
+	txn_decided(f->fx.s, M1, "preauth", 80000, CREDIT, "2026-12-04", 0,
+	            issued(f->fx.s, card, settlement, true, 80000, DAY, &hold_id));
+	f->fx.p.issuer_account = settlement;
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 3);
 	assert_int_equal(r.expired, 1);
-	assert_int_equal(ledger_transfer_get(f->s, &hold_id, &hold), LEDGER_OK);
+	assert_int_equal(ledger_transfer_get(f->fx.s, &hold_id, &hold), LEDGER_OK);
 	assert_int_equal(hold.state, LEDGER_STATE_EXPIRED);
-	assert_int_equal(store_settle_account_get(f->s, "receivable:local", &receivable), STORE_OK);
+	assert_int_equal(store_settle_account_get(f->fx.s, "receivable:local", &receivable),
+	                 STORE_OK);
 	/* 1,500.00 gross less 200.00 refunded less the 1,290.00 the issuer posted. */
-	assert_int_equal(debit_balance(f->s, receivable), 1000);
-	assert_int_equal(debit_balance(f->s, settlement), 129000 - 129000);
-	ledger_sound(f->s);
+	assert_int_equal(debit_balance(f->fx.s, receivable), 1000);
+	assert_int_equal(debit_balance(f->fx.s, settlement), 129000 - 129000);
+	settle_fixture_ledger_sound(f->fx.s);
 	/* Run again: closed before, nothing posted twice. */
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_true(r.already);
-	assert_int_equal(debit_balance(f->s, receivable), 1000);
+	assert_int_equal(debit_balance(f->fx.s, receivable), 1000);
 }
 
 /* A follow-up of row original of settlement date date (kind 1: its reversal, type
@@ -614,10 +547,10 @@ static void issuer_accounts(struct fixture *f, int64_t *card, int64_t *settlemen
 {
 	struct ledger_account acct = {.code = "card", .currency = 156};
 
-	assert_int_equal(ledger_account_create(f->s, &acct, DEC04_2026, card), LEDGER_OK);
+	assert_int_equal(ledger_account_create(f->fx.s, &acct, DEC04_2026, card), LEDGER_OK);
 	snprintf(acct.code, sizeof acct.code, "settlement");
-	assert_int_equal(ledger_account_create(f->s, &acct, DEC04_2026, settlement), LEDGER_OK);
-	f->p.issuer_account = *settlement;
+	assert_int_equal(ledger_account_create(f->fx.s, &acct, DEC04_2026, settlement), LEDGER_OK);
+	f->fx.p.issuer_account = *settlement;
 }
 
 /* receivable:local's balance: left (0: it nets to zero). */
@@ -635,24 +568,24 @@ static void killed_after_part(struct fixture *f, int32_t date)
 	int status;
 	pid_t pid;
 
-	store_close(f->s);
+	store_close(f->fx.s);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct settle_close_params p = f->p;
+		struct settle_close_params p = f->fx.p;
 		struct fault at = {SETTLE_STEP_PART, 1};
 		struct settle_close_result r;
 		store *s;
 
 		p.progress = die, p.ctx = &at, p.part = 1;
-		if (store_open(f->path, &s) != STORE_OK)
+		if (store_open(settle_fixture_path(&f->fx), &s) != STORE_OK)
 			_exit(1);
 		settle_close(s, &p, date, &r);
 		_exit(2);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 9);
-	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+	settle_fixture_reopen(&f->fx);
 }
 
 /* A purchase closed on the 4th, reversed after the close (the reversal dated the 5th, as the
@@ -667,31 +600,32 @@ static void late_reversal(void **state)
 	int64_t card, settlement, p1, p2, rev;
 
 	issuer_accounts(f, &card, &settlement);
-	p1 = txn_decided(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0,
-	                 issued(f->s, card, settlement, true, 100000, 0, NULL));
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	p1 = txn_decided(f->fx.s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0,
+	                 issued(f->fx.s, card, settlement, true, 100000, 0, NULL));
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 1);
-	rev = follow(f->s, 1, "reversal", p1, 0, "2026-12-05",
-	             issued(f->s, card, settlement, false, 100000, 0, NULL));
-	p2 = txn(f->s, M1, "purchase", 20000, CREDIT, "2026-12-05", 0); /* fee 1.20 */
+	rev = follow(f->fx.s, 1, "reversal", p1, 0, "2026-12-05",
+	             issued(f->fx.s, card, settlement, false, 100000, 0, NULL));
+	p2 = settle_fixture_txn(f->fx.s, M1, "purchase", 20000, CREDIT, "2026-12-05",
+	                        0); /* fee 1.20 */
 	killed_after_part(f, 20261205);
-	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261205, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 2);
-	expect_counter(f->s, rev, "2026-12-05", "reversal", "debit", -100000, -550, p1);
-	expect_counter(f->s, p2, "2026-12-05", "purchase", "credit", 20000, 120, 0);
-	expect_m1(f->s, "2026-12-05", 2, -80000, -430);
+	expect_counter(f->fx.s, rev, "2026-12-05", "reversal", "debit", -100000, -550, p1);
+	expect_counter(f->fx.s, p2, "2026-12-05", "purchase", "credit", 20000, 120, 0);
+	expect_m1(f->fx.s, "2026-12-05", 2, -80000, -430);
 	/* Σ net of both days: the reversed purchase nothing, the other 200.00 less 1.20. */
-	assert_int_equal(payable(f->s, M1), 20000 - 120);
-	ledger_sound(f->s);
+	assert_int_equal(payable(f->fx.s, M1), 20000 - 120);
+	settle_fixture_ledger_sound(f->fx.s);
 	/* The reversal's money back cleared against its counter-line: p2 is another issuer's
 	 * in this test, its 200.00 stays. */
-	receivable_left(f->s, 20000);
-	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	receivable_left(f->fx.s, 20000);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261205, &r), SETTLE_OK);
 	assert_true(r.already);
-	assert_int_equal(store_settle_lines(f->s, "2026-12-05", collect_line, &ls), STORE_OK);
+	assert_int_equal(store_settle_lines(f->fx.s, "2026-12-05", collect_line, &ls), STORE_OK);
 	assert_int_equal(ls.n, 2);
 	/* Nothing of it on a later day. */
-	assert_int_equal(settle_close(f->s, &f->p, 20261206, &r), SETTLE_OK);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261206, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 0);
 }
 
@@ -704,25 +638,25 @@ static void late_void(void **state)
 	int64_t card, settlement, p1, pre, c1, v1, v2;
 
 	issuer_accounts(f, &card, &settlement);
-	p1 = txn_decided(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0,
-	                 issued(f->s, card, settlement, true, 100000, 0, NULL));
-	pre = txn(f->s, M1, "preauth", 40000, CREDIT, "2026-12-04", 0);
-	c1 = txn_decided(f->s, M1, "completion", 30000, CREDIT, "2026-12-04", pre,
-	                 issued(f->s, card, settlement, true, 30000, 0, NULL));
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	p1 = txn_decided(f->fx.s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0,
+	                 issued(f->fx.s, card, settlement, true, 100000, 0, NULL));
+	pre = settle_fixture_txn(f->fx.s, M1, "preauth", 40000, CREDIT, "2026-12-04", 0);
+	c1 = txn_decided(f->fx.s, M1, "completion", 30000, CREDIT, "2026-12-04", pre,
+	                 issued(f->fx.s, card, settlement, true, 30000, 0, NULL));
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 2);
-	v1 = follow(f->s, 0, "void", p1, 0, "2026-12-05",
-	            issued(f->s, card, settlement, false, 100000, 0, NULL));
-	v2 = follow(f->s, 0, "completion_void", c1, 0, "2026-12-05",
-	            issued(f->s, card, settlement, false, 30000, 0, NULL));
-	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	v1 = follow(f->fx.s, 0, "void", p1, 0, "2026-12-05",
+	            issued(f->fx.s, card, settlement, false, 100000, 0, NULL));
+	v2 = follow(f->fx.s, 0, "completion_void", c1, 0, "2026-12-05",
+	            issued(f->fx.s, card, settlement, false, 30000, 0, NULL));
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261205, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 2);
-	expect_counter(f->s, v1, "2026-12-05", "void", "debit", -100000, -550, p1);
-	expect_counter(f->s, v2, "2026-12-05", "completion_void", "credit", -30000, -180, c1);
-	expect_m1(f->s, "2026-12-05", 2, -130000, -730);
-	assert_int_equal(payable(f->s, M1), 0);
-	ledger_sound(f->s);
-	receivable_left(f->s, 0);
+	expect_counter(f->fx.s, v1, "2026-12-05", "void", "debit", -100000, -550, p1);
+	expect_counter(f->fx.s, v2, "2026-12-05", "completion_void", "credit", -30000, -180, c1);
+	expect_m1(f->fx.s, "2026-12-05", 2, -130000, -730);
+	assert_int_equal(payable(f->fx.s, M1), 0);
+	settle_fixture_ledger_sound(f->fx.s);
+	receivable_left(f->fx.s, 0);
 }
 
 /* Reversals arriving between two parts of the 4th's close (parts of one): of a purchase whose
@@ -747,28 +681,28 @@ static void reverse_between(void *ctx, enum settle_step step, size_t done, size_
 static void late_between_parts(void **state)
 {
 	struct fixture *f = *state;
-	struct between b = {.s = f->s};
+	struct between b = {.s = f->fx.s};
 	struct settle_close_result r;
 	struct store_settle_line l;
 	int64_t mid;
 
-	b.first = txn(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0);
-	mid = txn(f->s, M1, "purchase", 20000, CREDIT, "2026-12-04", 0);
-	b.last = txn(f->s, M1, "purchase", 30000, CREDIT, "2026-12-04", 0);
-	f->p.part = 1, f->p.progress = reverse_between, f->p.ctx = &b;
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	b.first = settle_fixture_txn(f->fx.s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0);
+	mid = settle_fixture_txn(f->fx.s, M1, "purchase", 20000, CREDIT, "2026-12-04", 0);
+	b.last = settle_fixture_txn(f->fx.s, M1, "purchase", 30000, CREDIT, "2026-12-04", 0);
+	f->fx.p.part = 1, f->fx.p.progress = reverse_between, f->fx.p.ctx = &b;
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_int_not_equal(b.rev_first, 0);
 	assert_int_equal(r.lines, 2); /* first and mid: last was reversed before its part */
-	assert_int_equal(store_settle_line_get(f->s, b.last, &l), STORE_ENOTFOUND);
-	f->p.progress = NULL;
-	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(store_settle_line_get(f->fx.s, b.last, &l), STORE_ENOTFOUND);
+	f->fx.p.progress = NULL;
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261205, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 1);
-	expect_counter(f->s, b.rev_first, "2026-12-05", "reversal", "debit", -100000, -550,
+	expect_counter(f->fx.s, b.rev_first, "2026-12-05", "reversal", "debit", -100000, -550,
 	               b.first);
-	assert_int_equal(store_settle_line_get(f->s, b.rev_last, &l), STORE_ENOTFOUND);
-	assert_int_equal(store_settle_line_get(f->s, mid, &l), STORE_OK);
-	assert_int_equal(payable(f->s, M1), 20000 - 120);
-	ledger_sound(f->s);
+	assert_int_equal(store_settle_line_get(f->fx.s, b.rev_last, &l), STORE_ENOTFOUND);
+	assert_int_equal(store_settle_line_get(f->fx.s, mid, &l), STORE_OK);
+	assert_int_equal(payable(f->fx.s, M1), 20000 - 120);
+	settle_fixture_ledger_sound(f->fx.s);
 }
 
 /* Refunds undone: a partial refund of a capped debit purchase (4.00 of its 20.00 fee given
@@ -780,27 +714,31 @@ static void late_refund(void **state)
 	struct settle_close_result r;
 	int64_t p1, f1, p2, f2, r1, r2, r3;
 
-	p1 = txn(f->s, M1, "purchase", 500000, DEBIT, "2026-12-04", 0); /* fee 20.00 */
-	f1 = txn(f->s, M1, "refund", 100000, DEBIT, "2026-12-04", p1);  /* returns 4.00 */
-	mark(f->s, p1, false, false, 100000);
-	p2 = txn(f->s, M1, "purchase", 300000, CREDIT, "2026-12-04", 0); /* fee 18.00 */
-	f2 = txn(f->s, M1, "refund", 100000, CREDIT, "2026-12-04", p2);  /* returns 6.00 */
-	mark(f->s, p2, false, false, 100000);
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	p1 = settle_fixture_txn(f->fx.s, M1, "purchase", 500000, DEBIT, "2026-12-04",
+	                        0); /* fee 20.00 */
+	f1 = settle_fixture_txn(f->fx.s, M1, "refund", 100000, DEBIT, "2026-12-04",
+	                        p1); /* returns 4.00 */
+	mark(f->fx.s, p1, false, false, 100000);
+	p2 = settle_fixture_txn(f->fx.s, M1, "purchase", 300000, CREDIT, "2026-12-04",
+	                        0); /* fee 18.00 */
+	f2 = settle_fixture_txn(f->fx.s, M1, "refund", 100000, CREDIT, "2026-12-04",
+	                        p2); /* returns 6.00 */
+	mark(f->fx.s, p2, false, false, 100000);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 4);
-	r1 = follow(f->s, 1, "reversal", f1, 0, "2026-12-05", 0);
-	r2 = follow(f->s, 1, "reversal", p2, 200000, "2026-12-05", 0);
-	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	r1 = follow(f->fx.s, 1, "reversal", f1, 0, "2026-12-05", 0);
+	r2 = follow(f->fx.s, 1, "reversal", p2, 200000, "2026-12-05", 0);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261205, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 2);
-	expect_counter(f->s, r1, "2026-12-05", "reversal", "debit", 100000, 400, f1);
-	expect_counter(f->s, r2, "2026-12-05", "reversal", "credit", -200000, -1200, p2);
-	expect_m1(f->s, "2026-12-05", 2, -100000, -800);
-	r3 = follow(f->s, 1, "reversal", p1, 0, "2026-12-06", 0);
-	assert_int_equal(settle_close(f->s, &f->p, 20261206, &r), SETTLE_OK);
-	expect_counter(f->s, r3, "2026-12-06", "reversal", "debit", -500000, -2000, p1);
+	expect_counter(f->fx.s, r1, "2026-12-05", "reversal", "debit", 100000, 400, f1);
+	expect_counter(f->fx.s, r2, "2026-12-05", "reversal", "credit", -200000, -1200, p2);
+	expect_m1(f->fx.s, "2026-12-05", 2, -100000, -800);
+	r3 = follow(f->fx.s, 1, "reversal", p1, 0, "2026-12-06", 0);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261206, &r), SETTLE_OK);
+	expect_counter(f->fx.s, r3, "2026-12-06", "reversal", "debit", -500000, -2000, p1);
 	/* Both purchases wholly undone: nothing owed, no fee. */
-	assert_int_equal(payable(f->s, M1), 0);
-	ledger_sound(f->s);
+	assert_int_equal(payable(f->fx.s, M1), 0);
+	settle_fixture_ledger_sound(f->fx.s);
 	(void)f2;
 }
 
@@ -813,22 +751,22 @@ static void late_void_reversed(void **state)
 	struct store_settle_line l;
 	int64_t p1, v1, r1, p2, v2, r2;
 
-	p1 = txn(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0);
-	p2 = txn(f->s, M1, "purchase", 20000, CREDIT, "2026-12-04", 0);
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
-	v1 = follow(f->s, 0, "void", p1, 0, "2026-12-05", 0);
-	v2 = follow(f->s, 0, "void", p2, 0, "2026-12-05", 0);
-	r2 = follow(f->s, 1, "reversal", p2, 0, "2026-12-05", 0);
-	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	p1 = settle_fixture_txn(f->fx.s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0);
+	p2 = settle_fixture_txn(f->fx.s, M1, "purchase", 20000, CREDIT, "2026-12-04", 0);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
+	v1 = follow(f->fx.s, 0, "void", p1, 0, "2026-12-05", 0);
+	v2 = follow(f->fx.s, 0, "void", p2, 0, "2026-12-05", 0);
+	r2 = follow(f->fx.s, 1, "reversal", p2, 0, "2026-12-05", 0);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261205, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 2);
-	expect_counter(f->s, v1, "2026-12-05", "void", "debit", -100000, -550, p1);
-	expect_counter(f->s, v2, "2026-12-05", "void", "credit", -20000, -120, p2);
-	assert_int_equal(store_settle_line_get(f->s, r2, &l), STORE_ENOTFOUND);
-	r1 = follow(f->s, 1, "reversal", v1, 0, "2026-12-06", 0);
-	assert_int_equal(settle_close(f->s, &f->p, 20261206, &r), SETTLE_OK);
-	expect_counter(f->s, r1, "2026-12-06", "reversal", "debit", 100000, 550, v1);
-	assert_int_equal(payable(f->s, M1), 100000 - 550);
-	ledger_sound(f->s);
+	expect_counter(f->fx.s, v1, "2026-12-05", "void", "debit", -100000, -550, p1);
+	expect_counter(f->fx.s, v2, "2026-12-05", "void", "credit", -20000, -120, p2);
+	assert_int_equal(store_settle_line_get(f->fx.s, r2, &l), STORE_ENOTFOUND);
+	r1 = follow(f->fx.s, 1, "reversal", v1, 0, "2026-12-06", 0);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261206, &r), SETTLE_OK);
+	expect_counter(f->fx.s, r1, "2026-12-06", "reversal", "debit", 100000, 550, v1);
+	assert_int_equal(payable(f->fx.s, M1), 100000 - 550);
+	settle_fixture_ledger_sound(f->fx.s);
 }
 
 /* A purchase voided on its own day (no line), the void reversed after the day closed: the
@@ -841,23 +779,23 @@ static void late_void_undone(void **state)
 	struct store_settle_line l;
 	int64_t p1, v1, r1, v2;
 
-	p1 = txn(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0);
-	v1 = follow(f->s, 0, "void", p1, 0, "2026-12-04", 0);
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	p1 = settle_fixture_txn(f->fx.s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0);
+	v1 = follow(f->fx.s, 0, "void", p1, 0, "2026-12-04", 0);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 0);
-	r1 = follow(f->s, 1, "reversal", v1, 0, "2026-12-05", 0);
-	f->p.part = 1;
-	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	r1 = follow(f->fx.s, 1, "reversal", v1, 0, "2026-12-05", 0);
+	f->fx.p.part = 1;
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261205, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 1);
-	expect_counter(f->s, p1, "2026-12-05", "purchase", "debit", 100000, 550, 0);
-	assert_int_equal(store_settle_line_get(f->s, r1, &l), STORE_ENOTFOUND);
-	expect_m1(f->s, "2026-12-05", 1, 100000, 550);
-	v2 = follow(f->s, 0, "void", p1, 0, "2026-12-06", 0);
-	assert_int_equal(settle_close(f->s, &f->p, 20261206, &r), SETTLE_OK);
+	expect_counter(f->fx.s, p1, "2026-12-05", "purchase", "debit", 100000, 550, 0);
+	assert_int_equal(store_settle_line_get(f->fx.s, r1, &l), STORE_ENOTFOUND);
+	expect_m1(f->fx.s, "2026-12-05", 1, 100000, 550);
+	v2 = follow(f->fx.s, 0, "void", p1, 0, "2026-12-06", 0);
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261206, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 1);
-	expect_counter(f->s, v2, "2026-12-06", "void", "debit", -100000, -550, p1);
-	assert_int_equal(payable(f->s, M1), 0);
-	ledger_sound(f->s);
+	expect_counter(f->fx.s, v2, "2026-12-06", "void", "debit", -100000, -550, p1);
+	assert_int_equal(payable(f->fx.s, M1), 0);
+	settle_fixture_ledger_sound(f->fx.s);
 }
 
 /* The lease: one owner at a time until it runs out; none on a closed day. */
@@ -868,39 +806,40 @@ static void lease(void **state)
 	struct store_settle_day b = {.date = "2026-12-04", .owner = "host:b:2", .until = 1400};
 	struct settle_close_result r;
 
-	assert_int_equal(store_settle_lease(f->s, &a, 1000), STORE_OK);
-	assert_int_equal(store_settle_lease(f->s, &b, 1100), STORE_EEXIST);
+	assert_int_equal(store_settle_lease(f->fx.s, &a, 1000), STORE_OK);
+	assert_int_equal(store_settle_lease(f->fx.s, &b, 1100), STORE_EEXIST);
 	a.until = 1500; /* renewed by its owner */
-	assert_int_equal(store_settle_lease(f->s, &a, 1200), STORE_OK);
-	assert_int_equal(store_settle_lease(f->s, &b, 1499), STORE_EEXIST);
+	assert_int_equal(store_settle_lease(f->fx.s, &a, 1200), STORE_OK);
+	assert_int_equal(store_settle_lease(f->fx.s, &b, 1499), STORE_EEXIST);
 	b.until = 1800;
-	assert_int_equal(store_settle_lease(f->s, &b, 1500), STORE_OK); /* a's ran out */
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);  /* a leased day closes */
+	assert_int_equal(store_settle_lease(f->fx.s, &b, 1500), STORE_OK); /* a's ran out */
+	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r),
+	                 SETTLE_OK); /* a leased day closes */
 	assert_false(r.already);
 	b.until = 99999;
-	assert_int_equal(store_settle_lease(f->s, &b, 2000), STORE_EEXIST);
-	assert_int_equal(store_settle_lease(f->s, &a, 99999), STORE_EEXIST);
+	assert_int_equal(store_settle_lease(f->fx.s, &b, 2000), STORE_EEXIST);
+	assert_int_equal(store_settle_lease(f->fx.s, &a, 99999), STORE_EEXIST);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(close_return, setup, teardown),
-	    cmocka_unit_test_setup_teardown(close_keep, setup, teardown),
-	    cmocka_unit_test_setup_teardown(cutoff, setup, teardown),
-	    cmocka_unit_test_setup_teardown(crash, setup, teardown),
-	    cmocka_unit_test_setup_teardown(own_plan, setup, teardown),
-	    cmocka_unit_test_setup_teardown(lease, setup, teardown),
-	    cmocka_unit_test_setup_teardown(issuer_cleared, setup, teardown),
-	    cmocka_unit_test_setup_teardown(parts, setup, teardown),
-	    cmocka_unit_test_setup_teardown(busy, setup, teardown),
-	    cmocka_unit_test_setup_teardown(next_day, setup, teardown),
-	    cmocka_unit_test_setup_teardown(late_reversal, setup, teardown),
-	    cmocka_unit_test_setup_teardown(late_void, setup, teardown),
-	    cmocka_unit_test_setup_teardown(late_between_parts, setup, teardown),
-	    cmocka_unit_test_setup_teardown(late_refund, setup, teardown),
-	    cmocka_unit_test_setup_teardown(late_void_reversed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(late_void_undone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(close_return, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(close_keep, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(cutoff, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(crash, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(own_plan, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(lease, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(issuer_cleared, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(parts, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(busy, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(next_day, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(late_reversal, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(late_void, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(late_between_parts, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(late_refund, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(late_void_reversed, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(late_void_undone, setup, settle_fixture_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,7 @@
  * payable brought to zero by what was paid; the summary files (CSV quoting, yuan, 0600); the
  * bank's answers paid, failed, twice, and refused whole; bad answer lines; the local date; the
  * bank's file, encrypted, decrypted again. */
-#include "testutil.h"
+#include "settle_fixture.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,16 +19,8 @@
 #include "store/store_acquirer.h"
 #include "store/store_settle.h"
 
-#define DEC04_2026 INT64_C(1796342400) /* 00:00:00Z, a Friday */
-#define DAY        INT64_C(86400)
-#define M1         "M00000000000001"
-#define M2         "M00000000000002"
-#define CREDIT     "625812******5678"
-
 struct fixture {
-	char dir[64], path[96];
-	store *s;
-	struct settle_calendar cal;
+	struct settle_fixture fx;
 	int32_t holidays[1];
 	struct settle_close_params p;
 	const char *not_ready; /* a MID the payee callback refuses ("no_settlement_card") */
@@ -37,54 +29,18 @@ struct fixture {
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-
-	strcpy(f->dir, "/tmp/possum-payouts-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/possum.db", f->dir);
-	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
-	settle_calendar_defaults(&f->cal);
-	f->p = (struct settle_close_params){.cal = &f->cal,
-	                                    .utc_offset = 480,
-	                                    .plan = {60, 55, 48, 2000},
-	                                    .now = DEC04_2026 + 10 * DAY};
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[128];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
-	return 0;
+	return settle_fixture_new(state, sizeof(struct fixture), DEC04_2026 + 10 * DAY);
 }
 
 /* An approved request of settlement date date (a refund without its original: no fee back). */
 static void txn(store *s, const char *mid, const char *type, int64_t amount, const char *date)
 {
-	static unsigned stan;
-	struct store_acq_txn t = {.at = DEC04_2026, .batch = 1, .amount = amount, .currency = 156};
-
-	snprintf(t.tid, sizeof t.tid, "T%07d", mid[14] - '0');
-	snprintf(t.mid, sizeof t.mid, "%s", mid);
-	snprintf(t.stan, sizeof t.stan, "%06u", ++stan % 1000000u);
-	snprintf(t.type, sizeof t.type, "%s", type);
-	snprintf(t.masked, sizeof t.masked, "%s", CREDIT);
-	snprintf(t.rc, sizeof t.rc, "00");
-	snprintf(t.settle_date, sizeof t.settle_date, "%s", date);
-	assert_int_equal(store_acq_txn_insert(s, &t), STORE_OK);
+	settle_fixture_txn(s, mid, type, amount, CREDIT, date, 0);
 }
 
 static void close_day(struct fixture *f, int32_t date)
 {
-	struct settle_close_result r;
-
-	assert_int_equal(settle_close(f->s, &f->p, date, &r), SETTLE_OK);
+	settle_fixture_close(&f->fx, date);
 }
 
 static int payee(void *ctx, const char *mid, struct settle_payee *out)
@@ -105,24 +61,12 @@ static int payee(void *ctx, const char *mid, struct settle_payee *out)
 
 static struct settle_payout_result run(struct fixture *f, int32_t date)
 {
-	struct settle_payout_params p = {.now = f->p.now, .payee = payee, .ctx = f};
+	struct settle_payout_params p = {.now = f->fx.p.now, .payee = payee, .ctx = f};
 	struct settle_payout_result r;
-	struct ledger_report rep;
 
-	assert_int_equal(settle_payouts_run(f->s, &p, date, &r), SETTLE_OK);
-	assert_int_equal(ledger_check(f->s, &rep, NULL, NULL), LEDGER_OK);
-	assert_int_equal(rep.violations, 0);
+	assert_int_equal(settle_payouts_run(f->fx.s, &p, date, &r), SETTLE_OK);
+	settle_fixture_ledger_sound(f->fx.s);
 	return r;
-}
-
-static int64_t balance(store *s, const char *name)
-{
-	struct ledger_account a;
-	int64_t id;
-
-	assert_int_equal(store_settle_account_get(s, name, &id), STORE_OK);
-	assert_int_equal(ledger_account_get(s, id, &a), LEDGER_OK);
-	return a.credits_posted - a.debits_posted;
 }
 
 struct found {
@@ -166,17 +110,17 @@ static void due_once(void **state)
 	struct settle_payout_result r;
 	struct found fd;
 
-	txn(f->s, M1, "purchase", 100000, "2026-12-04"); /* fee 6.00 */
+	txn(f->fx.s, M1, "purchase", 100000, "2026-12-04"); /* fee 6.00 */
 	close_day(f, 20261204);
 	r = run(f, 20261205);
 	assert_int_equal(r.made, 0);
 	assert_int_equal(r.owed_days, 0);
-	fd = found(f->s, "2026-12-05");
+	fd = found(f->fx.s, "2026-12-05");
 	assert_int_equal(fd.n + fd.nt, 0);
 	r = run(f, 20261207);
 	assert_int_equal(r.made, 1);
 	assert_int_equal(r.amount, 99400);
-	fd = found(f->s, "2026-12-07");
+	fd = found(f->fx.s, "2026-12-07");
 	assert_int_equal(fd.n, 1);
 	assert_int_equal(fd.nt, 0);
 	assert_string_equal(fd.p[0].mid, M1);
@@ -184,17 +128,17 @@ static void due_once(void **state)
 	assert_string_equal(fd.p[0].card, "622202******0001");
 	assert_string_equal(fd.p[0].settle_dates, "2026-12-04");
 	assert_string_equal(fd.p[0].status, "made");
-	assert_int_equal(balance(f->s, "payable:" M1), 0);
-	assert_int_equal(balance(f->s, "payouts"), 99400);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 0);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payouts"), 99400);
 	fd.nt = 0;
-	assert_int_equal(store_settle_totals(f->s, "2026-12-04", each_total, &fd), STORE_OK);
+	assert_int_equal(store_settle_totals(f->fx.s, "2026-12-04", each_total, &fd), STORE_OK);
 	assert_string_equal(fd.t[0].status, "payout");
 	assert_int_equal(fd.t[0].payout_id, fd.p[0].id);
 	r = run(f, 20261207); /* twice = once */
 	assert_int_equal(r.made, 0);
 	assert_int_equal(f->calls, 1);
-	assert_int_equal(found(f->s, "2026-12-07").n, 1);
-	assert_int_equal(balance(f->s, "payouts"), 99400);
+	assert_int_equal(found(f->fx.s, "2026-12-07").n, 1);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payouts"), 99400);
 }
 
 static void slurp(const char *path, char *buf, size_t size)
@@ -218,14 +162,14 @@ static void summary(void **state)
 	struct stat st;
 	size_t rows;
 
-	assert_int_equal(store_merchant_insert(f->s, &m), STORE_OK);
-	txn(f->s, M1, "refund", 30000, "2026-12-04");
-	txn(f->s, M1, "purchase", 100000, "2026-12-07");
+	assert_int_equal(store_merchant_insert(f->fx.s, &m), STORE_OK);
+	txn(f->fx.s, M1, "refund", 30000, "2026-12-04");
+	txn(f->fx.s, M1, "purchase", 100000, "2026-12-07");
 	close_day(f, 20261204);
 	close_day(f, 20261207);
 	assert_int_equal(run(f, 20261208).made, 1);
-	snprintf(dir, sizeof dir, "%s/payouts", f->dir);
-	assert_int_equal(settle_payouts_summary(f->s, dir, 20261208, &rows), SETTLE_OK);
+	snprintf(dir, sizeof dir, "%s/payouts", settle_fixture_dir(&f->fx));
+	assert_int_equal(settle_payouts_summary(f->fx.s, dir, 20261208, &rows), SETTLE_OK);
 	assert_int_equal(rows, 1);
 	snprintf(path, sizeof path, "%s/2026-12-08.csv", dir);
 	slurp(path, buf, sizeof buf);
@@ -254,12 +198,12 @@ static void holiday(void **state)
 	struct fixture *f = *state;
 
 	f->holidays[0] = 20261207;
-	f->cal.holidays = f->holidays, f->cal.n_holidays = 1;
-	txn(f->s, M1, "purchase", 100000, "2026-12-04");
+	f->fx.cal.holidays = f->holidays, f->fx.cal.n_holidays = 1;
+	txn(f->fx.s, M1, "purchase", 100000, "2026-12-04");
 	close_day(f, 20261204);
 	assert_int_equal(run(f, 20261207).made, 0);
 	assert_int_equal(run(f, 20261208).made, 1);
-	assert_int_equal(found(f->s, "2026-12-08").p[0].amount, 99400);
+	assert_int_equal(found(f->fx.s, "2026-12-08").p[0].amount, 99400);
 }
 
 /* A merchant without a verified card stays owed with the reason; paid once it has one. */
@@ -269,30 +213,30 @@ static void not_ready(void **state)
 	struct settle_payout_result r;
 	struct found fd;
 
-	txn(f->s, M1, "purchase", 100000, "2026-12-04");
-	txn(f->s, M2, "purchase", 50000, "2026-12-04"); /* fee 3.00 */
+	txn(f->fx.s, M1, "purchase", 100000, "2026-12-04");
+	txn(f->fx.s, M2, "purchase", 50000, "2026-12-04"); /* fee 3.00 */
 	close_day(f, 20261204);
 	f->not_ready = M2;
 	r = run(f, 20261207);
 	assert_int_equal(r.made, 1);
 	assert_int_equal(r.owed_days, 1);
-	fd = found(f->s, "2026-12-07");
+	fd = found(f->fx.s, "2026-12-07");
 	assert_int_equal(fd.n, 1);
 	assert_string_equal(fd.p[0].mid, M1);
 	assert_int_equal(fd.nt, 1);
 	assert_string_equal(fd.t[0].mid, M2);
 	assert_string_equal(fd.t[0].date, "2026-12-04");
 	assert_string_equal(fd.t[0].reason, "no_settlement_card");
-	assert_int_equal(balance(f->s, "payable:" M2), 49700);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M2), 49700);
 	f->not_ready = NULL;
 	r = run(f, 20261208);
 	assert_int_equal(r.made, 1);
-	fd = found(f->s, "2026-12-08");
+	fd = found(f->fx.s, "2026-12-08");
 	assert_int_equal(fd.n, 1);
 	assert_int_equal(fd.nt, 0);
 	assert_string_equal(fd.p[0].mid, M2);
 	assert_int_equal(fd.p[0].amount, 49700);
-	assert_int_equal(balance(f->s, "payable:" M2), 0);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M2), 0);
 }
 
 /* A negative day is carried forward, never paid: the next day's payout holds both. */
@@ -302,28 +246,28 @@ static void negative(void **state)
 	struct settle_payout_result r;
 	struct found fd;
 
-	txn(f->s, M1, "refund", 30000, "2026-12-04"); /* net -300.00 */
-	txn(f->s, M1, "purchase", 100000, "2026-12-07");
+	txn(f->fx.s, M1, "refund", 30000, "2026-12-04"); /* net -300.00 */
+	txn(f->fx.s, M1, "purchase", 100000, "2026-12-07");
 	close_day(f, 20261204);
 	close_day(f, 20261207);
 	r = run(f, 20261207);
 	assert_int_equal(r.made, 0);
 	assert_int_equal(r.owed_days, 1);
 	assert_int_equal(f->calls, 0);
-	fd = found(f->s, "2026-12-07");
+	fd = found(f->fx.s, "2026-12-07");
 	assert_int_equal(fd.nt, 1);
 	assert_string_equal(fd.t[0].reason, "carried_forward");
 	assert_int_equal(fd.t[0].net, -30000);
-	assert_int_equal(balance(f->s, "payable:" M1), 69400);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 69400);
 	r = run(f, 20261208);
 	assert_int_equal(r.made, 1);
 	assert_int_equal(r.amount, 69400);
-	fd = found(f->s, "2026-12-08");
+	fd = found(f->fx.s, "2026-12-08");
 	assert_int_equal(fd.n, 1);
 	assert_int_equal(fd.nt, 0);
 	assert_string_equal(fd.p[0].settle_dates, "2026-12-04,2026-12-07");
-	assert_int_equal(balance(f->s, "payable:" M1), 0);
-	assert_int_equal(balance(f->s, "payouts"), 69400);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 0);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payouts"), 69400);
 }
 
 static struct store_settle_payout payout(store *s, int64_t id)
@@ -342,51 +286,48 @@ static void confirm(void **state)
 	struct fixture *f = *state;
 	struct settle_confirm_result r;
 	struct settle_answer a[3];
-	struct ledger_report rep;
 	struct found fd;
 	const char *why;
 
-	txn(f->s, M1, "purchase", 100000, "2026-12-04");
-	txn(f->s, M2, "purchase", 50000, "2026-12-04");
+	txn(f->fx.s, M1, "purchase", 100000, "2026-12-04");
+	txn(f->fx.s, M2, "purchase", 50000, "2026-12-04");
 	close_day(f, 20261204);
 	assert_int_equal(run(f, 20261207).made, 2);
 	assert_int_equal(settle_answer_parse("1,paid,BANK0001", &a[0], &why), SETTLE_OK);
 	assert_int_equal(settle_answer_parse("2,failed,BANK0002\r", &a[1], &why), SETTLE_OK);
-	assert_int_equal(settle_payouts_confirm(f->s, a, 2, f->p.now, &r), SETTLE_OK);
+	assert_int_equal(settle_payouts_confirm(f->fx.s, a, 2, f->fx.p.now, &r), SETTLE_OK);
 	assert_int_equal(r.paid, 1);
 	assert_int_equal(r.failed, 1);
-	assert_string_equal(payout(f->s, 1).status, "paid");
-	assert_string_equal(payout(f->s, 1).bank_reference, "BANK0001");
-	assert_string_equal(payout(f->s, 2).status, "failed");
-	assert_string_equal(payout(f->s, 2).reason, "bank_failed");
-	assert_int_equal(balance(f->s, "payouts"), 0);
-	assert_int_equal(balance(f->s, "paid_out"), 99400);
-	assert_int_equal(balance(f->s, "payable:" M2), 49700);
-	assert_int_equal(ledger_check(f->s, &rep, NULL, NULL), LEDGER_OK);
-	assert_int_equal(rep.violations, 0);
-	fd = found(f->s, "2026-12-07");
+	assert_string_equal(payout(f->fx.s, 1).status, "paid");
+	assert_string_equal(payout(f->fx.s, 1).bank_reference, "BANK0001");
+	assert_string_equal(payout(f->fx.s, 2).status, "failed");
+	assert_string_equal(payout(f->fx.s, 2).reason, "bank_failed");
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payouts"), 0);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "paid_out"), 99400);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M2), 49700);
+	settle_fixture_ledger_sound(f->fx.s);
+	fd = found(f->fx.s, "2026-12-07");
 	assert_int_equal(fd.nt, 1);
 	assert_string_equal(fd.t[0].reason, "payout_failed");
 	/* Twice: nothing changes. */
-	assert_int_equal(settle_payouts_confirm(f->s, a, 2, f->p.now, &r), SETTLE_OK);
+	assert_int_equal(settle_payouts_confirm(f->fx.s, a, 2, f->fx.p.now, &r), SETTLE_OK);
 	assert_int_equal(r.paid + r.failed, 0);
 	assert_int_equal(r.unchanged, 2);
-	assert_int_equal(balance(f->s, "paid_out"), 99400);
+	assert_int_equal(settle_fixture_balance(f->fx.s, "paid_out"), 99400);
 	/* Refused whole: a good line, then one contradicting an earlier answer. */
 	assert_int_equal(run(f, 20261208).made, 1); /* payout 3: M2 again */
 	assert_int_equal(settle_answer_parse("3,paid,BANK0003", &a[0], &why), SETTLE_OK);
 	assert_int_equal(settle_answer_parse("1,failed,BANK0001", &a[1], &why), SETTLE_OK);
-	assert_int_equal(settle_payouts_confirm(f->s, a, 2, f->p.now, &r), SETTLE_EARG);
+	assert_int_equal(settle_payouts_confirm(f->fx.s, a, 2, f->fx.p.now, &r), SETTLE_EARG);
 	assert_int_equal(r.bad, 1);
-	assert_string_equal(payout(f->s, 3).status, "made");
-	assert_string_equal(payout(f->s, 1).status, "paid");
-	assert_int_equal(balance(f->s, "payouts"), 49700);
+	assert_string_equal(payout(f->fx.s, 3).status, "made");
+	assert_string_equal(payout(f->fx.s, 1).status, "paid");
+	assert_int_equal(settle_fixture_balance(f->fx.s, "payouts"), 49700);
 	assert_int_equal(settle_answer_parse("9,paid,X", &a[1], &why), SETTLE_OK);
-	assert_int_equal(settle_payouts_confirm(f->s, a, 2, f->p.now, &r), SETTLE_EARG);
+	assert_int_equal(settle_payouts_confirm(f->fx.s, a, 2, f->fx.p.now, &r), SETTLE_EARG);
 	assert_string_equal(r.why, "no such payout");
-	assert_string_equal(payout(f->s, 3).status, "made");
-	assert_int_equal(ledger_check(f->s, &rep, NULL, NULL), LEDGER_OK);
-	assert_int_equal(rep.violations, 0);
+	assert_string_equal(payout(f->fx.s, 3).status, "made");
+	settle_fixture_ledger_sound(f->fx.s);
 }
 
 static int card_pan(void *ctx, int64_t card_id, char pan[CARD_PAN_MAX + 1])
@@ -416,18 +357,18 @@ static void export(void **state)
 	FILE *fp;
 	hsm *h;
 
-	txn(f->s, M1, "purchase", 100000, "2026-12-04");
-	txn(f->s, M2, "purchase", 50000, "2026-12-04");
+	txn(f->fx.s, M1, "purchase", 100000, "2026-12-04");
+	txn(f->fx.s, M2, "purchase", 50000, "2026-12-04");
 	close_day(f, 20261204);
 	assert_int_equal(run(f, 20261207).made, 2);
 	assert_int_equal(settle_answer_parse("2,paid,B2", &a, &why), SETTLE_OK);
-	assert_int_equal(settle_payouts_confirm(f->s, &a, 1, f->p.now, &r), SETTLE_OK);
+	assert_int_equal(settle_payouts_confirm(f->fx.s, &a, 1, f->fx.p.now, &r), SETTLE_OK);
 	assert_int_equal(hsm_open(lmk, &h), HSM_OK);
 	assert_int_equal(hsm_generate(h, &d0, &key, NULL), HSM_OK);
 	assert_int_equal(hsm_generate(h, &m7, &other, NULL), HSM_OK);
 	p.h = h, p.key = &key;
-	snprintf(path, sizeof path, "%s/bank.bin", f->dir);
-	assert_int_equal(settle_payouts_export(f->s, &p, 20261207, path, &rows), SETTLE_OK);
+	snprintf(path, sizeof path, "%s/bank.bin", settle_fixture_dir(&f->fx));
+	assert_int_equal(settle_payouts_export(f->fx.s, &p, 20261207, path, &rows), SETTLE_OK);
 	assert_int_equal(rows, 1); /* payout 2 answered already */
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -447,7 +388,7 @@ static void export(void **state)
 	assert_int_equal(hsm_data_decrypt(h, &key, NULL, 0, file, len, plain, sizeof plain, &n),
 	                 HSM_EAUTH);
 	p.key = &other;
-	assert_int_equal(settle_payouts_export(f->s, &p, 20261207, path, &rows), SETTLE_EHSM);
+	assert_int_equal(settle_payouts_export(f->fx.s, &p, 20261207, path, &rows), SETTLE_EHSM);
 	hsm_close(h);
 }
 
@@ -488,15 +429,15 @@ static void answer_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(due_once, setup, teardown),
-	    cmocka_unit_test_setup_teardown(holiday, setup, teardown),
-	    cmocka_unit_test_setup_teardown(not_ready, setup, teardown),
-	    cmocka_unit_test_setup_teardown(negative, setup, teardown),
-	    cmocka_unit_test_setup_teardown(summary, setup, teardown),
-	    cmocka_unit_test_setup_teardown(confirm, setup, teardown),
+	    cmocka_unit_test_setup_teardown(due_once, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(holiday, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(not_ready, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(negative, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(summary, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(confirm, setup, settle_fixture_free),
 	    cmocka_unit_test(answer_lines),
 	    cmocka_unit_test(local_date),
-	    cmocka_unit_test_setup_teardown(export, setup, teardown),
+	    cmocka_unit_test_setup_teardown(export, setup, settle_fixture_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

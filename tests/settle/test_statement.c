@@ -6,7 +6,7 @@
  * a comma and a quote), HTML escaping (a merchant's name with <, > and &), the HTML's page
  * breaks every 40 lines (85 lines: three pages, each with its table header); a day not yet
  * closed (its payments without fees, marked so); an unknown merchant. */
-#include "testutil.h"
+#include "settle_fixture.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,67 +17,24 @@
 #include "store/store_acquirer.h"
 #include "store/store_settle.h"
 
-#define DEC04_2026 INT64_C(1796342400) /* 00:00:00Z, a Friday */
-#define DAY        INT64_C(86400)
-#define D          20261204
-#define M1         "M00000000000001"
-#define M2         "M00000000000002"
-#define DEBIT      "622202******1234"
-#define CREDIT     "625812******5678"
+#define D 20261204
 
 static unsigned stan; /* the last request's STAN: from 1 in each test (setup()) */
 
 struct fixture {
-	char dir[64], path[96];
-	store *s;
-	struct settle_calendar cal;
-	struct card_bin_range bins[2];
-	struct settle_close_params p;
+	struct settle_fixture fx;
 };
-
-static void merchant(store *s, const char *mid, const char *name)
-{
-	struct store_merchant m = {.status = 1, .created_at = DEC04_2026};
-
-	snprintf(m.mid, sizeof m.mid, "%s", mid);
-	snprintf(m.name, sizeof m.name, "%s", name);
-	snprintf(m.mcc, sizeof m.mcc, "5942");
-	assert_int_equal(store_merchant_insert(s, &m), STORE_OK);
-}
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
+	struct fixture *f;
 
-	strcpy(f->dir, "/tmp/possum-stmt-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/possum.db", f->dir);
-	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
-	settle_calendar_defaults(&f->cal);
-	f->bins[0] = (struct card_bin_range){"622202", "622202", CARD_PRODUCT_DEBIT, NULL};
-	f->bins[1] = (struct card_bin_range){"625800", "625899", CARD_PRODUCT_CREDIT, NULL};
-	f->p = (struct settle_close_params){.cal = &f->cal,
-	                                    .utc_offset = 480,
-	                                    .bins = f->bins,
-	                                    .nbins = 2,
-	                                    .plan = {60, 55, 48, 2000},
-	                                    .now = DEC04_2026 + 3 * DAY};
+	if (settle_fixture_new(state, sizeof *f, DEC04_2026 + 3 * DAY) != 0)
+		return -1;
+	f = *state;
 	stan = 0;
-	merchant(f->s, M1, "Possum <Books> & Co");
-	merchant(f->s, M2, "Many Lines");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[128];
-
-	store_close(f->s);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	settle_fixture_merchant(f->fx.s, M1, "Possum <Books> & Co", "5942");
+	settle_fixture_merchant(f->fx.s, M2, "Many Lines", "5942");
 	return 0;
 }
 
@@ -85,23 +42,14 @@ static int teardown(void **state)
 static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, const char *masked,
                    const char *date, const char *rrn, int64_t original)
 {
-	struct store_acq_txn t = {.at = DEC04_2026 + 2 * 3600,
-	                          .batch = 1,
-	                          .amount = amount,
-	                          .currency = 156,
-	                          .original_id = original};
+	struct store_acq_txn t = settle_fixture_row(mid, type, amount, masked, date);
 
+	t.at = DEC04_2026 + 2 * 3600, t.original_id = original;
 	snprintf(t.tid, sizeof t.tid, "TERM000%c", mid[14]);
-	snprintf(t.mid, sizeof t.mid, "%s", mid);
 	snprintf(t.stan, sizeof t.stan, "%06u", ++stan % 1000000u);
-	snprintf(t.type, sizeof t.type, "%s", type);
-	snprintf(t.masked, sizeof t.masked, "%s", masked);
 	snprintf(t.rrn, sizeof t.rrn, "%s", rrn);
 	snprintf(t.auth_code, sizeof t.auth_code, "A%05u", stan);
-	snprintf(t.rc, sizeof t.rc, "00");
-	snprintf(t.settle_date, sizeof t.settle_date, "%s", date);
-	assert_int_equal(store_acq_txn_insert(s, &t), STORE_OK);
-	return t.id;
+	return settle_fixture_insert(s, &t);
 }
 
 /* M1's day: 1,000.00 debit (fee 5.50), 300.00 credit (1.80), a refund of 100.00 of the debit
@@ -127,10 +75,8 @@ static void day(store *s)
 
 static void close_day(struct fixture *f)
 {
-	struct settle_close_result r;
-
-	day(f->s);
-	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	day(f->fx.s);
+	settle_fixture_close(&f->fx, D);
 }
 
 /* st rendered in format, into a heap string the caller frees. */
@@ -175,7 +121,7 @@ static void closed_json(void **state)
 	json_t *j, *totals, *it;
 
 	close_day(f);
-	assert_int_equal(settle_statement_build(f->s, M1, D, &st), SETTLE_OK);
+	assert_int_equal(settle_statement_build(f->fx.s, M1, D, &st), SETTLE_OK);
 	assert_true(st.closed);
 	assert_int_equal(st.n, 3);
 	j = settle_statement_json(&st, 480);
@@ -217,7 +163,7 @@ static void closed_csv_text(void **state)
 	char *csv, *text;
 
 	close_day(f);
-	assert_int_equal(settle_statement_build(f->s, M1, D, &st), SETTLE_OK);
+	assert_int_equal(settle_statement_build(f->fx.s, M1, D, &st), SETTLE_OK);
 	csv = render(&st, SETTLE_STATEMENT_CSV);
 	assert_non_null(strstr(csv, "time,tid,type,card,product,rrn,auth_code,amount,fee,net\r\n"));
 	assert_non_null(strstr(csv, "2026-12-04T10:00:00+08:00,TERM0001,purchase," DEBIT
@@ -261,17 +207,17 @@ static void payout_and_sums(void **state)
 	char *text;
 
 	close_day(f);
-	assert_int_equal(settle_statement_balance(f->s, M1, &m), SETTLE_OK);
+	assert_int_equal(settle_statement_balance(f->fx.s, M1, &m), SETTLE_OK);
 	assert_int_equal(m.paid, 0);
 	assert_int_equal(m.unpaid, 119325);
 	assert_int_equal(m.open, 5000); /* the 5th's purchase, its day not closed */
 	assert_int_equal(m.open_count, 1);
 	assert_int_equal(m.held, 40000);
 	assert_int_equal(m.held_count, 1);
-	assert_int_equal(settle_payouts_run(f->s, &p, 20261207, &r), SETTLE_OK);
-	assert_int_equal(settle_statement_balance(f->s, M1, &m), SETTLE_OK);
+	assert_int_equal(settle_payouts_run(f->fx.s, &p, 20261207, &r), SETTLE_OK);
+	assert_int_equal(settle_statement_balance(f->fx.s, M1, &m), SETTLE_OK);
 	assert_int_equal(m.unpaid, 119325); /* made, not yet answered */
-	assert_int_equal(settle_statement_build(f->s, M1, D, &st), SETTLE_OK);
+	assert_int_equal(settle_statement_build(f->fx.s, M1, D, &st), SETTLE_OK);
 	assert_true(st.has_payout);
 	assert_string_equal(st.payout.status, "made");
 	assert_string_equal(st.payout.payout_date, "2026-12-07");
@@ -279,11 +225,11 @@ static void payout_and_sums(void **state)
 	assert_true(st.payout.payout_id > 0);
 	a.payout_id = st.payout.payout_id;
 	settle_statement_free(&st);
-	assert_int_equal(settle_payouts_confirm(f->s, &a, 1, p.now, &cr), SETTLE_OK);
-	assert_int_equal(settle_statement_balance(f->s, M1, &m), SETTLE_OK);
+	assert_int_equal(settle_payouts_confirm(f->fx.s, &a, 1, p.now, &cr), SETTLE_OK);
+	assert_int_equal(settle_statement_balance(f->fx.s, M1, &m), SETTLE_OK);
 	assert_int_equal(m.paid, 119325);
 	assert_int_equal(m.unpaid, 0);
-	assert_int_equal(settle_statement_build(f->s, M1, D, &st), SETTLE_OK);
+	assert_int_equal(settle_statement_build(f->fx.s, M1, D, &st), SETTLE_OK);
 	assert_string_equal(st.payout.status, "paid");
 	text = render(&st, SETTLE_STATEMENT_TEXT);
 	assert_non_null(strstr(text, "paid 2026-12-07 (1193.25 CNY)"));
@@ -298,7 +244,7 @@ static void html_escaped_and_paged(void **state)
 	char *html;
 
 	close_day(f);
-	assert_int_equal(settle_statement_build(f->s, M1, D, &st), SETTLE_OK);
+	assert_int_equal(settle_statement_build(f->fx.s, M1, D, &st), SETTLE_OK);
 	html = render(&st, SETTLE_STATEMENT_HTML);
 	assert_non_null(strstr(html, "@page { size: A4"));
 	assert_non_null(strstr(html, "Possum &lt;Books&gt; &amp; Co"));
@@ -310,7 +256,7 @@ static void html_escaped_and_paged(void **state)
 	free(html);
 	settle_statement_free(&st);
 	/* 85 lines: pages of 40, 40 and 5, each with its header; the totals after the last. */
-	assert_int_equal(settle_statement_build(f->s, M2, D, &st), SETTLE_OK);
+	assert_int_equal(settle_statement_build(f->fx.s, M2, D, &st), SETTLE_OK);
 	assert_int_equal(st.n, 85);
 	html = render(&st, SETTLE_STATEMENT_HTML);
 	assert_int_equal(count(html, "<thead>"), 3);
@@ -329,7 +275,7 @@ static void open_day(void **state)
 	char *text, *csv;
 
 	close_day(f);
-	assert_int_equal(settle_statement_build(f->s, M1, 20261205, &st), SETTLE_OK);
+	assert_int_equal(settle_statement_build(f->fx.s, M1, 20261205, &st), SETTLE_OK);
 	assert_false(st.closed);
 	assert_false(st.has_payout);
 	assert_int_equal(st.n, 1);
@@ -350,7 +296,7 @@ static void open_day(void **state)
 	free(csv);
 	settle_statement_free(&st);
 	/* A merchant with nothing that day: an empty statement. */
-	assert_int_equal(settle_statement_build(f->s, M2, 20261205, &st), SETTLE_OK);
+	assert_int_equal(settle_statement_build(f->fx.s, M2, 20261205, &st), SETTLE_OK);
 	assert_int_equal(st.n, 0);
 	settle_statement_free(&st);
 }
@@ -361,9 +307,10 @@ static void unknown_merchant(void **state)
 	struct settle_statement st;
 	enum settle_statement_format fmt;
 
-	assert_int_equal(settle_statement_build(f->s, "M00000000000009", D, &st), SETTLE_ENOTFOUND);
+	assert_int_equal(settle_statement_build(f->fx.s, "M00000000000009", D, &st),
+	                 SETTLE_ENOTFOUND);
 	settle_statement_free(&st);
-	assert_int_equal(settle_statement_build(f->s, M1, 20261332, &st), SETTLE_EARG);
+	assert_int_equal(settle_statement_build(f->fx.s, M1, 20261332, &st), SETTLE_EARG);
 	settle_statement_free(&st);
 	assert_int_equal(settle_statement_format_parse("html", &fmt), SETTLE_OK);
 	assert_int_equal(fmt, SETTLE_STATEMENT_HTML);
@@ -373,12 +320,12 @@ static void unknown_merchant(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(closed_json, setup, teardown),
-	    cmocka_unit_test_setup_teardown(closed_csv_text, setup, teardown),
-	    cmocka_unit_test_setup_teardown(payout_and_sums, setup, teardown),
-	    cmocka_unit_test_setup_teardown(html_escaped_and_paged, setup, teardown),
-	    cmocka_unit_test_setup_teardown(open_day, setup, teardown),
-	    cmocka_unit_test_setup_teardown(unknown_merchant, setup, teardown),
+	    cmocka_unit_test_setup_teardown(closed_json, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(closed_csv_text, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(payout_and_sums, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(html_escaped_and_paged, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(open_day, setup, settle_fixture_free),
+	    cmocka_unit_test_setup_teardown(unknown_merchant, setup, settle_fixture_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
