@@ -35,6 +35,7 @@ domain   notify
 domain   issuer
 domain   merchant
 domain   settle
+domain   risk
 domain   acquirer
 service  net
 service  http
@@ -42,8 +43,7 @@ service  term
 service  host
 service  cli
 EOF
-# Coming, and to be placed here when it lands: risk (between merchant and acquirer). settle
-# sits below acquirer, whose answers (field 15) and rows take its settlement date.
+# risk sits below acquirer, whose stage runs it; settle sits below acquirer, whose answers (field 15) and rows take its settlement date.
 
 : >"$tmp/found"
 
