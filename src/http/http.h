@@ -128,7 +128,8 @@ struct http_route {
 	X(statement)                                                                               \
 	X(cardholder)                                                                              \
 	X(card)                                                                                    \
-	X(adjust)
+	X(adjust)                                                                                  \
+	X(review)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \
