@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "common/money.h"
 #include "host/settle.h"
 #include "settle/settle_payout.h"
@@ -42,7 +44,9 @@ static const char run_help[] =
     "again, it makes nothing twice. Prints the payouts of the date and the days that wait.\n"
     "When it makes payouts it writes the summary of the date's, DIR/payouts/DATE.csv and\n"
     ".json (cards masked, amounts in yuan).\n"
-    "Amounts are fen in JSON, yuan (12.34 CNY) in the table; cards masked.\n"
+    "Amounts are fen in JSON, yuan (12.34 CNY) in the table; cards masked. On a terminal,\n"
+    "a progress bar on standard error; a settle_payouts line at the start and the end in the\n"
+    "service log ([host] log).\n"
     "\n" DATE_HELP "\n"
     "Exit status: 0 done; 1 failed; 2 bad usage.\n";
 
@@ -211,6 +215,49 @@ static int date_of(struct cli_env *env, const struct opts *o, char text[SETTLE_D
 	return CLI_OK;
 }
 
+/* The run's progress: the bar on a terminal; with POSSUM_SETTLE_FAULT=in_payouts (a
+ * fault-injection aid for the crash test), the process dies (_exit(9)) inside the run's
+ * transaction once a merchant's days are done. */
+static void on_progress(void *ctx, enum settle_step step, size_t done, size_t total)
+{
+	const char *fault = getenv("POSSUM_SETTLE_FAULT");
+
+	if (step == SETTLE_STEP_ITEM && fault != NULL && strcmp(fault, "in_payouts") == 0)
+		_exit(9);
+	cli_progress_update(ctx, done, total);
+}
+
+/* The run of date, with its progress shown and its lines in the service log (settle_payouts,
+ * as the host's: at the start, and at the end with its counts and duration). */
+static int run_payouts(struct cli_env *env, struct settle_payout_params *p, int32_t date,
+                       const char *text, struct settle_payout_result *r)
+{
+	struct cli_progress bar;
+	possum_log *log;
+	int rc;
+
+	log = cli_progress_log_open(&env->host.cfg);
+	cli_progress_log(log, LOG_INFO, "settle_payouts",
+	                 json_pack("{s:s, s:s}", "phase", "start", "date", text));
+	cli_progress_start(&bar, "days");
+	p->progress = on_progress, p->progress_ctx = &bar;
+	rc = settle_payouts_run(env->host.data.store, p, date, r);
+	cli_progress_end(&bar);
+	if (rc != SETTLE_OK)
+		cli_progress_log(log, LOG_ERROR, "settle_payouts",
+		                 json_pack("{s:s, s:s, s:s}", "phase", "end", "date", text, "error",
+		                           settle_strerror(rc)));
+	else
+		cli_progress_log(log, LOG_INFO, "settle_payouts",
+		                 json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "phase", "end", "date",
+		                           text, "made", (json_int_t)r->made, "amount",
+		                           (json_int_t)r->amount, "owed_days",
+		                           (json_int_t)r->owed_days, "ms",
+		                           (json_int_t)(cli_progress_elapsed(&bar) * 1000)));
+	log_close(log);
+	return rc;
+}
+
 static int run_cmd(struct cli_env *env, const void *values)
 {
 	struct settle_payout_params p = {.now = (int64_t)time(NULL), .payee = host_settle_payee};
@@ -224,7 +271,7 @@ static int run_cmd(struct cli_env *env, const void *values)
 	    (rc = date_of(env, values, text, &date)) != CLI_OK)
 		return rc;
 	p.ctx = env->host.merchant; /* open now */
-	if ((rc = settle_payouts_run(env->host.data.store, &p, date, &r)) != SETTLE_OK)
+	if ((rc = run_payouts(env, &p, date, text, &r)) != SETTLE_OK)
 		return cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE, false);
 	snprintf(dir, sizeof dir, "%s/payouts", env->host.data.dir);
 	if (r.made > 0 &&

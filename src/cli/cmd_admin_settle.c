@@ -1,6 +1,7 @@
 /* cmd_admin_settle.c — `possum admin settle`: the close of a day by hand (docs/settle.md "The
- * close of a day"). `run` closes a settlement date past its cut-off — lines, merchant totals,
- * the ledger's postings, in one transaction — and prints each merchant's totals; a day closed
+ * close of a day"). `run` closes a settlement date past its cut-off — lines in parts, then
+ * merchant totals and the ledger's postings in a final transaction, with a progress bar on a
+ * terminal and its lines in the service log — and prints each merchant's totals; a day closed
  * before prints what it stored. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "common/money.h"
 #include "host/settle.h"
 #include "settle/settle_close.h"
@@ -26,8 +28,13 @@ static const char run_help[] =
     "approved purchase, completion and refund of the day, net of voids and reversals, becomes\n"
     "a line with its fee (the merchant's plan by the card's product); each merchant's totals\n"
     "and payout date are kept, and the ledger posts them (gross to the merchant's payable,\n"
-    "fees to fee income, refunds back). A day closed before is not closed again: its stored\n"
-    "result is printed. Amounts are fen in JSON, yuan (12.34 CNY) in the table.\n"
+    "fees to fee income, refunds back), the local issuer's receivable is cleared against\n"
+    "what the issuer posted, and holds past their timeout are released. The lines are\n"
+    "written in parts, the rest in one final transaction: a close killed midway goes on from\n"
+    "where it stopped when run again. A day closed before is not closed again: its stored\n"
+    "result is printed. Amounts are fen in JSON, yuan (12.34 CNY) in the table. On a\n"
+    "terminal, a progress bar on standard error; a settle_close line at the start and the\n"
+    "end in the service log ([host] log).\n"
     "\n"
     "  --date YYYY-MM-DD  the settlement date\n"
     "  --config FILE      the config file (default $POSSUM_CONFIG): [settle], [host] utc_offset,\n"
@@ -37,8 +44,8 @@ static const char run_help[] =
     "  --json             print JSON: {\"date\", \"currency\", \"merchants\": [{\"mid\", \"count\",\n"
     "                     \"amount\", \"fees\", \"net\", \"payout_date\", \"status\"}], \"totals\"}\n"
     "\n"
-    "Exit status: 0 closed, or closed before; 1 refused (not yet past its cut-off) or failed;\n"
-    "2 bad usage.\n";
+    "Exit status: 0 closed, or closed before; 1 refused (not yet past its cut-off, or another\n"
+    "run's close of the day under way) or failed; 2 bad usage.\n";
 
 struct run {
 	const char *date;
@@ -46,12 +53,51 @@ struct run {
 
 static const cli_opt run_opts[] = {CLI_TEXT("date", struct run, date)};
 
-/* POSSUM_SETTLE_FAULT=after_lines:N, a fault-injection aid for the crash test: the process
- * dies (_exit(9)) inside the close's transaction once N lines are written. */
-static void fault_hook(void *ctx, size_t lines)
+/* A fault-injection aid for the crash test, POSSUM_SETTLE_FAULT (docs/settle.md): the process
+ * dies (_exit(9)) once N lines are written (after_lines:N, inside a part's transaction), once N
+ * parts are committed (after_parts:N, between parts), inside the final transaction before its
+ * commit (in_final), or after the close, before printing (before_print). POSSUM_SETTLE_PART=N:
+ * parts of N transactions. */
+struct fault {
+	int at; /* 0 none, else SETTLE_STEP_* + 1, or BEFORE_PRINT */
+	size_t n;
+};
+#define BEFORE_PRINT (SETTLE_STEP_FINAL + 2)
+
+static int fault_parse(const char *text, struct fault *f)
 {
-	if (lines >= *(const size_t *)ctx)
+	*f = (struct fault){0};
+	if (text == NULL)
+		return 0;
+	if (sscanf(text, "after_lines:%zu", &f->n) == 1)
+		f->at = SETTLE_STEP_ITEM + 1;
+	else if (sscanf(text, "after_parts:%zu", &f->n) == 1)
+		f->at = SETTLE_STEP_PART + 1;
+	else if (strcmp(text, "in_final") == 0)
+		f->at = SETTLE_STEP_FINAL + 1;
+	else if (strcmp(text, "before_print") == 0)
+		f->at = BEFORE_PRINT;
+	return f->at != 0 ? 0 : -1;
+}
+
+/* The close's progress: the bar on a terminal, and the fault when one is asked for. */
+struct run_progress {
+	struct cli_progress bar;
+	struct fault fault;
+	size_t parts;
+};
+
+static void on_progress(void *ctx, enum settle_step step, size_t done, size_t total)
+{
+	struct run_progress *rp = ctx;
+
+	if (step == SETTLE_STEP_PART)
+		rp->parts++;
+	if (rp->fault.at == (int)step + 1 &&
+	    (step == SETTLE_STEP_FINAL ||
+	     (step == SETTLE_STEP_ITEM ? done : rp->parts) >= rp->fault.n))
 		_exit(9);
+	cli_progress_update(&rp->bar, done, total);
 }
 
 /* What the table and the JSON print: each merchant's totals, and their sums. */
@@ -112,36 +158,92 @@ static int print_result(struct cli_env *env, const char *date)
 	return CLI_OK;
 }
 
+/* The service log's line of the close (settle_close, as the host's): at its start, and at its
+ * end with its counts and duration, or its failure. */
+static void log_run(possum_log *log, const char *date, const char *owner, int rc,
+                    const struct settle_close_result *r, double seconds)
+{
+	if (r == NULL)
+		cli_progress_log(
+		    log, LOG_INFO, "settle_close",
+		    json_pack("{s:s, s:s, s:s}", "phase", "start", "date", date, "owner", owner));
+	else if (rc != SETTLE_OK)
+		cli_progress_log(log, LOG_ERROR, "settle_close",
+		                 json_pack("{s:s, s:s, s:s, s:s}", "phase", "end", "date", date,
+		                           "owner", owner, "error", settle_strerror(rc)));
+	else
+		cli_progress_log(log, LOG_INFO, "settle_close",
+		                 json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "phase",
+		                           "end", "date", date, "owner", owner, "result",
+		                           r->already ? "closed_before" : "closed", "lines",
+		                           (json_int_t)r->lines, "merchants",
+		                           (json_int_t)r->merchants, "parts", (json_int_t)r->parts,
+		                           "expired_holds", (json_int_t)r->expired, "ms",
+		                           (json_int_t)(seconds * 1000)));
+}
+
+/* The close of date with p, logged and with its progress shown. */
+static int run_close(struct cli_env *env, struct settle_close_params *p, int32_t date,
+                     struct run_progress *rp, struct settle_close_result *r)
+{
+	char text[SETTLE_DATE_TEXT];
+	possum_log *log;
+	int rc;
+
+	settle_date_format(date, text);
+	log = cli_progress_log_open(&env->host.cfg);
+	log_run(log, text, p->owner, SETTLE_OK, NULL, 0);
+	cli_progress_start(&rp->bar, "lines");
+	p->progress = on_progress, p->ctx = rp, p->count = rp->bar.tty;
+	rc = settle_close(env->host.data.store, p, date, r);
+	cli_progress_end(&rp->bar);
+	log_run(log, text, p->owner, rc, r, cli_progress_elapsed(&rp->bar));
+	log_close(log);
+	return rc;
+}
+
 static int run_cmd(struct cli_env *env, const void *values)
 {
 	const struct run *o = values;
+	const char *fault = getenv("POSSUM_SETTLE_FAULT"), *part = getenv("POSSUM_SETTLE_PART");
 	struct settle_close_params p;
 	struct settle_close_result r;
-	const char *fault = getenv("POSSUM_SETTLE_FAULT");
-	char text[SETTLE_DATE_TEXT];
-	size_t fault_after = 0;
+	struct run_progress rp = {0};
+	char text[SETTLE_DATE_TEXT], owner[64];
 	int32_t date = 0;
 	int rc;
 
 	if (o->date != NULL && settle_date_parse(o->date, &date) != SETTLE_OK)
 		return cli_usage_error(env->prog, "--date takes a date YYYY-MM-DD, not '%s'",
 		                       o->date);
-	if (fault != NULL && sscanf(fault, "after_lines:%zu", &fault_after) != 1)
-		return cli_usage_error(env->prog, "POSSUM_SETTLE_FAULT is after_lines:N, not '%s'",
-		                       fault);
+	if (fault_parse(fault, &rp.fault) != 0)
+		return cli_usage_error(
+		    env->prog,
+		    "POSSUM_SETTLE_FAULT is after_lines:N, after_parts:N, in_final "
+		    "or before_print, not '%s'",
+		    fault);
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	host_settle_params(&env->host.cfg, (int64_t)time(NULL), &p);
-	if (fault != NULL)
-		p.on_line = fault_hook, p.ctx = &fault_after;
+	if ((rc = host_settle_issuer(env->host.data.store, &env->host.cfg, &p)) != SETTLE_OK)
+		return cli_module_failed(env, settle_strerror(rc), true, false);
+	host_settle_owner("admin", owner);
+	p.owner = owner, p.gone = host_settle_gone;
+	p.part = part != NULL ? (size_t)strtoul(part, NULL, 10) : 0;
 	if (date == 0 && (rc = settle_close_due(&p, &date)) != SETTLE_OK)
 		return cli_module_failed(env, settle_strerror(rc), false, false);
 	settle_date_format(date, text);
-	if ((rc = settle_close(env->host.data.store, &p, date, &r)) == SETTLE_EEARLY)
+	if ((rc = run_close(env, &p, date, &rp, &r)) == SETTLE_EEARLY)
 		return cli_error(CLI_FAILED, env->prog, "refused: %s is not yet past its cut-off",
 		                 text);
+	if (rc == SETTLE_EBUSY)
+		return cli_error(CLI_FAILED, env->prog,
+		                 "refused: the close of %s is under way (its lease is %s's)", text,
+		                 r.holder);
 	if (rc != SETTLE_OK)
 		return cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE, false);
+	if (rp.fault.at == BEFORE_PRINT)
+		_exit(9);
 	return print_result(env, text);
 }
 

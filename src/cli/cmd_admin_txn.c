@@ -302,11 +302,11 @@ static int balance_line(void *arg, const struct acquirer_balance *b)
 /* The settle module's figures of the merchant (http_balance_settled()'s), in the table. */
 static int print_settled(struct cli_env *env, const char *mid)
 {
-	struct store_settle_sums m;
+	struct store_settle_balance m;
 	char paid[CLI_MONEY_TEXT], unpaid[CLI_MONEY_TEXT], open[CLI_MONEY_TEXT],
 	    held[CLI_MONEY_TEXT];
 
-	if (settle_statement_sums(env->host.data.store, mid, &m) != SETTLE_OK)
+	if (settle_statement_balance(env->host.data.store, mid, &m) != SETTLE_OK)
 		return cli_module_failed(env, settle_strerror(SETTLE_ESTORE), true, false);
 	cli_money_text(m.paid, CNY, paid);
 	cli_money_text(m.unpaid, CNY, unpaid);

@@ -1,5 +1,6 @@
 /* close.c — the host's close of each day at its cut-off (internal.h "The close of each day"):
- * a timer on the loop, the day's lease in the store, settle_close() on libuv's pool; then the
+ * a timer on the loop, each day due in turn (settle_close_next(): a day missed while no host
+ * ran, then the latest), the day's lease in the store, settle_close() on libuv's pool; then the
  * day's payouts, once a business day. */
 #include <stdio.h>
 #include <string.h>
@@ -25,21 +26,30 @@ static void close_work(uv_work_t *w)
 	store *s;
 
 	host_settle_params(c->cfg, time(NULL), &p);
+	p.owner = c->owner;
+	p.lease_s = CLOSE_LEASE_S;
+	p.gone = host_settle_gone;
 	if (store_open(c->db, &s) != STORE_OK) {
 		c->rc = SETTLE_ESTORE;
 		return;
 	}
-	c->rc = settle_close(s, &p, c->date, &c->r);
+	if ((c->rc = host_settle_issuer(s, c->cfg, &p)) == SETTLE_OK)
+		c->rc = settle_close(s, &p, c->date, &c->r);
 	store_close(s);
 }
 
 static void payouts(struct host_closer *c, int64_t now);
 
-/* Back on the loop: the end's line, then the day's payouts. */
+/* Back on the loop: the end's line, then the next day due at once, or the day's payouts once
+ * the latest due is closed. */
+static void on_tick(uv_timer_t *t);
+
 static void close_done(uv_work_t *w, int status)
 {
 	struct host_closer *c = w->data;
+	struct settle_close_params p;
 	char date[SETTLE_DATE_TEXT];
+	int32_t due = 0;
 
 	c->busy = false;
 	settle_date_format(c->date, date);
@@ -50,12 +60,18 @@ static void close_done(uv_work_t *w, int status)
 		return;
 	}
 	c->done = c->date;
+	host_settle_params(c->cfg, time(NULL), &p);
+	if (settle_close_due(&p, &due) == SETTLE_OK && c->date < due)
+		uv_timer_start(&c->timer, on_tick, 0, CLOSE_EVERY_MS); /* the next day due, now */
 	log_event(c->log, LOG_INFO, "settle_close",
-	          json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "phase", "end", "date", date,
-	                    "result", c->r.already ? "closed_before" : "closed", "lines",
-	                    (json_int_t)c->r.lines, "merchants", (json_int_t)c->r.merchants, "ms",
+	          json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "phase", "end", "date",
+	                    date, "result", c->r.already ? "closed_before" : "closed", "lines",
+	                    (json_int_t)c->r.lines, "merchants", (json_int_t)c->r.merchants,
+	                    "parts", (json_int_t)c->r.parts, "expired_holds",
+	                    (json_int_t)c->r.expired, "ms",
 	                    (json_int_t)(uv_now(c->loop) - c->started)));
-	payouts(c, time(NULL));
+	if (c->date >= due)
+		payouts(c, time(NULL));
 }
 
 /* The day's lease for this host: true when taken; a closed day is remembered as done. */
@@ -118,17 +134,21 @@ static void on_tick(uv_timer_t *t)
 	struct settle_close_params p;
 	char date[SETTLE_DATE_TEXT];
 	int64_t now = time(NULL);
+	int32_t due = 0;
 
 	host_settle_params(c->cfg, now, &p);
-	if (c->busy || settle_close_due(&p, &c->date) != SETTLE_OK)
+	if (c->busy || settle_close_due(&p, &due) != SETTLE_OK)
 		return;
-	if (c->date == c->done) {
+	if (due == c->done) {
 		payouts(c, now);
 		return;
 	}
+	/* The oldest day due: a day missed while no host ran before the latest. */
+	if (settle_close_next(c->store, &p, &c->date) != SETTLE_OK)
+		return;
 	settle_date_format(c->date, date);
 	if (!lease(c, date, now)) {
-		if (c->date == c->done) /* closed by another */
+		if (c->date == c->done && c->done == due) /* closed by another */
 			payouts(c, now);
 		return;
 	}
@@ -145,7 +165,6 @@ int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const ch
                       const struct host_config *cfg, possum_log *log, merchant *m,
                       const char *datadir)
 {
-	char name[40] = "";
 	int rc;
 
 	*c = (struct host_closer){.loop = loop,
@@ -155,8 +174,7 @@ int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const ch
 	                          .log = log,
 	                          .merchant = m,
 	                          .datadir = datadir};
-	gethostname(name, sizeof name - 1);
-	snprintf(c->owner, sizeof c->owner, "host:%s:%ld", name, (long)getpid());
+	host_settle_owner("host", c->owner);
 	if ((rc = uv_timer_init(loop, &c->timer)) != 0)
 		return rc;
 	c->timer.data = c;

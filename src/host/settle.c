@@ -1,9 +1,15 @@
 /* settle.c (host) — the settle module's parameters and payee, composed (host/settle.h). */
 #include "host/settle.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "issuer/issuer.h"
 
 void host_settle_params(const struct host_config *cfg, int64_t now, struct settle_close_params *p)
 {
@@ -17,6 +23,39 @@ void host_settle_params(const struct host_config *cfg, int64_t now, struct settl
 	             cfg->merchant.fee_qr_bp, cfg->merchant.fee_debit_cap},
 	    .now = now,
 	};
+}
+
+void host_settle_owner(const char *kind, char out[64])
+{
+	char name[40] = "";
+
+	gethostname(name, sizeof name - 1);
+	snprintf(out, 64, "%s:%s:%ld", kind, name, (long)getpid());
+}
+
+bool host_settle_gone(const char *owner)
+{
+	char name[40] = "";
+	const char *host = strchr(owner, ':'), *pid = strrchr(owner, ':');
+	char *end;
+	long n;
+
+	gethostname(name, sizeof name - 1);
+	if (host == NULL || pid == host || (size_t)(pid - host - 1) != strlen(name) ||
+	    strncmp(host + 1, name, strlen(name)) != 0)
+		return false; /* another host's: only its lease's end says */
+	n = strtol(pid + 1, &end, 10);
+	return *end == '\0' && n > 0 && n != (long)getpid() && kill((pid_t)n, 0) != 0 &&
+	       errno == ESRCH;
+}
+
+int host_settle_issuer(store *s, const struct host_config *cfg, struct settle_close_params *p)
+{
+	int rc = issuer_settlement_account(s, cfg->issuer.currency, &p->issuer_account);
+
+	if (rc == ISSUER_ENOTFOUND)
+		p->issuer_account = 0;
+	return rc == ISSUER_OK || rc == ISSUER_ENOTFOUND ? SETTLE_OK : SETTLE_ESTORE;
 }
 
 int host_settle_payee(void *ctx, const char *mid, struct settle_payee *out)

@@ -5,6 +5,7 @@
 #ifndef POSSUM_HOST_SETTLE_H
 #define POSSUM_HOST_SETTLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "host/config.h"
@@ -15,6 +16,16 @@
 /* The close's parameters from cfg ([settle], [host] utc_offset, the BIN ranges, the
  * [merchant] fee plan), at now; p points into cfg, which must outlive it. */
 void host_settle_params(const struct host_config *cfg, int64_t now, struct settle_close_params *p);
+
+/* p->issuer_account: the local issuer's settlement account on s (cfg's issuer currency), or 0
+ * when no issuer was ever opened on s. SETTLE_OK or SETTLE_ESTORE. */
+int host_settle_issuer(store *s, const struct host_config *cfg, struct settle_close_params *p);
+
+/* The owner of a close's lease for this process: "KIND:HOSTNAME:PID" into out. */
+void host_settle_owner(const char *kind, char out[64]);
+/* A settle_close_params.gone: whether owner ("KIND:HOSTNAME:PID") is a process of this host
+ * that is no longer running (its lease may be taken over at once). */
+bool host_settle_gone(const char *owner);
 
 /* A settle_payout_params.payee for the merchant module ctx (a merchant *): whether mid may be
  * paid now and to which card (masked, and the issuer's card id), or why not. */

@@ -122,9 +122,9 @@ static int payouts(struct http_ctx *ctx, const struct http_request *req, struct 
 
 int http_balance_settled(store *s, const char *mid, json_t *body)
 {
-	struct store_settle_sums m;
+	struct store_settle_balance m;
 
-	if (settle_statement_sums(s, mid, &m) != SETTLE_OK)
+	if (settle_statement_balance(s, mid, &m) != SETTLE_OK)
 		return HTTP_EFAIL;
 	if (json_object_set_new(body, "settled_paid", jsonval_money(m.paid, CNY)) != 0 ||
 	    json_object_set_new(body, "settled_unpaid", jsonval_money(m.unpaid, CNY)) != 0 ||

@@ -195,6 +195,26 @@ int issuer_move(issuer *is, const ledger_id *id, int64_t account, bool debit, in
 	return issuer_from_ledger(ledger_transfer_create(is->s, &t, now, NULL));
 }
 
+/* The issuer's own account named name, found by its meta entry: key gets the entry's name. */
+static int own_account_get(store *s, const char *name, uint16_t currency, int64_t *id, char key[64])
+{
+	char value[32];
+	int rc;
+
+	snprintf(key, 64, "issuer.account.%s.%u", name, currency);
+	if ((rc = store_meta_get(s, key, value, sizeof value)) != STORE_OK)
+		return rc;
+	*id = strtoll(value, NULL, 10);
+	return STORE_OK;
+}
+
+int issuer_settlement_account(store *s, uint16_t currency, int64_t *id)
+{
+	char key[64];
+
+	return issuer_from_store(own_account_get(s, "settlement", currency, id, key));
+}
+
 /* The issuer's own account named name: made the first time, then found by its meta entry. */
 static int own_account(issuer *is, const char *name, int64_t now, int64_t *id)
 {
@@ -202,12 +222,9 @@ static int own_account(issuer *is, const char *name, int64_t now, int64_t *id)
 	char key[64], value[32];
 	int rc;
 
-	snprintf(key, sizeof key, "issuer.account.%s.%u", name, is->cfg.currency);
-	rc = store_meta_get(is->s, key, value, sizeof value);
-	if (rc == STORE_OK) {
-		*id = strtoll(value, NULL, 10);
+	rc = own_account_get(is->s, name, is->cfg.currency, id, key);
+	if (rc == STORE_OK)
 		return ISSUER_OK;
-	}
 	if (rc != STORE_ENOTFOUND)
 		return issuer_from_store(rc);
 	snprintf(a.code, sizeof a.code, "%s", name);

@@ -111,6 +111,10 @@ void issuer_config_defaults(struct issuer_config *cfg);
 int issuer_open(store *s, hsm *h, const struct issuer_config *cfg, const struct issuer_keys *keys,
                 issuer **out);
 void issuer_close(issuer *is);
+/* The issuer's settlement account in the ledger (what it owes acquirers) for currency, as
+ * issuer_open() on s made it, without opening the issuer: ISSUER_OK, ISSUER_ENOTFOUND when no
+ * issuer was ever opened on s, or ISSUER_ESTORE. */
+int issuer_settlement_account(store *s, uint16_t currency, int64_t *id);
 
 /* ---- Cards ---- */
 

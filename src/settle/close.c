@@ -1,7 +1,10 @@
 /* close.c — the close of a day (settle_close.h): a settlement date's acquirer transactions
- * into settlement lines, merchant totals and ledger postings, in one store transaction. */
+ * into settlement lines, part by part, then in a final transaction the merchants' totals from
+ * the lines, the ledger's postings and the day marked closed. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/sha.h>
 
@@ -15,16 +18,27 @@
 
 /* The transfer codes of the close's postings (ledger_transfer.code). */
 enum { POST_GROSS = 1401, POST_REFUND, POST_FEE, POST_FEE_RETURN };
+/* The issuer's receivable cleared against its postings (1405 on: the payouts'). */
+#define POST_CLEAR 1420
+#define PAUSE_NS   2000000 /* between two parts: 2 ms */
 
-/* A close under way: the day, the merchant whose lines are being written and its sums. */
+/* A close under way: the day, the merchant whose lines are being written (its plan), the page
+ * of the day's transactions being read, and what this run did. */
 struct closing {
 	store *s;
 	const struct settle_close_params *p;
 	char date[SETTLE_DATE_TEXT], payout[SETTLE_DATE_TEXT];
 	struct store_settle_total cur; /* cur.mid "" before the first */
 	struct settle_plan plan;       /* cur's */
-	int64_t gross, refunds, fees, returned;
-	size_t lines, merchants;
+	struct store_settle_page
+	    page;                    /* the last transaction read: the next part starts after it */
+	char from[16], after[16];    /* page.mid's text (bound), the last MID read */
+	int64_t read;                /* transactions the current part read */
+	size_t lines, total;         /* lines this run wrote, of total to go when it began */
+	size_t merchants, day_lines; /* the day's, in the final transaction */
+	struct store_settle_sum *sums; /* each merchant's, for the final transaction */
+	size_t nsums, cap;
+	int64_t posted; /* what the issuer posted for the day's lines */
 	int rc;
 };
 
@@ -45,21 +59,24 @@ int settle_account(store *s, const char *name, int64_t now, int64_t *id)
 	return store_settle_account_put(s, name, *id) == STORE_OK ? SETTLE_OK : SETTLE_ESTORE;
 }
 
-/* A posting of the day: its id derived from (date, mid, kind), so that it can only be made
- * once (the ledger takes the same transfer again as a retry, LEDGER_EXISTS). */
-static int post(struct closing *c, const char *from, const char *to, int code, int64_t amount)
+/* A posting of the day between ledger accounts debit and credit: its id derived from (date,
+ * who, kind), so that it can only be made once (the ledger takes the same transfer again as a
+ * retry, LEDGER_EXISTS). */
+static int post_ids(struct closing *c, int64_t debit, int64_t credit, const char *who, int code,
+                    int64_t amount)
 {
-	struct ledger_transfer t = {.amount = amount, .currency = CNY, .code = (uint32_t)code};
+	struct ledger_transfer t = {.debit_account = debit,
+	                            .credit_account = credit,
+	                            .amount = amount,
+	                            .currency = CNY,
+	                            .code = (uint32_t)code};
 	uint8_t md[SHA256_DIGEST_LENGTH];
 	char key[96];
 	int rc;
 
 	if (amount == 0)
 		return SETTLE_OK;
-	if ((rc = settle_account(c->s, from, c->p->now, &t.debit_account)) != SETTLE_OK ||
-	    (rc = settle_account(c->s, to, c->p->now, &t.credit_account)) != SETTLE_OK)
-		return rc;
-	snprintf(key, sizeof key, "possum settle %s %s %d", c->date, c->cur.mid, code);
+	snprintf(key, sizeof key, "possum settle %s %s %d", c->date, who, code);
 	SHA256((const unsigned char *)key, strlen(key), md);
 	memcpy(t.id.b, md, sizeof t.id.b);
 	t.id.b[0] |= 1; /* never all zero */
@@ -69,30 +86,105 @@ static int post(struct closing *c, const char *from, const char *to, int code, i
 	return rc == LEDGER_ESTORE ? SETTLE_ESTORE : SETTLE_ELEDGER;
 }
 
-/* The current merchant's totals and postings, once its last line is written. */
-static int flush(struct closing *c)
+/* A posting of the current merchant's day between the accounts called from and to. */
+static int post(struct closing *c, const char *from, const char *to, int code, int64_t amount)
+{
+	int64_t debit, credit;
+	int rc;
+
+	if (amount == 0)
+		return SETTLE_OK;
+	if ((rc = settle_account(c->s, from, c->p->now, &debit)) != SETTLE_OK ||
+	    (rc = settle_account(c->s, to, c->p->now, &credit)) != SETTLE_OK)
+		return rc;
+	return post_ids(c, debit, credit, c->cur.mid, code, amount);
+}
+
+/* The local issuer's receivable cleared against what the issuer posted for the day's lines:
+ * that sum moves from the issuer's settlement account to "receivable:local" (back when below
+ * zero), so that the receivable keeps only what differs from the acquirer's own sums. */
+static int clear(struct closing *c)
+{
+	int64_t posted, receivable;
+	int rc;
+
+	if (c->p->issuer_account == 0)
+		return SETTLE_OK;
+	posted = c->posted;
+	if ((rc = settle_account(c->s, "receivable:local", c->p->now, &receivable)) != SETTLE_OK)
+		return rc;
+	if (posted >= 0)
+		return post_ids(c, c->p->issuer_account, receivable, "issuer", POST_CLEAR, posted);
+	return post_ids(c, receivable, c->p->issuer_account, "issuer", POST_CLEAR, -posted);
+}
+
+/* A merchant's totals of the day from its lines' sums m, and their postings. */
+static int flush(struct closing *c, const struct store_settle_sum *m)
 {
 	char payable[32];
 	int rc;
 
-	if (c->cur.mid[0] == '\0')
-		return SETTLE_OK;
-	c->cur.amount = c->gross - c->refunds;
-	c->cur.fees = c->fees - c->returned;
+	memset(&c->cur, 0, sizeof c->cur);
+	snprintf(c->cur.date, sizeof c->cur.date, "%s", c->date);
+	snprintf(c->cur.mid, sizeof c->cur.mid, "%s", m->mid);
+	snprintf(c->cur.payout_date, sizeof c->cur.payout_date, "%s", c->payout);
+	snprintf(c->cur.status, sizeof c->cur.status, "owed");
+	c->cur.count = m->count;
+	c->cur.amount = m->gross - m->refunds;
+	c->cur.fees = m->fees - m->returned;
 	c->cur.net = c->cur.amount - c->cur.fees;
 	if (store_settle_total_insert(c->s, &c->cur) != STORE_OK)
 		return SETTLE_ESTORE;
-	snprintf(payable, sizeof payable, "payable:%s", c->cur.mid);
-	if ((rc = post(c, "receivable:local", payable, POST_GROSS, c->gross)) != SETTLE_OK ||
-	    (rc = post(c, payable, "receivable:local", POST_REFUND, c->refunds)) != SETTLE_OK ||
-	    (rc = post(c, payable, "fee_income", POST_FEE, c->fees)) != SETTLE_OK ||
-	    (rc = post(c, "fee_income", payable, POST_FEE_RETURN, c->returned)) != SETTLE_OK)
+	snprintf(payable, sizeof payable, "payable:%s", m->mid);
+	if ((rc = post(c, "receivable:local", payable, POST_GROSS, m->gross)) != SETTLE_OK ||
+	    (rc = post(c, payable, "receivable:local", POST_REFUND, m->refunds)) != SETTLE_OK ||
+	    (rc = post(c, payable, "fee_income", POST_FEE, m->fees)) != SETTLE_OK ||
+	    (rc = post(c, "fee_income", payable, POST_FEE_RETURN, m->returned)) != SETTLE_OK)
 		return rc;
 	c->merchants++;
+	c->day_lines += (size_t)m->count;
 	return SETTLE_OK;
 }
 
-/* Starts merchant mid: its plan (its own, else the defaults), its totals at zero. */
+/* Keeps a merchant's sums, read before the final transaction. */
+static int each_sum(void *ctx, const struct store_settle_sum *m)
+{
+	struct closing *c = ctx;
+	struct store_settle_sum *grown;
+
+	if (c->nsums == c->cap) {
+		c->cap = c->cap != 0 ? 2 * c->cap : 256;
+		if ((grown = realloc(c->sums, c->cap * sizeof *grown)) == NULL) {
+			c->rc = SETTLE_ESTORE;
+			return 1;
+		}
+		c->sums = grown;
+	}
+	c->sums[c->nsums++] = *m;
+	return 0;
+}
+
+/* What the final transaction writes, read from the day's lines once they are all written, in
+ * a read transaction (no lock that stops a writer; under the lease, the lines no longer
+ * change): each merchant's sums, and what the issuer posted for them. */
+static int sums(struct closing *c)
+{
+	int rc = SETTLE_OK;
+
+	if (store_begin_read(c->s) != STORE_OK)
+		return SETTLE_ESTORE;
+	c->nsums = 0;
+	if (store_settle_sums(c->s, c->date, each_sum, c) != STORE_OK)
+		rc = c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
+	else if (c->p->issuer_account != 0 &&
+	         store_settle_issuer_posted(c->s, c->date, c->p->issuer_account, &c->posted) !=
+	             STORE_OK)
+		rc = SETTLE_ESTORE;
+	store_rollback(c->s);
+	return rc;
+}
+
+/* Starts merchant mid's lines: its plan (its own, else the defaults). */
 static int start(struct closing *c, const char *mid)
 {
 	struct store_merchant_app app;
@@ -104,12 +196,7 @@ static int start(struct closing *c, const char *mid)
 	if (rc == STORE_OK)
 		c->plan = (struct settle_plan){app.fee_credit_bp, app.fee_debit_bp, app.fee_qr_bp,
 		                               app.fee_debit_cap};
-	memset(&c->cur, 0, sizeof c->cur);
-	snprintf(c->cur.date, sizeof c->cur.date, "%s", c->date);
 	snprintf(c->cur.mid, sizeof c->cur.mid, "%s", mid);
-	snprintf(c->cur.payout_date, sizeof c->cur.payout_date, "%s", c->payout);
-	snprintf(c->cur.status, sizeof c->cur.status, "owed");
-	c->gross = c->refunds = c->fees = c->returned = 0;
 	return SETTLE_OK;
 }
 
@@ -196,21 +283,18 @@ static int line(struct closing *c, const struct store_settle_txn *t)
 	if (refund) {
 		rc = refund_return(c, t, &fee);
 		l.amount = -t->amount, l.fee = -fee, l.original_id = t->original_id;
-		c->refunds += t->amount, c->returned += fee;
 	} else {
 		rc = fee_of(&c->plan, l.product, t->amount, &fee);
 		l.amount = t->amount, l.fee = fee;
-		c->gross += t->amount, c->fees += fee;
 	}
 	if (rc != SETTLE_OK)
 		return rc;
 	l.net = l.amount - l.fee;
 	if (store_settle_line_insert(c->s, &l) != STORE_OK)
 		return SETTLE_ESTORE;
-	c->cur.count++;
 	c->lines++;
-	if (c->p->on_line != NULL)
-		c->p->on_line(c->p->ctx, c->lines);
+	if (c->p->progress != NULL)
+		c->p->progress(c->p->ctx, SETTLE_STEP_ITEM, c->lines, c->total);
 	return SETTLE_OK;
 }
 
@@ -218,29 +302,119 @@ static int each_txn(void *ctx, const struct store_settle_txn *t)
 {
 	struct closing *c = ctx;
 
-	if (strcmp(t->mid, c->cur.mid) != 0 &&
-	    ((c->rc = flush(c)) != SETTLE_OK || (c->rc = start(c, t->mid)) != SETTLE_OK))
+	snprintf(c->after, sizeof c->after, "%s", t->mid);
+	c->page.id = t->id;
+	c->read++;
+	if (strcmp(t->mid, c->cur.mid) != 0 && (c->rc = start(c, t->mid)) != SETTLE_OK)
 		return 1;
 	return (c->rc = line(c, t)) != SETTLE_OK;
 }
 
-/* The close's work inside its transaction, the day known open and past its cut-off. */
-static int close_day(struct closing *c, struct settle_close_result *r)
+/* The day's lease for this run, taken or renewed inside the current transaction (the wall
+ * clock's time): SETTLE_OK; SETTLE_EBUSY (r->holder) when another's still runs and its owner
+ * is not known gone; r->already when the day is closed. */
+static int lease(struct closing *c, struct settle_close_result *r)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct store_settle_day d = {
+	    .until = now + (c->p->lease_s > 0 ? c->p->lease_s : SETTLE_CLOSE_LEASE_S)};
+	struct store_settle_day got;
+	int rc;
+
+	snprintf(d.date, sizeof d.date, "%s", c->date);
+	snprintf(d.owner, sizeof d.owner, "%s", c->p->owner != NULL ? c->p->owner : "settle");
+	if ((rc = store_settle_lease(c->s, &d, now)) == STORE_OK)
+		return SETTLE_OK;
+	if (rc != STORE_EEXIST || store_settle_day_get(c->s, c->date, &got) != STORE_OK)
+		return SETTLE_ESTORE;
+	if (got.state == STORE_SETTLE_CLOSED) {
+		r->already = true;
+		r->lines = (size_t)got.lines, r->merchants = (size_t)got.merchants;
+		r->closed_at = got.closed_at;
+		return SETTLE_OK;
+	}
+	if (c->p->gone != NULL && c->p->gone(got.owner) &&
+	    store_settle_lease(c->s, &d, got.until) == STORE_OK)
+		return SETTLE_OK; /* taken over from a process gone */
+	snprintf(r->holder, sizeof r->holder, "%s", got.owner);
+	return SETTLE_EBUSY;
+}
+
+/* One part: up to p->part of the day's transactions without a line, after the last read, into
+ * lines; *more when there may be others after them. Inside the part's transaction. */
+static int part(struct closing *c, bool *more)
+{
+	c->read = 0;
+	memcpy(c->from, c->after, sizeof c->from); /* bound: after changes as rows are read */
+	c->page.mid = c->from;
+	if (store_settle_unsettled(c->s, &c->page, each_txn, c) != STORE_OK)
+		return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
+	*more = c->read == c->page.limit;
+	return SETTLE_OK;
+}
+
+/* The final transaction's work: each merchant's totals and postings from the day's lines, the
+ * issuer's receivable cleared, the holds past their timeout released, the day closed. */
+static int final(struct closing *c, struct settle_close_result *r)
 {
 	struct store_settle_day d = {.state = STORE_SETTLE_CLOSED};
 	int rc;
 
-	if ((rc = store_settle_txns(c->s, c->date, each_txn, c)) != STORE_OK)
-		return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
-	if ((rc = flush(c)) != SETTLE_OK)
+	for (size_t i = 0; i < c->nsums; i++)
+		if ((rc = flush(c, &c->sums[i])) != SETTLE_OK)
+			return rc;
+	if ((rc = clear(c)) != SETTLE_OK)
 		return rc;
+	if ((rc = ledger_expire(c->s, c->p->now, &r->expired)) != LEDGER_OK)
+		return rc == LEDGER_ESTORE ? SETTLE_ESTORE : SETTLE_ELEDGER;
 	snprintf(d.date, sizeof d.date, "%s", c->date);
-	d.lines = (int64_t)c->lines;
+	snprintf(d.owner, sizeof d.owner, "%s", c->p->owner != NULL ? c->p->owner : "settle");
+	d.lines = (int64_t)c->day_lines;
 	d.merchants = (int64_t)c->merchants;
 	d.closed_at = c->p->now;
 	if (store_settle_day_put(c->s, &d) != STORE_OK)
 		return SETTLE_ESTORE;
-	r->lines = c->lines, r->merchants = c->merchants, r->closed_at = d.closed_at;
+	r->lines = c->day_lines, r->merchants = c->merchants, r->closed_at = d.closed_at;
+	if (c->p->progress != NULL)
+		c->p->progress(c->p->ctx, SETTLE_STEP_FINAL, c->lines, c->total);
+	return SETTLE_OK;
+}
+
+/* The work of a transaction of the close: a part (*more from it), or the final one (more
+ * NULL). */
+static int work(struct closing *c, bool *more, struct settle_close_result *r)
+{
+	if (more == NULL)
+		return final(c, r);
+	return part(c, more);
+}
+
+/* A transaction of the close: the lease taken, the day checked (closed before: nothing done,
+ * rolled back; not yet past its cut-off at today: refused), its work, committed. */
+static int step(struct closing *c, int32_t date, int32_t today, bool *more,
+                struct settle_close_result *r)
+{
+	int rc;
+
+	if (store_begin(c->s) != STORE_OK)
+		return SETTLE_ESTORE;
+	if ((rc = lease(c, r)) == SETTLE_OK && !r->already)
+		rc = today <= date ? SETTLE_EEARLY /* its cut-off moment is still ahead */
+		                   : work(c, more, r);
+	if (rc != SETTLE_OK || r->already) {
+		store_rollback(c->s);
+		return rc;
+	}
+	if (store_commit(c->s) != STORE_OK)
+		return SETTLE_ESTORE;
+	if (more != NULL) {
+		/* A pause, so that a writer waiting for the lock (a terminal's request) takes it
+		 * before the next part does. */
+		nanosleep(&(struct timespec){0, PAUSE_NS}, NULL);
+		r->parts++;
+		if (c->p->progress != NULL)
+			c->p->progress(c->p->ctx, SETTLE_STEP_PART, c->lines, c->total);
+	}
 	return SETTLE_OK;
 }
 
@@ -254,12 +428,33 @@ int settle_close_due(const struct settle_close_params *p, int32_t *date)
 	return settle_date_add(today, -1, date);
 }
 
+int settle_close_next(store *s, const struct settle_close_params *p, int32_t *date)
+{
+	char after[SETTLE_DATE_TEXT], before[SETTLE_DATE_TEXT], next[SETTLE_DATE_TEXT];
+	int32_t due, back;
+	int rc;
+
+	if ((rc = settle_close_due(p, &due)) != SETTLE_OK ||
+	    (rc = settle_date_add(due, -SETTLE_CLOSE_BACK - 1, &back)) != SETTLE_OK ||
+	    (rc = settle_date_format(back, after)) != SETTLE_OK ||
+	    (rc = settle_date_format(due, before)) != SETTLE_OK)
+		return rc;
+	*date = due;
+	rc = store_settle_next_day(s, after, before, next);
+	if (rc == STORE_ENOTFOUND)
+		return SETTLE_OK;
+	if (rc != STORE_OK)
+		return SETTLE_ESTORE;
+	return settle_date_parse(next, date);
+}
+
 int settle_close(store *s, const struct settle_close_params *p, int32_t date,
                  struct settle_close_result *r)
 {
 	struct closing c = {.s = s, .p = p};
-	struct store_settle_day d;
+	int64_t total;
 	int32_t today, payout;
+	bool more = true;
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -269,24 +464,17 @@ int settle_close(store *s, const struct settle_close_params *p, int32_t date,
 	    (rc = settle_payout_date(p->cal, date, &payout)) != SETTLE_OK ||
 	    (rc = settle_date_format(payout, c.payout)) != SETTLE_OK)
 		return rc;
-	if (store_begin(s) != STORE_OK)
-		return SETTLE_ESTORE;
-	rc = store_settle_day_get(s, c.date, &d);
-	if (rc == STORE_OK && d.state == STORE_SETTLE_CLOSED) {
-		r->already = true;
-		r->lines = (size_t)d.lines, r->merchants = (size_t)d.merchants;
-		r->closed_at = d.closed_at;
-		rc = SETTLE_OK;
-	} else if (rc != STORE_OK && rc != STORE_ENOTFOUND) {
-		rc = SETTLE_ESTORE;
-	} else if (today <= date) {
-		rc = SETTLE_EEARLY; /* its cut-off moment is still ahead */
-	} else {
-		rc = close_day(&c, r);
-	}
-	if (rc != SETTLE_OK || r->already) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s) == STORE_OK ? SETTLE_OK : SETTLE_ESTORE;
+	c.page = (struct store_settle_page){
+	    .date = c.date, .limit = (int64_t)(p->part > 0 ? p->part : SETTLE_CLOSE_PART)};
+	/* The transactions to go, for the progress: read before any lock is taken. */
+	if (p->progress != NULL && p->count &&
+	    store_settle_unsettled_count(s, c.date, &total) == STORE_OK)
+		c.total = (size_t)total;
+	while (more)
+		if ((rc = step(&c, date, today, &more, r)) != SETTLE_OK || r->already)
+			return rc;
+	if ((rc = sums(&c)) == SETTLE_OK)
+		rc = step(&c, date, today, NULL, r);
+	free(c.sums);
+	return rc;
 }

@@ -208,6 +208,8 @@ static int run_due(store *s, const struct settle_payout_params *p, const char *d
 			return rc;
 		r->owed_days += j - i > most ? j - i - most : 0;
 		i = j, k = l;
+		if (p->progress != NULL)
+			p->progress(p->progress_ctx, SETTLE_STEP_ITEM, i + k, d->n + d->na);
 	}
 	return SETTLE_OK;
 }

@@ -269,6 +269,8 @@ const char *settle_strerror(int rc)
 		return "the adjustment is not pending";
 	case SETTLE_EMAKER:
 		return "the maker of an adjustment may not approve it: a second operator must";
+	case SETTLE_EBUSY:
+		return "another run holds the day's lease";
 	default:
 		return "unknown error";
 	}

@@ -30,6 +30,13 @@
 #define SETTLE_ENOTFOUND (-8)  /* no such merchant, adjustment, … */
 #define SETTLE_ESTATE    (-9)  /* an adjustment no longer pending */
 #define SETTLE_EMAKER    (-10) /* an adjustment's maker may not approve it: a second operator must */
+#define SETTLE_EBUSY     (-11) /* another run holds the day's lease */
+
+/* Where a long run is (settle_close(), settle_payouts_run()), for a progress bar or a test's
+ * fault hook: an item done (a line written, a merchant paid), a part committed, or the final
+ * transaction's writes done (before its commit); done of total items. */
+enum settle_step { SETTLE_STEP_ITEM, SETTLE_STEP_PART, SETTLE_STEP_FINAL };
+typedef void settle_progress_fn(void *ctx, enum settle_step step, size_t done, size_t total);
 
 #define SETTLE_CUTOFF_DEFAULT  1380 /* 23:00 */
 #define SETTLE_PAYOUT_DAYS_MAX 30

@@ -38,6 +38,10 @@ struct settle_payout_params {
 	/* Fills *out for merchant mid: SETTLE_OK, or a failure that ends the run (nothing kept). */
 	int (*payee)(void *ctx, const char *mid, struct settle_payee *out);
 	void *ctx;
+	/* Called after each merchant's due days (SETTLE_STEP_ITEM: done days of total), inside the
+	 * run's transaction (NULL: none): a progress bar, or a test's fault hook. */
+	settle_progress_fn *progress;
+	void *progress_ctx;
 };
 
 struct settle_payout_result {

@@ -7,7 +7,7 @@
  * A day not yet closed has no fees yet: its statement lists the approved payments so far
  * (as the close will take them), their fee and net unknown, and says it is not closed.
  *
- * Also a merchant's sums across days for its balance (settle_statement_sums()). Reads the
+ * Also a merchant's sums across days for its balance (settle_statement_balance()). Reads the
  * store only; returns SETTLE_OK or a SETTLE_E* code (settle.h; SETTLE_ENOTFOUND: no such
  * merchant). */
 #ifndef POSSUM_SETTLE_STATEMENT_H
@@ -77,7 +77,8 @@ json_t *settle_statement_json(const struct settle_statement *st, int utc_offset)
 int settle_statement_write(const struct settle_statement *st, enum settle_statement_format format,
                            int utc_offset, FILE *f);
 
-/* Merchant mid's sums across days (store_settle_sums()): SETTLE_OK, SETTLE_ESTORE. */
-int settle_statement_sums(store *s, const char *mid, struct store_settle_sums *out);
+/* Merchant mid's balance: its sums across days (store_settle_balance()): SETTLE_OK,
+ * SETTLE_ESTORE. */
+int settle_statement_balance(store *s, const char *mid, struct store_settle_balance *out);
 
 #endif

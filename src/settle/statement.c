@@ -115,9 +115,9 @@ void settle_statement_free(struct settle_statement *st)
 	st->n = 0;
 }
 
-int settle_statement_sums(store *s, const char *mid, struct store_settle_sums *out)
+int settle_statement_balance(store *s, const char *mid, struct store_settle_balance *out)
 {
-	return store_settle_sums(s, mid, out) == STORE_OK ? SETTLE_OK : SETTLE_ESTORE;
+	return store_settle_balance(s, mid, out) == STORE_OK ? SETTLE_OK : SETTLE_ESTORE;
 }
 
 int settle_statement_format_parse(const char *name, enum settle_statement_format *out)

@@ -34,6 +34,10 @@ struct store_settle_day {
 int store_settle_day_get(store *s, const char *date, struct store_settle_day *out);
 /* Writes the day's row, whether it had one or not. */
 int store_settle_day_put(store *s, const struct store_settle_day *d);
+/* The first settle_date of the acquirer's transactions after both after and the latest day
+ * closed, and before before ("YYYY-MM-DD" each): out. STORE_ENOTFOUND when there is none, or
+ * when no day was ever closed. */
+int store_settle_next_day(store *s, const char *after, const char *before, char out[11]);
 /* Takes the lease of day d->date for d->owner until d->until, unless it is closed or another
  * owner's lease runs past now: STORE_OK taken (a row made when missing), STORE_EEXIST not. */
 int store_settle_lease(store *s, const struct store_settle_day *d, int64_t now);
@@ -53,6 +57,17 @@ struct store_settle_txn {
  * non-zero (returned). */
 int store_settle_txns(store *s, const char *date,
                       int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
+/* A part of a day's such transactions that have no line yet: those after (mid, id) in that
+ * order (mid "" and id 0: from the first), at most limit of them. */
+struct store_settle_page {
+	const char *date, *mid;
+	int64_t id, limit;
+};
+int store_settle_unsettled(store *s, const struct store_settle_page *pg,
+                           int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
+/* How many lines of date are still to be written: such transactions without a line, but for
+ * a voided purchase or completion (which settles nothing): *n. */
+int store_settle_unsettled_count(store *s, const char *date, int64_t *n);
 
 struct store_settle_line {
 	int64_t txn_id;
@@ -69,9 +84,23 @@ struct store_settle_line {
 int store_settle_line_insert(store *s, const struct store_settle_line *l);
 /* What the refunds of original_id settled so far gave back of its fee (Σ -fee): *sum. */
 int store_settle_returned(store *s, int64_t original_id, int64_t *sum);
+/* What the local issuer posted to (+) and from (-) its ledger account issuer_account for the
+ * transactions that have lines of date: through each line's acquirer transaction, its issuer's
+ * decision and the decision's ledger transfer (a transaction of another issuer has none). */
+int store_settle_issuer_posted(store *s, const char *date, int64_t issuer_account, int64_t *sum);
 /* Calls fn for each line of date, by MID then transaction id, until it returns non-zero. */
 int store_settle_lines(store *s, const char *date,
                        int (*fn)(void *ctx, const struct store_settle_line *l), void *ctx);
+
+/* A merchant's lines of a day summed: purchases and completions (gross) and their fees,
+ * refunds (their amounts, > 0) and the fees they gave back (> 0). */
+struct store_settle_sum {
+	char mid[16];
+	int64_t count, gross, fees, refunds, returned;
+};
+/* Calls fn for each merchant's sums of the lines of date, by MID, until it returns non-zero. */
+int store_settle_sums(store *s, const char *date,
+                      int (*fn)(void *ctx, const struct store_settle_sum *m), void *ctx);
 
 struct store_settle_total {
 	char date[11], mid[16];
@@ -219,10 +248,10 @@ int store_settle_payouts_of(store *s, const struct store_settle_payout_filter *f
  * took, and its payouts made and not yet answered), open (its approved payments of days not yet
  * closed, refunds less, as store_settle_stmt_open() takes them; open_count of them), held (its open
  * pre-authorizations: approved, neither reversed, cancelled nor completed; held_count). */
-struct store_settle_sums {
+struct store_settle_balance {
 	int64_t paid, unpaid, open, open_count, held, held_count;
 };
-int store_settle_sums(store *s, const char *mid, struct store_settle_sums *out);
+int store_settle_balance(store *s, const char *mid, struct store_settle_balance *out);
 /* ---- end of statements ---- */
 
 #endif

@@ -6,13 +6,16 @@
 # the close runs under utc_offset = 840 (UTC+14's), 26 hours ahead, where that settlement date
 # is always past its cut-off. The day: a capped debit purchase (3635.46: 20.00), a purchase
 # voided (nothing), a purchase of 200.00 (1.10) refunded 50.00 (0.28 returned); checked to the
-# fen in the JSON, the same when run again, the ledger's check passing. A copy of the data
-# directory closed with POSSUM_SETTLE_FAULT=after_lines:2 dies inside the transaction (9) and
-# leaves nothing; run again it prints exactly what the clean close did. A day not yet past
-# its cut-off is refused (1); bad usage is 2. Then the payouts of the day (`possum admin payouts
-# run` and `list`): owed without a settlement card, paid once one is bound, never twice; the
-# summary CSV's columns; the bank's answer (`confirm`) refused whole on a bad line, then paid,
-# then the same again changing nothing.
+# fen in the JSON, the same when run again, the ledger's check passing, the local issuer's
+# receivable at zero. Copies of the data directory closed in parts of one transaction and
+# killed (POSSUM_SETTLE_FAULT) in the first part, between parts, in a later part, in the final
+# transaction and before printing, then run again, print exactly what the clean close did, each
+# line once; a close under another's lease is refused, one of a process gone taken over; on a
+# terminal a progress bar. A day not yet past its cut-off is refused (1); bad usage is 2. A
+# host down over two cut-offs closes both days, oldest first. Then the payouts of the day
+# (`possum admin payouts run` and `list`): owed without a settlement card, killed inside the run
+# and then paid once a card is bound, never twice; the summary CSV's columns; the bank's answer
+# (`confirm`) refused whole on a bad line, then paid, then the same again changing nothing.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -26,6 +29,19 @@ mid=898310048120001
 conf() { # conf OFFSET FILE: the shipped configuration, cutoff 00:00, utc_offset OFFSET
 	sed -e "s/^cutoff *=.*/cutoff = 00:00/" -e "s/^utc_offset *=.*/utc_offset = $1/" \
 		-e "s|^log *=.*|log = $tmp/host.log|" "$2/etc/possum.conf" >"$3"
+}
+host_until() { # host_until DIR PATTERN: a host on DIR (config $POSSUM_CONFIG) until its log has PATTERN
+	rm -f "$tmp/host.log" "$1/host.ports"
+	"$possum" host --data "$1" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+	pid=$!
+	i=0
+	while ! grep -q "$2" "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -TERM $pid
+	wait $pid
+	pid=
 }
 conf -720 "$2" "$tmp/behind.conf"
 conf 840 "$2" "$tmp/ahead.conf"
@@ -72,6 +88,7 @@ day=$(sed -n 's/.*"settle_date":"\([0-9-]*\)".*/\1/p' "$tmp/out")
 cp -r "$data" "$tmp/copy"
 cp -r "$data" "$tmp/auto"
 cp -r "$data" "$tmp/hostpay"
+cp -r "$data" "$tmp/copy0"
 
 export POSSUM_CONFIG=$tmp/ahead.conf
 expect 0 "settle run" -- "$possum" admin settle run --date "$day" --json --data "$data"
@@ -83,33 +100,93 @@ expect 0 "the table" -- "$possum" admin settle run --date "$day" --data "$data"
 out_has "^$mid  *3  *3785.46 CNY  *20.82 CNY  *3764.64 CNY"
 expect 0 "ledger check" -- "$possum" admin ledger check --data "$data"
 out_has "^0 violations"
+# The local issuer's receivable cleared against what the issuer posted: nothing left in it.
+recv=$(sqlite3 "$data/possum.db" "SELECT debits_posted || ' ' || credits_posted FROM ledger_accounts WHERE id = (SELECT account FROM settle_accounts WHERE name = 'receivable:local')")
+[ "$recv" = "383546 383546" ] && ok || bad "receivable:local: $recv (debits credits)"
 
-# Killed inside the transaction, then run again: nothing of the first, the same as clean.
-expect 9 "killed" -- env POSSUM_SETTLE_FAULT=after_lines:2 "$possum" admin settle run --date "$day" --json --data "$tmp/copy"
-left=$(sqlite3 "$tmp/copy/possum.db" "SELECT (SELECT COUNT(*) FROM settle_lines) + (SELECT COUNT(*) FROM settle_days) + (SELECT COUNT(*) FROM settle_totals)")
-[ "$left" = 0 ] && ok || bad "the killed close left $left rows"
-expect 0 "ledger check after the kill" -- "$possum" admin ledger check --data "$tmp/copy"
-expect 0 "settle run after the kill" -- "$possum" admin settle run --date "$day" --json --data "$tmp/copy"
-if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the kill: $(cat "$tmp/out")"; fi
+# Killed (POSSUM_SETTLE_FAULT, parts of one transaction each) in the first part, between
+# parts, in a later part, in the final transaction and after it before printing, each on a
+# fresh copy and then run again: the same output as the clean close, each line once, the
+# ledger sound; and on one copy killed at each point in turn, then run to its end.
+lines() { sqlite3 "$1/possum.db" "SELECT COUNT(*) || ' ' || COUNT(DISTINCT txn_id) || ' ' || (SELECT COUNT(*) FROM settle_totals) || ' ' || (SELECT COUNT(*) FROM settle_days WHERE state = 1) FROM settle_lines"; }
+killed() { # killed DIR FAULT: the close of DIR killed at FAULT (exit 9), the ledger sound
+	expect 9 "killed at $2" -- env POSSUM_SETTLE_PART=1 POSSUM_SETTLE_FAULT="$2" "$possum" admin settle run --date "$day" --json --data "$1"
+	out_empty "killed at $2"
+	expect 0 "ledger check after a kill at $2" -- "$possum" admin ledger check --data "$1"
+}
+for fault in after_lines:1 after_parts:1 after_lines:2 after_parts:3 in_final before_print; do
+	rm -rf "$tmp/copy"
+	cp -r "$tmp/copy0" "$tmp/copy"
+	killed "$tmp/copy" $fault
+	case $fault in
+	before_print) want="3 3 1 1" ;; # closed: only the printing was lost
+	after_lines:1) want="0 0 0 0" ;; # nothing of the first part
+	*) [ "$(lines "$tmp/copy" | cut -d' ' -f3-)" = "0 0" ] && want=$(lines "$tmp/copy") || want="totals or closed" ;;
+	esac
+	[ "$(lines "$tmp/copy")" = "$want" ] && ok || bad "after a kill at $fault: lines, distinct, totals, closed: $(lines "$tmp/copy")"
+	expect 0 "settle run after a kill at $fault" -- env POSSUM_SETTLE_PART=1 "$possum" admin settle run --date "$day" --json --data "$tmp/copy"
+	if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after a kill at $fault: $(cat "$tmp/out")"; fi
+	[ "$(lines "$tmp/copy")" = "3 3 1 1" ] && ok || bad "after the rerun ($fault): $(lines "$tmp/copy")"
+done
+rm -rf "$tmp/copy"
+cp -r "$tmp/copy0" "$tmp/copy"
+for fault in after_lines:1 after_parts:1 after_lines:1 after_parts:1 in_final; do
+	killed "$tmp/copy" $fault
+done
+expect 0 "settle run after five kills" -- "$possum" admin settle run --date "$day" --json --data "$tmp/copy"
+if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after five kills: $(cat "$tmp/out")"; fi
+expect 0 "ledger check after five kills" -- "$possum" admin ledger check --data "$tmp/copy"
+out_has "^0 violations"
+
+# One run at a time: a close under another's lease is refused, saying whose; a lease of a
+# process of this machine that is gone is taken over at once.
+rm -rf "$tmp/lease"
+cp -r "$tmp/copy0" "$tmp/lease"
+until=$(($(date +%s) + 600))
+sqlite3 "$tmp/lease/possum.db" "INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$day', 0, 0, 0, 0, 'host:elsewhere:1', $until)"
+expect 1 "settle run under another's lease" -- "$possum" admin settle run --date "$day" --json --data "$tmp/lease"
+err_has "refused: the close of $day is under way (its lease is host:elsewhere:1's)"
+gone=$(sh -c 'echo $$')
+sqlite3 "$tmp/lease/possum.db" "UPDATE settle_days SET owner = 'admin:$(hostname | cut -c1-39):$gone'"
+expect 0 "settle run, the lease's owner gone" -- "$possum" admin settle run --date "$day" --json --data "$tmp/lease"
+if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the takeover: $(cat "$tmp/out")"; fi
+
+# On a terminal (script(1)), a progress bar on standard error, cleared at the end; the output
+# the same. Not on a terminal: nothing but the output (above).
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then # a pty to be had
+	cp -r "$tmp/copy0" "$tmp/tty"
+	script -qec "'$possum' admin settle run --date '$day' --json --data '$tmp/tty' >'$tmp/tty.out'" /dev/null >"$tmp/tty.typescript" 2>&1
+	if grep -q '/3 lines' "$tmp/tty.typescript" && grep -q "$(printf '\r\033\[K')" "$tmp/tty.typescript"; then ok; else bad "no bar on a terminal: $(od -c "$tmp/tty.typescript" | head -5)"; fi
+	if cmp -s "$tmp/tty.out" "$tmp/clean.json"; then ok; else bad "on a terminal: $(cat "$tmp/tty.out")"; fi
+fi
+# The service log's lines of the runs by hand: at the start and at the end, with the counts.
+if grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"end"' | grep '"owner":"admin:' | grep -q '"result":"closed","lines":3,"merchants":1,"parts":'; then ok; else bad "no end line of a run by hand: $(grep settle_close "$tmp/host.log" | tail -3)"; fi
 
 # The host closes the day by itself: under utc_offset 720 (UTC+12, a day ahead of UTC-12) the
 # latest settlement date past its cut-off is the purchases'.
 conf 720 "$2" "$tmp/host.conf"
-rm -f "$tmp/host.log" "$tmp/auto/host.ports"
-POSSUM_CONFIG=$tmp/host.conf "$possum" host --data "$tmp/auto" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
-pid=$!
-i=0
-while ! grep -q '"event":"settle_close".*"phase":"end"' "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -TERM $pid
-wait $pid
-pid=
+POSSUM_CONFIG=$tmp/host.conf host_until "$tmp/auto" '"event":"settle_close".*"phase":"end"'
 if grep '"event":"settle_close"' "$tmp/host.log" | grep -q "\"phase\":\"start\",\"date\":\"$day\""; then ok; else bad "no start line: $(grep settle_close "$tmp/host.log")"; fi
 if grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"end"' | grep -q '"lines":3'; then ok; else bad "no end line: $(grep settle_close "$tmp/host.log")"; fi
 expect 0 "settle run after the host's" -- "$possum" admin settle run --date "$day" --json --data "$tmp/auto"
 if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the host: $(cat "$tmp/out")"; fi
+
+# A host down over several cut-offs closes each day due in turn, oldest first: the capped
+# purchase moved to the day before, and the day before that closed already (the latest closed:
+# the host closes the days after it).
+prev=$(date -u -d "$day - 1 day" +%Y-%m-%d)
+first=$(date -u -d "$day - 2 days" +%Y-%m-%d)
+cp -r "$tmp/copy0" "$tmp/catch"
+sqlite3 "$tmp/catch/possum.db" "UPDATE acq_txns SET settle_date = '$prev' WHERE amount = 363546; INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$first', 1, 0, 0, 0, '', 0)"
+POSSUM_CONFIG=$tmp/host.conf host_until "$tmp/catch" "\"event\":\"settle_close\".*\"phase\":\"end\",\"date\":\"$day\""
+starts=$(grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"start"' | sed 's/.*"date":"\([0-9-]*\)".*/\1/' | paste -sd' ' -)
+[ "$starts" = "$prev $day" ] && ok || bad "the host's closes: '$starts', not '$prev $day'"
+expect 0 "the day before, closed by the host" -- "$possum" admin settle run --date "$prev" --json --data "$tmp/catch"
+out_has "\"totals\":{\"count\":1,\"amount\":363546,\"fees\":2000,\"net\":361546}"
+expect 0 "the day, closed by the host" -- "$possum" admin settle run --date "$day" --json --data "$tmp/catch"
+out_has "\"totals\":{\"count\":2,\"amount\":15000,\"fees\":82,\"net\":14918}"
+expect 0 "ledger check after the host's closes" -- "$possum" admin ledger check --data "$tmp/catch"
+out_has "^0 violations"
 
 # The host pays by itself once the latest due day is closed: under UTC+14 with T+0 and weekend
 # payouts (every day a business day) the day is due on the host's local date or before; closed
@@ -126,17 +203,7 @@ bind() { # bind DIR: the merchant's settlement card bound to the test card
 export POSSUM_CONFIG=$tmp/pay.conf
 expect 0 "settle run, T+0" -- "$possum" admin settle run --date "$day" --data "$tmp/hostpay"
 bind "$tmp/hostpay"
-rm -f "$tmp/host.log" "$tmp/hostpay/host.ports"
-"$possum" host --data "$tmp/hostpay" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
-pid=$!
-i=0
-while ! grep -q '"event":"settle_payouts"' "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -TERM $pid
-wait $pid
-pid=
+host_until "$tmp/hostpay" '"event":"settle_payouts"'
 if grep '"event":"settle_payouts"' "$tmp/host.log" | grep -q '"made":1,"amount":376464,"owed_days":0'; then ok; else bad "no payouts line: $(grep settle_ "$tmp/host.log")"; fi
 if cat "$tmp/hostpay/payouts/"*.csv | grep -q "^1,$mid,\"Possum Cafe\",.*,\"Zhang San\",3764.64,CNY,\"$day\",P"; then ok; else bad "the host's summary: $(cat "$tmp/hostpay/payouts/"*.csv)"; fi
 expect 0 "ledger check after the host's payouts" -- "$possum" admin ledger check --data "$tmp/hostpay"
@@ -151,6 +218,10 @@ expect 0 "payouts run, no card" -- "$possum" admin payouts run --date "$payday" 
 out_has "^{\"items\":\[\],\"owed\":\[{\"mid\":\"$mid\",\"date\":\"$day\",\"net\":376464,\"reason\":\"no_settlement_card\"}\],\"next\":null}$"
 bind "$data"
 masked=$(echo "$pan" | awk '{ s = substr($0, 1, 6); for (i = 7; i <= length($0) - 4; i++) s = s "*"; print s substr($0, length($0) - 3) }' | sed 's/[*]/\\*/g') # as a pattern
+# Killed inside the run's transaction (after the merchant's payout), then run: one payout.
+expect 9 "payouts run killed" -- env POSSUM_SETTLE_FAULT=in_payouts "$possum" admin payouts run --date "$payday" --json --data "$data"
+expect 0 "payouts list after the kill" -- "$possum" admin payouts list --date "$payday" --json --data "$data"
+out_has '^{"items":\[\],'
 expect 0 "payouts run" -- "$possum" admin payouts run --date "$payday" --json --data "$data"
 out_has "^{\"items\":\[{\"payout_id\":1,\"mid\":\"$mid\",\"amount\":376464,\"currency\":\"CNY\",\"card\":\"$masked\",\"settle_dates\":\[\"$day\"\],\"status\":\"made\"}\],\"owed\":\[\],\"next\":null}$"
 cp "$tmp/out" "$tmp/payouts.json"

@@ -3,20 +3,25 @@
  * partial and a full refund of a capped debit purchase, a completion, a reversal, an open
  * pre-authorization and a purchase of the next settlement date, checked line by line and
  * total by total to the fen; the ledger's check and each payable against Σ net; a rerun and a
- * closed day unchanged; a day before its cut-off refused; refund_fee keep against return; and
- * the close killed (_exit inside its transaction, in a child) after 1, 3 and 7 lines, then run
- * again: the same as a clean close; a merchant's own fee plan; the day's lease between two
- * hosts. */
+ * closed day unchanged; a day before its cut-off refused; refund_fee keep against return; the
+ * same day in parts of two; the close killed (_exit in a child, in parts of two) in the first
+ * part, between parts, in a later part and in the final transaction, each run again from what
+ * the last left, then to its end: the same as a clean close; a merchant's own fee plan; the
+ * day's lease between two hosts, a run refused under another's and taking over a gone one's;
+ * the issuer's receivable cleared against its postings (a difference left visible) and an
+ * expired hold released; the next day to close after a host was down. */
 #include "testutil.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ledger/ledger.h"
 #include "settle/settle_close.h"
 #include "store/store_acquirer.h"
+#include "store/store_issuer.h"
 #include "store/store_merchant.h"
 #include "store/store_settle.h"
 
@@ -68,16 +73,18 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A terminal request row: approved unless rc says, of settlement date date. */
-static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, const char *masked,
-                   const char *date, int64_t original)
+/* A terminal request row, approved, of settlement date date, decided by the issuer's decision
+ * (0: another issuer's). */
+static int64_t txn_decided(store *s, const char *mid, const char *type, int64_t amount,
+                           const char *masked, const char *date, int64_t original, int64_t decision)
 {
 	static unsigned stan;
 	struct store_acq_txn t = {.at = DEC04_2026,
 	                          .batch = 1,
 	                          .amount = amount,
 	                          .currency = 156,
-	                          .original_id = original};
+	                          .original_id = original,
+	                          .decision_id = decision};
 
 	snprintf(t.tid, sizeof t.tid, "T%07d", mid[14] - '0');
 	snprintf(t.mid, sizeof t.mid, "%s", mid);
@@ -88,6 +95,12 @@ static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, 
 	snprintf(t.settle_date, sizeof t.settle_date, "%s", date);
 	assert_int_equal(store_acq_txn_insert(s, &t), STORE_OK);
 	return t.id;
+}
+
+static int64_t txn(store *s, const char *mid, const char *type, int64_t amount, const char *masked,
+                   const char *date, int64_t original)
+{
+	return txn_decided(s, mid, type, amount, masked, date, original, 0);
 }
 
 static void mark(store *s, int64_t id, bool reversed, bool voided, int64_t refunded)
@@ -283,18 +296,39 @@ static void cutoff(void **state)
 	assert_int_equal(settle_close(f->s, &f->p, 20261232, &r), SETTLE_EARG);
 }
 
-static void die(void *ctx, size_t lines)
+/* Where the child dies: at step, once done reaches n. */
+struct fault {
+	enum settle_step step;
+	size_t n;
+};
+
+static void die(void *ctx, enum settle_step step, size_t done, size_t total)
 {
-	if (lines >= *(size_t *)ctx)
+	const struct fault *at = ctx;
+	static size_t parts;
+
+	(void)total;
+	if (step == SETTLE_STEP_PART && ++parts < at->n)
+		return;
+	if (step == at->step && (step != SETTLE_STEP_ITEM || done >= at->n))
 		_exit(9);
 }
 
-/* The close killed after n lines in a child, then run again to its end. */
-static void killed_at(struct fixture *f, size_t n)
+static int count_total(void *ctx, const struct store_settle_total *t)
+{
+	(void)t;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+/* The close in parts of two transactions killed (in a child) at step n, then looked at: the
+ * day not closed, no totals, the ledger sound, each line once. */
+static void killed_at(struct fixture *f, enum settle_step step, size_t n)
 {
 	struct settle_close_result r;
 	struct store_settle_day d;
 	struct lines ls = {0};
+	size_t totals = 0;
 	int status;
 	pid_t pid;
 
@@ -304,8 +338,9 @@ static void killed_at(struct fixture *f, size_t n)
 	if (pid == 0) {
 		store *s;
 		struct settle_close_params p = f->p;
+		struct fault at = {step, n};
 
-		p.on_line = die, p.ctx = &n;
+		p.progress = die, p.ctx = &at;
 		if (store_open(f->path, &s) != STORE_OK)
 			_exit(1);
 		settle_close(s, &p, D, &r);
@@ -314,24 +349,98 @@ static void killed_at(struct fixture *f, size_t n)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 9);
 	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
-	assert_int_equal(store_settle_day_get(f->s, "2026-12-04", &d), STORE_ENOTFOUND);
+	if (store_settle_day_get(f->s, "2026-12-04", &d) == STORE_OK)
+		assert_int_equal(d.state, STORE_SETTLE_OPEN);
 	assert_int_equal(store_settle_lines(f->s, "2026-12-04", collect_line, &ls), STORE_OK);
-	assert_int_equal(ls.n, 0);
+	assert_true(ls.n <= 8);
+	assert_int_equal(store_settle_totals(f->s, "2026-12-04", count_total, &totals), STORE_OK);
+	assert_int_equal(totals, 0);
 	ledger_sound(f->s);
 }
 
+/* Killed inside the first part (nothing of it stays), between parts, inside a later part and
+ * inside the final transaction, each run again from where the last left it; then to its end:
+ * the same as a clean close. */
 static void crash(void **state)
 {
 	struct fixture *f = *state;
 	struct settle_close_result r;
 
 	day(f->s);
-	killed_at(f, 1);
-	killed_at(f, 3);
-	killed_at(f, 7);
+	f->p.part = 2;
+	killed_at(f, SETTLE_STEP_ITEM, 1);
+	killed_at(f, SETTLE_STEP_PART, 1);
+	killed_at(f, SETTLE_STEP_ITEM, 2);
+	killed_at(f, SETTLE_STEP_PART, 2);
+	killed_at(f, SETTLE_STEP_FINAL, 0);
 	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
 	assert_false(r.already);
+	assert_int_equal(r.lines, 8);
 	check_day(f->s, 730);
+}
+
+/* A big day in parts of two: the same lines, totals and postings as in one. */
+static void parts(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+
+	day(f->s);
+	f->p.part = 2;
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 8);
+	assert_int_equal(r.merchants, 2);
+	assert_true(r.parts >= 5);
+	check_day(f->s, 730);
+}
+
+static bool gone_all(const char *owner)
+{
+	return strcmp(owner, "admin:other:1") == 0;
+}
+
+/* A run while another's lease runs is refused (SETTLE_EBUSY, who holds it), unless its owner
+ * is known gone. */
+static void busy(void **state)
+{
+	struct fixture *f = *state;
+	struct store_settle_day other = {
+	    .date = "2026-12-04", .owner = "admin:other:1", .until = time(NULL) + 600};
+	struct settle_close_result r;
+
+	day(f->s);
+	assert_int_equal(store_settle_lease(f->s, &other, time(NULL)), STORE_OK);
+	f->p.owner = "admin:this:2";
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_EBUSY);
+	assert_string_equal(r.holder, "admin:other:1");
+	f->p.gone = gone_all;
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	check_day(f->s, 730);
+}
+
+/* The next day to close: the latest due before any close; after one, the first day with
+ * transactions after it, then the next; the latest due once they are closed. */
+static void next_day(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+	int32_t next;
+
+	txn(f->s, M1, "purchase", 10000, CREDIT, "2026-12-02", 0);
+	txn(f->s, M1, "purchase", 10000, CREDIT, "2026-12-04", 0);
+	txn(f->s, M1, "purchase", 10000, CREDIT, "2026-12-05", 0);
+	f->p.now = DEC04_2026 + 3 * DAY; /* Dec 7, 08:00 in Beijing: the 6th is due */
+	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(next, 20261206);
+	assert_int_equal(settle_close(f->s, &f->p, 20261203, &r), SETTLE_OK);
+	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(next, D);
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(next, 20261205);
+	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(settle_close_next(f->s, &f->p, &next), SETTLE_OK);
+	assert_int_equal(next, 20261206);
 }
 
 /* A merchant's own plan over the defaults: debit 0.50% capped at 10.00, credit 1.00%. */
@@ -356,6 +465,80 @@ static void own_plan(void **state)
 	expect_line(&ls.l[2], M1, "purchase", "credit", 12345, 123);
 	expect_line(&ls.l[3], M2, "purchase", "credit", 12345, 74);
 	ledger_sound(f->s);
+}
+
+/* The issuer's ledger transfer and decision for a transaction: the card pays (debit, or a
+ * hold when timeout > 0) or is paid back. Returns the decision's id. */
+static int64_t issued(store *s, int64_t card, int64_t settlement, bool debit, int64_t amount,
+                      int64_t timeout, ledger_id *id)
+{
+	struct ledger_transfer t = {.debit_account = debit ? card : settlement,
+	                            .credit_account = debit ? settlement : card,
+	                            .amount = amount,
+	                            .currency = 156,
+	                            .flags = timeout > 0 ? LEDGER_PENDING : 0,
+	                            .timeout = timeout,
+	                            .code = 1};
+	struct store_decision d = {.at = DEC04_2026, .amount = amount, .currency = 156};
+
+	assert_int_equal(ledger_id_new(&t.id), LEDGER_OK);
+	assert_int_equal(ledger_transfer_create(s, &t, DEC04_2026, NULL), LEDGER_OK);
+	memcpy(d.transfer_id, t.id.b, sizeof d.transfer_id);
+	snprintf(d.rc, sizeof d.rc, "00");
+	assert_int_equal(store_decision_insert(s, &d), STORE_OK);
+	if (id != NULL)
+		*id = t.id;
+	return d.id;
+}
+
+/* A ledger account's debits less credits posted. */
+static int64_t debit_balance(store *s, int64_t id)
+{
+	struct ledger_account a;
+
+	assert_int_equal(ledger_account_get(s, id, &a), LEDGER_OK);
+	return a.debits_posted - a.credits_posted;
+}
+
+/* The issuer's receivable cleared against what the issuer posted for the day's transactions
+ * (a purchase it took 10.00 less of: the 10.00 stays visible in receivable:local), and the
+ * open pre-authorization's hold, past its timeout, released by the close. */
+static void issuer_cleared(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_account acct = {.code = "card", .currency = 156};
+	struct ledger_transfer hold;
+	struct settle_close_result r;
+	int64_t card, settlement, receivable, p1;
+	ledger_id hold_id;
+
+	assert_int_equal(ledger_account_create(f->s, &acct, DEC04_2026, &card), LEDGER_OK);
+	snprintf(acct.code, sizeof acct.code, "settlement");
+	assert_int_equal(ledger_account_create(f->s, &acct, DEC04_2026, &settlement), LEDGER_OK);
+	p1 = txn_decided(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0,
+	                 issued(f->s, card, settlement, true, 100000, 0, NULL));
+	/* The issuer took 10.00 less of this one. */
+	txn_decided(f->s, M2, "purchase", 50000, CREDIT, "2026-12-04", 0,
+	            issued(f->s, card, settlement, true, 49000, 0, NULL));
+	txn_decided(f->s, M1, "refund", 20000, DEBIT, "2026-12-04", p1,
+	            issued(f->s, card, settlement, false, 20000, 0, NULL));
+	txn_decided(f->s, M1, "preauth", 80000, CREDIT, "2026-12-04", 0,
+	            issued(f->s, card, settlement, true, 80000, DAY, &hold_id));
+	f->p.issuer_account = settlement;
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 3);
+	assert_int_equal(r.expired, 1);
+	assert_int_equal(ledger_transfer_get(f->s, &hold_id, &hold), LEDGER_OK);
+	assert_int_equal(hold.state, LEDGER_STATE_EXPIRED);
+	assert_int_equal(store_settle_account_get(f->s, "receivable:local", &receivable), STORE_OK);
+	/* 1,500.00 gross less 200.00 refunded less the 1,290.00 the issuer posted. */
+	assert_int_equal(debit_balance(f->s, receivable), 1000);
+	assert_int_equal(debit_balance(f->s, settlement), 129000 - 129000);
+	ledger_sound(f->s);
+	/* Run again: closed before, nothing posted twice. */
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_true(r.already);
+	assert_int_equal(debit_balance(f->s, receivable), 1000);
 }
 
 /* The lease: one owner at a time until it runs out; none on a closed day. */
@@ -389,6 +572,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(crash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(own_plan, setup, teardown),
 	    cmocka_unit_test_setup_teardown(lease, setup, teardown),
+	    cmocka_unit_test_setup_teardown(issuer_cleared, setup, teardown),
+	    cmocka_unit_test_setup_teardown(parts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(busy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(next_day, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -256,12 +256,12 @@ static void payout_and_sums(void **state)
 	struct settle_answer a = {.payout_id = 1, .paid = true, .bank_reference = "B1"};
 	struct settle_confirm_result cr;
 	struct settle_payout_result r;
-	struct store_settle_sums m;
+	struct store_settle_balance m;
 	struct settle_statement st;
 	char *text;
 
 	close_day(f);
-	assert_int_equal(settle_statement_sums(f->s, M1, &m), SETTLE_OK);
+	assert_int_equal(settle_statement_balance(f->s, M1, &m), SETTLE_OK);
 	assert_int_equal(m.paid, 0);
 	assert_int_equal(m.unpaid, 119325);
 	assert_int_equal(m.open, 5000); /* the 5th's purchase, its day not closed */
@@ -269,7 +269,7 @@ static void payout_and_sums(void **state)
 	assert_int_equal(m.held, 40000);
 	assert_int_equal(m.held_count, 1);
 	assert_int_equal(settle_payouts_run(f->s, &p, 20261207, &r), SETTLE_OK);
-	assert_int_equal(settle_statement_sums(f->s, M1, &m), SETTLE_OK);
+	assert_int_equal(settle_statement_balance(f->s, M1, &m), SETTLE_OK);
 	assert_int_equal(m.unpaid, 119325); /* made, not yet answered */
 	assert_int_equal(settle_statement_build(f->s, M1, D, &st), SETTLE_OK);
 	assert_true(st.has_payout);
@@ -280,7 +280,7 @@ static void payout_and_sums(void **state)
 	a.payout_id = st.payout.payout_id;
 	settle_statement_free(&st);
 	assert_int_equal(settle_payouts_confirm(f->s, &a, 1, p.now, &cr), SETTLE_OK);
-	assert_int_equal(settle_statement_sums(f->s, M1, &m), SETTLE_OK);
+	assert_int_equal(settle_statement_balance(f->s, M1, &m), SETTLE_OK);
 	assert_int_equal(m.paid, 119325);
 	assert_int_equal(m.unpaid, 0);
 	assert_int_equal(settle_statement_build(f->s, M1, D, &st), SETTLE_OK);

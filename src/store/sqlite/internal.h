@@ -38,6 +38,7 @@ struct store {
 	char errmsg[256];
 	struct store_cached *cache;
 	size_t cached, cache_cap;
+	int64_t busy_since; /* monotonic ms of a wait for a lock's first try (open.c) */
 };
 
 /* ---- exec.c: statements ---- */

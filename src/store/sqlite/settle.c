@@ -76,14 +76,76 @@ int store_settle_lease(store *s, const struct store_settle_day *d, int64_t now)
 	           : STORE_EEXIST;
 }
 
+struct next_day {
+	const char *after, *before;
+	char date[11];
+};
+static const struct store_col next_cols[] = {STORE_COLS(struct next_day, after, before, date)};
+static const struct store_row next_args = STORE_ROW_N(next_cols, 2);
+static const struct store_row next_row = {next_cols + 2, 1, sizeof(struct next_day)};
+
+int store_settle_next_day(store *s, const char *after, const char *before, char out[11])
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT MIN(settle_date) AS date FROM acq_txns WHERE settle_date > MAX(?1, (SELECT "
+	    "MAX(date) FROM settle_days WHERE state = 1)) AND settle_date < ?2",
+	    &next_args, &next_row);
+	struct next_day n = {after, before, ""};
+	int rc;
+
+	if ((rc = store_q_get(s, &q, &n, &n)) != STORE_OK)
+		return rc;
+	if (n.date[0] == '\0') /* MIN() of no row: NULL */
+		return STORE_ENOTFOUND;
+	memcpy(out, n.date, sizeof n.date);
+	return STORE_OK;
+}
+
+#define TXN_SELECT                                                                                 \
+	"SELECT id, tid, mid, type, masked, amount, voided, original_id, "                         \
+	"COALESCE((SELECT c.product FROM decisions AS d JOIN cards AS c ON "                       \
+	"c.id = d.card_id WHERE d.id = acq_txns.decision_id), 0) AS product FROM acq_txns "
+#define TXN_SETTLES                                                                                \
+	"kind = 0 AND rc = '00' AND reversed = 0 AND type IN ('purchase', 'completion', 'refund')"
+#define TXN_UNSETTLED "NOT EXISTS (SELECT 1 FROM settle_lines WHERE txn_id = acq_txns.id)"
+
 STORE_FN_EACH_KEY(store_settle_txns, const char *, txn,
-                  "SELECT id, tid, mid, type, masked, amount, voided, original_id, "
-                  "COALESCE((SELECT c.product FROM decisions AS d JOIN cards AS c ON "
-                  "c.id = d.card_id WHERE d.id = acq_txns.decision_id), 0) AS product "
-                  "FROM acq_txns "
-                  "WHERE settle_date = ? AND kind = 0 AND rc = '00' AND reversed = 0 AND "
-                  "type IN ('purchase', 'completion', 'refund') ORDER BY mid, id",
+                  TXN_SELECT "WHERE settle_date = ? AND " TXN_SETTLES " ORDER BY mid, id",
                   store_args_text, txn_row)
+
+static const struct store_col page_cols[] = {
+    STORE_COLS(struct store_settle_page, date, mid, id, limit)};
+static const struct store_row page_args = STORE_ROW_N(page_cols, 4);
+
+STORE_FN_EACH_FILTER(store_settle_unsettled, struct store_settle_page, txn,
+                     TXN_SELECT "WHERE settle_date = ?1 AND (mid, id) > (?2, ?3) AND " TXN_SETTLES
+                                " AND " TXN_UNSETTLED " ORDER BY mid, id LIMIT ?4",
+                     page_args, txn_row)
+
+int store_settle_unsettled_count(store *s, const char *date, int64_t *n)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT COUNT(*) AS n FROM acq_txns WHERE settle_date = ? AND " TXN_SETTLES
+	            " AND (voided = 0 OR type = 'refund') AND " TXN_UNSETTLED,
+	            &store_args_text, &store_row_n);
+
+	return store_q_n(s, &q, date, n);
+}
+
+typedef struct store_settle_sum msum;
+static const struct store_col sum_cols[] = {
+    STORE_COLS(msum, mid, count, gross, fees, refunds, returned)};
+static const struct store_row sum_row = STORE_ROW(msum, sum_cols);
+
+#define REFUND "type = 'refund'"
+STORE_FN_EACH_KEY(store_settle_sums, const char *, msum,
+                  "SELECT mid, COUNT(*) AS count, "
+                  "SUM(CASE WHEN " REFUND " THEN 0 ELSE amount END) AS gross, "
+                  "SUM(CASE WHEN " REFUND " THEN 0 ELSE fee END) AS fees, "
+                  "SUM(CASE WHEN " REFUND " THEN -amount ELSE 0 END) AS refunds, "
+                  "SUM(CASE WHEN " REFUND " THEN -fee ELSE 0 END) AS returned "
+                  "FROM settle_lines WHERE date = ? GROUP BY mid ORDER BY mid",
+                  store_args_text, sum_row)
 
 #define LINE_COLUMNS "txn_id, date, mid, tid, product, channel, type, amount, fee, net, original_id"
 
@@ -106,6 +168,25 @@ int store_settle_returned(store *s, int64_t original_id, int64_t *sum)
 	int rc;
 
 	if ((rc = store_q_get(s, &q, &original_id, &out)) != STORE_OK)
+		return rc;
+	*sum = out.n;
+	return STORE_OK;
+}
+
+int store_settle_issuer_posted(store *s, const char *date, int64_t issuer_account, int64_t *sum)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT COALESCE(SUM(CASE WHEN t.credit_account = ?2 THEN t.amount WHEN "
+	    "t.debit_account = ?2 THEN -t.amount ELSE 0 END), 0) AS n FROM settle_lines AS l "
+	    "JOIN acq_txns AS a ON a.id = l.txn_id AND a.decision_id != 0 "
+	    "JOIN decisions AS d ON d.id = a.decision_id "
+	    "JOIN ledger_transfers AS t ON t.id = d.transfer_id WHERE l.date = ?1",
+	    &store_args_text_n, &store_row_n);
+	struct store_arg_text_n out = {NULL, 0};
+	int rc;
+
+	if ((rc = store_q_get(s, &q, &(struct store_arg_text_n){date, issuer_account}, &out)) !=
+	    STORE_OK)
 		return rc;
 	*sum = out.n;
 	return STORE_OK;

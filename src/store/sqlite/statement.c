@@ -11,7 +11,7 @@ typedef struct store_settle_stmt_key stmt_key;
 typedef struct store_settle_total total;
 typedef struct store_settle_payout payout;
 typedef struct store_settle_payout_filter payout_filter;
-typedef struct store_settle_sums sums;
+typedef struct store_settle_balance balance;
 
 static const struct store_col stmt_line_cols[] = {STORE_COLS(
     stmt_line, txn_id, at, tid, type, masked, product, rrn, auth_code, amount, fee, net)};
@@ -28,9 +28,9 @@ static const struct store_row stmt_payout_row = STORE_ROW(payout, stmt_payout_co
 static const struct store_col payout_filter_cols[] = {
     STORE_COLS(payout_filter, mid, before, limit)};
 static const struct store_row payout_filter_row = STORE_ROW(payout_filter, payout_filter_cols);
-static const struct store_col sums_cols[] = {
-    STORE_COLS(sums, paid, unpaid, open, open_count, held, held_count)};
-static const struct store_row sums_row = STORE_ROW(sums, sums_cols);
+static const struct store_col balance_cols[] = {
+    STORE_COLS(balance, paid, unpaid, open, open_count, held, held_count)};
+static const struct store_row balance_row = STORE_ROW(balance, balance_cols);
 
 STORE_FN_EACH_FILTER(store_settle_stmt_lines, stmt_key, stmt_line,
                      "SELECT l.txn_id, t.at, l.tid, l.type, t.masked, l.product, t.rrn, "
@@ -74,7 +74,7 @@ STORE_FN_EACH_FILTER(store_settle_payouts_of, payout_filter, payout,
                      "LIMIT ?3",
                      payout_filter_row, stmt_payout_row)
 
-int store_settle_sums(store *s, const char *mid, struct store_settle_sums *out)
+int store_settle_balance(store *s, const char *mid, struct store_settle_balance *out)
 {
 	static const struct store_query q = STORE_Q(
 	    "SELECT (SELECT COALESCE(SUM(amount), 0) FROM settle_payouts WHERE mid = ?1 AND "
@@ -91,7 +91,7 @@ int store_settle_sums(store *s, const char *mid, struct store_settle_sums *out)
 	    "reversed = 0 AND type = 'preauth' AND voided = 0 AND completed = 0) AS held_count "
 	    "FROM acq_txns WHERE mid = ?1 AND " STMT_OPEN_WHERE " AND NOT EXISTS (SELECT 1 FROM "
 	    "settle_days AS d WHERE d.date = acq_txns.settle_date AND d.state = 1)",
-	    &store_args_text, &sums_row);
+	    &store_args_text, &balance_row);
 
 	return store_q_get(s, &q, &mid, out);
 }
