@@ -537,8 +537,11 @@ static int stage_reversal(struct issuer_decision *d)
 		break;
 	case REQUEST_PURCHASE:
 	case REQUEST_COMPLETION:
-		if (d->orig.remaining > 0)
-			rc = move(d, false, d->orig.remaining, &id);
+		/* Its money back, kept on the decision: the close clears the acquirer's
+		 * counter-line against it (docs/settle.md). */
+		if (d->orig.remaining > 0 &&
+		    (rc = move(d, false, d->orig.remaining, &id)) == ISSUER_OK)
+			memcpy(d->rec.transfer_id, id.b, sizeof id.b);
 		break;
 	case REQUEST_VOID:
 	case REQUEST_COMPLETION_VOID:
@@ -552,6 +555,7 @@ static int stage_reversal(struct issuer_decision *d)
 		if (d->orig2.reversed)
 			break;
 		if ((rc = move(d, true, d->orig.amount, &id)) == ISSUER_OK) {
+			memcpy(d->rec.transfer_id, id.b, sizeof id.b);
 			d->orig2.remaining += d->orig.amount;
 			d->orig2_changed = true;
 		}

@@ -38,7 +38,9 @@ struct closing {
 	size_t merchants, day_lines; /* the day's, in the final transaction */
 	struct store_settle_sum *sums; /* each merchant's, for the final transaction */
 	size_t nsums, cap;
-	int64_t posted; /* what the issuer posted for the day's lines */
+	int64_t posted;   /* what the issuer posted for the day's lines */
+	int64_t *revived; /* earlier days' transactions to settle on this one, read first */
+	size_t nrevived, rcap;
 	int rc;
 };
 
@@ -264,7 +266,76 @@ static int refund_return(struct closing *c, const struct store_settle_txn *t, in
 	return settle_refund_fee(ofee, o.amount, amount, already, ret);
 }
 
-/* One transaction into its line (a voided purchase or completion settles nothing). */
+/* Writes line l (its net from its amount and fee), counted for the progress. */
+static int put(struct closing *c, struct store_settle_line *l)
+{
+	l->net = l->amount - l->fee;
+	if (store_settle_line_insert(c->s, l) != STORE_OK)
+		return SETTLE_ESTORE;
+	c->lines++;
+	if (c->p->progress != NULL)
+		c->p->progress(c->p->ctx, SETTLE_STEP_ITEM, c->lines, c->total);
+	return SETTLE_OK;
+}
+
+/* What follow-up t undoes of its original's line o (*amount, *fee: 0 nothing). A void or a
+ * reversal of a purchase or completion cancels what its lines still settle in all (refunds
+ * settled before counted), fee included: nothing, when cancelled before. A reversal of a
+ * refund or void undoes that line, unless the original they acted on was reversed since (the
+ * issuer then moves nothing either). */
+static int undone(struct closing *c, const struct store_settle_txn *t,
+                  const struct store_settle_line *o, int64_t *amount, int64_t *fee)
+{
+	struct store_acq_txn first;
+	int rc;
+
+	*amount = 0, *fee = 0;
+	if (strcmp(o->type, "purchase") == 0 || strcmp(o->type, "completion") == 0) {
+		if (store_settle_family(c->s, o->txn_id, amount, fee) != STORE_OK)
+			return SETTLE_ESTORE;
+		*amount = -*amount, *fee = -*fee;
+		return SETTLE_OK;
+	}
+	if (strcmp(t->type, "reversal") != 0 || o->original_id == 0 ||
+	    (strcmp(o->type, "refund") != 0 && strcmp(o->type, "void") != 0 &&
+	     strcmp(o->type, "completion_void") != 0))
+		return SETTLE_OK;
+	if ((rc = store_acq_txn_get(c->s, o->original_id, &first)) != STORE_OK &&
+	    rc != STORE_ENOTFOUND)
+		return SETTLE_ESTORE;
+	if (rc == STORE_OK && first.reversed)
+		return SETTLE_OK;
+	*amount = -o->amount, *fee = -o->fee;
+	return SETTLE_OK;
+}
+
+/* A follow-up t whose original has a line o: its counter-line, keyed by t's own id, of o's
+ * merchant, terminal and product, undoing what t undoes (undone()), if anything. */
+static int counter(struct closing *c, const struct store_settle_txn *t)
+{
+	struct store_settle_line o, l = {.txn_id = t->id};
+	int rc;
+
+	if ((rc = store_settle_line_get(c->s, t->original_id, &o)) == STORE_ENOTFOUND)
+		return SETTLE_OK;
+	if (rc != STORE_OK)
+		return SETTLE_ESTORE;
+	if ((rc = undone(c, t, &o, &l.amount, &l.fee)) != SETTLE_OK)
+		return rc;
+	if (l.amount == 0 && l.fee == 0)
+		return SETTLE_OK;
+	snprintf(l.date, sizeof l.date, "%s", c->date);
+	memcpy(l.mid, o.mid, sizeof l.mid);
+	memcpy(l.tid, o.tid, sizeof l.tid);
+	memcpy(l.product, o.product, sizeof l.product);
+	memcpy(l.channel, o.channel, sizeof l.channel);
+	memcpy(l.type, t->type, sizeof l.type);
+	l.original_id = o.txn_id;
+	return put(c, &l);
+}
+
+/* One transaction into its line (a voided purchase or completion settles nothing), or a
+ * follow-up into its counter-line. */
 static int line(struct closing *c, const struct store_settle_txn *t)
 {
 	struct store_settle_line l = {.txn_id = t->id};
@@ -272,6 +343,9 @@ static int line(struct closing *c, const struct store_settle_txn *t)
 	int64_t fee;
 	int rc;
 
+	if (strcmp(t->type, "reversal") == 0 || strcmp(t->type, "void") == 0 ||
+	    strcmp(t->type, "completion_void") == 0)
+		return counter(c, t);
 	if (t->voided && !refund)
 		return SETTLE_OK;
 	snprintf(l.date, sizeof l.date, "%s", c->date);
@@ -289,13 +363,7 @@ static int line(struct closing *c, const struct store_settle_txn *t)
 	}
 	if (rc != SETTLE_OK)
 		return rc;
-	l.net = l.amount - l.fee;
-	if (store_settle_line_insert(c->s, &l) != STORE_OK)
-		return SETTLE_ESTORE;
-	c->lines++;
-	if (c->p->progress != NULL)
-		c->p->progress(c->p->ctx, SETTLE_STEP_ITEM, c->lines, c->total);
-	return SETTLE_OK;
+	return put(c, &l);
 }
 
 static int each_txn(void *ctx, const struct store_settle_txn *t)
@@ -308,6 +376,48 @@ static int each_txn(void *ctx, const struct store_settle_txn *t)
 	if (strcmp(t->mid, c->cur.mid) != 0 && (c->rc = start(c, t->mid)) != SETTLE_OK)
 		return 1;
 	return (c->rc = line(c, t)) != SETTLE_OK;
+}
+
+/* A transaction of an earlier day settling on this one (store_settle_revived). */
+static int each_revived(void *ctx, const struct store_settle_txn *t)
+{
+	struct closing *c = ctx;
+
+	if (strcmp(t->mid, c->cur.mid) != 0 && (c->rc = start(c, t->mid)) != SETTLE_OK)
+		return 1;
+	return (c->rc = line(c, t)) != SETTLE_OK;
+}
+
+static int each_revival(void *ctx, const struct store_settle_txn *t)
+{
+	struct closing *c = ctx;
+	int64_t *grown;
+
+	if (c->nrevived == c->rcap) {
+		c->rcap = c->rcap != 0 ? 2 * c->rcap : 16;
+		if ((grown = realloc(c->revived, c->rcap * sizeof *grown)) == NULL) {
+			c->rc = SETTLE_ESTORE;
+			return 1;
+		}
+		c->revived = grown;
+	}
+	c->revived[c->nrevived++] = t->id;
+	return 0;
+}
+
+/* The earlier days' transactions that settle on this one (store_settle_revived()), read
+ * before the parts in a read transaction (no lock: the day's reversals no longer change, and
+ * the last part checks each again). */
+static int revivals(struct closing *c)
+{
+	int rc = SETTLE_OK;
+
+	if (store_begin_read(c->s) != STORE_OK)
+		return SETTLE_ESTORE;
+	if (store_settle_revived(c->s, c->date, each_revival, c) != STORE_OK)
+		rc = c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
+	store_rollback(c->s);
+	return rc;
 }
 
 /* The day's lease for this run, taken or renewed inside the current transaction (the wall
@@ -341,7 +451,9 @@ static int lease(struct closing *c, struct settle_close_result *r)
 }
 
 /* One part: up to p->part of the day's transactions without a line, after the last read, into
- * lines; *more when there may be others after them. Inside the part's transaction. */
+ * lines (a follow-up into its counter-line); *more when there may be others after them; the
+ * last also writes the lines of earlier days' transactions revived on this one. Inside the
+ * part's transaction. */
 static int part(struct closing *c, bool *more)
 {
 	c->read = 0;
@@ -350,6 +462,12 @@ static int part(struct closing *c, bool *more)
 	if (store_settle_unsettled(c->s, &c->page, each_txn, c) != STORE_OK)
 		return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
 	*more = c->read == c->page.limit;
+	/* The last part: then those of earlier days whose void was reversed on this one. */
+	for (size_t i = 0; !*more && i < c->nrevived; i++)
+		if (store_settle_revived_one(c->s,
+		                             &(struct store_settle_one){c->date, c->revived[i]},
+		                             each_revived, c) != STORE_OK)
+			return c->rc != SETTLE_OK ? c->rc : SETTLE_ESTORE;
 	return SETTLE_OK;
 }
 
@@ -470,11 +588,16 @@ int settle_close(store *s, const struct settle_close_params *p, int32_t date,
 	if (p->progress != NULL && p->count &&
 	    store_settle_unsettled_count(s, c.date, &total) == STORE_OK)
 		c.total = (size_t)total;
+	if ((rc = revivals(&c)) != SETTLE_OK)
+		goto out;
+	c.total += c.nrevived;
 	while (more)
 		if ((rc = step(&c, date, today, &more, r)) != SETTLE_OK || r->already)
-			return rc;
+			goto out;
 	if ((rc = sums(&c)) == SETTLE_OK)
 		rc = step(&c, date, today, NULL, r);
+out:
 	free(c.sums);
+	free(c.revived);
 	return rc;
 }

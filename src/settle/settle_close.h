@@ -4,7 +4,10 @@
  * merchant's totals of the day with its payout date, and the ledger's postings: gross from the
  * local issuer's receivable to the merchant's payable, fees from the payable to fee income,
  * refunds and returned fees back; the receivable cleared against what the local issuer posted
- * for the same transactions; the holds past their timeout released.
+ * for the same transactions; the holds past their timeout released. A void or reversal of the
+ * date whose original already has a line (written by an earlier close) undoes it by a
+ * counter-line keyed by its own row; a purchase voided when its day closed settles on the date
+ * its void is reversed (docs/settle.md "Late voids and reversals").
  *
  * In parts, so that a big day does not hold the store's one writer lock for long: the lines
  * are written part by part (a store transaction each, of at most p->part transactions of the

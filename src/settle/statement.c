@@ -265,13 +265,13 @@ static void write_text(const struct settle_statement *st, int utc_offset, FILE *
 
 	fprintf(f, "statement 对账单  %s  %s  %s  %s\n", st->mid, st->merchant_name, st->date,
 	        st->closed ? "closed" : "not closed: no fees yet");
-	fprintf(f, "%-19s %-8s %-10s %-19s %-7s %-12s %-6s %16s %14s %16s\n", "TIME (LOCAL)", "TID",
+	fprintf(f, "%-19s %-8s %-15s %-19s %-7s %-12s %-6s %16s %14s %16s\n", "TIME (LOCAL)", "TID",
 	        "TYPE", "CARD", "PRODUCT", "RRN", "AUTH", "AMOUNT", "FEE", "NET");
 	for (size_t i = 0; i < st->n; i++) {
 		const struct store_settle_stmt_line *l = &st->lines[i];
 
 		text_local(l->at, utc_offset, at);
-		fprintf(f, "%-19s %-8s %-10s %-19s %-7s %-12s %-6s %16s %14s %16s\n", at, l->tid,
+		fprintf(f, "%-19s %-8s %-15s %-19s %-7s %-12s %-6s %16s %14s %16s\n", at, l->tid,
 		        l->type, l->masked, l->product[0] != '\0' ? l->product : "-", l->rrn,
 		        l->auth_code[0] != '\0' ? l->auth_code : "-",
 		        money_text(st, l->amount, false, a), money_text(st, l->fee, true, b),

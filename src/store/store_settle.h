@@ -43,7 +43,9 @@ int store_settle_next_day(store *s, const char *after, const char *before, char 
 int store_settle_lease(store *s, const struct store_settle_day *d, int64_t now);
 
 /* An acquirer transaction of a day that may settle: a request (kind 0) approved (rc 00), not
- * reversed, of type purchase, completion or refund, with what became of it. */
+ * reversed, of type purchase, completion or refund, with what became of it; or, for
+ * store_settle_unsettled(), a follow-up whose original has a line (a reversal, type
+ * "reversal", or a void or completion void not reversed), which may undo that line. */
 struct store_settle_txn {
 	int64_t id;
 	char tid[9], mid[16], type[20], masked[20];
@@ -65,6 +67,17 @@ struct store_settle_page {
 };
 int store_settle_unsettled(store *s, const struct store_settle_page *pg,
                            int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
+/* Each purchase or completion without a line of a day closed before date, that was voided
+ * then, whose void a reversal of date undid since (it settles on date), by MID then id. */
+int store_settle_revived(store *s, const char *date,
+                         int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
+/* Transaction id, found by store_settle_revived() of date, if it still is such (fn on it). */
+struct store_settle_one {
+	const char *date;
+	int64_t id;
+};
+int store_settle_revived_one(store *s, const struct store_settle_one *k,
+                             int (*fn)(void *ctx, const struct store_settle_txn *t), void *ctx);
 /* How many lines of date are still to be written: such transactions without a line, but for
  * a voided purchase or completion (which settles nothing): *n. */
 int store_settle_unsettled_count(store *s, const char *date, int64_t *n);
@@ -74,15 +87,21 @@ struct store_settle_line {
 	char date[11], mid[16], tid[9];
 	char product[8];     /* debit, credit, prepaid, other */
 	char channel[8];     /* card */
-	char type[20];       /* purchase, completion, refund */
+	char type[20];       /* purchase, completion, refund; reversal, void, completion_void */
 	int64_t amount;      /* fen; a refund's negative */
 	int64_t fee;         /* a refund's: minus what it gives back */
 	int64_t net;         /* amount - fee */
-	int64_t original_id; /* a refund's original; 0 none */
+	int64_t original_id; /* a refund's or a counter-line's original; 0 none */
 };
 /* STORE_EEXIST when transaction l->txn_id has a line already. */
 int store_settle_line_insert(store *s, const struct store_settle_line *l);
-/* What the refunds of original_id settled so far gave back of its fee (Σ -fee): *sum. */
+/* Transaction txn_id's line. */
+int store_settle_line_get(store *s, int64_t txn_id, struct store_settle_line *out);
+/* What the lines of original_id settle in all: its own, its refunds' and counter-lines', and
+ * the lines undoing those (Σ amount, Σ fee). */
+int store_settle_family(store *s, int64_t original_id, int64_t *amount, int64_t *fee);
+/* What the lines following original_id (its refunds', its counter-lines', less the lines
+ * undoing them) gave back of its fee so far (Σ -fee): *sum. */
 int store_settle_returned(store *s, int64_t original_id, int64_t *sum);
 /* What the local issuer posted to (+) and from (-) its ledger account issuer_account for the
  * transactions that have lines of date: through each line's acquirer transaction, its issuer's
@@ -92,8 +111,9 @@ int store_settle_issuer_posted(store *s, const char *date, int64_t issuer_accoun
 int store_settle_lines(store *s, const char *date,
                        int (*fn)(void *ctx, const struct store_settle_line *l), void *ctx);
 
-/* A merchant's lines of a day summed: purchases and completions (gross) and their fees,
- * refunds (their amounts, > 0) and the fees they gave back (> 0). */
+/* A merchant's lines of a day summed by sign: the amounts above zero (gross: purchases,
+ * completions, refunds' reversals) and below (refunds: refunds, counter-lines, as > 0), the
+ * fees above zero (fees) and below (returned, as > 0). */
 struct store_settle_sum {
 	char mid[16];
 	int64_t count, gross, fees, refunds, returned;

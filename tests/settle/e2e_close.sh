@@ -16,6 +16,8 @@
 # (`possum admin payouts run` and `list`): owed without a settlement card, killed inside the run
 # and then paid once a card is bound, never twice; the summary CSV's columns; the bank's answer
 # (`confirm`) refused whole on a bad line, then paid, then the same again changing nothing.
+# Late voids and reversals: a terminal's reversal and void after their purchases' day closed
+# settle as counter-lines on their own day, in the statement, the merchant's totals to the fen.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -273,6 +275,58 @@ expect 2 "payouts confirm, no operand" -- "$possum" admin payouts confirm --data
 expect 2 "payouts, a bad date" -- "$possum" admin payouts run --date 2026-13-01 --data "$data"
 err_has "YYYY-MM-DD"
 expect 2 "payouts, an operand" -- "$possum" admin payouts list "$payday" --data "$data"
+
+# Late voids and reversals (docs/settle.md "Late voids and reversals"): on a copy of the
+# records before any close, a purchase of 300.00 and one of 400.00 whose answer the terminal
+# drops (a reversal left pending), both moved to the day before and closed there; then the
+# terminal, restarted, sends its reversal first and voids the 300.00, both of the day, which
+# closes with a counter-line each: the fees given back, the merchant's two days netting what
+# the clean close alone did, the receivable cleared, the ledger's check passing.
+late=$tmp/late
+cp -r "$tmp/copy0" "$late"
+start_late() { # the host on the copy, on the terminal's port, under UTC-12
+	rm -f "$late/host.ports"
+	POSSUM_CONFIG=$tmp/behind.conf "$possum" host --data "$late" --port 0 --api-port 0 \
+		--terminal-port "$tport" >"$tmp/host.out" 2>"$tmp/host.err" &
+	pid=$!
+	wait_ports "$late" $pid
+	[ -s "$late/host.ports" ] || bad "no late host: $(cat "$tmp/host.err")"
+}
+stop_late() { kill -TERM $pid; wait $pid; pid=; }
+start_late
+pay "purchase 300.00" -- purchase --card "$tmp/card.json" --pin 123456 --amount 300.00
+stan3=$(sed -n 's/.*"stan":"\([0-9]*\)".*/\1/p' "$tmp/out")
+expect 1 "purchase 400.00, its answer dropped" -- "$possum" term purchase --card "$tmp/card.json" \
+	--pin 123456 --amount 400.00 --inject timeout --state "$st"
+err_has "reversal is pending"
+stop_late
+sqlite3 "$late/possum.db" "UPDATE acq_txns SET settle_date = '$prev' WHERE kind = 0 AND amount IN (30000, 40000)"
+expect 0 "the day before, closed" -- "$possum" admin settle run --date "$prev" --json --data "$late"
+out_has "\"totals\":{\"count\":2,\"amount\":70000,\"fees\":385,\"net\":69615}"
+start_late
+pay "void of 300.00, after the reversal" -- void "$stan3" --pin 123456
+out_has '"reversals":1'
+stop_late
+n=$(sqlite3 "$late/possum.db" "SELECT COUNT(*) FROM acq_txns WHERE settle_date = '$day' AND ((kind = 1 AND amount = 40000) OR (type = 'void' AND amount = 30000))")
+[ "$n" = 2 ] && ok || bad "the reversal and the void not both of $day: $n"
+expect 0 "the day with the late follow-ups" -- "$possum" admin settle run --date "$day" --json --data "$late"
+out_has "^{\"date\":\"$day\",\"currency\":\"CNY\",\"merchants\":\[{\"mid\":\"$mid\",\"count\":5,\"amount\":308546,\"fees\":1697,\"net\":306849,"
+expect 0 "the statement with the counter-lines" -- "$possum" admin statement --merchant $mid --date "$day" --json --data "$late"
+out_has '"type":"reversal","card":"[0-9*]*","product":"debit","rrn":"[0-9]*","auth_code":\(null\|"[0-9A-Z]*"\),"amount":{"amount":-40000,"currency":"CNY"},"fee":{"amount":-220,"currency":"CNY"},"net":{"amount":-39780,"currency":"CNY"}'
+out_has '"type":"void","card":"[0-9*]*","product":"debit","rrn":"[0-9]*","auth_code":\(null\|"[0-9A-Z]*"\),"amount":{"amount":-30000,"currency":"CNY"},"fee":{"amount":-165,"currency":"CNY"},"net":{"amount":-29835,"currency":"CNY"}'
+expect 0 "the statement as text" -- "$possum" admin statement --merchant $mid --date "$day" --data "$late"
+out_has "^[0-9-]* [0-9:]*  *TERM0001 reversal  "
+# The two days together: what the clean close of the day alone owed, to the fen.
+both=$(sqlite3 "$late/possum.db" "SELECT SUM(net) FROM settle_totals WHERE mid = '$mid'")
+[ "$both" = 376464 ] && ok || bad "the merchant's two days: $both, not 376464"
+payable=$(sqlite3 "$late/possum.db" "SELECT credits_posted - debits_posted FROM ledger_accounts WHERE id = (SELECT account FROM settle_accounts WHERE name = 'payable:$mid')")
+[ "$payable" = 376464 ] && ok || bad "payable:$mid: $payable"
+recv=$(sqlite3 "$late/possum.db" "SELECT debits_posted - credits_posted FROM ledger_accounts WHERE id = (SELECT account FROM settle_accounts WHERE name = 'receivable:local')")
+[ "$recv" = 0 ] && ok || bad "receivable:local after the late follow-ups: $recv"
+expect 0 "ledger check after the late follow-ups" -- "$possum" admin ledger check --data "$late"
+out_has "^0 violations"
+expect 0 "the day closed again" -- "$possum" admin settle run --date "$day" --json --data "$late"
+out_has "\"count\":5,\"amount\":308546,\"fees\":1697,\"net\":306849,"
 
 # Refused and bad usage.
 later=$(date -u -d "$day + 2 days" +%Y-%m-%d)

@@ -9,7 +9,9 @@
  * the last left, then to its end: the same as a clean close; a merchant's own fee plan; the
  * day's lease between two hosts, a run refused under another's and taking over a gone one's;
  * the issuer's receivable cleared against its postings (a difference left visible) and an
- * expired hold released; the next day to close after a host was down. */
+ * expired hold released; the next day to close after a host was down; late voids and
+ * reversals (after their original's line): a counter-line each on their own date, once, the
+ * payable and the receivable back to what they were, between parts, of refunds and of voids. */
 #include "testutil.h"
 
 #include <stdbool.h>
@@ -541,6 +543,323 @@ static void issuer_cleared(void **state)
 	assert_int_equal(debit_balance(f->s, receivable), 1000);
 }
 
+/* A follow-up of row original of settlement date date (kind 1: its reversal, type
+ * "reversal"), of the original's merchant, terminal, card and amount (amount, when not 0),
+ * decided by decision; the original's row marked as the acquirer marks it (record.c). */
+static int64_t follow(store *s, int kind, const char *type, int64_t original, int64_t amount,
+                      const char *date, int64_t decision)
+{
+	static unsigned stan = 500000;
+	struct store_acq_txn o, t, first;
+
+	assert_int_equal(store_acq_txn_get(s, original, &o), STORE_OK);
+	t = o;
+	t.kind = kind, t.original_id = original, t.decision_id = decision;
+	t.amount = amount != 0 ? amount : o.amount;
+	t.reversed = false, t.voided = false, t.refunded = 0;
+	snprintf(t.stan, sizeof t.stan, "%06u", ++stan % 1000000u);
+	snprintf(t.type, sizeof t.type, "%s", type);
+	snprintf(t.settle_date, sizeof t.settle_date, "%s", date);
+	assert_int_equal(store_acq_txn_insert(s, &t), STORE_OK);
+	if (kind == 1 && o.original_id != 0 && strcmp(o.type, "purchase") != 0 &&
+	    strcmp(o.type, "completion") != 0) {
+		assert_int_equal(store_acq_txn_get(s, o.original_id, &first), STORE_OK);
+		mark(s, first.id, first.reversed, strcmp(o.type, "refund") == 0 && first.voided,
+		     first.refunded - (strcmp(o.type, "refund") == 0 ? o.amount : 0));
+	}
+	if (kind == 1)
+		mark(s, original, true, o.voided, o.refunded);
+	else if (strcmp(type, "refund") == 0)
+		mark(s, original, o.reversed, o.voided, o.refunded + t.amount);
+	else
+		mark(s, original, o.reversed, true, o.refunded);
+	return t.id;
+}
+
+/* Line txn_id of date: mid M1's, of type, product, amount, fee and original. */
+static void expect_counter(store *s, int64_t txn_id, const char *date, const char *type,
+                           const char *product, int64_t amount, int64_t fee, int64_t original)
+{
+	struct store_settle_line l;
+
+	assert_int_equal(store_settle_line_get(s, txn_id, &l), STORE_OK);
+	assert_string_equal(l.date, date);
+	assert_string_equal(l.mid, M1);
+	assert_string_equal(l.tid, "T0000001");
+	assert_string_equal(l.type, type);
+	assert_string_equal(l.product, product);
+	assert_string_equal(l.channel, "card");
+	assert_int_equal(l.amount, amount);
+	assert_int_equal(l.fee, fee);
+	assert_int_equal(l.net, amount - fee);
+	assert_int_equal(l.original_id, original);
+}
+
+/* Merchant M1's total of date: count, amount, fees. */
+static void expect_m1(store *s, const char *date, int64_t count, int64_t amount, int64_t fees)
+{
+	struct totals ts = {0};
+
+	assert_int_equal(store_settle_totals(s, date, collect_total, &ts), STORE_OK);
+	assert_int_equal(ts.n, 1);
+	assert_string_equal(ts.t[0].mid, M1);
+	assert_int_equal(ts.t[0].count, count);
+	assert_int_equal(ts.t[0].amount, amount);
+	assert_int_equal(ts.t[0].fees, fees);
+	assert_int_equal(ts.t[0].net, amount - fees);
+}
+
+/* The issuer's accounts of a late test: a card and its settlement account. */
+static void issuer_accounts(struct fixture *f, int64_t *card, int64_t *settlement)
+{
+	struct ledger_account acct = {.code = "card", .currency = 156};
+
+	assert_int_equal(ledger_account_create(f->s, &acct, DEC04_2026, card), LEDGER_OK);
+	snprintf(acct.code, sizeof acct.code, "settlement");
+	assert_int_equal(ledger_account_create(f->s, &acct, DEC04_2026, settlement), LEDGER_OK);
+	f->p.issuer_account = *settlement;
+}
+
+/* receivable:local's balance: left (0: it nets to zero). */
+static void receivable_left(store *s, int64_t left)
+{
+	int64_t receivable;
+
+	assert_int_equal(store_settle_account_get(s, "receivable:local", &receivable), STORE_OK);
+	assert_int_equal(debit_balance(s, receivable), left);
+}
+
+/* The close of date in a child killed once its first part is committed (parts of one). */
+static void killed_after_part(struct fixture *f, int32_t date)
+{
+	int status;
+	pid_t pid;
+
+	store_close(f->s);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct settle_close_params p = f->p;
+		struct fault at = {SETTLE_STEP_PART, 1};
+		struct settle_close_result r;
+		store *s;
+
+		p.progress = die, p.ctx = &at, p.part = 1;
+		if (store_open(f->path, &s) != STORE_OK)
+			_exit(1);
+		settle_close(s, &p, date, &r);
+		_exit(2);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 9);
+	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+}
+
+/* A purchase closed on the 4th, reversed after the close (the reversal dated the 5th, as the
+ * issuer gave its money back): the 5th's close writes its counter-line, the whole fee given
+ * back, the payable back to zero, the receivable cleared; a close of the 5th killed and run
+ * again, and run once more, writes it once. */
+static void late_reversal(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+	struct lines ls = {0};
+	int64_t card, settlement, p1, p2, rev;
+
+	issuer_accounts(f, &card, &settlement);
+	p1 = txn_decided(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0,
+	                 issued(f->s, card, settlement, true, 100000, 0, NULL));
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 1);
+	rev = follow(f->s, 1, "reversal", p1, 0, "2026-12-05",
+	             issued(f->s, card, settlement, false, 100000, 0, NULL));
+	p2 = txn(f->s, M1, "purchase", 20000, CREDIT, "2026-12-05", 0); /* fee 1.20 */
+	killed_after_part(f, 20261205);
+	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 2);
+	expect_counter(f->s, rev, "2026-12-05", "reversal", "debit", -100000, -550, p1);
+	expect_counter(f->s, p2, "2026-12-05", "purchase", "credit", 20000, 120, 0);
+	expect_m1(f->s, "2026-12-05", 2, -80000, -430);
+	/* Σ net of both days: the reversed purchase nothing, the other 200.00 less 1.20. */
+	assert_int_equal(payable(f->s, M1), 20000 - 120);
+	ledger_sound(f->s);
+	/* The reversal's money back cleared against its counter-line: p2 is another issuer's
+	 * in this test, its 200.00 stays. */
+	receivable_left(f->s, 20000);
+	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_true(r.already);
+	assert_int_equal(store_settle_lines(f->s, "2026-12-05", collect_line, &ls), STORE_OK);
+	assert_int_equal(ls.n, 2);
+	/* Nothing of it on a later day. */
+	assert_int_equal(settle_close(f->s, &f->p, 20261206, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 0);
+}
+
+/* A purchase and a completion closed on the 4th, voided on the 5th: each void's counter-line,
+ * the receivable cleared against the issuer's money back. */
+static void late_void(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+	int64_t card, settlement, p1, pre, c1, v1, v2;
+
+	issuer_accounts(f, &card, &settlement);
+	p1 = txn_decided(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0,
+	                 issued(f->s, card, settlement, true, 100000, 0, NULL));
+	pre = txn(f->s, M1, "preauth", 40000, CREDIT, "2026-12-04", 0);
+	c1 = txn_decided(f->s, M1, "completion", 30000, CREDIT, "2026-12-04", pre,
+	                 issued(f->s, card, settlement, true, 30000, 0, NULL));
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 2);
+	v1 = follow(f->s, 0, "void", p1, 0, "2026-12-05",
+	            issued(f->s, card, settlement, false, 100000, 0, NULL));
+	v2 = follow(f->s, 0, "completion_void", c1, 0, "2026-12-05",
+	            issued(f->s, card, settlement, false, 30000, 0, NULL));
+	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 2);
+	expect_counter(f->s, v1, "2026-12-05", "void", "debit", -100000, -550, p1);
+	expect_counter(f->s, v2, "2026-12-05", "completion_void", "credit", -30000, -180, c1);
+	expect_m1(f->s, "2026-12-05", 2, -130000, -730);
+	assert_int_equal(payable(f->s, M1), 0);
+	ledger_sound(f->s);
+	receivable_left(f->s, 0);
+}
+
+/* Reversals arriving between two parts of the 4th's close (parts of one): of a purchase whose
+ * line was written (it gets its counter-line on the 5th) and of one not yet reached (no line,
+ * no counter-line): each settles exactly once or not at all. */
+struct between {
+	store *s;
+	int64_t first, last, rev_first, rev_last;
+};
+
+static void reverse_between(void *ctx, enum settle_step step, size_t done, size_t total)
+{
+	struct between *b = ctx;
+
+	(void)done, (void)total;
+	if (step != SETTLE_STEP_PART || b->rev_first != 0)
+		return;
+	b->rev_first = follow(b->s, 1, "reversal", b->first, 0, "2026-12-05", 0);
+	b->rev_last = follow(b->s, 1, "reversal", b->last, 0, "2026-12-05", 0);
+}
+
+static void late_between_parts(void **state)
+{
+	struct fixture *f = *state;
+	struct between b = {.s = f->s};
+	struct settle_close_result r;
+	struct store_settle_line l;
+	int64_t mid;
+
+	b.first = txn(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0);
+	mid = txn(f->s, M1, "purchase", 20000, CREDIT, "2026-12-04", 0);
+	b.last = txn(f->s, M1, "purchase", 30000, CREDIT, "2026-12-04", 0);
+	f->p.part = 1, f->p.progress = reverse_between, f->p.ctx = &b;
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_not_equal(b.rev_first, 0);
+	assert_int_equal(r.lines, 2); /* first and mid: last was reversed before its part */
+	assert_int_equal(store_settle_line_get(f->s, b.last, &l), STORE_ENOTFOUND);
+	f->p.progress = NULL;
+	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 1);
+	expect_counter(f->s, b.rev_first, "2026-12-05", "reversal", "debit", -100000, -550,
+	               b.first);
+	assert_int_equal(store_settle_line_get(f->s, b.rev_last, &l), STORE_ENOTFOUND);
+	assert_int_equal(store_settle_line_get(f->s, mid, &l), STORE_OK);
+	assert_int_equal(payable(f->s, M1), 20000 - 120);
+	ledger_sound(f->s);
+}
+
+/* Refunds undone: a partial refund of a capped debit purchase (4.00 of its 20.00 fee given
+ * back) reversed on the 5th, its line undone exactly; the purchase reversed on the 6th, all it
+ * still settles cancelled. A purchase partly refunded then reversed: what it still settled. */
+static void late_refund(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+	int64_t p1, f1, p2, f2, r1, r2, r3;
+
+	p1 = txn(f->s, M1, "purchase", 500000, DEBIT, "2026-12-04", 0); /* fee 20.00 */
+	f1 = txn(f->s, M1, "refund", 100000, DEBIT, "2026-12-04", p1);  /* returns 4.00 */
+	mark(f->s, p1, false, false, 100000);
+	p2 = txn(f->s, M1, "purchase", 300000, CREDIT, "2026-12-04", 0); /* fee 18.00 */
+	f2 = txn(f->s, M1, "refund", 100000, CREDIT, "2026-12-04", p2);  /* returns 6.00 */
+	mark(f->s, p2, false, false, 100000);
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 4);
+	r1 = follow(f->s, 1, "reversal", f1, 0, "2026-12-05", 0);
+	r2 = follow(f->s, 1, "reversal", p2, 200000, "2026-12-05", 0);
+	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 2);
+	expect_counter(f->s, r1, "2026-12-05", "reversal", "debit", 100000, 400, f1);
+	expect_counter(f->s, r2, "2026-12-05", "reversal", "credit", -200000, -1200, p2);
+	expect_m1(f->s, "2026-12-05", 2, -100000, -800);
+	r3 = follow(f->s, 1, "reversal", p1, 0, "2026-12-06", 0);
+	assert_int_equal(settle_close(f->s, &f->p, 20261206, &r), SETTLE_OK);
+	expect_counter(f->s, r3, "2026-12-06", "reversal", "debit", -500000, -2000, p1);
+	/* Both purchases wholly undone: nothing owed, no fee. */
+	assert_int_equal(payable(f->s, M1), 0);
+	ledger_sound(f->s);
+	(void)f2;
+}
+
+/* A void reversed after its counter-line was written settles its purchase again; a purchase
+ * voided, then reversed as well, is cancelled once. */
+static void late_void_reversed(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+	struct store_settle_line l;
+	int64_t p1, v1, r1, p2, v2, r2;
+
+	p1 = txn(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0);
+	p2 = txn(f->s, M1, "purchase", 20000, CREDIT, "2026-12-04", 0);
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	v1 = follow(f->s, 0, "void", p1, 0, "2026-12-05", 0);
+	v2 = follow(f->s, 0, "void", p2, 0, "2026-12-05", 0);
+	r2 = follow(f->s, 1, "reversal", p2, 0, "2026-12-05", 0);
+	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 2);
+	expect_counter(f->s, v1, "2026-12-05", "void", "debit", -100000, -550, p1);
+	expect_counter(f->s, v2, "2026-12-05", "void", "credit", -20000, -120, p2);
+	assert_int_equal(store_settle_line_get(f->s, r2, &l), STORE_ENOTFOUND);
+	r1 = follow(f->s, 1, "reversal", v1, 0, "2026-12-06", 0);
+	assert_int_equal(settle_close(f->s, &f->p, 20261206, &r), SETTLE_OK);
+	expect_counter(f->s, r1, "2026-12-06", "reversal", "debit", 100000, 550, v1);
+	assert_int_equal(payable(f->s, M1), 100000 - 550);
+	ledger_sound(f->s);
+}
+
+/* A purchase voided on its own day (no line), the void reversed after the day closed: the
+ * purchase settles on the reversal's day, as itself, once; voided again later, its
+ * counter-line. */
+static void late_void_undone(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_close_result r;
+	struct store_settle_line l;
+	int64_t p1, v1, r1, v2;
+
+	p1 = txn(f->s, M1, "purchase", 100000, DEBIT, "2026-12-04", 0);
+	v1 = follow(f->s, 0, "void", p1, 0, "2026-12-04", 0);
+	assert_int_equal(settle_close(f->s, &f->p, D, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 0);
+	r1 = follow(f->s, 1, "reversal", v1, 0, "2026-12-05", 0);
+	f->p.part = 1;
+	assert_int_equal(settle_close(f->s, &f->p, 20261205, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 1);
+	expect_counter(f->s, p1, "2026-12-05", "purchase", "debit", 100000, 550, 0);
+	assert_int_equal(store_settle_line_get(f->s, r1, &l), STORE_ENOTFOUND);
+	expect_m1(f->s, "2026-12-05", 1, 100000, 550);
+	v2 = follow(f->s, 0, "void", p1, 0, "2026-12-06", 0);
+	assert_int_equal(settle_close(f->s, &f->p, 20261206, &r), SETTLE_OK);
+	assert_int_equal(r.lines, 1);
+	expect_counter(f->s, v2, "2026-12-06", "void", "debit", -100000, -550, p1);
+	assert_int_equal(payable(f->s, M1), 0);
+	ledger_sound(f->s);
+}
+
 /* The lease: one owner at a time until it runs out; none on a closed day. */
 static void lease(void **state)
 {
@@ -576,6 +895,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(parts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(busy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(next_day, setup, teardown),
+	    cmocka_unit_test_setup_teardown(late_reversal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(late_void, setup, teardown),
+	    cmocka_unit_test_setup_teardown(late_between_parts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(late_refund, setup, teardown),
+	    cmocka_unit_test_setup_teardown(late_void_reversed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(late_void_undone, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

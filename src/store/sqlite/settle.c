@@ -108,6 +108,13 @@ int store_settle_next_day(store *s, const char *after, const char *before, char 
 #define TXN_SETTLES                                                                                \
 	"kind = 0 AND rc = '00' AND reversed = 0 AND type IN ('purchase', 'completion', 'refund')"
 #define TXN_UNSETTLED "NOT EXISTS (SELECT 1 FROM settle_lines WHERE txn_id = acq_txns.id)"
+/* A follow-up whose original has a line: its reversal (kind 1), or a void or completion void
+ * not reversed; the close decides whether it undoes the line (close.c, counter()). */
+#define TXN_FOLLOWS                                                                                \
+	"rc = '00' AND original_id != 0 AND (kind = 1 OR (kind = 0 AND reversed = 0 AND type IN "  \
+	"('void', 'completion_void'))) AND EXISTS (SELECT 1 FROM settle_lines AS o WHERE "         \
+	"o.txn_id = acq_txns.original_id)"
+#define TXN_SETTLES_OR "((" TXN_SETTLES ") OR (" TXN_FOLLOWS "))"
 
 STORE_FN_EACH_KEY(store_settle_txns, const char *, txn,
                   TXN_SELECT "WHERE settle_date = ? AND " TXN_SETTLES " ORDER BY mid, id",
@@ -118,16 +125,36 @@ static const struct store_col page_cols[] = {
 static const struct store_row page_args = STORE_ROW_N(page_cols, 4);
 
 STORE_FN_EACH_FILTER(store_settle_unsettled, struct store_settle_page, txn,
-                     TXN_SELECT "WHERE settle_date = ?1 AND (mid, id) > (?2, ?3) AND " TXN_SETTLES
-                                " AND " TXN_UNSETTLED " ORDER BY mid, id LIMIT ?4",
+                     TXN_SELECT
+                     "WHERE settle_date = ?1 AND (mid, id) > (?2, ?3) AND " TXN_SETTLES_OR
+                     " AND " TXN_UNSETTLED " ORDER BY mid, id LIMIT ?4",
                      page_args, txn_row)
+
+/* A purchase or completion of an earlier day closed (while it was voided), without a line,
+ * not voided now: it settles on ?1 when a reversal of ?1 undid its void. */
+#define TXN_REVIVED                                                                                \
+	"settle_date < ?1 AND settle_date IN (SELECT date FROM settle_days WHERE state = 1) AND "  \
+	"voided = 0 AND " TXN_SETTLES " AND " TXN_UNSETTLED
+STORE_FN_EACH_KEY(store_settle_revived, const char *, txn,
+                  TXN_SELECT
+                  "WHERE id IN (SELECT v.original_id FROM acq_txns AS r JOIN acq_txns "
+                  "AS v ON v.id = r.original_id WHERE r.settle_date = ?1 AND r.kind = "
+                  "1 AND r.rc = '00' AND v.type IN ('void', 'completion_void')) AND " TXN_REVIVED
+                  " ORDER BY mid, id",
+                  store_args_text, txn_row)
+
+static const struct store_col one_cols[] = {STORE_COLS(struct store_settle_one, date, id)};
+static const struct store_row one_args = STORE_ROW_N(one_cols, 2);
+
+STORE_FN_EACH_FILTER(store_settle_revived_one, struct store_settle_one, txn,
+                     TXN_SELECT "WHERE id = ?2 AND " TXN_REVIVED, one_args, txn_row)
 
 int store_settle_unsettled_count(store *s, const char *date, int64_t *n)
 {
-	static const struct store_query q =
-	    STORE_Q("SELECT COUNT(*) AS n FROM acq_txns WHERE settle_date = ? AND " TXN_SETTLES
-	            " AND (voided = 0 OR type = 'refund') AND " TXN_UNSETTLED,
-	            &store_args_text, &store_row_n);
+	static const struct store_query q = STORE_Q(
+	    "SELECT COUNT(*) AS n FROM acq_txns WHERE settle_date = ? AND ((" TXN_SETTLES
+	    " AND (voided = 0 OR type = 'refund')) OR (" TXN_FOLLOWS ")) AND " TXN_UNSETTLED,
+	    &store_args_text, &store_row_n);
 
 	return store_q_n(s, &q, date, n);
 }
@@ -137,13 +164,11 @@ static const struct store_col sum_cols[] = {
     STORE_COLS(msum, mid, count, gross, fees, refunds, returned)};
 static const struct store_row sum_row = STORE_ROW(msum, sum_cols);
 
-#define REFUND "type = 'refund'"
+/* By sign: a refund's or a counter-line's amount below zero, a fee given back below zero. */
 STORE_FN_EACH_KEY(store_settle_sums, const char *, msum,
                   "SELECT mid, COUNT(*) AS count, "
-                  "SUM(CASE WHEN " REFUND " THEN 0 ELSE amount END) AS gross, "
-                  "SUM(CASE WHEN " REFUND " THEN 0 ELSE fee END) AS fees, "
-                  "SUM(CASE WHEN " REFUND " THEN -amount ELSE 0 END) AS refunds, "
-                  "SUM(CASE WHEN " REFUND " THEN -fee ELSE 0 END) AS returned "
+                  "SUM(MAX(amount, 0)) AS gross, SUM(MAX(fee, 0)) AS fees, "
+                  "SUM(MAX(-amount, 0)) AS refunds, SUM(MAX(-fee, 0)) AS returned "
                   "FROM settle_lines WHERE date = ? GROUP BY mid ORDER BY mid",
                   store_args_text, sum_row)
 
@@ -159,10 +184,39 @@ int store_settle_line_insert(store *s, const struct store_settle_line *l)
 	return store_q_run(s, &q, l, NULL);
 }
 
+STORE_FN_GET(store_settle_line_get, int64_t, line,
+             "SELECT " LINE_COLUMNS " FROM settle_lines WHERE txn_id = ?", store_args_id, line_row)
+
+/* The lines that follow original ?1: its refunds' and counter-lines, and those undoing them. */
+#define FOLLOWING                                                                                  \
+	"original_id = ?1 OR original_id IN (SELECT txn_id FROM settle_lines WHERE original_id = " \
+	"?1)"
+
+struct family {
+	int64_t amount, fee;
+};
+static const struct store_col family_cols[] = {STORE_COLS(struct family, amount, fee)};
+static const struct store_row family_row = STORE_ROW(struct family, family_cols);
+
+int store_settle_family(store *s, int64_t original_id, int64_t *amount, int64_t *fee)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT COALESCE(SUM(amount), 0) AS amount, COALESCE(SUM(fee), 0) AS fee "
+	            "FROM settle_lines WHERE txn_id = ?1 OR " FOLLOWING,
+	            &store_args_id, &family_row);
+	struct family out = {0, 0};
+	int rc;
+
+	if ((rc = store_q_get(s, &q, &original_id, &out)) != STORE_OK)
+		return rc;
+	*amount = out.amount, *fee = out.fee;
+	return STORE_OK;
+}
+
 int store_settle_returned(store *s, int64_t original_id, int64_t *sum)
 {
 	static const struct store_query q =
-	    STORE_Q("SELECT COALESCE(-SUM(fee), 0) AS n FROM settle_lines WHERE original_id = ?",
+	    STORE_Q("SELECT COALESCE(-SUM(fee), 0) AS n FROM settle_lines WHERE " FOLLOWING,
 	            &store_args_id, &store_row_n);
 	struct store_arg_text_n out = {NULL, 0};
 	int rc;
