@@ -1,9 +1,10 @@
 # load.sh — the end-to-end benchmark of `make bench`: a fresh `possum host` (a temporary data
-# directory, free ports, SQLite with synchronous=FULL, the daily limits off), a debit card with
-# a large balance and a chip card, a merchant and LOAD_TERMINALS terminals (default 100)
+# directory, free ports, SQLite with synchronous=FULL, the daily limits off), LOAD_CARDS debit
+# cards (default 64, possum load's most) with a large balance and a chip card, a merchant and LOAD_TERMINALS terminals (default 100)
 # registered, then `possum load` for LOAD_SECONDS (default 20) from the same machine. Prints
 # the load's figures and the host's peak memory, stops the host (SIGTERM) and checks the
-# ledger. Figures are printed, never asserted. LOAD_ENTRY=chip pays by chip.
+# ledger. Figures are printed, never asserted. LOAD_ENTRY=chip pays by chip. Then the same load
+# again with the default risk rules on (LOAD_COMPARE=0: not), both figures printed.
 # Run: sh bench/load.sh [POSSUM_BINARY] [SRC_DIR]
 possum=${1:-build/possum}
 src=${2:-.}
@@ -30,6 +31,14 @@ sed -e 's/^port *=.*/port = 0/' \
 	-e 's/^daily_amount_limit *=.*/daily_amount_limit = 0/' \
 	-e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
 	"$src/etc/possum.conf" >"$tmp/possum.conf"
+# The risk rules ([risk] rules): none for the first run (an empty file), then the shipped ones
+# for the second, loaded by SIGHUP — but card_velocity's counts, which a load's cards pass in
+# seconds (each pays thousands of times in ten minutes), raised out of reach: every rule is
+# still evaluated and every value it reads fetched. LOAD_COMPARE=0: the first run alone.
+: >"$tmp/load.rules"
+sed -e 's/card_count_10m >= 4 and card_count_10m <= 5/card_count_10m >= 1000000 and card_count_10m <= 1000001/' \
+	-e 's/card_count_10m >= 6/card_count_10m >= 1000002/' "$src/etc/risk.rules" >"$tmp/default.rules"
+printf '\n[risk]\nrules = %s\n' "$tmp/load.rules" >>"$tmp/possum.conf"
 export POSSUM_CONFIG="$tmp/possum.conf"
 "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 host_pid=$!
@@ -49,8 +58,16 @@ issue() {
 }
 issue --out "$tmp/card.json"
 issue --chip --out "$tmp/chip.json"
-# A chip card swiped fails its track's iCVV (59): each entry pays with its own card.
+# A chip card swiped fails its track's iCVV (59): each entry pays with its own card; LOAD_CARDS
+# (default 64, possum load's most) of them, taken in turn.
 if [ "$entry" = chip ]; then card=$tmp/chip.json; else card=$tmp/card.json; fi
+cards="--card $card"
+n=2
+while [ $n -le "${LOAD_CARDS:-64}" ]; do
+	if [ "$entry" = chip ]; then issue --chip --out "$tmp/card$n.json"; else issue --out "$tmp/card$n.json"; fi
+	cards="$cards --card $tmp/card$n.json"
+	n=$((n + 1))
+done
 
 mid=898310048120001
 "$possum" admin merchant add --data "$data" --name "Load Test Mart" --mcc 5411 --mid $mid \
@@ -74,7 +91,8 @@ host_cpu() { awk '{ printf "%.2f", ($14 + $15) / ticks }' ticks="$(getconf CLK_T
 children_cpu() { awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }' "$1"; }
 host0=$(host_cpu)
 times >"$tmp/times0"
-"$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --card "$card" \
+# shellcheck disable=SC2086
+"$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" $cards \
 	--entry "$entry" --pin 123456 --amount 1.00 --duration "$seconds" --data "$tmp/terms" \
 	>"$tmp/load.out"
 load_rc=$?
@@ -91,6 +109,25 @@ awk -v h0="$host0" -v h1="$host1" -v l0="$load0" -v l1="$load1" -v n="${approved
 # Texts are delivered beside the payments: how many of the run's were out when it ended.
 texts=$(wc -l <"$data/sms.jsonl" 2>/dev/null || echo 0)
 echo "texts      $texts delivered by the end of the run (one a purchase, $approved purchases)"
+# The same load again with the default risk rules on: both figures, and how far apart.
+if [ "${LOAD_COMPARE:-1}" != 0 ]; then
+	cp "$tmp/default.rules" "$tmp/load.rules"
+	kill -HUP "$host_pid"
+	sleep 1
+	grep -q '"event":"risk_rules".*"rules":14' "$tmp/host.log" || fail "the rules were not loaded"
+	echo "== the same load with the default risk rules on (etc/risk.rules, card_velocity out of reach) =="
+	# shellcheck disable=SC2086
+	"$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" $cards \
+		--entry "$entry" --pin 123456 --amount 1.00 --duration "$seconds" --data "$tmp/terms" \
+		>"$tmp/load2.out" || load_rc=1
+	cat "$tmp/load2.out"
+	with=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\) a second.*/\1/p' "$tmp/load2.out")
+	without=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\) a second.*/\1/p' "$tmp/load.out")
+	awk -v a="${without:-0}" -v b="${with:-0}" 'BEGIN {
+		printf "risk rules approved purchases a second: rules = none %.1f, default rules %.1f", a, b
+		if (a > 0) printf " (%+.1f%%; at most -10%% wanted)", (b - a) * 100 / a
+		printf "\n" }'
+fi
 hwm=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$host_pid/status" 2>/dev/null)
 echo "host peak memory (VmHWM) ${hwm:-unknown}"
 kill -TERM "$host_pid"

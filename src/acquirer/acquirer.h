@@ -32,6 +32,7 @@
 
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
+#include "risk/risk.h"
 #include "settle/settle.h"
 #include "store/store.h"
 #include "store/store_acquirer.h"
@@ -112,6 +113,29 @@ struct acquirer_reply {
 	size_t failed_len;
 	struct acquirer_outcome out;
 };
+
+/* The risk rules the pipeline runs (NULL or none: no rules), the caller's, read by each request
+ * until the next call: swap them between batches only, and free the old ones after. */
+void acquirer_set_rules(acquirer *a, const risk_rules *rules);
+
+/* What the risk rules judge of a payment or refund (docs/risk.md): the risk stage fills it
+ * from the request; a benchmark or a replay from what it has. */
+struct acquirer_risk_txn {
+	int type;        /* enum request_type: purchase, preauth, completion, refund */
+	int64_t amount;  /* minor units */
+	int entry;       /* enum request_entry */
+	const char *pan; /* the card in the clear, for its product at the issuer; NULL: unknown */
+	const char *pan_hash, *tid, *mid, *mcc;
+	int64_t now;       /* the host's clock */
+	bool has_location; /* the location it reports (59.A2.06), micro-degrees */
+	int64_t lat, lon;
+	int64_t reg_lat, reg_lon; /* the terminal's registered place; both 0: none */
+};
+/* The context of x read from the store (in the caller's transaction: the earlier requests of
+ * its batch count) and the rules in force evaluated over it, as the risk stage does: *ctx and
+ * *out (allow, no hits, with no rules). ACQUIRER_OK or ACQUIRER_ESTORE. */
+int acquirer_risk_evaluate(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *ctx,
+                           struct risk_result *out);
 
 int acquirer_begin(acquirer *a);
 /* msg: a cup-pos frame without its 2-byte length (TPDU, header, MTI, bitmap, fields), read

@@ -10,13 +10,15 @@
  *   reversal.c  reversals, exactly once
  *   netmgmt.c   sign-in, sign-out, echo
  *   settle.c    settlement and batch upload
- *   respond.c   the answer, built straight into the reply */
+ *   respond.c   the answer, built straight into the reply
+ *   risk.c      the risk rules: the context, the action, the rules that fired kept */
 #ifndef POSSUM_ACQUIRER_INTERNAL_H
 #define POSSUM_ACQUIRER_INTERNAL_H
 
 #include "acquirer/acquirer.h"
 #include "iso8583/iso8583.h"
 #include "request/request.h"
+#include "risk/risk.h"
 #include "store/store_acquirer.h"
 
 #define ENVELOPE_LEN 11 /* TPDU 5, header 6: where the MAC block starts in a frame's body */
@@ -29,20 +31,22 @@ struct acquirer {
 	hsm_key zpk, pan_hash;
 	struct acquirer_config cfg;
 	const iso8583_profile *dialect; /* cup-pos */
+	const risk_rules *rules;        /* the caller's (acquirer_set_rules()); NULL: none */
 	/* One-time codes of the batch's card authentications, sent once it commits. */
 	struct issuer_response *pending;
 	size_t n_pending, cap_pending;
 };
 
 /* What a transaction passes through. */
-#define T_SIGNED 0x01 /* the terminal must be signed in */
-#define T_MAC    0x02 /* MACed request and response */
-#define T_DUP    0x04 /* TID + STAN + batch is its identity: a repeat is 94 */
-#define T_CARD   0x08 /* carries a card: checked, masked, hashed */
-#define T_PAY    0x10 /* a payment the card authentication policy applies to */
-#define T_AMOUNT 0x20 /* field 4 required */
-#define T_RECORD 0x40 /* one row of acq_txns */
-#define T_SIGNIN 0x80 /* its answer carries the batch (60) */
+#define T_SIGNED 0x01  /* the terminal must be signed in */
+#define T_MAC    0x02  /* MACed request and response */
+#define T_DUP    0x04  /* TID + STAN + batch is its identity: a repeat is 94 */
+#define T_CARD   0x08  /* carries a card: checked, masked, hashed */
+#define T_PAY    0x10  /* a payment the card authentication policy applies to */
+#define T_AMOUNT 0x20  /* field 4 required */
+#define T_RECORD 0x40  /* one row of acq_txns */
+#define T_SIGNIN 0x80  /* its answer carries the batch (60) */
+#define T_RISK   0x100 /* the risk rules apply: payments and refunds */
 #define T_FIN    (T_SIGNED | T_MAC | T_DUP | T_RECORD)
 
 enum { STAGE_NEXT = 0, STAGE_RESPOND = 1 };
@@ -112,6 +116,11 @@ struct txn {
 	uint8_t f62[60];
 	bool has_f62;
 	int64_t decision_id;
+	int64_t row_id; /* its row of acq_txns once recorded; 0 before */
+	/* The risk stage's evaluation, kept for the record (risk_rules: the rules it ran). */
+	const risk_rules *risk_rules;
+	struct risk_ctx risk_ctx;
+	struct risk_result risk;
 };
 
 /* acquirer.c: the codes of the card authentications since mark forgotten (their work rolled
@@ -163,6 +172,11 @@ void acquirer_txn_row(const struct txn *t, int kind, const char *type, const cha
  * longer voided, or refunded by as much less. ACQUIRER_OK for any other row. */
 int acquirer_undo_follow_up(struct txn *t, const struct store_acq_txn *f);
 int acquirer_stage_notify(struct txn *t);
+
+/* risk.c: the risk rules' action (docs/risk.md); after the record, the rules that fired kept
+ * with the row and a review's case opened. */
+int acquirer_stage_risk(struct txn *t);
+int acquirer_stage_risk_record(struct txn *t);
 
 /* respond.c: the answer, and the one to send when the batch does not commit. */
 int acquirer_stage_respond(struct txn *t);

@@ -82,28 +82,29 @@ static const struct stage stages[] = {
     {"fields", acquirer_stage_fields, 0, false},       /* 77 batch, 30, 13 */
     {"card", acquirer_stage_card, 0, false},           /* 14 Luhn, 54 expired */
     {"cardauth", stage_cardauth, T_PAY, false},        /* C1, C2 */
-    /* The risk rules (docs/architecture.md "risk", issue 15) will decide here, on T_PAY. */
-    {"route", acquirer_stage_route, 0, false},    /* the local issuer */
-    {"authorize", stage_authorize, 0, false},     /* the issuer's decision */
-    {"record", acquirer_stage_record, 0, true},   /* one row of acq_txns */
-    {"notify", acquirer_stage_notify, 0, true},   /* the cardholder's text */
-    {"respond", acquirer_stage_respond, 0, true}, /* the answer, and its 96 */
+    {"risk", acquirer_stage_risk, T_RISK, false},      /* the rules' action (docs/risk.md) */
+    {"route", acquirer_stage_route, 0, false},         /* the local issuer */
+    {"authorize", stage_authorize, 0, false},          /* the issuer's decision */
+    {"record", acquirer_stage_record, 0, true},        /* one row of acq_txns */
+    {"risk_record", acquirer_stage_risk_record, T_RISK, true}, /* the rules that fired, a case */
+    {"notify", acquirer_stage_notify, 0, true},                /* the cardholder's text */
+    {"respond", acquirer_stage_respond, 0, true},              /* the answer, and its 96 */
 };
 
 static const struct txn_class financial = {"financial", stages, sizeof stages / sizeof stages[0]};
 
 const struct txn_type acquirer_financial_types[] = {
     {"balance", "0200", "31", "00", NULL, T_FIN | T_CARD, REQUEST_BALANCE, &financial, NULL},
-    {"purchase", "0200", "00", "00", NULL, T_FIN | T_CARD | T_PAY | T_AMOUNT, REQUEST_PURCHASE,
-     &financial, NULL},
+    {"purchase", "0200", "00", "00", NULL, T_FIN | T_CARD | T_PAY | T_AMOUNT | T_RISK,
+     REQUEST_PURCHASE, &financial, NULL},
     {"void", "0200", "20", "00", NULL, T_FIN | T_CARD | T_AMOUNT, REQUEST_VOID, &financial, NULL},
-    {"refund", "0220", "20", "00", NULL, T_FIN | T_CARD | T_AMOUNT, REQUEST_REFUND, &financial,
-     NULL},
-    {"preauth", "0100", "03", "06", NULL, T_FIN | T_CARD | T_PAY | T_AMOUNT, REQUEST_PREAUTH,
+    {"refund", "0220", "20", "00", NULL, T_FIN | T_CARD | T_AMOUNT | T_RISK, REQUEST_REFUND,
      &financial, NULL},
+    {"preauth", "0100", "03", "06", NULL, T_FIN | T_CARD | T_PAY | T_AMOUNT | T_RISK,
+     REQUEST_PREAUTH, &financial, NULL},
     {"preauth_cancel", "0100", "20", "06", NULL, T_FIN | T_CARD | T_AMOUNT, REQUEST_PREAUTH_CANCEL,
      &financial, NULL},
-    {"completion", "0200", "00", "06", NULL, T_FIN | T_CARD | T_AMOUNT, REQUEST_COMPLETION,
+    {"completion", "0200", "00", "06", NULL, T_FIN | T_CARD | T_AMOUNT | T_RISK, REQUEST_COMPLETION,
      &financial, NULL},
     {"completion_void", "0200", "20", "06", NULL, T_FIN | T_CARD | T_AMOUNT,
      REQUEST_COMPLETION_VOID, &financial, NULL},

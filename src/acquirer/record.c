@@ -175,6 +175,7 @@ int acquirer_stage_record(struct txn *t)
 	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96. */
 	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
 		return acquirer_from_store(rc);
+	t->row_id = row.id;
 	return reported(t);
 }
 

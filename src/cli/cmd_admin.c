@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 extern const cli_group cli_admin_txn_group;       /* cmd_admin_txn.c */
+extern const cli_group cli_admin_risk_group;      /* cmd_admin_risk.c */
 extern const cli_command cli_admin_statement_row; /* cmd_admin_statement.c */
 
 static const cli_command cmds[] = {
@@ -16,6 +17,8 @@ static const cli_command cmds[] = {
     {"payouts", "the merchants' payouts to their settlement cards",
      .group = &cli_admin_payouts_group},
     {"review", "periodic maintenance reviews: due", .group = &cli_admin_review_group},
+    {"risk", "risk control: the rules in force, a rules file checked",
+     .group = &cli_admin_risk_group},
     {"settle", "the close of a day: clearing, fees, the ledger's postings",
      .group = &cli_admin_settle_group},
     {"settlement-card", "the card a merchant is paid to", .group = &cli_admin_settlecard_group},

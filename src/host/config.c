@@ -20,7 +20,8 @@
 /* K_PATH: text, a relative path taken from the file's directory ("-" and "" as they are);
  * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree; K_CUTOFF:
  * HH:MM, minutes after midnight; K_REFUND_FEE: return or keep (refund_fee_keep); K_HOLIDAYS:
- * a path, the file read after the whole configuration (load_holidays()). */
+ * a path, the file read after the whole configuration (load_holidays()); K_RULES: a path,
+ * or none as it is. */
 enum kind {
 	K_TEXT,
 	K_PATH,
@@ -35,7 +36,8 @@ enum kind {
 	K_OFFSET,
 	K_CUTOFF,
 	K_REFUND_FEE,
-	K_HOLIDAYS
+	K_HOLIDAYS,
+	K_RULES
 };
 
 struct key {
@@ -118,6 +120,7 @@ static const struct key keys[] = {
     NUM("settle", "holidays", K_HOLIDAYS, holidays, 0, 0),
     NUM("settle", "refund_fee", K_REFUND_FEE, refund_fee_keep, 0, 0),
     TEXT("settle", "bank_key", bank_key),
+    NUM("risk", "rules", K_RULES, risk_rules, 0, 0),
 };
 
 void host_config_defaults(struct host_config *cfg)
@@ -316,6 +319,9 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		return 0;
 	case K_PATH:
 		return set_path(ld, k, v);
+	case K_RULES: /* none as it is, else a path */
+		return strcmp(v, "none") == 0 ? snprintf(dst, k->size, "none") < 0
+		                              : set_path(ld, k, v);
 	case K_OFFSET:
 		return set_offset(ld, k, v);
 	case K_DIGITS:

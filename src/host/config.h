@@ -1,6 +1,6 @@
 /* config.h — the host's configuration file (the composition root's: it names every module
  * it configures, so nothing below src/host/ includes it): INI sections [host], [link], [acquirer],
- * [issuer], [notify], [http], [merchant], [settle].
+ * [issuer], [notify], [http], [merchant], [settle], [risk].
  *
  * host_config_defaults() fills every member with its default (below, and docs/config.md);
  * host_config_load() reads a file over them with libinih. Anything not understood is an error
@@ -11,9 +11,9 @@
  * releases them (and may be called on a config that only had host_config_defaults()).
  * Functions return HOST_CONFIG_OK or a negative HOST_CONFIG_E* code; host_config_strerror()
  * names it. Lines are at most 200 characters (libinih's limit). A relative path in the file
- * ([host] data and log, [notify] file, [merchant] documents, [settle] holidays) is relative to
- * the file's directory, not the working directory. A bad line of the holidays file is an
- * error naming that file and its line. */
+ * ([host] data and log, [notify] file, [merchant] documents, [settle] holidays, [risk] rules) is
+ * relative to the file's directory, not the working directory. A bad line of the holidays file is
+ * an error naming that file and its line. */
 #ifndef POSSUM_HOST_CONFIG_H
 #define POSSUM_HOST_CONFIG_H
 
@@ -102,6 +102,10 @@ struct host_config {
 	char holidays[HOST_CONFIG_PATH_MAX]; /* the holidays file as read; "" none */
 	int32_t *holiday_dates;              /* what settle.holidays points to (owned) */
 	bool refund_fee_keep;
+
+	/* [risk]: rules = (empty): the risk rules file (docs/risk.md); empty: the shipped
+	 * etc/risk.rules, built in; "none": no rules. Read by host_risk_load() (env.h). */
+	char risk_rules[HOST_CONFIG_PATH_MAX];
 };
 
 void host_config_defaults(struct host_config *cfg);

@@ -115,6 +115,14 @@ int host_env_start(struct host_env *env, const char *prog, const char *path, con
 
 void host_env_close(struct host_env *env);
 
+/* ---- The risk rules (risk.c) ---- */
+
+/* The name of cfg's rules for messages: the file, or "etc/risk.rules (built in)". */
+const char *host_risk_source(const struct host_config *cfg);
+/* Reads cfg's rules ([risk] rules: empty the built-in etc/risk.rules, "none" NULL): RISK_OK,
+ * or the risk.h code with err "FILE:LINE: why". */
+int host_risk_load(const struct host_config *cfg, risk_rules **out, char *err, size_t errlen);
+
 /* Opens the texts' sink [notify] names over the data directory dir (host_env_open() does for
  * the issuer). HOST_OK or HOST_EFAILED, said as prog. */
 int host_sink_open(const char *prog, const struct notify_config *cfg, const char *dir,

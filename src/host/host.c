@@ -33,6 +33,7 @@ struct host {
 	struct host_api api;
 	struct store_checkpointer checkpoint;
 	struct host_closer close;   /* the close of each day */
+	struct host_risk risk;      /* the risk rules in force */
 	possum_log *checkpoint_log; /* its own: used on its thread only */
 	char ports_path[HOST_CONFIG_PATH_MAX + 16];
 };
@@ -81,6 +82,7 @@ static void apply_options(struct host_config *cfg, const struct host_options *o)
 static int open_services(struct host *h, const struct host_options *o)
 {
 	struct host_config *cfg = &h->env.cfg;
+	char err[512];
 	int rc;
 
 	if ((rc = log_open(cfg->log, cfg->log_level, &h->log)) != LOG_OK)
@@ -89,6 +91,9 @@ static int open_services(struct host *h, const struct host_options *o)
 	if ((rc = host_env_open(&h->env, HOST_NEED_ISSUER | HOST_NEED_ACQUIRER |
 	                                     HOST_NEED_MERCHANT)) != HOST_OK)
 		return rc;
+	h->risk = (struct host_risk){.cfg = cfg, .acquirer = h->env.acquirer, .log = h->log};
+	if (host_risk_load(cfg, &h->risk.rules, err, sizeof err) != RISK_OK)
+		return host_say(HOST_EUSAGE, h->prog, "[risk] rules: %s", err);
 	h->issuer = (struct net_link){
 	    .name = "issuer", .dialect = cfg->dialect, .log = h->log, .trace = cfg->log_messages};
 	h->issuer_auth = (struct host_issuer){
@@ -101,6 +106,8 @@ static int open_services(struct host *h, const struct host_options *o)
 	if ((rc = start_checkpoints(h)) != HOST_OK ||
 	    (rc = host_api_open(&h->api, h->prog, o->config, o->data)) != HOST_OK)
 		return rc;
+	h->api.ctx.risk_reload = host_risk_reload;
+	h->api.ctx.risk_arg = &h->risk;
 	/* A peer that goes away while a reply is written must not kill the host. */
 	signal(SIGPIPE, SIG_IGN);
 	if (uv_loop_init(&h->loop) != 0)
@@ -138,6 +145,7 @@ void host_close(host *h)
 	if (h->loop_open)
 		uv_loop_close(&h->loop);
 	host_api_close(&h->api);
+	host_risk_free(&h->risk);
 	store_checkpointer_stop(&h->checkpoint);
 	log_close(h->checkpoint_log);
 	log_close(h->log);
@@ -199,6 +207,7 @@ static void on_stopped(net_server *s, void *arg)
 	if (h->issuer_server != NULL || h->terminal_server != NULL)
 		return;
 	host_terminals_stop(&h->terminals);
+	host_risk_stop(&h->risk);
 	uv_close((uv_handle_t *)&h->sigterm, on_closed);
 	uv_close((uv_handle_t *)&h->sigint, on_closed);
 	uv_close((uv_handle_t *)&h->wake, on_closed);
@@ -341,6 +350,10 @@ int host_start(host *h, struct host_listening *out)
 	                      h->env.merchant, h->env.data.dir) != 0)
 		log_event(h->log, LOG_WARN, "settle_close",
 		          json_pack("{s:s}", "error", "cannot start the close's timer"));
+	if (host_risk_start(&h->risk, &h->loop) != 0)
+		log_event(
+		    h->log, LOG_WARN, "risk_rules",
+		    json_pack("{s:s}", "error", "cannot handle SIGHUP: no reload but the API's"));
 	h->sigterm.data = h->sigint.data = h->wake.data = h;
 	uv_signal_init(&h->loop, &h->sigterm);
 	uv_signal_init(&h->loop, &h->sigint);

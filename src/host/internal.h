@@ -91,6 +91,30 @@ void host_api_stop(struct host_api *api);
 /* Stops serving and closes the services; api may be only zeroed. */
 void host_api_close(struct host_api *api);
 
+/* ---- The risk rules (risk.c) ----
+ *
+ * The rules in force, owned here: read at open by host_risk_load(); swapped on the loop only,
+ * between the terminals' batches (SIGHUP, or a file the API's thread read and handed over). */
+struct host_risk {
+	const struct host_config *cfg;
+	acquirer *acquirer;
+	possum_log *log;
+	risk_rules *rules; /* in force; NULL: none */
+	uv_signal_t sighup;
+	uv_async_t async;
+	uv_mutex_t lock;
+	risk_rules *handed; /* from the API's thread, under lock */
+	bool handed_any, started;
+};
+
+/* Puts hr->rules in force and handles SIGHUP on loop; 0 or -1. */
+int host_risk_start(struct host_risk *hr, uv_loop_t *loop);
+/* The API's reload, on its thread: RISK_OK with *count the new rules' (in force by the next
+ * batch), else the old stay and err says FILE:LINE: why. */
+int host_risk_reload(void *arg, size_t *count, char *err, size_t errlen);
+void host_risk_stop(struct host_risk *hr);
+void host_risk_free(struct host_risk *hr);
+
 /* ---- The close of each day (close.c) ----
  *
  * Once a minute (the first a second after the start) the host looks for the latest settlement

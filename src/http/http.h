@@ -70,6 +70,10 @@ struct http_ctx {
 	merchant *merchant;
 	possum_log *log;
 	int utc_offset; /* minutes east of UTC of the times the API shows and of its days */
+	/* POST /api/v1/risk/reload: the host's (NULL: 503): RISK_OK with *count the rules now in
+	 * force, else a risk.h code with err "FILE:LINE: why" and the old rules kept. */
+	int (*risk_reload)(void *arg, size_t *count, char *err, size_t errlen);
+	void *risk_arg;
 };
 
 #define HTTP_ARGS_MAX  4
@@ -129,6 +133,7 @@ struct http_route {
 	X(cardholder)                                                                              \
 	X(card)                                                                                    \
 	X(adjust)                                                                                  \
+	X(risk)                                                                                    \
 	X(review)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \

@@ -523,3 +523,13 @@ int issuer_account_debit(issuer *is, int64_t card_id, int64_t amount, int64_t no
 {
 	return move_funds(is, card_id, false, amount, now);
 }
+
+int issuer_bin_product(const issuer *is, const char *pan)
+{
+	const struct card_bin_range *r;
+
+	if (is == NULL || pan == NULL ||
+	    card_bin_lookup(is->cfg.bins, is->cfg.n_bins, pan, &r) != CARD_OK)
+		return 0;
+	return (int)r->product;
+}

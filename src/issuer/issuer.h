@@ -172,6 +172,9 @@ int issuer_card_issue(issuer *is, const struct issuer_card_request *req, int64_t
 
 /* The card of a full PAN, or of its last four digits when only one card ends in them. */
 int issuer_card_find(issuer *is, const char *pan_or_last4, struct issuer_card *out);
+/* The product of pan by the issuer's BIN ranges (the product its cards of that range are
+ * issued as), read in memory: no store, no HSM. 0 when no range holds it. */
+int issuer_bin_product(const issuer *is, const char *pan);
 int issuer_card_get(issuer *is, int64_t id, struct issuer_card *out);
 /* Card id's full PAN, in the clear (for the settlement's file to the bank, which is written
  * encrypted): the caller wipes it. */

@@ -101,6 +101,17 @@ static int count_terminal(void *ctx, const struct store_terminal *t)
 	return 0;
 }
 
+/* A merchant's cases in the window, by verdict. */
+static int count_cases(void *ctx, const struct store_review_cases *c)
+{
+	struct run *run = ctx;
+	struct risk_review_result *r = bsearch(c->mid, run->rs, run->n, sizeof *run->rs, by_mid);
+
+	if (r != NULL)
+		r->cases = (struct risk_review_cases){c->opened, c->fraud, c->legitimate, c->open};
+	return 0;
+}
+
 /* a / b in basis points; 0 when b is 0 (and 10000 when a is not: all of nothing). */
 static int64_t bp(int64_t a, int64_t b)
 {
@@ -310,7 +321,8 @@ static int gather(struct run *run, int64_t from)
 
 	if ((rc = store_review_merchants(p->s, &w, collect, run)) != STORE_OK)
 		return rc == 1 ? RISK_REVIEW_ENOMEM : RISK_REVIEW_ESTORE;
-	if (store_terminal_list(p->s, &tf, count_terminal, run) != STORE_OK)
+	if (store_terminal_list(p->s, &tf, count_terminal, run) != STORE_OK ||
+	    store_review_cases(p->s, &w, count_cases, run) != STORE_OK)
 		return RISK_REVIEW_ESTORE;
 	for (size_t i = 0; i < run->n; i++)
 		run->rs[i].from = from, run->rs[i].to = p->now, run->rs[i].at = p->now;

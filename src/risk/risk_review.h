@@ -51,7 +51,7 @@ struct risk_review_reason {
 	char text[160];   /* for people: "refunds 35.00% of purchases (serious from 30.00%)" */
 };
 
-/* A merchant's cases opened in the window, by verdict (the engine's cases; 0 without them). */
+/* A merchant's risk cases opened in the window, by verdict (store_review_cases()). */
 struct risk_review_cases {
 	int64_t opened, fraud, legitimate, open;
 };

@@ -1,6 +1,7 @@
 /* store_review.h — the periodic merchant review's part of the storage interface (docs/risk.md
  * "Merchant review"): each merchant's figures over a window read from the acquirer's rows
- * (acq_txns), and the reviews kept (risk_reviews), the latest of each merchant shown.
+ * (acq_txns), its cases and their verdicts (risk_cases), and the reviews kept (risk_reviews),
+ * the latest of each merchant shown.
  *
  * A payment is an approved (rc 00), unreversed purchase, pre-authorization or completion;
  * volume is the payments that are purchases or completions (a pre-authorization holds money,
@@ -38,6 +39,17 @@ struct store_review_merchant {
  * non-zero (returned). */
 int store_review_merchants(store *s, const struct store_review_window *w,
                            int (*fn)(void *ctx, const struct store_review_merchant *m), void *ctx);
+
+/* A merchant's risk cases (the risk module's risk_cases) opened in a window: how many, how
+ * many closed with a verdict of fraud, of legitimate, and how many still open. */
+struct store_review_cases {
+	char mid[16];
+	int64_t opened, fraud, legitimate, open;
+};
+/* Calls fn for each merchant with cases opened in [w->from, w->to] (w's mid and utc_offset
+ * aside), in MID order, until it returns non-zero (returned). */
+int store_review_cases(store *s, const struct store_review_window *w,
+                       int (*fn)(void *ctx, const struct store_review_cases *c), void *ctx);
 
 /* A review kept: its id, time, merchant, grade ("A" … "D"), its reasons' names
  * (comma-separated), whether it suspended the merchant, who ran it, its result as JSON. */

@@ -1,13 +1,13 @@
 #!/bin/sh
 # e2e_review.sh POSSUM SOURCE_DIR — the periodic merchant review (docs/risk.md "Merchant
 # review") on a real host: a merchant's purchase of 1,000.00 and refund of 700.00 through
-# `possum term` grade it D (refund_rate_high) and a merchant without payments A; `--dry-run`
-# changes nothing (its terminal still approved, no review kept); a run suspends the D, audited as
-# risk:review, and its terminal's next purchase gets 03; a second run does not suspend it again;
-# resumed by an operator (`possum admin merchant step MID resume`) it is approved (00) again.
-# The API: GET /api/v1/risk/review (operators, auditors) the latest grades, POST (operators)
-# runs it; a merchant's token 403, an auditor's POST 403, an unknown merchant 404, a bad body
-# 400. Bad usage exits 2, an unknown merchant 1.
+# `possum term` grade it D (refund_rate_high; the refund_rate rule's case open) and a merchant
+# without payments A; `--dry-run` changes nothing (its terminal still approved, no review
+# kept); a run suspends the D, audited as risk:review, and its terminal's next purchase gets
+# 03; a second run does not suspend it again; resumed by an operator (`possum admin merchant
+# step MID resume`) it is approved (00) again. The API: GET /api/v1/risk/review (operators,
+# auditors) the latest grades, POST (operators) runs it; a merchant's token 403, an auditor's
+# POST 403, an unknown merchant 404, a bad body 400. Bad usage exits 2, an unknown merchant 1.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -99,6 +99,7 @@ status 200 "POST the review of $mid"
 out_has "^{\"items\":\[{\"mid\":\"$mid\",\"name\":\"Possum Cafe\",\"mcc\":\"5812\",\"status\":\"suspended\",\"grade\":\"D\",\"reasons\":\[{\"name\":\"refund_rate_high\",\"level\":\"extreme\""
 out_has '"volume":{"count":2,"amount":{"amount":100100,"currency":"CNY"}}'
 out_has '"refund_rate_bp":6993,'
+out_has '"cases":{"opened":1,"fraud":0,"legitimate":0,"open":1}' # the refund_rate rule's case
 out_has '"suspended":true'
 out_has '"next":null}$'
 expect 1 "purchase of the suspended merchant" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 1.00 --json

@@ -16,6 +16,7 @@
 #include "risk/risk_review.h"
 #include "store/store_acquirer.h"
 #include "store/store_review.h"
+#include "store/store_risk.h"
 
 #define OFFSET 480 /* Beijing: T_NOW, 10:00 UTC, is 18:00 local */
 #define DAY    86400
@@ -324,6 +325,45 @@ static void window_edge(void **state)
 	assert_int_equal(r->m.refunds, 140000);
 }
 
+/* A case of mid opened at at, closed with verdict unless it is NULL. */
+static void risk_case(struct onboarding_fixture *f, const char *mid, int64_t at,
+                      const char *verdict)
+{
+	struct store_risk_case c = {.opened_at = at};
+
+	snprintf(c.mid, sizeof c.mid, "%s", mid);
+	snprintf(c.rules, sizeof c.rules, "night_large");
+	assert_int_equal(store_risk_case_open(f->i->s, &c), STORE_OK);
+	if (verdict != NULL)
+		assert_int_equal(
+		    store_risk_case_close(f->i->s, c.id, verdict, "checked", T_ACTOR, at),
+		    STORE_OK);
+}
+
+static void cases_and_verdicts(void **state)
+{
+	struct onboarding_fixture *f = *state;
+	const struct risk_review_result *r;
+	int64_t from = window_from(f->i->now);
+	char mid[16];
+
+	onboard(f, "5411", mid);
+	risk_case(f, mid, from - 1, "fraud"); /* before the window: not counted */
+	risk_case(f, mid, from, "legitimate");
+	r = graded(f, mid, 'A', NULL);
+	assert_int_equal(r->cases.opened, 1);
+	assert_int_equal(r->cases.legitimate, 1);
+	for (int k = 0; k < 3; k++)
+		risk_case(f, mid, f->i->now - 60, NULL);
+	r = graded(f, mid, 'B', "open_cases");
+	assert_int_equal(r->cases.open, 3);
+	risk_case(f, mid, f->i->now - 60, "fraud");
+	r = graded(f, mid, 'D', "fraud_cases");
+	assert_int_equal(r->cases.opened, 5);
+	assert_int_equal(r->cases.fraud, 1);
+	assert_true(r->suspended);
+}
+
 static void every_merchant_and_unknown(void **state)
 {
 	struct onboarding_fixture *f = *state;
@@ -352,6 +392,7 @@ int main(void)
 	    T(moved_terminal),      T(ticket_above_mcc),
 	    T(d_suspends_once),     T(dry_run_changes_nothing),
 	    T(window_edge),         T(every_merchant_and_unknown),
+	    T(cases_and_verdicts),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

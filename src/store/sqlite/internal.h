@@ -326,6 +326,7 @@ extern const struct store_module store_module_issuer;
 extern const struct store_module store_module_term;
 extern const struct store_module store_module_notify;
 extern const struct store_module store_module_acquirer;
+extern const struct store_module store_module_risk;
 extern const struct store_module store_module_audit;
 extern const struct store_module store_module_http;
 extern const struct store_module store_module_merchant;

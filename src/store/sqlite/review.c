@@ -1,6 +1,6 @@
 /* review.c — the SQLite backend of store_review.h (docs/risk.md "Merchant review"): each
  * merchant's figures over a window, summed from the acquirer's acq_txns in one pass grouped by
- * merchant, and the reviews kept in risk_reviews (acquirer.8). */
+ * merchant, its cases counted by verdict, and the reviews kept in risk_reviews (risk.2). */
 #include "store/sqlite/internal.h"
 
 #include "store/store_review.h"
@@ -8,6 +8,7 @@
 typedef struct store_review_window window;
 typedef struct store_review_merchant figures;
 typedef struct store_review review;
+typedef struct store_review_cases cases;
 
 static const struct store_col window_cols[] = {STORE_COLS(window, from, to, utc_offset, mid)};
 static const struct store_row window_row = STORE_ROW(window, window_cols);
@@ -15,6 +16,10 @@ static const struct store_col figures_cols[] = {STORE_COLS(figures, mid, name, m
                                                            amount, purchases, refunds, attempts,
                                                            declines, payments, night)};
 static const struct store_row figures_row = STORE_ROW(figures, figures_cols);
+static const struct store_row window_span = STORE_ROW_N(window_cols, 2); /* from, to */
+static const struct store_col cases_cols[] = {
+    STORE_COLS(cases, mid, opened, fraud, legitimate, open)};
+static const struct store_row cases_row = STORE_ROW(cases, cases_cols);
 static const struct store_col review_cols[] = {
     STORE_COLS(review, id, at, mid, grade, reasons, suspended, by, figures)};
 static const struct store_row review_row = STORE_ROW(review, review_cols);
@@ -42,6 +47,14 @@ static const struct store_row review_new = STORE_ROW_N(review_cols + 1, 7); /* n
 	"WHERE m.status != 3 AND (?4 = '' OR m.mid = ?4) GROUP BY m.mid ORDER BY m.mid"
 
 STORE_FN_EACH_FILTER(store_review_merchants, window, figures, FIGURES_SQL, window_row, figures_row)
+
+/* No index by merchant and time on risk_cases: a scan (cases are few beside requests). */
+STORE_FN_EACH_FILTER(store_review_cases, window, cases,
+                     "SELECT mid, COUNT(*) AS opened, SUM(verdict = 'fraud') AS fraud, "
+                     "SUM(verdict = 'legitimate') AS legitimate, SUM(status = 'open') AS open "
+                     "FROM risk_cases WHERE opened_at >= ?1 AND opened_at <= ?2 GROUP BY mid "
+                     "ORDER BY mid",
+                     window_span, cases_row)
 
 STORE_FN_INSERT(store_review_insert, review,
                 "INSERT INTO risk_reviews (at, mid, grade, reasons, suspended, by, figures) "

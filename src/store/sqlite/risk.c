@@ -1,0 +1,435 @@
+/* risk.c — the SQLite backend of store_risk.h (schema/risk.1.sql).
+ *
+ * The windows are counters by the minute (risk_counts), written with each request's row in the
+ * batch's transaction, so that the earlier requests of the same group-commit batch count, and a
+ * window costs at most its minutes whatever the card's or terminal's pace: walking acq_txns
+ * instead made a busy terminal's ten minutes thousands of rows a payment. The rest is read from
+ * acq_txns by indexed queries, each walking one index range —
+ * (pan_hash, at, …), (tid, at, …) or (mid, at, …), covering what is read — from the earliest
+ * window a rule reads; named (INDEXED BY), since the planner, knowing no statistics, would take
+ * the (tid, batch, stan, kind) index or walk a busy merchant's day for a card at it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite/internal.h"
+
+#include "store/store_risk.h"
+
+/* ORs, not IN (…): each IN list of a statement builds an ephemeral table when it runs, and
+ * these statements hold dozens of them. */
+#define PAY_TYPES "(type = 'purchase' OR type = 'preauth' OR type = 'completion')"
+#define PAYMENT   "(" PAY_TYPES " AND rc = '00' AND reversed = 0)"
+#define DECLINE   "(" PAY_TYPES " AND rc <> '00')"
+#define WINDOW(n)                                                                                  \
+	"COALESCE(SUM(CASE WHEN minute >= ?" #n " THEN pays END), 0) AS c" #n ", "                 \
+	"COALESCE(SUM(CASE WHEN minute >= ?" #n " THEN sum END), 0) AS s" #n ", "                  \
+	"COALESCE(SUM(CASE WHEN minute >= ?" #n " THEN declines END), 0) AS d" #n
+
+struct counts_args {
+	int64_t who;
+	const char *key;
+	int64_t w2, w3, w4, w5, w6, from;
+};
+struct counts_row {
+	int64_t c3, s3, d3, c4, s4, d4, c5, s5, d5, c6, s6, d6, c7, s7, d7;
+};
+static const struct store_col counts_arg_cols[] = {
+    STORE_COLS(struct counts_args, who, key, w2, w3, w4, w5, w6, from)};
+static const struct store_row counts_args = STORE_ROW(struct counts_args, counts_arg_cols);
+static const struct store_col counts_cols[] = {
+    STORE_COLS(struct counts_row, c3, s3, d3, c4, s4, d4, c5, s5, d5, c6, s6, d6, c7, s7, d7)};
+static const struct store_row counts_row = STORE_ROW(struct counts_row, counts_cols);
+
+/* Minute m is in a window starting at t when m >= t / 60 (floored): the window's first,
+ * partly earlier, minute counts whole. */
+static int64_t minute_of(int64_t t)
+{
+	return t >= 0 ? t / 60 : -((-t + 59) / 60);
+}
+
+int store_risk_counts(store *s, int who, const char *key, const int64_t since[STORE_RISK_WINDOWS],
+                      int64_t from, struct store_risk_counts *out)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT " WINDOW(3) ", " WINDOW(4) ", " WINDOW(5) ", " WINDOW(6) ", " WINDOW(
+	                7) " FROM risk_counts WHERE who = ?1 AND key = ?2 AND minute >= ?8",
+	            &counts_args, &counts_row);
+	struct counts_args a = {who,
+	                        key,
+	                        minute_of(since[0]),
+	                        minute_of(since[1]),
+	                        minute_of(since[2]),
+	                        minute_of(since[3]),
+	                        minute_of(since[4]),
+	                        minute_of(from)};
+	struct counts_row r;
+	int rc;
+
+	if (who < STORE_RISK_CARD || who > STORE_RISK_CARD_MERCHANT || key == NULL || out == NULL)
+		return STORE_EARG;
+	if ((rc = store_q_get(s, &q, &a, &r)) != STORE_OK)
+		return rc;
+	*out = (struct store_risk_counts){
+	    .count = {r.c3, r.c4, r.c5, r.c6, r.c7},
+	    .sum = {r.s3, r.s4, r.s5, r.s6, r.s7},
+	    .declines = {r.d3, r.d4, r.d5, r.d6, r.d7},
+	};
+	return STORE_OK;
+}
+
+struct add_args {
+	int64_t who;
+	const char *key;
+	int64_t minute, pays, sum, split, declines;
+};
+static const struct store_col add_cols[] = {
+    STORE_COLS(struct add_args, who, key, minute, pays, sum, split, declines)};
+static const struct store_row add_args = STORE_ROW(struct add_args, add_cols);
+
+int store_risk_count_add(store *s, int who, const char *key, int64_t at, bool approved,
+                         int64_t amount)
+{
+	static const struct store_query q = STORE_Q(
+	    "INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7) ON CONFLICT (who, key, minute) DO UPDATE SET pays = pays + ?4, "
+	    "sum = sum + ?5, split = split + ?6, declines = declines + ?7",
+	    &add_args, NULL);
+
+	struct add_args a = {who,
+	                     key,
+	                     minute_of(at),
+	                     approved,
+	                     approved ? amount : 0,
+	                     approved && amount % 100000 >= 95000,
+	                     !approved};
+
+	return store_q_run(s, &q, &a, NULL);
+}
+
+int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT COALESCE(MAX(at), 0) AS n FROM acq_txns INDEXED BY acq_txns_card_at WHERE "
+	    "pan_hash = ?1 AND kind = 0 AND " PAYMENT,
+	    &store_args_text, &store_row_n);
+
+	return store_q_n(s, &q, pan_hash, at);
+}
+
+struct day_args {
+	const char *mid;
+	int64_t day;
+};
+struct day_row {
+	int64_t purchases, refunds;
+};
+static const struct store_col day_arg_cols[] = {STORE_COLS(struct day_args, mid, day)};
+static const struct store_row day_args = STORE_ROW(struct day_args, day_arg_cols);
+static const struct store_col mday_cols[] = {STORE_COLS(struct day_row, purchases, refunds)};
+static const struct store_row mday_row = STORE_ROW(struct day_row, mday_cols);
+
+int store_risk_merchant_day(store *s, const char *mid, int64_t day, int64_t *purchases,
+                            int64_t *refunds)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT COALESCE(SUM(CASE WHEN type = 'purchase' OR type = 'completion' THEN amount "
+	    "END), 0) AS purchases, COALESCE(SUM(CASE WHEN type = 'refund' THEN amount END), 0) AS "
+	    "refunds FROM acq_txns INDEXED BY acq_txns_mid_at WHERE mid = ?1 AND at >= ?2 AND kind "
+	    "= 0 AND rc = '00' AND reversed = 0",
+	    &day_args, &mday_row);
+	struct day_row r;
+	int rc = store_q_get(s, &q, &(struct day_args){mid, day}, &r);
+
+	*purchases = rc == STORE_OK ? r.purchases : 0;
+	*refunds = rc == STORE_OK ? r.refunds : 0;
+	return rc;
+}
+
+struct cm_args {
+	const char *pan_hash, *mid;
+	int64_t since30, day;
+};
+struct cm_row {
+	int64_t count_30m, split_30m;
+};
+static const struct store_col cm_arg_cols[] = {
+    STORE_COLS(struct cm_args, pan_hash, mid, since30, day)};
+static const struct store_row cm_args = STORE_ROW(struct cm_args, cm_arg_cols);
+static const struct store_row cm_args_30 = STORE_ROW_N(cm_arg_cols, 3);
+static const struct store_col cm_cols[] = {STORE_COLS(struct cm_row, count_30m, split_30m)};
+static const struct store_row cm_row = STORE_ROW(struct cm_row, cm_cols);
+static const struct store_col day_cols[] = {
+    STORE_COLS(struct store_risk_card_merchant, count_day, sum_day, round_day)};
+static const struct store_row day_row = STORE_ROW_N(day_cols, 3);
+
+int store_risk_card_merchant(store *s, const char *pan_hash, const char *mid, int64_t since30,
+                             int64_t day, struct store_risk_card_merchant *out)
+{
+	static const struct store_query q30 =
+	    STORE_Q("SELECT COALESCE(SUM(pays), 0) AS count_30m, COALESCE(SUM(split), 0) AS "
+	            "split_30m FROM risk_counts WHERE who = 3 AND key = ?1 || ' ' || ?2 AND minute "
+	            ">= ?3",
+	            &cm_args_30, &cm_row);
+	static const struct store_query qday =
+	    STORE_Q("SELECT count AS count_day, sum AS sum_day, round AS round_day FROM "
+	            "risk_card_days WHERE pan_hash = ?1 AND mid = ?2 AND day = ?4",
+	            &cm_args, &day_row);
+	struct cm_args a = {pan_hash, mid, minute_of(since30), day};
+	struct cm_row r;
+	int rc;
+
+	*out = (struct store_risk_card_merchant){0};
+	if ((rc = store_q_get(s, &q30, &a, &r)) != STORE_OK)
+		return rc;
+	out->count_30m = r.count_30m;
+	out->split_30m = r.split_30m;
+	rc = store_q_get(s, &qday, &a, out);
+	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+}
+
+struct cards_args {
+	const char *tid;
+	int64_t day;
+	const char *pan_hash;
+};
+struct cards_row {
+	int64_t cards, seen;
+};
+static const struct store_col cards_arg_cols[] = {
+    STORE_COLS(struct cards_args, tid, day, pan_hash)};
+static const struct store_row cards_args = STORE_ROW(struct cards_args, cards_arg_cols);
+static const struct store_col cards_cols[] = {STORE_COLS(struct cards_row, cards, seen)};
+static const struct store_row cards_row = STORE_ROW(struct cards_row, cards_cols);
+
+/* Kept in risk_terminal_cards and _days as each payment is approved, as a card's day at a
+ * merchant is in risk_card_days (the things not read from acq_txns): a day of a busy terminal,
+ * or of a card, is too long a walk for each payment. */
+int store_risk_terminal_cards(store *s, const char *tid, int64_t day, const char *pan_hash,
+                              int64_t *cards, bool *seen)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT COALESCE((SELECT cards FROM risk_terminal_days WHERE tid = ?1 AND day = "
+	    "?2), 0) AS cards, EXISTS (SELECT 1 FROM risk_terminal_cards WHERE tid = ?1 AND "
+	    "day = ?2 AND pan_hash = ?3) AS seen",
+	    &cards_args, &cards_row);
+	struct cards_row r;
+	int rc = store_q_get(s, &q, &(struct cards_args){tid, day, pan_hash}, &r);
+
+	*cards = rc == STORE_OK ? r.cards : 0;
+	*seen = rc == STORE_OK && r.seen != 0;
+	return rc;
+}
+
+struct pay_args {
+	const char *tid;
+	int64_t day;
+	const char *pan_hash, *mid;
+	int64_t amount, round;
+};
+static const struct store_col pay_cols[] = {
+    STORE_COLS(struct pay_args, tid, day, pan_hash, mid, amount, round)};
+static const struct store_row pay_args = STORE_ROW(struct pay_args, pay_cols);
+static const struct store_row pay_args_3 = STORE_ROW_N(pay_cols, 3); /* tid, day, pan_hash */
+static const struct store_row pay_args_2 = STORE_ROW_N(pay_cols, 2); /* tid, day */
+
+int store_risk_payment_add(store *s, const char *pan_hash, const char *tid, const char *mid,
+                           int64_t day, int64_t amount)
+{
+	static const struct store_query card_q = STORE_Q(
+	    "INSERT INTO risk_card_days (pan_hash, mid, day, count, sum, round) VALUES (?3, "
+	    "?4, ?2, 1, ?5, ?6) ON CONFLICT (pan_hash, mid, day) DO UPDATE SET count = count "
+	    "+ 1, sum = sum + ?5, round = round + ?6",
+	    &pay_args, NULL);
+	static const struct store_query add_q = STORE_Q(
+	    "INSERT OR IGNORE INTO risk_terminal_cards (tid, day, pan_hash) VALUES (?1, ?2, "
+	    "?3)",
+	    &pay_args_3, NULL);
+	static const struct store_query count_q = STORE_Q(
+	    "INSERT INTO risk_terminal_days (tid, day, cards) VALUES (?1, ?2, 1) ON CONFLICT "
+	    "(tid, day) DO UPDATE SET cards = cards + 1",
+	    &pay_args_2, NULL);
+	struct pay_args a = {tid, day, pan_hash, mid, amount, amount > 0 && amount % 100000 == 0};
+	int rc;
+
+	if ((rc = store_q_run(s, &card_q, &a, NULL)) != STORE_OK)
+		return rc;
+	if ((rc = store_q_update(s, &add_q, &a)) == STORE_ENOTFOUND) /* seen that day already */
+		return STORE_OK;
+	return rc != STORE_OK ? rc : store_q_run(s, &count_q, &a, NULL);
+}
+
+/* ---- Hits ---- */
+
+typedef struct store_risk_hit hit;
+static const struct store_col hit_cols[] = {
+    STORE_COLS(hit, id, txn_id, at, rule, action, rc, numbers)};
+static const struct store_row hit_row = STORE_ROW(hit, hit_cols);
+static const struct store_col hit_new_cols[] = {
+    STORE_COLS(hit, txn_id, at, rule, action, rc, numbers)};
+static const struct store_row hit_new = STORE_ROW(hit, hit_new_cols);
+
+STORE_FN_INSERT(store_risk_hit_add, hit,
+                "INSERT INTO risk_hits (txn_id, at, rule, action, rc, numbers) VALUES (?, ?, ?, "
+                "?, ?, ?)",
+                hit_new)
+STORE_FN_EACH_KEY(store_risk_hit_list, int64_t, hit,
+                  "SELECT id, txn_id, at, rule, action, rc, numbers FROM risk_hits WHERE txn_id "
+                  "= ?1 ORDER BY id",
+                  store_args_id, hit_row)
+
+/* ---- Cases ---- */
+
+typedef struct store_risk_case rcase;
+#define CASE_COLUMNS                                                                               \
+	"id, opened_at, status, txn_ids, rrn, tid, mid, masked, pan_hash, rules, numbers, "        \
+	"verdict, reason, closed_by, closed_at"
+static const struct store_col case_cols[] = {STORE_COLS(rcase, id, opened_at, status, txn_ids, rrn,
+                                                        tid, mid, masked, pan_hash, rules, numbers,
+                                                        verdict, reason, closed_by, closed_at)};
+static const struct store_row case_row = STORE_ROW(rcase, case_cols);
+static const struct store_col case_new_cols[] = {
+    STORE_COLS(rcase, opened_at, txn_ids, rrn, tid, mid, masked, pan_hash, rules, numbers)};
+static const struct store_row case_new = STORE_ROW(rcase, case_new_cols);
+
+int store_risk_case_open(store *s, struct store_risk_case *c)
+{
+	static const struct store_query q =
+	    STORE_Q("INSERT INTO risk_cases (status, opened_at, txn_ids, rrn, tid, mid, masked, "
+	            "pan_hash, rules, numbers) VALUES ('open', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	            &case_new, NULL);
+
+	snprintf(c->status, sizeof c->status, "open");
+	return store_q_run(s, &q, c, &c->id);
+}
+
+STORE_FN_GET(store_risk_case_get, int64_t, rcase,
+             "SELECT " CASE_COLUMNS " FROM risk_cases WHERE id = ?1", store_args_id, case_row)
+
+struct close_args {
+	int64_t id;
+	const char *verdict, *reason, *by;
+	int64_t at;
+};
+static const struct store_col close_cols[] = {
+    STORE_COLS(struct close_args, id, verdict, reason, by, at)};
+static const struct store_row close_args = STORE_ROW(struct close_args, close_cols);
+
+int store_risk_case_close(store *s, int64_t id, const char *verdict, const char *reason,
+                          const char *by, int64_t at)
+{
+	static const struct store_query q =
+	    STORE_Q("UPDATE risk_cases SET status = 'closed', verdict = ?2, reason = ?3, closed_by "
+	            "= ?4, closed_at = ?5 WHERE id = ?1 AND status = 'open'",
+	            &close_args, NULL);
+
+	return store_q_update(s, &q, &(struct close_args){id, verdict, reason, by, at});
+}
+
+typedef struct store_risk_case_filter case_filter;
+static const struct store_col case_filter_cols[] = {
+    STORE_COLS(case_filter, open_only, after_id, limit)};
+static const struct store_row case_filter_args = STORE_ROW(case_filter, case_filter_cols);
+
+STORE_FN_EACH_FILTER(store_risk_case_list, case_filter, rcase,
+                     "SELECT " CASE_COLUMNS " FROM risk_cases WHERE (?1 = 0 OR status = 'open') "
+                     "AND id > ?2 ORDER BY id LIMIT ?3",
+                     case_filter_args, case_row)
+
+/* ---- Lists ---- */
+
+typedef struct store_risk_entry entry;
+static const struct store_col entry_cols[] = {
+    STORE_COLS(entry, kind, key, list, masked, reason, at)};
+static const struct store_row entry_row = STORE_ROW(entry, entry_cols);
+
+STORE_FN_PUT(store_risk_list_add, entry,
+             "INSERT INTO risk_lists (kind, key, list, masked, reason, at) VALUES (?1, ?2, ?3, "
+             "?4, ?5, ?6) ON CONFLICT (kind, key, list) DO UPDATE SET masked = ?4, reason = ?5, "
+             "at = ?6",
+             entry_row)
+
+struct entry_key {
+	const char *kind, *key, *list;
+};
+static const struct store_col entry_key_cols[] = {STORE_COLS(struct entry_key, kind, key, list)};
+static const struct store_row entry_key = STORE_ROW(struct entry_key, entry_key_cols);
+
+int store_risk_list_remove(store *s, const char *kind, const char *key, const char *list)
+{
+	static const struct store_query q = STORE_Q(
+	    "DELETE FROM risk_lists WHERE kind = ?1 AND key = ?2 AND list = ?3", &entry_key, NULL);
+
+	return store_q_update(s, &q, &(struct entry_key){kind, key, list});
+}
+
+int store_risk_list_find(store *s, const char *kind, const char *key, const char *list,
+                         struct store_risk_entry *out)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT kind, key, list, masked, reason, at FROM risk_lists WHERE kind = ?1 AND "
+	    "key = ?2 AND list = ?3",
+	    &entry_key, &entry_row);
+
+	return store_q_get(s, &q, &(struct entry_key){kind, key, list}, out);
+}
+
+struct each_args {
+	const char *kind, *list;
+};
+static const struct store_col each_cols[] = {STORE_COLS(struct each_args, kind, list)};
+static const struct store_row each_args = STORE_ROW(struct each_args, each_cols);
+
+int store_risk_list_each(store *s, const char *kind, const char *list,
+                         int (*fn)(void *ctx, const struct store_risk_entry *e), void *ctx)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT kind, key, list, masked, reason, at FROM risk_lists WHERE (?1 = '' OR "
+	            "kind = ?1) AND (?2 = '' OR list = ?2) ORDER BY kind, key, list",
+	            &each_args, &entry_row);
+	entry e;
+
+	STORE_WALK(s, &q, (&(struct each_args){kind, list}), e, fn, ctx);
+}
+
+struct listed_args {
+	const char *card, *tid, *mid;
+};
+struct listed_row {
+	bool card_blocked, card_watched, terminal_blocked, terminal_watched, merchant_blocked,
+	    merchant_watched;
+};
+static const struct store_col listed_arg_cols[] = {STORE_COLS(struct listed_args, card, tid, mid)};
+static const struct store_row listed_args = STORE_ROW(struct listed_args, listed_arg_cols);
+static const struct store_col listed_cols[] = {
+    STORE_COLS(struct listed_row, card_blocked, card_watched, terminal_blocked, terminal_watched,
+               merchant_blocked, merchant_watched)};
+static const struct store_row listed_row = STORE_ROW(struct listed_row, listed_cols);
+
+#define LISTED(kind, n, list)                                                                      \
+	"COALESCE(MAX(kind = '" kind "' AND key = ?" #n " AND list = '" list "'), 0) AS " kind     \
+	"_" list
+
+/* One read of the primary key's three ranges. */
+int store_risk_listed(store *s, const char *pan_hash, const char *tid, const char *mid,
+                      struct store_risk_listed *out)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT " LISTED("card", 1, "blocked") ", " LISTED("card", 1, "watched") ", " LISTED(
+	        "terminal", 2,
+	        "blocked") ", " LISTED("terminal", 2,
+	                               "watched") ", " LISTED("merchant", 3,
+	                                                      "blocked") ", " LISTED("merchant", 3,
+	                                                                             "watched") " FROM risk_lists WHERE (kind = 'card' AND key = "
+	                                                                                        "?1) OR (kind = 'terminal' AND key = ?2) OR (kind "
+	                                                                                        "= 'merchant' AND key = ?3)",
+	    &listed_args, &listed_row);
+	struct listed_row r;
+	int rc = store_q_get(s, &q, &(struct listed_args){pan_hash, tid, mid}, &r);
+
+	if (rc != STORE_OK)
+		return rc;
+	*out =
+	    (struct store_risk_listed){r.card_blocked,     r.card_watched,     r.terminal_blocked,
+	                               r.terminal_watched, r.merchant_blocked, r.merchant_watched};
+	return STORE_OK;
+}
