@@ -299,7 +299,11 @@ out:
 		r->suspended = false;
 		return rc;
 	}
-	return store_commit(p->s) == STORE_OK ? RISK_REVIEW_OK : RISK_REVIEW_ESTORE;
+	if (store_commit(p->s) != STORE_OK) {
+		r->suspended = false;
+		return RISK_REVIEW_ESTORE;
+	}
+	return RISK_REVIEW_OK;
 }
 
 /* The window's start: 00:00 local time RISK_REVIEW_DAYS - 1 days before now's day. */
