@@ -352,6 +352,7 @@ const char *cli_crypto_name(size_t i);
 extern const cli_command cli_host_row, cli_load_row, cli_admin_audit_row;
 extern const cli_command cli_admin_settle_adjust_row, cli_admin_settle_adjustments_row;
 extern const cli_command cli_admin_settle_reconcile_row; /* cmd_admin_reconcile.c */
+extern const cli_command cli_admin_risk_review_row;      /* cmd_admin_risk_review.c */
 
 /* Reads a key given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
  * components) into parts and *n. Prints the usage error, naming the option what, and returns

@@ -100,6 +100,8 @@ static const cli_command risk_cmds[] = {
      .common = CLI_JSON, .min = 1, .max = 1, .wrong = "takes one FILE"},
     {"rules", "the rules in force: name, action, condition", .handler = risk_list,
      .help = rules_help, .common = CLI_CONFIG | CLI_JSON, .wrong = "takes no arguments"},
+    {"review", "the periodic merchant review: grades A-D, D suspended",
+     .row = &cli_admin_risk_review_row},
 };
 
 const cli_group cli_admin_risk_group = {

@@ -133,7 +133,8 @@ struct http_route {
 	X(cardholder)                                                                              \
 	X(card)                                                                                    \
 	X(adjust)                                                                                  \
-	X(risk)
+	X(risk)                                                                                    \
+	X(review)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \
