@@ -45,12 +45,12 @@ static void onboard(struct onboarding_fixture *f, const char *mcc, char mid[16])
 static void txn(struct onboarding_fixture *f, const char *mid, int64_t at, const char *type,
                 int64_t amount, const char *rc)
 {
-	static int stan;
+	static unsigned stan;
 	struct store_acq_txn t = {.at = at, .batch = 1, .amount = amount, .currency = 156};
 
 	snprintf(t.tid, sizeof t.tid, "10000001");
 	snprintf(t.mid, sizeof t.mid, "%s", mid);
-	snprintf(t.stan, sizeof t.stan, "%06d", ++stan);
+	snprintf(t.stan, sizeof t.stan, "%06u", ++stan % 1000000u);
 	snprintf(t.type, sizeof t.type, "%s", type);
 	snprintf(t.rc, sizeof t.rc, "%s", rc);
 	snprintf(t.masked, sizeof t.masked, "622202******1234");
