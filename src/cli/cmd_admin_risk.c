@@ -6,6 +6,10 @@
 
 #include "cli/cli.h"
 
+extern const cli_group cli_admin_risk_list_group;  /* cmd_admin_risk_list.c */
+extern const cli_command cli_admin_risk_cases_row; /* cmd_admin_risk_cases.c: cases */
+extern const cli_command cli_admin_risk_case_row;  /* cmd_admin_risk_cases.c: case ID */
+
 static const char check_help[] =
     "FILE [--json]\n"
     "\n"
@@ -100,6 +104,11 @@ static const cli_command risk_cmds[] = {
      .common = CLI_JSON, .min = 1, .max = 1, .wrong = "takes one FILE"},
     {"rules", "the rules in force: name, action, condition", .handler = risk_list,
      .help = rules_help, .common = CLI_CONFIG | CLI_JSON, .wrong = "takes no arguments"},
+    {"list", "the blocked and watched lists: add, remove, show",
+     .group = &cli_admin_risk_list_group},
+    {"cases", "the cases opened for review, newest first", .row = &cli_admin_risk_cases_row},
+    {"case", "one case: its transactions, rules and numbers; --close with a verdict",
+     .row = &cli_admin_risk_case_row},
 };
 
 const cli_group cli_admin_risk_group = {
