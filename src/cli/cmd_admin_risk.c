@@ -104,7 +104,7 @@ static const cli_command risk_cmds[] = {
      .common = CLI_JSON, .min = 1, .max = 1, .wrong = "takes one FILE"},
     {"rules", "the rules in force: name, action, condition", .handler = risk_list,
      .help = rules_help, .common = CLI_CONFIG | CLI_JSON, .wrong = "takes no arguments"},
-    {"list", "the blocked and watched lists: add, remove, show",
+    {"list", "the blocked and watched lists of cards, terminals, merchants",
      .group = &cli_admin_risk_list_group},
     {"cases", "the cases opened for review, newest first", .row = &cli_admin_risk_cases_row},
     {"case", "one case: its transactions, rules and numbers; --close with a verdict",
