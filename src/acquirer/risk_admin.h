@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "acquirer/acquirer.h"
+#include "risk/risk.h"
 #include "store/store_risk.h"
 
 #define ACQUIRER_RISK_ECLOSED (-20) /* the case is closed already */
@@ -55,5 +56,27 @@ json_t *acquirer_risk_case_full_json(store *s, const struct store_risk_case *c, 
  * "numbers":{…}}],"case":ID|null}, the strongest action the one reported; JSON null when no
  * rule fired on it. NULL when the store fails or memory is out. */
 json_t *acquirer_txn_risk_json(store *s, int64_t txn_id);
+
+/* ---- Replay (risk_replay.c) ---- */
+
+/* One recorded transaction as the replay's rules judge it: the rules that fired (result), the
+ * context they read (ctx), whether a case would have been opened (a rule asked for review and
+ * none decided the request) and whether the rules would have decided it (declined: its RC in
+ * result.rc). */
+struct acquirer_replay_event {
+	const struct store_acq_txn *t;
+	const struct risk_ctx *ctx;
+	struct risk_result result;
+	bool opens_case, declined;
+};
+/* Called for each event, in time order; non-zero stops the replay (ACQUIRER_ENOMEM). */
+typedef int (*acquirer_replay_fn)(void *ctx, const struct acquirer_replay_event *ev);
+
+/* Runs the terminals' payments and refunds recorded at [from, to) through rules, each over
+ * the context rebuilt from the rows before it (the day before from included), the lists as
+ * they are now; writes nothing to a's store (docs/risk.md "Replay"). ACQUIRER_OK, EARG,
+ * ESTORE, ENOMEM. */
+int acquirer_risk_replay(acquirer *a, const risk_rules *rules, int64_t from, int64_t to,
+                         acquirer_replay_fn fn, void *ctx);
 
 #endif

@@ -6,9 +6,10 @@
 
 #include "cli/cli.h"
 
-extern const cli_group cli_admin_risk_list_group;  /* cmd_admin_risk_list.c */
-extern const cli_command cli_admin_risk_cases_row; /* cmd_admin_risk_cases.c: cases */
-extern const cli_command cli_admin_risk_case_row;  /* cmd_admin_risk_cases.c: case ID */
+extern const cli_group cli_admin_risk_list_group;   /* cmd_admin_risk_list.c */
+extern const cli_command cli_admin_risk_cases_row;  /* cmd_admin_risk_cases.c: cases */
+extern const cli_command cli_admin_risk_case_row;   /* cmd_admin_risk_cases.c: case ID */
+extern const cli_command cli_admin_risk_replay_row; /* cmd_admin_risk_replay.c */
 
 static const char check_help[] =
     "FILE [--json]\n"
@@ -109,6 +110,8 @@ static const cli_command risk_cmds[] = {
     {"cases", "the cases opened for review, newest first", .row = &cli_admin_risk_cases_row},
     {"case", "one case: its transactions, rules and numbers; --close with a verdict",
      .row = &cli_admin_risk_case_row},
+    {"replay", "recorded days run through a rules file: what each rule would have done",
+     .row = &cli_admin_risk_replay_row},
 };
 
 const cli_group cli_admin_risk_group = {

@@ -147,5 +147,11 @@ int store_risk_case_page(store *s, const struct store_risk_case_page *f,
                          int (*fn)(void *ctx, const struct store_risk_case *c), void *ctx);
 /* The latest case that names request txn_id; STORE_ENOTFOUND when none does. */
 int store_risk_case_by_txn(store *s, int64_t txn_id, struct store_risk_case *out);
+/* The terminals' payments and refunds (kind 0) recorded at in [from, to), in time order (then
+ * by id), for a replay of the rules: their id, at, tid, mid, batch, stan, kind, type, amount,
+ * currency, masked, pan_hash, rrn, auth_code, rc, reason, decision_id (the rest zero). */
+struct store_acq_txn;
+int store_risk_replay_rows(store *s, int64_t from, int64_t to,
+                           int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx);
 
 #endif

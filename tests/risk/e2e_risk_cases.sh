@@ -4,7 +4,8 @@
 # nothing posted; then 00); a night purchase opening a case shown with its numbers; the case
 # closed fraud --block, the card's next purchase 62 and its authentication revoked; each
 # request's risk evaluation in `admin txn show` and GET /api/v1/transactions/{rrn} (not for a
-# merchant's token); the API's lists and cases for operators and auditors; bad input. Skipped
+# merchant's token); the API's lists and cases for operators and auditors; bad input; a day
+# replayed giving the same cases as it gave live, and a rule tried on it. Skipped
 # (77) without faketime, sqlite3 or curl (scripts/bootstrap installs them).
 possum=$1
 . "$2/tests/lib.sh"
@@ -42,7 +43,7 @@ issue() {
 	"$possum" admin card issue --product debit --holder "Zhang San" --id-number 110101199003070000 \
 		--phone 13800000000 --pin 123456 --balance 100000.00 --out "$tmp/$1.json" >/dev/null
 }
-for c in plain night; do issue $c; done
+for c in plain night velo late; do issue $c; done
 pan_of() { sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/$1.json"; }
 plain=$(pan_of plain)
 night=$(pan_of night)
@@ -171,7 +172,7 @@ same "$(q "SELECT action FROM audit_log WHERE actor LIKE 'cli:%' ORDER BY id DES
 	"card.revoke_auth risk.list.add risk.case.close" "closed, blocked, revoked: audited in one step"
 same "$(q "SELECT COUNT(*) FROM risk_lists WHERE kind = 'card' AND list = 'blocked'")" 1 "the card blocked"
 same "$(q "SELECT object FROM audit_log WHERE action = 'card.revoke_auth'")" \
-	"card:$(q "SELECT id FROM cards ORDER BY id DESC LIMIT 1")" "the revocation names the fraud's card"
+	"card:$(q "SELECT id FROM cards ORDER BY id LIMIT 1 OFFSET 1")" "the revocation names the fraud's card (the second issued)"
 bal=$(balance night)
 at "2026-12-06 02:00:00"
 pay night 5.00
@@ -182,4 +183,44 @@ err_has "closed already"
 same "$(call "$op" POST "/api/v1/risk/cases/$id/close" '{"verdict":"fraud","reason":"x"}')" 409 "closed twice by the API"
 expect 0 "cases --open: none left" -- "$possum" admin risk cases --open
 out_has "^none$"
+
+# ---- Replay: a replayed day gives the same cases as the live day ----
+# The local day 2026-12-08 (UTC 2026-12-07 16:00 on): a night purchase (night_large), then six
+# payments of one card in ten minutes (card_velocity: the 4th and 5th reviewed, the 6th
+# declined 65).
+at "2026-12-07 19:00:00"
+pay late 1500.00
+at "2026-12-08 02:00:00"
+for n in 1 2 3 4 5 6; do pay velo 3.00; done
+rc_is 65 "the 6th payment declined live"
+day="opened_at >= $(date -d '2026-12-07 16:00:00Z' +%s) AND opened_at < $(date -d '2026-12-08 16:00:00Z' +%s)"
+live=$(q "SELECT rrn FROM risk_cases WHERE $day ORDER BY rrn" | paste -sd' ' -)
+same "$(q "SELECT COUNT(*) FROM risk_cases WHERE $day")" 3 "the live day's cases"
+counts="$(q "SELECT (SELECT COUNT(*) FROM risk_cases) || (SELECT COUNT(*) FROM risk_hits) || (SELECT COUNT(*) FROM acq_txns) || (SELECT COUNT(*) FROM audit_log) || (SELECT COUNT(*) FROM risk_counts)")"
+expect 0 "replay the day --json" -- "$possum" admin risk replay --from 2026-12-08 --to 2026-12-08 --json
+replayed=$(sed 's/.*"cases":\(\[.*\]\),"declined".*/\1/' "$tmp/out" | grep -o '"rrn":"[0-9A-Za-z]*"' |
+	sed 's/"rrn":"\(.*\)"/\1/' | sort | paste -sd' ' -)
+same "$replayed" "$live" "the replay's cases are the live day's, on the same transactions"
+out_has '"transactions":7,'
+out_has '{"name":"night_large","action":"review","rc":"","fired":1,"cases":1,"declined":0}'
+out_has '{"name":"card_velocity","action":"review","rc":"","fired":2,"cases":2,"declined":0}'
+out_has '{"name":"card_velocity.decline","action":"decline","rc":"65","fired":1,"cases":0,"declined":1}'
+out_has '"declined":\[{"rrn":"[0-9A-Za-z]*",.*"rc":"65","rules":\["card_velocity.decline"\],"by":"card_velocity.decline"}\]'
+same "$(q "SELECT (SELECT COUNT(*) FROM risk_cases) || (SELECT COUNT(*) FROM risk_hits) || (SELECT COUNT(*) FROM acq_txns) || (SELECT COUNT(*) FROM audit_log) || (SELECT COUNT(*) FROM risk_counts)")" \
+	"$counts" "the replay wrote nothing"
+# A rule tried on history before it is turned on.
+cp "$2/etc/risk.rules" "$tmp/try.rules"
+echo 'rule big_ticket if amount >= 1500.00 then decline 61' >>"$tmp/try.rules"
+expect 0 "replay with --rules" -- "$possum" admin risk replay --from 2026-12-08 --to 2026-12-08 --rules "$tmp/try.rules"
+out_has "^big_ticket  *decline 61  *1  *0  *1$"
+out_has "^night_large  *review  *1  *0  *0$"
+out_has "^declined .* rc 61  night_large,big_ticket$"
+expect 0 "replay a day without transactions" -- "$possum" admin risk replay --from 2026-12-20 --to 2026-12-20
+out_has "0 transactions"
+printf 'rule a if amount > then review\n' >"$tmp/bad.rules"
+expect 1 "replay with a bad rules file" -- "$possum" admin risk replay --from 2026-12-08 --to 2026-12-08 --rules "$tmp/bad.rules"
+err_has "bad.rules:1:"
+expect 2 "replay without --to" -- "$possum" admin risk replay --from 2026-12-08
+expect 2 "replay with a bad date" -- "$possum" admin risk replay --from 2026-13-08 --to 2026-12-08
+expect 2 "replay --to before --from" -- "$possum" admin risk replay --from 2026-12-08 --to 2026-12-07
 finish

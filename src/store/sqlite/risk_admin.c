@@ -6,6 +6,7 @@
 
 #include "store/sqlite/internal.h"
 
+#include "store/store_acquirer.h"
 #include "store/store_risk.h"
 
 typedef struct store_risk_case rcase;
@@ -31,3 +32,31 @@ STORE_FN_GET(store_risk_case_by_txn, int64_t, rcase,
              CASE_SELECT "WHERE ',' || txn_ids || ',' LIKE '%,' || ?1 || ',%' ORDER BY id DESC "
                          "LIMIT 1",
              store_args_id, case_row)
+
+/* ---- Replay ---- */
+
+typedef struct store_acq_txn atxn;
+static const struct store_col replay_cols[] = {STORE_COLS(atxn, id, at, tid, mid, batch, stan, kind,
+                                                          type, amount, currency, masked, pan_hash,
+                                                          rrn, auth_code, rc, reason, decision_id)};
+static const struct store_row replay_row = STORE_ROW(atxn, replay_cols);
+
+struct replay_args {
+	int64_t from, to;
+};
+static const struct store_col replay_arg_cols[] = {STORE_COLS(struct replay_args, from, to)};
+static const struct store_row replay_args = STORE_ROW(struct replay_args, replay_arg_cols);
+
+int store_risk_replay_rows(store *s, int64_t from, int64_t to,
+                           int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, "
+	    "rrn, auth_code, rc, reason, decision_id FROM acq_txns WHERE at >= ?1 AND at < ?2 AND "
+	    "kind = 0 AND type IN ('purchase', 'preauth', 'completion', 'refund') ORDER BY at, id",
+	    &replay_args, &replay_row);
+	atxn t;
+
+	memset(&t, 0, sizeof t);
+	STORE_WALK(s, &q, (&(struct replay_args){from, to}), t, fn, ctx);
+}
