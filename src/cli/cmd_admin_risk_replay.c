@@ -143,7 +143,7 @@ static int report(struct tally *y, const struct ropts *o, const char *source)
 			              (json_int_t)y->fired[i], "cases", (json_int_t)y->cases[i],
 			              "declined", (json_int_t)y->declined[i]));
 		else
-			printf("%-26s %-12s %6lld %6lld %8lld\n", info.name, action,
+			printf("%-26s %-17s %6lld %6lld %8lld\n", info.name, action,
 			       (long long)y->fired[i], (long long)y->cases[i],
 			       (long long)y->declined[i]);
 	}
