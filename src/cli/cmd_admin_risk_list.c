@@ -16,7 +16,7 @@ struct lopts {
 };
 
 #define LIST_HELP(first, extra)                                                                    \
-	first "--card PAN|--terminal TID|--merchant MID --list blocked|watched" extra "\n"        \
+	first "--card PAN|--terminal TID|--merchant MID --list blocked|watched" extra "\n"         \
 	      "       [--config FILE] [--data DIR] [--json]\n"                                     \
 	      "\n"
 #define OBJECT_HELP                                                                                \
