@@ -115,4 +115,6 @@ static const cli_command risk_cmds[] = {
 };
 
 const cli_group cli_admin_risk_group = {
-    "possum admin risk", "Risk control: the rules (docs/risk.md).", CLI_TABLE(risk_cmds)};
+    "possum admin risk",
+    "Risk control: the rules, the blocked and watched lists, the cases, a replay (docs/risk.md).",
+    CLI_TABLE(risk_cmds)};
