@@ -17,7 +17,7 @@ static const cli_command cmds[] = {
     {"payouts", "the merchants' payouts to their settlement cards",
      .group = &cli_admin_payouts_group},
     {"review", "periodic maintenance reviews: due", .group = &cli_admin_review_group},
-    {"risk", "risk control: the rules in force, a rules file checked",
+    {"risk", "risk control: rules, lists, cases, replay, the merchant review",
      .group = &cli_admin_risk_group},
     {"settle", "the close of a day: clearing, fees, the ledger's postings",
      .group = &cli_admin_settle_group},

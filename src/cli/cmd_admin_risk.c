@@ -6,6 +6,11 @@
 
 #include "cli/cli.h"
 
+extern const cli_group cli_admin_risk_list_group;   /* cmd_admin_risk_list.c */
+extern const cli_command cli_admin_risk_cases_row;  /* cmd_admin_risk_cases.c: cases */
+extern const cli_command cli_admin_risk_case_row;   /* cmd_admin_risk_cases.c: case ID */
+extern const cli_command cli_admin_risk_replay_row; /* cmd_admin_risk_replay.c */
+
 static const char check_help[] =
     "FILE [--json]\n"
     "\n"
@@ -102,7 +107,17 @@ static const cli_command risk_cmds[] = {
      .help = rules_help, .common = CLI_CONFIG | CLI_JSON, .wrong = "takes no arguments"},
     {"review", "the periodic merchant review: grades A-D, D suspended",
      .row = &cli_admin_risk_review_row},
+    {"list", "the blocked and watched lists of cards, terminals, merchants",
+     .group = &cli_admin_risk_list_group},
+    {"cases", "the cases opened for review, newest first", .row = &cli_admin_risk_cases_row},
+    {"case", "one case: its transactions, rules and numbers; --close with a verdict",
+     .row = &cli_admin_risk_case_row},
+    {"replay", "recorded days run through a rules file: what each rule would have done",
+     .row = &cli_admin_risk_replay_row},
 };
 
 const cli_group cli_admin_risk_group = {
-    "possum admin risk", "Risk control: the rules (docs/risk.md).", CLI_TABLE(risk_cmds)};
+    "possum admin risk",
+    "Risk control: the rules, the blocked and watched lists, the cases, a replay, the merchant "
+    "review (docs/risk.md).",
+    CLI_TABLE(risk_cmds)};

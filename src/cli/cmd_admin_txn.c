@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "acquirer/risk_admin.h"
 #include "cli/cli.h"
 #include "common/money.h"
 #include "common/text.h"
@@ -178,7 +179,8 @@ static const char show_help[] =
     "over the issuer's link.\n"
     "\n"
     "  --source SOURCE  terminal or link: that one's only\n" COMMON_HELP
-    "  --json           print the API's item\n"
+    "  --json           print the API's item, with its \"risk\" (the rules that fired, null\n"
+    "                   when none did)\n"
     "\n"
     "Exit status: 0 shown; 1 no such request, or a failure; 2 bad usage.\n";
 
@@ -215,11 +217,27 @@ static void show_lines(const struct cli_env *env, const struct store_acq_txn *t)
 		printf("original   %s\n", t->original_rrn);
 }
 
+/* "risk       review by night_large; case 3": the rules' winning action on the request. */
+static void risk_line(const json_t *risk)
+{
+	const char *rc = json_string_value(json_object_get(risk, "rc"));
+	json_t *id = json_object_get(risk, "case");
+	char case_text[40] = "";
+
+	if (json_is_integer(id))
+		snprintf(case_text, sizeof case_text, "; case %lld",
+		         (long long)json_integer_value(id));
+	printf("risk       %s%s%s by %s%s\n", json_string_value(json_object_get(risk, "action")),
+	       rc != NULL && rc[0] != '\0' ? " " : "", rc != NULL ? rc : "",
+	       json_string_value(json_object_get(risk, "by")), case_text);
+}
+
 static int txn_show(struct cli_env *env, const void *values)
 {
 	const char *prog = env->prog, *rrn = env->operands[0];
 	const struct topts *o = values;
 	struct store_acq_txn t;
+	json_t *risk;
 	size_t n = strlen(rrn);
 	int source = ACQUIRER_SOURCE_ANY, rc;
 
@@ -235,10 +253,19 @@ static int txn_show(struct cli_env *env, const void *values)
 		return cli_error(CLI_FAILED, prog, "no request of RRN %s", rrn);
 	if (rc != ACQUIRER_OK)
 		return cli_error(CLI_FAILED, prog, "%s", acquirer_strerror(rc));
-	if (env->json)
-		cli_print_json(acquirer_txn_json(&t, env->host.cfg.utc_offset));
-	else
-		show_lines(env, &t);
+	if ((risk = acquirer_txn_risk_json(env->host.data.store, t.id)) == NULL)
+		return cli_error(CLI_FAILED, prog, "%s", store_errmsg(env->host.data.store));
+	if (env->json) {
+		json_t *body = acquirer_txn_json(&t, env->host.cfg.utc_offset);
+
+		json_object_set_new(body, "risk", risk);
+		cli_print_json(body);
+		return CLI_OK;
+	}
+	show_lines(env, &t);
+	if (json_is_object(risk))
+		risk_line(risk);
+	json_decref(risk);
 	return CLI_OK;
 }
 

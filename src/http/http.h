@@ -28,6 +28,7 @@
 
 #include <jansson.h>
 
+#include "acquirer/acquirer.h"
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
 #include "log/log.h"
@@ -74,6 +75,7 @@ struct http_ctx {
 	 * force, else a risk.h code with err "FILE:LINE: why" and the old rules kept. */
 	int (*risk_reload)(void *arg, size_t *count, char *err, size_t errlen);
 	void *risk_arg;
+	acquirer *acquirer; /* the risk lists and cases (routes_risk_cases.c); NULL: 503 there */
 };
 
 #define HTTP_ARGS_MAX  4
@@ -134,7 +136,8 @@ struct http_route {
 	X(card)                                                                                    \
 	X(adjust)                                                                                  \
 	X(risk)                                                                                    \
-	X(review)
+	X(review)                                                                                  \
+	X(risk_cases)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \

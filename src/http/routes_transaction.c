@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "acquirer/acquirer.h"
+#include "acquirer/risk_admin.h"
 #include "store/store_acquirer.h"
 
 /* A bad query parameter: res the 400 naming it, HTTP_EARG. */
@@ -87,6 +88,7 @@ static int by_rrn(struct http_ctx *ctx, const struct http_request *req, struct h
 {
 	const char *name = http_query(req, "source");
 	struct store_acq_txn t;
+	json_t *body;
 	int source = ACQUIRER_SOURCE_ANY, rc;
 
 	if (name != NULL && acquirer_source_parse(name, &source) != ACQUIRER_OK)
@@ -96,7 +98,15 @@ static int by_rrn(struct http_ctx *ctx, const struct http_request *req, struct h
 		return http_fail(res, 404, "no such transaction", NULL);
 	if (rc != ACQUIRER_OK)
 		return HTTP_EFAIL;
-	return http_reply(res, 200, acquirer_txn_json(&t, ctx->utc_offset));
+	if ((body = acquirer_txn_json(&t, ctx->utc_offset)) == NULL)
+		return HTTP_EFAIL;
+	/* Its risk evaluation: the operators' and auditors', never a merchant's. */
+	if (req->who->role != HTTP_ROLE_MERCHANT &&
+	    json_object_set_new(body, "risk", acquirer_txn_risk_json(ctx->store, t.id)) != 0) {
+		json_decref(body);
+		return HTTP_EFAIL;
+	}
+	return http_reply(res, 200, body);
 }
 
 /* GET /api/v1/merchants/{mid}/balance?from=&to=: the acquirer's approved, unreversed requests

@@ -134,4 +134,24 @@ struct store_risk_listed {
 int store_risk_listed(store *s, const char *pan_hash, const char *tid, const char *mid,
                       struct store_risk_listed *out);
 
+/* ---- The analyst's reads (store/sqlite/risk_admin.c) ---- */
+
+/* The cases newest first, a page at a time: open ones only when open_only, ids below
+ * before_id (0: from the newest), limit of them (0: all). */
+struct store_risk_case_page {
+	bool open_only;
+	int64_t before_id;
+	size_t limit;
+};
+int store_risk_case_page(store *s, const struct store_risk_case_page *f,
+                         int (*fn)(void *ctx, const struct store_risk_case *c), void *ctx);
+/* The latest case that names request txn_id; STORE_ENOTFOUND when none does. */
+int store_risk_case_by_txn(store *s, int64_t txn_id, struct store_risk_case *out);
+/* The terminals' payments and refunds (kind 0) recorded at in [from, to), in time order (then
+ * by id), for a replay of the rules: their id, at, tid, mid, batch, stan, kind, type, amount,
+ * currency, masked, pan_hash, rrn, auth_code, rc, reason, decision_id (the rest zero). */
+struct store_acq_txn;
+int store_risk_replay_rows(store *s, int64_t from, int64_t to,
+                           int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx);
+
 #endif
