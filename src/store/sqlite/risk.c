@@ -76,31 +76,55 @@ int store_risk_counts(store *s, int who, const char *key, const int64_t since[ST
 	return store_q_end(st, rc, 0);
 }
 
+/* A payment's counts: ?1 who, ?2 the key (the card's keyed hash for a whole payment), ?3 the
+ * TID, ?4 the MID, then ?5 the minute, ?6 approved, ?7 the sum, ?8 split, ?9 declined. */
 struct add_args {
 	int64_t who;
-	const char *key;
+	const char *key, *tid, *mid;
 	int64_t minute, pays, sum, split, declines;
 };
 static const struct store_col add_cols[] = {
-    STORE_COLS(struct add_args, who, key, minute, pays, sum, split, declines)};
+    STORE_COLS(struct add_args, who, key, tid, mid, minute, pays, sum, split, declines)};
 static const struct store_row add_args = STORE_ROW(struct add_args, add_cols);
+
+static struct add_args counted(int who, const char *key, const char *tid, const char *mid,
+                               int64_t at, bool approved, int64_t amount)
+{
+	return (struct add_args){who,
+	                         key,
+	                         tid,
+	                         mid,
+	                         minute_of(at),
+	                         approved,
+	                         approved ? amount : 0,
+	                         approved && amount % 100000 >= 95000,
+	                         !approved};
+}
 
 int store_risk_count_add(store *s, int who, const char *key, int64_t at, bool approved,
                          int64_t amount)
 {
 	static const struct store_query q = STORE_Q(
 	    "INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7) ON CONFLICT (who, key, minute) DO UPDATE SET pays = pays + ?4, "
-	    "sum = sum + ?5, split = split + ?6, declines = declines + ?7",
+	    "?5, ?6, ?7, ?8, ?9) ON CONFLICT (who, key, minute) DO UPDATE SET pays = pays + ?6, "
+	    "sum = sum + ?7, split = split + ?8, declines = declines + ?9",
 	    &add_args, NULL);
+	struct add_args a = counted(who, key, NULL, NULL, at, approved, amount);
 
-	struct add_args a = {who,
-	                     key,
-	                     minute_of(at),
-	                     approved,
-	                     approved ? amount : 0,
-	                     approved && amount % 100000 >= 95000,
-	                     !approved};
+	return store_q_run(s, &q, &a, NULL);
+}
+
+int store_risk_count_payment(store *s, const char *pan_hash, const char *tid, const char *mid,
+                             int64_t at, bool approved, int64_t amount)
+{
+	static const struct store_query q = STORE_Q(
+	    "INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines) VALUES "
+	    "(0, ?2, ?5, ?6, ?7, ?8, ?9), (1, ?3, ?5, ?6, ?7, ?8, ?9), (2, ?4, ?5, ?6, ?7, ?8, ?9), "
+	    "(3, ?2 || ' ' || ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (who, key, minute) DO UPDATE SET "
+	    "pays = pays + excluded.pays, sum = sum + excluded.sum, split = split + excluded.split, "
+	    "declines = declines + excluded.declines",
+	    &add_args, NULL);
+	struct add_args a = counted(0, pan_hash, tid, mid, at, approved, amount);
 
 	return store_q_run(s, &q, &a, NULL);
 }
