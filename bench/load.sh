@@ -36,7 +36,7 @@ sed -e 's/^port *=.*/port = 0/' \
 # The risk rules ([risk] rules): none for the first run (an empty file), then the shipped ones
 # for the next two and none again for the last, each loaded by SIGHUP — but card_velocity's
 # counts, which a load's cards pass in seconds (each pays thousands of times in ten minutes),
-# raised out of reach: every rule is still evaluated and every value it reads fetched. LOAD_COMPARE=0: the first run alone.
+# raised out of reach: every rule is still evaluated and every value it reads fetched.
 : >"$tmp/load.rules"
 : >"$tmp/none.rules"
 sed -e 's/card_count_10m >= 4 and card_count_10m <= 5/card_count_10m >= 1000000 and card_count_10m <= 1000001/' \
@@ -115,8 +115,12 @@ echo "texts      $texts delivered by the end of the run (one a purchase, $approv
 # The same load with the default risk rules on, twice, then without again (none, default,
 # default, none: a drift over the four passes, the database growing, weighs on both alike):
 # each pass's approved purchases a second and the host's CPU a purchase, then the means.
-# pass RULES NAME: the rules file RULES in force (SIGHUP), the load run, its figures appended
-# to $tmp/passes.
+# per_purchase CPU0 CPU1 N: the host's CPU milliseconds a purchase of N between two readings.
+per_purchase() {
+	awk -v a="$1" -v b="$2" -v n="${3:-0}" 'BEGIN { printf "%.4f", (n > 0 ? (b - a) * 1000 / n : 0) }'
+}
+# pass RULES NAME COUNT: the rules file RULES of COUNT rules in force (SIGHUP), the load run,
+# its figures appended to $tmp/passes.
 pass() {
 	loaded=$(grep -c '"event":"risk_rules"' "$tmp/host.log")
 	cp "$1" "$tmp/load.rules"
@@ -137,14 +141,12 @@ pass() {
 	h1=$(host_cpu)
 	n=$(sed -n 's/^approved *\([0-9]*\) purchases.*/\1/p' "$tmp/pass.out")
 	r=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\) a second.*/\1/p' "$tmp/pass.out")
-	echo "$2 ${r:-0} $(awk -v a="$h0" -v b="$h1" -v n="${n:-0}" \
-		'BEGIN { printf "%.4f", (n > 0 ? (b - a) * 1000 / n : 0) }')" >>"$tmp/passes"
+	echo "$2 ${r:-0} $(per_purchase "$h0" "$h1" "$n")" >>"$tmp/passes"
 }
 if [ "${LOAD_COMPARE:-1}" != 0 ]; then
 	echo "== the same load with the default risk rules (etc/risk.rules, card_velocity out of reach) and without, $seconds s each =="
 	without=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\) a second.*/\1/p' "$tmp/load.out")
-	echo "none ${without:-0} $(awk -v a="$host0" -v b="$host1" -v n="${approved:-0}" \
-		'BEGIN { printf "%.4f", (n > 0 ? (b - a) * 1000 / n : 0) }')" >"$tmp/passes"
+	echo "none ${without:-0} $(per_purchase "$host0" "$host1" "$approved")" >"$tmp/passes"
 	pass "$tmp/default.rules" default 14
 	pass "$tmp/default.rules" default 14
 	pass "$tmp/none.rules" none 0
