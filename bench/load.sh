@@ -4,7 +4,9 @@
 # registered, then `possum load` for LOAD_SECONDS (default 20) from the same machine. Prints
 # the load's figures and the host's peak memory, stops the host (SIGTERM) and checks the
 # ledger. Figures are printed, never asserted. LOAD_ENTRY=chip pays by chip. Then the same load
-# again with the default risk rules on (LOAD_COMPARE=0: not), both figures printed.
+# with and without the default risk rules, in the order default, default, none after the first
+# run's none — so that the database's growth and the machine's drift weigh on both alike —
+# each pass's figures and the two means printed (LOAD_COMPARE=0: the first run alone).
 # Run: sh bench/load.sh [POSSUM_BINARY] [SRC_DIR]
 possum=${1:-build/possum}
 src=${2:-.}
@@ -32,10 +34,11 @@ sed -e 's/^port *=.*/port = 0/' \
 	-e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
 	"$src/etc/possum.conf" >"$tmp/possum.conf"
 # The risk rules ([risk] rules): none for the first run (an empty file), then the shipped ones
-# for the second, loaded by SIGHUP — but card_velocity's counts, which a load's cards pass in
-# seconds (each pays thousands of times in ten minutes), raised out of reach: every rule is
-# still evaluated and every value it reads fetched. LOAD_COMPARE=0: the first run alone.
+# for the next two and none again for the last, each loaded by SIGHUP — but card_velocity's
+# counts, which a load's cards pass in seconds (each pays thousands of times in ten minutes),
+# raised out of reach: every rule is still evaluated and every value it reads fetched.
 : >"$tmp/load.rules"
+: >"$tmp/none.rules"
 sed -e 's/card_count_10m >= 4 and card_count_10m <= 5/card_count_10m >= 1000000 and card_count_10m <= 1000001/' \
 	-e 's/card_count_10m >= 6/card_count_10m >= 1000002/' "$src/etc/risk.rules" >"$tmp/default.rules"
 printf '\n[risk]\nrules = %s\n' "$tmp/load.rules" >>"$tmp/possum.conf"
@@ -109,24 +112,56 @@ awk -v h0="$host0" -v h1="$host1" -v l0="$load0" -v l1="$load1" -v n="${approved
 # Texts are delivered beside the payments: how many of the run's were out when it ended.
 texts=$(wc -l <"$data/sms.jsonl" 2>/dev/null || echo 0)
 echo "texts      $texts delivered by the end of the run (one a purchase, $approved purchases)"
-# The same load again with the default risk rules on: both figures, and how far apart.
-if [ "${LOAD_COMPARE:-1}" != 0 ]; then
-	cp "$tmp/default.rules" "$tmp/load.rules"
+# The same load with the default risk rules on, twice, then without again (none, default,
+# default, none: a drift over the four passes, the database growing, weighs on both alike):
+# each pass's approved purchases a second and the host's CPU a purchase, then the means.
+# per_purchase CPU0 CPU1 N: the host's CPU milliseconds a purchase of N between two readings.
+per_purchase() {
+	awk -v a="$1" -v b="$2" -v n="${3:-0}" 'BEGIN { printf "%.4f", (n > 0 ? (b - a) * 1000 / n : 0) }'
+}
+# pass RULES NAME COUNT: the rules file RULES of COUNT rules in force (SIGHUP), the load run,
+# its figures appended to $tmp/passes.
+pass() {
+	loaded=$(grep -c '"event":"risk_rules"' "$tmp/host.log")
+	cp "$1" "$tmp/load.rules"
 	kill -HUP "$host_pid"
-	sleep 1
-	grep -q '"event":"risk_rules".*"rules":14' "$tmp/host.log" || fail "the rules were not loaded"
-	echo "== the same load with the default risk rules on (etc/risk.rules, card_velocity out of reach) =="
+	i=0
+	while [ "$(grep -c '"event":"risk_rules"' "$tmp/host.log")" -le "$loaded" ]; do
+		[ $i -lt 100 ] || fail "the rules were not loaded"
+		sleep 0.05
+		i=$((i + 1))
+	done
+	grep '"event":"risk_rules"' "$tmp/host.log" | tail -n 1 | grep -q "\"rules\":$3[,}]" ||
+		fail "the rules were not loaded"
+	h0=$(host_cpu)
 	# shellcheck disable=SC2086
 	"$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" $cards \
 		--entry "$entry" --pin 123456 --amount 1.00 --duration "$seconds" --data "$tmp/terms" \
-		>"$tmp/load2.out" || load_rc=1
-	cat "$tmp/load2.out"
-	with=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\) a second.*/\1/p' "$tmp/load2.out")
+		>"$tmp/pass.out" 2>/dev/null || load_rc=1
+	h1=$(host_cpu)
+	n=$(sed -n 's/^approved *\([0-9]*\) purchases.*/\1/p' "$tmp/pass.out")
+	r=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\) a second.*/\1/p' "$tmp/pass.out")
+	echo "$2 ${r:-0} $(per_purchase "$h0" "$h1" "$n")" >>"$tmp/passes"
+}
+if [ "${LOAD_COMPARE:-1}" != 0 ]; then
+	echo "== the same load with the default risk rules (etc/risk.rules, card_velocity out of reach) and without, $seconds s each =="
 	without=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\) a second.*/\1/p' "$tmp/load.out")
-	awk -v a="${without:-0}" -v b="${with:-0}" 'BEGIN {
+	echo "none ${without:-0} $(per_purchase "$host0" "$host1" "$approved")" >"$tmp/passes"
+	pass "$tmp/default.rules" default 14
+	pass "$tmp/default.rules" default 14
+	pass "$tmp/none.rules" none 0
+	awk '{ printf "pass %d     %-8s %7.1f approved purchases a second, host cpu %.3f ms a purchase\n",
+		NR, $1 == "none" ? "no rules" : "default", $2, $3
+		r[$1] += $2; c[$1] += $3; k[$1]++ }
+	END {
+		a = r["none"] / k["none"]; b = r["default"] / k["default"]
 		printf "risk rules approved purchases a second: rules = none %.1f, default rules %.1f", a, b
 		if (a > 0) printf " (%+.1f%%; at most -10%% wanted)", (b - a) * 100 / a
-		printf "\n" }'
+		printf "\n"
+		a = c["none"] / k["none"]; b = c["default"] / k["default"]
+		printf "risk rules host cpu a purchase: rules = none %.3f ms, default rules %.3f ms", a, b
+		if (a > 0) printf " (%+.1f%%)", (b - a) * 100 / a
+		printf "\n" }' "$tmp/passes"
 fi
 hwm=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$host_pid/status" 2>/dev/null)
 echo "host peak memory (VmHWM) ${hwm:-unknown}"

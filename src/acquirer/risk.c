@@ -370,26 +370,21 @@ static int open_case(struct txn *t)
 	return acquirer_from_store(store_risk_case_open(t->a->s, &c));
 }
 
-/* A recorded payment counted: approved or declined in the minutes of its card, terminal and
- * merchant; approved, its card among the terminal's of the day (terminal_cards_day) and the
- * payment among the card's at the merchant (card_merchant_*_day). Kept whether rules are in
- * force or not, so that rules loaded later in the day count it. */
+/* A recorded payment counted: approved or declined in the minutes of its card, terminal,
+ * merchant and card at the merchant (one statement); approved, its card among the terminal's
+ * of the day (terminal_cards_day) and the payment among the card's at the merchant
+ * (card_merchant_*_day). Kept whether rules are in force or not, so that rules loaded later in
+ * the day count it. */
 static int count_payment(struct txn *t)
 {
-	static const int who[] = {STORE_RISK_CARD, STORE_RISK_TERMINAL, STORE_RISK_MERCHANT,
-	                          STORE_RISK_CARD_MERCHANT};
-	char card_merchant[sizeof t->pan_hash + sizeof t->mid];
-	const char *keys[] = {t->pan_hash, t->tid, t->mid, card_merchant};
 	bool approved = strcmp(t->rc, RCODE_APPROVED) == 0;
 	int rc;
 
 	if (t->row_id == 0 || t->rq.type == REQUEST_REFUND)
 		return ACQUIRER_OK;
-	snprintf(card_merchant, sizeof card_merchant, "%s %s", t->pan_hash, t->mid);
-	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++)
-		if ((rc = store_risk_count_add(t->a->s, who[i], keys[i], t->now, approved,
-		                               t->rq.amount)) != STORE_OK)
-			return acquirer_from_store(rc);
+	if ((rc = store_risk_count_payment(t->a->s, t->pan_hash, t->tid, t->mid, t->now, approved,
+	                                   t->rq.amount)) != STORE_OK)
+		return acquirer_from_store(rc);
 	if (approved &&
 	    (rc = store_risk_payment_add(t->a->s, t->pan_hash, t->tid, t->mid,
 	                                 local_day(t->a, t->now), t->rq.amount)) != STORE_OK)

@@ -40,6 +40,10 @@ int store_risk_counts(store *s, int who, const char *key, const int64_t since[ST
 /* A payment recorded at `at` for who's key: approved (its amount) or declined. */
 int store_risk_count_add(store *s, int who, const char *key, int64_t at, bool approved,
                          int64_t amount);
+/* The same for a payment's card (pan_hash), terminal, merchant and card at the merchant at
+ * once: one statement, as the record stage counts each payment. */
+int store_risk_count_payment(store *s, const char *pan_hash, const char *tid, const char *mid,
+                             int64_t at, bool approved, int64_t amount);
 /* The time of the card's last payment (from acq_txns), 0 none. */
 int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at);
 /* Merchant mid's approved purchases and completions, and its approved refunds, since day. */

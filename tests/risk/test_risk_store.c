@@ -79,6 +79,31 @@ static void windows_by_the_minute(void **state)
 	assert_int_equal(cards, 0);
 }
 
+/* store_risk_count_payment(): the card's, terminal's, merchant's and card-at-merchant's minutes
+ * at once, as store_risk_count_add() for each. */
+static void payment_counted_at_once(void **state)
+{
+	struct store_fixture *f = *state;
+	const char *keys[] = {"c1", "T1", "M1", "c1 M1"};
+	int64_t w[STORE_RISK_WINDOWS] = {T0 - 600, T0 - 1800, T0 - 3600, T0 - 86400, T0 - 60};
+	struct store_risk_counts n;
+
+	assert_int_equal(store_risk_count_payment(f->s, "c1", "T1", "M1", T0, true, 195000),
+	                 STORE_OK);
+	assert_int_equal(store_risk_count_payment(f->s, "c1", "T1", "M1", T0 + 1, true, 100),
+	                 STORE_OK);
+	assert_int_equal(store_risk_count_payment(f->s, "c1", "T1", "M1", T0 + 2, false, 100),
+	                 STORE_OK);
+	for (int who = STORE_RISK_CARD; who <= STORE_RISK_CARD_MERCHANT; who++) {
+		assert_int_equal(store_risk_counts(f->s, who, keys[who], w, w[3], &n), STORE_OK);
+		assert_int_equal(n.count[STORE_RISK_10M], 2);
+		assert_int_equal(n.sum[STORE_RISK_24H], 195100);
+		assert_int_equal(n.declines[STORE_RISK_DAY], 1);
+	}
+	assert_int_equal(store_risk_counts(f->s, STORE_RISK_CARD, "c2", w, w[3], &n), STORE_OK);
+	assert_int_equal(n.count[STORE_RISK_10M], 0);
+}
+
 static void cases(void **state)
 {
 	struct store_fixture *f = *state;
@@ -159,6 +184,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(windows_by_the_minute, store_fixture_setup,
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(payment_counted_at_once, store_fixture_setup,
 	                                    store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(cases, store_fixture_setup, store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(lists, store_fixture_setup, store_fixture_teardown),

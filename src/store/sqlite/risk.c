@@ -20,25 +20,21 @@
 #define PAY_TYPES "(type = 'purchase' OR type = 'preauth' OR type = 'completion')"
 #define PAYMENT   "(" PAY_TYPES " AND rc = '00' AND reversed = 0)"
 #define DECLINE   "(" PAY_TYPES " AND rc <> '00')"
-#define WINDOW(n)                                                                                  \
-	"COALESCE(SUM(CASE WHEN minute >= ?" #n " THEN pays END), 0) AS c" #n ", "                 \
-	"COALESCE(SUM(CASE WHEN minute >= ?" #n " THEN sum END), 0) AS s" #n ", "                  \
-	"COALESCE(SUM(CASE WHEN minute >= ?" #n " THEN declines END), 0) AS d" #n
 
-struct counts_args {
+/* A minute's row of risk_counts, as store_risk_counts() reads it. */
+struct minute_args {
 	int64_t who;
 	const char *key;
-	int64_t w2, w3, w4, w5, w6, from;
+	int64_t from;
 };
-struct counts_row {
-	int64_t c3, s3, d3, c4, s4, d4, c5, s5, d5, c6, s6, d6, c7, s7, d7;
+struct minute_row {
+	int64_t minute, pays, sum, declines;
 };
-static const struct store_col counts_arg_cols[] = {
-    STORE_COLS(struct counts_args, who, key, w2, w3, w4, w5, w6, from)};
-static const struct store_row counts_args = STORE_ROW(struct counts_args, counts_arg_cols);
-static const struct store_col counts_cols[] = {
-    STORE_COLS(struct counts_row, c3, s3, d3, c4, s4, d4, c5, s5, d5, c6, s6, d6, c7, s7, d7)};
-static const struct store_row counts_row = STORE_ROW(struct counts_row, counts_cols);
+static const struct store_col minute_arg_cols[] = {STORE_COLS(struct minute_args, who, key, from)};
+static const struct store_row minute_args = STORE_ROW(struct minute_args, minute_arg_cols);
+static const struct store_col minute_cols[] = {
+    STORE_COLS(struct minute_row, minute, pays, sum, declines)};
+static const struct store_row minute_row = STORE_ROW(struct minute_row, minute_cols);
 
 /* Minute m is in a window starting at t when m >= t / 60 (floored): the window's first,
  * partly earlier, minute counts whole. */
@@ -47,61 +43,88 @@ static int64_t minute_of(int64_t t)
 	return t >= 0 ? t / 60 : -((-t + 59) / 60);
 }
 
+/* The minutes from that of `from` on, each added here to the windows it is in: one walk of the
+ * primary key's range, no aggregate per window in SQL (a window's sums in SQL cost more than
+ * its few rows do). */
 int store_risk_counts(store *s, int who, const char *key, const int64_t since[STORE_RISK_WINDOWS],
                       int64_t from, struct store_risk_counts *out)
 {
-	static const struct store_query q =
-	    STORE_Q("SELECT " WINDOW(3) ", " WINDOW(4) ", " WINDOW(5) ", " WINDOW(6) ", " WINDOW(
-	                7) " FROM risk_counts WHERE who = ?1 AND key = ?2 AND minute >= ?8",
-	            &counts_args, &counts_row);
-	struct counts_args a = {who,
-	                        key,
-	                        minute_of(since[0]),
-	                        minute_of(since[1]),
-	                        minute_of(since[2]),
-	                        minute_of(since[3]),
-	                        minute_of(since[4]),
-	                        minute_of(from)};
-	struct counts_row r;
+	static const struct store_query q = STORE_Q(
+	    "SELECT minute, pays, sum, declines FROM risk_counts WHERE who = ?1 AND key = ?2 "
+	    "AND minute >= ?3",
+	    &minute_args, &minute_row);
+	int64_t first[STORE_RISK_WINDOWS];
+	struct minute_row r;
+	sqlite3_stmt *st;
 	int rc;
 
 	if (who < STORE_RISK_CARD || who > STORE_RISK_CARD_MERCHANT || key == NULL || out == NULL)
 		return STORE_EARG;
-	if ((rc = store_q_get(s, &q, &a, &r)) != STORE_OK)
+	*out = (struct store_risk_counts){0};
+	for (int i = 0; i < STORE_RISK_WINDOWS; i++)
+		first[i] = minute_of(since[i]);
+	if ((rc = store_q_prepare(s, &q, &(struct minute_args){who, key, minute_of(from)}, &st)) !=
+	    STORE_OK)
 		return rc;
-	*out = (struct store_risk_counts){
-	    .count = {r.c3, r.c4, r.c5, r.c6, r.c7},
-	    .sum = {r.s3, r.s4, r.s5, r.s6, r.s7},
-	    .declines = {r.d3, r.d4, r.d5, r.d6, r.d7},
-	};
-	return STORE_OK;
+	while ((rc = store_q_next(s, st, &q, &r)) == STORE_OK)
+		for (int i = 0; i < STORE_RISK_WINDOWS; i++)
+			if (r.minute >= first[i]) {
+				out->count[i] += r.pays;
+				out->sum[i] += r.sum;
+				out->declines[i] += r.declines;
+			}
+	return store_q_end(st, rc, 0);
 }
 
+/* A payment's counts: ?1 who, ?2 the key (the card's keyed hash for a whole payment), ?3 the
+ * TID, ?4 the MID, then ?5 the minute, ?6 approved, ?7 the sum, ?8 split, ?9 declined. */
 struct add_args {
 	int64_t who;
-	const char *key;
+	const char *key, *tid, *mid;
 	int64_t minute, pays, sum, split, declines;
 };
 static const struct store_col add_cols[] = {
-    STORE_COLS(struct add_args, who, key, minute, pays, sum, split, declines)};
+    STORE_COLS(struct add_args, who, key, tid, mid, minute, pays, sum, split, declines)};
 static const struct store_row add_args = STORE_ROW(struct add_args, add_cols);
+
+static struct add_args counted(int who, const char *key, const char *tid, const char *mid,
+                               int64_t at, bool approved, int64_t amount)
+{
+	return (struct add_args){who,
+	                         key,
+	                         tid,
+	                         mid,
+	                         minute_of(at),
+	                         approved,
+	                         approved ? amount : 0,
+	                         approved && amount % 100000 >= 95000,
+	                         !approved};
+}
 
 int store_risk_count_add(store *s, int who, const char *key, int64_t at, bool approved,
                          int64_t amount)
 {
 	static const struct store_query q = STORE_Q(
 	    "INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines) VALUES (?1, ?2, "
-	    "?3, ?4, ?5, ?6, ?7) ON CONFLICT (who, key, minute) DO UPDATE SET pays = pays + ?4, "
-	    "sum = sum + ?5, split = split + ?6, declines = declines + ?7",
+	    "?5, ?6, ?7, ?8, ?9) ON CONFLICT (who, key, minute) DO UPDATE SET pays = pays + ?6, "
+	    "sum = sum + ?7, split = split + ?8, declines = declines + ?9",
 	    &add_args, NULL);
+	struct add_args a = counted(who, key, NULL, NULL, at, approved, amount);
 
-	struct add_args a = {who,
-	                     key,
-	                     minute_of(at),
-	                     approved,
-	                     approved ? amount : 0,
-	                     approved && amount % 100000 >= 95000,
-	                     !approved};
+	return store_q_run(s, &q, &a, NULL);
+}
+
+int store_risk_count_payment(store *s, const char *pan_hash, const char *tid, const char *mid,
+                             int64_t at, bool approved, int64_t amount)
+{
+	static const struct store_query q = STORE_Q(
+	    "INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines) VALUES "
+	    "(0, ?2, ?5, ?6, ?7, ?8, ?9), (1, ?3, ?5, ?6, ?7, ?8, ?9), (2, ?4, ?5, ?6, ?7, ?8, ?9), "
+	    "(3, ?2 || ' ' || ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (who, key, minute) DO UPDATE SET "
+	    "pays = pays + excluded.pays, sum = sum + excluded.sum, split = split + excluded.split, "
+	    "declines = declines + excluded.declines",
+	    &add_args, NULL);
+	struct add_args a = counted(0, pan_hash, tid, mid, at, approved, amount);
 
 	return store_q_run(s, &q, &a, NULL);
 }
@@ -406,10 +429,11 @@ static const struct store_col listed_cols[] = {
 static const struct store_row listed_row = STORE_ROW(struct listed_row, listed_cols);
 
 #define LISTED(kind, n, list)                                                                      \
-	"COALESCE(MAX(kind = '" kind "' AND key = ?" #n " AND list = '" list "'), 0) AS " kind     \
-	"_" list
+	"EXISTS (SELECT 1 FROM risk_lists WHERE kind = '" kind "' AND key = ?" #n                  \
+	" AND list = '" list "') AS " kind "_" list
 
-/* One read of the primary key's three ranges. */
+/* Six lookups of the primary key (an OR of its three ranges costs more: the planner's
+ * multi-index OR builds a temporary table to drop duplicates). */
 int store_risk_listed(store *s, const char *pan_hash, const char *tid, const char *mid,
                       struct store_risk_listed *out)
 {
@@ -419,9 +443,7 @@ int store_risk_listed(store *s, const char *pan_hash, const char *tid, const cha
 	        "blocked") ", " LISTED("terminal", 2,
 	                               "watched") ", " LISTED("merchant", 3,
 	                                                      "blocked") ", " LISTED("merchant", 3,
-	                                                                             "watched") " FROM risk_lists WHERE (kind = 'card' AND key = "
-	                                                                                        "?1) OR (kind = 'terminal' AND key = ?2) OR (kind "
-	                                                                                        "= 'merchant' AND key = ?3)",
+	                                                                             "watched"),
 	    &listed_args, &listed_row);
 	struct listed_row r;
 	int rc = store_q_get(s, &q, &(struct listed_args){pan_hash, tid, mid}, &r);
