@@ -121,6 +121,7 @@ static const struct key keys[] = {
     NUM("settle", "refund_fee", K_REFUND_FEE, refund_fee_keep, 0, 0),
     TEXT("settle", "bank_key", bank_key),
     NUM("risk", "rules", K_RULES, risk_rules, 0, 0),
+    NUM("risk", "review_days", K_INT, risk_review_days, 0, 366),
 };
 
 void host_config_defaults(struct host_config *cfg)

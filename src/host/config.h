@@ -106,6 +106,9 @@ struct host_config {
 	/* [risk]: rules = (empty): the risk rules file (docs/risk.md); empty: the shipped
 	 * etc/risk.rules, built in; "none": no rules. Read by host_risk_load() (env.h). */
 	char risk_rules[HOST_CONFIG_PATH_MAX];
+	/* review_days = 0: the host runs the merchant review (docs/risk.md "Merchant review") when
+	 * the latest kept is that many days old; 0 never (by hand: `possum admin risk review`). */
+	int risk_review_days;
 };
 
 void host_config_defaults(struct host_config *cfg);

@@ -32,9 +32,11 @@ struct host {
 	net_server *terminal_server;
 	struct host_api api;
 	struct store_checkpointer checkpoint;
-	struct host_closer close;   /* the close of each day */
-	struct host_risk risk;      /* the risk rules in force */
-	possum_log *checkpoint_log; /* its own: used on its thread only */
+	struct host_closer close;    /* the close of each day */
+	struct host_reviewer review; /* the periodic merchant review ([risk] review_days) */
+	const char *config, *data;   /* as given (the review's thread opens its own environment) */
+	struct host_risk risk;       /* the risk rules in force */
+	possum_log *checkpoint_log;  /* its own: used on its thread only */
 	char ports_path[HOST_CONFIG_PATH_MAX + 16];
 };
 
@@ -125,6 +127,7 @@ int host_open(const struct host_options *o, host **out)
 	if ((h = calloc(1, sizeof *h)) == NULL)
 		return host_say(HOST_EFAILED, o->prog, "out of memory");
 	h->prog = o->prog;
+	h->config = o->config, h->data = o->data;
 	if ((rc = host_env_config(&h->env, o->prog, o->config, o->data)) != HOST_OK) {
 		free(h);
 		return rc;
@@ -227,6 +230,7 @@ static void begin_stop(struct host *h, const char *signal_name)
 	host_api_stop(&h->api);
 	notify_scheduler_stop(&h->notify);
 	host_closer_stop(&h->close);
+	host_reviewer_stop(&h->review);
 	net_server_stop(h->issuer_server, on_stopped, h);
 	net_server_stop(h->terminal_server, on_stopped, h);
 }
@@ -350,6 +354,10 @@ int host_start(host *h, struct host_listening *out)
 	                      h->env.merchant, h->env.data.dir) != 0)
 		log_event(h->log, LOG_WARN, "settle_close",
 		          json_pack("{s:s}", "error", "cannot start the close's timer"));
+	if (host_reviewer_start(&h->review, &h->loop, h->env.data.store, cfg->risk_review_days,
+	                        h->log, h->prog, h->config, h->data) != 0)
+		log_event(h->log, LOG_WARN, "risk_review",
+		          json_pack("{s:s}", "error", "cannot start the review's timer"));
 	if (host_risk_start(&h->risk, &h->loop) != 0)
 		log_event(
 		    h->log, LOG_WARN, "risk_rules",

@@ -152,6 +152,35 @@ struct host_closer {
 	uint64_t started;
 };
 
+/* ---- The merchant review (review.c) ----
+ *
+ * With [risk] review_days = N (0: never), the host looks once an hour (the first two seconds
+ * after its start) whether the latest merchant review kept (docs/risk.md "Merchant review") is
+ * N days old, and when it is, reviews every merchant on a thread of libuv's pool, in an
+ * environment of its own (config and data as the host was given them; the merchant module
+ * suspends a merchant graded D, as "host"). Logs "risk_review" at its start and its end
+ * (grades, suspended, milliseconds). */
+struct host_reviewer {
+	uv_loop_t *loop;
+	uv_timer_t timer;
+	uv_work_t work;
+	bool busy, started_timer;
+	store *store; /* the loop's: the latest review's time */
+	int days;
+	possum_log *log;
+	const char *prog, *config, *data;
+	/* The run under way (the pool's thread writes, the loop reads after it): */
+	int rc;
+	int64_t grades[4], suspended;
+	uint64_t started;
+};
+
+/* Starts v's timer on loop when days > 0: 0 or a libuv code. */
+int host_reviewer_start(struct host_reviewer *v, uv_loop_t *loop, store *s, int days,
+                        possum_log *log, const char *prog, const char *config, const char *data);
+/* Stops the timer (a review under way ends first: the loop waits for it). */
+void host_reviewer_stop(struct host_reviewer *v);
+
 /* Starts c's timer on loop: 0 or a libuv code. */
 int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const char *db,
                       const struct host_config *cfg, possum_log *log, merchant *m,

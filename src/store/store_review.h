@@ -65,5 +65,7 @@ int store_review_insert(store *s, struct store_review *r);
  * order, until it returns non-zero (returned). */
 int store_review_latest(store *s, const char *mid,
                         int (*fn)(void *ctx, const struct store_review *r), void *ctx);
+/* The time of the latest review kept of any merchant: *at, 0 when none. */
+int store_review_last(store *s, int64_t *at);
 
 #endif

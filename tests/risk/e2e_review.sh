@@ -8,6 +8,8 @@
 # step MID resume`) it is approved (00) again. The API: GET /api/v1/risk/review (operators,
 # auditors) the latest grades, POST (operators) runs it; a merchant's token 403, an auditor's
 # POST 403, an unknown merchant 404, a bad body 400. Bad usage exits 2, an unknown merchant 1.
+# Then the host with [risk] review_days = 1: no review while the latest is fresh; with it a day
+# old, the host's own review suspends the merchant again (logged, audited), its purchase 03.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -128,4 +130,36 @@ out_has "^{\"items\":\[{\"mid\":\"$clean\",.*\"grade\":\"A\",\"reasons\":\[\],"
 expect 0 "resume" -- "$possum" admin merchant step --data "$data" $mid resume --reason "refunds explained"
 expect 0 "purchase after the resume" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 1.00 --json
 out_has '"rc":"00"'
+
+# The host reviews by itself with [risk] review_days: never before the latest review is that
+# old (the one above is minutes old), then at its next look (the first two seconds after the
+# start) when it is — here, with the reviews kept so far aged by a day.
+kill -TERM $pid
+wait $pid
+printf '[risk]\nreview_days = 1\n' >>"$tmp/possum.conf"
+"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+pid=$!
+wait_ports "$data" $pid
+sleep 3
+if grep -q '"event":"risk_review"' "$tmp/host.log"; then bad "reviewed though the latest is fresh"; else ok; fi
+kill -TERM $pid
+wait $pid
+sqlite3 -cmd ".timeout 5000" "$data/possum.db" "UPDATE risk_reviews SET at = at - 86400"
+"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
+pid=$!
+wait_ports "$data" $pid
+i=0
+while ! grep -q '"event":"risk_review".*"phase":"end"' "$tmp/host.log" && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if grep -q '"event":"risk_review".*"phase":"end".*"D":1.*"suspended":1' "$tmp/host.log"; then ok; else bad "the host's review: $(grep risk_review "$tmp/host.log")"; fi
+expect 0 "suspended by the host's review, audited" -- "$possum" admin audit --data "$data" --object "merchant:$mid" --action merchant.suspend --json
+n=$(grep -o '"action":"merchant.suspend"' "$tmp/out" | wc -l)
+[ "$n" -eq 2 ] && ok || bad "two suspensions (the command's, the host's) wanted, $n audited"
+port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+expect 0 "term to the new port" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid $mid --sn SN0001 --tmk-components "$comps"
+expect 0 "signin" -- t signin
+expect 1 "purchase after the host's review" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 1.00 --json
+out_has '"rc":"03"'
 finish

@@ -66,3 +66,13 @@ STORE_FN_EACH_KEY(store_review_latest, const char *, review,
                   "WHERE id IN (SELECT max(id) FROM risk_reviews WHERE ?1 = '' OR mid = ?1 "
                   "GROUP BY mid) ORDER BY mid",
                   store_args_text, review_row)
+
+int store_review_last(store *s, int64_t *at)
+{
+	/* ?1 is bound and unused: store_q_n() binds one text. */
+	static const struct store_query q =
+	    STORE_Q("SELECT COALESCE(MAX(at), 0) AS n FROM risk_reviews WHERE ?1 = ?1",
+	            &store_args_text, &store_row_n);
+
+	return store_q_n(s, &q, "", at);
+}
