@@ -131,7 +131,9 @@ kill -STOP $host_pid
 "$possum" term purchase --card "$tmp/card.json" --pin 123456 --amount 8.00 --timeout 30 \
 	--state "$st" >/dev/null 2>&1 &
 term_pid=$!
-sleep 1
+# Killed once its reversal is kept (before it sends, the terminal stores it): a fixed second
+# was too short for a loaded machine.
+for _ in $(seq 100); do t batch 2>/dev/null | grep -q "reversal pending" && break; sleep 0.1; done
 kill -KILL $term_pid
 wait $term_pid 2>/dev/null
 kill -CONT $host_pid
