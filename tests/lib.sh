@@ -25,6 +25,13 @@ expect() {
 
 out_has() { if grep -q -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1': $(head -c 300 "$tmp/out")"; fi; }
 err_has() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "stderr lacks '$1': $(cat "$tmp/err")"; fi; }
+# sms_code FILE: the latest card-authentication code in the texts file FILE (sms.jsonl), in
+# either language; not merely its last line, which may be a payment's notice the host's
+# scheduler delivered meanwhile.
+sms_code() {
+	jq -r .text "$1" | grep -e '验证码' -e 'verification code' | tail -1 |
+		sed -n 's/.*\(验证码为\|is \)\([0-9]\{6\}\).*/\2/p'
+}
 out_empty() { if [ -s "$tmp/out" ]; then bad "$1: printed $(head -c 200 "$tmp/out")"; else ok; fi; }
 
 # wait_ports DIR PID: waits (10 s at most) for DIR/host.ports, written by `possum host` PID once

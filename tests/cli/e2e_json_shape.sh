@@ -98,10 +98,7 @@ admin "merchant balance" merchant balance $mid
 admin "card show after the purchase" card show "$pan"
 admin "settlement-card start" settlement-card start $mid --card "$pan" --holder "Zhang San" \
 	--id-number 110101199003070000 --phone 13800000000
-# The latest one-time code: not merely the last text, which may be a payment's notice the
-# host's scheduler delivers meanwhile.
-code=$(jq -r .text "$data/sms.jsonl" | grep -e '验证码' -e 'verification code' | tail -1 |
-	sed -n 's/.*\(验证码为\|is \)\([0-9]\{6\}\).*/\2/p')
+code=$(sms_code "$data/sms.jsonl")
 admin "settlement-card confirm" settlement-card confirm $mid --code "$code"
 admin "settlement-card show, bound" settlement-card show $mid
 admin "account debit" account debit "$pan" --amount 1.00

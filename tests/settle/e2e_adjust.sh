@@ -23,7 +23,7 @@ export POSSUM_CONFIG=$tmp/possum.conf
 pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/card.json")
 expect 0 "settlement-card start" -- "$possum" admin settlement-card start $mid --card "$pan" \
 	--holder "Zhang San" --id-number 110101199003070000 --phone 13800000000 --data "$data"
-otp=$(tail -1 "$data/sms.jsonl" | jq -r .text | grep -o '[0-9]\{6\}' | head -1)
+otp=$(sms_code "$data/sms.jsonl")
 expect 0 "settlement-card confirm" -- "$possum" admin settlement-card confirm $mid --code "$otp" --data "$data"
 
 # ---- possum admin settle adjust ----

@@ -199,7 +199,7 @@ pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/card.json")
 bind() { # bind DIR: the merchant's settlement card bound to the test card
 	expect 0 "settlement-card start" -- "$possum" admin settlement-card start $mid --card "$pan" \
 		--holder "Zhang San" --id-number 110101199003070000 --phone 13800000000 --data "$1"
-	code=$(tail -1 "$1/sms.jsonl" | jq -r .text | grep -o '[0-9]\{6\}' | head -1)
+	code=$(sms_code "$1/sms.jsonl")
 	expect 0 "settlement-card confirm" -- "$possum" admin settlement-card confirm $mid --code "$code" --data "$1"
 }
 export POSSUM_CONFIG=$tmp/pay.conf

@@ -150,7 +150,7 @@ export POSSUM_CONFIG=$tmp/ahead.conf
 pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/card.json")
 expect 0 "settlement-card start" -- "$possum" admin settlement-card start $mid --card "$pan" \
 	--holder "Zhang San" --id-number 110101199003070000 --phone 13800000000 --data "$data"
-code=$(tail -1 "$data/sms.jsonl" | jq -r .text | grep -o '[0-9]\{6\}' | head -1)
+code=$(sms_code "$data/sms.jsonl")
 expect 0 "settlement-card confirm" -- "$possum" admin settlement-card confirm $mid --code "$code" --data "$data"
 expect 0 "payouts run" -- "$possum" admin payouts run --date "$payday" --data "$data"
 api_get "/api/v1/merchants/$mid/balance" "$op"
