@@ -101,14 +101,17 @@ int store_risk_case_get(store *s, int64_t id, struct store_risk_case *out);
  * open case of that id. */
 int store_risk_case_close(store *s, int64_t id, const char *verdict, const char *reason,
                           const char *by, int64_t at);
-struct store_risk_case_filter {
+/* The cases newest first, a page at a time: open ones only when open_only, ids below
+ * before_id (0: from the newest), limit of them (0: all). */
+struct store_risk_case_page {
 	bool open_only;
-	int64_t after_id; /* ids greater than this only: to page on */
-	size_t limit;     /* 0: no limit */
+	int64_t before_id;
+	size_t limit;
 };
-/* Calls fn for each case of f, by id, until it returns non-zero (returned). */
-int store_risk_case_list(store *s, const struct store_risk_case_filter *f,
+int store_risk_case_page(store *s, const struct store_risk_case_page *f,
                          int (*fn)(void *ctx, const struct store_risk_case *c), void *ctx);
+/* The latest case that names request txn_id; STORE_ENOTFOUND when none does. */
+int store_risk_case_by_txn(store *s, int64_t txn_id, struct store_risk_case *out);
 
 /* ---- Lists ---- */
 struct store_risk_entry {
@@ -138,19 +141,8 @@ struct store_risk_listed {
 int store_risk_listed(store *s, const char *pan_hash, const char *tid, const char *mid,
                       struct store_risk_listed *out);
 
-/* ---- The analyst's reads (store/sqlite/risk_admin.c) ---- */
+/* ---- The replay (store/sqlite/replay.c) ---- */
 
-/* The cases newest first, a page at a time: open ones only when open_only, ids below
- * before_id (0: from the newest), limit of them (0: all). */
-struct store_risk_case_page {
-	bool open_only;
-	int64_t before_id;
-	size_t limit;
-};
-int store_risk_case_page(store *s, const struct store_risk_case_page *f,
-                         int (*fn)(void *ctx, const struct store_risk_case *c), void *ctx);
-/* The latest case that names request txn_id; STORE_ENOTFOUND when none does. */
-int store_risk_case_by_txn(store *s, int64_t txn_id, struct store_risk_case *out);
 /* The terminals' payments and refunds (kind 0) recorded at in [from, to), in time order (then
  * by id), for a replay of the rules: their id, at, tid, mid, batch, stan, kind, type, amount,
  * currency, masked, pan_hash, rrn, auth_code, rc, reason, decision_id (the rest zero). */

@@ -116,7 +116,7 @@ static void cases(void **state)
 	                            .rules = "night_large",
 	                            .numbers = "night_large: hour=4"},
 	                       got;
-	struct store_risk_case_filter all = {0}, open = {.open_only = true};
+	struct store_risk_case_page all = {0}, open = {.open_only = true};
 	int n = 0;
 
 	assert_int_equal(store_risk_case_open(f->s, &c), STORE_OK);
@@ -134,10 +134,10 @@ static void cases(void **state)
 	assert_string_equal(got.closed_by, "token:1");
 	assert_int_equal(got.closed_at, T0 + 9);
 	assert_int_equal(store_risk_case_open(f->s, &c), STORE_OK);
-	assert_int_equal(store_risk_case_list(f->s, &all, count_case, &n), STORE_OK);
+	assert_int_equal(store_risk_case_page(f->s, &all, count_case, &n), STORE_OK);
 	assert_int_equal(n, 2);
 	n = 0;
-	assert_int_equal(store_risk_case_list(f->s, &open, count_case, &n), STORE_OK);
+	assert_int_equal(store_risk_case_page(f->s, &open, count_case, &n), STORE_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(store_risk_case_get(f->s, 999, &got), STORE_ENOTFOUND);
 }

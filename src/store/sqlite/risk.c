@@ -348,15 +348,20 @@ int store_risk_case_close(store *s, int64_t id, const char *verdict, const char 
 	return store_q_update(s, &q, &(struct close_args){id, verdict, reason, by, at});
 }
 
-typedef struct store_risk_case_filter case_filter;
-static const struct store_col case_filter_cols[] = {
-    STORE_COLS(case_filter, open_only, after_id, limit)};
-static const struct store_row case_filter_args = STORE_ROW(case_filter, case_filter_cols);
+typedef struct store_risk_case_page page;
+static const struct store_col page_cols[] = {STORE_COLS(page, open_only, before_id, limit)};
+static const struct store_row page_args = STORE_ROW(page, page_cols);
 
-STORE_FN_EACH_FILTER(store_risk_case_list, case_filter, rcase,
+STORE_FN_EACH_FILTER(store_risk_case_page, page, rcase,
                      "SELECT " CASE_COLUMNS " FROM risk_cases WHERE (?1 = 0 OR status = 'open') "
-                     "AND id > ?2 ORDER BY id LIMIT ?3",
-                     case_filter_args, case_row)
+                     "AND (?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3",
+                     page_args, case_row)
+
+/* txn_ids is "ID,ID,…": the id matched whole between commas. */
+STORE_FN_GET(store_risk_case_by_txn, int64_t, rcase,
+             "SELECT " CASE_COLUMNS " FROM risk_cases WHERE ',' || txn_ids || ',' LIKE '%,' || "
+             "?1 || ',%' ORDER BY id DESC LIMIT 1",
+             store_args_id, case_row)
 
 /* ---- Lists ---- */
 
