@@ -25,6 +25,27 @@ expect() {
 
 out_has() { if grep -q -- "$1" "$tmp/out"; then ok; else bad "stdout lacks '$1': $(head -c 300 "$tmp/out")"; fi; }
 err_has() { if grep -q -- "$1" "$tmp/err"; then ok; else bad "stderr lacks '$1': $(cat "$tmp/err")"; fi; }
+# faketime_lib: the path of libfaketime (Debian's faketime package), or nothing when it is
+# missing.
+faketime_lib() {
+	for f in /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 \
+		/usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+		[ -f "$f" ] && echo "$f" && return
+	done
+}
+
+# faked LIB CLOCK CMD... &: runs CMD as a job of its own (it takes the place of the job's
+# shell, so $! is CMD's pid and signals reach it) with its clock read from the file CLOCK
+# ("YYYY-MM-DD hh:mm:ss", UTC) through libfaketime LIB, preloaded before a sanitizer's runtime
+# (allowed: the sanitizers' build). Called without &, it would replace the test's shell.
+faked() {
+	_lib=$1 _clock=$2
+	shift 2
+	TZ=UTC LD_PRELOAD=$_lib FAKETIME_TIMESTAMP_FILE=$_clock FAKETIME_NO_CACHE=1 \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" exec "$@"
+}
+
 # sms_code FILE: the latest card-authentication code in the texts file FILE (sms.jsonl), in
 # either language; not merely its last line, which may be a payment's notice the host's
 # scheduler delivered meanwhile.

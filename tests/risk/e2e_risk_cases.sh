@@ -10,11 +10,7 @@
 possum=$1
 . "$2/tests/lib.sh"
 
-lib=
-for f in /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 /usr/lib/*/faketime/libfaketime.so.1 \
-	/usr/lib/faketime/libfaketime.so.1; do
-	[ -f "$f" ] && lib=$f && break
-done
+lib=$(faketime_lib)
 if [ -z "$lib" ] || ! command -v sqlite3 >/dev/null || ! command -v curl >/dev/null; then
 	echo "skipped: faketime, sqlite3 or curl missing (scripts/bootstrap installs them)"
 	exit 77
@@ -28,10 +24,8 @@ at "2026-12-05 02:00:00"
 sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf POSSUM_DATA=$data
 
-TZ=UTC LD_PRELOAD=$lib FAKETIME_TIMESTAMP_FILE=$clock FAKETIME_NO_CACHE=1 \
-	FAKETIME_DONT_FAKE_MONOTONIC=1 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-	"$possum" host --data "$data" --port 0 --api-port 0 \
-	--terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+faked "$lib" "$clock" "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 \
+	>"$tmp/host.out" 2>"$tmp/host.log" &
 host_pid=$!
 trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 wait_ports "$data" $host_pid
