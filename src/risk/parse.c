@@ -3,6 +3,7 @@
  * statements — `rule NAME if CONDITION then ACTION` and `mcc CODE|default AMOUNT` — and a
  * descent parser that emits each condition as postfix code (internal.h). The first fault
  * stops it: "NAME:LINE: why", and nothing is kept. */
+#include "common/grow.h"
 #include "risk/internal.h"
 
 #include <ctype.h>
@@ -120,15 +121,11 @@ static int emit(struct parser *ps, int op, int var, int64_t val)
 {
 	struct risk_rules *r = ps->r;
 
-	if (r->n_code == r->cap_code) {
-		size_t cap = r->cap_code > 0 ? 2 * r->cap_code : 64;
-		struct risk_code *c = realloc(r->code, cap * sizeof *c);
+	struct risk_code *c = grow_room(r->code, r->n_code, &r->cap_code, sizeof *c, 64);
 
-		if (c == NULL)
-			return fail(ps, "out of memory");
-		r->code = c;
-		r->cap_code = cap;
-	}
+	if (c == NULL)
+		return fail(ps, "out of memory");
+	r->code = c;
 	r->code[r->n_code++] = (struct risk_code){(uint8_t)op, (uint8_t)var, val};
 	ps->depth += op == OP_NUM || op == OP_VAR ? 1 : op == OP_NEG || op == OP_NOT ? 0 : -1;
 	if (ps->depth > ps->max_depth)
@@ -348,15 +345,9 @@ static int statement_rule(struct parser *ps)
 	const char *from;
 	int rc;
 
-	if (r->n == r->cap) {
-		size_t cap = r->cap > 0 ? 2 * r->cap : 16;
-		struct risk_rule *p = realloc(r->rules, cap * sizeof *p);
-
-		if (p == NULL)
-			return fail(ps, "out of memory");
-		r->rules = p;
-		r->cap = cap;
-	}
+	if ((ru = grow_room(r->rules, r->n, &r->cap, sizeof *ru, 16)) == NULL)
+		return fail(ps, "out of memory");
+	r->rules = ru;
 	ru = ps->rule = &r->rules[r->n];
 	*ru = (struct risk_rule){.code = r->n_code};
 	if ((rc = rule_name(ps, ru)) != RISK_OK)
@@ -382,6 +373,7 @@ static int statement_rule(struct parser *ps)
 static int statement_mcc(struct parser *ps)
 {
 	struct risk_rules *r = ps->r;
+	struct risk_mcc *p;
 	int64_t mcc = -1, ceiling;
 	int rc;
 
@@ -401,15 +393,9 @@ static int statement_mcc(struct parser *ps)
 	for (size_t i = 0; i < r->n_mcc; i++)
 		if (r->mccs[i].mcc == mcc)
 			return fail(ps, "MCC %04lld named twice", (long long)mcc);
-	if (r->n_mcc == r->cap_mcc) {
-		size_t cap = r->cap_mcc > 0 ? 2 * r->cap_mcc : 16;
-		struct risk_mcc *p = realloc(r->mccs, cap * sizeof *p);
-
-		if (p == NULL)
-			return fail(ps, "out of memory");
-		r->mccs = p;
-		r->cap_mcc = cap;
-	}
+	if ((p = grow_room(r->mccs, r->n_mcc, &r->cap_mcc, sizeof *p, 16)) == NULL)
+		return fail(ps, "out of memory");
+	r->mccs = p;
 	r->mccs[r->n_mcc++] = (struct risk_mcc){mcc, ceiling};
 	return RISK_OK;
 }

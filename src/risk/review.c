@@ -2,6 +2,7 @@
  * figures of every merchant read in one pass (the MCC's average ticket needs them all), the
  * terminals moved from their registered place, the grade and its reasons by the thresholds
  * below, then each merchant's review kept and a D suspended, one transaction a merchant. */
+#include "common/grow.h"
 #include "risk/risk_review.h"
 
 #include <inttypes.h>
@@ -67,14 +68,11 @@ static int collect(void *ctx, const struct store_review_merchant *m)
 {
 	struct run *run = ctx;
 
-	if (run->n == run->cap) {
-		size_t cap = run->cap != 0 ? 2 * run->cap : 16;
-		struct risk_review_result *rs = realloc(run->rs, cap * sizeof *rs);
+	struct risk_review_result *rs = grow_room(run->rs, run->n, &run->cap, sizeof *rs, 16);
 
-		if (rs == NULL)
-			return 1; /* stops the walk: out of memory */
-		run->rs = rs, run->cap = cap;
-	}
+	if (rs == NULL)
+		return 1; /* stops the walk: out of memory */
+	run->rs = rs;
 	memset(&run->rs[run->n], 0, sizeof run->rs[run->n]);
 	run->rs[run->n++].m = *m;
 	return 0;

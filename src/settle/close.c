@@ -8,6 +8,7 @@
 
 #include <openssl/sha.h>
 
+#include "common/grow.h"
 #include "ledger/ledger.h"
 #include "settle/settle_close.h"
 #include "store/store_acquirer.h"
@@ -152,16 +153,13 @@ static int flush(struct closing *c, const struct store_settle_sum *m)
 static int each_sum(void *ctx, const struct store_settle_sum *m)
 {
 	struct closing *c = ctx;
-	struct store_settle_sum *grown;
+	struct store_settle_sum *grown = grow_room(c->sums, c->nsums, &c->cap, sizeof *m, 256);
 
-	if (c->nsums == c->cap) {
-		c->cap = c->cap != 0 ? 2 * c->cap : 256;
-		if ((grown = realloc(c->sums, c->cap * sizeof *grown)) == NULL) {
-			c->rc = SETTLE_ESTORE;
-			return 1;
-		}
-		c->sums = grown;
+	if (grown == NULL) {
+		c->rc = SETTLE_ESTORE;
+		return 1;
 	}
+	c->sums = grown;
 	c->sums[c->nsums++] = *m;
 	return 0;
 }
@@ -391,16 +389,13 @@ static int each_revived(void *ctx, const struct store_settle_txn *t)
 static int each_revival(void *ctx, const struct store_settle_txn *t)
 {
 	struct closing *c = ctx;
-	int64_t *grown;
+	int64_t *grown = grow_room(c->revived, c->nrevived, &c->rcap, sizeof *grown, 16);
 
-	if (c->nrevived == c->rcap) {
-		c->rcap = c->rcap != 0 ? 2 * c->rcap : 16;
-		if ((grown = realloc(c->revived, c->rcap * sizeof *grown)) == NULL) {
-			c->rc = SETTLE_ESTORE;
-			return 1;
-		}
-		c->revived = grown;
+	if (grown == NULL) {
+		c->rc = SETTLE_ESTORE;
+		return 1;
 	}
+	c->revived = grown;
 	c->revived[c->nrevived++] = t->id;
 	return 0;
 }

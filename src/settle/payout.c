@@ -7,6 +7,7 @@
 
 #include <openssl/sha.h>
 
+#include "common/grow.h"
 #include "ledger/ledger.h"
 #include "settle/settle_close.h"
 #include "settle/settle_payout.h"
@@ -25,23 +26,10 @@ struct due {
 	int rc;
 };
 
-/* p, grown when full to hold one more of size bytes (n of them, room for *cap); NULL when
- * out of memory (p left as it was). */
-static void *room(void *p, size_t n, size_t *cap, size_t size)
-{
-	size_t more = *cap != 0 ? 2 * *cap : 64;
-
-	if (n < *cap)
-		return p;
-	if ((p = realloc(p, more * size)) != NULL)
-		*cap = more;
-	return p;
-}
-
 static int each_due(void *ctx, const struct store_settle_total *t)
 {
 	struct due *d = ctx;
-	struct store_settle_total *grown = room(d->t, d->n, &d->cap, sizeof *t);
+	struct store_settle_total *grown = grow_room(d->t, d->n, &d->cap, sizeof *t, 64);
 
 	if (grown == NULL) {
 		d->rc = SETTLE_ESTORE;
@@ -55,7 +43,7 @@ static int each_due(void *ctx, const struct store_settle_total *t)
 static int each_adjust(void *ctx, const struct store_settle_adjust *a)
 {
 	struct due *d = ctx;
-	struct store_settle_adjust *grown = room(d->a, d->na, &d->acap, sizeof *a);
+	struct store_settle_adjust *grown = grow_room(d->a, d->na, &d->acap, sizeof *a, 64);
 
 	if (grown == NULL) {
 		d->rc = SETTLE_ESTORE;

@@ -3,6 +3,7 @@
  * transactions, the merchant's totals and the payout that holds the day — then rendered as a
  * table for people, CSV, a printable HTML page or JSON, one renderer for the command line and
  * the API. */
+#include "common/grow.h"
 #include "settle/settle_statement.h"
 
 #include <stdlib.h>
@@ -27,14 +28,11 @@ static int add_line(void *ctx, const struct store_settle_stmt_line *l)
 	struct collect *c = ctx;
 	struct settle_statement *st = c->st;
 
-	if (st->n == c->cap) {
-		size_t cap = c->cap != 0 ? 2 * c->cap : 64;
-		struct store_settle_stmt_line *grown = realloc(st->lines, cap * sizeof *grown);
+	struct store_settle_stmt_line *grown = grow_room(st->lines, st->n, &c->cap, sizeof *l, 64);
 
-		if (grown == NULL)
-			return 1;
-		st->lines = grown, c->cap = cap;
-	}
+	if (grown == NULL)
+		return 1;
+	st->lines = grown;
 	st->lines[st->n++] = *l;
 	st->count++;
 	st->amount += l->amount;
