@@ -15,6 +15,7 @@
 #include "card/card.h"
 #include "ledger/ledger.h"
 #include "settle/settle_close.h"
+#include "settle/settle_payout.h"
 #include "store/store_acquirer.h"
 #include "store/store_settle.h"
 #include "store/store_fixture.h"
@@ -184,6 +185,33 @@ static inline void settle_fixture_ledger_sound(store *s)
 
 	assert_int_equal(ledger_check(s, &r, NULL, NULL), LEDGER_OK);
 	assert_int_equal(r.violations, 0);
+}
+
+/* A merchant ready to be paid (settle_payout_params.payee): to card 622202******NNNN, the
+ * MID's last four digits, of card id the MID's last digit. */
+static inline int settle_fixture_payee(void *ctx, const char *mid, struct settle_payee *out)
+{
+	(void)ctx;
+	memset(out, 0, sizeof *out);
+	out->ready = true;
+	snprintf(out->card, sizeof out->card, "622202******%.4s", mid + 11);
+	out->card_id = mid[14] - '0';
+	return SETTLE_OK;
+}
+
+/* The payouts of date run at f's time with payee (ctx its), which must succeed, and the
+ * ledger's check passing after: the run's result. */
+static inline struct settle_payout_result
+settle_fixture_payouts(struct settle_fixture *f, int32_t date,
+                       int (*payee)(void *ctx, const char *mid, struct settle_payee *out),
+                       void *ctx)
+{
+	struct settle_payout_params p = {.now = f->p.now, .payee = payee, .ctx = ctx};
+	struct settle_payout_result r;
+
+	assert_int_equal(settle_payouts_run(f->s, &p, date, &r), SETTLE_OK);
+	settle_fixture_ledger_sound(f->s);
+	return r;
 }
 
 #endif

@@ -46,24 +46,9 @@ static void close_day(struct fixture *f, int32_t date)
 	settle_fixture_close(&f->fx, date);
 }
 
-static int payee(void *ctx, const char *mid, struct settle_payee *out)
-{
-	(void)ctx;
-	memset(out, 0, sizeof *out);
-	out->ready = true;
-	snprintf(out->card, sizeof out->card, "622202******%.4s", mid + 11);
-	out->card_id = mid[14] - '0';
-	return SETTLE_OK;
-}
-
 static struct settle_payout_result run(struct fixture *f, int32_t date)
 {
-	struct settle_payout_params p = {.now = f->fx.p.now, .payee = payee, .ctx = f};
-	struct settle_payout_result r;
-
-	assert_int_equal(settle_payouts_run(f->fx.s, &p, date, &r), SETTLE_OK);
-	settle_fixture_ledger_sound(f->fx.s);
-	return r;
+	return settle_fixture_payouts(&f->fx, date, settle_fixture_payee, NULL);
 }
 
 static struct store_settle_adjust adjustment(store *s, int64_t id)

@@ -48,25 +48,17 @@ static int payee(void *ctx, const char *mid, struct settle_payee *out)
 	struct fixture *f = ctx;
 
 	f->calls++;
-	memset(out, 0, sizeof *out);
 	if (f->not_ready != NULL && strcmp(mid, f->not_ready) == 0) {
+		memset(out, 0, sizeof *out);
 		snprintf(out->reason, sizeof out->reason, "no_settlement_card");
 		return SETTLE_OK;
 	}
-	out->ready = true;
-	snprintf(out->card, sizeof out->card, "622202******%.4s", mid + 11);
-	out->card_id = mid[14] - '0';
-	return SETTLE_OK;
+	return settle_fixture_payee(ctx, mid, out);
 }
 
 static struct settle_payout_result run(struct fixture *f, int32_t date)
 {
-	struct settle_payout_params p = {.now = f->fx.p.now, .payee = payee, .ctx = f};
-	struct settle_payout_result r;
-
-	assert_int_equal(settle_payouts_run(f->fx.s, &p, date, &r), SETTLE_OK);
-	settle_fixture_ledger_sound(f->fx.s);
-	return r;
+	return settle_fixture_payouts(&f->fx, date, payee, f);
 }
 
 struct found {
