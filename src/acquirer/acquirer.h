@@ -137,6 +137,24 @@ struct acquirer_risk_txn {
 int acquirer_risk_evaluate(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *ctx,
                            struct risk_result *out);
 
+/* docs/qr.md "The terminal's static code": the cardholder's wallet pays payload (a terminal's
+ * EMVCo merchant-presented code, as scanned) amount in currency from the card pan (clear, the
+ * wallet's), with the wallet PIN pin (NULL: none). A payload refused (its CRC, its form, an
+ * unknown or retired terminal, a merchant not active) is answered in out->rc and reason and
+ * nothing is recorded; otherwise the payment runs the pipeline's stages for a request without a
+ * message (the risk rules, the local issuer, the record with channel "qr", the cardholder's
+ * text) in a transaction of its own, committed before it returns. ACQUIRER_OK with out filled,
+ * or the failure (nothing committed). */
+struct acquirer_qr_payment {
+	const char *payload;
+	int64_t amount;
+	uint16_t currency;
+	const char *pan;
+	const char *pin;
+};
+int acquirer_qr_pay(acquirer *a, const struct acquirer_qr_payment *p, int64_t now,
+                    struct acquirer_outcome *out);
+
 int acquirer_begin(acquirer *a);
 /* msg: a cup-pos frame without its 2-byte length (TPDU, header, MTI, bitmap, fields), read
  * where it is (not copied): it must not overlap r and must live until the call returns. Always

@@ -108,6 +108,10 @@ struct txn {
 	bool have_term, sign_in_again;
 	struct request rq; /* the request, read once (read.c) */
 	char pan_hash[2 * HSM_PAN_HASH_LEN + 1];
+	/* docs/qr.md: "card" or "qr" (the row's channel), and the keyed hash of the card's holder
+	 * (issuer_holder_key(); "" unknown), for the rule card_after_qr. */
+	char channel[5];
+	char holder_key[65];
 	const struct route *route;
 	struct issuer_response resp;
 	char rc[3], reason[32], rrn[13], net_stan[7], f15[5], settle_date[SETTLE_DATE_TEXT];

@@ -80,6 +80,9 @@ struct issuer_config {
 	int auth_per_day;           /* card authentications a card may start a day; default 4 */
 	int auth_valid_days;        /* how long a card authentication lasts; default 365 */
 	int utc_offset;             /* minutes east of UTC of the times in texts; default 480 */
+	int wallet_code_ttl;        /* seconds a payment code is valid; default 60 */
+	int64_t wallet_pin_above;   /* a QR payment above this many minor units needs the wallet
+	                               PIN; default 100000 (CNY 1,000.00) */
 	/* Sends a text to a reserved phone (the one-time codes); called after the commit. */
 	int (*sms)(void *ctx, const char *phone, const char *text);
 	void *sms_ctx;
@@ -224,6 +227,45 @@ int issuer_card_list(issuer *is, int (*fn)(void *ctx, const struct issuer_card *
 /* Test money: credits (or debits) a card's account from (or to) the issuer's funding account. */
 int issuer_account_credit(issuer *is, int64_t card_id, int64_t amount, int64_t now);
 int issuer_account_debit(issuer *is, int64_t card_id, int64_t amount, int64_t now);
+
+/* ---- The wallet: payment codes (wallet.c, docs/qr.md) ----
+ *
+ * Each card account has a wallet (made with its first code): a number n7 and dynamic payment
+ * codes. A code is 19 digits: "62" (UnionPay's payment-code range), the wallet's number (7
+ * digits) and 10 random digits; valid wallet_code_ttl seconds, used once, kept only as a keyed
+ * hash of its random part (under the pan_hash key). The wallet PIN is the PIN of the account's
+ * card (its PVV and its wrong-PIN count). */
+
+#define ISSUER_WALLET_CODE_LEN 19
+
+struct issuer_wallet_code {
+	char code[ISSUER_WALLET_CODE_LEN + 1];
+	int64_t card_id, expires_at; /* Unix seconds */
+	char masked[CARD_PAN_MAX + 1];
+};
+
+/* A new payment code for card_id's account at now (the card active: ISSUER_ESTATE else). The
+ * code is in the clear in out: the caller shows it and wipes out. */
+int issuer_wallet_code(issuer *is, int64_t card_id, int64_t now, struct issuer_wallet_code *out);
+
+/* What code stands for at now, read only (the issuer's decision re-reads it and marks it used in
+ * the caller's transaction): ISSUER_OK with rc "00" and the card; or rc RCODE_QR_UNKNOWN
+ * ("code_unknown"), RCODE_QR_EXPIRED ("code_expired"), RCODE_QR_USED ("code_used"),
+ * RCODE_QR_OTHER_ACCOUNT ("code_other_account": the random part is another wallet's code), in
+ * rc and reason. pan is the card's PAN in the clear: the caller wipes out. */
+struct issuer_wallet_use {
+	char rc[3], reason[32];
+	int64_t card_id;
+	char pan[CARD_PAN_MAX + 1];
+	char masked[CARD_PAN_MAX + 1];
+	char holder_key[65]; /* issuer_holder_key() of the card */
+};
+int issuer_wallet_resolve(issuer *is, const char *code, int64_t now, struct issuer_wallet_use *out);
+
+/* Who holds the card of pan across its accounts: the keyed hash (64 hex digits, under the
+ * pan_hash key) of the holder's ID number. ISSUER_ENOTFOUND for a card the issuer does not
+ * know. */
+int issuer_holder_key(issuer *is, const char *pan, char out[65]);
 
 /* ---- Authorization ---- */
 

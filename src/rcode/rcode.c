@@ -61,6 +61,10 @@ static const struct rcode_info table[] = {
     {RCODE_CARDAUTH_REQUIRED, HOST, AUTH, "card authentication required", "请先进行银行卡鉴权"},
     {RCODE_CARDAUTH_INVALID, HOST, AUTH, "card authentication no longer valid",
      "银行卡鉴权已失效,请重新鉴权"},
+    {RCODE_QR_UNKNOWN, ISSUER, NONE, "unknown payment code", "付款码无效"},
+    {RCODE_QR_EXPIRED, ISSUER, NONE, "payment code expired, show a new one", "付款码已过期,请刷新"},
+    {RCODE_QR_USED, ISSUER, NONE, "payment code already used", "付款码已使用"},
+    {RCODE_QR_OTHER_ACCOUNT, ISSUER, NONE, "payment code of another account", "付款码与账户不符"},
 };
 
 static const struct rcode_info unknown = {"", SYSTEM, NONE, "unknown response code", "未知应答码"};

@@ -61,6 +61,17 @@ enum request_entry {
 	REQUEST_ENTRY_STRIPE,   /* 02, 90 */
 	REQUEST_ENTRY_CHIP,     /* 05, 07 */
 	REQUEST_ENTRY_FALLBACK, /* 80: stripe read of a chip card the terminal could not use */
+	REQUEST_ENTRY_QR,       /* 03: a QR code scanned (docs/qr.md) */
+};
+
+/* A QR-code payment (docs/qr.md): none (a card), a payment code the terminal scanned
+ * (consumer-presented: card.pan holds the 19-digit code, no Luhn or BIN check applies), or the
+ * terminal's static code paid by the cardholder's wallet (merchant-presented: card.pan holds the
+ * paying card's PAN). A refund or reversal of a QR payment keeps its original's kind. */
+enum request_qr {
+	REQUEST_QR_NONE = 0,
+	REQUEST_QR_CODE,
+	REQUEST_QR_MERCHANT,
 };
 
 /* The entry mode of field 22's digits (NULL or "": UNKNOWN). */
@@ -108,6 +119,7 @@ struct request {
 	char acquirer[12], stan[7], transmit[11], rrn[13];
 	char terminal[9], merchant[16];
 	bool link; /* came over the issuer's network link (issuer_link_read), not a terminal's */
+	enum request_qr qr; /* a QR-code payment, and which kind; NONE: a card's */
 	char merchant_name[REQUEST_MERCHANT_MAX + 1]; /* for the cardholder's text; "": the MID */
 	/* Card authentication's elements (field 62: NM, ID, PH, OT). */
 	char holder[REQUEST_NAME_MAX + 1], id_number[REQUEST_ID_MAX + 1];

@@ -143,6 +143,9 @@ struct store_acq_txn {
 	int source;
 	char acquirer[12];
 	int op;
+	/* How it was paid: "card", or "qr" (docs/qr.md: a payment code scanned, or the terminal's
+	 * static code paid by a wallet; a QR refund or reversal keeps its original's). */
+	char channel[5];
 };
 
 /* STORE_EEXIST when a row of that TID, batch, STAN and kind exists. */
