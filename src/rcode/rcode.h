@@ -52,10 +52,10 @@
 #define RCODE_CARDAUTH_REQUIRED      "C1"
 #define RCODE_CARDAUTH_INVALID       "C2"
 /* docs/qr.md: a payment code (付款码) refused, each with its own code. */
-#define RCODE_QR_UNKNOWN             "Q1"
-#define RCODE_QR_EXPIRED             "Q2"
-#define RCODE_QR_USED                "Q3"
-#define RCODE_QR_OTHER_ACCOUNT       "Q4"
+#define RCODE_QR_UNKNOWN       "Q1"
+#define RCODE_QR_EXPIRED       "Q2"
+#define RCODE_QR_USED          "Q3"
+#define RCODE_QR_OTHER_ACCOUNT "Q4"
 
 #define RCODE_LEN 2
 
