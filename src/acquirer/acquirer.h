@@ -62,6 +62,8 @@ struct acquirer_config {
 	                                  the settlement date of the decision (its cut-off);
 	                                  default settle_calendar_defaults(); its holidays
 	                                  are the caller's, kept while the acquirer is open */
+	char qr_guid[33]; /* [qr] guid: the acquirer's identifier in a static QR code's template
+	                     "26" (sub-ID "00"), reverse domain; default "cn.possum" */
 };
 
 void acquirer_config_defaults(struct acquirer_config *cfg);
