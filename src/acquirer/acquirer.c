@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
 
@@ -57,6 +58,16 @@ int acquirer_decide(struct txn *t, const char *rc, const char *reason)
 	snprintf(t->rc, sizeof t->rc, "%s", rc);
 	snprintf(t->reason, sizeof t->reason, "%s", reason);
 	return STAGE_RESPOND;
+}
+
+int acquirer_pan_hash(struct txn *t, const char *pan)
+{
+	uint8_t hash[HSM_PAN_HASH_LEN];
+
+	if (hsm_pan_hash(t->a->h, &t->a->pan_hash, pan, hash) != HSM_OK)
+		return ACQUIRER_EHSM;
+	hex_encode(hash, sizeof hash, t->pan_hash, sizeof t->pan_hash);
+	return ACQUIRER_OK;
 }
 
 void acquirer_config_defaults(struct acquirer_config *cfg)

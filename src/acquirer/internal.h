@@ -13,7 +13,8 @@
  *   respond.c   the answer, built straight into the reply
  *   risk.c      the risk rules: the context, the action, the rules that fired kept
  *   qr.c        QR-code payments (docs/qr.md): a code's card, a QR refund's original, the
- *               query and results messages, a wallet paying a terminal's static code */
+ *               query and results messages
+ *   qr_pay.c    a wallet paying a terminal's static code: the pipeline's stages, no message */
 #ifndef POSSUM_ACQUIRER_INTERNAL_H
 #define POSSUM_ACQUIRER_INTERNAL_H
 
@@ -143,6 +144,9 @@ void acquirer_send_pending(acquirer *a);
 
 /* acquirer.c: an acquirer code for a store one. */
 int acquirer_from_store(int rc);
+
+/* acquirer.c: the keyed hash of pan (the acquirer's pan_hash key) into t->pan_hash. */
+int acquirer_pan_hash(struct txn *t, const char *pan);
 
 /* acquirer.c: decides t with response code rc for reason; STAGE_RESPOND. */
 int acquirer_decide(struct txn *t, const char *rc, const char *reason);

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/hex.h"
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
 #include "request/iso.h"
@@ -118,8 +117,8 @@ int acquirer_stage_card(struct txn *t)
 {
 	const struct request_card *c = &t->rq.card;
 	time_t tt = (time_t)t->now;
-	uint8_t hash[HSM_PAN_HASH_LEN];
 	struct tm tm;
+	int rc;
 
 	if (acquirer_qr_entry(t))
 		return acquirer_qr_card(t); /* docs/qr.md: no Luhn, BIN or expiry for a code */
@@ -129,9 +128,8 @@ int acquirer_stage_card(struct txn *t)
 	card_pan_mask(c->pan, strlen(c->pan), t->r->out.card, sizeof t->r->out.card);
 	if (c->check == REQUEST_CARD_PAN)
 		return acquirer_decide(t, RCODE_INVALID_CARD, "pan");
-	if (hsm_pan_hash(t->a->h, &t->a->pan_hash, c->pan, hash) != HSM_OK)
-		return ACQUIRER_EHSM;
-	hex_encode(hash, sizeof hash, t->pan_hash, sizeof t->pan_hash);
+	if ((rc = acquirer_pan_hash(t, c->pan)) != ACQUIRER_OK)
+		return rc;
 	gmtime_r(&tt, &tm);
 	if (c->expiry[0] != '\0' &&
 	    card_expiry_check(c->expiry, tm.tm_year + 1900, tm.tm_mon + 1) != CARD_OK)
