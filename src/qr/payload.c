@@ -138,6 +138,44 @@ static const char *value_of(const struct field *f, const struct qr_merchant *m)
 	return f->size == 0 ? f->fixed : (const char *)m + f->off;
 }
 
+/* The first max characters of name (n bytes, UTF-8) that fit in cap bytes with a NUL, without
+ * trailing spaces, into dst: QR_EARG when name is not UTF-8 or none are left. */
+static int name_cut(char *dst, size_t cap, const char *name, size_t n, unsigned max)
+{
+	const char *p = name, *end = name + n, *q;
+
+	for (unsigned i = 0; i < max && p < end; i++, p = q)
+		if ((q = utf8_next(p, end)) == NULL)
+			return QR_EARG;
+		else if ((size_t)(q - name) >= cap)
+			break;
+	while (p > name && p[-1] == ' ')
+		p--;
+	if (p == name)
+		return QR_EARG;
+	memcpy(dst, name, (size_t)(p - name));
+	dst[p - name] = '\0';
+	return QR_OK;
+}
+
+int qr_merchant_name(struct qr_merchant *m, const char *name, const char *fallback)
+{
+	size_t n = name != NULL ? strlen(name) : 0, i = 0;
+
+	if (m == NULL || fallback == NULL)
+		return QR_EARG;
+	while (i < n && name[i] >= 0x20 && name[i] < 0x7F)
+		i++;
+	m->name_local[0] = '\0';
+	if (i == n)
+		return name_cut(m->name, sizeof m->name, name, n, 25);
+	if (strlen(fallback) >= sizeof m->name ||
+	    name_cut(m->name_local, sizeof m->name_local, name, n, 25) != QR_OK)
+		return QR_EARG;
+	memcpy(m->name, fallback, strlen(fallback) + 1);
+	return QR_OK;
+}
+
 /* ---- Building ---- */
 
 struct out {

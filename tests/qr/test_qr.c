@@ -123,6 +123,39 @@ static void chinese_round_trip(void **state)
 	assert_string_equal(back.city_local, "");
 }
 
+/* A merchant's name into 59, or 64.01 with the fallback in 59. */
+static void merchant_names(void **state)
+{
+	struct qr_merchant m = {.dynamic = 0};
+
+	(void)state;
+	assert_int_equal(qr_merchant_name(&m, "Possum Grocery", "MERCHANT 1"), QR_OK);
+	assert_string_equal(m.name, "Possum Grocery");
+	assert_string_equal(m.name_local, "");
+	/* 25 characters, the space before the 26th dropped. */
+	assert_int_equal(qr_merchant_name(&m, "Beijing Best Transport Co Ltd", "X"), QR_OK);
+	assert_string_equal(m.name, "Beijing Best Transport Co");
+	assert_int_equal(qr_merchant_name(&m, "Beijing Best Transport   Ltd", "X"), QR_OK);
+	assert_string_equal(m.name, "Beijing Best Transport");
+	assert_int_equal(qr_merchant_name(&m, "最佳运输", "MERCHANT 1"), QR_OK);
+	assert_string_equal(m.name, "MERCHANT 1");
+	assert_string_equal(m.name_local, "最佳运输");
+	/* 30 characters of Chinese: the first 25. */
+	assert_int_equal(
+	    qr_merchant_name(&m, "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十",
+	                     "F"),
+	    QR_OK);
+	assert_string_equal(m.name_local, "一二三四五六七八九十一二三四五六七八九十一二三四五");
+	/* A name with an accent is not ASCII: 64. */
+	assert_int_equal(qr_merchant_name(&m, "Café", "F"), QR_OK);
+	assert_string_equal(m.name_local, "Café");
+	assert_string_equal(m.name, "F");
+	assert_int_equal(qr_merchant_name(&m, "", "F"), QR_EARG);
+	assert_int_equal(qr_merchant_name(&m, "   ", "F"), QR_EARG);
+	assert_int_equal(qr_merchant_name(&m, "\xE6\x9C", "F"), QR_EARG);
+	assert_int_equal(qr_merchant_name(&m, "最佳", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), QR_EARG);
+}
+
 static void changed_payload_fails_crc(void **state)
 {
 	char p[sizeof emvco_example];
@@ -314,6 +347,7 @@ int main(void)
 	    cmocka_unit_test(emvco_example_parses),
 	    cmocka_unit_test(ascii_round_trip),
 	    cmocka_unit_test(chinese_round_trip),
+	    cmocka_unit_test(merchant_names),
 	    cmocka_unit_test(changed_payload_fails_crc),
 	    cmocka_unit_test(lower_case_crc_and_any_order_read),
 	    cmocka_unit_test(malformed_refused),
