@@ -641,20 +641,17 @@ static const char qr_help[] =
     "Exit status: 0 printed; 1 no such terminal, a retired one, a name or [qr] value the code\n"
     "cannot take, the image not written, or a failure; 2 bad usage.\n";
 
-/* payload drawn into file path, mode 0644. */
-static int qr_image(const struct term_cmd *c, const char *payload, const char *path)
+/* payload drawn into file path, mode 0644; *len its bytes. */
+static int qr_image(const struct term_cmd *c, const char *payload, const char *path, size_t *len)
 {
 	uint8_t *png = NULL;
-	size_t len = 0;
 	int rc;
 
-	if ((rc = qr_png(payload, QR_SCALE, &png, &len)) != QR_OK)
+	if ((rc = qr_png(payload, QR_SCALE, &png, len)) != QR_OK)
 		return cli_error(CLI_FAILED, c->prog, "the image: %s", qr_strerror(rc));
-	if (file_write_atomic(path, png, len) != 0 || chmod(path, 0644) != 0)
-		rc = cli_error(CLI_FAILED, c->prog, "%s: %s", path, strerror(errno));
-	else
-		rc = cli_error(CLI_OK, c->prog, "the code drawn into %s (PNG, %zu bytes)", path,
-		               len);
+	rc = file_write_atomic(path, png, *len) != 0 || chmod(path, 0644) != 0
+	         ? cli_error(CLI_FAILED, c->prog, "%s: %s", path, strerror(errno))
+	         : CLI_OK;
 	free(png);
 	return rc;
 }
@@ -665,6 +662,7 @@ static int cmd_qr(struct cli_env *env, const void *values)
 	char payload[QR_PAYLOAD_MAX];
 	struct qr_merchant q;
 	struct term_cmd c;
+	size_t len = 0;
 	int rc;
 
 	if ((rc = begin(env, o, true, &c)) != CLI_OK)
@@ -683,17 +681,19 @@ static int cmd_qr(struct cli_env *env, const void *values)
 		                 "the merchant's name, [qr] guid or [qr] city cannot go in a code");
 	if (rc != MERCHANT_OK)
 		return refused(&c, rc);
-	if (o->png != NULL && (rc = qr_image(&c, payload, o->png)) != CLI_OK)
-		return rc;
 	if (qr_payload_parse(payload, &q) != QR_OK)
 		return cli_error(CLI_FAILED, c.prog, "the payload made does not read back");
-	if (!c.json) {
+	if (o->png != NULL && (rc = qr_image(&c, payload, o->png, &len)) != CLI_OK)
+		return rc;
+	if (c.json)
+		cli_print_json(json_pack("{s:s, s:s, s:s, s:o}", "tid", c.tid, "mid", q.mid,
+		                         "payload", payload, "png",
+		                         o->png != NULL ? json_string(o->png) : json_null()));
+	else
 		printf("%s\n", payload);
-		return CLI_OK;
-	}
-	cli_print_json(json_pack("{s:s, s:s, s:s, s:o}", "tid", c.tid, "mid", q.mid, "payload",
-	                         payload, "png",
-	                         o->png != NULL ? json_string(o->png) : json_null()));
+	fflush(stdout);
+	if (o->png != NULL)
+		cli_error(CLI_OK, c.prog, "the code drawn into %s (PNG, %zu bytes)", o->png, len);
 	return CLI_OK;
 }
 
