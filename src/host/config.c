@@ -358,9 +358,9 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		*(int64_t *)(void *)dst = n;
 		return 0;
 	case K_AMOUNT:
-		if (money_parse(v, ld->cfg->issuer.currency, (int64_t *)(void *)dst) != 0)
-			break;
-		return 0;
+		if (money_parse(v, ld->cfg->issuer.currency, (int64_t *)(void *)dst) == 0)
+			return 0;
+		break;
 	case K_BOOL:
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 			break;
@@ -379,20 +379,16 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		ld->cfg->dialect = dialect;
 		return 0;
 	case K_BIN:
-		if (parse_bin(ld, v) != 0)
-			break;
-		return 0;
+		return parse_bin(ld, v) == 0 ? 0 : refuse(ld, k, v);
 	case K_CUTOFF:
 	case K_REFUND_FEE:
 	case K_HOLIDAYS:
 		return set_settle(ld, k, v);
 	case K_SINK:
-		if (strcmp(v, "file") == 0)
-			ld->cfg->notify.sink = NOTIFY_SINK_FILE;
-		else if (strcmp(v, "webhook") == 0)
-			ld->cfg->notify.sink = NOTIFY_SINK_WEBHOOK;
-		else
+		if (strcmp(v, "file") != 0 && strcmp(v, "webhook") != 0)
 			break;
+		ld->cfg->notify.sink =
+		    strcmp(v, "file") == 0 ? NOTIFY_SINK_FILE : NOTIFY_SINK_WEBHOOK;
 		return 0;
 	}
 	return refuse(ld, k, v);

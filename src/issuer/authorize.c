@@ -255,27 +255,6 @@ static int stage_pin(struct issuer_decision *d)
 	                                             &d->is->keys.pvk, d->card.pvki, d->card.pvv));
 }
 
-int issuer_pin_outcome(struct issuer_decision *d, int rc)
-{
-	if (rc == HSM_OK) {
-		if (d->card.pin_tries > 0) {
-			d->card.pin_tries = 0;
-			d->card_changed = true;
-		}
-		return STAGE_NEXT;
-	}
-	/* A block that is not a PIN block is the acquirer's key, not the cardholder's PIN. */
-	if (rc == HSM_EPINBLOCK || rc == HSM_EPAN || rc == HSM_EUSAGE || rc == HSM_EALG)
-		return issuer_decide(d, RCODE_PIN_FORMAT, "pin_block_unreadable");
-	if (rc != HSM_EVERIFY)
-		return ISSUER_EHSM;
-	d->card.pin_tries++;
-	d->card_changed = true;
-	if (d->card.pin_tries >= d->is->cfg.pin_tries)
-		return issuer_decide(d, RCODE_PIN_TRIES_EXCEEDED, "pin_tries_exceeded");
-	return issuer_decide(d, RCODE_WRONG_PIN, "pin_wrong");
-}
-
 static bool same_day(const issuer *is, int64_t a, int64_t b)
 {
 	return issuer_day(is, a) == issuer_day(is, b);

@@ -116,7 +116,7 @@ int issuer_cardauth(struct issuer_decision *d);
 
 /* The outcome of a PIN check of the card (the hsm's rc of hsm_verify_pin_pvv() or of what came
  * before it): STAGE_NEXT when it verified (the wrong-PIN count cleared), else decided 99, 55
- * or 75 (the count kept), or ISSUER_EHSM (authorize.c). */
+ * or 75 (the count kept), or ISSUER_EHSM (issuer.c). */
 int issuer_pin_outcome(struct issuer_decision *d, int rc);
 
 /* The stages of a QR payment's decision (qr.c, docs/qr.md): an operation QR payments do not

@@ -10,6 +10,7 @@
 
 #include "common/hex.h"
 #include "crypto/crypto.h"
+#include "rcode/rcode.h"
 
 const struct hsm_key_spec issuer_key_specs[6] = {
     {"D0", HSM_AES, 32, 'B', 'N'},  {"M7", HSM_HMAC, 32, 'G', 'N'}, {"C0", HSM_TDES, 16, 'C', 'N'},
@@ -116,6 +117,27 @@ int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason)
 	snprintf(d->resp->rc, sizeof d->resp->rc, "%s", rc);
 	snprintf(d->resp->reason, sizeof d->resp->reason, "%s", reason);
 	return STAGE_DONE;
+}
+
+int issuer_pin_outcome(struct issuer_decision *d, int rc)
+{
+	if (rc == HSM_OK) {
+		if (d->card.pin_tries > 0) {
+			d->card.pin_tries = 0;
+			d->card_changed = true;
+		}
+		return STAGE_NEXT;
+	}
+	/* A block that is not a PIN block is the acquirer's key, not the cardholder's PIN. */
+	if (rc == HSM_EPINBLOCK || rc == HSM_EPAN || rc == HSM_EUSAGE || rc == HSM_EALG)
+		return issuer_decide(d, RCODE_PIN_FORMAT, "pin_block_unreadable");
+	if (rc != HSM_EVERIFY)
+		return ISSUER_EHSM;
+	d->card.pin_tries++;
+	d->card_changed = true;
+	if (d->card.pin_tries >= d->is->cfg.pin_tries)
+		return issuer_decide(d, RCODE_PIN_TRIES_EXCEEDED, "pin_tries_exceeded");
+	return issuer_decide(d, RCODE_WRONG_PIN, "pin_wrong");
 }
 
 bool issuer_expiry_current(const char *yymm, int64_t now)
