@@ -51,7 +51,7 @@ expect 0 "risk rules --json" -- "$possum" admin risk rules --json
 out_has '{"name":"need_auth","action":"require_auth","rc":"","condition":"amount == 777.00"}'
 out_has '"name":"card_velocity.decline","action":"decline","rc":"65"'
 expect 0 "risk rules: the built-in file" -- "$possum" admin risk rules --config "$tmp/bad.conf.none"
-out_has "^# etc/risk.rules (built in): 14 rules"
+out_has "^# etc/risk.rules (built in): 15 rules"
 out_has "^blocked  *decline 62  *card_blocked$"
 
 faked "$lib" "$clock" "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 \
