@@ -65,6 +65,7 @@ void acquirer_config_defaults(struct acquirer_config *cfg)
 	snprintf(cfg->institution, sizeof cfg->institution, "48020000");
 	cfg->utc_offset = 480;
 	settle_calendar_defaults(&cfg->settle);
+	snprintf(cfg->qr_guid, sizeof cfg->qr_guid, "cn.possum");
 }
 
 int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_key *pan_hash,

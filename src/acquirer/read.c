@@ -112,7 +112,8 @@ int acquirer_stage_fields(struct txn *t)
 }
 
 /* The card, as read: a PAN (2, or from 35) that passes Luhn (14), not expired (54; 14, or
- * 35's). A PAN that differs from track 2's is the issuer's to decline. */
+ * 35's). A PAN that differs from track 2's is the issuer's to decline. A QR code scanned (22
+ * = 03x) is qr.c's. */
 int acquirer_stage_card(struct txn *t)
 {
 	const struct request_card *c = &t->rq.card;
@@ -120,6 +121,8 @@ int acquirer_stage_card(struct txn *t)
 	uint8_t hash[HSM_PAN_HASH_LEN];
 	struct tm tm;
 
+	if (acquirer_qr_entry(t))
+		return acquirer_qr_card(t); /* docs/qr.md: no Luhn, BIN or expiry for a code */
 	if (c->check == REQUEST_CARD_TRACK2)
 		return acquirer_decide(
 		    t, c->pan[0] == '\0' ? RCODE_INVALID_CARD : RCODE_FORMAT_ERROR, "track2");
