@@ -64,8 +64,8 @@ enum settle_statement_format {
 /* "text", "csv", "html", "json" → *out: SETTLE_OK or SETTLE_EARG. */
 int settle_statement_format_parse(const char *name, enum settle_statement_format *out);
 
-/* {"mid","merchant_name","date","closed","items":[{"txn_id","at","tid","type","channel",
- * "card","product","rrn","auth_code","amount","fee","net"}],"next":null,"totals":{"count",
+/* {"mid","merchant_name","date","closed","items":[{"txn_id","at","tid","type","card",
+ * "product","rrn","auth_code","amount","fee","net","channel"}],"next":null,"totals":{"count",
  * "amount","fees","net","channels":{"card":{"count","amount","fees","net"},"qr":{…}}},
  * "payout":{"payout_id","payout_date","status","reason","amount"} or null}: money objects
  * (jsonval_money), times RFC 3339 at utc_offset; fee, net, fees and net left out while the day

@@ -149,12 +149,12 @@ static json_t *item_json(const struct settle_statement *st, const struct store_s
                          int utc_offset)
 {
 	return json_pack(
-	    "{s:I, s:o, s:s, s:s, s:s, s:s, s:s?, s:s, s:s?, s:o, s:o*, s:o*}", "txn_id",
+	    "{s:I, s:o, s:s, s:s, s:s, s:s?, s:s, s:s?, s:o, s:o*, s:o*, s:s}", "txn_id",
 	    (json_int_t)l->txn_id, "at", jsonval_time(l->at, utc_offset), "tid", l->tid, "type",
-	    l->type, "channel", settle_channel_name(settle_channel_of(l->channel)), "card",
-	    l->masked, "product", l->product[0] != '\0' ? l->product : NULL, "rrn", l->rrn,
-	    "auth_code", l->auth_code[0] != '\0' ? l->auth_code : NULL, "amount",
-	    jsonval_money(l->amount, CNY), "fee", known(st, l->fee), "net", known(st, l->net));
+	    l->type, "card", l->masked, "product", l->product[0] != '\0' ? l->product : NULL, "rrn",
+	    l->rrn, "auth_code", l->auth_code[0] != '\0' ? l->auth_code : NULL, "amount",
+	    jsonval_money(l->amount, CNY), "fee", known(st, l->fee), "net", known(st, l->net),
+	    "channel", settle_channel_name(settle_channel_of(l->channel)));
 }
 
 /* {"count","amount","fees","net"} of figures f (fees and net left out while the day is open). */
