@@ -171,8 +171,8 @@ static void closed_csv_text(void **state)
 	                            ",debit,000000000001,A00001,1000.00,5.50,994.50,card\r\n"));
 	/* RFC 4180: the field with a comma and a quote quoted, its quote doubled. */
 	assert_non_null(strstr(csv, ",credit,\"12,\"\"34\",A00002,300.00,1.80,298.20,card\r\n"));
-	assert_non_null(strstr(
-	    csv, ",refund," DEBIT ",debit,000000000003,A00003,-100.00,-0.55,-99.45,card\r\n"));
+	assert_non_null(strstr(csv, ",refund," DEBIT
+	                            ",debit,000000000003,A00003,-100.00,-0.55,-99.45,card\r\n"));
 	assert_int_equal(count(csv, "\r\n"), 4);
 	assert_null(strstr(csv, "preauth"));
 	assert_null(strstr(csv, "000000000004")); /* reversed: nothing settled */
