@@ -15,6 +15,7 @@
 
 #include <ini.h>
 
+#include "common/money.h"
 #include "log/log.h"
 
 /* K_PATH: text, a relative path taken from the file's directory ("-" and "" as they are);
@@ -22,7 +23,8 @@
  * HH:MM, minutes after midnight; K_REFUND_FEE: return or keep (refund_fee_keep); K_HOLIDAYS:
  * a path, the file read after the whole configuration (load_holidays()); K_RULES: a path,
  * or none as it is; K_CHARS: text of min to max characters, each of the row's set `chars`
- * (described to people as `about`). */
+ * (described to people as `about`); K_AMOUNT: an amount such as 1000.00 in the issuer's
+ * currency (as set so far), minor units up to max. */
 enum kind {
 	K_TEXT,
 	K_PATH,
@@ -39,7 +41,8 @@ enum kind {
 	K_REFUND_FEE,
 	K_HOLIDAYS,
 	K_RULES,
-	K_CHARS
+	K_CHARS,
+	K_AMOUNT
 };
 
 struct key {
@@ -95,6 +98,8 @@ static const struct key keys[] = {
     NUM("issuer", "auth_per_day", K_INT, issuer.auth_per_day, 1, 1000),
     NUM("issuer", "auth_valid_days", K_INT, issuer.auth_valid_days, 1, 3650),
     NUM("issuer", "bin", K_BIN, bins, 0, 0),
+    NUM("issuer", "wallet_code_ttl", K_INT, issuer.wallet_code_ttl, 10, 3600),
+    NUM("issuer", "wallet_pin_above", K_AMOUNT, issuer.wallet_pin_above, 0, INT64_MAX),
     NUM("notify", "sink", K_SINK, notify.sink, 0, 0),
     PATH("notify", "file", notify.file),
     TEXT("notify", "webhook", notify.webhook),
@@ -244,6 +249,7 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 	    [K_SINK] = "file or webhook",
 	    [K_CUTOFF] = "a time HH:MM (00:00 to 23:59)",
 	    [K_REFUND_FEE] = "return or keep",
+	    [K_AMOUNT] = "an amount such as 1000.00",
 	};
 	char what[100];
 
@@ -350,6 +356,10 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		if (parse_number(v, k->min, k->max, &n) != 0)
 			break;
 		*(int64_t *)(void *)dst = n;
+		return 0;
+	case K_AMOUNT:
+		if (money_parse(v, ld->cfg->issuer.currency, (int64_t *)(void *)dst) != 0)
+			break;
 		return 0;
 	case K_BOOL:
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)

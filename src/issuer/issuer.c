@@ -70,6 +70,8 @@ void issuer_config_defaults(struct issuer_config *cfg)
 	    .auth_per_day = 4,
 	    .auth_valid_days = 365,
 	    .utc_offset = 480,
+	    .wallet_code_ttl = 60,
+	    .wallet_pin_above = 100000,
 	};
 }
 
@@ -160,6 +162,16 @@ int issuer_pan_hash(issuer *is, const char *pan, char out[STORE_HASH_HEX + 1])
 	return ISSUER_OK;
 }
 
+int issuer_keyed_hash(issuer *is, const char *text, char out[STORE_HASH_HEX + 1])
+{
+	uint8_t hash[HSM_PAN_HASH_LEN];
+
+	if (hsm_keyed_hash(is->h, &is->keys.pan_hash, text, strlen(text), hash) != HSM_OK)
+		return ISSUER_EHSM;
+	hex_encode(hash, sizeof hash, out, STORE_HASH_HEX + 1);
+	return ISSUER_OK;
+}
+
 int issuer_seal(issuer *is, const char *pan_hash, const char *text, struct store_sealed *out)
 {
 	int rc =
@@ -244,7 +256,8 @@ int issuer_open(store *s, hsm *h, const struct issuer_config *cfg, const struct 
 	if (s == NULL || h == NULL || cfg == NULL || keys == NULL || out == NULL ||
 	    cfg->n_bins > ISSUER_BINS_MAX || (cfg->n_bins > 0 && cfg->bins == NULL) ||
 	    cfg->pin_tries < 1 || cfg->otp_tries < 1 || cfg->otp_ttl < 1 || cfg->hold_days < 1 ||
-	    cfg->auth_per_day < 1 || cfg->auth_valid_days < 1 || cfg->currency == 0)
+	    cfg->auth_per_day < 1 || cfg->auth_valid_days < 1 || cfg->currency == 0 ||
+	    cfg->wallet_code_ttl < 1 || cfg->wallet_pin_above < 0)
 		return ISSUER_EARG;
 	if (cfg->n_bins > 0 && card_bin_check(cfg->bins, cfg->n_bins, NULL) != CARD_OK)
 		return ISSUER_EARG;
