@@ -14,7 +14,7 @@
 #define QR_ROUNDS  50 /* answers saying more follow, at most, in one term_qr_results() */
 
 /* Starts the request of kind (a query or results) into m, after the pending reversal: its MTI,
- * 3, 11 (a new STAN), 41, 42 and 60; res gets its STAN and batch. */
+ * 3, 11 (a new STAN), 25, 41, 42 and 60; res gets its STAN and batch. */
 static int qr_start(term *t, enum term_kind kind, struct term_msg *m, struct term_result *res)
 {
 	const struct term_kind_def *d = &term_kinds[kind];
@@ -31,6 +31,7 @@ static int qr_start(term *t, enum term_kind kind, struct term_msg *m, struct ter
 	res->batch = t->st.batch;
 	term_msg_start(t, m, d->mti, stan, t->st.batch, d->type, d->nmc);
 	iso8583_set_str(&m->m, 3, strcpy(m->f3, d->proc));
+	iso8583_set_str(&m->m, 25, strcpy(m->f25, d->cond)); /* the host tells them by 3 and 25 */
 	return TERM_OK;
 }
 

@@ -33,8 +33,9 @@ const struct term_kind_def term_kinds[TERM_KINDS] = {
     [TERM_SETTLE] = {"settle", "0500", "", "", "00", "201", false, false, false, false},
     [TERM_QR_PAY] = {"qr-pay", "0200", "000000", "00", "22", "000", true, false, false, true},
     [TERM_QR_REFUND] = {"qr-refund", "0220", "200000", "00", "25", "000", true, false, false, true},
-    [TERM_QR_QUERY] = {"qr-query", "0100", "300000", "", "26", "000", false, false, false, true},
-    [TERM_QR_RESULT] = {"qr-result", "0100", "320000", "", "27", "000", false, false, false, true},
+    [TERM_QR_QUERY] = {"qr-query", "0100", "300000", "00", "26", "000", false, false, false, true},
+    [TERM_QR_RESULT] = {"qr-result", "0100", "320000", "00", "27", "000", false, false, false,
+                        true},
 };
 
 const char *term_kind_name(enum term_kind kind)
