@@ -33,7 +33,6 @@ static int qr_transact(struct cli_env *env, const void *values)
 	struct term_request req = {.kind = (enum term_kind)env->row->arg};
 	struct term_result r = {0};
 	enum term_inject fault;
-	char limit[32];
 	int rc;
 
 	if (cli_amount(env->prog, "amount", o->amount, 156, &req.amount) != CLI_OK ||
@@ -51,14 +50,11 @@ static int qr_transact(struct cli_env *env, const void *values)
 		return rc;
 	term_set_inject(env->term, fault);
 	rc = term_transact(env->term, &req, &r);
-	if (rc == TERM_EPIN) {
-		cli_amount_format(TERM_QR_NOPIN_MAX, 156, limit);
+	if (rc == TERM_EPIN)
 		return cli_error(
 		    CLI_FAILED, env->prog,
-		    "above CNY %s, the terminal's no-PIN limit, the wallet PIN is needed "
-		    "(--pin PIN); nothing was sent / 超过免密限额, 请输入支付密码",
-		    limit);
-	}
+		    "above CNY 1,000.00, the terminal's no-PIN limit, the wallet PIN is "
+		    "needed (--pin PIN); nothing was sent / 超过免密限额, 请输入支付密码");
 	return rc == TERM_OK ? cli_term_report(env, r.kind, &r, qr_hint(&req, &r))
 	                     : cli_term_exchange_failed(env, rc, &r);
 }

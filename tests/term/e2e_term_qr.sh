@@ -1,4 +1,4 @@
-# e2e_qr.sh — QR-code payments (docs/qr.md, issue 16) end to end: a real `possum host` on a
+# e2e_term_qr.sh — QR-code payments (docs/qr.md, issue 16) end to end: a real `possum host` on a
 # clock of its own (faketime), `possum term` over TCP. By payment code: approved (the receipt
 # says 扫码支付, the code masked), reused (Q3), another account's (Q4), unknown (Q1), expired
 # 61 s later (Q2); above the no-PIN limit refused by the terminal itself, a wrong wallet PIN
