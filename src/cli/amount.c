@@ -14,31 +14,14 @@ int cli_currency_exponent(unsigned currency)
 int cli_amount(const char *prog, const char *name, const char *text, unsigned currency,
                int64_t *out)
 {
-	int exponent = cli_currency_exponent(currency), fraction = -1;
-	int64_t v = 0;
-	const char *p;
+	int rc = money_parse(text, currency, out);
 
-	for (p = text; *p != '\0'; p++) {
-		if (*p == '.' && fraction < 0 && p != text && exponent > 0) {
-			fraction = 0;
-			continue;
-		}
-		if (*p < '0' || *p > '9' || fraction == exponent || v > (INT64_MAX - 9) / 10)
-			break;
-		v = v * 10 + (*p - '0');
-		if (fraction >= 0)
-			fraction++;
-	}
-	if (*p != '\0' || p == text || fraction == 0)
+	if (rc == MONEY_ERANGE)
+		return cli_usage_error(prog, "--%s: amount too large", name);
+	if (rc != 0)
 		return cli_usage_error(
 		    prog, "--%s takes an amount such as 12.34 (at most %d decimals), not '%s'",
-		    name, exponent, text);
-	for (int i = fraction < 0 ? 0 : fraction; i < exponent; i++) {
-		if (v > INT64_MAX / 10)
-			return cli_usage_error(prog, "--%s: amount too large", name);
-		v *= 10;
-	}
-	*out = v;
+		    name, cli_currency_exponent(currency), text);
 	return CLI_OK;
 }
 

@@ -4,6 +4,7 @@
 
 extern const cli_group cli_admin_txn_group;       /* cmd_admin_txn.c */
 extern const cli_group cli_admin_risk_group;      /* cmd_admin_risk.c */
+extern const cli_group cli_admin_wallet_group;    /* cmd_admin_wallet.c */
 extern const cli_command cli_admin_statement_row; /* cmd_admin_statement.c */
 
 static const cli_command cmds[] = {
@@ -29,6 +30,8 @@ static const cli_command cmds[] = {
     {"token", "the HTTP API's tokens", .group = &cli_admin_token_group},
     {"txn", "the terminals' requests: list (the API's filters), show by RRN",
      .group = &cli_admin_txn_group},
+    {"wallet", "cardholders' wallets: payment codes, QR payments",
+     .group = &cli_admin_wallet_group},
     {"audit", "the audit log: who changed what, before and after", .row = &cli_admin_audit_row},
 };
 

@@ -1,4 +1,4 @@
-/* money.c — ISO 4217 tables and amounts written from minor units (money.h). */
+/* money.c — ISO 4217 tables, and amounts written from minor units and read back (money.h). */
 #include "common/money.h"
 
 #include <inttypes.h>
@@ -60,4 +60,32 @@ void money_format(int64_t minor, unsigned currency, char out[MONEY_TEXT_MAX])
 	else
 		snprintf(out, MONEY_TEXT_MAX, "%s%" PRIu64 ".%0*" PRIu64, minor < 0 ? "-" : "",
 		         v / scale, exponent, v % scale);
+}
+
+int money_parse(const char *text, unsigned currency, int64_t *out)
+{
+	int exponent = money_exponent(currency), fraction = -1;
+	int64_t v = 0;
+	const char *p;
+
+	for (p = text; *p != '\0'; p++) {
+		if (*p == '.' && fraction < 0 && p != text && exponent > 0) {
+			fraction = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || fraction == exponent || v > (INT64_MAX - 9) / 10)
+			break;
+		v = v * 10 + (*p - '0');
+		if (fraction >= 0)
+			fraction++;
+	}
+	if (*p != '\0' || p == text || fraction == 0)
+		return MONEY_EFORMAT;
+	for (int i = fraction < 0 ? 0 : fraction; i < exponent; i++) {
+		if (v > INT64_MAX / 10)
+			return MONEY_ERANGE;
+		v *= 10;
+	}
+	*out = v;
+	return 0;
 }

@@ -20,4 +20,11 @@ unsigned money_code(const char *text);
 /* Writes minor units of currency as "12.34" ("-0.05", "1200" for JPY). */
 void money_format(int64_t minor, unsigned currency, char out[MONEY_TEXT_MAX]);
 
+/* Reads "12.34" (digits, at most the currency's exponent of decimals, no sign) into minor
+ * units of currency: 0, MONEY_EFORMAT when text is not such an amount, MONEY_ERANGE when it is
+ * too large. */
+#define MONEY_EFORMAT (-1)
+#define MONEY_ERANGE  (-2)
+int money_parse(const char *text, unsigned currency, int64_t *out);
+
 #endif

@@ -15,13 +15,15 @@
 
 #include <ini.h>
 
+#include "common/money.h"
 #include "log/log.h"
 
 /* K_PATH: text, a relative path taken from the file's directory ("-" and "" as they are);
  * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree; K_CUTOFF:
  * HH:MM, minutes after midnight; K_REFUND_FEE: return or keep (refund_fee_keep); K_HOLIDAYS:
  * a path, the file read after the whole configuration (load_holidays()); K_RULES: a path,
- * or none as it is. */
+ * or none as it is; K_AMOUNT: an amount such as 1000.00 in the issuer's currency (as set so
+ * far), minor units up to max. */
 enum kind {
 	K_TEXT,
 	K_PATH,
@@ -37,7 +39,8 @@ enum kind {
 	K_CUTOFF,
 	K_REFUND_FEE,
 	K_HOLIDAYS,
-	K_RULES
+	K_RULES,
+	K_AMOUNT
 };
 
 struct key {
@@ -93,6 +96,8 @@ static const struct key keys[] = {
     NUM("issuer", "auth_per_day", K_INT, issuer.auth_per_day, 1, 1000),
     NUM("issuer", "auth_valid_days", K_INT, issuer.auth_valid_days, 1, 3650),
     NUM("issuer", "bin", K_BIN, bins, 0, 0),
+    NUM("issuer", "wallet_code_ttl", K_INT, issuer.wallet_code_ttl, 10, 3600),
+    NUM("issuer", "wallet_pin_above", K_AMOUNT, issuer.wallet_pin_above, 0, INT64_MAX),
     NUM("notify", "sink", K_SINK, notify.sink, 0, 0),
     PATH("notify", "file", notify.file),
     TEXT("notify", "webhook", notify.webhook),
@@ -242,6 +247,7 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 	    [K_SINK] = "file or webhook",
 	    [K_CUTOFF] = "a time HH:MM (00:00 to 23:59)",
 	    [K_REFUND_FEE] = "return or keep",
+	    [K_AMOUNT] = "an amount such as 1000.00",
 	};
 	char what[100];
 
@@ -346,6 +352,10 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 			break;
 		*(int64_t *)(void *)dst = n;
 		return 0;
+	case K_AMOUNT:
+		if (money_parse(v, ld->cfg->issuer.currency, (int64_t *)(void *)dst) == 0)
+			return 0;
+		break;
 	case K_BOOL:
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 			break;
@@ -364,20 +374,16 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		ld->cfg->dialect = dialect;
 		return 0;
 	case K_BIN:
-		if (parse_bin(ld, v) != 0)
-			break;
-		return 0;
+		return parse_bin(ld, v) == 0 ? 0 : refuse(ld, k, v);
 	case K_CUTOFF:
 	case K_REFUND_FEE:
 	case K_HOLIDAYS:
 		return set_settle(ld, k, v);
 	case K_SINK:
-		if (strcmp(v, "file") == 0)
-			ld->cfg->notify.sink = NOTIFY_SINK_FILE;
-		else if (strcmp(v, "webhook") == 0)
-			ld->cfg->notify.sink = NOTIFY_SINK_WEBHOOK;
-		else
+		if (strcmp(v, "file") != 0 && strcmp(v, "webhook") != 0)
 			break;
+		ld->cfg->notify.sink =
+		    strcmp(v, "file") == 0 ? NOTIFY_SINK_FILE : NOTIFY_SINK_WEBHOOK;
 		return 0;
 	}
 	return refuse(ld, k, v);

@@ -236,6 +236,13 @@ int hsm_import_tr31(hsm *h, const hsm_key *kek, const char *block, size_t len, c
 int hsm_translate_pin(hsm *h, const hsm_key *from, const hsm_key *to, const uint8_t in[8],
                       const char *pan, uint8_t out[8]);
 
+/* The same, the block re-formed for another PAN: deciphered under from as a format 0 block of
+ * from_pan, the PIN formed again into a format 0 block of to_pan and enciphered under to
+ * (ISO 9564-1:2017 9.3.2). For a PIN entered with a payment code as its PAN (docs/qr.md),
+ * verified as the PIN of the code's card. The clear PIN never leaves the hsm. HSM_EPINBLOCK
+ * when in is not a format 0 block of from_pan; HSM_EPAN for a PAN format 0 cannot take. */
+int hsm_translate_pin_pan(hsm *h, const hsm_key *from, const hsm_key *to, const uint8_t in[8],
+                          const char *from_pan, const char *to_pan, uint8_t out[8]);
 /* The same from a DUKPT terminal: the PIN key is the one of ksn under the TDES BDK bdk (B0,
  * mode X), ANSI X9.24-1:2009 A.4. */
 int hsm_translate_pin_dukpt(hsm *h, const hsm_key *bdk,

@@ -98,17 +98,13 @@ out:
 	return rc;
 }
 
-int hsm_encrypt_pin(hsm *h, const hsm_key *pin_key, const char *pin, const char *pan,
-                    uint8_t out[8])
+/* ISO 9564-1:2017 9.3.2: the format 0 block of pin for pan enciphered under k, its fill all F,
+ * so nothing random to supply. */
+static int close_block(crypto_key *k, const char *pin, const char *pan, uint8_t out[8])
 {
 	uint8_t clear[8], enc[8];
-	crypto_key *k;
-	int rc;
+	int rc = crypto_pinblock_build(CRYPTO_PIN_ISO0, pin, pan, NULL, clear);
 
-	if ((rc = load_pin_key(h, pin_key, 'E', &k)) != HSM_OK)
-		return rc;
-	/* ISO 9564-1:2017 9.3.2: format 0, its fill all F, so nothing random to supply. */
-	rc = crypto_pinblock_build(CRYPTO_PIN_ISO0, pin, pan, NULL, clear);
 	if (rc != CRYPTO_OK) {
 		rc = rc == CRYPTO_EPAN ? HSM_EPAN : HSM_EARG;
 		goto out;
@@ -116,6 +112,37 @@ int hsm_encrypt_pin(hsm *h, const hsm_key *pin_key, const char *pin, const char 
 	if ((rc = hsm_from_crypto(crypto_ecb(k, 1, clear, 8, enc))) == HSM_OK)
 		memcpy(out, enc, 8);
 out:
+	crypto_wipe(clear, sizeof clear);
+	return rc;
+}
+
+int hsm_encrypt_pin(hsm *h, const hsm_key *pin_key, const char *pin, const char *pan,
+                    uint8_t out[8])
+{
+	crypto_key *k;
+	int rc;
+
+	if ((rc = load_pin_key(h, pin_key, 'E', &k)) != HSM_OK)
+		return rc;
+	return close_block(k, pin, pan, out);
+}
+
+int hsm_translate_pin_pan(hsm *h, const hsm_key *from, const hsm_key *to, const uint8_t in[8],
+                          const char *from_pan, const char *to_pan, uint8_t out[8])
+{
+	char pin[CRYPTO_PIN_MAX + 1];
+	uint8_t clear[8];
+	crypto_key *kf, *kt;
+	int rc;
+
+	if ((rc = load_pin_key(h, from, 'D', &kf)) != HSM_OK ||
+	    (rc = load_pin_key(h, to, 'E', &kt)) != HSM_OK)
+		return rc;
+	/* ISO 9564-1:2017 9.3.2: format 0 binds the PIN to the PAN it was formed with (its 12
+	 * rightmost digits but the last); formed again for to_pan, here, where the PIN is. */
+	if ((rc = open_block(kf, in, from_pan, clear, pin)) == HSM_OK)
+		rc = close_block(kt, pin, to_pan, out);
+	crypto_wipe(pin, sizeof pin);
 	crypto_wipe(clear, sizeof clear);
 	return rc;
 }

@@ -51,7 +51,8 @@ static int stage_fields(struct issuer_decision *d)
 {
 	const struct request *r = d->req;
 
-	if (r->type < REQUEST_BALANCE || r->type > REQUEST_CARDAUTH_CONFIRM)
+	if (r->type < REQUEST_BALANCE || r->type > REQUEST_CARDAUTH_CONFIRM ||
+	    r->qr > REQUEST_QR_MERCHANT)
 		return issuer_decide(d, RCODE_INVALID_TXN, "unknown_operation");
 	if ((OP(r->type) & OPS_AMOUNT) && r->amount <= 0)
 		return issuer_decide(d, RCODE_INVALID_AMOUNT, "amount_missing");
@@ -243,32 +244,15 @@ static int stage_pin(struct issuer_decision *d)
 	const struct request *r = d->req;
 	const struct issuer_config *cfg = &d->is->cfg;
 	bool required = d->card.product == CARD_PRODUCT_DEBIT && (OP(r->type) & OPS_PIN_REQUIRED);
-	int rc;
 
 	/* A card locked by wrong PINs spends nothing until an operator unlocks it, PIN or not. */
 	if (d->card.pin_tries >= cfg->pin_tries && (r->has_pin || (OP(r->type) & OPS_PIN_REQUIRED)))
 		return issuer_decide(d, RCODE_PIN_TRIES_EXCEEDED, "pin_locked");
 	if (!r->has_pin)
 		return required ? issuer_decide(d, RCODE_WRONG_PIN, "pin_required") : STAGE_NEXT;
-	rc = hsm_verify_pin_pvv(d->is->h, r->pin_key, r->pin_block, d->pan, &d->is->keys.pvk,
-	                        d->card.pvki, d->card.pvv);
-	if (rc == HSM_OK) {
-		if (d->card.pin_tries > 0) {
-			d->card.pin_tries = 0;
-			d->card_changed = true;
-		}
-		return STAGE_NEXT;
-	}
-	/* A block that is not a PIN block is the acquirer's key, not the cardholder's PIN. */
-	if (rc == HSM_EPINBLOCK || rc == HSM_EPAN || rc == HSM_EUSAGE || rc == HSM_EALG)
-		return issuer_decide(d, RCODE_PIN_FORMAT, "pin_block_unreadable");
-	if (rc != HSM_EVERIFY)
-		return ISSUER_EHSM;
-	d->card.pin_tries++;
-	d->card_changed = true;
-	if (d->card.pin_tries >= cfg->pin_tries)
-		return issuer_decide(d, RCODE_PIN_TRIES_EXCEEDED, "pin_tries_exceeded");
-	return issuer_decide(d, RCODE_WRONG_PIN, "pin_wrong");
+	return issuer_pin_outcome(d,
+	                          hsm_verify_pin_pvv(d->is->h, r->pin_key, r->pin_block, d->pan,
+	                                             &d->is->keys.pvk, d->card.pvki, d->card.pvv));
 }
 
 static bool same_day(const issuer *is, int64_t a, int64_t b)
@@ -323,6 +307,14 @@ static int stage_original(struct issuer_decision *d)
 	if (rc != STORE_OK)
 		return issuer_from_store(rc);
 	d->rec.original_id = d->orig.id;
+	return STAGE_NEXT;
+}
+
+/* Whether the original found (a card's, or a QR payment's) allows what is asked of it. */
+static int stage_follow_up(struct issuer_decision *d)
+{
+	const struct request *r = d->req;
+
 	if (d->orig.reversed)
 		return issuer_decide(d, RCODE_ORIGINAL_NOT_FOUND, "original_reversed");
 	switch (r->type) {
@@ -577,25 +569,45 @@ reversed:
 	return approve(d, false);
 }
 
-/* The decision table. */
+/* The decision table. A QR payment (docs/qr.md) is a purchase, its refund or its reversal: by
+ * payment code (the code's card found through its wallet) or by the terminal's static code
+ * (the paying card named); neither has card data to check. */
+#define QR_PAY    OP(REQUEST_PURCHASE)
+#define QR_REFUND OP(REQUEST_REFUND)
+#define OPS_QR    (QR_PAY | QR_REFUND | OP(REQUEST_REVERSAL))
+#define EVERY(ops)                                                                                 \
+	{                                                                                          \
+		ops, ops, ops                                                                      \
+	} /* a card's and both kinds of QR payment alike */
 static const struct stage {
 	const char *name;
-	unsigned ops; /* the operations it applies to */
+	/* The operations it applies to: of a card's request, of a QR payment by payment code, of
+	 * one by the terminal's static code (indexed by enum request_qr). */
+	unsigned ops[3];
 	int (*run)(struct issuer_decision *d);
 } stages[] = {
-    {"fields", OPS_ALL, stage_fields},                                /* 12, 13, 99 */
-    {"duplicate", OPS_ALL, stage_duplicate},                          /* 94 */
-    {"reversal", OP(REQUEST_REVERSAL), stage_reversal},               /* 00 once, 51, 12 */
-    {"card", OPS_ALL & ~OP(REQUEST_REVERSAL), stage_card},            /* 14, 15 */
-    {"status", OPS_PRESENTED | OP(REQUEST_COMPLETION), stage_status}, /* 41, 43, 62 */
-    {"expiry", OPS_PRESENTED, stage_expiry},                          /* 54 */
-    {"cryptogram", OPS_PRESENTED, stage_cryptogram},                  /* 05, 30, 13 */
-    {"cvv", OPS_PRESENTED, stage_cvv},                                /* 59 */
-    {"pin", OPS_PRESENTED, stage_pin},                                /* 55, 75, 99 */
-    {"original", OPS_FOLLOW_UP, stage_original},                      /* 25, 64, 12 */
-    {"limits", OPS_SPENDING, stage_limits},                           /* 61, 65 */
-    {"cardauth", OPS_CARDAUTH, issuer_cardauth},                      /* 05, 65, 51 */
-    {"authorize", OPS_ALL & ~OP(REQUEST_REVERSAL) & ~OPS_CARDAUTH, stage_authorize}, /* 51 */
+    {"fields", EVERY(OPS_ALL), stage_fields},                               /* 12, 13, 99 */
+    {"duplicate", EVERY(OPS_ALL), stage_duplicate},                         /* 94 */
+    {"qr", {0, OPS_ALL & ~OPS_QR, OPS_ALL & ~OPS_QR}, issuer_qr_operation}, /* 12 */
+    {"reversal", EVERY(OP(REQUEST_REVERSAL)), stage_reversal},              /* 00 once, 51, 12 */
+    {"code", {0, QR_PAY, 0}, issuer_qr_code},                               /* Q1, Q2, Q3, Q4 */
+    {"card", {OPS_ALL & ~OP(REQUEST_REVERSAL), 0, QR_PAY}, stage_card},     /* 14, 15 */
+    {"qr_original", {0, QR_REFUND, QR_REFUND}, issuer_qr_original},         /* 25 */
+    {"status",
+     {OPS_PRESENTED | OP(REQUEST_COMPLETION), QR_PAY, QR_PAY},
+     stage_status},                                                        /* 41, 43, 62 */
+    {"expiry", {OPS_PRESENTED, QR_PAY, QR_PAY}, stage_expiry},             /* 54 */
+    {"cryptogram", {OPS_PRESENTED, 0, 0}, stage_cryptogram},               /* 05, 30, 13 */
+    {"cvv", {OPS_PRESENTED, 0, 0}, stage_cvv},                             /* 59 */
+    {"pin", {OPS_PRESENTED, 0, 0}, stage_pin},                             /* 55, 75, 99 */
+    {"wallet_pin", {0, QR_PAY, QR_PAY}, issuer_qr_pin},                    /* 55, 75, 99 */
+    {"original", {OPS_FOLLOW_UP, 0, 0}, stage_original},                   /* 25 */
+    {"follow_up", {OPS_FOLLOW_UP, QR_REFUND, QR_REFUND}, stage_follow_up}, /* 25, 64, 12 */
+    {"limits", {OPS_SPENDING, QR_PAY, QR_PAY}, stage_limits},              /* 61, 65 */
+    {"cardauth", {OPS_CARDAUTH, 0, 0}, issuer_cardauth},                   /* 05, 65, 51 */
+    {"authorize",
+     {OPS_ALL & ~OP(REQUEST_REVERSAL) & ~OPS_CARDAUTH, QR_PAY | QR_REFUND, QR_PAY | QR_REFUND},
+     stage_authorize}, /* 51 */
 };
 
 /* Whether the cardholder is told of the outcome (issuer_notify): an approved financial one of
@@ -648,6 +660,11 @@ static int record(struct issuer_decision *d)
 		rc = store_decision_update(d->is->s, &d->orig2);
 	if (rc == STORE_OK && (d->day.amount != 0 || d->day.count != 0 || d->day.auths != 0))
 		rc = store_card_day_add(d->is->s, d->card.id, issuer_day(d->is, d->now), &d->day);
+	/* A payment code pays once: used by the payment it approved. */
+	if (rc == STORE_OK && d->code.id != 0 && strcmp(d->resp->rc, RCODE_APPROVED) == 0) {
+		d->code.used_at = d->now;
+		rc = store_wallet_code_use(d->is->s, &d->code);
+	}
 	if (rc == STORE_OK && d->auth_new)
 		rc = store_cardauth_insert(d->is->s, &d->auth);
 	else if (rc == STORE_OK && d->auth_changed)
@@ -699,17 +716,18 @@ static void decision_init(struct issuer_decision *d, issuer *is, const struct re
 	memcpy(d->rec.merchant, req->merchant, sizeof d->rec.merchant);
 	memcpy(d->rec.rrn, req->rrn, sizeof d->rec.rrn);
 	d->rec.link = req->link;
+	d->rec.qr = (int)req->qr;
 }
 
 /* Runs the decision table: the first stage takes every type, and decides those it does not
  * know (12). STAGE_DONE or an ISSUER_E* code. */
 static int run(struct issuer_decision *d)
 {
-	unsigned type = (unsigned)d->req->type;
+	unsigned type = (unsigned)d->req->type, qr = (unsigned)d->req->qr;
 	int rc = STAGE_NEXT;
 
 	for (size_t i = 0; i < sizeof stages / sizeof stages[0] && rc == STAGE_NEXT; i++)
-		if (i == 0 || (type > 0 && type < 32 && (stages[i].ops & OP(type))))
+		if (i == 0 || (type > 0 && type < 32 && qr < 3 && (stages[i].ops[qr] & OP(type))))
 			rc = stages[i].run(d);
 	assert(rc != STAGE_NEXT);
 	return rc;

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/hex.h"
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
 
@@ -21,17 +20,14 @@
 static int otp_hash(issuer *is, int64_t card_id, int64_t started_at, const char *otp,
                     char out[STORE_HASH_HEX + 1])
 {
-	uint8_t hash[HSM_PAN_HASH_LEN];
 	char text[64];
-	int n = snprintf(text, sizeof text, "otp|%lld|%lld|%s", (long long)card_id,
-	                 (long long)started_at, otp);
-	int rc = hsm_keyed_hash(is->h, &is->keys.pan_hash, text, (size_t)n, hash);
+	int rc;
 
+	snprintf(text, sizeof text, "otp|%lld|%lld|%s", (long long)card_id, (long long)started_at,
+	         otp);
+	rc = issuer_keyed_hash(is, text, out);
 	crypto_wipe(text, sizeof text);
-	if (rc != HSM_OK)
-		return ISSUER_EHSM;
-	hex_encode(hash, sizeof hash, out, STORE_HASH_HEX + 1);
-	return ISSUER_OK;
+	return rc;
 }
 
 /* Whether a stored secret equals the one given, reading both whole. */

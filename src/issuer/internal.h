@@ -7,6 +7,7 @@
 #include "issuer/issuer.h"
 #include "ledger/ledger.h"
 #include "store/store_issuer.h"
+#include "store/store_wallet.h"
 
 #define ISSUER_BINS_MAX      64
 #define ISSUER_REVERSAL_DAYS 7 /* how far back a reversal's original is looked for */
@@ -46,6 +47,11 @@ int issuer_random_digits(char *out, size_t n);
 
 /* The keyed hash of a PAN as 64 hex digits. */
 int issuer_pan_hash(issuer *is, const char *pan, char out[STORE_HASH_HEX + 1]);
+
+/* The keyed hash (under the pan_hash key) of text, a secret kept only to be compared or looked
+ * up by (a one-time code, a payment code's random part, a holder's ID number), as 64 hex
+ * digits. Each kind's text starts with its own word, so that no hash stands for another. */
+int issuer_keyed_hash(issuer *is, const char *text, char out[STORE_HASH_HEX + 1]);
 
 /* Encrypts text (a PAN, an ID number, a phone) for the card whose PAN hash is pan_hash, and
  * back. unseal writes a NUL-terminated string to out (capacity cap). */
@@ -95,6 +101,8 @@ struct issuer_decision {
 	struct hsm_emv_txn emv;
 	bool arqc_ok;
 	char phone[ISSUER_PHONE_MAX + 1]; /* the reserved phone, unsealed when needed */
+	char card_pan[CARD_PAN_MAX + 1];  /* a payment code's card's PAN: pan then points here */
+	struct store_wallet_code code;    /* a payment code's row: used when the payment is */
 };
 
 /* Decides d with response code rc for reason (a word for the record); STAGE_DONE
@@ -105,6 +113,25 @@ int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason)
  * (resp->otp, sent by the caller after the commit), step 2 checks the code. STAGE_NEXT,
  * STAGE_DONE or an ISSUER_E* code. */
 int issuer_cardauth(struct issuer_decision *d);
+
+/* The outcome of a PIN check of the card (the hsm's rc of hsm_verify_pin_pvv() or of what came
+ * before it): STAGE_NEXT when it verified (the wrong-PIN count cleared), else decided 99, 55
+ * or 75 (the count kept), or ISSUER_EHSM (issuer.c). */
+int issuer_pin_outcome(struct issuer_decision *d, int rc);
+
+/* The stages of a QR payment's decision (qr.c, docs/qr.md): an operation QR payments do not
+ * have (12); a payment code's card (Q1–Q4); a QR refund's original and its card (25); the
+ * wallet PIN (55, 75, 99). STAGE_NEXT, STAGE_DONE or an ISSUER_E* code. */
+int issuer_qr_operation(struct issuer_decision *d);
+int issuer_qr_code(struct issuer_decision *d);
+int issuer_qr_original(struct issuer_decision *d);
+int issuer_qr_pin(struct issuer_decision *d);
+
+/* What a payment code stands for at now (wallet.c): rc "00" with its row and the card of its
+ * account (card), or a refusal's rc and reason (Q1–Q4); ISSUER_OK either way, else an
+ * ISSUER_E* code. Read only. */
+int issuer_wallet_find(issuer *is, const char *code, int64_t now, struct store_wallet_code *row,
+                       struct store_card *card, char rc[3], char reason[32]);
 
 static inline bool issuer_present(const char *s)
 {

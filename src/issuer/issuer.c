@@ -10,6 +10,7 @@
 
 #include "common/hex.h"
 #include "crypto/crypto.h"
+#include "rcode/rcode.h"
 
 const struct hsm_key_spec issuer_key_specs[6] = {
     {"D0", HSM_AES, 32, 'B', 'N'},  {"M7", HSM_HMAC, 32, 'G', 'N'}, {"C0", HSM_TDES, 16, 'C', 'N'},
@@ -70,6 +71,8 @@ void issuer_config_defaults(struct issuer_config *cfg)
 	    .auth_per_day = 4,
 	    .auth_valid_days = 365,
 	    .utc_offset = 480,
+	    .wallet_code_ttl = 60,
+	    .wallet_pin_above = 100000,
 	};
 }
 
@@ -116,6 +119,27 @@ int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason)
 	return STAGE_DONE;
 }
 
+int issuer_pin_outcome(struct issuer_decision *d, int rc)
+{
+	if (rc == HSM_OK) {
+		if (d->card.pin_tries > 0) {
+			d->card.pin_tries = 0;
+			d->card_changed = true;
+		}
+		return STAGE_NEXT;
+	}
+	/* A block that is not a PIN block is the acquirer's key, not the cardholder's PIN. */
+	if (rc == HSM_EPINBLOCK || rc == HSM_EPAN || rc == HSM_EUSAGE || rc == HSM_EALG)
+		return issuer_decide(d, RCODE_PIN_FORMAT, "pin_block_unreadable");
+	if (rc != HSM_EVERIFY)
+		return ISSUER_EHSM;
+	d->card.pin_tries++;
+	d->card_changed = true;
+	if (d->card.pin_tries >= d->is->cfg.pin_tries)
+		return issuer_decide(d, RCODE_PIN_TRIES_EXCEEDED, "pin_tries_exceeded");
+	return issuer_decide(d, RCODE_WRONG_PIN, "pin_wrong");
+}
+
 bool issuer_expiry_current(const char *yymm, int64_t now)
 {
 	time_t t = (time_t)now;
@@ -155,6 +179,16 @@ int issuer_pan_hash(issuer *is, const char *pan, char out[STORE_HASH_HEX + 1])
 	uint8_t hash[HSM_PAN_HASH_LEN];
 
 	if (hsm_pan_hash(is->h, &is->keys.pan_hash, pan, hash) != HSM_OK)
+		return ISSUER_EHSM;
+	hex_encode(hash, sizeof hash, out, STORE_HASH_HEX + 1);
+	return ISSUER_OK;
+}
+
+int issuer_keyed_hash(issuer *is, const char *text, char out[STORE_HASH_HEX + 1])
+{
+	uint8_t hash[HSM_PAN_HASH_LEN];
+
+	if (hsm_keyed_hash(is->h, &is->keys.pan_hash, text, strlen(text), hash) != HSM_OK)
 		return ISSUER_EHSM;
 	hex_encode(hash, sizeof hash, out, STORE_HASH_HEX + 1);
 	return ISSUER_OK;
@@ -244,7 +278,8 @@ int issuer_open(store *s, hsm *h, const struct issuer_config *cfg, const struct 
 	if (s == NULL || h == NULL || cfg == NULL || keys == NULL || out == NULL ||
 	    cfg->n_bins > ISSUER_BINS_MAX || (cfg->n_bins > 0 && cfg->bins == NULL) ||
 	    cfg->pin_tries < 1 || cfg->otp_tries < 1 || cfg->otp_ttl < 1 || cfg->hold_days < 1 ||
-	    cfg->auth_per_day < 1 || cfg->auth_valid_days < 1 || cfg->currency == 0)
+	    cfg->auth_per_day < 1 || cfg->auth_valid_days < 1 || cfg->currency == 0 ||
+	    cfg->wallet_code_ttl < 1 || cfg->wallet_pin_above < 0)
 		return ISSUER_EARG;
 	if (cfg->n_bins > 0 && card_bin_check(cfg->bins, cfg->n_bins, NULL) != CARD_OK)
 		return ISSUER_EARG;

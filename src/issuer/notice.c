@@ -44,6 +44,7 @@ int issuer_notify(issuer *is, const struct request *req, const struct issuer_res
 	m.utc_offset = is->cfg.utc_offset;
 	m.language = resp->language;
 	m.phone = resp->phone;
+	m.qr = req->qr != REQUEST_QR_NONE;
 	rc = notify_enqueue(is->s, is->h, &is->keys.data, &m, NULL);
 	if (rc == NOTIFY_EARG && m.merchant != is->cfg.name) {
 		/* A merchant name the text cannot carry: the cardholder still hears of it. */

@@ -13,20 +13,22 @@
 #include "crypto/crypto.h"
 
 /* How each kind is told. English wraps the amount and the merchant: "paid " AMOUNT " at "
- * MERCHANT "". */
+ * MERCHANT ""; a QR payment's text (docs/qr.md) says so: its own Chinese wording, and
+ * " (QR payment)" after the English one. */
 static const struct wording {
-	const char *zh;
+	const char *zh, *zh_qr;
 	const char *en_before, *en_between, *en_after;
 } wordings[] = {
-    [NOTIFY_PURCHASE] = {"消费", "paid ", " at ", ""},
-    [NOTIFY_REFUND] = {"退货", "was refunded ", " by ", ""},
-    [NOTIFY_VOID] = {"消费撤销", "had a payment of ", " at ", " voided"},
-    [NOTIFY_PREAUTH] = {"预授权", "had ", " held by a pre-authorization at ", ""},
-    [NOTIFY_PREAUTH_CANCEL] = {"预授权撤销", "had a hold of ", " at ", " released"},
-    [NOTIFY_COMPLETION] = {"预授权完成", "paid ", " at ", " (pre-authorization completed)"},
-    [NOTIFY_COMPLETION_VOID] = {"预授权完成撤销", "had a completed pre-authorization of ", " at ",
-                                " voided"},
-    [NOTIFY_REVERSAL] = {"冲正", "had a transaction of ", " at ", " reversed"},
+    [NOTIFY_PURCHASE] = {"消费", "扫码支付", "paid ", " at ", ""},
+    [NOTIFY_REFUND] = {"退货", "扫码支付退货", "was refunded ", " by ", ""},
+    [NOTIFY_VOID] = {"消费撤销", "扫码支付撤销", "had a payment of ", " at ", " voided"},
+    [NOTIFY_PREAUTH] = {"预授权", "预授权", "had ", " held by a pre-authorization at ", ""},
+    [NOTIFY_PREAUTH_CANCEL] = {"预授权撤销", "预授权撤销", "had a hold of ", " at ", " released"},
+    [NOTIFY_COMPLETION] = {"预授权完成", "预授权完成", "paid ", " at ",
+                           " (pre-authorization completed)"},
+    [NOTIFY_COMPLETION_VOID] = {"预授权完成撤销", "预授权完成撤销",
+                                "had a completed pre-authorization of ", " at ", " voided"},
+    [NOTIFY_REVERSAL] = {"冲正", "扫码支付冲正", "had a transaction of ", " at ", " reversed"},
 };
 
 static bool is_last4(const char *s)
@@ -70,12 +72,12 @@ int notify_message_format(const struct notify_message *m, char *out, size_t cap)
 		return NOTIFY_EARG;
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 	if (m->language != NULL && strcmp(m->language, "en") == 0)
-		n = snprintf(out, cap, "Your card ending %s %s%s %s%s%s%s on %s.", m->last4,
+		n = snprintf(out, cap, "Your card ending %s %s%s %s%s%s%s%s on %s.", m->last4,
 		             w->en_before, alpha, amount, w->en_between, m->merchant, w->en_after,
-		             when);
+		             m->qr ? " (QR payment)" : "", when);
 	else
 		n = snprintf(out, cap, "您尾号%s的卡于%s在%s%s %s %s元", m->last4, when,
-		             m->merchant, w->zh, alpha, amount);
+		             m->merchant, m->qr ? w->zh_qr : w->zh, alpha, amount);
 	if (n < 0 || (size_t)n >= cap) {
 		if (cap > 0)
 			out[0] = '\0';

@@ -62,13 +62,17 @@ struct notify_message {
 	int utc_offset;       /* minutes east of UTC of the time shown: 480 for Beijing */
 	const char *language; /* "en" for English; anything else (NULL, "zh"): Chinese */
 	const char *phone;    /* the card's reserved phone: digits, optionally a leading '+' */
+	bool qr;              /* a QR payment's (docs/qr.md): the text names it as such */
 };
 
 /* The text of m (m->phone is not used) into out (capacity cap): in Chinese
  *   您尾号1234的卡于2026-11-22 10:30在某某商户消费 CNY 12.34元
  * or in English
  *   Your card ending 1234 paid CNY 12.34 at SOME SHOP on 2026-11-22 10:30.
- * with the wording of m->kind. NOTIFY_EARG for a kind, last four digits, merchant (empty,
+ * with the wording of m->kind; for a QR payment (m->qr)
+ *   您尾号1234的卡于2026-11-22 10:30在某某商户扫码支付 CNY 12.34元
+ *   Your card ending 1234 paid CNY 12.34 at SOME SHOP (QR payment) on 2026-11-22 10:30.
+ * NOTIFY_EARG for a kind, last four digits, merchant (empty,
  * longer than NOTIFY_MERCHANT_MAX or with a control character) or amount out of range;
  * NOTIFY_ESPACE when out is too small. */
 int notify_message_format(const struct notify_message *m, char *out, size_t cap);

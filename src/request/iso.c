@@ -13,7 +13,8 @@ int request_iso_text(const iso8583_msg *m, int f, char *out, size_t cap)
 	return iso8583_get(m, f, out, cap, NULL) == ISO8583_OK ? REQUEST_OK : REQUEST_EARG;
 }
 
-/* The card: 2, 35 and 14, read and checked once, and 22. */
+/* The card: 22, then 2, 35 and 14, read and checked once; entry 03 is a QR code scanned, a
+ * payment code in 2 (docs/cup-pos.md). */
 static int card(const iso8583_msg *m, struct request *r)
 {
 	char pan[CARD_PAN_MAX + 1], track2[CARD_TRACK2_MAX + 1], expiry[5], f22[4];
@@ -22,9 +23,11 @@ static int card(const iso8583_msg *m, struct request *r)
 	          request_iso_text(m, 14, expiry, sizeof expiry) |
 	          request_iso_text(m, 22, f22, sizeof f22);
 
+	r->card.entry = request_entry_of(f22);
+	if (r->card.entry == REQUEST_ENTRY_QR)
+		r->qr = REQUEST_QR_CODE;
 	if (bad == 0)
 		bad = request_card_set(r, pan, track2, expiry);
-	r->card.entry = request_entry_of(f22);
 	crypto_wipe(pan, sizeof pan);
 	crypto_wipe(track2, sizeof track2);
 	return bad != 0 ? REQUEST_EARG : REQUEST_OK;

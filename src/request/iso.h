@@ -13,7 +13,8 @@ int request_iso_text(const iso8583_msg *m, int f, char *out, size_t cap);
 
 /* Fields 2, 14, 22 and 35 (the card, read and checked once: request_card_set), 4 and 49 (the
  * amount), 37 and 38 (the original's RRN and auth code) and 62 (card authentication's
- * elements) into r. REQUEST_EARG for a field that cannot be read. */
+ * elements) into r; entry 03 (a QR code) makes r->qr REQUEST_QR_CODE, field 2 then a payment
+ * code. REQUEST_EARG for a field that cannot be read. */
 int request_iso_read(const iso8583_msg *m, struct request *r);
 
 /* Fields 52 (the PIN block, under pin_key) and 55 (chip data) into r. */

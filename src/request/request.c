@@ -39,6 +39,7 @@ enum request_entry request_entry_of(const char *f22)
 	    {"01", REQUEST_ENTRY_MANUAL}, {"02", REQUEST_ENTRY_STRIPE},
 	    {"90", REQUEST_ENTRY_STRIPE}, {"05", REQUEST_ENTRY_CHIP},
 	    {"07", REQUEST_ENTRY_CHIP},   {"80", REQUEST_ENTRY_FALLBACK},
+	    {"03", REQUEST_ENTRY_QR},
 	};
 
 	for (size_t i = 0; f22 != NULL && i < sizeof modes / sizeof modes[0]; i++)
@@ -92,7 +93,11 @@ int request_card_set(struct request *req, const char *pan, const char *track2, c
 			memcpy(c->expiry, c->track2.expiry, sizeof c->expiry);
 	}
 	request_copy(c->pan, sizeof c->pan, present(pan) ? pan : c->track2.pan);
-	if (card_pan_check(c->pan) != CARD_OK)
+	/* A payment code is no card number: no Luhn digit (docs/qr.md), only its length. */
+	if (req->qr == REQUEST_QR_CODE) {
+		if (crypto_digits(c->pan, CARD_PAN_MIN, CARD_PAN_MAX) == 0)
+			c->check = REQUEST_CARD_PAN;
+	} else if (card_pan_check(c->pan) != CARD_OK)
 		c->check = REQUEST_CARD_PAN;
 	else if (c->has_track2 && strcmp(c->pan, c->track2.pan) != 0)
 		c->check = REQUEST_CARD_DIFFERS;

@@ -130,8 +130,10 @@ struct request {
 void request_init(struct request *req);
 
 /* Reads the card: pan (field 2), track2 (35) and expiry (14), each NULL or "" when absent,
- * into req->card, and checks it (req->card.check). REQUEST_EARG for a value longer than its
- * field may be; the checks' findings are not errors. */
+ * into req->card, and checks it (req->card.check). When req->qr is REQUEST_QR_CODE, pan is a
+ * payment code: 12 to 19 digits, without a Luhn check (REQUEST_CARD_PAN otherwise).
+ * REQUEST_EARG for a value longer than its field may be; the checks' findings are not
+ * errors. */
 int request_card_set(struct request *req, const char *pan, const char *track2, const char *expiry);
 
 /* Copies src (NULL: "") into dst of capacity cap; REQUEST_EARG when it does not fit. */

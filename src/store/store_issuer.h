@@ -38,6 +38,8 @@ int store_card_get(store *s, int64_t id, struct store_card *out);
 int store_card_by_hash(store *s, const char *pan_hash, struct store_card *out);
 /* The oldest card ending in last4, and how many do (*count; 0 with STORE_ENOTFOUND). */
 int store_card_by_last4(store *s, const char *last4, struct store_card *out, int *count);
+/* The card an account pays with: its newest card not replaced (of any status). */
+int store_card_of_account(store *s, int64_t account_id, struct store_card *out);
 /* Writes c's status, pin_tries, atc, replaced_by and updated_at. */
 int store_card_update(store *s, const struct store_card *c);
 /* Writes c's phone (sealed) and updated_at. */
@@ -70,6 +72,7 @@ struct store_decision {
 	int64_t remaining;       /* what may still be refunded, completed or voided of it */
 	bool reversed;
 	bool link; /* the request came over the issuer's network link (another acquirer's) */
+	int qr;    /* a QR payment's kind (enum request_qr); 0: a card's */
 };
 
 /* Inserts d (d->id ignored) and sets d->id; STORE_EEXIST when its dup_key is taken. */
@@ -86,6 +89,10 @@ int store_decision_by_dup_key(store *s, const char *dup_key, struct store_decisi
  * neither names it. */
 int store_decision_original(store *s, int64_t card_id, unsigned ops, const char *auth_code,
                             const char *rrn, struct store_decision *out);
+/* The latest approved QR decision (qr not 0) among ops (a bit mask of 1 << op) of rrn: a QR
+ * refund's original, of whichever card paid it. */
+int store_decision_qr_original(store *s, unsigned ops, const char *rrn,
+                               struct store_decision *out);
 /* The latest decision among ops (a bit mask of 1 << op) of acquirer, terminal and stan made
  * at or after since. */
 int store_decision_for_reversal(store *s, const char *acquirer, const char *terminal,

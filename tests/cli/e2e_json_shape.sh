@@ -102,6 +102,7 @@ code=$(sms_code "$data/sms.jsonl")
 admin "settlement-card confirm" settlement-card confirm $mid --code "$code"
 admin "settlement-card show, bound" settlement-card show $mid
 admin "account debit" account debit "$pan" --amount 1.00
+admin "wallet code" wallet code --card "$pan"
 admin "card phone" card phone "$pan" --phone 13800000009
 admin "card revoke-auth" card revoke-auth "$pan" --reason "a test"
 printf '%%PDF-1.4 licence\n' >"$tmp/licence.pdf"

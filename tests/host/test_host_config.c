@@ -63,6 +63,8 @@ static void defaults(void **state)
 	assert_int_equal(cfg.issuer.otp_ttl, 300);
 	assert_int_equal(cfg.issuer.otp_tries, 3);
 	assert_int_equal(cfg.issuer.auth_per_day, 4);
+	assert_int_equal(cfg.issuer.wallet_code_ttl, 60);
+	assert_true(cfg.issuer.wallet_pin_above == 100000);
 	assert_int_equal(cfg.terminal_port, 5000);
 	assert_string_equal(cfg.acquirer.institution, "48020000");
 	assert_false(cfg.acquirer.cardauth_credit);
@@ -103,6 +105,8 @@ static void full_file(void **state)
 	                      "otp_ttl = 120\n"
 	                      "otp_tries = 2\n"
 	                      "auth_per_day = 10\n"
+	                      "wallet_code_ttl = 90\n"
+	                      "wallet_pin_above = 500.5\n"
 	                      "bin = 62258801 debit\n"
 	                      "bin = 40000000-49999999 credit\n"
 	                      "bin = 5 prepaid\n",
@@ -127,6 +131,8 @@ static void full_file(void **state)
 	assert_int_equal(cfg.issuer.otp_ttl, 120);
 	assert_int_equal(cfg.issuer.otp_tries, 2);
 	assert_int_equal(cfg.issuer.auth_per_day, 10);
+	assert_int_equal(cfg.issuer.wallet_code_ttl, 90);
+	assert_true(cfg.issuer.wallet_pin_above == 50050); /* EUR 500.50 */
 	assert_int_equal(cfg.nbins, 3);
 	assert_string_equal(cfg.bins[0].low, "62258801");
 	assert_string_equal(cfg.bins[0].high, "62258801");
@@ -208,6 +214,14 @@ static void refusals(void **state)
 	    {"[hots]\ndata = x\n", "line 2: unknown section [hots] (key data)"},
 	    {"data = x\n", "line 1: unknown section [] (key data)"},
 	    {"[issuer]\ninstitution = 9990A\n", "line 2: [issuer] institution: not 1 to 11 digits"},
+	    {"[issuer]\nwallet_code_ttl = 5\n",
+	     "line 2: [issuer] wallet_code_ttl: not a number from 10 to 3600: 5"},
+	    {"[issuer]\nwallet_pin_above = 1000.001\n",
+	     "line 2: [issuer] wallet_pin_above: not an amount such as 1000.00: 1000.001"},
+	    {"[issuer]\nwallet_pin_above = -1\n",
+	     "line 2: [issuer] wallet_pin_above: not an amount"},
+	    {"[issuer]\nwallet_pin_above = CNY 100\n",
+	     "line 2: [issuer] wallet_pin_above: not an amount"},
 	    {"[issuer]\ninstitution = 123456789012\n", "[issuer] institution: not 1 to 11 digits"},
 	    {"[issuer]\ncurrency = 1000\n", "[issuer] currency: not a number from 1 to 999"},
 	    {"[issuer]\ndaily_amount_limit = 9223372036854775808\n",

@@ -808,6 +808,38 @@ static void translate_known(void **state)
 	hsm_close(h);
 }
 
+/* ISO 9564-1:2017 9.3.2, a block formed again for another PAN (a payment code's, docs/qr.md):
+ * PIN 1234 entered for PAN comes out under the issuer's key as the format 0 block of the
+ * code's card, and back again as the known block of PAN; a block of another PAN, a PAN format
+ * 0 cannot take, or a key of the wrong mode is refused. */
+static void translate_pan(void **state)
+{
+	static const char code[] = "6200000011234567890";
+	hsm *h = open_test();
+	hsm_key tpk = terminal_pin_key(h, 0), zpk = issuer_pin_key(h);
+	hsm_key enc_only = lmk_block("P0", 'T', 'E', 'E', TPK);
+	uint8_t out[8], back[8], want[8];
+
+	(void)state;
+	assert_int_equal(hsm_translate_pin_pan(h, &tpk, &zpk, HEX(TPK_PIN), PAN, code, out),
+	                 HSM_OK);
+	assert_int_equal(hsm_encrypt_pin(h, &zpk, "1234", code, want), HSM_OK);
+	assert_memory_equal(out, want, 8);
+	assert_int_equal(hsm_translate_pin_pan(h, &zpk, &tpk, out, code, PAN, back), HSM_OK);
+	assert_string_equal(test_tohex(back, 8), TPK_PIN);
+	/* The same PAN on both sides is hsm_translate_pin(). */
+	assert_int_equal(hsm_translate_pin_pan(h, &tpk, &zpk, HEX(TPK_PIN), PAN, PAN, out), HSM_OK);
+	assert_string_equal(test_tohex(out, 8), ZPK_PIN);
+	assert_int_equal(
+	    hsm_translate_pin_pan(h, &tpk, &zpk, HEX(TPK_PIN), "4012345678919", code, out),
+	    HSM_EPINBLOCK);
+	assert_int_equal(hsm_translate_pin_pan(h, &tpk, &zpk, HEX(TPK_PIN), PAN, "40123456", out),
+	                 HSM_EPAN);
+	assert_int_equal(hsm_translate_pin_pan(h, &enc_only, &zpk, HEX(TPK_PIN), PAN, code, out),
+	                 HSM_EUSAGE);
+	hsm_close(h);
+}
+
 /* X9.24-1:2009 A.4.2 and A.4.3: the PIN blocks of the initial and rollover sequences (as in
  * test_dukpt.c), each under the PIN key of its KSN, all translate to the same block under the
  * issuer's key. */
@@ -1752,6 +1784,7 @@ int main(void)
 	    cmocka_unit_test(tr31_export_round_trip),
 	    cmocka_unit_test(translate_known),
 	    cmocka_unit_test(translate_dukpt_known),
+	    cmocka_unit_test(translate_pan),
 	    cmocka_unit_test(translate_rejects),
 	    cmocka_unit_test(mac_known),
 	    cmocka_unit_test(mac_rejects),

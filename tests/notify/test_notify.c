@@ -82,6 +82,39 @@ static void format_every_kind(void **state)
 	}
 }
 
+/* docs/qr.md: a QR payment, its refund and its reversal are told as such. */
+static void format_qr(void **state)
+{
+	static const struct {
+		enum notify_kind kind;
+		const char *zh, *en;
+	} cases[] = {
+	    {NOTIFY_PURCHASE, "您尾号1234的卡于2026-11-22 10:30在SHOP扫码支付 CNY 12.34元",
+	     "Your card ending 1234 paid CNY 12.34 at SHOP (QR payment) on 2026-11-22 10:30."},
+	    {NOTIFY_REFUND, "您尾号1234的卡于2026-11-22 10:30在SHOP扫码支付退货 CNY 12.34元",
+	     "Your card ending 1234 was refunded CNY 12.34 by SHOP (QR payment) on 2026-11-22 "
+	     "10:30."},
+	    {NOTIFY_REVERSAL, "您尾号1234的卡于2026-11-22 10:30在SHOP扫码支付冲正 CNY 12.34元",
+	     "Your card ending 1234 had a transaction of CNY 12.34 at SHOP reversed (QR payment) "
+	     "on 2026-11-22 10:30."},
+	};
+	struct notify_message m = test_message();
+	char text[NOTIFY_TEXT_MAX];
+
+	(void)state;
+	m.merchant = "SHOP";
+	m.qr = true;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		m.kind = cases[i].kind;
+		m.language = "zh";
+		assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
+		assert_string_equal(text, cases[i].zh);
+		m.language = "en";
+		assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
+		assert_string_equal(text, cases[i].en);
+	}
+}
+
 static void format_amounts_currencies_and_times(void **state)
 {
 	struct notify_message m = test_message();
@@ -351,6 +384,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(format_issue_example),
 	    cmocka_unit_test(format_every_kind),
+	    cmocka_unit_test(format_qr),
 	    cmocka_unit_test(format_amounts_currencies_and_times),
 	    cmocka_unit_test(format_refuses_bad_input),
 	    cmocka_unit_test_setup_teardown(enqueue_follows_the_transaction, notify_fixture_setup,

@@ -1,7 +1,8 @@
 /* test_request.c — the host's one request (src/request): the card read and checked once
  * (track 2 parsed, the PAN from field 2 or track 2, Luhn, field 2 against track 2), the entry
- * modes, the type names, card authentication's field 62, the amount, the merchant's name, a
- * request read from an ISO 8583 message (request_iso_read, request_iso_secrets), and wiping. */
+ * modes, a payment code (no Luhn), the type names, card authentication's field 62, the amount, the
+ * merchant's name, a request read from an ISO 8583 message (request_iso_read, request_iso_secrets),
+ * and wiping. */
 #include "testutil.h"
 
 #include <string.h>
@@ -74,6 +75,8 @@ static void names_and_modes(void **state)
 	assert_int_equal(request_entry_of("051"), REQUEST_ENTRY_CHIP);
 	assert_int_equal(request_entry_of("071"), REQUEST_ENTRY_CHIP);
 	assert_int_equal(request_entry_of("801"), REQUEST_ENTRY_FALLBACK);
+	assert_int_equal(request_entry_of("032"), REQUEST_ENTRY_QR);
+	assert_int_equal(request_entry_of("031"), REQUEST_ENTRY_QR);
 	assert_int_equal(request_entry_of("991"), REQUEST_ENTRY_UNKNOWN);
 	assert_int_equal(request_entry_of(""), REQUEST_ENTRY_UNKNOWN);
 	assert_int_equal(request_entry_of(NULL), REQUEST_ENTRY_UNKNOWN);
@@ -151,12 +154,59 @@ static void from_iso8583(void **state)
 	request_wipe(&r);
 }
 
+/* docs/qr.md: a payment code in field 2 (entry 03x) is read as one, without a Luhn check; only
+ * its length (12 to 19 digits) is the card's. A PAN outside a QR payment keeps its check. */
+static void payment_code(void **state)
+{
+	static const char code[] = "6200000011234567891"; /* its Luhn digit would be 0 */
+	const iso8583_profile *p = iso8583_profile_find("iso87a");
+	struct request r;
+	iso8583_msg m;
+
+	(void)state;
+	assert_non_null(p);
+	iso8583_msg_init(&m);
+	iso8583_set_mti(&m, "0200");
+	iso8583_set_str(&m, 2, code);
+	iso8583_set_str(&m, 4, "000000002500");
+	iso8583_set_str(&m, 49, "156");
+	iso8583_set_str(&m, 22, "032");
+	request_init(&r);
+	assert_int_equal(request_iso_read(&m, &r), REQUEST_OK);
+	assert_int_equal(r.card.entry, REQUEST_ENTRY_QR);
+	assert_int_equal(r.qr, REQUEST_QR_CODE);
+	assert_string_equal(r.card.pan, code);
+	assert_int_equal(r.card.check, REQUEST_CARD_OK);
+	/* The same digits as a card's number fail Luhn. */
+	request_init(&r);
+	iso8583_set_str(&m, 22, "012");
+	assert_int_equal(request_iso_read(&m, &r), REQUEST_OK);
+	assert_int_equal(r.qr, REQUEST_QR_NONE);
+	assert_int_equal(r.card.check, REQUEST_CARD_PAN);
+	/* A code that is not 12 to 19 digits, or none (a QR refund's), is still no card. */
+	request_init(&r);
+	r.qr = REQUEST_QR_CODE;
+	assert_int_equal(request_card_set(&r, "62000000112", NULL, NULL), REQUEST_OK);
+	assert_int_equal(r.card.check, REQUEST_CARD_PAN);
+	assert_int_equal(request_card_set(&r, "62000000112345678A", NULL, NULL), REQUEST_OK);
+	assert_int_equal(r.card.check, REQUEST_CARD_PAN);
+	assert_int_equal(request_card_set(&r, "", NULL, NULL), REQUEST_OK);
+	assert_int_equal(r.card.check, REQUEST_CARD_PAN);
+	assert_int_equal(request_card_set(&r, "620000001123", NULL, NULL), REQUEST_OK);
+	assert_int_equal(r.card.check, REQUEST_CARD_OK);
+	/* The paying card of a merchant-presented payment is a card: Luhn applies. */
+	r.qr = REQUEST_QR_MERCHANT;
+	assert_int_equal(request_card_set(&r, code, NULL, NULL), REQUEST_OK);
+	assert_int_equal(r.card.check, REQUEST_CARD_PAN);
+	request_wipe(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(card_from_track2), cmocka_unit_test(card_checks),
 	    cmocka_unit_test(names_and_modes),  cmocka_unit_test(elements_amount_name),
-	    cmocka_unit_test(from_iso8583),
+	    cmocka_unit_test(from_iso8583),     cmocka_unit_test(payment_code),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,6 +35,10 @@ STORE_FN_GET(store_card_get, int64_t, card, "SELECT " CARD_COLUMNS " FROM cards 
              store_args_id, card_row)
 STORE_FN_GET(store_card_by_hash, const char *, card,
              "SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?", store_args_text, card_row)
+STORE_FN_GET(store_card_of_account, int64_t, card,
+             "SELECT " CARD_COLUMNS " FROM cards WHERE account_id = ? AND replaced_by = 0 "
+             "ORDER BY id DESC LIMIT 1",
+             store_args_id, card_row)
 
 int store_card_by_last4(store *s, const char *last4, struct store_card *out, int *count)
 {
@@ -103,16 +107,16 @@ int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct stor
 
 #define DECISION_COLUMNS                                                                            \
 	"id, at, op, card_id, dup_key, acquirer, stan, transmit, terminal, merchant, rrn, amount, " \
-	"currency, rc, reason, auth_code, transfer_id, original_id, remaining, reversed, link"
+	"currency, rc, reason, auth_code, transfer_id, original_id, remaining, reversed, link, qr"
 
 /* No duplicate key, no transfer: NULL. */
 static const struct store_col decision_cols[] = {
     STORE_COLS(decision, id, at, op, card_id) STORE_COL_NULL(decision, dup_key),
     STORE_COLS(decision, acquirer, stan, transmit, terminal, merchant, rrn, amount, currency, rc,
                reason, auth_code) STORE_COL_NULL(decision, transfer_id),
-    STORE_COLS(decision, original_id, remaining, reversed, link)};
+    STORE_COLS(decision, original_id, remaining, reversed, link, qr)};
 static const struct store_row decision_row = STORE_ROW(decision, decision_cols);
-static const struct store_row decision_new = STORE_ROW_N(decision_cols + 1, 20); /* no id */
+static const struct store_row decision_new = STORE_ROW_N(decision_cols + 1, 21); /* no id */
 static const struct store_col decision_update_cols[] = {
     STORE_COLS(decision, remaining, reversed, id)};
 static const struct store_row decision_update_args = STORE_ROW_N(decision_update_cols, 3);
@@ -141,7 +145,7 @@ static const struct store_row reversal_args = STORE_ROW_N(reversal_cols, 5);
 
 STORE_FN_INSERT(store_decision_insert, decision,
                 "INSERT INTO decisions (" DECISION_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 decision_new)
 STORE_FN_GET(store_decision_get, int64_t, decision,
              "SELECT " DECISION_COLUMNS " FROM decisions WHERE id = ?", store_args_id, decision_row)
@@ -171,6 +175,17 @@ int store_decision_original(store *s, int64_t card_id, unsigned ops, const char 
 	if (!by_auth && rrn == NULL)
 		return STORE_EARG;
 	return store_q_get(s, by_auth ? &original_auth_q : &original_rrn_q, &a, out);
+}
+
+int store_decision_qr_original(store *s, unsigned ops, const char *rrn, struct store_decision *out)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT " DECISION_COLUMNS " FROM decisions WHERE rrn = ?4 AND qr != 0 AND "
+	            "rc = '00' AND ((1 << op) & ?2) != 0 ORDER BY id DESC LIMIT 1",
+	            &original_rrn_args, &decision_row);
+	struct original_args a = {0, ops, NULL, rrn};
+
+	return store_q_get(s, &q, &a, out);
 }
 
 int store_decision_for_reversal(store *s, const char *acquirer, const char *terminal,
