@@ -62,6 +62,8 @@ struct acquirer_config {
 	                                  the settlement date of the decision (its cut-off);
 	                                  default settle_calendar_defaults(); its holidays
 	                                  are the caller's, kept while the acquirer is open */
+	char qr_guid[33]; /* [qr] guid: the acquirer's identifier in a static QR code's template
+	                     "26" (sub-ID "00"), reverse domain; default "cn.possum" */
 };
 
 void acquirer_config_defaults(struct acquirer_config *cfg);
@@ -185,9 +187,9 @@ const char *acquirer_source_name(int source);
 int acquirer_source_parse(const char *name, int *out);
 
 /* Checks a search's criteria: the TID 8 characters, the MID 15, the card a masked card number
- * or its last 4 digits (never a clear number). ACQUIRER_OK, or ACQUIRER_EARG with *bad the
- * criterion's name as the API's query names it ("terminal", "mid", "card") and *why what it
- * must be. */
+ * or its last 4 digits (never a clear number), the channel "card" or "qr". ACQUIRER_OK, or
+ * ACQUIRER_EARG with *bad the criterion's name as the API's query names it ("terminal", "mid",
+ * "card", "channel") and *why what it must be. */
 int acquirer_txn_filter_check(const struct store_acq_txn_filter *f, const char **bad,
                               const char **why);
 
@@ -206,11 +208,11 @@ int acquirer_txn_page(store *s, const struct store_acq_txn_filter *f,
 int acquirer_txn_by_rrn(store *s, const char *rrn, int source, struct store_acq_txn *out);
 
 /* {"id","at","rrn","tid","mid","type","amount":{"amount","currency"},"card","status","rc",
- * "reason","auth_code","batch","stan"}, and "refunded":{"amount","currency"} when some of it
- * was refunded, "completed" (as much) when a pre-authorization was, "original" (an RRN) for a
- * follow-up that named or found its original, "source" ("terminal" or "link"; the
- * link's have "acquirer" in place of "tid", "mid" and "batch"): docs/api.md's item; "at" local
- * time, utc_offset minutes east of UTC. NULL when out of memory. */
+ * "reason","auth_code","batch","stan","source","channel"}, and "refunded":{"amount","currency"}
+ * when some of it was refunded, "completed" (as much) when a pre-authorization was, "original" (an
+ * RRN) for a follow-up that named or found its original, "source" ("terminal" or "link"; the link's
+ * have "acquirer" in place of "tid", "mid" and "batch"): docs/api.md's item; "at" local time,
+ * utc_offset minutes east of UTC. NULL when out of memory. */
 json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset);
 
 /* What a merchant's approved, unreversed requests hold in one currency (ISO 4217 numeric):

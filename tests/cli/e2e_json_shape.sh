@@ -88,6 +88,7 @@ term "term receipt" receipt "$(jq -r .stan "$tmp/purchase.json")"
 admin "terminal show" terminal show --tid TERMS001
 admin "terminal list" terminal list
 admin "terminal status" terminal status --tid TERMS001
+admin "terminal qr" terminal qr --tid TERMS001 --png "$tmp/qr.png"
 admin "txn list" txn list
 rrn=$(jq -r '.items[0].rrn' "$tmp/out")
 admin "txn show" txn show "$rrn"
