@@ -57,8 +57,8 @@ hit() { q "SELECT numbers FROM risk_hits WHERE rule = 'card_after_qr' AND txn_id
 # The terminal's static code, paid from the wallet's card at 10:00:00 local.
 expect 0 "the terminal's code" -- "$possum" admin terminal qr TERM0001
 payload=$(cat "$tmp/out")
-run env TZ=UTC LD_PRELOAD="$lib" FAKETIME_TIMESTAMP_FILE="$clock" FAKETIME_NO_CACHE=1 \
-	"$possum" admin wallet pay-qr --payload "$payload" --amount 50.00 --card "$(pan_of wallet)"
+on_clock() { (faked "$lib" "$clock" "$@"); } # a command on the host's clock, in the foreground
+run on_clock "$possum" admin wallet pay-qr --payload "$payload" --amount 50.00 --card "$(pan_of wallet)"
 same "$got" 0 "pay-qr: $(cat "$tmp/out" "$tmp/err")"
 same "$(q "SELECT COUNT(*) FROM risk_holder_qr WHERE tid = 'TERM0001'")" 1 "the holder's QR payment kept"
 if q "SELECT holder_key FROM risk_holder_qr" | grep -q 110101199003070000; then
