@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
 
@@ -59,12 +60,23 @@ int acquirer_decide(struct txn *t, const char *rc, const char *reason)
 	return STAGE_RESPOND;
 }
 
+int acquirer_pan_hash(struct txn *t, const char *pan)
+{
+	uint8_t hash[HSM_PAN_HASH_LEN];
+
+	if (hsm_pan_hash(t->a->h, &t->a->pan_hash, pan, hash) != HSM_OK)
+		return ACQUIRER_EHSM;
+	hex_encode(hash, sizeof hash, t->pan_hash, sizeof t->pan_hash);
+	return ACQUIRER_OK;
+}
+
 void acquirer_config_defaults(struct acquirer_config *cfg)
 {
 	*cfg = (struct acquirer_config){0};
 	snprintf(cfg->institution, sizeof cfg->institution, "48020000");
 	cfg->utc_offset = 480;
 	settle_calendar_defaults(&cfg->settle);
+	snprintf(cfg->qr_guid, sizeof cfg->qr_guid, "cn.possum");
 }
 
 int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_key *pan_hash,

@@ -62,6 +62,8 @@ struct acquirer_config {
 	                                  the settlement date of the decision (its cut-off);
 	                                  default settle_calendar_defaults(); its holidays
 	                                  are the caller's, kept while the acquirer is open */
+	char qr_guid[33]; /* [qr] guid: the acquirer's identifier in a static QR code's template
+	                     "26" (sub-ID "00"), reverse domain; default "cn.possum" */
 };
 
 void acquirer_config_defaults(struct acquirer_config *cfg);
@@ -121,13 +123,18 @@ void acquirer_set_rules(acquirer *a, const risk_rules *rules);
 /* What the risk rules judge of a payment or refund (docs/risk.md): the risk stage fills it
  * from the request; a benchmark or a replay from what it has. */
 struct acquirer_risk_txn {
-	int type;        /* enum request_type: purchase, preauth, completion, refund */
-	int64_t amount;  /* minor units */
-	int entry;       /* enum request_entry */
-	const char *pan; /* the card in the clear, for its product at the issuer; NULL: unknown */
+	int type;       /* enum request_type: purchase, preauth, completion, refund */
+	int64_t amount; /* minor units */
+	int entry;      /* enum request_entry */
+	const char
+	    *pan; /* the card in the clear, its product and holder at the issuer; NULL: unknown */
 	const char *pan_hash, *tid, *mid, *mcc;
-	int64_t now;       /* the host's clock */
-	bool has_location; /* the location it reports (59.A2.06), micro-degrees */
+	const char *channel;    /* the row's: "qr" a QR-code payment; NULL or "card" by entry */
+	const char *holder_key; /* issuer_holder_key() of the card's holder (a QR payment's);
+	                           NULL or "": asked of the local issuer by pan when a rule needs
+	                           it and the terminal has had a QR payment */
+	int64_t now;            /* the host's clock */
+	bool has_location;      /* the location it reports (59.A2.06), micro-degrees */
 	int64_t lat, lon;
 	int64_t reg_lat, reg_lon; /* the terminal's registered place; both 0: none */
 };
@@ -185,9 +192,9 @@ const char *acquirer_source_name(int source);
 int acquirer_source_parse(const char *name, int *out);
 
 /* Checks a search's criteria: the TID 8 characters, the MID 15, the card a masked card number
- * or its last 4 digits (never a clear number). ACQUIRER_OK, or ACQUIRER_EARG with *bad the
- * criterion's name as the API's query names it ("terminal", "mid", "card") and *why what it
- * must be. */
+ * or its last 4 digits (never a clear number), the channel "card" or "qr". ACQUIRER_OK, or
+ * ACQUIRER_EARG with *bad the criterion's name as the API's query names it ("terminal", "mid",
+ * "card", "channel") and *why what it must be. */
 int acquirer_txn_filter_check(const struct store_acq_txn_filter *f, const char **bad,
                               const char **why);
 
@@ -206,11 +213,11 @@ int acquirer_txn_page(store *s, const struct store_acq_txn_filter *f,
 int acquirer_txn_by_rrn(store *s, const char *rrn, int source, struct store_acq_txn *out);
 
 /* {"id","at","rrn","tid","mid","type","amount":{"amount","currency"},"card","status","rc",
- * "reason","auth_code","batch","stan"}, and "refunded":{"amount","currency"} when some of it
- * was refunded, "completed" (as much) when a pre-authorization was, "original" (an RRN) for a
- * follow-up that named or found its original, "source" ("terminal" or "link"; the
- * link's have "acquirer" in place of "tid", "mid" and "batch"): docs/api.md's item; "at" local
- * time, utc_offset minutes east of UTC. NULL when out of memory. */
+ * "reason","auth_code","batch","stan","source","channel"}, and "refunded":{"amount","currency"}
+ * when some of it was refunded, "completed" (as much) when a pre-authorization was, "original" (an
+ * RRN) for a follow-up that named or found its original, "source" ("terminal" or "link"; the link's
+ * have "acquirer" in place of "tid", "mid" and "batch"): docs/api.md's item; "at" local time,
+ * utc_offset minutes east of UTC. NULL when out of memory. */
 json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset);
 
 /* What a merchant's approved, unreversed requests hold in one currency (ISO 4217 numeric):

@@ -11,7 +11,10 @@
  *   netmgmt.c   sign-in, sign-out, echo
  *   settle.c    settlement and batch upload
  *   respond.c   the answer, built straight into the reply
- *   risk.c      the risk rules: the context, the action, the rules that fired kept */
+ *   risk.c      the risk rules: the context, the action, the rules that fired kept
+ *   qr.c        QR-code payments (docs/qr.md): a code's card, a QR refund's original, the
+ *               query and results messages
+ *   qr_pay.c    a wallet paying a terminal's static code: the pipeline's stages, no message */
 #ifndef POSSUM_ACQUIRER_INTERNAL_H
 #define POSSUM_ACQUIRER_INTERNAL_H
 
@@ -38,16 +41,17 @@ struct acquirer {
 };
 
 /* What a transaction passes through. */
-#define T_SIGNED 0x01  /* the terminal must be signed in */
-#define T_MAC    0x02  /* MACed request and response */
-#define T_DUP    0x04  /* TID + STAN + batch is its identity: a repeat is 94 */
-#define T_CARD   0x08  /* carries a card: checked, masked, hashed */
-#define T_PAY    0x10  /* a payment the card authentication policy applies to */
-#define T_AMOUNT 0x20  /* field 4 required */
-#define T_RECORD 0x40  /* one row of acq_txns */
-#define T_SIGNIN 0x80  /* its answer carries the batch (60) */
-#define T_RISK   0x100 /* the risk rules apply: payments and refunds */
-#define T_FIN    (T_SIGNED | T_MAC | T_DUP | T_RECORD)
+#define T_SIGNED   0x01  /* the terminal must be signed in */
+#define T_MAC      0x02  /* MACed request and response */
+#define T_DUP      0x04  /* TID + STAN + batch is its identity: a repeat is 94 */
+#define T_CARD     0x08  /* carries a card: checked, masked, hashed */
+#define T_PAY      0x10  /* a payment the card authentication policy applies to */
+#define T_AMOUNT   0x20  /* field 4 required */
+#define T_RECORD   0x40  /* one row of acq_txns */
+#define T_SIGNIN   0x80  /* its answer carries the batch (60) */
+#define T_RISK     0x100 /* the risk rules apply: payments and refunds */
+#define T_ORIGINAL 0x200 /* its answer is its original's: 4, 37, 38 and 44 whatever 39 says */
+#define T_FIN      (T_SIGNED | T_MAC | T_DUP | T_RECORD)
 
 enum { STAGE_NEXT = 0, STAGE_RESPOND = 1 };
 
@@ -125,6 +129,12 @@ struct txn {
 	const risk_rules *risk_rules;
 	struct risk_ctx risk_ctx;
 	struct risk_result risk;
+	/* QR (qr.c): the query's answer of its original (4), the results' records (62), and the
+	 * wallet's payment of a static code, for a request without a message. */
+	char f4[13];
+	char qr62[2 + 6 * 75 + 1];
+	size_t qr62_len;
+	const struct acquirer_qr_payment *qr_pay;
 };
 
 /* acquirer.c: the codes of the card authentications since mark forgotten (their work rolled
@@ -135,14 +145,33 @@ void acquirer_send_pending(acquirer *a);
 /* acquirer.c: an acquirer code for a store one. */
 int acquirer_from_store(int rc);
 
+/* acquirer.c: the keyed hash of pan (the acquirer's pan_hash key) into t->pan_hash. */
+int acquirer_pan_hash(struct txn *t, const char *pan);
+
 /* acquirer.c: decides t with response code rc for reason; STAGE_RESPOND. */
 int acquirer_decide(struct txn *t, const char *rc, const char *reason);
 
-/* The transactions, by message class (netmgmt.c, settle.c, reversal.c, pipeline.c). */
+/* The transactions, by message class (netmgmt.c, settle.c, reversal.c, pipeline.c, qr.c). */
 extern const struct txn_type acquirer_netmgmt_types[], acquirer_settle_types[],
-    acquirer_reversal_types[], acquirer_financial_types[];
+    acquirer_reversal_types[], acquirer_financial_types[], acquirer_qr_types[];
 extern const size_t acquirer_n_netmgmt_types, acquirer_n_settle_types, acquirer_n_reversal_types,
-    acquirer_n_financial_types;
+    acquirer_n_financial_types, acquirer_n_qr_types;
+
+/* pipeline.c: t set up for a request at now answered into r (the channel "card", the host's
+ * time); t's stages run in the request's savepoint of the caller's batch, or in a transaction
+ * of its own outside one (a request without a message has t->type set and no unpack), *stage
+ * the one that decided; the answer made and the outcome for the log. */
+void acquirer_txn_start(struct txn *t, acquirer *a, int64_t now, struct acquirer_reply *r);
+int acquirer_run(struct txn *t, const char **stage);
+void acquirer_outcome_of(const struct txn *t, const char *stage, struct acquirer_outcome *o);
+/* pipeline.c: the issuer's decision, through the route, under a new RRN and network STAN. */
+int acquirer_stage_authorize(struct txn *t);
+
+/* qr.c: whether the request's entry mode (22) says a QR code was scanned; the card of a QR
+ * request (the card stage's): a payment code's card at the issuer (its refusal Q1–Q4
+ * recorded), a QR refund's original by RRN (25 when it is not a QR payment of the merchant). */
+bool acquirer_qr_entry(const struct txn *t);
+int acquirer_qr_card(struct txn *t);
 
 /* read.c: the frame unpacked from the caller's buffer (30), with what finds its transaction
  * (3's first two digits, 25); its identity (30); the request read from the message (77 batch,

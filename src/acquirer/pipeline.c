@@ -27,6 +27,8 @@ static int stage_cardauth(struct txn *t)
 	char why[32];
 	int rc;
 
+	if (t->rq.qr != REQUEST_QR_NONE)
+		return STAGE_NEXT; /* docs/qr.md: a wallet's payment, its card not presented */
 	if (!needed && c->cardauth_credit) {
 		rc = issuer_card_find(t->a->is, t->rq.card.pan, &card);
 		if (rc != ISSUER_OK && rc != ISSUER_ENOTFOUND)
@@ -58,7 +60,7 @@ static int stage_cardauth(struct txn *t)
 
 /* Balance, purchase, void, refund, pre-authorization and its follow-ups, card
  * authentication: decided where the route goes, under a new RRN and network STAN. */
-static int stage_authorize(struct txn *t)
+int acquirer_stage_authorize(struct txn *t)
 {
 	int64_t v;
 	int rc;
@@ -84,7 +86,7 @@ static const struct stage stages[] = {
     {"cardauth", stage_cardauth, T_PAY, false},        /* C1, C2 */
     {"risk", acquirer_stage_risk, T_RISK, false},      /* the rules' action (docs/risk.md) */
     {"route", acquirer_stage_route, 0, false},         /* the local issuer */
-    {"authorize", stage_authorize, 0, false},          /* the issuer's decision */
+    {"authorize", acquirer_stage_authorize, 0, false}, /* the issuer's decision */
     {"record", acquirer_stage_record, 0, true},        /* one row of acq_txns */
     {"risk_record", acquirer_stage_risk_record, T_RISK, true}, /* the rules that fired, a case */
     {"notify", acquirer_stage_notify, 0, true},                /* the cardholder's text */
@@ -125,6 +127,7 @@ static const struct txn_type *find_type(const struct txn *t, const char *proc, c
 	    {acquirer_settle_types, &acquirer_n_settle_types},
 	    {acquirer_financial_types, &acquirer_n_financial_types},
 	    {acquirer_reversal_types, &acquirer_n_reversal_types},
+	    {acquirer_qr_types, &acquirer_n_qr_types},
 	};
 
 	for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
@@ -186,7 +189,16 @@ static void host_time(struct txn *t)
 	memcpy(t->f15 + 2, t->settle_date + 8, 3); /* DD and the NUL */
 }
 
-static void outcome(const struct txn *t, const char *stage, struct acquirer_outcome *o)
+void acquirer_txn_start(struct txn *t, acquirer *a, int64_t now, struct acquirer_reply *r)
+{
+	t->a = a;
+	t->now = now;
+	t->r = r;
+	snprintf(t->channel, sizeof t->channel, "card");
+	host_time(t);
+}
+
+void acquirer_outcome_of(const struct txn *t, const char *stage, struct acquirer_outcome *o)
 {
 	snprintf(o->mti, sizeof o->mti, "%s", t->iso.mti);
 	snprintf(o->type, sizeof o->type, "%s",
@@ -208,12 +220,13 @@ static void outcome(const struct txn *t, const char *stage, struct acquirer_outc
 	snprintf(o->route, sizeof o->route, "%s", t->route != NULL ? t->route->name : "");
 }
 
-/* Runs unpack, which finds the request's class, then the stages of its class up to a decision,
- * then those that always run. A failure (negative) makes the answer 96. */
+/* Runs unpack, which finds the request's class (a request without a message has its type
+ * already: no unpack), then the stages of its class up to a decision, then those that always
+ * run. A failure (negative) makes the answer 96. */
 static int run(struct txn *t, const char **decided_by)
 {
 	bool decided = false;
-	int rc = first.run(t);
+	int rc = t->msg != NULL ? first.run(t) : STAGE_NEXT;
 
 	if (rc < 0 || rc == STAGE_RESPOND) {
 		*decided_by = first.name;
@@ -261,13 +274,34 @@ static void failed(struct txn *t, int rc)
 		r->len = r->failed_len = 0;
 }
 
+int acquirer_run(struct txn *t, const char **stage)
+{
+	acquirer *a = t->a;
+	size_t pending = a->n_pending;
+	bool alone = store_depth(a->s) == 0;
+	int rc;
+
+	if ((rc = acquirer_from_store(store_begin(a->s))) != ACQUIRER_OK)
+		return rc;
+	if ((rc = run(t, stage)) != ACQUIRER_OK) {
+		store_rollback(a->s);
+		acquirer_drop_pending(a, pending);
+		return rc;
+	}
+	if ((rc = acquirer_from_store(store_commit(a->s))) != ACQUIRER_OK) {
+		acquirer_drop_pending(a, pending);
+		return rc;
+	}
+	if (alone)
+		acquirer_send_pending(a);
+	return ACQUIRER_OK;
+}
+
 int acquirer_handle(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
                     struct acquirer_reply *r)
 {
 	struct txn *t;
 	const char *stage = "";
-	size_t pending;
-	bool alone;
 	int rc;
 
 	if (a == NULL || msg == NULL || r == NULL)
@@ -275,10 +309,7 @@ int acquirer_handle(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
 	memset(r, 0, sizeof *r);
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return ACQUIRER_ENOMEM;
-	t->a = a;
-	t->now = now;
-	t->r = r;
-	host_time(t);
+	acquirer_txn_start(t, a, now, r);
 	if (len > ACQUIRER_MSG_MAX || len == 0) {
 		rc = ACQUIRER_OK;
 		acquirer_decide(t, RCODE_FORMAT_ERROR, "too_long");
@@ -287,27 +318,10 @@ int acquirer_handle(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
 	}
 	t->msg = msg; /* read where the caller holds it */
 	t->len = len;
-	/* The request's savepoint in the caller's batch, or its own transaction outside one. */
-	alone = store_depth(a->s) == 0;
-	pending = a->n_pending;
-	if ((rc = acquirer_from_store(store_begin(a->s))) != ACQUIRER_OK)
-		goto fail;
-	if ((rc = run(t, &stage)) != ACQUIRER_OK) {
-		store_rollback(a->s);
-		acquirer_drop_pending(a, pending);
-		goto fail;
-	}
-	if ((rc = acquirer_from_store(store_commit(a->s))) != ACQUIRER_OK) {
-		acquirer_drop_pending(a, pending);
-		goto fail;
-	}
-	if (alone)
-		acquirer_send_pending(a);
-	goto out;
-fail:
-	failed(t, rc);
+	if ((rc = acquirer_run(t, &stage)) != ACQUIRER_OK)
+		failed(t, rc);
 out:
-	outcome(t, stage, &r->out);
+	acquirer_outcome_of(t, stage, &r->out);
 	crypto_wipe(t, sizeof *t);
 	free(t);
 	return rc;

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/hex.h"
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
 #include "request/iso.h"
@@ -112,23 +111,25 @@ int acquirer_stage_fields(struct txn *t)
 }
 
 /* The card, as read: a PAN (2, or from 35) that passes Luhn (14), not expired (54; 14, or
- * 35's). A PAN that differs from track 2's is the issuer's to decline. */
+ * 35's). A PAN that differs from track 2's is the issuer's to decline. A QR code scanned (22
+ * = 03x) is qr.c's. */
 int acquirer_stage_card(struct txn *t)
 {
 	const struct request_card *c = &t->rq.card;
 	time_t tt = (time_t)t->now;
-	uint8_t hash[HSM_PAN_HASH_LEN];
 	struct tm tm;
+	int rc;
 
+	if (acquirer_qr_entry(t))
+		return acquirer_qr_card(t); /* docs/qr.md: no Luhn, BIN or expiry for a code */
 	if (c->check == REQUEST_CARD_TRACK2)
 		return acquirer_decide(
 		    t, c->pan[0] == '\0' ? RCODE_INVALID_CARD : RCODE_FORMAT_ERROR, "track2");
 	card_pan_mask(c->pan, strlen(c->pan), t->r->out.card, sizeof t->r->out.card);
 	if (c->check == REQUEST_CARD_PAN)
 		return acquirer_decide(t, RCODE_INVALID_CARD, "pan");
-	if (hsm_pan_hash(t->a->h, &t->a->pan_hash, c->pan, hash) != HSM_OK)
-		return ACQUIRER_EHSM;
-	hex_encode(hash, sizeof hash, t->pan_hash, sizeof t->pan_hash);
+	if ((rc = acquirer_pan_hash(t, c->pan)) != ACQUIRER_OK)
+		return rc;
 	gmtime_r(&tt, &tm);
 	if (c->expiry[0] != '\0' &&
 	    card_expiry_check(c->expiry, tm.tm_year + 1900, tm.tm_mon + 1) != CARD_OK)

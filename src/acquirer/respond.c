@@ -34,6 +34,9 @@ static void answer(struct txn *t, const char *rc, iso8583_msg *m)
 {
 	const struct issuer_response *ir = &t->resp;
 	bool approved = strcmp(rc, RCODE_APPROVED) == 0;
+	/* A QR query's answer is its original's, declined or not (docs/cup-pos.md). */
+	bool original =
+	    t->type != NULL && (t->type->flags & T_ORIGINAL) && strcmp(rc, RCODE_SYSTEM_FAULT) != 0;
 
 	if (t->type != NULL && (t->type->flags & T_SIGNIN)) {
 		snprintf(t->f60_out, sizeof t->f60_out, "00%06d004", t->term.batch);
@@ -56,10 +59,12 @@ static void answer(struct txn *t, const char *rc, iso8583_msg *m)
 	}
 	if (t->rrn[0] != '\0')
 		iso8583_set_str(m, 37, t->rrn);
-	if (approved && ir->auth_code[0] != '\0')
+	if (original && t->f4[0] != '\0')
+		iso8583_set_str(m, 4, t->f4);
+	if ((approved || original) && ir->auth_code[0] != '\0')
 		iso8583_set_str(m, 38, ir->auth_code);
 	iso8583_set_str(m, 39, rc);
-	if (approved && ir->message[0] != '\0')
+	if ((approved || original) && ir->message[0] != '\0')
 		iso8583_set_str(m, 44, ir->message);
 	if (approved && t->f48[0] != '\0')
 		iso8583_set_str(m, 48, t->f48);
@@ -73,6 +78,8 @@ static void answer(struct txn *t, const char *rc, iso8583_msg *m)
 		iso8583_set(m, 55, ir->icc, ir->icc_len);
 	if (approved && t->has_f62)
 		iso8583_set(m, 62, t->f62, sizeof t->f62);
+	if (approved && t->qr62_len > 0)
+		iso8583_set(m, 62, (const uint8_t *)t->qr62, t->qr62_len);
 }
 
 /* m packed straight into out: the envelope, then the message, then its MAC in place. */

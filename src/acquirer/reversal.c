@@ -16,9 +16,13 @@ static int reverse_original(struct txn *t, struct store_acq_txn *orig)
 {
 	int rc;
 
-	/* The card is the original's, as its row keeps it: masked and hashed. */
+	/* The card is the original's, as its row keeps it: masked and hashed; and its channel, and
+	 * its QR kind (a static code's payments are outside the terminal's batches: batch 0). */
 	snprintf(t->r->out.card, sizeof t->r->out.card, "%s", orig->masked);
 	snprintf(t->pan_hash, sizeof t->pan_hash, "%s", orig->pan_hash);
+	snprintf(t->channel, sizeof t->channel, "%s", orig->channel);
+	if (strcmp(orig->channel, "qr") == 0)
+		t->rq.qr = orig->batch == 0 ? REQUEST_QR_MERCHANT : REQUEST_QR_CODE;
 	if (strcmp(orig->rc, RCODE_APPROVED) == 0) {
 		snprintf(t->net_stan, sizeof t->net_stan, "%s", orig->net_stan);
 		t->rq.amount = t->rq.orig.amount = orig->amount;
@@ -66,6 +70,8 @@ static int decide_reversal(struct txn *t)
 		return rc;
 	rc = store_acq_txn_find(t->a->s, t->tid, t->batch, t->stan, 0, &orig);
 	if (rc == STORE_ENOTFOUND) {
+		if (acquirer_qr_entry(t))
+			snprintf(t->channel, sizeof t->channel, "qr");
 		if ((rc = store_acq_tombstone_add(t->a->s, t->tid, t->batch, t->stan, t->now)) !=
 		    STORE_OK)
 			return acquirer_from_store(rc);

@@ -43,7 +43,9 @@ int acquirer_assign_rrn(struct txn *t)
 }
 
 /* The issuer in this process: the PIN block translated from the terminal's PIN key to the
- * issuer's zone key, then its decision (issuer.h), written in the request's savepoint. */
+ * issuer's zone key (a payment code's formed with the code as the PAN; a wallet's payment of a
+ * static code has its block under the zone key already), then its decision (issuer.h),
+ * written in the request's savepoint. */
 static int local_issuer(struct txn *t)
 {
 	struct request *r = &t->rq;
@@ -51,7 +53,7 @@ static int local_issuer(struct txn *t)
 	hsm_key pik;
 	int rc;
 
-	if (r->has_pin) {
+	if (r->has_pin && r->qr != REQUEST_QR_MERCHANT) {
 		if (hsm_key_set(&pik, t->term.pik) != HSM_OK)
 			return ACQUIRER_EHSM;
 		rc = hsm_translate_pin(t->a->h, &pik, &t->a->zpk, r->pin_block, r->card.pan, pin);

@@ -109,6 +109,8 @@ int acquirer_txn_filter_check(const struct store_acq_txn_filter *f, const char *
 	                              (n > 4 && crypto_digits(f->card, n, n) == n)))
 		return refuse(bad, why, "card",
 		              "card must be a masked card number or its last 4 digits");
+	if (f->channel != NULL && strcmp(f->channel, "card") != 0 && strcmp(f->channel, "qr") != 0)
+		return refuse(bad, why, "channel", "channel must be card or qr");
 	return ACQUIRER_OK;
 }
 
@@ -179,7 +181,8 @@ int acquirer_txn_by_rrn(store *s, const char *rrn, int source, struct store_acq_
  * how much ("refunded"), a pre-authorization completed how much ("completed"), a follow-up
  * names its original ("original": its RRN), a terminal's its settlement date ("settle_date",
  * YYYY-MM-DD: the business day it belongs to, settle.h); the link's
- * have the acquirer's institution ("acquirer") in place of a terminal, merchant and batch. */
+ * have the acquirer's institution ("acquirer") in place of a terminal, merchant and batch; how
+ * it was paid ("channel": "card" or "qr"). */
 json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset)
 {
 	json_t *o =
@@ -209,6 +212,10 @@ json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset)
 		goto fail;
 	if (o != NULL &&
 	    json_object_set_new(o, "source", json_string(acquirer_source_name(t->source))))
+		goto fail;
+	if (o != NULL &&
+	    json_object_set_new(o, "channel",
+	                        json_string(t->channel[0] != '\0' ? t->channel : "card")))
 		goto fail;
 	return o;
 fail:

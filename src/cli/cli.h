@@ -353,6 +353,7 @@ extern const cli_command cli_host_row, cli_load_row, cli_admin_audit_row;
 extern const cli_command cli_admin_settle_adjust_row, cli_admin_settle_adjustments_row;
 extern const cli_command cli_admin_settle_reconcile_row; /* cmd_admin_reconcile.c */
 extern const cli_command cli_admin_risk_review_row;      /* cmd_admin_risk_review.c */
+extern const cli_command cli_admin_wallet_pay_qr_row;    /* cmd_admin_wallet_pay.c */
 
 /* Reads a key given as "HEX:KCV,HEX:KCV[,HEX:KCV]" (`possum admin terminal add`'s
  * components) into parts and *n. Prints the usage error, naming the option what, and returns

@@ -4,19 +4,24 @@
  * block under a key-exchange key; its states; its rebinding, which re-keys it; what it looks
  * like and its status report. The operator's changes are audited as "cli:USER". */
 #include <assert.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <sys/stat.h>
+
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "common/file.h"
 #include "common/hex.h"
 #include "common/text.h"
 #include "crypto/crypto.h"
 #include "http/http.h"
 #include "common/jsonval.h"
+#include "qr/qr.h"
 
 #define COMMON_HELP                                                                                           \
 	"  --config FILE   the config file (default $POSSUM_CONFIG)\n"                                        \
@@ -43,7 +48,7 @@ struct term_cmd {
 
 /* Every option of a terminal command; each row's table names those it takes. */
 struct topts {
-	const char *tid, *mid, *sn, *parts, *kek, *address, *lat, *lon, *reason, *minutes;
+	const char *tid, *mid, *sn, *parts, *kek, *address, *lat, *lon, *reason, *minutes, *png;
 	int no_activate, due;
 };
 
@@ -615,6 +620,83 @@ static int cmd_status(struct cli_env *env, const void *values)
 	return rc;
 }
 
+#define QR_SCALE 8 /* pixels of a module of the code's image */
+
+static const char qr_help[] =
+    "TID [--png FILE] [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Prints a terminal's static QR code (一机一码), which a cardholder's wallet scans to pay it\n"
+    "(`possum admin wallet pay-qr`): its EMVCo merchant-presented payload, naming [qr] guid,\n"
+    "the terminal's MID and TID, its merchant's MCC and name (a name not in ASCII in the\n"
+    "language template 64) and [qr] city, with its CRC (docs/qr.md). Alone on standard output.\n"
+    "\n"
+    "  TID             the terminal, not retired (or --tid TID)\n"
+    "  --png FILE      also draw the code as a PNG image into FILE (mode 0644, replaced when\n"
+    "                  there), and say so on standard error\n"
+    "  --config FILE   the config file (default $POSSUM_CONFIG): its [qr] guid and city\n"
+    "  --data DIR      the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
+    ")\n"
+    "  --json          print {\"tid\",\"mid\",\"payload\",\"png\"} (png: FILE, or null)\n"
+    "\n"
+    "Exit status: 0 printed; 1 no such terminal, a retired one, a name or [qr] value the code\n"
+    "cannot take, the image not written, or a failure; 2 bad usage.\n";
+
+/* payload drawn into file path, mode 0644; *len its bytes. */
+static int qr_image(const struct term_cmd *c, const char *payload, const char *path, size_t *len)
+{
+	uint8_t *png = NULL;
+	int rc;
+
+	if ((rc = qr_png(payload, QR_SCALE, &png, len)) != QR_OK)
+		return cli_error(CLI_FAILED, c->prog, "the image: %s", qr_strerror(rc));
+	rc = file_write_atomic(path, png, *len) != 0 || chmod(path, 0644) != 0
+	         ? cli_error(CLI_FAILED, c->prog, "%s: %s", path, strerror(errno))
+	         : CLI_OK;
+	free(png);
+	return rc;
+}
+
+static int cmd_qr(struct cli_env *env, const void *values)
+{
+	const struct topts *o = values;
+	char payload[QR_PAYLOAD_MAX];
+	struct qr_merchant q;
+	struct term_cmd c;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = begin(env, o, true, &c)) != CLI_OK)
+		return rc;
+	if (o->png != NULL && o->png[0] == '\0')
+		return cli_usage_error(c.prog, "--png: a file name is needed");
+	if ((rc = cli_env_open(env)) != CLI_OK)
+		return rc;
+	rc = merchant_terminal_qr(env->host.merchant, c.tid, env->host.cfg.acquirer.qr_guid,
+	                          env->host.cfg.qr_city, payload, sizeof payload);
+	if (rc == MERCHANT_ESTATE)
+		return cli_error(CLI_FAILED, c.prog, "terminal %s is retired: it has no code",
+		                 c.tid);
+	if (rc == MERCHANT_EARG)
+		return cli_error(CLI_FAILED, c.prog,
+		                 "the merchant's name, [qr] guid or [qr] city cannot go in a code");
+	if (rc != MERCHANT_OK)
+		return refused(&c, rc);
+	if (qr_payload_parse(payload, &q) != QR_OK)
+		return cli_error(CLI_FAILED, c.prog, "the payload made does not read back");
+	if (o->png != NULL && (rc = qr_image(&c, payload, o->png, &len)) != CLI_OK)
+		return rc;
+	if (c.json)
+		cli_print_json(json_pack("{s:s, s:s, s:s, s:o}", "tid", c.tid, "mid", q.mid,
+		                         "payload", payload, "png",
+		                         o->png != NULL ? json_string(o->png) : json_null()));
+	else
+		printf("%s\n", payload);
+	fflush(stdout);
+	if (o->png != NULL)
+		cli_error(CLI_OK, c.prog, "the code drawn into %s (PNG, %zu bytes)", o->png, len);
+	return CLI_OK;
+}
+
 /* In a row: the command acts on one terminal, TID or --tid TID. */
 #define ONE_TID CLI_OBJECT("tid", "TID")
 
@@ -660,6 +742,9 @@ static const cli_command terminal_cmds[] = {
     {"reviewed", "record a terminal's periodic review done", .handler = cmd_reviewed,
      .env = CLI_ENV_MERCHANT, .help = reviewed_help, CLI_OPTS(reason_opts, struct topts),
      .common = CLI_DATADIR, ONE_TID},
+    {"qr", "print a terminal's static QR code, and draw it", .handler = cmd_qr,
+     .env = CLI_ENV_MERCHANT | CLI_ENV_READ, .help = qr_help,
+     CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("png", png)), .common = CLI_DATADIR, ONE_TID},
 };
 
 const cli_group cli_admin_terminal_group = {"possum admin terminal",

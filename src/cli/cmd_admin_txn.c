@@ -29,7 +29,8 @@
 
 static const char list_help[] =
     "[--from TIME] [--to TIME] [--terminal TID] [--mid MID] [--status STATUS]\n"
-    "       [--card CARD] [--amount AMOUNT] [--source SOURCE] [--limit N] [--after ID]\n"
+    "       [--card CARD] [--amount AMOUNT] [--source SOURCE] [--channel CHANNEL]\n"
+    "       [--limit N] [--after ID]\n"
     "       [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Lists the acquirer's records of its terminals' requests (or of those that came over the\n"
@@ -48,6 +49,7 @@ static const char list_help[] =
     "  --amount AMOUNT  the amount, CNY: 12.34\n"
     "  --source SOURCE  terminal (the default) or link: the other acquirers' requests over the\n"
     "                   issuer's link, their acquirer's institution in place of TID and MID\n"
+    "  --channel CHANNEL  card or qr: how it was paid (docs/qr.md)\n"
     "  --limit N        N at most, 1 to 500 (default 50)\n"
     "  --after ID       those after record ID: to page on (the table's last line names it)\n" COMMON_HELP
     "  --json           print {\"items\":[…],\"next\":ID or null}, the API's answer\n"
@@ -56,7 +58,7 @@ static const char list_help[] =
 
 struct topts {
 	const char *from, *to, *terminal, *tid, *mid, *status, *card, *amount, *limit, *after,
-	    *source;
+	    *source, *channel;
 };
 
 #define TOPT(name, member) CLI_TEXT(name, struct topts, member)
@@ -91,6 +93,7 @@ static int read_filter(const char *prog, const struct topts *o, struct store_acq
 	f->tid = o->terminal != NULL ? o->terminal : o->tid;
 	f->mid = o->mid;
 	f->card = o->card;
+	f->channel = o->channel;
 	if ((rc = read_time(prog, NULL, "from", o->from, &f->from)) != CLI_OK ||
 	    (rc = read_time(prog, NULL, "to", o->to, &f->to)) != CLI_OK ||
 	    (o->amount != NULL &&
@@ -128,14 +131,15 @@ static int list_one(void *arg, const struct store_acq_txn *t)
 		return json_array_append_new(l->items,
 		                             acquirer_txn_json(t, l->env->host.cfg.utc_offset));
 	if (l->n == 1)
-		printf("%-6s %-19s %-12s %-8s %-15s %-10s %14s %-19s %-8s %-2s %s\n", "ID",
-		       "TIME (LOCAL)", "RRN", "TID", "MID", "TYPE", "AMOUNT", "CARD", "STATUS",
-		       "RC", "AUTH");
+		printf("%-6s %-19s %-12s %-8s %-15s %-10s %-4s %14s %-19s %-8s %-2s %s\n", "ID",
+		       "TIME (LOCAL)", "RRN", "TID", "MID", "TYPE", "CHAN", "AMOUNT", "CARD",
+		       "STATUS", "RC", "AUTH");
 	cli_time(l->env, t->at, at);
 	cli_money_text(t->amount, (unsigned)t->currency, amount);
-	printf("%-6lld %-19s %-12s %-8s %-15s %-10s %14s %-19s %-8s %-2s %s\n", (long long)t->id,
-	       at, t->rrn, link ? "link" : t->tid, link ? t->acquirer : t->mid, t->type, amount,
-	       t->masked, acquirer_status_name(acquirer_txn_status(t)), t->rc,
+	printf("%-6lld %-19s %-12s %-8s %-15s %-10s %-4s %14s %-19s %-8s %-2s %s\n",
+	       (long long)t->id, at, t->rrn, link ? "link" : t->tid, link ? t->acquirer : t->mid,
+	       t->type, t->channel[0] != '\0' ? t->channel : "card", amount, t->masked,
+	       acquirer_status_name(acquirer_txn_status(t)), t->rc,
 	       t->auth_code[0] != '\0' ? t->auth_code : "-");
 	return 0;
 }
@@ -193,13 +197,15 @@ static void show_lines(const struct cli_env *env, const struct store_acq_txn *t)
 	printf("rrn        %s\n"
 	       "time       %s (local)\n"
 	       "type       %s\n"
+	       "channel    %s\n"
 	       "amount     %s\n"
 	       "card       %s\n"
 	       "status     %s\n"
 	       "rc         %s%s%s\n"
 	       "auth code  %s\n",
-	       t->rrn, at, t->type, amount, t->masked, acquirer_status_name(acquirer_txn_status(t)),
-	       t->rc, t->reason[0] != '\0' ? "  " : "", t->reason,
+	       t->rrn, at, t->type, t->channel[0] != '\0' ? t->channel : "card", amount, t->masked,
+	       acquirer_status_name(acquirer_txn_status(t)), t->rc,
+	       t->reason[0] != '\0' ? "  " : "", t->reason,
 	       t->auth_code[0] != '\0' ? t->auth_code : "-");
 	if (t->source == STORE_ACQ_LINK)
 		printf("source     link  acquirer %s  stan %s\n", t->acquirer, t->stan);
@@ -275,7 +281,7 @@ static const cli_command txn_cmds[] = {
      CLI_OPTIONS(struct topts, TOPT("from", from), TOPT("to", to), TOPT("terminal", terminal),
                  TOPT("tid", tid), TOPT("mid", mid), TOPT("status", status), TOPT("card", card),
                  TOPT("amount", amount), TOPT("limit", limit), TOPT("after", after),
-                 TOPT("source", source)),
+                 TOPT("source", source), TOPT("channel", channel)),
      .common = CLI_DATADIR},
     {"show", "one request by its RRN", .handler = txn_show, .env = CLI_ENV_ISSUER | CLI_ENV_READ,
      .help = show_help, CLI_OPTIONS(struct topts, TOPT("source", source)), .common = CLI_DATADIR,

@@ -71,6 +71,8 @@ static const cli_command wallet_cmds[] = {
      .handler = wallet_code, .env = CLI_ENV_ISSUER, .help = code_help,
      CLI_OPTIONS(struct wopts, CLI_NEED("card", struct wopts, card)), .common = CLI_DATADIR,
      .wrong = "takes no arguments"},
+    {"pay-qr", "pay a terminal's static QR code from a card's wallet",
+     .row = &cli_admin_wallet_pay_qr_row},
 };
 
 const cli_group cli_admin_wallet_group = {

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_term.h"
 #include "common/geo.h"
 #include "common/hex.h"
 #include "common/jsonval.h"
@@ -15,46 +16,11 @@
 #include "rcode/rcode.h"
 #include "term/term.h"
 
-/* Every option a `possum term` command may take; each command reads those it needs. */
-struct opts {
-	const char *state, *host, *tid, *mid, *sn, *components, *card, *entry, *pin, *amount;
-	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout, *inject;
-	const char *location;
-};
-
-#define COMMON_HELP                                                                                  \
-	"  --data DIR      the terminal's data directory (default ./possum-term, not the host's);\n" \
-	"                  --state DIR is its old name\n"                                            \
-	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                  \
-	"  --json          print the outcome as JSON (the API's names: docs/api.md)\n"               \
-	"\nExit status: 0 approved (done); 1 declined or failed; 2 bad usage.\n"
-#define CARD_HELP                                                                                   \
-	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                   \
-	"  --entry E       swipe (default) or chip\n"                                               \
-	"  --pin PIN       the PIN the cardholder enters (none: no PIN block)\n"                    \
-	"  --inject F      a test and certification aid, never for a real terminal: timeout (the\n" \
-	"                  answer is read and dropped as if none came: a reversal is left\n"        \
-	"                  pending) or bad-mac (field 64 of the request corrupted: the host\n"      \
-	"                  answers A0, the terminal signs in again and retries)\n"
-
-#define TEXT(name, member) CLI_TEXT(name, struct opts, member)
-
-/* The options of a row: those of every command, a card transaction's, and its own. */
-#define BASE_OPTS TEXT("state", state), TEXT("timeout", timeout)
-#define CARD_OPTS                                                                                  \
-	BASE_OPTS, TEXT("card", card), TEXT("entry", entry), TEXT("pin", pin),                     \
-	    TEXT("inject", inject)
-
 #define TERM_DIR_DEFAULT "./possum-term" /* the terminal's data directory when none is named */
-
-/* A row of `possum term`: its environment, its help, and its options. */
-#define TERM_ROW(env_, help_, ...)                                                                 \
-	.env = (env_), .help = (help_), CLI_OPTIONS(struct opts, __VA_ARGS__),                     \
-	.common = CLI_DATA | CLI_JSON
 
 /* The terminal's data directory: --data DIR, or --state DIR (its old name), or the default;
  * the two naming different directories is a usage error. */
-static int term_dir(const struct cli_env *env, const struct opts *o, const char **dir)
+static int term_dir(const struct cli_env *env, const struct term_opts *o, const char **dir)
 {
 	int rc = cli_alias(env->prog, "data", env->data, "state", o->state, dir);
 
@@ -63,8 +29,7 @@ static int term_dir(const struct cli_env *env, const struct opts *o, const char 
 	return rc;
 }
 
-/* Opens the command's environment, the terminal in the state directory, with --timeout. */
-static int open_term(struct cli_env *env, const struct opts *o)
+int cli_term_open(struct cli_env *env, const struct term_opts *o)
 {
 	const char *dir;
 	int64_t secs;
@@ -98,6 +63,8 @@ static void report_json(const struct cli_env *env, enum term_kind kind, const st
 	json_t *o = json_object();
 
 	json_object_set_new(o, "type", json_string(term_kind_name(kind)));
+	if (kind >= TERM_QR_PAY && kind <= TERM_QR_RESULT)
+		json_object_set_new(o, "channel", json_string("qr"));
 	json_object_set_new(o, "tid", json_string(st->tid));
 	json_object_set_new(o, "mid", json_string(st->mid));
 	json_object_set_new(o, "rc", json_string(r->rc));
@@ -111,7 +78,10 @@ static void report_json(const struct cli_env *env, enum term_kind kind, const st
 	if (r->auth[0] != '\0')
 		json_object_set_new(o, "auth_code", json_string(r->auth));
 	if (r->message[0] != '\0')
-		json_object_set_new(o, "message", json_string(r->message));
+		json_object_set_new(o, kind == TERM_QR_QUERY ? "state" : "message",
+		                    json_string(r->message));
+	if (r->amount > 0)
+		json_object_set_new(o, "amount", jsonval_money(r->amount, 156));
 	if (r->has_balance)
 		json_object_set_new(o, "balance", jsonval_money(r->balance, 156));
 	if (r->arpc != 0)
@@ -127,16 +97,15 @@ static void report_json(const struct cli_env *env, enum term_kind kind, const st
 	cli_print_json(o);
 }
 
-/* Prints the outcome, with hint (may be NULL) saying what to do about a decline; 0 approved,
- * 1 otherwise. */
-static int report(const struct cli_env *env, enum term_kind kind, const struct term_result *r,
-                  const char *hint)
+int cli_term_report(const struct cli_env *env, enum term_kind kind, const struct term_result *r,
+                    const char *hint)
 {
 	const char *en, *zh;
-	char bal[32];
+	char bal[32], amount[32];
 
 	term_rc_text(r->rc, &en, &zh);
 	cli_amount_format(r->balance, 156, bal);
+	cli_amount_format(r->amount, 156, amount);
 	if (env->json) {
 		report_json(env, kind, r, en, zh, hint);
 	} else {
@@ -151,8 +120,12 @@ static int report(const struct cli_env *env, enum term_kind kind, const struct t
 		printf("\n");
 		if (r->has_balance)
 			printf("balance CNY %s (余额)\n", bal);
-		if (r->message[0] != '\0')
+		if (r->message[0] != '\0' && kind == TERM_QR_QUERY)
+			printf("state %s (原交易状态)\n", r->message);
+		else if (r->message[0] != '\0')
 			printf("%s\n", r->message);
+		if (r->amount > 0)
+			printf("amount CNY %s (原交易金额)\n", amount);
 		if (r->arpc == 2)
 			printf("warning: the issuer's ARPC does not verify (发卡行认证失败)\n");
 		if (r->settle_flag != 0)
@@ -169,9 +142,7 @@ static int report(const struct cli_env *env, enum term_kind kind, const struct t
 	return CLI_FAILED;
 }
 
-/* A failed exchange: a reversal is pending when the request was sent and nothing usable came;
- * a host that could not be reached is named, with why. */
-static int exchange_failed(const struct cli_env *env, int rc, const struct term_result *r)
+int cli_term_exchange_failed(const struct cli_env *env, int rc, const struct term_result *r)
 {
 	const char *prog = env->prog, *why = term_unreachable(env->term);
 
@@ -184,6 +155,20 @@ static int exchange_failed(const struct cli_env *env, int rc, const struct term_
 		fprintf(stderr, "%s: stan %06d: %s; a reversal is pending (冲正待发)\n", prog,
 		        r->stan, term_strerror(rc));
 	return cli_term_failed(prog, rc);
+}
+
+int cli_term_inject(const char *prog, const char *inject, enum term_inject *fault)
+{
+	*fault = TERM_INJECT_NONE;
+	if (inject == NULL)
+		return CLI_OK;
+	if (strcmp(inject, "timeout") == 0)
+		*fault = TERM_INJECT_TIMEOUT;
+	else if (strcmp(inject, "bad-mac") == 0)
+		*fault = TERM_INJECT_BAD_MAC;
+	else
+		return cli_usage_error(prog, "--inject: timeout or bad-mac");
+	return CLI_OK;
 }
 
 /* ---- init ---- */
@@ -243,7 +228,7 @@ static const char init_help[] =
 static int cmd_init(struct cli_env *env, const void *values)
 {
 	struct hsm_component parts[HSM_PARTS_MAX];
-	const struct opts *o = values;
+	const struct term_opts *o = values;
 	const char *dir = NULL;
 	size_t n = 0, bad = 0;
 	int64_t secs = 0, lat, lon;
@@ -294,10 +279,11 @@ static int manage(struct cli_env *env, const void *values)
 	struct term_result r;
 	int rc;
 
-	if ((rc = open_term(env, values)) != CLI_OK)
+	if ((rc = cli_term_open(env, values)) != CLI_OK)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
-	rc = rc == TERM_OK ? report(env, kind, &r, NULL) : exchange_failed(env, rc, &r);
+	rc = rc == TERM_OK ? cli_term_report(env, kind, &r, NULL)
+	                   : cli_term_exchange_failed(env, rc, &r);
 	return rc;
 }
 
@@ -337,9 +323,10 @@ static const char *decline_hint(const struct term_request *req, const struct ter
 /* The card transactions: the one its row's arg names. */
 static int transact(struct cli_env *env, const void *values)
 {
-	const struct opts *o = values;
+	const struct term_opts *o = values;
 	enum term_kind kind = (enum term_kind)env->row->arg;
 	struct term_request req = {.kind = kind};
+	enum term_inject fault;
 	struct term_card card;
 	struct term_result r = {0};
 	int rc;
@@ -350,9 +337,8 @@ static int transact(struct cli_env *env, const void *values)
 	if (o->entry != NULL && strcmp(o->entry, "swipe") != 0 && strcmp(o->entry, "chip") != 0)
 		return cli_usage_error(env->prog, "--entry: swipe or chip");
 	req.entry = o->entry != NULL && strcmp(o->entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
-	if (o->inject != NULL && strcmp(o->inject, "timeout") != 0 &&
-	    strcmp(o->inject, "bad-mac") != 0)
-		return cli_usage_error(env->prog, "--inject: timeout or bad-mac");
+	if (cli_term_inject(env->prog, o->inject, &fault) != CLI_OK)
+		return CLI_USAGE;
 	req.pin = o->pin;
 	req.stan = o->stan;
 	req.rrn = o->rrn;
@@ -377,14 +363,11 @@ static int transact(struct cli_env *env, const void *values)
 			return cli_usage_error(env->prog, "%s: %s", o->card, term_strerror(rc));
 		req.card = &card;
 	}
-	if ((rc = open_term(env, o)) == CLI_OK) {
-		if (o->inject != NULL)
-			term_set_inject(env->term, strcmp(o->inject, "timeout") == 0
-			                               ? TERM_INJECT_TIMEOUT
-			                               : TERM_INJECT_BAD_MAC);
+	if ((rc = cli_term_open(env, o)) == CLI_OK) {
+		term_set_inject(env->term, fault);
 		rc = term_transact(env->term, &req, &r);
-		rc = rc == TERM_OK ? report(env, r.kind, &r, decline_hint(&req, &r))
-		                   : exchange_failed(env, rc, &r);
+		rc = rc == TERM_OK ? cli_term_report(env, r.kind, &r, decline_hint(&req, &r))
+		                   : cli_term_exchange_failed(env, rc, &r);
 	}
 	if (req.card != NULL)
 		term_card_wipe(&card);
@@ -426,7 +409,7 @@ static const char cardauth_help[] =
 
 /* ---- receipts and the batch ---- */
 
-static json_t *txn_json(const struct store_term_txn *x)
+json_t *cli_term_txn_json(const struct store_term_txn *x)
 {
 	/* The API's names (acquirer_txn_json): card masked, stan as text, amount and currency. */
 	return json_pack("{s:s,s:s,s:i,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:b}", "type",
@@ -448,13 +431,13 @@ static const char receipt_help[] =
 
 static int cmd_receipt(struct cli_env *env, const void *values)
 {
-	const struct opts *o = values;
+	const struct term_opts *o = values;
 	struct store_term_txn x;
 	int rc;
 
 	if (o->stan == NULL)
 		return cli_usage_error(env->prog, "--stan N is needed");
-	if ((rc = open_term(env, o)) != CLI_OK)
+	if ((rc = cli_term_open(env, o)) != CLI_OK)
 		return rc;
 	if ((rc = term_find(env->term, o->stan, &x)) != TERM_OK) {
 		rc = cli_term_failed(env->prog, rc);
@@ -462,7 +445,7 @@ static int cmd_receipt(struct cli_env *env, const void *values)
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
-		json_t *j = txn_json(&x);
+		json_t *j = cli_term_txn_json(&x);
 		if (f != NULL) {
 			term_receipt(term_state(env->term), &x, f);
 			fclose(f);
@@ -481,7 +464,7 @@ static int print_row(void *ctx, const struct store_term_txn *x)
 	char amount[32];
 
 	if (ctx != NULL) {
-		json_array_append_new(ctx, txn_json(x));
+		json_array_append_new(ctx, cli_term_txn_json(x));
 		return 0;
 	}
 	cli_amount_format(x->amount, 156, amount);
@@ -503,7 +486,7 @@ static int cmd_batch(struct cli_env *env, const void *values)
 	json_t *rows = NULL;
 	int rc;
 
-	if ((rc = open_term(env, values)) != CLI_OK)
+	if ((rc = cli_term_open(env, values)) != CLI_OK)
 		return rc;
 	if (env->json)
 		rows = json_array();
@@ -567,11 +550,17 @@ static const cli_command term_commands[] = {
      TERM_ROW(CLI_ENV_TERM, receipt_help, BASE_OPTS, TEXT("stan", stan)), ONE_STAN},
     {"batch", "list the current batch", .handler = cmd_batch,
      TERM_ROW(CLI_ENV_TERM, batch_help, BASE_OPTS)},
+    {"qr-pay", "QR payment by the customer's payment code --code CODE --amount A",
+     .row = &cli_term_qr_pay_row},
+    {"qr-refund", "refund of a QR payment --rrn R --amount A", .row = &cli_term_qr_refund_row},
+    {"qr-query", "where a request stands at the host --stan N", .row = &cli_term_qr_query_row},
+    {"qr-result", "payments by the terminal's static code since the last look [--wait S]",
+     .row = &cli_term_qr_result_row},
 };
 
 const cli_group cli_term_group = {
     "possum term",
-    "possum term — the reference POS terminal (cup-pos): sign-in, payments,\n"
-    "reversals, settlement, receipts. Exit status 0 approved, 1 declined or\n"
+    "possum term — the reference POS terminal (cup-pos): sign-in, payments by\n"
+    "card and QR code, reversals, settlement, receipts. Exit status 0 approved, 1 declined or\n"
     "failed, 2 bad usage.",
     CLI_TABLE(term_commands)};

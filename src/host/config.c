@@ -22,8 +22,9 @@
  * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree; K_CUTOFF:
  * HH:MM, minutes after midnight; K_REFUND_FEE: return or keep (refund_fee_keep); K_HOLIDAYS:
  * a path, the file read after the whole configuration (load_holidays()); K_RULES: a path,
- * or none as it is; K_AMOUNT: an amount such as 1000.00 in the issuer's currency (as set so
- * far), minor units up to max. */
+ * or none as it is; K_CHARS: text of min to max characters, each of the row's set `chars`
+ * (described to people as `about`); K_AMOUNT: an amount such as 1000.00 in the issuer's
+ * currency (as set so far), minor units up to max. */
 enum kind {
 	K_TEXT,
 	K_PATH,
@@ -40,31 +41,32 @@ enum kind {
 	K_REFUND_FEE,
 	K_HOLIDAYS,
 	K_RULES,
+	K_CHARS,
 	K_AMOUNT
 };
 
 struct key {
 	const char *section, *name;
 	enum kind kind;
-	size_t offset, size; /* size: of the text buffer, for K_TEXT and K_DIGITS */
-	long long min, max;  /* K_INT, K_INT64; K_DIGITS: digits, min to max */
+	size_t offset, size;       /* size: of the text buffer, for K_TEXT, K_DIGITS, K_CHARS */
+	long long min, max;        /* K_INT, K_INT64; K_DIGITS, K_CHARS: characters, min to max */
+	const char *chars, *about; /* K_CHARS */
 };
 
-#define TEXT(sec, key, member)                                                                     \
-	{                                                                                          \
-		sec, key, K_TEXT, offsetof(struct host_config, member),                            \
-		    sizeof(((struct host_config *)0)->member), 0, 0                                \
-	}
-#define PATH(sec, key, member)                                                                     \
-	{                                                                                          \
-		sec, key, K_PATH, offsetof(struct host_config, member),                            \
-		    sizeof(((struct host_config *)0)->member), 0, 0                                \
-	}
-#define NUM(sec, key, kind, member, lo, hi)                                                        \
+/* A row of keys[]: TEXT, PATH and NUM the common ones, CHARS a K_CHARS. */
+#define ROW(sec, key, kind, member, lo, hi, set, words)                                            \
 	{                                                                                          \
 		sec, key, kind, offsetof(struct host_config, member),                              \
-		    sizeof(((struct host_config *)0)->member), lo, hi                              \
+		    sizeof(((struct host_config *)0)->member), lo, hi, set, words                  \
 	}
+#define TEXT(sec, key, member)              ROW(sec, key, K_TEXT, member, 0, 0, NULL, NULL)
+#define PATH(sec, key, member)              ROW(sec, key, K_PATH, member, 0, 0, NULL, NULL)
+#define NUM(sec, key, kind, member, lo, hi) ROW(sec, key, kind, member, lo, hi, NULL, NULL)
+#define CHARS(sec, key, member, lo, hi, set, words)                                                \
+	ROW(sec, key, K_CHARS, member, lo, hi, set, words)
+
+#define UPPER  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define DIGITS "0123456789"
 
 static const struct key keys[] = {
     PATH("host", "data", data),
@@ -127,6 +129,10 @@ static const struct key keys[] = {
     TEXT("settle", "bank_key", bank_key),
     NUM("risk", "rules", K_RULES, risk_rules, 0, 0),
     NUM("risk", "review_days", K_INT, risk_review_days, 0, 366),
+    CHARS("qr", "guid", acquirer.qr_guid, 1, 32, UPPER "abcdefghijklmnopqrstuvwxyz" DIGITS ".-",
+          "letters, digits, '.' and '-'"),
+    CHARS("qr", "city", qr_city, 1, 15, UPPER DIGITS " .-",
+          "upper-case letters, digits, ' ', '.' and '-'"),
 };
 
 void host_config_defaults(struct host_config *cfg)
@@ -148,6 +154,7 @@ void host_config_defaults(struct host_config *cfg)
 	http_config_defaults(&cfg->http);
 	notify_config_defaults(&cfg->notify);
 	settle_calendar_defaults(&cfg->settle);
+	snprintf(cfg->qr_city, sizeof cfg->qr_city, "BEIJING");
 }
 
 struct load {
@@ -162,11 +169,6 @@ struct load {
 	char offset_key[24];            /* and its name: "[host] utc_offset" */
 	int holidays_line;              /* the line that named the holidays file; 0: none */
 };
-
-static int all_digits(const char *s)
-{
-	return *s != '\0' && strspn(s, "0123456789") == strlen(s);
-}
 
 static int parse_number(const char *v, long long min, long long max, long long *out)
 {
@@ -253,6 +255,8 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 
 	if (k->kind == K_DIGITS)
 		snprintf(what, sizeof what, "%lld to %lld digits", k->min, k->max);
+	else if (k->kind == K_CHARS)
+		snprintf(what, sizeof what, "%lld to %lld %s", k->min, k->max, k->about);
 	else if (k->kind == K_INT || k->kind == K_INT64 || k->kind == K_OFFSET)
 		snprintf(what, sizeof what, "a number from %lld to %lld", k->min, k->max);
 	else
@@ -332,8 +336,9 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 	case K_OFFSET:
 		return set_offset(ld, k, v);
 	case K_DIGITS:
-		if (!all_digits(v) || (long long)strlen(v) < k->min ||
-		    (long long)strlen(v) > k->max)
+	case K_CHARS:
+		if (strspn(v, k->kind == K_DIGITS ? DIGITS : k->chars) != strlen(v) ||
+		    (long long)strlen(v) < k->min || (long long)strlen(v) > k->max)
 			break;
 		memcpy(dst, v, strlen(v) + 1);
 		return 0;

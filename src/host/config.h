@@ -1,6 +1,6 @@
 /* config.h — the host's configuration file (the composition root's: it names every module
  * it configures, so nothing below src/host/ includes it): INI sections [host], [link], [acquirer],
- * [issuer], [notify], [http], [merchant], [settle], [risk].
+ * [issuer], [notify], [http], [merchant], [settle], [risk], [qr].
  *
  * host_config_defaults() fills every member with its default (below, and docs/config.md);
  * host_config_load() reads a file over them with libinih. Anything not understood is an error
@@ -109,6 +109,13 @@ struct host_config {
 	/* review_days = 0: the host runs the merchant review (docs/risk.md "Merchant review") when
 	 * the latest kept is that many days old; 0 never (by hand: `possum admin risk review`). */
 	int risk_review_days;
+
+	/* [qr]: the terminals' static QR codes (docs/qr.md "The terminal's static code"): guid =
+	 * cn.possum, the acquirer's identifier in template 26 of a code (reverse domain: 1 to 32
+	 * letters, digits, '.' and '-'), kept in acquirer.qr_guid, which payments by code are
+	 * checked against; city = BEIJING, the merchant city ("60") of a code, 1 to 15 upper-case
+	 * letters, digits, ' ', '.' and '-'. */
+	char qr_city[16];
 };
 
 void host_config_defaults(struct host_config *cfg);

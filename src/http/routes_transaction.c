@@ -34,6 +34,7 @@ static int read_filter(const struct http_ctx *ctx, const struct http_request *re
 	f->tid = http_query(req, "terminal");
 	f->mid = http_query(req, "mid");
 	f->card = http_query(req, "card");
+	f->channel = http_query(req, "channel");
 	if (acquirer_txn_filter_check(f, &bad, &why) != ACQUIRER_OK)
 		return refuse(res, why, bad);
 	if (status != NULL && acquirer_status_parse(status, &f->status) != ACQUIRER_OK)
@@ -58,8 +59,8 @@ static int add_txn(void *arg, const struct store_acq_txn *t)
 	return json_array_append_new(a->items, acquirer_txn_json(t, a->utc_offset));
 }
 
-/* GET /api/v1/transactions?from=&to=&terminal=&status=&card=&amount=&mid=&source=&limit=&after=
- */
+/* GET /api/v1/transactions?from=&to=&terminal=&status=&card=&amount=&mid=&source=&channel=
+ * &limit=&after= */
 static int search(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	struct store_acq_txn_filter f = {0};

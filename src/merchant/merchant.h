@@ -377,6 +377,17 @@ struct merchant_terminal_status {
 int merchant_terminal_status(merchant *m, const char *tid, int64_t now, int64_t online_s,
                              struct merchant_terminal_status *out);
 
+/* Terminal tid's static QR code (docs/qr.md "The terminal's static code"): its EMVCo
+ * merchant-presented payload (qr/qr.h) into out (capacity cap; QR_PAYLOAD_MAX is enough),
+ * naming guid ([qr] guid) and the terminal's MID in template 26, its merchant's MCC, currency
+ * 156, country CN, its merchant's name, city ([qr] city) and the TID in template 62. A name
+ * in printable ASCII is "59" (its first 25 characters); any other is the name in Chinese,
+ * "64.01" (its first 25 characters), with "MERCHANT " and the MID in "59": no transliteration.
+ * MERCHANT_ENOTFOUND for no such terminal, MERCHANT_ESTATE for a retired one, MERCHANT_EARG
+ * for a guid or city the payload does not take, or out too small. */
+int merchant_terminal_qr(merchant *m, const char *tid, const char *guid, const char *city,
+                         char *out, size_t cap);
+
 /* ---- Settlement cards (settlecard.c) ---- */
 
 #define MERCHANT_REASON_MAX 32

@@ -15,6 +15,7 @@
 #include "common/hex.h"
 #include "common/text.h"
 #include "crypto/crypto.h"
+#include "qr/qr.h"
 #include "store/store_acquirer.h"
 
 /* The TMK: a KEK that sign-in's TDES-ECB may send working keys under (hsm_export_ecb) and that
@@ -617,4 +618,51 @@ int merchant_terminal_status(merchant *m, const char *tid, int64_t now, int64_t 
 	out->reversals_batch = act.reversals_batch;
 	out->reversals = act.reversals;
 	return MERCHANT_OK;
+}
+
+/* The payload of terminal t (not retired) of merchant sm: see merchant_terminal_qr(). */
+static int qr_of(const struct store_terminal *t, const struct store_merchant *sm, const char *guid,
+                 const char *city, char *out, size_t cap)
+{
+	struct qr_merchant q = {.currency = "156", .country = "CN"};
+	char fallback[sizeof q.name];
+
+	if (strlen(guid) >= sizeof q.guid || strlen(city) >= sizeof q.city ||
+	    strlen(t->mid) >= sizeof q.mid || strlen(sm->mcc) >= sizeof q.mcc)
+		return MERCHANT_EARG;
+	memcpy(q.guid, guid, strlen(guid) + 1);
+	memcpy(q.city, city, strlen(city) + 1);
+	memcpy(q.mid, t->mid, strlen(t->mid) + 1);
+	memcpy(q.mcc, sm->mcc, strlen(sm->mcc) + 1);
+	snprintf(q.tid, sizeof q.tid, "%s", t->tid);
+	snprintf(fallback, sizeof fallback, "MERCHANT %.15s", t->mid);
+	if (qr_merchant_name(&q, sm->name, fallback) != QR_OK ||
+	    qr_payload_build(&q, out, cap) != QR_OK)
+		return MERCHANT_EARG;
+	return MERCHANT_OK;
+}
+
+int merchant_terminal_qr(merchant *m, const char *tid, const char *guid, const char *city,
+                         char *out, size_t cap)
+{
+	struct store_terminal *t;
+	struct store_merchant sm;
+	int rc;
+
+	if (m == NULL || tid == NULL || guid == NULL || city == NULL || out == NULL)
+		return MERCHANT_EARG;
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return MERCHANT_ENOMEM;
+	if ((rc = merchant_from_store(store_terminal_get(m->s, tid, t))) != MERCHANT_OK)
+		goto out;
+	if (state_of(t->status) == MERCHANT_TERMINAL_RETIRED) {
+		rc = MERCHANT_ESTATE;
+		goto out;
+	}
+	if ((rc = merchant_from_store(store_merchant_get(m->s, t->mid, &sm))) == MERCHANT_OK)
+		rc = qr_of(t, &sm, guid, city, out, cap);
+out:
+	crypto_wipe(t, sizeof *t);
+	free(t);
+	return rc;
 }

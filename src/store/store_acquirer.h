@@ -195,18 +195,26 @@ enum store_acq_source {
 struct store_acq_txn_filter {
 	int64_t from, to; /* at in [from, to) */
 	const char *tid, *mid;
-	const char *card; /* the masked PAN, or its last 4 digits */
-	int64_t amount;   /* minor units; negative: any */
-	int status;       /* enum store_acq_status */
-	int64_t after_id; /* rows with a greater id only: to page on */
-	size_t limit;     /* 0: no limit */
-	int source;       /* enum store_acq_source: the link's have no tid or mid to match */
+	const char *card;    /* the masked PAN, or its last 4 digits */
+	int64_t amount;      /* minor units; negative: any */
+	int status;          /* enum store_acq_status */
+	int64_t after_id;    /* rows with a greater id only: to page on */
+	size_t limit;        /* 0: no limit */
+	int source;          /* enum store_acq_source: the link's have no tid or mid to match */
+	const char *channel; /* "card" or "qr" (the link's are all "card") */
 };
 /* Calls fn for each request of f, oldest first, until it returns non-zero (which is
  * returned): of the terminals, or with f->source STORE_ACQ_LINK those of the issuer's link,
  * but reversals (the issuer's decisions, read as a terminal's request is: a payment voided,
  * refunded by amount less remaining, reversed). */
 int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
+                         int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx);
+
+/* docs/cup-pos.md "QR results": terminal tid's approved, unreversed payments by its static
+ * code (rows of batch 0, channel "qr", type "purchase") with an id greater than after_id and at
+ * at or after since, oldest first, limit of them at most: fn is called for each until it
+ * returns non-zero (which is returned). */
+int store_acq_qr_results(store *s, const char *tid, int64_t after_id, int64_t since, size_t limit,
                          int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx);
 
 /* Writes t's reversed, voided, refunded and completed. */

@@ -31,6 +31,8 @@ struct store_term_state {
 	char merchant_name[161];      /* 63.2 of the last sign-in's answer; "" before */
 	int utc_offset;              /* minutes east of UTC of the host's time, from sign-in; 480 */
 	char location[GEO_TEXT_MAX]; /* "LAT,LON" in micro-degrees, sent as 59.A2.06; "" none */
+	int64_t qr_cursor;           /* the host's id of the last payment by the static code the
+	                                terminal learned (QR results' field 62); 0 before any */
 };
 
 /* STORE_ENOTFOUND when the terminal was never set up. */
@@ -57,9 +59,10 @@ struct store_term_txn {
 	char mti[5], proc[7], cond[3], type[3], entry[4];
 	int64_t amount; /* minor units */
 	int currency;
-	uint8_t sealed[STORE_TERM_SEALED_MAX]; /* "PAN=YYMM" under dek; aad: batch and STAN */
+	uint8_t sealed[STORE_TERM_SEALED_MAX]; /* "PAN=YYMM" under dek; aad: batch and STAN (a
+	                                          QR payment: "CODE=", a QR refund: none) */
 	size_t sealed_len;
-	char masked[20];                 /* 6 + stars + 4 */
+	char masked[20];                 /* 6 + stars + 4 (a QR payment: of its code) */
 	char psn[3];                     /* "" when none */
 	uint8_t icc[STORE_TERM_ICC_MAX]; /* field 55 as sent (chip) */
 	size_t icc_len;

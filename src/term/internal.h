@@ -33,6 +33,7 @@ struct term_kind_def {
 	bool reversible; /* moves money */
 	bool card;       /* carries the card: 2, 14, 22 (35, 52, 55) */
 	bool identity;   /* 59 */
+	bool qr;         /* a QR kind: 22 = 03x, no 14, 35, 53, 55 or 59; the code, if any, in 2 */
 };
 extern const struct term_kind_def term_kinds[TERM_KINDS];
 
@@ -52,7 +53,8 @@ void term_msg_start(term *t, struct term_msg *m, const char *mti, int stan, int 
                     const char *type, const char *nmc);
 
 /* Sets the fields of a card transaction from x (its row) and the card's PAN and expiry:
- * 2, 3, 4, 14, 22, 23, 25, 49, 55, 37, 38, 61. */
+ * 2, 3, 4, 14, 22, 23, 25, 49, 55, 37, 38, 61 (2 and 14 not when "": a QR payment's code
+ * has no expiry, a QR refund no PAN). */
 void term_msg_card(struct term_msg *m, const struct store_term_txn *x, const char *pan,
                    const char *expiry);
 
@@ -91,7 +93,7 @@ int term_next_stan(term *t, int *stan);
 /* Field f of resp as text into out (capacity cap); "" when absent. */
 void term_field(const iso8583_msg *resp, int f, char *out, size_t cap);
 
-/* The PAN and expiry sealed in x. */
+/* The PAN and expiry sealed in x (a QR payment's code, and expiry ""). */
 int term_unseal(term *t, const struct store_term_txn *x, char pan[20], char expiry[5]);
 
 int term_from_hsm(int rc);

@@ -34,13 +34,15 @@ void term_msg_card(struct term_msg *m, const struct store_term_txn *x, const cha
 	snprintf(m->f14, sizeof m->f14, "%s", expiry);
 	snprintf(m->f22, sizeof m->f22, "%s", x->entry);
 	snprintf(m->f25, sizeof m->f25, "%s", x->cond);
-	iso8583_set_str(&m->m, 2, m->f2);
+	if (pan[0] != '\0')
+		iso8583_set_str(&m->m, 2, m->f2);
 	iso8583_set_str(&m->m, 3, m->f3);
 	if (x->amount > 0) {
 		snprintf(m->f4, sizeof m->f4, "%012lld", (long long)x->amount);
 		iso8583_set_str(&m->m, 4, m->f4);
 	}
-	iso8583_set_str(&m->m, 14, m->f14);
+	if (expiry[0] != '\0')
+		iso8583_set_str(&m->m, 14, m->f14);
 	iso8583_set_str(&m->m, 22, m->f22);
 	if (x->psn[0] != '\0') {
 		snprintf(m->f23, sizeof m->f23, "0%s", x->psn);

@@ -230,6 +230,14 @@ static int refer(term *t, const struct term_request *req, struct store_term_txn 
 		rc = refer_by(t, STORE_TERM_BY_RRN, req->rrn, x->orig_rrn, sizeof x->orig_rrn, orig,
 		              found);
 		break;
+	case TERM_QR_REFUND:
+		/* 61, the original's batch and STAN, only when this terminal made it: a payment by
+		 * the static code has none (docs/cup-pos.md "QR refund"). */
+		rc = refer_by(t, STORE_TERM_BY_RRN, req->rrn, x->orig_rrn, sizeof x->orig_rrn, orig,
+		              found);
+		if (rc == TERM_OK && *found && orig->kind == TERM_QR_PAY)
+			snprintf(x->orig, sizeof x->orig, "%06d%06d", orig->batch, orig->stan);
+		return rc;
 	case TERM_PREAUTH_CANCEL:
 	case TERM_COMPLETION:
 		rc = refer_by(t, STORE_TERM_BY_AUTH, req->auth, x->orig_auth, sizeof x->orig_auth,
@@ -294,8 +302,9 @@ static void read_answer(const iso8583_msg *resp, struct store_term_txn *x, struc
 }
 
 /* The record of a new transaction of kind d (x->kind, from refer()): its fixed fields, the
- * entry mode, the card's PAN and expiry (a void's from its original's sealed copy) and the
- * masked PAN. */
+ * entry mode, the card's PAN and expiry (a void's from its original's sealed copy; a QR
+ * payment's code and no expiry; a QR refund neither) and the masked PAN (a QR refund's, its
+ * original's when the terminal has it). */
 static int fill_record(term *t, const struct term_request *req, const struct term_kind_def *d,
                        struct store_term_txn *x, const struct store_term_txn *orig, bool found,
                        char pan[20], char expiry[5])
@@ -310,7 +319,10 @@ static int fill_record(term *t, const struct term_request *req, const struct ter
 	strcpy(x->proc, d->proc);
 	strcpy(x->cond, d->cond);
 	strcpy(x->type, d->type);
-	if (req->card != NULL) {
+	if (d->qr) {
+		snprintf(pan, 20, "%s", x->kind == TERM_QR_PAY ? req->code : "");
+		expiry[0] = '\0';
+	} else if (req->card != NULL) {
 		strcpy(pan, req->card->pan);
 		strcpy(expiry, req->card->expiry);
 	} else if (found && (x->kind == TERM_VOID || x->kind == TERM_COMPLETION_VOID)) {
@@ -320,11 +332,14 @@ static int fill_record(term *t, const struct term_request *req, const struct ter
 		return TERM_EARG;
 	}
 	snprintf(x->entry, sizeof x->entry, "%s%c",
-	         req->card == NULL         ? "01"
+	         d->qr                     ? "03"
+	         : req->card == NULL       ? "01"
 	         : req->entry == TERM_CHIP ? "05"
 	                                   : "02",
 	         req->pin != NULL ? '1' : '2');
 	mask(pan, x->masked);
+	if (x->kind == TERM_QR_REFUND && found)
+		strcpy(x->masked, orig->masked);
 	return TERM_OK;
 }
 
@@ -338,16 +353,17 @@ static int build_request(term *t, const struct term_request *req, const struct t
 
 	term_msg_start(t, m, x->mti, x->stan, x->batch, x->type, d->nmc);
 	term_msg_card(m, x, pan, expiry);
-	if (req->card != NULL) {
+	if (req->card != NULL)
 		iso8583_set_str(&m->m, 35, strcpy(m->f35, req->card->track2));
-		if (req->pin != NULL) {
-			if ((rc = term_from_hsm(
-			         hsm_encrypt_pin(t->h, &t->pik, req->pin, pan, m->f52))) != TERM_OK)
-				return rc;
-			iso8583_set(&m->m, 52, m->f52, sizeof m->f52);
+	/* A QR payment's wallet PIN: format 0 with the code as the PAN, and no 53. */
+	if (req->pin != NULL && (req->card != NULL || x->kind == TERM_QR_PAY)) {
+		if ((rc = term_from_hsm(hsm_encrypt_pin(t->h, &t->pik, req->pin, pan, m->f52))) !=
+		    TERM_OK)
+			return rc;
+		iso8583_set(&m->m, 52, m->f52, sizeof m->f52);
+		if (!d->qr)
 			iso8583_set_str(&m->m, 53, "2600000000000000");
-			iso8583_set_str(&m->m, 26, "12");
-		}
+		iso8583_set_str(&m->m, 26, "12");
 	}
 	if (d->identity) {
 		if ((rc = identity(t, pan, m->f59, sizeof m->f59)) != TERM_OK)
@@ -435,7 +451,7 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 		if ((rc = chip_data(t, req->card, &x, &cr)) != TERM_OK)
 			goto out;
 	}
-	if ((rc = seal(t, &x, pan, expiry)) != TERM_OK)
+	if (pan[0] != '\0' && (rc = seal(t, &x, pan, expiry)) != TERM_OK)
 		goto out;
 	if ((rc = build_request(t, req, d, &x, pan, expiry, &m)) != TERM_OK)
 		goto out;
@@ -455,15 +471,34 @@ out:
 	return rc;
 }
 
+/* Whether req is a transaction term_transact() makes: a card's, a QR payment (a code of 16 to
+ * 19 digits; above the no-PIN limit only with the wallet PIN: TERM_EPIN) or a QR refund. */
+static int check_request(const struct term_request *req)
+{
+	const struct term_kind_def *d;
+	size_t n;
+
+	if ((unsigned)req->kind >= TERM_KINDS || req->amount < 0 || req->amount > 999999999999LL)
+		return TERM_EARG;
+	d = &term_kinds[req->kind];
+	if (!d->card && !(d->qr && d->reversible))
+		return TERM_EARG;
+	if (req->kind != TERM_QR_PAY)
+		return TERM_OK;
+	n = req->code != NULL ? strlen(req->code) : 0;
+	if (n < 16 || n > 19 || strspn(req->code, "0123456789") != n || req->amount == 0)
+		return TERM_EARG;
+	return req->amount > TERM_QR_NOPIN_MAX && req->pin == NULL ? TERM_EPIN : TERM_OK;
+}
+
 int term_transact(term *t, const struct term_request *req, struct term_result *res)
 {
 	struct term_result again;
 	int rc;
 
 	memset(res, 0, sizeof *res);
-	if ((unsigned)req->kind >= TERM_KINDS || !term_kinds[req->kind].card || req->amount < 0 ||
-	    req->amount > 999999999999LL)
-		return TERM_EARG;
+	if ((rc = check_request(req)) != TERM_OK)
+		return rc;
 	res->kind = req->kind;
 	if (!t->signed_in)
 		return TERM_ESIGNIN;
@@ -488,7 +523,7 @@ int term_reversal_flush(term *t, struct term_result *res)
 	struct store_term_txn x;
 	struct term_msg m;
 	iso8583_msg resp;
-	char pan[20], expiry[5], rc39[3];
+	char pan[20] = "", expiry[5] = "", rc39[3];
 	int rc;
 	bool pending;
 
@@ -503,7 +538,8 @@ int term_reversal_flush(term *t, struct term_result *res)
 		if (store_term_txn_update(t->s, &x) != STORE_OK)
 			return TERM_ESTORE;
 	}
-	if ((rc = term_unseal(t, &x, pan, expiry)) != TERM_OK)
+	/* A QR refund has nothing sealed: no field 2. */
+	if (x.sealed_len > 0 && (rc = term_unseal(t, &x, pan, expiry)) != TERM_OK)
 		return rc;
 	/* The original's fields, its STAN and batch; 39 says why. */
 	term_msg_start(t, &m, "0400", x.stan, x.batch, x.type, "000");

@@ -14,9 +14,10 @@ static int counted(const struct store_term_txn *x)
 {
 	if (x->status != STORE_TERM_ANSWERED || !rcode_approved(x->rc))
 		return 0;
-	if (x->kind == TERM_PURCHASE || x->kind == TERM_COMPLETION)
+	if (x->kind == TERM_PURCHASE || x->kind == TERM_COMPLETION || x->kind == TERM_QR_PAY)
 		return 1;
-	return x->kind == TERM_REFUND || x->kind == TERM_VOID || x->kind == TERM_COMPLETION_VOID
+	return x->kind == TERM_REFUND || x->kind == TERM_VOID || x->kind == TERM_COMPLETION_VOID ||
+	               x->kind == TERM_QR_REFUND
 	           ? 2
 	           : 0;
 }
@@ -99,7 +100,8 @@ static int upload_one(void *ctx, const struct store_term_txn *x)
 	struct term_msg chip;
 	int rc;
 
-	if (counted(x) == 0)
+	/* A QR request has no card number an upload's record takes (a code is none). */
+	if (counted(x) == 0 || term_kinds[x->kind].qr)
 		return 0;
 	if ((rc = term_unseal(u->t, x, pan, expiry)) != TERM_OK)
 		return u->rc = rc;

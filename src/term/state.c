@@ -15,22 +15,27 @@
 #include "crypto/crypto.h"
 
 const struct term_kind_def term_kinds[TERM_KINDS] = {
-    [TERM_SIGNIN] = {"signin", "0800", "", "", "00", "004", false, false, false},
-    [TERM_SIGNOUT] = {"signout", "0820", "", "", "00", "002", false, false, false},
-    [TERM_ECHO] = {"echo", "0820", "", "", "00", "301", false, false, false},
-    [TERM_BALANCE] = {"balance", "0200", "310000", "00", "01", "000", false, true, false},
-    [TERM_PURCHASE] = {"purchase", "0200", "000000", "00", "22", "000", true, true, true},
-    [TERM_VOID] = {"void", "0200", "200000", "00", "23", "000", true, true, false},
-    [TERM_REFUND] = {"refund", "0220", "200000", "00", "25", "000", true, true, false},
-    [TERM_PREAUTH] = {"preauth", "0100", "030000", "06", "10", "000", true, true, true},
+    [TERM_SIGNIN] = {"signin", "0800", "", "", "00", "004", false, false, false, false},
+    [TERM_SIGNOUT] = {"signout", "0820", "", "", "00", "002", false, false, false, false},
+    [TERM_ECHO] = {"echo", "0820", "", "", "00", "301", false, false, false, false},
+    [TERM_BALANCE] = {"balance", "0200", "310000", "00", "01", "000", false, true, false, false},
+    [TERM_PURCHASE] = {"purchase", "0200", "000000", "00", "22", "000", true, true, true, false},
+    [TERM_VOID] = {"void", "0200", "200000", "00", "23", "000", true, true, false, false},
+    [TERM_REFUND] = {"refund", "0220", "200000", "00", "25", "000", true, true, false, false},
+    [TERM_PREAUTH] = {"preauth", "0100", "030000", "06", "10", "000", true, true, true, false},
     [TERM_PREAUTH_CANCEL] = {"preauth-cancel", "0100", "200000", "06", "11", "000", true, true,
-                             false},
-    [TERM_COMPLETION] = {"preauth-complete", "0200", "000000", "06", "20", "000", true, true,
+                             false, false},
+    [TERM_COMPLETION] = {"preauth-complete", "0200", "000000", "06", "20", "000", true, true, false,
                          false},
     [TERM_COMPLETION_VOID] = {"completion-void", "0200", "200000", "06", "21", "000", true, true,
-                              false},
-    [TERM_CARDAUTH] = {"auth-card", "0100", "330000", "00", "40", "000", false, true, false},
-    [TERM_SETTLE] = {"settle", "0500", "", "", "00", "201", false, false, false},
+                              false, false},
+    [TERM_CARDAUTH] = {"auth-card", "0100", "330000", "00", "40", "000", false, true, false, false},
+    [TERM_SETTLE] = {"settle", "0500", "", "", "00", "201", false, false, false, false},
+    [TERM_QR_PAY] = {"qr-pay", "0200", "000000", "00", "22", "000", true, false, false, true},
+    [TERM_QR_REFUND] = {"qr-refund", "0220", "200000", "00", "25", "000", true, false, false, true},
+    [TERM_QR_QUERY] = {"qr-query", "0100", "300000", "00", "26", "000", false, false, false, true},
+    [TERM_QR_RESULT] = {"qr-result", "0100", "320000", "00", "27", "000", false, false, false,
+                        true},
 };
 
 const char *term_kind_name(enum term_kind kind)
@@ -71,6 +76,8 @@ const char *term_strerror(int rc)
 		return "a pending reversal could not be delivered";
 	case TERM_ESTATE:
 		return "not allowed for that transaction";
+	case TERM_EPIN:
+		return "the wallet PIN is needed above CNY 1,000.00, the terminal's no-PIN limit (--pin)";
 	default:
 		return "unknown error";
 	}
@@ -354,7 +361,9 @@ int term_unseal(term *t, const struct store_term_txn *x, char pan[20], char expi
 		return term_from_hsm(rc);
 	clear[n] = '\0';
 	rc = TERM_EFORMAT;
-	if ((eq = strchr(clear, '=')) != NULL && (size_t)(eq - clear) < 20 && strlen(eq + 1) == 4) {
+	/* A QR payment's code is sealed without an expiry. */
+	if ((eq = strchr(clear, '=')) != NULL && (size_t)(eq - clear) < 20 &&
+	    (strlen(eq + 1) == 4 || eq[1] == '\0')) {
 		*eq = '\0';
 		strcpy(pan, clear);
 		strcpy(expiry, eq + 1);

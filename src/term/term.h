@@ -44,6 +44,11 @@
 #define TERM_ENOTFOUND (-12) /* no such transaction */
 #define TERM_EREVERSAL (-13) /* a pending reversal could not be delivered: nothing new is sent */
 #define TERM_ESTATE    (-14) /* not allowed now (voiding a void, a declined original, …) */
+#define TERM_EPIN      (-15) /* a QR payment above the no-PIN limit without the wallet PIN */
+
+/* The terminal's own no-PIN limit of a QR payment by payment code, minor units of CNY: above
+ * it term_transact() sends none without the wallet PIN (the issuer enforces its own too). */
+#define TERM_QR_NOPIN_MAX 100000
 
 typedef struct term term;
 
@@ -83,15 +88,24 @@ enum term_kind {
 	TERM_COMPLETION_VOID,
 	TERM_CARDAUTH,
 	TERM_SETTLE,
+	/* QR-code payments (docs/cup-pos.md "QR-code payments"): by the cardholder's payment code,
+	 * its refund by RRN, the query of a request by STAN, and a payment by the terminal's
+	 * static code learned from the host (kept in batch 0: the host's row, not the batch's). */
+	TERM_QR_PAY,
+	TERM_QR_REFUND,
+	TERM_QR_QUERY,
+	TERM_QR_RESULT,
 	TERM_KINDS
 };
 
 enum term_entry { TERM_SWIPE, TERM_CHIP };
 
-/* One transaction to make. card is needed except by a void, which takes the original's. */
+/* One transaction to make. card is needed except by a void, which takes the original's, and
+ * the QR kinds, which take none: a QR payment the code scanned, a QR refund the RRN. */
 struct term_request {
 	enum term_kind kind;
 	const struct term_card *card;
+	const char *code; /* QR payment: the payment code (16 to 19 digits) */
 	enum term_entry entry;
 	const char *pin;    /* NULL: no PIN entered */
 	int64_t amount;     /* minor units of CNY (156) */
@@ -118,6 +132,7 @@ struct term_result {
 	int settle_flag; /* settlement: 1 agree, 2 differ (then uploaded) */
 	int uploaded;    /* settlement: transactions uploaded */
 	int64_t txn_id;  /* the transaction's row, 0 for none */
+	int64_t amount;  /* QR query: the original's amount (4), 0 when none */
 };
 
 const char *term_strerror(int rc);
@@ -174,12 +189,27 @@ int term_reversal_flush(term *t, struct term_result *res);
 /* Whether a reversal is pending (*out set to it when so and out is not NULL). */
 int term_reversal_pending(term *t, struct store_term_txn *out, bool *pending);
 
+/* QR query (0100, 3 = 300000): where the terminal's own request with STAN stan stands at the
+ * host, by 61 (its batch from the terminal's record, the current one when it has none). res
+ * gets the original's response code (25: the host has no such request), its state in message
+ * ("APPROVED", "REVERSED", …), its RRN, auth code and amount. Nothing is recorded and no
+ * reversal can follow; a pending one is delivered first. */
+int term_qr_query(term *t, const char *stan, struct term_result *res);
+
+/* QR results (0100, 3 = 320000): the payments by the terminal's static code since the last it
+ * learned (its cursor, kept), asked again while the host says more follow. Each is kept as a
+ * TERM_QR_RESULT of batch 0 (the host's row: not in term_totals()) and given to fn (may be
+ * NULL), oldest first; *count says how many (0: none new). */
+int term_qr_results(term *t, int (*fn)(void *ctx, const struct store_term_txn *x), void *ctx,
+                    struct term_result *res, int *count);
+
 /* Settlement: 0500 with the batch's totals; when the host's differ (flag 2) the batch is
  * uploaded (0320 201 / 203, then 202). Either way the batch number then goes up by one. */
 int term_settle(term *t, struct term_result *res);
 
-/* Totals of a batch as field 48 counts them: approved purchases and completions (sales, a
- * voided one too), approved refunds, voids and completion voids (refunds/voids). */
+/* Totals of a batch as field 48 counts them: approved purchases, completions and QR payments
+ * (sales, a voided one too), approved refunds, QR refunds, voids and completion voids
+ * (refunds/voids). Payments by the static code are batch 0's, never a batch's. */
 struct term_totals {
 	int64_t sales, refunds;
 	int sales_count, refunds_count;
@@ -194,7 +224,9 @@ int term_find(term *t, const char *stan, struct store_term_txn *out);
 
 /* Writes the receipt of x to f: the merchant's copy then the customer's, each in Chinese and
  * English, with the merchant and terminal ids, the masked PAN, the transaction, the amount,
- * the date and time, the STAN, batch, RRN and auth code, and the response. */
+ * the date and time, the STAN, batch, RRN and auth code, and the response. A QR payment's
+ * says 扫码支付 / QR PAYMENT, with the payment code masked (6 + 4) or, paid by the static code,
+ * the card masked; no signature is asked. */
 void term_receipt(const struct store_term_state *st, const struct store_term_txn *x, FILE *f);
 
 /* The name of a kind, for people: "purchase", "void", … */

@@ -3,7 +3,8 @@
  * terminal signed in (working keys imported under the TMK), then cup-pos requests MACed and
  * PIN-encrypted under those keys, each answer read back and its MAC checked. Every stage's
  * decline, every transaction, reversals exactly once, settlement, card authentication policy,
- * a store failure (96) and several requests committed in one batch. */
+ * a store failure (96) and several requests committed in one batch; QR-code payments in
+ * test_acquirer_qr.inc. */
 #include "issuer/issuer_fixture.h"
 
 #include <sqlite3.h>
@@ -1330,6 +1331,8 @@ static void reported_location(void **state)
 	test_money(x->f, img.card_id, T_BALANCE - 600, T_BALANCE - 300, 300);
 }
 
+#include "test_acquirer_qr.inc"
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1357,6 +1360,11 @@ int main(void)
 	    T(rebind_rekeys),
 	    T(status_report),
 	    T(reported_location),
+	    T(qr_code_payment),
+	    T(qr_code_pin),
+	    T(qr_refund),
+	    T(qr_static_code),
+	    T(qr_channel_listed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

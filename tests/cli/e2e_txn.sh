@@ -88,6 +88,12 @@ out_has " 55 "
 expect 0 "txn list --card LAST4 --terminal --mid --amount" -- a txn list --card "$last4" --terminal TERM0001 --mid $mid --amount 12.34 --json
 out_has "\"rrn\":\"$rrn1\""
 if grep -q "\"rrn\":\"$rrn2\"" "$tmp/out"; then bad "--amount 12.34 lists the 20.00"; else ok; fi
+expect 0 "txn list --channel card" -- a txn list --channel card --json
+out_has "\"rrn\":\"$rrn1\""
+out_has '"channel":"card"'
+expect 0 "txn list --channel qr: none paid so" -- a txn list --channel qr --json
+out_has '{"items":\[\],"next":null}'
+expect 2 "txn list --channel cash" -- a txn list --channel cash
 expect 0 "txn list --tid (alias)" -- a txn list --tid TERM0001 --json
 out_has "\"rrn\":\"$rrn1\""
 expect 0 "txn list --from later" -- a txn list --from 2999-01-01
@@ -201,6 +207,10 @@ if command -v curl >/dev/null 2>&1 && [ -n "$api" ]; then
 	done
 	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?status=maybe" >"$tmp/api.json"
 	if grep -q "voided, refunded, cancelled or completed" "$tmp/api.json"; then ok; else bad "status=maybe: $(cat "$tmp/api.json")"; fi
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?channel=qr" >"$tmp/api.json"
+	if grep -q '{"items":\[\],"next":null}' "$tmp/api.json"; then ok; else bad "channel=qr: $(cat "$tmp/api.json")"; fi
+	curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$api/api/v1/transactions?channel=cash" >"$tmp/api.json"
+	if grep -q '"field":"channel"' "$tmp/api.json"; then ok; else bad "channel=cash: $(cat "$tmp/api.json")"; fi
 fi
 
 # ---- merchant balance ----

@@ -267,6 +267,46 @@ static void refusals(void **state)
 	assert_string_equal(host_config_strerror(HOST_CONFIG_EPARSE), "malformed configuration");
 }
 
+/* [qr]: the defaults, both keys, and values refused with their line. */
+static void qr_section(void **state)
+{
+	static const struct {
+		const char *text, *message;
+	} cases[] = {
+	    {"[qr]\nguid = cn/possum\n",
+	     "line 2: [qr] guid: not 1 to 32 letters, digits, '.' and '-': cn/possum"},
+	    {"[qr]\nguid =\n", "line 2: [qr] guid: not 1 to 32"},
+	    {"[qr]\nguid = a23456789012345678901234567890123\n", "line 2: [qr] guid: not 1 to 32"},
+	    {"[qr]\n\ncity = Beijing\n", "line 3: [qr] city: not 1 to 15 upper-case letters"},
+	    {"[qr]\ncity = 北京\n", "line 2: [qr] city: not 1 to 15"},
+	    {"[qr]\ncity = ABCDEFGHIJKLMNOP\n", "line 2: [qr] city: not 1 to 15"},
+	    {"[qr]\nname = X\n", "line 2: [qr] name: unknown key"},
+	};
+	struct host_config cfg;
+	char err[256];
+
+	(void)state;
+	host_config_defaults(&cfg);
+	assert_string_equal(cfg.acquirer.qr_guid, "cn.possum");
+	assert_string_equal(cfg.qr_city, "BEIJING");
+	assert_int_equal(load("[qr]\nguid = com.example-pay.qr\ncity = SHANGHAI PUDONG\n", &cfg,
+	                      err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_string_equal(cfg.acquirer.qr_guid, "com.example-pay.qr");
+	assert_string_equal(cfg.qr_city, "SHANGHAI PUDONG");
+	host_config_free(&cfg);
+	assert_int_equal(
+	    load("[qr]\nguid = a2345678901234567890123456789012\n", &cfg, err, sizeof err),
+	    HOST_CONFIG_OK);
+	host_config_free(&cfg);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(load(cases[i].text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+		if (strstr(err, cases[i].message) == NULL)
+			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].message);
+		host_config_free(&cfg);
+	}
+}
+
 /* [notify]: the defaults, every key, and values refused. */
 static void notify_section(void **state)
 {
@@ -468,7 +508,7 @@ int main(void)
 	    cmocka_unit_test(acquirer_section), cmocka_unit_test(shipped_config),
 	    cmocka_unit_test(refusals),         cmocka_unit_test(notify_section),
 	    cmocka_unit_test(utc_offset),       cmocka_unit_test(relative_paths),
-	    cmocka_unit_test(settle_section),
+	    cmocka_unit_test(settle_section),   cmocka_unit_test(qr_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

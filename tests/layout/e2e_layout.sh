@@ -27,6 +27,7 @@ library  iso8583
 library  crypto
 library  card
 library  hsm
+library  qr
 domain   request
 domain   store
 domain   ledger

@@ -13,6 +13,7 @@
 #include "common/hex.h"
 #include "http/http.h"
 #include "merchant/merchant.h"
+#include "qr/qr.h"
 #include "store/store_acquirer.h"
 
 #define MID   "898581054110001"
@@ -272,6 +273,65 @@ static void merchant_inactive(void **state)
 	/* Nor rebound to a merchant not active. */
 	assert_int_equal(
 	    merchant_terminal_rebind(x->m, ACTOR, tid, MIDS, NULL, "r", NULL, x->f->now, NULL),
+	    MERCHANT_ESTATE);
+}
+
+/* A terminal's static QR code: what its payload says, the name in Chinese in template 64, and
+ * the terminals refused (none such, retired) and the values the payload does not take. */
+static void static_qr(void **state)
+{
+	struct fx *x = *state;
+	const struct store_merchant zh = {"898581058120009", "北京最佳运输有限公司", "4111",
+	                                  STORE_MERCHANT_ACTIVE, T_NOW};
+	struct merchant_terminal_new n = {
+	    .mid = zh.mid, .sn = "SN-QR2", .tid = "TERMQ002", .place = shop, .activate = true};
+	char tid[9], payload[QR_PAYLOAD_MAX];
+	struct qr_merchant q;
+
+	assert_int_equal(reg(x, "SN-QR1", "TERMQ001", tid), MERCHANT_OK);
+	assert_int_equal(
+	    merchant_terminal_qr(x->m, tid, "cn.possum", "SHANGHAI", payload, sizeof payload),
+	    MERCHANT_OK);
+	assert_int_equal(qr_payload_parse(payload, &q), QR_OK);
+	assert_string_equal(q.guid, "cn.possum");
+	assert_string_equal(q.mid, MID);
+	assert_string_equal(q.mcc, "5411");
+	assert_string_equal(q.currency, "156");
+	assert_string_equal(q.country, "CN");
+	assert_string_equal(q.name, "Possum Grocery");
+	assert_string_equal(q.city, "SHANGHAI");
+	assert_string_equal(q.tid, "TERMQ001");
+	assert_string_equal(q.name_local, "");
+	assert_int_equal(q.dynamic, 0);
+	/* Too small a buffer, a GUID or city the payload does not take. */
+	assert_int_equal(merchant_terminal_qr(x->m, tid, "cn.possum", "SHANGHAI", payload, 40),
+	                 MERCHANT_EARG);
+	assert_int_equal(merchant_terminal_qr(x->m, tid, "", "SHANGHAI", payload, sizeof payload),
+	                 MERCHANT_EARG);
+	assert_int_equal(merchant_terminal_qr(x->m, tid, "cn.possum", "SHANGHAI PUDONG NEW",
+	                                      payload, sizeof payload),
+	                 MERCHANT_EARG);
+	/* A Chinese name: in 64.01, "MERCHANT MID" in 59. */
+	assert_int_equal(store_merchant_insert(x->f->s, &zh), STORE_OK);
+	assert_int_equal(merchant_terminal_register(x->m, ACTOR, &n, NULL, x->f->now, tid, NULL),
+	                 MERCHANT_OK);
+	assert_int_equal(
+	    merchant_terminal_qr(x->m, tid, "cn.possum", "BEIJING", payload, sizeof payload),
+	    MERCHANT_OK);
+	assert_non_null(strstr(payload, "64200002ZH0110北京最佳运输有限公司"));
+	assert_int_equal(qr_payload_parse(payload, &q), QR_OK);
+	assert_string_equal(q.name, "MERCHANT 898581058120009");
+	assert_string_equal(q.name_local, "北京最佳运输有限公司");
+	/* No such terminal; a retired one. */
+	assert_int_equal(
+	    merchant_terminal_qr(x->m, "TERMQ999", "cn.possum", "BEIJING", payload, sizeof payload),
+	    MERCHANT_ENOTFOUND);
+	assert_int_equal(merchant_terminal_set_state(x->m, ACTOR, "TERMQ001",
+	                                             MERCHANT_TERMINAL_RETIRED, "stolen",
+	                                             x->f->now),
+	                 MERCHANT_OK);
+	assert_int_equal(
+	    merchant_terminal_qr(x->m, "TERMQ001", "cn.possum", "BEIJING", payload, sizeof payload),
 	    MERCHANT_ESTATE);
 }
 
@@ -672,7 +732,7 @@ int main(void)
 	    T(states),         T(merchant_inactive),
 	    T(tmk_once),       T(tmk_tr31),
 	    T(rebind),         T(list_and_review),
-	    T(http_endpoints),
+	    T(http_endpoints), T(static_qr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,9 @@
  * the fault injection aid against a host that echoes (the reversal left pending); the clock
  * the host sets (the offset of a sign-in's 12 and 13) and the local dates it gives, on a
  * machine whose zone's date is not the host's: a chip request's 9A and a refund's 61.3 (the
- * original's date when the terminal made it). */
+ * original's date when the terminal made it); QR-code requests as they leave (the code in 2,
+ * entry mode 03x, no card data; the wallet PIN; the no-PIN limit; the refund, query and results'
+ * references), their reversal, totals and receipts. */
 #include "testutil.h"
 
 #include <signal.h>
@@ -401,7 +403,10 @@ static void send_echo(struct fixture *f, const struct term_request *req, enum te
 	if (prep != NULL)
 		prep(t, f);
 	assert_int_equal(term_set_inject(t, fault), TERM_OK);
-	out->rc = term_transact(t, req, &r);
+	int count;
+	out->rc = req->kind == TERM_QR_QUERY    ? term_qr_query(t, req->stan, &r)
+	          : req->kind == TERM_QR_RESULT ? term_qr_results(t, NULL, NULL, &r, &count)
+	                                        : term_transact(t, req, &r);
 	if (out->rc != TERM_OK && out->rc != TERM_EMAC && out->rc != TERM_ETIMEOUT)
 		print_message("term_transact: %s\n", term_strerror(out->rc));
 	assert_int_equal(t->inject, TERM_INJECT_NONE); /* one request only */
@@ -658,6 +663,276 @@ static void refund_unknown(void **state)
 	tzset();
 }
 
+/* A QR payment's code, for the tests below: a wallet's 19 digits. */
+#define QR_CODE "6212345678901234567"
+
+/* Whether the request sent has field f. */
+static bool sent_has(const struct sent *out, int f)
+{
+	iso8583_msg m;
+
+	assert_int_equal(
+	    iso8583_unpack(iso8583_profile_find("cup-pos"), out->frame, out->len, &m, NULL),
+	    ISO8583_OK);
+	return iso8583_has(&m, f);
+}
+
+/* A QR payment by code: a purchase with the code in 2 and entry mode 032, without 14, 35, 52,
+ * 53, 55 or 59, MACed; recorded first with the code masked and sealed for its reversal. */
+static void qr_pay_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct term_request pay = {.kind = TERM_QR_PAY, .code = QR_CODE, .amount = 500};
+	struct store_term_txn x;
+	char v[64], pan[20], expiry[5];
+	struct sent out;
+	bool pending;
+	term *t;
+
+	send_echo(f, &pay, TERM_INJECT_NONE, NULL, &out);
+	assert_true(out.mac_ok);
+	sent_field(&out, 2, v, sizeof v);
+	assert_string_equal(v, QR_CODE);
+	sent_field(&out, 3, v, sizeof v);
+	assert_string_equal(v, "000000");
+	sent_field(&out, 22, v, sizeof v);
+	assert_string_equal(v, "032");
+	sent_field(&out, 25, v, sizeof v);
+	assert_string_equal(v, "00");
+	sent_field(&out, 60, v, sizeof v);
+	assert_memory_equal(v, "22000001", 8);
+	for (int i = 0; i < 6; i++)
+		assert_false(sent_has(&out, (const int[]){14, 35, 52, 53, 55, 59}[i]));
+	/* The echo's MAC does not verify: the payment waits for its reversal, with its code. */
+	assert_int_equal(out.rc, TERM_EMAC);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(term_reversal_pending(t, &x, &pending), TERM_OK);
+	assert_true(pending);
+	assert_int_equal(x.kind, TERM_QR_PAY);
+	assert_string_equal(x.masked, "621234*********4567");
+	assert_string_equal(x.entry, "032");
+	assert_int_equal(term_unseal(t, &x, pan, expiry), TERM_OK);
+	assert_string_equal(pan, QR_CODE);
+	assert_string_equal(expiry, "");
+	term_close(t);
+}
+
+/* A PIN key of the terminal's own, as sign-in would have given it. */
+static void with_pik(term *t, struct fixture *f)
+{
+	static const struct hsm_key_spec pik = {"P0", HSM_TDES, 16, 'E', 'N'};
+
+	(void)f;
+	assert_int_equal(hsm_generate(t->h, &pik, &t->pik, NULL), HSM_OK);
+}
+
+/* Above the no-PIN limit with the wallet PIN: 22 = 031, 26 and 52 (formed with the code as the
+ * PAN), still no 53. */
+static void qr_pay_pin(void **state)
+{
+	struct term_request pay = {
+	    .kind = TERM_QR_PAY, .code = QR_CODE, .amount = 150000, .pin = "123456"};
+	char v[64];
+	struct sent out;
+
+	send_echo(*state, &pay, TERM_INJECT_NONE, with_pik, &out);
+	assert_true(out.mac_ok);
+	sent_field(&out, 22, v, sizeof v);
+	assert_string_equal(v, "031");
+	sent_field(&out, 26, v, sizeof v);
+	assert_string_equal(v, "12");
+	assert_true(sent_has(&out, 52));
+	assert_false(sent_has(&out, 53));
+}
+
+/* The terminal's own checks, before anything is sent: above CNY 1,000.00 no payment without the
+ * wallet PIN (TERM_EPIN), at it one goes; a code that is not 16 to 19 digits, no amount, a
+ * query or results through term_transact(): TERM_EARG. */
+static void qr_pay_refused_locally(void **state)
+{
+	struct fixture *f = *state;
+	struct term_request pay = {.kind = TERM_QR_PAY, .code = QR_CODE, .amount = 100001};
+	struct term_result r;
+	bool pending;
+	term *t;
+
+	assert_int_equal(term_setup(f->s, f->h, &setup_ok, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(term_transact(t, &pay, &r), TERM_EPIN);
+	assert_string_equal(term_strerror(TERM_EPIN),
+	                    "the wallet PIN is needed above CNY 1,000.00, the terminal's no-PIN "
+	                    "limit (--pin)");
+	pay.amount = TERM_QR_NOPIN_MAX;
+	assert_int_equal(term_transact(t, &pay, &r), TERM_ESIGNIN); /* past the checks */
+	pay.code = "621234567890";
+	assert_int_equal(term_transact(t, &pay, &r), TERM_EARG);
+	pay.code = "62123456789012345x";
+	assert_int_equal(term_transact(t, &pay, &r), TERM_EARG);
+	pay.code = NULL;
+	assert_int_equal(term_transact(t, &pay, &r), TERM_EARG);
+	pay.code = QR_CODE;
+	pay.amount = 0;
+	assert_int_equal(term_transact(t, &pay, &r), TERM_EARG);
+	pay.kind = TERM_QR_QUERY;
+	assert_int_equal(term_transact(t, &pay, &r), TERM_EARG);
+	pay.kind = TERM_QR_RESULT;
+	assert_int_equal(term_transact(t, &pay, &r), TERM_EARG);
+	assert_int_equal(term_qr_query(t, "0", &r), TERM_EARG);
+	assert_int_equal(term_qr_query(t, "1234567", &r), TERM_EARG);
+	assert_int_equal(term_qr_query(t, "12a", &r), TERM_EARG);
+	assert_int_equal(term_qr_query(t, "12", &r), TERM_ESIGNIN);
+	assert_int_equal(term_reversal_pending(t, NULL, &pending), TERM_OK);
+	assert_false(pending);
+	term_close(t);
+}
+
+/* An approved QR payment of this terminal, batch 1, STAN 9, RRN 600000000009. */
+static void earlier_qr_pay(term *t, struct fixture *f)
+{
+	struct store_term_txn x = {.kind = TERM_QR_PAY, .stan = 9, .amount = 800, .batch = 1};
+
+	(void)t;
+	x.status = STORE_TERM_ANSWERED;
+	x.reversible = true;
+	strcpy(x.mti, "0200");
+	strcpy(x.proc, "000000");
+	strcpy(x.cond, "00");
+	strcpy(x.type, "22");
+	strcpy(x.entry, "032");
+	strcpy(x.masked, "621234*********4567");
+	strcpy(x.rc, "00");
+	strcpy(x.rrn, "600000000009");
+	assert_int_equal(store_term_txn_insert(f->s, &x), STORE_OK);
+}
+
+/* A QR refund: 0220 200000, entry mode 032, no 2 or 14, 37 the RRN and 61 the original's batch
+ * and STAN when this terminal made it (none else), the original's masked code kept. */
+static void qr_refund_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct term_request refund = {.kind = TERM_QR_REFUND, .amount = 300, .rrn = "600000000009"};
+	struct store_term_txn x;
+	char v[64];
+	struct sent out;
+	bool pending;
+	term *t;
+
+	send_echo(f, &refund, TERM_INJECT_NONE, earlier_qr_pay, &out);
+	assert_true(out.mac_ok);
+	assert_memory_equal(out.frame, HEX("0220"), 2);
+	sent_field(&out, 3, v, sizeof v);
+	assert_string_equal(v, "200000");
+	sent_field(&out, 22, v, sizeof v);
+	assert_string_equal(v, "032");
+	sent_field(&out, 37, v, sizeof v);
+	assert_string_equal(v, "600000000009");
+	sent_field(&out, 61, v, sizeof v);
+	assert_string_equal(v, "000001000009");
+	assert_false(sent_has(&out, 2));
+	assert_false(sent_has(&out, 14));
+	assert_false(sent_has(&out, 63));
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(term_reversal_pending(t, &x, &pending), TERM_OK);
+	assert_true(pending);
+	assert_string_equal(x.masked, "621234*********4567");
+	assert_int_equal(x.sealed_len, 0); /* nothing to seal: its reversal has no 2 either */
+	x.status = STORE_TERM_REVERSED;
+	assert_int_equal(store_term_txn_update(f->s, &x), STORE_OK);
+	term_close(t);
+	/* A payment by the static code (or another terminal's): no 61. */
+	refund.rrn = "600000000077";
+	send_echo(f, &refund, TERM_INJECT_NONE, NULL, &out);
+	assert_false(sent_has(&out, 61));
+	sent_field(&out, 37, v, sizeof v);
+	assert_string_equal(v, "600000000077");
+}
+
+/* A QR query: 0100 300000, 60.1 = 26, 61 the request's batch and STAN, MACed; results: 0100
+ * 320000, 60.1 = 27, 62 the cursor (000000000000 the first time), MACed. */
+static void qr_query_and_results_fields(void **state)
+{
+	struct term_request query = {.kind = TERM_QR_QUERY, .stan = "42"};
+	struct term_request results = {.kind = TERM_QR_RESULT};
+	char v[64];
+	struct sent out;
+
+	send_echo(*state, &query, TERM_INJECT_NONE, NULL, &out);
+	assert_true(out.mac_ok);
+	assert_memory_equal(out.frame, HEX("0100"), 2);
+	sent_field(&out, 3, v, sizeof v);
+	assert_string_equal(v, "300000");
+	sent_field(&out, 60, v, sizeof v);
+	assert_memory_equal(v, "26000001", 8);
+	sent_field(&out, 61, v, sizeof v);
+	assert_string_equal(v, "000001000042");
+	assert_false(sent_has(&out, 2));
+	assert_false(sent_has(&out, 4));
+	send_echo(*state, &results, TERM_INJECT_NONE, NULL, &out);
+	assert_true(out.mac_ok);
+	sent_field(&out, 3, v, sizeof v);
+	assert_string_equal(v, "320000");
+	sent_field(&out, 60, v, sizeof v);
+	assert_memory_equal(v, "27000001", 8);
+	sent_field(&out, 62, v, sizeof v);
+	assert_memory_equal(v, "000000000000", 12);
+}
+
+/* A QR payment counts as a sale and a QR refund as a refund in the batch's totals; a payment
+ * by the static code (batch 0, the host's) in none. The slip says 扫码支付 with the code
+ * masked, or the card that paid the static code, and asks no signature. */
+static void qr_totals_and_receipt(void **state)
+{
+	struct fixture *f = *state;
+	struct store_term_txn x = {.kind = TERM_QR_PAY,
+	                           .amount = 1234,
+	                           .rc = "00",
+	                           .batch = 1,
+	                           .stan = 5,
+	                           .entry = "032",
+	                           .masked = "621234*********4567",
+	                           .rrn = "600000000005",
+	                           .auth = "123456"};
+	struct store_term_state st = {.tid = "TERM0001", .mid = "898310048120001"};
+	struct term_totals tt;
+	char *text;
+	term *t;
+
+	assert_int_equal(term_setup(f->s, f->h, &setup_ok, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	record(t, f, TERM_QR_PAY, 1, 1000, STORE_TERM_ANSWERED, "00");
+	record(t, f, TERM_QR_PAY, 2, 700, STORE_TERM_ANSWERED, "Q3");
+	record(t, f, TERM_QR_REFUND, 3, 300, STORE_TERM_ANSWERED, "00");
+	earlier_qr_pay(t, f);
+	struct store_term_txn mpm = x;
+	mpm.kind = TERM_QR_RESULT;
+	mpm.batch = 0;
+	mpm.status = STORE_TERM_ANSWERED;
+	assert_int_equal(store_term_txn_insert(f->s, &mpm), STORE_OK);
+	assert_int_equal(term_totals(t, 1, &tt), TERM_OK);
+	assert_int_equal(tt.sales, 1800);
+	assert_int_equal(tt.sales_count, 2);
+	assert_int_equal(tt.refunds, 300);
+	assert_int_equal(tt.refunds_count, 1);
+	term_close(t);
+	text = slip(&st, &x);
+	assert_non_null(strstr(text, "交易类型 TRANS TYPE: 扫码支付 QR PAYMENT\n"));
+	assert_non_null(strstr(text, "付款码 PAYMENT CODE: 621234*********4567 (扫码 QR)\n"));
+	assert_non_null(strstr(text, "参考号 REF NO.: 600000000005  授权码 AUTH NO.: 123456\n"));
+	assert_non_null(strstr(text, "MERCHANT NO.: 898310048120001\n"));
+	assert_null(strstr(text, "SIGNATURE"));
+	free(text);
+	text = slip(&st, &mpm);
+	assert_non_null(strstr(text, "卡号 CARD NO.: 621234*********4567 (扫码 QR)\n"));
+	assert_non_null(strstr(text, "BATCH NO.: -  凭证号 VOUCHER NO.: -\n"));
+	assert_non_null(strstr(text, "QR PAYMENT (STATIC CODE)"));
+	free(text);
+	x.kind = TERM_QR_REFUND;
+	text = slip(&st, &x);
+	assert_non_null(strstr(text, "扫码退货 QR REFUND\n"));
+	assert_non_null(strstr(text, "CNY -12.34\n"));
+	free(text);
+}
+
 static void rc_texts(void **state)
 {
 	const char *en, *zh;
@@ -668,6 +943,8 @@ static void rc_texts(void **state)
 	assert_string_equal(zh, "密码错");
 	term_rc_text("C1", &en, &zh);
 	assert_string_equal(zh, "请先进行银行卡鉴权");
+	term_rc_text("Q2", &en, &zh);
+	assert_string_equal(zh, "付款码已过期,请刷新");
 	term_rc_text("ZZ", &en, &zh);
 	assert_string_equal(en, "unknown response code");
 	assert_string_equal(term_strerror(TERM_EREVERSAL),
@@ -690,6 +967,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(chip_date, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(refund_known, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(refund_unknown, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(qr_pay_fields, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(qr_pay_pin, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(qr_pay_refused_locally, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(qr_refund_fields, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(qr_query_and_results_fields, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(qr_totals_and_receipt, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,23 +129,23 @@ STORE_FN_EACH_KEY(store_risk_event_list, const char *, risk_event,
 #define TXN_COLUMNS                                                                                \
 	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "     \
 	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "       \
-	"voided, refunded, original_rrn, completed"
+	"voided, refunded, original_rrn, completed, channel"
 /* A row as read: a terminal's request (the link's: LINK_ENTRIES). */
 #define TXN_READ TXN_COLUMNS ", 0 AS source, '' AS acquirer, 0 AS op"
 
-static const struct store_col txn_cols[] = {
-    STORE_COLS(txn, id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash,
-               rrn, auth_code, rc, reason, decision_id, net_stan, original_id, reversed,
-               settle_date, voided, refunded, original_rrn, completed, source, acquirer, op)};
+static const struct store_col txn_cols[] = {STORE_COLS(
+    txn, id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn,
+    auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, voided,
+    refunded, original_rrn, completed, channel, source, acquirer, op)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
-static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 24); /* but the id */
+static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 25); /* but the id */
 static const struct store_col txn_update_cols[] = {
     STORE_COLS(txn, reversed, voided, refunded, completed, id)};
 static const struct store_row txn_update_args = STORE_ROW_N(txn_update_cols, 5);
 /* In the order of TXN_SEARCH's parameters. */
 static const struct store_col txn_filter_cols[] = {
-    STORE_COLS(txn_filter, after_id, from, to, tid, mid, card, amount, status, limit)};
-static const struct store_row txn_filter_args = STORE_ROW_N(txn_filter_cols, 9);
+    STORE_COLS(txn_filter, after_id, from, to, tid, mid, card, amount, status, limit, channel)};
+static const struct store_row txn_filter_args = STORE_ROW_N(txn_filter_cols, 10);
 
 /* A request by its TID, batch, STAN and kind; a tombstone by the first three and its time. */
 struct key_args {
@@ -164,7 +164,7 @@ static const struct store_row tombstone_key = STORE_ROW_N(tombstone_cols, 3);
 
 STORE_FN_INSERT(store_acq_txn_insert, txn,
                 "INSERT INTO acq_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 txn_new)
 
 int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
@@ -232,7 +232,7 @@ int store_acq_txn_by_auth(store *s, const char *type, const char *pan_hash, cons
 	"SELECT id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, "   \
 	"rrn, auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "  \
 	"voided, CASE WHEN paid AND NOT voided AND NOT reversed THEN amount - remaining ELSE 0 "   \
-	"END AS refunded, original_rrn, completed, source, acquirer, op FROM (SELECT d.id AS id, " \
+	"END AS refunded, original_rrn, completed, 'card' AS channel, source, acquirer, op FROM (SELECT d.id AS id, " \
 	"d.at AS at, '' AS tid, '' AS mid, 0 AS batch, d.stan AS stan, 0 AS kind, CASE WHEN "      \
 	"d.op = " STR(STORE_OP_PREAUTH) " THEN 'preauth' ELSE '' END AS type, d.amount AS "        \
 	"amount, d.currency AS currency, COALESCE(c.masked, '') AS masked, '' AS pan_hash, d.rrn " \
@@ -262,7 +262,8 @@ int store_acq_txn_by_auth(store *s, const char *type, const char *pan_hash, cons
 #define TXN_SEARCH(FROM, MID_TEST)                                                                 \
 	FROM " AND " MID_TEST " AND at >= ?2 AND (?3 = 0 OR at < ?3) AND (?4 = '' OR tid = ?4) "   \
 	     "AND (?6 = '' OR masked = ?6 OR (length(?6) = 4 AND substr(masked, -4) = ?6)) AND "   \
-	     "(?7 < 0 OR amount = ?7) AND (?8 = 0 OR " TXN_STATUS " = ?8) ORDER BY id LIMIT ?9"
+	     "(?7 < 0 OR amount = ?7) AND (?8 = 0 OR " TXN_STATUS " = ?8) AND (?10 = '' OR "       \
+	     "channel = ?10) ORDER BY id LIMIT ?9"
 #define TERMINAL_ROWS "SELECT " TXN_READ " FROM acq_txns WHERE kind = 0 AND id > ?1"
 
 /* A merchant's search (every search of a merchant's token) walks the (mid, id) index from
@@ -307,6 +308,31 @@ int store_acq_txn_search(store *s, const struct store_acq_txn_filter *f,
 	           : by_mid                    ? &txn_search_mid_q
 	                                       : &txn_search_q,
 	           f, t, fn, ctx);
+}
+
+/* The rows a terminal's QR results read (the unique (tid, batch, stan, kind) index finds its
+ * batch 0). */
+struct qr_results_args {
+	const char *tid;
+	int64_t after_id, since;
+	size_t limit;
+};
+static const struct store_col qr_results_cols[] = {
+    STORE_COLS(struct qr_results_args, tid, after_id, since, limit)};
+static const struct store_row qr_results_args = STORE_ROW_N(qr_results_cols, 4);
+
+int store_acq_qr_results(store *s, const char *tid, int64_t after_id, int64_t since, size_t limit,
+                         int (*fn)(void *ctx, const struct store_acq_txn *t), void *ctx)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT " TXN_READ " FROM acq_txns WHERE tid = ?1 AND batch = 0 AND kind = 0 "
+	            "AND channel = 'qr' AND type = 'purchase' AND rc = '00' AND reversed = 0 AND "
+	            "id > ?2 AND at >= ?3 ORDER BY id LIMIT ?4",
+	            &qr_results_args, &txn_row);
+	struct qr_results_args a = {tid, after_id, since, limit};
+	txn t;
+
+	STORE_WALK(s, &q, &a, t, fn, ctx);
 }
 
 /* ---- totals ---- */

@@ -9,18 +9,18 @@ typedef struct store_term_txn txn;
 
 /* ---- the terminal ---- */
 
-static const struct store_col state_cols[] = {STORE_COLS(state, host, tid, mid, sn, tmk, pik, mak,
-                                                         tdk, dek, hkey, stan, batch, timeout,
-                                                         merchant_name, utc_offset, location)};
+static const struct store_col state_cols[] = {
+    STORE_COLS(state, host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout,
+               merchant_name, utc_offset, location, qr_cursor)};
 static const struct store_row state_row = STORE_ROW(state, state_cols);
 
 #define STATE_COLUMNS                                                                              \
 	"host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout, merchant_name, " \
-	"utc_offset, location"
+	"utc_offset, location, qr_cursor"
 
 STORE_FN_PUT(store_term_state_put, state,
              "INSERT OR REPLACE INTO term_state (id, " STATE_COLUMNS
-             ") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             ") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              state_row)
 
 int store_term_state_get(store *s, struct store_term_state *out)

@@ -1,0 +1,72 @@
+/* cmd_term.h — what the files of `possum term` share (cmd_term*.c): the struct of every
+ * option its commands take, the help texts and rows' macros, and the opening of the terminal
+ * and the printing of an outcome. cmd_term.c holds the table of commands and the card ones;
+ * cmd_term_qr.c the QR-code ones. Private to src/cli. */
+#ifndef POSSUM_CLI_CMD_TERM_H
+#define POSSUM_CLI_CMD_TERM_H
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "term/term.h"
+
+/* Every option a `possum term` command may take; each command reads those it needs. */
+struct term_opts {
+	const char *state, *host, *tid, *mid, *sn, *components, *card, *entry, *pin, *amount;
+	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout, *inject;
+	const char *location, *code, *wait;
+};
+
+#define COMMON_HELP                                                                                  \
+	"  --data DIR      the terminal's data directory (default ./possum-term, not the host's);\n" \
+	"                  --state DIR is its old name\n"                                            \
+	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                  \
+	"  --json          print the outcome as JSON (the API's names: docs/api.md)\n"               \
+	"\nExit status: 0 approved (done); 1 declined or failed; 2 bad usage.\n"
+#define INJECT_HELP                                                                                 \
+	"  --inject F      a test and certification aid, never for a real terminal: timeout (the\n" \
+	"                  answer is read and dropped as if none came: a reversal is left\n"        \
+	"                  pending) or bad-mac (field 64 of the request corrupted: the host\n"      \
+	"                  answers A0, the terminal signs in again and retries)\n"
+#define CARD_HELP                                                                                  \
+	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                  \
+	"  --entry E       swipe (default) or chip\n"                                              \
+	"  --pin PIN       the PIN the cardholder enters (none: no PIN block)\n" INJECT_HELP
+
+#define TEXT(name, member) CLI_TEXT(name, struct term_opts, member)
+
+/* The options of a row: those of every command, a card transaction's, and its own. */
+#define BASE_OPTS TEXT("state", state), TEXT("timeout", timeout)
+#define CARD_OPTS                                                                                  \
+	BASE_OPTS, TEXT("card", card), TEXT("entry", entry), TEXT("pin", pin),                     \
+	    TEXT("inject", inject)
+
+/* A row of `possum term`: its environment, its help, and its options. */
+#define TERM_ROW(env_, help_, ...)                                                                 \
+	.env = (env_), .help = (help_), CLI_OPTIONS(struct term_opts, __VA_ARGS__),                \
+	.common = CLI_DATA | CLI_JSON
+
+/* Opens the command's environment, the terminal in the data directory, with --timeout. */
+int cli_term_open(struct cli_env *env, const struct term_opts *o);
+
+/* --inject F (NULL: none) as the fault for the terminal's next request, into *fault:
+ * CLI_USAGE (said) when F is not timeout or bad-mac. */
+int cli_term_inject(const char *prog, const char *inject, enum term_inject *fault);
+
+/* Prints the outcome, with hint (may be NULL) saying what to do about a decline; 0 approved,
+ * 1 otherwise. */
+int cli_term_report(const struct cli_env *env, enum term_kind kind, const struct term_result *r,
+                    const char *hint);
+
+/* A failed exchange: a reversal is pending when the request was sent and nothing usable came;
+ * a host that could not be reached is named, with why. */
+int cli_term_exchange_failed(const struct cli_env *env, int rc, const struct term_result *r);
+
+/* A transaction of the terminal's log under the API's names (acquirer_txn_json). */
+json_t *cli_term_txn_json(const struct store_term_txn *x);
+
+/* The rows of cmd_term_qr.c. */
+extern const cli_command cli_term_qr_pay_row, cli_term_qr_refund_row, cli_term_qr_query_row,
+    cli_term_qr_result_row;
+
+#endif
