@@ -128,8 +128,10 @@ struct acquirer_risk_txn {
 	int entry;       /* enum request_entry */
 	const char *pan; /* the card in the clear, for its product at the issuer; NULL: unknown */
 	const char *pan_hash, *tid, *mid, *mcc;
-	int64_t now;       /* the host's clock */
-	bool has_location; /* the location it reports (59.A2.06), micro-degrees */
+	const char *channel;    /* the row's: "qr" a QR-code payment; NULL or "card" by entry */
+	const char *holder_key; /* issuer_holder_key() of the card's holder; NULL or "": unknown */
+	int64_t now;            /* the host's clock */
+	bool has_location;      /* the location it reports (59.A2.06), micro-degrees */
 	int64_t lat, lon;
 	int64_t reg_lat, reg_lon; /* the terminal's registered place; both 0: none */
 };

@@ -145,8 +145,10 @@ int acquirer_qr_pay(acquirer *a, const struct acquirer_qr_payment *p, int64_t no
 	t->qr_pay = p;
 	t->rq.amount = p->amount;
 	t->rq.currency = p->currency;
-	if ((rc = pay_run(t, &stage)) == ACQUIRER_OK)
+	if ((rc = pay_run(t, &stage)) == ACQUIRER_OK) {
 		acquirer_outcome_of(t, stage, out);
+		memcpy(out->card, r->out.card, sizeof out->card); /* masked */
+	}
 out:
 	if (t != NULL) {
 		crypto_wipe(t, sizeof *t);

@@ -1,10 +1,11 @@
 /* risk.c — the risk stage (docs/risk.md): a payment's or refund's context built from the
- * request and the store (store_risk.h: the host's rows, read in the batch's transaction), the
- * rules in force run over it (risk.h), and the strongest action applied — review (approve, a
- * case opened), decline RC, require_auth (C1), revoke_auth (the card's authentication revoked,
- * C2), suspend_terminal (58, the terminal suspended). After the record stage, each rule that
- * fired is kept with the request's row, and the case opened. Time is the host's clock in its
- * local time ([host] utc_offset), never fields 12 and 13. */
+ * request, the store (store_risk.h: the host's rows, read in the batch's transaction) and, for
+ * a card's holder, the local issuer (issuer_holder_key(): card_after_qr), the rules in force
+ * run over it (risk.h), and the strongest action applied — review (approve, a case opened),
+ * decline RC, require_auth (C1), revoke_auth (the card's authentication revoked, C2),
+ * suspend_terminal (58, the terminal suspended). After the record stage, each rule that fired
+ * is kept with the request's row, and the case opened. Time is the host's clock in its local
+ * time ([host] utc_offset), never fields 12 and 13. */
 #include "acquirer/internal.h"
 
 #include <stdio.h>
@@ -35,6 +36,13 @@ static int64_t local_day(const acquirer *a, int64_t now)
 	return now - ((local % DAY_SECONDS) + DAY_SECONDS) % DAY_SECONDS;
 }
 
+/* Whether x is a QR-code payment or refund (docs/qr.md): its row's channel, or its entry. */
+static bool qr_of(const struct acquirer_risk_txn *x)
+{
+	return (x->channel != NULL && strcmp(x->channel, "qr") == 0) ||
+	       x->entry == REQUEST_ENTRY_QR;
+}
+
 /* The request's own values: amount, type, product, channel, the local time, the MCC. */
 static int fill_txn(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c,
                     int64_t *day_start)
@@ -46,13 +54,15 @@ static int fill_txn(acquirer *a, const struct acquirer_risk_txn *x, struct risk_
 	static const int channels[] = {[REQUEST_ENTRY_MANUAL] = RISK_CHANNEL_MANUAL,
 	                               [REQUEST_ENTRY_STRIPE] = RISK_CHANNEL_SWIPE,
 	                               [REQUEST_ENTRY_CHIP] = RISK_CHANNEL_CHIP,
-	                               [REQUEST_ENTRY_FALLBACK] = RISK_CHANNEL_FALLBACK};
+	                               [REQUEST_ENTRY_FALLBACK] = RISK_CHANNEL_FALLBACK,
+	                               [REQUEST_ENTRY_QR] = RISK_CHANNEL_QR};
 	int64_t sec = x->now - local_day(a, x->now);
 	*day_start = x->now - sec;
 	c->v[RISK_V_AMOUNT] = x->amount;
 	c->v[RISK_V_TYPE] = x->type >= 0 && x->type <= REQUEST_TYPE_MAX ? types[x->type] : 0;
-	c->v[RISK_V_CHANNEL] =
-	    x->entry >= 0 && x->entry <= REQUEST_ENTRY_FALLBACK ? channels[x->entry] : 0;
+	c->v[RISK_V_CHANNEL] = qr_of(x)                                        ? RISK_CHANNEL_QR
+	                       : x->entry >= 0 && x->entry <= REQUEST_ENTRY_QR ? channels[x->entry]
+	                                                                       : 0;
 	c->v[RISK_V_HOUR] = sec / 3600;
 	c->v[RISK_V_MINUTE] = sec / 60 % 60;
 	c->v[RISK_V_MCC] = x->mcc != NULL ? strtoll(x->mcc, NULL, 10) : 0;
@@ -128,6 +138,26 @@ static int fill_counts(acquirer *a, const struct acquirer_risk_txn *x, struct ri
 		c->v[declines + 1] = n.declines[STORE_RISK_1H];
 		c->v[declines + 2] = n.declines[STORE_RISK_DAY];
 	}
+	return ACQUIRER_OK;
+}
+
+/* The seconds since the holder's last approved QR payment at this terminal (card_after_qr);
+ * RISK_GAP_NONE when there was none, or the holder is not known. */
+static int fill_holder(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c,
+                       const bool need[RISK_NVARS])
+{
+	int64_t last = 0;
+	int rc;
+
+	if (!need[RISK_V_HOLDER_QR_GAP])
+		return ACQUIRER_OK;
+	c->v[RISK_V_HOLDER_QR_GAP] = RISK_GAP_NONE;
+	if (x->holder_key == NULL || x->holder_key[0] == '\0' || x->tid == NULL)
+		return ACQUIRER_OK;
+	if ((rc = store_risk_holder_qr_last(a->s, x->tid, x->holder_key, &last)) != STORE_OK)
+		return acquirer_from_store(rc);
+	if (last > 0 && last <= x->now)
+		c->v[RISK_V_HOLDER_QR_GAP] = x->now - last;
 	return ACQUIRER_OK;
 }
 
@@ -212,7 +242,8 @@ int acquirer_risk_evaluate(acquirer *a, const struct acquirer_risk_txn *x, struc
 	                      RISK_V_TERMINAL_DECLINES_10M, since)) != ACQUIRER_OK ||
 	    (rc = fill_counts(a, x, c, need, STORE_RISK_MERCHANT, x->mid, RISK_V_MERCHANT_COUNT_10M,
 	                      -1, since)) != ACQUIRER_OK ||
-	    (rc = fill_relations(a, x, c, need, since)) != ACQUIRER_OK)
+	    (rc = fill_relations(a, x, c, need, since)) != ACQUIRER_OK ||
+	    (rc = fill_holder(a, x, c, need)) != ACQUIRER_OK)
 		return rc;
 	risk_eval(a->rules, c, out);
 	return ACQUIRER_OK;
@@ -278,6 +309,29 @@ static int require_auth(struct txn *t, bool *passes)
 	return ACQUIRER_OK;
 }
 
+/* Whether t is a QR-code payment or refund: its channel, or its request's QR kind. */
+static bool txn_qr(const struct txn *t)
+{
+	return strcmp(t->channel, "qr") == 0 || t->rq.qr != REQUEST_QR_NONE;
+}
+
+/* A card payment's holder (t->holder_key), when the rules read holder_qr_gap and the card
+ * stage did not say it (it does for QR): the local issuer's keyed hash of the holder's ID
+ * number; "" for a card it does not know. */
+static int holder_of(struct txn *t)
+{
+	int rc;
+
+	if (t->holder_key[0] != '\0' || txn_qr(t) || t->rq.card.pan[0] == '\0' ||
+	    !risk_rules_uses(t->a->rules, RISK_V_HOLDER_QR_GAP))
+		return ACQUIRER_OK;
+	if ((rc = issuer_holder_key(t->a->is, t->rq.card.pan, t->holder_key)) != ISSUER_OK)
+		t->holder_key[0] = '\0';
+	if (rc == ISSUER_OK || rc == ISSUER_ENOTFOUND)
+		return ACQUIRER_OK;
+	return rc == ISSUER_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
+}
+
 /* The risk rules in force on a payment or refund: the action of the strongest that fired. */
 int acquirer_stage_risk(struct txn *t)
 {
@@ -299,11 +353,14 @@ int acquirer_stage_risk(struct txn *t)
 	                              .lat = t->location_lat,
 	                              .lon = t->location_lon,
 	                              .reg_lat = t->term.lat,
-	                              .reg_lon = t->term.lon};
+	                              .reg_lon = t->term.lon,
+	                              .channel = t->channel,
+	                              .holder_key = t->holder_key};
 
 	if (risk_rules_count(t->a->rules) == 0)
 		return STAGE_NEXT;
-	if ((rc = acquirer_risk_evaluate(t->a, &x, &t->risk_ctx, res)) != ACQUIRER_OK)
+	if ((rc = holder_of(t)) != ACQUIRER_OK ||
+	    (rc = acquirer_risk_evaluate(t->a, &x, &t->risk_ctx, res)) != ACQUIRER_OK)
 		return rc;
 	t->risk_rules = t->a->rules;
 	if (res->by == NULL)
@@ -373,8 +430,9 @@ static int open_case(struct txn *t)
 /* A recorded payment counted: approved or declined in the minutes of its card, terminal,
  * merchant and card at the merchant (one statement); approved, its card among the terminal's
  * of the day (terminal_cards_day) and the payment among the card's at the merchant
- * (card_merchant_*_day). Kept whether rules are in force or not, so that rules loaded later in
- * the day count it. */
+ * (card_merchant_*_day), and a QR payment as its holder's last at the terminal
+ * (holder_qr_gap). A QR payment counts as a card's, by the card's keyed hash. Kept whether
+ * rules are in force or not, so that rules loaded later in the day count it. */
 static int count_payment(struct txn *t)
 {
 	bool approved = strcmp(t->rc, RCODE_APPROVED) == 0;
@@ -388,6 +446,9 @@ static int count_payment(struct txn *t)
 	if (approved &&
 	    (rc = store_risk_payment_add(t->a->s, t->pan_hash, t->tid, t->mid,
 	                                 local_day(t->a, t->now), t->rq.amount)) != STORE_OK)
+		return acquirer_from_store(rc);
+	if (approved && txn_qr(t) && t->holder_key[0] != '\0' &&
+	    (rc = store_risk_holder_qr_add(t->a->s, t->tid, t->holder_key, t->now)) != STORE_OK)
 		return acquirer_from_store(rc);
 	return ACQUIRER_OK;
 }

@@ -120,6 +120,7 @@ static int replay_one(void *ctx, const struct store_acq_txn *t)
 	                              .pan_hash = t->pan_hash,
 	                              .tid = t->tid,
 	                              .mid = t->mid,
+	                              .channel = t->channel,
 	                              .now = t->at};
 	struct acquirer_replay_event ev = {.t = t};
 	struct risk_ctx c;

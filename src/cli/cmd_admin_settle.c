@@ -26,15 +26,15 @@ static const char run_help[] =
     "\n"
     "Closes settlement date --date (default: the latest whose cut-off has passed): each\n"
     "approved purchase, completion and refund of the day, net of voids and reversals, becomes\n"
-    "a line with its fee (the merchant's plan by the card's product); each merchant's totals\n"
-    "and payout date are kept, and the ledger posts them (gross to the merchant's payable,\n"
-    "fees to fee income, refunds back), the local issuer's receivable is cleared against\n"
-    "what the issuer posted, and holds past their timeout are released. The lines are\n"
-    "written in parts, the rest in one final transaction: a close killed midway goes on from\n"
-    "where it stopped when run again. A day closed before is not closed again: its stored\n"
-    "result is printed. Amounts are fen in JSON, yuan (12.34 CNY) in the table. On a\n"
-    "terminal, a progress bar on standard error; a settle_close line at the start and the\n"
-    "end in the service log ([host] log).\n"
+    "a line with its fee (the merchant's plan by the card's product; a QR-code payment, channel\n"
+    "qr, at the QR rate); each merchant's totals, QR's apart, and payout date are kept, and\n"
+    "the ledger posts them (gross to the merchant's payable, fees to fee income, refunds\n"
+    "back), the local issuer's receivable is cleared against what the issuer posted, and\n"
+    "holds past their timeout are released. The lines are written in parts, the rest in one\n"
+    "final transaction: a close killed midway goes on from where it stopped when run again.\n"
+    "A day closed before is not closed again: its stored result is printed. Amounts are fen\n"
+    "in JSON, yuan (12.34 CNY) in the table. On a terminal, a progress bar on standard error;\n"
+    "a settle_close line at the start and the end in the service log ([host] log).\n"
     "\n"
     "  --date YYYY-MM-DD  the settlement date\n"
     "  --config FILE      the config file (default $POSSUM_CONFIG): [settle], [host] utc_offset,\n"
@@ -42,7 +42,9 @@ static const char run_help[] =
     "  --data DIR         the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
     ")\n"
     "  --json             print JSON: {\"date\", \"currency\", \"merchants\": [{\"mid\", \"count\",\n"
-    "                     \"amount\", \"fees\", \"net\", \"payout_date\", \"status\"}], \"totals\"}\n"
+    "                     \"amount\", \"fees\", \"net\", \"payout_date\", \"status\", \"channels\":\n"
+    "                     {\"card\": {\"count\", \"amount\", \"fees\", \"net\"}, \"qr\": {…}}}],\n"
+    "                     \"totals\"}\n"
     "\n"
     "Exit status: 0 closed, or closed before; 1 refused (not yet past its cut-off, or another\n"
     "run's close of the day under way) or failed; 2 bad usage.\n";
@@ -100,40 +102,68 @@ static void on_progress(void *ctx, enum settle_step step, size_t done, size_t to
 	cli_progress_update(&rp->bar, done, total);
 }
 
-/* What the table and the JSON print: each merchant's totals, and their sums. */
+/* What the table and the JSON print: each merchant's totals, and their sums, all and by
+ * channel. */
 struct printing {
 	json_t *list;
 	struct store_settle_total sum;
+	struct settle_figures channels[SETTLE_CHANNELS];
 };
+
+/* {"card": {"count", "amount", "fees", "net"}, "qr": {…}} of figures by channel. */
+static json_t *channels_json(const struct settle_figures by[SETTLE_CHANNELS])
+{
+	json_t *o = json_object();
+
+	for (int i = 0; o != NULL && i < SETTLE_CHANNELS; i++)
+		json_object_set_new(
+		    o, settle_channel_name(i),
+		    json_pack("{s:I, s:I, s:I, s:I}", "count", (json_int_t)by[i].count, "amount",
+		              (json_int_t)by[i].amount, "fees", (json_int_t)by[i].fees, "net",
+		              (json_int_t)by[i].net));
+	return o;
+}
+
+/* A row of the table: who (a MID, "total", a channel), count, amount, fees, net. */
+static void print_row(const char *who, const struct settle_figures *f)
+{
+	char amount[CLI_MONEY_TEXT], fees[CLI_MONEY_TEXT], net[CLI_MONEY_TEXT];
+
+	cli_money_text(f->amount, CNY, amount);
+	cli_money_text(f->fees, CNY, fees);
+	cli_money_text(f->net, CNY, net);
+	printf("%-15s %6" PRId64 " %18s %14s %18s", who, f->count, amount, fees, net);
+}
 
 static int print_total(void *ctx, const struct store_settle_total *t)
 {
 	struct printing *pr = ctx;
-	char amount[CLI_MONEY_TEXT], fees[CLI_MONEY_TEXT], net[CLI_MONEY_TEXT];
+	struct settle_figures by[SETTLE_CHANNELS];
 
 	pr->sum.count += t->count, pr->sum.amount += t->amount;
 	pr->sum.fees += t->fees, pr->sum.net += t->net;
+	settle_total_channels(t, by);
+	for (int i = 0; i < SETTLE_CHANNELS; i++) {
+		pr->channels[i].count += by[i].count, pr->channels[i].amount += by[i].amount;
+		pr->channels[i].fees += by[i].fees, pr->channels[i].net += by[i].net;
+	}
 	if (pr->list != NULL) {
-		json_array_append_new(pr->list,
-		                      json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s}", "mid",
-		                                t->mid, "count", (json_int_t)t->count, "amount",
-		                                (json_int_t)t->amount, "fees", (json_int_t)t->fees,
-		                                "net", (json_int_t)t->net, "payout_date",
-		                                t->payout_date, "status", t->status));
+		json_array_append_new(
+		    pr->list,
+		    json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:o}", "mid", t->mid, "count",
+		              (json_int_t)t->count, "amount", (json_int_t)t->amount, "fees",
+		              (json_int_t)t->fees, "net", (json_int_t)t->net, "payout_date",
+		              t->payout_date, "status", t->status, "channels", channels_json(by)));
 		return 0;
 	}
-	cli_money_text(t->amount, CNY, amount);
-	cli_money_text(t->fees, CNY, fees);
-	cli_money_text(t->net, CNY, net);
-	printf("%-15s %6" PRId64 " %18s %14s %18s  %-10s  %s\n", t->mid, t->count, amount, fees,
-	       net, t->payout_date, t->status);
+	print_row(t->mid, &(struct settle_figures){t->count, t->amount, t->fees, t->net});
+	printf("  %-10s  %s\n", t->payout_date, t->status);
 	return 0;
 }
 
 static int print_result(struct cli_env *env, const char *date)
 {
 	struct printing pr = {.list = env->json ? json_array() : NULL};
-	char amount[CLI_MONEY_TEXT], fees[CLI_MONEY_TEXT], net[CLI_MONEY_TEXT];
 
 	if (!env->json)
 		printf("%-15s %6s %18s %14s %18s  %-10s  %s\n", "MID", "COUNT", "AMOUNT", "FEES",
@@ -143,17 +173,20 @@ static int print_result(struct cli_env *env, const char *date)
 		return cli_module_failed(env, settle_strerror(SETTLE_ESTORE), true, false);
 	}
 	if (env->json) {
-		cli_print_json(json_pack("{s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I}}", "date", date,
-		                         "currency", "CNY", "merchants", pr.list, "totals", "count",
-		                         (json_int_t)pr.sum.count, "amount",
-		                         (json_int_t)pr.sum.amount, "fees", (json_int_t)pr.sum.fees,
-		                         "net", (json_int_t)pr.sum.net));
+		cli_print_json(json_pack(
+		    "{s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:o}}", "date", date, "currency", "CNY",
+		    "merchants", pr.list, "totals", "count", (json_int_t)pr.sum.count, "amount",
+		    (json_int_t)pr.sum.amount, "fees", (json_int_t)pr.sum.fees, "net",
+		    (json_int_t)pr.sum.net, "channels", channels_json(pr.channels)));
 		return CLI_OK;
 	}
-	cli_money_text(pr.sum.amount, CNY, amount);
-	cli_money_text(pr.sum.fees, CNY, fees);
-	cli_money_text(pr.sum.net, CNY, net);
-	printf("%-15s %6" PRId64 " %18s %14s %18s\n", "total", pr.sum.count, amount, fees, net);
+	print_row("total",
+	          &(struct settle_figures){pr.sum.count, pr.sum.amount, pr.sum.fees, pr.sum.net});
+	putchar('\n');
+	for (int i = 0; i < SETTLE_CHANNELS; i++) {
+		print_row(i == SETTLE_CHANNEL_QR ? "  of it qr" : "  of it card", &pr.channels[i]);
+		putchar('\n');
+	}
 	printf("settlement date %s: %s\n", date, "closed");
 	return CLI_OK;
 }

@@ -18,8 +18,8 @@
 #define CNY 156
 
 static const char pay_help[] =
-    "--payload TEXT --amount AMOUNT --card PAN|LAST4 [--pin PIN] [--config FILE] [--data DIR]\n"
-    "       [--json]\n"
+    "--payload TEXT --amount AMOUNT --card PAN|LAST4 [--pin PIN]\n"
+    "       [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Pays a terminal's static QR code (its EMVCo merchant-presented payload, as `possum admin\n"
     "terminal qr` prints it) from a card's wallet, as a wallet app would: the payload's CRC,\n"
@@ -129,4 +129,5 @@ const cli_command cli_admin_wallet_pay_qr_row = {
     .help = pay_help,
     CLI_OPTIONS(struct popts, PNEED("payload", payload), PNEED("amount", amount),
                 PNEED("card", card), POPT("pin", pin)),
-    .common = CLI_DATADIR};
+    .common = CLI_DATADIR,
+    .wrong = "takes no arguments"};

@@ -52,7 +52,7 @@ static int stage_fields(struct issuer_decision *d)
 	const struct request *r = d->req;
 
 	if (r->type < REQUEST_BALANCE || r->type > REQUEST_CARDAUTH_CONFIRM ||
-	    r->qr > REQUEST_QR_MERCHANT)
+	    (unsigned)r->qr > REQUEST_QR_MERCHANT)
 		return issuer_decide(d, RCODE_INVALID_TXN, "unknown_operation");
 	if ((OP(r->type) & OPS_AMOUNT) && r->amount <= 0)
 		return issuer_decide(d, RCODE_INVALID_AMOUNT, "amount_missing");

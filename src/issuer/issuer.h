@@ -248,8 +248,9 @@ struct issuer_wallet_code {
  * code is in the clear in out: the caller shows it and wipes out. */
 int issuer_wallet_code(issuer *is, int64_t card_id, int64_t now, struct issuer_wallet_code *out);
 
-/* What code stands for at now, read only (the issuer's decision re-reads it and marks it used in
- * the caller's transaction): ISSUER_OK with rc "00" and the card; or rc RCODE_QR_UNKNOWN
+/* What code stands for at now, read only (the issuer's decision re-reads it and, when it
+ * approves the payment, marks it used in the caller's transaction): ISSUER_OK with rc "00"
+ * (reason "ok") and the card its account pays with now; or rc RCODE_QR_UNKNOWN
  * ("code_unknown"), RCODE_QR_EXPIRED ("code_expired"), RCODE_QR_USED ("code_used"),
  * RCODE_QR_OTHER_ACCOUNT ("code_other_account": the random part is another wallet's code), in
  * rc and reason. pan is the card's PAN in the clear: the caller wipes out. */

@@ -57,6 +57,7 @@ const char *risk_strerror(int rc);
 	RISK_WINDOW_VARS(X, TERMINAL, terminal)                                                    \
 	RISK_WINDOW_VARS(X, MERCHANT, merchant)                                                    \
 	X(CARD_LAST_GAP, "card_last_gap")                                                          \
+	X(HOLDER_QR_GAP, "holder_qr_gap")                                                          \
 	X(CARD_MERCHANT_COUNT_30M, "card_merchant_count_30m")                                      \
 	X(CARD_MERCHANT_COUNT_DAY, "card_merchant_count_day")                                      \
 	X(CARD_MERCHANT_SUM_DAY, "card_merchant_sum_day")                                          \
@@ -94,6 +95,10 @@ enum {
 	RISK_CHANNEL_FALLBACK,
 	RISK_CHANNEL_QR
 };
+
+/* holder_qr_gap when the holder made no approved QR payment at the terminal, or is not known:
+ * larger than any gap a rule means (about 31 years). */
+#define RISK_GAP_NONE INT64_C(999999999)
 
 /* The name of var ("card_count_10m"); NULL when out of range. */
 const char *risk_var_name(int var);

@@ -1,6 +1,6 @@
 /* close.c — the close of a day (settle_close.h): a settlement date's acquirer transactions
  * into settlement lines, part by part, then in a final transaction the merchants' totals from
- * the lines, the ledger's postings and the day marked closed. */
+ * the lines, the ledger's postings and the day marked closed; and the channels a line takes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +136,10 @@ static int flush(struct closing *c, const struct store_settle_sum *m)
 	c->cur.amount = m->gross - m->refunds;
 	c->cur.fees = m->fees - m->returned;
 	c->cur.net = c->cur.amount - c->cur.fees;
+	c->cur.qr_count = m->qr_count;
+	c->cur.qr_amount = m->qr_amount;
+	c->cur.qr_fees = m->qr_fees;
+	c->cur.qr_net = m->qr_amount - m->qr_fees;
 	if (store_settle_total_insert(c->s, &c->cur) != STORE_OK)
 		return SETTLE_ESTORE;
 	snprintf(payable, sizeof payable, "payable:%s", m->mid);
@@ -227,10 +231,36 @@ static const char *product(const struct settle_close_params *p, int known, const
 	}
 }
 
-/* The fee of amount by plan for a card of product prod: debit and prepaid at the debit rate,
- * capped; credit and other at the credit rate. */
-static int fee_of(const struct settle_plan *plan, const char *prod, int64_t amount, int64_t *fee)
+static const char *const channel_names[SETTLE_CHANNELS] = {"card", "qr"};
+
+int settle_channel_of(const char *name)
 {
+	return name != NULL && strcmp(name, "qr") == 0 ? SETTLE_CHANNEL_QR : SETTLE_CHANNEL_CARD;
+}
+
+const char *settle_channel_name(int channel)
+{
+	return channel_names[channel == SETTLE_CHANNEL_QR];
+}
+
+void settle_total_channels(const struct store_settle_total *t,
+                           struct settle_figures out[SETTLE_CHANNELS])
+{
+	out[SETTLE_CHANNEL_QR] =
+	    (struct settle_figures){t->qr_count, t->qr_amount, t->qr_fees, t->qr_net};
+	out[SETTLE_CHANNEL_CARD] =
+	    (struct settle_figures){t->count - t->qr_count, t->amount - t->qr_amount,
+	                            t->fees - t->qr_fees, t->net - t->qr_net};
+}
+
+/* The fee of amount by plan for a line of channel and the card's product prod: QR at the QR
+ * rate, uncapped, whatever the card; debit and prepaid at the debit rate, capped; credit and
+ * other at the credit rate. */
+static int fee_of(const struct settle_plan *plan, int channel, const char *prod, int64_t amount,
+                  int64_t *fee)
+{
+	if (channel == SETTLE_CHANNEL_QR)
+		return settle_fee(plan->qr_bp, 0, amount, fee);
 	if (strcmp(prod, "debit") == 0 || strcmp(prod, "prepaid") == 0)
 		return settle_fee(plan->debit_bp, plan->debit_cap, amount, fee);
 	return settle_fee(plan->credit_bp, 0, amount, fee);
@@ -238,7 +268,8 @@ static int fee_of(const struct settle_plan *plan, const char *prod, int64_t amou
 
 /* What refund t gives back of its original's fee: its share (settle_refund_fee); nothing with
  * refund_fee = keep, or when its original is not known. The original's fee is reckoned as its
- * line's was, by the merchant's plan and the card's product (the refund's: the same card). */
+ * line's was, by the merchant's plan, the channel and the card's product (the refund's: the
+ * same card, and a QR payment's refund is a QR one). */
 static int refund_return(struct closing *c, const struct store_settle_txn *t, int64_t *ret)
 {
 	struct store_acq_txn o;
@@ -254,8 +285,8 @@ static int refund_return(struct closing *c, const struct store_settle_txn *t, in
 		return SETTLE_ESTORE;
 	if (o.amount <= 0)
 		return SETTLE_OK;
-	if ((rc = fee_of(&c->plan, product(c->p, t->product, t->masked), o.amount, &ofee)) !=
-	    SETTLE_OK)
+	if ((rc = fee_of(&c->plan, settle_channel_of(t->channel),
+	                 product(c->p, t->product, t->masked), o.amount, &ofee)) != SETTLE_OK)
 		return rc;
 	if (amount > o.amount)
 		amount = o.amount;
@@ -350,13 +381,14 @@ static int line(struct closing *c, const struct store_settle_txn *t)
 	memcpy(l.mid, t->mid, sizeof l.mid);
 	memcpy(l.tid, t->tid, sizeof l.tid);
 	snprintf(l.product, sizeof l.product, "%s", product(c->p, t->product, t->masked));
-	snprintf(l.channel, sizeof l.channel, "card");
+	snprintf(l.channel, sizeof l.channel, "%s",
+	         settle_channel_name(settle_channel_of(t->channel)));
 	memcpy(l.type, t->type, sizeof l.type);
 	if (refund) {
 		rc = refund_return(c, t, &fee);
 		l.amount = -t->amount, l.fee = -fee, l.original_id = t->original_id;
 	} else {
-		rc = fee_of(&c->plan, l.product, t->amount, &fee);
+		rc = fee_of(&c->plan, settle_channel_of(l.channel), l.product, t->amount, &fee);
 		l.amount = t->amount, l.fee = fee;
 	}
 	if (rc != SETTLE_OK)

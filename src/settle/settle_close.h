@@ -1,10 +1,11 @@
 /* settle_close.h — the close of a day (docs/settle.md "The close of a day"): the approved
  * purchases, completions and refunds of a settlement date, net of voids and reversals, become
- * settlement lines with their fees (the merchant's plan by the card's product), each
- * merchant's totals of the day with its payout date, and the ledger's postings: gross from the
- * local issuer's receivable to the merchant's payable, fees from the payable to fee income,
- * refunds and returned fees back; the receivable cleared against what the local issuer posted
- * for the same transactions; the holds past their timeout released. A void or reversal of the
+ * settlement lines with their fees (the merchant's plan by the channel, card or QR, and the
+ * card's product), each merchant's totals of the day (QR's apart) with its payout date, and
+ * the ledger's postings: gross from the local issuer's receivable to the merchant's payable,
+ * fees from the payable to fee income, refunds and returned fees back; the receivable cleared
+ * against what the local issuer posted for the same transactions; the holds past their
+ * timeout released. A void or reversal of the
  * date whose original already has a line (written by an earlier close) undoes it by a
  * counter-line keyed by its own row; a purchase voided when its day closed settles on the date
  * its void is reversed (docs/settle.md "Late voids and reversals").
@@ -42,11 +43,30 @@
 
 /* A fee plan (the [merchant] defaults, or a merchant's own): basis points and the debit cap
  * in fen. Credit cards pay credit_bp; debit and prepaid cards debit_bp capped at debit_cap; a
- * card no BIN range knows pays credit_bp. */
+ * card no BIN range knows pays credit_bp; a QR-code payment (channel qr) pays qr_bp, uncapped,
+ * whatever the card's product. */
 struct settle_plan {
 	int credit_bp, debit_bp, qr_bp;
 	int64_t debit_cap;
 };
+
+/* The channel a line is paid through (docs/settle.md "Channels"): its transaction's, a card
+ * presented or a QR code (docs/qr.md); a refund or counter-line its original's. */
+enum settle_channel { SETTLE_CHANNEL_CARD, SETTLE_CHANNEL_QR, SETTLE_CHANNELS };
+/* SETTLE_CHANNEL_QR for "qr", else SETTLE_CHANNEL_CARD (NULL, "", "card"). */
+int settle_channel_of(const char *name);
+/* "card", "qr". */
+const char *settle_channel_name(int channel);
+
+/* What lines of one channel come to: how many, Σ amount, Σ fee, Σ net (fen). */
+struct settle_figures {
+	int64_t count, amount, fees, net;
+};
+/* A merchant's totals of a day by channel: its qr lines' as the close kept them, the card's
+ * the rest. */
+struct store_settle_total;
+void settle_total_channels(const struct store_settle_total *t,
+                           struct settle_figures out[SETTLE_CHANNELS]);
 
 struct settle_close_params {
 	const struct settle_calendar *cal;

@@ -6,9 +6,11 @@
  *   terminal_host  each batch settled (0500) on the date: its totals against the host's as they
  *                  stand (totals_differ); where the batch was uploaded (0320), each transaction
  *                  uploaded against the host's approved, unreversed request of that TID, batch
- *                  and STAN (terminal_only, host_only, amount_differs, card_differs)
+ *                  and STAN (terminal_only, host_only, amount_differs, card_differs); batch
+ *                  0, the payments of a terminal's static QR code (docs/qr.md), is no
+ *                  terminal's batch and is left out
  *   host_issuer    each request of the host's terminals of the date that the local issuer
- *                  decided, against that decision (host_only: none, or declined;
+ *                  decided (batch 0's too), against that decision (host_only: none, or declined;
  *                  issuer_only: the issuer approved what the host declined; reversed_differs;
  *                  amount_differs), and each approved decision of the date's time, not over the
  *                  issuer's network link, that no request of the host's names (issuer_only)

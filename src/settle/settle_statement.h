@@ -5,7 +5,8 @@
  * API (GET /api/v1/merchants/{mid}/statements/{date}).
  *
  * A day not yet closed has no fees yet: its statement lists the approved payments so far
- * (as the close will take them), their fee and net unknown, and says it is not closed.
+ * (as the close will take them), their fee and net unknown, and says it is not closed. Each
+ * line says its channel (card or qr, docs/qr.md) and the totals are also given by channel.
  *
  * Also a merchant's sums across days for its balance (settle_statement_balance()). Reads the
  * store only; returns SETTLE_OK or a SETTLE_E* code (settle.h; SETTLE_ENOTFOUND: no such
@@ -21,6 +22,7 @@
 #include <jansson.h>
 
 #include "settle/settle.h"
+#include "settle/settle_close.h"
 #include "store/store.h"
 #include "store/store_settle.h"
 
@@ -42,7 +44,8 @@ struct settle_statement {
 	struct store_settle_stmt_line *lines; /* n of them, by transaction id */
 	size_t n;
 	int64_t count, amount, fees, net; /* the day's totals, fen (fees and net 0 while open) */
-	bool has_payout;                  /* closed with lines: payout says what became of it */
+	struct settle_figures channels[SETTLE_CHANNELS]; /* the same by channel: card, qr */
+	bool has_payout; /* closed with lines: payout says what became of it */
 	struct settle_statement_payout payout;
 };
 
@@ -62,18 +65,20 @@ enum settle_statement_format {
 int settle_statement_format_parse(const char *name, enum settle_statement_format *out);
 
 /* {"mid","merchant_name","date","closed","items":[{"txn_id","at","tid","type","card",
- * "product","rrn","auth_code","amount","fee","net"}],"next":null,"totals":{"count","amount",
- * "fees","net"},"payout":{"payout_id","payout_date","status","reason","amount"} or null}:
- * money objects (jsonval_money), times RFC 3339 at utc_offset; fee, net, fees and net left
- * out while the day is open (not yet known). NULL when out of memory. */
+ * "product","rrn","auth_code","amount","fee","net","channel"}],"next":null,"totals":{"count",
+ * "amount","fees","net","channels":{"card":{"count","amount","fees","net"},"qr":{…}}},
+ * "payout":{"payout_id","payout_date","status","reason","amount"} or null}: money objects
+ * (jsonval_money), times RFC 3339 at utc_offset; fee, net, fees and net left out while the day
+ * is open (not yet known). NULL when out of memory. */
 json_t *settle_statement_json(const struct settle_statement *st, int utc_offset);
 
-/* Writes st in format to f: text (a table for people, local times), csv (a header line and a
- * line a transaction, RFC 4180: CRLF, fields quoted when they hold a comma, a quote or a line
- * break; amounts in yuan "3764.64", times RFC 3339), html (a page to print: A4, a table of
- * SETTLE_STATEMENT_PAGE_LINES lines a page, its header on each, the totals and payout at the
- * end, text escaped) or json (settle_statement_json() and a newline). SETTLE_OK, or SETTLE_EIO
- * when writing failed. */
+/* Writes st in format to f: text (a table for people, local times, the totals and then each
+ * channel's), csv (a header line and a line a transaction, RFC 4180: CRLF, fields quoted when
+ * they hold a comma, a quote or a line break; amounts in yuan "3764.64", times RFC 3339, the
+ * channel last), html (a page to print: A4, a table of SETTLE_STATEMENT_PAGE_LINES lines a
+ * page, its header on each, the totals, each channel's and the payout at the end, text
+ * escaped) or json (settle_statement_json() and a newline). SETTLE_OK, or SETTLE_EIO when
+ * writing failed. */
 int settle_statement_write(const struct settle_statement *st, enum settle_statement_format format,
                            int utc_offset, FILE *f);
 

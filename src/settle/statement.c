@@ -27,6 +27,7 @@ static int add_line(void *ctx, const struct store_settle_stmt_line *l)
 {
 	struct collect *c = ctx;
 	struct settle_statement *st = c->st;
+	struct settle_figures *ch;
 
 	struct store_settle_stmt_line *grown = grow_room(st->lines, st->n, &c->cap, sizeof *l, 64);
 
@@ -38,6 +39,11 @@ static int add_line(void *ctx, const struct store_settle_stmt_line *l)
 	st->amount += l->amount;
 	st->fees += l->fee;
 	st->net += l->net;
+	ch = &st->channels[settle_channel_of(l->channel)];
+	ch->count++;
+	ch->amount += l->amount;
+	ch->fees += l->fee;
+	ch->net += l->net;
 	return 0;
 }
 
@@ -75,6 +81,7 @@ static int closed_totals(store *s, struct settle_statement *st)
 	if (rc != STORE_OK)
 		return SETTLE_ESTORE;
 	st->count = t.count, st->amount = t.amount, st->fees = t.fees, st->net = t.net;
+	settle_total_channels(&t, st->channels);
 	st->has_payout = true;
 	return payout_of(s, &t, &st->payout);
 }
@@ -142,11 +149,35 @@ static json_t *item_json(const struct settle_statement *st, const struct store_s
                          int utc_offset)
 {
 	return json_pack(
-	    "{s:I, s:o, s:s, s:s, s:s, s:s?, s:s, s:s?, s:o, s:o*, s:o*}", "txn_id",
+	    "{s:I, s:o, s:s, s:s, s:s, s:s?, s:s, s:s?, s:o, s:o*, s:o*, s:s}", "txn_id",
 	    (json_int_t)l->txn_id, "at", jsonval_time(l->at, utc_offset), "tid", l->tid, "type",
 	    l->type, "card", l->masked, "product", l->product[0] != '\0' ? l->product : NULL, "rrn",
 	    l->rrn, "auth_code", l->auth_code[0] != '\0' ? l->auth_code : NULL, "amount",
-	    jsonval_money(l->amount, CNY), "fee", known(st, l->fee), "net", known(st, l->net));
+	    jsonval_money(l->amount, CNY), "fee", known(st, l->fee), "net", known(st, l->net),
+	    "channel", settle_channel_name(settle_channel_of(l->channel)));
+}
+
+/* {"count","amount","fees","net"} of figures f (fees and net left out while the day is open). */
+static json_t *figures_json(const struct settle_statement *st, const struct settle_figures *f)
+{
+	return json_pack("{s:I, s:o, s:o*, s:o*}", "count", (json_int_t)f->count, "amount",
+	                 jsonval_money(f->amount, CNY), "fees", known(st, f->fees), "net",
+	                 known(st, f->net));
+}
+
+/* The day's totals, and each channel's under "channels". */
+static json_t *totals_json(const struct settle_statement *st)
+{
+	struct settle_figures all = {st->count, st->amount, st->fees, st->net};
+	json_t *t = figures_json(st, &all), *by = json_object();
+
+	for (int i = 0; by != NULL && i < SETTLE_CHANNELS; i++)
+		json_object_set_new(by, settle_channel_name(i), figures_json(st, &st->channels[i]));
+	if (t == NULL || by == NULL || json_object_set_new(t, "channels", by) != 0) {
+		json_decref(t);
+		return NULL;
+	}
+	return t;
 }
 
 static json_t *payout_json(const struct settle_statement *st)
@@ -171,11 +202,10 @@ json_t *settle_statement_json(const struct settle_statement *st, int utc_offset)
 			json_decref(items);
 			return NULL;
 		}
-	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:n, s:{s:I, s:o, s:o*, s:o*}, s:o}", "mid",
-	                 st->mid, "merchant_name", st->merchant_name, "date", st->date, "closed",
-	                 st->closed, "items", items, "next", "totals", "count",
-	                 (json_int_t)st->count, "amount", jsonval_money(st->amount, CNY), "fees",
-	                 known(st, st->fees), "net", known(st, st->net), "payout", payout_json(st));
+	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:n, s:o, s:o}", "mid", st->mid,
+	                 "merchant_name", st->merchant_name, "date", st->date, "closed", st->closed,
+	                 "items", items, "next", "totals", totals_json(st), "payout",
+	                 payout_json(st));
 }
 
 /* ---- CSV ---- */
@@ -202,11 +232,20 @@ static void write_csv(const struct settle_statement *st, int utc_offset, FILE *f
 {
 	char at[JSONVAL_TIME_LEN], amount[MONEY_TEXT_MAX], fee[MONEY_TEXT_MAX], net[MONEY_TEXT_MAX];
 
-	fputs("time,tid,type,card,product,rrn,auth_code,amount,fee,net\r\n", f);
+	fputs("time,tid,type,card,product,rrn,auth_code,amount,fee,net,channel\r\n", f);
 	for (size_t i = 0; i < st->n; i++) {
 		const struct store_settle_stmt_line *l = &st->lines[i];
-		const char *fields[] = {at,     l->tid,       l->type, l->masked, l->product,
-		                        l->rrn, l->auth_code, amount,  fee,       net};
+		const char *fields[] = {at,
+		                        l->tid,
+		                        l->type,
+		                        l->masked,
+		                        l->product,
+		                        l->rrn,
+		                        l->auth_code,
+		                        amount,
+		                        fee,
+		                        net,
+		                        settle_channel_name(settle_channel_of(l->channel))};
 		size_t n = sizeof fields / sizeof fields[0];
 
 		jsonval_time_text(l->at, utc_offset, at);
@@ -221,6 +260,9 @@ static void write_csv(const struct settle_statement *st, int utc_offset, FILE *f
 }
 
 /* ---- text ---- */
+
+/* The channels' names for people, beside "card" and "qr". */
+static const char *const channel_zh[SETTLE_CHANNELS] = {"银行卡", "扫码"};
 
 /* "3764.64 CNY", or "-" for a figure not known while the day is open. */
 static const char *money_text(const struct settle_statement *st, int64_t minor, bool fee,
@@ -263,14 +305,15 @@ static void write_text(const struct settle_statement *st, int utc_offset, FILE *
 
 	fprintf(f, "statement 对账单  %s  %s  %s  %s\n", st->mid, st->merchant_name, st->date,
 	        st->closed ? "closed" : "not closed: no fees yet");
-	fprintf(f, "%-19s %-8s %-15s %-19s %-7s %-12s %-6s %16s %14s %16s\n", "TIME (LOCAL)", "TID",
-	        "TYPE", "CARD", "PRODUCT", "RRN", "AUTH", "AMOUNT", "FEE", "NET");
+	fprintf(f, "%-19s %-8s %-15s %-7s %-19s %-7s %-12s %-6s %16s %14s %16s\n", "TIME (LOCAL)",
+	        "TID", "TYPE", "CHANNEL", "CARD", "PRODUCT", "RRN", "AUTH", "AMOUNT", "FEE", "NET");
 	for (size_t i = 0; i < st->n; i++) {
 		const struct store_settle_stmt_line *l = &st->lines[i];
 
 		text_local(l->at, utc_offset, at);
-		fprintf(f, "%-19s %-8s %-15s %-19s %-7s %-12s %-6s %16s %14s %16s\n", at, l->tid,
-		        l->type, l->masked, l->product[0] != '\0' ? l->product : "-", l->rrn,
+		fprintf(f, "%-19s %-8s %-15s %-7s %-19s %-7s %-12s %-6s %16s %14s %16s\n", at,
+		        l->tid, l->type, settle_channel_name(settle_channel_of(l->channel)),
+		        l->masked, l->product[0] != '\0' ? l->product : "-", l->rrn,
 		        l->auth_code[0] != '\0' ? l->auth_code : "-",
 		        money_text(st, l->amount, false, a), money_text(st, l->fee, true, b),
 		        money_text(st, l->net, true, c));
@@ -280,6 +323,14 @@ static void write_text(const struct settle_statement *st, int utc_offset, FILE *
 	fprintf(f, "total 合计: %lld transactions, amount %s, fees %s, net %s\n",
 	        (long long)st->count, money_text(st, st->amount, false, a),
 	        money_text(st, st->fees, true, b), money_text(st, st->net, true, c));
+	for (int i = 0; i < SETTLE_CHANNELS; i++) {
+		const struct settle_figures *ch = &st->channels[i];
+
+		fprintf(f, "  %s %s: %lld transactions, amount %s, fees %s, net %s\n",
+		        settle_channel_name(i), channel_zh[i], (long long)ch->count,
+		        money_text(st, ch->amount, false, a), money_text(st, ch->fees, true, b),
+		        money_text(st, ch->net, true, c));
+	}
 	write_payout_text(st, f);
 }
 
@@ -326,7 +377,8 @@ static const char html_head[] =
     "</style>\n";
 
 static const char html_columns[] =
-    "<thead><tr><th>时间 Time</th><th>终端 TID</th><th>类型 Type</th><th>卡号 Card</th>"
+    "<thead><tr><th>时间 Time</th><th>终端 TID</th><th>类型 Type</th><th>渠道 Channel</th>"
+    "<th>卡号 Card</th>"
     "<th>卡种 Product</th><th>参考号 RRN</th><th>授权码 Auth</th><th class=\"n\">金额 Amount</th>"
     "<th class=\"n\">手续费 Fee</th><th class=\"n\">净额 Net</th></tr></thead>\n";
 
@@ -347,6 +399,7 @@ static void html_row(const struct settle_statement *st, const struct store_settl
 	html_cell(f, at, false);
 	html_cell(f, l->tid, false);
 	html_cell(f, l->type, false);
+	html_cell(f, settle_channel_name(settle_channel_of(l->channel)), false);
 	html_cell(f, l->masked, false);
 	html_cell(f, l->product, false);
 	html_cell(f, l->rrn, false);
@@ -357,9 +410,21 @@ static void html_row(const struct settle_statement *st, const struct store_settl
 	fputs("</tr>\n", f);
 }
 
-static void html_totals(const struct settle_statement *st, FILE *f)
+/* A row's figures: count, amount, fees, net; the row ended. */
+static void html_figures(const struct settle_statement *st, const struct settle_figures *fig,
+                         FILE *f)
 {
 	char a[MONEY_TEXT_MAX + 4], b[MONEY_TEXT_MAX + 4], c[MONEY_TEXT_MAX + 4];
+
+	fprintf(f, "<td class=\"n\">%lld</td>", (long long)fig->count);
+	html_cell(f, money_text(st, fig->amount, false, a), true);
+	html_cell(f, money_text(st, fig->fees, true, b), true);
+	html_cell(f, money_text(st, fig->net, true, c), true);
+	fputs("</tr>\n", f);
+}
+
+static void html_totals(const struct settle_statement *st, FILE *f)
+{
 	char *payout = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&payout, &len);
@@ -371,11 +436,12 @@ static void html_totals(const struct settle_statement *st, FILE *f)
 	fprintf(f, "<table class=\"totals\"><tr><th>合计 Total</th><th class=\"n\">笔数 Count</th>"
 	           "<th class=\"n\">金额 Amount</th><th class=\"n\">手续费 Fees</th>"
 	           "<th class=\"n\">净额 Net</th></tr>\n<tr><td></td>");
-	fprintf(f, "<td class=\"n\">%lld</td>", (long long)st->count);
-	html_cell(f, money_text(st, st->amount, false, a), true);
-	html_cell(f, money_text(st, st->fees, true, b), true);
-	html_cell(f, money_text(st, st->net, true, c), true);
-	fputs("</tr></table>\n<p class=\"payout\">", f);
+	html_figures(st, &(struct settle_figures){st->count, st->amount, st->fees, st->net}, f);
+	for (int i = 0; i < SETTLE_CHANNELS; i++) {
+		fprintf(f, "<tr><td>%s %s</td>", channel_zh[i], settle_channel_name(i));
+		html_figures(st, &st->channels[i], f);
+	}
+	fputs("</table>\n<p class=\"payout\">", f);
 	html_text(f, payout != NULL ? payout : "");
 	fputs("</p>\n", f);
 	free(payout);
@@ -397,7 +463,7 @@ static void write_html(const struct settle_statement *st, int utc_offset, FILE *
 		for (size_t j = i; j < st->n && j < i + SETTLE_STATEMENT_PAGE_LINES; j++)
 			html_row(st, &st->lines[j], utc_offset, f);
 		if (st->n == 0)
-			fputs("<tr><td colspan=\"10\">none</td></tr>\n", f);
+			fputs("<tr><td colspan=\"11\">none</td></tr>\n", f);
 		fputs("</tbody>\n</table>\n</section>\n", f);
 	}
 	html_totals(st, f);

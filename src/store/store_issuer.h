@@ -91,8 +91,7 @@ int store_decision_original(store *s, int64_t card_id, unsigned ops, const char 
                             const char *rrn, struct store_decision *out);
 /* The latest approved QR decision (qr not 0) among ops (a bit mask of 1 << op) of rrn: a QR
  * refund's original, of whichever card paid it. */
-int store_decision_qr_original(store *s, unsigned ops, const char *rrn,
-                               struct store_decision *out);
+int store_decision_qr_original(store *s, unsigned ops, const char *rrn, struct store_decision *out);
 /* The latest decision among ops (a bit mask of 1 << op) of acquirer, terminal and stan made
  * at or after since. */
 int store_decision_for_reversal(store *s, const char *acquirer, const char *terminal,

@@ -32,7 +32,8 @@ struct store_recon_batch {
 /* Writes b's row: a settlement of a batch that has one replaces it (settlements counts up)
  * and forgets the batch's uploaded transactions — the terminal uploads again after it. */
 int store_recon_batch_put(store *s, const struct store_recon_batch *b);
-/* Each settlement of settlement date date, by TID and batch. */
+/* Each settlement of settlement date date, by TID and batch; none of batch 0, which holds the
+ * payments of a terminal's static QR code (docs/qr.md), never a batch of the terminal's. */
 int store_recon_batch_list(store *s, const char *date,
                            int (*fn)(void *ctx, const struct store_recon_batch *b), void *ctx);
 /* The settlement of TID tid's batch; STORE_ENOTFOUND when none. */
@@ -70,8 +71,8 @@ struct store_recon_pair {
 	char type[20], rrn[13], masked[20], pan_hash[65];
 };
 
-/* Each transaction of the batches settled on date that uploaded anything, uploaded or the
- * host's, by TID, batch and STAN. */
+/* Each transaction of the batches settled on date that uploaded anything (not batch 0),
+ * uploaded or the host's, by TID, batch and STAN. */
 int store_recon_pairs(store *s, const char *date,
                       int (*fn)(void *ctx, const struct store_recon_pair *p), void *ctx);
 

@@ -46,6 +46,12 @@ int store_risk_count_payment(store *s, const char *pan_hash, const char *tid, co
                              int64_t at, bool approved, int64_t amount);
 /* The time of the card's last payment (from acq_txns), 0 none. */
 int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at);
+/* The time of the last approved QR payment (docs/qr.md) at terminal tid by the holder whose
+ * issuer_holder_key() is holder_key, as store_risk_holder_qr_add() kept it: *at, 0 none (the
+ * rule card_after_qr's holder_qr_gap). */
+int store_risk_holder_qr_last(store *s, const char *tid, const char *holder_key, int64_t *at);
+/* An approved QR payment by holder holder_key at terminal tid at `at`: the later time kept. */
+int store_risk_holder_qr_add(store *s, const char *tid, const char *holder_key, int64_t at);
 /* Merchant mid's approved purchases and completions, and its approved refunds, since day. */
 int store_risk_merchant_day(store *s, const char *mid, int64_t day, int64_t *purchases,
                             int64_t *refunds);

@@ -52,8 +52,9 @@ struct store_settle_txn {
 	int64_t amount;
 	bool voided;
 	int64_t original_id;
-	int product; /* the local issuer's card's (enum card_product, from its BIN ranges at
-	                issue, through the issuer's decision); 0 another issuer's */
+	int product;     /* the local issuer's card's (enum card_product, from its BIN ranges at
+	                    issue, through the issuer's decision); 0 another issuer's */
+	char channel[5]; /* how it was paid: "card" or "qr" (docs/qr.md; a QR refund's: "qr") */
 };
 /* Calls fn for each such transaction of settle_date date, by MID then id, until it returns
  * non-zero (returned). */
@@ -86,7 +87,7 @@ struct store_settle_line {
 	int64_t txn_id;
 	char date[11], mid[16], tid[9];
 	char product[8];     /* debit, credit, prepaid, other */
-	char channel[8];     /* card */
+	char channel[8];     /* card, qr: the transaction's (docs/settle.md "Channels") */
 	char type[20];       /* purchase, completion, refund; reversal, void, completion_void */
 	int64_t amount;      /* fen; a refund's negative */
 	int64_t fee;         /* a refund's: minus what it gives back */
@@ -113,10 +114,12 @@ int store_settle_lines(store *s, const char *date,
 
 /* A merchant's lines of a day summed by sign: the amounts above zero (gross: purchases,
  * completions, refunds' reversals) and below (refunds: refunds, counter-lines, as > 0), the
- * fees above zero (fees) and below (returned, as > 0). */
+ * fees above zero (fees) and below (returned, as > 0); and of them the lines of channel qr:
+ * how many, Σ amount, Σ fee. */
 struct store_settle_sum {
 	char mid[16];
 	int64_t count, gross, fees, refunds, returned;
+	int64_t qr_count, qr_amount, qr_fees;
 };
 /* Calls fn for each merchant's sums of the lines of date, by MID, until it returns non-zero. */
 int store_settle_sums(store *s, const char *date,
@@ -129,6 +132,8 @@ struct store_settle_total {
 	char status[8];    /* "owed", or "payout" once a payout holds it */
 	int64_t payout_id; /* the payout that holds it; 0 none */
 	char reason[32];   /* why an owed day due waits ("" none): docs/settle.md "Payouts" */
+	/* Of count, amount, fees and net, the lines of channel qr (the card's: the rest). */
+	int64_t qr_count, qr_amount, qr_fees, qr_net;
 };
 /* STORE_EEXIST when the merchant has totals for that date already. */
 int store_settle_total_insert(store *s, const struct store_settle_total *t);
@@ -233,6 +238,7 @@ int store_settle_adjust_paid(store *s, int64_t payout_id,
 struct store_settle_stmt_line {
 	int64_t txn_id, at;
 	char tid[9], type[20], masked[20], product[8], rrn[13], auth_code[7];
+	char channel[8];          /* card, qr */
 	int64_t amount, fee, net; /* fen; a refund's amount negative */
 };
 /* Which lines: merchant mid's of settlement date date. */

@@ -89,6 +89,7 @@ admin "terminal show" terminal show --tid TERMS001
 admin "terminal list" terminal list
 admin "terminal status" terminal status --tid TERMS001
 admin "terminal qr" terminal qr --tid TERMS001 --png "$tmp/qr.png"
+qr_payload=$(jq -r .payload "$tmp/out")
 admin "txn list" txn list
 rrn=$(jq -r '.items[0].rrn' "$tmp/out")
 admin "txn show" txn show "$rrn"
@@ -104,6 +105,7 @@ admin "settlement-card confirm" settlement-card confirm $mid --code "$code"
 admin "settlement-card show, bound" settlement-card show $mid
 admin "account debit" account debit "$pan" --amount 1.00
 admin "wallet code" wallet code --card "$pan"
+admin "wallet pay-qr" wallet pay-qr --payload "$qr_payload" --amount 1.00 --card "$pan"
 admin "card phone" card phone "$pan" --phone 13800000009
 admin "card revoke-auth" card revoke-auth "$pan" --reason "a test"
 printf '%%PDF-1.4 licence\n' >"$tmp/licence.pdf"

@@ -38,12 +38,34 @@ static void format_issue_example(void **state)
 	assert_string_equal(text, "您尾号1234的卡于2026-11-22 10:30在SOME SHOP消费 CNY 12.34元");
 }
 
+/* A kind's text in each language, for a shop called SHOP. */
+struct wording_case {
+	enum notify_kind kind;
+	const char *zh, *en;
+};
+
+/* Each case's texts, of a card's outcome or (qr) a QR payment's. */
+static void check_wordings(const struct wording_case *cases, size_t n, bool qr)
+{
+	struct notify_message m = test_message();
+	char text[NOTIFY_TEXT_MAX];
+
+	m.merchant = "SHOP";
+	m.qr = qr;
+	for (size_t i = 0; i < n; i++) {
+		m.kind = cases[i].kind;
+		m.language = "zh";
+		assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
+		assert_string_equal(text, cases[i].zh);
+		m.language = "en";
+		assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
+		assert_string_equal(text, cases[i].en);
+	}
+}
+
 static void format_every_kind(void **state)
 {
-	static const struct {
-		enum notify_kind kind;
-		const char *zh, *en;
-	} cases[] = {
+	static const struct wording_case cases[] = {
 	    {NOTIFY_PURCHASE, "您尾号1234的卡于2026-11-22 10:30在SHOP消费 CNY 12.34元",
 	     "Your card ending 1234 paid CNY 12.34 at SHOP on 2026-11-22 10:30."},
 	    {NOTIFY_REFUND, "您尾号1234的卡于2026-11-22 10:30在SHOP退货 CNY 12.34元",
@@ -66,29 +88,15 @@ static void format_every_kind(void **state)
 	     "Your card ending 1234 had a transaction of CNY 12.34 at SHOP reversed on 2026-11-22 "
 	     "10:30."},
 	};
-	struct notify_message m = test_message();
-	char text[NOTIFY_TEXT_MAX];
 
 	(void)state;
-	m.merchant = "SHOP";
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		m.kind = cases[i].kind;
-		m.language = "zh";
-		assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-		assert_string_equal(text, cases[i].zh);
-		m.language = "en";
-		assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-		assert_string_equal(text, cases[i].en);
-	}
+	check_wordings(cases, sizeof cases / sizeof cases[0], false);
 }
 
 /* docs/qr.md: a QR payment, its refund and its reversal are told as such. */
 static void format_qr(void **state)
 {
-	static const struct {
-		enum notify_kind kind;
-		const char *zh, *en;
-	} cases[] = {
+	static const struct wording_case cases[] = {
 	    {NOTIFY_PURCHASE, "您尾号1234的卡于2026-11-22 10:30在SHOP扫码支付 CNY 12.34元",
 	     "Your card ending 1234 paid CNY 12.34 at SHOP (QR payment) on 2026-11-22 10:30."},
 	    {NOTIFY_REFUND, "您尾号1234的卡于2026-11-22 10:30在SHOP扫码支付退货 CNY 12.34元",
@@ -98,21 +106,9 @@ static void format_qr(void **state)
 	     "Your card ending 1234 had a transaction of CNY 12.34 at SHOP reversed (QR payment) "
 	     "on 2026-11-22 10:30."},
 	};
-	struct notify_message m = test_message();
-	char text[NOTIFY_TEXT_MAX];
 
 	(void)state;
-	m.merchant = "SHOP";
-	m.qr = true;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		m.kind = cases[i].kind;
-		m.language = "zh";
-		assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-		assert_string_equal(text, cases[i].zh);
-		m.language = "en";
-		assert_int_equal(notify_message_format(&m, text, sizeof text), NOTIFY_OK);
-		assert_string_equal(text, cases[i].en);
-	}
+	check_wordings(cases, sizeof cases / sizeof cases[0], true);
 }
 
 static void format_amounts_currencies_and_times(void **state)

@@ -114,6 +114,16 @@ static void elements_amount_name(void **state)
 	assert_int_equal(r.amount, 0);
 }
 
+/* A purchase's message of CNY 25.00 with entry mode f22. */
+static void purchase_message(iso8583_msg *m, const char *f22)
+{
+	iso8583_msg_init(m);
+	iso8583_set_mti(m, "0200");
+	iso8583_set_str(m, 4, "000000002500");
+	iso8583_set_str(m, 49, "156");
+	iso8583_set_str(m, 22, f22);
+}
+
 static void from_iso8583(void **state)
 {
 	const iso8583_profile *p = iso8583_profile_find("iso87a");
@@ -124,11 +134,7 @@ static void from_iso8583(void **state)
 
 	(void)state;
 	assert_non_null(p);
-	iso8583_msg_init(&m);
-	iso8583_set_mti(&m, "0200");
-	iso8583_set_str(&m, 4, "000000002500");
-	iso8583_set_str(&m, 49, "156");
-	iso8583_set_str(&m, 22, "021");
+	purchase_message(&m, "021");
 	iso8583_set_str(&m, 35, TRACK2);
 	iso8583_set_str(&m, 37, "000000330001");
 	iso8583_set_str(&m, 38, "123456");
@@ -159,18 +165,12 @@ static void from_iso8583(void **state)
 static void payment_code(void **state)
 {
 	static const char code[] = "6200000011234567891"; /* its Luhn digit would be 0 */
-	const iso8583_profile *p = iso8583_profile_find("iso87a");
 	struct request r;
 	iso8583_msg m;
 
 	(void)state;
-	assert_non_null(p);
-	iso8583_msg_init(&m);
-	iso8583_set_mti(&m, "0200");
+	purchase_message(&m, "032");
 	iso8583_set_str(&m, 2, code);
-	iso8583_set_str(&m, 4, "000000002500");
-	iso8583_set_str(&m, 49, "156");
-	iso8583_set_str(&m, 22, "032");
 	request_init(&r);
 	assert_int_equal(request_iso_read(&m, &r), REQUEST_OK);
 	assert_int_equal(r.card.entry, REQUEST_ENTRY_QR);

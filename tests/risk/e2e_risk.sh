@@ -41,7 +41,7 @@ err_has "bad.rules:1: a value expected before 'then'"
 
 # possum admin risk check and rules, without a host.
 expect 0 "risk check" -- "$possum" admin risk check "$tmp/risk.rules"
-out_has "risk.rules: 16 rules, valid"
+out_has "risk.rules: 17 rules, valid"
 expect 1 "risk check, a bad file" -- "$possum" admin risk check "$tmp/bad.rules"
 err_has "bad.rules:1: a value expected before 'then'"
 expect 1 "risk check --json, a bad file" -- "$possum" admin risk check "$tmp/bad.rules" --json
@@ -51,7 +51,7 @@ expect 0 "risk rules --json" -- "$possum" admin risk rules --json
 out_has '{"name":"need_auth","action":"require_auth","rc":"","condition":"amount == 777.00"}'
 out_has '"name":"card_velocity.decline","action":"decline","rc":"65"'
 expect 0 "risk rules: the built-in file" -- "$possum" admin risk rules --config "$tmp/bad.conf.none"
-out_has "^# etc/risk.rules (built in): 14 rules"
+out_has "^# etc/risk.rules (built in): 15 rules"
 out_has "^blocked  *decline 62  *card_blocked$"
 
 faked "$lib" "$clock" "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 \
@@ -212,14 +212,14 @@ pay TERM0001 auth 777.00
 rc_is C1 "the old rules stay after a bad API reload"
 grep -v need_auth "$tmp/good.rules" >"$tmp/risk.rules"
 same "$(post "$tok")" 200 "API reload"
-out_has '"rules":15'
-wait_log 1 '"event":"risk_rules".*"rules":15'
+out_has '"rules":16'
+wait_log 1 '"event":"risk_rules".*"rules":16'
 pay TERM0001 auth 777.00
 same "$got" 0 "the new rules: 777.00 approved"
 same "$(post "")" 401 "reload without a token"
 kill -HUP $host_pid
-wait_log 2 '"event":"risk_rules".*"rules":15'
-if [ "$(grep -c '"event":"risk_rules".*"rules":15' "$tmp/host.log")" -eq 2 ]; then ok; else bad "no risk_rules line after SIGHUP"; fi
+wait_log 2 '"event":"risk_rules".*"rules":16'
+if [ "$(grep -c '"event":"risk_rules".*"rules":16' "$tmp/host.log")" -eq 2 ]; then ok; else bad "no risk_rules line after SIGHUP"; fi
 
 # Every rule that fired is kept with its transaction.
 same "$(q "SELECT COUNT(*) FROM risk_hits WHERE txn_id NOT IN (SELECT id FROM acq_txns)")" 0 "hits name their rows"

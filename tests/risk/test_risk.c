@@ -190,6 +190,7 @@ static struct risk_ctx purchase(int64_t amount)
 	c.v[RISK_V_HOUR] = 10;
 	c.v[RISK_V_MCC] = 5411;
 	c.v[RISK_V_CARD_COUNT_10M] = 1;
+	c.v[RISK_V_HOLDER_QR_GAP] = RISK_GAP_NONE; /* no QR payment by the holder */
 	return c;
 }
 
@@ -200,7 +201,7 @@ static void default_rules(void **state)
 	int action;
 
 	(void)state;
-	assert_int_equal(risk_rules_count(r), 14);
+	assert_int_equal(risk_rules_count(r), 15);
 	/* night_large: 04:59 versus 05:00, 1,000.00 and up. */
 	c = purchase(100000);
 	c.v[RISK_V_HOUR] = 4, c.v[RISK_V_MINUTE] = 59;
@@ -291,6 +292,18 @@ static void default_rules(void **state)
 	assert_true(fired(r, &c, "refund_rate", NULL));
 	c.v[RISK_V_MERCHANT_PURCHASES_DAY] = 99999, c.v[RISK_V_MERCHANT_REFUNDS_DAY] = 99999;
 	assert_false(fired(r, &c, "refund_rate", NULL));
+	/* card_after_qr: a card payment 300 s after the holder's QR payment at the terminal, not
+	 * 301 s; not a QR payment, not a refund. */
+	c = purchase(10000);
+	c.v[RISK_V_CHANNEL] = RISK_CHANNEL_CHIP, c.v[RISK_V_HOLDER_QR_GAP] = 300;
+	assert_true(fired(r, &c, "card_after_qr", &action));
+	assert_int_equal(action, RISK_REVIEW);
+	c.v[RISK_V_HOLDER_QR_GAP] = 301;
+	assert_false(fired(r, &c, "card_after_qr", NULL));
+	c.v[RISK_V_HOLDER_QR_GAP] = 0, c.v[RISK_V_CHANNEL] = RISK_CHANNEL_QR;
+	assert_false(fired(r, &c, "card_after_qr", NULL));
+	c.v[RISK_V_CHANNEL] = RISK_CHANNEL_SWIPE, c.v[RISK_V_TYPE] = RISK_TYPE_REFUND;
+	assert_false(fired(r, &c, "card_after_qr", NULL));
 	/* blocked: card 62, terminal 58, merchant 03; over a review. */
 	struct risk_result res;
 	c = purchase(100000), c.v[RISK_V_HOUR] = 1, c.v[RISK_V_TERMINAL_BLOCKED] = 1;

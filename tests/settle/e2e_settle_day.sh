@@ -98,7 +98,7 @@ fi
 # Bad [settle] values stop the host before it starts (2), naming the file and the line.
 printf '# holidays\n2026-10-01\n2026-10-32\n' >"$tmp/holidays.txt"
 conf 23:00 "$2"
-printf 'holidays = holidays.txt\n' >>"$tmp/possum.conf" # the last section is [settle]
+sed -i '/^\[settle\]/a holidays = holidays.txt' "$tmp/possum.conf"
 expect 2 "a bad holidays line" -- timeout 20 "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0
 err_has "$tmp/holidays.txt line 3: not a date YYYY-MM-DD: 2026-10-32"
 conf 24:00 "$2"

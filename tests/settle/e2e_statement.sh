@@ -109,7 +109,7 @@ out_has "^payout 结算: owed 3764.64 CNY, due $payday"
 if grep -q preauth "$tmp/out"; then bad "an open pre-authorization on the statement"; else ok; fi
 expect 0 "statement, csv" -- "$possum" admin statement --merchant $mid --date "$day" --format csv --data "$data"
 cp "$tmp/out" "$tmp/cli.csv"
-if [ "$(head -1 "$tmp/cli.csv")" = "$(printf 'time,tid,type,card,product,rrn,auth_code,amount,fee,net\r')" ]; then ok; else bad "the CSV's header: $(head -1 "$tmp/cli.csv")"; fi
+if [ "$(head -1 "$tmp/cli.csv")" = "$(printf 'time,tid,type,card,product,rrn,auth_code,amount,fee,net,channel\r')" ]; then ok; else bad "the CSV's header: $(head -1 "$tmp/cli.csv")"; fi
 [ "$(wc -l <"$tmp/cli.csv")" -eq 4 ] && ok || bad "the CSV's lines: $(cat "$tmp/cli.csv")"
 out_has ",TERM0001,purchase,[0-9]\{6\}\*\{6,\}[0-9]\{4\},debit,$rrn,[0-9]*,3635.46,20.00,3615.46"
 out_has ",refund,.*,-50.00,-0.28,-49.72"
@@ -122,7 +122,7 @@ if grep -q "<Cafe>" "$tmp/out"; then bad "the name not escaped in the HTML"; els
 expect 0 "statement, json" -- "$possum" admin statement --merchant $mid --date "$day" --format json --data "$data"
 cp "$tmp/out" "$tmp/cli.json"
 out_has "^{\"mid\":\"$mid\",\"merchant_name\":\"Possum <Cafe> & Co\",\"date\":\"$day\",\"closed\":true,\"items\":\[{"
-out_has "\"next\":null,\"totals\":{\"count\":3,$(money amount 378546),$(money fees 2082),$(money net 376464)},\"payout\":{\"payout_id\":null,\"payout_date\":\"$payday\",\"status\":\"owed\",\"reason\":null,$(money amount 376464)}}$"
+out_has "\"next\":null,\"totals\":{\"count\":3,$(money amount 378546),$(money fees 2082),$(money net 376464),\"channels\":{\"card\":{\"count\":3,$(money amount 378546),$(money fees 2082),$(money net 376464)},\"qr\":{\"count\":0,$(money amount 0),$(money fees 0),$(money net 0)}}},\"payout\":{\"payout_id\":null,\"payout_date\":\"$payday\",\"status\":\"owed\",\"reason\":null,$(money amount 376464)}}$"
 out_has "\"at\":\"[0-9-]*T[0-9:]*-12:00\""
 expect 0 "statement --json" -- "$possum" admin statement --merchant $mid --date "$day" --json --data "$data"
 if cmp -s "$tmp/out" "$tmp/cli.json"; then ok; else bad "--json is not --format json"; fi

@@ -6,7 +6,8 @@
  * the issuer for a request the host declined, and a decision no request names (but the link's,
  * the next day's and a reversal's, which are not the host's to have). Each difference with its
  * keys, in order, and the counts; a day with none; a repeated settlement replacing the first
- * and forgetting its upload; a date that is not one refused. */
+ * and forgetting its upload; a date that is not one refused; the payments of a terminal's
+ * static QR code (batch 0) outside its batch, and beside the issuer's decisions. */
 #include "store/store_fixture.h"
 
 #include <stdbool.h>
@@ -52,9 +53,9 @@ static int teardown(void **state)
 }
 
 /* A host request of TID tid's batch: approved (rc "00") unless rc says, of the date, naming
- * decision dec (0 none). */
-static void txn(struct fx *x, const char *tid, int batch, const char *stan, const char *type,
-                int64_t amount, const char *rc, int64_t dec, bool reversed)
+ * decision dec (0 none), of channel channel ("card", "qr"). */
+static void txn_of(struct fx *x, const char *channel, const char *tid, int batch, const char *stan,
+                   const char *type, int64_t amount, const char *rc, int64_t dec, bool reversed)
 {
 	struct store_acq_txn t = {.at = DEC04_2026,
 	                          .batch = batch,
@@ -72,7 +73,15 @@ static void txn(struct fx *x, const char *tid, int batch, const char *stan, cons
 	snprintf(t.rrn, sizeof t.rrn, "000000%s", stan);
 	snprintf(t.rc, sizeof t.rc, "%s", rc);
 	snprintf(t.settle_date, sizeof t.settle_date, DATE);
+	snprintf(t.channel, sizeof t.channel, "%s", channel);
 	assert_int_equal(store_acq_txn_insert(x->f->s, &t), STORE_OK);
+}
+
+/* A card's request (txn_of()). */
+static void txn(struct fx *x, const char *tid, int batch, const char *stan, const char *type,
+                int64_t amount, const char *rc, int64_t dec, bool reversed)
+{
+	txn_of(x, "card", tid, batch, stan, type, amount, rc, dec, reversed);
 }
 
 /* The local issuer's decision id: op 6 (a purchase) unless op says, at time at. */
@@ -301,12 +310,46 @@ static void repeated_settlement(void **state)
 	assert_int_equal(store_recon_batch_get(x->f->s, "T0000001", 2, &b), STORE_ENOTFOUND);
 }
 
+/* A terminal's static QR code paid (docs/qr.md): rows of batch 0, channel qr, beside the
+ * terminal's batch 1 (a card's purchase and a payment code's). The terminal's batch agrees:
+ * batch 0 is not in it, and a settlement a terminal would report of batch 0 is left out; the
+ * host's rows against the issuer's decisions hold batch 0's (one of another amount). */
+static void qr_batch_zero(void **state)
+{
+	struct fx *x = *state;
+	struct settle_recon_counts n;
+	struct items is = {0};
+
+	txn(x, "T0000001", 1, "000001", "purchase", 10000, "00", 1, false);
+	txn_of(x, "qr", "T0000001", 1, "000002", "purchase", 3000, "00", 2, false); /* by code */
+	txn_of(x, "qr", "T0000001", 0, "000001", "purchase", 5000, "00", 3, false);
+	txn_of(x, "qr", "T0000001", 0, "000002", "purchase", 4000, "00", 4, false);
+	decision(x, 1, 6, DEC04_2026, 10000, "00", false, false);
+	decision(x, 2, 6, DEC04_2026, 3000, "00", false, false);
+	decision(x, 3, 6, DEC04_2026, 5000, "00", false, false);
+	decision(x, 4, 6, DEC04_2026, 4400, "00", false, false); /* another amount */
+	settlement(x, "T0000001", 1, 13000, 2, 0, 0);
+	uploaded(x, "T0000001", 1, "000001", 10000, HASH_A);
+	uploaded(x, "T0000001", 1, "000002", 3000, HASH_A);
+	settlement(x, "T0000001", 0, 0, 0, 0, 0); /* no terminal's: not compared */
+	uploaded(x, "T0000001", 0, "000009", 100, HASH_A);
+	assert_int_equal(settle_reconcile(x->f->s, &x->p, D, collect, &is, &n), SETTLE_OK);
+	assert_int_equal(is.n, 1);
+	expect(&is.it[0], SETTLE_RECON_AMOUNT_DIFFERS, SETTLE_RECON_HOST_ISSUER, "T0000001",
+	       "000002", 4000, 4400, "");
+	assert_int_equal(is.it[0].batch, 0);
+	assert_int_equal(n.n[SETTLE_RECON_TOTALS_DIFFER], 0);
+	assert_int_equal(n.n[SETTLE_RECON_HOST_ONLY], 0);
+	assert_int_equal(n.n[SETTLE_RECON_TERMINAL_ONLY], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(differences, setup, teardown),
 	    cmocka_unit_test_setup_teardown(clean_day, setup, teardown),
 	    cmocka_unit_test_setup_teardown(repeated_settlement, setup, teardown),
+	    cmocka_unit_test_setup_teardown(qr_batch_zero, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

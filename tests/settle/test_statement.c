@@ -165,13 +165,14 @@ static void closed_csv_text(void **state)
 	close_day(f);
 	assert_int_equal(settle_statement_build(f->fx.s, M1, D, &st), SETTLE_OK);
 	csv = render(&st, SETTLE_STATEMENT_CSV);
-	assert_non_null(strstr(csv, "time,tid,type,card,product,rrn,auth_code,amount,fee,net\r\n"));
-	assert_non_null(strstr(csv, "2026-12-04T10:00:00+08:00,TERM0001,purchase," DEBIT
-	                            ",debit,000000000001,A00001,1000.00,5.50,994.50\r\n"));
-	/* RFC 4180: the field with a comma and a quote quoted, its quote doubled. */
-	assert_non_null(strstr(csv, ",credit,\"12,\"\"34\",A00002,300.00,1.80,298.20\r\n"));
 	assert_non_null(
-	    strstr(csv, ",refund," DEBIT ",debit,000000000003,A00003,-100.00,-0.55,-99.45\r\n"));
+	    strstr(csv, "time,tid,type,card,product,rrn,auth_code,amount,fee,net,channel\r\n"));
+	assert_non_null(strstr(csv, "2026-12-04T10:00:00+08:00,TERM0001,purchase," DEBIT
+	                            ",debit,000000000001,A00001,1000.00,5.50,994.50,card\r\n"));
+	/* RFC 4180: the field with a comma and a quote quoted, its quote doubled. */
+	assert_non_null(strstr(csv, ",credit,\"12,\"\"34\",A00002,300.00,1.80,298.20,card\r\n"));
+	assert_non_null(strstr(csv, ",refund," DEBIT
+	                            ",debit,000000000003,A00003,-100.00,-0.55,-99.45,card\r\n"));
 	assert_int_equal(count(csv, "\r\n"), 4);
 	assert_null(strstr(csv, "preauth"));
 	assert_null(strstr(csv, "000000000004")); /* reversed: nothing settled */
@@ -181,6 +182,9 @@ static void closed_csv_text(void **state)
 	assert_non_null(strstr(text,
 	                       "total 合计: 3 transactions, amount 1200.00 CNY, fees 6.75 CNY, "
 	                       "net 1193.25 CNY"));
+	assert_non_null(strstr(text, "  card 银行卡: 3 transactions, amount 1200.00 CNY, fees 6.75 "
+	                             "CNY, net 1193.25 CNY\n  qr 扫码: 0 transactions, amount 0.00 "
+	                             "CNY, fees 0.00 CNY, net 0.00 CNY\n"));
 	assert_non_null(strstr(text, "owed 1193.25 CNY, due 2026-12-07"));
 	free(csv);
 	free(text);
@@ -291,7 +295,7 @@ static void open_day(void **state)
 	text = render(&st, SETTLE_STATEMENT_TEXT);
 	assert_non_null(strstr(text, "not closed"));
 	csv = render(&st, SETTLE_STATEMENT_CSV);
-	assert_non_null(strstr(csv, ",50.00,,\r\n"));
+	assert_non_null(strstr(csv, ",50.00,,,card\r\n"));
 	free(text);
 	free(csv);
 	settle_statement_free(&st);

@@ -69,9 +69,10 @@ int store_recon_batch_put(store *s, const struct store_recon_batch *b)
 	return store_commit(s);
 }
 
+/* Batch 0 is no terminal's: the payments of its static QR code (docs/qr.md). */
 STORE_FN_EACH_KEY(store_recon_batch_list, const char *, settlement,
                   "SELECT " BATCH_COLUMNS ", settlements FROM acq_batches WHERE settle_date = ?1 "
-                  "ORDER BY tid, batch",
+                  "AND batch != 0 ORDER BY tid, batch",
                   store_args_text, batch_row)
 
 int store_recon_batch_get(store *s, const char *tid, int batch, struct store_recon_batch *out)
@@ -113,7 +114,8 @@ int store_recon_pairs(store *s, const char *date,
                       int (*fn)(void *ctx, const struct store_recon_pair *p), void *ctx)
 {
 	static const struct store_query q = STORE_Q(
-	    "WITH b AS (SELECT tid, mid, batch FROM acq_batches AS x WHERE settle_date = ?1 AND EXISTS "
+	    "WITH b AS (SELECT tid, mid, batch FROM acq_batches AS x WHERE settle_date = ?1 AND "
+	    "batch != 0 AND EXISTS "
 	    "(SELECT 1 FROM acq_uploads AS u WHERE u.tid = x.tid AND u.batch = x.batch)), h AS "
 	    "(SELECT a.tid, a.mid, a.batch, a.stan, a.amount, a.currency, a.type, a.rrn, a.masked, "
 	    "a.pan_hash FROM acq_txns AS a JOIN b ON a.tid = b.tid AND a.batch = b.batch WHERE " HOST_COUNTED

@@ -139,6 +139,39 @@ int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at)
 	return store_q_n(s, &q, pan_hash, at);
 }
 
+/* A holder's last QR payment at a terminal (risk.3): the keys, and its time. */
+struct holder_args {
+	const char *tid, *holder_key;
+	int64_t at;
+};
+static const struct store_col holder_cols[] = {STORE_COLS(struct holder_args, tid, holder_key, at)};
+static const struct store_row holder_args = STORE_ROW_N(holder_cols, 3);
+static const struct store_row holder_key_args = STORE_ROW_N(holder_cols, 2);
+
+int store_risk_holder_qr_last(store *s, const char *tid, const char *holder_key, int64_t *at)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT COALESCE(MAX(at), 0) AS n FROM risk_holder_qr WHERE tid = ?1 AND "
+	            "holder_key = ?2",
+	            &holder_key_args, &store_row_n);
+
+	struct store_arg_text_n out = {NULL, 0}; /* store_row_n reads its n */
+	int rc = store_q_get(s, &q, &(struct holder_args){tid, holder_key, 0}, &out);
+
+	*at = rc == STORE_OK ? out.n : 0;
+	return rc;
+}
+
+int store_risk_holder_qr_add(store *s, const char *tid, const char *holder_key, int64_t at)
+{
+	static const struct store_query q = STORE_Q(
+	    "INSERT INTO risk_holder_qr (tid, holder_key, at) VALUES (?1, ?2, ?3) ON CONFLICT "
+	    "(tid, holder_key) DO UPDATE SET at = MAX(at, ?3)",
+	    &holder_args, NULL);
+
+	return store_q_run(s, &q, &(struct holder_args){tid, holder_key, at}, NULL);
+}
+
 struct day_args {
 	const char *mid;
 	int64_t day;

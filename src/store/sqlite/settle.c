@@ -17,13 +17,14 @@ static const struct store_col day_cols[] = {
     STORE_COLS(day, date, state, lines, merchants, closed_at, owner, until)};
 static const struct store_row day_row = STORE_ROW(day, day_cols);
 static const struct store_col txn_cols[] = {
-    STORE_COLS(txn, id, tid, mid, type, masked, amount, voided, original_id, product)};
+    STORE_COLS(txn, id, tid, mid, type, masked, amount, voided, original_id, product, channel)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
 static const struct store_col line_cols[] = {STORE_COLS(
     line, txn_id, date, mid, tid, product, channel, type, amount, fee, net, original_id)};
 static const struct store_row line_row = STORE_ROW(line, line_cols);
-static const struct store_col total_cols[] = {
-    STORE_COLS(total, date, mid, count, amount, fees, net, payout_date, status, payout_id, reason)};
+static const struct store_col total_cols[] = {STORE_COLS(total, date, mid, count, amount, fees, net,
+                                                         payout_date, status, payout_id, reason,
+                                                         qr_count, qr_amount, qr_fees, qr_net)};
 static const struct store_row total_row = STORE_ROW(total, total_cols);
 static const struct store_col mark_cols[] = {
     STORE_COLS(total, status, payout_id, reason, date, mid)};
@@ -104,7 +105,7 @@ int store_settle_next_day(store *s, const char *after, const char *before, char 
 #define TXN_SELECT                                                                                 \
 	"SELECT id, tid, mid, type, masked, amount, voided, original_id, "                         \
 	"COALESCE((SELECT c.product FROM decisions AS d JOIN cards AS c ON "                       \
-	"c.id = d.card_id WHERE d.id = acq_txns.decision_id), 0) AS product FROM acq_txns "
+	"c.id = d.card_id WHERE d.id = acq_txns.decision_id), 0) AS product, channel FROM acq_txns "
 #define TXN_SETTLES                                                                                \
 	"kind = 0 AND rc = '00' AND reversed = 0 AND type IN ('purchase', 'completion', 'refund')"
 #define TXN_UNSETTLED "NOT EXISTS (SELECT 1 FROM settle_lines WHERE txn_id = acq_txns.id)"
@@ -161,14 +162,18 @@ int store_settle_unsettled_count(store *s, const char *date, int64_t *n)
 
 typedef struct store_settle_sum msum;
 static const struct store_col sum_cols[] = {
-    STORE_COLS(msum, mid, count, gross, fees, refunds, returned)};
+    STORE_COLS(msum, mid, count, gross, fees, refunds, returned, qr_count, qr_amount, qr_fees)};
 static const struct store_row sum_row = STORE_ROW(msum, sum_cols);
 
-/* By sign: a refund's or a counter-line's amount below zero, a fee given back below zero. */
+/* By sign: a refund's or a counter-line's amount below zero, a fee given back below zero; the
+ * lines of channel qr apart. */
 STORE_FN_EACH_KEY(store_settle_sums, const char *, msum,
                   "SELECT mid, COUNT(*) AS count, "
                   "SUM(MAX(amount, 0)) AS gross, SUM(MAX(fee, 0)) AS fees, "
-                  "SUM(MAX(-amount, 0)) AS refunds, SUM(MAX(-fee, 0)) AS returned "
+                  "SUM(MAX(-amount, 0)) AS refunds, SUM(MAX(-fee, 0)) AS returned, "
+                  "SUM(channel = 'qr') AS qr_count, "
+                  "SUM(CASE channel WHEN 'qr' THEN amount ELSE 0 END) AS qr_amount, "
+                  "SUM(CASE channel WHEN 'qr' THEN fee ELSE 0 END) AS qr_fees "
                   "FROM settle_lines WHERE date = ? GROUP BY mid ORDER BY mid",
                   store_args_text, sum_row)
 
@@ -250,13 +255,16 @@ STORE_FN_EACH_KEY(store_settle_lines, const char *, line,
                   "SELECT " LINE_COLUMNS " FROM settle_lines WHERE date = ? ORDER BY mid, txn_id",
                   store_args_text, line_row)
 
-#define TOTAL_COLUMNS "date, mid, count, amount, fees, net, payout_date, status, payout_id, reason"
+#define TOTAL_COLUMNS                                                                              \
+	"date, mid, count, amount, fees, net, payout_date, status, payout_id, reason, qr_count, "  \
+	"qr_amount, qr_fees, qr_net"
 
 int store_settle_total_insert(store *s, const struct store_settle_total *t)
 {
-	static const struct store_query q = STORE_Q("INSERT INTO settle_totals (" TOTAL_COLUMNS
-	                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                                            &total_row, NULL);
+	static const struct store_query q =
+	    STORE_Q("INSERT INTO settle_totals (" TOTAL_COLUMNS
+	            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	            &total_row, NULL);
 
 	return store_q_run(s, &q, t, NULL);
 }

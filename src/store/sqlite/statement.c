@@ -14,12 +14,13 @@ typedef struct store_settle_payout_filter payout_filter;
 typedef struct store_settle_balance balance;
 
 static const struct store_col stmt_line_cols[] = {STORE_COLS(
-    stmt_line, txn_id, at, tid, type, masked, product, rrn, auth_code, amount, fee, net)};
+    stmt_line, txn_id, at, tid, type, masked, product, rrn, auth_code, amount, fee, net, channel)};
 static const struct store_row stmt_line_row = STORE_ROW(stmt_line, stmt_line_cols);
 static const struct store_col stmt_key_cols[] = {STORE_COLS(stmt_key, date, mid)};
 static const struct store_row stmt_key_row = STORE_ROW(stmt_key, stmt_key_cols);
 static const struct store_col stmt_total_cols[] = {
-    STORE_COLS(total, date, mid, count, amount, fees, net, payout_date, status, payout_id, reason)};
+    STORE_COLS(total, date, mid, count, amount, fees, net, payout_date, status, payout_id, reason,
+               qr_count, qr_amount, qr_fees, qr_net)};
 static const struct store_row stmt_total_row = STORE_ROW(total, stmt_total_cols);
 static const struct store_col stmt_payout_cols[] = {
     STORE_COLS(payout, id, date, mid, amount, currency, card, card_id, settle_dates, status, reason,
@@ -34,7 +35,7 @@ static const struct store_row balance_row = STORE_ROW(balance, balance_cols);
 
 STORE_FN_EACH_FILTER(store_settle_stmt_lines, stmt_key, stmt_line,
                      "SELECT l.txn_id, t.at, l.tid, l.type, t.masked, l.product, t.rrn, "
-                     "t.auth_code, l.amount, l.fee, l.net FROM settle_lines AS l "
+                     "t.auth_code, l.amount, l.fee, l.net, l.channel FROM settle_lines AS l "
                      "JOIN acq_txns AS t ON t.id = l.txn_id "
                      "WHERE l.date = ?1 AND l.mid = ?2 ORDER BY l.txn_id",
                      stmt_key_row, stmt_line_row)
@@ -50,7 +51,7 @@ STORE_FN_EACH_FILTER(store_settle_stmt_open, stmt_key, stmt_line,
                      "CASE (SELECT c.product FROM decisions AS d JOIN cards AS c ON "
                      "c.id = d.card_id WHERE d.id = acq_txns.decision_id) WHEN 1 THEN 'debit' "
                      "WHEN 2 THEN 'credit' WHEN 3 THEN 'prepaid' ELSE '' END AS product, "
-                     "rrn, auth_code, " STMT_SIGNED " AS amount, 0 AS fee, 0 AS net "
+                     "rrn, auth_code, " STMT_SIGNED " AS amount, 0 AS fee, 0 AS net, channel "
                      "FROM acq_txns WHERE settle_date = ?1 AND mid = ?2 AND " STMT_OPEN_WHERE
                      " ORDER BY id",
                      stmt_key_row, stmt_line_row)
@@ -58,10 +59,11 @@ STORE_FN_EACH_FILTER(store_settle_stmt_open, stmt_key, stmt_line,
 int store_settle_total_get(store *s, const struct store_settle_stmt_key *k,
                            struct store_settle_total *out)
 {
-	static const struct store_query q =
-	    STORE_Q("SELECT date, mid, count, amount, fees, net, payout_date, status, payout_id, "
-	            "reason FROM settle_totals WHERE date = ?1 AND mid = ?2",
-	            &stmt_key_row, &stmt_total_row);
+	static const struct store_query q = STORE_Q(
+	    "SELECT date, mid, count, amount, fees, net, payout_date, status, payout_id, "
+	    "reason, qr_count, qr_amount, qr_fees, qr_net FROM settle_totals WHERE date = ?1 "
+	    "AND mid = ?2",
+	    &stmt_key_row, &stmt_total_row);
 
 	return store_q_get(s, &q, k, out);
 }

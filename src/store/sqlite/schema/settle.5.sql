@@ -1,0 +1,7 @@
+-- Issue 16, QR-code payments in the books (docs/settle.md "Channels"): a merchant's totals of a
+-- day keep, of their lines, those of channel qr apart (the card's are the rest); a day closed
+-- before has none.
+ALTER TABLE settle_totals ADD COLUMN qr_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE settle_totals ADD COLUMN qr_amount INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE settle_totals ADD COLUMN qr_fees INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE settle_totals ADD COLUMN qr_net INTEGER NOT NULL DEFAULT 0;
