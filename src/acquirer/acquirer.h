@@ -123,13 +123,16 @@ void acquirer_set_rules(acquirer *a, const risk_rules *rules);
 /* What the risk rules judge of a payment or refund (docs/risk.md): the risk stage fills it
  * from the request; a benchmark or a replay from what it has. */
 struct acquirer_risk_txn {
-	int type;        /* enum request_type: purchase, preauth, completion, refund */
-	int64_t amount;  /* minor units */
-	int entry;       /* enum request_entry */
-	const char *pan; /* the card in the clear, for its product at the issuer; NULL: unknown */
+	int type;       /* enum request_type: purchase, preauth, completion, refund */
+	int64_t amount; /* minor units */
+	int entry;      /* enum request_entry */
+	const char
+	    *pan; /* the card in the clear, its product and holder at the issuer; NULL: unknown */
 	const char *pan_hash, *tid, *mid, *mcc;
 	const char *channel;    /* the row's: "qr" a QR-code payment; NULL or "card" by entry */
-	const char *holder_key; /* issuer_holder_key() of the card's holder; NULL or "": unknown */
+	const char *holder_key; /* issuer_holder_key() of the card's holder (a QR payment's);
+	                           NULL or "": asked of the local issuer by pan when a rule needs
+	                           it and the terminal has had a QR payment */
 	int64_t now;            /* the host's clock */
 	bool has_location;      /* the location it reports (59.A2.06), micro-degrees */
 	int64_t lat, lon;

@@ -1,6 +1,6 @@
 /* risk.c — the risk stage (docs/risk.md): a payment's or refund's context built from the
  * request, the store (store_risk.h: the host's rows, read in the batch's transaction) and, for
- * a card's holder, the local issuer (issuer_holder_key(): card_after_qr), the rules in force
+ * a card's holder, the local issuer (issuer_holder_key(): holder_qr_gap), the rules in force
  * run over it (risk.h), and the strongest action applied — review (approve, a case opened),
  * decline RC, require_auth (C1), revoke_auth (the card's authentication revoked, C2),
  * suspend_terminal (58, the terminal suspended). After the record stage, each rule that fired
@@ -141,20 +141,50 @@ static int fill_counts(acquirer *a, const struct acquirer_risk_txn *x, struct ri
 	return ACQUIRER_OK;
 }
 
+/* The holder of x's card into key: x's own (a QR payment's, from the wallet), else, for a card
+ * of the local issuer, its keyed hash of the holder's ID number (issuer_holder_key()); asked
+ * only when the terminal has had a QR payment at all, so that a terminal without one costs no
+ * lookup of the card. "" when not known. */
+static int holder_of(acquirer *a, const struct acquirer_risk_txn *x, char key[65])
+{
+	int64_t any = 0;
+	int rc;
+
+	key[0] = '\0';
+	if (x->holder_key != NULL && x->holder_key[0] != '\0') {
+		snprintf(key, 65, "%s", x->holder_key);
+		return ACQUIRER_OK;
+	}
+	if (qr_of(x) || x->pan == NULL || x->pan[0] == '\0')
+		return ACQUIRER_OK;
+	if ((rc = store_risk_holder_qr_last(a->s, x->tid, "", &any)) != STORE_OK)
+		return acquirer_from_store(rc);
+	if (any == 0)
+		return ACQUIRER_OK;
+	if ((rc = issuer_holder_key(a->is, x->pan, key)) != ISSUER_OK)
+		key[0] = '\0';
+	if (rc == ISSUER_OK || rc == ISSUER_ENOTFOUND)
+		return ACQUIRER_OK;
+	return rc == ISSUER_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
+}
+
 /* The seconds since the holder's last approved QR payment at this terminal (card_after_qr);
  * RISK_GAP_NONE when there was none, or the holder is not known. */
 static int fill_holder(acquirer *a, const struct acquirer_risk_txn *x, struct risk_ctx *c,
                        const bool need[RISK_NVARS])
 {
+	char key[65];
 	int64_t last = 0;
 	int rc;
 
 	if (!need[RISK_V_HOLDER_QR_GAP])
 		return ACQUIRER_OK;
 	c->v[RISK_V_HOLDER_QR_GAP] = RISK_GAP_NONE;
-	if (x->holder_key == NULL || x->holder_key[0] == '\0' || x->tid == NULL)
+	if (x->tid == NULL)
 		return ACQUIRER_OK;
-	if ((rc = store_risk_holder_qr_last(a->s, x->tid, x->holder_key, &last)) != STORE_OK)
+	if ((rc = holder_of(a, x, key)) != ACQUIRER_OK || key[0] == '\0')
+		return rc;
+	if ((rc = store_risk_holder_qr_last(a->s, x->tid, key, &last)) != STORE_OK)
 		return acquirer_from_store(rc);
 	if (last > 0 && last <= x->now)
 		c->v[RISK_V_HOLDER_QR_GAP] = x->now - last;
@@ -309,29 +339,6 @@ static int require_auth(struct txn *t, bool *passes)
 	return ACQUIRER_OK;
 }
 
-/* Whether t is a QR-code payment or refund: its channel, or its request's QR kind. */
-static bool txn_qr(const struct txn *t)
-{
-	return strcmp(t->channel, "qr") == 0 || t->rq.qr != REQUEST_QR_NONE;
-}
-
-/* A card payment's holder (t->holder_key), when the rules read holder_qr_gap and the card
- * stage did not say it (it does for QR): the local issuer's keyed hash of the holder's ID
- * number; "" for a card it does not know. */
-static int holder_of(struct txn *t)
-{
-	int rc;
-
-	if (t->holder_key[0] != '\0' || txn_qr(t) || t->rq.card.pan[0] == '\0' ||
-	    !risk_rules_uses(t->a->rules, RISK_V_HOLDER_QR_GAP))
-		return ACQUIRER_OK;
-	if ((rc = issuer_holder_key(t->a->is, t->rq.card.pan, t->holder_key)) != ISSUER_OK)
-		t->holder_key[0] = '\0';
-	if (rc == ISSUER_OK || rc == ISSUER_ENOTFOUND)
-		return ACQUIRER_OK;
-	return rc == ISSUER_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
-}
-
 /* The risk rules in force on a payment or refund: the action of the strongest that fired. */
 int acquirer_stage_risk(struct txn *t)
 {
@@ -359,8 +366,7 @@ int acquirer_stage_risk(struct txn *t)
 
 	if (risk_rules_count(t->a->rules) == 0)
 		return STAGE_NEXT;
-	if ((rc = holder_of(t)) != ACQUIRER_OK ||
-	    (rc = acquirer_risk_evaluate(t->a, &x, &t->risk_ctx, res)) != ACQUIRER_OK)
+	if ((rc = acquirer_risk_evaluate(t->a, &x, &t->risk_ctx, res)) != ACQUIRER_OK)
 		return rc;
 	t->risk_rules = t->a->rules;
 	if (res->by == NULL)
@@ -425,6 +431,12 @@ static int open_case(struct txn *t)
 	}
 	case_numbers(t, c.numbers, sizeof c.numbers);
 	return acquirer_from_store(store_risk_case_open(t->a->s, &c));
+}
+
+/* Whether t is a QR-code payment or refund: its channel, or its request's QR kind. */
+static bool txn_qr(const struct txn *t)
+{
+	return strcmp(t->channel, "qr") == 0 || t->rq.qr != REQUEST_QR_NONE;
 }
 
 /* A recorded payment counted: approved or declined in the minutes of its card, terminal,

@@ -47,8 +47,8 @@ int store_risk_count_payment(store *s, const char *pan_hash, const char *tid, co
 /* The time of the card's last payment (from acq_txns), 0 none. */
 int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at);
 /* The time of the last approved QR payment (docs/qr.md) at terminal tid by the holder whose
- * issuer_holder_key() is holder_key, as store_risk_holder_qr_add() kept it: *at, 0 none (the
- * rule card_after_qr's holder_qr_gap). */
+ * issuer_holder_key() is holder_key (NULL or "": by anyone), as store_risk_holder_qr_add()
+ * kept it: *at, 0 none (the rule card_after_qr's holder_qr_gap). */
 int store_risk_holder_qr_last(store *s, const char *tid, const char *holder_key, int64_t *at);
 /* An approved QR payment by holder holder_key at terminal tid at `at`: the later time kept. */
 int store_risk_holder_qr_add(store *s, const char *tid, const char *holder_key, int64_t at);

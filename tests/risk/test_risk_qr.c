@@ -2,7 +2,8 @@
  * shipped rule card_after_qr through the risk stage's own evaluation (acquirer_risk_evaluate())
  * over a store, at its boundary on a controlled clock (300 s after a QR payment by the same
  * holder at the same terminal fires, 301 s does not), not for another holder, another
- * terminal, an unknown holder, a refund, or a QR payment after a card's; the word qr and the
+ * terminal, an unknown holder, a refund, or a QR payment after a card's; a card's holder asked
+ * of the local issuer (another card of the same holder's paid by QR); the word qr and the
  * entry of a scanned code as channel qr; the holder's last QR payment kept in the risk store
  * (the later time wins); and a QR payment counted in its card's and its terminal's windows by
  * the card's keyed hash, as a card payment is. */
@@ -141,6 +142,41 @@ static void boundary(void **state)
 	assert_false(after_qr(x, &t, &c));
 }
 
+/* A card payment without a holder key: the risk stage's evaluation asks the local issuer for
+ * its card's holder, who paid by QR with another card of theirs (the same ID number). */
+static void holder_from_issuer(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image a = test_issue(x->f, CARD_PRODUCT_DEBIT, false),
+	                         b = test_issue(x->f, CARD_PRODUCT_CREDIT, false);
+	struct acquirer_risk_txn t;
+	struct risk_ctx c;
+	char key[65], other[65];
+
+	assert_int_equal(issuer_holder_key(x->f->is, a.pan, key), ISSUER_OK);
+	assert_int_equal(issuer_holder_key(x->f->is, b.pan, other), ISSUER_OK);
+	assert_string_equal(key, other); /* one holder, two accounts */
+	qr_paid(x, TID, key, QR_AT);
+	t = card_payment(TID, NULL, QR_AT + 300);
+	t.pan = b.pan;
+	assert_true(after_qr(x, &t, &c));
+	assert_int_equal(c.v[RISK_V_HOLDER_QR_GAP], 300);
+	t.now = QR_AT + 301;
+	assert_false(after_qr(x, &t, &c));
+	/* A card the issuer does not know: its holder unknown. */
+	t = card_payment(TID, "", QR_AT + 10);
+	t.pan = "6225880000000001";
+	assert_false(after_qr(x, &t, &c));
+	assert_int_equal(c.v[RISK_V_HOLDER_QR_GAP], RISK_GAP_NONE);
+	/* A terminal without a QR payment: none, without asking. */
+	t = card_payment(TID2, NULL, QR_AT + 10);
+	t.pan = b.pan;
+	assert_false(after_qr(x, &t, &c));
+	assert_int_equal(c.v[RISK_V_HOLDER_QR_GAP], RISK_GAP_NONE);
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+}
+
 static void qr_after_card(void **state)
 {
 	struct fx *x = *state;
@@ -216,6 +252,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(boundary, setup, teardown),
+	    cmocka_unit_test_setup_teardown(holder_from_issuer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(qr_after_card, setup, teardown),
 	    cmocka_unit_test_setup_teardown(holder_store, setup, teardown),
 	    cmocka_unit_test_setup_teardown(both_channels_count, setup, teardown),

@@ -2,8 +2,8 @@
  * directory (store_fixture.h) with the close's parameters as the host's defaults make them —
  * Beijing's offset, the default calendar, credit 0.60%, debit and prepaid 0.55% capped at
  * CNY 20.00, QR 0.48%, and the BIN ranges of the cards below — merchants, approved terminal
- * requests of a settlement date, a day closed, a ledger account's balance by name and the
- * ledger's check. Test code only. */
+ * requests of a settlement date, a day closed, its lines and totals read, a statement
+ * rendered, a ledger account's balance by name and the ledger's check. Test code only. */
 #ifndef POSSUM_TEST_SETTLE_FIXTURE_H
 #define POSSUM_TEST_SETTLE_FIXTURE_H
 
@@ -16,6 +16,7 @@
 #include "ledger/ledger.h"
 #include "settle/settle_close.h"
 #include "settle/settle_payout.h"
+#include "settle/settle_statement.h"
 #include "store/store_acquirer.h"
 #include "store/store_settle.h"
 #include "store/store_fixture.h"
@@ -154,6 +155,52 @@ static inline int64_t settle_fixture_txn(store *s, const char *mid, const char *
 
 	t.original_id = original;
 	return settle_fixture_insert(s, &t);
+}
+
+/* The lines and the merchants' totals of a day as a test reads them (store_settle_lines(),
+ * store_settle_totals() with these collectors): 16 and 4 at most. */
+struct settle_fixture_lines {
+	struct store_settle_line l[16];
+	size_t n;
+};
+
+static inline int settle_fixture_collect_line(void *ctx, const struct store_settle_line *l)
+{
+	struct settle_fixture_lines *ls = ctx;
+
+	assert_true(ls->n < 16);
+	ls->l[ls->n++] = *l;
+	return 0;
+}
+
+struct settle_fixture_totals {
+	struct store_settle_total t[4];
+	size_t n;
+};
+
+static inline int settle_fixture_collect_total(void *ctx, const struct store_settle_total *t)
+{
+	struct settle_fixture_totals *ts = ctx;
+
+	assert_true(ts->n < 4);
+	ts->t[ts->n++] = *t;
+	return 0;
+}
+
+/* Statement st in format at Beijing's offset, as a string (the caller frees it). Not inline
+ * (unused where a test renders nothing): GCC, inlining it, took the memstream's buffer for a
+ * local of the caller's. */
+__attribute__((unused)) static char *settle_fixture_render(const struct settle_statement *st,
+                                                           enum settle_statement_format format)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	assert_non_null(m);
+	assert_int_equal(settle_statement_write(st, format, 480, m), SETTLE_OK);
+	assert_int_equal(fclose(m), 0);
+	return text;
 }
 
 /* Closes date (YYYYMMDD), which must close. */

@@ -83,34 +83,6 @@ static void day(store *s)
 	settle_fixture_txn(s, M2, "purchase", 10001, VISA, "2026-12-04", 0); /* credit rate: 0.60 */
 }
 
-struct lines {
-	struct store_settle_line l[16];
-	size_t n;
-};
-
-static int collect_line(void *ctx, const struct store_settle_line *l)
-{
-	struct lines *ls = ctx;
-
-	assert_true(ls->n < 16);
-	ls->l[ls->n++] = *l;
-	return 0;
-}
-
-struct totals {
-	struct store_settle_total t[4];
-	size_t n;
-};
-
-static int collect_total(void *ctx, const struct store_settle_total *t)
-{
-	struct totals *ts = ctx;
-
-	assert_true(ts->n < 4);
-	ts->t[ts->n++] = *t;
-	return 0;
-}
-
 static void expect_line(const struct store_settle_line *l, const char *mid, const char *type,
                         const char *product, int64_t amount, int64_t fee)
 {
@@ -147,10 +119,11 @@ static int64_t payable(store *s, const char *mid)
 
 static void check_day(store *s, int64_t m1_fees)
 {
-	struct lines ls = {0};
-	struct totals ts = {0};
+	struct settle_fixture_lines ls = {0};
+	struct settle_fixture_totals ts = {0};
 
-	assert_int_equal(store_settle_lines(s, "2026-12-04", collect_line, &ls), STORE_OK);
+	assert_int_equal(store_settle_lines(s, "2026-12-04", settle_fixture_collect_line, &ls),
+	                 STORE_OK);
 	assert_int_equal(ls.n, 8);
 	expect_line(&ls.l[0], M1, "purchase", "debit", 100000, 550);
 	expect_line(&ls.l[1], M1, "purchase", "debit", 500000, 2000);
@@ -160,7 +133,8 @@ static void check_day(store *s, int64_t m1_fees)
 	expect_line(&ls.l[5], M2, "purchase", "prepaid", 363546, 2000);
 	expect_line(&ls.l[6], M2, "purchase", "debit", 363545, 1999);
 	expect_line(&ls.l[7], M2, "purchase", "other", 10001, 60);
-	assert_int_equal(store_settle_totals(s, "2026-12-04", collect_total, &ts), STORE_OK);
+	assert_int_equal(store_settle_totals(s, "2026-12-04", settle_fixture_collect_total, &ts),
+	                 STORE_OK);
 	assert_int_equal(ts.n, 2);
 	expect_total(&ts.t[0], M1, 5, 130000, m1_fees);
 	expect_total(&ts.t[1], M2, 3, 737092, 4059);
@@ -257,7 +231,7 @@ static void killed_at(struct fixture *f, enum settle_step step, size_t n)
 {
 	struct settle_close_result r;
 	struct store_settle_day d;
-	struct lines ls = {0};
+	struct settle_fixture_lines ls = {0};
 	size_t totals = 0;
 	int status;
 	pid_t pid;
@@ -281,7 +255,8 @@ static void killed_at(struct fixture *f, enum settle_step step, size_t n)
 	settle_fixture_reopen(&f->fx);
 	if (store_settle_day_get(f->fx.s, "2026-12-04", &d) == STORE_OK)
 		assert_int_equal(d.state, STORE_SETTLE_OPEN);
-	assert_int_equal(store_settle_lines(f->fx.s, "2026-12-04", collect_line, &ls), STORE_OK);
+	assert_int_equal(
+	    store_settle_lines(f->fx.s, "2026-12-04", settle_fixture_collect_line, &ls), STORE_OK);
 	assert_true(ls.n <= 8);
 	assert_int_equal(store_settle_totals(f->fx.s, "2026-12-04", count_total, &totals),
 	                 STORE_OK);
@@ -381,7 +356,7 @@ static void own_plan(void **state)
 	struct store_merchant_app app = {
 	    .state = 1, .mid = M1, .fee_credit_bp = 100, .fee_debit_bp = 50, .fee_debit_cap = 1000};
 	struct settle_close_result r;
-	struct lines ls = {0};
+	struct settle_fixture_lines ls = {0};
 
 	assert_int_equal(store_merchant_app_insert(f->fx.s, &app), STORE_OK);
 	settle_fixture_txn(f->fx.s, M1, "purchase", 300000, DEBIT, "2026-12-04",
@@ -392,7 +367,8 @@ static void own_plan(void **state)
 	settle_fixture_txn(f->fx.s, M2, "purchase", 12345, CREDIT, "2026-12-04",
 	                   0); /* defaults: 0.7407: 0.74 */
 	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
-	assert_int_equal(store_settle_lines(f->fx.s, "2026-12-04", collect_line, &ls), STORE_OK);
+	assert_int_equal(
+	    store_settle_lines(f->fx.s, "2026-12-04", settle_fixture_collect_line, &ls), STORE_OK);
 	assert_int_equal(ls.n, 4);
 	expect_line(&ls.l[0], M1, "purchase", "debit", 300000, 1000);
 	expect_line(&ls.l[1], M1, "purchase", "debit", 100000, 500);
@@ -531,9 +507,9 @@ static void expect_counter(store *s, int64_t txn_id, const char *date, const cha
 /* Merchant M1's total of date: count, amount, fees. */
 static void expect_m1(store *s, const char *date, int64_t count, int64_t amount, int64_t fees)
 {
-	struct totals ts = {0};
+	struct settle_fixture_totals ts = {0};
 
-	assert_int_equal(store_settle_totals(s, date, collect_total, &ts), STORE_OK);
+	assert_int_equal(store_settle_totals(s, date, settle_fixture_collect_total, &ts), STORE_OK);
 	assert_int_equal(ts.n, 1);
 	assert_string_equal(ts.t[0].mid, M1);
 	assert_int_equal(ts.t[0].count, count);
@@ -596,7 +572,7 @@ static void late_reversal(void **state)
 {
 	struct fixture *f = *state;
 	struct settle_close_result r;
-	struct lines ls = {0};
+	struct settle_fixture_lines ls = {0};
 	int64_t card, settlement, p1, p2, rev;
 
 	issuer_accounts(f, &card, &settlement);
@@ -622,7 +598,8 @@ static void late_reversal(void **state)
 	receivable_left(f->fx.s, 20000);
 	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261205, &r), SETTLE_OK);
 	assert_true(r.already);
-	assert_int_equal(store_settle_lines(f->fx.s, "2026-12-05", collect_line, &ls), STORE_OK);
+	assert_int_equal(
+	    store_settle_lines(f->fx.s, "2026-12-05", settle_fixture_collect_line, &ls), STORE_OK);
 	assert_int_equal(ls.n, 2);
 	/* Nothing of it on a later day. */
 	assert_int_equal(settle_close(f->fx.s, &f->fx.p, 20261206, &r), SETTLE_OK);

@@ -83,34 +83,6 @@ static void day(store *s)
 	row(s, "qr", 1, M2, "purchase", 100000, VISA, "2026-12-04", 0);
 }
 
-struct lines {
-	struct store_settle_line l[16];
-	size_t n;
-};
-
-static int collect_line(void *ctx, const struct store_settle_line *l)
-{
-	struct lines *ls = ctx;
-
-	assert_true(ls->n < 16);
-	ls->l[ls->n++] = *l;
-	return 0;
-}
-
-struct totals {
-	struct store_settle_total t[4];
-	size_t n;
-};
-
-static int collect_total(void *ctx, const struct store_settle_total *t)
-{
-	struct totals *ts = ctx;
-
-	assert_true(ts->n < 4);
-	ts->t[ts->n++] = *t;
-	return 0;
-}
-
 static void expect_line(const struct store_settle_line *l, const char *channel, const char *type,
                         const char *product, int64_t amount, int64_t fee)
 {
@@ -136,13 +108,14 @@ static void mixed_day(void **state)
 	struct fixture *f = *state;
 	struct settle_figures by[SETTLE_CHANNELS];
 	struct settle_close_result r;
-	struct lines ls = {0};
-	struct totals ts = {0};
+	struct settle_fixture_lines ls = {0};
+	struct settle_fixture_totals ts = {0};
 
 	day(f->fx.s);
 	assert_int_equal(settle_close(f->fx.s, &f->fx.p, D, &r), SETTLE_OK);
 	assert_int_equal(r.lines, 7);
-	assert_int_equal(store_settle_lines(f->fx.s, "2026-12-04", collect_line, &ls), STORE_OK);
+	assert_int_equal(
+	    store_settle_lines(f->fx.s, "2026-12-04", settle_fixture_collect_line, &ls), STORE_OK);
 	assert_int_equal(ls.n, 7);
 	expect_line(&ls.l[0], "card", "purchase", "debit", 1000000, 2000); /* 55.00 capped */
 	expect_line(&ls.l[1], "qr", "purchase", "debit", 1000000, 4800);   /* 0.48%, no cap */
@@ -153,7 +126,9 @@ static void mixed_day(void **state)
 	expect_line(&ls.l[5], "qr", "purchase", "prepaid", 5000, 24);
 	assert_string_equal(ls.l[5].mid, M1);
 	expect_line(&ls.l[6], "qr", "purchase", "other", 100000, 380); /* M2's own rate */
-	assert_int_equal(store_settle_totals(f->fx.s, "2026-12-04", collect_total, &ts), STORE_OK);
+	assert_int_equal(
+	    store_settle_totals(f->fx.s, "2026-12-04", settle_fixture_collect_total, &ts),
+	    STORE_OK);
 	assert_int_equal(ts.n, 2);
 	assert_string_equal(ts.t[0].mid, M1);
 	assert_int_equal(ts.t[0].count, 6);
@@ -178,7 +153,7 @@ static void late_void(void **state)
 	struct fixture *f = *state;
 	struct settle_figures by[SETTLE_CHANNELS];
 	struct store_settle_line l;
-	struct totals ts = {0};
+	struct settle_fixture_totals ts = {0};
 	struct store_acq_txn t;
 	int64_t id, v;
 
@@ -192,26 +167,15 @@ static void late_void(void **state)
 	settle_fixture_close(&f->fx, D + 1);
 	assert_int_equal(store_settle_line_get(f->fx.s, v, &l), STORE_OK);
 	expect_line(&l, "qr", "void", "debit", -1000000, -4800);
-	assert_int_equal(store_settle_totals(f->fx.s, "2026-12-05", collect_total, &ts), STORE_OK);
+	assert_int_equal(
+	    store_settle_totals(f->fx.s, "2026-12-05", settle_fixture_collect_total, &ts),
+	    STORE_OK);
 	assert_int_equal(ts.n, 1);
 	settle_total_channels(&ts.t[0], by);
 	expect_figures(&by[SETTLE_CHANNEL_QR], 1, -1000000, -4800);
 	expect_figures(&by[SETTLE_CHANNEL_CARD], 0, 0, 0);
 	assert_int_equal(settle_fixture_balance(f->fx.s, "payable:" M1), 0);
 	settle_fixture_ledger_sound(f->fx.s);
-}
-
-/* A statement in format, rendered to a string (freed by the caller). */
-static char *render(const struct settle_statement *st, enum settle_statement_format format)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-
-	assert_non_null(m);
-	assert_int_equal(settle_statement_write(st, format, 480, m), SETTLE_OK);
-	fclose(m);
-	return text;
 }
 
 /* The JSON figures of channel name under the statement's totals: count, amount in fen, and
@@ -269,11 +233,11 @@ static void statement(void **state)
 	                        json_array_get(json_object_get(j, "items"), 0), "channel")),
 	                    "card");
 	json_decref(j);
-	csv = render(&st, SETTLE_STATEMENT_CSV);
+	csv = settle_fixture_render(&st, SETTLE_STATEMENT_CSV);
 	assert_non_null(strstr(csv, ",10000.00,48.00,9952.00,qr\r\n"));
 	assert_non_null(strstr(csv, ",10000.00,20.00,9980.00,card\r\n"));
 	assert_non_null(strstr(csv, ",-2500.00,-12.00,-2488.00,qr\r\n"));
-	text = render(&st, SETTLE_STATEMENT_TEXT);
+	text = settle_fixture_render(&st, SETTLE_STATEMENT_TEXT);
 	assert_non_null(strstr(text, "total 合计: 6 transactions, amount 17873.45 CNY, fees 58.03 "
 	                             "CNY, net 17815.42 CNY\n"));
 	assert_non_null(strstr(text,
@@ -292,11 +256,13 @@ static void cards_only(void **state)
 {
 	struct fixture *f = *state;
 	struct settle_figures by[SETTLE_CHANNELS];
-	struct totals ts = {0};
+	struct settle_fixture_totals ts = {0};
 
 	row(f->fx.s, "card", 1, M1, "purchase", 1000000, DEBIT, "2026-12-04", 0);
 	settle_fixture_close(&f->fx, D);
-	assert_int_equal(store_settle_totals(f->fx.s, "2026-12-04", collect_total, &ts), STORE_OK);
+	assert_int_equal(
+	    store_settle_totals(f->fx.s, "2026-12-04", settle_fixture_collect_total, &ts),
+	    STORE_OK);
 	settle_total_channels(&ts.t[0], by);
 	expect_figures(&by[SETTLE_CHANNEL_CARD], 1, 1000000, 2000);
 	expect_figures(&by[SETTLE_CHANNEL_QR], 0, 0, 0);

@@ -79,19 +79,6 @@ static void close_day(struct fixture *f)
 	settle_fixture_close(&f->fx, D);
 }
 
-/* st rendered in format, into a heap string the caller frees. */
-static char *render(const struct settle_statement *st, enum settle_statement_format format)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-
-	assert_non_null(m);
-	assert_int_equal(settle_statement_write(st, format, 480, m), SETTLE_OK);
-	assert_int_equal(fclose(m), 0);
-	return text;
-}
-
 static size_t count(const char *text, const char *what)
 {
 	size_t n = 0;
@@ -164,7 +151,7 @@ static void closed_csv_text(void **state)
 
 	close_day(f);
 	assert_int_equal(settle_statement_build(f->fx.s, M1, D, &st), SETTLE_OK);
-	csv = render(&st, SETTLE_STATEMENT_CSV);
+	csv = settle_fixture_render(&st, SETTLE_STATEMENT_CSV);
 	assert_non_null(
 	    strstr(csv, "time,tid,type,card,product,rrn,auth_code,amount,fee,net,channel\r\n"));
 	assert_non_null(strstr(csv, "2026-12-04T10:00:00+08:00,TERM0001,purchase," DEBIT
@@ -176,7 +163,7 @@ static void closed_csv_text(void **state)
 	assert_int_equal(count(csv, "\r\n"), 4);
 	assert_null(strstr(csv, "preauth"));
 	assert_null(strstr(csv, "000000000004")); /* reversed: nothing settled */
-	text = render(&st, SETTLE_STATEMENT_TEXT);
+	text = settle_fixture_render(&st, SETTLE_STATEMENT_TEXT);
 	assert_non_null(strstr(text, M1));
 	assert_non_null(strstr(text, "2026-12-04 10:00:00"));
 	assert_non_null(strstr(text,
@@ -235,7 +222,7 @@ static void payout_and_sums(void **state)
 	assert_int_equal(m.unpaid, 0);
 	assert_int_equal(settle_statement_build(f->fx.s, M1, D, &st), SETTLE_OK);
 	assert_string_equal(st.payout.status, "paid");
-	text = render(&st, SETTLE_STATEMENT_TEXT);
+	text = settle_fixture_render(&st, SETTLE_STATEMENT_TEXT);
 	assert_non_null(strstr(text, "paid 2026-12-07 (1193.25 CNY)"));
 	free(text);
 	settle_statement_free(&st);
@@ -249,7 +236,7 @@ static void html_escaped_and_paged(void **state)
 
 	close_day(f);
 	assert_int_equal(settle_statement_build(f->fx.s, M1, D, &st), SETTLE_OK);
-	html = render(&st, SETTLE_STATEMENT_HTML);
+	html = settle_fixture_render(&st, SETTLE_STATEMENT_HTML);
 	assert_non_null(strstr(html, "@page { size: A4"));
 	assert_non_null(strstr(html, "Possum &lt;Books&gt; &amp; Co"));
 	assert_null(strstr(html, "<Books>"));
@@ -262,7 +249,7 @@ static void html_escaped_and_paged(void **state)
 	/* 85 lines: pages of 40, 40 and 5, each with its header; the totals after the last. */
 	assert_int_equal(settle_statement_build(f->fx.s, M2, D, &st), SETTLE_OK);
 	assert_int_equal(st.n, 85);
-	html = render(&st, SETTLE_STATEMENT_HTML);
+	html = settle_fixture_render(&st, SETTLE_STATEMENT_HTML);
 	assert_int_equal(count(html, "<thead>"), 3);
 	assert_int_equal(count(html, "<section class=\"page next\">"), 2);
 	assert_int_equal(count(html, "<tr><td>2026-12-04 10:00:00</td>"), 85);
@@ -292,9 +279,9 @@ static void open_day(void **state)
 	assert_null(json_object_get(it, "net"));
 	assert_null(json_object_get(json_object_get(j, "totals"), "fees"));
 	json_decref(j);
-	text = render(&st, SETTLE_STATEMENT_TEXT);
+	text = settle_fixture_render(&st, SETTLE_STATEMENT_TEXT);
 	assert_non_null(strstr(text, "not closed"));
-	csv = render(&st, SETTLE_STATEMENT_CSV);
+	csv = settle_fixture_render(&st, SETTLE_STATEMENT_CSV);
 	assert_non_null(strstr(csv, ",50.00,,,card\r\n"));
 	free(text);
 	free(csv);

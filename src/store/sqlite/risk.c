@@ -152,7 +152,7 @@ int store_risk_holder_qr_last(store *s, const char *tid, const char *holder_key,
 {
 	static const struct store_query q =
 	    STORE_Q("SELECT COALESCE(MAX(at), 0) AS n FROM risk_holder_qr WHERE tid = ?1 AND "
-	            "holder_key = ?2",
+	            "(?2 = '' OR holder_key = ?2)",
 	            &holder_key_args, &store_row_n);
 
 	struct store_arg_text_n out = {NULL, 0}; /* store_row_n reads its n */
