@@ -561,7 +561,8 @@ static const cli_command term_commands[] = {
     {"qr-pay", "QR payment by the customer's payment code --code CODE --amount A",
      .row = &cli_term_qr_pay_row},
     {"qr-refund", "refund of a QR payment --rrn R --amount A", .row = &cli_term_qr_refund_row},
-    {"qr-query", "where a request stands at the host --stan N", .row = &cli_term_qr_query_row},
+    {"qr-query", "where a request stands at the host: qr-query STAN",
+     .row = &cli_term_qr_query_row},
     {"qr-result", "payments by the terminal's static code since the last look [--wait S]",
      .row = &cli_term_qr_result_row},
 };
