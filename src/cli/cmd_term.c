@@ -97,8 +97,10 @@ static void report_json(const struct cli_env *env, enum term_kind kind, const st
 	cli_print_json(o);
 }
 
-int cli_term_report(const struct cli_env *env, enum term_kind kind, const struct term_result *r,
-                    const char *hint)
+/* Prints the outcome, with hint (may be NULL) saying what to do about a decline; 0 approved,
+ * 1 otherwise. */
+static int report(const struct cli_env *env, enum term_kind kind, const struct term_result *r,
+                  const char *hint)
 {
 	const char *en, *zh;
 	char bal[32], amount[32];
@@ -142,7 +144,9 @@ int cli_term_report(const struct cli_env *env, enum term_kind kind, const struct
 	return CLI_FAILED;
 }
 
-int cli_term_exchange_failed(const struct cli_env *env, int rc, const struct term_result *r)
+/* A failed exchange: a reversal is pending when the request was sent and nothing usable came;
+ * a host that could not be reached is named, with why. */
+static int exchange_failed(const struct cli_env *env, int rc, const struct term_result *r)
 {
 	const char *prog = env->prog, *why = term_unreachable(env->term);
 
@@ -155,6 +159,12 @@ int cli_term_exchange_failed(const struct cli_env *env, int rc, const struct ter
 		fprintf(stderr, "%s: stan %06d: %s; a reversal is pending (冲正待发)\n", prog,
 		        r->stan, term_strerror(rc));
 	return cli_term_failed(prog, rc);
+}
+
+int cli_term_outcome(const struct cli_env *env, int rc, enum term_kind kind,
+                     const struct term_result *r, const char *hint)
+{
+	return rc == TERM_OK ? report(env, kind, r, hint) : exchange_failed(env, rc, r);
 }
 
 int cli_term_inject(const char *prog, const char *inject, enum term_inject *fault)
@@ -282,8 +292,7 @@ static int manage(struct cli_env *env, const void *values)
 	if ((rc = cli_term_open(env, values)) != CLI_OK)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
-	rc = rc == TERM_OK ? cli_term_report(env, kind, &r, NULL)
-	                   : cli_term_exchange_failed(env, rc, &r);
+	rc = cli_term_outcome(env, rc, kind, &r, NULL);
 	return rc;
 }
 
@@ -366,8 +375,7 @@ static int transact(struct cli_env *env, const void *values)
 	if ((rc = cli_term_open(env, o)) == CLI_OK) {
 		term_set_inject(env->term, fault);
 		rc = term_transact(env->term, &req, &r);
-		rc = rc == TERM_OK ? cli_term_report(env, r.kind, &r, decline_hint(&req, &r))
-		                   : cli_term_exchange_failed(env, rc, &r);
+		rc = cli_term_outcome(env, rc, r.kind, &r, decline_hint(&req, &r));
 	}
 	if (req.card != NULL)
 		term_card_wipe(&card);
@@ -553,7 +561,8 @@ static const cli_command term_commands[] = {
     {"qr-pay", "QR payment by the customer's payment code --code CODE --amount A",
      .row = &cli_term_qr_pay_row},
     {"qr-refund", "refund of a QR payment --rrn R --amount A", .row = &cli_term_qr_refund_row},
-    {"qr-query", "where a request stands at the host --stan N", .row = &cli_term_qr_query_row},
+    {"qr-query", "where a request stands at the host: qr-query STAN",
+     .row = &cli_term_qr_query_row},
     {"qr-result", "payments by the terminal's static code since the last look [--wait S]",
      .row = &cli_term_qr_result_row},
 };

@@ -53,14 +53,12 @@ int cli_term_open(struct cli_env *env, const struct term_opts *o);
  * CLI_USAGE (said) when F is not timeout or bad-mac. */
 int cli_term_inject(const char *prog, const char *inject, enum term_inject *fault);
 
-/* Prints the outcome, with hint (may be NULL) saying what to do about a decline; 0 approved,
- * 1 otherwise. */
-int cli_term_report(const struct cli_env *env, enum term_kind kind, const struct term_result *r,
-                    const char *hint);
-
-/* A failed exchange: a reversal is pending when the request was sent and nothing usable came;
- * a host that could not be reached is named, with why. */
-int cli_term_exchange_failed(const struct cli_env *env, int rc, const struct term_result *r);
+/* The outcome of an exchange that returned rc: when TERM_OK, the answer printed, with hint
+ * (may be NULL) saying what to do about a decline, 0 approved, 1 otherwise; else the failure
+ * said (a reversal pending when the request was sent and nothing usable came; a host that
+ * could not be reached named, with why), 1 (2 for bad usage). */
+int cli_term_outcome(const struct cli_env *env, int rc, enum term_kind kind,
+                     const struct term_result *r, const char *hint);
 
 /* A transaction of the terminal's log under the API's names (acquirer_txn_json). */
 json_t *cli_term_txn_json(const struct store_term_txn *x);

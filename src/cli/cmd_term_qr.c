@@ -55,8 +55,7 @@ static int qr_transact(struct cli_env *env, const void *values)
 		    CLI_FAILED, env->prog,
 		    "above CNY 1,000.00, the terminal's no-PIN limit, the wallet PIN is "
 		    "needed (--pin PIN); nothing was sent / 超过免密限额, 请输入支付密码");
-	return rc == TERM_OK ? cli_term_report(env, r.kind, &r, qr_hint(&req, &r))
-	                     : cli_term_exchange_failed(env, rc, &r);
+	return cli_term_outcome(env, rc, r.kind, &r, qr_hint(&req, &r));
 }
 
 static const char qr_pay_help[] =
@@ -111,8 +110,7 @@ static int qr_query(struct cli_env *env, const void *values)
 	if ((rc = cli_term_open(env, o)) != CLI_OK)
 		return rc;
 	rc = term_qr_query(env->term, o->stan, &r);
-	return rc == TERM_OK ? cli_term_report(env, TERM_QR_QUERY, &r, NULL)
-	                     : cli_term_exchange_failed(env, rc, &r);
+	return cli_term_outcome(env, rc, TERM_QR_QUERY, &r, NULL);
 }
 
 static const char qr_query_help[] =
@@ -182,8 +180,7 @@ static int qr_result(struct cli_env *env, const void *values)
 		l.list = json_array();
 	if ((rc = poll_results(env, wait, &l, &r, &count)) != TERM_OK || !rcode_approved(r.rc)) {
 		json_decref(l.list);
-		return rc == TERM_OK ? cli_term_report(env, TERM_QR_RESULT, &r, NULL)
-		                     : cli_term_exchange_failed(env, rc, &r);
+		return cli_term_outcome(env, rc, TERM_QR_RESULT, &r, NULL);
 	}
 	term_rc_text(r.rc, &en, &zh);
 	if (env->json)

@@ -1,6 +1,6 @@
-/* crc.c — the CRC of a merchant-presented payload (qr.h): CRC-16/CCITT-FALSE, as EMVCo MPM
- * v1.1 section 4.7.3 (ISO/IEC 13239) names it — polynomial 0x1021, initial value 0xFFFF, no
- * reflection, no final XOR — computed bit by bit: a payload is a few hundred bytes. */
+/* crc.c — the CRC of a merchant-presented payload (qr.h), object "63": CRC-16/CCITT-FALSE, as
+ * the EMVCo MPM specification names it (ISO/IEC 13239, polynomial 1021, initial value FFFF) —
+ * no reflection, no final XOR — computed bit by bit: a payload is a few hundred bytes. */
 #include "qr/qr.h"
 
 uint16_t qr_crc16(const void *p, size_t n)

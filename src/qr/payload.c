@@ -2,8 +2,8 @@
  * a struct qr_merchant and read back into one.
  *
  * An object is a 2-digit ID, a 2-digit length and that many characters of value; lengths count
- * characters, not bytes (EMVCo MPM v1.1 section 4.7: the name in Chinese in "64.01" of the
- * specification's example, "0104最佳运输", is 4 characters and 12 bytes of UTF-8). The CRC is
+ * characters, not bytes (the name in Chinese in "64.01" of the EMVCo specification's example,
+ * "0104最佳运输", is 4 characters and 12 bytes of UTF-8). The CRC is
  * computed over the bytes. The objects possum knows are the rows of one table, which the build
  * writes and the parse reads. */
 #include "qr/qr.h"

@@ -16,10 +16,9 @@ int term_clock_year(const char *mmdd, const struct tm *clock)
 	       (month == 12 && clock->tm_mon == 0);
 }
 
-/* n digits of s as a number; -1 when they are not all digits. */
-static int digits(const char *s, size_t n)
+int64_t term_digits(const char *s, size_t n)
 {
-	int v = 0;
+	int64_t v = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
@@ -48,14 +47,14 @@ int term_clock_offset(const char *date, const char *time, int64_t now, int *minu
 	int month, day, h, m, s;
 	long long local, diff;
 
-	if (strlen(date) != 4 || strlen(time) != 6 || digits(date, 4) < 0 || digits(time, 6) < 0 ||
-	    gmtime_r(&at, &utc) == NULL)
+	if (strlen(date) != 4 || strlen(time) != 6 || term_digits(date, 4) < 0 ||
+	    term_digits(time, 6) < 0 || gmtime_r(&at, &utc) == NULL)
 		return TERM_EFORMAT;
-	month = digits(date, 2);
-	day = digits(date + 2, 2);
-	h = digits(time, 2);
-	m = digits(time + 2, 2);
-	s = digits(time + 4, 2);
+	month = (int)term_digits(date, 2);
+	day = (int)term_digits(date + 2, 2);
+	h = (int)term_digits(time, 2);
+	m = (int)term_digits(time + 2, 2);
+	s = (int)term_digits(time + 4, 2);
 	if (month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || m > 59 || s > 60)
 		return TERM_EFORMAT;
 	local = days(term_clock_year(date, &utc), month, day) * 86400 + h * 3600 + m * 60 + s;

@@ -87,6 +87,9 @@ int term_clock_year(const char *mmdd, const struct tm *clock);
  * TERM_CLOCK_MAX. */
 int term_clock_offset(const char *date, const char *time, int64_t now, int *minutes);
 
+/* The number the n digits at s make; -1 when they are not all digits (clock.c). */
+int64_t term_digits(const char *s, size_t n);
+
 /* The next STAN, kept. */
 int term_next_stan(term *t, int *stan);
 

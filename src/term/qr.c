@@ -35,19 +35,6 @@ static int qr_start(term *t, enum term_kind kind, struct term_msg *m, struct ter
 	return TERM_OK;
 }
 
-/* The number of the n digits at p, or -1 when they are not all digits. */
-static int64_t digits(const char *p, size_t n)
-{
-	int64_t v = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
-
 int term_qr_query(term *t, const char *stan, struct term_result *res)
 {
 	struct store_term_txn orig;
@@ -55,7 +42,7 @@ int term_qr_query(term *t, const char *stan, struct term_result *res)
 	iso8583_msg resp;
 	char f4[13];
 	size_t n = stan != NULL ? strlen(stan) : 0;
-	int64_t which = n >= 1 && n <= 6 ? digits(stan, n) : -1;
+	int64_t which = n >= 1 && n <= 6 ? term_digits(stan, n) : -1;
 	int batch, rc;
 
 	memset(res, 0, sizeof *res);
@@ -78,7 +65,7 @@ int term_qr_query(term *t, const char *stan, struct term_result *res)
 	term_field(&resp, 38, res->auth, sizeof res->auth);
 	term_field(&resp, 44, res->message, sizeof res->message);
 	term_field(&resp, 4, f4, sizeof f4);
-	res->amount = strlen(f4) == 12 ? digits(f4, 12) : 0;
+	res->amount = strlen(f4) == 12 ? term_digits(f4, 12) : 0;
 	return TERM_OK;
 }
 
@@ -95,10 +82,10 @@ static void trimmed(const char *p, size_t n, char *out)
  * its id into *id: TERM_EFORMAT when it is not one. */
 static int read_record(const char *rec, struct store_term_txn *x, int64_t *id)
 {
-	int64_t amount = digits(rec + 30, 12);
+	int64_t amount = term_digits(rec + 30, 12);
 
-	*id = digits(rec, 12);
-	if (*id <= 0 || amount < 0 || digits(rec + 42, 14) < 0)
+	*id = term_digits(rec, 12);
+	if (*id <= 0 || amount < 0 || term_digits(rec + 42, 14) < 0)
 		return TERM_EFORMAT;
 	memset(x, 0, sizeof *x);
 	x->kind = TERM_QR_RESULT;

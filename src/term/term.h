@@ -6,7 +6,9 @@
  * the caller's, which must outlive it. Keys never leave the hsm: the TMK is formed from its
  * components, the working keys of sign-in are imported under it, PIN blocks and MACs are made
  * and checked in the hsm. A card's PAN is kept only sealed (AES-GCM under a data key), for the
- * reversal and the batch upload that may need it; PINs and track data are never kept.
+ * reversal and the batch upload that may need it (a QR payment's code likewise, for its
+ * reversal only: a code is no card number an upload takes); PINs and track data are never
+ * kept.
  *
  * Reversals: before a request that moves money leaves, term records it (committed) with what
  * its reversal needs. An answer clears that; no answer in time, a crash or an answer whose MAC
@@ -179,8 +181,9 @@ int term_set_inject(term *t, enum term_inject fault);
  * TERM_SIGNOUT (0820 002), TERM_ECHO (0820 301). */
 int term_manage(term *t, enum term_kind kind, struct term_result *res);
 
-/* A financial transaction (balance to card authentication), with the pending reversal
- * delivered first. */
+/* A financial transaction (balance to card authentication, a QR payment or refund), with the
+ * pending reversal delivered first. A QR payment above TERM_QR_NOPIN_MAX without req->pin is
+ * TERM_EPIN, nothing sent. */
 int term_transact(term *t, const struct term_request *req, struct term_result *res);
 
 /* Delivers the pending reversal, if any (res->reversals counts it): TERM_OK when none is left. */

@@ -105,7 +105,12 @@ admin "settlement-card confirm" settlement-card confirm $mid --code "$code"
 admin "settlement-card show, bound" settlement-card show $mid
 admin "account debit" account debit "$pan" --amount 1.00
 admin "wallet code" wallet code --card "$pan"
+paycode=$(jq -r .code "$tmp/out")
 admin "wallet pay-qr" wallet pay-qr --payload "$qr_payload" --amount 1.00 --card "$pan"
+term "term qr-pay" qr-pay --code "$paycode" --amount 1.00
+term "term qr-query" qr-query "$(jq -r .stan "$tmp/out")"
+term "term qr-refund" qr-refund --rrn "$(jq -r .rrn "$tmp/out")" --amount 1.00
+term "term qr-result" qr-result
 admin "card phone" card phone "$pan" --phone 13800000009
 admin "card revoke-auth" card revoke-auth "$pan" --reason "a test"
 printf '%%PDF-1.4 licence\n' >"$tmp/licence.pdf"
