@@ -37,7 +37,8 @@ const char *qr_strerror(int rc);
 uint16_t qr_crc16(const void *p, size_t n);
 
 /* What a terminal's static code says. Text in UTF-8; each field's capacity is its object's
- * maximum length plus the NUL. */
+ * maximum length plus the NUL (name_local and city_local: 25 and 15 characters of UTF-8, in at
+ * most 99 bytes). */
 struct qr_merchant {
 	char guid[33];        /* 26.00, e.g. "cn.possum" */
 	char mid[16];         /* 26.01 */
