@@ -32,12 +32,12 @@ conf() { # conf OFFSET FILE: the shipped configuration, cutoff 00:00, utc_offset
 	sed -e "s/^cutoff *=.*/cutoff = 00:00/" -e "s/^utc_offset *=.*/utc_offset = $1/" \
 		-e "s|^log *=.*|log = $tmp/host.log|" "$2/etc/possum.conf" >"$3"
 }
-host_until() { # host_until DIR PATTERN: a host on DIR (config $POSSUM_CONFIG) until its log has PATTERN
+host_until() { # host_until DIR PATTERN: a host on DIR (config $POSSUM_CONFIG) until its log has PATTERN (60 s at most: a loaded machine is slow to start one)
 	rm -f "$tmp/host.log" "$1/host.ports"
 	"$possum" host --data "$1" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
 	pid=$!
 	i=0
-	while ! grep -q "$2" "$tmp/host.log" 2>/dev/null && [ $i -lt 200 ]; do
+	while ! grep -q "$2" "$tmp/host.log" 2>/dev/null && [ $i -lt 600 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
