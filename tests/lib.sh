@@ -46,6 +46,20 @@ faked() {
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" exec "$@"
 }
 
+# faked_host LIB CLOCK DATA: `possum host` ($possum) on DATA, on the clock of the file CLOCK
+# through libfaketime LIB (faked), on free ports; sets host_pid (killed on exit), port (the
+# terminals') and api, or ends the test as failed when the host does not start.
+faked_host() {
+	faked "$1" "$2" "$possum" host --data "$3" --port 0 --api-port 0 --terminal-port 0 \
+		>"$tmp/host.out" 2>"$tmp/host.log" &
+	host_pid=$!
+	trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+	wait_ports "$3" $host_pid
+	port=$(sed -n 's/^acquirer=//p' "$3/host.ports")
+	api=$(sed -n 's/^api=//p' "$3/host.ports")
+	[ -n "$port" ] || { echo "FAIL: the host did not start: $(cat "$tmp/host.log")"; exit 1; }
+}
+
 # sms_code FILE: the latest card-authentication code in the texts file FILE (sms.jsonl), in
 # either language; not merely its last line, which may be a payment's notice the host's
 # scheduler delivered meanwhile.

@@ -54,14 +54,7 @@ expect 0 "risk rules: the built-in file" -- "$possum" admin risk rules --config 
 out_has "^# etc/risk.rules (built in): 15 rules"
 out_has "^blocked  *decline 62  *card_blocked$"
 
-faked "$lib" "$clock" "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 \
-	>"$tmp/host.out" 2>"$tmp/host.log" &
-host_pid=$!
-trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-wait_ports "$data" $host_pid
-port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
-api=$(sed -n 's/^api=//p' "$data/host.ports")
-[ -n "$port" ] || { echo "FAIL: the host did not start: $(cat "$tmp/host.log")"; exit 1; }
+faked_host "$lib" "$clock" "$data"
 
 issue() {
 	"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \

@@ -24,14 +24,7 @@ at "2026-12-05 02:00:00"
 sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf POSSUM_DATA=$data
 
-faked "$lib" "$clock" "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 \
-	>"$tmp/host.out" 2>"$tmp/host.log" &
-host_pid=$!
-trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-wait_ports "$data" $host_pid
-port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
-api=$(sed -n 's/^api=//p' "$data/host.ports")
-[ -n "$port" ] || { echo "FAIL: the host did not start: $(cat "$tmp/host.log")"; exit 1; }
+faked_host "$lib" "$clock" "$data"
 
 issue() {
 	"$possum" admin card issue --product debit --holder "Zhang San" --id-number 110101199003070000 \

@@ -35,13 +35,7 @@ mid=898310048120001
 "$possum" admin merchant add --name "Possum Mart" --mcc 5411 --mid $mid >/dev/null
 "$possum" admin terminal add --merchant $mid --sn SN0001 --tid TERM0001 --json >"$tmp/tadd.json"
 
-faked "$lib" "$clock" "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 \
-	>"$tmp/host.out" 2>"$tmp/host.log" &
-host_pid=$!
-trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-wait_ports "$data" $host_pid
-port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
-[ -n "$port" ] || { echo "FAIL: the host did not start: $(cat "$tmp/host.log")"; exit 1; }
+faked_host "$lib" "$clock" "$data"
 comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |
 	sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -)
 "$possum" term init --state "$st" --host "127.0.0.1:$port" --tid TERM0001 --mid $mid --sn SN0001 \
