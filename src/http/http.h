@@ -53,6 +53,10 @@ enum http_role {
 	HTTP_ROLE_AUDITOR = 4,  /* reads everything, changes nothing */
 };
 #define HTTP_ROLES_ALL  (HTTP_ROLE_OPERATOR | HTTP_ROLE_MERCHANT | HTTP_ROLE_AUDITOR)
+/* A route's roles: anyone, signed in or not (the sign-in, the enrolment, /healthz, /readyz,
+ * /metrics); the server still reads a token or session when one is given, else who->role is
+ * 0 and who->actor "anonymous". */
+#define HTTP_PUBLIC 0u
 #define HTTP_ROLES_READ HTTP_ROLES_ALL
 
 /* Whom a request's token names. */
@@ -95,7 +99,8 @@ struct http_request {
 	json_t *body;       /* the JSON body (an object), or NULL when there is none */
 	const char *accept; /* the Accept header, or NULL when there is none */
 	const struct http_principal *who;
-	int64_t now; /* Unix seconds */
+	int64_t now;      /* Unix seconds */
+	const char *peer; /* the client's address, numeric ("127.0.0.1", "::1") */
 };
 
 /* A handler's answer: status and a JSON body, which the response owns — or, for an endpoint
@@ -225,6 +230,14 @@ int http_fail(struct http_response *res, int status, const char *error, const ch
 /* res = status and text (heap, taken over) of content type type (a static string): HTTP_OK,
  * or HTTP_EFAIL when text is NULL (memory out). */
 int http_reply_text(struct http_response *res, int status, const char *type, char *text);
+/* ---- The console's files (static.c, docs/console.md) ----
+ *
+ * The web console (web/ in the source tree) is built into the binary. The server answers a GET
+ * of a path outside /api/ (and not a route of its own) with the file of that path, "/" being
+ * "/index.html": HTTP_OK with *data (static, the binary's), *len and its media type *type, or
+ * HTTP_ENOTFOUND. */
+int http_static_get(const char *path, const uint8_t **data, size_t *len, const char **type);
+
 /* Whether the request's Accept header names media type type ("text/csv"), case aside,
  * whatever its parameters (";q=0.9"); false without the header. */
 bool http_accepts(const struct http_request *req, const char *type);
