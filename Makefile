@@ -1,5 +1,6 @@
 # possum — a thin front to CMake. `make` builds, `make test` runs every test (then again
-# under AddressSanitizer + UndefinedBehaviorSanitizer, then the fuzzers briefly), `make demo`
+# under AddressSanitizer + UndefinedBehaviorSanitizer but for the browser tests, then the fuzzers
+# briefly), `make test-ui` the browser tests with screenshots of the console, `make demo`
 # runs the system, `make bench` the benchmarks (the last, bench/load.sh, `possum load` against
 # a fresh host), `make fuzz` the fuzzers for FUZZ_SECONDS each.
 JOBS ?= $(shell nproc)
@@ -7,7 +8,7 @@ FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 10
 CMAKE_FLAGS ?=
 
-.PHONY: all build bootstrap test test-unit test-sanitize test-fuzz demo bench fuzz format clean
+.PHONY: all build bootstrap test test-unit test-sanitize test-fuzz test-ui demo bench fuzz format clean
 
 all: build
 
@@ -29,7 +30,15 @@ test-sanitize: bootstrap
 	@cmake -S . -B build-asan -DPOSSUM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -LE ui
+
+# The console's browser tests alone, saving a screenshot of every page (both languages, 1280×800
+# and 360 px wide) under build/screenshots/ for review.
+test-ui: build
+	@echo "== the console in a browser; screenshots in build/screenshots/ =="
+	@rm -rf build/screenshots
+	@cd build && POSSUM_SCREENSHOTS=$(CURDIR)/build/screenshots ctest --output-on-failure -L ui
+	@echo "screenshots: $$(ls build/screenshots 2>/dev/null | wc -l) in build/screenshots/"
 
 test-fuzz: bootstrap
 	@echo "== fuzzers, $(TEST_FUZZ_SECONDS) s each =="

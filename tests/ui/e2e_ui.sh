@@ -1,0 +1,84 @@
+# e2e_ui.sh POSSUM SOURCE_DIR — the console in a real browser (docs/console.md "Testing the
+# console"): a `possum host` on a faked, frozen clock (tests/lib.sh faked_host) with two
+# merchants, a terminal, cards, a night purchase that opens a risk case and a purchase made a
+# moment before by `possum term`; an operator (enrolled in the browser) and a user for each
+# merchant (enrolled through the API), made with `possum admin user add`; then console.mjs
+# drives Debian's chromium through playwright-core (tests/ui/setup.sh installs it from the npm
+# registry). With POSSUM_SCREENSHOTS=DIR (make test-ui) it also saves every page's screenshot.
+# Skipped (77) only when node, chromium, playwright-core, faketime or curl cannot be had
+# (scripts/bootstrap installs them). Label "ui": not run again under the sanitizers.
+possum=$1
+top=$2
+. "$top/tests/lib.sh"
+
+skip() {
+	echo "skipped: $* (scripts/bootstrap installs it)"
+	exit 77
+}
+chromium=${POSSUM_CHROMIUM:-/usr/bin/chromium}
+command -v node >/dev/null 2>&1 || skip "node is missing"
+[ -x "$chromium" ] || skip "Debian's chromium is missing ($chromium)"
+sh "$top/tests/ui/setup.sh" || skip "playwright-core could not be installed (npm ci in tests/ui)"
+lib=$(faketime_lib)
+[ -n "$lib" ] || skip "faketime is missing"
+command -v curl >/dev/null 2>&1 || skip "curl is missing"
+
+data=$tmp/host
+st=$tmp/term
+clock=$tmp/clock
+at() { echo "$1" >"$clock"; } # the host's clock, UTC (local +08:00), frozen until set again
+now=$(date -u '+%Y-%m-%d %H:%M:%S')
+# First last night, 04:30 in Beijing, for a purchase the night_large rule sends to review.
+at "$(date -u -d yesterday '+%Y-%m-%d') 20:30:00"
+sed -e 's/^port *=.*/port = 0/' "$top/etc/possum.conf" >"$tmp/possum.conf"
+export POSSUM_CONFIG=$tmp/possum.conf POSSUM_DATA=$data
+faked_host "$lib" "$clock" "$data"
+
+mid=898310048120001
+other=898310054110009
+"$possum" admin merchant add --name "Possum Cafe" --mcc 5812 --mid $mid >/dev/null
+"$possum" admin merchant add --name "Other Shop" --mcc 5411 --mid $other >/dev/null
+"$possum" admin terminal add --merchant $mid --sn SN0001 --tid TERM0001 --json >"$tmp/tadd.json"
+comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |
+	sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -)
+for c in buyer night; do
+	"$possum" admin card issue --product debit --holder "Zhang San" --id-number 110101199003070000 \
+		--phone 13800000000 --pin 123456 --balance 5000.00 --out "$tmp/$c.json" >/dev/null
+done
+t() { "$possum" term "$@" --state "$st"; }
+t init --host "127.0.0.1:$port" --tid TERM0001 --mid $mid --sn SN0001 --tmk-components "$comps" >/dev/null
+t signin >/dev/null
+expect 0 "the night purchase (a risk case)" -- t purchase --card "$tmp/night.json" --pin 123456 --amount 1000.00
+# Then now: the purchase the merchant looks for.
+at "$now"
+expect 0 "a purchase a moment before" -- t purchase --card "$tmp/buyer.json" --pin 123456 --amount 12.34 --json
+rrn=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
+[ -n "$rrn" ] || { bad "no RRN from the purchase: $(cat "$tmp/out")"; finish; exit; }
+
+# The users: each made by `possum admin user add`; the merchants' passwords set through the
+# enrolment API, the operator's in the browser.
+password="correct horse battery"
+# enrol_token NAME ROLE [MID]: the user made, its enrolment token printed.
+enrol_token() {
+	"$possum" admin user add --role "$2" ${3:+--merchant "$3"} --name "$1" --json >"$tmp/user.json" ||
+		{ bad "admin user add $1: $(cat "$tmp/user.json")"; return; }
+	sed -n 's/.*#\/enrol\/\([A-Za-z0-9_-]*\).*/\1/p' "$tmp/user.json" | head -n 1
+}
+for u in cafe shop; do
+	[ $u = cafe ] && m=$mid || m=$other
+	tok=$(enrol_token $u merchant $m)
+	code=$(curl -s -o "$tmp/out" -w '%{http_code}' -X POST -d '{"password":"'"$password"'"}' \
+		"http://127.0.0.1:$api/api/v1/enrol/$tok")
+	[ "$code" = 204 ] && ok || bad "enrol $u: $code $(cat "$tmp/out")"
+done
+op_enrol=$(enrol_token ops operator)
+
+# The setup went wrong: no browser.
+[ "$failed" -eq 0 ] || { finish; exit 1; }
+echo "setup: $passed passed, 0 failed"
+POSSUM_URL=http://127.0.0.1:$api POSSUM_BIN=$possum POSSUM_CLOCK=$clock POSSUM_NOW=$now \
+	POSSUM_FAKETIME_LIB=$lib POSSUM_PASSWORD=$password POSSUM_OP=ops POSSUM_OP_ENROL=$op_enrol \
+	POSSUM_CAFE=cafe POSSUM_SHOP=shop POSSUM_MID=$mid POSSUM_OTHER_MID=$other POSSUM_RRN=$rrn \
+	POSSUM_CHROMIUM=$chromium POSSUM_TMP=$tmp \
+	node "$top/tests/ui/console.mjs"
+# (the host is stopped and $tmp removed on exit: faked_host's trap)
