@@ -142,7 +142,8 @@ struct http_route {
 	X(adjust)                                                                                  \
 	X(risk)                                                                                    \
 	X(review)                                                                                  \
-	X(risk_cases)
+	X(risk_cases)                                                                              \
+	X(portal)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \
