@@ -149,7 +149,8 @@ struct http_route {
 	X(risk)                                                                                    \
 	X(review)                                                                                  \
 	X(risk_cases)                                                                              \
-	X(user)
+	X(user)                                                                                    \
+	X(portal)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \

@@ -43,6 +43,12 @@
     return s;
   }
 
+  /* The text of key in language l, whichever is shown. */
+  function t_in(l, key) {
+    const s = (dict[l] || {})[key];
+    return s === undefined ? t(key) : s;
+  }
+
   /* A label given as {en, zh}, or as a key of the strings. */
   function label(x) {
     if (x && typeof x === 'object') return x[state.lang] || x.en || '';
@@ -277,8 +283,12 @@
     return state.user && (!page.roles || page.roles.includes(state.user.role));
   }
 
+  /* The first page of the user's part (a merchant's /merchant/…, the others' /ops/…), else
+   * the first page the user may see. */
   function home() {
-    const p = pages.find((x) => x.nav && allowed(x));
+    const part = state.user && state.user.role === 'merchant' ? '/merchant/' : '/ops/';
+    const p = pages.find((x) => x.nav && allowed(x) && x.path.startsWith(part)) ||
+      pages.find((x) => x.nav && allowed(x));
     return p ? p.path : '/signin';
   }
 
@@ -441,7 +451,7 @@
   window.possum = {
     register, strings, t, api, money, time, chart, table, go,
     /* beyond the contract, for the pages' own use: */
-    h, field, error, label, day, lang: () => state.lang, user: () => state.user,
+    h, field, error, label, day, t_in, lang: () => state.lang, user: () => state.user,
   };
   document.addEventListener('DOMContentLoaded', start);
 })();
