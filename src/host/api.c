@@ -23,6 +23,7 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 	                             .issuer = api->env.issuer,
 	                             .merchant = api->env.merchant,
 	                             .acquirer = api->env.acquirer,
+	                             .settle_cal = &api->env.cfg.settle,
 	                             .log = api->log,
 	                             .utc_offset = api->env.cfg.utc_offset};
 	return HOST_OK;

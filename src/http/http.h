@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "acquirer/acquirer.h"
+#include "settle/settle.h"
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
 #include "log/log.h"
@@ -52,11 +53,11 @@ enum http_role {
 	HTTP_ROLE_MERCHANT = 2, /* its own merchant, terminals and transactions only */
 	HTTP_ROLE_AUDITOR = 4,  /* reads everything, changes nothing */
 };
-#define HTTP_ROLES_ALL  (HTTP_ROLE_OPERATOR | HTTP_ROLE_MERCHANT | HTTP_ROLE_AUDITOR)
+#define HTTP_ROLES_ALL (HTTP_ROLE_OPERATOR | HTTP_ROLE_MERCHANT | HTTP_ROLE_AUDITOR)
 /* A route's roles: anyone, signed in or not (the sign-in, the enrolment, /healthz, /readyz,
  * /metrics); the server still reads a token or session when one is given, else who->role is
  * 0 and who->actor "anonymous". */
-#define HTTP_PUBLIC 0u
+#define HTTP_PUBLIC     0u
 #define HTTP_ROLES_READ HTTP_ROLES_ALL
 
 /* Whom a request's token names. */
@@ -80,6 +81,8 @@ struct http_ctx {
 	int (*risk_reload)(void *arg, size_t *count, char *err, size_t errlen);
 	void *risk_arg;
 	acquirer *acquirer; /* the risk lists and cases (routes_risk_cases.c); NULL: 503 there */
+	/* [settle]: the business day the reconciliation reads (routes_ops.c); NULL: the defaults */
+	const struct settle_calendar *settle_cal;
 };
 
 #define HTTP_ARGS_MAX  4
@@ -142,7 +145,8 @@ struct http_route {
 	X(adjust)                                                                                  \
 	X(risk)                                                                                    \
 	X(review)                                                                                  \
-	X(risk_cases)
+	X(risk_cases)                                                                              \
+	X(ops)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \
@@ -290,6 +294,10 @@ int http_time_parse(const char *text, int64_t *out);
  * closed: today so far), "preauth_held" and "preauth_held_count" (its pre-authorizations
  * still open). HTTP_OK, HTTP_EFAIL (the store), HTTP_ENOMEM. */
 int http_balance_settled(store *s, const char *mid, json_t *body);
+/* A payout as the API shows it (GET /api/v1/merchants/{mid}/payouts, /api/v1/payouts); NULL
+ * when out of memory. */
+struct store_settle_payout;
+json_t *http_payout_json(const struct store_settle_payout *p, int utc_offset);
 
 /* ---- Terminals (routes_terminal.c) ---- */
 
