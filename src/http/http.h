@@ -146,6 +146,7 @@ struct http_route {
 	X(risk)                                                                                    \
 	X(review)                                                                                  \
 	X(risk_cases)                                                                              \
+	X(portal)                                                                                  \
 	X(ops)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \

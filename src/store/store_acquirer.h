@@ -235,6 +235,26 @@ int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t t
                               int (*fn)(void *ctx, int currency, const struct store_acq_totals *t),
                               void *ctx);
 
+/* A merchant's takings (the console's charts): its payments (purchases, completions) approved
+ * and neither reversed nor voided, at in [from, to) (to 0: no end), counted and summed in
+ * buckets of step seconds from from (an hour, a day), per card product, channel and currency. */
+struct store_acq_takings_filter {
+	const char *mid;
+	int64_t from, to, step;
+};
+struct store_acq_takings {
+	int64_t at;      /* the bucket's start: from + n * step */
+	char product[8]; /* "debit", "credit", "prepaid", or "" (no card of the issuer) */
+	char channel[5]; /* "card" or "qr" */
+	int currency;
+	int count;
+	int64_t amount; /* minor units, before any refund */
+};
+/* Calls fn for each bucket, product, channel and currency that has a payment, in that order,
+ * until it returns non-zero (which is returned). */
+int store_acq_takings(store *s, const struct store_acq_takings_filter *f,
+                      int (*fn)(void *ctx, const struct store_acq_takings *t), void *ctx);
+
 /* STORE_OK when the card of pan_hash has an approved, unreversed request at merchant mid,
  * STORE_ENOTFOUND when not (its first use there). */
 int store_acq_card_seen(store *s, const char *pan_hash, const char *mid);

@@ -1,9 +1,10 @@
 /* test_store.c — the SQLite store through its interface: creation (mode 0600) and migration,
  * reopening, a database from a newer possum refused, the acquirer's rows of an older one
  * filled in (acquirer.3), nested transactions committed and rolled back at each level, meta
- * values added, read, replaced and refused, and misuse. */
+ * values added, read, replaced and refused, misuse, and a merchant's takings in buckets. */
 #include "store/store_fixture.h"
 #include "store/store_acquirer.h"
+#include "store/store_issuer.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -443,6 +444,114 @@ static void strerror_names(void **state)
 	assert_string_equal(store_strerror(-100), "unknown store error");
 }
 
+/* A request row of the takings' test: TERMT001 of MID_T unless mid says otherwise. */
+static void takings_row(store *s, const char *mid, int64_t at, const char *type, int64_t amount,
+                        const char *rc, int64_t decision, const char *channel, int flags)
+{
+	static int stan;
+	struct store_acq_txn t = {.at = at, .batch = 1, .amount = amount, .currency = 156};
+
+	snprintf(t.tid, sizeof t.tid, "TERMT001");
+	snprintf(t.mid, sizeof t.mid, "%s", mid);
+	snprintf(t.stan, sizeof t.stan, "%06d", ++stan);
+	snprintf(t.type, sizeof t.type, "%s", type);
+	snprintf(t.rc, sizeof t.rc, "%s", rc);
+	snprintf(t.channel, sizeof t.channel, "%s", channel);
+	snprintf(t.settle_date, sizeof t.settle_date, "2026-12-01");
+	t.decision_id = decision;
+	t.kind = flags & 1;
+	t.reversed = (flags & 2) != 0;
+	t.voided = (flags & 4) != 0;
+	assert_int_equal(store_acq_txn_insert(s, &t), STORE_OK);
+}
+
+/* A card of product (1 debit, 2 credit) and an approved decision on it; the decision's id. */
+static int64_t takings_decision(store *s, int product)
+{
+	struct store_card c = {.account_id = 1, .product = product, .status = 1, .pvki = 1};
+	struct store_decision d = {.at = 1, .op = 6, .currency = 156};
+
+	snprintf(c.pan_hash, sizeof c.pan_hash, "%064d", product);
+	snprintf(c.masked, sizeof c.masked, "622202******000%d", product);
+	assert_int_equal(store_card_insert(s, &c), STORE_OK);
+	d.card_id = c.id;
+	snprintf(d.rc, sizeof d.rc, "00");
+	assert_int_equal(store_decision_insert(s, &d), STORE_OK);
+	return d.id;
+}
+
+struct takings_seen {
+	struct store_acq_takings rows[8];
+	size_t n;
+};
+
+static int takings_keep(void *arg, const struct store_acq_takings *t)
+{
+	struct takings_seen *seen = arg;
+
+	assert_true(seen->n < 8);
+	seen->rows[seen->n++] = *t;
+	return 0;
+}
+
+static void takings_expect(const struct store_acq_takings *t, int64_t at, const char *product,
+                           const char *channel, int count, int64_t amount)
+{
+	assert_int_equal(t->at, at);
+	assert_string_equal(t->product, product);
+	assert_string_equal(t->channel, channel);
+	assert_int_equal(t->currency, 156);
+	assert_int_equal(t->count, count);
+	assert_int_equal(t->amount, amount);
+}
+
+/* A merchant's takings by the hour and by the day: its approved payments (purchases,
+ * completions) per card product and channel; declined, reversed and voided ones, refunds,
+ * reversal rows, another merchant's and those outside the period left out. */
+static void acquirer_takings_bucketed(void **state)
+{
+	struct store_fixture *f = *state;
+	const int64_t from = 1764518400; /* 2026-11-30T16:00:00Z: a midnight in Beijing */
+	struct store_acq_takings_filter q = {"898581054110001", from, 0, 3600};
+	struct takings_seen seen = {0};
+	int64_t debit = takings_decision(f->s, 1), credit = takings_decision(f->s, 2);
+
+	takings_row(f->s, q.mid, from + 100, "purchase", 1000, "00", debit, "card", 0);
+	takings_row(f->s, q.mid, from + 200, "purchase", 2000, "00", debit, "card", 0);
+	takings_row(f->s, q.mid, from + 3700, "purchase", 500, "00", credit, "qr", 0);
+	takings_row(f->s, q.mid, from + 3800, "purchase", 700, "51", credit, "card", 0);
+	takings_row(f->s, q.mid, from + 3900, "purchase", 900, "00", credit, "card", 2);
+	takings_row(f->s, q.mid, from + 3950, "purchase", 900, "00", credit, "card", 1);
+	takings_row(f->s, q.mid, from + 4000, "purchase", 400, "00", debit, "card", 4);
+	takings_row(f->s, q.mid, from + 4100, "refund", 300, "00", debit, "card", 0);
+	takings_row(f->s, q.mid, from - 10, "purchase", 800, "00", debit, "card", 0);
+	takings_row(f->s, q.mid, from + 7300, "purchase", 600, "00", 0, "card", 0);
+	takings_row(f->s, q.mid, from + 7400, "completion", 250, "00", credit, "card", 0);
+	takings_row(f->s, "898581054110002", from + 10, "purchase", 5000, "00", debit, "card", 0);
+
+	assert_int_equal(store_acq_takings(f->s, &q, takings_keep, &seen), STORE_OK);
+	assert_int_equal(seen.n, 4);
+	takings_expect(&seen.rows[0], from, "debit", "card", 2, 3000);
+	takings_expect(&seen.rows[1], from + 3600, "credit", "qr", 1, 500);
+	takings_expect(&seen.rows[2], from + 7200, "", "card", 1, 600);
+	takings_expect(&seen.rows[3], from + 7200, "credit", "card", 1, 250);
+
+	/* Up to two hours in; then a day's bucket of everything. */
+	seen.n = 0;
+	q.to = from + 7200;
+	assert_int_equal(store_acq_takings(f->s, &q, takings_keep, &seen), STORE_OK);
+	assert_int_equal(seen.n, 2);
+	seen.n = 0;
+	q.to = 0;
+	q.step = 86400;
+	assert_int_equal(store_acq_takings(f->s, &q, takings_keep, &seen), STORE_OK);
+	assert_int_equal(seen.n, 4);
+	takings_expect(&seen.rows[0], from, "", "card", 1, 600);
+	takings_expect(&seen.rows[1], from, "credit", "card", 1, 250);
+	takings_expect(&seen.rows[2], from, "credit", "qr", 1, 500);
+	takings_expect(&seen.rows[3], from, "debit", "card", 2, 3000);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, store_fixture_setup, store_fixture_teardown)
@@ -453,6 +562,7 @@ int main(void)
 	    T(acquirer_3_fills_follow_ups),
 	    T(acquirer_4_fills_preauths),
 	    T(acquirer_5_fills_settle_dates),
+	    T(acquirer_takings_bucketed),
 	    cmocka_unit_test(open_rejects),
 	    T(open_garbage),
 	    T(memory_copy),

@@ -429,6 +429,23 @@ int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t t
 	return currency != 0 ? fn(ctx, currency, &t) : STORE_OK;
 }
 
+typedef struct store_acq_takings_filter takings_filter;
+typedef struct store_acq_takings takings;
+static const struct store_col takings_filter_cols[] = {
+    STORE_COLS(takings_filter, mid, from, to, step)};
+static const struct store_row takings_filter_args = STORE_ROW_N(takings_filter_cols, 4);
+static const struct store_col takings_cols[] = {
+    STORE_COLS(takings, at, product, channel, currency, count, amount)};
+static const struct store_row takings_row = STORE_ROW(takings, takings_cols);
+
+STORE_FN_EACH_FILTER(store_acq_takings, takings_filter, takings,
+                     "SELECT ?2 + ((at - ?2) / ?4) * ?4 AS at, " STORE_ACQ_PRODUCT_SQL
+                     " AS product, channel, currency, COUNT(*) AS count, SUM(amount) AS amount "
+                     "FROM acq_txns WHERE mid = ?1 AND at >= ?2 AND (?3 = 0 OR at < ?3) AND "
+                     "kind = 0 AND rc = '00' AND reversed = 0 AND voided = 0 AND "
+                     "type IN ('purchase', 'completion') GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+                     takings_filter_args, takings_row)
+
 /* ---- cards seen, tombstones and counters ---- */
 
 /* A card at a merchant. */

@@ -41,6 +41,13 @@ struct store {
 	int64_t busy_since; /* monotonic ms of a wait for a lock's first try (open.c) */
 };
 
+/* The card product of an acq_txns row, by name: "debit", "credit", "prepaid", or '' when its
+ * decision found no card of the issuer (the statements' and the takings' column). */
+#define STORE_ACQ_PRODUCT_SQL                                                                      \
+	"CASE (SELECT c.product FROM decisions AS d JOIN cards AS c ON "                           \
+	"c.id = d.card_id WHERE d.id = acq_txns.decision_id) WHEN 1 THEN 'debit' "                 \
+	"WHEN 2 THEN 'credit' WHEN 3 THEN 'prepaid' ELSE '' END"
+
 /* ---- exec.c: statements ---- */
 
 /* The cached statement for sql, which must be a string constant (its address is the key),

@@ -47,10 +47,8 @@ STORE_FN_EACH_FILTER(store_settle_stmt_lines, stmt_key, stmt_line,
 #define STMT_SIGNED "CASE type WHEN 'refund' THEN -amount ELSE amount END"
 
 STORE_FN_EACH_FILTER(store_settle_stmt_open, stmt_key, stmt_line,
-                     "SELECT id AS txn_id, at, tid, type, masked, "
-                     "CASE (SELECT c.product FROM decisions AS d JOIN cards AS c ON "
-                     "c.id = d.card_id WHERE d.id = acq_txns.decision_id) WHEN 1 THEN 'debit' "
-                     "WHEN 2 THEN 'credit' WHEN 3 THEN 'prepaid' ELSE '' END AS product, "
+                     "SELECT id AS txn_id, at, tid, type, masked, " STORE_ACQ_PRODUCT_SQL
+                     " AS product, "
                      "rrn, auth_code, " STMT_SIGNED " AS amount, 0 AS fee, 0 AS net, channel "
                      "FROM acq_txns WHERE settle_date = ?1 AND mid = ?2 AND " STMT_OPEN_WHERE
                      " ORDER BY id",
