@@ -399,9 +399,9 @@
       input('terminal-mid', 't.mid', { maxlength: 15, required: true }),
       input('terminal-sn', 't.sn', { maxlength: 50, required: true }),
       input('terminal-tid', 't.tid', { maxlength: 8 }),
-      input('terminal-address', 't.address', { maxlength: 256 }),
-      input('terminal-lat', 't.lat', { inputmode: 'numeric', pattern: '-?[0-9]+' }),
-      input('terminal-lon', 't.lon', { inputmode: 'numeric', pattern: '-?[0-9]+' }),
+      input('terminal-address', 't.address', { maxlength: 256, required: true }),
+      input('terminal-lat', 't.lat', { inputmode: 'numeric', pattern: '-?[0-9]+', required: true }),
+      input('terminal-lon', 't.lon', { inputmode: 'numeric', pattern: '-?[0-9]+', required: true }),
       h('label', { class: 'field' }, h('span', {}, t('t.activate')),
         h('input', { type: 'checkbox', name: 'terminal-activate', 'data-test': 'terminal-activate' })),
     ], { test: 'terminal-submit', key: 't.register' }, async (v) => {
