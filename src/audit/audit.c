@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/jsonval.h"
 #include "common/text.h"
 
 const char *audit_strerror(int rc)
@@ -65,4 +66,13 @@ int audit_record(store *s, const char *actor, const char *action, const char *ob
 out:
 	free(a);
 	return rc;
+}
+
+json_t *audit_entry_json(const struct store_audit *a, int utc_offset)
+{
+	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)a->id, "at",
+	                 jsonval_time(a->at, utc_offset), "actor", a->actor, "action", a->action,
+	                 "object", a->object, "before",
+	                 json_loads(a->before, JSON_DECODE_ANY, NULL), "after",
+	                 json_loads(a->after, JSON_DECODE_ANY, NULL));
 }

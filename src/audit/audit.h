@@ -32,4 +32,9 @@ const char *audit_strerror(int rc);
 int audit_record(store *s, const char *actor, const char *action, const char *object,
                  const json_t *before, const json_t *after, int64_t now);
 
+/* An entry as the API and `possum admin audit --json` show it: {"id","at" (local, utc_offset
+ * minutes east of UTC),"actor","action","object","before","after"} (the states as JSON); new
+ * reference, NULL when out of memory. */
+json_t *audit_entry_json(const struct store_audit *a, int utc_offset);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "common/jsonval.h"
 #include "common/text.h"
@@ -215,13 +216,7 @@ static int print_entry(void *arg, const struct store_audit *a)
 	out->n++;
 	out->last = a->id;
 	if (out->items != NULL)
-		return json_array_append_new(
-		           out->items,
-		           json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)a->id,
-		                     "at", jsonval_time(a->at, out->utc_offset), "actor", a->actor,
-		                     "action", a->action, "object", a->object, "before",
-		                     json_loads(a->before, JSON_DECODE_ANY, NULL), "after",
-		                     json_loads(a->after, JSON_DECODE_ANY, NULL))) != 0;
+		return json_array_append_new(out->items, audit_entry_json(a, out->utc_offset)) != 0;
 	text_local(a->at, out->utc_offset, at);
 	printf("%lld %s %s %s %s\n  before %s\n  after  %s\n", (long long)a->id, at, a->actor,
 	       a->action, a->object, a->before, a->after);

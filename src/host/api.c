@@ -25,6 +25,7 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 	                             .merchant = api->env.merchant,
 	                             .acquirer = api->env.acquirer,
 	                             .users = api->env.users,
+	                             .settle_cal = &api->env.cfg.settle,
 	                             .log = api->log,
 	                             .utc_offset = api->env.cfg.utc_offset};
 	return HOST_OK;

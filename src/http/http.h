@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "acquirer/acquirer.h"
+#include "settle/settle.h"
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
 #include "log/log.h"
@@ -82,6 +83,8 @@ struct http_ctx {
 	void *risk_arg;
 	acquirer *acquirer; /* the risk lists and cases (routes_risk_cases.c); NULL: 503 there */
 	user_module *users; /* the console's users and sessions (routes_user.c); NULL: none */
+	/* [settle]: the business day the reconciliation reads (routes_ops.c); NULL: the defaults */
+	const struct settle_calendar *settle_cal;
 };
 
 #define HTTP_ARGS_MAX  4
@@ -150,7 +153,8 @@ struct http_route {
 	X(review)                                                                                  \
 	X(risk_cases)                                                                              \
 	X(user)                                                                                    \
-	X(portal)
+	X(portal)                                                                                  \
+	X(ops)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \
@@ -299,6 +303,10 @@ int http_time_parse(const char *text, int64_t *out);
  * closed: today so far), "preauth_held" and "preauth_held_count" (its pre-authorizations
  * still open). HTTP_OK, HTTP_EFAIL (the store), HTTP_ENOMEM. */
 int http_balance_settled(store *s, const char *mid, json_t *body);
+/* A payout as the API shows it (GET /api/v1/merchants/{mid}/payouts, /api/v1/payouts); NULL
+ * when out of memory. */
+struct store_settle_payout;
+json_t *http_payout_json(const struct store_settle_payout *p, int utc_offset);
 
 /* ---- Terminals (routes_terminal.c) ---- */
 

@@ -71,29 +71,33 @@ struct payouts {
 	bool more;    /* a row past the page came: there are more */
 };
 
+json_t *http_payout_json(const struct store_settle_payout *p, int utc_offset)
+{
+	char reference[SETTLE_REFERENCE_MAX] = "";
+	int32_t date = 0;
+
+	if (settle_date_parse(p->date, &date) == SETTLE_OK)
+		settle_payout_reference(date, p->id, reference);
+	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:s, s:s?, s:s?, s:s, s:o, s:o}",
+	                 "payout_id", (json_int_t)p->id, "mid", p->mid, "date", p->date, "amount",
+	                 jsonval_money(p->amount, CNY), "card", p->card, "settle_dates",
+	                 dates_json(p->settle_dates), "status", p->status, "reason",
+	                 p->reason[0] != '\0' ? p->reason : NULL, "bank_reference",
+	                 p->bank_reference[0] != '\0' ? p->bank_reference : NULL, "reference",
+	                 reference, "created", jsonval_time(p->created_at, utc_offset), "updated",
+	                 jsonval_time(p->updated_at, utc_offset));
+}
+
 static int add_payout(void *arg, const struct store_settle_payout *p)
 {
 	struct payouts *ps = arg;
-	char reference[SETTLE_REFERENCE_MAX] = "";
-	int32_t date = 0;
 
 	if (ps->n == ps->limit) { /* the one past the page */
 		ps->more = true;
 		return 0;
 	}
 	ps->n++, ps->last = p->id;
-	if (settle_date_parse(p->date, &date) == SETTLE_OK)
-		settle_payout_reference(date, p->id, reference);
-	return json_array_append_new(
-	    ps->items,
-	    json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:s, s:s?, s:s?, s:s, s:o, s:o}", "payout_id",
-	              (json_int_t)p->id, "mid", p->mid, "date", p->date, "amount",
-	              jsonval_money(p->amount, CNY), "card", p->card, "settle_dates",
-	              dates_json(p->settle_dates), "status", p->status, "reason",
-	              p->reason[0] != '\0' ? p->reason : NULL, "bank_reference",
-	              p->bank_reference[0] != '\0' ? p->bank_reference : NULL, "reference",
-	              reference, "created", jsonval_time(p->created_at, ps->utc_offset), "updated",
-	              jsonval_time(p->updated_at, ps->utc_offset)));
+	return json_array_append_new(ps->items, http_payout_json(p, ps->utc_offset));
 }
 
 /* GET /api/v1/merchants/{mid}/payouts?limit=&after=: newest first; after=ID pages on to those

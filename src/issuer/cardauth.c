@@ -162,12 +162,40 @@ int issuer_cardauth_revoke(issuer *is, int64_t id)
 	return rc;
 }
 
+/* The state of card's latest verified authentication at now. */
+static int state_of(issuer *is, const struct store_card *card, int64_t now,
+                    enum issuer_cardauth_state *state, char reason[32])
+{
+	struct store_cardauth a;
+	int rc;
+
+	*state = ISSUER_CARDAUTH_NONE;
+	reason[0] = '\0';
+	/* A newer attempt, pending or failed, neither voids nor hides a verified one. */
+	if ((rc = store_cardauth_latest(is->s, card->id, true, &a)) == STORE_ENOTFOUND)
+		return ISSUER_OK;
+	if ((rc = issuer_from_store(rc)) != ISSUER_OK)
+		return rc;
+	if (a.state == STORE_CARDAUTH_INVALID) {
+		*state = ISSUER_CARDAUTH_INVALID;
+		snprintf(reason, 32, "%s", a.reason);
+	} else if (a.state == STORE_CARDAUTH_VERIFIED) {
+		*state = ISSUER_CARDAUTH_INVALID;
+		if (a.valid_until <= now)
+			snprintf(reason, 32, "expired");
+		else if (!issuer_expiry_current(card->expiry, now))
+			snprintf(reason, 32, "card_expired");
+		else
+			*state = ISSUER_CARDAUTH_VALID;
+	}
+	return ISSUER_OK;
+}
+
 int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,
                           enum issuer_cardauth_state *state, char reason[32])
 {
 	char hash[STORE_HASH_HEX + 1];
 	struct store_card card;
-	struct store_cardauth a;
 	int rc;
 
 	if (is == NULL || pan == NULL || state == NULL || reason == NULL)
@@ -176,30 +204,25 @@ int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,
 	reason[0] = '\0';
 	if ((rc = issuer_pan_hash(is, pan, hash)) != ISSUER_OK)
 		return rc;
-	if ((rc = issuer_from_store(store_card_by_hash(is->s, hash, &card))) != ISSUER_OK)
-		goto out;
-	/* A newer attempt, pending or failed, neither voids nor hides a verified one. */
-	rc = store_cardauth_latest(is->s, card.id, true, &a);
-	if (rc == STORE_ENOTFOUND) {
-		rc = ISSUER_OK;
-		goto out;
-	}
-	if ((rc = issuer_from_store(rc)) != ISSUER_OK)
-		goto out;
-	if (a.state == STORE_CARDAUTH_INVALID) {
-		*state = ISSUER_CARDAUTH_INVALID;
-		snprintf(reason, 32, "%s", a.reason);
-	} else if (a.state == STORE_CARDAUTH_VERIFIED) {
-		*state = ISSUER_CARDAUTH_INVALID;
-		if (a.valid_until <= now)
-			snprintf(reason, 32, "expired");
-		else if (!issuer_expiry_current(card.expiry, now))
-			snprintf(reason, 32, "card_expired");
-		else
-			*state = ISSUER_CARDAUTH_VALID;
-	}
-out:
+	if ((rc = issuer_from_store(store_card_by_hash(is->s, hash, &card))) == ISSUER_OK)
+		rc = state_of(is, &card, now, state, reason);
 	crypto_wipe(&card, sizeof card);
 	crypto_wipe(hash, sizeof hash);
+	return rc;
+}
+
+int issuer_cardauth_state_id(issuer *is, int64_t id, int64_t now, enum issuer_cardauth_state *state,
+                             char reason[32])
+{
+	struct store_card card;
+	int rc;
+
+	if (is == NULL || state == NULL || reason == NULL)
+		return ISSUER_EARG;
+	*state = ISSUER_CARDAUTH_NONE;
+	reason[0] = '\0';
+	if ((rc = issuer_from_store(store_card_get(is->s, id, &card))) == ISSUER_OK)
+		rc = state_of(is, &card, now, state, reason);
+	crypto_wipe(&card, sizeof card);
 	return rc;
 }

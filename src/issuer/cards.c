@@ -490,14 +490,28 @@ static int list_one(void *ctx, const struct store_card *row)
 	return l->fn(l->ctx, &c);
 }
 
-int issuer_card_list(issuer *is, int (*fn)(void *ctx, const struct issuer_card *c), void *ctx)
+/* Each card, or those ending in last4 (NULL: all), through fn. */
+static int list_cards(issuer *is, const char *last4,
+                      int (*fn)(void *ctx, const struct issuer_card *c), void *ctx)
 {
 	struct list_ctx l = {is, fn, ctx, ISSUER_OK};
-	int rc = store_card_each(is->s, list_one, &l);
+	int rc = last4 == NULL ? store_card_each(is->s, list_one, &l)
+	                       : store_card_each_last4(is->s, last4, list_one, &l);
 
 	if (l.rc != ISSUER_OK)
 		return l.rc;
 	return rc < 0 ? issuer_from_store(rc) : rc;
+}
+
+int issuer_card_list(issuer *is, int (*fn)(void *ctx, const struct issuer_card *c), void *ctx)
+{
+	return list_cards(is, NULL, fn, ctx);
+}
+
+int issuer_card_list_last4(issuer *is, const char *last4,
+                           int (*fn)(void *ctx, const struct issuer_card *c), void *ctx)
+{
+	return last4 == NULL ? ISSUER_EARG : list_cards(is, last4, fn, ctx);
 }
 
 static int move_funds(issuer *is, int64_t card_id, bool credit, int64_t amount, int64_t now)

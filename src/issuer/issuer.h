@@ -211,6 +211,9 @@ enum issuer_cardauth_state {
 };
 int issuer_cardauth_state(issuer *is, const char *pan, int64_t now,
                           enum issuer_cardauth_state *state, char reason[32]);
+/* The same of card id (ISSUER_ENOTFOUND when none). */
+int issuer_cardauth_state_id(issuer *is, int64_t id, int64_t now, enum issuer_cardauth_state *state,
+                             char reason[32]);
 
 /* Changes the reserved phone (digits, optionally a leading '+') of a card that has not been
  * replaced. Its verified authentication becomes invalid ("phone_changed"): its code went to
@@ -223,6 +226,9 @@ int issuer_cardauth_revoke(issuer *is, int64_t id);
 
 /* Calls fn for each card, oldest first, until it returns non-zero (which is returned). */
 int issuer_card_list(issuer *is, int (*fn)(void *ctx, const struct issuer_card *c), void *ctx);
+/* The same for the cards ending in last4 only (the operations console's search). */
+int issuer_card_list_last4(issuer *is, const char *last4,
+                           int (*fn)(void *ctx, const struct issuer_card *c), void *ctx);
 
 /* Test money: credits (or debits) a card's account from (or to) the issuer's funding account. */
 int issuer_account_credit(issuer *is, int64_t card_id, int64_t amount, int64_t now);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/jsonval.h"
 #include "store/store_acquirer.h"
 #include "store/store_reconcile.h"
 
@@ -241,4 +242,37 @@ int settle_reconcile(store *s, const struct settle_recon_params *p, int32_t date
 	rc = walk(&r, p, date, text);
 	store_rollback(s);
 	return rc;
+}
+
+/* A text, or JSON null when empty. */
+static json_t *text_or_null(const char *s)
+{
+	return s[0] != '\0' ? json_string(s) : json_null();
+}
+
+/* An item as JSON: its keys (null where unknown), its amounts as money objects, each absent
+ * where that side has none; a batch's totals with their counts. */
+json_t *settle_recon_item_json(const struct settle_recon_item *it)
+{
+	unsigned c = (unsigned)it->currency;
+	json_t *o =
+	    json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "kind",
+	              settle_recon_kind_name(it->kind), "side", settle_recon_side_name(it->side),
+	              "tid", text_or_null(it->tid), "mid", text_or_null(it->mid), "batch",
+	              it->batch != 0 ? json_integer(it->batch) : json_null(), "stan",
+	              text_or_null(it->stan), "rrn", text_or_null(it->rrn), "card",
+	              text_or_null(it->card), "type", text_or_null(it->type), "what",
+	              text_or_null(it->what), "detail", text_or_null(it->detail));
+	bool totals = it->kind == SETTLE_RECON_TOTALS_DIFFER;
+
+	if (o != NULL &&
+	    ((it->has_amount && json_object_set_new(o, "amount", jsonval_money(it->amount, c))) ||
+	     (it->has_other &&
+	      json_object_set_new(o, "other_amount", jsonval_money(it->other_amount, c))) ||
+	     (totals && json_object_set_new(o, "count", json_integer(it->count))) ||
+	     (totals && json_object_set_new(o, "other_count", json_integer(it->other_count))))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }

@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "settle/settle.h"
 #include "store/store.h"
 
@@ -84,5 +86,10 @@ int settle_reconcile(store *s, const struct settle_recon_params *p, int32_t date
 /* "totals_differ", "terminal_only", … ; "terminal_host", "host_issuer". */
 const char *settle_recon_kind_name(int kind);
 const char *settle_recon_side_name(int side);
+
+/* An item as `possum admin reconcile --json` and the API show it: its keys (null where
+ * unknown), its amounts as money objects, each absent where that side has none; a batch's
+ * totals with their counts. New reference; NULL when out of memory. */
+json_t *settle_recon_item_json(const struct settle_recon_item *it);
 
 #endif

@@ -268,4 +268,30 @@ int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *s
 /* The next value of the counter called name (1 the first time). */
 int store_acq_next(store *s, const char *name, int64_t *out);
 
+/* ---- What the operations console reads (docs/api.md "Operations"; store/sqlite/live.c) ----
+ * The requests (kind 0) of the host's terminals made at [from, to), read by the primary key:
+ * the rows' ids are looked up by their times (a binary search on id), on the promise that a
+ * row is written within STORE_ACQ_SKEW_S seconds of the order of its time, so that no index on
+ * the time is needed and only the window's rows are read. */
+#define STORE_ACQ_SKEW_S 60
+struct store_acq_window {
+	int64_t from, to;
+};
+/* One second's requests and how many of them were approved (rc 00). */
+struct store_acq_second {
+	int64_t at, requests, approved;
+};
+/* Calls fn for each second of w that had a request, oldest first, until it returns non-zero. */
+int store_acq_seconds(store *s, const struct store_acq_window *w,
+                      int (*fn)(void *ctx, const struct store_acq_second *x), void *ctx);
+/* How many requests of w were answered each response code. */
+struct store_acq_rc_count {
+	char rc[3];
+	int64_t count;
+};
+/* Calls fn for each response code answered in w, the most frequent first, until it returns
+ * non-zero. */
+int store_acq_rc_counts(store *s, const struct store_acq_window *w,
+                        int (*fn)(void *ctx, const struct store_acq_rc_count *x), void *ctx);
+
 #endif

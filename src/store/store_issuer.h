@@ -38,6 +38,9 @@ int store_card_get(store *s, int64_t id, struct store_card *out);
 int store_card_by_hash(store *s, const char *pan_hash, struct store_card *out);
 /* The oldest card ending in last4, and how many do (*count; 0 with STORE_ENOTFOUND). */
 int store_card_by_last4(store *s, const char *last4, struct store_card *out, int *count);
+/* Calls fn for each card ending in last4, oldest first, until it returns non-zero. */
+int store_card_each_last4(store *s, const char *last4,
+                          int (*fn)(void *ctx, const struct store_card *c), void *ctx);
 /* The card an account pays with: its newest card not replaced (of any status). */
 int store_card_of_account(store *s, int64_t account_id, struct store_card *out);
 /* Writes c's status, pin_tries, atc, replaced_by and updated_at. */

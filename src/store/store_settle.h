@@ -34,6 +34,22 @@ struct store_settle_day {
 int store_settle_day_get(store *s, const char *date, struct store_settle_day *out);
 /* Writes the day's row, whether it had one or not. */
 int store_settle_day_put(store *s, const struct store_settle_day *d);
+/* A settlement run as the operations console lists it: the day's row, and the lines written
+ * so far (of a day not yet closed: its parts committed; of a closed one, its lines). */
+struct store_settle_run {
+	char date[11];
+	int state;
+	int64_t lines, merchants, closed_at;
+	char owner[64];
+	int64_t until, written;
+};
+/* Which runs: the days before date before ("" any), newest first, at most limit (0: all). */
+struct store_settle_run_filter {
+	const char *before;
+	size_t limit;
+};
+int store_settle_runs(store *s, const struct store_settle_run_filter *f,
+                      int (*fn)(void *ctx, const struct store_settle_run *r), void *ctx);
 /* The first settle_date of the acquirer's transactions after both after and the latest day
  * closed, and before before ("YYYY-MM-DD" each): out. STORE_ENOTFOUND when there is none, or
  * when no day was ever closed. */

@@ -65,6 +65,9 @@ STORE_FN_UPDATE(store_card_update, card,
 STORE_FN_UPDATE(store_card_set_phone, card,
                 "UPDATE cards SET phone = ?, updated_at = ? WHERE id = ?", card_phone_args)
 STORE_FN_EACH(store_card_each, card, "SELECT " CARD_COLUMNS " FROM cards ORDER BY id", card_row)
+STORE_FN_EACH_KEY(store_card_each_last4, const char *, card,
+                  "SELECT " CARD_COLUMNS " FROM cards WHERE last4 = ? ORDER BY id", store_args_text,
+                  card_row)
 
 /* ---- card days ---- */
 

@@ -57,6 +57,21 @@ STORE_FN_PUT(store_settle_day_put, day,
              "INSERT OR REPLACE INTO settle_days (" DAY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?)",
              day_row)
 
+typedef struct store_settle_run run;
+typedef struct store_settle_run_filter run_filter;
+static const struct store_col run_cols[] = {
+    STORE_COLS(run, date, state, lines, merchants, closed_at, owner, until, written)};
+static const struct store_row run_row = STORE_ROW(run, run_cols);
+static const struct store_col run_filter_cols[] = {STORE_COLS(run_filter, before, limit)};
+static const struct store_row run_filter_args = STORE_ROW_N(run_filter_cols, 2);
+
+/* A closed day's lines are its count; an open one's are counted (the parts written so far). */
+STORE_FN_EACH_FILTER(store_settle_runs, run_filter, run,
+                     "SELECT " DAY_COLUMNS ", CASE WHEN state = 1 THEN lines ELSE "
+                     "(SELECT COUNT(*) FROM settle_lines l WHERE l.date = d.date) END AS written "
+                     "FROM settle_days d WHERE ?1 = '' OR date < ?1 ORDER BY date DESC LIMIT ?2",
+                     run_filter_args, run_row)
+
 int store_settle_lease(store *s, const struct store_settle_day *d, int64_t now)
 {
 	static const struct store_query q =
