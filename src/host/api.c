@@ -24,7 +24,8 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 	                             .merchant = api->env.merchant,
 	                             .acquirer = api->env.acquirer,
 	                             .log = api->log,
-	                             .utc_offset = api->env.cfg.utc_offset};
+	                             .utc_offset = api->env.cfg.utc_offset,
+	                             .metrics_allow = &api->env.cfg.http.metrics_allow};
 	return HOST_OK;
 }
 
