@@ -95,6 +95,7 @@ int acquirer_merchant_add(acquirer *a, const char *name, const char *mcc, const 
 /* ---- Terminal requests ---- */
 
 /* What became of a request, for the log: never a PAN, track, PIN block or CVV. */
+#define ACQUIRER_STAGES_MAX 16
 struct acquirer_outcome {
 	char mti[5], type[20], tid[9], mid[16], stan[7], card[20];
 	int batch;
@@ -103,6 +104,14 @@ struct acquirer_outcome {
 	char rc[3], reason[32], rrn[13], auth_code[7];
 	char stage[16]; /* the stage that decided */
 	char route[16]; /* where it went (route.c: "local_issuer"); "" when it went nowhere */
+	/* How long each stage that ran took (CLOCK_MONOTONIC), in the order they ran: its name
+	 * (a static string, the pipeline's table's) and nanoseconds; the first
+	 * ACQUIRER_STAGES_MAX of them. */
+	struct acquirer_stage_time {
+		const char *stage;
+		int64_t ns;
+	} times[ACQUIRER_STAGES_MAX];
+	size_t n_times;
 };
 
 /* A request's answer, and what to answer instead when the batch does not commit. Both are

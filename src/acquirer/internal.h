@@ -101,6 +101,8 @@ struct txn {
 	iso8583_msg iso;
 	bool readable; /* unpacked */
 	bool counted;  /* passed the duplicate stage: its identity is taken */
+	struct acquirer_stage_time times[ACQUIRER_STAGES_MAX]; /* the outcome's */
+	size_t n_times;
 	char f60[18], tid[9], mid[16], stan[7];
 	int batch;
 	struct store_terminal term;

@@ -27,7 +27,8 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 	                             .users = api->env.users,
 	                             .settle_cal = &api->env.cfg.settle,
 	                             .log = api->log,
-	                             .utc_offset = api->env.cfg.utc_offset};
+	                             .utc_offset = api->env.cfg.utc_offset,
+	                             .metrics_allow = &api->env.cfg.http.metrics_allow};
 	return HOST_OK;
 }
 

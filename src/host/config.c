@@ -42,7 +42,8 @@ enum kind {
 	K_HOLIDAYS,
 	K_RULES,
 	K_CHARS,
-	K_AMOUNT
+	K_AMOUNT,
+	K_ALLOW
 };
 
 struct key {
@@ -112,6 +113,7 @@ static const struct key keys[] = {
     NUM("http", "body_max", K_INT64, http.body_max, 1024, 1073741824),
     NUM("http", "required", K_BOOL, http_required, 0, 0),
     NUM("http", "secure_cookies", K_BOOL, http.secure_cookies, 0, 0),
+    NUM("http", "metrics_allow", K_ALLOW, http.metrics_allow, 0, 0),
     NUM("merchant", "acquirer_code", K_DIGITS, merchant.acquirer_code, 3, 3),
     NUM("merchant", "area", K_DIGITS, merchant.area, 4, 4),
     PATH("merchant", "documents", merchant.documents),
@@ -251,6 +253,8 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 	    [K_CUTOFF] = "a time HH:MM (00:00 to 23:59)",
 	    [K_REFUND_FEE] = "return or keep",
 	    [K_AMOUNT] = "an amount such as 1000.00",
+	    [K_ALLOW] = "addresses or CIDR blocks separated by commas or spaces "
+	                "(10.0.0.5, 10.0.0.0/8, fd00::/8), at most 32",
 	};
 	char what[100];
 
@@ -381,6 +385,10 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		return 0;
 	case K_BIN:
 		return parse_bin(ld, v) == 0 ? 0 : refuse(ld, k, v);
+	case K_ALLOW:
+		return http_allow_parse(v, (struct http_allow *)(void *)dst) == HTTP_OK
+		           ? 0
+		           : refuse(ld, k, v);
 	case K_CUTOFF:
 	case K_REFUND_FEE:
 	case K_HOLIDAYS:

@@ -36,6 +36,7 @@ struct host {
 	struct host_reviewer review; /* the periodic merchant review ([risk] review_days) */
 	const char *config, *data;   /* as given (the review's thread opens its own environment) */
 	struct host_risk risk;       /* the risk rules in force */
+	struct host_metrics metrics; /* GET /metrics */
 	possum_log *checkpoint_log;  /* its own: used on its thread only */
 	char ports_path[HOST_CONFIG_PATH_MAX + 16];
 };
@@ -108,6 +109,10 @@ static int open_services(struct host *h, const struct host_options *o)
 	if ((rc = start_checkpoints(h)) != HOST_OK ||
 	    (rc = host_api_open(&h->api, h->prog, o->config, o->data)) != HOST_OK)
 		return rc;
+	if ((rc = host_metrics_open(&h->metrics)) != METRICS_OK)
+		return host_say(HOST_EFAILED, h->prog, "the metrics: %s", metrics_strerror(rc));
+	h->terminals.metrics = &h->metrics;
+	h->api.ctx.metrics = h->metrics.reg;
 	h->api.ctx.risk_reload = host_risk_reload;
 	h->api.ctx.risk_arg = &h->risk;
 	/* A peer that goes away while a reply is written must not kill the host. */
@@ -148,6 +153,7 @@ void host_close(host *h)
 	if (h->loop_open)
 		uv_loop_close(&h->loop);
 	host_api_close(&h->api);
+	host_metrics_close(&h->metrics);
 	host_risk_free(&h->risk);
 	store_checkpointer_stop(&h->checkpoint);
 	log_close(h->checkpoint_log);
@@ -210,6 +216,7 @@ static void on_stopped(net_server *s, void *arg)
 	if (h->issuer_server != NULL || h->terminal_server != NULL)
 		return;
 	host_terminals_stop(&h->terminals);
+	host_metrics_stop(&h->metrics);
 	host_risk_stop(&h->risk);
 	uv_close((uv_handle_t *)&h->sigterm, on_closed);
 	uv_close((uv_handle_t *)&h->sigint, on_closed);
@@ -350,6 +357,9 @@ int host_start(host *h, struct host_listening *out)
 	}
 	log_listening(h);
 	warn_no_bins(h);
+	if (host_metrics_start(&h->metrics, &h->loop, &h->terminal_server, &h->issuer_server) != 0)
+		log_event(h->log, LOG_WARN, "metrics",
+		          json_pack("{s:s}", "error", "cannot count the connections"));
 	if (host_closer_start(&h->close, &h->loop, h->env.data.store, h->env.data.db, cfg, h->log,
 	                      h->env.merchant, h->env.data.dir) != 0)
 		log_event(h->log, LOG_WARN, "settle_close",

@@ -16,6 +16,35 @@
 #include "notify/scheduler.h"
 #include "settle/settle_close.h"
 
+/* ---- The metrics (metrics.c, docs/operations.md) ----
+ *
+ * The registry the loop records into and the API's thread renders (GET /metrics), with the
+ * families the host feeds and those the API reads at each scrape (http_metrics_declare()). */
+struct host_metrics {
+	metrics *reg;
+	metrics_family *txns, *stages, *batch, *commit, *conns;
+	uv_timer_t timer;               /* the connections, counted once a second */
+	net_server **terminals, **link; /* the host's, NULL once stopped */
+	bool started;
+};
+
+/* Makes the registry and its families: METRICS_OK or a metrics.h code (host_metrics_close()
+ * either way). */
+int host_metrics_open(struct host_metrics *hm);
+/* A terminal's request answered: its type and response code (96 when its batch did not
+ * commit) and its stages' times. hm may be NULL. */
+void host_metrics_outcome(struct host_metrics *hm, const struct acquirer_outcome *o,
+                          bool committed);
+/* A group commit of n requests that took secs. hm may be NULL. */
+void host_metrics_commit(struct host_metrics *hm, size_t n, double secs);
+/* Counts the connections of *terminals and *link each second on loop: 0 or a libuv code. */
+int host_metrics_start(struct host_metrics *hm, uv_loop_t *loop, net_server **terminals,
+                       net_server **link);
+/* Stops counting (run the loop after it); host_metrics_close() frees the registry, once the
+ * API has stopped. */
+void host_metrics_stop(struct host_metrics *hm);
+void host_metrics_close(struct host_metrics *hm);
+
 /* ---- The terminals' front end (terminals.c) ----
  *
  * The net_handler of the cup-pos server. Requests are queued as they are read; once per turn
@@ -32,6 +61,7 @@ struct host_terminals {
 	const iso8583_profile *dialect;  /* cup-pos: how trace reads the messages */
 	bool trace;                      /* every message in and out logged (net/trace.h) */
 	struct notify_scheduler *notify; /* joined to the batches; may be NULL */
+	struct host_metrics *metrics;    /* each batch recorded; may be NULL */
 	uv_check_t check;
 	struct host_pending *queue;
 	size_t n, cap;

@@ -81,6 +81,7 @@ static void on_check(uv_check_t *check)
 	size_t n = ha->n;
 	int64_t now = (int64_t)time(NULL);
 	bool batched, committed, handled;
+	struct timespec t0, t1;
 
 	if (n == 0 && (ha->notify == NULL || !notify_scheduler_due(ha->notify)))
 		return;
@@ -98,12 +99,20 @@ static void on_check(uv_check_t *check)
 		/* The texts sent since the last batch: recorded in this one's commit. */
 		if (batched && ha->notify != NULL)
 			notify_scheduler_report(ha->notify);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		committed = !batched || acquirer_commit(ha->acquirer) == ACQUIRER_OK;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (batched && n > 0)
+			host_metrics_commit(ha->metrics, n,
+			                    (double)(t1.tv_sec - t0.tv_sec) +
+			                        (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 	/* The batch's log lines in one write, before its answers leave. */
 	log_hold(ha->log);
-	for (size_t i = 0; handled && i < n; i++)
+	for (size_t i = 0; handled && i < n; i++) {
 		log_outcome(ha, batch[i].req, &ha->replies[i].out, ha->rcs[i], committed);
+		host_metrics_outcome(ha->metrics, &ha->replies[i].out, committed);
+	}
 	log_release(ha->log);
 	for (size_t i = 0; i < n; i++) {
 		const struct acquirer_reply *r = handled ? &ha->replies[i] : NULL;

@@ -34,6 +34,7 @@
 #include "issuer/issuer.h"
 #include "log/log.h"
 #include "merchant/merchant.h"
+#include "metrics/metrics.h"
 #include "store/store.h"
 #include "user/user.h"
 
@@ -85,6 +86,11 @@ struct http_ctx {
 	user_module *users; /* the console's users and sessions (routes_user.c); NULL: none */
 	/* [settle]: the business day the reconciliation reads (routes_ops.c); NULL: the defaults */
 	const struct settle_calendar *settle_cal;
+	/* GET /metrics (routes_health.c): the registry the host records into, with the families
+	 * http_metrics_declare() added (NULL: 503), and the addresses besides loopback that may
+	 * read it without signing in (NULL: loopback only). */
+	metrics *metrics;
+	const struct http_allow *metrics_allow;
 };
 
 #define HTTP_ARGS_MAX  4
@@ -154,7 +160,8 @@ struct http_route {
 	X(risk_cases)                                                                              \
 	X(user)                                                                                    \
 	X(portal)                                                                                  \
-	X(ops)
+	X(ops)                                                                                     \
+	X(health)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \
@@ -165,12 +172,37 @@ HTTP_DOMAINS(HTTP_DECLARE_ROUTES)
 
 #define HTTP_BODY_MAX_DEFAULT (16 * 1024 * 1024)
 
+/* Addresses and blocks of them (health.c): "10.0.0.5", "10.0.0.0/8", "::1", "fd00::/8". */
+#define HTTP_ALLOW_MAX 32
+struct http_allow {
+	struct http_allow_net {
+		uint8_t addr[16]; /* IPv4 as an IPv4-mapped IPv6 address (::ffff:a.b.c.d) */
+		int bits;         /* of the 128 */
+	} nets[HTTP_ALLOW_MAX];
+	size_t n;
+};
+/* text, addresses or CIDR blocks separated by commas or spaces ("" none), into *out:
+ * HTTP_OK, or HTTP_EARG (a malformed one, or more than HTTP_ALLOW_MAX) with *out empty. */
+int http_allow_parse(const char *text, struct http_allow *out);
+/* Whether numeric address peer ("10.0.0.5", "::1", "::ffff:10.0.0.5") is in allow (NULL:
+ * none); http_peer_loopback() whether it is 127.0.0.0/8 or ::1. False for NULL or not an
+ * address. */
+bool http_allow_match(const struct http_allow *allow, const char *peer);
+bool http_peer_loopback(const char *peer);
+
 /* The [http] section of the config file (docs/config.md). */
 struct http_config {
+<<<<<<< HEAD
 	char listen[64];     /* the address listened on, numeric IPv4 or IPv6; default 127.0.0.1 */
 	int port;            /* default 8080; 0: a free one (http_port()) */
 	int64_t body_max;    /* bytes of a request body; beyond it 413; default 16 MiB */
 	bool secure_cookies; /* the session cookie marked Secure (behind TLS); default no */
+=======
+	char listen[64];  /* the address listened on, numeric IPv4 or IPv6; default 127.0.0.1 */
+	int port;         /* default 8080; 0: a free one (http_port()) */
+	int64_t body_max; /* bytes of a request body; beyond it 413; default 16 MiB */
+	struct http_allow metrics_allow; /* GET /metrics without signing in; default none */
+>>>>>>> h-metrics
 	/* The routes served; NULL: every domain's (HTTP_DOMAINS). Tests serve their own. */
 	const struct http_route *routes;
 	size_t n_routes;
@@ -292,6 +324,28 @@ int http_query_page(const struct http_request *req, struct http_response *res, s
 int http_time_parse_local(const char *text, int utc_offset, int64_t now, int64_t *out);
 /* The same with days in UTC, and neither today nor yesterday (`admin audit --since`). */
 int http_time_parse(const char *text, int64_t *out);
+
+/* ---- Health and metrics (routes_health.c, docs/operations.md) ----
+ *
+ * GET /healthz (alive), /readyz (the store writable, the HSM open) and /metrics (the registry
+ * in the Prometheus text format, with the families below read at each scrape). */
+
+/* Adds to m the families GET /metrics sets as it answers: the store's gauges (the outbox's
+ * depth, the reversals pending, the last close, the risk cases open) and the process's
+ * (process_cpu_seconds_total, …). METRICS_OK or a metrics.h code. */
+int http_metrics_declare(metrics *m);
+
+/* Whether the service can take requests: HTTP_OK, or HTTP_EFAIL with why (capacity cap) — the
+ * store cannot begin a write transaction (one is begun and rolled back), or no HSM. */
+int http_ready(struct http_ctx *ctx, char *why, size_t cap);
+
+/* The process's figures from /proc/self (process.c): HTTP_OK, or HTTP_EFAIL when unreadable. */
+struct http_process {
+	double cpu_seconds, start_time;
+	double resident_bytes, virtual_bytes;
+	double open_fds, max_fds;
+};
+int http_process_read(struct http_process *out);
 
 /* ---- Statements (routes_statement.c) ---- */
 

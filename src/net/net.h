@@ -80,6 +80,9 @@ int net_server_create(uv_loop_t *loop, const struct net_server_config *cfg, net_
 /* The port listened on: the one the system chose when cfg.port was 0. */
 int net_server_port(const net_server *s);
 
+/* The connections open now (on the loop's thread; 0 for NULL). */
+unsigned net_server_connections(const net_server *s);
+
 /* Stops accepting and reading; connections close once their outstanding requests have been
  * replied to or dropped (and the replies written); then done(s, arg) runs on the loop. Frames
  * read but not yet handed to the handler are discarded. */

@@ -434,6 +434,11 @@ int net_server_port(const net_server *s)
 	return s->port;
 }
 
+unsigned net_server_connections(const net_server *s)
+{
+	return s != NULL ? s->nconn : 0;
+}
+
 void net_server_stop(net_server *s, net_stop_cb done, void *arg)
 {
 	struct conn *c, *next;

@@ -264,6 +264,8 @@ int store_acq_card_seen(store *s, const char *pan_hash, const char *mid);
 int store_acq_tombstone_add(store *s, const char *tid, int batch, const char *stan, int64_t at);
 /* STORE_OK when there is one, STORE_ENOTFOUND when not. */
 int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *stan);
+/* The tombstones recorded at or after since: *n. */
+int store_acq_tombstone_count(store *s, int64_t since, int64_t *n);
 
 /* The next value of the counter called name (1 the first time). */
 int store_acq_next(store *s, const char *name, int64_t *out);

@@ -45,4 +45,7 @@ int store_notify_due(store *s, int64_t now, struct store_notify *out, size_t cap
 /* Writes n's state, attempts, next_at, done_at and error. */
 int store_notify_update(store *s, const struct store_notify *n);
 
+/* The messages not delivered yet (pending, retried or not): *n (the outbox's depth). */
+int store_notify_pending_count(store *s, int64_t *n);
+
 #endif

@@ -118,6 +118,8 @@ int store_risk_case_page(store *s, const struct store_risk_case_page *f,
                          int (*fn)(void *ctx, const struct store_risk_case *c), void *ctx);
 /* The latest case that names request txn_id; STORE_ENOTFOUND when none does. */
 int store_risk_case_by_txn(store *s, int64_t txn_id, struct store_risk_case *out);
+/* The cases still open: *n. */
+int store_risk_case_open_count(store *s, int64_t *n);
 
 /* ---- Lists ---- */
 struct store_risk_entry {

@@ -50,6 +50,9 @@ struct store_settle_run_filter {
 };
 int store_settle_runs(store *s, const struct store_settle_run_filter *f,
                       int (*fn)(void *ctx, const struct store_settle_run *r), void *ctx);
+/* When the latest close of a day ended (the greatest closed_at of a closed day): *at;
+ * STORE_ENOTFOUND when no day was ever closed. */
+int store_settle_last_closed(store *s, int64_t *at);
 /* The first settle_date of the acquirer's transactions after both after and the latest day
  * closed, and before before ("YYYY-MM-DD" each): out. STORE_ENOTFOUND when there is none, or
  * when no day was ever closed. */

@@ -195,6 +195,25 @@ static void shipped_config(void **state)
 	host_config_free(&cfg);
 }
 
+/* [http] metrics_allow: addresses and blocks, by commas or spaces; none by default. */
+static void metrics_allow(void **state)
+{
+	struct host_config cfg;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(load("[http]\nport = 0\n", &cfg, err, sizeof err), HOST_CONFIG_OK);
+	assert_int_equal(cfg.http.metrics_allow.n, 0);
+	host_config_free(&cfg);
+	assert_int_equal(load("[http]\nmetrics_allow = 10.0.0.5, 192.168.0.0/16 fd00::/8\n", &cfg,
+	                      err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_int_equal(cfg.http.metrics_allow.n, 3);
+	assert_true(http_allow_match(&cfg.http.metrics_allow, "192.168.7.7"));
+	assert_false(http_allow_match(&cfg.http.metrics_allow, "10.0.0.6"));
+	host_config_free(&cfg);
+}
+
 /* Each mistake is refused, naming the line and the key. */
 static void refusals(void **state)
 {
@@ -228,6 +247,9 @@ static void refusals(void **state)
 	     "[issuer] daily_amount_limit: not a number"},
 	    {"[issuer]\ndaily_amount_limit = 12.50\n", "[issuer] daily_amount_limit: not a number"},
 	    {"[issuer]\nbin = 62258801\n", "line 2: [issuer] bin: not LOW[-HIGH]"},
+	    {"[http]\nport = 0\nmetrics_allow = 10.0.0.0/33\n",
+	     "line 3: [http] metrics_allow: not addresses or CIDR blocks"},
+	    {"[http]\nmetrics_allow = 10.0.0.1; 10.0.0.2\n", "line 2: [http] metrics_allow: not"},
 	    {"[issuer]\nbin = 62258801 gold\n", "[issuer] bin: not LOW[-HIGH]"},
 	    {"[issuer]\nbin = 6225-62258899 debit\n", "[issuer] bin: not LOW[-HIGH]"},
 	    {"[issuer]\nbin = 62258899-62258801 debit\n", "[issuer] bin: not LOW[-HIGH]"},
@@ -506,9 +528,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(defaults),         cmocka_unit_test(full_file),
 	    cmocka_unit_test(acquirer_section), cmocka_unit_test(shipped_config),
-	    cmocka_unit_test(refusals),         cmocka_unit_test(notify_section),
-	    cmocka_unit_test(utc_offset),       cmocka_unit_test(relative_paths),
-	    cmocka_unit_test(settle_section),   cmocka_unit_test(qr_section),
+	    cmocka_unit_test(refusals),         cmocka_unit_test(metrics_allow),
+	    cmocka_unit_test(notify_section),   cmocka_unit_test(utc_offset),
+	    cmocka_unit_test(relative_paths),   cmocka_unit_test(settle_section),
+	    cmocka_unit_test(qr_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

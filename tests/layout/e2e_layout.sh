@@ -20,6 +20,7 @@ objs=$(dirname "$possum")/CMakeFiles
 cat >"$tmp/layers" <<'EOF'
 library  common
 library  log
+library  metrics
 library  capture
 library  rcode
 library  tlv

@@ -490,6 +490,12 @@ int store_acq_next(store *s, const char *name, int64_t *out)
 	    STORE_Q_RET("INSERT INTO acq_counters (name, value) VALUES (?, 1) ON CONFLICT (name) "
 	                "DO UPDATE SET value = value + 1 RETURNING value AS n",
 	                &store_args_text, &store_row_n);
-
 	return store_q_n(s, &q, name, out);
+}
+
+int store_acq_tombstone_count(store *s, int64_t since, int64_t *n)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT COUNT(*) AS n FROM acq_tombstones WHERE at >= ?", &store_args_id, &store_row_n);
+	return store_q_n_id(s, &q, since, n);
 }

@@ -212,6 +212,9 @@ int store_q_update(store *s, const struct store_query *q, const void *args);
 /* Runs q, of parameters store_args_text and result row store_row_n (one integer column
  * called n: a count, a counter's next value), with text: *n. STORE_ENOTFOUND with no row. */
 int store_q_n(store *s, const struct store_query *q, const char *text, int64_t *n);
+/* The same with an integer: q of parameters store_args_id (or none) and result row store_row_n;
+ * *n 0 when it fails. */
+int store_q_n_id(store *s, const struct store_query *q, int64_t id, int64_t *n);
 
 /* Reads q's first row into out (q->row's struct; NULL: only whether there is one):
  * STORE_OK, STORE_ENOTFOUND or the failure. */

@@ -49,6 +49,14 @@ int store_notify_seal(store *s, int64_t id, const struct store_sealed *phone)
 STORE_FN_GET(store_notify_get, int64_t, notice,
              "SELECT " NOTIFY_COLUMNS " FROM notify_outbox WHERE id = ?", store_args_id, notice_row)
 
+int store_notify_pending_count(store *s, int64_t *n)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT COUNT(*) AS n FROM notify_outbox WHERE state = ?", &store_args_id,
+	            &store_row_n);
+	return store_q_n_id(s, &q, STORE_NOTIFY_PENDING, n);
+}
+
 int store_notify_due(store *s, int64_t now, struct store_notify *out, size_t cap, size_t *n)
 {
 	static const struct store_query q =

@@ -135,7 +135,6 @@ int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at)
 	    "SELECT COALESCE(MAX(at), 0) AS n FROM acq_txns INDEXED BY acq_txns_card_at WHERE "
 	    "pan_hash = ?1 AND kind = 0 AND " PAYMENT,
 	    &store_args_text, &store_row_n);
-
 	return store_q_n(s, &q, pan_hash, at);
 }
 
@@ -492,4 +491,11 @@ int store_risk_listed(store *s, const char *pan_hash, const char *tid, const cha
 	    (struct store_risk_listed){r.card_blocked,     r.card_watched,     r.terminal_blocked,
 	                               r.terminal_watched, r.merchant_blocked, r.merchant_watched};
 	return STORE_OK;
+}
+
+int store_risk_case_open_count(store *s, int64_t *n)
+{
+	static const struct store_query q = STORE_Q(
+	    "SELECT COUNT(*) AS n FROM risk_cases WHERE status = 'open'", NULL, &store_row_n);
+	return store_q_n_id(s, &q, 0, n);
 }

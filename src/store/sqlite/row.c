@@ -235,3 +235,12 @@ int store_q_n(store *s, const struct store_query *q, const char *text, int64_t *
 		*n = r.n;
 	return rc;
 }
+
+int store_q_n_id(store *s, const struct store_query *q, int64_t id, int64_t *n)
+{
+	struct store_arg_text_n out;
+	int rc = store_q_get(s, q, &(struct store_arg_id){id}, &out);
+
+	*n = rc == STORE_OK ? out.n : 0;
+	return rc;
+}

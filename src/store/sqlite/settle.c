@@ -171,7 +171,6 @@ int store_settle_unsettled_count(store *s, const char *date, int64_t *n)
 	    "SELECT COUNT(*) AS n FROM acq_txns WHERE settle_date = ? AND ((" TXN_SETTLES
 	    " AND (voided = 0 OR type = 'refund')) OR (" TXN_FOLLOWS ")) AND " TXN_UNSETTLED,
 	    &store_args_text, &store_row_n);
-
 	return store_q_n(s, &q, date, n);
 }
 
@@ -326,7 +325,6 @@ int store_settle_account_get(store *s, const char *name, int64_t *account)
 	static const struct store_query q =
 	    STORE_Q("SELECT account AS n FROM settle_accounts WHERE name = ?", &store_args_text,
 	            &store_row_n);
-
 	return store_q_n(s, &q, name, account);
 }
 
@@ -336,4 +334,13 @@ int store_settle_account_put(store *s, const char *name, int64_t account)
 	    "INSERT INTO settle_accounts (name, account) VALUES (?, ?)", &store_args_text_n, NULL);
 
 	return store_q_run(s, &q, &(struct store_arg_text_n){name, account}, NULL);
+}
+
+int store_settle_last_closed(store *s, int64_t *at)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT closed_at AS n FROM settle_days WHERE state = ? "
+	            "ORDER BY closed_at DESC LIMIT 1",
+	            &store_args_id, &store_row_n);
+	return store_q_n_id(s, &q, STORE_SETTLE_CLOSED, at);
 }
