@@ -192,17 +192,11 @@ bool http_peer_loopback(const char *peer);
 
 /* The [http] section of the config file (docs/config.md). */
 struct http_config {
-<<<<<<< HEAD
 	char listen[64];     /* the address listened on, numeric IPv4 or IPv6; default 127.0.0.1 */
 	int port;            /* default 8080; 0: a free one (http_port()) */
 	int64_t body_max;    /* bytes of a request body; beyond it 413; default 16 MiB */
 	bool secure_cookies; /* the session cookie marked Secure (behind TLS); default no */
-=======
-	char listen[64];  /* the address listened on, numeric IPv4 or IPv6; default 127.0.0.1 */
-	int port;         /* default 8080; 0: a free one (http_port()) */
-	int64_t body_max; /* bytes of a request body; beyond it 413; default 16 MiB */
 	struct http_allow metrics_allow; /* GET /metrics without signing in; default none */
->>>>>>> h-metrics
 	/* The routes served; NULL: every domain's (HTTP_DOMAINS). Tests serve their own. */
 	const struct http_route *routes;
 	size_t n_routes;

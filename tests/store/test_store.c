@@ -453,7 +453,7 @@ static void takings_row(store *s, const char *mid, int64_t at, const char *type,
 
 	snprintf(t.tid, sizeof t.tid, "TERMT001");
 	snprintf(t.mid, sizeof t.mid, "%s", mid);
-	snprintf(t.stan, sizeof t.stan, "%06d", ++stan);
+	snprintf(t.stan, sizeof t.stan, "%06u", (unsigned)(++stan % 1000000));
 	snprintf(t.type, sizeof t.type, "%s", type);
 	snprintf(t.rc, sizeof t.rc, "%s", rc);
 	snprintf(t.channel, sizeof t.channel, "%s", channel);
