@@ -21,7 +21,7 @@ static int setup(void **state)
 		return -1;
 	a->b = b;
 	a->ctx = (struct http_ctx){a->b->i->s, a->b->i->h, a->b->i->is, a->b->m, NULL,
-	                           480,        NULL,       NULL,        NULL};
+	                           480,        NULL,       NULL,        NULL,    NULL};
 	a->operator_ = (struct http_principal){1, HTTP_ROLE_OPERATOR, "", "token:1"};
 	a->merchant_ = (struct http_principal){2, HTTP_ROLE_MERCHANT, T_MERCHANT, "token:2"};
 	a->other_ = (struct http_principal){3, HTTP_ROLE_MERCHANT, "898310048120002", "token:3"};

@@ -32,6 +32,7 @@ domain   request
 domain   store
 domain   ledger
 domain   audit
+domain   user
 domain   notify
 domain   issuer
 domain   merchant

@@ -21,7 +21,7 @@ static int call(struct onboarding_fixture *f, struct call *c, const struct http_
                 const char *method, const char *pattern, const char *arg, const char *body,
                 const char *query)
 {
-	struct http_ctx ctx = {f->i->s, f->i->h, f->i->is, f->m, NULL, 480, NULL, NULL, NULL};
+	struct http_ctx ctx = {f->i->s, f->i->h, f->i->is, f->m, NULL, 480, NULL, NULL, NULL, NULL};
 	struct http_request req = {.method = method, .path = pattern, .who = who, .now = f->i->now};
 	char name[32];
 	const struct http_route *r = NULL;

@@ -50,7 +50,8 @@ static int setup(void **state)
 	for (size_t i = 0; i < 3; i++)
 		if (store_merchant_insert(x->f->s, &ms[i]) != STORE_OK)
 			return -1;
-	x->ctx = (struct http_ctx){x->f->s, x->f->h, x->f->is, x->m, NULL, 480, NULL, NULL, NULL};
+	x->ctx =
+	    (struct http_ctx){x->f->s, x->f->h, x->f->is, x->m, NULL, 480, NULL, NULL, NULL, NULL};
 	*state = x;
 	return 0;
 }
