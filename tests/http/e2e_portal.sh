@@ -31,13 +31,13 @@ api=$(sed -n 's/^api=//p' "$data/host.ports" 2>/dev/null)
 acq=$(sed -n 's/^acquirer=//p' "$data/host.ports" 2>/dev/null)
 [ -n "$api" ] || { bad "no api port: $(cat "$tmp/host.log")"; finish; exit; }
 
-issue() { # PRODUCT ID-SUFFIX FILE
+issue() { # PRODUCT ID-SUFFIX FILE --balance|--limit
 	"$possum" admin card issue --data "$data" --product "$1" --holder "Zhang San" \
-		--id-number "11010119900307$2" --phone 13800000000 --pin 123456 --balance 1000.00 \
-		--out "$3" >/dev/null
+		--id-number "11010119900307$2" --phone 13800000000 --pin 123456 "$4" 1000.00 \
+		--out "$3" >/dev/null || bad "card issue $1"
 }
-issue debit 0000 "$tmp/debit.json"
-issue credit 0011 "$tmp/credit.json"
+issue debit 0000 "$tmp/debit.json" --balance
+issue credit 0011 "$tmp/credit.json" --limit
 terminal() { # MID TID SN
 	"$possum" admin terminal add --data "$data" --merchant "$1" --sn "$3" --tid "$2" --json >"$tmp/tadd.json"
 	comps=$(jq -r '.tmk_components' "$tmp/tadd.json")

@@ -171,7 +171,7 @@
     if (!m || typeof m.amount !== 'number') return '';
     let f;
     try {
-      f = new Intl.NumberFormat(locale(), { style: 'currency', currency: m.currency || 'CNY' });
+      f = new Intl.NumberFormat(locale(), { style: 'currency', currency: m.currency || 'CNY', currencyDisplay: 'narrowSymbol' });
     } catch (e) {
       return (m.amount / 100).toFixed(2) + ' ' + (m.currency || '');
     }

@@ -60,6 +60,7 @@
       'k.phone': 'Phone reserved at the bank', 'k.submit': 'Send the SMS code',
       'k.otp': 'Code sent by SMS', 'k.confirm': 'Confirm', 'k.done': 'The settlement card is bound.',
       'k.sent': 'A code was sent to the reserved phone.',
+      'k.otpwrong': 'The code is wrong or has expired.',
       'w.merchant_not_active': 'the merchant is not active', 'w.no_settlement_card': 'no settlement card',
       'w.card_not_active': 'the card is not active',
       'tm.tid': 'TID', 'tm.sn': 'SN', 'tm.state': 'State', 'tm.place': 'Place', 'tm.seen': 'Last seen',
@@ -96,6 +97,7 @@
       'k.phone': '银行预留手机号', 'k.submit': '发送短信验证码',
       'k.otp': '短信验证码', 'k.confirm': '确认', 'k.done': '结算卡已绑定。',
       'k.sent': '验证码已发送到预留手机。',
+      'k.otpwrong': '验证码错误或已过期。',
       'w.merchant_not_active': '商户未启用', 'w.no_settlement_card': '没有结算卡',
       'w.card_not_active': '结算卡不可用',
       'tm.tid': '终端号', 'tm.sn': '序列号', 'tm.state': '状态', 'tm.place': '地址', 'tm.seen': '最近在线',
@@ -118,7 +120,7 @@
       return null;
     }
     if (!items.some((m) => m.mid === mid)) mid = items[0].mid;
-    const sel = h('select', { 'data-test': 'merchant-pick', id: 'f-merchant-pick' },
+    const sel = h('select', { 'data-test': 'merchant-pick', id: 'f-merchant-pick', class: 'wide' },
       items.map((m) => h('option', { value: m.mid, selected: m.mid === mid }, m.mid + ' ' + m.legal_name)));
     sel.addEventListener('change', () => {
       localStorage.setItem('possum.mid', sel.value);
@@ -182,17 +184,18 @@
     ], data.totals, { test });
   }
 
-  /* The chart's columns: each bucket from start by step, n of them, the amounts (yuan) of
-   * card and QR payments in the first currency. */
-  function columns(data, start, step, n) {
+  /* The chart's columns: bucket i (0 to n - 1) of step seconds from data.from, the amounts
+   * (yuan) of card and QR payments in the first currency. The buckets are the host's hours and
+   * days, labelled as the host counts them (its offset in data.from), whatever the browser's. */
+  function columns(data, step, n) {
     const xs = [], card_ = [], qr = [];
+    const start = Date.parse(data.from) / 1000;
     const cur = data.totals.length ? data.totals[0].amount.currency : 'CNY';
-    for (let i = 0; i < n; i++) { xs.push(start + i * step); card_.push(0); qr.push(0); }
+    for (let i = 0; i < n; i++) { xs.push(i); card_.push(0); qr.push(0); }
     for (const b of data.buckets) {
       if (b.amount.currency !== cur) continue;
       const i = Math.round((Date.parse(b.at) / 1000 - start) / step);
-      if (i < 0 || i >= n) continue;
-      (b.channel === 'qr' ? qr : card_)[i] += b.amount.amount / 100;
+      if (i >= 0 && i < n) (b.channel === 'qr' ? qr : card_)[i] += b.amount.amount / 100;
     }
     return [xs, card_, qr];
   }
@@ -201,10 +204,10 @@
     const bars = window.uPlot.paths.bars;
     P.chart(el, {
       'data-test': test,
-      scales: { x: { time: true } },
-      axes: [{ values: (u, vals) => vals.map(fmt) }, { size: 60 }],
+      scales: { x: { time: false } },
+      axes: [{ values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? fmt(v) : '')) }, { size: 60 }],
       series: [
-        { value: (u, v) => (v == null ? '' : fmt(v)) },
+        { label: t('t.time'), value: (u, v) => (v == null ? '' : fmt(v)) },
         { label: t('c.card'), fill: 'rgba(11,110,79,.55)', stroke: '#0b6e4f', paths: bars({ size: [0.4, 40], align: -1 }), points: { show: false } },
         { label: t('c.qr'), fill: 'rgba(30,100,200,.5)', stroke: '#1e64c8', paths: bars({ size: [0.4, 40], align: 1 }), points: { show: false } },
       ],
@@ -225,15 +228,13 @@
     el.append(h('div', { class: 'grid' },
       takings_figure(t('m.today'), today, 'takings-today'),
       takings_figure(t('m.month'), monthly, 'takings-month')));
-    const day0 = Date.parse(today.from) / 1000;
-    const month0 = Date.parse(monthly.from) / 1000;
     const days = new Date(now.getFullYear(), now.getMonth() + 1, 0).getDate();
     const left = h('div', { class: 'card' }, h('h2', {}, t('m.byhour')));
     const right = h('div', { class: 'card' }, h('h2', {}, t('m.byday')));
     el.append(h('div', { class: 'grid' }, left, right));
-    bars_chart(left, columns(today, day0, 3600, 24), 'chart-hour', (v) => pad(new Date(v * 1000).getHours()) + ':00');
-    bars_chart(right, columns(monthly, month0, 86400, days), 'chart-day',
-      (v) => { const d = new Date(v * 1000); return pad(d.getMonth() + 1) + '-' + pad(d.getDate()); });
+    const ym = month.slice(5, 7) + '-';
+    bars_chart(left, columns(today, 3600, 24), 'chart-hour', (i) => pad(i) + ':00');
+    bars_chart(right, columns(monthly, 86400, days), 'chart-day', (i) => ym + pad(i + 1));
     const tl = h('div', {}, h('h2', {}, t('m.today')));
     const ml = h('div', {}, h('h2', {}, t('m.month')));
     el.append(h('div', { class: 'grid' }, tl, ml));
@@ -326,12 +327,13 @@
 
   function receipt(x, merchant_name) {
     const line = (key, value, test, cls) => [h('dt', {}, both(key)), h('dd', { 'data-test': test, class: cls }, value)];
-    const result = both('st.' + x.status) + (x.rc ? ' (' + x.rc + (x.reason ? ' ' + x.reason : '') + ')' : '');
+    const result = both('st.' + x.status) + ' ' + x.rc + (x.rc !== '00' && x.reason ? ' ' + x.reason : '');
     return h('section', { class: 'receipt', 'data-test': 'receipt' },
       h('h2', {}, both('r.title')),
       h('p', { class: 'sub' }, both('r.copy')),
       h('dl', {},
-        line('m.pick', merchant_name ? merchant_name + ' ' + x.mid : x.mid),
+        merchant_name ? line('m.pick', merchant_name) : null,
+        line('r.mid', x.mid),
         line('t.terminal', x.tid),
         line('b.card', x.card, 'receipt-card'),
         line('t.type', both('ty.' + x.type)),
@@ -359,8 +361,8 @@
   }
 
   P.strings({
-    en: { 'r.stan': 'Trace no. (STAN)', 'r.batch': 'Batch', 'r.auth': 'Auth code', 'r.original': 'Original RRN' },
-    zh: { 'r.stan': '凭证号', 'r.batch': '批次号', 'r.auth': '授权码', 'r.original': '原参考号' },
+    en: { 'r.mid': 'MID', 'r.stan': 'Trace no. (STAN)', 'r.batch': 'Batch', 'r.auth': 'Auth code', 'r.original': 'Original RRN' },
+    zh: { 'r.mid': '商户编号', 'r.stan': '凭证号', 'r.batch': '批次号', 'r.auth': '授权码', 'r.original': '原参考号' },
   });
 
   /* ---- balance ---- */
@@ -454,17 +456,19 @@
     const value = () => date.querySelector('input').value;
     csv.addEventListener('click', () => { msg.replaceChildren(); download_csv(mid, value(), msg); });
     print.addEventListener('click', () => window.print());
-    show.addEventListener('click', async () => {
-      msg.replaceChildren();
-      out.replaceChildren();
-      print.hidden = true;
-      try {
-        out.append(statement_html(await P.api('GET', mpath(mid, '/statements/' + value()))));
-        print.hidden = false;
-      } catch (e) {
-        P.error(msg, e, 'stmt-error');
-      }
+    /* Shown through the address (?date=), so that the language switch keeps it. */
+    show.addEventListener('click', () => {
+      const p = { date: value() };
+      if (ctx.params.mid) p.mid = ctx.params.mid;
+      P.go('/merchant/statements' + q(p));
     });
+    if (!ctx.params.date) return;
+    try {
+      out.append(statement_html(await P.api('GET', mpath(mid, '/statements/' + encodeURIComponent(ctx.params.date)))));
+      print.hidden = false;
+    } catch (e) {
+      P.error(msg, e, 'stmt-error');
+    }
   }
 
   /* ---- the settlement card ---- */
@@ -482,7 +486,7 @@
   }
 
   function otp_form(mid, msg, done) {
-    const form = h('form', { class: 'card', 'data-test': 'otp-form' },
+    const form = h('form', { class: 'card form', 'data-test': 'otp-form' },
       h('p', { class: 'ok' }, t('k.sent')),
       P.field('otp-code', 'k.otp', { name: 'otp', inputmode: 'numeric', maxlength: 6, autocomplete: 'one-time-code', required: true }),
       h('button', { type: 'submit', class: 'primary', 'data-test': 'otp-submit' }, t('k.confirm')));
@@ -492,14 +496,14 @@
         await P.api('POST', mpath(mid, '/settlement-card/confirm'), { otp: form.elements.otp.value.trim() });
         done();
       } catch (err) {
-        P.error(msg, err, 'card-error');
+        P.error(msg, err.field === 'otp' ? 'k.otpwrong' : err, 'card-error');
       }
     });
     return form;
   }
 
   function change_form(mid, msg, slot, done) {
-    const form = h('form', { class: 'card', 'data-test': 'card-form' },
+    const form = h('form', { class: 'card form', 'data-test': 'card-form' },
       h('h2', {}, t('k.change')),
       P.field('card-number', 'k.number', { name: 'card', inputmode: 'numeric', autocomplete: 'off', maxlength: 19, required: true }),
       P.field('card-holder', 'k.holder', { name: 'holder', required: true }),
