@@ -5,7 +5,7 @@
 // replayed code, a missing CSRF token and an idle session; with POSSUM_SCREENSHOTS set
 // (make test-ui), a screenshot of every page in both languages.
 import { $, advance, call, check, context, csrf, finish, launch, next_step, open, shot,
-  shooting, signin, signin_form, step, totp } from './driver.mjs';
+  shooting, signed_in, signin, signin_form, step, totp, watch } from './driver.mjs';
 import { merchant_flow, other_merchant } from './merchant.mjs';
 import { ops_flow } from './ops.mjs';
 import { every_page } from './pages.mjs';
@@ -22,9 +22,9 @@ const t0 = Date.now();
 try {
   const ctx = await context(browser);
   const page = await ctx.newPage();
+  watch(page);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 
   await step('the console is served at / (smoke)', async () => {
     const r = await page.goto(`${env.POSSUM_URL}/`);
@@ -46,7 +46,7 @@ try {
     await $(page, 'enrol-submit').click();
     await $(page, 'enrol-done').waitFor();
     await open(page, `/enrol/${env.POSSUM_OP_ENROL}`);
-    await $(page, 'error').waitFor();
+    await $(page, 'enrol-error').waitFor();
     check(true, 'the enrolment link is used once');
   });
 
@@ -56,7 +56,7 @@ try {
     const wrong = String((Number(code) + 500000) % 1000000).padStart(6, '0');
     await signin_form(page, users.cafe.name, password, wrong);
     await $(page, 'signin-error').waitFor();
-    check(await $(page, 'who').count() === 0, 'not signed in with a wrong code');
+    check(!(await signed_in(page)), 'not signed in with a wrong code');
     await shot(page, 'signin-refused-en');
     const r = await call(page, 'GET', '/api/v1/session');
     check(r.status === 401, 'no session after a wrong code', r.status);
@@ -66,7 +66,7 @@ try {
     next_step();
     const code = totp(users.cafe.name);
     await signin_form(page, users.cafe.name, password, code);
-    await $(page, 'who').waitFor();
+    await $(page, 'signout').waitFor();
     check((await $(page, 'who').textContent()).includes(users.cafe.name), 'the top bar names the user');
     const s = await call(page, 'GET', '/api/v1/session');
     check(s.status === 200 && s.body.user.role === 'merchant' && s.body.user.mid === users.cafe.mid,
@@ -80,7 +80,7 @@ try {
     check((await call(page, 'GET', '/api/v1/session')).status === 401, 'signed out: no session');
     await signin_form(page, users.cafe.name, password, code);
     await $(page, 'signin-error').waitFor();
-    check(await $(page, 'who').count() === 0, 'the same code again (a replay) refused');
+    check(!(await signed_in(page)), 'the same code again (a replay) refused');
   });
 
   await step('a merchant sees its purchase, its receipt, and downloads its statement', async () => {
@@ -108,9 +108,9 @@ try {
     check((await call(page, 'GET', '/api/v1/session')).status === 200, 'after 14 idle minutes still there');
     advance(15 * 60 + 5);
     check((await call(page, 'GET', '/api/v1/session')).status === 401, 'after 15 idle minutes: 401');
-    await open(page, '/merchant');
+    await open(page, '/merchant/transactions');
     await $(page, 'signin-form').waitFor();
-    check(await $(page, 'who').count() === 0, 'the console asks for a sign-in again');
+    check(!(await signed_in(page)), 'the console asks for a sign-in again');
     await shot(page, 'signin-expired-en');
   });
 

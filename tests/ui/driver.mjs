@@ -23,12 +23,27 @@ export function check(cond, what, detail) {
   return cond;
 }
 // step(what, fn): runs fn; a throw (a selector that never came, say) counts as one failure.
+let failures = 0;
+let watched = null;
+// watch(page): the page a failed step's screenshot shows (in $POSSUM_FAILURES).
+export function watch(page) { watched = page; }
 export async function step(what, fn) {
+  const page = watched;
   const before = failed;
   try {
     await fn();
   } catch (e) {
-    check(false, what, String((e && e.message) || e).split('\n')[0]);
+    // Playwright's first line, and what it waited for.
+    const lines = String((e && e.message) || e).split('\n');
+    const wait = lines.find((l) => /waiting for/.test(l)) || '';
+    check(false, what, lines[0] + (wait ? ' ' + wait.trim() : ''));
+  }
+  if (failed !== before && page && env.POSSUM_FAILURES) {
+    // What the page showed when the step failed, for whoever reads the test's output.
+    mkdirSync(env.POSSUM_FAILURES, { recursive: true });
+    const file = `${env.POSSUM_FAILURES}/failed-${++failures}.png`;
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    console.log(`  (the page then: ${file}, at ${page.url()})`);
   }
   console.log(`${failed === before ? 'ok' : 'FAILED'}: ${what}`);
 }
@@ -59,9 +74,11 @@ export async function context(browser, opts) {
 // $(page, test): the locator of the element whose data-test is test.
 export const $ = (page, test) => page.locator(`[data-test="${test}"]`);
 
-// open(page, path): the console at #path, its page rendered (no "Loading…" left).
+// open(page, path): the console at #path (loaded again when already there), its requests done.
 export async function open(page, path) {
-  await page.goto(`${url}/#${path}`);
+  const target = `${url}/#${path}`;
+  if (page.url() === target) await page.reload();
+  else await page.goto(target);
   await page.waitForLoadState('networkidle');
 }
 
@@ -106,8 +123,12 @@ export async function signin_form(page, name, password, code) {
 export async function signin(page, user) {
   next_step();
   await signin_form(page, user.name, user.password, totp(user.name));
-  await $(page, 'who').waitFor();
+  await $(page, 'signout').waitFor();
   await page.waitForLoadState('networkidle');
+}
+// signed_in(page): whether the top bar offers to sign out (a user is signed in).
+export async function signed_in(page) {
+  return $(page, 'signout').isVisible();
 }
 
 // ---- the API from inside a page ----

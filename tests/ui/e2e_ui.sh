@@ -23,6 +23,7 @@ lib=$(faketime_lib)
 [ -n "$lib" ] || skip "faketime is missing"
 command -v curl >/dev/null 2>&1 || skip "curl is missing"
 
+rm -rf "$(dirname "$possum")/ui-failures" # the screenshots of a previous run's failures
 data=$tmp/host
 st=$tmp/term
 clock=$tmp/clock
@@ -79,6 +80,6 @@ echo "setup: $passed passed, 0 failed"
 POSSUM_URL=http://127.0.0.1:$api POSSUM_BIN=$possum POSSUM_CLOCK=$clock POSSUM_NOW=$now \
 	POSSUM_FAKETIME_LIB=$lib POSSUM_PASSWORD=$password POSSUM_OP=ops POSSUM_OP_ENROL=$op_enrol \
 	POSSUM_CAFE=cafe POSSUM_SHOP=shop POSSUM_MID=$mid POSSUM_OTHER_MID=$other POSSUM_RRN=$rrn \
-	POSSUM_CHROMIUM=$chromium POSSUM_TMP=$tmp \
+	POSSUM_CHROMIUM=$chromium POSSUM_TMP=$tmp POSSUM_FAILURES=$(dirname "$possum")/ui-failures \
 	node "$top/tests/ui/console.mjs"
 # (the host is stopped and $tmp removed on exit: faked_host's trap)

@@ -1,7 +1,84 @@
 // ops.mjs — the operations pages in the browser (web/js/ops.js, its data-test names): a
-// merchant onboarded through every state, a terminal registered, a risk case closed.
-import { $, call, check, open, shot } from './driver.mjs';
+// merchant's application made in the form and taken through every state to active (its MID),
+// a terminal registered for it and its TMK handed over, and the risk case that e2e_ui.sh's
+// night purchase opened, closed.
+import { $, check, shot } from './driver.mjs';
+
+const application = {
+  legal_name: 'Possum Tea House Ltd', licence: '91310000MA1FL8XQ3K', tax_number: '91310000MA1FL8XQ3K',
+  rep_name: 'Wang Wu', rep_id: '110101198001011234', address: '1 Huaihai Road, Shanghai',
+  mcc: '5814', phone: '13800138000',
+};
+
+// state(page): the merchant's state as the detail page shows it (data-state).
+async function state(page, test) {
+  const el = $(page, test);
+  await el.waitFor();
+  return el.getAttribute('data-state');
+}
+
+async function onboard(page) {
+  await $(page, 'nav-ops-merchants').click();
+  await $(page, 'merchants-new').click();
+  for (const [k, v] of Object.entries(application)) await $(page, `merchant-${k}`).fill(v);
+  await shot(page, 'operator-merchant-new-en');
+  await $(page, 'merchant-submit').click();
+  await $(page, 'merchant-done').waitFor();
+  check(await state(page, 'merchant-state') === 'applied', 'the application made: applied');
+  for (const [s, want] of [['review', 'reviewing'], ['test', 'device_testing'], ['agree', 'agreement'],
+    ['activate', 'active']]) {
+    await $(page, 'merchant-reason').fill(`${s}: done in the browser test`);
+    await $(page, `merchant-step-${s}`).click();
+    await page.locator(`[data-test="merchant-state"][data-state="${want}"]`).waitFor();
+    check(true, `step ${s}: ${want}`);
+  }
+  const mid = (await $(page, 'merchant-mid').textContent()).trim();
+  check(/^\d{15}$/.test(mid), 'active: a MID', mid);
+  check(await $(page, 'merchant-history-row').count() >= 5, 'the history lists every step');
+  await shot(page, 'operator-merchant-active-en');
+  return mid;
+}
+
+async function register_terminal(page, mid) {
+  await $(page, 'nav-ops-terminals').click();
+  await $(page, 'terminal-form').waitFor();
+  await $(page, 'terminal-mid').fill(mid);
+  await $(page, 'terminal-sn').fill('PSM-TEA-0001');
+  await $(page, 'terminal-address').fill('1 Huaihai Road, Shanghai');
+  await $(page, 'terminal-lat').fill('31220000');
+  await $(page, 'terminal-lon').fill('121470000');
+  await $(page, 'terminal-activate').check();
+  await $(page, 'terminal-submit').click();
+  await $(page, 'terminal-detail').waitFor();
+  check(await state(page, 'terminal-state') === 'active', 'the terminal registered and active',
+    await $(page, 'terminal-state').getAttribute('data-state'));
+  await $(page, 'terminal-tmk').click();
+  await $(page, 'tmk-components').waitFor();
+  check(await $(page, 'tmk-component').count() >= 2, 'its TMK handed over in components');
+  await shot(page, 'operator-terminal-en');
+}
+
+async function close_case(page) {
+  await $(page, 'nav-ops-risk').click();
+  const row = page.locator('[data-test="risk-cases-row"]').first();
+  await row.waitFor();
+  await shot(page, 'operator-risk-en');
+  await row.click();
+  await $(page, 'case-detail').waitFor();
+  check((await $(page, 'case-hits').textContent()).includes('night_large'), 'the case names its rule');
+  await $(page, 'case-verdict').selectOption('legitimate');
+  await $(page, 'case-reason').fill('the cardholder confirmed the purchase');
+  await $(page, 'case-close').click();
+  await $(page, 'case-done').waitFor();
+  await page.waitForTimeout(800); // the page shows the case again
+  await $(page, 'case-status').waitFor();
+  check(/closed|legitimate/i.test(await $(page, 'case-status').textContent()), 'the case closed',
+    await $(page, 'case-status').textContent());
+  await shot(page, 'operator-case-closed-en');
+}
 
 export async function ops_flow(page, user, env) {
-  check(false, 'the operations pages', 'not written yet');
+  const mid = await onboard(page);
+  await register_terminal(page, mid);
+  await close_case(page);
 }
