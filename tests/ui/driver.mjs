@@ -63,10 +63,12 @@ export async function launch() {
     headless: true, args });
 }
 
-// context(browser, opts): a fresh profile (no cookie, no storage) at 1280×800, downloads kept.
+// context(browser, opts): a fresh profile (no cookie, no storage) at 1280×800, downloads kept,
+// in Beijing's time zone (the demo configuration's).
 export async function context(browser, opts) {
   const ctx = await browser.newContext(Object.assign(
-    { viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-GB' }, opts || {}));
+    { viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-GB',
+      timezoneId: 'Asia/Shanghai' }, opts || {}));
   ctx.setDefaultTimeout(5000);
   return ctx;
 }

@@ -6,11 +6,12 @@ import { $, check, context, shot, signin } from './driver.mjs';
 // lang(page, l): the console switched to language l the way a person does (the 中文/English
 // button), if it is not already shown in it.
 export async function lang(page, l) {
-  const shown = await page.evaluate(() => localStorage.getItem('possum.lang') || '');
-  if (shown !== l) {
+  const shown = async () => (await page.evaluate(() => document.documentElement.lang)).slice(0, 2);
+  if (await shown() !== l) {
     await $(page, 'lang').click();
     await page.waitForLoadState('networkidle');
   }
+  check(await shown() === l, `the console shown in ${l}`, await shown());
 }
 
 // every_page(browser, user): signs user in and shoots each page it may see.
@@ -28,6 +29,8 @@ export async function every_page(browser, user) {
     for (const { id, href } of links) {
       for (const [p, tail] of [[page, ''], [phone, '-360']]) {
         await p.goto(`${process.env.POSSUM_URL}/${href}`);
+        // A page opened before the switch keeps its language until loaded again.
+        if (!(await p.evaluate(() => document.documentElement.lang)).startsWith(l)) await p.reload();
         await p.locator(`[data-test="page-${id}"]`).waitFor();
         await p.waitForLoadState('networkidle');
         await p.waitForTimeout(300); // charts drawn
