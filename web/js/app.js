@@ -155,7 +155,7 @@
       if (res.status === 401 && state.user && !opts.signin) {
         state.user = null;
         state.csrf = null;
-        go('/signin?expired=1');
+        go('/signin?expired=1&next=' + encodeURIComponent(here()));
       }
       throw err;
     }
@@ -257,9 +257,14 @@
     else location.hash = target;
   }
 
+  /* Where the console is: the hash's path and query. */
+  function here() {
+    return location.hash.replace(/^#/, '') || '/';
+  }
+
   /* The hash's path, its parameters and query. */
   function parse_hash() {
-    const raw = location.hash.replace(/^#/, '') || '/';
+    const raw = here();
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
     const params = {};
@@ -322,7 +327,7 @@
       }
     }
     if (!state.user && !(await resume())) {
-      if (seq === routing) go('/signin?next=' + encodeURIComponent(path));
+      if (seq === routing) go('/signin?next=' + encodeURIComponent(here()));
       return;
     }
     if (seq !== routing) return;
@@ -378,7 +383,7 @@
         state.user = s.user;
         state.csrf = s.csrf;
         const next = ctx.params.next;
-        go(next && next !== '/signin' && next !== '/' ? next : home());
+        go(next && next.startsWith('/') && !next.startsWith('/signin') && next !== '/' ? next : home());
       } catch (err) {
         error(msg, err.status === 423 ? 'signin.locked' : err.status === 401 ? 'signin.wrong' : err, 'signin-error');
         form.elements.totp.value = '';
