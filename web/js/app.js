@@ -74,6 +74,7 @@
       'enrol.gone': 'This enrolment link is unknown, used or expired: ask your operator for another.',
       'enrol.done': 'Your password is set. You can now sign in.', 'enrol.signin': 'Go to sign-in',
       'role.operator': 'operator', 'role.merchant': 'merchant', 'role.auditor': 'auditor',
+      'nav.merchant': 'Merchant portal:', 'nav.ops': 'Operations:',
     },
     zh: {
       'app.signout': '退出', 'app.lang': 'English', 'app.loading': '加载中…',
@@ -92,6 +93,7 @@
       'enrol.gone': '此注册链接无效、已使用或已过期，请向运营人员索取新的链接。',
       'enrol.done': '密码已设置，现在可以登录。', 'enrol.signin': '去登录',
       'role.operator': '运营', 'role.merchant': '商户', 'role.auditor': '审计',
+      'nav.merchant': '商户服务：', 'nav.ops': '运营管理：',
     },
   });
 
@@ -155,7 +157,7 @@
       if (res.status === 401 && state.user && !opts.signin) {
         state.user = null;
         state.csrf = null;
-        go('/signin?expired=1');
+        go('/signin?expired=1&next=' + encodeURIComponent(here()));
       }
       throw err;
     }
@@ -257,9 +259,14 @@
     else location.hash = target;
   }
 
+  /* Where the console is: the hash's path and query. */
+  function here() {
+    return location.hash.replace(/^#/, '') || '/';
+  }
+
   /* The hash's path, its parameters and query. */
   function parse_hash() {
-    const raw = location.hash.replace(/^#/, '') || '/';
+    const raw = here();
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
     const params = {};
@@ -292,11 +299,21 @@
     return p ? p.path : '/signin';
   }
 
+  /* The part of the console a path is in ("merchant", "ops"): the navigation's groups. */
+  function part(path) { return path.split('/')[1] || ''; }
+
+  /* The navigation: the pages the user may see, the user's own part first (home()), each part
+   * under its name when there are several. */
   function nav() {
     const el = document.getElementById('nav');
     const cur = parse_hash().path;
-    el.replaceChildren(...pages.filter((p) => p.nav && allowed(p)).map((p) =>
-      h('a', { href: '#' + p.path, 'data-test': 'nav-' + p.id, class: cur.startsWith(p.path) ? 'on' : '' }, label(p.title))));
+    const mine = part(home());
+    const shown = pages.filter((p) => p.nav && allowed(p));
+    const parts = [...new Set(shown.map((p) => part(p.path)))].sort((a, b) => (b === mine) - (a === mine));
+    el.replaceChildren(...parts.map((g) => h('span', { class: 'navpart' },
+      parts.length > 1 ? h('span', { class: 'navgroup' }, t('nav.' + g)) : null,
+      shown.filter((p) => part(p.path) === g).map((p) =>
+        h('a', { href: '#' + p.path, 'data-test': 'nav-' + p.id, class: cur === p.path || cur.startsWith(p.path + '/') ? 'on' : '' }, label(p.title))))));
     const who = document.getElementById('who');
     who.textContent = state.user ? state.user.name + ' · ' + t('role.' + state.user.role) +
       (state.user.mid ? ' · ' + state.user.mid : '') : '';
@@ -322,7 +339,7 @@
       }
     }
     if (!state.user && !(await resume())) {
-      if (seq === routing) go('/signin?next=' + encodeURIComponent(path));
+      if (seq === routing) go('/signin?next=' + encodeURIComponent(here()));
       return;
     }
     if (seq !== routing) return;
@@ -378,7 +395,7 @@
         state.user = s.user;
         state.csrf = s.csrf;
         const next = ctx.params.next;
-        go(next && next !== '/signin' && next !== '/' ? next : home());
+        go(next && next.startsWith('/') && !next.startsWith('/signin') && next !== '/' ? next : home());
       } catch (err) {
         error(msg, err.status === 423 ? 'signin.locked' : err.status === 401 ? 'signin.wrong' : err, 'signin-error');
         form.elements.totp.value = '';

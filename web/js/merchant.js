@@ -16,11 +16,12 @@
  *   balance:    balance-paid, balance-unpaid, balance-today, balance-held, balance-table,
  *               payouts-table
  *   statements: stmt-date, stmt-csv, stmt-show, stmt-print, statement (the printable one),
- *               stmt-error
+ *               statement-table (rows: statement-table-row), stmt-error
  *   settlement card: card-current, card-next, card-pending, card-ready, card-form,
  *               card-number, card-holder, card-id, card-phone, card-submit, otp-form,
  *               otp-code, otp-submit, card-error, card-done
  *   terminals:  terminals-table (rows: terminals-table-row)
+ *   a table with no rows is a paragraph TABLE-none in its place (txn-table-none, …).
  */
 (function () {
   'use strict';
