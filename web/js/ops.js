@@ -586,8 +586,8 @@
       { title: 's.date', value: (r) => r.date }, { title: 's.state', value: (r) => st('s', r.state) },
       { title: 's.lines', value: (r) => String(r.lines), class: 'num' },
       { title: 's.merchants', value: (r) => String(r.merchants), class: 'num' },
-      { title: 's.progress', value: (r) => h('span', {}, h('progress', { 'data-test': 'settle-progress', max: Math.max(1, r.progress.total), value: r.progress.done }),
-        ' ' + r.progress.done + ' / ' + r.progress.total) },
+      { title: 's.progress', value: (r) => h('span', {}, h('progress', { 'data-test': 'settle-progress', max: Math.max(1, r.progress.of), value: r.progress.done }),
+        ' ' + r.progress.done + ' / ' + r.progress.of) },
       { title: 's.closed_at', value: (r) => P.time(r.closed_at) || '–' }, { title: 's.owner', value: (r) => r.owner || '–' },
     ], runs.items, { test: 'settle-runs', onrow: (r) => P.go('/ops/settle' + q({ date: r.date })) });
     const f = h('form', { class: 'row' }, input('settle-date', 's.day', { type: 'date', value: date, required: true }),
