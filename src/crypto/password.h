@@ -20,13 +20,13 @@
 
 #include "crypto/crypto.h"
 
-#define PASSWORD_M_KIB    19456 /* memory, KiB */
-#define PASSWORD_T        2     /* passes */
-#define PASSWORD_P        1     /* lanes */
-#define PASSWORD_SALT_LEN 16
-#define PASSWORD_HASH_LEN 32
-#define PASSWORD_MIN      12  /* characters (bytes) of a password, at least */
-#define PASSWORD_MAX      256 /* and at most */
+#define PASSWORD_M_KIB       19456 /* memory, KiB */
+#define PASSWORD_T           2     /* passes */
+#define PASSWORD_P           1     /* lanes */
+#define PASSWORD_SALT_LEN    16
+#define PASSWORD_HASH_LEN    32
+#define PASSWORD_MIN         12  /* characters (bytes) of a password, at least */
+#define PASSWORD_MAX         256 /* and at most */
 #define PASSWORD_ENCODED_MAX 128 /* characters of an encoded hash, with its NUL */
 
 /* The encoded Argon2id hash of password (PASSWORD_MIN to PASSWORD_MAX bytes, else CRYPTO_ELEN)

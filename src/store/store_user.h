@@ -17,8 +17,8 @@
 struct store_user {
 	int64_t id;
 	char name[STORE_USER_NAME_MAX];
-	int role;     /* enum user_role */
-	char mid[16]; /* a merchant user's MID; "" for the other roles */
+	int role;                               /* enum user_role */
+	char mid[16];                           /* a merchant user's MID; "" for the other roles */
 	char password[STORE_USER_PASSWORD_MAX]; /* "" until enrolled */
 	struct store_sealed totp;               /* the TOTP secret, sealed */
 	int state;                              /* enum user_state */

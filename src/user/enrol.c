@@ -91,8 +91,8 @@ static int by_token(user_module *u, const char *token, int64_t now, struct store
 	return USER_OK;
 }
 
-int user_enrol_info(user_module *u, const char *token, int64_t now,
-                    char name[STORE_USER_NAME_MAX], char otpauth[USER_OTPAUTH_MAX])
+int user_enrol_info(user_module *u, const char *token, int64_t now, char name[STORE_USER_NAME_MAX],
+                    char otpauth[USER_OTPAUTH_MAX])
 {
 	struct store_user row;
 	int rc;
@@ -181,8 +181,8 @@ static int change_state(user_module *u, const char *actor, const char *name, boo
 		row.locked_until = 0;
 	}
 	if ((rc = user_from_store(store_user_update(u->s, &row))) == USER_OK &&
-	    (!disable || (rc = user_from_store(store_user_session_delete_user(u->s, row.id))) ==
-	                     USER_OK))
+	    (!disable ||
+	     (rc = user_from_store(store_user_session_delete_user(u->s, row.id))) == USER_OK))
 		rc = user_audit(u, actor, disable ? "user.disable" : "user.unlock", &before, &row,
 		                NULL, now);
 out:

@@ -46,7 +46,8 @@ static int count_failure(user_module *u, struct store_user *row, json_t *extra, 
 	if ((rc = user_from_store(store_user_update(u->s, row))) != USER_OK ||
 	    (rc = user_audit(u, "anonymous", "user.signin_failed", &before, row, extra, now)) !=
 	        USER_OK ||
-	    (locks && (rc = user_audit(u, "host", "user.locked", &before, row, NULL, now)) != USER_OK))
+	    (locks &&
+	     (rc = user_audit(u, "host", "user.locked", &before, row, NULL, now)) != USER_OK))
 		return rc;
 	return locks ? USER_ELOCKED : USER_EDENIED;
 }
@@ -76,9 +77,8 @@ static int open_session(user_module *u, const struct store_user *row, int64_t no
 
 /* The sign-in's transaction: the row read again (a code used meanwhile is refused), then the
  * failure counted or the session opened, with their audit entries. */
-static int signin_commit(user_module *u, const char *name, int verdict, int64_t step,
-                         json_t *extra, int64_t now, char session[USER_TOKEN_LEN + 1],
-                         struct user_principal *who)
+static int signin_commit(user_module *u, const char *name, int verdict, int64_t step, json_t *extra,
+                         int64_t now, char session[USER_TOKEN_LEN + 1], struct user_principal *who)
 {
 	struct store_user row, before;
 	char actor[STORE_USER_NAME_MAX + 5];
@@ -92,8 +92,7 @@ static int signin_commit(user_module *u, const char *name, int verdict, int64_t 
 		verdict = USER_EDENIED;
 	if (verdict != USER_OK) {
 		/* The failure is kept: committed, and then refused. */
-		if ((rc = count_failure(u, &row, extra, now)) == USER_EDENIED ||
-		    rc == USER_ELOCKED)
+		if ((rc = count_failure(u, &row, extra, now)) == USER_EDENIED || rc == USER_ELOCKED)
 			rc = user_end(u, USER_OK) == USER_OK ? rc : USER_ESTORE;
 		else
 			rc = user_end(u, rc);
@@ -148,7 +147,9 @@ int user_signin(user_module *u, const char *name, const char *password, const ch
 	         rc != USER_EDENIED)
 		goto out;
 	extra = json_pack("{s:s, s:s}", "peer", peer != NULL ? peer : "", "result",
-	                  rc == USER_OK ? "ok" : rc == USER_ELOCKED ? "locked" : why);
+	                  rc == USER_OK        ? "ok"
+	                  : rc == USER_ELOCKED ? "locked"
+	                                       : why);
 	if (extra == NULL) {
 		rc = USER_ENOMEM;
 		goto out;
@@ -163,8 +164,7 @@ out:
 	return rc;
 }
 
-int user_session_check(user_module *u, const char *session, int64_t now,
-                       struct user_principal *who)
+int user_session_check(user_module *u, const char *session, int64_t now, struct user_principal *who)
 {
 	struct store_user_session ss;
 	struct store_user row;

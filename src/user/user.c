@@ -31,9 +31,16 @@ static const char *const state_names[] = {
 const char *user_strerror(int rc)
 {
 	static const char *const names[] = {
-	    "ok",         "bad argument", "the store failed", "the hsm failed",
-	    "not found",  "name taken",   "sign-in refused",  "locked out for now",
-	    "not allowed in the user's state", "out of memory",
+	    "ok",
+	    "bad argument",
+	    "the store failed",
+	    "the hsm failed",
+	    "not found",
+	    "name taken",
+	    "sign-in refused",
+	    "locked out for now",
+	    "not allowed in the user's state",
+	    "out of memory",
 	};
 
 	if (rc > 0 || (size_t)-rc >= sizeof names / sizeof names[0])

@@ -96,8 +96,8 @@ int user_create(user_module *u, const char *actor, const char *name, int role, c
 
 /* What the enrolment page shows for token: the user's name and otpauth URI (USER_ENOTFOUND
  * when the token is unknown, used or expired). */
-int user_enrol_info(user_module *u, const char *token, int64_t now,
-                    char name[STORE_USER_NAME_MAX], char otpauth[USER_OTPAUTH_MAX]);
+int user_enrol_info(user_module *u, const char *token, int64_t now, char name[STORE_USER_NAME_MAX],
+                    char otpauth[USER_OTPAUTH_MAX]);
 /* Sets the password of token's user (USER_EARG when shorter than PASSWORD_MIN) and makes it
  * active; the token is then used up. */
 int user_enrol(user_module *u, const char *token, const char *password, int64_t now);

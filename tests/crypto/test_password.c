@@ -18,8 +18,8 @@ static void rfc9106_argon2id(void **state)
 	memset(secret, 0x03, sizeof secret);
 	memset(ad, 0x04, sizeof ad);
 	assert_int_equal(password_argon2id_raw(&in, tag, sizeof tag), CRYPTO_OK);
-	assert_memory_equal(tag, HEX("0D640DF58D78766C08C037A34A8B53C9D01EF0452D75B65EB52520E96B01E659"),
-	                    32);
+	assert_memory_equal(
+	    tag, HEX("0D640DF58D78766C08C037A34A8B53C9D01EF0452D75B65EB52520E96B01E659"), 32);
 }
 
 static void encoded_hashes(void **state)

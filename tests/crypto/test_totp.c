@@ -76,15 +76,16 @@ static void base32_rfc4648(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < 7; i++) {
-		assert_int_equal(totp_base32_encode((const uint8_t *)plain[i], strlen(plain[i]), out,
-		                                    sizeof out),
+		assert_int_equal(totp_base32_encode((const uint8_t *)plain[i], strlen(plain[i]),
+		                                    out, sizeof out),
 		                 CRYPTO_OK);
 		assert_string_equal(out, coded[i]);
 		assert_int_equal(totp_base32_decode(coded[i], back, sizeof back, &len), CRYPTO_OK);
 		assert_int_equal(len, strlen(plain[i]));
 		assert_memory_equal(back, plain[i], len);
 	}
-	assert_int_equal(totp_base32_decode("mzxw6ytboi======", back, sizeof back, &len), CRYPTO_OK);
+	assert_int_equal(totp_base32_decode("mzxw6ytboi======", back, sizeof back, &len),
+	                 CRYPTO_OK);
 	assert_memory_equal(back, "foobar", 6);
 	assert_int_equal(totp_base32_decode("MZ1W", back, sizeof back, &len), CRYPTO_EFORMAT);
 	assert_int_equal(totp_base32_decode("MZXW6YTBOI", back, 3, &len), CRYPTO_ESPACE);

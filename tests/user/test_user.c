@@ -25,7 +25,8 @@ static int setup(void **state)
 	struct fx *x = calloc(1, sizeof *x);
 	hsm_key key;
 
-	if (x == NULL || store_fixture_setup((void **)&x->f) != 0 || hsm_open(lmk, &x->h) != HSM_OK ||
+	if (x == NULL || store_fixture_setup((void **)&x->f) != 0 ||
+	    hsm_open(lmk, &x->h) != HSM_OK ||
 	    hsm_generate(x->h, &user_key_specs[0], &key, NULL) != HSM_OK ||
 	    user_open(x->f->s, x->h, &key, &x->u) != USER_OK)
 		return -1;
@@ -174,9 +175,9 @@ static void merchant_users(void **state)
 	char code[9], session[USER_TOKEN_LEN + 1];
 	struct user_principal who;
 
-	assert_int_equal(user_create(x->u, "cli:test", "shop", USER_MERCHANT, "898581054119999",
-	                             T_NOW, &made),
-	                 USER_ENOTFOUND);
+	assert_int_equal(
+	    user_create(x->u, "cli:test", "shop", USER_MERCHANT, "898581054119999", T_NOW, &made),
+	    USER_ENOTFOUND);
 	assert_int_equal(user_create(x->u, "cli:test", "shop", USER_MERCHANT, NULL, T_NOW, &made),
 	                 USER_EARG);
 	assert_int_equal(user_create(x->u, "cli:test", "shop", USER_OPERATOR, MID, T_NOW, &made),

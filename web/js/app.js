@@ -43,6 +43,12 @@
     return s;
   }
 
+  /* The text of key in language l, whichever is shown. */
+  function t_in(l, key) {
+    const s = (dict[l] || {})[key];
+    return s === undefined ? t(key) : s;
+  }
+
   /* A label given as {en, zh}, or as a key of the strings. */
   function label(x) {
     if (x && typeof x === 'object') return x[state.lang] || x.en || '';
@@ -149,7 +155,7 @@
       if (res.status === 401 && state.user && !opts.signin) {
         state.user = null;
         state.csrf = null;
-        go('/signin?expired=1');
+        go('/signin?expired=1&next=' + encodeURIComponent(here()));
       }
       throw err;
     }
@@ -165,7 +171,7 @@
     if (!m || typeof m.amount !== 'number') return '';
     let f;
     try {
-      f = new Intl.NumberFormat(locale(), { style: 'currency', currency: m.currency || 'CNY' });
+      f = new Intl.NumberFormat(locale(), { style: 'currency', currency: m.currency || 'CNY', currencyDisplay: 'narrowSymbol' });
     } catch (e) {
       return (m.amount / 100).toFixed(2) + ' ' + (m.currency || '');
     }
@@ -251,9 +257,14 @@
     else location.hash = target;
   }
 
+  /* Where the console is: the hash's path and query. */
+  function here() {
+    return location.hash.replace(/^#/, '') || '/';
+  }
+
   /* The hash's path, its parameters and query. */
   function parse_hash() {
-    const raw = location.hash.replace(/^#/, '') || '/';
+    const raw = here();
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
     const params = {};
@@ -277,8 +288,12 @@
     return state.user && (!page.roles || page.roles.includes(state.user.role));
   }
 
+  /* The first page of the user's part (a merchant's /merchant/…, the others' /ops/…), else
+   * the first page the user may see. */
   function home() {
-    const p = pages.find((x) => x.nav && allowed(x));
+    const part = state.user && state.user.role === 'merchant' ? '/merchant/' : '/ops/';
+    const p = pages.find((x) => x.nav && allowed(x) && x.path.startsWith(part)) ||
+      pages.find((x) => x.nav && allowed(x));
     return p ? p.path : '/signin';
   }
 
@@ -312,7 +327,7 @@
       }
     }
     if (!state.user && !(await resume())) {
-      if (seq === routing) go('/signin?next=' + encodeURIComponent(path));
+      if (seq === routing) go('/signin?next=' + encodeURIComponent(here()));
       return;
     }
     if (seq !== routing) return;
@@ -368,7 +383,7 @@
         state.user = s.user;
         state.csrf = s.csrf;
         const next = ctx.params.next;
-        go(next && next !== '/signin' && next !== '/' ? next : home());
+        go(next && next.startsWith('/') && !next.startsWith('/signin') && next !== '/' ? next : home());
       } catch (err) {
         error(msg, err.status === 423 ? 'signin.locked' : err.status === 401 ? 'signin.wrong' : err, 'signin-error');
         form.elements.totp.value = '';
@@ -441,7 +456,7 @@
   window.possum = {
     register, strings, t, api, money, time, chart, table, go,
     /* beyond the contract, for the pages' own use: */
-    h, field, error, label, day, lang: () => state.lang, user: () => state.user,
+    h, field, error, label, day, t_in, lang: () => state.lang, user: () => state.user,
   };
   document.addEventListener('DOMContentLoaded', start);
 })();

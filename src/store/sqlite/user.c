@@ -12,14 +12,13 @@ typedef struct store_user_session session;
 	"enrol_hash, enrol_expires, created_at"
 #define SESSION_COLUMNS "hash, user_id, csrf, created_at, last_seen, expires_at"
 
-static const struct store_col user_cols[] = {
-    STORE_COLS(user, id, name, role, mid, password, totp, state, failures, locked_until,
-               totp_last, enrol_hash, enrol_expires, created_at)};
+static const struct store_col user_cols[] = {STORE_COLS(user, id, name, role, mid, password, totp,
+                                                        state, failures, locked_until, totp_last,
+                                                        enrol_hash, enrol_expires, created_at)};
 static const struct store_row user_row = STORE_ROW(user, user_cols);
 static const struct store_row user_new = STORE_ROW_N(user_cols + 1, 12); /* but the id */
-static const struct store_col update_cols[] = {
-    STORE_COLS(user, password, totp, state, failures, locked_until, totp_last, enrol_hash,
-               enrol_expires, id)};
+static const struct store_col update_cols[] = {STORE_COLS(
+    user, password, totp, state, failures, locked_until, totp_last, enrol_hash, enrol_expires, id)};
 static const struct store_row update_args = STORE_ROW_N(update_cols, 9);
 
 static const struct store_col session_cols[] = {
@@ -53,8 +52,7 @@ STORE_FN_GET(store_user_session_get, const char *, session,
              "SELECT " SESSION_COLUMNS " FROM user_sessions WHERE hash = ?", store_args_text,
              session_row)
 STORE_FN_UPDATE(store_user_session_touch, session,
-                "UPDATE user_sessions SET last_seen = ?, expires_at = ? WHERE hash = ?",
-                touch_args)
+                "UPDATE user_sessions SET last_seen = ?, expires_at = ? WHERE hash = ?", touch_args)
 
 int store_user_session_delete(store *s, const char *hash)
 {
