@@ -656,7 +656,14 @@
 
   async function page_users(el) {
     const out = h('div', { class: 'msg' });
-    el.append(form('user-form', [
+    const list = h('div', {});
+    if (operator()) el.append(user_form(list, out), out);
+    el.append(list);
+    await users_table(list, out);
+  }
+
+  function user_form(list, out) {
+    return form('user-form', [
       input('user-name', 'u.name', { maxlength: 32, required: true, autocomplete: 'off' }),
       select('user-role', 'u.role', [['operator', t('role.operator')], ['merchant', t('role.merchant')], ['auditor', t('role.auditor')]], 'operator'),
       input('user-mid', 'u.mid', { maxlength: 15 }),
@@ -670,10 +677,7 @@
         h('p', {}, t('u.enrol') + ': ', h('a', { href: u.enrol, class: 'wrap', 'data-test': 'user-enrol' }, link)),
         h('p', {}, t('u.otpauth') + ': ', h('code', { class: 'wrap', 'data-test': 'user-otpauth' }, u.otpauth))));
       await users_table(list, out);
-    }), out);
-    const list = h('div', {});
-    el.append(list);
-    await users_table(list, out);
+    });
   }
 
   async function users_table(box, out) {
@@ -691,8 +695,8 @@
       { title: 'u.mid', value: (u) => u.mid || '–' }, { title: 'u.state', value: (u) => st('us', u.state) },
       { title: 'u.locked_until', value: (u) => P.time(u.locked_until) || '–' },
       { title: 'u.created', value: (u) => P.time(u.created) },
-      { title: '', value: (u) => h('span', { class: 'row' }, u.state !== 'disabled' ? act(u, 'disable') : null, act(u, 'unlock')) },
-    ], users.items, { test: 'users' });
+    ].concat(operator() ? [{ title: '', value: (u) => h('span', { class: 'row' }, u.state !== 'disabled' ? act(u, 'disable') : null, act(u, 'unlock')) }] : []),
+    users.items, { test: 'users' });
     mark(tbl, users.items, 'data-name', (u) => u.name);
   }
 
@@ -711,6 +715,6 @@
     { id: 'ops-case', path: '/ops/risk/:id', roles: READERS, title: { en: 'Risk case', zh: '风险案件详情' }, render: page_case },
     { id: 'ops-settle', path: '/ops/settle', roles: READERS, title: { en: 'Settlement', zh: '清算' }, render: page_settle },
     { id: 'ops-audit', path: '/ops/audit', roles: READERS, title: { en: 'Audit log', zh: '审计日志' }, render: page_audit },
-    { id: 'ops-users', path: '/ops/users', roles: OPS, title: { en: 'Users', zh: '用户' }, render: page_users },
+    { id: 'ops-users', path: '/ops/users', roles: READERS, title: { en: 'Users', zh: '用户' }, render: page_users },
   ]) P.register(p);
 })();
