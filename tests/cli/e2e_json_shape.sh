@@ -145,6 +145,12 @@ get /api/v1/terminals/TERMS001
 get /api/v1/terminals/TERMS001/status
 get /api/v1/transactions
 get /api/v1/settle/adjustments
+get "/api/v1/ops/live?seconds=30"
+get /api/v1/ops/declines
+get /api/v1/settle/days
+get "/api/v1/payouts?date=$sday"
+get "/api/v1/audit?limit=5"
+get "/api/v1/cards?last4=$(printf %s "$pan" | tail -c 4)"
 # post WANT PATH BODY: the API's answer to the operator's POST, which must be WANT; kept.
 post() {
 	code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $op" -X POST -d "$3" \

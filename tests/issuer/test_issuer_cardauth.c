@@ -346,6 +346,52 @@ static void attempt_after_verified(void **state)
 	expect_state(f, img.pan, ISSUER_CARDAUTH_INVALID, "phone_changed");
 }
 
+struct found {
+	int64_t ids[4];
+	size_t n;
+};
+
+static int found_one(void *ctx, const struct issuer_card *c)
+{
+	struct found *fd = ctx;
+
+	fd->ids[fd->n++] = c->id;
+	return fd->n == 4;
+}
+
+/* The operations console's reads: a card's state by its id, as by its PAN; the cards ending
+ * in four digits, oldest first, none for digits no card ends in. */
+static void state_by_id_and_last4(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image a = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	const char *last4 = a.pan + strlen(a.pan) - 4;
+	enum issuer_cardauth_state st;
+	struct found fd = {{0}, 0};
+	char why[32];
+
+	assert_int_equal(issuer_cardauth_state_id(f->is, a.card_id, f->now, &st, why), ISSUER_OK);
+	assert_int_equal(st, ISSUER_CARDAUTH_NONE);
+	authenticate(f, &a);
+	assert_int_equal(issuer_cardauth_state_id(f->is, a.card_id, f->now, &st, why), ISSUER_OK);
+	assert_int_equal(st, ISSUER_CARDAUTH_VALID);
+	assert_int_equal(issuer_card_set_status(f->is, a.card_id, ISSUER_CARD_STOLEN, f->now),
+	                 ISSUER_OK);
+	assert_int_equal(issuer_cardauth_state_id(f->is, a.card_id, f->now, &st, why), ISSUER_OK);
+	assert_int_equal(st, ISSUER_CARDAUTH_INVALID);
+	assert_string_equal(why, "card_stolen");
+	assert_int_equal(issuer_cardauth_state_id(f->is, 9999, f->now, &st, why), ISSUER_ENOTFOUND);
+	assert_int_equal(issuer_card_list_last4(f->is, last4, found_one, &fd), ISSUER_OK);
+	assert_int_equal(fd.n, 1);
+	assert_int_equal(fd.ids[0], a.card_id);
+	fd.n = 0;
+	assert_int_equal(
+	    issuer_card_list_last4(f->is, strcmp(last4, "0000") ? "0000" : "0001", found_one, &fd),
+	    ISSUER_OK);
+	assert_int_equal(fd.n, 0);
+	crypto_wipe(&a, sizeof a);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, issuer_fixture_setup, issuer_fixture_teardown)
@@ -355,7 +401,7 @@ int main(void)
 	    T(code_expired),           T(daily_starts),
 	    T(funds_covered),          T(card_checked),
 	    T(code_not_stored),        T(state_and_invalidation),
-	    T(attempt_after_verified),
+	    T(attempt_after_verified), T(state_by_id_and_last4),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,6 +103,10 @@
       'u.created': 'Created', 'u.add': 'Add user', 'u.made': 'User {name} added. Send these to them, once:',
       'u.enrol': 'Enrolment link', 'u.otpauth': 'Authenticator URI', 'u.disable': 'Disable', 'u.unlock': 'Unlock',
       'u.locked_until': 'Locked until', 'u.done': '{name}: done.',
+      'us.enrolling': 'enrolling', 'us.active': 'active', 'us.disabled': 'disabled',
+      'cs.active': 'active', 'cs.lost': 'lost', 'cs.stolen': 'stolen', 'cs.blocked': 'blocked',
+      'cs.replaced': 'replaced', 'rs.open': 'open', 'rs.closed': 'closed',
+      'po.made': 'made', 'po.paid': 'paid', 'po.failed': 'failed',
     },
     zh: {
       'live.title': '实时', 'live.requests': '每秒交易数（近一分钟）', 'live.rate': '成功率（近一分钟）',
@@ -150,6 +154,10 @@
       'u.created': '创建时间', 'u.add': '添加用户', 'u.made': '用户 {name} 已添加。请将以下信息发给本人（仅此一次）：',
       'u.enrol': '注册链接', 'u.otpauth': '身份验证器地址', 'u.disable': '停用', 'u.unlock': '解锁',
       'u.locked_until': '锁定至', 'u.done': '{name}：已完成。',
+      'us.enrolling': '待注册', 'us.active': '正常', 'us.disabled': '已停用',
+      'cs.active': '正常', 'cs.lost': '已挂失（遗失）', 'cs.stolen': '已挂失（被盗）', 'cs.blocked': '已冻结',
+      'cs.replaced': '已换卡', 'rs.open': '未结', 'rs.closed': '已结案',
+      'po.made': '已发起', 'po.paid': '已付款', 'po.failed': '失败',
     },
   });
 
@@ -494,14 +502,14 @@
     const list = await P.api('GET', '/api/v1/cards' + q({ last4 }));
     const cols = [
       { title: 'c.card', value: (c) => h('code', {}, c.card) }, { title: 'c.holder', value: (c) => c.holder },
-      { title: 'c.status', value: (c) => c.status }, { title: 'c.expiry', value: (c) => c.expiry },
+      { title: 'c.status', value: (c) => st('cs', c.status) }, { title: 'c.expiry', value: (c) => c.expiry },
       { title: 'c.auth', value: (c) => st('auth', c.auth.state) + (c.auth.reason ? ' (' + c.auth.reason + ')' : '') },
     ];
     if (operator()) cols.push({ title: 'c.actions', value: (c) => (c.status !== 'active' ? '' : h('span', { class: 'row' },
       ['lost', 'stolen'].map((kind) => button('card-' + kind + '-' + c.id, t('c.' + kind), async () => {
         try {
           const r = await P.api('POST', '/api/v1/cards/' + c.id + '/loss', { kind });
-          say(out, t('c.done', { card: r.card, status: r.status }));
+          say(out, t('c.done', { card: r.card, status: st('cs', r.status) }));
           P.go('/ops/cards' + q({ last4, at: Date.now() }));
         } catch (e) { say(out, null, e); }
       })))) });
@@ -520,7 +528,7 @@
     el.append(h('label', { class: 'row', for: 'f-risk-open' }, box, t('r.open')));
     const list = await P.api('GET', '/api/v1/risk/cases' + q({ open: open ? 1 : '', limit: 200 }));
     const tbl = P.table(el, [
-      { title: 'r.id', value: (c) => String(c.id), class: 'num' }, { title: 'r.status', value: (c) => c.status },
+      { title: 'r.id', value: (c) => String(c.id), class: 'num' }, { title: 'r.status', value: (c) => st('rs', c.status) },
       { title: 'r.opened', value: (c) => P.time(c.opened_at) }, { title: 'm.mid', value: (c) => c.mid },
       { title: 't.tid', value: (c) => c.tid }, { title: 'r.card', value: (c) => h('code', {}, c.card || '') },
       { title: 'r.rules', value: rules_text }, { title: 'r.verdict', value: (c) => (c.verdict ? st('r', c.verdict) : '') },
@@ -533,7 +541,7 @@
     const box = h('div', { 'data-test': 'case-detail' });
     el.append(box);
     box.append(h('div', { class: 'card' }, facts([
-      ['r.id', String(c.id)], ['r.status', h('strong', { 'data-test': 'case-status', 'data-state': c.status }, c.status)],
+      ['r.id', String(c.id)], ['r.status', h('strong', { 'data-test': 'case-status', 'data-state': c.status }, st('rs', c.status))],
       ['r.opened', P.time(c.opened_at)], ['m.mid', c.mid], ['t.tid', c.tid], ['r.card', c.card || ''],
       ['r.rules', h('span', { 'data-test': 'case-rules' }, rules_text(c))],
       ['r.verdict', c.verdict ? st('r', c.verdict) : '–'], ['r.reason', c.reason || '–'],
@@ -578,8 +586,8 @@
       { title: 's.date', value: (r) => r.date }, { title: 's.state', value: (r) => st('s', r.state) },
       { title: 's.lines', value: (r) => String(r.lines), class: 'num' },
       { title: 's.merchants', value: (r) => String(r.merchants), class: 'num' },
-      { title: 's.progress', value: (r) => h('span', {}, h('progress', { 'data-test': 'settle-progress', max: Math.max(1, r.progress.total), value: r.progress.done }),
-        ' ' + r.progress.done + ' / ' + r.progress.total) },
+      { title: 's.progress', value: (r) => h('span', {}, h('progress', { 'data-test': 'settle-progress', max: Math.max(1, r.progress.of), value: r.progress.done }),
+        ' ' + r.progress.done + ' / ' + r.progress.of) },
       { title: 's.closed_at', value: (r) => P.time(r.closed_at) || '–' }, { title: 's.owner', value: (r) => r.owner || '–' },
     ], runs.items, { test: 'settle-runs', onrow: (r) => P.go('/ops/settle' + q({ date: r.date })) });
     const f = h('form', { class: 'row' }, input('settle-date', 's.day', { type: 'date', value: date, required: true }),
@@ -602,7 +610,7 @@
     P.table(el, [
       { title: 's.reference', value: (p) => p.reference }, { title: 'm.mid', value: (p) => p.mid },
       { title: 's.amount', value: (p) => P.money(p.amount), class: 'num' }, { title: 's.card', value: (p) => p.card },
-      { title: 's.days', value: (p) => p.settle_dates.join(', ') }, { title: 's.status', value: (p) => p.status + (p.reason ? ' (' + p.reason + ')' : '') },
+      { title: 's.days', value: (p) => p.settle_dates.join(', ') }, { title: 's.status', value: (p) => st('po', p.status) + (p.reason ? ' (' + p.reason + ')' : '') },
     ], pays.items, { test: 'payouts' });
   }
 
@@ -648,7 +656,14 @@
 
   async function page_users(el) {
     const out = h('div', { class: 'msg' });
-    el.append(form('user-form', [
+    const list = h('div', {});
+    if (operator()) el.append(user_form(list, out), out);
+    el.append(list);
+    await users_table(list, out);
+  }
+
+  function user_form(list, out) {
+    return form('user-form', [
       input('user-name', 'u.name', { maxlength: 32, required: true, autocomplete: 'off' }),
       select('user-role', 'u.role', [['operator', t('role.operator')], ['merchant', t('role.merchant')], ['auditor', t('role.auditor')]], 'operator'),
       input('user-mid', 'u.mid', { maxlength: 15 }),
@@ -662,10 +677,7 @@
         h('p', {}, t('u.enrol') + ': ', h('a', { href: u.enrol, class: 'wrap', 'data-test': 'user-enrol' }, link)),
         h('p', {}, t('u.otpauth') + ': ', h('code', { class: 'wrap', 'data-test': 'user-otpauth' }, u.otpauth))));
       await users_table(list, out);
-    }), out);
-    const list = h('div', {});
-    el.append(list);
-    await users_table(list, out);
+    });
   }
 
   async function users_table(box, out) {
@@ -680,11 +692,11 @@
     });
     const tbl = P.table(box, [
       { title: 'u.name', value: (u) => u.name }, { title: 'u.role', value: (u) => t('role.' + u.role) },
-      { title: 'u.mid', value: (u) => u.mid || '–' }, { title: 'u.state', value: (u) => u.state },
+      { title: 'u.mid', value: (u) => u.mid || '–' }, { title: 'u.state', value: (u) => st('us', u.state) },
       { title: 'u.locked_until', value: (u) => P.time(u.locked_until) || '–' },
       { title: 'u.created', value: (u) => P.time(u.created) },
-      { title: '', value: (u) => h('span', { class: 'row' }, u.state !== 'disabled' ? act(u, 'disable') : null, act(u, 'unlock')) },
-    ], users.items, { test: 'users' });
+    ].concat(operator() ? [{ title: '', value: (u) => h('span', { class: 'row' }, u.state !== 'disabled' ? act(u, 'disable') : null, act(u, 'unlock')) }] : []),
+    users.items, { test: 'users' });
     mark(tbl, users.items, 'data-name', (u) => u.name);
   }
 
@@ -703,6 +715,6 @@
     { id: 'ops-case', path: '/ops/risk/:id', roles: READERS, title: { en: 'Risk case', zh: '风险案件详情' }, render: page_case },
     { id: 'ops-settle', path: '/ops/settle', roles: READERS, title: { en: 'Settlement', zh: '清算' }, render: page_settle },
     { id: 'ops-audit', path: '/ops/audit', roles: READERS, title: { en: 'Audit log', zh: '审计日志' }, render: page_audit },
-    { id: 'ops-users', path: '/ops/users', roles: OPS, title: { en: 'Users', zh: '用户' }, render: page_users },
+    { id: 'ops-users', path: '/ops/users', roles: READERS, title: { en: 'Users', zh: '用户' }, render: page_users },
   ]) P.register(p);
 })();
