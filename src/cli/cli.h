@@ -52,6 +52,7 @@ enum cli_needs {
 	CLI_ENV_TERM = 1 << 8 | HOST_NEED_DATA, /* the terminal in its state directory (--state) */
 	CLI_ENV_HSM = 1 << 9,                   /* an HSM on an LMK file (--lmk), without a store */
 	CLI_ENV_READ = HOST_NEED_READONLY,      /* with the others: the command changes nothing */
+	CLI_ENV_USER = HOST_NEED_USER,          /* the console's users (user/user.h) */
 };
 
 typedef struct cli_command cli_command;

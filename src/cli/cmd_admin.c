@@ -6,6 +6,7 @@ extern const cli_group cli_admin_txn_group;       /* cmd_admin_txn.c */
 extern const cli_group cli_admin_risk_group;      /* cmd_admin_risk.c */
 extern const cli_group cli_admin_wallet_group;    /* cmd_admin_wallet.c */
 extern const cli_command cli_admin_statement_row; /* cmd_admin_statement.c */
+extern const cli_group cli_admin_user_group;      /* cmd_admin_user.c */
 
 static const cli_command cmds[] = {
     {"card", "the issuer's cards", .group = &cli_admin_card_group},
@@ -30,6 +31,8 @@ static const cli_command cmds[] = {
     {"token", "the HTTP API's tokens", .group = &cli_admin_token_group},
     {"txn", "the terminals' requests: list (the API's filters), show by RRN",
      .group = &cli_admin_txn_group},
+    {"user", "the web console's users: add, list, disable, unlock, password, totp",
+     .group = &cli_admin_user_group},
     {"wallet", "cardholders' wallets: payment codes, QR payments",
      .group = &cli_admin_wallet_group},
     {"audit", "the audit log: who changed what, before and after", .row = &cli_admin_audit_row},

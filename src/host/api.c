@@ -13,7 +13,8 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 
 	memset(api, 0, sizeof *api);
 	if ((rc = host_env_config(&api->env, prog, config, data)) != HOST_OK ||
-	    (rc = host_env_open(&api->env, HOST_NEED_MERCHANT | HOST_NEED_ACQUIRER)) != HOST_OK)
+	    (rc = host_env_open(&api->env, HOST_NEED_MERCHANT | HOST_NEED_ACQUIRER |
+	                                       HOST_NEED_USER)) != HOST_OK)
 		return rc;
 	if ((rc = log_open(api->env.cfg.log, api->env.cfg.log_level, &api->log)) != LOG_OK)
 		return host_say(HOST_EFAILED, prog, "%s: %s: %s", api->env.cfg.log,
@@ -23,6 +24,7 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 	                             .issuer = api->env.issuer,
 	                             .merchant = api->env.merchant,
 	                             .acquirer = api->env.acquirer,
+	                             .users = api->env.users,
 	                             .log = api->log,
 	                             .utc_offset = api->env.cfg.utc_offset,
 	                             .metrics_allow = &api->env.cfg.http.metrics_allow};

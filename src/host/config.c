@@ -113,6 +113,7 @@ static const struct key keys[] = {
     NUM("http", "body_max", K_INT64, http.body_max, 1024, 1073741824),
     NUM("http", "required", K_BOOL, http_required, 0, 0),
     NUM("http", "metrics_allow", K_ALLOW, http.metrics_allow, 0, 0),
+    NUM("http", "secure_cookies", K_BOOL, http.secure_cookies, 0, 0),
     NUM("merchant", "acquirer_code", K_DIGITS, merchant.acquirer_code, 3, 3),
     NUM("merchant", "area", K_DIGITS, merchant.area, 4, 4),
     PATH("merchant", "documents", merchant.documents),

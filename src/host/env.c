@@ -153,6 +153,22 @@ static int open_acquirer(struct host_env *env)
 	return HOST_OK;
 }
 
+/* The console's users, their TOTP secrets under the key user.data. */
+static int open_user(struct host_env *env)
+{
+	hsm_key key, *slot = &key;
+	int rc;
+
+	if ((rc = load_keys(env, "the user module's key", user_key_names, user_key_specs, &slot,
+	                    1)) != HOST_OK)
+		return rc;
+	rc = user_open(env->data.store, env->data.hsm, &key, &env->users);
+	crypto_wipe(&key, sizeof key);
+	if (rc != USER_OK)
+		return host_say(HOST_EFAILED, env->prog, "the user module: %s", user_strerror(rc));
+	return HOST_OK;
+}
+
 /* What each need opens, in the order of their dependencies. */
 static const struct {
 	unsigned need, depends;
@@ -161,6 +177,7 @@ static const struct {
     {HOST_NEED_ISSUER, HOST_NEED_DATA, open_issuer},
     {HOST_NEED_MERCHANT, HOST_NEED_ISSUER | HOST_NEED_DATA, open_merchant},
     {HOST_NEED_ACQUIRER, HOST_NEED_ISSUER | HOST_NEED_DATA, open_acquirer},
+    {HOST_NEED_USER, HOST_NEED_DATA, open_user},
 };
 
 int host_env_open(struct host_env *env, unsigned needs)
@@ -202,6 +219,8 @@ int host_env_start(struct host_env *env, const char *prog, const char *path, con
 
 void host_env_close(struct host_env *env)
 {
+	user_close(env->users);
+	env->users = NULL;
 	acquirer_close(env->acquirer);
 	merchant_close(env->merchant);
 	issuer_close(env->issuer);

@@ -31,6 +31,7 @@
 #include "merchant/merchant.h"
 #include "notify/sink.h"
 #include "store/store.h"
+#include "user/user.h"
 
 #define HOST_OK      0
 #define HOST_EUSAGE  (-1) /* a bad configuration or option: the caller's to fix */
@@ -86,6 +87,7 @@ enum host_need {
 	HOST_NEED_ACQUIRER = 1 << 3, /* the acquirer (over the issuer) */
 	HOST_NEED_READONLY = 1 << 4, /* with the others: the command only reads, so the data
 	                              * directory and its LMK must exist (nothing is created) */
+	HOST_NEED_USER = 1 << 5,     /* the console's users (user/user.h) */
 };
 
 struct host_env {
@@ -96,6 +98,7 @@ struct host_env {
 	issuer *issuer;
 	merchant *merchant;
 	acquirer *acquirer;
+	user_module *users;
 	hsm_key zpk;        /* the link's zone PIN key ([link] zpk, else made) */
 	hsm_key notify_key; /* D0: the phones in the outbox (notify_enqueue()) */
 	notify_sink *sink;  /* one-time codes and the outbox's texts ([notify]) */

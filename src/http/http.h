@@ -35,6 +35,7 @@
 #include "merchant/merchant.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
+#include "user/user.h"
 
 #define HTTP_OK        0
 #define HTTP_EARG      (-1) /* a bad argument or configuration */
@@ -60,12 +61,12 @@ enum http_role {
 #define HTTP_PUBLIC     0u
 #define HTTP_ROLES_READ HTTP_ROLES_ALL
 
-/* Whom a request's token names. */
+/* Whom a request's token or session names. */
 struct http_principal {
-	int64_t token_id;
+	int64_t token_id; /* 0 for a session */
 	enum http_role role;
-	char mid[16];   /* a merchant token's merchant; "" for the other roles */
-	char actor[32]; /* "token:ID": the audit log's actor */
+	char mid[16];   /* a merchant token's or user's merchant; "" for the other roles */
+	char actor[48]; /* "token:ID" or "user:NAME": the audit log's actor */
 };
 
 /* What a handler works with: the API thread's own handles (never the loop's). */
@@ -86,6 +87,7 @@ struct http_ctx {
 	 * read it without signing in (NULL: loopback only). */
 	metrics *metrics;
 	const struct http_allow *metrics_allow;
+	user_module *users; /* the console's users and sessions (routes_user.c); NULL: none */
 };
 
 #define HTTP_ARGS_MAX  4
@@ -105,8 +107,10 @@ struct http_request {
 	json_t *body;       /* the JSON body (an object), or NULL when there is none */
 	const char *accept; /* the Accept header, or NULL when there is none */
 	const struct http_principal *who;
-	int64_t now;      /* Unix seconds */
-	const char *peer; /* the client's address, numeric ("127.0.0.1", "::1") */
+	int64_t now;         /* Unix seconds */
+	const char *peer;    /* the client's address, numeric ("127.0.0.1", "::1") */
+	const char *session; /* the session id of the request's cookie, when it named one */
+	const char *csrf;    /* and that session's CSRF token (else NULL) */
 };
 
 /* A handler's answer: status and a JSON body, which the response owns — or, for an endpoint
@@ -117,6 +121,8 @@ struct http_response {
 	json_t *body;
 	char *text;
 	const char *content_type;
+	char *set_cookie; /* heap, owned by the response: a Set-Cookie header's value, or NULL;
+	                   * the server adds "; Secure" under [http] secure_cookies */
 };
 
 /* Fills res (always, with http_reply() or http_fail()) and returns HTTP_OK, or HTTP_EFAIL
@@ -149,7 +155,8 @@ struct http_route {
 	X(risk)                                                                                    \
 	X(review)                                                                                  \
 	X(risk_cases)                                                                              \
-	X(health)
+	X(health)                                                                                  \
+	X(user)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
 	extern const struct http_route http_routes_##domain[];                                     \
@@ -180,9 +187,10 @@ bool http_peer_loopback(const char *peer);
 
 /* The [http] section of the config file (docs/config.md). */
 struct http_config {
-	char listen[64];  /* the address listened on, numeric IPv4 or IPv6; default 127.0.0.1 */
-	int port;         /* default 8080; 0: a free one (http_port()) */
-	int64_t body_max; /* bytes of a request body; beyond it 413; default 16 MiB */
+	char listen[64];     /* the address listened on, numeric IPv4 or IPv6; default 127.0.0.1 */
+	int port;            /* default 8080; 0: a free one (http_port()) */
+	int64_t body_max;    /* bytes of a request body; beyond it 413; default 16 MiB */
+	bool secure_cookies; /* the session cookie marked Secure (behind TLS); default no */
 	struct http_allow metrics_allow; /* GET /metrics without signing in; default none */
 	/* The routes served; NULL: every domain's (HTTP_DOMAINS). Tests serve their own. */
 	const struct http_route *routes;

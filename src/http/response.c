@@ -50,7 +50,7 @@ int http_reply_text(struct http_response *res, int status, const char *type, cha
 		return HTTP_EFAIL;
 	json_decref(res->body);
 	free(res->text);
-	*res = (struct http_response){status, NULL, text, type};
+	*res = (struct http_response){status, NULL, text, type, res->set_cookie};
 	return HTTP_OK;
 }
 

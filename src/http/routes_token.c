@@ -9,17 +9,21 @@
 #include "crypto/crypto.h"
 #include "store/store_http.h"
 
-/* GET /api/v1/whoami: {"token":ID,"role":"merchant","mid":"898…"|null,"actor":"token:ID"}. */
+/* GET /api/v1/whoami: {"token":ID,"role":"merchant","mid":"898…"|null,"actor":"token:ID"}; for
+ * a session, "token" null and "user" the user's name. */
 static int whoami(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	const struct http_principal *who = req->who;
+	json_t *body = json_pack("{s:o, s:s, s:o, s:s}", "token",
+	                         who->token_id != 0 ? json_integer(who->token_id) : json_null(),
+	                         "role", http_role_name(who->role), "mid",
+	                         who->mid[0] != '\0' ? json_string(who->mid) : json_null(), "actor",
+	                         who->actor);
 
 	(void)ctx;
-	return http_reply(res, 200,
-	                  json_pack("{s:I, s:s, s:o, s:s}", "token", (json_int_t)who->token_id,
-	                            "role", http_role_name(who->role), "mid",
-	                            who->mid[0] != '\0' ? json_string(who->mid) : json_null(),
-	                            "actor", who->actor));
+	if (body != NULL && who->token_id == 0 && strncmp(who->actor, "user:", 5) == 0)
+		json_object_set_new(body, "user", json_string(who->actor + 5));
+	return http_reply(res, 200, body);
 }
 
 /* POST /api/v1/tokens {"role","mid","label"}: 201 {"id","role","mid","label","token"}, the

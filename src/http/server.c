@@ -1,7 +1,13 @@
 /* server.c — the HTTP API's server: libmicrohttpd on one thread of its own, which runs the
- * handlers one at a time. Each request passes, in order: its token (401), its route (404,
- * 405), its role (403), its body's size (413) and its body's JSON (400); only then is its
- * handler called. Every request is logged as one line, without its body, query or token. */
+ * handlers one at a time. A GET outside /api/ that is no route is a file of the console
+ * (http_static_get()). Any other request passes, in order: its credentials — an API token
+ * (Authorization: Bearer) or a session cookie (possum_session, user/user.h) — (401; a public
+ * route needs none), its route (404, 405), its role (403), the CSRF token of a change made
+ * with a cookie (403), its body's size (413) and its body's JSON (400); only then is its
+ * handler called. Every answer carries X-Content-Type-Options: nosniff and Referrer-Policy:
+ * no-referrer; the API's Cache-Control: no-store, the console's files their
+ * Content-Security-Policy and X-Frame-Options: DENY. Every request is logged as one line,
+ * without its body, query, token or cookie. */
 #include "http/http.h"
 
 #include <arpa/inet.h>
@@ -13,8 +19,14 @@
 #include <time.h>
 
 #include <microhttpd.h>
+#include <openssl/crypto.h>
+
+#include "crypto/crypto.h"
 
 #define CONNECTION_TIMEOUT 60 /* seconds a connection may sit idle */
+#define SESSION_COOKIE     "possum_session"
+#define CSRF_HEADER        "X-CSRF-Token"
+#define STATIC_CSP         "default-src 'self'; img-src 'self' data:"
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -41,6 +53,10 @@ struct http_req {
 	const char *error;
 	char allow[64];
 	bool answered;
+	bool is_static;                /* a console file, not a route */
+	const char *session;           /* the cookie's session id, when it named a session */
+	char csrf[USER_TOKEN_LEN + 1]; /* that session's CSRF token */
+	char peer[INET6_ADDRSTRLEN];   /* the client's address, numeric */
 };
 
 void http_config_defaults(struct http_config *cfg)
@@ -58,18 +74,52 @@ static int64_t ms_since(const struct timespec *start)
 	       (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
+/* The headers of every answer: its type, the security headers of the API or of the console's
+ * files, and the handler's cookie (set_cookie: may be NULL). */
+static void add_headers(const struct http_server *srv, struct MHD_Response *resp,
+                        const struct http_req *r, int status, const char *type,
+                        const char *set_cookie)
+{
+	char cookie[256];
+
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (r->is_static) {
+		MHD_add_response_header(resp, "Content-Security-Policy", STATIC_CSP);
+		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	} else {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	}
+	if (set_cookie != NULL &&
+	    (size_t)snprintf(cookie, sizeof cookie, "%s%s", set_cookie,
+	                     srv->cfg.secure_cookies ? "; Secure" : "") < sizeof cookie)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+	crypto_wipe(cookie, sizeof cookie);
+	if (status == 401)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (status == 405)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+}
+
+static void log_request(struct http_server *srv, const struct http_req *r, int status)
+{
+	log_event(srv->log, LOG_INFO, "http_request",
+	          json_pack("{s:s, s:s, s:i, s:s, s:I}", "method", r->method, "path", r->path,
+	                    "status", status, "actor", r->who.actor[0] != '\0' ? r->who.actor : "-",
+	                    "ms", (json_int_t)ms_since(&r->start)));
+}
+
 /* Sends status and text (taken over) of content type type and logs the request. */
 static enum MHD_Result answer_text(struct http_server *srv, struct MHD_Connection *c,
-                                   struct http_req *r, int status, char *text, const char *type)
+                                   struct http_req *r, int status, char *text, const char *type,
+                                   const char *set_cookie)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result rc;
 
 	r->answered = true;
-	log_event(srv->log, LOG_INFO, "http_request",
-	          json_pack("{s:s, s:s, s:i, s:s, s:I}", "method", r->method, "path", r->path,
-	                    "status", status, "actor", r->who.actor[0] != '\0' ? r->who.actor : "-",
-	                    "ms", (json_int_t)ms_since(&r->start)));
+	log_request(srv, r, status);
 	if (text == NULL)
 		return MHD_NO;
 	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
@@ -77,11 +127,7 @@ static enum MHD_Result answer_text(struct http_server *srv, struct MHD_Connectio
 		free(text);
 		return MHD_NO;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	if (status == 401)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-	if (status == 405)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	add_headers(srv, resp, r, status, type, set_cookie);
 	rc = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return rc;
@@ -94,7 +140,7 @@ static enum MHD_Result answer(struct http_server *srv, struct MHD_Connection *c,
 	char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : strdup("{}");
 
 	json_decref(body);
-	return answer_text(srv, c, r, status, text, "application/json");
+	return answer_text(srv, c, r, status, text, "application/json", NULL);
 }
 
 static json_t *error_body(const char *error)
@@ -115,6 +161,62 @@ static const char *bearer(struct MHD_Connection *c)
 	return v;
 }
 
+/* Whom the request's credentials name, into r->who (left empty when there are none): an API
+ * token (Authorization: Bearer; 401 when unknown) or else a session cookie (an unknown or ended
+ * session is none). unsafe: a change, whose session must present its CSRF token (403). */
+static void credentials(struct http_server *srv, struct MHD_Connection *c, bool unsafe,
+                        struct http_req *r)
+{
+	const char *token = bearer(c), *csrf;
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SESSION_COOKIE);
+	struct user_principal who;
+
+	if (token != NULL) {
+		int rc = http_token_check(srv->ctx->store, token, &r->who);
+
+		if (rc == HTTP_OK)
+			return;
+		memset(&r->who, 0, sizeof r->who);
+		r->status = rc == HTTP_EDENIED ? 401 : 500;
+		r->error = rc == HTTP_EDENIED
+		               ? "an API token is needed: Authorization: Bearer TOKEN"
+		               : "the token could not be checked";
+		return;
+	}
+	if (cookie == NULL || srv->ctx->users == NULL)
+		return;
+	if (user_session_check(srv->ctx->users, cookie, (int64_t)time(NULL), &who) != USER_OK)
+		return;
+	r->session = cookie;
+	r->who.role = (enum http_role)who.role;
+	memcpy(r->who.mid, who.mid, sizeof r->who.mid);
+	snprintf(r->who.actor, sizeof r->who.actor, "user:%s", who.name);
+	memcpy(r->csrf, who.csrf, sizeof r->csrf);
+	crypto_wipe(&who, sizeof who);
+	csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, CSRF_HEADER);
+	if (unsafe && (csrf == NULL || strlen(csrf) != strlen(r->csrf) ||
+	               CRYPTO_memcmp(csrf, r->csrf, strlen(csrf)) != 0)) {
+		r->status = 403;
+		r->error = "csrf token missing or wrong";
+	}
+}
+
+/* The client's numeric address into r->peer ("" when unknown). */
+static void peer_address(struct MHD_Connection *c, struct http_req *r)
+{
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = info != NULL ? info->client_addr : NULL;
+
+	r->peer[0] = '\0';
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		          r->peer, sizeof r->peer);
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		          r->peer, sizeof r->peer);
+}
+
 /* What the headers decide: r->status 0 (go on) or an error with r->error. */
 static void admit(struct http_server *srv, struct MHD_Connection *c, const char *url,
                   const char *method, struct http_req *r)
@@ -122,35 +224,44 @@ static void admit(struct http_server *srv, struct MHD_Connection *c, const char 
 	const struct http_route *routes = srv->cfg.routes != NULL ? srv->cfg.routes : srv->all;
 	const char *length =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	bool unsafe = strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 	size_t cap = strlen(url) + 1;
-	int rc;
+	int found;
 
-	switch (http_token_check(srv->ctx->store, bearer(c), &r->who)) {
-	case HTTP_OK:
-		break;
-	case HTTP_EDENIED:
-		r->status = 401;
-		r->error = "an API token is needed: Authorization: Bearer TOKEN";
-		return;
-	default:
-		r->status = 500;
-		r->error = "the token could not be checked";
-		return;
-	}
+	peer_address(c, r);
 	if ((r->segs = malloc(cap)) == NULL) {
 		r->status = 500;
 		r->error = "out of memory";
 		return;
 	}
-	rc = http_route_find(routes, srv->cfg.n_routes, method, url, r->segs, cap, &r->route,
-	                     r->args, &r->n_args, r->allow, sizeof r->allow);
-	if (rc != HTTP_OK) {
-		r->status = rc;
-		r->error = rc == 404 ? "no such endpoint" : "method not allowed here";
-	} else if ((r->route->roles & (unsigned)r->who.role) == 0) {
+	found = http_route_find(routes, srv->cfg.n_routes, method, url, r->segs, cap, &r->route,
+	                        r->args, &r->n_args, r->allow, sizeof r->allow);
+	if (found == 404 && strcmp(method, "GET") == 0 && strncmp(url, "/api/", 5) != 0) {
+		r->is_static = true;
+		return;
+	}
+	credentials(srv, c, unsafe, r);
+	if (found == HTTP_OK && r->route->roles == HTTP_PUBLIC) {
+		if (r->status != 0) { /* credentials that do not pass: anonymous, then */
+			memset(&r->who, 0, sizeof r->who);
+			crypto_wipe(r->csrf, sizeof r->csrf);
+			r->session = NULL;
+			r->status = 0;
+		}
+		if (r->who.role == 0)
+			snprintf(r->who.actor, sizeof r->who.actor, "anonymous");
+	} else if (r->status == 0 && r->who.role == 0) {
+		r->status = 401;
+		r->error = "sign in, or present an API token: Authorization: Bearer TOKEN";
+	} else if (r->status == 0 && found != HTTP_OK) {
+		r->status = found;
+		r->error = found == 404 ? "no such endpoint" : "method not allowed here";
+	} else if (r->status == 0 && (r->route->roles & (unsigned)r->who.role) == 0) {
 		r->status = 403;
-		r->error = "this token's role may not do that";
-	} else if (length != NULL && strtoull(length, NULL, 10) > (uint64_t)srv->cfg.body_max) {
+		r->error = "this role may not do that";
+	}
+	if (r->status == 0 && length != NULL &&
+	    strtoull(length, NULL, 10) > (uint64_t)srv->cfg.body_max) {
 		r->status = 413;
 		r->error = "the request body is too large";
 	}
@@ -170,6 +281,49 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 	return MHD_YES;
 }
 
+/* A file of the console: 200 with its type, or 404. */
+static enum MHD_Result serve_static(struct http_server *srv, struct MHD_Connection *c,
+                                    const char *url, struct http_req *r)
+{
+	const uint8_t *data;
+	const char *type;
+	struct MHD_Response *resp;
+	enum MHD_Result rc;
+	size_t len;
+
+	if (http_static_get(url, &data, &len, &type) != HTTP_OK)
+		return answer(srv, c, r, 404, error_body("no such file"));
+	r->answered = true;
+	log_request(srv, r, 200);
+	resp =
+	    MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	add_headers(srv, resp, r, 200, type, NULL);
+	rc = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	return rc;
+}
+
+/* The handler's answer sent: its text or JSON body, and its cookie. */
+static enum MHD_Result send_response(struct http_server *srv, struct MHD_Connection *c,
+                                     struct http_req *r, struct http_response *res)
+{
+	enum MHD_Result rc;
+
+	if (res->text == NULL) {
+		res->text = res->body != NULL ? json_dumps(res->body, JSON_COMPACT) : strdup("{}");
+		res->content_type = "application/json";
+	}
+	json_decref(res->body);
+	rc = answer_text(srv, c, r, res->status, res->text, res->content_type, res->set_cookie);
+	if (res->set_cookie != NULL) {
+		crypto_wipe(res->set_cookie, strlen(res->set_cookie));
+		free(res->set_cookie);
+	}
+	return rc;
+}
+
 /* The body read, the handler's turn. */
 static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c, const char *url,
                              const char *method, struct http_req *r)
@@ -178,11 +332,16 @@ static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c, 
 	                           .path = url,
 	                           .n_args = r->n_args,
 	                           .who = &r->who,
-	                           .now = (int64_t)time(NULL)};
+	                           .now = (int64_t)time(NULL),
+	                           .peer = r->peer,
+	                           .session = r->session,
+	                           .csrf = r->session != NULL ? r->csrf : NULL};
 	struct http_response res = {0};
 	json_error_t jerr;
 	enum MHD_Result rc;
 
+	if (r->is_static)
+		return serve_static(srv, c, url, r);
 	memcpy(req.args, r->args, sizeof req.args);
 	req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, &req);
@@ -201,11 +360,11 @@ static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c, 
 		                    r->who.actor));
 		json_decref(res.body);
 		free(res.text);
+		free(res.set_cookie);
 		res = (struct http_response){500, error_body("the request failed inside"), NULL,
-		                             NULL};
+		                             NULL, NULL};
 	}
-	rc = res.text != NULL ? answer_text(srv, c, r, res.status, res.text, res.content_type)
-	                      : answer(srv, c, r, res.status, res.body);
+	rc = send_response(srv, c, r, &res);
 	json_decref(req.body);
 	return rc;
 }
@@ -276,7 +435,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (r == NULL)
 		return;
 	free(r->segs);
+	if (r->body != NULL)
+		crypto_wipe(r->body, r->cap); /* a password, perhaps */
 	free(r->body);
+	crypto_wipe(r->csrf, sizeof r->csrf);
 	free(r);
 	*con_cls = NULL;
 	(void)srv;

@@ -33,6 +33,7 @@ domain   request
 domain   store
 domain   ledger
 domain   audit
+domain   user
 domain   notify
 domain   issuer
 domain   merchant
