@@ -301,9 +301,14 @@ static int set_offset(struct load *ld, const struct key *k, const char *v)
 	return 0;
 }
 
-/* [settle]'s own kinds; the holidays file is read at the end (load_holidays()). */
-static int set_settle(struct load *ld, const struct key *k, const char *v)
+/* The kinds with a parser of their own: [issuer] bin (a range a line), [http] metrics_allow,
+ * and [settle]'s (the holidays file is read at the end: load_holidays()). */
+static int set_parsed(struct load *ld, const struct key *k, const char *v)
 {
+	if (k->kind == K_BIN)
+		return parse_bin(ld, v) == 0 ? 0 : refuse(ld, k, v);
+	if (k->kind == K_ALLOW && http_allow_parse(v, &ld->cfg->http.metrics_allow) == HTTP_OK)
+		return 0;
 	if (k->kind == K_HOLIDAYS) {
 		ld->holidays_line = ld->line;
 		return set_path(ld, k, v);
@@ -384,15 +389,11 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		ld->cfg->dialect = dialect;
 		return 0;
 	case K_BIN:
-		return parse_bin(ld, v) == 0 ? 0 : refuse(ld, k, v);
 	case K_ALLOW:
-		return http_allow_parse(v, (struct http_allow *)(void *)dst) == HTTP_OK
-		           ? 0
-		           : refuse(ld, k, v);
 	case K_CUTOFF:
 	case K_REFUND_FEE:
 	case K_HOLIDAYS:
-		return set_settle(ld, k, v);
+		return set_parsed(ld, k, v);
 	case K_SINK:
 		if (strcmp(v, "file") != 0 && strcmp(v, "webhook") != 0)
 			break;

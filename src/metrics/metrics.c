@@ -338,17 +338,19 @@ __attribute__((format(printf, 2, 3))) static void put(struct buf *b, const char 
 	}
 }
 
-void metrics_escape(const char *value, char *out, size_t cap)
+/* in escaped into out (capacity cap, cut to fit before an escape, always terminated): \\ and
+ * \n, and \" when quote (a label's value; HELP text keeps its quotes). */
+static void escape(const char *in, bool quote, char *out, size_t cap)
 {
 	size_t o = 0;
 
 	if (cap == 0)
 		return;
-	for (const char *c = value; *c != '\0'; c++) {
-		const char *e = *c == '\\'   ? "\\\\"
-		                : *c == '"'  ? "\\\""
-		                : *c == '\n' ? "\\n"
-		                             : NULL;
+	for (const char *c = in; *c != '\0'; c++) {
+		const char *e = *c == '\\'           ? "\\\\"
+		                : *c == '"' && quote ? "\\\""
+		                : *c == '\n'         ? "\\n"
+		                                     : NULL;
 		size_t n = e != NULL ? 2 : 1;
 
 		if (o + n >= cap)
@@ -360,6 +362,11 @@ void metrics_escape(const char *value, char *out, size_t cap)
 		o += n;
 	}
 	out[o] = '\0';
+}
+
+void metrics_escape(const char *value, char *out, size_t cap)
+{
+	escape(value, true, out, cap);
 }
 
 /* A value as the format writes it: +Inf, -Inf, NaN, else the shortest text that reads back. */
@@ -395,7 +402,7 @@ static void labels_text(const metrics_family *f, const struct series *s, const c
 		snprintf(out + o, cap - o, "}");
 }
 
-#define LABELS_TEXT_MAX (METRICS_LABELS_MAX * (NAME_MAX_LEN + 2 * METRICS_VALUE_MAX + 4) + 48)
+#define LABELS_TEXT_MAX 512 /* two names, two values escaped, le: under 400 */
 
 static void render_histogram(struct buf *b, const metrics_family *f, const struct series *s)
 {
@@ -419,12 +426,10 @@ static void render_family(struct buf *b, const metrics_family *f)
 {
 	static const char *const types[] = {"counter", "gauge", "histogram"};
 	size_t n = atomic_load_explicit(&f->n, memory_order_acquire);
-	char labels[LABELS_TEXT_MAX], v[32];
+	char labels[LABELS_TEXT_MAX], v[32], help[2 * HELP_MAX_LEN];
 
-	put(b, "# HELP %s ", f->name);
-	for (const char *c = f->help; *c != '\0'; c++)
-		put(b, "%s", *c == '\\' ? "\\\\" : *c == '\n' ? "\\n" : (char[2]){*c, '\0'});
-	put(b, "\n# TYPE %s %s\n", f->name, types[f->type]);
+	escape(f->help, false, help, sizeof help);
+	put(b, "# HELP %s %s\n# TYPE %s %s\n", f->name, help, f->name, types[f->type]);
 	for (size_t i = 0; i < n; i++) {
 		const struct series *s = &f->series[i];
 
