@@ -37,7 +37,9 @@ test-sanitize: bootstrap
 test-ui: build
 	@echo "== the console in a browser; screenshots in build/screenshots/ =="
 	@rm -rf build/screenshots
-	@cd build && POSSUM_SCREENSHOTS=$(CURDIR)/build/screenshots ctest --output-on-failure -L ui
+	@cd build && POSSUM_SCREENSHOTS=$(CURDIR)/build/screenshots ctest -V -L ui >ui-test.log 2>&1; \
+		status=$$?; grep -E '^[0-9]+: (ok|FAIL|WARN|setup|skipped|[0-9]+ passed|  \()' ui-test.log; \
+		tail -n 3 ui-test.log; exit $$status
 	@echo "screenshots: $$(ls build/screenshots 2>/dev/null | wc -l) in build/screenshots/"
 
 test-fuzz: bootstrap
