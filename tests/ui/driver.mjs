@@ -69,7 +69,7 @@ export async function context(browser, opts) {
   const ctx = await browser.newContext(Object.assign(
     { viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-GB',
       timezoneId: 'Asia/Shanghai' }, opts || {}));
-  ctx.setDefaultTimeout(5000);
+  ctx.setDefaultTimeout(10000); // a loaded machine (ctest -j2) is slow
   return ctx;
 }
 
