@@ -27,10 +27,19 @@
   'use strict';
   const P = window.possum;
   const h = P.h;
-  const t = P.t;
   const ROLES = ['merchant', 'operator', 'auditor'];
+  /* The strings are one dictionary for every script: this one's keys are under "mp.". */
+  const K = (key) => 'mp.' + key;
+  const t = (key, vars) => P.t(K(key), vars);
+  function strings(s) {
+    const under = (d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [K(k), v]));
+    P.strings({ en: under(s.en), zh: under(s.zh) });
+  }
+  const field = (test, key, attrs) => P.field(test, K(key), attrs);
+  const table = (el, columns, rows, opts) =>
+    P.table(el, columns.map((c) => Object.assign({}, c, { title: K(c.title) })), rows, opts);
 
-  P.strings({
+  strings({
     en: {
       'm.pick': 'Merchant', 'm.none': 'Choose a merchant.', 'm.noactive': 'No active merchant.',
       'm.today': 'Today', 'm.month': 'This month', 'm.count': '{n} payments',
@@ -151,7 +160,7 @@
 
   /* Both languages at once, Chinese first (a receipt's labels, as on the slips). */
   function both(key) {
-    const zh = P.t_in('zh', key), en = P.t_in('en', key);
+    const zh = P.t_in('zh', K(key)), en = P.t_in('en', K(key));
     return zh === en ? zh : zh + ' ' + en;
   }
 
@@ -177,7 +186,7 @@
   }
 
   function takings_table(el, data, test) {
-    P.table(el, [
+    table(el, [
       { title: 'm.product', value: (r) => word('p', r.product) },
       { title: 'm.channel', value: (r) => word('c', r.channel) },
       { title: 'm.countcol', value: (r) => r.count, class: 'num' },
@@ -260,14 +269,14 @@
         h('option', { value: '' }, t('t.any')),
         opts.map(([v, k]) => h('option', { value: v, selected: p[name] === v }, t(k)))));
     const form = h('form', { class: 'row noprint', 'data-test': 'txn-form' },
-      P.field('txn-from', 't.from', { name: 'from', type: 'date', value: p.from || P.day() }),
-      P.field('txn-to', 't.to', { name: 'to', type: 'date', value: p.to || '' }),
-      P.field('txn-terminal', 't.terminal', { name: 'terminal', maxlength: 8, value: p.terminal || '' }),
+      field('txn-from', 't.from', { name: 'from', type: 'date', value: p.from || P.day() }),
+      field('txn-to', 't.to', { name: 'to', type: 'date', value: p.to || '' }),
+      field('txn-terminal', 't.terminal', { name: 'terminal', maxlength: 8, value: p.terminal || '' }),
       sel('txn-status', 't.status', 'status', STATUSES.map((s) => [s, 'st.' + s])),
       sel('txn-channel', 't.channel', 'channel', [['card', 'c.card'], ['qr', 'c.qr']]),
-      P.field('txn-card', 't.card', { name: 'card', maxlength: 19, value: p.card || '' }),
-      P.field('txn-amount', 't.amountq', { name: 'amount', inputmode: 'decimal', value: p.amount || '' }),
-      P.field('txn-rrn', 't.rrn', { name: 'rrn', maxlength: 12, value: '' }),
+      field('txn-card', 't.card', { name: 'card', maxlength: 19, value: p.card || '' }),
+      field('txn-amount', 't.amountq', { name: 'amount', inputmode: 'decimal', value: p.amount || '' }),
+      field('txn-rrn', 't.rrn', { name: 'rrn', maxlength: 12, value: '' }),
       h('button', { type: 'submit', class: 'primary', 'data-test': 'txn-search' }, t('t.search')));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -299,7 +308,7 @@
     } catch (e) {
       return P.error(box, e);
     }
-    P.table(box, [
+    table(box, [
       { title: 't.time', value: (r) => P.time(r.at) },
       { title: 't.type', value: (r) => word('ty', r.type) },
       { title: 'm.amount', value: (r) => P.money(r.amount), class: 'num' },
@@ -356,12 +365,12 @@
     let name = '';
     try { name = (await P.api('GET', mpath(x.mid, ''))).legal_name; } catch (e) { /* the MID alone */ }
     el.append(receipt(x, name));
-    const print = h('button', { type: 'button', class: 'primary', 'data-test': 'receipt-print' }, t('app.print'));
+    const print = h('button', { type: 'button', class: 'primary', 'data-test': 'receipt-print' }, t('s.print'));
     print.addEventListener('click', () => window.print());
     el.append(print);
   }
 
-  P.strings({
+  strings({
     en: { 'r.mid': 'MID', 'r.stan': 'Trace no. (STAN)', 'r.batch': 'Batch', 'r.auth': 'Auth code', 'r.original': 'Original RRN' },
     zh: { 'r.mid': '商户编号', 'r.stan': '凭证号', 'r.batch': '批次号', 'r.auth': '授权码', 'r.original': '原参考号' },
   });
@@ -381,14 +390,14 @@
       card(t('b.today'), P.money(b.not_closed), t('m.count', { n: b.not_closed_count }), 'balance-today'),
       card(t('b.held'), P.money(b.preauth_held), t('m.count', { n: b.preauth_held_count }), 'balance-held')));
     el.append(h('h2', {}, t('b.alltime')));
-    P.table(el, [
+    table(el, [
       { title: 'b.currency', value: (r) => r.net.currency },
       { title: 'b.sales', value: (r) => P.money(r.sales) + ' (' + r.sales_count + ')', class: 'num' },
       { title: 'b.refunds', value: (r) => P.money(r.refunds) + ' (' + r.refunds_count + ')', class: 'num' },
       { title: 'b.net', value: (r) => P.money(r.net), class: 'num' },
     ], b.currencies, { test: 'balance-table' });
     el.append(h('h2', {}, t('b.payouts')));
-    P.table(el, [
+    table(el, [
       { title: 'b.date', value: (r) => r.date },
       { title: 'm.amount', value: (r) => P.money(r.amount), class: 'num' },
       { title: 'b.card', value: (r) => h('span', { class: 'mono' }, r.card) },
@@ -418,7 +427,7 @@
       cols.push({ title: 's.fee', value: (r) => P.money(r.fee), class: 'num' });
       cols.push({ title: 'b.net', value: (r) => P.money(r.net), class: 'num' });
     }
-    P.table(box, cols, s.items, { test: 'statement-table' });
+    table(box, cols, s.items, { test: 'statement-table' });
     const tt = s.totals || {};
     box.append(h('p', {}, h('strong', {}, t('s.total') + ': '), t('m.count', { n: tt.count || 0 }) + ' · ' +
       P.money(tt.amount) + (s.closed ? ' − ' + P.money(tt.fees) + ' = ' + P.money(tt.net) : '')));
@@ -447,7 +456,7 @@
     if (!mid) return;
     const y = new Date();
     y.setDate(y.getDate() - 1);
-    const date = P.field('stmt-date', 's.date', { type: 'date', value: ctx.params.date || P.day(y), required: true });
+    const date = field('stmt-date', 's.date', { type: 'date', value: ctx.params.date || P.day(y), required: true });
     const csv = h('button', { type: 'button', 'data-test': 'stmt-csv' }, t('s.csv'));
     const show = h('button', { type: 'button', class: 'primary', 'data-test': 'stmt-show' }, t('s.show'));
     const print = h('button', { type: 'button', 'data-test': 'stmt-print', hidden: true }, t('s.print'));
@@ -489,7 +498,7 @@
   function otp_form(mid, msg, done) {
     const form = h('form', { class: 'card form', 'data-test': 'otp-form' },
       h('p', { class: 'ok' }, t('k.sent')),
-      P.field('otp-code', 'k.otp', { name: 'otp', inputmode: 'numeric', maxlength: 6, autocomplete: 'one-time-code', required: true }),
+      field('otp-code', 'k.otp', { name: 'otp', inputmode: 'numeric', maxlength: 6, autocomplete: 'one-time-code', required: true }),
       h('button', { type: 'submit', class: 'primary', 'data-test': 'otp-submit' }, t('k.confirm')));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -497,7 +506,7 @@
         await P.api('POST', mpath(mid, '/settlement-card/confirm'), { otp: form.elements.otp.value.trim() });
         done();
       } catch (err) {
-        P.error(msg, err.field === 'otp' ? 'k.otpwrong' : err, 'card-error');
+        P.error(msg, err.field === 'otp' ? K('k.otpwrong') : err, 'card-error');
       }
     });
     return form;
@@ -506,10 +515,10 @@
   function change_form(mid, msg, slot, done) {
     const form = h('form', { class: 'card form', 'data-test': 'card-form' },
       h('h2', {}, t('k.change')),
-      P.field('card-number', 'k.number', { name: 'card', inputmode: 'numeric', autocomplete: 'off', maxlength: 19, required: true }),
-      P.field('card-holder', 'k.holder', { name: 'holder', required: true }),
-      P.field('card-id', 'k.id', { name: 'id_number', autocomplete: 'off', maxlength: 18, required: true }),
-      P.field('card-phone', 'k.phone', { name: 'phone', inputmode: 'tel', maxlength: 20, required: true }),
+      field('card-number', 'k.number', { name: 'card', inputmode: 'numeric', autocomplete: 'off', maxlength: 19, required: true }),
+      field('card-holder', 'k.holder', { name: 'holder', required: true }),
+      field('card-id', 'k.id', { name: 'id_number', autocomplete: 'off', maxlength: 18, required: true }),
+      field('card-phone', 'k.phone', { name: 'phone', inputmode: 'tel', maxlength: 20, required: true }),
       h('button', { type: 'submit', class: 'primary', 'data-test': 'card-submit' }, t('k.submit')));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -550,7 +559,7 @@
     if (!mid) return;
     const list = await P.api('GET', '/api/v1/terminals' + q({ mid, limit: 500 }));
     const online = (r) => r.last_seen && Date.now() - Date.parse(r.last_seen) < 10 * 60 * 1000;
-    P.table(el, [
+    table(el, [
       { title: 'tm.tid', value: (r) => h('span', { class: 'mono' }, r.tid) },
       { title: 'tm.sn', value: (r) => r.sn },
       { title: 'tm.state', value: (r) => word('ts', r.state) },
@@ -561,7 +570,7 @@
     ], list.items, { test: 'terminals-table' });
   }
 
-  P.strings({
+  strings({
     en: { 'ts.registered': 'registered', 'ts.active': 'active', 'ts.suspended': 'suspended', 'ts.retired': 'retired' },
     zh: { 'ts.registered': '已登记', 'ts.active': '启用', 'ts.suspended': '暂停', 'ts.retired': '已退役' },
   });
