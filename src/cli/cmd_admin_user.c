@@ -86,6 +86,8 @@ static int user_add(struct cli_env *env, const void *values)
 	                 &made);
 	if (rc == USER_EEXIST)
 		return cli_error(CLI_FAILED, env->prog, "the name %s is taken", o->name);
+	if (rc == USER_EARG)
+		return cli_usage_error(env->prog, "--name: 1 to 32 of a-z, 0-9, '.', '_', '-'");
 	if (rc != USER_OK)
 		return user_failed(env, rc);
 	console_base(env, base, sizeof base);

@@ -10,6 +10,12 @@
 #include "crypto/crypto.h"
 #include "crypto/password.h"
 
+/* An Argon2id hash of nothing anyone's password is, of possum's parameters: verified against
+ * when the name is unknown, so that an unknown name costs what a known one does and the
+ * answer's time does not tell which names exist. */
+static const char dummy_hash[] = "$argon2id$v=19$m=19456,t=2,p=1$cG9zc3VtLmR1bW15LnNsdA$"
+                                 "eo4afzCDstA0LdudnmV5R638ARY7O89gaoICZvxzSQ8";
+
 /* Whether password and code are row's: USER_OK with *step the code's, else why not (for the
  * audit log, never the caller's answer). */
 static int check_factors(user_module *u, const struct store_user *row, const char *password,
@@ -52,6 +58,16 @@ static int count_failure(user_module *u, struct store_user *row, json_t *extra, 
 	return locks ? USER_ELOCKED : USER_EDENIED;
 }
 
+/* Whom a session of row with csrf names. */
+static void principal_of(const struct store_user *row, const char *csrf, struct user_principal *who)
+{
+	memset(who, 0, sizeof *who);
+	strcpy(who->name, row->name);
+	who->role = row->role;
+	strcpy(who->mid, row->mid);
+	strcpy(who->csrf, csrf);
+}
+
 /* The session opened for row at now: its id into session, *who filled. */
 static int open_session(user_module *u, const struct store_user *row, int64_t now,
                         char session[USER_TOKEN_LEN + 1], struct user_principal *who)
@@ -67,11 +83,7 @@ static int open_session(user_module *u, const struct store_user *row, int64_t no
 		return rc;
 	if ((rc = user_from_store(store_user_session_insert(u->s, &ss))) != USER_OK)
 		return rc;
-	memset(who, 0, sizeof *who);
-	strcpy(who->name, row->name);
-	who->role = row->role;
-	strcpy(who->mid, row->mid);
-	strcpy(who->csrf, ss.csrf);
+	principal_of(row, ss.csrf, who);
 	return USER_OK;
 }
 
@@ -137,8 +149,10 @@ int user_signin(user_module *u, const char *name, const char *password, const ch
 	if (name == NULL || password == NULL || code == NULL ||
 	    !text_is_line(name, STORE_USER_NAME_MAX - 1))
 		return USER_EDENIED;
-	if ((rc = user_from_store(store_user_get(u->s, name, &row))) == USER_ENOTFOUND)
+	if ((rc = user_from_store(store_user_get(u->s, name, &row))) == USER_ENOTFOUND) {
+		(void)password_verify(dummy_hash, password);
 		return USER_EDENIED; /* nobody to count it against */
+	}
 	if (rc != USER_OK)
 		return rc;
 	if (row.locked_until > now)
@@ -188,11 +202,7 @@ int user_session_check(user_module *u, const char *session, int64_t now, struct 
 	ss.expires_at = now + USER_IDLE_SECONDS;
 	if ((rc = user_from_store(store_user_session_touch(u->s, &ss))) != USER_OK)
 		return rc == USER_ENOTFOUND ? USER_EDENIED : rc;
-	memset(who, 0, sizeof *who);
-	strcpy(who->name, row.name);
-	who->role = row.role;
-	strcpy(who->mid, row.mid);
-	strcpy(who->csrf, ss.csrf);
+	principal_of(&row, ss.csrf, who);
 	return USER_OK;
 }
 

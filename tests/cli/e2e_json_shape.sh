@@ -48,6 +48,11 @@ admin "ledger check" ledger check
 admin "token create" token create --role operator --label shape
 op=$(jq -r .token "$tmp/out")
 admin "token list" token list
+admin "user add" user add --role operator --name shape
+admin "user list" user list
+admin "user totp" user totp shape
+admin "user disable" user disable shape
+admin "user unlock" user unlock shape
 admin "merchant add" merchant add --name "Possum Cafe" --mcc 5812 --mid $mid
 admin "merchant show" merchant show $mid
 admin "merchant list" merchant list

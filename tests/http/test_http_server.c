@@ -55,6 +55,7 @@ static const struct http_route test_routes[] = {
     {"POST", "/echo", HTTP_ROLE_OPERATOR | HTTP_ROLE_MERCHANT, echo},
     {"GET", "/echo/{}/parts/{}", HTTP_ROLES_ALL, echo},
     {"GET", "/fail", HTTP_ROLES_ALL, failing},
+    {"POST", "/open", HTTP_PUBLIC, echo},
 };
 
 /* A fixture serving routes (NULL: the API's own) with body_max. */
@@ -226,14 +227,36 @@ static void no_or_bad_token_401(void **state)
 
 	expect_status(f, "POST", "/echo", NULL, "{}", 401);
 	expect_status(f, "POST", "/echo", "not-a-token", "{}", 401);
-	/* Unknown paths too: without a token, nothing about the API is told. */
-	expect_status(f, "GET", "/nowhere", NULL, NULL, 401);
+	/* Unknown paths of the API too: without a token, nothing about the API is told. A GET
+	 * outside /api/ is a file of the console (http_static_get()), public: 404 when none. */
+	expect_status(f, "GET", "/api/nowhere", NULL, NULL, 401);
+	expect_status(f, "GET", "/nowhere", NULL, NULL, 404);
 	assert_int_equal(http_token_create(f->sf.s, "cli:test", HTTP_ROLE_OPERATOR, NULL, NULL,
 	                                   T_NOW, revoked, &id),
 	                 HTTP_OK);
 	expect_status(f, "POST", "/echo", revoked, "{}", 201);
 	assert_int_equal(http_token_revoke(f->sf.s, "cli:test", id, T_NOW), HTTP_OK);
 	expect_status(f, "POST", "/echo", revoked, "{}", 401);
+}
+
+/* A public route answers without credentials (actor "anonymous"); a token given still names
+ * its principal, and a bad one is as none. */
+static void public_route_anonymous(void **state)
+{
+	struct fixture *f = *state;
+	struct answer a = call(f, "POST", "/open", NULL, "{}");
+
+	assert_int_equal(a.status, 201);
+	assert_string_equal(field_of(&a, "actor"), "anonymous");
+	answer_free(&a);
+	a = call(f, "POST", "/open", "not-a-token", "{}");
+	assert_int_equal(a.status, 201);
+	assert_string_equal(field_of(&a, "actor"), "anonymous");
+	answer_free(&a);
+	a = call(f, "POST", "/open", f->operator, "{}");
+	assert_int_equal(a.status, 201);
+	assert_int_equal(strncmp(field_of(&a, "actor"), "token:", 6), 0);
+	answer_free(&a);
 }
 
 static void unknown_path_404_wrong_method_405(void **state)
@@ -349,7 +372,7 @@ static void requests_logged_without_token_or_body(void **state)
 	FILE *fp;
 
 	expect_status(f, "POST", "/echo?card=6222", f->merchant, "{\"secret\":\"s3cr3t\"}", 201);
-	expect_status(f, "GET", "/nowhere", NULL, NULL, 401);
+	expect_status(f, "GET", "/api/nowhere", NULL, NULL, 401);
 	log_close(f->log);
 	f->log = NULL; /* the server's lines are all written: its requests are answered */
 	assert_non_null(fp = fopen(f->log_path, "r"));
@@ -368,7 +391,7 @@ static void requests_logged_without_token_or_body(void **state)
 	assert_non_null(all);
 	assert_non_null(strstr(all, "\"event\":\"http_request\",\"method\":\"POST\",\"path\":"
 	                            "\"/echo\",\"status\":201,\"actor\":\"token:2\",\"ms\":"));
-	assert_non_null(strstr(all, "\"path\":\"/nowhere\",\"status\":401,\"actor\":\"-\""));
+	assert_non_null(strstr(all, "\"path\":\"/api/nowhere\",\"status\":401,\"actor\":\"-\""));
 	assert_null(strstr(all, f->merchant));
 	assert_null(strstr(all, "s3cr3t"));
 	assert_null(strstr(all, "6222"));
@@ -638,6 +661,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(no_or_bad_token_401, setup_test_routes, teardown),
+	    cmocka_unit_test_setup_teardown(public_route_anonymous, setup_test_routes, teardown),
 	    cmocka_unit_test_setup_teardown(unknown_path_404_wrong_method_405, setup_test_routes,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(wrong_role_403, setup_test_routes, teardown),

@@ -74,6 +74,7 @@
       'enrol.gone': 'This enrolment link is unknown, used or expired: ask your operator for another.',
       'enrol.done': 'Your password is set. You can now sign in.', 'enrol.signin': 'Go to sign-in',
       'role.operator': 'operator', 'role.merchant': 'merchant', 'role.auditor': 'auditor',
+      'nav.merchant': 'Merchant portal:', 'nav.ops': 'Operations:',
     },
     zh: {
       'app.signout': '退出', 'app.lang': 'English', 'app.loading': '加载中…',
@@ -92,6 +93,7 @@
       'enrol.gone': '此注册链接无效、已使用或已过期，请向运营人员索取新的链接。',
       'enrol.done': '密码已设置，现在可以登录。', 'enrol.signin': '去登录',
       'role.operator': '运营', 'role.merchant': '商户', 'role.auditor': '审计',
+      'nav.merchant': '商户服务：', 'nav.ops': '运营管理：',
     },
   });
 
@@ -297,11 +299,21 @@
     return p ? p.path : '/signin';
   }
 
+  /* The part of the console a path is in ("merchant", "ops"): the navigation's groups. */
+  function part(path) { return path.split('/')[1] || ''; }
+
+  /* The navigation: the pages the user may see, the user's own part first (home()), each part
+   * under its name when there are several. */
   function nav() {
     const el = document.getElementById('nav');
     const cur = parse_hash().path;
-    el.replaceChildren(...pages.filter((p) => p.nav && allowed(p)).map((p) =>
-      h('a', { href: '#' + p.path, 'data-test': 'nav-' + p.id, class: cur.startsWith(p.path) ? 'on' : '' }, label(p.title))));
+    const mine = part(home());
+    const shown = pages.filter((p) => p.nav && allowed(p));
+    const parts = [...new Set(shown.map((p) => part(p.path)))].sort((a, b) => (b === mine) - (a === mine));
+    el.replaceChildren(...parts.map((g) => h('span', { class: 'navpart' },
+      parts.length > 1 ? h('span', { class: 'navgroup' }, t('nav.' + g)) : null,
+      shown.filter((p) => part(p.path) === g).map((p) =>
+        h('a', { href: '#' + p.path, 'data-test': 'nav-' + p.id, class: cur === p.path || cur.startsWith(p.path + '/') ? 'on' : '' }, label(p.title))))));
     const who = document.getElementById('who');
     who.textContent = state.user ? state.user.name + ' · ' + t('role.' + state.user.role) +
       (state.user.mid ? ' · ' + state.user.mid : '') : '';
