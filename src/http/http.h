@@ -1,6 +1,7 @@
 /* http.h — the HTTP API of `possum host` (docs/architecture.md, service layer `http`): JSON over
- * HTTP under /api/v1/, served with libmicrohttpd, each request authenticated by an API token and
- * authorized by its role. docs/api.md lists every endpoint.
+ * HTTP under /api/v1/, served with libmicrohttpd, each request authenticated by an API token or
+ * the session cookie of a person signed in (user/user.h, routes_user.c) and authorized by its
+ * role. docs/api.md lists every endpoint.
  *
  * An endpoint is a row of a route table: method, path pattern ("{}" stands for one path
  * segment, handed to the handler in args), the roles allowed, and the handler. The server

@@ -55,5 +55,7 @@ int store_user_session_touch(store *s, const struct store_user_session *ss);
 /* Ends the session of hash (STORE_ENOTFOUND when none), or every session of user_id. */
 int store_user_session_delete(store *s, const char *hash);
 int store_user_session_delete_user(store *s, int64_t user_id);
+/* Ends every session idle past its expiry at now. */
+int store_user_session_expire(store *s, int64_t now);
 
 #endif

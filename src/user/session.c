@@ -79,8 +79,9 @@ static int open_session(user_module *u, const struct store_user *row, int64_t no
 	int rc;
 
 	if ((rc = user_token_new(session, ss.hash)) != USER_OK ||
-	    (rc = user_token_new(ss.csrf, NULL)) != USER_OK)
-		return rc;
+	    (rc = user_token_new(ss.csrf, NULL)) != USER_OK ||
+	    (rc = user_from_store(store_user_session_expire(u->s, now))) != USER_OK)
+		return rc; /* the sessions left idle go as a new one comes */
 	if ((rc = user_from_store(store_user_session_insert(u->s, &ss))) != USER_OK)
 		return rc;
 	principal_of(row, ss.csrf, who);

@@ -69,3 +69,11 @@ int store_user_session_delete_user(store *s, int64_t user_id)
 
 	return store_q_run(s, &q, &user_id, NULL);
 }
+
+int store_user_session_expire(store *s, int64_t now)
+{
+	static const struct store_query q =
+	    STORE_Q("DELETE FROM user_sessions WHERE expires_at <= ?", &store_args_id, NULL);
+
+	return store_q_run(s, &q, &now, NULL);
+}
