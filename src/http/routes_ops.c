@@ -161,8 +161,7 @@ static int run_one(void *arg, const struct store_settle_run *r)
 	    json_pack("{s:s, s:s, s:I, s:I, s:{s:I, s:I}, s:o, s:s?, s:o}", "date", r->date,
 	              "state", closed ? "closed" : "open", "lines", (json_int_t)r->lines,
 	              "merchants", (json_int_t)r->merchants, "progress", "done",
-	              (json_int_t)r->written, "of", (json_int_t)(r->written + to_go),
-	              "closed_at",
+	              (json_int_t)r->written, "of", (json_int_t)(r->written + to_go), "closed_at",
 	              closed ? jsonval_time(r->closed_at, rs->ctx->utc_offset) : json_null(),
 	              "owner", r->owner[0] != '\0' ? r->owner : NULL, "lease_until",
 	              r->until > 0 ? jsonval_time(r->until, rs->ctx->utc_offset) : json_null()));
