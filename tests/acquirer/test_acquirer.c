@@ -362,6 +362,25 @@ static void settlement_date_by_cutoff(void **state)
 	reopen(x);
 }
 
+/* The outcome's stage times (the metrics' possum_stage_seconds): each stage that ran, in the
+ * order of the financial table, from unpack to respond, none negative. */
+static void stage_times(const struct acquirer_outcome *o)
+{
+	static const char *const ran[] = {"unpack",    "terminal", "mac",      "duplicate",
+	                                  "fields",    "card",     "cardauth", "route",
+	                                  "authorize", "record",   "notify",   "respond"};
+	size_t k = 0;
+
+	for (size_t i = 0; i < o->n_times; i++) {
+		assert_true(o->times[i].ns >= 0);
+		if (k < sizeof ran / sizeof ran[0] && strcmp(o->times[i].stage, ran[k]) == 0)
+			k++;
+	}
+	assert_int_equal(k, sizeof ran / sizeof ran[0]);
+	assert_string_equal(o->times[0].stage, "unpack");
+	assert_string_equal(o->times[o->n_times - 1].stage, "respond");
+}
+
 static void purchase_approved(void **state)
 {
 	struct fx *x = *state;
@@ -381,6 +400,7 @@ static void purchase_approved(void **state)
 	assert_string_equal(a.r.out.type, "purchase");
 	assert_null(strstr(a.r.out.card, img.pan));
 	assert_int_equal(strncmp(a.r.out.card, img.pan, 6), 0);
+	stage_times(&a.r.out);
 	test_money(x->f, img.card_id, T_BALANCE - 1234, T_BALANCE - 1234, 0);
 	/* The failed form of the answer, for a batch that does not commit: 96, no auth code. */
 	{
