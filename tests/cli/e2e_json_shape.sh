@@ -162,6 +162,9 @@ post 202 /api/v1/cardholder/auth/start "{\"card\":\"$pan\",\"holder\":\"Zhang Sa
 post 200 /api/v1/cardholder/auth/status "{\"card\":\"$pan\"}"
 cid=$(jq -r '.items[0].id' "$tmp/json/4.json")
 post 200 /api/v1/cards/$cid/loss '{"kind":"lost"}'
+# The day's reconciliation after the balance inquiry and the card's authentication: neither
+# moves money, so neither is compared (no difference of currency "000").
+get "/api/v1/settle/reconcile/$sday"
 
 # The text messages' lines (the one-time code just sent), one document each.
 if [ -s "$data/sms.jsonl" ]; then ok; else bad "no text message in $data/sms.jsonl"; fi

@@ -7,7 +7,8 @@
  * the next day's and a reversal's, which are not the host's to have). Each difference with its
  * keys, in order, and the counts; a day with none; a repeated settlement replacing the first
  * and forgetting its upload; a date that is not one refused; the payments of a terminal's
- * static QR code (batch 0) outside its batch, and beside the issuer's decisions. */
+ * static QR code (batch 0) outside its batch, and beside the issuer's decisions; a card's
+ * authentication, verification and a balance inquiry (no money) not compared at all. */
 #include "store/store_fixture.h"
 
 #include <stdbool.h>
@@ -343,6 +344,28 @@ static void qr_batch_zero(void **state)
 	assert_int_equal(n.n[SETTLE_RECON_TERMINAL_ONLY], 0);
 }
 
+/* Requests that move no money, approved at the issuer (ops 1, 10, 11, 12: request.h) with no
+ * currency: a balance inquiry and a card's authentication named by the host's requests, a
+ * verification and the authentication's start no request names (the start is the issuer's
+ * alone). None is a difference. */
+static void no_money(void **state)
+{
+	struct fx *x = *state;
+	struct settle_recon_counts n;
+	struct items is = {0};
+
+	txn(x, "T0000001", 1, "000001", "balance", 0, "00", 1, false);
+	txn(x, "T0000001", 1, "000002", "cardauth_confirm", 0, "00", 2, false);
+	decision(x, 1, 1, DEC04_2026, 0, "00", false, false);
+	decision(x, 2, 12, DEC04_2026, 0, "00", false, false);
+	decision(x, 3, 11, DEC04_2026, 0, "00", false, false);
+	decision(x, 4, 10, DEC04_2026, 0, "00", false, false);
+	store_fixture_sql(x->f->path, "UPDATE decisions SET currency = 0");
+	assert_int_equal(settle_reconcile(x->f->s, &x->p, D, collect, &is, &n), SETTLE_OK);
+	assert_int_equal(is.n, 0);
+	assert_int_equal(n.total, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +373,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(clean_day, setup, teardown),
 	    cmocka_unit_test_setup_teardown(repeated_settlement, setup, teardown),
 	    cmocka_unit_test_setup_teardown(qr_batch_zero, setup, teardown),
+	    cmocka_unit_test_setup_teardown(no_money, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

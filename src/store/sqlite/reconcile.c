@@ -135,6 +135,13 @@ int store_recon_pairs(store *s, const char *date,
 	STORE_WALK(s, &q, &date, p, fn, ctx);
 }
 
+/* The requests that move no money (a balance inquiry, a card's verification or authentication):
+ * not compared, on either side. The issuer's decisions of money are those of ops
+ * STORE_OP_PREAUTH to STORE_OP_REFUND (store_acquirer.h): not a balance (1), a reversal (9) nor
+ * a verification (10, 11, 12: request.h). */
+#define NO_MONEY_TYPES "('balance', 'verify', 'cardauth_start', 'cardauth_confirm')"
+#define MONEY_OPS      "d.op BETWEEN 2 AND 8"
+
 int store_recon_host_decisions(store *s, const char *date,
                                int (*fn)(void *ctx, const struct store_recon_decision *d),
                                void *ctx)
@@ -147,7 +154,9 @@ int store_recon_host_decisions(store *s, const char *date,
 	    "decision_id, COALESCE(d.rc, '') AS d_rc, COALESCE(d.amount, 0) AS d_amount, "
 	    "COALESCE(d.currency, 0) AS d_currency, COALESCE(d.reversed, 0) AS d_reversed FROM "
 	    "acq_txns AS a LEFT JOIN decisions AS d ON d.id = a.decision_id WHERE a.settle_date = "
-	    "?1 AND a.kind = 0 AND a.decision_id != 0 ORDER BY a.id",
+	    "?1 AND a.kind = 0 AND a.decision_id != 0 AND a.type NOT IN " NO_MONEY_TYPES
+	    " ORDER BY "
+	    "a.id",
 	    &store_args_text, &decision_row);
 	decision d;
 
@@ -165,7 +174,8 @@ int store_recon_issuer_only(store *s, const struct store_recon_window *w,
 	    "currency, 0 AS reversed, 1 AS found, d.id AS decision_id, d.rc AS d_rc, d.amount AS "
 	    "d_amount, d.currency AS d_currency, d.reversed AS d_reversed FROM decisions AS d LEFT "
 	    "JOIN cards AS c ON c.id = d.card_id WHERE d.at >= ?1 AND d.at < ?2 AND d.link = 0 AND "
-	    "d.rc = '00' AND d.reversed = 0 AND d.op != 9 AND d.id NOT IN (SELECT decision_id FROM "
+	    "d.rc = '00' AND d.reversed = 0 AND " MONEY_OPS
+	    " AND d.id NOT IN (SELECT decision_id FROM "
 	    "acq_txns WHERE settle_date BETWEEN ?3 AND ?4 AND decision_id != 0) ORDER BY d.id",
 	    &window_args, &decision_row);
 	decision d;
