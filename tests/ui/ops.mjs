@@ -1,7 +1,7 @@
 // ops.mjs — the operations pages in the browser (web/js/ops.js, its data-test names): a
 // merchant's application made in the form and taken through every state to active (its MID),
 // a terminal registered for it and its TMK handed over, and the risk case that e2e_ui.sh's
-// night purchase opened, closed.
+// night purchase opened, closed (the values its rule read shown readably); the live chart's time.
 import { $, check, shot } from './driver.mjs';
 
 const application = {
@@ -55,6 +55,10 @@ async function register_terminal(page, mid) {
   await $(page, 'terminal-tmk').click();
   await $(page, 'tmk-components').waitFor();
   check(await $(page, 'tmk-component').count() >= 2, 'its TMK handed over in components');
+  await page.locator('[data-test="terminal-tmk-issued"][data-state="yes"]').waitFor();
+  check(true, 'the terminal read again: its TMK handed over');
+  const dts = await page.locator('[data-test="terminal-detail"] dt').allTextContents();
+  check(dts.some((d) => d.trim() === 'TID'), 'the detail labels the TID as such', dts.join(', '));
   await shot(page, 'operator-terminal-en');
 }
 
@@ -66,6 +70,8 @@ async function close_case(page) {
   await row.click();
   await $(page, 'case-detail').waitFor();
   check((await $(page, 'case-hits').textContent()).includes('night_large'), 'the case names its rule');
+  const read = await $(page, 'case-values').first().textContent();
+  check(!read.includes('{') && /Hour = \d+/.test(read), 'the values read, as name = value', read);
   await $(page, 'case-verdict').selectOption('legitimate');
   await $(page, 'case-reason').fill('the cardholder confirmed the purchase');
   await $(page, 'case-close').click();
@@ -77,8 +83,17 @@ async function close_case(page) {
   await shot(page, 'operator-case-closed-en');
 }
 
+// live(page): the chart's time as 24-hour local time (its legend, the pointer on the chart).
+async function live(page) {
+  await $(page, 'nav-ops-live').click();
+  await page.locator('[data-test="live-chart"] .u-over').hover();
+  const at = await page.locator('[data-test="live-chart"] .u-legend .u-series').first().locator('.u-value').textContent();
+  check(/^\d\d:\d\d:\d\d$/.test(at.trim()), 'the live chart tells the time as HH:MM:SS', at);
+}
+
 export async function ops_flow(page, user, env) {
   const mid = await onboard(page);
   await register_terminal(page, mid);
   await close_case(page);
+  await live(page);
 }

@@ -17,14 +17,16 @@
  *   terminals: terminals-mid (filter), terminals (table; rows terminals-row, each with
  *              data-tid), terminal-form, terminal-FIELD (mid, sn, tid, address, lat, lon,
  *              activate), terminal-submit, terminal-detail, terminal-state (the state shown),
- *              terminal-tmk (button), terminal-tmk-parts, tmk-components (the components shown
- *              once), tmk-component (each), tmk-kcv (each component's KCV), tmk-key-kcv,
+ *              terminal-tmk (button), terminal-tmk-parts, terminal-tmk-issued (data-state yes|no,
+ *              read again after the hand-over), tmk-components (the components shown once),
+ *              tmk-component (each), tmk-kcv (each component's KCV), tmk-key-kcv,
  *              terminal-set-state (select), terminal-state-reason, terminal-state-submit,
  *              terminal-rebind-FIELD (mid, address, lat, lon, reason), terminal-rebind-submit
  *   cards:     cards-last4, cards-search, cards (table; rows cards-row), card-lost-ID,
  *              card-stolen-ID
  *   risk:      risk-open (checkbox: open cases only), risk-cases (table; rows risk-cases-row,
- *              each with data-id), case-detail, case-status, case-rules, case-hits,
+ *              each with data-id), case-detail, case-status, case-rules, case-hits (each hit's
+ *              case-values: one line a value read, with data-name, docs/risk.md's name),
  *              case-transactions, case-verdict (select), case-reason, case-block, case-close,
  *              case-done
  *   settle:    settle-runs (table; rows settle-runs-row), settle-progress (each run's bar),
@@ -57,7 +59,7 @@
       'live.title': 'Live', 'live.requests': 'Transactions a second (last minute)',
       'live.rate': 'Approval rate (last minute)', 'live.chart': 'Last 5 minutes, every 3 seconds',
       'live.tps': 'Transactions/s', 'live.approvals': 'Approved/s', 'live.declines': 'Declines by response code',
-      'live.day': 'Day', 'rc.code': 'Code', 'rc.count': 'Count', 'rc.meaning': 'Meaning', 'rc.category': 'Given by',
+      'live.day': 'Day', 'live.time': 'Time', 'rc.code': 'Code', 'rc.count': 'Count', 'rc.meaning': 'Meaning', 'rc.category': 'Given by',
       'cat.issuer': 'issuer', 'cat.host': 'host', 'cat.system': 'system', 'cat.approved': 'approved',
       'm.title': 'Merchants', 'm.state': 'State', 'm.all': 'All states', 'm.new': 'Onboard a merchant',
       'm.id': 'No.', 'm.mid': 'MID', 'm.name': 'Legal name', 'm.mcc': 'MCC', 'm.updated': 'Updated',
@@ -72,7 +74,7 @@
       'state.closed': 'closed', 'state.registered': 'registered', 'state.retired': 'retired',
       'step.review': 'Start review', 'step.test': 'Device testing', 'step.agree': 'Send agreement',
       'step.activate': 'Activate', 'step.suspend': 'Suspend', 'step.resume': 'Resume', 'step.close': 'Close',
-      't.title': 'Terminals', 't.mid': 'MID', 't.sn': 'SN', 't.tid': 'TID (blank: the next)', 't.place': 'Place',
+      't.title': 'Terminals', 't.mid': 'MID', 't.sn': 'SN', 't.tid': 'TID', 't.tid_new': 'TID (blank: the next)', 't.place': 'Place',
       't.state': 'State', 't.last_seen': 'Last seen', 't.address': 'Address', 't.lat': 'Latitude (µ°)',
       't.lon': 'Longitude (µ°)', 't.activate': 'Activate now', 't.register': 'Register terminal',
       't.filter': 'Merchant (MID)', 't.tmk': 'Hand over the TMK', 't.parts': 'Components',
@@ -90,7 +92,24 @@
       'r.fraud': 'fraud', 'r.legitimate': 'legitimate', 'r.reason': 'Reason', 'r.block': 'Block the card',
       'r.close': 'Close the case', 'r.closed': 'Case {id} closed: {verdict}.', 'r.hits': 'Rules fired on its transactions',
       'r.rule': 'Rule', 'r.action': 'Action', 'r.rc': 'Code', 'r.txns': 'Transactions', 'r.amount': 'Amount',
-      'r.type': 'Type', 'r.time': 'Time', 'r.closed_by': 'Closed by',
+      'r.type': 'Type', 'r.time': 'Time', 'r.closed_by': 'Closed by', 'r.values': 'Values read',
+      'rv.amount': 'Amount', 'rv.type': 'Type', 'rv.product': 'Card product', 'rv.channel': 'Read by',
+      'rv.hour': 'Hour', 'rv.minute': 'Minute', 'rv.mcc': 'MCC', 'rv.mcc_ceiling': 'MCC ceiling',
+      'rv.window': '{who} {what} ({w})', 'rv.card': 'Card', 'rv.terminal': 'Terminal', 'rv.merchant': 'Merchant',
+      'rv.card_merchant': 'Card at the merchant', 'rv.count': 'payments', 'rv.sum': 'sum', 'rv.declines': 'declines',
+      'rv.w.10m': '10 min', 'rv.w.30m': '30 min', 'rv.w.1h': '1 h', 'rv.w.24h': '24 h', 'rv.w.day': 'today',
+      'rv.card_last_gap': "Seconds since the card's last payment", 'rv.holder_qr_gap': "Seconds since the holder's QR payment",
+      'rv.card_merchant_split_30m': 'Split payments at the merchant (30 min)',
+      'rv.card_merchant_round_day': 'Round amounts at the merchant (today)',
+      'rv.terminal_cards_day': 'Cards at the terminal (today)', 'rv.terminal_card_new': 'New card at the terminal',
+      'rv.merchant_purchases_day': "Merchant's purchases (today)", 'rv.merchant_refunds_day': "Merchant's refunds (today)",
+      'rv.location_known': 'Location known', 'rv.distance': 'Distance (m)',
+      'rv.card_blocked': 'Card blocked', 'rv.card_watched': 'Card watched', 'rv.terminal_blocked': 'Terminal blocked',
+      'rv.terminal_watched': 'Terminal watched', 'rv.merchant_blocked': 'Merchant blocked',
+      'rv.merchant_watched': 'Merchant watched',
+      'rt.1': 'purchase', 'rt.2': 'pre-authorization', 'rt.3': 'completion', 'rt.4': 'refund',
+      'rp.0': "another issuer's", 'rp.1': 'debit', 'rp.2': 'credit', 'rp.3': 'prepaid',
+      'rch.1': 'keyed', 'rch.2': 'swipe', 'rch.3': 'chip', 'rch.4': 'fallback', 'rch.5': 'QR code',
       's.title': 'Settlement', 's.runs': 'Settlement runs', 's.date': 'Date', 's.state': 'State',
       's.lines': 'Lines', 's.merchants': 'Merchants', 's.progress': 'Progress', 's.closed_at': 'Closed at',
       's.owner': 'Run by', 's.open': 'open', 's.closed': 'closed', 's.day': 'Day', 's.show': 'Show',
@@ -110,7 +129,7 @@
     },
     zh: {
       'live.title': '实时', 'live.requests': '每秒交易数（近一分钟）', 'live.rate': '成功率（近一分钟）',
-      'live.chart': '近 5 分钟，每 3 秒刷新', 'live.tps': '每秒交易', 'live.approvals': '每秒成功',
+      'live.chart': '近 5 分钟，每 3 秒刷新', 'live.tps': '每秒交易', 'live.approvals': '每秒成功', 'live.time': '时间',
       'live.declines': '按应答码统计的拒绝', 'live.day': '日期', 'rc.code': '应答码', 'rc.count': '笔数',
       'rc.meaning': '含义', 'rc.category': '来源', 'cat.issuer': '发卡行', 'cat.host': '主机',
       'cat.system': '系统', 'cat.approved': '成功',
@@ -126,7 +145,7 @@
       'state.registered': '已登记', 'state.retired': '已停用',
       'step.review': '开始审核', 'step.test': '机具测试', 'step.agree': '发送协议', 'step.activate': '开通',
       'step.suspend': '暂停', 'step.resume': '恢复', 'step.close': '关闭',
-      't.title': '终端', 't.mid': '商户号', 't.sn': '序列号', 't.tid': '终端号（留空自动分配）', 't.place': '位置',
+      't.title': '终端', 't.mid': '商户号', 't.sn': '序列号', 't.tid': '终端号', 't.tid_new': '终端号（留空自动分配）', 't.place': '位置',
       't.state': '状态', 't.last_seen': '最近在线', 't.address': '地址', 't.lat': '纬度（微度）',
       't.lon': '经度（微度）', 't.activate': '立即启用', 't.register': '登记终端', 't.filter': '商户（商户号）',
       't.tmk': '下发主密钥', 't.parts': '分量数', 't.tmk_once': '仅显示这一次：每个分量交给不同的保管人。',
@@ -142,7 +161,22 @@
       'r.rules': '触发的规则', 'r.card': '卡号', 'r.verdict': '结论', 'r.fraud': '欺诈', 'r.legitimate': '正常',
       'r.reason': '原因', 'r.block': '冻结此卡', 'r.close': '结案', 'r.closed': '案件 {id} 已结案：{verdict}。',
       'r.hits': '交易触发的规则', 'r.rule': '规则', 'r.action': '动作', 'r.rc': '应答码', 'r.txns': '交易',
-      'r.amount': '金额', 'r.type': '类型', 'r.time': '时间', 'r.closed_by': '结案人',
+      'r.amount': '金额', 'r.type': '类型', 'r.time': '时间', 'r.closed_by': '结案人', 'r.values': '读取的数值',
+      'rv.amount': '金额', 'rv.type': '类型', 'rv.product': '卡产品', 'rv.channel': '读卡方式',
+      'rv.hour': '时', 'rv.minute': '分', 'rv.mcc': 'MCC', 'rv.mcc_ceiling': 'MCC 限额',
+      'rv.window': '{who}{what}（{w}）', 'rv.card': '该卡', 'rv.terminal': '终端', 'rv.merchant': '商户',
+      'rv.card_merchant': '该卡在本商户', 'rv.count': '笔数', 'rv.sum': '金额', 'rv.declines': '拒绝笔数',
+      'rv.w.10m': '10 分钟', 'rv.w.30m': '30 分钟', 'rv.w.1h': '1 小时', 'rv.w.24h': '24 小时', 'rv.w.day': '当日',
+      'rv.card_last_gap': '距该卡上笔支付（秒）', 'rv.holder_qr_gap': '距持卡人上笔扫码支付（秒）',
+      'rv.card_merchant_split_30m': '本商户拆单笔数（30 分钟）', 'rv.card_merchant_round_day': '本商户整额笔数（当日）',
+      'rv.terminal_cards_day': '终端当日卡数', 'rv.terminal_card_new': '终端首次出现的卡',
+      'rv.merchant_purchases_day': '商户当日消费', 'rv.merchant_refunds_day': '商户当日退货',
+      'rv.location_known': '位置已知', 'rv.distance': '距离（米）',
+      'rv.card_blocked': '卡在黑名单', 'rv.card_watched': '卡在观察名单', 'rv.terminal_blocked': '终端在黑名单',
+      'rv.terminal_watched': '终端在观察名单', 'rv.merchant_blocked': '商户在黑名单', 'rv.merchant_watched': '商户在观察名单',
+      'rt.1': '消费', 'rt.2': '预授权', 'rt.3': '预授权完成', 'rt.4': '退货',
+      'rp.0': '他行卡', 'rp.1': '借记卡', 'rp.2': '贷记卡', 'rp.3': '预付卡',
+      'rch.1': '手输', 'rch.2': '磁条', 'rch.3': '芯片', 'rch.4': '降级', 'rch.5': '二维码',
       's.title': '清算', 's.runs': '清算批次', 's.date': '日期', 's.state': '状态', 's.lines': '明细数',
       's.merchants': '商户数', 's.progress': '进度', 's.closed_at': '完成时间', 's.owner': '执行者',
       's.open': '进行中', 's.closed': '已完成', 's.day': '日期', 's.show': '查看', 's.recon': '对账差异',
@@ -253,6 +287,14 @@
     return [xs, tps, ok];
   }
 
+  const TICKS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]; // the time axis's steps, s
+
+  /* Unix seconds as the local time of day, 24-hour HH:MM:SS (the chart's time axis and legend). */
+  function hms(s) {
+    const d = new Date(s * 1000);
+    return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  }
+
   /* The last minute's sums of the seconds. */
   function last_minute(body) {
     const last = body.items.slice(-60);
@@ -274,9 +316,13 @@
     let body = await P.api('GET', '/api/v1/ops/live' + q({ seconds: LIVE_SECONDS }));
     const plot = P.chart(box, {
       'data-test': 'chart',
-      series: [{}, { label: t('live.tps'), stroke: '#0b6e4f', width: 2 },
+      series: [{ label: t('live.time'), value: (u, v) => (v === null || v === undefined ? '–' : hms(v)) },
+        { label: t('live.tps'), stroke: '#0b6e4f', width: 2 },
         { label: t('live.approvals'), stroke: '#1f5fa8', width: 1 }],
       scales: { x: { time: true } },
+      // The time axis: HH:MM:SS labels apart (2-minute steps at a phone's width), the last one whole.
+      axes: [{ space: 70, incrs: TICKS, values: (u, splits) => splits.map(hms) }, {}],
+      padding: [null, 28, null, null],
     }, live_data(body));
     const figures = () => { const m = last_minute(body); tps.textContent = m.tps; rate.textContent = pct(m.rate); };
     figures();
@@ -406,7 +452,7 @@
     return form('terminal-form', [
       input('terminal-mid', 't.mid', { maxlength: 15, required: true }),
       input('terminal-sn', 't.sn', { maxlength: 50, required: true }),
-      input('terminal-tid', 't.tid', { maxlength: 8 }),
+      input('terminal-tid', 't.tid_new', { maxlength: 8 }),
       input('terminal-address', 't.address', { maxlength: 256, required: true }),
       input('terminal-lat', 't.lat', { inputmode: 'numeric', pattern: '-?[0-9]+', required: true }),
       input('terminal-lon', 't.lon', { inputmode: 'numeric', pattern: '-?[0-9]+', required: true }),
@@ -426,21 +472,33 @@
   async function page_terminal(el, ctx) {
     const x = await P.api('GET', '/api/v1/terminals/' + enc(ctx.params.tid));
     const box = h('div', { 'data-test': 'terminal-detail' });
+    let shown = terminal_facts(x);
     el.append(box);
-    box.append(h('div', { class: 'card' }, facts([
+    box.append(shown);
+    /* The terminal read again (after its TMK's hand-over, whose components stay shown). */
+    const refresh = async () => {
+      const now = terminal_facts(await P.api('GET', '/api/v1/terminals/' + enc(x.tid)));
+      shown.replaceWith(now);
+      shown = now;
+    };
+    if (!operator()) return;
+    if (!x.tmk_issued && x.state !== 'retired') box.append(tmk_handover(x, refresh));
+    if (x.state !== 'retired') box.append(terminal_state(x), terminal_rebind(x));
+  }
+
+  function terminal_facts(x) {
+    return h('div', { class: 'card' }, facts([
       ['t.tid', h('code', {}, x.tid)], ['t.sn', x.sn], ['t.mid', x.mid],
       ['t.state', h('strong', { 'data-test': 'terminal-state', 'data-state': x.state }, st('state', x.state))],
       ['t.place', (x.place && x.place.address) || '–'], ['t.last_seen', P.time(x.last_seen) || '–'],
       ['t.signed_in', x.signed_in ? t('t.yes') : t('t.no')], ['t.version', x.version || '–'],
-      ['t.tmk_issued', x.tmk_issued ? t('t.yes') : t('t.no')],
-    ])));
-    if (!operator()) return;
-    if (!x.tmk_issued && x.state !== 'retired') box.append(tmk_handover(x));
-    if (x.state !== 'retired') box.append(terminal_state(x), terminal_rebind(x));
+      ['t.tmk_issued', h('span', { 'data-test': 'terminal-tmk-issued', 'data-state': x.tmk_issued ? 'yes' : 'no' },
+        x.tmk_issued ? t('t.yes') : t('t.no'))],
+    ]));
   }
 
-  /* The TMK as components, shown once. */
-  function tmk_handover(x) {
+  /* The TMK as components, shown once; then refresh() shows the terminal again. */
+  function tmk_handover(x, refresh) {
     const out = h('div', { 'data-test': 'tmk-components' });
     const parts = select('terminal-tmk-parts', 't.parts', [['2', '2'], ['3', '3']], '2');
     const go = button('terminal-tmk', t('t.tmk'), async () => {
@@ -454,6 +512,7 @@
           { title: 't.kcv', value: (c) => h('code', { 'data-test': 'tmk-kcv' }, c.kcv) },
         ], k.components, { test: 'tmk' });
         out.append(h('p', {}, t('t.key_kcv') + ': ', h('code', { 'data-test': 'tmk-key-kcv' }, k.kcv)));
+        await refresh();
       } catch (e) { say(out, null, e); }
     }, 'primary');
     return h('div', { class: 'card' }, h('h2', {}, t('t.tmk')), h('div', { class: 'row' }, parts, go), out);
@@ -521,11 +580,32 @@
 
   function rules_text(c) { return (c.rules || []).map((r) => r.rule).join(', '); }
 
+  /* A value a rule read (docs/risk.md's names), for people: its name and its value, both in the
+   * language shown (amounts in fen as money, the type, product and channel as words). */
+  const WINDOW = /^(card_merchant|card|terminal|merchant)_(count|sum|declines)_(10m|30m|1h|24h|day)$/;
+  const WORDS = { type: 'rt', product: 'rp', channel: 'rch' };
+  function value_name(name) {
+    const w = WINDOW.exec(name);
+    if (w) return t('rv.window', { who: t('rv.' + w[1]), what: t('rv.' + w[2]), w: t('rv.w.' + w[3]) });
+    return st('rv', name);
+  }
+  function value_text(name, v) {
+    if (WORDS[name]) return st(WORDS[name], String(v));
+    if (name === 'amount' || /_sum_|ceiling|(purchases|refunds)_day$/.test(name)) return P.money({ amount: v, currency: 'CNY' });
+    if (/^location_known$|_new$|_blocked$|_watched$/.test(name)) return v ? t('t.yes') : t('t.no');
+    return String(v);
+  }
+  /* The values a rule read, one "name = value" a line. */
+  function values_read(numbers) {
+    return h('span', { 'data-test': 'case-values' }, Object.entries(numbers || {}).map(([k, v]) =>
+      h('div', { 'data-name': k }, value_name(k) + ' = ' + value_text(k, v))));
+  }
+
   async function page_risk(el, ctx) {
     const open = ctx.params.all !== '1';
     const box = h('input', { type: 'checkbox', 'data-test': 'risk-open', id: 'f-risk-open', checked: open });
     box.addEventListener('change', () => P.go('/ops/risk' + (box.checked ? '' : '?all=1')));
-    el.append(h('label', { class: 'row', for: 'f-risk-open' }, box, t('r.open')));
+    el.append(h('p', {}, h('label', { for: 'f-risk-open' }, box, ' ', t('r.open'))));
     const list = await P.api('GET', '/api/v1/risk/cases' + q({ open: open ? 1 : '', limit: 200 }));
     const tbl = P.table(el, [
       { title: 'r.id', value: (c) => String(c.id), class: 'num' }, { title: 'r.status', value: (c) => st('rs', c.status) },
@@ -551,7 +631,7 @@
     P.table(box, [
       { title: 'r.rule', value: (x) => x.rule }, { title: 'r.action', value: (x) => x.action || '' },
       { title: 'r.rc', value: (x) => x.rc || '' },
-      { title: 'r.reason', value: (x) => (x.numbers ? JSON.stringify(x.numbers) : '') },
+      { title: 'r.values', value: (x) => values_read(x.numbers) },
     ], c.hits || [], { test: 'case-hits' });
     box.append(h('h2', {}, t('r.txns')));
     P.table(box, [
