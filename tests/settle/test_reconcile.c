@@ -266,6 +266,17 @@ static void differences(void **state)
 	assert_int_equal(n.n[SETTLE_RECON_TOTALS_DIFFER], 1);
 }
 
+/* The reconciliation of date finds no difference. */
+static void none_on(struct fx *x, int32_t date)
+{
+	struct settle_recon_counts n;
+	struct items is = {0};
+
+	assert_int_equal(settle_reconcile(x->f->s, &x->p, date, collect, &is, &n), SETTLE_OK);
+	assert_int_equal(is.n, 0);
+	assert_int_equal(n.total, 0);
+}
+
 /* A day whose batches agree and whose requests the issuer decided alike: nothing. */
 static void clean_day(void **state)
 {
@@ -280,12 +291,9 @@ static void clean_day(void **state)
 	settlement(x, "T0000001", 1, 10000, 1, 2000, 1);
 	uploaded(x, "T0000001", 1, "000001", 10000, HASH_A);
 	uploaded(x, "T0000001", 1, "000002", 2000, HASH_A);
-	assert_int_equal(settle_reconcile(x->f->s, &x->p, D, collect, &is, &n), SETTLE_OK);
-	assert_int_equal(is.n, 0);
-	assert_int_equal(n.total, 0);
+	none_on(x, D);
 	/* The next day has nothing either; a date that is not one is refused. */
-	assert_int_equal(settle_reconcile(x->f->s, &x->p, D + 1, collect, &is, &n), SETTLE_OK);
-	assert_int_equal(n.total, 0);
+	none_on(x, D + 1);
 	assert_int_equal(settle_reconcile(x->f->s, &x->p, 20260230, collect, &is, &n), SETTLE_EARG);
 }
 
@@ -351,8 +359,6 @@ static void qr_batch_zero(void **state)
 static void no_money(void **state)
 {
 	struct fx *x = *state;
-	struct settle_recon_counts n;
-	struct items is = {0};
 
 	txn(x, "T0000001", 1, "000001", "balance", 0, "00", 1, false);
 	txn(x, "T0000001", 1, "000002", "cardauth_confirm", 0, "00", 2, false);
@@ -361,9 +367,7 @@ static void no_money(void **state)
 	decision(x, 3, 11, DEC04_2026, 0, "00", false, false);
 	decision(x, 4, 10, DEC04_2026, 0, "00", false, false);
 	store_fixture_sql(x->f->path, "UPDATE decisions SET currency = 0");
-	assert_int_equal(settle_reconcile(x->f->s, &x->p, D, collect, &is, &n), SETTLE_OK);
-	assert_int_equal(is.n, 0);
-	assert_int_equal(n.total, 0);
+	none_on(x, D);
 }
 
 int main(void)
