@@ -79,6 +79,16 @@ wait_ports() {
 	done
 }
 
+# register_terminal POSSUM DATA: the merchant 898310048120001 (Possum Cafe) and its terminal
+# TERM0001 (SN SN0001) in DATA; prints the TMK components as `possum term init
+# --tmk-components` takes them.
+register_terminal() {
+	"$1" admin merchant add --data "$2" --name "Possum Cafe" --mcc 5812 --mid 898310048120001 >/dev/null
+	"$1" admin terminal add --data "$2" --merchant 898310048120001 --sn SN0001 --tid TERM0001 --json |
+		grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' |
+		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -
+}
+
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

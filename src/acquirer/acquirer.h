@@ -62,8 +62,10 @@ struct acquirer_config {
 	                                  the settlement date of the decision (its cut-off);
 	                                  default settle_calendar_defaults(); its holidays
 	                                  are the caller's, kept while the acquirer is open */
-	char qr_guid[33]; /* [qr] guid: the acquirer's identifier in a static QR code's template
-	                     "26" (sub-ID "00"), reverse domain; default "cn.possum" */
+	bool track_optional; /* [acquirer] track_encryption = optional: clear tracks (35, 36)
+	                        are read too; default required, a clear one is answered 30 */
+	char qr_guid[33];    /* [qr] guid: the acquirer's identifier in a static QR code's template
+	                        "26" (sub-ID "00"), reverse domain; default "cn.possum" */
 };
 
 void acquirer_config_defaults(struct acquirer_config *cfg);

@@ -113,6 +113,9 @@ struct txn {
 	int64_t location_lat, location_lon;
 	bool have_term, sign_in_again;
 	struct request rq; /* the request, read once (read.c) */
+	/* Fields 35 and 36 decrypted (docs/cup-pos.md "Track encryption"), which the message
+	 * then points to; wiped with the txn. */
+	uint8_t tracks[2][105];
 	char pan_hash[2 * HSM_PAN_HASH_LEN + 1];
 	/* docs/qr.md: "card" or "qr" (the row's channel), and the keyed hash of the card's holder
 	 * (issuer_holder_key(); "" unknown), for the rule card_after_qr. */

@@ -78,7 +78,8 @@ static const struct stage stages[] = {
     /* after unpack (stage_unpack): 30 unreadable, 12 unknown */
     {"terminal", acquirer_stage_terminal, 0, false},   /* 97 unknown or not active; 58
                                                           merchant, SN (risk event); 03
-                                                          merchant; A0 not signed in */
+                                                          merchant; A0 not signed in;
+                                                          30 track (not) encrypted */
     {"mac", acquirer_stage_mac, 0, false},             /* A0 */
     {"duplicate", acquirer_stage_duplicate, 0, false}, /* 94, a tombstone's too */
     {"fields", acquirer_stage_fields, 0, false},       /* 77 batch, 30, 13 */

@@ -135,6 +135,46 @@ static int reported_location(struct txn *t, const char *f59)
 	return STAGE_NEXT;
 }
 
+/* Fields 35 and 36 as sent (docs/cup-pos.md "Track encryption"): under the terminal's track
+ * key when 53's third digit is 1, decrypted here before any check; in the clear only where
+ * [acquirer] track_encryption = optional (30 track_not_encrypted). Either way a track of
+ * anything but digits and '=' is 30 track_invalid, as is an encrypted one from a terminal
+ * with no track key. */
+static int read_tracks(struct txn *t)
+{
+	static const int fields[2] = {35, 36};
+	char f53[17];
+	bool enc;
+	hsm_key tdk;
+	size_t len;
+	int rc = STAGE_NEXT;
+
+	if (!iso8583_has(&t->iso, 35) && !iso8583_has(&t->iso, 36))
+		return STAGE_NEXT;
+	enc = iso8583_get(&t->iso, 53, f53, sizeof f53, NULL) == ISO8583_OK && f53[2] == '1';
+	if (!enc && !t->a->cfg.track_optional)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, "track_not_encrypted");
+	if (enc && hsm_key_set(&tdk, t->term.tdk) != HSM_OK)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, "track_invalid");
+	for (size_t i = 0; i < 2 && rc == STAGE_NEXT; i++) {
+		uint8_t *v = t->tracks[i];
+
+		if (!iso8583_has(&t->iso, fields[i]))
+			continue;
+		if (iso8583_get(&t->iso, fields[i], v, sizeof t->tracks[i], &len) != ISO8583_OK)
+			rc = acquirer_decide(t, RCODE_FORMAT_ERROR, "track_invalid");
+		else if (enc && hsm_track_crypt(t->a->h, &tdk, 0, v, len) != HSM_OK)
+			rc = ACQUIRER_EHSM;
+		else if (strspn((const char *)v, "0123456789=") != len)
+			rc = acquirer_decide(t, RCODE_FORMAT_ERROR, "track_invalid");
+		else
+			iso8583_set(&t->iso, fields[i], v, len);
+	}
+	if (enc)
+		crypto_wipe(&tdk, sizeof tdk);
+	return rc;
+}
+
 /* Known, active (97: a terminal registered, suspended or retired serves nothing), of this
  * merchant (58 and a risk event), whose merchant is active for anything with a card (03: a
  * suspended or closed merchant takes no payment, but its terminals still reverse, settle and
@@ -174,6 +214,8 @@ int acquirer_stage_terminal(struct txn *t)
 		t->sign_in_again = true;
 		return acquirer_decide(t, RCODE_MAC_ERROR, "not_signed_in");
 	}
+	if ((rc = read_tracks(t)) != STAGE_NEXT)
+		return rc;
 	if (!iso8583_has(&t->iso, 59))
 		return STAGE_NEXT;
 	if (iso8583_get(&t->iso, 59, f59, sizeof f59, NULL) != ISO8583_OK ||

@@ -20,7 +20,8 @@
 
 /* K_PATH: text, a relative path taken from the file's directory ("-" and "" as they are);
  * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree; K_CUTOFF:
- * HH:MM, minutes after midnight; K_REFUND_FEE: return or keep (refund_fee_keep); K_HOLIDAYS:
+ * HH:MM, minutes after midnight; K_REFUND_FEE: return or keep (refund_fee_keep); K_TRACK_ENC:
+ * required or optional (acquirer.track_optional); K_HOLIDAYS:
  * a path, the file read after the whole configuration (load_holidays()); K_RULES: a path,
  * or none as it is; K_CHARS: text of min to max characters, each of the row's set `chars`
  * (described to people as `about`); K_AMOUNT: an amount such as 1000.00 in the issuer's
@@ -43,7 +44,8 @@ enum kind {
 	K_RULES,
 	K_CHARS,
 	K_AMOUNT,
-	K_ALLOW
+	K_ALLOW,
+	K_TRACK_ENC
 };
 
 struct key {
@@ -86,6 +88,7 @@ static const struct key keys[] = {
     NUM("acquirer", "cardauth_credit", K_BOOL, acquirer.cardauth_credit, 0, 0),
     NUM("acquirer", "cardauth_above", K_INT64, acquirer.cardauth_above, 0, INT64_MAX),
     NUM("acquirer", "cardauth_first_use", K_BOOL, acquirer.cardauth_first_use, 0, 0),
+    NUM("acquirer", "track_encryption", K_TRACK_ENC, acquirer.track_optional, 0, 0),
     NUM("acquirer", "cardauth_valid_days", K_INT, issuer.auth_valid_days, 1, 3650),
     TEXT("issuer", "name", issuer.name),
     NUM("issuer", "institution", K_DIGITS, issuer.institution, 1, 11),
@@ -252,6 +255,7 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 	    [K_SINK] = "file or webhook",
 	    [K_CUTOFF] = "a time HH:MM (00:00 to 23:59)",
 	    [K_REFUND_FEE] = "return or keep",
+	    [K_TRACK_ENC] = "required or optional",
 	    [K_AMOUNT] = "an amount such as 1000.00",
 	    [K_ALLOW] = "addresses or CIDR blocks separated by commas or spaces "
 	                "(10.0.0.5, 10.0.0.0/8, fd00::/8), at most 32",
@@ -302,7 +306,8 @@ static int set_offset(struct load *ld, const struct key *k, const char *v)
 }
 
 /* The kinds with a parser of their own: [issuer] bin (a range a line), [http] metrics_allow,
- * and [settle]'s (the holidays file is read at the end: load_holidays()). */
+ * [settle]'s (the holidays file is read at the end: load_holidays()), and the choices of two
+ * words: [settle] refund_fee, [acquirer] track_encryption, [notify] sink. */
 static int set_parsed(struct load *ld, const struct key *k, const char *v)
 {
 	if (k->kind == K_BIN)
@@ -317,6 +322,15 @@ static int set_parsed(struct load *ld, const struct key *k, const char *v)
 		return 0;
 	if (k->kind == K_REFUND_FEE && (strcmp(v, "return") == 0 || strcmp(v, "keep") == 0)) {
 		ld->cfg->refund_fee_keep = strcmp(v, "keep") == 0;
+		return 0;
+	}
+	if (k->kind == K_TRACK_ENC && (strcmp(v, "required") == 0 || strcmp(v, "optional") == 0)) {
+		ld->cfg->acquirer.track_optional = strcmp(v, "optional") == 0;
+		return 0;
+	}
+	if (k->kind == K_SINK && (strcmp(v, "file") == 0 || strcmp(v, "webhook") == 0)) {
+		ld->cfg->notify.sink =
+		    strcmp(v, "file") == 0 ? NOTIFY_SINK_FILE : NOTIFY_SINK_WEBHOOK;
 		return 0;
 	}
 	return refuse(ld, k, v);
@@ -392,14 +406,10 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 	case K_ALLOW:
 	case K_CUTOFF:
 	case K_REFUND_FEE:
+	case K_TRACK_ENC:
+	case K_SINK:
 	case K_HOLIDAYS:
 		return set_parsed(ld, k, v);
-	case K_SINK:
-		if (strcmp(v, "file") != 0 && strcmp(v, "webhook") != 0)
-			break;
-		ld->cfg->notify.sink =
-		    strcmp(v, "file") == 0 ? NOTIFY_SINK_FILE : NOTIFY_SINK_WEBHOOK;
-		return 0;
 	}
 	return refuse(ld, k, v);
 }

@@ -341,6 +341,19 @@ int hsm_mac_generate(hsm *h, const hsm_key *key, enum hsm_mac_alg alg, const uin
 int hsm_mac_verify(hsm *h, const hsm_key *key, enum hsm_mac_alg alg, const uint8_t *data,
                    size_t len, const uint8_t *mac, size_t mac_len);
 
+/* ---- Track data (docs/cup-pos.md "Track encryption") ---- */
+
+/* TDES-ECB of one 8-byte block under the track key tdk (M1, TDES; mode G or C to encrypt,
+ * encrypt = 1, V or C to decrypt, encrypt = 0); in and out may be the same. */
+int hsm_track_ecb(hsm *h, const hsm_key *tdk, int encrypt, const uint8_t in[8], uint8_t out[8]);
+
+/* A cup-pos track field in place: track holds its n digit characters as the message holds
+ * them ('0' + each nibble, '=' the separator D), packed left-aligned with a 0 pad nibble.
+ * Of those n packed bytes, when there are 9 or more, the 8 that end one byte before the
+ * last are encrypted (encrypt = 1) or decrypted under tdk; a shorter track is left as it is.
+ * HSM_EARG for a character that is not '0' plus a nibble. */
+int hsm_track_crypt(hsm *h, const hsm_key *tdk, int encrypt, uint8_t *track, size_t n);
+
 /* ---- Data at rest: PANs ---- */
 
 /* docs/architecture.md "Data that must never leak": a PAN is stored encrypted under a data key,

@@ -242,9 +242,11 @@ static void write_prefix(const iso8583_field_spec *s, size_t units, uint8_t *p)
 	}
 }
 
+/* Track data takes any nibble: D is its separator, and an encrypted track (docs/cup-pos.md
+ * "Track encryption") any value; what it holds is the reader's to check. */
 static bool nibble_ok(const iso8583_field_spec *s, uint8_t v)
 {
-	return v <= 9 || (v == 0xD && s->cls == ISO8583_Z);
+	return v <= 9 || s->cls == ISO8583_Z;
 }
 
 static int bcd_fail(iso8583_diag *diag, const iso8583_where *w, uint8_t v, bool pad, size_t offset)
@@ -440,17 +442,18 @@ static uint32_t bcd_pack8(const uint8_t *d, uint64_t *bad)
 }
 
 /* Packs n digits two to a byte, the odd nibble padded with 0 on the left (right-aligned) or
- * on the right. Returns false if a character was not a digit (or '=' in track data). Track
- * data is checked first ('=' - '0' is the nibble D); plain digits on the way, where a nibble
- * above 9 reaches bit 4 when 6 is added. */
+ * on the right. Returns false if a character was not a digit (or, in track data, '0' plus
+ * any nibble: '=' - '0' is the separator D). Track data is checked first; plain digits on the way,
+ * where a nibble above 9 reaches bit 4 when 6 is added. */
 static bool bcd_encode(const uint8_t *d, size_t n, bool right, bool track, uint8_t *out)
 {
 	unsigned acc = 0, hi, lo;
 	uint64_t bad = 0;
 	size_t i = 0;
 
-	if (track && first_bad(ISO8583_Z, d, n) != n)
-		return false;
+	for (size_t k = 0; track && k < n; k++)
+		if ((d[k] & 0xF0) != 0x30) /* '0' + any nibble: see nibble_ok() */
+			return false;
 	if ((n & 1) && right) {
 		lo = digit_nibble(d[0]);
 		acc |= lo + 6;

@@ -27,7 +27,7 @@ enum iso8583_class {
 	ISO8583_AN,    /* letters, digits and space */
 	ISO8583_ANS,   /* printable characters (UTF-8 allowed) */
 	ISO8583_B,     /* binary */
-	ISO8583_Z,     /* track 2/3 data: digits and '=' */
+	ISO8583_Z,     /* track 2/3 data: digits and '='; in BCD any nibble v, as '0' + v */
 	ISO8583_XN,    /* 'C' or 'D' then digits (amounts with a sign) */
 };
 

@@ -343,6 +343,24 @@ static int fill_record(term *t, const struct term_request *req, const struct ter
 	return TERM_OK;
 }
 
+/* Track 2 encrypted under the track key, 53's third digit 1 (docs/cup-pos.md "Track
+ * encryption"); a swiped card's PAN is then left out of 2, the host reads it from the track.
+ * A chip card keeps 2: the spec leaves it out for a swiped card only. */
+static int track(term *t, const struct term_request *req, struct term_msg *m)
+{
+	size_t n = strlen(strcpy(m->f35, req->card->track2));
+	int rc;
+
+	if ((rc = term_from_hsm(hsm_track_crypt(t->h, &t->tdk, 1, (uint8_t *)m->f35, n))) !=
+	    TERM_OK)
+		return rc;
+	iso8583_set(&m->m, 35, m->f35, n);
+	iso8583_set_str(&m->m, 53, "2610000000000000");
+	if (req->entry != TERM_CHIP)
+		iso8583_unset(&m->m, 2);
+	return TERM_OK;
+}
+
 /* The request of kind d for the record x into m: the card, its track 2 and PIN block, the
  * cardholder's identity, and what refunds and card authentication add. */
 static int build_request(term *t, const struct term_request *req, const struct term_kind_def *d,
@@ -353,15 +371,15 @@ static int build_request(term *t, const struct term_request *req, const struct t
 
 	term_msg_start(t, m, x->mti, x->stan, x->batch, x->type, d->nmc);
 	term_msg_card(m, x, pan, expiry);
-	if (req->card != NULL)
-		iso8583_set_str(&m->m, 35, strcpy(m->f35, req->card->track2));
+	if (req->card != NULL && (rc = track(t, req, m)) != TERM_OK)
+		return rc;
 	/* A QR payment's wallet PIN: format 0 with the code as the PAN, and no 53. */
 	if (req->pin != NULL && (req->card != NULL || x->kind == TERM_QR_PAY)) {
 		if ((rc = term_from_hsm(hsm_encrypt_pin(t->h, &t->pik, req->pin, pan, m->f52))) !=
 		    TERM_OK)
 			return rc;
 		iso8583_set(&m->m, 52, m->f52, sizeof m->f52);
-		if (!d->qr)
+		if (!d->qr && req->card == NULL)
 			iso8583_set_str(&m->m, 53, "2600000000000000");
 		iso8583_set_str(&m->m, 26, "12");
 	}

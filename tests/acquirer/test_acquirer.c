@@ -44,6 +44,8 @@ struct req {
 	char stan[7], f60[18], f4[24], track2[CARD_TRACK2_MAX + 1], f59[128], f61[20], f62[200];
 	char rrn[13], auth[7];
 	uint8_t pin[8];
+	bool clear_track; /* 35 sent as it is, with 53 as it is */
+	char f35[CARD_TRACK2_MAX + 1], f53[17];
 };
 
 /* An answer read back. */
@@ -189,17 +191,37 @@ static void purchase_req(struct fx *x, struct req *q, const struct issuer_card_i
 	card_req(x, q, "0200", "000000", "00", "22", img, amount, pin, A_SN);
 }
 
+/* q's track 2 as the terminal sends it (docs/cup-pos.md "Track encryption"): under the track
+ * key, 53's third digit 1; unless q->clear_track or the terminal has no track key (not signed
+ * in). The clear values stay in q, for a resend. */
+static void encrypt_track(struct fx *x, struct req *q, iso8583_msg *m)
+{
+	size_t n;
+
+	*m = q->m;
+	if (q->clear_track || x->tdk.len == 0 || !iso8583_has(m, 35))
+		return;
+	assert_int_equal(iso8583_get(m, 35, q->f35, sizeof q->f35, &n), ISO8583_OK);
+	assert_int_equal(hsm_track_crypt(x->f->h, &x->tdk, 1, (uint8_t *)q->f35, n), HSM_OK);
+	iso8583_set(m, 35, q->f35, n);
+	snprintf(q->f53, sizeof q->f53, "%s", iso8583_has(m, 52) ? "26" : "00");
+	snprintf(q->f53 + 2, sizeof q->f53 - 2, "10000000000000");
+	iso8583_set_str(m, 53, q->f53);
+}
+
 /* q framed as the terminal sends it (TPDU 60 0003 0000), MACed under its MAK when mac. */
 static size_t framed(struct fx *x, struct req *q, bool mac, uint8_t frame[ACQUIRER_MSG_MAX + 2])
 {
 	static const iso8583_envelope env = {{0x60, 0x00, 0x03, 0x00, 0x00},
 	                                     {0x60, 0x31, 0x00, 0x31, 0x00, 0x00}};
 	uint8_t zero[8] = {0};
+	iso8583_msg m;
 	size_t len;
 
 	if (mac)
 		iso8583_set(&q->m, 64, zero, 8);
-	assert_int_equal(iso8583_pack_framed(iso8583_profile_find("cup-pos"), &env, &q->m, frame,
+	encrypt_track(x, q, &m);
+	assert_int_equal(iso8583_pack_framed(iso8583_profile_find("cup-pos"), &env, &m, frame,
 	                                     ACQUIRER_MSG_MAX + 2, &len, NULL),
 	                 ISO8583_OK);
 	if (mac)
@@ -422,6 +444,55 @@ static void purchase_approved(void **state)
 	                               "'622588%'"),
 	                 1);
 	crypto_wipe(&img, sizeof img);
+}
+
+/* docs/cup-pos.md "Track encryption": the host decrypts track 2 under the terminal's track key
+ * before any check, and takes the PAN from it (no field 2 here); a clear track is refused (30
+ * track_not_encrypted) unless [acquirer] track_encryption = optional; a track that does not
+ * decrypt to one is 30 track_invalid. */
+static void track_encryption(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+	size_t n;
+
+	signin(x);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	q.clear_track = true;
+	expect(x, &q, true, "30", &a);
+	assert_string_equal(a.r.out.reason, "track_not_encrypted");
+	/* Encrypted, but not a track once decrypted: a nibble A inside the encrypted bytes. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	n = strlen(q.track2);
+	assert_true(n >= 17);
+	q.track2[n - 4] = ':';
+	expect(x, &q, true, "30", &a);
+	assert_string_equal(a.r.out.reason, "track_invalid");
+	/* The same in the clear is no track either. */
+	q.clear_track = true;
+	expect(x, &q, true, "30", &a);
+	assert_string_equal(a.r.out.reason, "track_not_encrypted");
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	/* Encrypted: approved. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(strncmp(a.r.out.card, img.pan, 6), 0);
+	/* Optional: both. */
+	x->cfg.track_optional = true;
+	reopen(x);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	q.clear_track = true;
+	expect(x, &q, true, "00", &a);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	q.track2[strlen(q.track2) - 4] = ':';
+	q.clear_track = true;
+	expect(x, &q, true, "30", &a);
+	assert_string_equal(a.r.out.reason, "track_invalid");
+	test_money(x->f, img.card_id, T_BALANCE - 300, T_BALANCE - 300, 0);
 }
 
 static void mac_tampered(void **state)
@@ -1359,6 +1430,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(purchase_approved),
 	    T(settlement_date_by_cutoff),
+	    T(track_encryption),
 	    T(mac_tampered),
 	    T(replay),
 	    T(terminal_checks),

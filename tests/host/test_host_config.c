@@ -70,6 +70,7 @@ static void defaults(void **state)
 	assert_false(cfg.acquirer.cardauth_credit);
 	assert_int_equal(cfg.acquirer.cardauth_above, 0);
 	assert_false(cfg.acquirer.cardauth_first_use);
+	assert_false(cfg.acquirer.track_optional); /* required */
 	assert_int_equal(cfg.issuer.auth_valid_days, 365);
 	assert_null(cfg.bins);
 	assert_int_equal(cfg.nbins, 0);
@@ -158,9 +159,10 @@ static void acquirer_section(void **state)
 	(void)state;
 	assert_int_equal(load("[acquirer]\nport = 0\ninstitution = 12345678\ncardauth_credit = "
 	                      "yes\ncardauth_above = 100000\ncardauth_first_use = yes\n"
-	                      "cardauth_valid_days = 30\n",
+	                      "cardauth_valid_days = 30\ntrack_encryption = optional\n",
 	                      &cfg, err, sizeof err),
 	                 HOST_CONFIG_OK);
+	assert_true(cfg.acquirer.track_optional);
 	assert_int_equal(cfg.terminal_port, 0);
 	assert_string_equal(cfg.acquirer.institution, "12345678");
 	assert_true(cfg.acquirer.cardauth_credit);
@@ -432,6 +434,8 @@ static void settle_section(void **state)
 	    {"[settle]\npayout_days = -1\n", "[settle] payout_days: not a number from 0 to 30"},
 	    {"[settle]\nweekend_payouts = sometimes\n", "[settle] weekend_payouts: not yes or no"},
 	    {"[settle]\nrefund_fee = half\n", "line 2: [settle] refund_fee: not return or keep"},
+	    {"[acquirer]\ntrack_encryption = yes\n",
+	     "line 2: [acquirer] track_encryption: not required or optional"},
 	    {"[settle]\ncut_off = 23:00\n", "line 2: [settle] cut_off: unknown key"},
 	    {"[settle]\n\nholidays = /nonexistent/holidays\n",
 	     "line 3: [settle] holidays: cannot read /nonexistent/holidays"},

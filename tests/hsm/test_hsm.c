@@ -413,6 +413,53 @@ static void key_set(void **state)
 
 /* ---- Key ceremonies ---- */
 
+/* docs/cup-pos.md "Track encryption" under a track key of K1K2K1 0123456789ABCDEF FEDCBA9876543210
+ * (KCV 08D7B4): of the packed BCD bytes, the 8 ending one byte before the last go through
+ * TDES-ECB (openssl enc -des-ede-ecb -nopad); the digits show each nibble as '0' + nibble. */
+static void track_known(void **state)
+{
+	static const struct {
+		const char *clear, *sent;
+	} v[] = {
+	    /* 28 digits, 14 bytes 6222021234567890123D25121010: bytes 5 to 12 567890123D251210
+	     * encrypt to 68E8C2D540D9412B. */
+	    {"6222021234567890123=25121010", "622202123468>8<2=540=9412;10"},
+	    /* 17 digits, 9 bytes 1234567890123D2510 with the pad: bytes 0 to 7 encrypt to
+	     * 8FBC2A676D9F3006; the last, with its pad nibble, stays. */
+	    {"1234567890123=251", "8?;<2:676=9?30061"},
+	    /* 16 digits, 8 bytes: too short, sent as it is. */
+	    {"123456789012=251", "123456789012=251"},
+	};
+	hsm *h = open_test();
+	hsm_key tdk =
+	    ceremony(h, "M1", HSM_TDES, 0, "08D7B4", "A1B3C2D5E5F70719293B4A5D6D7F8F91:76CDB5",
+	             "A19186B36D5DCBF7D6E6F1C41A2ABC80:781F35", NULL);
+	uint8_t t[40], block[8];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		size_t n = strlen(v[i].clear);
+
+		memcpy(t, v[i].clear, n + 1);
+		assert_int_equal(hsm_track_crypt(h, &tdk, 1, t, n), HSM_OK);
+		assert_string_equal((char *)t, v[i].sent);
+		assert_int_equal(hsm_track_crypt(h, &tdk, 0, t, n), HSM_OK);
+		assert_string_equal((char *)t, v[i].clear);
+	}
+	assert_int_equal(
+	    hsm_track_ecb(h, &tdk, 1, (const uint8_t *)"\x56\x78\x90\x12\x3D\x25\x12\x10", block),
+	    HSM_OK);
+	assert_memory_equal(block, "\x68\xE8\xC2\xD5\x40\xD9\x41\x2B", 8);
+	/* Not a track's characters; not a track key. */
+	memcpy(t, "1234567890123=25A", 18);
+	assert_int_equal(hsm_track_crypt(h, &tdk, 1, t, 17), HSM_EARG);
+	tdk = issuer_pin_key(h);
+	memcpy(t, v[0].clear, strlen(v[0].clear) + 1);
+	assert_int_equal(hsm_track_crypt(h, &tdk, 1, t, strlen(v[0].clear)), HSM_EUSAGE);
+	assert_string_equal((char *)t, v[0].clear);
+	hsm_close(h);
+}
+
 /* Two and three components give the keys whose KCVs are published (08D7B4, shared/vectors)
  * or computed by openssl; the block holds exactly the XOR, with odd parity. */
 static void components_known(void **state)
@@ -1809,6 +1856,7 @@ int main(void)
 	    cmocka_unit_test(keyed_hash),
 	    cmocka_unit_test(hmac_key_travel),
 	    cmocka_unit_test(cache_eviction),
+	    cmocka_unit_test(track_known),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
