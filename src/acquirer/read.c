@@ -37,8 +37,9 @@ static int refuse(struct txn *t, size_t n, const char *reason)
 
 int acquirer_too_long(struct txn *t)
 {
-	return refuse(t, ENVELOPE_LEN + 2,
-	              "too_long"); /* the MTI alone: a bitmap does not unpack */
+	/* The envelope and the MTI alone: what follows is not read (no bitmap, it does not unpack).
+	 */
+	return refuse(t, ENVELOPE_LEN + 2, "too_long");
 }
 
 /* The message in the caller's buffer: TPDU and header, then the message itself. */

@@ -71,8 +71,9 @@ static const char *f59_layout(const char *v)
 
 		if (pos + 5 > n || (len = digits3(v + pos + 2)) < 0 || pos + 5 + (size_t)len > n)
 			return "f59_length";
-		if (v[pos] != '0' || v[pos + 1] < '1' || v[pos + 1] > '6' ||
-		    (seen & (1u << (tag = v[pos + 1] - '0'))))
+		tag =
+		    v[pos] == '0' && v[pos + 1] >= '1' && v[pos + 1] <= '6' ? v[pos + 1] - '0' : 0;
+		if (tag == 0 || (seen & (1u << tag)))
 			return "f59_tag";
 		if (len > max[tag])
 			return "f59_length";

@@ -27,8 +27,9 @@
 #define LOAD_CODES     32 /* distinct response codes a terminal tells apart */
 #define LOAD_ERRORS    16 /* TERM_E* codes, by their negation */
 #define LOAD_TIMEOUT_S 30 /* seconds a terminal waits for an answer */
-/* After a failed transaction a terminal waits (README, possum load): 100 ms, doubled at each failure in
- * a row up to 5 s, a random half of it taken off (jitter, so terminals do not retry together). */
+/* After a failed transaction a terminal waits (README, `possum load`): 100 ms, doubled at each
+ * failure in a row up to 5 s, less a random part of up to half (jitter: terminals do not retry
+ * together). */
 #define LOAD_BACKOFF_MIN_NS 100000000LL
 #define LOAD_BACKOFF_MAX_NS 5000000000LL
 
