@@ -48,7 +48,10 @@
 #define ACQUIRER_MID_LEN 15
 #define ACQUIRER_TID_LEN 8
 #define ACQUIRER_SN_MAX  50
-#define ACQUIRER_MSG_MAX 1024 /* bytes of an answer */
+/* The largest request or answer (the bytes after the frame's 2-byte length): a bound above the
+ * largest message cup-pos allows, every field at its maximum (iso8583_max_size(), 2,3xx bytes;
+ * test_acquirer checks it). A longer frame is answered 30 too_long when its MTI reads. */
+#define ACQUIRER_MSG_MAX 4096
 
 /* The [acquirer] section of the config file (docs/config.md). */
 struct acquirer_config {

@@ -182,6 +182,8 @@ int acquirer_qr_card(struct txn *t);
  * (3's first two digits, 25); its identity (30); the request read from the message (77 batch,
  * 30, 13); the card (14, 54). */
 int acquirer_unpack(struct txn *t, char proc[7], char cond[3]);
+/* A frame above ACQUIRER_MSG_MAX: 30 too_long, answered when its envelope and MTI read. */
+int acquirer_too_long(struct txn *t);
 int acquirer_identity(struct txn *t);
 int acquirer_stage_fields(struct txn *t);
 int acquirer_stage_card(struct txn *t);

@@ -328,14 +328,17 @@ int acquirer_handle(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return ACQUIRER_ENOMEM;
 	acquirer_txn_start(t, a, now, r);
-	if (len > ACQUIRER_MSG_MAX || len == 0) {
-		rc = ACQUIRER_OK;
-		acquirer_decide(t, RCODE_FORMAT_ERROR, "too_long");
-		stage = "unpack";
-		goto out;
-	}
 	t->msg = msg; /* read where the caller holds it */
 	t->len = len;
+	if (len > ACQUIRER_MSG_MAX || len == 0) {
+		stage = "unpack";
+		acquirer_too_long(t);
+		if ((rc = acquirer_stage_respond(t)) < 0)
+			failed(t, rc);
+		else
+			rc = ACQUIRER_OK;
+		goto out;
+	}
 	if ((rc = acquirer_run(t, &stage)) != ACQUIRER_OK)
 		failed(t, rc);
 out:

@@ -13,8 +13,36 @@
 
 #define TPDU_ID 0x60 /* docs/cup-pos.md, Framing */
 
-/* The message in the caller's buffer: TPDU and header, then the message itself. A message that
- * does not unpack is answerable (30, echoing nothing) when its MTI is a request's. */
+/* A message that does not unpack (n bytes of it tried) is answerable — 30, echoing nothing but
+ * the MTI — when its envelope and a request's MTI can be read. */
+static int refuse(struct txn *t, size_t n, const char *reason)
+{
+	iso8583_diag diag;
+	char mti[5];
+
+	if (t->len < ENVELOPE_LEN + 2 || t->msg[0] != TPDU_ID)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, reason);
+	memcpy(t->env.tpdu, t->msg, sizeof t->env.tpdu);
+	memcpy(t->env.header, t->msg + sizeof t->env.tpdu, sizeof t->env.header);
+	if (iso8583_unpack(t->a->dialect, t->msg + ENVELOPE_LEN, n - ENVELOPE_LEN, &t->iso,
+	                   &diag) == ISO8583_OK ||
+	    strlen(t->iso.mti) != 4 || (t->iso.mti[2] - '0') % 2 != 0)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, reason);
+	memcpy(mti, t->iso.mti, sizeof mti);
+	iso8583_msg_init(&t->iso);
+	iso8583_set_mti(&t->iso, mti);
+	t->readable = true;
+	return acquirer_decide(t, RCODE_FORMAT_ERROR, reason);
+}
+
+int acquirer_too_long(struct txn *t)
+{
+	/* The envelope and the MTI alone: what follows is not read (no bitmap, it does not unpack).
+	 */
+	return refuse(t, ENVELOPE_LEN + 2, "too_long");
+}
+
+/* The message in the caller's buffer: TPDU and header, then the message itself. */
 static int unpack(struct txn *t)
 {
 	iso8583_diag diag;
@@ -24,18 +52,8 @@ static int unpack(struct txn *t)
 	memcpy(t->env.tpdu, t->msg, sizeof t->env.tpdu);
 	memcpy(t->env.header, t->msg + sizeof t->env.tpdu, sizeof t->env.header);
 	if (iso8583_unpack(t->a->dialect, t->msg + ENVELOPE_LEN, t->len - ENVELOPE_LEN, &t->iso,
-	                   &diag) != ISO8583_OK) {
-		if (strlen(t->iso.mti) == 4 && (t->iso.mti[2] - '0') % 2 == 0 &&
-		    t->len >= ENVELOPE_LEN + 2) {
-			char mti[5];
-
-			memcpy(mti, t->iso.mti, sizeof mti);
-			iso8583_msg_init(&t->iso);
-			iso8583_set_mti(&t->iso, mti);
-			t->readable = true;
-		}
-		return acquirer_decide(t, RCODE_FORMAT_ERROR, "unpack");
-	}
+	                   &diag) != ISO8583_OK)
+		return refuse(t, t->len, "unpack");
 	t->readable = true;
 	return STAGE_NEXT;
 }

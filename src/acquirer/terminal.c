@@ -40,6 +40,49 @@ static bool f59_sub(const char *v, const char *tag, char *out, size_t cap)
 	return false;
 }
 
+/* A 3-digit length at v, or -1. */
+static int digits3(const char *v)
+{
+	int len = 0;
+
+	for (int i = 0; i < 3; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		len = len * 10 + (v[i] - '0');
+	}
+	return len;
+}
+
+/* Field 59 as its layout allows (docs/cup-pos.md "Terminal identity"): A2 and a length that
+ * ends the field, then sub-fields 01 to 06 each at most once, each within its maximum, the last
+ * ending where A2 does. NULL, or the reason to refuse it. */
+static const char *f59_layout(const char *v)
+{
+	static const int max[] = {0, 2, ACQUIRER_SN_MAX, 6, 8, 8, 23}; /* by tag */
+	size_t n = strlen(v), pos = 5;
+	unsigned seen = 0;
+
+	if (n < 5 || memcmp(v, "A2", 2) != 0 || digits3(v + 2) < 0)
+		return "f59_tag";
+	if ((size_t)digits3(v + 2) != n - 5)
+		return (size_t)digits3(v + 2) < n - 5 ? "f59_trailing" : "f59_length";
+	while (pos < n) {
+		int tag, len;
+
+		if (pos + 5 > n || (len = digits3(v + pos + 2)) < 0 || pos + 5 + (size_t)len > n)
+			return "f59_length";
+		tag =
+		    v[pos] == '0' && v[pos + 1] >= '1' && v[pos + 1] <= '6' ? v[pos + 1] - '0' : 0;
+		if (tag == 0 || (seen & (1u << tag)))
+			return "f59_tag";
+		if (len > max[tag])
+			return "f59_length";
+		seen |= 1u << tag;
+		pos += 5 + (size_t)len;
+	}
+	return NULL;
+}
+
 /* Whether factor is the last six digits of the request's card number (field 2, else the PAN
  * of track 2); true when the request names no card. */
 static bool factor_is_card(struct txn *t, const char *factor)
@@ -182,10 +225,11 @@ static int read_tracks(struct txn *t)
  * terminal that is not is asked to sign in again (A0, which makes the terminal sign in once
  * and retry; header processing request 6) — and, where it sends field 59, the SN of its
  * binding (58 and a risk event) with that SN's ciphertext under its track key (58), and the
- * location it reports, well formed (30). */
+ * location it reports, well formed (30); a field 59 its layout does not allow is 30. */
 int acquirer_stage_terminal(struct txn *t)
 {
 	char f59[1000], sn[ACQUIRER_SN_MAX + 1] = "";
+	const char *why;
 	int rc = store_terminal_get(t->a->s, t->tid, &t->term);
 
 	if (rc == STORE_ENOTFOUND)
@@ -218,8 +262,11 @@ int acquirer_stage_terminal(struct txn *t)
 		return rc;
 	if (!iso8583_has(&t->iso, 59))
 		return STAGE_NEXT;
-	if (iso8583_get(&t->iso, 59, f59, sizeof f59, NULL) != ISO8583_OK ||
-	    !f59_sub(f59, "02", sn, sizeof sn) || strcmp(sn, t->term.sn) != 0)
+	if (iso8583_get(&t->iso, 59, f59, sizeof f59, NULL) != ISO8583_OK)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, "f59_length");
+	if ((why = f59_layout(f59)) != NULL)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, why);
+	if (!f59_sub(f59, "02", sn, sizeof sn) || strcmp(sn, t->term.sn) != 0)
 		return refuse_risk(t, "sn_mismatch", sn, t->term.sn);
 	if (!t->term.signed_in)
 		return acquirer_decide(t, RCODE_NOT_PERMITTED_TERMINAL,

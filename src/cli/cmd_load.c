@@ -27,6 +27,11 @@
 #define LOAD_CODES     32 /* distinct response codes a terminal tells apart */
 #define LOAD_ERRORS    16 /* TERM_E* codes, by their negation */
 #define LOAD_TIMEOUT_S 30 /* seconds a terminal waits for an answer */
+/* After a failed transaction a terminal waits (README, `possum load`): 100 ms, doubled at each
+ * failure in a row up to 5 s, less a random part of up to half (jitter: terminals do not retry
+ * together). */
+#define LOAD_BACKOFF_MIN_NS 100000000LL
+#define LOAD_BACKOFF_MAX_NS 5000000000LL
 
 /* A line of the terminals file. */
 struct load_line {
@@ -53,6 +58,8 @@ struct load_worker {
 	size_t n, cap;
 	struct load_code codes[LOAD_CODES];
 	long errors[LOAD_ERRORS];
+	int64_t backoff_ns; /* the wait after the next failure */
+	unsigned int seed;  /* its jitter's */
 };
 
 /* The run: what every terminal shares, read-only once the threads start but for the gate. */
@@ -61,6 +68,10 @@ struct load {
 	const char *card_paths[LOAD_CARDS]; /* the --card options */
 	struct term_card cards[LOAD_CARDS];
 	size_t npaths, ncards;
+	/* By chip, a card is in one terminal at a time, as a real one: held under its lock, with
+	 * its ATC (the card's, which the terminal holding it raises). */
+	pthread_mutex_t card_lock[LOAD_CARDS];
+	int atc[LOAD_CARDS];
 	enum term_entry entry;
 	int64_t amount;
 	pthread_mutex_t lock;
@@ -174,6 +185,57 @@ static bool terminal_wait(struct load_worker *w)
 	return go;
 }
 
+/* The card to pay with next, from k on: by chip, a free one held (or card k, waited for). */
+static const struct term_card *card_take(struct load *ld, size_t k, size_t *held)
+{
+	*held = k % ld->ncards;
+	if (ld->entry != TERM_CHIP)
+		return &ld->cards[*held];
+	for (size_t i = 0; i < ld->ncards; i++)
+		if (pthread_mutex_trylock(&ld->card_lock[(k + i) % ld->ncards]) == 0) {
+			*held = (k + i) % ld->ncards;
+			return &ld->cards[*held];
+		}
+	pthread_mutex_lock(&ld->card_lock[*held]);
+	return &ld->cards[*held];
+}
+
+static void card_give(struct load *ld, size_t held)
+{
+	if (ld->entry == TERM_CHIP)
+		pthread_mutex_unlock(&ld->card_lock[held]);
+}
+
+/* Before the run, by chip: each card's ATC raised above what this terminal counted for it, so
+ * that the shared count starts above every terminal's (and what the host saw of them). */
+static int cards_counted(struct load_worker *w, term *t)
+{
+	struct load *ld = w->ld;
+	int rc = TERM_OK, n;
+
+	for (size_t i = 0; ld->entry == TERM_CHIP && i < ld->ncards && rc == TERM_OK; i++) {
+		pthread_mutex_lock(&ld->card_lock[i]);
+		rc = term_card_atc(t, &ld->cards[i], &n);
+		pthread_mutex_unlock(&ld->card_lock[i]);
+	}
+	return rc;
+}
+
+/* Waits after a failure: the worker's backoff with jitter, not past the deadline; doubled. */
+static void back_off(struct load_worker *w)
+{
+	struct timespec now;
+	int64_t ns = w->backoff_ns, left;
+
+	ns -= (int64_t)((double)(ns / 2) * ((double)rand_r(&w->seed) / RAND_MAX));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((left = ns_between(&now, &w->ld->deadline)) < ns)
+		ns = left > 0 ? left : 0;
+	nanosleep(&(struct timespec){ns / 1000000000, ns % 1000000000}, NULL);
+	w->backoff_ns =
+	    2 * w->backoff_ns < LOAD_BACKOFF_MAX_NS ? 2 * w->backoff_ns : LOAD_BACKOFF_MAX_NS;
+}
+
 static void *terminal_run(void *arg)
 {
 	struct load_worker *w = arg;
@@ -183,9 +245,11 @@ static void *terminal_run(void *arg)
 	struct term_request req = {
 	    .kind = TERM_PURCHASE, .entry = ld->entry, .pin = ld->pin, .amount = ld->amount};
 	struct timespec t0, t1;
-	size_t k = w->index;
+	size_t k = w->index, held;
 
-	w->ready = terminal_start(w, &d, &t) == TERM_OK;
+	w->backoff_ns = LOAD_BACKOFF_MIN_NS;
+	w->seed = (unsigned int)(time(NULL) ^ (time_t)(w->index * 2654435761u));
+	w->ready = terminal_start(w, &d, &t) == TERM_OK && cards_counted(w, t) == TERM_OK;
 	if (!terminal_wait(w))
 		goto out;
 	for (;;) {
@@ -195,16 +259,18 @@ static void *terminal_run(void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (ns_between(&ld->deadline, &t0) >= 0)
 			break;
-		req.card = &ld->cards[k++ % ld->ncards];
+		req.card = card_take(ld, k++, &held);
 		rc = term_transact(t, &req, &r);
+		card_give(ld, held);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (rc != TERM_OK) {
+			/* Whatever failed (the host down, a reversal not sent), a real terminal
+			 * does not ask again at once. */
 			w->errors[-rc < LOAD_ERRORS ? -rc : 0]++;
-			/* A host that cannot be reached is not asked again at once. */
-			if (rc == TERM_ECONNECT)
-				nanosleep(&(struct timespec){0, 10000000}, NULL);
+			back_off(w);
 			continue;
 		}
+		w->backoff_ns = LOAD_BACKOFF_MIN_NS;
 		if (keep_latency(w, ns_between(&t0, &t1)) != 0) {
 			w->errors[0]++;
 			break;
@@ -551,6 +617,10 @@ static int run(struct load *ld, const struct load_args *a, const struct load_lin
 		return cli_error(CLI_FAILED, ld->prog, "out of memory");
 	pthread_mutex_init(&ld->lock, NULL);
 	pthread_cond_init(&ld->cond, NULL);
+	for (size_t i = 0; i < ld->ncards; i++) {
+		pthread_mutex_init(&ld->card_lock[i], NULL);
+		ld->cards[i].atc = &ld->atc[i];
+	}
 	for (started = 0; started < n; started++) {
 		w[started] =
 		    (struct load_worker){.ld = ld, .line = &lines[started], .index = started};
@@ -570,6 +640,8 @@ static int run(struct load *ld, const struct load_args *a, const struct load_lin
 	free(w);
 	pthread_cond_destroy(&ld->cond);
 	pthread_mutex_destroy(&ld->lock);
+	for (size_t i = 0; i < ld->ncards; i++)
+		pthread_mutex_destroy(&ld->card_lock[i]);
 	return rc;
 }
 

@@ -183,6 +183,19 @@ static size_t prefix_size(const iso8583_field_spec *s)
 	return digits[s->len_type];
 }
 
+size_t iso8583_max_size(const iso8583_profile *p)
+{
+	size_t n = (size_t)p->tpdu_len + p->header_len;
+
+	n += p->mti_enc == ISO8583_MTI_BCD ? 2 : 4;
+	n += (size_t)(p->max_field / 64) * (p->bitmap_enc == ISO8583_BITMAP_HEX ? 16 : 8);
+	for (int f = 2; f <= p->max_field; f++)
+		if (p->fields[f].name != NULL)
+			n += prefix_size(&p->fields[f]) +
+			     iso8583_wire_size(&p->fields[f], p->fields[f].max);
+	return n;
+}
+
 static int read_prefix(const iso8583_field_spec *s, const iso8583_where *w, const uint8_t *p,
                        size_t offset, size_t *units, iso8583_diag *diag)
 {

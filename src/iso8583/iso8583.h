@@ -91,6 +91,10 @@ int iso8583_unpack_framed(const iso8583_profile *p, const uint8_t *buf, size_t l
 int iso8583_pack_framed(const iso8583_profile *p, const iso8583_envelope *env, const iso8583_msg *m,
                         uint8_t *buf, size_t cap, size_t *len_out, iso8583_diag *diag);
 
+/* The largest message the dialect allows, every field it defines at its maximum: the bytes
+ * after the length header (TPDU and header included). What a receiver must be able to read. */
+size_t iso8583_max_size(const iso8583_profile *p);
+
 /* The envelope of a response: TPDU destination and source swapped, header as given. */
 void iso8583_envelope_reply(const iso8583_envelope *req, iso8583_envelope *resp);
 

@@ -98,7 +98,8 @@ int store_term_txn_each(store *s, int batch, int (*fn)(void *ctx, const struct s
                         void *ctx);
 
 /* The chip card's application transaction counter, by its PAN's keyed hash: the next one
- * (1 the first time), kept. */
-int store_term_atc_next(store *s, const char *pan_hash, int *atc);
+ * (1 the first time), and above `above` (the card's own count where another terminal had it
+ * last; 0: none), kept. */
+int store_term_atc_next(store *s, const char *pan_hash, int above, int *atc);
 
 #endif

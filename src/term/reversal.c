@@ -33,6 +33,24 @@ static uint8_t bcd(int v)
 	return (uint8_t)(((v / 10) % 10) << 4 | (v % 10));
 }
 
+int term_card_atc(term *t, const struct term_card *card, int *atc)
+{
+	uint8_t hash[HSM_PAN_HASH_LEN];
+	char hash_hex[2 * HSM_PAN_HASH_LEN + 1];
+	int rc;
+
+	if ((rc = hsm_pan_hash(t->h, &t->hkey, card->pan, hash)) != HSM_OK)
+		return term_from_hsm(rc);
+	hex_encode(hash, sizeof hash, hash_hex, sizeof hash_hex);
+	rc = store_term_atc_next(t->s, hash_hex, card->atc != NULL ? *card->atc : 0, atc);
+	crypto_wipe(hash, sizeof hash);
+	if (rc != STORE_OK)
+		return TERM_ESTORE;
+	if (card->atc != NULL)
+		*card->atc = *atc;
+	return TERM_OK;
+}
+
 /* Field 55 of x: the CDOL1 data (issuer_cdol1's tags, in order), 5F34 and 9F26 — the ARQC
  * under the session key of the card's master key for its next ATC. */
 static int chip_data(term *t, const struct term_card *card, struct store_term_txn *x,
@@ -40,8 +58,6 @@ static int chip_data(term *t, const struct term_card *card, struct store_term_tx
 {
 	uint8_t amount[6], zero6[6] = {0}, country[2] = {0x01, 0x56}, tvr[5] = {0}, date[3];
 	uint8_t type, un[4], aip[2] = {0x7C, 0x00}, atc[2], psn, r[8] = {0}, cdol[64];
-	uint8_t hash[HSM_PAN_HASH_LEN];
-	char hash_hex[2 * HSM_PAN_HASH_LEN + 1];
 	int64_t a = x->amount;
 	size_t pos = 0, cpos = 0;
 	struct tm tm;
@@ -56,11 +72,8 @@ static int chip_data(term *t, const struct term_card *card, struct store_term_tx
 	type = (uint8_t)((x->proc[0] - '0') << 4 | (x->proc[1] - '0'));
 	if (RAND_bytes(un, sizeof un) != 1)
 		return TERM_EHSM;
-	if ((rc = hsm_pan_hash(t->h, &t->hkey, card->pan, hash)) != HSM_OK)
-		return term_from_hsm(rc);
-	hex_encode(hash, sizeof hash, hash_hex, sizeof hash_hex);
-	if (store_term_atc_next(t->s, hash_hex, &n) != STORE_OK)
-		return TERM_ESTORE;
+	if ((rc = term_card_atc(t, card, &n)) != TERM_OK)
+		return rc;
 	atc[0] = (uint8_t)(n >> 8);
 	atc[1] = (uint8_t)n;
 	psn = bcd(atoi(card->psn));

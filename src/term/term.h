@@ -73,6 +73,10 @@ struct term_card {
 	uint8_t icc_mk[16];
 	char aid[33], label[17]; /* chip: the application (4F, hex; 50), for the slips: the file's
 	                            emv "aid" and "label", else UnionPay's for its product */
+	/* NULL (term_card_load()'s): each terminal counts the card's ATC in its own state. Else
+	 * the card's own counter, the last ATC it gave, shared by the terminals that take the card
+	 * in turn (possum load): the terminal holding the card raises it; never two at once. */
+	int *atc;
 };
 
 /* Transactions, as the spec's table names them. */
@@ -145,6 +149,9 @@ void term_rc_text(const char *rc, const char **en, const char **zh);
 
 /* Reads a card image (JSON) from path into out: TERM_ECARD when it cannot. */
 int term_card_load(const char *path, struct term_card *out);
+/* The chip card's next ATC at this terminal (above *card->atc when it has one, which it raises),
+ * kept in the terminal's state. */
+int term_card_atc(term *t, const struct term_card *card, int *atc);
 void term_card_wipe(struct term_card *c);
 
 /* Sets up a terminal in an empty state: its TMK formed from n (2 or 3) components, each

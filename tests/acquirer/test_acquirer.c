@@ -1422,6 +1422,98 @@ static void reported_location(void **state)
 	test_money(x->f, img.card_id, T_BALANCE - 600, T_BALANCE - 300, 300);
 }
 
+/* Field 59 the layout does not allow (docs/cup-pos.md "Terminal identity"): refused 30 with its
+ * reason, nothing recorded, no money moved — and answered even at 999 bytes, a frame above
+ * 1,024 (issue 18: such frames were closed unanswered). */
+static void f59_layout_refused(void **state)
+{
+	static char big[1000];
+	static const struct {
+		const char *tail;  /* appended to the good A2 body, inside A2's length */
+		const char *after; /* after A2's length */
+		const char *reason;
+	} bad[] = {
+	    {"", "X", "f59_trailing"},      {"", "A2000", "f59_trailing"},
+	    {"07002XY", "", "f59_tag"},     {"01002XY", "", "f59_tag"},
+	    {"06010123", "", "f59_length"}, {"06", "", "f59_length"},
+	    {"0600A", "", "f59_length"},    {"06024123456789012345678901234", "", "f59_length"},
+	};
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct req q;
+	struct ans a;
+	int64_t rows;
+	size_t n;
+
+	signin(x);
+	rows = count_rows(x, "SELECT count(*) FROM acq_txns");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		purchase_req(x, &q, &img, 100, T_PIN);
+		n = strlen(q.f59);
+		snprintf(q.f59 + n, sizeof q.f59 - n, "%s", bad[i].tail);
+		n = strlen(q.f59) - 5;
+		q.f59[2] = (char)('0' + n / 100);
+		q.f59[3] = (char)('0' + n / 10 % 10);
+		q.f59[4] = (char)('0' + n % 10);
+		n = strlen(q.f59);
+		snprintf(q.f59 + n, sizeof q.f59 - n, "%s", bad[i].after);
+		iso8583_set_str(&q.m, 59, q.f59);
+		expect(x, &q, true, "30", &a);
+		assert_string_equal(a.r.out.reason, bad[i].reason);
+	}
+	/* 999 bytes, the dialect's maximum: a frame of about 1,200 bytes, answered. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	n = strlen(q.f59);
+	memcpy(big, q.f59, n);
+	memset(big + n, 'X', 999 - n);
+	big[999] = '\0';
+	iso8583_set_str(&q.m, 59, big);
+	expect(x, &q, true, "30", &a);
+	assert_string_equal(a.r.out.reason, "f59_trailing");
+	assert_int_equal(count_rows(x, "SELECT count(*) FROM acq_txns"), rows);
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	/* The good one still pays. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+}
+
+/* The largest message cup-pos allows fits ACQUIRER_MSG_MAX; a longer frame is answered 30
+ * too_long when its TPDU and MTI read, and dropped (no answer) when they do not. */
+static void too_long_answered(void **state)
+{
+	static uint8_t frame[ACQUIRER_MSG_MAX + 64];
+	static const uint8_t head[] = {0x60, 0x00, 0x03, 0x00, 0x00, 0x60, 0x31,
+	                               0x00, 0x31, 0x00, 0x00, 0x02, 0x00};
+	struct fx *x = *state;
+	struct ans a;
+
+	assert_true(iso8583_max_size(iso8583_profile_find("cup-pos")) <= ACQUIRER_MSG_MAX);
+	assert_true(iso8583_max_size(iso8583_profile_find("cup-pos")) > 2000);
+	memset(frame, 0x31, sizeof frame);
+	memcpy(frame, head, sizeof head);
+	memset(&a, 0, sizeof a);
+	assert_int_equal(acquirer_handle(x->a, frame, ACQUIRER_MSG_MAX + 1, x->f->now, &a.r),
+	                 ACQUIRER_OK);
+	assert_string_equal(a.r.out.rc, "30");
+	assert_string_equal(a.r.out.reason, "too_long");
+	assert_true(a.r.len > 0);
+	assert_int_equal(
+	    iso8583_unpack(iso8583_profile_find("cup-pos"), a.r.msg + 11, a.r.len - 11, &a.m, NULL),
+	    ISO8583_OK);
+	assert_int_equal(iso8583_get(&a.m, 39, a.rc, sizeof a.rc, NULL), ISO8583_OK);
+	assert_string_equal(a.rc, "30");
+	assert_string_equal(a.m.mti, "0210");
+	assert_memory_equal(a.r.msg + 1, "\x00\x00\x00\x03", 4); /* the TPDU's addresses swapped */
+	/* Not a cup-pos TPDU, or an answer's MTI: nothing to answer. */
+	frame[0] = 0x61;
+	assert_int_equal(acquirer_handle(x->a, frame, sizeof frame, x->f->now, &a.r), ACQUIRER_OK);
+	assert_true(a.r.len == 0 && strcmp(a.r.out.reason, "too_long") == 0);
+	frame[0] = 0x60;
+	frame[12] = 0x10;
+	assert_int_equal(acquirer_handle(x->a, frame, sizeof frame, x->f->now, &a.r), ACQUIRER_OK);
+	assert_true(a.r.len == 0);
+}
+
 #include "test_acquirer_qr.inc"
 
 int main(void)
@@ -1452,6 +1544,8 @@ int main(void)
 	    T(rebind_rekeys),
 	    T(status_report),
 	    T(reported_location),
+	    T(f59_layout_refused),
+	    T(too_long_answered),
 	    T(qr_code_payment),
 	    T(qr_code_pin),
 	    T(qr_refund),

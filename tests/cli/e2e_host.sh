@@ -124,6 +124,15 @@ out_has "MTI  0810"
 out_has "39  response code  *[0-9A-Z][0-9A-Z]$"
 expect 0 "cup-pos sign-in, JSON, --tpdu" -- sh -c "\"$possum\" iso send --host $acq --profile cup-pos --tpdu 6000120034 --header 613100310000 --json <\"$top/examples/signin.json\""
 out_has '^{"tpdu":"6000340012","header":"613100310000","mti":"0810","fields":{"11":"000001","39":'
+# Field 59 at its maximum, 999 bytes (a frame of about 1,100): answered, not closed (issue 18);
+# a frame above the host's 4,096 bytes whose MTI reads: answered 30 (docs/cup-pos.md, Framing).
+printf '{"mti":"0200","fields":{"3":"000000","4":"000000000100","11":"000001","41":"TERM0001","42":"MERCHANT0000001","49":"156","59":"A2%s","60":"22000001000"}}' \
+	"$(printf '%0997d' 0)" >"$tmp/f59big.json"
+expect 0 "a 999-byte field 59 answered" -- sh -c "\"$possum\" iso send --host $acq --profile cup-pos --json <\"$tmp/f59big.json\""
+out_has '"mti":"0210"'
+{ printf '\140\000\000\000\000\140\061\000\061\000\000\002\000'; head -c 5000 /dev/zero | tr '\0' x; } >"$tmp/huge"
+expect 0 "a frame too long answered 30" -- sh -c "\"$possum\" iso send --host $acq --profile cup-pos --raw --json <\"$tmp/huge\""
+out_has '"mti":"0210","fields":{"39":"30"}'
 expect 2 "send: bad --tpdu" -- sh -c "\"$possum\" iso send --host $acq --profile cup-pos --tpdu 60 <\"$tmp/cupsignin.json\""
 err_has "--tpdu takes 5 bytes of hex"
 # An answer that does not decode under the dialect: its bytes as hex, the reason, exit 1.

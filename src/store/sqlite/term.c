@@ -105,17 +105,17 @@ int store_term_txn_each(store *s, int batch, int (*fn)(void *ctx, const struct s
 
 /* ---- chip cards ---- */
 
-/* A card's counter, by its PAN's hash: the next value. */
-int store_term_atc_next(store *s, const char *pan_hash, int *atc)
+/* A card's counter, by its PAN's hash: the next value, above `above`. */
+int store_term_atc_next(store *s, const char *pan_hash, int above, int *atc)
 {
 	static const struct store_query q = STORE_Q_RET(
-	    "INSERT INTO term_atcs (pan_hash, atc) VALUES (?, 1) ON CONFLICT (pan_hash) "
-	    "DO UPDATE SET atc = atc + 1 RETURNING atc AS n",
-	    &store_args_text, &store_row_n);
-	int64_t n;
+	    "INSERT INTO term_atcs (pan_hash, atc) VALUES (?, ? + 1) ON CONFLICT (pan_hash) "
+	    "DO UPDATE SET atc = max(atc, excluded.atc - 1) + 1 RETURNING atc AS n",
+	    &store_args_text_n, &store_row_n);
+	struct store_arg_text_n r = {pan_hash, above};
 	int rc;
 
-	if ((rc = store_q_n(s, &q, pan_hash, &n)) == STORE_OK)
-		*atc = (int)n;
+	if ((rc = store_q_get(s, &q, &r, &r)) == STORE_OK)
+		*atc = (int)r.n;
 	return rc;
 }
