@@ -4,6 +4,20 @@
 #include <string.h>
 #include <time.h>
 
+/* Whether s (n bytes left) starts with the UTF-8 form of a bidirectional control: U+061C,
+ * U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069. */
+static bool text_bidi_at(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n >= 2 && u[0] == 0xD8 && u[1] == 0x9C)
+		return true;
+	if (n < 3 || u[0] != 0xE2)
+		return false;
+	return (u[1] == 0x80 && (u[2] == 0x8E || u[2] == 0x8F || (u[2] >= 0xAA && u[2] <= 0xAE))) ||
+	       (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9);
+}
+
 bool text_is_line(const char *s, size_t max)
 {
 	size_t n = s != NULL ? strlen(s) : 0;
@@ -11,7 +25,7 @@ bool text_is_line(const char *s, size_t max)
 	if (n == 0 || n > max)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F || text_bidi_at(s + i, n - i))
 			return false;
 	return true;
 }

@@ -9,8 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Whether s is 1 to max bytes with no control character (C0 or DEL): UTF-8 letters pass,
- * a line break or escape that would forge a log line or a text message does not. */
+/* Whether s is 1 to max bytes with no control character (C0 or DEL) and no bidirectional
+ * control (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069): UTF-8 letters pass;
+ * a line break or escape that would forge a log line or a text message does not, nor a
+ * right-to-left override that would show "evil.pdf" as "fdp.live". */
 bool text_is_line(const char *s, size_t max);
 
 /* t (Unix seconds) as people read it, in the local time utc_offset minutes east of UTC and

@@ -85,7 +85,8 @@ struct host_config {
 	struct merchant_config merchant;
 
 	/* [http]: the HTTP API (http/http.h; defaults: http_config_defaults()): listen =
-	 * 127.0.0.1, port = 8080 (0: a free port), body_max = 16777216 bytes */
+	 * 127.0.0.1, port = 8080 (0: a free port), body_max = 16777216 bytes, token_failures =
+	 * 10 in token_window = 60 s: the address refused for token_lockout = 300 s */
 	struct http_config http;
 	bool http_required; /* required = no: the API's port busy, the host warns and runs
 	                       without the API; yes: it does not start */

@@ -198,6 +198,9 @@ struct http_config {
 	int64_t body_max;    /* bytes of a request body; beyond it 413; default 16 MiB */
 	bool secure_cookies; /* the session cookie marked Secure (behind TLS); default no */
 	struct http_allow metrics_allow; /* GET /metrics without signing in; default none */
+	/* token_failures bad API tokens or sign-ins from one address within token_window
+	 * seconds: its API requests refused (429) for token_lockout seconds; 10, 60, 300. */
+	int token_failures, token_window, token_lockout;
 	/* The routes served; NULL: every domain's (HTTP_DOMAINS). Tests serve their own. */
 	const struct http_route *routes;
 	size_t n_routes;
@@ -209,9 +212,10 @@ typedef struct http_server http_server;
 
 /* Starts serving cfg on a thread of the server's own, which runs the handlers one at a time
  * with ctx and writes a line to log for each request ("http_request": method, path, status,
- * actor, ms — never a body, a query or a token). ctx and log must outlive the server, and no
- * other thread may use what they hold until http_close(). HTTP_OK, HTTP_EARG (a listen address
- * that is not one) or HTTP_ESTART (the port taken). */
+ * actor, peer, ms — never a body, a query or a token), and a "token_denied" line (peer,
+ * credential, path, refused) for each bad API token or wrong sign-in. ctx and log must outlive the
+ * server, and no other thread may use what they hold until http_close(). HTTP_OK, HTTP_EARG (a
+ * listen address that is not one) or HTTP_ESTART (the port taken). */
 int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *log,
               http_server **out);
 /* The port listened on (the one chosen when cfg's was 0). */
@@ -292,7 +296,7 @@ bool http_may_see(const struct http_request *req, const char *mid);
 /* Body readers: HTTP_OK with *out set (a string points into the body), or — the field
  * missing when required, of the wrong type, or out of its bounds — HTTP_EARG with res already
  * the 400 naming the field. An absent optional field leaves *out as it was. A string must be
- * 1 to max bytes with no control character (text_is_line). */
+ * 1 to max bytes with no control character and no bidirectional control (text_is_line). */
 int http_body_string(const struct http_request *req, struct http_response *res, const char *field,
                      bool required, size_t max, const char **out);
 int http_body_int(const struct http_request *req, struct http_response *res, const char *field,

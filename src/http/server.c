@@ -7,7 +7,16 @@
  * handler called. Every answer carries X-Content-Type-Options: nosniff and Referrer-Policy:
  * no-referrer; the API's Cache-Control: no-store, the console's files their
  * Content-Security-Policy and X-Frame-Options: DENY. Every request is logged as one line,
- * without its body, query, token or cookie. */
+ * with the client's address and without its body, query, token or cookie.
+ *
+ * Guessing credentials: a bad API token or a wrong sign-in is a "token_denied" line with the
+ * client's address and a failure in the server's guard (guard.h); an address with
+ * token_failures of them within token_window seconds has every API request refused with 429
+ * and Retry-After for token_lockout seconds, before its credentials are even checked. Each
+ * failure is not delayed by sleeping: the handlers run one at a time on one thread, so a sleep
+ * would stall every other client (libmicrohttpd's suspend and resume would need a timer of
+ * their own to wake the connection); refusing early costs the guesser as much and the
+ * others nothing. */
 #include "http/http.h"
 
 #include <arpa/inet.h>
@@ -22,11 +31,13 @@
 #include <openssl/crypto.h>
 
 #include "crypto/crypto.h"
+#include "http/guard.h"
 
 #define CONNECTION_TIMEOUT 60 /* seconds a connection may sit idle */
 #define SESSION_COOKIE     "possum_session"
 #define CSRF_HEADER        "X-CSRF-Token"
 #define STATIC_CSP         "default-src 'self'; img-src 'self' data:"
+#define SIGNIN_PATH        "/api/v1/session" /* POST: a sign-in, whose 401 is a failure */
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -35,6 +46,7 @@ struct http_server {
 	struct http_ctx *ctx;
 	possum_log *log;
 	int port;
+	struct http_guard guard; /* failures of credentials per address */
 };
 
 /* One request, from its headers to its answer. */
@@ -57,11 +69,16 @@ struct http_req {
 	const char *session;           /* the cookie's session id, when it named a session */
 	char csrf[USER_TOKEN_LEN + 1]; /* that session's CSRF token */
 	char peer[INET6_ADDRSTRLEN];   /* the client's address, numeric */
+	int64_t retry_after;           /* seconds, of a 429 */
 };
 
 void http_config_defaults(struct http_config *cfg)
 {
-	*cfg = (struct http_config){.port = 8080, .body_max = HTTP_BODY_MAX_DEFAULT};
+	*cfg = (struct http_config){.port = 8080,
+	                            .body_max = HTTP_BODY_MAX_DEFAULT,
+	                            .token_failures = 10,
+	                            .token_window = 60,
+	                            .token_lockout = 300};
 	snprintf(cfg->listen, sizeof cfg->listen, "127.0.0.1");
 }
 
@@ -100,14 +117,28 @@ static void add_headers(const struct http_server *srv, struct MHD_Response *resp
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
 	if (status == 405)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (status == 429 && (size_t)snprintf(cookie, sizeof cookie, "%lld",
+	                                      (long long)r->retry_after) < sizeof cookie)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, cookie);
 }
 
 static void log_request(struct http_server *srv, const struct http_req *r, int status)
 {
 	log_event(srv->log, LOG_INFO, "http_request",
-	          json_pack("{s:s, s:s, s:i, s:s, s:I}", "method", r->method, "path", r->path,
+	          json_pack("{s:s, s:s, s:i, s:s, s:s, s:I}", "method", r->method, "path", r->path,
 	                    "status", status, "actor", r->who.actor[0] != '\0' ? r->who.actor : "-",
-	                    "ms", (json_int_t)ms_since(&r->start)));
+	                    "peer", r->peer, "ms", (json_int_t)ms_since(&r->start)));
+}
+
+/* A credential refused (what: "token" or "signin"): a line with the client's address, and a
+ * failure counted against it. */
+static void denied(struct http_server *srv, const struct http_req *r, const char *what)
+{
+	bool refused = http_guard_fail(&srv->guard, r->peer, (int64_t)time(NULL));
+
+	log_event(srv->log, LOG_WARN, "token_denied",
+	          json_pack("{s:s, s:s, s:s, s:b}", "peer", r->peer, "credential", what, "path",
+	                    r->path, "refused", refused));
 }
 
 /* Sends status and text (taken over) of content type type and logs the request. */
@@ -177,6 +208,8 @@ static void credentials(struct http_server *srv, struct MHD_Connection *c, bool 
 		if (rc == HTTP_OK)
 			return;
 		memset(&r->who, 0, sizeof r->who);
+		if (rc == HTTP_EDENIED)
+			denied(srv, r, "token");
 		r->status = rc == HTTP_EDENIED ? 401 : 500;
 		r->error = rc == HTTP_EDENIED
 		               ? "an API token is needed: Authorization: Bearer TOKEN"
@@ -238,6 +271,11 @@ static void admit(struct http_server *srv, struct MHD_Connection *c, const char 
 	                        r->args, &r->n_args, r->allow, sizeof r->allow);
 	if (found == 404 && strcmp(method, "GET") == 0 && strncmp(url, "/api/", 5) != 0) {
 		r->is_static = true;
+		return;
+	}
+	if ((r->retry_after = http_guard_refused(&srv->guard, r->peer, (int64_t)time(NULL))) > 0) {
+		r->status = 429;
+		r->error = "too many bad tokens or sign-ins from this address: try again later";
 		return;
 	}
 	credentials(srv, c, unsafe, r);
@@ -364,6 +402,8 @@ static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c, 
 		res = (struct http_response){500, error_body("the request failed inside"), NULL,
 		                             NULL, NULL};
 	}
+	if (res.status == 401 && strcmp(method, "POST") == 0 && strcmp(url, SIGNIN_PATH) == 0)
+		denied(srv, r, "signin");
 	rc = send_response(srv, c, r, &res);
 	json_decref(req.body);
 	return rc;
@@ -474,7 +514,8 @@ int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *l
 	int rc;
 
 	*out = NULL;
-	if (cfg->port < 0 || cfg->port > 65535 || cfg->body_max < 1)
+	if (cfg->port < 0 || cfg->port > 65535 || cfg->body_max < 1 || cfg->token_failures < 1 ||
+	    cfg->token_window < 1 || cfg->token_lockout < 1)
 		return HTTP_EARG;
 	if (inet_pton(AF_INET, cfg->listen, &in4.sin_addr) == 1) {
 		in4.sin_port = htons((uint16_t)cfg->port);
@@ -491,6 +532,7 @@ int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *l
 	srv->cfg = *cfg;
 	srv->ctx = ctx;
 	srv->log = log;
+	http_guard_init(&srv->guard, cfg->token_failures, cfg->token_window, cfg->token_lockout);
 	if (cfg->routes == NULL && (rc = gather_routes(srv)) != HTTP_OK)
 		goto fail;
 	srv->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv,

@@ -30,23 +30,78 @@ bool merchant_document_type(const char *type)
 	return false;
 }
 
-/* The content type that data's first bytes announce, or NULL for none accepted. */
+/* Whether data ends with end (trailing white space or NULs allowed after it within slack
+ * bytes): a file cut short or with something of another kind after its end does not. */
+static bool ends_with(const uint8_t *data, size_t len, const char *end, size_t end_len,
+                      size_t slack)
+{
+	size_t n = len;
+
+	while (
+	    n > 0 && len - n < slack &&
+	    (data[n - 1] == 0 || data[n - 1] == ' ' || data[n - 1] == '\r' || data[n - 1] == '\n'))
+		n--;
+	return n >= end_len && memcmp(data + n - end_len, end, end_len) == 0;
+}
+
+/* The content type of data, or NULL for none accepted: its first bytes (the signature) and
+ * its last (PDF: the %%EOF marker; JPEG: the EOI marker; PNG: the IEND chunk). A file that
+ * only starts like one (%PDF-1.4 and then HTML) is refused. */
 static const char *content_type(const uint8_t *data, size_t len)
 {
 	static const struct {
 		const char *type;
 		const char *magic;
 		size_t len;
+		const char *end;
+		size_t end_len;
 	} kinds[] = {
-	    {"application/pdf", "%PDF-", 5},
-	    {"image/jpeg", "\xFF\xD8\xFF", 3},
-	    {"image/png", "\x89PNG\r\n\x1A\n", 8},
+	    {"application/pdf", "%PDF-", 5, "%%EOF", 5},
+	    {"image/jpeg", "\xFF\xD8\xFF", 3, "\xFF\xD9", 2},
+	    {"image/png", "\x89PNG\r\n\x1A\n", 8, "\0\0\0\0IEND\xAE\x42\x60\x82", 12},
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (len >= kinds[i].len && memcmp(data, kinds[i].magic, kinds[i].len) == 0)
-			return kinds[i].type;
+		if (len >= kinds[i].len + kinds[i].end_len &&
+		    memcmp(data, kinds[i].magic, kinds[i].len) == 0)
+			return ends_with(data, len, kinds[i].end, kinds[i].end_len, 16)
+			           ? kinds[i].type
+			           : NULL;
 	return NULL;
+}
+
+/* name's base name as it is kept and shown: what follows its last / or \, without control
+ * characters and leading dots or spaces, at most MERCHANT_DOC_NAME_MAX bytes (not cutting a
+ * UTF-8 character); false when nothing is left. "../../etc/passwd" is kept as "passwd". */
+bool merchant_document_name(const char *name, char out[MERCHANT_DOC_NAME_MAX + 1])
+{
+	const char *p = name;
+	size_t n = 0;
+
+	for (const char *q = name; q != NULL && *q != '\0'; q++)
+		if (*q == '/' || *q == '\\')
+			p = q + 1;
+	while (p != NULL && (*p == '.' || *p == ' '))
+		p++;
+	for (; p != NULL && *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c == 0x7F)
+			continue;
+		if (n == MERCHANT_DOC_NAME_MAX) {
+			/* Cut inside a character: its first bytes go too. */
+			while ((c & 0xC0) == 0x80 && n > 0 &&
+			       ((unsigned char)out[n - 1] & 0xC0) == 0x80)
+				n--;
+			if ((c & 0xC0) == 0x80 && n > 0 &&
+			    ((unsigned char)out[n - 1] & 0xC0) == 0xC0)
+				n--;
+			break;
+		}
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return n > 0;
 }
 
 /* Writes data to path unless a file is there already (the same content: its name is its
@@ -72,6 +127,7 @@ int merchant_document_add(merchant *m, int64_t id, const char *type, const char 
 {
 	struct store_merchant_doc d = {.app_id = id, .at = now};
 	struct store_merchant_app app;
+	char base[MERCHANT_DOC_NAME_MAX + 1];
 	uint8_t md[32];
 	unsigned md_len = 0;
 	char path[4200], object[STORE_AUDIT_OBJECT_MAX];
@@ -80,7 +136,8 @@ int merchant_document_add(merchant *m, int64_t id, const char *type, const char 
 	bool made = false;
 	int rc;
 
-	if (m == NULL || !merchant_document_type(type) || !text_is_line(name, MERCHANT_NAME_MAX) ||
+	if (m == NULL || !merchant_document_type(type) || name == NULL ||
+	    !merchant_document_name(name, base) || !text_is_line(base, MERCHANT_DOC_NAME_MAX) ||
 	    data == NULL || len == 0 || (int64_t)len > m->cfg.document_max ||
 	    (ct = content_type(data, len)) == NULL ||
 	    !text_is_line(actor, STORE_AUDIT_ACTOR_MAX - 1))
@@ -89,7 +146,7 @@ int merchant_document_add(merchant *m, int64_t id, const char *type, const char 
 		return MERCHANT_ENOMEM;
 	hex_encode(md, sizeof md, d.sha256, sizeof d.sha256);
 	snprintf(d.type, sizeof d.type, "%s", type);
-	snprintf(d.name, sizeof d.name, "%s", name);
+	snprintf(d.name, sizeof d.name, "%s", base);
 	snprintf(d.content_type, sizeof d.content_type, "%s", ct);
 	d.size = (int64_t)len;
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", m->cfg.documents, d.sha256) >= sizeof path)

@@ -214,15 +214,21 @@ int merchant_full_json(merchant *m, const struct merchant_info *i, int utc_offse
 int merchant_docs_json(merchant *m, int64_t id, int utc_offset, json_t **out);
 
 /* Documents: a file of type ("licence", "tax", "id_front", "id_back", "agreement", "other")
- * called name (one line, 1 to MERCHANT_NAME_MAX bytes), of 1 to document_max bytes of PDF,
- * JPEG or PNG (known by its first bytes), written to the documents directory as its SHA-256
- * (mode 0600) and listed with the application (not closed). MERCHANT_EARG for a bad type,
- * name, size or content; MERCHANT_EEXIST when the application has that file already. */
+ * called name (kept as merchant_document_name gives it, no bidi control), of 1 to
+ * document_max bytes of PDF, JPEG or PNG (known by its first and last bytes), written to the
+ * documents directory as its SHA-256 (mode 0600) and listed with the application (not closed).
+ * MERCHANT_EARG for a bad type, name, size or content; MERCHANT_EEXIST when the application has
+ * that file already. */
 int merchant_document_add(merchant *m, int64_t id, const char *type, const char *name,
                           const uint8_t *data, size_t len, const char *actor, int64_t now,
                           struct store_merchant_doc *out);
 /* Whether type is one of the document types above. */
 bool merchant_document_type(const char *type);
+
+/* The name a document is kept and shown by (document.c): name's base name, without control
+ * characters or leading dots, at most MERCHANT_DOC_NAME_MAX bytes; false for none left. */
+#define MERCHANT_DOC_NAME_MAX 100
+bool merchant_document_name(const char *name, char out[MERCHANT_DOC_NAME_MAX + 1]);
 int merchant_documents(merchant *m, int64_t id,
                        int (*fn)(void *ctx, const struct store_merchant_doc *d), void *ctx);
 /* Document d as {"id","type","name","content_type","size","sha256","at"}, new reference

@@ -118,7 +118,7 @@ term "term qr-refund" qr-refund --rrn "$(jq -r .rrn "$tmp/out")" --amount 1.00
 term "term qr-result" qr-result
 admin "card phone" card phone "$pan" --phone 13800000009
 admin "card revoke-auth" card revoke-auth "$pan" --reason "a test"
-printf '%%PDF-1.4 licence\n' >"$tmp/licence.pdf"
+printf '%%PDF-1.4 licence\n%%%%EOF\n' >"$tmp/licence.pdf"
 admin "merchant document add" merchant document add $mid --type licence --file "$tmp/licence.pdf"
 admin "terminal suspend" terminal suspend --tid TERMS001 --reason "a test"
 admin "audit" audit

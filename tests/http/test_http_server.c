@@ -362,8 +362,8 @@ static void handler_failure_500(void **state)
 	expect_status(f, "GET", "/fail", f->operator, NULL, 500);
 }
 
-/* Each request is a line of the log — method, path, status, actor, ms — and its token and body
- * are not. */
+/* Each request is a line of the log — method, path, status, actor, peer, ms — and its token
+ * and body are not; a bad token is a token_denied line with the peer. */
 static void requests_logged_without_token_or_body(void **state)
 {
 	struct fixture *f = *state;
@@ -373,6 +373,7 @@ static void requests_logged_without_token_or_body(void **state)
 
 	expect_status(f, "POST", "/echo?card=6222", f->merchant, "{\"secret\":\"s3cr3t\"}", 201);
 	expect_status(f, "GET", "/api/nowhere", NULL, NULL, 401);
+	expect_status(f, "GET", "/echo", "not-a-token", NULL, 401);
 	log_close(f->log);
 	f->log = NULL; /* the server's lines are all written: its requests are answered */
 	assert_non_null(fp = fopen(f->log_path, "r"));
@@ -390,7 +391,12 @@ static void requests_logged_without_token_or_body(void **state)
 	fclose(fp);
 	assert_non_null(all);
 	assert_non_null(strstr(all, "\"event\":\"http_request\",\"method\":\"POST\",\"path\":"
-	                            "\"/echo\",\"status\":201,\"actor\":\"token:2\",\"ms\":"));
+	                            "\"/echo\",\"status\":201,\"actor\":\"token:2\","
+	                            "\"peer\":\"127.0.0.1\",\"ms\":"));
+	/* A bad token: a line with the address it came from (never the token). */
+	assert_non_null(strstr(all, "\"event\":\"token_denied\",\"peer\":\"127.0.0.1\","
+	                            "\"credential\":\"token\""));
+	assert_null(strstr(all, "not-a-token"));
 	assert_non_null(strstr(all, "\"path\":\"/api/nowhere\",\"status\":401,\"actor\":\"-\""));
 	assert_null(strstr(all, f->merchant));
 	assert_null(strstr(all, "s3cr3t"));

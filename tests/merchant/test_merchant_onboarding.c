@@ -277,8 +277,8 @@ static void test_bad_application(void **state)
 }
 
 static const uint8_t pdf[] = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
-static const uint8_t png[] = "\x89PNG\r\n\x1A\n\0\0\0\rIHDR";
-static const uint8_t jpeg[] = "\xFF\xD8\xFF\xE0\0\x10JFIF";
+static const uint8_t png[] = "\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\0\0IEND\xAE\x42\x60\x82";
+static const uint8_t jpeg[] = "\xFF\xD8\xFF\xE0\0\x10JFIF\xFF\xD9";
 
 struct docs {
 	struct store_merchant_doc rows[4];
@@ -293,6 +293,28 @@ static int doc_row(void *ctx, const struct store_merchant_doc *d)
 		t->rows[t->n] = *d;
 	t->n++;
 	return 0;
+}
+
+/* The name kept: the base name, no control characters or leading dots, at most
+ * MERCHANT_DOC_NAME_MAX bytes and not cut inside a character. */
+static void test_document_names(void **state)
+{
+	char out[MERCHANT_DOC_NAME_MAX + 1], long_name[300];
+
+	(void)state;
+	assert_true(merchant_document_name("../../etc/passwd", out));
+	assert_string_equal(out, "passwd");
+	assert_true(merchant_document_name("C:\\docs\\..licence.pdf", out));
+	assert_string_equal(out, "licence.pdf");
+	assert_true(merchant_document_name("a\tb\x1B[31m.pdf", out));
+	assert_string_equal(out, "ab[31m.pdf");
+	assert_false(merchant_document_name("../..", out));
+	assert_false(merchant_document_name("dir/", out));
+	memset(long_name, 'a', sizeof long_name);
+	memcpy(long_name + MERCHANT_DOC_NAME_MAX - 1, "\xE5\x92\x96", 3); /* 咖 across the end */
+	long_name[sizeof long_name - 1] = '\0';
+	assert_true(merchant_document_name(long_name, out));
+	assert_int_equal(strlen(out), MERCHANT_DOC_NAME_MAX - 1);
 }
 
 static void test_documents(void **state)
@@ -341,7 +363,23 @@ static void test_documents(void **state)
 	assert_int_equal(
 	    merchant_document_add(f->m, id, "other", "x.pdf", pdf, 0, T_ACTOR, f->i->now, NULL),
 	    MERCHANT_EARG);
-	assert_int_equal(merchant_document_add(f->m, id, "other", "a\nb", pdf, sizeof pdf - 1,
+	assert_int_equal(merchant_document_add(f->m, id, "other", "../..", pdf, sizeof pdf - 1,
+	                                       T_ACTOR, f->i->now, NULL),
+	                 MERCHANT_EARG);
+	assert_int_equal(merchant_document_add(f->m, id, "other",
+	                                       "a\xE2\x80\xAE"
+	                                       "fdp.exe",
+	                                       pdf, sizeof pdf - 1, T_ACTOR, f->i->now, NULL),
+	                 MERCHANT_EARG);
+	/* Only starting like a PDF, PNG or JPEG: refused. */
+	assert_int_equal(merchant_document_add(f->m, id, "other", "x.pdf",
+	                                       (const uint8_t *)"%PDF-1.4\n<script>", 17, T_ACTOR,
+	                                       f->i->now, NULL),
+	                 MERCHANT_EARG);
+	assert_int_equal(merchant_document_add(f->m, id, "other", "x.png", png, sizeof png - 2,
+	                                       T_ACTOR, f->i->now, NULL),
+	                 MERCHANT_EARG);
+	assert_int_equal(merchant_document_add(f->m, id, "other", "x.jpg", jpeg, sizeof jpeg - 2,
 	                                       T_ACTOR, f->i->now, NULL),
 	                 MERCHANT_EARG);
 	assert_int_equal(merchant_document_add(f->m, id, "other", "again.pdf", pdf, sizeof pdf - 1,
@@ -351,6 +389,7 @@ static void test_documents(void **state)
 	onboarding_reopen(f);
 	memset(big, 0, sizeof big);
 	memcpy(big, "%PDF-", 5);
+	memcpy(big + 27, "%%EOF", 5); /* the first 32 bytes a whole PDF */
 	assert_int_equal(merchant_document_add(f->m, id, "other", "big.pdf", big, sizeof big,
 	                                       T_ACTOR, f->i->now, NULL),
 	                 MERCHANT_EARG);
@@ -358,11 +397,11 @@ static void test_documents(void **state)
 	                                       f->i->now, NULL),
 	                 MERCHANT_OK);
 	assert_int_equal(
-	    merchant_document_add(f->m, 99, "other", "x.pdf", big, 31, T_ACTOR, f->i->now, NULL),
+	    merchant_document_add(f->m, 99, "other", "x.pdf", big, 32, T_ACTOR, f->i->now, NULL),
 	    MERCHANT_ENOTFOUND);
 	test_step(f, id, MERCHANT_STEP_CLOSE);
 	assert_int_equal(
-	    merchant_document_add(f->m, id, "other", "late.pdf", big, 30, T_ACTOR, f->i->now, NULL),
+	    merchant_document_add(f->m, id, "other", "late.pdf", big, 32, T_ACTOR, f->i->now, NULL),
 	    MERCHANT_ESTATE);
 
 	assert_int_equal(merchant_documents(f->m, id, doc_row, &list), MERCHANT_OK);
@@ -486,9 +525,9 @@ int main(void)
 #define T(fn)                                                                                      \
 	cmocka_unit_test_setup_teardown(fn, onboarding_fixture_setup, onboarding_fixture_teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_lifecycle),       T(test_every_transition), T(test_steps_named),
-	    T(test_mid_assignment),  T(test_bad_application),  T(test_documents),
-	    T(test_fees_and_limits), T(test_review_due),
+	    T(test_lifecycle),      T(test_every_transition), T(test_steps_named),
+	    T(test_mid_assignment), T(test_bad_application),  T(test_documents),
+	    T(test_document_names), T(test_fees_and_limits),  T(test_review_due),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

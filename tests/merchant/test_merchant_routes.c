@@ -236,20 +236,32 @@ static void test_documents(void **state)
 
 	assert_int_equal(
 	    call(f, &c, &operator_, "POST", "/api/v1/merchants", NULL, application, NULL), 201);
-	/* "%PDF-1.4\n" */
+	/* "%PDF-1.4\n%%EOF\n" */
 	assert_int_equal(call(f, &c, &operator_, "POST", "/api/v1/merchants/{}/documents", "1",
 	                      "{\"type\":\"licence\",\"name\":\"licence.pdf\","
-	                      "\"content\":\"JVBERi0xLjQK\"}",
+	                      "\"content\":\"JVBERi0xLjQKJSVFT0YK\"}",
 	                      NULL),
 	                 201);
 	assert_string_equal(json_string_value(json_object_get(c.res.body, "content_type")),
 	                    "application/pdf");
-	assert_int_equal(json_integer_value(json_object_get(c.res.body, "size")), 9);
+	assert_int_equal(json_integer_value(json_object_get(c.res.body, "size")), 15);
 	assert_int_equal(call(f, &c, &operator_, "POST", "/api/v1/merchants/{}/documents", "1",
 	                      "{\"type\":\"licence\",\"name\":\"again.pdf\","
-	                      "\"content\":\"JVBERi0xLjQK\"}",
+	                      "\"content\":\"JVBERi0xLjQKJSVFT0YK\"}",
 	                      NULL),
 	                 409);
+	/* A name with directories kept as its base name; "%PDF-1.4" then a script: not a PDF. */
+	assert_int_equal(call(f, &c, &operator_, "POST", "/api/v1/merchants/{}/documents", "1",
+	                      "{\"type\":\"other\",\"name\":\"../../etc/passwd\","
+	                      "\"content\":\"JVBERi0xLjUKJSVFT0YK\"}",
+	                      NULL),
+	                 201);
+	assert_string_equal(json_string_value(json_object_get(c.res.body, "name")), "passwd");
+	assert_int_equal(call(f, &c, &operator_, "POST", "/api/v1/merchants/{}/documents", "1",
+	                      "{\"type\":\"other\",\"name\":\"x.pdf\","
+	                      "\"content\":\"JVBERi0xLjQKPHNjcmlwdD4=\"}",
+	                      NULL),
+	                 400);
 	assert_int_equal(call(f, &c, &operator_, "POST", "/api/v1/merchants/{}/documents", "1",
 	                      "{\"type\":\"selfie\",\"name\":\"x.pdf\",\"content\":\"JVBERi0=\"}",
 	                      NULL),
@@ -270,7 +282,8 @@ static void test_documents(void **state)
 	assert_string_equal(c.field, "content");
 	assert_int_equal(
 	    call(f, &c, &auditor, "GET", "/api/v1/merchants/{}/documents", "1", NULL, NULL), 200);
-	assert_int_equal(json_array_size(json_object_get(c.res.body, "items")), 1);
+	assert_int_equal(json_array_size(json_object_get(c.res.body, "items")),
+	                 2); /* licence.pdf, passwd */
 	c.res.body = (json_decref(c.res.body), NULL);
 }
 

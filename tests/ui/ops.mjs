@@ -2,7 +2,7 @@
 // merchant's application made in the form and taken through every state to active (its MID),
 // a terminal registered for it and its TMK handed over, and the risk case that e2e_ui.sh's
 // night purchase opened, closed (the values its rule read shown readably); the live chart's time.
-import { $, check, shot } from './driver.mjs';
+import { $, call, check, csrf, shot } from './driver.mjs';
 
 const application = {
   legal_name: 'Possum Tea House Ltd', licence: '91310000MA1FL8XQ3K', tax_number: '91310000MA1FL8XQ3K',
@@ -83,6 +83,29 @@ async function close_case(page) {
   await shot(page, 'operator-case-closed-en');
 }
 
+// escaped(page): a legal name that is a script is kept as text and shown as text (no dialog
+// fires, no script element made of it); one with U+202E (right-to-left override) is refused.
+async function escaped(page) {
+  const name = '<script>alert(1)</script>';
+  let dialogs = 0;
+  const seen = () => { dialogs++; };
+  page.on('dialog', (d) => { seen(); d.dismiss().catch(() => {}); });
+  const token = await csrf(page);
+  const rtl = await call(page, 'POST', '/api/v1/merchants',
+    { ...application, legal_name: `${name}\u202Eevil` }, token);
+  check(rtl.status === 400, 'a name with the right-to-left override: 400', rtl.status);
+  const made = await call(page, 'POST', '/api/v1/merchants', { ...application, legal_name: name }, token);
+  check(made.status === 201, 'a name like a script: kept (it is text)', made.status);
+  await $(page, 'nav-ops-merchants').click();
+  const row = page.locator('[data-test="merchants-row"]', { hasText: name });
+  await row.waitFor();
+  await row.click();
+  await $(page, 'merchant-detail').waitFor();
+  check((await $(page, 'merchant-detail').textContent()).includes(name), 'the detail shows the name as text');
+  const scripts = await page.evaluate(() => [...document.scripts].filter((x) => x.text.includes('alert(1)')).length);
+  check(dialogs === 0 && scripts === 0, 'no dialog fired, no script element made of the name', `${dialogs} ${scripts}`);
+}
+
 // live(page): the chart's time as 24-hour local time (its legend, the pointer on the chart).
 async function live(page) {
   await $(page, 'nav-ops-live').click();
@@ -93,6 +116,7 @@ async function live(page) {
 
 export async function ops_flow(page, user, env) {
   const mid = await onboard(page);
+  await escaped(page);
   await register_terminal(page, mid);
   await close_case(page);
   await live(page);

@@ -87,9 +87,14 @@ int store_checkpoint(store *s)
 	if (s->depth > 0)
 		return STORE_ETXN;
 	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	/* SQLITE_BUSY: another connection holds the checkpoint lock (a writer's own checkpoint
-	 * past its threshold); it does the copying, this one has nothing to add. */
-	return rc == SQLITE_OK || rc == SQLITE_BUSY ? STORE_OK : store_fail(s, rc);
+	/* Busy, in any of its forms: nothing to do now, the next checkpoint copies the rest.
+	 * SQLITE_BUSY: another connection holds the checkpoint lock (a writer's own checkpoint
+	 * past its threshold); it does the copying, this one has nothing to add. The connection
+	 * has extended result codes (open.c), so busy also comes as SQLITE_BUSY_RECOVERY (another
+	 * connection rebuilding the WAL index: the first minutes after a restart on a WAL left
+	 * behind), SQLITE_BUSY_SNAPSHOT or SQLITE_BUSY_TIMEOUT: each "database is locked", and
+	 * before this compared rc with SQLITE_BUSY alone they were logged as checkpoint_failed. */
+	return rc == SQLITE_OK || (rc & 0xFF) == SQLITE_BUSY ? STORE_OK : store_fail(s, rc);
 }
 
 int store_depth(const store *s)
