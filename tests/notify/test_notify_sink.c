@@ -168,6 +168,29 @@ static void file_sink_writes_json_lines(void **state)
 	assert_non_null(strstr(err, "cannot open"));
 }
 
+/* The whole of the file at path, a heap string. */
+static char *read_whole(const char *path)
+{
+	char *all;
+	size_t len;
+	FILE *fp;
+
+	assert_non_null(fp = fopen(path, "r"));
+	assert_int_equal(cli_read_all(fp, &all, &len), 0);
+	fclose(fp);
+	return all;
+}
+
+/* line appended to the file at path, as another writer would. */
+static void append(const char *path, const char *line)
+{
+	FILE *fp;
+
+	assert_non_null(fp = fopen(path, "a"));
+	fputs(line, fp);
+	fclose(fp);
+}
+
 /* The file sink's retention: lines dated before file_retention_days ago removed when it opens
  * (an undated line kept), the file still mode 0600; a sink whose file another pruned writes to
  * the new one; 0 keeps every line. */
@@ -180,7 +203,6 @@ static void file_sink_prunes_old_lines(void **state)
 	                  "\"text\":\"code 111111\"}\n";
 	notify_sink *a, *b;
 	struct stat st;
-	size_t len;
 	FILE *fp;
 
 	notify_config_defaults(&cfg);
@@ -193,9 +215,7 @@ static void file_sink_prunes_old_lines(void **state)
 	        old, recent);
 	fclose(fp);
 	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &a, err, sizeof err), NOTIFY_OK);
-	assert_non_null(fp = fopen(path, "r"));
-	assert_int_equal(cli_read_all(fp, &all, &len), 0);
-	fclose(fp);
+	all = read_whole(path);
 	assert_null(strstr(all, "13911112222"));
 	assert_non_null(strstr(all, "13933334444"));
 	assert_non_null(strstr(all, "not a line of ours"));
@@ -204,17 +224,13 @@ static void file_sink_prunes_old_lines(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 
 	/* An old line appended after, pruned by a second sink: the first writes to the new file. */
-	assert_non_null(fp = fopen(path, "a"));
-	fputs(old, fp);
-	fclose(fp);
+	append(path, old);
 	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &b, err, sizeof err), NOTIFY_OK);
 	assert_int_equal(notify_sink_send(a, 0, "13955556666", "after", why), NOTIFY_OK);
 	assert_int_equal(notify_sink_send(b, 0, "13977778888", "after", why), NOTIFY_OK);
 	notify_sink_close(a);
 	notify_sink_close(b);
-	assert_non_null(fp = fopen(path, "r"));
-	assert_int_equal(cli_read_all(fp, &all, &len), 0);
-	fclose(fp);
+	all = read_whole(path);
 	assert_null(strstr(all, "13911112222"));
 	assert_non_null(strstr(all, "13955556666"));
 	assert_non_null(strstr(all, "13977778888"));
@@ -222,14 +238,10 @@ static void file_sink_prunes_old_lines(void **state)
 
 	/* 0: for ever. */
 	cfg.file_retention_days = 0;
-	assert_non_null(fp = fopen(path, "a"));
-	fputs(old, fp);
-	fclose(fp);
+	append(path, old);
 	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &a, err, sizeof err), NOTIFY_OK);
 	notify_sink_close(a);
-	assert_non_null(fp = fopen(path, "r"));
-	assert_int_equal(cli_read_all(fp, &all, &len), 0);
-	fclose(fp);
+	all = read_whole(path);
 	assert_non_null(strstr(all, "13911112222"));
 	free(all);
 }

@@ -5,28 +5,14 @@
 possum=$1
 . "$2/tests/lib.sh"
 
-data=$tmp/host
-sed -e 's/^port *=.*/port = 0/' -e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
-	"$2/etc/possum.conf" >"$tmp/possum.conf"
-printf '\n[risk]\nrules = none\n' >>"$tmp/possum.conf"
-export POSSUM_CONFIG=$tmp/possum.conf
-"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
-host_pid=$!
 load_pid=
-trap 'kill $host_pid $load_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-wait_ports "$data" $host_pid
-port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+load_host "$2"
 
 "$possum" admin card issue --data "$data" --product debit --holder "Li Si" \
 	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 100000.00 \
 	--out "$tmp/card.json" >/dev/null
 "$possum" admin merchant add --data "$data" --name "Backup Mart" --mcc 5411 --mid 898310048120002 >/dev/null
-for n in 1 2; do
-	"$possum" admin terminal add --data "$data" --merchant 898310048120002 --sn "SNBK$n" \
-		--tid "BKUP000$n" --json |
-		sed 's/.*"tid":"\([^"]*\)","mid":"\([^"]*\)","sn":"\([^"]*\)".*"tmk_components":"\([^"]*\)".*/\1 \2 \3 \4/' \
-		>>"$tmp/terminals"
-done
+load_terminals 898310048120002 BKUP000 2
 
 "$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --data "$tmp/terms" \
 	--card "$tmp/card.json" --pin 123456 --amount 1.00 --duration 4 --json >"$tmp/load.out" 2>&1 &
