@@ -89,6 +89,33 @@ register_terminal() {
 		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -
 }
 
+# load_host SOURCE_DIR: a host on $tmp/host for `possum load` (every port 0, no daily count
+# limit, no risk rules: one card pays many times in a row), listening; sets data, host_pid,
+# port (the terminals'), POSSUM_CONFIG, and a trap that stops it and anything in $load_pid.
+load_host() {
+	data=$tmp/host
+	sed -e 's/^port *=.*/port = 0/' -e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
+		"$1/etc/possum.conf" >"$tmp/possum.conf"
+	printf '\n[risk]\nrules = none\n' >>"$tmp/possum.conf"
+	export POSSUM_CONFIG=$tmp/possum.conf
+	"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
+	host_pid=$!
+	trap 'kill $host_pid ${load_pid:-} 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+	wait_ports "$data" $host_pid
+	port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+}
+
+# load_terminals MID PREFIX N: N terminals of merchant MID (TIDs PREFIX1.., SNs SNPREFIX1..)
+# added to $data, their lines for `possum load --terminals-file` appended to $tmp/terminals
+# (as the README makes them from `terminal add --json`: tmk_components).
+load_terminals() {
+	for n in $(seq "$3"); do
+		"$possum" admin terminal add --data "$data" --merchant "$1" --sn "SN$2$n" --tid "$2$n" --json |
+			sed 's/.*"tid":"\([^"]*\)","mid":"\([^"]*\)","sn":"\([^"]*\)".*"tmk_components":"\([^"]*\)".*/\1 \2 \3 \4/' \
+			>>"$tmp/terminals"
+	done
+}
+
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

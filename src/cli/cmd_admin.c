@@ -7,6 +7,8 @@ extern const cli_group cli_admin_risk_group;      /* cmd_admin_risk.c */
 extern const cli_group cli_admin_wallet_group;    /* cmd_admin_wallet.c */
 extern const cli_command cli_admin_statement_row; /* cmd_admin_statement.c */
 extern const cli_group cli_admin_user_group;      /* cmd_admin_user.c */
+extern const cli_command cli_admin_backup_row;    /* cmd_admin_backup.c */
+extern const cli_command cli_admin_restore_row;   /* cmd_admin_backup.c */
 
 static const cli_command cmds[] = {
     {"card", "the issuer's cards", .group = &cli_admin_card_group},
@@ -36,6 +38,9 @@ static const cli_command cmds[] = {
     {"wallet", "cardholders' wallets: payment codes, QR payments",
      .group = &cli_admin_wallet_group},
     {"audit", "the audit log: who changed what, before and after", .row = &cli_admin_audit_row},
+    {"backup", "an online copy of the store while the host runs", .row = &cli_admin_backup_row},
+    {"restore", "a backup put in place of the store (no host running on it)",
+     .row = &cli_admin_restore_row},
 };
 
 const cli_group cli_admin_group = {

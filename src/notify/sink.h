@@ -38,6 +38,8 @@ struct notify_config {
 	int interval;                  /* 1: seconds between looks at the outbox, 1..3600 */
 	int max_attempts;              /* 8: before a message is dead, 1..100 */
 	int utc_offset;                /* 480: minutes east of UTC of the times in texts */
+	int file_retention_days;       /* 7: days the file sink keeps a line, 0..3650 (0: for
+	                                * ever) */
 };
 
 void notify_config_defaults(struct notify_config *cfg);
@@ -60,7 +62,13 @@ struct notify_sink {
 };
 
 /* Opens the file sink: cfg->file, else DIR/sms.jsonl of data_dir. NOTIFY_OK, or NOTIFY_EIO /
- * NOTIFY_ENOMEM with err (capacity errlen) saying why. */
+ * NOTIFY_ENOMEM with err (capacity errlen) saying why.
+ *
+ * Retention: the lines dated (their "ts") more than cfg->file_retention_days days ago are
+ * removed when it opens and then at the first write of each day after: the kept lines written
+ * to FILE.new, synced and renamed over the file, under an exclusive flock() of it that every
+ * write takes too; a writer (this process's or another's) whose file was renamed away opens
+ * the new one before it writes, so no line is lost. A line without a date is kept. */
 int notify_file_open(const struct notify_config *cfg, const char *data_dir, notify_sink **out,
                      char *err, size_t errlen);
 

@@ -22,6 +22,10 @@ const char *store_strerror(int rc)
 		return "no transaction open";
 	case STORE_ESPACE:
 		return "output buffer too small";
+	case STORE_EBUSY:
+		return "the store is in use (a host runs on it?)";
+	case STORE_ENOTSTORE:
+		return "not a possum store, or it fails its integrity check";
 	}
 	return "unknown store error";
 }

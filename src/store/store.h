@@ -33,14 +33,16 @@
 #include <stdint.h>
 
 #define STORE_OK        0
-#define STORE_EARG      (-1) /* an argument malformed or out of range */
-#define STORE_ENOMEM    (-2) /* out of memory */
-#define STORE_EIO       (-3) /* the database failed: disk full, corrupt, locked past the timeout */
-#define STORE_ENOTFOUND (-4) /* no such row */
-#define STORE_EEXIST    (-5) /* a row with that key exists already */
-#define STORE_ESCHEMA   (-6) /* a database written by a newer possum, or a failed migration */
-#define STORE_ETXN      (-7) /* commit or rollback without a transaction */
-#define STORE_ESPACE    (-8) /* an output buffer too small */
+#define STORE_EARG      (-1)  /* an argument malformed or out of range */
+#define STORE_ENOMEM    (-2)  /* out of memory */
+#define STORE_EIO       (-3)  /* the database failed: disk full, corrupt, locked past the timeout */
+#define STORE_ENOTFOUND (-4)  /* no such row */
+#define STORE_EEXIST    (-5)  /* a row with that key exists already */
+#define STORE_ESCHEMA   (-6)  /* a database written by a newer possum, or a failed migration */
+#define STORE_ETXN      (-7)  /* commit or rollback without a transaction */
+#define STORE_ESPACE    (-8)  /* an output buffer too small */
+#define STORE_EBUSY     (-9)  /* the database is open elsewhere (a host runs on it) */
+#define STORE_ENOTSTORE (-10) /* a file that is not a possum store, or fails its check */
 
 typedef struct store store;
 
@@ -71,6 +73,26 @@ int store_open(const char *path, store **out);
  * database in memory from a file and to save it back. Neither may be in a transaction
  * (STORE_ETXN). */
 int store_copy(store *from, store *to);
+
+/* Backup and restore (backup.c). progress, when not NULL, is called after each step with the
+ * pages copied so far and the pages in all, arg passed on. */
+typedef void store_progress_fn(void *arg, size_t done, size_t total);
+
+/* An online, consistent copy of s into the new file dest (mode 0600; STORE_EEXIST when it
+ * exists): one read transaction (a snapshot that stops no writer under WAL, so the copy never
+ * starts again however busy the host) copied a few pages a step, written as dest.partial,
+ * checked (SQLite's integrity check) and renamed to dest. s outside any transaction
+ * (STORE_ETXN). */
+int store_backup(store *s, const char *dest, store_progress_fn *progress, void *arg);
+
+/* Puts the store at src (checked first: a possum store, SQLite's integrity check passed, else
+ * STORE_ENOTSTORE) in place of the database at path. The database at path, when there is one,
+ * is locked exclusively first (STORE_EBUSY when any connection has it open: a host runs on
+ * it), its log copied in, and it is renamed aside to path.YYYYMMDDTHHMMSSZ (its name into
+ * aside, capacity cap; "" when there was none) only once the copy of src is whole beside it;
+ * the copy is then renamed to path. */
+int store_restore(const char *path, const char *src, char *aside, size_t cap,
+                  store_progress_fn *progress, void *arg);
 
 /* Rolls back any open transaction and frees s; s may be NULL. */
 void store_close(store *s);

@@ -346,9 +346,10 @@ static void notify_section(void **state)
 	assert_int_equal(cfg.notify.interval, 1);
 	assert_int_equal(cfg.notify.max_attempts, 8);
 	assert_int_equal(cfg.notify.utc_offset, 480);
+	assert_int_equal(cfg.notify.file_retention_days, 7);
 	assert_int_equal(load("[notify]\nsink = webhook\nfile = /var/sms.jsonl\n"
 	                      "webhook = http://127.0.0.1:8080/sms\ntimeout = 2\ninterval = 5\n"
-	                      "max_attempts = 3\nutc_offset = -300\n",
+	                      "max_attempts = 3\nutc_offset = -300\nfile_retention_days = 0\n",
 	                      &cfg, err, sizeof err),
 	                 HOST_CONFIG_OK);
 	assert_int_equal(cfg.notify.sink, NOTIFY_SINK_WEBHOOK);
@@ -358,6 +359,7 @@ static void notify_section(void **state)
 	assert_int_equal(cfg.notify.interval, 5);
 	assert_int_equal(cfg.notify.max_attempts, 3);
 	assert_int_equal(cfg.notify.utc_offset, -300);
+	assert_int_equal(cfg.notify.file_retention_days, 0);
 	host_config_free(&cfg);
 	assert_int_equal(load("[notify]\nsink = sms\n", &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
 	assert_non_null(strstr(err, "line 2: [notify] sink: not file or webhook: sms"));
@@ -365,6 +367,9 @@ static void notify_section(void **state)
 	                 HOST_CONFIG_EPARSE);
 	assert_int_equal(load("[notify]\ntimeout = 301\n", &cfg, err, sizeof err),
 	                 HOST_CONFIG_EPARSE);
+	assert_int_equal(load("[notify]\n\nfile_retention_days = -1\n", &cfg, err, sizeof err),
+	                 HOST_CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 3: [notify] file_retention_days"));
 	assert_int_equal(load("[notify]\nretries = 3\n", &cfg, err, sizeof err),
 	                 HOST_CONFIG_EPARSE);
 	host_config_free(&cfg);

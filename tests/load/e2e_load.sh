@@ -5,31 +5,15 @@
 possum=$1
 . "$2/tests/lib.sh"
 
-data=$tmp/host
-sed -e 's/^port *=.*/port = 0/' -e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
-	"$2/etc/possum.conf" >"$tmp/possum.conf"
-# One card pays many times in a row here: the risk rules (tests/risk) stay off.
-printf '\n[risk]\nrules = none\n' >>"$tmp/possum.conf"
-export POSSUM_CONFIG=$tmp/possum.conf
-"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
-host_pid=$!
-trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-wait_ports "$data" $host_pid
-port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+load_host "$2"
 [ -n "$port" ] || { echo "FAIL: no acquirer port"; exit 1; }
 
 "$possum" admin card issue --data "$data" --product debit --holder "Li Si" \
 	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 100000.00 \
 	--out "$tmp/card.json" >/dev/null
 "$possum" admin merchant add --data "$data" --name "Load Mart" --mcc 5411 --mid 898310048120002 >/dev/null
-for n in 1 2 3; do
-	# The line as the README makes it from `terminal add --json` (tmk_components).
-	"$possum" admin terminal add --data "$data" --merchant 898310048120002 --sn "SNLOAD$n" \
-		--tid "LOAD000$n" --json |
-		sed 's/.*"tid":"\([^"]*\)","mid":"\([^"]*\)","sn":"\([^"]*\)".*"tmk_components":"\([^"]*\)".*/\1 \2 \3 \4/' \
-		>>"$tmp/terminals"
-done
-grep -c '^LOAD000[123] 898310048120002 SNLOAD[123] [0-9A-F]*:[0-9A-F]*,[0-9A-F]*:[0-9A-F]*$' "$tmp/terminals" |
+load_terminals 898310048120002 LOAD000 3
+grep -c '^LOAD000[123] 898310048120002 SNLOAD000[123] [0-9A-F]*:[0-9A-F]*,[0-9A-F]*:[0-9A-F]*$' "$tmp/terminals" |
 	grep -qx 3 && ok || bad "the terminals file from terminal add --json: $(cat "$tmp/terminals")"
 
 l() { "$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --data "$tmp/terms" "$@"; }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/jsonval.h"
 #include "notify/scheduler.h"
 #include "notify/sink.h"
 #include "notify/webhook.h"
@@ -165,6 +166,84 @@ static void file_sink_writes_json_lines(void **state)
 	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &k, err, sizeof err), NOTIFY_EIO);
 	assert_null(k);
 	assert_non_null(strstr(err, "cannot open"));
+}
+
+/* The whole of the file at path, a heap string. */
+static char *read_whole(const char *path)
+{
+	char *all;
+	size_t len;
+	FILE *fp;
+
+	assert_non_null(fp = fopen(path, "r"));
+	assert_int_equal(cli_read_all(fp, &all, &len), 0);
+	fclose(fp);
+	return all;
+}
+
+/* line appended to the file at path, as another writer would. */
+static void append(const char *path, const char *line)
+{
+	FILE *fp;
+
+	assert_non_null(fp = fopen(path, "a"));
+	fputs(line, fp);
+	fclose(fp);
+}
+
+/* The file sink's retention: lines dated before file_retention_days ago removed when it opens
+ * (an undated line kept), the file still mode 0600; a sink whose file another pruned writes to
+ * the new one; 0 keeps every line. */
+static void file_sink_prunes_old_lines(void **state)
+{
+	struct notify_fixture *f = *state;
+	struct notify_config cfg;
+	char err[256], why[NOTIFY_SINK_WHY_MAX], path[160], recent[JSONVAL_TIME_LEN], *all;
+	const char *old = "{\"ts\":\"2000-01-01T00:00:00Z\",\"phone\":\"13911112222\","
+	                  "\"text\":\"code 111111\"}\n";
+	notify_sink *a, *b;
+	struct stat st;
+	FILE *fp;
+
+	notify_config_defaults(&cfg);
+	snprintf(path, sizeof path, "%s/sms.jsonl", f->sf.dir);
+	jsonval_time_text((int64_t)time(NULL) - 6 * 86400, 0, recent);
+	assert_non_null(fp = fopen(path, "w"));
+	fprintf(fp,
+	        "%s{\"ts\":\"%s\",\"phone\":\"13933334444\",\"text\":\"kept\"}\n"
+	        "not a line of ours\n",
+	        old, recent);
+	fclose(fp);
+	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &a, err, sizeof err), NOTIFY_OK);
+	all = read_whole(path);
+	assert_null(strstr(all, "13911112222"));
+	assert_non_null(strstr(all, "13933334444"));
+	assert_non_null(strstr(all, "not a line of ours"));
+	free(all);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	/* An old line appended after, pruned by a second sink: the first writes to the new file. */
+	append(path, old);
+	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &b, err, sizeof err), NOTIFY_OK);
+	assert_int_equal(notify_sink_send(a, 0, "13955556666", "after", why), NOTIFY_OK);
+	assert_int_equal(notify_sink_send(b, 0, "13977778888", "after", why), NOTIFY_OK);
+	notify_sink_close(a);
+	notify_sink_close(b);
+	all = read_whole(path);
+	assert_null(strstr(all, "13911112222"));
+	assert_non_null(strstr(all, "13955556666"));
+	assert_non_null(strstr(all, "13977778888"));
+	free(all);
+
+	/* 0: for ever. */
+	cfg.file_retention_days = 0;
+	append(path, old);
+	assert_int_equal(notify_file_open(&cfg, f->sf.dir, &a, err, sizeof err), NOTIFY_OK);
+	notify_sink_close(a);
+	all = read_whole(path);
+	assert_non_null(strstr(all, "13911112222"));
+	free(all);
 }
 
 /* ---- the webhook ---- */
@@ -397,6 +476,8 @@ int main(void)
 	                                    notify_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(webhook_unreachable_and_bad_settings,
 	                                    notify_fixture_setup, notify_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(file_sink_prunes_old_lines, notify_fixture_setup,
+	                                    notify_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(scheduler_delivers_on_the_loop, notify_fixture_setup,
 	                                    notify_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(scheduler_joined_waits_for_its_callers_commit,
