@@ -56,8 +56,10 @@ wait $pid
 msg='"level":"debug","event":"message"'
 # The terminal's 0200: no field 2 (a swiped card's PAN is read from its track, which comes
 # encrypted under the track key: 53's third digit 1; docs/cup-pos.md "Track encryption"), and
-# field 35 starred.
-if grep "$msg" "$log" | grep -q '"link":"acquirer","direction":"in","peer":"127.0.0.1:[0-9]*","mti":"0200","fields":{"3":.*"35":"[*=]*",.*"53":"2610000000000000"'; then ok; else bad "no masked terminal 0200: $(grep "$msg" "$log" | head -3)"; fi
+# field 35 masked. How it reads depends on the ciphertext (a nibble D in it reads as the
+# separator, and the masker then shows a masked PAN's first 6 and last 4): which clear digits may
+# appear is checked below, secret by secret.
+if grep "$msg" "$log" | grep -q '"link":"acquirer","direction":"in","peer":"127.0.0.1:[0-9]*","mti":"0200","fields":{"3":.*"35":"[^"]*",.*"53":"2610000000000000"'; then ok; else bad "no masked terminal 0200: $(grep "$msg" "$log" | head -3)"; fi
 if grep "$msg" "$log" | grep '"link":"acquirer","direction":"in",.*"mti":"0200"' | grep -q '"2":'; then bad "field 2 in the terminal's 0200"; else ok; fi
 if grep "$msg" "$log" | grep -q '"link":"acquirer","direction":"out",.*"mti":"0210",.*"39":"00"'; then ok; else bad "no terminal 0210"; fi
 if grep "$msg" "$log" | grep -q '"link":"issuer","direction":"in",.*"mti":"0200",.*"2":"622588\*\*\*\*\*\*5678",.*"35":"622588\*\*\*\*\*\*5678=\*\{17\}",.*"52":"\*\{16\}"'; then ok; else bad "no masked link 0200: $(grep '"link":"issuer"' "$log")"; fi
