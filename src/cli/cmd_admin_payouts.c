@@ -258,6 +258,23 @@ static int run_payouts(struct cli_env *env, struct settle_payout_params *p, int3
 	return rc;
 }
 
+/* A card's full number, from the issuer. */
+static int card_pan(void *ctx, int64_t card_id, char pan[CARD_PAN_MAX + 1])
+{
+	struct cli_env *env = ctx;
+
+	return issuer_card_pan(env->host.issuer, card_id, pan) == ISSUER_OK ? SETTLE_OK
+	                                                                    : SETTLE_EHSM;
+}
+
+/* A card's holder's name, from the issuer (sealed in the store). */
+static int card_holder(void *ctx, int64_t card_id, char name[65])
+{
+	struct cli_env *env = ctx;
+
+	return host_settle_holder(env->host.issuer, card_id, name);
+}
+
 static int run_cmd(struct cli_env *env, const void *values)
 {
 	struct settle_payout_params p = {.now = (int64_t)time(NULL), .payee = host_settle_payee};
@@ -274,8 +291,8 @@ static int run_cmd(struct cli_env *env, const void *values)
 	if ((rc = run_payouts(env, &p, date, text, &r)) != SETTLE_OK)
 		return cli_module_failed(env, settle_strerror(rc), rc == SETTLE_ESTORE, false);
 	snprintf(dir, sizeof dir, "%s/payouts", env->host.data.dir);
-	if (r.made > 0 &&
-	    (rc = settle_payouts_summary(env->host.data.store, dir, date, &rows)) != SETTLE_OK)
+	if (r.made > 0 && (rc = settle_payouts_summary(env->host.data.store, card_holder, env, dir,
+	                                               date, &rows)) != SETTLE_OK)
 		return cli_error(CLI_FAILED, env->prog,
 		                 "%zu payouts made, but the summary %s/%s.csv: %s", r.made, dir,
 		                 text, settle_strerror(rc));
@@ -382,19 +399,10 @@ out:
 	return rc;
 }
 
-/* A card's full number, from the issuer. */
-static int card_pan(void *ctx, int64_t card_id, char pan[CARD_PAN_MAX + 1])
-{
-	struct cli_env *env = ctx;
-
-	return issuer_card_pan(env->host.issuer, card_id, pan) == ISSUER_OK ? SETTLE_OK
-	                                                                    : SETTLE_EHSM;
-}
-
 static int export_cmd(struct cli_env *env, const void *values)
 {
 	const struct export_opts *o = values;
-	struct settle_export_params p = {.pan = card_pan, .ctx = env};
+	struct settle_export_params p = {.pan = card_pan, .holder = card_holder, .ctx = env};
 	hsm_key key;
 	int32_t date;
 	size_t rows;

@@ -116,7 +116,8 @@ static void payouts(struct host_closer *c, int64_t now)
 	settle_date_format(today, date);
 	snprintf(dir, sizeof dir, "%s/payouts", c->datadir);
 	if ((rc = settle_payouts_run(c->store, &p, today, &r)) == SETTLE_OK && r.made > 0)
-		rc = settle_payouts_summary(c->store, dir, today, &rows);
+		rc = settle_payouts_summary(c->store, host_settle_holder, c->issuer, dir, today,
+		                            &rows);
 	if (rc != SETTLE_OK) {
 		c->paid = 0; /* again at the next tick */
 		log_event(c->log, LOG_ERROR, "settle_payouts",
@@ -162,7 +163,7 @@ static void on_tick(uv_timer_t *t)
 }
 
 int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const char *db,
-                      const struct host_config *cfg, possum_log *log, merchant *m,
+                      const struct host_config *cfg, possum_log *log, merchant *m, issuer *is,
                       const char *datadir)
 {
 	int rc;
@@ -173,6 +174,7 @@ int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const ch
 	                          .db = db,
 	                          .log = log,
 	                          .merchant = m,
+	                          .issuer = is,
 	                          .datadir = datadir};
 	host_settle_owner("host", c->owner);
 	if ((rc = uv_timer_init(loop, &c->timer)) != 0)

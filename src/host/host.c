@@ -361,7 +361,7 @@ int host_start(host *h, struct host_listening *out)
 		log_event(h->log, LOG_WARN, "metrics",
 		          json_pack("{s:s}", "error", "cannot count the connections"));
 	if (host_closer_start(&h->close, &h->loop, h->env.data.store, h->env.data.db, cfg, h->log,
-	                      h->env.merchant, h->env.data.dir) != 0)
+	                      h->env.merchant, h->env.issuer, h->env.data.dir) != 0)
 		log_event(h->log, LOG_WARN, "settle_close",
 		          json_pack("{s:s}", "error", "cannot start the close's timer"));
 	if (host_reviewer_start(&h->review, &h->loop, h->env.data.store, cfg->risk_review_days,

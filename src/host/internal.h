@@ -171,6 +171,7 @@ struct host_closer {
 	const char *db; /* the store's path: the close's own connection */
 	possum_log *log;
 	merchant *merchant;  /* whether a merchant may be paid, to which card */
+	issuer *issuer;      /* the payees' names (sealed in the store); NULL: none */
 	const char *datadir; /* DATA: the payouts' summary in DATA/payouts */
 	char owner[64];
 	int32_t done; /* the last date closed, or seen closed */
@@ -213,7 +214,7 @@ void host_reviewer_stop(struct host_reviewer *v);
 
 /* Starts c's timer on loop: 0 or a libuv code. */
 int host_closer_start(struct host_closer *c, uv_loop_t *loop, store *s, const char *db,
-                      const struct host_config *cfg, possum_log *log, merchant *m,
+                      const struct host_config *cfg, possum_log *log, merchant *m, issuer *is,
                       const char *datadir);
 /* Stops the timer (a close under way ends first: the loop waits for it). */
 void host_closer_stop(struct host_closer *c);

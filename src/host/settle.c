@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto/crypto.h"
 #include "issuer/issuer.h"
 
 void host_settle_params(const struct host_config *cfg, int64_t now, struct settle_close_params *p)
@@ -82,4 +83,21 @@ int host_settle_payee(void *ctx, const char *mid, struct settle_payee *out)
 	snprintf(out->card, sizeof out->card, "%s", v.current.masked);
 	out->card_id = v.current.card_id;
 	return SETTLE_OK;
+}
+
+int host_settle_holder(void *ctx, int64_t card_id, char name[65])
+{
+	issuer *is = ctx;
+	struct issuer_card c;
+	int rc;
+
+	name[0] = '\0';
+	if (is == NULL || card_id == 0)
+		return SETTLE_OK;
+	if ((rc = issuer_card_get(is, card_id, &c)) == ISSUER_OK)
+		snprintf(name, 65, "%s", c.holder);
+	crypto_wipe(&c, sizeof c);
+	return rc == ISSUER_OK || rc == ISSUER_ENOTFOUND ? SETTLE_OK
+	       : rc == ISSUER_EHSM                       ? SETTLE_EHSM
+	                                                 : SETTLE_ESTORE;
 }

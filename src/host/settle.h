@@ -31,4 +31,7 @@ bool host_settle_gone(const char *owner);
  * paid now and to which card (masked, and the issuer's card id), or why not. */
 int host_settle_payee(void *ctx, const char *mid, struct settle_payee *out);
 
+/* A settle_holder_fn for the issuer ctx (an issuer *; NULL: no names, ""). */
+int host_settle_holder(void *ctx, int64_t card_id, char name[65]);
+
 #endif

@@ -43,7 +43,7 @@ static int start(struct issuer_decision *d)
 	const struct request *r = d->req;
 	issuer *is = d->is;
 	struct store_card_day day;
-	char id_number[ISSUER_ID_MAX + 1] = "";
+	char id_number[ISSUER_ID_MAX + 1] = "", holder[ISSUER_NAME_MAX + 1] = "";
 	int matches;
 	int rc;
 
@@ -58,11 +58,12 @@ static int start(struct issuer_decision *d)
 	if ((rc = issuer_unseal(is, d->card.pan_hash, &d->card.id_number, id_number,
 	                        sizeof id_number)) != ISSUER_OK ||
 	    (rc = issuer_unseal(is, d->card.pan_hash, &d->card.phone, d->phone, sizeof d->phone)) !=
-	        ISSUER_OK)
+	        ISSUER_OK ||
+	    (rc = issuer_holder(is, &d->card, holder, sizeof holder)) != ISSUER_OK)
 		goto out;
 	/* All three compared whatever the first gives: the time taken says nothing of which. */
-	matches = (int)same_secret(d->card.holder, r->holder) +
-	          (int)same_secret(id_number, r->id_number) + (int)same_secret(d->phone, r->phone);
+	matches = (int)same_secret(holder, r->holder) + (int)same_secret(id_number, r->id_number) +
+	          (int)same_secret(d->phone, r->phone);
 	if (matches != 3) {
 		rc = issuer_decide(d, RCODE_HOLDER_AUTH_FAILED, "elements_differ");
 		goto out;
@@ -80,6 +81,7 @@ static int start(struct issuer_decision *d)
 	rc = issuer_decide(d, RCODE_APPROVED, "otp_sent");
 out:
 	crypto_wipe(id_number, sizeof id_number);
+	crypto_wipe(holder, sizeof holder);
 	return rc;
 }
 

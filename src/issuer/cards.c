@@ -159,7 +159,7 @@ static int card_row(issuer *is, const struct card_spec *spec, int64_t now,
 	snprintf(row->expiry, sizeof row->expiry, "%s", img->expiry);
 	snprintf(row->service_code, sizeof row->service_code, "%s", img->service_code);
 	snprintf(row->psn, sizeof row->psn, "%s", img->psn);
-	snprintf(row->holder, sizeof row->holder, "%s", spec->holder);
+	row->holder[0] = '\0'; /* sealed below */
 	snprintf(row->language, sizeof row->language, "%s",
 	         spec->language != NULL ? spec->language : "zh");
 	snprintf(row->last4, sizeof row->last4, "%s", img->pan + strlen(img->pan) - 4);
@@ -167,7 +167,8 @@ static int card_row(issuer *is, const struct card_spec *spec, int64_t now,
 	row->created_at = row->updated_at = now;
 	if ((rc = issuer_seal(is, row->pan_hash, img->pan, &row->pan)) != ISSUER_OK ||
 	    (rc = issuer_seal(is, row->pan_hash, spec->id_number, &row->id_number)) != ISSUER_OK ||
-	    (rc = issuer_seal(is, row->pan_hash, spec->phone, &row->phone)) != ISSUER_OK)
+	    (rc = issuer_seal(is, row->pan_hash, spec->phone, &row->phone)) != ISSUER_OK ||
+	    (rc = issuer_seal(is, row->pan_hash, spec->holder, &row->name)) != ISSUER_OK)
 		return rc;
 	return ISSUER_OK;
 }
@@ -296,7 +297,8 @@ int issuer_card_view(issuer *is, const struct store_card *c, struct issuer_card 
 	snprintf(out->expiry, sizeof out->expiry, "%s", c->expiry);
 	snprintf(out->service_code, sizeof out->service_code, "%s", c->service_code);
 	out->chip = c->chip;
-	snprintf(out->holder, sizeof out->holder, "%s", c->holder);
+	if ((rc = issuer_holder(is, c, out->holder, sizeof out->holder)) != ISSUER_OK)
+		return rc;
 	snprintf(out->language, sizeof out->language, "%s", c->language);
 	out->pin_tries = c->pin_tries;
 	out->replaced_by = c->replaced_by;
@@ -430,7 +432,7 @@ int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *exp
                         struct issuer_card_image *out)
 {
 	struct store_card old, row;
-	char id_number[ISSUER_ID_MAX + 1], phone[ISSUER_PHONE_MAX + 1];
+	char id_number[ISSUER_ID_MAX + 1], phone[ISSUER_PHONE_MAX + 1], holder[ISSUER_NAME_MAX + 1];
 	struct card_spec spec;
 	int rc;
 
@@ -441,13 +443,14 @@ int issuer_card_replace(issuer *is, int64_t id, const char *pin, const char *exp
 		return rc;
 	if ((rc = issuer_unseal(is, old.pan_hash, &old.id_number, id_number, sizeof id_number)) !=
 	        ISSUER_OK ||
-	    (rc = issuer_unseal(is, old.pan_hash, &old.phone, phone, sizeof phone)) != ISSUER_OK)
+	    (rc = issuer_unseal(is, old.pan_hash, &old.phone, phone, sizeof phone)) != ISSUER_OK ||
+	    (rc = issuer_holder(is, &old, holder, sizeof holder)) != ISSUER_OK)
 		goto fail;
 	spec = (struct card_spec){(enum card_product)old.product,
 	                          old.chip,
 	                          pin,
 	                          expiry,
-	                          old.holder,
+	                          holder,
 	                          id_number,
 	                          phone,
 	                          old.language,
@@ -470,6 +473,7 @@ out:
 	crypto_wipe(&row, sizeof row);
 	crypto_wipe(id_number, sizeof id_number);
 	crypto_wipe(phone, sizeof phone);
+	crypto_wipe(holder, sizeof holder);
 	return rc;
 }
 

@@ -56,6 +56,9 @@ int issuer_keyed_hash(issuer *is, const char *text, char out[STORE_HASH_HEX + 1]
 /* Encrypts text (a PAN, an ID number, a phone) for the card whose PAN hash is pan_hash, and
  * back. unseal writes a NUL-terminated string to out (capacity cap). */
 int issuer_seal(issuer *is, const char *pan_hash, const char *text, struct store_sealed *out);
+/* The holder's name of card c into out (capacity cap): its sealed name, else (a row the
+ * one-time sealing of issuer_open() has not reached) its clear holder. */
+int issuer_holder(issuer *is, const struct store_card *c, char *out, size_t cap);
 int issuer_unseal(issuer *is, const char *pan_hash, const struct store_sealed *in, char *out,
                   size_t cap);
 

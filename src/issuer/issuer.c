@@ -216,6 +216,53 @@ int issuer_unseal(issuer *is, const char *pan_hash, const struct store_sealed *i
 	return ISSUER_OK;
 }
 
+int issuer_holder(issuer *is, const struct store_card *c, char *out, size_t cap)
+{
+	if (c->name.len > 0)
+		return issuer_unseal(is, c->pan_hash, &c->name, out, cap);
+	snprintf(out, cap, "%s", c->holder);
+	return ISSUER_OK;
+}
+
+/* seal_names()'s walk: the issuer, and the first failure. */
+struct sealing {
+	issuer *is;
+	int rc;
+	size_t n; /* names sealed */
+};
+
+/* seal_names(): one card of before, its name sealed and its clear holder blanked. */
+static int seal_name(void *ctx, const struct store_card *c)
+{
+	struct sealing *w = ctx;
+	struct store_card row = *c;
+
+	if (c->name.len == 0 && c->holder[0] != '\0') {
+		row.holder[0] = '\0';
+		if ((w->rc = issuer_seal(w->is, c->pan_hash, c->holder, &row.name)) == ISSUER_OK)
+			w->rc = issuer_from_store(store_card_set_name(w->is->s, &row));
+		w->n += w->rc == ISSUER_OK;
+	}
+	crypto_wipe(&row, sizeof row);
+	return w->rc != ISSUER_OK;
+}
+
+/* Once per store, within issuer_open()'s transaction: the holders' names of the cards made
+ * before issue 18 sealed (meta issuer.names_sealed says it was done). */
+static int seal_names(issuer *is, size_t *n)
+{
+	struct sealing w = {is, ISSUER_OK, 0};
+	char value[8];
+	int rc = store_meta_get(is->s, "issuer.names_sealed", value, sizeof value);
+
+	if (rc != STORE_ENOTFOUND)
+		return issuer_from_store(rc);
+	if ((rc = store_card_each(is->s, seal_name, &w)) != STORE_OK)
+		return w.rc != ISSUER_OK ? w.rc : issuer_from_store(rc);
+	*n = w.n;
+	return issuer_from_store(store_meta_add(is->s, "issuer.names_sealed", "1"));
+}
+
 int issuer_move(issuer *is, const ledger_id *id, int64_t account, bool debit, int64_t amount,
                 enum issuer_transfer_code code, int64_t now)
 {
@@ -273,6 +320,7 @@ int issuer_open(store *s, hsm *h, const struct issuer_config *cfg, const struct 
 {
 	issuer *is;
 	int64_t now = (int64_t)time(NULL);
+	size_t sealed = 0;
 	int rc;
 
 	if (s == NULL || h == NULL || cfg == NULL || keys == NULL || out == NULL ||
@@ -295,11 +343,16 @@ int issuer_open(store *s, hsm *h, const struct issuer_config *cfg, const struct 
 	if ((rc = issuer_from_store(store_begin(s))) != ISSUER_OK)
 		goto out;
 	if ((rc = own_account(is, "funding", now, &is->funding)) != ISSUER_OK ||
-	    (rc = own_account(is, "settlement", now, &is->settlement)) != ISSUER_OK) {
+	    (rc = own_account(is, "settlement", now, &is->settlement)) != ISSUER_OK ||
+	    (rc = seal_names(is, &sealed)) != ISSUER_OK) {
 		store_rollback(s);
 		goto out;
 	}
-	rc = issuer_from_store(store_commit(s));
+	/* The clear names of before leave the database file now (secure_delete zeroes them in
+	 * the pages written), not at some later checkpoint. */
+	if ((rc = issuer_from_store(store_commit(s))) == ISSUER_OK && sealed > 0 &&
+	    store_depth(s) == 0)
+		rc = issuer_from_store(store_checkpoint(s));
 out:
 	if (rc != ISSUER_OK) {
 		issuer_close(is);

@@ -80,13 +80,20 @@ struct settle_confirm_result {
 int settle_payouts_confirm(store *s, const struct settle_answer *a, size_t n, int64_t now,
                            struct settle_confirm_result *r);
 
+/* The name of the holder of the issuer's card card_id into name, "" when the card is not
+ * known: SETTLE_OK, else SETTLE_EHSM (the name could not be unsealed) or SETTLE_ESTORE. */
+typedef int (*settle_holder_fn)(void *ctx, int64_t card_id, char name[65]);
+
 /* The summary of the payouts of date for people (docs/settle.md "The summary files"): writes
  * DIR/DATE.csv and DIR/DATE.json (dir made, mode 0700, when missing), each mode 0600 through a
  * temporary file renamed, with the columns payout_id, mid, merchant_name, card (masked),
  * account_name (the card's holder as the issuer keeps it, else the merchant's name), amount
  * (yuan, "3764.64"), currency, settle_dates and reference (settle_payout_reference()).
- * *rows: how many payouts. SETTLE_OK, SETTLE_ESTORE, or SETTLE_EIO when a file failed. */
-int settle_payouts_summary(store *s, const char *dir, int32_t date, size_t *rows);
+ * *rows: how many payouts. The holders' names are sealed in the store: holder(ctx, ...) gives
+ * them (NULL: the merchant's name stands for each). SETTLE_OK, SETTLE_ESTORE, SETTLE_EIO when
+ * a file failed, or what holder returned. */
+int settle_payouts_summary(store *s, settle_holder_fn holder, void *ctx, const char *dir,
+                           int32_t date, size_t *rows);
 
 /* The reference of payout id of date (YYYYMMDD) as the bank is given it: "P20261207-00000001". */
 #define SETTLE_REFERENCE_MAX 32
@@ -104,6 +111,7 @@ struct settle_export_params {
 	hsm *h;
 	const hsm_key *key;
 	int (*pan)(void *ctx, int64_t card_id, char pan[CARD_PAN_MAX + 1]);
+	settle_holder_fn holder; /* as settle_payouts_summary()'s */
 	void *ctx;
 };
 int settle_payouts_export(store *s, const struct settle_export_params *p, int32_t date,

@@ -14,7 +14,6 @@
 #include "crypto/crypto.h"
 #include "settle/settle_payout.h"
 #include "store/store_acquirer.h"
-#include "store/store_issuer.h"
 #include "store/store_settle.h"
 
 #define CNY 156
@@ -22,6 +21,8 @@
 /* The files being built: the CSV's text and the JSON's items. */
 struct summary {
 	store *s;
+	settle_holder_fn holder; /* the holders' names, from the issuer */
+	void *ctx;
 	int32_t date;
 	char *csv;
 	size_t len, cap;
@@ -69,24 +70,21 @@ static int add(struct summary *sm, const char *text, bool quote, char end)
 }
 
 /* The names of payout p: the merchant's, and the card holder's (else the merchant's). */
-static int names(store *s, const struct store_settle_payout *p, char merchant[129], char holder[65])
+static int names(const struct summary *sm, const struct store_settle_payout *p, char merchant[129],
+                 char holder[65])
 {
 	struct store_merchant m;
-	struct store_card c;
 	int rc;
 
 	merchant[0] = holder[0] = '\0';
-	if ((rc = store_merchant_get(s, p->mid, &m)) == STORE_OK)
+	if ((rc = store_merchant_get(sm->s, p->mid, &m)) == STORE_OK)
 		snprintf(merchant, 129, "%s", m.name);
 	else if (rc != STORE_ENOTFOUND)
 		return SETTLE_ESTORE;
-	if ((rc = store_card_get(s, p->card_id, &c)) == STORE_OK)
-		snprintf(holder, 65, "%s", c.holder);
-	else if (rc != STORE_ENOTFOUND)
-		return SETTLE_ESTORE;
+	if (sm->holder != NULL && (rc = sm->holder(sm->ctx, p->card_id, holder)) != SETTLE_OK)
+		return rc;
 	if (holder[0] == '\0')
 		snprintf(holder, 65, "%s", merchant);
-	memset(&c, 0, sizeof c);
 	return SETTLE_OK;
 }
 
@@ -94,7 +92,7 @@ static int each_payout(void *ctx, const struct store_settle_payout *p)
 {
 	struct summary *sm = ctx;
 	char merchant[129], holder[65], amount[MONEY_TEXT_MAX], id[24], ref[SETTLE_REFERENCE_MAX];
-	int rc = names(sm->s, p, merchant, holder);
+	int rc = names(sm, p, merchant, holder);
 
 	money_format(p->amount, CNY, amount);
 	snprintf(id, sizeof id, "%lld", (long long)p->id);
@@ -148,9 +146,11 @@ static int write_both(struct summary *sm, const char *dir, const char *date)
 	return rc;
 }
 
-int settle_payouts_summary(store *s, const char *dir, int32_t date, size_t *rows)
+int settle_payouts_summary(store *s, settle_holder_fn holder, void *ctx, const char *dir,
+                           int32_t date, size_t *rows)
 {
-	struct summary sm = {.s = s, .date = date, .items = json_array()};
+	struct summary sm = {
+	    .s = s, .holder = holder, .ctx = ctx, .date = date, .items = json_array()};
 	char text[SETTLE_DATE_TEXT];
 	int rc;
 
@@ -190,7 +190,7 @@ static int each_export(void *ctx, const struct store_settle_payout *po)
 
 	if (strcmp(po->status, "made") != 0)
 		return 0;
-	if ((rc = names(sm->s, po, merchant, holder)) != SETTLE_OK ||
+	if ((rc = names(sm, po, merchant, holder)) != SETTLE_OK ||
 	    (rc = x->p->pan(x->p->ctx, po->card_id, pan)) != SETTLE_OK) {
 		sm->rc = rc;
 		return 1;
@@ -229,7 +229,8 @@ static int seal_to(struct exporting *x, const char *path)
 int settle_payouts_export(store *s, const struct settle_export_params *p, int32_t date,
                           const char *path, size_t *rows)
 {
-	struct exporting x = {.sm = {.s = s, .date = date}, .p = p};
+	struct exporting x = {.sm = {.s = s, .holder = p->holder, .ctx = p->ctx, .date = date},
+	                      .p = p};
 	char text[SETTLE_DATE_TEXT];
 	int rc;
 

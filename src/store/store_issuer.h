@@ -25,7 +25,8 @@ struct store_card {
 	bool chip;
 	int pvki;
 	char pvv[5];
-	char holder[65];
+	char holder[65];          /* "": the name is sealed (issuer.6) */
+	struct store_sealed name; /* the holder's name, encrypted; empty in rows of before */
 	char language[3];
 	int pin_tries;
 	int atc; /* the highest application transaction counter seen; -1 none */
@@ -47,6 +48,8 @@ int store_card_of_account(store *s, int64_t account_id, struct store_card *out);
 int store_card_update(store *s, const struct store_card *c);
 /* Writes c's phone (sealed) and updated_at. */
 int store_card_set_phone(store *s, const struct store_card *c);
+/* Sets c's sealed name and its clear holder (blanked when sealing a row of before). */
+int store_card_set_name(store *s, const struct store_card *c);
 /* Calls fn for every card, oldest first, until it returns non-zero (returned). */
 int store_card_each(store *s, int (*fn)(void *ctx, const struct store_card *c), void *ctx);
 

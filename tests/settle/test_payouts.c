@@ -144,6 +144,15 @@ static void slurp(const char *path, char *buf, size_t size)
 	fclose(fp);
 }
 
+/* A settle_holder_fn: the card is not the issuer's (""), or (ctx non-NULL) the name cannot be
+ * unsealed. */
+static int card_holder(void *ctx, int64_t card_id, char name[65])
+{
+	(void)card_id;
+	name[0] = '\0';
+	return ctx != NULL ? SETTLE_EHSM : SETTLE_OK;
+}
+
 /* The summary of a date's payouts: the CSV's columns and row (the merchant's name for the
  * account's when the card is not the issuer's), the JSON, both mode 0600. */
 static void summary(void **state)
@@ -161,7 +170,10 @@ static void summary(void **state)
 	close_day(f, 20261207);
 	assert_int_equal(run(f, 20261208).made, 1);
 	snprintf(dir, sizeof dir, "%s/payouts", settle_fixture_dir(&f->fx));
-	assert_int_equal(settle_payouts_summary(f->fx.s, dir, 20261208, &rows), SETTLE_OK);
+	assert_int_equal(settle_payouts_summary(f->fx.s, card_holder, f, dir, 20261208, &rows),
+	                 SETTLE_EHSM);
+	assert_int_equal(settle_payouts_summary(f->fx.s, card_holder, NULL, dir, 20261208, &rows),
+	                 SETTLE_OK);
 	assert_int_equal(rows, 1);
 	snprintf(path, sizeof path, "%s/2026-12-08.csv", dir);
 	slurp(path, buf, sizeof buf);
@@ -338,7 +350,7 @@ static void export(void **state)
 	static const struct hsm_key_spec m7 = {"M7", HSM_HMAC, 32, 'C', 'N'};
 	struct fixture *f = *state;
 	uint8_t lmk[HSM_LMK_LEN] = {1, 2, 3}, file[2048], plain[2048];
-	struct settle_export_params p = {.pan = card_pan};
+	struct settle_export_params p = {.pan = card_pan, .holder = card_holder};
 	struct settle_answer a;
 	struct settle_confirm_result r;
 	hsm_key key, other;

@@ -13,23 +13,25 @@ typedef struct store_cardauth cardauth;
 #define CARD_COLUMNS                                                                                \
 	"id, account_id, pan_hash, pan, id_number, phone, masked, last4, product, status, expiry, " \
 	"service_code, chip, psn, pvki, pvv, holder, language, pin_tries, atc, replaced_by, "       \
-	"created_at, updated_at"
+	"created_at, updated_at, name"
 
 static const struct store_col card_cols[] = {
     STORE_COLS(card, id, account_id, pan_hash, pan, id_number, phone, masked, last4, product,
                status, expiry, service_code, chip, psn, pvki, pvv, holder, language, pin_tries, atc,
-               replaced_by, created_at, updated_at)};
+               replaced_by, created_at, updated_at, name)};
 static const struct store_row card_row = STORE_ROW(card, card_cols);
-static const struct store_row card_new = STORE_ROW_N(card_cols + 1, 22); /* but the id */
+static const struct store_row card_new = STORE_ROW_N(card_cols + 1, 23); /* but the id */
 static const struct store_col card_update_cols[] = {
     STORE_COLS(card, status, pin_tries, replaced_by, updated_at, atc, id)};
 static const struct store_row card_update_args = STORE_ROW_N(card_update_cols, 6);
 static const struct store_col card_phone_cols[] = {STORE_COLS(card, phone, updated_at, id)};
 static const struct store_row card_phone_args = STORE_ROW_N(card_phone_cols, 3);
+static const struct store_col card_name_cols[] = {STORE_COLS(card, name, holder, id)};
+static const struct store_row card_name_args = STORE_ROW_N(card_name_cols, 3);
 
 STORE_FN_INSERT(store_card_insert, card,
                 "INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 card_new)
 STORE_FN_GET(store_card_get, int64_t, card, "SELECT " CARD_COLUMNS " FROM cards WHERE id = ?",
              store_args_id, card_row)
@@ -64,6 +66,8 @@ STORE_FN_UPDATE(store_card_update, card,
                 card_update_args)
 STORE_FN_UPDATE(store_card_set_phone, card,
                 "UPDATE cards SET phone = ?, updated_at = ? WHERE id = ?", card_phone_args)
+STORE_FN_UPDATE(store_card_set_name, card, "UPDATE cards SET name = ?, holder = ? WHERE id = ?",
+                card_name_args)
 STORE_FN_EACH(store_card_each, card, "SELECT " CARD_COLUMNS " FROM cards ORDER BY id", card_row)
 STORE_FN_EACH_KEY(store_card_each_last4, const char *, card,
                   "SELECT " CARD_COLUMNS " FROM cards WHERE last4 = ? ORDER BY id", store_args_text,

@@ -49,7 +49,7 @@ static int configure(store *s)
 	if ((rc = sqlite3_busy_handler(s->db, busy, s)) != SQLITE_OK ||
 	    (rc = sqlite3_exec(
 	         s->db,
-	         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+	         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON; "
 	         "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;",
 	         NULL, NULL, NULL)) != SQLITE_OK)
 		return store_fail(s, rc);

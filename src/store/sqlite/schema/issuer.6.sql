@@ -1,0 +1,4 @@
+-- Issue 18, at rest: the holder's name sealed under the data key with the PAN hash as
+-- associated data, like the ID number and the phone. The issuer seals the names of older
+-- rows once when it opens (meta issuer.names_sealed) and blanks their clear holder.
+ALTER TABLE cards ADD COLUMN name BLOB NOT NULL DEFAULT x'';
