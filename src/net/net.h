@@ -63,6 +63,11 @@ struct net_server_config {
 	unsigned max_pending_per_connection; /* requests not yet replied to; beyond it the
 	                                        connection is not read until replies drain;
 	                                        0: 64 */
+	unsigned max_per_address;            /* connections at once from one IP address; beyond
+	                                        it new ones are closed at once; 0: 64 */
+	unsigned message_timeout_ms;         /* a message begun must be whole this long after
+	                                        its first byte, or the connection is closed;
+	                                        0: 10000 */
 };
 
 /* Called for each request. msg (len bytes, the frame without its header) is valid only
