@@ -52,6 +52,7 @@ struct conn {
 	int processing; /* inside conn_process(): do not re-enter */
 	int shutting;   /* graceful close: writes drain, then close */
 	int closing;
+	int proven; /* has sent a whole message: never evicted for room */
 	size_t rlen;
 	uint64_t msg_start; /* uv_now() at the first byte of the message being read */
 	struct sockaddr_storage addr;
@@ -316,6 +317,7 @@ static void conn_process(struct conn *c)
 			break;
 		}
 		r->conn = c;
+		c->proven = 1;
 		if (c->tail != NULL)
 			c->tail->next = r;
 		else
@@ -393,6 +395,21 @@ static int address_full(const struct conn *c)
 	return 0;
 }
 
+/* At max_connections, closes the oldest counted connection that has not yet sent a whole
+ * message, making room for c; 0 when every one has. */
+static int evict_unproven(struct conn *c)
+{
+	struct conn *o, *oldest = NULL;
+
+	for (o = c->s->conns; o != NULL; o = o->next)
+		if (o != c && o->counted && !o->proven)
+			oldest = o; /* newest first: the last is the oldest */
+	if (oldest == NULL)
+		return 0;
+	conn_close(oldest);
+	return 1;
+}
+
 static void peer_name(struct conn *c)
 {
 	struct sockaddr_storage ss;
@@ -437,7 +454,7 @@ static void on_connection(uv_stream_t *listener, int status)
 	s->conns = c;
 	s->nconn++;
 	if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0 || s->stopping ||
-	    s->active >= s->max_conns) {
+	    (s->active >= s->max_conns && !evict_unproven(c))) {
 		conn_close(c);
 		return;
 	}
