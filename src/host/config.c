@@ -82,6 +82,8 @@ static const struct key keys[] = {
     NUM("link", "dialect", K_DIALECT, dialect, 0, 0),
     NUM("link", "idle_timeout", K_INT, idle_timeout, 1, 86400),
     NUM("link", "max_connections", K_INT, max_connections, 1, 1000000),
+    NUM("link", "max_connections_per_address", K_INT, max_per_address, 1, 1000000),
+    NUM("link", "message_timeout", K_INT, message_timeout, 1, 3600),
     TEXT("link", "zpk", zpk),
     NUM("acquirer", "port", K_INT, terminal_port, 0, 65535),
     NUM("acquirer", "institution", K_DIGITS, acquirer.institution, 1, 11),
@@ -121,6 +123,9 @@ static const struct key keys[] = {
     NUM("http", "token_failures", K_INT, http.token_failures, 1, 1000000),
     NUM("http", "token_window", K_INT, http.token_window, 1, 86400),
     NUM("http", "token_lockout", K_INT, http.token_lockout, 1, 86400),
+    NUM("http", "max_connections", K_INT, http.max_connections, 1, 100000),
+    NUM("http", "max_connections_per_address", K_INT, http.max_per_address, 1, 100000),
+    NUM("http", "timeout", K_INT, http.timeout, 1, 86400),
     NUM("merchant", "acquirer_code", K_DIGITS, merchant.acquirer_code, 3, 3),
     NUM("merchant", "area", K_DIGITS, merchant.area, 4, 4),
     PATH("merchant", "documents", merchant.documents),
@@ -157,6 +162,8 @@ void host_config_defaults(struct host_config *cfg)
 	cfg->dialect = iso8583_profile_find("iso87a");
 	cfg->idle_timeout = 300;
 	cfg->max_connections = 10000;
+	cfg->max_per_address = 64;
+	cfg->message_timeout = 10;
 	cfg->terminal_port = 5000;
 	acquirer_config_defaults(&cfg->acquirer);
 	issuer_config_defaults(&cfg->issuer);

@@ -55,6 +55,9 @@ struct host_config {
 	const iso8583_profile *dialect; /* dialect = iso87a: one of `possum iso profiles` */
 	unsigned idle_timeout;          /* idle_timeout = 300: seconds, 1..86400 */
 	unsigned max_connections;       /* max_connections = 10000 */
+	unsigned max_per_address;       /* max_connections_per_address = 64: from one IP */
+	unsigned message_timeout;       /* message_timeout = 10: seconds from a message's
+	                                   first byte to its last, 1..3600 */
 	char zpk[512];                  /* zpk = (empty): the zone PIN key shared with the
 	                                   link's acquirers, a key block under the LMK; empty:
 	                                   the host makes one */
@@ -86,7 +89,8 @@ struct host_config {
 
 	/* [http]: the HTTP API (http/http.h; defaults: http_config_defaults()): listen =
 	 * 127.0.0.1, port = 8080 (0: a free port), body_max = 16777216 bytes, token_failures =
-	 * 10 in token_window = 60 s: the address refused for token_lockout = 300 s */
+	 * 10 in token_window = 60 s: the address refused for token_lockout = 300 s;
+	 * max_connections = 256, max_connections_per_address = 32, timeout = 10 s */
 	struct http_config http;
 	bool http_required; /* required = no: the API's port busy, the host warns and runs
 	                       without the API; yes: it does not start */

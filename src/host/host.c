@@ -272,6 +272,8 @@ static int listen_on(struct host *h, const char *name, int port, net_handler fn,
 	    .port = port,
 	    .idle_timeout_ms = cfg->idle_timeout * 1000,
 	    .max_connections = cfg->max_connections,
+	    .max_per_address = cfg->max_per_address,
+	    .message_timeout_ms = cfg->message_timeout * 1000,
 	};
 	int rc;
 

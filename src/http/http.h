@@ -201,6 +201,9 @@ struct http_config {
 	/* token_failures bad API tokens or sign-ins from one address within token_window
 	 * seconds: its API requests refused (429) for token_lockout seconds; 10, 60, 300. */
 	int token_failures, token_window, token_lockout;
+	/* Connections at once (256), from one address (32), and seconds one may sit idle (10):
+	 * beyond the limits new connections are closed at once. */
+	int max_connections, max_per_address, timeout;
 	/* The routes served; NULL: every domain's (HTTP_DOMAINS). Tests serve their own. */
 	const struct http_route *routes;
 	size_t n_routes;

@@ -33,11 +33,10 @@
 #include "crypto/crypto.h"
 #include "http/guard.h"
 
-#define CONNECTION_TIMEOUT 60 /* seconds a connection may sit idle */
-#define SESSION_COOKIE     "possum_session"
-#define CSRF_HEADER        "X-CSRF-Token"
-#define STATIC_CSP         "default-src 'self'; img-src 'self' data:"
-#define SIGNIN_PATH        "/api/v1/session" /* POST: a sign-in, whose 401 is a failure */
+#define SESSION_COOKIE "possum_session"
+#define CSRF_HEADER    "X-CSRF-Token"
+#define STATIC_CSP     "default-src 'self'; img-src 'self' data:"
+#define SIGNIN_PATH    "/api/v1/session" /* POST: a sign-in, whose 401 is a failure */
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -78,7 +77,10 @@ void http_config_defaults(struct http_config *cfg)
 	                            .body_max = HTTP_BODY_MAX_DEFAULT,
 	                            .token_failures = 10,
 	                            .token_window = 60,
-	                            .token_lockout = 300};
+	                            .token_lockout = 300,
+	                            .max_connections = 256,
+	                            .max_per_address = 32,
+	                            .timeout = 10};
 	snprintf(cfg->listen, sizeof cfg->listen, "127.0.0.1");
 }
 
@@ -515,7 +517,8 @@ int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *l
 
 	*out = NULL;
 	if (cfg->port < 0 || cfg->port > 65535 || cfg->body_max < 1 || cfg->token_failures < 1 ||
-	    cfg->token_window < 1 || cfg->token_lockout < 1)
+	    cfg->token_window < 1 || cfg->token_lockout < 1 || cfg->max_connections < 1 ||
+	    cfg->max_per_address < 1 || cfg->timeout < 1)
 		return HTTP_EARG;
 	if (inet_pton(AF_INET, cfg->listen, &in4.sin_addr) == 1) {
 		in4.sin_port = htons((uint16_t)cfg->port);
@@ -535,10 +538,11 @@ int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *l
 	http_guard_init(&srv->guard, cfg->token_failures, cfg->token_window, cfg->token_lockout);
 	if (cfg->routes == NULL && (rc = gather_routes(srv)) != HTTP_OK)
 		goto fail;
-	srv->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv,
-	                          MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_NOTIFY_COMPLETED,
-	                          on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-	                          (unsigned)CONNECTION_TIMEOUT, MHD_OPTION_END);
+	srv->d = MHD_start_daemon(
+	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, addr,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)cfg->timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_per_address, MHD_OPTION_END);
 	if (srv->d == NULL) {
 		rc = HTTP_ESTART;
 		goto fail;

@@ -58,11 +58,17 @@ struct net_server_config {
 	size_t max_message;                  /* largest frame accepted; 0: 8192 */
 	unsigned idle_timeout_ms;            /* close after this long without a byte read,
 	                                        with no request outstanding; 0: 300000 */
-	unsigned max_connections;            /* beyond it new connections are closed at once;
-	                                        0: 10000 */
+	unsigned max_connections;            /* at it a new connection closes the oldest one
+	                                        that has not yet sent a whole message, or is
+	                                        closed at once when every one has; 0: 10000 */
 	unsigned max_pending_per_connection; /* requests not yet replied to; beyond it the
 	                                        connection is not read until replies drain;
 	                                        0: 64 */
+	unsigned max_per_address;            /* connections at once from one IP address; beyond
+	                                        it new ones are closed at once; 0: 64 */
+	unsigned message_timeout_ms;         /* a message begun must be whole this long after
+	                                        its first byte, or the connection is closed;
+	                                        0: 10000 */
 };
 
 /* Called for each request. msg (len bytes, the frame without its header) is valid only

@@ -16,6 +16,8 @@
 #define DEFAULT_IDLE_MS     300000
 #define DEFAULT_MAX_CONNS   10000
 #define DEFAULT_MAX_PENDING 64
+#define DEFAULT_PER_ADDRESS 64
+#define DEFAULT_MESSAGE_MS  10000
 
 struct conn;
 
@@ -50,7 +52,10 @@ struct conn {
 	int processing; /* inside conn_process(): do not re-enter */
 	int shutting;   /* graceful close: writes drain, then close */
 	int closing;
+	int proven; /* has sent a whole message: never evicted for room */
 	size_t rlen;
+	uint64_t msg_start; /* uv_now() at the first byte of the message being read */
+	struct sockaddr_storage addr;
 	uint8_t *rbuf; /* NET_FRAME_HEADER + max_message bytes */
 	char peer[64];
 };
@@ -63,7 +68,7 @@ struct net_server {
 	net_handler fn;
 	void *ctx;
 	size_t max_message;
-	unsigned idle_ms, max_conns, max_pending;
+	unsigned idle_ms, max_conns, max_pending, per_address, message_ms;
 	int port;
 	struct conn *conns;
 	unsigned nconn, active;
@@ -200,6 +205,30 @@ static void on_idle(uv_timer_t *t)
 		conn_close(c);
 }
 
+/* The message begun has not come whole by its deadline; a connection that is not reading
+ * (its whole frames wait for answers) waits as when idle. */
+static void on_deadline(uv_timer_t *t)
+{
+	struct conn *c = t->data;
+
+	if (c->reading)
+		conn_close(c);
+	else
+		on_idle(t);
+}
+
+/* Arms the timer: the idle timeout between messages, the message's deadline within one. */
+static void conn_arm(struct conn *c)
+{
+	net_server *s = c->s;
+	uint64_t now = uv_now(s->loop), end = c->msg_start + s->message_ms;
+
+	if (c->rlen > 0 && c->reading)
+		uv_timer_start(&c->idle, on_deadline, end > now ? end - now : 0, 0);
+	else
+		uv_timer_start(&c->idle, on_idle, s->idle_ms, 0);
+}
+
 static void on_write(uv_write_t *w, int status)
 {
 	struct conn *c = w->handle->data;
@@ -210,7 +239,7 @@ static void on_write(uv_write_t *w, int status)
 	if (status < 0)
 		conn_close(c);
 	else
-		uv_timer_start(&c->idle, on_idle, c->s->idle_ms, 0);
+		conn_arm(c);
 }
 
 static void conn_write(struct conn *c, struct net_write *w)
@@ -288,6 +317,7 @@ static void conn_process(struct conn *c)
 			break;
 		}
 		r->conn = c;
+		c->proven = 1;
 		if (c->tail != NULL)
 			c->tail->next = r;
 		else
@@ -297,6 +327,7 @@ static void conn_process(struct conn *c)
 		s->fn(s->ctx, r, c->rbuf + NET_FRAME_HEADER, n);
 		memmove(c->rbuf, c->rbuf + whole, c->rlen - whole);
 		c->rlen -= whole;
+		c->msg_start = uv_now(s->loop);
 	}
 	c->processing = 0;
 }
@@ -319,9 +350,12 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		conn_close(c);
 		return;
 	}
+	if (c->rlen == 0)
+		c->msg_start = uv_now(c->s->loop);
 	c->rlen += (size_t)nread;
-	uv_timer_start(&c->idle, on_idle, c->s->idle_ms, 0);
 	conn_process(c);
+	if (!c->closing)
+		conn_arm(c);
 }
 
 static void conn_start_reading(struct conn *c)
@@ -332,6 +366,50 @@ static void conn_start_reading(struct conn *c)
 		conn_close(c);
 }
 
+/* Whether a and b are the same IP address (ports aside). */
+static int same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+		              &((const struct sockaddr_in *)b)->sin_addr,
+		              sizeof(struct in_addr)) == 0;
+	if (a->ss_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		              &((const struct sockaddr_in6 *)b)->sin6_addr,
+		              sizeof(struct in6_addr)) == 0;
+	return 0;
+}
+
+/* Whether c's address already has per_address counted connections. */
+static int address_full(const struct conn *c)
+{
+	const struct conn *o;
+	unsigned n = 0;
+
+	for (o = c->s->conns; o != NULL; o = o->next)
+		if (o != c && o->counted && same_address(&o->addr, &c->addr) &&
+		    ++n >= c->s->per_address)
+			return 1;
+	return 0;
+}
+
+/* At max_connections, closes the oldest counted connection that has not yet sent a whole
+ * message, making room for c; 0 when every one has. */
+static int evict_unproven(struct conn *c)
+{
+	struct conn *o, *oldest = NULL;
+
+	for (o = c->s->conns; o != NULL; o = o->next)
+		if (o != c && o->counted && !o->proven)
+			oldest = o; /* newest first: the last is the oldest */
+	if (oldest == NULL)
+		return 0;
+	conn_close(oldest);
+	return 1;
+}
+
 static void peer_name(struct conn *c)
 {
 	struct sockaddr_storage ss;
@@ -340,6 +418,7 @@ static void peer_name(struct conn *c)
 	int port = 0;
 
 	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+		c->addr = ss;
 		if (ss.ss_family == AF_INET6) {
 			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
 			uv_ip6_name(a, ip, sizeof ip);
@@ -375,7 +454,12 @@ static void on_connection(uv_stream_t *listener, int status)
 	s->conns = c;
 	s->nconn++;
 	if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0 || s->stopping ||
-	    s->active >= s->max_conns) {
+	    (s->active >= s->max_conns && !evict_unproven(c))) {
+		conn_close(c);
+		return;
+	}
+	peer_name(c);
+	if (address_full(c)) {
 		conn_close(c);
 		return;
 	}
@@ -383,7 +467,6 @@ static void on_connection(uv_stream_t *listener, int status)
 	s->active++;
 	/* Answers are small and leave at once (see client.c). */
 	uv_tcp_nodelay(&c->tcp, 1);
-	peer_name(c);
 	uv_timer_start(&c->idle, on_idle, s->idle_ms, 0);
 	conn_start_reading(c);
 }
@@ -413,6 +496,8 @@ int net_server_create(uv_loop_t *loop, const struct net_server_config *cfg, net_
 	s->max_conns = cfg->max_connections ? cfg->max_connections : DEFAULT_MAX_CONNS;
 	s->max_pending =
 	    cfg->max_pending_per_connection ? cfg->max_pending_per_connection : DEFAULT_MAX_PENDING;
+	s->per_address = cfg->max_per_address ? cfg->max_per_address : DEFAULT_PER_ADDRESS;
+	s->message_ms = cfg->message_timeout_ms ? cfg->message_timeout_ms : DEFAULT_MESSAGE_MS;
 	s->listener.data = s;
 	uv_tcp_init(loop, &s->listener);
 	s->listener_open = 1;

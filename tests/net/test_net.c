@@ -486,6 +486,30 @@ static void max_connections(void **state)
 	finish(fx);
 }
 
+/* At max_connections, a new connection takes the place of the oldest that has sent no whole
+ * message; one that has is kept. */
+static void max_connections_evicts_silent(void **state)
+{
+	struct net_server_config cfg = {.host = "127.0.0.1", .max_connections = 2};
+	struct fixture *fx = start(&cfg);
+	net_client *c1 = connect_to(fx), *c2, *c3;
+
+	(void)state;
+	send_text(c1, "E1");
+	expect_text(c1, "E1");
+	c2 = connect_to(fx);
+	c3 = connect_to(fx);
+	send_text(c3, "E3");
+	expect_text(c3, "E3");
+	expect_closed(c2);
+	send_text(c1, "E4");
+	expect_text(c1, "E4");
+	net_client_close(c3);
+	net_client_close(c2);
+	net_client_close(c1);
+	finish(fx);
+}
+
 static void back_pressure(void **state)
 {
 	struct net_server_config cfg = {.host = "127.0.0.1", .max_pending_per_connection = 2};
@@ -674,6 +698,7 @@ int main(void)
 	    cmocka_unit_test(reply_after_peer_closed),
 	    cmocka_unit_test(idle_timeout_closes),
 	    cmocka_unit_test(max_connections),
+	    cmocka_unit_test(max_connections_evicts_silent),
 	    cmocka_unit_test(back_pressure),
 	    cmocka_unit_test(graceful_stop),
 	    cmocka_unit_test(bad_arguments),
