@@ -3,6 +3,7 @@
  *
  *   read.c      the frame, read in the caller's buffer; cup-pos → struct request, the card
  *   terminal.c  the terminal, its merchant, its identity (field 59), the MAC
+ *   f59.c       field 59's A2: its layout checked, its sub-fields read
  *   pipeline.c  the runner (unpack, the transaction found), and the financial messages'
  *               table (card authentication policy, route, authorize)
  *   record.c    the duplicate check, the request's row, the cardholder's text
@@ -185,6 +186,11 @@ int acquirer_unpack(struct txn *t, char proc[7], char cond[3]);
 /* A frame above ACQUIRER_MSG_MAX: 30 too_long, answered when its envelope and MTI read. */
 int acquirer_too_long(struct txn *t);
 int acquirer_identity(struct txn *t);
+/* f59.c: field 59 (NUL-terminated) as its layout allows: NULL, or the reason to refuse it
+ * ("f59_tag", "f59_length", "f59_trailing"); and its sub-field tag ("02") into out (capacity
+ * cap): false when absent, malformed before it, or too long for out. */
+const char *acquirer_f59_layout(const char *v);
+bool acquirer_f59_sub(const char *v, const char *tag, char *out, size_t cap);
 int acquirer_stage_fields(struct txn *t);
 int acquirer_stage_card(struct txn *t);
 

@@ -11,78 +11,6 @@
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
 
-/* Sub-field tag of field 59's A2 (docs/cup-pos.md "Terminal identity") into out. */
-static bool f59_sub(const char *v, const char *tag, char *out, size_t cap)
-{
-	size_t n = strlen(v), pos = 5;
-
-	if (n < 5 || memcmp(v, "A2", 2) != 0)
-		return false;
-	while (pos + 5 <= n) {
-		size_t len = 0;
-
-		for (size_t i = 2; i < 5; i++) {
-			if (v[pos + i] < '0' || v[pos + i] > '9')
-				return false;
-			len = len * 10 + (size_t)(v[pos + i] - '0');
-		}
-		if (pos + 5 + len > n)
-			return false;
-		if (memcmp(v + pos, tag, 2) == 0) {
-			if (len >= cap)
-				return false;
-			memcpy(out, v + pos + 5, len);
-			out[len] = '\0';
-			return true;
-		}
-		pos += 5 + len;
-	}
-	return false;
-}
-
-/* A 3-digit length at v, or -1. */
-static int digits3(const char *v)
-{
-	int len = 0;
-
-	for (int i = 0; i < 3; i++) {
-		if (v[i] < '0' || v[i] > '9')
-			return -1;
-		len = len * 10 + (v[i] - '0');
-	}
-	return len;
-}
-
-/* Field 59 as its layout allows (docs/cup-pos.md "Terminal identity"): A2 and a length that
- * ends the field, then sub-fields 01 to 06 each at most once, each within its maximum, the last
- * ending where A2 does. NULL, or the reason to refuse it. */
-static const char *f59_layout(const char *v)
-{
-	static const int max[] = {0, 2, ACQUIRER_SN_MAX, 6, 8, 8, 23}; /* by tag */
-	size_t n = strlen(v), pos = 5;
-	unsigned seen = 0;
-
-	if (n < 5 || memcmp(v, "A2", 2) != 0 || digits3(v + 2) < 0)
-		return "f59_tag";
-	if ((size_t)digits3(v + 2) != n - 5)
-		return (size_t)digits3(v + 2) < n - 5 ? "f59_trailing" : "f59_length";
-	while (pos < n) {
-		int tag, len;
-
-		if (pos + 5 > n || (len = digits3(v + pos + 2)) < 0 || pos + 5 + (size_t)len > n)
-			return "f59_length";
-		tag =
-		    v[pos] == '0' && v[pos + 1] >= '1' && v[pos + 1] <= '6' ? v[pos + 1] - '0' : 0;
-		if (tag == 0 || (seen & (1u << tag)))
-			return "f59_tag";
-		if (len > max[tag])
-			return "f59_length";
-		seen |= 1u << tag;
-		pos += 5 + (size_t)len;
-	}
-	return NULL;
-}
-
 /* Whether factor is the last six digits of the request's card number (field 2, else the PAN
  * of track 2); true when the request names no card. */
 static bool factor_is_card(struct txn *t, const char *factor)
@@ -108,8 +36,8 @@ static int sn_ciphertext(struct txn *t, const char *f59, const char *sn)
 	hsm_key tdk;
 	int rc;
 
-	if (!f59_sub(f59, "03", factor, sizeof factor) || strlen(factor) != 6 ||
-	    !f59_sub(f59, "04", text, sizeof text) ||
+	if (!acquirer_f59_sub(f59, "03", factor, sizeof factor) || strlen(factor) != 6 ||
+	    !acquirer_f59_sub(f59, "04", text, sizeof text) ||
 	    hex_decode(text, strlen(text), mac, sizeof mac, &len) != HEX_OK || len != sizeof mac)
 		return acquirer_decide(t, RCODE_NOT_PERMITTED_TERMINAL, "sn_ciphertext");
 	/* The factor is the card's: a ciphertext made once for one card is not good for another. */
@@ -152,7 +80,7 @@ static void reported_version(struct txn *t, const char *f59)
 {
 	size_t n;
 
-	if (!f59_sub(f59, "05", t->version, sizeof t->version))
+	if (!acquirer_f59_sub(f59, "05", t->version, sizeof t->version))
 		return;
 	n = strlen(t->version);
 	while (n > 0 && t->version[n - 1] == ' ')
@@ -170,7 +98,7 @@ static int reported_location(struct txn *t, const char *f59)
 
 	if (t->type->request != REQUEST_PURCHASE && t->type->request != REQUEST_PREAUTH)
 		return STAGE_NEXT;
-	if (!f59_sub(f59, "06", text, sizeof text))
+	if (!acquirer_f59_sub(f59, "06", text, sizeof text))
 		return STAGE_NEXT;
 	if (geo_parse(text, &t->location_lat, &t->location_lon) != GEO_OK)
 		return acquirer_decide(t, RCODE_FORMAT_ERROR, "location");
@@ -264,9 +192,9 @@ int acquirer_stage_terminal(struct txn *t)
 		return STAGE_NEXT;
 	if (iso8583_get(&t->iso, 59, f59, sizeof f59, NULL) != ISO8583_OK)
 		return acquirer_decide(t, RCODE_FORMAT_ERROR, "f59_length");
-	if ((why = f59_layout(f59)) != NULL)
+	if ((why = acquirer_f59_layout(f59)) != NULL)
 		return acquirer_decide(t, RCODE_FORMAT_ERROR, why);
-	if (!f59_sub(f59, "02", sn, sizeof sn) || strcmp(sn, t->term.sn) != 0)
+	if (!acquirer_f59_sub(f59, "02", sn, sizeof sn) || strcmp(sn, t->term.sn) != 0)
 		return refuse_risk(t, "sn_mismatch", sn, t->term.sn);
 	if (!t->term.signed_in)
 		return acquirer_decide(t, RCODE_NOT_PERMITTED_TERMINAL,
