@@ -84,16 +84,15 @@ const char *risk_strerror(int rc)
 
 int risk_error_line(const char *err)
 {
-	const char *line = NULL;
-
 	if (err == NULL)
 		return 0;
-	/* The last ":DIGITS: " (a file's name may hold a colon). */
+	/* The first ":DIGITS: ". The reason after it may quote the rules' own text, which can
+	 * hold ":8: " too (the fuzzer found it); a file's name holding ":N: " is the rarer case. */
 	for (const char *q = strchr(err, ':'); q != NULL; q = strchr(q + 1, ':')) {
 		size_t n = strspn(q + 1, "0123456789");
 
-		if (n > 0 && q[1 + n] == ':' && q[2 + n] == ' ')
-			line = q + 1;
+		if (n > 0 && n <= 9 && q[1 + n] == ':' && q[2 + n] == ' ')
+			return atoi(q + 1);
 	}
-	return line != NULL ? atoi(line) : 0;
+	return 0;
 }

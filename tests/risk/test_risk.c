@@ -133,6 +133,12 @@ static void faults_with_line(void **state)
 	assert_string_equal(refuse("rule a if amount >\n"), "t.rules:2: a condition ends too soon");
 	assert_string_equal(refuse("rule a if amount > 1 then decline 00"),
 	                    "t.rules:1: decline 00 would approve");
+	/* The line is the first ":N: ", whatever the reason quotes of the text (the fuzzer's find:
+	 * a quoted ":8: " on line 2 read as line 8). */
+	assert_int_equal(risk_error_line(refuse("# x\nrule t if distance \xca:::::8: :03\n")), 2);
+	assert_int_equal(risk_error_line("t.rules:12: unknown name 'a:3: b'"), 12);
+	assert_int_equal(risk_error_line("no line here"), 0);
+	assert_int_equal(risk_error_line("t.rules:99999999999: x"), 0);
 	char err[256];
 	risk_rules *r;
 	assert_int_equal(risk_rules_load("/nonexistent/x.rules", &r, err, sizeof err), RISK_EIO);
