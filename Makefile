@@ -1,14 +1,15 @@
 # possum — a thin front to CMake. `make` builds, `make test` runs every test (then again
-# under AddressSanitizer + UndefinedBehaviorSanitizer but for the browser tests, then the fuzzers
-# briefly), `make test-ui` the browser tests with screenshots of the console, `make demo`
-# runs the system, `make bench` the benchmarks (the last, bench/load.sh, `possum load` against
-# a fresh host), `make fuzz` the fuzzers for FUZZ_SECONDS each.
+# under AddressSanitizer + UndefinedBehaviorSanitizer but for the tests labelled ui or once: the
+# browser, crash, fault and attack runs; then the fuzzers briefly), `make test-ui` the browser
+# tests with screenshots of the console, `make demo` runs the system, `make bench` the
+# benchmarks (the last, bench/load.sh, `possum load` against a fresh host), `make soak` the
+# long proofs (tests/soak), `make fuzz` the fuzzers for FUZZ_SECONDS each.
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 10
 CMAKE_FLAGS ?=
 
-.PHONY: all build bootstrap test test-unit test-sanitize test-fuzz test-ui demo bench fuzz format clean
+.PHONY: all build bootstrap test test-unit test-sanitize test-fuzz test-ui demo bench soak fuzz format clean
 
 all: build
 
@@ -30,7 +31,7 @@ test-sanitize: bootstrap
 	@cmake -S . -B build-asan -DPOSSUM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -LE ui
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -LE 'ui|once'
 
 # The console's browser tests alone, saving a screenshot of every page (both languages, 1280×800
 # and 360 px wide) under build/screenshots/ for review.
@@ -48,6 +49,10 @@ test-fuzz: bootstrap
 
 demo: build
 	@sh scripts/demo build/possum
+
+# The long proofs (tests/soak/*.sh, in name order): each prints what it tried and what held.
+soak: build
+	@sh scripts/soak build/possum .
 
 bench: build
 	@for b in build/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
