@@ -24,6 +24,11 @@ int merchant_end(merchant *m, int rc);
 /* The audit log's object of a merchant: "merchant:MID" once it has one, "merchant:ID" (its
  * application's number) before. */
 void merchant_object(const struct store_merchant_app *a, char out[STORE_AUDIT_OBJECT_MAX]);
+/* A merchant's phone at rest (onboarding.c): merchant_seal_phone() fills a->phone_masked and
+ * a->phone_sealed from a->phone (a->id known); merchant_unseal_phone() fills a->phone from
+ * them (a row never sealed keeps its clear column). MERCHANT_EHSM when the HSM refuses. */
+int merchant_seal_phone(merchant *m, struct store_merchant_app *a);
+int merchant_unseal_phone(merchant *m, struct store_merchant_app *a);
 /* A merchant code for an issuer one (cardholder.c). */
 int merchant_from_issuer(int rc);
 /* A merchant code for an audit one: a bad actor, action, object or oversized state is the

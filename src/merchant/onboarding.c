@@ -160,10 +160,47 @@ static void mask(const char *in, char *out, size_t cap)
 	}
 }
 
-/* The associated data that ties a sealed ID number to its application. */
-static size_t rep_id_aad(int64_t id, char aad[32])
+/* The associated data that ties a sealed field ("rep_id", "phone") to its application. */
+static size_t field_aad(const char *field, int64_t id, char aad[40])
 {
-	return (size_t)snprintf(aad, 32, "merchant.rep_id:%lld", (long long)id);
+	return (size_t)snprintf(aad, 40, "merchant.%s:%lld", field, (long long)id);
+}
+
+/* Seals text, field of application id, into out. */
+static int seal(merchant *m, const char *field, int64_t id, const char *text,
+                struct store_sealed *out)
+{
+	char aad[40];
+	size_t aad_len = field_aad(field, id, aad);
+
+	return hsm_data_encrypt(m->h, &m->data, (const uint8_t *)aad, aad_len,
+	                        (const uint8_t *)text, strlen(text), out->v, sizeof out->v,
+	                        &out->len) == HSM_OK
+	           ? MERCHANT_OK
+	           : MERCHANT_EHSM;
+}
+
+int merchant_unseal_phone(merchant *m, struct store_merchant_app *a)
+{
+	char aad[40];
+	size_t aad_len = field_aad("phone", a->id, aad), n;
+
+	if (a->phone_sealed.len == 0) { /* a row of before the phones were sealed */
+		snprintf(a->phone, sizeof a->phone, "%s", a->phone_masked);
+		return MERCHANT_OK;
+	}
+	if (hsm_data_decrypt(m->h, &m->data, (const uint8_t *)aad, aad_len, a->phone_sealed.v,
+	                     a->phone_sealed.len, (uint8_t *)a->phone, sizeof a->phone - 1,
+	                     &n) != HSM_OK)
+		return MERCHANT_EHSM;
+	a->phone[n] = '\0';
+	return MERCHANT_OK;
+}
+
+int merchant_seal_phone(merchant *m, struct store_merchant_app *a)
+{
+	mask(a->phone, a->phone_masked, sizeof a->phone_masked);
+	return seal(m, "phone", a->id, a->phone, &a->phone_sealed);
 }
 
 static bool is_actor(const char *actor)
@@ -179,6 +216,8 @@ static int load(merchant *m, int64_t id, const char *mid, struct merchant_info *
 
 	if (rc != STORE_OK)
 		return merchant_from_store(rc);
+	if ((rc = merchant_unseal_phone(m, &out->app)) != MERCHANT_OK)
+		return rc;
 	memset(&out->cert, 0, sizeof out->cert);
 	rc = store_merchant_cert_last(m->s, out->app.id, &out->cert);
 	return rc == STORE_ENOTFOUND ? MERCHANT_OK : merchant_from_store(rc);
@@ -237,8 +276,6 @@ int merchant_apply(merchant *m, const struct merchant_application *a, const char
 {
 	struct merchant_info i = {0};
 	struct store_merchant_app *r = &i.app;
-	char aad[32];
-	size_t aad_len;
 	int rc;
 
 	if (m == NULL || a == NULL || merchant_application_check(a) != NULL || !is_actor(actor))
@@ -251,6 +288,7 @@ int merchant_apply(merchant *m, const struct merchant_application *a, const char
 	snprintf(r->address, sizeof r->address, "%s", a->address);
 	snprintf(r->mcc, sizeof r->mcc, "%s", a->mcc);
 	snprintf(r->phone, sizeof r->phone, "%s", a->phone);
+	mask(a->phone, r->phone_masked, sizeof r->phone_masked);
 	mask(a->rep_id, r->rep_id_masked, sizeof r->rep_id_masked);
 	r->fee_credit_bp = m->cfg.fee_credit_bp;
 	r->fee_debit_bp = m->cfg.fee_debit_bp;
@@ -261,16 +299,12 @@ int merchant_apply(merchant *m, const struct merchant_application *a, const char
 	r->created_at = r->updated_at = now;
 	if (store_begin(m->s) != STORE_OK)
 		return MERCHANT_ESTORE;
-	/* The ID number is sealed under the row's own number, known once the row is in. */
-	if ((rc = merchant_from_store(store_merchant_app_insert(m->s, r))) != MERCHANT_OK)
+	/* The ID number and the phone are sealed under the row's own number, known once the row
+	 * is in (the phone only masked until then). */
+	if ((rc = merchant_from_store(store_merchant_app_insert(m->s, r))) != MERCHANT_OK ||
+	    (rc = seal(m, "rep_id", r->id, a->rep_id, &r->rep_id)) != MERCHANT_OK ||
+	    (rc = merchant_seal_phone(m, r)) != MERCHANT_OK)
 		goto out;
-	aad_len = rep_id_aad(r->id, aad);
-	if (hsm_data_encrypt(m->h, &m->data, (const uint8_t *)aad, aad_len,
-	                     (const uint8_t *)a->rep_id, strlen(a->rep_id), r->rep_id.v,
-	                     sizeof r->rep_id.v, &r->rep_id.len) != HSM_OK) {
-		rc = MERCHANT_EHSM;
-		goto out;
-	}
 	if ((rc = merchant_from_store(store_merchant_app_update(m->s, r))) != MERCHANT_OK ||
 	    (rc = record_step(m, r->id, 0, MERCHANT_APPLIED, actor, "application", now)) !=
 	        MERCHANT_OK ||
@@ -538,7 +572,11 @@ static int list_one(void *ctx, const struct store_merchant_app *a)
 	}
 	if (rc == STORE_ENOTFOUND)
 		memset(&i.cert, 0, sizeof i.cert);
-	return (l->rc = l->fn(l->ctx, &i)) != 0;
+	if ((l->rc = merchant_unseal_phone(l->m, &i.app)) != MERCHANT_OK)
+		return 1;
+	l->rc = l->fn(l->ctx, &i);
+	crypto_wipe(i.app.phone, sizeof i.app.phone);
+	return l->rc != 0;
 }
 
 int merchant_list(merchant *m, const struct store_merchant_app_filter *f,

@@ -31,7 +31,10 @@ struct store_merchant_app {
 	    address[STORE_MERCHANT_TEXT_MAX];
 	struct store_sealed rep_id; /* the representative's ID number, encrypted */
 	char rep_id_masked[40];
-	char mcc[5], phone[24];
+	char mcc[5];
+	struct store_sealed phone_sealed; /* the phone, encrypted */
+	char phone_masked[24];            /* stored as the column phone */
+	char phone[24]; /* the phone in clear: not a column; the merchant module unseals it */
 	int fee_credit_bp, fee_debit_bp, fee_qr_bp;
 	int64_t fee_debit_cap;
 	int64_t limit_daily, limit_txn; /* minor units of limit_currency; 0: none */

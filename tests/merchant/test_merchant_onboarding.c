@@ -7,6 +7,8 @@
 
 #include <sys/stat.h>
 
+#include <sqlite3.h>
+
 #include "store/store_acquirer.h"
 
 /* The steps each state allows, as the issue states them: bits of enum merchant_step. */
@@ -92,9 +94,54 @@ static void test_lifecycle(void **state)
 	}
 	assert_non_null(strstr(log.rows[1].before, "\"state\":\"applied\""));
 	assert_non_null(strstr(log.rows[1].after, "\"state\":\"reviewing\""));
-	/* The ID number is kept only encrypted. */
+	/* The ID number and the phone are kept only encrypted, and masked. */
 	assert_false(test_db_holds(f, T_REP_ID));
 	assert_true(test_db_holds(f, "110***********1234"));
+	assert_false(test_db_holds(f, T_CONTACT));
+	assert_true(test_db_holds(f, "138****8000"));
+	assert_string_equal(test_info(f, id).app.phone, T_CONTACT);
+}
+
+static int phone_row(void *ctx, const struct merchant_info *i)
+{
+	snprintf(ctx, 24, "%s", i->app.phone);
+	return 0;
+}
+
+/* An application of before issue 18, its phone in the clear: the module seals it when it
+ * opens, once (meta merchant.phones_sealed), and the phone leaves the files; reads show it. */
+static void test_old_phones_sealed(void **state)
+{
+	struct onboarding_fixture *f = *state;
+	struct store_merchant_app_filter all = {0};
+	int64_t id = test_apply(f, "5812");
+	char listed[24] = "";
+	sqlite3 *db;
+
+	merchant_close(f->m);
+	f->m = NULL;
+	issuer_close(f->i->is);
+	f->i->is = NULL;
+	store_close(f->i->s); /* the last connection: the log copied in and removed */
+	assert_int_equal(sqlite3_open(f->i->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "UPDATE merchant_apps SET phone = '" T_CONTACT
+	                              "', phone_sealed = x''; DELETE FROM meta WHERE name = "
+	                              "'merchant.phones_sealed'",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_true(test_db_holds(f, T_CONTACT));
+	assert_int_equal(store_open(f->i->path, &f->i->s), STORE_OK);
+	assert_int_equal(issuer_open(f->i->s, f->i->h, &f->i->cfg, &f->i->keys, &f->i->is),
+	                 ISSUER_OK);
+	onboarding_reopen(f);
+	assert_false(test_db_holds(f, T_CONTACT));
+	assert_string_equal(test_info(f, id).app.phone, T_CONTACT);
+	onboarding_reopen(f); /* once: nothing left to seal */
+	assert_int_equal(merchant_list(f->m, &all, phone_row, listed), MERCHANT_OK);
+	assert_string_equal(listed, T_CONTACT);
+	assert_false(test_db_holds(f, T_CONTACT));
 }
 
 struct history {
@@ -525,9 +572,10 @@ int main(void)
 #define T(fn)                                                                                      \
 	cmocka_unit_test_setup_teardown(fn, onboarding_fixture_setup, onboarding_fixture_teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_lifecycle),      T(test_every_transition), T(test_steps_named),
-	    T(test_mid_assignment), T(test_bad_application),  T(test_documents),
-	    T(test_document_names), T(test_fees_and_limits),  T(test_review_due),
+	    T(test_lifecycle),   T(test_old_phones_sealed), T(test_every_transition),
+	    T(test_steps_named), T(test_mid_assignment),    T(test_bad_application),
+	    T(test_documents),   T(test_document_names),    T(test_fees_and_limits),
+	    T(test_review_due),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

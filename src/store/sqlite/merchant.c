@@ -14,29 +14,31 @@ typedef struct store_merchant_cert cert;
 
 #define APP_COLUMNS                                                                                \
 	"state, mid, legal_name, licence, tax_number, rep_name, rep_id, rep_id_masked, address, "  \
-	"mcc, phone, fee_credit_bp, fee_debit_bp, fee_debit_cap, fee_qr_bp, limit_daily, "         \
-	"limit_txn, limit_currency, types, next_review, updated_at, created_at, id"
+	"mcc, phone, phone_sealed, fee_credit_bp, fee_debit_bp, fee_debit_cap, fee_qr_bp, "        \
+	"limit_daily, limit_txn, limit_currency, types, next_review, updated_at, created_at, id"
 
-/* In APP_COLUMNS' order: what an update writes (?1 … ?21), then created_at and the id. */
+/* In APP_COLUMNS' order: what an update writes (?1 … ?22), then created_at and the id. */
 #define APP_SET_COLS                                                                               \
 	STORE_COL(app, state), STORE_COL_NULL(app, mid),                                           \
 	    STORE_COLS(app, legal_name, licence, tax_number, rep_name, rep_id, rep_id_masked,      \
-	               address, mcc, phone, fee_credit_bp, fee_debit_bp, fee_debit_cap, fee_qr_bp, \
+	               address, mcc) STORE_COL_AS(app, phone_masked, "phone", 0),                  \
+	    STORE_COLS(app, phone_sealed, fee_credit_bp, fee_debit_bp, fee_debit_cap, fee_qr_bp,   \
 	               limit_daily, limit_txn, limit_currency, types, next_review, updated_at)
 
 static const struct store_col app_cols[] = {APP_SET_COLS STORE_COLS(app, created_at, id)};
 static const struct store_row app_row = STORE_ROW(app, app_cols);
-static const struct store_row app_new = STORE_ROW_N(app_cols, 22); /* but the id */
+static const struct store_row app_new = STORE_ROW_N(app_cols, 23); /* but the id */
 static const struct store_col app_update_cols[] = {APP_SET_COLS STORE_COLS(app, id)};
-static const struct store_row app_update_args = STORE_ROW_N(app_update_cols, 22);
+static const struct store_row app_update_args = STORE_ROW_N(app_update_cols, 23);
 static const struct store_col app_filter_cols[] = {
     STORE_COLS(app_filter, after_id, state, mid, due_by, limit)};
 static const struct store_row app_filter_args = STORE_ROW_N(app_filter_cols, 5);
 
-STORE_FN_INSERT(store_merchant_app_insert, app,
-                "INSERT INTO merchant_apps (" APP_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, NULL)",
-                app_new)
+STORE_FN_INSERT(
+    store_merchant_app_insert, app,
+    "INSERT INTO merchant_apps (" APP_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, NULL)",
+    app_new)
 STORE_FN_GET(store_merchant_app_get, int64_t, app,
              "SELECT " APP_COLUMNS " FROM merchant_apps WHERE id = ?", store_args_id, app_row)
 STORE_FN_GET(store_merchant_app_by_mid, const char *, app,
@@ -44,10 +46,10 @@ STORE_FN_GET(store_merchant_app_by_mid, const char *, app,
 STORE_FN_UPDATE(store_merchant_app_update, app,
                 "UPDATE merchant_apps SET state = ?1, mid = ?2, legal_name = ?3, licence = ?4, "
                 "tax_number = ?5, rep_name = ?6, rep_id = ?7, rep_id_masked = ?8, address = ?9, "
-                "mcc = ?10, phone = ?11, fee_credit_bp = ?12, fee_debit_bp = ?13, "
-                "fee_debit_cap = ?14, fee_qr_bp = ?15, limit_daily = ?16, limit_txn = ?17, "
-                "limit_currency = ?18, types = ?19, next_review = ?20, updated_at = ?21 "
-                "WHERE id = ?22",
+                "mcc = ?10, phone = ?11, phone_sealed = ?12, fee_credit_bp = ?13, "
+                "fee_debit_bp = ?14, fee_debit_cap = ?15, fee_qr_bp = ?16, limit_daily = ?17, "
+                "limit_txn = ?18, limit_currency = ?19, types = ?20, next_review = ?21, "
+                "updated_at = ?22 WHERE id = ?23",
                 app_update_args)
 STORE_FN_EACH_FILTER(store_merchant_app_list, app_filter, app,
                      "SELECT " APP_COLUMNS " FROM merchant_apps WHERE id > ?1"
