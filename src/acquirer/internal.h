@@ -4,6 +4,7 @@
  *   read.c      the frame, read in the caller's buffer; cup-pos → struct request, the card
  *   terminal.c  the terminal, its merchant, its identity (field 59), the MAC
  *   f59.c       field 59's A2: its layout checked, its sub-fields read
+ *   fields.c    fields 48 (settlement totals, batch upload records) and 60 read and checked
  *   pipeline.c  the runner (unpack, the transaction found), and the financial messages'
  *               table (card authentication policy, route, authorize)
  *   record.c    the duplicate check, the request's row, the cardholder's text
@@ -24,6 +25,7 @@
 #include "request/request.h"
 #include "risk/risk.h"
 #include "store/store_acquirer.h"
+#include "store/store_reconcile.h"
 
 #define ENVELOPE_LEN 11 /* TPDU 5, header 6: where the MAC block starts in a frame's body */
 #define MAC_LEN      8
@@ -191,6 +193,31 @@ int acquirer_identity(struct txn *t);
  * cap): false when absent, malformed before it, or too long for out. */
 const char *acquirer_f59_layout(const char *v);
 bool acquirer_f59_sub(const char *v, const char *tag, char *out, size_t cap);
+/* fields.c: field 60 — 60.1 type code n2, 60.2 batch n6, 60.3 network management code n3
+ * ("" when the field ends before it); 0, or -1 when it is not so. */
+struct acquirer_f60 {
+	char type[3];
+	int batch;
+	char nmc[4];
+};
+int acquirer_f60_read(const char *f60, struct acquirer_f60 *out);
+/* fields.c: field 48 (len bytes, not NUL-terminated). A settlement's totals: 62 digits, the
+ * terminal's side of b (amounts and counts) filled; a batch upload: n2 count of min to max
+ * records, each checked (acquirer_f48_record), *n the count; 0, or -1 when not so. */
+#define ACQUIRER_F48_TOTALS  62
+#define ACQUIRER_F48_RECORD  40 /* card class n2, original STAN n6, PAN n20, amount n12 */
+#define ACQUIRER_F48_RECORDS 8  /* at most in a message */
+int acquirer_f48_totals(const char *f48, size_t len, struct store_recon_batch *b);
+int acquirer_f48_upload(const char *f48, size_t len, int min, int max, int *n);
+/* fields.c: one upload record at rec (ACQUIRER_F48_RECORD bytes): card class 00 or 01, the
+ * PAN (zeros of the left dropped) one a payment takes; 0, or -1 (out is then partial: wipe
+ * it, it may hold a PAN). */
+struct acquirer_f48_record {
+	char card_class[3], stan[7];
+	char pan[ACQUIRER_F48_RECORD];
+	int64_t amount;
+};
+int acquirer_f48_record(const char *rec, struct acquirer_f48_record *out);
 int acquirer_stage_fields(struct txn *t);
 int acquirer_stage_card(struct txn *t);
 

@@ -60,6 +60,7 @@ static int unpack(struct txn *t)
 
 int acquirer_unpack(struct txn *t, char proc[7], char cond[3])
 {
+	struct acquirer_f60 f60;
 	int rc;
 
 	proc[0] = '\0';
@@ -74,15 +75,17 @@ int acquirer_unpack(struct txn *t, char proc[7], char cond[3])
 	if (iso8583_has(&t->iso, 25))
 		request_iso_text(&t->iso, 25, cond, 3);
 	t->batch = 0;
-	if (strlen(t->f60) >= 8)
-		for (int i = 2; i < 8; i++)
-			t->batch = t->batch * 10 + (t->f60[i] - '0');
+	if (acquirer_f60_read(t->f60, &f60) == 0)
+		t->batch = f60.batch;
 	return STAGE_NEXT;
 }
 
 int acquirer_identity(struct txn *t)
 {
-	if (t->tid[0] == '\0' || t->mid[0] == '\0' || strlen(t->stan) != 6 || strlen(t->f60) < 8)
+	struct acquirer_f60 f60;
+
+	if (t->tid[0] == '\0' || t->mid[0] == '\0' || strlen(t->stan) != 6 ||
+	    acquirer_f60_read(t->f60, &f60) != 0)
 		return acquirer_decide(t, RCODE_FORMAT_ERROR, "identity");
 	return STAGE_NEXT;
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "acquirer/acquirer.h"
+#include "acquirer/internal.h"
 #include "merchant/merchant.h"
 #include "store/store_acquirer.h"
 #include "store/store_fixture.h"
@@ -1516,6 +1517,49 @@ static void too_long_answered(void **state)
 
 #include "test_acquirer_qr.inc"
 
+/* Fields 48 and 60 read by fields.c: the layouts taken, and every departure refused. */
+static void fields_read(void **state)
+{
+	struct acquirer_f60 f60;
+	struct store_recon_batch b = {0};
+	struct acquirer_f48_record r;
+	char up[2 + 2 * ACQUIRER_F48_RECORD + 1];
+	int n;
+
+	(void)state;
+	assert_int_equal(acquirer_f60_read("00000042004", &f60), 0);
+	assert_int_equal(f60.batch, 42);
+	assert_string_equal(f60.nmc, "004");
+	assert_int_equal(acquirer_f60_read("00000042", &f60), 0);
+	assert_string_equal(f60.nmc, "");
+	assert_int_equal(acquirer_f60_read("0000004", &f60), -1);     /* short */
+	assert_int_equal(acquirer_f60_read("00:00042004", &f60), -1); /* a batch not digits */
+	assert_int_equal(acquirer_f60_read("000000420x4", &f60), -1); /* 60.3 not digits */
+	assert_int_equal(acquirer_f48_totals("00000000123400100000000000000000000000000000000000000"
+	                                     "000000000",
+	                                     62, &b),
+	                 0);
+	assert_int_equal(b.sales_amount, 1234);
+	assert_int_equal(b.sales_count, 1);
+	assert_int_equal(acquirer_f48_totals("0000000012340010000000000000000", 31, &b), -1);
+	snprintf(up, sizeof up, "02%s%s", "0000012300006225880100000000000000001234",
+	         "0100012400006225880100000000000000000100");
+	assert_int_equal(acquirer_f48_upload(up, strlen(up), 1, 8, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(acquirer_f48_record(up + 2, &r), 0);
+	assert_string_equal(r.pan, "6225880100000000");
+	assert_int_equal(r.amount, 1234);
+	assert_int_equal(acquirer_f48_upload(up, strlen(up), 1, 1, &n), -1);     /* chip: one */
+	assert_int_equal(acquirer_f48_upload(up, strlen(up) - 1, 1, 8, &n), -1); /* short */
+	up[2] = '2';                                                             /* card class 20 */
+	assert_int_equal(acquirer_f48_upload(up, strlen(up), 1, 8, &n), -1);
+	up[2] = '0';
+	up[29] = '5'; /* the PAN's check digit wrong */
+	assert_int_equal(acquirer_f48_upload(up, strlen(up), 1, 8, &n), -1);
+	assert_int_equal(acquirer_f48_upload("00", 2, 0, 8, &n), 0); /* the end: none */
+	assert_int_equal(acquirer_f48_upload("00", 2, 1, 8, &n), -1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1551,6 +1595,7 @@ int main(void)
 	    T(qr_refund),
 	    T(qr_static_code),
 	    T(qr_channel_listed),
+	    cmocka_unit_test(fields_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
