@@ -35,6 +35,12 @@
 #define CLI_ACTOR_MAX 64 /* STORE_AUDIT_ACTOR_MAX */
 void cli_actor(char out[CLI_ACTOR_MAX]);
 
+/* Raises the process's soft limit of open descriptors (RLIMIT_NOFILE) to need, or to the
+ * hard limit when need is 0 (util.c): the host's thousands of terminals, or `possum load`'s
+ * connection and thread a terminal, would otherwise meet the usual soft limit of 1,024. Never
+ * lowers it. CLI_OK, or CLI_FAILED with the reason printed when the hard limit is below need. */
+int cli_raise_nofile(const char *prog, unsigned long need);
+
 /* What a command needs opened before it runs: its row's env column. cli_dispatch() hands the
  * command a struct cli_env with its row's needs; the command, once it has read and checked its
  * options, opens them with cli_env_open() over its --config and --data (its DIR), and

@@ -97,7 +97,8 @@ static int run_host(struct cli_env *env, const void *values)
 	        CLI_OK ||
 	    (rc = port_option(o.prog, "--api-port", p->api, &o.api_port)) != CLI_OK)
 		return rc;
-	if ((rc = cli_exit(host_open(&o, &h))) != CLI_OK ||
+	if ((rc = cli_raise_nofile(o.prog, 0)) != CLI_OK ||
+	    (rc = cli_exit(host_open(&o, &h))) != CLI_OK ||
 	    (rc = cli_exit(host_start(h, &l))) != CLI_OK)
 		goto out;
 	print_listening(&l, env->json);

@@ -658,6 +658,7 @@ static int load_cmd(struct cli_env *env, const void *values)
 		return rc;
 	if ((rc = read_cards(&ld)) == CLI_OK &&
 	    (rc = read_terminals(env->prog, a.file, &lines, &n)) == CLI_OK &&
+	    (rc = cli_raise_nofile(env->prog, 2 * n + 64)) == CLI_OK && /* a socket and a file */
 	    (rc = state_dir(&ld, &a, temp)) == CLI_OK)
 		rc = run(&ld, &a, lines, n);
 	if (temp[0] != '\0')

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <jansson.h>
 
@@ -296,4 +297,27 @@ void cli_actor(char out[CLI_ACTOR_MAX])
 	if (user == NULL || !text_is_line(user, CLI_ACTOR_MAX - 5))
 		user = "admin";
 	snprintf(out, CLI_ACTOR_MAX, "cli:%s", user);
+}
+
+int cli_raise_nofile(const char *prog, unsigned long need)
+{
+	struct rlimit rl;
+	rlim_t want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return cli_error(CLI_FAILED, prog, "cannot read the limit of open files: %s",
+		                 strerror(errno));
+	want = need == 0 ? rl.rlim_max : (rlim_t)need;
+	if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max)
+		return cli_error(CLI_FAILED, prog,
+		                 "needs %lu open files, and the hard limit is %llu (ulimit -Hn)",
+		                 need, (unsigned long long)rl.rlim_max);
+	if (want == RLIM_INFINITY || want <= rl.rlim_cur)
+		return CLI_OK;
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return cli_error(CLI_FAILED, prog,
+		                 "cannot raise the limit of open files to %llu: %s",
+		                 (unsigned long long)want, strerror(errno));
+	return CLI_OK;
 }
