@@ -41,7 +41,8 @@ sed -e 's/^port *=.*/port = 0/' \
 : >"$tmp/none.rules"
 sed -e 's/card_count_10m >= 4 and card_count_10m <= 5/card_count_10m >= 1000000 and card_count_10m <= 1000001/' \
 	-e 's/card_count_10m >= 6/card_count_10m >= 1000002/' "$src/etc/risk.rules" >"$tmp/default.rules"
-printf '\n[risk]\nrules = %s\n' "$tmp/load.rules" >>"$tmp/possum.conf"
+# Every simulated terminal comes from 127.0.0.1: the limit per address off.
+printf '\n[risk]\nrules = %s\n[link]\nmax_connections_per_address = 1000000\n' "$tmp/load.rules" >>"$tmp/possum.conf"
 export POSSUM_CONFIG="$tmp/possum.conf"
 "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 host_pid=$!

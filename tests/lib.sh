@@ -96,7 +96,8 @@ load_host() {
 	data=$tmp/host
 	sed -e 's/^port *=.*/port = 0/' -e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
 		"$1/etc/possum.conf" >"$tmp/possum.conf"
-	printf '\n[risk]\nrules = none\n' >>"$tmp/possum.conf"
+	# Every simulated terminal comes from 127.0.0.1: the limit per address off.
+	printf '\n[risk]\nrules = none\n[link]\nmax_connections_per_address = 1000000\n' >>"$tmp/possum.conf"
 	export POSSUM_CONFIG=$tmp/possum.conf
 	"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 	host_pid=$!
@@ -105,11 +106,13 @@ load_host() {
 	port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
 }
 
-# load_terminals MID PREFIX N: N terminals of merchant MID (TIDs PREFIX1.., SNs SNPREFIX1..)
+# load_terminals MID PREFIX N: N terminals of merchant MID (TIDs PREFIX1.. zero-filled to 8
+# characters, SNs SN and the TID)
 # added to $data, their lines for `possum load --terminals-file` appended to $tmp/terminals
 # (as the README makes them from `terminal add --json`: tmk_components).
 load_terminals() {
 	for n in $(seq "$3"); do
+		n=$(printf "%0$((8 - ${#2}))d" "$n") # the TID's 8 characters
 		"$possum" admin terminal add --data "$data" --merchant "$1" --sn "SN$2$n" --tid "$2$n" --json |
 			sed 's/.*"tid":"\([^"]*\)","mid":"\([^"]*\)","sn":"\([^"]*\)".*"tmk_components":"\([^"]*\)".*/\1 \2 \3 \4/' \
 			>>"$tmp/terminals"
