@@ -27,18 +27,6 @@ static void print_profiles(FILE *out)
 		fprintf(out, "  %-10s %s\n", p->name, p->description);
 }
 
-static int find_profile(const char *prog, const char *name, const iso8583_profile **p)
-{
-	if (name == NULL)
-		return cli_usage_error(prog, "--profile is required");
-	if ((*p = iso8583_profile_find(name)) == NULL) {
-		fprintf(stderr, "%s: unknown profile '%s'; the profiles are:\n", prog, name);
-		print_profiles(stderr);
-		return CLI_USAGE;
-	}
-	return CLI_OK;
-}
-
 /* --- decode --- */
 
 static bool is_text(const iso8583_profile *p, int f)
@@ -271,8 +259,8 @@ static int print_message(const char *prog, const iso8583_profile *p, const iso85
 }
 
 static const char decode_help[] =
-    "--profile P [--framed] [--json] [--mask] [--hexdump] [--raw] [HEX | -]\n"
-    "   or: possum iso decode --pcap FILE --profile P [--port N] [--json] [--mask]\n"
+    "--profile P [--binary raw|hex] [--framed] [--json] [--mask] [--hexdump] [--raw] [HEX | -]\n"
+    "   or: possum iso decode --pcap FILE --profile P [--binary raw|hex] [--port N] [--json] [--mask]\n"
     "\n"
     "Decodes one ISO 8583 message given as hex (argument or standard input) and prints\n"
     "its fields, with the sub-fields of 22, 48, 53, 54, 55, 59, 60, 61, 62 and 63\n"
@@ -281,6 +269,8 @@ static const char decode_help[] =
     "and English.\n"
     "\n"
     "  --profile P  the dialect (see 'possum iso profiles')\n"
+    "  --binary B   raw (default) or hex: binary fields (52, 55, 64, 96, 128) as raw bytes,\n"
+    "               or as hex text, two characters a byte (jPOS's ISO87APackager, Wireshark)\n"
     "  --framed     the input starts with the length header (and for cup-pos the TPDU\n"
     "               and header), which is checked\n"
     "  --json       print {\"mti\":…,\"fields\":{\"2\":…}}: text as itself, binary\n"
@@ -309,16 +299,44 @@ static const char decode_help[] =
 
 /* Every option of an iso command; each row's table names those it takes. */
 struct iopts {
-	const char *profile, *host, *timeout, *tpdu, *header, *pcap, *port;
+	const char *profile, *binary, *host, *timeout, *tpdu, *header, *pcap, *port;
 	int framed, raw, mask, hexdump;
 };
+
+/* A dialect as --profile and --binary name it: a built-in one, or its variant with binary
+ * fields as hex text (iso8583_profile_hex_binary()), held here. */
+struct dialect {
+	iso8583_profile hex;
+	iso8583_field_spec fields[ISO8583_MAX_FIELD + 1];
+};
+
+static int find_profile(const char *prog, const struct iopts *o, struct dialect *d,
+                        const iso8583_profile **p)
+{
+	if (o->profile == NULL)
+		return cli_usage_error(prog, "--profile is required");
+	if ((*p = iso8583_profile_find(o->profile)) == NULL) {
+		fprintf(stderr, "%s: unknown profile '%s'; the profiles are:\n", prog, o->profile);
+		print_profiles(stderr);
+		return CLI_USAGE;
+	}
+	if (o->binary == NULL || strcmp(o->binary, "raw") == 0)
+		return CLI_OK;
+	if (strcmp(o->binary, "hex") != 0)
+		return cli_usage_error(prog, "--binary is raw or hex, not '%s'", o->binary);
+	if (iso8583_profile_hex_binary(*p, d->fields, sizeof d->fields / sizeof d->fields[0],
+	                               &d->hex) != ISO8583_OK)
+		return cli_error(CLI_FAILED, prog, "cannot make %s's hex variant", o->profile);
+	*p = &d->hex;
+	return CLI_OK;
+}
 
 #define TEXT(name, member) CLI_TEXT(name, struct iopts, member)
 #define SET(name, member)  CLI_SET(name, struct iopts, member)
 
 static const cli_opt decode_opts[] = {
-    TEXT("profile", profile), SET("framed", framed), SET("raw", raw),   SET("mask", mask),
-    SET("hexdump", hexdump),  TEXT("pcap", pcap),    TEXT("port", port)};
+    TEXT("profile", profile), TEXT("binary", binary),  SET("framed", framed), SET("raw", raw),
+    SET("mask", mask),        SET("hexdump", hexdump), TEXT("pcap", pcap),    TEXT("port", port)};
 
 /* Whether buf, which did not decode as a bare message, starts with the length header of the
  * dialect's framing that gives the length of the rest. */
@@ -422,6 +440,7 @@ static int on_frame(void *ctx, const struct capture_frame *f)
 
 static int decode_pcap(struct cli_env *env, const struct iopts *o)
 {
+	struct dialect d;
 	struct pcap_out po = {.prog = env->prog, .json = env->json, .mask = o->mask};
 	char err[256] = "";
 	capture *c = NULL;
@@ -433,7 +452,7 @@ static int decode_pcap(struct cli_env *env, const struct iopts *o)
 	if (env->n > 0 || o->raw || o->framed || o->hexdump)
 		return cli_usage_error(po.prog, "--pcap FILE takes no message, --raw, --framed or "
 		                                "--hexdump: its frames are framed");
-	if ((rc = find_profile(po.prog, o->profile, &po.p)) != CLI_OK ||
+	if ((rc = find_profile(po.prog, o, &d, &po.p)) != CLI_OK ||
 	    (o->port != NULL &&
 	     (rc = cli_int64(po.prog, "--port", o->port, 1, 65535, &port)) != CLI_OK))
 		return rc;
@@ -455,6 +474,7 @@ static int decode_pcap(struct cli_env *env, const struct iopts *o)
 
 static int iso_decode(struct cli_env *env, const void *values)
 {
+	struct dialect d;
 	const struct iopts *o = values;
 	const char *prog = env->prog, *hex = env->n > 0 ? env->operands[0] : NULL;
 	int json = env->json, rc;
@@ -469,7 +489,7 @@ static int iso_decode(struct cli_env *env, const void *values)
 		return decode_pcap(env, o);
 	if (o->hexdump && json)
 		return cli_usage_error(prog, "--hexdump is for the table, not --json");
-	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
+	if ((rc = find_profile(prog, o, &d, &p)) != CLI_OK)
 		return rc;
 	if ((rc = cli_input_bytes(prog, hex, o->raw, &buf, &len)) != CLI_OK)
 		return rc;
@@ -555,7 +575,7 @@ static int build_message(const char *prog, const iso8583_profile *p, json_t *roo
 }
 
 static const char encode_help[] =
-    "--profile P [--framed] [--raw | --json] < message.json\n"
+    "--profile P [--binary raw|hex] [--framed] [--raw | --json] < message.json\n"
     "\n"
     "Reads {\"mti\":\"0200\",\"fields\":{\"2\":…}} on standard input (the form\n"
     "'possum iso decode --json' prints: text as itself, binary as hex) and prints the\n"
@@ -563,6 +583,8 @@ static const char encode_help[] =
     "leading zeros, short text with trailing spaces.\n"
     "\n"
     "  --profile P  the dialect (see 'possum iso profiles')\n"
+    "  --binary B   raw (default) or hex: binary fields (52, 55, 64, 96, 128) as raw bytes,\n"
+    "               or as hex text, two characters a byte (jPOS's ISO87APackager, Wireshark)\n"
     "  --framed     add the length header; for cup-pos also the TPDU and header, from\n"
     "               \"tpdu\" and \"header\" (hex) or 6000000000 and 603100310000\n"
     "  --raw        write the bytes themselves, not hex (to pipe into a socket)\n"
@@ -626,8 +648,8 @@ out:
 	return rc;
 }
 
-static const cli_opt encode_opts[] = {TEXT("profile", profile), SET("framed", framed),
-                                      SET("raw", raw)};
+static const cli_opt encode_opts[] = {TEXT("profile", profile), TEXT("binary", binary),
+                                      SET("framed", framed), SET("raw", raw)};
 
 /* {"hex":"…","length":N}: encode --json. */
 static int print_hex_json(const char *prog, const uint8_t *msg, size_t len)
@@ -645,6 +667,7 @@ static int print_hex_json(const char *prog, const uint8_t *msg, size_t len)
 
 static int iso_encode(struct cli_env *env, const void *values)
 {
+	struct dialect d;
 	const struct iopts *o = values;
 	const char *prog = env->prog;
 	const iso8583_profile *p;
@@ -652,7 +675,7 @@ static int iso_encode(struct cli_env *env, const void *values)
 	size_t len;
 	int rc;
 
-	if ((rc = find_profile(prog, o->profile, &p)) != CLI_OK)
+	if ((rc = find_profile(prog, o, &d, &p)) != CLI_OK)
 		return rc;
 	if (o->raw && env->json)
 		return cli_error(CLI_USAGE, prog, "--raw and --json: bytes or JSON, not both");
@@ -673,7 +696,7 @@ static int iso_encode(struct cli_env *env, const void *values)
 /* --- send --- */
 
 static const char send_help[] =
-    "--host HOST:PORT --profile P [--tpdu HEX] [--header HEX] [--timeout S]\n"
+    "--host HOST:PORT --profile P [--binary raw|hex] [--tpdu HEX] [--header HEX] [--timeout S]\n"
     "        [--json] [--mask] [--hexdump] [--raw] < message.json\n"
     "\n"
     "Encodes the JSON message on standard input as 'possum iso encode --framed' does,\n"
@@ -683,6 +706,7 @@ static const char send_help[] =
     "\n"
     "  --host HOST:PORT  where to connect ([v6addr]:PORT for IPv6)\n"
     "  --profile P       the dialect (see 'possum iso profiles')\n"
+    "  --binary B        raw (default) or hex: binary fields as raw bytes or as hex text\n"
     "  --tpdu HEX        cup-pos: the 5-byte TPDU (default: the JSON's \"tpdu\", else\n"
     "                    6000000000)\n"
     "  --header HEX      cup-pos: the 6-byte header (default: the JSON's \"header\", else\n"
@@ -699,10 +723,10 @@ static const char send_help[] =
     "timed out, closed) or an answer that does not decode (its bytes are printed as hex,\n"
     "length header first, and the reason on standard error); 2 bad usage or a bad message.\n";
 
-static const cli_opt send_opts[] = {TEXT("host", host),       TEXT("profile", profile),
-                                    TEXT("timeout", timeout), TEXT("tpdu", tpdu),
-                                    TEXT("header", header),   SET("mask", mask),
-                                    SET("raw", raw),          SET("hexdump", hexdump)};
+static const cli_opt send_opts[] = {
+    TEXT("host", host),       TEXT("profile", profile), TEXT("binary", binary),
+    TEXT("timeout", timeout), TEXT("tpdu", tpdu),       TEXT("header", header),
+    SET("mask", mask),        SET("raw", raw),          SET("hexdump", hexdump)};
 
 /* Reads --NAME HEX of n bytes into out; *set says whether it was given. */
 static int hex_option(const char *prog, const char *name, const char *hex, uint8_t *out, size_t n,
@@ -810,6 +834,7 @@ static int show_answer(const char *prog, const iso8583_profile *p, const uint8_t
 
 static int iso_send(struct cli_env *env, const void *values)
 {
+	struct dialect d;
 	const struct iopts *o = values;
 	const char *prog = env->prog;
 	struct envelope_opts eo = {0};
@@ -819,7 +844,7 @@ static int iso_send(struct cli_env *env, const void *values)
 	size_t out_len, len;
 
 	if ((rc = send_options(prog, o, json, &timeout_ms, &eo)) != CLI_OK ||
-	    (rc = find_profile(prog, o->profile, &p)) != CLI_OK)
+	    (rc = find_profile(prog, o, &d, &p)) != CLI_OK)
 		return rc;
 	if ((rc = send_request(prog, p, o, &eo, &out, &out_len)) != CLI_OK)
 		goto out;

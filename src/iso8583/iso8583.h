@@ -39,9 +39,11 @@ typedef struct iso8583_value {
 } iso8583_value;
 
 typedef struct iso8583_msg {
-	char mti[5];                                /* four digits and a NUL */
-	uint64_t present[3];                        /* bit (f - 1) % 64 of word (f - 1) / 64 */
-	const iso8583_profile *wire;                /* profile the wire values were unpacked with */
+	char mti[5];                 /* four digits and a NUL */
+	uint64_t present[3];         /* bit (f - 1) % 64 of word (f - 1) / 64 */
+	const iso8583_profile *wire; /* profile the wire values were unpacked with */
+	bool secondary; /* a secondary bitmap naming no field was read, and is packed back: some
+	                   widely used libraries always send one */
 	iso8583_value field[ISO8583_MAX_FIELD + 1]; /* valid only where present */
 } iso8583_msg;
 
@@ -90,6 +92,15 @@ int iso8583_unpack_framed(const iso8583_profile *p, const uint8_t *buf, size_t l
                           iso8583_envelope *env, iso8583_msg *m, iso8583_diag *diag);
 int iso8583_pack_framed(const iso8583_profile *p, const iso8583_envelope *env, const iso8583_msg *m,
                         uint8_t *buf, size_t cap, size_t *len_out, iso8583_diag *diag);
+
+/* A variant of dialect base whose binary fields (52, 55, 64, 96, 128 …), which base writes as
+ * raw bytes, travel as upper-case hex text, two characters a byte, their length prefixes still
+ * counting bytes: as jPOS's ISO87APackager (IFA_BINARY) and Wireshark's ISO 8583 dissector
+ * write them by default, where pyiso8583's default spec writes raw bytes. *out is base but for
+ * its field table, copied into fields (n entries, at least base->max_field + 1), which must
+ * outlive out. ISO8583_ESPACE when n is too small. */
+int iso8583_profile_hex_binary(const iso8583_profile *base, iso8583_field_spec *fields, size_t n,
+                               iso8583_profile *out);
 
 /* The largest message the dialect allows, every field it defines at its maximum: the bytes
  * after the length header (TPDU and header included). What a receiver must be able to read. */

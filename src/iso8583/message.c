@@ -18,6 +18,7 @@ void iso8583_msg_init(iso8583_msg *m)
 	memset(m->mti, 0, sizeof m->mti);
 	memset(m->present, 0, sizeof m->present);
 	m->wire = NULL;
+	m->secondary = false;
 }
 
 static bool mti_ok(const char *mti)
@@ -168,15 +169,14 @@ static int unpack_at(const iso8583_profile *p, const uint8_t *buf, size_t len, s
 	} while ((words == 1 && (m->present[0] & BIT(1))) ||
 	         (words == 2 && p->tertiary && (m->present[1] & BIT(65))));
 	/* The extension bits are not fields. A bitmap that is sent must name a field (or
-	 * announce one that does), or the message would not pack back the same. */
+	 * announce one that does), but for a secondary bitmap naming none: peers send that (jPOS
+	 * and others always send the secondary bitmap), and it is remembered to pack back. */
 	m->present[0] &= ~BIT(1);
 	if (p->tertiary)
 		m->present[1] &= ~BIT(65);
 	if ((m->present[0] | m->present[1] | m->present[2]) == 0)
 		return iso8583_fail(diag, ISO8583_EBITMAP, &bitmap, at[0], "names no field");
-	if (words == 2 && m->present[1] == 0)
-		return iso8583_fail(diag, ISO8583_EBITMAP, &bitmap, at[1],
-		                    "secondary bitmap names no field at offset %zu", at[1]);
+	m->secondary = words >= 2 && m->present[1] == 0;
 	if (words == 3 && m->present[2] == 0)
 		return iso8583_fail(diag, ISO8583_EBITMAP, &bitmap, at[2],
 		                    "tertiary bitmap names no field at offset %zu", at[2]);
@@ -231,8 +231,6 @@ static void write_word(const iso8583_profile *p, uint64_t v, uint8_t *out)
 
 /* A value unpacked under another profile is brought to its logical form first. Kept out of
  * iso8583_pack so the common path carries no 10 KiB buffer. */
-/* A value unpacked under another profile is brought to its logical form first. Kept out of
- * iso8583_pack so the common path carries no 10 KiB buffer. */
 static int write_foreign(const iso8583_profile *p, const iso8583_msg *m, int f, iso8583_cursor *c)
 {
 	uint8_t tmp[10000];
@@ -255,7 +253,7 @@ static int pack_at(const iso8583_profile *p, const iso8583_msg *m, uint8_t *buf,
 	if ((bm[0] | bm[1] | bm[2]) == 0)
 		return iso8583_fail(diag, ISO8583_EBITMAP, &(iso8583_where){1, NULL, 0}, base,
 		                    "names no field");
-	words = bm[2] ? 3 : bm[1] ? 2 : 1;
+	words = bm[2] ? 3 : bm[1] || m->secondary ? 2 : 1;
 	if (words > 1)
 		bm[0] |= BIT(1);
 	if (words > 2)

@@ -159,6 +159,26 @@ echo 'not json' >"$tmp/bad.json"
 expect 2 "encode not JSON" -- sh -c "'$possum' iso encode --profile cup-pos <'$tmp/bad.json'"
 err_has "not a JSON object"
 
+# Binary fields as hex text (--binary hex: jPOS's ISO87APackager, Wireshark) or raw bytes.
+echo '{"mti":"0200","fields":{"11":"000001","52":"123456789ABCDEF0"}}' >"$tmp/pin.json"
+expect 0 "encode --binary hex" -- sh -c "'$possum' iso encode --profile iso87a --binary hex <'$tmp/pin.json'"
+hexpin=$(cat "$tmp/out")
+# 0200, the bitmap as text, 000001, then the PIN block as its 16 hex characters, in hex.
+[ "$hexpin" = 303230303030323030303030303030303130303030303030303131323334353637383941424344454630 ] && ok ||
+	bad "hex form: $hexpin"
+expect 0 "decode --binary hex" -- "$possum" iso decode --profile iso87a --binary hex --json "$hexpin"
+out_has '"52":"123456789ABCDEF0"'
+expect 2 "the hex form read as raw" -- "$possum" iso decode --profile iso87a "$hexpin"
+expect 0 "encode raw" -- sh -c "'$possum' iso encode --profile iso87a --binary raw <'$tmp/pin.json'"
+expect 2 "the raw form read as hex" -- "$possum" iso decode --profile iso87a --binary hex "$(cat "$tmp/out")"
+err_has "field 52"
+expect 2 "--binary neither" -- "$possum" iso decode --profile iso87a --binary base64 "$hexpin"
+err_has "\-\-binary is raw or hex, not 'base64'"
+# A secondary bitmap naming no field (jPOS sends one): read (test_iso8583 packs it back).
+empty2=30383030383230303030303030303030303030303030303030303030303030303030303031313232313033303030
+expect 0 "an empty secondary bitmap" -- "$possum" iso decode --profile iso87a --json "$empty2"
+out_has '"7":"1122103000"'
+
 # BER-TLV.
 expect 0 "tlv decode" -- "$possum" tlv decode "9F2608A1B2C3D4E5F60708710A9F180400000001860100"
 out_has "9F26 *Application Cryptogram *8  A1B2C3D4E5F60708"

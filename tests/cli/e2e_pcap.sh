@@ -66,7 +66,7 @@ expect 0 "profiles --help" -- "$possum" iso profiles --help
 out_has "^Usage: possum iso profiles \[--json\]$"
 expect 2 "profiles with an operand" -- "$possum" iso profiles cup-pos
 expect 0 "decode --help" -- "$possum" iso decode --help
-out_has "or: possum iso decode --pcap FILE --profile P \[--port N\] \[--json\] \[--mask\]"
+out_has "or: possum iso decode --pcap FILE --profile P \[--binary raw|hex\] \[--port N\] \[--json\] \[--mask\]"
 expect 2 "encode --hexdump" -- "$possum" iso encode --profile iso87a --hexdump
 err_has "unknown option '--hexdump'"
 
