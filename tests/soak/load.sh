@@ -84,6 +84,9 @@ fi
 kill "$host_pid" && wait "$host_pid"
 host_pid=
 expect 0 "ledger check" -- "$possum" admin ledger check --data "$data"
-echo "soak: $terminals terminals for $minutes min: answered $answered, approved $approved ($(j approved_per_second)/s), errors ${errors:-?}, p99 $(sed -n 's/.*"p99":\([0-9.]*\).*/\1/p' "$tmp/load.json") ms"
+printf 'soak: %s terminals for %s min: answered %s, approved %s (%.0f a second), errors %s, p50 %.1f ms, p99 %.1f ms\n' \
+	"$terminals" "$minutes" "$answered" "$approved" "$(j approved_per_second)" "${errors:-?}" \
+	"$(sed -n 's/.*"p50":\([0-9.]*\).*/\1/p' "$tmp/load.json")" \
+	"$(sed -n 's/.*"p99":\([0-9.]*\).*/\1/p' "$tmp/load.json")"
 echo "soak: host RSS $rss_min KiB before, ${rss_warm:-?} KiB at minute 2, $rss_max KiB at most, ${rss_last:-?} KiB at the end; descriptors $fds_before before, ${fds_load:-?} under load, $fds after"
 finish
