@@ -520,7 +520,7 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 	p99 = percentile(all, total, 0.99);
 	p999 = percentile(all, total, 0.999);
 	if (json) {
-		json_t *root = json_pack(
+		cli_print_json(json_pack(
 		    "{s:i,s:i,s:f,s:I,s:I,s:f,s:{s:f,s:f,s:f,s:f},s:o,s:I,s:o,s:I,s:I}",
 		    "terminals", (int)n, "terminals_failed", (int)idle, "seconds", secs, "answered",
 		    (json_int_t)total, "approved", (json_int_t)approved, "approved_per_second",
@@ -528,8 +528,7 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 		    "p99_9", p999, "max", total > 0 ? (double)all[total - 1] / 1e6 : 0.0,
 		    "declined", declined, "errors_total", (json_int_t)failed, "errors", errors,
 		    "reversals_delivered", (json_int_t)reversals, "reversals_pending",
-		    (json_int_t)pending);
-		cli_print_json(root);
+		    (json_int_t)pending));
 	} else {
 		const char *key;
 		json_t *v;
