@@ -7,7 +7,7 @@
 #                journal), the terminals' pending reversals drained at the end;
 #   terminal kills  the same host up, `possum load --durable` (its terminals commit their
 #                state as real ones do) SIGKILLed at random moments and restarted;
-#   close kills  the day's close (`possum admin settle run`, parts of 20) and the payouts
+#   close kills  the day's close (`possum admin settle run`, parts of 1000) and the payouts
 #                (`possum admin payouts run`) SIGKILLed at random moments and run again:
 #                the outcome that of a clean run on a copy, each merchant's day once, no
 #                payout twice, the ledger sound.
@@ -133,7 +133,7 @@ figures() {
 }
 
 # host_kills N: the host SIGKILLed N times under load, checked while it is down (nothing moves),
-# restarted on the same data and port after a random 0.5 to 2.5 s of payments.
+# restarted on the same data and port after a random 0.3 to 1.0 s of payments.
 host_kills() {
 	survived=0
 	load 86400
