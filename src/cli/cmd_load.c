@@ -5,12 +5,16 @@
  * discipline of src/term — until the time is up. A simulated terminal keeps its state in
  * memory, loaded from its directory at the start and saved back at the end: a real terminal's
  * commits go to its disk, but a hundred of them on the host's machine would measure the
- * machine's disk rather than the host. Then the figures: approvals a second, latency percentiles,
- * and every non-approval by response code or by error. */
+ * machine's disk rather than the host. --durable commits to the directory as it goes instead,
+ * as a real terminal does: a load killed then leaves each pending reversal on disk. --journal
+ * writes what each terminal received, a JSON line an exchange, for the crash tests
+ * (tests/crash) to compare with the host's records. Then the figures: approvals a second,
+ * latency percentiles, and every non-approval by response code or by error. */
 #define _XOPEN_SOURCE 700 /* nftw() */
 #include <errno.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +55,7 @@ struct load_worker {
 	size_t index;
 	pthread_t thread;
 	store *mem; /* its state while it runs, saved to its directory's store at the end */
+	store *s;   /* the store it works on: mem, or its directory's (--durable) */
 	bool ready; /* it signed in */
 	atomic_long approved;
 	atomic_long declined; /* answered, not approved */
@@ -58,6 +63,8 @@ struct load_worker {
 	size_t n, cap;
 	struct load_code codes[LOAD_CODES];
 	long errors[LOAD_ERRORS];
+	long reversals;     /* pending reversals delivered (acknowledged) */
+	bool pending;       /* a reversal still pending at the end */
 	int64_t backoff_ns; /* the wait after the next failure */
 	unsigned int seed;  /* its jitter's */
 };
@@ -74,12 +81,24 @@ struct load {
 	int atc[LOAD_CARDS];
 	enum term_entry entry;
 	int64_t amount;
+	bool durable;  /* the terminals commit to their directories as they go */
+	FILE *journal; /* --journal: a line an exchange, under lock; NULL: none */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	size_t arrived; /* terminals set up (or failed to be) */
 	bool go;
 	struct timespec start, deadline;
 };
+
+/* Set by SIGINT or SIGTERM: the run ends early, as at its deadline (lock-free, so a handler may
+ * store it). */
+static atomic_bool load_stopping;
+
+static void load_stop(int sig)
+{
+	(void)sig;
+	atomic_store(&load_stopping, true);
+}
 
 static int64_t ns_between(const struct timespec *a, const struct timespec *b)
 {
@@ -137,26 +156,27 @@ static int terminal_start(struct load_worker *w, struct host_datadir *d, term **
 	    CLI_OK)
 		return TERM_EARG;
 	if (host_datadir_open(ld->prog, dir, d) != HOST_OK ||
-	    store_open(STORE_MEMORY, &w->mem) != STORE_OK ||
-	    store_copy(d->store, w->mem) != STORE_OK) {
+	    (!ld->durable && (store_open(STORE_MEMORY, &w->mem) != STORE_OK ||
+	                      store_copy(d->store, w->mem) != STORE_OK))) {
 		rc = cli_error(TERM_ESTORE, ld->prog, "terminal %s: its state cannot be loaded: %s",
 		               w->line->tid, d->store != NULL ? store_errmsg(d->store) : "");
 		goto out;
 	}
+	w->s = ld->durable ? d->store : w->mem;
 	/* A terminal set up by an earlier run against this host goes on from its own STAN:
 	 * starting again from 1 would repeat the STANs the host has seen in this batch (94). */
-	if ((rc = term_open(w->mem, d->hsm, t)) == TERM_OK &&
+	if ((rc = term_open(w->s, d->hsm, t)) == TERM_OK &&
 	    strcmp(term_state(*t)->host, ld->host) != 0) {
 		term_close(*t);
 		*t = NULL;
 		rc = TERM_ENOINIT;
 	}
 	if (rc == TERM_ENOINIT &&
-	    (rc = term_setup(w->mem, d->hsm,
+	    (rc = term_setup(w->s, d->hsm,
 	                     &(struct term_setup){ld->host, w->line->tid, w->line->mid, w->line->sn,
 	                                          LOAD_TIMEOUT_S, NULL},
 	                     parts, n, &bad)) == TERM_OK)
-		rc = term_open(w->mem, d->hsm, t);
+		rc = term_open(w->s, d->hsm, t);
 	if (rc == TERM_OK && (rc = term_manage(*t, TERM_SIGNIN, &r)) == TERM_OK &&
 	    strcmp(r.rc, "00") != 0) {
 		cli_error(0, ld->prog, "terminal %s: sign-in declined %s", w->line->tid, r.rc);
@@ -231,9 +251,69 @@ static void back_off(struct load_worker *w)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if ((left = ns_between(&now, &w->ld->deadline)) < ns)
 		ns = left > 0 ? left : 0;
-	nanosleep(&(struct timespec){ns / 1000000000, ns % 1000000000}, NULL);
+	/* In slices of 100 ms at most, so that a stop is not kept waiting. */
+	for (int64_t slice; ns > 0 && !atomic_load(&load_stopping); ns -= slice) {
+		slice = ns < 100000000 ? ns : 100000000;
+		nanosleep(&(struct timespec){0, slice}, NULL);
+	}
 	w->backoff_ns =
 	    2 * w->backoff_ns < LOAD_BACKOFF_MAX_NS ? 2 * w->backoff_ns : LOAD_BACKOFF_MAX_NS;
+}
+
+/* Appends line (taken) to the journal, if any, and flushes it: a load killed loses none of the
+ * lines written. */
+static void journal_line(struct load *ld, json_t *line)
+{
+	char *text = NULL;
+
+	if (ld->journal != NULL && line != NULL &&
+	    (text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER)) != NULL) {
+		pthread_mutex_lock(&ld->lock);
+		fprintf(ld->journal, "%s\n", text);
+		fflush(ld->journal);
+		pthread_mutex_unlock(&ld->lock);
+	}
+	free(text);
+	json_decref(line);
+}
+
+/* A purchase's line: what the terminal received, or the error when no answer came. */
+static void journal_purchase(struct load_worker *w, const struct term_result *r, int rc)
+{
+	json_t *line;
+
+	if (w->ld->journal == NULL)
+		return;
+	line = json_pack("{s:s,s:i,s:i,s:s,s:I,s:s,s:s,s:s}", "tid", w->line->tid, "batch",
+	                 r->batch, "stan", r->stan, "kind", "purchase", "amount",
+	                 (json_int_t)w->ld->amount, "rc", r->rc, "rrn", r->rrn, "auth", r->auth);
+	if (line != NULL && rc != TERM_OK)
+		json_object_set_new(line, "error", json_string(term_strerror(rc)));
+	journal_line(w->ld, line);
+}
+
+/* Delivers the terminal's pending reversal, if any: TERM_OK when none is left. One the host
+ * acknowledged is counted and journalled with its original's batch, STAN and amount. */
+static int reversal_deliver(struct load_worker *w, term *t)
+{
+	struct store_term_txn x;
+	struct term_result r = {0};
+	bool pending;
+	int rc;
+
+	if ((rc = term_reversal_pending(t, &x, &pending)) != TERM_OK || !pending)
+		return rc;
+	if ((rc = term_reversal_flush(t, &r)) == TERM_OK && r.reversals > 0) {
+		w->reversals++;
+		if (w->ld->journal != NULL)
+			journal_line(w->ld,
+			             json_pack("{s:s,s:i,s:i,s:s,s:I,s:s,s:b}", "tid", w->line->tid,
+			                       "batch", x.batch, "stan", x.stan, "kind", "reversal",
+			                       "amount", (json_int_t)x.amount, "reason", x.reason,
+			                       "acknowledged", 1));
+	}
+	crypto_wipe(&x, sizeof x);
+	return rc;
 }
 
 static void *terminal_run(void *arg)
@@ -257,11 +337,15 @@ static void *terminal_run(void *arg)
 		int rc;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (ns_between(&ld->deadline, &t0) >= 0)
+		if (ns_between(&ld->deadline, &t0) >= 0 || atomic_load(&load_stopping))
 			break;
-		req.card = card_take(ld, k++, &held);
-		rc = term_transact(t, &req, &r);
-		card_give(ld, held);
+		/* The pending reversal first (term_transact would deliver it too), to say which. */
+		if ((rc = reversal_deliver(w, t)) == TERM_OK) {
+			req.card = card_take(ld, k++, &held);
+			rc = term_transact(t, &req, &r);
+			card_give(ld, held);
+			journal_purchase(w, &r, rc);
+		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (rc != TERM_OK) {
 			/* Whatever failed (the host down, a reversal not sent), a real terminal
@@ -284,7 +368,9 @@ static void *terminal_run(void *arg)
 	}
 out:
 	/* The state saved for the next run, which goes on from its STANs and batch. */
-	if (t != NULL && d.store != NULL && store_copy(w->mem, d.store) != STORE_OK)
+	if (t != NULL && term_reversal_pending(t, NULL, &w->pending) != TERM_OK)
+		w->pending = true; /* not known: counted as pending */
+	if (t != NULL && !ld->durable && d.store != NULL && store_copy(w->mem, d.store) != STORE_OK)
 		cli_error(0, ld->prog, "terminal %s: its state was not saved: %s", w->line->tid,
 		          store_errmsg(d.store));
 	term_close(t);
@@ -393,13 +479,15 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 	json_t *declined, *errors;
 	int64_t *all = NULL;
 	size_t total = 0, at = 0, idle = 0;
-	long approved = 0, failed = 0;
+	long approved = 0, failed = 0, reversals = 0, pending = 0;
 	double p50, p99, p999;
 
 	for (size_t i = 0; i < n; i++) {
 		total += w[i].n;
 		approved += atomic_load(&w[i].approved);
 		idle += !w[i].ready;
+		reversals += w[i].reversals;
+		pending += w[i].pending;
 	}
 	if (total > 0 && (all = malloc(total * sizeof *all)) == NULL)
 		return cli_error(CLI_FAILED, ld->prog, "out of memory");
@@ -433,12 +521,14 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 	p999 = percentile(all, total, 0.999);
 	if (json) {
 		cli_print_json(json_pack(
-		    "{s:i,s:i,s:f,s:I,s:I,s:f,s:{s:f,s:f,s:f,s:f},s:o,s:I,s:o}", "terminals",
-		    (int)n, "terminals_failed", (int)idle, "seconds", secs, "answered",
+		    "{s:i,s:i,s:f,s:I,s:I,s:f,s:{s:f,s:f,s:f,s:f},s:o,s:I,s:o,s:I,s:I}",
+		    "terminals", (int)n, "terminals_failed", (int)idle, "seconds", secs, "answered",
 		    (json_int_t)total, "approved", (json_int_t)approved, "approved_per_second",
 		    secs > 0 ? (double)approved / secs : 0.0, "latency_ms", "p50", p50, "p99", p99,
 		    "p99_9", p999, "max", total > 0 ? (double)all[total - 1] / 1e6 : 0.0,
-		    "declined", declined, "errors_total", (json_int_t)failed, "errors", errors));
+		    "declined", declined, "errors_total", (json_int_t)failed, "errors", errors,
+		    "reversals_delivered", (json_int_t)reversals, "reversals_pending",
+		    (json_int_t)pending));
 	} else {
 		const char *key;
 		json_t *v;
@@ -458,6 +548,7 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 		}
 		json_object_foreach(errors, key, v)
 		    printf("error      %s: %lld\n", key, (long long)json_integer_value(v));
+		printf("reversals  %ld delivered, %ld pending at the end\n", reversals, pending);
 		json_decref(declined);
 		json_decref(errors);
 	}
@@ -467,7 +558,8 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 
 /* The command line's options. */
 struct lopts {
-	const char *host, *file, *duration, *amount, *entry, *pin, *state_dir, *data;
+	const char *host, *file, *duration, *amount, *entry, *pin, *state_dir, *data, *journal;
+	int durable;
 	const char *card_paths[LOAD_CARDS]; /* the --card options */
 	size_t npaths;
 };
@@ -513,7 +605,7 @@ static void supervise(struct load *ld, struct load_worker *w, size_t n, int64_t 
 	ld->go = true;
 	pthread_cond_broadcast(&ld->cond);
 	pthread_mutex_unlock(&ld->lock);
-	for (int64_t s = 1; progress && s < secs; s++) {
+	for (int64_t s = 1; progress && s < secs && !atomic_load(&load_stopping); s++) {
 		long now = 0, declined = 0;
 		nanosleep(&(struct timespec){1, 0}, NULL);
 		for (size_t i = 0; i < n; i++) {
@@ -528,15 +620,19 @@ static void supervise(struct load *ld, struct load_worker *w, size_t n, int64_t 
 
 static const char load_help[] =
     "--host HOST:PORT --terminals-file FILE --card FILE [--card FILE …] --duration S\n"
-    "    [--amount 1.00] [--entry swipe|chip] [--pin PIN] [--data DIR] [--json]\n\n"
+    "    [--amount 1.00] [--entry swipe|chip] [--pin PIN] [--data DIR] [--durable]\n"
+    "    [--journal FILE] [--json]\n\n"
     "Load test: each terminal of FILE — a line \"TID MID SN COMPONENT:KCV,COMPONENT:KCV\" as\n"
     "`possum admin terminal add` registered it — runs in a thread of its own with its own\n"
     "state, is set up, signs in and makes purchases in a loop, the cards taken in turn, for S\n"
     "seconds. Then prints the approved purchases a second, the latency of the answered ones\n"
-    "(p50, p99, p99.9) and every non-approval by response code or error. Each terminal commits\n"
-    "its state (STAN, the pending reversal, the answer) durably, as a real one does.\n"
+    "(p50, p99, p99.9), every non-approval by response code or error, the pending reversals\n"
+    "delivered and those still pending at the end. A terminal keeps its state (STAN, the\n"
+    "pending reversal, the answer) in memory and saves it to DIR/TID at the end; --durable\n"
+    "commits it to DIR/TID as it goes, as a real terminal does.\n"
     "A progress line a second on stderr (runs of 5 s or more) counts the approved and the\n"
-    "declined. Exit status 0 when every terminal ran, some purchase was approved and no more\n"
+    "declined. SIGINT or SIGTERM ends the run early, as its end would: figures printed, state\n"
+    "saved. Exit status 0 when every terminal ran, some purchase was approved and no more\n"
     "than half of the answered ones were declined; 1 otherwise; 2 bad usage.\n\n"
     "Options:\n"
     "  --host HOST:PORT       the host's terminal port (possum host: acquirer=PORT)\n"
@@ -550,11 +646,20 @@ static const char load_help[] =
     "                         (default: a temporary directory, removed afterwards: a terminal\n"
     "                         the host has seen then repeats its STANs, declined 94);\n"
     "                         --state-dir DIR is its old name\n"
-    "  --json                 print the figures as JSON\n";
+    "  --durable              each terminal commits its state to DIR/TID at each step (slower):\n"
+    "                         a load killed leaves its pending reversals there for the next\n"
+    "                         run, which delivers them first\n"
+    "  --journal FILE         append to FILE what each terminal received, a JSON line an\n"
+    "                         exchange: {\"tid\",\"batch\",\"stan\",\"kind\":\"purchase\",\"amount\",\n"
+    "                         \"rc\",\"rrn\",\"auth\"} (\"rc\" \"\" and an \"error\" when no answer\n"
+    "                         came), {…,\"kind\":\"reversal\",\"amount\",\"reason\",\n"
+    "                         \"acknowledged\":true} for each reversal the host acknowledged\n"
+    "  --json                 print the figures as JSON (with \"reversals_delivered\" and\n"
+    "                         \"reversals_pending\")\n";
 
 /* What the command line asks of a run, besides what goes into ld. */
 struct load_args {
-	const char *file, *state_dir;
+	const char *file, *state_dir, *journal;
 	int64_t secs;
 	int json;
 };
@@ -575,6 +680,8 @@ static int load_options(const char *prog, const struct lopts *o, struct load *ld
 	ld->entry = entry != NULL && strcmp(entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
 	ld->host = o->host;
 	ld->pin = o->pin;
+	ld->durable = o->durable != 0;
+	a->journal = o->journal;
 	memcpy(ld->card_paths, o->card_paths, sizeof ld->card_paths);
 	ld->npaths = o->npaths;
 	a->file = o->file;
@@ -605,16 +712,28 @@ static int state_dir(struct load *ld, const struct load_args *a, char temp[4096]
 	return CLI_OK;
 }
 
+/* The journal (--journal FILE), opened to append; none when path is NULL. */
+static int journal_open(struct load *ld, const char *path)
+{
+	if (path != NULL && (ld->journal = fopen(path, "a")) == NULL)
+		return cli_error(CLI_FAILED, ld->prog, "cannot open %s: %s", path, strerror(errno));
+	return CLI_OK;
+}
+
 /* Runs the n terminals of lines for a->secs and reports. */
 static int run(struct load *ld, const struct load_args *a, const struct load_line *lines, size_t n)
 {
 	struct load_worker *w;
+	struct sigaction stop = {.sa_handler = load_stop};
 	struct timespec end;
 	size_t started;
 	int rc;
 
 	if ((w = calloc(n, sizeof *w)) == NULL)
 		return cli_error(CLI_FAILED, ld->prog, "out of memory");
+	sigemptyset(&stop.sa_mask);
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGTERM, &stop, NULL);
 	pthread_mutex_init(&ld->lock, NULL);
 	pthread_cond_init(&ld->cond, NULL);
 	for (size_t i = 0; i < ld->ncards; i++) {
@@ -659,8 +778,11 @@ static int load_cmd(struct cli_env *env, const void *values)
 	if ((rc = read_cards(&ld)) == CLI_OK &&
 	    (rc = read_terminals(env->prog, a.file, &lines, &n)) == CLI_OK &&
 	    (rc = cli_raise_nofile(env->prog, 2 * n + 64)) == CLI_OK && /* a socket and a file */
-	    (rc = state_dir(&ld, &a, temp)) == CLI_OK)
+	    (rc = state_dir(&ld, &a, temp)) == CLI_OK &&
+	    (rc = journal_open(&ld, a.journal)) == CLI_OK)
 		rc = run(&ld, &a, lines, n);
+	if (ld.journal != NULL && fclose(ld.journal) != 0 && rc == CLI_OK)
+		rc = cli_error(CLI_FAILED, ld.prog, "%s: %s", a.journal, strerror(errno));
 	if (temp[0] != '\0')
 		nftw(temp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (lines != NULL)
@@ -682,7 +804,8 @@ const cli_command cli_load_row = {
     .help = load_help,
     CLI_OPTIONS(struct lopts, LOAD("host", host), LOAD("terminals-file", file), CLI_EACH("card"),
                 LOAD("duration", duration), LOAD("amount", amount), LOAD("entry", entry),
-                LOAD("pin", pin), LOAD("data", data), LOAD("state-dir", state_dir)),
+                LOAD("pin", pin), LOAD("data", data), LOAD("state-dir", state_dir),
+                LOAD("journal", journal), CLI_SET("durable", struct lopts, durable)),
     .defaults = &(const struct lopts){.amount = "1.00"},
     .common = CLI_JSON,
     .each = add_card};

@@ -48,6 +48,34 @@ expect 1 "hard limit below the need" -- sh -c 'ulimit -n 40; exec "$@"' sh \
 	--card "$tmp/card.json" --pin 123456 --duration 1
 err_has "needs 70 open files, and the hard limit is 40"
 
+# --journal: a line for each exchange, appended run after run, each approval's RRN and auth
+# code as the host recorded it; --durable: the terminals commit as they go, the same figures.
+# A journal that cannot be written is refused before anything is sent (1).
+expect 0 "journal, durable" -- l --card "$tmp/card.json" --pin 123456 --duration 1 --durable \
+	--journal "$tmp/journal" --json
+answered=$(sed -n 's/.*"answered":\([0-9]*\).*/\1/p' "$tmp/out")
+[ "$(grep -c '"kind":"purchase"' "$tmp/journal")" = "${answered:-x}" ] && ok ||
+	bad "journal lines $(grep -c . "$tmp/journal") for $answered answered"
+out_has '"reversals_delivered":0,"reversals_pending":0'
+line=$(grep '"rc":"00"' "$tmp/journal" | tail -n 1)
+rrn=$(echo "$line" | jq -r .rrn)
+[ -n "$rrn" ] || bad "no approval in the journal: $(head -3 "$tmp/journal")"
+expect 0 "the journal's last approval at the host" -- "$possum" admin txn show "$rrn" --data "$data" --json
+[ "$(jq -r '"\(.tid) \(.stan | tonumber) \(.auth_code) \(.status)"' "$tmp/out")" = \
+	"$(echo "$line" | jq -r '"\(.tid) \(.stan) \(.auth) approved"')" ] && ok ||
+	bad "journal $line, host $(cat "$tmp/out")"
+expect 1 "journal not writable" -- l --card "$tmp/card.json" --duration 1 --journal "$tmp/none/j"
+err_has "cannot open $tmp/none/j"
+# SIGTERM ends a run early, its figures printed.
+"$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --data "$tmp/terms" \
+	--card "$tmp/card.json" --pin 123456 --duration 60 --json >"$tmp/term.out" 2>&1 &
+load_pid=$!
+sleep 2
+kill -TERM $load_pid
+wait $load_pid
+load_pid=
+if grep -q '"approved":[1-9]' "$tmp/term.out"; then ok; else bad "stopped by SIGTERM: $(cat "$tmp/term.out")"; fi
+
 # Most answers declines (two cards of three with nothing on them: 51): exit 1 though some were
 # approved, and the progress line counts the declines.
 for c in empty1 empty2; do
