@@ -2,7 +2,8 @@
  * pki.ca and kept in the store, certificates issued and revoked, each change with its audit
  * entry in the change's transaction, and the files written: DATA/pki/ca.crt, DATA/pki/crl.pem,
  * the leaf's PREFIX.crt and PREFIX.key. A file is written before the commit and removed when
- * the commit fails, so that no certificate is handed out that the store does not record. */
+ * the commit fails, so that no certificate is handed out that the store does not record (but
+ * for a revocation's CRL: see host_pki_revoke()). */
 #include "host/pki.h"
 
 #include <ctype.h>
@@ -35,7 +36,7 @@ struct pki_work {
 	size_t key_len;
 };
 
-static int work_open(struct pki_work *w, struct host_env *env, const char *actor)
+static void work_open(struct pki_work *w, struct host_env *env, const char *actor)
 {
 	const char *dir = env->data.dir;
 
@@ -44,7 +45,6 @@ static int work_open(struct pki_work *w, struct host_env *env, const char *actor
 	w->actor = actor;
 	snprintf(w->ca_crt, sizeof w->ca_crt, "%s/pki/ca.crt", dir);
 	snprintf(w->crl, sizeof w->crl, "%s/pki/crl.pem", dir);
-	return HOST_OK;
 }
 
 static void work_close(struct pki_work *w)
@@ -115,7 +115,7 @@ static int write_file(struct pki_work *w, const char *path, const char *data, si
 	return HOST_OK;
 }
 
-/* The audit entry of action on certificate c. */
+/* The audit entry of action on object: the certificate's row before (NULL: none) and after. */
 static int audit(struct pki_work *w, const char *action, const char *object,
                  const struct store_pki_cert *before, const struct store_pki_cert *after,
                  int64_t now)
@@ -223,6 +223,7 @@ struct revoked_list {
 	size_t n, cap;
 };
 
+/* Appends c to the list; 1 (the walk stopped) when out of memory. */
 static int gather(void *arg, const struct store_pki_cert *c)
 {
 	struct revoked_list *l = arg;
@@ -233,10 +234,10 @@ static int gather(void *arg, const struct store_pki_cert *c)
 		char(*s)[33];
 
 		if (v == NULL)
-			return -1;
+			return 1;
 		l->v = v;
 		if ((s = realloc(l->serials, cap * sizeof *s)) == NULL)
-			return -1;
+			return 1;
 		l->serials = s;
 		l->cap = cap;
 	}
@@ -350,7 +351,6 @@ int host_pki_revoke(struct host_env *env, const char *actor, const char *serial,
 	struct pki_work w;
 	struct pki_ca ca;
 	char sn[33] = "", object[48];
-	const char *files[1] = {NULL};
 	int rc;
 
 	work_open(&w, env, actor);
@@ -377,12 +377,12 @@ int host_pki_revoke(struct host_env *env, const char *actor, const char *serial,
 		rc = store_failed(&w, rc);
 		goto out;
 	}
+	/* A CRL written for a revocation whose commit then failed is kept: a CRL that lists a
+	 * certificate the store still has in force is the safe side. */
 	if ((rc = write_crl(&w, &ca, now)) == HOST_OK)
 		rc = audit(&w, "pki.revoke", object, &before, out, now);
-	/* The CRL file is left as it was only if the work failed before writing it: a CRL that
-	 * lists a revocation the store lost is the safe side. */
 out:
-	return finish(&w, rc, files, 0);
+	return finish(&w, rc, NULL, 0);
 }
 
 const char *host_pki_state(const struct store_pki_cert *c, int64_t now)

@@ -20,35 +20,29 @@ PW="correct horse battery"
 "$possum" admin pki issue --host other --out "$tmp/other" >/dev/null
 ca=$data/pki/ca.crt
 
-# conf NAME LINES: $tmp/NAME.conf, etc/possum.conf on free ports with LINES appended.
+# conf NAME CERT KEY: $tmp/NAME.conf, etc/possum.conf on free ports, then [http] with
+# tls_cert = CERT and tls_key = KEY, each left out when empty.
+src=$2
 conf() {
-	sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/$1.conf"
-	printf '\n%s\n' "$3" >>"$tmp/$1.conf"
+	sed -e 's/^port *=.*/port = 0/' "$src/etc/possum.conf" >"$tmp/$1.conf"
+	printf '\n[http]\n%s%s' "${2:+tls_cert = $2
+}" "${3:+tls_key = $3
+}" >>"$tmp/$1.conf"
 }
-n=$(($(wc -l <"$2/etc/possum.conf") + 3))
-conf halfway "$2" "[http]
-tls_key = $tmp/api.key"
-expect 2 "a key without its certificate" -- "$possum" host --config "$tmp/halfway.conf"
-err_has "halfway.conf line $n: \[http\] tls_key without tls_cert"
-conf unreadable "$2" "[http]
-tls_cert = $tmp/api.crt
-tls_key = $tmp/missing.key"
-expect 2 "an unreadable key" -- "$possum" host --config "$tmp/unreadable.conf"
-err_has "unreadable.conf line $((n + 1)): \[http\] tls_key: cannot read .*missing.key"
-conf mismatch "$2" "[http]
-tls_cert = $tmp/api.crt
-tls_key = $tmp/other.key"
-expect 2 "another certificate's key" -- "$possum" host --config "$tmp/mismatch.conf"
-err_has "the key is not the certificate's"
-conf junk "$2" "[http]
-tls_cert = $tmp/api.key
-tls_key = $tmp/api.key"
-expect 2 "a key as the certificate" -- "$possum" host --config "$tmp/junk.conf"
-err_has "line $n: \[http\] tls_cert: .*not a PEM certificate"
+# refused NAME CERT KEY STDERR: the host refuses to start on that configuration (2), saying so.
+refused() {
+	conf "$1" "$2" "$3"
+	expect 2 "$1" -- "$possum" host --config "$tmp/$1.conf"
+	err_has "$4"
+}
+n=$(($(wc -l <"$src/etc/possum.conf") + 3))
+refused halfway "" "$tmp/api.key" "halfway.conf line $n: \[http\] tls_key without tls_cert"
+refused unreadable "$tmp/api.crt" "$tmp/missing.key" \
+	"unreadable.conf line $((n + 1)): \[http\] tls_key: cannot read .*missing.key"
+refused mismatch "$tmp/api.crt" "$tmp/other.key" "line $((n + 1)): .*the key is not the certificate's"
+refused junk "$tmp/api.key" "$tmp/api.key" "line $n: \[http\] tls_cert: .*not a PEM certificate"
 
-conf https "$2" "[http]
-tls_cert = $tmp/api.crt
-tls_key = $tmp/api.key"
+conf https "$tmp/api.crt" "$tmp/api.key"
 export POSSUM_CONFIG=$tmp/https.conf
 "$possum" admin user add --role operator --name ops >/dev/null
 echo "$PW" | "$possum" admin user password ops >/dev/null
@@ -60,6 +54,7 @@ wait_ports "$data" $host_pid
 api=$(sed -n 's/^api=//p' "$data/host.ports")
 [ -n "$api" ] || { echo "FAIL: the host did not start: $(cat "$tmp/host.log")"; exit 1; }
 
+if grep -q '"event":"listening","link":"api",.*"tls":true' "$tmp/host.log"; then ok; else bad "no listening line with tls: $(cat "$tmp/host.log")"; fi
 expect 0 "GET /healthz over HTTPS by name" -- curl -sS -f --cacert "$ca" "https://localhost:$api/healthz"
 out_has '"status":"alive"'
 expect 0 "GET /readyz over HTTPS by address" -- curl -sS -f --cacert "$ca" "https://127.0.0.1:$api/readyz"
