@@ -54,7 +54,7 @@ wait_ports "$data" $host_pid
 api=$(sed -n 's/^api=//p' "$data/host.ports")
 [ -n "$api" ] || { echo "FAIL: the host did not start: $(cat "$tmp/host.log")"; exit 1; }
 
-if grep -q '"event":"listening","link":"api",.*"tls":true' "$tmp/host.log"; then ok; else bad "no listening line with tls: $(cat "$tmp/host.log")"; fi
+if grep -q '"event":"listening","link":"api",.*"scheme":"https"' "$tmp/host.log"; then ok; else bad "no listening line with https: $(cat "$tmp/host.log")"; fi
 expect 0 "GET /healthz over HTTPS by name" -- curl -sS -f --cacert "$ca" "https://localhost:$api/healthz"
 out_has '"status":"alive"'
 expect 0 "GET /readyz over HTTPS by address" -- curl -sS -f --cacert "$ca" "https://127.0.0.1:$api/readyz"
