@@ -4,7 +4,8 @@
 # unreadable file and a key of another certificate refused at start with FILE line N; then
 # `curl --cacert ca.crt` reaching /healthz and /readyz by name and by address, TLS 1.2 and 1.3
 # taken and 1.1 refused, a clear HTTP request refused, an API call with a token over HTTPS,
-# and the session cookie Secure after a sign-in although [http] secure_cookies is no.
+# the session cookie Secure after a sign-in although [http] secure_cookies is no, and the
+# enrolment link of `possum admin user add` in https.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -44,7 +45,8 @@ refused junk "$tmp/api.key" "$tmp/api.key" "line $n: \[http\] tls_cert: .*not a 
 
 conf https "$tmp/api.crt" "$tmp/api.key"
 export POSSUM_CONFIG=$tmp/https.conf
-"$possum" admin user add --role operator --name ops >/dev/null
+expect 0 "user add" -- "$possum" admin user add --role operator --name ops
+out_has "^enrol    https://127.0.0.1:0/#/enrol/"
 echo "$PW" | "$possum" admin user password ops >/dev/null
 token=$("$possum" admin token create --role operator --json | sed -n 's/.*"token":"\([0-9A-Fa-f]*\)".*/\1/p')
 "$possum" host --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &

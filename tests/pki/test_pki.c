@@ -2,8 +2,10 @@
  * needs; host and terminal certificates that OpenSSL's X509_verify_cert() accepts for their
  * purpose (server, client) and not for the other; a revoked one refused with the CRL and the
  * others still accepted; the bad inputs refused (a host name, an address, days, a serial, a
- * reason); a certificate and key pair checked; and over a data directory: an unknown SN
- * refused, the CA's key nowhere in clear in the store, issue and revoke in the audit log. */
+ * reason); a certificate and key pair checked; [http] tls_cert and tls_key read, and refused
+ * with their line (one without the other, unreadable, another's key, not PEM); and over a
+ * data directory: an unknown SN refused, the CA's key nowhere in clear in the store, issue and
+ * revoke in the audit log. */
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "common/file.h"
 #include "crypto/crypto.h"
 #include "crypto/pki.h"
+#include "host/config.h"
 #include "host/pki.h"
 #include "store/store_audit.h"
 
@@ -351,6 +354,71 @@ static void data_directory(void **state)
 	assert_int_equal(system((snprintf(path, sizeof path, "rm -rf '%s'", dir), path)), 0);
 }
 
+/* ---- [http] tls_cert and tls_key (host/config.c) ---- */
+
+/* Writes len bytes at data to dir/name; the path into out. */
+static void put(const char *dir, const char *name, const char *data, size_t len, char out[128])
+{
+	snprintf(out, 128, "%s/%s", dir, name);
+	assert_int_equal(file_write_atomic(out, data, len), 0);
+}
+
+/* Loads the configuration "[http]\n" text from dir/possum.conf: its code, its error in err. */
+static int load(const char *dir, const char *text, struct host_config *cfg, char err[256])
+{
+	char path[128], conf[512];
+	int n = snprintf(conf, sizeof conf, "[http]\n%s", text);
+
+	put(dir, "possum.conf", conf, (size_t)n, path);
+	host_config_defaults(cfg);
+	return host_config_load(path, cfg, err, 256);
+}
+
+static void http_tls_config(void **state)
+{
+	struct fx *x = *state;
+	struct pki_leaf leaf = {PKI_HOST, "localhost", NULL, 0, 30, NOW};
+	struct pki_issued a, b;
+	struct host_config cfg;
+	char dir[] = "/tmp/test_pki_conf.XXXXXX", path[128], err[256];
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
+	    {"tls_cert = a.crt\n", "line 2: [http] tls_cert without tls_key"},
+	    {"tls_key = a.key\n", "line 2: [http] tls_key without tls_cert"},
+	    {"tls_cert = a.crt\ntls_key = none.key\n", "line 3: [http] tls_key: cannot read"},
+	    {"tls_cert = a.crt\ntls_key = b.key\n", "line 3: [http] tls_key: "},
+	    {"tls_cert = a.key\ntls_key = a.key\n", "line 2: [http] tls_cert: "},
+	};
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(pki_issue(&x->ca, &leaf, &a), CRYPTO_OK);
+	assert_int_equal(pki_issue(&x->ca, &leaf, &b), CRYPTO_OK);
+	put(dir, "a.crt", a.cert_pem, strlen(a.cert_pem), path);
+	put(dir, "a.key", a.key_pem, a.key_len, path);
+	put(dir, "b.key", b.key_pem, b.key_len, path);
+	assert_int_equal(load(dir, "tls_cert = a.crt\ntls_key = a.key\n", &cfg, err),
+	                 HOST_CONFIG_OK);
+	assert_string_equal(cfg.http.tls_cert, a.cert_pem);
+	assert_string_equal(cfg.http.tls_key, a.key_pem);
+	host_config_free(&cfg);
+	assert_null(cfg.http.tls_key);
+	assert_int_equal(load(dir, "secure_cookies = no\n", &cfg, err), HOST_CONFIG_OK);
+	assert_null(cfg.http.tls_cert);
+	host_config_free(&cfg);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(load(dir, bad[i].text, &cfg, err), HOST_CONFIG_EPARSE);
+		if (strstr(err, bad[i].why) == NULL)
+			fail_msg("%s: %s", bad[i].text, err);
+		host_config_free(&cfg);
+	}
+	pki_issued_free(&a);
+	pki_issued_free(&b);
+	printf("[http] TLS: a pair taken, %zu configurations refused with their line\n",
+	       sizeof bad / sizeof bad[0]);
+	assert_int_equal(system((snprintf(path, sizeof path, "rm -rf '%s'", dir), path)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +428,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(revoked_refused_by_crl, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bad_inputs_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(pair_of_another_key_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(http_tls_config, setup, teardown),
 	    cmocka_unit_test(data_directory),
 	};
 
