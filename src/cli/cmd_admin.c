@@ -9,6 +9,7 @@ extern const cli_command cli_admin_statement_row; /* cmd_admin_statement.c */
 extern const cli_group cli_admin_user_group;      /* cmd_admin_user.c */
 extern const cli_command cli_admin_backup_row;    /* cmd_admin_backup.c */
 extern const cli_command cli_admin_restore_row;   /* cmd_admin_backup.c */
+extern const cli_group cli_admin_pki_group;       /* cmd_admin_pki.c */
 
 static const cli_command cmds[] = {
     {"card", "the issuer's cards", .group = &cli_admin_card_group},
@@ -20,6 +21,8 @@ static const cli_command cmds[] = {
      .group = &cli_admin_merchant_group},
     {"payouts", "the merchants' payouts to their settlement cards",
      .group = &cli_admin_payouts_group},
+    {"pki", "a small CA: terminals' and hosts' TLS certificates, the CRL",
+     .group = &cli_admin_pki_group},
     {"review", "periodic maintenance reviews: due", .group = &cli_admin_review_group},
     {"risk", "risk control: rules, lists, cases, replay, the merchant review",
      .group = &cli_admin_risk_group},

@@ -28,7 +28,8 @@ static int user_failed(const struct cli_env *env, int rc)
 	return cli_module_failed(env, why, rc == USER_ESTORE, rc == USER_EARG);
 }
 
-/* The console's address as [http] gives it, for the enrolment link: listen and port, the port
+/* The console's address as [http] gives it, for the enrolment link: https with [http]
+ * tls_cert, listen and port, the port
  * the running host took (DATA/host.ports) when the config says 0. */
 static void console_base(const struct cli_env *env, char *out, size_t cap)
 {
@@ -44,8 +45,8 @@ static void console_base(const struct cli_env *env, char *out, size_t cap)
 				port = atoi(line + 4);
 		fclose(fp);
 	}
-	snprintf(out, cap, strchr(h->listen, ':') != NULL ? "http://[%s]:%d" : "http://%s:%d",
-	         h->listen, port);
+	snprintf(out, cap, strchr(h->listen, ':') != NULL ? "%s://[%s]:%d" : "%s://%s:%d",
+	         h->tls_cert != NULL ? "https" : "http", h->listen, port);
 }
 
 static const char add_help[] =

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 int file_write_atomic(const char *path, const void *data, size_t len)
@@ -35,6 +36,37 @@ out:
 	close(fd);
 	if (rc != 0)
 		unlink(tmp);
+	errno = saved;
+	return rc;
+}
+
+int file_read_all(const char *path, size_t max, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0;
+	int rc = -1, saved;
+
+	if (f == NULL)
+		return -1;
+	if ((buf = malloc(max + 1)) == NULL)
+		goto out;
+	n = fread(buf, 1, max + 1, f);
+	if (ferror(f))
+		goto out;
+	if (n > max) {
+		errno = EFBIG;
+		goto out;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	buf = NULL;
+	rc = 0;
+out:
+	saved = errno;
+	free(buf);
+	fclose(f);
 	errno = saved;
 	return rc;
 }

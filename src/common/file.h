@@ -1,7 +1,8 @@
 /* file.h — a file written whole or not at all, for what possum keeps outside its store
- * (merchants' documents, the payouts' summaries and the bank's file).
+ * (merchants' documents, the payouts' summaries and the bank's file), and a small file read
+ * whole (the HTTP API's TLS certificate and key).
  *
- * No allocation, no state. */
+ * No state; file_read_all() alone allocates (its output). */
 #ifndef POSSUM_FILE_H
 #define POSSUM_FILE_H
 
@@ -11,5 +12,9 @@
  * and renamed over path: a reader sees the old file or the whole new one, never a part.
  * Returns 0, or -1 with errno set (the temporary file removed). */
 int file_write_atomic(const char *path, const void *data, size_t len);
+
+/* Reads the file at path whole, up to max bytes (EFBIG beyond), into a new buffer *out with a
+ * NUL after its *len bytes (the caller's to free()). Returns 0, or -1 with errno set. */
+int file_read_all(const char *path, size_t max, char **out, size_t *len);
 
 #endif

@@ -64,8 +64,9 @@ int host_api_start(struct host_api *api, const char *prog, const struct http_con
 		return api_failed(api, prog, cfg, required, rc);
 	}
 	log_event(api->log, LOG_INFO, "listening",
-	          json_pack("{s:s, s:i, s:s}", "link", "api", "port", http_port(api->server),
-	                    "listen", cfg->listen));
+	          json_pack("{s:s, s:i, s:s, s:s}", "link", "api", "port", http_port(api->server),
+	                    "listen", cfg->listen, "scheme",
+	                    cfg->tls_cert != NULL ? "https" : "http"));
 	return HOST_OK;
 }
 

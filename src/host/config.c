@@ -15,7 +15,10 @@
 
 #include <ini.h>
 
+#include "common/file.h"
 #include "common/money.h"
+#include "crypto/crypto.h"
+#include "crypto/pki.h"
 #include "log/log.h"
 
 /* K_PATH: text, a relative path taken from the file's directory ("-" and "" as they are);
@@ -45,7 +48,8 @@ enum kind {
 	K_CHARS,
 	K_AMOUNT,
 	K_ALLOW,
-	K_TRACK_ENC
+	K_TRACK_ENC,
+	K_TLS
 };
 
 struct key {
@@ -126,6 +130,8 @@ static const struct key keys[] = {
     NUM("http", "max_connections", K_INT, http.max_connections, 1, 100000),
     NUM("http", "max_connections_per_address", K_INT, http.max_per_address, 1, 100000),
     NUM("http", "timeout", K_INT, http.timeout, 1, 86400),
+    ROW("http", "tls_cert", K_TLS, http_tls_cert, 0, 0, NULL, NULL),
+    ROW("http", "tls_key", K_TLS, http_tls_key, 1, 0, NULL, NULL),
     NUM("merchant", "acquirer_code", K_DIGITS, merchant.acquirer_code, 3, 3),
     NUM("merchant", "area", K_DIGITS, merchant.area, 4, 4),
     PATH("merchant", "documents", merchant.documents),
@@ -185,6 +191,7 @@ struct load {
 	int offset_line;                /* the line that set utc_offset; 0: none yet */
 	char offset_key[24];            /* and its name: "[host] utc_offset" */
 	int holidays_line;              /* the line that named the holidays file; 0: none */
+	int tls_line[2];                /* the lines of [http] tls_cert and tls_key; 0: none */
 };
 
 static int parse_number(const char *v, long long min, long long max, long long *out)
@@ -317,7 +324,8 @@ static int set_offset(struct load *ld, const struct key *k, const char *v)
 }
 
 /* The kinds with a parser of their own: [issuer] bin (a range a line), [http] metrics_allow,
- * [settle]'s (the holidays file is read at the end: load_holidays()), and the choices of two
+ * [settle]'s (the holidays file is read at the end: load_holidays(), as are [http]'s TLS
+ * files: load_tls(), K_TLS's min telling the certificate (0) from the key), and the choices of two
  * words: [settle] refund_fee, [acquirer] track_encryption, [notify] sink. */
 static int set_parsed(struct load *ld, const struct key *k, const char *v)
 {
@@ -325,8 +333,8 @@ static int set_parsed(struct load *ld, const struct key *k, const char *v)
 		return parse_bin(ld, v) == 0 ? 0 : refuse(ld, k, v);
 	if (k->kind == K_ALLOW && http_allow_parse(v, &ld->cfg->http.metrics_allow) == HTTP_OK)
 		return 0;
-	if (k->kind == K_HOLIDAYS) {
-		ld->holidays_line = ld->line;
+	if (k->kind == K_HOLIDAYS || k->kind == K_TLS) {
+		*(k->kind == K_TLS ? &ld->tls_line[k->min] : &ld->holidays_line) = ld->line;
 		return set_path(ld, k, v);
 	}
 	if (k->kind == K_CUTOFF && parse_cutoff(v, &ld->cfg->settle.cutoff) == 0)
@@ -420,6 +428,7 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 	case K_TRACK_ENC:
 	case K_SINK:
 	case K_HOLIDAYS:
+	case K_TLS:
 		return set_parsed(ld, k, v);
 	}
 	return refuse(ld, k, v);
@@ -559,11 +568,48 @@ out:
 	return rc;
 }
 
+/* [http] tls_cert and tls_key: both or neither; each file read whole (up to 1 MiB) into
+ * cfg->http_tls, and the key the certificate's. An error names the line of the key at fault. */
+static int load_tls(struct load *ld, const char *conf, char *err, size_t errlen)
+{
+	static const char *const names[2] = {"tls_cert", "tls_key"};
+	struct host_config *cfg = ld->cfg;
+	const char *paths[2] = {cfg->http_tls_cert, cfg->http_tls_key};
+	char why[100];
+	int i;
+
+	if (paths[0][0] == '\0' && paths[1][0] == '\0')
+		return HOST_CONFIG_OK;
+	for (i = 0; i < 2; i++) {
+		if (paths[i][0] == '\0') {
+			snprintf(err, errlen, "%s line %d: [http] %s without %s", conf,
+			         ld->tls_line[1 - i], names[1 - i], names[i]);
+			return HOST_CONFIG_EPARSE;
+		}
+		if (file_read_all(paths[i], 1 << 20, &cfg->http_tls[i], &cfg->http_tls_len[i]) !=
+		    0) {
+			snprintf(err, errlen, "%s line %d: [http] %s: cannot read %s: %s", conf,
+			         ld->tls_line[i], names[i], paths[i], strerror(errno));
+			return HOST_CONFIG_EPARSE;
+		}
+	}
+	if ((i = pki_pair_check(cfg->http_tls[0], cfg->http_tls_len[0], cfg->http_tls[1],
+	                        cfg->http_tls_len[1], why, sizeof why)) != CRYPTO_OK) {
+		i = strcmp(why, "not a PEM certificate") == 0 ? 0 : 1;
+		snprintf(err, errlen, "%s line %d: [http] %s: %s: %s", conf, ld->tls_line[i],
+		         names[i], paths[i], why);
+		return HOST_CONFIG_EPARSE;
+	}
+	cfg->http.tls_cert = cfg->http_tls[0];
+	cfg->http.tls_key = cfg->http_tls[1];
+	return HOST_CONFIG_OK;
+}
+
 int host_config_load(const char *path, struct host_config *cfg, char *err, size_t errlen)
 {
-	struct load ld = {cfg, NULL, 0, 0, "", 0, "", 0, "", 0};
+	struct load ld = {cfg, NULL, 0, 0, "", 0, "", 0, "", 0, {0, 0}};
 	const char *slash;
-	int line;
+	int line, rc;
 
 	assert(path != NULL && cfg != NULL);
 	if ((slash = strrchr(path, '/')) != NULL) {
@@ -592,11 +638,21 @@ int host_config_load(const char *path, struct host_config *cfg, char *err, size_
 		return HOST_CONFIG_EPARSE;
 	}
 	cfg->notify.utc_offset = cfg->utc_offset;
+	if ((rc = load_tls(&ld, path, err, errlen)) != HOST_CONFIG_OK)
+		return rc;
 	return load_holidays(&ld, path, err, errlen);
 }
 
 void host_config_free(struct host_config *cfg)
 {
+	for (int i = 0; i < 2; i++) {
+		if (cfg->http_tls[i] != NULL)
+			crypto_wipe(cfg->http_tls[i], cfg->http_tls_len[i]);
+		free(cfg->http_tls[i]);
+		cfg->http_tls[i] = NULL;
+		cfg->http_tls_len[i] = 0;
+	}
+	cfg->http.tls_cert = cfg->http.tls_key = NULL;
 	free(cfg->bins);
 	cfg->bins = NULL;
 	cfg->nbins = 0;

@@ -7,13 +7,15 @@
  * naming the line and the key — an unknown section or key, a number out of range, a dialect
  * that is not an ISO 8583 profile, a malformed BIN range — so a typo never passes silently.
  *
- * Ownership: the bins and holiday arrays are allocated by host_config_load(); host_config_free()
+ * Ownership: the bins, holiday arrays and TLS files are allocated by host_config_load();
+ * host_config_free()
  * releases them (and may be called on a config that only had host_config_defaults()).
  * Functions return HOST_CONFIG_OK or a negative HOST_CONFIG_E* code; host_config_strerror()
  * names it. Lines are at most 200 characters (libinih's limit). A relative path in the file
  * ([host] data and log, [notify] file, [merchant] documents, [settle] holidays, [risk] rules) is
  * relative to the file's directory, not the working directory. A bad line of the holidays file is
- * an error naming that file and its line. */
+ * an error naming that file and its line; so is a TLS file ([http] tls_cert, tls_key) that
+ * cannot be read or is not PEM. */
 #ifndef POSSUM_HOST_CONFIG_H
 #define POSSUM_HOST_CONFIG_H
 
@@ -94,6 +96,13 @@ struct host_config {
 	struct http_config http;
 	bool http_required; /* required = no: the API's port busy, the host warns and runs
 	                       without the API; yes: it does not start */
+	/* tls_cert = FILE, tls_key = FILE (PEM; both or neither, default none): the API speaks
+	 * HTTPS only. Read whole by host_config_load(), checked (the key the certificate's), into
+	 * http.tls_cert and http.tls_key, which point to what http_tls holds (owned; the key wiped
+	 * when freed). */
+	char http_tls_cert[HOST_CONFIG_PATH_MAX], http_tls_key[HOST_CONFIG_PATH_MAX];
+	char *http_tls[2];
+	size_t http_tls_len[2];
 
 	/* [settle]: the business day (settle/settle.h): cutoff = 23:00 (HH:MM, local time),
 	 * payout_days = 1 (0..30), weekend_payouts = no; holidays = FILE, one YYYY-MM-DD a line

@@ -204,6 +204,10 @@ struct http_config {
 	/* Connections at once (256), from one address (32), and seconds one may sit idle (10):
 	 * beyond the limits new connections are closed at once. */
 	int max_connections, max_per_address, timeout;
+	/* HTTPS: the certificate (chain) and its private key as PEM text, both or neither (NULL:
+	 * plain HTTP), which must outlive the server. TLS is GnuTLS's, through libmicrohttpd, 1.2
+	 * and 1.3 only; the session cookie is then Secure whatever secure_cookies says. */
+	const char *tls_cert, *tls_key;
 	/* The routes served; NULL: every domain's (HTTP_DOMAINS). Tests serve their own. */
 	const struct http_route *routes;
 	size_t n_routes;

@@ -37,6 +37,8 @@
 #define CSRF_HEADER    "X-CSRF-Token"
 #define STATIC_CSP     "default-src 'self'; img-src 'self' data:"
 #define SIGNIN_PATH    "/api/v1/session" /* POST: a sign-in, whose 401 is a failure */
+/* GnuTLS's priorities of the API's TLS: its defaults, but TLS 1.2 and 1.3 alone. */
+#define HTTP_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -112,7 +114,9 @@ static void add_headers(const struct http_server *srv, struct MHD_Response *resp
 	}
 	if (set_cookie != NULL &&
 	    (size_t)snprintf(cookie, sizeof cookie, "%s%s", set_cookie,
-	                     srv->cfg.secure_cookies ? "; Secure" : "") < sizeof cookie)
+	                     srv->cfg.secure_cookies || srv->cfg.tls_cert != NULL
+	                         ? "; Secure"
+	                         : "") < sizeof cookie)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, cookie);
 	crypto_wipe(cookie, sizeof cookie);
 	if (status == 401)
@@ -513,9 +517,18 @@ int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *l
 	const struct sockaddr *addr;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
 	const union MHD_DaemonInfo *info;
+	/* TLS: the certificate and key (GnuTLS copies them), versions 1.2 and 1.3 only. */
+	struct MHD_OptionItem tls[] = {
+	    {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)cfg->tls_cert},
+	    {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)cfg->tls_key},
+	    {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)(uintptr_t)HTTP_TLS_PRIORITIES},
+	    {MHD_OPTION_END, 0, NULL}};
+	struct MHD_OptionItem plain[] = {{MHD_OPTION_END, 0, NULL}};
 	int rc;
 
 	*out = NULL;
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
+		return HTTP_EARG;
 	if (cfg->port < 0 || cfg->port > 65535 || cfg->body_max < 1 || cfg->token_failures < 1 ||
 	    cfg->token_window < 1 || cfg->token_lockout < 1 || cfg->max_connections < 1 ||
 	    cfg->max_per_address < 1 || cfg->timeout < 1)
@@ -538,11 +551,14 @@ int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *l
 	http_guard_init(&srv->guard, cfg->token_failures, cfg->token_window, cfg->token_lockout);
 	if (cfg->routes == NULL && (rc = gather_routes(srv)) != HTTP_OK)
 		goto fail;
+	if (cfg->tls_cert != NULL)
+		flags |= MHD_USE_TLS;
 	srv->d = MHD_start_daemon(
 	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, addr,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)cfg->timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_per_address, MHD_OPTION_END);
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_per_address, MHD_OPTION_ARRAY,
+	    cfg->tls_cert != NULL ? tls : plain, MHD_OPTION_END);
 	if (srv->d == NULL) {
 		rc = HTTP_ESTART;
 		goto fail;
