@@ -362,4 +362,15 @@ extern const cli_command cli_admin_wallet_pay_qr_row;    /* cmd_admin_wallet_pay
 int cli_tmk_components(const char *prog, const char *what, const char *text,
                        struct hsm_component parts[HSM_PARTS_MAX], size_t *n);
 
+/* The file or directory path of option --what as an absolute path into out (capacity cap), so
+ * that a terminal's state names it from anywhere: CLI_USAGE (said) when it does not exist or
+ * cannot be read; NULL path: *out "" and CLI_OK. */
+int cli_tls_path(const char *prog, const char *what, const char *path, char *out, size_t cap);
+
+/* What `possum term init` and `possum load` say of TLS options, in their --help. */
+#define CLI_TLS_HELP                                                                                \
+	"  --tls                  speak TLS to the host's terminal port (docs/tls.md)\n"            \
+	"  --tls-ca FILE          the CA the host's certificate must chain to (PEM; default: the\n" \
+	"                         system's trust store)\n"
+
 #endif
