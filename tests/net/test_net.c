@@ -894,6 +894,39 @@ static void tls_pinned(void **state)
 	net_tls_close(none);
 }
 
+/* A connection that never finishes its handshake is closed at the message deadline, not left
+ * to the idle timeout; the per-address limit holds before any TLS. */
+static void tls_handshake_deadline(void **state)
+{
+	net_tls *srv = tls_of(true, pki, "host", NULL, NULL, NULL, 0);
+	struct fixture *fx = start(&(struct net_server_config){.host = "127.0.0.1",
+	                                                       .tls = srv,
+	                                                       .idle_timeout_ms = 60000,
+	                                                       .message_timeout_ms = 200,
+	                                                       .max_per_address = 2});
+	struct timespec t0, t1;
+	uint8_t buf[64];
+	int fd, a, b, c;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = raw_connect(fx->port);
+	raw_send(fd, "\x16\x03\x01", 3); /* a ClientHello begun */
+	raw_read_to_close(fd, buf, sizeof buf);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	close(fd);
+	a = raw_connect(fx->port);
+	b = raw_connect(fx->port);
+	c = raw_connect(fx->port); /* the third from one address: closed at once */
+	assert_int_equal(raw_read_to_close(c, buf, sizeof buf), 0);
+	close(a);
+	close(b);
+	close(c);
+	finish(fx);
+	net_tls_close(srv);
+}
+
 static void tls_bad_files_and_pins(void **state)
 {
 	char out[65], why[200], cert[300];
@@ -1000,6 +1033,7 @@ int main(void)
 	    cmocka_unit_test(tls_mutual),
 	    cmocka_unit_test(tls_pinned),
 	    cmocka_unit_test(tls_bad_files_and_pins),
+	    cmocka_unit_test(tls_handshake_deadline),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
