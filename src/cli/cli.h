@@ -367,10 +367,4 @@ int cli_tmk_components(const char *prog, const char *what, const char *text,
  * cannot be read; NULL path: *out "" and CLI_OK. */
 int cli_tls_path(const char *prog, const char *what, const char *path, char *out, size_t cap);
 
-/* What `possum term init` and `possum load` say of TLS options, in their --help. */
-#define CLI_TLS_HELP                                                                                \
-	"  --tls                  speak TLS to the host's terminal port (docs/tls.md)\n"            \
-	"  --tls-ca FILE          the CA the host's certificate must chain to (PEM; default: the\n" \
-	"                         system's trust store)\n"
-
 #endif

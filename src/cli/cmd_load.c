@@ -575,7 +575,10 @@ static const char load_help[] =
     "  --duration S           seconds of purchases (1 to 86400)\n"
     "  --amount A             each purchase's amount in CNY (default 1.00)\n"
     "  --entry E              swipe (default) or chip: ARQC, and the ARPC checked\n"
-    "  --pin PIN              the PIN entered (none: no PIN block)\n" CLI_TLS_HELP
+    "  --pin PIN              the PIN entered (none: no PIN block)\n"
+    "  --tls                  speak TLS to the host's terminal port (docs/tls.md)\n"
+    "  --tls-ca FILE          the CA the host's certificate must chain to (PEM; default: the\n"
+    "                         system's trust store)\n"
     "  --tls-certs DIR        mutual TLS: each terminal shows DIR/SN.crt with its key\n"
     "                         DIR/SN.key, SN the third word of its line (the SN its TID is\n"
     "                         bound to, the certificate's CN)\n"

@@ -259,13 +259,16 @@ static const char init_help[] =
     "against its check value. Sign in next.\n\n"
     "  --location LAT,LON  where the terminal is, in signed micro-degrees (39915000,116404000\n"
     "                  for 39.915°N 116.404°E): sent with each purchase and pre-authorization\n"
-    "                  (field 59, A2 06); none: not sent\n" CLI_TLS_HELP
-    "  --tls-cert FILE        the terminal's own certificate (PEM, its CN the terminal's SN)\n"
-    "                         for a host that asks for one (mutual TLS), with --tls-key FILE\n"
-    "  --tls-name NAME        the name the host's certificate must have (default: the host\n"
-    "                         part of --host; an IP address is checked as one)\n"
-    "                  The TLS options are kept with the host (the files' paths, made\n"
-    "                  absolute, not their contents). A failed handshake says why.\n" COMMON_HELP;
+    "                  (field 59, A2 06); none: not sent\n"
+    "  --tls           speak TLS to the host's terminal port (docs/tls.md); the TLS options\n"
+    "                  are kept with the host (the files' paths made absolute, not their\n"
+    "                  contents), and a failed handshake is said in words\n"
+    "  --tls-ca FILE   the CA the host's certificate must chain to (PEM; default: the\n"
+    "                  system's trust store)\n"
+    "  --tls-cert FILE the terminal's own certificate (PEM, its CN the terminal's SN), with\n"
+    "  --tls-key FILE  its key, for a host that asks for one (mutual TLS)\n"
+    "  --tls-name NAME the name the host's certificate must have (default: the host part of\n"
+    "                  --host; an IP address is checked as one)\n" COMMON_HELP;
 
 /* The TLS options of init into paths (each STORE_VALUE_MAX + 1) and tls. */
 static int init_tls(const char *prog, const struct term_opts *o, char paths[3][1025],

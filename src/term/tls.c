@@ -31,13 +31,10 @@ int term_tls_setup(store *s, const struct term_tls *tls)
 		if (values[i] != NULL &&
 		    (values[i][0] == '\0' || strlen(values[i]) > STORE_VALUE_MAX))
 			return TERM_EARG;
-	if ((rc = store_meta_set(s, "term.tls", tls->on ? "yes" : "no")) != STORE_OK)
-		return term_from_store(rc);
-	for (size_t i = 0; i < 4; i++)
-		if ((rc = store_meta_set(s, settings[i].name, values[i] ? values[i] : "")) !=
-		    STORE_OK)
-			return term_from_store(rc);
-	return TERM_OK;
+	rc = store_meta_set(s, "term.tls", tls->on ? "yes" : "no");
+	for (size_t i = 0; i < 4 && rc == STORE_OK; i++)
+		rc = store_meta_set(s, settings[i].name, values[i] ? values[i] : "");
+	return rc == STORE_OK ? TERM_OK : TERM_ESTORE;
 }
 
 int term_tls_load(term *t)

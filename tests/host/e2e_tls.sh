@@ -158,4 +158,10 @@ expect 2 "--tls-certs without --tls" -- "$possum" load --host "127.0.0.1:$port" 
 expect 1 "possum load without certificates" -- "$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" \
 	--card "$tmp/card.json" --pin 123456 --duration 1 --tls --tls-ca "$pki/ca.crt"
 err_has "requires a client certificate"
+
+# The host stops cleanly (under the sanitizers: no leak of the TLS connections).
+kill -TERM $host_pid
+wait $host_pid
+host_rc=$?
+if [ "$host_rc" -eq 0 ]; then ok; else bad "the host exited $host_rc: $(tail -n 5 "$tmp/host.log")"; fi
 finish
