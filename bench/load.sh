@@ -6,7 +6,11 @@
 # ledger. Figures are printed, never asserted. LOAD_ENTRY=chip pays by chip. Then the same load
 # with and without the default risk rules, in the order default, default, none after the first
 # run's none — so that the database's growth and the machine's drift weigh on both alike —
-# each pass's figures and the two means printed (LOAD_COMPARE=0: the first run alone).
+# each pass's figures and the two means printed (LOAD_COMPARE=0: the first run alone). Last,
+# the host is started again on the same data with mutual TLS on the terminals' port (docs/tls.md;
+# certificates by tests/lib.sh's tls_test_pki, the openssl command) and the first run made
+# again over TLS (LOAD_TLS=0: not): its approved purchases a second and p50/p99 printed beside
+# the clear run's, a line each.
 # Run: sh bench/load.sh [POSSUM_BINARY] [SRC_DIR]
 possum=${1:-build/possum}
 src=${2:-.}
@@ -16,6 +20,29 @@ entry=${LOAD_ENTRY:-swipe}
 
 tmp=$(mktemp -d)
 host_pid=
+# start_host [PORT]: the host on $data with $POSSUM_CONFIG, listening, its terminals' port PORT
+# (default a free one); sets host_pid and port.
+start_host() {
+	"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port "${1:-0}" >>"$tmp/host.out" 2>>"$tmp/host.log" &
+	host_pid=$!
+	i=0
+	while ! grep -q '^acquirer=' "$data/host.ports" 2>/dev/null; do
+		kill -0 "$host_pid" 2>/dev/null || fail "the host did not start"
+		[ $i -lt 200 ] || fail "the host did not listen in 10 s"
+		sleep 0.05
+		i=$((i + 1))
+	done
+	port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+}
+# stop_host: SIGTERM, its exit checked, then the ledger's.
+stop_host() {
+	kill -TERM "$host_pid"
+	wait "$host_pid"
+	host_rc=$?
+	host_pid=
+	[ "$host_rc" -eq 0 ] || fail "the host exited $host_rc"
+	"$possum" admin ledger check --data "$data" || fail "the ledger check failed"
+}
 cleanup() {
 	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
 	rm -rf "$tmp"
@@ -41,19 +68,12 @@ sed -e 's/^port *=.*/port = 0/' \
 : >"$tmp/none.rules"
 sed -e 's/card_count_10m >= 4 and card_count_10m <= 5/card_count_10m >= 1000000 and card_count_10m <= 1000001/' \
 	-e 's/card_count_10m >= 6/card_count_10m >= 1000002/' "$src/etc/risk.rules" >"$tmp/default.rules"
-# Every simulated terminal comes from 127.0.0.1: the limit per address off.
-printf '\n[risk]\nrules = %s\n[link]\nmax_connections_per_address = 1000000\n' "$tmp/load.rules" >>"$tmp/possum.conf"
+printf '\n[risk]\nrules = %s\n' "$tmp/load.rules" >>"$tmp/possum.conf"
+# Every terminal comes from this machine's one address: room for them all ([link]
+# max_connections_per_address, 64 by default, would close the rest).
+printf '\n[link]\nmax_connections_per_address = %d\n' $((terminals + 16)) >>"$tmp/possum.conf"
 export POSSUM_CONFIG="$tmp/possum.conf"
-"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
-host_pid=$!
-i=0
-while ! grep -q '^acquirer=' "$data/host.ports" 2>/dev/null; do
-	kill -0 "$host_pid" 2>/dev/null || fail "the host did not start"
-	[ $i -lt 200 ] || fail "the host did not listen in 10 s"
-	sleep 0.05
-	i=$((i + 1))
-done
-port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
+start_host
 
 issue() {
 	"$possum" admin card issue --data "$data" --product debit --holder "Load Test" \
@@ -148,8 +168,9 @@ if [ "${LOAD_COMPARE:-1}" != 0 ]; then
 	echo "== the same load with the default risk rules (etc/risk.rules, card_velocity out of reach) and without, $seconds s each =="
 	without=$(sed -n 's/^approved *[0-9]* purchases, *\([0-9.]*\) a second.*/\1/p' "$tmp/load.out")
 	echo "none ${without:-0} $(per_purchase "$host0" "$host1" "$approved")" >"$tmp/passes"
-	pass "$tmp/default.rules" default 14
-	pass "$tmp/default.rules" default 14
+	nrules=$("$possum" admin risk check "$tmp/default.rules" --json | sed -n 's/.*"rules":\([0-9]*\).*/\1/p')
+	pass "$tmp/default.rules" default "$nrules"
+	pass "$tmp/default.rules" default "$nrules"
 	pass "$tmp/none.rules" none 0
 	awk '{ printf "pass %d     %-8s %7.1f approved purchases a second, host cpu %.3f ms a purchase\n",
 		NR, $1 == "none" ? "no rules" : "default", $2, $3
@@ -166,10 +187,29 @@ if [ "${LOAD_COMPARE:-1}" != 0 ]; then
 fi
 hwm=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$host_pid/status" 2>/dev/null)
 echo "host peak memory (VmHWM) ${hwm:-unknown}"
-kill -TERM "$host_pid"
-wait "$host_pid"
-host_rc=$?
-host_pid=
-[ "$host_rc" -eq 0 ] || fail "the host exited $host_rc"
-"$possum" admin ledger check --data "$data" || fail "the ledger check failed"
+stop_host
+[ "${LOAD_TLS:-1}" != 0 ] || exit $load_rc
+
+# figures OUT NAME: the approved rate and p50/p99 of a load's output, one line.
+figures() {
+	awk -v name="$2" '/^approved/ { r = $4 } /^latency/ { p50 = $3; p99 = $6 }
+	END { printf "%-5s approved purchases %s a second, latency p50 %s ms p99 %s ms\n", name, r, p50, p99 }' "$1"
+}
+echo "== the first run again over TLS: mutual TLS on the terminals' port, each terminal its certificate =="
+# shellcheck disable=SC2046
+sh -c '. "$1/tests/lib.sh" && shift && tls_test_pki "$@"' - "$src" "$tmp/pki" \
+	$(awk '{ print $3 }' "$tmp/terminals") || fail "tls_test_pki failed"
+: >"$tmp/load.rules" # none, as the first run's
+printf '\n[acquirer]\ntls_cert = %s\ntls_key = %s\ntls_client_ca = %s\n' "$tmp/pki/host.crt" \
+	"$tmp/pki/host.key" "$tmp/pki/ca.crt" >>"$tmp/possum.conf"
+rm -f "$data/host.ports"
+# The same port: the terminals, set up for HOST:PORT, go on from their STANs.
+start_host "$port"
+# shellcheck disable=SC2086
+"$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" $cards \
+	--entry "$entry" --pin 123456 --amount 1.00 --duration "$seconds" --data "$tmp/terms" \
+	--tls --tls-ca "$tmp/pki/ca.crt" --tls-certs "$tmp/pki" >"$tmp/tls.out" 2>/dev/null || load_rc=1
+figures "$tmp/load.out" clear
+figures "$tmp/tls.out" TLS
+stop_host
 exit $load_rc

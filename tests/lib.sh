@@ -119,6 +119,91 @@ load_terminals() {
 	done
 }
 
+# recording_relay PORT: a relay on a free port of 127.0.0.1 (in $relay; its pid in $relay_pid)
+# forwarding each connection to 127.0.0.1:PORT; what the clients send appended to $tmp/wire
+# (python3), for tests of what goes on the wire.
+recording_relay() {
+	python3 - "$1" "$tmp/wire" "$tmp/relay.port" <<'PY' &
+import socket, sys, threading
+host_port, wire, port_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+lock = threading.Lock()
+def pipe(src, dst, record):
+    try:
+        while True:
+            b = src.recv(65536)
+            if not b:
+                break
+            if record:
+                with lock, open(wire, "ab") as f:
+                    f.write(b)
+            dst.sendall(b)
+    except OSError:
+        pass
+    for s in (src, dst):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+ls = socket.socket()
+ls.bind(("127.0.0.1", 0))
+ls.listen(8)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(ls.getsockname()[1]))
+import os
+os.rename(port_file + ".tmp", port_file)
+while True:
+    c, _ = ls.accept()
+    u = socket.create_connection(("127.0.0.1", host_port))
+    threading.Thread(target=pipe, args=(c, u, True), daemon=True).start()
+    threading.Thread(target=pipe, args=(u, c, False), daemon=True).start()
+PY
+	relay_pid=$!
+	for _ in $(seq 100); do [ -s "$tmp/relay.port" ] && break; sleep 0.05; done
+	relay=$(cat "$tmp/relay.port")
+}
+
+# tls_test_pki DIR SN...: a small CA made with the openssl command, in the shapes docs/tls.md
+# names: DIR/ca.crt (CN "possum CA", CA:TRUE), DIR/host.crt and host.key (CN localhost,
+# DNS:localhost and IP:127.0.0.1, serverAuth), and for each SN DIR/SN.crt and SN.key (CN the SN,
+# clientAuth); ECDSA P-256 keys; DIR/crl.pem, a CRL revoking none (tls_test_revoke adds).
+tls_test_pki() {
+	dir=$1
+	shift
+	mkdir -p "$dir/ca.db"
+	: >"$dir/ca.db/index"
+	printf '[ca]\ndefault_ca = d\n[d]\ndatabase = %s\ncrl_extensions = e\ndefault_md = sha256\ndefault_crl_days = 30\n[e]\nauthorityKeyIdentifier = keyid\n' \
+		"$dir/ca.db/index" >"$dir/ca.db/ca.cnf"
+	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+		-subj "/CN=possum CA" -addext basicConstraints=critical,CA:TRUE \
+		-addext keyUsage=critical,keyCertSign,cRLSign -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null || return 1
+	tls_test_leaf "$dir" host localhost "subjectAltName=DNS:localhost,IP:127.0.0.1
+extendedKeyUsage=serverAuth" || return 1
+	for sn in "$@"; do
+		tls_test_leaf "$dir" "$sn" "$sn" "extendedKeyUsage=clientAuth" || return 1
+	done
+	tls_test_crl "$dir"
+}
+
+# tls_test_leaf DIR NAME CN EXTENSIONS: DIR/NAME.key and DIR/NAME.crt under DIR's CA.
+tls_test_leaf() {
+	printf 'basicConstraints=CA:FALSE\n%s\n' "$4" >"$1/$2.ext"
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$3" \
+		-keyout "$1/$2.key" -out "$1/$2.csr" 2>/dev/null &&
+		openssl x509 -req -in "$1/$2.csr" -CA "$1/ca.crt" -CAkey "$1/ca.key" -CAcreateserial \
+			-days 30 -sha256 -extfile "$1/$2.ext" -out "$1/$2.crt" 2>/dev/null
+}
+
+tls_test_crl() {
+	openssl ca -config "$1/ca.db/ca.cnf" -gencrl -keyfile "$1/ca.key" -cert "$1/ca.crt" \
+		-out "$1/crl.pem" 2>/dev/null
+}
+
+# tls_test_revoke DIR SN: DIR/SN.crt revoked, DIR/crl.pem made again.
+tls_test_revoke() {
+	openssl ca -config "$1/ca.db/ca.cnf" -revoke "$1/$2.crt" -keyfile "$1/ca.key" \
+		-cert "$1/ca.crt" 2>/dev/null && tls_test_crl "$1"
+}
+
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

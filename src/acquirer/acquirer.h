@@ -182,6 +182,11 @@ int acquirer_begin(acquirer *a);
  * fills r; ACQUIRER_OK, or the failure that made the answer 96. */
 int acquirer_handle(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
                     struct acquirer_reply *r);
+/* acquirer_handle() of a request that came over mutual TLS: cert_sn, the subject CN of the
+ * terminal's client certificate, must be the SN bound to the TID the request names, else 58
+ * with the reason tls_sn_mismatch and a risk event (docs/tls.md); NULL checks nothing. */
+int acquirer_handle_tls(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
+                        const char *cert_sn, struct acquirer_reply *r);
 int acquirer_commit(acquirer *a);
 
 /* ---- Records: the acquirer's rows of its terminals' requests (txns.c) ----

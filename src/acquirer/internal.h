@@ -115,7 +115,8 @@ struct txn {
 	bool has_location;
 	int64_t location_lat, location_lon;
 	bool have_term, sign_in_again;
-	struct request rq; /* the request, read once (read.c) */
+	const char *cert_sn; /* the TLS client certificate's CN (acquirer_handle_tls); NULL none */
+	struct request rq;   /* the request, read once (read.c) */
 	/* Fields 35 and 36 decrypted (docs/cup-pos.md "Track encryption"), which the message
 	 * then points to; wiped with the txn. */
 	uint8_t tracks[2][105];

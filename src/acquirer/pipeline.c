@@ -318,6 +318,12 @@ int acquirer_run(struct txn *t, const char **stage)
 int acquirer_handle(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
                     struct acquirer_reply *r)
 {
+	return acquirer_handle_tls(a, msg, len, now, NULL, r);
+}
+
+int acquirer_handle_tls(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
+                        const char *cert_sn, struct acquirer_reply *r)
+{
 	struct txn *t;
 	const char *stage = "";
 	int rc;
@@ -329,6 +335,7 @@ int acquirer_handle(acquirer *a, const uint8_t *msg, size_t len, int64_t now,
 		return ACQUIRER_ENOMEM;
 	acquirer_txn_start(t, a, now, r);
 	t->msg = msg; /* read where the caller holds it */
+	t->cert_sn = cert_sn;
 	t->len = len;
 	if (len > ACQUIRER_MSG_MAX || len == 0) {
 		stage = "unpack";

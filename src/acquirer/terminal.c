@@ -71,8 +71,9 @@ static int refuse_risk(struct txn *t, const char *kind, const char *reported, co
 	if ((rc = store_risk_event_add(t->a->s, &e)) != STORE_OK)
 		return acquirer_from_store(rc);
 	return acquirer_decide(t, RCODE_NOT_PERMITTED_TERMINAL,
-	                       strcmp(kind, "sn_mismatch") == 0 ? "sn_differs"
-	                                                        : "merchant_differs");
+	                       strcmp(kind, "sn_mismatch") == 0    ? "sn_differs"
+	                       : strcmp(kind, "mid_mismatch") == 0 ? "merchant_differs"
+	                                                           : kind);
 }
 
 /* The application version of 59.A2.05 (an8, padded with spaces) into t->version. */
@@ -149,7 +150,8 @@ static int read_tracks(struct txn *t)
 /* Known, active (97: a terminal registered, suspended or retired serves nothing), of this
  * merchant (58 and a risk event), whose merchant is active for anything with a card (03: a
  * suspended or closed merchant takes no payment, but its terminals still reverse, settle and
- * upload what they did before), signed in where the transaction needs working keys — a
+ * upload what they did before), over mutual TLS the SN its certificate names (58
+ * tls_sn_mismatch and a risk event), signed in where the transaction needs working keys — a
  * terminal that is not is asked to sign in again (A0, which makes the terminal sign in once
  * and retry; header processing request 6) — and, where it sends field 59, the SN of its
  * binding (58 and a risk event) with that SN's ciphertext under its track key (58), and the
@@ -171,6 +173,10 @@ int acquirer_stage_terminal(struct txn *t)
 		    t->term.status == STORE_TERMINAL_REGISTERED  ? "terminal_registered"
 		    : t->term.status == STORE_TERMINAL_SUSPENDED ? "terminal_suspended"
 		                                                 : "terminal_retired");
+	/* Mutual TLS: the certificate names the terminal the binding does ("one terminal, one
+	 * code" carried into the certificate). */
+	if (t->cert_sn != NULL && strcmp(t->cert_sn, t->term.sn) != 0)
+		return refuse_risk(t, "tls_sn_mismatch", t->cert_sn, t->term.sn);
 	if (strcmp(t->term.mid, t->mid) != 0)
 		return refuse_risk(t, "mid_mismatch", t->mid, t->term.mid);
 	if ((rc = store_merchant_get(t->a->s, t->mid, &t->merchant)) != STORE_OK)

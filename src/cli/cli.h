@@ -368,4 +368,9 @@ extern const cli_command cli_admin_wallet_pay_qr_row;    /* cmd_admin_wallet_pay
 int cli_tmk_components(const char *prog, const char *what, const char *text,
                        struct hsm_component parts[HSM_PARTS_MAX], size_t *n);
 
+/* The file or directory path of option --what as an absolute path into out (capacity cap), so
+ * that a terminal's state names it from anywhere: CLI_USAGE (said) when it does not exist or
+ * cannot be read; NULL path: *out "" and CLI_OK. */
+int cli_tls_path(const char *prog, const char *what, const char *path, char *out, size_t cap);
+
 #endif

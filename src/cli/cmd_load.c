@@ -72,6 +72,9 @@ struct load_worker {
 /* The run: what every terminal shares, read-only once the threads start but for the gate. */
 struct load {
 	const char *prog, *host, *state_dir, *pin;
+	bool tls;             /* --tls */
+	char tls_ca[1025];    /* --tls-ca, absolute; "" the system's trust store */
+	char tls_certs[1025]; /* --tls-certs DIR, absolute: DIR/SN.crt and SN.key; "" none */
 	const char *card_paths[LOAD_CARDS]; /* the --card options */
 	struct term_card cards[LOAD_CARDS];
 	size_t npaths, ncards;
@@ -133,6 +136,26 @@ static int keep_latency(struct load_worker *w, int64_t ns)
 	return 0;
 }
 
+/* The run's TLS for w's terminal: over --tls, its certificate DIR/SN.crt and key DIR/SN.key of
+ * --tls-certs DIR (mutual TLS), the SN its line names. */
+static int terminal_tls(struct load_worker *w)
+{
+	const struct load *ld = w->ld;
+	char cert[1100], key[1100];
+	bool mutual = ld->tls_certs[0] != '\0';
+	int rc;
+
+	snprintf(cert, sizeof cert, "%s/%s.crt", ld->tls_certs, w->line->sn);
+	snprintf(key, sizeof key, "%s/%s.key", ld->tls_certs, w->line->sn);
+	rc = term_tls_setup(w->mem,
+	                    &(struct term_tls){ld->tls, ld->tls_ca[0] ? ld->tls_ca : NULL,
+	                                       mutual ? cert : NULL, mutual ? key : NULL, NULL});
+	if (rc != TERM_OK)
+		cli_error(0, ld->prog, "terminal %s: its TLS settings: %s", w->line->tid,
+		          term_strerror(rc));
+	return rc;
+}
+
 /* Sets the terminal up in its directory and signs it in: TERM_OK, or a failure said. */
 static int terminal_start(struct load_worker *w, struct host_datadir *d, term **t)
 {
@@ -163,6 +186,8 @@ static int terminal_start(struct load_worker *w, struct host_datadir *d, term **
 		goto out;
 	}
 	w->s = ld->durable ? d->store : w->mem;
+	if ((rc = terminal_tls(w)) != TERM_OK)
+		goto out;
 	/* A terminal set up by an earlier run against this host goes on from its own STAN:
 	 * starting again from 1 would repeat the STANs the host has seen in this batch (94). */
 	if ((rc = term_open(w->s, d->hsm, t)) == TERM_OK &&
@@ -182,7 +207,9 @@ static int terminal_start(struct load_worker *w, struct host_datadir *d, term **
 		cli_error(0, ld->prog, "terminal %s: sign-in declined %s", w->line->tid, r.rc);
 		rc = TERM_ESIGNIN;
 	} else if (rc != TERM_OK) {
-		cli_error(0, ld->prog, "terminal %s: %s", w->line->tid, term_strerror(rc));
+		const char *why = *t != NULL ? term_unreachable(*t) : NULL;
+		cli_error(0, ld->prog, "terminal %s: %s%s%s", w->line->tid, term_strerror(rc),
+		          why != NULL ? ": " : "", why != NULL ? why : "");
 	}
 out:
 	crypto_wipe(parts, sizeof parts);
@@ -559,7 +586,8 @@ static int report(struct load *ld, struct load_worker *w, size_t n, double secs,
 /* The command line's options. */
 struct lopts {
 	const char *host, *file, *duration, *amount, *entry, *pin, *state_dir, *data, *journal;
-	int durable;
+	const char *tls_ca, *tls_certs;
+	int durable, tls;
 	const char *card_paths[LOAD_CARDS]; /* the --card options */
 	size_t npaths;
 };
@@ -620,8 +648,8 @@ static void supervise(struct load *ld, struct load_worker *w, size_t n, int64_t 
 
 static const char load_help[] =
     "--host HOST:PORT --terminals-file FILE --card FILE [--card FILE …] --duration S\n"
-    "    [--amount 1.00] [--entry swipe|chip] [--pin PIN] [--data DIR] [--durable]\n"
-    "    [--journal FILE] [--json]\n\n"
+    "    [--amount 1.00] [--entry swipe|chip] [--pin PIN] [--tls [--tls-ca FILE]\n"
+    "    [--tls-certs DIR]] [--data DIR] [--durable] [--journal FILE] [--json]\n\n"
     "Load test: each terminal of FILE — a line \"TID MID SN COMPONENT:KCV,COMPONENT:KCV\" as\n"
     "`possum admin terminal add` registered it — runs in a thread of its own with its own\n"
     "state, is set up, signs in and makes purchases in a loop, the cards taken in turn, for S\n"
@@ -642,6 +670,12 @@ static const char load_help[] =
     "  --amount A             each purchase's amount in CNY (default 1.00)\n"
     "  --entry E              swipe (default) or chip: ARQC, and the ARPC checked\n"
     "  --pin PIN              the PIN entered (none: no PIN block)\n"
+    "  --tls                  speak TLS to the host's terminal port (docs/tls.md)\n"
+    "  --tls-ca FILE          the CA the host's certificate must chain to (PEM; default: the\n"
+    "                         system's trust store)\n"
+    "  --tls-certs DIR        mutual TLS: each terminal shows DIR/SN.crt with its key\n"
+    "                         DIR/SN.key, SN the third word of its line (the SN its TID is\n"
+    "                         bound to, the certificate's CN)\n"
     "  --data DIR             the terminals' data directories, DIR/TID, kept for the next run\n"
     "                         (default: a temporary directory, removed afterwards: a terminal\n"
     "                         the host has seen then repeats its STANs, declined 94);\n"
@@ -678,6 +712,13 @@ static int load_options(const char *prog, const struct lopts *o, struct load *ld
 	if (entry != NULL && strcmp(entry, "swipe") != 0 && strcmp(entry, "chip") != 0)
 		return cli_usage_error(prog, "--entry: swipe or chip");
 	ld->entry = entry != NULL && strcmp(entry, "chip") == 0 ? TERM_CHIP : TERM_SWIPE;
+	if (!o->tls && (o->tls_ca != NULL || o->tls_certs != NULL))
+		return cli_usage_error(prog, "--tls-ca and --tls-certs go with --tls");
+	if (cli_tls_path(prog, "tls-ca", o->tls_ca, ld->tls_ca, sizeof ld->tls_ca) != CLI_OK ||
+	    cli_tls_path(prog, "tls-certs", o->tls_certs, ld->tls_certs, sizeof ld->tls_certs) !=
+	        CLI_OK)
+		return CLI_USAGE;
+	ld->tls = o->tls;
 	ld->host = o->host;
 	ld->pin = o->pin;
 	ld->durable = o->durable != 0;
@@ -805,7 +846,9 @@ const cli_command cli_load_row = {
     CLI_OPTIONS(struct lopts, LOAD("host", host), LOAD("terminals-file", file), CLI_EACH("card"),
                 LOAD("duration", duration), LOAD("amount", amount), LOAD("entry", entry),
                 LOAD("pin", pin), LOAD("data", data), LOAD("state-dir", state_dir),
-                LOAD("journal", journal), CLI_SET("durable", struct lopts, durable)),
+                LOAD("journal", journal), CLI_SET("durable", struct lopts, durable),
+                CLI_SET("tls", struct lopts, tls), LOAD("tls-ca", tls_ca),
+                LOAD("tls-certs", tls_certs)),
     .defaults = &(const struct lopts){.amount = "1.00"},
     .common = CLI_JSON,
     .each = add_card};

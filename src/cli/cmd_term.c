@@ -2,6 +2,9 @@
  * opens the terminal's data directory (--data DIR, or --state DIR as before: its SQLite file
  * and its own LMK; ./possum-term when none is named, never the host's), does
  * one thing with src/term and prints the outcome for people or, with --json, for programs. */
+#define _XOPEN_SOURCE 700 /* realpath() */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,7 +153,12 @@ static int exchange_failed(const struct cli_env *env, int rc, const struct term_
 {
 	const char *prog = env->prog, *why = term_unreachable(env->term);
 
-	if (why != NULL)
+	if (why != NULL && strncmp(why, "TLS: ", 5) == 0)
+		fprintf(stderr,
+		        "%s: no TLS connection with the host at %s: %s (the TLS options are term "
+		        "init's: docs/tls.md)\n",
+		        prog, term_state(env->term)->host, why + 5);
+	else if (why != NULL)
 		fprintf(stderr,
 		        "%s: cannot reach the host at %s: %s; is `possum host` running there? (the "
 		        "address is term init's --host; --timeout S waits longer)\n",
@@ -225,15 +233,60 @@ int cli_tmk_components(const char *prog, const char *what, const char *text,
 	return CLI_OK;
 }
 
+int cli_tls_path(const char *prog, const char *what, const char *path, char *out, size_t cap)
+{
+	char *full;
+
+	out[0] = '\0';
+	if (path == NULL)
+		return CLI_OK;
+	if ((full = realpath(path, NULL)) == NULL || strlen(full) >= cap) {
+		free(full);
+		return cli_usage_error(prog, "--%s: cannot read %s: %s", what, path,
+		                       full == NULL ? strerror(errno) : "path too long");
+	}
+	memcpy(out, full, strlen(full) + 1);
+	free(full);
+	return CLI_OK;
+}
+
 static const char init_help[] =
     "--host HOST:PORT --tid TID --mid MID --sn SN --tmk-components HEX:KCV,HEX:KCV[,HEX:KCV]\n"
-    "    [--location LAT,LON] [--data DIR] [--timeout S] [--json]\n\n"
+    "    [--location LAT,LON] [--tls [--tls-ca FILE] [--tls-cert FILE --tls-key FILE]\n"
+    "    [--tls-name NAME]] [--data DIR] [--timeout S] [--json]\n\n"
     "Sets up a terminal in DIR: the host it talks to, its ids, and its terminal master key\n"
     "(TMK) formed from the components `possum admin terminal add` printed, each checked\n"
     "against its check value. Sign in next.\n\n"
     "  --location LAT,LON  where the terminal is, in signed micro-degrees (39915000,116404000\n"
     "                  for 39.915°N 116.404°E): sent with each purchase and pre-authorization\n"
-    "                  (field 59, A2 06); none: not sent\n" COMMON_HELP;
+    "                  (field 59, A2 06); none: not sent\n"
+    "  --tls           speak TLS to the host's terminal port (docs/tls.md); the TLS options\n"
+    "                  are kept with the host (the files' paths made absolute, not their\n"
+    "                  contents), and a failed handshake is said in words\n"
+    "  --tls-ca FILE   the CA the host's certificate must chain to (PEM; default: the\n"
+    "                  system's trust store)\n"
+    "  --tls-cert FILE the terminal's own certificate (PEM, its CN the terminal's SN), with\n"
+    "  --tls-key FILE  its key, for a host that asks for one (mutual TLS)\n"
+    "  --tls-name NAME the name the host's certificate must have (default: the host part of\n"
+    "                  --host; an IP address is checked as one)\n" COMMON_HELP;
+
+/* The TLS options of init into paths (each STORE_VALUE_MAX + 1) and tls. */
+static int init_tls(const char *prog, const struct term_opts *o, char paths[3][1025],
+                    struct term_tls *tls)
+{
+	if (!o->tls && (o->tls_ca || o->tls_cert || o->tls_key || o->tls_name))
+		return cli_usage_error(prog, "--tls-ca, --tls-cert, --tls-key and --tls-name go "
+		                             "with --tls");
+	if ((o->tls_cert == NULL) != (o->tls_key == NULL))
+		return cli_usage_error(prog, "--tls-cert and --tls-key go together");
+	if (cli_tls_path(prog, "tls-ca", o->tls_ca, paths[0], 1025) != CLI_OK ||
+	    cli_tls_path(prog, "tls-cert", o->tls_cert, paths[1], 1025) != CLI_OK ||
+	    cli_tls_path(prog, "tls-key", o->tls_key, paths[2], 1025) != CLI_OK)
+		return CLI_USAGE;
+	*tls = (struct term_tls){o->tls, o->tls_ca ? paths[0] : NULL, o->tls_cert ? paths[1] : NULL,
+	                         o->tls_key ? paths[2] : NULL, o->tls_name};
+	return CLI_OK;
+}
 
 static int cmd_init(struct cli_env *env, const void *values)
 {
@@ -242,6 +295,8 @@ static int cmd_init(struct cli_env *env, const void *values)
 	const char *dir = NULL;
 	size_t n = 0, bad = 0;
 	int64_t secs = 0, lat, lon;
+	char paths[3][1025];
+	struct term_tls tls;
 	int rc;
 
 	if (o->host == NULL || o->tid == NULL || o->mid == NULL || o->sn == NULL ||
@@ -256,6 +311,8 @@ static int cmd_init(struct cli_env *env, const void *values)
 		return cli_usage_error(
 		    env->prog, "--location: LAT,LON in signed micro-degrees, latitude within "
 		               "±90000000 and longitude within ±180000000 (39915000,116404000)");
+	if (init_tls(env->prog, o, paths, &tls) != CLI_OK)
+		return CLI_USAGE;
 	if ((rc = cli_tmk_components(env->prog, "--tmk-components", o->components, parts, &n)) !=
 	    CLI_OK)
 		goto out;
@@ -265,6 +322,8 @@ static int cmd_init(struct cli_env *env, const void *values)
 	    term_setup(env->host.data.store, env->host.data.hsm,
 	               &(struct term_setup){o->host, o->tid, o->mid, o->sn, (int)secs, o->location},
 	               parts, n, &bad);
+	if (rc == TERM_OK)
+		rc = term_tls_setup(env->host.data.store, &tls);
 	if (rc == TERM_EKCV)
 		rc = cli_error(CLI_USAGE, env->prog, "component %zu does not match its check value",
 		               bad + 1);
@@ -527,7 +586,9 @@ static const cli_command term_commands[] = {
     {"init", "set up a terminal: host, ids, TMK from components", .handler = cmd_init,
      TERM_ROW(CLI_ENV_DATA, init_help, BASE_OPTS, TEXT("host", host), TEXT("tid", tid),
               TEXT("mid", mid), TEXT("sn", sn), TEXT("tmk-components", components),
-              TEXT("location", location))},
+              TEXT("location", location), CLI_SET("tls", struct term_opts, tls),
+              TEXT("tls-ca", tls_ca), TEXT("tls-cert", tls_cert), TEXT("tls-key", tls_key),
+              TEXT("tls-name", tls_name))},
     {"signin", "sign in: working keys and batch (0800 004)", MANAGE(TERM_SIGNIN),
      TERM_ROW(CLI_ENV_TERM, signin_help, BASE_OPTS)},
     {"balance", "balance inquiry", TRANSACT(TERM_BALANCE),

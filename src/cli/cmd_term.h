@@ -15,6 +15,8 @@ struct term_opts {
 	const char *state, *host, *tid, *mid, *sn, *components, *card, *entry, *pin, *amount;
 	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout, *inject;
 	const char *location, *code, *wait;
+	const char *tls_ca, *tls_cert, *tls_key, *tls_name; /* init's */
+	int tls;
 };
 
 #define COMMON_HELP                                                                                  \

@@ -25,7 +25,9 @@
  * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree; K_CUTOFF:
  * HH:MM, minutes after midnight; K_REFUND_FEE: return or keep (refund_fee_keep); K_TRACK_ENC:
  * required or optional (acquirer.track_optional); K_HOLIDAYS:
- * a path, the file read after the whole configuration (load_holidays()); K_RULES: a path,
+ * a path, the file read after the whole configuration (load_holidays()); K_TLS: a path of a
+ * front end's TLS, checked after the whole configuration (check_tls()); K_PIN: sha256:HEX
+ * appended to a struct host_tls's peers; K_RULES: a path,
  * or none as it is; K_CHARS: text of min to max characters, each of the row's set `chars`
  * (described to people as `about`); K_AMOUNT: an amount such as 1000.00 in the issuer's
  * currency (as set so far), minor units up to max. */
@@ -49,7 +51,8 @@ enum kind {
 	K_AMOUNT,
 	K_ALLOW,
 	K_TRACK_ENC,
-	K_TLS
+	K_TLS,
+	K_PIN
 };
 
 struct key {
@@ -89,6 +92,9 @@ static const struct key keys[] = {
     NUM("link", "max_connections_per_address", K_INT, max_per_address, 1, 1000000),
     NUM("link", "message_timeout", K_INT, message_timeout, 1, 3600),
     TEXT("link", "zpk", zpk),
+    NUM("link", "tls_cert", K_TLS, link_tls.cert, 0, 0),
+    NUM("link", "tls_key", K_TLS, link_tls.key, 0, 0),
+    NUM("link", "tls_peer", K_PIN, link_tls, 0, 0),
     NUM("acquirer", "port", K_INT, terminal_port, 0, 65535),
     NUM("acquirer", "institution", K_DIGITS, acquirer.institution, 1, 11),
     NUM("acquirer", "cardauth_credit", K_BOOL, acquirer.cardauth_credit, 0, 0),
@@ -96,6 +102,10 @@ static const struct key keys[] = {
     NUM("acquirer", "cardauth_first_use", K_BOOL, acquirer.cardauth_first_use, 0, 0),
     NUM("acquirer", "track_encryption", K_TRACK_ENC, acquirer.track_optional, 0, 0),
     NUM("acquirer", "cardauth_valid_days", K_INT, issuer.auth_valid_days, 1, 3650),
+    NUM("acquirer", "tls_cert", K_TLS, acquirer_tls.cert, 0, 0),
+    NUM("acquirer", "tls_key", K_TLS, acquirer_tls.key, 0, 0),
+    NUM("acquirer", "tls_client_ca", K_TLS, acquirer_tls.client_ca, 0, 0),
+    NUM("acquirer", "tls_crl", K_TLS, acquirer_tls.crl, 0, 0),
     TEXT("issuer", "name", issuer.name),
     NUM("issuer", "institution", K_DIGITS, issuer.institution, 1, 11),
     NUM("issuer", "currency", K_INT, issuer.currency, 1, 999),
@@ -191,7 +201,11 @@ struct load {
 	int offset_line;                /* the line that set utc_offset; 0: none yet */
 	char offset_key[24];            /* and its name: "[host] utc_offset" */
 	int holidays_line;              /* the line that named the holidays file; 0: none */
-	int tls_line[2];                /* the lines of [http] tls_cert and tls_key; 0: none */
+	struct {
+		const struct key *key;
+		int line;
+	} tls[12]; /* the K_TLS and K_PIN keys set, with the line of the last */
+	size_t ntls;
 };
 
 static int parse_number(const char *v, long long min, long long max, long long *out)
@@ -275,6 +289,7 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 	    [K_REFUND_FEE] = "return or keep",
 	    [K_TRACK_ENC] = "required or optional",
 	    [K_AMOUNT] = "an amount such as 1000.00",
+	    [K_PIN] = "sha256:HEX, a certificate's SHA-256 fingerprint (64 hex digits)",
 	    [K_ALLOW] = "addresses or CIDR blocks separated by commas or spaces "
 	                "(10.0.0.5, 10.0.0.0/8, fd00::/8), at most 32",
 	};
@@ -323,9 +338,41 @@ static int set_offset(struct load *ld, const struct key *k, const char *v)
 	return 0;
 }
 
+/* Remembers that k was set on this line, for check_tls(). */
+static void tls_line(struct load *ld, const struct key *k)
+{
+	size_t i = 0;
+
+	while (i < ld->ntls && ld->tls[i].key != k)
+		i++;
+	if (i == sizeof ld->tls / sizeof ld->tls[0])
+		return;
+	ld->tls[i].key = k;
+	ld->tls[i].line = ld->line;
+	if (i == ld->ntls)
+		ld->ntls++;
+}
+
+/* [link] tls_peer: a pinned fingerprint appended, kept as sha256:HEX in lower case. */
+static int add_peer(struct load *ld, const struct key *k, const char *v)
+{
+	struct host_tls *t = (struct host_tls *)(void *)((char *)ld->cfg + k->offset);
+	char hex[65];
+
+	if (net_tls_pin_parse(v, hex) != NET_OK)
+		return refuse(ld, k, v);
+	if (t->npeers == NET_TLS_PINS_MAX) {
+		snprintf(ld->why, sizeof ld->why, "more than %d peers", NET_TLS_PINS_MAX);
+		return -1;
+	}
+	snprintf(t->peers[t->npeers++], sizeof t->peers[0], "sha256:%s", hex);
+	tls_line(ld, k);
+	return 0;
+}
+
 /* The kinds with a parser of their own: [issuer] bin (a range a line), [http] metrics_allow,
- * [settle]'s (the holidays file is read at the end: load_holidays(), as are [http]'s TLS
- * files: load_tls(), K_TLS's min telling the certificate (0) from the key), and the choices of two
+ * [settle]'s (the holidays file is read at the end: load_holidays(), as are the TLS files:
+ * load_tls() reads [http]'s, check_tls() the others'), the pinned peers, and the choices of two
  * words: [settle] refund_fee, [acquirer] track_encryption, [notify] sink. */
 static int set_parsed(struct load *ld, const struct key *k, const char *v)
 {
@@ -333,10 +380,16 @@ static int set_parsed(struct load *ld, const struct key *k, const char *v)
 		return parse_bin(ld, v) == 0 ? 0 : refuse(ld, k, v);
 	if (k->kind == K_ALLOW && http_allow_parse(v, &ld->cfg->http.metrics_allow) == HTTP_OK)
 		return 0;
-	if (k->kind == K_HOLIDAYS || k->kind == K_TLS) {
-		*(k->kind == K_TLS ? &ld->tls_line[k->min] : &ld->holidays_line) = ld->line;
+	if (k->kind == K_HOLIDAYS) {
+		ld->holidays_line = ld->line;
 		return set_path(ld, k, v);
 	}
+	if (k->kind == K_TLS) {
+		tls_line(ld, k);
+		return set_path(ld, k, v);
+	}
+	if (k->kind == K_PIN)
+		return add_peer(ld, k, v);
 	if (k->kind == K_CUTOFF && parse_cutoff(v, &ld->cfg->settle.cutoff) == 0)
 		return 0;
 	if (k->kind == K_REFUND_FEE && (strcmp(v, "return") == 0 || strcmp(v, "keep") == 0)) {
@@ -429,6 +482,7 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 	case K_SINK:
 	case K_HOLIDAYS:
 	case K_TLS:
+	case K_PIN:
 		return set_parsed(ld, k, v);
 	}
 	return refuse(ld, k, v);
@@ -568,6 +622,56 @@ out:
 	return rc;
 }
 
+/* The line that set section's key name, or 0. */
+static int tls_line_of(const struct load *ld, const char *section, const char *name)
+{
+	for (size_t i = 0; i < ld->ntls; i++)
+		if (strcmp(ld->tls[i].key->section, section) == 0 &&
+		    strcmp(ld->tls[i].key->name, name) == 0)
+			return ld->tls[i].line;
+	return 0;
+}
+
+/* A front end's TLS keys, once the whole file is read: a certificate with its key, a CA, a CRL
+ * or a peer only with both, every file readable. */
+static int check_tls(const struct load *ld, const char *conf, const char *section,
+                     const struct host_tls *t, char *err, size_t errlen)
+{
+	const struct {
+		const char *name, *path;
+	} files[] = {{"tls_cert", t->cert},
+	             {"tls_key", t->key},
+	             {"tls_client_ca", t->client_ca},
+	             {"tls_crl", t->crl}};
+	bool pair = t->cert[0] != '\0' && t->key[0] != '\0';
+
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		int line = tls_line_of(ld, section, files[i].name);
+		FILE *f;
+
+		if (files[i].path[0] == '\0')
+			continue;
+		if (!pair) {
+			snprintf(err, errlen,
+			         "%s line %d: [%s] %s: needs both tls_cert and tls_key", conf, line,
+			         section, files[i].name);
+			return HOST_CONFIG_EPARSE;
+		}
+		if ((f = fopen(files[i].path, "r")) == NULL) {
+			snprintf(err, errlen, "%s line %d: [%s] %s: cannot read %s: %s", conf, line,
+			         section, files[i].name, files[i].path, strerror(errno));
+			return HOST_CONFIG_EPARSE;
+		}
+		fclose(f);
+	}
+	if (t->npeers > 0 && !pair) {
+		snprintf(err, errlen, "%s line %d: [%s] tls_peer: needs both tls_cert and tls_key",
+		         conf, tls_line_of(ld, section, "tls_peer"), section);
+		return HOST_CONFIG_EPARSE;
+	}
+	return HOST_CONFIG_OK;
+}
+
 /* [http] tls_cert and tls_key: both or neither; each file read whole (up to 1 MiB) into
  * cfg->http_tls, and the key the certificate's. An error names the line of the key at fault. */
 static int load_tls(struct load *ld, const char *conf, char *err, size_t errlen)
@@ -583,21 +687,22 @@ static int load_tls(struct load *ld, const char *conf, char *err, size_t errlen)
 	for (i = 0; i < 2; i++) {
 		if (paths[i][0] == '\0') {
 			snprintf(err, errlen, "%s line %d: [http] %s without %s", conf,
-			         ld->tls_line[1 - i], names[1 - i], names[i]);
+			         tls_line_of(ld, "http", names[1 - i]), names[1 - i], names[i]);
 			return HOST_CONFIG_EPARSE;
 		}
 		if (file_read_all(paths[i], 1 << 20, &cfg->http_tls[i], &cfg->http_tls_len[i]) !=
 		    0) {
 			snprintf(err, errlen, "%s line %d: [http] %s: cannot read %s: %s", conf,
-			         ld->tls_line[i], names[i], paths[i], strerror(errno));
+			         tls_line_of(ld, "http", names[i]), names[i], paths[i],
+			         strerror(errno));
 			return HOST_CONFIG_EPARSE;
 		}
 	}
 	if ((i = pki_pair_check(cfg->http_tls[0], cfg->http_tls_len[0], cfg->http_tls[1],
 	                        cfg->http_tls_len[1], why, sizeof why)) != CRYPTO_OK) {
 		i = strcmp(why, "not a PEM certificate") == 0 ? 0 : 1;
-		snprintf(err, errlen, "%s line %d: [http] %s: %s: %s", conf, ld->tls_line[i],
-		         names[i], paths[i], why);
+		snprintf(err, errlen, "%s line %d: [http] %s: %s: %s", conf,
+		         tls_line_of(ld, "http", names[i]), names[i], paths[i], why);
 		return HOST_CONFIG_EPARSE;
 	}
 	cfg->http.tls_cert = cfg->http_tls[0];
@@ -607,7 +712,7 @@ static int load_tls(struct load *ld, const char *conf, char *err, size_t errlen)
 
 int host_config_load(const char *path, struct host_config *cfg, char *err, size_t errlen)
 {
-	struct load ld = {cfg, NULL, 0, 0, "", 0, "", 0, "", 0, {0, 0}};
+	struct load ld = {.cfg = cfg};
 	const char *slash;
 	int line, rc;
 
@@ -638,7 +743,10 @@ int host_config_load(const char *path, struct host_config *cfg, char *err, size_
 		return HOST_CONFIG_EPARSE;
 	}
 	cfg->notify.utc_offset = cfg->utc_offset;
-	if ((rc = load_tls(&ld, path, err, errlen)) != HOST_CONFIG_OK)
+	if ((rc = load_tls(&ld, path, err, errlen)) != HOST_CONFIG_OK ||
+	    (rc = check_tls(&ld, path, "acquirer", &cfg->acquirer_tls, err, errlen)) !=
+	        HOST_CONFIG_OK ||
+	    (rc = check_tls(&ld, path, "link", &cfg->link_tls, err, errlen)) != HOST_CONFIG_OK)
 		return rc;
 	return load_holidays(&ld, path, err, errlen);
 }

@@ -29,6 +29,7 @@
 #include "iso8583/iso8583.h"
 #include "issuer/issuer.h"
 #include "merchant/merchant.h"
+#include "net/net.h"
 #include "notify/sink.h"
 #include "settle/settle.h"
 
@@ -38,6 +39,18 @@
 #define HOST_CONFIG_ENOMEM (-3)
 
 #define HOST_CONFIG_PATH_MAX 1024
+
+/* A front end's TLS (docs/tls.md): PEM files, "" none; relative paths taken from the file's
+ * directory. cert and key both set: the port speaks only TLS. host_config_load() refuses one
+ * without the other, a file it cannot read, and a CA, CRL or peer without them, naming the
+ * line. */
+struct host_tls {
+	char cert[HOST_CONFIG_PATH_MAX], key[HOST_CONFIG_PATH_MAX];
+	char client_ca[HOST_CONFIG_PATH_MAX]; /* [acquirer]: mutual TLS, the CN = the TID's SN */
+	char crl[HOST_CONFIG_PATH_MAX];       /* [acquirer]: revoked certificates */
+	char peers[NET_TLS_PINS_MAX][72];     /* [link] tls_peer = sha256:HEX, repeatable: pinned */
+	size_t npeers;
+};
 
 struct host_config {
 	/* [host] */
@@ -63,12 +76,14 @@ struct host_config {
 	char zpk[512];                  /* zpk = (empty): the zone PIN key shared with the
 	                                   link's acquirers, a key block under the LMK; empty:
 	                                   the host makes one */
+	struct host_tls link_tls;       /* tls_cert, tls_key, tls_peer: none (clear TCP) */
 
 	/* [acquirer]: the terminal front end (cup-pos) and its policy (acquirer.h): port = 5000
 	 * (0: a free port), institution = 48020000, cardauth_credit = no, cardauth_above = 0,
 	 * cardauth_first_use = no; cardauth_valid_days = 365 sets issuer.auth_valid_days. */
 	int terminal_port;
 	struct acquirer_config acquirer;
+	struct host_tls acquirer_tls; /* tls_cert, tls_key, tls_client_ca, tls_crl: none */
 
 	/* [issuer]: the issuer the host runs, its keys as issuer.h names them (defaults:
 	 * issuer_config_defaults()): name, institution, currency, pin_tries,

@@ -30,6 +30,11 @@ struct host {
 	struct notify_scheduler notify;
 	struct host_terminals terminals;
 	net_server *terminal_server;
+	net_tls *issuer_tls, *terminal_tls; /* NULL: clear TCP; freed by host_close() */
+	struct tls_refusals {
+		const char *link;
+		possum_log *log;
+	} refusals[2]; /* the issuer link's and the terminals': logged "tls_refused" */
 	struct host_api api;
 	struct store_checkpointer checkpoint;
 	struct host_closer close;    /* the close of each day */
@@ -158,6 +163,8 @@ void host_close(host *h)
 	store_checkpointer_stop(&h->checkpoint);
 	log_close(h->checkpoint_log);
 	log_close(h->log);
+	net_tls_close(h->issuer_tls);
+	net_tls_close(h->terminal_tls);
 	host_env_close(&h->env);
 	free(h);
 }
@@ -257,6 +264,41 @@ void host_stop(host *h)
 	uv_async_send(&h->wake);
 }
 
+static void on_tls_refused(void *ctx, const char *peer, const char *why)
+{
+	const struct tls_refusals *r = ctx;
+
+	log_event(r->log, LOG_WARN, "tls_refused",
+	          json_pack("{s:s, s:s, s:s}", "link", r->link, "peer", peer, "error", why));
+}
+
+/* The TLS context of a front end's keys t ([section]), into *out (NULL when t has no
+ * certificate: clear TCP); HOST_OK, or HOST_EFAILED said. */
+static int tls_context(struct host *h, const char *section, const struct host_tls *t, net_tls **out)
+{
+	const char *pins[NET_TLS_PINS_MAX];
+	char why[300];
+	int rc;
+
+	*out = NULL;
+	if (t->cert[0] == '\0')
+		return HOST_OK;
+	for (size_t i = 0; i < t->npeers; i++)
+		pins[i] = t->peers[i];
+	rc = net_tls_create(
+	    &(struct net_tls_config){.server = true,
+	                             .cert = t->cert,
+	                             .key = t->key,
+	                             .ca = t->client_ca[0] != '\0' ? t->client_ca : NULL,
+	                             .crl = t->crl[0] != '\0' ? t->crl : NULL,
+	                             .pins = pins,
+	                             .npins = t->npeers},
+	    out, why, sizeof why);
+	if (rc != NET_OK)
+		return host_say(HOST_EFAILED, h->prog, "[%s] TLS: %s", section, why);
+	return HOST_OK;
+}
+
 /* Listens as name on port with fn(ctx): NET_OK, or the failure logged and said, with the
  * option and the key that move the port. */
 static int listen_on(struct host *h, const char *name, int port, net_handler fn, void *ctx,
@@ -267,6 +309,8 @@ static int listen_on(struct host *h, const char *name, int port, net_handler fn,
 	const char *what = link ? "issuer link" : "terminals' port";
 	const char *option = link ? "--port" : "--terminal-port";
 	const char *key = link ? "[link] port" : "[acquirer] port";
+	struct tls_refusals *refused = &h->refusals[link ? 0 : 1];
+	net_tls **tls = link ? &h->issuer_tls : &h->terminal_tls;
 	struct net_server_config ncfg = {
 	    .host = cfg->listen,
 	    .port = port,
@@ -274,9 +318,17 @@ static int listen_on(struct host *h, const char *name, int port, net_handler fn,
 	    .max_connections = cfg->max_connections,
 	    .max_per_address = cfg->max_per_address,
 	    .message_timeout_ms = cfg->message_timeout * 1000,
+	    .tls_refused = on_tls_refused,
+	    .tls_refused_ctx = refused,
 	};
 	int rc;
 
+	*out = NULL;
+	*refused = (struct tls_refusals){name, h->log};
+	if (tls_context(h, link ? "link" : "acquirer", link ? &cfg->link_tls : &cfg->acquirer_tls,
+	                tls) != HOST_OK)
+		return NET_ETLS;
+	ncfg.tls = *tls;
 	if ((rc = net_server_create(&h->loop, &ncfg, fn, ctx, out)) != NET_OK) {
 		log_event(h->log, LOG_ERROR, "listen_failed",
 		          json_pack("{s:s, s:s, s:i, s:s}", "link", name, "listen", cfg->listen,
@@ -312,18 +364,28 @@ static int start_front_ends(struct host *h)
 	return HOST_OK;
 }
 
+/* What a front end's TLS is: "off", "on", "mutual" (client certificates from a CA) or
+ * "pinned" (client certificates by fingerprint). */
+static const char *tls_mode(const struct host_tls *t)
+{
+	return t->cert[0] == '\0'        ? "off"
+	       : t->client_ca[0] != '\0' ? "mutual"
+	       : t->npeers > 0           ? "pinned"
+	                                 : "on";
+}
+
 static void log_listening(struct host *h)
 {
 	const struct host_config *cfg = &h->env.cfg;
 
 	log_event(h->log, LOG_INFO, "listening",
-	          json_pack("{s:s, s:i, s:s, s:s}", "link", "issuer", "port",
+	          json_pack("{s:s, s:i, s:s, s:s, s:s}", "link", "issuer", "port",
 	                    net_server_port(h->issuer_server), "listen", cfg->listen, "dialect",
-	                    cfg->dialect->name));
+	                    cfg->dialect->name, "tls", tls_mode(&cfg->link_tls)));
 	log_event(h->log, LOG_INFO, "listening",
-	          json_pack("{s:s, s:i, s:s, s:s}", "link", "acquirer", "port",
+	          json_pack("{s:s, s:i, s:s, s:s, s:s}", "link", "acquirer", "port",
 	                    net_server_port(h->terminal_server), "listen", cfg->listen, "dialect",
-	                    "cup-pos"));
+	                    "cup-pos", "tls", tls_mode(&cfg->acquirer_tls)));
 }
 
 /* No BIN ranges: the issuer knows no card, and answers every one 15. Said at start, on stderr

@@ -17,6 +17,8 @@ struct host_pending {
 	net_request *req;
 	uint8_t *msg;
 	size_t len;
+	bool has_cert;
+	char cert_sn[sizeof((struct net_peer_cert *)0)->cn]; /* mutual TLS: the certificate's CN */
 };
 
 static void log_outcome(struct host_terminals *ha, net_request *req,
@@ -94,8 +96,9 @@ static void on_check(uv_check_t *check)
 		/* A batch that cannot begin: each request commits (or fails, 96) on its own. */
 		batched = acquirer_begin(ha->acquirer) == ACQUIRER_OK;
 		for (size_t i = 0; i < n; i++)
-			ha->rcs[i] = acquirer_handle(ha->acquirer, batch[i].msg, batch[i].len, now,
-			                             &ha->replies[i]);
+			ha->rcs[i] = acquirer_handle_tls(
+			    ha->acquirer, batch[i].msg, batch[i].len, now,
+			    batch[i].has_cert ? batch[i].cert_sn : NULL, &ha->replies[i]);
 		/* The texts sent since the last batch: recorded in this one's commit. */
 		if (batched && ha->notify != NULL)
 			notify_scheduler_report(ha->notify);
@@ -147,7 +150,8 @@ int host_terminals_start(struct host_terminals *ha, uv_loop_t *loop)
 void host_terminals_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len)
 {
 	struct host_terminals *ha = ctx;
-	struct host_pending *grown;
+	const struct net_peer_cert *pc = net_request_peer_cert(req);
+	struct host_pending *grown, *p;
 	uint8_t *copy;
 
 	if (ha->trace)
@@ -167,7 +171,10 @@ void host_terminals_handle(void *ctx, net_request *req, const uint8_t *msg, size
 		return;
 	}
 	memcpy(copy, msg, len);
-	ha->queue[ha->n++] = (struct host_pending){req, copy, len};
+	p = &ha->queue[ha->n++];
+	*p = (struct host_pending){req, copy, len, pc != NULL, ""};
+	if (pc != NULL)
+		memcpy(p->cert_sn, pc->cn, sizeof p->cert_sn);
 }
 
 static void on_check_closed(uv_handle_t *handle)

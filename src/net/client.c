@@ -1,5 +1,6 @@
-/* client.c — the blocking link client (net.h): plain POSIX sockets, for tools and tests. */
-#include "net/net.h"
+/* client.c — the blocking link client (net.h): plain POSIX sockets, for tools and tests; over
+ * TLS, an SSL on the socket, made non-blocking so that every wait is a poll with a deadline. */
+#include "net/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,10 +16,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
 #include "crypto/crypto.h"
+
+#define TICKET_WAIT_MS 2000 /* TLS 1.3: the most waited for the server to take our certificate */
 
 struct net_client {
 	int fd;
+	SSL *ssl; /* NULL: clear TCP */
+	struct net_tls_conn tc;
 };
 
 /* Splits "host:port" or "[v6]:port" into host (capacity cap) and port text. */
@@ -133,20 +142,13 @@ int net_client_connect(const char *host_port, int timeout_ms, net_client **out)
 	return net_client_connect_why(host_port, timeout_ms, out, why, sizeof why);
 }
 
-int net_client_connect_why(const char *host_port, int timeout_ms, net_client **out, char *why,
-                           size_t cap)
+/* The TCP connection to host:port by deadline, into *fd_out; why said on failure. */
+static int connect_tcp(const char *host, const char *port, long long deadline, int timeout_ms,
+                       int *fd_out, char *why, size_t cap)
 {
 	struct addrinfo hints = {0}, *res = NULL, *ai;
-	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
-	char host[256];
-	const char *port;
 	int rc, fd = -1, err = 0, gai;
 
-	snprintf(why, cap, "%s", "");
-	if ((rc = split_host_port(host_port, host, sizeof host, &port)) != NET_OK) {
-		snprintf(why, cap, "not HOST:PORT");
-		return rc;
-	}
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	if ((gai = getaddrinfo(host, port, &hints, &res)) != 0) {
@@ -162,13 +164,122 @@ int net_client_connect_why(const char *host_port, int timeout_ms, net_client **o
 		snprintf(why, cap, "timed out after %d ms", timeout_ms);
 	else if (rc != NET_OK)
 		connect_why(err, why, cap);
-	if (rc != NET_OK)
+	*fd_out = fd;
+	return rc;
+}
+
+/* Waits on c's socket for what SSL call ret asked (WANT_READ, WANT_WRITE) by deadline:
+ * NET_OK to call again, else the failure (NET_ETLS for an SSL error). */
+static int tls_wait(net_client *c, int ret, long long deadline)
+{
+	int e = SSL_get_error(c->ssl, ret);
+
+	if (e == SSL_ERROR_WANT_READ)
+		return wait_fd(c->fd, POLLIN, deadline);
+	if (e == SSL_ERROR_WANT_WRITE)
+		return wait_fd(c->fd, POLLOUT, deadline);
+	if (e == SSL_ERROR_ZERO_RETURN)
+		return NET_ECLOSED;
+	if (e == SSL_ERROR_SYSCALL)
+		return errno == 0 || errno == ECONNRESET || errno == EPIPE ? NET_ECLOSED : NET_EIO;
+	return NET_ETLS;
+}
+
+/* The name c's server must have: an IP address as one, else a host name (and SNI). */
+static int tls_name(net_client *c, const char *name)
+{
+	unsigned char addr[16];
+
+	if (inet_pton(AF_INET, name, addr) == 1 || inet_pton(AF_INET6, name, addr) == 1)
+		return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), name) == 1 ? 0 : -1;
+	if (SSL_set_tlsext_host_name(c->ssl, name) != 1)
+		return -1;
+	return SSL_set1_host(c->ssl, name) == 1 ? 0 : -1;
+}
+
+/* TLS 1.3: the server says whether it took our certificate (or its lack) after the handshake
+ * (a session ticket, or an alert). Waits for either, a short while: a refusal is then said at
+ * connect, not as a lost answer later. */
+static int tls_accepted(net_client *c, long long deadline)
+{
+	long long cap = now_ms() + TICKET_WAIT_MS;
+	uint8_t b;
+	int r, rc;
+
+	if (deadline == 0 || deadline > cap)
+		deadline = cap;
+	for (;;) {
+		if ((r = SSL_peek(c->ssl, &b, 1)) > 0 || c->tc.ticket)
+			return NET_OK;
+		if ((rc = tls_wait(c, r, deadline)) == NET_ETIMEOUT)
+			return NET_OK;
+		if (rc != NET_OK)
+			return rc;
+	}
+}
+
+/* The handshake on c by deadline, checking the server's certificate and name. */
+static int tls_handshake(net_client *c, net_tls *tls, const char *name, long long deadline,
+                         char *why, size_t cap)
+{
+	int r, rc;
+
+	if ((c->ssl = net_tls_ssl(tls, &c->tc)) == NULL || SSL_set_fd(c->ssl, c->fd) != 1 ||
+	    tls_name(c, name) != 0) {
+		snprintf(why, cap, "TLS: cannot set up (out of memory, or a bad name: %.60s)",
+		         name);
+		return NET_ETLS;
+	}
+	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+	while ((r = SSL_connect(c->ssl)) != 1)
+		if ((rc = tls_wait(c, r, deadline)) != NET_OK)
+			goto fail;
+	if (SSL_version(c->ssl) != TLS1_3_VERSION)
+		return NET_OK;
+	if ((rc = tls_accepted(c, deadline)) == NET_OK)
+		return NET_OK;
+	r = -1;
+fail:
+	if (rc == NET_ETIMEOUT)
+		snprintf(why, cap, "TLS: no handshake in time");
+	else
+		net_tls_why(c->ssl, r, false, why, cap);
+	return rc == NET_ETIMEOUT ? rc : NET_ETLS;
+}
+
+int net_client_connect_why(const char *host_port, int timeout_ms, net_client **out, char *why,
+                           size_t cap)
+{
+	return net_client_connect_tls(host_port, timeout_ms, NULL, NULL, out, why, cap);
+}
+
+int net_client_connect_tls(const char *host_port, int timeout_ms, net_tls *tls, const char *name,
+                           net_client **out, char *why, size_t cap)
+{
+	long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	char host[256];
+	const char *port;
+	net_client *c;
+	int rc, fd = -1;
+
+	snprintf(why, cap, "%s", "");
+	if ((rc = split_host_port(host_port, host, sizeof host, &port)) != NET_OK) {
+		snprintf(why, cap, "not HOST:PORT");
 		return rc;
-	if ((*out = malloc(sizeof **out)) == NULL) {
+	}
+	if ((rc = connect_tcp(host, port, deadline, timeout_ms, &fd, why, cap)) != NET_OK)
+		return rc;
+	if ((c = calloc(1, sizeof *c)) == NULL) {
 		close(fd);
 		return NET_ENOMEM;
 	}
-	(*out)->fd = fd;
+	c->fd = fd;
+	if (tls != NULL && (rc = tls_handshake(c, tls, name != NULL ? name : host, deadline, why,
+	                                       cap)) != NET_OK) {
+		net_client_close(c);
+		return rc;
+	}
+	*out = c;
 	return NET_OK;
 }
 
@@ -186,6 +297,18 @@ static int send_all(int fd, const uint8_t *p, size_t len)
 	return NET_OK;
 }
 
+static int tls_send(net_client *c, const uint8_t *p, size_t len)
+{
+	int n, rc;
+
+	while ((n = SSL_write(c->ssl, p, (int)len)) <= 0)
+		if ((rc = tls_wait(c, n, 0)) != NET_OK) {
+			ERR_clear_error();
+			return rc == NET_ETLS ? NET_EIO : rc;
+		}
+	return NET_OK;
+}
+
 int net_client_send(net_client *c, const uint8_t *msg, size_t len)
 {
 	uint8_t frame[NET_FRAME_HEADER + NET_MAX_FRAME];
@@ -196,15 +319,38 @@ int net_client_send(net_client *c, const uint8_t *msg, size_t len)
 	if ((rc = net_frame_header(len, frame)) != NET_OK)
 		return rc;
 	memcpy(frame + NET_FRAME_HEADER, msg, len);
-	rc = send_all(c->fd, frame, NET_FRAME_HEADER + len);
+	rc = c->ssl != NULL ? tls_send(c, frame, NET_FRAME_HEADER + len)
+	                    : send_all(c->fd, frame, NET_FRAME_HEADER + len);
 	crypto_wipe(frame, NET_FRAME_HEADER + len); /* card data, PIN blocks */
 	return rc;
 }
 
+/* recv_all() through c's SSL: a read first (it may hold a record already), a wait when it
+ * asks for one. */
+static int tls_recv(net_client *c, uint8_t *p, size_t len, long long deadline)
+{
+	while (len > 0) {
+		int n = SSL_read(c->ssl, p, (int)len), rc;
+
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if ((rc = tls_wait(c, n, deadline)) != NET_OK) {
+			ERR_clear_error();
+			return rc == NET_ETLS ? NET_EIO : rc;
+		}
+	}
+	return NET_OK;
+}
+
 /* Reads len bytes by deadline. ready: the bytes are likely there already (a frame's body
  * after its header), so a read is tried before waiting, which saves a poll a frame. */
-static int recv_all(int fd, uint8_t *p, size_t len, long long deadline, bool ready)
+static int recv_all(net_client *c, uint8_t *p, size_t len, long long deadline, bool ready)
 {
+	int fd = c->fd;
+
+	if (c->ssl != NULL)
+		return tls_recv(c, p, len, deadline);
 	while (len > 0) {
 		ssize_t n;
 		int rc;
@@ -232,13 +378,13 @@ int net_client_recv(net_client *c, uint8_t *buf, size_t cap, size_t *len, int ti
 	size_t n;
 	int rc;
 
-	if ((rc = recv_all(c->fd, hdr, sizeof hdr, deadline, false)) != NET_OK)
+	if ((rc = recv_all(c, hdr, sizeof hdr, deadline, false)) != NET_OK)
 		return rc;
 	if ((rc = net_frame_length(hdr, NET_MAX_FRAME, &n)) != NET_OK)
 		return rc;
 	if (n > cap)
 		return NET_ESPACE;
-	if ((rc = recv_all(c->fd, buf, n, deadline, true)) != NET_OK)
+	if ((rc = recv_all(c, buf, n, deadline, true)) != NET_OK)
 		return rc;
 	*len = n;
 	return NET_OK;
@@ -248,6 +394,8 @@ void net_client_close(net_client *c)
 {
 	if (c == NULL)
 		return;
+	SSL_free(c->ssl);
+	crypto_wipe(&c->tc, sizeof c->tc);
 	close(c->fd);
 	free(c);
 }

@@ -43,6 +43,8 @@ const char *net_strerror(int rc)
 		return "bad frame length";
 	case NET_ESPACE:
 		return "message larger than the buffer";
+	case NET_ETLS:
+		return "TLS failed";
 	default:
 		return "unknown error";
 	}

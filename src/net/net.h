@@ -17,25 +17,33 @@
  *
  * Client: plain blocking POSIX sockets, one request at a time, for tools and tests.
  *
+ * TLS (OpenSSL, TLS 1.2 and 1.3): a net_tls context, made from PEM files, given to a server
+ * (struct net_server_config .tls) or to net_client_connect_tls(); NULL is clear TCP. The
+ * server speaks TLS through memory BIOs (the ciphertext pumped between libuv and OpenSSL):
+ * every limit holds as in clear, the handshake under the message deadline. Nothing here logs
+ * or keeps key material: OpenSSL holds the private key inside the context and frees it.
+ *
  * Errors: functions return NET_OK or a negative NET_E* code; net_strerror() names it. */
 #ifndef POSSUM_NET_H
 #define POSSUM_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <uv.h>
 
 #define NET_OK       0
-#define NET_EARG     (-1) /* an argument malformed or out of range (a bad "host:port") */
-#define NET_ENOMEM   (-2) /* out of memory */
-#define NET_EBIND    (-3) /* cannot listen on the address (in use, not local, not allowed) */
-#define NET_ECONNECT (-4) /* cannot connect: refused, unreachable, unknown host */
-#define NET_ETIMEOUT (-5) /* no connection or no answer in time */
-#define NET_EIO      (-6) /* the socket failed while sending or receiving */
-#define NET_ECLOSED  (-7) /* the peer closed the connection; or the request's has gone */
-#define NET_EFRAME   (-8) /* a frame length of 0 or above the maximum */
-#define NET_ESPACE   (-9) /* the message does not fit the buffer given */
+#define NET_EARG     (-1)  /* an argument malformed or out of range (a bad "host:port") */
+#define NET_ENOMEM   (-2)  /* out of memory */
+#define NET_EBIND    (-3)  /* cannot listen on the address (in use, not local, not allowed) */
+#define NET_ECONNECT (-4)  /* cannot connect: refused, unreachable, unknown host */
+#define NET_ETIMEOUT (-5)  /* no connection or no answer in time */
+#define NET_EIO      (-6)  /* the socket failed while sending or receiving */
+#define NET_ECLOSED  (-7)  /* the peer closed the connection; or the request's has gone */
+#define NET_EFRAME   (-8)  /* a frame length of 0 or above the maximum */
+#define NET_ESPACE   (-9)  /* the message does not fit the buffer given */
+#define NET_ETLS     (-10) /* TLS could not be set up, or its handshake failed (why: in words) */
 
 #define NET_FRAME_HEADER 2      /* bytes of length before each message */
 #define NET_MAX_FRAME    0xFFFF /* the largest length a 2-byte header can give */
@@ -46,10 +54,49 @@
 int net_frame_header(size_t len, uint8_t hdr[NET_FRAME_HEADER]);
 int net_frame_length(const uint8_t hdr[NET_FRAME_HEADER], size_t max, size_t *len);
 
+/* ---- TLS ---- */
+
+typedef struct net_tls net_tls;
+
+#define NET_TLS_PINS_MAX 32
+
+/* A context's files and checks. Paths are PEM files. */
+struct net_tls_config {
+	bool server;
+	const char *cert, *key;  /* own certificate (chain) and private key: a server's both
+	                            needed; a client's both or neither (mutual TLS) */
+	const char *ca;          /* server: clients must show a certificate chaining to it (mutual
+	                            TLS); client: the server's trust anchor, NULL the system's */
+	const char *crl;         /* a CRL checked on the peer's certificate; NULL none */
+	const char *const *pins; /* server: "sha256:HEX" fingerprints of the clients' certificates
+	                            (pinned): one is required and must be listed, its issuer not
+	                            checked unless ca is also given */
+	size_t npins;            /* at most NET_TLS_PINS_MAX */
+};
+
+/* Reads cfg's files into *out, freed by net_tls_close(): NET_ETLS (why, capacity cap, says
+ * which file and what is wrong with it) or NET_EARG (a malformed pin). */
+int net_tls_create(const struct net_tls_config *cfg, net_tls **out, char *why, size_t cap);
+void net_tls_close(net_tls *t); /* t may be NULL */
+
+/* "sha256:HEX" (64 hex digits, either case, colons between bytes allowed) into 64 lower-case
+ * hex digits: NET_OK or NET_EARG. */
+int net_tls_pin_parse(const char *text, char out[65]);
+
+/* A verified client certificate: its subject's common name and its SHA-256 fingerprint. */
+struct net_peer_cert {
+	char cn[65];
+	char sha256[65]; /* lower-case hex, as net_tls_pin_parse() gives */
+};
+
 /* ---- server ---- */
 
 typedef struct net_server net_server;
 typedef struct net_request net_request;
+
+/* Told of a TLS handshake refused or failed: the peer's "ip:port" and why, in words (a clear
+ * client, a certificate not trusted, revoked or not pinned, …). */
+typedef void (*net_tls_refused)(void *ctx, const char *peer, const char *why);
 
 /* A zero member takes the default given. */
 struct net_server_config {
@@ -69,6 +116,11 @@ struct net_server_config {
 	unsigned message_timeout_ms;         /* a message begun must be whole this long after
 	                                        its first byte, or the connection is closed;
 	                                        0: 10000 */
+	net_tls *tls;                        /* NULL: clear TCP; else TLS only (outlives the
+	                                        server's connections: close it after the loop
+	                                        has freed the server) */
+	net_tls_refused tls_refused;         /* NULL: not told */
+	void *tls_refused_ctx;
 };
 
 /* Called for each request. msg (len bytes, the frame without its header) is valid only
@@ -113,6 +165,10 @@ void net_drop(net_request *req, int close_connection);
  * The text lives as long as req. */
 const char *net_request_peer(const net_request *req);
 
+/* The client certificate verified in the handshake of req's connection; NULL when it has
+ * none (clear TCP, no certificate asked) or the connection has gone. Lives as long as req. */
+const struct net_peer_cert *net_request_peer_cert(const net_request *req);
+
 /* ---- client ---- */
 
 typedef struct net_client net_client;
@@ -125,6 +181,14 @@ int net_client_connect(const char *host_port, int timeout_ms, net_client **out);
  * refused", "timed out after N ms", "name not resolved: …", "no route to host", … */
 int net_client_connect_why(const char *host_port, int timeout_ms, net_client **out, char *why,
                            size_t cap);
+
+/* net_client_connect_why() that then speaks TLS under tls (NULL: clear TCP), checking the
+ * server's certificate against tls's trust anchor and name (NULL: the host part of
+ * host_port; an IP address is checked as one). A failed handshake is NET_ETLS with why in
+ * words: "TLS: certificate not trusted …", "TLS: name mismatch …", "TLS: certificate
+ * revoked", "TLS: the host refused this terminal's certificate …". */
+int net_client_connect_tls(const char *host_port, int timeout_ms, net_tls *tls, const char *name,
+                           net_client **out, char *why, size_t cap);
 
 /* Sends msg (1 to NET_MAX_FRAME bytes) framed. */
 int net_client_send(net_client *c, const uint8_t *msg, size_t len);

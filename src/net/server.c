@@ -3,13 +3,23 @@
  * Each connection keeps its requests in a queue in arrival order. A request leaves the head
  * of the queue once it is replied to or dropped, so a reply completed early waits for those
  * before it. Handles are freed only in their close callbacks; a connection that is closing
- * orphans its waiting requests (conn = NULL), which their owners still reply to or drop. */
-#include "net/net.h"
+ * orphans its waiting requests (conn = NULL), which their owners still reply to or drop.
+ *
+ * TLS: a connection's SSL reads from and writes to memory BIOs. What libuv reads goes into
+ * the SSL's read BIO; the handshake, then SSL_read(), take it out as plaintext into the same
+ * read buffer a clear connection reads into, so framing and limits are the same; whatever the
+ * SSL has to send (handshake, records, alerts) is taken from its write BIO and written. The
+ * handshake must end within message_timeout of the connection's start. */
+#include "net/internal.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/err.h>
+
+#include "crypto/crypto.h"
 
 #define DEFAULT_HOST        "0.0.0.0"
 #define DEFAULT_MAX_MESSAGE 8192
@@ -18,6 +28,7 @@
 #define DEFAULT_MAX_PENDING 64
 #define DEFAULT_PER_ADDRESS 64
 #define DEFAULT_MESSAGE_MS  10000
+#define TLS_CHUNK           16384 /* ciphertext read at once */
 
 struct conn;
 
@@ -58,6 +69,13 @@ struct conn {
 	struct sockaddr_storage addr;
 	uint8_t *rbuf; /* NET_FRAME_HEADER + max_message bytes */
 	char peer[64];
+	/* TLS (server's tls set) */
+	SSL *ssl;         /* owns rbio and wbio */
+	BIO *rbio, *wbio; /* ciphertext in (network → SSL), out (SSL → network) */
+	uint8_t *cbuf;    /* TLS_CHUNK bytes read from the network */
+	int handshaken;   /* the handshake is done */
+	int feeding;      /* inside conn_tls_read(): do not re-enter */
+	struct net_tls_conn tc;
 };
 
 struct net_server {
@@ -70,6 +88,9 @@ struct net_server {
 	size_t max_message;
 	unsigned idle_ms, max_conns, max_pending, per_address, message_ms;
 	int port;
+	net_tls *tls;
+	net_tls_refused tls_refused;
+	void *tls_refused_ctx;
 	struct conn *conns;
 	unsigned nconn, active;
 	int stopping, freeing;
@@ -127,6 +148,12 @@ static void on_conn_closed(uv_handle_t *h)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	s->nconn--;
+	if (c->ssl != NULL) {
+		SSL_free(c->ssl);
+		crypto_wipe(c->rbuf, NET_FRAME_HEADER + s->max_message); /* plaintext */
+		crypto_wipe(&c->tc, sizeof c->tc);
+	}
+	free(c->cbuf);
 	free(c->rbuf);
 	free(c);
 	server_settle(s);
@@ -165,6 +192,7 @@ static void conn_retire(struct conn *c)
 }
 
 static void conn_close(struct conn *c);
+static void conn_tls_out(struct conn *c);
 
 static void on_shutdown(uv_shutdown_t *req, int status)
 {
@@ -179,6 +207,12 @@ static void conn_close_graceful(struct conn *c)
 		return;
 	c->shutting = 1;
 	conn_retire(c);
+	if (c->ssl != NULL && c->handshaken) {
+		SSL_shutdown(c->ssl); /* close_notify */
+		conn_tls_out(c);
+		if (c->closing)
+			return;
+	}
 	c->shutdown.data = c;
 	if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, on_shutdown) != 0)
 		conn_close(c);
@@ -223,7 +257,7 @@ static void conn_arm(struct conn *c)
 	net_server *s = c->s;
 	uint64_t now = uv_now(s->loop), end = c->msg_start + s->message_ms;
 
-	if (c->rlen > 0 && c->reading)
+	if ((c->rlen > 0 && c->reading) || (c->ssl != NULL && !c->handshaken))
 		uv_timer_start(&c->idle, on_deadline, end > now ? end - now : 0, 0);
 	else
 		uv_timer_start(&c->idle, on_idle, s->idle_ms, 0);
@@ -242,7 +276,8 @@ static void on_write(uv_write_t *w, int status)
 		conn_arm(c);
 }
 
-static void conn_write(struct conn *c, struct net_write *w)
+/* Writes w's bytes as they are (clear, or ciphertext already). */
+static void conn_write_raw(struct conn *c, struct net_write *w)
 {
 	uv_buf_t buf = uv_buf_init((char *)w->data, (unsigned)w->len);
 
@@ -252,7 +287,44 @@ static void conn_write(struct conn *c, struct net_write *w)
 	}
 }
 
+/* Writes what the SSL has to send. */
+static void conn_tls_out(struct conn *c)
+{
+	size_t n = BIO_ctrl_pending(c->wbio);
+	struct net_write *w;
+
+	if (n == 0 || c->closing)
+		return;
+	if ((w = malloc(sizeof *w + n)) == NULL) {
+		conn_close(c);
+		return;
+	}
+	w->len = (size_t)BIO_read(c->wbio, w->data, (int)n);
+	conn_write_raw(c, w);
+}
+
+/* Writes a framed reply: through the SSL on a TLS connection (its plaintext wiped). */
+static void conn_write(struct conn *c, struct net_write *w)
+{
+	int n;
+
+	if (c->ssl == NULL) {
+		conn_write_raw(c, w);
+		return;
+	}
+	n = SSL_write(c->ssl, w->data, (int)w->len);
+	crypto_wipe(w->data, w->len);
+	free(w);
+	if (n <= 0) {
+		ERR_clear_error();
+		conn_close(c);
+		return;
+	}
+	conn_tls_out(c);
+}
+
 static void conn_start_reading(struct conn *c);
+static void conn_feed(struct conn *c);
 
 /* Writes the answers at the head of the queue that are ready, in order. */
 static void conn_flush(struct conn *c)
@@ -284,7 +356,7 @@ static void conn_flush(struct conn *c)
 	}
 	if (!c->reading && !c->shutting && c->queued < s->max_pending) {
 		conn_start_reading(c);
-		conn_process(c);
+		conn_feed(c);
 	}
 }
 
@@ -337,8 +409,82 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	struct conn *c = h->data;
 
 	(void)suggested;
-	*buf = uv_buf_init((char *)c->rbuf + c->rlen,
-	                   (unsigned)(NET_FRAME_HEADER + c->s->max_message - c->rlen));
+	if (c->ssl != NULL)
+		*buf = uv_buf_init((char *)c->cbuf, TLS_CHUNK);
+	else
+		*buf = uv_buf_init((char *)c->rbuf + c->rlen,
+		                   (unsigned)(NET_FRAME_HEADER + c->s->max_message - c->rlen));
+}
+
+/* The handshake goes on: 1 done (the client's certificate read), 0 more to come, -1 failed
+ * (said to the server's tls_refused, the alert sent, the connection closing). */
+static int conn_tls_handshake(struct conn *c)
+{
+	net_server *s = c->s;
+	char why[160];
+	int r = SSL_do_handshake(c->ssl), e;
+
+	if (r == 1) {
+		c->handshaken = 1;
+		net_tls_peer(c->ssl, &c->tc);
+		return 1;
+	}
+	e = SSL_get_error(c->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		ERR_clear_error();
+		return 0;
+	}
+	net_tls_why(c->ssl, r, true, why, sizeof why);
+	if (s->tls_refused != NULL)
+		s->tls_refused(s->tls_refused_ctx, c->peer, why);
+	conn_tls_out(c);
+	conn_close_graceful(c);
+	return -1;
+}
+
+/* Plaintext out of the SSL into the read buffer, frames to the handler, while reading. */
+static void conn_tls_read(struct conn *c)
+{
+	net_server *s = c->s;
+	size_t cap = NET_FRAME_HEADER + s->max_message;
+
+	if (c->feeding)
+		return;
+	c->feeding = 1;
+	while (c->reading && !c->closing && !c->shutting && c->rlen < cap) {
+		int n = SSL_read(c->ssl, c->rbuf + c->rlen, (int)(cap - c->rlen)), e;
+
+		if (n > 0) {
+			if (c->rlen == 0)
+				c->msg_start = uv_now(s->loop);
+			c->rlen += (size_t)n;
+			conn_process(c);
+			continue;
+		}
+		e = SSL_get_error(c->ssl, n);
+		ERR_clear_error();
+		if (e == SSL_ERROR_ZERO_RETURN)
+			conn_close_graceful(c);
+		else if (e != SSL_ERROR_WANT_READ)
+			conn_close(c);
+		break;
+	}
+	c->feeding = 0;
+}
+
+/* Whatever the connection holds read: through the SSL first on a TLS one. */
+static void conn_feed(struct conn *c)
+{
+	if (c->ssl == NULL) {
+		conn_process(c);
+		return;
+	}
+	if (!c->handshaken && conn_tls_handshake(c) <= 0) {
+		conn_tls_out(c);
+		return;
+	}
+	conn_tls_read(c);
+	conn_tls_out(c);
 }
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
@@ -348,6 +494,16 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	(void)buf;
 	if (nread < 0) {
 		conn_close(c);
+		return;
+	}
+	if (c->ssl != NULL) {
+		if (nread > 0 && BIO_write(c->rbio, c->cbuf, (int)nread) != (int)nread) {
+			conn_close(c);
+			return;
+		}
+		conn_feed(c);
+		if (!c->closing)
+			conn_arm(c);
 		return;
 	}
 	if (c->rlen == 0)
@@ -432,6 +588,27 @@ static void peer_name(struct conn *c)
 	snprintf(c->peer, sizeof c->peer, "%s:%d", ip, port);
 }
 
+/* A TLS connection's SSL, its BIOs and its ciphertext buffer; the handshake's deadline runs
+ * from now. */
+static int conn_tls_start(struct conn *c)
+{
+	net_server *s = c->s;
+
+	if ((c->cbuf = malloc(TLS_CHUNK)) == NULL || (c->ssl = net_tls_ssl(s->tls, &c->tc)) == NULL)
+		return -1;
+	c->rbio = BIO_new(BIO_s_mem());
+	c->wbio = BIO_new(BIO_s_mem());
+	if (c->rbio == NULL || c->wbio == NULL) {
+		BIO_free(c->rbio);
+		BIO_free(c->wbio);
+		return -1;
+	}
+	SSL_set_bio(c->ssl, c->rbio, c->wbio);
+	SSL_set_accept_state(c->ssl);
+	c->msg_start = uv_now(s->loop);
+	return 0;
+}
+
 static void on_connection(uv_stream_t *listener, int status)
 {
 	net_server *s = listener->data;
@@ -467,7 +644,11 @@ static void on_connection(uv_stream_t *listener, int status)
 	s->active++;
 	/* Answers are small and leave at once (see client.c). */
 	uv_tcp_nodelay(&c->tcp, 1);
-	uv_timer_start(&c->idle, on_idle, s->idle_ms, 0);
+	if (s->tls != NULL && conn_tls_start(c) != 0) {
+		conn_close(c);
+		return;
+	}
+	conn_arm(c);
 	conn_start_reading(c);
 }
 
@@ -498,6 +679,9 @@ int net_server_create(uv_loop_t *loop, const struct net_server_config *cfg, net_
 	    cfg->max_pending_per_connection ? cfg->max_pending_per_connection : DEFAULT_MAX_PENDING;
 	s->per_address = cfg->max_per_address ? cfg->max_per_address : DEFAULT_PER_ADDRESS;
 	s->message_ms = cfg->message_timeout_ms ? cfg->message_timeout_ms : DEFAULT_MESSAGE_MS;
+	s->tls = cfg->tls;
+	s->tls_refused = cfg->tls_refused;
+	s->tls_refused_ctx = cfg->tls_refused_ctx;
 	s->listener.data = s;
 	uv_tcp_init(loop, &s->listener);
 	s->listener_open = 1;
@@ -595,6 +779,11 @@ void net_drop(net_request *req, int close_connection)
 	req->state = REQ_DROPPED;
 	req->close_after = close_connection;
 	conn_flush(req->conn);
+}
+
+const struct net_peer_cert *net_request_peer_cert(const net_request *req)
+{
+	return req->conn != NULL && req->conn->tc.has_cert ? &req->conn->tc.cert : NULL;
 }
 
 const char *net_request_peer(const net_request *req)

@@ -21,7 +21,11 @@ struct term {
 	int timeout_ms;
 	enum term_inject inject; /* for the next financial request (term_set_inject) */
 	net_client *c;           /* kept between exchanges; NULL until needed or after a failure */
-	char unreachable[128];   /* why the last exchange could not connect; "" when it did */
+	bool tls;                /* term_tls_setup()'s, read at term_open() */
+	char tls_ca[STORE_VALUE_MAX + 1], tls_cert[STORE_VALUE_MAX + 1];
+	char tls_key[STORE_VALUE_MAX + 1], tls_name[STORE_VALUE_MAX + 1];
+	net_tls *tls_ctx;      /* made at the first connection */
+	char unreachable[256]; /* why the last exchange could not connect; "" when it did */
 	const iso8583_profile *p;
 	uint8_t tx[TERM_FRAME_MAX], rx[TERM_FRAME_MAX];
 	size_t rx_len;
@@ -98,6 +102,13 @@ void term_field(const iso8583_msg *resp, int f, char *out, size_t cap);
 
 /* The PAN and expiry sealed in x (a QR payment's code, and expiry ""). */
 int term_unseal(term *t, const struct store_term_txn *x, char pan[20], char expiry[5]);
+
+/* The TLS of t's state into t (none kept: off). */
+int term_tls_load(term *t);
+
+/* Connects t to its host, over TLS when set up: TERM_OK, or TERM_ECONNECT with why in
+ * t->unreachable. */
+int term_connect(term *t);
 
 int term_from_hsm(int rc);
 int term_from_store(int rc);

@@ -112,12 +112,8 @@ static int round_trip(term *t, const struct term_msg *m)
 	if (iso8583_pack_framed(t->p, &e, &m->m, t->tx, sizeof t->tx, &len, NULL) != ISO8583_OK)
 		return TERM_EARG;
 	t->unreachable[0] = '\0';
-	if (t->c == NULL && net_client_connect_why(t->st.host, t->timeout_ms, &t->c, t->unreachable,
-	                                           sizeof t->unreachable) != NET_OK) {
-		if (t->unreachable[0] == '\0')
-			snprintf(t->unreachable, sizeof t->unreachable, "cannot connect");
+	if (t->c == NULL && term_connect(t) != TERM_OK)
 		return TERM_ECONNECT;
-	}
 	/* net_client_send() puts back the 2-byte length iso8583_pack_framed() wrote. */
 	rc = net_client_send(t->c, t->tx + NET_FRAME_HEADER, len - NET_FRAME_HEADER);
 	if (rc == NET_OK)

@@ -265,7 +265,7 @@ static int load(term *t)
 	    load_key(t->st.dek, &t->dek) != TERM_OK || load_key(t->st.hkey, &t->hkey) != TERM_OK)
 		return TERM_EHSM;
 	t->signed_in = t->st.pik[0] != '\0' && t->st.mak[0] != '\0' && t->st.tdk[0] != '\0';
-	return TERM_OK;
+	return term_tls_load(t);
 }
 
 int term_open(store *s, hsm *h, term **out)
@@ -293,6 +293,7 @@ void term_close(term *t)
 	if (t == NULL)
 		return;
 	net_client_close(t->c);
+	net_tls_close(t->tls_ctx);
 	crypto_wipe(t, sizeof *t);
 	free(t);
 }

@@ -66,6 +66,21 @@ struct term_setup {
 	const char *location;
 };
 
+/* How the terminal reaches its host over TLS (docs/tls.md), kept in its state beside the
+ * host: file paths only, never a key's bytes. */
+struct term_tls {
+	bool on;
+	const char *ca;   /* the host's trust anchor (PEM); NULL: the system's trust store */
+	const char *cert; /* the terminal's own certificate and key (mutual TLS); NULL: none */
+	const char *key;
+	const char *name; /* the name the host's certificate must have; NULL: the host's part of
+	                     HOST:PORT */
+};
+
+/* Keeps tls in s, the terminal's state (after term_setup(); off until set). TERM_EARG for a
+ * certificate without its key, a path or name too long, or options without on. */
+int term_tls_setup(store *s, const struct term_tls *tls);
+
 /* A card as `possum admin card issue --out FILE` writes it. term_card_wipe() clears it. */
 struct term_card {
 	char pan[20], expiry[5], service_code[4], track2[38], psn[3];

@@ -37,6 +37,7 @@ struct fx {
 	hsm_key tmk, pik, mak, tdk;
 	unsigned stan;
 	int batch;
+	const char *cert_sn; /* mutual TLS: the client certificate's CN; NULL none */
 };
 
 /* A request being built: its field values live here until it is sent. */
@@ -244,7 +245,7 @@ static void sent(struct fx *x, struct req *q, bool mac, struct ans *a, bool flip
 		frame[len - 10] ^= 0x01;
 	memset(a, 0, sizeof *a);
 	assert_int_equal(acquirer_begin(x->a), ACQUIRER_OK);
-	acquirer_handle(x->a, frame + 2, len - 2, x->f->now, &a->r);
+	acquirer_handle_tls(x->a, frame + 2, len - 2, x->f->now, x->cert_sn, &a->r);
 	assert_int_equal(acquirer_commit(x->a), ACQUIRER_OK);
 	assert_true(a->r.len > 0);
 	a->frame[0] = (uint8_t)(a->r.len >> 8);
@@ -596,6 +597,35 @@ static void terminal_checks(void **state)
 		assert_int_equal(r.e[0].at, x->f->now);
 		assert_string_equal(r.e[1].kind, "mid_mismatch");
 	}
+}
+
+/* Over mutual TLS the certificate's CN must be the SN of the TID's binding: another is 58
+ * tls_sn_mismatch with a risk event, on a sign-in as on a purchase; the bound one is served. */
+static void tls_certificate_sn(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct risk_seen r = {0};
+	struct req q;
+	struct ans a;
+
+	x->cert_sn = A_SN;
+	signin(x);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	x->cert_sn = "SN-OF-ANOTHER";
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "58", &a);
+	assert_string_equal(a.r.out.reason, "tls_sn_mismatch");
+	assert_string_equal(a.r.out.stage, "terminal");
+	begin(x, &q, "0800", "00", "004");
+	iso8583_set_str(&q.m, 63, "001");
+	expect(x, &q, false, "58", &a);
+	assert_int_equal(store_risk_event_list(x->f->s, A_TID, risk_add, &r), STORE_OK);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.e[0].kind, "tls_sn_mismatch");
+	assert_string_equal(r.e[0].detail, "reported 'SN-OF-ANOTHER', bound '" A_SN "'");
+	test_money(x->f, img.card_id, T_BALANCE - 100, T_BALANCE - 100, 0);
 }
 
 /* A terminal that is not active serves nothing: 97, whatever it sends, until it is again. */
@@ -1570,6 +1600,7 @@ int main(void)
 	    T(mac_tampered),
 	    T(replay),
 	    T(terminal_checks),
+	    T(tls_certificate_sn),
 	    T(declines),
 	    T(void_and_refund),
 	    T(preauth_flow),

@@ -532,6 +532,58 @@ static void relative_paths(void **state)
 	host_config_free(&cfg);
 }
 
+/* [acquirer] and [link] TLS: paths kept (relative ones from the file's directory), a pinned
+ * peer normalized; a certificate without its key, a CA without both, a file that cannot be
+ * read and a malformed pin refused with their line. The files' contents are the host's to
+ * read at start (net_tls_create()): here only that they can be read. */
+static void tls_keys(void **state)
+{
+	struct host_config cfg;
+	char err[300], text[1200], pem[] = "/tmp/test_config_pem.XXXXXX";
+	const char *hex = "00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff";
+	int fd = mkstemp(pem);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(text, sizeof text,
+	         "[acquirer]\ntls_cert = %s\ntls_key = %s\ntls_client_ca = %s\n"
+	         "[link]\ntls_cert = %s\ntls_key = %s\ntls_peer = sha256:%s\n"
+	         "tls_peer = sha256:%s\n",
+	         pem, pem, pem, pem + 5, pem, hex, hex);
+	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_OK);
+	assert_string_equal(cfg.acquirer_tls.client_ca, pem);
+	assert_string_equal(cfg.link_tls.cert, pem); /* "test_config_pem…", from /tmp/ */
+	assert_int_equal(cfg.link_tls.npeers, 2);
+	assert_string_equal(cfg.link_tls.peers[0],
+	                    "sha256:00112233445566778899aabbccddeeff0011223344"
+	                    "5566778899aabbccddeeff");
+	host_config_free(&cfg);
+	host_config_defaults(&cfg);
+	assert_string_equal(cfg.acquirer_tls.cert, "");
+
+	snprintf(text, sizeof text, "[acquirer]\nport = 0\ntls_cert = %s\n", pem);
+	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+	assert_non_null(
+	    strstr(err, "line 3: [acquirer] tls_cert: needs both tls_cert and tls_key"));
+	snprintf(text, sizeof text, "[acquirer]\ntls_crl = %s\n", pem);
+	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 2: [acquirer] tls_crl: needs both"));
+	snprintf(text, sizeof text, "[link]\ntls_cert = %s\n\ntls_key = /nonexistent/k.pem\n", pem);
+	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 4: [link] tls_key: cannot read /nonexistent/k.pem"));
+	assert_int_equal(load("[link]\ntls_peer = sha256:abc\n", &cfg, err, sizeof err),
+	                 HOST_CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 2: [link] tls_peer: not sha256:HEX"));
+	assert_int_equal(load("[link]\ntls_peer = sha256:"
+	                      "00112233445566778899aabbccddeeff0011"
+	                      "2233445566778899aabbccddeeff\n",
+	                      &cfg, err, sizeof err),
+	                 HOST_CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 2: [link] tls_peer: needs both tls_cert and tls_key"));
+	unlink(pem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -540,7 +592,7 @@ int main(void)
 	    cmocka_unit_test(refusals),         cmocka_unit_test(metrics_allow),
 	    cmocka_unit_test(notify_section),   cmocka_unit_test(utc_offset),
 	    cmocka_unit_test(relative_paths),   cmocka_unit_test(settle_section),
-	    cmocka_unit_test(qr_section),
+	    cmocka_unit_test(qr_section),       cmocka_unit_test(tls_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,12 +12,17 @@
  *   P  answer "P1" once every held request's connection has gone, else "P0"
  *   Z  reply to the held requests (their connections gone) and answer "Z<rc>" with
  *      net_reply()'s code for the last, as a digit of its absolute value
+ *   Q  answer "Q" and the client certificate's CN and fingerprint ("CN:HEX"), or "Q-"
+ *
+ * TLS: a small CA made by tests/lib.sh's tls_test_pki (the openssl command) once for the
+ * group, and another CA whose certificates the first does not trust.
  * The handler runs on the loop's thread, where cmocka cannot fail a test: it checks with
  * assert(), which aborts the whole test program. */
 #include "testutil.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
+#include <ctype.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -45,6 +50,8 @@ struct fixture {
 	_Atomic int acked;
 	_Atomic int held_count;
 	_Atomic int stopped;
+	_Atomic int refused; /* TLS handshakes refused, with the last why */
+	char refused_why[160];
 	/* loop thread only */
 	net_request *held[MAX_HELD];
 	uint8_t held_msg[MAX_HELD][64];
@@ -112,6 +119,15 @@ static void handler(void *ctx, net_request *req, const uint8_t *msg, size_t len)
 				all_gone = 0;
 		net_reply(req, (const uint8_t *)(all_gone ? "P1" : "P0"), 2);
 		break;
+	case 'Q': {
+		const struct net_peer_cert *pc = net_request_peer_cert(req);
+		char q[140] = "Q-";
+
+		if (pc != NULL)
+			snprintf(q, sizeof q, "Q%s:%s", pc->cn, pc->sha256);
+		net_reply(req, (const uint8_t *)q, strlen(q));
+		break;
+	}
 	case 'Z':
 		rc = release_held(fx);
 		snprintf(answer, sizeof answer, "Z%d", -rc);
@@ -175,15 +191,28 @@ static void *run_loop(void *arg)
 	return NULL;
 }
 
+static void on_refused(void *ctx, const char *peer, const char *why)
+{
+	struct fixture *fx = ctx;
+
+	(void)peer; /* the assert below is compiled out in a release build */
+	assert(strchr(peer, ':') != NULL);
+	snprintf(fx->refused_why, sizeof fx->refused_why, "%s", why);
+	atomic_fetch_add(&fx->refused, 1);
+}
+
 static struct fixture *start(const struct net_server_config *cfg)
 {
 	struct fixture *fx = calloc(1, sizeof *fx);
+	struct net_server_config c = *cfg;
 
 	assert_non_null(fx);
 	assert_int_equal(uv_loop_init(&fx->loop), 0);
 	assert_int_equal(uv_async_init(&fx->loop, &fx->async, on_command), 0);
 	fx->async.data = fx;
-	assert_int_equal(net_server_create(&fx->loop, cfg, handler, fx, &fx->s), NET_OK);
+	c.tls_refused = on_refused;
+	c.tls_refused_ctx = fx;
+	assert_int_equal(net_server_create(&fx->loop, &c, handler, fx, &fx->s), NET_OK);
 	fx->port = net_server_port(fx->s);
 	assert_true(fx->port > 0);
 	snprintf(fx->addr, sizeof fx->addr, "127.0.0.1:%d", fx->port);
@@ -685,6 +714,305 @@ static void client_receives_split_frames(void **state)
 	close(lfd);
 }
 
+/* ---- TLS ---- */
+
+static char pki[256], other[256]; /* the CAs' directories */
+
+static void pki_path(char *out, size_t cap, const char *dir, const char *file)
+{
+	snprintf(out, cap, "%s/%s", dir, file);
+}
+
+/* A server's or a client's context of files in dir (NULL: none). */
+static net_tls *tls_of(bool server, const char *dir, const char *cert, const char *ca,
+                       const char *crl, const char *const *pins, size_t npins)
+{
+	char c[300], k[300], a[300], r[300], why[200];
+	struct net_tls_config cfg = {.server = server, .pins = pins, .npins = npins};
+	net_tls *t = NULL;
+
+	if (cert != NULL) {
+		snprintf(c, sizeof c, "%s/%s.crt", dir, cert);
+		snprintf(k, sizeof k, "%s/%s.key", dir, cert);
+		cfg.cert = c;
+		cfg.key = k;
+	}
+	if (ca != NULL) {
+		pki_path(a, sizeof a, ca, "ca.crt");
+		cfg.ca = a;
+	}
+	if (crl != NULL) {
+		pki_path(r, sizeof r, crl, "crl.pem");
+		cfg.crl = r;
+	}
+	assert_int_equal(net_tls_create(&cfg, &t, why, sizeof why), NET_OK);
+	return t;
+}
+
+/* Connects to fx over TLS with client (NULL: none), as name: the result, why in why. */
+static int tls_connect(struct fixture *fx, net_tls *client, const char *name, net_client **c,
+                       char *why, size_t cap)
+{
+	int rc = net_client_connect_tls(fx->addr, WAIT_MS, client, name, c, why, cap);
+
+	if (rc != NET_OK)
+		*c = NULL;
+	return rc;
+}
+
+/* A TLS client of fx: connected, its Q answered with what the server saw of its certificate. */
+static void expect_served(struct fixture *fx, net_tls *client, const char *q)
+{
+	char why[200];
+	net_client *c;
+
+	assert_int_equal(tls_connect(fx, client, NULL, &c, why, sizeof why), NET_OK);
+	send_text(c, "Q");
+	expect_text(c, q);
+	send_text(c, "Etwice");
+	expect_text(c, "Etwice");
+	net_client_close(c);
+}
+
+/* A TLS client fx refuses: its handshake fails with words containing want. */
+static void expect_refused(struct fixture *fx, net_tls *client, const char *name, const char *want)
+{
+	char why[200];
+	net_client *c;
+	int rc = tls_connect(fx, client, name, &c, why, sizeof why);
+
+	if (rc == NET_OK) {
+		/* TLS 1.2, or a refusal past the wait: the first answer never comes. */
+		printf("refused after the handshake (%s expected)\n", want);
+		send_text(c, "Eno");
+		assert_int_not_equal(net_client_recv(c, (uint8_t[8]){0}, 8, &(size_t){0}, WAIT_MS),
+		                     NET_OK);
+		net_client_close(c);
+		return;
+	}
+	printf("refused, as expected: %s\n", why);
+	assert_int_equal(rc, NET_ETLS);
+	if (strstr(why, want) == NULL)
+		fail_msg("refused with '%s', expected '%s'", why, want);
+}
+
+static void tls_handshake_and_checks(void **state)
+{
+	net_tls *srv = tls_of(true, pki, "host", NULL, NULL, NULL, 0);
+	net_tls *cli = tls_of(false, pki, NULL, pki, NULL, NULL, 0);
+	net_tls *wrong = tls_of(false, pki, NULL, other, NULL, NULL, 0);
+	struct fixture *fx = start(&(struct net_server_config){.host = "127.0.0.1", .tls = srv});
+	char why[200];
+	net_client *c;
+
+	(void)state;
+	expect_served(fx, cli, "Q-"); /* the address checked against IP:127.0.0.1 */
+	assert_int_equal(tls_connect(fx, cli, "localhost", &c, why, sizeof why), NET_OK);
+	net_client_close(c);
+	expect_refused(fx, wrong, NULL, "certificate not trusted");
+	expect_refused(fx, cli, "pos.example.com", "name mismatch");
+	/* A clear client on the TLS port is served nothing: no echo, the connection closed. */
+	{
+		uint8_t buf[256];
+		int fd = raw_connect(fx->port);
+		size_t got;
+
+		raw_send(fd,
+		         "\x00\x05"
+		         "Eecho",
+		         7);
+		got = raw_read_to_close(fd, buf, sizeof buf);
+		for (size_t i = 0; i + 5 <= got; i++)
+			assert_memory_not_equal(buf + i, "Eecho", 5);
+		close(fd);
+		while (atomic_load(&fx->refused) < 3)
+			pause_ms();
+		assert_non_null(strstr(fx->refused_why, "not TLS"));
+	}
+	finish(fx);
+	net_tls_close(srv);
+	net_tls_close(cli);
+	net_tls_close(wrong);
+}
+
+static void tls_mutual(void **state)
+{
+	net_tls *srv = tls_of(true, pki, "host", pki, pki, NULL, 0);
+	net_tls *none = tls_of(false, pki, NULL, pki, NULL, NULL, 0);
+	net_tls *sn1 = tls_of(false, pki, "SN0001", pki, NULL, NULL, 0);
+	net_tls *revoked = tls_of(false, pki, "SN0002", pki, NULL, NULL, 0);
+	net_tls *stranger = tls_of(false, other, "SN0001", pki, NULL, NULL, 0);
+	struct fixture *fx = start(&(struct net_server_config){.host = "127.0.0.1", .tls = srv});
+	char q[100];
+
+	(void)state;
+	snprintf(q, sizeof q, "QSN0001:%s", getenv("SN0001_FP"));
+	expect_served(fx, sn1, q);
+	expect_refused(fx, none, NULL, "requires a client certificate");
+	expect_refused(fx, revoked, NULL, "revoked");
+	expect_refused(fx, stranger, NULL, "not issued by a CA it trusts");
+	while (atomic_load(&fx->refused) < 3)
+		pause_ms();
+	printf("mutual TLS: served SN0001; refused no certificate, revoked, another CA's (%d "
+	       "refusals, the last: %s)\n",
+	       atomic_load(&fx->refused), fx->refused_why);
+	finish(fx);
+	net_tls_close(srv);
+	net_tls_close(none);
+	net_tls_close(sn1);
+	net_tls_close(revoked);
+	net_tls_close(stranger);
+}
+
+/* The link's pinning: a certificate whose fingerprint is listed is served whoever issued it;
+ * another, even from the same CA, is refused. */
+static void tls_pinned(void **state)
+{
+	char pin[80];
+	const char *pins[] = {pin};
+	net_tls *srv, *sn1, *sn2, *none;
+	struct fixture *fx;
+	char q[100];
+
+	(void)state;
+	snprintf(pin, sizeof pin, "sha256:%s", getenv("OTHER_FP"));
+	srv = tls_of(true, pki, "host", NULL, NULL, pins, 1);
+	sn1 = tls_of(false, other, "SN0001", pki, NULL, NULL, 0);
+	sn2 = tls_of(false, pki, "SN0001", pki, NULL, NULL, 0);
+	none = tls_of(false, pki, NULL, pki, NULL, NULL, 0);
+	fx = start(&(struct net_server_config){.host = "127.0.0.1", .tls = srv});
+	snprintf(q, sizeof q, "QSN0001:%s", getenv("OTHER_FP"));
+	expect_served(fx, sn1, q);
+	expect_refused(fx, sn2, NULL, "refused this terminal's certificate");
+	while (atomic_load(&fx->refused) < 1)
+		pause_ms();
+	assert_non_null(strstr(fx->refused_why, "not pinned"));
+	expect_refused(fx, none, NULL, "requires a client certificate");
+	finish(fx);
+	net_tls_close(srv);
+	net_tls_close(sn1);
+	net_tls_close(sn2);
+	net_tls_close(none);
+}
+
+/* A connection that never finishes its handshake is closed at the message deadline, not left
+ * to the idle timeout; the per-address limit holds before any TLS. */
+static void tls_handshake_deadline(void **state)
+{
+	net_tls *srv = tls_of(true, pki, "host", NULL, NULL, NULL, 0);
+	struct fixture *fx = start(&(struct net_server_config){.host = "127.0.0.1",
+	                                                       .tls = srv,
+	                                                       .idle_timeout_ms = 60000,
+	                                                       .message_timeout_ms = 200,
+	                                                       .max_per_address = 2});
+	struct timespec t0, t1;
+	uint8_t buf[64];
+	int fd, a, b, c;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fd = raw_connect(fx->port);
+	raw_send(fd, "\x16\x03\x01", 3); /* a ClientHello begun */
+	raw_read_to_close(fd, buf, sizeof buf);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	close(fd);
+	a = raw_connect(fx->port);
+	b = raw_connect(fx->port);
+	c = raw_connect(fx->port); /* the third from one address: closed at once */
+	assert_int_equal(raw_read_to_close(c, buf, sizeof buf), 0);
+	close(a);
+	close(b);
+	close(c);
+	finish(fx);
+	net_tls_close(srv);
+}
+
+static void tls_bad_files_and_pins(void **state)
+{
+	char out[65], why[200], cert[300];
+	struct net_tls_config cfg = {.server = true, .cert = "/nonexistent.crt", .key = "/x.key"};
+	net_tls *t = NULL;
+
+	(void)state;
+	assert_int_equal(net_tls_pin_parse("sha256:"
+	                                   "AB:cd"
+	                                   "00112233445566778899aabbccddeeff"
+	                                   "00112233445566778899aabbccdd",
+	                                   out),
+	                 NET_OK);
+	assert_string_equal(out,
+	                    "abcd00112233445566778899aabbccddeeff00112233445566778899aabbccdd");
+	assert_int_equal(net_tls_pin_parse("sha1:ab", out), NET_EARG);
+	assert_int_equal(net_tls_pin_parse("sha256:abc", out), NET_EARG);
+	assert_int_equal(net_tls_pin_parse("sha256:"
+	                                   "zz112233445566778899aabbccddeeff00112233"
+	                                   "445566778899aabbccddeeff",
+	                                   out),
+	                 NET_EARG);
+	assert_int_equal(net_tls_create(&cfg, &t, why, sizeof why), NET_ETLS);
+	assert_non_null(strstr(why, "/nonexistent.crt"));
+	cfg.key = NULL;
+	assert_int_equal(net_tls_create(&cfg, &t, why, sizeof why), NET_EARG);
+	pki_path(cert, sizeof cert, pki, "host.crt");
+	cfg.cert = cert;
+	cfg.key = cert; /* a certificate is no key */
+	assert_int_equal(net_tls_create(&cfg, &t, why, sizeof why), NET_ETLS);
+	assert_non_null(strstr(why, "cannot use the key"));
+	assert_null(t);
+}
+
+/* The leaf's SHA-256 fingerprint as net.h gives it, by the openssl command, into env name. */
+static void fingerprint_env(const char *name, const char *dir, const char *leaf)
+{
+	char cmd[600], fp[128] = "", hex[65];
+	size_t n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "openssl x509 -noout -fingerprint -sha256 -in %s/%s.crt", dir,
+	         leaf);
+	assert_non_null(p = popen(cmd, "r"));
+	assert_non_null(fgets(fp, sizeof fp, p));
+	pclose(p);
+	for (const char *c = strchr(fp, '=') + 1; *c != '\0' && n < 64; c++)
+		if (*c != ':' && *c != '\n')
+			hex[n++] = (char)tolower((unsigned char)*c);
+	hex[n] = '\0';
+	setenv(name, hex, 1);
+}
+
+/* The two CAs, by tests/lib.sh (POSSUM_SOURCE: set by ctest). */
+static int make_pki(void **state)
+{
+	const char *src = getenv("POSSUM_SOURCE");
+	char cmd[1200], base[] = "/tmp/test_net_tlsXXXXXX";
+
+	(void)state;
+	if (src == NULL || mkdtemp(base) == NULL)
+		return -1;
+	snprintf(pki, sizeof pki, "%s/pki", base);
+	snprintf(other, sizeof other, "%s/other", base);
+	snprintf(cmd, sizeof cmd,
+	         "sh -c '. %s/tests/lib.sh && tls_test_pki %s SN0001 SN0002 && "
+	         "tls_test_revoke %s SN0002 && tls_test_pki %s SN0001'",
+	         src, pki, pki, other);
+	if (system(cmd) != 0)
+		return -1;
+	fingerprint_env("SN0001_FP", pki, "SN0001");
+	fingerprint_env("OTHER_FP", other, "SN0001");
+	return 0;
+}
+
+static int remove_pki(void **state)
+{
+	char cmd[600];
+
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf %.250s", pki);
+	*strrchr(cmd, '/') = '\0'; /* the base directory */
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -702,8 +1030,13 @@ int main(void)
 	    cmocka_unit_test(back_pressure),
 	    cmocka_unit_test(graceful_stop),
 	    cmocka_unit_test(bad_arguments),
+	    cmocka_unit_test(tls_handshake_and_checks),
+	    cmocka_unit_test(tls_mutual),
+	    cmocka_unit_test(tls_pinned),
+	    cmocka_unit_test(tls_bad_files_and_pins),
+	    cmocka_unit_test(tls_handshake_deadline),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, make_pki, remove_pki);
 }

@@ -23,43 +23,7 @@ port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
 
 # The relay: each connection to a free port forwarded to the host; what the terminal sends
 # appended to $tmp/wire.
-python3 - "$port" "$tmp/wire" "$tmp/relay.port" <<'PY' &
-import socket, sys, threading
-host_port, wire, port_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-lock = threading.Lock()
-def pipe(src, dst, record):
-    try:
-        while True:
-            b = src.recv(65536)
-            if not b:
-                break
-            if record:
-                with lock, open(wire, "ab") as f:
-                    f.write(b)
-            dst.sendall(b)
-    except OSError:
-        pass
-    for s in (src, dst):
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-ls = socket.socket()
-ls.bind(("127.0.0.1", 0))
-ls.listen(8)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(ls.getsockname()[1]))
-import os
-os.rename(port_file + ".tmp", port_file)
-while True:
-    c, _ = ls.accept()
-    u = socket.create_connection(("127.0.0.1", host_port))
-    threading.Thread(target=pipe, args=(c, u, True), daemon=True).start()
-    threading.Thread(target=pipe, args=(u, c, False), daemon=True).start()
-PY
-relay_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/relay.port" ] && break; sleep 0.05; done
-relay=$(cat "$tmp/relay.port")
+recording_relay "$port"
 
 "$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
 	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \

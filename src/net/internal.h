@@ -1,0 +1,28 @@
+/* internal.h — what the server and the client share of TLS (tls.c): a connection's SSL made
+ * from a context, the peer's certificate read out, and why a handshake failed, in words. */
+#ifndef POSSUM_NET_INTERNAL_H
+#define POSSUM_NET_INTERNAL_H
+
+#include <openssl/ssl.h>
+
+#include "net/net.h"
+
+/* What a connection's SSL carries for tls.c's callbacks (SSL_set_app_data). */
+struct net_tls_conn {
+	struct net_peer_cert cert; /* the peer's leaf as the verification saw it */
+	bool has_cert;
+	bool ticket; /* client: a session ticket came (TLS 1.3: the server took our certificate) */
+};
+
+/* A new SSL of t for one connection, its app data tc; NULL out of memory. */
+SSL *net_tls_ssl(net_tls *t, struct net_tls_conn *tc);
+
+/* Fills tc->cert from ssl's verified peer certificate; false when there is none. */
+bool net_tls_peer(SSL *ssl, struct net_tls_conn *tc);
+
+/* Why ssl's handshake failed (ret, what it returned), in words into why (capacity cap);
+ * server: said of the client's certificate, client: of the server's. Clears OpenSSL's error
+ * queue. */
+void net_tls_why(SSL *ssl, int ret, bool server, char *why, size_t cap);
+
+#endif
