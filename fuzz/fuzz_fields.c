@@ -74,7 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		upload(text, len, 1, ACQUIRER_F48_RECORDS);
 		break;
 	default:
-		upload(text, len, data[0] & 0x80 ? 0 : 1, data[0] & 0x40 ? 1 : ACQUIRER_F48_RECORDS);
+		upload(text, len, data[0] & 0x80 ? 0 : 1,
+		       data[0] & 0x40 ? 1 : ACQUIRER_F48_RECORDS);
 		break;
 	}
 	free(text);

@@ -138,7 +138,7 @@ static int keep_latency(struct load_worker *w, int64_t ns)
 
 /* The run's TLS for w's terminal: over --tls, its certificate DIR/SN.crt and key DIR/SN.key of
  * --tls-certs DIR (mutual TLS), the SN its line names. */
-static int terminal_tls(struct load_worker *w)
+static int terminal_tls(struct load_worker *w) /* w->s set */
 {
 	const struct load *ld = w->ld;
 	char cert[1100], key[1100];
@@ -147,7 +147,7 @@ static int terminal_tls(struct load_worker *w)
 
 	snprintf(cert, sizeof cert, "%s/%s.crt", ld->tls_certs, w->line->sn);
 	snprintf(key, sizeof key, "%s/%s.key", ld->tls_certs, w->line->sn);
-	rc = term_tls_setup(w->mem,
+	rc = term_tls_setup(w->s,
 	                    &(struct term_tls){ld->tls, ld->tls_ca[0] ? ld->tls_ca : NULL,
 	                                       mutual ? cert : NULL, mutual ? key : NULL, NULL});
 	if (rc != TERM_OK)

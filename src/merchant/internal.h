@@ -24,7 +24,14 @@ int merchant_end(merchant *m, int rc);
 /* The audit log's object of a merchant: "merchant:MID" once it has one, "merchant:ID" (its
  * application's number) before. */
 void merchant_object(const struct store_merchant_app *a, char out[STORE_AUDIT_OBJECT_MAX]);
-/* A merchant's phone at rest (onboarding.c): merchant_seal_phone() fills a->phone_masked and
+/* sealed.c: in shown with its first 3 and last 4 bytes, the rest as '*'; all of it as '*'
+ * when that would leave fewer than 4 hidden. */
+void merchant_mask(const char *in, char *out, size_t cap);
+/* sealed.c: text, the field ("rep_id", "phone") of application id, sealed into out;
+ * MERCHANT_EHSM when the HSM refuses. */
+int merchant_seal(merchant *m, const char *field, int64_t id, const char *text,
+                  struct store_sealed *out);
+/* A merchant's phone at rest (sealed.c): merchant_seal_phone() fills a->phone_masked and
  * a->phone_sealed from a->phone (a->id known); merchant_unseal_phone() fills a->phone from
  * them (a row never sealed keeps its clear column). MERCHANT_EHSM when the HSM refuses. */
 int merchant_seal_phone(merchant *m, struct store_merchant_app *a);

@@ -125,7 +125,12 @@ static int seal_phones(merchant *m)
 		w.rc = merchant_from_store(rc);
 	if (w.rc == MERCHANT_OK)
 		w.rc = merchant_from_store(store_meta_add(m->s, "merchant.phones_sealed", "1"));
-	if ((rc = merchant_end(m, w.rc)) == MERCHANT_OK && w.n > 0 && store_depth(m->s) == 0)
+	if (w.rc != MERCHANT_OK) {
+		store_rollback(m->s);
+		return w.rc;
+	}
+	if ((rc = merchant_from_store(store_commit(m->s))) == MERCHANT_OK && w.n > 0 &&
+	    store_depth(m->s) == 0)
 		rc = merchant_from_store(store_checkpoint(m->s));
 	return rc;
 }

@@ -146,63 +146,6 @@ const char *merchant_application_check(const struct merchant_application *a)
 	return NULL;
 }
 
-/* in shown with its first 3 and last 4 bytes, the rest as '*'; all of it as '*' when that
- * would leave fewer than 4 hidden. */
-static void mask(const char *in, char *out, size_t cap)
-{
-	size_t n = strnlen(in, cap - 1);
-
-	memset(out, '*', n);
-	out[n] = '\0';
-	if (n >= 3 + 4 + 4) {
-		memcpy(out, in, 3);
-		memcpy(out + n - 4, in + n - 4, 4);
-	}
-}
-
-/* The associated data that ties a sealed field ("rep_id", "phone") to its application. */
-static size_t field_aad(const char *field, int64_t id, char aad[40])
-{
-	return (size_t)snprintf(aad, 40, "merchant.%s:%lld", field, (long long)id);
-}
-
-/* Seals text, field of application id, into out. */
-static int seal(merchant *m, const char *field, int64_t id, const char *text,
-                struct store_sealed *out)
-{
-	char aad[40];
-	size_t aad_len = field_aad(field, id, aad);
-
-	return hsm_data_encrypt(m->h, &m->data, (const uint8_t *)aad, aad_len,
-	                        (const uint8_t *)text, strlen(text), out->v, sizeof out->v,
-	                        &out->len) == HSM_OK
-	           ? MERCHANT_OK
-	           : MERCHANT_EHSM;
-}
-
-int merchant_unseal_phone(merchant *m, struct store_merchant_app *a)
-{
-	char aad[40];
-	size_t aad_len = field_aad("phone", a->id, aad), n;
-
-	if (a->phone_sealed.len == 0) { /* a row of before the phones were sealed */
-		snprintf(a->phone, sizeof a->phone, "%s", a->phone_masked);
-		return MERCHANT_OK;
-	}
-	if (hsm_data_decrypt(m->h, &m->data, (const uint8_t *)aad, aad_len, a->phone_sealed.v,
-	                     a->phone_sealed.len, (uint8_t *)a->phone, sizeof a->phone - 1,
-	                     &n) != HSM_OK)
-		return MERCHANT_EHSM;
-	a->phone[n] = '\0';
-	return MERCHANT_OK;
-}
-
-int merchant_seal_phone(merchant *m, struct store_merchant_app *a)
-{
-	mask(a->phone, a->phone_masked, sizeof a->phone_masked);
-	return seal(m, "phone", a->id, a->phone, &a->phone_sealed);
-}
-
 static bool is_actor(const char *actor)
 {
 	return text_is_line(actor, STORE_AUDIT_ACTOR_MAX - 1);
@@ -288,8 +231,8 @@ int merchant_apply(merchant *m, const struct merchant_application *a, const char
 	snprintf(r->address, sizeof r->address, "%s", a->address);
 	snprintf(r->mcc, sizeof r->mcc, "%s", a->mcc);
 	snprintf(r->phone, sizeof r->phone, "%s", a->phone);
-	mask(a->phone, r->phone_masked, sizeof r->phone_masked);
-	mask(a->rep_id, r->rep_id_masked, sizeof r->rep_id_masked);
+	merchant_mask(a->phone, r->phone_masked, sizeof r->phone_masked);
+	merchant_mask(a->rep_id, r->rep_id_masked, sizeof r->rep_id_masked);
 	r->fee_credit_bp = m->cfg.fee_credit_bp;
 	r->fee_debit_bp = m->cfg.fee_debit_bp;
 	r->fee_debit_cap = m->cfg.fee_debit_cap;
@@ -302,7 +245,7 @@ int merchant_apply(merchant *m, const struct merchant_application *a, const char
 	/* The ID number and the phone are sealed under the row's own number, known once the row
 	 * is in (the phone only masked until then). */
 	if ((rc = merchant_from_store(store_merchant_app_insert(m->s, r))) != MERCHANT_OK ||
-	    (rc = seal(m, "rep_id", r->id, a->rep_id, &r->rep_id)) != MERCHANT_OK ||
+	    (rc = merchant_seal(m, "rep_id", r->id, a->rep_id, &r->rep_id)) != MERCHANT_OK ||
 	    (rc = merchant_seal_phone(m, r)) != MERCHANT_OK)
 		goto out;
 	if ((rc = merchant_from_store(store_merchant_app_update(m->s, r))) != MERCHANT_OK ||
@@ -625,7 +568,7 @@ json_t *merchant_json(const struct merchant_info *i, bool audit_form, int utc_of
 	json_t *o, *list = json_array();
 
 	if (audit_form)
-		mask(a->phone, phone, sizeof phone);
+		merchant_mask(a->phone, phone, sizeof phone);
 	else
 		snprintf(phone, sizeof phone, "%s", a->phone);
 	for (size_t k = 0; list != NULL && k < sizeof types / sizeof types[0]; k++)

@@ -62,7 +62,7 @@ grep -q '"link":"issuer".*"tls":"pinned"' "$tmp/host.log" && ok || bad "the list
 recording_relay "$port"
 
 "$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
+	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000000.00 \
 	--out "$tmp/card.json" >/dev/null
 comps=$(register_terminal "$possum" "$data")
 
