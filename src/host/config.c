@@ -126,6 +126,7 @@ static const struct key keys[] = {
     NUM("http", "max_connections", K_INT, http.max_connections, 1, 100000),
     NUM("http", "max_connections_per_address", K_INT, http.max_per_address, 1, 100000),
     NUM("http", "timeout", K_INT, http.timeout, 1, 86400),
+    NUM("http", "request_timeout", K_INT, http.request_timeout, 1, 86400),
     NUM("merchant", "acquirer_code", K_DIGITS, merchant.acquirer_code, 3, 3),
     NUM("merchant", "area", K_DIGITS, merchant.area, 4, 4),
     PATH("merchant", "documents", merchant.documents),
