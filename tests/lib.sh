@@ -52,12 +52,31 @@ faked() {
 faked_host() {
 	faked "$1" "$2" "$possum" host --data "$3" --port 0 --api-port 0 --terminal-port 0 \
 		>"$tmp/host.out" 2>"$tmp/host.log" &
-	host_pid=$!
-	trap 'kill $host_pid 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-	wait_ports "$3" $host_pid
-	port=$(sed -n 's/^acquirer=//p' "$3/host.ports")
-	api=$(sed -n 's/^api=//p' "$3/host.ports")
+	host_listening "$3" $!
+}
+
+# host_listening DATA PID: the host PID on DATA started (faked_host, start_host): sets
+# host_pid (killed on exit, with the pids in $also_kill), port (the terminals'), link and api
+# once it listens, or ends the test as failed when it does not start.
+host_listening() {
+	host_pid=$2
+	trap 'kill $host_pid ${also_kill:-} 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+	wait_ports "$1" $host_pid
+	port=$(sed -n 's/^acquirer=//p' "$1/host.ports")
+	link=$(sed -n 's/^issuer=//p' "$1/host.ports")
+	api=$(sed -n 's/^api=//p' "$1/host.ports")
 	[ -n "$port" ] || { echo "FAIL: the host did not start: $(cat "$tmp/host.log")"; exit 1; }
+}
+
+# start_host DATA [VAR=VALUE...]: `possum host` ($possum) on DATA on free ports, with VAR=VALUE
+# added to its environment alone (env), listening (host_listening); its output in
+# $tmp/host.out and $tmp/host.log.
+start_host() {
+	_data=$1
+	shift
+	env "$@" "$possum" host --data "$_data" --port 0 --api-port 0 --terminal-port 0 \
+		>"$tmp/host.out" 2>"$tmp/host.log" &
+	host_listening "$_data" $!
 }
 
 # sms_code FILE: the latest card-authentication code in the texts file FILE (sms.jsonl), in

@@ -142,6 +142,7 @@ static const struct key keys[] = {
     NUM("http", "timeout", K_INT, http.timeout, 1, 86400),
     ROW("http", "tls_cert", K_TLS, http_tls_cert, 0, 0, NULL, NULL),
     ROW("http", "tls_key", K_TLS, http_tls_key, 1, 0, NULL, NULL),
+    NUM("http", "request_timeout", K_INT, http.request_timeout, 1, 86400),
     NUM("merchant", "acquirer_code", K_DIGITS, merchant.acquirer_code, 3, 3),
     NUM("merchant", "area", K_DIGITS, merchant.area, 4, 4),
     PATH("merchant", "documents", merchant.documents),

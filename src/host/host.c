@@ -421,7 +421,8 @@ int host_start(host *h, struct host_listening *out)
 	}
 	log_listening(h);
 	warn_no_bins(h);
-	if (host_metrics_start(&h->metrics, &h->loop, &h->terminal_server, &h->issuer_server) != 0)
+	if (host_metrics_start(&h->metrics, &h->loop, &h->terminal_server, &h->issuer_server,
+	                       &h->api.server) != 0)
 		log_event(h->log, LOG_WARN, "metrics",
 		          json_pack("{s:s}", "error", "cannot count the connections"));
 	if (host_closer_start(&h->close, &h->loop, h->env.data.store, h->env.data.db, cfg, h->log,

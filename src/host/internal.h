@@ -25,6 +25,7 @@ struct host_metrics {
 	metrics_family *txns, *stages, *batch, *commit, *conns;
 	uv_timer_t timer;               /* the connections, counted once a second */
 	net_server **terminals, **link; /* the host's, NULL once stopped */
+	http_server **api;              /* the API's server, NULL once stopped or without it */
 	bool started;
 };
 
@@ -37,9 +38,10 @@ void host_metrics_outcome(struct host_metrics *hm, const struct acquirer_outcome
                           bool committed);
 /* A group commit of n requests that took secs. hm may be NULL. */
 void host_metrics_commit(struct host_metrics *hm, size_t n, double secs);
-/* Counts the connections of *terminals and *link each second on loop: 0 or a libuv code. */
+/* Counts the connections of *terminals, *link and *api each second on loop: 0 or a libuv
+ * code. */
 int host_metrics_start(struct host_metrics *hm, uv_loop_t *loop, net_server **terminals,
-                       net_server **link);
+                       net_server **link, http_server **api);
 /* Stops counting (run the loop after it); host_metrics_close() frees the registry, once the
  * API has stopped. */
 void host_metrics_stop(struct host_metrics *hm);

@@ -1,7 +1,8 @@
 /* metrics.c — the host's metrics (internal.h, docs/operations.md): the registry, made here and
  * handed to the API's thread, which answers GET /metrics; what the terminals' front end
  * records of each batch (each request's outcome and its stages' times, the group commit's size
- * and duration); and the connections of each front end, counted once a second on the loop. */
+ * and duration); and the connections of each front end (terminals, link, the API's),
+ * counted once a second on the loop. */
 #include <stdio.h>
 
 #include "host/internal.h"
@@ -46,7 +47,7 @@ int host_metrics_open(struct host_metrics *hm)
 	      .n_buckets = N(seconds)},
 	     &hm->commit},
 	    {{.name = "possum_connections",
-	      .help = "Connections open, by front end (terminals, link).",
+	      .help = "Connections open, by front end (terminals, link, http).",
 	      .type = METRICS_GAUGE,
 	      .labels = {"front"},
 	      .series_max = 4},
@@ -90,15 +91,17 @@ static void on_tick(uv_timer_t *timer)
 	metrics_set(hm->conns, (const char *[]){"terminals"},
 	            (double)net_server_connections(*hm->terminals));
 	metrics_set(hm->conns, (const char *[]){"link"}, (double)net_server_connections(*hm->link));
+	metrics_set(hm->conns, (const char *[]){"http"}, (double)http_connections(*hm->api));
 }
 
 int host_metrics_start(struct host_metrics *hm, uv_loop_t *loop, net_server **terminals,
-                       net_server **link)
+                       net_server **link, http_server **api)
 {
 	int rc;
 
 	hm->terminals = terminals;
 	hm->link = link;
+	hm->api = api;
 	hm->timer.data = hm;
 	on_tick(&hm->timer);
 	if ((rc = uv_timer_init(loop, &hm->timer)) != 0)

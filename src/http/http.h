@@ -208,6 +208,9 @@ struct http_config {
 	 * plain HTTP), which must outlive the server. TLS is GnuTLS's, through libmicrohttpd, 1.2
 	 * and 1.3 only; the session cookie is then Secure whatever secure_cookies says. */
 	const char *tls_cert, *tls_key;
+	/* Seconds a request may take to come whole, headers and body, from the connection's
+	 * start or the end of its previous request, however often bytes trickle in (30). */
+	int request_timeout;
 	/* The routes served; NULL: every domain's (HTTP_DOMAINS). Tests serve their own. */
 	const struct http_route *routes;
 	size_t n_routes;
@@ -227,6 +230,9 @@ int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *l
               http_server **out);
 /* The port listened on (the one chosen when cfg's was 0). */
 int http_port(const http_server *srv);
+/* The connections open now, as libmicrohttpd counts them (possum_connections{front="http"});
+ * 0 for a NULL srv. Read from any thread: a gauge, not a lock. */
+unsigned http_connections(const http_server *srv);
 /* Stops taking connections, waits for the handler running to finish, and frees srv; srv may be
  * NULL. */
 void http_close(http_server *srv);

@@ -31,6 +31,7 @@
 #include <openssl/crypto.h>
 
 #include "crypto/crypto.h"
+#include "http/deadline.h"
 #include "http/guard.h"
 
 #define SESSION_COOKIE "possum_session"
@@ -47,7 +48,8 @@ struct http_server {
 	struct http_ctx *ctx;
 	possum_log *log;
 	int port;
-	struct http_guard guard; /* failures of credentials per address */
+	struct http_guard guard;         /* failures of credentials per address */
+	struct http_deadlines deadlines; /* [http] request_timeout */
 };
 
 /* One request, from its headers to its answer. */
@@ -82,7 +84,8 @@ void http_config_defaults(struct http_config *cfg)
 	                            .token_lockout = 300,
 	                            .max_connections = 256,
 	                            .max_per_address = 32,
-	                            .timeout = 10};
+	                            .timeout = 10,
+	                            .request_timeout = 30};
 	snprintf(cfg->listen, sizeof cfg->listen, "127.0.0.1");
 }
 
@@ -415,6 +418,32 @@ static enum MHD_Result serve(struct http_server *srv, struct MHD_Connection *c, 
 	return rc;
 }
 
+/* The deadline's entry of connection c (NULL: none). */
+static struct http_deadline *deadline_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return info != NULL ? info->socket_context : NULL;
+}
+
+/* A connection opened (armed for its first request's deadline) or closed. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *srv = cls;
+	const union MHD_ConnectionInfo *info;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context =
+		    info != NULL ? http_deadline_add(&srv->deadlines, info->connect_fd) : NULL;
+	} else {
+		http_deadline_remove(&srv->deadlines, *socket_context);
+		*socket_context = NULL;
+	}
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -434,8 +463,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		admit(srv, c, url, method, r);
 		/* A client waiting for "100 Continue" is answered now, and sends no body. */
 		expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
-		if (r->status != 0 && expect != NULL && strcasecmp(expect, "100-continue") == 0)
+		if (r->status != 0 && expect != NULL && strcasecmp(expect, "100-continue") == 0) {
+			http_deadline_arm(&srv->deadlines, deadline_of(c), false);
 			return answer(srv, c, r, r->status, error_body(r->error));
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -463,6 +494,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	/* The request has come whole: its deadline no longer runs while it is answered. */
+	http_deadline_arm(&srv->deadlines, deadline_of(c), false);
 	if (r->answered)
 		return MHD_YES;
 	if (r->status != 0)
@@ -476,8 +509,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct http_server *srv = cls;
 	struct http_req *r = *con_cls;
 
-	(void)c;
 	(void)why;
+	/* The next request on the connection has its own deadline, from now. */
+	http_deadline_arm(&srv->deadlines, deadline_of(c), true);
 	if (r == NULL)
 		return;
 	free(r->segs);
@@ -487,7 +521,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	crypto_wipe(r->csrf, sizeof r->csrf);
 	free(r);
 	*con_cls = NULL;
-	(void)srv;
 }
 
 /* Every domain's routes, one after another (HTTP_DOMAINS). */
@@ -531,7 +564,7 @@ int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *l
 		return HTTP_EARG;
 	if (cfg->port < 0 || cfg->port > 65535 || cfg->body_max < 1 || cfg->token_failures < 1 ||
 	    cfg->token_window < 1 || cfg->token_lockout < 1 || cfg->max_connections < 1 ||
-	    cfg->max_per_address < 1 || cfg->timeout < 1)
+	    cfg->max_per_address < 1 || cfg->timeout < 1 || cfg->request_timeout < 1)
 		return HTTP_EARG;
 	if (inet_pton(AF_INET, cfg->listen, &in4.sin_addr) == 1) {
 		in4.sin_port = htons((uint16_t)cfg->port);
@@ -553,10 +586,15 @@ int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *l
 		goto fail;
 	if (cfg->tls_cert != NULL)
 		flags |= MHD_USE_TLS;
+	if (http_deadlines_start(&srv->deadlines, cfg->request_timeout) != 0) {
+		rc = HTTP_ESTART;
+		goto fail;
+	}
 	srv->d = MHD_start_daemon(
 	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, addr,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)cfg->timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_per_address, MHD_OPTION_ARRAY,
 	    cfg->tls_cert != NULL ? tls : plain, MHD_OPTION_END);
 	if (srv->d == NULL) {
@@ -568,6 +606,7 @@ int http_open(const struct http_config *cfg, struct http_ctx *ctx, possum_log *l
 	*out = srv;
 	return HTTP_OK;
 fail:
+	http_deadlines_stop(&srv->deadlines);
 	free(srv->all);
 	free(srv);
 	return rc;
@@ -578,11 +617,22 @@ int http_port(const http_server *srv)
 	return srv->port;
 }
 
+unsigned http_connections(const http_server *srv)
+{
+	const union MHD_DaemonInfo *info;
+
+	if (srv == NULL)
+		return 0;
+	info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info != NULL ? info->num_connections : 0;
+}
+
 void http_close(http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	MHD_stop_daemon(srv->d);
+	MHD_stop_daemon(srv->d); /* every connection's entry removed */
+	http_deadlines_stop(&srv->deadlines);
 	free(srv->all);
 	free(srv);
 }

@@ -52,6 +52,12 @@ static void defaults(void **state)
 	assert_string_equal(cfg.dialect->name, "iso87a");
 	assert_int_equal(cfg.idle_timeout, 300);
 	assert_int_equal(cfg.max_connections, 10000);
+	assert_int_equal(cfg.max_per_address, 64);
+	assert_int_equal(cfg.message_timeout, 10);
+	assert_int_equal(cfg.http.max_connections, 256);
+	assert_int_equal(cfg.http.max_per_address, 32);
+	assert_int_equal(cfg.http.timeout, 10);
+	assert_int_equal(cfg.http.request_timeout, 30);
 	assert_string_equal(cfg.zpk, "");
 	assert_string_equal(cfg.issuer.name, "Possum Demo Bank");
 	assert_string_equal(cfg.issuer.institution, "99900001");
@@ -231,6 +237,8 @@ static void refusals(void **state)
 	    {"[link]\ndialect = cup-pos\n", "line 2: [link] dialect: not a network dialect"},
 	    {"[link]\ndialect = iso93\n", "line 2: [link] dialect: not a network dialect"},
 	    {"[link]\nidle_timeout = 0\n", "line 2: [link] idle_timeout: not a number from 1"},
+	    {"[http]\nrequest_timeout = 0\n",
+	     "line 2: [http] request_timeout: not a number from 1 to 86400"},
 	    {"[link]\nlisten = 0.0.0.0\nbacklog = 5\n", "line 3: [link] backlog: unknown key"},
 	    {"[hots]\ndata = x\n", "line 2: unknown section [hots] (key data)"},
 	    {"data = x\n", "line 1: unknown section [] (key data)"},

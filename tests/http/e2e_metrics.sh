@@ -85,6 +85,7 @@ out_has '^possum_commit_seconds_count [1-9]'
 out_has '^possum_commit_seconds_sum [0-9]'
 out_has '^possum_connections{front="terminals"} [0-9]'
 out_has '^possum_connections{front="link"} [0-9]'
+out_has '^possum_connections{front="http"} [0-9]'
 out_has '^possum_outbox_depth [0-9]'
 out_has '^possum_reversals_pending 0$'
 out_has '^possum_settlement_last_run_timestamp_seconds [0-9]' # 0, or a close the host ran at its start
