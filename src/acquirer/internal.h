@@ -194,9 +194,11 @@ bool acquirer_f59_sub(const char *v, const char *tag, char *out, size_t cap);
 int acquirer_stage_fields(struct txn *t);
 int acquirer_stage_card(struct txn *t);
 
-/* terminal.c: the terminal, its merchant and identity (97, 58, 03, A0); the MAC (A0). */
+/* terminal.c: the terminal (97, A0 not signed in); the MAC (A0); then what the request says
+ * of its merchant, tracks and identity (58, 03, 30). */
 int acquirer_stage_terminal(struct txn *t);
 int acquirer_stage_mac(struct txn *t);
+int acquirer_stage_binding(struct txn *t);
 
 /* route.c: picks the route (recorded in the outcome); asks it, with the network STAN. */
 int acquirer_stage_route(struct txn *t);
