@@ -71,7 +71,10 @@ state() {
 	db_state "$data" notify_outbox
 	echo "texts: $(sqlite3 -cmd '.timeout 5000' "$data/possum.db" "SELECT count(*) FROM notify_outbox")"
 }
-before() { state >"$tmp/before"; }
+before() {
+	db_quiet "$data"
+	state >"$tmp/before"
+}
 after() { state >"$tmp/after"; }
 
 # A genuine purchase, captured.
@@ -131,6 +134,7 @@ pik() {
 	sqlite3 "$tmp/t1x/possum.db" "UPDATE term_state SET stan = $stan, host = '127.0.0.1:$port'"
 	t t1x signin >/dev/null
 	sqlite3 "$tmp/t1x/possum.db" "UPDATE term_state SET pik = '$1'"
+	db_quiet "$data"
 	card_money >"$tmp/before"
 	n=$(wc -l <"$tmp/host.log")
 	t t1x purchase --card "$tmp/poor.json" --pin 714680 --amount 5.00 --json >"$tmp/out" 2>&1
@@ -149,6 +153,7 @@ expect 0 "terminal 1 signs in again" -- t t1 signin
 # PINs guessed: three wrong (55, 55, 75), then the right one still refused (75). The card's
 # tries are what the lock changes; the money is what must not move.
 money() { db_rows "$data" ledger_accounts ledger_transfers; }
+db_quiet "$data"
 money >"$tmp/before"
 said=
 for p in 111111 222222 333333 246802; do
