@@ -223,6 +223,78 @@ tls_test_revoke() {
 		-cert "$1/ca.crt" 2>/dev/null && tls_test_crl "$1"
 }
 
+# ---- the attack tests (tests/attack): each attack one line of a table, counted ----
+attacks=0
+attacks_refused=0
+attacks_changed=0
+
+# db_rows DATA TABLE...: the schema and every row of those tables of DATA/possum.db (sqlite3's
+# .dump, in a stable order): taken before and after an attack, to compare.
+db_rows() {
+	_db=$1/possum.db
+	shift
+	sqlite3 -cmd '.timeout 5000' "$_db" ".dump $*"
+}
+
+# db_state DATA [TABLE...]: a hash of the rows of every table of DATA/possum.db but the TABLEs
+# named, one "hash|table" line each, and one of the schema (sqlite3's .sha3sum): taken before
+# and after an attack, to compare; db_rows shows the rows themselves.
+db_state() {
+	_db=$1/possum.db
+	shift
+	{
+		sqlite3 -cmd '.timeout 5000' "$_db" \
+			"SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name" |
+			grep -vxF "$(printf '%s\n' "$@" "#")" | sed 's/^/.sha3sum /'
+		echo '.sha3sum --schema sqlite_schema'
+	} | sqlite3 -cmd '.timeout 5000' "$_db"
+}
+
+# db_quiet DATA: waits (10 s at most) until the host's scheduler is done with what came before
+# (texts sent, accounts opened): two states of DATA a second apart the same.
+db_quiet() {
+	_i=0
+	db_state "$1" >"$tmp/quiet.1"
+	while [ $_i -lt 10 ]; do
+		sleep 1
+		db_state "$1" >"$tmp/quiet.2"
+		cmp -s "$tmp/quiet.1" "$tmp/quiet.2" && break
+		mv "$tmp/quiet.2" "$tmp/quiet.1"
+		_i=$((_i + 1))
+	done
+}
+
+# attack WHAT GOT WANT BEFORE AFTER: one attack tried. GOT is how it was answered (a response
+# code or an HTTP status, and the reason), WANT a grep pattern GOT must match for a refusal;
+# the files BEFORE and AFTER (db_state, or whatever the attack may change) must be the same.
+# Prints "attack: WHAT ..... refused GOT, nothing changed" (GOT alone when it is a 2xx: taken,
+# made harmless), or what went wrong (a failure).
+attack() {
+	attacks=$((attacks + 1))
+	_w=$((46 - ${#1}))
+	[ $_w -ge 3 ] || _w=3
+	_dots=$(printf '%*s' $_w '' | tr ' ' .)
+	case $2 in 2[0-9][0-9]*) _said=$2 ;; *) _said="refused $2" ;; esac
+	if printf '%s\n' "$2" | grep -q -- "$3"; then
+		attacks_refused=$((attacks_refused + 1))
+	else
+		_said="NOT REFUSED: $2 (wanted $3)"
+	fi
+	if cmp -s "$4" "$5"; then
+		_said="$_said, nothing changed"
+	else
+		attacks_changed=$((attacks_changed + 1))
+		_said="$_said, CHANGED: $(diff "$4" "$5" | grep '^[<>]' | head -3 | cut -c1-160 | paste -sd' ' -)"
+	fi
+	echo "attack: $1 $_dots $_said"
+	case $_said in *NOT\ REFUSED* | *CHANGED*) bad "attack: $1" ;; *) ok ;; esac
+}
+
+# attacks_done: the table's last line.
+attacks_done() {
+	echo "attacks: $attacks tried, $attacks_refused refused, $attacks_changed changed anything"
+}
+
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

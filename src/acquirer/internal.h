@@ -222,9 +222,11 @@ int acquirer_f48_record(const char *rec, struct acquirer_f48_record *out);
 int acquirer_stage_fields(struct txn *t);
 int acquirer_stage_card(struct txn *t);
 
-/* terminal.c: the terminal, its merchant and identity (97, 58, 03, A0); the MAC (A0). */
+/* terminal.c: the terminal (97, A0 not signed in); the MAC (A0); then what the request says
+ * of its merchant, tracks and identity (58, 03, 30). */
 int acquirer_stage_terminal(struct txn *t);
 int acquirer_stage_mac(struct txn *t);
+int acquirer_stage_binding(struct txn *t);
 
 /* route.c: picks the route (recorded in the outcome); asks it, with the network STAN. */
 int acquirer_stage_route(struct txn *t);

@@ -75,7 +75,8 @@ static int stage_netmgmt(struct txn *t)
 
 static const struct stage stages[] = {
     /* after unpack (pipeline.c): 30 unreadable, 12 unknown */
-    {"terminal", acquirer_stage_terminal, 0, false}, /* 97, 58, 03 */
+    {"terminal", acquirer_stage_terminal, 0, false}, /* 97 */
+    {"binding", acquirer_stage_binding, 0, false},   /* 58, 03 */
     {"netmgmt", stage_netmgmt, 0, false},            /* sign-in, sign-out, echo: 00 */
     {"respond", acquirer_stage_respond, 0, true},
 };

@@ -76,11 +76,12 @@ int acquirer_stage_authorize(struct txn *t)
 
 static const struct stage stages[] = {
     /* after unpack (stage_unpack): 30 unreadable, 12 unknown */
-    {"terminal", acquirer_stage_terminal, 0, false},   /* 97 unknown or not active; 58
-                                                          merchant, SN (risk event); 03
-                                                          merchant; A0 not signed in;
-                                                          30 track (not) encrypted */
+    {"terminal", acquirer_stage_terminal, 0, false},   /* 97 unknown or not active; A0 not
+                                                          signed in */
     {"mac", acquirer_stage_mac, 0, false},             /* A0 */
+    {"binding", acquirer_stage_binding, 0, false},     /* 58 merchant, SN (risk event); 03
+                                                          merchant; 30 track (not)
+                                                          encrypted */
     {"duplicate", acquirer_stage_duplicate, 0, false}, /* 94, a tombstone's too */
     {"fields", acquirer_stage_fields, 0, false},       /* 77 batch, 30, 13 */
     {"card", acquirer_stage_card, 0, false},           /* 14 Luhn, 54 expired */

@@ -176,14 +176,16 @@ static int decide_results(struct txn *t)
 
 static const struct stage query_stages[] = {
     /* after unpack (pipeline.c): 30 unreadable, 12 unknown */
-    {"terminal", acquirer_stage_terminal, 0, false}, /* 97, 58, 03, A0 not signed in */
+    {"terminal", acquirer_stage_terminal, 0, false}, /* 97, A0 not signed in */
     {"mac", acquirer_stage_mac, 0, false},           /* A0 */
+    {"binding", acquirer_stage_binding, 0, false},   /* 58, 03 */
     {"query", decide_query, 0, false},               /* the original's 39, or 25 */
     {"respond", acquirer_stage_respond, 0, true},
 };
 static const struct stage results_stages[] = {
     {"terminal", acquirer_stage_terminal, 0, false},
     {"mac", acquirer_stage_mac, 0, false},
+    {"binding", acquirer_stage_binding, 0, false},
     {"results", decide_results, 0, false}, /* 00 and the records; 30 a cursor unreadable */
     {"respond", acquirer_stage_respond, 0, true},
 };

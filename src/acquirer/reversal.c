@@ -90,8 +90,9 @@ static int decide_reversal(struct txn *t)
 
 static const struct stage stages[] = {
     /* after unpack (pipeline.c): 30 unreadable, 12 unknown */
-    {"terminal", acquirer_stage_terminal, 0, false}, /* 97, 58, 03, A0 not signed in */
+    {"terminal", acquirer_stage_terminal, 0, false}, /* 97, A0 not signed in */
     {"mac", acquirer_stage_mac, 0, false},           /* A0 */
+    {"binding", acquirer_stage_binding, 0, false},   /* 58, 03 */
     {"fields", acquirer_stage_fields, 0, false},     /* 30 */
     {"route", acquirer_stage_route, 0, false},       /* where the original went */
     {"reverse", decide_reversal, 0, false},          /* 00 once, and its row */

@@ -145,7 +145,8 @@ static int stage_settle(struct txn *t)
 
 static const struct stage stages[] = {
     /* after unpack (pipeline.c): 30 unreadable, 12 unknown */
-    {"terminal", acquirer_stage_terminal, 0, false},       /* 97, 58, A0 not signed in */
+    {"terminal", acquirer_stage_terminal, 0, false},       /* 97, A0 not signed in */
+    {"binding", acquirer_stage_binding, 0, false},         /* 58 */
     {"duplicate", acquirer_stage_duplicate, T_DUP, false}, /* 94: an upload seen */
     {"fields", acquirer_stage_fields, 0, false},           /* 77 batch */
     {"settle", stage_settle, 0, false},                    /* 00, 30 field 48 */

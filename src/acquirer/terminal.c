@@ -147,19 +147,13 @@ static int read_tracks(struct txn *t)
 	return rc;
 }
 
-/* Known, active (97: a terminal registered, suspended or retired serves nothing), of this
- * merchant (58 and a risk event), whose merchant is active for anything with a card (03: a
- * suspended or closed merchant takes no payment, but its terminals still reverse, settle and
- * upload what they did before), over mutual TLS the SN its certificate names (58
- * tls_sn_mismatch and a risk event), signed in where the transaction needs working keys — a
- * terminal that is not is asked to sign in again (A0, which makes the terminal sign in once
- * and retry; header processing request 6) — and, where it sends field 59, the SN of its
- * binding (58 and a risk event) with that SN's ciphertext under its track key (58), and the
- * location it reports, well formed (30); a field 59 its layout does not allow is 30. */
+/* Known and active (97: a terminal registered, suspended or retired serves nothing), signed in
+ * where the transaction needs working keys — a terminal that is not is asked to sign in again
+ * (A0, which makes the terminal sign in once and retry; header processing request 6). What
+ * the request says of its merchant, card and SN waits for acquirer_stage_binding, after the
+ * MAC where there is one: a request nobody MACed leaves no risk event behind. */
 int acquirer_stage_terminal(struct txn *t)
 {
-	char f59[1000], sn[ACQUIRER_SN_MAX + 1] = "";
-	const char *why;
 	int rc = store_terminal_get(t->a->s, t->tid, &t->term);
 
 	if (rc == STORE_ENOTFOUND)
@@ -173,6 +167,26 @@ int acquirer_stage_terminal(struct txn *t)
 		    t->term.status == STORE_TERMINAL_REGISTERED  ? "terminal_registered"
 		    : t->term.status == STORE_TERMINAL_SUSPENDED ? "terminal_suspended"
 		                                                 : "terminal_retired");
+	if ((t->type->flags & T_SIGNED) && !t->term.signed_in) {
+		t->sign_in_again = true;
+		return acquirer_decide(t, RCODE_MAC_ERROR, "not_signed_in");
+	}
+	return STAGE_NEXT;
+}
+
+/* Over mutual TLS the SN its certificate names (58 tls_sn_mismatch and a risk event); of this
+ * terminal's merchant (58 and a risk event), whose merchant is active for anything with a card
+ * (03: a suspended or closed merchant takes no payment, but its terminals still reverse,
+ * settle and upload what they did before), its tracks readable (30) and, where it
+ * sends field 59, the SN of its binding (58 and a risk event) with that SN's ciphertext under
+ * its track key (58), and the location it reports, well formed (30); a field 59 its layout
+ * does not allow is 30. */
+int acquirer_stage_binding(struct txn *t)
+{
+	char f59[1000], sn[ACQUIRER_SN_MAX + 1] = "";
+	const char *why;
+	int rc;
+
 	/* Mutual TLS: the certificate names the terminal the binding does ("one terminal, one
 	 * code" carried into the certificate). */
 	if (t->cert_sn != NULL && strcmp(t->cert_sn, t->term.sn) != 0)
@@ -188,10 +202,6 @@ int acquirer_stage_terminal(struct txn *t)
 		                       t->merchant.status == STORE_MERCHANT_SUSPENDED
 		                           ? "merchant_suspended"
 		                           : "merchant_closed");
-	if ((t->type->flags & T_SIGNED) && !t->term.signed_in) {
-		t->sign_in_again = true;
-		return acquirer_decide(t, RCODE_MAC_ERROR, "not_signed_in");
-	}
 	if ((rc = read_tracks(t)) != STAGE_NEXT)
 		return rc;
 	if (!iso8583_has(&t->iso, 59))

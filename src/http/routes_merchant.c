@@ -216,6 +216,7 @@ static int document_add_route(struct http_ctx *ctx, const struct http_request *r
                               struct http_response *res)
 {
 	const char *type = NULL, *name = NULL;
+	char base[MERCHANT_DOC_NAME_MAX + 1];
 	struct store_merchant_doc d;
 	struct merchant_info i;
 	json_t *content;
@@ -232,6 +233,11 @@ static int document_add_route(struct http_ctx *ctx, const struct http_request *r
 		return http_fail(res, 400,
 		                 "type must be licence, tax, id_front, id_back, agreement or other",
 		                 "type");
+	/* "..", "x/": nothing of a file's name left (refused here, not blamed on the content). */
+	if (!merchant_document_name(name, base))
+		return http_fail(res, 400,
+		                 "name must end in a file's name, not a separator, dots or spaces",
+		                 "name");
 	content = json_object_get(req->body, "content");
 	if (!json_is_string(content) ||
 	    base64_decode(json_string_value(content), json_string_length(content), &bytes, &len) !=

@@ -390,9 +390,9 @@ static void settlement_date_by_cutoff(void **state)
  * order of the financial table, from unpack to respond, none negative. */
 static void stage_times(const struct acquirer_outcome *o)
 {
-	static const char *const ran[] = {"unpack",    "terminal", "mac",      "duplicate",
-	                                  "fields",    "card",     "cardauth", "route",
-	                                  "authorize", "record",   "notify",   "respond"};
+	static const char *const ran[] = {"unpack", "terminal", "mac",      "binding", "duplicate",
+	                                  "fields", "card",     "cardauth", "route",   "authorize",
+	                                  "record", "notify",   "respond"};
 	size_t k = 0;
 
 	for (size_t i = 0; i < o->n_times; i++) {
@@ -584,6 +584,17 @@ static void terminal_checks(void **state)
 	iso8583_set_str(&q.m, 42, "898310048129999");
 	expect(x, &q, true, "58", &a);
 	assert_string_equal(a.r.out.reason, "merchant_differs");
+	/* The same altered after their MAC: A0 before anything they say is looked at, and no
+	 * risk event from a request nobody MACed. */
+	purchase_req(x, &q, &img, 100, T_PIN);
+	iso8583_set_str(&q.m, 42, "898310048129999");
+	sent(x, &q, true, &a, true);
+	assert_string_equal(a.rc, "A0");
+	assert_string_equal(a.r.out.reason, "mac_wrong");
+	card_req(x, &q, "0200", "000000", "00", "22", &img, 100, T_PIN, "0000020254009999");
+	sent(x, &q, true, &a, true);
+	assert_string_equal(a.rc, "A0");
+	assert_string_equal(a.r.out.reason, "mac_wrong");
 	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
 	/* The other SN and the other MID each left a risk event; the ciphertexts did not. */
 	{

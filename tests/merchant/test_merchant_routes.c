@@ -257,6 +257,13 @@ static void test_documents(void **state)
 	                      NULL),
 	                 201);
 	assert_string_equal(json_string_value(json_object_get(c.res.body, "name")), "passwd");
+	/* A name with nothing of a file's name left: the name at fault, not the content. */
+	assert_int_equal(call(f, &c, &operator_, "POST", "/api/v1/merchants/{}/documents", "1",
+	                      "{\"type\":\"other\",\"name\":\"dir/.. \","
+	                      "\"content\":\"JVBERi0xLjYKJSVFT0YK\"}",
+	                      NULL),
+	                 400);
+	assert_string_equal(c.field, "name");
 	assert_int_equal(call(f, &c, &operator_, "POST", "/api/v1/merchants/{}/documents", "1",
 	                      "{\"type\":\"other\",\"name\":\"x.pdf\","
 	                      "\"content\":\"JVBERi0xLjQKPHNjcmlwdD4=\"}",
