@@ -138,44 +138,16 @@ load_terminals() {
 	done
 }
 
-# recording_relay PORT: a relay on a free port of 127.0.0.1 (in $relay; its pid in $relay_pid)
-# forwarding each connection to 127.0.0.1:PORT; what the clients send appended to $tmp/wire
-# (python3), for tests of what goes on the wire.
-recording_relay() {
-	python3 - "$1" "$tmp/wire" "$tmp/relay.port" <<'PY' &
-import socket, sys, threading
-host_port, wire, port_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-lock = threading.Lock()
-def pipe(src, dst, record):
-    try:
-        while True:
-            b = src.recv(65536)
-            if not b:
-                break
-            if record:
-                with lock, open(wire, "ab") as f:
-                    f.write(b)
-            dst.sendall(b)
-    except OSError:
-        pass
-    for s in (src, dst):
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-ls = socket.socket()
-ls.bind(("127.0.0.1", 0))
-ls.listen(8)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(ls.getsockname()[1]))
-import os
-os.rename(port_file + ".tmp", port_file)
-while True:
-    c, _ = ls.accept()
-    u = socket.create_connection(("127.0.0.1", host_port))
-    threading.Thread(target=pipe, args=(c, u, True), daemon=True).start()
-    threading.Thread(target=pipe, args=(u, c, False), daemon=True).start()
-PY
+# start_relay SOURCE UPSTREAM [--wire FILE] [--frames FILE] [--delay FILE]: tests/relay.py on a
+# free port of 127.0.0.1 joining each connection to 127.0.0.1:UPSTREAM (python3), recording or
+# holding what its options say (relay.py's first comment); its port in $relay, its pid in
+# $relay_pid, what it says in $tmp/relay.log.
+start_relay() {
+	_src=$1
+	_up=$2
+	shift 2
+	rm -f "$tmp/relay.port"
+	python3 "$_src/tests/relay.py" "$_up" "$tmp/relay.port" "$@" 2>"$tmp/relay.log" &
 	relay_pid=$!
 	for _ in $(seq 100); do [ -s "$tmp/relay.port" ] && break; sleep 0.05; done
 	relay=$(cat "$tmp/relay.port")

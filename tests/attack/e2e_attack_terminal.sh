@@ -1,7 +1,7 @@
 #!/bin/sh
 # e2e_attack_terminal.sh — attacks on the terminal port of a real `possum host`, each refused
 # and changing nothing (the host's database compared before and after each): a genuine
-# purchase captured on the wire (tests/attack/relay.py) and replayed (94), altered after its
+# purchase captured on the wire (tests/relay.py --frames) and replayed (94), altered after its
 # MAC, with a forged MAC, with none, and with another merchant or SN under a forged MAC (A0: no
 # risk event from a request nobody MACed); a PIN block under another terminal's PIN key and
 # under a key nobody has (99); PINs guessed (locked at [issuer] pin_tries = 3: the right PIN
@@ -21,11 +21,8 @@ load_terminals $mid ATTACK0 2
 comp() { sed -n "$1p" "$tmp/terminals" | cut -d' ' -f4; }
 
 # The man in the middle: terminal 1 pays through it, and it keeps what it saw.
-python3 "$2/tests/attack/relay.py" "$port" "$tmp/relay.port" "$tmp/wire.hex" &
-load_pid=$!
-i=0
-while [ ! -s "$tmp/relay.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-relay=$(cat "$tmp/relay.port")
+start_relay "$2" "$port" --frames "$tmp/wire.hex"
+load_pid=$relay_pid
 
 t() {
 	d=$1

@@ -33,11 +33,9 @@ tport=$port lport=$link
 
 # The terminal reaches the host through the relay, which passes everything on at once until
 # $tmp/delay holds a number of seconds.
-python3 "$2/tests/fault/relay.py" "$tmp/relay.port" "$tport" "$tmp/delay" 2>"$tmp/relay.log" &
-also_kill=$!
-i=0
-while [ ! -s "$tmp/relay.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-rport=$(cat "$tmp/relay.port")
+start_relay "$2" "$tport" --delay "$tmp/delay"
+also_kill=$relay_pid
+rport=$relay
 
 t() { "$possum" term "$@" --data "$tmp/term"; }
 expect 0 "init" -- t init --host "127.0.0.1:$rport" --tid TERM0001 --mid 898310048120001 --sn SN0001 --tmk-components "$comps"

@@ -59,7 +59,7 @@ grep -q '"link":"acquirer".*"tls":"mutual"' "$tmp/host.log" && ok || bad "the li
 grep -q '"link":"issuer".*"tls":"pinned"' "$tmp/host.log" && ok || bad "the listening line lacks tls pinned"
 
 # A recording relay in front of the terminals' port: what the terminal sends, kept.
-recording_relay "$port"
+start_relay "$2" "$port" --wire "$tmp/wire"
 
 "$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
 	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000000.00 \

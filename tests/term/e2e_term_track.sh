@@ -23,7 +23,7 @@ port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
 
 # The relay: each connection to a free port forwarded to the host; what the terminal sends
 # appended to $tmp/wire.
-recording_relay "$port"
+start_relay "$2" "$port" --wire "$tmp/wire"
 
 "$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
 	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
