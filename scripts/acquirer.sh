@@ -62,10 +62,11 @@ acq_msg() {
 	} >"$acq_dir/msg.json"
 }
 
-# acq_send: sends $acq_dir/msg.json; the answer in $acq_dir/answer.json, its field 39 in
-# $acq_rc ("" when none came).
+# acq_send: sends $acq_dir/msg.json (binary fields as $acq_binary says: raw, the default, or
+# hex); the answer in $acq_dir/answer.json, its field 39 in $acq_rc ("" when none came).
 acq_send() {
-	"$possum" iso send --host "$acq_host" --profile iso87a --json <"$acq_dir/msg.json" \
+	"$possum" iso send --host "$acq_host" --profile iso87a --binary "${acq_binary:-raw}" --json \
+		<"$acq_dir/msg.json" \
 		>"$acq_dir/answer.json" 2>"$acq_dir/send.err"
 	acq_rc=$(acq_json 39 "$acq_dir/answer.json")
 }

@@ -24,7 +24,8 @@
 /* K_PATH: text, a relative path taken from the file's directory ("-" and "" as they are);
  * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree; K_CUTOFF:
  * HH:MM, minutes after midnight; K_REFUND_FEE: return or keep (refund_fee_keep); K_TRACK_ENC:
- * required or optional (acquirer.track_optional); K_HOLIDAYS:
+ * required or optional (acquirer.track_optional); K_BINARY: raw or hex (link_binary_hex);
+ * K_HOLIDAYS:
  * a path, the file read after the whole configuration (load_holidays()); K_TLS: a path of a
  * front end's TLS, checked after the whole configuration (check_tls()); K_PIN: sha256:HEX
  * appended to a struct host_tls's peers; K_RULES: a path,
@@ -51,6 +52,7 @@ enum kind {
 	K_AMOUNT,
 	K_ALLOW,
 	K_TRACK_ENC,
+	K_BINARY,
 	K_TLS,
 	K_PIN
 };
@@ -87,6 +89,7 @@ static const struct key keys[] = {
     TEXT("link", "listen", listen),
     NUM("link", "port", K_INT, port, 0, 65535),
     NUM("link", "dialect", K_DIALECT, dialect, 0, 0),
+    NUM("link", "binary", K_BINARY, link_binary_hex, 0, 0),
     NUM("link", "idle_timeout", K_INT, idle_timeout, 1, 86400),
     NUM("link", "max_connections", K_INT, max_connections, 1, 1000000),
     NUM("link", "max_connections_per_address", K_INT, max_per_address, 1, 1000000),
@@ -289,6 +292,7 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 	    [K_CUTOFF] = "a time HH:MM (00:00 to 23:59)",
 	    [K_REFUND_FEE] = "return or keep",
 	    [K_TRACK_ENC] = "required or optional",
+	    [K_BINARY] = "raw or hex",
 	    [K_AMOUNT] = "an amount such as 1000.00",
 	    [K_PIN] = "sha256:HEX, a certificate's SHA-256 fingerprint (64 hex digits)",
 	    [K_ALLOW] = "addresses or CIDR blocks separated by commas or spaces "
@@ -397,6 +401,10 @@ static int set_parsed(struct load *ld, const struct key *k, const char *v)
 		ld->cfg->refund_fee_keep = strcmp(v, "keep") == 0;
 		return 0;
 	}
+	if (k->kind == K_BINARY && (strcmp(v, "raw") == 0 || strcmp(v, "hex") == 0)) {
+		ld->cfg->link_binary_hex = strcmp(v, "hex") == 0;
+		return 0;
+	}
 	if (k->kind == K_TRACK_ENC && (strcmp(v, "required") == 0 || strcmp(v, "optional") == 0)) {
 		ld->cfg->acquirer.track_optional = strcmp(v, "optional") == 0;
 		return 0;
@@ -480,6 +488,7 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 	case K_CUTOFF:
 	case K_REFUND_FEE:
 	case K_TRACK_ENC:
+	case K_BINARY:
 	case K_SINK:
 	case K_HOLIDAYS:
 	case K_TLS:

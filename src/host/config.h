@@ -68,6 +68,7 @@ struct host_config {
 	char listen[64];                /* listen = 0.0.0.0: the address listened on */
 	int port;                       /* port = 5001 (0: a free port) */
 	const iso8583_profile *dialect; /* dialect = iso87a: one of `possum iso profiles` */
+	bool link_binary_hex;           /* binary = raw: the link's binary fields as hex text */
 	unsigned idle_timeout;          /* idle_timeout = 300: seconds, 1..86400 */
 	unsigned max_connections;       /* max_connections = 10000 */
 	unsigned max_per_address;       /* max_connections_per_address = 64: from one IP */

@@ -25,6 +25,8 @@ struct host {
 	uv_signal_t sigterm, sigint;
 	uv_async_t wake; /* host_stop() */
 	struct net_link issuer;
+	iso8583_profile issuer_hex; /* [link] binary = hex: the dialect with its fields below */
+	iso8583_field_spec issuer_hex_fields[ISO8583_MAX_FIELD + 1];
 	struct host_issuer issuer_auth;
 	net_server *issuer_server;
 	struct notify_scheduler notify;
@@ -104,6 +106,11 @@ static int open_services(struct host *h, const struct host_options *o)
 		return host_say(HOST_EUSAGE, h->prog, "[risk] rules: %s", err);
 	h->issuer = (struct net_link){
 	    .name = "issuer", .dialect = cfg->dialect, .log = h->log, .trace = cfg->log_messages};
+	if (cfg->link_binary_hex &&
+	    iso8583_profile_hex_binary(cfg->dialect, h->issuer_hex_fields,
+	                               sizeof h->issuer_hex_fields / sizeof h->issuer_hex_fields[0],
+	                               &h->issuer_hex) == ISO8583_OK)
+		h->issuer.dialect = &h->issuer_hex;
 	h->issuer_auth = (struct host_issuer){
 	    .issuer = h->env.issuer, .store = h->env.data.store, .zpk = &h->env.zpk, .log = h->log};
 	host_issuer_attach(&h->issuer_auth, &h->issuer);
