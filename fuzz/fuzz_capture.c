@@ -23,7 +23,7 @@
 	} while (0)
 
 /* Larger captures teach nothing new and slow the run. */
-#define MAX_INPUT 65536
+#define FUZZ_INPUT_MAX 65536
 
 static int frame(void *ctx, const struct capture_frame *f)
 {
@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned n = 0;
 	int fd, rc;
 
-	if (size > MAX_INPUT)
+	if (size > FUZZ_INPUT_MAX)
 		return 0;
 	fd = memfd_create("capture", 0);
 	CHECK(fd >= 0);

@@ -9,7 +9,7 @@
 #include "card/card.h"
 #include "request/request.h"
 
-#define MAX_INPUT 2048
+#define FUZZ_INPUT_MAX 2048
 
 static void track2(const char *text, size_t len)
 {
@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text;
 
-	if (size > MAX_INPUT)
+	if (size > FUZZ_INPUT_MAX)
 		return 0;
 	text = fuzz_text(data, size);
 	track2(text, size);

@@ -8,13 +8,13 @@
 #include "fuzz.h"
 #include "term/term.h"
 
-#define MAX_INPUT 4096
+#define FUZZ_INPUT_MAX 4096
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct term_card c;
 
-	if (size > MAX_INPUT)
+	if (size > FUZZ_INPUT_MAX)
 		return 0;
 	memset(&c, 0, sizeof c);
 	if (term_card_load(scratch_write(data, size), &c) == TERM_OK) {

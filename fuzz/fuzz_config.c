@@ -7,7 +7,7 @@
 #include "fuzz.h"
 #include "host/config.h"
 
-#define MAX_INPUT 8192
+#define FUZZ_INPUT_MAX 8192
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512] = "";
 	int rc;
 
-	if (size > MAX_INPUT)
+	if (size > FUZZ_INPUT_MAX)
 		return 0;
 	host_config_defaults(&cfg);
 	rc = host_config_load(scratch_write(data, size), &cfg, err, sizeof err);

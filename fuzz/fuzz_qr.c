@@ -18,15 +18,15 @@
 			abort();                                                                   \
 	} while (0)
 
-#define MAX_INPUT 4096
+#define FUZZ_INPUT_MAX 4096
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char text[MAX_INPUT + 1], again[QR_PAYLOAD_MAX];
+	char text[FUZZ_INPUT_MAX + 1], again[QR_PAYLOAD_MAX];
 	struct qr_merchant m, back;
 	int rc;
 
-	if (size > MAX_INPUT || memchr(data, '\0', size) != NULL)
+	if (size > FUZZ_INPUT_MAX || memchr(data, '\0', size) != NULL)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';

@@ -8,7 +8,7 @@
 #include "fuzz.h"
 #include "risk/risk.h"
 
-#define MAX_INPUT 8192
+#define FUZZ_INPUT_MAX 8192
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	risk_rules *r = NULL;
 	size_t lines = 1;
 
-	if (size > MAX_INPUT)
+	if (size > FUZZ_INPUT_MAX)
 		return 0;
 	text = fuzz_text(data, size);
 	for (size_t i = 0; i < size; i++)

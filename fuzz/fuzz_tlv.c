@@ -21,8 +21,8 @@
 
 /* Larger inputs teach nothing new and slow the run; every object takes two bytes, so this
  * also bounds the number of objects. */
-#define MAX_INPUT   4096
-#define MAX_OBJECTS (MAX_INPUT / 2)
+#define FUZZ_INPUT_MAX 4096
+#define MAX_OBJECTS    (FUZZ_INPUT_MAX / 2)
 
 struct object {
 	uint32_t tag;
@@ -37,7 +37,7 @@ struct trace {
 };
 
 static struct trace first, second;
-static uint8_t rebuilt[MAX_INPUT];
+static uint8_t rebuilt[FUZZ_INPUT_MAX];
 
 static int record(void *ctx, const tlv *t, int depth)
 {
@@ -110,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tlv t;
 	int rc, top;
 
-	if (size > MAX_INPUT)
+	if (size > FUZZ_INPUT_MAX)
 		return 0;
 	top = scan_top_level(data, size);
 	rc = tlv_validate(data, size, &vf);
