@@ -32,6 +32,8 @@ const char *acquirer_strerror(int rc)
 		return "already registered";
 	case ACQUIRER_ENOMEM:
 		return "out of memory";
+	case ACQUIRER_EINDOUBT:
+		return "the commit's sync failed: done or not, unknown";
 	default:
 		return "unknown error";
 	}
@@ -48,6 +50,8 @@ int acquirer_from_store(int rc)
 		return ACQUIRER_EEXIST;
 	case STORE_ENOMEM:
 		return ACQUIRER_ENOMEM;
+	case STORE_EINDOUBT:
+		return ACQUIRER_EINDOUBT;
 	default:
 		return ACQUIRER_ESTORE;
 	}

@@ -9,7 +9,10 @@
  * request (acquirer_handle(), which runs the request in a savepoint of its own and writes its
  * answer), commits the batch once with acquirer_commit() and only then sends the answers; when
  * the commit fails every request of the batch is answered with the reply's `failed` form (39 =
- * "96"), never an approval. acquirer_handle() outside a batch commits by itself. The lower
+ * "96"), never an approval — but when it is in doubt (ACQUIRER_EINDOUBT: its sync failed, and
+ * a crash could yet reveal it committed) none is answered at all, so that each terminal times
+ * out and reverses, which settles it either way. acquirer_handle() outside a batch commits by
+ * itself. The lower
  * modules (issuer, ledger, notify outbox) work inside that savepoint and open none of their own.
  * A card authentication's one-time code is sent after the commit that keeps it
  * (acquirer_commit(), or acquirer_handle() outside a batch).
@@ -44,6 +47,7 @@
 #define ACQUIRER_ENOTFOUND (-4) /* no such merchant */
 #define ACQUIRER_EEXIST    (-5) /* a MID taken */
 #define ACQUIRER_ENOMEM    (-6)
+#define ACQUIRER_EINDOUBT  (-7) /* a batch's commit whose sync failed: done or not, unknown */
 
 #define ACQUIRER_MID_LEN 15
 #define ACQUIRER_TID_LEN 8

@@ -21,9 +21,12 @@ struct host_pending {
 	char cert_sn[sizeof((struct net_peer_cert *)0)->cn]; /* mutual TLS: the certificate's CN */
 };
 
+/* committed: ACQUIRER_OK, or the commit's failure (ACQUIRER_EINDOUBT: nothing answered). */
 static void log_outcome(struct host_terminals *ha, net_request *req,
-                        const struct acquirer_outcome *o, int rc, bool committed)
+                        const struct acquirer_outcome *o, int rc, int commit)
 {
+	bool committed = commit == ACQUIRER_OK, doubt = commit == ACQUIRER_EINDOUBT;
+
 	json_t *f = json_object();
 
 	json_object_set_new(f, "link", json_string("acquirer"));
@@ -43,8 +46,14 @@ static void log_outcome(struct host_terminals *ha, net_request *req,
 		json_object_update(f, money);
 		json_decref(money);
 	}
-	json_object_set_new(f, "rc", json_string(committed ? o->rc : RCODE_SYSTEM_FAULT));
-	json_object_set_new(f, "reason", json_string(committed ? o->reason : "commit_failed"));
+	json_object_set_new(f, "rc",
+	                    json_string(committed ? o->rc
+	                                : doubt   ? ""
+	                                          : RCODE_SYSTEM_FAULT));
+	json_object_set_new(f, "reason",
+	                    json_string(committed ? o->reason
+	                                : doubt   ? "commit_in_doubt"
+	                                          : "commit_failed"));
 	json_object_set_new(f, "stage", json_string(o->stage));
 	if (o->route[0] != '\0') /* where the request went: "local_issuer", later a link */
 		json_object_set_new(f, "route", json_string(o->route));
@@ -82,7 +91,8 @@ static void on_check(uv_check_t *check)
 	struct host_pending *batch = ha->queue;
 	size_t n = ha->n;
 	int64_t now = (int64_t)time(NULL);
-	bool batched, committed, handled;
+	bool batched, handled;
+	int commit = ACQUIRER_OK;
 	struct timespec t0, t1;
 
 	if (n == 0 && (ha->notify == NULL || !notify_scheduler_due(ha->notify)))
@@ -91,7 +101,8 @@ static void on_check(uv_check_t *check)
 	ha->n = ha->cap = 0;
 	/* Without memory to handle them, the requests are dropped unanswered: the terminals
 	 * reverse what they do not hear back about. */
-	handled = committed = reserve_replies(ha, n);
+	if (!(handled = reserve_replies(ha, n)))
+		commit = ACQUIRER_ENOMEM;
 	if (handled) {
 		/* A batch that cannot begin: each request commits (or fails, 96) on its own. */
 		batched = acquirer_begin(ha->acquirer) == ACQUIRER_OK;
@@ -103,7 +114,7 @@ static void on_check(uv_check_t *check)
 		if (batched && ha->notify != NULL)
 			notify_scheduler_report(ha->notify);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		committed = !batched || acquirer_commit(ha->acquirer) == ACQUIRER_OK;
+		commit = batched ? acquirer_commit(ha->acquirer) : ACQUIRER_OK;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (batched && n > 0)
 			host_metrics_commit(ha->metrics, n,
@@ -113,14 +124,16 @@ static void on_check(uv_check_t *check)
 	/* The batch's log lines in one write, before its answers leave. */
 	log_hold(ha->log);
 	for (size_t i = 0; handled && i < n; i++) {
-		log_outcome(ha, batch[i].req, &ha->replies[i].out, ha->rcs[i], committed);
-		host_metrics_outcome(ha->metrics, &ha->replies[i].out, committed);
+		log_outcome(ha, batch[i].req, &ha->replies[i].out, ha->rcs[i], commit);
+		host_metrics_outcome(ha->metrics, &ha->replies[i].out, commit == ACQUIRER_OK);
 	}
 	log_release(ha->log);
 	for (size_t i = 0; i < n; i++) {
-		const struct acquirer_reply *r = handled ? &ha->replies[i] : NULL;
-		const uint8_t *out = r == NULL ? NULL : committed ? r->msg : r->failed;
-		size_t len = r == NULL ? 0 : committed ? r->len : r->failed_len;
+		/* In doubt, nothing: the terminal times out and its reversal settles it. */
+		const struct acquirer_reply *r =
+		    handled && commit != ACQUIRER_EINDOUBT ? &ha->replies[i] : NULL;
+		const uint8_t *out = r == NULL ? NULL : commit == ACQUIRER_OK ? r->msg : r->failed;
+		size_t len = r == NULL ? 0 : commit == ACQUIRER_OK ? r->len : r->failed_len;
 
 		if (len > 0 && ha->trace)
 			net_trace(ha->log, ha->dialect, "acquirer", "out",

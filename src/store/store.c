@@ -26,6 +26,8 @@ const char *store_strerror(int rc)
 		return "the store is in use (a host runs on it?)";
 	case STORE_ENOTSTORE:
 		return "not a possum store, or it fails its integrity check";
+	case STORE_EINDOUBT:
+		return "the commit's sync failed: committed or not, nobody can say until a restart";
 	}
 	return "unknown store error";
 }

@@ -43,6 +43,9 @@
 #define STORE_ESPACE    (-8)  /* an output buffer too small */
 #define STORE_EBUSY     (-9)  /* the database is open elsewhere (a host runs on it) */
 #define STORE_ENOTSTORE (-10) /* a file that is not a possum store, or fails its check */
+#define STORE_EINDOUBT                                                                             \
+	(-11) /* a commit whose sync failed: it may yet be found committed after                   \
+	         a crash (its log's frames were written); see store_commit() */
 
 typedef struct store store;
 
@@ -102,6 +105,11 @@ void store_close(store *s);
 const char *store_errmsg(store *s);
 
 int store_begin(store *s);
+/* STORE_OK: durable. STORE_EIO: not committed (rolled back). STORE_EINDOUBT (the outermost
+ * commit only): its sync failed — it is rolled back here and no reader sees it, but a crash
+ * before the log is written over lets recovery find it committed; a caller that answers
+ * others must not say "not done" (possum's host leaves the terminals unanswered: they
+ * reverse). */
 int store_commit(store *s);
 /* A transaction for reading only, outside any other (else STORE_ETXN): every read in it sees
  * the database as of its first, and it stops no writer (WAL), so a long report such as the

@@ -3,10 +3,11 @@
 # (tests/fault/fault_shim.c, built beside possum) preloaded into `possum host` makes a write of
 # the write-ahead log fail (EIO), then its sync (EIO), then every write of the store (a full
 # disk, ENOSPC) for a while, with `possum term` and `possum load` buying meanwhile. Each time
-# the requests of the faulty window are answered 96, every approval a terminal holds is in the
+# the requests of a failed commit are answered 96, every approval a terminal holds is in the
 # store (and nothing answered 96 is), the same host serves again once the fault clears, and the
-# ledger check passes; a sync failed just before the host is killed leaves nothing recorded
-# of what was answered 96. Prints what it injected and what held.
+# ledger check passes. A failed sync leaves the commit in doubt: nothing is answered, and the
+# terminal's reversal settles it, the host killed at once or not. Prints what it injected and
+# what held.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -48,14 +49,21 @@ expect 0 "init" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid 89831004
 expect 0 "signin" -- t signin
 buy 00 "before any fault"
 
-# One failing write of the log, then one failing sync: the batch's commit fails, its request
-# is answered 96; the next is approved by the same host.
-for f in "write 1 eio -wal" "fsync 1 eio -wal"; do
-	control "$f"
-	buy 96 "$f"
-	control off
-	buy 00 "after $f"
-done
+# One failing write of the log: the batch's commit fails, its request is answered 96; the next
+# is approved by the same host.
+control "write 1 eio -wal"
+buy 96 "write 1 eio -wal"
+control off
+buy 00 "after write 1 eio -wal"
+# One failing sync: the commit is in doubt — no reader sees it, but a crash before its frames
+# are written over would let recovery find it committed — so nothing is answered: the terminal
+# keeps a reversal, and its next purchase sends it first, then is approved.
+control "fsync 1 eio -wal"
+buy "" "fsync 1 eio -wal: in doubt, not answered"
+expect 0 "a reversal pending" -- t batch
+out_has "reversal pending"
+control off
+buy 00 "after fsync 1 eio -wal, its reversal first"
 
 # A full disk for a while (every write of the store, the checkpoints' too), with two load
 # terminals buying through it and this one buying in it.
@@ -75,11 +83,19 @@ if kill -0 $host_pid 2>/dev/null; then ok; else bad "the host died: $(tail -5 "$
 buy 00 "at the end"
 served=no
 [ "$rc" = 00 ] && kill -0 $host_pid 2>/dev/null && served=yes
-# Last, a failed sync and the host killed at once: what was answered 96 stays unrecorded
-# after the crash, though its frames reached the log (the checks below).
+# Last, a failed sync and the host killed at once: the request left unanswered may be found
+# committed by the recovery; the terminal's reversal, sent first by its next purchase to the
+# host restarted on the same port, undoes it whichever way (the checks below).
 control "fsync 1 eio -wal"
-buy 96 "the sync before the crash"
+buy "" "the sync before the crash: not answered"
 kill -9 $host_pid
+wait $host_pid 2>/dev/null
+control off
+"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port "$port" \
+	>>"$tmp/host.out" 2>>"$tmp/host.log" &
+host_listening "$data" $!
+buy 00 "after the crash, its reversal first"
+kill $host_pid
 wait $host_pid 2>/dev/null
 
 # Every terminal's answers (TID STAN RRN RC a line) against the store's records.

@@ -44,6 +44,13 @@ int store_commit(store *s)
 		return STORE_EIO;
 	}
 	if ((rc = store_exec(s, s->depth == 1 ? "COMMIT" : "RELEASE sp")) != STORE_OK) {
+		int ext = sqlite3_extended_errcode(s->db);
+
+		/* The log's frames were written and only their sync failed: this connection and
+		 * the others will not see the transaction, but a crash before they are written over
+		 * lets recovery find it committed. Nobody can say which: in doubt. */
+		if (s->depth == 1 && (ext == SQLITE_IOERR_FSYNC || ext == SQLITE_IOERR_DIR_FSYNC))
+			rc = STORE_EINDOUBT;
 		if (s->depth == 1 && !sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		s->depth--;
