@@ -1,0 +1,850 @@
+/* outlink.c — an outgoing ISO 8583 link (outlink.h): connections that connect, sign on, echo
+ * and reconnect with backoff; requests in flight kept in a table by key and in a list by
+ * deadline (one timeout for all, so the order sent is the order due: one timer serves all). */
+#include "net/outlink.h"
+
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "net/link.h"
+#include "net/trace.h"
+
+#define NBUCKETS  1024
+#define MAX_OUT   16384 /* a request packed */
+#define RBUF_SIZE (NET_FRAME_HEADER + NET_MAX_FRAME)
+
+enum pending_kind { PEND_USER, PEND_SIGNON, PEND_ECHO };
+
+struct pending {
+	struct pending *hnext;       /* the bucket's chain */
+	struct pending *prev, *next; /* by deadline */
+	uint64_t id, deadline;
+	enum pending_kind kind;
+	outlink_cb cb;
+	void *ctx;
+	struct conn *conn; /* sign-on and echo: the connection, at generation gen */
+	unsigned gen;
+	char key[OUTLINK_KEY_LEN];
+};
+
+struct conn {
+	struct outlink *l;
+	unsigned idx, gen; /* gen changes each time the connection is closed */
+	enum outlink_conn_state state;
+	uv_tcp_t tcp;
+	bool tcp_open;
+	uv_connect_t creq;
+	uv_timer_t retry, echo;
+	uint64_t last_io; /* loop time of the last message read or written */
+	bool echo_out;
+	unsigned failures;
+	int64_t since_ms;
+	uint8_t *rbuf;
+	size_t rlen;
+};
+
+/* A frame being written, and the request it carries. */
+struct wreq {
+	uv_write_t w;
+	struct conn *conn;
+	unsigned gen;
+	uint64_t id;
+	char key[OUTLINK_KEY_LEN];
+	uint8_t data[];
+};
+
+struct outlink {
+	uv_loop_t *loop;
+	struct outlink_config cfg;
+	possum_log *log;
+	char host[256];
+	char institution[12];
+	int key[OUTLINK_KEY_MAX];
+	struct conn conn[OUTLINK_CONN_MAX];
+	unsigned rr;
+	struct pending *bucket[NBUCKETS];
+	struct pending *head, *tail;
+	uv_timer_t deadline;
+	uint64_t next_id, rng;
+	unsigned stan;
+	struct outlink_status st;
+	char late[OUTLINK_LATE_KEYS][OUTLINK_KEY_LEN];
+	unsigned late_next;
+	unsigned handles;
+	bool closing;
+};
+
+static const int default_key[] = {11, 41, 7, 32};
+static const int secret_fields[] = {2, 35, 36, 45, 52, 55};
+
+static void conn_connect(struct conn *c);
+static void conn_fail(struct conn *c, const char *why);
+static void send_network(struct conn *c, const char *code);
+static void echo_arm(struct conn *c);
+
+static int64_t wall_ms(void)
+{
+	uv_timeval64_t tv;
+
+	uv_gettimeofday(&tv);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static void log_link(const struct outlink *l, int level, const char *event, json_t *extra)
+{
+	json_t *fields;
+
+	if (l->log == NULL) {
+		json_decref(extra);
+		return;
+	}
+	fields = json_pack("{s:s}", "link", l->cfg.name);
+	if (extra != NULL)
+		json_object_update(fields, extra);
+	json_decref(extra);
+	log_event(l->log, level, event, fields);
+}
+
+/* ---- the key ---- */
+
+/* The MTI class (outlink.h) and the key fields' values as text: "020 11=000001 41=T1 …". */
+static int key_of(const struct outlink *l, const iso8583_msg *m, char out[OUTLINK_KEY_LEN])
+{
+	const iso8583_profile *p = l->cfg.dialect;
+	char value[OUTLINK_KEY_LEN];
+	size_t used, n;
+
+	if (strlen(m->mti) != 4 || strspn(m->mti, "0123456789") != 4)
+		return OUTLINK_EARG;
+	used = (size_t)snprintf(out, OUTLINK_KEY_LEN, "%c%c%c", m->mti[0], m->mti[1],
+	                        '0' + ((m->mti[2] - '0') & ~1));
+	for (size_t i = 0; i < l->cfg.nkey; i++) {
+		int f = l->key[i];
+		value[0] = '\0';
+		if (iso8583_has(m, f) &&
+		    iso8583_field_text(p, m, f, value, sizeof value, &n) != ISO8583_OK)
+			return OUTLINK_EARG;
+		used += (size_t)snprintf(out + used, OUTLINK_KEY_LEN - used, " %d=%s", f, value);
+		if (used >= OUTLINK_KEY_LEN)
+			return OUTLINK_EARG;
+	}
+	return OUTLINK_OK;
+}
+
+static unsigned key_hash(const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (uint8_t)*key) * 16777619u;
+	return h % NBUCKETS;
+}
+
+/* ---- requests in flight ---- */
+
+static struct pending *pending_find(const struct outlink *l, const char *key)
+{
+	struct pending *p = l->bucket[key_hash(key)];
+
+	while (p != NULL && strcmp(p->key, key) != 0)
+		p = p->hnext;
+	return p;
+}
+
+static void on_deadline(uv_timer_t *t);
+
+/* The timer set for the first request due. */
+static void arm_deadline(struct outlink *l)
+{
+	uint64_t now = uv_now(l->loop);
+
+	if (l->head == NULL || l->closing) {
+		uv_timer_stop(&l->deadline);
+		return;
+	}
+	uv_timer_start(&l->deadline, on_deadline,
+	               l->head->deadline > now ? l->head->deadline - now : 0, 0);
+}
+
+static struct pending *pending_add(struct outlink *l, const char *key, enum pending_kind kind)
+{
+	struct pending *p = calloc(1, sizeof *p);
+	unsigned b = key_hash(key);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p->key, key, OUTLINK_KEY_LEN);
+	p->kind = kind;
+	p->id = ++l->next_id;
+	p->deadline = uv_now(l->loop) + l->cfg.timeout_ms;
+	p->hnext = l->bucket[b];
+	l->bucket[b] = p;
+	p->prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->next = p;
+	else
+		l->head = p;
+	l->tail = p;
+	l->st.in_flight++;
+	if (l->head == p)
+		arm_deadline(l);
+	return p;
+}
+
+/* Takes p out of the table and the list (the caller frees it). */
+static void pending_unlink(struct outlink *l, struct pending *p)
+{
+	struct pending **pp = &l->bucket[key_hash(p->key)];
+
+	while (*pp != p)
+		pp = &(*pp)->hnext;
+	*pp = p->hnext;
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else
+		l->head = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	else
+		l->tail = p->prev;
+	l->st.in_flight--;
+}
+
+/* A sign-on's or an echo's end, on its connection if that is still the one it went on. */
+static void network_done(struct pending *p, int result, const iso8583_msg *answer)
+{
+	struct conn *c = p->conn;
+	char rc[3] = "";
+
+	if (c->gen != p->gen || c->l->closing)
+		return;
+	if (answer != NULL)
+		iso8583_get(answer, 39, rc, sizeof rc, NULL);
+	if (p->kind == PEND_ECHO)
+		c->echo_out = false;
+	if (result != OUTLINK_ANSWERED || strcmp(rc, "00") != 0) {
+		conn_fail(c, result == OUTLINK_TIMEOUT    ? "no answer in time"
+		             : result == OUTLINK_ANSWERED ? "refused"
+		                                          : "not written");
+		return;
+	}
+	if (p->kind == PEND_ECHO) {
+		c->l->st.echoes++;
+		c->l->st.last_echo_ms = wall_ms();
+		return;
+	}
+	c->state = OUTLINK_CONN_UP;
+	c->since_ms = wall_ms();
+	c->failures = 0;
+	log_link(c->l, LOG_INFO, "link_signed_on", json_pack("{s:i}", "connection", c->idx));
+	if (++c->l->st.signed_on == 1)
+		log_link(c->l, LOG_INFO, "link_up", NULL);
+	echo_arm(c);
+}
+
+/* Ends p: out of the table, its callback (or the connection's handling), freed. */
+static void complete(struct outlink *l, struct pending *p, int result, const iso8583_msg *answer)
+{
+	pending_unlink(l, p);
+	if (p->kind == PEND_USER) {
+		if (result == OUTLINK_ANSWERED)
+			l->st.answered++;
+		else if (result == OUTLINK_TIMEOUT)
+			l->st.timed_out++;
+		else if (result == OUTLINK_DOWN)
+			l->st.down++;
+		if (result == OUTLINK_TIMEOUT) {
+			memcpy(l->late[l->late_next++ % OUTLINK_LATE_KEYS], p->key,
+			       OUTLINK_KEY_LEN);
+			log_link(l, LOG_WARN, "request_timeout", json_pack("{s:s}", "key", p->key));
+		}
+		p->cb(p->ctx, result, answer);
+	} else {
+		network_done(p, result, answer);
+	}
+	free(p);
+}
+
+static void on_deadline(uv_timer_t *t)
+{
+	struct outlink *l = t->data;
+	uint64_t now = uv_now(l->loop);
+
+	while (l->head != NULL && l->head->deadline <= now)
+		complete(l, l->head, OUTLINK_TIMEOUT, NULL);
+	arm_deadline(l);
+}
+
+/* ---- writing ---- */
+
+static void on_written(uv_write_t *w, int status)
+{
+	struct wreq *wr = (struct wreq *)w;
+	struct conn *c = wr->conn;
+	struct outlink *l = c->l;
+	struct pending *p;
+
+	if (status < 0 && !l->closing) {
+		p = pending_find(l, wr->key);
+		if (p != NULL && p->id == wr->id)
+			complete(l, p, OUTLINK_DOWN, NULL);
+		if (c->gen == wr->gen)
+			conn_fail(c, uv_strerror(status));
+	}
+	free(wr);
+}
+
+/* Frames msg (len bytes) and writes it on c, for the request p (NULL: none). */
+static int write_frame(struct conn *c, const uint8_t *msg, size_t len, const struct pending *p)
+{
+	struct wreq *wr = malloc(sizeof *wr + NET_FRAME_HEADER + len);
+	uv_buf_t buf;
+	int rc;
+
+	if (wr == NULL)
+		return OUTLINK_ENOMEM;
+	if (net_frame_header(len, wr->data) != NET_OK) {
+		free(wr);
+		return OUTLINK_EPACK;
+	}
+	memcpy(wr->data + NET_FRAME_HEADER, msg, len);
+	wr->conn = c;
+	wr->gen = c->gen;
+	wr->id = p != NULL ? p->id : 0;
+	memcpy(wr->key, p != NULL ? p->key : "", p != NULL ? OUTLINK_KEY_LEN : 1);
+	buf = uv_buf_init((char *)wr->data, (unsigned)(NET_FRAME_HEADER + len));
+	if ((rc = uv_write(&wr->w, (uv_stream_t *)&c->tcp, &buf, 1, on_written)) < 0) {
+		free(wr);
+		return OUTLINK_EDOWN;
+	}
+	if (c->l->cfg.trace)
+		net_trace(c->l->log, c->l->cfg.dialect, c->l->cfg.name, "out", c->l->host, msg,
+		          len);
+	c->last_io = uv_now(c->l->loop);
+	return OUTLINK_OK;
+}
+
+/* Packs m under the dialect and writes it on c. */
+static int pack_write(struct conn *c, const iso8583_msg *m, const struct pending *p)
+{
+	uint8_t out[MAX_OUT];
+	iso8583_diag diag;
+	size_t len;
+
+	if (iso8583_pack(c->l->cfg.dialect, m, out, sizeof out, &len, &diag) != ISO8583_OK) {
+		log_link(c->l, LOG_ERROR, "pack_failed",
+		         json_pack("{s:s, s:s}", "mti", m->mti, "error", diag.text));
+		return OUTLINK_EPACK;
+	}
+	return write_frame(c, out, len, p);
+}
+
+/* An 0800 with 70 = code (001 sign-on, 301 echo), 7 and a STAN of the link's own. */
+static void send_network(struct conn *c, const char *code)
+{
+	struct outlink *l = c->l;
+	char stan[7], when[11], key[OUTLINK_KEY_LEN];
+	time_t now = time(NULL);
+	struct tm tm;
+	struct pending *p;
+	iso8583_msg m;
+
+	l->stan = l->stan % 999999 + 1;
+	snprintf(stan, sizeof stan, "%06u", l->stan);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%m%d%H%M%S", &tm);
+	iso8583_msg_init(&m);
+	iso8583_set_mti(&m, "0800");
+	iso8583_set_str(&m, 7, when);
+	iso8583_set_str(&m, 11, stan);
+	iso8583_set_str(&m, 70, code);
+	if (l->cfg.institution != NULL)
+		iso8583_set_str(&m, 33, l->cfg.institution);
+	if (key_of(l, &m, key) != OUTLINK_OK || pending_find(l, key) != NULL ||
+	    (p = pending_add(l, key, strcmp(code, "001") == 0 ? PEND_SIGNON : PEND_ECHO)) == NULL) {
+		conn_fail(c, "cannot send network management");
+		return;
+	}
+	p->conn = c;
+	p->gen = c->gen;
+	if (pack_write(c, &m, p) != OUTLINK_OK) {
+		pending_unlink(l, p);
+		free(p);
+		conn_fail(c, "cannot send network management");
+		return;
+	}
+	if (p->kind == PEND_ECHO)
+		c->echo_out = true;
+}
+
+/* ---- echo ---- */
+
+static void on_echo(uv_timer_t *t)
+{
+	struct conn *c = t->data;
+	uint64_t idle = uv_now(c->l->loop) - c->last_io;
+
+	if (c->state != OUTLINK_CONN_UP)
+		return;
+	if (!c->echo_out && idle >= c->l->cfg.echo_interval_ms)
+		send_network(c, "301");
+	if (c->state == OUTLINK_CONN_UP)
+		echo_arm(c);
+}
+
+/* The echo timer set for when c will have been idle echo_interval_ms. */
+static void echo_arm(struct conn *c)
+{
+	uint64_t idle = uv_now(c->l->loop) - c->last_io, every = c->l->cfg.echo_interval_ms;
+
+	uv_timer_start(&c->echo, on_echo, idle >= every ? every : every - idle, 0);
+}
+
+/* ---- reading ---- */
+
+/* A request from the peer: its 0800s answered 00, anything else dropped. */
+static void peer_request(struct conn *c, const iso8583_msg *m)
+{
+	iso8583_msg resp;
+	char code[4] = "";
+
+	iso8583_get(m, 70, code, sizeof code, NULL);
+	if (strcmp(m->mti, "0800") != 0 ||
+	    (strcmp(code, "001") != 0 && strcmp(code, "002") != 0 && strcmp(code, "301") != 0)) {
+		log_link(c->l, LOG_WARN, "unexpected_request",
+		         json_pack("{s:s, s:s}", "mti", m->mti, "code", code));
+		return;
+	}
+	if (net_link_respond(c->l->cfg.dialect, m, "00", &resp) == ISO8583_OK)
+		pack_write(c, &resp, NULL);
+}
+
+/* An answer: to its request, or logged and dropped. */
+static void answer(struct conn *c, const iso8583_msg *m)
+{
+	struct outlink *l = c->l;
+	char key[OUTLINK_KEY_LEN];
+	struct pending *p;
+
+	if (key_of(l, m, key) != OUTLINK_OK) {
+		l->st.unmatched++;
+		log_link(l, LOG_ERROR, "unmatched_answer",
+		         json_pack("{s:s, s:s}", "mti", m->mti, "key", "(unreadable)"));
+		return;
+	}
+	if ((p = pending_find(l, key)) != NULL) {
+		complete(l, p, OUTLINK_ANSWERED, m);
+		return;
+	}
+	for (unsigned i = 0; i < OUTLINK_LATE_KEYS; i++)
+		if (strcmp(l->late[i], key) == 0) {
+			l->st.late++;
+			log_link(l, LOG_WARN, "late_answer", json_pack("{s:s}", "key", key));
+			return;
+		}
+	l->st.unmatched++;
+	log_link(l, LOG_ERROR, "unmatched_answer",
+	         json_pack("{s:s, s:s, s:i}", "mti", m->mti, "key", key, "connection", c->idx));
+}
+
+static void handle_frame(struct conn *c, const uint8_t *msg, size_t len)
+{
+	struct outlink *l = c->l;
+	iso8583_diag diag;
+	iso8583_msg m;
+
+	c->last_io = uv_now(l->loop);
+	if (l->cfg.trace)
+		net_trace(l->log, l->cfg.dialect, l->cfg.name, "in", l->host, msg, len);
+	if (iso8583_unpack(l->cfg.dialect, msg, len, &m, &diag) != ISO8583_OK) {
+		l->st.unmatched++;
+		log_link(l, LOG_ERROR, "unpack_failed",
+		         json_pack("{s:s, s:s}", "mti", m.mti, "error", diag.text));
+		return;
+	}
+	if ((m.mti[2] - '0') % 2 == 0)
+		peer_request(c, &m);
+	else
+		answer(c, &m);
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct conn *c = h->data;
+
+	(void)suggested;
+	*buf = uv_buf_init((char *)c->rbuf + c->rlen, (unsigned)(RBUF_SIZE - c->rlen));
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct conn *c = s->data;
+	unsigned gen = c->gen;
+	size_t off = 0, len;
+
+	(void)buf;
+	if (nread < 0) {
+		conn_fail(c, nread == UV_EOF ? "closed by the peer" : uv_strerror((int)nread));
+		return;
+	}
+	c->rlen += (size_t)nread;
+	while (c->rlen - off >= NET_FRAME_HEADER && c->gen == gen && !c->l->closing) {
+		if (net_frame_length(c->rbuf + off, NET_MAX_FRAME, &len) != NET_OK) {
+			conn_fail(c, "a frame of length 0");
+			return;
+		}
+		if (c->rlen - off < NET_FRAME_HEADER + len)
+			break;
+		handle_frame(c, c->rbuf + off + NET_FRAME_HEADER, len);
+		off += NET_FRAME_HEADER + len;
+	}
+	if (c->gen != gen || c->l->closing)
+		return;
+	memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+	c->rlen -= off;
+}
+
+/* ---- connections ---- */
+
+static void set_state(struct conn *c, enum outlink_conn_state s)
+{
+	c->state = s;
+	c->since_ms = wall_ms();
+}
+
+static void maybe_free(struct outlink *l)
+{
+	if (!l->closing || l->handles > 0)
+		return;
+	for (unsigned i = 0; i < l->cfg.connections; i++)
+		free(l->conn[i].rbuf);
+	free(l);
+}
+
+static void on_conn_handle_closed(uv_handle_t *h)
+{
+	struct outlink *l = ((struct conn *)h->data)->l;
+
+	l->handles--;
+	maybe_free(l);
+}
+
+static void on_deadline_closed(uv_handle_t *h)
+{
+	struct outlink *l = h->data;
+
+	l->handles--;
+	maybe_free(l);
+}
+
+static void on_retry(uv_timer_t *t)
+{
+	conn_connect(t->data);
+}
+
+/* The next attempt after a capped exponential backoff, with jitter. */
+static void retry_later(struct conn *c)
+{
+	struct outlink *l = c->l;
+	unsigned shift = c->failures < 20 ? c->failures : 20;
+	uint64_t d = (uint64_t)l->cfg.backoff_min_ms << shift;
+
+	if (d > l->cfg.backoff_max_ms)
+		d = l->cfg.backoff_max_ms;
+	l->rng ^= l->rng << 13, l->rng ^= l->rng >> 7, l->rng ^= l->rng << 17;
+	d = d / 2 + l->rng % (d / 2 + 1);
+	c->failures++;
+	set_state(c, OUTLINK_CONN_WAITING);
+	uv_timer_start(&c->retry, on_retry, d, 0);
+}
+
+static void on_tcp_closed(uv_handle_t *h)
+{
+	struct conn *c = h->data;
+	struct outlink *l = c->l;
+
+	c->tcp_open = false;
+	l->handles--;
+	if (l->closing)
+		maybe_free(l);
+	else
+		retry_later(c);
+}
+
+/* Closes c (if open) and schedules the next attempt; why is logged. */
+static void conn_fail(struct conn *c, const char *why)
+{
+	struct outlink *l = c->l;
+	bool was_up = c->state == OUTLINK_CONN_UP;
+
+	if (c->state == OUTLINK_CONN_CLOSING || c->state == OUTLINK_CONN_WAITING)
+		return;
+	c->gen++;
+	c->echo_out = false;
+	uv_timer_stop(&c->echo);
+	log_link(l, was_up ? LOG_ERROR : LOG_WARN,
+	         was_up ? "link_connection_lost" : "link_connect_failed",
+	         json_pack("{s:i, s:s, s:i}", "connection", c->idx, "why", why, "failures",
+	                   c->failures));
+	if (was_up) {
+		l->st.reconnects++;
+		if (--l->st.signed_on == 0)
+			log_link(l, LOG_ERROR, "link_down", NULL);
+	}
+	if (!c->tcp_open) {
+		retry_later(c);
+		return;
+	}
+	set_state(c, OUTLINK_CONN_CLOSING);
+	uv_close((uv_handle_t *)&c->tcp, on_tcp_closed);
+}
+
+static void on_connect(uv_connect_t *req, int status)
+{
+	struct conn *c = req->data;
+
+	if (c->l->closing)
+		return;
+	if (status < 0) {
+		conn_fail(c, uv_strerror(status));
+		return;
+	}
+	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) < 0) {
+		conn_fail(c, "cannot read");
+		return;
+	}
+	log_link(c->l, LOG_INFO, "link_connected", json_pack("{s:i}", "connection", c->idx));
+	c->last_io = uv_now(c->l->loop);
+	set_state(c, OUTLINK_CONN_SIGNING_ON);
+	send_network(c, "001");
+}
+
+/* Resolves the host (blocking, outlink.h says why) and starts connecting. */
+static void conn_connect(struct conn *c)
+{
+	struct outlink *l = c->l;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+	char port[8];
+	int rc;
+
+	set_state(c, OUTLINK_CONN_CONNECTING);
+	c->rlen = 0;
+	snprintf(port, sizeof port, "%d", l->cfg.port);
+	if ((rc = getaddrinfo(l->host, port, &hints, &res)) != 0) {
+		conn_fail(c, gai_strerror(rc));
+		return;
+	}
+	uv_tcp_init(l->loop, &c->tcp);
+	c->tcp.data = c;
+	c->tcp_open = true;
+	l->handles++;
+	uv_tcp_nodelay(&c->tcp, 1);
+	c->creq.data = c;
+	rc = uv_tcp_connect(&c->creq, &c->tcp, res->ai_addr, on_connect);
+	freeaddrinfo(res);
+	if (rc < 0)
+		conn_fail(c, uv_strerror(rc));
+}
+
+/* ---- the link ---- */
+
+static int check_config(const struct outlink_config *cfg)
+{
+	if (cfg->host == NULL || cfg->host[0] == '\0' || strlen(cfg->host) >= 256 ||
+	    cfg->port < 1 || cfg->port > 65535 || cfg->dialect == NULL ||
+	    (cfg->institution != NULL &&
+	     (strlen(cfg->institution) > 11 ||
+	      strspn(cfg->institution, "0123456789") != strlen(cfg->institution))) ||
+	    cfg->connections > OUTLINK_CONN_MAX || cfg->nkey > OUTLINK_KEY_MAX ||
+	    (cfg->nkey > 0 && cfg->key_fields == NULL))
+		return OUTLINK_EARG;
+	for (size_t i = 0; i < cfg->nkey; i++) {
+		int f = cfg->key_fields[i];
+		if (f < 2 || f > cfg->dialect->max_field || cfg->dialect->fields[f].name == NULL)
+			return OUTLINK_EARG;
+		for (size_t j = 0; j < sizeof secret_fields / sizeof secret_fields[0]; j++)
+			if (f == secret_fields[j])
+				return OUTLINK_EARG;
+	}
+	return cfg->tls != NULL ? OUTLINK_ENOTSUP : OUTLINK_OK;
+}
+
+/* cfg with its defaults, the key copied in. */
+static void set_config(struct outlink *l, const struct outlink_config *cfg)
+{
+	const int *key = cfg->nkey > 0 ? cfg->key_fields : default_key;
+
+	l->cfg = *cfg;
+	l->cfg.name = cfg->name != NULL ? cfg->name : "link";
+	l->cfg.nkey = cfg->nkey > 0 ? cfg->nkey : sizeof default_key / sizeof default_key[0];
+	memcpy(l->key, key, l->cfg.nkey * sizeof *key);
+	l->cfg.key_fields = NULL;
+	snprintf(l->host, sizeof l->host, "%s", cfg->host);
+	l->cfg.host = l->host;
+	snprintf(l->institution, sizeof l->institution, "%s",
+	         cfg->institution != NULL ? cfg->institution : "");
+	l->cfg.institution = l->institution[0] != '\0' ? l->institution : NULL;
+#define DEFAULT(m, v) l->cfg.m = l->cfg.m != 0 ? l->cfg.m : (v)
+	DEFAULT(connections, 2);
+	DEFAULT(timeout_ms, 10000);
+	DEFAULT(echo_interval_ms, 60000);
+	DEFAULT(backoff_min_ms, 100);
+	DEFAULT(backoff_max_ms, 30000);
+	DEFAULT(max_in_flight, 4096);
+#undef DEFAULT
+	if (l->cfg.backoff_max_ms < l->cfg.backoff_min_ms)
+		l->cfg.backoff_max_ms = l->cfg.backoff_min_ms;
+}
+
+int outlink_create(uv_loop_t *loop, const struct outlink_config *cfg, possum_log *log,
+                   outlink **out)
+{
+	struct outlink *l;
+	int rc;
+
+	if ((rc = check_config(cfg)) != OUTLINK_OK)
+		return rc;
+	if ((l = calloc(1, sizeof *l)) == NULL)
+		return OUTLINK_ENOMEM;
+	set_config(l, cfg);
+	for (unsigned i = 0; i < l->cfg.connections; i++)
+		if ((l->conn[i].rbuf = malloc(RBUF_SIZE)) == NULL) {
+			maybe_free((l->closing = true, l));
+			return OUTLINK_ENOMEM;
+		}
+	l->loop = loop;
+	l->log = log;
+	l->rng = uv_hrtime() ^ (uintptr_t)l;
+	l->rng |= 1;
+	uv_timer_init(loop, &l->deadline);
+	l->deadline.data = l;
+	l->handles = 1 + 2 * l->cfg.connections;
+	l->st.connections = l->cfg.connections;
+	for (unsigned i = 0; i < l->cfg.connections; i++) {
+		struct conn *c = &l->conn[i];
+		c->l = l;
+		c->idx = i;
+		uv_timer_init(loop, &c->retry);
+		uv_timer_init(loop, &c->echo);
+		c->retry.data = c->echo.data = c;
+	}
+	for (unsigned i = 0; i < l->cfg.connections; i++)
+		conn_connect(&l->conn[i]);
+	*out = l;
+	return OUTLINK_OK;
+}
+
+void outlink_close(outlink *l)
+{
+	if (l == NULL || l->closing)
+		return;
+	l->closing = true; /* a callback's outlink_send() is refused */
+	while (l->head != NULL) {
+		struct pending *p = l->head;
+		pending_unlink(l, p);
+		if (p->kind == PEND_USER)
+			p->cb(p->ctx, OUTLINK_CLOSED, NULL);
+		free(p);
+	}
+	uv_close((uv_handle_t *)&l->deadline, on_deadline_closed);
+	for (unsigned i = 0; i < l->cfg.connections; i++) {
+		struct conn *c = &l->conn[i];
+		set_state(c, OUTLINK_CONN_CLOSING);
+		uv_close((uv_handle_t *)&c->retry, on_conn_handle_closed);
+		uv_close((uv_handle_t *)&c->echo, on_conn_handle_closed);
+		if (c->tcp_open && !uv_is_closing((uv_handle_t *)&c->tcp))
+			uv_close((uv_handle_t *)&c->tcp, on_tcp_closed);
+	}
+}
+
+/* The next signed-on connection, round robin; NULL when the link is down. */
+static struct conn *next_conn(struct outlink *l)
+{
+	for (unsigned i = 0; i < l->cfg.connections; i++) {
+		struct conn *c = &l->conn[(l->rr + i) % l->cfg.connections];
+		if (c->state == OUTLINK_CONN_UP) {
+			l->rr = c->idx + 1;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+int outlink_send(outlink *l, const iso8583_msg *req, outlink_cb cb, void *ctx)
+{
+	char key[OUTLINK_KEY_LEN];
+	struct pending *p;
+	struct conn *c;
+	int rc;
+
+	if (l->closing)
+		return OUTLINK_ECLOSED;
+	if (cb == NULL || (rc = key_of(l, req, key)) != OUTLINK_OK || (req->mti[2] - '0') % 2 != 0)
+		return OUTLINK_EARG;
+	if ((c = next_conn(l)) == NULL) {
+		l->st.down++;
+		return OUTLINK_EDOWN;
+	}
+	if (pending_find(l, key) != NULL)
+		return OUTLINK_EDUPLICATE;
+	if (l->st.in_flight >= l->cfg.max_in_flight)
+		return OUTLINK_EBUSY;
+	if ((p = pending_add(l, key, PEND_USER)) == NULL)
+		return OUTLINK_ENOMEM;
+	p->cb = cb;
+	p->ctx = ctx;
+	if ((rc = pack_write(c, req, p)) != OUTLINK_OK) {
+		pending_unlink(l, p);
+		free(p);
+		if (rc == OUTLINK_EDOWN)
+			conn_fail(c, "cannot write");
+		return rc;
+	}
+	l->st.sent++;
+	return OUTLINK_OK;
+}
+
+bool outlink_up(const outlink *l)
+{
+	return l->st.signed_on > 0;
+}
+
+void outlink_status(const outlink *l, struct outlink_status *st)
+{
+	*st = l->st;
+	for (unsigned i = 0; i < l->cfg.connections; i++) {
+		st->conn[i].state = l->conn[i].state;
+		st->conn[i].failures = l->conn[i].failures;
+		st->conn[i].since_ms = l->conn[i].since_ms;
+	}
+}
+
+const char *outlink_conn_state_name(enum outlink_conn_state s)
+{
+	static const char *const names[] = {"waiting", "connecting", "signing_on", "up", "closing"};
+
+	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+const char *outlink_strerror(int rc)
+{
+	static const char *const msgs[] = {
+	    "ok",
+	    "argument out of range",
+	    "out of memory",
+	    "link down: no connection signed on",
+	    "link closed",
+	    "a request with the same key is in flight",
+	    "too many requests in flight",
+	    "the request does not pack under the dialect",
+	    "not supported yet",
+	};
+
+	return rc <= 0 && -rc < (int)(sizeof msgs / sizeof msgs[0]) ? msgs[-rc] : "unknown error";
+}
