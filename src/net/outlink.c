@@ -4,6 +4,7 @@
 #include "net/outlink.h"
 
 #include <netdb.h>
+#include <openssl/err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,15 @@
 
 #include <jansson.h>
 
+#include "crypto/crypto.h"
+#include "net/internal.h"
 #include "net/link.h"
 #include "net/trace.h"
 
 #define NBUCKETS  1024
 #define MAX_OUT   16384 /* a request packed */
 #define RBUF_SIZE (NET_FRAME_HEADER + NET_MAX_FRAME)
+#define TLS_CHUNK 16384 /* ciphertext read at once */
 
 enum pending_kind { PEND_USER, PEND_SIGNON, PEND_ECHO };
 
@@ -45,8 +49,13 @@ struct conn {
 	bool echo_out;
 	unsigned failures;
 	int64_t since_ms;
-	uint8_t *rbuf;
+	uint8_t *rbuf; /* plaintext read: frames */
 	size_t rlen;
+	SSL *ssl; /* TLS: the connection's, reading and writing memory BIOs */
+	BIO *rbio, *wbio;
+	struct net_tls_conn tc;
+	bool handshaken;
+	uint8_t *cbuf; /* TLS: ciphertext read */
 };
 
 /* A frame being written, and the request it carries. */
@@ -63,7 +72,7 @@ struct outlink {
 	uv_loop_t *loop;
 	struct outlink_config cfg;
 	possum_log *log;
-	char host[256];
+	char host[256], tls_name[256];
 	char institution[12];
 	int key[OUTLINK_KEY_MAX];
 	struct conn conn[OUTLINK_CONN_MAX];
@@ -87,6 +96,7 @@ static void conn_connect(struct conn *c);
 static void conn_fail(struct conn *c, const char *why);
 static void send_network(struct conn *c, const char *code);
 static void echo_arm(struct conn *c);
+static void conn_ready(struct conn *c);
 
 static int64_t wall_ms(void)
 {
@@ -300,12 +310,51 @@ static void on_written(uv_write_t *w, int status)
 	free(wr);
 }
 
-/* Frames msg (len bytes) and writes it on c, for the request p (NULL: none). */
+/* A write of len bytes for the request p (NULL: none); NULL out of memory. */
+static struct wreq *wreq_new(struct conn *c, size_t len, const struct pending *p)
+{
+	struct wreq *wr = malloc(sizeof *wr + len);
+
+	if (wr == NULL)
+		return NULL;
+	wr->conn = c;
+	wr->gen = c->gen;
+	wr->id = p != NULL ? p->id : 0;
+	memcpy(wr->key, p != NULL ? p->key : "", p != NULL ? OUTLINK_KEY_LEN : 1);
+	return wr;
+}
+
+/* Writes wr's len bytes on c's socket; wr is freed either way. */
+static int write_raw(struct conn *c, struct wreq *wr, size_t len)
+{
+	uv_buf_t buf = uv_buf_init((char *)wr->data, (unsigned)len);
+
+	if (uv_write(&wr->w, (uv_stream_t *)&c->tcp, &buf, 1, on_written) < 0) {
+		free(wr);
+		return OUTLINK_EDOWN;
+	}
+	return OUTLINK_OK;
+}
+
+/* TLS: writes the ciphertext the SSL has for the socket, for the request p (NULL: none). */
+static int tls_flush(struct conn *c, const struct pending *p)
+{
+	size_t n = BIO_ctrl_pending(c->wbio);
+	struct wreq *wr;
+
+	if (n == 0)
+		return OUTLINK_OK;
+	if ((wr = wreq_new(c, n, p)) == NULL)
+		return OUTLINK_ENOMEM;
+	return write_raw(c, wr, (size_t)BIO_read(c->wbio, wr->data, (int)n));
+}
+
+/* Frames msg (len bytes) and writes it on c, for the request p (NULL: none): through the SSL
+ * on a TLS connection (the plaintext wiped). */
 static int write_frame(struct conn *c, const uint8_t *msg, size_t len, const struct pending *p)
 {
-	struct wreq *wr = malloc(sizeof *wr + NET_FRAME_HEADER + len);
-	uv_buf_t buf;
-	int rc;
+	struct wreq *wr = wreq_new(c, NET_FRAME_HEADER + len, p);
+	int rc, n;
 
 	if (wr == NULL)
 		return OUTLINK_ENOMEM;
@@ -314,15 +363,17 @@ static int write_frame(struct conn *c, const uint8_t *msg, size_t len, const str
 		return OUTLINK_EPACK;
 	}
 	memcpy(wr->data + NET_FRAME_HEADER, msg, len);
-	wr->conn = c;
-	wr->gen = c->gen;
-	wr->id = p != NULL ? p->id : 0;
-	memcpy(wr->key, p != NULL ? p->key : "", p != NULL ? OUTLINK_KEY_LEN : 1);
-	buf = uv_buf_init((char *)wr->data, (unsigned)(NET_FRAME_HEADER + len));
-	if ((rc = uv_write(&wr->w, (uv_stream_t *)&c->tcp, &buf, 1, on_written)) < 0) {
+	if (c->ssl == NULL) {
+		rc = write_raw(c, wr, NET_FRAME_HEADER + len);
+	} else {
+		n = SSL_write(c->ssl, wr->data, (int)(NET_FRAME_HEADER + len));
+		ERR_clear_error();
+		crypto_wipe(wr->data, NET_FRAME_HEADER + len);
 		free(wr);
-		return OUTLINK_EDOWN;
+		rc = n > 0 ? tls_flush(c, p) : OUTLINK_EDOWN;
 	}
+	if (rc != OUTLINK_OK)
+		return rc;
 	if (c->l->cfg.trace)
 		net_trace(c->l->log, c->l->cfg.dialect, c->l->cfg.name, "out", c->l->host, msg,
 		          len);
@@ -479,25 +530,22 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	struct conn *c = h->data;
 
 	(void)suggested;
-	*buf = uv_buf_init((char *)c->rbuf + c->rlen, (unsigned)(RBUF_SIZE - c->rlen));
+	if (c->ssl != NULL)
+		*buf = uv_buf_init((char *)c->cbuf, TLS_CHUNK);
+	else
+		*buf = uv_buf_init((char *)c->rbuf + c->rlen, (unsigned)(RBUF_SIZE - c->rlen));
 }
 
-static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+/* The whole frames read on c handled, the rest kept; false when c has closed meanwhile. */
+static bool process_frames(struct conn *c)
 {
-	struct conn *c = s->data;
 	unsigned gen = c->gen;
 	size_t off = 0, len;
 
-	(void)buf;
-	if (nread < 0) {
-		conn_fail(c, nread == UV_EOF ? "closed by the peer" : uv_strerror((int)nread));
-		return;
-	}
-	c->rlen += (size_t)nread;
 	while (c->rlen - off >= NET_FRAME_HEADER && c->gen == gen && !c->l->closing) {
 		if (net_frame_length(c->rbuf + off, NET_MAX_FRAME, &len) != NET_OK) {
 			conn_fail(c, "a frame of length 0");
-			return;
+			return false;
 		}
 		if (c->rlen - off < NET_FRAME_HEADER + len)
 			break;
@@ -505,9 +553,84 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		off += NET_FRAME_HEADER + len;
 	}
 	if (c->gen != gen || c->l->closing)
-		return;
+		return false;
 	memmove(c->rbuf, c->rbuf + off, c->rlen - off);
 	c->rlen -= off;
+	return true;
+}
+
+/* The handshake goes on: 1 done (the sign-on sent), 0 more to come, -1 failed (the connection
+ * closing, why logged). */
+static int tls_handshake(struct conn *c)
+{
+	char why[160];
+	int r = SSL_do_handshake(c->ssl), e;
+
+	if (r == 1) {
+		c->handshaken = true;
+		conn_ready(c);
+		return 1;
+	}
+	e = SSL_get_error(c->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		ERR_clear_error();
+		return 0;
+	}
+	net_tls_why(c->ssl, r, false, why, sizeof why);
+	tls_flush(c, NULL); /* the alert */
+	conn_fail(c, why);
+	return -1;
+}
+
+/* TLS: the ciphertext read goes through the SSL; the plaintext into frames. */
+static void tls_feed(struct conn *c)
+{
+	unsigned gen = c->gen;
+	int n, e;
+
+	if (!c->handshaken && tls_handshake(c) <= 0) {
+		if (c->gen == gen)
+			tls_flush(c, NULL);
+		return;
+	}
+	while (c->gen == gen && !c->l->closing) {
+		if ((n = SSL_read(c->ssl, c->rbuf + c->rlen, (int)(RBUF_SIZE - c->rlen))) > 0) {
+			c->rlen += (size_t)n;
+			if (!process_frames(c))
+				return;
+			continue;
+		}
+		e = SSL_get_error(c->ssl, n);
+		ERR_clear_error();
+		if (e == SSL_ERROR_ZERO_RETURN)
+			conn_fail(c, "closed by the peer");
+		else if (e != SSL_ERROR_WANT_READ)
+			conn_fail(c, "TLS: the connection failed");
+		break;
+	}
+	if (c->gen == gen && !c->l->closing)
+		tls_flush(c, NULL);
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct conn *c = s->data;
+
+	(void)buf;
+	if (nread < 0) {
+		conn_fail(c, nread == UV_EOF ? "closed by the peer" : uv_strerror((int)nread));
+		return;
+	}
+	if (c->ssl == NULL) {
+		c->rlen += (size_t)nread;
+		process_frames(c);
+		return;
+	}
+	if (nread > 0 && BIO_write(c->rbio, c->cbuf, (int)nread) != (int)nread) {
+		conn_fail(c, "out of memory");
+		return;
+	}
+	tls_feed(c);
 }
 
 /* ---- connections ---- */
@@ -522,8 +645,10 @@ static void maybe_free(struct outlink *l)
 {
 	if (!l->closing || l->handles > 0)
 		return;
-	for (unsigned i = 0; i < l->cfg.connections; i++)
+	for (unsigned i = 0; i < l->cfg.connections; i++) {
 		free(l->conn[i].rbuf);
+		free(l->conn[i].cbuf);
+	}
 	free(l);
 }
 
@@ -570,6 +695,8 @@ static void on_tcp_closed(uv_handle_t *h)
 	struct outlink *l = c->l;
 
 	c->tcp_open = false;
+	SSL_free(c->ssl); /* and its BIOs */
+	c->ssl = NULL;
 	l->handles--;
 	if (l->closing)
 		maybe_free(l);
@@ -588,6 +715,7 @@ static void conn_fail(struct conn *c, const char *why)
 	c->gen++;
 	c->echo_out = false;
 	uv_timer_stop(&c->echo);
+	uv_timer_stop(&c->retry);
 	log_link(l, was_up ? LOG_ERROR : LOG_WARN,
 	         was_up ? "link_connection_lost" : "link_connect_failed",
 	         json_pack("{s:i, s:s, s:i}", "connection", c->idx, "why", why, "failures",
@@ -605,11 +733,37 @@ static void conn_fail(struct conn *c, const char *why)
 	uv_close((uv_handle_t *)&c->tcp, on_tcp_closed);
 }
 
+/* Connected (and, under TLS, the handshake done): the sign-on goes. */
+static void conn_ready(struct conn *c)
+{
+	uv_timer_stop(&c->retry);
+	log_link(c->l, LOG_INFO, "link_connected",
+	         json_pack("{s:i, s:b}", "connection", c->idx, "tls", c->ssl != NULL));
+	c->last_io = uv_now(c->l->loop);
+	set_state(c, OUTLINK_CONN_SIGNING_ON);
+	send_network(c, "001");
+}
+
+/* TLS: c's SSL over memory BIOs, as a client checking the server's name; then the
+ * handshake's first flight. */
+static int tls_start(struct conn *c)
+{
+	struct outlink *l = c->l;
+
+	if ((c->ssl = net_tls_ssl_mem(l->cfg.tls, &c->tc, false, &c->rbio, &c->wbio)) == NULL)
+		return -1;
+	c->handshaken = false;
+	if (net_tls_set_name(c->ssl, l->cfg.tls_name) != 0)
+		return -1;
+	tls_feed(c);
+	return 0;
+}
+
 static void on_connect(uv_connect_t *req, int status)
 {
 	struct conn *c = req->data;
 
-	if (c->l->closing)
+	if (c->l->closing || c->state != OUTLINK_CONN_CONNECTING)
 		return;
 	if (status < 0) {
 		conn_fail(c, uv_strerror(status));
@@ -619,10 +773,19 @@ static void on_connect(uv_connect_t *req, int status)
 		conn_fail(c, "cannot read");
 		return;
 	}
-	log_link(c->l, LOG_INFO, "link_connected", json_pack("{s:i}", "connection", c->idx));
-	c->last_io = uv_now(c->l->loop);
-	set_state(c, OUTLINK_CONN_SIGNING_ON);
-	send_network(c, "001");
+	if (c->l->cfg.tls == NULL)
+		conn_ready(c);
+	else if (tls_start(c) != 0)
+		conn_fail(c, "TLS: cannot set up (out of memory, or a bad tls_name)");
+}
+
+/* A connection (and its TLS handshake) not made within timeout_ms. */
+static void on_connect_deadline(uv_timer_t *t)
+{
+	struct conn *c = t->data;
+
+	if (c->state == OUTLINK_CONN_CONNECTING)
+		conn_fail(c, "no connection in time");
 }
 
 /* Resolves the host (blocking, outlink.h says why) and starts connecting. */
@@ -650,6 +813,8 @@ static void conn_connect(struct conn *c)
 	freeaddrinfo(res);
 	if (rc < 0)
 		conn_fail(c, uv_strerror(rc));
+	else
+		uv_timer_start(&c->retry, on_connect_deadline, l->cfg.timeout_ms, 0);
 }
 
 /* ---- the link ---- */
@@ -672,7 +837,9 @@ static int check_config(const struct outlink_config *cfg)
 			if (f == secret_fields[j])
 				return OUTLINK_EARG;
 	}
-	return cfg->tls != NULL ? OUTLINK_ENOTSUP : OUTLINK_OK;
+	if (cfg->tls_name != NULL && strlen(cfg->tls_name) >= 256)
+		return OUTLINK_EARG;
+	return OUTLINK_OK;
 }
 
 /* cfg with its defaults, the key copied in. */
@@ -687,6 +854,9 @@ static void set_config(struct outlink *l, const struct outlink_config *cfg)
 	l->cfg.key_fields = NULL;
 	snprintf(l->host, sizeof l->host, "%s", cfg->host);
 	l->cfg.host = l->host;
+	snprintf(l->tls_name, sizeof l->tls_name, "%s",
+	         cfg->tls_name != NULL ? cfg->tls_name : cfg->host);
+	l->cfg.tls_name = l->tls_name;
 	snprintf(l->institution, sizeof l->institution, "%s",
 	         cfg->institution != NULL ? cfg->institution : "");
 	l->cfg.institution = l->institution[0] != '\0' ? l->institution : NULL;
@@ -714,7 +884,8 @@ int outlink_create(uv_loop_t *loop, const struct outlink_config *cfg, possum_log
 		return OUTLINK_ENOMEM;
 	set_config(l, cfg);
 	for (unsigned i = 0; i < l->cfg.connections; i++)
-		if ((l->conn[i].rbuf = malloc(RBUF_SIZE)) == NULL) {
+		if ((l->conn[i].rbuf = malloc(RBUF_SIZE)) == NULL ||
+		    (cfg->tls != NULL && (l->conn[i].cbuf = malloc(TLS_CHUNK)) == NULL)) {
 			maybe_free((l->closing = true, l));
 			return OUTLINK_ENOMEM;
 		}
@@ -843,7 +1014,6 @@ const char *outlink_strerror(int rc)
 	    "a request with the same key is in flight",
 	    "too many requests in flight",
 	    "the request does not pack under the dialect",
-	    "not supported yet",
 	};
 
 	return rc <= 0 && -rc < (int)(sizeof msgs / sizeof msgs[0]) ? msgs[-rc] : "unknown error";

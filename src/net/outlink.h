@@ -41,8 +41,13 @@
  * read it. A request in flight on a connection that closes after writing it stays in flight:
  * its answer may still come on another connection, else it times out.
  *
- * TLS: not yet. cfg.tls is the hook: outlink_create() refuses a non-NULL one (OUTLINK_ENOTSUP)
- * until the client side of net's memory-BIO TLS is written.
+ * TLS (cfg.tls, a client context of net_tls_create(), net/net.h): each connection speaks TLS
+ * through memory BIOs, checking the server's certificate against the context's trust anchor
+ * and its name against cfg.tls_name (default: host; an IP address is checked as one), and
+ * shows the context's certificate if it has one (mutual TLS). A handshake that fails closes
+ * the connection, logged with why in words ("TLS: certificate not trusted …"), and is retried
+ * as any failed connect. A connection (TCP and handshake) not made within timeout_ms is
+ * abandoned and retried.
  *
  * Errors: functions return OUTLINK_OK or a negative OUTLINK_E* code; outlink_strerror()
  * names it. */
@@ -69,7 +74,6 @@
 #define OUTLINK_EDUPLICATE (-5) /* a request with the same key is in flight */
 #define OUTLINK_EBUSY      (-6) /* max_in_flight requests are in flight already */
 #define OUTLINK_EPACK      (-7) /* the request does not pack under the dialect */
-#define OUTLINK_ENOTSUP    (-8) /* asked for what is not written yet (TLS) */
 
 #define OUTLINK_CONN_MAX  16  /* connections a link */
 #define OUTLINK_KEY_MAX   8   /* fields in the matching key, the MTI class aside */
@@ -85,7 +89,7 @@ enum outlink_result {
 };
 
 /* A zero member takes the default given. Every pointer is the caller's, read during
- * outlink_create() only, except dialect, name and log, which must outlive the link. */
+ * outlink_create() only, except dialect, name, tls and the log, which must outlive the link. */
 struct outlink_config {
 	const char *name;               /* in log lines: "link":"cupnet"; NULL "link" */
 	const char *host;               /* name or address of the peer (required) */
@@ -101,8 +105,10 @@ struct outlink_config {
 	size_t nkey;                    /* entries of key_fields, at most OUTLINK_KEY_MAX */
 	const char *institution;        /* field 33 (forwarding institution) of the 0800s sent; NULL
 	                                   none (at most 11 digits) */
-	net_tls *tls;                   /* hook: must be NULL for now (OUTLINK_ENOTSUP) */
-	bool trace;                     /* every message in and out logged (net/trace.h) */
+	net_tls *tls;         /* NULL: clear TCP; else TLS, the context outliving the link (close
+	                         it after the loop has freed the link) */
+	const char *tls_name; /* the name the server's certificate must have; NULL: host */
+	bool trace;           /* every message in and out logged (net/trace.h) */
 };
 
 typedef struct outlink outlink;
@@ -141,7 +147,7 @@ struct outlink_status {
 
 /* Checks cfg, makes the link and starts connecting on loop; *out is freed by outlink_close().
  * OUTLINK_EARG (a missing host, port or dialect, a count out of range, a key naming card data),
- * OUTLINK_ENOTSUP (tls), OUTLINK_ENOMEM. log may be NULL (nothing logged). */
+ * OUTLINK_ENOMEM. log may be NULL (nothing logged). */
 int outlink_create(uv_loop_t *loop, const struct outlink_config *cfg, possum_log *log,
                    outlink **out);
 

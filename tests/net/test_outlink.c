@@ -2,7 +2,9 @@
  * loop: a raw TCP server in this file that reads iso87a frames, answers 0800s (sign-on, echo)
  * with its sign-on code, and answers 0200s at once or holds them to answer later, in any order,
  * or never; it can also send an answer nobody asked for, stop (its connections closed and the
- * port not listened on) and start again on the same port.
+ * port not listened on) and start again on the same port. The TLS tests use net's own server
+ * (net/net.h) with net/link.h's session as the issuer, its certificate from tests/lib.sh's
+ * tls_test_pki (the openssl command), and a second CA the link does not trust.
  *
  * Each test prints what it tried and what held. Every test closes the link and the fake and
  * runs the loop until uv_loop_close() succeeds: nothing is left open (and the sanitizers'
@@ -10,6 +12,7 @@
 #include "testutil.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -219,6 +222,8 @@ struct env {
 	struct outlink_config cfg;
 	char log_path[64];
 	possum_log *log;
+	net_server *server; /* the TLS tests' issuer, with its context and the link's */
+	net_tls *server_tls, *link_tls;
 };
 
 static void on_tick(uv_timer_t *t)
@@ -319,10 +324,13 @@ static int teardown(void **state)
 	struct env *e = *state;
 
 	outlink_close(e->link);
+	net_server_close(e->server);
 	fake_stop(&e->fake);
 	uv_close((uv_handle_t *)&e->tick, NULL);
 	uv_run(&e->loop, UV_RUN_DEFAULT);
 	assert_int_equal(uv_loop_close(&e->loop), 0);
+	net_tls_close(e->server_tls);
+	net_tls_close(e->link_tls);
 	log_close(e->log);
 	unlink(e->log_path);
 	free(e);
@@ -457,10 +465,14 @@ static void fifty_out_of_order(void **state)
 	       peak, matched, wrong);
 }
 
-static bool unmatched_one(struct env *e, void *ctx)
+/* ctx: the offset in struct outlink_status of a counter that must reach 1. */
+static bool counted_once(struct env *e, void *ctx)
 {
-	(void)ctx;
-	return status(e).unmatched == 1;
+	struct outlink_status st = status(e);
+	uint64_t n;
+
+	memcpy(&n, (const char *)&st + *(const size_t *)ctx, sizeof n);
+	return n == 1;
 }
 
 static void unmatched_answer_dropped(void **state)
@@ -479,7 +491,8 @@ static void unmatched_answer_dropped(void **state)
 	iso8583_set_str(&m, 39, "00");
 	iso8583_set_str(&m, 41, "TERM0001");
 	fake_write(fake_any(&e->fake), &m);
-	assert_true(run_until(e, unmatched_one, NULL));
+	assert_true(
+	    run_until(e, counted_once, &(size_t){offsetof(struct outlink_status, unmatched)}));
 	line = log_line(e, "unmatched_answer");
 	assert_non_null(line);
 	assert_non_null(strstr(line, "\"key\":\"020 11=999999 41=TERM0001 7=1206105600 32=\""));
@@ -491,12 +504,6 @@ static void unmatched_answer_dropped(void **state)
 	assert_int_equal(status(e).answered, 1);
 	printf("unmatched answers: %llu dropped, then a request answered: %s\n",
 	       (unsigned long long)status(e).unmatched, r.rc);
-}
-
-static bool late_one(struct env *e, void *ctx)
-{
-	(void)ctx;
-	return status(e).late == 1;
 }
 
 static void timeout_then_late_answer(void **state)
@@ -519,7 +526,7 @@ static void timeout_then_late_answer(void **state)
 	assert_in_range(t0, 190, 1000);
 	assert_true(run_until(e, held, &one));
 	fake_release(&e->fake, 0, "00");
-	assert_true(run_until(e, late_one, NULL));
+	assert_true(run_until(e, counted_once, &(size_t){offsetof(struct outlink_status, late)}));
 	assert_non_null(log_line(e, "request_timeout"));
 	assert_non_null(log_line(e, "late_answer"));
 	assert_null(log_line(e, "unmatched_answer"));
@@ -638,8 +645,8 @@ static void echo_when_idle(void **state)
 	wait_signed_on(e, 1);
 	run_for(e, 450);
 	st = status(e);
-	assert_in_range(e->fake.echoes, 3, 5);
-	assert_true(st.echoes >= 3);
+	assert_in_range(e->fake.echoes, 2, 5); /* 4 unless the machine is loaded */
+	assert_true(st.echoes >= 2);
 	assert_true(st.last_echo_ms > 0);
 	printf("idle 450 ms, echo every 100 ms: %u echoes sent, %llu answered\n", e->fake.echoes,
 	       (unsigned long long)st.echoes);
@@ -732,10 +739,119 @@ static void bad_config_refused(void **state)
 	c = e->cfg;
 	c.connections = OUTLINK_CONN_MAX + 1;
 	assert_int_equal(outlink_create(&e->loop, &c, NULL, &l), OUTLINK_EARG);
-	c = e->cfg;
-	c.tls = (net_tls *)&c; /* any non-NULL context: not written yet */
-	assert_int_equal(outlink_create(&e->loop, &c, NULL, &l), OUTLINK_ENOTSUP);
 	assert_null(l);
+}
+
+/* ---- TLS: a net server (net/net.h) with net/link.h's session as the issuer ---- */
+
+static char pki[300], other[300]; /* two CAs by tests/lib.sh: other's certificates not trusted */
+
+static void approve(void *ctx, net_request *req, const iso8583_msg *msg)
+{
+	const struct net_link *nl = ctx;
+	iso8583_msg resp;
+
+	assert_int_equal(net_link_respond(nl->dialect, msg, "00", &resp), ISO8583_OK);
+	net_link_reply(nl, req, &resp);
+}
+
+/* The issuer under TLS (pki's host certificate), the link trusting ca_dir's CA. */
+static void tls_issuer(struct env *e, struct net_link *nl, const char *ca_dir)
+{
+	char cert[400], key[400], ca[400], why[160];
+
+	snprintf(cert, sizeof cert, "%s/host.crt", pki);
+	snprintf(key, sizeof key, "%s/host.key", pki);
+	snprintf(ca, sizeof ca, "%s/ca.crt", ca_dir);
+	*nl = (struct net_link){
+	    .name = "issuer", .dialect = e->fake.p, .log = e->log, .auth = {nl, approve}};
+	assert_int_equal(
+	    net_tls_create(&(struct net_tls_config){.server = true, .cert = cert, .key = key},
+	                   &e->server_tls, why, sizeof why),
+	    NET_OK);
+	assert_int_equal(
+	    net_tls_create(&(struct net_tls_config){.ca = ca}, &e->link_tls, why, sizeof why),
+	    NET_OK);
+	assert_int_equal(net_server_create(
+	                     &e->loop,
+	                     &(struct net_server_config){.host = "127.0.0.1", .tls = e->server_tls},
+	                     net_link_handle, nl, &e->server),
+	                 NET_OK);
+	e->cfg.port = net_server_port(e->server);
+	e->cfg.tls = e->link_tls;
+}
+
+static void tls_signon_and_request(void **state)
+{
+	struct env *e = *state;
+	struct net_link nl;
+	struct result r = {0};
+
+	tls_issuer(e, &nl, pki);
+	e->cfg.connections = 2;
+	open_link(e);
+	wait_signed_on(e, 2);
+	assert_int_equal(send_0200(e, 21, &r), OUTLINK_OK);
+	assert_true(run_until(e, called, &r));
+	assert_int_equal(r.result, OUTLINK_ANSWERED);
+	assert_string_equal(r.rc, "00");
+	assert_non_null(strstr(log_line(e, "link_connected"), "\"tls\":true"));
+	printf("TLS: 2 connections signed on, the server's certificate checked (IP 127.0.0.1); "
+	       "request answered %s\n",
+	       r.rc);
+}
+
+static bool tls_refused(struct env *e, void *ctx)
+{
+	const char *line = log_line(e, "link_connect_failed");
+
+	(void)ctx;
+	return line != NULL && strstr(line, "TLS") != NULL;
+}
+
+static void tls_untrusted_server(void **state)
+{
+	struct env *e = *state;
+	struct net_link nl;
+	struct result r = {0};
+	char why[200] = "";
+	const char *line;
+
+	tls_issuer(e, &nl, other);
+	open_link(e);
+	assert_true(run_until(e, tls_refused, NULL));
+	line = strstr(log_line(e, "link_connect_failed"), "\"why\":");
+	assert_non_null(line);
+	sscanf(line, "\"why\":\"%199[^\"]", why);
+	assert_non_null(strstr(why, "not trusted"));
+	assert_false(outlink_up(e->link));
+	assert_int_equal(send_0200(e, 22, &r), OUTLINK_EDOWN);
+	printf("TLS: a server the link does not trust: never signed on (%s)\n", why);
+}
+
+static int make_pki(void **state)
+{
+	const char *src = getenv("POSSUM_SOURCE");
+	char cmd[1000], base[] = "/tmp/test_outlink_tlsXXXXXX";
+
+	(void)state;
+	if (src == NULL || mkdtemp(base) == NULL)
+		return -1;
+	snprintf(pki, sizeof pki, "%s/pki", base);
+	snprintf(other, sizeof other, "%s/other", base);
+	snprintf(cmd, sizeof cmd, "sh -c '. %s/tests/lib.sh && tls_test_pki %s && tls_test_pki %s'",
+	         src, pki, other);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int remove_pki(void **state)
+{
+	char cmd[400];
+
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf %.250s", pki);
+	*strrchr(cmd, '/') = '\0'; /* the base directory */
+	return system(cmd) == 0 ? 0 : -1;
 }
 
 int main(void)
@@ -754,8 +870,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(signon_refused_retried, setup, teardown),
 	    cmocka_unit_test_setup_teardown(close_completes_in_flight, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bad_config_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(tls_signon_and_request, setup, teardown),
+	    cmocka_unit_test_setup_teardown(tls_untrusted_server, setup, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, make_pki, remove_pki);
 }
