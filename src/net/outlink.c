@@ -34,6 +34,7 @@ struct pending {
 	void *ctx;
 	struct conn *conn; /* sign-on and echo: the connection, at generation gen */
 	unsigned gen;
+	unsigned absent; /* the key fields the request lacked */
 	char key[OUTLINK_KEY_LEN];
 };
 
@@ -83,8 +84,12 @@ struct outlink {
 	uint64_t next_id, rng;
 	unsigned stan;
 	struct outlink_status st;
-	char late[OUTLINK_LATE_KEYS][OUTLINK_KEY_LEN];
-	unsigned late_next;
+	unsigned absent_count[1u << OUTLINK_KEY_MAX]; /* requests in flight by key fields lacked */
+	struct {
+		char key[OUTLINK_KEY_LEN];
+		unsigned absent;
+	} late[OUTLINK_LATE_KEYS]; /* requests timed out: a ring */
+	unsigned late_next, late_count[1u << OUTLINK_KEY_MAX];
 	unsigned handles;
 	bool closing;
 };
@@ -97,6 +102,7 @@ static void conn_fail(struct conn *c, const char *why);
 static void send_network(struct conn *c, const char *code);
 static void echo_arm(struct conn *c);
 static void conn_ready(struct conn *c);
+static void set_state(struct conn *c, enum outlink_conn_state s);
 
 static int64_t wall_ms(void)
 {
@@ -123,8 +129,22 @@ static void log_link(const struct outlink *l, int level, const char *event, json
 
 /* ---- the key ---- */
 
-/* The MTI class (outlink.h) and the key fields' values as text: "020 11=000001 41=T1 …". */
-static int key_of(const struct outlink *l, const iso8583_msg *m, char out[OUTLINK_KEY_LEN])
+/* The key fields m lacks: bit i for l->key[i]. */
+static unsigned absent_of(const struct outlink *l, const iso8583_msg *m)
+{
+	unsigned absent = 0;
+
+	for (size_t i = 0; i < l->cfg.nkey; i++)
+		if (!iso8583_has(m, l->key[i]))
+			absent |= 1u << i;
+	return absent;
+}
+
+/* The MTI class (outlink.h) and the key fields' values as text: "020 11=000001 41=T1 7=… 32",
+ * a field in absent written bare whatever m holds (a request without it matches an answer that
+ * adds it). */
+static int key_of(const struct outlink *l, const iso8583_msg *m, unsigned absent,
+                  char out[OUTLINK_KEY_LEN])
 {
 	const iso8583_profile *p = l->cfg.dialect;
 	char value[OUTLINK_KEY_LEN];
@@ -134,17 +154,19 @@ static int key_of(const struct outlink *l, const iso8583_msg *m, char out[OUTLIN
 		return OUTLINK_EARG;
 	used = (size_t)snprintf(out, OUTLINK_KEY_LEN, "%c%c%c", m->mti[0], m->mti[1],
 	                        '0' + ((m->mti[2] - '0') & ~1));
-	for (size_t i = 0; i < l->cfg.nkey; i++) {
+	for (size_t i = 0; i < l->cfg.nkey && used < OUTLINK_KEY_LEN; i++) {
 		int f = l->key[i];
 		value[0] = '\0';
+		if (absent & (1u << i)) {
+			used += (size_t)snprintf(out + used, OUTLINK_KEY_LEN - used, " %d", f);
+			continue;
+		}
 		if (iso8583_has(m, f) &&
 		    iso8583_field_text(p, m, f, value, sizeof value, &n) != ISO8583_OK)
 			return OUTLINK_EARG;
 		used += (size_t)snprintf(out + used, OUTLINK_KEY_LEN - used, " %d=%s", f, value);
-		if (used >= OUTLINK_KEY_LEN)
-			return OUTLINK_EARG;
 	}
-	return OUTLINK_OK;
+	return used < OUTLINK_KEY_LEN ? OUTLINK_OK : OUTLINK_EARG;
 }
 
 static unsigned key_hash(const char *key)
@@ -182,7 +204,8 @@ static void arm_deadline(struct outlink *l)
 	               l->head->deadline > now ? l->head->deadline - now : 0, 0);
 }
 
-static struct pending *pending_add(struct outlink *l, const char *key, enum pending_kind kind)
+static struct pending *pending_add(struct outlink *l, const char *key, unsigned absent,
+                                   enum pending_kind kind)
 {
 	struct pending *p = calloc(1, sizeof *p);
 	unsigned b = key_hash(key);
@@ -191,6 +214,8 @@ static struct pending *pending_add(struct outlink *l, const char *key, enum pend
 		return NULL;
 	memcpy(p->key, key, OUTLINK_KEY_LEN);
 	p->kind = kind;
+	p->absent = absent;
+	l->absent_count[absent]++;
 	p->id = ++l->next_id;
 	p->deadline = uv_now(l->loop) + l->cfg.timeout_ms;
 	p->hnext = l->bucket[b];
@@ -224,13 +249,14 @@ static void pending_unlink(struct outlink *l, struct pending *p)
 	else
 		l->tail = p->prev;
 	l->st.in_flight--;
+	l->absent_count[p->absent]--;
 }
 
 /* A sign-on's or an echo's end, on its connection if that is still the one it went on. */
 static void network_done(struct pending *p, int result, const iso8583_msg *answer)
 {
 	struct conn *c = p->conn;
-	char rc[3] = "";
+	char rc[3] = "", why[64];
 
 	if (c->gen != p->gen || c->l->closing)
 		return;
@@ -239,9 +265,12 @@ static void network_done(struct pending *p, int result, const iso8583_msg *answe
 	if (p->kind == PEND_ECHO)
 		c->echo_out = false;
 	if (result != OUTLINK_ANSWERED || strcmp(rc, "00") != 0) {
-		conn_fail(c, result == OUTLINK_TIMEOUT    ? "no answer in time"
-		             : result == OUTLINK_ANSWERED ? "refused"
-		                                          : "not written");
+		snprintf(why, sizeof why, "%s %s%s", p->kind == PEND_ECHO ? "echo" : "sign-on",
+		         result == OUTLINK_TIMEOUT    ? "not answered in time"
+		         : result == OUTLINK_ANSWERED ? "answered "
+		                                      : "not written",
+		         rc);
+		conn_fail(c, why);
 		return;
 	}
 	if (p->kind == PEND_ECHO) {
@@ -249,13 +278,52 @@ static void network_done(struct pending *p, int result, const iso8583_msg *answe
 		c->l->st.last_echo_ms = wall_ms();
 		return;
 	}
-	c->state = OUTLINK_CONN_UP;
-	c->since_ms = wall_ms();
+	set_state(c, OUTLINK_CONN_UP);
 	c->failures = 0;
 	log_link(c->l, LOG_INFO, "link_signed_on", json_pack("{s:i}", "connection", c->idx));
 	if (++c->l->st.signed_on == 1)
 		log_link(c->l, LOG_INFO, "link_up", NULL);
 	echo_arm(c);
+}
+
+/* A request timed out, kept in the ring to tell its late answer. */
+static void remember_late(struct outlink *l, const struct pending *p)
+{
+	unsigned i = l->late_next++ % OUTLINK_LATE_KEYS;
+
+	if (l->late[i].key[0] != '\0')
+		l->late_count[l->late[i].absent]--;
+	memcpy(l->late[i].key, p->key, OUTLINK_KEY_LEN);
+	l->late[i].absent = p->absent;
+	l->late_count[p->absent]++;
+}
+
+/* The request in flight m answers, trying each set of key fields lacked by one; NULL none. */
+static struct pending *match(const struct outlink *l, const iso8583_msg *m)
+{
+	char key[OUTLINK_KEY_LEN];
+	struct pending *p;
+
+	for (unsigned a = 0; a < 1u << l->cfg.nkey; a++)
+		if (l->absent_count[a] > 0 && key_of(l, m, a, key) == OUTLINK_OK &&
+		    (p = pending_find(l, key)) != NULL)
+			return p;
+	return NULL;
+}
+
+/* Whether m answers a request that has timed out (among the last OUTLINK_LATE_KEYS). */
+static bool is_late(const struct outlink *l, const iso8583_msg *m)
+{
+	char key[OUTLINK_KEY_LEN];
+
+	for (unsigned a = 0; a < 1u << l->cfg.nkey; a++) {
+		if (l->late_count[a] == 0 || key_of(l, m, a, key) != OUTLINK_OK)
+			continue;
+		for (unsigned i = 0; i < OUTLINK_LATE_KEYS; i++)
+			if (l->late[i].absent == a && strcmp(l->late[i].key, key) == 0)
+				return true;
+	}
+	return false;
 }
 
 /* Ends p: out of the table, its callback (or the connection's handling), freed. */
@@ -270,8 +338,7 @@ static void complete(struct outlink *l, struct pending *p, int result, const iso
 		else if (result == OUTLINK_DOWN)
 			l->st.down++;
 		if (result == OUTLINK_TIMEOUT) {
-			memcpy(l->late[l->late_next++ % OUTLINK_LATE_KEYS], p->key,
-			       OUTLINK_KEY_LEN);
+			remember_late(l, p);
 			log_link(l, LOG_WARN, "request_timeout", json_pack("{s:s}", "key", p->key));
 		}
 		p->cb(p->ctx, result, answer);
@@ -417,8 +484,9 @@ static void send_network(struct conn *c, const char *code)
 	iso8583_set_str(&m, 70, code);
 	if (l->cfg.institution != NULL)
 		iso8583_set_str(&m, 33, l->cfg.institution);
-	if (key_of(l, &m, key) != OUTLINK_OK || pending_find(l, key) != NULL ||
-	    (p = pending_add(l, key, strcmp(code, "001") == 0 ? PEND_SIGNON : PEND_ECHO)) == NULL) {
+	if (key_of(l, &m, absent_of(l, &m), key) != OUTLINK_OK || pending_find(l, key) != NULL ||
+	    (p = pending_add(l, key, absent_of(l, &m),
+	                     strcmp(code, "001") == 0 ? PEND_SIGNON : PEND_ECHO)) == NULL) {
 		conn_fail(c, "cannot send network management");
 		return;
 	}
@@ -480,25 +548,19 @@ static void peer_request(struct conn *c, const iso8583_msg *m)
 static void answer(struct conn *c, const iso8583_msg *m)
 {
 	struct outlink *l = c->l;
-	char key[OUTLINK_KEY_LEN];
+	char key[OUTLINK_KEY_LEN] = "(unreadable)";
 	struct pending *p;
 
-	if (key_of(l, m, key) != OUTLINK_OK) {
-		l->st.unmatched++;
-		log_link(l, LOG_ERROR, "unmatched_answer",
-		         json_pack("{s:s, s:s}", "mti", m->mti, "key", "(unreadable)"));
-		return;
-	}
-	if ((p = pending_find(l, key)) != NULL) {
+	if ((p = match(l, m)) != NULL) {
 		complete(l, p, OUTLINK_ANSWERED, m);
 		return;
 	}
-	for (unsigned i = 0; i < OUTLINK_LATE_KEYS; i++)
-		if (strcmp(l->late[i], key) == 0) {
-			l->st.late++;
-			log_link(l, LOG_WARN, "late_answer", json_pack("{s:s}", "key", key));
-			return;
-		}
+	key_of(l, m, absent_of(l, m), key);
+	if (is_late(l, m)) {
+		l->st.late++;
+		log_link(l, LOG_WARN, "late_answer", json_pack("{s:s}", "key", key));
+		return;
+	}
 	l->st.unmatched++;
 	log_link(l, LOG_ERROR, "unmatched_answer",
 	         json_pack("{s:s, s:s, s:i}", "mti", m->mti, "key", key, "connection", c->idx));
@@ -950,13 +1012,14 @@ static struct conn *next_conn(struct outlink *l)
 int outlink_send(outlink *l, const iso8583_msg *req, outlink_cb cb, void *ctx)
 {
 	char key[OUTLINK_KEY_LEN];
+	unsigned absent = absent_of(l, req);
 	struct pending *p;
 	struct conn *c;
 	int rc;
 
 	if (l->closing)
 		return OUTLINK_ECLOSED;
-	if (cb == NULL || (rc = key_of(l, req, key)) != OUTLINK_OK || (req->mti[2] - '0') % 2 != 0)
+	if (cb == NULL || key_of(l, req, absent, key) != OUTLINK_OK || (req->mti[2] - '0') % 2 != 0)
 		return OUTLINK_EARG;
 	if ((c = next_conn(l)) == NULL) {
 		l->st.down++;
@@ -966,7 +1029,7 @@ int outlink_send(outlink *l, const iso8583_msg *req, outlink_cb cb, void *ctx)
 		return OUTLINK_EDUPLICATE;
 	if (l->st.in_flight >= l->cfg.max_in_flight)
 		return OUTLINK_EBUSY;
-	if ((p = pending_add(l, key, PEND_USER)) == NULL)
+	if ((p = pending_add(l, key, absent, PEND_USER)) == NULL)
 		return OUTLINK_ENOMEM;
 	p->cb = cb;
 	p->ctx = ctx;

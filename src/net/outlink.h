@@ -27,7 +27,10 @@
  * 11, 41, 7, 32): the class is the MTI's first three digits with the third rounded down to
  * even, so 0100 and 0110 are "010", 0200/0210 "020", 0420/0421/0430 "042", 0800/0810 "080".
  * An answer (third MTI digit odd) with the key of a request in flight completes that request,
- * whichever connection it came on. An answer matching nothing is logged at error
+ * whichever connection it came on. The answer must echo each key field the request had, with
+ * its value; a key field the request lacked is not compared (many issuers add 32 or 41 to
+ * their 0810s). The key as logged: "020 11=000123 41=TERM0001 7=1206105600 32" (32 lacked). An
+ * answer matching nothing is logged at error
  * ("unmatched_answer", with the key) and dropped (so is one that does not unpack:
  * "unpack_failed", counted as unmatched); one whose request has timed out (among the
  * last OUTLINK_LATE_KEYS timed out) is logged at warn ("late_answer") and triggers nothing.

@@ -75,6 +75,9 @@ static void fake_answer_msg(struct fake_conn *fc, const iso8583_msg *m, const ch
 	assert_int_equal(net_link_respond(fc->f->p, m, rc, &resp), ISO8583_OK);
 	if (strcmp(m->mti, "0200") == 0)
 		iso8583_set_str(&resp, 38, "A1B2C3");
+	/* As many issuers do: their own institution in 32, which the 0800s sent lack. */
+	if (strcmp(m->mti, "0800") == 0)
+		iso8583_set_str(&resp, 32, "99990001");
 	fake_write(fc, &resp);
 }
 
@@ -388,6 +391,32 @@ static struct outlink_status status(struct env *e)
 	return st;
 }
 
+/* A key of the configuration's (11 and 37) and an 0420 answered 0430 by the fake (its 0200
+ * path answers any request MTI + 10). */
+static void custom_key_reversal(void **state)
+{
+	struct env *e = *state;
+	static const int key[] = {11, 37};
+	struct result r = {0};
+	iso8583_msg m;
+
+	e->cfg.key_fields = key;
+	e->cfg.nkey = 2;
+	open_link(e);
+	wait_signed_on(e, 1);
+	iso8583_msg_init(&m);
+	iso8583_set_mti(&m, "0420");
+	iso8583_set_str(&m, 4, "000000001000");
+	iso8583_set_str(&m, 11, "000321");
+	iso8583_set_str(&m, 37, "612345000321");
+	assert_int_equal(outlink_send(e->link, &m, on_result, &r), OUTLINK_OK);
+	assert_true(run_until(e, called, &r));
+	assert_int_equal(r.result, OUTLINK_ANSWERED);
+	assert_string_equal(r.stan, "000321");
+	assert_int_equal(status(e).unmatched, 0);
+	printf("key 11+37: 0420 answered by 0430 and matched (%s)\n", r.rc);
+}
+
 static void signon_then_request(void **state)
 {
 	struct env *e = *state;
@@ -495,7 +524,7 @@ static void unmatched_answer_dropped(void **state)
 	    run_until(e, counted_once, &(size_t){offsetof(struct outlink_status, unmatched)}));
 	line = log_line(e, "unmatched_answer");
 	assert_non_null(line);
-	assert_non_null(strstr(line, "\"key\":\"020 11=999999 41=TERM0001 7=1206105600 32=\""));
+	assert_non_null(strstr(line, "\"key\":\"020 11=999999 41=TERM0001 7=1206105600 32\""));
 	assert_non_null(strstr(line, "\"level\":\"error\""));
 	/* The link goes on serving. */
 	assert_int_equal(send_0200(e, 7, &r), OUTLINK_OK);
@@ -694,6 +723,7 @@ static void signon_refused_retried(void **state)
 	assert_true(run_until(e, signons_at_least, &three));
 	assert_false(outlink_up(e->link));
 	assert_int_equal(send_0200(e, 1, &r), OUTLINK_EDOWN);
+	assert_non_null(strstr(log_line(e, "link_connect_failed"), "sign-on answered 91"));
 	e->fake.signon_rc = "00";
 	wait_signed_on(e, 1);
 	printf(
@@ -858,6 +888,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(signon_then_request, setup, teardown),
+	    cmocka_unit_test_setup_teardown(custom_key_reversal, setup, teardown),
 	    cmocka_unit_test_setup_teardown(fifty_out_of_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unmatched_answer_dropped, setup, teardown),
 	    cmocka_unit_test_setup_teardown(timeout_then_late_answer, setup, teardown),
