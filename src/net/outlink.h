@@ -29,11 +29,11 @@
  * An answer (third MTI digit odd) with the key of a request in flight completes that request,
  * whichever connection it came on. The answer must echo each key field the request had, with
  * its value; a key field the request lacked is not compared (many issuers add 32 or 41 to
- * their 0810s). The key as logged: "020 11=000123 41=TERM0001 7=1206105600 32" (32 lacked). An
- * answer matching nothing is logged at error
- * ("unmatched_answer", with the key) and dropped (so is one that does not unpack:
- * "unpack_failed", counted as unmatched); one whose request has timed out (among the
- * last OUTLINK_LATE_KEYS timed out) is logged at warn ("late_answer") and triggers nothing.
+ * their 0810s). The key as logged: "020 11=000123 41=TERM0001 7=1206105600 32" (32 lacked).
+ * An answer matching nothing is logged at error ("unmatched_answer", with the key) and dropped
+ * (so is one that does not unpack: "unpack_failed", counted as unmatched); one whose request
+ * has timed out (among the last OUTLINK_LATE_KEYS timed out) is logged at warn ("late_answer")
+ * and triggers nothing. A request timed out is logged at warn ("request_timeout").
  * Key values are logged: the key may not name card or PIN data (2, 35, 36, 45, 52, 55).
  * A request whose key is already in flight is refused (OUTLINK_EDUPLICATE): its answer could
  * not be told apart.
@@ -52,6 +52,11 @@
  * as any failed connect. A connection (TCP and handshake) not made within timeout_ms is
  * abandoned and retried.
  *
+ * Log lines (possum_log, each with "link": name): link_connected, link_signed_on, link_up
+ * (info); link_connect_failed (with "why" and "failures"), request_timeout, late_answer,
+ * unexpected_request (warn); link_connection_lost (with "why"), link_down, unmatched_answer,
+ * unpack_failed, pack_failed (error). Never a message's bytes nor card data.
+ *
  * Errors: functions return OUTLINK_OK or a negative OUTLINK_E* code; outlink_strerror()
  * names it. */
 #ifndef POSSUM_NET_OUTLINK_H
@@ -68,9 +73,9 @@
 #include "net/net.h"
 
 #define OUTLINK_OK 0
-#define OUTLINK_EARG                                                                               \
-	(-1) /* a configuration or request out of range (a key naming card                         \
-	        data, a request MTI that is not a request, a key too long) */
+/* OUTLINK_EARG: a configuration or request out of range (a key naming card data, a request MTI
+ * that is not a request, a key too long). */
+#define OUTLINK_EARG       (-1)
 #define OUTLINK_ENOMEM     (-2)
 #define OUTLINK_EDOWN      (-3) /* no connection signed on: answer 91 at once */
 #define OUTLINK_ECLOSED    (-4) /* outlink_close() has been called */
