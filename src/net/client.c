@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -185,18 +184,6 @@ static int tls_wait(net_client *c, int ret, long long deadline)
 	return NET_ETLS;
 }
 
-/* The name c's server must have: an IP address as one, else a host name (and SNI). */
-static int tls_name(net_client *c, const char *name)
-{
-	unsigned char addr[16];
-
-	if (inet_pton(AF_INET, name, addr) == 1 || inet_pton(AF_INET6, name, addr) == 1)
-		return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), name) == 1 ? 0 : -1;
-	if (SSL_set_tlsext_host_name(c->ssl, name) != 1)
-		return -1;
-	return SSL_set1_host(c->ssl, name) == 1 ? 0 : -1;
-}
-
 /* TLS 1.3: the server says whether it took our certificate (or its lack) after the handshake
  * (a session ticket, or an alert). Waits for either, a short while: a refusal is then said at
  * connect, not as a lost answer later. */
@@ -225,7 +212,7 @@ static int tls_handshake(net_client *c, net_tls *tls, const char *name, long lon
 	int r, rc;
 
 	if ((c->ssl = net_tls_ssl(tls, &c->tc)) == NULL || SSL_set_fd(c->ssl, c->fd) != 1 ||
-	    tls_name(c, name) != 0) {
+	    net_tls_set_name(c->ssl, name) != 0) {
 		snprintf(why, cap, "TLS: cannot set up (out of memory, or a bad name: %.60s)",
 		         name);
 		return NET_ETLS;

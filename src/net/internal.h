@@ -17,6 +17,15 @@ struct net_tls_conn {
 /* A new SSL of t for one connection, its app data tc; NULL out of memory. */
 SSL *net_tls_ssl(net_tls *t, struct net_tls_conn *tc);
 
+/* net_tls_ssl() over two memory BIOs, owned by the SSL: *rbio takes the ciphertext read off
+ * the socket, *wbio gives the ciphertext to write; in the server's (accept) or the client's
+ * (connect) state. NULL out of memory. */
+SSL *net_tls_ssl_mem(net_tls *t, struct net_tls_conn *tc, bool server, BIO **rbio, BIO **wbio);
+
+/* The name a client's server must have in its certificate: an IP address checked as one, else
+ * a host name (also sent as SNI). 0, or -1 (out of memory, a malformed name). */
+int net_tls_set_name(SSL *ssl, const char *name);
+
 /* Fills tc->cert from ssl's verified peer certificate; false when there is none. */
 bool net_tls_peer(SSL *ssl, struct net_tls_conn *tc);
 

@@ -15,7 +15,9 @@
  * the loop's thread; nothing here is thread-safe. Writing to a socket the peer closed raises
  * SIGPIPE: the program ignores it (signal(SIGPIPE, SIG_IGN)) before running the loop.
  *
- * Client: plain blocking POSIX sockets, one request at a time, for tools and tests.
+ * Client: plain blocking POSIX sockets, one request at a time, for tools and tests. The
+ * outgoing link to another network (connections signed on and echoed, many requests in flight
+ * matched by key) is net/outlink.h.
  *
  * TLS (OpenSSL, TLS 1.2 and 1.3): a net_tls context, made from PEM files, given to a server
  * (struct net_server_config .tls) or to net_client_connect_tls(); NULL is clear TCP. The

@@ -594,17 +594,9 @@ static int conn_tls_start(struct conn *c)
 {
 	net_server *s = c->s;
 
-	if ((c->cbuf = malloc(TLS_CHUNK)) == NULL || (c->ssl = net_tls_ssl(s->tls, &c->tc)) == NULL)
+	if ((c->cbuf = malloc(TLS_CHUNK)) == NULL ||
+	    (c->ssl = net_tls_ssl_mem(s->tls, &c->tc, true, &c->rbio, &c->wbio)) == NULL)
 		return -1;
-	c->rbio = BIO_new(BIO_s_mem());
-	c->wbio = BIO_new(BIO_s_mem());
-	if (c->rbio == NULL || c->wbio == NULL) {
-		BIO_free(c->rbio);
-		BIO_free(c->wbio);
-		return -1;
-	}
-	SSL_set_bio(c->ssl, c->rbio, c->wbio);
-	SSL_set_accept_state(c->ssl);
 	c->msg_start = uv_now(s->loop);
 	return 0;
 }

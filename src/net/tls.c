@@ -4,6 +4,7 @@
  * freed (wiped) with it; nothing here copies or logs it. */
 #include "net/internal.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,38 @@ SSL *net_tls_ssl(net_tls *t, struct net_tls_conn *tc)
 	if (ssl != NULL)
 		SSL_set_app_data(ssl, tc);
 	return ssl;
+}
+
+SSL *net_tls_ssl_mem(net_tls *t, struct net_tls_conn *tc, bool server, BIO **rbio, BIO **wbio)
+{
+	SSL *ssl = net_tls_ssl(t, tc);
+	BIO *r = BIO_new(BIO_s_mem()), *w = BIO_new(BIO_s_mem());
+
+	if (ssl == NULL || r == NULL || w == NULL) {
+		SSL_free(ssl);
+		BIO_free(r);
+		BIO_free(w);
+		return NULL;
+	}
+	SSL_set_bio(ssl, r, w);
+	if (server)
+		SSL_set_accept_state(ssl);
+	else
+		SSL_set_connect_state(ssl);
+	*rbio = r;
+	*wbio = w;
+	return ssl;
+}
+
+int net_tls_set_name(SSL *ssl, const char *name)
+{
+	unsigned char addr[16];
+
+	if (inet_pton(AF_INET, name, addr) == 1 || inet_pton(AF_INET6, name, addr) == 1)
+		return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name) == 1 ? 0 : -1;
+	if (SSL_set_tlsext_host_name(ssl, name) != 1)
+		return -1;
+	return SSL_set1_host(ssl, name) == 1 ? 0 : -1;
 }
 
 bool net_tls_peer(SSL *ssl, struct net_tls_conn *tc)
