@@ -223,11 +223,28 @@ static void metrics_allow(void **state)
 }
 
 /* Each mistake is refused, naming the line and the key. */
+/* A file and what its refusal must say. */
+struct refusal {
+	const char *text, *message;
+};
+
+/* Each of the n files refused (HOST_CONFIG_EPARSE) with its message. */
+static void refused_each(const struct refusal *cases, size_t n)
+{
+	struct host_config cfg;
+	char err[512];
+
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(load(cases[i].text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+		if (strstr(err, cases[i].message) == NULL)
+			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].message);
+		host_config_free(&cfg);
+	}
+}
+
 static void refusals(void **state)
 {
-	static const struct {
-		const char *text, *message;
-	} cases[] = {
+	static const struct refusal cases[] = {
 	    {"[host]\nlog_level = loud\n", "line 2: [host] log_level: not debug, info, warn"},
 	    {"[link]\nport = 5001\nport = 65536\n",
 	     "line 3: [link] port: not a number from 0 to 65535: 65536"},
@@ -280,12 +297,7 @@ static void refusals(void **state)
 	char err[512], text[400];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(load(cases[i].text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
-		if (strstr(err, cases[i].message) == NULL)
-			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].message);
-		host_config_free(&cfg);
-	}
+	refused_each(cases, sizeof cases / sizeof cases[0]);
 	/* A line longer than libinih reads is refused, not split into two. */
 	snprintf(text, sizeof text, "[link]\nzpk = %0300d\n", 0);
 	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
@@ -666,9 +678,7 @@ static void routes_and_links(void **state)
 /* Each mistake of [route] and [link.NAME] refused with its line. */
 static void route_refusals(void **state)
 {
-	static const struct {
-		const char *text, *message;
-	} cases[] = {
+	static const struct refusal cases[] = {
 	    {"[route]\nroute = 62 local\nroute = 62 local\n",
 	     "line 3: [route] route: the same range as line 2"},
 	    {"[route]\nroute = 4000-4999 local\n\nroute = 4000-4999 x\n[link.x]\nhost=h\nport=1\n",
@@ -713,12 +723,7 @@ static void route_refusals(void **state)
 	size_t n = 0;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(load(cases[i].text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
-		if (strstr(err, cases[i].message) == NULL)
-			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].message);
-		host_config_free(&cfg);
-	}
+	refused_each(cases, sizeof cases / sizeof cases[0]);
 	/* At most HOST_LINKS_MAX links: the next one refused at its first line. */
 	for (int i = 0; i <= HOST_LINKS_MAX; i++)
 		n += (size_t)snprintf(text + n, sizeof text - n, "[link.l%d]\nhost = h\nport = 1\n",
