@@ -94,6 +94,26 @@ pay far 0 00
 route_of "$rrn" local
 pay none 0 00
 
+# Reloads under requests: 20 purchases in a row while the table is swapped 20 times (the
+# card's range local in both); every one answered 00, none lost.
+(for i in $(seq 20); do t purchase --card "$tmp/loc.json" --pin 246810 --amount 0.10 --json; echo; done) \
+	>"$tmp/burst" 2>&1 &
+burst=$!
+alt="route = 62258801-62258802 local
+route = 621234 local
+route = 6 local"
+for i in $(seq 20); do
+	[ $((i % 2)) -eq 0 ] && table "$alt" "$2" >"$tmp/possum.conf"
+	[ $((i % 2)) -eq 1 ] && table "route = 62258801-62258802 local
+route = 621234 local" "$2" >"$tmp/possum.conf"
+	kill -HUP $host_pid
+	sleep 0.05
+done
+wait $burst
+answered=$(grep -c '"rc":"00"' "$tmp/burst")
+if [ "$answered" -eq 20 ]; then ok; else bad "of 20 purchases under reloads, $answered approved: $(grep -v '"rc":"00"' "$tmp/burst" | head -3)"; fi
+reloads=$(grep -c '"event":"routes"' "$tmp/host.log")
+
 # A bad table on SIGHUP: refused with its line, the table in force stays.
 table "route = 62258801 local
 route = 621234 nowhere" "$2" >"$tmp/possum.conf"
@@ -107,5 +127,5 @@ pay none 0 00
 # And the host refuses to start on it.
 expect 2 "host on a bad table" -- "$possum" host --data "$tmp/other" --port 0 --api-port 0 --terminal-port 0
 err_has "line $line: \[route\] route: no link nowhere"
-echo "routes: local approved, link 91 in $fast ms, none 15; reloads: 1 taken, 1 refused (line $line) with the old table kept"
+echo "routes: local approved, link 91 in $fast ms, none 15; reloads: $reloads taken (20 under 20 purchases: $answered approved, lost $((20 - answered))), 1 refused (line $line) with the old table kept"
 finish
