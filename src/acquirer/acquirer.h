@@ -33,6 +33,7 @@
 
 #include <jansson.h>
 
+#include "card/card.h"
 #include "hsm/hsm.h"
 #include "issuer/issuer.h"
 #include "risk/risk.h"
@@ -103,6 +104,44 @@ int acquirer_merchant_add(acquirer *a, const char *name, const char *mcc, const 
 
 /* ---- Terminal requests ---- */
 
+/* ---- The routing table (route.c, docs/links.md) ----
+ *
+ * Card-number prefix ranges ([route] lines), each to a destination: "local", the issuer in
+ * this process, or the name of a network link ([link.NAME]). The most specific range that holds
+ * a card's PAN wins (card_bin_lookup(): the longest prefix, then the narrowest). No table, or
+ * a table of none: every card goes local (the behaviour before routes). A table with routes: a
+ * card none holds is declined 15 (no_route); a card of a link's range 91 (link_down) while no
+ * link engine answers for it. A QR payment (its card the local issuer's wallet's) and a
+ * reversal (through the route its original took) go local. The table is the caller's: set
+ * between batches (acquirer_set_routes()), closed after the swap; a request copies the name of
+ * its destination, so nothing of it points into the table once routed. */
+#define ACQUIRER_ROUTE_NAME_MAX 32
+#define ACQUIRER_ROUTE_LOCAL    "local"
+#define ACQUIRER_ROUTES_MAX     4096
+
+struct acquirer_route {
+	struct card_bin_range range; /* its product is not read (any of enum card_product) */
+	char dest[ACQUIRER_ROUTE_NAME_MAX + 1]; /* "local" or a link's name */
+};
+typedef struct acquirer_routes acquirer_routes;
+
+/* A table of the n routes (copied): ACQUIRER_OK; ACQUIRER_EARG when a range is malformed
+ * (*bad its index), a destination empty or too long, the same range twice (*bad the second),
+ * or n above ACQUIRER_ROUTES_MAX; ACQUIRER_ENOMEM. bad may be NULL. */
+int acquirer_routes_create(const struct acquirer_route *routes, size_t n, size_t *bad,
+                           acquirer_routes **out);
+void acquirer_routes_close(acquirer_routes *rt);
+size_t acquirer_routes_count(const acquirer_routes *rt);
+/* The i-th route as given (i < count). */
+const struct acquirer_route *acquirer_routes_at(const acquirer_routes *rt, size_t i);
+/* The route of pan (12 to 19 digits): ACQUIRER_OK with *out into rt; ACQUIRER_ENOTFOUND when
+ * no range holds it; ACQUIRER_EARG for a PAN that is not one. */
+int acquirer_routes_find(const acquirer_routes *rt, const char *pan,
+                         const struct acquirer_route **out);
+/* The table the route stage reads (NULL: none, every card local), the caller's; as for
+ * acquirer_set_rules(): swapped between batches only, the old one closed after. */
+void acquirer_set_routes(acquirer *a, const acquirer_routes *rt);
+
 /* What became of a request, for the log: never a PAN, track, PIN block or CVV. */
 #define ACQUIRER_STAGES_MAX 16
 struct acquirer_outcome {
@@ -111,8 +150,9 @@ struct acquirer_outcome {
 	int64_t amount;
 	int currency;
 	char rc[3], reason[32], rrn[13], auth_code[7];
-	char stage[16]; /* the stage that decided */
-	char route[16]; /* where it went (route.c: "local_issuer"); "" when it went nowhere */
+	char stage[16];                          /* the stage that decided */
+	char route[ACQUIRER_ROUTE_NAME_MAX + 1]; /* where it went (route.c: "local_issuer", or a
+	                                            link's name); "" when it went nowhere */
 	/* How long each stage that ran took (CLOCK_MONOTONIC), in the order they ran: its name
 	 * (a static string, the pipeline's table's) and nanoseconds; the first
 	 * ACQUIRER_STAGES_MAX of them. */

@@ -38,6 +38,7 @@ struct acquirer {
 	struct acquirer_config cfg;
 	const iso8583_profile *dialect; /* cup-pos */
 	const risk_rules *rules;        /* the caller's (acquirer_set_rules()); NULL: none */
+	const acquirer_routes *routes;  /* the caller's (acquirer_set_routes()); NULL: none */
 	/* One-time codes of the batch's card authentications, sent once it commits. */
 	struct issuer_response *pending;
 	size_t n_pending, cap_pending;
@@ -87,9 +88,9 @@ struct txn_type {
 	int (*decide)(struct txn *t); /* netmgmt and settle: what decides it */
 };
 
-/* The route a request takes (route.c): for now the local issuer. */
+/* The kind of route a request takes (route.c): the local issuer, or a network link. */
 struct route {
-	const char *name;
+	const char *name;                /* for the log: "local_issuer", "link" */
 	int (*authorize)(struct txn *t); /* t->rq stamped with the host's identity */
 };
 
@@ -126,6 +127,8 @@ struct txn {
 	char channel[5];
 	char holder_key[65];
 	const struct route *route;
+	/* Where it went, as its row keeps it: "local", a link's name, "" none (route.c) */
+	char route_name[ACQUIRER_ROUTE_NAME_MAX + 1];
 	struct issuer_response resp;
 	char rc[3], reason[32], rrn[13], net_stan[7], f15[5], settle_date[SETTLE_DATE_TEXT];
 	char f12[7], f13[5], f48[63], f54[32], f60_out[18];

@@ -87,7 +87,7 @@ static const struct stage stages[] = {
     {"card", acquirer_stage_card, 0, false},           /* 14 Luhn, 54 expired */
     {"cardauth", stage_cardauth, T_PAY, false},        /* C1, C2 */
     {"risk", acquirer_stage_risk, T_RISK, false},      /* the rules' action (docs/risk.md) */
-    {"route", acquirer_stage_route, 0, false},         /* the local issuer */
+    {"route", acquirer_stage_route, 0, false},         /* 15 no route, 91 link down */
     {"authorize", acquirer_stage_authorize, 0, false}, /* the issuer's decision */
     {"record", acquirer_stage_record, 0, true},        /* one row of acq_txns */
     {"risk_record", acquirer_stage_risk_record, T_RISK, true}, /* the rules that fired, a case */
@@ -219,7 +219,10 @@ void acquirer_outcome_of(const struct txn *t, const char *stage, struct acquirer
 	snprintf(o->auth_code, sizeof o->auth_code, "%s",
 	         strcmp(t->rc, RCODE_APPROVED) == 0 ? t->resp.auth_code : "");
 	snprintf(o->stage, sizeof o->stage, "%s", stage);
-	snprintf(o->route, sizeof o->route, "%s", t->route != NULL ? t->route->name : "");
+	snprintf(o->route, sizeof o->route, "%s",
+	         t->route == NULL         ? ""
+	         : t->route->name != NULL ? t->route->name
+	                                  : t->route_name);
 	memcpy(o->times, t->times, t->n_times * sizeof *t->times);
 	o->n_times = t->n_times;
 }

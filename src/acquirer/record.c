@@ -53,6 +53,7 @@ void acquirer_txn_row(const struct txn *t, int kind, const char *type, const cha
 	snprintf(row->net_stan, sizeof row->net_stan, "%s", t->net_stan);
 	snprintf(row->settle_date, sizeof row->settle_date, "%s", t->settle_date);
 	snprintf(row->channel, sizeof row->channel, "%s", t->channel);
+	snprintf(row->route, sizeof row->route, "%s", t->route_name);
 }
 
 /* The follow-ups: each acts on an original it names. */

@@ -21,6 +21,7 @@ static int reverse_original(struct txn *t, struct store_acq_txn *orig)
 	snprintf(t->r->out.card, sizeof t->r->out.card, "%s", orig->masked);
 	snprintf(t->pan_hash, sizeof t->pan_hash, "%s", orig->pan_hash);
 	snprintf(t->channel, sizeof t->channel, "%s", orig->channel);
+	snprintf(t->route_name, sizeof t->route_name, "%s", orig->route);
 	if (strcmp(orig->channel, "qr") == 0)
 		t->rq.qr = orig->batch == 0 ? REQUEST_QR_MERCHANT : REQUEST_QR_CODE;
 	if (strcmp(orig->rc, RCODE_APPROVED) == 0) {

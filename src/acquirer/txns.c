@@ -182,7 +182,8 @@ int acquirer_txn_by_rrn(store *s, const char *rrn, int source, struct store_acq_
  * names its original ("original": its RRN), a terminal's its settlement date ("settle_date",
  * YYYY-MM-DD: the business day it belongs to, settle.h); the link's
  * have the acquirer's institution ("acquirer") in place of a terminal, merchant and batch; how
- * it was paid ("channel": "card" or "qr"). */
+ * it was paid ("channel": "card" or "qr"); a terminal's where it went ("route": "local", a
+ * network link's name, "" nowhere: docs/links.md). */
 json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset)
 {
 	json_t *o =
@@ -216,6 +217,9 @@ json_t *acquirer_txn_json(const struct store_acq_txn *t, int utc_offset)
 	if (o != NULL &&
 	    json_object_set_new(o, "channel",
 	                        json_string(t->channel[0] != '\0' ? t->channel : "card")))
+		goto fail;
+	if (o != NULL && t->source != STORE_ACQ_LINK &&
+	    json_object_set_new(o, "route", json_string(t->route)))
 		goto fail;
 	return o;
 fail:

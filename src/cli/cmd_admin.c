@@ -10,6 +10,7 @@ extern const cli_group cli_admin_user_group;      /* cmd_admin_user.c */
 extern const cli_command cli_admin_backup_row;    /* cmd_admin_backup.c */
 extern const cli_command cli_admin_restore_row;   /* cmd_admin_backup.c */
 extern const cli_group cli_admin_pki_group;       /* cmd_admin_pki.c */
+extern const cli_group cli_admin_route_group;     /* cmd_admin_route.c */
 
 static const cli_command cmds[] = {
     {"card", "the issuer's cards", .group = &cli_admin_card_group},
@@ -26,6 +27,8 @@ static const cli_command cmds[] = {
     {"review", "periodic maintenance reviews: due", .group = &cli_admin_review_group},
     {"risk", "risk control: rules, lists, cases, replay, the merchant review",
      .group = &cli_admin_risk_group},
+    {"route", "the routing table: card ranges to the local issuer or network links",
+     .group = &cli_admin_route_group},
     {"settle", "the close of a day: clearing, fees, the ledger's postings",
      .group = &cli_admin_settle_group},
     {"settlement-card", "the card a merchant is paid to", .group = &cli_admin_settlecard_group},

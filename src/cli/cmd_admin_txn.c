@@ -198,12 +198,14 @@ static void show_lines(const struct cli_env *env, const struct store_acq_txn *t)
 	       "time       %s (local)\n"
 	       "type       %s\n"
 	       "channel    %s\n"
+	       "route      %s\n"
 	       "amount     %s\n"
 	       "card       %s\n"
 	       "status     %s\n"
 	       "rc         %s%s%s\n"
 	       "auth code  %s\n",
-	       t->rrn, at, t->type, t->channel[0] != '\0' ? t->channel : "card", amount, t->masked,
+	       t->rrn, at, t->type, t->channel[0] != '\0' ? t->channel : "card",
+	       t->route[0] != '\0' ? t->route : "-", amount, t->masked,
 	       acquirer_status_name(acquirer_txn_status(t)), t->rc,
 	       t->reason[0] != '\0' ? "  " : "", t->reason,
 	       t->auth_code[0] != '\0' ? t->auth_code : "-");

@@ -19,19 +19,20 @@
 #include "common/money.h"
 #include "crypto/crypto.h"
 #include "crypto/pki.h"
+#include "hsm/hsm.h"
 #include "log/log.h"
 
 /* K_PATH: text, a relative path taken from the file's directory ("-" and "" as they are);
  * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree; K_CUTOFF:
  * HH:MM, minutes after midnight; K_REFUND_FEE: return or keep (refund_fee_keep); K_TRACK_ENC:
- * required or optional (acquirer.track_optional); K_BINARY: raw or hex (link_binary_hex);
- * K_HOLIDAYS:
- * a path, the file read after the whole configuration (load_holidays()); K_TLS: a path of a
- * front end's TLS, checked after the whole configuration (check_tls()); K_PIN: sha256:HEX
- * appended to a struct host_tls's peers; K_RULES: a path,
- * or none as it is; K_CHARS: text of min to max characters, each of the row's set `chars`
+ * required or optional (acquirer.track_optional); K_HOLIDAYS: a path, the file read after the whole
+ * configuration (load_holidays()); K_TLS: a path of a front end's TLS, checked after the whole
+ * configuration (check_tls()); K_PIN: sha256:HEX appended to a struct host_tls's peers; K_RULES: a
+ * path, or none as it is; K_CHARS: text of min to max characters, each of the row's set `chars`
  * (described to people as `about`); K_AMOUNT: an amount such as 1000.00 in the issuer's
- * currency (as set so far), minor units up to max. */
+ * currency (as set so far), minor units up to max; K_ROUTE: a [route] line (parse_route());
+ * K_BINARY: raw or hex ([link]'s link_binary_hex, a [link.NAME]'s binary_hex); K_MATCH: a link's
+ * match; K_KEYBLOCK: a key block whose usage begins with the row's chars (P0, M). */
 enum kind {
 	K_TEXT,
 	K_PATH,
@@ -54,7 +55,10 @@ enum kind {
 	K_TRACK_ENC,
 	K_BINARY,
 	K_TLS,
-	K_PIN
+	K_PIN,
+	K_ROUTE,
+	K_MATCH,
+	K_KEYBLOCK
 };
 
 struct key {
@@ -79,6 +83,7 @@ struct key {
 
 #define UPPER  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define DIGITS "0123456789"
+#define LOWER  "abcdefghijklmnopqrstuvwxyz"
 
 static const struct key keys[] = {
     PATH("host", "data", data),
@@ -164,11 +169,36 @@ static const struct key keys[] = {
     TEXT("settle", "bank_key", bank_key),
     NUM("risk", "rules", K_RULES, risk_rules, 0, 0),
     NUM("risk", "review_days", K_INT, risk_review_days, 0, 366),
-    CHARS("qr", "guid", acquirer.qr_guid, 1, 32, UPPER "abcdefghijklmnopqrstuvwxyz" DIGITS ".-",
+    CHARS("qr", "guid", acquirer.qr_guid, 1, 32, UPPER LOWER DIGITS ".-",
           "letters, digits, '.' and '-'"),
     CHARS("qr", "city", qr_city, 1, 15, UPPER DIGITS " .-",
           "upper-case letters, digits, ' ', '.' and '-'"),
+    NUM("route", "route", K_ROUTE, routes, 0, 0),
 };
+
+/* The keys of a [link.NAME] section: members of its struct host_link_config. */
+#define LROW(key, kind, member, lo, hi, set)                                                       \
+	{                                                                                          \
+		"link.", key, kind, offsetof(struct host_link_config, member),                     \
+		    sizeof(((struct host_link_config *)0)->member), lo, hi, set, NULL              \
+	}
+static const struct key link_keys[] = {
+    LROW("host", K_TEXT, host, 0, 0, NULL),
+    LROW("port", K_INT, port, 1, 65535, NULL),
+    LROW("dialect", K_DIALECT, dialect, 0, 0, NULL),
+    LROW("connections", K_INT, connections, 1, 64, NULL),
+    LROW("zpk", K_KEYBLOCK, zpk, 0, 0, "P0"),
+    LROW("zak", K_KEYBLOCK, zak, 0, 0, "M"),
+    LROW("timeout", K_INT, timeout, 1, 300, NULL),
+    LROW("echo_interval", K_INT, echo_interval, 1, 3600, NULL),
+    LROW("institution", K_DIGITS, institution, 1, 11, NULL),
+    LROW("binary", K_BINARY, binary_hex, 0, 0, NULL),
+    LROW("saf_interval", K_INT, saf_interval, 1, 3600, NULL),
+    LROW("saf_max_age", K_INT, saf_max_age, 60, 2592000, NULL),
+    LROW("match", K_MATCH, match, 0, 0, NULL),
+};
+
+#define LINK_NAME_CHARS UPPER LOWER DIGITS "-_"
 
 void host_config_defaults(struct host_config *cfg)
 {
@@ -196,6 +226,7 @@ void host_config_defaults(struct host_config *cfg)
 
 struct load {
 	struct host_config *cfg;
+	char *base; /* where the key's member is: cfg, or the [link.NAME] of the line */
 	FILE *f;
 	int line;      /* lines read so far */
 	int why_line;  /* the line of the first error */
@@ -241,6 +272,27 @@ static int parse_cutoff(const char *v, int *out)
 	return 0;
 }
 
+/* "LOW[-HIGH] WORD", the way [issuer] bin and [route] route read a range: the range into r
+ * (checked; its product debit until the caller sets it), WORD into word; -1 when not so. */
+static int parse_range(const char *v, struct card_bin_range *r, char word[40])
+{
+	char low[32], high[32], extra;
+	int n = sscanf(v, "%31[0-9]-%31[0-9] %39s %c", low, high, word, &extra);
+
+	if (n != 3) {
+		n = sscanf(v, "%31[0-9] %39s %c", low, word, &extra);
+		if (n != 2 || v[strlen(low)] == '-')
+			return -1;
+		snprintf(high, sizeof high, "%s", low);
+	}
+	if (strlen(low) > CARD_PAN_MAX || strlen(high) > CARD_PAN_MAX)
+		return -1;
+	*r = (struct card_bin_range){.product = CARD_PRODUCT_DEBIT};
+	memcpy(r->low, low, strlen(low) + 1);
+	memcpy(r->high, high, strlen(high) + 1);
+	return card_bin_check(r, 1, NULL) == CARD_OK ? 0 : -1;
+}
+
 /* "LOW[-HIGH] PRODUCT" → a range appended to cfg->bins. */
 static int parse_bin(struct load *ld, const char *v)
 {
@@ -251,24 +303,16 @@ static int parse_bin(struct load *ld, const char *v)
 	                {"credit", CARD_PRODUCT_CREDIT},
 	                {"prepaid", CARD_PRODUCT_PREPAID}};
 	struct host_config *cfg = ld->cfg;
-	struct card_bin_range r = {0}, *grown;
-	char low[32], high[32], product[16], extra;
-	int n = sscanf(v, "%31[0-9]-%31[0-9] %15s %c", low, high, product, &extra);
+	struct card_bin_range r, *grown;
+	char product[40];
 
-	if (n != 3) {
-		n = sscanf(v, "%31[0-9] %15s %c", low, product, &extra);
-		if (n != 2 || v[strlen(low)] == '-')
-			return -1;
-		snprintf(high, sizeof high, "%s", low);
-	}
-	if (strlen(low) > CARD_PAN_MAX || strlen(high) > CARD_PAN_MAX)
+	if (parse_range(v, &r, product) != 0)
 		return -1;
-	memcpy(r.low, low, strlen(low) + 1);
-	memcpy(r.high, high, strlen(high) + 1);
+	r.product = 0;
 	for (size_t i = 0; i < sizeof products / sizeof products[0]; i++)
 		if (strcmp(product, products[i].name) == 0)
 			r.product = products[i].product;
-	if (r.product == 0 || card_bin_check(&r, 1, NULL) != CARD_OK)
+	if (r.product == 0)
 		return -1;
 	if ((grown = realloc(cfg->bins, (cfg->nbins + 1) * sizeof *grown)) == NULL) {
 		ld->nomem = 1;
@@ -276,6 +320,96 @@ static int parse_bin(struct load *ld, const char *v)
 	}
 	cfg->bins = grown;
 	cfg->bins[cfg->nbins++] = r;
+	return 0;
+}
+
+/* A link's name: 1 to ACQUIRER_ROUTE_NAME_MAX letters, digits, '-' and '_', not "local". */
+static bool link_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= ACQUIRER_ROUTE_NAME_MAX && strspn(name, LINK_NAME_CHARS) == n &&
+	       strcmp(name, ACQUIRER_ROUTE_LOCAL) != 0;
+}
+
+/* "LOW[-HIGH] DESTINATION" → a route appended to cfg->routes: 0, -1 not so (refuse()), -2 said
+ * in ld->why (the same range twice). Whether a link of that name exists is checked once the
+ * whole file is read (check_routes()). */
+static int parse_route(struct load *ld, const char *v)
+{
+	struct host_config *cfg = ld->cfg;
+	struct acquirer_route r = {0}, *grown;
+	char dest[40];
+	int *lines;
+
+	if (parse_range(v, &r.range, dest) != 0 ||
+	    (strcmp(dest, ACQUIRER_ROUTE_LOCAL) != 0 && !link_name_ok(dest)))
+		return -1;
+	memcpy(r.dest, dest, strlen(dest) + 1); /* its length checked */
+	for (size_t i = 0; i < cfg->nroutes; i++)
+		if (strcmp(cfg->routes[i].range.low, r.range.low) == 0 &&
+		    strcmp(cfg->routes[i].range.high, r.range.high) == 0) {
+			snprintf(ld->why, sizeof ld->why, "the same range as line %d: %.40s",
+			         cfg->route_lines[i], v);
+			return -2;
+		}
+	if (cfg->nroutes == ACQUIRER_ROUTES_MAX) {
+		snprintf(ld->why, sizeof ld->why, "more than %d routes", ACQUIRER_ROUTES_MAX);
+		return -2;
+	}
+	if ((grown = realloc(cfg->routes, (cfg->nroutes + 1) * sizeof *grown)) != NULL)
+		cfg->routes = grown;
+	if ((lines = realloc(cfg->route_lines, (cfg->nroutes + 1) * sizeof *lines)) != NULL)
+		cfg->route_lines = lines;
+	if (grown == NULL || lines == NULL) {
+		ld->nomem = 1;
+		return -2;
+	}
+	cfg->route_lines[cfg->nroutes] = ld->line;
+	cfg->routes[cfg->nroutes++] = r;
+	return 0;
+}
+
+/* A link's match: "mti" and field numbers 2..128, comma separated, each once. */
+static int parse_match(struct host_link_config *l, const char *v)
+{
+	char text[sizeof l->match], *tok, *save = NULL;
+	long long f;
+
+	if (snprintf(text, sizeof text, "%s", v) >= (int)sizeof text)
+		return -1;
+	l->n_match = 0;
+	for (tok = strtok_r(text, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		tok += strspn(tok, " ");
+		tok[strcspn(tok, " ")] = '\0';
+		if (strcmp(tok, "mti") == 0)
+			f = HOST_LINK_MATCH_MTI;
+		else if (parse_number(tok, 2, 128, &f) != 0)
+			return -1;
+		for (size_t i = 0; i < l->n_match; i++)
+			if (l->match_fields[i] == (int)f)
+				return -1;
+		if (l->n_match == HOST_LINK_MATCH_MAX)
+			return -1;
+		l->match_fields[l->n_match++] = (int)f;
+	}
+	if (l->n_match == 0)
+		return -1;
+	snprintf(l->match, sizeof l->match, "%s", v);
+	return 0;
+}
+
+/* A key block (TR-31: its usage at offsets 5 and 6) whose usage begins with usage. */
+static int parse_keyblock(const char *v, const char *usage, char *dst, size_t cap)
+{
+	hsm_key k;
+	int ok = strlen(v) < cap && hsm_key_set(&k, v) == HSM_OK && k.len > 7 &&
+	         strncmp(k.block + 5, usage, strlen(usage)) == 0;
+
+	crypto_wipe(&k, sizeof k);
+	if (!ok)
+		return -1;
+	memcpy(dst, v, strlen(v) + 1);
 	return 0;
 }
 
@@ -288,11 +422,14 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 	    [K_DIALECT] = "a network dialect of 'possum iso profiles' (iso87a, iso87a-bb, iso87b)",
 	    [K_BIN] = "LOW[-HIGH] debit|credit|prepaid (digit prefixes of one length, low <= "
 	              "high)",
+	    [K_ROUTE] = "LOW[-HIGH] local|LINK (digit prefixes of one length, low <= high; LINK "
+	                "the NAME of a [link.NAME])",
+	    [K_BINARY] = "raw or hex",
+	    [K_MATCH] = "mti and field numbers 2 to 128, comma separated, each once, at most 8",
 	    [K_SINK] = "file or webhook",
 	    [K_CUTOFF] = "a time HH:MM (00:00 to 23:59)",
 	    [K_REFUND_FEE] = "return or keep",
 	    [K_TRACK_ENC] = "required or optional",
-	    [K_BINARY] = "raw or hex",
 	    [K_AMOUNT] = "an amount such as 1000.00",
 	    [K_PIN] = "sha256:HEX, a certificate's SHA-256 fingerprint (64 hex digits)",
 	    [K_ALLOW] = "addresses or CIDR blocks separated by commas or spaces "
@@ -302,6 +439,8 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 
 	if (k->kind == K_DIGITS)
 		snprintf(what, sizeof what, "%lld to %lld digits", k->min, k->max);
+	else if (k->kind == K_KEYBLOCK)
+		snprintf(what, sizeof what, "a key block of usage %s under the LMK", k->chars);
 	else if (k->kind == K_CHARS)
 		snprintf(what, sizeof what, "%lld to %lld %s", k->min, k->max, k->about);
 	else if (k->kind == K_INT || k->kind == K_INT64 || k->kind == K_OFFSET)
@@ -315,7 +454,7 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 /* A path of the file: a relative one is taken from the file's directory. */
 static int set_path(struct load *ld, const struct key *k, const char *v)
 {
-	char *dst = (char *)ld->cfg + k->offset;
+	char *dst = ld->base + k->offset;
 	const char *dir = v[0] == '/' || v[0] == '\0' || strcmp(v, "-") == 0 ? "" : ld->dir;
 
 	if ((size_t)snprintf(dst, k->size, "%s%s", dir, v) >= k->size) {
@@ -381,8 +520,21 @@ static int add_peer(struct load *ld, const struct key *k, const char *v)
  * words: [settle] refund_fee, [acquirer] track_encryption, [notify] sink. */
 static int set_parsed(struct load *ld, const struct key *k, const char *v)
 {
+	char *dst = ld->base + k->offset;
+	int rc;
+
 	if (k->kind == K_BIN)
 		return parse_bin(ld, v) == 0 ? 0 : refuse(ld, k, v);
+	if (k->kind == K_ROUTE)
+		return (rc = parse_route(ld, v)) == -1 ? refuse(ld, k, v) : rc;
+	if (k->kind == K_MATCH && parse_match((struct host_link_config *)(void *)ld->base, v) == 0)
+		return 0;
+	if (k->kind == K_KEYBLOCK && parse_keyblock(v, k->chars, dst, k->size) == 0)
+		return 0;
+	if (k->kind == K_BINARY && (strcmp(v, "raw") == 0 || strcmp(v, "hex") == 0)) {
+		*(bool *)(void *)dst = strcmp(v, "hex") == 0;
+		return 0;
+	}
 	if (k->kind == K_ALLOW && http_allow_parse(v, &ld->cfg->http.metrics_allow) == HTTP_OK)
 		return 0;
 	if (k->kind == K_HOLIDAYS) {
@@ -401,10 +553,6 @@ static int set_parsed(struct load *ld, const struct key *k, const char *v)
 		ld->cfg->refund_fee_keep = strcmp(v, "keep") == 0;
 		return 0;
 	}
-	if (k->kind == K_BINARY && (strcmp(v, "raw") == 0 || strcmp(v, "hex") == 0)) {
-		ld->cfg->link_binary_hex = strcmp(v, "hex") == 0;
-		return 0;
-	}
 	if (k->kind == K_TRACK_ENC && (strcmp(v, "required") == 0 || strcmp(v, "optional") == 0)) {
 		ld->cfg->acquirer.track_optional = strcmp(v, "optional") == 0;
 		return 0;
@@ -419,7 +567,7 @@ static int set_parsed(struct load *ld, const struct key *k, const char *v)
 
 static int set_value(struct load *ld, const struct key *k, const char *v)
 {
-	char *dst = (char *)ld->cfg + k->offset;
+	char *dst = ld->base + k->offset;
 	const iso8583_profile *dialect;
 	long long n;
 	int level;
@@ -481,38 +629,76 @@ static int set_value(struct load *ld, const struct key *k, const char *v)
 		if ((dialect = iso8583_profile_find(v)) == NULL || dialect->len_header != 2 ||
 		    dialect->tpdu_len != 0)
 			break;
-		ld->cfg->dialect = dialect;
+		*(const iso8583_profile **)(void *)dst = dialect;
 		return 0;
-	case K_BIN:
-	case K_ALLOW:
-	case K_CUTOFF:
-	case K_REFUND_FEE:
-	case K_TRACK_ENC:
-	case K_BINARY:
-	case K_SINK:
-	case K_HOLIDAYS:
-	case K_TLS:
-	case K_PIN:
+	default: /* the kinds with a parser of their own */
 		return set_parsed(ld, k, v);
 	}
 	return refuse(ld, k, v);
 }
 
+/* The [link.NAME] of section, made with its defaults the first time: it, or NULL with why said
+ * (a bad name, too many links). */
+static struct host_link_config *link_of(struct load *ld, const char *name)
+{
+	struct host_config *cfg = ld->cfg;
+	struct host_link_config *l;
+
+	for (size_t i = 0; i < cfg->nlinks; i++)
+		if (strcmp(cfg->links[i].name, name) == 0)
+			return &cfg->links[i];
+	if (!link_name_ok(name)) {
+		snprintf(ld->why, sizeof ld->why,
+		         "[link.%.40s]: a link's name is 1 to %d letters, digits, '-' and '_', not "
+		         "local",
+		         name, ACQUIRER_ROUTE_NAME_MAX);
+		return NULL;
+	}
+	if (cfg->nlinks == HOST_LINKS_MAX) {
+		snprintf(ld->why, sizeof ld->why, "[link.%s]: more than %d links", name,
+		         HOST_LINKS_MAX);
+		return NULL;
+	}
+	l = &cfg->links[cfg->nlinks++];
+	*l = (struct host_link_config){.dialect = iso8583_profile_find("iso87a"),
+	                               .connections = 2,
+	                               .timeout = 10,
+	                               .echo_interval = 60,
+	                               .saf_interval = 10,
+	                               .saf_max_age = 86400,
+	                               .line = ld->line};
+	snprintf(l->name, sizeof l->name, "%s", name);
+	(void)parse_match(l, "mti,11,41,7,32");
+	return l;
+}
+
 static int on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct load *ld = user;
+	const struct key *table = keys;
+	size_t n = sizeof keys / sizeof keys[0];
+	const char *sec = section;
 	int known_section = 0;
 	char why[sizeof ld->why];
 
 	if (ld->why[0] != '\0' || ld->nomem)
 		return 0; /* the first error is the one reported */
 	ld->why_line = ld->line;
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		if (strcmp(keys[i].section, section) != 0)
+	ld->base = (char *)ld->cfg;
+	if (strncmp(section, "link.", 5) == 0) {
+		struct host_link_config *l = link_of(ld, section + 5);
+
+		if (l == NULL)
+			return 0;
+		ld->base = (char *)l;
+		table = link_keys, n = sizeof link_keys / sizeof link_keys[0], sec = "link.";
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(table[i].section, sec) != 0)
 			continue;
 		known_section = 1;
-		if (strcmp(keys[i].name, name) == 0) {
-			if (set_value(ld, &keys[i], value) == 0)
+		if (strcmp(table[i].name, name) == 0) {
+			if (set_value(ld, &table[i], value) == 0)
 				return 1;
 			snprintf(why, sizeof why, "%s", ld->why);
 			snprintf(ld->why, sizeof ld->why, "[%s] %s: %.150s", section, name, why);
@@ -524,6 +710,36 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	else
 		snprintf(ld->why, sizeof ld->why, "[%s] %s: unknown key", section, name);
 	return 0;
+}
+
+/* Once the whole file is read: every link has its host and port, and every route's destination
+ * is local or a link of the file. */
+static int check_routes(const struct host_config *cfg, const char *conf, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < cfg->nlinks; i++)
+		if (cfg->links[i].host[0] == '\0' || cfg->links[i].port == 0) {
+			snprintf(err, errlen, "%s line %d: [link.%s]: needs host and port", conf,
+			         cfg->links[i].line, cfg->links[i].name);
+			return HOST_CONFIG_EPARSE;
+		}
+	for (size_t i = 0; i < cfg->nroutes; i++)
+		if (strcmp(cfg->routes[i].dest, ACQUIRER_ROUTE_LOCAL) != 0 &&
+		    host_config_link(cfg, cfg->routes[i].dest) == NULL) {
+			snprintf(err, errlen,
+			         "%s line %d: [route] route: no link %s (a [link.%s] section)",
+			         conf, cfg->route_lines[i], cfg->routes[i].dest,
+			         cfg->routes[i].dest);
+			return HOST_CONFIG_EPARSE;
+		}
+	return HOST_CONFIG_OK;
+}
+
+const struct host_link_config *host_config_link(const struct host_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nlinks; i++)
+		if (strcmp(cfg->links[i].name, name) == 0)
+			return &cfg->links[i];
+	return NULL;
 }
 
 /* libinih's reader, like fgets(). A line longer than libinih takes would come in pieces,
@@ -756,7 +972,8 @@ int host_config_load(const char *path, struct host_config *cfg, char *err, size_
 	if ((rc = load_tls(&ld, path, err, errlen)) != HOST_CONFIG_OK ||
 	    (rc = check_tls(&ld, path, "acquirer", &cfg->acquirer_tls, err, errlen)) !=
 	        HOST_CONFIG_OK ||
-	    (rc = check_tls(&ld, path, "link", &cfg->link_tls, err, errlen)) != HOST_CONFIG_OK)
+	    (rc = check_tls(&ld, path, "link", &cfg->link_tls, err, errlen)) != HOST_CONFIG_OK ||
+	    (rc = check_routes(cfg, path, err, errlen)) != HOST_CONFIG_OK)
 		return rc;
 	return load_holidays(&ld, path, err, errlen);
 }
@@ -774,6 +991,11 @@ void host_config_free(struct host_config *cfg)
 	free(cfg->bins);
 	cfg->bins = NULL;
 	cfg->nbins = 0;
+	free(cfg->routes);
+	free(cfg->route_lines);
+	cfg->routes = NULL;
+	cfg->route_lines = NULL;
+	cfg->nroutes = 0;
 	free(cfg->holiday_dates);
 	cfg->holiday_dates = NULL;
 	cfg->settle.holidays = NULL;

@@ -1,13 +1,13 @@
 /* config.h — the host's configuration file (the composition root's: it names every module
  * it configures, so nothing below src/host/ includes it): INI sections [host], [link], [acquirer],
- * [issuer], [notify], [http], [merchant], [settle], [risk], [qr].
+ * [issuer], [notify], [http], [merchant], [settle], [risk], [qr], [route] and [link.NAME].
  *
  * host_config_defaults() fills every member with its default (below, and docs/config.md);
  * host_config_load() reads a file over them with libinih. Anything not understood is an error
  * naming the line and the key — an unknown section or key, a number out of range, a dialect
  * that is not an ISO 8583 profile, a malformed BIN range — so a typo never passes silently.
  *
- * Ownership: the bins, holiday arrays and TLS files are allocated by host_config_load();
+ * Ownership: the bins, routes, holiday arrays and TLS files are allocated by host_config_load();
  * host_config_free()
  * releases them (and may be called on a config that only had host_config_defaults()).
  * Functions return HOST_CONFIG_OK or a negative HOST_CONFIG_E* code; host_config_strerror()
@@ -50,6 +50,44 @@ struct host_tls {
 	char crl[HOST_CONFIG_PATH_MAX];       /* [acquirer]: revoked certificates */
 	char peers[NET_TLS_PINS_MAX][72];     /* [link] tls_peer = sha256:HEX, repeatable: pinned */
 	size_t npeers;
+};
+
+/* A network link to another issuer ([link.NAME], docs/links.md): what the link engine connects
+ * out with. NAME is 1 to 32 letters, digits, '-' and '_' (not "local"); at most HOST_LINKS_MAX
+ * links. host and port are required; host_config_load() refuses a link without them, naming
+ * its section's line. */
+#define HOST_LINKS_MAX      16
+#define HOST_LINK_MATCH_MAX 8
+#define HOST_LINK_MATCH_MTI 0 /* in match[]: the MTI's class (an answer's MTI less 10) */
+struct host_link_config {
+	char name[ACQUIRER_ROUTE_NAME_MAX + 1];
+	char host[256];                 /* host = (required): a name or an address */
+	int port;                       /* port = (required): 1..65535 */
+	const iso8583_profile *dialect; /* dialect = iso87a: iso87a, iso87a-bb or iso87b */
+	unsigned connections;           /* connections = 2: 1..64, used round robin */
+	char zpk[512];                  /* zpk = (empty): the zone PIN key, a key block of usage
+	                                   P0 under the LMK (possum hsm import-components) */
+	char zak[512];                  /* zak = (empty: no MAC): a MAC key block (usage M*) for
+	                                   field 64/128 */
+	unsigned timeout;               /* timeout = 10: seconds to wait for an answer, 1..300 */
+	unsigned echo_interval;         /* echo_interval = 60: seconds idle before an echo
+	                                   (0800/301), 1..3600 */
+	char institution[12];           /* institution = (empty: [acquirer] institution): fields
+	                                   32 and 33 sent, 1 to 11 digits */
+	bool binary_hex;                /* binary = raw: binary fields (52, 64, 96, 128) as raw
+	                                   bytes; hex: as hex text (jPOS IFA_BINARY) */
+	unsigned saf_interval;          /* saf_interval = 10: seconds between store-and-forward
+	                                   repeats, 1..3600 */
+	unsigned saf_max_age;           /* saf_max_age = 86400: seconds a queued reversal or
+	                                   advice is repeated before it is given up and shown,
+	                                   60..2592000 */
+	/* match = mti,11,41,7,32: what pairs an answer with its request: "mti" (the MTI's class,
+	 * HOST_LINK_MATCH_MTI) and field numbers 2..128, comma separated, each once, 1 to
+	 * HOST_LINK_MATCH_MAX of them. */
+	char match[64];
+	int match_fields[HOST_LINK_MATCH_MAX];
+	size_t n_match;
+	int line; /* the line of its section's first key */
 };
 
 struct host_config {
@@ -146,6 +184,16 @@ struct host_config {
 	 * checked against; city = BEIJING, the merchant city ("60") of a code, 1 to 15 upper-case
 	 * letters, digits, ' ', '.' and '-'. */
 	char qr_city[16];
+
+	/* [route]: route = LOW[-HIGH] DESTINATION, repeatable (docs/links.md): prefix ranges as
+	 * [issuer] bin reads them, each to "local" or a link's NAME; none by default (every card
+	 * local). Allocated; route_lines the line of each. */
+	struct acquirer_route *routes;
+	int *route_lines;
+	size_t nroutes;
+	/* [link.NAME]: the network links, in the order of their sections. */
+	struct host_link_config links[HOST_LINKS_MAX];
+	size_t nlinks;
 };
 
 void host_config_defaults(struct host_config *cfg);
@@ -154,6 +202,9 @@ void host_config_defaults(struct host_config *cfg);
  * (capacity errlen) holds a sentence such as "possum.conf line 12: [link] port: not a number from 0
  * to 65535: 50x1"; cfg may then hold some of the file's values and must still be freed. */
 int host_config_load(const char *path, struct host_config *cfg, char *err, size_t errlen);
+
+/* The [link.NAME] of that name, or NULL. */
+const struct host_link_config *host_config_link(const struct host_config *cfg, const char *name);
 
 /* Releases what host_config_load() allocated; cfg keeps its other values. */
 void host_config_free(struct host_config *cfg);

@@ -118,6 +118,13 @@ int host_env_start(struct host_env *env, const char *prog, const char *path, con
 
 void host_env_close(struct host_env *env);
 
+/* ---- The routing table (routes.c) ---- */
+
+/* cfg's [route] lines as the acquirer's table (acquirer_routes_create()): HOST_OK, or HOST_EUSAGE
+ * with err "line N: why". */
+int host_routes_make(const struct host_config *cfg, acquirer_routes **out, char *err,
+                     size_t errlen);
+
 /* ---- The risk rules (risk.c) ---- */
 
 /* The name of cfg's rules for messages: the file, or "etc/risk.rules (built in)". */

@@ -43,6 +43,7 @@ struct host {
 	struct host_reviewer review; /* the periodic merchant review ([risk] review_days) */
 	const char *config, *data;   /* as given (the review's thread opens its own environment) */
 	struct host_risk risk;       /* the risk rules in force */
+	struct host_routes routes;   /* the routing table in force */
 	struct host_metrics metrics; /* GET /metrics */
 	possum_log *checkpoint_log;  /* its own: used on its thread only */
 	char ports_path[HOST_CONFIG_PATH_MAX + 16];
@@ -104,6 +105,13 @@ static int open_services(struct host *h, const struct host_options *o)
 	h->risk = (struct host_risk){.cfg = cfg, .acquirer = h->env.acquirer, .log = h->log};
 	if (host_risk_load(cfg, &h->risk.rules, err, sizeof err) != RISK_OK)
 		return host_say(HOST_EUSAGE, h->prog, "[risk] rules: %s", err);
+	h->routes =
+	    (struct host_routes){.acquirer = h->env.acquirer,
+	                         .log = h->log,
+	                         .path = o->config != NULL ? o->config : getenv("POSSUM_CONFIG")};
+	if (host_routes_make(cfg, &h->routes.routes, err, sizeof err) != HOST_OK)
+		return host_say(HOST_EUSAGE, h->prog, "[route]: %s", err);
+	acquirer_set_routes(h->env.acquirer, h->routes.routes);
 	h->issuer = (struct net_link){
 	    .name = "issuer", .dialect = cfg->dialect, .log = h->log, .trace = cfg->log_messages};
 	if (cfg->link_binary_hex &&
@@ -167,6 +175,7 @@ void host_close(host *h)
 	host_api_close(&h->api);
 	host_metrics_close(&h->metrics);
 	host_risk_free(&h->risk);
+	host_routes_free(&h->routes);
 	store_checkpointer_stop(&h->checkpoint);
 	log_close(h->checkpoint_log);
 	log_close(h->log);
@@ -232,6 +241,7 @@ static void on_stopped(net_server *s, void *arg)
 	host_terminals_stop(&h->terminals);
 	host_metrics_stop(&h->metrics);
 	host_risk_stop(&h->risk);
+	host_routes_stop(&h->routes);
 	uv_close((uv_handle_t *)&h->sigterm, on_closed);
 	uv_close((uv_handle_t *)&h->sigint, on_closed);
 	uv_close((uv_handle_t *)&h->wake, on_closed);
@@ -444,6 +454,10 @@ int host_start(host *h, struct host_listening *out)
 		log_event(
 		    h->log, LOG_WARN, "risk_rules",
 		    json_pack("{s:s}", "error", "cannot handle SIGHUP: no reload but the API's"));
+	if (host_routes_start(&h->routes, &h->loop) != 0)
+		log_event(
+		    h->log, LOG_WARN, "routes",
+		    json_pack("{s:s}", "error", "cannot handle SIGHUP: no reload of the routes"));
 	h->sigterm.data = h->sigint.data = h->wake.data = h;
 	uv_signal_init(&h->loop, &h->sigterm);
 	uv_signal_init(&h->loop, &h->sigint);

@@ -47,6 +47,26 @@ int host_metrics_start(struct host_metrics *hm, uv_loop_t *loop, net_server **te
 void host_metrics_stop(struct host_metrics *hm);
 void host_metrics_close(struct host_metrics *hm);
 
+/* ---- The routing table (routes.c, docs/links.md) ----
+ *
+ * The table in force, owned here: made at open from the configuration (host_routes_make(),
+ * env.h), swapped on the loop only, between the terminals' batches, when SIGHUP has the
+ * configuration file (path; NULL: none, the defaults) read again. */
+struct host_routes {
+	acquirer *acquirer;
+	possum_log *log;
+	const char *path;
+	acquirer_routes *routes; /* in force; NULL: none */
+	uv_signal_t sighup;
+	bool started;
+};
+
+/* Puts hr->routes in force and handles SIGHUP on loop; 0 or -1. */
+int host_routes_start(struct host_routes *hr, uv_loop_t *loop);
+void host_routes_stop(struct host_routes *hr);
+/* Takes the table off the acquirer and closes it. */
+void host_routes_free(struct host_routes *hr);
+
 /* ---- The terminals' front end (terminals.c) ----
  *
  * The net_handler of the cup-pos server. Requests are queued as they are read; once per turn

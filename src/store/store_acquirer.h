@@ -146,6 +146,8 @@ struct store_acq_txn {
 	/* How it was paid: "card", or "qr" (docs/qr.md: a payment code scanned, or the terminal's
 	 * static code paid by a wallet; a QR refund or reversal keeps its original's). */
 	char channel[5];
+	/* Where it went (schema/acquirer.9.sql): "local", a network link's name, "" nowhere. */
+	char route[33];
 };
 
 /* STORE_EEXIST when a row of that TID, batch, STAN and kind exists. */

@@ -1222,6 +1222,134 @@ static void cardauth_code_after_commit(void **state)
 	assert_int_equal(x->f->sms_count, before);
 }
 
+/* A table of the two routes refused, naming the one at index want. */
+static void refused_at(const struct acquirer_route routes[2], size_t want)
+{
+	acquirer_routes *rt = NULL;
+	size_t at = 99;
+
+	assert_int_equal(acquirer_routes_create(routes, 2, &at, &rt), ACQUIRER_EARG);
+	assert_int_equal(at, want);
+	assert_null(rt);
+}
+
+/* The routing table (acquirer.h, docs/links.md) alone: the most specific range wins (the
+ * longest prefix, then the narrowest), a PAN no range holds is not found, and a table with a
+ * malformed range, an empty destination or the same range twice is refused naming it. */
+static void routes_table(void **state)
+{
+	const struct acquirer_route rows[] = {
+	    {{"6", "6", CARD_PRODUCT_DEBIT, NULL}, "local"},
+	    {{"62", "62", CARD_PRODUCT_DEBIT, NULL}, "cup"},
+	    {{"621000", "621999", CARD_PRODUCT_DEBIT, NULL}, "wide"},
+	    {{"621200", "621299", CARD_PRODUCT_DEBIT, NULL}, "narrow"},
+	    {{"62258801", "62258801", CARD_PRODUCT_DEBIT, NULL}, "local"},
+	    {{"4000", "4999", CARD_PRODUCT_DEBIT, NULL}, "visa"},
+	};
+	struct acquirer_route bad[2] = {rows[0], rows[1]};
+	const struct acquirer_route *r;
+	acquirer_routes *rt;
+
+	(void)state;
+	assert_int_equal(acquirer_routes_create(rows, 6, NULL, &rt), ACQUIRER_OK);
+	assert_int_equal(acquirer_routes_count(rt), 6);
+	assert_string_equal(acquirer_routes_at(rt, 3)->dest, "narrow");
+	static const struct {
+		const char *pan, *dest;
+	} cases[] = {
+	    {"6225880112345678", "local"},  {"6225880212345678", "cup"},
+	    {"6212341234567890", "narrow"}, {"6219991234567890", "wide"},
+	    {"6312341234567890", "local"},  {"4000123412341234", "visa"},
+	    {"4999999999999999", "visa"},   {"6200000000000000", "cup"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(acquirer_routes_find(rt, cases[i].pan, &r), ACQUIRER_OK);
+		if (strcmp(r->dest, cases[i].dest) != 0)
+			fail_msg("%s: %s, expected %s", cases[i].pan, r->dest, cases[i].dest);
+	}
+	assert_int_equal(acquirer_routes_find(rt, "5100000000000000", &r), ACQUIRER_ENOTFOUND);
+	assert_int_equal(acquirer_routes_find(rt, "62A", &r), ACQUIRER_EARG);
+	acquirer_routes_close(rt);
+	/* None: a table that finds nothing. */
+	assert_int_equal(acquirer_routes_create(NULL, 0, NULL, &rt), ACQUIRER_OK);
+	assert_int_equal(acquirer_routes_count(rt), 0);
+	assert_int_equal(acquirer_routes_find(rt, "6225880112345678", &r), ACQUIRER_ENOTFOUND);
+	acquirer_routes_close(rt);
+	/* Refusals, each naming the route at fault. */
+	bad[1].range = bad[0].range;
+	refused_at(bad, 1);
+	bad[1] = rows[1];
+	snprintf(bad[1].range.high, sizeof bad[1].range.high, "61");
+	refused_at(bad, 1);
+	bad[1] = rows[1];
+	bad[0].dest[0] = '\0';
+	refused_at(bad, 0);
+	bad[0] = rows[0];
+	snprintf(bad[0].range.high, sizeof bad[0].range.high, "60");
+	refused_at(bad, 0);
+	assert_int_equal(acquirer_routes_create(rows, ACQUIRER_ROUTES_MAX + 1, NULL, &rt),
+	                 ACQUIRER_EARG);
+}
+
+/* The route stage with a table: a card of a link's range answered 91 link_down at once, its row
+ * keeping the link's name and no money moved; a card no range holds 15 no_route, its row no
+ * route; a card of a local range approved, its row "local"; the longest prefix deciding; the
+ * table taken away, every card local again. */
+static void routes_in_pipeline(void **state)
+{
+	struct fx *x = *state;
+	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
+	struct acquirer_route rows[2] = {{{"6", "6", CARD_PRODUCT_DEBIT, NULL}, "local"},
+	                                 {{"", "", CARD_PRODUCT_DEBIT, NULL}, "far"}};
+	acquirer_routes *rt;
+	struct req q;
+	struct ans a;
+
+	signin(x);
+	memcpy(rows[1].range.low, img.pan, 8);
+	memcpy(rows[1].range.high, img.pan, 8);
+	assert_int_equal(acquirer_routes_create(rows, 2, NULL, &rt), ACQUIRER_OK);
+	acquirer_set_routes(x->a, rt);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "91", &a);
+	assert_string_equal(a.r.out.reason, "link_down");
+	assert_string_equal(a.r.out.route, "far");
+	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	acquirer_set_routes(x->a, NULL);
+	acquirer_routes_close(rt);
+	/* Only the link's row, for another range: no route. */
+	snprintf(rows[1].range.low, sizeof rows[1].range.low, "4");
+	snprintf(rows[1].range.high, sizeof rows[1].range.high, "4");
+	assert_int_equal(acquirer_routes_create(rows + 1, 1, NULL, &rt), ACQUIRER_OK);
+	acquirer_set_routes(x->a, rt);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "15", &a);
+	assert_string_equal(a.r.out.reason, "no_route");
+	assert_string_equal(a.r.out.route, "");
+	acquirer_set_routes(x->a, NULL);
+	acquirer_routes_close(rt);
+	/* "6" local alone: approved. */
+	assert_int_equal(acquirer_routes_create(rows, 1, NULL, &rt), ACQUIRER_OK);
+	acquirer_set_routes(x->a, rt);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	assert_string_equal(a.r.out.route, "local_issuer");
+	acquirer_set_routes(x->a, NULL);
+	acquirer_routes_close(rt);
+	purchase_req(x, &q, &img, 100, T_PIN);
+	expect(x, &q, true, "00", &a);
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_txns WHERE route = 'far' AND "
+	                               "rc = '91' AND reason = 'link_down'"),
+	                 1);
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_txns WHERE route = '' AND "
+	                               "rc = '15' AND reason = 'no_route'"),
+	                 1);
+	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_txns WHERE route = 'local' AND "
+	                               "rc = '00'"),
+	                 2);
+	crypto_wipe(&img, sizeof img);
+}
+
 /* A chip purchase: field 55 to the issuer, the ARPC back in the answer's 55. */
 static void chip_purchase(void **state)
 {
@@ -1606,6 +1734,8 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 	    T(purchase_approved),
+	    cmocka_unit_test(routes_table),
+	    T(routes_in_pipeline),
 	    T(settlement_date_by_cutoff),
 	    T(track_encryption),
 	    T(mac_tampered),

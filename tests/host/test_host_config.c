@@ -1,6 +1,6 @@
 /* test_config.c — the `possum host` configuration file: the defaults, a file with every key,
- * the shipped etc/possum.conf, BIN ranges, [settle] and its holidays file, and each kind of
- * mistake refused with its line and key. */
+ * the shipped etc/possum.conf, BIN ranges, [settle] and its holidays file, [route] and
+ * [link.NAME], and each kind of mistake refused with its line and key. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -223,11 +223,28 @@ static void metrics_allow(void **state)
 }
 
 /* Each mistake is refused, naming the line and the key. */
+/* A file and what its refusal must say. */
+struct refusal {
+	const char *text, *message;
+};
+
+/* Each of the n files refused (HOST_CONFIG_EPARSE) with its message. */
+static void refused_each(const struct refusal *cases, size_t n)
+{
+	struct host_config cfg;
+	char err[512];
+
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(load(cases[i].text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+		if (strstr(err, cases[i].message) == NULL)
+			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].message);
+		host_config_free(&cfg);
+	}
+}
+
 static void refusals(void **state)
 {
-	static const struct {
-		const char *text, *message;
-	} cases[] = {
+	static const struct refusal cases[] = {
 	    {"[host]\nlog_level = loud\n", "line 2: [host] log_level: not debug, info, warn"},
 	    {"[link]\nport = 5001\nport = 65536\n",
 	     "line 3: [link] port: not a number from 0 to 65535: 65536"},
@@ -280,12 +297,7 @@ static void refusals(void **state)
 	char err[512], text[400];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(load(cases[i].text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
-		if (strstr(err, cases[i].message) == NULL)
-			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].message);
-		host_config_free(&cfg);
-	}
+	refused_each(cases, sizeof cases / sizeof cases[0]);
 	/* A line longer than libinih reads is refused, not split into two. */
 	snprintf(text, sizeof text, "[link]\nzpk = %0300d\n", 0);
 	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
@@ -592,6 +604,135 @@ static void tls_keys(void **state)
 	unlink(pem);
 }
 
+/* Key blocks as `possum hsm generate` prints them (the header is what the file's check reads). */
+#define ZPK                                                                                        \
+	"D0112P0TB00E00000EDA83F635CAF81AC1B754B74625B7EB5E3CD772D3AD956EC07912E12078A902CE298D366D6F66CE60106F93A3CAD4E1"
+#define ZAK                                                                                        \
+	"D0112M3TC00E000076FB900285786916597236C2431E6B3ED8BE0D79195ABA2897487DCEE73C18603C93CEE1046A45616445F7DA38059137"
+
+/* [route] and [link.NAME] (docs/links.md): the defaults of a link, every key read, routes in
+ * the file's order with their lines, a route before the section of its link. */
+static void routes_and_links(void **state)
+{
+	struct host_config cfg;
+	const struct host_link_config *l;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(load("[route]\nroute = 62258801 local\nroute = 4000-4999 visa-net\n"
+	                      "route = 62 cup_1\n[link.visa-net]\nhost = 10.0.0.9\nport = 7001\n"
+	                      "[link.cup_1]\nhost = cup.example\nport = 7002\ndialect = iso87b\n"
+	                      "connections = 4\nzpk = " ZPK "\nzak = " ZAK "\ntimeout = 30\n"
+	                      "echo_interval = 120\ninstitution = 00010344\nbinary = hex\n"
+	                      "saf_interval = 5\nsaf_max_age = 3600\nmatch = mti, 11, 37\n",
+	                      &cfg, err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_int_equal(cfg.nroutes, 3);
+	assert_string_equal(cfg.routes[1].range.low, "4000");
+	assert_string_equal(cfg.routes[1].range.high, "4999");
+	assert_string_equal(cfg.routes[1].dest, "visa-net");
+	assert_int_equal(cfg.route_lines[2], 4);
+	assert_int_equal(cfg.nlinks, 2);
+	l = host_config_link(&cfg, "visa-net");
+	assert_non_null(l);
+	assert_string_equal(l->host, "10.0.0.9");
+	assert_int_equal(l->port, 7001);
+	assert_string_equal(l->dialect->name, "iso87a");
+	assert_int_equal(l->connections, 2);
+	assert_int_equal(l->timeout, 10);
+	assert_int_equal(l->echo_interval, 60);
+	assert_int_equal(l->saf_interval, 10);
+	assert_int_equal(l->saf_max_age, 86400);
+	assert_false(l->binary_hex);
+	assert_string_equal(l->zpk, "");
+	assert_string_equal(l->match, "mti,11,41,7,32");
+	assert_int_equal(l->n_match, 5);
+	assert_int_equal(l->match_fields[0], HOST_LINK_MATCH_MTI);
+	assert_int_equal(l->match_fields[4], 32);
+	l = host_config_link(&cfg, "cup_1");
+	assert_non_null(l);
+	assert_string_equal(l->dialect->name, "iso87b");
+	assert_int_equal(l->connections, 4);
+	assert_string_equal(l->zpk, ZPK);
+	assert_string_equal(l->zak, ZAK);
+	assert_int_equal(l->timeout, 30);
+	assert_int_equal(l->echo_interval, 120);
+	assert_string_equal(l->institution, "00010344");
+	assert_true(l->binary_hex);
+	assert_int_equal(l->saf_interval, 5);
+	assert_int_equal(l->saf_max_age, 3600);
+	assert_int_equal(l->n_match, 3);
+	assert_int_equal(l->match_fields[2], 37);
+	assert_null(host_config_link(&cfg, "local"));
+	host_config_free(&cfg);
+	assert_null(cfg.routes);
+	assert_int_equal(cfg.nroutes, 0);
+	/* None: no table (every card local). */
+	assert_int_equal(load("[issuer]\nbin = 621234 debit\n", &cfg, err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_int_equal(cfg.nroutes, 0);
+	assert_int_equal(cfg.nlinks, 0);
+	host_config_free(&cfg);
+}
+
+/* Each mistake of [route] and [link.NAME] refused with its line. */
+static void route_refusals(void **state)
+{
+	static const struct refusal cases[] = {
+	    {"[route]\nroute = 62 local\nroute = 62 local\n",
+	     "line 3: [route] route: the same range as line 2"},
+	    {"[route]\nroute = 4000-4999 local\n\nroute = 4000-4999 x\n[link.x]\nhost=h\nport=1\n",
+	     "line 4: [route] route: the same range as line 2"},
+	    {"[link]\nport = 1\n[route]\nroute = 62 visa\n",
+	     "line 4: [route] route: no link visa (a [link.visa] section)"},
+	    {"[route]\nroute = 62\n", "line 2: [route] route: not LOW[-HIGH] local|LINK"},
+	    {"[route]\nroute = 62-6 local\n", "line 2: [route] route: not LOW[-HIGH]"},
+	    {"[route]\nroute = 69-62 local\n", "line 2: [route] route: not LOW[-HIGH]"},
+	    {"[route]\nroute = 6A local\n", "line 2: [route] route: not LOW[-HIGH]"},
+	    {"[route]\nroute = 62 local extra\n", "line 2: [route] route: not LOW[-HIGH]"},
+	    {"[route]\nroute = 62 bad.name\n", "line 2: [route] route: not LOW[-HIGH]"},
+	    {"[route]\nroutes = 62 local\n", "line 2: [route] routes: unknown key"},
+	    {"[link.a b]\nhost = h\n", "line 2: [link.a b]: a link's name is 1 to 32"},
+	    {"[link.local]\nhost = h\n", "line 2: [link.local]: a link's name"},
+	    {"[link.]\nhost = h\n", "line 2: [link.]: a link's name"},
+	    {"[link.x]\nhost = h\n", "line 2: [link.x]: needs host and port"},
+	    {"[link.x]\nport = 7\n", "line 2: [link.x]: needs host and port"},
+	    {"[link.x]\nhost = h\nport = 0\n",
+	     "line 3: [link.x] port: not a number from 1 to 65535"},
+	    {"[link.x]\nhost = h\ndialect = cup-pos\n",
+	     "line 3: [link.x] dialect: not a network dialect"},
+	    {"[link.x]\nconnections = 0\n",
+	     "line 2: [link.x] connections: not a number from 1 to 64"},
+	    {"[link.x]\ntimeout = 301\n", "line 2: [link.x] timeout: not a number from 1 to 300"},
+	    {"[link.x]\necho_interval = 0\n", "line 2: [link.x] echo_interval: not a number"},
+	    {"[link.x]\nsaf_interval = 0\n", "line 2: [link.x] saf_interval: not a number"},
+	    {"[link.x]\nsaf_max_age = 59\n", "line 2: [link.x] saf_max_age: not a number from 60"},
+	    {"[link.x]\ninstitution = 12A\n", "line 2: [link.x] institution: not 1 to 11 digits"},
+	    {"[link.x]\nbinary = base64\n", "line 2: [link.x] binary: not raw or hex"},
+	    {"[link.x]\nmatch = mti,11,11\n", "line 2: [link.x] match: not mti and field numbers"},
+	    {"[link.x]\nmatch = 1\n", "line 2: [link.x] match: not mti"},
+	    {"[link.x]\nmatch = ,\n", "line 2: [link.x] match: not mti"},
+	    {"[link.x]\nmatch = 2,3,4,5,6,7,8,9,10\n", "line 2: [link.x] match: not mti"},
+	    {"[link.x]\nzpk = nonsense\n", "line 2: [link.x] zpk: not a key block of usage P0"},
+	    {"[link.x]\nzpk = " ZAK "\n", "line 2: [link.x] zpk: not a key block of usage P0"},
+	    {"[link.x]\nzak = " ZPK "\n", "line 2: [link.x] zak: not a key block of usage M"},
+	    {"[link.x]\nlisten = 0.0.0.0\n", "line 2: [link.x] listen: unknown key"},
+	};
+	struct host_config cfg;
+	char err[512], text[2200];
+	size_t n = 0;
+
+	(void)state;
+	refused_each(cases, sizeof cases / sizeof cases[0]);
+	/* At most HOST_LINKS_MAX links: the next one refused at its first line. */
+	for (int i = 0; i <= HOST_LINKS_MAX; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "[link.l%d]\nhost = h\nport = 1\n",
+		                      i);
+	assert_int_equal(load(text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+	assert_non_null(strstr(err, "line 50: [link.l16]: more than 16 links"));
+	host_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +742,7 @@ int main(void)
 	    cmocka_unit_test(notify_section),   cmocka_unit_test(utc_offset),
 	    cmocka_unit_test(relative_paths),   cmocka_unit_test(settle_section),
 	    cmocka_unit_test(qr_section),       cmocka_unit_test(tls_keys),
+	    cmocka_unit_test(routes_and_links), cmocka_unit_test(route_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

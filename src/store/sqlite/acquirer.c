@@ -129,16 +129,16 @@ STORE_FN_EACH_KEY(store_risk_event_list, const char *, risk_event,
 #define TXN_COLUMNS                                                                                \
 	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "     \
 	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "       \
-	"voided, refunded, original_rrn, completed, channel"
+	"voided, refunded, original_rrn, completed, channel, route"
 /* A row as read: a terminal's request (the link's: LINK_ENTRIES). */
 #define TXN_READ TXN_COLUMNS ", 0 AS source, '' AS acquirer, 0 AS op"
 
 static const struct store_col txn_cols[] = {STORE_COLS(
     txn, id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn,
     auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, voided,
-    refunded, original_rrn, completed, channel, source, acquirer, op)};
+    refunded, original_rrn, completed, channel, route, source, acquirer, op)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
-static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 25); /* but the id */
+static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 26); /* but the id */
 static const struct store_col txn_update_cols[] = {
     STORE_COLS(txn, reversed, voided, refunded, completed, id)};
 static const struct store_row txn_update_args = STORE_ROW_N(txn_update_cols, 5);
@@ -164,7 +164,7 @@ static const struct store_row tombstone_key = STORE_ROW_N(tombstone_cols, 3);
 
 STORE_FN_INSERT(store_acq_txn_insert, txn,
                 "INSERT INTO acq_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 txn_new)
 
 int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
@@ -232,7 +232,7 @@ int store_acq_txn_by_auth(store *s, const char *type, const char *pan_hash, cons
 	"SELECT id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, "   \
 	"rrn, auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "  \
 	"voided, CASE WHEN paid AND NOT voided AND NOT reversed THEN amount - remaining ELSE 0 "   \
-	"END AS refunded, original_rrn, completed, 'card' AS channel, source, acquirer, op FROM (SELECT d.id AS id, " \
+	"END AS refunded, original_rrn, completed, 'card' AS channel, '' AS route, source, acquirer, op FROM (SELECT d.id AS id, " \
 	"d.at AS at, '' AS tid, '' AS mid, 0 AS batch, d.stan AS stan, 0 AS kind, CASE WHEN "      \
 	"d.op = " STR(STORE_OP_PREAUTH) " THEN 'preauth' ELSE '' END AS type, d.amount AS "        \
 	"amount, d.currency AS currency, COALESCE(c.masked, '') AS masked, '' AS pan_hash, d.rrn " \
