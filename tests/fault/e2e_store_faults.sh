@@ -91,6 +91,7 @@ buy "" "the sync before the crash: not answered"
 kill -9 $host_pid
 wait $host_pid 2>/dev/null
 control off
+rm -f "$data/host.ports"
 "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port "$port" \
 	>>"$tmp/host.out" 2>>"$tmp/host.log" &
 host_listening "$data" $!
