@@ -5,6 +5,11 @@
 #ifndef POSSUM_TESTUTIL_H
 #define POSSUM_TESTUTIL_H
 
+/* A test's own assert() (where cmocka cannot fail it: another thread, a callback on a loop)
+ * checks in every build, the plain one (RelWithDebInfo, NDEBUG) too. Include this first. */
+#undef NDEBUG
+#include <assert.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
