@@ -61,3 +61,9 @@ const char *crypto_strerror(int rc)
 	}
 	return "unknown crypto error";
 }
+
+int crypto_global_init(void)
+{
+	return OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) == 1 ? CRYPTO_OK
+	                                                                : CRYPTO_EOPENSSL;
+}

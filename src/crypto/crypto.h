@@ -27,6 +27,13 @@
 
 const char *crypto_strerror(int rc);
 
+/* OpenSSL started, its configuration loaded, on the calling thread: the program's main thread,
+ * once, before any other thread uses a cipher. Started instead by a worker thread's first
+ * cipher (a load terminal's, an HTTP handler's), the state it keeps for that thread is lost
+ * when the thread ends (valgrind: 904 bytes definitely lost); the main thread's is freed at
+ * exit. CRYPTO_OK, or CRYPTO_EOPENSSL when OpenSSL cannot start. */
+int crypto_global_init(void);
+
 /* Length of the NUL-terminated s if it is min to max decimal digits and nothing else,
  * otherwise 0 (also for NULL). How every PAN, PIN and numeric argument is checked. */
 size_t crypto_digits(const char *s, size_t min, size_t max);
