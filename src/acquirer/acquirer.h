@@ -40,6 +40,7 @@
 #include "settle/settle.h"
 #include "store/store.h"
 #include "store/store_acquirer.h"
+#include "store/store_saf.h"
 
 #define ACQUIRER_OK        0
 #define ACQUIRER_EARG      (-1) /* an argument malformed or out of range */
@@ -302,5 +303,73 @@ int acquirer_merchant_balance(store *s, const char *mid, int64_t from, int64_t t
  * (*rc: its ACQUIRER_E* code) or memory is out. Times local, utc_offset minutes east of UTC. */
 json_t *acquirer_balance_json(store *s, const char *mid, int64_t from, int64_t to, int utc_offset,
                               int *rc);
+
+/* ---- Store and forward (saf.c, docs/links.md "Store and forward") ----
+ *
+ * The queue of reversals and stand-in advices a network link owes its issuer (store_saf.h),
+ * under these rules: an entry is queued in the caller's transaction, the same commit as its
+ * request's record, due at once; sent, it is due again saf_interval later; the issuer's 00
+ * settles it ("done"), and so does 25 to a reversal (the original never reached it); any other
+ * answer to a reversal is recorded (last_rc) and the reversal stays "pending", repeated; an
+ * advice answered otherwise is "refused" (it reached the issuer, which declined it: a risk
+ * case for the caller to open); an entry still pending saf_max_age after it was queued is
+ * "expired". No entry leaves the queue: each is shown (`possum admin link saf`). The link
+ * engine calls these with the store of its own thread; times are Unix seconds. */
+enum acquirer_saf_kind { ACQUIRER_SAF_REVERSAL, ACQUIRER_SAF_ADVICE };
+
+/* A link's [link.NAME] saf_interval and saf_max_age, in seconds (both above 0). */
+struct acquirer_saf_rules {
+	int64_t interval, max_age;
+};
+
+/* Queues a reversal or an advice (enum acquirer_saf_kind) of request row txn_id (its RRN rrn,
+ * 12 characters) for link (its name), due at now; its id into *id (may be NULL). Inside the
+ * caller's transaction (asserted): rolled back with it. ACQUIRER_EEXIST when one of that kind is
+ * queued already for that row; ACQUIRER_EARG; ACQUIRER_ESTORE. */
+int acquirer_saf_enqueue(store *s, const char *link, int kind, int64_t txn_id, const char *rrn,
+                         int64_t now, int64_t *id);
+
+/* The link's pending entries due at now, the longest due first, limit at most (0: all), through
+ * fn until it returns non-zero (ACQUIRER_ENOMEM then). */
+int acquirer_saf_due(store *s, const char *link, int64_t now, size_t limit,
+                     int (*fn)(void *ctx, const struct store_saf *e), void *ctx);
+
+/* Whether sending entry e (as read before acquirer_saf_sent()) is a repeat: 0421, 0121, 0221
+ * rather than 0420, 0120, 0220. */
+bool acquirer_saf_repeat(const struct store_saf *e);
+
+/* Entry id is being sent now: attempts + 1, due again at now + r->interval. Called before the
+ * message goes (a crash then repeats it, which is what a repeat is for). ACQUIRER_ENOTFOUND
+ * when id is no pending entry; ACQUIRER_EARG for rules out of range. */
+int acquirer_saf_sent(store *s, const struct acquirer_saf_rules *r, int64_t id, int64_t now);
+
+/* The state an answer rc leaves an entry of kind ("reversal" or "advice") in: "done",
+ * "pending" (a reversal answered other than 00 or 25) or "refused" (an advice answered other
+ * than 00). */
+const char *acquirer_saf_outcome(const char *kind, const char *rc);
+
+/* The issuer answered entry id with rc (2 characters): the entry's state by
+ * acquirer_saf_outcome(), rc kept as its last_rc; the state into *state (may be NULL).
+ * ACQUIRER_ENOTFOUND when id is no pending entry (a late answer to one settled already). */
+int acquirer_saf_answered(store *s, int64_t id, const char *rc, int64_t now, const char **state);
+
+/* The link's entries pending since r->max_age before now, or longer, made "expired"; how many
+ * into *n (may be NULL). */
+int acquirer_saf_expire(store *s, const char *link, const struct acquirer_saf_rules *r, int64_t now,
+                        int64_t *n);
+
+/* Whether state is one of "pending", "done", "refused", "expired". */
+bool acquirer_saf_state_ok(const char *state);
+
+/* A page of f's entries (link and state "" or NULL for any; after, limit) oldest first through
+ * fn (until it returns non-zero: ACQUIRER_ENOMEM then); *next the last one's id when there are
+ * more, else 0. ACQUIRER_EARG for a malformed link name or an unknown state. */
+int acquirer_saf_page(store *s, const struct store_saf_filter *f,
+                      int (*fn)(void *ctx, const struct store_saf *e), void *ctx, int64_t *next);
+
+/* {"id","link","kind","txn_id","rrn","state","attempts","next_at","last_rc","created_at",
+ * "updated_at"}: times local (utc_offset minutes east of UTC), next_at null unless pending,
+ * last_rc null before any answer. NULL when out of memory. */
+json_t *acquirer_saf_json(const struct store_saf *e, int utc_offset);
 
 #endif

@@ -299,6 +299,10 @@ int cli_int64(const char *prog, const char *name, const char *text, int64_t min,
 struct json_t;
 void cli_print_json(struct json_t *root);
 
+/* The end of a listed page: with json, {"items":items,"next":next} (next 0: null; takes items);
+ * else "none" when n rows were printed, 0 of them, or "more: --after NEXT" when there are more. */
+void cli_print_page(bool json, struct json_t *items, size_t n, int64_t next);
+
 /* Time t for people: the local time of the config's [host] utc_offset, with the year
  * ("2026-11-30 22:00:00"), "-" for none; into out, which it returns. */
 struct cli_env;

@@ -10,7 +10,6 @@
 
 #include "acquirer/risk_admin.h"
 #include "cli/cli.h"
-#include "common/jsonval.h"
 #include "http/http.h"
 
 #define COMMON_HELP                                                                                \
@@ -84,13 +83,7 @@ static int risk_cases(struct cli_env *env, const void *values)
 		json_decref(l.items);
 		return cli_error(CLI_FAILED, env->prog, "%s", store_errmsg(env->host.data.store));
 	}
-	if (env->json)
-		cli_print_json(
-		    jsonval_page(l.items, l.n == (size_t)n ? json_integer(l.last) : NULL));
-	else if (l.n == 0)
-		printf("none\n");
-	else if (l.n == (size_t)n)
-		printf("more: --after %lld\n", (long long)l.last);
+	cli_print_page(env->json, l.items, l.n, l.n == (size_t)n ? l.last : 0);
 	return CLI_OK;
 }
 

@@ -14,7 +14,6 @@
 #include "common/money.h"
 #include "common/text.h"
 #include "http/http.h"
-#include "common/jsonval.h"
 #include "settle/settle_statement.h"
 
 #define CNY 156
@@ -164,12 +163,7 @@ static int txn_list(struct cli_env *env, const void *values)
 		json_decref(l.items);
 		return cli_error(CLI_FAILED, prog, "%s", acquirer_strerror(rc));
 	}
-	if (env->json)
-		cli_print_json(jsonval_page(l.items, next != 0 ? json_integer(next) : NULL));
-	else if (l.n == 0)
-		printf("none\n");
-	else if (next != 0)
-		printf("more: --after %lld\n", (long long)next);
+	cli_print_page(env->json, l.items, l.n, next);
 	return CLI_OK;
 }
 

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "common/hex.h"
+#include "common/jsonval.h"
 #include "common/text.h"
 
 int cli_usage_error(const char *prog, const char *fmt, ...)
@@ -287,6 +288,16 @@ void cli_print_json(json_t *root)
 		puts(text);
 	free(text);
 	json_decref(root);
+}
+
+void cli_print_page(bool json, json_t *items, size_t n, int64_t next)
+{
+	if (json)
+		cli_print_json(jsonval_page(items, next != 0 ? json_integer(next) : NULL));
+	else if (n == 0)
+		printf("none\n");
+	else if (next != 0)
+		printf("more: --after %lld\n", (long long)next);
 }
 
 void cli_actor(char out[CLI_ACTOR_MAX])

@@ -61,6 +61,7 @@ admin "merchant limits" merchant limits $mid --daily 50000 --per-txn 2000
 admin "review due" review due
 admin "settlement-card show" settlement-card show $mid
 admin "link zpk" link zpk
+admin "link saf" link saf
 expect 0 "hsm generate" -- "$possum" hsm generate --usage P0 --lmk "$data/lmk" --json
 keep "hsm generate"
 

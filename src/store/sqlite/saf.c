@@ -1,0 +1,69 @@
+/* saf.c — the SQLite backend of store_saf.h: the store-and-forward queue (saf_queue, a table of
+ * the acquirer's schema: schema/acquirer.10.sql) and the queries on it. */
+#include "store/sqlite/internal.h"
+
+#include "store/store_saf.h"
+
+typedef struct store_saf saf;
+typedef struct store_saf_due due;
+typedef struct store_saf_sent sent;
+typedef struct store_saf_answer answer;
+typedef struct store_saf_filter filter;
+
+#define SAF_COLUMNS                                                                                \
+	"id, link, kind, txn_id, rrn, state, attempts, next_at, last_rc, created_at, updated_at"
+
+static const struct store_col saf_cols[] = {STORE_COLS(
+    saf, id, link, kind, txn_id, rrn, state, attempts, next_at, last_rc, created_at, updated_at)};
+static const struct store_row saf_row = STORE_ROW(saf, saf_cols);
+static const struct store_row saf_new = STORE_ROW_N(saf_cols + 1, 10); /* no id */
+
+static const struct store_col due_cols[] = {STORE_COLS(due, link, now, limit)};
+static const struct store_row due_args = STORE_ROW_N(due_cols, 3);
+static const struct store_col sent_cols[] = {STORE_COLS(sent, id, next_at, now)};
+static const struct store_row sent_args = STORE_ROW_N(sent_cols, 3);
+static const struct store_col answer_cols[] = {STORE_COLS(answer, id, state, rc, now)};
+static const struct store_row answer_args = STORE_ROW_N(answer_cols, 4);
+static const struct store_col filter_cols[] = {STORE_COLS(filter, link, state, after, limit)};
+static const struct store_row filter_args = STORE_ROW_N(filter_cols, 4);
+
+STORE_FN_INSERT(store_saf_insert, saf,
+                "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts, next_at, "
+                "last_rc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                saf_new)
+STORE_FN_GET(store_saf_get, int64_t, saf, "SELECT " SAF_COLUMNS " FROM saf_queue WHERE id = ?",
+             store_args_id, saf_row)
+STORE_FN_EACH_FILTER(store_saf_due, due, saf,
+                     "SELECT " SAF_COLUMNS " FROM saf_queue WHERE state = 'pending' AND "
+                     "link = ?1 AND next_at <= ?2 ORDER BY next_at, id LIMIT ?3",
+                     due_args, saf_row)
+STORE_FN_UPDATE(store_saf_sent, sent,
+                "UPDATE saf_queue SET attempts = attempts + 1, next_at = ?2, updated_at = ?3 "
+                "WHERE id = ?1 AND state = 'pending'",
+                sent_args)
+STORE_FN_UPDATE(store_saf_answered, answer,
+                "UPDATE saf_queue SET state = ?2, last_rc = ?3, updated_at = ?4 "
+                "WHERE id = ?1 AND state = 'pending'",
+                answer_args)
+STORE_FN_EACH_FILTER(store_saf_list, filter, saf,
+                     "SELECT " SAF_COLUMNS " FROM saf_queue WHERE (?1 = '' OR link = ?1) AND "
+                     "(?2 = '' OR state = ?2) AND id > ?3 ORDER BY id LIMIT ?4",
+                     filter_args, saf_row)
+
+int store_saf_expire(store *s, const char *link, int64_t before, int64_t now, int64_t *n)
+{
+	struct expire {
+		const char *link;
+		int64_t before, now;
+	} a = {link, before, now};
+	static const struct store_col cols[] = {STORE_COLS(struct expire, link, before, now)};
+	static const struct store_row args = STORE_ROW_N(cols, 3);
+	static const struct store_query q =
+	    STORE_Q("UPDATE saf_queue SET state = 'expired', updated_at = ?3 WHERE link = ?1 AND "
+	            "state = 'pending' AND created_at <= ?2",
+	            &args, NULL);
+	int rc = store_q_run(s, &q, &a, NULL);
+
+	*n = rc == STORE_OK ? sqlite3_changes(s->db) : 0;
+	return rc;
+}

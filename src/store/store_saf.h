@@ -1,0 +1,76 @@
+/* store_saf.h — the store-and-forward queue (schema/acquirer.10.sql): the reversals and the
+ * stand-in advices a network link owes its issuer, each kept until the issuer answers it.
+ *
+ * An entry names its original request (its acq_txns row id and RRN) and never holds a message:
+ * the sender builds the message from that record, so no card data is kept here. The rules —
+ * when an entry is due again, which answers settle it, when it is given up — are the
+ * acquirer's (acquirer_saf_*, src/acquirer/saf.c); the store only keeps the rows. Functions
+ * return STORE_OK or a STORE_E* code. */
+#ifndef POSSUM_STORE_SAF_H
+#define POSSUM_STORE_SAF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define STORE_SAF_LINK_MAX 33 /* a link's name with its NUL (docs/links.md: 1 to 32 chars) */
+
+struct store_saf {
+	int64_t id;
+	char link[STORE_SAF_LINK_MAX];
+	char kind[9];    /* "reversal" or "advice" */
+	int64_t txn_id;  /* the original's acq_txns row */
+	char rrn[13];    /* its RRN */
+	char state[8];   /* "pending", "done", "refused", "expired" */
+	int attempts;    /* times sent */
+	int64_t next_at; /* a pending entry is due from then on */
+	char last_rc[3]; /* the last answer's response code; "" none yet */
+	int64_t created_at, updated_at;
+};
+
+/* Appends e (its id ignored, then set) in the caller's transaction, if any. STORE_EEXIST when
+ * an entry of that kind is queued already for that txn_id. */
+int store_saf_insert(store *s, struct store_saf *e);
+int store_saf_get(store *s, int64_t id, struct store_saf *out);
+
+/* The pending entries of a link due at `now` (next_at <= now), oldest first, limit at most. */
+struct store_saf_due {
+	const char *link;
+	int64_t now;
+	size_t limit; /* 0: no limit */
+};
+int store_saf_due(store *s, const struct store_saf_due *f,
+                  int (*fn)(void *ctx, const struct store_saf *e), void *ctx);
+
+/* A pending entry sent once more: attempts + 1, next_at and updated_at written. STORE_ENOTFOUND
+ * when id is no pending entry. */
+struct store_saf_sent {
+	int64_t id, next_at, now;
+};
+int store_saf_sent(store *s, const struct store_saf_sent *a);
+
+/* A pending entry answered: its state (pending again, done or refused), the answer's code and
+ * updated_at written. STORE_ENOTFOUND when id is no pending entry. */
+struct store_saf_answer {
+	int64_t id;
+	const char *state, *rc;
+	int64_t now;
+};
+int store_saf_answered(store *s, const struct store_saf_answer *a);
+
+/* Every pending entry of link created at or before `before` made expired (updated_at now);
+ * how many into *n. */
+int store_saf_expire(store *s, const char *link, int64_t before, int64_t now, int64_t *n);
+
+/* The entries for display, oldest first (by id), after `after`: link and state "" or NULL for
+ * any. */
+struct store_saf_filter {
+	const char *link, *state;
+	int64_t after;
+	size_t limit; /* 0: no limit */
+};
+int store_saf_list(store *s, const struct store_saf_filter *f,
+                   int (*fn)(void *ctx, const struct store_saf *e), void *ctx);
+
+#endif
