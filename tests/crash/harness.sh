@@ -243,8 +243,10 @@ close_kills() {
 	host_txns "$data" "$tmp/host.jsonl" || die "txn list"
 	day=$(jq -r 'select(.type == "purchase") | .settle_date' "$tmp/host.jsonl" | sort -u | tail -n 1)
 	# Purchases on the day before (the run went over UTC-12's midnight): closed first, clean.
+	: >"$tmp/before.json"
 	for d in $(jq -r 'select(.type == "purchase") | .settle_date' "$tmp/host.jsonl" | sort -u); do
-		[ "$d" = "$day" ] || "$possum" admin settle run --date "$d" --data "$data" >/dev/null || die "close $d"
+		[ "$d" = "$day" ] || "$possum" admin settle run --date "$d" --data "$data" --json \
+			>>"$tmp/before.json" || die "close $d"
 	done
 	cp -r "$data" "$tmp/open"
 	clean "$possum" admin settle run --date "$day" --json
@@ -282,7 +284,10 @@ close_kills() {
 	payouts=$(jq '.items | length' "$tmp/run.out")
 	paid_mids=$(jq -r '.items[].mid' "$tmp/run.out" | sort -u | wc -l)
 	twice=$((payouts - paid_mids))
-	nets=$(jq '[.merchants[].net] | add' "$tmp/close.json")
+	# What the payout date pays: the day's nets, and the day before's when its payouts fall on
+	# the same date.
+	nets=$(cat "$tmp/close.json" "$tmp/before.json" |
+		jq -s --arg p "$payday" '[.[].merchants[] | select(.payout_date == $p) | .net] | add')
 	paid=$(jq '[.items[].amount] | add' "$tmp/run.out")
 	[ "$nets" = "$paid" ] || { echo "crash: paid $paid of nets $nets"; crash_fail=1; }
 	balance="books balance"
