@@ -68,6 +68,14 @@ host_listening() {
 	[ -n "$port" ] || { echo "FAIL: the host did not start: $(cat "$tmp/host.log")"; exit 1; }
 }
 
+# issue_card FILE BALANCE: a debit card of Zhang San (ID 110101199003070000, phone 13800000000,
+# PIN 123456) with BALANCE (CNY, as 1000.00) issued in $data by $possum, its image in FILE.
+issue_card() {
+	"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
+		--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance "$2" \
+		--out "$1" >/dev/null
+}
+
 # start_host DATA [VAR=VALUE...]: `possum host` ($possum) on DATA on free ports, with VAR=VALUE
 # added to its environment alone (env), listening (host_listening); its output in
 # $tmp/host.out and $tmp/host.log.

@@ -22,9 +22,7 @@ port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
 api=$(sed -n 's/^api=//p' "$data/host.ports")
 [ -n "$port" ] || { echo "FAIL: no acquirer port: $(cat "$tmp/host.log")"; exit 1; }
 
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 1000.00
 "$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid $mid >/dev/null
 "$possum" admin terminal add --data "$data" --merchant $mid --sn SN0001 --tid TERM0001 --json >"$tmp/tadd.json"
 comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |

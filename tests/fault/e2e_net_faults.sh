@@ -22,9 +22,7 @@ data=$tmp/host
 } >"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf
 
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 1000.00
 comps=$(register_terminal "$possum" "$data")
 
 start_host "$data"

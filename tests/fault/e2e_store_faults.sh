@@ -22,9 +22,7 @@ sed -e 's/^daily_count_limit *=.*/daily_count_limit = 0/' "$2/etc/possum.conf" >
 printf '\n[risk]\nrules = none\n' >>"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf
 
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 100000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 100000.00
 comps=$(register_terminal "$possum" "$data")
 "$possum" admin merchant add --data "$data" --name "Fault Mart" --mcc 5411 --mid 898310048120002 >/dev/null
 load_terminals 898310048120002 FLT0000 2

@@ -18,9 +18,7 @@ log=$tmp/host.log
 export POSSUM_CONFIG=$tmp/possum.conf
 
 # Cards and the terminal, registered before the host starts.
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 1000.00
 "$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid 898310048120001 >/dev/null
 "$possum" admin terminal add --data "$data" --merchant 898310048120001 --sn SN0001 --tid TERM0001 --json >"$tmp/tadd.json"
 comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |

@@ -18,9 +18,7 @@ st=$tmp/term
 } >"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf
 
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 1000.00
 comps=$(register_terminal "$possum" "$data")
 
 "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &

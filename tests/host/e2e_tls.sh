@@ -61,9 +61,7 @@ grep -q '"link":"issuer".*"tls":"pinned"' "$tmp/host.log" && ok || bad "the list
 # A recording relay in front of the terminals' port: what the terminal sends, kept.
 start_relay "$2" "$port" --wire "$tmp/wire"
 
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 1000000.00
 comps=$(register_terminal "$possum" "$data")
 
 # init DIR HOST:PORT OPTION...: a terminal TERM0001 (SN0001) in DIR.

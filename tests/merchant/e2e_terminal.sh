@@ -80,9 +80,7 @@ expect 0 "list --json" -- a list --json
 out_has '"items":\[{"tid":"TERME001"'
 
 # The host: the terminal keyed, signed in, paying; another SN refused and raised.
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 100.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 100.00
 "$possum" host --data "$data" --port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT

@@ -20,9 +20,7 @@ mid=898310048120001
 clean=898310054110002
 sed -e "s|^log *=.*|log = $tmp/host.log|" "$2/etc/possum.conf" >"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 5000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 5000.00
 "$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid $mid >/dev/null
 "$possum" admin merchant add --data "$data" --name "Quiet Grocer" --mcc 5411 --mid $clean >/dev/null
 "$possum" admin terminal add --data "$data" --merchant $mid --sn SN0001 --tid TERM0001 \

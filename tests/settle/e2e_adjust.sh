@@ -16,9 +16,7 @@ data=$tmp/host
 mid=898310048120001
 sed -e "s|^log *=.*|log = $tmp/host.log|" "$2/etc/possum.conf" >"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 100.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 100.00
 "$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid $mid >/dev/null
 pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/card.json")
 expect 0 "settlement-card start" -- "$possum" admin settlement-card start $mid --card "$pan" \

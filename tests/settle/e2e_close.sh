@@ -48,9 +48,7 @@ host_until() { # host_until DIR PATTERN: a host on DIR (config $POSSUM_CONFIG) u
 conf -720 "$2" "$tmp/behind.conf"
 conf 840 "$2" "$tmp/ahead.conf"
 export POSSUM_CONFIG=$tmp/behind.conf
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 10000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 10000.00
 "$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid $mid >/dev/null
 "$possum" admin terminal add --data "$data" --merchant $mid --sn SNTERM0001 --tid TERM0001 \
 	--json >"$tmp/tid.json"

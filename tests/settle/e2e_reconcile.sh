@@ -26,9 +26,7 @@ sed -e "s|^log *=.*|log = $tmp/host.log|" "$2/etc/possum.conf" >"$tmp/possum.con
 # One card pays many times in a row here: the risk rules (tests/risk) stay off.
 printf '\n[risk]\nrules = none\n' >>"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf POSSUM_DATA=$data
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 1000.00
 "$possum" admin card issue --data "$data" --product debit --holder "Li Si" --chip \
 	--id-number 110101199003070001 --phone 13800000001 --pin 123456 --balance 1000.00 \
 	--out "$tmp/chip.json" >/dev/null

@@ -22,9 +22,7 @@ conf() { # conf CUTOFF SOURCE_DIR: the shipped configuration with [settle] cutof
 }
 export POSSUM_CONFIG=$tmp/possum.conf
 conf 00:00 "$2"
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 1000.00
 "$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid $mid >/dev/null
 for tid in TERM0001 TERM0002; do
 	"$possum" admin terminal add --data "$data" --merchant $mid --sn "SN$tid" --tid $tid --json >"$tmp/$tid.json"

@@ -29,9 +29,7 @@ conf() { # conf OFFSET SOURCE FILE: the shipped configuration, cutoff 00:00, utc
 conf -720 "$2" "$tmp/behind.conf"
 conf 840 "$2" "$tmp/ahead.conf"
 export POSSUM_CONFIG=$tmp/behind.conf
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 10000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 10000.00
 "$possum" admin merchant add --data "$data" --name "Possum <Cafe> & Co" --mcc 5812 --mid $mid >/dev/null
 "$possum" admin merchant add --data "$data" --name "Other Shop" --mcc 5411 --mid $other >/dev/null
 "$possum" admin terminal add --data "$data" --merchant $mid --sn SNTERM0001 --tid TERM0001 \

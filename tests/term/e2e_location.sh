@@ -18,9 +18,7 @@ for _ in $(seq 100); do [ -s "$data/host.ports" ] && grep -q acquirer "$data/hos
 port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
 [ -n "$port" ] || { echo "FAIL: no acquirer port"; exit 1; }
 
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 1000.00
 "$possum" admin merchant add --data "$data" --name "Possum Cafe" --mcc 5812 --mid 898310048120001 >/dev/null
 # TERM0001 and TERM0003 registered at Tiananmen; TERM0002 with no place.
 comps() {

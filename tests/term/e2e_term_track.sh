@@ -25,9 +25,7 @@ port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
 # appended to $tmp/wire.
 start_relay "$2" "$port" --wire "$tmp/wire"
 
-"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" \
-	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 1000.00 \
-	--out "$tmp/card.json" >/dev/null
+issue_card "$tmp/card.json" 1000.00
 comps=$(register_terminal "$possum" "$data")
 
 t() { "$possum" term "$@" --state "$st"; }
