@@ -339,13 +339,27 @@ static struct file_bytes read_file(const char *path)
 	return b;
 }
 
+static bool is_hex(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Whether b holds s. A short one (under 8 characters: a PIN, an expiry with its CVV2) counts
+ * only standing alone, not inside a longer run of hex digits: the store keeps hashes and keys
+ * as hex text, where 7 given digits turn up by chance now and then (this test failed so, about
+ * once in a few hundred runs). The trade-off: such a secret written flush against other digits
+ * would be missed here; this test's SQL checks look for it column by column. */
 static bool contains(const struct file_bytes *b, const char *s)
 {
 	size_t n = strlen(s);
 
-	for (size_t i = 0; b->n >= n && i <= b->n - n; i++)
-		if (memcmp(b->p + i, s, n) == 0)
+	for (size_t i = 0; b->n >= n && i <= b->n - n; i++) {
+		if (memcmp(b->p + i, s, n) != 0)
+			continue;
+		if (n >= 8 ||
+		    ((i == 0 || !is_hex(b->p[i - 1])) && (i + n == b->n || !is_hex(b->p[i + n]))))
 			return true;
+	}
 	return false;
 }
 
