@@ -69,21 +69,17 @@ acq_zpk "$data" && ok || bad "the ZPK ceremony failed"
 pinblock() { acq_pinblock "$@"; }
 
 # ---- the host ----
-# start_host: the host on free ports; its pid in $pid, its link's port in $port and $acq_host.
-start_host() {
+# issuer_host: the host on free ports (lib.sh's host_listening); its pid in $pid, its link's
+# port in $port and $acq_host.
+issuer_host() {
 	rm -f "$data/host.ports"
 	"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
-	pid=$!
-	i=0
-	while [ ! -s "$data/host.ports" ] && [ $i -lt 200 ] && kill -0 $pid 2>/dev/null; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	port=$(sed -n 's/^issuer=//p' "$data/host.ports" 2>/dev/null)
-	[ -n "$port" ] && ok || { bad "the host did not start: $(cat "$tmp/host.err")"; finish; exit 1; }
+	host_listening "$data" $!
+	pid=$host_pid
+	port=$link
 	acq_host=127.0.0.1:$port
 }
-start_host
+issuer_host
 
 msg() { acq_msg "$@"; }
 # send: the message to the host; the answer's fields in $tmp/out.
@@ -321,7 +317,7 @@ out_has '"available":{"amount":470800,"currency":"CNY"}'
 # [link] binary = hex: binary fields (here the PIN block) as hex text, as jPOS's ISO87APackager
 # sends them, read (the lost card's 41, not 30); the raw form then refused (30).
 printf '[link]\nbinary = hex\n' >>"$tmp/possum.conf"
-start_host
+issuer_host
 acq_binary=hex
 msg 0200 000000 100 "$lpan" "$ltrack" "$(pinblock 405517 "$lpan")"
 send
