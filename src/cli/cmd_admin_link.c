@@ -1,9 +1,10 @@
 /* cmd_admin_link.c — `possum admin link`: what an acquirer needs to connect to the issuer's
  * network link, namely the zone PIN key (ZPK) its PIN blocks are encrypted under; and the
  * store-and-forward queue of the network links this host routes to (docs/links.md "Store and
- * forward"). */
+ * forward"), and those links' status as the running host writes it ("Watching the links"). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -130,11 +131,114 @@ static int link_saf(struct cli_env *env, const void *values)
 	return CLI_OK;
 }
 
+static const char status_help[] =
+    "[--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Shows the network links the running host connects out to ([link.NAME]), as it wrote\n"
+    "them in DIR/links.json within the last 5 seconds: each link up (a connection signed on)\n"
+    "or down, its connections, requests in flight, sent, answered and timed out, answers\n"
+    "dropped (late, unmatched), the last echo answered (local time) and its store-and-forward\n"
+    "queue (pending, refused, expired).\n"
+    "\n"
+    "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
+    "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
+    ")\n"
+    "  --json         print {\"updated_at\",\"items\":[{\"name\",\"host\",\"port\",\"dialect\",\n"
+    "                 \"binary\",\"state\",\"connections\":[{\"state\",\"failures\",\"since\"}],\n"
+    "                 \"signed_on\",\"in_flight\",\"sent\",\"answered\",\"timed_out\",\"down\",\n"
+    "                 \"late\",\"unmatched\",\"echoes\",\"reconnects\",\"last_echo\",\n"
+    "                 \"saf\":{\"pending\",\"refused\",\"expired\"}}],\"next\":null}\n"
+    "\n"
+    "Exit status: 0 shown (\"no links\" when none is configured); 1 the host is not running, or\n"
+    "has not written the status within 5 seconds, or failed; 2 bad usage.\n";
+
+/* Member key of o as an integer (0 when not one). */
+static long long int_of(const json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* An RFC 3339 local time of the status ("2026-12-06T21:03:04+08:00") as people read it
+ * ("2026-12-06 21:03:04"), "-" for null, into out. */
+static const char *local_text(const json_t *t, char out[TEXT_TIME_LEN])
+{
+	const char *s = json_string_value(t);
+
+	if (s == NULL || strlen(s) < 19)
+		return "-";
+	snprintf(out, TEXT_TIME_LEN, "%.10s %.8s", s, s + 11);
+	return out;
+}
+
+/* One line a link. */
+static void status_line(const json_t *item)
+{
+	char echo[TEXT_TIME_LEN], conns[16];
+
+	snprintf(conns, sizeof conns, "%lld/%zu", int_of(item, "signed_on"),
+	         json_array_size(json_object_get(item, "connections")));
+	printf("%-16s %-5s %-8s %-9lld %-8lld %-8lld %-9lld %-6lld %-9lld %-19s %lld\n",
+	       json_string_value(json_object_get(item, "name")),
+	       json_string_value(json_object_get(item, "state")), conns, int_of(item, "in_flight"),
+	       int_of(item, "sent"), int_of(item, "answered"), int_of(item, "timed_out"),
+	       int_of(item, "late"), int_of(item, "unmatched"),
+	       local_text(json_object_get(item, "last_echo"), echo),
+	       int_of(json_object_get(item, "saf"), "pending"));
+}
+
+static int link_status(struct cli_env *env, const void *values)
+{
+	char since[TEXT_TIME_LEN];
+	int64_t written;
+	json_t *doc, *item;
+	size_t i;
+	int rc;
+
+	(void)values; /* it has no options of its own */
+	if ((rc = cli_env_open(env)) != CLI_OK)
+		return rc;
+	if (env->host.cfg.nlinks == 0) {
+		if (env->json)
+			cli_print_json(
+			    json_pack("{s:n, s:[], s:n}", "updated_at", "items", "next"));
+		else
+			printf("no links\n");
+		return CLI_OK;
+	}
+	rc =
+	    http_links_status(env->host.data.store, env->host.data.dir, time(NULL), &doc, &written);
+	if (rc == HTTP_ENOTFOUND && written == 0)
+		return cli_error(
+		    CLI_FAILED, env->prog,
+		    "the host is not running, or has not written its status (no %s/%s)",
+		    env->host.data.dir, HTTP_LINKS_FILE);
+	if (rc == HTTP_ENOTFOUND)
+		return cli_error(CLI_FAILED, env->prog,
+		                 "the host is not running, or has not written its status since %s",
+		                 cli_time(env, written, since));
+	if (rc != HTTP_OK)
+		return cli_error(CLI_FAILED, env->prog, "%s/%s: unreadable, or the store failed",
+		                 env->host.data.dir, HTTP_LINKS_FILE);
+	if (env->json) {
+		cli_print_json(doc);
+		return CLI_OK;
+	}
+	printf("%-16s %-5s %-8s %-9s %-8s %-8s %-9s %-6s %-9s %-19s %s\n", "NAME", "STATE",
+	       "UP/CONNS", "IN-FLIGHT", "SENT", "ANSWERED", "TIMED-OUT", "LATE", "UNMATCHED",
+	       "LAST-ECHO", "SAF-PENDING");
+	json_array_foreach(json_object_get(doc, "items"), i, item) status_line(item);
+	json_decref(doc);
+	return CLI_OK;
+}
+
 #define SOPT(n, m) CLI_TEXT(n, struct sopts, m)
 
 static const cli_command link_cmds[] = {
     {"zpk", "the zone PIN key shared with the link's acquirers", .handler = link_zpk,
      .env = CLI_ENV_ISSUER, .help = zpk_help, .common = CLI_DATADIR, .wrong = "takes no arguments"},
+    {"status", "the network links' connections, counters and queues, as the host runs them",
+     .handler = link_status, .env = CLI_ENV_DATA | CLI_ENV_READ, .help = status_help,
+     .common = CLI_DATADIR, .wrong = "takes no arguments"},
     {"saf", "the store-and-forward queue of the network links", .handler = link_saf,
      .env = CLI_ENV_DATA | CLI_ENV_READ, .help = saf_help,
      CLI_OPTIONS(struct sopts, SOPT("link", link), SOPT("state", state), SOPT("limit", limit),

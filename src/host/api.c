@@ -28,6 +28,7 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 	                             .settle_cal = &api->env.cfg.settle,
 	                             .log = api->log,
 	                             .utc_offset = api->env.cfg.utc_offset,
+	                             .data_dir = api->env.data.dir,
 	                             .metrics_allow = &api->env.cfg.http.metrics_allow};
 	return HOST_OK;
 }

@@ -45,6 +45,7 @@ struct host {
 	struct host_risk risk;       /* the risk rules in force */
 	struct host_routes routes;   /* the routing table in force */
 	struct host_metrics metrics; /* GET /metrics */
+	struct host_links links;     /* the outgoing links ([link.NAME]), their DATA/links.json */
 	possum_log *checkpoint_log;  /* its own: used on its thread only */
 	char ports_path[HOST_CONFIG_PATH_MAX + 16];
 };
@@ -239,6 +240,7 @@ static void on_stopped(net_server *s, void *arg)
 	if (h->issuer_server != NULL || h->terminal_server != NULL)
 		return;
 	host_terminals_stop(&h->terminals);
+	host_links_close(&h->links);
 	host_metrics_stop(&h->metrics);
 	host_risk_stop(&h->risk);
 	host_routes_stop(&h->routes);
@@ -427,7 +429,10 @@ int host_start(host *h, struct host_listening *out)
 
 	if (host_terminals_start(&h->terminals, &h->loop) != 0)
 		return host_say(HOST_EFAILED, h->prog, "cannot start the terminal front end");
-	if (start_front_ends(h) != HOST_OK) {
+	if (host_links_open(&h->links, &h->loop, cfg, h->env.data.hsm, h->log, h->env.data.dir) !=
+	        HOST_OK ||
+	    start_front_ends(h) != HOST_OK) {
+		host_links_close(&h->links);
 		host_api_stop(&h->api);
 		net_server_close(h->issuer_server);
 		net_server_close(h->terminal_server);

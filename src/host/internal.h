@@ -12,6 +12,7 @@
 #include "http/http.h"
 #include "log/log.h"
 #include "net/link.h"
+#include "net/outlink.h"
 #include "net/net.h"
 #include "notify/scheduler.h"
 #include "settle/settle_close.h"
@@ -66,6 +67,53 @@ int host_routes_start(struct host_routes *hr, uv_loop_t *loop);
 void host_routes_stop(struct host_routes *hr);
 /* Takes the table off the acquirer and closes it. */
 void host_routes_free(struct host_routes *hr);
+
+/* ---- The outgoing links (links.c, docs/links.md) ----
+ *
+ * One outlink a [link.NAME] of the configuration, made on the host's loop with the link's keys
+ * (zpk, zak: key blocks checked under the LMK; an empty one left empty) and its dialect (binary
+ * = hex: the hex variant, made here). Every second the links' status is written whole to
+ * DATA/links.json (HOST_LINKS_STATUS_FILE): {"updated_at","items":[host_links_item_json()…],
+ * "next":null}, read by `possum admin link status`, GET /api/v1/links and the console; it is
+ * removed when the links close. */
+#define HOST_LINKS_STATUS_FILE "links.json"
+struct host_link {
+	const struct host_link_config *cfg;
+	outlink *out;
+	hsm_key zpk, zak;
+	int key_fields[OUTLINK_KEY_MAX]; /* the match key's fields ("mti" is outlink's own) */
+	iso8583_profile hex;             /* binary = hex: the dialect with these fields */
+	iso8583_field_spec hex_fields[ISO8583_MAX_FIELD + 1];
+};
+struct host_links {
+	struct host_link link[HOST_LINKS_MAX];
+	size_t n;
+	int utc_offset;
+	possum_log *log;
+	uv_timer_t timer;
+	bool timer_open, write_failed;
+	char path[HOST_CONFIG_PATH_MAX + 16];
+};
+
+/* Opens one outlink a link of cfg on loop (they connect as the loop runs) and starts writing
+ * their status into data_dir: HOST_OK, HOST_EUSAGE (a key block that is not one, or not of its
+ * usage, said) or HOST_EFAILED. On any result the caller ends with host_links_close(). */
+int host_links_open(struct host_links *hl, uv_loop_t *loop, const struct host_config *cfg, hsm *h,
+                    possum_log *log, const char *data_dir);
+/* The link called name with its keys (*zak's len 0: no MAC) and its configuration (each output
+ * may be NULL); NULL when there is no such link. */
+outlink *host_links_find(struct host_links *hl, const char *name, const hsm_key **zpk,
+                         const hsm_key **zak, const struct host_link_config **cfg);
+/* Closes the timer and the outlinks (their requests in flight end OUTLINK_CLOSED; run the loop
+ * after it), wipes the keys and removes DATA/links.json. hl may be only zeroed. */
+void host_links_close(struct host_links *hl);
+/* One link's item of DATA/links.json: {"name","host","port","dialect","binary","state" ("up"
+ * when a connection is signed on, else "down"),"connections":[{"state","failures","since"}],
+ * "signed_on","in_flight","sent","answered","timed_out","down","late","unmatched","echoes",
+ * "reconnects","last_echo" (null: never)}, times local (utc_offset minutes east of UTC); NULL
+ * when out of memory. */
+json_t *host_links_item_json(const struct host_link_config *c, const struct outlink_status *st,
+                             int utc_offset);
 
 /* ---- The terminals' front end (terminals.c) ----
  *

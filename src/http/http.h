@@ -92,6 +92,9 @@ struct http_ctx {
 	 * read it without signing in (NULL: loopback only). */
 	metrics *metrics;
 	const struct http_allow *metrics_allow;
+	/* GET /api/v1/links (routes_links.c): the data directory whose links.json the host writes
+	 * (NULL: 503 there). */
+	const char *data_dir;
 };
 
 #define HTTP_ARGS_MAX  4
@@ -162,6 +165,7 @@ struct http_route {
 	X(user)                                                                                    \
 	X(portal)                                                                                  \
 	X(ops)                                                                                     \
+	X(links)                                                                                   \
 	X(health)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
@@ -388,5 +392,17 @@ json_t *http_tmk_json(const char *tid, const char *mid, const char *sn,
  * naming field for MERCHANT_EARG, 400 with the issuer's reason for MERCHANT_EVERIFY (field
  * "otp" when the code was at fault), 404, 409; HTTP_EFAIL for a failure inside. */
 int http_merchant_fail(struct http_response *res, int rc, const char *reason, const char *field);
+
+/* ---- The network links' status (routes_links.c, docs/links.md "Watching the links") ---- */
+
+#define HTTP_LINKS_FILE    "links.json" /* in the data directory: the host's, each second */
+#define HTTP_LINKS_STALE_S 5            /* older than this: the host is not running */
+
+/* The links' status as the host last wrote it in data_dir (DATA/links.json: {"updated_at",
+ * "items":[…],"next":null}), each item with its store-and-forward counts from s added as
+ * "saf":{"pending","refused","expired"}: HTTP_OK with *out (the caller's); HTTP_ENOTFOUND when
+ * the file is missing (*written 0) or was written more than HTTP_LINKS_STALE_S before now
+ * (*written its time: the host is not running); HTTP_EFAIL (the file unreadable, the store). */
+int http_links_status(store *s, const char *data_dir, int64_t now, json_t **out, int64_t *written);
 
 #endif

@@ -73,4 +73,13 @@ struct store_saf_filter {
 int store_saf_list(store *s, const struct store_saf_filter *f,
                    int (*fn)(void *ctx, const struct store_saf *e), void *ctx);
 
+/* ---- Counts by link and state (saf_count.c: for `possum admin link status`) ----
+ *
+ * Each link that has entries, by name, with its pending, refused and expired ones. */
+struct store_saf_count {
+	char link[STORE_SAF_LINK_MAX];
+	int64_t pending, refused, expired;
+};
+int store_saf_counts(store *s, int (*fn)(void *ctx, const struct store_saf_count *c), void *ctx);
+
 #endif
