@@ -12,8 +12,9 @@
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
 
-const struct hsm_key_spec acquirer_key_specs[1] = {{"M7", HSM_HMAC, 32, 'C', 'N'}};
-const char *const acquirer_key_names[1] = {"acquirer.pan_hash"};
+const struct hsm_key_spec acquirer_key_specs[2] = {{"M7", HSM_HMAC, 32, 'C', 'N'},
+                                                   {"D0", HSM_AES, 32, 'B', 'N'}};
+const char *const acquirer_key_names[2] = {"acquirer.pan_hash", "acquirer.data"};
 
 const char *acquirer_strerror(int rc)
 {
@@ -105,6 +106,12 @@ int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_ke
 	                       .dialect = dialect};
 	*out = a;
 	return ACQUIRER_OK;
+}
+
+void acquirer_set_data_key(acquirer *a, const hsm_key *key)
+{
+	a->data = *key;
+	a->has_data = key->len > 0;
 }
 
 void acquirer_close(acquirer *a)

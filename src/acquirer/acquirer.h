@@ -84,11 +84,12 @@ typedef struct acquirer acquirer;
 
 const char *acquirer_strerror(int rc);
 
-/* The key the acquirer works with besides the issuer's zone PIN key, and the name it is kept
- * by: the M7 key of the keyed hashes of PANs (pan_hash below), for the caller that makes it
- * (host_datadir_key()). */
-extern const struct hsm_key_spec acquirer_key_specs[1];
-extern const char *const acquirer_key_names[1];
+/* The keys the acquirer works with besides the issuer's zone PIN key, and the names they are
+ * kept by, for the caller that makes them (host_datadir_key()): [0] the M7 key of the keyed
+ * hashes of PANs (pan_hash below), [1] the D0 key a stand-in advice's card is sealed under in
+ * the store-and-forward queue (acquirer_set_data_key()). */
+extern const struct hsm_key_spec acquirer_key_specs[2];
+extern const char *const acquirer_key_names[2];
 
 /* Opens the acquirer on s, h and the issuer is; zpk is the issuer's zone PIN key (PIN blocks
  * are translated to it from the terminal's PIN key), pan_hash an M7 key for the keyed hashes
@@ -96,6 +97,9 @@ extern const char *const acquirer_key_names[1];
 int acquirer_open(store *s, hsm *h, issuer *is, const hsm_key *zpk, const hsm_key *pan_hash,
                   const struct acquirer_config *cfg, acquirer **out);
 void acquirer_close(acquirer *a);
+/* The D0 key (acquirer_key_specs[1]) stand-in advices seal their card under (copied). Without
+ * one no request is approved in stand-in. */
+void acquirer_set_data_key(acquirer *a, const hsm_key *key);
 
 /* ---- Registration ---- */
 
@@ -124,6 +128,10 @@ int acquirer_merchant_add(acquirer *a, const char *name, const char *mcc, const 
 struct acquirer_route {
 	struct card_bin_range range; /* its product is not read (any of enum card_product) */
 	char dest[ACQUIRER_ROUTE_NAME_MAX + 1]; /* "local" or a link's name */
+	/* Stand-in (docs/links.md): while the link is down, a purchase or pre-authorization up to
+	 * this amount (minor units), without an online PIN, of a card not on the blocked list, is
+	 * approved in the issuer's name and advised to it once the link is back; 0: off. */
+	int64_t stand_in;
 };
 typedef struct acquirer_routes acquirer_routes;
 
@@ -215,13 +223,17 @@ int acquirer_resume(acquirer *a, acquirer_wait *w, const struct acquirer_link_an
  * form, 96), or the host is stopping (its waiting reversal settles it). */
 void acquirer_wait_drop(acquirer_wait *w);
 
-/* The message of a queued reversal e (its original's row read from the store): 0420, or 0421
- * when e has been sent before, with the original's 3, 4, 11 (its network STAN), 32, 37, 41,
- * 42, 49 and 7 the time it was queued (the same on each repeat, so that the issuer knows a
- * repeat); values point into out. ACQUIRER_ENOTFOUND when its row is gone. */
+/* The message of a queued entry e (its original's row read from the store): a reversal 0420,
+ * an advice 0220 (a purchase) or 0120 (a pre-authorization), and 0421, 0221, 0121 when e has
+ * been sent before, with the original's 3, 4, 11 (its network STAN), 25, 32, 37, 41, 42, 49
+ * and 7 the time it was queued (the same on each repeat, so that the issuer knows a repeat);
+ * an advice also its auth code (38) and its card unsealed (2, 14, 22; never 52 or 55). Values
+ * point into out. ACQUIRER_ENOTFOUND when its row is gone; ACQUIRER_EHSM when an advice's card
+ * does not open. */
 struct acquirer_saf_msg {
 	iso8583_msg m;
 	char f3[7], f4[13], f7[11], f11[7], f32[12], f37[13], f41[9], f42[16], f49[4];
+	char f2[20], f14[5], f22[4], f38[7]; /* an advice's: the caller wipes out once sent */
 };
 int acquirer_saf_message(acquirer *a, const struct acquirer_link *l, const struct store_saf *e,
                          struct acquirer_saf_msg *out);
@@ -439,6 +451,9 @@ const char *acquirer_saf_outcome(const char *kind, const char *rc);
  * acquirer_saf_outcome(), rc kept as its last_rc; the state into *state (may be NULL).
  * ACQUIRER_ENOTFOUND when id is no pending entry (a late answer to one settled already). */
 int acquirer_saf_answered(store *s, int64_t id, const char *rc, int64_t now, const char **state);
+/* (An advice refused opens a risk case in the same transaction: rules "stand_in_refused",
+ * naming the request's row, the link and the issuer's code; its card's seal is dropped, as
+ * any settled entry's.) */
 
 /* The link's entries pending since r->max_age before now, or longer, made "expired"; how many
  * into *n (may be NULL). */

@@ -36,6 +36,8 @@ struct acquirer {
 	hsm *h;
 	issuer *is;
 	hsm_key zpk, pan_hash;
+	hsm_key data; /* acquirer_set_data_key(): stand-in advices' cards sealed */
+	bool has_data;
 	struct acquirer_config cfg;
 	const iso8583_profile *dialect; /* cup-pos */
 	const risk_rules *rules;        /* the caller's (acquirer_set_rules()); NULL: none */
@@ -156,6 +158,8 @@ struct txn {
 	 * reversal queued waiting for its answer; the terminal's message copied (own), since the
 	 * request outlives the caller's buffer. */
 	const struct acquirer_link *link;
+	int64_t stand_in; /* the route's stand-in floor limit; 0 off */
+	bool stood_in;    /* approved in stand-in: its advice queued with its row */
 	bool waiting;
 	int64_t saf_id;
 	iso8583_msg link_msg;

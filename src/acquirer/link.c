@@ -16,6 +16,7 @@
 
 #include "crypto/crypto.h"
 #include "request/iso.h"
+#include "store/store_risk.h"
 #include "rcode/rcode.h"
 
 int acquirer_set_links(acquirer *a, const struct acquirer_link *links, size_t n,
@@ -117,8 +118,33 @@ static int link_message(struct txn *t, const uint8_t *pin)
 	return rc == ACQUIRER_OK ? ACQUIRER_OK : ACQUIRER_EARG;
 }
 
-/* The link route's authorize: sent, waiting (98 link_waiting until its answer), or 91 at once
- * when the link is not up. */
+/* docs/links.md "Stand-in": the link down, whether t may be approved in its issuer's name — a
+ * purchase or pre-authorization up to the route's floor limit, without an online PIN (only the
+ * issuer can verify one), of a card not on the blocked list, with a key to seal its advice's
+ * card under; approved so (auth code: its network STAN; 44 STAND-IN for the receipt), its
+ * advice queued with its row (acquirer_link_record()). Else 91 link_down. */
+static int stand_in(struct txn *t, const struct acquirer_link *l)
+{
+	struct store_risk_listed listed;
+	int rc;
+
+	if (l == NULL || t->stand_in <= 0 || !t->a->has_data || t->rq.has_pin ||
+	    (t->rq.type != REQUEST_PURCHASE && t->rq.type != REQUEST_PREAUTH) ||
+	    t->rq.amount > t->stand_in)
+		return acquirer_decide(t, RCODE_ISSUER_INOPERATIVE, "link_down");
+	if ((rc = store_risk_listed(t->a->s, t->pan_hash, NULL, NULL, &listed)) != STORE_OK)
+		return acquirer_from_store(rc);
+	if (listed.card_blocked)
+		return acquirer_decide(t, RCODE_ISSUER_INOPERATIVE, "link_down");
+	t->link = l;
+	t->stood_in = true;
+	snprintf(t->resp.auth_code, sizeof t->resp.auth_code, "%s", t->net_stan);
+	snprintf(t->resp.message, sizeof t->resp.message, "STAND-IN");
+	return acquirer_decide(t, RCODE_APPROVED, "stand_in");
+}
+
+/* The link route's authorize: sent, waiting (98 link_waiting until its answer), or, the link
+ * not up, approved in stand-in or answered 91 at once. */
 int acquirer_link_authorize(struct txn *t)
 {
 	const struct acquirer_link *l = acquirer_link_find(t->a, t->route_name);
@@ -126,7 +152,7 @@ int acquirer_link_authorize(struct txn *t)
 	int rc;
 
 	if (l == NULL || t->a->link_up == NULL || !t->a->link_up(t->a->link_ctx, l->name))
-		return acquirer_decide(t, RCODE_ISSUER_INOPERATIVE, "link_down");
+		return stand_in(t, l);
 	t->link = l;
 	if (t->rq.has_pin) {
 		if (l->zpk == NULL)
@@ -142,10 +168,42 @@ int acquirer_link_authorize(struct txn *t)
 	return acquirer_decide(t, RCODE_ISSUER_TIMEOUT, "link_waiting");
 }
 
-/* After the row: its reversal queued waiting, due when no answer has settled it in time. */
+/* The associated data that ties a sealed card to its request's row. */
+static size_t card_aad(int64_t txn_id, char aad[32])
+{
+	return (size_t)snprintf(aad, 32, "saf.card:%lld", (long long)txn_id);
+}
+
+/* A stand-in approval's advice, due at once, with its card (PAN, expiry, entry mode: what the
+ * issuer needs to post it) sealed. */
+static int queue_advice(struct txn *t)
+{
+	char text[64], aad[32], f22[4] = "";
+	struct store_sealed card = {.len = 0};
+	int64_t id;
+	size_t n;
+	int rc;
+
+	request_iso_text(&t->iso, 22, f22, sizeof f22);
+	n = (size_t)snprintf(text, sizeof text, "%s|%s|%s", t->rq.card.pan, t->rq.card.expiry, f22);
+	rc = hsm_data_encrypt(t->a->h, &t->a->data, (const uint8_t *)aad, card_aad(t->row_id, aad),
+	                      (const uint8_t *)text, n, card.v, sizeof card.v, &card.len);
+	crypto_wipe(text, sizeof text);
+	if (rc != HSM_OK)
+		return ACQUIRER_EHSM;
+	if ((rc = acquirer_saf_enqueue(t->a->s, t->link->name, ACQUIRER_SAF_ADVICE, t->row_id,
+	                               t->rrn, t->now, &id)) != ACQUIRER_OK)
+		return rc;
+	return acquirer_from_store(store_saf_seal(t->a->s, id, &card));
+}
+
+/* After the row: a request sent, its reversal queued waiting, due when no answer has settled it
+ * in time; one approved in stand-in, its advice. */
 int acquirer_link_record(struct txn *t)
 {
-	assert(t->waiting && t->row_id > 0);
+	assert((t->waiting || t->stood_in) && t->row_id > 0);
+	if (t->stood_in)
+		return queue_advice(t);
 	return acquirer_saf_wait(t->a->s, t->link->name, t->row_id, t->rrn, t->now,
 	                         t->now + t->link->timeout + ACQUIRER_LINK_MARGIN, &t->saf_id);
 }
@@ -317,11 +375,58 @@ static void transmission(int64_t at, char out[11])
 	strftime(out, 11, "%m%d%H%M%S", &tm);
 }
 
+/* An advice's fields of its card: 2, 14 and 22, unsealed into out; ACQUIRER_EHSM when the card
+ * does not open (another key, or moved to another row). */
+static int advice_card(acquirer *a, const struct store_saf *e, struct acquirer_saf_msg *out)
+{
+	char text[64], aad[32], *exp, *f22;
+	size_t n;
+	int rc = hsm_data_decrypt(a->h, &a->data, (const uint8_t *)aad, card_aad(e->txn_id, aad),
+	                          e->card.v, e->card.len, (uint8_t *)text, sizeof text - 1, &n);
+
+	if (rc != HSM_OK || !a->has_data)
+		return ACQUIRER_EHSM;
+	text[n] = '\0';
+	if ((exp = strchr(text, '|')) == NULL || (f22 = strchr(exp + 1, '|')) == NULL) {
+		crypto_wipe(text, sizeof text);
+		return ACQUIRER_EHSM;
+	}
+	*exp++ = '\0';
+	*f22++ = '\0';
+	if (strlen(text) >= sizeof out->f2 || strlen(exp) >= sizeof out->f14 ||
+	    strlen(f22) >= sizeof out->f22) {
+		crypto_wipe(text, sizeof text);
+		return ACQUIRER_EHSM;
+	}
+	memcpy(out->f2, text, strlen(text) + 1);
+	memcpy(out->f14, exp, strlen(exp) + 1);
+	memcpy(out->f22, f22, strlen(f22) + 1);
+	crypto_wipe(text, sizeof text);
+	iso8583_set_str(&out->m, 2, out->f2);
+	if (out->f14[0] != '\0')
+		iso8583_set_str(&out->m, 14, out->f14);
+	if (out->f22[0] != '\0')
+		iso8583_set_str(&out->m, 22, out->f22);
+	return ACQUIRER_OK;
+}
+
+/* The MTI of e's message: a reversal 0420, an advice its request's class (0120, 0220) at 2;
+ * a repeat's last digit 1. */
+static void saf_mti(const struct store_saf *e, const struct txn_type *y, char mti[5])
+{
+	bool advice = strcmp(e->kind, "advice") == 0;
+
+	snprintf(mti, 5, "%s", advice ? y->mti : "0420");
+	mti[2] = advice ? '2' : mti[2];
+	mti[3] = acquirer_saf_repeat(e) ? '1' : '0';
+}
+
 int acquirer_saf_message(acquirer *a, const struct acquirer_link *l, const struct store_saf *e,
                          struct acquirer_saf_msg *out)
 {
 	const struct txn_type *y = NULL;
 	struct store_acq_txn row;
+	char mti[5];
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -333,7 +438,8 @@ int acquirer_saf_message(acquirer *a, const struct acquirer_link *l, const struc
 	if (y == NULL || y->proc == NULL)
 		return ACQUIRER_EARG;
 	iso8583_msg_init(&out->m);
-	iso8583_set_mti(&out->m, acquirer_saf_repeat(e) ? "0421" : "0420");
+	saf_mti(e, y, mti);
+	iso8583_set_mti(&out->m, mti);
 	snprintf(out->f3, sizeof out->f3, "%s0000", y->proc);
 	snprintf(out->f4, sizeof out->f4, "%012lld", (long long)row.amount);
 	transmission(e->created_at, out->f7);
@@ -353,5 +459,9 @@ int acquirer_saf_message(acquirer *a, const struct acquirer_link *l, const struc
 	iso8583_set_str(&out->m, 41, out->f41);
 	iso8583_set_str(&out->m, 42, out->f42);
 	iso8583_set_str(&out->m, 49, out->f49);
-	return ACQUIRER_OK;
+	if (strcmp(e->kind, "advice") != 0)
+		return ACQUIRER_OK;
+	snprintf(out->f38, sizeof out->f38, "%s", row.auth_code);
+	iso8583_set_str(&out->m, 38, out->f38);
+	return advice_card(a, e, out);
 }

@@ -206,6 +206,7 @@ int acquirer_stage_route(struct txn *t)
 	if (rc != ACQUIRER_OK)
 		return acquirer_decide(t, RCODE_INVALID_CARD, "pan");
 	snprintf(t->route_name, sizeof t->route_name, "%s", r->dest);
+	t->stand_in = r->stand_in;
 	if (strcmp(r->dest, ACQUIRER_ROUTE_LOCAL) != 0)
 		t->route = &link_route;
 	return STAGE_NEXT;

@@ -7,11 +7,13 @@
  * an entry still pending after saf_max_age is expired. Every state stays in the queue, shown.
  * Pure logic over a store: the link engine sends, these decide. */
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "acquirer/acquirer.h"
 #include "acquirer/internal.h"
 #include "common/jsonval.h"
+#include "store/store_risk.h"
 
 static const char *const kind_names[] = {
     [ACQUIRER_SAF_REVERSAL] = "reversal", [ACQUIRER_SAF_ADVICE] = "advice"};
@@ -109,6 +111,27 @@ const char *acquirer_saf_outcome(const char *kind, const char *rc)
 	return reversal ? "pending" : "refused";
 }
 
+/* An advice the issuer refused: a risk case naming the request approved in its name. */
+static int refused_case(store *s, const struct store_saf *e, const char *rc, int64_t now)
+{
+	struct store_risk_case c = {.opened_at = now};
+	struct store_acq_txn row;
+	int src;
+
+	if ((src = store_acq_txn_get(s, e->txn_id, &row)) != STORE_OK)
+		return acquirer_from_store(src);
+	snprintf(c.txn_ids, sizeof c.txn_ids, "%lld", (long long)row.id);
+	snprintf(c.rrn, sizeof c.rrn, "%s", row.rrn);
+	snprintf(c.tid, sizeof c.tid, "%s", row.tid);
+	snprintf(c.mid, sizeof c.mid, "%s", row.mid);
+	snprintf(c.masked, sizeof c.masked, "%s", row.masked);
+	snprintf(c.pan_hash, sizeof c.pan_hash, "%s", row.pan_hash);
+	snprintf(c.rules, sizeof c.rules, "stand_in_refused");
+	snprintf(c.numbers, sizeof c.numbers, "stand_in_refused: link=%s rc=%s amount=%lld",
+	         e->link, rc, (long long)row.amount);
+	return acquirer_from_store(store_risk_case_open(s, &c));
+}
+
 int acquirer_saf_answered(store *s, int64_t id, const char *rc, int64_t now, const char **state)
 {
 	struct store_saf e;
@@ -125,6 +148,8 @@ int acquirer_saf_answered(store *s, int64_t id, const char *rc, int64_t now, con
 	if ((src = store_saf_answered(s, &(struct store_saf_answer){id, next, rc, now})) !=
 	    STORE_OK)
 		return acquirer_from_store(src);
+	if (strcmp(next, "refused") == 0 && (src = refused_case(s, &e, rc, now)) != ACQUIRER_OK)
+		return src;
 	if (state != NULL)
 		*state = next;
 	return ACQUIRER_OK;

@@ -7,6 +7,8 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "common/jsonval.h"
+#include "common/money.h"
 
 static const char list_help[] =
     "[--config FILE] [--json]\n"
@@ -33,22 +35,23 @@ static void range_text(const struct card_bin_range *r, char *buf, size_t len)
 }
 
 static json_t *route_json(const struct acquirer_route *r, const struct host_link_config *l,
-                          const char *range)
+                          const char *range, unsigned currency)
 {
 	json_t *link =
 	    l == NULL ? json_null()
 	              : json_pack("{s:s, s:i, s:s, s:i}", "host", l->host, "port", l->port,
 	                          "dialect", l->dialect->name, "connections", (int)l->connections);
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "range", range, "low", r->range.low, "high",
-	                 r->range.high, "destination", r->dest, "link", link);
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "range", range, "low", r->range.low,
+	                 "high", r->range.high, "destination", r->dest, "link", link, "stand_in",
+	                 r->stand_in > 0 ? jsonval_money(r->stand_in, currency) : json_null());
 }
 
 static int route_list(struct cli_env *env, const void *values)
 {
 	const struct host_config *cfg;
 	json_t *items = NULL;
-	char range[2 * CARD_PAN_MAX + 2], where[300];
+	char range[2 * CARD_PAN_MAX + 2], where[300], floor[MONEY_TEXT_MAX];
 	int rc;
 
 	(void)values;
@@ -60,20 +63,24 @@ static int route_list(struct cli_env *env, const void *values)
 	if (!env->json && cfg->nroutes == 0)
 		printf("# no [route] lines: every card goes to the local issuer\n");
 	else if (!env->json)
-		printf("%-41s %-12s %-28s %s\n", "RANGE", "DESTINATION", "HOST:PORT", "DIALECT");
+		printf("%-41s %-12s %-28s %-9s %s\n", "RANGE", "DESTINATION", "HOST:PORT", "DIALECT",
+		       "STAND-IN");
 	for (size_t i = 0; i < cfg->nroutes; i++) {
 		const struct acquirer_route *r = &cfg->routes[i];
 		const struct host_link_config *l = host_config_link(cfg, r->dest);
 
 		range_text(&r->range, range, sizeof range);
 		if (env->json) {
-			json_array_append_new(items, route_json(r, l, range));
+			json_array_append_new(items,
+			                      route_json(r, l, range, (unsigned)cfg->issuer.currency));
 			continue;
 		}
 		snprintf(where, sizeof where, "%s:%d", l != NULL ? l->host : "-",
 		         l != NULL ? l->port : 0);
-		printf("%-41s %-12s %-28s %s\n", range, r->dest, l != NULL ? where : "-",
-		       l != NULL ? l->dialect->name : "-");
+		if (r->stand_in > 0)
+			money_format(r->stand_in, (unsigned)cfg->issuer.currency, floor);
+		printf("%-41s %-12s %-28s %-9s %s\n", range, r->dest, l != NULL ? where : "-",
+		       l != NULL ? l->dialect->name : "-", r->stand_in > 0 ? floor : "-");
 	}
 	if (env->json)
 		cli_print_json(json_pack("{s:o, s:n}", "items", items, "next"));

@@ -332,19 +332,41 @@ static bool link_name_ok(const char *name)
 	       strcmp(name, ACQUIRER_ROUTE_LOCAL) != 0;
 }
 
-/* "LOW[-HIGH] DESTINATION" → a route appended to cfg->routes: 0, -1 not so (refuse()), -2 said
- * in ld->why (the same range twice). Whether a link of that name exists is checked once the
- * whole file is read (check_routes()). */
-static int parse_route(struct load *ld, const char *v)
+/* " stand_in=AMOUNT" ending a route line: its floor limit into *floor (minor units of the
+ * issuer's currency, above 0), the line cut before it; 0 when there is none, -1 malformed. */
+static int parse_stand_in(struct load *ld, char *v, int64_t *floor)
+{
+	char *s = strstr(v, " stand_in=");
+
+	*floor = 0;
+	if (s == NULL)
+		return 0;
+	*s = '\0';
+	s += strlen(" stand_in=");
+	if (money_parse(s, ld->cfg->issuer.currency, floor) != 0 || *floor <= 0)
+		return -1;
+	return 0;
+}
+
+/* "LOW[-HIGH] DESTINATION [stand_in=AMOUNT]" → a route appended to cfg->routes: 0, -1 not so
+ * (refuse()), -2 said in ld->why (the same range twice, stand-in to local). Whether a link of
+ * that name exists is checked once the whole file is read (check_routes()). */
+static int parse_route(struct load *ld, const char *value)
 {
 	struct host_config *cfg = ld->cfg;
 	struct acquirer_route r = {0}, *grown;
-	char dest[40];
+	char dest[40], v[256];
 	int *lines;
 
-	if (parse_range(v, &r.range, dest) != 0 ||
+	snprintf(v, sizeof v, "%s", value);
+	if (parse_stand_in(ld, v, &r.stand_in) != 0 || parse_range(v, &r.range, dest) != 0 ||
 	    (strcmp(dest, ACQUIRER_ROUTE_LOCAL) != 0 && !link_name_ok(dest)))
 		return -1;
+	if (r.stand_in > 0 && strcmp(dest, ACQUIRER_ROUTE_LOCAL) == 0) {
+		snprintf(ld->why, sizeof ld->why, "stand_in is for a link's route, not local: %.40s",
+		         value);
+		return -2;
+	}
 	memcpy(r.dest, dest, strlen(dest) + 1); /* its length checked */
 	for (size_t i = 0; i < cfg->nroutes; i++)
 		if (strcmp(cfg->routes[i].range.low, r.range.low) == 0 &&

@@ -137,17 +137,20 @@ static int open_merchant(struct host_env *env)
 
 static int open_acquirer(struct host_env *env)
 {
-	hsm_key key, *slot = &key;
+	hsm_key key, data, *const slots[2] = {&key, &data};
 	int rc;
 
 	if ((rc = load_keys(env, "the acquirer's key", acquirer_key_names, acquirer_key_specs,
-	                    &slot, 1)) != HOST_OK)
+	                    slots, 2)) != HOST_OK)
 		return rc;
 	env->cfg.acquirer.utc_offset = env->cfg.utc_offset;
 	env->cfg.acquirer.settle = env->cfg.settle;
 	rc = acquirer_open(env->data.store, env->data.hsm, env->issuer, &env->zpk, &key,
 	                   &env->cfg.acquirer, &env->acquirer);
+	if (rc == ACQUIRER_OK)
+		acquirer_set_data_key(env->acquirer, &data);
 	crypto_wipe(&key, sizeof key);
+	crypto_wipe(&data, sizeof data);
 	if (rc != ACQUIRER_OK)
 		return host_say(HOST_EFAILED, env->prog, "the acquirer: %s", acquirer_strerror(rc));
 	return HOST_OK;

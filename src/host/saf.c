@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "host/internal.h"
+#include "crypto/crypto.h"
 
 #define SAF_TICK_MS 1000
 #define SAF_BATCH   32 /* entries of a link sent a tick, at most */
@@ -99,7 +100,8 @@ static void on_answer(void *ctx, int result, const iso8583_msg *answer)
 		else
 			store_rollback(hs->store);
 	}
-	log_saf(hs, err == ACQUIRER_OK ? LOG_INFO : LOG_WARN, "saf_answered", s->link, s->id,
+	log_saf(hs, err == ACQUIRER_OK && strcmp(state, "refused") != 0 ? LOG_INFO : LOG_WARN,
+	        "saf_answered", s->link, s->id,
 	        json_pack("{s:s, s:s, s:s?}", "rc", rc, "state", state, "error",
 	                  err == ACQUIRER_OK          ? NULL
 	                  : err == ACQUIRER_ENOTFOUND ? "settled already"
@@ -115,35 +117,45 @@ static void send_entry(struct host_saf *hs, const struct acquirer_link *al, outl
 	struct acquirer_saf_rules rules = {al->saf_interval, al->saf_max_age};
 	struct acquirer_saf_msg m;
 	struct saf_sent *s;
+	char mti[5];
 	int rc;
 
 	/* One on its way is not sent again before it is answered or times out. */
 	if (in_flight(hs, e->id) || hs->n_flying == HOST_SAF_FLYING)
 		return;
 	if ((rc = acquirer_saf_message(hs->acquirer, al, e, &m)) != ACQUIRER_OK) {
+		crypto_wipe(&m, sizeof m);
 		log_saf(hs, LOG_ERROR, "saf_unsendable", al->name, e->id,
 		        json_pack("{s:s}", "error", acquirer_strerror(rc)));
 		return;
 	}
-	if (store_begin(hs->store) != STORE_OK)
+	memcpy(mti, m.m.mti, sizeof mti);
+	if (store_begin(hs->store) != STORE_OK) {
+		crypto_wipe(&m, sizeof m);
 		return;
+	}
 	if (acquirer_saf_sent(hs->store, &rules, e->id, now) != ACQUIRER_OK ||
 	    store_commit(hs->store) != STORE_OK) {
 		store_rollback(hs->store);
+		crypto_wipe(&m, sizeof m);
 		return;
 	}
-	if ((s = malloc(sizeof *s)) == NULL)
+	if ((s = malloc(sizeof *s)) == NULL) {
+		crypto_wipe(&m, sizeof m);
 		return;
+	}
 	*s = (struct saf_sent){hs, e->id, ""};
 	snprintf(s->link, sizeof s->link, "%s", al->name);
-	if ((rc = outlink_send(l, &m.m, on_answer, s)) != OUTLINK_OK) {
+	rc = outlink_send(l, &m.m, on_answer, s);
+	crypto_wipe(&m, sizeof m); /* an advice's card */
+	if (rc != OUTLINK_OK) {
 		/* The link went down meanwhile, or another has its key: next time. */
 		free(s);
 		return;
 	}
 	flying(hs, e->id, true);
 	log_saf(hs, LOG_INFO, "saf_sent", al->name, e->id,
-	        json_pack("{s:s, s:s, s:i}", "kind", e->kind, "mti", m.m.mti, "attempt",
+	        json_pack("{s:s, s:s, s:i}", "kind", e->kind, "mti", mti, "attempt",
 	                  e->attempts + 1));
 }
 

@@ -27,6 +27,9 @@ struct store_saf {
 	int64_t next_at; /* a pending entry is due from then on */
 	char last_rc[3]; /* the last answer's response code; "" none yet */
 	int64_t created_at, updated_at;
+	/* An advice's card (its number, expiry and entry mode) sealed by the acquirer, kept while
+	 * the entry may be sent; len 0: none (a reversal's, or once settled). */
+	struct store_sealed card;
 };
 
 /* Appends e (its id ignored, then set) in the caller's transaction, if any. STORE_EEXIST when
@@ -60,6 +63,8 @@ struct store_saf_answer {
 };
 int store_saf_answered(store *s, const struct store_saf_answer *a);
 
+/* Entry id's sealed card written (an advice's, in the transaction that queued it). */
+int store_saf_seal(store *s, int64_t id, const struct store_sealed *card);
 /* A waiting entry (a request on its link, its answer awaited) made pending, due at next_at
  * (store_saf_sent's attempts untouched): its request timed out, or was reversed meanwhile.
  * STORE_ENOTFOUND when id is no waiting entry. */

@@ -1239,12 +1239,12 @@ static void refused_at(const struct acquirer_route routes[2], size_t want)
 static void routes_table(void **state)
 {
 	const struct acquirer_route rows[] = {
-	    {{"6", "6", CARD_PRODUCT_DEBIT, NULL}, "local"},
-	    {{"62", "62", CARD_PRODUCT_DEBIT, NULL}, "cup"},
-	    {{"621000", "621999", CARD_PRODUCT_DEBIT, NULL}, "wide"},
-	    {{"621200", "621299", CARD_PRODUCT_DEBIT, NULL}, "narrow"},
-	    {{"62258801", "62258801", CARD_PRODUCT_DEBIT, NULL}, "local"},
-	    {{"4000", "4999", CARD_PRODUCT_DEBIT, NULL}, "visa"},
+	    {{"6", "6", CARD_PRODUCT_DEBIT, NULL}, "local", 0},
+	    {{"62", "62", CARD_PRODUCT_DEBIT, NULL}, "cup", 0},
+	    {{"621000", "621999", CARD_PRODUCT_DEBIT, NULL}, "wide", 0},
+	    {{"621200", "621299", CARD_PRODUCT_DEBIT, NULL}, "narrow", 0},
+	    {{"62258801", "62258801", CARD_PRODUCT_DEBIT, NULL}, "local", 0},
+	    {{"4000", "4999", CARD_PRODUCT_DEBIT, NULL}, "visa", 0},
 	};
 	struct acquirer_route bad[2] = {rows[0], rows[1]};
 	const struct acquirer_route *r;
@@ -1299,8 +1299,8 @@ static void routes_in_pipeline(void **state)
 {
 	struct fx *x = *state;
 	struct issuer_card_image img = test_issue(x->f, CARD_PRODUCT_DEBIT, false);
-	struct acquirer_route rows[2] = {{{"6", "6", CARD_PRODUCT_DEBIT, NULL}, "local"},
-	                                 {{"", "", CARD_PRODUCT_DEBIT, NULL}, "far"}};
+	struct acquirer_route rows[2] = {{{"6", "6", CARD_PRODUCT_DEBIT, NULL}, "local", 0},
+	                                 {{"", "", CARD_PRODUCT_DEBIT, NULL}, "far", 0}};
 	acquirer_routes *rt;
 	struct req q;
 	struct ans a;
@@ -1741,6 +1741,7 @@ int main(void)
 	    T(link_timeout),
 	    T(link_down),
 	    T(link_reversed_while_waiting),
+	    T(link_stand_in),
 	    T(settlement_date_by_cutoff),
 	    T(track_encryption),
 	    T(mac_tampered),

@@ -105,9 +105,17 @@ out_has '"kind":"reversal".*"state":"done"'
 if grep -q '"event":"late_answer"' "$tmp/host.log"; then ok; else bad "no late_answer logged: $(grep -c '"link":"b"' "$tmp/host.log") lines of b"; fi
 after=$(balance "$pan2")
 [ "$before" = "$after" ] && ok || bad "balance $before before, $after after the reversal"
-reversals=$(grep '"event":"authorization"' "$tmp/b.log" | grep -c '"op":"reversal"')
 # 0421 repeats of a reversal B applied once are answered as the first: the money moved once.
-[ "$reversals" -ge 1 ] && ok || bad "B saw no reversal"
+reversals=$(grep '"event":"authorization"' "$tmp/b.log" | grep '"op":"reversal"' | grep -vc '"reason":"repeated"')
+[ "$reversals" -eq 1 ] && ok || bad "B applied $reversals reversals"
+
+# Stand-in up to 5.00 on B's route, put in force by SIGHUP.
+sed -i 's/^route = 62258801 b$/route = 62258801 b stand_in=5.00/' "$tmp/a.conf"
+kill -HUP "$host_pid"
+for _ in $(seq 50); do grep -q '"event":"routes"' "$tmp/host.log" && break; sleep 0.1; done
+expect 0 "the route with stand-in" -- "$possum" admin route list --json
+out_has '"destination":"b".*"stand_in":{"amount":500,"currency":"CNY"}'
+bal_si=$(balance "$pan")
 
 # B stopped: its cards answered 91 at once.
 ups=$(grep -c '"event":"link_up"' "$tmp/host.log")
@@ -120,6 +128,15 @@ out_has '"rc":"91"'
 took=$(($(date +%s) - t0))
 if [ "$took" -le 2 ]; then ok; else bad "the 91 took $took s"; fi
 
+# Stand-in while B is down: no PIN, up to 5.00, approved in B's name; with a PIN, 91.
+expect 0 "stand-in approval" -- t purchase --card "$tmp/card.json" --amount 3.00 --json
+out_has '"rc":"00"'
+expect 1 "stand-in: above the floor" -- t purchase --card "$tmp/card.json" --amount 6.00 --json
+out_has '"rc":"91"'
+if grep '"event":"transaction"' "$tmp/host.log" | grep -q '"reason":"stand_in"'; then ok; else bad "no stand_in in A's log"; fi
+expect 0 "the advice queued" -- "$possum" admin link saf --data "$data" --state pending --json
+out_has '"kind":"advice"'
+
 # B back on its port: the link signs on again by itself (its backoff), and pays.
 start_b
 also_kill="$b_pid $relay_pid"
@@ -131,7 +148,18 @@ link_up_again() {
 	return 1
 }
 link_up_again && ok || bad "the link did not come back"
+# The advice delivered once B is back, posted once.
+for _ in $(seq 100); do
+	"$possum" admin link saf --data "$data" --state done --json >"$tmp/out" 2>/dev/null
+	grep -q '"kind":"advice"' "$tmp/out" && break
+	sleep 0.2
+done
+out_has '"kind":"advice".*"state":"done"'
+advised=$(grep '"event":"authorization"' "$tmp/b.log" | grep -c '"advice":true')
+[ "$advised" -eq 1 ] && ok || bad "B posted $advised advices"
+bal_after=$(balance "$pan")
+[ $((bal_si - bal_after)) -eq 300 ] && ok || bad "stand-in moved $((bal_si - bal_after)), not 300"
 expect 0 "purchase once B is back" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 2.00 --json
 out_has '"rc":"00"'
-echo "links: 2 hosts, approvals and declines through the link, 98 then reversal applied once, 91 at once when down"
+echo "links: 2 hosts, approvals and declines through the link, 98 then reversal applied once ($reversals), 91 at once when down, stand-in advised $advised time(s)"
 finish

@@ -11,12 +11,13 @@ typedef struct store_saf_answer answer;
 typedef struct store_saf_filter filter;
 
 #define SAF_COLUMNS                                                                                \
-	"id, link, kind, txn_id, rrn, state, attempts, next_at, last_rc, created_at, updated_at"
+	"id, link, kind, txn_id, rrn, state, attempts, next_at, last_rc, created_at, updated_at, card"
 
 static const struct store_col saf_cols[] = {STORE_COLS(
-    saf, id, link, kind, txn_id, rrn, state, attempts, next_at, last_rc, created_at, updated_at)};
+    saf, id, link, kind, txn_id, rrn, state, attempts, next_at, last_rc, created_at, updated_at,
+    card)};
 static const struct store_row saf_row = STORE_ROW(saf, saf_cols);
-static const struct store_row saf_new = STORE_ROW_N(saf_cols + 1, 10); /* no id */
+static const struct store_row saf_new = STORE_ROW_N(saf_cols + 1, 11); /* no id */
 
 static const struct store_col due_cols[] = {STORE_COLS(due, link, now, limit)};
 static const struct store_row due_args = STORE_ROW_N(due_cols, 3);
@@ -29,7 +30,7 @@ static const struct store_row filter_args = STORE_ROW_N(filter_cols, 4);
 
 STORE_FN_INSERT(store_saf_insert, saf,
                 "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts, next_at, "
-                "last_rc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "last_rc, created_at, updated_at, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 saf_new)
 STORE_FN_GET(store_saf_get, int64_t, saf, "SELECT " SAF_COLUMNS " FROM saf_queue WHERE id = ?",
              store_args_id, saf_row)
@@ -42,13 +43,27 @@ STORE_FN_UPDATE(store_saf_sent, sent,
                 "updated_at = ?3 WHERE id = ?1 AND state IN ('waiting', 'pending')",
                 sent_args)
 STORE_FN_UPDATE(store_saf_answered, answer,
-                "UPDATE saf_queue SET state = ?2, last_rc = ?3, updated_at = ?4 "
-                "WHERE id = ?1 AND state = 'pending'",
+                "UPDATE saf_queue SET state = ?2, last_rc = ?3, updated_at = ?4, "
+                "card = CASE WHEN ?2 = 'pending' THEN card END WHERE id = ?1 AND state = 'pending'",
                 answer_args)
 STORE_FN_UPDATE(store_saf_wake, sent,
                 "UPDATE saf_queue SET state = 'pending', next_at = ?2, updated_at = ?3 "
                 "WHERE id = ?1 AND state = 'waiting'",
                 sent_args)
+int store_saf_seal(store *s, int64_t id, const struct store_sealed *card)
+{
+	struct seal {
+		struct store_sealed card;
+		int64_t id;
+	} a = {*card, id};
+	static const struct store_col cols[] = {STORE_COLS(struct seal, card, id)};
+	static const struct store_row args = STORE_ROW_N(cols, 2);
+	static const struct store_query q =
+	    STORE_Q("UPDATE saf_queue SET card = ?1 WHERE id = ?2", &args, NULL);
+
+	return store_q_update(s, &q, &a);
+}
+
 int store_saf_cancel(store *s, int64_t id)
 {
 	static const struct store_query q = STORE_Q(
@@ -73,8 +88,8 @@ int store_saf_expire(store *s, const char *link, int64_t before, int64_t now, in
 	static const struct store_col cols[] = {STORE_COLS(struct expire, link, before, now)};
 	static const struct store_row args = STORE_ROW_N(cols, 3);
 	static const struct store_query q =
-	    STORE_Q("UPDATE saf_queue SET state = 'expired', updated_at = ?3 WHERE link = ?1 AND "
-	            "state = 'pending' AND created_at <= ?2",
+	    STORE_Q("UPDATE saf_queue SET state = 'expired', updated_at = ?3, card = NULL WHERE "
+	            "link = ?1 AND state = 'pending' AND created_at <= ?2",
 	            &args, NULL);
 	int rc = store_q_run(s, &q, &a, NULL);
 
