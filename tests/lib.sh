@@ -194,7 +194,7 @@ start_peer() {
 	peer_pid=$!
 	peer_pids="${peer_pids:-} $peer_pid"
 	trap on_exit EXIT
-	for _ in $(seq 200); do
+	for _ in $(seq 400); do
 		[ -s "$tmp/peer$peers.port" ] || ! kill -0 $peer_pid 2>/dev/null && break
 		sleep 0.05
 	done
