@@ -55,12 +55,27 @@ faked_host() {
 	host_listening "$3" $!
 }
 
+# skip WHY: a test that cannot run here (exit 77: ctest's skip), saying what it lacks.
+skip() {
+	echo "skipped: $* (scripts/bootstrap installs it)"
+	exit 77
+}
+
+# on_exit: the EXIT trap of host_listening and start_peer: the host, the pids in $also_kill and
+# the peers killed, the host waited for, the scratch directory removed.
+on_exit() {
+	# shellcheck disable=SC2086
+	kill ${host_pid:-} ${also_kill:-} ${peer_pids:-} 2>/dev/null
+	[ -z "${host_pid:-}" ] || wait "$host_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+
 # host_listening DATA PID: the host PID on DATA started (faked_host, start_host): sets
 # host_pid (killed on exit, with the pids in $also_kill), port (the terminals'), link and api
 # once it listens, or ends the test as failed when it does not start.
 host_listening() {
 	host_pid=$2
-	trap 'kill $host_pid ${also_kill:-} 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+	trap on_exit EXIT
 	wait_ports "$1" $host_pid
 	port=$(sed -n 's/^acquirer=//p' "$1/host.ports")
 	link=$(sed -n 's/^issuer=//p' "$1/host.ports")
@@ -159,6 +174,32 @@ start_relay() {
 	relay_pid=$!
 	for _ in $(seq 100); do [ -s "$tmp/relay.port" ] && break; sleep 0.05; done
 	relay=$(cat "$tmp/relay.port")
+}
+
+# start_peer SOURCE [OPTION...]: the third-party ISO 8583 issuer (SOURCE/tests/links/peer:
+# peer.mjs over the iso_8583 npm package, installed by its setup.sh) on a free port of
+# 127.0.0.1, with peer.mjs's OPTIONs (--dialect, --binary, --delay, --drop-after): its port in
+# $peer, its pid in $peer_pid (killed on exit with the others in $peer_pids), its log (a JSON
+# line a message) in $peer_log. Returns 1, saying why, when node or the package cannot be had:
+# the caller skips (exit 77).
+start_peer() {
+	_src=$1
+	shift
+	command -v node >/dev/null 2>&1 || { echo "node is missing"; return 1; }
+	sh "$_src/tests/links/peer/setup.sh" 2>"$tmp/peer.setup" || { cat "$tmp/peer.setup"; return 1; }
+	peers=$((${peers:-0} + 1))
+	peer_log=$tmp/peer$peers.log
+	node "$_src/tests/links/peer/peer.mjs" 0 --port-file "$tmp/peer$peers.port" --log "$peer_log" \
+		"$@" >"$tmp/peer$peers.out" 2>&1 &
+	peer_pid=$!
+	peer_pids="${peer_pids:-} $peer_pid"
+	trap on_exit EXIT
+	for _ in $(seq 400); do
+		[ -s "$tmp/peer$peers.port" ] || ! kill -0 $peer_pid 2>/dev/null && break
+		sleep 0.05
+	done
+	peer=$(cat "$tmp/peer$peers.port" 2>/dev/null)
+	[ -n "$peer" ] || { echo "FAIL: the peer did not start: $(cat "$tmp/peer$peers.out")"; exit 1; }
 }
 
 # tls_test_pki DIR SN...: a small CA made with the openssl command, in the shapes docs/tls.md

@@ -10,11 +10,6 @@
 possum=$1
 top=$2
 . "$top/tests/lib.sh"
-
-skip() {
-	echo "skipped: $* (scripts/bootstrap installs it)"
-	exit 77
-}
 chromium=${POSSUM_CHROMIUM:-/usr/bin/chromium}
 command -v node >/dev/null 2>&1 || skip "node is missing"
 [ -x "$chromium" ] || skip "Debian's chromium is missing ($chromium)"
