@@ -16,7 +16,7 @@
 //
 // --dialect: iso87a (the bitmap as hex text, default) or iso87a-bb (binary); --binary: the
 // PIN block and the MACs (52, 64, 96, 128) as raw bytes (default; the package's own form) or
-// as hex text; --delay: each answer sent MS ms late; --drop-after: the requests after the
+// as hex text; --delay: each answer to an 0100 or 0200 sent MS ms late; --drop-after: the requests after the
 // first N are read and logged but not answered; --log: one JSON line for each message read
 // (mti, 3, 4, 11, 41, 2 masked to its last 4 digits; never 35 or 52), or for a frame that
 // cannot be read (its error; that connection is then closed).
@@ -203,7 +203,8 @@ function serve(o) {
 		if (!Buffer.isBuffer(out))
 			return;
 		const send = () => { if (!sock.destroyed) sock.write(out); };
-		if (o.delay > 0)
+		// Only authorizations are held: sign-ons, echoes, reversals and advices answer at once.
+		if (o.delay > 0 && (got.msg['0'] === '0100' || got.msg['0'] === '0200'))
 			setTimeout(send, o.delay);
 		else
 			send();
