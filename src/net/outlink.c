@@ -4,6 +4,7 @@
 #include "net/outlink.h"
 
 #include <netdb.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,9 @@
 
 #include <jansson.h>
 
+#include "common/hex.h"
 #include "crypto/crypto.h"
+#include "iso8583/profile.h"
 #include "net/internal.h"
 #include "net/link.h"
 #include "net/trace.h"
@@ -448,19 +451,89 @@ static int write_frame(struct conn *c, const uint8_t *msg, size_t len, const str
 	return OUTLINK_OK;
 }
 
+/* The MAC field of m: 128 when it has a field above 64, else 64. */
+static int mac_field(const iso8583_msg *m)
+{
+	return iso8583_next(m, 64) > 0 && iso8583_next(m, 64) < 128 ? 128 : 64;
+}
+
+/* The MAC of the packed message buf (len bytes, its MAC field last, mac_len bytes of it on the
+ * wire: 8 raw or 16 hex) into out; 0 or -1. */
+static int mac_of(const struct outlink *l, const uint8_t *buf, size_t len, size_t mac_len,
+                  uint8_t out[8])
+{
+	if (len < mac_len || (mac_len != 8 && mac_len != 16))
+		return -1;
+	return l->cfg.mac(l->cfg.mac_ctx, buf, len - mac_len, out);
+}
+
+/* m packed into out (*len), MACed when the link has a MAC and m is not network management:
+ * its MAC field packed as zeros, its place found as what it adds to the packed length, then
+ * filled in the dialect's form. */
+static int pack_mac(struct outlink *l, const iso8583_msg *m, uint8_t *out, size_t cap, size_t *len,
+                    iso8583_diag *diag)
+{
+	static const uint8_t zero[8] = {0};
+	iso8583_msg mm;
+	size_t bare;
+	uint8_t mac[8];
+	int f;
+
+	if (l->cfg.mac == NULL || strncmp(m->mti, "08", 2) == 0)
+		return iso8583_pack(l->cfg.dialect, m, out, cap, len, diag);
+	mm = *m;
+	f = mac_field(&mm);
+	iso8583_unset(&mm, f);
+	if (iso8583_pack(l->cfg.dialect, &mm, out, cap, &bare, diag) != ISO8583_OK)
+		return -1;
+	iso8583_set(&mm, f, zero, sizeof zero);
+	if (iso8583_pack(l->cfg.dialect, &mm, out, cap, len, diag) != ISO8583_OK)
+		return -1;
+	if (mac_of(l, out, *len, *len - bare, mac) != 0) {
+		snprintf(diag->text, sizeof diag->text, "the MAC could not be made");
+		return -1;
+	}
+	if (*len - bare == 8)
+		memcpy(out + *len - 8, mac, 8);
+	else
+		hex_encode(mac, 8, (char *)out + *len - 16, 17);
+	crypto_wipe(mac, sizeof mac);
+	return ISO8583_OK;
+}
+
 /* Packs m under the dialect and writes it on c. */
 static int pack_write(struct conn *c, const iso8583_msg *m, const struct pending *p)
 {
-	uint8_t out[MAX_OUT];
+	uint8_t out[MAX_OUT + 1];
 	iso8583_diag diag;
 	size_t len;
 
-	if (iso8583_pack(c->l->cfg.dialect, m, out, sizeof out, &len, &diag) != ISO8583_OK) {
+	if (pack_mac(c->l, m, out, MAX_OUT, &len, &diag) != ISO8583_OK) {
 		log_link(c->l, LOG_ERROR, "pack_failed",
 		         json_pack("{s:s, s:s}", "mti", m->mti, "error", diag.text));
 		return OUTLINK_EPACK;
 	}
 	return write_frame(c, out, len, p);
+}
+
+/* An answer's MAC, when the link has one and the answer carries 64 or 128: true when it is
+ * right (or there is none to check). */
+static bool answer_mac_ok(struct outlink *l, const iso8583_msg *m, const uint8_t *msg, size_t len)
+{
+	uint8_t got[9], want[8];
+	size_t glen, wire;
+	int f = iso8583_has(m, 128) ? 128 : 64;
+	bool ok;
+
+	if (l->cfg.mac == NULL || !iso8583_has(m, f))
+		return true;
+	if (iso8583_get(m, f, got, sizeof got, &glen) != ISO8583_OK || glen != 8)
+		return false;
+	/* Its form on the wire: hex text or raw bytes, as the dialect writes the field. */
+	wire = l->cfg.dialect->fields[f].enc == ISO8583_ENC_HEX ? 16 : 8;
+	ok = mac_of(l, msg, len, wire, want) == 0 && CRYPTO_memcmp(got, want, 8) == 0;
+	crypto_wipe(want, sizeof want);
+	return ok;
 }
 
 /* An 0800 with 70 = code (001 sign-on, 301 echo), 7 and a STAN of the link's own. */
@@ -581,10 +654,14 @@ static void handle_frame(struct conn *c, const uint8_t *msg, size_t len)
 		         json_pack("{s:s, s:s}", "mti", m.mti, "error", diag.text));
 		return;
 	}
-	if ((m.mti[2] - '0') % 2 == 0)
+	if ((m.mti[2] - '0') % 2 == 0) {
 		peer_request(c, &m);
-	else
+	} else if (!answer_mac_ok(l, &m, msg, len)) {
+		l->st.unmatched++;
+		log_link(l, LOG_ERROR, "mac_failed", json_pack("{s:s}", "mti", m.mti));
+	} else {
 		answer(c, &m);
+	}
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)

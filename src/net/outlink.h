@@ -117,6 +117,15 @@ struct outlink_config {
 	                         it after the loop has freed the link) */
 	const char *tls_name; /* the name the server's certificate must have; NULL: host */
 	bool trace;           /* every message in and out logged (net/trace.h) */
+	/* MAC (NULL: none). With it every request sent but network management (08xx) carries
+	 * field 64 — 128 when it has fields above 64 — set to mac() of the packed message before
+	 * that field (as ISO 8583 MACs are: the MTI, the bitmaps and the fields up to it); the
+	 * dialect's form of the field (8 raw bytes, or 16 hex characters) is kept. An answer that
+	 * carries 64 or 128 is checked the same way, and dropped when it differs ("mac_failed",
+	 * counted as unmatched: its request then times out). mac returns 0, or -1 (the request is
+	 * refused OUTLINK_EPACK; an answer dropped). */
+	int (*mac)(void *ctx, const uint8_t *data, size_t len, uint8_t out[8]);
+	void *mac_ctx;
 };
 
 typedef struct outlink outlink;

@@ -44,6 +44,9 @@ struct fake {
 	char institution[12]; /* field 33 of the last 0800 */
 	const char *signon_rc;
 	bool echo_silent; /* echoes read, not answered */
+	int mac;          /* 1: requests' MACs checked (counted in macs_ok), answers MACed; 2: MACed
+	                     wrong */
+	unsigned macs_ok;
 	bool hold;
 	uint8_t held[FAKE_HELD][512];
 	size_t held_len[FAKE_HELD];
@@ -53,6 +56,18 @@ struct fake {
 
 /* ---- the fake issuer ---- */
 
+/* The tests' MAC: each byte of data folded into 8 by XOR, its length added (any function
+ * of the bytes serves: the engine only places and compares it). */
+static int toy_mac(void *ctx, const uint8_t *data, size_t len, uint8_t out[8])
+{
+	(void)ctx;
+	memset(out, 0, 8);
+	for (size_t i = 0; i < len; i++)
+		out[i % 8] ^= data[i];
+	out[0] ^= (uint8_t)len;
+	return 0;
+}
+
 static void fake_write(struct fake_conn *fc, const iso8583_msg *m)
 {
 	uint8_t out[1024];
@@ -61,6 +76,10 @@ static void fake_write(struct fake_conn *fc, const iso8583_msg *m)
 
 	assert_int_equal(iso8583_pack(fc->f->p, m, out + 2, sizeof out - 2, &len, NULL),
 	                 ISO8583_OK);
+	if (fc->f->mac != 0 && iso8583_has(m, 64)) { /* 64 last: its 8 raw bytes */
+		toy_mac(NULL, out + 2, len - 8, out + 2 + len - 8);
+		out[2 + len - 1] ^= (uint8_t)(fc->f->mac == 2);
+	}
 	net_frame_header(len, out);
 	buf = uv_buf_init((char *)out, (unsigned)len + 2);
 	/* Small frames on loopback: written whole at once. */
@@ -78,6 +97,8 @@ static void fake_answer_msg(struct fake_conn *fc, const iso8583_msg *m, const ch
 	/* As many issuers do: their own institution in 32, which the 0800s sent lack. */
 	if (strcmp(m->mti, "0800") == 0)
 		iso8583_set_str(&resp, 32, "99990001");
+	if (fc->f->mac != 0 && strcmp(m->mti, "0800") != 0)
+		iso8583_set(&resp, 64, "\0\0\0\0\0\0\0\0", 8);
 	fake_write(fc, &resp);
 }
 
@@ -102,6 +123,14 @@ static void fake_frame(struct fake_conn *fc, const uint8_t *msg, size_t len)
 		return;
 	}
 	fc->requests++;
+	if (f->mac != 0) {
+		uint8_t want[8], got[9];
+
+		assert_true(iso8583_has(&m, 64));
+		assert_int_equal(iso8583_get(&m, 64, got, sizeof got, NULL), ISO8583_OK);
+		toy_mac(NULL, msg, len - 8, want);
+		f->macs_ok += memcmp(got, want, 8) == 0;
+	}
 	if (!f->hold) {
 		fake_answer_msg(fc, &m, "00");
 		return;
@@ -495,6 +524,34 @@ static void fifty_out_of_order(void **state)
 }
 
 /* ctx: the offset in struct outlink_status of a counter that must reach 1. */
+/* zak: requests MACed in 64 (the fake checks each), answers' MACs checked; an answer whose MAC
+ * is wrong dropped (mac_failed), its request timing out; sign-ons never MACed. */
+static void mac_requests_and_answers(void **state)
+{
+	struct env *e = *state;
+	struct result r = {0}, bad = {0};
+
+	e->cfg.mac = toy_mac;
+	e->cfg.timeout_ms = 500;
+	e->fake.mac = 1;
+	open_link(e);
+	wait_signed_on(e, 1);
+	assert_int_equal(send_0200(e, 11, &r), OUTLINK_OK);
+	assert_true(run_until(e, called, &r));
+	assert_int_equal(r.result, OUTLINK_ANSWERED);
+	assert_int_equal(e->fake.macs_ok, 1);
+	e->fake.mac = 2;
+	assert_int_equal(send_0200(e, 12, &bad), OUTLINK_OK);
+	assert_true(run_until(e, called, &bad));
+	assert_int_equal(bad.result, OUTLINK_TIMEOUT);
+	assert_non_null(log_line(e, "mac_failed"));
+	assert_int_equal(status(e).unmatched, 1);
+	printf(
+	    "MAC: request MACs right at the peer: %u of 2; an answer with a wrong MAC dropped, its "
+	    "request timed out\n",
+	    e->fake.macs_ok);
+}
+
 static bool counted_once(struct env *e, void *ctx)
 {
 	struct outlink_status st = status(e);
@@ -891,6 +948,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(custom_key_reversal, setup, teardown),
 	    cmocka_unit_test_setup_teardown(fifty_out_of_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unmatched_answer_dropped, setup, teardown),
+	    cmocka_unit_test_setup_teardown(mac_requests_and_answers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(timeout_then_late_answer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(answer_on_other_connection, setup, teardown),
 	    cmocka_unit_test_setup_teardown(server_down_fails_at_once, setup, teardown),
