@@ -10,6 +10,7 @@
 
 #include "common/hex.h"
 #include "crypto/crypto.h"
+#include "rcode/rcode.h"
 #include "store/store_acquirer.h"
 
 const struct hsm_key_spec acquirer_key_specs[2] = {{"M7", HSM_HMAC, 32, 'C', 'N'},
@@ -63,6 +64,20 @@ int acquirer_decide(struct txn *t, const char *rc, const char *reason)
 	snprintf(t->rc, sizeof t->rc, "%s", rc);
 	snprintf(t->reason, sizeof t->reason, "%s", reason);
 	return STAGE_RESPOND;
+}
+
+int acquirer_translate_pin(struct txn *t, const hsm_key *to, uint8_t out[REQUEST_PIN_BLOCK])
+{
+	hsm_key pik;
+	int rc;
+
+	if (hsm_key_set(&pik, t->term.pik) != HSM_OK)
+		return ACQUIRER_EHSM;
+	rc = hsm_translate_pin(t->a->h, &pik, to, t->rq.pin_block, t->rq.card.pan, out);
+	crypto_wipe(&pik, sizeof pik);
+	if (rc == HSM_EPINBLOCK || rc == HSM_EPAN)
+		return acquirer_decide(t, RCODE_PIN_FORMAT, "pin_block");
+	return rc == HSM_OK ? ACQUIRER_OK : ACQUIRER_EHSM;
 }
 
 int acquirer_pan_hash(struct txn *t, const char *pan)

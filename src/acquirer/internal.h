@@ -9,7 +9,9 @@
  *               table (card authentication policy, route, authorize)
  *   record.c    the duplicate check, the request's row, the cardholder's text
  *   route.c     where a request goes (the route table: the local issuer), and asking it
- *   link.c      a request sent on a network link: its message, waiting, its answer resumed
+ *   link.c      a request sent on a network link: its message, waiting; stand-in; the
+ *               store-and-forward queue's messages
+ *   resume.c    a request that waited for its link, finished with the link's answer
  *   reversal.c  reversals, exactly once
  *   netmgmt.c   sign-in, sign-out, echo
  *   settle.c    settlement and batch upload
@@ -255,15 +257,16 @@ int acquirer_stage_mac(struct txn *t);
 int acquirer_stage_binding(struct txn *t);
 
 /* link.c: the authorize of a link's route: the request sent on t->route_name's link (waiting),
- * or answered 91 link_down; the record stage's reversal queued waiting; a terminal's reversal
- * of a request routed to a link: the issuer's reversal queued, due at once. */
+ * approved in stand-in, or answered 91 link_down; the stage after the record: the reversal of
+ * a request sent queued waiting, a stand-in's advice queued; a terminal's reversal of a request
+ * routed to a link: the issuer's reversal queued, due at once. */
 int acquirer_link_authorize(struct txn *t);
 int acquirer_link_record(struct txn *t);
 int acquirer_link_reverse(struct txn *t, const struct store_acq_txn *orig);
 /* saf.c: a reversal of row txn_id queued "waiting" for link, due at due (acquirer.h). */
 int acquirer_saf_wait(store *s, const char *link, int64_t txn_id, const char *rrn, int64_t now,
                       int64_t due, int64_t *id);
-/* route.c: t's PIN block translated from the terminal's PIN key to the zone key to, into out:
+/* acquirer.c: t's PIN block translated from the terminal's PIN key to the zone key to, into out:
  * ACQUIRER_OK, STAGE_RESPOND (decided 99: a block that does not read), or the failure. */
 int acquirer_translate_pin(struct txn *t, const hsm_key *to, uint8_t out[REQUEST_PIN_BLOCK]);
 

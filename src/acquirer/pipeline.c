@@ -90,6 +90,8 @@ static const struct stage stages[] = {
     {"route", acquirer_stage_route, 0, false},         /* 15 no route, 91 link down */
     {"authorize", acquirer_stage_authorize, 0, false}, /* the issuer's decision */
     {"record", acquirer_stage_record, 0, true},        /* one row of acq_txns */
+    {"link_record", acquirer_link_record, 0, true},    /* sent on a link: its reversal
+                                                          waiting; stand-in: its advice */
     {"risk_record", acquirer_stage_risk_record, T_RISK, true}, /* the rules that fired, a case */
     {"notify", acquirer_stage_notify, 0, true},                /* the cardholder's text */
     {"respond", acquirer_stage_respond, 0, true},              /* the answer, and its 96 */

@@ -178,8 +178,6 @@ int acquirer_stage_record(struct txn *t)
 	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
 		return acquirer_from_store(rc);
 	t->row_id = row.id;
-	if ((t->waiting || t->stood_in) && (rc = acquirer_link_record(t)) != ACQUIRER_OK)
-		return rc;
 	return reported(t);
 }
 

@@ -43,20 +43,6 @@ int acquirer_assign_rrn(struct txn *t)
 	return t->rrn[0] != '\0' ? ACQUIRER_OK : acquirer_next_rrn(t, &v);
 }
 
-int acquirer_translate_pin(struct txn *t, const hsm_key *to, uint8_t out[REQUEST_PIN_BLOCK])
-{
-	hsm_key pik;
-	int rc;
-
-	if (hsm_key_set(&pik, t->term.pik) != HSM_OK)
-		return ACQUIRER_EHSM;
-	rc = hsm_translate_pin(t->a->h, &pik, to, t->rq.pin_block, t->rq.card.pan, out);
-	crypto_wipe(&pik, sizeof pik);
-	if (rc == HSM_EPINBLOCK || rc == HSM_EPAN)
-		return acquirer_decide(t, RCODE_PIN_FORMAT, "pin_block");
-	return rc == HSM_OK ? ACQUIRER_OK : ACQUIRER_EHSM;
-}
-
 /* The issuer in this process: the PIN block translated from the terminal's PIN key to the
  * issuer's zone key (a payment code's formed with the code as the PAN; a wallet's payment of a
  * static code has its block under the zone key already), then its decision (issuer.h),

@@ -111,17 +111,18 @@ const char *acquirer_saf_outcome(const char *kind, const char *rc)
 	return reversal ? "pending" : "refused";
 }
 
-/* An advice the issuer refused: a risk case naming the request approved in its name. */
+/* An advice the issuer refused: a risk case naming the request approved in its name (its row
+ * as the acquirer keeps it; its id and RRN alone should the row be gone). */
 static int refused_case(store *s, const struct store_saf *e, const char *rc, int64_t now)
 {
 	struct store_risk_case c = {.opened_at = now};
-	struct store_acq_txn row;
-	int src;
+	struct store_acq_txn row = {.id = e->txn_id};
+	int src = store_acq_txn_get(s, e->txn_id, &row);
 
-	if ((src = store_acq_txn_get(s, e->txn_id, &row)) != STORE_OK)
+	if (src != STORE_OK && src != STORE_ENOTFOUND)
 		return acquirer_from_store(src);
-	snprintf(c.txn_ids, sizeof c.txn_ids, "%lld", (long long)row.id);
-	snprintf(c.rrn, sizeof c.rrn, "%s", row.rrn);
+	snprintf(c.txn_ids, sizeof c.txn_ids, "%lld", (long long)e->txn_id);
+	snprintf(c.rrn, sizeof c.rrn, "%s", e->rrn);
 	snprintf(c.tid, sizeof c.tid, "%s", row.tid);
 	snprintf(c.mid, sizeof c.mid, "%s", row.mid);
 	snprintf(c.masked, sizeof c.masked, "%s", row.masked);

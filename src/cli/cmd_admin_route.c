@@ -63,16 +63,16 @@ static int route_list(struct cli_env *env, const void *values)
 	if (!env->json && cfg->nroutes == 0)
 		printf("# no [route] lines: every card goes to the local issuer\n");
 	else if (!env->json)
-		printf("%-41s %-12s %-28s %-9s %s\n", "RANGE", "DESTINATION", "HOST:PORT", "DIALECT",
-		       "STAND-IN");
+		printf("%-41s %-12s %-28s %-9s %s\n", "RANGE", "DESTINATION", "HOST:PORT",
+		       "DIALECT", "STAND-IN");
 	for (size_t i = 0; i < cfg->nroutes; i++) {
 		const struct acquirer_route *r = &cfg->routes[i];
 		const struct host_link_config *l = host_config_link(cfg, r->dest);
 
 		range_text(&r->range, range, sizeof range);
 		if (env->json) {
-			json_array_append_new(items,
-			                      route_json(r, l, range, (unsigned)cfg->issuer.currency));
+			json_array_append_new(
+			    items, route_json(r, l, range, (unsigned)cfg->issuer.currency));
 			continue;
 		}
 		snprintf(where, sizeof where, "%s:%d", l != NULL ? l->host : "-",

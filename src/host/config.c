@@ -363,8 +363,8 @@ static int parse_route(struct load *ld, const char *value)
 	    (strcmp(dest, ACQUIRER_ROUTE_LOCAL) != 0 && !link_name_ok(dest)))
 		return -1;
 	if (r.stand_in > 0 && strcmp(dest, ACQUIRER_ROUTE_LOCAL) == 0) {
-		snprintf(ld->why, sizeof ld->why, "stand_in is for a link's route, not local: %.40s",
-		         value);
+		snprintf(ld->why, sizeof ld->why,
+		         "stand_in is for a link's route, not local: %.40s", value);
 		return -2;
 	}
 	memcpy(r.dest, dest, strlen(dest) + 1); /* its length checked */

@@ -154,9 +154,9 @@ static void send_entry(struct host_saf *hs, const struct acquirer_link *al, outl
 		return;
 	}
 	flying(hs, e->id, true);
-	log_saf(hs, LOG_INFO, "saf_sent", al->name, e->id,
-	        json_pack("{s:s, s:s, s:i}", "kind", e->kind, "mti", mti, "attempt",
-	                  e->attempts + 1));
+	log_saf(
+	    hs, LOG_INFO, "saf_sent", al->name, e->id,
+	    json_pack("{s:s, s:s, s:i}", "kind", e->kind, "mti", mti, "attempt", e->attempts + 1));
 }
 
 /* One link's due entries sent, its old ones expired. */

@@ -13,9 +13,9 @@ typedef struct store_saf_filter filter;
 #define SAF_COLUMNS                                                                                \
 	"id, link, kind, txn_id, rrn, state, attempts, next_at, last_rc, created_at, updated_at, card"
 
-static const struct store_col saf_cols[] = {STORE_COLS(
-    saf, id, link, kind, txn_id, rrn, state, attempts, next_at, last_rc, created_at, updated_at,
-    card)};
+static const struct store_col saf_cols[] = {STORE_COLS(saf, id, link, kind, txn_id, rrn, state,
+                                                       attempts, next_at, last_rc, created_at,
+                                                       updated_at, card)};
 static const struct store_row saf_row = STORE_ROW(saf, saf_cols);
 static const struct store_row saf_new = STORE_ROW_N(saf_cols + 1, 11); /* no id */
 
