@@ -17,27 +17,34 @@
   const { h, t } = P;
   const REFRESH_MS = 3000;
 
+  /* The page's strings: key, English, 中文. */
+  const STRINGS = [
+    ['l.updated', 'Status of {at}', '状态时间 {at}'],
+    ['l.link', 'Link', '链路'],
+    ['l.state', 'State', '状态'],
+    ['l.conns', 'Connections', '连接'],
+    ['l.in_flight', 'In flight', '在途'],
+    ['l.sent', 'Sent', '已发送'],
+    ['l.answered', 'Answered', '已应答'],
+    ['l.timed_out', 'Timed out', '超时'],
+    ['l.dropped', 'Late / unmatched', '迟到 / 无匹配'],
+    ['l.last_echo', 'Last echo', '最近回响测试'],
+    ['l.saf', 'SAF pending / refused / expired', '存储转发 待发 / 被拒 / 过期'],
+    ['l.never', 'never', '从未'],
+    ['l.none', 'No network link is configured ([link.NAME]).', '未配置网络链路（[link.NAME]）。'],
+    ['l.stale', 'The host has not written the links’ status yet: look again in a moment.', '主机尚未写出链路状态，请稍后再看。'],
+    ['l.failures', '{n} failed', '失败 {n} 次'],
+    ['ls.up', 'up', '正常'],
+    ['ls.down', 'down', '中断'],
+    ['lc.up', 'signed on', '已签到'],
+    ['lc.waiting', 'waiting', '等待重连'],
+    ['lc.connecting', 'connecting', '连接中'],
+    ['lc.signing_on', 'signing on', '签到中'],
+    ['lc.closing', 'closing', '关闭中'],
+  ];
   P.strings({
-    en: {
-      'l.title': 'Links', 'l.updated': 'Status of {at}', 'l.link': 'Link', 'l.state': 'State',
-      'l.conns': 'Connections', 'l.in_flight': 'In flight', 'l.sent': 'Sent', 'l.answered': 'Answered',
-      'l.timed_out': 'Timed out', 'l.dropped': 'Late / unmatched', 'l.last_echo': 'Last echo',
-      'l.saf': 'SAF pending / refused / expired', 'l.never': 'never', 'l.none': 'No network link is configured ([link.NAME]).',
-      'l.stale': 'The host has not written the links’ status yet: look again in a moment.',
-      'ls.up': 'up', 'ls.down': 'down', 'lc.up': 'signed on', 'lc.waiting': 'waiting',
-      'lc.connecting': 'connecting', 'lc.signing_on': 'signing on', 'lc.closing': 'closing',
-      'l.failures': '{n} failed',
-    },
-    zh: {
-      'l.title': '网络链路', 'l.updated': '状态时间 {at}', 'l.link': '链路', 'l.state': '状态',
-      'l.conns': '连接', 'l.in_flight': '在途', 'l.sent': '已发送', 'l.answered': '已应答',
-      'l.timed_out': '超时', 'l.dropped': '迟到 / 无匹配', 'l.last_echo': '最近回响测试',
-      'l.saf': '存储转发 待发 / 被拒 / 过期', 'l.never': '从未', 'l.none': '未配置网络链路（[link.NAME]）。',
-      'l.stale': '主机尚未写出链路状态，请稍后再看。',
-      'ls.up': '正常', 'ls.down': '中断', 'lc.up': '已签到', 'lc.waiting': '等待重连',
-      'lc.connecting': '连接中', 'lc.signing_on': '签到中', 'lc.closing': '关闭中',
-      'l.failures': '失败 {n} 次',
-    },
+    en: Object.fromEntries(STRINGS.map(([k, en]) => [k, en])),
+    zh: Object.fromEntries(STRINGS.map(([k, , zh]) => [k, zh])),
   });
 
   function state_name(prefix, s) { const k = prefix + '.' + s; const v = t(k); return v === k ? s : v; }
