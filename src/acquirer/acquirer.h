@@ -35,6 +35,7 @@
 
 #include "card/card.h"
 #include "hsm/hsm.h"
+#include "iso8583/iso8583.h"
 #include "issuer/issuer.h"
 #include "risk/risk.h"
 #include "settle/settle.h"
@@ -143,6 +144,88 @@ int acquirer_routes_find(const acquirer_routes *rt, const char *pan,
  * acquirer_set_rules(): swapped between batches only, the old one closed after. */
 void acquirer_set_routes(acquirer *a, const acquirer_routes *rt);
 
+/* ---- Network links (link.c, docs/links.md) ----
+ *
+ * A request routed to a link is sent to its issuer in the link's dialect and answered when the
+ * issuer answers: it leaves its batch waiting. In the batch it came in, its row is written
+ * (39 = 98, reason link_waiting: what it is until answered) with a reversal of it queued in
+ * state "waiting", due only after the link's timeout and a margin — so that a host that dies, or
+ * an answer whose commit fails, still reverses at the issuer what it may have approved. Once that
+ * batch commits, the caller sends the request's message (acquirer_wait_message()) on the link
+ * and, when the link answers, times out or cannot take it, resumes it in a later batch
+ * (acquirer_resume()): the answer is recorded, the waiting reversal cancelled (answered in time)
+ * or made due at once (timed out: the terminal is answered 98), and the terminal answered as
+ * for the local issuer (auth code, balance, chip data passed through). Nothing here knows
+ * sockets: the caller owns the links. */
+struct acquirer_link {
+	char name[ACQUIRER_ROUTE_NAME_MAX + 1];
+	const hsm_key *zpk;   /* the link's zone PIN key: PIN blocks are translated to it inside
+	                         the HSM; NULL: a request with a PIN is declined 96 link_no_zpk */
+	char institution[12]; /* fields 32 and 33 sent; "": the acquirer's institution */
+	int64_t timeout;      /* seconds the caller waits for an answer (its reversal is due
+	                         this and ACQUIRER_LINK_MARGIN after it was recorded) */
+	int64_t saf_interval; /* seconds between repeats of a queued reversal or advice */
+	int64_t saf_max_age;  /* seconds before a queued entry is given up (expired) */
+};
+#define ACQUIRER_LINK_MARGIN 5
+#define ACQUIRER_LINKS_MAX   16
+
+/* The links the routes name (copied; their keys are the caller's and must outlive the
+ * acquirer), and up(ctx, name): whether the link has a connection signed on now — a request
+ * for a link that is not up is answered 91 link_down at once, without waiting. Set before the
+ * first request. ACQUIRER_EARG for more than ACQUIRER_LINKS_MAX or a name twice. */
+int acquirer_set_links(acquirer *a, const struct acquirer_link *links, size_t n,
+                       bool (*up)(void *ctx, const char *name), void *ctx);
+/* The link of that name, or NULL. */
+const struct acquirer_link *acquirer_link_find(const acquirer *a, const char *name);
+
+/* A request waiting for its link's answer: owned by the acquirer; the caller hands it back to
+ * acquirer_resume() or acquirer_wait_drop() exactly once. */
+typedef struct acquirer_wait acquirer_wait;
+
+/* The message to send for w, valid until w is resumed or dropped, and its link's name. */
+const iso8583_msg *acquirer_wait_message(const acquirer_wait *w, const char **link);
+
+/* How a request on a link ended. */
+enum acquirer_link_result {
+	ACQUIRER_LINK_ANSWERED = 0, /* the issuer answered: the fields below */
+	ACQUIRER_LINK_TIMEOUT,      /* no answer in time: 98, the reversal sent */
+	ACQUIRER_LINK_DOWN,         /* never sent (no connection, refused): 91, nothing to undo */
+};
+struct acquirer_link_answer {
+	int result;        /* enum acquirer_link_result */
+	char rc[3];        /* 39 */
+	char auth_code[7]; /* 38 */
+	bool has_balance;  /* 54, its available balance */
+	int64_t available;
+	uint16_t currency;
+	uint8_t icc[255]; /* 55 */
+	size_t icc_len;
+};
+/* The answer m (an 0110, 0210, 0230) read: ACQUIRER_OK, or ACQUIRER_EARG when 39 is missing or
+ * malformed (the caller resumes with result TIMEOUT then: the issuer's answer is not known). */
+int acquirer_link_answer_read(const iso8583_msg *m, struct acquirer_link_answer *out);
+
+struct acquirer_reply;
+/* Finishes w with its link's answer (or its absence) at now, in the caller's batch (or a
+ * transaction of its own outside one), writing r as acquirer_handle() does; w is freed. */
+int acquirer_resume(acquirer *a, acquirer_wait *w, const struct acquirer_link_answer *ans,
+                    int64_t now, struct acquirer_reply *r);
+/* Frees w unanswered: its batch did not commit (its terminal is answered the reply's failed
+ * form, 96), or the host is stopping (its waiting reversal settles it). */
+void acquirer_wait_drop(acquirer_wait *w);
+
+/* The message of a queued reversal e (its original's row read from the store): 0420, or 0421
+ * when e has been sent before, with the original's 3, 4, 11 (its network STAN), 32, 37, 41,
+ * 42, 49 and 7 the time it was queued (the same on each repeat, so that the issuer knows a
+ * repeat); values point into out. ACQUIRER_ENOTFOUND when its row is gone. */
+struct acquirer_saf_msg {
+	iso8583_msg m;
+	char f3[7], f4[13], f7[11], f11[7], f32[12], f37[13], f41[9], f42[16], f49[4];
+};
+int acquirer_saf_message(acquirer *a, const struct acquirer_link *l, const struct store_saf *e,
+                         struct acquirer_saf_msg *out);
+
 /* What became of a request, for the log: never a PAN, track, PIN block or CVV. */
 #define ACQUIRER_STAGES_MAX 16
 struct acquirer_outcome {
@@ -173,6 +256,9 @@ struct acquirer_reply {
 	uint8_t failed[ACQUIRER_MSG_MAX];
 	size_t failed_len;
 	struct acquirer_outcome out;
+	/* Not NULL: the request waits for its link (len 0, nothing to send yet but failed when
+	 * the batch does not commit): send acquirer_wait_message() once committed. */
+	acquirer_wait *wait;
 };
 
 /* The risk rules the pipeline runs (NULL or none: no rules), the caller's, read by each request
@@ -338,9 +424,10 @@ int acquirer_saf_due(store *s, const char *link, int64_t now, size_t limit,
  * rather than 0420, 0120, 0220. */
 bool acquirer_saf_repeat(const struct store_saf *e);
 
-/* Entry id is being sent now: attempts + 1, due again at now + r->interval. Called before the
- * message goes (a crash then repeats it, which is what a repeat is for). ACQUIRER_ENOTFOUND
- * when id is no pending entry; ACQUIRER_EARG for rules out of range. */
+/* Entry id is being sent now: pending, attempts + 1, due again at now + r->interval. Called
+ * before the message goes (a crash then repeats it, which is what a repeat is for).
+ * ACQUIRER_ENOTFOUND when id is no waiting or pending entry; ACQUIRER_EARG for rules out of range.
+ */
 int acquirer_saf_sent(store *s, const struct acquirer_saf_rules *r, int64_t id, int64_t now);
 
 /* The state an answer rc leaves an entry of kind ("reversal" or "advice") in: "done",
@@ -358,7 +445,7 @@ int acquirer_saf_answered(store *s, int64_t id, const char *rc, int64_t now, con
 int acquirer_saf_expire(store *s, const char *link, const struct acquirer_saf_rules *r, int64_t now,
                         int64_t *n);
 
-/* Whether state is one of "pending", "done", "refused", "expired". */
+/* Whether state is one of "waiting", "pending", "done", "refused", "expired". */
 bool acquirer_saf_state_ok(const char *state);
 
 /* A page of f's entries (link and state "" or NULL for any; after, limit) oldest first through

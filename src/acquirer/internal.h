@@ -9,6 +9,7 @@
  *               table (card authentication policy, route, authorize)
  *   record.c    the duplicate check, the request's row, the cardholder's text
  *   route.c     where a request goes (the route table: the local issuer), and asking it
+ *   link.c      a request sent on a network link: its message, waiting, its answer resumed
  *   reversal.c  reversals, exactly once
  *   netmgmt.c   sign-in, sign-out, echo
  *   settle.c    settlement and batch upload
@@ -39,6 +40,10 @@ struct acquirer {
 	const iso8583_profile *dialect; /* cup-pos */
 	const risk_rules *rules;        /* the caller's (acquirer_set_rules()); NULL: none */
 	const acquirer_routes *routes;  /* the caller's (acquirer_set_routes()); NULL: none */
+	struct acquirer_link links[ACQUIRER_LINKS_MAX]; /* acquirer_set_links() */
+	size_t n_links;
+	bool (*link_up)(void *ctx, const char *name);
+	void *link_ctx;
 	/* One-time codes of the batch's card authentications, sent once it commits. */
 	struct issuer_response *pending;
 	size_t n_pending, cap_pending;
@@ -147,6 +152,17 @@ struct txn {
 	char qr62[2 + 6 * 75 + 1];
 	size_t qr62_len;
 	const struct acquirer_qr_payment *qr_pay;
+	/* A request sent on a network link (link.c): its message, the values it points to, the
+	 * reversal queued waiting for its answer; the terminal's message copied (own), since the
+	 * request outlives the caller's buffer. */
+	const struct acquirer_link *link;
+	bool waiting;
+	int64_t saf_id;
+	iso8583_msg link_msg;
+	uint8_t link_buf[512];
+	size_t link_used;
+	uint8_t own[ACQUIRER_MSG_MAX];
+	char masked[20]; /* the card as the reply's outcome had it, for the answer's */
 };
 
 /* acquirer.c: the codes of the card authentications since mark forgotten (their work rolled
@@ -176,6 +192,9 @@ extern const size_t acquirer_n_netmgmt_types, acquirer_n_settle_types, acquirer_
 void acquirer_txn_start(struct txn *t, acquirer *a, int64_t now, struct acquirer_reply *r);
 int acquirer_run(struct txn *t, const char **stage);
 void acquirer_outcome_of(const struct txn *t, const char *stage, struct acquirer_outcome *o);
+/* pipeline.c: t answered 96 for the failure rc (never an approval); t wiped and freed. */
+void acquirer_failed(struct txn *t, int rc);
+void acquirer_txn_free(struct txn *t);
 /* pipeline.c: the issuer's decision, through the route, under a new RRN and network STAN. */
 int acquirer_stage_authorize(struct txn *t);
 
@@ -231,6 +250,19 @@ int acquirer_stage_terminal(struct txn *t);
 int acquirer_stage_mac(struct txn *t);
 int acquirer_stage_binding(struct txn *t);
 
+/* link.c: the authorize of a link's route: the request sent on t->route_name's link (waiting),
+ * or answered 91 link_down; the record stage's reversal queued waiting; a terminal's reversal
+ * of a request routed to a link: the issuer's reversal queued, due at once. */
+int acquirer_link_authorize(struct txn *t);
+int acquirer_link_record(struct txn *t);
+int acquirer_link_reverse(struct txn *t, const struct store_acq_txn *orig);
+/* saf.c: a reversal of row txn_id queued "waiting" for link, due at due (acquirer.h). */
+int acquirer_saf_wait(store *s, const char *link, int64_t txn_id, const char *rrn, int64_t now,
+                      int64_t due, int64_t *id);
+/* route.c: t's PIN block translated from the terminal's PIN key to the zone key to, into out:
+ * ACQUIRER_OK, STAGE_RESPOND (decided 99: a block that does not read), or the failure. */
+int acquirer_translate_pin(struct txn *t, const hsm_key *to, uint8_t out[REQUEST_PIN_BLOCK]);
+
 /* route.c: picks the route (recorded in the outcome); asks it, with the network STAN. */
 int acquirer_stage_route(struct txn *t);
 int acquirer_ask(struct txn *t, const char *stan);
@@ -250,6 +282,9 @@ void acquirer_txn_row(const struct txn *t, int kind, const char *type, const cha
 /* Row f, an approved void, completion void or refund being reversed: its original's row no
  * longer voided, or refunded by as much less. ACQUIRER_OK for any other row. */
 int acquirer_undo_follow_up(struct txn *t, const struct store_acq_txn *f);
+/* An approved follow-up's row marking its original (row->original_id set); nothing for any
+ * other row. */
+int acquirer_follow_up(struct txn *t, struct store_acq_txn *row);
 int acquirer_stage_notify(struct txn *t);
 
 /* risk.c: the risk rules' action (docs/risk.md); after the record, the rules that fired kept

@@ -280,7 +280,7 @@ static int run(struct txn *t, const char **decided_by)
 }
 
 /* A request whose work is gone: answered 96, never an approval. */
-static void failed(struct txn *t, int rc)
+void acquirer_failed(struct txn *t, int rc)
 {
 	struct acquirer_reply *r = t->r;
 
@@ -338,23 +338,38 @@ int acquirer_handle_tls(acquirer *a, const uint8_t *msg, size_t len, int64_t now
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return ACQUIRER_ENOMEM;
 	acquirer_txn_start(t, a, now, r);
-	t->msg = msg; /* read where the caller holds it */
 	t->cert_sn = cert_sn;
 	t->len = len;
 	if (len > ACQUIRER_MSG_MAX || len == 0) {
+		t->msg = msg; /* read where the caller holds it: only its envelope and MTI */
 		stage = "unpack";
 		acquirer_too_long(t);
 		if ((rc = acquirer_stage_respond(t)) < 0)
-			failed(t, rc);
+			acquirer_failed(t, rc);
 		else
 			rc = ACQUIRER_OK;
 		goto out;
 	}
-	if ((rc = acquirer_run(t, &stage)) != ACQUIRER_OK)
-		failed(t, rc);
+	/* Copied: a request sent on a link outlives the caller's buffer. */
+	memcpy(t->own, msg, len);
+	t->msg = t->own;
+	if ((rc = acquirer_run(t, &stage)) != ACQUIRER_OK) {
+		t->waiting = false;
+		acquirer_failed(t, rc);
+	}
 out:
 	acquirer_outcome_of(t, stage, &r->out);
+	if (t->waiting) { /* its answer comes with the link's (link.c) */
+		memcpy(t->masked, r->out.card, sizeof t->masked);
+		r->wait = (acquirer_wait *)t;
+		return rc;
+	}
+	acquirer_txn_free(t);
+	return rc;
+}
+
+void acquirer_txn_free(struct txn *t)
+{
 	crypto_wipe(t, sizeof *t);
 	free(t);
-	return rc;
 }

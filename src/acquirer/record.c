@@ -92,7 +92,7 @@ static int find_original(struct txn *t, struct store_acq_txn *orig)
  * savepoint as its own row, which then names the original's (row->original_id): a void or
  * completion void voided, a refund refunded by as much, a pre-authorization cancelled (voided)
  * or completed by as much. */
-static int follow_up(struct txn *t, struct store_acq_txn *row)
+int acquirer_follow_up(struct txn *t, struct store_acq_txn *row)
 {
 	enum request_type type = t->rq.type;
 	struct store_acq_txn orig;
@@ -172,12 +172,14 @@ int acquirer_stage_record(struct txn *t)
 		return rc;
 	acquirer_txn_row(t, 0, t->rq.type > 0 ? request_type_name(t->rq.type) : t->type->name,
 	                 t->resp.auth_code, &row);
-	if ((rc = follow_up(t, &row)) != ACQUIRER_OK)
+	if ((rc = acquirer_follow_up(t, &row)) != ACQUIRER_OK)
 		return rc;
 	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96. */
 	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
 		return acquirer_from_store(rc);
 	t->row_id = row.id;
+	if (t->waiting && (rc = acquirer_link_record(t)) != ACQUIRER_OK)
+		return rc;
 	return reported(t);
 }
 

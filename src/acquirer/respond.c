@@ -135,7 +135,9 @@ int acquirer_stage_respond(struct txn *t)
 
 	if (!t->readable)
 		return STAGE_NEXT; /* nothing to answer: the connection is closed */
-	if ((rc = acquirer_build(t, t->rc, t->r->msg, &t->r->len)) != ACQUIRER_OK)
+	/* Waiting for its link: answered with the link's answer (link.c), or 96 when its batch
+	 * does not commit. */
+	if (!t->waiting && (rc = acquirer_build(t, t->rc, t->r->msg, &t->r->len)) != ACQUIRER_OK)
 		return rc;
 	return acquirer_build(t, RCODE_SYSTEM_FAULT, t->r->failed, &t->r->failed_len);
 }

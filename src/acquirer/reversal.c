@@ -24,7 +24,14 @@ static int reverse_original(struct txn *t, struct store_acq_txn *orig)
 	snprintf(t->route_name, sizeof t->route_name, "%s", orig->route);
 	if (strcmp(orig->channel, "qr") == 0)
 		t->rq.qr = orig->batch == 0 ? REQUEST_QR_MERCHANT : REQUEST_QR_CODE;
-	if (strcmp(orig->rc, RCODE_APPROVED) == 0) {
+	if (orig->route[0] != '\0' && strcmp(orig->route, ACQUIRER_ROUTE_LOCAL) != 0) {
+		/* Sent on a link: the issuer's reversal queued (link.c), due at once. */
+		if ((rc = acquirer_link_reverse(t, orig)) != ACQUIRER_OK)
+			return rc;
+		acquirer_decide(t, RCODE_APPROVED, "reversal_queued");
+		if (!orig->reversed && (rc = acquirer_undo_follow_up(t, orig)) != ACQUIRER_OK)
+			return rc;
+	} else if (strcmp(orig->rc, RCODE_APPROVED) == 0) {
 		snprintf(t->net_stan, sizeof t->net_stan, "%s", orig->net_stan);
 		t->rq.amount = t->rq.orig.amount = orig->amount;
 		memcpy(t->rq.orig.stan, orig->net_stan, sizeof t->rq.orig.stan);

@@ -1,9 +1,8 @@
 /* route.c — where a request goes once the acquirer has checked it: the routing table (card
  * prefix ranges to "local" or a link's name, acquirer.h), looked up by the card's PAN, and the
- * two kinds of route it names: the issuer in this process, and a network link (no engine yet:
- * answered 91 link_down; the link engine plugs in as link_issuer(), sending the same struct
- * request in its dialect). Asking a route stamps the request with the host's identity
- * (institution, network STAN, transmission time, RRN). */
+ * two kinds of route it names: the issuer in this process, and a network link (link.c: the same
+ * struct request sent in the link's terms, its answer awaited). Asking a route stamps the request
+ * with the host's identity (institution, network STAN, transmission time, RRN). */
 #include "acquirer/internal.h"
 
 #include <assert.h>
@@ -44,6 +43,20 @@ int acquirer_assign_rrn(struct txn *t)
 	return t->rrn[0] != '\0' ? ACQUIRER_OK : acquirer_next_rrn(t, &v);
 }
 
+int acquirer_translate_pin(struct txn *t, const hsm_key *to, uint8_t out[REQUEST_PIN_BLOCK])
+{
+	hsm_key pik;
+	int rc;
+
+	if (hsm_key_set(&pik, t->term.pik) != HSM_OK)
+		return ACQUIRER_EHSM;
+	rc = hsm_translate_pin(t->a->h, &pik, to, t->rq.pin_block, t->rq.card.pan, out);
+	crypto_wipe(&pik, sizeof pik);
+	if (rc == HSM_EPINBLOCK || rc == HSM_EPAN)
+		return acquirer_decide(t, RCODE_PIN_FORMAT, "pin_block");
+	return rc == HSM_OK ? ACQUIRER_OK : ACQUIRER_EHSM;
+}
+
 /* The issuer in this process: the PIN block translated from the terminal's PIN key to the
  * issuer's zone key (a payment code's formed with the code as the PAN; a wallet's payment of a
  * static code has its block under the zone key already), then its decision (issuer.h),
@@ -52,18 +65,11 @@ static int local_issuer(struct txn *t)
 {
 	struct request *r = &t->rq;
 	uint8_t pin[REQUEST_PIN_BLOCK];
-	hsm_key pik;
 	int rc;
 
 	if (r->has_pin && r->qr != REQUEST_QR_MERCHANT) {
-		if (hsm_key_set(&pik, t->term.pik) != HSM_OK)
-			return ACQUIRER_EHSM;
-		rc = hsm_translate_pin(t->a->h, &pik, &t->a->zpk, r->pin_block, r->card.pan, pin);
-		crypto_wipe(&pik, sizeof pik);
-		if (rc == HSM_EPINBLOCK || rc == HSM_EPAN)
-			return acquirer_decide(t, RCODE_PIN_FORMAT, "pin_block");
-		if (rc != HSM_OK)
-			return ACQUIRER_EHSM;
+		if ((rc = acquirer_translate_pin(t, &t->a->zpk, pin)) != ACQUIRER_OK)
+			return rc;
 		memcpy(r->pin_block, pin, sizeof pin);
 		crypto_wipe(pin, sizeof pin);
 		r->pin_key = &t->a->zpk;
@@ -75,15 +81,9 @@ static int local_issuer(struct txn *t)
 	return acquirer_decide(t, t->resp.rc, t->resp.reason);
 }
 
-/* A network link's issuer: no link engine answers yet, so every card of a link's range is
- * answered 91 at once (docs/links.md); the link engine takes this row's place. */
-static int link_issuer(struct txn *t)
-{
-	return acquirer_decide(t, RCODE_ISSUER_INOPERATIVE, "link_down");
-}
-
 static const struct route local_route = {"local_issuer", local_issuer};
-static const struct route link_route = {NULL, link_issuer}; /* logged by the link's name */
+/* A network link's issuer (link.c), logged by the link's name. */
+static const struct route link_route = {NULL, acquirer_link_authorize};
 
 struct acquirer_routes {
 	struct acquirer_route *routes;

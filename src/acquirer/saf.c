@@ -15,7 +15,7 @@
 
 static const char *const kind_names[] = {
     [ACQUIRER_SAF_REVERSAL] = "reversal", [ACQUIRER_SAF_ADVICE] = "advice"};
-static const char *const state_names[] = {"pending", "done", "refused", "expired"};
+static const char *const state_names[] = {"waiting", "pending", "done", "refused", "expired"};
 
 static bool rules_ok(const struct acquirer_saf_rules *r)
 {
@@ -40,11 +40,12 @@ bool acquirer_saf_state_ok(const char *state)
 	return false;
 }
 
-int acquirer_saf_enqueue(store *s, const char *link, int kind, int64_t txn_id, const char *rrn,
-                         int64_t now, int64_t *id)
+/* Queues an entry of kind in state, due at due. */
+static int enqueue(store *s, const char *link, int kind, int64_t txn_id, const char *rrn,
+                   int64_t now, const char *state, int64_t due, int64_t *id)
 {
 	struct store_saf e = {
-	    .txn_id = txn_id, .next_at = now, .created_at = now, .updated_at = now};
+	    .txn_id = txn_id, .next_at = due, .created_at = now, .updated_at = now};
 	int rc;
 
 	assert(store_in_transaction(s));
@@ -54,12 +55,24 @@ int acquirer_saf_enqueue(store *s, const char *link, int kind, int64_t txn_id, c
 	strcpy(e.link, link);
 	strcpy(e.kind, kind_names[kind]);
 	strcpy(e.rrn, rrn);
-	strcpy(e.state, "pending");
+	strcpy(e.state, state);
 	if ((rc = store_saf_insert(s, &e)) != STORE_OK)
 		return acquirer_from_store(rc);
 	if (id != NULL)
 		*id = e.id;
 	return ACQUIRER_OK;
+}
+
+int acquirer_saf_enqueue(store *s, const char *link, int kind, int64_t txn_id, const char *rrn,
+                         int64_t now, int64_t *id)
+{
+	return enqueue(s, link, kind, txn_id, rrn, now, "pending", now, id);
+}
+
+int acquirer_saf_wait(store *s, const char *link, int64_t txn_id, const char *rrn, int64_t now,
+                      int64_t due, int64_t *id)
+{
+	return enqueue(s, link, ACQUIRER_SAF_REVERSAL, txn_id, rrn, now, "waiting", due, id);
 }
 
 int acquirer_saf_due(store *s, const char *link, int64_t now, size_t limit,
@@ -171,7 +184,7 @@ int acquirer_saf_page(store *s, const struct store_saf_filter *f,
 
 json_t *acquirer_saf_json(const struct store_saf *e, int utc_offset)
 {
-	bool pending = strcmp(e->state, "pending") == 0;
+	bool pending = strcmp(e->state, "pending") == 0 || strcmp(e->state, "waiting") == 0;
 
 	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:i, s:o, s:s?, s:o, s:o}", "id",
 	                 (json_int_t)e->id, "link", e->link, "kind", e->kind, "txn_id",

@@ -46,7 +46,9 @@ struct host {
 	struct host_routes routes;   /* the routing table in force */
 	struct host_metrics metrics; /* GET /metrics */
 	struct host_links links;     /* the outgoing links ([link.NAME]), their DATA/links.json */
-	possum_log *checkpoint_log;  /* its own: used on its thread only */
+	struct acquirer_link alinks[HOST_LINKS_MAX]; /* the links as the acquirer knows them */
+	struct host_saf saf;                         /* their store-and-forward sender */
+	possum_log *checkpoint_log;                  /* its own: used on its thread only */
 	char ports_path[HOST_CONFIG_PATH_MAX + 16];
 };
 
@@ -240,6 +242,7 @@ static void on_stopped(net_server *s, void *arg)
 	if (h->issuer_server != NULL || h->terminal_server != NULL)
 		return;
 	host_terminals_stop(&h->terminals);
+	host_saf_stop(&h->saf);
 	host_links_close(&h->links);
 	host_metrics_stop(&h->metrics);
 	host_risk_stop(&h->risk);
@@ -423,6 +426,48 @@ static void warn_no_bins(struct host *h)
 	        h->prog);
 }
 
+static bool link_up(void *ctx, const char *name)
+{
+	outlink *l = host_links_find(ctx, name, NULL, NULL, NULL);
+
+	return l != NULL && outlink_up(l);
+}
+
+/* The acquirer told of the links once they are open (their keys, timeouts, whether each is
+ * up), the terminals' requests sent on them, and the store-and-forward sender started. */
+static int start_link_engine(struct host *h)
+{
+	const struct host_config *cfg = &h->env.cfg;
+
+	for (size_t i = 0; i < cfg->nlinks; i++) {
+		const struct host_link_config *c = &cfg->links[i];
+		const hsm_key *zpk = NULL;
+		struct acquirer_link *al = &h->alinks[i];
+
+		host_links_find(&h->links, c->name, &zpk, NULL, NULL);
+		*al = (struct acquirer_link){.zpk = zpk != NULL && zpk->len > 0 ? zpk : NULL,
+		                             .timeout = c->timeout,
+		                             .saf_interval = c->saf_interval,
+		                             .saf_max_age = c->saf_max_age};
+		snprintf(al->name, sizeof al->name, "%s", c->name);
+		snprintf(al->institution, sizeof al->institution, "%s", c->institution);
+	}
+	if (acquirer_set_links(h->env.acquirer, h->alinks, cfg->nlinks, link_up, &h->links) !=
+	    ACQUIRER_OK)
+		return host_say(HOST_EFAILED, h->prog, "the links: more than %d",
+		                ACQUIRER_LINKS_MAX);
+	h->terminals.links = &h->links;
+	h->saf = (struct host_saf){.acquirer = h->env.acquirer,
+	                           .store = h->env.data.store,
+	                           .links = &h->links,
+	                           .links_cfg = h->alinks,
+	                           .n = cfg->nlinks,
+	                           .log = h->log};
+	if (cfg->nlinks > 0 && host_saf_start(&h->saf, &h->loop) != 0)
+		return host_say(HOST_EFAILED, h->prog, "cannot start the store-and-forward sender");
+	return HOST_OK;
+}
+
 int host_start(host *h, struct host_listening *out)
 {
 	const struct host_config *cfg = &h->env.cfg;
@@ -431,7 +476,8 @@ int host_start(host *h, struct host_listening *out)
 		return host_say(HOST_EFAILED, h->prog, "cannot start the terminal front end");
 	if (host_links_open(&h->links, &h->loop, cfg, h->env.data.hsm, h->log, h->env.data.dir) !=
 	        HOST_OK ||
-	    start_front_ends(h) != HOST_OK) {
+	    start_link_engine(h) != HOST_OK || start_front_ends(h) != HOST_OK) {
+		host_saf_stop(&h->saf);
 		host_links_close(&h->links);
 		host_api_stop(&h->api);
 		net_server_close(h->issuer_server);

@@ -115,6 +115,30 @@ void host_links_close(struct host_links *hl);
 json_t *host_links_item_json(const struct host_link_config *c, const struct outlink_status *st,
                              int utc_offset);
 
+/* ---- Store and forward (saf.c, docs/links.md) ----
+ *
+ * Once a second, each link's due entries of the queue sent on it when it is up, and its
+ * entries pending too long expired; the answers recorded. links_cfg are the links as the
+ * acquirer knows them (acquirer_set_links()), the caller's. */
+#define HOST_SAF_FLYING 256
+struct host_saf {
+	acquirer *acquirer;
+	store *store;
+	struct host_links *links;
+	const struct acquirer_link *links_cfg;
+	size_t n;
+	possum_log *log;
+	uv_timer_t timer;
+	bool started;
+	int64_t flying[HOST_SAF_FLYING]; /* the entries on their way */
+	size_t n_flying;
+};
+
+/* 0 or a libuv code. */
+int host_saf_start(struct host_saf *hs, uv_loop_t *loop);
+/* Stops the timer (run the loop after it); entries in flight end with their links. */
+void host_saf_stop(struct host_saf *hs);
+
 /* ---- The terminals' front end (terminals.c) ----
  *
  * The net_handler of the cup-pos server. Requests are queued as they are read; once per turn
@@ -127,12 +151,14 @@ json_t *host_links_item_json(const struct host_link_config *c, const struct outl
 struct host_pending;
 struct host_terminals {
 	acquirer *acquirer;
+	struct host_links *links; /* the outgoing links requests are sent on; NULL: none */
 	possum_log *log;
 	const iso8583_profile *dialect;  /* cup-pos: how trace reads the messages */
 	bool trace;                      /* every message in and out logged (net/trace.h) */
 	struct notify_scheduler *notify; /* joined to the batches; may be NULL */
 	struct host_metrics *metrics;    /* each batch recorded; may be NULL */
 	uv_check_t check;
+	uv_idle_t idle; /* a turn of the loop without waiting, while requests are queued */
 	struct host_pending *queue;
 	size_t n, cap;
 	struct acquirer_reply *replies; /* a batch's answers, kept between batches */

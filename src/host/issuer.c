@@ -34,6 +34,8 @@ static void log_decision(struct host_issuer *hi, const iso8583_msg *msg, const s
 	json_object_set_new(f, "link", json_string(hi->link->name));
 	json_object_set_new(f, "mti", json_string(msg->mti));
 	json_object_set_new(f, "op", json_string(request_type_name(ir->type)));
+	if (ir->advice)
+		json_object_set_new(f, "advice", json_true());
 	json_object_set_new(f, "card", json_string(card));
 	json_object_set_new(f, "amount", json_integer(ir->amount));
 	json_object_set_new(f, "currency", json_integer(ir->currency));

@@ -13,12 +13,23 @@
 #include "net/trace.h"
 #include "rcode/rcode.h"
 
+/* A request of the next batch: a terminal's message, or (wait not NULL) a request its link has
+ * answered, timed out or refused, to be finished (acquirer_resume()). */
 struct host_pending {
 	net_request *req;
 	uint8_t *msg;
 	size_t len;
 	bool has_cert;
 	char cert_sn[sizeof((struct net_peer_cert *)0)->cn]; /* mutual TLS: the certificate's CN */
+	acquirer_wait *wait;
+	struct acquirer_link_answer ans;
+};
+
+/* A request sent on its link, until its link says how it ended. */
+struct host_sent {
+	struct host_terminals *ha;
+	net_request *req;
+	acquirer_wait *wait;
 };
 
 /* committed: ACQUIRER_OK, or the commit's failure (ACQUIRER_EINDOUBT: nothing answered). */
@@ -84,6 +95,100 @@ static bool reserve_replies(struct host_terminals *ha, size_t n)
 	return true;
 }
 
+/* A free slot at the end of ha's queue, or NULL (out of memory). */
+static struct host_pending *queue_slot(struct host_terminals *ha)
+{
+	struct host_pending *grown;
+
+	if (ha->n == ha->cap) {
+		size_t cap = ha->cap == 0 ? 64 : ha->cap * 2;
+
+		if ((grown = realloc(ha->queue, cap * sizeof *grown)) == NULL)
+			return NULL;
+		ha->queue = grown;
+		ha->cap = cap;
+	}
+	return &ha->queue[ha->n++];
+}
+
+/* How the link ended a request: queued to be finished in the next batch. A link closing (the
+ * host stopping) drops it: its waiting reversal settles it at the issuer. */
+static void on_link_done(void *ctx, int result, const iso8583_msg *answer)
+{
+	struct host_sent *s = ctx;
+	struct host_pending *p;
+	struct acquirer_link_answer ans = {.result = ACQUIRER_LINK_TIMEOUT};
+
+	if (result == OUTLINK_ANSWERED && acquirer_link_answer_read(answer, &ans) != ACQUIRER_OK)
+		ans = (struct acquirer_link_answer){.result = ACQUIRER_LINK_TIMEOUT}; /* unknown */
+	if (result == OUTLINK_DOWN)
+		ans.result = ACQUIRER_LINK_DOWN;
+	if (result == OUTLINK_CLOSED || (p = queue_slot(s->ha)) == NULL) {
+		acquirer_wait_drop(s->wait);
+		net_drop(s->req, 1);
+	} else {
+		*p = (struct host_pending){.req = s->req, .wait = s->wait, .ans = ans};
+	}
+	free(s);
+}
+
+/* A waiting request of a committed batch sent on its link; refused at once (no connection
+ * up, too many in flight), finished in the next batch as the link's DOWN. */
+static void send_on_link(struct host_terminals *ha, net_request *req, acquirer_wait *w)
+{
+	const char *name;
+	const iso8583_msg *m = acquirer_wait_message(w, &name);
+	outlink *l = ha->links != NULL ? host_links_find(ha->links, name, NULL, NULL, NULL) : NULL;
+	struct host_sent *s = malloc(sizeof *s);
+	struct host_pending *p;
+
+	if (s != NULL) {
+		*s = (struct host_sent){ha, req, w};
+		if (l != NULL && outlink_send(l, m, on_link_done, s) == OUTLINK_OK)
+			return;
+		free(s);
+	}
+	if ((p = queue_slot(ha)) == NULL) {
+		acquirer_wait_drop(w);
+		net_drop(req, 1);
+		return;
+	}
+	*p = (struct host_pending){.req = req, .wait = w, .ans = {.result = ACQUIRER_LINK_DOWN}};
+}
+
+/* Answers item p of a batch whose commit ended commit (its reply r; NULL when the batch could
+ * not be handled): sent, sent on its link when it waits for it, or dropped. */
+static void answer(struct host_terminals *ha, struct host_pending *p, struct acquirer_reply *r,
+                   int commit)
+{
+	const uint8_t *out = NULL;
+	size_t len = 0;
+
+	if (r != NULL && r->wait != NULL && commit == ACQUIRER_OK) {
+		send_on_link(ha, p->req, r->wait);
+		return;
+	}
+	if (r != NULL && r->wait != NULL)
+		acquirer_wait_drop(r->wait);
+	/* In doubt, nothing: the terminal times out and its reversal settles it. */
+	if (r != NULL && commit != ACQUIRER_EINDOUBT) {
+		out = commit == ACQUIRER_OK ? r->msg : r->failed;
+		len = commit == ACQUIRER_OK ? r->len : r->failed_len;
+	}
+	if (len > 0 && ha->trace)
+		net_trace(ha->log, ha->dialect, "acquirer", "out", net_request_peer(p->req), out,
+		          len);
+	if (len > 0)
+		net_reply(p->req, out, len);
+	else
+		net_drop(p->req, 1);
+}
+
+static void on_idle(uv_idle_t *idle)
+{
+	(void)idle; /* the check handle that follows does the work */
+}
+
 /* The whole queue: one batch, one commit, then the answers. */
 static void on_check(uv_check_t *check)
 {
@@ -107,9 +212,13 @@ static void on_check(uv_check_t *check)
 		/* A batch that cannot begin: each request commits (or fails, 96) on its own. */
 		batched = acquirer_begin(ha->acquirer) == ACQUIRER_OK;
 		for (size_t i = 0; i < n; i++)
-			ha->rcs[i] = acquirer_handle_tls(
-			    ha->acquirer, batch[i].msg, batch[i].len, now,
-			    batch[i].has_cert ? batch[i].cert_sn : NULL, &ha->replies[i]);
+			ha->rcs[i] =
+			    batch[i].wait != NULL
+			        ? acquirer_resume(ha->acquirer, batch[i].wait, &batch[i].ans, now,
+			                          &ha->replies[i])
+			        : acquirer_handle_tls(ha->acquirer, batch[i].msg, batch[i].len, now,
+			                              batch[i].has_cert ? batch[i].cert_sn : NULL,
+			                              &ha->replies[i]);
 		/* The texts sent since the last batch: recorded in this one's commit. */
 		if (batched && ha->notify != NULL)
 			notify_scheduler_report(ha->notify);
@@ -124,30 +233,31 @@ static void on_check(uv_check_t *check)
 	/* The batch's log lines in one write, before its answers leave. */
 	log_hold(ha->log);
 	for (size_t i = 0; handled && i < n; i++) {
+		if (ha->replies[i].wait != NULL && commit == ACQUIRER_OK)
+			continue; /* logged when its link has answered */
 		log_outcome(ha, batch[i].req, &ha->replies[i].out, ha->rcs[i], commit);
 		host_metrics_outcome(ha->metrics, &ha->replies[i].out, commit == ACQUIRER_OK);
 	}
 	log_release(ha->log);
 	for (size_t i = 0; i < n; i++) {
-		/* In doubt, nothing: the terminal times out and its reversal settles it. */
-		const struct acquirer_reply *r =
-		    handled && commit != ACQUIRER_EINDOUBT ? &ha->replies[i] : NULL;
-		const uint8_t *out = r == NULL ? NULL : commit == ACQUIRER_OK ? r->msg : r->failed;
-		size_t len = r == NULL ? 0 : commit == ACQUIRER_OK ? r->len : r->failed_len;
-
-		if (len > 0 && ha->trace)
-			net_trace(ha->log, ha->dialect, "acquirer", "out",
-			          net_request_peer(batch[i].req), out, len);
-		if (len > 0)
-			net_reply(batch[i].req, out, len);
-		else
-			net_drop(batch[i].req, 1);
-		crypto_wipe(batch[i].msg, batch[i].len); /* card data, PIN blocks */
-		free(batch[i].msg);
+		/* Handled or not, a request resumed is the acquirer's no more. */
+		if (!handled && batch[i].wait != NULL)
+			acquirer_wait_drop(batch[i].wait);
+		answer(ha, &batch[i], handled ? &ha->replies[i] : NULL, commit);
+		if (batch[i].msg != NULL) {
+			crypto_wipe(batch[i].msg, batch[i].len); /* card data, PIN blocks */
+			free(batch[i].msg);
+		}
 	}
 	if (handled)
 		crypto_wipe(ha->replies, n * sizeof *ha->replies);
 	free(batch);
+	/* Requests queued meanwhile (a link that refused one at once): another turn without
+	 * waiting for I/O. */
+	if (ha->n > 0)
+		uv_idle_start(&ha->idle, on_idle);
+	else
+		uv_idle_stop(&ha->idle);
 }
 
 int host_terminals_start(struct host_terminals *ha, uv_loop_t *loop)
@@ -155,7 +265,8 @@ int host_terminals_start(struct host_terminals *ha, uv_loop_t *loop)
 	int rc;
 
 	ha->check.data = ha;
-	if ((rc = uv_check_init(loop, &ha->check)) != 0)
+	if ((rc = uv_idle_init(loop, &ha->idle)) != 0 ||
+	    (rc = uv_check_init(loop, &ha->check)) != 0)
 		return rc;
 	return uv_check_start(&ha->check, on_check);
 }
@@ -164,28 +275,22 @@ void host_terminals_handle(void *ctx, net_request *req, const uint8_t *msg, size
 {
 	struct host_terminals *ha = ctx;
 	const struct net_peer_cert *pc = net_request_peer_cert(req);
-	struct host_pending *grown, *p;
+	struct host_pending *p;
 	uint8_t *copy;
 
 	if (ha->trace)
 		net_trace(ha->log, ha->dialect, "acquirer", "in", net_request_peer(req), msg, len);
-	if (ha->n == ha->cap) {
-		size_t cap = ha->cap == 0 ? 64 : ha->cap * 2;
-
-		if ((grown = realloc(ha->queue, cap * sizeof *grown)) == NULL) {
-			net_drop(req, 1);
-			return;
-		}
-		ha->queue = grown;
-		ha->cap = cap;
-	}
 	if ((copy = malloc(len > 0 ? len : 1)) == NULL) {
 		net_drop(req, 1);
 		return;
 	}
+	if ((p = queue_slot(ha)) == NULL) {
+		free(copy);
+		net_drop(req, 1);
+		return;
+	}
 	memcpy(copy, msg, len);
-	p = &ha->queue[ha->n++];
-	*p = (struct host_pending){req, copy, len, pc != NULL, ""};
+	*p = (struct host_pending){req, copy, len, pc != NULL, "", NULL, {0}};
 	if (pc != NULL)
 		memcpy(p->cert_sn, pc->cn, sizeof p->cert_sn);
 }
@@ -199,10 +304,15 @@ void host_terminals_stop(struct host_terminals *ha)
 {
 	uv_check_stop(&ha->check);
 	uv_close((uv_handle_t *)&ha->check, on_check_closed);
+	uv_idle_stop(&ha->idle);
+	uv_close((uv_handle_t *)&ha->idle, on_check_closed);
 	for (size_t i = 0; i < ha->n; i++) {
 		net_drop(ha->queue[i].req, 1);
-		crypto_wipe(ha->queue[i].msg, ha->queue[i].len);
-		free(ha->queue[i].msg);
+		acquirer_wait_drop(ha->queue[i].wait);
+		if (ha->queue[i].msg != NULL) {
+			crypto_wipe(ha->queue[i].msg, ha->queue[i].len);
+			free(ha->queue[i].msg);
+		}
 	}
 	free(ha->queue);
 	ha->queue = NULL;

@@ -42,6 +42,8 @@ const struct issuer_cdol_entry issuer_cdol1[ISSUER_CDOL1_ENTRIES] = {
 #define OPS_AMOUNT (OP(REQUEST_PREAUTH) | OP(REQUEST_PURCHASE) | OPS_FOLLOW_UP)
 /* Spending, under the daily limits. */
 #define OPS_SPENDING (OP(REQUEST_PREAUTH) | OP(REQUEST_PURCHASE))
+/* What the acquirer may approve in the issuer's name and advise (a card's, without a PIN). */
+#define OPS_ADVICE (OP(REQUEST_PREAUTH) | OP(REQUEST_PURCHASE) | OP(REQUEST_COMPLETION))
 /* What a reversal may undo. */
 #define OPS_REVERSIBLE (OPS_SPENDING | OPS_FOLLOW_UP)
 
@@ -60,6 +62,11 @@ static int stage_fields(struct issuer_decision *d)
 		return issuer_decide(d, RCODE_INVALID_AMOUNT, "currency");
 	if (r->has_pin && r->pin_key == NULL)
 		return issuer_decide(d, RCODE_PIN_FORMAT, "no_pin_key");
+	if (r->advice && (!(OP(r->type) & OPS_ADVICE) || r->qr != REQUEST_QR_NONE))
+		return issuer_decide(d, RCODE_INVALID_TXN, "advice_of_another");
+	/* Only the issuer checks an online PIN: the acquirer approves none in its name. */
+	if (r->advice && r->has_pin)
+		return issuer_decide(d, RCODE_FORMAT_ERROR, "advice_with_pin");
 	return STAGE_NEXT;
 }
 
@@ -71,19 +78,28 @@ static int stage_duplicate(struct issuer_decision *d)
 
 	if (!issuer_present(r->acquirer) || !issuer_present(r->stan) ||
 	    !issuer_present(r->transmit))
-		return STAGE_NEXT;
+		/* An advice is applied once: by the identity its repeats carry too. */
+		return r->advice ? issuer_decide(d, RCODE_FORMAT_ERROR, "advice_unnamed")
+		                 : STAGE_NEXT;
+	/* Kinds apart: a reversal (R), an advice (V) and a request (A) of one STAN are three. */
 	snprintf(d->rec.dup_key, sizeof d->rec.dup_key, "%s|%s|%s|%c", r->acquirer, r->stan,
-	         r->transmit, r->type == REQUEST_REVERSAL ? 'R' : 'A');
+	         r->transmit,
+	         r->type == REQUEST_REVERSAL ? 'R'
+	         : r->advice                 ? 'V'
+	                                     : 'A');
 	rc = store_decision_by_dup_key(d->is->s, d->rec.dup_key, &prior);
 	if (rc == STORE_ENOTFOUND)
 		return STAGE_NEXT;
 	if (rc != STORE_OK)
 		return issuer_from_store(rc);
 	d->record = false;
-	/* A reversal is sent until it is acknowledged: its repeat gets the same answer. */
-	if (r->type == REQUEST_REVERSAL)
-		return issuer_decide(d, prior.rc, "repeated");
-	return issuer_decide(d, RCODE_DUPLICATE, "duplicate");
+	/* A reversal or an advice is sent until it is answered: its repeat gets the first
+	 * answer again, and nothing is applied twice. */
+	if (r->type != REQUEST_REVERSAL && !r->advice)
+		return issuer_decide(d, RCODE_DUPLICATE, "duplicate");
+	if (strcmp(prior.rc, RCODE_APPROVED) == 0)
+		snprintf(d->resp->auth_code, sizeof d->resp->auth_code, "%s", prior.auth_code);
+	return issuer_decide(d, prior.rc, "repeated");
 }
 
 static int stage_card(struct issuer_decision *d)
@@ -212,13 +228,16 @@ static int stage_cvv(struct issuer_decision *d)
 	const struct request *r = d->req;
 	char cvv[CRYPTO_CVV_LEN + 1];
 	bool chip_read = r->card.entry == REQUEST_ENTRY_CHIP;
+	/* An advice's card was read by the acquirer, which keeps no track or chip data to send
+	 * with it later: what it carries is checked, nothing more is asked. */
+	bool needed = (OP(r->type) & OPS_CARD_DATA) && !r->advice;
 	int rc;
 
 	/* A chip read proves the card with its cryptogram: its track 2 image alone is a copy. */
-	if (chip_read && d->card.chip && !d->arqc_ok && (OP(r->type) & OPS_CARD_DATA))
+	if (chip_read && d->card.chip && !d->arqc_ok && needed)
 		return issuer_decide(d, RCODE_CARD_VERIFICATION, "chip_data_missing");
 	if (!d->req->card.has_track2) {
-		if ((OP(r->type) & OPS_CARD_DATA) && !d->arqc_ok)
+		if (needed && !d->arqc_ok)
 			return issuer_decide(d, RCODE_CARD_VERIFICATION, "no_card_data");
 		return STAGE_NEXT;
 	}
@@ -243,7 +262,9 @@ static int stage_pin(struct issuer_decision *d)
 {
 	const struct request *r = d->req;
 	const struct issuer_config *cfg = &d->is->cfg;
-	bool required = d->card.product == CARD_PRODUCT_DEBIT && (OP(r->type) & OPS_PIN_REQUIRED);
+	/* An advice has none: the acquirer approved it without (stage_fields). */
+	bool required =
+	    d->card.product == CARD_PRODUCT_DEBIT && (OP(r->type) & OPS_PIN_REQUIRED) && !r->advice;
 
 	/* A card locked by wrong PINs spends nothing until an operator unlocks it, PIN or not. */
 	if (d->card.pin_tries >= cfg->pin_tries && (r->has_pin || (OP(r->type) & OPS_PIN_REQUIRED)))
@@ -363,16 +384,21 @@ static int stage_limits(struct issuer_decision *d)
 	return STAGE_NEXT;
 }
 
+/* Approves d, with a new auth code when auth_code is set; an advised pre-authorization or
+ * purchase keeps the one the acquirer gave the terminal (38), by which its follow-ups name it. */
 static int approve(struct issuer_decision *d, bool auth_code)
 {
+	const struct request *r = d->req;
 	int rc;
 
 	if (auth_code) {
-		if ((rc = issuer_random_digits(d->resp->auth_code, 6)) != ISSUER_OK)
+		if (r->advice && r->type != REQUEST_COMPLETION && strlen(r->orig.auth_code) == 6)
+			memcpy(d->resp->auth_code, r->orig.auth_code, 7);
+		else if ((rc = issuer_random_digits(d->resp->auth_code, 6)) != ISSUER_OK)
 			return rc;
 		snprintf(d->rec.auth_code, sizeof d->rec.auth_code, "%s", d->resp->auth_code);
 	}
-	return issuer_decide(d, RCODE_APPROVED, "approved");
+	return issuer_decide(d, RCODE_APPROVED, r->advice ? "advice" : "approved");
 }
 
 /* A pending transfer made, posted or voided for this request. */

@@ -288,7 +288,7 @@ struct issuer_response {
 	uint8_t icc[ISSUER_ICC_MAX]; /* field 55 of the response: tag 91 (ARPC and ARC) */
 	size_t icc_len;
 	char message[24];    /* field 44 where the request needs one ("OTP SENT") */
-	int64_t decision_id; /* the recorded decision; 0 for a duplicate */
+	int64_t decision_id; /* the recorded decision; 0 for a duplicate or a repeat */
 	/* What the caller sends the cardholder: the text of an approved financial outcome
 	 * (notify: issuer_notify(), in the caller's transaction) and a one-time code (otp:
 	 * issuer_send_pending(), after the commit). The phone and the code are in the clear: the
@@ -315,7 +315,13 @@ extern const struct issuer_cdol_entry issuer_cdol1[ISSUER_CDOL1_ENTRIES];
 /* Decides req at now and records the decision (with any transfer) in the caller's transaction
  * (store_depth() > 0: the issuer asserts it), then answers in resp: ISSUER_OK with resp->rc
  * set. Any other code means the decision could not be made or recorded: the caller rolls its
- * transaction (or savepoint) back and answers 96. Nothing is committed here. */
+ * transaction (or savepoint) back and answers 96. Nothing is committed here.
+ *
+ * A request of the same acquirer, STAN and transmission time as one decided is answered 94
+ * and changes nothing; a repeated reversal or advice (req->advice) instead gets the first
+ * decision's code (and auth code) again, reason "repeated". An advice is decided by the usual
+ * rules but the PIN's (it has none) and the card data's (track 2 or chip: checked if given),
+ * and an approved one is posted as any approval, reason "advice". */
 int issuer_authorize(issuer *is, const struct request *req, int64_t now,
                      struct issuer_response *resp);
 

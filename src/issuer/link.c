@@ -13,14 +13,32 @@
 const struct hsm_key_spec issuer_link_key_specs[1] = {{"P0", HSM_TDES, 16, 'B', 'E'}};
 const char *const issuer_link_key_names[1] = {"link.zpk"};
 
-/* Which request an MTI, processing code (two digits) and condition code (25) make. */
+/* Whether an MTI and processing code (two digits) make an advice of a stand-in approval
+ * (0120, 0220 but a refund's 20, or a repeat of either: 0121, 0221), and of which request (as:
+ * the MTI read in its place). */
+static bool advice_of(const char *mti, const char *proc, const char **as)
+{
+	if (strcmp(mti, "0120") == 0 || strcmp(mti, "0121") == 0)
+		*as = "0100";
+	else if ((strcmp(mti, "0220") == 0 || strcmp(mti, "0221") == 0) && strcmp(proc, "20") != 0)
+		*as = "0200";
+	else
+		return false;
+	return true;
+}
+
+/* Which request an MTI, processing code (two digits) and condition code (25) make; an advice
+ * only of a pre-authorization (00, 03), a purchase or a completion (00). */
 static enum request_type operation(const char *mti, const char *proc, const char *cond,
-                                   const struct request *r)
+                                   struct request *r)
 {
 	bool preauth = strcmp(cond, "06") == 0;
 
-	if (strcmp(mti, "0400") == 0 || strcmp(mti, "0420") == 0)
+	if (strcmp(mti, "0400") == 0 || strcmp(mti, "0420") == 0 || strcmp(mti, "0421") == 0)
 		return REQUEST_REVERSAL;
+	if ((r->advice = advice_of(mti, proc, &mti)) && strcmp(proc, "00") != 0 &&
+	    (strcmp(proc, "03") != 0 || strcmp(mti, "0100") != 0))
+		return 0;
 	if (strcmp(mti, "0100") == 0) {
 		if (strcmp(proc, "31") == 0)
 			return REQUEST_BALANCE;

@@ -20,7 +20,9 @@ extern const char *const issuer_link_key_names[1];
 /* Reads the request in m into out: the type from the MTI, the first two digits of field 3
  * and field 25 (the transaction table of docs/cup-pos.md: 0100 pre-authorization, balance,
  * card authentication (33, with field 62) and cancel (20); 0200 purchase, void (20), balance
- * (31), completion and completion void (field 25 "06"); 0220 refund; 0400 and 0420 reversal),
+ * (31), completion and completion void (field 25 "06"); 0220 refund (20); 0400, 0420 and its
+ * repeat 0421 reversal; the advices of stand-in approvals, req->advice set: 0120 of a
+ * pre-authorization (00, 03), 0220 of a purchase or completion (00), repeated as 0121, 0221),
  * and fields 2, 4, 7, 11, 14, 22, 32, 35, 37, 38, 41, 42, 43, 49, 52 (under pin_key), 55 and
  * 62. ISSUER_OK, or ISSUER_EARG with the response code to answer in rc: RCODE_INVALID_TXN for
  * a transaction this issuer does not do, RCODE_FORMAT_ERROR for a field it cannot read. out

@@ -28,8 +28,12 @@ int net_link_respond(const iso8583_profile *p, const iso8583_msg *req, const cha
 	assert(rc != NULL && strlen(rc) == 2);
 	if (!is_request(req->mti))
 		return ISO8583_EMTI;
+	/* ISO 8583:1987: the answer's function is the request's plus one, and a repeat (an odd
+	 * origin: 0421, 0121, 0221) is answered as its first send was (0430, 0130, 0230). */
 	memcpy(mti, req->mti, sizeof mti);
 	mti[2]++;
+	if ((mti[3] - '0') % 2 == 1)
+		mti[3]--;
 	iso8583_msg_init(resp);
 	iso8583_set_mti(resp, mti);
 	/* The echoed values keep the wire form they were unpacked in. */
@@ -76,7 +80,7 @@ int net_link_reply(const struct net_link *l, net_request *req, const iso8583_msg
 	return ISO8583_OK;
 }
 
-/* Answers req with MTI+10 and response code rc. */
+/* Answers req with its answer's MTI (net_link_respond) and response code rc. */
 static void respond(const struct net_link *l, net_request *req, const iso8583_msg *m,
                     const char *rc)
 {

@@ -12,7 +12,7 @@
  *     7, 11 and 70 echoed and 39 "00"; another 70 gets 39 "12" (invalid transaction);
  *   - anything else: the authorizer's authorize(), which must answer through
  *     net_link_reply() (or net_reply/net_drop) now or later on the loop's thread; with no
- *     authorizer, MTI+10 with 39 "91" (issuer inoperative).
+ *     authorizer, the answer's MTI with 39 "91" (issuer inoperative).
  * Every answer goes through net_link_respond(), one place for what a response echoes.
  *
  * Ownership: the caller owns the struct net_link (and its log), which outlives the server it
@@ -44,7 +44,8 @@ struct net_link {
 /* The net_handler of a link server; ctx is a struct net_link that outlives the server. */
 void net_link_handle(void *ctx, net_request *req, const uint8_t *msg, size_t len);
 
-/* Makes resp the response to req: MTI + 10 (0200 → 0210), field 39 = rc (two characters,
+/* Makes resp the response to req: MTI + 10 (0200 → 0210), a repeat's as its first send's
+ * (0421 → 0430, 0121 → 0130, 0221 → 0230), field 39 = rc (two characters,
  * a static or longer-lived string), and the fields a response echoes where req has them
  * and p defines them: 3, 4, 7, 11, 12, 13, 32, 37, 41, 42, 49, 70. Never 2, 35, 52 or 55:
  * card data and PIN blocks are not sent back. resp's values point into req's and rc, which

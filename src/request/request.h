@@ -119,6 +119,11 @@ struct request {
 	char acquirer[12], stan[7], transmit[11], rrn[13];
 	char terminal[9], merchant[16];
 	bool link; /* came over the issuer's network link (issuer_link_read), not a terminal's */
+	/* An advice: a pre-authorization, purchase or completion the acquirer approved in the
+	 * issuer's name (stand-in) while it could not reach it, told to be posted. It never
+	 * carries a PIN; orig.auth_code is the acquirer's auth code for a pre-authorization or
+	 * purchase. Repeats carry the same acquirer, STAN and transmission time. */
+	bool advice;
 	enum request_qr qr; /* a QR-code payment, and which kind; NONE: a card's */
 	char merchant_name[REQUEST_MERCHANT_MAX + 1]; /* for the cardholder's text; "": the MID */
 	/* Card authentication's elements (field 62: NM, ID, PH, OT). */

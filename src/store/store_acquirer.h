@@ -221,6 +221,9 @@ int store_acq_qr_results(store *s, const char *tid, int64_t after_id, int64_t si
 
 /* Writes t's reversed, voided, refunded and completed. */
 int store_acq_txn_update(store *s, const struct store_acq_txn *t);
+/* Writes t's decision: rc, reason, auth_code, original_id and original_rrn (a request answered
+ * by its link after its row was written: acquirer/link.c). */
+int store_acq_txn_decided(store *s, const struct store_acq_txn *t);
 
 /* What a terminal's batch holds, approved and not reversed: payments (purchases,
  * completions) and what goes back (refunds, voids, completion voids). */

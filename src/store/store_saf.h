@@ -22,7 +22,7 @@ struct store_saf {
 	char kind[9];    /* "reversal" or "advice" */
 	int64_t txn_id;  /* the original's acq_txns row */
 	char rrn[13];    /* its RRN */
-	char state[8];   /* "pending", "done", "refused", "expired" */
+	char state[8];   /* "waiting", "pending", "done", "refused", "expired" */
 	int attempts;    /* times sent */
 	int64_t next_at; /* a pending entry is due from then on */
 	char last_rc[3]; /* the last answer's response code; "" none yet */
@@ -34,7 +34,8 @@ struct store_saf {
 int store_saf_insert(store *s, struct store_saf *e);
 int store_saf_get(store *s, int64_t id, struct store_saf *out);
 
-/* The pending entries of a link due at `now` (next_at <= now), oldest first, limit at most. */
+/* The waiting and pending entries of a link due at `now` (next_at <= now), oldest first, limit at
+ * most. */
 struct store_saf_due {
 	const char *link;
 	int64_t now;
@@ -43,8 +44,8 @@ struct store_saf_due {
 int store_saf_due(store *s, const struct store_saf_due *f,
                   int (*fn)(void *ctx, const struct store_saf *e), void *ctx);
 
-/* A pending entry sent once more: attempts + 1, next_at and updated_at written. STORE_ENOTFOUND
- * when id is no pending entry. */
+/* A waiting or pending entry sent (once more): pending, attempts + 1, next_at and updated_at
+ * written. STORE_ENOTFOUND when id is no waiting or pending entry. */
 struct store_saf_sent {
 	int64_t id, next_at, now;
 };
@@ -58,6 +59,16 @@ struct store_saf_answer {
 	int64_t now;
 };
 int store_saf_answered(store *s, const struct store_saf_answer *a);
+
+/* A waiting entry (a request on its link, its answer awaited) made pending, due at next_at
+ * (store_saf_sent's attempts untouched): its request timed out, or was reversed meanwhile.
+ * STORE_ENOTFOUND when id is no waiting entry. */
+int store_saf_wake(store *s, const struct store_saf_sent *a);
+/* A waiting entry deleted: its request was answered in time and stands. STORE_ENOTFOUND when id
+ * is no waiting entry. */
+int store_saf_cancel(store *s, int64_t id);
+/* The reversal queued for acq_txns row txn_id, any state; STORE_ENOTFOUND when none. */
+int store_saf_of_txn(store *s, int64_t txn_id, struct store_saf *out);
 
 /* Every pending entry of link created at or before `before` made expired (updated_at now);
  * how many into *n. */

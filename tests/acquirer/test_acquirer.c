@@ -4,7 +4,7 @@
  * PIN-encrypted under those keys, each answer read back and its MAC checked. Every stage's
  * decline, every transaction, reversals exactly once, settlement, card authentication policy,
  * a store failure (96) and several requests committed in one batch; QR-code payments in
- * test_acquirer_qr.inc. */
+ * test_acquirer_qr.inc; a card routed to a network link in test_acquirer_link.inc. */
 #include "issuer/issuer_fixture.h"
 
 #include <sqlite3.h>
@@ -1685,6 +1685,7 @@ static void too_long_answered(void **state)
 }
 
 #include "test_acquirer_qr.inc"
+#include "test_acquirer_link.inc"
 
 /* Fields 48 and 60 read by fields.c: the layouts taken, and every departure refused. */
 static void fields_read(void **state)
@@ -1736,6 +1737,10 @@ int main(void)
 	    T(purchase_approved),
 	    cmocka_unit_test(routes_table),
 	    T(routes_in_pipeline),
+	    T(link_answered),
+	    T(link_timeout),
+	    T(link_down),
+	    T(link_reversed_while_waiting),
 	    T(settlement_date_by_cutoff),
 	    T(track_encryption),
 	    T(mac_tampered),

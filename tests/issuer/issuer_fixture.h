@@ -224,6 +224,7 @@ struct test_fields {
 	const char *acquirer, *stan, *transmit, *terminal, *merchant, *rrn, *merchant_name;
 	const char *orig_auth_code, *orig_rrn;
 	const char *holder, *id_number, *phone, *otp;
+	bool advice; /* of a stand-in approval: orig_auth_code the acquirer's */
 };
 
 struct test_request {
@@ -323,6 +324,49 @@ static inline void test_follow_up(struct issuer_fixture *f, struct test_request 
 		test_rrn_of(f, auth_code, t->orig_rrn);
 		t->r.orig_rrn = t->orig_rrn;
 	}
+}
+
+/* An advice of op for img as the acquirer sends it after approving it in the issuer's name:
+ * the card number and expiry (no track 2, no PIN), auth_code the acquirer's (NULL: none), a
+ * fresh identity. */
+static inline void test_advice(struct issuer_fixture *f, struct test_request *t,
+                               enum request_type op, const struct issuer_card_image *img,
+                               int64_t amount, const char *auth_code)
+{
+	memset(t, 0, sizeof *t);
+	t->r.op = op;
+	t->r.advice = true;
+	snprintf(t->pan, sizeof t->pan, "%s", img->pan);
+	t->r.pan = t->pan;
+	t->r.expiry = img->expiry;
+	t->r.entry = REQUEST_ENTRY_STRIPE;
+	t->r.amount = amount;
+	t->r.currency = T_CNY;
+	t->r.orig_auth_code = auth_code;
+	test_identity(f, t);
+}
+
+/* The decisions recorded of STAN stan, and how many of them moved money (a transfer). */
+static inline int test_decisions_of(const struct issuer_fixture *f, const char *stan, int *posted)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = 0;
+
+	*posted = 0;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT transfer_id FROM decisions WHERE stan = ?",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_text(st, 1, stan, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		n++;
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			*posted += 1;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
 }
 
 /* The reversal of orig (same acquirer, terminal and STAN, its own transmission time). */
@@ -430,6 +474,7 @@ static inline void test_to_request(const struct test_fields *r, struct request *
 {
 	request_init(q);
 	q->type = r->op;
+	q->advice = r->advice;
 	assert_int_equal(request_card_set(q, r->pan, r->track2, r->expiry), REQUEST_OK);
 	q->card.entry = r->entry;
 	if (r->pin_block != NULL) {

@@ -1,7 +1,8 @@
 /* test_issuer_auth.c — the issuer's decision table (src/issuer/authorize.c) as a specification,
  * for a card presented: one test per response code and path, each asserting the code and what
  * it did to the card's account (or that a decline changed nothing); then balance inquiry and
- * verification. Follow-ups and reversals are test_issuer_followup.c's. The ledger's check is
+ * verification; advices of stand-in approvals (no PIN, posted once, a repeat answered as the
+ * first). Follow-ups and reversals are test_issuer_followup.c's. The ledger's check is
  * clean after each (the fixture's teardown). */
 #include "issuer/issuer_fixture.h"
 #include "notify/notify.h"
@@ -646,6 +647,102 @@ static void duplicate(void **state)
 	test_money(f, img.card_id, T_BALANCE - 1400, T_BALANCE - 1400, 0);
 }
 
+/* ---- advices of stand-in approvals: posted once, a repeat answered as the first ---- */
+
+static void advice_posted_once(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t, req;
+	struct issuer_response resp;
+	int n, posted, repeats = 0;
+
+	/* A debit card's purchase without a PIN: approved in the issuer's name, posted now. */
+	test_advice(f, &t, REQUEST_PURCHASE, &img, 2500, "654321");
+	resp = test_expect(f, &t, "00", "advice");
+	assert_string_equal(resp.auth_code, "654321"); /* the one the terminal printed */
+	assert_true(resp.decision_id > 0);
+	test_money(f, img.card_id, T_BALANCE - 2500, T_BALANCE - 2500, 0);
+	/* Repeated (0221, or the 0220 again): the same identity, the first answer, no posting. */
+	for (int i = 0; i < 3; i++, repeats++) {
+		resp = test_expect(f, &t, "00", "repeated");
+		assert_string_equal(resp.auth_code, "654321");
+		assert_int_equal(resp.decision_id, 0);
+	}
+	test_money(f, img.card_id, T_BALANCE - 2500, T_BALANCE - 2500, 0);
+	n = test_decisions_of(f, t.stan, &posted);
+	assert_int_equal(n, 1);
+	assert_int_equal(posted, 1);
+	/* A request of the same STAN and time is another kind: decided, not its duplicate. */
+	test_swipe(f, &req, REQUEST_PURCHASE, &img, 100, T_PIN);
+	snprintf(req.stan, sizeof req.stan, "%s", t.stan);
+	test_expect(f, &req, "00", "approved");
+	test_expect(f, &req, "94", "duplicate");
+	test_money(f, img.card_id, T_BALANCE - 2600, T_BALANCE - 2600, 0);
+	/* Without an auth code of the acquirer's: one of the issuer's. */
+	test_advice(f, &t, REQUEST_PURCHASE, &img, 400, NULL);
+	resp = test_expect(f, &t, "00", "advice");
+	assert_true(test_is_digits(resp.auth_code, 6));
+	test_money(f, img.card_id, T_BALANCE - 3000, T_BALANCE - 3000, 0);
+	print_message("advice: 1 posted, repeats %d, decisions of its STAN %d, posted %d "
+	              "(twice: %d)\n",
+	              repeats, n, posted, posted - 1);
+}
+
+static void advice_declined(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct issuer_card_image lost = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_request t;
+	int posted;
+
+	/* Over the balance: 51, nothing posted; the acquirer opens a risk case. */
+	test_advice(f, &t, REQUEST_PURCHASE, &img, T_BALANCE + 1, "111111");
+	test_expect(f, &t, "51", "insufficient_funds");
+	test_expect(f, &t, "51", "repeated");
+	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	assert_int_equal(test_decisions_of(f, t.stan, &posted), 1);
+	assert_int_equal(posted, 0);
+	/* The card's status, as for any request. */
+	assert_int_equal(issuer_card_set_status(f->is, lost.card_id, ISSUER_CARD_LOST, f->now),
+	                 ISSUER_OK);
+	test_advice(f, &t, REQUEST_PURCHASE, &lost, 100, "111112");
+	test_expect(f, &t, "41", "card_lost");
+	test_money(f, lost.card_id, T_BALANCE, T_BALANCE, 0);
+	/* An advice carries no PIN (the acquirer checks none), needs a STAN, transmission time
+	 * and acquirer (its repeats are found by them), and is of a payment. */
+	test_advice(f, &t, REQUEST_PURCHASE, &img, 100, "111113");
+	test_pin(f, &t, &f->zpk, T_PIN, img.pan);
+	test_expect(f, &t, "30", "advice_with_pin");
+	test_advice(f, &t, REQUEST_PURCHASE, &img, 100, "111114");
+	t.r.stan = NULL;
+	test_expect(f, &t, "30", "advice_unnamed");
+	test_advice(f, &t, REQUEST_REFUND, &img, 100, "111115");
+	test_expect(f, &t, "12", "advice_of_another");
+	test_advice(f, &t, REQUEST_BALANCE, &img, 0, NULL);
+	test_expect(f, &t, "12", "advice_of_another");
+	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
+}
+
+/* A pre-authorization approved in the issuer's name holds; its completion, advised too, posts
+ * it. A chip card's advice without field 55 is not asked for its cryptogram. */
+static void advice_preauth_completion(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, true);
+	struct test_request t;
+
+	test_advice(f, &t, REQUEST_PREAUTH, &img, 4000, "222333");
+	t.r.entry = REQUEST_ENTRY_CHIP;
+	test_expect(f, &t, "00", "advice");
+	test_money(f, img.card_id, T_BALANCE - 4000, T_BALANCE, 4000);
+	test_advice(f, &t, REQUEST_COMPLETION, &img, 3000, "222333");
+	test_expect(f, &t, "00", "advice");
+	test_expect(f, &t, "00", "repeated");
+	test_money(f, img.card_id, T_BALANCE - 3000, T_BALANCE - 3000, 0);
+}
+
 /* ---- balance inquiry and verification ---- */
 
 static void balance_inquiry(void **state)
@@ -729,6 +826,9 @@ int main(void)
 	    T(daily_amount_limit),
 	    T(daily_count_limit),
 	    T(duplicate),
+	    T(advice_posted_once),
+	    T(advice_declined),
+	    T(advice_preauth_completion),
 	    T(balance_inquiry),
 	    T(verify_funds),
 	    T(arguments),

@@ -1,13 +1,15 @@
 /* test_issuer_link.c — the issuer's network link (src/issuer/link.c): messages built by hand as
  * the acquirer forwards them, read into requests (which transaction, which fields), decided,
  * and answered (38, 39, 44, 54, 55); transactions it does not do (12) and fields it cannot
- * read (30). */
+ * read (30); advices of stand-in approvals and repeats, answered with their MTIs and applied
+ * once. */
 #include "issuer/issuer_fixture.h"
+#include "net/link.h"
 
 /* A message and the buffers its values point into. */
 struct test_msg {
 	iso8583_msg m;
-	char amount[20], stan[7];
+	char amount[20], stan[7], rrn[13];
 	uint8_t pin_block[8];
 	uint8_t icc[256];
 };
@@ -171,23 +173,33 @@ static void operations(void **state)
 	static const struct {
 		const char *mti, *proc, *cond, *f62;
 		enum request_type op;
+		bool advice;
 	} cases[] = {
-	    {"0200", "000000", "00", NULL, REQUEST_PURCHASE},
-	    {"0200", "000000", NULL, NULL, REQUEST_PURCHASE},
-	    {"0200", "200000", "00", NULL, REQUEST_VOID},
-	    {"0200", "310000", "00", NULL, REQUEST_BALANCE},
-	    {"0100", "310000", "00", NULL, REQUEST_BALANCE},
-	    {"0220", "200000", "00", NULL, REQUEST_REFUND},
-	    {"0100", "030000", "06", NULL, REQUEST_PREAUTH},
-	    {"0100", "000000", "06", NULL, REQUEST_PREAUTH},
-	    {"0100", "200000", "06", NULL, REQUEST_PREAUTH_CANCEL},
-	    {"0200", "000000", "06", NULL, REQUEST_COMPLETION},
-	    {"0200", "200000", "06", NULL, REQUEST_COMPLETION_VOID},
-	    {"0100", "330000", "00", "NM003abcID004X123PH00513912", REQUEST_CARDAUTH_START},
-	    {"0100", "330000", "00", "OT006123456", REQUEST_CARDAUTH_CONFIRM},
-	    {"0100", "330000", "00", NULL, REQUEST_VERIFY},
-	    {"0400", "000000", "00", NULL, REQUEST_REVERSAL},
-	    {"0420", "030000", "06", NULL, REQUEST_REVERSAL},
+	    {"0200", "000000", "00", NULL, REQUEST_PURCHASE, false},
+	    {"0200", "000000", NULL, NULL, REQUEST_PURCHASE, false},
+	    {"0200", "200000", "00", NULL, REQUEST_VOID, false},
+	    {"0200", "310000", "00", NULL, REQUEST_BALANCE, false},
+	    {"0100", "310000", "00", NULL, REQUEST_BALANCE, false},
+	    {"0220", "200000", "00", NULL, REQUEST_REFUND, false},
+	    {"0100", "030000", "06", NULL, REQUEST_PREAUTH, false},
+	    {"0100", "000000", "06", NULL, REQUEST_PREAUTH, false},
+	    {"0100", "200000", "06", NULL, REQUEST_PREAUTH_CANCEL, false},
+	    {"0200", "000000", "06", NULL, REQUEST_COMPLETION, false},
+	    {"0200", "200000", "06", NULL, REQUEST_COMPLETION_VOID, false},
+	    {"0100", "330000", "00", "NM003abcID004X123PH00513912", REQUEST_CARDAUTH_START, false},
+	    {"0100", "330000", "00", "OT006123456", REQUEST_CARDAUTH_CONFIRM, false},
+	    {"0100", "330000", "00", NULL, REQUEST_VERIFY, false},
+	    {"0400", "000000", "00", NULL, REQUEST_REVERSAL, false},
+	    {"0420", "030000", "06", NULL, REQUEST_REVERSAL, false},
+	    {"0421", "000000", "00", NULL, REQUEST_REVERSAL, false},
+	    /* Advices of stand-in approvals, and their repeats. */
+	    {"0120", "000000", "06", NULL, REQUEST_PREAUTH, true},
+	    {"0120", "030000", "06", NULL, REQUEST_PREAUTH, true},
+	    {"0121", "030000", "06", NULL, REQUEST_PREAUTH, true},
+	    {"0220", "000000", "00", NULL, REQUEST_PURCHASE, true},
+	    {"0221", "000000", "00", NULL, REQUEST_PURCHASE, true},
+	    {"0220", "000000", "06", NULL, REQUEST_COMPLETION, true},
+	    {"0221", "000000", "06", NULL, REQUEST_COMPLETION, true},
 	};
 	struct issuer_fixture *f = *state;
 	struct test_msg t;
@@ -201,9 +213,11 @@ static void operations(void **state)
 		if (cases[i].f62 != NULL)
 			iso8583_set_str(&t.m, 62, cases[i].f62);
 		read_ok(f, &t, &in);
-		if (in.type != cases[i].op)
-			fail_msg("%s %s %s: op %d, not %d", cases[i].mti, cases[i].proc,
-			         cases[i].cond != NULL ? cases[i].cond : "-", in.type, cases[i].op);
+		if (in.type != cases[i].op || in.advice != cases[i].advice)
+			fail_msg("%s %s %s: op %d%s, not %d%s", cases[i].mti, cases[i].proc,
+			         cases[i].cond != NULL ? cases[i].cond : "-", in.type,
+			         in.advice ? " advice" : "", cases[i].op,
+			         cases[i].advice ? " advice" : "");
 	}
 }
 
@@ -323,8 +337,11 @@ static void not_done(void **state)
 		const char *mti, *proc, *cond;
 	} cases[] = {
 	    {"0300", "000000", "00"}, {"0800", "000000", "00"}, {"0200", "400000", "00"},
-	    {"0200", "030000", "00"}, {"0220", "000000", "00"}, {"0100", "400000", "00"},
-	    {"0200", "", "00"},
+	    {"0200", "030000", "00"}, {"0220", "310000", "00"}, {"0100", "400000", "00"},
+	    {"0200", "", "00"},       {"0120", "310000", "00"}, {"0120", "200000", "06"},
+	    {"0121", "330000", "00"}, {"0220", "030000", "00"}, {"0221", "310000", "00"},
+	    {"0401", "000000", "00"}, {"0201", "000000", "00"}, {"0130", "000000", "00"},
+	    {"0221", "200000", "00"},
 	};
 	struct issuer_fixture *f = *state;
 	struct test_msg t;
@@ -382,6 +399,152 @@ static void malformed(void **state)
 	read_refused(f, &t, "30");
 }
 
+/* The MTI of the answer net_link_respond() makes to a request of mti. */
+static void answer_mti(const char *mti, const char *want)
+{
+	const iso8583_profile *p = iso8583_profile_find("iso87a");
+	iso8583_msg req, resp;
+
+	iso8583_msg_init(&req);
+	assert_int_equal(iso8583_set_mti(&req, mti), ISO8583_OK);
+	iso8583_set_str(&req, 11, "000001");
+	assert_int_equal(net_link_respond(p, &req, "00", &resp), ISO8583_OK);
+	if (strcmp(resp.mti, want) != 0)
+		fail_msg("%s answered %s, not %s", mti, resp.mti, want);
+}
+
+/* An advice as a possum acquirer sends it after a stand-in approval: 2, 14, 22 (no track, no
+ * PIN), 37 and the acquirer's auth code in 38. */
+static void advice_msg(struct issuer_fixture *f, struct test_msg *t, const char *mti,
+                       const char *proc, const char *cond, int64_t amount,
+                       const struct issuer_card_image *img, const char *auth_code)
+{
+	msg(f, t, mti, proc, cond, amount);
+	iso8583_set_str(&t->m, 2, img->pan);
+	iso8583_set_str(&t->m, 14, img->expiry);
+	iso8583_set_str(&t->m, 22, "021");
+	snprintf(t->rrn, sizeof t->rrn, "%06u%s", 550, t->stan);
+	iso8583_set_str(&t->m, 37, t->rrn);
+	iso8583_set_str(&t->m, 38, auth_code);
+}
+
+/* Reads t (which must be an advice of op unless op is a reversal), decides it and checks the
+ * answer: its MTI and 39 = rc. */
+static struct issuer_response advice_answered(struct issuer_fixture *f, const struct test_msg *t,
+                                              enum request_type op, const char *mti, const char *rc)
+{
+	struct request in;
+	struct issuer_response resp;
+	iso8583_msg out;
+	char v[8];
+
+	read_ok(f, t, &in);
+	assert_int_equal(in.type, op);
+	assert_int_equal(in.advice, op != REQUEST_REVERSAL);
+	assert_false(in.has_pin);
+	resp = decide(f, &in, rc);
+	assert_int_equal(net_link_respond(iso8583_profile_find("iso87a"), &t->m, resp.rc, &out),
+	                 ISO8583_OK);
+	assert_string_equal(out.mti, mti);
+	assert_int_equal(iso8583_get(&out, 39, v, sizeof v, NULL), ISO8583_OK);
+	assert_string_equal(v, rc);
+	crypto_wipe(&in, sizeof in);
+	return resp;
+}
+
+/* The acquirer's side of stand-in: advices (0120, 0220) and their repeats (0121, 0221), a
+ * repeated reversal (0421), each answered with its MTI (0130, 0230, 0430) and applied once. */
+static void advices(void **state)
+{
+	struct issuer_fixture *f = *state;
+	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
+	struct test_msg t, again;
+	struct issuer_response resp;
+	struct request in;
+	char approved[3][7]; /* the STANs of the advices approved */
+	int posted, postings = 0, sent = 0, n, declined;
+
+	answer_mti("0421", "0430");
+	answer_mti("0121", "0130");
+	answer_mti("0221", "0230");
+	answer_mti("0420", "0430");
+	answer_mti("0200", "0210");
+	answer_mti("0800", "0810");
+
+	/* A purchase: 0220 posted, its 0221 and the 0220 again answered as it was. */
+	advice_msg(f, &t, "0220", "000000", "00", 2500, &img, "654321");
+	resp = advice_answered(f, &t, REQUEST_PURCHASE, "0230", "00");
+	assert_string_equal(resp.reason, "advice");
+	assert_string_equal(resp.auth_code, "654321");
+	again = t;
+	assert_int_equal(iso8583_set_mti(&again.m, "0221"), ISO8583_OK);
+	resp = advice_answered(f, &again, REQUEST_PURCHASE, "0230", "00");
+	assert_string_equal(resp.reason, "repeated");
+	assert_string_equal(resp.auth_code, "654321");
+	resp = advice_answered(f, &t, REQUEST_PURCHASE, "0230", "00");
+	assert_string_equal(resp.reason, "repeated");
+	sent += 3;
+	test_money(f, img.card_id, T_BALANCE - 2500, T_BALANCE - 2500, 0);
+	assert_int_equal(test_decisions_of(f, t.stan, &posted), 1);
+	assert_int_equal(posted, 1);
+	memcpy(approved[0], t.stan, 7);
+
+	/* Its void by the terminal, naming it as the terminal knows it: the advice's RRN and the
+	 * acquirer's auth code. */
+	msg(f, &again, "0200", "200000", "00", 2500);
+	iso8583_set_str(&again.m, 2, img.pan);
+	iso8583_set_str(&again.m, 37, t.rrn);
+	iso8583_set_str(&again.m, 38, "654321");
+	read_ok(f, &again, &in);
+	decide(f, &in, "00");
+	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
+
+	/* Over the balance: 51, and 51 again to its repeat; nothing posted. */
+	advice_msg(f, &t, "0220", "000000", "00", T_BALANCE + 1, &img, "654322");
+	advice_answered(f, &t, REQUEST_PURCHASE, "0230", "51");
+	assert_int_equal(iso8583_set_mti(&t.m, "0221"), ISO8583_OK);
+	resp = advice_answered(f, &t, REQUEST_PURCHASE, "0230", "51");
+	assert_string_equal(resp.reason, "repeated");
+	sent += 2;
+	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	assert_int_equal(test_decisions_of(f, t.stan, &declined), 1);
+	assert_int_equal(declined, 0);
+
+	/* A pre-authorization (0120, repeated 0121) and its completion (0220, 25 "06"). */
+	advice_msg(f, &t, "0120", "030000", "06", 4000, &img, "777888");
+	advice_answered(f, &t, REQUEST_PREAUTH, "0130", "00");
+	assert_int_equal(iso8583_set_mti(&t.m, "0121"), ISO8583_OK);
+	advice_answered(f, &t, REQUEST_PREAUTH, "0130", "00");
+	test_money(f, img.card_id, T_BALANCE - 4000, T_BALANCE, 4000);
+	memcpy(approved[1], t.stan, 7);
+	advice_msg(f, &t, "0220", "000000", "06", 3000, &img, "777888");
+	advice_answered(f, &t, REQUEST_COMPLETION, "0230", "00");
+	sent += 3;
+	memcpy(approved[2], t.stan, 7);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(test_decisions_of(f, approved[i], &posted), 1);
+		postings += posted;
+	}
+	assert_int_equal(postings, 3);
+	test_money(f, img.card_id, T_BALANCE - 3000, T_BALANCE - 3000, 0);
+
+	/* The completion reversed (0420), the reversal repeated (0421): undone once. */
+	msg(f, &again, "0420", "000000", "06", 3000);
+	iso8583_set_str(&again.m, 11, t.stan);
+	iso8583_set_str(&again.m, 7, "1130110000");
+	resp = advice_answered(f, &again, REQUEST_REVERSAL, "0430", "00");
+	assert_string_equal(resp.reason, "approved");
+	assert_int_equal(iso8583_set_mti(&again.m, "0421"), ISO8583_OK);
+	resp = advice_answered(f, &again, REQUEST_REVERSAL, "0430", "00");
+	assert_string_equal(resp.reason, "repeated");
+	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
+	n = test_decisions_of(f, t.stan, &posted); /* the completion and its one reversal */
+	assert_int_equal(n, 2);
+	print_message("advices and repeats sent: %d, approved: 3, postings: %d, declined 51 "
+	              "posted: %d; reversal and its 0421: decisions %d\n",
+	              sent, postings, declined, n - 1);
+}
+
 static void answer(void **state)
 {
 	struct issuer_fixture *f = *state;
@@ -429,7 +592,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, issuer_fixture_setup, issuer_fixture_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(purchase), T(chip_purchase), T(operations), T(follow_ups), T(card_authentication),
-	    T(not_done), T(malformed),     T(answer),
+	    T(not_done), T(malformed),     T(advices),    T(answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

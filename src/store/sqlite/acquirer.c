@@ -142,6 +142,9 @@ static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 26); /* but th
 static const struct store_col txn_update_cols[] = {
     STORE_COLS(txn, reversed, voided, refunded, completed, id)};
 static const struct store_row txn_update_args = STORE_ROW_N(txn_update_cols, 5);
+static const struct store_col txn_decided_cols[] = {
+    STORE_COLS(txn, rc, reason, auth_code, original_id, original_rrn, id)};
+static const struct store_row txn_decided_args = STORE_ROW_N(txn_decided_cols, 6);
 /* In the order of TXN_SEARCH's parameters. */
 static const struct store_col txn_filter_cols[] = {
     STORE_COLS(txn_filter, after_id, from, to, tid, mid, card, amount, status, limit, channel)};
@@ -182,6 +185,10 @@ STORE_FN_UPDATE(store_acq_txn_update, txn,
                 "UPDATE acq_txns SET reversed = ?, voided = ?, refunded = ?, completed = ? "
                 "WHERE id = ?",
                 txn_update_args)
+STORE_FN_UPDATE(store_acq_txn_decided, txn,
+                "UPDATE acq_txns SET rc = ?, reason = ?, auth_code = ?, original_id = ?, "
+                "original_rrn = ? WHERE id = ?",
+                txn_decided_args)
 STORE_FN_GET(store_acq_txn_get, int64_t, txn, "SELECT " TXN_READ " FROM acq_txns WHERE id = ?",
              store_args_id, txn_row)
 STORE_FN_GET(store_acq_txn_by_rrn, const char *, txn,

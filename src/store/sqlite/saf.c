@@ -34,17 +34,31 @@ STORE_FN_INSERT(store_saf_insert, saf,
 STORE_FN_GET(store_saf_get, int64_t, saf, "SELECT " SAF_COLUMNS " FROM saf_queue WHERE id = ?",
              store_args_id, saf_row)
 STORE_FN_EACH_FILTER(store_saf_due, due, saf,
-                     "SELECT " SAF_COLUMNS " FROM saf_queue WHERE state = 'pending' AND "
-                     "link = ?1 AND next_at <= ?2 ORDER BY next_at, id LIMIT ?3",
+                     "SELECT " SAF_COLUMNS " FROM saf_queue WHERE state IN ('waiting', "
+                     "'pending') AND link = ?1 AND next_at <= ?2 ORDER BY next_at, id LIMIT ?3",
                      due_args, saf_row)
 STORE_FN_UPDATE(store_saf_sent, sent,
-                "UPDATE saf_queue SET attempts = attempts + 1, next_at = ?2, updated_at = ?3 "
-                "WHERE id = ?1 AND state = 'pending'",
+                "UPDATE saf_queue SET state = 'pending', attempts = attempts + 1, next_at = ?2, "
+                "updated_at = ?3 WHERE id = ?1 AND state IN ('waiting', 'pending')",
                 sent_args)
 STORE_FN_UPDATE(store_saf_answered, answer,
                 "UPDATE saf_queue SET state = ?2, last_rc = ?3, updated_at = ?4 "
                 "WHERE id = ?1 AND state = 'pending'",
                 answer_args)
+STORE_FN_UPDATE(store_saf_wake, sent,
+                "UPDATE saf_queue SET state = 'pending', next_at = ?2, updated_at = ?3 "
+                "WHERE id = ?1 AND state = 'waiting'",
+                sent_args)
+int store_saf_cancel(store *s, int64_t id)
+{
+	static const struct store_query q = STORE_Q(
+	    "DELETE FROM saf_queue WHERE id = ?1 AND state = 'waiting'", &store_args_id, NULL);
+
+	return store_q_update(s, &q, &id);
+}
+STORE_FN_GET(store_saf_of_txn, int64_t, saf,
+             "SELECT " SAF_COLUMNS " FROM saf_queue WHERE kind = 'reversal' AND txn_id = ?",
+             store_args_id, saf_row)
 STORE_FN_EACH_FILTER(store_saf_list, filter, saf,
                      "SELECT " SAF_COLUMNS " FROM saf_queue WHERE (?1 = '' OR link = ?1) AND "
                      "(?2 = '' OR state = ?2) AND id > ?3 ORDER BY id LIMIT ?4",
