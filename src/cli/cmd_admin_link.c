@@ -205,8 +205,8 @@ static int link_status(struct cli_env *env, const void *values)
 			printf("no links\n");
 		return CLI_OK;
 	}
-	rc =
-	    http_links_status(env->host.data.store, env->host.data.dir, time(NULL), &doc, &written);
+	rc = http_links_status(env->host.data.store, env->host.data.dir, time(NULL),
+	                       HTTP_LINKS_STALE_S, &doc, &written);
 	if (rc == HTTP_ENOTFOUND && written == 0)
 		return cli_error(
 		    CLI_FAILED, env->prog,

@@ -81,26 +81,27 @@ static void write_status(uv_timer_t *t)
 	struct host_links *hl = t->data;
 	char tmp[sizeof hl->path + 4];
 	json_t *doc = links_json(hl);
-	FILE *f;
+	FILE *f = NULL;
 	int bad;
 
 	snprintf(tmp, sizeof tmp, "%s.new", hl->path);
-	if (doc == NULL || (f = fopen(tmp, "w")) == NULL) {
-		json_decref(doc);
-		return;
-	}
+	if (doc == NULL || (f = fopen(tmp, "w")) == NULL)
+		goto failed;
 	bad = json_dumpf(doc, f, JSON_COMPACT) != 0;
-	json_decref(doc);
 	if ((fclose(f) != 0) | bad || rename(tmp, hl->path) != 0) {
 		remove(tmp);
-		if (!hl->write_failed)
-			log_event(
-			    hl->log, LOG_WARN, "links_status",
-			    json_pack("{s:s, s:s}", "file", hl->path, "error", strerror(errno)));
-		hl->write_failed = true;
-		return;
+		goto failed;
 	}
+	json_decref(doc);
 	hl->write_failed = false;
+	return;
+failed: /* said once, until a write succeeds again */
+	if (!hl->write_failed)
+		log_event(hl->log, LOG_WARN, "links_status",
+		          json_pack("{s:s, s:s}", "file", hl->path, "error",
+		                    doc == NULL ? "out of memory" : strerror(errno)));
+	hl->write_failed = true;
+	json_decref(doc);
 }
 
 /* Key block text of [link.NAME] key (its usage starting with usage: "P0", "M") into *k, checked

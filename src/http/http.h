@@ -401,8 +401,11 @@ int http_merchant_fail(struct http_response *res, int rc, const char *reason, co
 /* The links' status as the host last wrote it in data_dir (DATA/links.json: {"updated_at",
  * "items":[…],"next":null}), each item with its store-and-forward counts from s added as
  * "saf":{"pending","refused","expired"}: HTTP_OK with *out (the caller's); HTTP_ENOTFOUND when
- * the file is missing (*written 0) or was written more than HTTP_LINKS_STALE_S before now
- * (*written its time: the host is not running); HTTP_EFAIL (the file unreadable, the store). */
-int http_links_status(store *s, const char *data_dir, int64_t now, json_t **out, int64_t *written);
+ * the file is missing (*written 0) or, max_age not 0, was written more than max_age seconds
+ * before now (*written its time: the host is not running); HTTP_EFAIL (the file unreadable, the
+ * store). The API, served by the host that writes the file, gives max_age 0 (its clock may be
+ * another than the file system's: a test's faked one); a command gives HTTP_LINKS_STALE_S. */
+int http_links_status(store *s, const char *data_dir, int64_t now, int64_t max_age, json_t **out,
+                      int64_t *written);
 
 #endif

@@ -52,7 +52,8 @@ static int add_saf(store *s, json_t *items)
 	return store_saf_counts(s, saf_one, items) == STORE_OK ? 0 : -1;
 }
 
-int http_links_status(store *s, const char *data_dir, int64_t now, json_t **out, int64_t *written)
+int http_links_status(store *s, const char *data_dir, int64_t now, int64_t max_age, json_t **out,
+                      int64_t *written)
 {
 	char path[4096 + sizeof HTTP_LINKS_FILE + 1], *text = NULL;
 	struct stat st;
@@ -65,7 +66,7 @@ int http_links_status(store *s, const char *data_dir, int64_t now, json_t **out,
 	if (stat(path, &st) != 0)
 		return errno == ENOENT ? HTTP_ENOTFOUND : HTTP_EFAIL;
 	*written = (int64_t)st.st_mtime;
-	if (now - *written > HTTP_LINKS_STALE_S)
+	if (max_age > 0 && now - *written > max_age)
 		return HTTP_ENOTFOUND;
 	if (file_read_all(path, LINKS_FILE_MAX, &text, &len) != 0)
 		return errno == ENOENT ? HTTP_ENOTFOUND : HTTP_EFAIL;
@@ -81,7 +82,7 @@ int http_links_status(store *s, const char *data_dir, int64_t now, json_t **out,
 }
 
 /* GET /api/v1/links: {"updated_at","items":[…],"next":null}, as `possum admin link status
- * --json`; 503 when the host has not written it lately. */
+ * --json`; 503 before the host has written it (its first second). */
 static int links(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	int64_t written;
@@ -90,9 +91,9 @@ static int links(struct http_ctx *ctx, const struct http_request *req, struct ht
 
 	if (ctx->data_dir == NULL)
 		return http_fail(res, 503, "no links' status here", NULL);
-	if ((rc = http_links_status(ctx->store, ctx->data_dir, req->now, &doc, &written)) ==
+	if ((rc = http_links_status(ctx->store, ctx->data_dir, req->now, 0, &doc, &written)) ==
 	    HTTP_ENOTFOUND)
-		return http_fail(res, 503, "the links' status has not been written lately", NULL);
+		return http_fail(res, 503, "the links' status is not written yet", NULL);
 	if (rc != HTTP_OK)
 		return HTTP_EFAIL;
 	return http_reply(res, 200, doc);

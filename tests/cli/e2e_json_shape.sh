@@ -62,6 +62,7 @@ admin "review due" review due
 admin "settlement-card show" settlement-card show $mid
 admin "link zpk" link zpk
 admin "link saf" link saf
+admin "link status" link status
 expect 0 "hsm generate" -- "$possum" hsm generate --usage P0 --lmk "$data/lmk" --json
 keep "hsm generate"
 
@@ -152,6 +153,7 @@ get /api/v1/settle/days
 get "/api/v1/payouts?date=$sday"
 get "/api/v1/audit?limit=5"
 get "/api/v1/cards?last4=$(printf %s "$pan" | tail -c 4)"
+get /api/v1/links
 # post WANT PATH BODY: the API's answer to the operator's POST, which must be WANT; kept.
 post() {
 	code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $op" -X POST -d "$3" \

@@ -17,6 +17,8 @@ sh "$top/tests/ui/setup.sh" || skip "playwright-core could not be installed (npm
 lib=$(faketime_lib)
 [ -n "$lib" ] || skip "faketime is missing"
 command -v curl >/dev/null 2>&1 || skip "curl is missing"
+command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is missing"
+command -v python3 >/dev/null 2>&1 || skip "python3 is missing"
 
 rm -rf "$(dirname "$possum")/ui-failures" # the screenshots of a previous run's failures
 data=$tmp/host
@@ -27,6 +29,10 @@ now=$(date -u '+%Y-%m-%d %H:%M:%S')
 # First last night, 04:30 in Beijing, for a purchase the night_large rule sends to review.
 at "$(date -u -d yesterday '+%Y-%m-%d') 20:30:00"
 sed -e 's/^port *=.*/port = 0/' "$top/etc/possum.conf" >"$tmp/possum.conf"
+# A network link whose port nobody listens on (a port the kernel gave and took back): down on
+# the Links page, its connections failing.
+far_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf '\n[link.far]\nhost = 127.0.0.1\nport = %s\ndialect = iso87a-bb\ntimeout = 1\n' "$far_port" >>"$tmp/possum.conf"
 export POSSUM_CONFIG=$tmp/possum.conf POSSUM_DATA=$data
 faked_host "$lib" "$clock" "$data"
 
@@ -69,6 +75,10 @@ for u in cafe shop; do
 done
 op_enrol=$(enrol_token ops operator)
 
+# A reversal owed to the link, as the link engine queues one: the Links page counts it.
+sqlite3 "$data/possum.db" "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts, next_at,
+	last_rc, created_at, updated_at) VALUES ('far', 'reversal', 1, '000000000001', 'pending', 1,
+	1800000000, '', 1800000000, 1800000000)" && ok || bad "a reversal queued for the Links page"
 # The setup went wrong: no browser.
 [ "$failed" -eq 0 ] || { finish; exit 1; }
 echo "setup: $passed passed, 0 failed"

@@ -1,7 +1,8 @@
 // ops.mjs — the operations pages in the browser (web/js/ops.js, its data-test names): a
 // merchant's application made in the form and taken through every state to active (its MID),
 // a terminal registered for it and its TMK handed over, and the risk case that e2e_ui.sh's
-// night purchase opened, closed (the values its rule read shown readably); the live chart's time.
+// night purchase opened, closed (the values its rule read shown readably); the live chart's time;
+// the Links page's link down, its connections and its queue.
 import { $, call, check, csrf, shot } from './driver.mjs';
 
 const application = {
@@ -114,10 +115,41 @@ async function live(page) {
   check(/^\d\d:\d\d:\d\d$/.test(at.trim()), 'the live chart tells the time as HH:MM:SS', at);
 }
 
+// links(page): the Links page (web/js/links.js) with e2e_ui.sh's [link.far], whose port nobody
+// listens on: its badge down, its connections waiting or connecting, the reversal queued for it
+// counted, the badge in Chinese too, and nothing wider than a phone's 360 px.
+async function links(page) {
+  await $(page, 'nav-ops-links').click();
+  const row = page.locator('[data-test="links-row"][data-name="far"]');
+  await row.waitFor();
+  const badge = row.locator('[data-test="link-state"]');
+  check(await badge.getAttribute('data-state') === 'down', 'the link far: down', await badge.getAttribute('data-state'));
+  check((await badge.textContent()).trim() === 'down', 'its badge says down', await badge.textContent());
+  const conns = await row.locator('[data-test="link-conn"]').evaluateAll((cs) => cs.map((c) => c.dataset.state));
+  check(conns.length === 2 && conns.every((c) => c === 'waiting' || c === 'connecting'),
+    'its 2 connections waiting or connecting', conns.join(', '));
+  check((await row.locator('[data-test="link-saf"]').textContent()).trim() === '1 / 0 / 0',
+    'its queue: 1 reversal pending', await row.locator('[data-test="link-saf"]').textContent());
+  await shot(page, 'operator-links-en');
+  await $(page, 'lang').click();
+  await page.locator('[data-test="links-row"][data-name="far"] [data-test="link-state"]', { hasText: '中断' }).waitFor();
+  check(true, 'the badge in Chinese: 中断');
+  await $(page, 'lang').click();
+  await page.locator('[data-test="links-row"] [data-test="link-state"]', { hasText: 'down' }).waitFor();
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await row.waitFor();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= 361, 'the Links page fits a 360 px phone (its table scrolled inside)', wide);
+  await shot(page, 'operator-links-en-360');
+  await page.setViewportSize(size);
+}
+
 export async function ops_flow(page, user, env) {
   const mid = await onboard(page);
   await escaped(page);
   await register_terminal(page, mid);
   await close_case(page);
   await live(page);
+  await links(page);
 }
