@@ -94,10 +94,34 @@ bool acquirer_saf_repeat(const struct store_saf *e)
 	return e->attempts > 0;
 }
 
+/* A waiting reversal sent: its request's answer never settled it (the host died, or the
+ * answer's commit failed), so its row, still 98 link_waiting, says it timed out. */
+static int waited_out(store *s, const struct store_saf *e)
+{
+	struct store_acq_txn row;
+	int rc = store_acq_txn_get(s, e->txn_id, &row);
+
+	if (rc == STORE_ENOTFOUND)
+		return ACQUIRER_OK;
+	if (rc != STORE_OK)
+		return acquirer_from_store(rc);
+	if (strcmp(row.reason, "link_waiting") != 0)
+		return ACQUIRER_OK;
+	snprintf(row.reason, sizeof row.reason, "link_timeout");
+	return acquirer_from_store(store_acq_txn_decided(s, &row));
+}
+
 int acquirer_saf_sent(store *s, const struct acquirer_saf_rules *r, int64_t id, int64_t now)
 {
+	struct store_saf e;
+	int rc;
+
 	if (!rules_ok(r))
 		return ACQUIRER_EARG;
+	if ((rc = store_saf_get(s, id, &e)) != STORE_OK)
+		return acquirer_from_store(rc);
+	if (strcmp(e.state, "waiting") == 0 && (rc = waited_out(s, &e)) != ACQUIRER_OK)
+		return rc;
 	return acquirer_from_store(
 	    store_saf_sent(s, &(struct store_saf_sent){id, now + r->interval, now}));
 }

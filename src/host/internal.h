@@ -81,6 +81,8 @@ struct host_link {
 	const struct host_link_config *cfg;
 	outlink *out;
 	hsm_key zpk, zak;
+	hsm *hsm;    /* the zak's, when there is one: the MAC (links.c link_mac()) */
+	int mac_alg; /* enum hsm_mac_alg of the zak's usage */
 	int key_fields[OUTLINK_KEY_MAX]; /* the match key's fields ("mti" is outlink's own) */
 	iso8583_profile hex;             /* binary = hex: the dialect with these fields */
 	iso8583_field_spec hex_fields[ISO8583_MAX_FIELD + 1];

@@ -128,6 +128,33 @@ static int link_key(struct host_links *hl, hsm *h, const struct host_link_config
 	    usage[1] == '\0' ? "…" : "");
 }
 
+/* The link's MAC (outlink's cfg.mac) under its zak, by the algorithm of the key's usage: M1
+ * ISO 9797-1 algorithm 1, M3 ANSI X9.19 (algorithm 3), M6 CMAC. */
+static int link_mac(void *ctx, const uint8_t *data, size_t len, uint8_t out[8])
+{
+	struct host_link *l = ctx;
+
+	return hsm_mac_generate(l->hsm, &l->zak, l->mac_alg, data, len, out, 8) == HSM_OK ? 0 : -1;
+}
+
+/* With a zak, the link's MAC set up in oc: its algorithm from the key's usage. */
+static int link_mac_setup(struct host_link *l, hsm *h, struct outlink_config *oc)
+{
+	struct hsm_key_info info;
+
+	if (l->zak.len == 0)
+		return HOST_OK;
+	if (hsm_key_info(h, &l->zak, &info) != HSM_OK)
+		return HOST_EUSAGE;
+	l->hsm = h;
+	l->mac_alg = strcmp(info.usage, "M3") == 0   ? HSM_MAC_X919
+	             : strcmp(info.usage, "M6") == 0 ? HSM_MAC_CMAC
+	                                             : HSM_MAC_ALG1;
+	oc->mac = link_mac;
+	oc->mac_ctx = l;
+	return HOST_OK;
+}
+
 /* Link i of cfg made on loop: its keys, its dialect, its outlink. */
 static int open_one(struct host_links *hl, uv_loop_t *loop, const struct host_config *cfg, hsm *h,
                     size_t i)
@@ -152,7 +179,8 @@ static int open_one(struct host_links *hl, uv_loop_t *loop, const struct host_co
 		if (c->match_fields[k] != HOST_LINK_MATCH_MTI && oc.nkey < OUTLINK_KEY_MAX)
 			l->key_fields[oc.nkey++] = c->match_fields[k];
 	if ((rc = link_key(hl, h, c, "zpk", c->zpk, "P0", &l->zpk)) != HOST_OK ||
-	    (rc = link_key(hl, h, c, "zak", c->zak, "M", &l->zak)) != HOST_OK)
+	    (rc = link_key(hl, h, c, "zak", c->zak, "M", &l->zak)) != HOST_OK ||
+	    (rc = link_mac_setup(l, h, &oc)) != HOST_OK)
 		return rc;
 	if (c->binary_hex &&
 	    iso8583_profile_hex_binary(c->dialect, l->hex_fields,

@@ -48,6 +48,8 @@ data=$tmp/a
 	printf '\n[risk]\nrules = none\n[route]\nroute = 62258801 b\n'
 	printf '[link.b]\nhost = 127.0.0.1\nport = %s\ndialect = iso87a\nzpk = %s\n' "$relay" "$acq_zpk"
 	printf 'connections = 1\ntimeout = 2\nsaf_interval = 1\n'
+	# A MAC key (X9.19): every request to B carries 64; B's answers carry none, and are taken.
+	printf 'zak = %s\n' "$(POSSUM_LMK=$acq_lmk "$possum" hsm generate --usage M3 --json | sed -n 's/.*"block":"\([^"]*\)".*/\1/p')"
 } >"$tmp/a.conf"
 export POSSUM_CONFIG=$tmp/a.conf
 comps=$(register_terminal "$possum" "$data")

@@ -84,6 +84,10 @@ if grep '"event":"saf_sent"' "$tmp/host.log" | grep -q '"attempt":1'; then ok; e
 fi
 [ "$took" -ge 7 ] && ok || bad "settled $took s after the request: before it was due"
 [ "$(th_balance b "$pan")" = "$bal0" ] && ok || bad "balance $(th_balance b "$pan"), $bal0 before"
+# Its row, 98 link_waiting when A died, says it timed out once its reversal went.
+rrn2=$(jq -r '.items[] | select(.state == "done") | .rrn' "$tmp/saf.json" | tail -1)
+expect 0 "the waited-out request's row" -- "$possum" admin txn show "$rrn2" --data "$data" --json
+out_has '"rc":"98","reason":"link_timeout"'
 a_applied=$(($(applied) - b_applied))
 [ "$a_applied" = 1 ] && ok || bad "B applied A's reversal $a_applied times: $(th_decisions b reversal)"
 a_repeats=$(($(repeats) - b_repeats))
