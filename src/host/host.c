@@ -457,6 +457,7 @@ static int start_link_engine(struct host *h)
 		return host_say(HOST_EFAILED, h->prog, "the links: more than %d",
 		                ACQUIRER_LINKS_MAX);
 	h->terminals.links = &h->links;
+	h->metrics.links = &h->links;
 	h->saf = (struct host_saf){.acquirer = h->env.acquirer,
 	                           .store = h->env.data.store,
 	                           .links = &h->links,

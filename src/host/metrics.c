@@ -52,6 +52,25 @@ int host_metrics_open(struct host_metrics *hm)
 	      .labels = {"front"},
 	      .series_max = 4},
 	     &hm->conns},
+	    {{.name = "possum_link_up",
+	      .help = "Whether a network link has a connection signed on (1) or is down (0).",
+	      .type = METRICS_GAUGE,
+	      .labels = {"link"},
+	      .series_max = HOST_LINKS_MAX},
+	     &hm->link_up},
+	    {{.name = "possum_link_in_flight",
+	      .help = "Requests sent on a network link and not yet answered or timed out.",
+	      .type = METRICS_GAUGE,
+	      .labels = {"link"},
+	      .series_max = HOST_LINKS_MAX},
+	     &hm->link_in_flight},
+	    {{.name = "possum_link_requests_total",
+	      .help = "Requests sent on a network link, by how they ended (answered, timed_out, "
+	              "down), and answers dropped (late, unmatched).",
+	      .type = METRICS_COUNTER,
+	      .labels = {"link", "result"},
+	      .series_max = 5 * HOST_LINKS_MAX},
+	     &hm->link_requests},
 	};
 	int rc;
 
@@ -92,6 +111,24 @@ static void on_tick(uv_timer_t *timer)
 	            (double)net_server_connections(*hm->terminals));
 	metrics_set(hm->conns, (const char *[]){"link"}, (double)net_server_connections(*hm->link));
 	metrics_set(hm->conns, (const char *[]){"http"}, (double)http_connections(*hm->api));
+	for (size_t i = 0; hm->links != NULL && i < hm->links->n; i++) {
+		const struct host_link *l = &hm->links->link[i];
+		const char *name = l->cfg->name;
+		struct outlink_status st;
+
+		if (l->out == NULL)
+			continue;
+		outlink_status(l->out, &st);
+		metrics_set(hm->link_up, (const char *[]){name}, st.signed_on > 0);
+		metrics_set(hm->link_in_flight, (const char *[]){name}, (double)st.in_flight);
+		metrics_set(hm->link_requests, (const char *[]){name, "answered"}, (double)st.answered);
+		metrics_set(hm->link_requests, (const char *[]){name, "timed_out"},
+		            (double)st.timed_out);
+		metrics_set(hm->link_requests, (const char *[]){name, "down"}, (double)st.down);
+		metrics_set(hm->link_requests, (const char *[]){name, "late"}, (double)st.late);
+		metrics_set(hm->link_requests, (const char *[]){name, "unmatched"},
+		            (double)st.unmatched);
+	}
 }
 
 int host_metrics_start(struct host_metrics *hm, uv_loop_t *loop, net_server **terminals,

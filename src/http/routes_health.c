@@ -12,6 +12,7 @@
 #include "store/store_acquirer.h"
 #include "store/store_notify.h"
 #include "store/store_risk.h"
+#include "store/store_saf.h"
 #include "store/store_settle.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -50,13 +51,32 @@ static const struct metrics_spec scraped[] = {
 };
 #define N_SCRAPED (sizeof scraped / sizeof scraped[0])
 
+/* The store-and-forward queue of each link (docs/links.md), by state. */
+static const struct metrics_spec saf_spec = {
+    .name = "possum_saf_entries",
+    .help = "Store-and-forward entries of each network link, by state (pending, refused, "
+            "expired).",
+    .type = METRICS_GAUGE,
+    .labels = {"link", "state"},
+    .series_max = 3 * 64};
+
 int http_metrics_declare(metrics *m)
 {
 	int rc = METRICS_OK;
 
 	for (size_t i = 0; i < N_SCRAPED && rc == METRICS_OK; i++)
 		rc = metrics_add(m, &scraped[i], NULL);
-	return rc;
+	return rc == METRICS_OK ? metrics_add(m, &saf_spec, NULL) : rc;
+}
+
+static int saf_count(void *ctx, const struct store_saf_count *c)
+{
+	metrics_family *f = metrics_find(ctx, saf_spec.name);
+
+	metrics_set(f, (const char *[]){c->link, "pending"}, (double)c->pending);
+	metrics_set(f, (const char *[]){c->link, "refused"}, (double)c->refused);
+	metrics_set(f, (const char *[]){c->link, "expired"}, (double)c->expired);
+	return 0;
 }
 
 /* Sets family i of scraped[] to v (the CPU's counter to the kernel's total). */
@@ -76,7 +96,8 @@ static int scrape(struct http_ctx *ctx, int64_t now)
 	    store_acq_tombstone_count(ctx->store, now - DAY, &n[1]) != STORE_OK ||
 	    ((rc = store_settle_last_closed(ctx->store, &n[2])) != STORE_OK &&
 	     rc != STORE_ENOTFOUND) ||
-	    store_risk_case_open_count(ctx->store, &n[3]) != STORE_OK)
+	    store_risk_case_open_count(ctx->store, &n[3]) != STORE_OK ||
+	    store_saf_counts(ctx->store, saf_count, ctx->metrics) != STORE_OK)
 		return HTTP_EFAIL;
 	for (size_t i = 0; i < 4; i++)
 		set(ctx->metrics, i, (double)n[i]);

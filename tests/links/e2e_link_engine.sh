@@ -163,5 +163,12 @@ bal_after=$(balance "$pan")
 [ $((bal_si - bal_after)) -eq 300 ] && ok || bad "stand-in moved $((bal_si - bal_after)), not 300"
 expect 0 "purchase once B is back" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 2.00 --json
 out_has '"rc":"00"'
+# The link in the metrics: up, its requests by how they ended, its queue by state.
+sleep 1.2
+curl -s "http://127.0.0.1:$api/metrics" >"$tmp/out"
+out_has '^possum_link_up{link="b"} 1$'
+out_has '^possum_link_requests_total{link="b",result="answered"} [1-9]'
+out_has '^possum_saf_entries{link="b",state="pending"} 0$'
+out_has '^possum_stage_seconds_count{stage="link_record"} [1-9]'
 echo "links: 2 hosts, approvals and declines through the link, 98 then reversal applied once ($reversals), 91 at once when down, stand-in advised $advised time(s)"
 finish
