@@ -25,7 +25,7 @@ struct host_metrics {
 	metrics *reg;
 	metrics_family *txns, *stages, *batch, *commit, *conns;
 	metrics_family *link_up, *link_in_flight, *link_requests;
-	struct host_links *links; /* the outgoing links, counted each second; NULL: none */
+	struct host_links *links;       /* the outgoing links, counted each second; NULL: none */
 	uv_timer_t timer;               /* the connections, counted once a second */
 	net_server **terminals, **link; /* the host's, NULL once stopped */
 	http_server **api;              /* the API's server, NULL once stopped or without it */

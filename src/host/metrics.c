@@ -121,7 +121,8 @@ static void on_tick(uv_timer_t *timer)
 		outlink_status(l->out, &st);
 		metrics_set(hm->link_up, (const char *[]){name}, st.signed_on > 0);
 		metrics_set(hm->link_in_flight, (const char *[]){name}, (double)st.in_flight);
-		metrics_set(hm->link_requests, (const char *[]){name, "answered"}, (double)st.answered);
+		metrics_set(hm->link_requests, (const char *[]){name, "answered"},
+		            (double)st.answered);
 		metrics_set(hm->link_requests, (const char *[]){name, "timed_out"},
 		            (double)st.timed_out);
 		metrics_set(hm->link_requests, (const char *[]){name, "down"}, (double)st.down);
