@@ -176,6 +176,18 @@ start_relay() {
 	relay=$(cat "$tmp/relay.port")
 }
 
+# saf_wait STATE [N] [SECONDS] [KIND]: waits (20 s, or SECONDS, at most) for N (default 1)
+# entries (of KIND, reversal or advice, when given) of $data's store-and-forward queue in STATE
+# (docs/links.md); its listing (--json) in $tmp/saf.json.
+saf_wait() {
+	for _ in $(seq $((${3:-20} * 5))); do
+		"$possum" admin link saf --data "$data" --state "$1" --json >"$tmp/saf.json" 2>/dev/null
+		[ "$(grep -o "\"kind\":\"${4:-[a-z]*}\",[^}]*\"state\":\"$1\"" "$tmp/saf.json" | wc -l)" -ge "${2:-1}" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # start_peer SOURCE [OPTION...]: the third-party ISO 8583 issuer (SOURCE/tests/links/peer:
 # peer.mjs over the iso_8583 npm package, installed by its setup.sh) on a free port of
 # 127.0.0.1, with peer.mjs's OPTIONs (--dialect, --binary, --delay, --drop-after): its port in

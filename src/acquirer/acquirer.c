@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/hex.h"
 #include "crypto/crypto.h"
@@ -78,6 +79,15 @@ int acquirer_translate_pin(struct txn *t, const hsm_key *to, uint8_t out[REQUEST
 	if (rc == HSM_EPINBLOCK || rc == HSM_EPAN)
 		return acquirer_decide(t, RCODE_PIN_FORMAT, "pin_block");
 	return rc == HSM_OK ? ACQUIRER_OK : ACQUIRER_EHSM;
+}
+
+void acquirer_transmit_time(int64_t at, char out[11])
+{
+	time_t tt = (time_t)at;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 11, "%m%d%H%M%S", &tm);
 }
 
 int acquirer_pan_hash(struct txn *t, const char *pan)

@@ -179,6 +179,9 @@ void acquirer_send_pending(acquirer *a);
 /* acquirer.c: an acquirer code for a store one. */
 int acquirer_from_store(int rc);
 
+/* acquirer.c: MMDDhhmmss, UTC, of at: a transmission time (field 7) towards an issuer. */
+void acquirer_transmit_time(int64_t at, char out[11]);
+
 /* acquirer.c: the keyed hash of pan (the acquirer's pan_hash key) into t->pan_hash. */
 int acquirer_pan_hash(struct txn *t, const char *pan);
 

@@ -267,16 +267,6 @@ int acquirer_link_answer_read(const iso8583_msg *m, struct acquirer_link_answer 
 	return ACQUIRER_OK;
 }
 
-/* MMDDhhmmss, UTC. */
-static void transmission(int64_t at, char out[11])
-{
-	time_t tt = (time_t)at;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, 11, "%m%d%H%M%S", &tm);
-}
-
 /* An advice's fields of its card: 2, 14 and 22, unsealed into out; ACQUIRER_EHSM when the card
  * does not open (another key, or moved to another row). */
 static int advice_card(acquirer *a, const struct store_saf *e, struct acquirer_saf_msg *out)
@@ -344,7 +334,7 @@ int acquirer_saf_message(acquirer *a, const struct acquirer_link *l, const struc
 	iso8583_set_mti(&out->m, mti);
 	snprintf(out->f3, sizeof out->f3, "%s0000", y->proc);
 	snprintf(out->f4, sizeof out->f4, "%012lld", (long long)row.amount);
-	transmission(e->created_at, out->f7);
+	acquirer_transmit_time(e->created_at, out->f7);
 	snprintf(out->f11, sizeof out->f11, "%s", row.net_stan);
 	snprintf(out->f32, sizeof out->f32, "%s", institution(a, l));
 	snprintf(out->f37, sizeof out->f37, "%s", row.rrn);

@@ -198,16 +198,6 @@ int acquirer_stage_route(struct txn *t)
 	return STAGE_NEXT;
 }
 
-/* MMDDhhmmss, UTC: the transmission time of a request to the issuer. */
-static void transmit_time(int64_t now, char out[11])
-{
-	time_t tt = (time_t)now;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, 11, "%m%d%H%M%S", &tm);
-}
-
 int acquirer_ask(struct txn *t, const char *stan)
 {
 	struct request *r = &t->rq;
@@ -215,7 +205,7 @@ int acquirer_ask(struct txn *t, const char *stan)
 	assert(t->route != NULL);
 	snprintf(r->acquirer, sizeof r->acquirer, "%s", t->a->cfg.institution);
 	snprintf(r->stan, sizeof r->stan, "%s", stan);
-	transmit_time(t->now, r->transmit);
+	acquirer_transmit_time(t->now, r->transmit);
 	memcpy(r->terminal, t->tid, sizeof r->terminal);
 	memcpy(r->merchant, t->mid, sizeof r->merchant);
 	/* For the cardholder's text: the name as registered. */

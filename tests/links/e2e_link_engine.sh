@@ -98,12 +98,7 @@ expect 0 "the reversal queued" -- "$possum" admin link saf --data "$data" --json
 out_has '"kind":"reversal","txn_id":[0-9]*,"rrn":"[0-9]*","state":"pending"'
 rm -f "$tmp/slow"
 # The held answer arrives late (dropped, logged); the reversal is sent and answered done.
-for _ in $(seq 150); do
-	"$possum" admin link saf --data "$data" --state done --json >"$tmp/out" 2>/dev/null
-	grep -q '"state":"done"' "$tmp/out" && break
-	sleep 0.2
-done
-out_has '"kind":"reversal".*"state":"done"'
+saf_wait done 1 30 reversal && ok || bad "the reversal not done: $(cat "$tmp/saf.json")"
 if grep -q '"event":"late_answer"' "$tmp/host.log"; then ok; else bad "no late_answer logged: $(grep -c '"link":"b"' "$tmp/host.log") lines of b"; fi
 after=$(balance "$pan2")
 [ "$before" = "$after" ] && ok || bad "balance $before before, $after after the reversal"
@@ -151,12 +146,7 @@ link_up_again() {
 }
 link_up_again && ok || bad "the link did not come back"
 # The advice delivered once B is back, posted once.
-for _ in $(seq 100); do
-	"$possum" admin link saf --data "$data" --state done --json >"$tmp/out" 2>/dev/null
-	grep -q '"kind":"advice"' "$tmp/out" && break
-	sleep 0.2
-done
-out_has '"kind":"advice".*"state":"done"'
+saf_wait done 1 20 advice && ok || bad "the advice not done: $(cat "$tmp/saf.json")"
 advised=$(grep '"event":"authorization"' "$tmp/b.log" | grep -c '"advice":true')
 [ "$advised" -eq 1 ] && ok || bad "B posted $advised advices"
 bal_after=$(balance "$pan")

@@ -53,7 +53,7 @@ ups=$(th_ups b)
 th_start b "$b_port"
 th_wait_up "$ups" b && ok ||
 	bad "the link did not come back: $(grep '"link":"b"' "$tmp/host.log" | tail -3)"
-th_saf_wait done && ok || bad "the reversal not delivered: $(cat "$tmp/saf.json")"
+saf_wait done && ok || bad "the reversal not delivered: $(cat "$tmp/saf.json")"
 [ "$(th_balance b "$pan")" = "$bal0" ] && ok || bad "balance $(th_balance b "$pan"), $bal0 before"
 b_applied=$(applied)
 b_repeats=$(repeats)
@@ -76,7 +76,7 @@ expect 0 "A's queue after the kill" -- "$possum" admin link saf --data "$data" -
 out_has '"kind":"reversal".*"state":"waiting"'
 th_acquirer_start
 th_wait_up 0 b && ok || bad "A's link did not come up after its restart"
-th_saf_wait done 2 25 && ok || bad "A's reversal not delivered: $(cat "$tmp/saf.json")"
+saf_wait done 2 25 && ok || bad "A's reversal not delivered: $(cat "$tmp/saf.json")"
 took=$(($(date +%s) - t0))
 # Not sent before it was due: its first send in A's new log, and not before 7 s.
 if grep '"event":"saf_sent"' "$tmp/host.log" | grep -q '"attempt":1'; then ok; else

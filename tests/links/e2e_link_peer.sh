@@ -68,12 +68,7 @@ kill -HUP "$host_pid"
 for _ in $(seq 50); do grep -q '"event":"routes"' "$tmp/host.log" && break; sleep 0.1; done
 pay 1 98 --amount 7.00 --pin 123456
 if grep -q '"mti":"0200"' "$hex_log"; then ok; else bad "the hex peer logged no 0200"; fi
-for _ in $(seq 100); do
-	"$possum" admin link saf --data "$data" --state done --json >"$tmp/out" 2>/dev/null
-	grep -q '"kind":"reversal"' "$tmp/out" && break
-	sleep 0.2
-done
-out_has '"kind":"reversal".*"state":"done"'
+saf_wait done 1 20 reversal && ok || bad "the reversal not done: $(cat "$tmp/saf.json")"
 if grep -q '"mti":"0420"' "$hex_log"; then ok; else bad "the peer got no 0420: $(tail -c 300 "$hex_log")"; fi
 echo "peer issuer: iso87a raw and hex, answers through the pipeline $answered, reversal acknowledged"
 finish

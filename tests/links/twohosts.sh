@@ -107,17 +107,6 @@ th_wait_up() {
 	return 1
 }
 
-# th_saf_wait STATE [N] [SECONDS]: waits (20 s, or SECONDS, at most) for N (default 1) entries
-# of A's store-and-forward queue in STATE; its listing (--json) in $tmp/saf.json.
-th_saf_wait() {
-	for _ in $(seq $((${3:-20} * 5))); do
-		"$possum" admin link saf --data "$data" --state "$1" --json >"$tmp/saf.json" 2>/dev/null
-		[ "$(grep -o "\"state\":\"$1\"" "$tmp/saf.json" | wc -l)" -ge "${2:-1}" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # th_decisions NAME OP: issuer NAME's decisions of OP (purchase, reversal …) as "RC/REASON"
 # words, in the order its log has them (a reversal names its original, not the card).
 th_decisions() {
