@@ -48,6 +48,10 @@ int cli_term_open(struct cli_env *env, const struct term_opts *o)
 	return CLI_OK;
 }
 
+/* What a stand-in approval (44 STAND-IN) is, for people. */
+#define STAND_IN_TEXT                                                                              \
+	"stand-in: approved by the acquirer for the issuer, its link down (代授权 STAND-IN)"
+
 /* A STAN as the API writes it: 6 digits. */
 static const char *stan_text(int stan)
 {
@@ -95,6 +99,7 @@ static void report_json(const struct cli_env *env, enum term_kind kind, const st
 	}
 	json_object_set_new(o, "reversals", json_integer(r->reversals));
 	json_object_set_new(o, "retried", json_boolean(r->retried));
+	json_object_set_new(o, "stand_in", json_boolean(r->stand_in));
 	if (hint != NULL)
 		json_object_set_new(o, "hint", json_string(hint));
 	cli_print_json(o);
@@ -127,6 +132,8 @@ static int report(const struct cli_env *env, enum term_kind kind, const struct t
 			printf("balance CNY %s (余额)\n", bal);
 		if (r->message[0] != '\0' && kind == TERM_QR_QUERY)
 			printf("state %s (原交易状态)\n", r->message);
+		else if (r->stand_in)
+			printf("%s\n", STAND_IN_TEXT);
 		else if (r->message[0] != '\0')
 			printf("%s\n", r->message);
 		if (r->amount > 0)
@@ -479,7 +486,7 @@ static const char cardauth_help[] =
 json_t *cli_term_txn_json(const struct store_term_txn *x)
 {
 	/* The API's names (acquirer_txn_json): card masked, stan as text, amount and currency. */
-	return json_pack("{s:s,s:s,s:i,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:b}", "type",
+	return json_pack("{s:s,s:s,s:i,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "type",
 	                 term_kind_name((enum term_kind)x->kind), "stan", stan_text(x->stan),
 	                 "batch", x->batch, "card", x->masked, "amount",
 	                 jsonval_money(x->amount, 156), "rc", x->rc, "rrn", x->rrn, "auth_code",
@@ -487,13 +494,14 @@ json_t *cli_term_txn_json(const struct store_term_txn *x)
 	                 x->status == STORE_TERM_REVERSED   ? "reversed"
 	                 : x->status == STORE_TERM_ANSWERED ? "answered"
 	                                                    : "reversal pending",
-	                 "voided", x->voided);
+	                 "voided", x->voided, "stand_in", x->stand_in);
 }
 
 static const char receipt_help[] =
     "STAN [--data DIR] [--json]\n\n"
     "Prints the receipt of the latest transaction with STAN: the merchant's and the\n"
-    "customer's copies, in Chinese and English, with the PAN masked.\n\n"
+    "customer's copies, in Chinese and English, with the PAN masked; an approval the\n"
+    "acquirer made for the issuer while its link was down is marked 代授权 STAND-IN.\n\n"
     "  STAN            its STAN (--stan N, as before, too)\n" COMMON_HELP;
 
 static int cmd_receipt(struct cli_env *env, const void *values)
@@ -535,17 +543,19 @@ static int print_row(void *ctx, const struct store_term_txn *x)
 		return 0;
 	}
 	cli_amount_format(x->amount, 156, amount);
-	printf("%06d  %-16s %-19s %12s  %-2s  %-12s %-6s%s%s\n", x->stan,
+	printf("%06d  %-16s %-19s %12s  %-2s  %-12s %-6s%s%s%s\n", x->stan,
 	       term_kind_name((enum term_kind)x->kind), x->masked, amount, x->rc[0] ? x->rc : "--",
-	       x->rrn, x->auth, x->voided ? "  voided" : "",
+	       x->rrn, x->auth, x->stand_in ? "  stand-in" : "", x->voided ? "  voided" : "",
 	       x->status == STORE_TERM_REVERSED   ? "  reversed"
 	       : x->status == STORE_TERM_ANSWERED ? ""
 	                                          : "  reversal pending");
 	return 0;
 }
 
-static const char batch_help[] = "[--data DIR] [--json]\n\n"
-                                 "Lists the transactions of the current batch.\n\n" COMMON_HELP;
+static const char batch_help[] =
+    "[--data DIR] [--json]\n\n"
+    "Lists the transactions of the current batch, each marked stand-in (approved by the\n"
+    "acquirer for the issuer, its link down), voided, reversed or reversal pending when so.\n\n" COMMON_HELP;
 
 static int cmd_batch(struct cli_env *env, const void *values)
 {

@@ -76,12 +76,14 @@ struct store_term_txn {
 	bool voided;             /* a later void (or cancel) was approved */
 	char aid[33], label[17]; /* chip: the application's AID (4F, hex) and label (50); "" else */
 	char tc[17];             /* chip, approved: the TC of the second GENERATE AC (hex); "" */
+	bool stand_in;           /* approved with 44 STAND-IN: by the acquirer in the issuer's
+	                            name, its link down (docs/links.md) */
 };
 
 /* Inserts t (t->id ignored) and sets t->id. */
 int store_term_txn_insert(store *s, struct store_term_txn *t);
 /* Writes what changes after sending: status, reason, rc, rrn, auth, date, time, arpc, voided,
- * tc. */
+ * tc, stand_in. */
 int store_term_txn_update(store *s, const struct store_term_txn *t);
 
 enum store_term_key {

@@ -2,7 +2,8 @@
  * Chinese and English, from a transaction's record (the PAN only masked), as CUP slips are: the
  * merchant's name (from sign-in), the host's local date with its year, and for chip cards the
  * application (AID, label) and its cryptogram (the TC, else the ARQC). A QR payment's (扫码支付)
- * shows its payment code masked, or the card that paid the terminal's static code. */
+ * shows its payment code masked, or the card that paid the terminal's static code. A stand-in
+ * approval (the acquirer's, in the issuer's name: docs/links.md) says so under its auth code. */
 #include "term/internal.h"
 #include "rcode/rcode.h"
 
@@ -105,6 +106,9 @@ static void copy(const struct store_term_state *st, const struct store_term_txn 
 		fprintf(f, "批次号 BATCH NO.: %06d  凭证号 VOUCHER NO.: %06d\n", x->batch, x->stan);
 	fprintf(f, "参考号 REF NO.: %s  授权码 AUTH NO.: %s\n", x->rrn[0] ? x->rrn : "-",
 	        x->auth[0] ? x->auth : "-");
+	if (x->stand_in)
+		fprintf(f, "代授权 STAND-IN (收单机构代发卡行授权 APPROVED BY THE ACQUIRER FOR THE "
+		           "ISSUER)\n");
 	fprintf(f, "日期/时间 DATE/TIME: %s\n", when);
 	fprintf(f, "金额 AMOUNT: CNY %s%lld.%02lld\n",
 	        x->kind == TERM_VOID || x->kind == TERM_REFUND || x->kind == TERM_QR_REFUND ? "-"

@@ -294,7 +294,7 @@ static void second_gen_ac(const struct chip_read *cr, struct store_term_txn *x)
 	crypto_wipe(data, sizeof data);
 }
 
-/* Reads the answer into x and res. */
+/* Reads the answer into x and res: an approval with 44 STAND-IN is the acquirer's stand-in. */
 static void read_answer(const iso8583_msg *resp, struct store_term_txn *x, struct term_result *res)
 {
 	char f54[21];
@@ -306,6 +306,7 @@ static void read_answer(const iso8583_msg *resp, struct store_term_txn *x, struc
 	term_field(resp, 13, x->date, sizeof x->date);
 	term_field(resp, 12, x->time, sizeof x->time);
 	term_field(resp, 44, res->message, sizeof res->message);
+	x->stand_in = rcode_approved(x->rc) && strcmp(res->message, TERM_STAND_IN) == 0;
 	term_field(resp, 54, f54, sizeof f54);
 	/* 54: account type 2 + amount type 2 + currency 3 + C/D + amount 12. */
 	if (strlen(f54) == 20) {
@@ -444,6 +445,7 @@ static int record_answer(term *t, int rc, const iso8583_msg *resp, const struct 
 	strcpy(res->rrn, x->rrn);
 	strcpy(res->auth, x->auth);
 	res->arpc = x->arpc;
+	res->stand_in = x->stand_in;
 	return rc;
 }
 

@@ -48,6 +48,10 @@
 #define TERM_ESTATE    (-14) /* not allowed now (voiding a void, a declined original, …) */
 #define TERM_EPIN      (-15) /* a QR payment above the no-PIN limit without the wallet PIN */
 
+/* Field 44 of an approval the acquirer made in the issuer's name while its link to the issuer
+ * was down (stand-in, docs/links.md): kept on the record (stand_in), printed on the slip. */
+#define TERM_STAND_IN "STAND-IN"
+
 /* The terminal's own no-PIN limit of a QR payment by payment code, minor units of CNY: above
  * it term_transact() sends none without the wallet PIN (the issuer enforces its own too). */
 #define TERM_QR_NOPIN_MAX 100000
@@ -154,6 +158,7 @@ struct term_result {
 	int uploaded;    /* settlement: transactions uploaded */
 	int64_t txn_id;  /* the transaction's row, 0 for none */
 	int64_t amount;  /* QR query: the original's amount (4), 0 when none */
+	bool stand_in;   /* approved with 44 TERM_STAND_IN: by the acquirer in the issuer's name */
 };
 
 const char *term_strerror(int rc);
@@ -249,7 +254,8 @@ int term_find(term *t, const char *stan, struct store_term_txn *out);
 
 /* Writes the receipt of x to f: the merchant's copy then the customer's, each in Chinese and
  * English, with the merchant and terminal ids, the masked PAN, the transaction, the amount,
- * the date and time, the STAN, batch, RRN and auth code, and the response. A QR payment's
+ * the date and time, the STAN, batch, RRN and auth code (a stand-in approval's marked below
+ * it: 代授权 STAND-IN), and the response. A QR payment's
  * says 扫码支付 / QR PAYMENT, with the payment code masked (6 + 4) or, paid by the static code,
  * the card masked; no signature is asked. */
 void term_receipt(const struct store_term_state *st, const struct store_term_txn *x, FILE *f);

@@ -6,7 +6,8 @@
  * machine whose zone's date is not the host's: a chip request's 9A and a refund's 61.3 (the
  * original's date when the terminal made it); QR-code requests as they leave (the code in 2,
  * entry mode 03x, no card data; the wallet PIN; the no-PIN limit; the refund, query and results'
- * references), their reversal, totals and receipts. */
+ * references), their reversal, totals and receipts; an approval the acquirer made in the issuer's
+ * name (44 STAND-IN) kept and printed as a stand-in, and nothing else taken for one. */
 #include "testutil.h"
 
 #include <signal.h>
@@ -29,6 +30,9 @@ struct fixture {
 	store *s;
 	hsm *h;
 	struct hsm_component parts[2];
+	/* The test host's answer (send_echo()): NULL, the request echoed; else 39 as this, with
+	 * 44 answer44 (when not NULL), MAC'd under the terminal's MAK. */
+	const char *answer39, *answer44;
 };
 
 static const struct term_setup setup_ok = {"127.0.0.1:1", "TERM0001", "898310048120001",
@@ -326,9 +330,46 @@ static void receipt_year_name_and_chip(void **state)
 	free(text);
 }
 
-/* A host that answers each request with itself, its MTI made a response's, and hands the
- * first request's frame (without its length) to the test through fd out. Runs in a child. */
-static void echo_host(int lfd, int out)
+/* The host's answer to the request framed in buf (len bytes with its length) into buf: the
+ * request's 3, 4, 11, 25, 41, 42, 49 and 60, an RRN and auth code, 39 and 44 as f says, MAC'd
+ * under t's MAK; its length with its own, 0 when it cannot be made. */
+static size_t answer(const struct fixture *f, const term *t, uint8_t *buf, size_t len)
+{
+	static const int kept[] = {3, 4, 11, 25, 41, 42, 49, 60};
+	iso8583_envelope env, reply;
+	iso8583_msg rq, rs;
+	uint8_t raw[TERM_FRAME_MAX], mac[8] = {0};
+	char v[8][40];
+	size_t n;
+
+	if (iso8583_unpack_framed(t->p, buf, len, &env, &rq, NULL) != ISO8583_OK)
+		return 0;
+	iso8583_msg_init(&rs);
+	iso8583_set_mti(&rs, "0210");
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+		term_field(&rq, kept[i], v[i], sizeof v[i]);
+		if (v[i][0] != '\0')
+			iso8583_set_str(&rs, kept[i], v[i]);
+	}
+	iso8583_set_str(&rs, 37, "600000000042");
+	iso8583_set_str(&rs, 38, "654321");
+	iso8583_set_str(&rs, 39, f->answer39);
+	if (f->answer44 != NULL)
+		iso8583_set_str(&rs, 44, f->answer44);
+	iso8583_set(&rs, 64, mac, sizeof mac);
+	if (iso8583_pack(t->p, &rs, raw, sizeof raw, &n, NULL) != ISO8583_OK ||
+	    hsm_mac_generate(t->h, &t->mak, HSM_MAC_CUP_ECB, raw, n - 8, mac, 8) != HSM_OK)
+		return 0;
+	iso8583_envelope_reply(&env, &reply);
+	return iso8583_pack_framed(t->p, &reply, &rs, buf, TERM_FRAME_MAX, &n, NULL) == ISO8583_OK
+	           ? n
+	           : 0;
+}
+
+/* A host that answers each request with itself, its MTI made a response's (or, f->answer39
+ * set, with answer()), and hands the first request's frame (without its length) to the test
+ * through fd out. Runs in a child, forked with t. */
+static void echo_host(const struct fixture *f, const term *t, int lfd, int out)
 {
 	uint8_t buf[TERM_FRAME_MAX];
 	size_t len, got;
@@ -343,8 +384,13 @@ static void echo_host(int lfd, int out)
 		if (first && write(out, buf + 2, len) != (ssize_t)len)
 			_exit(1);
 		first = 0;
-		buf[2 + 11 + 1] |= 0x10; /* after TPDU and header: BCD MTI 0200 → 0210 */
-		if (write(c, buf, len + 2) != (ssize_t)(len + 2))
+		if (f->answer39 == NULL) {
+			buf[2 + 11 + 1] |= 0x10; /* after TPDU and header: BCD MTI 0200 → 0210 */
+			len += 2;
+		} else if ((len = answer(f, t, buf, len + 2)) == 0) {
+			_exit(1);
+		}
+		if (write(c, buf, len) != (ssize_t)len)
 			_exit(1);
 	}
 	_exit(0);
@@ -354,6 +400,7 @@ static void echo_host(int lfd, int out)
  * (after TPDU and header, in frame) and whether its MAC verified under the terminal's MAK. */
 struct sent {
 	int rc;
+	struct term_result res;
 	uint8_t frame[TERM_FRAME_MAX];
 	size_t len;
 	bool mac_ok;
@@ -384,7 +431,7 @@ static void send_echo(struct fixture *f, const struct term_request *req, enum te
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t alen = sizeof a;
-	struct term_result r;
+	struct term_result *r = &out->res;
 	hsm_key mk;
 	char host[32];
 	int lfd, fds[2], status;
@@ -399,21 +446,21 @@ static void send_echo(struct fixture *f, const struct term_request *req, enum te
 	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
 	snprintf(host, sizeof host, "127.0.0.1:%d", ntohs(a.sin_port));
 	assert_int_equal(pipe(fds), 0);
+	t = signed_in(f, host, &mk);
+	if (prep != NULL)
+		prep(t, f);
 	if ((pid = fork()) == 0) {
 		close(fds[0]);
-		echo_host(lfd, fds[1]);
+		echo_host(f, t, lfd, fds[1]);
 	}
 	assert_true(pid > 0);
 	close(lfd);
 	close(fds[1]);
-	t = signed_in(f, host, &mk);
-	if (prep != NULL)
-		prep(t, f);
 	assert_int_equal(term_set_inject(t, fault), TERM_OK);
 	int count;
-	out->rc = req->kind == TERM_QR_QUERY    ? term_qr_query(t, req->stan, &r)
-	          : req->kind == TERM_QR_RESULT ? term_qr_results(t, NULL, NULL, &r, &count)
-	                                        : term_transact(t, req, &r);
+	out->rc = req->kind == TERM_QR_QUERY    ? term_qr_query(t, req->stan, r)
+	          : req->kind == TERM_QR_RESULT ? term_qr_results(t, NULL, NULL, r, &count)
+	                                        : term_transact(t, req, r);
 	if (out->rc != TERM_OK && out->rc != TERM_EMAC && out->rc != TERM_ETIMEOUT)
 		print_message("term_transact: %s\n", term_strerror(out->rc));
 	assert_int_equal(t->inject, TERM_INJECT_NONE); /* one request only */
@@ -918,6 +965,65 @@ static void qr_receipt(void **state)
 	free(text);
 }
 
+/* A purchase of 3.00 answered 39 rc and 44 f44 (NULL: none): what term_transact() gave, and
+ * the record as the terminal keeps it (read back after a reopen) with its slip (freed by the
+ * caller). */
+static char *answered_with(struct fixture *f, const char *rc, const char *f44,
+                           struct term_result *res, struct store_term_txn *x)
+{
+	struct term_request req = {.kind = TERM_PURCHASE, .card = &stripe, .amount = 300};
+	struct sent out;
+	char stan[8];
+	term *t;
+
+	f->answer39 = rc;
+	f->answer44 = f44;
+	send_echo(f, &req, TERM_INJECT_NONE, NULL, &out);
+	assert_int_equal(out.rc, TERM_OK);
+	assert_string_equal(out.res.rc, rc);
+	*res = out.res;
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	snprintf(stan, sizeof stan, "%d", res->stan);
+	assert_int_equal(term_find(t, stan, x), TERM_OK);
+	term_close(t);
+	return slip(&(struct store_term_state){.tid = "TERM0001"}, x);
+}
+
+/* An approval whose 44 is STAND-IN (the acquirer's, in the issuer's name, its link down) is
+ * kept as one and its slip says so under the auth code; an approval with another 44, one with
+ * none, and a decline that says STAND-IN are not. */
+static void stand_in_kept_and_printed(void **state)
+{
+	static const struct {
+		const char *rc, *f44;
+		bool stand_in;
+	} cases[] = {
+	    {"00", "STAND-IN", true},  {"00", "APPROVED", false},  {"00", NULL, false},
+	    {"91", "STAND-IN", false}, {"00", "STAND-IN ", false},
+	};
+	struct store_term_txn x;
+	struct term_result res;
+	char *text;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		text = answered_with(*state, cases[i].rc, cases[i].f44, &res, &x);
+		assert_int_equal(res.stand_in, cases[i].stand_in);
+		assert_int_equal(x.stand_in, cases[i].stand_in);
+		if (cases[i].stand_in) {
+			assert_string_equal(x.auth, "654321");
+			assert_non_null(
+			    strstr(text, "授权码 AUTH NO.: 654321\n代授权 STAND-IN (收单机构代"
+			                 "发卡行授权 APPROVED BY THE ACQUIRER FOR THE "
+			                 "ISSUER)\n"));
+		} else {
+			assert_null(strstr(text, "STAND-IN"));
+		}
+		free(text);
+	}
+	print_message("stand-in: %zu answers read, 1 kept and printed as stand-in\n",
+	              sizeof cases / sizeof cases[0]);
+}
+
 static void rc_texts(void **state)
 {
 	const char *en, *zh;
@@ -958,6 +1064,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(qr_refund_fields, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(qr_query_and_results_fields, fx_setup, fx_teardown),
 	    cmocka_unit_test(qr_receipt),
+	    cmocka_unit_test_setup_teardown(stand_in_kept_and_printed, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

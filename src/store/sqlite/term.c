@@ -36,29 +36,29 @@ int store_term_state_get(store *s, struct store_term_state *out)
 #define TXN_COLUMNS                                                                                \
 	"id, at, kind, stan, batch, mti, proc, cond, type, entry, amount, currency, sealed, "      \
 	"masked, psn, icc, orig, orig_rrn, orig_auth, status, reversible, reason, rc, rrn, auth, " \
-	"date, time, arpc, voided, aid, label, tc"
+	"date, time, arpc, voided, aid, label, tc, stand_in"
 
 static const struct store_col txn_cols[] = {
     STORE_COLS(txn, id, at, kind, stan, batch, mti, proc, cond, type, entry, amount, currency)
         STORE_COL_BYTES(txn, sealed, sealed_len),
     STORE_COLS(txn, masked, psn) STORE_COL_BYTES(txn, icc, icc_len),
     STORE_COLS(txn, orig, orig_rrn, orig_auth, status, reversible, reason, rc, rrn, auth, date,
-               time, arpc, voided, aid, label, tc)};
+               time, arpc, voided, aid, label, tc, stand_in)};
 static const struct store_row txn_row = STORE_ROW(txn, txn_cols);
-static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 31); /* but the id */
+static const struct store_row txn_new = STORE_ROW_N(txn_cols + 1, 32); /* but the id */
 static const struct store_col update_cols[] = {
-    STORE_COLS(txn, status, reason, rc, rrn, auth, date, time, arpc, voided, tc, id)};
-static const struct store_row update_args = STORE_ROW_N(update_cols, 11);
+    STORE_COLS(txn, status, reason, rc, rrn, auth, date, time, arpc, voided, tc, stand_in, id)};
+static const struct store_row update_args = STORE_ROW_N(update_cols, 12);
 static const struct store_col batch_cols[] = {STORE_COLS(txn, batch)};
 static const struct store_row batch_args = STORE_ROW_N(batch_cols, 1);
 
 STORE_FN_INSERT(store_term_txn_insert, txn,
                 "INSERT INTO term_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 txn_new)
 STORE_FN_UPDATE(store_term_txn_update, txn,
                 "UPDATE term_txns SET status = ?, reason = ?, rc = ?, rrn = ?, auth = ?, "
-                "date = ?, time = ?, arpc = ?, voided = ?, tc = ? WHERE id = ?",
+                "date = ?, time = ?, arpc = ?, voided = ?, tc = ?, stand_in = ? WHERE id = ?",
                 update_args)
 
 int store_term_txn_find(store *s, enum store_term_key key, const char *value,

@@ -1,0 +1,4 @@
+-- Issue 19, stand-in: an approval whose answer's field 44 was STAND-IN, made by the acquirer in
+-- the issuer's name while its link was down (docs/links.md); the slip and `possum term batch`
+-- say so. 0 for every other transaction.
+ALTER TABLE term_txns ADD COLUMN stand_in INTEGER NOT NULL DEFAULT 0;
