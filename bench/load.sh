@@ -18,6 +18,7 @@ terminals=${LOAD_TERMINALS:-100}
 seconds=${LOAD_SECONDS:-20}
 entry=${LOAD_ENTRY:-swipe}
 
+. "$src/bench/figures.sh"
 tmp=$(mktemp -d)
 host_pid=
 # start_host [PORT]: the host on $data with $POSSUM_CONFIG, listening, its terminals' port PORT
@@ -190,11 +191,6 @@ echo "host peak memory (VmHWM) ${hwm:-unknown}"
 stop_host
 [ "${LOAD_TLS:-1}" != 0 ] || exit $load_rc
 
-# figures OUT NAME: the approved rate and p50/p99 of a load's output, one line.
-figures() {
-	awk -v name="$2" '/^approved/ { r = $4 } /^latency/ { p50 = $3; p99 = $6 }
-	END { printf "%-5s approved purchases %s a second, latency p50 %s ms p99 %s ms\n", name, r, p50, p99 }' "$1"
-}
 echo "== the first run again over TLS: mutual TLS on the terminals' port, each terminal its certificate =="
 # shellcheck disable=SC2046
 sh -c '. "$1/tests/lib.sh" && shift && tls_test_pki "$@"' - "$src" "$tmp/pki" \
