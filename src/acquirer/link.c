@@ -28,7 +28,8 @@ int acquirer_set_links(acquirer *a, const struct acquirer_link *links, size_t n,
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(links[i].name, links[j].name) == 0)
 				return ACQUIRER_EARG;
-	memcpy(a->links, links, n * sizeof *links);
+	if (n > 0)
+		memcpy(a->links, links, n * sizeof *links);
 	a->n_links = n;
 	a->link_up = up;
 	a->link_ctx = ctx;
