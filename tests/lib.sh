@@ -61,12 +61,14 @@ skip() {
 	exit 77
 }
 
-# on_exit: the EXIT trap of host_listening and start_peer: the host, the pids in $also_kill and
-# the peers killed, the host waited for, the scratch directory removed.
+# on_exit: the EXIT trap of host_listening, start_peer and pg_start (tests/pg.sh): the host,
+# the pids in $also_kill and the peers killed, the host waited for, the throwaway PostgreSQL
+# stopped (pg_stop), the scratch directory removed.
 on_exit() {
 	# shellcheck disable=SC2086
 	kill ${host_pid:-} ${also_kill:-} ${peer_pids:-} 2>/dev/null
 	[ -z "${host_pid:-}" ] || wait "$host_pid" 2>/dev/null
+	[ -z "${pg_dir:-}" ] || pg_stop
 	rm -rf "$tmp"
 }
 
@@ -143,7 +145,7 @@ load_host() {
 	export POSSUM_CONFIG=$tmp/possum.conf
 	"$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 	host_pid=$!
-	trap 'kill $host_pid ${load_pid:-} 2>/dev/null; wait $host_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+	trap 'kill ${load_pid:-} 2>/dev/null; on_exit' EXIT
 	wait_ports "$data" $host_pid
 	port=$(sed -n 's/^acquirer=//p' "$data/host.ports")
 }
