@@ -14,6 +14,11 @@
  * other is written out, its queries static in its body. Either way a function's SQL and row
  * type stand where it is defined.
  *
+ * The query layer is shared by the engines: a store on PostgreSQL (src/store/pg/) has an
+ * engine (struct store_engine) that row.c, exec.c, txn.c, schema.c and open.c hand each query,
+ * transaction and migration to, so that the modules' query definitions serve both
+ * (docs/scaling.md, "The PostgreSQL backend").
+ *
  * The order of the files, each using only those before it: exec.c, row.c, txn.c, schema.c,
  * open.c; the files of the modules (acquirer.c, issuer.c, …) use exec.c, row.c and txn.c. */
 #ifndef POSSUM_STORE_SQLITE_INTERNAL_H
