@@ -2,6 +2,10 @@
 # into one C file of string literals: for each module, its steps in ascending version order and
 # its `const struct store_module store_module_MODULE` (src/store/sqlite/internal.h). Run by the
 # build (cmake -DSCHEMA_DIR=… -DOUT=… -P embed_schema.cmake) whenever a .sql file changes.
+# -DPREFIX=…: another engine's modules (src/store/pg/schema/: store_pg_module_MODULE).
+if(NOT DEFINED PREFIX)
+  set(PREFIX store_module_)
+endif()
 file(GLOB sql_files "${SCHEMA_DIR}/*.sql")
 set(modules "")
 foreach(f ${sql_files})
@@ -20,7 +24,7 @@ endforeach()
 list(REMOVE_DUPLICATES modules)
 list(SORT modules)
 
-set(c "/* Generated from the files of src/store/sqlite/schema/ by cmake/embed_schema.cmake: do not edit. */\n")
+set(c "/* Generated from the files of ${SCHEMA_DIR} by cmake/embed_schema.cmake: do not edit. */\n")
 string(APPEND c "#include \"store/sqlite/internal.h\"\n")
 foreach(module ${modules})
   list(SORT steps_${module})
@@ -36,7 +40,7 @@ foreach(module ${modules})
     string(REPLACE "\n" "\\n\"\n     \"" sql "${sql}")
     string(APPEND c "    {${version},\n     \"${sql}\"},\n")
   endforeach()
-  string(APPEND c "};\nconst struct store_module store_module_${module} = STORE_MODULE(\"${module}\", ${module}_steps);\n")
+  string(APPEND c "};\nconst struct store_module ${PREFIX}${module} = STORE_MODULE(\"${module}\", ${module}_steps);\n")
 endforeach()
 file(WRITE "${OUT}.tmp" "${c}")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

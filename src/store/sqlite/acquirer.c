@@ -392,16 +392,16 @@ int store_acq_totals(store *s, const char *tid, int batch, struct store_acq_tota
 	    STORE_Q("SELECT " TOTALS_OF "tid = ? AND batch = ?" TOTALS_WHICH " GROUP BY 1",
 	            &totals_batch_args, &totals_batch_row);
 	struct totals_row r;
-	sqlite3_stmt *st;
+	struct store_cursor st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = store_q_prepare(s, &q, &(struct totals_args){.who = tid, .batch = batch}, &st)) !=
+	if ((rc = store_q_open(s, &q, &(struct totals_args){.who = tid, .batch = batch}, &st)) !=
 	    STORE_OK)
 		return rc;
-	while ((rc = store_q_next(s, st, &q, &r)) == STORE_OK)
+	while ((rc = store_q_next(s, &st, &q, &r)) == STORE_OK)
 		totals_add(&r, out);
-	return store_q_end(st, rc, 0);
+	return store_q_end(&st, rc, 0);
 }
 
 int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t to,
@@ -416,14 +416,14 @@ int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t t
 	struct totals_args a = {.who = mid, .from = from, .to = to};
 	struct store_acq_totals t = {0};
 	struct totals_row r;
-	sqlite3_stmt *st;
+	struct store_cursor st;
 	int rc, currency = 0, stop = 0;
 
 	/* Rows come currency by currency, and each currency's totals go to fn when the next
 	 * begins. */
-	if ((rc = store_q_prepare(s, &q, &a, &st)) != STORE_OK)
+	if ((rc = store_q_open(s, &q, &a, &st)) != STORE_OK)
 		return rc;
-	while (stop == 0 && (rc = store_q_next(s, st, &q, &r)) == STORE_OK) {
+	while (stop == 0 && (rc = store_q_next(s, &st, &q, &r)) == STORE_OK) {
 		if (currency != 0 && currency != r.currency) {
 			stop = fn(ctx, currency, &t);
 			memset(&t, 0, sizeof t);
@@ -431,7 +431,7 @@ int store_acq_merchant_totals(store *s, const char *mid, int64_t from, int64_t t
 		currency = r.currency;
 		totals_add(&r, &t);
 	}
-	if ((rc = store_q_end(st, rc, stop)) != STORE_OK || stop != 0)
+	if ((rc = store_q_end(&st, rc, stop)) != STORE_OK || stop != 0)
 		return rc;
 	return currency != 0 ? fn(ctx, currency, &t) : STORE_OK;
 }

@@ -1,7 +1,8 @@
 /* exec.c — what every file of the SQLite backend uses to run SQL: the cache of prepared
  * statements (kept for the life of the store, found by the address of their SQL text), the
- * stepping of a statement, and the mapping of SQLite's result codes to STORE_* codes. It calls
- * no other file of the backend. */
+ * stepping of a statement, and the mapping of SQLite's result codes to STORE_* codes
+ * (store_exec() hands its SQL to another engine's exec when the store has one). It calls no
+ * other file of the backend. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -96,6 +97,8 @@ int store_exec(store *s, const char *sql)
 	sqlite3_stmt *st;
 	int rc;
 
+	if (s->engine != NULL)
+		return s->engine->exec(s, sql);
 	if ((rc = store_stmt(s, sql, &st, NULL)) != STORE_OK)
 		return rc;
 	return store_run(s, st);

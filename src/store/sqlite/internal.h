@@ -14,6 +14,11 @@
  * other is written out, its queries static in its body. Either way a function's SQL and row
  * type stand where it is defined.
  *
+ * The query layer is shared by the engines: a store on PostgreSQL (src/store/pg/) has an
+ * engine (struct store_engine) that row.c, exec.c, txn.c, schema.c and open.c hand each query,
+ * transaction and migration to, so that the modules' query definitions serve both
+ * (docs/scaling.md, "The PostgreSQL backend").
+ *
  * The order of the files, each using only those before it: exec.c, row.c, txn.c, schema.c,
  * open.c; the files of the modules (acquirer.c, issuer.c, …) use exec.c, row.c and txn.c. */
 #ifndef POSSUM_STORE_SQLITE_INTERNAL_H
@@ -32,8 +37,15 @@ struct store_cached {
 	sqlite3_stmt *stmt;
 };
 
+struct store_engine;
+
 struct store {
 	sqlite3 *db;
+	/* Another engine than SQLite (src/store/pg/) and its connection: NULL for SQLite's, when
+	 * db is the connection. row.c, exec.c, txn.c, schema.c and open.c hand a query, a
+	 * transaction or the close over to it. */
+	const struct store_engine *engine;
+	void *conn;
 	int depth; /* transaction nesting: 0 none, 1 BEGIN, more savepoints */
 	char errmsg[256];
 	struct store_cached *cache;
@@ -200,8 +212,40 @@ struct store_arg_text_n {
 };
 extern const struct store_row store_args_id, store_args_text, store_args_text_n, store_row_n;
 
-/* q's cached statement with args bound (q->args' struct, or NULL when q has none). */
+/* q's cached statement with args bound (q->args' struct, or NULL when q has none): SQLite's
+ * alone (a caller reading its columns itself). */
 int store_q_prepare(store *s, const struct store_query *q, const void *args, sqlite3_stmt **out);
+
+/* A walk over a query's rows, whichever the engine: SQLite's statement, or another engine's
+ * rows (res: src/store/pg's PGresult, row at of n). */
+struct store_cursor {
+	sqlite3_stmt *st;
+	const struct store_engine *engine;
+	void *res;
+	int at, n;
+};
+
+/* The operations of an engine other than SQLite, which the functions of row.c, exec.c, txn.c
+ * and schema.c hand over to when a store has one (s->engine): each as the function it stands
+ * for. run: q to its end, with id (may be NULL) the id of the row it inserted, with changes
+ * (may be NULL) how many rows it wrote. open, next, end: store_q_open(), store_q_next() (the
+ * row read into out, cleared first), store_q_end() (the rows freed). exec: SQL of no
+ * parameters, several statements allowed (a migration). begin: store_begin(), or with read
+ * store_begin_read(). close: the connection closed and freed (store_close() frees s). */
+struct store_engine {
+	const char *name;
+	int (*run)(store *s, const struct store_query *q, const void *args, int64_t *id,
+	           int64_t *changes);
+	int (*open)(store *s, const struct store_query *q, const void *args,
+	            struct store_cursor *c);
+	int (*next)(store *s, struct store_cursor *c, const struct store_query *q, void *out);
+	void (*end)(struct store_cursor *c);
+	int (*exec)(store *s, const char *sql);
+	int (*begin)(store *s, bool read);
+	int (*commit)(store *s);
+	int (*rollback)(store *s);
+	void (*close)(store *s);
+};
 
 /* Runs q to its end; with id (may be NULL), the rowid of the row it inserted. */
 int store_q_run(store *s, const struct store_query *q, const void *args, int64_t *id);
@@ -220,26 +264,27 @@ int store_q_n_id(store *s, const struct store_query *q, int64_t id, int64_t *n);
  * STORE_OK, STORE_ENOTFOUND or the failure. */
 int store_q_get(store *s, const struct store_query *q, const void *args, void *out);
 
-/* A walk over q's rows: store_q_prepare(), then store_q_next() for each row into out until it
- * returns other than STORE_OK, then store_q_end() with the last rc and what the caller's
- * callback returned (stop): stop when not 0, else rc with the end (STORE_ENOTFOUND) as
- * STORE_OK. */
-int store_q_next(store *s, sqlite3_stmt *st, const struct store_query *q, void *out);
-int store_q_end(sqlite3_stmt *st, int rc, int stop);
+/* A walk over q's rows: store_q_open() (args bound), then store_q_next() for each row into out
+ * until it returns other than STORE_OK, then store_q_end() with the last rc and what the
+ * caller's callback returned (stop): stop when not 0, else rc with the end (STORE_ENOTFOUND)
+ * as STORE_OK. */
+int store_q_open(store *s, const struct store_query *q, const void *args, struct store_cursor *c);
+int store_q_next(store *s, struct store_cursor *c, const struct store_query *q, void *out);
+int store_q_end(struct store_cursor *c, int rc, int stop);
 
 /* The body of a list function: walks q's rows (args bound), each read into row (a variable of
  * q's row type) and passed to fn(ctx, &row) until fn returns non-zero; returns what
  * store_q_end() does. A macro so that fn is called through its own type. */
 #define STORE_WALK(s, q, args, row, fn, ctx)                                                       \
 	do {                                                                                       \
-		sqlite3_stmt *st_;                                                                 \
+		struct store_cursor c_;                                                            \
 		int rc_, stop_ = 0;                                                                \
                                                                                                    \
-		if ((rc_ = store_q_prepare(s, q, args, &st_)) != STORE_OK)                         \
+		if ((rc_ = store_q_open(s, q, args, &c_)) != STORE_OK)                             \
 			return rc_;                                                                \
-		while (stop_ == 0 && (rc_ = store_q_next(s, st_, q, &(row))) == STORE_OK)          \
+		while (stop_ == 0 && (rc_ = store_q_next(s, &c_, q, &(row))) == STORE_OK)          \
 			stop_ = (fn)(ctx, &(row));                                                 \
-		return store_q_end(st_, rc_, stop_);                                               \
+		return store_q_end(&c_, rc_, stop_);                                               \
 	} while (0)
 
 /* ---- public functions of one query ----
@@ -347,5 +392,7 @@ extern const struct store_module store_module_pki;
 
 /* Brings every module's schema up to date. */
 int store_migrate(store *s);
+/* The same for the n modules of another engine (src/store/pg/), in order of dependence. */
+int store_migrate_modules(store *s, const struct store_module *const *modules, size_t n);
 
 #endif

@@ -114,15 +114,15 @@ int store_ledger_expirable(store *s, int64_t now, uint8_t (*ids)[STORE_LEDGER_ID
 	            &expirable_args, &transfer_id);
 	struct expirable_args a = {STORE_LEDGER_STATE_PENDING, now, (int64_t)cap};
 	transfer t;
-	sqlite3_stmt *st;
+	struct store_cursor st;
 	int rc;
 
 	*n = 0;
-	if ((rc = store_q_prepare(s, &q, &a, &st)) != STORE_OK)
+	if ((rc = store_q_open(s, &q, &a, &st)) != STORE_OK)
 		return rc;
-	while (*n < cap && (rc = store_q_next(s, st, &q, &t)) == STORE_OK)
+	while (*n < cap && (rc = store_q_next(s, &st, &q, &t)) == STORE_OK)
 		memcpy(ids[(*n)++], t.id, sizeof t.id);
-	return store_q_end(st, rc, 0);
+	return store_q_end(&st, rc, 0);
 }
 
 STORE_FN_EACH(store_ledger_accounts_each, account,

@@ -64,15 +64,15 @@ int store_notify_due(store *s, int64_t now, struct store_notify *out, size_t cap
 	            "ORDER BY next_at, id LIMIT ?",
 	            &due_args, &notice_row);
 	struct due_args a = {STORE_NOTIFY_PENDING, now, (int64_t)cap};
-	sqlite3_stmt *st;
+	struct store_cursor st;
 	int rc;
 
 	*n = 0;
-	if ((rc = store_q_prepare(s, &q, &a, &st)) != STORE_OK)
+	if ((rc = store_q_open(s, &q, &a, &st)) != STORE_OK)
 		return rc;
-	while (*n < cap && (rc = store_q_next(s, st, &q, &out[*n])) == STORE_OK)
+	while (*n < cap && (rc = store_q_next(s, &st, &q, &out[*n])) == STORE_OK)
 		(*n)++;
-	return store_q_end(st, rc, 0);
+	return store_q_end(&st, rc, 0);
 }
 
 STORE_FN_UPDATE(store_notify_update, notice,

@@ -119,6 +119,8 @@ void store_close(store *s)
 {
 	if (s == NULL)
 		return;
+	if (s->engine != NULL)
+		s->engine->close(s);
 	store_stmt_free(s);
 	/* Closing a connection with a transaction open rolls it back. */
 	sqlite3_close(s->db);

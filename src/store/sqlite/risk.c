@@ -55,7 +55,7 @@ int store_risk_counts(store *s, int who, const char *key, const int64_t since[ST
 	    &minute_args, &minute_row);
 	int64_t first[STORE_RISK_WINDOWS];
 	struct minute_row r;
-	sqlite3_stmt *st;
+	struct store_cursor st;
 	int rc;
 
 	if (who < STORE_RISK_CARD || who > STORE_RISK_CARD_MERCHANT || key == NULL || out == NULL)
@@ -63,17 +63,17 @@ int store_risk_counts(store *s, int who, const char *key, const int64_t since[ST
 	*out = (struct store_risk_counts){0};
 	for (int i = 0; i < STORE_RISK_WINDOWS; i++)
 		first[i] = minute_of(since[i]);
-	if ((rc = store_q_prepare(s, &q, &(struct minute_args){who, key, minute_of(from)}, &st)) !=
+	if ((rc = store_q_open(s, &q, &(struct minute_args){who, key, minute_of(from)}, &st)) !=
 	    STORE_OK)
 		return rc;
-	while ((rc = store_q_next(s, st, &q, &r)) == STORE_OK)
+	while ((rc = store_q_next(s, &st, &q, &r)) == STORE_OK)
 		for (int i = 0; i < STORE_RISK_WINDOWS; i++)
 			if (r.minute >= first[i]) {
 				out->count[i] += r.pays;
 				out->sum[i] += r.sum;
 				out->declines[i] += r.declines;
 			}
-	return store_q_end(st, rc, 0);
+	return store_q_end(&st, rc, 0);
 }
 
 /* A payment's counts: ?1 who, ?2 the key (the card's keyed hash for a whole payment), ?3 the

@@ -173,6 +173,8 @@ int store_q_run(store *s, const struct store_query *q, const void *args, int64_t
 	sqlite3_stmt *st;
 	int rc;
 
+	if (s->engine != NULL)
+		return s->engine->run(s, q, args, id, NULL);
 	if ((rc = store_q_prepare(s, q, args, &st)) != STORE_OK)
 		return rc;
 	if ((rc = store_run(s, st)) == STORE_OK && id != NULL)
@@ -182,17 +184,37 @@ int store_q_run(store *s, const struct store_query *q, const void *args, int64_t
 
 int store_q_update(store *s, const struct store_query *q, const void *args)
 {
-	int rc = store_q_run(s, q, args, NULL);
+	int64_t changes = 0;
+	int rc;
 
-	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+	if (s->engine != NULL)
+		rc = s->engine->run(s, q, args, NULL, &changes);
+	else if ((rc = store_q_run(s, q, args, NULL)) == STORE_OK)
+		changes = sqlite3_changes(s->db);
+	if (rc == STORE_OK && changes == 0)
 		return STORE_ENOTFOUND;
 	return rc;
 }
 
-int store_q_next(store *s, sqlite3_stmt *st, const struct store_query *q, void *out)
+int store_q_open(store *s, const struct store_query *q, const void *args, struct store_cursor *c)
 {
-	int rc = store_row(s, st);
+	c->engine = s->engine;
+	c->st = NULL;
+	c->res = NULL;
+	c->at = c->n = 0;
+	if (s->engine != NULL)
+		return s->engine->open(s, q, args, c);
+	return store_q_prepare(s, q, args, &c->st);
+}
 
+int store_q_next(store *s, struct store_cursor *c, const struct store_query *q, void *out)
+{
+	sqlite3_stmt *st = c->st;
+	int rc;
+
+	if (c->engine != NULL)
+		return c->engine->next(s, c, q, out);
+	rc = store_row(s, st);
 	if (rc != STORE_OK || out == NULL)
 		return rc;
 	if (q->row->size != 0)
@@ -202,9 +224,12 @@ int store_q_next(store *s, sqlite3_stmt *st, const struct store_query *q, void *
 	return STORE_OK;
 }
 
-int store_q_end(sqlite3_stmt *st, int rc, int stop)
+int store_q_end(struct store_cursor *c, int rc, int stop)
 {
-	sqlite3_reset(st);
+	if (c->engine != NULL)
+		c->engine->end(c);
+	else
+		sqlite3_reset(c->st);
 	if (stop != 0)
 		return stop;
 	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
@@ -212,13 +237,21 @@ int store_q_end(sqlite3_stmt *st, int rc, int stop)
 
 int store_q_get(store *s, const struct store_query *q, const void *args, void *out)
 {
+	struct store_cursor c;
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = store_q_prepare(s, q, args, &st)) != STORE_OK)
+	if ((rc = store_q_open(s, q, args, &c)) != STORE_OK)
 		return rc;
-	if ((rc = store_q_next(s, st, q, out)) != STORE_OK)
+	rc = store_q_next(s, &c, q, out);
+	/* Another engine has read its whole result: freed, whatever it was. */
+	if (c.engine != NULL) {
+		c.engine->end(&c);
 		return rc;
+	}
+	if (rc != STORE_OK)
+		return rc;
+	st = c.st;
 	/* A write returning its row is stepped to its end, so that the write is complete. */
 	if ((q->flags & STORE_Q_RETURNING) != 0)
 		return store_run(s, st);

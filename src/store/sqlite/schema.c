@@ -3,7 +3,8 @@
  * schema_versions; a database whose version is beyond what this build knows was written by a
  * newer possum and is refused (STORE_ESCHEMA) rather than misread. The steps themselves are SQL
  * files, src/store/sqlite/schema/MODULE.VERSION.sql, which the build makes into the
- * store_module_* tables (cmake/embed_schema.cmake). Uses exec.c, row.c and
+ * store_module_* tables (cmake/embed_schema.cmake). Another engine's store runs the same
+ * routine over its own modules (store_migrate_modules: src/store/pg/). Uses exec.c, row.c and
  * txn.c; open.c uses it. */
 #include <assert.h>
 #include <stdio.h>
@@ -54,8 +55,11 @@ static int apply(store *s, const struct store_module *m, const struct store_migr
 	if ((rc = store_schema_version(s, m->name, &version)) != STORE_OK ||
 	    version >= step->version)
 		goto out;
-	if ((rc = sqlite3_exec(s->db, step->sql, NULL, NULL, NULL)) != SQLITE_OK) {
+	if (s->engine != NULL)
+		rc = s->engine->exec(s, step->sql);
+	else if ((rc = sqlite3_exec(s->db, step->sql, NULL, NULL, NULL)) != SQLITE_OK)
 		store_fail(s, rc);
+	if (rc != STORE_OK) {
 		rc = STORE_ESCHEMA;
 		goto out;
 	}
@@ -70,12 +74,17 @@ out:
 
 int store_migrate(store *s)
 {
+	return store_migrate_modules(s, modules, sizeof modules / sizeof modules[0]);
+}
+
+int store_migrate_modules(store *s, const struct store_module *const *list, size_t n)
+{
 	int rc, version;
 
 	if ((rc = store_exec(s, create_versions)) != STORE_OK)
 		return rc;
-	for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++) {
-		const struct store_module *m = modules[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct store_module *m = list[i];
 
 		assert(m->n > 0);
 		if ((rc = store_schema_version(s, m->name, &version)) != STORE_OK)

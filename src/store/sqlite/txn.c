@@ -1,7 +1,8 @@
 /* txn.c — store transactions: the outermost is BEGIN IMMEDIATE (so a writer waits for the
  * lock at the start, within the busy timeout, not at its first write), or BEGIN DEFERRED for
  * a reader that wants one consistent view; each one inside it a savepoint. Savepoints all share one
- * name: SQLite resolves a name to the innermost. Uses exec.c only. */
+ * name: SQLite resolves a name to the innermost. Another engine's store (s->engine) has its own
+ * (src/store/pg/). Uses exec.c only. */
 #include <stdio.h>
 
 #include "store/sqlite/internal.h"
@@ -10,6 +11,8 @@ int store_begin(store *s)
 {
 	int rc;
 
+	if (s->engine != NULL)
+		return s->engine->begin(s, false);
 	if ((rc = store_exec(s, s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT sp")) != STORE_OK)
 		return rc;
 	s->depth++;
@@ -22,6 +25,8 @@ int store_begin_read(store *s)
 
 	if (s->depth != 0)
 		return STORE_ETXN;
+	if (s->engine != NULL)
+		return s->engine->begin(s, true);
 	/* DEFERRED: a snapshot from the first read, under WAL no lock that stops a writer. */
 	if ((rc = store_exec(s, "BEGIN DEFERRED")) != STORE_OK)
 		return rc;
@@ -35,6 +40,8 @@ int store_commit(store *s)
 
 	if (s->depth == 0)
 		return STORE_ETXN;
+	if (s->engine != NULL)
+		return s->engine->commit(s);
 	/* SQLite rolls the whole transaction back by itself after some failures (disk full, I/O
 	 * error); what was to be committed is gone. */
 	if (sqlite3_get_autocommit(s->db)) {
@@ -66,6 +73,8 @@ int store_rollback(store *s)
 
 	if (s->depth == 0)
 		return STORE_ETXN;
+	if (s->engine != NULL)
+		return s->engine->rollback(s);
 	if (!sqlite3_get_autocommit(s->db)) {
 		if (s->depth == 1)
 			rc = store_exec(s, "ROLLBACK");
@@ -82,6 +91,8 @@ int store_set_autocheckpoint(store *s, int pages)
 		return STORE_EARG;
 	if (s->depth > 0)
 		return STORE_ETXN;
+	if (s->engine != NULL) /* the server checkpoints its own log */
+		return STORE_OK;
 	return sqlite3_wal_autocheckpoint(s->db, pages) == SQLITE_OK ? STORE_OK : STORE_EIO;
 }
 
@@ -93,6 +104,8 @@ int store_checkpoint(store *s)
 		return STORE_EARG;
 	if (s->depth > 0)
 		return STORE_ETXN;
+	if (s->engine != NULL)
+		return STORE_OK;
 	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	/* Busy, in any of its forms: nothing to do now, the next checkpoint copies the rest.
 	 * SQLITE_BUSY: another connection holds the checkpoint lock (a writer's own checkpoint

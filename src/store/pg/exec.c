@@ -1,0 +1,370 @@
+/* exec.c — the PostgreSQL engine's executor: a struct store_query (internal.h of the SQLite
+ * backend: SQL, parameter row, result row) run over libpq, as row.c runs it over SQLite.
+ *
+ * Each query is prepared once per connection (PQprepare), found again by its SQL text's
+ * address; its SQL translated once then (sql.h: `?N` as `$N`, RETURNING id for an insert whose
+ * id is read back) and checked against its description as row.c checks it: as many
+ * parameters as its parameter row has columns, result columns of the row's names in its
+ * order. Parameters are bound from the same column tables: integers as int8 text, text as
+ * text, bytes as bytea in binary; a LIMIT of 0 (none) as NULL, which PostgreSQL takes for no
+ * limit where SQLite takes -1. Results come as text: integers parsed (a boolean's t/f as 1/0,
+ * a SUM's numeric as its digits), bytea's hex decoded into the field. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/pg/internal.h"
+
+#define OID_BYTEA 17
+#define OID_INT8  20
+#define OID_TEXT  25
+
+int store_pg_fail(store *s, PGresult *res)
+{
+	struct store_pg *pg = s->conn;
+	const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	int rc = STORE_EIO;
+
+	if (state == NULL || msg == NULL) {
+		/* No answer from the server: the connection's own words (never a password). */
+		snprintf(s->errmsg, sizeof s->errmsg, "%s", PQerrorMessage(pg->conn));
+	} else if (strncmp(state, "22", 2) == 0) {
+		/* A data exception's message may quote the value: its code alone. */
+		snprintf(s->errmsg, sizeof s->errmsg, "a value refused (SQLSTATE %s)", state);
+		rc = STORE_EARG;
+	} else {
+		snprintf(s->errmsg, sizeof s->errmsg, "%s (SQLSTATE %s)", msg, state);
+		if (strcmp(state, "23505") == 0)
+			rc = STORE_EEXIST;
+		else if (strncmp(state, "23", 2) == 0 || strncmp(state, "54", 2) == 0)
+			rc = STORE_EARG; /* other constraints, limits: an argument the schema
+			                    refuses */
+		else if (strcmp(state, "53200") == 0)
+			rc = STORE_ENOMEM;
+	}
+	PQclear(res);
+	return rc;
+}
+
+void store_pg_stmts_free(struct store_pg *pg)
+{
+	free(pg->stmts);
+	pg->stmts = NULL;
+	pg->n = pg->cap = 0;
+}
+
+/* Checks the statement just prepared against q's result row: its columns, by name, in order. */
+static int check(store *s, const struct store_query *q, const char *name)
+{
+	struct store_pg *pg = s->conn;
+	PGresult *d = PQdescribePrepared(pg->conn, name);
+	int rc = STORE_OK;
+
+	if (PQresultStatus(d) != PGRES_COMMAND_OK)
+		return store_pg_fail(s, d);
+	if (PQnfields(d) != q->row->n)
+		rc = STORE_EARG;
+	for (int i = 0; rc == STORE_OK && i < q->row->n; i++)
+		if (strcmp(PQfname(d, i), q->row->cols[i].name) != 0)
+			rc = STORE_EARG;
+	PQclear(d);
+	if (rc != STORE_OK)
+		snprintf(s->errmsg, sizeof s->errmsg, "a query does not match its row: %.200s",
+		         q->sql);
+	return rc;
+}
+
+static unsigned param_type(const struct store_col *c)
+{
+	switch (c->type) {
+	case STORE_T_TEXT:
+	case STORE_T_STR:
+		return OID_TEXT;
+	case STORE_T_FIXED:
+	case STORE_T_SEALED:
+	case STORE_T_BYTES:
+		return OID_BYTEA;
+	default:
+		return OID_INT8;
+	}
+}
+
+/* Translates and prepares q on the connection as statement st->name. */
+static int prepare(store *s, const struct store_query *q, struct store_pg_stmt *st)
+{
+	struct store_pg *pg = s->conn;
+	int n = q->args != NULL ? q->args->n : 0, params, rc;
+	size_t cap = strlen(q->sql) * 2 + 32; /* `?` as `$64` at most triples one byte */
+	Oid types[STORE_PG_PARAMS_MAX];
+	char *sql = malloc(cap);
+	PGresult *res;
+
+	if (sql == NULL)
+		return STORE_ENOMEM;
+	if ((rc = store_pg_sql(q->sql, st->flags, sql, cap, &params)) != STORE_OK)
+		goto out;
+	if (params != n) {
+		snprintf(s->errmsg, sizeof s->errmsg, "a query does not match its row: %.200s",
+		         q->sql);
+		rc = STORE_EARG;
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		types[i] = param_type(&q->args->cols[i]);
+	res = PQprepare(pg->conn, st->name, sql, n, types);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		rc = store_pg_fail(s, res);
+		goto out;
+	}
+	PQclear(res);
+	if (q->row != NULL && (st->flags & STORE_PG_SQL_RETURNING_ID) == 0)
+		rc = check(s, q, st->name);
+out:
+	free(sql);
+	return rc;
+}
+
+/* The statement of q (with flags) on this connection: prepared now if it was not. */
+static int stmt(store *s, const struct store_query *q, unsigned flags, const char **name)
+{
+	struct store_pg *pg = s->conn;
+	struct store_pg_stmt *st;
+	int rc;
+
+	for (size_t i = 0; i < pg->n; i++)
+		if (pg->stmts[i].sql == q->sql && pg->stmts[i].flags == flags) {
+			*name = pg->stmts[i].name;
+			return STORE_OK;
+		}
+	if (pg->n == pg->cap) {
+		size_t cap = pg->cap != 0 ? 2 * pg->cap : 32;
+
+		if ((st = realloc(pg->stmts, cap * sizeof *st)) == NULL)
+			return STORE_ENOMEM;
+		pg->stmts = st;
+		pg->cap = cap;
+	}
+	st = &pg->stmts[pg->n];
+	*st = (struct store_pg_stmt){q->sql, flags, ""};
+	/* Names never used again on the connection: one that failed its check stays prepared,
+	 * unused. */
+	snprintf(st->name, sizeof st->name, "q%lu", pg->named++);
+	if ((rc = prepare(s, q, st)) != STORE_OK)
+		return rc;
+	*name = pg->stmts[pg->n++].name;
+	return STORE_OK;
+}
+
+/* The parameters of one execution: values pointing into the row or into num. */
+struct params {
+	const char *values[STORE_PG_PARAMS_MAX];
+	int lengths[STORE_PG_PARAMS_MAX], formats[STORE_PG_PARAMS_MAX];
+	char num[STORE_PG_PARAMS_MAX][24];
+};
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+/* Binds field c of row as parameter i (values[i] NULL: SQL NULL), as row.c's bind_col does. */
+static void bind_col(struct params *b, int i, const struct store_col *c, const char *row)
+{
+	const void *p = row + c->off;
+	bool null_zero = (c->flags & STORE_F_NULL) != 0;
+	int64_t v = 0;
+
+	b->values[i] = NULL;
+	b->lengths[i] = b->formats[i] = 0;
+	switch (c->type) {
+	case STORE_T_I64:
+		v = *(const int64_t *)p;
+		break;
+	case STORE_T_INT:
+		v = *(const int *)p;
+		break;
+	case STORE_T_UNSIGNED:
+		v = *(const unsigned *)p;
+		break;
+	case STORE_T_BOOL:
+		v = *(const bool *)p;
+		break;
+	case STORE_T_LIMIT:
+		/* No limit: NULL here, -1 in SQLite. */
+		if ((v = (int64_t) * (const size_t *)p) == 0)
+			return;
+		break;
+	case STORE_T_TEXT:
+		if (!null_zero || *(const char *)p != '\0')
+			b->values[i] = p;
+		return;
+	case STORE_T_STR:
+		b->values[i] = *(const char *const *)p;
+		if (b->values[i] == NULL && !null_zero)
+			b->values[i] = "";
+		return;
+	case STORE_T_FIXED:
+		if (!null_zero || !all_zero(p, c->size)) {
+			b->values[i] = p;
+			b->lengths[i] = (int)c->size;
+			b->formats[i] = 1;
+		}
+		return;
+	case STORE_T_SEALED:
+		b->values[i] = (const char *)((const struct store_sealed *)p)->v;
+		b->lengths[i] = (int)((const struct store_sealed *)p)->len;
+		b->formats[i] = 1;
+		return;
+	case STORE_T_BYTES:
+		b->values[i] = p;
+		b->lengths[i] = (int)*(const size_t *)(row + c->len_off);
+		b->formats[i] = 1;
+		return;
+	}
+	if (null_zero && v == 0)
+		return;
+	snprintf(b->num[i], sizeof b->num[i], "%lld", (long long)v);
+	b->values[i] = b->num[i];
+}
+
+/* Runs q (flags: its statement's) with args bound: *out the result, tuples or none. */
+static int execute(store *s, const struct store_query *q, unsigned flags, const void *args,
+                   PGresult **out)
+{
+	struct store_pg *pg = s->conn;
+	int n = q->args != NULL ? q->args->n : 0, rc;
+	const char *name;
+	struct params b;
+	PGresult *res;
+
+	if ((rc = stmt(s, q, flags, &name)) != STORE_OK)
+		return rc;
+	for (int i = 0; i < n; i++)
+		bind_col(&b, i, &q->args->cols[i], args);
+	res = PQexecPrepared(pg->conn, name, n, b.values, b.lengths, b.formats, 0);
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+		*out = res;
+		return STORE_OK;
+	default:
+		return store_pg_fail(s, res);
+	}
+}
+
+/* Copies a bytea's text form ("\\x" and hex) into out when it fits in cap bytes (else none):
+ * its length. */
+static size_t column_bytes(const char *v, void *out, size_t cap)
+{
+	size_t n = strlen(v);
+	uint8_t *o = out;
+
+	if (n < 2 || v[0] != '\\' || v[1] != 'x' || (n - 2) / 2 > cap)
+		return 0;
+	n = (n - 2) / 2;
+	for (size_t i = 0; i < n; i++) {
+		unsigned byte;
+
+		if (sscanf(v + 2 + 2 * i, "%2x", &byte) != 1)
+			return 0;
+		o[i] = (uint8_t)byte;
+	}
+	return n;
+}
+
+/* Reads column i of res's row r into field c of row (a NULL leaves the cleared field). */
+static void read_col(const PGresult *res, int r, int i, const struct store_col *c, char *row)
+{
+	const char *v = PQgetvalue(res, r, i);
+	void *p = row + c->off;
+	int64_t n;
+
+	if (PQgetisnull(res, r, i))
+		return;
+	n = v[0] == 't' ? 1 : v[0] == 'f' ? 0 : strtoll(v, NULL, 10);
+	switch (c->type) {
+	case STORE_T_I64:
+		*(int64_t *)p = n;
+		break;
+	case STORE_T_INT:
+		*(int *)p = (int)n;
+		break;
+	case STORE_T_UNSIGNED:
+		*(unsigned *)p = (unsigned)n;
+		break;
+	case STORE_T_BOOL:
+		*(bool *)p = n != 0;
+		break;
+	case STORE_T_TEXT:
+		snprintf(p, c->size, "%s", v);
+		break;
+	case STORE_T_FIXED:
+		if (column_bytes(v, p, c->size) != c->size)
+			memset(p, 0, c->size);
+		break;
+	case STORE_T_SEALED: {
+		struct store_sealed *b = p;
+
+		b->len = column_bytes(v, b->v, sizeof b->v);
+		break;
+	}
+	case STORE_T_BYTES:
+		*(size_t *)(row + c->len_off) = column_bytes(v, p, c->size);
+		break;
+	}
+}
+
+int store_pg_run(store *s, const struct store_query *q, const void *args, int64_t *id,
+                 int64_t *changes)
+{
+	unsigned flags = id != NULL ? STORE_PG_SQL_RETURNING_ID : 0;
+	PGresult *res;
+	int rc;
+
+	if ((rc = execute(s, q, flags, args, &res)) != STORE_OK)
+		return rc;
+	if (id != NULL)
+		*id = PQntuples(res) == 1 ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	if (changes != NULL)
+		*changes = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return STORE_OK;
+}
+
+int store_pg_open_q(store *s, const struct store_query *q, const void *args, struct store_cursor *c)
+{
+	PGresult *res;
+	int rc;
+
+	if ((rc = execute(s, q, 0, args, &res)) != STORE_OK)
+		return rc;
+	c->res = res;
+	c->at = 0;
+	c->n = PQntuples(res);
+	return STORE_OK;
+}
+
+int store_pg_next(store *s, struct store_cursor *c, const struct store_query *q, void *out)
+{
+	(void)s;
+	if (c->at >= c->n)
+		return STORE_ENOTFOUND;
+	if (out != NULL) {
+		if (q->row->size != 0)
+			memset(out, 0, q->row->size);
+		for (int i = 0; i < q->row->n; i++)
+			read_col(c->res, c->at, i, &q->row->cols[i], out);
+	}
+	c->at++;
+	return STORE_OK;
+}
+
+void store_pg_end(struct store_cursor *c)
+{
+	PQclear(c->res);
+	c->res = NULL;
+}

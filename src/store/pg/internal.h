@@ -1,0 +1,46 @@
+/* internal.h — what the PostgreSQL engine's files share (exec.c: statements, parameters and
+ * rows over libpq; open.c: the connection, transactions, migrations), beside what the SQLite
+ * backend's internal.h gives both engines: the store handle, the rows' column tables, the
+ * queries. */
+#ifndef POSSUM_STORE_PG_INTERNAL_H
+#define POSSUM_STORE_PG_INTERNAL_H
+
+#include <libpq-fe.h>
+
+#include "store/pg/pg.h"
+#include "store/pg/sql.h"
+#include "store/sqlite/internal.h"
+
+/* A statement prepared on the connection, found by its SQL text's address (as SQLite's cache)
+ * and whether it reads an insert's id back (RETURNING id appended). */
+struct store_pg_stmt {
+	const char *sql;
+	unsigned flags; /* STORE_PG_SQL_* */
+	char name[16];
+};
+
+/* s->conn of a PostgreSQL store. */
+struct store_pg {
+	PGconn *conn;
+	struct store_pg_stmt *stmts;
+	size_t n, cap;
+	unsigned long named; /* statements named so far: q0, q1, … */
+};
+
+/* exec.c: the engine's run, open, next and end (internal.h's struct store_engine). */
+int store_pg_run(store *s, const struct store_query *q, const void *args, int64_t *id,
+                 int64_t *changes);
+int store_pg_open_q(store *s, const struct store_query *q, const void *args,
+                    struct store_cursor *c);
+int store_pg_next(store *s, struct store_cursor *c, const struct store_query *q, void *out);
+void store_pg_end(struct store_cursor *c);
+/* Maps a failed result (NULL: none came) to a STORE_* code and records its message (never a
+ * value: a data error is named by its SQLSTATE alone); frees res. */
+int store_pg_fail(store *s, PGresult *res);
+/* Forgets the prepared statements (a connection reset, the close). */
+void store_pg_stmts_free(struct store_pg *pg);
+
+/* The engine's migrations, generated from src/store/pg/schema/MODULE.VERSION.sql. */
+extern const struct store_module store_pg_module_acquirer;
+
+#endif

@@ -1,0 +1,162 @@
+/* open.c — a store on PostgreSQL: the connection, the engine's table that the shared query
+ * layer (row.c, exec.c, txn.c, schema.c of the SQLite backend) hands over to, transactions and
+ * savepoints, the migrations (src/store/pg/schema/, numbered as SQLite's) and the close. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/pg/internal.h"
+
+/* Opening hosts apply migrations one at a time: an advisory lock of this key (any number
+ * possum alone uses), held by the session until it is released. */
+#define MIGRATE_LOCK "7405001"
+
+/* In order of dependence, as the SQLite backend's modules[] (schema.c). */
+static const struct store_module *const modules[] = {
+    &store_pg_module_acquirer,
+};
+
+/* SQL of no parameters and no rows read, several statements allowed. */
+static int pg_exec(store *s, const char *sql)
+{
+	struct store_pg *pg = s->conn;
+	PGresult *res = PQexec(pg->conn, sql);
+
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+		PQclear(res);
+		return STORE_OK;
+	default:
+		return store_pg_fail(s, res);
+	}
+}
+
+/* The outermost: a writer's READ COMMITTED (its row locks and conditional updates are the
+ * queries'); a reader's one snapshot (store_begin_read). Inside it a savepoint, all of one
+ * name, which PostgreSQL, as SQLite, resolves to the innermost. */
+static int pg_begin(store *s, bool read)
+{
+	int rc;
+
+	if (s->depth == 0)
+		rc =
+		    pg_exec(s, read ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN");
+	else
+		rc = pg_exec(s, "SAVEPOINT sp");
+	if (rc == STORE_OK)
+		s->depth++;
+	return rc;
+}
+
+static int pg_rollback(store *s)
+{
+	int rc;
+
+	if (s->depth == 1)
+		rc = pg_exec(s, "ROLLBACK");
+	else if ((rc = pg_exec(s, "ROLLBACK TO sp")) == STORE_OK)
+		rc = pg_exec(s, "RELEASE sp");
+	s->depth--;
+	return rc;
+}
+
+/* A statement that failed in a transaction fails the rest of it (SQLite's fails alone): the
+ * savepoint or the transaction is rolled back here and the commit is STORE_EIO. A COMMIT whose
+ * answer never came may have been applied: in doubt. */
+static int pg_commit(store *s)
+{
+	struct store_pg *pg = s->conn;
+	int rc;
+
+	if (PQtransactionStatus(pg->conn) != PQTRANS_INTRANS) {
+		if (PQstatus(pg->conn) == CONNECTION_OK && pg_rollback(s) == STORE_OK)
+			snprintf(s->errmsg, sizeof s->errmsg,
+			         "the transaction was rolled back by a failure");
+		else if (s->depth > 0)
+			s->depth--;
+		return STORE_EIO;
+	}
+	if ((rc = pg_exec(s, s->depth == 1 ? "COMMIT" : "RELEASE sp")) != STORE_OK) {
+		if (s->depth == 1 && PQstatus(pg->conn) != CONNECTION_OK)
+			rc = STORE_EINDOUBT;
+		else if (s->depth == 1 && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+			pg_exec(s, "ROLLBACK");
+	}
+	s->depth--;
+	return rc;
+}
+
+static void pg_close(store *s)
+{
+	struct store_pg *pg = s->conn;
+
+	if (pg == NULL)
+		return;
+	store_pg_stmts_free(pg);
+	PQfinish(pg->conn); /* a transaction left open is rolled back by the server */
+	free(pg);
+	s->conn = NULL;
+}
+
+/* The server's notices ("already exists, skipping") are not the store's to print. */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static const struct store_engine engine = {
+    .name = "postgres",
+    .run = store_pg_run,
+    .open = store_pg_open_q,
+    .next = store_pg_next,
+    .end = store_pg_end,
+    .exec = pg_exec,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .close = pg_close,
+};
+
+static int migrate(store *s)
+{
+	int rc, unlock;
+
+	if ((rc = pg_exec(s, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")")) != STORE_OK)
+		return rc;
+	rc = store_migrate_modules(s, modules, sizeof modules / sizeof modules[0]);
+	unlock = pg_exec(s, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")");
+	return rc != STORE_OK ? rc : unlock;
+}
+
+int store_pg_open(const char *conninfo, store **out)
+{
+	struct store_pg *pg;
+	store *s;
+	int rc;
+
+	if (conninfo == NULL || out == NULL)
+		return STORE_EARG;
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return STORE_ENOMEM;
+	if ((pg = calloc(1, sizeof *pg)) == NULL) {
+		free(s);
+		return STORE_ENOMEM;
+	}
+	s->engine = &engine;
+	s->conn = pg;
+	if ((pg->conn = PQconnectdb(conninfo)) == NULL) {
+		rc = STORE_ENOMEM;
+		goto out;
+	}
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		snprintf(s->errmsg, sizeof s->errmsg, "%s", PQerrorMessage(pg->conn));
+		rc = STORE_EIO;
+		goto out;
+	}
+	PQsetNoticeProcessor(pg->conn, quiet, NULL);
+	rc = migrate(s);
+out:
+	*out = s; /* when it failed, for its store_errmsg() */
+	return rc;
+}

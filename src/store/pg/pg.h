@@ -1,0 +1,19 @@
+/* pg.h — the store on PostgreSQL (docs/scaling.md, "The PostgreSQL backend"): the same store
+ * handle and the same store_* functions as on SQLite, their queries run by libpq. Built only
+ * where libpq is (POSSUM_HAVE_LIBPQ). A prototype: the store-and-forward queue's functions
+ * (store_saf.h) and the migrations' own queries run on it; the rest of the store is SQLite's
+ * until its SQL and its PostgreSQL schema are checked (docs/scaling.md says what is left). */
+#ifndef POSSUM_STORE_PG_H
+#define POSSUM_STORE_PG_H
+
+#include "store/store.h"
+
+/* Connects to the database of conninfo (a libpq connection string; the password from
+ * PGPASSFILE or the environment, never in a log: store_errmsg() gives libpq's message, which
+ * quotes no password) and brings its schema up to date (src/store/pg/schema/), one host at a
+ * time (an advisory lock). STORE_EIO when the connection fails, STORE_ESCHEMA when a
+ * migration does. *out is the store even then, so that store_errmsg() says why: closed with
+ * store_close() either way. */
+int store_pg_open(const char *conninfo, store **out);
+
+#endif

@@ -1,0 +1,105 @@
+/* sql.c — the PostgreSQL engine's rewriting of SQL (sql.h): SQLite's `?` and `?N` parameters as
+ * `$N`, quoted text and comments copied through, RETURNING id appended on demand. */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/pg/sql.h"
+#include "store/store.h"
+
+/* The output so far: n bytes of cap written (past cap: too small, counted on). */
+struct out {
+	char *p;
+	size_t n, cap;
+};
+
+static void put(struct out *o, const char *s, size_t len)
+{
+	if (o->n + len < o->cap)
+		memcpy(o->p + o->n, s, len);
+	o->n += len;
+}
+
+/* The length of the quoted text or comment at in (its opening and closing included), 0 when
+ * in starts none, -1 when it is not closed. */
+static long skip_quoted(const char *in)
+{
+	const char *end;
+
+	if (in[0] == '\'' || in[0] == '"') {
+		/* A quote doubled inside is one quote, not the end. */
+		for (end = in + 1; *end != '\0'; end++)
+			if (*end == in[0] && *++end != in[0])
+				return end - in;
+		return -1;
+	}
+	if (in[0] == '-' && in[1] == '-')
+		return (long)(strcspn(in, "\n") + (in[strcspn(in, "\n")] == '\n'));
+	if (in[0] == '/' && in[1] == '*')
+		return (end = strstr(in + 2, "*/")) != NULL ? end + 2 - in : -1;
+	return 0;
+}
+
+/* The parameter at in (a `?`, maybe its number): $N written, *used the bytes read. */
+static int parameter(const char *in, int *max, struct out *o, size_t *used)
+{
+	char num[16];
+	long n = 0;
+	size_t i = 1;
+
+	while (isdigit((unsigned char)in[i]) && n <= STORE_PG_PARAMS_MAX)
+		n = n * 10 + (in[i++] - '0');
+	if (i == 1)
+		n = *max + 1;
+	if (n < 1 || n > STORE_PG_PARAMS_MAX)
+		return STORE_EARG;
+	if (n > *max)
+		*max = (int)n;
+	put(o, num, (size_t)snprintf(num, sizeof num, "$%ld", n));
+	*used = i;
+	return STORE_OK;
+}
+
+static bool ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+int store_pg_sql(const char *in, unsigned flags, char *out, size_t cap, int *nparams)
+{
+	struct out o = {out, 0, cap};
+	int rc, max = 0;
+	size_t len;
+	long q;
+
+	if (in == NULL || out == NULL || cap == 0 || nparams == NULL)
+		return STORE_EARG;
+	while (*in != '\0') {
+		if ((q = skip_quoted(in)) < 0)
+			return STORE_EARG;
+		if (q > 0) {
+			put(&o, in, (size_t)q);
+			in += q;
+		} else if (*in == '?') {
+			if ((rc = parameter(in, &max, &o, &len)) != STORE_OK)
+				return rc;
+			in += len;
+		} else if ((*in == ':' || *in == '@' || *in == '$') && ident_char(in[1])) {
+			return STORE_EARG;
+		} else {
+			put(&o, in++, 1);
+		}
+	}
+	if ((flags & STORE_PG_SQL_RETURNING_ID) != 0) {
+		while (o.n > 0 && o.n < cap &&
+		       (isspace((unsigned char)out[o.n - 1]) || out[o.n - 1] == ';'))
+			o.n--;
+		put(&o, " RETURNING id", 13);
+	}
+	if (o.n >= cap)
+		return STORE_ESPACE;
+	out[o.n] = '\0';
+	*nparams = max;
+	return STORE_OK;
+}

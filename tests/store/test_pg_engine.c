@@ -1,0 +1,373 @@
+/* test_pg_engine.c — the store on PostgreSQL (src/store/pg/): the store-and-forward queue's
+ * functions of src/store/sqlite/saf.c, their query definitions unchanged, run by libpq — an
+ * insert with its id read back, a get by key, filtered walks, updates — and the same calls on
+ * a SQLite store giving the same rows; transactions and savepoints, a failed statement inside
+ * one, a duplicate, a query PostgreSQL refuses. Needs a database: POSSUM_TEST_PG, a libpq
+ * connection string (tests/pg.sh starts a throwaway one); each test works in a schema of its
+ * own, dropped after. Skipped without it (cmocka's skip), and (77) when built without libpq. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "store/store_saf.h"
+
+#ifndef POSSUM_HAVE_LIBPQ
+int main(void)
+{
+	printf("skipped: possum built without libpq\n");
+	return 77;
+}
+#else
+#include <libpq-fe.h>
+
+#include "store/pg/pg.h"
+#include "store/sqlite/internal.h" /* the query layer both engines share */
+
+struct fixture {
+	char schema[48];
+	store *s;
+};
+
+static int rows_written, rows_read, rows_walked, mismatches;
+
+/* conninfo's database: SQL run on it outside the store (the test's schema made and dropped). */
+static void admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(getenv("POSSUM_TEST_PG"));
+	PGresult *r = PQexec(c, "SET client_min_messages = warning");
+
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	r = PQexec(c, sql);
+
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	PQfinish(c);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char sql[192], options[96];
+	int rc;
+
+	if (f == NULL || getenv("POSSUM_TEST_PG") == NULL) {
+		*state = f;
+		return f == NULL ? -1 : 0;
+	}
+	snprintf(f->schema, sizeof f->schema, "possum_test_%ld", (long)getpid());
+	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", f->schema,
+	         f->schema);
+	admin(sql);
+	/* The store's connection works in that schema: libpq reads PGOPTIONS. */
+	snprintf(options, sizeof options, "-c search_path=%s", f->schema);
+	setenv("PGOPTIONS", options, 1);
+	if ((rc = store_pg_open(getenv("POSSUM_TEST_PG"), &f->s)) != STORE_OK) {
+		fprintf(stderr, "store_pg_open: %s: %s\n", store_strerror(rc), store_errmsg(f->s));
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char sql[128];
+
+	if (f != NULL && f->s != NULL) {
+		store_close(f->s);
+		snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
+		admin(sql);
+	}
+	free(f);
+	return 0;
+}
+
+static store *pg_store(void **state)
+{
+	struct fixture *f = *state;
+
+	if (f->s == NULL)
+		skip(); /* POSSUM_TEST_PG unset: no database to run on */
+	return f->s;
+}
+
+/* An entry of link, kind and txn_id, due at next_at; sealed, with the bytes 0x00 to 0xff. */
+static struct store_saf entry(const char *link, const char *kind, int64_t txn_id, int64_t next_at,
+                              bool sealed)
+{
+	struct store_saf e = {
+	    .txn_id = txn_id, .next_at = next_at, .created_at = 1000, .updated_at = 1000};
+
+	snprintf(e.link, sizeof e.link, "%s", link);
+	snprintf(e.kind, sizeof e.kind, "%s", kind);
+	snprintf(e.rrn, sizeof e.rrn, "%012lld", (long long)txn_id);
+	snprintf(e.state, sizeof e.state, "pending");
+	if (sealed) {
+		e.card.len = 77;
+		for (size_t i = 0; i < e.card.len; i++)
+			e.card.v[i] = (uint8_t)(i * 37); /* 0x00 first */
+		e.card.v[5] = 0xff;
+	}
+	return e;
+}
+
+/* What a scenario saw, as text: the same on both engines. */
+struct seen {
+	char text[4096];
+	size_t n;
+};
+
+static void note(struct seen *w, const struct store_saf *e)
+{
+	int n = snprintf(w->text + w->n, sizeof w->text - w->n,
+	                 "%lld %s %s %lld %s %s %d %lld '%s' %lld %lld card %zu:", (long long)e->id,
+	                 e->link, e->kind, (long long)e->txn_id, e->rrn, e->state, e->attempts,
+	                 (long long)e->next_at, e->last_rc, (long long)e->created_at,
+	                 (long long)e->updated_at, e->card.len);
+
+	w->n += (size_t)n;
+	for (size_t i = 0; i < e->card.len; i++)
+		w->n +=
+		    (size_t)snprintf(w->text + w->n, sizeof w->text - w->n, "%02x", e->card.v[i]);
+	w->n += (size_t)snprintf(w->text + w->n, sizeof w->text - w->n, "\n");
+}
+
+static int walked(void *ctx, const struct store_saf *e)
+{
+	note(ctx, e);
+	rows_walked++;
+	return 0;
+}
+
+static int stop_at_first(void *ctx, const struct store_saf *e)
+{
+	(void)e;
+	++*(int *)ctx;
+	return 42;
+}
+
+/* The same calls on either engine: inserts (ids read back), gets, walks, updates. */
+static void scenario(store *s, struct seen *w)
+{
+	struct store_saf in[4] = {
+	    entry("cup", "reversal", 11, 5000, false), entry("cup", "advice", 12, 4000, true),
+	    entry("visa", "reversal", 13, 3000, false), entry("cup", "reversal", 14, 9000, false)};
+	struct store_saf out;
+	int calls = 0;
+
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(store_saf_insert(s, &in[i]), STORE_OK);
+		assert_true(in[i].id > (i > 0 ? in[i - 1].id : 0));
+		rows_written++;
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(store_saf_get(s, in[i].id, &out), STORE_OK);
+		note(w, &out);
+		if (memcmp(&out, &in[i], sizeof out) != 0)
+			mismatches++;
+		rows_read++;
+	}
+	assert_int_equal(store_saf_get(s, in[3].id + 100, &out), STORE_ENOTFOUND);
+	/* Due on cup at 6000, oldest first: the advice (4000), then 11 (5000); 14 not yet. */
+	assert_int_equal(store_saf_due(s, &(struct store_saf_due){"cup", 6000, 0}, walked, w),
+	                 STORE_OK);
+	assert_int_equal(store_saf_due(s, &(struct store_saf_due){"cup", 9999, 1}, walked, w),
+	                 STORE_OK);
+	assert_int_equal(store_saf_list(s, &(struct store_saf_filter){"", NULL, 0, 0}, walked, w),
+	                 STORE_OK);
+	assert_int_equal(
+	    store_saf_list(s, &(struct store_saf_filter){"cup", "pending", in[0].id, 2}, walked, w),
+	    STORE_OK);
+	assert_int_equal(
+	    store_saf_list(s, &(struct store_saf_filter){NULL, NULL, 0, 0}, stop_at_first, &calls),
+	    42);
+	assert_int_equal(calls, 1);
+	/* Updates: a row changed, and none (STORE_ENOTFOUND). */
+	assert_int_equal(store_saf_sent(s, &(struct store_saf_sent){in[0].id, 7000, 6000}),
+	                 STORE_OK);
+	/* The advice refused: its card emptied (CASE on a text parameter). Answered twice: no
+	 * longer pending. */
+	struct store_saf_answer refused = {in[1].id, "refused", "05", 6001};
+	assert_int_equal(store_saf_answered(s, &refused), STORE_OK);
+	assert_int_equal(store_saf_answered(s, &refused), STORE_ENOTFOUND);
+	assert_int_equal(store_saf_wake(s, &(struct store_saf_sent){in[2].id, 1, 1}),
+	                 STORE_ENOTFOUND); /* not waiting */
+	assert_int_equal(store_saf_list(s, &(struct store_saf_filter){NULL, NULL, 0, 0}, walked, w),
+	                 STORE_OK);
+}
+
+/* The same calls, on SQLite and on PostgreSQL: the same rows, byte for byte. */
+static void same_rows_on_both_engines(void **state)
+{
+	store *pg = pg_store(state), *lite;
+	static struct seen on_pg, on_sqlite;
+
+	assert_int_equal(store_open(STORE_MEMORY, &lite), STORE_OK);
+	scenario(lite, &on_sqlite);
+	store_close(lite);
+	scenario(pg, &on_pg);
+	assert_true(on_pg.n > 0);
+	assert_string_equal(on_pg.text, on_sqlite.text);
+	printf("both engines: %zu bytes of rows seen, identical\n", on_pg.n);
+}
+
+/* A duplicate, a value the schema refuses, a query PostgreSQL does not take as SQLite does. */
+static void refusals(void **state)
+{
+	store *s = pg_store(state);
+	struct store_saf e = entry("cup", "reversal", 21, 1, false), dup = e, bad = e;
+
+	assert_int_equal(store_saf_insert(s, &e), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &dup), STORE_EEXIST);
+	assert_non_null(strstr(store_errmsg(s), "saf_queue_txn"));
+	bad.txn_id = 22;
+	snprintf(bad.state, sizeof bad.state, "bogus");
+	assert_int_equal(store_saf_insert(s, &bad), STORE_EARG); /* the CHECK */
+	/* SUM(state = 'pending'): PostgreSQL has no SUM of a boolean (saf_count.c's query wants
+	 * its portable form, docs/scaling.md); the failure comes as STORE_EIO, named. */
+	assert_int_equal(store_saf_counts(s, NULL, NULL), STORE_EIO);
+	assert_non_null(strstr(store_errmsg(s), "SQLSTATE 42883"));
+	printf("refused: duplicate (EEXIST), CHECK (EARG), SUM(boolean): %s\n", store_errmsg(s));
+}
+
+static int count(void *ctx, const struct store_saf *e)
+{
+	(void)e;
+	++*(int *)ctx;
+	return 0;
+}
+
+static int rows(store *s)
+{
+	int n = 0;
+
+	assert_int_equal(store_saf_list(s, &(struct store_saf_filter){0}, count, &n), STORE_OK);
+	return n;
+}
+
+/* Transactions and savepoints through the same API; a statement that fails inside a savepoint
+ * fails only that savepoint, whose commit says so, and the transaction goes on. */
+static void transactions(void **state)
+{
+	store *s = pg_store(state);
+	struct store_saf a = entry("cup", "reversal", 31, 1, false),
+	                 b = entry("cup", "advice", 31, 1, true), dup = a;
+
+	assert_int_equal(store_commit(s), STORE_ETXN);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &a), STORE_OK);
+	assert_int_equal(store_rollback(s), STORE_OK);
+	assert_int_equal(rows(s), 0);
+
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &a), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK); /* a request's savepoint */
+	assert_int_equal(store_saf_insert(s, &dup), STORE_EEXIST);
+	assert_int_equal(store_commit(s), STORE_EIO); /* rolled back alone */
+	assert_int_equal(store_depth(s), 1);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &b), STORE_OK);
+	assert_int_equal(store_rollback(s), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &b), STORE_OK);
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(store_depth(s), 0);
+	assert_int_equal(rows(s), 2);
+
+	/* A failed statement in the outermost: its commit rolls all of it back. */
+	struct store_saf c = entry("visa", "reversal", 32, 1, false);
+	dup = b;
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &c), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &dup), STORE_EEXIST);
+	assert_int_equal(store_commit(s), STORE_EIO);
+	assert_int_equal(store_depth(s), 0);
+	assert_int_equal(rows(s), 2);
+
+	/* A reader's snapshot. */
+	assert_int_equal(store_begin_read(s), STORE_OK);
+	assert_int_equal(rows(s), 2);
+	assert_int_equal(store_commit(s), STORE_OK);
+	printf("transactions: rollback, savepoint failed alone, outer failure rolled back: held\n");
+}
+
+/* Migrations: applied once, at the SQLite numbering; a second opening applies none. */
+static void migrations(void **state)
+{
+	store *s = pg_store(state), *again;
+	int version = 0;
+
+	assert_int_equal(store_schema_version(s, "acquirer", &version), STORE_OK);
+	assert_int_equal(version, 12);
+	assert_int_equal(store_pg_open(getenv("POSSUM_TEST_PG"), &again), STORE_OK);
+	assert_int_equal(store_schema_version(again, "acquirer", &version), STORE_OK);
+	assert_int_equal(version, 12);
+	assert_int_equal(store_schema_version(again, "ledger", &version), STORE_OK);
+	assert_int_equal(version, 0);
+	store_close(again);
+}
+
+/* A query that does not match its description (parameters, result columns): refused when it is
+ * prepared, as on SQLite, and the connection goes on. */
+static void query_not_matching_its_row(void **state)
+{
+	static const struct store_col cols[] = {STORE_COLS(struct store_saf, id, link)};
+	static const struct store_row row = STORE_ROW_N(cols, 2);
+	static const struct store_query
+	    one_param_too_many =
+	        STORE_Q("SELECT id, link FROM saf_queue WHERE id = ?1 AND txn_id = ?2",
+	                &store_args_id, &row),
+	    wrong_name =
+	        STORE_Q("SELECT id, rrn FROM saf_queue WHERE id = ?1", &store_args_id, &row),
+	    one_column = STORE_Q("SELECT id FROM saf_queue WHERE id = ?", &store_args_id, &row);
+	store *s = pg_store(state);
+	struct store_saf out, e = entry("cup", "reversal", 41, 1, false);
+	int64_t id = 1;
+
+	assert_int_equal(store_q_get(s, &one_param_too_many, &id, &out), STORE_EARG);
+	assert_int_equal(store_q_get(s, &wrong_name, &id, &out), STORE_EARG);
+	assert_non_null(strstr(store_errmsg(s), "does not match its row"));
+	assert_int_equal(store_q_get(s, &one_column, &id, &out), STORE_EARG);
+	assert_int_equal(store_saf_insert(s, &e), STORE_OK);
+	assert_int_equal(store_saf_get(s, e.id, &out), STORE_OK);
+}
+
+/* A database that cannot be reached: STORE_EIO, libpq's words. */
+static void unreachable(void **state)
+{
+	store *s;
+
+	(void)pg_store(state);
+	assert_int_equal(store_pg_open("host=127.0.0.1 port=1 connect_timeout=2", &s), STORE_EIO);
+	assert_true(strlen(store_errmsg(s)) > 0);
+	store_close(s);
+}
+
+static int report(void **state)
+{
+	(void)state;
+	printf("pg engine: rows written: %d, read back: %d, walked: %d, mismatches: %d\n",
+	       rows_written, rows_read, rows_walked, mismatches);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(same_rows_on_both_engines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(transactions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(migrations, setup, teardown),
+	    cmocka_unit_test_setup_teardown(query_not_matching_its_row, setup, teardown),
+	    cmocka_unit_test_setup_teardown(unreachable, setup, teardown),
+	};
+	if (getenv("POSSUM_TEST_PG") == NULL)
+		printf("POSSUM_TEST_PG unset: the tests skip\n");
+	return cmocka_run_group_tests(tests, NULL, report);
+}
+#endif
