@@ -4,7 +4,9 @@
 # password of its PGPASSFILE (and refuses it without), runs with fsync on, listens on
 # 127.0.0.1 alone (its unix socket in its own directory), keeps 100 committed rows through
 # `pg_ctl stop -m immediate` and a restart, answers libpq (test_pg_connect, built beside
-# POSSUM where libpq is found) and, stopped, leaves neither its directory nor a process.
+# POSSUM where libpq is found), serves the store's PostgreSQL engine (test_pg_engine: the same
+# queries on both engines, rows compared) and, stopped, leaves neither its directory nor a
+# process.
 # Skipped (77) without Debian's postgresql package.
 possum=$1
 . "$(dirname "$0")/../lib.sh"
@@ -56,6 +58,20 @@ if [ -x "$bin" ]; then
 	else ok; fi
 fi
 
+# The store's PostgreSQL engine (src/store/pg/, docs/scaling.md) on the same server: its
+# prototype's queries on both engines, rows compared.
+engine="engine: not built (no libpq)"
+bin=$(dirname "$possum")/test_pg_engine
+if [ -x "$bin" ]; then
+	if POSSUM_TEST_PG=$pg_conninfo "$bin" >"$tmp/engine" 2>&1 && ! grep -q SKIPPED "$tmp/engine"; then
+		ok
+		engine=$(grep -h "^pg engine:\|^both engines:" "$tmp/engine" | paste -sd';' -)
+	else
+		bad "test_pg_engine: $(tail -20 "$tmp/engine")"
+		engine="engine: test_pg_engine FAILED"
+	fi
+fi
+
 # Stopped: no directory, no process of ours (the postmaster, its children, the watchdog).
 pm=$(head -1 "$pg_dir/data/postmaster.pid")
 kids=$(ps -o pid= --ppid "$pm" | paste -sd' ' -)
@@ -69,4 +85,5 @@ for p in $pm $kids $dog; do running "$p" && left="$left $p"; done
 [ -z "$left" ] && ok || bad "processes left:$left ($(ps -o pid=,args= -p "$(echo $left | tr ' ' ,)"))"
 
 echo "pg: started in $pg_ms ms (PostgreSQL $pg_version), fsync on, listening on 127.0.0.1:$PGPORT only; crash-restart (pg_ctl stop -m immediate, restarted in $restart_ms ms) kept $kept of 100 committed rows; $smoke; stopped, $(echo $kids | wc -w) server processes and the directory gone"
+echo "$engine"
 finish
