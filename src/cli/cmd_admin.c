@@ -11,6 +11,7 @@ extern const cli_command cli_admin_backup_row;    /* cmd_admin_backup.c */
 extern const cli_command cli_admin_restore_row;   /* cmd_admin_backup.c */
 extern const cli_group cli_admin_pki_group;       /* cmd_admin_pki.c */
 extern const cli_group cli_admin_route_group;     /* cmd_admin_route.c */
+extern const cli_group cli_admin_store_group;     /* cmd_admin_store.c */
 
 static const cli_command cmds[] = {
     {"card", "the issuer's cards", .group = &cli_admin_card_group},
@@ -35,6 +36,8 @@ static const cli_command cmds[] = {
     {"settlement-card", "the card a merchant is paid to", .group = &cli_admin_settlecard_group},
     {"statement", "a merchant's statement of a day: transactions, fees, totals, payout",
      .row = &cli_admin_statement_row},
+    {"store", "the store's schema: versions, pending migrations, migrate",
+     .group = &cli_admin_store_group},
     {"terminal", "the merchants' terminals: one terminal, one code",
      .group = &cli_admin_terminal_group},
     {"token", "the HTTP API's tokens", .group = &cli_admin_token_group},

@@ -143,6 +143,31 @@ bool store_in_transaction(const store *s);
 /* The schema version a module's migrations have brought the database to (0: none). */
 int store_schema_version(store *s, const char *module, int *version);
 
+/* Migrations for those who want to see or run them before a program opens the store
+ * (`possum admin store status|migrate`). store_open_unmigrated() opens the existing database
+ * at path (STORE_ENOTFOUND when there is none; it is never created) without applying any
+ * migration: nothing is changed until store_migrate_report() is called. The caller owns the
+ * store (store_close()). */
+int store_open_unmigrated(const char *path, store **out);
+
+/* A module's schema: its version in the database (0: none) and the newest this build knows
+ * (a version above it: the database was written by a newer possum). The strings are the
+ * store's, static. */
+struct store_schema_module {
+	const char *module;
+	int version, newest;
+};
+/* Calls fn for each module in order of dependence, changing nothing, until fn returns
+ * non-zero (which is returned). */
+typedef int store_schema_fn(void *ctx, const struct store_schema_module *m);
+int store_schema_status(store *s, store_schema_fn *fn, void *ctx);
+
+/* Applies every pending migration as store_open() does (each in its own transaction; a module
+ * above what this build knows: STORE_ESCHEMA, the module named in store_errmsg()), calling fn
+ * (when not NULL) after each step committed with its module and version. */
+typedef void store_migrated_fn(void *ctx, const char *module, int version);
+int store_migrate_report(store *s, store_migrated_fn *fn, void *ctx);
+
 /* Settings and wrapped keys by name, text up to STORE_VALUE_MAX characters: store_meta_get()
  * copies the value with a NUL into out (capacity cap); STORE_ENOTFOUND when there is none.
  * store_meta_add() refuses to replace one (STORE_EEXIST), so that two processes creating the

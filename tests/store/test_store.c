@@ -53,6 +53,85 @@ static void newer_schema_refused(void **state)
 	assert_null(s2);
 }
 
+/* What store_schema_status() saw, and store_migrate_report() applied. */
+struct seen {
+	int modules, pending, newer, risk, stop_after;
+	char applied[64];
+};
+
+static int on_module(void *ctx, const struct store_schema_module *m)
+{
+	struct seen *s = ctx;
+
+	s->modules++;
+	s->pending += m->version < m->newest ? m->newest - m->version : 0;
+	s->newer += m->version > m->newest;
+	if (strcmp(m->module, "risk") == 0)
+		s->risk = m->version;
+	return s->modules == s->stop_after ? 42 : 0;
+}
+
+static void on_applied(void *ctx, const char *module, int version)
+{
+	struct seen *s = ctx;
+	size_t len = strlen(s->applied);
+
+	snprintf(s->applied + len, sizeof s->applied - len, "%s %d;", module, version);
+}
+
+/* A store set back one migration (risk 3): seen pending without a change, unmigrated opens
+ * leave it so, store_migrate_report() applies it and says so; a newer one is seen as such. */
+static void schema_status_and_report(void **state)
+{
+	struct store_fixture *f = *state;
+	struct seen seen = {0};
+	store *s = NULL;
+
+	assert_int_equal(store_schema_status(f->s, on_module, &seen), STORE_OK);
+	assert_true(seen.modules > 10);
+	assert_int_equal(seen.pending + seen.newer, 0);
+	assert_int_equal(store_schema_status(f->s, NULL, NULL), STORE_EARG);
+	seen = (struct seen){.stop_after = 2};
+	assert_int_equal(store_schema_status(f->s, on_module, &seen), 42);
+	assert_int_equal(seen.modules, 2);
+	store_close(f->s);
+	f->s = NULL;
+	store_fixture_sql(f->path, "DROP TABLE risk_holder_qr; "
+	                           "UPDATE schema_versions SET version = 2 WHERE module = 'risk'");
+	assert_int_equal(store_open_unmigrated(f->path, &s), STORE_OK);
+	seen = (struct seen){0};
+	assert_int_equal(store_schema_status(s, on_module, &seen), STORE_OK);
+	assert_int_equal(seen.pending, 1);
+	assert_int_equal(seen.risk, 2);
+	store_close(s);
+	assert_int_equal(store_open_unmigrated(f->path, &s), STORE_OK);
+	assert_int_equal(store_migrate_report(s, on_applied, &seen), STORE_OK);
+	assert_string_equal(seen.applied, "risk 3;");
+	seen = (struct seen){0};
+	assert_int_equal(store_schema_status(s, on_module, &seen), STORE_OK);
+	assert_int_equal(seen.pending, 0);
+	assert_int_equal(seen.risk, 3);
+	store_close(s);
+	store_fixture_sql(f->path, "UPDATE schema_versions SET version = 99 WHERE module = 'risk'");
+	assert_int_equal(store_open_unmigrated(f->path, &s), STORE_OK);
+	seen = (struct seen){0};
+	assert_int_equal(store_schema_status(s, on_module, &seen), STORE_OK);
+	assert_int_equal(seen.newer, 1);
+	assert_int_equal(store_migrate_report(s, NULL, NULL), STORE_ESCHEMA);
+	store_close(s);
+}
+
+static void open_unmigrated_rejects(void **state)
+{
+	store *s = NULL;
+
+	(void)state;
+	assert_int_equal(store_open_unmigrated(NULL, &s), STORE_EARG);
+	assert_int_equal(store_open_unmigrated(STORE_MEMORY, &s), STORE_EARG);
+	assert_int_equal(store_open_unmigrated("/nonexistent-dir/possum.db", &s), STORE_ENOTFOUND);
+	assert_null(s);
+}
+
 /* What acquirer.7, acquirer.8, acquirer.9 and acquirer.10 added, taken away from a store set
  * back before them: ALTER TABLE ADD COLUMN and CREATE TABLE run once. */
 #define DROP_ACQUIRER_7                                                                            \
@@ -559,6 +638,8 @@ int main(void)
 	    T(open_creates_and_migrates),
 	    T(reopen_keeps_data),
 	    T(newer_schema_refused),
+	    T(schema_status_and_report),
+	    cmocka_unit_test(open_unmigrated_rejects),
 	    T(acquirer_3_fills_follow_ups),
 	    T(acquirer_4_fills_preauths),
 	    T(acquirer_5_fills_settle_dates),

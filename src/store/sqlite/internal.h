@@ -394,5 +394,8 @@ extern const struct store_module store_module_pki;
 int store_migrate(store *s);
 /* The same for the n modules of another engine (src/store/pg/), in order of dependence. */
 int store_migrate_modules(store *s, const struct store_module *const *modules, size_t n);
+/* The same, calling fn (when not NULL) after each step applied. */
+int store_migrate_modules_report(store *s, const struct store_module *const *modules, size_t n,
+                                 store_migrated_fn *fn, void *ctx);
 
 #endif

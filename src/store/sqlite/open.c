@@ -1,6 +1,7 @@
 /* open.c — opening and closing a SQLite store: the file (mode 0600), the settings that make
  * commits durable (WAL, synchronous=FULL), foreign keys, the busy handler, the migrations
- * (schema.c); copying a store, its backend's message. */
+ * (schema.c) — or none, for `possum admin store` (store_open_unmigrated); copying a store, its
+ * backend's message. */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -63,10 +64,44 @@ int store_global_init(void)
 	return rc == SQLITE_OK ? STORE_OK : STORE_EARG;
 }
 
-int store_open(const char *path, store **out)
+/* Opens path's database, configured; migrated when migrate. */
+static int open_db(const char *path, bool migrate, store **out)
 {
 	store *s;
-	int fd, rc;
+	int rc;
+
+	if ((s = calloc(1, sizeof *s)) == NULL)
+		return STORE_ENOMEM;
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = s->db != NULL ? store_fail(s, rc) : STORE_ENOMEM;
+		goto out;
+	}
+	if ((rc = configure(s)) != STORE_OK)
+		goto out;
+	if (migrate)
+		rc = store_migrate(s);
+out:
+	if (rc != STORE_OK) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return STORE_OK;
+}
+
+int store_open_unmigrated(const char *path, store **out)
+{
+	if (path == NULL || *path == '\0' || out == NULL || strcmp(path, STORE_MEMORY) == 0)
+		return STORE_EARG;
+	if (access(path, F_OK) != 0)
+		return errno == ENOENT ? STORE_ENOTFOUND : STORE_EIO;
+	return open_db(path, false, out);
+}
+
+int store_open(const char *path, store **out)
+{
+	int fd;
 
 	if (path == NULL || *path == '\0' || out == NULL)
 		return STORE_EARG;
@@ -80,23 +115,7 @@ int store_open(const char *path, store **out)
 		close(fd);
 	else if (errno != EEXIST)
 		return STORE_EIO;
-	if ((s = calloc(1, sizeof *s)) == NULL)
-		return STORE_ENOMEM;
-	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		rc = s->db != NULL ? store_fail(s, rc) : STORE_ENOMEM;
-		goto out;
-	}
-	if ((rc = configure(s)) != STORE_OK)
-		goto out;
-	rc = store_migrate(s);
-out:
-	if (rc != STORE_OK) {
-		store_close(s);
-		return rc;
-	}
-	*out = s;
-	return STORE_OK;
+	return open_db(path, true, out);
 }
 
 int store_copy(store *from, store *to)

@@ -5,7 +5,8 @@
  * files, src/store/sqlite/schema/MODULE.VERSION.sql, which the build makes into the
  * store_module_* tables (cmake/embed_schema.cmake). Another engine's store runs the same
  * routine over its own modules (store_migrate_modules: src/store/pg/). Uses exec.c, row.c and
- * txn.c; open.c uses it. */
+ * txn.c; open.c uses it, and `possum admin store` reports and applies them
+ * (store_schema_status, store_migrate_report). */
 #include <assert.h>
 #include <stdio.h>
 
@@ -74,10 +75,41 @@ out:
 
 int store_migrate(store *s)
 {
-	return store_migrate_modules(s, modules, sizeof modules / sizeof modules[0]);
+	return store_migrate_report(s, NULL, NULL);
+}
+
+int store_migrate_report(store *s, store_migrated_fn *fn, void *ctx)
+{
+	return store_migrate_modules_report(s, modules, sizeof modules / sizeof modules[0], fn,
+	                                    ctx);
 }
 
 int store_migrate_modules(store *s, const struct store_module *const *list, size_t n)
+{
+	return store_migrate_modules_report(s, list, n, NULL, NULL);
+}
+
+int store_schema_status(store *s, store_schema_fn *fn, void *ctx)
+{
+	size_t n = sizeof modules / sizeof modules[0];
+	int rc;
+
+	if (s == NULL || fn == NULL)
+		return STORE_EARG;
+	for (size_t i = 0; i < n; i++) {
+		struct store_schema_module m = {modules[i]->name, 0,
+		                                modules[i]->steps[modules[i]->n - 1].version};
+
+		if ((rc = store_schema_version(s, m.module, &m.version)) != STORE_OK)
+			return rc;
+		if ((rc = fn(ctx, &m)) != 0)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+int store_migrate_modules_report(store *s, const struct store_module *const *list, size_t n,
+                                 store_migrated_fn *fn, void *ctx)
 {
 	int rc, version;
 
@@ -95,10 +127,14 @@ int store_migrate_modules(store *s, const struct store_module *const *list, size
 			         version, m->steps[m->n - 1].version);
 			return STORE_ESCHEMA;
 		}
-		for (size_t j = 0; j < m->n; j++)
-			if (m->steps[j].version > version &&
-			    (rc = apply(s, m, &m->steps[j])) != STORE_OK)
+		for (size_t j = 0; j < m->n; j++) {
+			if (m->steps[j].version <= version)
+				continue;
+			if ((rc = apply(s, m, &m->steps[j])) != STORE_OK)
 				return rc;
+			if (fn != NULL)
+				fn(ctx, m->name, m->steps[j].version);
+		}
 	}
 	return STORE_OK;
 }
