@@ -69,6 +69,9 @@ expect 0 "migrate --json" -- "$possum" admin store migrate --json --data "$data"
 [ "$(jq -c . "$tmp/out")" = '{"items":[{"module":"risk","from":2,"to":3,"applied":[3]},{"module":"settle","from":4,"to":5,"applied":[5]}],"next":null}' ] &&
 	ok || bad "migrate --json: $(cat "$tmp/out")"
 applied=$(jq '[.items[].applied[]] | length' "$tmp/out")
+"$possum" admin audit --data "$data" --json >"$tmp/audit.json" 2>/dev/null
+audited=$(jq '[.items[] | select(.action == "store.migrate")] | length' "$tmp/audit.json")
+[ "$audited" -eq $((1 + applied)) ] && ok || bad "$audited audited of $((1 + applied))"
 
 # A store a newer possum wrote.
 sqlite3 "$db" "UPDATE schema_versions SET version = 99 WHERE module = 'risk'"
@@ -87,8 +90,5 @@ expect 2 "an unknown command" -- "$possum" admin store frobnicate
 expect 0 "--help" -- "$possum" admin store migrate --help
 out_has "\-\-dry-run"
 
-"$possum" admin audit --data "$data" --json >"$tmp/audit.json" 2>/dev/null
-audited=$(jq '[.items[] | select(.action == "store.migrate")] | length' "$tmp/audit.json")
-[ "$audited" -eq $((1 + applied)) ] && ok || bad "$audited audited of $((1 + applied))"
 echo "modules: $modules, migrations applied: $((1 + applied)), audited: $audited, dry runs that changed the store: 0, newer store refused: 2 of 2"
 finish
