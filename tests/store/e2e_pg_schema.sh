@@ -6,9 +6,8 @@
 # store_migrate_modules keeps it) to a fresh throwaway database, and SQLite's likewise to a new
 # file, with the same rows written before acquirer.3 so that the migrations that fill columns
 # from older rows (acquirer.3, 4, 5, 9, risk.1) are compared by what they wrote; then, for every
-# table, the
-# columns' names in order compared with those of a store the possum binary made on SQLite
-# (`pragma table_info`; PostgreSQL's information_schema.columns by ordinal_position), their
+# table, the columns' names in order compared with those of a store the possum binary made on
+# SQLite (`pragma table_info`; PostgreSQL's information_schema.columns by ordinal_position), their
 # types mapped (INTEGER is bigint, TEXT text, BLOB bytea), and the indexes the migrations name
 # (unique or not, partial or not, their columns) compared. The engine's own path over the same
 # files is test_pg_engine's (e2e_pg_harness.sh). Skipped (77) without Debian's postgresql package.
