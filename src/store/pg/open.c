@@ -10,9 +10,14 @@
  * possum alone uses), held by the session until it is released. */
 #define MIGRATE_LOCK "7405001"
 
-/* In order of dependence, as the SQLite backend's modules[] (schema.c). */
+/* In order of dependence, as the SQLite backend's modules[] (schema.c): a module's tables may
+ * refer to those of the modules above it, which PostgreSQL checks when it makes them. */
 static const struct store_module *const modules[] = {
-    &store_pg_module_acquirer,
+    &store_pg_module_meta,     &store_pg_module_ledger,     &store_pg_module_issuer,
+    &store_pg_module_term,     &store_pg_module_notify,     &store_pg_module_acquirer,
+    &store_pg_module_risk,     &store_pg_module_audit,      &store_pg_module_http,
+    &store_pg_module_merchant, &store_pg_module_settlecard, &store_pg_module_settle,
+    &store_pg_module_user,     &store_pg_module_pki,
 };
 
 /* SQL of no parameters and no rows read, several statements allowed. */

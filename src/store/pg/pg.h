@@ -1,8 +1,9 @@
 /* pg.h — the store on PostgreSQL (docs/scaling.md, "The PostgreSQL backend"): the same store
  * handle and the same store_* functions as on SQLite, their queries run by libpq. Built only
- * where libpq is (POSSUM_HAVE_LIBPQ). A prototype: the store-and-forward queue's functions
- * (store_saf.h) and the migrations' own queries run on it; the rest of the store is SQLite's
- * until its SQL and its PostgreSQL schema are checked (docs/scaling.md says what is left). */
+ * where libpq is (POSSUM_HAVE_LIBPQ). A prototype: every module's schema is made
+ * (src/store/pg/schema/), the store-and-forward queue's functions (store_saf.h) and the migrations'
+ * own queries run on it; the rest of the store is SQLite's until its SQL is checked
+ * (docs/scaling.md says what is left). */
 #ifndef POSSUM_STORE_PG_H
 #define POSSUM_STORE_PG_H
 

@@ -1,7 +1,5 @@
 -- The PostgreSQL equivalent of src/store/sqlite/schema/acquirer.10.sql (issue 19, store and
--- forward: docs/links.md "Store and forward"), same module and version. A prototype of the
--- engine (docs/scaling.md, "The PostgreSQL backend"): the acquirer's versions 1 to 9 are not yet
--- written for PostgreSQL, and saf_queue refers to none of their tables.
+-- forward: docs/links.md "Store and forward"), same module and version.
 -- SQLite's INTEGER PRIMARY KEY (the rowid) is an identity here; its INTEGER, always 64 bits
 -- there, is BIGINT (PostgreSQL's INTEGER has 32).
 CREATE TABLE saf_queue (
