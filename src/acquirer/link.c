@@ -247,6 +247,7 @@ const iso8583_msg *acquirer_wait_message(const acquirer_wait *w, const char **li
 int acquirer_link_answer_read(const iso8583_msg *m, struct acquirer_link_answer *out)
 {
 	char f54[32];
+	unsigned currency;
 
 	memset(out, 0, sizeof *out);
 	out->result = ACQUIRER_LINK_ANSWERED;
@@ -254,13 +255,10 @@ int acquirer_link_answer_read(const iso8583_msg *m, struct acquirer_link_answer 
 		return ACQUIRER_EARG;
 	if (request_iso_text(m, 38, out->auth_code, sizeof out->auth_code) != REQUEST_OK)
 		out->auth_code[0] = '\0';
-	/* 54: account type 2, amount type 2, currency 3, C or D, 12 digits (issuer/link.c). */
-	if (request_iso_text(m, 54, f54, sizeof f54) == REQUEST_OK && strlen(f54) == 20 &&
-	    (f54[7] == 'C' || f54[7] == 'D') && strspn(f54 + 8, "0123456789") == 12) {
+	if (request_iso_text(m, 54, f54, sizeof f54) == REQUEST_OK &&
+	    iso8583_balance_parse(f54, &out->available, &currency) == ISO8583_OK) {
 		out->has_balance = true;
-		out->currency =
-		    (uint16_t)((f54[4] - '0') * 100 + (f54[5] - '0') * 10 + f54[6] - '0');
-		out->available = strtoll(f54 + 8, NULL, 10) * (f54[7] == 'D' ? -1 : 1);
+		out->currency = (uint16_t)currency;
 	}
 	if (iso8583_has(m, 55) &&
 	    iso8583_get(m, 55, out->icc, sizeof out->icc, &out->icc_len) != ISO8583_OK)

@@ -68,12 +68,9 @@ static void answer(struct txn *t, const char *rc, iso8583_msg *m)
 		iso8583_set_str(m, 44, ir->message);
 	if (approved && t->f48[0] != '\0')
 		iso8583_set_str(m, 48, t->f48);
-	if (approved && ir->has_balance) {
-		snprintf(t->f54, sizeof t->f54, "0002%03u%c%012lld", ir->currency,
-		         ir->available < 0 ? 'D' : 'C',
-		         (long long)(ir->available < 0 ? -ir->available : ir->available));
+	if (approved && ir->has_balance &&
+	    iso8583_balance_format(ir->available, ir->currency, t->f54) == ISO8583_OK)
 		iso8583_set_str(m, 54, t->f54);
-	}
 	if (strcmp(rc, RCODE_SYSTEM_FAULT) != 0 && ir->icc_len > 0)
 		iso8583_set(m, 55, ir->icc, ir->icc_len);
 	if (approved && t->has_f62)

@@ -143,6 +143,14 @@ int iso8583_sub_get(const iso8583_profile *p, const char *mti, int f, const uint
 int iso8583_field_text(const iso8583_profile *p, const iso8583_msg *m, int f, char *out, size_t cap,
                        size_t *len);
 
+/* Field 54 as a balance (balance.c): account type 00, amount type 02 (available), the currency
+ * (ISO 4217 numeric, 3 digits), C or D, and the amount's minor units, 12 digits — 20
+ * characters. Format: ISO8583_ECONTENT for a currency or amount that does not fit. Parse:
+ * ISO8583_ECONTENT when f54 is not of that form (its account and amount types are not read). */
+#define ISO8583_BALANCE_LEN 20
+int iso8583_balance_format(int64_t amount, unsigned currency, char out[ISO8583_BALANCE_LEN + 1]);
+int iso8583_balance_parse(const char *f54, int64_t *amount, unsigned *currency);
+
 const char *iso8583_strerror(int rc);
 
 #endif

@@ -119,13 +119,9 @@ int issuer_link_answer(const struct issuer_response *resp, struct issuer_link_an
 		snprintf(a->message, sizeof a->message, "%s", resp->message);
 		iso8583_set_str(out, 44, a->message);
 	}
-	if (resp->has_balance) {
-		int64_t v = resp->available < 0 ? -resp->available : resp->available;
-
-		snprintf(a->balance, sizeof a->balance, "0002%03u%c%012lld",
-		         (unsigned)resp->currency, resp->available < 0 ? 'D' : 'C', (long long)v);
+	if (resp->has_balance &&
+	    iso8583_balance_format(resp->available, resp->currency, a->balance) == ISO8583_OK)
 		iso8583_set_str(out, 54, a->balance);
-	}
 	if (resp->icc_len > 0) {
 		memcpy(a->icc, resp->icc, resp->icc_len);
 		iso8583_set(out, 55, a->icc, resp->icc_len);

@@ -297,7 +297,8 @@ static void second_gen_ac(const struct chip_read *cr, struct store_term_txn *x)
 /* Reads the answer into x and res: an approval with 44 STAND-IN is the acquirer's stand-in. */
 static void read_answer(const iso8583_msg *resp, struct store_term_txn *x, struct term_result *res)
 {
-	char f54[21];
+	char f54[ISO8583_BALANCE_LEN + 1];
+	unsigned currency;
 
 	x->status = STORE_TERM_ANSWERED;
 	term_field(resp, 39, x->rc, sizeof x->rc);
@@ -308,11 +309,8 @@ static void read_answer(const iso8583_msg *resp, struct store_term_txn *x, struc
 	term_field(resp, 44, res->message, sizeof res->message);
 	x->stand_in = rcode_approved(x->rc) && strcmp(res->message, TERM_STAND_IN) == 0;
 	term_field(resp, 54, f54, sizeof f54);
-	/* 54: account type 2 + amount type 2 + currency 3 + C/D + amount 12. */
-	if (strlen(f54) == 20) {
+	if (iso8583_balance_parse(f54, &res->balance, &currency) == ISO8583_OK)
 		res->has_balance = true;
-		res->balance = strtoll(f54 + 8, NULL, 10) * (f54[7] == 'D' ? -1 : 1);
-	}
 }
 
 /* The record of a new transaction of kind d (x->kind, from refer()): its fixed fields, the

@@ -992,6 +992,34 @@ static void profiles_listed(void **state)
 	assert_string_equal(iso8583_strerror(ISO8583_ELENGTH), "field longer than its maximum");
 }
 
+/* Field 54 as a balance: written and read back, a debit's sign, and what is not one refused. */
+static void balance_field(void **state)
+{
+	char out[ISO8583_BALANCE_LEN + 1];
+	int64_t amount;
+	unsigned currency;
+
+	(void)state;
+	assert_int_equal(iso8583_balance_format(123456, 156, out), ISO8583_OK);
+	assert_string_equal(out, "0002156C000000123456");
+	assert_int_equal(iso8583_balance_parse(out, &amount, &currency), ISO8583_OK);
+	assert_int_equal(amount, 123456);
+	assert_int_equal(currency, 156);
+	assert_int_equal(iso8583_balance_format(-5, 840, out), ISO8583_OK);
+	assert_string_equal(out, "0002840D000000000005");
+	assert_int_equal(iso8583_balance_parse(out, &amount, &currency), ISO8583_OK);
+	assert_int_equal(amount, -5);
+	assert_int_equal(iso8583_balance_format(0, 1000, out), ISO8583_ECONTENT);
+	assert_int_equal(iso8583_balance_format(1000000000000LL, 156, out), ISO8583_ECONTENT);
+	assert_int_equal(iso8583_balance_parse("0002156X000000123456", &amount, &currency),
+	                 ISO8583_ECONTENT);
+	assert_int_equal(iso8583_balance_parse("0002156C00000012345", &amount, &currency),
+	                 ISO8583_ECONTENT);
+	assert_int_equal(iso8583_balance_parse("0002156C00000012345A", &amount, &currency),
+	                 ISO8583_ECONTENT);
+	assert_int_equal(iso8583_balance_parse("", &amount, &currency), ISO8583_ECONTENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1014,6 +1042,7 @@ int main(void)
 	    cmocka_unit_test(secondary_bitmap_empty),
 	    cmocka_unit_test(hex_binary_variant),
 	    cmocka_unit_test(profiles_listed),
+	    cmocka_unit_test(balance_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
