@@ -73,7 +73,7 @@ th_acquirer_start
 trap cleanup EXIT # host_listening's trap replaced: this file's pids alone
 also_kill=
 [ "$failed" -eq 0 ] || fail "host A's setup failed"
-th_wait_up 1 b || th_wait_up 0 b || fail "the link to B never came up"
+link_wait_up 1 b || link_wait_up 0 b || fail "the link to B never came up"
 echo "registering $terminals terminals on A and on B…" >&2
 : >"$tmp/terminals"
 load_terminals $mid L "$terminals"

@@ -178,6 +178,20 @@ start_relay() {
 	relay=$(cat "$tmp/relay.port")
 }
 
+# link_ups [LINK]: how many times the host's outgoing link LINK (any, by default) came up
+# (signed on) in $tmp/host.log.
+link_ups() { grep '"event":"link_up"' "$tmp/host.log" | grep -c "\"link\":\"${1:+$1\"}"; }
+
+# link_wait_up N [LINK] [SECONDS]: waits (15 s, or SECONDS, at most) for the host's link LINK
+# (any, by default) to have come up more than N times.
+link_wait_up() {
+	for _ in $(seq $((${3:-15} * 10))); do
+		[ "$(link_ups "${2:-}")" -gt "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # saf_wait STATE [N] [SECONDS] [KIND]: waits (20 s, or SECONDS, at most) for N (default 1)
 # entries (of KIND, reversal or advice, when given) of $data's store-and-forward queue in STATE
 # (docs/links.md); its listing (--json) in $tmp/saf.json.

@@ -31,7 +31,7 @@ approvals=0
 declines=0
 for l in "$@"; do
 	name=${l%%:*}
-	th_wait_up 0 "$name" && ok ||
+	link_wait_up 0 "$name" && ok ||
 		bad "link $name never came up: $(grep "\"link\":\"$name\"" "$tmp/host.log" | tail -3)"
 	pan=$(th_pan "$name")
 	bal=$(th_balance "$name" "$pan")

@@ -60,15 +60,7 @@ t() { "$possum" term "$@" --data "$tmp/term"; }
 expect 0 "init" -- t init --host "127.0.0.1:$port" --mid 898310048120001 --tid TERM0001 --sn SN0001 --tmk-components "$comps" --timeout 20
 expect 0 "signin" -- t signin
 
-# link_up: waits (10 s at most) for A's link to B to be signed on.
-link_up() {
-	for _ in $(seq 100); do
-		grep -q '"event":"link_up"' "$tmp/host.log" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-link_up && ok || bad "the link never came up: $(grep '"link":"b"' "$tmp/host.log" | tail -3)"
+link_wait_up 0 b 10 && ok || bad "the link never came up: $(grep '"link":"b"' "$tmp/host.log" | tail -3)"
 field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" "$tmp/out"; }
 balance() { env -u POSSUM_LMK POSSUM_CONFIG=$tmp/b.conf "$possum" admin card show "$1" --data "$dataB" --json | jq -r .balance.amount; }
 bal0=$(balance "$pan")
@@ -115,7 +107,7 @@ out_has '"destination":"b".*"stand_in":{"amount":500,"currency":"CNY"}'
 bal_si=$(balance "$pan")
 
 # B stopped: its cards answered 91 at once.
-ups=$(grep -c '"event":"link_up"' "$tmp/host.log")
+ups=$(link_ups b)
 kill "$b_pid"
 wait "$b_pid" 2>/dev/null
 for _ in $(seq 100); do grep -q '"event":"link_down"' "$tmp/host.log" && break; sleep 0.1; done
@@ -137,14 +129,7 @@ out_has '"kind":"advice"'
 # B back on its port: the link signs on again by itself (its backoff), and pays.
 start_b
 also_kill="$b_pid $relay_pid"
-link_up_again() {
-	for _ in $(seq 150); do
-		[ "$(grep -c '"event":"link_up"' "$tmp/host.log")" -gt "$ups" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-link_up_again && ok || bad "the link did not come back"
+link_wait_up "$ups" b && ok || bad "the link did not come back"
 # The advice delivered once B is back, posted once.
 saf_wait done 1 20 advice && ok || bad "the advice not done: $(cat "$tmp/saf.json")"
 advised=$(grep '"event":"authorization"' "$tmp/b.log" | grep -c '"advice":true')

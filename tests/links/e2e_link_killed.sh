@@ -21,7 +21,7 @@ th_acquirer_conf
 printf '[route]\nroute = 62258801 b\n' >>"$tmp/a.conf"
 th_link b "$relay" iso87a raw "$b_zpk"
 th_acquirer_start
-th_wait_up 0 b && ok || bad "the link never came up: $(grep '"link":"b"' "$tmp/host.log" | tail -3)"
+link_wait_up 0 b && ok || bad "the link never came up: $(grep '"link":"b"' "$tmp/host.log" | tail -3)"
 pan=$(th_pan b)
 bal0=$(th_balance b "$pan")
 
@@ -49,9 +49,9 @@ rm -f "$tmp/slow"
 wait $p
 b_rc=$(jq -r .rc "$tmp/p1" 2>/dev/null)
 case $b_rc in 98 | 91) ok ;; *) bad "B killed: the terminal got '$b_rc': $(cat "$tmp/p1")" ;; esac
-ups=$(th_ups b)
+ups=$(link_ups b)
 th_start b "$b_port"
-th_wait_up "$ups" b && ok ||
+link_wait_up "$ups" b && ok ||
 	bad "the link did not come back: $(grep '"link":"b"' "$tmp/host.log" | tail -3)"
 saf_wait done && ok || bad "the reversal not delivered: $(cat "$tmp/saf.json")"
 [ "$(th_balance b "$pan")" = "$bal0" ] && ok || bad "balance $(th_balance b "$pan"), $bal0 before"
@@ -75,7 +75,7 @@ wait $p
 expect 0 "A's queue after the kill" -- "$possum" admin link saf --data "$data" --state waiting --json
 out_has '"kind":"reversal".*"state":"waiting"'
 th_acquirer_start
-th_wait_up 0 b && ok || bad "A's link did not come up after its restart"
+link_wait_up 0 b && ok || bad "A's link did not come up after its restart"
 saf_wait done 2 25 && ok || bad "A's reversal not delivered: $(cat "$tmp/saf.json")"
 took=$(($(date +%s) - t0))
 # Not sent before it was due: its first send in A's new log, and not before 7 s.

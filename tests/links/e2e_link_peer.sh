@@ -39,14 +39,7 @@ start_host "$data"
 t() { "$possum" term "$@" --data "$tmp/term"; }
 expect 0 "init" -- t init --host "127.0.0.1:$port" --mid 898310048120001 --tid TERM0001 --sn SN0001 --tmk-components "$comps" --timeout 20
 expect 0 "signin" -- t signin
-link_up() {
-	for _ in $(seq 100); do
-		[ "$(grep -c '"event":"link_up"' "$tmp/host.log")" -ge 2 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-link_up && ok || bad "the links to the peers never came up: $(grep '"link":"' "$tmp/host.log" | tail -3)"
+link_wait_up 0 peer 10 && link_wait_up 0 hex 10 && ok || bad "the links to the peers never came up: $(grep '"link":"' "$tmp/host.log" | tail -3)"
 
 answered=0
 # pay WANT_EXIT WANT_RC ARGS...: a purchase through the peer.

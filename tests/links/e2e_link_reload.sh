@@ -29,7 +29,7 @@ table() {
 }
 table b
 th_acquirer_start
-th_wait_up 0 b && th_wait_up 0 b2 && ok ||
+link_wait_up 0 b && link_wait_up 0 b2 && ok ||
 	bad "the links never came up: $(grep '"event":"link_' "$tmp/host.log" | tail -3)"
 load_terminals 898310048120001 LOAD000 4
 

@@ -95,18 +95,6 @@ th_acquirer_start() {
 
 t() { "$possum" term "$@" --data "$tmp/term"; }
 
-# th_ups [LINK]: how many times A's link LINK (any, by default) came up in this run's log.
-th_ups() { grep '"event":"link_up"' "$tmp/host.log" | grep -c "\"link\":\"${1:-}"; }
-
-# th_wait_up N [LINK]: waits (15 s at most) for A's link LINK to have come up more than N times.
-th_wait_up() {
-	for _ in $(seq 150); do
-		[ "$(th_ups "${2:-}")" -gt "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # th_decisions NAME OP: issuer NAME's decisions of OP (purchase, reversal …) as "RC/REASON"
 # words, in the order its log has them (a reversal names its original, not the card).
 th_decisions() {
