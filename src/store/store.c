@@ -1,5 +1,61 @@
-/* store.c — what every backend shares: the names of the store's result codes. */
+/* store.c — what every backend shares: opening a store by its name (SQLite's path, or
+ * PostgreSQL's connection string), and the names of the store's result codes. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite/sqlite.h"
 #include "store/store.h"
+#ifdef POSSUM_HAVE_LIBPQ
+#include "store/pg/pg.h"
+#endif
+
+bool store_name_is_pg(const char *name)
+{
+	return name != NULL && (strncmp(name, STORE_PG_PREFIX, strlen(STORE_PG_PREFIX)) == 0 ||
+	                        strncmp(name, "postgresql://", 13) == 0);
+}
+
+/* The libpq connection string of a PostgreSQL name: a URI whole, else what follows the prefix. */
+static const char *pg_conninfo(const char *name)
+{
+	if (strncmp(name, "postgres://", 11) == 0 || strncmp(name, "postgresql://", 13) == 0)
+		return name;
+	return name + strlen(STORE_PG_PREFIX);
+}
+
+int store_open_say(const char *name, store **out, char *why, size_t cap)
+{
+	store *s = NULL;
+	int rc;
+
+	if (why != NULL && cap > 0)
+		*why = '\0';
+	if (name == NULL || *name == '\0' || out == NULL)
+		return STORE_EARG;
+	if (!store_name_is_pg(name))
+		return store_sqlite_open(name, out);
+#ifdef POSSUM_HAVE_LIBPQ
+	if ((rc = store_pg_open(pg_conninfo(name), &s)) == STORE_OK) {
+		*out = s;
+		return STORE_OK;
+	}
+	if (why != NULL && cap > 0 && s != NULL)
+		snprintf(why, cap, "%s", store_errmsg(s));
+	store_close(s);
+#else
+	(void)s;
+	(void)pg_conninfo;
+	rc = STORE_EARG;
+	if (why != NULL && cap > 0)
+		snprintf(why, cap, "this possum was built without libpq (PostgreSQL)");
+#endif
+	return rc;
+}
+
+int store_open(const char *name, store **out)
+{
+	return store_open_say(name, out, NULL, 0);
+}
 
 const char *store_strerror(int rc)
 {

@@ -67,10 +67,26 @@ const char *store_strerror(int rc);
  * queued on it. */
 int store_global_init(void);
 
-/* Opens (creating it when missing, mode 0600) the SQLite database at path and brings its schema
- * up to date. STORE_MEMORY as the path: a private database in memory, gone when closed. */
-#define STORE_MEMORY ":memory:"
-int store_open(const char *path, store **out);
+/* Opens the store called name and brings its schema up to date. The name says the backend:
+ *   - a path: the SQLite database there (created when missing, mode 0600); STORE_MEMORY: a
+ *     private database in memory, gone when closed;
+ *   - "postgres:" and a libpq connection string ("postgres:host=db1 dbname=possum"), or a libpq
+ *     URI ("postgresql://db1/possum", "postgres://…"): that PostgreSQL database (src/store/pg/),
+ *     when possum is built with libpq — without it STORE_EARG. The password comes from
+ *     PGPASSFILE or PGPASSWORD, or the string itself; it is never in a message.
+ * store_open_say() copies the backend's words for a failure (libpq's "connection refused", a
+ * failed migration's) into why (capacity cap; may be NULL), which store_open() drops. On
+ * failure *out is untouched. */
+#define STORE_MEMORY    ":memory:"
+#define STORE_PG_PREFIX "postgres:"
+int store_open(const char *name, store **out);
+int store_open_say(const char *name, store **out, char *why, size_t cap);
+
+/* Whether name (store_open()'s) names a PostgreSQL database. */
+bool store_name_is_pg(const char *name);
+
+/* The backend of an open store: "sqlite" or "postgres" (static). */
+const char *store_backend(const store *s);
 
 /* Copies the whole database from over to's (one step, under to's write lock): to load a
  * database in memory from a file and to save it back. Neither may be in a transaction

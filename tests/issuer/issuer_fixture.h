@@ -17,6 +17,7 @@
 #include "issuer/issuer.h"
 #include "issuer/link.h"
 #include "ledger/ledger.h"
+#include "store/store_fixture.h"
 #include "tlv/tlv.h"
 
 #define T_NOW      1796032800 /* 2026-11-30 10:00 UTC */
@@ -39,7 +40,7 @@ static const struct card_bin_range test_bins[] = {
 };
 
 struct issuer_fixture {
-	char dir[64], path[96];
+	char dir[64], path[1024], schema[STORE_FIXTURE_SCHEMA_MAX];
 	store *s;
 	hsm *h;
 	struct issuer_keys keys;
@@ -113,8 +114,8 @@ static inline int issuer_fixture_setup(void **state)
 	snprintf(f->dir, sizeof f->dir, "/tmp/possum-issuer-XXXXXX");
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/possum.db", f->dir);
-	if (store_open(f->path, &f->s) != STORE_OK || hsm_open(lmk, &f->h) != HSM_OK)
+	if (store_fixture_name(f->dir, f->path, sizeof f->path, f->schema) != 0 ||
+	    store_open(f->path, &f->s) != STORE_OK || hsm_open(lmk, &f->h) != HSM_OK)
 		return -1;
 	for (size_t i = 0; i < 6; i++)
 		if (hsm_generate(f->h, &issuer_key_specs[i], keys[i], NULL) != HSM_OK)
@@ -147,7 +148,6 @@ static inline int issuer_fixture_teardown(void **state)
 {
 	struct issuer_fixture *f = *state;
 	struct ledger_report r;
-	char cmd[128];
 	int rc = 0;
 
 	if (ledger_check(f->s, &r, test_violation_print, NULL) != LEDGER_OK || r.violations != 0)
@@ -155,8 +155,7 @@ static inline int issuer_fixture_teardown(void **state)
 	issuer_close(f->is);
 	store_close(f->s);
 	hsm_close(f->h);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	if (store_fixture_remove(f->dir, f->schema) != 0)
 		rc = -1;
 	free(f);
 	return rc;

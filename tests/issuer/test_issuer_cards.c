@@ -378,7 +378,7 @@ static void no_clear_secrets(void **state)
 	struct issuer_card_image img[3], repl;
 	struct test_request t;
 	struct file_bytes files[2];
-	char path[128], text[64];
+	char path[1200], text[64];
 	sqlite3 *db;
 	sqlite3_stmt *st;
 
@@ -458,7 +458,7 @@ static void no_clear_secrets(void **state)
 static bool in_files(const struct issuer_fixture *f, const char *text)
 {
 	struct file_bytes b;
-	char path[160];
+	char path[1200];
 	bool found = false;
 
 	for (int i = 0; i < 2; i++) {

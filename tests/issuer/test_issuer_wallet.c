@@ -130,7 +130,7 @@ static void code_not_stored(void **state)
 	struct issuer_fixture *f = *state;
 	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
 	struct issuer_wallet_code c = test_code(f, img.card_id);
-	char path[128], cmd[512];
+	char path[1200], cmd[2600];
 
 	for (int i = 0; i < 2; i++) {
 		snprintf(path, sizeof path, "%s%s", f->path, i == 0 ? "" : "-wal");

@@ -73,7 +73,7 @@ static inline bool binding_db_has(struct binding_fixture *f, const char *text)
 	bool found = false;
 
 	for (size_t k = 0; k < 2 && !found; k++) {
-		char path[128], *buf;
+		char path[1100], *buf;
 		FILE *fp;
 		long len;
 

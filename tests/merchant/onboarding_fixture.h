@@ -145,7 +145,7 @@ static inline bool test_db_holds(const struct onboarding_fixture *f, const char 
 	bool found = false;
 
 	for (size_t k = 0; k < 2 && !found; k++) {
-		char path[128];
+		char path[1200];
 		FILE *fp;
 		char *buf;
 		size_t n;

@@ -1,6 +1,12 @@
 /* store_fixture.h — a store in a fresh temporary directory for the cmocka tests that need one
- * (the store's and its modules'), and SQL run on its file behind the store's back. Test code
- * only. */
+ * (the store's and its modules'), and SQL run on it behind the store's back. Test code only.
+ *
+ * With POSSUM_TEST_PG set (a libpq connection string: tests/store/e2e_pg_modules.sh starts a
+ * throwaway PostgreSQL and runs the modules' tests with it), the store is on PostgreSQL
+ * instead: each fixture works in a schema of its own (possum_t_PID_N, made here, dropped at
+ * teardown), and f->path is the store's name ("postgres:… options=-csearch_path=…"), so that
+ * a test reopening the store with store_open(f->path) finds the same one. A test that cannot
+ * run there (SQL of SQLite's alone, a file's bytes) asks store_fixture_pg() and skips. */
 #ifndef POSSUM_TEST_STORE_FIXTURE_H
 #define POSSUM_TEST_STORE_FIXTURE_H
 
@@ -8,26 +14,115 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <unistd.h>
+#ifdef POSSUM_HAVE_LIBPQ
+#include <libpq-fe.h>
+#endif
 
 #include "store/store.h"
 
+#define STORE_FIXTURE_SCHEMA_MAX 48
+
 struct store_fixture {
-	char dir[64], path[96];
+	char dir[64], path[1024];
+	char schema[STORE_FIXTURE_SCHEMA_MAX]; /* PostgreSQL: the fixture's schema; "" on SQLite */
 	store *s;
 };
+
+/* Whether the fixtures' stores are on PostgreSQL (POSSUM_TEST_PG set). */
+static inline bool store_fixture_pg(void)
+{
+	const char *pg = getenv("POSSUM_TEST_PG");
+
+	return pg != NULL && *pg != '\0';
+}
+
+#ifdef POSSUM_HAVE_LIBPQ
+/* Runs sql on POSSUM_TEST_PG's database in schema (NULL: none set); 0 or -1. */
+static inline int store_fixture_pg_sql(const char *schema, const char *sql)
+{
+	PGconn *c = PQconnectdb(getenv("POSSUM_TEST_PG"));
+	PGresult *r;
+	char set[96];
+	int rc = -1;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		goto out;
+	snprintf(set, sizeof set, "SET client_min_messages = warning; SET search_path = %s",
+	         schema != NULL ? schema : "public");
+	r = PQexec(c, set);
+	PQclear(r);
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
+		rc = 0;
+	else
+		fprintf(stderr, "store_fixture: %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+out:
+	PQfinish(c);
+	return rc;
+}
+#endif
+
+/* The name of a fresh store for a fixture in dir: a file in dir (path, capacity cap), or on
+ * PostgreSQL a new schema (its name into schema, capacity SCHEMA_MAX). 0 or -1. */
+static inline int store_fixture_name(const char *dir, char *path, size_t cap, char *schema)
+{
+	*schema = '\0';
+	snprintf(path, cap, "%s/test.db", dir);
+	if (!store_fixture_pg())
+		return 0;
+#ifdef POSSUM_HAVE_LIBPQ
+	static unsigned n;
+	char sql[160];
+
+	snprintf(schema, STORE_FIXTURE_SCHEMA_MAX, "possum_t_%ld_%u", (long)getpid(), n++);
+	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema,
+	         schema);
+	if (store_fixture_pg_sql(NULL, sql) != 0)
+		return -1;
+	snprintf(path, cap, "%s%s options=-csearch_path=%s", STORE_PG_PREFIX,
+	         getenv("POSSUM_TEST_PG"), schema);
+	return 0;
+#else
+	fprintf(stderr, "store_fixture: POSSUM_TEST_PG set, but built without libpq\n");
+	return -1;
+#endif
+}
+
+/* Removes a fixture's dir and, on PostgreSQL, its schema ("" none): 0 or -1. */
+static inline int store_fixture_remove(const char *dir, const char *schema)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return -1;
+#ifdef POSSUM_HAVE_LIBPQ
+	if (*schema != '\0') {
+		snprintf(cmd, sizeof cmd, "DROP SCHEMA %s CASCADE", schema);
+		return store_fixture_pg_sql(NULL, cmd);
+	}
+#endif
+	return 0;
+}
 
 static inline int store_fixture_setup(void **state)
 {
 	struct store_fixture *f = calloc(1, sizeof *f);
+	char why[256];
+	int rc;
 
 	if (f == NULL)
 		return -1;
 	snprintf(f->dir, sizeof f->dir, "/tmp/possum-test-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (mkdtemp(f->dir) == NULL ||
+	    store_fixture_name(f->dir, f->path, sizeof f->path, f->schema) != 0)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-	if (store_open(f->path, &f->s) != STORE_OK)
+	if ((rc = store_open_say(f->path, &f->s, why, sizeof why)) != STORE_OK) {
+		fprintf(stderr, "store_fixture: %s: %s\n", store_strerror(rc), why);
 		return -1;
+	}
 	*state = f;
 	return 0;
 }
@@ -35,21 +130,29 @@ static inline int store_fixture_setup(void **state)
 static inline int store_fixture_teardown(void **state)
 {
 	struct store_fixture *f = *state;
-	char cmd[128];
+	int rc;
 
 	store_close(f->s);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	rc = store_fixture_remove(f->dir, f->schema);
 	free(f);
-	return 0;
+	return rc;
 }
 
-/* Runs sql on the database file at path through a connection of its own. */
+/* Runs sql on the store named path (a fixture's) through a connection of its own: SQLite's
+ * file, or on PostgreSQL the fixture's schema (sql then in PostgreSQL's dialect). */
 static inline void store_fixture_sql(const char *path, const char *sql)
 {
 	sqlite3 *db;
 
+#ifdef POSSUM_HAVE_LIBPQ
+	const char *schema = strstr(path, "search_path=");
+
+	if (store_name_is_pg(path)) {
+		assert_non_null(schema);
+		assert_int_equal(store_fixture_pg_sql(schema + strlen("search_path="), sql), 0);
+		return;
+	}
+#endif
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);

@@ -360,7 +360,7 @@ static void memory_copy(void **state)
  * file opened without its -wal. */
 static int rows_in_file(const struct store_fixture *f)
 {
-	char copy[160], cmd[600];
+	char copy[160], cmd[1400];
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	int n = -1;
@@ -386,7 +386,7 @@ static void checkpoints(void **state)
 {
 	struct store_fixture *f = *state;
 	store *other = NULL;
-	char name[32], value[512], wal[120];
+	char name[32], value[512], wal[1100];
 	struct stat st;
 	sqlite3 *db;
 	int log = -1, done = -1;

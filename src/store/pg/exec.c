@@ -94,15 +94,16 @@ static unsigned param_type(const struct store_col *c)
 static int prepare(store *s, const struct store_query *q, struct store_pg_stmt *st)
 {
 	struct store_pg *pg = s->conn;
+	const char *text = q->pg_sql != NULL ? q->pg_sql : q->sql; /* PostgreSQL's own, if any */
 	int n = q->args != NULL ? q->args->n : 0, params, rc;
-	size_t cap = strlen(q->sql) * 2 + 32; /* `?` as `$64` at most triples one byte */
+	size_t cap = strlen(text) * 2 + 32; /* `?` as `$64` at most triples one byte */
 	Oid types[STORE_PG_PARAMS_MAX];
 	char *sql = malloc(cap);
 	PGresult *res;
 
 	if (sql == NULL)
 		return STORE_ENOMEM;
-	if ((rc = store_pg_sql(q->sql, st->flags, sql, cap, &params)) != STORE_OK)
+	if ((rc = store_pg_sql(text, st->flags, sql, cap, &params)) != STORE_OK)
 		goto out;
 	if (params != n) {
 		snprintf(s->errmsg, sizeof s->errmsg, "a query does not match its row: %.200s",

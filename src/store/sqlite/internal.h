@@ -180,21 +180,33 @@ struct store_row {
 	}
 
 /* A query: its SQL (a string constant: the statement cache's key), the row its parameters
- * are bound from (NULL: none), the row its result is read into (NULL: none read), flags. */
+ * are bound from (NULL: none), the row its result is read into (NULL: none read), flags; and,
+ * for the few queries without a form both engines take (docs/scaling.md, "Where the SQL
+ * differs"), PostgreSQL's own text (pg_sql; NULL: sql serves both). */
 #define STORE_Q_RETURNING 0x1u /* writes and returns a row: stepped to its end once read */
 struct store_query {
-	const char *sql;
+	const char *sql, *pg_sql;
 	const struct store_row *args, *row;
 	unsigned flags;
 };
-#define STORE_Q(sql, args, row)                                                                    \
+#define STORE_Q(text, a, r)                                                                        \
 	{                                                                                          \
-		sql, args, row, 0                                                                  \
+		.sql = text, .args = a, .row = r, .flags = 0                                       \
 	}
-#define STORE_Q_RET(sql, args, row)                                                                \
+#define STORE_Q_RET(text, a, r)                                                                    \
 	{                                                                                          \
-		sql, args, row, STORE_Q_RETURNING                                                  \
+		.sql = text, .args = a, .row = r, .flags = STORE_Q_RETURNING                       \
 	}
+/* STORE_Q with the SQL last, for the STORE_FN_* macros: the SQL they are given may be a
+ * STORE_SQL(), which holds a comma once expanded. */
+#define STORE_Q_LAST(a, r, ...)                                                                    \
+	{                                                                                          \
+		.sql = __VA_ARGS__, .args = a, .row = r, .flags = 0                                \
+	}
+/* The SQL of a query in each engine's dialect, where no one text serves both: written where
+ * a query's SQL is (STORE_Q, the STORE_FN_* macros), as STORE_SQL("… MAX(a, b) …", "…
+ * GREATEST(a, b) …"). */
+#define STORE_SQL(sqlite_sql, pg) sqlite_sql, .pg_sql = pg
 
 /* Parameter rows shared by many queries: one integer; one text; a text and an integer (a
  * terminal and its batch, a merchant and a time, a module and its version). With
@@ -300,7 +312,7 @@ int store_q_end(struct store_cursor *c, int rc, int stop);
 #define STORE_FN_INSERT(fn, T, sql, args)                                                          \
 	int fn(store *s, T *row_)                                                                  \
 	{                                                                                          \
-		static const struct store_query q_ = STORE_Q(sql, &(args), NULL);                  \
+		static const struct store_query q_ = STORE_Q_LAST(&(args), NULL, sql);             \
 		return store_q_run(s, &q_, row_, &row_->id);                                       \
 	}
 
@@ -308,7 +320,7 @@ int store_q_end(struct store_cursor *c, int rc, int stop);
 #define STORE_FN_PUT(fn, T, sql, args)                                                             \
 	int fn(store *s, const T *row_)                                                            \
 	{                                                                                          \
-		static const struct store_query q_ = STORE_Q(sql, &(args), NULL);                  \
+		static const struct store_query q_ = STORE_Q_LAST(&(args), NULL, sql);             \
 		return store_q_run(s, &q_, row_, NULL);                                            \
 	}
 
@@ -316,7 +328,7 @@ int store_q_end(struct store_cursor *c, int rc, int stop);
 #define STORE_FN_UPDATE(fn, T, sql, args)                                                          \
 	int fn(store *s, const T *row_)                                                            \
 	{                                                                                          \
-		static const struct store_query q_ = STORE_Q(sql, &(args), NULL);                  \
+		static const struct store_query q_ = STORE_Q_LAST(&(args), NULL, sql);             \
 		return store_q_update(s, &q_, row_);                                               \
 	}
 
@@ -324,7 +336,7 @@ int store_q_end(struct store_cursor *c, int rc, int stop);
 #define STORE_FN_GET(fn, K, T, sql, args, row)                                                     \
 	int fn(store *s, K key_, T *out_)                                                          \
 	{                                                                                          \
-		static const struct store_query q_ = STORE_Q(sql, &(args), &(row));                \
+		static const struct store_query q_ = STORE_Q_LAST(&(args), &(row), sql);           \
 		return store_q_get(s, &q_, &key_, out_);                                           \
 	}
 
@@ -334,21 +346,21 @@ int store_q_end(struct store_cursor *c, int rc, int stop);
 #define STORE_FN_EACH(fn, T, sql, row)                                                             \
 	int fn(store *s, int (*cb_)(void *, const T *), void *ctx_)                                \
 	{                                                                                          \
-		static const struct store_query q_ = STORE_Q(sql, NULL, &(row));                   \
+		static const struct store_query q_ = STORE_Q_LAST(NULL, &(row), sql);              \
 		T r_;                                                                              \
 		STORE_WALK(s, &q_, NULL, r_, cb_, ctx_);                                           \
 	}
 #define STORE_FN_EACH_KEY(fn, K, T, sql, args, row)                                                \
 	int fn(store *s, K key_, int (*cb_)(void *, const T *), void *ctx_)                        \
 	{                                                                                          \
-		static const struct store_query q_ = STORE_Q(sql, &(args), &(row));                \
+		static const struct store_query q_ = STORE_Q_LAST(&(args), &(row), sql);           \
 		T r_;                                                                              \
 		STORE_WALK(s, &q_, &key_, r_, cb_, ctx_);                                          \
 	}
 #define STORE_FN_EACH_FILTER(fn, F, T, sql, args, row)                                             \
 	int fn(store *s, const F *filter_, int (*cb_)(void *, const T *), void *ctx_)              \
 	{                                                                                          \
-		static const struct store_query q_ = STORE_Q(sql, &(args), &(row));                \
+		static const struct store_query q_ = STORE_Q_LAST(&(args), &(row), sql);           \
 		T r_;                                                                              \
 		STORE_WALK(s, &q_, filter_, r_, cb_, ctx_);                                        \
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "store/sqlite/internal.h"
+#include "store/sqlite/sqlite.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -99,7 +100,7 @@ int store_open_unmigrated(const char *path, store **out)
 	return open_db(path, false, out);
 }
 
-int store_open(const char *path, store **out)
+int store_sqlite_open(const char *path, store **out)
 {
 	int fd;
 
@@ -150,4 +151,10 @@ const char *store_errmsg(store *s)
 {
 	assert(s != NULL);
 	return s->errmsg;
+}
+
+const char *store_backend(const store *s)
+{
+	assert(s != NULL);
+	return s->engine != NULL ? s->engine->name : "sqlite";
 }
