@@ -2,8 +2,10 @@
  * backend: SQL, parameter row, result row) run over libpq, as row.c runs it over SQLite.
  *
  * Each query is prepared once per connection (PQprepare), found again by its SQL text's
- * address; its SQL translated once then (sql.h: `?N` as `$N`, RETURNING id for an insert whose
- * id is read back) and checked against its description as row.c checks it: as many
+ * address; its SQL translated once then (sql.h: `?N` as `$N`, an insert's NULL id as DEFAULT,
+ * ON CONFLICT DO NOTHING for an insert without a conflict clause of its own, so that a
+ * duplicate is STORE_EEXIST and fails no transaction, RETURNING id for an insert whose id is
+ * read back) and checked against its description as row.c checks it: as many
  * parameters as its parameter row has columns, result columns of the row's names in its
  * order. Parameters are bound from the same column tables: integers as int8 text, text as
  * text, bytes as bytea in binary; a LIMIT of 0 (none) as NULL, which PostgreSQL takes for no
@@ -96,7 +98,8 @@ static int prepare(store *s, const struct store_query *q, struct store_pg_stmt *
 	struct store_pg *pg = s->conn;
 	const char *text = q->pg_sql != NULL ? q->pg_sql : q->sql; /* PostgreSQL's own, if any */
 	int n = q->args != NULL ? q->args->n : 0, params, rc;
-	size_t cap = strlen(text) * 2 + 32; /* `?` as `$64` at most triples one byte */
+	size_t cap = strlen(text) * 3 + 64; /* `?` as `$64` at most triples one byte; the
+	                                          clauses appended */
 	Oid types[STORE_PG_PARAMS_MAX];
 	char *sql = malloc(cap);
 	PGresult *res;
@@ -126,16 +129,19 @@ out:
 	return rc;
 }
 
-/* The statement of q (with flags) on this connection: prepared now if it was not. */
-static int stmt(store *s, const struct store_query *q, unsigned flags, const char **name)
+/* The statement of q (with flags, and those its text asks for) on this connection: prepared
+ * now if it was not. */
+static int stmt(store *s, const struct store_query *q, unsigned flags,
+                const struct store_pg_stmt **out)
 {
 	struct store_pg *pg = s->conn;
 	struct store_pg_stmt *st;
 	int rc;
 
 	for (size_t i = 0; i < pg->n; i++)
-		if (pg->stmts[i].sql == q->sql && pg->stmts[i].flags == flags) {
-			*name = pg->stmts[i].name;
+		if (pg->stmts[i].sql == q->sql &&
+		    (pg->stmts[i].flags & STORE_PG_SQL_RETURNING_ID) == flags) {
+			*out = &pg->stmts[i];
 			return STORE_OK;
 		}
 	if (pg->n == pg->cap) {
@@ -147,13 +153,14 @@ static int stmt(store *s, const struct store_query *q, unsigned flags, const cha
 		pg->cap = cap;
 	}
 	st = &pg->stmts[pg->n];
-	*st = (struct store_pg_stmt){q->sql, flags, ""};
+	*st = (struct store_pg_stmt){
+	    q->sql, flags | store_pg_sql_flags(q->pg_sql != NULL ? q->pg_sql : q->sql), ""};
 	/* Names never used again on the connection: one that failed its check stays prepared,
 	 * unused. */
 	snprintf(st->name, sizeof st->name, "q%lu", pg->named++);
 	if ((rc = prepare(s, q, st)) != STORE_OK)
 		return rc;
-	*name = pg->stmts[pg->n++].name;
+	*out = &pg->stmts[pg->n++];
 	return STORE_OK;
 }
 
@@ -232,29 +239,38 @@ static void bind_col(struct params *b, int i, const struct store_col *c, const c
 	b->values[i] = b->num[i];
 }
 
-/* Runs q (flags: its statement's) with args bound: *out the result, tuples or none. */
+/* Runs q (flags: its statement's) with args bound: *out the result, tuples or none. An insert
+ * that wrote no row for its ON CONFLICT DO NOTHING (sql.h) is STORE_EEXIST, as the duplicate
+ * is on SQLite. */
 static int execute(store *s, const struct store_query *q, unsigned flags, const void *args,
                    PGresult **out)
 {
 	struct store_pg *pg = s->conn;
 	int n = q->args != NULL ? q->args->n : 0, rc;
-	const char *name;
+	const struct store_pg_stmt *st;
 	struct params b;
 	PGresult *res;
 
-	if ((rc = stmt(s, q, flags, &name)) != STORE_OK)
+	if ((rc = stmt(s, q, flags, &st)) != STORE_OK)
 		return rc;
 	for (int i = 0; i < n; i++)
 		bind_col(&b, i, &q->args->cols[i], args);
-	res = PQexecPrepared(pg->conn, name, n, b.values, b.lengths, b.formats, 0);
+	res = PQexecPrepared(pg->conn, st->name, n, b.values, b.lengths, b.formats, 0);
 	switch (PQresultStatus(res)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
-		*out = res;
-		return STORE_OK;
+		break;
 	default:
 		return store_pg_fail(s, res);
 	}
+	if ((st->flags & STORE_PG_SQL_DO_NOTHING) != 0 && strcmp(PQcmdTuples(res), "0") == 0) {
+		PQclear(res);
+		snprintf(s->errmsg, sizeof s->errmsg,
+		         "a row of that key exists already (SQLSTATE 23505)");
+		return STORE_EEXIST;
+	}
+	*out = res;
+	return STORE_OK;
 }
 
 /* Copies a bytea's text form ("\\x" and hex) into out when it fits in cap bytes (else none):

@@ -1,6 +1,7 @@
 /* sql.h — the PostgreSQL engine's rewriting of a query's SQL, which is written once in the
  * dialect both engines take (docs/scaling.md): SQLite's parameters `?` and `?N` made
- * PostgreSQL's `$N`, and an insert's id asked for by RETURNING. Pure text in, text out, no
+ * PostgreSQL's `$N`, an insert's NULL id its DEFAULT, a duplicate made a row not written (ON
+ * CONFLICT DO NOTHING) and an insert's id asked for by RETURNING. Pure text in, text out, no
  * connection: done once per query and connection, when the statement is prepared.
  *
  * The numbering is SQLite's: `?N` is parameter N, a bare `?` the one after the largest number
@@ -16,8 +17,18 @@
 #define STORE_PG_PARAMS_MAX 64 /* parameters of one query: a row's columns (STORE_COLS) */
 
 #define STORE_PG_SQL_RETURNING_ID 0x1u /* " RETURNING id" appended: an insert's id read back */
+/* " ON CONFLICT DO NOTHING" appended (before any RETURNING id): an insert of a duplicate key
+ * writes no row, which the executor answers STORE_EEXIST, and fails no transaction — as a
+ * failed statement on SQLite fails alone. */
+#define STORE_PG_SQL_DO_NOTHING 0x2u
 
-/* in translated into out (capacity cap); *nparams the parameters it has (the largest N). */
+/* The flags the text in asks for itself: STORE_PG_SQL_DO_NOTHING for an INSERT of neither
+ * SQLite's OR …, an ON CONFLICT nor a RETURNING of its own; else 0. */
+unsigned store_pg_sql_flags(const char *in);
+
+/* in translated into out (capacity cap); *nparams the parameters it has (the largest N). An
+ * INSERT whose first column is id (INSERT INTO t (id, …) VALUES (NULL, …): SQLite's "the next
+ * rowid") has its NULL written DEFAULT (the identity's next value). */
 int store_pg_sql(const char *in, unsigned flags, char *out, size_t cap, int *nparams);
 
 #endif
