@@ -262,6 +262,9 @@ struct store_engine {
 /* Runs q to its end; with id (may be NULL), the rowid of the row it inserted. */
 int store_q_run(store *s, const struct store_query *q, const void *args, int64_t *id);
 
+/* Runs q, an UPDATE or DELETE: *changes the rows it wrote (0 when it fails). */
+int store_q_changes(store *s, const struct store_query *q, const void *args, int64_t *changes);
+
 /* Runs q, an UPDATE or DELETE: STORE_ENOTFOUND when it changed no row. */
 int store_q_update(store *s, const struct store_query *q, const void *args);
 
