@@ -11,9 +11,16 @@ struct meta_row {
 static const struct store_col meta_cols[] = {STORE_COLS(struct meta_row, name, value)};
 static const struct store_row meta_args = STORE_ROW_N(meta_cols, 2);
 
-/* The value is read by store_meta_get(), which refuses to cut it. */
+/* A value read: room for one character more than a value may have, so that one longer (a
+ * store written otherwise) is seen cut and refused, never given cut. */
+struct meta_value {
+	char value[STORE_VALUE_MAX + 2];
+};
+static const struct store_col value_cols[] = {STORE_COLS(struct meta_value, value)};
+static const struct store_row value_row = STORE_ROW(struct meta_value, value_cols);
+
 static const struct store_query get_q =
-    STORE_Q("SELECT value FROM meta WHERE name = ?1", &store_args_text, NULL);
+    STORE_Q("SELECT value FROM meta WHERE name = ?1", &store_args_text, &value_row);
 static const struct store_query add_q =
     STORE_Q("INSERT INTO meta (name, value) VALUES (?1, ?2)", &meta_args, NULL);
 static const struct store_query set_q =
@@ -23,26 +30,19 @@ static const struct store_query set_q =
 
 int store_meta_get(store *s, const char *name, char *out, size_t cap)
 {
-	const unsigned char *v;
-	sqlite3_stmt *st;
+	struct meta_value v;
 	size_t len;
 	int rc;
 
 	if (name == NULL || *name == '\0' || out == NULL)
 		return STORE_EARG;
-	if ((rc = store_q_prepare(s, &get_q, &(struct store_arg_text){name}, &st)) != STORE_OK ||
-	    (rc = store_row(s, st)) != STORE_OK)
+	if ((rc = store_q_get(s, &get_q, &(struct store_arg_text){name}, &v)) != STORE_OK)
 		return rc;
-	v = sqlite3_column_text(st, 0);
-	len = (size_t)sqlite3_column_bytes(st, 0);
-	if (v == NULL)
-		rc = STORE_ENOMEM;
-	else if (len + 1 > cap)
-		rc = STORE_ESPACE;
-	else
-		memcpy(out, v, len + 1);
-	sqlite3_reset(st);
-	return rc;
+	len = strlen(v.value);
+	if (len > STORE_VALUE_MAX || len + 1 > cap)
+		return STORE_ESPACE;
+	memcpy(out, v.value, len + 1);
+	return STORE_OK;
 }
 
 /* Adds (add_q) or replaces (set_q) a value. */
