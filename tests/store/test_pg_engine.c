@@ -385,6 +385,42 @@ static void query_not_matching_its_row(void **state)
 	assert_int_equal(store_saf_get(s, e.id, &out), STORE_OK);
 }
 
+/* Values of other types read into an integer field as SQLite reads them: a truth value as 1
+ * or 0, a decimal or a real by its integer part, a NULL as 0, text not a number as 0. */
+static void values_read_as_on_sqlite(void **state)
+{
+#define READ_Q(sql) STORE_Q(sql, NULL, &store_row_n)
+	static const struct store_query qs[] = {
+	    READ_Q("SELECT 1 = 1 AS n"),
+	    READ_Q("SELECT 2 < 1 AS n"),
+	    READ_Q("SELECT SUM(x) AS n FROM (SELECT 9000000000 AS x UNION ALL SELECT 1) AS t"),
+	    READ_Q("SELECT CAST(12.75 AS NUMERIC) AS n"),
+	    READ_Q("SELECT 2.5 * 4 AS n"),
+	    READ_Q("SELECT 1e15 / 4 AS n"),
+	    READ_Q("SELECT -7.9 AS n"),
+	    READ_Q("SELECT NULL AS n"),
+	    READ_Q("SELECT 'tomato' AS n"),
+	    READ_Q("SELECT MAX(x) AS n FROM (SELECT 1 AS x WHERE 1 = 0) AS t"),
+	};
+#undef READ_Q
+	store *s = pg_store(state), *lite;
+	int64_t on_pg, on_sqlite;
+
+	assert_int_equal(store_open(STORE_MEMORY, &lite), STORE_OK);
+	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+		on_pg = on_sqlite = -1;
+		assert_int_equal(store_q_n_id(lite, &qs[i], 0, &on_sqlite), STORE_OK);
+		assert_int_equal(store_q_n_id(s, &qs[i], 0, &on_pg), STORE_OK);
+		if (on_pg != on_sqlite)
+			fprintf(stderr, "%s: PostgreSQL %lld, SQLite %lld\n", qs[i].sql,
+			        (long long)on_pg, (long long)on_sqlite);
+		assert_int_equal(on_pg, on_sqlite);
+	}
+	store_close(lite);
+	printf("pg engine: %zu values of other types read as SQLite reads them\n",
+	       sizeof qs / sizeof qs[0]);
+}
+
 /* A database that cannot be reached: STORE_EIO, libpq's words. */
 static void unreachable(void **state)
 {
@@ -412,6 +448,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(migrations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(query_not_matching_its_row, setup, teardown),
+	    cmocka_unit_test_setup_teardown(values_read_as_on_sqlite, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unreachable, setup, teardown),
 	};
 	if (getenv("POSSUM_TEST_PG") == NULL)

@@ -10,13 +10,15 @@
  * order. Parameters are bound from the same column tables: integers as int8 text, text as
  * text, bytes as bytea in binary; a LIMIT of 0 (none) as NULL, which PostgreSQL takes for no
  * limit where SQLite takes -1. Results come as text: integers parsed (a boolean's t/f as 1/0,
- * a SUM's numeric as its digits), bytea's hex decoded into the field. */
+ * a SUM's numeric and a real by their integer part, as SQLite reads them), bytea's hex decoded
+ * into the field. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/pg/internal.h"
 
+#define OID_BOOL  16
 #define OID_BYTEA 17
 #define OID_INT8  20
 #define OID_TEXT  25
@@ -293,6 +295,25 @@ static size_t column_bytes(const char *v, void *out, size_t cap)
 	return n;
 }
 
+/* The integer of a value v of type oid, as SQLite's sqlite3_column_int64 gives it: a boolean's
+ * t/f as 1/0, a number's integer part (a numeric's 12.50, a real's 1e+15), text's leading
+ * digits. */
+static int64_t column_int(const char *v, unsigned oid)
+{
+	char *end;
+	int64_t n;
+
+	if (oid == OID_BOOL)
+		return v[0] == 't';
+	n = strtoll(v, &end, 10);
+	if (*end == '.' || *end == 'e' || *end == 'E') {
+		double d = strtod(v, NULL);
+
+		n = d >= 9.2e18 ? INT64_MAX : d <= -9.2e18 ? INT64_MIN : (int64_t)d;
+	}
+	return n;
+}
+
 /* Reads column i of res's row r into field c of row (a NULL leaves the cleared field). */
 static void read_col(const PGresult *res, int r, int i, const struct store_col *c, char *row)
 {
@@ -302,7 +323,7 @@ static void read_col(const PGresult *res, int r, int i, const struct store_col *
 
 	if (PQgetisnull(res, r, i))
 		return;
-	n = v[0] == 't' ? 1 : v[0] == 'f' ? 0 : strtoll(v, NULL, 10);
+	n = column_int(v, PQftype(res, i));
 	switch (c->type) {
 	case STORE_T_I64:
 		*(int64_t *)p = n;
