@@ -11,10 +11,9 @@ struct meta_row {
 static const struct store_col meta_cols[] = {STORE_COLS(struct meta_row, name, value)};
 static const struct store_row meta_args = STORE_ROW_N(meta_cols, 2);
 
-/* A value read: room for one character more than a value may have, so that one longer (a
- * store written otherwise) is seen cut and refused, never given cut. */
+/* A value as read: never cut, since none is stored longer than STORE_VALUE_MAX. */
 struct meta_value {
-	char value[STORE_VALUE_MAX + 2];
+	char value[STORE_VALUE_MAX + 1];
 };
 static const struct store_col value_cols[] = {STORE_COLS(struct meta_value, value)};
 static const struct store_row value_row = STORE_ROW(struct meta_value, value_cols);
@@ -31,17 +30,15 @@ static const struct store_query set_q =
 int store_meta_get(store *s, const char *name, char *out, size_t cap)
 {
 	struct meta_value v;
-	size_t len;
 	int rc;
 
 	if (name == NULL || *name == '\0' || out == NULL)
 		return STORE_EARG;
 	if ((rc = store_q_get(s, &get_q, &(struct store_arg_text){name}, &v)) != STORE_OK)
 		return rc;
-	len = strlen(v.value);
-	if (len > STORE_VALUE_MAX || len + 1 > cap)
+	if (strlen(v.value) + 1 > cap)
 		return STORE_ESPACE;
-	memcpy(out, v.value, len + 1);
+	memcpy(out, v.value, strlen(v.value) + 1);
 	return STORE_OK;
 }
 
