@@ -38,14 +38,17 @@ static inline bool store_fixture_pg(void)
 }
 
 #ifdef POSSUM_HAVE_LIBPQ
-/* Runs sql on POSSUM_TEST_PG's database in schema (NULL: none set); 0 or -1. */
-static inline int store_fixture_pg_sql(const char *schema, const char *sql)
+/* Runs sql on POSSUM_TEST_PG's database in schema (NULL: none set); 0 or -1, its SQLSTATE
+ * into state (when not NULL: 6 bytes, "" when none came). */
+static inline int store_fixture_pg_sql_state(const char *schema, const char *sql, char *state)
 {
 	PGconn *c = PQconnectdb(getenv("POSSUM_TEST_PG"));
 	PGresult *r;
 	char set[96];
 	int rc = -1;
 
+	if (state != NULL)
+		*state = '\0';
 	if (PQstatus(c) != CONNECTION_OK)
 		goto out;
 	snprintf(set, sizeof set, "SET client_min_messages = warning; SET search_path = %s",
@@ -55,12 +58,20 @@ static inline int store_fixture_pg_sql(const char *schema, const char *sql)
 	r = PQexec(c, sql);
 	if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
 		rc = 0;
+	else if (state != NULL && PQresultErrorField(r, PG_DIAG_SQLSTATE) != NULL)
+		snprintf(state, 6, "%s", PQresultErrorField(r, PG_DIAG_SQLSTATE));
 	else
 		fprintf(stderr, "store_fixture: %s: %s", sql, PQerrorMessage(c));
 	PQclear(r);
 out:
 	PQfinish(c);
 	return rc;
+}
+
+/* Runs sql on POSSUM_TEST_PG's database in schema (NULL: none set); 0 or -1. */
+static inline int store_fixture_pg_sql(const char *schema, const char *sql)
+{
+	return store_fixture_pg_sql_state(schema, sql, NULL);
 }
 #endif
 
@@ -136,6 +147,29 @@ static inline int store_fixture_teardown(void **state)
 	rc = store_fixture_remove(f->dir, f->schema);
 	free(f);
 	return rc;
+}
+
+/* Runs sql as store_fixture_sql() does, expecting a constraint of the schema to refuse it:
+ * SQLite's SQLITE_CONSTRAINT, PostgreSQL's SQLSTATE of class 23 (integrity constraint). */
+static inline void store_fixture_sql_refused(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+#ifdef POSSUM_HAVE_LIBPQ
+	const char *schema = strstr(path, "search_path=");
+	char state[6];
+
+	if (store_name_is_pg(path)) {
+		assert_non_null(schema);
+		assert_int_equal(
+		    store_fixture_pg_sql_state(schema + strlen("search_path="), sql, state), -1);
+		assert_memory_equal(state, "23", 2);
+		return;
+	}
+#endif
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL) & 0xff, SQLITE_CONSTRAINT);
+	sqlite3_close(db);
 }
 
 /* Runs sql on the store named path (a fixture's) through a connection of its own: SQLite's
