@@ -1,7 +1,7 @@
 /* test_pg_sql.c — the PostgreSQL engine's rewriting of SQL (src/store/pg/sql.h), pure text:
  * SQLite's `?` and `?N` as `$N` with SQLite's numbering, quoted text and comments untouched,
- * an insert's NULL id as DEFAULT, ON CONFLICT DO NOTHING and RETURNING id appended, and what
- * it refuses. Runs with or without libpq. */
+ * a blob literal as a bytea, an insert's NULL id as DEFAULT, ON CONFLICT DO NOTHING and
+ * RETURNING id appended, and what it refuses. Runs with or without libpq. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -141,6 +141,19 @@ static void null_id_default(void **state)
 	translates("SELECT 'VALUES (NULL' FROM t", 0, "SELECT 'VALUES (NULL' FROM t", 0);
 }
 
+/* SQLite's blob literal X'…' (a bit string in PostgreSQL) as a bytea; in quotes, or the end of
+ * a word, left as it is. */
+static void blob_literals(void **state)
+{
+	(void)state;
+	translates("VALUES (?, X'', ?)", 0, "VALUES ($1, '\\x'::bytea, $2)", 2);
+	translates("WHERE b = x'00fF1a'", 0, "WHERE b = '\\x00fF1a'::bytea", 0);
+	translates("SELECT 'X''1'' ', MAX'1'", 0, "SELECT 'X''1'' ', MAX'1'", 0);
+	refuses("WHERE b = X'0'", STORE_EARG);
+	refuses("WHERE b = X'zz'", STORE_EARG);
+	refuses("WHERE b = X'00", STORE_EARG);
+}
+
 /* What the store never writes, refused rather than sent half-translated. */
 static void refused(void **state)
 {
@@ -194,7 +207,7 @@ int main(void)
 	    cmocka_unit_test(doubled_question_marks), cmocka_unit_test(quotes_and_comments),
 	    cmocka_unit_test(returning_id),           cmocka_unit_test(refused),
 	    cmocka_unit_test(output_too_small),       cmocka_unit_test(duplicates_do_nothing),
-	    cmocka_unit_test(null_id_default),
+	    cmocka_unit_test(null_id_default),        cmocka_unit_test(blob_literals),
 	};
 	return cmocka_run_group_tests(tests, NULL, report);
 }

@@ -1,6 +1,6 @@
 /* sql.c — the PostgreSQL engine's rewriting of SQL (sql.h): SQLite's `?` and `?N` parameters as
- * `$N`, quoted text and comments copied through, an insert's NULL id as DEFAULT, ON CONFLICT
- * DO NOTHING and RETURNING id appended on demand. */
+ * `$N`, quoted text and comments copied through, a blob literal X'…' as a bytea '\x…', an
+ * insert's NULL id as DEFAULT, ON CONFLICT DO NOTHING and RETURNING id appended on demand. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -105,8 +105,29 @@ unsigned store_pg_sql_flags(const char *in)
 	return STORE_PG_SQL_DO_NOTHING;
 }
 
+/* A blob literal X'…' at in (its X not the end of a word: start is the text's beginning):
+ * PostgreSQL's bytea '\x…' written, *used the bytes read; 0 when in starts none, -1 when it
+ * is not closed or not hex. */
+static long blob_literal(const char *start, const char *in, struct out *o)
+{
+	long q;
+
+	if ((in[0] != 'X' && in[0] != 'x') || in[1] != '\'' || (in > start && ident_char(in[-1])))
+		return 0;
+	if ((q = skip_quoted(in + 1)) < 0 || (q - 2) % 2 != 0)
+		return -1;
+	for (long i = 2; i < q; i++)
+		if (!isxdigit((unsigned char)in[i]))
+			return -1;
+	put(o, "'\\x", 3);
+	put(o, in + 2, (size_t)q - 2);
+	put(o, "'::bytea", 8);
+	return q + 1;
+}
+
 int store_pg_sql(const char *in, unsigned flags, char *out, size_t cap, int *nparams)
 {
+	const char *start = in;
 	static const char null_id[] = "VALUES (NULL";
 	struct out o = {out, 0, cap};
 	int rc, max = 0;
@@ -118,6 +139,12 @@ int store_pg_sql(const char *in, unsigned flags, char *out, size_t cap, int *npa
 		return STORE_EARG;
 	id_default = insert_of_id(in);
 	while (*in != '\0') {
+		if ((q = blob_literal(start, in, &o)) != 0) {
+			if (q < 0)
+				return STORE_EARG;
+			in += q;
+			continue;
+		}
 		if ((q = skip_quoted(in)) < 0)
 			return STORE_EARG;
 		if (q > 0) {

@@ -8,7 +8,8 @@
  * so far (so `?2, ?` is $2, $3, and `??` two parameters). Quoted text ('…', "…") and comments
  * are copied as they are. Returns STORE_OK, STORE_ESPACE (out too small: cap bytes with the
  * NUL) or STORE_EARG (a named parameter, :x @x $x, which the store never writes; ?0 or a
- * number past STORE_PG_PARAMS_MAX; an unterminated quote or comment). */
+ * number past STORE_PG_PARAMS_MAX; an unterminated quote or comment; a blob literal not of
+ * pairs of hex digits). */
 #ifndef POSSUM_STORE_PG_SQL_H
 #define POSSUM_STORE_PG_SQL_H
 
@@ -26,7 +27,9 @@
  * SQLite's OR …, an ON CONFLICT nor a RETURNING of its own; else 0. */
 unsigned store_pg_sql_flags(const char *in);
 
-/* in translated into out (capacity cap); *nparams the parameters it has (the largest N). An
+/* in translated into out (capacity cap); *nparams the parameters it has (the largest N). A
+ * blob literal X'0a1b' is PostgreSQL's '\x0a1b'::bytea (X'' an empty bytea, where PostgreSQL
+ * reads X'…' as a bit string). An
  * INSERT whose first column is id (INSERT INTO t (id, …) VALUES (NULL, …): SQLite's "the next
  * rowid") has its NULL written DEFAULT (the identity's next value). */
 int store_pg_sql(const char *in, unsigned flags, char *out, size_t cap, int *nparams);
