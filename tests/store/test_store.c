@@ -1,12 +1,14 @@
 /* test_store.c — the store through its interface: creation (mode 0600) and migration,
  * reopening, a database from a newer possum refused, the acquirer's rows of an older one
  * filled in (acquirer.3), nested transactions committed and rolled back at each level, meta
- * values added, read, replaced and refused, misuse, and a merchant's takings in buckets. On
+ * values added, read, replaced and refused, misuse, a merchant's takings in buckets, and the
+ * bytes searched for a secret in clear. On
  * PostgreSQL too (POSSUM_TEST_PG), where SQLite's file mode, copies, checkpoints and write lock
  * take their PostgreSQL meaning. */
 #include "store/store_fixture.h"
 #include "store/store_acquirer.h"
 #include "store/store_issuer.h"
+#include "store/store_saf.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -560,6 +562,43 @@ static void read_snapshot(void **state)
 	store_close(writer);
 }
 
+static bool holds(const char *buf, size_t len, const char *text)
+{
+	size_t n = strlen(text);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(buf + i, text, n) == 0)
+			return true;
+	return false;
+}
+
+/* The bytes a test searches for a secret in clear (store_fixture_bytes): a value written is
+ * there, text and bytes (a sealed entry's, escaped on PostgreSQL), one never written is not. */
+static void store_bytes_searched(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_saf e = {.txn_id = 1, .next_at = 1, .created_at = 1, .updated_at = 1};
+	char *buf;
+	size_t len;
+
+	snprintf(e.link, sizeof e.link, "far");
+	snprintf(e.kind, sizeof e.kind, "reversal");
+	snprintf(e.rrn, sizeof e.rrn, "000000000001");
+	snprintf(e.state, sizeof e.state, "pending");
+	e.card.len = 12;
+	memcpy(e.card.v, "sealed-bytes", 12);
+	assert_int_equal(store_meta_add(f->s, "needle", "a-value-to-find"), STORE_OK);
+	assert_int_equal(store_saf_insert(f->s, &e), STORE_OK);
+	store_close(f->s); /* SQLite: everything in the main file */
+	f->s = NULL;
+	assert_int_equal(store_fixture_bytes(f->path, &buf, &len), 0);
+	assert_true(holds(buf, len, "a-value-to-find"));
+	assert_true(holds(buf, len, "sealed-bytes"));
+	assert_false(holds(buf, len, "never-written"));
+	free(buf);
+	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
+}
+
 static void strerror_names(void **state)
 {
 	(void)state;
@@ -698,6 +737,7 @@ int main(void)
 	    T(close_rolls_back),
 	    T(meta_values),
 	    T(locked_out),
+	    T(store_bytes_searched),
 	    cmocka_unit_test(strerror_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
