@@ -24,7 +24,7 @@ int main(void)
 #include <libpq-fe.h>
 
 #include "store/pg/pg.h"
-#include "store/sqlite/internal.h" /* the query layer both engines share */
+#include "store/query.h" /* the query layer both engines share */
 
 struct fixture {
 	char schema[48];

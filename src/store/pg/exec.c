@@ -1,5 +1,5 @@
-/* exec.c — the PostgreSQL engine's executor: a struct store_query (internal.h of the SQLite
- * backend: SQL, parameter row, result row) run over libpq, as row.c runs it over SQLite.
+/* exec.c — the PostgreSQL engine's executor: a struct store_query (store/query.h: SQL,
+ * parameter row, result row) run over libpq, as row.c runs it over SQLite.
  *
  * Each query is prepared once per connection (PQprepare), found again by its SQL text's
  * address; its SQL translated once then (sql.h: `?N` as `$N`, an insert's NULL id as DEFAULT,
