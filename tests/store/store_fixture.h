@@ -238,6 +238,17 @@ static inline int store_fixture_bytes(const char *path, char **out, size_t *len)
 	return rc == 0 && *out != NULL ? 0 : -1;
 }
 
+/* Whether text occurs in the len bytes at buf (store_fixture_bytes()'s). */
+static inline bool store_fixture_holds(const char *buf, size_t len, const char *text)
+{
+	size_t n = strlen(text);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(buf + i, text, n) == 0)
+			return true;
+	return false;
+}
+
 /* Runs sql as store_fixture_sql() does, expecting a constraint of the schema to refuse it:
  * SQLite's SQLITE_CONSTRAINT, PostgreSQL's SQLSTATE of class 23 (integrity constraint). */
 static inline void store_fixture_sql_refused(const char *path, const char *sql)

@@ -562,16 +562,6 @@ static void read_snapshot(void **state)
 	store_close(writer);
 }
 
-static bool holds(const char *buf, size_t len, const char *text)
-{
-	size_t n = strlen(text);
-
-	for (size_t i = 0; i + n <= len; i++)
-		if (memcmp(buf + i, text, n) == 0)
-			return true;
-	return false;
-}
-
 /* The bytes a test searches for a secret in clear (store_fixture_bytes): a value written is
  * there, text and bytes (a sealed entry's, escaped on PostgreSQL), one never written is not. */
 static void store_bytes_searched(void **state)
@@ -592,9 +582,9 @@ static void store_bytes_searched(void **state)
 	store_close(f->s); /* SQLite: everything in the main file */
 	f->s = NULL;
 	assert_int_equal(store_fixture_bytes(f->path, &buf, &len), 0);
-	assert_true(holds(buf, len, "a-value-to-find"));
-	assert_true(holds(buf, len, "sealed-bytes"));
-	assert_false(holds(buf, len, "never-written"));
+	assert_true(store_fixture_holds(buf, len, "a-value-to-find"));
+	assert_true(store_fixture_holds(buf, len, "sealed-bytes"));
+	assert_false(store_fixture_holds(buf, len, "never-written"));
 	free(buf);
 	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
 }
