@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "store/pg/internal.h"
 
 #define OID_BOOL  16
@@ -279,19 +280,10 @@ static int execute(store *s, const struct store_query *q, unsigned flags, const 
  * its length. */
 static size_t column_bytes(const char *v, void *out, size_t cap)
 {
-	size_t n = strlen(v);
-	uint8_t *o = out;
+	size_t n = 0;
 
-	if (n < 2 || v[0] != '\\' || v[1] != 'x' || (n - 2) / 2 > cap)
+	if (v[0] != '\\' || v[1] != 'x' || hex_decode(v + 2, strlen(v + 2), out, cap, &n) != HEX_OK)
 		return 0;
-	n = (n - 2) / 2;
-	for (size_t i = 0; i < n; i++) {
-		unsigned byte;
-
-		if (sscanf(v + 2 + 2 * i, "%2x", &byte) != 1)
-			return 0;
-		o[i] = (uint8_t)byte;
-	}
 	return n;
 }
 
