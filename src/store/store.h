@@ -125,7 +125,8 @@ int store_restore(const char *path, const char *src, char *aside, size_t cap,
                   store_progress_fn *progress, void *arg);
 
 /* Backup and restore of a PostgreSQL store (src/store/pg/dump.c), by its name (store_open()'s),
- * with PostgreSQL's own tools, found on PATH or in /usr/lib/postgresql/VERSION/bin (the newest):
+ * with PostgreSQL's own tools, found in the directory $POSSUM_PG_BIN names when it is set, else
+ * on PATH, else in /usr/lib/postgresql/VERSION/bin (the newest):
  * store_pg_backup() writes pg_dump's custom format (-Fc) of the database into the new file
  * dest (mode 0600; STORE_EEXIST when it exists), as dest.partial renamed once whole;
  * store_pg_restore() puts such a file back in place of the database's tables (pg_restore
@@ -134,6 +135,7 @@ int store_restore(const char *path, const char *src, char *aside, size_t cap,
  * password: the name holds none, PGPASSFILE or PGPASSWORD give it); STORE_ENOTSTORE for a src
  * that is not a pg_dump archive. progress is called at the start and at the end (0 of 1, 1 of
  * 1). */
+#define STORE_PG_BIN_ENV "POSSUM_PG_BIN"
 int store_pg_backup(const char *name, const char *dest, char *why, size_t cap,
                     store_progress_fn *progress, void *arg);
 int store_pg_restore(const char *name, const char *src, char *why, size_t cap,

@@ -32,13 +32,16 @@ static int newest_first(const void *a, const void *b)
 	return atoi(y) - atoi(x);
 }
 
-/* tool found on PATH, else in Debian's /usr/lib/postgresql/VERSION/bin: its path into out. */
+/* tool found in POSSUM_PG_BIN when it is set (and only there), else on PATH, else in Debian's
+ * /usr/lib/postgresql/VERSION/bin: its path into out. */
 static bool find_tool(const char *tool, char *out)
 {
-	const char *path = getenv("PATH"), *p;
+	const char *path = getenv("PATH"), *p, *bin = getenv(STORE_PG_BIN_ENV);
 	glob_t g;
 	bool found = false;
 
+	if (bin != NULL && *bin != '\0')
+		return tool_in(bin, strlen(bin), tool, out);
 	for (p = path; p != NULL && *p != '\0'; p += strcspn(p, ":") + (p[strcspn(p, ":")] == ':'))
 		if (strcspn(p, ":") > 0 && tool_in(p, strcspn(p, ":"), tool, out))
 			return true;
@@ -63,9 +66,9 @@ static int run_tool(char *const argv[], char *why, size_t cap)
 
 	if (!find_tool(argv[0], tool)) {
 		snprintf(why, cap,
-		         "%s not found on PATH nor in /usr/lib/postgresql/*/bin (Debian's "
+		         "%s not found (%s, PATH, /usr/lib/postgresql/*/bin: Debian's "
 		         "postgresql-client)",
-		         argv[0]);
+		         argv[0], STORE_PG_BIN_ENV);
 		return STORE_EIO;
 	}
 	if (pipe(fds) != 0 || (pid = fork()) < 0) {
