@@ -88,12 +88,20 @@ grep -q checkpoint "$tmp/host.log" && bad "a checkpointer on PostgreSQL" || ok
 expect 0 "store status beside the host" -- "$possum" admin store status --data "$data" --json
 grep -q '"state":"pending"' "$tmp/out" && bad "a module pending after the host opened it" || ok
 
-# purchase N OUT: N purchases of 1.00 by the terminal, each's JSON line (or its failure's)
-# appended to OUT.
+# purchase N OUT [FILE]: N purchases of 1.00 by the terminal — with FILE, as many as it takes
+# for FILE to appear and N more — each's JSON line (or its failure's) appended to OUT.
 purchase() {
-	for _ in $(seq "$1"); do
+	_n=$1
+	while [ "$_n" -gt 0 ]; do
+		[ -z "${3:-}" ] || [ -e "$3" ] || _n=$((_n + 1))
+		_n=$((_n - 1))
 		"$possum" term purchase --state "$tmp/t" --card "$tmp/card.json" --pin 123456 \
-			--amount 1.00 --json --timeout 3 >>"$2" 2>/dev/null || echo '{"rc":"none"}' >>"$2"
+			--amount 1.00 --json --timeout 3 >"$tmp/one" 2>"$tmp/one.err"
+		if grep -q '"rc"' "$tmp/one"; then
+			cat "$tmp/one" >>"$2"
+		else
+			echo "{\"rc\":\"none\",\"why\":\"$(tail -1 "$tmp/one.err" | tr -d '"\\')\"}" >>"$2"
+		fi
 	done
 }
 approvals=0 answered96=0 lost=0 unanswered=0 after=0
@@ -106,8 +114,9 @@ if [ -z "$setup_why" ]; then
 	[ "$n" -eq 10 ] && ok || { bad "$n of 10 purchases approved: $(grep -v '"rc":"00"' "$tmp/before" | head -2)"; setup_why="purchases: $(grep -v '"rc":"00"' "$tmp/before" | head -1)"; }
 fi
 if [ -z "$setup_why" ]; then
-	# The database crashed mid-load, restarted 2 s later; purchases go on throughout.
-	purchase 60 "$tmp/load" &
+	# The database crashed mid-load, restarted 2 s later; purchases go on throughout, and ten
+	# once it is back.
+	purchase 10 "$tmp/load" "$tmp/restarted" &
 	load_pid=$!
 	also_kill=$load_pid
 	sleep 1
