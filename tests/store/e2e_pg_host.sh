@@ -186,9 +186,11 @@ err_has "Connection refused"
 expect 1 "store status, the server refusing" -- env POSSUM_CONFIG="$tmp/down.conf" "$possum" admin store status --data "$data"
 err_has "postgres host=127.0.0.1 port=1 dbname=possum user=possum: database failure: .*refused"
 
+set -- $restored
+restored="acq_txns $1 rows, meta $2"
 if [ -z "$setup_why" ]; then
-	echo "pg host: $approvals approvals, $answered96 answered 96 while the database was down, $unanswered unanswered, $after of the last 10 approved after its restart, lost $lost; backup and restore round trip: $restored rows"
+	echo "pg host: $approvals approvals, $answered96 answered 96 while the database was down, $unanswered unanswered, $after of the last 10 approved after its restart, lost $lost; backup and restore round trip: $restored"
 else
-	echo "pg host: purchases SKIPPED ($setup_why); migrations, host start, crash and restart, backup and restore round trip: $restored rows"
+	echo "pg host: purchases SKIPPED ($setup_why); migrations, host start, crash and restart, backup and restore round trip: $restored"
 fi
 finish
