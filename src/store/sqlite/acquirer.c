@@ -126,10 +126,12 @@ STORE_FN_EACH_KEY(store_risk_event_list, const char *, risk_event,
 
 /* ---- terminal requests ---- */
 
-#define TXN_COLUMNS                                                                                \
-	"id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "     \
+/* A new row's columns, its id drawn by the insert (PostgreSQL takes no NULL for it). */
+#define TXN_NEW_COLUMNS                                                                            \
+	"at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, rrn, "         \
 	"auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "       \
 	"voided, refunded, original_rrn, completed, channel, route"
+#define TXN_COLUMNS "id, " TXN_NEW_COLUMNS
 /* A row as read: a terminal's request (the link's: LINK_ENTRIES). */
 #define TXN_READ TXN_COLUMNS ", 0 AS source, '' AS acquirer, 0 AS op"
 
@@ -166,7 +168,7 @@ static const struct store_row tombstone_args = STORE_ROW_N(tombstone_cols, 4);
 static const struct store_row tombstone_key = STORE_ROW_N(tombstone_cols, 3);
 
 STORE_FN_INSERT(store_acq_txn_insert, txn,
-                "INSERT INTO acq_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "INSERT INTO acq_txns (" TXN_NEW_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 txn_new)
 

@@ -8,9 +8,10 @@
 typedef struct store_settle_adjust adjust;
 typedef struct store_settle_adjust_filter adjust_filter;
 
-#define ADJUST_COLUMNS                                                                             \
-	"mid, amount, currency, reason, status, maker, checker, created_at, decided_at, "          \
-	"payout_id, id"
+/* A new row's columns, its id drawn by the insert (PostgreSQL takes no NULL for it). */
+#define ADJUST_NEW_COLUMNS                                                                         \
+	"mid, amount, currency, reason, status, maker, checker, created_at, decided_at, payout_id"
+#define ADJUST_COLUMNS ADJUST_NEW_COLUMNS ", id"
 
 static const struct store_col adjust_cols[] = {STORE_COLS(adjust, mid, amount, currency, reason,
                                                           status, maker, checker, created_at,
@@ -25,8 +26,8 @@ static const struct store_col filter_cols[] = {STORE_COLS(adjust_filter, status,
 static const struct store_row filter_row = STORE_ROW_N(filter_cols, 3);
 
 STORE_FN_INSERT(store_settle_adjust_insert, adjust,
-                "INSERT INTO settle_adjustments (" ADJUST_COLUMNS
-                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                "INSERT INTO settle_adjustments (" ADJUST_NEW_COLUMNS
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 adjust_new_row)
 STORE_FN_GET(store_settle_adjust_get, int64_t, adjust,
              "SELECT " ADJUST_COLUMNS " FROM settle_adjustments WHERE id = ?", store_args_id,

@@ -112,9 +112,11 @@ int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct stor
 
 /* ---- decisions ---- */
 
-#define DECISION_COLUMNS                                                                            \
-	"id, at, op, card_id, dup_key, acquirer, stan, transmit, terminal, merchant, rrn, amount, " \
+/* A new row's columns, its id drawn by the insert (PostgreSQL takes no NULL for it). */
+#define DECISION_NEW_COLUMNS                                                                       \
+	"at, op, card_id, dup_key, acquirer, stan, transmit, terminal, merchant, rrn, amount, "    \
 	"currency, rc, reason, auth_code, transfer_id, original_id, remaining, reversed, link, qr"
+#define DECISION_COLUMNS "id, " DECISION_NEW_COLUMNS
 
 /* No duplicate key, no transfer: NULL. */
 static const struct store_col decision_cols[] = {
@@ -151,7 +153,7 @@ static const struct store_col reversal_cols[] = {
 static const struct store_row reversal_args = STORE_ROW_N(reversal_cols, 5);
 
 STORE_FN_INSERT(store_decision_insert, decision,
-                "INSERT INTO decisions (" DECISION_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, "
+                "INSERT INTO decisions (" DECISION_NEW_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, "
                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 decision_new)
 STORE_FN_GET(store_decision_get, int64_t, decision,

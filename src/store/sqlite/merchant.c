@@ -12,10 +12,12 @@ typedef struct store_merchant_cert cert;
 
 /* ---- applications ---- */
 
-#define APP_COLUMNS                                                                                \
+/* A new row's columns, its id drawn by the insert (PostgreSQL takes no NULL for it). */
+#define APP_NEW_COLUMNS                                                                            \
 	"state, mid, legal_name, licence, tax_number, rep_name, rep_id, rep_id_masked, address, "  \
 	"mcc, phone, phone_sealed, fee_credit_bp, fee_debit_bp, fee_debit_cap, fee_qr_bp, "        \
-	"limit_daily, limit_txn, limit_currency, types, next_review, updated_at, created_at, id"
+	"limit_daily, limit_txn, limit_currency, types, next_review, updated_at, created_at"
+#define APP_COLUMNS APP_NEW_COLUMNS ", id"
 
 /* In APP_COLUMNS' order: what an update writes (?1 … ?22), then created_at and the id. */
 #define APP_SET_COLS                                                                               \
@@ -34,11 +36,11 @@ static const struct store_col app_filter_cols[] = {
     STORE_COLS(app_filter, after_id, state, mid, due_by, limit)};
 static const struct store_row app_filter_args = STORE_ROW_N(app_filter_cols, 5);
 
-STORE_FN_INSERT(
-    store_merchant_app_insert, app,
-    "INSERT INTO merchant_apps (" APP_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, NULL)",
-    app_new)
+STORE_FN_INSERT(store_merchant_app_insert, app,
+                "INSERT INTO merchant_apps (" APP_NEW_COLUMNS
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                app_new)
 STORE_FN_GET(store_merchant_app_get, int64_t, app,
              "SELECT " APP_COLUMNS " FROM merchant_apps WHERE id = ?", store_args_id, app_row)
 STORE_FN_GET(store_merchant_app_by_mid, const char *, app,

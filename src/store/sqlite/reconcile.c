@@ -51,7 +51,7 @@ int store_recon_batch_put(store *s, const struct store_recon_batch *b)
 	    "sales_count = ?7, refund_amount = ?8, refund_count = ?9, foreign_sales_amount = ?10, "
 	    "foreign_sales_count = ?11, foreign_refund_amount = ?12, foreign_refund_count = ?13, "
 	    "host_sales_amount = ?14, host_sales_count = ?15, host_refund_amount = ?16, "
-	    "host_refund_count = ?17, agreed = ?18, settlements = settlements + 1",
+	    "host_refund_count = ?17, agreed = ?18, settlements = acq_batches.settlements + 1",
 	    &batch_new, NULL);
 	static const struct store_query forget_q =
 	    STORE_Q("DELETE FROM acq_uploads WHERE tid = ?1 AND batch = ?2", &upload_key, NULL);
@@ -86,8 +86,10 @@ int store_recon_batch_get(store *s, const char *tid, int batch, struct store_rec
 }
 
 STORE_FN_PUT(store_recon_upload_put, upload,
-             "INSERT OR REPLACE INTO acq_uploads (tid, batch, stan, card_class, amount, masked, "
-             "pan_hash, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             "INSERT INTO acq_uploads (tid, batch, stan, card_class, amount, masked, pan_hash, at) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tid, batch, stan) DO UPDATE SET "
+             "card_class = excluded.card_class, amount = excluded.amount, masked = "
+             "excluded.masked, pan_hash = excluded.pan_hash, at = excluded.at",
              upload_row)
 
 int store_recon_upload_count(store *s, const char *tid, int batch, int64_t *n)
@@ -120,8 +122,8 @@ int store_recon_pairs(store *s, const char *date,
 	    "(SELECT a.tid, a.mid, a.batch, a.stan, a.amount, a.currency, a.type, a.rrn, a.masked, "
 	    "a.pan_hash FROM acq_txns AS a JOIN b ON a.tid = b.tid AND a.batch = b.batch WHERE " HOST_COUNTED
 	    ") SELECT u.tid AS tid, b.mid AS mid, u.batch AS batch, u.stan AS stan, 1 AS uploaded, u.amount AS "
-	    "up_amount, u.masked AS up_masked, u.pan_hash AS up_pan_hash, h.stan IS NOT NULL AS "
-	    "host, COALESCE(h.amount, 0) AS amount, COALESCE(h.currency, 0) AS currency, "
+	    "up_amount, u.masked AS up_masked, u.pan_hash AS up_pan_hash, CASE WHEN h.stan IS NOT NULL "
+	    "THEN 1 ELSE 0 END AS host, COALESCE(h.amount, 0) AS amount, COALESCE(h.currency, 0) AS currency, "
 	    "COALESCE(h.type, '') AS type, COALESCE(h.rrn, '') AS rrn, COALESCE(h.masked, '') AS "
 	    "masked, COALESCE(h.pan_hash, '') AS pan_hash FROM acq_uploads AS u JOIN b ON u.tid = "
 	    "b.tid AND u.batch = b.batch LEFT JOIN h ON h.tid = u.tid AND h.batch = u.batch AND "

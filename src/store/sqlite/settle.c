@@ -54,7 +54,10 @@ static const struct store_row lease_args_row = STORE_ROW_N(lease_cols, 4);
 STORE_FN_GET(store_settle_day_get, const char *, day,
              "SELECT " DAY_COLUMNS " FROM settle_days WHERE date = ?", store_args_text, day_row)
 STORE_FN_PUT(store_settle_day_put, day,
-             "INSERT OR REPLACE INTO settle_days (" DAY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+             "INSERT INTO settle_days (" DAY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+             "(date) DO UPDATE SET state = excluded.state, lines = excluded.lines, merchants = "
+             "excluded.merchants, closed_at = excluded.closed_at, owner = excluded.owner, until "
+             "= excluded.until",
              day_row)
 
 typedef struct store_settle_run run;
@@ -74,11 +77,11 @@ STORE_FN_EACH_FILTER(store_settle_runs, run_filter, run,
 
 int store_settle_lease(store *s, const struct store_settle_day *d, int64_t now)
 {
-	static const struct store_query q =
-	    STORE_Q("INSERT INTO settle_days (" DAY_COLUMNS ") VALUES (?1, 0, 0, 0, 0, ?2, ?3) "
-	            "ON CONFLICT (date) DO UPDATE SET owner = ?2, until = ?3 WHERE state = 0 AND "
-	            "(owner = ?2 OR until <= ?4)",
-	            &lease_args_row, NULL);
+	static const struct store_query q = STORE_Q(
+	    "INSERT INTO settle_days (" DAY_COLUMNS ") VALUES (?1, 0, 0, 0, 0, ?2, ?3) "
+	    "ON CONFLICT (date) DO UPDATE SET owner = ?2, until = ?3 WHERE settle_days.state = 0 "
+	    "AND (settle_days.owner = ?2 OR settle_days.until <= ?4)",
+	    &lease_args_row, NULL);
 	struct store_settle_day got;
 	int rc;
 
@@ -102,9 +105,12 @@ static const struct store_row next_row = {next_cols + 2, 1, sizeof(struct next_d
 
 int store_settle_next_day(store *s, const char *after, const char *before, char out[11])
 {
+	/* After the later of ?1 and the latest day closed; none when no day was closed (a
+	 * comparison with NULL, as SQLite's MAX(?1, NULL) gave). */
 	static const struct store_query q = STORE_Q(
-	    "SELECT MIN(settle_date) AS date FROM acq_txns WHERE settle_date > MAX(?1, (SELECT "
-	    "MAX(date) FROM settle_days WHERE state = 1)) AND settle_date < ?2",
+	    "SELECT MIN(settle_date) AS date FROM acq_txns WHERE settle_date > (SELECT CASE WHEN "
+	    "MAX(date) < ?1 THEN ?1 ELSE MAX(date) END FROM settle_days WHERE state = 1) AND "
+	    "settle_date < ?2",
 	    &next_args, &next_row);
 	struct next_day n = {after, before, ""};
 	int rc;
@@ -183,9 +189,11 @@ static const struct store_row sum_row = STORE_ROW(msum, sum_cols);
  * lines of channel qr apart. */
 STORE_FN_EACH_KEY(store_settle_sums, const char *, msum,
                   "SELECT mid, COUNT(*) AS count, "
-                  "SUM(MAX(amount, 0)) AS gross, SUM(MAX(fee, 0)) AS fees, "
-                  "SUM(MAX(-amount, 0)) AS refunds, SUM(MAX(-fee, 0)) AS returned, "
-                  "SUM(channel = 'qr') AS qr_count, "
+                  "SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS gross, "
+                  "SUM(CASE WHEN fee > 0 THEN fee ELSE 0 END) AS fees, "
+                  "SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS refunds, "
+                  "SUM(CASE WHEN fee < 0 THEN -fee ELSE 0 END) AS returned, "
+                  "COUNT(*) FILTER (WHERE channel = 'qr') AS qr_count, "
                   "SUM(CASE channel WHEN 'qr' THEN amount ELSE 0 END) AS qr_amount, "
                   "SUM(CASE channel WHEN 'qr' THEN fee ELSE 0 END) AS qr_fees "
                   "FROM settle_lines WHERE date = ? GROUP BY mid ORDER BY mid",
