@@ -79,7 +79,7 @@ setup_why=""
 		--tid TERM0001 --json 2>>"$tmp/setup.err" |
 		grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' |
 		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -) &&
-	[ -n "$comps" ] || setup_why="the setup by possum admin: $(grep -v 'test LMK' "$tmp/setup.err" | head -1)"
+	[ -n "$comps" ] || setup_why="the setup by possum admin: $(grep -v 'test LMK' "$tmp/setup.err" | head -1); the server: $(grep -m1 'ERROR:' "$pg_dir/log" | sed 's/.*ERROR: *//')"
 
 start_host "$data" POSSUM_CONFIG="$conf"
 grep -q "\"event\":\"store\",\"backend\":\"postgres\",\"name\":\"$shown\"" "$tmp/host.log" && ok ||
@@ -186,6 +186,9 @@ err_has "Connection refused"
 expect 1 "store status, the server refusing" -- env POSSUM_CONFIG="$tmp/down.conf" "$possum" admin store status --data "$data"
 err_has "postgres host=127.0.0.1 port=1 dbname=possum user=possum: database failure: .*refused"
 
+# What the server refused meanwhile (a query not yet ported to PostgreSQL), each once.
+refusals=$(grep 'ERROR:' "$pg_dir/log" | grep -v 'terminating connection' | sed 's/.*ERROR: *//' | sort -u)
+[ -z "$refusals" ] || printf 'the server refused:\n%s\n' "$refusals" | head -10
 set -- $restored
 restored="acq_txns $1 rows, meta $2"
 if [ -z "$setup_why" ]; then
