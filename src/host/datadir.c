@@ -1,5 +1,6 @@
-/* datadir.c — the data directory every environment opens (env.h): the store in it, the LMK
- * from the environment or beside it, and keys kept wrapped in the store by name. */
+/* datadir.c — the data directory every environment opens (env.h): the store in it (or the
+ * PostgreSQL database the configuration names), the LMK from the environment or beside it, and
+ * keys kept wrapped in the store by name. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,6 +1,8 @@
-/* open.c — a store on PostgreSQL: the connection, the engine's table that the shared query
- * layer (row.c, exec.c, txn.c, schema.c of the SQLite backend) hands over to, transactions and
- * savepoints, the migrations (src/store/pg/schema/, numbered as SQLite's) and the close. */
+/* open.c — a store on PostgreSQL: the connection (made again at the next outermost transaction
+ * once it is lost), the engine's table that the shared query layer (row.c, exec.c, txn.c,
+ * schema.c of the SQLite backend) hands over to, transactions and savepoints, the migrations
+ * (src/store/pg/schema/, numbered as SQLite's; applied when opened, or later for `possum admin
+ * store migrate`), the close, and connection strings checked and shown without a password. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
