@@ -24,8 +24,9 @@ static const char backup_help[] =
     "shows the progress when standard error is a terminal.\n"
     "\n"
     "On PostgreSQL ([store] backend = postgres) DEST is pg_dump's custom format (-Fc) of the\n"
-    "configured database, as consistent and online (pg_dump from PATH or\n"
-    "/usr/lib/postgresql/*/bin, the password from PGPASSFILE or PGPASSWORD).\n"
+    "configured database, as consistent and online, written as DEST.partial until whole\n"
+    "(pg_dump from $POSSUM_PG_BIN, PATH or /usr/lib/postgresql/*/bin; the password from\n"
+    "PGPASSFILE or PGPASSWORD). The LMK is not in it either.\n"
     "\n"
     "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
     "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT

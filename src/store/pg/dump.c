@@ -58,7 +58,7 @@ static bool find_tool(const char *tool, char *out)
  * its standard error's first line kept in why: STORE_OK when it exits 0, else STORE_EIO. */
 static int run_tool(char *const argv[], char *why, size_t cap)
 {
-	char tool[TOOL_PATH_MAX], err[1024];
+	char tool[TOOL_PATH_MAX], err[1024], drop[512];
 	size_t n = 0;
 	ssize_t got;
 	int fds[2], status, devnull;
@@ -71,8 +71,14 @@ static int run_tool(char *const argv[], char *why, size_t cap)
 		         argv[0], STORE_PG_BIN_ENV);
 		return STORE_EIO;
 	}
-	if (pipe(fds) != 0 || (pid = fork()) < 0) {
+	if (pipe(fds) != 0) {
 		snprintf(why, cap, "%s: %s", argv[0], strerror(errno));
+		return STORE_EIO;
+	}
+	if ((pid = fork()) < 0) {
+		snprintf(why, cap, "%s: %s", argv[0], strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
 		return STORE_EIO;
 	}
 	if (pid == 0) {
@@ -85,8 +91,12 @@ static int run_tool(char *const argv[], char *why, size_t cap)
 		_exit(127);
 	}
 	close(fds[1]);
-	while ((got = read(fds[0], err + n, sizeof err - 1 - n)) > 0 || (got < 0 && errno == EINTR))
-		n += got > 0 ? (size_t)got : 0;
+	/* Read to its end (what does not fit dropped), so that the tool never waits on a full
+	 * pipe. */
+	while ((got = n + 1 < sizeof err ? read(fds[0], err + n, sizeof err - 1 - n)
+	                                 : read(fds[0], drop, sizeof drop)) > 0 ||
+	       (got < 0 && errno == EINTR))
+		n += got > 0 && n + 1 < sizeof err ? (size_t)got : 0;
 	close(fds[0]);
 	err[n] = '\0';
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
