@@ -183,6 +183,8 @@ sed "s/port=$PGPORT/port=1/" "$conf" >"$tmp/down.conf"
 expect 1 "backup, the server refusing" -- env POSSUM_CONFIG="$tmp/down.conf" "$possum" admin backup --data "$data" "$tmp/down.dump"
 err_has "Connection refused"
 [ ! -e "$tmp/down.dump" ] && [ ! -e "$tmp/down.dump.partial" ] && ok || bad "a failed backup left a file"
+expect 1 "a host, the server refusing" -- env POSSUM_CONFIG="$tmp/down.conf" "$possum" host --data "$tmp/down" --port 0 --api-port 0 --terminal-port 0
+err_has "postgres host=127.0.0.1 port=1 dbname=possum user=possum: database failure: .*refused"
 expect 1 "store status, the server refusing" -- env POSSUM_CONFIG="$tmp/down.conf" "$possum" admin store status --data "$data"
 err_has "postgres host=127.0.0.1 port=1 dbname=possum user=possum: database failure: .*refused"
 
