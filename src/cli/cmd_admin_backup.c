@@ -46,8 +46,9 @@ static const char restore_help[] =
     "\n"
     "On PostgreSQL ([store] backend = postgres) SRC is a pg_dump archive (`possum admin backup`'s)\n"
     "put in place of the configured database's tables by pg_restore --clean --if-exists\n"
-    "--single-transaction: all of it or, failing, nothing. Stop the hosts first; nothing is\n"
-    "kept aside (take a backup first).\n"
+    "--single-transaction: all of it or, failing, nothing. Refused while another session is\n"
+    "connected to the database (stop the hosts first); nothing is kept aside (take a backup\n"
+    "first).\n"
     "\n"
     "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
     "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
@@ -75,7 +76,8 @@ static int say_copied(struct cli_env *env, struct copied *c)
 	if (c->rc == STORE_EEXIST)
 		return cli_error(CLI_FAILED, env->prog, "%s exists already", c->file);
 	if (c->rc == STORE_EBUSY)
-		return cli_error(CLI_FAILED, env->prog, "%s: %s", c->store, store_strerror(c->rc));
+		return cli_error(CLI_FAILED, env->prog, "%s: %s%s%s", c->store,
+		                 store_strerror(c->rc), c->why[0] != '\0' ? ": " : "", c->why);
 	if (c->rc != STORE_OK)
 		return cli_error(CLI_FAILED, env->prog, "%s: %s%s%s", c->file,
 		                 store_strerror(c->rc), c->why[0] != '\0' ? ": " : "", c->why);

@@ -130,7 +130,8 @@ int store_restore(const char *path, const char *src, char *aside, size_t cap,
  * store_pg_backup() writes pg_dump's custom format (-Fc) of the database into the new file
  * dest (mode 0600; STORE_EEXIST when it exists), as dest.partial renamed once whole;
  * store_pg_restore() puts such a file back in place of the database's tables (pg_restore
- * --clean --if-exists --single-transaction: all or nothing). STORE_EIO when the tool is
+ * --clean --if-exists --single-transaction: all or nothing), refused (STORE_EBUSY) while
+ * another session is connected to the database (a host runs on it). STORE_EIO when the tool is
  * missing or fails, why (capacity cap) then saying which and its first words (never a
  * password: the name holds none, PGPASSFILE or PGPASSWORD give it); STORE_ENOTSTORE for a src
  * that is not a pg_dump archive. progress is called at the start and at the end (0 of 1, 1 of

@@ -7,9 +7,10 @@
 # password; a merchant, a terminal and a card set up by `possum admin`, and purchases by
 # `possum term` over TCP approved, each in acq_txns (psql); the database crashed mid-load
 # (pg_crash) and restarted: the terminals answered 96 while it is down, approvals again after,
-# every approval they saw in the database; `possum admin backup` while the host runs and
-# `restore` after, round trip; the tools' and the connection's failures said. Prints one line
-# of figures. A part the store's queries cannot run yet on PostgreSQL (their port is under way)
+# every approval they saw in the database; `possum admin backup` while the host runs (a restore
+# refused then) and `restore` after, round trip; the tools' and the connection's failures said
+# (a host whose database refuses exits 1). Prints the server's refusals and one line of
+# figures. A part the store's queries cannot run yet on PostgreSQL (their port is under way)
 # is said SKIPPED with the store's words, never passed.
 possum=$1
 src=$2
@@ -87,6 +88,10 @@ grep -q "\"event\":\"store\",\"backend\":\"postgres\",\"name\":\"$shown\"" "$tmp
 grep -q checkpoint "$tmp/host.log" && bad "a checkpointer on PostgreSQL" || ok
 expect 0 "store status beside the host" -- "$possum" admin store status --data "$data" --json
 grep -q '"state":"pending"' "$tmp/out" && bad "a module pending after the host opened it" || ok
+# A restore is refused while the host is connected, and changes nothing.
+expect 0 "a first backup" -- "$possum" admin backup --data "$data" "$tmp/first.dump"
+expect 1 "restore while the host runs" -- "$possum" admin restore --data "$data" "$tmp/first.dump"
+err_has "$shown: the store is in use (a host runs on it?): [0-9]* other sessions* on the database"
 
 # purchase N OUT [FILE]: N purchases of 1.00 by the terminal — with FILE, as many as it takes
 # for FILE to appear and N more — each's JSON line (or its failure's) appended to OUT.

@@ -164,6 +164,36 @@ static bool is_archive(const char *path)
 	return ok;
 }
 
+/* STORE_EBUSY when another session is connected to conninfo's database (a host runs on it),
+ * saying how many; STORE_EIO with libpq's words when it cannot be asked. */
+static int check_alone(const char *conninfo, char *why, size_t cap)
+{
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = NULL;
+	int rc = STORE_EIO, n;
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		snprintf(why, cap, "%s", PQerrorMessage(c));
+		why[strcspn(why, "\n")] = '\0';
+		goto out;
+	}
+	r = PQexec(c, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+	              "AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		snprintf(why, cap, "%s", PQerrorMessage(c));
+		why[strcspn(why, "\n")] = '\0';
+		goto out;
+	}
+	n = atoi(PQgetvalue(r, 0, 0));
+	rc = n == 0 ? STORE_OK : STORE_EBUSY;
+	if (n > 0)
+		snprintf(why, cap, "%d other session%s on the database", n, n == 1 ? "" : "s");
+out:
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
 int store_pg_restore(const char *name, const char *src, char *why, size_t cap,
                      store_progress_fn *progress, void *arg)
 {
@@ -177,6 +207,8 @@ int store_pg_restore(const char *name, const char *src, char *why, size_t cap,
 		snprintf(why, cap, "not a pg_dump archive (custom format)");
 		return STORE_ENOTSTORE;
 	}
+	if ((rc = check_alone(store_pg_conninfo(name), why, cap)) != STORE_OK)
+		return rc;
 	if (progress != NULL)
 		progress(arg, 0, 1);
 	rc = run_tool((char *[]){"pg_restore", "--clean", "--if-exists", "--single-transaction",
