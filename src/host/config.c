@@ -91,12 +91,12 @@ struct key {
 
 static const struct key keys[] = {
     PATH("host", "data", data),
-    NUM("store", "backend", K_BACKEND, store_pg, 0, 0),
-    NUM("store", "postgres", K_CONNINFO, store_postgres, 0, 0),
     PATH("host", "log", log),
     NUM("host", "log_level", K_LEVEL, log_level, 0, 0),
     NUM("host", "log_messages", K_BOOL, log_messages, 0, 0),
     NUM("host", "utc_offset", K_OFFSET, utc_offset, -1440, 1440),
+    NUM("store", "backend", K_BACKEND, store_pg, 0, 0),
+    NUM("store", "postgres", K_CONNINFO, store_postgres, 0, 0),
     TEXT("link", "listen", listen),
     NUM("link", "port", K_INT, port, 0, 65535),
     NUM("link", "dialect", K_DIALECT, dialect, 0, 0),
@@ -567,9 +567,7 @@ static int set_store(struct load *ld, const struct key *k, const char *v)
 	}
 	if (*v == '\0' || strlen(v) >= k->size) {
 		snprintf(ld->why, sizeof ld->why,
-		         "not a libpq connection string of 1 to %zu "
-		         "characters",
-		         k->size - 1);
+		         "not a libpq connection string of 1 to %zu characters", k->size - 1);
 		return -1;
 	}
 	if (store_pg_conninfo_check(v, why, sizeof why) != STORE_OK) {
