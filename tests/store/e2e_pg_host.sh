@@ -29,14 +29,14 @@ refused() {
 }
 refused "an unknown backend" "bad.conf line 2: \[store\] backend: not sqlite or postgres: mysql" \
 	'[store]' 'backend = mysql'
-refused "postgres without its conninfo" \
-	"bad.conf line 2: \[store\] backend = postgres needs \[store\] postgres = CONNINFO" \
-	'[store]' 'backend = postgres'
 printf '[store]\nbackend = postgres\npostgres = host=db1 port\n' >"$tmp/bad.conf"
 if "$possum" host --config "$tmp/bad.conf" --data "$tmp/bad" 2>&1 | grep -q "without libpq"; then
 	ok
 	skip "this possum was built without libpq: backend = postgres refused"
 fi
+refused "postgres without its conninfo" \
+	"bad.conf line 2: \[store\] backend = postgres needs \[store\] postgres = CONNINFO" \
+	'[store]' 'backend = postgres'
 refused "a conninfo libpq cannot parse" \
 	"bad.conf line 3: \[store\] postgres: missing \"=\" after \"port\"" \
 	'[store]' 'backend = postgres' 'postgres = host=db1 port'
