@@ -740,9 +740,9 @@ static void store_section(void **state)
 	static const struct refusal cases[] = {
 	    {"[store]\nbackend = mysql\n",
 	     "line 2: [store] backend: not sqlite or postgres: mysql"},
+#ifdef POSSUM_HAVE_LIBPQ
 	    {"[host]\n[store]\nbackend = postgres\n",
 	     "line 3: [store] backend = postgres needs [store] postgres = CONNINFO"},
-#ifdef POSSUM_HAVE_LIBPQ
 	    {"[store]\nbackend = postgres\npostgres = host=db1 port\n",
 	     "line 3: [store] postgres: missing \"=\" after \"port\""},
 	    {"[store]\nbackend = postgres\npostgres = host=db1 password=hunter2\n",
