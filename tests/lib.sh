@@ -277,26 +277,99 @@ attacks=0
 attacks_refused=0
 attacks_changed=0
 
-# db_rows DATA TABLE...: the schema and every row of those tables of DATA/possum.db (sqlite3's
-# .dump, in a stable order): taken before and after an attack, to compare.
-db_rows() {
-	_db=$1/possum.db
-	shift
-	sqlite3 -cmd '.timeout 5000' "$_db" ".dump $*"
+# ---- the store behind the host's back: DATA/possum.db, or its PostgreSQL database ----
+# (POSSUM_TEST_BACKEND=postgres, this file's end: $db_backend is then postgres.)
+
+# pg_db_of DATA: the PostgreSQL database of the data directory DATA: pg_store_for's, else
+# $PGDATABASE (the one POSSUM_STORE names).
+pg_db_of() {
+	_db=$(awk -F '\t' -v d="$1" '$2 == d { print $1 }' "$pg_home/stores" 2>/dev/null)
+	echo "${_db:-$PGDATABASE}"
 }
 
-# db_state DATA [TABLE...]: a hash of the rows of every table of DATA/possum.db but the TABLEs
-# named, one "hash|table" line each, and one of the schema (sqlite3's .sha3sum): taken before
-# and after an attack, to compare; db_rows shows the rows themselves.
-db_state() {
-	_db=$1/possum.db
+# pg_store_for DATA: the store of the data directory DATA as POSSUM_STORE names it, for a test
+# whose data directories each need a store of their own (two hosts): DATA/possum.db on SQLite;
+# on PostgreSQL a database of its own, made the first time it is asked for.
+pg_store_for() {
+	if [ "$db_backend" != postgres ]; then
+		echo "$1/possum.db"
+		return
+	fi
+	_db=$(pg_db_of "$1")
+	if [ "$_db" = "$PGDATABASE" ]; then
+		_db=possum_$(($(wc -l <"$pg_home/stores") + 1))
+		echo "CREATE DATABASE $_db OWNER possum;" | pg_admin >/dev/null || return 1
+		printf '%s\t%s\n' "$_db" "$1" >>"$pg_home/stores"
+	fi
+	echo "postgres:$pg_conninfo" | sed "s/dbname=[^ ]*/dbname=$_db/"
+}
+
+# db_sql DATA SQL: SQL run on DATA's store behind the host's back (sqlite3 on DATA/possum.db,
+# psql on its PostgreSQL database), its rows one a line, columns joined by '|', no header.
+# The SQL must mean the same on both (or be chosen by $db_backend); psql shows a boolean as
+# t or f.
+db_sql() {
+	if [ "$db_backend" = postgres ]; then
+		printf '%s\n' "$2" | "$pg_bin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -d "$(pg_db_of "$1")" -f -
+	else
+		sqlite3 -cmd '.timeout 5000' "$1/possum.db" "$2"
+	fi
+}
+
+# db_tables DATA: the names of the tables of DATA's store, one a line, in order.
+db_tables() {
+	if [ "$db_backend" = postgres ]; then
+		db_sql "$1" "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+	else
+		db_sql "$1" "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+	fi
+}
+
+# pg_table_sql TABLE: SQL printing TABLE's columns, then its rows (as text, sorted).
+pg_table_sql() {
+	printf "SELECT '%s: ' || string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '%s';\n" "$1" "$1"
+	printf 'SELECT x::text FROM "%s" x ORDER BY 1;\n' "$1"
+}
+
+# pg_state_sql: SQL printing "hash|table" for each table named on standard input (its rows as
+# text, sorted), then "hash|schema" for every table's columns.
+pg_state_sql() {
+	while read -r _t; do
+		printf "SELECT md5(coalesce(string_agg(x::text, chr(10) ORDER BY x::text), '')) || '|%s' FROM \"%s\" x;\n" "$_t" "$_t"
+	done
+	echo "SELECT md5(string_agg(table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, ''), chr(10) ORDER BY table_name, ordinal_position)) || '|schema' FROM information_schema.columns WHERE table_schema = current_schema();"
+}
+
+# db_rows DATA TABLE...: the schema and every row of those tables (every table when none is
+# named) of DATA's store (sqlite3's .dump; on PostgreSQL each table's columns and its rows as
+# text, sorted): taken before and after an attack, to compare.
+db_rows() {
+	_data=$1
 	shift
-	{
-		sqlite3 -cmd '.timeout 5000' "$_db" \
-			"SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name" |
-			grep -vxF "$(printf '%s\n' "$@" "#")" | sed 's/^/.sha3sum /'
-		echo '.sha3sum --schema sqlite_schema'
-	} | sqlite3 -cmd '.timeout 5000' "$_db"
+	if [ "$db_backend" = postgres ]; then
+		[ $# -gt 0 ] || set -- $(db_tables "$_data")
+		db_sql "$_data" "$(for _t in "$@"; do pg_table_sql "$_t"; done)"
+	else
+		sqlite3 -cmd '.timeout 5000' "$_data/possum.db" ".dump $*"
+	fi
+}
+
+# db_state DATA [TABLE...]: a hash of the rows of every table of DATA's store but the TABLEs
+# named, one "hash|table" line each, and one of the schema (sqlite3's .sha3sum; md5 of the rows
+# as text, sorted, on PostgreSQL): taken before and after an attack, to compare; db_rows shows
+# the rows themselves.
+db_state() {
+	_data=$1
+	shift
+	db_tables "$_data" | grep -vxF "$(printf '%s\n' "$@" "#")" >"$tmp/db.tables"
+	if [ "$db_backend" = postgres ]; then
+		db_sql "$_data" "$(pg_state_sql <"$tmp/db.tables")"
+	else
+		{
+			sed 's/^/.sha3sum /' "$tmp/db.tables"
+			echo '.sha3sum --schema sqlite_schema'
+		} | sqlite3 -cmd '.timeout 5000' "$_data/possum.db"
+	fi
 }
 
 # db_quiet DATA: waits (10 s at most) until the host's scheduler is done with what came before
@@ -348,3 +421,24 @@ finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# ---- the backend: POSSUM_TEST_BACKEND=postgres (ctest's NAME_pg, docs/scaling.md "Testing
+# with PostgreSQL") starts a throwaway PostgreSQL (tests/pg.sh; skipped, 77, without one) in a
+# directory of its own and names it in POSSUM_STORE, so that every possum command the test runs
+# keeps its store there; the helpers above read it with psql. ----
+db_backend=sqlite
+case ${POSSUM_TEST_BACKEND:-sqlite} in
+sqlite) ;;
+postgres)
+	. "$(dirname "$0")/../pg.sh"
+	pg_home=$(mktemp -d)
+	pg_start || skip "$pg_why"
+	: >"$pg_home/stores"
+	db_backend=postgres
+	export POSSUM_STORE="postgres:$pg_conninfo"
+	;;
+*)
+	echo "FAIL: POSSUM_TEST_BACKEND=$POSSUM_TEST_BACKEND: not sqlite or postgres"
+	exit 1
+	;;
+esac

@@ -4,9 +4,11 @@
 #   . "$(dirname "$0")/../pg.sh"
 #   pg_start || skip "$pg_why"
 #
-# pg_start makes a cluster with Debian's initdb in $tmp/pg (as the `postgres` OS user when the
-# test runs as root, which initdb and pg_ctl refuse; as the test's own user otherwise), starts
-# it on a free port of 127.0.0.1 only (its unix socket in $tmp/pg/sock, none in
+# pg_start makes a cluster with Debian's initdb in $pg_home/pg ($pg_home: $tmp unless set
+# before: lib.sh gives a directory of its own, which a test's own `rm -rf "$tmp"` spares for
+# the watchdog) as the `postgres` OS user when the test runs as root, which initdb and pg_ctl
+# refuse (as the test's own user otherwise), starts
+# it on a free port of 127.0.0.1 only (its unix socket in $pg_dir/sock, none in
 # /var/run/postgresql), fsync on but small buffers, and makes the role and database `possum`
 # (password authentication over TCP, the password in a PGPASSFILE of mode 0600, never on a
 # command line). It exports PGHOST, PGPORT, PGUSER, PGDATABASE and PGPASSFILE and sets
@@ -83,7 +85,7 @@ pg_init() {
 	mkdir -p "$pg_dir/sock" || return 1
 	if [ "$(id -u)" -eq 0 ]; then
 		id postgres >/dev/null 2>&1 || { pg_why="no postgres OS user to run the server as"; return 1; }
-		chmod 711 "$tmp" && chown -R postgres: "$pg_dir" || return 1
+		chmod 711 "$pg_home" && chown -R postgres: "$pg_dir" || return 1
 	fi
 	chmod 700 "$pg_dir"
 	# initdb's own sync skipped: a crash of this machine ends the test anyway.
@@ -106,17 +108,19 @@ log_min_messages = warning
 EOF
 }
 
-# pg_role: the role and database possum, the role's password (random) in $tmp/pgpass (0600).
+# pg_role: the role and database possum, the role's password (random) in $pg_home/pgpass
+# (0600).
 pg_role() {
 	_pw=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-	(umask 077 && echo "127.0.0.1:$PGPORT:*:possum:$_pw" >"$tmp/pgpass")
+	(umask 077 && echo "127.0.0.1:$PGPORT:*:possum:$_pw" >"$pg_home/pgpass")
 	printf "CREATE ROLE possum LOGIN PASSWORD '%s';\nCREATE DATABASE possum OWNER possum;\n" "$_pw" |
 		pg_admin
 	_pw=""
 }
 
 # pg_watchdog: a process of its own (not a child of the test's, so that killing the test's
-# tree misses it) that stops the server and removes $pg_dir once the test's shell is gone.
+# tree misses it) that stops the server and removes $pg_dir (and $pg_home when it is not
+# $tmp) once the test's shell is gone.
 pg_watchdog() {
 	(
 		_pid=$1
@@ -125,8 +129,9 @@ pg_watchdog() {
 		[ -d "$pg_dir" ] && [ ! -f "$pg_dir/stopped" ] || exit 0
 		pg_crash
 		rm -rf "$pg_dir"
+		[ "$pg_home" = "$tmp" ] || rm -rf "$pg_home"
 	) </dev/null >/dev/null 2>&1 &
-	echo $! >"$tmp/pg.watchdog"
+	echo $! >"$pg_home/pg.watchdog"
 }
 
 # pg_start: the throwaway server (this file's first comment). Returns 1, the reason in pg_why,
@@ -135,7 +140,8 @@ pg_watchdog() {
 pg_start() {
 	_t0=$(date +%s%N)
 	pg_find || return 1
-	pg_dir=$tmp/pg
+	pg_home=${pg_home:-$tmp}
+	pg_dir=$pg_home/pg
 	trap on_exit EXIT
 	trap 'exit 1' INT TERM HUP
 	pg_init || { echo "FAIL: $pg_why"; exit 1; }
@@ -149,7 +155,7 @@ pg_start() {
 	done
 	[ -n "$_started" ] || { echo "FAIL: $pg_why"; exit 1; }
 	pg_role || { echo "FAIL: could not make the role possum"; exit 1; }
-	export PGHOST=127.0.0.1 PGPORT PGUSER=possum PGDATABASE=possum PGPASSFILE="$tmp/pgpass"
+	export PGHOST=127.0.0.1 PGPORT PGUSER=possum PGDATABASE=possum PGPASSFILE="$pg_home/pgpass"
 	pg_conninfo="host=127.0.0.1 port=$PGPORT dbname=possum user=possum connect_timeout=10 sslmode=disable gssencmode=disable"
 	pg_version=$(pg_sql 'SHOW server_version' | cut -d' ' -f1)
 	pg_ms=$((($(date +%s%N) - _t0) / 1000000))
@@ -172,9 +178,10 @@ pg_stop() {
 	pg_dir_gone
 }
 
-# pg_dir_gone: $pg_dir removed, the watchdog stopped.
+# pg_dir_gone: $pg_dir removed, the watchdog stopped, $pg_home removed when not $tmp.
 pg_dir_gone() {
 	rm -rf "$pg_dir"
-	[ ! -f "$tmp/pg.watchdog" ] || kill "$(cat "$tmp/pg.watchdog")" 2>/dev/null
-	rm -f "$tmp/pg.watchdog"
+	[ ! -f "$pg_home/pg.watchdog" ] || kill "$(cat "$pg_home/pg.watchdog")" 2>/dev/null
+	rm -f "$pg_home/pg.watchdog"
+	[ "$pg_home" = "$tmp" ] || rm -rf "$pg_home"
 }

@@ -57,6 +57,7 @@ const cli_group cli_admin_group = {
     "possum admin",
     "Administration of a data directory (--data DIR, else $POSSUM_DATA, the config's\n"
     "[host] data, or " CLI_DATADIR_DEFAULT "): its store (DIR/possum.db, or the PostgreSQL\n"
-    "database of the config's [store]) and its LMK (POSSUM_LMK, else DIR/lmk). Commands that\n"
-    "only read create neither.",
+    "database of the config's [store]; $POSSUM_STORE, when set, in place of both: a SQLite\n"
+    "path or postgres:CONNINFO) and its LMK (POSSUM_LMK, else DIR/lmk). Commands that only\n"
+    "read create neither.",
     CLI_TABLE(cmds)};

@@ -144,7 +144,10 @@ static int restore(struct cli_env *env, const void *values)
 		if (mkdir(env->host.cfg.data, 0700) != 0 && errno != EEXIST)
 			return cli_error(CLI_FAILED, env->prog, "%s: %s", env->host.cfg.data,
 			                 strerror(errno));
-		snprintf(db, sizeof db, "%s/possum.db", env->host.cfg.data);
+		if (env->host.cfg.store_name[0] != '\0')
+			snprintf(db, sizeof db, "%s", env->host.cfg.store_name);
+		else
+			snprintf(db, sizeof db, "%s/possum.db", env->host.cfg.data);
 		c.store = db;
 		c.rc = store_restore(db, c.file, aside, sizeof aside, on_progress, &c.bar);
 		c.aside = aside[0] != '\0' ? aside : NULL;

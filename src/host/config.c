@@ -600,6 +600,30 @@ static int check_store(const struct load *ld, const char *conf, char *err, size_
 	return HOST_CONFIG_OK;
 }
 
+int host_config_store(struct host_config *cfg, const char *name, const char *what, char *err,
+                      size_t errlen)
+{
+	bool pg = store_name_is_pg(name);
+	const char *conninfo = name;
+	char why[256];
+
+	if (*name == '\0' || strlen(name) >= sizeof cfg->store_name) {
+		snprintf(err, errlen, "%s: not a store name of 1 to %zu characters", what,
+		         sizeof cfg->store_name - 1);
+		return HOST_CONFIG_EPARSE;
+	}
+	/* A URI is libpq's as it is; "postgres:CONNINFO" loses its prefix. */
+	if (pg && strncmp(name, "postgres://", 11) != 0 && strncmp(name, "postgresql://", 13) != 0)
+		conninfo = name + strlen(STORE_PG_PREFIX);
+	if (pg && store_pg_conninfo_check(conninfo, why, sizeof why) != STORE_OK) {
+		snprintf(err, errlen, "%s: %s", what, why);
+		return HOST_CONFIG_EPARSE;
+	}
+	cfg->store_pg = pg;
+	memcpy(cfg->store_name, name, strlen(name) + 1);
+	return HOST_CONFIG_OK;
+}
+
 /* The kinds with a parser of their own: [issuer] bin (a range a line), [http] metrics_allow,
  * [settle]'s (the holidays file is read at the end: load_holidays(), as are the TLS files:
  * load_tls() reads [http]'s, check_tls() the others'), the pinned peers, and the choices of two

@@ -109,10 +109,12 @@ struct host_config {
 	 * a password (PGPASSFILE or PGPASSWORD give it). host_config_load() refuses an unknown
 	 * backend, postgres without its CONNINFO or in a possum built without libpq, a CONNINFO
 	 * libpq cannot parse and one holding a password; it sets store_name to what store_open()
-	 * takes for it ("postgres:CONNINFO", or the URI), "" for SQLite's DATA/possum.db. */
+	 * takes for it ("postgres:CONNINFO", or the URI), "" for SQLite's DATA/possum.db.
+	 * host_config_store() ($POSSUM_STORE) sets store_pg and store_name in their place: then
+	 * store_name may also be a SQLite database's path. */
 	bool store_pg;
 	char store_postgres[256];
-	char store_name[272];
+	char store_name[4096 + 16];
 
 	/* [link]: the ISO 8583 network link other acquirers connect to */
 	char listen[64];                /* listen = 0.0.0.0: the address listened on */
@@ -220,6 +222,15 @@ const struct host_link_config *host_config_link(const struct host_config *cfg, c
 
 /* Releases what host_config_load() allocated; cfg keeps its other values. */
 void host_config_free(struct host_config *cfg);
+
+/* Puts the store called name (store_open()'s: a SQLite database's path, "postgres:CONNINFO" or
+ * a libpq URI) in place of cfg's [store] (store_pg, store_name), as $POSSUM_STORE gives it
+ * (what names it in err): HOST_CONFIG_OK, or HOST_CONFIG_EPARSE with err ("WHAT: why") when
+ * name is empty or too long, or names a database whose connection string libpq cannot parse,
+ * holds a password, or needs libpq where possum was built without it. name is never repeated
+ * in err: it may hold a password. */
+int host_config_store(struct host_config *cfg, const char *name, const char *what, char *err,
+                      size_t errlen);
 
 const char *host_config_strerror(int rc);
 

@@ -13,6 +13,7 @@
 
 int host_env_config(struct host_env *env, const char *prog, const char *path, const char *dir)
 {
+	const char *named;
 	char err[256];
 
 	memset(env, 0, sizeof *env);
@@ -21,6 +22,13 @@ int host_env_config(struct host_env *env, const char *prog, const char *path, co
 	if (path == NULL)
 		path = getenv("POSSUM_CONFIG");
 	if (path != NULL && host_config_load(path, &env->cfg, err, sizeof err) != HOST_CONFIG_OK) {
+		host_config_free(&env->cfg);
+		return host_say(HOST_EUSAGE, prog, "%s", err);
+	}
+	named = getenv(HOST_STORE_ENV);
+	if (named != NULL && *named != '\0' &&
+	    host_config_store(&env->cfg, named, HOST_STORE_ENV, err, sizeof err) !=
+	        HOST_CONFIG_OK) {
 		host_config_free(&env->cfg);
 		return host_say(HOST_EUSAGE, prog, "%s", err);
 	}

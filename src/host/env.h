@@ -7,7 +7,8 @@
  * The data directory is found the same way by every command and the daemon (host_data_dir(),
  * host_env_config()): --data DIR, else $POSSUM_DATA, else the configuration's [host] data,
  * else ./possum-data. It (made mode 0700 when missing) holds the store, DIR/possum.db — unless
- * the configuration's [store] names a PostgreSQL database, which is then the store — and
+ * $POSSUM_STORE names one (a SQLite path or a PostgreSQL database, in place of [store]) or the
+ * configuration's [store] names a PostgreSQL database, which is then the store — and
  * the hsm on the LMK from POSSUM_LMK or, failing that, from DIR/lmk, which is created (a test
  * LMK, with a warning) when missing. An environment that only reads (HOST_NEED_READONLY)
  * creates neither: a missing directory, store or LMK is an error that says how to make one. Keys
@@ -47,7 +48,8 @@ int host_vsay(int rc, const char *prog, const char *fmt, va_list ap)
 /* ---- The data directory (datadir.c) ---- */
 
 #define HOST_DATADIR_DEFAULT "./possum-data"
-#define HOST_DATA_ENV        "POSSUM_DATA" /* the data directory when --data is not given */
+#define HOST_DATA_ENV        "POSSUM_DATA"  /* the data directory when --data is not given */
+#define HOST_STORE_ENV       "POSSUM_STORE" /* the store (store_open()'s name), over [store] */
 
 /* The data directory a command names: given (its --data), else $POSSUM_DATA when set and not
  * empty, else NULL — the configuration's [host] data then, whose default is
@@ -115,7 +117,9 @@ struct host_env {
 
 /* Reads the configuration (path, else $POSSUM_CONFIG, else the defaults) into env->cfg, with
  * host_data_dir(dir) (when not NULL: --data, else $POSSUM_DATA) as its data directory over
- * the configuration's; opens nothing. HOST_OK or HOST_EUSAGE. */
+ * the configuration's and $POSSUM_STORE, when set and not empty, as its store over [store]
+ * (host_config_store(): refused as [store] postgres is); opens nothing. HOST_OK or
+ * HOST_EUSAGE. */
 int host_env_config(struct host_env *env, const char *prog, const char *path, const char *dir);
 
 /* Opens what needs names (enum host_need, or'd) and what it depends on, over env->cfg. */

@@ -783,6 +783,54 @@ static void store_section(void **state)
 #endif
 }
 
+/* $POSSUM_STORE's name in place of [store]: a SQLite path as it is, a PostgreSQL database
+ * checked as [store] postgres is, and what is refused never repeated. */
+static void store_named(void **state)
+{
+	static const char *const refused[] = {
+	    "",
+#ifdef POSSUM_HAVE_LIBPQ
+	    "postgres:host=db1 password=hunter2",
+	    "postgresql://possum:hunter2@db1/possum",
+	    "postgres:host=db1 port",
+#else
+	    "postgres:host=db1",
+#endif
+	};
+	struct host_config cfg;
+	char err[512];
+
+	(void)state;
+	host_config_defaults(&cfg);
+	assert_int_equal(
+	    host_config_store(&cfg, "/tmp/x/possum.db", "POSSUM_STORE", err, sizeof err),
+	    HOST_CONFIG_OK);
+	assert_false(cfg.store_pg);
+	assert_string_equal(cfg.store_name, "/tmp/x/possum.db");
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		err[0] = '\0';
+		assert_int_equal(
+		    host_config_store(&cfg, refused[i], "POSSUM_STORE", err, sizeof err),
+		    HOST_CONFIG_EPARSE);
+		assert_non_null(strstr(err, "POSSUM_STORE: "));
+		assert_null(strstr(err, "hunter2"));
+	}
+#ifdef POSSUM_HAVE_LIBPQ
+	assert_non_null(strstr(err, "missing \"=\" after \"port\""));
+	assert_int_equal(host_config_store(&cfg, "postgres:host=db1 dbname=possum", "POSSUM_STORE",
+	                                   err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_true(cfg.store_pg);
+	assert_string_equal(cfg.store_name, "postgres:host=db1 dbname=possum");
+	assert_int_equal(
+	    host_config_store(&cfg, "postgres://db1/possum", "POSSUM_STORE", err, sizeof err),
+	    HOST_CONFIG_OK);
+	assert_true(cfg.store_pg);
+	assert_string_equal(cfg.store_name, "postgres://db1/possum");
+#endif
+	host_config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -793,7 +841,7 @@ int main(void)
 	    cmocka_unit_test(relative_paths),   cmocka_unit_test(settle_section),
 	    cmocka_unit_test(qr_section),       cmocka_unit_test(tls_keys),
 	    cmocka_unit_test(routes_and_links), cmocka_unit_test(route_refusals),
-	    cmocka_unit_test(store_section),
+	    cmocka_unit_test(store_section),    cmocka_unit_test(store_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
