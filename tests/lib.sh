@@ -1,6 +1,9 @@
 # lib.sh — what the end-to-end test scripts share: a scratch directory, pass/fail counts and
 # checks on a command's exit status and output. Sourced by tests/<module>/e2e_*.sh, which
-# call `finish` last: it prints "N passed, N failed" and sets the exit status.
+# call `finish` last: it prints "N passed, N failed" and sets the exit status. With
+# POSSUM_TEST_BACKEND=postgres (ctest's NAME_pg) the test runs on a throwaway PostgreSQL
+# instead of SQLite (this file's end); what reads the store behind the host's back goes
+# through db_sql and its neighbours, which answer on both.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0
@@ -289,19 +292,38 @@ pg_db_of() {
 
 # pg_store_for DATA: the store of the data directory DATA as POSSUM_STORE names it, for a test
 # whose data directories each need a store of their own (two hosts): DATA/possum.db on SQLite;
-# on PostgreSQL a database of its own, made the first time it is asked for.
+# on PostgreSQL a database of its own, made the first time it is asked for (pg_db_new). $possum
+# (pg_possum) then runs on that database whenever its --data is DATA.
 pg_store_for() {
 	if [ "$db_backend" != postgres ]; then
 		echo "$1/possum.db"
 		return
 	fi
+	[ "$(pg_db_of "$1")" != "$PGDATABASE" ] || pg_db_new "$1" || return 1
+	pg_store_name "$(pg_db_of "$1")"
+}
+
+# pg_store_name DATABASE: POSSUM_STORE's name for the database DATABASE of the throwaway server.
+pg_store_name() { echo "postgres:$pg_conninfo" | sed "s/dbname=[^ ]*/dbname=$1/"; }
+
+# pg_db_new DATA [TEMPLATE]: a database of its own for the data directory DATA (its old one
+# dropped first), a copy of the database TEMPLATE when given (no one connected to it), else
+# empty.
+pg_db_new() {
 	_db=$(pg_db_of "$1")
 	if [ "$_db" = "$PGDATABASE" ]; then
 		_db=possum_$(($(wc -l <"$pg_home/stores") + 1))
-		echo "CREATE DATABASE $_db OWNER possum;" | pg_admin >/dev/null || return 1
 		printf '%s\t%s\n' "$_db" "$1" >>"$pg_home/stores"
 	fi
-	echo "postgres:$pg_conninfo" | sed "s/dbname=[^ ]*/dbname=$_db/"
+	printf 'SET client_min_messages = warning;\nDROP DATABASE IF EXISTS %s WITH (FORCE);\nCREATE DATABASE %s OWNER possum%s;\n' \
+		"$_db" "$_db" "${2:+ TEMPLATE $2}" | pg_admin >/dev/null
+}
+
+# db_copy FROM TO: the data directory FROM copied to TO (cp -r: TO must not exist), its store
+# with it: on PostgreSQL a database of TO's own made from FROM's (no one connected to it).
+db_copy() {
+	cp -r "$1" "$2" || return 1
+	[ "$db_backend" != postgres ] || pg_db_new "$2" "$(pg_db_of "$1")"
 }
 
 # db_sql DATA SQL: SQL run on DATA's store behind the host's back (sqlite3 on DATA/possum.db,
@@ -313,6 +335,16 @@ db_sql() {
 		printf '%s\n' "$2" | "$pg_bin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -d "$(pg_db_of "$1")" -f -
 	else
 		sqlite3 -cmd '.timeout 5000' "$1/possum.db" "$2"
+	fi
+}
+
+# db_made DATA: whether DATA's store is there: DATA/possum.db on SQLite; on PostgreSQL its
+# database has a schema_versions table (the store was opened once).
+db_made() {
+	if [ "$db_backend" = postgres ]; then
+		[ "$(db_sql "$1" "SELECT to_regclass('schema_versions') IS NOT NULL")" = t ]
+	else
+		[ -f "$1/possum.db" ]
 	fi
 }
 
@@ -422,6 +454,27 @@ finish() {
 	[ "$failed" -eq 0 ]
 }
 
+# pg_possum: $possum replaced by a script that runs it with POSSUM_STORE naming the database
+# pg_store_for or db_copy made for the data directory its --data (else $POSSUM_DATA) names,
+# when one was made: so that a test's data directories keep stores of their own unchanged.
+pg_possum() {
+	cat >"$pg_home/possum" <<EOF
+#!/bin/sh
+d=\${POSSUM_DATA:-}
+prev=
+for a in "\$@"; do
+	[ "\$prev" != --data ] || d=\$a
+	case \$a in --data=*) d=\${a#--data=} ;; esac
+	prev=\$a
+done
+db=\$(awk -F '\t' -v d="\$d" '\$2 == d { print \$1 }' "$pg_home/stores")
+[ -z "\$db" ] || POSSUM_STORE=\$(echo "\$POSSUM_STORE" | sed "s/dbname=[^ ]*/dbname=\$db/")
+exec "$possum" "\$@"
+EOF
+	chmod 755 "$pg_home/possum"
+	possum=$pg_home/possum
+}
+
 # ---- the backend: POSSUM_TEST_BACKEND=postgres (ctest's NAME_pg, docs/scaling.md "Testing
 # with PostgreSQL") starts a throwaway PostgreSQL (tests/pg.sh; skipped, 77, without one) in a
 # directory of its own and names it in POSSUM_STORE, so that every possum command the test runs
@@ -436,6 +489,7 @@ postgres)
 	: >"$pg_home/stores"
 	db_backend=postgres
 	export POSSUM_STORE="postgres:$pg_conninfo"
+	[ -z "${possum:-}" ] || pg_possum
 	;;
 *)
 	echo "FAIL: POSSUM_TEST_BACKEND=$POSSUM_TEST_BACKEND: not sqlite or postgres"

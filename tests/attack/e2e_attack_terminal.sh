@@ -66,7 +66,7 @@ send() {
 # state: the host's database but for its texts' delivery (its scheduler's), and their count.
 state() {
 	db_state "$data" notify_outbox
-	echo "texts: $(sqlite3 -cmd '.timeout 5000' "$data/possum.db" "SELECT count(*) FROM notify_outbox")"
+	echo "texts: $(db_sql "$data" "SELECT count(*) FROM notify_outbox")"
 }
 before() {
 	db_quiet "$data"
@@ -174,7 +174,7 @@ for c in 000000 111111 222222 "$code"; do
 	t t1 auth-card --card "$tmp/credit.json" --otp "$c" --json >"$tmp/out" 2>&1
 	said="$said$(jq -r .rc "$tmp/out")/$(answered | cut -d' ' -f2) "
 done
-said="${said}then $(sqlite3 "$data/possum.db" "SELECT reason FROM cardauths ORDER BY rowid DESC LIMIT 1")"
+said="${said}then $(db_sql "$data" "SELECT reason FROM cardauths ORDER BY id DESC LIMIT 1")"
 money >"$tmp/after"
 attack "card authentication code guessed 3 times" "$said" \
 	"^05/code_wrong 05/code_wrong 05/code_wrong 05/no_code_pending then code_tries$" \

@@ -207,7 +207,7 @@ err_has "offset 0"
 	done
 	expect 0 "a writing command creates" -- "$possum" admin ledger account create --code card \
 		--currency 156 --data "$gone"
-	if [ -f "$gone/possum.db" ] && [ -f "$gone/lmk" ]; then ok; else bad "not created: $gone"; fi
+	if db_made "$gone" && [ -f "$gone/lmk" ]; then ok; else bad "not created: $gone"; fi
 	expect 0 "read-only once there" -- "$possum" admin ledger account show 1 --data "$gone"
 	# A data directory whose LMK is gone: said, and not made again.
 	mv "$gone/lmk" "$tmp/lmk.kept"
@@ -219,7 +219,7 @@ err_has "offset 0"
 	export POSSUM_DATA="$tmp/env-data"
 	expect 0 "POSSUM_DATA: create" -- "$possum" admin ledger account create --code card \
 		--currency 156
-	if [ -f "$tmp/env-data/possum.db" ]; then ok; else bad "POSSUM_DATA not used"; fi
+	if [ -f "$tmp/env-data/lmk" ]; then ok; else bad "POSSUM_DATA not used"; fi
 	expect 0 "POSSUM_DATA: show" -- "$possum" admin ledger account show 1
 	expect 1 "--data over POSSUM_DATA" -- "$possum" admin ledger check --data "$tmp/other"
 	err_has "no data directory at $tmp/other"
@@ -232,7 +232,7 @@ err_has "offset 0"
 	err_has "no data directory at $tmp/cfg-data"
 	expect 0 "the config's [host] data: create" -- "$possum" admin ledger account create \
 		--code card --currency 156
-	if [ -f "$tmp/cfg-data/possum.db" ]; then ok; else bad "[host] data not used"; fi
+	if [ -f "$tmp/cfg-data/lmk" ]; then ok; else bad "[host] data not used"; fi
 	echo "$passed $failed" >"$tmp/counts"
 )
 read -r passed failed <"$tmp/counts"

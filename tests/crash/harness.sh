@@ -198,7 +198,7 @@ killed_runs() {
 	while [ $landed -lt "$_k" ] && [ $_rounds -lt $((4 * _k + 4)) ]; do
 		_rounds=$((_rounds + 1))
 		rm -rf "$data"
-		cp -r "$_snap" "$data"
+		db_copy "$_snap" "$data"
 		while :; do
 			_t0=$(date +%s%N)
 			POSSUM_SETTLE_PART=$part "$@" --data "$data" >"$tmp/run.out" 2>>"$tmp/run.err" &
@@ -248,10 +248,10 @@ close_kills() {
 		[ "$d" = "$day" ] || "$possum" admin settle run --date "$d" --data "$data" --json \
 			>>"$tmp/before.json" || die "close $d"
 	done
-	cp -r "$data" "$tmp/open"
+	db_copy "$data" "$tmp/open"
 	clean "$possum" admin settle run --date "$day" --json
 	cp "$tmp/clean.out" "$tmp/close.json"
-	cp -r "$data" "$tmp/closed"
+	db_copy "$data" "$tmp/closed"
 	close_ms=$clean_ms
 	payday=$(jq -r '.merchants[0].payout_date' "$tmp/close.json")
 	clean "$possum" admin payouts run --date "$payday" --json
@@ -272,8 +272,8 @@ close_kills() {
 	jq -r '.merchants[] | "\(.mid) \(.count) \(.amount)"' "$tmp/run.out" | sort >"$tmp/settled"
 	jq -r --arg d "$day" 'select(.type == "purchase" and .status == "approved" and .settle_date == $d) | .mid' \
 		"$tmp/host.jsonl" | sort | uniq -c | awk '{ print $2, $1, $1 * 100 }' >"$tmp/owed"
-	lines=$(sqlite3 -separator ' ' "$data/possum.db" "SELECT COUNT(*), COUNT(DISTINCT txn_id) FROM settle_lines WHERE date = '$day'" 2>/dev/null ||
-		sqlite3 -separator ' ' "$data/possum.db" "SELECT COUNT(*), COUNT(DISTINCT txn_id) FROM settle_lines")
+	lines=$({ db_sql "$data" "SELECT COUNT(*), COUNT(DISTINCT txn_id) FROM settle_lines WHERE date = '$day'" 2>/dev/null ||
+		db_sql "$data" "SELECT COUNT(*), COUNT(DISTINCT txn_id) FROM settle_lines"; } | tr '|' ' ')
 	settled=$(wc -l <"$tmp/settled")
 	once=$(cut -d' ' -f1 "$tmp/settled" | sort -u | wc -l)
 	cmp -s "$tmp/settled" "$tmp/owed" || { echo "crash: settled (mid count amount) $(cat "$tmp/settled") against the host's $(cat "$tmp/owed")"; crash_fail=1; }
@@ -325,13 +325,14 @@ crash_run() {
 crash_selftest() {
 	_held=0
 	rm -rf "$tmp/bad"
-	cp -r "$data" "$tmp/bad"
+	db_copy "$data" "$tmp/bad"
 	_rrn=$(grep '"rc":"00"' "$tmp/journal" | tail -n 1 | jq -r .rrn)
-	sqlite3 "$tmp/bad/possum.db" "UPDATE acq_txns SET auth_code = 'XXXXXX' WHERE rrn = '$_rrn'"
+	db_sql "$tmp/bad" "UPDATE acq_txns SET auth_code = 'XXXXXX' WHERE rrn = '$_rrn'"
 	crash_check store "$tmp/bad" "$tmp/journal" "$tmp/records" || [ "$c_lost" -ne 1 ] || _held=$((_held + 1))
 	rm -rf "$tmp/bad"
-	cp -r "$data" "$tmp/bad"
-	sqlite3 "$tmp/bad/possum.db" "INSERT INTO ledger_transfers SELECT randomblob(16), debit_account,
+	db_copy "$data" "$tmp/bad"
+	[ "$db_backend" = postgres ] && _id="decode(md5(random()::text), 'hex')" || _id="randomblob(16)"
+	db_sql "$tmp/bad" "INSERT INTO ledger_transfers SELECT $_id, debit_account,
 		credit_account, amount, currency, flags, pending_id, timeout, code, created_at, state,
 		posted_amount, expires_at FROM ledger_transfers WHERE code = 1 LIMIT 1"
 	crash_check store "$tmp/bad" "$tmp/journal" "$tmp/records" || [ "$c_twice" -ne 1 ] || _held=$((_held + 1))

@@ -131,8 +131,8 @@ else
 	echo "note: no non-loopback IPv4 address: the allow list is checked by test_http_health only"
 fi
 
-# Not ready while another writer holds the store past its busy timeout (5 s).
-if command -v sqlite3 >/dev/null 2>&1; then
+# Not ready while another writer holds the store past its busy timeout (5 s): SQLite's lock.
+if [ "$db_backend" = sqlite ] && command -v sqlite3 >/dev/null 2>&1; then
 	{ echo "BEGIN IMMEDIATE;"; sleep 8; echo "ROLLBACK;"; } | sqlite3 "$data/possum.db" &
 	lock_pid=$!
 	sleep 1

@@ -34,7 +34,7 @@ err_has "created a test LMK in $data/lmk (check value [0-9A-F]*): FOR TESTING ON
 same "$(field id)" 1 "first account id"
 same "$(mode "$data")" 700 "data directory mode"
 same "$(mode "$data/lmk")" 600 "LMK file mode"
-same "$(mode "$data/possum.db")" 600 "store mode"
+[ "$db_backend" != sqlite ] || same "$(mode "$data/possum.db")" 600 "store mode"
 expect 0 "account create (LMK file there)" -- ledger account create --code funding --currency 156
 same "$(field id)" 2 "second account id"
 if [ -s "$tmp/err" ]; then bad "warned twice: $(cat "$tmp/err")"; else ok; fi
@@ -42,6 +42,7 @@ if [ -s "$tmp/err" ]; then bad "warned twice: $(cat "$tmp/err")"; else ok; fi
 # With POSSUM_LMK: no file, no warning.
 POSSUM_LMK=9A1F3C5E7B2D4F6081A3C5E7092B4D6F8091A2B3C4D5E6F708192A3B4C5D6E7F
 export POSSUM_LMK
+pg_store_for "$tmp/other" >/dev/null # a store of its own (on PostgreSQL, a database)
 expect 0 "account create (POSSUM_LMK)" -- "$possum" admin ledger account create --code x --currency 840 --data "$tmp/other"
 if [ -e "$tmp/other/lmk" ] || [ -s "$tmp/err" ]; then bad "LMK file or warning with POSSUM_LMK"; else ok; fi
 expect 0 "account create shop" -- ledger account create --code shop --currency CNY --json
@@ -105,7 +106,7 @@ out_has '"currency":"CNY","accounts":3,"transfers":5,"debits_pending":{"amount":
 out_has '"violations":\[\]'
 
 # Damaged behind the ledger's back: the check says so.
-sqlite3 "$data/possum.db" "UPDATE ledger_accounts SET debits_posted = debits_posted + 7 WHERE id = 1"
+db_sql "$data" "UPDATE ledger_accounts SET debits_posted = debits_posted + 7 WHERE id = 1"
 expect 1 "check after damage" -- ledger check
 out_has "violation: account 1: debits_posted is 307, its transfers sum to 300"
 out_has "2 violations"

@@ -62,12 +62,12 @@ out_has "^NAME  *STATE  *UP/CONNS  *IN-FLIGHT  *SENT  *ANSWERED  *TIMED-OUT  *LA
 out_has "^far  *down  *0/2  *0  *0  *0  *0  *0  *0  *-  *0$"
 
 # A reversal owed to far, and one done, as the engine queues them.
-sqlite3 "$data/possum.db" "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts,
+db_sql "$data" "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts,
 	next_at, last_rc, created_at, updated_at) VALUES
 	('far', 'reversal', 11, '000000000011', 'pending', 2, 1800000020, '96', 1800000000, 1800000010),
 	('far', 'reversal', 12, '000000000012', 'done', 1, 1800000000, '00', 1800000000, 1800000001),
 	('gone', 'advice', 13, '000000000013', 'refused', 1, 1800000000, '05', 1800000000, 1800000001)" ||
-	bad "sqlite3 insert"
+	bad "saf_queue insert"
 expect 0 "the queue counted" -- status --json
 if [ "$(jq -c '.items[0].saf' "$tmp/out")" = '{"pending":1,"refused":0,"expired":0}' ]; then ok; else bad "saf: $(cat "$tmp/out")"; fi
 cp "$tmp/out" "$tmp/cli.json"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # e2e_saf.sh — `possum admin link saf` (docs/links.md "Store and forward"): the queue of a fresh
 # data directory listed empty, as text and as the list JSON shape; then entries standing in for
-# the link engine's (written with sqlite3 behind the store's back: the engine does not queue
+# the link engine's (written with db_sql behind the store's back: the engine does not queue
 # yet) listed oldest first in local time, filtered by link and state, paged; bad options refused
 # with exit 2 and --help matching the options.
 possum=$1
@@ -25,13 +25,13 @@ expect 0 "empty queue of one link in one state" -- saf --link far --state expire
 out_has '{"items":\[\],"next":null}'
 
 # Four entries: 1800000000 is 2027-01-15 16:00:00 in Beijing ([host] utc_offset = 480).
-sqlite3 "$data/possum.db" "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts,
+db_sql "$data" "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts,
 	next_at, last_rc, created_at, updated_at) VALUES
 	('far', 'reversal', 11, '000000000011', 'pending', 2, 1800000020, '96', 1800000000, 1800000010),
 	('far', 'advice', 12, '000000000012', 'refused', 1, 1800000000, '05', 1800000000, 1800000001),
 	('near', 'reversal', 13, '000000000013', 'done', 1, 1800000000, '00', 1800000000, 1800000001),
 	('far', 'reversal', 14, '000000000014', 'pending', 0, 1800000030, '', 1800000030, 1800000030)" ||
-	bad "sqlite3 insert"
+	bad "saf_queue insert"
 expect 0 "the queue" -- saf
 out_has "^ID  *LINK  *KIND  *RRN  *STATE  *ATTEMPTS  *NEXT (LOCAL)  *RC  *QUEUED (LOCAL)"
 out_has "^1  *far  *reversal  *000000000011  *pending  *2  *2027-01-15 16:00:20  *96  *2027-01-15 16:00:00"

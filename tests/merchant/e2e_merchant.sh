@@ -96,9 +96,9 @@ err_has "taken"
 expect 0 "terminal add for it" -- "$possum" admin terminal add --data "$data" --merchant 898310048120001 --sn SN-E2E-1
 
 # Every change is in the audit log, never with the clear ID number or phone.
-n=$(sqlite3 "$data/possum.db" "SELECT count(*) FROM audit_log WHERE object LIKE 'merchant:%'")
+n=$(db_sql "$data" "SELECT count(*) FROM audit_log WHERE object LIKE 'merchant:%'")
 if [ "$n" -ge 20 ]; then ok; else bad "audit entries: $n"; fi
-n=$(sqlite3 "$data/possum.db" "SELECT count(*) FROM audit_log WHERE after LIKE '%110101198001011234%' OR after LIKE '%13800138000%'")
+n=$(db_sql "$data" "SELECT count(*) FROM audit_log WHERE after LIKE '%110101198001011234%' OR after LIKE '%13800138000%'")
 if [ "$n" -eq 0 ]; then ok; else bad "the audit log holds a clear ID number or phone"; fi
 if grep -a -q 110101198001011234 "$data"/possum.db*; then bad "the database holds the clear ID number"; else ok; fi
 

@@ -147,7 +147,7 @@ sleep 3
 if grep -q '"event":"risk_review"' "$tmp/host.log"; then bad "reviewed though the latest is fresh"; else ok; fi
 kill -TERM $pid
 wait $pid
-sqlite3 -cmd ".timeout 5000" "$data/possum.db" "UPDATE risk_reviews SET at = at - 86400"
+db_sql "$data" "UPDATE risk_reviews SET at = at - 86400"
 "$possum" host --data "$data" --port 0 --api-port 0 --terminal-port 0 >"$tmp/host.out" 2>"$tmp/host.err" &
 pid=$!
 wait_ports "$data" $pid

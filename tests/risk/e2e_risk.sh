@@ -80,7 +80,7 @@ terminal TERM0002 SN0002
 pay() { # TID CARD AMOUNT: a purchase
 	run "$possum" term purchase --state "$st.$1" --card "$tmp/$2.json" --pin 123456 --amount "$3"
 }
-q() { sqlite3 -cmd ".timeout 5000" "$data/possum.db" "$1"; }
+q() { db_sql "$data" "$1"; }
 rc_is() { # WANT WHAT: the last purchase answered WANT
 	if grep -q "$1" "$tmp/out" "$tmp/err" || { [ "$1" = 00 ] && [ "$got" -eq 0 ]; }; then ok; else
 		bad "$2: wanted $1: $(cat "$tmp/out" "$tmp/err")"; fi

@@ -44,7 +44,7 @@ comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |
 "$possum" term signin --state "$st" >/dev/null
 pay() { run "$possum" term purchase --state "$st" --card "$tmp/$1.json" --pin 123456 --amount "$2"; }
 balance() { "$possum" term balance --state "$st" --card "$tmp/$1.json" --pin 123456 | grep "^balance CNY"; }
-q() { sqlite3 -cmd ".timeout 5000" "$data/possum.db" "$1"; }
+q() { db_sql "$data" "$1"; }
 same() { if [ "$1" = "$2" ]; then ok; else bad "$3: '$1', expected '$2'"; fi; }
 rc_is() { if grep -q "$1" "$tmp/out" "$tmp/err" || { [ "$1" = 00 ] && [ "$got" -eq 0 ]; }; then ok; else
 	bad "$2: wanted $1: $(cat "$tmp/out" "$tmp/err")"; fi; }

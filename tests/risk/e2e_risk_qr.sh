@@ -42,7 +42,7 @@ comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |
 	--tmk-components "$comps" >/dev/null
 "$possum" term signin --state "$st" >/dev/null
 
-q() { sqlite3 -cmd ".timeout 5000" "$data/possum.db" "$1"; }
+q() { db_sql "$data" "$1"; }
 same() { if [ "$1" = "$2" ]; then ok; else bad "$3: '$1', expected '$2'"; fi; }
 pay() { run "$possum" term purchase --state "$st" --card "$tmp/$1.json" --pin 123456 --amount "$2"; }
 # hit: the numbers card_after_qr recorded on the last request's row ("" none).

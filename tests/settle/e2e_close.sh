@@ -88,11 +88,11 @@ day=$(sed -n 's/.*"settle_date":"\([0-9-]*\)".*/\1/p' "$tmp/out")
 # The host's own closer may have closed the day before (empty: its cut-off is always past under
 # UTC-12 with cutoff 00:00) while the purchases were made, if it looked before they were
 # recorded (a slow machine, the sanitizers): the copies below start with no day closed.
-sqlite3 "$data/possum.db" "DELETE FROM settle_days WHERE date < '$day' AND lines = 0"
-cp -r "$data" "$tmp/copy"
-cp -r "$data" "$tmp/auto"
-cp -r "$data" "$tmp/hostpay"
-cp -r "$data" "$tmp/copy0"
+db_sql "$data" "DELETE FROM settle_days WHERE date < '$day' AND lines = 0"
+db_copy "$data" "$tmp/copy"
+db_copy "$data" "$tmp/auto"
+db_copy "$data" "$tmp/hostpay"
+db_copy "$data" "$tmp/copy0"
 
 export POSSUM_CONFIG=$tmp/ahead.conf
 expect 0 "settle run" -- "$possum" admin settle run --date "$day" --json --data "$data"
@@ -105,14 +105,14 @@ out_has "^$mid  *3  *3785.46 CNY  *20.82 CNY  *3764.64 CNY"
 expect 0 "ledger check" -- "$possum" admin ledger check --data "$data"
 out_has "^0 violations"
 # The local issuer's receivable cleared against what the issuer posted: nothing left in it.
-recv=$(sqlite3 "$data/possum.db" "SELECT debits_posted || ' ' || credits_posted FROM ledger_accounts WHERE id = (SELECT account FROM settle_accounts WHERE name = 'receivable:local')")
+recv=$(db_sql "$data" "SELECT debits_posted || ' ' || credits_posted FROM ledger_accounts WHERE id = (SELECT account FROM settle_accounts WHERE name = 'receivable:local')")
 [ "$recv" = "383546 383546" ] && ok || bad "receivable:local: $recv (debits credits)"
 
 # Killed (POSSUM_SETTLE_FAULT, parts of one transaction each) in the first part, between
 # parts, in a later part, in the final transaction and after it before printing, each on a
 # fresh copy and then run again: the same output as the clean close, each line once, the
 # ledger sound; and on one copy killed at each point in turn, then run to its end.
-lines() { sqlite3 "$1/possum.db" "SELECT COUNT(*) || ' ' || COUNT(DISTINCT txn_id) || ' ' || (SELECT COUNT(*) FROM settle_totals) || ' ' || (SELECT COUNT(*) FROM settle_days WHERE state = 1) FROM settle_lines"; }
+lines() { db_sql "$1" "SELECT COUNT(*) || ' ' || COUNT(DISTINCT txn_id) || ' ' || (SELECT COUNT(*) FROM settle_totals) || ' ' || (SELECT COUNT(*) FROM settle_days WHERE state = 1) FROM settle_lines"; }
 killed() { # killed DIR FAULT: the close of DIR killed at FAULT (exit 9), the ledger sound
 	expect 9 "killed at $2" -- env POSSUM_SETTLE_PART=1 POSSUM_SETTLE_FAULT="$2" "$possum" admin settle run --date "$day" --json --data "$1"
 	out_empty "killed at $2"
@@ -120,7 +120,7 @@ killed() { # killed DIR FAULT: the close of DIR killed at FAULT (exit 9), the le
 }
 for fault in after_lines:1 after_parts:1 after_lines:2 after_parts:3 in_final before_print; do
 	rm -rf "$tmp/copy"
-	cp -r "$tmp/copy0" "$tmp/copy"
+	db_copy "$tmp/copy0" "$tmp/copy"
 	killed "$tmp/copy" $fault
 	case $fault in
 	before_print) want="3 3 1 1" ;; # closed: only the printing was lost
@@ -133,7 +133,7 @@ for fault in after_lines:1 after_parts:1 after_lines:2 after_parts:3 in_final be
 	[ "$(lines "$tmp/copy")" = "3 3 1 1" ] && ok || bad "after the rerun ($fault): $(lines "$tmp/copy")"
 done
 rm -rf "$tmp/copy"
-cp -r "$tmp/copy0" "$tmp/copy"
+db_copy "$tmp/copy0" "$tmp/copy"
 for fault in after_lines:1 after_parts:1 after_lines:1 after_parts:1 in_final; do
 	killed "$tmp/copy" $fault
 done
@@ -145,20 +145,20 @@ out_has "^0 violations"
 # One run at a time: a close under another's lease is refused, saying whose; a lease of a
 # process of this machine that is gone is taken over at once.
 rm -rf "$tmp/lease"
-cp -r "$tmp/copy0" "$tmp/lease"
+db_copy "$tmp/copy0" "$tmp/lease"
 until=$(($(date +%s) + 600))
-sqlite3 "$tmp/lease/possum.db" "INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$day', 0, 0, 0, 0, 'host:elsewhere:1', $until)"
+db_sql "$tmp/lease" "INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$day', 0, 0, 0, 0, 'host:elsewhere:1', $until)"
 expect 1 "settle run under another's lease" -- "$possum" admin settle run --date "$day" --json --data "$tmp/lease"
 err_has "refused: the close of $day is under way (its lease is host:elsewhere:1's)"
 gone=$(sh -c 'echo $$')
-sqlite3 "$tmp/lease/possum.db" "UPDATE settle_days SET owner = 'admin:$(hostname | cut -c1-39):$gone'"
+db_sql "$tmp/lease" "UPDATE settle_days SET owner = 'admin:$(hostname | cut -c1-39):$gone'"
 expect 0 "settle run, the lease's owner gone" -- "$possum" admin settle run --date "$day" --json --data "$tmp/lease"
 if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the takeover: $(cat "$tmp/out")"; fi
 
 # On a terminal (script(1)), a progress bar on standard error, cleared at the end; the output
 # the same. Not on a terminal: nothing but the output (above).
 if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then # a pty to be had
-	cp -r "$tmp/copy0" "$tmp/tty"
+	db_copy "$tmp/copy0" "$tmp/tty"
 	script -qec "'$possum' admin settle run --date '$day' --json --data '$tmp/tty' >'$tmp/tty.out'" /dev/null >"$tmp/tty.typescript" 2>&1
 	if grep -q '/3 lines' "$tmp/tty.typescript" && grep -q "$(printf '\r\033\[K')" "$tmp/tty.typescript"; then ok; else bad "no bar on a terminal: $(od -c "$tmp/tty.typescript" | head -5)"; fi
 	if cmp -s "$tmp/tty.out" "$tmp/clean.json"; then ok; else bad "on a terminal: $(cat "$tmp/tty.out")"; fi
@@ -180,8 +180,8 @@ if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the host: $(cat
 # the host closes the days after it).
 prev=$(date -u -d "$day - 1 day" +%Y-%m-%d)
 first=$(date -u -d "$day - 2 days" +%Y-%m-%d)
-cp -r "$tmp/copy0" "$tmp/catch"
-sqlite3 "$tmp/catch/possum.db" "UPDATE acq_txns SET settle_date = '$prev' WHERE amount = 363546; INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$first', 1, 0, 0, 0, '', 0)"
+db_copy "$tmp/copy0" "$tmp/catch"
+db_sql "$tmp/catch" "UPDATE acq_txns SET settle_date = '$prev' WHERE amount = 363546; INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$first', 1, 0, 0, 0, '', 0)"
 POSSUM_CONFIG=$tmp/host.conf host_until "$tmp/catch" "\"event\":\"settle_close\".*\"phase\":\"end\",\"date\":\"$day\""
 starts=$(grep '"event":"settle_close"' "$tmp/host.log" | grep '"phase":"start"' | sed 's/.*"date":"\([0-9-]*\)".*/\1/' | paste -sd' ' -)
 [ "$starts" = "$prev $day" ] && ok || bad "the host's closes: '$starts', not '$prev $day'"
@@ -285,7 +285,7 @@ expect 2 "payouts, an operand" -- "$possum" admin payouts list "$payday" --data 
 # closes with a counter-line each: the fees given back, the merchant's two days netting what
 # the clean close alone did, the receivable cleared, the ledger's check passing.
 late=$tmp/late
-cp -r "$tmp/copy0" "$late"
+db_copy "$tmp/copy0" "$late"
 start_late() { # the host on the copy, on the terminal's port, under UTC-12
 	rm -f "$late/host.ports"
 	POSSUM_CONFIG=$tmp/behind.conf "$possum" host --data "$late" --port 0 --api-port 0 \
@@ -302,14 +302,14 @@ expect 1 "purchase 400.00, its answer dropped" -- "$possum" term purchase --card
 	--pin 123456 --amount 400.00 --inject timeout --state "$st"
 err_has "reversal is pending"
 stop_late
-sqlite3 "$late/possum.db" "UPDATE acq_txns SET settle_date = '$prev' WHERE kind = 0 AND amount IN (30000, 40000)"
+db_sql "$late" "UPDATE acq_txns SET settle_date = '$prev' WHERE kind = 0 AND amount IN (30000, 40000)"
 expect 0 "the day before, closed" -- "$possum" admin settle run --date "$prev" --json --data "$late"
 out_has "\"totals\":{\"count\":2,\"amount\":70000,\"fees\":385,\"net\":69615,\"channels\""
 start_late
 pay "void of 300.00, after the reversal" -- void "$stan3" --pin 123456
 out_has '"reversals":1'
 stop_late
-n=$(sqlite3 "$late/possum.db" "SELECT COUNT(*) FROM acq_txns WHERE settle_date = '$day' AND ((kind = 1 AND amount = 40000) OR (type = 'void' AND amount = 30000))")
+n=$(db_sql "$late" "SELECT COUNT(*) FROM acq_txns WHERE settle_date = '$day' AND ((kind = 1 AND amount = 40000) OR (type = 'void' AND amount = 30000))")
 [ "$n" = 2 ] && ok || bad "the reversal and the void not both of $day: $n"
 expect 0 "the day with the late follow-ups" -- "$possum" admin settle run --date "$day" --json --data "$late"
 out_has "^{\"date\":\"$day\",\"currency\":\"CNY\",\"merchants\":\[{\"mid\":\"$mid\",\"count\":5,\"amount\":308546,\"fees\":1697,\"net\":306849,"
@@ -319,11 +319,11 @@ out_has '"type":"void","card":"[0-9*]*","product":"debit","rrn":"[0-9]*","auth_c
 expect 0 "the statement as text" -- "$possum" admin statement --merchant $mid --date "$day" --data "$late"
 out_has "^[0-9-]* [0-9:]*  *TERM0001 reversal  "
 # The two days together: what the clean close of the day alone owed, to the fen.
-both=$(sqlite3 "$late/possum.db" "SELECT SUM(net) FROM settle_totals WHERE mid = '$mid'")
+both=$(db_sql "$late" "SELECT SUM(net) FROM settle_totals WHERE mid = '$mid'")
 [ "$both" = 376464 ] && ok || bad "the merchant's two days: $both, not 376464"
-payable=$(sqlite3 "$late/possum.db" "SELECT credits_posted - debits_posted FROM ledger_accounts WHERE id = (SELECT account FROM settle_accounts WHERE name = 'payable:$mid')")
+payable=$(db_sql "$late" "SELECT credits_posted - debits_posted FROM ledger_accounts WHERE id = (SELECT account FROM settle_accounts WHERE name = 'payable:$mid')")
 [ "$payable" = 376464 ] && ok || bad "payable:$mid: $payable"
-recv=$(sqlite3 "$late/possum.db" "SELECT debits_posted - credits_posted FROM ledger_accounts WHERE id = (SELECT account FROM settle_accounts WHERE name = 'receivable:local')")
+recv=$(db_sql "$late" "SELECT debits_posted - credits_posted FROM ledger_accounts WHERE id = (SELECT account FROM settle_accounts WHERE name = 'receivable:local')")
 [ "$recv" = 0 ] && ok || bad "receivable:local after the late follow-ups: $recv"
 expect 0 "ledger check after the late follow-ups" -- "$possum" admin ledger check --data "$late"
 out_has "^0 violations"

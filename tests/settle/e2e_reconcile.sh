@@ -64,8 +64,8 @@ pay TERM0001 10.00
 pay TERM0001 20.00
 expect 0 "settle TERM0001" -- "$possum" term settle --state "$tmp/term-TERM0001" --json
 out_has '"settle_flag":1'
-day=$(sqlite3 "$data/possum.db" "SELECT settle_date FROM acq_batches WHERE tid = 'TERM0001'")
-paid=$(sqlite3 "$data/possum.db" "SELECT group_concat(DISTINCT settle_date) FROM acq_txns WHERE kind = 0 AND type = 'purchase'")
+day=$(db_sql "$data" "SELECT settle_date FROM acq_batches WHERE tid = 'TERM0001'")
+paid=$(db_sql "$data" "SELECT DISTINCT settle_date FROM acq_txns WHERE kind = 0 AND type = 'purchase' ORDER BY 1" | paste -sd, -)
 if [ "$day" != "$paid" ]; then
 	echo "skipped: the cut-off passed during the test ($paid, $day)"
 	finish
@@ -82,12 +82,12 @@ out_has '"all":0}'
 pay TERM0002 30.00 chip chip
 pay TERM0002 40.00
 lost=$rrn
-lost_stan=$(sqlite3 "$data/possum.db" "SELECT stan FROM acq_txns WHERE rrn = '$lost' AND kind = 0")
+lost_stan=$(db_sql "$data" "SELECT stan FROM acq_txns WHERE rrn = '$lost' AND kind = 0")
 sqlite3 "$tmp/term-TERM0002/possum.db" "DELETE FROM term_txns WHERE amount = 4000"
 expect 0 "settle TERM0002" -- "$possum" term settle --state "$tmp/term-TERM0002" --json
 out_has '"settle_flag":2'
 out_has '"uploaded":1'
-uploads=$(sqlite3 "$data/possum.db" "SELECT COUNT(*), SUM(amount), MIN(masked) FROM acq_uploads")
+uploads=$(db_sql "$data" "SELECT COUNT(*), SUM(amount), MIN(masked) FROM acq_uploads")
 case $uploads in
 "1|3000|"[0-9]*\**) ok ;;
 *) bad "the upload kept: $uploads" ;;
@@ -95,7 +95,7 @@ esac
 pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$tmp/chip.json")
 if [ -z "$pan" ]; then
 	bad "no PAN in the card's file"
-elif sqlite3 "$data/possum.db" "SELECT * FROM acq_uploads" | grep -q "$pan"; then
+elif db_sql "$data" "SELECT * FROM acq_uploads" | grep -q "$pan"; then
 	bad "the upload keeps the card in the clear"
 else
 	ok
@@ -125,10 +125,10 @@ pid=
 
 # The issuer's side, on a copy: TERM0001's 10.00 decided as 10.01; its 20.00's decision no
 # longer named by the host's request.
-cp -r "$data" "$tmp/copy"
-first=$(sqlite3 "$tmp/copy/possum.db" "SELECT rrn FROM acq_txns WHERE tid = 'TERM0001' AND amount = 1000")
-second=$(sqlite3 "$tmp/copy/possum.db" "SELECT rrn FROM acq_txns WHERE tid = 'TERM0001' AND amount = 2000")
-sqlite3 "$tmp/copy/possum.db" "UPDATE decisions SET amount = 1001 WHERE id = (SELECT decision_id FROM acq_txns WHERE rrn = '$first' AND kind = 0);
+db_copy "$data" "$tmp/copy"
+first=$(db_sql "$tmp/copy" "SELECT rrn FROM acq_txns WHERE tid = 'TERM0001' AND amount = 1000")
+second=$(db_sql "$tmp/copy" "SELECT rrn FROM acq_txns WHERE tid = 'TERM0001' AND amount = 2000")
+db_sql "$tmp/copy" "UPDATE decisions SET amount = 1001 WHERE id = (SELECT decision_id FROM acq_txns WHERE rrn = '$first' AND kind = 0);
 UPDATE acq_txns SET decision_id = 0 WHERE rrn = '$second' AND kind = 0"
 expect 1 "reconcile the issuer's side" -- "$possum" admin settle reconcile --date "$day" --data "$tmp/copy" --json
 out_has '{"kind":"amount_differs","side":"host_issuer","tid":"TERM0001","mid":"'$mid'","batch":1,"stan":"[0-9]*","rrn":"'"$first"'",[^}]*"amount":{"amount":1000,"currency":"CNY"},"other_amount":{"amount":1001,"currency":"CNY"}}'
