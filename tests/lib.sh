@@ -283,47 +283,30 @@ attacks_changed=0
 # ---- the store behind the host's back: DATA/possum.db, or its PostgreSQL database ----
 # (POSSUM_TEST_BACKEND=postgres, this file's end: $db_backend is then postgres.)
 
-# pg_db_of DATA: the PostgreSQL database of the data directory DATA: pg_store_for's, else
-# $PGDATABASE (the one POSSUM_STORE names).
-pg_db_of() {
-	_db=$(awk -F '\t' -v d="$1" '$2 == d { print $1 }' "$pg_home/stores" 2>/dev/null)
-	echo "${_db:-$PGDATABASE}"
-}
+# pg_db_of DATA: the PostgreSQL database of the data directory DATA, as on SQLite one store a
+# data directory: the first directory named has $PGDATABASE, each other one a database of its
+# own, made the first time it is named (here, or by $possum: pg_possum's store_for.sh).
+pg_db_of() { sh "$pg_home/store_for.sh" "$1"; }
 
-# pg_store_for DATA: the store of the data directory DATA as POSSUM_STORE names it, for a test
-# whose data directories each need a store of their own (two hosts): DATA/possum.db on SQLite;
-# on PostgreSQL a database of its own, made the first time it is asked for (pg_db_new). $possum
-# (pg_possum) then runs on that database whenever its --data is DATA.
+# pg_store_for DATA: the store of the data directory DATA as POSSUM_STORE names it:
+# DATA/possum.db on SQLite, its database (pg_db_of) on PostgreSQL.
 pg_store_for() {
 	if [ "$db_backend" != postgres ]; then
 		echo "$1/possum.db"
 		return
 	fi
-	[ "$(pg_db_of "$1")" != "$PGDATABASE" ] || pg_db_new "$1" || return 1
-	pg_store_name "$(pg_db_of "$1")"
-}
-
-# pg_store_name DATABASE: POSSUM_STORE's name for the database DATABASE of the throwaway server.
-pg_store_name() { echo "postgres:$pg_conninfo" | sed "s/dbname=[^ ]*/dbname=$1/"; }
-
-# pg_db_new DATA [TEMPLATE]: a database of its own for the data directory DATA (its old one
-# dropped first), a copy of the database TEMPLATE when given (no one connected to it), else
-# empty.
-pg_db_new() {
-	_db=$(pg_db_of "$1")
-	if [ "$_db" = "$PGDATABASE" ]; then
-		_db=possum_$(($(wc -l <"$pg_home/stores") + 1))
-		printf '%s\t%s\n' "$_db" "$1" >>"$pg_home/stores"
-	fi
-	printf 'SET client_min_messages = warning;\nDROP DATABASE IF EXISTS %s WITH (FORCE);\nCREATE DATABASE %s OWNER possum%s;\n' \
-		"$_db" "$_db" "${2:+ TEMPLATE $2}" | pg_admin >/dev/null
+	echo "postgres:$pg_conninfo" | sed "s/dbname=[^ ]*/dbname=$(pg_db_of "$1")/"
 }
 
 # db_copy FROM TO: the data directory FROM copied to TO (cp -r: TO must not exist), its store
-# with it: on PostgreSQL a database of TO's own made from FROM's (no one connected to it).
+# with it: on PostgreSQL TO's database made again from FROM's (no one connected to FROM's).
 db_copy() {
 	cp -r "$1" "$2" || return 1
-	[ "$db_backend" != postgres ] || pg_db_new "$2" "$(pg_db_of "$1")"
+	[ "$db_backend" = postgres ] || return 0
+	_from=$(pg_db_of "$1")
+	_to=$(pg_db_of "$2")
+	printf 'SET client_min_messages = warning;\nDROP DATABASE %s WITH (FORCE);\nCREATE DATABASE %s OWNER possum TEMPLATE %s;\n' \
+		"$_to" "$_to" "$_from" | pg_admin >/dev/null
 }
 
 # db_sql DATA SQL: SQL run on DATA's store behind the host's back (sqlite3 on DATA/possum.db,
@@ -454,12 +437,33 @@ finish() {
 	[ "$failed" -eq 0 ]
 }
 
-# pg_possum: $possum replaced by a script that runs it with POSSUM_STORE naming the database
-# pg_store_for or db_copy made for the data directory its --data (else $POSSUM_DATA) names,
-# when one was made: so that a test's data directories keep stores of their own unchanged.
+# pg_possum: store_for.sh (pg_db_of) written, and $possum (the binary still in $possum_bin)
+# replaced by a script that runs `possum host` and `possum admin` with POSSUM_STORE naming the
+# database of the data directory their --data (else $POSSUM_DATA) names: each data directory
+# keeps a store of its own, as on SQLite, with the tests unchanged. The role possum may make
+# databases.
 pg_possum() {
+	echo "ALTER ROLE possum CREATEDB;" | pg_admin
+	: >"$pg_home/stores"
+	cat >"$pg_home/store_for.sh" <<EOF
+# store_for.sh DATA: prints the database of the data directory DATA (made when new).
+d=\$(realpath -m -- "\$1")
+exec 9>>"$pg_home/stores.lock"
+flock 9
+db=\$(awk -F '\t' -v d="\$d" '\$2 == d { print \$1 }' "$pg_home/stores")
+if [ -z "\$db" ]; then
+	n=\$(wc -l <"$pg_home/stores")
+	db=$PGDATABASE
+	[ "\$n" -eq 0 ] || db=possum_\$n
+	[ "\$n" -eq 0 ] || "$pg_bin/psql" -X -q -d postgres -c "CREATE DATABASE \$db" || exit 1
+	printf '%s\t%s\n' "\$db" "\$d" >>"$pg_home/stores"
+fi
+echo "\$db"
+EOF
+	[ -n "${possum:-}" ] || return 0
 	cat >"$pg_home/possum" <<EOF
 #!/bin/sh
+case \${1:-} in host | admin) ;; *) exec "$possum" "\$@" ;; esac
 d=\${POSSUM_DATA:-}
 prev=
 for a in "\$@"; do
@@ -467,8 +471,10 @@ for a in "\$@"; do
 	case \$a in --data=*) d=\${a#--data=} ;; esac
 	prev=\$a
 done
-db=\$(awk -F '\t' -v d="\$d" '\$2 == d { print \$1 }' "$pg_home/stores")
-[ -z "\$db" ] || POSSUM_STORE=\$(echo "\$POSSUM_STORE" | sed "s/dbname=[^ ]*/dbname=\$db/")
+if [ -n "\$d" ]; then
+	db=\$(sh "$pg_home/store_for.sh" "\$d") || exit 1
+	POSSUM_STORE=\$(echo "\$POSSUM_STORE" | sed "s/dbname=[^ ]*/dbname=\$db/")
+fi
 exec "$possum" "\$@"
 EOF
 	chmod 755 "$pg_home/possum"
@@ -480,16 +486,16 @@ EOF
 # directory of its own and names it in POSSUM_STORE, so that every possum command the test runs
 # keeps its store there; the helpers above read it with psql. ----
 db_backend=sqlite
+possum_bin=${possum:-}
 case ${POSSUM_TEST_BACKEND:-sqlite} in
 sqlite) ;;
 postgres)
 	. "$(dirname "$0")/../pg.sh"
 	pg_home=$(mktemp -d)
 	pg_start || skip "$pg_why"
-	: >"$pg_home/stores"
 	db_backend=postgres
 	export POSSUM_STORE="postgres:$pg_conninfo"
-	[ -z "${possum:-}" ] || pg_possum
+	pg_possum
 	;;
 *)
 	echo "FAIL: POSSUM_TEST_BACKEND=$POSSUM_TEST_BACKEND: not sqlite or postgres"

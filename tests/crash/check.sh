@@ -7,8 +7,9 @@
 # The host's records come from `possum admin txn list --json` (FROM admin) or, for the check
 # after each of hundreds of kills, where paging through txn list 500 at a time would take
 # longer than the kills, from the store itself in the same shape (FROM store: host_view); the
-# ledger's transfers, which no command lists, from the store (ledger_view). A PostgreSQL
-# backend replaces those two views.
+# ledger's transfers, which no command lists, from the store (ledger_view): SQLite's file
+# attached, or on PostgreSQL (lib.sh's db_backend) those tables' columns copied into one
+# (check_store).
 #
 # crash_check FROM DATA JOURNAL...: sets
 #   c_received   approvals the terminals received (purchases answered 00; by terminal, batch
@@ -64,6 +65,25 @@ ledger_view() {
 	echo "CREATE TEMP VIEW postings AS SELECT code, amount FROM h.ledger_transfers;"
 }
 
+# check_store DATA: the SQLite file the views read as h: DATA/possum.db, or on PostgreSQL
+# $tmp/h.db holding the columns they read of DATA's acq_txns and ledger_transfers.
+check_store() {
+	if [ "$db_backend" != postgres ]; then
+		echo "$1/possum.db"
+		return
+	fi
+	db_sql "$1" "COPY (SELECT tid, batch, stan, type, rc, reversed, voided, rrn, auth_code, amount,
+		kind FROM acq_txns) TO STDOUT WITH (FORMAT csv)" >"$tmp/h.txns.csv" &&
+		db_sql "$1" "COPY (SELECT code, amount FROM ledger_transfers) TO STDOUT WITH (FORMAT csv)" \
+			>"$tmp/h.postings.csv" || return 1
+	rm -f "$tmp/h.db"
+	sqlite3 "$tmp/h.db" "CREATE TABLE acq_txns (tid TEXT, batch INT, stan TEXT, type TEXT,
+		rc TEXT, reversed INT, voided INT, rrn TEXT, auth_code TEXT, amount INT, kind INT)" \
+		"CREATE TABLE ledger_transfers (code INT, amount INT)" ".mode csv" \
+		".import $tmp/h.txns.csv acq_txns" ".import $tmp/h.postings.csv ledger_transfers" &&
+		echo "$tmp/h.db"
+}
+
 crash_check() {
 	_from=$1 _data=$2
 	shift 2
@@ -76,10 +96,11 @@ crash_check() {
 	c_sound=0
 	[ "$(jq '.violations | length' "$tmp/ledger.json" 2>/dev/null)" = 0 ] && c_sound=1
 	cat "$@" >"$tmp/journal.all" 2>/dev/null
+	_h=$(check_store "$_data") || { echo "crash: cannot read the store of $_data" >&2; return 1; }
 	sqlite3 :memory: ".mode ascii" '.separator "\037" "\n"' \
 		"CREATE TABLE journal (value TEXT)" "CREATE TABLE lines (value TEXT)" \
 		".import $tmp/journal.all journal" ".import $tmp/host.jsonl lines" ".mode list" \
-		"ATTACH 'file:$_data/possum.db?mode=ro' AS h" "$(host_view "$_from")" "$(ledger_view)" \
+		"ATTACH 'file:$_h?mode=ro' AS h" "$(host_view "$_from")" "$(ledger_view)" \
 		"$(cat <<'EOF'
 CREATE TEMP VIEW j AS SELECT value->>'tid' AS tid, value->>'batch' AS batch,
 	value->>'stan' AS stan, value->>'kind' AS kind, value->>'amount' AS amount,

@@ -42,7 +42,6 @@ if [ -s "$tmp/err" ]; then bad "warned twice: $(cat "$tmp/err")"; else ok; fi
 # With POSSUM_LMK: no file, no warning.
 POSSUM_LMK=9A1F3C5E7B2D4F6081A3C5E7092B4D6F8091A2B3C4D5E6F708192A3B4C5D6E7F
 export POSSUM_LMK
-pg_store_for "$tmp/other" >/dev/null # a store of its own (on PostgreSQL, a database)
 expect 0 "account create (POSSUM_LMK)" -- "$possum" admin ledger account create --code x --currency 840 --data "$tmp/other"
 if [ -e "$tmp/other/lmk" ] || [ -s "$tmp/err" ]; then bad "LMK file or warning with POSSUM_LMK"; else ok; fi
 expect 0 "account create shop" -- ledger account create --code shop --currency CNY --json

@@ -13,7 +13,6 @@ top=$2
 
 # ---- host B, the issuer (its own LMK: its data directory's test LMK) ----
 dataB=$tmp/b
-pg_store_for "$dataB" >/dev/null # a store of its own (on PostgreSQL, a database)
 sed -e 's/^port *=.*/port = 0/' "$top/etc/possum.conf" >"$tmp/b.conf"
 printf '\n[risk]\nrules = none\n[link]\nlisten = 127.0.0.1\n' >>"$tmp/b.conf"
 data=$dataB

@@ -15,7 +15,6 @@ acq_lmk=2222222222222222222222222222222222222222222222222222222222222222
 # 100.00) in $tmp/NAME.card; its zone PIN key formed under A's LMK in $acq_zpk (scripts/
 # acquirer.sh), kept as $NAME_zpk.
 th_issuer() {
-	pg_store_for "$tmp/$1" >/dev/null # a store of its own (on PostgreSQL, a database)
 	sed -e 's/^port *=.*/port = 0/' -e '/^bin *=/d' -e 's/^daily_count_limit *=.*/daily_count_limit = 0/' \
 		-e 's/^daily_amount_limit *=.*/daily_amount_limit = 0/' "$top/etc/possum.conf" >"$tmp/$1.conf"
 	printf '\n[risk]\nrules = none\n[issuer]\nbin = %s debit\n' "$2" >>"$tmp/$1.conf"

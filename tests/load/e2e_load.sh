@@ -38,13 +38,14 @@ expect 0 "readable figures (--state-dir, the old name, the same as --data)" -- l
 out_has "approved"
 
 # The limit of open files: raised by load itself to what its terminals need (a socket and a
-# file each) when the hard limit allows, else refused saying so.
+# file each) when the hard limit allows, else refused saying so. The binary itself
+# ($possum_bin: $possum may be lib.sh's script, which a shell under 10 files cannot read).
 expect 0 "soft limit of 10 open files raised" -- sh -c 'ulimit -Sn 10; exec "$@"' sh \
-	"$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --data "$tmp/terms" \
+	"$possum_bin" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --data "$tmp/terms" \
 	--card "$tmp/card.json" --pin 123456 --duration 1 --json
 out_has '"terminals_failed":0'
 expect 1 "hard limit below the need" -- sh -c 'ulimit -n 40; exec "$@"' sh \
-	"$possum" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --data "$tmp/terms" \
+	"$possum_bin" load --host "127.0.0.1:$port" --terminals-file "$tmp/terminals" --data "$tmp/terms" \
 	--card "$tmp/card.json" --pin 123456 --duration 1
 err_has "needs 70 open files, and the hard limit is 40"
 

@@ -55,7 +55,7 @@ same "$got" 0 "a purchase before the block"
 expect 0 "list add a card" -- "$possum" admin risk list add --card "$plain" --list blocked --reason "stolen, reported"
 out_has "^added: blocked card $(echo "$plain" | cut -c1-6)\*\*\*\*\*\*\*\*\*$(echo "$plain" | rev | cut -c1-4 | rev)"
 same "$(q "SELECT COUNT(*) FROM risk_lists WHERE key = '$plain' OR masked = '$plain'")" 0 "no clear PAN on the list"
-same "$(q "SELECT COUNT(*) FROM audit_log WHERE IFNULL(after, '') LIKE '%$plain%'")" 0 "no clear PAN in the audit log"
+same "$(q "SELECT COUNT(*) FROM audit_log WHERE COALESCE(after, '') LIKE '%$plain%'")" 0 "no clear PAN in the audit log"
 same "$(q "SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")" "risk.list.add" "the add audited"
 expect 0 "list show --json" -- "$possum" admin risk list show --list blocked --json
 out_has '"items":\[{"kind":"card","list":"blocked","key":"[0-9A-F]\{64\}","card":"[0-9]\{6\}\*\{9\}[0-9]\{4\}","reason":"stolen, reported"'

@@ -244,10 +244,22 @@ clear() {
 		done
 	done
 }
-ls "$data"/possum.db-wal >/dev/null 2>&1 && ok || bad "no -wal file while the host runs"
-clear "$data"/possum.db* "$tmp"/t1/possum.db* "$tmp"/t2/possum.db* "$tmp/host.log" "$data/sms.jsonl"
+# host_store: the host's store as files in $store: DIR/possum.db and its -wal, or on
+# PostgreSQL its database dumped (pg_dump: bytea as hex, so a PAN as BCD shows as its digits).
+host_store() {
+	store=$(ls "$data"/possum.db* 2>/dev/null)
+	[ "$db_backend" = postgres ] || return 0
+	store=$tmp/store.sql
+	"$pg_bin/pg_dump" -d "$(pg_db_of "$data")" -f "$store" && ok || bad "pg_dump"
+}
+host_store
+[ "$db_backend" = postgres ] || { ls "$data"/possum.db-wal >/dev/null 2>&1 && ok || bad "no -wal file while the host runs"; }
+# shellcheck disable=SC2086
+clear $store "$tmp"/t1/possum.db* "$tmp"/t2/possum.db* "$tmp/host.log" "$data/sms.jsonl"
 kill -TERM $host_pid
 wait $host_pid
 [ $? -eq 0 ] && ok || bad "the host did not stop cleanly"
-clear "$data"/possum.db* "$tmp"/t1/possum.db* "$tmp/host.log"
+host_store
+# shellcheck disable=SC2086
+clear $store "$tmp"/t1/possum.db* "$tmp/host.log"
 finish

@@ -76,7 +76,7 @@ done
 op_enrol=$(enrol_token ops operator)
 
 # A reversal owed to the link, as the link engine queues one: the Links page counts it.
-sqlite3 "$data/possum.db" "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts, next_at,
+db_sql "$data" "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts, next_at,
 	last_rc, created_at, updated_at) VALUES ('far', 'reversal', 1, '000000000001', 'pending', 1,
 	1800000000, '', 1800000000, 1800000000)" && ok || bad "a reversal queued for the Links page"
 # The setup went wrong: no browser.
