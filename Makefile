@@ -1,10 +1,11 @@
-# possum — a thin front to CMake. `make` builds, `make test` runs every test (then again
-# under AddressSanitizer + UndefinedBehaviorSanitizer but for the tests labelled ui or once: the
-# browser, crash, fault and attack runs; then the fuzzers briefly), `make test-ui` the browser
-# tests with screenshots of the console, `make demo` runs the system, `make bench` the
-# benchmarks (then bench/load.sh, `possum load` against a fresh host, and bench/links.sh, the
-# same through a network link), `make soak` the
-# long proofs (tests/soak), `make fuzz` the fuzzers for FUZZ_SECONDS each.
+# possum — a thin front to CMake. `make` builds, `make test` runs every test, each end-to-end
+# test on SQLite and again on a throwaway PostgreSQL (NAME_pg, label once; then every test
+# again under AddressSanitizer + UndefinedBehaviorSanitizer but those labelled ui or once: the
+# browser, crash, fault, attack and PostgreSQL runs; then the fuzzers briefly), `make test-ui`
+# the browser tests with screenshots of the console, `make demo` runs the system, `make bench`
+# the benchmarks (then bench/load.sh, `possum load` against a fresh host, and bench/links.sh,
+# the same through a network link), `make soak` the long proofs (tests/soak), `make fuzz` the
+# fuzzers for FUZZ_SECONDS each.
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 10

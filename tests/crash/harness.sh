@@ -185,6 +185,16 @@ terminal_records() {
 
 part=1000 # transactions a part of the close (POSSUM_SETTLE_PART)
 
+# same_run A B: whether two runs printed the same — on PostgreSQL but for the payouts' ids,
+# which come from an identity: a run killed inside its transaction used some, and PostgreSQL
+# does not give a sequence's numbers back.
+same_run() {
+	[ "$db_backend" = postgres ] || { cmp -s "$1" "$2"; return; }
+	sed 's/"payout_id":[0-9]*/"payout_id":_/g' "$1" >"$1.noid"
+	sed 's/"payout_id":[0-9]*/"payout_id":_/g' "$2" >"$2.noid"
+	cmp -s "$1.noid" "$2.noid"
+}
+
 # killed_runs K SNAPSHOT WHAT CMD...: CMD (a close or the payouts) run on copies of SNAPSHOT
 # at $data, each SIGKILLed at a random moment within the clean run's time ($clean_ms) and run
 # again until it ends, until K kills landed (on a process still running); after each kill the
@@ -215,7 +225,7 @@ killed_runs() {
 			# A run that ended before its kill: the next kills within its time.
 			_ms=$((($(date +%s%N) - _t0) / 1000000))
 			[ $_ms -ge "$clean_ms" ] || clean_ms=$_ms
-			cmp -s "$tmp/run.out" "$tmp/clean.out" || {
+			same_run "$tmp/run.out" "$tmp/clean.out" || {
 				differ=$((differ + 1))
 				echo "crash: $_what after kills: $(head -c 300 "$tmp/run.out")"
 			}
