@@ -151,7 +151,7 @@ sqlite3 "$tmp/lease/possum.db" "INSERT INTO settle_days (date, state, lines, mer
 expect 1 "settle run under another's lease" -- "$possum" admin settle run --date "$day" --json --data "$tmp/lease"
 err_has "refused: the close of $day is under way (its lease is host:elsewhere:1's)"
 gone=$(sh -c 'echo $$')
-sqlite3 "$tmp/lease/possum.db" "UPDATE settle_days SET owner = 'admin:$(hostname | cut -c1-39):$gone'"
+sqlite3 "$tmp/lease/possum.db" "UPDATE settle_days SET owner = 'admin:$(hostname | cut -c1-32):$gone'"
 expect 0 "settle run, the lease's owner gone" -- "$possum" admin settle run --date "$day" --json --data "$tmp/lease"
 if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the takeover: $(cat "$tmp/out")"; fi
 
