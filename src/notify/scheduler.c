@@ -1,5 +1,6 @@
 /* scheduler.c — delivering the outbox of text messages through a sink, one round at a time
- * or on a libuv loop (scheduler.h). */
+ * or on a libuv loop (scheduler.h); the loop's rounds under the lease "notify" where several
+ * hosts share the database. */
 #include "notify/scheduler.h"
 
 #include <stdio.h>
@@ -10,6 +11,9 @@
 #include <jansson.h>
 
 #include "crypto/crypto.h"
+#include "store/store_lease.h"
+
+#define NOTIFY_LEASE_SLACK_MS 30000
 
 /* ---- Delivery: take, send, report ---- */
 
@@ -166,11 +170,22 @@ static void on_work_done(uv_work_t *w, int status)
 		round_record(ns, true);
 }
 
+/* The scheduler's lease (several hosts on one PostgreSQL: one delivers), taken each round:
+ * three rounds, and time for the slowest webhook, before another host takes over. */
+static bool leased(struct notify_scheduler *ns)
+{
+	char holder[STORE_LEASE_HOLDER_MAX];
+
+	store_lease_holder("host", holder);
+	return store_lease_hold(ns->store, "notify", holder,
+	                        (int64_t)(3 * ns->interval_ms) + NOTIFY_LEASE_SLACK_MS) == STORE_OK;
+}
+
 static void on_tick(uv_timer_t *t)
 {
 	struct notify_scheduler *ns = t->data;
 
-	if (ns->busy ||
+	if (ns->busy || !leased(ns) ||
 	    batch_take(ns->store, ns->hsm, ns->data_key, (int64_t)time(NULL), &ns->batch,
 	               ns->log) != NOTIFY_OK ||
 	    ns->batch.n == 0)

@@ -475,8 +475,8 @@ static int lease(struct closing *c, struct settle_close_result *r)
 		r->closed_at = got.closed_at;
 		return SETTLE_OK;
 	}
-	if (c->p->gone != NULL && strcmp(store_backend(c->s), "sqlite") == 0 &&
-	    c->p->gone(got.owner) && store_settle_lease(c->s, &d, got.until) == STORE_OK)
+	if (c->p->gone != NULL && !store_lease_needed(c->s) && c->p->gone(got.owner) &&
+	    store_settle_lease(c->s, &d, got.until) == STORE_OK)
 		return SETTLE_OK; /* taken over from a process gone */
 	snprintf(r->holder, sizeof r->holder, "%s", got.owner);
 	return SETTLE_EBUSY;

@@ -247,7 +247,7 @@ int settle_payouts_run(store *s, const struct settle_payout_params *p, int32_t d
 		return rc;
 	/* SQLite's single writer runs one run at a time, and a run killed there leaves no lease
 	 * to wait for: the lease is for several hosts, on PostgreSQL. */
-	if (strcmp(store_backend(s), "sqlite") == 0)
+	if (!store_lease_needed(s))
 		return run(s, p, text, r);
 	if (p->owner != NULL)
 		snprintf(holder, sizeof holder, "%s", p->owner);

@@ -14,6 +14,7 @@
 #ifndef POSSUM_STORE_LEASE_H
 #define POSSUM_STORE_LEASE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -44,6 +45,14 @@ int store_lease_now(store *s, int64_t *ms);
  * STORE_EBUSY, who holds it and until when. */
 int store_lease_take(store *s, const char *name, const char *holder, int64_t ttl_ms,
                      struct store_lease *out);
+/* Whether s may be shared by several hosts, so that leases matter: PostgreSQL. A SQLite
+ * database is one machine's, and its single writer runs one transaction at a time. */
+bool store_lease_needed(const store *s);
+/* A periodic worker's lease (the store-and-forward sender's, the notification scheduler's),
+ * taken each round — renewed while held: STORE_OK when this process holds it for ttl_ms, or
+ * when no lease is needed (store_lease_needed()); STORE_EBUSY when another host holds it; a
+ * failure. */
+int store_lease_hold(store *s, const char *name, const char *holder, int64_t ttl_ms);
 /* Renews lease name for ttl_ms from now, by its holder only: STORE_OK, or STORE_ENOTFOUND
  * when holder does not hold it (another took it over, or it was released). */
 int store_lease_renew(store *s, const char *name, const char *holder, int64_t ttl_ms);

@@ -2,8 +2,8 @@
  * database (a file, or with POSSUM_TEST_PG one PostgreSQL schema) act as two hosts. One takes,
  * the other is refused and told who holds it; the holder renews and the other may not; its
  * time runs out (the database's clock) and the other takes it over; a release frees it at
- * once; the list; four threads taking one lease at the same moment, one winning; the holder's
- * id; bad arguments. */
+ * once; the list; a periodic worker's lease (PostgreSQL's alone); four threads taking one lease at
+ * the same moment, one winning; the holder's id; bad arguments. */
 #include "testutil.h"
 
 #include <pthread.h>
@@ -193,6 +193,22 @@ static void raced(void **state)
 	assert_int_equal(busy, 3);
 }
 
+/* A periodic worker's lease: on PostgreSQL one host's, renewed by it each round; on SQLite
+ * (one machine, one writer) none needed, every round goes on. */
+static void held(void **state)
+{
+	struct two *t = *state;
+	bool pg = store_fixture_pg();
+
+	assert_int_equal(store_lease_needed(t->a), pg);
+	assert_int_equal(store_lease_hold(t->a, "saf", "host:a:1:1", 10000), STORE_OK);
+	assert_int_equal(store_lease_hold(t->b, "saf", "host:b:2:1", 10000),
+	                 pg ? STORE_EBUSY : STORE_OK);
+	assert_int_equal(store_lease_hold(t->a, "saf", "host:a:1:1", 10000), STORE_OK);
+	assert_int_equal(store_lease_get(t->a, "saf", &(struct store_lease){0}),
+	                 pg ? STORE_OK : STORE_ENOTFOUND);
+}
+
 /* This process's id: KIND:HOST:PID:START, the same on every call. */
 static void holder(void **state)
 {
@@ -234,6 +250,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(released, setup, teardown),
 	    cmocka_unit_test_setup_teardown(listed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(raced, setup, teardown),
+	    cmocka_unit_test_setup_teardown(held, setup, teardown),
 	    cmocka_unit_test_setup_teardown(holder, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bad, setup, teardown),
 	};

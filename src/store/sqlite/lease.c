@@ -103,6 +103,16 @@ int store_lease_take(store *s, const char *name, const char *holder, int64_t ttl
 	return rc;
 }
 
+bool store_lease_needed(const store *s)
+{
+	return s->engine != NULL;
+}
+
+int store_lease_hold(store *s, const char *name, const char *holder, int64_t ttl_ms)
+{
+	return store_lease_needed(s) ? store_lease_take(s, name, holder, ttl_ms, NULL) : STORE_OK;
+}
+
 int store_lease_renew(store *s, const char *name, const char *holder, int64_t ttl_ms)
 {
 	static const struct store_query q = STORE_Q_LAST(
