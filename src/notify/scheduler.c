@@ -170,8 +170,8 @@ static void on_work_done(uv_work_t *w, int status)
 		round_record(ns, true);
 }
 
-/* The scheduler's lease (several hosts on one PostgreSQL: one delivers), taken each round:
- * three rounds, and time for the slowest webhook, before another host takes over. */
+/* The scheduler's lease (several hosts on one PostgreSQL: one delivers), taken at each tick:
+ * three intervals and 30 s without one before another host takes over. */
 static bool leased(struct notify_scheduler *ns)
 {
 	char holder[STORE_LEASE_HOLDER_MAX];
@@ -185,7 +185,8 @@ static void on_tick(uv_timer_t *t)
 {
 	struct notify_scheduler *ns = t->data;
 
-	if (ns->busy || !leased(ns) ||
+	/* Taken, or renewed while a round is on its way (a slow webhook), first. */
+	if (!leased(ns) || ns->busy ||
 	    batch_take(ns->store, ns->hsm, ns->data_key, (int64_t)time(NULL), &ns->batch,
 	               ns->log) != NOTIFY_OK ||
 	    ns->batch.n == 0)
