@@ -58,7 +58,9 @@ int store_settle_last_closed(store *s, int64_t *at);
  * when no day was ever closed. */
 int store_settle_next_day(store *s, const char *after, const char *before, char out[11]);
 /* Takes the lease of day d->date for d->owner until d->until, unless it is closed or another
- * owner's lease runs past now: STORE_OK taken (a row made when missing), STORE_EEXIST not. */
+ * owner's lease runs past now: STORE_OK taken (a row made when missing), STORE_EEXIST not.
+ * Times in seconds of the database's clock (store_lease_now(): hosts on several machines
+ * agree on it). */
 int store_settle_lease(store *s, const struct store_settle_day *d, int64_t now);
 
 /* An acquirer transaction of a day that may settle: a request (kind 0) approved (rc 00), not
