@@ -6,7 +6,8 @@
  * instead: each fixture works in a schema of its own (possum_t_PID_N, made here, dropped at
  * teardown), and f->path is the store's name ("postgres:… options=-csearch_path=…"), so that
  * a test reopening the store with store_open(f->path) finds the same one. A test that cannot
- * run there (SQL of SQLite's alone, a file's bytes) asks store_fixture_pg() and skips. */
+ * run there (SQL of SQLite's alone, a file's bytes) asks store_fixture_pg() and skips; a test
+ * that a secret is not stored in clear searches store_fixture_bytes(), on either engine. */
 #ifndef POSSUM_TEST_STORE_FIXTURE_H
 #define POSSUM_TEST_STORE_FIXTURE_H
 
@@ -38,14 +39,17 @@ static inline bool store_fixture_pg(void)
 }
 
 #ifdef POSSUM_HAVE_LIBPQ
-/* Runs sql on POSSUM_TEST_PG's database in schema (NULL: none set); 0 or -1. */
-static inline int store_fixture_pg_sql(const char *schema, const char *sql)
+/* Runs sql on POSSUM_TEST_PG's database in schema (NULL: none set); 0 or -1, its SQLSTATE
+ * into state (when not NULL: 6 bytes, "" when none came). */
+static inline int store_fixture_pg_sql_state(const char *schema, const char *sql, char *state)
 {
 	PGconn *c = PQconnectdb(getenv("POSSUM_TEST_PG"));
 	PGresult *r;
 	char set[96];
 	int rc = -1;
 
+	if (state != NULL)
+		*state = '\0';
 	if (PQstatus(c) != CONNECTION_OK)
 		goto out;
 	snprintf(set, sizeof set, "SET client_min_messages = warning; SET search_path = %s",
@@ -55,12 +59,20 @@ static inline int store_fixture_pg_sql(const char *schema, const char *sql)
 	r = PQexec(c, sql);
 	if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
 		rc = 0;
+	else if (state != NULL && PQresultErrorField(r, PG_DIAG_SQLSTATE) != NULL)
+		snprintf(state, 6, "%s", PQresultErrorField(r, PG_DIAG_SQLSTATE));
 	else
 		fprintf(stderr, "store_fixture: %s: %s", sql, PQerrorMessage(c));
 	PQclear(r);
 out:
 	PQfinish(c);
 	return rc;
+}
+
+/* Runs sql on POSSUM_TEST_PG's database in schema (NULL: none set); 0 or -1. */
+static inline int store_fixture_pg_sql(const char *schema, const char *sql)
+{
+	return store_fixture_pg_sql_state(schema, sql, NULL);
 }
 #endif
 
@@ -136,6 +148,128 @@ static inline int store_fixture_teardown(void **state)
 	rc = store_fixture_remove(f->dir, f->schema);
 	free(f);
 	return rc;
+}
+
+/* Appends n bytes of p to the buffer *buf of *len bytes (grown by realloc): 0 or -1. */
+static inline int store_fixture_append(char **buf, size_t *len, const char *p, size_t n)
+{
+	char *grown = realloc(*buf, *len + n + 1);
+
+	if (grown == NULL)
+		return -1;
+	memcpy(grown + *len, p, n);
+	*len += n;
+	grown[*len] = '\0';
+	*buf = grown;
+	return 0;
+}
+
+#ifdef POSSUM_HAVE_LIBPQ
+/* Every row of every table of schema as text, a line each (bytea columns as their bytes,
+ * non-printable ones escaped: encode(…, 'escape')), appended to *buf: 0 or -1. The first query
+ * writes the second: one SELECT of each table's columns, joined by UNION ALL. */
+static inline int store_fixture_pg_rows(const char *schema, char **buf, size_t *len)
+{
+	static const char tables[] =
+	    "SELECT string_agg(format('SELECT concat_ws('' '', %s) FROM %I', cols, table_name), "
+	    "' UNION ALL ') FROM (SELECT table_name, string_agg(CASE WHEN data_type = 'bytea' "
+	    "THEN format('encode(%I, ''escape'')', column_name) ELSE format('%I::text', "
+	    "column_name) END, ', ' ORDER BY ordinal_position) AS cols FROM "
+	    "information_schema.columns WHERE table_schema = current_schema() GROUP BY table_name) "
+	    "AS t";
+	PGconn *c = PQconnectdb(getenv("POSSUM_TEST_PG"));
+	PGresult *q = NULL, *r = NULL;
+	char set[96];
+	int rc = -1;
+
+	snprintf(set, sizeof set, "SET search_path = %s", schema);
+	if (PQstatus(c) != CONNECTION_OK)
+		goto out;
+	PQclear(PQexec(c, set));
+	q = PQexec(c, tables);
+	if (PQresultStatus(q) != PGRES_TUPLES_OK || PQntuples(q) != 1)
+		goto out;
+	r = PQexec(c, PQgetvalue(q, 0, 0));
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		goto out;
+	rc = 0;
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+		if (store_fixture_append(buf, len, PQgetvalue(r, i, 0),
+		                         (size_t)PQgetlength(r, i, 0)) != 0 ||
+		    store_fixture_append(buf, len, "\n", 1) != 0)
+			rc = -1;
+out:
+	if (rc != 0)
+		fprintf(stderr, "store_fixture: rows of %s: %s", schema, PQerrorMessage(c));
+	PQclear(q);
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+#endif
+
+/* What the store named path (a fixture's) holds, as bytes to search for a secret stored in
+ * clear: SQLite's database file whole (close the store first, so that nothing is left in its
+ * WAL), or on PostgreSQL every row of the fixture's schema as text (store_fixture_pg_rows).
+ * *out is malloc'd, NUL-terminated, *len bytes; 0 or -1. */
+static inline int store_fixture_bytes(const char *path, char **out, size_t *len)
+{
+	char chunk[65536];
+	size_t n;
+	FILE *fp;
+	int rc = 0;
+
+	*out = NULL;
+	*len = 0;
+#ifdef POSSUM_HAVE_LIBPQ
+	if (store_name_is_pg(path)) {
+		const char *schema = strstr(path, "search_path=");
+
+		return schema != NULL
+		           ? store_fixture_pg_rows(schema + strlen("search_path="), out, len)
+		           : -1;
+	}
+#endif
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		rc = store_fixture_append(out, len, chunk, n);
+	fclose(fp);
+	return rc == 0 && *out != NULL ? 0 : -1;
+}
+
+/* Whether text occurs in the len bytes at buf (store_fixture_bytes()'s). */
+static inline bool store_fixture_holds(const char *buf, size_t len, const char *text)
+{
+	size_t n = strlen(text);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(buf + i, text, n) == 0)
+			return true;
+	return false;
+}
+
+/* Runs sql as store_fixture_sql() does, expecting a constraint of the schema to refuse it:
+ * SQLite's SQLITE_CONSTRAINT, PostgreSQL's SQLSTATE of class 23 (integrity constraint). */
+static inline void store_fixture_sql_refused(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+#ifdef POSSUM_HAVE_LIBPQ
+	const char *schema = strstr(path, "search_path=");
+	char state[6];
+
+	if (store_name_is_pg(path)) {
+		assert_non_null(schema);
+		assert_int_equal(
+		    store_fixture_pg_sql_state(schema + strlen("search_path="), sql, state), -1);
+		assert_memory_equal(state, "23", 2);
+		return;
+	}
+#endif
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL) & 0xff, SQLITE_CONSTRAINT);
+	sqlite3_close(db);
 }
 
 /* Runs sql on the store named path (a fixture's) through a connection of its own: SQLite's

@@ -24,7 +24,7 @@ int main(void)
 #include <libpq-fe.h>
 
 #include "store/pg/pg.h"
-#include "store/sqlite/internal.h" /* the query layer both engines share */
+#include "store/query.h" /* the query layer both engines share */
 
 struct fixture {
 	char schema[48];
@@ -216,23 +216,45 @@ static void same_rows_on_both_engines(void **state)
 	printf("both engines: %zu bytes of rows seen, identical\n", on_pg.n);
 }
 
-/* A duplicate, a value the schema refuses, a query PostgreSQL does not take as SQLite does. */
+static int counted(void *ctx, const struct store_saf_count *c)
+{
+	char *text = ctx;
+	size_t n = strlen(text);
+
+	snprintf(text + n, 128 - n, "%s %lld/%lld/%lld;", c->link, (long long)c->pending,
+	         (long long)c->refused, (long long)c->expired);
+	return 0;
+}
+
+/* A duplicate, a value the schema refuses, a query PostgreSQL does not take as SQLite does;
+ * the queue counted by link and state (COUNT(*) FILTER, docs/scaling.md's difference 5). */
 static void refusals(void **state)
 {
+	static const struct store_query sum_of_truth =
+	    STORE_Q("SELECT SUM(state = 'pending') AS n FROM saf_queue", NULL, &store_row_n);
 	store *s = pg_store(state);
-	struct store_saf e = entry("cup", "reversal", 21, 1, false), dup = e, bad = e;
+	struct store_saf e = entry("cup", "reversal", 21, 1, false), dup = e, bad = e,
+	                 other = entry("visa", "advice", 23, 1, false);
+	struct store_saf_answer refused = {0, "refused", "05", 2};
+	char counts[128] = "";
+	int64_t n = 0;
 
 	assert_int_equal(store_saf_insert(s, &e), STORE_OK);
 	assert_int_equal(store_saf_insert(s, &dup), STORE_EEXIST);
-	assert_non_null(strstr(store_errmsg(s), "saf_queue_txn"));
+	assert_non_null(strstr(store_errmsg(s), "SQLSTATE 23505"));
 	bad.txn_id = 22;
 	snprintf(bad.state, sizeof bad.state, "bogus");
 	assert_int_equal(store_saf_insert(s, &bad), STORE_EARG); /* the CHECK */
-	/* SUM(state = 'pending'): PostgreSQL has no SUM of a boolean (saf_count.c's query wants
-	 * its portable form, docs/scaling.md); the failure comes as STORE_EIO, named. */
-	assert_int_equal(store_saf_counts(s, NULL, NULL), STORE_EIO);
+	assert_int_equal(store_saf_insert(s, &other), STORE_OK);
+	refused.id = other.id;
+	assert_int_equal(store_saf_answered(s, &refused), STORE_OK);
+	assert_int_equal(store_saf_counts(s, counted, counts), STORE_OK);
+	assert_string_equal(counts, "cup 1/0/0;visa 0/1/0;");
+	/* SUM of a boolean: PostgreSQL has none; the failure comes as STORE_EIO, named. */
+	assert_int_equal(store_q_n_id(s, &sum_of_truth, 0, &n), STORE_EIO);
 	assert_non_null(strstr(store_errmsg(s), "SQLSTATE 42883"));
-	printf("refused: duplicate (EEXIST), CHECK (EARG), SUM(boolean): %s\n", store_errmsg(s));
+	printf("refused: duplicate (EEXIST), CHECK (EARG), SUM(boolean): %s; counted: %s\n",
+	       store_errmsg(s), counts);
 }
 
 static int count(void *ctx, const struct store_saf *e)
@@ -256,7 +278,10 @@ static void transactions(void **state)
 {
 	store *s = pg_store(state);
 	struct store_saf a = entry("cup", "reversal", 31, 1, false),
-	                 b = entry("cup", "advice", 31, 1, true), dup = a;
+	                 b = entry("cup", "advice", 31, 1, true), dup = a, bad = a;
+
+	bad.txn_id = 33;
+	snprintf(bad.state, sizeof bad.state, "bogus");
 
 	assert_int_equal(store_commit(s), STORE_ETXN);
 	assert_int_equal(store_begin(s), STORE_OK);
@@ -266,9 +291,12 @@ static void transactions(void **state)
 
 	assert_int_equal(store_begin(s), STORE_OK);
 	assert_int_equal(store_saf_insert(s, &a), STORE_OK);
-	assert_int_equal(store_begin(s), STORE_OK); /* a request's savepoint */
-	assert_int_equal(store_saf_insert(s, &dup), STORE_EEXIST);
-	assert_int_equal(store_commit(s), STORE_EIO); /* rolled back alone */
+	assert_int_equal(store_begin(s), STORE_OK);                /* a request's savepoint */
+	assert_int_equal(store_saf_insert(s, &dup), STORE_EEXIST); /* fails alone, as on SQLite */
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &bad), STORE_EARG); /* fails the savepoint */
+	assert_int_equal(store_commit(s), STORE_EIO);            /* rolled back alone */
 	assert_int_equal(store_depth(s), 1);
 	assert_int_equal(store_begin(s), STORE_OK);
 	assert_int_equal(store_saf_insert(s, &b), STORE_OK);
@@ -280,21 +308,29 @@ static void transactions(void **state)
 	assert_int_equal(store_depth(s), 0);
 	assert_int_equal(rows(s), 2);
 
-	/* A failed statement in the outermost: its commit rolls all of it back. */
+	/* A failed statement in the outermost: its commit rolls all of it back. A duplicate
+	 * there fails alone. */
 	struct store_saf c = entry("visa", "reversal", 32, 1, false);
 	dup = b;
 	assert_int_equal(store_begin(s), STORE_OK);
 	assert_int_equal(store_saf_insert(s, &c), STORE_OK);
 	assert_int_equal(store_saf_insert(s, &dup), STORE_EEXIST);
+	assert_int_equal(store_saf_insert(s, &bad), STORE_EARG);
 	assert_int_equal(store_commit(s), STORE_EIO);
 	assert_int_equal(store_depth(s), 0);
 	assert_int_equal(rows(s), 2);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &c), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &dup), STORE_EEXIST);
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(rows(s), 3);
 
 	/* A reader's snapshot. */
 	assert_int_equal(store_begin_read(s), STORE_OK);
-	assert_int_equal(rows(s), 2);
+	assert_int_equal(rows(s), 3);
 	assert_int_equal(store_commit(s), STORE_OK);
-	printf("transactions: rollback, savepoint failed alone, outer failure rolled back: held\n");
+	printf("transactions: rollback, savepoint failed alone, outer failure rolled back, "
+	       "a duplicate failing alone: held\n");
 }
 
 /* Migrations: every module's, applied once, at the SQLite numbering (each module at SQLite's
@@ -349,6 +385,42 @@ static void query_not_matching_its_row(void **state)
 	assert_int_equal(store_saf_get(s, e.id, &out), STORE_OK);
 }
 
+/* Values of other types read into an integer field as SQLite reads them: a truth value as 1
+ * or 0, a decimal or a real by its integer part, a NULL as 0, text not a number as 0. */
+static void values_read_as_on_sqlite(void **state)
+{
+#define READ_Q(sql) STORE_Q(sql, NULL, &store_row_n)
+	static const struct store_query qs[] = {
+	    READ_Q("SELECT 1 = 1 AS n"),
+	    READ_Q("SELECT 2 < 1 AS n"),
+	    READ_Q("SELECT SUM(x) AS n FROM (SELECT 9000000000 AS x UNION ALL SELECT 1) AS t"),
+	    READ_Q("SELECT CAST(12.75 AS NUMERIC) AS n"),
+	    READ_Q("SELECT 2.5 * 4 AS n"),
+	    READ_Q("SELECT 1e15 / 4 AS n"),
+	    READ_Q("SELECT -7.9 AS n"),
+	    READ_Q("SELECT NULL AS n"),
+	    READ_Q("SELECT 'tomato' AS n"),
+	    READ_Q("SELECT MAX(x) AS n FROM (SELECT 1 AS x WHERE 1 = 0) AS t"),
+	};
+#undef READ_Q
+	store *s = pg_store(state), *lite;
+	int64_t on_pg, on_sqlite;
+
+	assert_int_equal(store_open(STORE_MEMORY, &lite), STORE_OK);
+	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+		on_pg = on_sqlite = -1;
+		assert_int_equal(store_q_n_id(lite, &qs[i], 0, &on_sqlite), STORE_OK);
+		assert_int_equal(store_q_n_id(s, &qs[i], 0, &on_pg), STORE_OK);
+		if (on_pg != on_sqlite)
+			fprintf(stderr, "%s: PostgreSQL %lld, SQLite %lld\n", qs[i].sql,
+			        (long long)on_pg, (long long)on_sqlite);
+		assert_int_equal(on_pg, on_sqlite);
+	}
+	store_close(lite);
+	printf("pg engine: %zu values of other types read as SQLite reads them\n",
+	       sizeof qs / sizeof qs[0]);
+}
+
 /* A database that cannot be reached: STORE_EIO, libpq's words. */
 static void unreachable(void **state)
 {
@@ -376,6 +448,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(migrations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(query_not_matching_its_row, setup, teardown),
+	    cmocka_unit_test_setup_teardown(values_read_as_on_sqlite, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unreachable, setup, teardown),
 	};
 	if (getenv("POSSUM_TEST_PG") == NULL)

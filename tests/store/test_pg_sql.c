@@ -1,6 +1,7 @@
 /* test_pg_sql.c — the PostgreSQL engine's rewriting of SQL (src/store/pg/sql.h), pure text:
  * SQLite's `?` and `?N` as `$N` with SQLite's numbering, quoted text and comments untouched,
- * RETURNING id for an insert's id, and what it refuses. Runs with or without libpq. */
+ * a blob literal as a bytea, an insert's NULL id as DEFAULT, ON CONFLICT DO NOTHING and
+ * RETURNING id appended, and what it refuses. Runs with or without libpq. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -91,6 +92,68 @@ static void returning_id(void **state)
 	           "INSERT INTO t (a) VALUES ($1) RETURNING id", 1);
 }
 
+/* An insert of its own (no ON CONFLICT, RETURNING or SQLite's OR …) asks for ON CONFLICT DO
+ * NOTHING, written before any RETURNING id: a duplicate is then a row not written. */
+static void duplicates_do_nothing(void **state)
+{
+	const unsigned both = STORE_PG_SQL_DO_NOTHING | STORE_PG_SQL_RETURNING_ID;
+
+	(void)state;
+	tried++;
+	assert_int_equal(store_pg_sql_flags("INSERT INTO t (a) VALUES (?)"),
+	                 STORE_PG_SQL_DO_NOTHING);
+	assert_int_equal(store_pg_sql_flags("  insert into t (a) VALUES (?)"),
+	                 STORE_PG_SQL_DO_NOTHING);
+	assert_int_equal(store_pg_sql_flags("INSERT INTO t (a) VALUES (?) ON CONFLICT DO NOTHING"),
+	                 0);
+	assert_int_equal(store_pg_sql_flags("INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO "
+	                                    "UPDATE SET a = excluded.a"),
+	                 0);
+	assert_int_equal(store_pg_sql_flags("INSERT INTO t (a) VALUES (?) RETURNING a AS n"), 0);
+	assert_int_equal(store_pg_sql_flags("INSERT OR IGNORE INTO t (a) VALUES (?)"), 0);
+	assert_int_equal(store_pg_sql_flags("INSERTED"), 0);
+	assert_int_equal(store_pg_sql_flags("SELECT 1"), 0);
+	assert_int_equal(store_pg_sql_flags("UPDATE t SET a = 1"), 0);
+	held++;
+	translates("INSERT INTO t (a) VALUES (?);", STORE_PG_SQL_DO_NOTHING,
+	           "INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING", 1);
+	translates("INSERT INTO t (a) VALUES (?)", both,
+	           "INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id", 1);
+}
+
+/* SQLite's NULL for an INTEGER PRIMARY KEY (the next rowid) is the identity's DEFAULT: in an
+ * INSERT whose first column is id, and there alone. */
+static void null_id_default(void **state)
+{
+	(void)state;
+	translates("INSERT INTO t (id, a) VALUES (NULL, ?)", 0,
+	           "INSERT INTO t (id, a) VALUES (DEFAULT, $1)", 1);
+	translates("INSERT INTO t(id,a) VALUES (NULL, ?)", 0,
+	           "INSERT INTO t(id,a) VALUES (DEFAULT, $1)", 1);
+	translates("INSERT INTO t (id, a) VALUES (?, NULL)", 0,
+	           "INSERT INTO t (id, a) VALUES ($1, NULL)", 1);
+	translates("INSERT INTO t (a, id) VALUES (NULL, ?)", 0,
+	           "INSERT INTO t (a, id) VALUES (NULL, $1)", 1);
+	translates("INSERT INTO t (ids, a) VALUES (NULL, ?)", 0,
+	           "INSERT INTO t (ids, a) VALUES (NULL, $1)", 1);
+	translates("INSERT INTO t (id, a) VALUES (NULLIF(?, 0), 'VALUES (NULL')", 0,
+	           "INSERT INTO t (id, a) VALUES (NULLIF($1, 0), 'VALUES (NULL')", 1);
+	translates("SELECT 'VALUES (NULL' FROM t", 0, "SELECT 'VALUES (NULL' FROM t", 0);
+}
+
+/* SQLite's blob literal X'…' (a bit string in PostgreSQL) as a bytea; in quotes, or the end of
+ * a word, left as it is. */
+static void blob_literals(void **state)
+{
+	(void)state;
+	translates("VALUES (?, X'', ?)", 0, "VALUES ($1, '\\x'::bytea, $2)", 2);
+	translates("WHERE b = x'00fF1a'", 0, "WHERE b = '\\x00fF1a'::bytea", 0);
+	translates("SELECT 'X''1'' ', MAX'1'", 0, "SELECT 'X''1'' ', MAX'1'", 0);
+	refuses("WHERE b = X'0'", STORE_EARG);
+	refuses("WHERE b = X'zz'", STORE_EARG);
+	refuses("WHERE b = X'00", STORE_EARG);
+}
+
 /* What the store never writes, refused rather than sent half-translated. */
 static void refused(void **state)
 {
@@ -143,7 +206,8 @@ int main(void)
 	    cmocka_unit_test(bare_parameters),        cmocka_unit_test(numbered_parameters),
 	    cmocka_unit_test(doubled_question_marks), cmocka_unit_test(quotes_and_comments),
 	    cmocka_unit_test(returning_id),           cmocka_unit_test(refused),
-	    cmocka_unit_test(output_too_small),
+	    cmocka_unit_test(output_too_small),       cmocka_unit_test(duplicates_do_nothing),
+	    cmocka_unit_test(null_id_default),        cmocka_unit_test(blob_literals),
 	};
 	return cmocka_run_group_tests(tests, NULL, report);
 }

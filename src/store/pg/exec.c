@@ -1,20 +1,25 @@
-/* exec.c — the PostgreSQL engine's executor: a struct store_query (internal.h of the SQLite
- * backend: SQL, parameter row, result row) run over libpq, as row.c runs it over SQLite.
+/* exec.c — the PostgreSQL engine's executor: a struct store_query (store/query.h: SQL,
+ * parameter row, result row) run over libpq, as row.c runs it over SQLite.
  *
  * Each query is prepared once per connection (PQprepare), found again by its SQL text's
- * address; its SQL translated once then (sql.h: `?N` as `$N`, RETURNING id for an insert whose
- * id is read back) and checked against its description as row.c checks it: as many
+ * address; its SQL translated once then (sql.h: `?N` as `$N`, an insert's NULL id as DEFAULT,
+ * ON CONFLICT DO NOTHING for an insert without a conflict clause of its own, so that a
+ * duplicate is STORE_EEXIST and fails no transaction, RETURNING id for an insert whose id is
+ * read back) and checked against its description as row.c checks it: as many
  * parameters as its parameter row has columns, result columns of the row's names in its
  * order. Parameters are bound from the same column tables: integers as int8 text, text as
  * text, bytes as bytea in binary; a LIMIT of 0 (none) as NULL, which PostgreSQL takes for no
  * limit where SQLite takes -1. Results come as text: integers parsed (a boolean's t/f as 1/0,
- * a SUM's numeric as its digits), bytea's hex decoded into the field. */
+ * a SUM's numeric and a real by their integer part, as SQLite reads them), bytea's hex decoded
+ * into the field. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "store/pg/internal.h"
 
+#define OID_BOOL  16
 #define OID_BYTEA 17
 #define OID_INT8  20
 #define OID_TEXT  25
@@ -96,7 +101,8 @@ static int prepare(store *s, const struct store_query *q, struct store_pg_stmt *
 	struct store_pg *pg = s->conn;
 	const char *text = q->pg_sql != NULL ? q->pg_sql : q->sql; /* PostgreSQL's own, if any */
 	int n = q->args != NULL ? q->args->n : 0, params, rc;
-	size_t cap = strlen(text) * 2 + 32; /* `?` as `$64` at most triples one byte */
+	size_t cap = strlen(text) * 3 + 64; /* `?` as `$64` at most triples one byte; the
+	                                          clauses appended */
 	Oid types[STORE_PG_PARAMS_MAX];
 	char *sql = malloc(cap);
 	PGresult *res;
@@ -126,16 +132,19 @@ out:
 	return rc;
 }
 
-/* The statement of q (with flags) on this connection: prepared now if it was not. */
-static int stmt(store *s, const struct store_query *q, unsigned flags, const char **name)
+/* The statement of q (with flags, and those its text asks for) on this connection: prepared
+ * now if it was not. */
+static int stmt(store *s, const struct store_query *q, unsigned flags,
+                const struct store_pg_stmt **out)
 {
 	struct store_pg *pg = s->conn;
 	struct store_pg_stmt *st;
 	int rc;
 
 	for (size_t i = 0; i < pg->n; i++)
-		if (pg->stmts[i].sql == q->sql && pg->stmts[i].flags == flags) {
-			*name = pg->stmts[i].name;
+		if (pg->stmts[i].sql == q->sql &&
+		    (pg->stmts[i].flags & STORE_PG_SQL_RETURNING_ID) == flags) {
+			*out = &pg->stmts[i];
 			return STORE_OK;
 		}
 	if (pg->n == pg->cap) {
@@ -147,13 +156,14 @@ static int stmt(store *s, const struct store_query *q, unsigned flags, const cha
 		pg->cap = cap;
 	}
 	st = &pg->stmts[pg->n];
-	*st = (struct store_pg_stmt){q->sql, flags, ""};
+	*st = (struct store_pg_stmt){
+	    q->sql, flags | store_pg_sql_flags(q->pg_sql != NULL ? q->pg_sql : q->sql), ""};
 	/* Names never used again on the connection: one that failed its check stays prepared,
 	 * unused. */
 	snprintf(st->name, sizeof st->name, "q%lu", pg->named++);
 	if ((rc = prepare(s, q, st)) != STORE_OK)
 		return rc;
-	*name = pg->stmts[pg->n++].name;
+	*out = &pg->stmts[pg->n++];
 	return STORE_OK;
 }
 
@@ -232,47 +242,66 @@ static void bind_col(struct params *b, int i, const struct store_col *c, const c
 	b->values[i] = b->num[i];
 }
 
-/* Runs q (flags: its statement's) with args bound: *out the result, tuples or none. */
+/* Runs q (flags: its statement's) with args bound: *out the result, tuples or none. An insert
+ * that wrote no row for its ON CONFLICT DO NOTHING (sql.h) is STORE_EEXIST, as the duplicate
+ * is on SQLite. */
 static int execute(store *s, const struct store_query *q, unsigned flags, const void *args,
                    PGresult **out)
 {
 	struct store_pg *pg = s->conn;
 	int n = q->args != NULL ? q->args->n : 0, rc;
-	const char *name;
+	const struct store_pg_stmt *st;
 	struct params b;
 	PGresult *res;
 
-	if ((rc = stmt(s, q, flags, &name)) != STORE_OK)
+	if ((rc = stmt(s, q, flags, &st)) != STORE_OK)
 		return rc;
 	for (int i = 0; i < n; i++)
 		bind_col(&b, i, &q->args->cols[i], args);
-	res = PQexecPrepared(pg->conn, name, n, b.values, b.lengths, b.formats, 0);
+	res = PQexecPrepared(pg->conn, st->name, n, b.values, b.lengths, b.formats, 0);
 	switch (PQresultStatus(res)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
-		*out = res;
-		return STORE_OK;
+		break;
 	default:
 		return store_pg_fail(s, res);
 	}
+	if ((st->flags & STORE_PG_SQL_DO_NOTHING) != 0 && strcmp(PQcmdTuples(res), "0") == 0) {
+		PQclear(res);
+		snprintf(s->errmsg, sizeof s->errmsg,
+		         "a row of that key exists already (SQLSTATE 23505)");
+		return STORE_EEXIST;
+	}
+	*out = res;
+	return STORE_OK;
 }
 
 /* Copies a bytea's text form ("\\x" and hex) into out when it fits in cap bytes (else none):
  * its length. */
 static size_t column_bytes(const char *v, void *out, size_t cap)
 {
-	size_t n = strlen(v);
-	uint8_t *o = out;
+	size_t n = 0;
 
-	if (n < 2 || v[0] != '\\' || v[1] != 'x' || (n - 2) / 2 > cap)
+	if (v[0] != '\\' || v[1] != 'x' || hex_decode(v + 2, strlen(v + 2), out, cap, &n) != HEX_OK)
 		return 0;
-	n = (n - 2) / 2;
-	for (size_t i = 0; i < n; i++) {
-		unsigned byte;
+	return n;
+}
 
-		if (sscanf(v + 2 + 2 * i, "%2x", &byte) != 1)
-			return 0;
-		o[i] = (uint8_t)byte;
+/* The integer of a value v of type oid, as SQLite's sqlite3_column_int64 gives it: a boolean's
+ * t/f as 1/0, a number's integer part (a numeric's 12.50, a real's 1e+15), text's leading
+ * digits. */
+static int64_t column_int(const char *v, unsigned oid)
+{
+	char *end;
+	int64_t n;
+
+	if (oid == OID_BOOL)
+		return v[0] == 't';
+	n = strtoll(v, &end, 10);
+	if (*end == '.' || *end == 'e' || *end == 'E') {
+		double d = strtod(v, NULL);
+
+		n = d >= 9.2e18 ? INT64_MAX : d <= -9.2e18 ? INT64_MIN : (int64_t)d;
 	}
 	return n;
 }
@@ -286,7 +315,7 @@ static void read_col(const PGresult *res, int r, int i, const struct store_col *
 
 	if (PQgetisnull(res, r, i))
 		return;
-	n = v[0] == 't' ? 1 : v[0] == 'f' ? 0 : strtoll(v, NULL, 10);
+	n = column_int(v, PQftype(res, i));
 	switch (c->type) {
 	case STORE_T_I64:
 		*(int64_t *)p = n;

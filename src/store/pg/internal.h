@@ -1,7 +1,7 @@
 /* internal.h — what the PostgreSQL engine's files share (exec.c: statements, parameters and
- * rows over libpq; open.c: the connection, transactions, migrations), beside what the SQLite
- * backend's internal.h gives both engines: the store handle, the rows' column tables, the
- * queries. */
+ * rows over libpq; open.c: the connection, transactions, migrations), beside the query layer
+ * both engines share (store/query.h: the store handle, the rows' column tables, the queries,
+ * the engine's table of operations, the migrations). Nothing of SQLite's is included. */
 #ifndef POSSUM_STORE_PG_INTERNAL_H
 #define POSSUM_STORE_PG_INTERNAL_H
 
@@ -9,7 +9,7 @@
 
 #include "store/pg/pg.h"
 #include "store/pg/sql.h"
-#include "store/sqlite/internal.h"
+#include "store/query.h"
 
 /* A statement prepared on the connection, found by its SQL text's address (as SQLite's cache)
  * and whether it reads an insert's id back (RETURNING id appended). */
@@ -27,7 +27,7 @@ struct store_pg {
 	unsigned long named; /* statements named so far: q0, q1, … */
 };
 
-/* exec.c: the engine's run, open, next and end (internal.h's struct store_engine). */
+/* exec.c: the engine's run, open, next and end (query.h's struct store_engine). */
 int store_pg_run(store *s, const struct store_query *q, const void *args, int64_t *id,
                  int64_t *changes);
 int store_pg_open_q(store *s, const struct store_query *q, const void *args,

@@ -1,9 +1,11 @@
 /* sql.c — the PostgreSQL engine's rewriting of SQL (sql.h): SQLite's `?` and `?N` parameters as
- * `$N`, quoted text and comments copied through, RETURNING id appended on demand. */
+ * `$N`, quoted text and comments copied through, a blob literal X'…' as a bytea '\x…', an
+ * insert's NULL id as DEFAULT, ON CONFLICT DO NOTHING and RETURNING id appended on demand. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/pg/sql.h"
 #include "store/store.h"
@@ -66,21 +68,94 @@ static bool ident_char(char c)
 	return isalnum((unsigned char)c) || c == '_';
 }
 
+/* in past its leading space and the keyword kw (and the space after it): NULL when in does not
+ * start with kw, in any case. */
+static const char *keyword(const char *in, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	while (isspace((unsigned char)*in))
+		in++;
+	if (strncasecmp(in, kw, n) != 0 || ident_char(in[n]))
+		return NULL;
+	for (in += n; isspace((unsigned char)*in); in++)
+		;
+	return in;
+}
+
+/* Whether in is an INSERT whose first column is id: INSERT INTO name (id, … */
+static bool insert_of_id(const char *in)
+{
+	if ((in = keyword(in, "INSERT")) == NULL || (in = keyword(in, "INTO")) == NULL)
+		return false;
+	while (ident_char(*in))
+		in++;
+	while (isspace((unsigned char)*in))
+		in++;
+	return *in++ == '(' && (in = keyword(in, "id")) != NULL && *in == ',';
+}
+
+unsigned store_pg_sql_flags(const char *in)
+{
+	const char *rest = keyword(in, "INSERT");
+
+	if (rest == NULL || keyword(rest, "OR") != NULL || strstr(in, "ON CONFLICT") != NULL ||
+	    strstr(in, "RETURNING") != NULL)
+		return 0;
+	return STORE_PG_SQL_DO_NOTHING;
+}
+
+/* A blob literal X'…' at in (its X not the end of a word: start is the text's beginning):
+ * PostgreSQL's bytea '\x…' written, *used the bytes read; 0 when in starts none, -1 when it
+ * is not closed or not hex. */
+static long blob_literal(const char *start, const char *in, struct out *o)
+{
+	long q;
+
+	if ((in[0] != 'X' && in[0] != 'x') || in[1] != '\'' || (in > start && ident_char(in[-1])))
+		return 0;
+	if ((q = skip_quoted(in + 1)) < 0 || (q - 2) % 2 != 0)
+		return -1;
+	for (long i = 2; i < q; i++)
+		if (!isxdigit((unsigned char)in[i]))
+			return -1;
+	put(o, "'\\x", 3);
+	put(o, in + 2, (size_t)q - 2);
+	put(o, "'::bytea", 8);
+	return q + 1;
+}
+
 int store_pg_sql(const char *in, unsigned flags, char *out, size_t cap, int *nparams)
 {
+	const char *start = in;
+	static const char null_id[] = "VALUES (NULL";
 	struct out o = {out, 0, cap};
 	int rc, max = 0;
+	bool id_default;
 	size_t len;
 	long q;
 
 	if (in == NULL || out == NULL || cap == 0 || nparams == NULL)
 		return STORE_EARG;
+	id_default = insert_of_id(in);
 	while (*in != '\0') {
+		if ((q = blob_literal(start, in, &o)) != 0) {
+			if (q < 0)
+				return STORE_EARG;
+			in += q;
+			continue;
+		}
 		if ((q = skip_quoted(in)) < 0)
 			return STORE_EARG;
 		if (q > 0) {
 			put(&o, in, (size_t)q);
 			in += q;
+		} else if (id_default && strncasecmp(in, null_id, sizeof null_id - 1) == 0 &&
+		           !ident_char(in[sizeof null_id - 1])) {
+			/* SQLite's NULL for its rowid is the identity's next value here. */
+			put(&o, "VALUES (DEFAULT", 15);
+			in += sizeof null_id - 1;
+			id_default = false;
 		} else if (*in == '?') {
 			if ((rc = parameter(in, &max, &o, &len)) != STORE_OK)
 				return rc;
@@ -91,12 +166,14 @@ int store_pg_sql(const char *in, unsigned flags, char *out, size_t cap, int *npa
 			put(&o, in++, 1);
 		}
 	}
-	if ((flags & STORE_PG_SQL_RETURNING_ID) != 0) {
+	if ((flags & (STORE_PG_SQL_RETURNING_ID | STORE_PG_SQL_DO_NOTHING)) != 0)
 		while (o.n > 0 && o.n < cap &&
 		       (isspace((unsigned char)out[o.n - 1]) || out[o.n - 1] == ';'))
 			o.n--;
+	if ((flags & STORE_PG_SQL_DO_NOTHING) != 0)
+		put(&o, " ON CONFLICT DO NOTHING", 23);
+	if ((flags & STORE_PG_SQL_RETURNING_ID) != 0)
 		put(&o, " RETURNING id", 13);
-	}
 	if (o.n >= cap)
 		return STORE_ESPACE;
 	out[o.n] = '\0';

@@ -105,6 +105,11 @@ int store_backup(store *s, const char *dest, store_progress_fn *progress, void *
 		return STORE_EARG;
 	if (s->depth != 0)
 		return STORE_ETXN;
+	if (s->engine != NULL) { /* a server's database: its own tools (pg_dump) */
+		snprintf(s->errmsg, sizeof s->errmsg,
+		         "a %s store is backed up by its server's tools", s->engine->name);
+		return STORE_EARG;
+	}
 	if (access(dest, F_OK) == 0)
 		return STORE_EEXIST;
 	remove_db(part); /* a crashed backup's */

@@ -80,11 +80,11 @@ static int window_range(store *s, const struct store_acq_window *w, struct range
 int store_acq_seconds(store *s, const struct store_acq_window *w,
                       int (*fn)(void *ctx, const struct store_acq_second *x), void *ctx)
 {
-	static const struct store_query q =
-	    STORE_Q("SELECT at, COUNT(*) AS requests, SUM(rc = '00') AS approved FROM acq_txns "
-	            "WHERE id >= ?1 AND id < ?2 AND at >= ?3 AND at < ?4 AND kind = 0 "
-	            "GROUP BY at ORDER BY at",
-	            &range_args, &second_row);
+	static const struct store_query q = STORE_Q(
+	    "SELECT at, COUNT(*) AS requests, COUNT(*) FILTER (WHERE rc = '00') AS approved FROM acq_txns "
+	    "WHERE id >= ?1 AND id < ?2 AND at >= ?3 AND at < ?4 AND kind = 0 "
+	    "GROUP BY at ORDER BY at",
+	    &range_args, &second_row);
 	struct range r;
 	second row;
 	int rc;

@@ -11,9 +11,15 @@ struct meta_row {
 static const struct store_col meta_cols[] = {STORE_COLS(struct meta_row, name, value)};
 static const struct store_row meta_args = STORE_ROW_N(meta_cols, 2);
 
-/* The value is read by store_meta_get(), which refuses to cut it. */
+/* A value as read: never cut, since none is stored longer than STORE_VALUE_MAX. */
+struct meta_value {
+	char value[STORE_VALUE_MAX + 1];
+};
+static const struct store_col value_cols[] = {STORE_COLS(struct meta_value, value)};
+static const struct store_row value_row = STORE_ROW(struct meta_value, value_cols);
+
 static const struct store_query get_q =
-    STORE_Q("SELECT value FROM meta WHERE name = ?1", &store_args_text, NULL);
+    STORE_Q("SELECT value FROM meta WHERE name = ?1", &store_args_text, &value_row);
 static const struct store_query add_q =
     STORE_Q("INSERT INTO meta (name, value) VALUES (?1, ?2)", &meta_args, NULL);
 static const struct store_query set_q =
@@ -23,26 +29,17 @@ static const struct store_query set_q =
 
 int store_meta_get(store *s, const char *name, char *out, size_t cap)
 {
-	const unsigned char *v;
-	sqlite3_stmt *st;
-	size_t len;
+	struct meta_value v;
 	int rc;
 
 	if (name == NULL || *name == '\0' || out == NULL)
 		return STORE_EARG;
-	if ((rc = store_q_prepare(s, &get_q, &(struct store_arg_text){name}, &st)) != STORE_OK ||
-	    (rc = store_row(s, st)) != STORE_OK)
+	if ((rc = store_q_get(s, &get_q, &(struct store_arg_text){name}, &v)) != STORE_OK)
 		return rc;
-	v = sqlite3_column_text(st, 0);
-	len = (size_t)sqlite3_column_bytes(st, 0);
-	if (v == NULL)
-		rc = STORE_ENOMEM;
-	else if (len + 1 > cap)
-		rc = STORE_ESPACE;
-	else
-		memcpy(out, v, len + 1);
-	sqlite3_reset(st);
-	return rc;
+	if (strlen(v.value) + 1 > cap)
+		return STORE_ESPACE;
+	memcpy(out, v.value, strlen(v.value) + 1);
+	return STORE_OK;
 }
 
 /* Adds (add_q) or replaces (set_q) a value. */

@@ -128,6 +128,8 @@ int store_copy(store *from, store *to)
 		return STORE_EARG;
 	if (from->depth > 0 || to->depth > 0)
 		return STORE_ETXN;
+	if (from->engine != NULL || to->engine != NULL) /* SQLite's databases alone */
+		return STORE_EARG;
 	if ((b = sqlite3_backup_init(to->db, "main", from->db, "main")) == NULL)
 		return store_fail(to, sqlite3_errcode(to->db));
 	rc = sqlite3_backup_step(b, -1);

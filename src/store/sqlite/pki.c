@@ -56,7 +56,7 @@ STORE_FN_UPDATE(store_pki_cert_revoke, cert,
                 "revoked_at = 0",
                 revoke_args)
 STORE_FN_EACH(store_pki_cert_list, cert,
-              "SELECT " CERT_COLUMNS " FROM pki_certs ORDER BY issued_at, rowid", cert_row)
+              "SELECT " CERT_COLUMNS " FROM pki_certs ORDER BY issued_at, serial", cert_row)
 STORE_FN_EACH(store_pki_cert_revoked, cert,
               "SELECT " CERT_COLUMNS " FROM pki_certs WHERE revoked_at <> 0 ORDER BY serial",
               cert_row)

@@ -182,15 +182,23 @@ int store_q_run(store *s, const struct store_query *q, const void *args, int64_t
 	return rc;
 }
 
-int store_q_update(store *s, const struct store_query *q, const void *args)
+int store_q_changes(store *s, const struct store_query *q, const void *args, int64_t *changes)
 {
-	int64_t changes = 0;
 	int rc;
 
+	*changes = 0;
 	if (s->engine != NULL)
-		rc = s->engine->run(s, q, args, NULL, &changes);
-	else if ((rc = store_q_run(s, q, args, NULL)) == STORE_OK)
-		changes = sqlite3_changes(s->db);
+		return s->engine->run(s, q, args, NULL, changes);
+	if ((rc = store_q_run(s, q, args, NULL)) == STORE_OK)
+		*changes = sqlite3_changes64(s->db);
+	return rc;
+}
+
+int store_q_update(store *s, const struct store_query *q, const void *args)
+{
+	int64_t changes;
+	int rc = store_q_changes(s, q, args, &changes);
+
 	if (rc == STORE_OK && changes == 0)
 		return STORE_ENOTFOUND;
 	return rc;

@@ -91,8 +91,5 @@ int store_saf_expire(store *s, const char *link, int64_t before, int64_t now, in
 	    STORE_Q("UPDATE saf_queue SET state = 'expired', updated_at = ?3, card = NULL WHERE "
 	            "link = ?1 AND state = 'pending' AND created_at <= ?2",
 	            &args, NULL);
-	int rc = store_q_run(s, &q, &a, NULL);
-
-	*n = rc == STORE_OK ? sqlite3_changes(s->db) : 0;
-	return rc;
+	return store_q_changes(s, &q, &a, n);
 }

@@ -10,6 +10,8 @@ static const struct store_col count_cols[] = {STORE_COLS(count, link, pending, r
 static const struct store_row count_row = STORE_ROW(count, count_cols);
 
 STORE_FN_EACH(store_saf_counts, count,
-              "SELECT link, SUM(state = 'pending') AS pending, SUM(state = 'refused') AS refused, "
-              "SUM(state = 'expired') AS expired FROM saf_queue GROUP BY link ORDER BY link",
+              "SELECT link, COUNT(*) FILTER (WHERE state = 'pending') AS pending, "
+              "COUNT(*) FILTER (WHERE state = 'refused') AS refused, "
+              "COUNT(*) FILTER (WHERE state = 'expired') AS expired FROM saf_queue "
+              "GROUP BY link ORDER BY link",
               count_row)
