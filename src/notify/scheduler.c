@@ -11,7 +11,6 @@
 #include <jansson.h>
 
 #include "crypto/crypto.h"
-#include "store/store_lease.h"
 
 #define NOTIFY_LEASE_SLACK_MS 30000
 
@@ -174,10 +173,7 @@ static void on_work_done(uv_work_t *w, int status)
  * three intervals and 30 s without one before another host takes over. */
 static bool leased(struct notify_scheduler *ns)
 {
-	char holder[STORE_LEASE_HOLDER_MAX];
-
-	store_lease_holder("host", holder);
-	return store_lease_hold(ns->store, "notify", holder,
+	return store_lease_hold(ns->store, "notify", ns->holder,
 	                        (int64_t)(3 * ns->interval_ms) + NOTIFY_LEASE_SLACK_MS) == STORE_OK;
 }
 
@@ -214,6 +210,7 @@ int notify_scheduler_start(struct notify_scheduler *ns, uv_loop_t *loop, store *
 	                                .max_attempts = cfg->max_attempts,
 	                                .interval_ms = (uint64_t)cfg->interval * 1000,
 	                                .log = log};
+	store_lease_holder("host", ns->holder);
 	if ((rc = uv_timer_init(loop, &ns->timer)) != 0)
 		return rc;
 	ns->timer.data = ns;
