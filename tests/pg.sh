@@ -155,6 +155,14 @@ pg_start() {
 	pg_ms=$((($(date +%s%N) - _t0) / 1000000))
 }
 
+# pg_store_conf FILE: a [store] section naming the throwaway database (backend = postgres,
+# postgres = $pg_conninfo: no password, PGPASSFILE gives it) appended to FILE, for a host or
+# `possum admin` given that configuration (--config FILE, or POSSUM_CONFIG=FILE: start_host's
+# VAR=VALUE).
+pg_store_conf() {
+	printf '[store]\nbackend = postgres\npostgres = %s\n' "$pg_conninfo" >>"$1"
+}
+
 # pg_stop: the server stopped (pg_ctl stop -m fast) and $pg_dir removed; the watchdog ends.
 pg_stop() {
 	[ -n "${pg_dir:-}" ] && [ -d "$pg_dir" ] || return 0

@@ -305,8 +305,13 @@ int acquirer_run(struct txn *t, const char **stage)
 	bool alone = store_depth(a->s) == 0;
 	int rc;
 
-	if ((rc = acquirer_from_store(store_begin(a->s))) != ACQUIRER_OK)
+	if ((rc = acquirer_from_store(store_begin(a->s))) != ACQUIRER_OK) {
+		/* The store unreachable (a database lost): the request read all the same, so that
+		 * its answer can say 96 rather than nothing. */
+		if (t->msg != NULL)
+			(void)first.run(t);
 		return rc;
+	}
 	if ((rc = run(t, stage)) != ACQUIRER_OK) {
 		store_rollback(a->s);
 		acquirer_drop_pending(a, pending);

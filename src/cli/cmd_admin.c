@@ -56,6 +56,7 @@ static const cli_command cmds[] = {
 const cli_group cli_admin_group = {
     "possum admin",
     "Administration of a data directory (--data DIR, else $POSSUM_DATA, the config's\n"
-    "[host] data, or " CLI_DATADIR_DEFAULT "): its store (DIR/possum.db) and its LMK\n"
-    "(POSSUM_LMK, else DIR/lmk). Commands that only read create neither.",
+    "[host] data, or " CLI_DATADIR_DEFAULT "): its store (DIR/possum.db, or the PostgreSQL\n"
+    "database of the config's [store]) and its LMK (POSSUM_LMK, else DIR/lmk). Commands that\n"
+    "only read create neither.",
     CLI_TABLE(cmds)};

@@ -18,9 +18,10 @@
 static const char status_help[] =
     "[--config FILE] [--data DIR] [--json]\n"
     "\n"
-    "Shows each module's schema version in the data directory's store (DIR/possum.db) and the\n"
-    "newest this possum knows, and which migrations are pending, changing nothing. A version\n"
-    "above the newest means a newer possum wrote the store: this one is too old for it.\n"
+    "Shows each module's schema version in the data directory's store (DIR/possum.db, or the\n"
+    "PostgreSQL database of the config's [store]) and the newest this possum knows, and which\n"
+    "migrations are pending, changing nothing. A version above the newest means a newer possum\n"
+    "wrote the store: this one is too old for it.\n"
     "\n"
     "  --config FILE  the config file (default $POSSUM_CONFIG)\n"
     "  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT
@@ -34,7 +35,8 @@ static const char status_help[] =
 static const char migrate_help[] =
     "[--dry-run] [--config FILE] [--data DIR] [--json]\n"
     "\n"
-    "Applies the pending schema migrations of the data directory's store (DIR/possum.db), each\n"
+    "Applies the pending schema migrations of the data directory's store (DIR/possum.db, or the\n"
+    "PostgreSQL database of the config's [store], under the lock hosts opening it take), each\n"
     "in its own transaction, as opening the store would, printing each applied as \"MODULE\n"
     "VERSION\" (a bar on standard error when it is a terminal), then the summary. Each is\n"
     "written to the audit log (action store.migrate, object schema:MODULE). Run it with no\n"
@@ -75,36 +77,48 @@ static int on_module(void *ctx, const struct store_schema_module *m)
 	return 0;
 }
 
-/* Opens DIR/possum.db unmigrated into *s and reads its modules into sc: CLI_OK, or the
- * failure said. */
+/* The store's name: [store]'s PostgreSQL database, else DIR/possum.db (the directory must
+ * exist); into db, and as it may be shown into shown. CLI_OK or the failure said. */
+static int store_name(struct cli_env *env, char *db, size_t cap, char *shown, size_t shown_cap)
+{
+	const struct host_config *cfg = &env->host.cfg;
+	struct stat st;
+
+	if (cfg->store_name[0] != '\0')
+		snprintf(db, cap, "%s", cfg->store_name);
+	else if (stat(cfg->data, &st) != 0 || !S_ISDIR(st.st_mode))
+		return cli_error(CLI_FAILED, env->prog,
+		                 "no data directory at %s: pass --data DIR (or set POSSUM_DATA)",
+		                 cfg->data);
+	else
+		snprintf(db, cap, "%s/possum.db", cfg->data);
+	store_name_show(db, shown, shown_cap);
+	return CLI_OK;
+}
+
+/* Opens the store unmigrated into *s and reads its modules into sc: CLI_OK, or the failure
+ * said. */
 static int open_store(struct cli_env *env, store **s, struct schema *sc)
 {
-	const char *dir;
-	char db[4096 + 16];
-	struct stat st;
+	char db[4096 + 16], shown[512];
 	int rc;
 
 	if ((rc = host_env_config(&env->host, env->prog, env->config, env->data)) != HOST_OK)
 		return cli_exit(rc);
-	dir = env->host.cfg.data;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return cli_error(CLI_FAILED, env->prog,
-		                 "no data directory at %s: pass --data DIR (or set POSSUM_DATA)",
-		                 dir);
-	snprintf(db, sizeof db, "%s/possum.db", dir);
+	if ((rc = store_name(env, db, sizeof db, shown, sizeof shown)) != CLI_OK)
+		return rc;
+	*s = NULL;
 	if ((rc = store_open_unmigrated(db, s)) == STORE_ENOTFOUND)
-		return cli_error(CLI_FAILED, env->prog, "no store at %s: nothing to migrate", db);
-	if (rc != STORE_OK)
-		return cli_error(CLI_FAILED, env->prog, "%s: %s", db, store_strerror(rc));
+		return cli_error(CLI_FAILED, env->prog, "no store at %s: nothing to migrate",
+		                 shown);
 	*sc = (struct schema){0};
-	if ((rc = store_schema_status(*s, on_module, sc)) != STORE_OK) {
-		cli_error(CLI_FAILED, env->prog, "%s: %s %s", db, store_strerror(rc),
-		          store_errmsg(*s));
-		store_close(*s);
-		*s = NULL;
-		return CLI_FAILED;
-	}
-	return CLI_OK;
+	if (rc == STORE_OK && (rc = store_schema_status(*s, on_module, sc)) == STORE_OK)
+		return CLI_OK;
+	cli_error(CLI_FAILED, env->prog, "%s: %s%s%s", shown, store_strerror(rc),
+	          *s != NULL ? ": " : "", *s != NULL ? store_errmsg(*s) : "");
+	store_close(*s);
+	*s = NULL;
+	return CLI_FAILED;
 }
 
 /* Says every module above what this possum knows; CLI_FAILED when there is one. */

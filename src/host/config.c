@@ -21,6 +21,7 @@
 #include "crypto/pki.h"
 #include "hsm/hsm.h"
 #include "log/log.h"
+#include "store/store.h"
 
 /* K_PATH: text, a relative path taken from the file's directory ("-" and "" as they are);
  * K_OFFSET: [host] utc_offset and its alias [notify] utc_offset, which must agree; K_CUTOFF:
@@ -32,7 +33,8 @@
  * (described to people as `about`); K_AMOUNT: an amount such as 1000.00 in the issuer's
  * currency (as set so far), minor units up to max; K_ROUTE: a [route] line (parse_route());
  * K_BINARY: raw or hex ([link]'s link_binary_hex, a [link.NAME]'s binary_hex); K_MATCH: a link's
- * match; K_KEYBLOCK: a key block whose usage begins with the row's chars (P0, M). */
+ * match; K_KEYBLOCK: a key block whose usage begins with the row's chars (P0, M); K_BACKEND: sqlite
+ * or postgres ([store] backend); K_CONNINFO: a libpq connection string without a password. */
 enum kind {
 	K_TEXT,
 	K_PATH,
@@ -58,7 +60,9 @@ enum kind {
 	K_PIN,
 	K_ROUTE,
 	K_MATCH,
-	K_KEYBLOCK
+	K_KEYBLOCK,
+	K_BACKEND,
+	K_CONNINFO
 };
 
 struct key {
@@ -91,6 +95,8 @@ static const struct key keys[] = {
     NUM("host", "log_level", K_LEVEL, log_level, 0, 0),
     NUM("host", "log_messages", K_BOOL, log_messages, 0, 0),
     NUM("host", "utc_offset", K_OFFSET, utc_offset, -1440, 1440),
+    NUM("store", "backend", K_BACKEND, store_pg, 0, 0),
+    NUM("store", "postgres", K_CONNINFO, store_postgres, 0, 0),
     TEXT("link", "listen", listen),
     NUM("link", "port", K_INT, port, 0, 65535),
     NUM("link", "dialect", K_DIALECT, dialect, 0, 0),
@@ -236,6 +242,7 @@ struct load {
 	int offset_line;                /* the line that set utc_offset; 0: none yet */
 	char offset_key[24];            /* and its name: "[host] utc_offset" */
 	int holidays_line;              /* the line that named the holidays file; 0: none */
+	int backend_line;               /* the line of [store] backend; 0: none */
 	struct {
 		const struct key *key;
 		int line;
@@ -449,6 +456,7 @@ static int refuse(struct load *ld, const struct key *k, const char *v)
 	    [K_BINARY] = "raw or hex",
 	    [K_MATCH] = "mti and field numbers 2 to 128, comma separated, each once, at most 8",
 	    [K_SINK] = "file or webhook",
+	    [K_BACKEND] = "sqlite or postgres",
 	    [K_CUTOFF] = "a time HH:MM (00:00 to 23:59)",
 	    [K_REFUND_FEE] = "return or keep",
 	    [K_TRACK_ENC] = "required or optional",
@@ -536,6 +544,62 @@ static int add_peer(struct load *ld, const struct key *k, const char *v)
 	return 0;
 }
 
+/* [store] backend and postgres: a backend this possum has, a connection string libpq reads and
+ * that holds no password (the value is never repeated: it may hold one). */
+static int set_store(struct load *ld, const struct key *k, const char *v)
+{
+	char why[sizeof ld->why];
+
+	if (k->kind == K_BACKEND) {
+		if (strcmp(v, "sqlite") != 0 && strcmp(v, "postgres") != 0)
+			return refuse(ld, k, v);
+		ld->cfg->store_pg = strcmp(v, "postgres") == 0;
+		ld->backend_line = ld->line;
+#ifndef POSSUM_HAVE_LIBPQ
+		if (ld->cfg->store_pg) {
+			snprintf(
+			    ld->why, sizeof ld->why,
+			    "postgres: this possum was built without libpq (Debian's libpq-dev)");
+			return -1;
+		}
+#endif
+		return 0;
+	}
+	if (*v == '\0' || strlen(v) >= k->size) {
+		snprintf(ld->why, sizeof ld->why,
+		         "not a libpq connection string of 1 to %zu characters", k->size - 1);
+		return -1;
+	}
+	if (store_pg_conninfo_check(v, why, sizeof why) != STORE_OK) {
+		snprintf(ld->why, sizeof ld->why, "%s", why);
+		return -1;
+	}
+	memcpy(ld->base + k->offset, v, strlen(v) + 1);
+	return 0;
+}
+
+/* Once the whole file is read: backend = postgres has its connection string, and store_name
+ * is what store_open() takes. */
+static int check_store(const struct load *ld, const char *conf, char *err, size_t errlen)
+{
+	struct host_config *cfg = ld->cfg;
+	const char *c = cfg->store_postgres;
+
+	cfg->store_name[0] = '\0';
+	if (!cfg->store_pg)
+		return HOST_CONFIG_OK;
+	if (*c == '\0') {
+		snprintf(err, errlen,
+		         "%s line %d: [store] backend = postgres needs [store] postgres = CONNINFO "
+		         "(a libpq connection string)",
+		         conf, ld->backend_line);
+		return HOST_CONFIG_EPARSE;
+	}
+	snprintf(cfg->store_name, sizeof cfg->store_name, "%s%s",
+	         store_name_is_pg(c) ? "" : STORE_PG_PREFIX, c);
+	return HOST_CONFIG_OK;
+}
+
 /* The kinds with a parser of their own: [issuer] bin (a range a line), [http] metrics_allow,
  * [settle]'s (the holidays file is read at the end: load_holidays(), as are the TLS files:
  * load_tls() reads [http]'s, check_tls() the others'), the pinned peers, and the choices of two
@@ -569,6 +633,8 @@ static int set_parsed(struct load *ld, const struct key *k, const char *v)
 	}
 	if (k->kind == K_PIN)
 		return add_peer(ld, k, v);
+	if (k->kind == K_BACKEND || k->kind == K_CONNINFO)
+		return set_store(ld, k, v);
 	if (k->kind == K_CUTOFF && parse_cutoff(v, &ld->cfg->settle.cutoff) == 0)
 		return 0;
 	if (k->kind == K_REFUND_FEE && (strcmp(v, "return") == 0 || strcmp(v, "keep") == 0)) {
@@ -995,7 +1061,8 @@ int host_config_load(const char *path, struct host_config *cfg, char *err, size_
 	    (rc = check_tls(&ld, path, "acquirer", &cfg->acquirer_tls, err, errlen)) !=
 	        HOST_CONFIG_OK ||
 	    (rc = check_tls(&ld, path, "link", &cfg->link_tls, err, errlen)) != HOST_CONFIG_OK ||
-	    (rc = check_routes(cfg, path, err, errlen)) != HOST_CONFIG_OK)
+	    (rc = check_routes(cfg, path, err, errlen)) != HOST_CONFIG_OK ||
+	    (rc = check_store(&ld, path, err, errlen)) != HOST_CONFIG_OK)
 		return rc;
 	return load_holidays(&ld, path, err, errlen);
 }

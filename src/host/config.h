@@ -2,6 +2,8 @@
  * it configures, so nothing below src/host/ includes it): INI sections [host], [link], [acquirer],
  * [issuer], [notify], [http], [merchant], [settle], [risk], [qr], [route] and [link.NAME].
  *
+ * [store] says where the store is: DATA/possum.db (SQLite) or a PostgreSQL database.
+ *
  * host_config_defaults() fills every member with its default (below, and docs/config.md);
  * host_config_load() reads a file over them with libinih. Anything not understood is an error
  * naming the line and the key — an unknown section or key, a number out of range, a dialect
@@ -101,6 +103,16 @@ struct host_config {
 	                   (fields 12, 13 and 15 of answers, texts, JSON times, lists, "today");
 	                   [notify] utc_offset is its old name; host_config_load() copies it to
 	                   notify.utc_offset */
+
+	/* [store]: backend = sqlite (DATA/possum.db) or postgres; postgres = CONNINFO, a libpq
+	 * connection string or URI (docs/config.md), required with backend = postgres, never with
+	 * a password (PGPASSFILE or PGPASSWORD give it). host_config_load() refuses an unknown
+	 * backend, postgres without its CONNINFO or in a possum built without libpq, a CONNINFO
+	 * libpq cannot parse and one holding a password; it sets store_name to what store_open()
+	 * takes for it ("postgres:CONNINFO", or the URI), "" for SQLite's DATA/possum.db. */
+	bool store_pg;
+	char store_postgres[256];
+	char store_name[272];
 
 	/* [link]: the ISO 8583 network link other acquirers connect to */
 	char listen[64];                /* listen = 0.0.0.0: the address listened on */

@@ -1,5 +1,6 @@
-/* datadir.c — the data directory every environment opens (env.h): the store in it, the LMK
- * from the environment or beside it, and keys kept wrapped in the store by name. */
+/* datadir.c — the data directory every environment opens (env.h): the store in it (or the
+ * PostgreSQL database the configuration names), the LMK from the environment or beside it, and
+ * keys kept wrapped in the store by name. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -49,12 +50,14 @@ static int open_lmk(const char *prog, struct host_datadir *d, bool existing)
 	return HOST_OK;
 }
 
-/* A command that only reads finds DIR and its store there, or says how to make them. */
+/* A command that only reads finds DIR and its store there (SQLite's), or says how to make
+ * them. */
 static int check_existing(const char *prog, const struct host_datadir *d)
 {
 	struct stat st;
 
-	if (stat(d->dir, &st) != 0 || !S_ISDIR(st.st_mode) || stat(d->db, &st) != 0)
+	if (stat(d->dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    (!store_name_is_pg(d->db) && stat(d->db, &st) != 0))
 		return host_say(HOST_EFAILED, prog,
 		                "no data directory at %s: run `possum host --data %s` or an admin "
 		                "command that creates it, or pass --data (or set %s)",
@@ -62,7 +65,27 @@ static int check_existing(const char *prog, const struct host_datadir *d)
 	return HOST_OK;
 }
 
-static int datadir_open(const char *prog, const char *dir, bool existing, struct host_datadir *out)
+/* The store called d->db opened, or its failure said with the name shown (never a password) and
+ * the backend's words. */
+static int open_store(const char *prog, struct host_datadir *d)
+{
+	char shown[512], why[256];
+	int rc, err;
+
+	errno = 0;
+	if ((rc = store_open_say(d->db, &d->store, why, sizeof why)) == STORE_OK)
+		return HOST_OK;
+	err = errno;
+	if (why[0] == '\0' && rc == STORE_EIO)
+		snprintf(why, sizeof why, "%s", strerror(err));
+	why[strcspn(why, "\n")] = '\0';
+	return host_say(HOST_EFAILED, prog, "%s: %s%s%s",
+	                store_name_show(d->db, shown, sizeof shown), store_strerror(rc),
+	                why[0] != '\0' ? ": " : "", why);
+}
+
+int host_datadir_open_store(const char *prog, const char *dir, const char *name, bool existing,
+                            struct host_datadir *out)
 {
 	int rc;
 
@@ -72,7 +95,12 @@ static int datadir_open(const char *prog, const char *dir, bool existing, struct
 	if (strlen(dir) >= sizeof out->dir)
 		return host_say(HOST_EFAILED, prog, "the data directory's name is too long");
 	strcpy(out->dir, dir);
-	snprintf(out->db, sizeof out->db, "%s/possum.db", dir);
+	if (name != NULL && strlen(name) >= sizeof out->db)
+		return host_say(HOST_EFAILED, prog, "the store's name is too long");
+	if (name != NULL)
+		strcpy(out->db, name);
+	else
+		snprintf(out->db, sizeof out->db, "%s/possum.db", dir);
 	if (existing && (rc = check_existing(prog, out)) != HOST_OK)
 		return rc;
 	if (!existing && mkdir(dir, 0700) != 0 && errno != EEXIST)
@@ -80,22 +108,19 @@ static int datadir_open(const char *prog, const char *dir, bool existing, struct
 	/* The LMK first: a store is not made beside an LMK that is missing. */
 	if ((rc = open_lmk(prog, out, existing)) != HOST_OK)
 		return rc;
-	if ((rc = store_open(out->db, &out->store)) != STORE_OK) {
-		rc = host_say(HOST_EFAILED, prog, "%s: %s%s%s", out->db, store_strerror(rc),
-		              rc == STORE_EIO ? ": " : "", rc == STORE_EIO ? strerror(errno) : "");
+	if ((rc = open_store(prog, out)) != HOST_OK)
 		host_datadir_close(out);
-	}
 	return rc;
 }
 
 int host_datadir_open(const char *prog, const char *dir, struct host_datadir *out)
 {
-	return datadir_open(prog, dir, false, out);
+	return host_datadir_open_store(prog, dir, NULL, false, out);
 }
 
 int host_datadir_open_existing(const char *prog, const char *dir, struct host_datadir *out)
 {
-	return datadir_open(prog, dir, true, out);
+	return host_datadir_open_store(prog, dir, NULL, true, out);
 }
 
 const char *host_data_dir(const char *given)

@@ -191,9 +191,10 @@ int host_env_open(struct host_env *env, unsigned needs)
 		if (needs & parts[i].need)
 			needs |= parts[i].depends;
 	if ((needs & HOST_NEED_DATA) && !(env->opened & HOST_NEED_DATA)) {
-		rc = needs & HOST_NEED_READONLY
-		         ? host_datadir_open_existing(env->prog, env->cfg.data, &env->data)
-		         : host_datadir_open(env->prog, env->cfg.data, &env->data);
+		rc = host_datadir_open_store(env->prog, env->cfg.data,
+		                             env->cfg.store_name[0] != '\0' ? env->cfg.store_name
+		                                                            : NULL,
+		                             (needs & HOST_NEED_READONLY) != 0, &env->data);
 		if (rc != HOST_OK)
 			return rc;
 		env->opened |= HOST_NEED_DATA;

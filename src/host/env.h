@@ -6,7 +6,8 @@
  *
  * The data directory is found the same way by every command and the daemon (host_data_dir(),
  * host_env_config()): --data DIR, else $POSSUM_DATA, else the configuration's [host] data,
- * else ./possum-data. It (made mode 0700 when missing) holds the store, DIR/possum.db, and
+ * else ./possum-data. It (made mode 0700 when missing) holds the store, DIR/possum.db — unless
+ * the configuration's [store] names a PostgreSQL database, which is then the store — and
  * the hsm on the LMK from POSSUM_LMK or, failing that, from DIR/lmk, which is created (a test
  * LMK, with a warning) when missing. An environment that only reads (HOST_NEED_READONLY)
  * creates neither: a missing directory, store or LMK is an error that says how to make one. Keys
@@ -55,7 +56,9 @@ const char *host_data_dir(const char *given);
 
 struct host_datadir {
 	char dir[4096];
-	char db[4096 + 16]; /* DIR/possum.db: the store's path, for more connections to it */
+	/* The store's name (store_open()'s), for more connections to it: DIR/possum.db, or
+	 * "postgres:CONNINFO" ([store] backend = postgres). */
+	char db[4096 + 16];
 	store *store;
 	hsm *hsm;
 };
@@ -67,6 +70,12 @@ int host_datadir_open(const char *prog, const char *dir, struct host_datadir *ou
 /* host_datadir_open() that creates nothing: the directory, DIR/possum.db and the LMK (DIR/lmk
  * unless POSSUM_LMK) must be there, else it says which and how to make them (HOST_EFAILED). */
 int host_datadir_open_existing(const char *prog, const char *dir, struct host_datadir *out);
+
+/* host_datadir_open(), or with existing host_datadir_open_existing(), its store the one called
+ * name (store_open()'s: a PostgreSQL database), or DIR/possum.db when NULL. A
+ * PostgreSQL store is made (its schema) when empty, even when existing. */
+int host_datadir_open_store(const char *prog, const char *dir, const char *name, bool existing,
+                            struct host_datadir *out);
 
 /* Closes the store and the hsm; d may be NULL or already closed. */
 void host_datadir_close(struct host_datadir *d);

@@ -58,11 +58,19 @@ static void on_checkpoint_failed(void *ctx, const char *errmsg)
 	log_event(ctx, LOG_WARN, "checkpoint_failed", json_pack("{s:s}", "error", errmsg));
 }
 
-/* The checkpointer on its thread, every 200 ms; the loop's connection checkpoints seldom. */
+/* The checkpointer on its thread, every 200 ms; the loop's connection checkpoints seldom. On
+ * PostgreSQL none: the server checkpoints its own log. The store's name and backend logged. */
 static int start_checkpoints(struct host *h)
 {
 	const struct host_config *cfg = &h->env.cfg;
+	char shown[512];
 	int rc;
+
+	log_event(h->log, LOG_INFO, "store",
+	          json_pack("{s:s, s:s}", "backend", store_backend(h->env.data.store), "name",
+	                    store_name_show(h->env.data.db, shown, sizeof shown)));
+	if (store_name_is_pg(h->env.data.db))
+		return HOST_OK;
 
 	if ((rc = log_open(cfg->log, cfg->log_level, &h->checkpoint_log)) != LOG_OK)
 		return host_say(HOST_EFAILED, h->prog, "the checkpointer's log: %s",

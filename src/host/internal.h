@@ -268,7 +268,7 @@ struct host_closer {
 	bool busy;
 	store *store; /* the loop's: the lease */
 	const struct host_config *cfg;
-	const char *db; /* the store's path: the close's own connection */
+	const char *db; /* the store's name: the close's own connection */
 	possum_log *log;
 	merchant *merchant;  /* whether a merchant may be paid, to which card */
 	issuer *issuer;      /* the payees' names (sealed in the store); NULL: none */

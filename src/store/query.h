@@ -212,7 +212,8 @@ struct store_cursor {
  * (may be NULL) how many rows it wrote. open, next, end: store_q_open(), store_q_next() (the
  * row read into out, cleared first), store_q_end() (the rows freed). exec: SQL of no
  * parameters, several statements allowed (a migration). begin: store_begin(), or with read
- * store_begin_read(). close: the connection closed and freed (store_close() frees s). */
+ * store_begin_read(). migrate: store_migrate_report() over the engine's own migrations.
+ * close: the connection closed and freed (store_close() frees s). */
 struct store_engine {
 	const char *name;
 	int (*run)(store *s, const struct store_query *q, const void *args, int64_t *id,
@@ -225,6 +226,7 @@ struct store_engine {
 	int (*begin)(store *s, bool read);
 	int (*commit)(store *s);
 	int (*rollback)(store *s);
+	int (*migrate)(store *s, store_migrated_fn *fn, void *ctx);
 	void (*close)(store *s);
 };
 

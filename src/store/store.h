@@ -85,6 +85,17 @@ int store_open_say(const char *name, store **out, char *why, size_t cap);
 /* Whether name (store_open()'s) names a PostgreSQL database. */
 bool store_name_is_pg(const char *name);
 
+/* name as it may be printed or logged: a path as it is; a PostgreSQL database as "postgres"
+ * and the host, port, dbname and user libpq reads in it ("postgres host=db1 dbname=possum"),
+ * never a password. Returns out (capacity cap). */
+const char *store_name_show(const char *name, char *out, size_t cap);
+
+/* Checks conninfo, a libpq connection string or URI (a PostgreSQL store name without its
+ * "postgres:"), as a configuration file gives it: STORE_OK, or STORE_EARG with why (capacity
+ * cap) — libpq cannot parse it (PQconninfoParse's words), it holds a password (which belongs in
+ * PGPASSFILE or PGPASSWORD, never in a file or a log), or possum was built without libpq. */
+int store_pg_conninfo_check(const char *conninfo, char *why, size_t cap);
+
 /* The backend of an open store: "sqlite" or "postgres" (static). */
 const char *store_backend(const store *s);
 
@@ -112,6 +123,24 @@ int store_backup(store *s, const char *dest, store_progress_fn *progress, void *
  * the copy is then renamed to path. */
 int store_restore(const char *path, const char *src, char *aside, size_t cap,
                   store_progress_fn *progress, void *arg);
+
+/* Backup and restore of a PostgreSQL store (src/store/pg/dump.c), by its name (store_open()'s),
+ * with PostgreSQL's own tools, found in the directory $POSSUM_PG_BIN names when it is set, else
+ * on PATH, else in /usr/lib/postgresql/VERSION/bin (the newest):
+ * store_pg_backup() writes pg_dump's custom format (-Fc) of the database into the new file
+ * dest (mode 0600; STORE_EEXIST when it exists), as dest.partial renamed once whole;
+ * store_pg_restore() puts such a file back in place of the database's tables (pg_restore
+ * --clean --if-exists --single-transaction: all or nothing), refused (STORE_EBUSY) while
+ * another session is connected to the database (a host runs on it). STORE_EIO when the tool is
+ * missing or fails, why (capacity cap) then saying which and its first words (never a
+ * password: the name holds none, PGPASSFILE or PGPASSWORD give it); STORE_ENOTSTORE for a src
+ * that is not a pg_dump archive. progress is called at the start and at the end (0 of 1, 1 of
+ * 1). */
+#define STORE_PG_BIN_ENV "POSSUM_PG_BIN"
+int store_pg_backup(const char *name, const char *dest, char *why, size_t cap,
+                    store_progress_fn *progress, void *arg);
+int store_pg_restore(const char *name, const char *src, char *why, size_t cap,
+                     store_progress_fn *progress, void *arg);
 
 /* Rolls back any open transaction and frees s; s may be NULL. */
 void store_close(store *s);
@@ -160,11 +189,14 @@ bool store_in_transaction(const store *s);
 int store_schema_version(store *s, const char *module, int *version);
 
 /* Migrations for those who want to see or run them before a program opens the store
- * (`possum admin store status|migrate`). store_open_unmigrated() opens the existing database
- * at path (STORE_ENOTFOUND when there is none; it is never created) without applying any
- * migration: nothing is changed until store_migrate_report() is called. The caller owns the
+ * (`possum admin store status|migrate`). store_open_unmigrated() opens the store called name
+ * (store_open()'s) without applying any migration: nothing is changed until
+ * store_migrate_report() is called. A SQLite file must exist (STORE_ENOTFOUND when there is
+ * none; it is never created); a PostgreSQL database no migration has touched shows every
+ * module at version 0, and its migrations take the same advisory lock as store_open()'s. On a
+ * connection's failure the store is still given, for its store_errmsg(). The caller owns the
  * store (store_close()). */
-int store_open_unmigrated(const char *path, store **out);
+int store_open_unmigrated(const char *name, store **out);
 
 /* A module's schema: its version in the database (0: none) and the newest this build knows
  * (a version above it: the database was written by a newer possum). The strings are the

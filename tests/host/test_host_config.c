@@ -733,6 +733,56 @@ static void route_refusals(void **state)
 	host_config_free(&cfg);
 }
 
+/* [store]: SQLite by default; PostgreSQL by a connection string or a URI, each the store's name
+ * as store_open() takes it; the four refusals, none repeating a password. */
+static void store_section(void **state)
+{
+	static const struct refusal cases[] = {
+	    {"[store]\nbackend = mysql\n",
+	     "line 2: [store] backend: not sqlite or postgres: mysql"},
+#ifdef POSSUM_HAVE_LIBPQ
+	    {"[host]\n[store]\nbackend = postgres\n",
+	     "line 3: [store] backend = postgres needs [store] postgres = CONNINFO"},
+	    {"[store]\nbackend = postgres\npostgres = host=db1 port\n",
+	     "line 3: [store] postgres: missing \"=\" after \"port\""},
+	    {"[store]\nbackend = postgres\npostgres = host=db1 password=hunter2\n",
+	     "line 3: [store] postgres: holds a password: give it in PGPASSFILE or PGPASSWORD"},
+	    {"[store]\npostgres = postgresql://possum:hunter2@db1/possum\nbackend = postgres\n",
+	     "line 2: [store] postgres: holds a password"},
+#else
+	    {"[store]\nbackend = postgres\n", "this possum was built without libpq"},
+#endif
+	};
+	struct host_config cfg;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(load("[store]\nbackend = sqlite\n", &cfg, err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_false(cfg.store_pg);
+	assert_string_equal(cfg.store_name, "");
+	host_config_free(&cfg);
+	refused_each(cases, sizeof cases / sizeof cases[0]);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(load(cases[i].text, &cfg, err, sizeof err), HOST_CONFIG_EPARSE);
+		assert_null(strstr(err, "hunter2"));
+		host_config_free(&cfg);
+	}
+#ifdef POSSUM_HAVE_LIBPQ
+	assert_int_equal(load("[store]\nbackend = postgres\npostgres = host=db1 dbname=possum\n",
+	                      &cfg, err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_true(cfg.store_pg);
+	assert_string_equal(cfg.store_name, "postgres:host=db1 dbname=possum");
+	host_config_free(&cfg);
+	assert_int_equal(load("[store]\nbackend = postgres\npostgres = postgresql://db1/possum\n",
+	                      &cfg, err, sizeof err),
+	                 HOST_CONFIG_OK);
+	assert_string_equal(cfg.store_name, "postgresql://db1/possum");
+	host_config_free(&cfg);
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +793,7 @@ int main(void)
 	    cmocka_unit_test(relative_paths),   cmocka_unit_test(settle_section),
 	    cmocka_unit_test(qr_section),       cmocka_unit_test(tls_keys),
 	    cmocka_unit_test(routes_and_links), cmocka_unit_test(route_refusals),
+	    cmocka_unit_test(store_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

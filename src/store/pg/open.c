@@ -1,8 +1,11 @@
-/* open.c — a store on PostgreSQL: the connection, the engine's table that the shared query
- * layer (row.c, exec.c, txn.c, schema.c of the SQLite backend) hands over to, transactions and
- * savepoints, the migrations (src/store/pg/schema/, numbered as SQLite's) and the close. */
+/* open.c — a store on PostgreSQL: the connection (made again at the next outermost transaction
+ * once it is lost), the engine's table that the shared query layer (row.c, exec.c, txn.c,
+ * schema.c of the SQLite backend) hands over to, transactions and savepoints, the migrations
+ * (src/store/pg/schema/, numbered as SQLite's; applied when opened, or later for `possum admin
+ * store migrate`), the close, and connection strings checked and shown without a password. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/pg/internal.h"
 
@@ -36,6 +39,24 @@ static int pg_exec(store *s, const char *sql)
 	}
 }
 
+/* A connection lost (the server restarted, the network cut): made again before the next
+ * outermost transaction, its prepared statements forgotten (the new session has none). A
+ * failed attempt is STORE_EIO with libpq's words; the next transaction tries again. */
+static int reconnect(store *s)
+{
+	struct store_pg *pg = s->conn;
+
+	if (PQstatus(pg->conn) == CONNECTION_OK)
+		return STORE_OK;
+	store_pg_stmts_free(pg);
+	PQreset(pg->conn);
+	if (PQstatus(pg->conn) == CONNECTION_OK)
+		return STORE_OK;
+	snprintf(s->errmsg, sizeof s->errmsg, "%s", PQerrorMessage(pg->conn));
+	s->errmsg[strcspn(s->errmsg, "\n")] = '\0';
+	return STORE_EIO;
+}
+
 /* The outermost: a writer's READ COMMITTED (its row locks and conditional updates are the
  * queries'); a reader's one snapshot (store_begin_read). Inside it a savepoint, all of one
  * name, which PostgreSQL, as SQLite, resolves to the innermost. */
@@ -43,6 +64,8 @@ static int pg_begin(store *s, bool read)
 {
 	int rc;
 
+	if (s->depth == 0 && (rc = reconnect(s)) != STORE_OK)
+		return rc;
 	if (s->depth == 0)
 		rc =
 		    pg_exec(s, read ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN");
@@ -110,6 +133,8 @@ static void quiet(void *arg, const char *message)
 	(void)message;
 }
 
+static int migrate(store *s, store_migrated_fn *fn, void *ctx);
+
 static const struct store_engine engine = {
     .name = "postgres",
     .run = store_pg_run,
@@ -120,25 +145,29 @@ static const struct store_engine engine = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .migrate = migrate,
     .close = pg_close,
 };
 
-static int migrate(store *s)
+/* The engine's migrations (store_migrate_report() hands them here), under the advisory lock:
+ * hosts and `possum admin store migrate` opening together apply each step once. */
+static int migrate(store *s, store_migrated_fn *fn, void *ctx)
 {
 	int rc, unlock;
 
 	if ((rc = pg_exec(s, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")")) != STORE_OK)
 		return rc;
-	rc = store_migrate_modules(s, modules, sizeof modules / sizeof modules[0]);
+	rc = store_migrate_modules_report(s, modules, sizeof modules / sizeof modules[0], fn, ctx);
 	unlock = pg_exec(s, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")");
 	return rc != STORE_OK ? rc : unlock;
 }
 
-int store_pg_open(const char *conninfo, store **out)
+/* A store on conninfo's database, connected; nothing applied. */
+static int connect_pg(const char *conninfo, store **out)
 {
 	struct store_pg *pg;
 	store *s;
-	int rc;
+	int rc = STORE_OK;
 
 	if (conninfo == NULL || out == NULL)
 		return STORE_EARG;
@@ -156,12 +185,63 @@ int store_pg_open(const char *conninfo, store **out)
 	}
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		snprintf(s->errmsg, sizeof s->errmsg, "%s", PQerrorMessage(pg->conn));
+		s->errmsg[strcspn(s->errmsg, "\n")] = '\0';
 		rc = STORE_EIO;
 		goto out;
 	}
 	PQsetNoticeProcessor(pg->conn, quiet, NULL);
-	rc = migrate(s);
 out:
 	*out = s; /* when it failed, for its store_errmsg() */
 	return rc;
+}
+
+int store_pg_open(const char *conninfo, store **out)
+{
+	int rc = connect_pg(conninfo, out);
+
+	return rc == STORE_OK ? migrate(*out, NULL, NULL) : rc;
+}
+
+int store_pg_open_unmigrated(const char *conninfo, store **out)
+{
+	return connect_pg(conninfo, out);
+}
+
+int store_pg_conninfo_check(const char *conninfo, char *why, size_t cap)
+{
+	PQconninfoOption *opts, *o;
+	char *err = NULL;
+	int rc = STORE_OK;
+
+	if ((opts = PQconninfoParse(conninfo, &err)) == NULL) {
+		snprintf(why, cap, "%s", err != NULL ? err : "out of memory");
+		why[strcspn(why, "\n")] = '\0';
+		PQfreemem(err);
+		return STORE_EARG;
+	}
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL) {
+			snprintf(why, cap, "holds a password: give it in PGPASSFILE or PGPASSWORD");
+			rc = STORE_EARG;
+		}
+	PQconninfoFree(opts);
+	return rc;
+}
+
+/* The options of a connection string worth showing: never its password. */
+static const char *const shown[] = {"host", "hostaddr", "port", "dbname", "user"};
+
+const char *store_pg_describe(const char *conninfo, char *out, size_t cap)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL), *o;
+	size_t n = (size_t)snprintf(out, cap, "postgres");
+
+	for (size_t i = 0; opts != NULL && i < sizeof shown / sizeof shown[0]; i++)
+		for (o = opts; o->keyword != NULL; o++)
+			if (strcmp(o->keyword, shown[i]) == 0 && o->val != NULL &&
+			    *o->val != '\0' && n < cap)
+				n += (size_t)snprintf(out + n, cap - n, " %s=%s", o->keyword,
+				                      o->val);
+	PQconninfoFree(opts);
+	return out;
 }

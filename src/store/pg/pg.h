@@ -17,4 +17,16 @@
  * store_close() either way. */
 int store_pg_open(const char *conninfo, store **out);
 
+/* store_pg_open() without the migrations (store_open_unmigrated(): `possum admin store`),
+ * which store_migrate_report() then applies under the same advisory lock. */
+int store_pg_open_unmigrated(const char *conninfo, store **out);
+
+/* The libpq connection string of a PostgreSQL store name (store_name_is_pg()): a URI whole,
+ * else what follows "postgres:" (store.c). */
+const char *store_pg_conninfo(const char *name);
+
+/* conninfo as store_name_show() shows it: "postgres" and its host, hostaddr, port, dbname and
+ * user as libpq reads them, never a password. Returns out (capacity cap). */
+const char *store_pg_describe(const char *conninfo, char *out, size_t cap);
+
 #endif

@@ -91,7 +91,7 @@ out:
 	return STORE_OK;
 }
 
-int store_open_unmigrated(const char *path, store **out)
+int store_sqlite_open_unmigrated(const char *path, store **out)
 {
 	if (path == NULL || *path == '\0' || out == NULL || strcmp(path, STORE_MEMORY) == 0)
 		return STORE_EARG;

@@ -10,4 +10,7 @@
  * store_open() calls it for a name that is not PostgreSQL's. */
 int store_sqlite_open(const char *path, store **out);
 
+/* store_open_unmigrated() for a name that is not PostgreSQL's. */
+int store_sqlite_open_unmigrated(const char *path, store **out);
+
 #endif
