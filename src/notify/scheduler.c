@@ -12,7 +12,7 @@
 
 #include "crypto/crypto.h"
 
-#define NOTIFY_LEASE_SLACK_MS 30000
+#define NOTIFY_LEASE_MIN_MS 10000
 
 /* ---- Delivery: take, send, report ---- */
 
@@ -169,12 +169,15 @@ static void on_work_done(uv_work_t *w, int status)
 		round_record(ns, true);
 }
 
-/* The scheduler's lease (several hosts on one PostgreSQL: one delivers), taken at each tick:
- * three intervals and 30 s without one before another host takes over. */
+/* The scheduler's lease (several hosts on one PostgreSQL: one delivers), taken at each tick,
+ * a round on its way or not: three intervals, 10 s at least, without a tick before another
+ * host takes over. */
 static bool leased(struct notify_scheduler *ns)
 {
+	int64_t ttl = (int64_t)(3 * ns->interval_ms);
+
 	return store_lease_hold(ns->store, "notify", ns->holder,
-	                        (int64_t)(3 * ns->interval_ms) + NOTIFY_LEASE_SLACK_MS) == STORE_OK;
+	                        ttl > NOTIFY_LEASE_MIN_MS ? ttl : NOTIFY_LEASE_MIN_MS) == STORE_OK;
 }
 
 static void on_tick(uv_timer_t *t)

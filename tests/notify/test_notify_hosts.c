@@ -140,7 +140,7 @@ static void one_host_delivers(void **state)
 		assert_true(lines(&a) + lines(&b) >= N);
 	}
 	/* The holder dies; a third host on the other's connection takes over once the lease has
-	 * run out (3 intervals and 30 s: made to have run out here) and delivers what comes
+	 * run out (3 intervals, 10 s at least: made to have run out here) and delivers what comes
 	 * next. */
 	c.s = lines(&a) > 0 ? b.s : a.s;
 	r.h[0] = &c, r.h[1] = lines(&a) > 0 ? &a : &b;
