@@ -133,8 +133,9 @@ static void payouts(struct host_closer *c, int64_t now)
 		return;
 	}
 	log_event(c->log, LOG_INFO, "settle_payouts",
-	          json_pack("{s:s, s:I, s:I, s:I}", "date", date, "made", (json_int_t)r.made,
-	                    "amount", (json_int_t)r.amount, "owed_days", (json_int_t)r.owed_days));
+	          json_pack("{s:s, s:I, s:I, s:s, s:I}", "date", date, "made", (json_int_t)r.made,
+	                    "amount", (json_int_t)r.amount, "currency", "CNY", "owed_days",
+	                    (json_int_t)r.owed_days));
 }
 
 static void on_tick(uv_timer_t *t)
