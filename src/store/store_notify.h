@@ -34,7 +34,7 @@ struct store_notify {
 	char error[STORE_NOTIFY_ERROR_MAX]; /* why the last attempt failed; "" */
 };
 
-/* Inserts n (n->id and n->phone ignored: an empty phone) and sets n->id. */
+/* Inserts n (n->id ignored; n->phone as it is: empty until sealed) and sets n->id. */
 int store_notify_insert(store *s, struct store_notify *n);
 /* Sets the phone of the message id. */
 int store_notify_seal(store *s, int64_t id, const struct store_sealed *phone);

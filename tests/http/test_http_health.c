@@ -3,8 +3,9 @@
  * and from [http] metrics_allow's addresses without a token, from elsewhere 401 without one
  * and 403 with a merchant's, 200 with an operator's; its text with the scraped gauges (the
  * outbox, the reversals, the last close, the risk cases, the process). /readyz 503 while
- * another connection holds the store's write lock (the store does not take a write) and
- * without an HSM. The allow list's syntax, and what it refuses. */
+ * the store does not take a write (another connection holds SQLite's write lock; on
+ * PostgreSQL the store's connection is lost) and without an HSM. The allow list's syntax, and
+ * what it refuses. */
 #include "store/store_fixture.h"
 
 #include "http/http.h"
@@ -91,23 +92,63 @@ static void alive_and_ready(void **state)
 	response_free(&res);
 }
 
-static void not_ready_without_a_write(void **state)
+/* /readyz refused while ctx's store does not take a write. */
+static void not_ready(struct fx *x)
 {
-	struct fx *x = *state;
 	struct http_response res;
-	sqlite3 *db;
 
-	/* Another writer holds the lock past the store's busy timeout (5 s). */
-	assert_int_equal(sqlite3_open(x->sf->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(call(x, "/readyz", NULL, &nobody, &res), HTTP_OK);
 	assert_int_equal(res.status, 503);
 	assert_string_equal(json_string_value(json_object_get(res.body, "status")), "not ready");
 	assert_non_null(strstr(json_string_value(json_object_get(res.body, "why")), "store"));
 	response_free(&res);
+	assert_false(store_in_transaction(x->ctx.store)); /* nothing left open */
+}
+
+/* SQLite: another writer holds the lock past the store's busy timeout (5 s). */
+static void not_ready_sqlite(struct fx *x)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(x->sf->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	not_ready(x);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);
-	assert_false(store_in_transaction(x->sf->s)); /* nothing left open */
+}
+
+/* PostgreSQL, whose writers do not lock each other out so: the store's connection lost (a
+ * store of its own, its server process ended by another connection). */
+static void not_ready_pg(struct fx *x)
+{
+	char path[sizeof x->sf->path + 2 * STORE_FIXTURE_SCHEMA_MAX], sql[160];
+	store *s;
+
+	snprintf(path, sizeof path, "%s application_name=possum_t_%s", x->sf->path, x->sf->schema);
+	assert_int_equal(store_open(path, &s), STORE_OK);
+	snprintf(sql, sizeof sql,
+	         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name "
+	         "= 'possum_t_%s'",
+	         x->sf->schema);
+	store_fixture_sql(x->sf->path, sql);
+	x->ctx.store = s;
+	not_ready(x);
+	x->ctx.store = x->sf->s;
+	store_close(s);
+}
+
+static void not_ready_without_a_write(void **state)
+{
+	struct fx *x = *state;
+	struct http_response res;
+
+	if (store_fixture_pg())
+		not_ready_pg(x);
+	else
+		not_ready_sqlite(x);
+	assert_int_equal(call(x, "/readyz", NULL, &nobody, &res), HTTP_OK);
+	assert_int_equal(res.status, 200);
+	response_free(&res);
 	x->ctx.hsm = NULL;
 	assert_int_equal(call(x, "/readyz", NULL, &nobody, &res), HTTP_OK);
 	assert_int_equal(res.status, 503);

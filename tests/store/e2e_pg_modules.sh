@@ -28,7 +28,9 @@ for c in $(grep -l 'store_fixture.h\|issuer_fixture.h\|settle_fixture.h\|ledger_
 	name=$(basename "$c" .c)
 	[ -x "$bindir/$name" ] || continue
 	total=$((total + 1))
-	if POSSUM_TEST_PG=$pg_conninfo timeout 300 "$bindir/$name" >"$tmp/$name.out" 2>&1; then
+	# The environment ctest gives each (CMakeLists.txt): the rules files, the vectors.
+	if POSSUM_TEST_PG=$pg_conninfo POSSUM_SOURCE=$src POSSUM_VECTORS=$src/../shared/vectors \
+		timeout 300 "$bindir/$name" >"$tmp/$name.out" 2>&1; then
 		n=$(grep -c '^\[  SKIPPED \]' "$tmp/$name.out")
 		skipped=$((skipped + n))
 		if is_pending "$name"; then

@@ -18,11 +18,12 @@ struct revoke_args {
 static const struct store_col revoke_cols[] = {STORE_COLS(struct revoke_args, at, id)};
 static const struct store_row revoke_args = STORE_ROW_N(revoke_cols, 2);
 
-#define TOKEN_COLUMNS "id, hash, role, mid, label, created_at, revoked_at"
+/* A token's columns but the id, which an insert leaves to the database. */
+#define TOKEN_FIELDS  "hash, role, mid, label, created_at, revoked_at"
+#define TOKEN_COLUMNS "id, " TOKEN_FIELDS
 
 STORE_FN_INSERT(store_http_token_insert, token,
-                "INSERT INTO http_tokens (" TOKEN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?)",
-                token_new)
+                "INSERT INTO http_tokens (" TOKEN_FIELDS ") VALUES (?, ?, ?, ?, ?, ?)", token_new)
 STORE_FN_GET(store_http_token_get, int64_t, token,
              "SELECT " TOKEN_COLUMNS " FROM http_tokens WHERE id = ?", store_args_id, token_row)
 STORE_FN_GET(store_http_token_by_hash, const char *, token,

@@ -6,15 +6,15 @@
 
 typedef struct store_notify notice;
 
-#define NOTIFY_COLUMNS "id, kind, phone, text, state, attempts, created_at, next_at, done_at, error"
+/* A notice's columns but the id, which an insert leaves to the database. */
+#define NOTIFY_FIELDS  "kind, phone, text, state, attempts, created_at, next_at, done_at, error"
+#define NOTIFY_COLUMNS "id, " NOTIFY_FIELDS
 
 static const struct store_col notice_cols[] = {STORE_COLS(
     notice, id, kind, phone, text, state, attempts, created_at, next_at, done_at, error)};
 static const struct store_row notice_row = STORE_ROW(notice, notice_cols);
-/* A new notice: its phone is sealed afterwards (store_notify_seal). */
-static const struct store_col insert_cols[] = {
-    STORE_COLS(notice, kind, text, state, attempts, created_at, next_at, done_at, error)};
-static const struct store_row insert_args = STORE_ROW_N(insert_cols, 8);
+/* A new notice: its phone empty, sealed afterwards with the row's id (store_notify_seal). */
+static const struct store_row insert_args = STORE_ROW_N(notice_cols + 1, 9);
 static const struct store_col update_cols[] = {
     STORE_COLS(notice, state, attempts, next_at, done_at, error, id)};
 static const struct store_row update_args = STORE_ROW_N(update_cols, 6);
@@ -34,8 +34,7 @@ static const struct store_col due_cols[] = {STORE_COLS(struct due_args, state, n
 static const struct store_row due_args = STORE_ROW_N(due_cols, 3);
 
 STORE_FN_INSERT(store_notify_insert, notice,
-                "INSERT INTO notify_outbox (" NOTIFY_COLUMNS ") "
-                "VALUES (NULL, ?, X'', ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO notify_outbox (" NOTIFY_FIELDS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 insert_args)
 
 int store_notify_seal(store *s, int64_t id, const struct store_sealed *phone)

@@ -28,17 +28,18 @@ static const struct store_row review_new = STORE_ROW_N(review_cols + 1, 7); /* n
 /* Each merchant's figures in one pass over its requests of the window: an approved one is rc
  * 00 and not reversed, a declined one answered otherwise; a payment a purchase,
  * pre-authorization or completion (store_review.h); night its local time before 05:00. A closed
- * merchant (status 3, STORE_MERCHANT_CLOSED) is left out. */
+ * merchant (status 3, STORE_MERCHANT_CLOSED) is left out. ok, declined, volume and payment are
+ * truth values (integers in SQLite, booleans in PostgreSQL): counted with FILTER, not summed. */
 #define FIGURES_SQL                                                                                 \
 	"SELECT m.mid, m.name, m.mcc, m.status, "                                                   \
-	"COALESCE(SUM(t.ok AND t.volume), 0) AS count, "                                            \
+	"COUNT(*) FILTER (WHERE t.ok AND t.volume) AS count, "                                      \
 	"COALESCE(SUM(CASE WHEN t.ok AND t.volume THEN t.amount END), 0) AS amount, "               \
 	"COALESCE(SUM(CASE WHEN t.ok AND t.type = 'purchase' THEN t.amount END), 0) AS purchases, " \
 	"COALESCE(SUM(CASE WHEN t.ok AND t.type = 'refund' THEN t.amount END), 0) AS refunds, "     \
-	"COALESCE(SUM(t.payment), 0) AS attempts, "                                                 \
-	"COALESCE(SUM(t.payment AND t.declined), 0) AS declines, "                                  \
-	"COALESCE(SUM(t.payment AND t.ok), 0) AS payments, "                                        \
-	"COALESCE(SUM(t.payment AND t.ok AND (t.at + ?3) % 86400 < 18000), 0) AS night "            \
+	"COUNT(*) FILTER (WHERE t.payment) AS attempts, "                                           \
+	"COUNT(*) FILTER (WHERE t.payment AND t.declined) AS declines, "                            \
+	"COUNT(*) FILTER (WHERE t.payment AND t.ok) AS payments, "                                  \
+	"COUNT(*) FILTER (WHERE t.payment AND t.ok AND (t.at + ?3) % 86400 < 18000) AS night "      \
 	"FROM merchants AS m LEFT JOIN (SELECT mid, at, type, amount, "                             \
 	"rc = '00' AND reversed = 0 AS ok, rc != '00' AS declined, "                                \
 	"type IN ('purchase', 'completion') AS volume, "                                            \
@@ -50,8 +51,9 @@ STORE_FN_EACH_FILTER(store_review_merchants, window, figures, FIGURES_SQL, windo
 
 /* No index by merchant and time on risk_cases: a scan (cases are few beside requests). */
 STORE_FN_EACH_FILTER(store_review_cases, window, cases,
-                     "SELECT mid, COUNT(*) AS opened, SUM(verdict = 'fraud') AS fraud, "
-                     "SUM(verdict = 'legitimate') AS legitimate, SUM(status = 'open') AS open "
+                     "SELECT mid, COUNT(*) AS opened, COUNT(*) FILTER (WHERE verdict = 'fraud') AS "
+                     "fraud, COUNT(*) FILTER (WHERE verdict = 'legitimate') AS legitimate, "
+                     "COUNT(*) FILTER (WHERE status = 'open') AS open "
                      "FROM risk_cases WHERE opened_at >= ?1 AND opened_at <= ?2 GROUP BY mid "
                      "ORDER BY mid",
                      window_span, cases_row)

@@ -106,8 +106,9 @@ int store_risk_count_add(store *s, int who, const char *key, int64_t at, bool ap
 {
 	static const struct store_query q = STORE_Q(
 	    "INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines) VALUES (?1, ?2, "
-	    "?5, ?6, ?7, ?8, ?9) ON CONFLICT (who, key, minute) DO UPDATE SET pays = pays + ?6, "
-	    "sum = sum + ?7, split = split + ?8, declines = declines + ?9",
+	    "?5, ?6, ?7, ?8, ?9) ON CONFLICT (who, key, minute) DO UPDATE SET pays = risk_counts.pays "
+	    "+ ?6, sum = risk_counts.sum + ?7, split = risk_counts.split + ?8, declines = "
+	    "risk_counts.declines + ?9",
 	    &add_args, NULL);
 	struct add_args a = counted(who, key, NULL, NULL, at, approved, amount);
 
@@ -121,20 +122,26 @@ int store_risk_count_payment(store *s, const char *pan_hash, const char *tid, co
 	    "INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines) VALUES "
 	    "(0, ?2, ?5, ?6, ?7, ?8, ?9), (1, ?3, ?5, ?6, ?7, ?8, ?9), (2, ?4, ?5, ?6, ?7, ?8, ?9), "
 	    "(3, ?2 || ' ' || ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (who, key, minute) DO UPDATE SET "
-	    "pays = pays + excluded.pays, sum = sum + excluded.sum, split = split + excluded.split, "
-	    "declines = declines + excluded.declines",
+	    "pays = risk_counts.pays + excluded.pays, sum = risk_counts.sum + excluded.sum, split = "
+	    "risk_counts.split + excluded.split, declines = risk_counts.declines + excluded.declines",
 	    &add_args, NULL);
 	struct add_args a = counted(0, pan_hash, tid, mid, at, approved, amount);
 
 	return store_q_run(s, &q, &a, NULL);
 }
 
+/* A card's last payment; the index named on SQLite (INDEXED BY), PostgreSQL planning from
+ * its statistics. */
+#define LAST_PAYMENT(indexed)                                                                      \
+	"SELECT COALESCE(MAX(at), 0) AS n FROM acq_txns " indexed                                  \
+	" WHERE pan_hash = ?1 AND kind = "                                                         \
+	"0 AND " PAYMENT
+
 int store_risk_last_payment(store *s, const char *pan_hash, int64_t *at)
 {
-	static const struct store_query q = STORE_Q(
-	    "SELECT COALESCE(MAX(at), 0) AS n FROM acq_txns INDEXED BY acq_txns_card_at WHERE "
-	    "pan_hash = ?1 AND kind = 0 AND " PAYMENT,
-	    &store_args_text, &store_row_n);
+	static const struct store_query q =
+	    STORE_Q(STORE_SQL(LAST_PAYMENT("INDEXED BY acq_txns_card_at"), LAST_PAYMENT("")),
+	            &store_args_text, &store_row_n);
 	return store_q_n(s, &q, pan_hash, at);
 }
 
@@ -165,7 +172,8 @@ int store_risk_holder_qr_add(store *s, const char *tid, const char *holder_key, 
 {
 	static const struct store_query q = STORE_Q(
 	    "INSERT INTO risk_holder_qr (tid, holder_key, at) VALUES (?1, ?2, ?3) ON CONFLICT "
-	    "(tid, holder_key) DO UPDATE SET at = MAX(at, ?3)",
+	    "(tid, holder_key) DO UPDATE SET at = CASE WHEN ?3 > risk_holder_qr.at THEN ?3 ELSE "
+	    "risk_holder_qr.at END",
 	    &holder_args, NULL);
 
 	return store_q_run(s, &q, &(struct holder_args){tid, holder_key, at}, NULL);
@@ -183,15 +191,19 @@ static const struct store_row day_args = STORE_ROW(struct day_args, day_arg_cols
 static const struct store_col mday_cols[] = {STORE_COLS(struct day_row, purchases, refunds)};
 static const struct store_row mday_row = STORE_ROW(struct day_row, mday_cols);
 
+/* A merchant's purchases and refunds since a day began; the index named as LAST_PAYMENT's. */
+#define MERCHANT_DAY(indexed)                                                                       \
+	"SELECT COALESCE(SUM(CASE WHEN type = 'purchase' OR type = 'completion' THEN amount END), " \
+	"0) AS purchases, COALESCE(SUM(CASE WHEN type = 'refund' THEN amount END), 0) AS refunds "  \
+	"FROM acq_txns " indexed " WHERE mid = ?1 AND at >= ?2 AND kind = 0 AND rc = '00' AND "     \
+	"reversed = 0"
+
 int store_risk_merchant_day(store *s, const char *mid, int64_t day, int64_t *purchases,
                             int64_t *refunds)
 {
-	static const struct store_query q = STORE_Q(
-	    "SELECT COALESCE(SUM(CASE WHEN type = 'purchase' OR type = 'completion' THEN amount "
-	    "END), 0) AS purchases, COALESCE(SUM(CASE WHEN type = 'refund' THEN amount END), 0) AS "
-	    "refunds FROM acq_txns INDEXED BY acq_txns_mid_at WHERE mid = ?1 AND at >= ?2 AND kind "
-	    "= 0 AND rc = '00' AND reversed = 0",
-	    &day_args, &mday_row);
+	static const struct store_query q =
+	    STORE_Q(STORE_SQL(MERCHANT_DAY("INDEXED BY acq_txns_mid_at"), MERCHANT_DAY("")),
+	            &day_args, &mday_row);
 	struct day_row r;
 	int rc = store_q_get(s, &q, &(struct day_args){mid, day}, &r);
 
@@ -292,16 +304,17 @@ int store_risk_payment_add(store *s, const char *pan_hash, const char *tid, cons
 {
 	static const struct store_query card_q = STORE_Q(
 	    "INSERT INTO risk_card_days (pan_hash, mid, day, count, sum, round) VALUES (?3, "
-	    "?4, ?2, 1, ?5, ?6) ON CONFLICT (pan_hash, mid, day) DO UPDATE SET count = count "
-	    "+ 1, sum = sum + ?5, round = round + ?6",
+	    "?4, ?2, 1, ?5, ?6) ON CONFLICT (pan_hash, mid, day) DO UPDATE SET count = "
+	    "risk_card_days.count + 1, sum = risk_card_days.sum + ?5, round = risk_card_days.round "
+	    "+ ?6",
 	    &pay_args, NULL);
 	static const struct store_query add_q = STORE_Q(
-	    "INSERT OR IGNORE INTO risk_terminal_cards (tid, day, pan_hash) VALUES (?1, ?2, "
-	    "?3)",
+	    "INSERT INTO risk_terminal_cards (tid, day, pan_hash) VALUES (?1, ?2, ?3) ON CONFLICT "
+	    "DO NOTHING",
 	    &pay_args_3, NULL);
 	static const struct store_query count_q = STORE_Q(
 	    "INSERT INTO risk_terminal_days (tid, day, cards) VALUES (?1, ?2, 1) ON CONFLICT "
-	    "(tid, day) DO UPDATE SET cards = cards + 1",
+	    "(tid, day) DO UPDATE SET cards = risk_terminal_days.cards + 1",
 	    &pay_args_2, NULL);
 	struct pay_args a = {tid, day, pan_hash, mid, amount, amount > 0 && amount % 100000 == 0};
 	int rc;

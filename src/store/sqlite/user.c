@@ -7,9 +7,11 @@
 typedef struct store_user user;
 typedef struct store_user_session session;
 
-#define USER_COLUMNS                                                                               \
-	"id, name, role, mid, password, totp, state, failures, locked_until, totp_last, "          \
-	"enrol_hash, enrol_expires, created_at"
+/* A user's columns but the id, which an insert leaves to the database. */
+#define USER_FIELDS                                                                                \
+	"name, role, mid, password, totp, state, failures, locked_until, totp_last, enrol_hash, "  \
+	"enrol_expires, created_at"
+#define USER_COLUMNS    "id, " USER_FIELDS
 #define SESSION_COLUMNS "hash, user_id, csrf, created_at, last_seen, expires_at"
 
 static const struct store_col user_cols[] = {STORE_COLS(user, id, name, role, mid, password, totp,
@@ -29,8 +31,7 @@ static const struct store_col touch_cols[] = {STORE_COLS(session, last_seen, exp
 static const struct store_row touch_args = STORE_ROW_N(touch_cols, 3);
 
 STORE_FN_INSERT(store_user_insert, user,
-                "INSERT INTO users (" USER_COLUMNS
-                ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO users (" USER_FIELDS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 user_new)
 STORE_FN_GET(store_user_get, const char *, user,
              "SELECT " USER_COLUMNS " FROM users WHERE name = ?", store_args_text, user_row)
