@@ -208,7 +208,7 @@ export POSSUM_CONFIG=$tmp/pay.conf
 expect 0 "settle run, T+0" -- "$possum" admin settle run --date "$day" --data "$tmp/hostpay"
 bind "$tmp/hostpay"
 host_until "$tmp/hostpay" '"event":"settle_payouts"'
-if grep '"event":"settle_payouts"' "$tmp/host.log" | grep -q '"made":1,"amount":376464,"owed_days":0'; then ok; else bad "no payouts line: $(grep settle_ "$tmp/host.log")"; fi
+if grep '"event":"settle_payouts"' "$tmp/host.log" | grep -q '"made":1,"amount":376464,"currency":"CNY","owed_days":0'; then ok; else bad "no payouts line: $(grep settle_ "$tmp/host.log")"; fi
 if cat "$tmp/hostpay/payouts/"*.csv | grep -q "^1,$mid,\"Possum Cafe\",.*,\"Zhang San\",3764.64,CNY,\"$day\",P"; then ok; else bad "the host's summary: $(cat "$tmp/hostpay/payouts/"*.csv)"; fi
 expect 0 "ledger check after the host's payouts" -- "$possum" admin ledger check --data "$tmp/hostpay"
 out_has "^0 violations"
