@@ -7,7 +7,6 @@
  * test_acquirer_qr.inc; a card routed to a network link in test_acquirer_link.inc. */
 #include "issuer/issuer_fixture.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -311,17 +310,7 @@ static void signin(struct fx *x)
 
 static int64_t count_rows(struct fx *x, const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t n;
-
-	assert_int_equal(sqlite3_open(x->f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	return test_sql_int(x->f->path, sql, NULL);
 }
 
 /* ---- tests ---- */
@@ -1385,14 +1374,20 @@ static void store_failure(void **state)
 	struct ans a;
 
 	signin(x);
-	store_fixture_sql(x->f->path, "CREATE TRIGGER fail BEFORE INSERT ON acq_txns BEGIN "
-	                              "SELECT RAISE(ABORT, 'disk full'); END");
+	store_fixture_sql(x->f->path,
+	                  store_fixture_pg()
+	                      ? "CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql AS "
+	                        "$$BEGIN RAISE EXCEPTION 'disk full'; END$$; CREATE TRIGGER fail "
+	                        "BEFORE INSERT ON acq_txns FOR EACH ROW EXECUTE FUNCTION fail()"
+	                      : "CREATE TRIGGER fail BEFORE INSERT ON acq_txns BEGIN "
+	                        "SELECT RAISE(ABORT, 'disk full'); END");
 	purchase_req(x, &q, &img, 100, T_PIN);
 	expect(x, &q, true, "96", &a);
 	assert_false(iso8583_has(&a.m, 38));
 	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
 	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM decisions"), 0);
-	store_fixture_sql(x->f->path, "DROP TRIGGER fail");
+	store_fixture_sql(x->f->path, store_fixture_pg() ? "DROP TRIGGER fail ON acq_txns"
+	                                                 : "DROP TRIGGER fail");
 	purchase_req(x, &q, &img, 100, T_PIN);
 	expect(x, &q, true, "00", &a);
 }

@@ -278,25 +278,117 @@ static inline void test_swipe(struct issuer_fixture *f, struct test_request *t,
 	test_identity(f, t);
 }
 
+#define TEST_SQL_COLS 8
+
+/* Reads sql on the store named path (a fixture's) through a connection of its own, SQLite's
+ * or PostgreSQL's: fn on each row (its first TEST_SQL_COLS columns as text, NULL for a NULL)
+ * until it returns non-zero; how many rows it was given. The SQL is both engines': its one
+ * text parameter (param; NULL: none) is $1, which SQLite takes as a parameter's name. */
+static inline int test_sql_rows(const char *path, const char *sql, const char *param,
+                                int (*fn)(void *ctx, const char *const *cols), void *ctx)
+{
+	const char *cols[TEST_SQL_COLS];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n = 0, stop = 0;
+
+#ifdef POSSUM_HAVE_LIBPQ
+	if (store_name_is_pg(path)) {
+		PGconn *c = PQconnectdb(path + strlen(STORE_PG_PREFIX));
+		PGresult *r;
+
+		assert_int_equal(PQstatus(c), CONNECTION_OK);
+		r = PQexecParams(c, sql, param != NULL, NULL, &param, NULL, NULL, 0);
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		for (; stop == 0 && n < PQntuples(r); n++) {
+			for (int i = 0; i < TEST_SQL_COLS; i++)
+				cols[i] = i < PQnfields(r) && !PQgetisnull(r, n, i)
+				              ? PQgetvalue(r, n, i)
+				              : NULL;
+			stop = fn(ctx, cols);
+		}
+		PQclear(r);
+		PQfinish(c);
+		return n;
+	}
+#endif
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (param != NULL)
+		assert_int_equal(sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC), SQLITE_OK);
+	for (; stop == 0 && sqlite3_step(st) == SQLITE_ROW; n++) {
+		for (int i = 0; i < TEST_SQL_COLS; i++)
+			cols[i] = i < sqlite3_column_count(st)
+			              ? (const char *)sqlite3_column_text(st, i)
+			              : NULL;
+		stop = fn(ctx, cols);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* test_sql_first()'s row: the first column into a buffer. */
+struct test_sql_text {
+	char *out;
+	size_t cap;
+};
+
+static inline int test_sql_text_of(void *ctx, const char *const *cols)
+{
+	struct test_sql_text *t = ctx;
+
+	snprintf(t->out, t->cap, "%s", cols[0] != NULL ? cols[0] : "");
+	return 1;
+}
+
+/* The first row of sql (as test_sql_rows()): its first column as text into out (cap bytes;
+ * "" when NULL or no row); 1, or 0 when there is no row. */
+static inline int test_sql_first(const char *path, const char *sql, const char *param, char *out,
+                                 size_t cap)
+{
+	struct test_sql_text t = {out, cap};
+
+	*out = '\0';
+	return test_sql_rows(path, sql, param, test_sql_text_of, &t);
+}
+
+/* The integer sql (as test_sql_first) reads first: a count. */
+static inline int64_t test_sql_int(const char *path, const char *sql, const char *param)
+{
+	char v[32];
+
+	assert_int_equal(test_sql_first(path, sql, param, v, sizeof v), 1);
+	return strtoll(v, NULL, 10);
+}
+
+/* Whether the store named path (a fixture's) holds text, a secret that must not be there:
+ * SQLite's database file or its WAL, byte for byte; on PostgreSQL any row of the fixture's
+ * schema (store_fixture_bytes). */
+static inline bool test_store_has(const char *path, const char *text)
+{
+	char name[1100], *buf;
+	size_t len;
+	bool found = false;
+
+	for (int i = 0; i < (store_fixture_pg() ? 1 : 2) && !found; i++) {
+		snprintf(name, sizeof name, "%s%s", path, i == 0 ? "" : "-wal");
+		if (store_fixture_bytes(name, &buf, &len) != 0)
+			continue;
+		found = store_fixture_holds(buf, len, text);
+		free(buf);
+	}
+	return found;
+}
+
 /* The RRN of the decision that gave auth_code, read through a connection of its own; an
  * RRN no decision has when none gave it. */
 static inline void test_rrn_of(const struct issuer_fixture *f, const char *auth_code, char rrn[13])
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-
-	snprintf(rrn, 13, "999999999999");
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT rrn FROM decisions WHERE auth_code = ? ORDER "
-	                                    "BY id DESC LIMIT 1",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	sqlite3_bind_text(st, 1, auth_code, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(rrn, 13, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	if (test_sql_first(
+	        f->path, "SELECT rrn FROM decisions WHERE auth_code = $1 ORDER BY id DESC LIMIT 1",
+	        auth_code, rrn, 13) == 0)
+		snprintf(rrn, 13, "999999999999");
 }
 
 /* A follow-up (completion, cancel, void, refund) of the original that gave auth_code, named
@@ -348,24 +440,9 @@ static inline void test_advice(struct issuer_fixture *f, struct test_request *t,
 /* The decisions recorded of STAN stan, and how many of them moved money (a transfer). */
 static inline int test_decisions_of(const struct issuer_fixture *f, const char *stan, int *posted)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int n = 0;
-
-	*posted = 0;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT transfer_id FROM decisions WHERE stan = ?",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	sqlite3_bind_text(st, 1, stan, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		n++;
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			*posted += 1;
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	*posted = (int)test_sql_int(
+	    f->path, "SELECT COUNT(transfer_id) FROM decisions WHERE stan = $1", stan);
+	return (int)test_sql_int(f->path, "SELECT COUNT(*) FROM decisions WHERE stan = $1", stan);
 }
 
 /* The reversal of orig (same acquirer, terminal and STAN, its own transmission time). */

@@ -5,7 +5,6 @@
 #include "issuer/issuer_fixture.h"
 
 #include <openssl/sha.h>
-#include <sqlite3.h>
 
 /* A start (the elements) or a confirmation (the code) for img, its track 2 read. */
 static void cardauth(struct issuer_fixture *f, struct test_request *t,
@@ -223,40 +222,43 @@ static void card_checked(void **state)
 	start(f, &img, code);
 }
 
+/* code_not_stored()'s check of a row of cardauths: its hash and reason hold not its code. */
+struct codes_seen {
+	char (*codes)[ISSUER_OTP_LEN + 1];
+	int rows;
+};
+
+static int code_not_in_row(void *ctx, const char *const *cols)
+{
+	struct codes_seen *c = ctx;
+	const char *hash = cols[0], *reason = cols[1], *code = c->codes[c->rows++];
+	char plain[2 * SHA256_DIGEST_LENGTH + 1];
+	uint8_t digest[SHA256_DIGEST_LENGTH];
+
+	assert_int_equal(strlen(hash), 64);
+	assert_int_equal(strspn(hash, "0123456789abcdefABCDEF"), 64);
+	assert_null(strstr(hash, code));
+	assert_null(strstr(reason, code));
+	/* Keyed: not the plain hash of the code. */
+	SHA256((const uint8_t *)code, ISSUER_OTP_LEN, digest);
+	assert_int_equal(hex_encode(digest, sizeof digest, plain, sizeof plain), HEX_OK);
+	assert_string_not_equal(hash, plain);
+	return c->rows == 2;
+}
+
 static void code_not_stored(void **state)
 {
 	struct issuer_fixture *f = *state;
 	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
-	char codes[2][ISSUER_OTP_LEN + 1], plain[2 * SHA256_DIGEST_LENGTH + 1];
-	uint8_t digest[SHA256_DIGEST_LENGTH];
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int rows = 0;
+	char codes[2][ISSUER_OTP_LEN + 1];
+	struct codes_seen seen = {codes, 0};
 
 	start(f, &img, codes[0]);
 	start(f, &img, codes[1]);
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT otp_hash, reason FROM cardauths ORDER BY id",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *hash = (const char *)sqlite3_column_text(st, 0);
-		const char *reason = (const char *)sqlite3_column_text(st, 1);
-
-		assert_int_equal(strlen(hash), 64);
-		assert_int_equal(strspn(hash, "0123456789abcdefABCDEF"), 64);
-		assert_null(strstr(hash, codes[rows]));
-		assert_null(strstr(reason, codes[rows]));
-		/* Keyed: not the plain hash of the code. */
-		SHA256((const uint8_t *)codes[rows], ISSUER_OTP_LEN, digest);
-		assert_int_equal(hex_encode(digest, sizeof digest, plain, sizeof plain), HEX_OK);
-		assert_string_not_equal(hash, plain);
-		rows++;
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	assert_int_equal(rows, 2);
+	assert_int_equal(test_sql_rows(f->path,
+	                               "SELECT otp_hash, reason FROM cardauths ORDER BY id", NULL,
+	                               code_not_in_row, &seen),
+	                 2);
 }
 
 /* Authenticates img completely. */

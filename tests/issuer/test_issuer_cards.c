@@ -4,8 +4,6 @@
  * file itself, searched byte by byte for the clear secrets of the cards in it. */
 #include "issuer/issuer_fixture.h"
 
-#include <sqlite3.h>
-
 static int count_one(void *ctx, const struct issuer_card *c)
 {
 	(void)c;
@@ -363,6 +361,30 @@ static bool contains(const struct file_bytes *b, const char *s)
 	return false;
 }
 
+/* Whether the store holds text: in SQLite's files (the database and its log) as contains()
+ * sees it; on PostgreSQL in any column of any of the fixture's tables (test_store_has). */
+static bool stored(const struct issuer_fixture *f, const char *text)
+{
+	struct file_bytes b;
+	char path[1200];
+	bool found = false;
+
+	if (store_fixture_pg())
+		return test_store_has(f->path, text);
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s%s", f->path, i == 0 ? "" : "-wal");
+		b = read_file(path);
+		found = found || contains(&b, text);
+		free(b.p);
+	}
+	return found;
+}
+
+static int64_t count_of(const struct issuer_fixture *f, const char *sql, const char *param)
+{
+	return test_sql_int(f->path, sql, param);
+}
+
 static void no_clear_secrets(void **state)
 {
 	static const struct {
@@ -377,10 +399,7 @@ static void no_clear_secrets(void **state)
 	struct issuer_fixture *f = *state;
 	struct issuer_card_image img[3], repl;
 	struct test_request t;
-	struct file_bytes files[2];
-	char path[1200], text[64];
-	sqlite3 *db;
-	sqlite3_stmt *st;
+	char text[64];
 
 	for (size_t i = 0; i < 3; i++) {
 		struct issuer_card_request req = test_card_request(specs[i].product, specs[i].chip);
@@ -403,71 +422,45 @@ static void no_clear_secrets(void **state)
 	assert_int_equal(issuer_card_replace(f->is, img[0].card_id, "556677", NULL, f->now, &repl),
 	                 ISSUER_OK);
 
-	files[0] = read_file(f->path);
-	snprintf(path, sizeof path, "%s-wal", f->path);
-	files[1] = read_file(path);
-	for (size_t k = 0; k < 2; k++) {
-		assert_false(contains(&files[k], T_HOLDER)); /* sealed too (issuer.6) */
-		for (size_t i = 0; i < 3; i++) {
-			assert_false(contains(&files[k], img[i].pan));
-			assert_false(contains(&files[k], img[i].track2));
-			assert_false(contains(&files[k], strchr(img[i].track2, '=') + 8));
-			assert_false(contains(&files[k], specs[i].id));
-			assert_false(contains(&files[k], specs[i].phone));
-			assert_false(contains(&files[k], specs[i].phone + 3));
-			snprintf(text, sizeof text, "%s%s", img[i].expiry, img[i].cvv2);
-			assert_false(contains(&files[k], text));
-		}
-		assert_false(contains(&files[k], repl.pan));
-		/* The PINs (of 6 digits: a 4-digit one may be anywhere in a hex hash). */
-		assert_false(contains(&files[k], specs[0].pin));
-		assert_false(contains(&files[k], specs[1].pin));
-		assert_false(contains(&files[k], "556677"));
-		free(files[k].p);
-	}
-	/* No column for a CVV, and none holding one. */
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-	                                    "SELECT count(*) FROM pragma_table_info('cards') WHERE "
-	                                    "name LIKE '%cvv%' OR name LIKE '%pin' OR name LIKE "
-	                                    "'%track%'",
-	                                    -1, &st, NULL),
-	                 SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 0);
-	sqlite3_finalize(st);
-	assert_int_equal(
-	    sqlite3_prepare_v2(db,
-	                       "SELECT count(*) FROM cards WHERE ?1 IN (masked, last4, "
-	                       "expiry, psn, pvv, holder, language, pan_hash)",
-	                       -1, &st, NULL),
-	    SQLITE_OK);
+	assert_false(stored(f, T_HOLDER)); /* sealed too (issuer.6) */
 	for (size_t i = 0; i < 3; i++) {
-		sqlite3_bind_text(st, 1, img[i].cvv2, -1, SQLITE_STATIC);
-		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		assert_int_equal(sqlite3_column_int(st, 0), 0);
-		sqlite3_reset(st);
+		assert_true(
+		    stored(f, test_card(f, img[i].card_id).masked)); /* what is kept is found */
+		assert_false(stored(f, img[i].pan));
+		assert_false(stored(f, img[i].track2));
+		assert_false(stored(f, strchr(img[i].track2, '=') + 8));
+		assert_false(stored(f, specs[i].id));
+		assert_false(stored(f, specs[i].phone));
+		assert_false(stored(f, specs[i].phone + 3));
+		snprintf(text, sizeof text, "%s%s", img[i].expiry, img[i].cvv2);
+		assert_false(stored(f, text));
 	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	assert_false(stored(f, repl.pan));
+	/* The PINs (of 6 digits: a 4-digit one may be anywhere in a hex hash). */
+	assert_false(stored(f, specs[0].pin));
+	assert_false(stored(f, specs[1].pin));
+	assert_false(stored(f, "556677"));
+	/* No column for a CVV, and none holding one. */
+	assert_int_equal(
+	    count_of(f,
+	             store_fixture_pg()
+	                 ? "SELECT count(*) FROM information_schema.columns WHERE "
+	                   "table_schema = current_schema() AND table_name = 'cards' AND "
+	                   "(column_name LIKE '%cvv%' OR column_name LIKE '%pin' OR "
+	                   "column_name LIKE '%track%')"
+	                 : "SELECT count(*) FROM pragma_table_info('cards') WHERE "
+	                   "name LIKE '%cvv%' OR name LIKE '%pin' OR name LIKE "
+	                   "'%track%'",
+	             NULL),
+	    0);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(count_of(f,
+		                          "SELECT count(*) FROM cards WHERE $1 IN (masked, last4, "
+		                          "expiry, psn, pvv, holder, language, pan_hash)",
+		                          img[i].cvv2),
+		                 0);
 	crypto_wipe(img, sizeof img);
 	crypto_wipe(&repl, sizeof repl);
-}
-
-/* Whether the store's files (the database and its log) hold text. */
-static bool in_files(const struct issuer_fixture *f, const char *text)
-{
-	struct file_bytes b;
-	char path[1200];
-	bool found = false;
-
-	for (int i = 0; i < 2; i++) {
-		snprintf(path, sizeof path, "%s%s", f->path, i == 0 ? "" : "-wal");
-		b = read_file(path);
-		found = found || contains(&b, text);
-		free(b.p);
-	}
-	return found;
 }
 
 /* A card of before issue 18, its holder's name in the clear: the issuer seals it when it
@@ -478,22 +471,20 @@ static void old_names_sealed(void **state)
 	struct issuer_fixture *f = *state;
 	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false), repl;
 	struct test_request t;
-	sqlite3 *db;
 
 	issuer_close(f->is);
 	f->is = NULL;
 	store_close(f->s); /* the last connection: the log copied in and removed */
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-	                              "UPDATE cards SET holder = 'Qian Laowu', name = x''; DELETE "
-	                              "FROM meta WHERE name = 'issuer.names_sealed'",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
-	sqlite3_close(db);
-	assert_true(in_files(f, "Qian Laowu"));
+	store_fixture_sql(f->path,
+	                  store_fixture_pg()
+	                      ? "UPDATE cards SET holder = 'Qian Laowu', name = '\\x'; "
+	                        "DELETE FROM meta WHERE name = 'issuer.names_sealed'"
+	                      : "UPDATE cards SET holder = 'Qian Laowu', name = x''; DELETE "
+	                        "FROM meta WHERE name = 'issuer.names_sealed'");
+	assert_true(stored(f, "Qian Laowu"));
 	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
 	assert_int_equal(issuer_open(f->s, f->h, &f->cfg, &f->keys, &f->is), ISSUER_OK);
-	assert_false(in_files(f, "Qian Laowu"));
+	assert_false(stored(f, "Qian Laowu"));
 	assert_string_equal(test_card(f, img.card_id).holder, "Qian Laowu");
 	test_reopen(f); /* once: nothing left to seal */
 	assert_string_equal(test_card(f, img.card_id).holder, "Qian Laowu");
@@ -507,7 +498,7 @@ static void old_names_sealed(void **state)
 	assert_int_equal(issuer_card_replace(f->is, img.card_id, NULL, NULL, f->now, &repl),
 	                 ISSUER_OK);
 	assert_string_equal(test_card(f, repl.card_id).holder, "Qian Laowu");
-	assert_false(in_files(f, "Qian Laowu"));
+	assert_false(stored(f, "Qian Laowu"));
 	crypto_wipe(&img, sizeof img);
 	crypto_wipe(&repl, sizeof repl);
 }

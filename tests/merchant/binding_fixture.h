@@ -65,33 +65,10 @@ static inline const char *binding_code(struct binding_fixture *f)
 	return code;
 }
 
-/* Whether text is anywhere in the database's files (the database and its -wal). */
+/* Whether text is anywhere in the store (its files, or its tables on PostgreSQL). */
 static inline bool binding_db_has(struct binding_fixture *f, const char *text)
 {
-	const char *suffixes[] = {"", "-wal"};
-	size_t n = strlen(text);
-	bool found = false;
-
-	for (size_t k = 0; k < 2 && !found; k++) {
-		char path[1100], *buf;
-		FILE *fp;
-		long len;
-
-		snprintf(path, sizeof path, "%s%s", f->i->path, suffixes[k]);
-		if ((fp = fopen(path, "rb")) == NULL)
-			continue;
-		fseek(fp, 0, SEEK_END);
-		len = ftell(fp);
-		rewind(fp);
-		buf = malloc((size_t)len + 1);
-		assert_non_null(buf);
-		assert_int_equal(fread(buf, 1, (size_t)len, fp), (size_t)len);
-		fclose(fp);
-		for (long j = 0; j + (long)n <= len && !found; j++)
-			found = memcmp(buf + j, text, n) == 0;
-		free(buf);
-	}
-	return found;
+	return test_store_has(f->i->path, text);
 }
 
 struct binding_audit {

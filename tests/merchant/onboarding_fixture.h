@@ -138,30 +138,10 @@ static inline void test_audit(store *s, const char *object, struct test_audit *o
 	assert_int_equal(store_audit_list(s, &flt, test_audit_row, out), STORE_OK);
 }
 
-/* Whether any of the database's files (the database, its WAL) holds text. */
+/* Whether the store holds text (its files, or its tables on PostgreSQL). */
 static inline bool test_db_holds(const struct onboarding_fixture *f, const char *text)
 {
-	static const char *const suffixes[] = {"", "-wal"};
-	bool found = false;
-
-	for (size_t k = 0; k < 2 && !found; k++) {
-		char path[1200];
-		FILE *fp;
-		char *buf;
-		size_t n;
-
-		snprintf(path, sizeof path, "%s%s", f->i->path, suffixes[k]);
-		if ((fp = fopen(path, "rb")) == NULL)
-			continue;
-		buf = malloc(64 << 20);
-		assert_non_null(buf);
-		n = fread(buf, 1, 64 << 20, fp);
-		fclose(fp);
-		for (size_t j = 0; j + strlen(text) <= n && !found; j++)
-			found = memcmp(buf + j, text, strlen(text)) == 0;
-		free(buf);
-	}
-	return found;
+	return test_store_has(f->i->path, text);
 }
 
 #endif

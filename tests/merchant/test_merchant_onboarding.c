@@ -7,7 +7,6 @@
 
 #include <sys/stat.h>
 
-#include <sqlite3.h>
 
 #include "store/store_acquirer.h"
 
@@ -116,21 +115,19 @@ static void test_old_phones_sealed(void **state)
 	struct store_merchant_app_filter all = {0};
 	int64_t id = test_apply(f, "5812");
 	char listed[24] = "";
-	sqlite3 *db;
 
 	merchant_close(f->m);
 	f->m = NULL;
 	issuer_close(f->i->is);
 	f->i->is = NULL;
 	store_close(f->i->s); /* the last connection: the log copied in and removed */
-	assert_int_equal(sqlite3_open(f->i->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-	                              "UPDATE merchant_apps SET phone = '" T_CONTACT
-	                              "', phone_sealed = x''; DELETE FROM meta WHERE name = "
-	                              "'merchant.phones_sealed'",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
-	sqlite3_close(db);
+	store_fixture_sql(f->i->path, store_fixture_pg()
+	                                  ? "UPDATE merchant_apps SET phone = '" T_CONTACT
+	                                    "', phone_sealed = '\\x'; DELETE FROM meta WHERE name "
+	                                    "= 'merchant.phones_sealed'"
+	                                  : "UPDATE merchant_apps SET phone = '" T_CONTACT
+	                                    "', phone_sealed = x''; DELETE FROM meta WHERE name = "
+	                                    "'merchant.phones_sealed'");
 	assert_true(test_db_holds(f, T_CONTACT));
 	assert_int_equal(store_open(f->i->path, &f->i->s), STORE_OK);
 	assert_int_equal(issuer_open(f->i->s, f->i->h, &f->i->cfg, &f->i->keys, &f->i->is),

@@ -21,9 +21,18 @@ static const struct store_col merchant_cols[] = {
     STORE_COLS(merchant, mid, name, mcc, status, created_at)};
 static const struct store_row merchant_row = STORE_ROW(merchant, merchant_cols);
 
-STORE_FN_PUT(store_merchant_insert, merchant,
-             "INSERT INTO merchants (mid, name, mcc, status, created_at) VALUES (?, ?, ?, ?, ?)",
-             merchant_row)
+int store_merchant_insert(store *s, const struct store_merchant *m)
+{
+	/* A MID taken is no row written, not a failure: PostgreSQL ends a transaction at a
+	 * failed statement, and onboarding tries the next MID in the same one. */
+	static const struct store_query q =
+	    STORE_Q("INSERT INTO merchants (mid, name, mcc, status, created_at) VALUES (?, ?, ?, "
+	            "?, ?) ON CONFLICT (mid) DO NOTHING",
+	            &merchant_row, NULL);
+	int rc = store_q_update(s, &q, m);
+
+	return rc == STORE_ENOTFOUND ? STORE_EEXIST : rc;
+}
 STORE_FN_GET(store_merchant_get, const char *, merchant,
              "SELECT mid, name, mcc, status, created_at FROM merchants WHERE mid = ?",
              store_args_text, merchant_row)
@@ -97,8 +106,8 @@ int store_terminal_activity(store *s, const char *tid, int batch,
 	    "max(batch) FROM acq_txns WHERE tid = ?1) ORDER BY id DESC LIMIT 1",
 	    &store_args_text, &activity_last);
 	static const struct store_query reversals_q =
-	    STORE_Q("SELECT COALESCE(SUM(batch = ?2), 0) AS reversals_batch, COUNT(*) AS reversals "
-	            "FROM acq_txns WHERE tid = ?1 AND kind = 1",
+	    STORE_Q("SELECT COUNT(*) FILTER (WHERE batch = ?2) AS reversals_batch, "
+	            "COUNT(*) AS reversals FROM acq_txns WHERE tid = ?1 AND kind = 1",
 	            &store_args_text_n, &activity_reversals);
 	struct store_arg_text_n a = {tid, batch};
 	int rc;
@@ -240,39 +249,41 @@ int store_acq_txn_by_auth(store *s, const char *type, const char *pan_hash, cons
 #define LINK_ENTRIES                                                                               \
 	"SELECT id, at, tid, mid, batch, stan, kind, type, amount, currency, masked, pan_hash, "   \
 	"rrn, auth_code, rc, reason, decision_id, net_stan, original_id, reversed, settle_date, "  \
-	"voided, CASE WHEN paid AND NOT voided AND NOT reversed THEN amount - remaining ELSE 0 "   \
-	"END AS refunded, original_rrn, completed, 'card' AS channel, '' AS route, source, acquirer, op FROM (SELECT d.id AS id, " \
+	"voided, CASE WHEN paid = 1 AND voided = 0 AND reversed = 0 THEN amount - remaining "      \
+	"ELSE 0 END AS refunded, original_rrn, completed, 'card' AS channel, '' AS route, source, acquirer, op FROM (SELECT d.id AS id, " \
 	"d.at AS at, '' AS tid, '' AS mid, 0 AS batch, d.stan AS stan, 0 AS kind, CASE WHEN "      \
 	"d.op = " STR(STORE_OP_PREAUTH) " THEN 'preauth' ELSE '' END AS type, d.amount AS "        \
 	"amount, d.currency AS currency, COALESCE(c.masked, '') AS masked, '' AS pan_hash, d.rrn " \
 	"AS rrn, d.auth_code AS auth_code, d.rc AS rc, d.reason AS reason, d.id AS decision_id, "  \
 	"'' AS net_stan, d.original_id AS original_id, d.reversed AS reversed, '' AS settle_date," \
-	" d.rc = '00' AND d.op IN " OPS_PAYMENT " AS paid, d.remaining AS remaining, (d.rc = "     \
-	"'00' AND ((d.remaining = 0 AND d.op IN " OPS_PAYMENT " AND EXISTS (SELECT 1 "             \
-	NAMING_D(OPS_VOIDS) " AND v.reversed = 0)) OR (d.op = " STR(STORE_OP_PREAUTH) " AND "      \
-	"EXISTS (SELECT 1 " NAMING_D("(" STR(STORE_OP_PREAUTH_CANCEL) ")") ")))) AS voided, "      \
+	" CASE WHEN d.rc = '00' AND d.op IN " OPS_PAYMENT " THEN 1 ELSE 0 END AS paid, "           \
+	"d.remaining AS remaining, CASE WHEN d.rc = '00' AND ((d.remaining = 0 AND d.op IN "       \
+	OPS_PAYMENT " AND EXISTS (SELECT 1 " NAMING_D(OPS_VOIDS) " AND v.reversed = 0)) OR "        \
+	"(d.op = " STR(STORE_OP_PREAUTH) " AND EXISTS (SELECT 1 "                                  \
+	NAMING_D("(" STR(STORE_OP_PREAUTH_CANCEL) ")") "))) THEN 1 ELSE 0 END AS voided, "         \
 	"CASE WHEN d.op = " STR(STORE_OP_PREAUTH) " AND d.rc = '00' THEN (SELECT "                 \
 	"COALESCE(SUM(v.amount), 0) " NAMING_D("(" STR(STORE_OP_COMPLETION) ")") ") ELSE 0 END "   \
 	"AS completed, COALESCE(o.rrn, '') AS original_rrn, 1 AS source, d.acquirer AS acquirer, " \
 	"d.op AS op FROM decisions AS d LEFT JOIN cards AS c ON c.id = d.card_id LEFT JOIN "       \
 	"decisions AS o ON o.id = d.original_id AND d.op IN " OPS_FOLLOW_UPS " WHERE d.link = 1 "  \
-	"AND d.id > ?1 AND d.op != " STR(STORE_OP_REVERSAL) ")"
+	"AND d.id > ?1 AND d.op != " STR(STORE_OP_REVERSAL) ") AS link"
 /* clang-format on */
 
 /* The status of a row as acquirer_txn_status() reads it (enum store_acq_status's numbers). */
-#define TXN_STATUS                                                                                  \
-	"CASE WHEN rc != '00' THEN 2 WHEN reversed THEN 3 WHEN voided AND type = 'preauth' THEN 6 " \
-	"WHEN voided THEN 4 WHEN completed > 0 THEN 7 WHEN refunded > 0 AND refunded >= amount "    \
-	"THEN 5 ELSE 1 END"
+#define TXN_STATUS                                                                                 \
+	"CASE WHEN rc != '00' THEN 2 WHEN reversed != 0 THEN 3 WHEN voided != 0 AND "              \
+	"type = 'preauth' THEN 6 WHEN voided != 0 THEN 4 WHEN completed > 0 THEN 7 WHEN "          \
+	"refunded > 0 AND refunded >= amount THEN 5 ELSE 1 END"
 
 /* The search of store_acq_txn_search(), FROM its rows after ?1 and MID_TEST its test of the
  * merchant: an empty or zero criterion matches every row; a card of 4 characters is its last
  * 4. */
 #define TXN_SEARCH(FROM, MID_TEST)                                                                 \
 	FROM " AND " MID_TEST " AND at >= ?2 AND (?3 = 0 OR at < ?3) AND (?4 = '' OR tid = ?4) "   \
-	     "AND (?6 = '' OR masked = ?6 OR (length(?6) = 4 AND substr(masked, -4) = ?6)) AND "   \
-	     "(?7 < 0 OR amount = ?7) AND (?8 = 0 OR " TXN_STATUS " = ?8) AND (?10 = '' OR "       \
-	     "channel = ?10) ORDER BY id LIMIT ?9"
+	     "AND (?6 = '' OR masked = ?6 OR (length(?6) = 4 AND "                                 \
+	     "substr(masked, length(masked) - 3) = ?6)) AND (?7 < 0 OR amount = ?7) AND "          \
+	     "(?8 = 0 OR " TXN_STATUS                                                              \
+	     " = ?8) AND (?10 = '' OR channel = ?10) ORDER BY id LIMIT ?9"
 #define TERMINAL_ROWS "SELECT " TXN_READ " FROM acq_txns WHERE kind = 0 AND id > ?1"
 
 /* A merchant's search (every search of a merchant's token) walks the (mid, id) index from
@@ -283,7 +294,7 @@ static const struct store_query txn_search_mid_q =
 static const struct store_query txn_search_q =
     STORE_Q(TXN_SEARCH(TERMINAL_ROWS, "?5 = ''"), &txn_filter_args, &txn_row);
 static const struct store_query txn_search_link_q =
-    STORE_Q(TXN_SEARCH("SELECT * FROM (" LINK_ENTRIES ") WHERE ?4 = ''", "?5 = ''"),
+    STORE_Q(TXN_SEARCH("SELECT * FROM (" LINK_ENTRIES ") AS entries WHERE ?4 = ''", "?5 = ''"),
             &txn_filter_args, &txn_row);
 
 /* The link's request of an RRN: ?1, LINK_ENTRIES' id to read after, is 0. A follow-up over
@@ -298,10 +309,10 @@ static const struct store_row link_rrn_args = STORE_ROW_N(link_rrn_cols, 2);
 
 int store_acq_link_by_rrn(store *s, const char *rrn, struct store_acq_txn *out)
 {
-	static const struct store_query q =
-	    STORE_Q("SELECT * FROM (" LINK_ENTRIES ") WHERE rrn = ?2 ORDER BY op IN " OPS_FOLLOW_UPS
-	            ", id DESC LIMIT 1",
-	            &link_rrn_args, &txn_row);
+	static const struct store_query q = STORE_Q(
+	    "SELECT * FROM (" LINK_ENTRIES
+	    ") AS entries WHERE rrn = ?2 ORDER BY op IN " OPS_FOLLOW_UPS ", id DESC LIMIT 1",
+	    &link_rrn_args, &txn_row);
 
 	return store_q_get(s, &q, &(struct link_rrn_args){0, rrn}, out);
 }
@@ -497,7 +508,7 @@ int store_acq_next(store *s, const char *name, int64_t *out)
 {
 	static const struct store_query q =
 	    STORE_Q_RET("INSERT INTO acq_counters (name, value) VALUES (?, 1) ON CONFLICT (name) "
-	                "DO UPDATE SET value = value + 1 RETURNING value AS n",
+	                "DO UPDATE SET value = acq_counters.value + 1 RETURNING value AS n",
 	                &store_args_text, &store_row_n);
 	return store_q_n(s, &q, name, out);
 }

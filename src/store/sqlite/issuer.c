@@ -10,10 +10,12 @@ typedef struct store_cardauth cardauth;
 
 /* ---- cards ---- */
 
-#define CARD_COLUMNS                                                                                \
-	"id, account_id, pan_hash, pan, id_number, phone, masked, last4, product, status, expiry, " \
-	"service_code, chip, psn, pvki, pvv, holder, language, pin_tries, atc, replaced_by, "       \
+/* A new row's columns, its id drawn by the insert (PostgreSQL takes no NULL for it). */
+#define CARD_NEW_COLUMNS                                                                           \
+	"account_id, pan_hash, pan, id_number, phone, masked, last4, product, status, expiry, "    \
+	"service_code, chip, psn, pvki, pvv, holder, language, pin_tries, atc, replaced_by, "      \
 	"created_at, updated_at, name"
+#define CARD_COLUMNS "id, " CARD_NEW_COLUMNS
 
 static const struct store_col card_cols[] = {
     STORE_COLS(card, id, account_id, pan_hash, pan, id_number, phone, masked, last4, product,
@@ -30,7 +32,7 @@ static const struct store_col card_name_cols[] = {STORE_COLS(card, name, holder,
 static const struct store_row card_name_args = STORE_ROW_N(card_name_cols, 3);
 
 STORE_FN_INSERT(store_card_insert, card,
-                "INSERT INTO cards (" CARD_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, "
+                "INSERT INTO cards (" CARD_NEW_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, "
                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 card_new)
 STORE_FN_GET(store_card_get, int64_t, card, "SELECT " CARD_COLUMNS " FROM cards WHERE id = ?",
@@ -102,8 +104,9 @@ int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct stor
 {
 	static const struct store_query q = STORE_Q(
 	    "INSERT INTO card_days (card_id, day, amount, count, auths) VALUES (?, ?, ?, ?, "
-	    "?) ON CONFLICT (card_id, day) DO UPDATE SET amount = amount + excluded.amount, "
-	    "count = count + excluded.count, auths = auths + excluded.auths",
+	    "?) ON CONFLICT (card_id, day) DO UPDATE SET amount = card_days.amount + "
+	    "excluded.amount, count = card_days.count + excluded.count, auths = card_days.auths + "
+	    "excluded.auths",
 	    &day_all, NULL);
 	struct day_row r = {card_id, day, d->amount, d->count, d->auths};
 
@@ -162,18 +165,22 @@ STORE_FN_GET(store_decision_by_dup_key, const char *, decision,
              "SELECT " DECISION_COLUMNS " FROM decisions WHERE dup_key = ?", store_args_text,
              decision_row)
 
+/* Whether op's bit is set in the parameter p, a set of ops (1 << op): PostgreSQL shifts an
+ * integer by an integer alone, and op is a 64-bit column there. */
+#define OP_IN(p) "((1 << CAST(op AS INTEGER)) & " p ") != 0"
+
 /* By auth code through decisions_auth, whose WHERE the query repeats so that SQLite may use
  * it; else by RRN through decisions_rrn, the auth code (when given) checked on the row. */
-static const struct store_query original_auth_q =
-    STORE_Q("SELECT " DECISION_COLUMNS " FROM decisions WHERE card_id = ?1 AND "
-            "auth_code = ?3 AND op IN (2, 4) AND rc = '00' AND ((1 << op) & ?2) != 0 "
-            "ORDER BY id DESC LIMIT 1",
-            &original_auth_args, &decision_row);
-static const struct store_query original_rrn_q =
-    STORE_Q("SELECT " DECISION_COLUMNS " FROM decisions WHERE rrn = ?4 AND "
-            "card_id = ?1 AND rc = '00' AND ((1 << op) & ?2) != 0 AND (?3 IS NULL "
-            "OR auth_code = ?3) ORDER BY id DESC LIMIT 1",
-            &original_rrn_args, &decision_row);
+static const struct store_query original_auth_q = STORE_Q(
+    "SELECT " DECISION_COLUMNS " FROM decisions WHERE card_id = ?1 AND "
+    "auth_code = ?3 AND op IN (2, 4) AND rc = '00' AND " OP_IN("?2") " "
+                                                                     "ORDER BY id DESC LIMIT 1",
+    &original_auth_args, &decision_row);
+static const struct store_query original_rrn_q = STORE_Q(
+    "SELECT " DECISION_COLUMNS " FROM decisions WHERE rrn = ?4 AND "
+    "card_id = ?1 AND rc = '00' AND " OP_IN("?2") " AND (?3 IS NULL "
+                                                  "OR auth_code = ?3) ORDER BY id DESC LIMIT 1",
+    &original_rrn_args, &decision_row);
 
 int store_decision_original(store *s, int64_t card_id, unsigned ops, const char *auth_code,
                             const char *rrn, struct store_decision *out)
@@ -190,7 +197,7 @@ int store_decision_qr_original(store *s, unsigned ops, const char *rrn, struct s
 {
 	static const struct store_query q =
 	    STORE_Q("SELECT " DECISION_COLUMNS " FROM decisions WHERE rrn = ?4 AND qr != 0 AND "
-	            "rc = '00' AND ((1 << op) & ?2) != 0 ORDER BY id DESC LIMIT 1",
+	            "rc = '00' AND " OP_IN("?2") " ORDER BY id DESC LIMIT 1",
 	            &original_rrn_args, &decision_row);
 	struct original_args a = {0, ops, NULL, rrn};
 
@@ -203,7 +210,7 @@ int store_decision_for_reversal(store *s, const char *acquirer, const char *term
 {
 	static const struct store_query q = STORE_Q(
 	    "SELECT " DECISION_COLUMNS " FROM decisions WHERE acquirer = ? AND terminal = ? "
-	    "AND stan = ? AND ((1 << op) & ?) != 0 AND at >= ? ORDER BY id DESC LIMIT 1",
+	    "AND stan = ? AND " OP_IN("?") " AND at >= ? ORDER BY id DESC LIMIT 1",
 	    &reversal_args, &decision_row);
 
 	return store_q_get(s, &q, &(struct reversal_args){acquirer, terminal, stan, ops, since},
@@ -216,9 +223,10 @@ STORE_FN_UPDATE(store_decision_update, decision,
 
 /* ---- card authentications ---- */
 
-#define CARDAUTH_COLUMNS                                                                           \
-	"id, card_id, state, otp_hash, started_at, otp_expires, tries, verified_at, valid_until, " \
-	"reason"
+/* A new row's columns, its id drawn by the insert (PostgreSQL takes no NULL for it). */
+#define CARDAUTH_NEW_COLUMNS                                                                       \
+	"card_id, state, otp_hash, started_at, otp_expires, tries, verified_at, valid_until, reason"
+#define CARDAUTH_COLUMNS "id, " CARDAUTH_NEW_COLUMNS
 
 static const struct store_col cardauth_cols[] = {STORE_COLS(cardauth, id, card_id, state, otp_hash,
                                                             started_at, otp_expires, tries,
@@ -241,8 +249,8 @@ static const struct store_col latest_cols[] = {
 static const struct store_row latest_args = STORE_ROW_N(latest_cols, 4);
 
 STORE_FN_INSERT(store_cardauth_insert, cardauth,
-                "INSERT INTO cardauths (" CARDAUTH_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?)",
+                "INSERT INTO cardauths (" CARDAUTH_NEW_COLUMNS
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 cardauth_new)
 
 int store_cardauth_latest(store *s, int64_t card_id, bool decided, struct store_cardauth *out)

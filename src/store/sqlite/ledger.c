@@ -75,10 +75,19 @@ STORE_FN_UPDATE(store_ledger_account_update, account,
                 "UPDATE ledger_accounts SET balance_limit = ?5, debits_pending = ?6, "
                 "debits_posted = ?7, credits_pending = ?8, credits_posted = ?9 WHERE id = ?1",
                 account_sums)
-STORE_FN_PUT(store_ledger_transfer_insert, transfer,
-             "INSERT INTO ledger_transfers (" TRANSFER_COLUMNS ", expires_at) "
-             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-             transfer_all)
+int store_ledger_transfer_insert(store *s, const struct store_ledger_transfer *t)
+{
+	/* An id taken is no row written, not a failure: PostgreSQL ends a transaction at a
+	 * failed statement, and the ledger reads the transfer of that id next (a retry). */
+	static const struct store_query q =
+	    STORE_Q("INSERT INTO ledger_transfers (" TRANSFER_COLUMNS ", expires_at) "
+	            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+	            "ON CONFLICT (id) DO NOTHING",
+	            &transfer_all, NULL);
+	int rc = store_q_update(s, &q, t);
+
+	return rc == STORE_ENOTFOUND ? STORE_EEXIST : rc;
+}
 
 int store_ledger_transfer_get(store *s, const uint8_t id[STORE_LEDGER_ID_LEN],
                               struct store_ledger_transfer *out)

@@ -30,9 +30,10 @@ int store_settlecard_drop(store *s, const char *mid)
 
 int store_settlecard_start(store *s, struct store_settlecard *c)
 {
-	static const struct store_query q = STORE_Q("INSERT INTO settlement_cards (" COLUMNS
-	                                            ") VALUES (NULL, ?, 1, ?, ?, ?, ?, ?, 0, 0)",
-	                                            &start_args, NULL);
+	static const struct store_query q = STORE_Q(
+	    "INSERT INTO settlement_cards (mid, state, card_id, pan, masked, actor, started_at, "
+	    "verified_at, effective_from) VALUES (?, 1, ?, ?, ?, ?, ?, 0, 0)",
+	    &start_args, NULL);
 	int rc;
 
 	if ((rc = store_begin(s)) != STORE_OK)

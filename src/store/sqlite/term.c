@@ -18,9 +18,16 @@ static const struct store_row state_row = STORE_ROW(state, state_cols);
 	"host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout, merchant_name, " \
 	"utc_offset, location, qr_cursor"
 
+/* The one row, made or replaced whole. */
 STORE_FN_PUT(store_term_state_put, state,
-             "INSERT OR REPLACE INTO term_state (id, " STATE_COLUMNS
-             ") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "INSERT INTO term_state (id, " STATE_COLUMNS
+             ") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO "
+             "UPDATE SET host = excluded.host, tid = excluded.tid, mid = excluded.mid, "
+             "sn = excluded.sn, tmk = excluded.tmk, pik = excluded.pik, mak = excluded.mak, "
+             "tdk = excluded.tdk, dek = excluded.dek, hkey = excluded.hkey, stan = excluded.stan, "
+             "batch = excluded.batch, timeout = excluded.timeout, "
+             "merchant_name = excluded.merchant_name, utc_offset = excluded.utc_offset, "
+             "location = excluded.location, qr_cursor = excluded.qr_cursor",
              state_row)
 
 int store_term_state_get(store *s, struct store_term_state *out)
@@ -33,10 +40,12 @@ int store_term_state_get(store *s, struct store_term_state *out)
 
 /* ---- transactions ---- */
 
-#define TXN_COLUMNS                                                                                \
-	"id, at, kind, stan, batch, mti, proc, cond, type, entry, amount, currency, sealed, "      \
-	"masked, psn, icc, orig, orig_rrn, orig_auth, status, reversible, reason, rc, rrn, auth, " \
-	"date, time, arpc, voided, aid, label, tc, stand_in"
+/* A new row's columns, its id drawn by the insert (PostgreSQL takes no NULL for it). */
+#define TXN_NEW_COLUMNS                                                                            \
+	"at, kind, stan, batch, mti, proc, cond, type, entry, amount, currency, sealed, masked, "  \
+	"psn, icc, orig, orig_rrn, orig_auth, status, reversible, reason, rc, rrn, auth, date, "   \
+	"time, arpc, voided, aid, label, tc, stand_in"
+#define TXN_COLUMNS "id, " TXN_NEW_COLUMNS
 
 static const struct store_col txn_cols[] = {
     STORE_COLS(txn, id, at, kind, stan, batch, mti, proc, cond, type, entry, amount, currency)
@@ -53,7 +62,7 @@ static const struct store_col batch_cols[] = {STORE_COLS(txn, batch)};
 static const struct store_row batch_args = STORE_ROW_N(batch_cols, 1);
 
 STORE_FN_INSERT(store_term_txn_insert, txn,
-                "INSERT INTO term_txns (" TXN_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "INSERT INTO term_txns (" TXN_NEW_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 txn_new)
 STORE_FN_UPDATE(store_term_txn_update, txn,
@@ -66,7 +75,7 @@ int store_term_txn_find(store *s, enum store_term_key key, const char *value,
 {
 	static const struct store_query q[] = {
 	    [STORE_TERM_BY_STAN] = STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE stan = "
-	                                   "CAST(?1 AS INTEGER) ORDER BY id DESC LIMIT 1",
+	                                   "CAST(?1 AS BIGINT) ORDER BY id DESC LIMIT 1",
 	                                   &store_args_text, &txn_row),
 	    [STORE_TERM_BY_RRN] =
 	        STORE_Q("SELECT " TXN_COLUMNS " FROM term_txns WHERE rrn = ?1 AND "
@@ -110,7 +119,8 @@ int store_term_atc_next(store *s, const char *pan_hash, int above, int *atc)
 {
 	static const struct store_query q = STORE_Q_RET(
 	    "INSERT INTO term_atcs (pan_hash, atc) VALUES (?, ? + 1) ON CONFLICT (pan_hash) "
-	    "DO UPDATE SET atc = max(atc, excluded.atc - 1) + 1 RETURNING atc AS n",
+	    "DO UPDATE SET atc = CASE WHEN term_atcs.atc >= excluded.atc - 1 THEN term_atcs.atc "
+	    "ELSE excluded.atc - 1 END + 1 RETURNING atc AS n",
 	    &store_args_text_n, &store_row_n);
 	struct store_arg_text_n r = {pan_hash, above};
 	int rc;

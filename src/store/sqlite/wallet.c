@@ -14,14 +14,16 @@ static const struct store_row wallet_row = STORE_ROW(wallet, wallet_cols);
 static const struct store_row wallet_new = STORE_ROW_N(wallet_cols + 1, 2); /* but the id */
 
 STORE_FN_INSERT(store_wallet_insert, wallet,
-                "INSERT INTO wallets (" WALLET_COLUMNS ") VALUES (NULL, ?, ?)", wallet_new)
+                "INSERT INTO wallets (account_id, created_at) VALUES (?, ?)", wallet_new)
 STORE_FN_GET(store_wallet_get, int64_t, wallet,
              "SELECT " WALLET_COLUMNS " FROM wallets WHERE id = ?", store_args_id, wallet_row)
 STORE_FN_GET(store_wallet_by_account, int64_t, wallet,
              "SELECT " WALLET_COLUMNS " FROM wallets WHERE account_id = ?", store_args_id,
              wallet_row)
 
-#define CODE_COLUMNS "id, hash, wallet_id, card_id, created_at, expires_at, used_at"
+/* A new row's columns, its id drawn by the insert (PostgreSQL takes no NULL for it). */
+#define CODE_NEW_COLUMNS "hash, wallet_id, card_id, created_at, expires_at, used_at"
+#define CODE_COLUMNS     "id, " CODE_NEW_COLUMNS
 
 static const struct store_col code_cols[] = {
     STORE_COLS(code, id, hash, wallet_id, card_id, created_at, expires_at, used_at)};
@@ -31,7 +33,7 @@ static const struct store_col code_use_cols[] = {STORE_COLS(code, used_at, id)};
 static const struct store_row code_use_args = STORE_ROW_N(code_use_cols, 2);
 
 STORE_FN_INSERT(store_wallet_code_insert, code,
-                "INSERT INTO wallet_codes (" CODE_COLUMNS ") VALUES (NULL, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO wallet_codes (" CODE_NEW_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?)",
                 code_new)
 STORE_FN_GET(store_wallet_code_by_hash, const char *, code,
              "SELECT " CODE_COLUMNS " FROM wallet_codes WHERE hash = ?", store_args_text, code_row)
