@@ -12,6 +12,7 @@
 #include "host/internal.h"
 #include "host/settle.h"
 #include "settle/settle_payout.h"
+#include "store/store_lease.h"
 #include "store/store_settle.h"
 
 #define CLOSE_FIRST_MS 1000     /* the first look, after the start */
@@ -74,16 +75,22 @@ static void close_done(uv_work_t *w, int status)
 		payouts(c, time(NULL));
 }
 
-/* The day's lease for this host: true when taken; a closed day is remembered as done. */
-static bool lease(struct host_closer *c, const char *date, int64_t now)
+/* The day's lease for this host, in the database's clock: true when taken; a closed day is
+ * remembered as done. */
+static bool lease(struct host_closer *c, const char *date)
 {
-	struct store_settle_day d = {.until = now + CLOSE_LEASE_S};
+	struct store_settle_day d = {0};
+	int64_t now;
 	int rc;
 
-	snprintf(d.date, sizeof d.date, "%s", date);
-	snprintf(d.owner, sizeof d.owner, "%s", c->owner);
-	if ((rc = store_settle_lease(c->store, &d, now)) == STORE_OK)
-		return true;
+	if ((rc = store_lease_now(c->store, &now)) == STORE_OK) {
+		now /= 1000;
+		d.until = now + CLOSE_LEASE_S;
+		snprintf(d.date, sizeof d.date, "%s", date);
+		snprintf(d.owner, sizeof d.owner, "%s", c->owner);
+		if ((rc = store_settle_lease(c->store, &d, now)) == STORE_OK)
+			return true;
+	}
 	if (rc == STORE_EEXIST && store_settle_day_get(c->store, date, &d) == STORE_OK &&
 	    d.state == STORE_SETTLE_CLOSED)
 		c->done = c->date;
@@ -94,11 +101,12 @@ static bool lease(struct host_closer *c, const char *date, int64_t now)
 	return false;
 }
 
-/* Today's payouts, once, on a business day (the latest due day closed). */
+/* Today's payouts, once, on a business day (the latest due day closed), under the date's lease
+ * (settle_payout.h): refused while another host runs them, tried again at the next tick. */
 static void payouts(struct host_closer *c, int64_t now)
 {
 	struct settle_payout_params p = {
-	    .now = now, .payee = host_settle_payee, .ctx = c->merchant};
+	    .now = now, .payee = host_settle_payee, .ctx = c->merchant, .owner = c->owner};
 	struct settle_payout_result r;
 	char date[SETTLE_DATE_TEXT], dir[4200];
 	int32_t today;
@@ -119,14 +127,15 @@ static void payouts(struct host_closer *c, int64_t now)
 		rc = settle_payouts_summary(c->store, host_settle_holder, c->issuer, dir, today,
 		                            &rows);
 	if (rc != SETTLE_OK) {
-		c->paid = 0; /* again at the next tick */
-		log_event(c->log, LOG_ERROR, "settle_payouts",
+		c->paid = 0; /* again at the next tick: after another host's run, nothing twice */
+		log_event(c->log, rc == SETTLE_EBUSY ? LOG_INFO : LOG_ERROR, "settle_payouts",
 		          json_pack("{s:s, s:s}", "date", date, "error", settle_strerror(rc)));
 		return;
 	}
 	log_event(c->log, LOG_INFO, "settle_payouts",
-	          json_pack("{s:s, s:I, s:I, s:I}", "date", date, "made", (json_int_t)r.made,
-	                    "amount", (json_int_t)r.amount, "owed_days", (json_int_t)r.owed_days));
+	          json_pack("{s:s, s:I, s:I, s:s, s:I}", "date", date, "made", (json_int_t)r.made,
+	                    "amount", (json_int_t)r.amount, "currency", "CNY", "owed_days",
+	                    (json_int_t)r.owed_days));
 }
 
 static void on_tick(uv_timer_t *t)
@@ -148,7 +157,7 @@ static void on_tick(uv_timer_t *t)
 	if (settle_close_next(c->store, &p, &c->date) != SETTLE_OK)
 		return;
 	settle_date_format(c->date, date);
-	if (!lease(c, date, now)) {
+	if (!lease(c, date)) {
 		if (c->date == c->done && c->done == due) /* closed by another */
 			payouts(c, now);
 		return;

@@ -3,8 +3,9 @@
  * timed out or were reversed by their terminal, and waiting ones whose answer never settled them
  * (the host died, or the answer's commit failed) — marked sent in a commit of their own, then
  * sent (0420, repeats 0421) on the link; the issuer's answer recorded as the queue's rules say
- * (src/acquirer/saf.c). Entries pending past the link's saf_max_age are expired. The queue's
- * rules and messages are the acquirer's; this file only moves them, on the loop's thread,
+ * (src/acquirer/saf.c). Entries pending past the link's saf_max_age are expired. With several
+ * hosts on one PostgreSQL, the host holding the lease "saf" does it (store_lease_hold()). The
+ * queue's rules and messages are the acquirer's; this file only moves them, on the loop's thread,
  * between the terminals' batches. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +16,13 @@
 
 #include "host/internal.h"
 #include "crypto/crypto.h"
+#include "store/store_lease.h"
 
 #define SAF_TICK_MS 1000
 #define SAF_BATCH   32 /* entries of a link sent a tick, at most */
+#define SAF_LEASE_MS                                                                               \
+	(10 * SAF_TICK_MS) /* the sender's lease: another host sends 10 ticks after this one died  \
+	                    */
 
 /* An entry on its way, until its link says how it ended. */
 struct saf_sent {
@@ -190,7 +195,12 @@ static void on_tick(uv_timer_t *timer)
 {
 	struct host_saf *hs = timer->data;
 	int64_t now = (int64_t)time(NULL);
+	char holder[STORE_LEASE_HOLDER_MAX];
 
+	/* Several hosts on one database: the one holding the lease sends (renewed each tick). */
+	store_lease_holder("host", holder);
+	if (store_lease_hold(hs->store, "saf", holder, SAF_LEASE_MS) != STORE_OK)
+		return;
 	for (size_t i = 0; i < hs->n; i++)
 		link_tick(hs, &hs->links_cfg[i], now);
 }

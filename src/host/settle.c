@@ -11,6 +11,7 @@
 
 #include "crypto/crypto.h"
 #include "issuer/issuer.h"
+#include "store/store_lease.h"
 
 void host_settle_params(const struct host_config *cfg, int64_t now, struct settle_close_params *p)
 {
@@ -28,26 +29,23 @@ void host_settle_params(const struct host_config *cfg, int64_t now, struct settl
 
 void host_settle_owner(const char *kind, char out[64])
 {
-	char name[40] = "";
-
-	gethostname(name, sizeof name - 1);
-	snprintf(out, 64, "%s:%s:%ld", kind, name, (long)getpid());
+	store_lease_holder(kind, out);
 }
 
 bool host_settle_gone(const char *owner)
 {
-	char name[40] = "";
-	const char *host = strchr(owner, ':'), *pid = strrchr(owner, ':');
+	char name[33] = ""; /* as store_lease_holder() writes it */
+	const char *host = strchr(owner, ':'), *pid = host != NULL ? strchr(host + 1, ':') : NULL;
 	char *end;
 	long n;
 
 	gethostname(name, sizeof name - 1);
-	if (host == NULL || pid == host || (size_t)(pid - host - 1) != strlen(name) ||
+	if (pid == NULL || (size_t)(pid - host - 1) != strlen(name) ||
 	    strncmp(host + 1, name, strlen(name)) != 0)
 		return false; /* another host's: only its lease's end says */
 	n = strtol(pid + 1, &end, 10);
-	return *end == '\0' && n > 0 && n != (long)getpid() && kill((pid_t)n, 0) != 0 &&
-	       errno == ESRCH;
+	return (*end == ':' || *end == '\0') && n > 0 && n != (long)getpid() &&
+	       kill((pid_t)n, 0) != 0 && errno == ESRCH;
 }
 
 int host_settle_issuer(store *s, const struct host_config *cfg, struct settle_close_params *p)

@@ -1,5 +1,6 @@
 /* scheduler.c — delivering the outbox of text messages through a sink, one round at a time
- * or on a libuv loop (scheduler.h). */
+ * or on a libuv loop (scheduler.h); the loop's rounds under the lease "notify" where several
+ * hosts share the database. */
 #include "notify/scheduler.h"
 
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include <jansson.h>
 
 #include "crypto/crypto.h"
+
+#define NOTIFY_LEASE_MIN_MS 10000
 
 /* ---- Delivery: take, send, report ---- */
 
@@ -166,11 +169,23 @@ static void on_work_done(uv_work_t *w, int status)
 		round_record(ns, true);
 }
 
+/* The scheduler's lease (several hosts on one PostgreSQL: one delivers), taken at each tick,
+ * a round on its way or not: three intervals, 10 s at least, without a tick before another
+ * host takes over. */
+static bool leased(struct notify_scheduler *ns)
+{
+	int64_t ttl = (int64_t)(3 * ns->interval_ms);
+
+	return store_lease_hold(ns->store, "notify", ns->holder,
+	                        ttl > NOTIFY_LEASE_MIN_MS ? ttl : NOTIFY_LEASE_MIN_MS) == STORE_OK;
+}
+
 static void on_tick(uv_timer_t *t)
 {
 	struct notify_scheduler *ns = t->data;
 
-	if (ns->busy ||
+	/* Taken, or renewed while a round is on its way (a slow webhook), first. */
+	if (!leased(ns) || ns->busy ||
 	    batch_take(ns->store, ns->hsm, ns->data_key, (int64_t)time(NULL), &ns->batch,
 	               ns->log) != NOTIFY_OK ||
 	    ns->batch.n == 0)
@@ -198,6 +213,7 @@ int notify_scheduler_start(struct notify_scheduler *ns, uv_loop_t *loop, store *
 	                                .max_attempts = cfg->max_attempts,
 	                                .interval_ms = (uint64_t)cfg->interval * 1000,
 	                                .log = log};
+	store_lease_holder("host", ns->holder);
 	if ((rc = uv_timer_init(loop, &ns->timer)) != 0)
 		return rc;
 	ns->timer.data = ns;

@@ -25,6 +25,7 @@
 #include "notify/notify.h"
 #include "notify/sink.h"
 #include "store/store.h"
+#include "store/store_lease.h"
 
 #define NOTIFY_BATCH 512 /* messages taken from the outbox at a time */
 
@@ -58,6 +59,10 @@ struct notify_scheduler {
 	bool busy;   /* a round taken and not yet recorded */
 	bool sent;   /* its sending done: its outcomes wait to be recorded */
 	bool closed; /* stopped */
+	/* The holder of the lease "notify" (several hosts on one PostgreSQL: the one holding it
+	 * delivers; store_lease_hold()): this process's, set by notify_scheduler_start(); a test
+	 * running two schedulers in one process gives each its own before the loop runs. */
+	char holder[STORE_LEASE_HOLDER_MAX];
 };
 
 /* Starts ns on loop: the outbox of s, the phones decrypted under data_key, sent through sink

@@ -13,6 +13,7 @@
 #include "settle/settle_close.h"
 #include "store/store_acquirer.h"
 #include "store/store_merchant.h"
+#include "store/store_lease.h"
 #include "store/store_settle.h"
 
 #define CNY 156
@@ -447,17 +448,21 @@ static int revivals(struct closing *c)
 	return rc;
 }
 
-/* The day's lease for this run, taken or renewed inside the current transaction (the wall
- * clock's time): SETTLE_OK; SETTLE_EBUSY (r->holder) when another's still runs and its owner
- * is not known gone; r->already when the day is closed. */
+/* The day's lease for this run, taken or renewed inside the current transaction (the
+ * database's clock: hosts on one PostgreSQL agree on it): SETTLE_OK; SETTLE_EBUSY (r->holder)
+ * when another's still runs and its owner is not known gone — asked of p->gone on SQLite alone,
+ * whose hosts share one machine; r->already when the day is closed. */
 static int lease(struct closing *c, struct settle_close_result *r)
 {
-	int64_t now = (int64_t)time(NULL);
-	struct store_settle_day d = {
-	    .until = now + (c->p->lease_s > 0 ? c->p->lease_s : SETTLE_CLOSE_LEASE_S)};
-	struct store_settle_day got;
+	struct store_settle_day d, got;
+	int64_t now;
 	int rc;
 
+	if (store_lease_now(c->s, &now) != STORE_OK)
+		return SETTLE_ESTORE;
+	now /= 1000;
+	d = (struct store_settle_day){
+	    .until = now + (c->p->lease_s > 0 ? c->p->lease_s : SETTLE_CLOSE_LEASE_S)};
 	snprintf(d.date, sizeof d.date, "%s", c->date);
 	snprintf(d.owner, sizeof d.owner, "%s", c->p->owner != NULL ? c->p->owner : "settle");
 	if ((rc = store_settle_lease(c->s, &d, now)) == STORE_OK)
@@ -470,7 +475,7 @@ static int lease(struct closing *c, struct settle_close_result *r)
 		r->closed_at = got.closed_at;
 		return SETTLE_OK;
 	}
-	if (c->p->gone != NULL && c->p->gone(got.owner) &&
+	if (c->p->gone != NULL && !store_lease_needed(c->s) && c->p->gone(got.owner) &&
 	    store_settle_lease(c->s, &d, got.until) == STORE_OK)
 		return SETTLE_OK; /* taken over from a process gone */
 	snprintf(r->holder, sizeof r->holder, "%s", got.owner);

@@ -53,7 +53,7 @@ int settle_answer_parse(const char *line, struct settle_answer *out, const char 
 	return SETTLE_OK;
 }
 
-/* Payout p answered failed: its transfer reversed, its days and adjustments owed again. */
+/* Payout p, answered failed: its transfer reversed, its days and adjustments owed again. */
 static int fail(store *s, struct store_settle_payout *p, int64_t now)
 {
 	struct store_settle_total t = {.payout_id = p->id};
@@ -69,7 +69,6 @@ static int fail(store *s, struct store_settle_payout *p, int64_t now)
 	if (store_settle_total_unpay(s, &t) != STORE_OK ||
 	    store_settle_adjust_unpay(s, p->id) != STORE_OK)
 		return SETTLE_ESTORE;
-	snprintf(p->reason, sizeof p->reason, "bank_failed");
 	return SETTLE_OK;
 }
 
@@ -96,6 +95,19 @@ static int answer(store *s, const struct settle_answer *a, int64_t now,
 		*why = "the payout was answered otherwise before";
 		return SETTLE_EARG;
 	}
+	/* The payout claimed first, while still made: another run's answer meanwhile (another
+	 * host) leaves it to that run. */
+	snprintf(p.status, sizeof p.status, "%s", status);
+	if (!a->paid)
+		snprintf(p.reason, sizeof p.reason, "bank_failed");
+	snprintf(p.bank_reference, sizeof p.bank_reference, "%s", a->bank_reference);
+	p.updated_at = now;
+	if ((rc = store_settle_payout_answer(s, &p)) == STORE_ENOTFOUND) {
+		*why = "another run answered the payout meanwhile";
+		return SETTLE_EBUSY;
+	}
+	if (rc != STORE_OK)
+		return SETTLE_ESTORE;
 	snprintf(key, sizeof key, "possum payout %lld paid", (long long)p.id);
 	if (a->paid)
 		rc = settle_transfer(s, "payouts", "paid_out", POST_PAID, key, p.amount, now);
@@ -103,11 +115,6 @@ static int answer(store *s, const struct settle_answer *a, int64_t now,
 		rc = fail(s, &p, now);
 	if (rc != SETTLE_OK)
 		return rc;
-	snprintf(p.status, sizeof p.status, "%s", status);
-	snprintf(p.bank_reference, sizeof p.bank_reference, "%s", a->bank_reference);
-	p.updated_at = now;
-	if (store_settle_payout_answer(s, &p) != STORE_OK)
-		return SETTLE_ESTORE;
 	if (a->paid)
 		r->paid++;
 	else

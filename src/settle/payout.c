@@ -1,6 +1,7 @@
 /* payout.c — payouts (settle_payout.h): a run's due days and approved adjustments, merchant by
  * merchant, into payouts to the settlement card, or left owed with the reason, in one store
- * transaction. */
+ * transaction, on PostgreSQL under the payout date's lease; a day or adjustment found taken by
+ * another run rolls the run back (SETTLE_EBUSY): paid once, whichever host runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "ledger/ledger.h"
 #include "settle/settle_close.h"
 #include "settle/settle_payout.h"
+#include "store/store_lease.h"
 #include "store/store_settle.h"
 
 #define CNY         156
@@ -83,16 +85,24 @@ static int post(store *s, const struct store_settle_payout *po, int64_t now)
 	return settle_transfer(s, payable, "payouts", POST_PAYOUT, key, po->amount, now);
 }
 
-/* Marks days t[0..n) with status, payout id and reason. */
+/* A conditional mark's result: SETTLE_EBUSY when the row was taken by another run. */
+static int taken(int rc)
+{
+	return rc == STORE_OK ? SETTLE_OK : rc == STORE_ENOTFOUND ? SETTLE_EBUSY : SETTLE_ESTORE;
+}
+
+/* Marks days t[0..n), still owed, with status, payout id and reason. */
 static int mark(store *s, struct store_settle_total *t, size_t n, const char *status,
                 int64_t payout_id, const char *reason)
 {
+	int rc;
+
 	for (size_t i = 0; i < n; i++) {
 		snprintf(t[i].status, sizeof t[i].status, "%s", status);
 		t[i].payout_id = payout_id;
 		snprintf(t[i].reason, sizeof t[i].reason, "%s", reason);
-		if (store_settle_total_mark(s, &t[i]) != STORE_OK)
-			return SETTLE_ESTORE;
+		if ((rc = taken(store_settle_total_mark(s, &t[i]))) != SETTLE_OK)
+			return rc;
 	}
 	return SETTLE_OK;
 }
@@ -110,10 +120,12 @@ struct owed {
 /* The payout po made of o: its days and adjustments held by it. */
 static int hold(store *s, struct owed *o, const struct store_settle_payout *po)
 {
+	int rc;
+
 	for (size_t k = 0; k < o->na; k++) {
 		o->a[k].payout_id = po->id;
-		if (store_settle_adjust_pay(s, &o->a[k]) != STORE_OK)
-			return SETTLE_ESTORE;
+		if ((rc = taken(store_settle_adjust_pay(s, &o->a[k]))) != SETTLE_OK)
+			return rc;
 	}
 	return mark(s, o->t, o->n, "payout", po->id, "");
 }
@@ -202,21 +214,16 @@ static int run_due(store *s, const struct settle_payout_params *p, const char *d
 	return SETTLE_OK;
 }
 
-int settle_payouts_run(store *s, const struct settle_payout_params *p, int32_t date,
-                       struct settle_payout_result *r)
+/* The run in its transaction, the lease held. */
+static int run(store *s, const struct settle_payout_params *p, const char *date,
+               struct settle_payout_result *r)
 {
 	struct due d = {0};
-	char text[SETTLE_DATE_TEXT];
 	int rc;
 
-	memset(r, 0, sizeof *r);
-	if (p == NULL || p->payee == NULL)
-		return SETTLE_EARG;
-	if ((rc = settle_date_format(date, text)) != SETTLE_OK)
-		return rc;
 	if (store_begin(s) != STORE_OK)
 		return SETTLE_ESTORE;
-	rc = run_due(s, p, text, &d, r);
+	rc = run_due(s, p, date, &d, r);
 	free(d.t);
 	free(d.a);
 	if (rc != SETTLE_OK) {
@@ -225,4 +232,33 @@ int settle_payouts_run(store *s, const struct settle_payout_params *p, int32_t d
 		return rc;
 	}
 	return store_commit(s) == STORE_OK ? SETTLE_OK : SETTLE_ESTORE;
+}
+
+int settle_payouts_run(store *s, const struct settle_payout_params *p, int32_t date,
+                       struct settle_payout_result *r)
+{
+	char text[SETTLE_DATE_TEXT], name[STORE_LEASE_NAME_MAX], holder[STORE_LEASE_HOLDER_MAX];
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if (p == NULL || p->payee == NULL)
+		return SETTLE_EARG;
+	if ((rc = settle_date_format(date, text)) != SETTLE_OK)
+		return rc;
+	/* SQLite's single writer runs one run at a time, and a run killed there leaves no lease
+	 * to wait for: the lease is for several hosts, on PostgreSQL. */
+	if (!store_lease_needed(s))
+		return run(s, p, text, r);
+	if (p->owner != NULL)
+		snprintf(holder, sizeof holder, "%s", p->owner);
+	else
+		store_lease_holder("settle", holder);
+	snprintf(name, sizeof name, "payout:%s", text);
+	rc = store_lease_take(s, name, holder,
+	                      p->lease_ms > 0 ? p->lease_ms : SETTLE_PAYOUT_LEASE_MS, NULL);
+	if (rc != STORE_OK)
+		return rc == STORE_EBUSY ? SETTLE_EBUSY : SETTLE_ESTORE;
+	rc = run(s, p, text, r);
+	store_lease_release(s, name, holder); /* or its time runs out */
+	return rc;
 }

@@ -270,7 +270,7 @@ const char *settle_strerror(int rc)
 	case SETTLE_EMAKER:
 		return "the maker of an adjustment may not approve it: a second operator must";
 	case SETTLE_EBUSY:
-		return "another run holds the day's lease";
+		return "another run holds the lease, or took a row of this run first";
 	default:
 		return "unknown error";
 	}

@@ -30,7 +30,7 @@
 #define SETTLE_ENOTFOUND (-8)  /* no such merchant, adjustment, … */
 #define SETTLE_ESTATE    (-9)  /* an adjustment no longer pending */
 #define SETTLE_EMAKER    (-10) /* an adjustment's maker may not approve it: a second operator must */
-#define SETTLE_EBUSY     (-11) /* another run holds the day's lease */
+#define SETTLE_EBUSY     (-11) /* another run holds the lease, or took a row first */
 
 /* Where a long run is (settle_close(), settle_payouts_run()), for a progress bar or a test's
  * fault hook: an item done (a line written, a merchant paid), a part committed, or the final

@@ -25,8 +25,10 @@
  * settle_close() says so and the stored result stands.
  *
  * One run at a time: each part and the final transaction take (renew) the day's lease in the
- * store for p->owner, for p->lease_s seconds of the wall clock; a lease of another owner still
- * running refuses the close (SETTLE_EBUSY), unless p->gone says its owner is a process gone.
+ * store for p->owner, for p->lease_s seconds of the database's clock (store_lease_now()); a
+ * lease of another owner still running refuses the close (SETTLE_EBUSY), unless — on SQLite,
+ * whose hosts share one machine — p->gone says its owner is a process gone. On PostgreSQL the
+ * hosts are on several machines: a dead owner's lease is taken over once its time runs out.
  *
  * Above the store, ledger and card (library) and below the acquirer: it reads the acquirer's
  * rows through the store (store_settle.h). Returns SETTLE_OK or a SETTLE_E* code (settle.h). */
@@ -83,7 +85,7 @@ struct settle_close_params {
 	const char *owner; /* who takes the day's lease ("KIND:HOST:PID"; NULL: "settle") */
 	int64_t lease_s;   /* for how long, from each part (0: SETTLE_CLOSE_LEASE_S) */
 	/* Whether the owner of a lease still running is a process known gone (NULL: never), so
-	 * that its lease is taken over rather than waited for. */
+	 * that its lease is taken over rather than waited for; asked on SQLite only. */
 	bool (*gone)(const char *owner);
 	/* Called after each line written (SETTLE_STEP_ITEM: done lines of total, the day's
 	 * transactions still without a line when the run began), after each part committed, and in

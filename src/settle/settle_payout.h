@@ -10,9 +10,13 @@
  * id derived from the payout's id.
  *
  * A run is one store transaction; the days a payout holds are no longer owed, so a second run
- * of the same date makes nothing twice. Whether a merchant may be paid, and to which card, is
- * the caller's to say (the composition root asks the merchant module). Returns SETTLE_OK or a
- * SETTLE_E* code (settle.h). */
+ * of the same date makes nothing twice. Several hosts on one PostgreSQL: a run first takes the
+ * lease "payout:YYYY-MM-DD" (store_lease.h; refused, SETTLE_EBUSY: another host runs it; on
+ * SQLite, whose single writer runs one run at a time, none is taken), and each day and
+ * adjustment is marked only while still owed, so that a run that outlived its lease and finds
+ * one taken by another run is rolled back whole (SETTLE_EBUSY), never paying twice. Whether a
+ * merchant may be paid, and to which card, is the caller's to say (the composition root asks the
+ * merchant module). Returns SETTLE_OK or a SETTLE_E* code (settle.h). */
 #ifndef POSSUM_SETTLE_PAYOUT_H
 #define POSSUM_SETTLE_PAYOUT_H
 
@@ -42,7 +46,10 @@ struct settle_payout_params {
 	 * run's transaction (NULL: none): a progress bar, or a test's fault hook. */
 	settle_progress_fn *progress;
 	void *progress_ctx;
+	const char *owner; /* the lease's holder (NULL: store_lease_holder("settle")) */
+	int64_t lease_ms;  /* its time (0: SETTLE_PAYOUT_LEASE_MS) */
 };
+#define SETTLE_PAYOUT_LEASE_MS (5 * 60 * 1000)
 
 struct settle_payout_result {
 	size_t made;      /* payouts made by this run */
@@ -50,7 +57,9 @@ struct settle_payout_result {
 	size_t owed_days; /* days due that still wait */
 };
 
-/* Makes the payouts due on date (YYYYMMDD), in one store transaction of its own. */
+/* Makes the payouts due on date (YYYYMMDD), in one store transaction of its own, under the
+ * date's lease on PostgreSQL (released after). SETTLE_EBUSY: another run holds the lease, or took a
+ * day or adjustment of this run first (nothing made by this one). */
 int settle_payouts_run(store *s, const struct settle_payout_params *p, int32_t date,
                        struct settle_payout_result *r);
 
@@ -76,7 +85,9 @@ struct settle_confirm_result {
  * "payable:MID") and its days (reason "payout_failed") and adjustments are owed again, for the
  * next run. An
  * answer the payout has already (the same status) changes nothing. SETTLE_EARG with r->bad and
- * r->why when an answer names no payout or contradicts one answered before: nothing changed. */
+ * r->why when an answer names no payout or contradicts one answered before: nothing changed;
+ * SETTLE_EBUSY (r->bad, r->why) when another run answered that payout meanwhile (another
+ * host): nothing changed either. */
 int settle_payouts_confirm(store *s, const struct settle_answer *a, size_t n, int64_t now,
                            struct settle_confirm_result *r);
 

@@ -58,7 +58,9 @@ int store_settle_last_closed(store *s, int64_t *at);
  * when no day was ever closed. */
 int store_settle_next_day(store *s, const char *after, const char *before, char out[11]);
 /* Takes the lease of day d->date for d->owner until d->until, unless it is closed or another
- * owner's lease runs past now: STORE_OK taken (a row made when missing), STORE_EEXIST not. */
+ * owner's lease runs past now: STORE_OK taken (a row made when missing), STORE_EEXIST not.
+ * Times in seconds of the database's clock (store_lease_now(): hosts on several machines
+ * agree on it). */
 int store_settle_lease(store *s, const struct store_settle_day *d, int64_t now);
 
 /* An acquirer transaction of a day that may settle: a request (kind 0) approved (rc 00), not
@@ -164,7 +166,8 @@ int store_settle_totals(store *s, const char *date,
  * until it returns non-zero. */
 int store_settle_due(store *s, const char *date,
                      int (*fn)(void *ctx, const struct store_settle_total *t), void *ctx);
-/* Writes t's status, payout_id and reason (by its date and MID): STORE_ENOTFOUND when none. */
+/* Writes t's status, payout_id and reason (by its date and MID) on a day still owed and held by
+ * no payout: STORE_ENOTFOUND when there is none (another run took it first). */
 int store_settle_total_mark(store *s, const struct store_settle_total *t);
 
 /* A payout: what a run of date paid a merchant, to which card, for which settlement dates. */
@@ -189,7 +192,8 @@ int store_settle_payouts(store *s, const char *date,
 
 /* Payout id: STORE_ENOTFOUND when none. */
 int store_settle_payout_get(store *s, int64_t id, struct store_settle_payout *out);
-/* Writes p's status, reason, bank_reference and updated_at (by its id). */
+/* Writes p's status, reason, bank_reference and updated_at (by its id) on a payout still made:
+ * STORE_ENOTFOUND when there is none (answered by another run first). */
 int store_settle_payout_answer(store *s, const struct store_settle_payout *p);
 /* The days payout id held back to owed, with reason: t->payout_id the payout, t->reason. */
 int store_settle_total_unpay(store *s, const struct store_settle_total *t);
@@ -237,7 +241,8 @@ int store_settle_adjusts(store *s, const struct store_settle_adjust_filter *f,
  * non-zero. */
 int store_settle_adjust_owed(store *s, int (*fn)(void *ctx, const struct store_settle_adjust *a),
                              void *ctx);
-/* Writes a's payout_id (by its id): the payout that took it. */
+/* Writes a's payout_id (by its id): the payout that took it, when no payout holds it yet;
+ * STORE_ENOTFOUND otherwise (another run took it first). */
 int store_settle_adjust_pay(store *s, const struct store_settle_adjust *a);
 /* The adjustments payout payout_id held owed again (payout_id 0). */
 int store_settle_adjust_unpay(store *s, int64_t payout_id);

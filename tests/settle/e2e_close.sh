@@ -151,7 +151,7 @@ db_sql "$tmp/lease" "INSERT INTO settle_days (date, state, lines, merchants, clo
 expect 1 "settle run under another's lease" -- "$possum" admin settle run --date "$day" --json --data "$tmp/lease"
 err_has "refused: the close of $day is under way (its lease is host:elsewhere:1's)"
 gone=$(sh -c 'echo $$')
-db_sql "$tmp/lease" "UPDATE settle_days SET owner = 'admin:$(hostname | cut -c1-39):$gone'"
+db_sql "$tmp/lease" "UPDATE settle_days SET owner = 'admin:$(hostname | cut -c1-32):$gone'"
 expect 0 "settle run, the lease's owner gone" -- "$possum" admin settle run --date "$day" --json --data "$tmp/lease"
 if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after the takeover: $(cat "$tmp/out")"; fi
 
@@ -208,7 +208,7 @@ export POSSUM_CONFIG=$tmp/pay.conf
 expect 0 "settle run, T+0" -- "$possum" admin settle run --date "$day" --data "$tmp/hostpay"
 bind "$tmp/hostpay"
 host_until "$tmp/hostpay" '"event":"settle_payouts"'
-if grep '"event":"settle_payouts"' "$tmp/host.log" | grep -q '"made":1,"amount":376464,"owed_days":0'; then ok; else bad "no payouts line: $(grep settle_ "$tmp/host.log")"; fi
+if grep '"event":"settle_payouts"' "$tmp/host.log" | grep -q '"made":1,"amount":376464,"currency":"CNY","owed_days":0'; then ok; else bad "no payouts line: $(grep settle_ "$tmp/host.log")"; fi
 if cat "$tmp/hostpay/payouts/"*.csv | grep -q "^1,$mid,\"Possum Cafe\",.*,\"Zhang San\",3764.64,CNY,\"$day\",P"; then ok; else bad "the host's summary: $(cat "$tmp/hostpay/payouts/"*.csv)"; fi
 expect 0 "ledger check after the host's payouts" -- "$possum" admin ledger check --data "$tmp/hostpay"
 out_has "^0 violations"

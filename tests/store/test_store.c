@@ -24,7 +24,7 @@ static void open_creates_and_migrates(void **state)
 		assert_int_equal(st.st_mode & 0777, 0600);
 	}
 	assert_int_equal(store_schema_version(f->s, "meta", &v), STORE_OK);
-	assert_int_equal(v, 1);
+	assert_int_equal(v, 2); /* meta.2: the leases */
 	assert_int_equal(store_schema_version(f->s, "ledger", &v), STORE_OK);
 	assert_true(v >= 1);
 	assert_int_equal(store_schema_version(f->s, "nosuchmodule", &v), STORE_OK);
@@ -45,7 +45,7 @@ static void reopen_keeps_data(void **state)
 	assert_int_equal(store_meta_get(f->s, "setting", out, sizeof out), STORE_OK);
 	assert_string_equal(out, "kept");
 	assert_int_equal(store_schema_version(f->s, "meta", &v), STORE_OK);
-	assert_int_equal(v, 1);
+	assert_int_equal(v, 2);
 }
 
 static void newer_schema_refused(void **state)

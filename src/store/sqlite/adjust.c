@@ -45,7 +45,8 @@ STORE_FN_EACH(store_settle_adjust_owed, adjust,
               "WHERE status = 'approved' AND payout_id = 0 ORDER BY mid, id",
               adjust_row)
 STORE_FN_UPDATE(store_settle_adjust_pay, adjust,
-                "UPDATE settle_adjustments SET payout_id = ? WHERE id = ?", pay_row)
+                "UPDATE settle_adjustments SET payout_id = ? WHERE id = ? AND payout_id = 0",
+                pay_row)
 STORE_FN_EACH_KEY(store_settle_adjust_paid, int64_t, adjust,
                   "SELECT " ADJUST_COLUMNS " FROM settle_adjustments WHERE payout_id = ? "
                   "ORDER BY id",

@@ -299,9 +299,11 @@ STORE_FN_EACH_KEY(store_settle_due, const char *, total,
                   "SELECT " TOTAL_COLUMNS " FROM settle_totals WHERE status = 'owed' AND "
                   "payout_date <= ? ORDER BY mid, date",
                   store_args_text, total_row)
+/* Only a day still owed and held by no payout: a run that finds it taken by another (several
+ * hosts, READ COMMITTED: the row's lock waited for, its new status seen) changes nothing. */
 STORE_FN_UPDATE(store_settle_total_mark, total,
                 "UPDATE settle_totals SET status = ?, payout_id = ?, reason = ? "
-                "WHERE date = ? AND mid = ?",
+                "WHERE date = ? AND mid = ? AND status = 'owed' AND payout_id = 0",
                 mark_row)
 
 #define PAYOUT_COLUMNS                                                                             \
@@ -319,9 +321,10 @@ STORE_FN_EACH_KEY(store_settle_payouts, const char *, payout,
 STORE_FN_GET(store_settle_payout_get, int64_t, payout,
              "SELECT " PAYOUT_COLUMNS ", id FROM settle_payouts WHERE id = ?", store_args_id,
              payout_row)
+/* Only a payout still made (not answered): an answer applied by another run changes nothing. */
 STORE_FN_UPDATE(store_settle_payout_answer, payout,
                 "UPDATE settle_payouts SET status = ?, reason = ?, bank_reference = ?, "
-                "updated_at = ? WHERE id = ?",
+                "updated_at = ? WHERE id = ? AND status = 'made'",
                 answer_row)
 STORE_FN_UPDATE(store_settle_total_unpay, total,
                 "UPDATE settle_totals SET status = 'owed', reason = ?, payout_id = 0 "

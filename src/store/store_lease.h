@@ -1,0 +1,68 @@
+/* store_lease.h — leases: which of several hosts on one database does a named piece of work
+ * (a day's close, a payout run, the store-and-forward sender, the notification scheduler —
+ * docs/scaling.md "Several hosts on one database: leases").
+ *
+ * A lease is a row: its name, its holder (a text unique per process: store_lease_holder()),
+ * and until when it holds, in milliseconds of the DATABASE's clock — SQLite's process clock
+ * (one machine), PostgreSQL's server clock (statement_timestamp()) — so that hosts whose clocks
+ * differ agree on when a lease ran out. A take is one conditional upsert: a row made when
+ * missing, or taken over when its time ran out, or renewed when its holder takes it again;
+ * two takers at once are ordered by the row's lock, one wins. A holder that dies is replaced
+ * when its lease's time runs out; nothing asks whether its process still runs.
+ *
+ * Functions return STORE_OK or a negative STORE_E* code (store.h). */
+#ifndef POSSUM_STORE_LEASE_H
+#define POSSUM_STORE_LEASE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define STORE_LEASE_NAME_MAX   64 /* with its NUL */
+#define STORE_LEASE_HOLDER_MAX 64
+
+struct store_lease {
+	char name[STORE_LEASE_NAME_MAX];
+	char holder[STORE_LEASE_HOLDER_MAX];
+	int64_t since_ms; /* when this holder took it (kept by its renewals) */
+	int64_t until_ms; /* when it runs out */
+	int64_t now_ms;   /* the database's clock when it was read */
+};
+
+/* This process's holder id for work of kind ("host", "admin", …): "KIND:HOSTNAME:PID:START",
+ * START the Unix time of the first call in this process (the same text for every call of one
+ * kind, different after a restart with the same pid). */
+void store_lease_holder(const char *kind, char out[STORE_LEASE_HOLDER_MAX]);
+
+/* The database's clock, in milliseconds since 1970: *ms. */
+int store_lease_now(store *s, int64_t *ms);
+
+/* Takes lease name for holder for ttl_ms from the database's now: STORE_OK (taken, taken over
+ * from a holder whose time ran out, or renewed: the same holder); STORE_EBUSY when another
+ * holder's time has not run out; STORE_EARG for an empty or too long name or holder, or a
+ * ttl_ms not above 0. With out (may be NULL), the row as it is after the take: on
+ * STORE_EBUSY, who holds it and until when. */
+int store_lease_take(store *s, const char *name, const char *holder, int64_t ttl_ms,
+                     struct store_lease *out);
+/* Whether s may be shared by several hosts, so that leases matter: PostgreSQL. A SQLite
+ * database is one machine's, and its single writer runs one transaction at a time. */
+bool store_lease_needed(const store *s);
+/* A periodic worker's lease (the store-and-forward sender's, the notification scheduler's),
+ * taken each round — renewed while held: STORE_OK when this process holds it for ttl_ms, or
+ * when no lease is needed (store_lease_needed()); STORE_EBUSY when another host holds it; a
+ * failure. */
+int store_lease_hold(store *s, const char *name, const char *holder, int64_t ttl_ms);
+/* Renews lease name for ttl_ms from now, by its holder only: STORE_OK, or STORE_ENOTFOUND
+ * when holder does not hold it (another took it over, or it was released). */
+int store_lease_renew(store *s, const char *name, const char *holder, int64_t ttl_ms);
+/* Gives lease name up, by its holder only (another may take it at once): STORE_OK, or
+ * STORE_ENOTFOUND when holder does not hold it. */
+int store_lease_release(store *s, const char *name, const char *holder);
+/* Lease name: STORE_OK with *out, or STORE_ENOTFOUND (never taken, or released). */
+int store_lease_get(store *s, const char *name, struct store_lease *out);
+/* Calls fn for each lease by name, until it returns non-zero (returned); a lease whose
+ * until_ms is not after its now_ms has run out. */
+int store_lease_list(store *s, int (*fn)(void *ctx, const struct store_lease *l), void *ctx);
+
+#endif

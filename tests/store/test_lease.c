@@ -1,0 +1,259 @@
+/* test_lease.c — leases (store_lease.h) between two hosts: two store connections on one
+ * database (a file, or with POSSUM_TEST_PG one PostgreSQL schema) act as two hosts. One takes,
+ * the other is refused and told who holds it; the holder renews and the other may not; its
+ * time runs out (the database's clock) and the other takes it over; a release frees it at
+ * once; the list; a periodic worker's lease (PostgreSQL's alone); four threads taking one lease at
+ * the same moment, one winning; the holder's id; bad arguments. */
+#include "testutil.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "store/store_fixture.h"
+#include "store/store_lease.h"
+
+/* Host a is the fixture's connection, host b a second one on the same database. */
+struct two {
+	struct store_fixture *f;
+	store *a, *b;
+};
+
+static int setup(void **state)
+{
+	struct two *t = calloc(1, sizeof *t);
+	void *f;
+
+	if (t == NULL || store_fixture_setup(&f) != 0)
+		return -1;
+	t->f = f;
+	t->a = t->f->s;
+	if (store_open(t->f->path, &t->b) != STORE_OK)
+		return -1;
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct two *t = *state;
+	void *f = t->f;
+
+	store_close(t->b);
+	free(t);
+	return store_fixture_teardown(&f);
+}
+
+static void sleep_ms(long ms)
+{
+	nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL);
+}
+
+/* One takes; the other is refused with who holds it; renewed by its holder only. */
+static void refused(void **state)
+{
+	struct two *t = *state;
+	struct store_lease l;
+	int64_t now;
+
+	assert_int_equal(store_lease_take(t->a, "close:2026-12-04", "host:a:1:1", 60000, &l),
+	                 STORE_OK);
+	assert_string_equal(l.holder, "host:a:1:1");
+	assert_int_equal(l.until_ms - l.now_ms, 60000);
+	assert_int_equal(store_lease_now(t->b, &now), STORE_OK);
+	assert_true(now >= l.since_ms && now - l.since_ms < 10000);
+	assert_int_equal(store_lease_take(t->b, "close:2026-12-04", "host:b:2:1", 60000, &l),
+	                 STORE_EBUSY);
+	assert_string_equal(l.holder, "host:a:1:1"); /* who holds it */
+	assert_true(l.until_ms > l.now_ms);
+	assert_int_equal(store_lease_renew(t->a, "close:2026-12-04", "host:a:1:1", 90000),
+	                 STORE_OK);
+	assert_int_equal(store_lease_renew(t->b, "close:2026-12-04", "host:b:2:1", 90000),
+	                 STORE_ENOTFOUND);
+	assert_int_equal(store_lease_get(t->b, "close:2026-12-04", &l), STORE_OK);
+	assert_string_equal(l.holder, "host:a:1:1");
+	assert_true(l.until_ms - l.now_ms > 60000); /* renewed for 90 s */
+	/* Taken again by its holder: renewed, held since its first take. */
+	int64_t since = l.since_ms;
+	sleep_ms(5);
+	assert_int_equal(store_lease_take(t->a, "close:2026-12-04", "host:a:1:1", 1000, &l),
+	                 STORE_OK);
+	assert_int_equal(l.since_ms, since);
+}
+
+/* The holder dies: its time runs out and the other takes it over; the old holder has lost it. */
+static void taken_over(void **state)
+{
+	struct two *t = *state;
+	struct store_lease l;
+
+	assert_int_equal(store_lease_take(t->a, "saf", "host:a:1:1", 300, NULL), STORE_OK);
+	assert_int_equal(store_lease_take(t->b, "saf", "host:b:2:1", 300, NULL), STORE_EBUSY);
+	sleep_ms(400);
+	assert_int_equal(store_lease_take(t->b, "saf", "host:b:2:1", 60000, &l), STORE_OK);
+	assert_string_equal(l.holder, "host:b:2:1");
+	assert_int_equal(l.since_ms, l.now_ms); /* a new holder's */
+	assert_int_equal(store_lease_renew(t->a, "saf", "host:a:1:1", 60000), STORE_ENOTFOUND);
+	assert_int_equal(store_lease_take(t->a, "saf", "host:a:1:1", 60000, &l), STORE_EBUSY);
+	assert_string_equal(l.holder, "host:b:2:1");
+}
+
+/* A release by its holder frees it at once; by another, nothing. */
+static void released(void **state)
+{
+	struct two *t = *state;
+	struct store_lease l;
+
+	assert_int_equal(store_lease_take(t->a, "notify", "host:a:1:1", 60000, NULL), STORE_OK);
+	assert_int_equal(store_lease_release(t->b, "notify", "host:b:2:1"), STORE_ENOTFOUND);
+	assert_int_equal(store_lease_take(t->b, "notify", "host:b:2:1", 60000, NULL), STORE_EBUSY);
+	assert_int_equal(store_lease_release(t->a, "notify", "host:a:1:1"), STORE_OK);
+	assert_int_equal(store_lease_get(t->a, "notify", &l), STORE_ENOTFOUND);
+	assert_int_equal(store_lease_take(t->b, "notify", "host:b:2:1", 60000, NULL), STORE_OK);
+	assert_int_equal(store_lease_release(t->a, "notify", "host:a:1:1"), STORE_ENOTFOUND);
+}
+
+struct seen {
+	struct store_lease l[4];
+	size_t n;
+};
+
+static int each(void *ctx, const struct store_lease *l)
+{
+	struct seen *s = ctx;
+
+	assert_true(s->n < 4);
+	s->l[s->n++] = *l;
+	return 0;
+}
+
+/* Listed by name, with the database's now: a lease run out is told by its time. */
+static void listed(void **state)
+{
+	struct two *t = *state;
+	struct seen s = {0};
+
+	assert_int_equal(store_lease_take(t->a, "payout:2026-12-07", "host:a:1:1", 60000, NULL),
+	                 STORE_OK);
+	assert_int_equal(store_lease_take(t->b, "notify", "host:b:2:1", 1, NULL), STORE_OK);
+	sleep_ms(20);
+	assert_int_equal(store_lease_list(t->a, each, &s), STORE_OK);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.l[0].name, "notify");
+	assert_string_equal(s.l[0].holder, "host:b:2:1");
+	assert_true(s.l[0].until_ms <= s.l[0].now_ms); /* ran out */
+	assert_string_equal(s.l[1].name, "payout:2026-12-07");
+	assert_true(s.l[1].until_ms > s.l[1].now_ms);
+}
+
+/* Four hosts take one lease at the same moment, each on its own connection: one wins. */
+struct racer {
+	const char *path;
+	pthread_barrier_t *go;
+	char holder[16];
+	int rc;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	store *s;
+
+	assert(store_open(r->path, &s) == STORE_OK);
+	pthread_barrier_wait(r->go);
+	r->rc = store_lease_take(s, "close:2026-12-05", r->holder, 60000, NULL);
+	store_close(s);
+	return NULL;
+}
+
+static void raced(void **state)
+{
+	struct two *t = *state;
+	struct racer r[4];
+	pthread_t th[4];
+	pthread_barrier_t go;
+	int won = 0, busy = 0;
+
+	pthread_barrier_init(&go, NULL, 4);
+	for (int i = 0; i < 4; i++) {
+		r[i] = (struct racer){.path = t->f->path, .go = &go};
+		snprintf(r[i].holder, sizeof r[i].holder, "host:%d:1:1", i);
+		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		won += r[i].rc == STORE_OK;
+		busy += r[i].rc == STORE_EBUSY;
+	}
+	pthread_barrier_destroy(&go);
+	assert_int_equal(won, 1);
+	assert_int_equal(busy, 3);
+}
+
+/* A periodic worker's lease: on PostgreSQL one host's, renewed by it each round; on SQLite
+ * (one machine, one writer) none needed, every round goes on. */
+static void held(void **state)
+{
+	struct two *t = *state;
+	bool pg = store_fixture_pg();
+
+	assert_int_equal(store_lease_needed(t->a), pg);
+	assert_int_equal(store_lease_hold(t->a, "saf", "host:a:1:1", 10000), STORE_OK);
+	assert_int_equal(store_lease_hold(t->b, "saf", "host:b:2:1", 10000),
+	                 pg ? STORE_EBUSY : STORE_OK);
+	assert_int_equal(store_lease_hold(t->a, "saf", "host:a:1:1", 10000), STORE_OK);
+	assert_int_equal(store_lease_get(t->a, "saf", &(struct store_lease){0}),
+	                 pg ? STORE_OK : STORE_ENOTFOUND);
+}
+
+/* This process's id: KIND:HOST:PID:START, the same on every call. */
+static void holder(void **state)
+{
+	char a[STORE_LEASE_HOLDER_MAX], b[STORE_LEASE_HOLDER_MAX], pid[24];
+
+	(void)state;
+	store_lease_holder("host", a);
+	store_lease_holder("host", b);
+	assert_string_equal(a, b);
+	assert_memory_equal(a, "host:", 5);
+	snprintf(pid, sizeof pid, ":%ld:", (long)getpid());
+	assert_non_null(strstr(a, pid));
+	store_lease_holder("admin", b);
+	assert_memory_equal(b, "admin:", 6);
+}
+
+static void bad(void **state)
+{
+	struct two *t = *state;
+	char name[80];
+
+	memset(name, 'x', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	assert_int_equal(store_lease_take(t->a, "", "h", 1000, NULL), STORE_EARG);
+	assert_int_equal(store_lease_take(t->a, "x", "", 1000, NULL), STORE_EARG);
+	assert_int_equal(store_lease_take(t->a, "x", NULL, 1000, NULL), STORE_EARG);
+	assert_int_equal(store_lease_take(t->a, "x", "h", 0, NULL), STORE_EARG);
+	assert_int_equal(store_lease_take(t->a, name, "h", 1000, NULL), STORE_EARG);
+	assert_int_equal(store_lease_renew(t->a, "x", "h", -1), STORE_EARG);
+	assert_int_equal(store_lease_release(t->a, "x", ""), STORE_EARG);
+	assert_int_equal(store_lease_get(t->a, "x", &(struct store_lease){0}), STORE_ENOTFOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(taken_over, setup, teardown),
+	    cmocka_unit_test_setup_teardown(released, setup, teardown),
+	    cmocka_unit_test_setup_teardown(listed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(raced, setup, teardown),
+	    cmocka_unit_test_setup_teardown(held, setup, teardown),
+	    cmocka_unit_test_setup_teardown(holder, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bad, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
