@@ -7,7 +7,6 @@
 
 #include <sys/stat.h>
 
-
 #include "store/store_acquirer.h"
 
 /* The steps each state allows, as the issue states them: bits of enum merchant_step. */
