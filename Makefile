@@ -2,8 +2,8 @@
 # under AddressSanitizer + UndefinedBehaviorSanitizer but for the tests labelled ui or once: the
 # browser, crash, fault and attack runs; then the fuzzers briefly), `make test-ui` the browser
 # tests with screenshots of the console, `make demo` runs the system, `make bench` the
-# benchmarks (then bench/load.sh, `possum load` against a fresh host, and bench/links.sh, the
-# same through a network link), `make soak` the
+# benchmarks (then bench/load.sh, `possum load` against a fresh host, bench/links.sh, the
+# same through a network link, and bench/pg.sh, the same on PostgreSQL), `make soak` the
 # long proofs (tests/soak), `make fuzz` the fuzzers for FUZZ_SECONDS each.
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
@@ -59,6 +59,7 @@ bench: build
 	@for b in build/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
 	@sh bench/load.sh build/possum .
 	@sh bench/links.sh build/possum .
+	@sh bench/pg.sh build/possum .
 
 fuzz: bootstrap
 	@sh scripts/fuzz build-fuzz $(FUZZ_SECONDS)
