@@ -3,9 +3,9 @@
 # again under AddressSanitizer + UndefinedBehaviorSanitizer but those labelled ui or once: the
 # browser, crash, fault, attack and PostgreSQL runs; then the fuzzers briefly), `make test-ui`
 # the browser tests with screenshots of the console, `make demo` runs the system, `make bench`
-# the benchmarks (then bench/load.sh, `possum load` against a fresh host, and bench/links.sh,
-# the same through a network link), `make soak` the long proofs (tests/soak), `make fuzz` the
-# fuzzers for FUZZ_SECONDS each.
+# the benchmarks (then bench/load.sh, `possum load` against a fresh host, bench/links.sh, the
+# same through a network link, and bench/pg.sh, the same on PostgreSQL), `make soak` the long
+# proofs (tests/soak), `make fuzz` the fuzzers for FUZZ_SECONDS each.
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 10
@@ -60,6 +60,7 @@ bench: build
 	@for b in build/bench_*; do [ -x "$$b" ] && "$$b" || exit 1; done
 	@sh bench/load.sh build/possum .
 	@sh bench/links.sh build/possum .
+	@sh bench/pg.sh build/possum .
 
 fuzz: bootstrap
 	@sh scripts/fuzz build-fuzz $(FUZZ_SECONDS)

@@ -2,7 +2,10 @@
  * functions of src/store/sqlite/saf.c, their query definitions unchanged, run by libpq — an
  * insert with its id read back, a get by key, filtered walks, updates — and the same calls on
  * a SQLite store giving the same rows; transactions and savepoints, a failed statement inside
- * one, a duplicate, a query PostgreSQL refuses; every module's migrations, at SQLite's versions.
+ * one, a duplicate, a query PostgreSQL refuses; every module's migrations, at SQLite's versions;
+ * a batch of requests pipelined (a savepoint's SAVEPOINT and RELEASE held back for the next
+ * statement's round trip): one round trip a statement, a request failing alone inside it, a
+ * COMMIT that fails taking the whole batch, the connection lost midway.
  * Needs a database: POSSUM_TEST_PG, a libpq connection string (tests/pg.sh starts a throwaway one);
  * each test works in a schema of its own, dropped after. Skipped without it (cmocka's skip), and
  * (77) when built without libpq. */
@@ -23,6 +26,7 @@ int main(void)
 #else
 #include <libpq-fe.h>
 
+#include "store/pg/internal.h" /* the round trips counted, the backend's pid */
 #include "store/pg/pg.h"
 #include "store/query.h" /* the query layer both engines share */
 
@@ -333,6 +337,111 @@ static void transactions(void **state)
 	       "a duplicate failing alone: held\n");
 }
 
+static unsigned long trips(store *s)
+{
+	return ((struct store_pg *)s->conn)->trips;
+}
+
+/* A request of the group commit: its savepoint around one insert; its rc and the commit's. */
+static int request(store *s, struct store_saf *e, int want)
+{
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_saf_insert(s, e), want);
+	return store_commit(s);
+}
+
+/* A batch as the terminals' group commit makes it (a transaction, a savepoint a request): one
+ * round trip a statement, the savepoints' commands riding with the next statement or the
+ * COMMIT; a request whose statement fails (its pipeline's SAVEPOINT run before it) fails alone,
+ * those before and after it committed. */
+static void pipelined_batch(void **state)
+{
+	store *s = pg_store(state);
+	struct store_saf a = entry("cup", "reversal", 41, 1, false), warm = a,
+	                 b = entry("cup", "advice", 41, 1, false),
+	                 bad = entry("cup", "advice", 42, 1, false),
+	                 c = entry("visa", "reversal", 43, 1, false), d = c;
+	unsigned long t0, n;
+
+	warm.txn_id = 40;
+	assert_int_equal(store_saf_insert(s, &warm), STORE_OK); /* prepared: no Parse below */
+	snprintf(bad.state, sizeof bad.state, "bogus");
+	t0 = trips(s);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &a, STORE_OK), STORE_OK);
+	assert_int_equal(request(s, &b, STORE_OK), STORE_OK);
+	assert_int_equal(request(s, &bad, STORE_EARG), STORE_EIO); /* rolled back alone */
+	assert_int_equal(store_depth(s), 1);
+	assert_int_equal(request(s, &c, STORE_OK), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK); /* a savepoint with nothing in it */
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_rollback(s), STORE_OK);
+	assert_int_equal(store_commit(s), STORE_OK);
+	/* BEGIN, 4 statements, the failed savepoint's ROLLBACK TO, COMMIT: 7 (20 without). */
+	n = trips(s) - t0;
+	assert_int_equal(n, 7);
+	assert_int_equal(rows(s), 4);
+	/* A duplicate (ON CONFLICT DO NOTHING) fails its request alone, the transaction sound. */
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &d, STORE_EEXIST), STORE_OK);
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(rows(s), 4);
+	printf(
+	    "pipelined batch: 4 requests, one failing alone, 2 empty savepoints, in %lu round trips\n",
+	    n);
+}
+
+/* A batch whose COMMIT fails (a deferred constraint checked there): nothing of it is kept, and
+ * the commit says so, as the terminals' group commit answers 96 to every request of it. */
+static void pipelined_commit_fails(void **state)
+{
+	store *s = pg_store(state);
+	struct store_saf a = entry("cup", "reversal", 51, 1, false);
+
+	assert_int_equal(store_exec(s, "CREATE TABLE late (k int UNIQUE DEFERRABLE INITIALLY "
+	                               "DEFERRED)"),
+	                 STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &a, STORE_OK), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_exec(s, "INSERT INTO late VALUES (1), (1)"), STORE_OK);
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_not_equal(store_commit(s), STORE_OK);
+	assert_non_null(strstr(store_errmsg(s), "SQLSTATE 23505"));
+	assert_int_equal(store_depth(s), 0);
+	assert_int_equal(rows(s), 0);
+}
+
+/* The connection lost while a savepoint's commands are held back: the pipelined statement
+ * fails, so do its request and the batch's commit; nothing is kept; the next transaction
+ * connects again. */
+static void pipelined_connection_lost(void **state)
+{
+	store *s = pg_store(state);
+	struct store_saf a = entry("cup", "reversal", 61, 1, false),
+	                 b = entry("cup", "advice", 61, 1, false);
+	char sql[96];
+	int rc;
+
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &a, STORE_OK), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	snprintf(sql, sizeof sql, "DO $$BEGIN PERFORM pg_terminate_backend(%d); END$$",
+	         PQbackendPID(((struct store_pg *)s->conn)->conn));
+	admin(sql);
+	assert_int_equal(store_saf_insert(s, &b), STORE_EIO);
+	assert_int_not_equal(store_commit(s), STORE_OK);
+	rc = store_commit(s);
+	assert_true(rc == STORE_EIO || rc == STORE_EINDOUBT);
+	assert_int_equal(store_depth(s), 0);
+	assert_int_equal(store_begin(s), STORE_OK); /* connected again */
+	assert_int_equal(rows(s), 0);
+	assert_int_equal(request(s, &b, STORE_OK), STORE_OK);
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(rows(s), 1);
+}
+
 /* Migrations: every module's, applied once, at the SQLite numbering (each module at SQLite's
  * version after opening); a second opening applies none. */
 static void migrations(void **state)
@@ -450,6 +559,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(query_not_matching_its_row, setup, teardown),
 	    cmocka_unit_test_setup_teardown(values_read_as_on_sqlite, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unreachable, setup, teardown),
+	    cmocka_unit_test_setup_teardown(pipelined_batch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(pipelined_commit_fails, setup, teardown),
+	    cmocka_unit_test_setup_teardown(pipelined_connection_lost, setup, teardown),
 	};
 	if (getenv("POSSUM_TEST_PG") == NULL)
 		printf("POSSUM_TEST_PG unset: the tests skip\n");

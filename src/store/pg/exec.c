@@ -66,6 +66,7 @@ static int check(store *s, const struct store_query *q, const char *name)
 	PGresult *d = PQdescribePrepared(pg->conn, name);
 	int rc = STORE_OK;
 
+	pg->trips++;
 	if (PQresultStatus(d) != PGRES_COMMAND_OK)
 		return store_pg_fail(s, d);
 	if (PQnfields(d) != q->row->n)
@@ -111,6 +112,9 @@ static int prepare(store *s, const struct store_query *q, struct store_pg_stmt *
 		return STORE_ENOMEM;
 	if ((rc = store_pg_sql(text, st->flags, sql, cap, &params)) != STORE_OK)
 		goto out;
+	/* The commands held back go first: a refused statement fails the transaction after them. */
+	if (pg->n_deferred > 0 && (rc = store_pg_exec(s, NULL)) != STORE_OK)
+		goto out;
 	if (params != n) {
 		snprintf(s->errmsg, sizeof s->errmsg, "a query does not match its row: %.200s",
 		         q->sql);
@@ -120,6 +124,7 @@ static int prepare(store *s, const struct store_query *q, struct store_pg_stmt *
 	for (int i = 0; i < n; i++)
 		types[i] = param_type(&q->args->cols[i]);
 	res = PQprepare(pg->conn, st->name, sql, n, types);
+	pg->trips++;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = store_pg_fail(s, res);
 		goto out;
@@ -242,6 +247,61 @@ static void bind_col(struct params *b, int i, const struct store_col *c, const c
 	b->values[i] = b->num[i];
 }
 
+static bool good(const PGresult *res)
+{
+	return PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+}
+
+/* Reads the answers of n queries sent in pipeline mode, then the sync's, and leaves the mode:
+ * the last query's result, or the first failure's (the server ran none after it); NULL when the
+ * connection failed before them, or when !whole (the statement was not sent). */
+static PGresult *pipeline_results(PGconn *c, int n, bool whole)
+{
+	PGresult *res = NULL, *r;
+
+	for (int i = 0; i < n; i++) {
+		if ((r = PQgetResult(c)) == NULL)
+			break;
+		if (res == NULL && (i == n - 1 || !good(r)))
+			res = r;
+		else
+			PQclear(r);
+		while ((r = PQgetResult(c)) != NULL) /* to the query's end */
+			PQclear(r);
+	}
+	while ((r = PQgetResult(c)) != NULL && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+		PQclear(r);
+	PQclear(r);
+	if ((PQexitPipelineMode(c) != 1 || !whole) && res != NULL && good(res)) {
+		PQclear(res); /* the statement's answer never came, or answers left unread */
+		res = NULL;
+	}
+	return res;
+}
+
+/* Statement st run after the commands held back (open.c's defer()), all in one round trip:
+ * libpq's pipeline mode, one sync at the end. */
+static PGresult *pipelined(struct store_pg *pg, const struct store_pg_stmt *st, int n,
+                           const struct params *b)
+{
+	PGconn *c = pg->conn;
+	int sent = 0;
+	bool ok = PQenterPipelineMode(c) == 1;
+
+	for (int i = 0; ok && i < pg->n_deferred; i++, sent += ok)
+		ok = PQsendQueryParams(c, pg->deferred[i], 0, NULL, NULL, NULL, NULL, 0) == 1;
+	ok = ok && PQsendQueryPrepared(c, st->name, n, b->values, b->lengths, b->formats, 0) == 1;
+	sent += ok;
+	pg->n_deferred = 0;
+	/* A send that failed: what was sent is synced and read all the same, the statement
+	 * failed; a sync that failed: the connection is lost, nothing read. */
+	if (PQpipelineSync(c) != 1) {
+		PQexitPipelineMode(c);
+		return NULL;
+	}
+	return pipeline_results(c, sent, ok);
+}
+
 /* Runs q (flags: its statement's) with args bound: *out the result, tuples or none. An insert
  * that wrote no row for its ON CONFLICT DO NOTHING (sql.h) is STORE_EEXIST, as the duplicate
  * is on SQLite. */
@@ -258,7 +318,11 @@ static int execute(store *s, const struct store_query *q, unsigned flags, const 
 		return rc;
 	for (int i = 0; i < n; i++)
 		bind_col(&b, i, &q->args->cols[i], args);
-	res = PQexecPrepared(pg->conn, st->name, n, b.values, b.lengths, b.formats, 0);
+	if (pg->n_deferred > 0)
+		res = pipelined(pg, st, n, &b);
+	else
+		res = PQexecPrepared(pg->conn, st->name, n, b.values, b.lengths, b.formats, 0);
+	pg->trips++;
 	switch (PQresultStatus(res)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:

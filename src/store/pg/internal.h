@@ -19,12 +19,21 @@ struct store_pg_stmt {
 	char name[16];
 };
 
+/* Savepoint commands held back at most (open.c): more are sent with those held. */
+#define STORE_PG_DEFER_MAX 8
+
 /* s->conn of a PostgreSQL store. */
 struct store_pg {
 	PGconn *conn;
 	struct store_pg_stmt *stmts;
 	size_t n, cap;
 	unsigned long named; /* statements named so far: q0, q1, … */
+	/* "SAVEPOINT sp" and "RELEASE sp" not sent yet: they go ahead of the next statement, in
+	 * its round trip (exec.c: libpq's pipeline mode; open.c: one simple query). Held only
+	 * while the transaction is sound, so that they cannot fail but with the connection. */
+	const char *deferred[STORE_PG_DEFER_MAX];
+	int n_deferred;
+	unsigned long trips; /* round trips to the server so far (the tests count them) */
 };
 
 /* exec.c: the engine's run, open, next and end (query.h's struct store_engine). */
@@ -37,6 +46,9 @@ void store_pg_end(struct store_cursor *c);
 /* Maps a failed result (NULL: none came) to a STORE_* code and records its message (never a
  * value: a data error is named by its SQLSTATE alone); frees res. */
 int store_pg_fail(store *s, PGresult *res);
+/* SQL of no parameters and no rows read, several statements allowed, sent after the deferred
+ * commands in the same round trip (open.c). */
+int store_pg_exec(store *s, const char *sql);
 /* Forgets the prepared statements (a connection reset, the close). */
 void store_pg_stmts_free(struct store_pg *pg);
 

@@ -23,20 +23,67 @@ static const struct store_module *const modules[] = {
     &store_pg_module_user,     &store_pg_module_pki,
 };
 
-/* SQL of no parameters and no rows read, several statements allowed. */
-static int pg_exec(store *s, const char *sql)
+/* The commands held back (defer()), known by their address. */
+static const char savepoint[] = "SAVEPOINT sp", release[] = "RELEASE sp";
+
+/* The deferred commands and sql (NULL: none) as one simple query; NULL without memory. */
+static char *joined(const struct store_pg *pg, const char *sql)
+{
+	size_t len = sql != NULL ? strlen(sql) + 1 : 1, at = 0;
+	char *q;
+
+	for (int i = 0; i < pg->n_deferred; i++)
+		len += strlen(pg->deferred[i]) + 2;
+	if ((q = malloc(len)) == NULL)
+		return NULL;
+	for (int i = 0; i < pg->n_deferred; i++)
+		at += (size_t)sprintf(q + at, "%s; ", pg->deferred[i]);
+	sprintf(q + at, "%s", sql != NULL ? sql : "");
+	return q;
+}
+
+int store_pg_exec(store *s, const char *sql)
 {
 	struct store_pg *pg = s->conn;
-	PGresult *res = PQexec(pg->conn, sql);
+	char *q = NULL;
+	PGresult *res;
 
+	if (pg->n_deferred > 0 && (q = joined(pg, sql)) == NULL)
+		return STORE_ENOMEM;
+	/* Several statements in one query: its result the first failure's, else the last's. */
+	res = PQexec(pg->conn, q != NULL ? q : sql);
+	pg->n_deferred = 0;
+	pg->trips++;
+	free(q);
 	switch (PQresultStatus(res)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
 		PQclear(res);
 		return STORE_OK;
 	default:
 		return store_pg_fail(s, res);
 	}
+}
+
+/* Whether the last command held back is a savepoint's start: one with nothing in it yet. */
+static bool empty_savepoint(const struct store_pg *pg)
+{
+	return pg->n_deferred > 0 && pg->deferred[pg->n_deferred - 1] == savepoint;
+}
+
+/* Holds cmd back for the next statement's round trip when the transaction is sound (a command
+ * held cannot fail then but with the connection, which fails that statement and the commit);
+ * else sends it now, as its failure must be seen now. */
+static int defer(store *s, const char *cmd)
+{
+	struct store_pg *pg = s->conn;
+
+	if (PQtransactionStatus(pg->conn) != PQTRANS_INTRANS ||
+	    pg->n_deferred == STORE_PG_DEFER_MAX)
+		return store_pg_exec(s, cmd);
+	pg->deferred[pg->n_deferred++] = cmd;
+	return STORE_OK;
 }
 
 /* A connection lost (the server restarted, the network cut): made again before the next
@@ -67,30 +114,39 @@ static int pg_begin(store *s, bool read)
 	if (s->depth == 0 && (rc = reconnect(s)) != STORE_OK)
 		return rc;
 	if (s->depth == 0)
-		rc =
-		    pg_exec(s, read ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN");
+		rc = store_pg_exec(s, read ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+		                           : "BEGIN");
 	else
-		rc = pg_exec(s, "SAVEPOINT sp");
+		rc = defer(s, savepoint);
 	if (rc == STORE_OK)
 		s->depth++;
 	return rc;
 }
 
+/* A savepoint nothing was sent in is forgotten; the outermost's commands held back are
+ * dropped, as all it did. */
 static int pg_rollback(store *s)
 {
-	int rc;
+	struct store_pg *pg = s->conn;
+	int rc = STORE_OK;
 
-	if (s->depth == 1)
-		rc = pg_exec(s, "ROLLBACK");
-	else if ((rc = pg_exec(s, "ROLLBACK TO sp")) == STORE_OK)
-		rc = pg_exec(s, "RELEASE sp");
+	if (s->depth > 1 && empty_savepoint(pg))
+		pg->n_deferred--;
+	else if (s->depth > 1)
+		rc = store_pg_exec(s, "ROLLBACK TO sp; RELEASE sp"); /* the second not run if the
+		                                                        first fails */
+	else {
+		pg->n_deferred = 0;
+		rc = store_pg_exec(s, "ROLLBACK");
+	}
 	s->depth--;
 	return rc;
 }
 
 /* A statement that failed in a transaction fails the rest of it (SQLite's fails alone): the
  * savepoint or the transaction is rolled back here and the commit is STORE_EIO. A COMMIT whose
- * answer never came may have been applied: in doubt. */
+ * answer never came may have been applied: in doubt. A savepoint's release is held back for
+ * the next statement or the COMMIT (defer()); one nothing was sent in is forgotten. */
 static int pg_commit(store *s)
 {
 	struct store_pg *pg = s->conn;
@@ -104,11 +160,15 @@ static int pg_commit(store *s)
 			s->depth--;
 		return STORE_EIO;
 	}
-	if ((rc = pg_exec(s, s->depth == 1 ? "COMMIT" : "RELEASE sp")) != STORE_OK) {
+	if (s->depth > 1 && empty_savepoint(pg)) {
+		pg->n_deferred--;
+		rc = STORE_OK;
+	} else if ((rc = s->depth == 1 ? store_pg_exec(s, "COMMIT") : defer(s, release)) !=
+	           STORE_OK) {
 		if (s->depth == 1 && PQstatus(pg->conn) != CONNECTION_OK)
 			rc = STORE_EINDOUBT;
 		else if (s->depth == 1 && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
-			pg_exec(s, "ROLLBACK");
+			store_pg_exec(s, "ROLLBACK");
 	}
 	s->depth--;
 	return rc;
@@ -141,7 +201,7 @@ static const struct store_engine engine = {
     .open = store_pg_open_q,
     .next = store_pg_next,
     .end = store_pg_end,
-    .exec = pg_exec,
+    .exec = store_pg_exec,
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
@@ -155,10 +215,10 @@ static int migrate(store *s, store_migrated_fn *fn, void *ctx)
 {
 	int rc, unlock;
 
-	if ((rc = pg_exec(s, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")")) != STORE_OK)
+	if ((rc = store_pg_exec(s, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")")) != STORE_OK)
 		return rc;
 	rc = store_migrate_modules_report(s, modules, sizeof modules / sizeof modules[0], fn, ctx);
-	unlock = pg_exec(s, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")");
+	unlock = store_pg_exec(s, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")");
 	return rc != STORE_OK ? rc : unlock;
 }
 
