@@ -1,0 +1,8 @@
+-- The PostgreSQL counterpart of src/store/sqlite/schema/acquirer.13.sql: the retrieval reference
+-- numbers' sequence (store_acq_next's "rrn"), whose nextval takes no row lock, so several hosts'
+-- batches draw RRNs at once without waiting for each other's commit (an upsert of acq_counters
+-- held its row to the commit). It starts past the counter's value when there is one, so that no
+-- RRN already given is given again; a number drawn by a transaction rolled back is skipped.
+CREATE SEQUENCE acq_rrn AS BIGINT MINVALUE 1;
+SELECT setval('acq_rrn', COALESCE((SELECT value FROM acq_counters WHERE name = 'rrn'), 0) + 1,
+    false);
