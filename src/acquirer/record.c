@@ -15,8 +15,10 @@
 int acquirer_stage_duplicate(struct txn *t)
 {
 	struct store_acq_txn seen;
-	int rc = store_acq_txn_find(t->a->s, t->tid, t->batch, t->stan, 0, &seen);
+	int rc = store_acq_claim(t->a->s, t->tid, t->batch, t->stan);
 
+	if (rc == STORE_OK)
+		rc = store_acq_txn_find(t->a->s, t->tid, t->batch, t->stan, 0, &seen);
 	if (rc == STORE_OK)
 		return acquirer_decide(t, RCODE_DUPLICATE, "duplicate");
 	if (rc != STORE_ENOTFOUND)
@@ -174,7 +176,8 @@ int acquirer_stage_record(struct txn *t)
 	                 t->resp.auth_code, &row);
 	if ((rc = acquirer_follow_up(t, &row)) != ACQUIRER_OK)
 		return rc;
-	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96. */
+	/* The same identity committed by another host meanwhile (EEXIST) fails it too: 96 (not
+	 * met: another host's claim of it waits in the duplicate stage, store_acq_claim). */
 	if ((rc = store_acq_txn_insert(t->a->s, &row)) != STORE_OK)
 		return acquirer_from_store(rc);
 	t->row_id = row.id;

@@ -102,6 +102,18 @@ static int stage_duplicate(struct issuer_decision *d)
 	return issuer_decide(d, prior.rc, "repeated");
 }
 
+/* The settlement account before the card: every payment of every card locks it, so a decision
+ * that held its card's row while it waited for the settlement account could deadlock with a
+ * host's batch holding the settlement account that asks for that card next; in this order a
+ * host waits for the other's commit holding nothing of this decision's. */
+int issuer_card_lock(struct issuer_decision *d, int64_t id, const char *hash)
+{
+	if (ledger_account_hold(d->is->s, d->is->settlement) != LEDGER_OK)
+		return STORE_EIO;
+	return hash != NULL ? store_card_lock_by_hash(d->is->s, hash, &d->card)
+	                    : store_card_lock(d->is->s, id, &d->card);
+}
+
 static int stage_card(struct issuer_decision *d)
 {
 	/* Read and checked once, by the request's reader (request_card_set): each fault is 14. */
@@ -122,7 +134,9 @@ static int stage_card(struct issuer_decision *d)
 		return issuer_decide(d, RCODE_NO_ISSUER, "bin_not_ours");
 	if ((rc = issuer_pan_hash(d->is, d->pan, hash)) != ISSUER_OK)
 		return rc;
-	rc = store_card_by_hash(d->is->s, hash, &d->card);
+	/* Locked: the limits, tries and balance judged next are the card's until this decision
+	 * commits, whichever host decides the card's next request. */
+	rc = issuer_card_lock(d, 0, hash);
 	if (rc == STORE_ENOTFOUND)
 		return issuer_decide(d, RCODE_INVALID_CARD, "card_unknown");
 	if (rc != STORE_OK)
@@ -544,7 +558,7 @@ static int stage_reversal(struct issuer_decision *d)
 		return issuer_decide(d, RCODE_APPROVED, "already_reversed");
 	if (strcmp(d->orig.rc, RCODE_APPROVED) != 0)
 		goto reversed; /* a decline moved nothing */
-	if ((rc = store_card_get(d->is->s, d->orig.card_id, &d->card)) != STORE_OK)
+	if ((rc = issuer_card_lock(d, d->orig.card_id, NULL)) != STORE_OK)
 		return issuer_from_store(rc);
 	rc = ISSUER_OK;
 	switch (d->orig.op) {

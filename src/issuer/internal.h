@@ -108,6 +108,12 @@ struct issuer_decision {
 	struct store_wallet_code code;    /* a payment code's row: used when the payment is */
 };
 
+/* Reads the card a decision changes, by id (hash NULL) or by PAN hash, into d->card, locked to
+ * the transaction's end where several hosts share the store: the issuer's settlement account
+ * first (which every payment moves), then the card's row (ledger_account_hold,
+ * store_card_lock); a STORE_* code (STORE_EIO when the settlement account cannot be held). */
+int issuer_card_lock(struct issuer_decision *d, int64_t id, const char *hash);
+
 /* Decides d with response code rc for reason (a word for the record); STAGE_DONE
  * (issuer.c). */
 int issuer_decide(struct issuer_decision *d, const char *rc, const char *reason);

@@ -45,8 +45,7 @@ int issuer_qr_original(struct issuer_decision *d)
 	rc = store_decision_qr_original(d->is->s, OP(REQUEST_PURCHASE), rrn, &d->orig);
 	if (rc == STORE_ENOTFOUND)
 		return issuer_decide(d, RCODE_ORIGINAL_NOT_FOUND, "original_unknown");
-	if (rc != STORE_OK ||
-	    (rc = store_card_get(d->is->s, d->orig.card_id, &d->card)) != STORE_OK)
+	if (rc != STORE_OK || (rc = issuer_card_lock(d, d->orig.card_id, NULL)) != STORE_OK)
 		return issuer_from_store(rc);
 	d->rec.original_id = d->orig.id;
 	d->rec.card_id = d->card.id;

@@ -77,7 +77,7 @@ int ledger_account_set_limit(store *s, int64_t id, int64_t limit)
 		return LEDGER_EARG;
 	if (store_begin(s) != STORE_OK)
 		return LEDGER_ESTORE;
-	if ((rc = ledger_store_rc(ledger_row_account_get(s, id, &a), LEDGER_ENOACCOUNT)) !=
+	if ((rc = ledger_store_rc(ledger_row_account_lock(s, id, &a), LEDGER_ENOACCOUNT)) !=
 	    LEDGER_OK)
 		goto out;
 	a.limit = limit;
@@ -90,10 +90,35 @@ out:
 	return ledger_end(s, rc);
 }
 
+int ledger_account_hold(store *s, int64_t id)
+{
+	if (s == NULL)
+		return LEDGER_EARG;
+	return ledger_store_rc(ledger_row_account_hold(s, id), LEDGER_ENOACCOUNT);
+}
+
 /* Adds delta to *sum, refusing an overflow. */
 static int add(int64_t *sum, int64_t delta)
 {
 	return __builtin_add_overflow(*sum, delta, sum) ? LEDGER_EOVERFLOW : LEDGER_OK;
+}
+
+/* Reads both accounts of a move to change them, their rows locked (ledger_row_account_lock)
+ * lower id first: the sums are read, judged and written whole, so on a store several hosts
+ * write at once (PostgreSQL) a host must hold both rows from its read to its commit, or two
+ * moves of one card would each add to the same sums and one be lost; in one order, so that two
+ * moves of the same two accounts wait for each other rather than deadlock. */
+static int move_read(store *s, int64_t debit, int64_t credit, struct ledger_move *m)
+{
+	bool debit_first = debit < credit;
+	int rc;
+
+	rc = ledger_row_account_lock(s, debit_first ? debit : credit,
+	                             debit_first ? &m->debit : &m->credit);
+	if (rc == STORE_OK)
+		rc = ledger_row_account_lock(s, debit_first ? credit : debit,
+		                             debit_first ? &m->credit : &m->debit);
+	return ledger_store_rc(rc, LEDGER_ENOACCOUNT);
 }
 
 int ledger_move_check(store *s, int64_t debit, int64_t credit, uint16_t currency, int64_t pending,
@@ -102,10 +127,7 @@ int ledger_move_check(store *s, int64_t debit, int64_t credit, uint16_t currency
 	struct ledger_account *d = &m->debit, *c = &m->credit;
 	int rc;
 
-	if ((rc = ledger_store_rc(ledger_row_account_get(s, debit, d), LEDGER_ENOACCOUNT)) !=
-	        LEDGER_OK ||
-	    (rc = ledger_store_rc(ledger_row_account_get(s, credit, c), LEDGER_ENOACCOUNT)) !=
-	        LEDGER_OK)
+	if ((rc = move_read(s, debit, credit, m)) != LEDGER_OK)
 		return rc;
 	if (d->currency != currency || c->currency != currency)
 		return LEDGER_ECURRENCY;

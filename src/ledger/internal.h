@@ -36,6 +36,11 @@ int ledger_resolve(store *s, const struct ledger_transfer *p, int64_t posted,
 #define LEDGER_ROW_BATCH 64 /* the most ids ledger_row_expirable() gives at once */
 int ledger_row_account_insert(store *s, const struct ledger_account *a, int64_t *id);
 int ledger_row_account_get(store *s, int64_t id, struct ledger_account *out);
+/* Reads account id to change it, its row locked to the transaction's end where the store has
+ * row locks (store_ledger_account_lock). */
+int ledger_row_account_lock(store *s, int64_t id, struct ledger_account *out);
+/* Locks account id's row where the store has row locks (store_ledger_account_hold). */
+int ledger_row_account_hold(store *s, int64_t id);
 int ledger_row_account_update(store *s, const struct ledger_account *a);
 int ledger_row_transfer_insert(store *s, const struct ledger_transfer *t);
 int ledger_row_transfer_get(store *s, const ledger_id *id, struct ledger_transfer *out);

@@ -127,6 +127,12 @@ int ledger_account_get(store *s, int64_t id, struct ledger_account *out);
 /* Changes an account's limit (a credit line); LEDGER_EFUNDS when the account's balance is
  * already beyond the new one. */
 int ledger_account_set_limit(store *s, int64_t id, int64_t limit);
+/* Holds account id for the caller's transaction, where several hosts may write the store at
+ * once (PostgreSQL: its row locked to the transaction's end); nothing, not even a query, on
+ * SQLite, whose one writer holds everything already. For an account most moves touch (an
+ * issuer's settlement account), locked before anything else a decision locks, so that hosts
+ * queue on it rather than deadlock (docs/scaling.md "Several hosts on one database"). */
+int ledger_account_hold(store *s, int64_t id);
 
 /* What an account may still be debited: credits_posted + limit - debits_posted -
  * debits_pending (for LEDGER_DEBITS_LIMITED accounts; may be negative on others). */

@@ -69,14 +69,30 @@ int ledger_row_account_insert(store *s, const struct ledger_account *a, int64_t 
 	return store_ledger_account_insert(s, &r, id);
 }
 
-int ledger_row_account_get(store *s, int64_t id, struct ledger_account *out)
+static int account_read(store *s, int64_t id, struct ledger_account *out, bool lock)
 {
 	struct store_ledger_account r;
 	int rc;
 
-	if ((rc = store_ledger_account_get(s, id, &r)) == STORE_OK)
+	rc = lock ? store_ledger_account_lock(s, id, &r) : store_ledger_account_get(s, id, &r);
+	if (rc == STORE_OK)
 		account_from_row(&r, out);
 	return rc;
+}
+
+int ledger_row_account_get(store *s, int64_t id, struct ledger_account *out)
+{
+	return account_read(s, id, out, false);
+}
+
+int ledger_row_account_lock(store *s, int64_t id, struct ledger_account *out)
+{
+	return account_read(s, id, out, true);
+}
+
+int ledger_row_account_hold(store *s, int64_t id)
+{
+	return store_ledger_account_hold(s, id);
 }
 
 int ledger_row_account_update(store *s, const struct ledger_account *a)

@@ -269,6 +269,12 @@ int store_acq_card_seen(store *s, const char *pan_hash, const char *mid);
 int store_acq_tombstone_add(store *s, const char *tid, int batch, const char *stan, int64_t at);
 /* STORE_OK when there is one, STORE_ENOTFOUND when not. */
 int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *stan);
+/* Claims a request's identity (TID, batch, STAN) for the transaction, before it is looked up:
+ * on PostgreSQL a lock another host's claim of the same identity waits on until this
+ * transaction ends, so that a retransmission in flight on two hosts at once is looked up by the
+ * second after the first's commit, and found (94); on SQLite, one writer at a time, STORE_OK
+ * without a query. */
+int store_acq_claim(store *s, const char *tid, int batch, const char *stan);
 /* The tombstones recorded at or after since: *n. */
 int store_acq_tombstone_count(store *s, int64_t since, int64_t *n);
 

@@ -37,6 +37,12 @@ struct store_card {
 int store_card_insert(store *s, struct store_card *c);
 int store_card_get(store *s, int64_t id, struct store_card *out);
 int store_card_by_hash(store *s, const char *pan_hash, struct store_card *out);
+/* As store_card_get and store_card_by_hash, for a decision that changes the card: on
+ * PostgreSQL the card's row locked to the transaction's end (SELECT … FOR UPDATE), so that a
+ * decision of the same card on another host waits for this one's commit, then reads its daily
+ * sums, tries and balance after it; on SQLite, one writer at a time, the same reads. */
+int store_card_lock(store *s, int64_t id, struct store_card *out);
+int store_card_lock_by_hash(store *s, const char *pan_hash, struct store_card *out);
 /* The oldest card ending in last4, and how many do (*count; 0 with STORE_ENOTFOUND). */
 int store_card_by_last4(store *s, const char *last4, struct store_card *out, int *count);
 /* Calls fn for each card ending in last4, oldest first, until it returns non-zero. */

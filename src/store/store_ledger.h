@@ -49,6 +49,14 @@ int store_ledger_account_insert(store *s, const struct store_ledger_account *a, 
 
 /* Reads account id; STORE_ENOTFOUND when there is none. */
 int store_ledger_account_get(store *s, int64_t id, struct store_ledger_account *out);
+/* Reads account id to change it: on PostgreSQL its row locked to the transaction's end
+ * (SELECT … FOR UPDATE), so that another host's change waits for this one's commit and reads
+ * its sums after it; on SQLite, one writer at a time, the same read as
+ * store_ledger_account_get. */
+int store_ledger_account_lock(store *s, int64_t id, struct store_ledger_account *out);
+/* Locks account id's row to the transaction's end on PostgreSQL (STORE_ENOTFOUND when there is
+ * none); on SQLite, one writer at a time, STORE_OK without a query. */
+int store_ledger_account_hold(store *s, int64_t id);
 
 /* Writes a->id's limit and four sums; STORE_ENOTFOUND when there is none. */
 int store_ledger_account_update(store *s, const struct store_ledger_account *a);

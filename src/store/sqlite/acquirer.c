@@ -181,6 +181,23 @@ STORE_FN_INSERT(store_acq_txn_insert, txn,
                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 txn_new)
 
+int store_acq_claim(store *s, const char *tid, int batch, const char *stan)
+{
+	/* A transaction-level advisory lock on the identity's hash (released at the commit or
+	 * rollback); a hash two identities share only makes one wait for the other. */
+	static const struct store_query q = STORE_Q(
+	    STORE_SQL(
+	        "SELECT 1 AS n",
+	        "SELECT 1 AS n FROM (SELECT pg_advisory_xact_lock(hashtextextended(? || '/' || "
+	        "CAST(? AS TEXT) || '/' || ?, 0))) AS l"),
+	    &tombstone_key, &store_row_n);
+	struct store_arg_text_n one;
+
+	if (s->engine == NULL)
+		return STORE_OK;
+	return store_q_get(s, &q, &(struct key_args){tid, batch, stan, 0, 0}, &one);
+}
+
 int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
                        struct store_acq_txn *out)
 {
@@ -504,13 +521,22 @@ int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *s
 	return store_q_get(s, &q, &(struct key_args){tid, batch, stan, 0, 0}, NULL);
 }
 
+#define ACQ_NEXT                                                                                   \
+	"INSERT INTO acq_counters (name, value) VALUES (?, 1) ON CONFLICT (name) "                 \
+	"DO UPDATE SET value = acq_counters.value + 1 RETURNING value AS n"
+
+/* A counter's next value. The RRN, drawn by every request of every host, is PostgreSQL's
+ * sequence acq_rrn (acquirer.13): nextval holds no row to the commit, where the upsert of
+ * acq_counters would queue each host's batch behind another's. On SQLite, one writer at a
+ * time, it is the upsert (the same statement, the name bound). */
 int store_acq_next(store *s, const char *name, int64_t *out)
 {
-	static const struct store_query q =
-	    STORE_Q_RET("INSERT INTO acq_counters (name, value) VALUES (?, 1) ON CONFLICT (name) "
-	                "DO UPDATE SET value = acq_counters.value + 1 RETURNING value AS n",
-	                &store_args_text, &store_row_n);
-	return store_q_n(s, &q, name, out);
+	static const struct store_query q = STORE_Q_RET(ACQ_NEXT, &store_args_text, &store_row_n);
+	static const struct store_query rrn = STORE_Q_RET(
+	    STORE_SQL(ACQ_NEXT, "SELECT nextval('acq_rrn') AS n WHERE CAST(? AS TEXT) IS NOT NULL"),
+	    &store_args_text, &store_row_n);
+
+	return store_q_n(s, strcmp(name, "rrn") == 0 ? &rrn : &q, name, out);
 }
 
 int store_acq_tombstone_count(store *s, int64_t since, int64_t *n)

@@ -39,6 +39,14 @@ STORE_FN_GET(store_card_get, int64_t, card, "SELECT " CARD_COLUMNS " FROM cards 
              store_args_id, card_row)
 STORE_FN_GET(store_card_by_hash, const char *, card,
              "SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?", store_args_text, card_row)
+STORE_FN_GET(store_card_lock, int64_t, card,
+             STORE_SQL("SELECT " CARD_COLUMNS " FROM cards WHERE id = ?",
+                       "SELECT " CARD_COLUMNS " FROM cards WHERE id = ? FOR UPDATE"),
+             store_args_id, card_row)
+STORE_FN_GET(store_card_lock_by_hash, const char *, card,
+             STORE_SQL("SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ?",
+                       "SELECT " CARD_COLUMNS " FROM cards WHERE pan_hash = ? FOR UPDATE"),
+             store_args_text, card_row)
 STORE_FN_GET(store_card_of_account, int64_t, card,
              "SELECT " CARD_COLUMNS " FROM cards WHERE account_id = ? AND replaced_by = 0 "
              "ORDER BY id DESC LIMIT 1",

@@ -70,6 +70,21 @@ int store_ledger_account_insert(store *s, const struct store_ledger_account *a, 
 STORE_FN_GET(store_ledger_account_get, int64_t, account,
              "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE id = ?1", store_args_id,
              account_row)
+STORE_FN_GET(store_ledger_account_lock, int64_t, account,
+             STORE_SQL("SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE id = ?1",
+                       "SELECT " ACCOUNT_COLUMNS " FROM ledger_accounts WHERE id = ?1 FOR UPDATE"),
+             store_args_id, account_row)
+int store_ledger_account_hold(store *s, int64_t id)
+{
+	static const struct store_query q =
+	    STORE_Q(STORE_SQL("SELECT id AS n FROM ledger_accounts WHERE id = ?1",
+	                      "SELECT id AS n FROM ledger_accounts WHERE id = ?1 FOR UPDATE"),
+	            &store_args_id, &store_row_n);
+	int64_t n;
+
+	return s->engine == NULL ? STORE_OK : store_q_n_id(s, &q, id, &n);
+}
+
 /* ?2 … ?5 the columns after balance_limit in the table: bound from account_cols. */
 STORE_FN_UPDATE(store_ledger_account_update, account,
                 "UPDATE ledger_accounts SET balance_limit = ?5, debits_pending = ?6, "
