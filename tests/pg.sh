@@ -185,3 +185,14 @@ pg_dir_gone() {
 	rm -f "$pg_home/pg.watchdog"
 	[ "$pg_home" = "$tmp" ] || rm -rf "$pg_home"
 }
+
+# pg_missing TID FILE: the STANs of the approvals FILE holds (`possum term --json` lines of
+# terminal TID) that are not one approved row of acq_txns, one a line: nothing when every
+# approval a terminal saw is in the database.
+pg_missing() {
+	grep '"rc":"00"' "$2" | sed 's/.*"stan":"\([0-9]*\)","batch":\([0-9]*\),"rrn":"\([0-9]*\)".*/\1 \2 \3/' |
+		while read -r _stan _batch _rrn; do
+			_c=$(pg_sql "SELECT count(*) FROM acq_txns WHERE tid = '$1' AND stan = '$_stan' AND batch = $_batch AND rrn = '$_rrn' AND rc = '00'")
+			[ "$_c" = 1 ] || echo "$_stan"
+		done
+}

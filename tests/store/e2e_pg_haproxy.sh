@@ -90,12 +90,8 @@ after=$(grep -c '"rc":"00"' "$tmp/after")
 kill -0 "$pid_b" 2>/dev/null && ok || bad "host B died"
 
 # Every approval the terminal saw is one approved row of the shared database.
-cat "$tmp/both" "$tmp/after" | grep '"rc":"00"' |
-	sed 's/.*"stan":"\([0-9]*\)","batch":\([0-9]*\),"rrn":"\([0-9]*\)".*/\1 \2 \3/' |
-	while read -r stan batch rrn; do
-		c=$(pg_sql "SELECT count(*) FROM acq_txns WHERE tid = 'TERM0001' AND stan = '$stan' AND batch = $batch AND rrn = '$rrn' AND rc = '00'")
-		[ "$c" = 1 ] || echo "$stan"
-	done >"$tmp/lost"
+cat "$tmp/both" "$tmp/after" >"$tmp/all"
+pg_missing TERM0001 "$tmp/all" >"$tmp/lost"
 lost=$(wc -l <"$tmp/lost")
 [ "$lost" -eq 0 ] && ok || bad "$lost approvals not in the database once (STANs $(paste -sd' ' "$tmp/lost"))"
 dups=$(pg_sql "SELECT count(*) FROM (SELECT rrn FROM acq_txns GROUP BY rrn HAVING count(*) > 1) d")

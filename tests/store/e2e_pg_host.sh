@@ -144,11 +144,7 @@ if [ -z "$setup_why" ]; then
 	[ "$after" -gt 0 ] && ok || bad "no approval once the database was back: $(tail -2 "$tmp/load")"
 	kill -0 "$host_pid" 2>/dev/null && ok || bad "the host died with the database"
 	# Every approval a terminal saw is a row of acq_txns, approved.
-	grep '"rc":"00"' "$tmp/all" | sed 's/.*"stan":"\([0-9]*\)","batch":\([0-9]*\),"rrn":"\([0-9]*\)".*/\1 \2 \3/' |
-		while read -r stan batch rrn; do
-			c=$(pg_sql "SELECT count(*) FROM acq_txns WHERE tid = 'TERM0001' AND stan = '$stan' AND batch = $batch AND rrn = '$rrn' AND rc = '00'")
-			[ "$c" = 1 ] || echo "$stan"
-		done >"$tmp/lost"
+	pg_missing TERM0001 "$tmp/all" >"$tmp/lost"
 	lost=$(wc -l <"$tmp/lost")
 	[ "$lost" -eq 0 ] && ok || bad "$lost approvals not in the database (STANs $(paste -sd' ' "$tmp/lost"))"
 	rows=$(pg_sql "SELECT count(*) FROM acq_txns WHERE rc = '00' AND type = 'purchase'")
