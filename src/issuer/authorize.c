@@ -102,18 +102,6 @@ static int stage_duplicate(struct issuer_decision *d)
 	return issuer_decide(d, prior.rc, "repeated");
 }
 
-/* The settlement account before the card: every payment of every card locks it, so a decision
- * that held its card's row while it waited for the settlement account could deadlock with a
- * host's batch holding the settlement account that asks for that card next; in this order a
- * host waits for the other's commit holding nothing of this decision's. */
-int issuer_card_lock(struct issuer_decision *d, int64_t id, const char *hash)
-{
-	if (ledger_account_hold(d->is->s, d->is->settlement) != LEDGER_OK)
-		return STORE_EIO;
-	return hash != NULL ? store_card_lock_by_hash(d->is->s, hash, &d->card)
-	                    : store_card_lock(d->is->s, id, &d->card);
-}
-
 static int stage_card(struct issuer_decision *d)
 {
 	/* Read and checked once, by the request's reader (request_card_set): each fault is 14. */

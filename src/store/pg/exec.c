@@ -19,6 +19,46 @@
 #include "common/hex.h"
 #include "store/pg/internal.h"
 
+/* The deferred commands and sql (NULL: none) as one simple query; NULL without memory. */
+static char *joined(const struct store_pg *pg, const char *sql)
+{
+	size_t len = sql != NULL ? strlen(sql) + 1 : 1, at = 0;
+	char *q;
+
+	for (int i = 0; i < pg->n_deferred; i++)
+		len += strlen(pg->deferred[i]) + 2;
+	if ((q = malloc(len)) == NULL)
+		return NULL;
+	for (int i = 0; i < pg->n_deferred; i++)
+		at += (size_t)sprintf(q + at, "%s; ", pg->deferred[i]);
+	sprintf(q + at, "%s", sql != NULL ? sql : "");
+	return q;
+}
+
+int store_pg_exec(store *s, const char *sql)
+{
+	struct store_pg *pg = s->conn;
+	char *q = NULL;
+	PGresult *res;
+
+	if (pg->n_deferred > 0 && (q = joined(pg, sql)) == NULL)
+		return STORE_ENOMEM;
+	/* Several statements in one query: its result the first failure's, else the last's. */
+	res = PQexec(pg->conn, q != NULL ? q : sql);
+	pg->n_deferred = 0;
+	pg->trips++;
+	free(q);
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		PQclear(res);
+		return STORE_OK;
+	default:
+		return store_pg_fail(s, res);
+	}
+}
+
 #define OID_BOOL  16
 #define OID_BYTEA 17
 #define OID_INT8  20
