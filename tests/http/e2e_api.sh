@@ -177,5 +177,6 @@ if grep -q '"event":"http_request","method":"GET","path":"/api/v1/transactions",
 
 kill -TERM $host_pid
 wait $host_pid
-if [ $? -eq 0 ]; then ok; else bad "host did not stop cleanly"; fi
+_rc=$?
+if [ $_rc -eq 0 ]; then ok; else bad "host did not stop cleanly (exit $_rc): $(grep -v '"level":"info"' "$tmp/host.log" | tail -20)"; fi
 finish
