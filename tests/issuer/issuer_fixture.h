@@ -362,25 +362,6 @@ static inline int64_t test_sql_int(const char *path, const char *sql, const char
 	return strtoll(v, NULL, 10);
 }
 
-/* Whether the store named path (a fixture's) holds text, a secret that must not be there:
- * SQLite's database file or its WAL, byte for byte; on PostgreSQL any row of the fixture's
- * schema (store_fixture_bytes). */
-static inline bool test_store_has(const char *path, const char *text)
-{
-	char name[1100], *buf;
-	size_t len;
-	bool found = false;
-
-	for (int i = 0; i < (store_fixture_pg() ? 1 : 2) && !found; i++) {
-		snprintf(name, sizeof name, "%s%s", path, i == 0 ? "" : "-wal");
-		if (store_fixture_bytes(name, &buf, &len) != 0)
-			continue;
-		found = store_fixture_holds(buf, len, text);
-		free(buf);
-	}
-	return found;
-}
-
 /* The RRN of the decision that gave auth_code, read through a connection of its own; an
  * RRN no decision has when none gave it. */
 static inline void test_rrn_of(const struct issuer_fixture *f, const char *auth_code, char rrn[13])

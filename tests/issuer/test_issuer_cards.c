@@ -362,7 +362,7 @@ static bool contains(const struct file_bytes *b, const char *s)
 }
 
 /* Whether the store holds text: in SQLite's files (the database and its log) as contains()
- * sees it; on PostgreSQL in any column of any of the fixture's tables (test_store_has). */
+ * sees it; on PostgreSQL in any column of any of the fixture's tables (store_fixture_has). */
 static bool stored(const struct issuer_fixture *f, const char *text)
 {
 	struct file_bytes b;
@@ -370,7 +370,7 @@ static bool stored(const struct issuer_fixture *f, const char *text)
 	bool found = false;
 
 	if (store_fixture_pg())
-		return test_store_has(f->path, text);
+		return store_fixture_has(f->path, text);
 	for (int i = 0; i < 2; i++) {
 		snprintf(path, sizeof path, "%s%s", f->path, i == 0 ? "" : "-wal");
 		b = read_file(path);

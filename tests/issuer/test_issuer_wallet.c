@@ -131,8 +131,8 @@ static void code_not_stored(void **state)
 	struct issuer_card_image img = test_issue(f, CARD_PRODUCT_DEBIT, false);
 	struct issuer_wallet_code c = test_code(f, img.card_id);
 
-	assert_false(test_store_has(f->path, c.code));
-	assert_false(test_store_has(f->path, c.code + 9));
+	assert_false(store_fixture_has(f->path, c.code));
+	assert_false(store_fixture_has(f->path, c.code + 9));
 }
 
 static void resolve_ok(void **state)

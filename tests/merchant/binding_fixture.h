@@ -68,7 +68,7 @@ static inline const char *binding_code(struct binding_fixture *f)
 /* Whether text is anywhere in the store (its files, or its tables on PostgreSQL). */
 static inline bool binding_db_has(struct binding_fixture *f, const char *text)
 {
-	return test_store_has(f->i->path, text);
+	return store_fixture_has(f->i->path, text);
 }
 
 struct binding_audit {

@@ -141,7 +141,7 @@ static inline void test_audit(store *s, const char *object, struct test_audit *o
 /* Whether the store holds text (its files, or its tables on PostgreSQL). */
 static inline bool test_db_holds(const struct onboarding_fixture *f, const char *text)
 {
-	return test_store_has(f->i->path, text);
+	return store_fixture_has(f->i->path, text);
 }
 
 #endif

@@ -292,4 +292,23 @@ static inline void store_fixture_sql(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+/* Whether the store named path (a fixture's) holds text, a secret that must not be there:
+ * SQLite's database file or its WAL, byte for byte; on PostgreSQL any row of the fixture's
+ * schema (store_fixture_bytes). */
+static inline bool store_fixture_has(const char *path, const char *text)
+{
+	char name[1100], *buf;
+	size_t len;
+	bool found = false;
+
+	for (int i = 0; i < (store_fixture_pg() ? 1 : 2) && !found; i++) {
+		snprintf(name, sizeof name, "%s%s", path, i == 0 ? "" : "-wal");
+		if (store_fixture_bytes(name, &buf, &len) != 0)
+			continue;
+		found = store_fixture_holds(buf, len, text);
+		free(buf);
+	}
+	return found;
+}
+
 #endif
