@@ -30,20 +30,6 @@ struct fixture {
 	struct settle_payout_result r_b;
 };
 
-/* The second host's store: the same; on PostgreSQL with a lock_timeout of 300 ms, so that
- * its run waiting for the first host's, in this same thread, fails rather than waits for
- * ever (as SQLite's busy timeout does). */
-static const char *second_path(const struct fixture *f, char *path, size_t cap)
-{
-	const struct store_fixture *sf = f->fx.sf;
-
-	if (!store_fixture_pg())
-		return sf->path;
-	snprintf(path, cap, "%s%s options='-csearch_path=%s -clock_timeout=300'", STORE_PG_PREFIX,
-	         getenv("POSSUM_TEST_PG"), sf->schema);
-	return path;
-}
-
 static int setup(void **state)
 {
 	char path[sizeof((struct store_fixture *)0)->path + 32];
@@ -52,7 +38,8 @@ static int setup(void **state)
 	if (settle_fixture_new(state, sizeof *f, DEC04_2026 + 10 * DAY) != 0)
 		return -1;
 	f = *state;
-	if (store_open(second_path(f, path, sizeof path), &f->b) != STORE_OK)
+	/* The second host's: its run waiting for the first's fails after 300 ms. */
+	if (store_open(store_fixture_second(f->fx.sf, 300, path, sizeof path), &f->b) != STORE_OK)
 		return -1;
 	settle_fixture_merchant(f->fx.s, M1, "One", "5812");
 	settle_fixture_merchant(f->fx.s, M2, "Two", "5812");

@@ -44,6 +44,13 @@ STORE_FN_UPDATE(store_user_update, user,
                 "UPDATE users SET password = ?, totp = ?, state = ?, failures = ?, "
                 "locked_until = ?, totp_last = ?, enrol_hash = ?, enrol_expires = ? WHERE id = ?",
                 update_args)
+/* Only a step after the last used: another sign-in's write, committed meanwhile (READ
+ * COMMITTED waits for its row lock, then sees its step), leaves no row to change. */
+STORE_FN_UPDATE(store_user_signin, user,
+                "UPDATE users SET password = ?1, totp = ?2, state = ?3, failures = ?4, "
+                "locked_until = ?5, totp_last = ?6, enrol_hash = ?7, enrol_expires = ?8 "
+                "WHERE id = ?9 AND totp_last < ?6",
+                update_args)
 STORE_FN_EACH(store_user_list, user, "SELECT " USER_COLUMNS " FROM users ORDER BY name", user_row)
 
 STORE_FN_PUT(store_user_session_insert, session,
