@@ -42,6 +42,10 @@ int store_user_insert(store *s, struct store_user *u);
 /* The user of that name, id or enrolment token hash; STORE_ENOTFOUND when there is none. */
 int store_user_get(store *s, const char *name, struct store_user *out);
 int store_user_get_id(store *s, int64_t id, struct store_user *out);
+/* The user of that name, on PostgreSQL its row locked to the transaction's end (SELECT … FOR
+ * UPDATE): a sign-in's, so that two at once on two hosts take turns and neither's failure
+ * count nor step is lost (SQLite's single writer does the same). */
+int store_user_lock(store *s, const char *name, struct store_user *out);
 int store_user_by_enrol(store *s, const char *hash, struct store_user *out);
 /* Writes every column of u but its id, name, role, mid and created_at. */
 int store_user_update(store *s, const struct store_user *u);

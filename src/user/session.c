@@ -107,9 +107,9 @@ static int take_step(user_module *u, struct store_user *row, int64_t step)
 	return rc == USER_OK ? USER_EDENIED : rc;
 }
 
-/* The sign-in's transaction: the row read again, the code's step taken (a code used meanwhile,
- * here or on another host, is refused), then the failure counted or the session opened, with
- * their audit entries. */
+/* The sign-in's transaction: the row read again and locked (another host's sign-in of the user
+ * waits), the code's step taken (a code used meanwhile, here or on another host, is refused),
+ * then the failure counted or the session opened, with their audit entries. */
 static int signin_commit(user_module *u, const char *name, int verdict, int64_t step, json_t *extra,
                          int64_t now, char session[USER_TOKEN_LEN + 1], struct user_principal *who)
 {
@@ -119,7 +119,7 @@ static int signin_commit(user_module *u, const char *name, int verdict, int64_t 
 
 	if (store_begin(u->s) != STORE_OK)
 		return USER_ESTORE;
-	if ((rc = user_from_store(store_user_get(u->s, name, &row))) != USER_OK)
+	if ((rc = user_from_store(store_user_lock(u->s, name, &row))) != USER_OK)
 		goto out;
 	before = row;
 	if (verdict == USER_OK && (verdict = take_step(u, &row, step)) != USER_OK &&

@@ -2,9 +2,10 @@
  * scaling.md, "Several hosts on one database"): two store handles on one store (a file, or with
  * POSSUM_TEST_PG one PostgreSQL schema, READ COMMITTED) stand for two hosts, and the race is
  * played by hand: handle a reads, handle b does the whole change, then a's write finds the row
- * changed and fails cleanly (STORE_ENOTFOUND), leaving b's. A TOTP code's step, a payment
- * code, an adjustment's decision; and a settlement card's start, which on PostgreSQL waits for
- * another start of the same merchant (b's lock_timeout runs out while a's is under way). */
+ * changed and fails cleanly (STORE_ENOTFOUND), leaving b's: a TOTP code's step, a payment
+ * code, an adjustment's decision. And the rows locked so that on PostgreSQL b waits for a's
+ * transaction (b's lock_timeout runs out while a's is under way): a sign-in's user, a payment's
+ * code, a settlement card's start. */
 #include "store/store_fixture.h"
 
 #include <string.h>
@@ -72,6 +73,26 @@ static void totp_step_once(void **state)
 	/* A later step signs in. */
 	a.totp_last = 102;
 	assert_int_equal(store_user_signin(f->fx.s, &a), STORE_OK);
+}
+
+/* A sign-in's read of its user, locked: on PostgreSQL the other host's sign-in waits for it (b's
+ * lock_timeout runs out), then reads the failure a counted. */
+static void signin_locked(void **state)
+{
+	struct fixture *f = *state;
+	struct store_user u = {.role = 1, .state = 1}, a, b;
+
+	snprintf(u.name, sizeof u.name, "bob");
+	assert_int_equal(store_user_insert(f->fx.s, &u), STORE_OK);
+	assert_int_equal(store_begin(f->fx.s), STORE_OK);
+	assert_int_equal(store_user_lock(f->fx.s, "bob", &a), STORE_OK);
+	if (store_fixture_pg())
+		assert_int_not_equal(store_user_lock(f->b, "bob", &b), STORE_OK);
+	a.failures++;
+	assert_int_equal(store_user_update(f->fx.s, &a), STORE_OK);
+	assert_int_equal(store_commit(f->fx.s), STORE_OK);
+	assert_int_equal(store_user_lock(f->b, "bob", &b), STORE_OK);
+	assert_int_equal(b.failures, 1);
 }
 
 /* One payment code used by two payments: the second's use, read before the first's, finds it
@@ -169,6 +190,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(totp_step_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(signin_locked, setup, teardown),
 	    cmocka_unit_test_setup_teardown(wallet_code_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(wallet_code_locked, setup, teardown),
 	    cmocka_unit_test_setup_teardown(adjustment_decided_once, setup, teardown),

@@ -35,6 +35,10 @@ STORE_FN_INSERT(store_user_insert, user,
                 user_new)
 STORE_FN_GET(store_user_get, const char *, user,
              "SELECT " USER_COLUMNS " FROM users WHERE name = ?", store_args_text, user_row)
+STORE_FN_GET(store_user_lock, const char *, user,
+             STORE_SQL("SELECT " USER_COLUMNS " FROM users WHERE name = ?",
+                       "SELECT " USER_COLUMNS " FROM users WHERE name = ? FOR UPDATE"),
+             store_args_text, user_row)
 STORE_FN_GET(store_user_get_id, int64_t, user, "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
              store_args_id, user_row)
 STORE_FN_GET(store_user_by_enrol, const char *, user,
