@@ -49,10 +49,10 @@ void store_lease_holder(const char *kind, char out[STORE_LEASE_HOLDER_MAX]);
 int store_lease_now(store *s, int64_t *ms);
 
 /* Whether holder's process is gone (its leases may be taken over at once): *gone. A holder not
- * of the form "KIND:HOSTNAME:PID:START" is never gone. On PostgreSQL a holder of this host
- * whose pid no longer runs while its lock is still seen (its server backend ends a few ms
- * after the kill) is asked again, for up to a second. Reads only; STORE_EARG for an empty or
- * too long holder. */
+ * of the form "KIND:HOSTNAME:PID:START" (or "KIND:HOSTNAME:PID") is never gone. On PostgreSQL a
+ * holder of this host whose pid no longer runs while its lock is still seen (its server backend
+ * ends a few ms after the kill) is asked again, for up to a second. Reads only; STORE_EARG for an
+ * empty or too long holder. */
 int store_lease_gone(store *s, const char *holder, bool *gone);
 
 /* Takes lease name for holder for ttl_ms from the database's now: STORE_OK (taken, taken over

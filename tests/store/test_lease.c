@@ -204,9 +204,10 @@ static void raced(void **state)
 }
 
 /* Whether a holder's process is gone: a pid of this machine no longer running, on both
- * engines (on PostgreSQL: no connection holds its lock); this process, never; a process of
- * another machine: on SQLite not known (one machine's database), on PostgreSQL gone (no
- * connection of it); a holder not "KIND:HOST:PID:START", never. */
+ * engines (on PostgreSQL: no connection holds its lock), with or without its START; this
+ * process, never; a process of another machine: on SQLite not known (one machine's
+ * database), on PostgreSQL gone (no connection of it); a holder not "KIND:HOST:PID:START",
+ * never. */
 static void gone(void **state)
 {
 	struct two *t = *state;
@@ -214,6 +215,9 @@ static void gone(void **state)
 	bool g = true;
 
 	store_fixture_gone_holder("host", dead, sizeof dead);
+	assert_int_equal(store_lease_gone(t->b, dead, &g), STORE_OK);
+	assert_true(g);
+	dead[strlen(dead) - 2] = '\0'; /* KIND:HOST:PID, as older possums wrote a close's owner */
 	assert_int_equal(store_lease_gone(t->b, dead, &g), STORE_OK);
 	assert_true(g);
 	assert_int_equal(store_lease_gone(t->b, A, &g), STORE_OK);

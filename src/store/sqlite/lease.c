@@ -67,8 +67,9 @@ int store_lease_now(store *s, int64_t *ms)
 	return rc;
 }
 
-/* A holder's process: "KIND:HOSTNAME:PID:START" into its identity (the text after KIND), its
- * host name and pid; -1 when holder is not of that form (no process known by it). */
+/* A holder's process: "KIND:HOSTNAME:PID:START" (or, as older possums wrote a close's owner,
+ * "KIND:HOSTNAME:PID") into its identity (the text after KIND), its host name and pid; -1 when
+ * holder is not of that form (no process known by it). */
 static int process_of(const char *holder, const char **identity, char host[33], long *pid)
 {
 	const char *h = strchr(holder, ':'), *p = h != NULL ? strchr(h + 1, ':') : NULL;
@@ -80,7 +81,7 @@ static int process_of(const char *holder, const char **identity, char host[33], 
 	memcpy(host, h + 1, (size_t)(p - h - 1));
 	host[p - h - 1] = '\0';
 	*pid = strtol(p + 1, &end, 10);
-	return *end == ':' && *pid > 0 ? 0 : -1;
+	return (*end == ':' || *end == '\0') && *pid > 0 ? 0 : -1;
 }
 
 /* Whether the process of pid on host is this machine's and no longer runs. */
