@@ -363,6 +363,12 @@ int cli_crypto(int argc, char **argv, struct cli_env *env);
 const char *cli_crypto_name(size_t i);
 extern const cli_command cli_host_row, cli_load_row, cli_admin_audit_row;
 extern const cli_command cli_admin_settle_adjust_row, cli_admin_settle_adjustments_row;
+/* `possum admin store leases` (cmd_admin_leases.c), a row of the store group. */
+extern const cli_command cli_admin_store_leases_row;
+/* The data directory's store (its config's [store], else DIR/possum.db) opened as `possum admin
+ * store status` opens it, without an LMK, creating nothing, migrating nothing, into *s (the
+ * caller closes it): CLI_OK, or the failure said (no store, one newer than this possum). */
+int cli_admin_store_open(struct cli_env *env, store **s);
 extern const cli_command cli_admin_settle_reconcile_row; /* cmd_admin_reconcile.c */
 extern const cli_command cli_admin_risk_review_row;      /* cmd_admin_risk_review.c */
 extern const cli_command cli_admin_wallet_pay_qr_row;    /* cmd_admin_wallet_pay.c */

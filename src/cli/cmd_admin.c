@@ -37,7 +37,7 @@ static const cli_command cmds[] = {
     {"settlement-card", "the card a merchant is paid to", .group = &cli_admin_settlecard_group},
     {"statement", "a merchant's statement of a day: transactions, fees, totals, payout",
      .row = &cli_admin_statement_row},
-    {"store", "the store's schema: versions, pending migrations, migrate",
+    {"store", "the store's schema: versions, pending migrations, migrate; leases",
      .group = &cli_admin_store_group},
     {"terminal", "the merchants' terminals: one terminal, one code",
      .group = &cli_admin_terminal_group},

@@ -261,7 +261,7 @@ static int run_cmd(struct cli_env *env, const void *values)
 	if ((rc = host_settle_issuer(env->host.data.store, &env->host.cfg, &p)) != SETTLE_OK)
 		return cli_module_failed(env, settle_strerror(rc), true, false);
 	host_settle_owner("admin", owner);
-	p.owner = owner, p.gone = host_settle_gone;
+	p.owner = owner;
 	p.part = part != NULL ? (size_t)strtoul(part, NULL, 10) : 0;
 	if (date == 0 && (rc = settle_close_due(&p, &date)) != SETTLE_OK)
 		return cli_module_failed(env, settle_strerror(rc), false, false);

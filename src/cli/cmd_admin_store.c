@@ -1,7 +1,8 @@
 /* cmd_admin_store.c — `possum admin store status` and `possum admin store migrate`: the
  * store's schema, module by module, as this possum knows it, and its pending migrations run
- * before any program opens the store (which would apply them itself). Neither creates a data
- * directory or a store. Uses store.h's store_schema_status() and host/migrate.h. */
+ * before any program opens the store (which would apply them itself); the store opened so for
+ * `leases` (cmd_admin_leases.c). None creates a data directory or a store. Uses store.h's
+ * store_schema_status() and host/migrate.h. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -131,6 +132,18 @@ static int too_old(const struct cli_env *env, const struct schema *sc)
 			          "possum wrote this store, and this one is too old for it",
 			          sc->m[i].module, sc->m[i].version, sc->m[i].newest);
 	return sc->newer > 0 ? CLI_FAILED : CLI_OK;
+}
+
+int cli_admin_store_open(struct cli_env *env, store **s)
+{
+	struct schema sc;
+	int rc;
+
+	if ((rc = open_store(env, s, &sc)) == CLI_OK && (rc = too_old(env, &sc)) != CLI_OK) {
+		store_close(*s);
+		*s = NULL;
+	}
+	return rc;
 }
 
 /* The versions from+1..to as a JSON array. */
@@ -294,10 +307,12 @@ static const cli_command store_cmds[] = {
     {"migrate", "applies the pending schema migrations (--dry-run: lists them)", .handler = migrate,
      .help = migrate_help, .common = CLI_DATADIR, CLI_OPTS(migrate_opts, struct migrate_opts),
      .wrong = "takes no arguments"},
+    {"leases", "the leases: which host holds which work, until when, whether it runs",
+     .row = &cli_admin_store_leases_row},
 };
 
 const cli_group cli_admin_store_group = {
     "possum admin store",
     "The store's schema: each module's version, and the pending migrations run before a\n"
-    "program opens the store (which would apply them itself).",
+    "program opens the store (which would apply them itself); the leases of several hosts.",
     CLI_TABLE(store_cmds)};

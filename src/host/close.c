@@ -29,7 +29,6 @@ static void close_work(uv_work_t *w)
 	host_settle_params(c->cfg, time(NULL), &p);
 	p.owner = c->owner;
 	p.lease_s = CLOSE_LEASE_S;
-	p.gone = host_settle_gone;
 	if (store_open(c->db, &s) != STORE_OK) {
 		c->rc = SETTLE_ESTORE;
 		return;

@@ -249,13 +249,13 @@ void host_risk_free(struct host_risk *hr);
  *
  * Once a minute (the first a second after the start) the host looks for the latest settlement
  * date past its cut-off ([settle] cutoff, [host] utc_offset); when this host has not closed or
- * seen it closed, it takes the day's lease in the store (owner "host:NAME:PID", for five
+ * seen it closed, it takes the day's lease in the store (owner "host:NAME:PID:START", for five
  * minutes) on the loop's connection — so that one close runs however many hosts share the
- * store, and another host takes over when one dies midway — and runs settle_close() on a
- * thread of libuv's pool, on a store connection of its own, so the loop goes on (though the
- * terminals' commits wait for the close's, SQLite having one writer). Logs "settle_close" at its
- * start and its end (lines, merchants, milliseconds). A day missed while no host ran is closed by
- * hand (`possum admin settle run --date`).
+ * store, and another host takes over at once when one dies midway (store_lease_gone()) — and
+ * runs settle_close() on a thread of libuv's pool, on a store connection of its own, so the
+ * loop goes on (though the terminals' commits wait for the close's, SQLite having one writer).
+ * Logs "settle_close" at its start and its end (lines, merchants, milliseconds). A day missed
+ * while no host ran is closed by hand (`possum admin settle run --date`).
  *
  * Then, once a day on a business day (local), once the latest due day is closed, it runs that
  * day's payouts (settle_payouts_run(), on the loop's connection: one short transaction; a run

@@ -1,13 +1,9 @@
 /* settle.c (host) — the settle module's parameters and payee, composed (host/settle.h). */
 #include "host/settle.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "crypto/crypto.h"
 #include "issuer/issuer.h"
@@ -30,22 +26,6 @@ void host_settle_params(const struct host_config *cfg, int64_t now, struct settl
 void host_settle_owner(const char *kind, char out[64])
 {
 	store_lease_holder(kind, out);
-}
-
-bool host_settle_gone(const char *owner)
-{
-	char name[33] = ""; /* as store_lease_holder() writes it */
-	const char *host = strchr(owner, ':'), *pid = host != NULL ? strchr(host + 1, ':') : NULL;
-	char *end;
-	long n;
-
-	gethostname(name, sizeof name - 1);
-	if (pid == NULL || (size_t)(pid - host - 1) != strlen(name) ||
-	    strncmp(host + 1, name, strlen(name)) != 0)
-		return false; /* another host's: only its lease's end says */
-	n = strtol(pid + 1, &end, 10);
-	return (*end == ':' || *end == '\0') && n > 0 && n != (long)getpid() &&
-	       kill((pid_t)n, 0) != 0 && errno == ESRCH;
 }
 
 int host_settle_issuer(store *s, const struct host_config *cfg, struct settle_close_params *p)

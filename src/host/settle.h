@@ -24,9 +24,6 @@ int host_settle_issuer(store *s, const struct host_config *cfg, struct settle_cl
 /* The owner of a close's lease for this process: "KIND:HOSTNAME:PID:START" into out
  * (store_lease_holder()). */
 void host_settle_owner(const char *kind, char out[64]);
-/* A settle_close_params.gone: whether owner ("KIND:HOSTNAME:PID:START") is a process of this
- * host that is no longer running (its lease may be taken over at once; SQLite's hosts only). */
-bool host_settle_gone(const char *owner);
 
 /* A settle_payout_params.payee for the merchant module ctx (a merchant *): whether mid may be
  * paid now and to which card (masked, and the issuer's card id), or why not. */

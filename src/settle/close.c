@@ -450,12 +450,13 @@ static int revivals(struct closing *c)
 
 /* The day's lease for this run, taken or renewed inside the current transaction (the
  * database's clock: hosts on one PostgreSQL agree on it): SETTLE_OK; SETTLE_EBUSY (r->holder)
- * when another's still runs and its owner is not known gone — asked of p->gone on SQLite alone,
- * whose hosts share one machine; r->already when the day is closed. */
+ * when another's still runs and its owner's process is not gone (store_lease_gone());
+ * r->already when the day is closed. */
 static int lease(struct closing *c, struct settle_close_result *r)
 {
 	struct store_settle_day d, got;
 	int64_t now;
+	bool gone;
 	int rc;
 
 	if (store_lease_now(c->s, &now) != STORE_OK)
@@ -475,9 +476,10 @@ static int lease(struct closing *c, struct settle_close_result *r)
 		r->closed_at = got.closed_at;
 		return SETTLE_OK;
 	}
-	if (c->p->gone != NULL && !store_lease_needed(c->s) && c->p->gone(got.owner) &&
-	    store_settle_lease(c->s, &d, got.until) == STORE_OK)
-		return SETTLE_OK; /* taken over from a process gone */
+	if (store_lease_gone(c->s, got.owner, &gone) != STORE_OK)
+		return SETTLE_ESTORE;
+	if (gone && store_settle_lease(c->s, &d, got.until) == STORE_OK)
+		return SETTLE_OK; /* taken over from a process gone, unless another was first */
 	snprintf(r->holder, sizeof r->holder, "%s", got.owner);
 	return SETTLE_EBUSY;
 }

@@ -26,9 +26,9 @@
  *
  * One run at a time: each part and the final transaction take (renew) the day's lease in the
  * store for p->owner, for p->lease_s seconds of the database's clock (store_lease_now()); a
- * lease of another owner still running refuses the close (SETTLE_EBUSY), unless — on SQLite,
- * whose hosts share one machine — p->gone says its owner is a process gone. On PostgreSQL the
- * hosts are on several machines: a dead owner's lease is taken over once its time runs out.
+ * lease of another owner still running refuses the close (SETTLE_EBUSY), unless its owner's
+ * process is gone (store_lease_gone(): on PostgreSQL no connection holds its advisory lock, on
+ * SQLite a pid of this machine no longer running): then it is taken over at once.
  *
  * Above the store, ledger and card (library) and below the acquirer: it reads the acquirer's
  * rows through the store (store_settle.h). Returns SETTLE_OK or a SETTLE_E* code (settle.h). */
@@ -84,9 +84,6 @@ struct settle_close_params {
 	size_t part;       /* transactions a part (0: SETTLE_CLOSE_PART) */
 	const char *owner; /* who takes the day's lease ("KIND:HOST:PID"; NULL: "settle") */
 	int64_t lease_s;   /* for how long, from each part (0: SETTLE_CLOSE_LEASE_S) */
-	/* Whether the owner of a lease still running is a process known gone (NULL: never), so
-	 * that its lease is taken over rather than waited for; asked on SQLite only. */
-	bool (*gone)(const char *owner);
 	/* Called after each line written (SETTLE_STEP_ITEM: done lines of total, the day's
 	 * transactions still without a line when the run began), after each part committed, and in
 	 * the final transaction before its commit (NULL: none): a progress bar, or a test's hook to

@@ -181,6 +181,14 @@ struct store_query {
  * GREATEST(a, b) …"). */
 #define STORE_SQL(sqlite_sql, pg) sqlite_sql, .pg_sql = pg
 
+/* PostgreSQL's advisory lock key of a lease holder's process (store_lease.h): the first 8
+ * bytes of the SHA-256 of its identity text ("HOSTNAME:PID:START"; the SQL expression text),
+ * big-endian, as a signed bigint. src/store/pg/open.c takes it on each connection; lease.c
+ * looks for it in pg_locks. */
+#define STORE_LEASE_KEY_PG(text)                                                                   \
+	"CAST(CAST('x' || left(encode(sha256(convert_to(" text ", 'UTF8')), 'hex'), 16) AS "       \
+	"bit(64)) AS bigint)"
+
 /* Parameter rows shared by many queries: one integer; one text; a text and an integer (a
  * terminal and its batch, a merchant and a time, a module and its version). With
  * store_args_text a struct store_arg_text_n binds its text alone (its first field, as in

@@ -7,8 +7,18 @@
  * (one machine), PostgreSQL's server clock (statement_timestamp()) — so that hosts whose clocks
  * differ agree on when a lease ran out. A take is one conditional upsert: a row made when
  * missing, or taken over when its time ran out, or renewed when its holder takes it again;
- * two takers at once are ordered by the row's lock, one wins. A holder that dies is replaced
- * when its lease's time runs out; nothing asks whether its process still runs.
+ * two takers at once are ordered by the row's lock, one wins. A lease whose holder's process is
+ * gone (store_lease_gone()) is taken over at once, by a second conditional update on the old
+ * holder (two takers: one wins); else when its time runs out.
+ *
+ * A holder's process is known by its identity, the holder text after its KIND
+ * ("HOSTNAME:PID:START"). On PostgreSQL every connection the process opens (and makes again)
+ * holds a SHARED session advisory lock of its identity's key: the first 8 bytes of the
+ * SHA-256 of the identity, big-endian, as a signed bigint (STORE_LEASE_KEY_PG, store/query.h);
+ * the process is gone when no connection of the database holds that key (pg_locks). The lock
+ * dies with the session: a connection pooler in transaction mode (PgBouncer's) breaks it.
+ * On SQLite (one machine) it is gone when it is of this host name and kill(pid, 0) says
+ * ESRCH.
  *
  * Functions return STORE_OK or a negative STORE_E* code (store.h). */
 #ifndef POSSUM_STORE_LEASE_H
@@ -38,11 +48,18 @@ void store_lease_holder(const char *kind, char out[STORE_LEASE_HOLDER_MAX]);
 /* The database's clock, in milliseconds since 1970: *ms. */
 int store_lease_now(store *s, int64_t *ms);
 
+/* Whether holder's process is gone (its leases may be taken over at once): *gone. A holder not
+ * of the form "KIND:HOSTNAME:PID:START" (or "KIND:HOSTNAME:PID") is never gone. On PostgreSQL a
+ * holder of this host whose pid no longer runs while its lock is still seen (its server backend
+ * ends a few ms after the kill) is asked again, for up to a second. Reads only; STORE_EARG for an
+ * empty or too long holder. */
+int store_lease_gone(store *s, const char *holder, bool *gone);
+
 /* Takes lease name for holder for ttl_ms from the database's now: STORE_OK (taken, taken over
- * from a holder whose time ran out, or renewed: the same holder); STORE_EBUSY when another
- * holder's time has not run out; STORE_EARG for an empty or too long name or holder, or a
- * ttl_ms not above 0. With out (may be NULL), the row as it is after the take: on
- * STORE_EBUSY, who holds it and until when. */
+ * from a holder whose time ran out or whose process is gone, or renewed: the same holder);
+ * STORE_EBUSY when another holder's time has not run out and its process is not gone; STORE_EARG
+ * for an empty or too long name or holder, or a ttl_ms not above 0. With out (may be NULL), the row
+ * as it is after the take: on STORE_EBUSY, who holds it and until when. */
 int store_lease_take(store *s, const char *name, const char *holder, int64_t ttl_ms,
                      struct store_lease *out);
 /* Whether s may be shared by several hosts, so that leases matter: PostgreSQL. A SQLite

@@ -1,9 +1,12 @@
 #!/bin/sh
 # e2e_pg_leases.sh POSSUM SOURCE_DIR — several hosts on one PostgreSQL (docs/scaling.md,
 # "Several hosts on one database: leases"), on a throwaway server (tests/pg.sh). The close by
-# hand under the lease of a process of this machine that is gone: refused on PostgreSQL (a
-# pid says nothing about a host on another machine), run once the lease's time, in the
-# database's clock, has run out. Two `possum host` processes on one database: the day due is
+# hand under the lease of a process gone (a pid of this machine that no longer runs, whose
+# advisory lock no connection holds): run at once, its lease's time still running; under the
+# lease of a process alive (a `psql` of "another machine" holding its identity's lock):
+# refused, listed alive by `possum admin store leases`, then run at once when that session
+# ends. A close killed mid-run (POSSUM_SETTLE_FAULT) holding its lease: listed gone, and a
+# rerun at once closes the day, once. Two `possum host` processes on one database: the day due is
 # closed by one of them, once; the store-and-forward sender's and the notification scheduler's
 # leases are each held by one; the notify lease's holder killed (kill -9), the other holds both
 # once their time has run out. Prints one line of figures.
@@ -23,20 +26,70 @@ expect 0 "store migrate" -- "$possum" admin store migrate --data "$tmp/a"
 # db_now: the database's clock, Unix seconds.
 db_now() { pg_sql "SELECT CAST(FLOOR(EXTRACT(EPOCH FROM statement_timestamp())) AS BIGINT)"; }
 
-# The close of a day under the lease of a process gone (pid 999999 of this machine): refused
-# until its time has run out, then run.
+# gone_pid: the pid of a process of this machine that has ended (not yet reused).
+gone_pid() { sh -c 'exit 0' & wait $!; echo $!; }
+# day_leased DAY OWNER: DAY open under OWNER's close lease, running 5 minutes more.
+day_leased() {
+	pg_sql "INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$1', 0, 0, 0, 0, '$2', $(($(db_now) + 300)))" >/dev/null
+}
+# closed DAY: whether DAY is closed.
+closed() { [ "$(pg_sql "SELECT state FROM settle_days WHERE date = '$1'")" = 1 ]; }
+# leased NAME: NAME's item of `possum admin store leases --json`, compact.
+leased() {
+	"$possum" admin store leases --json --data "$tmp/a" | jq -c --arg n "$1" '.items[] | select(.name == $n)'
+}
+host=$(hostname | cut -c1-32)
+
+# The close of a day under the lease of a process gone: listed gone, run at once.
 day=2026-12-01
-owner="admin:$(hostname | cut -c1-32):999999:1"
-pg_sql "INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$day', 0, 0, 0, 0, '$owner', $(($(db_now) + 3)))" >/dev/null
-expect 1 "settle run under a gone process's lease" -- "$possum" admin settle run --date "$day" --json --data "$tmp/a"
-err_has "its lease is $owner's"
+owner="admin:$host:$(gone_pid):1"
+day_leased $day "$owner"
+leased "close:$day" | grep -q '"alive":false' && ok || bad "close:$day not listed gone: $(leased "close:$day")"
+expect 0 "settle run under a gone process's lease" -- "$possum" admin settle run --date "$day" --json --data "$tmp/a"
+closed $day && ok || bad "$day not closed"
+
+# Under the lease of a process alive: a session holding its identity's lock (a host elsewhere,
+# as store_lease.h says: the SHA-256 of HOSTNAME:PID:START, its first 8 bytes). Refused while
+# it holds the lock; run at once when the session has ended.
+day2=2026-12-02
+identity="elsewhere.example:4242:1"
+day_leased $day2 "host:$identity"
+mkfifo "$tmp/psql.in"
+"$pg_bin/psql" -X -q -o /dev/null <"$tmp/psql.in" &
+psql_pid=$!
+also_kill="${also_kill:-} $psql_pid"
+exec 3>"$tmp/psql.in"
+echo "SELECT pg_advisory_lock_shared(CAST(CAST('x' || left(encode(sha256(convert_to('$identity', 'UTF8')), 'hex'), 16) AS bit(64)) AS bigint));" >&3
 waited=0
-while [ "$(db_now)" -lt "$(pg_sql "SELECT until FROM settle_days WHERE date = '$day'")" ] && [ $waited -lt 10 ]; do
-	sleep 1
+while [ "$(pg_sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = (SELECT pid FROM pg_stat_activity WHERE application_name = 'psql' LIMIT 1)")" = 0 ] && [ $waited -lt 50 ]; do
+	sleep 0.2
 	waited=$((waited + 1))
 done
-expect 0 "settle run once the lease ran out" -- "$possum" admin settle run --date "$day" --json --data "$tmp/a"
-[ "$(pg_sql "SELECT state FROM settle_days WHERE date = '$day'")" = 1 ] && ok || bad "$day not closed"
+leased "close:$day2" | grep -q '"alive":true' && ok || bad "close:$day2 not listed alive: $(leased "close:$day2")"
+expect 1 "settle run under a live process's lease" -- "$possum" admin settle run --date "$day2" --json --data "$tmp/a"
+err_has "its lease is host:$identity's"
+closed $day2 && bad "$day2 closed under a live lease" || ok
+exec 3>&-
+wait $psql_pid
+expect 0 "settle run once the live process's session ended" -- "$possum" admin settle run --date "$day2" --json --data "$tmp/a"
+closed $day2 && ok || bad "$day2 not closed after the session ended"
+
+# A close killed mid-run holding its lease (after its first part, committed with the lease): the
+# day open under the dead run's lease, listed gone; a rerun at once closes it, once.
+day3=2026-12-03
+POSSUM_SETTLE_FAULT=after_parts:1 "$possum" admin settle run --date "$day3" --json --data "$tmp/a" >/dev/null 2>&1
+[ $? -eq 9 ] && ok || bad "the faulted close did not die"
+killed=$(pg_sql "SELECT owner FROM settle_days WHERE date = '$day3' AND state = 0 AND until > $(db_now)")
+echo "$killed" | grep -q "^admin:$host:" && ok || bad "the killed close left no lease: '$killed'"
+leased "close:$day3" | grep -q '"alive":false' && ok || bad "close:$day3 not listed gone: $(leased "close:$day3")"
+rerun_s=$(date +%s.%N)
+expect 0 "rerun after the killed close" -- "$possum" admin settle run --date "$day3" --json --data "$tmp/a"
+rerun_ms=$(echo "$rerun_s $(date +%s.%N)" | awk '{printf "%d", ($2 - $1) * 1000}')
+err_has '"result":"closed"' # the run's own line of the close (the log on standard error)
+expect 0 "a third run" -- "$possum" admin settle run --date "$day3" --json --data "$tmp/a"
+err_has '"result":"closed_before"'
+closed $day3 && ok || bad "$day3 not closed"
+echo "pg leases: the close under a gone process's lease run at once; refused under a live one's, run once its session ended; a close killed holding its lease rerun at once in $rerun_ms ms, closed once"
 
 # host NAME: `possum host` on data directory $tmp/NAME and the same database, on free ports;
 # its pid in NAME_pid (killed at the exit), its log $tmp/NAME.log.
@@ -64,7 +117,7 @@ poll() {
 
 # The day due closed once, by one of the two (each looks a second after it starts).
 closes() { cat "$tmp/a.log" "$tmp/b.log" | grep '"event":"settle_close"' | grep -c '"result":"closed"'; }
-poll "SELECT count(*) FROM settle_days WHERE state = 1" '^2$' 15 && ok || bad "the day due not closed: $got days closed"
+poll "SELECT count(*) FROM settle_days WHERE state = 1" '^4$' 15 && ok || bad "the day due not closed: $got days closed"
 sleep 1
 [ "$(closes)" = 1 ] && ok || bad "the day due closed $(closes) times: $(grep -h settle_close "$tmp/a.log" "$tmp/b.log")"
 
@@ -83,5 +136,5 @@ poll "SELECT holder FROM leases WHERE name = 'saf'" ":$alive:" 20 && ok ||
 	bad "the saf lease not the other host's: '$got'"
 kill -0 "$alive" && ok || bad "the other host died too"
 
-echo "pg leases: the close refused under a gone process's lease, run after it ran out ($waited s); two hosts on one database: the day due closed $(closes) time(s); the notify lease taken over $taken s after its holder was killed, the saf lease the survivor's"
+echo "pg leases: two hosts on one database: the day due closed $(closes) time(s); the notify lease taken over $taken s after its holder was killed, the saf lease the survivor's"
 finish

@@ -22,6 +22,10 @@
 #define PAY_TEXT  "2026-12-07"
 #define NET_TOTAL (99400 + 49700) /* 1000.00 and 500.00 less 0.60% */
 
+/* Hosts a and b: this process's lease identity under two kinds, a process that runs (so
+ * that neither's lease is taken over as a gone one's); made by main(). */
+static char HA[STORE_LEASE_HOLDER_MAX], HB[STORE_LEASE_HOLDER_MAX];
+
 struct fixture {
 	struct settle_fixture fx;
 	store *b; /* the second host's connection */
@@ -93,8 +97,7 @@ static void paid_once(struct fixture *f)
 	assert_int_equal(n, 2);
 	assert_int_equal(settle_fixture_balance(f->fx.s, "payouts"), NET_TOTAL);
 	settle_fixture_ledger_sound(f->fx.s);
-	for (const char *const *h = (const char *const[]){"host:a:1:1", "host:b:2:1", NULL};
-	     *h != NULL; h++) {
+	for (const char *const *h = (const char *const[]){HA, HB, NULL}; *h != NULL; h++) {
 		snprintf(path, sizeof path, "%s/%s/" PAY_TEXT ".csv", settle_fixture_dir(&f->fx),
 		         *h);
 		files += access(path, F_OK) == 0;
@@ -112,18 +115,16 @@ static void lease_held(void **state)
 	struct store_lease l;
 	bool pg = store_fixture_pg();
 
-	assert_int_equal(store_lease_take(f->b, "payout:" PAY_TEXT, "host:b:2:1", 60000, NULL),
-	                 STORE_OK);
-	assert_int_equal(host_run(f, f->fx.s, "host:a:1:1", 0, settle_fixture_payee, &r),
+	assert_int_equal(store_lease_take(f->b, "payout:" PAY_TEXT, HB, 60000, NULL), STORE_OK);
+	assert_int_equal(host_run(f, f->fx.s, HA, 0, settle_fixture_payee, &r),
 	                 pg ? SETTLE_EBUSY : SETTLE_OK);
 	assert_int_equal(r.made, pg ? 0 : 2);
-	assert_int_equal(host_run(f, f->b, "host:b:2:1", 0, settle_fixture_payee, &r), SETTLE_OK);
+	assert_int_equal(host_run(f, f->b, HB, 0, settle_fixture_payee, &r), SETTLE_OK);
 	assert_int_equal(r.made, pg ? 2 : 0);
 	assert_int_equal(r.amount, pg ? NET_TOTAL : 0);
 	if (pg)
 		assert_int_equal(store_lease_get(f->fx.s, "payout:" PAY_TEXT, &l), STORE_ENOTFOUND);
-	assert_int_equal(host_run(f, f->fx.s, "host:a:1:1", 0, settle_fixture_payee, &r),
-	                 SETTLE_OK);
+	assert_int_equal(host_run(f, f->fx.s, HA, 0, settle_fixture_payee, &r), SETTLE_OK);
 	assert_int_equal(r.made, 0);
 	paid_once(f);
 }
@@ -137,7 +138,7 @@ static int overtaken(void *ctx, const char *mid, struct settle_payee *out)
 
 	if (f->nested++ == 0) {
 		nanosleep(&(struct timespec){0, 20000000L}, NULL); /* a's lease of 1 ms runs out */
-		f->rc_b = host_run(f, f->b, "host:b:2:1", 0, settle_fixture_payee, &f->r_b);
+		f->rc_b = host_run(f, f->b, HB, 0, settle_fixture_payee, &f->r_b);
 	}
 	return settle_fixture_payee(ctx, mid, out);
 }
@@ -149,7 +150,7 @@ static void run_overtaken(void **state)
 {
 	struct fixture *f = *state;
 	struct settle_payout_result r;
-	int rc = host_run(f, f->fx.s, "host:a:1:1", 1, overtaken, &r);
+	int rc = host_run(f, f->fx.s, HA, 1, overtaken, &r);
 
 	assert_int_equal(f->rc_b, SETTLE_ESTORE);
 	assert_int_equal(f->r_b.made, 0);
@@ -201,8 +202,7 @@ static void answered_once(void **state)
 	struct settle_answer a = {.payout_id = 1, .paid = true, .bank_reference = "B1"};
 	struct settle_confirm_result cr;
 
-	assert_int_equal(host_run(f, f->fx.s, "host:a:1:1", 0, settle_fixture_payee, &r),
-	                 SETTLE_OK);
+	assert_int_equal(host_run(f, f->fx.s, HA, 0, settle_fixture_payee, &r), SETTLE_OK);
 	assert_int_equal(store_settle_payout_get(f->b, 1, &p), STORE_OK);
 	assert_int_equal(settle_payouts_confirm(f->fx.s, &a, 1, f->fx.p.now, &cr), SETTLE_OK);
 	assert_int_equal(cr.paid, 1);
@@ -216,6 +216,8 @@ static void answered_once(void **state)
 
 int main(void)
 {
+	store_lease_holder("a", HA);
+	store_lease_holder("b", HB);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(lease_held, setup, teardown),
 	    cmocka_unit_test_setup_teardown(run_overtaken, setup, teardown),

@@ -15,6 +15,7 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #ifdef POSSUM_HAVE_LIBPQ
 #include <libpq-fe.h>
@@ -323,6 +324,22 @@ static inline bool store_fixture_has(const char *path, const char *text)
 		free(buf);
 	}
 	return found;
+}
+
+/* A lease holder (store_lease.h) of kind whose process is gone: this machine's host name and
+ * the pid of a child that has exited (reaped, not yet reused), START 1; into out. On
+ * PostgreSQL no connection holds its lock either. */
+static inline void store_fixture_gone_holder(const char *kind, char *out, size_t cap)
+{
+	char host[33] = "";
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	gethostname(host, sizeof host - 1);
+	snprintf(out, cap, "%s:%s:%ld:1", kind, host, (long)pid);
 }
 
 #endif

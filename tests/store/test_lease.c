@@ -1,9 +1,12 @@
 /* test_lease.c — leases (store_lease.h) between two hosts: two store connections on one
- * database (a file, or with POSSUM_TEST_PG one PostgreSQL schema) act as two hosts. One takes,
- * the other is refused and told who holds it; the holder renews and the other may not; its
- * time runs out (the database's clock) and the other takes it over; a release frees it at
- * once; the list; a periodic worker's lease (PostgreSQL's alone); four threads taking one lease at
- * the same moment, one winning; the holder's id; bad arguments. */
+ * database (a file, or with POSSUM_TEST_PG one PostgreSQL schema) act as two hosts, holders A
+ * and B (this process's identity under two kinds: a process that runs). One takes, the other
+ * is refused and told who holds it; the holder renews and the other may not; its time runs out
+ * (the database's clock) and the other takes it over; a release frees it at once; the list; a
+ * periodic worker's lease (PostgreSQL's alone); four threads taking one lease at the same
+ * moment, one winning; whether a holder's process is gone (a pid of this machine that does
+ * not run; on PostgreSQL no connection holding its lock); a gone holder's lease taken over at
+ * once, by one of four racing; the holder's id; bad arguments. */
 #include "testutil.h"
 
 #include <pthread.h>
@@ -15,6 +18,9 @@
 #include "store/store.h"
 #include "store/store_fixture.h"
 #include "store/store_lease.h"
+
+/* Two holders whose process runs: this one's, kinds a and b (made by main()). */
+static char A[STORE_LEASE_HOLDER_MAX], B[STORE_LEASE_HOLDER_MAX];
 
 /* Host a is the fixture's connection, host b a second one on the same database. */
 struct two {
@@ -59,28 +65,23 @@ static void refused(void **state)
 	struct store_lease l;
 	int64_t now;
 
-	assert_int_equal(store_lease_take(t->a, "close:2026-12-04", "host:a:1:1", 60000, &l),
-	                 STORE_OK);
-	assert_string_equal(l.holder, "host:a:1:1");
+	assert_int_equal(store_lease_take(t->a, "close:2026-12-04", A, 60000, &l), STORE_OK);
+	assert_string_equal(l.holder, A);
 	assert_int_equal(l.until_ms - l.now_ms, 60000);
 	assert_int_equal(store_lease_now(t->b, &now), STORE_OK);
 	assert_true(now >= l.since_ms && now - l.since_ms < 10000);
-	assert_int_equal(store_lease_take(t->b, "close:2026-12-04", "host:b:2:1", 60000, &l),
-	                 STORE_EBUSY);
-	assert_string_equal(l.holder, "host:a:1:1"); /* who holds it */
+	assert_int_equal(store_lease_take(t->b, "close:2026-12-04", B, 60000, &l), STORE_EBUSY);
+	assert_string_equal(l.holder, A); /* who holds it */
 	assert_true(l.until_ms > l.now_ms);
-	assert_int_equal(store_lease_renew(t->a, "close:2026-12-04", "host:a:1:1", 90000),
-	                 STORE_OK);
-	assert_int_equal(store_lease_renew(t->b, "close:2026-12-04", "host:b:2:1", 90000),
-	                 STORE_ENOTFOUND);
+	assert_int_equal(store_lease_renew(t->a, "close:2026-12-04", A, 90000), STORE_OK);
+	assert_int_equal(store_lease_renew(t->b, "close:2026-12-04", B, 90000), STORE_ENOTFOUND);
 	assert_int_equal(store_lease_get(t->b, "close:2026-12-04", &l), STORE_OK);
-	assert_string_equal(l.holder, "host:a:1:1");
+	assert_string_equal(l.holder, A);
 	assert_true(l.until_ms - l.now_ms > 60000); /* renewed for 90 s */
 	/* Taken again by its holder: renewed, held since its first take. */
 	int64_t since = l.since_ms;
 	sleep_ms(5);
-	assert_int_equal(store_lease_take(t->a, "close:2026-12-04", "host:a:1:1", 1000, &l),
-	                 STORE_OK);
+	assert_int_equal(store_lease_take(t->a, "close:2026-12-04", A, 1000, &l), STORE_OK);
 	assert_int_equal(l.since_ms, since);
 }
 
@@ -90,15 +91,15 @@ static void taken_over(void **state)
 	struct two *t = *state;
 	struct store_lease l;
 
-	assert_int_equal(store_lease_take(t->a, "saf", "host:a:1:1", 300, NULL), STORE_OK);
-	assert_int_equal(store_lease_take(t->b, "saf", "host:b:2:1", 300, NULL), STORE_EBUSY);
+	assert_int_equal(store_lease_take(t->a, "saf", A, 300, NULL), STORE_OK);
+	assert_int_equal(store_lease_take(t->b, "saf", B, 300, NULL), STORE_EBUSY);
 	sleep_ms(400);
-	assert_int_equal(store_lease_take(t->b, "saf", "host:b:2:1", 60000, &l), STORE_OK);
-	assert_string_equal(l.holder, "host:b:2:1");
+	assert_int_equal(store_lease_take(t->b, "saf", B, 60000, &l), STORE_OK);
+	assert_string_equal(l.holder, B);
 	assert_int_equal(l.since_ms, l.now_ms); /* a new holder's */
-	assert_int_equal(store_lease_renew(t->a, "saf", "host:a:1:1", 60000), STORE_ENOTFOUND);
-	assert_int_equal(store_lease_take(t->a, "saf", "host:a:1:1", 60000, &l), STORE_EBUSY);
-	assert_string_equal(l.holder, "host:b:2:1");
+	assert_int_equal(store_lease_renew(t->a, "saf", A, 60000), STORE_ENOTFOUND);
+	assert_int_equal(store_lease_take(t->a, "saf", A, 60000, &l), STORE_EBUSY);
+	assert_string_equal(l.holder, B);
 }
 
 /* A release by its holder frees it at once; by another, nothing. */
@@ -107,13 +108,13 @@ static void released(void **state)
 	struct two *t = *state;
 	struct store_lease l;
 
-	assert_int_equal(store_lease_take(t->a, "notify", "host:a:1:1", 60000, NULL), STORE_OK);
-	assert_int_equal(store_lease_release(t->b, "notify", "host:b:2:1"), STORE_ENOTFOUND);
-	assert_int_equal(store_lease_take(t->b, "notify", "host:b:2:1", 60000, NULL), STORE_EBUSY);
-	assert_int_equal(store_lease_release(t->a, "notify", "host:a:1:1"), STORE_OK);
+	assert_int_equal(store_lease_take(t->a, "notify", A, 60000, NULL), STORE_OK);
+	assert_int_equal(store_lease_release(t->b, "notify", B), STORE_ENOTFOUND);
+	assert_int_equal(store_lease_take(t->b, "notify", B, 60000, NULL), STORE_EBUSY);
+	assert_int_equal(store_lease_release(t->a, "notify", A), STORE_OK);
 	assert_int_equal(store_lease_get(t->a, "notify", &l), STORE_ENOTFOUND);
-	assert_int_equal(store_lease_take(t->b, "notify", "host:b:2:1", 60000, NULL), STORE_OK);
-	assert_int_equal(store_lease_release(t->a, "notify", "host:a:1:1"), STORE_ENOTFOUND);
+	assert_int_equal(store_lease_take(t->b, "notify", B, 60000, NULL), STORE_OK);
+	assert_int_equal(store_lease_release(t->a, "notify", A), STORE_ENOTFOUND);
 }
 
 struct seen {
@@ -136,14 +137,13 @@ static void listed(void **state)
 	struct two *t = *state;
 	struct seen s = {0};
 
-	assert_int_equal(store_lease_take(t->a, "payout:2026-12-07", "host:a:1:1", 60000, NULL),
-	                 STORE_OK);
-	assert_int_equal(store_lease_take(t->b, "notify", "host:b:2:1", 1, NULL), STORE_OK);
+	assert_int_equal(store_lease_take(t->a, "payout:2026-12-07", A, 60000, NULL), STORE_OK);
+	assert_int_equal(store_lease_take(t->b, "notify", B, 1, NULL), STORE_OK);
 	sleep_ms(20);
 	assert_int_equal(store_lease_list(t->a, each, &s), STORE_OK);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.l[0].name, "notify");
-	assert_string_equal(s.l[0].holder, "host:b:2:1");
+	assert_string_equal(s.l[0].holder, B);
 	assert_true(s.l[0].until_ms <= s.l[0].now_ms); /* ran out */
 	assert_string_equal(s.l[1].name, "payout:2026-12-07");
 	assert_true(s.l[1].until_ms > s.l[1].now_ms);
@@ -153,7 +153,7 @@ static void listed(void **state)
 struct racer {
 	const char *path;
 	pthread_barrier_t *go;
-	char holder[16];
+	char holder[STORE_LEASE_HOLDER_MAX];
 	int rc;
 };
 
@@ -169,18 +169,23 @@ static void *race(void *arg)
 	return NULL;
 }
 
-static void raced(void **state)
+/* Four racers on lease close:2026-12-05 (held before by from, unless NULL): one wins. */
+static void race4(struct two *t, const char *from)
 {
-	struct two *t = *state;
 	struct racer r[4];
 	pthread_t th[4];
 	pthread_barrier_t go;
+	char kind[8];
 	int won = 0, busy = 0;
 
+	if (from != NULL)
+		assert_int_equal(store_lease_take(t->a, "close:2026-12-05", from, 60000, NULL),
+		                 STORE_OK);
 	pthread_barrier_init(&go, NULL, 4);
 	for (int i = 0; i < 4; i++) {
 		r[i] = (struct racer){.path = t->f->path, .go = &go};
-		snprintf(r[i].holder, sizeof r[i].holder, "host:%d:1:1", i);
+		snprintf(kind, sizeof kind, "r%d", i);
+		store_lease_holder(kind, r[i].holder);
 		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
 	}
 	for (int i = 0; i < 4; i++) {
@@ -193,6 +198,64 @@ static void raced(void **state)
 	assert_int_equal(busy, 3);
 }
 
+static void raced(void **state)
+{
+	race4(*state, NULL);
+}
+
+/* Whether a holder's process is gone: a pid of this machine no longer running, on both
+ * engines (on PostgreSQL: no connection holds its lock), with or without its START; this
+ * process, never; a process of another machine: on SQLite not known (one machine's
+ * database), on PostgreSQL gone (no connection of it); a holder not "KIND:HOST:PID:START",
+ * never. */
+static void gone(void **state)
+{
+	struct two *t = *state;
+	char dead[STORE_LEASE_HOLDER_MAX];
+	bool g = true;
+
+	store_fixture_gone_holder("host", dead, sizeof dead);
+	assert_int_equal(store_lease_gone(t->b, dead, &g), STORE_OK);
+	assert_true(g);
+	dead[strlen(dead) - 2] = '\0'; /* KIND:HOST:PID, as older possums wrote a close's owner */
+	assert_int_equal(store_lease_gone(t->b, dead, &g), STORE_OK);
+	assert_true(g);
+	assert_int_equal(store_lease_gone(t->b, A, &g), STORE_OK);
+	assert_false(g);
+	assert_int_equal(store_lease_gone(t->b, "host:elsewhere:1:1", &g), STORE_OK);
+	assert_int_equal(g, store_fixture_pg());
+	assert_int_equal(store_lease_gone(t->b, "settle", &g), STORE_OK);
+	assert_false(g);
+	assert_int_equal(store_lease_gone(t->b, "", &g), STORE_EARG);
+}
+
+/* A gone holder's lease is taken over at once, its time still running: the new holder's since
+ * now; a live holder's is refused. */
+static void taken_from_gone(void **state)
+{
+	struct two *t = *state;
+	char dead[STORE_LEASE_HOLDER_MAX];
+	struct store_lease l;
+
+	store_fixture_gone_holder("host", dead, sizeof dead);
+	assert_int_equal(store_lease_take(t->a, "saf", dead, 60000, NULL), STORE_OK);
+	assert_int_equal(store_lease_take(t->b, "saf", B, 60000, &l), STORE_OK);
+	assert_string_equal(l.holder, B);
+	assert_int_equal(l.since_ms, l.now_ms);
+	assert_int_equal(l.until_ms - l.now_ms, 60000);
+	assert_int_equal(store_lease_take(t->a, "saf", A, 60000, &l), STORE_EBUSY);
+	assert_string_equal(l.holder, B);
+}
+
+/* Four take over a gone holder's lease at once: one wins. */
+static void raced_gone(void **state)
+{
+	char dead[STORE_LEASE_HOLDER_MAX];
+
+	store_fixture_gone_holder("host", dead, sizeof dead);
+	race4(*state, dead);
+}
+
 /* A periodic worker's lease: on PostgreSQL one host's, renewed by it each round; on SQLite
  * (one machine, one writer) none needed, every round goes on. */
 static void held(void **state)
@@ -201,10 +264,9 @@ static void held(void **state)
 	bool pg = store_fixture_pg();
 
 	assert_int_equal(store_lease_needed(t->a), pg);
-	assert_int_equal(store_lease_hold(t->a, "saf", "host:a:1:1", 10000), STORE_OK);
-	assert_int_equal(store_lease_hold(t->b, "saf", "host:b:2:1", 10000),
-	                 pg ? STORE_EBUSY : STORE_OK);
-	assert_int_equal(store_lease_hold(t->a, "saf", "host:a:1:1", 10000), STORE_OK);
+	assert_int_equal(store_lease_hold(t->a, "saf", A, 10000), STORE_OK);
+	assert_int_equal(store_lease_hold(t->b, "saf", B, 10000), pg ? STORE_EBUSY : STORE_OK);
+	assert_int_equal(store_lease_hold(t->a, "saf", A, 10000), STORE_OK);
 	assert_int_equal(store_lease_get(t->a, "saf", &(struct store_lease){0}),
 	                 pg ? STORE_OK : STORE_ENOTFOUND);
 }
@@ -244,6 +306,8 @@ static void bad(void **state)
 
 int main(void)
 {
+	store_lease_holder("a", A);
+	store_lease_holder("b", B);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(taken_over, setup, teardown),
@@ -251,6 +315,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(listed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(raced, setup, teardown),
 	    cmocka_unit_test_setup_teardown(held, setup, teardown),
+	    cmocka_unit_test_setup_teardown(gone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(taken_from_gone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(raced_gone, setup, teardown),
 	    cmocka_unit_test_setup_teardown(holder, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bad, setup, teardown),
 	};

@@ -1,12 +1,15 @@
 /* test_pg_reconnect.c — the store on PostgreSQL as the host uses it (docs/scaling.md, "Running
  * the host on PostgreSQL"): a connection lost and made again at the next outermost transaction,
- * its prepared statements prepared again; a database opened unmigrated, its modules at version
- * 0 and migrated by store_migrate_report(); connection strings checked (a password refused) and
- * shown without a password. The cases on a database need POSSUM_TEST_PG (e2e_pg_modules.sh
- * gives one) and skip without; the strings' need none. */
+ * its prepared statements prepared again and this process's liveness lock taken again; a
+ * database opened unmigrated, its modules at version 0 and migrated by store_migrate_report();
+ * connection strings checked (a password refused) and shown without a password. The cases on a
+ * database need POSSUM_TEST_PG (e2e_pg_modules.sh gives one) and skip without; the strings'
+ * need none. */
 #include "store/store_fixture.h"
 
 #include <string.h>
+
+#include "store/store_lease.h"
 
 /* Ends every other session of the test's role on the database: the store's connection lost
  * as a server restart would lose it. */
@@ -22,7 +25,8 @@ static void terminate_sessions(void)
 static void lost_connection_made_again(void **state)
 {
 	struct store_fixture *f = *state;
-	char v[16];
+	char v[16], holder[STORE_LEASE_HOLDER_MAX];
+	bool gone = true;
 
 	if (!store_fixture_pg())
 		skip();
@@ -37,6 +41,11 @@ static void lost_connection_made_again(void **state)
 	assert_string_equal(v, "1");
 	assert_int_equal(store_meta_set(f->s, "test.k", "2"), STORE_OK);
 	assert_int_equal(store_commit(f->s), STORE_OK);
+	/* The new session holds this process's liveness lock again (store_lease.h): the only
+	 * connection of this process, it says the process is alive. */
+	store_lease_holder("test", holder);
+	assert_int_equal(store_lease_gone(f->s, holder, &gone), STORE_OK);
+	assert_false(gone);
 	/* Lost inside a transaction: its commit fails, nothing of it kept, the next one goes on. */
 	assert_int_equal(store_begin(f->s), STORE_OK);
 	assert_int_equal(store_meta_set(f->s, "test.k", "3"), STORE_OK);

@@ -2,12 +2,14 @@
  * once it is lost), the engine's table that the shared query layer (row.c, exec.c, txn.c,
  * schema.c of the SQLite backend) hands over to, transactions and savepoints, the migrations
  * (src/store/pg/schema/, numbered as SQLite's; applied when opened, or later for `possum admin
- * store migrate`), the close, and connection strings checked and shown without a password. */
+ * store migrate`), the close, and connection strings checked and shown without a password.
+ * Each connection holds this process's liveness lock (store_lease.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/pg/internal.h"
+#include "store/store_lease.h"
 
 /* Opening hosts apply migrations one at a time: an advisory lock of this key (any number
  * possum alone uses), held by the session until it is released. */
@@ -46,6 +48,30 @@ static int defer(store *s, const char *cmd)
 	return STORE_OK;
 }
 
+/* This process's liveness, seen by the others on the database: the SHARED session advisory
+ * lock of its lease identity (store_lease.h), held by each of its connections until closed. */
+static int mark_alive(store *s)
+{
+	struct store_pg *pg = s->conn;
+	char holder[STORE_LEASE_HOLDER_MAX];
+	const char *identity;
+	PGresult *res;
+	int rc = STORE_OK;
+
+	store_lease_holder("pg", holder);
+	identity = strchr(holder, ':') + 1;
+	res = PQexecParams(
+	    pg->conn, "SELECT pg_advisory_lock_shared(" STORE_LEASE_KEY_PG("CAST($1 AS text)") ")",
+	    1, NULL, &identity, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		snprintf(s->errmsg, sizeof s->errmsg, "%s", PQerrorMessage(pg->conn));
+		s->errmsg[strcspn(s->errmsg, "\n")] = '\0';
+		rc = STORE_EIO;
+	}
+	PQclear(res);
+	return rc;
+}
+
 /* A connection lost (the server restarted, the network cut): made again before the next
  * outermost transaction, its prepared statements forgotten (the new session has none). A
  * failed attempt is STORE_EIO with libpq's words; the next transaction tries again. */
@@ -58,7 +84,7 @@ static int reconnect(store *s)
 	store_pg_stmts_free(pg);
 	PQreset(pg->conn);
 	if (PQstatus(pg->conn) == CONNECTION_OK)
-		return STORE_OK;
+		return mark_alive(s);
 	snprintf(s->errmsg, sizeof s->errmsg, "%s", PQerrorMessage(pg->conn));
 	s->errmsg[strcspn(s->errmsg, "\n")] = '\0';
 	return STORE_EIO;
@@ -210,6 +236,7 @@ static int connect_pg(const char *conninfo, store **out)
 		goto out;
 	}
 	PQsetNoticeProcessor(pg->conn, quiet, NULL);
+	rc = mark_alive(s);
 out:
 	*out = s; /* when it failed, for its store_errmsg() */
 	return rc;
