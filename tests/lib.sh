@@ -321,6 +321,19 @@ db_sql() {
 	fi
 }
 
+# db_hold DATA IDENTITY: a process IDENTITY ("HOST:PID[:START]") of another machine alive as
+# DATA's store sees it: on PostgreSQL a session on its database holding the process's liveness
+# lock (pg_hold, tests/pg.sh) until db_release; nothing on SQLite, whose holders of another
+# machine are never known gone (store_lease.h).
+db_hold() {
+	[ "$db_backend" = postgres ] || return 0
+	pg_hold "$(pg_db_of "$1")" "$2"
+}
+db_release() {
+	[ "$db_backend" = postgres ] || return 0
+	pg_release
+}
+
 # db_made DATA: whether DATA's store is there: DATA/possum.db on SQLite; on PostgreSQL its
 # database has a schema_versions table (the store was opened once).
 db_made() {

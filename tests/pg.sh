@@ -56,6 +56,33 @@ pg_sql() {
 	"$pg_bin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"
 }
 
+# pg_hold DATABASE IDENTITY: a session on DATABASE (the test's role) holding the liveness lock
+# of a process IDENTITY, "HOST:PID[:START]" (store_lease.h: the shared advisory lock keyed on
+# the first 8 bytes of its SHA-256) — a process alive on another machine — until pg_release;
+# returns once the lock is granted (10 s at most). One at a time.
+pg_hold() {
+	rm -f "$tmp/pg_hold.in"
+	mkfifo "$tmp/pg_hold.in"
+	PGAPPNAME=possum_test_hold "$pg_bin/psql" -X -q -o /dev/null -d "$1" <"$tmp/pg_hold.in" &
+	pg_hold_pid=$!
+	also_kill="${also_kill:-} $pg_hold_pid"
+	exec 7>"$tmp/pg_hold.in"
+	echo "SELECT pg_advisory_lock_shared(CAST(CAST('x' || left(encode(sha256(convert_to('$2', 'UTF8')), 'hex'), 16) AS bit(64)) AS bigint));" >&7
+	_w=0
+	while [ "$(pg_sql "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'possum_test_hold'")" = 0 ]; do
+		[ $_w -lt 50 ] || return 1
+		sleep 0.2
+		_w=$((_w + 1))
+	done
+}
+
+# pg_release: pg_hold's session ended (its lock with it), waited for.
+pg_release() {
+	exec 7>&-
+	wait "$pg_hold_pid"
+	rm -f "$tmp/pg_hold.in"
+}
+
 # pg_port: a port of 127.0.0.1 nobody listens on, between 10000 and 31999 (below Linux's
 # ephemeral range); another process may still take it first: pg_start tries again.
 pg_port() {

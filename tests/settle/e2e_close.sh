@@ -142,14 +142,17 @@ if cmp -s "$tmp/out" "$tmp/clean.json"; then ok; else bad "after five kills: $(c
 expect 0 "ledger check after five kills" -- "$possum" admin ledger check --data "$tmp/copy"
 out_has "^0 violations"
 
-# One run at a time: a close under another's lease is refused, saying whose; a lease of a
+# One run at a time: a close under another's lease (a process of another machine, alive: on
+# PostgreSQL a session holding its liveness lock) is refused, saying whose; a lease of a
 # process of this machine that is gone is taken over at once.
 rm -rf "$tmp/lease"
 db_copy "$tmp/copy0" "$tmp/lease"
 until=$(($(date +%s) + 600))
 db_sql "$tmp/lease" "INSERT INTO settle_days (date, state, lines, merchants, closed_at, owner, until) VALUES ('$day', 0, 0, 0, 0, 'host:elsewhere:1', $until)"
+db_hold "$tmp/lease" "elsewhere:1" || bad "no session holding elsewhere:1's lock"
 expect 1 "settle run under another's lease" -- "$possum" admin settle run --date "$day" --json --data "$tmp/lease"
 err_has "refused: the close of $day is under way (its lease is host:elsewhere:1's)"
+db_release
 gone=$(sh -c 'echo $$')
 db_sql "$tmp/lease" "UPDATE settle_days SET owner = 'admin:$(hostname | cut -c1-32):$gone'"
 expect 0 "settle run, the lease's owner gone" -- "$possum" admin settle run --date "$day" --json --data "$tmp/lease"

@@ -54,23 +54,12 @@ closed $day && ok || bad "$day not closed"
 day2=2026-12-02
 identity="elsewhere.example:4242:1"
 day_leased $day2 "host:$identity"
-mkfifo "$tmp/psql.in"
-"$pg_bin/psql" -X -q -o /dev/null <"$tmp/psql.in" &
-psql_pid=$!
-also_kill="${also_kill:-} $psql_pid"
-exec 3>"$tmp/psql.in"
-echo "SELECT pg_advisory_lock_shared(CAST(CAST('x' || left(encode(sha256(convert_to('$identity', 'UTF8')), 'hex'), 16) AS bit(64)) AS bigint));" >&3
-waited=0
-while [ "$(pg_sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = (SELECT pid FROM pg_stat_activity WHERE application_name = 'psql' LIMIT 1)")" = 0 ] && [ $waited -lt 50 ]; do
-	sleep 0.2
-	waited=$((waited + 1))
-done
+pg_hold "$PGDATABASE" "$identity" || bad "no session holding $identity's lock"
 leased "close:$day2" | grep -q '"alive":true' && ok || bad "close:$day2 not listed alive: $(leased "close:$day2")"
 expect 1 "settle run under a live process's lease" -- "$possum" admin settle run --date "$day2" --json --data "$tmp/a"
 err_has "its lease is host:$identity's"
 closed $day2 && bad "$day2 closed under a live lease" || ok
-exec 3>&-
-wait $psql_pid
+pg_release
 expect 0 "settle run once the live process's session ended" -- "$possum" admin settle run --date "$day2" --json --data "$tmp/a"
 closed $day2 && ok || bad "$day2 not closed after the session ended"
 
