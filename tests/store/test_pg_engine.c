@@ -448,7 +448,7 @@ static void migrations(void **state)
 {
 	static const char *const names[] = {"meta",       "ledger", "issuer", "term", "notify",
 	                                    "acquirer",   "risk",   "audit",  "http", "merchant",
-	                                    "settlecard", "settle", "user",   "pki"};
+	                                    "settlecard", "settle", "user",   "pki",  "tms"};
 	store *s = pg_store(state), *again, *lite;
 	int version = 0, want = 0, steps = 0;
 

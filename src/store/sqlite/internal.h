@@ -66,6 +66,7 @@ extern const struct store_module store_module_settlecard;
 extern const struct store_module store_module_settle;
 extern const struct store_module store_module_user;
 extern const struct store_module store_module_pki;
+extern const struct store_module store_module_tms;
 
 /* Brings every module's schema up to date. */
 int store_migrate(store *s);
