@@ -59,6 +59,7 @@ enum cli_needs {
 	CLI_ENV_HSM = 1 << 9,                   /* an HSM on an LMK file (--lmk), without a store */
 	CLI_ENV_READ = HOST_NEED_READONLY,      /* with the others: the command changes nothing */
 	CLI_ENV_USER = HOST_NEED_USER,          /* the console's users (user/user.h) */
+	CLI_ENV_TMS = HOST_NEED_TMS,            /* terminal management (tms/tms.h) */
 };
 
 typedef struct cli_command cli_command;

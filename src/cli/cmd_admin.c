@@ -12,6 +12,7 @@ extern const cli_command cli_admin_restore_row;   /* cmd_admin_backup.c */
 extern const cli_group cli_admin_pki_group;       /* cmd_admin_pki.c */
 extern const cli_group cli_admin_route_group;     /* cmd_admin_route.c */
 extern const cli_group cli_admin_store_group;     /* cmd_admin_store.c */
+extern const cli_group cli_admin_tms_group;       /* cmd_admin_tms.c */
 
 static const cli_command cmds[] = {
     {"card", "the issuer's cards", .group = &cli_admin_card_group},
@@ -40,6 +41,8 @@ static const cli_command cmds[] = {
      .group = &cli_admin_store_group},
     {"terminal", "the merchants' terminals: one terminal, one code",
      .group = &cli_admin_terminal_group},
+    {"tms", "terminal management: CA public keys, chip applications",
+     .group = &cli_admin_tms_group},
     {"token", "the HTTP API's tokens", .group = &cli_admin_token_group},
     {"txn", "the terminals' requests: list (the API's filters), show by RRN",
      .group = &cli_admin_txn_group},

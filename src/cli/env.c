@@ -50,8 +50,9 @@ static int data_alone(struct host_env *host, const char *prog, const char *dir)
  * else dir itself, without the configuration (a terminal's state directory). */
 static int open_env(struct cli_env *env, const char *dir, bool datadir)
 {
-	unsigned host = env->needs & (HOST_NEED_DATA | HOST_NEED_ISSUER | HOST_NEED_MERCHANT |
-	                              HOST_NEED_ACQUIRER | HOST_NEED_READONLY | HOST_NEED_USER);
+	unsigned host =
+	    env->needs & (HOST_NEED_DATA | HOST_NEED_ISSUER | HOST_NEED_MERCHANT |
+	                  HOST_NEED_ACQUIRER | HOST_NEED_READONLY | HOST_NEED_USER | HOST_NEED_TMS);
 	int rc;
 
 	cli_actor(env->actor);

@@ -14,7 +14,7 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 	memset(api, 0, sizeof *api);
 	if ((rc = host_env_config(&api->env, prog, config, data)) != HOST_OK ||
 	    (rc = host_env_open(&api->env, HOST_NEED_MERCHANT | HOST_NEED_ACQUIRER |
-	                                       HOST_NEED_USER)) != HOST_OK)
+	                                       HOST_NEED_USER | HOST_NEED_TMS)) != HOST_OK)
 		return rc;
 	if ((rc = log_open(api->env.cfg.log, api->env.cfg.log_level, &api->log)) != LOG_OK)
 		return host_say(HOST_EFAILED, prog, "%s: %s: %s", api->env.cfg.log,
@@ -25,6 +25,7 @@ int host_api_open(struct host_api *api, const char *prog, const char *config, co
 	                             .merchant = api->env.merchant,
 	                             .acquirer = api->env.acquirer,
 	                             .users = api->env.users,
+	                             .tms = api->env.tms,
 	                             .settle_cal = &api->env.cfg.settle,
 	                             .log = api->log,
 	                             .utc_offset = api->env.cfg.utc_offset,

@@ -180,6 +180,17 @@ static int open_user(struct host_env *env)
 	return HOST_OK;
 }
 
+/* Terminal management, over the store. */
+static int open_tms(struct host_env *env)
+{
+	int rc = tms_open(env->data.store, &env->tms);
+
+	if (rc != TMS_OK)
+		return host_say(HOST_EFAILED, env->prog, "terminal management: %s",
+		                tms_strerror(rc));
+	return HOST_OK;
+}
+
 /* What each need opens, in the order of their dependencies. */
 static const struct {
 	unsigned need, depends;
@@ -189,6 +200,7 @@ static const struct {
     {HOST_NEED_MERCHANT, HOST_NEED_ISSUER | HOST_NEED_DATA, open_merchant},
     {HOST_NEED_ACQUIRER, HOST_NEED_ISSUER | HOST_NEED_DATA, open_acquirer},
     {HOST_NEED_USER, HOST_NEED_DATA, open_user},
+    {HOST_NEED_TMS, HOST_NEED_DATA, open_tms},
 };
 
 int host_env_open(struct host_env *env, unsigned needs)
@@ -231,6 +243,8 @@ int host_env_start(struct host_env *env, const char *prog, const char *path, con
 
 void host_env_close(struct host_env *env)
 {
+	tms_close(env->tms);
+	env->tms = NULL;
 	user_close(env->users);
 	env->users = NULL;
 	acquirer_close(env->acquirer);

@@ -33,6 +33,7 @@
 #include "merchant/merchant.h"
 #include "notify/sink.h"
 #include "store/store.h"
+#include "tms/tms.h"
 #include "user/user.h"
 
 #define HOST_OK      0
@@ -99,6 +100,7 @@ enum host_need {
 	HOST_NEED_READONLY = 1 << 4, /* with the others: the command only reads, so the data
 	                              * directory and its LMK must exist (nothing is created) */
 	HOST_NEED_USER = 1 << 5,     /* the console's users (user/user.h) */
+	HOST_NEED_TMS = 1 << 6,      /* terminal management (tms/tms.h) */
 };
 
 struct host_env {
@@ -110,6 +112,7 @@ struct host_env {
 	merchant *merchant;
 	acquirer *acquirer;
 	user_module *users;
+	tms *tms;
 	hsm_key zpk;        /* the link's zone PIN key ([link] zpk, else made) */
 	hsm_key notify_key; /* D0: the phones in the outbox (notify_enqueue()) */
 	notify_sink *sink;  /* one-time codes and the outbox's texts ([notify]) */

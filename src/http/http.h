@@ -37,6 +37,7 @@
 #include "merchant/merchant.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
+#include "tms/tms.h"
 #include "user/user.h"
 
 #define HTTP_OK        0
@@ -85,6 +86,7 @@ struct http_ctx {
 	void *risk_arg;
 	acquirer *acquirer; /* the risk lists and cases (routes_risk_cases.c); NULL: 503 there */
 	user_module *users; /* the console's users and sessions (routes_user.c); NULL: none */
+	tms *tms;           /* terminal management (routes_tms_keys.c); NULL: 503 there */
 	/* [settle]: the business day the reconciliation reads (routes_ops.c); NULL: the defaults */
 	const struct settle_calendar *settle_cal;
 	/* GET /metrics (routes_health.c): the registry the host records into, with the families
@@ -166,6 +168,7 @@ struct http_route {
 	X(portal)                                                                                  \
 	X(ops)                                                                                     \
 	X(links)                                                                                   \
+	X(tms_keys)                                                                                \
 	X(health)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \

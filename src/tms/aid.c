@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/hex.h"
+#include "common/jsonval.h"
 #include "common/text.h"
 
 #define AMOUNT_MAX 999999999999LL /* n12 */
@@ -100,18 +101,19 @@ static int from_row(const struct store_tms_aid *r, struct tms_aid *a)
 	return TMS_OK;
 }
 
-json_t *tms_aid_json(const struct tms_aid *a)
+json_t *tms_aid_json(const struct tms_aid *a, int utc_offset)
 {
 	struct store_tms_aid r;
 
 	to_row(a, &r);
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:i, s:i, s:s, s:s, s:s, s:b, s:s, s:I}", "aid",
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:i, s:i, s:s, s:s, s:s, s:b, s:s, s:o}", "aid",
 	                 r.aid, "label", r.label, "version", r.app_version, "floor_limit",
-	                 (json_int_t)a->floor_limit, "threshold", (json_int_t)a->threshold,
-	                 "target_percent", a->target_percent, "max_target_percent",
-	                 a->max_target_percent, "tac_default", r.tac_default, "tac_denial",
-	                 r.tac_denial, "tac_online", r.tac_online, "partial", a->partial,
-	                 "updated_by", r.updated_by, "updated_at", (json_int_t)a->updated_at);
+	                 jsonval_money(a->floor_limit, TMS_CURRENCY), "threshold",
+	                 jsonval_money(a->threshold, TMS_CURRENCY), "target_percent",
+	                 a->target_percent, "max_target_percent", a->max_target_percent,
+	                 "tac_default", r.tac_default, "tac_denial", r.tac_denial, "tac_online",
+	                 r.tac_online, "partial", a->partial, "updated_by", r.updated_by,
+	                 "updated_at", jsonval_time(a->updated_at, utc_offset));
 }
 
 /* ---- changes ---- */
@@ -136,12 +138,12 @@ int tms_aid_add(tms *t, const char *actor, const struct tms_aid_text *text, int6
 		return rc;
 	rc = tms_from_store(store_tms_aid_get(t->s, row.aid, &old));
 	if (rc == TMS_OK && (rc = from_row(&old, &was)) == TMS_OK)
-		before = tms_aid_json(&was);
+		before = tms_aid_json(&was, 0);
 	else if (rc != TMS_ENOTFOUND)
 		goto out;
 	if (replaced != NULL)
 		*replaced = before != NULL;
-	if ((after = tms_aid_json(&a)) == NULL || (rc == TMS_OK && before == NULL))
+	if ((after = tms_aid_json(&a, 0)) == NULL || (rc == TMS_OK && before == NULL))
 		rc = TMS_ENOMEM;
 	else if ((rc = tms_from_store(store_tms_aid_put(t->s, &row))) == TMS_OK)
 		rc = tms_audit(t, actor, before != NULL ? "tms.aid.replace" : "tms.aid.add", object,
@@ -172,7 +174,7 @@ int tms_aid_remove(tms *t, const char *actor, const char *aid, int64_t now)
 	if ((rc = tms_from_store(store_tms_aid_get(t->s, hex, &row))) != TMS_OK ||
 	    (rc = from_row(&row, &a)) != TMS_OK)
 		goto out;
-	if ((before = tms_aid_json(&a)) == NULL)
+	if ((before = tms_aid_json(&a, 0)) == NULL)
 		rc = TMS_ENOMEM;
 	else if ((rc = tms_from_store(store_tms_aid_delete(t->s, hex))) == TMS_OK)
 		rc = tms_audit(t, actor, "tms.aid.remove", object, before, NULL, now);

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "common/hex.h"
+#include "common/jsonval.h"
 #include "common/text.h"
 
 /* text, 2*min to 2*max hex digits (no space), into out: its byte count in *len, or 0. */
@@ -177,21 +178,26 @@ const char *tms_capk_state(const struct tms_capk *k, int date)
 	return date > k->expiry ? "expired" : "active";
 }
 
-json_t *tms_capk_json(const struct tms_capk *k, int date)
+json_t *tms_capk_json(const struct tms_capk *k, int date, int utc_offset)
 {
 	struct store_tms_capk r;
+	char expiry[9];
 	json_t *o;
 
 	to_row(k, &r);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:s, s:I}", "rid", r.rid, "index",
+	snprintf(expiry, sizeof expiry, "%08d", k->expiry);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:o}", "rid", r.rid, "index",
 	              r.key_index, "modulus", r.modulus, "exponent", r.exponent, "modulus_bytes",
-	              (int)k->modulus_len, "checksum", r.checksum, "expiry", k->expiry, "state",
+	              (int)k->modulus_len, "checksum", r.checksum, "expiry", expiry, "state",
 	              tms_capk_state(k, date), "added_by", r.added_by, "added_at",
-	              (json_int_t)k->added_at);
-	if (o != NULL && k->revoked_at != 0)
-		json_object_set_new(o, "revoked",
-		                    json_pack("{s:I, s:s, s:s}", "at", (json_int_t)k->revoked_at,
-		                              "by", k->revoked_by, "reason", k->revoke_reason));
+	              jsonval_time(k->added_at, utc_offset));
+	if (o != NULL)
+		json_object_set_new(o, "revocation",
+		                    k->revoked_at == 0
+		                        ? json_null()
+		                        : json_pack("{s:o, s:s, s:s}", "at",
+		                                    jsonval_time(k->revoked_at, utc_offset), "by",
+		                                    k->revoked_by, "reason", k->revoke_reason));
 	return o;
 }
 
@@ -213,7 +219,7 @@ int tms_capk_add(tms *t, const char *actor, const struct tms_capk_text *text, in
 	k.added_at = now;
 	to_row(&k, &row);
 	capk_object(&k, object);
-	if ((after = tms_capk_json(&k, tms_date(now, 0))) == NULL)
+	if ((after = tms_capk_json(&k, tms_date(now, 0), 0)) == NULL)
 		return TMS_ENOMEM;
 	if ((rc = tms_from_store(store_begin(t->s))) != TMS_OK)
 		goto out;
@@ -255,11 +261,11 @@ int tms_capk_revoke(tms *t, const char *actor, const char *rid, const char *inde
 		rc = TMS_EREVOKED;
 		goto out;
 	}
-	before = tms_capk_json(&k, tms_date(now, 0));
+	before = tms_capk_json(&k, tms_date(now, 0), 0);
 	k.revoked_at = now;
 	snprintf(k.revoked_by, sizeof k.revoked_by, "%s", actor);
 	snprintf(k.revoke_reason, sizeof k.revoke_reason, "%s", reason);
-	after = tms_capk_json(&k, tms_date(now, 0));
+	after = tms_capk_json(&k, tms_date(now, 0), 0);
 	to_row(&k, &row);
 	capk_object(&k, object);
 	if (before == NULL || after == NULL)

@@ -140,12 +140,14 @@ int tms_capk_encode(tms *t, int date, uint8_t *buf, size_t cap, size_t *len);
 /* Its version (tms_version_of()). */
 int tms_capk_version(tms *t, int date, char version[9]);
 
-/* Key k as JSON (`capk list --json`, the API, the audit log), its state at date; new
- * reference, NULL when out of memory. */
-json_t *tms_capk_json(const struct tms_capk *k, int date);
+/* Key k as JSON (`capk list --json`, the API, the audit log), its state at date, its times
+ * local utc_offset minutes east of UTC (jsonval_time(): the audit log's 0); new reference,
+ * NULL when out of memory. */
+json_t *tms_capk_json(const struct tms_capk *k, int date, int utc_offset);
 
-#define TMS_AID_MAX   16 /* bytes */
-#define TMS_LABEL_MAX 32 /* bytes */
+#define TMS_AID_MAX   16  /* bytes */
+#define TMS_CURRENCY  156 /* an AID's amounts: CNY, minor units */
+#define TMS_LABEL_MAX 32  /* bytes */
 
 /* A chip application. */
 struct tms_aid {
@@ -191,7 +193,7 @@ int tms_aid_item(const struct tms_aid *a, uint8_t *buf, size_t cap, size_t *at);
 int tms_aid_encode(tms *t, uint8_t *buf, size_t cap, size_t *len);
 int tms_aid_version(tms *t, char version[9]);
 
-/* Application a as JSON; new reference, NULL when out of memory. */
-json_t *tms_aid_json(const struct tms_aid *a);
+/* Application a as JSON, as tms_capk_json(); new reference, NULL when out of memory. */
+json_t *tms_aid_json(const struct tms_aid *a, int utc_offset);
 
 #endif

@@ -37,6 +37,7 @@ domain   user
 domain   notify
 domain   issuer
 domain   merchant
+domain   tms
 domain   settle
 domain   risk
 domain   acquirer
