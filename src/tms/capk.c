@@ -4,6 +4,7 @@
 #include "tms/internal.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,4 +352,53 @@ int tms_capk_encode(tms *t, int date, uint8_t *buf, size_t cap, size_t *len)
 int tms_capk_version(tms *t, int date, char version[9])
 {
 	return tms_form_version(t, date, tms_capk_encode, version);
+}
+
+/* The nested items of a CK item: tag, where in struct tms_capk, the lengths it may have. */
+static const struct {
+	const char *tag;
+	size_t off, len_off; /* len_off 0: a fixed length, min */
+	size_t min, max;
+} ck_items[] = {
+    {"RI", offsetof(struct tms_capk, rid), 0, 5, 5},
+    {"IX", offsetof(struct tms_capk, index), 0, 1, 1},
+    {"MO", offsetof(struct tms_capk, modulus), offsetof(struct tms_capk, modulus_len), 1,
+     TMS_MODULUS_MAX},
+    {"EX", offsetof(struct tms_capk, exponent), offsetof(struct tms_capk, exponent_len), 1, 3},
+    {"XD", 0, 0, 8, 8}, /* the expiry: ASCII, read apart */
+    {"CS", offsetof(struct tms_capk, checksum), 0, 20, 20},
+};
+
+int tms_capk_decode(const uint8_t *value, size_t len, struct tms_capk *out)
+{
+	unsigned seen = 0;
+	const uint8_t *v;
+	char tag[3], expiry[9];
+	size_t at = 0, n, i;
+	int rc;
+
+	*out = (struct tms_capk){0};
+	while ((rc = tms_item_get(value, len, &at, tag, &v, &n)) == TMS_OK) {
+		for (i = 0; i < sizeof ck_items / sizeof ck_items[0]; i++)
+			if (strcmp(tag, ck_items[i].tag) == 0)
+				break;
+		if (i == sizeof ck_items / sizeof ck_items[0])
+			continue; /* another's: skipped */
+		if ((seen & 1u << i) || n < ck_items[i].min || n > ck_items[i].max)
+			return TMS_EARG;
+		seen |= 1u << i;
+		if (strcmp(tag, "XD") == 0) {
+			memcpy(expiry, v, 8);
+			expiry[8] = '\0';
+			if (!date_parse(expiry, &out->expiry))
+				return TMS_EARG;
+			continue;
+		}
+		memcpy((uint8_t *)out + ck_items[i].off, v, n);
+		if (ck_items[i].len_off != 0)
+			*(size_t *)(void *)((uint8_t *)out + ck_items[i].len_off) = n;
+	}
+	if (rc != TMS_ENOTFOUND)
+		return rc;
+	return seen == (1u << (sizeof ck_items / sizeof ck_items[0])) - 1 ? TMS_OK : TMS_EARG;
 }

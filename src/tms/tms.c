@@ -116,6 +116,30 @@ int tms_item_put(uint8_t *buf, size_t cap, size_t *at, const char *tag, const vo
 	return TMS_OK;
 }
 
+int tms_item_get(const uint8_t *buf, size_t len, size_t *at, char tag[3], const uint8_t **value,
+                 size_t *vlen)
+{
+	size_t n = 0;
+
+	if (*at >= len)
+		return TMS_ENOTFOUND;
+	if (len - *at < 5)
+		return TMS_EARG;
+	for (size_t i = 2; i < 5; i++) {
+		if (buf[*at + i] < '0' || buf[*at + i] > '9')
+			return TMS_EARG;
+		n = n * 10 + (size_t)(buf[*at + i] - '0');
+	}
+	if (len - *at - 5 < n)
+		return TMS_EARG;
+	memcpy(tag, buf + *at, 2);
+	tag[2] = '\0';
+	*value = buf + *at + 5;
+	*vlen = n;
+	*at += 5 + n;
+	return TMS_OK;
+}
+
 int tms_version_of(const uint8_t *form, size_t len, char version[9])
 {
 	uint8_t md[EVP_MAX_MD_SIZE];

@@ -42,6 +42,12 @@ void tms_close(tms *t);
 int tms_item_put(uint8_t *buf, size_t cap, size_t *at, const char *tag, const void *value,
                  size_t len);
 
+/* The item at *at of the len bytes at buf, which it advances past it: its tag (2 characters
+ * and a NUL) and its value (pointing into buf) of *vlen bytes. TMS_OK; TMS_ENOTFOUND at the
+ * end; TMS_EARG when what is left is not an item (a tag, 3 digits, that many bytes). */
+int tms_item_get(const uint8_t *buf, size_t len, size_t *at, char tag[3], const uint8_t **value,
+                 size_t *vlen);
+
 /* The version of a download form: the first 8 hex characters (upper case) of SHA-256 over its
  * len bytes. */
 int tms_version_of(const uint8_t *form, size_t len, char version[9]);
@@ -133,6 +139,11 @@ int tms_capk_list(tms *t, bool all, int date, int (*fn)(void *ctx, const struct 
 
 /* Key k's CK item appended to buf (capacity cap) at *at. */
 int tms_capk_item(const struct tms_capk *k, uint8_t *buf, size_t cap, size_t *at);
+
+/* The key of a CK item's value (len bytes, tms_capk_item()'s nested items) into out, as a
+ * terminal reads it: TMS_OK, or TMS_EARG when an item is missing, repeated or of a wrong
+ * length (another tag is skipped). The checksum is read, not checked: tms_capk_check() does. */
+int tms_capk_decode(const uint8_t *value, size_t len, struct tms_capk *out);
 
 /* The download form of the keys in force at date: their CK items into buf (capacity cap),
  * *len bytes; TMS_ESPACE when it does not fit. */

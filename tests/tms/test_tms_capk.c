@@ -2,7 +2,8 @@
  * public keys"), on the store of store_fixture.h (SQLite, or PostgreSQL with POSSUM_TEST_PG):
  * the EMV Book 2 checksum against published test keys; a wrong checksum, bad hex and bad
  * lengths refused with nothing stored; a key added once, audited; tms_capk_check() refusing
- * an expired, a revoked and a tampered key; the download items and the set's version. */
+ * an expired, a revoked and a tampered key; the download items and the set's version; a
+ * terminal reading the items back (tms_capk_decode) and refusing a byte changed in transit. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -229,6 +230,45 @@ static void download_items_and_version(void **state)
 	assert_string_equal(v2, v0);
 }
 
+/* What a terminal does with the download: each CK item read back (tms_item_get,
+ * tms_capk_decode) and checked (tms_capk_check); a byte of the modulus changed on the way is
+ * refused, and so are a cut item, a missing checksum and a repeated index. */
+static void terminal_reads_and_checks(void **state)
+{
+	struct tms_fixture *x = *state;
+	uint8_t buf[1024], item[400];
+	const uint8_t *v;
+	char tag[3], why[160];
+	size_t len = 0, at = 0, n, m = 0;
+	struct tms_capk k;
+
+	assert_int_equal(tms_capk_add(x->t, ACTOR, &visa92, NOW, NULL, why, sizeof why), TMS_OK);
+	assert_int_equal(tms_capk_encode(x->t, TODAY, buf, sizeof buf, &len), TMS_OK);
+	assert_int_equal(tms_item_get(buf, len, &at, tag, &v, &n), TMS_OK);
+	assert_string_equal(tag, "CK");
+	assert_int_equal(tms_item_get(buf, len, &at, tag, &v, &n), TMS_ENOTFOUND);
+	v = buf + 5, n = len - 5;
+	assert_int_equal(tms_capk_decode(v, n, &k), TMS_OK);
+	assert_memory_equal(k.rid, HEX("A000000003"), 5);
+	assert_int_equal(k.index, 0x92);
+	assert_int_equal(k.expiry, 20291231);
+	assert_int_equal(tms_capk_check(&k, TODAY), TMS_OK);
+	/* The modulus's 18th byte changed in transit. */
+	buf[26 + 17] ^= 0x01;
+	assert_int_equal(tms_capk_decode(v, n, &k), TMS_OK);
+	assert_int_equal(tms_capk_check(&k, TODAY), TMS_ECHECKSUM);
+	buf[26 + 17] ^= 0x01;
+	/* Cut short; without its checksum (CS last: 25 bytes); the index twice. */
+	assert_int_equal(tms_capk_decode(v, n - 1, &k), TMS_EARG);
+	assert_int_equal(tms_capk_decode(v, n - 25, &k), TMS_EARG);
+	assert_int_equal(tms_item_put(item, sizeof item, &m, "IX", "\x92", 1), TMS_OK);
+	memcpy(item + m, v, n);
+	assert_int_equal(tms_capk_decode(item, m + n, &k), TMS_EARG);
+	/* Past its expiry at the terminal's date. */
+	assert_int_equal(tms_capk_decode(v, n, &k), TMS_OK);
+	assert_int_equal(tms_capk_check(&k, 20300101), TMS_EEXPIRED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +282,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(expired_revoked_tampered_refused, tms_fixture_setup,
 	                                    tms_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(download_items_and_version, tms_fixture_setup,
+	                                    tms_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(terminal_reads_and_checks, tms_fixture_setup,
 	                                    tms_fixture_teardown),
 	};
 
