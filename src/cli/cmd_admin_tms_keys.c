@@ -36,8 +36,8 @@ static int today(const struct cli_env *env)
 /* ---- capk ---- */
 
 static const char capk_add_help[] =
-    "--rid RID --index I --modulus HEX --exponent HEX --expiry YYYYMMDD [--checksum HEX]\n"
-    "    [--config FILE] [--data DIR] [--json]\n"
+    "--rid RID --index I --modulus HEX --exponent HEX\n"
+    "    --expiry YYYYMMDD [--checksum HEX] [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Adds a certification authority's public key (EMV Book 2, 11.2) for the terminals to\n"
     "download: its RID (10 hex digits), index (2), modulus (1 to 248 bytes in hex), exponent\n"
@@ -221,10 +221,10 @@ static int capk_revoke(struct cli_env *env, const void *values)
 /* ---- aid ---- */
 
 static const char aid_add_help[] =
-    "--aid HEX --label TEXT [--version HEX4] [--floor-limit AMOUNT] [--threshold AMOUNT]\n"
-    "    [--target-percent N] [--max-target-percent N] [--tac-default HEX10]\n"
-    "    [--tac-denial HEX10] [--tac-online HEX10] [--partial] [--config FILE] [--data DIR]\n"
-    "    [--json]\n"
+    "--aid HEX --label TEXT [--version HEX4]\n"
+    "    [--floor-limit AMOUNT] [--threshold AMOUNT] [--target-percent N]\n"
+    "    [--max-target-percent N] [--tac-default HEX10] [--tac-denial HEX10]\n"
+    "    [--tac-online HEX10] [--partial] [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Adds a chip application (AID, 5 to 16 bytes in hex) for the terminals to select, or —\n"
     "the AID listed already — replaces its values whole: an option left out takes its\n"
