@@ -54,7 +54,8 @@ int tms_capk_checksum(const struct tms_capk *k, uint8_t sum[20])
 
 	if (c == NULL)
 		return TMS_ENOMEM;
-	/* EMV Book 2, Annex B2.1 / 11.2.2: SHA-1 over RID ‖ index ‖ modulus ‖ exponent. */
+	/* EMV Book 2, 11.2, the CA public key check sum: SHA-1 over RID ‖ index ‖ modulus ‖
+	 * exponent. */
 	if (EVP_DigestInit_ex(c, EVP_sha1(), NULL) == 1 &&
 	    EVP_DigestUpdate(c, k->rid, sizeof k->rid) == 1 &&
 	    EVP_DigestUpdate(c, &k->index, 1) == 1 &&
