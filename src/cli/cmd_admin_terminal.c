@@ -48,7 +48,8 @@ struct term_cmd {
 
 /* Every option of a terminal command; each row's table names those it takes. */
 struct topts {
-	const char *tid, *mid, *sn, *parts, *kek, *address, *lat, *lon, *reason, *minutes, *png;
+	const char *tid, *mid, *sn, *parts, *kek, *address, *lat, *lon, *reason, *minutes, *png,
+	    *model;
 	int no_activate, due;
 };
 
@@ -219,6 +220,7 @@ static void print_terminal(const struct cli_env *env, const struct merchant_term
 	else
 		printf("place        -\n");
 	print_reported(env, t);
+	printf("model        %s\n", t->model[0] != '\0' ? t->model : "-");
 	printf("version      %s\nbatch        %06d\nsigned in    %s\ntmk kcv      %s%s\n",
 	       t->version[0] != '\0' ? t->version : "-", t->batch, t->signed_in ? "yes" : "no",
 	       t->tmk_kcv, t->tmk_issued ? "" : " (not handed out yet)");
@@ -228,7 +230,7 @@ static void print_terminal(const struct cli_env *env, const struct merchant_term
 }
 
 static const char add_help[] =
-    "--merchant MID --sn SN [--tid TID] [--address TEXT --lat N --lon N]\n"
+    "--merchant MID --sn SN [--tid TID] [--model M] [--address TEXT --lat N --lon N]\n"
     "    [--parts 2|3 | --kek COMPONENTS] [--no-activate] [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Registers a terminal of merchant MID (active), bound to its hardware serial number (one\n"
@@ -242,8 +244,9 @@ static const char add_help[] =
     "\n"
     "  --merchant MID  the merchant (possum admin merchant add)\n"
     "  --sn SN         the terminal's hardware serial number, 1 to 50 printable characters\n"
-    "  --tid TID       its terminal id, 8 letters and digits; default the next free one\n" PLACE_HELP
-        TMK_HELP
+    "  --tid TID       its terminal id, 8 letters and digits; default the next free one\n"
+    "  --model M       its model (1 to 32 of A-Z a-z 0-9 . _ -): the TMS's parameters of that\n"
+    "                  model apply to it (docs/tms.md)\n" PLACE_HELP TMK_HELP
     "  --no-activate   leave it registered (`possum admin terminal activate`)\n" COMMON_HELP "\n"
     "Exit status: 0 registered; 1 no such merchant or not active, the TID taken, the SN bound,\n"
     "a KEK component wrong, or a failure; 2 bad usage.\n";
@@ -268,6 +271,8 @@ static int cmd_add(struct cli_env *env, const void *values)
 		return cli_usage_error(c.prog, "--sn: 1 to 50 characters needed");
 	if (c.tid != NULL && strlen(c.tid) != MERCHANT_TID_LEN)
 		return cli_usage_error(c.prog, "--tid: 8 letters and digits");
+	if (o->model != NULL && !merchant_model_ok(o->model))
+		return cli_usage_error(c.prog, "--model: 1 to 32 of A-Z a-z 0-9 . _ -");
 	if ((rc = tmk_form(&c, o->parts, o->kek, kek, &form)) != CLI_OK ||
 	    (rc = place_opts(&c, o->address, o->lat, o->lon, &n.place, &given)) != CLI_OK)
 		goto wipe;
@@ -275,6 +280,7 @@ static int cmd_add(struct cli_env *env, const void *values)
 	n.sn = sn;
 	n.tid = c.tid;
 	n.activate = !o->no_activate;
+	n.model = o->model;
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		goto out;
 	rc = merchant_terminal_register(env->host.merchant, env->actor, &n, &form,
@@ -490,10 +496,36 @@ wipe:
 	return rc;
 }
 
+static const char model_help[] =
+    "TID M [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Sets a terminal's model to M (1 to 32 of A-Z a-z 0-9 . _ -): the TMS's parameters set for\n"
+    "model M (`possum admin tms param set --model M`) apply to it from then on (docs/tms.md).\n"
+    "\n"
+    "  TID             the terminal, not retired\n" COMMON_HELP
+    "\nExit status: 0 set; 1 no such terminal, a retired one, or a failure; 2 bad usage.\n";
+
+static int cmd_model(struct cli_env *env, const void *values)
+{
+	const char *model = env->operands[1];
+	struct term_cmd c;
+	int rc;
+
+	begin(env, values, false, &c);
+	c.tid = env->operands[0];
+	if (!merchant_model_ok(model))
+		return cli_usage_error(c.prog, "M: 1 to 32 of A-Z a-z 0-9 . _ -");
+	if ((rc = cli_env_open(env)) != CLI_OK)
+		return rc;
+	rc = merchant_terminal_model(env->host.merchant, env->actor, c.tid, model,
+	                             (int64_t)time(NULL));
+	return rc != MERCHANT_OK ? refused(&c, rc) : show(&c);
+}
+
 static const char show_help[] =
     "TID [--config FILE] [--data DIR] [--json]\n"
     "\n"
-    "Prints a terminal: its binding, place, state, version, batch, "
+    "Prints a terminal: its binding, place, state, model, version, batch, "
     "TMK check value, dates.\n"
     "\n"
     "  TID             the terminal (or --tid TID, as before)\n" COMMON_HELP
@@ -705,7 +737,8 @@ static const cli_command terminal_cmds[] = {
      .env = CLI_ENV_MERCHANT, .help = add_help,
      CLI_OPTIONS(struct topts, TEXT("merchant", mid), TEXT("sn", sn), TEXT("tid", tid),
                  TEXT("parts", parts), TEXT("kek", kek), TEXT("address", address), TEXT("lat", lat),
-                 TEXT("lon", lon), CLI_SET("no-activate", struct topts, no_activate)),
+                 TEXT("lon", lon), CLI_SET("no-activate", struct topts, no_activate),
+                 TEXT("model", model)),
      .common = CLI_DATADIR},
     {"activate", "put a registered terminal in service", .handler = cmd_state,
      .env = CLI_ENV_MERCHANT, .help = activate_help, CLI_OPTS(reason_opts, struct topts),
@@ -728,6 +761,9 @@ static const cli_command terminal_cmds[] = {
      .help = tmk_help,
      CLI_OPTIONS(struct topts, TEXT("tid", tid), TEXT("parts", parts), TEXT("kek", kek)),
      .common = CLI_DATADIR, ONE_TID},
+    {"model", "set a terminal's model", .handler = cmd_model, .env = CLI_ENV_MERCHANT,
+     .help = model_help, .size = sizeof(struct topts), .common = CLI_DATADIR, .min = 2, .max = 2,
+     .wrong = "takes TID M"},
     {"show", "show a terminal", .handler = cmd_show, .env = CLI_ENV_MERCHANT | CLI_ENV_READ,
      .help = show_help, CLI_OPTIONS(struct topts, TEXT("tid", tid)), .common = CLI_DATADIR,
      ONE_TID},

@@ -180,10 +180,11 @@ static int open_user(struct host_env *env)
 	return HOST_OK;
 }
 
-/* Terminal management, over the store. */
+/* Terminal management, its defaults from the host's configuration. */
 static int open_tms(struct host_env *env)
 {
-	int rc = tms_open(env->data.store, &env->tms);
+	struct tms_config cfg = {.utc_offset = env->cfg.utc_offset};
+	int rc = tms_open(env->data.store, &cfg, &env->tms);
 
 	if (rc != TMS_OK)
 		return host_say(HOST_EFAILED, env->prog, "terminal management: %s",

@@ -86,7 +86,7 @@ struct http_ctx {
 	void *risk_arg;
 	acquirer *acquirer; /* the risk lists and cases (routes_risk_cases.c); NULL: 503 there */
 	user_module *users; /* the console's users and sessions (routes_user.c); NULL: none */
-	tms *tms;           /* terminal management (routes_tms_keys.c); NULL: 503 there */
+	tms *tms;           /* terminal management (routes_tms*.c); NULL: 503 there */
 	/* [settle]: the business day the reconciliation reads (routes_ops.c); NULL: the defaults */
 	const struct settle_calendar *settle_cal;
 	/* GET /metrics (routes_health.c): the registry the host records into, with the families
@@ -157,6 +157,8 @@ struct http_route {
 	X(merchant)                                                                                \
 	X(terminal)                                                                                \
 	X(settlecard)                                                                              \
+	X(tms)                                                                                     \
+	X(tms_keys)                                                                                \
 	X(statement)                                                                               \
 	X(cardholder)                                                                              \
 	X(card)                                                                                    \
@@ -168,7 +170,6 @@ struct http_route {
 	X(portal)                                                                                  \
 	X(ops)                                                                                     \
 	X(links)                                                                                   \
-	X(tms_keys)                                                                                \
 	X(health)
 
 #define HTTP_DECLARE_ROUTES(domain)                                                                \
@@ -390,6 +391,15 @@ json_t *http_terminal_json(const struct merchant_terminal *t, int utc_offset);
 json_t *http_terminal_status_json(const struct merchant_terminal_status *s, int utc_offset);
 json_t *http_tmk_json(const char *tid, const char *mid, const char *sn,
                       const struct merchant_tmk *k);
+
+/* ---- Terminal management (routes_tms.c, docs/tms.md) ---- */
+
+/* The API's (and `possum admin tms param --json`'s) forms of a terminal's resolved parameters
+ * ({"tid","mid","model","version","params":{KEY:{"value","from","tag"}}}) and of one level's
+ * set ({"level","name","version","changed_by","changed_at","params":{KEY:VALUE}}); NULL when
+ * out of memory. */
+json_t *http_tms_params_json(const struct tms_params *p);
+json_t *http_tms_level_json(const struct tms_level_set *l, int utc_offset);
 
 /* The answer to a merchant module code other than MERCHANT_OK (routes_cardholder.c): 400
  * naming field for MERCHANT_EARG, 400 with the issuer's reason for MERCHANT_EVERIFY (field

@@ -31,15 +31,15 @@ static json_t *reported_json(const struct merchant_terminal *t, int utc_offset)
 json_t *http_terminal_json(const struct merchant_terminal *t, int utc_offset)
 {
 	json_t *o =
-	    json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I}, s:s?, s:i, s:b, s:s, s:b, s:o, "
+	    json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I}, s:s, s:s?, s:i, s:b, s:s, s:b, s:o, "
 	              "s:o, s:o, s:o}",
 	              "tid", t->tid, "mid", t->mid, "sn", t->sn, "state",
 	              merchant_terminal_state_name(t->state), "place", "address", t->place.address,
-	              "lat", (json_int_t)t->place.lat, "lon", (json_int_t)t->place.lon, "version",
-	              t->version[0] != '\0' ? t->version : NULL, "batch", t->batch, "signed_in",
-	              t->signed_in, "tmk_kcv", t->tmk_kcv, "tmk_issued", t->tmk_issued,
-	              "last_signin", jsonval_time(t->last_signin, utc_offset), "last_seen",
-	              jsonval_time(t->last_seen, utc_offset), "next_review",
+	              "lat", (json_int_t)t->place.lat, "lon", (json_int_t)t->place.lon, "model",
+	              t->model, "version", t->version[0] != '\0' ? t->version : NULL, "batch",
+	              t->batch, "signed_in", t->signed_in, "tmk_kcv", t->tmk_kcv, "tmk_issued",
+	              t->tmk_issued, "last_signin", jsonval_time(t->last_signin, utc_offset),
+	              "last_seen", jsonval_time(t->last_seen, utc_offset), "next_review",
 	              jsonval_time(t->next_review, utc_offset), "created",
 	              jsonval_time(t->created_at, utc_offset));
 
@@ -185,8 +185,11 @@ static int post_terminal(struct http_ctx *ctx, const struct http_request *req,
 	    http_body_string(req, res, "sn", true, MERCHANT_SN_MAX, &n.sn) != HTTP_OK ||
 	    http_body_string(req, res, "tid", false, MERCHANT_TID_LEN, &n.tid) != HTTP_OK ||
 	    body_place(req, res, true, &n.place, &given) != HTTP_OK ||
-	    http_body_bool(req, res, "activate", false, &n.activate) != HTTP_OK)
+	    http_body_bool(req, res, "activate", false, &n.activate) != HTTP_OK ||
+	    http_body_string(req, res, "model", false, MERCHANT_MODEL_MAX, &n.model) != HTTP_OK)
 		return HTTP_OK;
+	if (n.model != NULL && !merchant_model_ok(n.model))
+		return http_fail(res, 400, "model must be 1 to 32 of A-Z a-z 0-9 . _ -", "model");
 	if (strchr(n.sn, ' ') != NULL)
 		return http_fail(res, 400, "sn must be printable characters without a space", "sn");
 	if (n.tid != NULL && (strlen(n.tid) != MERCHANT_TID_LEN ||

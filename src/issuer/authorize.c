@@ -688,10 +688,13 @@ static int record(struct issuer_decision *d)
 		rc = store_decision_update(d->is->s, &d->orig2);
 	if (rc == STORE_OK && (d->day.amount != 0 || d->day.count != 0 || d->day.auths != 0))
 		rc = store_card_day_add(d->is->s, d->card.id, issuer_day(d->is, d->now), &d->day);
-	/* A payment code pays once: used by the payment it approved. */
+	/* A payment code pays once: used by the payment it approved. Found used here (cannot be:
+	 * issuer_qr_code locked it), the decision fails and is rolled back, never a second
+	 * payment. */
 	if (rc == STORE_OK && d->code.id != 0 && strcmp(d->resp->rc, RCODE_APPROVED) == 0) {
 		d->code.used_at = d->now;
-		rc = store_wallet_code_use(d->is->s, &d->code);
+		if ((rc = store_wallet_code_use(d->is->s, &d->code)) == STORE_ENOTFOUND)
+			rc = STORE_EIO;
 	}
 	if (rc == STORE_OK && d->auth_new)
 		rc = store_cardauth_insert(d->is->s, &d->auth);

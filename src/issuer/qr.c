@@ -26,6 +26,16 @@ int issuer_qr_code(struct issuer_decision *d)
 		return err;
 	if (strcmp(rc, RCODE_APPROVED) != 0)
 		return issuer_decide(d, rc, reason);
+	/* The card locked (its limits and tries judged next are this decision's until it commits,
+	 * as a card's own payment's: stage_card), then the code, read again: the rows in the order
+	 * every decision takes them (the settlement account, the card, the code). The same code
+	 * paid meanwhile on another host is seen used (READ COMMITTED) and declined, not paid
+	 * twice. */
+	if ((err = issuer_card_lock(d, d->card.id, NULL)) != STORE_OK ||
+	    (err = store_wallet_code_lock(d->is->s, d->code.id, &d->code)) != STORE_OK)
+		return issuer_from_store(err == STORE_ENOTFOUND ? STORE_EIO : err);
+	if (d->code.used_at != 0)
+		return issuer_decide(d, RCODE_QR_USED, "code_used");
 	d->rec.card_id = d->card.id;
 	/* From here on the payment is the card's: its PVV, limits and account. */
 	if ((err = issuer_unseal(d->is, d->card.pan_hash, &d->card.pan, d->card_pan,

@@ -127,6 +127,10 @@ enum merchant_type {
 /* The type called name ("purchase", "void", "refund", "preauth", "balance", "cardauth"):
  * MERCHANT_OK with its bit, or MERCHANT_EARG. */
 int merchant_type_parse(const char *name, unsigned *bit);
+/* The types of bits (MERCHANT_TYPE_*) as `merchant limits --types` names them, in the order
+ * above, separated by commas ("purchase,void,refund"; "" for none), into out (cap bytes):
+ * MERCHANT_OK, or MERCHANT_EARG when it does not fit. */
+int merchant_types_name(unsigned bits, char *out, size_t cap);
 
 #define MERCHANT_NAME_MAX 128 /* bytes of the legal name: the acquirer's merchant name */
 #define MERCHANT_TEXT_MAX 256 /* bytes of the representative's name and the address */
@@ -246,10 +250,11 @@ json_t *merchant_doc_json(const struct store_merchant_doc *d, int utc_offset);
  * components. Rebinding to another merchant or place re-keys the terminal: a new TMK, its
  * working keys dropped, so that it must be keyed and sign in again. Audit actions
  * "terminal.register", "terminal.activate", "terminal.suspend", "terminal.resume",
- * "terminal.retire", "terminal.rebind", "terminal.tmk", on "terminal:TID"; states show the
- * binding, the place, the state and the TMK's check value, never a key. */
+ * "terminal.retire", "terminal.rebind", "terminal.tmk", "terminal.model", on "terminal:TID"; states
+ * show the binding, the place, the state and the TMK's check value, never a key. */
 
 #define MERCHANT_TID_LEN     8
+#define MERCHANT_MODEL_MAX   32 /* bytes of a terminal's model */
 #define MERCHANT_SN_MAX      50
 #define MERCHANT_ADDRESS_MAX 256 /* bytes of a terminal's address */
 #define MERCHANT_MICRODEG    1000000
@@ -280,7 +285,8 @@ struct merchant_terminal {
 	enum merchant_terminal_state state;
 	struct merchant_place place;
 	char version[17]; /* the application version it last reported (59.A2.05); "" none */
-	int batch;        /* its open batch */
+	char model[MERCHANT_MODEL_MAX + 1]; /* its model (docs/tms.md); "" none */
+	int batch;                          /* its open batch */
 	bool signed_in;
 	bool tmk_issued;                   /* its present TMK has been handed out */
 	char tmk_kcv[2 * HSM_KCV_MAX + 1]; /* its present TMK's check value, hex */
@@ -312,7 +318,8 @@ struct merchant_terminal_new {
 	const char *sn;  /* 1 to MERCHANT_SN_MAX printable characters, no space */
 	const char *tid; /* 8 letters and digits; NULL: the next free one, 8 digits */
 	struct merchant_place place;
-	bool activate; /* register and activate in one go */
+	bool activate;     /* register and activate in one go */
+	const char *model; /* its model (merchant_model_ok); NULL or "": none */
 };
 
 /* Registers t: its TID to tid; with form not NULL its TMK handed out in tmk at once (else
@@ -346,6 +353,13 @@ int merchant_terminal_tmk(merchant *m, const char *actor, const char *tid,
                           struct merchant_tmk *tmk);
 
 int merchant_terminal_get(merchant *m, const char *tid, struct merchant_terminal *out);
+
+/* Whether model is a terminal model's name: 1 to MERCHANT_MODEL_MAX of [A-Za-z0-9._-]. */
+bool merchant_model_ok(const char *model);
+/* Sets terminal tid's model (merchant_model_ok; else MERCHANT_EARG), audited as
+ * "terminal.model": the TMS's parameters of that model apply to it from then on. */
+int merchant_terminal_model(merchant *m, const char *actor, const char *tid, const char *model,
+                            int64_t now);
 
 /* Calls fn for each terminal, in TID order: of merchant mid (NULL: all), after TID after
  * (NULL: from the first), at most limit (0: all); stops when fn returns non-zero, which is

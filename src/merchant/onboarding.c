@@ -109,6 +109,24 @@ int merchant_type_parse(const char *name, unsigned *bit)
 	return MERCHANT_EARG;
 }
 
+int merchant_types_name(unsigned bits, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	assert(cap > 0);
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		if (!(bits & types[i].bit))
+			continue;
+		int n = snprintf(out + len, cap - len, "%s%s", len > 0 ? "," : "", types[i].name);
+
+		if (n < 0 || (size_t)n >= cap - len)
+			return MERCHANT_EARG;
+		len += (size_t)n;
+	}
+	return MERCHANT_OK;
+}
+
 /* ---- the application ---- */
 
 static bool is_phone(const char *s)

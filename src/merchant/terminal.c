@@ -99,6 +99,7 @@ static void view(merchant *m, const struct store_terminal *st, struct merchant_t
 	out->place.lat = st->lat;
 	out->place.lon = st->lon;
 	memcpy(out->version, st->version, sizeof out->version);
+	snprintf(out->model, sizeof out->model, "%s", st->model);
 	out->batch = st->batch;
 	out->signed_in = st->signed_in;
 	out->tmk_issued = st->tmk_issued;
@@ -123,10 +124,10 @@ static void view(merchant *m, const struct store_terminal *st, struct merchant_t
 /* What an audit entry shows of a terminal. */
 static json_t *audit_state(const struct merchant_terminal *t)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "tid", t->tid, "mid", t->mid,
-	                 "sn", t->sn, "state", merchant_terminal_state_name(t->state), "address",
-	                 t->place.address, "lat", (json_int_t)t->place.lat, "lon",
-	                 (json_int_t)t->place.lon, "tmk_kcv", t->tmk_kcv);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "tid", t->tid, "mid",
+	                 t->mid, "sn", t->sn, "state", merchant_terminal_state_name(t->state),
+	                 "address", t->place.address, "lat", (json_int_t)t->place.lat, "lon",
+	                 (json_int_t)t->place.lon, "tmk_kcv", t->tmk_kcv, "model", t->model);
 }
 
 /* The audit entry of a change from before (NULL: a creation) to the row after. */
@@ -273,6 +274,7 @@ static int do_register(merchant *m, const char *actor, const struct merchant_ter
 	snprintf(t->address, sizeof t->address, "%s", n->place.address);
 	t->lat = n->place.lat;
 	t->lon = n->place.lon;
+	snprintf(t->model, sizeof t->model, "%s", n->model != NULL ? n->model : "");
 	if ((rc = active_merchant(m, n->mid)) != MERCHANT_OK)
 		goto out;
 	if (n->tid != NULL)
@@ -310,6 +312,7 @@ int merchant_terminal_register(merchant *m, const char *actor,
 
 	if (m == NULL || actor == NULL || n == NULL || n->mid == NULL || tid == NULL ||
 	    (form != NULL && tmk == NULL) || !sn_ok(n->sn) || !place_ok(&n->place) ||
+	    (n->model != NULL && n->model[0] != '\0' && !merchant_model_ok(n->model)) ||
 	    (n->tid != NULL && !alnum(n->tid, MERCHANT_TID_LEN)))
 		return MERCHANT_EARG;
 	if ((rc = begin(m)) != MERCHANT_OK)
@@ -330,6 +333,7 @@ struct change {
 	const struct merchant_place *place;
 	const struct merchant_tmk_form *form;
 	struct merchant_tmk *tmk;
+	const char *model;
 };
 
 static int change(merchant *m, const char *actor, const char *tid, const struct change *c,
@@ -521,6 +525,35 @@ int merchant_terminal_tmk(merchant *m, const char *actor, const char *tid,
 	struct change c = {.action = "terminal.tmk", .fn = to_issued, .form = form, .tmk = tmk};
 
 	if (form == NULL || tmk == NULL)
+		return MERCHANT_EARG;
+	return change(m, actor, tid, &c, now);
+}
+
+bool merchant_model_ok(const char *model)
+{
+	size_t n = model != NULL ? strlen(model) : 0;
+
+	return n >= 1 && n <= MERCHANT_MODEL_MAX &&
+	       strspn(model, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._-") ==
+	           n;
+}
+
+static int to_model(merchant *m, struct store_terminal *t, const struct change *c, int64_t now)
+{
+	(void)m;
+	(void)now;
+	if (t->status == STORE_TERMINAL_RETIRED)
+		return MERCHANT_ESTATE;
+	snprintf(t->model, sizeof t->model, "%s", c->model);
+	return MERCHANT_OK;
+}
+
+int merchant_terminal_model(merchant *m, const char *actor, const char *tid, const char *model,
+                            int64_t now)
+{
+	struct change c = {.action = "terminal.model", .fn = to_model, .model = model};
+
+	if (!merchant_model_ok(model))
 		return MERCHANT_EARG;
 	return change(m, actor, tid, &c, now);
 }

@@ -223,7 +223,11 @@ static int run(store *s, const struct settle_payout_params *p, const char *date,
 
 	if (store_begin(s) != STORE_OK)
 		return SETTLE_ESTORE;
-	rc = run_due(s, p, date, &d, r);
+	/* First, before any row is written: a run waiting here holds no row another waits for. */
+	if ((rc = store_settle_payouts_lock(s)) != STORE_OK)
+		rc = SETTLE_ESTORE;
+	else
+		rc = run_due(s, p, date, &d, r);
 	free(d.t);
 	free(d.a);
 	if (rc != SETTLE_OK) {

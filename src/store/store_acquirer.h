@@ -60,6 +60,7 @@ struct store_terminal {
 	bool tmk_issued;     /* its TMK has been handed out (once per key) */
 	/* The location it last reported (59.A2.06), in micro-degrees, and when; 0 at: never. */
 	int64_t reported_lat, reported_lon, reported_at;
+	char model[33]; /* its model (docs/tms.md "Terminal models"); "" none */
 };
 
 /* STORE_EEXIST when the TID is taken or the SN is bound to a terminal that is not retired. */

@@ -184,8 +184,14 @@ struct store_settle_payout {
 	char bank_reference[64];
 	int64_t created_at, updated_at;
 };
-/* Inserts p, p->id set. */
+/* Inserts p, p->id set: the highest id so far plus one, so that ids (and the references the
+ * bank reads, docs/settle.md) have no gap, a run rolled back leaving none. In a transaction
+ * that took store_settle_payouts_lock() first. */
 int store_settle_payout_insert(store *s, struct store_settle_payout *p);
+/* Takes the payouts' table to the transaction's end on PostgreSQL, before any other write of
+ * a payout run, so that no two runs (two hosts, two dates) read the same highest id: payout
+ * runs wait for each other. Nothing on SQLite, whose one writer does the same. */
+int store_settle_payouts_lock(store *s);
 /* Calls fn for each payout made by the run of date, by id, until it returns non-zero. */
 int store_settle_payouts(store *s, const char *date,
                          int (*fn)(void *ctx, const struct store_settle_payout *p), void *ctx);

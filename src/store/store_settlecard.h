@@ -30,7 +30,8 @@ struct store_settlecard {
 };
 
 /* Inserts c (c->id ignored) as the merchant's pending binding, in place of any pending one,
- * and sets c->id. */
+ * and sets c->id. Two starts for one merchant at once (two hosts) take turns, the later
+ * replacing the earlier: one pending binding, as when they come one after the other. */
 int store_settlecard_start(store *s, struct store_settlecard *c);
 /* The merchant's pending binding. */
 int store_settlecard_pending(store *s, const char *mid, struct store_settlecard *out);

@@ -42,9 +42,17 @@ int store_user_insert(store *s, struct store_user *u);
 /* The user of that name, id or enrolment token hash; STORE_ENOTFOUND when there is none. */
 int store_user_get(store *s, const char *name, struct store_user *out);
 int store_user_get_id(store *s, int64_t id, struct store_user *out);
+/* The user of that name, on PostgreSQL its row locked to the transaction's end (SELECT … FOR
+ * UPDATE): a sign-in's, so that two at once on two hosts take turns and neither's failure
+ * count nor step is lost (SQLite's single writer does the same). */
+int store_user_lock(store *s, const char *name, struct store_user *out);
 int store_user_by_enrol(store *s, const char *hash, struct store_user *out);
 /* Writes every column of u but its id, name, role, mid and created_at. */
 int store_user_update(store *s, const struct store_user *u);
+/* The same, a sign-in's: written only while the row's totp_last is below u's, STORE_ENOTFOUND
+ * when not (the code's step taken by another sign-in, perhaps on another host, since u was
+ * read): a TOTP code signs in once. */
+int store_user_signin(store *s, const struct store_user *u);
 /* Calls fn for each user, by name, until it returns non-zero (which is returned). */
 int store_user_list(store *s, int (*fn)(void *ctx, const struct store_user *u), void *ctx);
 

@@ -30,7 +30,12 @@ struct store_wallet_code {
 /* Inserts c (c->id ignored) and sets c->id; STORE_EEXIST when its hash is taken. */
 int store_wallet_code_insert(store *s, struct store_wallet_code *c);
 int store_wallet_code_by_hash(store *s, const char *hash, struct store_wallet_code *out);
-/* Writes c's used_at. */
+/* Code id read again, on PostgreSQL its row locked to the transaction's end (SELECT … FOR
+ * UPDATE): a payment of it on another host, committed meanwhile, is seen, and one under way
+ * waited for (SQLite's single writer does the same). */
+int store_wallet_code_lock(store *s, int64_t id, struct store_wallet_code *out);
+/* Writes c's used_at on a code not used yet: STORE_ENOTFOUND when it was (another payment took
+ * it first): a code pays once. */
 int store_wallet_code_use(store *s, const struct store_wallet_code *c);
 /* Deletes the codes that expired before before. */
 int store_wallet_code_purge(store *s, int64_t before);

@@ -1,5 +1,6 @@
-/* internal.h — what the tms module's files share: the handle, the mapping of store and audit
- * codes, the end of a change's transaction. */
+/* internal.h — what the terminal management module's files share: the handle, the mapping of
+ * store codes, a change's audit entry and the end of its transaction, a download form's
+ * version. */
 #ifndef POSSUM_TMS_INTERNAL_H
 #define POSSUM_TMS_INTERNAL_H
 
@@ -8,6 +9,7 @@
 
 struct tms {
 	store *s;
+	struct tms_config cfg;
 };
 
 /* A tms code for a store one. */

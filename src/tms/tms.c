@@ -1,5 +1,6 @@
-/* tms.c — the tms module's handle, its error names and what its lists share: the download
- * form's item, a form's version, the day a date is. */
+/* tms.c — the terminal management module's handle, its error names, and what its parts share:
+ * the mapping of store codes, a change's audit entry and the end of its transaction, the
+ * download form's item, a form's version, the day a date is. */
 #include "tms/internal.h"
 
 #include <assert.h>
@@ -28,6 +29,8 @@ const char *tms_strerror(int rc)
 		return "out of memory";
 	case TMS_ESPACE:
 		return "the buffer is too small";
+	case TMS_EREADONLY:
+		return "read only";
 	case TMS_ECHECKSUM:
 		return "the checksum does not match the key";
 	case TMS_EEXPIRED:
@@ -59,11 +62,10 @@ int tms_from_store(int rc)
 
 int tms_end(tms *t, int rc)
 {
-	if (rc != TMS_OK) {
-		store_rollback(t->s);
-		return rc;
-	}
-	return tms_from_store(store_commit(t->s));
+	if (rc == TMS_OK)
+		return tms_from_store(store_commit(t->s));
+	store_rollback(t->s);
+	return rc;
 }
 
 int tms_audit(tms *t, const char *actor, const char *action, const char *object,
@@ -80,15 +82,15 @@ int tms_audit(tms *t, const char *actor, const char *action, const char *object,
 	}
 }
 
-int tms_open(store *s, tms **out)
+int tms_open(store *s, const struct tms_config *cfg, tms **out)
 {
 	tms *t;
 
-	if (s == NULL || out == NULL)
+	if (s == NULL || cfg == NULL || out == NULL)
 		return TMS_EARG;
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return TMS_ENOMEM;
-	t->s = s;
+	*t = (struct tms){.s = s, .cfg = *cfg};
 	*out = t;
 	return TMS_OK;
 }
@@ -149,7 +151,9 @@ int tms_version_of(const uint8_t *form, size_t len, char version[9])
 	if (EVP_Digest(form, len, md, &md_len, EVP_sha256(), NULL) != 1 || md_len != 32)
 		return TMS_ENOMEM;
 	hex_encode(md, 4, hex, sizeof hex);
-	memcpy(version, hex, 9);
+	for (size_t i = 0; i < 8; i++)
+		version[i] = (char)(hex[i] >= 'A' && hex[i] <= 'F' ? hex[i] - 'A' + 'a' : hex[i]);
+	version[8] = '\0';
 	return TMS_OK;
 }
 

@@ -88,8 +88,28 @@ static int open_session(user_module *u, const struct store_user *row, int64_t no
 	return USER_OK;
 }
 
-/* The sign-in's transaction: the row read again (a code used meanwhile is refused), then the
- * failure counted or the session opened, with their audit entries. */
+/* The code's step taken on row (read in the transaction) for a sign-in: USER_OK, row written;
+ * USER_EDENIED when another sign-in took the step first (a replay, perhaps on another host),
+ * row read again (as that one left it: its failure is counted on it, not on what it undid);
+ * or the store's failure. */
+static int take_step(user_module *u, struct store_user *row, int64_t step)
+{
+	int rc;
+
+	if (step <= row->totp_last)
+		return USER_EDENIED;
+	row->failures = 0;
+	row->totp_last = step;
+	if ((rc = user_from_store(store_user_signin(u->s, row))) != USER_ENOTFOUND)
+		return rc;
+	crypto_wipe(row->password, sizeof row->password);
+	rc = user_from_store(store_user_get_id(u->s, row->id, row));
+	return rc == USER_OK ? USER_EDENIED : rc;
+}
+
+/* The sign-in's transaction: the row read again and locked (another host's sign-in of the user
+ * waits), the code's step taken (a code used meanwhile, here or on another host, is refused),
+ * then the failure counted or the session opened, with their audit entries. */
 static int signin_commit(user_module *u, const char *name, int verdict, int64_t step, json_t *extra,
                          int64_t now, char session[USER_TOKEN_LEN + 1], struct user_principal *who)
 {
@@ -99,10 +119,14 @@ static int signin_commit(user_module *u, const char *name, int verdict, int64_t 
 
 	if (store_begin(u->s) != STORE_OK)
 		return USER_ESTORE;
-	if ((rc = user_from_store(store_user_get(u->s, name, &row))) != USER_OK)
+	if ((rc = user_from_store(store_user_lock(u->s, name, &row))) != USER_OK)
 		goto out;
-	if (verdict == USER_OK && step <= row.totp_last)
-		verdict = USER_EDENIED;
+	before = row;
+	if (verdict == USER_OK && (verdict = take_step(u, &row, step)) != USER_OK &&
+	    verdict != USER_EDENIED) {
+		rc = verdict;
+		goto out;
+	}
 	if (verdict != USER_OK) {
 		/* The failure is kept: committed, and then refused. */
 		if ((rc = count_failure(u, &row, extra, now)) == USER_EDENIED || rc == USER_ELOCKED)
@@ -111,12 +135,8 @@ static int signin_commit(user_module *u, const char *name, int verdict, int64_t 
 			rc = user_end(u, rc);
 		goto done;
 	}
-	before = row;
-	row.failures = 0;
-	row.totp_last = step;
 	snprintf(actor, sizeof actor, "user:%s", row.name);
-	if ((rc = user_from_store(store_user_update(u->s, &row))) == USER_OK &&
-	    (rc = open_session(u, &row, now, session, who)) == USER_OK)
+	if ((rc = open_session(u, &row, now, session, who)) == USER_OK)
 		rc = user_audit(u, actor, "user.signin", &before, &row, extra, now);
 out:
 	rc = user_end(u, rc);

@@ -103,6 +103,11 @@ admin "terminal list" terminal list
 admin "terminal status" terminal status --tid TERMS001
 admin "terminal qr" terminal qr --tid TERMS001 --png "$tmp/qr.png"
 qr_payload=$(jq -r .payload "$tmp/out")
+admin "terminal model" terminal model TERMS001 PX-7
+admin "tms param set" tms param set --model PX-7 language en
+admin "tms param unset" tms param unset --model PX-7 language
+admin "tms param list" tms param list --model PX-7
+admin "tms param show" tms param show --terminal TERMS001
 admin "txn list" txn list
 rrn=$(jq -r '.items[0].rrn' "$tmp/out")
 admin "txn show" txn show "$rrn"
@@ -162,6 +167,8 @@ get "/api/v1/payouts?date=$sday"
 get "/api/v1/audit?limit=5"
 get "/api/v1/cards?last4=$(printf %s "$pan" | tail -c 4)"
 get /api/v1/links
+get "/api/v1/tms/params?terminal=TERMS001"
+get "/api/v1/tms/params?level=model&name=PX-7"
 # post WANT PATH BODY: the API's answer to the operator's POST, which must be WANT; kept.
 post() {
 	code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $op" -X POST -d "$3" \

@@ -168,6 +168,26 @@ out_has '"net":{"amount":1234,"currency":"CNY"}'
 api GET "/api/v1/merchants/$B/balance" "$ma"
 status 404 "merchant A reading B's balance"
 
+# Terminal management (docs/tms.md): operators only; a key put at a merchant, what the
+# terminal gets, a bad value 400 naming it, DELETE.
+api GET "/api/v1/tms/params?terminal=TERMA001" "$aud"
+status 403 "an auditor reading a terminal's parameters"
+api PUT /api/v1/tms/params "$ma" -d "{\"level\":\"merchant\",\"name\":\"$A\",\"key\":\"language\",\"value\":\"en\"}"
+status 403 "a merchant setting its parameters"
+api PUT /api/v1/tms/params "$op" -d "{\"level\":\"merchant\",\"name\":\"$A\",\"key\":\"language\",\"value\":\"en\"}"
+status 200 "a parameter put at a merchant"
+out_has '"version":1,"changed_by":"token:1"'
+api GET "/api/v1/tms/params?terminal=TERMA001" "$op"
+status 200 "a terminal's parameters"
+out_has '"language":{"value":"en","from":"merchant","tag":"LG"}'
+api PUT /api/v1/tms/params "$op" -d '{"level":"all","key":"answer_timeout","value":"999"}'
+status 400 "a bad value"
+out_has '"field":"value"'
+api DELETE /api/v1/tms/params "$op" -d "{\"level\":\"merchant\",\"name\":\"$A\",\"key\":\"language\"}"
+status 200 "a parameter deleted"
+api DELETE /api/v1/tms/params "$op" -d "{\"level\":\"merchant\",\"name\":\"$A\",\"key\":\"language\"}"
+status 404 "a parameter deleted twice"
+
 # The API's changes are in the audit log under its token; the log has no token.
 expect 0 "audit of the API's token" -- "$possum" admin audit --data "$data" --object "token:$made_id" --json
 out_has '"actor":"token:1","action":"token.create"'

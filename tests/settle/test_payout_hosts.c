@@ -2,11 +2,11 @@
  * connections (a file, or with POSSUM_TEST_PG one PostgreSQL schema) act as two hosts, each
  * running the day's payouts as the host does (the run, then the summary file in its own
  * directory when it made any). While one holds the payout date's lease the other is refused
- * (PostgreSQL; SQLite's single writer needs none). A run that outlived its lease, overtaken by
- * another host's run, finds its days taken and is rolled back (PostgreSQL); on SQLite the
- * other cannot begin until it ends. Either way one payout per merchant, one payout file, the
- * ledger's payouts credited once. A payout answered by one run is not answered again by
- * another's. */
+ * (PostgreSQL; SQLite's single writer needs none). A run that outlived its lease is not
+ * overtaken by another host's: that one cannot write until the first ends (PostgreSQL: the
+ * payouts' table locked; SQLite: the single writer). Either way one payout per merchant, one
+ * payout file, the ledger's payouts credited once. A payout answered by one run is not
+ * answered again by another's. A run rolled back leaves no gap in the payouts' ids. */
 #include "settle_fixture.h"
 
 #include <stdio.h>
@@ -32,12 +32,14 @@ struct fixture {
 
 static int setup(void **state)
 {
+	char path[sizeof((struct store_fixture *)0)->path + 32];
 	struct fixture *f;
 
 	if (settle_fixture_new(state, sizeof *f, DEC04_2026 + 10 * DAY) != 0)
 		return -1;
 	f = *state;
-	if (store_open(settle_fixture_path(&f->fx), &f->b) != STORE_OK)
+	/* The second host's: its run waiting for the first's fails after 300 ms. */
+	if (store_open(store_fixture_second(f->fx.sf, 300, path, sizeof path), &f->b) != STORE_OK)
 		return -1;
 	settle_fixture_merchant(f->fx.s, M1, "One", "5812");
 	settle_fixture_merchant(f->fx.s, M2, "Two", "5812");
@@ -140,26 +142,53 @@ static int overtaken(void *ctx, const char *mid, struct settle_payee *out)
 	return settle_fixture_payee(ctx, mid, out);
 }
 
-/* PostgreSQL: b pays both merchants, and a, finding M1's day taken, rolls back and says so.
- * SQLite: b cannot begin while a's run holds the single writer's lock (its busy timeout runs
- * out: the store failed), and a pays. Either way: paid once. */
+/* b, its lease taken over a's, cannot begin its writes while a's run holds the payouts'
+ * table (PostgreSQL, its lock_timeout runs out) or the single writer's lock (SQLite, its busy
+ * timeout runs out): the store failed, and a pays. Paid once. */
 static void run_overtaken(void **state)
 {
 	struct fixture *f = *state;
 	struct settle_payout_result r;
 	int rc = host_run(f, f->fx.s, "host:a:1:1", 1, overtaken, &r);
 
-	if (store_fixture_pg()) {
-		assert_int_equal(f->rc_b, SETTLE_OK);
-		assert_int_equal(f->r_b.made, 2);
-		assert_int_equal(rc, SETTLE_EBUSY);
-		assert_int_equal(r.made, 0);
-	} else {
-		assert_int_equal(f->rc_b, SETTLE_ESTORE);
-		assert_int_equal(rc, SETTLE_OK);
-		assert_int_equal(r.made, 2);
-	}
+	assert_int_equal(f->rc_b, SETTLE_ESTORE);
+	assert_int_equal(f->r_b.made, 0);
+	assert_int_equal(rc, SETTLE_OK);
+	assert_int_equal(r.made, 2);
 	paid_once(f);
+}
+
+/* A payee that fails for M2, after M1's payout is written. */
+static int fails_m2(void *ctx, const char *mid, struct settle_payee *out)
+{
+	return strcmp(mid, M2) == 0 ? SETTLE_ESTORE : settle_fixture_payee(ctx, mid, out);
+}
+
+static int payout_id(void *ctx, const struct store_settle_payout *p)
+{
+	int64_t *ids = ctx;
+
+	ids[ids[0]++ + 1] = p->id;
+	return 0;
+}
+
+/* A run rolled back after M1's payout was written (M2's payee failing) leaves no gap: the next
+ * run's payouts are 1 and 2, their references the bank reads without a hole (PostgreSQL's
+ * identity would have given 2 and 3). */
+static void ids_gapless(void **state)
+{
+	struct fixture *f = *state;
+	struct settle_payout_result r;
+	int64_t ids[4] = {0};
+
+	assert_int_equal(host_run(f, f->fx.s, "host:a:1:1", 0, fails_m2, &r), SETTLE_ESTORE);
+	assert_int_equal(r.made, 0);
+	assert_int_equal(host_run(f, f->b, "host:b:2:1", 0, settle_fixture_payee, &r), SETTLE_OK);
+	assert_int_equal(r.made, 2);
+	assert_int_equal(store_settle_payouts(f->fx.s, PAY_TEXT, payout_id, ids), STORE_OK);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 1);
+	assert_int_equal(ids[2], 2);
 }
 
 /* A payout answered by one host's run is not answered again by the other's: the answer is
@@ -191,6 +220,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(lease_held, setup, teardown),
 	    cmocka_unit_test_setup_teardown(run_overtaken, setup, teardown),
 	    cmocka_unit_test_setup_teardown(answered_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(ids_gapless, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

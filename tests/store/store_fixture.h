@@ -119,6 +119,20 @@ static inline int store_fixture_remove(const char *dir, const char *schema)
 	return 0;
 }
 
+/* The name of f's store for a second connection, another host's: f->path; on PostgreSQL
+ * with a lock_timeout of ms, so that its wait for a lock of the first connection's, in this
+ * same thread, fails rather than lasts for ever (as SQLite's busy timeout does). path of
+ * capacity cap holds it when it is not f->path. */
+static inline const char *store_fixture_second(const struct store_fixture *f, int ms, char *path,
+                                               size_t cap)
+{
+	if (!store_fixture_pg())
+		return f->path;
+	snprintf(path, cap, "%s%s options='-csearch_path=%s -clock_timeout=%d'", STORE_PG_PREFIX,
+	         getenv("POSSUM_TEST_PG"), f->schema, ms);
+	return path;
+}
+
 static inline int store_fixture_setup(void **state)
 {
 	struct store_fixture *f = calloc(1, sizeof *f);

@@ -19,12 +19,13 @@ struct tms_fixture {
 static inline int tms_fixture_setup(void **state)
 {
 	struct tms_fixture *x = calloc(1, sizeof *x);
+	struct tms_config cfg = {.utc_offset = 480};
 	void *sf;
 
 	if (x == NULL || store_fixture_setup(&sf) != 0)
 		return -1;
 	x->sf = sf;
-	if (tms_open(x->sf->s, &x->t) != TMS_OK)
+	if (tms_open(x->sf->s, &cfg, &x->t) != TMS_OK)
 		return -1;
 	*state = x;
 	return 0;

@@ -310,10 +310,27 @@ STORE_FN_UPDATE(store_settle_total_mark, total,
 	"date, mid, amount, currency, card, card_id, settle_dates, status, reason, "               \
 	"bank_reference, created_at, updated_at"
 
+/* The id given, not the engine's: PostgreSQL's identity does not give back a value taken by a
+ * transaction rolled back (a run killed, refused), and a payout's reference is its id, a gap
+ * in which the bank reads as a payout file lost. MAX(id) + 1 is safe while the run holds
+ * store_settle_payouts_lock(): the price is that payout runs on several hosts wait for each
+ * other, which they do in minutes a day. */
 STORE_FN_INSERT(store_settle_payout_insert, payout,
-                "INSERT INTO settle_payouts (" PAYOUT_COLUMNS
-                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO settle_payouts (id, " PAYOUT_COLUMNS
+                ") VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM settle_payouts), ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?)",
                 payout_new_row)
+
+int store_settle_payouts_lock(store *s)
+{
+	/* SHARE ROW EXCLUSIVE: conflicts with itself and with any write of the table (another
+	 * run's insert, a bank answer's update), not with a read. */
+	static const struct store_query q =
+	    STORE_Q(STORE_SQL("SELECT 1", "LOCK TABLE settle_payouts IN SHARE ROW EXCLUSIVE MODE"),
+	            NULL, NULL);
+
+	return s->engine == NULL ? STORE_OK : store_q_run(s, &q, NULL, NULL);
+}
 STORE_FN_EACH_KEY(store_settle_payouts, const char *, payout,
                   "SELECT " PAYOUT_COLUMNS ", id FROM settle_payouts WHERE date = ? ORDER BY id",
                   store_args_text, payout_row)

@@ -28,6 +28,20 @@ int store_settlecard_drop(store *s, const char *mid)
 	return store_q_run(s, &q, &mid, NULL);
 }
 
+/* On PostgreSQL a transaction-level advisory lock on the merchant's (released at the commit or
+ * rollback): under READ COMMITTED two starts' deletes each see no pending binding of the
+ * other, not yet committed, and each would insert its own. SQLite's single writer needs none. */
+static int start_lock(store *s, const char *mid)
+{
+	static const struct store_query q =
+	    STORE_Q(STORE_SQL("SELECT 1 AS n", "SELECT 1 AS n FROM (SELECT pg_advisory_xact_lock("
+	                                       "hashtextextended('settlecard/' || ?, 0))) AS l"),
+	            &store_args_text, &store_row_n);
+	int64_t n;
+
+	return s->engine == NULL ? STORE_OK : store_q_n(s, &q, mid, &n);
+}
+
 int store_settlecard_start(store *s, struct store_settlecard *c)
 {
 	static const struct store_query q = STORE_Q(
@@ -38,7 +52,8 @@ int store_settlecard_start(store *s, struct store_settlecard *c)
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = store_settlecard_drop(s, c->mid)) != STORE_OK ||
+	if ((rc = start_lock(s, c->mid)) != STORE_OK ||
+	    (rc = store_settlecard_drop(s, c->mid)) != STORE_OK ||
 	    (rc = store_q_run(s, &q, c, &c->id)) != STORE_OK) {
 		store_rollback(s);
 		return rc;

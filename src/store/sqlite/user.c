@@ -35,6 +35,10 @@ STORE_FN_INSERT(store_user_insert, user,
                 user_new)
 STORE_FN_GET(store_user_get, const char *, user,
              "SELECT " USER_COLUMNS " FROM users WHERE name = ?", store_args_text, user_row)
+STORE_FN_GET(store_user_lock, const char *, user,
+             STORE_SQL("SELECT " USER_COLUMNS " FROM users WHERE name = ?",
+                       "SELECT " USER_COLUMNS " FROM users WHERE name = ? FOR UPDATE"),
+             store_args_text, user_row)
 STORE_FN_GET(store_user_get_id, int64_t, user, "SELECT " USER_COLUMNS " FROM users WHERE id = ?",
              store_args_id, user_row)
 STORE_FN_GET(store_user_by_enrol, const char *, user,
@@ -43,6 +47,13 @@ STORE_FN_GET(store_user_by_enrol, const char *, user,
 STORE_FN_UPDATE(store_user_update, user,
                 "UPDATE users SET password = ?, totp = ?, state = ?, failures = ?, "
                 "locked_until = ?, totp_last = ?, enrol_hash = ?, enrol_expires = ? WHERE id = ?",
+                update_args)
+/* Only a step after the last used: another sign-in's write, committed meanwhile (READ
+ * COMMITTED waits for its row lock, then sees its step), leaves no row to change. */
+STORE_FN_UPDATE(store_user_signin, user,
+                "UPDATE users SET password = ?1, totp = ?2, state = ?3, failures = ?4, "
+                "locked_until = ?5, totp_last = ?6, enrol_hash = ?7, enrol_expires = ?8 "
+                "WHERE id = ?9 AND totp_last < ?6",
                 update_args)
 STORE_FN_EACH(store_user_list, user, "SELECT " USER_COLUMNS " FROM users ORDER BY name", user_row)
 

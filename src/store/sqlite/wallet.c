@@ -37,8 +37,12 @@ STORE_FN_INSERT(store_wallet_code_insert, code,
                 code_new)
 STORE_FN_GET(store_wallet_code_by_hash, const char *, code,
              "SELECT " CODE_COLUMNS " FROM wallet_codes WHERE hash = ?", store_args_text, code_row)
-STORE_FN_UPDATE(store_wallet_code_use, code, "UPDATE wallet_codes SET used_at = ? WHERE id = ?",
-                code_use_args)
+STORE_FN_GET(store_wallet_code_lock, int64_t, code,
+             STORE_SQL("SELECT " CODE_COLUMNS " FROM wallet_codes WHERE id = ?",
+                       "SELECT " CODE_COLUMNS " FROM wallet_codes WHERE id = ? FOR UPDATE"),
+             store_args_id, code_row)
+STORE_FN_UPDATE(store_wallet_code_use, code,
+                "UPDATE wallet_codes SET used_at = ? WHERE id = ? AND used_at = 0", code_use_args)
 
 int store_wallet_code_purge(store *s, int64_t before)
 {
