@@ -86,7 +86,7 @@ struct http_ctx {
 	void *risk_arg;
 	acquirer *acquirer; /* the risk lists and cases (routes_risk_cases.c); NULL: 503 there */
 	user_module *users; /* the console's users and sessions (routes_user.c); NULL: none */
-	tms *tms;           /* terminal management (routes_tms*.c); NULL: 503 there */
+	tms *tms;           /* terminal management (routes_tms.c); NULL: 503 there */
 	/* [settle]: the business day the reconciliation reads (routes_ops.c); NULL: the defaults */
 	const struct settle_calendar *settle_cal;
 	/* GET /metrics (routes_health.c): the registry the host records into, with the families
@@ -158,7 +158,6 @@ struct http_route {
 	X(terminal)                                                                                \
 	X(settlecard)                                                                              \
 	X(tms)                                                                                     \
-	X(tms_keys)                                                                                \
 	X(statement)                                                                               \
 	X(cardholder)                                                                              \
 	X(card)                                                                                    \

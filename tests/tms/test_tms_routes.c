@@ -1,5 +1,5 @@
 /* test_tms_routes.c — the HTTP API of the CA public keys and chip applications
- * (src/http/routes_tms_keys.c), its handlers called as the server calls them, on the store of
+ * (src/http/routes_tms.c), its handlers called as the server calls them, on the store of
  * tms_fixture.h: a key added (201), refused with a wrong checksum or a bad RID (400 naming the
  * field, nothing stored), again (409), revoked (200, again 409, unknown 404), listed with its
  * version; an AID added (201), replaced (200), bad (400), removed (200, again 404); the roles
@@ -34,10 +34,10 @@ static int call(struct http_ctx *ctx, const char *method, const char *pattern, c
 	struct http_response res = {0};
 	const struct http_route *r = NULL;
 
-	for (size_t i = 0; i < http_routes_tms_keys_n; i++)
-		if (strcmp(http_routes_tms_keys[i].method, method) == 0 &&
-		    strcmp(http_routes_tms_keys[i].pattern, pattern) == 0)
-			r = &http_routes_tms_keys[i];
+	for (size_t i = 0; i < http_routes_tms_n; i++)
+		if (strcmp(http_routes_tms[i].method, method) == 0 &&
+		    strcmp(http_routes_tms[i].pattern, pattern) == 0)
+			r = &http_routes_tms[i];
 	assert_non_null(r);
 	if (query != NULL)
 		req.query[req.n_query++] = (struct http_param){"aid", query};
@@ -157,8 +157,8 @@ static void roles_and_absent(void **state)
 	json_t *o;
 
 	(void)state;
-	for (size_t i = 0; i < http_routes_tms_keys_n; i++) {
-		const struct http_route *r = &http_routes_tms_keys[i];
+	for (size_t i = 0; i < http_routes_tms_n; i++) {
+		const struct http_route *r = &http_routes_tms[i];
 
 		assert_false(r->roles & HTTP_ROLE_MERCHANT);
 		if (strcmp(r->method, "GET") != 0)
