@@ -41,7 +41,7 @@ static const cli_command cmds[] = {
      .group = &cli_admin_store_group},
     {"terminal", "the merchants' terminals: one terminal, one code",
      .group = &cli_admin_terminal_group},
-    {"tms", "terminal management: the terminals' parameters (docs/tms.md)",
+    {"tms", "terminal management: parameters, CA public keys, chip applications",
      .group = &cli_admin_tms_group},
     {"token", "the HTTP API's tokens", .group = &cli_admin_token_group},
     {"txn", "the terminals' requests: list (the API's filters), show by RRN",

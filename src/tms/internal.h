@@ -1,8 +1,10 @@
 /* internal.h — what the terminal management module's files share: the handle, the mapping of
- * store and audit codes, and the end of a change's transaction. */
+ * store codes, a change's audit entry and the end of its transaction, a download form's
+ * version. */
 #ifndef POSSUM_TMS_INTERNAL_H
 #define POSSUM_TMS_INTERNAL_H
 
+#include "store/store_audit.h"
 #include "tms/tms.h"
 
 struct tms {
@@ -10,12 +12,30 @@ struct tms {
 	struct tms_config cfg;
 };
 
-/* A tms code for a store one, and for an audit one. */
+/* A tms code for a store one. */
 int tms_from_store(int rc);
-int tms_from_audit(int rc);
 
 /* Ends the transaction a change opened: committed when rc is TMS_OK (then the commit's
  * result), else rolled back (then rc). */
 int tms_end(tms *t, int rc);
+
+/* Records the audit entry of a change (audit_record() in the change's transaction), a tms
+ * code. */
+int tms_audit(tms *t, const char *actor, const char *action, const char *object,
+              const json_t *before, const json_t *after, int64_t now);
+
+/* A download form being written by a list's walk: buf (capacity cap), len bytes so far, the
+ * first failure. */
+struct tms_form {
+	uint8_t *buf;
+	size_t cap, len;
+	int rc;
+};
+
+/* The version (tms_version_of()) of the download form encode writes at date, in a buffer
+ * grown until it fits. */
+int tms_form_version(tms *t, int date,
+                     int (*encode)(tms *t, int date, uint8_t *buf, size_t cap, size_t *len),
+                     char version[9]);
 
 #endif

@@ -9,10 +9,7 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
-#include "audit/audit.h"
-#include "common/hex.h"
 #include "common/text.h"
 #include "crypto/crypto.h"
 #include "merchant/merchant.h"
@@ -332,9 +329,8 @@ static int record(tms *t, const char *actor, struct store_tms_set *set, struct s
 	after = audit_state(p->key, value, set->version);
 	rc = before == NULL || after == NULL
 	         ? TMS_ENOMEM
-	         : tms_from_audit(audit_record(t->s, actor,
-	                                       value != NULL ? "tms.param.set" : "tms.param.unset",
-	                                       object, before, after, now));
+	         : tms_audit(t, actor, value != NULL ? "tms.param.set" : "tms.param.unset", object,
+	                     before, after, now);
 	json_decref(before);
 	json_decref(after);
 	return rc;
@@ -580,6 +576,7 @@ static int resolve(tms *t, const char *tid, struct resolving *r, struct tms_para
 static int encode_items(const struct tms_params *p, uint8_t *buf, size_t cap, size_t *len)
 {
 	const struct tms_param *order[TMS_PARAMS_N];
+	int rc = TMS_OK;
 
 	assert(p->n <= TMS_PARAMS_N);
 	for (size_t i = 0; i < p->n; i++) {
@@ -589,42 +586,17 @@ static int encode_items(const struct tms_params *p, uint8_t *buf, size_t cap, si
 			order[j] = order[j - 1];
 		order[j] = &p->items[i];
 	}
-	for (size_t i = 0; i < p->n; i++) {
-		size_t n = strlen(order[i]->value);
-
-		if (n > 999 || cap - *len < 5 + n)
-			return TMS_ESPACE;
-		char head[6];
-
-		snprintf(head, sizeof head, "%.2s%03zu", order[i]->tag, n);
-		memcpy(buf + *len, head, 5);
-		memcpy(buf + *len + 5, order[i]->value, n);
-		*len += 5 + n;
-	}
-	return TMS_OK;
-}
-
-/* p's version: the first 8 hex digits of the SHA-256 of its items in tag order. */
-static int version_of(struct tms_params *p)
-{
-	uint8_t items[TMS_PARAMS_N * (5 + TMS_VALUE_MAX)], md[EVP_MAX_MD_SIZE];
-	unsigned md_len = 0;
-	size_t len = 0;
-	int rc;
-
-	if ((rc = encode_items(p, items, sizeof items, &len)) != TMS_OK)
-		return rc;
-	if (EVP_Digest(items, len, md, &md_len, EVP_sha256(), NULL) != 1 || md_len < 4)
-		return TMS_ENOMEM;
-	hex_encode(md, 4, p->version, sizeof p->version);
-	for (char *c = p->version; *c != '\0'; c++)
-		*c = (char)(*c >= 'A' && *c <= 'F' ? *c - 'A' + 'a' : *c);
-	return TMS_OK;
+	for (size_t i = 0; i < p->n && rc == TMS_OK; i++)
+		rc = tms_item_put(buf, cap, len, order[i]->tag, order[i]->value,
+		                  strlen(order[i]->value));
+	return rc;
 }
 
 int tms_params_resolve(tms *t, const char *tid, struct tms_params *out)
 {
+	uint8_t items[TMS_PARAMS_N * (5 + TMS_VALUE_MAX)];
 	struct resolving *r;
+	size_t len = 0;
 	int rc;
 
 	if (t == NULL || tid == NULL || out == NULL)
@@ -639,8 +611,11 @@ int tms_params_resolve(tms *t, const char *tid, struct tms_params *out)
 		rc = resolve(t, tid, r, out);
 		store_rollback(t->s);
 	}
+	/* The version: of the keys' items alone, without the VN item that carries it. */
 	if (rc == TMS_OK)
-		rc = version_of(out);
+		rc = encode_items(out, items, sizeof items, &len);
+	if (rc == TMS_OK)
+		rc = tms_version_of(items, len, out->version);
 	crypto_wipe(&r->term, sizeof r->term);
 	free(r);
 	return rc;
@@ -653,12 +628,8 @@ int tms_params_encode(const struct tms_params *p, uint8_t *buf, size_t cap, size
 
 	if (p == NULL || buf == NULL || len == NULL || strlen(p->version) != 8)
 		return TMS_EARG;
-	if (cap < 5 + 8)
-		return TMS_ESPACE;
-	memcpy(buf, "VN008", 5);
-	memcpy(buf + 5, p->version, 8);
-	n = 13;
-	if ((rc = encode_items(p, buf, cap, &n)) != TMS_OK)
+	if ((rc = tms_item_put(buf, cap, &n, "VN", p->version, 8)) != TMS_OK ||
+	    (rc = encode_items(p, buf, cap, &n)) != TMS_OK)
 		return rc;
 	*len = n;
 	return TMS_OK;

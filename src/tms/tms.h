@@ -1,8 +1,11 @@
-/* tms.h — terminal management (docs/tms.md): what the host tells its terminals beyond their
- * keys. Parameters set at four levels, each overriding the one before (all terminals, a
- * terminal model, a merchant, one terminal), resolved for a terminal into the set it
- * downloads, with that set's version: the first 8 hex digits of the SHA-256 of its download
- * form, so that the version changes when, and only when, what the terminal gets changes.
+/* tms.h — terminal management (docs/tms.md): what the host keeps for its terminals to
+ * download beyond their keys — parameters, the chip applications (AIDs) and the certification
+ * authorities' public keys — and the download form (ASCII TLV: a 2-character tag, a 3-digit
+ * length, the value) each is encoded in. Parameters are set at four levels, each overriding
+ * the one before (all terminals, a terminal model, a merchant, one terminal), and resolved for
+ * a terminal into the set it downloads. Each set a terminal gets has a version: the first 8 hex
+ * digits (lower case) of the SHA-256 of its items (tms_version_of()), so that the version
+ * changes when, and only when, what the terminal gets changes.
  *
  * Every change is made by an actor (audit/audit.h: "cli:USER", "token:ID") and committed in
  * one transaction with its audit entry; a refused change leaves nothing behind.
@@ -18,15 +21,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "store/store.h"
+#include "store/store_tms.h"
 
 #define TMS_OK        0
 #define TMS_EARG      (-1) /* an argument malformed: an unknown key or level, a bad value */
 #define TMS_ESTORE    (-2) /* the store failed; nothing was committed */
-#define TMS_ENOTFOUND (-3) /* no such terminal or merchant; a key not set at that level */
+#define TMS_ENOTFOUND (-3) /* no such terminal, merchant, CA key or AID; a key not set there */
 #define TMS_ENOMEM    (-4)
-#define TMS_ESPACE    (-5) /* an output buffer too small */
-#define TMS_EREADONLY (-6) /* a key that comes from elsewhere (the merchant's limits) */
+#define TMS_ESPACE    (-5)  /* an output buffer too small */
+#define TMS_EREADONLY (-6)  /* a key that comes from elsewhere (the merchant's limits) */
+#define TMS_ECHECKSUM (-7)  /* a CA key's checksum does not match its contents */
+#define TMS_EEXPIRED  (-8)  /* a CA key past its expiry date */
+#define TMS_EREVOKED  (-9)  /* a CA key revoked */
+#define TMS_EEXIST    (-10) /* a CA key of that RID and index exists (revoked or not) */
 
 const char *tms_strerror(int rc);
 
@@ -43,6 +53,27 @@ void tms_close(tms *t);
 
 /* The reason a change was refused, naming the key or level at fault, for people. */
 #define TMS_WHY_MAX 160
+
+/* ---- The download form ---- */
+
+/* The download form's item: tag (2 characters), a 3-digit length, len bytes of value (at most
+ * 999), appended to buf (capacity cap) at *at, which it advances: TMS_OK, TMS_EARG (len over
+ * 999) or TMS_ESPACE. */
+int tms_item_put(uint8_t *buf, size_t cap, size_t *at, const char *tag, const void *value,
+                 size_t len);
+
+/* The item at *at of the len bytes at buf, which it advances past it: its tag (2 characters
+ * and a NUL) and its value (pointing into buf) of *vlen bytes. TMS_OK; TMS_ENOTFOUND at the
+ * end; TMS_EARG when what is left is not an item (a tag, 3 digits, that many bytes). */
+int tms_item_get(const uint8_t *buf, size_t len, size_t *at, char tag[3], const uint8_t **value,
+                 size_t *vlen);
+
+/* The version of a download form: the first 8 hex characters (lower case) of SHA-256 over its
+ * len bytes — of a terminal's parameters, of the CA keys, of the AIDs. */
+int tms_version_of(const uint8_t *form, size_t len, char version[9]);
+
+/* The date (YYYYMMDD) of Unix time now in the local time utc_offset minutes east of UTC. */
+int tms_date(int64_t now, int utc_offset);
 
 /* ---- Parameters ---- */
 
@@ -139,5 +170,152 @@ struct tms_level_set {
 /* The set of level and name (as struct tms_change's), into out. */
 int tms_param_list(tms *t, enum tms_level level, const char *name, struct tms_level_set *out,
                    char *why);
+
+/* ---- CA public keys and chip applications ----
+ *
+ * CA public keys (capk.c; EMV Book 2, 11.2 and its Annex on the check sum): a key is its RID
+ * (5 bytes), index (1 byte), modulus (1 to 248 bytes), exponent (3 or 65537), expiry date
+ * (YYYYMMDD: not used after it) and checksum, SHA-1 over RID ‖ index ‖ modulus ‖ exponent.
+ * Added once, never changed: a key is replaced by revoking it and adding another index.
+ * Audit actions "tms.capk.add", "tms.capk.revoke" on "capk:RID:INDEX".
+ *
+ * Chip applications (aid.c): the AIDs (5 to 16 bytes) the terminals may select, with their
+ * label, application version, floor limit, random selection (threshold, target and maximum
+ * target percentages) and terminal action codes; seeded with UnionPay's debit
+ * (A000000333010101), credit (…0102) and quasi-credit (…0103). Audit actions "tms.aid.add",
+ * "tms.aid.replace", "tms.aid.remove" on "aid:AID".
+ *
+ * Download items: CK, one a key in force (neither revoked nor expired at the date asked),
+ * nested RI (RID, binary), IX (index, binary), MO (modulus, binary), EX (exponent, binary), XD
+ * (expiry, ASCII YYYYMMDD), CS (checksum, binary 20); AI, one an AID, nested AD (AID, binary),
+ * LB (label), AV (version, binary 2), FL and TH (floor limit, threshold: n12, minor units),
+ * TP and MP (percentages, n2), TD, TN, TO (the TACs default, denial, online: binary 5), PS
+ * (partial selection, "0" or "1"). Each list's download form is its items in order (keys by
+ * RID then index, AIDs by AID), and its version tms_version_of() that form. */
+
+#define TMS_MODULUS_MAX STORE_TMS_MODULUS_MAX
+#define TMS_REASON_MAX  200 /* bytes of a revocation's reason */
+
+/* A CA public key, as bytes. */
+struct tms_capk {
+	uint8_t rid[5], index;
+	uint8_t modulus[TMS_MODULUS_MAX];
+	size_t modulus_len;
+	uint8_t exponent[3];
+	size_t exponent_len;
+	int expiry; /* YYYYMMDD */
+	uint8_t checksum[20];
+	/* What the host keeps of it (a terminal's copy has them zero). */
+	int64_t added_at, revoked_at; /* revoked_at 0: in force */
+	char added_by[64], revoked_by[64], revoke_reason[TMS_REASON_MAX + 1];
+};
+
+/* A key as given in hex: rid (10), index (2), modulus (2 to 496), exponent ("03" or
+ * "010001"), expiry (YYYYMMDD, a real date), checksum (40; NULL or "": computed). */
+struct tms_capk_text {
+	const char *rid, *index, *modulus, *exponent, *expiry, *checksum;
+};
+
+/* SHA-1 over k's RID, index, modulus and exponent (OpenSSL) into sum. */
+int tms_capk_checksum(const struct tms_capk *k, uint8_t sum[20]);
+
+/* Whether k may be used at date (YYYYMMDD): TMS_OK; TMS_ECHECKSUM when its checksum is not
+ * what its contents give, TMS_EREVOKED when revoked, TMS_EEXPIRED when date is after its
+ * expiry — in that order. What the host checks before it gives a key and a terminal after it
+ * gets one. */
+int tms_capk_check(const struct tms_capk *k, int date);
+
+/* Reads t into out (its checksum computed when t gives none): TMS_OK; TMS_EARG with why (a
+ * sentence naming the option: capacity cap) for a malformed field; TMS_ECHECKSUM when the
+ * checksum given is not the one computed (why says both). */
+int tms_capk_parse(const struct tms_capk_text *t, struct tms_capk *out, char *why, size_t cap);
+
+/* Adds the key t gives (tms_capk_parse()), audited: TMS_EEXIST when its RID and index are
+ * taken. Nothing is stored when it fails. out (may be NULL) gets the key. */
+int tms_capk_add(tms *t, const char *actor, const struct tms_capk_text *text, int64_t now,
+                 struct tms_capk *out, char *why, size_t cap);
+
+/* Revokes key rid (10 hex), index (2 hex) with reason (one line, 1 to TMS_REASON_MAX bytes),
+ * audited: TMS_ENOTFOUND when no such key, TMS_EREVOKED when revoked already. */
+int tms_capk_revoke(tms *t, const char *actor, const char *rid, const char *index,
+                    const char *reason, int64_t now);
+
+/* The key's state at date: "active", "expired" or "revoked". */
+const char *tms_capk_state(const struct tms_capk *k, int date);
+
+/* Calls fn for each key by RID then index — with all, every one; else those in force at date
+ * (neither revoked nor expired) — until fn returns non-zero (returned). */
+int tms_capk_list(tms *t, bool all, int date, int (*fn)(void *ctx, const struct tms_capk *k),
+                  void *ctx);
+
+/* Key k's CK item appended to buf (capacity cap) at *at. */
+int tms_capk_item(const struct tms_capk *k, uint8_t *buf, size_t cap, size_t *at);
+
+/* The key of a CK item's value (len bytes, tms_capk_item()'s nested items) into out, as a
+ * terminal reads it: TMS_OK, or TMS_EARG when an item is missing, repeated or of a wrong
+ * length (another tag is skipped). The checksum is read, not checked: tms_capk_check() does. */
+int tms_capk_decode(const uint8_t *value, size_t len, struct tms_capk *out);
+
+/* The download form of the keys in force at date: their CK items into buf (capacity cap),
+ * *len bytes; TMS_ESPACE when it does not fit. */
+int tms_capk_encode(tms *t, int date, uint8_t *buf, size_t cap, size_t *len);
+/* Its version (tms_version_of()). */
+int tms_capk_version(tms *t, int date, char version[9]);
+
+/* Key k as JSON (`capk list --json`, the API, the audit log), its state at date, its times
+ * local utc_offset minutes east of UTC (jsonval_time(): the audit log's 0); new reference,
+ * NULL when out of memory. */
+json_t *tms_capk_json(const struct tms_capk *k, int date, int utc_offset);
+
+#define TMS_AID_MAX   16  /* bytes */
+#define TMS_CURRENCY  156 /* an AID's amounts: CNY, minor units */
+#define TMS_LABEL_MAX 32  /* bytes */
+
+/* A chip application. */
+struct tms_aid {
+	uint8_t aid[TMS_AID_MAX];
+	size_t aid_len;
+	char label[TMS_LABEL_MAX + 1];
+	uint8_t version[2];
+	int64_t floor_limit, threshold;         /* minor units, 0 to 999999999999 */
+	int target_percent, max_target_percent; /* 0 to 99, target ≤ maximum */
+	uint8_t tac_default[5], tac_denial[5], tac_online[5];
+	bool partial;
+	char updated_by[64];
+	int64_t updated_at;
+};
+
+/* An application as given: aid (10 to 32 hex), label (one line, 1 to TMS_LABEL_MAX bytes);
+ * version (4 hex) and the TACs (10 hex) NULL for the defaults (0030, D84000A800, 0010000000,
+ * D84004F800); amounts in minor units; the threshold not above the floor limit. */
+struct tms_aid_text {
+	const char *aid, *label, *version, *tac_default, *tac_denial, *tac_online;
+	int64_t floor_limit, threshold;
+	int target_percent, max_target_percent;
+	bool partial;
+};
+
+/* Reads t into out: TMS_OK, or TMS_EARG with why (a sentence naming the field). */
+int tms_aid_parse(const struct tms_aid_text *t, struct tms_aid *out, char *why, size_t cap);
+
+/* Adds the application t gives, or replaces the one of its AID (every value then t's: what
+ * it leaves out takes its default), audited; *replaced (may be NULL) says which. */
+int tms_aid_add(tms *t, const char *actor, const struct tms_aid_text *text, int64_t now,
+                struct tms_aid *out, bool *replaced, char *why, size_t cap);
+
+/* Removes AID aid (hex), audited: TMS_ENOTFOUND when there is none. */
+int tms_aid_remove(tms *t, const char *actor, const char *aid, int64_t now);
+
+/* Calls fn for each AID in order until it returns non-zero (returned). */
+int tms_aid_list(tms *t, int (*fn)(void *ctx, const struct tms_aid *a), void *ctx);
+
+/* Application a's AI item appended to buf (capacity cap) at *at. */
+int tms_aid_item(const struct tms_aid *a, uint8_t *buf, size_t cap, size_t *at);
+/* The download form of every AID: their AI items into buf, *len bytes. */
+int tms_aid_encode(tms *t, uint8_t *buf, size_t cap, size_t *len);
+int tms_aid_version(tms *t, char version[9]);
+
+/* Application a as JSON, as tms_capk_json(); new reference, NULL when out of memory. */
+json_t *tms_aid_json(const struct tms_aid *a, int utc_offset);
 
 #endif

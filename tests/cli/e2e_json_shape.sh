@@ -56,6 +56,12 @@ admin "user unlock" user unlock shape
 admin "merchant add" merchant add --name "Possum Cafe" --mcc 5812 --mid $mid
 admin "merchant show" merchant show $mid
 admin "merchant list" merchant list
+admin "tms capk add" tms capk add --rid A000000003 --index 92 --exponent 03 --expiry 20991231 \
+	--modulus 996AF56F569187D09293C14810450ED8EE3357397B18A2458EFAA92DA3B6DF6514EC060195318FD43BE9
+admin "tms capk revoke" tms capk revoke --rid A000000003 --index 92 --reason shape
+admin "tms capk list" tms capk list --all
+admin "tms aid add" tms aid add --aid A0000000031010 --label Visa --floor-limit 300.00
+admin "tms aid list" tms aid list
 admin "merchant fees" merchant fees $mid --credit 0.58 --debit-cap 18.00
 admin "merchant limits" merchant limits $mid --daily 50000 --per-txn 2000
 admin "review due" review due
@@ -147,6 +153,8 @@ get /api/v1/merchants/$mid/statements/$sday
 get /api/v1/merchants/$mid/payouts
 get /api/v1/merchants/$mid/settlement-card
 get /api/v1/merchants/$mid/documents
+get /api/v1/tms/capks?all=true
+get /api/v1/tms/aids
 get /api/v1/terminals
 get /api/v1/terminals/TERMS001
 get /api/v1/terminals/TERMS001/status

@@ -23,7 +23,7 @@ pending=$(grep -v '^#' "$src/tests/store/pg_pending.txt" | awk '{print $1}' | pa
 is_pending() { case " $pending " in *" $1 "*) return 0 ;; esac; return 1; }
 
 np=0 nf=0 still=0 skipped=0 total=0
-for c in $(grep -l 'store_fixture.h\|issuer_fixture.h\|settle_fixture.h\|ledger_fixture.h\|notify_fixture.h\|http_fixture.h\|binding_fixture.h\|onboarding_fixture.h' \
+for c in $(grep -l 'store_fixture.h\|issuer_fixture.h\|settle_fixture.h\|ledger_fixture.h\|notify_fixture.h\|http_fixture.h\|binding_fixture.h\|onboarding_fixture.h\|tms_fixture.h' \
 	"$src"/tests/*/test_*.c | sort); do
 	name=$(basename "$c" .c)
 	[ -x "$bindir/$name" ] || continue

@@ -1,9 +1,12 @@
 /* tms.c — the store's part of terminal management (store_tms.h), one text for both engines:
- * the parameters set at each level, and each level's version. Its migrations are tms.N.sql in
- * both engines' schema directories. */
+ * the parameters set at each level and each level's version (tms.1); the CA public keys and
+ * the chip applications (tms.2). Its migrations are tms.N.sql in both engines' schema
+ * directories. */
 #include "store/sqlite/internal.h"
 
 #include "store/store_tms.h"
+
+/* ---- Parameters (tms.1) ---- */
 
 typedef struct store_tms_param param;
 typedef struct store_tms_set level_set;
@@ -74,4 +77,74 @@ int store_tms_set_get(store *s, struct store_tms_set *set)
 	            &set_key, &set_row);
 
 	return store_q_get(s, &q, set, set);
+}
+
+/* ---- CA public keys and chip applications (tms.2) ---- */
+
+typedef struct store_tms_capk capk;
+typedef struct store_tms_aid aid;
+
+#define CAPK_NEW_COLUMNS                                                                           \
+	"rid, key_index, modulus, exponent, expiry, checksum, added_by, added_at, revoked_at, "    \
+	"revoked_by, revoke_reason"
+#define CAPK_COLUMNS CAPK_NEW_COLUMNS ", id"
+
+static const struct store_col capk_cols[] = {STORE_COLS(capk, rid, key_index, modulus, exponent,
+                                                        expiry, checksum, added_by, added_at,
+                                                        revoked_at, revoked_by, revoke_reason, id)};
+static const struct store_row capk_row = STORE_ROW(capk, capk_cols);
+static const struct store_row capk_new = STORE_ROW_N(capk_cols, 11); /* but the id */
+static const struct store_row capk_key = STORE_ROW_N(capk_cols, 2);  /* rid, key_index */
+static const struct store_col capk_revoke_cols[] = {
+    STORE_COLS(capk, revoked_at, revoked_by, revoke_reason, id)};
+static const struct store_row capk_revoke_args = STORE_ROW_N(capk_revoke_cols, 4);
+
+STORE_FN_INSERT(store_tms_capk_insert, capk,
+                "INSERT INTO tms_capks (" CAPK_NEW_COLUMNS
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                capk_new)
+STORE_FN_UPDATE(store_tms_capk_revoke, capk,
+                "UPDATE tms_capks SET revoked_at = ?, revoked_by = ?, revoke_reason = ? "
+                "WHERE id = ? AND revoked_at = 0",
+                capk_revoke_args)
+STORE_FN_EACH(store_tms_capk_each, capk,
+              "SELECT " CAPK_COLUMNS " FROM tms_capks ORDER BY rid, key_index", capk_row)
+
+int store_tms_capk_get(store *s, struct store_tms_capk *k)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT " CAPK_COLUMNS " FROM tms_capks WHERE rid = ? AND key_index = ?",
+	            &capk_key, &capk_row);
+	struct store_tms_capk key = *k;
+
+	return store_q_get(s, &q, &key, k);
+}
+
+#define AID_COLUMNS                                                                                \
+	"aid, label, app_version, floor_limit, threshold, target_percent, max_target_percent, "    \
+	"tac_default, tac_denial, tac_online, partial, updated_by, updated_at"
+
+static const struct store_col aid_cols[] = {STORE_COLS(
+    aid, aid, label, app_version, floor_limit, threshold, target_percent, max_target_percent,
+    tac_default, tac_denial, tac_online, partial, updated_by, updated_at)};
+static const struct store_row aid_row = STORE_ROW(aid, aid_cols);
+
+STORE_FN_PUT(store_tms_aid_put, aid,
+             "INSERT INTO tms_aids (" AID_COLUMNS
+             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+             "ON CONFLICT (aid) DO UPDATE SET label = ?2, app_version = ?3, floor_limit = ?4, "
+             "threshold = ?5, target_percent = ?6, max_target_percent = ?7, tac_default = ?8, "
+             "tac_denial = ?9, tac_online = ?10, partial = ?11, updated_by = ?12, "
+             "updated_at = ?13",
+             aid_row)
+STORE_FN_GET(store_tms_aid_get, const char *, aid,
+             "SELECT " AID_COLUMNS " FROM tms_aids WHERE aid = ?", store_args_text, aid_row)
+STORE_FN_EACH(store_tms_aid_each, aid, "SELECT " AID_COLUMNS " FROM tms_aids ORDER BY aid", aid_row)
+
+int store_tms_aid_delete(store *s, const char *a)
+{
+	static const struct store_query q =
+	    STORE_Q("DELETE FROM tms_aids WHERE aid = ?", &store_args_text, NULL);
+
+	return store_q_update(s, &q, &a);
 }
