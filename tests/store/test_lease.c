@@ -16,37 +16,6 @@
 #include "store/store_fixture.h"
 #include "store/store_lease.h"
 
-/* Host a is the fixture's connection, host b a second one on the same database. */
-struct two {
-	struct store_fixture *f;
-	store *a, *b;
-};
-
-static int setup(void **state)
-{
-	struct two *t = calloc(1, sizeof *t);
-	void *f;
-
-	if (t == NULL || store_fixture_setup(&f) != 0)
-		return -1;
-	t->f = f;
-	t->a = t->f->s;
-	if (store_open(t->f->path, &t->b) != STORE_OK)
-		return -1;
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct two *t = *state;
-	void *f = t->f;
-
-	store_close(t->b);
-	free(t);
-	return store_fixture_teardown(&f);
-}
-
 static void sleep_ms(long ms)
 {
 	nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL);
@@ -55,7 +24,7 @@ static void sleep_ms(long ms)
 /* One takes; the other is refused with who holds it; renewed by its holder only. */
 static void refused(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	struct store_lease l;
 	int64_t now;
 
@@ -87,7 +56,7 @@ static void refused(void **state)
 /* The holder dies: its time runs out and the other takes it over; the old holder has lost it. */
 static void taken_over(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	struct store_lease l;
 
 	assert_int_equal(store_lease_take(t->a, "saf", "host:a:1:1", 300, NULL), STORE_OK);
@@ -104,7 +73,7 @@ static void taken_over(void **state)
 /* A release by its holder frees it at once; by another, nothing. */
 static void released(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	struct store_lease l;
 
 	assert_int_equal(store_lease_take(t->a, "notify", "host:a:1:1", 60000, NULL), STORE_OK);
@@ -133,7 +102,7 @@ static int each(void *ctx, const struct store_lease *l)
 /* Listed by name, with the database's now: a lease run out is told by its time. */
 static void listed(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	struct seen s = {0};
 
 	assert_int_equal(store_lease_take(t->a, "payout:2026-12-07", "host:a:1:1", 60000, NULL),
@@ -171,7 +140,7 @@ static void *race(void *arg)
 
 static void raced(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	struct racer r[4];
 	pthread_t th[4];
 	pthread_barrier_t go;
@@ -197,7 +166,7 @@ static void raced(void **state)
  * (one machine, one writer) none needed, every round goes on. */
 static void held(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	bool pg = store_fixture_pg();
 
 	assert_int_equal(store_lease_needed(t->a), pg);
@@ -227,7 +196,7 @@ static void holder(void **state)
 
 static void bad(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	char name[80];
 
 	memset(name, 'x', sizeof name - 1);
@@ -245,14 +214,22 @@ static void bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(refused, setup, teardown),
-	    cmocka_unit_test_setup_teardown(taken_over, setup, teardown),
-	    cmocka_unit_test_setup_teardown(released, setup, teardown),
-	    cmocka_unit_test_setup_teardown(listed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(raced, setup, teardown),
-	    cmocka_unit_test_setup_teardown(held, setup, teardown),
-	    cmocka_unit_test_setup_teardown(holder, setup, teardown),
-	    cmocka_unit_test_setup_teardown(bad, setup, teardown),
+	    cmocka_unit_test_setup_teardown(refused, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(taken_over, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(released, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(listed, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(raced, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(held, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(holder, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(bad, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
