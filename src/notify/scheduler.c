@@ -220,7 +220,9 @@ int notify_scheduler_start(struct notify_scheduler *ns, uv_loop_t *loop, store *
 	                                .max_attempts = cfg->max_attempts,
 	                                .interval_ms = (uint64_t)cfg->interval * 1000,
 	                                .timeout = cfg->timeout > 0 ? cfg->timeout : 1,
-	                                .take = NOTIFY_BATCH,
+	                                .take = cfg->batch >= 1 && cfg->batch <= NOTIFY_BATCH
+	                                            ? (size_t)cfg->batch
+	                                            : NOTIFY_BATCH,
 	                                .log = log};
 	store_lease_holder("host", ns->holder);
 	if ((rc = uv_timer_init(loop, &ns->timer)) != 0)

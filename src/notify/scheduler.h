@@ -62,7 +62,7 @@ struct notify_scheduler {
 	int max_attempts;
 	uint64_t interval_ms;
 	int64_t timeout; /* [notify] timeout: a send's longest, seconds; a claim lasts twice that */
-	size_t take;     /* messages a round claims: NOTIFY_BATCH; a test may set fewer */
+	size_t take;     /* messages a round claims: [notify] batch, NOTIFY_BATCH at most */
 	possum_log *log;
 	uv_timer_t timer;
 	uv_work_t work;

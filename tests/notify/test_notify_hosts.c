@@ -72,13 +72,13 @@ static void start(struct notify_fixture *f, struct host *h, uv_loop_t *loop, con
 
 	notify_config_defaults(&cfg);
 	cfg.interval = 1;
+	cfg.batch = TAKE;
 	snprintf(h->dir, sizeof h->dir, "%s/%s", f->sf.dir, name);
 	assert_int_equal(mkdir(h->dir, 0700), 0);
 	assert_int_equal(notify_file_open(&cfg, h->dir, &h->k, err, sizeof err), NOTIFY_OK);
 	assert_int_equal(
 	    notify_scheduler_start(&h->ns, loop, h->s, false, f->h, &f->key, h->k, &cfg, NULL), 0);
 	snprintf(h->ns.holder, sizeof h->ns.holder, "host:%s:1:1", name);
-	h->ns.take = TAKE;
 	h->running = true;
 }
 
