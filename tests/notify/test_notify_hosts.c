@@ -126,8 +126,8 @@ static void hosts_share_the_outbox(void **state)
 	struct notify_fixture *f = *state;
 	struct host a = {.s = f->sf.s}, b = {0};
 	struct run r = {.f = f, .h = {&a, &b}};
-	int64_t now = (int64_t)time(NULL);
-	struct store_claim killed = {"host:killed:1:1", now + 2};
+	struct store_claim killed = {"host:killed:1:1", 0};
+	int64_t now;
 	struct notify_delivery d[TAKE];
 	size_t n;
 	uv_loop_t loop;
@@ -135,6 +135,8 @@ static void hosts_share_the_outbox(void **state)
 	assert_int_equal(store_open(f->sf.path, &b.s), STORE_OK);
 	assert_int_equal(uv_loop_init(&loop), 0);
 	enqueue(&r);
+	now = (int64_t)time(NULL); /* after the messages' time: each due */
+	killed.until = now + 2;
 	/* A host claims a round, then is killed before it reports. */
 	assert_int_equal(notify_due(f->sf.s, f->h, &f->key, &killed, now, d, TAKE, &n, NULL),
 	                 NOTIFY_OK);
