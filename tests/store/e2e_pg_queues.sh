@@ -6,7 +6,9 @@
 # timeout 2: a claim lasts 4 s; batch 4: a round claims 4). Every text is delivered, both hosts post some; one host is
 # killed (kill -9) mid-way and the other delivers the rest. No text is posted twice but those
 # the killed host had posted without recording them (delivery is at least once: its last round
-# at most). Prints one line of figures.
+# at most). Then the store-and-forward queue: 40 reversals of purchases routed to the
+# third-party issuer (tests/links/peer) sent by two hosts on the link, each once, some by each
+# (skipped without node or its package). Prints one line of figures.
 possum=$1
 src=$2
 . "$src/tests/lib.sh"
@@ -121,5 +123,57 @@ done
 [ "$(pg_sql "SELECT count(*) FROM leases WHERE name IN ('notify', 'saf')")" = 0 ] && ok ||
 	bad "a queue's lease was taken"
 
-echo "pg queues: $N texts drained by two hosts: a posted $posted_a (killed after $killed_at posted in all), b $posted_b; $(echo $twice | wc -w) posted twice (a's unrecorded last round)"
+# The store-and-forward queue: R purchases routed over [link.peer] to the third-party issuer
+# (tests/links/peer), then, with two hosts on the link, R reversals of them queued at once
+# (behind the store's back, as the terminal's reversals would be). Each is sent once (one 0420
+# a reversal at the peer, no repeat), some by each host (a tick claims 32 at most), and done.
+R=40
+saf_part() {
+	start_peer "$src" --dialect iso87a --binary raw || return 1
+	zpk=$("$possum" hsm generate --usage P0 --lmk "$tmp/pay/lmk" --json | sed -n 's/.*"block":"\([^"]*\)".*/\1/p')
+	for h in pay c d; do
+		pg_store_conf "$tmp/$h.conf"
+		printf '[risk]\nrules = none\n[route]\nroute = 62258801 peer\n' >>"$tmp/$h.conf"
+		printf '[link.peer]\nhost = 127.0.0.1\nport = %s\ndialect = iso87a\nbinary = raw\n' "$peer" >>"$tmp/$h.conf"
+		printf 'zpk = %s\nconnections = 1\ntimeout = 2\nsaf_interval = 1\n' "$zpk" >>"$tmp/$h.conf"
+	done
+	for d in c d; do mkdir -p "$tmp/$d" && cp "$tmp/pay/lmk" "$tmp/$d/lmk"; done
+	rm -f "$tmp/pay/host.ports"
+	host pay
+	point() { sqlite3 "$tmp/t/possum.db" "UPDATE term_state SET host = '127.0.0.1:$1'"; }
+	point "$port_pay"
+	routed=0
+	for i in $(seq $R); do
+		t purchase --card "$tmp/card.json" --amount 1.00 >/dev/null 2>&1 && routed=$((routed + 1))
+	done
+	[ $routed = $R ] && ok || bad "$routed of $R purchases approved by the peer"
+	kill "$pid_pay" && wait "$pid_pay" 2>/dev/null
+	host c
+	host d
+	now=$(date +%s)
+	pg_sql "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts, next_at, last_rc,
+		created_at, updated_at) SELECT 'peer', 'reversal', id, rrn, 'pending', 0, $now, '', $now,
+		$now FROM acq_txns WHERE route = 'peer'" >/dev/null || bad "reversals queued"
+	i=0
+	while [ "$(pg_sql "SELECT count(*) FROM saf_queue WHERE state = 'done'")" != $R ] && [ $i -lt 30 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	[ "$(pg_sql "SELECT count(*) FROM saf_queue WHERE state = 'done'")" = $R ] && ok ||
+		bad "reversals not done: $(pg_sql "SELECT state, count(*) FROM saf_queue GROUP BY state")"
+	sent_c=$(grep -c '"event":"saf_sent"' "$tmp/c.log")
+	sent_d=$(grep -c '"event":"saf_sent"' "$tmp/d.log")
+	[ $((sent_c + sent_d)) = $R ] && ok || bad "$((sent_c + sent_d)) reversals sent, not $R"
+	[ "$sent_c" -gt 0 ] && [ "$sent_d" -gt 0 ] && ok || bad "not both hosts sent: c $sent_c, d $sent_d"
+	got=$(grep -c '"mti":"0420"' "$peer_log")
+	[ "$got" = $R ] && ok || bad "the peer got $got 0420s, not $R"
+	! grep -q '"mti":"0421"' "$peer_log" && ok || bad "a reversal repeated"
+	[ "$(pg_sql "SELECT count(*) FROM saf_queue WHERE attempts <> 1")" = 0 ] && ok ||
+		bad "a reversal sent more than once"
+	saf_line="; $R reversals sent once each: host c $sent_c, host d $sent_d"
+}
+saf_line="; the reversals' part skipped (node or the iso_8583 package)"
+saf_part || true
+
+echo "pg queues: $N texts drained by two hosts: a posted $posted_a (killed after $killed_at posted in all), b $posted_b; $(echo $twice | wc -w) posted twice (a's unrecorded last round)$saf_line"
 finish
