@@ -192,14 +192,14 @@ static void scenario(store *s, struct seen *w)
 	    42);
 	assert_int_equal(calls, 1);
 	/* Updates: a row changed, and none (STORE_ENOTFOUND). */
-	assert_int_equal(store_saf_sent(s, &(struct store_saf_sent){in[0].id, 7000, 6000}),
+	assert_int_equal(store_saf_sent(s, &(struct store_saf_sent){in[0].id, 7000, 6000, NULL, 0}),
 	                 STORE_OK);
 	/* The advice refused: its card emptied (CASE on a text parameter). Answered twice: no
 	 * longer pending. */
-	struct store_saf_answer refused = {in[1].id, "refused", "05", 6001};
+	struct store_saf_answer refused = {in[1].id, "refused", "05", 6001, NULL, 0};
 	assert_int_equal(store_saf_answered(s, &refused), STORE_OK);
 	assert_int_equal(store_saf_answered(s, &refused), STORE_ENOTFOUND);
-	assert_int_equal(store_saf_wake(s, &(struct store_saf_sent){in[2].id, 1, 1}),
+	assert_int_equal(store_saf_wake(s, &(struct store_saf_sent){in[2].id, 1, 1, NULL, 0}),
 	                 STORE_ENOTFOUND); /* not waiting */
 	assert_int_equal(store_saf_list(s, &(struct store_saf_filter){NULL, NULL, 0, 0}, walked, w),
 	                 STORE_OK);
@@ -239,7 +239,7 @@ static void refusals(void **state)
 	store *s = pg_store(state);
 	struct store_saf e = entry("cup", "reversal", 21, 1, false), dup = e, bad = e,
 	                 other = entry("visa", "advice", 23, 1, false);
-	struct store_saf_answer refused = {0, "refused", "05", 2};
+	struct store_saf_answer refused = {0, "refused", "05", 2, NULL, 0};
 	char counts[128] = "";
 	int64_t n = 0;
 
