@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/store_ledger.h"
 #include "store/store_saf.h"
 
 #ifndef POSSUM_HAVE_LIBPQ
@@ -413,6 +414,52 @@ static void pipelined_commit_fails(void **state)
 	assert_int_equal(rows(s), 0);
 }
 
+/* A write not waited for (STORE_Q_DEFER) that fails — here an account update that finds no
+ * row — fails its transaction at the next round trip: its savepoint's commit, every later
+ * request's and the outermost commit return it, nothing is kept. A request of the batch that
+ * meets a deadlock or a serialization failure (SQLSTATE 40P01, 40001) fails it whole the same
+ * way, STORE_ERETRY, which the host answers 96. */
+static void failures_fail_the_batch(void **state)
+{
+	store *s = pg_store(state);
+	struct store_saf a = entry("cup", "reversal", 61, 1, false),
+	                 b = entry("cup", "reversal", 62, 1, false);
+	struct store_ledger_account none = {.id = 999999};
+
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &a, STORE_OK), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_ledger_account_update(s, &none), STORE_OK); /* queued */
+	assert_int_equal(store_commit(s), STORE_OK); /* its RELEASE held: still no round trip */
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &b), STORE_ENOTFOUND); /* the queue's answer */
+	assert_int_equal(store_commit(s), STORE_ENOTFOUND);
+	assert_int_equal(store_begin(s), STORE_ENOTFOUND);
+	assert_int_equal(store_commit(s), STORE_ENOTFOUND);
+	assert_int_equal(store_depth(s), 0);
+	assert_int_equal(rows(s), 0);
+
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &a, STORE_OK), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_exec(s, "DO $$BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = "
+	                               "'40P01'; END$$"),
+	                 STORE_ERETRY);
+	assert_int_equal(store_rollback(s), STORE_OK);  /* the savepoint saves nothing */
+	assert_int_equal(store_begin(s), STORE_ERETRY); /* the next request's */
+	assert_int_equal(store_commit(s), STORE_ERETRY);
+	assert_string_equal(store_strerror(STORE_ERETRY),
+	                    "a conflict with another transaction (deadlock, serialization): "
+	                    "nothing written, try again");
+	assert_int_equal(rows(s), 0);
+	/* The next transaction is sound. */
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &b, STORE_OK), STORE_OK);
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(rows(s), 1);
+	printf("failures not waited for, deadlocks: the batch failed whole, nothing kept\n");
+}
+
 /* The connection lost while a savepoint's commands are held back: the pipelined statement
  * fails, so do its request and the batch's commit; nothing is kept; the next transaction
  * connects again. */
@@ -560,6 +607,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(values_read_as_on_sqlite, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unreachable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(pipelined_batch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(failures_fail_the_batch, setup, teardown),
 	    cmocka_unit_test_setup_teardown(pipelined_commit_fails, setup, teardown),
 	    cmocka_unit_test_setup_teardown(pipelined_connection_lost, setup, teardown),
 	};

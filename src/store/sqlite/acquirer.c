@@ -184,18 +184,18 @@ STORE_FN_INSERT(store_acq_txn_insert, txn,
 int store_acq_claim(store *s, const char *tid, int batch, const char *stan)
 {
 	/* A transaction-level advisory lock on the identity's hash (released at the commit or
-	 * rollback); a hash two identities share only makes one wait for the other. */
-	static const struct store_query q = STORE_Q(
+	 * rollback); a hash two identities share only makes one wait for the other. Not waited
+	 * for (STORE_Q_DEFER): the next statement runs after it, the lock held. */
+	static const struct store_query q = STORE_Q_DEFERRED(
 	    STORE_SQL(
 	        "SELECT 1 AS n",
 	        "SELECT 1 AS n FROM (SELECT pg_advisory_xact_lock(hashtextextended(? || '/' || "
 	        "CAST(? AS TEXT) || '/' || ?, 0))) AS l"),
-	    &tombstone_key, &store_row_n);
-	struct store_arg_text_n one;
+	    &tombstone_key);
 
 	if (s->engine == NULL)
 		return STORE_OK;
-	return store_q_get(s, &q, &(struct key_args){tid, batch, stan, 0, 0}, &one);
+	return store_q_update(s, &q, &(struct key_args){tid, batch, stan, 0, 0});
 }
 
 int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
