@@ -46,7 +46,7 @@ STORE_FN_INSERT(store_notify_insert, notice,
 int store_notify_seal(store *s, int64_t id, const struct store_sealed *phone)
 {
 	static const struct store_query q =
-	    STORE_Q("UPDATE notify_outbox SET phone = ? WHERE id = ?", &seal_args, NULL);
+	    STORE_Q_DEFERRED("UPDATE notify_outbox SET phone = ? WHERE id = ?", &seal_args);
 
 	return store_q_update(s, &q, &(struct seal_args){*phone, id});
 }
