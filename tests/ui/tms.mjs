@@ -63,6 +63,14 @@ async function terminal_params(page, tid) {
   await resolved(page, 'connect_timeout', '10', 'default');
   check(await row(page, 'types').getAttribute('data-from') === 'merchant limits', 'the types from the merchant limits');
   check(await row(page, 'types').locator('[data-test="tms-param-input"]').count() === 0, 'the merchant limits not editable here');
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= 361, "the terminal's parameters fit a 360 px phone", wide);
+  const inner = await $(page, 'tms-params').evaluate((t) => [t.parentElement.scrollWidth, t.parentElement.clientWidth]);
+  check(inner[0] <= inner[1] + 1, 'a card a key on a phone: nothing to scroll sideways', inner.join(' > '));
+  await shot(page, 'operator-terminal-tms-en-360');
+  await page.setViewportSize(size);
 }
 
 async function merchant_params(page, mid, tid) {
@@ -117,7 +125,7 @@ async function keys(page) {
   await $(page, 'tms-revoke-key').selectOption('A000000333-C1');
   await $(page, 'tms-revoke-reason').fill('key compromised (browser test)');
   await $(page, 'tms-revoke-submit').click();
-  await $(page, 'tms-ok').waitFor();
+  await page.locator('[data-test="tms-ok"]', { hasText: 'A000000333-C1 revoked' }).waitFor();
   check(await page.locator('[data-test="tms-capks-row"][data-key="A000000333-C1"]').count() === 0, 'revoked: not listed as in force');
   await $(page, 'tms-capk-all').check();
   const gone = page.locator('[data-test="tms-capks-row"][data-key="A000000333-C1"][data-state="revoked"]');

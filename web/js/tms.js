@@ -107,7 +107,6 @@
     ['tk.revoked', 'Key {key} revoked.', '公钥 {key} 已撤销。'],
     ['tk.add', 'Add a key', '添加公钥'],
     ['tk.added_ok', 'Key {key} added.', '公钥 {key} 已添加。'],
-    ['tk.none_active', 'No key in force.', '没有生效的公钥。'],
     ['ks.active', 'active', '生效'],
     ['ks.expired', 'expired', '已过期'],
     ['ks.revoked', 'revoked', '已撤销'],
@@ -196,6 +195,7 @@
     if (withFrom) cols.push({ title: 'tms.from', value: (r) => h('span', { 'data-test': 'tms-param-from', 'data-from': r.from }, K.st('lv', r.from)) });
     if (K.operator()) cols.push({ title: 'tms.change', value: (r) => editor(level, name, r, done) });
     const tbl = P.table(box, cols, rows, { test: 'tms-params' });
+    if (tbl) tbl.classList.add('stack'); /* a card a key on a phone (console.css) */
     K.mark(tbl, rows, 'data-key', (r) => r.key);
     K.mark(tbl, rows, 'data-from', (r) => r.from || '');
   }
@@ -294,7 +294,7 @@
 
   function revoke_form(items, done) {
     const active = items.filter((k) => k.state === 'active');
-    if (active.length === 0) return h('p', { class: 'sub' }, t('tk.none_active'));
+    if (active.length === 0) return null;
     return h('div', {}, h('h2', {}, t('tk.revoke')), K.form('tms-revoke-form', [
       K.select('tms-revoke-key', 'tk.key', active.map((k) => [key_name(k), key_name(k) + ' · ' + k.expiry]), key_name(active[0])),
       K.input('tms-revoke-reason', 'tk.reason', { maxlength: 200, required: true }),
@@ -387,7 +387,7 @@
         h('p', { class: 'sub', 'data-test': 'tms-capk-version' }, t('tms.version', { version: capks.version })),
         h('p', {}, h('label', { for: 'f-tms-capk-all' }, box, ' ', t('tk.all'))));
       capk_table(body, capks.items);
-      if (K.operator()) body.append(revoke_form(capks.items, load), capk_form(load));
+      if (K.operator()) body.append(...[revoke_form(capks.items, load), capk_form(load)].filter(Boolean));
       body.append(h('h2', {}, t('ta.aids')),
         h('p', { class: 'sub', 'data-test': 'tms-aid-version' }, t('tms.version', { version: aids.version })));
       aid_table(body, aids.items, load, out);
