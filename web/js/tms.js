@@ -398,7 +398,22 @@
     await load(null);
   }
 
-  K.part('ops-terminal', terminal_part);
-  K.part('ops-merchant', merchant_part);
+  /* part(box, item) whose failure (503: no terminal management on this server) is shown in
+   * its own place, the page above it kept. */
+  function kept(part) {
+    return async (box, item) => {
+      const own = h('div', {});
+      box.append(own);
+      try {
+        await part(own, item);
+      } catch (e) {
+        if (e && e.status === 401) throw e;
+        P.error(own, e);
+      }
+    };
+  }
+
+  K.part('ops-terminal', kept(terminal_part));
+  K.part('ops-merchant', kept(merchant_part));
   P.register({ id: 'ops-tms', path: '/ops/tms', roles: ['operator', 'auditor'], title: { en: 'CA keys & AIDs', zh: 'CA 公钥与 AID' }, render: page_keys });
 })();
