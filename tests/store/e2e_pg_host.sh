@@ -64,7 +64,9 @@ out_has "pending (dry run: nothing changed)"
 expect 0 "store migrate" -- "$possum" admin store migrate --data "$data" --json
 out_has '"module":"acquirer","from":0,"to":'
 migrated=$(pg_sql 'SELECT count(*) FROM schema_versions')
-[ "$migrated" = 14 ] && ok || bad "schema_versions holds $migrated modules, not 14"
+# One row a module: the modules of the schema files (MODULE.N.sql).
+modules=$(ls "$src/src/store/pg/schema" | sed 's/\..*//' | sort -u | wc -l)
+[ "$migrated" = "$modules" ] && ok || bad "schema_versions holds $migrated modules, not $modules"
 expect 0 "store migrate again" -- "$possum" admin store migrate --data "$data"
 out_has "nothing to apply"
 
