@@ -15,6 +15,43 @@
 
 static const char *const kind_names[] = {"terminals", "merchants", "percent"};
 
+/* The first 10 characters of text, "YYYY-MM-DD", a real date, as YYYYMMDD; 0 when they are
+ * not one. */
+static int parse_day(const char *text)
+{
+	int y, m, d, n = 0;
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (text == NULL || strlen(text) < 10 || sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
+	    n != 10 || y < 2000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days[m - 1] ||
+	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return 0;
+	return y * 10000 + m * 100 + d;
+}
+
+/* Days from 1970-01-01 to YYYYMMDD day (proleptic Gregorian; H. Hinnant's days_from_civil). */
+static int64_t days_of(int day)
+{
+	int64_t y = day / 10000, m = day / 100 % 100, d = day % 100, era, yoe, doy;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+int tms_time_parse(const char *text, int utc_offset, int64_t *out)
+{
+	int day = parse_day(text), hh, mm, n = 0;
+
+	if (day == 0 || strlen(text) != 16 || sscanf(text + 10, " %2d:%2d%n", &hh, &mm, &n) != 2 ||
+	    n != 6 || text[10] != ' ' || hh > 23 || mm > 59 || hh < 0 || mm < 0)
+		return TMS_EARG;
+	*out = days_of(day) * 86400 + hh * 3600 + mm * 60 - (int64_t)utc_offset * 60;
+	return TMS_OK;
+}
+
 const char *tms_rollout_kind_name(enum tms_rollout_kind k)
 {
 	return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : NULL;
@@ -359,18 +396,6 @@ json_t *tms_minimum_json(const struct tms_minimum *m, int utc_offset)
 	                 jsonval_time(m->set_at, utc_offset));
 }
 
-/* "YYYY-MM-DD", a real date, as YYYYMMDD; 0 when it is not one. */
-static int parse_day(const char *text)
-{
-	int y, m, d, n = 0;
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (text == NULL || strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || y < 2000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days[m - 1] ||
-	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
-		return 0;
-	return y * 10000 + m * 100 + d;
-}
 
 static void minimum_from_row(const struct store_tms_minimum *row, struct tms_minimum *m)
 {
@@ -399,7 +424,7 @@ int tms_minimum_set(tms *t, const char *actor, const char *model, const char *ve
 	if (!tms_version_ok(version))
 		return snprintf(why, cap, "--version: 1 to %d of A-Z a-z 0-9 . _ -", TMS_VERSION_MAX),
 		       TMS_EARG;
-	if (row.after_date == 0)
+	if (row.after_date == 0 || strlen(after) != 10)
 		return snprintf(why, cap, "--after: a date, YYYY-MM-DD"), TMS_EARG;
 	snprintf(row.model, sizeof row.model, "%s", model);
 	snprintf(row.version, sizeof row.version, "%s", version);

@@ -414,6 +414,10 @@ struct tms_rollout {
 	char stopped_by[64];
 };
 
+/* "YYYY-MM-DD HH:MM" in the local time utc_offset minutes east of UTC as Unix time: TMS_OK,
+ * or TMS_EARG when it is not a real time (a rollout's --from). */
+int tms_time_parse(const char *text, int utc_offset, int64_t *out);
+
 /* "terminals", "merchants", "percent". */
 const char *tms_rollout_kind_name(enum tms_rollout_kind k);
 
