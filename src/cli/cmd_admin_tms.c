@@ -48,17 +48,23 @@ static void status_print(json_t *st)
 		json_t *min = json_object_get(m, "minimum");
 
 		json_array_foreach(json_object_get(m, "versions"), j, v)
-		printf("%-16s  %-16s  %9lld  %s\n", json_string_value(json_object_get(m, "model")),
-		       json_string_value(json_object_get(v, "version")),
-		       (long long)json_integer_value(json_object_get(v, "terminals")),
-		       json_is_object(min) ? json_string_value(json_object_get(min, "version")) : "-");
+		{
+			printf("%-16s  %-16s  %9lld  %s\n",
+			       json_string_value(json_object_get(m, "model")),
+			       json_string_value(json_object_get(v, "version")),
+			       (long long)json_integer_value(json_object_get(v, "terminals")),
+			       json_is_object(min)
+			           ? json_string_value(json_object_get(min, "version"))
+			           : "-");
+		}
 	}
 	printf("\n%-8s  %-16s  %-8s  %-6s  %s\n", "TID", "MODEL", "VERSION", "UPDATE", "PACKAGE");
 	json_array_foreach(json_object_get(st, "terminals"), i, x)
 	{
 		json_t *p = json_object_get(x, "package");
 
-		printf("%-8s  %-16s  %-8s  %-6s  %s\n", json_string_value(json_object_get(x, "tid")),
+		printf("%-8s  %-16s  %-8s  %-6s  %s\n",
+		       json_string_value(json_object_get(x, "tid")),
 		       json_string_value(json_object_get(x, "model")),
 		       json_string_value(json_object_get(x, "version")),
 		       json_is_true(json_object_get(x, "update_required")) ? "yes" : "no",
@@ -67,12 +73,14 @@ static void status_print(json_t *st)
 	printf("\n%-7s  %-7s  %-16s  %-8s  %s\n", "ROLLOUT", "PACKAGE", "MODEL", "VERSION",
 	       "TERMINALS");
 	json_array_foreach(json_object_get(st, "rollouts"), i, x)
-	printf("%-7lld  %-7lld  %-16s  %-8s  %lld\n",
-	       (long long)json_integer_value(json_object_get(x, "id")),
-	       (long long)json_integer_value(json_object_get(x, "package")),
-	       json_string_value(json_object_get(x, "model")),
-	       json_string_value(json_object_get(x, "version")),
-	       (long long)json_integer_value(json_object_get(x, "targeted")));
+	{
+		printf("%-7lld  %-7lld  %-16s  %-8s  %lld\n",
+		       (long long)json_integer_value(json_object_get(x, "id")),
+		       (long long)json_integer_value(json_object_get(x, "package")),
+		       json_string_value(json_object_get(x, "model")),
+		       json_string_value(json_object_get(x, "version")),
+		       (long long)json_integer_value(json_object_get(x, "targeted")));
+	}
 }
 
 static int status(struct cli_env *env, const void *values)
@@ -103,10 +111,9 @@ static const cli_command tms_cmds[] = {
     {"rollout", "who gets a package, from when", .group = &cli_admin_tms_rollout_group},
     {"minimum", "each model's minimum version, enforced at sign-in",
      .group = &cli_admin_tms_minimum_group},
-    {"status", "the terminals by model and version, their updates, the rollouts",
-     .handler = status, .env = CLI_ENV_TMS, .help = status_help,
-     CLI_OPTS(status_opts, struct status_opts), .common = CLI_DATADIR, .max = 0,
-     .wrong = "takes no operand"},
+    {"status", "the terminals by model and version, their updates, the rollouts", .handler = status,
+     .env = CLI_ENV_TMS, .help = status_help, CLI_OPTS(status_opts, struct status_opts),
+     .common = CLI_DATADIR, .max = 0, .wrong = "takes no operand"},
 };
 
 const cli_group cli_admin_tms_group = {

@@ -114,8 +114,8 @@ static int package_add(struct cli_env *env, const void *values)
 		return cli_error(CLI_USAGE, env->prog, "%s: cannot be read", file);
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		goto out;
-	rc = tms_package_add(env->host.tms, env->actor, o->model, o->version, (const uint8_t *)bytes,
-	                     len, (int64_t)time(NULL), &p, why, sizeof why);
+	rc = tms_package_add(env->host.tms, env->actor, o->model, o->version,
+	                     (const uint8_t *)bytes, len, (int64_t)time(NULL), &p, why, sizeof why);
 	if (rc != TMS_OK) {
 		rc = failed(env, rc, why);
 		goto out;
@@ -185,8 +185,8 @@ static int package_key(struct cli_env *env, const void *values)
 	if (crypto_ed25519_pem(pub, pem, sizeof pem) != CRYPTO_OK)
 		return failed(env, TMS_ENOMEM, "");
 	if (env->json)
-		cli_print_json(json_pack("{s:s, s:s, s:s}", "algorithm", "Ed25519", "public_key", hex,
-		                         "pem", pem));
+		cli_print_json(json_pack("{s:s, s:s, s:s}", "algorithm", "Ed25519", "public_key",
+		                         hex, "pem", pem));
 	else
 		printf("%s%s\n", pem, hex);
 	return CLI_OK;
@@ -222,8 +222,7 @@ static const cli_opt rollout_add_opts[] = {
 };
 
 /* o's options as a rollout: CLI_OK, or the usage error said. */
-static int rollout_of(const struct cli_env *env, const struct rollout_add *o,
-                      struct tms_rollout *r)
+static int rollout_of(const struct cli_env *env, const struct rollout_add *o, struct tms_rollout *r)
 {
 	int64_t n = 0;
 	int rc;
@@ -303,8 +302,8 @@ static int rollout_row(void *ctx, const struct tms_rollout *r)
 		return json_array_append_new(l->items,
 		                             tms_rollout_json(r, l->env->host.cfg.utc_offset)) != 0;
 	if (l->n++ == 0)
-		printf("%-6s  %-7s  %-9s  %-8s  %-19s  %s\n", "ID", "PACKAGE", "KIND", "STATE", "FROM",
-		       "WHO");
+		printf("%-6s  %-7s  %-9s  %-8s  %-19s  %s\n", "ID", "PACKAGE", "KIND", "STATE",
+		       "FROM", "WHO");
 	rollout_print(l->env, r);
 	return 0;
 }
@@ -433,8 +432,8 @@ static const cli_command package_cmds[] = {
     {"add", "a file stored, hashed and signed as a model's package", .handler = package_add,
      .env = CLI_ENV_TMS, .help = package_add_help, CLI_OPTS(package_add_opts, struct package_add),
      .common = CLI_DATADIR, CLI_ONE("takes one FILE")},
-    {"list", "the packages", .handler = package_list, .env = CLI_ENV_TMS,
-     .help = package_list_help, .common = CLI_DATADIR, NO_OPERAND},
+    {"list", "the packages", .handler = package_list, .env = CLI_ENV_TMS, .help = package_list_help,
+     .common = CLI_DATADIR, NO_OPERAND},
     {"key", "the public key that verifies packages", .handler = package_key, .env = CLI_ENV_TMS,
      .help = package_key_help, .common = CLI_DATADIR, NO_OPERAND},
 };
@@ -448,8 +447,8 @@ static const cli_command rollout_cmds[] = {
     {"add", "a package given to terminals, merchants or a percentage", .handler = rollout_add,
      .env = CLI_ENV_TMS, .help = rollout_add_help, CLI_OPTS(rollout_add_opts, struct rollout_add),
      .common = CLI_DATADIR, NO_OPERAND},
-    {"list", "the rollouts", .handler = rollout_list, .env = CLI_ENV_TMS,
-     .help = rollout_list_help, .common = CLI_DATADIR, NO_OPERAND},
+    {"list", "the rollouts", .handler = rollout_list, .env = CLI_ENV_TMS, .help = rollout_list_help,
+     .common = CLI_DATADIR, NO_OPERAND},
     {"stop", "a rollout stopped", .handler = rollout_stop, .env = CLI_ENV_TMS,
      .help = rollout_stop_help, .common = CLI_DATADIR, CLI_ONE("takes one rollout ID")},
 };
@@ -459,9 +458,9 @@ const cli_group cli_admin_tms_rollout_group = {
     CLI_TABLE(rollout_cmds)};
 
 static const cli_command minimum_cmds[] = {
-    {"set", "a model's minimum version, enforced at sign-in after a date",
-     .handler = minimum_set, .env = CLI_ENV_TMS, .help = minimum_set_help,
-     CLI_OPTS(minimum_set_opts, struct minimum_set), .common = CLI_DATADIR, NO_OPERAND},
+    {"set", "a model's minimum version, enforced at sign-in after a date", .handler = minimum_set,
+     .env = CLI_ENV_TMS, .help = minimum_set_help, CLI_OPTS(minimum_set_opts, struct minimum_set),
+     .common = CLI_DATADIR, NO_OPERAND},
     {"list", "the models' minimum versions", .handler = minimum_list, .env = CLI_ENV_TMS,
      .help = minimum_list_help, .common = CLI_DATADIR, NO_OPERAND},
 };

@@ -14,8 +14,8 @@
 int crypto_ed25519_public(const uint8_t seed[CRYPTO_ED25519_SEED_LEN],
                           uint8_t pub[CRYPTO_ED25519_PUB_LEN])
 {
-	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed,
-	                                           CRYPTO_ED25519_SEED_LEN);
+	EVP_PKEY *k =
+	    EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, CRYPTO_ED25519_SEED_LEN);
 	size_t len = CRYPTO_ED25519_PUB_LEN;
 	int rc = CRYPTO_EOPENSSL;
 
@@ -26,11 +26,11 @@ int crypto_ed25519_public(const uint8_t seed[CRYPTO_ED25519_SEED_LEN],
 	return rc;
 }
 
-int crypto_ed25519_sign(const uint8_t seed[CRYPTO_ED25519_SEED_LEN], const uint8_t *msg,
-                        size_t len, uint8_t sig[CRYPTO_ED25519_SIG_LEN])
+int crypto_ed25519_sign(const uint8_t seed[CRYPTO_ED25519_SEED_LEN], const uint8_t *msg, size_t len,
+                        uint8_t sig[CRYPTO_ED25519_SIG_LEN])
 {
-	EVP_PKEY *k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed,
-	                                           CRYPTO_ED25519_SEED_LEN);
+	EVP_PKEY *k =
+	    EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, CRYPTO_ED25519_SEED_LEN);
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	size_t n = CRYPTO_ED25519_SIG_LEN;
 	int rc = CRYPTO_EOPENSSL;
@@ -45,8 +45,8 @@ out:
 	return rc;
 }
 
-int crypto_ed25519_verify(const uint8_t pub[CRYPTO_ED25519_PUB_LEN], const uint8_t *msg,
-                          size_t len, const uint8_t sig[CRYPTO_ED25519_SIG_LEN])
+int crypto_ed25519_verify(const uint8_t pub[CRYPTO_ED25519_PUB_LEN], const uint8_t *msg, size_t len,
+                          const uint8_t sig[CRYPTO_ED25519_SIG_LEN])
 {
 	EVP_PKEY *k =
 	    EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, CRYPTO_ED25519_PUB_LEN);
@@ -56,7 +56,7 @@ int crypto_ed25519_verify(const uint8_t pub[CRYPTO_ED25519_PUB_LEN], const uint8
 	if (k == NULL || md == NULL || EVP_DigestVerifyInit(md, NULL, NULL, NULL, k) != 1)
 		goto out;
 	rc = EVP_DigestVerify(md, sig, CRYPTO_ED25519_SIG_LEN, msg, len) == 1 ? CRYPTO_OK
-	                                                                       : CRYPTO_EVERIFY;
+	                                                                      : CRYPTO_EVERIFY;
 out:
 	EVP_MD_CTX_free(md);
 	EVP_PKEY_free(k);

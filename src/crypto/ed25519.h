@@ -22,12 +22,12 @@ int crypto_ed25519_public(const uint8_t seed[CRYPTO_ED25519_SEED_LEN],
                           uint8_t pub[CRYPTO_ED25519_PUB_LEN]);
 
 /* The signature of len bytes at msg under seed. */
-int crypto_ed25519_sign(const uint8_t seed[CRYPTO_ED25519_SEED_LEN], const uint8_t *msg,
-                        size_t len, uint8_t sig[CRYPTO_ED25519_SIG_LEN]);
+int crypto_ed25519_sign(const uint8_t seed[CRYPTO_ED25519_SEED_LEN], const uint8_t *msg, size_t len,
+                        uint8_t sig[CRYPTO_ED25519_SIG_LEN]);
 
 /* Whether sig is pub's signature of the len bytes at msg: CRYPTO_OK or CRYPTO_EVERIFY. */
-int crypto_ed25519_verify(const uint8_t pub[CRYPTO_ED25519_PUB_LEN], const uint8_t *msg,
-                          size_t len, const uint8_t sig[CRYPTO_ED25519_SIG_LEN]);
+int crypto_ed25519_verify(const uint8_t pub[CRYPTO_ED25519_PUB_LEN], const uint8_t *msg, size_t len,
+                          const uint8_t sig[CRYPTO_ED25519_SIG_LEN]);
 
 /* pub as a PEM "PUBLIC KEY" (SubjectPublicKeyInfo, RFC 8410), NUL-terminated, into out
  * (capacity cap). */

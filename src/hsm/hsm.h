@@ -105,7 +105,8 @@ enum hsm_alg {
 	HSM_TDES = 'T', /* 16 or 24 bytes */
 	HSM_AES = 'A',  /* 16, 24 or 32 bytes */
 	HSM_HMAC = 'H', /* HMAC-SHA-256, 32 bytes (RFC 2104 3: the hash's length, no shorter); M7 */
-	HSM_ED25519 = 'E', /* TR-31 "elliptic curve": an Ed25519 private key, its 32-byte seed; S0 */
+	HSM_ED25519 =
+	    'E', /* TR-31 "elliptic curve": an Ed25519 private key, its 32-byte seed; S0 */
 };
 
 /* A key to make or bring in: usage, algorithm and length, and optionally mode of use and

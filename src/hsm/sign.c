@@ -16,8 +16,8 @@ int hsm_ed25519_sign(hsm *h, const hsm_key *key, const uint8_t *msg, size_t len,
 		return rc;
 	if (e->hdr.algorithm != HSM_ED25519 || e->key_len != CRYPTO_ED25519_SEED_LEN)
 		return HSM_EALG;
-	return hsm_from_crypto(crypto_ed25519_sign(e->key, msg != NULL ? msg : (const uint8_t *)"",
-	                                           len, sig));
+	return hsm_from_crypto(
+	    crypto_ed25519_sign(e->key, msg != NULL ? msg : (const uint8_t *)"", len, sig));
 }
 
 int hsm_ed25519_public(hsm *h, const hsm_key *key, uint8_t pub[HSM_ED25519_PUB_LEN])

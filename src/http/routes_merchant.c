@@ -218,8 +218,8 @@ static int document_add_route(struct http_ctx *ctx, const struct http_request *r
 		                 "name");
 	content = json_object_get(req->body, "content");
 	if (!json_is_string(content) ||
-	    http_base64_decode(json_string_value(content), json_string_length(content), &bytes, &len) !=
-	        HTTP_OK)
+	    http_base64_decode(json_string_value(content), json_string_length(content), &bytes,
+	                       &len) != HTTP_OK)
 		return http_fail(res, 400, "content must be the file in base64", "content");
 	rc = merchant_document_add(ctx->merchant, i.app.id, type, name, bytes, len, req->who->actor,
 	                           req->now, &d);

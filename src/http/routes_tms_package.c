@@ -138,9 +138,9 @@ static int post_package(struct http_ctx *ctx, const struct http_request *req,
 	if (http_body_string(req, res, "model", true, TMS_MODEL_MAX, &model) != HTTP_OK ||
 	    http_body_string(req, res, "version", true, TMS_VERSION_MAX, &version) != HTTP_OK)
 		return HTTP_OK;
-	if (!json_is_string(content) || http_base64_decode(json_string_value(content),
-	                                                   json_string_length(content), &bytes,
-	                                                   &len) != HTTP_OK)
+	if (!json_is_string(content) ||
+	    http_base64_decode(json_string_value(content), json_string_length(content), &bytes,
+	                       &len) != HTTP_OK)
 		return http_fail(res, 400, "content must be the file in base64", "content");
 	rc = tms_package_add(ctx->tms, req->who->actor, model, version, bytes, len, req->now, &p,
 	                     why, sizeof why);
@@ -151,8 +151,7 @@ static int post_package(struct http_ctx *ctx, const struct http_request *req,
 }
 
 /* GET /api/v1/tms/packages/key: the public key that verifies packages. */
-static int get_key(struct http_ctx *ctx, const struct http_request *req,
-                   struct http_response *res)
+static int get_key(struct http_ctx *ctx, const struct http_request *req, struct http_response *res)
 {
 	uint8_t pub[TMS_PUB_LEN];
 	char hex[2 * TMS_PUB_LEN + 1], pem[CRYPTO_ED25519_PEM_MAX];
@@ -166,9 +165,9 @@ static int get_key(struct http_ctx *ctx, const struct http_request *req,
 	hex_encode(pub, sizeof pub, hex, sizeof hex);
 	if (crypto_ed25519_pem(pub, pem, sizeof pem) != CRYPTO_OK)
 		return HTTP_EFAIL;
-	return http_reply(res, 200,
-	                  json_pack("{s:s, s:s, s:s}", "algorithm", "Ed25519", "public_key", hex,
-	                            "pem", pem));
+	return http_reply(
+	    res, 200,
+	    json_pack("{s:s, s:s, s:s}", "algorithm", "Ed25519", "public_key", hex, "pem", pem));
 }
 
 /* The names of body field name, an array of strings, comma-joined into out: HTTP_OK, or

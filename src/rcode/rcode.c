@@ -94,8 +94,8 @@ const char *rcode_category_name(enum rcode_category c)
 
 const char *rcode_action_name(enum rcode_action a)
 {
-	static const char *const names[] = {"none",  "retry",   "sign_in",
-	                                    "refer", "reverse", "authenticate", "update"};
+	static const char *const names[] = {"none",    "retry",        "sign_in", "refer",
+	                                    "reverse", "authenticate", "update"};
 
 	assert((unsigned)a < sizeof names / sizeof names[0]);
 	return names[a];

@@ -67,8 +67,9 @@ int tms_version_cmp(const char *a, const char *b)
 }
 
 /* The text a package's signature covers: "possum-pkg-v1\0" model "\0" version "\0" sha256. */
-static size_t signed_text(const char *model, const char *version, const uint8_t sha[32],
-                          uint8_t out[sizeof TMS_PACKAGE_MAGIC + TMS_MODEL_MAX + TMS_VERSION_MAX + 34])
+static size_t
+signed_text(const char *model, const char *version, const uint8_t sha[32],
+            uint8_t out[sizeof TMS_PACKAGE_MAGIC + TMS_MODEL_MAX + TMS_VERSION_MAX + 34])
 {
 	size_t at = 0, m = strlen(model), v = strlen(version);
 
@@ -98,9 +99,9 @@ int tms_package_verify(const uint8_t *pub, size_t publen, const char *model, con
 	size_t n;
 	int rc;
 
-	if (pub == NULL || publen != TMS_PUB_LEN || model == NULL || strlen(model) > TMS_MODEL_MAX ||
-	    version == NULL || strlen(version) > TMS_VERSION_MAX || (data == NULL && len > 0) ||
-	    sig == NULL)
+	if (pub == NULL || publen != TMS_PUB_LEN || model == NULL ||
+	    strlen(model) > TMS_MODEL_MAX || version == NULL || strlen(version) > TMS_VERSION_MAX ||
+	    (data == NULL && len > 0) || sig == NULL)
 		return TMS_EARG;
 	if ((rc = sha256(data != NULL ? data : (const uint8_t *)"", len, sha)) != TMS_OK)
 		return rc;

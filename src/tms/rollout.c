@@ -22,8 +22,9 @@ static int parse_day(const char *text)
 	int y, m, d, n = 0;
 	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
-	if (text == NULL || strlen(text) < 10 || sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-	    n != 10 || y < 2000 || y > 9999 || m < 1 || m > 12 || d < 1 || d > days[m - 1] ||
+	if (text == NULL || strlen(text) < 10 ||
+	    sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || y < 2000 || y > 9999 ||
+	    m < 1 || m > 12 || d < 1 || d > days[m - 1] ||
 	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
 		return 0;
 	return y * 10000 + m * 100 + d;
@@ -396,7 +397,6 @@ json_t *tms_minimum_json(const struct tms_minimum *m, int utc_offset)
 	                 jsonval_time(m->set_at, utc_offset));
 }
 
-
 static void minimum_from_row(const struct store_tms_minimum *row, struct tms_minimum *m)
 {
 	memset(m, 0, sizeof *m);
@@ -408,8 +408,7 @@ static void minimum_from_row(const struct store_tms_minimum *row, struct tms_min
 }
 
 int tms_minimum_set(tms *t, const char *actor, const char *model, const char *version,
-                    const char *after, int64_t now, struct tms_minimum *out, char *why,
-                    size_t cap)
+                    const char *after, int64_t now, struct tms_minimum *out, char *why, size_t cap)
 {
 	struct store_tms_minimum row = {.after_date = parse_day(after), .set_at = now}, old;
 	struct tms_minimum m, was;
@@ -422,7 +421,8 @@ int tms_minimum_set(tms *t, const char *actor, const char *model, const char *ve
 		return snprintf(why, cap, "--model: 1 to %d of A-Z a-z 0-9 . _ -", TMS_MODEL_MAX),
 		       TMS_EARG;
 	if (!tms_version_ok(version))
-		return snprintf(why, cap, "--version: 1 to %d of A-Z a-z 0-9 . _ -", TMS_VERSION_MAX),
+		return snprintf(why, cap, "--version: 1 to %d of A-Z a-z 0-9 . _ -",
+		                TMS_VERSION_MAX),
 		       TMS_EARG;
 	if (row.after_date == 0 || strlen(after) != 10)
 		return snprintf(why, cap, "--after: a date, YYYY-MM-DD"), TMS_EARG;

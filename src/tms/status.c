@@ -33,8 +33,11 @@ static json_t *model_entry(struct status *st, const char *model)
 	struct store_tms_minimum row;
 	size_t i;
 
-	json_array_foreach(st->models, i, m) if (strcmp(json_string_value(json_object_get(m, "model")),
-	                                                 model) == 0) return m;
+	for (i = 0; i < json_array_size(st->models); i++) {
+		m = json_array_get(st->models, i);
+		if (strcmp(json_string_value(json_object_get(m, "model")), model) == 0)
+			return m;
+	}
 	if (model[0] != '\0' && store_tms_minimum_get(st->t->s, model, &row) == STORE_OK)
 		min = json_pack("{s:s, s:I}", "version", row.version, "after",
 		                (json_int_t)row.after_date);
@@ -53,11 +56,12 @@ static int count_one(void *ctx, const struct store_tms_count *c)
 		return 0;
 	if ((m = model_entry(st, c->model)) == NULL)
 		return st->rc = TMS_ENOMEM, 1;
-	json_array_append_new(json_object_get(m, "versions"),
-	                      json_pack("{s:s, s:I}", "version", c->version, "terminals",
-	                                (json_int_t)c->n));
-	json_object_set_new(m, "terminals",
-	                    json_integer(json_integer_value(json_object_get(m, "terminals")) + c->n));
+	json_array_append_new(
+	    json_object_get(m, "versions"),
+	    json_pack("{s:s, s:I}", "version", c->version, "terminals", (json_int_t)c->n));
+	json_object_set_new(
+	    m, "terminals",
+	    json_integer(json_integer_value(json_object_get(m, "terminals")) + c->n));
 	return 0;
 }
 
@@ -72,18 +76,19 @@ static int terminal_one(void *ctx, const struct store_terminal *term)
 
 	if (!wanted(st, term->model))
 		return 0;
-	if (term->model[0] != '\0' && store_tms_minimum_get(st->t->s, term->model, &min) == STORE_OK)
+	if (term->model[0] != '\0' &&
+	    store_tms_minimum_get(st->t->s, term->model, &min) == STORE_OK)
 		below = tms_minimum_due(&min, term->version, st->date);
 	rc = tms_package_for(st->t, term->tid, st->now, &p);
 	if (rc != TMS_OK && rc != TMS_ENOTFOUND)
 		return st->rc = rc, 1;
-	o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:b, s:o}", "tid", term->tid, "mid", term->mid,
-	              "model", term->model, "version", term->version, "signed_in", term->signed_in,
-	              "last_seen", jsonval_time(term->last_seen, st->t->cfg.utc_offset),
-	              "update_required", below, "package",
-	              rc == TMS_OK ? json_pack("{s:I, s:s}", "id", (json_int_t)p.id, "version",
-	                                       p.version)
-	                           : json_null());
+	o = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:b, s:o, s:b, s:o}", "tid", term->tid, "mid", term->mid, "model",
+	    term->model, "version", term->version, "signed_in", term->signed_in, "last_seen",
+	    jsonval_time(term->last_seen, st->t->cfg.utc_offset), "update_required", below,
+	    "package",
+	    rc == TMS_OK ? json_pack("{s:I, s:s}", "id", (json_int_t)p.id, "version", p.version)
+	                 : json_null());
 	if (o == NULL || json_array_append_new(st->terminals, o) != 0)
 		return st->rc = TMS_ENOMEM, 1;
 	return 0;

@@ -39,11 +39,11 @@
 #define TMS_EREVOKED  (-9)  /* a CA key revoked */
 #define TMS_EEXIST    (-10) /* a CA key of that RID and index exists (revoked or not) */
 /* Software packages (package.c) */
-#define TMS_EVERIFY   (-11) /* a package whose hash or signature does not verify */
-#define TMS_ETOOBIG   (-12) /* a package over [tms] package_max bytes */
-#define TMS_ENOKEY    (-13) /* no signing key (tms_set_signer() not called) */
-#define TMS_EHSM      (-14) /* the hsm failed to sign */
-#define TMS_ESTOPPED  (-15) /* a rollout stopped already */
+#define TMS_EVERIFY  (-11) /* a package whose hash or signature does not verify */
+#define TMS_ETOOBIG  (-12) /* a package over [tms] package_max bytes */
+#define TMS_ENOKEY   (-13) /* no signing key (tms_set_signer() not called) */
+#define TMS_EHSM     (-14) /* the hsm failed to sign */
+#define TMS_ESTOPPED (-15) /* a rollout stopped already */
 
 const char *tms_strerror(int rc);
 
@@ -341,12 +341,12 @@ json_t *tms_aid_json(const struct tms_aid *a, int utc_offset);
  * "tms.rollout.add" and "tms.rollout.stop" on "rollout:ID", "tms.minimum.set" on
  * "minimum:MODEL". */
 
-#define TMS_VERSION_MAX      8                          /* bytes of a version */
-#define TMS_PACKAGE_MAX      (16 * 1024 * 1024)         /* package_max's default */
-#define TMS_PACKAGE_MAGIC    "possum-pkg-v1"            /* the signed text's first part */
-#define TMS_SIG_LEN          HSM_ED25519_SIG_LEN        /* 64 */
-#define TMS_PUB_LEN          HSM_ED25519_PUB_LEN        /* 32 */
-#define TMS_TARGETS_MAX      (STORE_TMS_TARGETS_MAX - 1) /* bytes of a rollout's list */
+#define TMS_VERSION_MAX   8                           /* bytes of a version */
+#define TMS_PACKAGE_MAX   (16 * 1024 * 1024)          /* package_max's default */
+#define TMS_PACKAGE_MAGIC "possum-pkg-v1"             /* the signed text's first part */
+#define TMS_SIG_LEN       HSM_ED25519_SIG_LEN         /* 64 */
+#define TMS_PUB_LEN       HSM_ED25519_PUB_LEN         /* 32 */
+#define TMS_TARGETS_MAX   (STORE_TMS_TARGETS_MAX - 1) /* bytes of a rollout's list */
 
 /* The hsm's key that signs packages, made the first time (host/env.c). */
 extern const struct hsm_key_spec tms_key_specs[1];
@@ -445,8 +445,7 @@ struct tms_minimum {
 
 /* Sets model's minimum version to version after after ("YYYY-MM-DD"), audited: TMS_EARG (why). */
 int tms_minimum_set(tms *t, const char *actor, const char *model, const char *version,
-                    const char *after, int64_t now, struct tms_minimum *out, char *why,
-                    size_t cap);
+                    const char *after, int64_t now, struct tms_minimum *out, char *why, size_t cap);
 int tms_minimum_list(tms *t, int (*fn)(void *ctx, const struct tms_minimum *m), void *ctx);
 /* Whether a terminal that reported version (""; unknown: never) must update before it signs in
  * on date (YYYYMMDD) under minimum m (the store's row): the sign-in's rule, for the acquirer. */

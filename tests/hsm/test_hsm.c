@@ -1830,9 +1830,9 @@ static void ed25519_known(void **state)
 	assert_int_equal(crypto_ed25519_verify(pub, (const uint8_t *)"possum", 6, sig),
 	                 CRYPTO_EVERIFY);
 	/* An Ed25519 key of another length is not one. */
-	assert_int_equal(hsm_generate(h, &(struct hsm_key_spec){"S0", HSM_ED25519, 16, 'S', 'N'},
-	                              &gen, NULL),
-	                 HSM_EALG);
+	assert_int_equal(
+	    hsm_generate(h, &(struct hsm_key_spec){"S0", HSM_ED25519, 16, 'S', 'N'}, &gen, NULL),
+	    HSM_EALG);
 	hsm_close(h);
 }
 

@@ -140,9 +140,9 @@ static void sign_and_verify(void **state)
 	assert_int_equal(tms_package_verify(pub, sizeof pub, "V200", "1.2.0", x->file,
 	                                    sizeof x->file, got.signature),
 	                 TMS_EVERIFY);
-	assert_int_equal(tms_package_verify(pub, 31, "A920", "1.2.0", x->file, sizeof x->file,
-	                                    got.signature),
-	                 TMS_EARG);
+	assert_int_equal(
+	    tms_package_verify(pub, 31, "A920", "1.2.0", x->file, sizeof x->file, got.signature),
+	    TMS_EARG);
 	assert_int_equal(tms_fixture_audited(x->tf, "tms.package.add"), 1);
 }
 
@@ -189,33 +189,33 @@ static void refused(void **state)
 	int n = 0;
 
 	add(x, "A920", "1.2.0", NULL);
-	assert_int_equal(tms_package_add(x->t, ACTOR, "A920", "1.2.0", x->file, 10, NOW, NULL, why,
-	                                 sizeof why),
-	                 TMS_EEXIST);
+	assert_int_equal(
+	    tms_package_add(x->t, ACTOR, "A920", "1.2.0", x->file, 10, NOW, NULL, why, sizeof why),
+	    TMS_EEXIST);
 	assert_non_null(strstr(why, "1.2.0"));
-	assert_int_equal(tms_package_add(x->t, ACTOR, "A 920", "1.3", x->file, 10, NOW, NULL, why,
-	                                 sizeof why),
-	                 TMS_EARG);
+	assert_int_equal(
+	    tms_package_add(x->t, ACTOR, "A 920", "1.3", x->file, 10, NOW, NULL, why, sizeof why),
+	    TMS_EARG);
 	assert_int_equal(tms_package_add(x->t, ACTOR, "A920", "1.2.3.4.5", x->file, 10, NOW, NULL,
 	                                 why, sizeof why),
 	                 TMS_EARG);
-	assert_int_equal(tms_package_add(x->t, ACTOR, "A920", "", x->file, 10, NOW, NULL, why,
-	                                 sizeof why),
-	                 TMS_EARG);
+	assert_int_equal(
+	    tms_package_add(x->t, ACTOR, "A920", "", x->file, 10, NOW, NULL, why, sizeof why),
+	    TMS_EARG);
 	assert_int_equal(
 	    tms_package_add(x->t, ACTOR, "A920", "1.4", x->file, 0, NOW, NULL, why, sizeof why),
 	    TMS_EARG);
 	assert_int_equal(tms_open(x->s, &cfg, &small), TMS_OK);
-	assert_int_equal(tms_package_add(small, ACTOR, "A920", "1.5", x->file, 500, NOW, NULL, why,
-	                                 sizeof why),
-	                 TMS_ENOKEY);
+	assert_int_equal(
+	    tms_package_add(small, ACTOR, "A920", "1.5", x->file, 500, NOW, NULL, why, sizeof why),
+	    TMS_ENOKEY);
 	assert_int_equal(tms_set_signer(small, x->h, &x->key), TMS_OK);
-	assert_int_equal(tms_package_add(small, ACTOR, "A920", "1.5", x->file, 1001, NOW, NULL,
-	                                 why, sizeof why),
-	                 TMS_ETOOBIG);
-	assert_int_equal(tms_package_add(small, ACTOR, "A920", "1.5", x->file, 1000, NOW, NULL,
-	                                 why, sizeof why),
-	                 TMS_OK);
+	assert_int_equal(
+	    tms_package_add(small, ACTOR, "A920", "1.5", x->file, 1001, NOW, NULL, why, sizeof why),
+	    TMS_ETOOBIG);
+	assert_int_equal(
+	    tms_package_add(small, ACTOR, "A920", "1.5", x->file, 1000, NOW, NULL, why, sizeof why),
+	    TMS_OK);
 	tms_close(small);
 	assert_int_equal(tms_package_list(x->t, count_package, &n), TMS_OK);
 	assert_int_equal(n, 2);
@@ -240,8 +240,8 @@ static void version_order(void **state)
 static int64_t rollout(struct fx *x, enum tms_rollout_kind kind, int64_t package,
                        const char *targets, int percent, int64_t from)
 {
-	struct tms_rollout r = {.package_id = package, .kind = kind, .percent = percent,
-	                        .starts_at = from};
+	struct tms_rollout r = {
+	    .package_id = package, .kind = kind, .percent = percent, .starts_at = from};
 	char why[200];
 	int rc;
 
@@ -355,9 +355,9 @@ static void minimum_rule(void **state)
 	struct tms_minimum got;
 	char why[200];
 
-	assert_int_equal(tms_minimum_set(x->t, ACTOR, "A920", "1.2", "2026-12-31", NOW, &got, why,
-	                                 sizeof why),
-	                 TMS_OK);
+	assert_int_equal(
+	    tms_minimum_set(x->t, ACTOR, "A920", "1.2", "2026-12-31", NOW, &got, why, sizeof why),
+	    TMS_OK);
 	assert_int_equal(got.after_date, 20261231);
 	assert_int_equal(store_tms_minimum_get(x->s, "A920", &m), STORE_OK);
 	assert_false(tms_minimum_due(&m, "1.1", 20261231));
@@ -366,15 +366,15 @@ static void minimum_rule(void **state)
 	assert_false(tms_minimum_due(&m, "1.2", 20270101));
 	assert_false(tms_minimum_due(&m, "1.10", 20270101));
 	assert_false(tms_minimum_due(&m, "", 20270101));
-	assert_int_equal(tms_minimum_set(x->t, ACTOR, "A920", "1.2", "2026-02-30", NOW, &got, why,
-	                                 sizeof why),
-	                 TMS_EARG);
+	assert_int_equal(
+	    tms_minimum_set(x->t, ACTOR, "A920", "1.2", "2026-02-30", NOW, &got, why, sizeof why),
+	    TMS_EARG);
 	assert_int_equal(tms_minimum_set(x->t, ACTOR, "A920", "1.2", "2026-12-31 10:00", NOW, &got,
 	                                 why, sizeof why),
 	                 TMS_EARG);
-	assert_int_equal(tms_minimum_set(x->t, ACTOR, "A920", "1.3", "2027-01-31", NOW, &got, why,
-	                                 sizeof why),
-	                 TMS_OK);
+	assert_int_equal(
+	    tms_minimum_set(x->t, ACTOR, "A920", "1.3", "2027-01-31", NOW, &got, why, sizeof why),
+	    TMS_OK);
 	assert_int_equal(store_tms_minimum_get(x->s, "A920", &m), STORE_OK);
 	assert_string_equal(m.version, "1.3");
 	assert_int_equal(tms_fixture_audited(x->tf, "tms.minimum.set"), 2);

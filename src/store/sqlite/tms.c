@@ -1,7 +1,7 @@
 /* tms.c — the store's part of terminal management (store_tms.h), one text for both engines:
  * the parameters set at each level and each level's version (tms.1); the CA public keys and
- * the chip applications (tms.2); software packages, rollouts and minimum versions (tms.3). Its migrations are tms.N.sql in both engines' schema
- * directories. */
+ * the chip applications (tms.2); software packages, rollouts and minimum versions (tms.3). Its
+ * migrations are tms.N.sql in both engines' schema directories. */
 #include "store/sqlite/internal.h"
 
 #include "store/store_tms.h"
@@ -174,8 +174,8 @@ STORE_FN_EACH(store_tms_package_each, package,
               "SELECT " PACKAGE_NEW_COLUMNS ", id FROM tms_packages ORDER BY model, id",
               package_row)
 
-static const struct store_col chunk_cols[] = {
-    STORE_COLS(chunk, package_id, seq) STORE_COL_BYTES(chunk, data, len)};
+static const struct store_col chunk_cols[] = {STORE_COLS(chunk, package_id, seq)
+                                                  STORE_COL_BYTES(chunk, data, len)};
 static const struct store_row chunk_row = STORE_ROW(chunk, chunk_cols);
 static const struct store_row chunk_key = STORE_ROW_N(chunk_cols, 2);
 
@@ -197,9 +197,9 @@ int store_tms_chunk_get(store *s, struct store_tms_chunk *c)
 	"package_id, kind, targets, percent, starts_at, added_by, added_at, stopped_at, "          \
 	"stopped_by"
 
-static const struct store_col rollout_cols[] = {
-    STORE_COLS(rollout, package_id, kind, targets, percent, starts_at, added_by, added_at,
-               stopped_at, stopped_by, id)};
+static const struct store_col rollout_cols[] = {STORE_COLS(rollout, package_id, kind, targets,
+                                                           percent, starts_at, added_by, added_at,
+                                                           stopped_at, stopped_by, id)};
 static const struct store_row rollout_row = STORE_ROW(rollout, rollout_cols);
 static const struct store_row rollout_new = STORE_ROW_N(rollout_cols, 9); /* but the id */
 static const struct store_col rollout_stop_cols[] = {
