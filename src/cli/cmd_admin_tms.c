@@ -112,8 +112,9 @@ static const cli_command tms_cmds[] = {
     {"minimum", "each model's minimum version, enforced at sign-in",
      .group = &cli_admin_tms_minimum_group},
     {"status", "the terminals by model and version, their updates, the rollouts", .handler = status,
-     .env = CLI_ENV_TMS, .help = status_help, CLI_OPTS(status_opts, struct status_opts),
-     .common = CLI_DATADIR, .max = 0, .wrong = "takes no operand"},
+     .env = CLI_ENV_TMS | CLI_ENV_READ, .help = status_help,
+     CLI_OPTS(status_opts, struct status_opts), .common = CLI_DATADIR, .max = 0,
+     .wrong = "takes no operand"},
 };
 
 const cli_group cli_admin_tms_group = {

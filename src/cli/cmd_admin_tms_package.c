@@ -432,8 +432,8 @@ static const cli_command package_cmds[] = {
     {"add", "a file stored, hashed and signed as a model's package", .handler = package_add,
      .env = CLI_ENV_TMS, .help = package_add_help, CLI_OPTS(package_add_opts, struct package_add),
      .common = CLI_DATADIR, CLI_ONE("takes one FILE")},
-    {"list", "the packages", .handler = package_list, .env = CLI_ENV_TMS, .help = package_list_help,
-     .common = CLI_DATADIR, NO_OPERAND},
+    {"list", "the packages", .handler = package_list, .env = CLI_ENV_TMS | CLI_ENV_READ,
+     .help = package_list_help, .common = CLI_DATADIR, NO_OPERAND},
     {"key", "the public key that verifies packages", .handler = package_key, .env = CLI_ENV_TMS,
      .help = package_key_help, .common = CLI_DATADIR, NO_OPERAND},
 };
@@ -447,8 +447,8 @@ static const cli_command rollout_cmds[] = {
     {"add", "a package given to terminals, merchants or a percentage", .handler = rollout_add,
      .env = CLI_ENV_TMS, .help = rollout_add_help, CLI_OPTS(rollout_add_opts, struct rollout_add),
      .common = CLI_DATADIR, NO_OPERAND},
-    {"list", "the rollouts", .handler = rollout_list, .env = CLI_ENV_TMS, .help = rollout_list_help,
-     .common = CLI_DATADIR, NO_OPERAND},
+    {"list", "the rollouts", .handler = rollout_list, .env = CLI_ENV_TMS | CLI_ENV_READ,
+     .help = rollout_list_help, .common = CLI_DATADIR, NO_OPERAND},
     {"stop", "a rollout stopped", .handler = rollout_stop, .env = CLI_ENV_TMS,
      .help = rollout_stop_help, .common = CLI_DATADIR, CLI_ONE("takes one rollout ID")},
 };
@@ -461,8 +461,9 @@ static const cli_command minimum_cmds[] = {
     {"set", "a model's minimum version, enforced at sign-in after a date", .handler = minimum_set,
      .env = CLI_ENV_TMS, .help = minimum_set_help, CLI_OPTS(minimum_set_opts, struct minimum_set),
      .common = CLI_DATADIR, NO_OPERAND},
-    {"list", "the models' minimum versions", .handler = minimum_list, .env = CLI_ENV_TMS,
-     .help = minimum_list_help, .common = CLI_DATADIR, NO_OPERAND},
+    {"list", "the models' minimum versions", .handler = minimum_list,
+     .env = CLI_ENV_TMS | CLI_ENV_READ, .help = minimum_list_help, .common = CLI_DATADIR,
+     NO_OPERAND},
 };
 
 const cli_group cli_admin_tms_minimum_group = {

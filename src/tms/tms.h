@@ -397,7 +397,8 @@ int tms_package_verify(const uint8_t *pub, size_t publen, const char *model, con
                        const uint8_t *data, size_t len, const uint8_t sig[TMS_SIG_LEN]);
 
 /* The package terminal tid should install at now: of its model, in a running rollout that has
- * started and includes it, of a version above the one it reported (the highest such).
+ * started and includes it, of a version above the one it reported (any, when it has reported
+ * none), the highest such.
  * TMS_ENOTFOUND when none (or no such terminal). */
 int tms_package_for(tms *t, const char *tid, int64_t now, struct tms_package *out);
 
