@@ -106,8 +106,8 @@ int tms_package_verify(const uint8_t *pub, size_t publen, const char *model, con
 	if ((rc = sha256(data != NULL ? data : (const uint8_t *)"", len, sha)) != TMS_OK)
 		return rc;
 	n = signed_text(model, version, sha, text);
-	rc = crypto_ed25519_verify(pub, text, n, sig);
-	return rc == CRYPTO_OK ? TMS_OK : rc == CRYPTO_EVERIFY ? TMS_EVERIFY : TMS_ENOMEM;
+	/* A public key OpenSSL does not take verifies nothing either: refused all the same. */
+	return crypto_ed25519_verify(pub, text, n, sig) == CRYPTO_OK ? TMS_OK : TMS_EVERIFY;
 }
 
 int tms_package_key(tms *t, uint8_t pub[TMS_PUB_LEN])
