@@ -127,9 +127,13 @@ b_pid=$up_pid
 half=$((terminals / 2))
 head -n "$half" "$tmp/terminals" >"$tmp/ta"
 tail -n +$((half + 1)) "$tmp/terminals" >"$tmp/tb"
+# Each load its own copy of the terminals' state: two processes on one state store would share
+# (and race on) one file, and a terminal whose state one of them could not read would start its
+# STANs again — duplicates (94) that are the bench's, not the hosts'.
+cp -r "$tmp/pg.terms" "$tmp/pg.terms.b" || fail "cannot copy the terminals' state"
 load pg2a "$a_port" "$tmp/ta" "$tmp/pg.terms" &
 load_pid=$!
-load pg2b "$up_port" "$tmp/tb" "$tmp/pg.terms"
+load pg2b "$up_port" "$tmp/tb" "$tmp/pg.terms.b"
 wait $load_pid || fail "possum load against host A failed"
 load_pid=
 a2_hwm=$(hwm "$host_pid")
