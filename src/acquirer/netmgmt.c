@@ -8,6 +8,32 @@
 
 #include "crypto/crypto.h"
 #include "rcode/rcode.h"
+#include "store/store_tms.h"
+#include "tms/tms.h"
+
+/* The version a sign-in reports (59 A2 05) recorded, then its model's minimum version: after
+ * the minimum's date a terminal below it is refused, U1, until it reports one at or above
+ * (docs/tms.md "Software updates"). STAGE_NEXT when it may sign in. */
+static int signin_version(struct txn *t)
+{
+	struct store_tms_minimum m;
+	int rc;
+
+	if (t->version[0] != '\0' && strcmp(t->version, t->term.version) != 0) {
+		memcpy(t->term.version, t->version, sizeof t->term.version);
+		if ((rc = store_terminal_update(t->a->s, &t->term)) != STORE_OK)
+			return acquirer_from_store(rc);
+	}
+	if (t->term.model[0] == '\0')
+		return STAGE_NEXT;
+	if ((rc = store_tms_minimum_get(t->a->s, t->term.model, &m)) == STORE_ENOTFOUND)
+		return STAGE_NEXT;
+	if (rc != STORE_OK)
+		return acquirer_from_store(rc);
+	if (tms_minimum_due(&m, t->term.version, tms_date(t->now, t->a->cfg.utc_offset)))
+		return acquirer_decide(t, RCODE_UPDATE_REQUIRED, "update_required");
+	return STAGE_NEXT;
+}
 
 /* Sign-in: fresh PIN, MAC and track keys, each sent under the TMK with its check value in
  * field 62 (docs/cup-pos.md "Sign-in"), kept wrapped under the LMK. */
@@ -25,6 +51,9 @@ static int decide_signin(struct txn *t)
 	hsm_kcv kcv;
 	int rc = ACQUIRER_EHSM;
 
+	if ((rc = signin_version(t)) != STAGE_NEXT)
+		return rc;
+	rc = ACQUIRER_EHSM;
 	if (hsm_key_set(&tmk, t->term.tmk) != HSM_OK)
 		return ACQUIRER_EHSM;
 	for (size_t i = 0; i < 3; i++) {

@@ -162,6 +162,7 @@ static const struct key keys[] = {
     NUM("merchant", "area", K_DIGITS, merchant.area, 4, 4),
     PATH("merchant", "documents", merchant.documents),
     NUM("merchant", "document_max", K_INT64, merchant.document_max, 1, 1073741824),
+    NUM("tms", "package_max", K_INT64, tms_package_max, 1, 1073741824),
     NUM("merchant", "review_days", K_INT, merchant.review_days, 1, 3650),
     NUM("merchant", "certificate_days", K_INT, merchant.certificate_days, 1, 36500),
     NUM("merchant", "fee_credit_bp", K_INT, merchant.fee_credit_bp, 0, 10000),
@@ -214,6 +215,7 @@ void host_config_defaults(struct host_config *cfg)
 	snprintf(cfg->log, sizeof cfg->log, "-");
 	cfg->log_level = LOG_INFO;
 	cfg->utc_offset = 480;
+	cfg->tms_package_max = 16 * 1024 * 1024;
 	snprintf(cfg->listen, sizeof cfg->listen, "0.0.0.0");
 	cfg->port = 5001;
 	cfg->dialect = iso8583_profile_find("iso87a");

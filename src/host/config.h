@@ -104,6 +104,10 @@ struct host_config {
 	                   [notify] utc_offset is its old name; host_config_load() copies it to
 	                   notify.utc_offset */
 
+	/* [tms] package_max = 16777216: bytes of a software package (docs/tms.md "Software
+	 * updates"), 1 to 1 GiB */
+	int64_t tms_package_max;
+
 	/* [store]: backend = sqlite (DATA/possum.db) or postgres; postgres = CONNINFO, a libpq
 	 * connection string or URI (docs/config.md), required with backend = postgres, never with
 	 * a password (PGPASSFILE or PGPASSWORD give it). host_config_load() refuses an unknown

@@ -180,15 +180,23 @@ static int open_user(struct host_env *env)
 	return HOST_OK;
 }
 
-/* Terminal management, its defaults from the host's configuration. */
+/* Terminal management, its defaults from the host's configuration, with the key that signs
+ * software packages. */
 static int open_tms(struct host_env *env)
 {
-	struct tms_config cfg = {.utc_offset = env->cfg.utc_offset};
+	struct tms_config cfg = {.utc_offset = env->cfg.utc_offset,
+	                         .package_max = env->cfg.tms_package_max};
+	hsm_key key;
 	int rc = tms_open(env->data.store, &cfg, &env->tms);
 
 	if (rc != TMS_OK)
 		return host_say(HOST_EFAILED, env->prog, "terminal management: %s",
 		                tms_strerror(rc));
+	/* A store opened read only cannot make the key the first time: then no signer, and
+	 * what signs says so (TMS_ENOKEY); the lists need none. */
+	if (host_datadir_key(&env->data, tms_key_names[0], &tms_key_specs[0], &key) == HSM_OK)
+		(void)tms_set_signer(env->tms, env->data.hsm, &key);
+	crypto_wipe(&key, sizeof key);
 	return HOST_OK;
 }
 

@@ -2,6 +2,11 @@
  * codes (their text, and the hsm code for a crypto one) and keys' check values. */
 #include "hsm/internal.h"
 
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "crypto/ed25519.h"
 #include "crypto/kcv.h"
 
 const char *hsm_strerror(int rc)
@@ -79,9 +84,29 @@ int hsm_from_crypto(int rc)
 	return HSM_EARG;
 }
 
+/* An Ed25519 key's check value, which X9.24-1 has no rule for either: the leftmost n bytes of
+ * the SHA-256 of its public key, so that it can be compared with no secret. */
+static int check_value_ed25519(const uint8_t *key, size_t len, uint8_t *out, size_t n)
+{
+	uint8_t pub[CRYPTO_ED25519_PUB_LEN], md[EVP_MAX_MD_SIZE];
+	unsigned md_len = 0;
+	int rc;
+
+	if (len != CRYPTO_ED25519_SEED_LEN || n > 32)
+		return CRYPTO_EKEYLEN;
+	if ((rc = crypto_ed25519_public(key, pub)) != CRYPTO_OK)
+		return rc;
+	if (EVP_Digest(pub, sizeof pub, md, &md_len, EVP_sha256(), NULL) != 1)
+		return CRYPTO_EOPENSSL;
+	memcpy(out, md, n);
+	return CRYPTO_OK;
+}
+
 /* The leftmost n bytes of the check value of a key of TR-31 algorithm alg (crypto/kcv.h). */
 static int check_value(char alg, const uint8_t *key, size_t len, uint8_t *out, size_t n)
 {
+	if (alg == HSM_ED25519)
+		return check_value_ed25519(key, len, out, n);
 	if (alg == HSM_HMAC)
 		return crypto_kcv_hmac(key, len, out, n);
 	return crypto_kcv(alg == HSM_AES ? CRYPTO_AES : CRYPTO_TDES, key, len, out, n);

@@ -84,10 +84,10 @@ static int add(hsm *h, const hsm_key *key, struct hsm_entry **set, struct hsm_en
 		rc = hsm_from_crypto(rc);
 	if (rc != HSM_OK)
 		goto out;
-	/* hsm_store() writes TDES keys of 16 or 24 bytes, AES keys and 32-byte HMAC keys;
-	 * nothing else belongs. */
+	/* hsm_store() writes TDES keys of 16 or 24 bytes, AES keys, 32-byte HMAC keys and
+	 * Ed25519 seeds; nothing else belongs. */
 	if (!(hdr.algorithm == HSM_AES || (hdr.algorithm == HSM_TDES && n >= 16) ||
-	      (hdr.algorithm == HSM_HMAC && n == 32)) ||
+	      ((hdr.algorithm == HSM_HMAC || hdr.algorithm == HSM_ED25519) && n == 32)) ||
 	    hdr.n_opt > 0) {
 		rc = HSM_EBLOCK;
 		goto out;

@@ -24,11 +24,12 @@
  *   M6  ISO 9797-1:2011 algorithm 5, CMAC  C, G, V        HSM_MAC_CMAC
  *   M7  HMAC (HMAC-SHA-256 here)           C, G, V        hsm_pan_hash
  *   P0  PIN encryption                     B, E, D        hsm_translate_pin*
+ *   S0  digital signature (Ed25519 seed)   S              hsm_ed25519_sign, _public
  *   V1  IBM 3624 PIN verification          C, G, V        hsm_*_ibm3624*
  *   V2  Visa PVV PIN verification          C, G, V        hsm_*_pvv
  *
  * Modes (TR-31:2018 A.5.3): E encrypt, D decrypt, B both; G generate, V verify, C both;
- * X derive keys. Exportability (A.5.5): E exportable under a KEK in a form that meets ANSI
+ * X derive keys; S sign. Exportability (A.5.5): E exportable under a KEK in a form that meets ANSI
  * X9.24 (a TR-31 key block, components), S also in one that does not (the TDES-ECB of the
  * cup-pos sign-in), N not at all.
  *
@@ -104,6 +105,8 @@ enum hsm_alg {
 	HSM_TDES = 'T', /* 16 or 24 bytes */
 	HSM_AES = 'A',  /* 16, 24 or 32 bytes */
 	HSM_HMAC = 'H', /* HMAC-SHA-256, 32 bytes (RFC 2104 3: the hash's length, no shorter); M7 */
+	HSM_ED25519 =
+	    'E', /* TR-31 "elliptic curve": an Ed25519 private key, its 32-byte seed; S0 */
 };
 
 /* A key to make or bring in: usage, algorithm and length, and optionally mode of use and
@@ -394,6 +397,19 @@ int hsm_pan_hash(hsm *h, const hsm_key *key, const char *pan, uint8_t out[HSM_PA
  * hash would give away. */
 int hsm_keyed_hash(hsm *h, const hsm_key *key, const void *data, size_t len,
                    uint8_t out[HSM_PAN_HASH_LEN]);
+
+/* ---- Signatures ---- */
+
+#define HSM_ED25519_PUB_LEN 32
+#define HSM_ED25519_SIG_LEN 64
+
+/* The Ed25519 signature (RFC 8032, OpenSSL) of the len bytes at msg under key (S0, Ed25519,
+ * mode S): software packages (docs/tms.md "Software updates"). The seed never leaves. */
+int hsm_ed25519_sign(hsm *h, const hsm_key *key, const uint8_t *msg, size_t len,
+                     uint8_t sig[HSM_ED25519_SIG_LEN]);
+
+/* The public key of key (S0, Ed25519), for those who verify: no secret. */
+int hsm_ed25519_public(hsm *h, const hsm_key *key, uint8_t pub[HSM_ED25519_PUB_LEN]);
 
 /* ---- DUKPT ---- */
 

@@ -29,6 +29,7 @@ static const struct usage usages[] = {
     {"M6", "TA", "CGV"}, /* ISO 9797-1:2011 MAC algorithm 5 (CMAC) */
     {"M7", "H", "CGV"},  /* HMAC (here with SHA-256): the PAN's keyed hash */
     {"P0", "TA", "BED"}, /* PIN encryption */
+    {"S0", "E", "S"},    /* asymmetric key for digital signatures (here an Ed25519 seed) */
     {"V1", "T", "CGV"},  /* PIN verification, IBM 3624 */
     {"V2", "T", "CGV"},  /* PIN verification, Visa PVV */
 };
@@ -60,6 +61,7 @@ static int len_fits(enum hsm_alg alg, size_t len)
 	case HSM_AES:
 		return len == 16 || len == 24 || len == 32;
 	case HSM_HMAC:
+	case HSM_ED25519:
 		return len == 32;
 	}
 	return 0;

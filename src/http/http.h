@@ -158,6 +158,7 @@ struct http_route {
 	X(terminal)                                                                                \
 	X(settlecard)                                                                              \
 	X(tms)                                                                                     \
+	X(tms_package)                                                                             \
 	X(statement)                                                                               \
 	X(cardholder)                                                                              \
 	X(card)                                                                                    \
@@ -290,6 +291,10 @@ int http_reply(struct http_response *res, int status, json_t *body);
 int http_reply_page(struct http_response *res, bool listed, json_t *items, json_t *next);
 /* res = status and {"error":error,"field":field} (field NULL: none). Returns HTTP_OK. */
 int http_fail(struct http_response *res, int status, const char *error, const char *field);
+
+/* The bytes of base64 text b64 (len characters), into a heap buffer the caller frees:
+ * HTTP_OK, or HTTP_EARG when it is not base64 (or empty) — a file sent in a JSON body. */
+int http_base64_decode(const char *b64, size_t len, uint8_t **out, size_t *out_len);
 
 /* res = status and text (heap, taken over) of content type type (a static string): HTTP_OK,
  * or HTTP_EFAIL when text is NULL (memory out). */

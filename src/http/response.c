@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "common/text.h"
 #include "common/jsonval.h"
 
@@ -296,5 +298,23 @@ int http_query_page(const struct http_request *req, struct http_response *res, s
 	    http_query_int(req, res, "after", 0, INT64_MAX, after) != HTTP_OK)
 		return HTTP_EARG;
 	*limit = (size_t)n;
+	return HTTP_OK;
+}
+
+int http_base64_decode(const char *b64, size_t len, uint8_t **out, size_t *out_len)
+{
+	uint8_t *buf;
+	int n;
+
+	if (len == 0 || len % 4 != 0 || len > INT32_MAX || (buf = malloc(len / 4 * 3)) == NULL)
+		return HTTP_EARG;
+	/* EVP_DecodeBlock counts the padding's bytes too: take them off. */
+	if ((n = EVP_DecodeBlock(buf, (const unsigned char *)b64, (int)len)) < 0) {
+		free(buf);
+		return HTTP_EARG;
+	}
+	n -= (b64[len - 1] == '=') + (b64[len - 2] == '=');
+	*out = buf;
+	*out_len = (size_t)n;
 	return HTTP_OK;
 }

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #define LIST_DEFAULT 50
 #define LIST_MAX     500
 
@@ -191,26 +189,6 @@ static int merchant_step_route(struct http_ctx *ctx, const struct http_request *
 	return reply_merchant(ctx, res, 200, &after);
 }
 
-/* The bytes of base64 text b64, into a heap buffer the caller frees: HTTP_OK, or HTTP_EARG
- * when it is not base64 (or empty). */
-static int base64_decode(const char *b64, size_t len, uint8_t **out, size_t *out_len)
-{
-	uint8_t *buf;
-	int n;
-
-	if (len == 0 || len % 4 != 0 || len > INT32_MAX || (buf = malloc(len / 4 * 3)) == NULL)
-		return HTTP_EARG;
-	/* EVP_DecodeBlock counts the padding's bytes too: take them off. */
-	if ((n = EVP_DecodeBlock(buf, (const unsigned char *)b64, (int)len)) < 0) {
-		free(buf);
-		return HTTP_EARG;
-	}
-	n -= (b64[len - 1] == '=') + (b64[len - 2] == '=');
-	*out = buf;
-	*out_len = (size_t)n;
-	return HTTP_OK;
-}
-
 /* POST /api/v1/merchants/{ref}/documents {"type","name","content": base64} */
 static int document_add_route(struct http_ctx *ctx, const struct http_request *req,
                               struct http_response *res)
@@ -240,8 +218,8 @@ static int document_add_route(struct http_ctx *ctx, const struct http_request *r
 		                 "name");
 	content = json_object_get(req->body, "content");
 	if (!json_is_string(content) ||
-	    base64_decode(json_string_value(content), json_string_length(content), &bytes, &len) !=
-	        HTTP_OK)
+	    http_base64_decode(json_string_value(content), json_string_length(content), &bytes,
+	                       &len) != HTTP_OK)
 		return http_fail(res, 400, "content must be the file in base64", "content");
 	rc = merchant_document_add(ctx->merchant, i.app.id, type, name, bytes, len, req->who->actor,
 	                           req->now, &d);

@@ -18,6 +18,7 @@
 #define REFER    RCODE_ACT_REFER
 #define REVERSE  RCODE_ACT_REVERSE
 #define AUTH     RCODE_ACT_AUTHENTICATE
+#define UPDATE   RCODE_ACT_UPDATE
 
 static const struct rcode_info table[] = {
     /* code                         category  action   English / 中文 */
@@ -65,6 +66,7 @@ static const struct rcode_info table[] = {
     {RCODE_QR_EXPIRED, ISSUER, NONE, "payment code expired, show a new one", "付款码已过期,请刷新"},
     {RCODE_QR_USED, ISSUER, NONE, "payment code already used", "付款码已使用"},
     {RCODE_QR_OTHER_ACCOUNT, ISSUER, NONE, "payment code of another account", "付款码与账户不符"},
+    {RCODE_UPDATE_REQUIRED, HOST, UPDATE, "software update required", "终端软件需更新"},
 };
 
 static const struct rcode_info unknown = {"", SYSTEM, NONE, "unknown response code", "未知应答码"};
@@ -92,8 +94,8 @@ const char *rcode_category_name(enum rcode_category c)
 
 const char *rcode_action_name(enum rcode_action a)
 {
-	static const char *const names[] = {"none",  "retry",   "sign_in",
-	                                    "refer", "reverse", "authenticate"};
+	static const char *const names[] = {"none",    "retry",        "sign_in", "refer",
+	                                    "reverse", "authenticate", "update"};
 
 	assert((unsigned)a < sizeof names / sizeof names[0]);
 	return names[a];

@@ -56,6 +56,9 @@
 #define RCODE_QR_EXPIRED       "Q2"
 #define RCODE_QR_USED          "Q3"
 #define RCODE_QR_OTHER_ACCOUNT "Q4"
+/* docs/tms.md "Software updates": a sign-in refused, the terminal's software below its model's
+ * minimum version after that minimum's date. */
+#define RCODE_UPDATE_REQUIRED "U1"
 
 #define RCODE_LEN 2
 
@@ -75,6 +78,7 @@ enum rcode_action {
 	RCODE_ACT_REFER,        /* the cardholder calls the issuer */
 	RCODE_ACT_REVERSE,      /* the outcome is unknown: send a reversal (docs/cup-pos.md) */
 	RCODE_ACT_AUTHENTICATE, /* the cardholder authenticates the card first */
+	RCODE_ACT_UPDATE,       /* install the software update, then sign in again */
 };
 
 struct rcode_info {
@@ -91,7 +95,7 @@ const struct rcode_info *rcode_find(const char *code);
 bool rcode_approved(const char *code);
 
 /* "approved", "issuer", "host", "system"; and "none", "retry", "sign_in", "refer", "reverse",
- * "authenticate": the names of a category and an action, for logs and JSON. */
+ * "authenticate", "update": the names of a category and an action, for logs and JSON. */
 const char *rcode_category_name(enum rcode_category c);
 const char *rcode_action_name(enum rcode_action a);
 

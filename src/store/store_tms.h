@@ -6,7 +6,8 @@
  * set's version, counted up by every change, with who made the last change and when. The rows
  * hold checked values only: the tms module checks every key and value before it writes.
  *
- * CA public keys and chip applications (tms.2): see their heading below.
+ * CA public keys and chip applications (tms.2), software packages (tms.3): see their headings
+ * below.
  *
  * Functions return STORE_OK or a STORE_E* code. */
 #ifndef POSSUM_STORE_TMS_H
@@ -109,5 +110,86 @@ int store_tms_aid_get(store *s, const char *aid, struct store_tms_aid *out);
 int store_tms_aid_delete(store *s, const char *aid);
 /* Calls fn for each AID, in order, until it returns non-zero. */
 int store_tms_aid_each(store *s, int (*fn)(void *ctx, const struct store_tms_aid *a), void *ctx);
+
+/* ---- Software packages (tms.3) ----
+ *
+ * A package of a terminal model and version: its size, SHA-256 and Ed25519 signature (hex,
+ * upper case), its bytes in chunks of STORE_TMS_CHUNK (the last shorter), numbered from 0.
+ * A rollout names who gets a package — a list of TIDs or MIDs (comma-separated), or a
+ * percentage of the package's model — and from when; stopped, its row stays. A model's minimum
+ * version and the date (YYYYMMDD) after which a terminal below it is refused at sign-in. */
+
+#define STORE_TMS_CHUNK       32768 /* bytes of a package's chunk */
+#define STORE_TMS_VERSION_MAX 9     /* bytes of a version (an8, 59.A2.05), with its NUL */
+#define STORE_TMS_TARGETS_MAX 2049  /* bytes of a rollout's list, with its NUL */
+
+struct store_tms_package {
+	int64_t id;
+	char model[STORE_TMS_NAME_MAX], version[STORE_TMS_VERSION_MAX];
+	int64_t size;
+	char sha256[65], signature[129];
+	char added_by[64];
+	int64_t added_at;
+};
+
+/* Inserts p (p->id set): STORE_EEXIST when its model and version are taken. */
+int store_tms_package_insert(store *s, struct store_tms_package *p);
+int store_tms_package_get(store *s, int64_t id, struct store_tms_package *out);
+/* Calls fn for each package, by model then id, until it returns non-zero. */
+int store_tms_package_each(store *s, int (*fn)(void *ctx, const struct store_tms_package *p),
+                           void *ctx);
+
+struct store_tms_chunk {
+	int64_t package_id, seq;
+	uint8_t data[STORE_TMS_CHUNK];
+	size_t len;
+};
+
+/* Writes chunk c of its package. */
+int store_tms_chunk_put(store *s, const struct store_tms_chunk *c);
+/* Chunk c->seq of package c->package_id into c: STORE_ENOTFOUND when there is none. */
+int store_tms_chunk_get(store *s, struct store_tms_chunk *c);
+
+struct store_tms_rollout {
+	int64_t id, package_id;
+	char kind[16]; /* "terminals", "merchants" or "percent" */
+	char targets[STORE_TMS_TARGETS_MAX];
+	int percent;
+	int64_t starts_at;
+	char added_by[64];
+	int64_t added_at, stopped_at; /* stopped_at 0: running */
+	char stopped_by[64];
+};
+
+/* Inserts r (r->id set). */
+int store_tms_rollout_insert(store *s, struct store_tms_rollout *r);
+int store_tms_rollout_get(store *s, int64_t id, struct store_tms_rollout *out);
+/* Writes r's stopped_at and stopped_by: STORE_ENOTFOUND unless rollout r->id was running. */
+int store_tms_rollout_stop(store *s, const struct store_tms_rollout *r);
+/* Calls fn for each rollout, by id, until it returns non-zero. */
+int store_tms_rollout_each(store *s, int (*fn)(void *ctx, const struct store_tms_rollout *r),
+                           void *ctx);
+
+struct store_tms_minimum {
+	char model[STORE_TMS_NAME_MAX], version[STORE_TMS_VERSION_MAX];
+	int64_t after_date; /* YYYYMMDD */
+	char set_by[64];
+	int64_t set_at;
+};
+
+/* Writes m: a new model's, or in place of the one of its model. */
+int store_tms_minimum_put(store *s, const struct store_tms_minimum *m);
+/* Model model's minimum: STORE_ENOTFOUND when it has none. */
+int store_tms_minimum_get(store *s, const char *model, struct store_tms_minimum *out);
+int store_tms_minimum_each(store *s, int (*fn)(void *ctx, const struct store_tms_minimum *m),
+                           void *ctx);
+
+/* How many terminals of each model and version (a model "" for those of none). */
+struct store_tms_count {
+	char model[STORE_TMS_NAME_MAX], version[17];
+	int64_t n;
+};
+int store_tms_count_each(store *s, int (*fn)(void *ctx, const struct store_tms_count *c),
+                         void *ctx);
 
 #endif

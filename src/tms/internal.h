@@ -10,6 +10,8 @@
 struct tms {
 	store *s;
 	struct tms_config cfg;
+	hsm *h; /* tms_set_signer(): the caller's; NULL until then */
+	hsm_key sign;
 };
 
 /* A tms code for a store one. */

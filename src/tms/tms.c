@@ -13,6 +13,7 @@
 
 #include "audit/audit.h"
 #include "common/hex.h"
+#include "crypto/crypto.h"
 
 const char *tms_strerror(int rc)
 {
@@ -39,6 +40,16 @@ const char *tms_strerror(int rc)
 		return "the key is revoked";
 	case TMS_EEXIST:
 		return "a key of that RID and index exists";
+	case TMS_EVERIFY:
+		return "the package's hash or signature does not verify";
+	case TMS_ETOOBIG:
+		return "the package is over [tms] package_max";
+	case TMS_ENOKEY:
+		return "no signing key";
+	case TMS_EHSM:
+		return "the hsm failed";
+	case TMS_ESTOPPED:
+		return "the rollout is stopped already";
 	default:
 		return "unknown tms error";
 	}
@@ -91,12 +102,16 @@ int tms_open(store *s, const struct tms_config *cfg, tms **out)
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return TMS_ENOMEM;
 	*t = (struct tms){.s = s, .cfg = *cfg};
+	if (t->cfg.package_max <= 0)
+		t->cfg.package_max = TMS_PACKAGE_MAX;
 	*out = t;
 	return TMS_OK;
 }
 
 void tms_close(tms *t)
 {
+	if (t != NULL)
+		crypto_wipe(&t->sign, sizeof t->sign);
 	free(t);
 }
 

@@ -23,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "hsm/hsm.h"
 #include "store/store.h"
 #include "store/store_tms.h"
 
@@ -37,12 +38,19 @@
 #define TMS_EEXPIRED  (-8)  /* a CA key past its expiry date */
 #define TMS_EREVOKED  (-9)  /* a CA key revoked */
 #define TMS_EEXIST    (-10) /* a CA key of that RID and index exists (revoked or not) */
+/* Software packages (package.c) */
+#define TMS_EVERIFY  (-11) /* a package whose hash or signature does not verify */
+#define TMS_ETOOBIG  (-12) /* a package over [tms] package_max bytes */
+#define TMS_ENOKEY   (-13) /* no signing key (tms_set_signer() not called) */
+#define TMS_EHSM     (-14) /* the hsm failed to sign */
+#define TMS_ESTOPPED (-15) /* a rollout stopped already */
 
 const char *tms_strerror(int rc);
 
 /* What the host's configuration gives the module. */
 struct tms_config {
-	int utc_offset; /* [host] utc_offset, minutes east of UTC: utc_offset's default */
+	int utc_offset;      /* [host] utc_offset, minutes east of UTC: utc_offset's default */
+	int64_t package_max; /* [tms] package_max: bytes of a software package; 0: 16 MiB */
 };
 
 typedef struct tms tms;
@@ -317,5 +325,146 @@ int tms_aid_version(tms *t, char version[9]);
 
 /* Application a as JSON, as tms_capk_json(); new reference, NULL when out of memory. */
 json_t *tms_aid_json(const struct tms_aid *a, int utc_offset);
+
+/* ---- Software packages (package.c) ----
+ *
+ * A package is a file for the terminals of one model, at one version (1 to 8 of [A-Za-z0-9._-],
+ * the form of 59.A2.05): its bytes are stored (at most [tms] package_max, 16 MiB by default),
+ * with their SHA-256 and an Ed25519 signature over "possum-pkg-v1\0" ‖ model ‖ "\0" ‖ version ‖
+ * "\0" ‖ SHA-256 (32 bytes) made under the hsm's key "tms.package" (S0), whose public key the
+ * terminals hold. A rollout names who gets a package: terminals by TID, merchants' terminals by
+ * MID, or a percentage of the model's terminals (those whose first two bytes of SHA-256 of the
+ * rollout's id in decimal and the TID, big-endian, mod 100 are below it: the same terminals
+ * stay in as the percentage grows), from a time on. A model's minimum version, and the date
+ * after which a terminal of that model that reported a lower version is refused at sign-in
+ * (response code U1, rcode.h). Audit actions "tms.package.add" on "package:ID",
+ * "tms.rollout.add" and "tms.rollout.stop" on "rollout:ID", "tms.minimum.set" on
+ * "minimum:MODEL". */
+
+#define TMS_VERSION_MAX   8                           /* bytes of a version */
+#define TMS_PACKAGE_MAX   (16 * 1024 * 1024)          /* package_max's default */
+#define TMS_PACKAGE_MAGIC "possum-pkg-v1"             /* the signed text's first part */
+#define TMS_SIG_LEN       HSM_ED25519_SIG_LEN         /* 64 */
+#define TMS_PUB_LEN       HSM_ED25519_PUB_LEN         /* 32 */
+#define TMS_TARGETS_MAX   (STORE_TMS_TARGETS_MAX - 1) /* bytes of a rollout's list */
+
+/* The hsm's key that signs packages, made the first time (host/env.c). */
+extern const struct hsm_key_spec tms_key_specs[1];
+extern const char *const tms_key_names[1];
+
+/* Gives t the hsm and the signing key (copied) that tms_package_add() and tms_package_key()
+ * use; h stays the caller's. */
+int tms_set_signer(tms *t, hsm *h, const hsm_key *key);
+
+/* Whether v is a version (1 to TMS_VERSION_MAX of [A-Za-z0-9._-]). */
+bool tms_version_ok(const char *v);
+
+/* The order of versions a and b (<0, 0, >0): dotted numeric when both are digits and dots
+ * ("1.10" after "1.9"; a missing part counts 0, "1.2" = "1.2.0"), else byte by byte. */
+int tms_version_cmp(const char *a, const char *b);
+
+struct tms_package {
+	int64_t id;
+	char model[TMS_MODEL_MAX + 1], version[TMS_VERSION_MAX + 1];
+	int64_t size;
+	uint8_t sha256[32], signature[TMS_SIG_LEN];
+	char added_by[64];
+	int64_t added_at;
+};
+
+/* Stores the len bytes at data as the package of model and version, hashed and signed,
+ * audited: TMS_EARG (why) a bad model, version or an empty file; TMS_ETOOBIG over the maximum;
+ * TMS_EEXIST that model and version stored already; TMS_ENOKEY, TMS_EHSM. out (may be NULL)
+ * gets it. */
+int tms_package_add(tms *t, const char *actor, const char *model, const char *version,
+                    const uint8_t *data, size_t len, int64_t now, struct tms_package *out,
+                    char *why, size_t cap);
+int tms_package_get(tms *t, int64_t id, struct tms_package *out);
+/* Calls fn for each package, by model then id, until it returns non-zero (returned). */
+int tms_package_list(tms *t, int (*fn)(void *ctx, const struct tms_package *p), void *ctx);
+
+/* The public key that verifies packages. */
+int tms_package_key(tms *t, uint8_t pub[TMS_PUB_LEN]);
+
+/* The bytes of package id from offset: at most cap into buf, *len of them (0 at the end), and
+ * *total the package's size. TMS_ENOTFOUND no such package; TMS_EARG offset past the end. */
+int tms_package_chunk(tms *t, int64_t id, size_t offset, uint8_t *buf, size_t cap, size_t *len,
+                      size_t *total);
+
+/* The terminal's check of a package: the SHA-256 of data, then sig over the signed text under
+ * pub (publen TMS_PUB_LEN): TMS_OK, or TMS_EVERIFY. */
+int tms_package_verify(const uint8_t *pub, size_t publen, const char *model, const char *version,
+                       const uint8_t *data, size_t len, const uint8_t sig[TMS_SIG_LEN]);
+
+/* The package terminal tid should install at now: of its model, in a running rollout that has
+ * started and includes it, of a version above the one it reported (any, when it has reported
+ * none), the highest such.
+ * TMS_ENOTFOUND when none (or no such terminal). */
+int tms_package_for(tms *t, const char *tid, int64_t now, struct tms_package *out);
+
+enum tms_rollout_kind { TMS_ROLLOUT_TERMINALS, TMS_ROLLOUT_MERCHANTS, TMS_ROLLOUT_PERCENT };
+
+struct tms_rollout {
+	int64_t id, package_id;
+	enum tms_rollout_kind kind;
+	char targets[TMS_TARGETS_MAX + 1]; /* TIDs or MIDs, comma-separated; "" for a percentage */
+	int percent;                       /* 1 to 100 */
+	int64_t starts_at;
+	char added_by[64];
+	int64_t added_at, stopped_at; /* stopped_at 0: running */
+	char stopped_by[64];
+};
+
+/* "YYYY-MM-DD HH:MM" in the local time utc_offset minutes east of UTC as Unix time: TMS_OK,
+ * or TMS_EARG when it is not a real time (a rollout's --from). */
+int tms_time_parse(const char *text, int utc_offset, int64_t *out);
+
+/* "terminals", "merchants", "percent". */
+const char *tms_rollout_kind_name(enum tms_rollout_kind k);
+
+/* Adds a rollout of r's package_id, kind, targets (checked: each a TID or MID, known), percent
+ * and starts_at (0: now), audited: TMS_EARG (why), TMS_ENOTFOUND no such package, terminal or
+ * merchant (why names it). r's id and the rest are set. */
+int tms_rollout_add(tms *t, const char *actor, struct tms_rollout *r, int64_t now, char *why,
+                    size_t cap);
+/* Stops rollout id, audited: TMS_ENOTFOUND, TMS_ESTOPPED. */
+int tms_rollout_stop(tms *t, const char *actor, int64_t id, int64_t now);
+int tms_rollout_list(tms *t, int (*fn)(void *ctx, const struct tms_rollout *r), void *ctx);
+/* Whether r (of a package of the terminal's model) names terminal tid of merchant mid. */
+bool tms_rollout_includes(const struct tms_rollout *r, const char *tid, const char *mid);
+/* How many terminals of model r includes (status, the list). */
+int tms_rollout_count(tms *t, const struct tms_rollout *r, const char *model, int64_t *n);
+
+/* A model's minimum version: after after_date (YYYYMMDD), in the host's local time, a terminal
+ * of the model that reported a lower version is refused at sign-in. */
+struct tms_minimum {
+	char model[TMS_MODEL_MAX + 1], version[TMS_VERSION_MAX + 1];
+	int after_date;
+	char set_by[64];
+	int64_t set_at;
+};
+
+/* Sets model's minimum version to version after after ("YYYY-MM-DD"), audited: TMS_EARG (why). */
+int tms_minimum_set(tms *t, const char *actor, const char *model, const char *version,
+                    const char *after, int64_t now, struct tms_minimum *out, char *why, size_t cap);
+int tms_minimum_list(tms *t, int (*fn)(void *ctx, const struct tms_minimum *m), void *ctx);
+/* Whether a terminal that reported version (""; unknown: never) must update before it signs in
+ * on date (YYYYMMDD) under minimum m (the store's row): the sign-in's rule, for the acquirer. */
+bool tms_minimum_due(const struct store_tms_minimum *m, const char *version, int date);
+
+/* As JSON, times local utc_offset minutes east of UTC; new references, NULL out of memory. */
+json_t *tms_package_json(const struct tms_package *p, int utc_offset);
+json_t *tms_rollout_json(const struct tms_rollout *r, int utc_offset);
+json_t *tms_minimum_json(const struct tms_minimum *m, int utc_offset);
+
+/* ---- Status ----
+ *
+ * `possum admin tms status`: the terminals by model and version, each terminal's state and the
+ * rollouts running. TODO(tms downloads, issue 21 part A): the held parameter, CA key and AID
+ * versions and tms_pending join each terminal's JSON when the terminals' columns
+ * (params_held, capk_held, aid_held, tms_pending) are merged. */
+
+/* JSON of the status of model (NULL: every model), new reference into *out. */
+int tms_status(tms *t, const char *model, int64_t now, json_t **out);
 
 #endif

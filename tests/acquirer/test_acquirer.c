@@ -4,7 +4,8 @@
  * PIN-encrypted under those keys, each answer read back and its MAC checked. Every stage's
  * decline, every transaction, reversals exactly once, settlement, card authentication policy,
  * a store failure (96) and several requests committed in one batch; QR-code payments in
- * test_acquirer_qr.inc; a card routed to a network link in test_acquirer_link.inc. */
+ * test_acquirer_qr.inc; a card routed to a network link in test_acquirer_link.inc; a sign-in
+ * against its model's minimum software version in test_acquirer_update.inc. */
 #include "issuer/issuer_fixture.h"
 
 #include <stdio.h>
@@ -16,7 +17,10 @@
 #include "store/store_acquirer.h"
 #include "store/store_fixture.h"
 #include "store/store_reconcile.h"
+#include "store/store_tms.h"
+#include "tms/tms.h"
 #include "iso8583/iso8583.h"
+#include "rcode/rcode.h"
 
 #define A_MID "898310048120001"
 #define A_TID "TERM0001"
@@ -1682,6 +1686,7 @@ static void too_long_answered(void **state)
 
 #include "test_acquirer_qr.inc"
 #include "test_acquirer_link.inc"
+#include "test_acquirer_update.inc"
 
 /* Fields 48 and 60 read by fields.c: the layouts taken, and every departure refused. */
 static void fields_read(void **state)
@@ -1763,6 +1768,7 @@ int main(void)
 	    T(status_report),
 	    T(reported_location),
 	    T(f59_layout_refused),
+	    T(signin_minimum_version),
 	    T(too_long_answered),
 	    T(qr_code_payment),
 	    T(qr_code_pin),

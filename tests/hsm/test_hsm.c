@@ -22,6 +22,7 @@
 #include "crypto/kcv.h"
 #include "crypto/tr31.h"
 #include "crypto/emv.h"
+#include "crypto/ed25519.h"
 #include "hsm/hsm.h"
 
 #define LMK_HEX "9A1F3C5E7B2D4F6081A3C5E7092B4D6F8091A2B3C4D5E6F708192A3B4C5D6E7F"
@@ -1781,6 +1782,60 @@ static void hmac_key_travel(void **state)
 	hsm_close(h);
 }
 
+/* ---- Signatures ---- */
+
+/* RFC 8032 7.1, TEST 1 (the empty message) and TEST 2 (one byte, 0x72), under S0 keys: the
+ * public keys and signatures as published. A key of another usage or mode signs nothing; a
+ * generated key signs what its public key verifies. */
+#define ED1_SEED "9D61B19DEFFD5A60BA844AF492EC2CC44449C5697B326919703BAC031CAE7F60"
+#define ED1_PUB  "D75A980182B10AB7D54BFED3C964073A0EE172F3DAA62325AF021A68F707511A"
+#define ED1_SIG                                                                                    \
+	"E5564300C360AC729086E2CC806E828A84877F1EB8E5D974D873E065224901555FB8821590A33BACC61E3970" \
+	"1CF9B46BD25BF5F0595BBE24655141438E7A100B"
+#define ED2_SEED "4CCD089B28FF96DA9DB6C346EC114E0F5B8A319F35ABA624DA8CF6ED4FB8A6FB"
+#define ED2_SIG                                                                                    \
+	"92A009A9F0D4CAB8720E820B5F642540A2B27B5416503F8FB3762223EBDB69DA085AC1E43E15996E458F3613" \
+	"D0F11D8C387B2EAEB4302AEEB00D291612BB0C00"
+
+static void ed25519_known(void **state)
+{
+	const struct hsm_key_spec spec = {"S0", HSM_ED25519, 32, 'S', 'N'};
+	hsm *h = open_test();
+	hsm_key k1 = lmk_block("S0", 'E', 'S', 'N', ED1_SEED);
+	hsm_key k2 = lmk_block("S0", 'E', 'S', 'N', ED2_SEED), gen;
+	hsm_key mac = lmk_block("M7", 'H', 'C', 'N', M7_KEY);
+	hsm_key verify_only = lmk_block("S0", 'E', 'V', 'N', ED1_SEED);
+	uint8_t pub[HSM_ED25519_PUB_LEN], sig[HSM_ED25519_SIG_LEN];
+	hsm_kcv kcv;
+
+	(void)state;
+	assert_int_equal(hsm_ed25519_public(h, &k1, pub), HSM_OK);
+	assert_memory_equal(pub, HEX(ED1_PUB), sizeof pub);
+	assert_int_equal(hsm_ed25519_sign(h, &k1, NULL, 0, sig), HSM_OK);
+	assert_memory_equal(sig, HEX(ED1_SIG), sizeof sig);
+	assert_int_equal(hsm_ed25519_sign(h, &k2, (const uint8_t *)"\x72", 1, sig), HSM_OK);
+	assert_memory_equal(sig, HEX(ED2_SIG), sizeof sig);
+	/* The wrong usage or mode. */
+	assert_int_equal(hsm_ed25519_sign(h, &mac, NULL, 0, sig), HSM_EUSAGE);
+	assert_int_equal(hsm_ed25519_sign(h, &verify_only, NULL, 0, sig), HSM_EUSAGE);
+	assert_int_equal(hsm_ed25519_public(h, &mac, pub), HSM_EUSAGE);
+	/* Generated, checked by its check value (SHA-256 of the public key), signs. */
+	assert_int_equal(hsm_generate(h, &spec, &gen, &kcv), HSM_OK);
+	assert_memory_equal(gen.block + 5, "S0ES00N", 7); /* usage, algorithm, mode, …, N */
+	assert_int_equal(kcv.len, 5);
+	assert_int_equal(hsm_ed25519_sign(h, &gen, (const uint8_t *)"possum", 6, sig), HSM_OK);
+	assert_int_equal(hsm_ed25519_public(h, &gen, pub), HSM_OK);
+	assert_int_equal(crypto_ed25519_verify(pub, (const uint8_t *)"possum", 6, sig), CRYPTO_OK);
+	sig[0] ^= 1;
+	assert_int_equal(crypto_ed25519_verify(pub, (const uint8_t *)"possum", 6, sig),
+	                 CRYPTO_EVERIFY);
+	/* An Ed25519 key of another length is not one. */
+	assert_int_equal(
+	    hsm_generate(h, &(struct hsm_key_spec){"S0", HSM_ED25519, 16, 'S', 'N'}, &gen, NULL),
+	    HSM_EALG);
+	hsm_close(h);
+}
+
 /* ---- The cache ---- */
 
 /* Half again as many keys as the cache holds, each used in turn with another one: every
@@ -1816,6 +1871,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(lmk_file),
+	    cmocka_unit_test(ed25519_known),
 	    cmocka_unit_test(lmk_environment),
 	    cmocka_unit_test(generate_blocks),
 	    cmocka_unit_test(generate_rejects),

@@ -23,6 +23,12 @@ static void known_codes(void **state)
 	assert_int_equal(rcode_find(RCODE_ISSUER_TIMEOUT)->action, RCODE_ACT_REVERSE);
 	assert_int_equal(rcode_find(RCODE_SYSTEM_FAULT)->category, RCODE_CAT_SYSTEM);
 	assert_int_equal(rcode_find(RCODE_CARDAUTH_REQUIRED)->action, RCODE_ACT_AUTHENTICATE);
+	i = rcode_find("U1");
+	assert_string_equal(i->code, RCODE_UPDATE_REQUIRED);
+	assert_string_equal(i->en, "software update required");
+	assert_string_equal(i->zh, "终端软件需更新");
+	assert_int_equal(i->category, RCODE_CAT_HOST);
+	assert_string_equal(rcode_action_name(i->action), "update");
 	assert_int_equal(rcode_find(RCODE_APPROVED)->category, RCODE_CAT_APPROVED);
 	assert_true(rcode_approved("00"));
 	assert_false(rcode_approved("01"));
@@ -60,15 +66,15 @@ static int check_entry(void *ctx, const struct rcode_info *i)
 	return 0;
 }
 
-/* The spec lists 37 codes, and possum adds the payment codes' four (docs/qr.md); each is in
- * the table once. */
+/* The spec lists 37 codes, and possum adds the payment codes' four (docs/qr.md) and "update
+ * required" (docs/tms.md); each is in the table once. */
 static void table_unique(void **state)
 {
 	struct seen s = {.n = 0};
 
 	(void)state;
 	assert_int_equal(rcode_each(check_entry, &s), 0);
-	assert_int_equal(s.n, 41);
+	assert_int_equal(s.n, 42);
 	assert_string_equal(rcode_category_name(RCODE_CAT_HOST), "host");
 	assert_string_equal(rcode_action_name(RCODE_ACT_SIGN_IN), "sign_in");
 }

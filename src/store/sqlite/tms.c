@@ -1,7 +1,7 @@
 /* tms.c — the store's part of terminal management (store_tms.h), one text for both engines:
  * the parameters set at each level and each level's version (tms.1); the CA public keys and
- * the chip applications (tms.2). Its migrations are tms.N.sql in both engines' schema
- * directories. */
+ * the chip applications (tms.2); software packages, rollouts and minimum versions (tms.3). Its
+ * migrations are tms.N.sql in both engines' schema directories. */
 #include "store/sqlite/internal.h"
 
 #include "store/store_tms.h"
@@ -148,3 +148,99 @@ int store_tms_aid_delete(store *s, const char *a)
 
 	return store_q_update(s, &q, &a);
 }
+
+/* ---- Software packages (tms.3) ---- */
+
+typedef struct store_tms_package package;
+typedef struct store_tms_chunk chunk;
+typedef struct store_tms_rollout rollout;
+typedef struct store_tms_minimum minimum;
+typedef struct store_tms_count count;
+
+#define PACKAGE_NEW_COLUMNS "model, version, size, sha256, signature, added_by, added_at"
+
+static const struct store_col package_cols[] = {
+    STORE_COLS(package, model, version, size, sha256, signature, added_by, added_at, id)};
+static const struct store_row package_row = STORE_ROW(package, package_cols);
+static const struct store_row package_new = STORE_ROW_N(package_cols, 7); /* but the id */
+
+STORE_FN_INSERT(store_tms_package_insert, package,
+                "INSERT INTO tms_packages (" PACKAGE_NEW_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                package_new)
+STORE_FN_GET(store_tms_package_get, int64_t, package,
+             "SELECT " PACKAGE_NEW_COLUMNS ", id FROM tms_packages WHERE id = ?", store_args_id,
+             package_row)
+STORE_FN_EACH(store_tms_package_each, package,
+              "SELECT " PACKAGE_NEW_COLUMNS ", id FROM tms_packages ORDER BY model, id",
+              package_row)
+
+static const struct store_col chunk_cols[] = {STORE_COLS(chunk, package_id, seq)
+                                                  STORE_COL_BYTES(chunk, data, len)};
+static const struct store_row chunk_row = STORE_ROW(chunk, chunk_cols);
+static const struct store_row chunk_key = STORE_ROW_N(chunk_cols, 2);
+
+STORE_FN_PUT(store_tms_chunk_put, chunk,
+             "INSERT INTO tms_package_chunks (package_id, seq, data) VALUES (?, ?, ?)", chunk_row)
+
+int store_tms_chunk_get(store *s, struct store_tms_chunk *c)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT package_id, seq, data FROM tms_package_chunks WHERE package_id = ? "
+	            "AND seq = ?",
+	            &chunk_key, &chunk_row);
+	struct store_tms_chunk key = {.package_id = c->package_id, .seq = c->seq};
+
+	return store_q_get(s, &q, &key, c);
+}
+
+#define ROLLOUT_NEW_COLUMNS                                                                        \
+	"package_id, kind, targets, percent, starts_at, added_by, added_at, stopped_at, "          \
+	"stopped_by"
+
+static const struct store_col rollout_cols[] = {STORE_COLS(rollout, package_id, kind, targets,
+                                                           percent, starts_at, added_by, added_at,
+                                                           stopped_at, stopped_by, id)};
+static const struct store_row rollout_row = STORE_ROW(rollout, rollout_cols);
+static const struct store_row rollout_new = STORE_ROW_N(rollout_cols, 9); /* but the id */
+static const struct store_col rollout_stop_cols[] = {
+    STORE_COLS(rollout, stopped_at, stopped_by, id)};
+static const struct store_row rollout_stop_args = STORE_ROW_N(rollout_stop_cols, 3);
+
+STORE_FN_INSERT(store_tms_rollout_insert, rollout,
+                "INSERT INTO tms_rollouts (" ROLLOUT_NEW_COLUMNS
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rollout_new)
+STORE_FN_GET(store_tms_rollout_get, int64_t, rollout,
+             "SELECT " ROLLOUT_NEW_COLUMNS ", id FROM tms_rollouts WHERE id = ?", store_args_id,
+             rollout_row)
+STORE_FN_UPDATE(store_tms_rollout_stop, rollout,
+                "UPDATE tms_rollouts SET stopped_at = ?, stopped_by = ? WHERE id = ? AND "
+                "stopped_at = 0",
+                rollout_stop_args)
+STORE_FN_EACH(store_tms_rollout_each, rollout,
+              "SELECT " ROLLOUT_NEW_COLUMNS ", id FROM tms_rollouts ORDER BY id", rollout_row)
+
+#define MINIMUM_COLUMNS "model, version, after_date, set_by, set_at"
+
+static const struct store_col minimum_cols[] = {
+    STORE_COLS(minimum, model, version, after_date, set_by, set_at)};
+static const struct store_row minimum_row = STORE_ROW(minimum, minimum_cols);
+
+STORE_FN_PUT(store_tms_minimum_put, minimum,
+             "INSERT INTO tms_minimums (" MINIMUM_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5) "
+             "ON CONFLICT (model) DO UPDATE SET version = ?2, after_date = ?3, set_by = ?4, "
+             "set_at = ?5",
+             minimum_row)
+STORE_FN_GET(store_tms_minimum_get, const char *, minimum,
+             "SELECT " MINIMUM_COLUMNS " FROM tms_minimums WHERE model = ?", store_args_text,
+             minimum_row)
+STORE_FN_EACH(store_tms_minimum_each, minimum,
+              "SELECT " MINIMUM_COLUMNS " FROM tms_minimums ORDER BY model", minimum_row)
+
+static const struct store_col count_cols[] = {STORE_COLS(count, model, version, n)};
+static const struct store_row count_row = STORE_ROW(count, count_cols);
+
+STORE_FN_EACH(store_tms_count_each, count,
+              "SELECT model, version, COUNT(*) AS n FROM terminals GROUP BY model, version "
+              "ORDER BY model, version",
+              count_row)
