@@ -359,6 +359,7 @@ static int manage(struct cli_env *env, const void *values)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
 	rc = cli_term_outcome(env, rc, kind, &r, NULL);
+	cli_term_follow(env);
 	return rc;
 }
 
@@ -440,8 +441,11 @@ static int transact(struct cli_env *env, const void *values)
 	}
 	if ((rc = cli_term_open(env, o)) == CLI_OK) {
 		term_set_inject(env->term, fault);
-		rc = term_transact(env->term, &req, &r);
-		rc = cli_term_outcome(env, rc, r.kind, &r, decline_hint(&req, &r));
+		if ((rc = cli_term_permit(env, kind, req.amount)) == CLI_OK) {
+			rc = term_transact(env->term, &req, &r);
+			rc = cli_term_outcome(env, rc, r.kind, &r, decline_hint(&req, &r));
+			cli_term_follow(env);
+		}
 	}
 	if (req.card != NULL)
 		term_card_wipe(&card);
@@ -636,6 +640,9 @@ static const cli_command term_commands[] = {
      .row = &cli_term_qr_query_row},
     {"qr-result", "payments by the terminal's static code since the last look [--wait S]",
      .row = &cli_term_qr_result_row},
+    {"download", "download parameters, CA keys, AIDs from the host's TMS [--set S]",
+     .row = &cli_term_download_row},
+    {"params", "what the terminal holds: parameters, CA keys, AIDs", .row = &cli_term_params_row},
 };
 
 const cli_group cli_term_group = {

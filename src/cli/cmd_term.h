@@ -15,6 +15,7 @@ struct term_opts {
 	const char *state, *host, *tid, *mid, *sn, *components, *card, *entry, *pin, *amount;
 	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout, *inject;
 	const char *location, *code, *wait;
+	const char *set, *autodl;                           /* download's */
 	const char *tls_ca, *tls_cert, *tls_key, *tls_name; /* init's */
 	int tls;
 };
@@ -68,5 +69,13 @@ json_t *cli_term_txn_json(const struct store_term_txn *x);
 /* The rows of cmd_term_qr.c. */
 extern const cli_command cli_term_qr_pay_row, cli_term_qr_refund_row, cli_term_qr_query_row,
     cli_term_qr_result_row;
+
+/* cmd_term_tms.c: the rows of download and params; after an exchange, the downloads its answer
+ * asks for when the terminal is set to (download --auto on), each printed; before a
+ * transaction, whether the downloaded parameters permit it (CLI_FAILED, said, when not:
+ * nothing is sent). */
+extern const cli_command cli_term_download_row, cli_term_params_row;
+int cli_term_follow(struct cli_env *env);
+int cli_term_permit(struct cli_env *env, enum term_kind kind, int64_t amount);
 
 #endif

@@ -8,6 +8,7 @@
 #include "iso8583/iso8583.h"
 #include "net/net.h"
 #include "term/term.h"
+#include "tms/tms.h"
 
 #define TERM_FRAME_MAX 2048
 #define TERM_CURRENCY  156
@@ -20,8 +21,9 @@ struct term {
 	bool signed_in; /* the working keys are there */
 	int timeout_ms;
 	enum term_inject inject; /* for the next financial request (term_set_inject) */
-	net_client *c;           /* kept between exchanges; NULL until needed or after a failure */
-	bool tls;                /* term_tls_setup()'s, read at term_open() */
+	int asked;     /* the last answer's processing request (header byte 2's low nibble) */
+	net_client *c; /* kept between exchanges; NULL until needed or after a failure */
+	bool tls;      /* term_tls_setup()'s, read at term_open() */
 	char tls_ca[STORE_VALUE_MAX + 1], tls_cert[STORE_VALUE_MAX + 1];
 	char tls_key[STORE_VALUE_MAX + 1], tls_name[STORE_VALUE_MAX + 1];
 	net_tls *tls_ctx;      /* made at the first connection */

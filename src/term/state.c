@@ -78,6 +78,8 @@ const char *term_strerror(int rc)
 		return "not allowed for that transaction";
 	case TERM_EPIN:
 		return "the wallet PIN is needed above CNY 1,000.00, the terminal's no-PIN limit (--pin)";
+	case TERM_EREFUSED:
+		return "refused by the terminal itself (终端拒绝)";
 	default:
 		return "unknown error";
 	}
@@ -315,8 +317,7 @@ void term_set_timeout(term *t, int seconds)
 
 int term_set_inject(term *t, enum term_inject fault)
 {
-	if (fault != TERM_INJECT_NONE && fault != TERM_INJECT_TIMEOUT &&
-	    fault != TERM_INJECT_BAD_MAC)
+	if ((unsigned)fault > TERM_INJECT_BAD_CAPK)
 		return TERM_EARG;
 	t->inject = fault;
 	return TERM_OK;

@@ -5,3 +5,5 @@ CREATE TABLE term_tms (
     version TEXT NOT NULL, items BYTEA,
     dl_version TEXT NOT NULL, dl_next BIGINT NOT NULL, dl_items BYTEA
 );
+-- Whether it downloads by itself when an answer's header asks: 0, on demand only.
+ALTER TABLE term_state ADD COLUMN tms_auto BIGINT NOT NULL DEFAULT 0;

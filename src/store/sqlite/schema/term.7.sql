@@ -7,3 +7,6 @@ CREATE TABLE term_tms (
     version TEXT NOT NULL, items BLOB,
     dl_version TEXT NOT NULL, dl_next INTEGER NOT NULL, dl_items BLOB
 );
+-- Whether the terminal downloads by itself when an answer's header asks (`possum term download
+-- --auto on`): 0, on demand only (`possum term download`).
+ALTER TABLE term_state ADD COLUMN tms_auto INTEGER NOT NULL DEFAULT 0;
