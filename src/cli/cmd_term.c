@@ -512,12 +512,14 @@ static int cmd_receipt(struct cli_env *env, const void *values)
 {
 	const struct term_opts *o = values;
 	struct store_term_txn x;
+	struct term_slip slip;
 	int rc;
 
 	if (o->stan == NULL)
 		return cli_usage_error(env->prog, "--stan N is needed");
 	if ((rc = cli_term_open(env, o)) != CLI_OK)
 		return rc;
+	term_slip_get(env->term, &slip);
 	if ((rc = term_find(env->term, o->stan, &x)) != TERM_OK) {
 		rc = cli_term_failed(env->prog, rc);
 	} else if (env->json) {
@@ -526,14 +528,14 @@ static int cmd_receipt(struct cli_env *env, const void *values)
 		FILE *f = open_memstream(&text, &len);
 		json_t *j = cli_term_txn_json(&x);
 		if (f != NULL) {
-			term_receipt(term_state(env->term), &x, f);
+			term_receipt(term_state(env->term), &slip, &x, f);
 			fclose(f);
 			json_object_set_new(j, "receipt", json_string(text));
 		}
 		free(text);
 		cli_print_json(j);
 	} else {
-		term_receipt(term_state(env->term), &x, stdout);
+		term_receipt(term_state(env->term), &slip, &x, stdout);
 	}
 	return rc;
 }
@@ -648,6 +650,7 @@ static const cli_command term_commands[] = {
 const cli_group cli_term_group = {
     "possum term",
     "possum term — the reference POS terminal (cup-pos): sign-in, payments by\n"
-    "card and QR code, reversals, settlement, receipts. Exit status 0 approved, 1 declined or\n"
-    "failed, 2 bad usage.",
+    "card and QR code, reversals, settlement, receipts, and the downloads of its parameters,\n"
+    "CA keys and AIDs from the host's terminal management (docs/tms.md). Exit status 0\n"
+    "approved, 1 declined or failed, 2 bad usage.",
     CLI_TABLE(term_commands)};

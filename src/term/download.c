@@ -352,3 +352,18 @@ int term_set_tms_auto(term *t, bool on)
 	t->st = st;
 	return TERM_OK;
 }
+
+int term_slip_get(term *t, struct term_slip *out)
+{
+	char language[8];
+
+	memset(out, 0, sizeof *out);
+	if (term_param(t, "LG", language, sizeof language) == TERM_OK &&
+	    strcmp(language, "en") == 0)
+		term_param(t, "ME", out->name, sizeof out->name);
+	if (out->name[0] == '\0')
+		term_param(t, "MZ", out->name, sizeof out->name);
+	term_param(t, "RH", out->header, sizeof out->header);
+	term_param(t, "RF", out->footer, sizeof out->footer);
+	return TERM_OK;
+}

@@ -270,7 +270,9 @@ int term_find(term *t, const char *stan, struct store_term_txn *out);
  * it: 代授权 STAND-IN), and the response. A QR payment's
  * says 扫码支付 / QR PAYMENT, with the payment code masked (6 + 4) or, paid by the static code,
  * the card masked; no signature is asked. */
-void term_receipt(const struct store_term_state *st, const struct store_term_txn *x, FILE *f);
+struct term_slip;
+void term_receipt(const struct store_term_state *st, const struct term_slip *slip,
+                  const struct store_term_txn *x, FILE *f);
 
 /* The name of a kind, for people: "purchase", "void", … */
 const char *term_kind_name(enum term_kind kind);
@@ -318,6 +320,15 @@ int term_param(term *t, const char *tag, char *out, size_t cap);
  * type among `types` (TX) and the amount not above `per_txn_max` (MX); TERM_EREFUSED with why
  * (in English and Chinese, capacity cap) when not. No parameters: permitted. */
 int term_params_permit(term *t, enum term_kind kind, int64_t amount, char *why, size_t cap);
+
+/* What the downloaded parameters put on a slip (term_receipt(), which takes NULL for none):
+ * the merchant's name in the terminal's language (merchant_name_en when `language` is en and
+ * it is set, else merchant_name_zh; "" none: the sign-in's name), the header and the footer
+ * ("" none). */
+struct term_slip {
+	char name[TMS_VALUE_MAX + 1], header[TMS_VALUE_MAX + 1], footer[TMS_VALUE_MAX + 1];
+};
+int term_slip_get(term *t, struct term_slip *out);
 
 /* Whether the terminal downloads by itself when an answer asks (`possum term download --auto
  * on|off`), kept in its state. */

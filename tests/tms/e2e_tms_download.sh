@@ -7,7 +7,8 @@
 # everything is held); a download broken after its first chunk resumes at its next item (the
 # host's log: the second run does not start from 0); a type the merchant's limits switch off
 # and an amount above per_txn_max are refused by the terminal without sending (the host sees
-# no request); a CA key whose checksum does not verify makes the whole set refused.
+# no request), and its slips carry the downloaded name, header and footer; a CA key whose
+# checksum does not verify makes the whole set refused.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -121,7 +122,13 @@ err_has "nothing was sent"
 expect 1 "purchase above per_txn_max" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 600.00
 err_has "above this terminal's limit"
 [ "$(grep -c '"tid":"TERM0001"' "$tmp/host.log")" = "$n" ] && ok || bad "the host saw a refused request"
-expect 0 "purchase within the limits" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 20.00
+expect 0 "purchase within the limits" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 20.00 --json
+stan=$(jq -r .stan "$tmp/out")
+# Its slip: the English name (language en), the header and the footer downloaded.
+expect 0 "receipt" -- t receipt "$stan"
+out_has "MERCHANT NAME: Possum Books and Stationery, Shanghai"
+out_has "^$header\$"
+out_has "^$footer\$"
 
 # 6. A CA key whose checksum does not verify: the whole set refused, not applied, not confirmed.
 a tms capk add --rid A000000333 --index 09 --exponent 03 --expiry 20991231 \
