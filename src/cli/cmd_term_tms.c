@@ -214,7 +214,7 @@ static void show_list(const struct store_term_tms *row, enum tms_set set, json_t
 
 static int cmd_params(struct cli_env *env, const void *values)
 {
-	static const char *const lists[TMS_SETS] = {"items", "keys", "aids"};
+	static const char *const lists[TMS_SETS] = {"values", "keys", "aids"};
 	struct store_term_tms *row = malloc(sizeof *row);
 	json_t *root = json_object(), *part;
 	int rc = CLI_FAILED;

@@ -70,7 +70,7 @@ for kv in connect_timeout=30 answer_timeout=70 reversal_retries=6 language=en \
 	receipt_footer="$footer" merchant_name_zh="Possum Books" \
 	types=purchase,void,refund,preauth per_txn_max=50000; do
 	k=${kv%%=*} v=${kv#*=}
-	got=$(jq -r ".params.items.$k" "$tmp/out")
+	got=$(jq -r ".params.values.$k" "$tmp/out")
 	[ "$got" = "$v" ] && ok || bad "term params: $k is '$got', expected '$v'"
 done
 [ "$(jq -r '.params.version' "$tmp/out")" = "$(a tms param show --terminal TERM0001 --json | jq -r .version)" ] &&
@@ -106,7 +106,7 @@ second=$(reasons tms_capk | tail -1)
 [ "$(pending)" = 5 ] && ok || bad "tms_pending after the CA keys: $(pending), expected 5"
 expect 0 "download params" -- t download --set params
 expect 0 "params" -- t params --json
-[ "$(jq -r '.params.items.receipt_header' "$tmp/out")" = "$header" ] && ok || bad "the new header did not arrive"
+[ "$(jq -r '.params.values.receipt_header' "$tmp/out")" = "$header" ] && ok || bad "the new header did not arrive"
 [ "$(jq '.capk.keys | length' "$tmp/out")" = 2 ] && ok || bad "capk: $(jq -c .capk "$tmp/out")"
 [ "$(pending)" = 4 ] && ok || bad "tms_pending after the parameters: $(pending), expected 4"
 expect 0 "aid" -- t download --set aid
