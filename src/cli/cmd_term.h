@@ -70,11 +70,14 @@ json_t *cli_term_txn_json(const struct store_term_txn *x);
 extern const cli_command cli_term_qr_pay_row, cli_term_qr_refund_row, cli_term_qr_query_row,
     cli_term_qr_result_row;
 
-/* cmd_term_tms.c: the rows of download and params; after an exchange, the downloads its answer
- * asks for when the terminal is set to (download --auto on), each printed; before a
- * transaction, whether the downloaded parameters permit it (CLI_FAILED, said, when not:
- * nothing is sent). */
+/* cmd_term_tms.c: the rows of download and params. */
 extern const cli_command cli_term_download_row, cli_term_params_row;
+/* cmd_term_follow.c: the sets of mask (bits 1 << enum tms_set) downloaded, each outcome
+ * printed (or added to list for --json), CLI_OK when every one was applied and confirmed; after
+ * an exchange, the downloads its answer asks for when the terminal is set to (download --auto
+ * on); before a transaction, whether the downloaded parameters permit it (CLI_FAILED, said,
+ * when not: nothing is sent). */
+int cli_term_download_sets(struct cli_env *env, unsigned mask, json_t *list);
 int cli_term_follow(struct cli_env *env);
 int cli_term_permit(struct cli_env *env, enum term_kind kind, int64_t amount);
 

@@ -149,7 +149,7 @@ int tms_aid_add(tms *t, const char *actor, const struct tms_aid_text *text, int6
 		rc = tms_audit(t, actor, before != NULL ? "tms.aid.replace" : "tms.aid.add", object,
 		               before, after, now);
 	if (rc == TMS_OK)
-		rc = tms_pending_mark(t, TMS_LEVEL_ALL, NULL, TMS_PENDING_AID);
+		rc = tms_pending_mark(t, "all", NULL, TMS_PENDING_AID);
 	if (rc == TMS_OK && out != NULL)
 		*out = a;
 out:
@@ -181,7 +181,7 @@ int tms_aid_remove(tms *t, const char *actor, const char *aid, int64_t now)
 	else if ((rc = tms_from_store(store_tms_aid_delete(t->s, hex))) == TMS_OK)
 		rc = tms_audit(t, actor, "tms.aid.remove", object, before, NULL, now);
 	if (rc == TMS_OK)
-		rc = tms_pending_mark(t, TMS_LEVEL_ALL, NULL, TMS_PENDING_AID);
+		rc = tms_pending_mark(t, "all", NULL, TMS_PENDING_AID);
 out:
 	json_decref(before);
 	return tms_end(t, rc);

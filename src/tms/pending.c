@@ -31,18 +31,6 @@ int tms_set_bit(enum tms_set set)
 	return (unsigned)set < TMS_SETS ? set_bits[set] : 0;
 }
 
-int tms_pending_mark(tms *t, enum tms_level level, const char *name, int bits)
-{
-	struct store_tms_mark m = {.bits = bits};
-	const char *word = tms_level_name(level);
-
-	if (word == NULL || level < TMS_LEVEL_ALL || level > TMS_LEVEL_TERMINAL)
-		return TMS_EARG;
-	snprintf(m.level, sizeof m.level, "%s", word);
-	snprintf(m.name, sizeof m.name, "%s", name != NULL ? name : "");
-	return tms_from_store(store_tms_mark(t->s, &m));
-}
-
 /* A terminal's parameters' items (without their VN), as the other sets' encoders write. */
 static int params_items(tms *t, const char *tid, uint8_t **form, size_t *len, char version[9])
 {

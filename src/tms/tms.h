@@ -351,10 +351,6 @@ int tms_set_find(const char *name, enum tms_set *out);
 /* Its TMS_PENDING_* bit. */
 int tms_set_bit(enum tms_set set);
 
-/* Sets bits in tms_pending of the terminals level and name reach (a struct tms_change's; the
- * CA keys and AIDs: TMS_LEVEL_ALL), in the caller's transaction. */
-int tms_pending_mark(tms *t, enum tms_level level, const char *name, int bits);
-
 /* The versions of terminal tid's three sets now (the CA keys those in force at now's date, in
  * the host's utc_offset): TMS_ENOTFOUND for no such terminal. */
 struct tms_versions {
