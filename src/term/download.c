@@ -34,23 +34,6 @@ bool term_download_asked(const term *t, enum tms_set *set)
 	}
 }
 
-int term_tms_get(term *t, enum tms_set set, struct store_term_tms *out)
-{
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if (tms_set_name(set) == NULL)
-		return TERM_EARG;
-	snprintf(out->name, sizeof out->name, "%s", tms_set_name(set));
-	rc = store_term_tms_get(t->s, out);
-	if (rc == STORE_ENOTFOUND) {
-		memset(out, 0, sizeof *out);
-		snprintf(out->name, sizeof out->name, "%s", tms_set_name(set));
-		return TERM_OK;
-	}
-	return term_from_store(rc);
-}
-
 /* One exchange of a download's (nmc) or confirmation's 0820 with field 62 (len bytes):
  * res->rc the answer's, *resp the answer. */
 static int send_0820(term *t, const char *nmc, const uint8_t *f62, size_t len,
@@ -260,88 +243,6 @@ out:
 	return rc;
 }
 
-/* ---- what the applied parameters say ---- */
-
-int term_param(term *t, const char *tag, char *out, size_t cap)
-{
-	struct store_term_tms *row = malloc(sizeof *row);
-	const uint8_t *v;
-	size_t at = 0, n;
-	char got[3];
-	int rc;
-
-	out[0] = '\0';
-	if (row == NULL)
-		return TERM_ESTORE;
-	if ((rc = term_tms_get(t, TMS_SET_PARAMS, row)) == TERM_OK) {
-		rc = TERM_ENOTFOUND;
-		while (tms_item_get(row->items, row->items_len, &at, got, &v, &n) == TMS_OK)
-			if (strcmp(got, tag) == 0 && n < cap) {
-				memcpy(out, v, n);
-				out[n] = '\0';
-				rc = TERM_OK;
-				break;
-			}
-	}
-	free(row);
-	return rc;
-}
-
-/* The name merchant limits give a kind's type (docs/tms.md "types"); NULL: always taken. */
-static const char *limits_type(enum term_kind kind)
-{
-	switch (kind) {
-	case TERM_PURCHASE:
-	case TERM_QR_PAY:
-		return "purchase";
-	case TERM_VOID:
-		return "void";
-	case TERM_REFUND:
-	case TERM_QR_REFUND:
-		return "refund";
-	case TERM_PREAUTH:
-	case TERM_PREAUTH_CANCEL:
-	case TERM_COMPLETION:
-	case TERM_COMPLETION_VOID:
-		return "preauth";
-	case TERM_BALANCE:
-		return "balance";
-	case TERM_CARDAUTH:
-		return "cardauth";
-	default:
-		return NULL;
-	}
-}
-
-int term_params_permit(term *t, enum term_kind kind, int64_t amount, char *why, size_t cap)
-{
-	char types[TMS_VALUE_MAX + 3], max[32], want[16];
-	const char *name = limits_type(kind);
-	int64_t limit;
-
-	if (name != NULL && term_param(t, "TX", types + 1, sizeof types - 2) == TERM_OK) {
-		types[0] = ',';
-		strcat(types, ",");
-		snprintf(want, sizeof want, ",%s,", name);
-		if (strstr(types, want) == NULL) {
-			snprintf(
-			    why, cap,
-			    "%s is not among this terminal's transactions (%s); 本终端不支持该交易",
-			    name, types[1] != ',' ? types + 1 : "none");
-			return TERM_EREFUSED;
-		}
-	}
-	if (amount > 0 && term_param(t, "MX", max, sizeof max) == TERM_OK &&
-	    (limit = term_digits(max, strlen(max))) > 0 && amount > limit) {
-		snprintf(why, cap,
-		         "the amount %lld is above this terminal's limit %lld (minor units); "
-		         "金额超过本终端单笔限额",
-		         (long long)amount, (long long)limit);
-		return TERM_EREFUSED;
-	}
-	return TERM_OK;
-}
-
 int term_set_tms_auto(term *t, bool on)
 {
 	struct store_term_state st = t->st;
@@ -350,20 +251,5 @@ int term_set_tms_auto(term *t, bool on)
 	if (store_term_state_put(t->s, &st) != STORE_OK)
 		return TERM_ESTORE;
 	t->st = st;
-	return TERM_OK;
-}
-
-int term_slip_get(term *t, struct term_slip *out)
-{
-	char language[8];
-
-	memset(out, 0, sizeof *out);
-	if (term_param(t, "LG", language, sizeof language) == TERM_OK &&
-	    strcmp(language, "en") == 0)
-		term_param(t, "ME", out->name, sizeof out->name);
-	if (out->name[0] == '\0')
-		term_param(t, "MZ", out->name, sizeof out->name);
-	term_param(t, "RH", out->header, sizeof out->header);
-	term_param(t, "RF", out->footer, sizeof out->footer);
 	return TERM_OK;
 }

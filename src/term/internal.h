@@ -112,6 +112,15 @@ int term_tls_load(term *t);
  * t->unreachable. */
 int term_connect(term *t);
 
+/* held.c: the addresses to connect to, in order — the downloaded host_primary, then
+ * host_backup, then the setup's own host (each once) — into hosts (*n of them), and how long
+ * to try each (connect_timeout, else the answer's timeout) in *connect_ms; the downloaded
+ * answer_timeout, when there is one, as the time to wait for each answer (term_set_timeout()
+ * overrides it). */
+#define TERM_HOSTS 3
+int term_held_hosts(term *t, char hosts[TERM_HOSTS][256], size_t *n, int *connect_ms);
+void term_held_answer_timeout(term *t);
+
 int term_from_hsm(int rc);
 int term_from_store(int rc);
 

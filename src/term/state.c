@@ -286,6 +286,7 @@ int term_open(store *s, hsm *h, term **out)
 		return rc;
 	}
 	t->timeout_ms = t->st.timeout * 1000;
+	term_held_answer_timeout(t); /* the downloaded answer_timeout, when there is one */
 	*out = t;
 	return TERM_OK;
 }

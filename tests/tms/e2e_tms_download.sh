@@ -8,7 +8,8 @@
 # host's log: the second run does not start from 0); a type the merchant's limits switch off
 # and an amount above per_txn_max are refused by the terminal without sending (the host sees
 # no request), and its slips carry the downloaded name, header and footer; a CA key whose
-# checksum does not verify makes the whole set refused.
+# checksum does not verify makes the whole set refused; a primary address that does not answer
+# is followed by the backup.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -145,11 +146,27 @@ expect 0 "params: the old keys kept" -- t params --json
 expect 0 "the set again, sound" -- t download --set capk
 [ "$(pending)" = 0 ] && ok || bad "tms_pending after the CA keys: $(pending), expected 0"
 
-# 7. Malformed requests and a suspended terminal.
-a terminal suspend TERM0001 >/dev/null 2>&1
-if [ "$(db_sql "$data" "SELECT status FROM terminals WHERE tid = 'TERM0001'")" != 1 ]; then
-	expect 1 "a suspended terminal downloads nothing" -- t download --set params
-	out_has "refused by the host 97"
-fi
+# 7. The host's addresses: a primary that does not answer, then the backup.
+a tms param set --terminal TERM0001 host_primary 127.0.0.1:1 >/dev/null
+a tms param set --terminal TERM0001 host_backup "127.0.0.1:$port" >/dev/null
+a tms param set --terminal TERM0001 connect_timeout 2 >/dev/null
+expect 0 "download params (through the address of init)" -- t download --set params
+# init's own address (tried last) made one that does not answer either: only the backup does.
+expect 0 "init again, its address closed" -- t init --host 127.0.0.1:2 --tid TERM0001 --mid $mid --sn SN0001 --tmk-components "$comps"
+expect 0 "echo: the primary refuses, the backup answers" -- t echo
+out_has "echo: 00"
+a tms param unset --terminal TERM0001 host_backup >/dev/null
+a tms param set --terminal TERM0001 host_primary "127.0.0.1:$port" >/dev/null
+expect 0 "download params (through the backup)" -- t download --set params
+a tms param unset --terminal TERM0001 host_primary >/dev/null
+expect 0 "download params (through the new primary)" -- t download --set params
+expect 1 "echo: no address answers" -- t echo
+err_has "cannot reach the host"
+
+# 8. A suspended terminal downloads nothing.
+a terminal suspend --tid TERM0001 --reason "a test" >/dev/null
+expect 0 "init again" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid $mid --sn SN0001 --tmk-components "$comps"
+expect 1 "a suspended terminal downloads nothing" -- t download --set params
+out_has "refused by the host 97"
 
 finish
