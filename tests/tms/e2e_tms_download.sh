@@ -86,6 +86,8 @@ out_has "connect_timeout    CT  30"
 header="Possum Books 书店 — 88 Nanjing Road West, Jing'an District, Shanghai — tel 021 5555 0100"
 a tms param set --model PX-9 connect_timeout 40 >/dev/null
 [ "$(pending)" = 0 ] && ok || bad "another model's change marked TERM0001: $(pending)"
+a merchant limits $mid --per-txn 450.00 >/dev/null
+[ "$(pending)" = 1 ] && ok || bad "tms_pending after the merchant's limits: $(pending), expected 1"
 a tms param set --merchant $mid receipt_header "$header" >/dev/null
 [ "$(pending)" = 1 ] && ok || bad "tms_pending after a merchant-level change: $(pending), expected 1"
 a tms aid remove --aid A000000333010103 >/dev/null
@@ -122,6 +124,7 @@ err_has "本终端不支持该交易"
 err_has "nothing was sent"
 expect 1 "purchase above per_txn_max" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 600.00
 err_has "above this terminal's limit"
+err_has "limit 45000"
 [ "$(grep -c '"tid":"TERM0001"' "$tmp/host.log")" = "$n" ] && ok || bad "the host saw a refused request"
 expect 0 "purchase within the limits" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 20.00 --json
 stan=$(jq -r .stan "$tmp/out")
