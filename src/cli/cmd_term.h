@@ -23,7 +23,8 @@ struct term_opts {
 #define COMMON_HELP                                                                                  \
 	"  --data DIR      the terminal's data directory (default ./possum-term, not the host's);\n" \
 	"                  --state DIR is its old name\n"                                            \
-	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                  \
+	"  --timeout S     seconds to wait for each answer (default: the downloaded\n"               \
+	"                  answer_timeout, else init's, 30)\n"                                       \
 	"  --json          print the outcome as JSON (the API's names: docs/api.md)\n"               \
 	"\nExit status: 0 approved (done); 1 declined or failed; 2 bad usage.\n"
 #define INJECT_HELP                                                                                 \

@@ -51,7 +51,8 @@ static int cmd_download(struct cli_env *env, const void *values)
 }
 
 static const char download_help[] =
-    "[--set params|capk|aid|all] [--auto on|off] [--data DIR] [--timeout S] [--json]\n\n"
+    "[--set params|capk|aid|all] [--auto on|off] [--inject drop|bad-capk] [--data DIR]\n"
+    "    [--timeout S] [--json]\n\n"
     "Downloads the terminal's parameters, CA public keys and chip applications (AIDs) from\n"
     "the host's terminal management (0820 360, 370, 380; docs/tms.md \"Downloads\"), each set\n"
     "chunk by chunk — a broken download resumes where it stopped — then checks it (every CA\n"

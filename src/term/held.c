@@ -21,7 +21,7 @@ int term_tms_get(term *t, enum tms_set set, struct store_term_tms *out)
 		snprintf(out->name, sizeof out->name, "%s", tms_set_name(set));
 		return TERM_OK;
 	}
-	return term_from_store(rc);
+	return rc == STORE_OK ? TERM_OK : TERM_ESTORE; /* not term_from_store(): state.c calls us */
 }
 
 /* ---- what the applied parameters say ---- */
