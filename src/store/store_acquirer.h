@@ -69,7 +69,7 @@ struct store_terminal {
 	/* The location it last reported (59.A2.06), in micro-degrees, and when; 0 at: never. */
 	int64_t reported_lat, reported_lon, reported_at;
 	char model[33]; /* its model (docs/tms.md "Terminal models"); "" none */
-	/* Its downloads (docs/tms.md "Downloads", acquirer.15): the versions of the parameters, CA
+	/* Its downloads (docs/tms.md "Downloads", acquirer.16): the versions of the parameters, CA
 	 * keys and AIDs it confirmed it holds ("" none), and the sets it still needs
 	 * (STORE_TMS_PENDING_* bits), which the answers' processing-request nibble asks for. */
 	char params_held[9], capk_held[9], aid_held[9];

@@ -110,7 +110,7 @@ int store_tms_aid_delete(store *s, const char *aid);
 /* Calls fn for each AID, in order, until it returns non-zero. */
 int store_tms_aid_each(store *s, int (*fn)(void *ctx, const struct store_tms_aid *a), void *ctx);
 
-/* ---- Downloads (acquirer.15) ----
+/* ---- Downloads (acquirer.16) ----
  *
  * What each terminal still needs to download is its row's tms_pending (store_acquirer.h:
  * STORE_TMS_PENDING_* bits); an operator's change marks the terminals it reaches at once. */

@@ -149,7 +149,7 @@ int store_tms_aid_delete(store *s, const char *a)
 	return store_q_update(s, &q, &a);
 }
 
-/* ---- Downloads (acquirer.15) ---- */
+/* ---- Downloads (acquirer.16) ---- */
 
 typedef struct store_tms_mark mark;
 
