@@ -127,6 +127,10 @@ b_pid=$up_pid
 half=$((terminals / 2))
 head -n "$half" "$tmp/terminals" >"$tmp/ta"
 tail -n +$((half + 1)) "$tmp/terminals" >"$tmp/tb"
+# Both loads on the one-host run's state (a directory a terminal, none shared). Host B's
+# terminals were set up against A's address: set up again for B's, they go on from their STANs
+# (term_setup keeps them); started again from 1 they repeated the identities A had approved in
+# their batch, and B answered each 94, rightly.
 load pg2a "$a_port" "$tmp/ta" "$tmp/pg.terms" &
 load_pid=$!
 load pg2b "$up_port" "$tmp/tb" "$tmp/pg.terms"

@@ -437,25 +437,39 @@ int acquirer_saf_enqueue(store *s, const char *link, int kind, int64_t txn_id, c
 int acquirer_saf_due(store *s, const char *link, int64_t now, size_t limit,
                      int (*fn)(void *ctx, const struct store_saf *e), void *ctx);
 
+/* Claims for c (store_claim.h) the link's entries due at now that no live claim holds, limit
+ * at most (0: all), and passes each, claimed, to fn (in no order) until it returns non-zero
+ * (ACQUIRER_ENOMEM then). An entry waits while an earlier one of its transaction is due or
+ * claimed: a stand-in's advice is sent, and answered or timed out, before its reversal. Several
+ * hosts claiming at once get disjoint entries (store_saf_claim()). */
+int acquirer_saf_claim(store *s, const char *link, const struct store_claim *c, int64_t now,
+                       size_t limit, int (*fn)(void *ctx, const struct store_saf *e), void *ctx);
+/* Entry id's claim c given up: nothing was sent, or no answer came; due again at its next_at.
+ * ACQUIRER_ENOTFOUND when c is no longer its claim. */
+int acquirer_saf_release(store *s, int64_t id, const struct store_claim *c);
+
 /* Whether sending entry e (as read before acquirer_saf_sent()) is a repeat: 0421, 0121, 0221
  * rather than 0420, 0120, 0220. */
 bool acquirer_saf_repeat(const struct store_saf *e);
 
-/* Entry id is being sent now: pending, attempts + 1, due again at now + r->interval. Called
- * before the message goes (a crash then repeats it, which is what a repeat is for).
- * ACQUIRER_ENOTFOUND when id is no waiting or pending entry; ACQUIRER_EARG for rules out of range.
- */
-int acquirer_saf_sent(store *s, const struct acquirer_saf_rules *r, int64_t id, int64_t now);
+/* Entry id, claimed as c (NULL: by none), is being sent now: pending, attempts + 1, due again
+ * at now + r->interval. Called before the message goes (a crash then repeats it, which is what
+ * a repeat is for). ACQUIRER_ENOTFOUND when id is no waiting or pending entry of that claim
+ * (it ran out and another host took the entry); ACQUIRER_EARG for rules out of range. */
+int acquirer_saf_sent(store *s, const struct acquirer_saf_rules *r, int64_t id,
+                      const struct store_claim *c, int64_t now);
 
 /* The state an answer rc leaves an entry of kind ("reversal" or "advice") in: "done",
  * "pending" (a reversal answered other than 00 or 25) or "refused" (an advice answered other
  * than 00). */
 const char *acquirer_saf_outcome(const char *kind, const char *rc);
 
-/* The issuer answered entry id with rc (2 characters): the entry's state by
- * acquirer_saf_outcome(), rc kept as its last_rc; the state into *state (may be NULL).
- * ACQUIRER_ENOTFOUND when id is no pending entry (a late answer to one settled already). */
-int acquirer_saf_answered(store *s, int64_t id, const char *rc, int64_t now, const char **state);
+/* The issuer answered entry id, claimed as c (NULL: by none), with rc (2 characters): the
+ * entry's state by acquirer_saf_outcome(), rc kept as its last_rc, its claim cleared; the state
+ * into *state (may be NULL). ACQUIRER_ENOTFOUND when id is no pending entry of that claim (a
+ * late answer to one settled already, or taken over by another host). */
+int acquirer_saf_answered(store *s, int64_t id, const struct store_claim *c, const char *rc,
+                          int64_t now, const char **state);
 /* (An advice refused opens a risk case in the same transaction: rules "stand_in_refused",
  * naming the request's row, the link and the issuer's code; its card's seal is dropped, as
  * any settled entry's.) */

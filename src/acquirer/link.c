@@ -221,8 +221,8 @@ int acquirer_link_reverse(struct txn *t, const struct store_acq_txn *orig)
 	int rc = store_saf_of_txn(t->a->s, orig->id, &e);
 
 	if (rc == STORE_OK && strcmp(e.state, "waiting") == 0)
-		return acquirer_from_store(
-		    store_saf_wake(t->a->s, &(struct store_saf_sent){e.id, t->now, t->now}));
+		return acquirer_from_store(store_saf_wake(
+		    t->a->s, &(struct store_saf_sent){e.id, t->now, t->now, NULL, 0}));
 	if (rc != STORE_ENOTFOUND)
 		return acquirer_from_store(rc);
 	if (!rcode_approved(orig->rc))

@@ -26,8 +26,8 @@ static int settle_waiting(struct txn *t, bool reverse, bool *void_it)
 		return ACQUIRER_OK;
 	}
 	if (reverse)
-		return acquirer_from_store(
-		    store_saf_wake(t->a->s, &(struct store_saf_sent){e.id, t->now, t->now}));
+		return acquirer_from_store(store_saf_wake(
+		    t->a->s, &(struct store_saf_sent){e.id, t->now, t->now, NULL, 0}));
 	return acquirer_from_store(store_saf_cancel(t->a->s, e.id));
 }
 

@@ -89,6 +89,25 @@ int acquirer_saf_due(store *s, const char *link, int64_t now, size_t limit,
 	return rc > 0 ? ACQUIRER_ENOMEM : acquirer_from_store(rc);
 }
 
+int acquirer_saf_claim(store *s, const char *link, const struct store_claim *c, int64_t now,
+                       size_t limit, int (*fn)(void *ctx, const struct store_saf *e), void *ctx)
+{
+	struct store_saf_take f = {link, c != NULL ? c->holder : NULL, c != NULL ? c->until : 0,
+	                           now, limit};
+	int rc;
+
+	if (!link_ok(link) || f.holder == NULL || f.holder[0] == '\0' ||
+	    strlen(f.holder) >= STORE_CLAIM_HOLDER_MAX || f.until <= now)
+		return ACQUIRER_EARG;
+	rc = store_saf_claim(s, &f, fn, ctx);
+	return rc > 0 ? ACQUIRER_ENOMEM : acquirer_from_store(rc);
+}
+
+int acquirer_saf_release(store *s, int64_t id, const struct store_claim *c)
+{
+	return c != NULL ? acquirer_from_store(store_saf_release(s, id, c)) : ACQUIRER_EARG;
+}
+
 bool acquirer_saf_repeat(const struct store_saf *e)
 {
 	return e->attempts > 0;
@@ -111,7 +130,8 @@ static int waited_out(store *s, const struct store_saf *e)
 	return acquirer_from_store(store_acq_txn_decided(s, &row));
 }
 
-int acquirer_saf_sent(store *s, const struct acquirer_saf_rules *r, int64_t id, int64_t now)
+int acquirer_saf_sent(store *s, const struct acquirer_saf_rules *r, int64_t id,
+                      const struct store_claim *c, int64_t now)
 {
 	struct store_saf e;
 	int rc;
@@ -122,8 +142,9 @@ int acquirer_saf_sent(store *s, const struct acquirer_saf_rules *r, int64_t id, 
 		return acquirer_from_store(rc);
 	if (strcmp(e.state, "waiting") == 0 && (rc = waited_out(s, &e)) != ACQUIRER_OK)
 		return rc;
-	return acquirer_from_store(
-	    store_saf_sent(s, &(struct store_saf_sent){id, now + r->interval, now}));
+	return acquirer_from_store(store_saf_sent(
+	    s, &(struct store_saf_sent){id, now + r->interval, now, c != NULL ? c->holder : NULL,
+	                                c != NULL ? c->until : 0}));
 }
 
 const char *acquirer_saf_outcome(const char *kind, const char *rc)
@@ -157,7 +178,8 @@ static int refused_case(store *s, const struct store_saf *e, const char *rc, int
 	return acquirer_from_store(store_risk_case_open(s, &c));
 }
 
-int acquirer_saf_answered(store *s, int64_t id, const char *rc, int64_t now, const char **state)
+int acquirer_saf_answered(store *s, int64_t id, const struct store_claim *c, const char *rc,
+                          int64_t now, const char **state)
 {
 	struct store_saf e;
 	const char *next;
@@ -170,8 +192,9 @@ int acquirer_saf_answered(store *s, int64_t id, const char *rc, int64_t now, con
 	if (strcmp(e.state, "pending") != 0)
 		return ACQUIRER_ENOTFOUND;
 	next = acquirer_saf_outcome(e.kind, rc);
-	if ((src = store_saf_answered(s, &(struct store_saf_answer){id, next, rc, now})) !=
-	    STORE_OK)
+	if ((src = store_saf_answered(
+	         s, &(struct store_saf_answer){id, next, rc, now, c != NULL ? c->holder : NULL,
+	                                       c != NULL ? c->until : 0})) != STORE_OK)
 		return acquirer_from_store(src);
 	if (strcmp(next, "refused") == 0 && (src = refused_case(s, &e, rc, now)) != ACQUIRER_OK)
 		return src;

@@ -188,8 +188,10 @@ static int terminal_start(struct load_worker *w, struct host_datadir *d, term **
 	w->s = ld->durable ? d->store : w->mem;
 	if ((rc = terminal_tls(w)) != TERM_OK)
 		goto out;
-	/* A terminal set up by an earlier run against this host goes on from its own STAN:
-	 * starting again from 1 would repeat the STANs the host has seen in this batch (94). */
+	/* A terminal set up by an earlier run goes on from its own STAN: starting again from 1
+	 * would repeat the STANs the host has seen in this batch (94). Set up by a run against
+	 * another address, it is set up again for this one, its STAN and batch kept (term_setup):
+	 * the host there may be another of the same acquirer, on the same database. */
 	if ((rc = term_open(w->s, d->hsm, t)) == TERM_OK &&
 	    strcmp(term_state(*t)->host, ld->host) != 0) {
 		term_close(*t);
@@ -657,7 +659,8 @@ static const char load_help[] =
     "(p50, p99, p99.9), every non-approval by response code or error, the pending reversals\n"
     "delivered and those still pending at the end. A terminal keeps its state (STAN, the\n"
     "pending reversal, the answer) in memory and saves it to DIR/TID at the end; --durable\n"
-    "commits it to DIR/TID as it goes, as a real terminal does.\n"
+    "commits it to DIR/TID as it goes, as a real terminal does. A terminal whose state names\n"
+    "another HOST:PORT is set up again for this one, its STAN and batch kept.\n"
     "A progress line a second on stderr (runs of 5 s or more) counts the approved and the\n"
     "declined. SIGINT or SIGTERM ends the run early, as its end would: figures printed, state\n"
     "saved. Exit status 0 when every terminal ran, some purchase was approved and no more\n"

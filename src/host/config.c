@@ -140,6 +140,7 @@ static const struct key keys[] = {
     NUM("notify", "timeout", K_INT, notify.timeout, 1, 300),
     NUM("notify", "interval", K_INT, notify.interval, 1, 3600),
     NUM("notify", "max_attempts", K_INT, notify.max_attempts, 1, 100),
+    NUM("notify", "batch", K_INT, notify.batch, 1, 512),
     NUM("notify", "file_retention_days", K_INT, notify.file_retention_days, 0, 3650),
     NUM("notify", "utc_offset", K_OFFSET, utc_offset, -1440, 1440),
     TEXT("http", "listen", http.listen),

@@ -136,6 +136,7 @@ struct host_saf {
 	bool started;
 	int64_t flying[HOST_SAF_FLYING]; /* the entries on their way */
 	size_t n_flying;
+	char holder[STORE_CLAIM_HOLDER_MAX]; /* this process's claims (store_claim.h) */
 };
 
 /* 0 or a libuv code. */

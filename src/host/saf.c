@@ -3,10 +3,14 @@
  * timed out or were reversed by their terminal, and waiting ones whose answer never settled them
  * (the host died, or the answer's commit failed) — marked sent in a commit of their own, then
  * sent (0420, repeats 0421) on the link; the issuer's answer recorded as the queue's rules say
- * (src/acquirer/saf.c). Entries pending past the link's saf_max_age are expired. With several
- * hosts on one PostgreSQL, the host holding the lease "saf" does it (store_lease_hold()). The
- * queue's rules and messages are the acquirer's; this file only moves them, on the loop's thread,
- * between the terminals' batches. */
+ * (src/acquirer/saf.c). Entries pending past the link's saf_max_age are expired. Several hosts
+ * on one database share the queue: each tick claims the due entries it sends (store_claim.h)
+ * for twice the link's timeout, so that no two hosts send an entry at once, and a stopped
+ * host's entries are sent by another once its claims have run out; an answer is recorded only
+ * while the entry is still this host's claim, and an entry not sent or not answered is given
+ * back. The queue's rules and messages are the acquirer's; this file only moves them, on the
+ * loop's thread, between the terminals' batches. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +24,11 @@
 
 #define SAF_TICK_MS 1000
 #define SAF_BATCH   32 /* entries of a link sent a tick, at most */
-#define SAF_LEASE_MS                                                                               \
-	(10 * SAF_TICK_MS) /* the sender's lease: another host sends 10 ticks after this one died  \
-	                    */
 
-/* An entry on its way, until its link says how it ended. */
+/* An entry on its way, until its link says how it ended; under the claim until. */
 struct saf_sent {
 	struct host_saf *hs;
-	int64_t id;
+	int64_t id, until;
 	char link[ACQUIRER_ROUTE_NAME_MAX + 1];
 };
 
@@ -36,12 +37,37 @@ struct due {
 	size_t n;
 };
 
+/* An entry claimed: the claim's LIMIT is SAF_BATCH, so each has room. (Stopping the walk at
+ * the SAF_BATCH-th, as this did, made a full batch an error: a link with 32 entries due or
+ * more sent none.) */
 static int collect(void *ctx, const struct store_saf *e)
 {
 	struct due *d = ctx;
 
+	assert(d->n < SAF_BATCH);
 	d->e[d->n++] = *e;
-	return d->n == SAF_BATCH;
+	return 0;
+}
+
+/* Claimed entries come in no order: a transaction's go in the order they were queued. */
+static int by_id(const void *a, const void *b)
+{
+	const struct store_saf *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Claim c of entry id given up (nothing sent, or no answer): due again to any host. */
+static void release(struct host_saf *hs, int64_t id, int64_t until)
+{
+	struct store_claim c = {hs->holder, until};
+
+	if (store_begin(hs->store) != STORE_OK)
+		return;
+	if (acquirer_saf_release(hs->store, id, &c) == ACQUIRER_OK &&
+	    store_commit(hs->store) == STORE_OK)
+		return;
+	store_rollback(hs->store); /* its claim runs out on its own */
 }
 
 static void log_saf(struct host_saf *hs, int level, const char *event, const char *link, int64_t id,
@@ -89,6 +115,7 @@ static void on_answer(void *ctx, int result, const iso8583_msg *answer)
 	flying(hs, s->id, false);
 	if (result != OUTLINK_ANSWERED || iso8583_get(answer, 39, rc, sizeof rc, &len) != 0 ||
 	    len != 2) {
+		release(hs, s->id, s->until);
 		if (result != OUTLINK_CLOSED)
 			log_saf(hs, LOG_WARN, "saf_unanswered", s->link, s->id,
 			        json_pack("{s:s}", "why",
@@ -99,7 +126,9 @@ static void on_answer(void *ctx, int result, const iso8583_msg *answer)
 		return;
 	}
 	if ((err = store_begin(hs->store)) == STORE_OK) {
-		err = acquirer_saf_answered(hs->store, s->id, rc, (int64_t)time(NULL), &state);
+		err = acquirer_saf_answered(hs->store, s->id,
+		                            &(struct store_claim){hs->holder, s->until}, rc,
+		                            (int64_t)time(NULL), &state);
 		if (err == ACQUIRER_OK)
 			err = store_commit(hs->store) == STORE_OK ? ACQUIRER_OK : ACQUIRER_ESTORE;
 		else
@@ -108,67 +137,68 @@ static void on_answer(void *ctx, int result, const iso8583_msg *answer)
 	log_saf(hs, err == ACQUIRER_OK && strcmp(state, "refused") != 0 ? LOG_INFO : LOG_WARN,
 	        "saf_answered", s->link, s->id,
 	        json_pack("{s:s, s:s, s:s?}", "rc", rc, "state", state, "error",
-	                  err == ACQUIRER_OK          ? NULL
-	                  : err == ACQUIRER_ENOTFOUND ? "settled already"
-	                                              : acquirer_strerror(err)));
+	                  err == ACQUIRER_OK ? NULL
+	                  : err == ACQUIRER_ENOTFOUND
+	                      ? "settled already, or claimed by another host"
+	                      : acquirer_strerror(err)));
 	free(s);
 }
 
-/* Entry e marked sent (its own commit, before the message leaves: a crash repeats it), then
- * sent on l. */
-static void send_entry(struct host_saf *hs, const struct acquirer_link *al, outlink *l,
+/* Entry e, claimed, marked sent (its own commit, before the message leaves: a crash repeats
+ * it) while still this host's claim, then sent on l. Whether it left; the caller gives back the
+ * claim of one that did not. */
+static bool send_entry(struct host_saf *hs, const struct acquirer_link *al, outlink *l,
                        const struct store_saf *e, int64_t now)
 {
 	struct acquirer_saf_rules rules = {al->saf_interval, al->saf_max_age};
+	struct store_claim c = {hs->holder, e->claimed_until};
 	struct acquirer_saf_msg m;
-	struct saf_sent *s;
+	struct saf_sent *s = NULL;
 	char mti[5];
 	int rc;
 
 	/* One on its way is not sent again before it is answered or times out. */
 	if (in_flight(hs, e->id) || hs->n_flying == HOST_SAF_FLYING)
-		return;
+		return false;
 	if ((rc = acquirer_saf_message(hs->acquirer, al, e, &m)) != ACQUIRER_OK) {
-		crypto_wipe(&m, sizeof m);
 		log_saf(hs, LOG_ERROR, "saf_unsendable", al->name, e->id,
 		        json_pack("{s:s}", "error", acquirer_strerror(rc)));
-		return;
+		goto out;
 	}
 	memcpy(mti, m.m.mti, sizeof mti);
-	if (store_begin(hs->store) != STORE_OK) {
-		crypto_wipe(&m, sizeof m);
-		return;
-	}
-	if (acquirer_saf_sent(hs->store, &rules, e->id, now) != ACQUIRER_OK ||
+	if (store_begin(hs->store) != STORE_OK)
+		goto out;
+	if (acquirer_saf_sent(hs->store, &rules, e->id, &c, now) != ACQUIRER_OK ||
 	    store_commit(hs->store) != STORE_OK) {
 		store_rollback(hs->store);
-		crypto_wipe(&m, sizeof m);
-		return;
+		goto out;
 	}
-	if ((s = malloc(sizeof *s)) == NULL) {
-		crypto_wipe(&m, sizeof m);
-		return;
-	}
-	*s = (struct saf_sent){hs, e->id, ""};
+	if ((s = malloc(sizeof *s)) == NULL)
+		goto out;
+	*s = (struct saf_sent){hs, e->id, c.until, ""};
 	snprintf(s->link, sizeof s->link, "%s", al->name);
-	rc = outlink_send(l, &m.m, on_answer, s);
-	crypto_wipe(&m, sizeof m); /* an advice's card */
-	if (rc != OUTLINK_OK) {
+	if ((rc = outlink_send(l, &m.m, on_answer, s)) != OUTLINK_OK) {
 		/* The link went down meanwhile, or another has its key: next time. */
 		free(s);
-		return;
+		s = NULL;
+		goto out;
 	}
 	flying(hs, e->id, true);
 	log_saf(
 	    hs, LOG_INFO, "saf_sent", al->name, e->id,
 	    json_pack("{s:s, s:s, s:i}", "kind", e->kind, "mti", mti, "attempt", e->attempts + 1));
+out:
+	crypto_wipe(&m, sizeof m); /* an advice's card */
+	return s != NULL;
 }
 
-/* One link's due entries sent, its old ones expired. */
+/* One link's due entries claimed and sent, its old ones expired. A claim lasts twice the link's
+ * timeout: the answer, or its timeout, comes before it runs out. */
 static void link_tick(struct host_saf *hs, const struct acquirer_link *al, int64_t now)
 {
 	struct acquirer_saf_rules rules = {al->saf_interval, al->saf_max_age};
 	outlink *l = host_links_find(hs->links, al->name, NULL, NULL, NULL);
+	struct store_claim c = {hs->holder, now + 2 * (al->timeout > 0 ? al->timeout : 1)};
 	struct due d = {.n = 0};
 	int64_t expired = 0;
 
@@ -185,22 +215,19 @@ static void link_tick(struct host_saf *hs, const struct acquirer_link *al, int64
 	}
 	if (l == NULL || !outlink_up(l))
 		return;
-	if (acquirer_saf_due(hs->store, al->name, now, SAF_BATCH, collect, &d) < 0)
+	if (acquirer_saf_claim(hs->store, al->name, &c, now, SAF_BATCH, collect, &d) < 0)
 		return;
+	qsort(d.e, d.n, sizeof d.e[0], by_id);
 	for (size_t i = 0; i < d.n; i++)
-		send_entry(hs, al, l, &d.e[i], now);
+		if (!send_entry(hs, al, l, &d.e[i], now))
+			release(hs, d.e[i].id, c.until);
 }
 
 static void on_tick(uv_timer_t *timer)
 {
 	struct host_saf *hs = timer->data;
 	int64_t now = (int64_t)time(NULL);
-	char holder[STORE_LEASE_HOLDER_MAX];
 
-	/* Several hosts on one database: the one holding the lease sends (renewed each tick). */
-	store_lease_holder("host", holder);
-	if (store_lease_hold(hs->store, "saf", holder, SAF_LEASE_MS) != STORE_OK)
-		return;
 	for (size_t i = 0; i < hs->n; i++)
 		link_tick(hs, &hs->links_cfg[i], now);
 }
@@ -210,6 +237,7 @@ int host_saf_start(struct host_saf *hs, uv_loop_t *loop)
 	int rc;
 
 	hs->timer.data = hs;
+	store_lease_holder("host", hs->holder);
 	if ((rc = uv_timer_init(loop, &hs->timer)) != 0)
 		return rc;
 	hs->started = true;

@@ -1,6 +1,7 @@
 /* routes_terminal.c — the terminals of the HTTP API (docs/api.md "Terminals"): register,
- * list, show, status, state changes, rebinding, and the TMK handed out once; and the JSON forms
- * of a terminal, its status and its TMK, which `possum admin terminal --json` prints too. */
+ * list, show, status, state changes, rebinding, the model, and the TMK handed out once; and
+ * the JSON forms of a terminal, its status and its TMK, which `possum admin terminal --json`
+ * prints too. */
 #include "http/http.h"
 
 #include <stdio.h>
@@ -323,6 +324,24 @@ static int post_rebind(struct http_ctx *ctx, const struct http_request *req,
 	return reply_terminal(ctx, req->args[0], res, 200);
 }
 
+/* A terminal's model (docs/tms.md "Terminal models"): the TMS's parameters of that model apply
+ * to it from then on. */
+static int post_model(struct http_ctx *ctx, const struct http_request *req,
+                      struct http_response *res)
+{
+	const char *model = NULL;
+	int rc;
+
+	if (http_body_string(req, res, "model", true, MERCHANT_MODEL_MAX, &model) != HTTP_OK)
+		return HTTP_OK;
+	if (!merchant_model_ok(model))
+		return http_fail(res, 400, "model must be 1 to 32 of A-Z a-z 0-9 . _ -", "model");
+	rc = merchant_terminal_model(ctx->merchant, req->who->actor, req->args[0], model, req->now);
+	if (rc != MERCHANT_OK)
+		return refused(res, rc, rc == MERCHANT_EARG ? "model" : NULL);
+	return reply_terminal(ctx, req->args[0], res, 200);
+}
+
 /* The body's "kek": 2 or 3 {"component":HEX,"kcv":HEX}. */
 static int body_kek(const struct http_request *req, struct http_response *res,
                     struct hsm_component kek[HSM_PARTS_MAX], size_t *n)
@@ -402,5 +421,6 @@ const struct http_route http_routes_terminal[] = {
     {"POST", "/api/v1/terminals/{}/state", HTTP_ROLE_OPERATOR, post_state},
     {"POST", "/api/v1/terminals/{}/rebind", HTTP_ROLE_OPERATOR, post_rebind},
     {"POST", "/api/v1/terminals/{}/tmk", HTTP_ROLE_OPERATOR, post_tmk},
+    {"POST", "/api/v1/terminals/{}/model", HTTP_ROLE_OPERATOR, post_model},
 };
 const size_t http_routes_terminal_n = sizeof http_routes_terminal / sizeof http_routes_terminal[0];

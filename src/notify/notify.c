@@ -148,15 +148,17 @@ static int update(store *s, const struct store_notify *n)
 	                               : NOTIFY_ESTORE;
 }
 
-int notify_due(store *s, hsm *h, const hsm_key *data_key, int64_t now, struct notify_delivery *out,
-               size_t cap, size_t *n, size_t *dead)
+int notify_due(store *s, hsm *h, const hsm_key *data_key, const struct store_claim *c, int64_t now,
+               struct notify_delivery *out, size_t cap, size_t *n, size_t *dead)
 {
 	struct store_notify *rows;
 	char aad[32];
 	size_t got = 0, len, dropped = 0;
 	int rc = NOTIFY_OK;
 
-	if (s == NULL || h == NULL || data_key == NULL || (out == NULL && cap > 0) || n == NULL)
+	if (s == NULL || h == NULL || data_key == NULL || c == NULL || c->holder == NULL ||
+	    c->holder[0] == '\0' || strlen(c->holder) >= STORE_CLAIM_HOLDER_MAX ||
+	    c->until <= now || (out == NULL && cap > 0) || n == NULL)
 		return NOTIFY_EARG;
 	*n = 0;
 	if (cap == 0)
@@ -164,7 +166,7 @@ int notify_due(store *s, hsm *h, const hsm_key *data_key, int64_t now, struct no
 	/* As many as the caller takes: a fixed 16 here held delivery to 16 texts a round. */
 	if ((rows = calloc(cap, sizeof *rows)) == NULL)
 		return NOTIFY_ENOMEM;
-	if (store_notify_due(s, now, rows, cap, &got) != STORE_OK) {
+	if (store_notify_claim(s, c, now, rows, cap, &got) != STORE_OK) {
 		rc = NOTIFY_ESTORE;
 		goto out;
 	}
@@ -186,6 +188,7 @@ int notify_due(store *s, hsm *h, const hsm_key *data_key, int64_t now, struct no
 		d->phone[len] = '\0';
 		d->id = r->id;
 		d->attempts = r->attempts;
+		d->claim = *c;
 		memcpy(d->text, r->text, sizeof d->text);
 		(*n)++;
 	}
@@ -202,30 +205,43 @@ out:
 	return rc;
 }
 
-int notify_delivered(store *s, int64_t id, int64_t now)
+/* Message id as claimed by c (NULL: by none) into r. */
+static int get_claimed(store *s, int64_t id, const struct store_claim *c, struct store_notify *r)
+{
+	int rc = store_notify_get(s, id, r);
+
+	if (rc != STORE_OK)
+		return rc == STORE_ENOTFOUND ? NOTIFY_ENOTFOUND : NOTIFY_ESTORE;
+	snprintf(r->claimed_by, sizeof r->claimed_by, "%s", c != NULL ? c->holder : "");
+	r->claimed_until = c != NULL ? c->until : 0;
+	return NOTIFY_OK;
+}
+
+int notify_delivered(store *s, int64_t id, const struct store_claim *c, int64_t now)
 {
 	struct store_notify r;
 	int rc;
 
 	if (s == NULL)
 		return NOTIFY_EARG;
-	if ((rc = store_notify_get(s, id, &r)) != STORE_OK)
-		return rc == STORE_ENOTFOUND ? NOTIFY_ENOTFOUND : NOTIFY_ESTORE;
+	if ((rc = get_claimed(s, id, c, &r)) != NOTIFY_OK)
+		return rc;
 	r.state = STORE_NOTIFY_DELIVERED;
 	r.done_at = now;
 	r.error[0] = '\0';
 	return update(s, &r);
 }
 
-int notify_failed(store *s, int64_t id, int64_t now, int max_attempts, const char *why, bool *dead)
+int notify_failed(store *s, int64_t id, const struct store_claim *c, int64_t now, int max_attempts,
+                  const char *why, bool *dead)
 {
 	struct store_notify r;
 	int rc;
 
 	if (s == NULL || max_attempts < 1)
 		return NOTIFY_EARG;
-	if ((rc = store_notify_get(s, id, &r)) != STORE_OK)
-		return rc == STORE_ENOTFOUND ? NOTIFY_ENOTFOUND : NOTIFY_ESTORE;
+	if ((rc = get_claimed(s, id, c, &r)) != NOTIFY_OK)
+		return rc;
 	if (r.state != STORE_NOTIFY_PENDING)
 		return NOTIFY_EARG;
 	r.attempts++;

@@ -3,11 +3,14 @@
  *
  * A message is put in the outbox (notify_enqueue()) inside the transaction that records the
  * outcome, so that it exists exactly when the outcome does. The scheduler (notify/scheduler.h)
- * takes what is due (notify_due()), hands it to a sink and reports
+ * claims what is due (notify_due()), hands it to a sink and reports
  * back: notify_delivered(), or notify_failed(), which schedules the next attempt after a
- * growing delay (notify_backoff()) and gives up after max_attempts. Delivery is at least
- * once: a host that stops between a delivery and its report delivers again, with the same
- * id, by which the receiver may drop the copy.
+ * growing delay (notify_backoff()) and gives up after max_attempts. Several hosts on one
+ * database share the outbox by their claims (store_claim.h): a message is sent by the host
+ * that claimed it, and its outcome written only while it is still that host's claim.
+ * Delivery is at least once: a host that stops between a delivery and its report delivers
+ * again, or once its claim has run out another does, with the same id, by which the receiver
+ * may drop the copy.
  *
  * The phone is stored encrypted under a data key (D0, hsm_data_encrypt) with the row's id
  * as associated data, and is clear only in a struct notify_delivery, which the caller wipes
@@ -90,22 +93,30 @@ struct notify_delivery {
 	char phone[NOTIFY_PHONE_MAX + 1]; /* clear: the caller wipes it when done */
 	char text[NOTIFY_TEXT_MAX];
 	int attempts; /* failed so far */
+	/* As claimed (its holder the caller's): what notify_delivered() and notify_failed() are
+	 * given back. */
+	struct store_claim claim;
 };
 
-/* Up to cap messages due at now (pending, next attempt at or before now), the earliest first,
- * into out; their number to *n. A message whose phone does not decrypt under data_key (a
- * replaced key, a tampered row) is not returned: it becomes dead at once, error
+/* Claims for c (its holder until c->until: store_claim.h) up to cap messages due at now
+ * (pending, next attempt at or before now, claimed by none or by a claim run out), the
+ * earliest first, into out; their number to *n. A message whose phone does not decrypt under
+ * data_key (a replaced key, a tampered row) is not returned: it becomes dead at once, error
  * "phone_unreadable", counted in *dead (may be NULL). */
-int notify_due(store *s, hsm *h, const hsm_key *data_key, int64_t now, struct notify_delivery *out,
-               size_t cap, size_t *n, size_t *dead);
+int notify_due(store *s, hsm *h, const hsm_key *data_key, const struct store_claim *c, int64_t now,
+               struct notify_delivery *out, size_t cap, size_t *n, size_t *dead);
 
-/* The message id was delivered at now. */
-int notify_delivered(store *s, int64_t id, int64_t now);
+/* The message id, claimed as c (NULL: one nobody claimed), was delivered at now.
+ * NOTIFY_ENOTFOUND when there is no such message or c is no longer its claim (it ran out and
+ * another host took the message): nothing written. */
+int notify_delivered(store *s, int64_t id, const struct store_claim *c, int64_t now);
 
-/* An attempt to deliver id failed at now, for why (a few words that quote nothing secret,
- * may be NULL): the next is due after notify_backoff(), or, when this was the max_attempts-th
- * (at least 1), the message is dead and *dead (may be NULL) true. */
-int notify_failed(store *s, int64_t id, int64_t now, int max_attempts, const char *why, bool *dead);
+/* An attempt to deliver id, claimed as c (as notify_delivered()), failed at now, for why (a
+ * few words that quote nothing secret, may be NULL): the next is due after notify_backoff(),
+ * or, when this was the max_attempts-th (at least 1), the message is dead and *dead (may be
+ * NULL) true. */
+int notify_failed(store *s, int64_t id, const struct store_claim *c, int64_t now, int max_attempts,
+                  const char *why, bool *dead);
 
 /* Seconds to wait after the attempts-th failure (1, 2, …): 10 s, 30 s, 2 min, 10 min, then
  * every hour. */

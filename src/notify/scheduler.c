@@ -1,6 +1,6 @@
 /* scheduler.c — delivering the outbox of text messages through a sink, one round at a time
- * or on a libuv loop (scheduler.h); the loop's rounds under the lease "notify" where several
- * hosts share the database. */
+ * or on a libuv loop (scheduler.h); each round's batch claimed (store_claim.h), so that
+ * several hosts on one database share the outbox. */
 #include "notify/scheduler.h"
 
 #include <stdio.h>
@@ -11,8 +11,11 @@
 #include <jansson.h>
 
 #include "crypto/crypto.h"
+#include "store/store_lease.h"
 
-#define NOTIFY_LEASE_MIN_MS 10000
+/* A message of the batch not sent: its claim would have run out before the send's end. It is
+ * left to the claim's end, then sent by whichever host claims it. */
+#define UNSENT 1
 
 /* ---- Delivery: take, send, report ---- */
 
@@ -25,11 +28,11 @@ static void note(possum_log *log, int level, const char *event, json_t *fields)
 		json_decref(fields);
 }
 
-static int batch_take(store *s, hsm *h, const hsm_key *data_key, int64_t now,
-                      struct notify_batch *b, possum_log *log)
+static int batch_take(store *s, hsm *h, const hsm_key *data_key, const struct store_claim *c,
+                      int64_t now, size_t take, struct notify_batch *b, possum_log *log)
 {
 	size_t dead = 0;
-	int rc = notify_due(s, h, data_key, now, b->d, NOTIFY_BATCH, &b->n, &dead);
+	int rc = notify_due(s, h, data_key, c, now, b->d, take, &b->n, &dead);
 
 	if (rc != NOTIFY_OK) {
 		crypto_wipe(b, sizeof *b); /* a take that failed half-way may hold phones */
@@ -45,14 +48,17 @@ static int batch_take(store *s, hsm *h, const hsm_key *data_key, int64_t now,
 }
 
 /* Sends the batch, then has the sink make it durable (a file: one fsync for all of it); if
- * that fails none counts as delivered. */
-static void batch_send(notify_sink *k, struct notify_batch *b)
+ * that fails none counts as delivered. With timeout (seconds, 0: none), a message is sent
+ * only if a send started now ends before its claim runs out (by the clock): else UNSENT. */
+static void batch_send(notify_sink *k, struct notify_batch *b, int64_t timeout)
 {
 	char why[NOTIFY_SINK_WHY_MAX];
 
 	for (size_t i = 0; i < b->n; i++)
-		b->sent[i] =
-		    k->ops->send(k, b->d[i].id, b->d[i].phone, b->d[i].text, false, b->why[i]);
+		b->sent[i] = timeout > 0 && (int64_t)time(NULL) + timeout >= b->d[i].claim.until
+		                 ? UNSENT
+		                 : k->ops->send(k, b->d[i].id, b->d[i].phone, b->d[i].text, false,
+		                                b->why[i]);
 	if (b->n == 0 || k->ops->flush == NULL || k->ops->flush(k, why) == NOTIFY_OK)
 		return;
 	for (size_t i = 0; i < b->n; i++)
@@ -74,13 +80,20 @@ static int batch_record(store *s, int64_t now, int max_attempts, struct notify_b
 		const struct notify_delivery *d = &b->d[i];
 
 		dead = false;
+		if (b->sent[i] == UNSENT)
+			continue;
 		if (b->sent[i] == NOTIFY_OK) {
-			rc = notify_delivered(s, d->id, now);
+			rc = notify_delivered(s, d->id, &d->claim, now);
 			delivered += rc == NOTIFY_OK;
 		} else {
-			rc = notify_failed(s, d->id, now, max_attempts, b->why[i], &dead);
+			rc =
+			    notify_failed(s, d->id, &d->claim, now, max_attempts, b->why[i], &dead);
 		}
-		if (rc != NOTIFY_OK)
+		if (rc == NOTIFY_ENOTFOUND) /* its claim ran out: another host took it over */
+			note(log, LOG_WARN, "notify_claim_lost",
+			     json_pack("{s:I, s:b}", "id", (json_int_t)d->id, "sent",
+			               b->sent[i] == NOTIFY_OK));
+		else if (rc != NOTIFY_OK)
 			note(log, LOG_ERROR, "notify_failed",
 			     json_pack("{s:I, s:s, s:s}", "id", (json_int_t)d->id, "error",
 			               notify_strerror(rc), "store", store_errmsg(s)));
@@ -118,12 +131,16 @@ int notify_deliver_due(store *s, hsm *h, const hsm_key *data_key, notify_sink *k
                        int max_attempts, possum_log *log)
 {
 	struct notify_batch *b = malloc(sizeof *b); /* a third of a megabyte: not on the stack */
+	char holder[STORE_LEASE_HOLDER_MAX];
 	int rc;
 
 	if (b == NULL)
 		return NOTIFY_ENOMEM;
-	if ((rc = batch_take(s, h, data_key, now, b, log)) == NOTIFY_OK) {
-		batch_send(k, b);
+	store_lease_holder("notify", holder);
+	if ((rc =
+	         batch_take(s, h, data_key, &(struct store_claim){holder, now + NOTIFY_ROUND_CLAIM},
+	                    now, NOTIFY_BATCH, b, log)) == NOTIFY_OK) {
+		batch_send(k, b, 0);
 		rc = batch_report(s, now, max_attempts, b, log);
 	}
 	free(b);
@@ -139,7 +156,7 @@ static void on_tick(uv_timer_t *t);
  * more is waiting. */
 static int round_record(struct notify_scheduler *ns, bool own_txn)
 {
-	bool full = ns->batch.n == NOTIFY_BATCH;
+	bool full = ns->batch.n == ns->take;
 	int64_t now = (int64_t)time(NULL);
 	int delivered = own_txn
 	                    ? batch_report(ns->store, now, ns->max_attempts, &ns->batch, ns->log)
@@ -155,7 +172,7 @@ static void on_work(uv_work_t *w)
 {
 	struct notify_scheduler *ns = w->data;
 
-	batch_send(ns->sink, &ns->batch);
+	batch_send(ns->sink, &ns->batch, ns->timeout);
 }
 
 static void on_work_done(uv_work_t *w, int status)
@@ -169,25 +186,15 @@ static void on_work_done(uv_work_t *w, int status)
 		round_record(ns, true);
 }
 
-/* The scheduler's lease (several hosts on one PostgreSQL: one delivers), taken at each tick,
- * a round on its way or not: three intervals, 10 s at least, without a tick before another
- * host takes over. */
-static bool leased(struct notify_scheduler *ns)
-{
-	int64_t ttl = (int64_t)(3 * ns->interval_ms);
-
-	return store_lease_hold(ns->store, "notify", ns->holder,
-	                        ttl > NOTIFY_LEASE_MIN_MS ? ttl : NOTIFY_LEASE_MIN_MS) == STORE_OK;
-}
-
 static void on_tick(uv_timer_t *t)
 {
 	struct notify_scheduler *ns = t->data;
+	int64_t now = (int64_t)time(NULL);
+	struct store_claim c = {ns->holder, now + 2 * ns->timeout};
 
-	/* Taken, or renewed while a round is on its way (a slow webhook), first. */
-	if (!leased(ns) || ns->busy ||
-	    batch_take(ns->store, ns->hsm, ns->data_key, (int64_t)time(NULL), &ns->batch,
-	               ns->log) != NOTIFY_OK ||
+	if (ns->busy ||
+	    batch_take(ns->store, ns->hsm, ns->data_key, &c, now, ns->take, &ns->batch, ns->log) !=
+	        NOTIFY_OK ||
 	    ns->batch.n == 0)
 		return;
 	ns->busy = true;
@@ -212,6 +219,10 @@ int notify_scheduler_start(struct notify_scheduler *ns, uv_loop_t *loop, store *
 	                                .sink = sink,
 	                                .max_attempts = cfg->max_attempts,
 	                                .interval_ms = (uint64_t)cfg->interval * 1000,
+	                                .timeout = cfg->timeout > 0 ? cfg->timeout : 1,
+	                                .take = cfg->batch >= 1 && cfg->batch <= NOTIFY_BATCH
+	                                            ? (size_t)cfg->batch
+	                                            : NOTIFY_BATCH,
 	                                .log = log};
 	store_lease_holder("host", ns->holder);
 	if ((rc = uv_timer_init(loop, &ns->timer)) != 0)

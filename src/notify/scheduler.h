@@ -9,6 +9,12 @@
  * failed (notify_failed()) and logs what it gives up. Phones are clear only in its batch,
  * wiped once recorded; logs never name them.
  *
+ * Several hosts on one database share the outbox: each round claims its batch (notify_due(),
+ * store_claim.h) for twice [notify] timeout, so that hosts at once send disjoint messages and
+ * a stopped host's are sent by another once its claim has run out. A message is sent only while
+ * its claim will outlast the send (a slow sink leaves the rest of its batch to the next claim),
+ * so that none is sent by two hosts while a claim holds.
+ *
  * Ownership: the caller owns the struct notify_scheduler and everything it points to (store,
  * hsm, key, sink, log), which outlive it. Functions return a count, NOTIFY_OK or a negative
  * NOTIFY_E* code; notify_scheduler_start() a libuv code. */
@@ -25,9 +31,11 @@
 #include "notify/notify.h"
 #include "notify/sink.h"
 #include "store/store.h"
-#include "store/store_lease.h"
+#include "store/store_claim.h"
 
 #define NOTIFY_BATCH 512 /* messages taken from the outbox at a time */
+/* The claim of notify_deliver_due()'s round, seconds: twice the longest [notify] timeout. */
+#define NOTIFY_ROUND_CLAIM 600
 
 /* Messages on their way: taken from the outbox, sent, then reported. */
 struct notify_batch {
@@ -37,9 +45,10 @@ struct notify_batch {
 	size_t n;
 };
 
-/* Delivers what is due at now in one go: takes a batch, sends it through k and reports each
- * outcome (max_attempts: [notify] max_attempts). The number delivered, or a negative NOTIFY_E*
- * code. log may be NULL. */
+/* Delivers what is due at now in one go: claims a batch (for NOTIFY_ROUND_CLAIM seconds, as
+ * this process: store_lease_holder("notify")), sends it through k and reports each outcome
+ * (max_attempts: [notify] max_attempts). The number delivered, or a negative NOTIFY_E* code.
+ * log may be NULL. */
 int notify_deliver_due(store *s, hsm *h, const hsm_key *data_key, notify_sink *k, int64_t now,
                        int max_attempts, possum_log *log);
 
@@ -52,6 +61,8 @@ struct notify_scheduler {
 	notify_sink *sink;
 	int max_attempts;
 	uint64_t interval_ms;
+	int64_t timeout; /* [notify] timeout: a send's longest, seconds; a claim lasts twice that */
+	size_t take;     /* messages a round claims: [notify] batch, NOTIFY_BATCH at most */
 	possum_log *log;
 	uv_timer_t timer;
 	uv_work_t work;
@@ -59,10 +70,10 @@ struct notify_scheduler {
 	bool busy;   /* a round taken and not yet recorded */
 	bool sent;   /* its sending done: its outcomes wait to be recorded */
 	bool closed; /* stopped */
-	/* The holder of the lease "notify" (several hosts on one PostgreSQL: the one holding it
-	 * delivers; store_lease_hold()): this process's, set by notify_scheduler_start(); a test
-	 * running two schedulers in one process gives each its own before the loop runs. */
-	char holder[STORE_LEASE_HOLDER_MAX];
+	/* The holder of the rounds' claims (store_claim.h): this process's, set by
+	 * notify_scheduler_start() (store_lease_holder("host")); a test running two schedulers in
+	 * one process gives each its own before the loop runs. */
+	char holder[STORE_CLAIM_HOLDER_MAX];
 };
 
 /* Starts ns on loop: the outbox of s, the phones decrypted under data_key, sent through sink
@@ -79,7 +90,7 @@ bool notify_scheduler_due(const struct notify_scheduler *ns);
 
 /* Records the waiting outcomes inside the transaction the caller has open on the scheduler's
  * store: the number delivered (0 when none waited). Should that transaction roll back, the
- * messages stay due and are sent again, with the same ids. */
+ * messages are sent again once their claim has run out, with the same ids. */
 int notify_scheduler_report(struct notify_scheduler *ns);
 
 /* Stops ns: no more rounds; one in flight is still recorded, in a transaction of its own.

@@ -23,6 +23,7 @@ void notify_config_defaults(struct notify_config *cfg)
 	                              .timeout = 5,
 	                              .interval = 1,
 	                              .max_attempts = 8,
+	                              .batch = 512,
 	                              .utc_offset = 480,
 	                              .file_retention_days = 7};
 }

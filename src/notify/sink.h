@@ -37,9 +37,11 @@ struct notify_config {
 	int timeout;                   /* 5: seconds a webhook call may take, 1..300 */
 	int interval;                  /* 1: seconds between looks at the outbox, 1..3600 */
 	int max_attempts;              /* 8: before a message is dead, 1..100 */
-	int utc_offset;                /* 480: minutes east of UTC of the times in texts */
-	int file_retention_days;       /* 7: days the file sink keeps a line, 0..3650 (0: for
-	                                * ever) */
+	int batch; /* 512: messages a host claims from the outbox at a time, 1..512 (NOTIFY_BATCH)
+	            */
+	int utc_offset;          /* 480: minutes east of UTC of the times in texts */
+	int file_retention_days; /* 7: days the file sink keeps a line, 0..3650 (0: for
+	                          * ever) */
 };
 
 void notify_config_defaults(struct notify_config *cfg);

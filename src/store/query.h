@@ -157,6 +157,13 @@ struct store_row {
  * for the few queries without a form both engines take (docs/scaling.md, "Where the SQL
  * differs"), PostgreSQL's own text (pg_sql; NULL: sql serves both). */
 #define STORE_Q_RETURNING 0x1u /* writes and returns a row: stepped to its end once read */
+/* A write whose outcome its caller does not read, but for its failure (store_q_run() without an
+ * id; store_q_update(), whose "no row" is then a failure too): on PostgreSQL, inside a
+ * transaction, sent and not waited for (src/store/pg/exec.c, pipeline mode), its answer read
+ * with the next statement's or the commit's. Its failure fails the whole transaction then:
+ * that statement, every later one, the savepoints' commits and the outermost commit return it
+ * (the outermost rolls back). SQLite runs it at once. */
+#define STORE_Q_DEFER 0x2u
 struct store_query {
 	const char *sql, *pg_sql;
 	const struct store_row *args, *row;
@@ -169,6 +176,10 @@ struct store_query {
 #define STORE_Q_RET(text, a, r)                                                                    \
 	{                                                                                          \
 		.sql = text, .args = a, .row = r, .flags = STORE_Q_RETURNING                       \
+	}
+#define STORE_Q_DEFERRED(text, a)                                                                  \
+	{                                                                                          \
+		.sql = text, .args = a, .row = NULL, .flags = STORE_Q_DEFER                        \
 	}
 /* STORE_Q with the SQL last, for the STORE_FN_* macros: the SQL they are given may be a
  * STORE_SQL(), which holds a comma once expanded. */

@@ -139,6 +139,9 @@ const char *store_strerror(int rc)
 		return "not a possum store, or it fails its integrity check";
 	case STORE_EINDOUBT:
 		return "the commit's sync failed: committed or not, nobody can say until a restart";
+	case STORE_ERETRY:
+		return "a conflict with another transaction (deadlock, serialization): nothing "
+		       "written, try again";
 	}
 	return "unknown store error";
 }

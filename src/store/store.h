@@ -46,6 +46,9 @@
 #define STORE_EINDOUBT                                                                             \
 	(-11) /* a commit whose sync failed: it may yet be found committed after                   \
 	         a crash (its log's frames were written); see store_commit() */
+#define STORE_ERETRY                                                                               \
+	(-12) /* PostgreSQL ended the transaction for a conflict with another (a deadlock, a       \
+	         serialization failure): nothing of it is written, it may be run again */
 
 typedef struct store store;
 
@@ -156,6 +159,11 @@ int store_begin(store *s);
  * others must not say "not done" (possum's host leaves the terminals unanswered: they
  * reverse). */
 int store_commit(store *s);
+/* STORE_ERETRY (PostgreSQL): a statement of the transaction met a deadlock or a serialization
+ * failure (SQLSTATE 40P01, 40001); every later statement, savepoint and commit of it returns
+ * STORE_ERETRY too, without the server, and the outermost commit rolls it all back — a
+ * savepoint's rollback does not save the rest (the caller's batch fails whole: possum's host
+ * answers its requests 96). */
 /* A transaction for reading only, outside any other (else STORE_ETXN): every read in it sees
  * the database as of its first, and it stops no writer (WAL), so a long report such as the
  * ledger check can run beside a busy host. Ended with store_commit() or store_rollback(). */

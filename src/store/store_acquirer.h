@@ -281,8 +281,14 @@ int store_acq_card_seen(store *s, const char *pan_hash, const char *mid);
 /* A reversal whose original was never seen: a later original with that TID, batch and STAN
  * is refused. */
 int store_acq_tombstone_add(store *s, const char *tid, int batch, const char *stan, int64_t at);
-/* STORE_OK when there is one, STORE_ENOTFOUND when not. */
-int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *stan);
+/* What a request's identity (TID, batch, STAN) met before, in one query (the duplicate stage's
+ * two lookups: store_acq_txn_find() of kind 0, then its tombstone): *seen
+ * STORE_ACQ_SEEN_TXN, a request of that identity recorded; else STORE_ACQ_SEEN_TOMBSTONE, a
+ * reversal that came first named it; else STORE_ACQ_SEEN_NONE. */
+#define STORE_ACQ_SEEN_NONE      0
+#define STORE_ACQ_SEEN_TXN       1
+#define STORE_ACQ_SEEN_TOMBSTONE 2
+int store_acq_seen(store *s, const char *tid, int batch, const char *stan, int *seen);
 /* Claims a request's identity (TID, batch, STAN) for the transaction, before it is looked up:
  * on PostgreSQL a lock another host's claim of the same identity waits on until this
  * transaction ends, so that a retransmission in flight on two hosts at once is looked up by the

@@ -55,7 +55,9 @@ int store_ledger_account_get(store *s, int64_t id, struct store_ledger_account *
  * store_ledger_account_get. */
 int store_ledger_account_lock(store *s, int64_t id, struct store_ledger_account *out);
 /* Locks account id's row to the transaction's end on PostgreSQL (STORE_ENOTFOUND when there is
- * none); on SQLite, one writer at a time, STORE_OK without a query. */
+ * none — inside a transaction not waited for, query.h's STORE_Q_DEFER: returned by the next
+ * statement, failing the transaction); on SQLite, one writer at a time, STORE_OK without a
+ * query. */
 int store_ledger_account_hold(store *s, int64_t id);
 
 /* Writes a->id's limit and four sums; STORE_ENOTFOUND when there is none. */

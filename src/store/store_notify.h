@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "store/store_claim.h"
 #include "store/store_issuer.h"
 
 #define STORE_NOTIFY_TEXT_MAX  512 /* bytes of a message's text, UTF-8, with its NUL */
@@ -32,6 +33,10 @@ struct store_notify {
 	int attempts; /* deliveries tried and failed */
 	int64_t created_at, next_at, done_at;
 	char error[STORE_NOTIFY_ERROR_MAX]; /* why the last attempt failed; "" */
+	/* The claim of the host sending it (store_claim.h): its holder ("" none) and when it runs
+	 * out (0 none). */
+	char claimed_by[STORE_CLAIM_HOLDER_MAX];
+	int64_t claimed_until;
 };
 
 /* Inserts n (n->id ignored; n->phone as it is: empty until sealed) and sets n->id. */
@@ -39,10 +44,16 @@ int store_notify_insert(store *s, struct store_notify *n);
 /* Sets the phone of the message id. */
 int store_notify_seal(store *s, int64_t id, const struct store_sealed *phone);
 int store_notify_get(store *s, int64_t id, struct store_notify *out);
-/* Up to cap pending messages whose next_at is at or before now, the earliest first, into out;
- * their number to *n. */
-int store_notify_due(store *s, int64_t now, struct store_notify *out, size_t cap, size_t *n);
-/* Writes n's state, attempts, next_at, done_at and error. */
+/* Claims for c (c->holder until c->until) up to cap pending messages due at now (next_at at
+ * or before now) that no claim holds (none, or one run out at or before now), the earliest
+ * first, and reads them into out, claimed, the earliest first; their number to *n. In one
+ * statement: on PostgreSQL FOR UPDATE SKIP LOCKED, so that claimers at once get disjoint messages.
+ */
+int store_notify_claim(store *s, const struct store_claim *c, int64_t now, struct store_notify *out,
+                       size_t cap, size_t *n);
+/* Writes n's state, attempts, next_at, done_at and error and clears its claim, only while the
+ * row's claim is still n's claimed_by and claimed_until ("" and 0: none): STORE_ENOTFOUND
+ * otherwise (no such message, or its claim was lost to another host). */
 int store_notify_update(store *s, const struct store_notify *n);
 
 /* The messages not delivered yet (pending, retried or not): *n (the outbox's depth). */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "store/store_claim.h"
 
 #define STORE_SAF_LINK_MAX 33 /* a link's name with its NUL (docs/links.md: 1 to 32 chars) */
 
@@ -30,6 +31,10 @@ struct store_saf {
 	/* An advice's card (its number, expiry and entry mode) sealed by the acquirer, kept while
 	 * the entry may be sent; len 0: none (a reversal's, or once settled). */
 	struct store_sealed card;
+	/* The claim of the host sending it (store_claim.h): its holder ("" none) and when it runs
+	 * out (0 none). */
+	char claimed_by[STORE_CLAIM_HOLDER_MAX];
+	int64_t claimed_until;
 };
 
 /* Appends e (its id ignored, then set) in the caller's transaction, if any. STORE_EEXIST when
@@ -47,21 +52,43 @@ struct store_saf_due {
 int store_saf_due(store *s, const struct store_saf_due *f,
                   int (*fn)(void *ctx, const struct store_saf *e), void *ctx);
 
-/* A waiting or pending entry sent (once more): pending, attempts + 1, next_at and updated_at
- * written. STORE_ENOTFOUND when id is no waiting or pending entry. */
+/* Claims for c up to limit (0: no limit) of the entries store_saf_due() gives that no claim
+ * holds (none, or one run out at or before now) and that no earlier entry of the same
+ * transaction (a lower id, waiting or pending) holds back by being due or claimed: an advice
+ * goes before its reversal. Each is read claimed into fn, in no order. In one statement: on
+ * PostgreSQL FOR UPDATE SKIP LOCKED, so that claimers at once get disjoint entries. */
+struct store_saf_take {
+	const char *link, *holder;
+	int64_t until, now;
+	size_t limit;
+};
+int store_saf_claim(store *s, const struct store_saf_take *f,
+                    int (*fn)(void *ctx, const struct store_saf *e), void *ctx);
+
+/* A waiting or pending entry sent (once more) under the claim holder (NULL or "": none) until:
+ * pending, attempts + 1, next_at and updated_at written. STORE_ENOTFOUND when id is no waiting
+ * or pending entry of that claim (another host took it over). */
 struct store_saf_sent {
 	int64_t id, next_at, now;
+	const char *holder;
+	int64_t until;
 };
 int store_saf_sent(store *s, const struct store_saf_sent *a);
 
-/* A pending entry answered: its state (pending again, done or refused), the answer's code and
- * updated_at written. STORE_ENOTFOUND when id is no pending entry. */
+/* A pending entry answered under the claim holder (NULL or "": none) until: its state (pending
+ * again, done or refused), the answer's code and updated_at written, its claim cleared.
+ * STORE_ENOTFOUND when id is no pending entry of that claim. */
 struct store_saf_answer {
 	int64_t id;
 	const char *state, *rc;
 	int64_t now;
+	const char *holder;
+	int64_t until;
 };
 int store_saf_answered(store *s, const struct store_saf_answer *a);
+/* Entry id's claim c given up (nothing sent, or no answer came): due again at its next_at to
+ * any host. STORE_ENOTFOUND when c is not its claim. */
+int store_saf_release(store *s, int64_t id, const struct store_claim *c);
 
 /* Entry id's sealed card written (an advice's, in the transaction that queued it). */
 int store_saf_seal(store *s, int64_t id, const struct store_sealed *card);

@@ -208,6 +208,23 @@ static bool text_ok(const char *v, size_t min, size_t max)
 	return true;
 }
 
+/* A terminal set up again under the same TID (another host's address, new keys) goes on from
+ * the STAN and batch of its earlier setup in s, as a terminal's counter does: the host at the new
+ * address may be another of the same acquirer (several hosts on one database,
+ * docs/scaling.md), which has seen the STANs of the batch and would answer 94 to them again. */
+static int setup_counters(store *s, struct store_term_state *st)
+{
+	struct store_term_state old;
+	int rc = store_term_state_get(s, &old);
+
+	if (rc == STORE_OK && strcmp(old.tid, st->tid) == 0) {
+		st->stan = old.stan;
+		st->batch = old.batch;
+	}
+	crypto_wipe(&old, sizeof old);
+	return rc == STORE_ENOTFOUND ? TERM_OK : term_from_store(rc);
+}
+
 int term_setup(store *s, hsm *h, const struct term_setup *setup, const struct hsm_component *parts,
                size_t n, size_t *bad)
 {
@@ -236,6 +253,8 @@ int term_setup(store *s, hsm *h, const struct term_setup *setup, const struct hs
 	st.timeout = setup->timeout > 0 ? setup->timeout : 30;
 	st.batch = 1;
 	st.utc_offset = TERM_CLOCK_DEFAULT;
+	if ((rc = setup_counters(s, &st)) != TERM_OK)
+		return rc;
 	if ((rc = hsm_import_components(h, &tmk_spec, parts, n, &k, NULL, bad)) != HSM_OK)
 		return term_from_hsm(rc);
 	strcpy(st.tmk, k.block);

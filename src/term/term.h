@@ -178,7 +178,9 @@ void term_card_wipe(struct term_card *c);
 
 /* Sets up a terminal in an empty state: its TMK formed from n (2 or 3) components, each
  * checked against its KCV (TERM_EKCV, *bad the index of the first that fails); its data and
- * hash keys generated. Writes over an earlier setup. */
+ * hash keys generated. Writes over an earlier setup, keeping its STAN and batch when its TID is
+ * the same (a terminal set up again goes on from them: a host that has seen its STANs would
+ * answer 94 to them again). */
 int term_setup(store *s, hsm *h, const struct term_setup *setup, const struct hsm_component *parts,
                size_t n, size_t *bad);
 

@@ -986,6 +986,7 @@ static void reversals(void **state)
 	expect(x, &r, true, "00", &a);
 	assert_string_equal(a.r.out.reason, "original_unknown");
 	expect(x, &late, true, "94", &a);
+	assert_string_equal(a.r.out.reason, "reversed_before");
 	test_money(x->f, img.card_id, T_BALANCE, T_BALANCE, 0);
 	assert_int_equal(count_rows(x, "SELECT COUNT(*) FROM acq_tombstones"), 1);
 }

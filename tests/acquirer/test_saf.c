@@ -117,11 +117,12 @@ static void bad_arguments(void **state)
 	    ACQUIRER_EEXIST);
 	assert_int_equal(store_commit(f->s), STORE_OK);
 	queue(f->s, "far", ACQUIRER_SAF_ADVICE, 1, T0);
-	assert_int_equal(acquirer_saf_sent(f->s, &(struct acquirer_saf_rules){0, 60}, 1, T0),
+	assert_int_equal(acquirer_saf_sent(f->s, &(struct acquirer_saf_rules){0, 60}, 1, NULL, T0),
 	                 ACQUIRER_EARG);
-	assert_int_equal(acquirer_saf_sent(f->s, &rules, 999, T0), ACQUIRER_ENOTFOUND);
-	assert_int_equal(acquirer_saf_answered(f->s, 1, "0", T0, NULL), ACQUIRER_EARG);
-	assert_int_equal(acquirer_saf_answered(f->s, 999, "00", T0, NULL), ACQUIRER_ENOTFOUND);
+	assert_int_equal(acquirer_saf_sent(f->s, &rules, 999, NULL, T0), ACQUIRER_ENOTFOUND);
+	assert_int_equal(acquirer_saf_answered(f->s, 1, NULL, "0", T0, NULL), ACQUIRER_EARG);
+	assert_int_equal(acquirer_saf_answered(f->s, 999, NULL, "00", T0, NULL),
+	                 ACQUIRER_ENOTFOUND);
 	assert_int_equal(acquirer_saf_due(f->s, "no such", T0, 0, collect, &(struct seen){0}),
 	                 ACQUIRER_EARG);
 	printf(
@@ -167,7 +168,7 @@ static void repeated_every_interval(void **state)
 		assert_int_equal(store_saf_get(f->s, id, &e), STORE_OK);
 		assert_int_equal(acquirer_saf_repeat(&e), sends > 0);
 		assert_int_equal(now, T0 + 10 * sends);
-		assert_int_equal(acquirer_saf_sent(f->s, &rules, id, now), ACQUIRER_OK);
+		assert_int_equal(acquirer_saf_sent(f->s, &rules, id, NULL, now), ACQUIRER_OK);
 		sends++;
 	}
 	assert_int_equal(sends, 6);
@@ -187,30 +188,31 @@ static void answers(void **state)
 	const char *st;
 
 	for (int64_t id = ok; id <= adv25; id++)
-		assert_int_equal(acquirer_saf_sent(f->s, &rules, id, T0), ACQUIRER_OK);
-	assert_int_equal(acquirer_saf_answered(f->s, ok, "00", T0 + 1, &st), ACQUIRER_OK);
+		assert_int_equal(acquirer_saf_sent(f->s, &rules, id, NULL, T0), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_answered(f->s, ok, NULL, "00", T0 + 1, &st), ACQUIRER_OK);
 	assert_string_equal(st, "done");
-	assert_int_equal(acquirer_saf_answered(f->s, gone, "25", T0 + 1, &st), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_answered(f->s, gone, NULL, "25", T0 + 1, &st), ACQUIRER_OK);
 	assert_string_equal(st, "done");
-	assert_int_equal(acquirer_saf_answered(f->s, no, "96", T0 + 1, &st), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_answered(f->s, no, NULL, "96", T0 + 1, &st), ACQUIRER_OK);
 	assert_string_equal(st, "pending");
-	assert_int_equal(acquirer_saf_answered(f->s, adv, "05", T0 + 1, &st), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_answered(f->s, adv, NULL, "05", T0 + 1, &st), ACQUIRER_OK);
 	assert_string_equal(st, "refused");
-	assert_int_equal(acquirer_saf_answered(f->s, adv25, "25", T0 + 1, &st), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_answered(f->s, adv25, NULL, "25", T0 + 1, &st), ACQUIRER_OK);
 	assert_string_equal(st, "refused");
 	state_is(f->s, ok, "done", "00", 1);
 	state_is(f->s, gone, "done", "25", 1);
 	state_is(f->s, no, "pending", "96", 1);
 	state_is(f->s, adv, "refused", "05", 1);
 	/* A late second answer to a settled entry changes nothing. */
-	assert_int_equal(acquirer_saf_answered(f->s, ok, "05", T0 + 2, NULL), ACQUIRER_ENOTFOUND);
+	assert_int_equal(acquirer_saf_answered(f->s, ok, NULL, "05", T0 + 2, NULL),
+	                 ACQUIRER_ENOTFOUND);
 	state_is(f->s, ok, "done", "00", 1);
 	/* The reversal answered 96 is due again at its interval, its code kept; then 00. */
 	struct seen v = due(f->s, "far", T0 + 10);
 	assert_int_equal(v.n, 1);
 	assert_int_equal(v.ids[0], no);
-	assert_int_equal(acquirer_saf_sent(f->s, &rules, no, T0 + 10), ACQUIRER_OK);
-	assert_int_equal(acquirer_saf_answered(f->s, no, "00", T0 + 11, NULL), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_sent(f->s, &rules, no, NULL, T0 + 10), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_answered(f->s, no, NULL, "00", T0 + 11, NULL), ACQUIRER_OK);
 	state_is(f->s, no, "done", "00", 2);
 	assert_int_equal(due(f->s, "far", T0 + 1000).n, 0);
 	printf("answers: reversal 00 done, 25 done, 96 kept pending then 00 done; advice 05 and 25 "
@@ -226,7 +228,7 @@ static void expiry(void **state)
 	int64_t other = queue(f->s, "other", ACQUIRER_SAF_REVERSAL, 4, T0);
 	int64_t n = -1;
 
-	assert_int_equal(acquirer_saf_answered(f->s, done, "00", T0, NULL), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_answered(f->s, done, NULL, "00", T0, NULL), ACQUIRER_OK);
 	assert_int_equal(acquirer_saf_expire(f->s, "far", &rules, T0 + 3599, &n), ACQUIRER_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(acquirer_saf_expire(f->s, "far", &rules, T0 + 3600, &n), ACQUIRER_OK);
@@ -236,7 +238,7 @@ static void expiry(void **state)
 	state_is(f->s, done, "done", "00", 0);
 	state_is(f->s, other, "pending", "", 0);
 	assert_int_equal(due(f->s, "far", T0 + 3600).n, 1); /* the young one only */
-	assert_int_equal(acquirer_saf_sent(f->s, &rules, old, T0 + 3600), ACQUIRER_ENOTFOUND);
+	assert_int_equal(acquirer_saf_sent(f->s, &rules, old, NULL, T0 + 3600), ACQUIRER_ENOTFOUND);
 	printf("expiry at saf_max_age 3600: 1 of 4 expired (the pending one of far at 3600 s)\n");
 }
 
@@ -246,8 +248,8 @@ static void survives_restart(void **state)
 	int64_t a = queue(f->s, "far", ACQUIRER_SAF_REVERSAL, 1, T0);
 	int64_t b = queue(f->s, "far", ACQUIRER_SAF_ADVICE, 2, T0 + 1);
 
-	assert_int_equal(acquirer_saf_sent(f->s, &rules, a, T0), ACQUIRER_OK);
-	assert_int_equal(acquirer_saf_answered(f->s, a, "91", T0 + 1, NULL), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_sent(f->s, &rules, a, NULL, T0), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_answered(f->s, a, NULL, "91", T0 + 1, NULL), ACQUIRER_OK);
 	store_close(f->s);
 	assert_int_equal(store_open(f->path, &f->s), STORE_OK);
 	state_is(f->s, a, "pending", "91", 1);
@@ -267,7 +269,7 @@ static void listing(void **state)
 
 	for (int64_t t = 1; t <= 5; t++)
 		queue(f->s, t % 2 ? "far" : "other", ACQUIRER_SAF_REVERSAL, t, T0 + t);
-	assert_int_equal(acquirer_saf_answered(f->s, 3, "00", T0 + 9, NULL), ACQUIRER_OK);
+	assert_int_equal(acquirer_saf_answered(f->s, 3, NULL, "00", T0 + 9, NULL), ACQUIRER_OK);
 
 	/* All, two a page: 1 2, then 3 4, then 5. */
 	struct store_saf_filter page = {NULL, NULL, 0, 2};

@@ -185,6 +185,27 @@ status 400 "a bad value"
 out_has '"field":"value"'
 api DELETE /api/v1/tms/params "$op" -d "{\"level\":\"merchant\",\"name\":\"$A\",\"key\":\"language\"}"
 status 200 "a parameter deleted"
+# A terminal's model (POST /api/v1/terminals/{tid}/model): operators only, a bad one refused
+# and nothing changed, then its model's parameters reach it; audited.
+api POST /api/v1/terminals/TERMA001/model "$aud" -d '{"model":"PX-7"}'
+status 403 "an auditor setting a model"
+api POST /api/v1/terminals/TERMA001/model "$op" -d '{"model":"PX 7"}'
+status 400 "a model with a space"
+out_has '"field":"model"'
+api POST /api/v1/terminals/NOSUCH01/model "$op" -d '{"model":"PX-7"}'
+status 404 "a model for no such terminal"
+api PUT /api/v1/tms/params "$op" -d '{"level":"model","name":"PX-7","key":"connect_timeout","value":"30"}'
+status 200 "a parameter put at a model"
+api GET "/api/v1/tms/params?terminal=TERMA001" "$op"
+out_has '"model":""'
+out_has '"connect_timeout":{"value":"10","from":"default"'
+api POST /api/v1/terminals/TERMA001/model "$op" -d '{"model":"PX-7"}'
+status 200 "a terminal's model set"
+out_has '"tid":"TERMA001",.*"model":"PX-7"'
+api GET "/api/v1/tms/params?terminal=TERMA001" "$op"
+out_has '"connect_timeout":{"value":"30","from":"model"'
+expect 0 "the model's change audited" -- "$possum" admin audit --data "$data" --object terminal:TERMA001 --action terminal.model --json
+out_has '"actor":"token:1","action":"terminal.model"'
 api DELETE /api/v1/tms/params "$op" -d "{\"level\":\"merchant\",\"name\":\"$A\",\"key\":\"language\"}"
 status 404 "a parameter deleted twice"
 

@@ -42,7 +42,9 @@ static void purchase_notified(void **state)
 	test_expect(f, &t, "00", "approved");
 	test_swipe(f, &t, REQUEST_PURCHASE, &img, 1234, "000000");
 	test_expect(f, &t, "55", "pin_wrong");
-	assert_int_equal(notify_due(f->s, f->h, &f->keys.data, f->now, due, 4, &n, NULL),
+	assert_int_equal(notify_due(f->s, f->h, &f->keys.data,
+	                            &(struct store_claim){"test", f->now + 60}, f->now, due, 4, &n,
+	                            NULL),
 	                 NOTIFY_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(due[0].phone, T_PHONE);

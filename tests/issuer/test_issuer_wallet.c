@@ -241,7 +241,9 @@ static void purchase_by_code(void **state)
 	assert_true(test_is_digits(resp.auth_code, 6));
 	test_money(f, img.card_id, T_BALANCE - 1234, T_BALANCE - 1234, 0);
 	test_resolve(f, c.code, RCODE_QR_USED, "code_used");
-	assert_int_equal(notify_due(f->s, f->h, &f->keys.data, f->now, due, 2, &n, NULL),
+	assert_int_equal(notify_due(f->s, f->h, &f->keys.data,
+	                            &(struct store_claim){"test", f->now + 60}, f->now, due, 2, &n,
+	                            NULL),
 	                 NOTIFY_OK);
 	assert_int_equal(n, 1);
 	snprintf(want, sizeof want,
@@ -366,7 +368,9 @@ static void refund_by_rrn(void **state)
 	test_qr_refund(f, &t, pay.rrn, 2000);
 	test_qr_expect(f, &t, REQUEST_QR_CODE, "00", "approved");
 	test_money(f, img.card_id, T_BALANCE, T_BALANCE, 0);
-	assert_int_equal(notify_due(f->s, f->h, &f->keys.data, f->now, due, 4, &n, NULL),
+	assert_int_equal(notify_due(f->s, f->h, &f->keys.data,
+	                            &(struct store_claim){"test", f->now + 60}, f->now, due, 4, &n,
+	                            NULL),
 	                 NOTIFY_OK);
 	assert_int_equal(n, 3);
 	assert_non_null(strstr(due[1].text, "扫码支付退货 CNY 30.00元"));

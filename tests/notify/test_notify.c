@@ -160,16 +160,13 @@ static void format_refuses_bad_input(void **state)
 	assert_string_equal(small, "");
 }
 
+/* The messages not delivered yet. */
 static int64_t count_rows(struct notify_fixture *f)
 {
-	struct notify_delivery d[4];
-	size_t n;
+	int64_t n = -1;
 
-	assert_int_equal(notify_due(f->sf.s, f->h, &f->key, T_NOW + 86400, d, 4, &n, NULL),
-	                 NOTIFY_OK);
-	for (size_t i = 0; i < n; i++)
-		crypto_wipe(d[i].phone, sizeof d[i].phone);
-	return (int64_t)n;
+	assert_int_equal(store_notify_pending_count(f->sf.s, &n), STORE_OK);
+	return n;
 }
 
 static void enqueue_follows_the_transaction(void **state)
@@ -190,9 +187,15 @@ static void enqueue_follows_the_transaction(void **state)
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &id), NOTIFY_OK);
 	assert_int_equal(store_commit(f->sf.s), STORE_OK);
 	/* Due at once, not before the outcome it tells of. */
-	assert_int_equal(notify_due(f->sf.s, f->h, &f->key, T_NOW - 1, d, 4, &n, NULL), NOTIFY_OK);
+	assert_int_equal(notify_due(f->sf.s, f->h, &f->key,
+	                            &(struct store_claim){"test", T_NOW - 1 + 60}, T_NOW - 1, d, 4,
+	                            &n, NULL),
+	                 NOTIFY_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(notify_due(f->sf.s, f->h, &f->key, T_NOW, d, 4, &n, NULL), NOTIFY_OK);
+	assert_int_equal(notify_due(f->sf.s, f->h, &f->key,
+	                            &(struct store_claim){"test", T_NOW + 60}, T_NOW, d, 4, &n,
+	                            NULL),
+	                 NOTIFY_OK);
 	assert_int_equal(n, 1);
 	assert_true(d[0].id == id);
 	assert_string_equal(d[0].phone, T_PHONE);
@@ -203,7 +206,7 @@ static void enqueue_follows_the_transaction(void **state)
 	/* Outside a transaction it is one of its own. */
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, NULL), NOTIFY_OK);
 	assert_int_equal(count_rows(f), 2);
-	assert_int_equal(notify_delivered(f->sf.s, id, T_NOW + 1), NOTIFY_OK);
+	assert_int_equal(notify_delivered(f->sf.s, id, &d[0].claim, T_NOW + 1), NOTIFY_OK);
 	assert_int_equal(count_rows(f), 1);
 }
 
@@ -223,11 +226,17 @@ static void due_fills_the_caller(void **state)
 		if (i == 0)
 			first = id;
 	}
-	assert_int_equal(notify_due(f->sf.s, f->h, &f->key, T_NOW, d, 128, &n, NULL), NOTIFY_OK);
+	assert_int_equal(notify_due(f->sf.s, f->h, &f->key,
+	                            &(struct store_claim){"test", T_NOW + 60}, T_NOW, d, 128, &n,
+	                            NULL),
+	                 NOTIFY_OK);
 	assert_int_equal(n, 128);
 	assert_true(d[0].id == first);
 	assert_string_equal(d[127].phone, T_PHONE);
-	assert_int_equal(notify_due(f->sf.s, f->h, &f->key, T_NOW, d, 0, &n, NULL), NOTIFY_OK);
+	assert_int_equal(notify_due(f->sf.s, f->h, &f->key,
+	                            &(struct store_claim){"test", T_NOW + 60}, T_NOW, d, 0, &n,
+	                            NULL),
+	                 NOTIFY_OK);
 	assert_int_equal(n, 0);
 	free(d);
 }
@@ -248,9 +257,9 @@ static void enqueue_refuses_bad_input(void **state)
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, NULL), NOTIFY_EARG);
 	assert_int_equal(count_rows(f), 0);
 	assert_int_equal(store_depth(f->sf.s), 0);
-	assert_int_equal(notify_delivered(f->sf.s, 999, T_NOW), NOTIFY_ENOTFOUND);
-	assert_int_equal(notify_failed(f->sf.s, 999, T_NOW, 8, NULL, NULL), NOTIFY_ENOTFOUND);
-	assert_int_equal(notify_failed(f->sf.s, 1, T_NOW, 0, NULL, NULL), NOTIFY_EARG);
+	assert_int_equal(notify_delivered(f->sf.s, 999, NULL, T_NOW), NOTIFY_ENOTFOUND);
+	assert_int_equal(notify_failed(f->sf.s, 999, NULL, T_NOW, 8, NULL, NULL), NOTIFY_ENOTFOUND);
+	assert_int_equal(notify_failed(f->sf.s, 1, NULL, T_NOW, 0, NULL, NULL), NOTIFY_EARG);
 }
 
 /* The phone's digits appear nowhere in the database (its file, or its tables); the text,
@@ -289,7 +298,10 @@ static void unreadable_phone_is_dead(void **state)
 	assert_int_equal(store_notify_get(f->sf.s, b, &row), STORE_OK);
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &a), NOTIFY_OK);
 	assert_int_equal(store_notify_seal(f->sf.s, a, &row.phone), STORE_OK); /* b's phone */
-	assert_int_equal(notify_due(f->sf.s, f->h, &f->key, T_NOW, d, 4, &n, &dead), NOTIFY_OK);
+	assert_int_equal(notify_due(f->sf.s, f->h, &f->key,
+	                            &(struct store_claim){"test", T_NOW + 60}, T_NOW, d, 4, &n,
+	                            &dead),
+	                 NOTIFY_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(dead, 2);
 	assert_true(d[0].id == b);
@@ -314,20 +326,27 @@ static void backoff_schedule(void **state)
 		assert_true(notify_backoff(i) == expected[i - 1]);
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &id), NOTIFY_OK);
 	for (int i = 1; i <= 4; i++) {
-		assert_int_equal(notify_failed(f->sf.s, id, now, 8, "http 500", &dead), NOTIFY_OK);
+		/* The first attempt unclaimed, each after it under the claim that took it. */
+		assert_int_equal(notify_failed(f->sf.s, id, i == 1 ? NULL : &d[0].claim, now, 8,
+		                               "http 500", &dead),
+		                 NOTIFY_OK);
 		assert_false(dead);
 		now += expected[i - 1];
-		assert_int_equal(notify_due(f->sf.s, f->h, &f->key, now - 1, d, 2, &n, NULL),
+		assert_int_equal(notify_due(f->sf.s, f->h, &f->key,
+		                            &(struct store_claim){"test", now - 1 + 60}, now - 1, d,
+		                            2, &n, NULL),
 		                 NOTIFY_OK);
 		assert_int_equal(n, 0);
-		assert_int_equal(notify_due(f->sf.s, f->h, &f->key, now, d, 2, &n, NULL),
+		assert_int_equal(notify_due(f->sf.s, f->h, &f->key,
+		                            &(struct store_claim){"test", now + 60}, now, d, 2, &n,
+		                            NULL),
 		                 NOTIFY_OK);
 		assert_int_equal(n, 1);
 		assert_int_equal(d[0].attempts, i);
 	}
 	assert_int_equal(store_notify_get(f->sf.s, id, &row), STORE_OK);
 	assert_string_equal(row.error, "http 500");
-	assert_int_equal(notify_delivered(f->sf.s, id, now), NOTIFY_OK);
+	assert_int_equal(notify_delivered(f->sf.s, id, &d[0].claim, now), NOTIFY_OK);
 	assert_int_equal(store_notify_get(f->sf.s, id, &row), STORE_OK);
 	assert_int_equal(row.state, STORE_NOTIFY_DELIVERED);
 	assert_true(row.done_at == now);
@@ -345,18 +364,20 @@ static void dead_after_max_attempts(void **state)
 
 	assert_int_equal(notify_enqueue(f->sf.s, f->h, &f->key, &m, &id), NOTIFY_OK);
 	for (int i = 1; i < 3; i++) {
-		assert_int_equal(notify_failed(f->sf.s, id, T_NOW + i, 3, "timeout", &dead),
+		assert_int_equal(notify_failed(f->sf.s, id, NULL, T_NOW + i, 3, "timeout", &dead),
 		                 NOTIFY_OK);
 		assert_false(dead);
 	}
-	assert_int_equal(notify_failed(f->sf.s, id, T_NOW + 3, 3, "timeout", &dead), NOTIFY_OK);
+	assert_int_equal(notify_failed(f->sf.s, id, NULL, T_NOW + 3, 3, "timeout", &dead),
+	                 NOTIFY_OK);
 	assert_true(dead);
 	assert_int_equal(store_notify_get(f->sf.s, id, &row), STORE_OK);
 	assert_int_equal(row.state, STORE_NOTIFY_DEAD);
 	assert_int_equal(row.attempts, 3);
 	assert_int_equal(count_rows(f), 0);
 	/* A dead message takes no more reports. */
-	assert_int_equal(notify_failed(f->sf.s, id, T_NOW + 4, 3, "timeout", &dead), NOTIFY_EARG);
+	assert_int_equal(notify_failed(f->sf.s, id, NULL, T_NOW + 4, 3, "timeout", &dead),
+	                 NOTIFY_EARG);
 }
 
 int main(void)

@@ -10,8 +10,9 @@
 # host killed (kill -9) while its terminals pay, one's purchase committed but its answer held
 # by a relay (--delay) past the terminal's timeout: they are pointed at the other host and their
 # reversals cleared there (the reversed purchase not posted: balances are what the terminals
-# saw approved, nothing held, nothing left pending in the terminals). `possum admin ledger check`
-# clean after each part. Prints one line of figures.
+# saw approved, nothing held, nothing left pending in the terminals). (e) `possum load` against
+# host A, then with the same --data against host B: the terminals go on from their STANs, no
+# 94. `possum admin ledger check` clean after each part. Prints one line of figures.
 possum=$1
 src=$2
 . "$src/tests/lib.sh"
@@ -39,10 +40,14 @@ card() { # FILE BALANCE
 		--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance "$2" \
 		--out "$tmp/$1.json" >/dev/null || bad "card $1 issued"
 }
-for n in 1 2 3 4 5; do
-	"$possum" admin terminal add --data "$a" --merchant $mid --sn "SNMULTI$n" --tid "MULTI00$n" \
+# terminal N: MULTI00N (SN SNMULTIN) added to the merchant, its TMK components in $tmp/compN.
+terminal() {
+	"$possum" admin terminal add --data "$a" --merchant $mid --sn "SNMULTI$1" --tid "MULTI00$1" \
 		--json | grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' |
-		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, - >"$tmp/comp$n"
+		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, - >"$tmp/comp$1"
+}
+for n in 1 2 3 4 5; do
+	terminal $n
 	card "c$n" 1000.00
 done
 card shared 10.00
@@ -210,5 +215,31 @@ for n in 1 3; do
 done
 ledger_clean "after (d)"
 
-echo "pg multihost: $approvals approvals on two hosts, duplicate RRNs $dup; shared card $spent.00 approved of 10.00, $declined declined 51, overspend $overspend; retransmission answered $answers ($duplicates duplicates); host killed: $after approvals on the other, $reversals reversals applied, $pending pending"
+# (e) `possum load` of two new terminals against host A (started again), then, with the same
+# --data, against host B: their state names A's address, so they are set up again for B's, and
+# go on from their STANs (term_setup): none repeated, no 94 — as two loads of bench/pg.sh, its
+# terminals of the one-host run split between the two hosts.
+rm -f "$a/host.ports"
+host a
+also_kill="$also_kill $pid_a"
+card load 100000.00
+: >"$tmp/load.terminals"
+for n in 6 7; do
+	terminal $n
+	echo "MULTI00$n $mid SNMULTI$n $(cat "$tmp/comp$n")" >>"$tmp/load.terminals"
+done
+load() { # PORT OUT
+	"$possum" load --host "127.0.0.1:$1" --terminals-file "$tmp/load.terminals" \
+		--card "$tmp/load.json" --pin 123456 --duration 2 --data "$tmp/load.data" >"$tmp/$2" 2>&1
+}
+load "$port_a" e.a && ok || bad "possum load against host A: $(tail -3 "$tmp/e.a")"
+load "$port_b" e.b && ok || bad "possum load against host B after A: $(tail -3 "$tmp/e.b")"
+loaded=$(sed -n 's/^approved *\([0-9]*\) purchases.*/\1/p' "$tmp/e.a" "$tmp/e.b" | paste -sd' ' -)
+refused=$(grep -h '^declined' "$tmp/e.a" "$tmp/e.b")
+[ -z "$refused" ] && ok || bad "the loads declined: $refused"
+rows=$(pg_sql "SELECT count(*) FROM acq_txns WHERE tid IN ('MULTI006', 'MULTI007') AND rc = '00'")
+[ "$rows" -eq $((${loaded% *} + ${loaded#* })) ] && ok || bad "$rows approvals in acq_txns, the loads saw $loaded"
+ledger_clean "after (e)"
+
+echo "pg multihost: $approvals approvals on two hosts, duplicate RRNs $dup; shared card $spent.00 approved of 10.00, $declined declined 51, overspend $overspend; retransmission answered $answers ($duplicates duplicates); host killed: $after approvals on the other, $reversals reversals applied, $pending pending; possum load on A then B approved $loaded, declined ${refused:-none}"
 finish

@@ -165,6 +165,38 @@ static inline int store_fixture_teardown(void **state)
 	return rc;
 }
 
+/* Two hosts on one database (leases, the queues' claims): a is the fixture's connection, b a
+ * second one on the same store (a file, or the fixture's PostgreSQL schema). */
+struct store_fixture_two {
+	struct store_fixture *f;
+	store *a, *b;
+};
+
+static inline int store_fixture_two_setup(void **state)
+{
+	struct store_fixture_two *t = calloc(1, sizeof *t);
+	void *f;
+
+	if (t == NULL || store_fixture_setup(&f) != 0)
+		return -1;
+	t->f = f;
+	t->a = t->f->s;
+	if (store_open(t->f->path, &t->b) != STORE_OK)
+		return -1;
+	*state = t;
+	return 0;
+}
+
+static inline int store_fixture_two_teardown(void **state)
+{
+	struct store_fixture_two *t = *state;
+	void *f = t->f;
+
+	store_close(t->b);
+	free(t);
+	return store_fixture_teardown(&f);
+}
+
 /* Appends n bytes of p to the buffer *buf of *len bytes (grown by realloc): 0 or -1. */
 static inline int store_fixture_append(char **buf, size_t *len, const char *p, size_t n)
 {

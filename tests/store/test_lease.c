@@ -22,37 +22,6 @@
 /* Two holders whose process runs: this one's, kinds a and b (made by main()). */
 static char A[STORE_LEASE_HOLDER_MAX], B[STORE_LEASE_HOLDER_MAX];
 
-/* Host a is the fixture's connection, host b a second one on the same database. */
-struct two {
-	struct store_fixture *f;
-	store *a, *b;
-};
-
-static int setup(void **state)
-{
-	struct two *t = calloc(1, sizeof *t);
-	void *f;
-
-	if (t == NULL || store_fixture_setup(&f) != 0)
-		return -1;
-	t->f = f;
-	t->a = t->f->s;
-	if (store_open(t->f->path, &t->b) != STORE_OK)
-		return -1;
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct two *t = *state;
-	void *f = t->f;
-
-	store_close(t->b);
-	free(t);
-	return store_fixture_teardown(&f);
-}
-
 static void sleep_ms(long ms)
 {
 	nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL);
@@ -61,7 +30,7 @@ static void sleep_ms(long ms)
 /* One takes; the other is refused with who holds it; renewed by its holder only. */
 static void refused(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	struct store_lease l;
 	int64_t now;
 
@@ -88,7 +57,7 @@ static void refused(void **state)
 /* The holder dies: its time runs out and the other takes it over; the old holder has lost it. */
 static void taken_over(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	struct store_lease l;
 
 	assert_int_equal(store_lease_take(t->a, "saf", A, 300, NULL), STORE_OK);
@@ -105,7 +74,7 @@ static void taken_over(void **state)
 /* A release by its holder frees it at once; by another, nothing. */
 static void released(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	struct store_lease l;
 
 	assert_int_equal(store_lease_take(t->a, "notify", A, 60000, NULL), STORE_OK);
@@ -134,7 +103,7 @@ static int each(void *ctx, const struct store_lease *l)
 /* Listed by name, with the database's now: a lease run out is told by its time. */
 static void listed(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	struct seen s = {0};
 
 	assert_int_equal(store_lease_take(t->a, "payout:2026-12-07", A, 60000, NULL), STORE_OK);
@@ -170,7 +139,7 @@ static void *race(void *arg)
 }
 
 /* Four racers on lease close:2026-12-05 (held before by from, unless NULL): one wins. */
-static void race4(struct two *t, const char *from)
+static void race4(struct store_fixture_two *t, const char *from)
 {
 	struct racer r[4];
 	pthread_t th[4];
@@ -210,7 +179,7 @@ static void raced(void **state)
  * never. */
 static void gone(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	char dead[STORE_LEASE_HOLDER_MAX];
 	bool g = true;
 
@@ -233,7 +202,7 @@ static void gone(void **state)
  * now; a live holder's is refused. */
 static void taken_from_gone(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	char dead[STORE_LEASE_HOLDER_MAX];
 	struct store_lease l;
 
@@ -260,7 +229,7 @@ static void raced_gone(void **state)
  * (one machine, one writer) none needed, every round goes on. */
 static void held(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	bool pg = store_fixture_pg();
 
 	assert_int_equal(store_lease_needed(t->a), pg);
@@ -289,7 +258,7 @@ static void holder(void **state)
 
 static void bad(void **state)
 {
-	struct two *t = *state;
+	struct store_fixture_two *t = *state;
 	char name[80];
 
 	memset(name, 'x', sizeof name - 1);
@@ -309,17 +278,28 @@ int main(void)
 	store_lease_holder("a", A);
 	store_lease_holder("b", B);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(refused, setup, teardown),
-	    cmocka_unit_test_setup_teardown(taken_over, setup, teardown),
-	    cmocka_unit_test_setup_teardown(released, setup, teardown),
-	    cmocka_unit_test_setup_teardown(listed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(raced, setup, teardown),
-	    cmocka_unit_test_setup_teardown(held, setup, teardown),
-	    cmocka_unit_test_setup_teardown(gone, setup, teardown),
-	    cmocka_unit_test_setup_teardown(taken_from_gone, setup, teardown),
-	    cmocka_unit_test_setup_teardown(raced_gone, setup, teardown),
-	    cmocka_unit_test_setup_teardown(holder, setup, teardown),
-	    cmocka_unit_test_setup_teardown(bad, setup, teardown),
+	    cmocka_unit_test_setup_teardown(refused, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(taken_over, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(released, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(listed, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(raced, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(held, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(gone, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(taken_from_gone, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(raced_gone, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(holder, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
+	    cmocka_unit_test_setup_teardown(bad, store_fixture_two_setup,
+	                                    store_fixture_two_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

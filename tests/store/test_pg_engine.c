@@ -11,10 +11,13 @@
  * (77) when built without libpq. */
 #include "testutil.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/store_ledger.h"
 #include "store/store_saf.h"
 
 #ifndef POSSUM_HAVE_LIBPQ
@@ -192,14 +195,14 @@ static void scenario(store *s, struct seen *w)
 	    42);
 	assert_int_equal(calls, 1);
 	/* Updates: a row changed, and none (STORE_ENOTFOUND). */
-	assert_int_equal(store_saf_sent(s, &(struct store_saf_sent){in[0].id, 7000, 6000}),
+	assert_int_equal(store_saf_sent(s, &(struct store_saf_sent){in[0].id, 7000, 6000, NULL, 0}),
 	                 STORE_OK);
 	/* The advice refused: its card emptied (CASE on a text parameter). Answered twice: no
 	 * longer pending. */
-	struct store_saf_answer refused = {in[1].id, "refused", "05", 6001};
+	struct store_saf_answer refused = {in[1].id, "refused", "05", 6001, NULL, 0};
 	assert_int_equal(store_saf_answered(s, &refused), STORE_OK);
 	assert_int_equal(store_saf_answered(s, &refused), STORE_ENOTFOUND);
-	assert_int_equal(store_saf_wake(s, &(struct store_saf_sent){in[2].id, 1, 1}),
+	assert_int_equal(store_saf_wake(s, &(struct store_saf_sent){in[2].id, 1, 1, NULL, 0}),
 	                 STORE_ENOTFOUND); /* not waiting */
 	assert_int_equal(store_saf_list(s, &(struct store_saf_filter){NULL, NULL, 0, 0}, walked, w),
 	                 STORE_OK);
@@ -239,7 +242,7 @@ static void refusals(void **state)
 	store *s = pg_store(state);
 	struct store_saf e = entry("cup", "reversal", 21, 1, false), dup = e, bad = e,
 	                 other = entry("visa", "advice", 23, 1, false);
-	struct store_saf_answer refused = {0, "refused", "05", 2};
+	struct store_saf_answer refused = {0, "refused", "05", 2, NULL, 0};
 	char counts[128] = "";
 	int64_t n = 0;
 
@@ -413,6 +416,121 @@ static void pipelined_commit_fails(void **state)
 	assert_int_equal(rows(s), 0);
 }
 
+/* A write not waited for (STORE_Q_DEFER) that fails — here an account update that finds no
+ * row — fails its transaction at the next round trip: its savepoint's commit, every later
+ * request's and the outermost commit return it, nothing is kept. A request of the batch that
+ * meets a deadlock or a serialization failure (SQLSTATE 40P01, 40001) fails it whole the same
+ * way, STORE_ERETRY, which the host answers 96. */
+static void failures_fail_the_batch(void **state)
+{
+	store *s = pg_store(state);
+	struct store_saf a = entry("cup", "reversal", 61, 1, false),
+	                 b = entry("cup", "reversal", 62, 1, false);
+	struct store_ledger_account none = {.id = 999999};
+
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &a, STORE_OK), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_ledger_account_update(s, &none), STORE_OK); /* queued */
+	assert_int_equal(store_commit(s), STORE_OK); /* its RELEASE held: still no round trip */
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_saf_insert(s, &b), STORE_ENOTFOUND); /* the queue's answer */
+	assert_int_equal(store_commit(s), STORE_ENOTFOUND);
+	assert_int_equal(store_begin(s), STORE_ENOTFOUND);
+	assert_int_equal(store_commit(s), STORE_ENOTFOUND);
+	assert_int_equal(store_depth(s), 0);
+	assert_int_equal(rows(s), 0);
+
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &a, STORE_OK), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_exec(s, "DO $$BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = "
+	                               "'40P01'; END$$"),
+	                 STORE_ERETRY);
+	assert_int_equal(store_rollback(s), STORE_OK);  /* the savepoint saves nothing */
+	assert_int_equal(store_begin(s), STORE_ERETRY); /* the next request's */
+	assert_int_equal(store_commit(s), STORE_ERETRY);
+	assert_string_equal(store_strerror(STORE_ERETRY),
+	                    "a conflict with another transaction (deadlock, serialization): "
+	                    "nothing written, try again");
+	assert_int_equal(rows(s), 0);
+	/* The next transaction is sound. */
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &b, STORE_OK), STORE_OK);
+	assert_int_equal(store_commit(s), STORE_OK);
+	assert_int_equal(rows(s), 1);
+	printf("failures not waited for, deadlocks: the batch failed whole, nothing kept\n");
+}
+
+/* libpq's answer to sql on c, which must be status st; freed. */
+static void expect_pq(PGconn *c, const char *sql, ExecStatusType st)
+{
+	PGresult *r = PQexec(c, sql);
+
+	assert_int_equal(PQresultStatus(r), st);
+	PQclear(r);
+}
+
+/* The batch's store asking for row 1 of dl, on a thread of its own (it waits). */
+struct locker {
+	store *s;
+	int rc;
+};
+
+static void *lock_row_1(void *arg)
+{
+	struct locker *l = arg;
+
+	l->rc = store_exec(l->s, "SELECT k FROM dl WHERE k = 1 FOR UPDATE");
+	return NULL;
+}
+
+/* A real deadlock: the batch waits for a row another session holds, then that session waits
+ * for one the batch holds. PostgreSQL ends the statement of the one that waited first (its
+ * deadlock_timeout the first to run out), the batch's: STORE_ERETRY, the batch fails whole,
+ * nothing of it kept, the other session gets its row. */
+static void deadlock_fails_the_batch(void **state)
+{
+	struct fixture *f = *state;
+	store *s = pg_store(state);
+	struct store_saf a = entry("cup", "reversal", 71, 1, false);
+	PGconn *other = PQconnectdb(getenv("POSSUM_TEST_PG"));
+	struct locker l = {s, STORE_OK};
+	pthread_t t;
+	char sql[128];
+	PGresult *r;
+
+	assert_int_equal(
+	    store_exec(s, "CREATE TABLE dl (k int PRIMARY KEY); INSERT INTO dl VALUES (1), (2)"),
+	    STORE_OK);
+	snprintf(sql, sizeof sql, "SET search_path = %s", f->schema);
+	expect_pq(other, sql, PGRES_COMMAND_OK);
+	expect_pq(other, "BEGIN; SELECT k FROM dl WHERE k = 1 FOR UPDATE", PGRES_TUPLES_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(request(s, &a, STORE_OK), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_OK);
+	assert_int_equal(store_exec(s, "SELECT k FROM dl WHERE k = 2 FOR UPDATE"), STORE_OK);
+	assert_int_equal(pthread_create(&t, NULL, lock_row_1, &l), 0);
+	nanosleep(&(struct timespec){0, 500000000L}, NULL); /* the batch waiting for row 1 */
+	assert_int_equal(PQsendQuery(other, "SELECT k FROM dl WHERE k = 2 FOR UPDATE"), 1);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(l.rc, STORE_ERETRY);
+	assert_non_null(strstr(store_errmsg(s), "SQLSTATE 40P01"));
+	assert_int_equal(store_rollback(s), STORE_OK);
+	assert_int_equal(store_begin(s), STORE_ERETRY); /* the next request's */
+	assert_int_equal(store_commit(s), STORE_ERETRY);
+	assert_int_equal(store_depth(s), 0);
+	assert_int_equal(rows(s), 0);
+	r = PQgetResult(other);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK); /* its row, once the batch gave up */
+	PQclear(r);
+	while ((r = PQgetResult(other)) != NULL)
+		PQclear(r);
+	expect_pq(other, "COMMIT", PGRES_COMMAND_OK);
+	PQfinish(other);
+	printf("a deadlock between the batch and another session: the batch failed whole\n");
+}
+
 /* The connection lost while a savepoint's commands are held back: the pipelined statement
  * fails, so do its request and the batch's commit; nothing is kept; the next transaction
  * connects again. */
@@ -560,6 +678,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(values_read_as_on_sqlite, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unreachable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(pipelined_batch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(failures_fail_the_batch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(deadlock_fails_the_batch, setup, teardown),
 	    cmocka_unit_test_setup_teardown(pipelined_commit_fails, setup, teardown),
 	    cmocka_unit_test_setup_teardown(pipelined_connection_lost, setup, teardown),
 	};

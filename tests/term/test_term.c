@@ -116,6 +116,41 @@ static void setup_checks_components(void **state)
 	term_close(t);
 }
 
+/* Set up again under the same TID, against another address (another host of the same acquirer,
+ * which has seen its STANs): its STAN and batch go on; under another TID they start again. */
+static void setup_again_keeps_stan(void **state)
+{
+	struct fixture *f = *state;
+	struct term_setup s = setup_ok;
+	struct store_term_state st;
+	term *t;
+	int stan;
+
+	assert_int_equal(term_setup(f->s, f->h, &setup_ok, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(term_next_stan(t, &stan), TERM_OK);
+	term_close(t);
+	assert_int_equal(store_term_state_get(f->s, &st), STORE_OK);
+	st.batch = 7;
+	assert_int_equal(store_term_state_put(f->s, &st), STORE_OK);
+	s.host = "127.0.0.1:2";
+	assert_int_equal(term_setup(f->s, f->h, &s, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_string_equal(term_state(t)->host, "127.0.0.1:2");
+	assert_int_equal(term_state(t)->stan, 3);
+	assert_int_equal(term_state(t)->batch, 7);
+	assert_int_equal(term_next_stan(t, &stan), TERM_OK);
+	assert_int_equal(stan, 4);
+	term_close(t);
+	s.tid = "TERM0002";
+	assert_int_equal(term_setup(f->s, f->h, &s, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(term_state(t)->stan, 0);
+	assert_int_equal(term_state(t)->batch, 1);
+	term_close(t);
+}
+
 static void card_image(void **state)
 {
 	struct fixture *f = *state;
@@ -1046,6 +1081,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(setup_checks_components, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(setup_again_keeps_stan, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(card_image, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(reversal_survives_reopen, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(totals_and_receipt, fx_setup, fx_teardown),

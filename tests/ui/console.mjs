@@ -1,13 +1,15 @@
 // console.mjs — the console's browser tests (run by e2e_ui.sh, which starts the host and makes
 // the users, merchants, terminal and purchases named in the environment): sign-in with password
 // and TOTP, the merchant's purchase, receipt and statement, an operator's onboarding, terminal
-// registration and risk case, a merchant refused another's data, the refusals of a wrong or
-// replayed code, a missing CSRF token and an idle session; with POSSUM_SCREENSHOTS set
-// (make test-ui), a screenshot of every page in both languages.
+// registration and risk case, terminal management (parameters, CA keys and AIDs; an auditor
+// reading), a merchant refused another's data, the refusals of a wrong or replayed code, a
+// missing CSRF token and an idle session; with POSSUM_SCREENSHOTS set (make test-ui), a
+// screenshot of every page in both languages.
 import { $, advance, call, check, context, csrf, finish, launch, next_step, open, shot,
   shooting, signed_in, signin, signin_form, step, totp, watch } from './driver.mjs';
 import { merchant_flow, other_merchant } from './merchant.mjs';
 import { ops_flow } from './ops.mjs';
+import { tms_flow } from './tms.mjs';
 import { every_page } from './pages.mjs';
 
 const env = process.env;
@@ -16,6 +18,7 @@ const users = {
   op: { name: env.POSSUM_OP, password, role: 'operator' },
   cafe: { name: env.POSSUM_CAFE, password, role: 'merchant', mid: env.POSSUM_MID },
   shop: { name: env.POSSUM_SHOP, password, role: 'merchant', mid: env.POSSUM_OTHER_MID },
+  aud: { name: env.POSSUM_AUD, password, role: 'auditor' },
 };
 const browser = await launch();
 const t0 = Date.now();
@@ -124,6 +127,10 @@ try {
   await step('an operator onboards a merchant, registers a terminal, closes a risk case', async () => {
     await signin(page, users.op);
     await ops_flow(page, users.op, env);
+  });
+
+  await step("an operator manages a terminal's model and parameters, a merchant's, the CA keys and AIDs; an auditor reads", async () => {
+    await tms_flow(page, env, users);
   });
 
   if (shooting) {

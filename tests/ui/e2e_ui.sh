@@ -1,8 +1,8 @@
 # e2e_ui.sh POSSUM SOURCE_DIR — the console in a real browser (docs/console.md "Testing the
 # console"): a `possum host` on a faked, frozen clock (tests/lib.sh faked_host) with two
 # merchants, a terminal, cards, a night purchase that opens a risk case and a purchase made a
-# moment before by `possum term`; an operator (enrolled in the browser) and a user for each
-# merchant (enrolled through the API), made with `possum admin user add`; then console.mjs
+# moment before by `possum term`; an operator (enrolled in the browser), a user for each
+# merchant and an auditor (enrolled through the API), made with `possum admin user add`; then console.mjs
 # drives Debian's chromium through playwright-core (tests/ui/setup.sh installs it from the npm
 # registry). With POSSUM_SCREENSHOTS=DIR (make test-ui) it also saves every page's screenshot.
 # Skipped (77) only when node, chromium, playwright-core, faketime or curl cannot be had
@@ -66,9 +66,12 @@ enrol_token() {
 		{ bad "admin user add $1: $(cat "$tmp/user.json")"; return; }
 	sed -n 's/.*#\/enrol\/\([A-Za-z0-9_-]*\).*/\1/p' "$tmp/user.json" | head -n 1
 }
-for u in cafe shop; do
-	[ $u = cafe ] && m=$mid || m=$other
-	tok=$(enrol_token $u merchant $m)
+for u in cafe shop aud; do
+	case $u in
+	cafe) tok=$(enrol_token $u merchant $mid) ;;
+	shop) tok=$(enrol_token $u merchant $other) ;;
+	aud) tok=$(enrol_token $u auditor) ;;
+	esac
 	code=$(curl -s -o "$tmp/out" -w '%{http_code}' -X POST -d '{"password":"'"$password"'"}' \
 		"http://127.0.0.1:$api/api/v1/enrol/$tok")
 	[ "$code" = 204 ] && ok || bad "enrol $u: $code $(cat "$tmp/out")"
@@ -84,7 +87,7 @@ db_sql "$data" "INSERT INTO saf_queue (link, kind, txn_id, rrn, state, attempts,
 echo "setup: $passed passed, 0 failed"
 POSSUM_URL=http://127.0.0.1:$api POSSUM_BIN=$possum POSSUM_CLOCK=$clock POSSUM_NOW=$now \
 	POSSUM_FAKETIME_LIB=$lib POSSUM_PASSWORD=$password POSSUM_OP=ops POSSUM_OP_ENROL=$op_enrol \
-	POSSUM_CAFE=cafe POSSUM_SHOP=shop POSSUM_MID=$mid POSSUM_OTHER_MID=$other POSSUM_RRN=$rrn \
+	POSSUM_CAFE=cafe POSSUM_SHOP=shop POSSUM_AUD=aud POSSUM_TID=TERM0001 POSSUM_MID=$mid POSSUM_OTHER_MID=$other POSSUM_RRN=$rrn \
 	POSSUM_CHROMIUM=$chromium POSSUM_TMP=$tmp POSSUM_FAILURES=$(dirname "$possum")/ui-failures \
 	node "$top/tests/ui/console.mjs"
 # (the host is stopped and $tmp removed on exit: faked_host's trap)

@@ -270,6 +270,14 @@
     if (tbl) tbl.querySelectorAll('tbody tr').forEach((tr, i) => tr.setAttribute(attr, String(fn(items[i]))));
   }
 
+  /* Parts other scripts add to a page (tms.js: the terminal's and the merchant's TMS parts):
+   * part(pageId, fn) registers fn(box, item); show_parts renders them in box, in order. */
+  const parts = {};
+  function part(id, fn) { (parts[id] = parts[id] || []).push(fn); }
+  async function show_parts(id, box, item) {
+    for (const fn of parts[id] || []) await fn(box, item);
+  }
+
   /* Calls fn every ms while el is on the page. */
   function every(el, ms, fn) {
     const id = setInterval(() => { if (!el.isConnected) clearInterval(id); else fn(); }, ms);
@@ -403,6 +411,7 @@
       ['m.fees', m.fees ? `${m.fees.credit_bp} / ${m.fees.debit_bp} / ${m.fees.qr_bp} bp` : '–'],
     ])));
     if (operator() && STEPS[m.state].length) box.append(merchant_steps(m));
+    await show_parts('ops-merchant', box, m);
     box.append(h('h2', {}, t('m.history')));
     P.table(box, [
       { title: 'm.from', value: (x) => st('state', x.from || '') },
@@ -481,9 +490,11 @@
       shown.replaceWith(now);
       shown = now;
     };
-    if (!operator()) return;
-    if (!x.tmk_issued && x.state !== 'retired') box.append(tmk_handover(x, refresh));
-    if (x.state !== 'retired') box.append(terminal_state(x), terminal_rebind(x));
+    if (operator()) {
+      if (!x.tmk_issued && x.state !== 'retired') box.append(tmk_handover(x, refresh));
+      if (x.state !== 'retired') box.append(terminal_state(x), terminal_rebind(x));
+    }
+    await show_parts('ops-terminal', box, x);
   }
 
   function terminal_facts(x) {
@@ -779,6 +790,10 @@
     users.items, { test: 'users' });
     mark(tbl, users.items, 'data-name', (u) => u.name);
   }
+
+  /* What the other operations scripts (tms.js) build their pages with: these helpers, and
+   * part() to add to a page of this script. */
+  P.ops = { operator, q, enc, st, say, input, select, values, button, form, facts, mark, part };
 
   /* ---- the pages ---- */
 

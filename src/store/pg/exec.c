@@ -35,19 +35,12 @@ static char *joined(const struct store_pg *pg, const char *sql)
 	return q;
 }
 
-int store_pg_exec(store *s, const char *sql)
-{
-	struct store_pg *pg = s->conn;
-	char *q = NULL;
-	PGresult *res;
+static int collect(store *s, bool awaited, PGresult **out);
+static bool send_held(struct store_pg *pg);
 
-	if (pg->n_deferred > 0 && (q = joined(pg, sql)) == NULL)
-		return STORE_ENOMEM;
-	/* Several statements in one query: its result the first failure's, else the last's. */
-	res = PQexec(pg->conn, q != NULL ? q : sql);
-	pg->n_deferred = 0;
-	pg->trips++;
-	free(q);
+/* Ends a simple query's result: STORE_OK or its failure. */
+static int exec_result(store *s, PGresult *res)
+{
 	switch (PQresultStatus(res)) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
@@ -57,6 +50,39 @@ int store_pg_exec(store *s, const char *sql)
 	default:
 		return store_pg_fail(s, res);
 	}
+}
+
+int store_pg_exec(store *s, const char *sql)
+{
+	struct store_pg *pg = s->conn;
+	bool one = sql != NULL && strchr(sql, ';') == NULL, sent;
+	char *q = NULL;
+	PGresult *res;
+	int rc;
+
+	if (pg->n_queued > 0) {
+		/* In the queue's round trip: one statement at its end, else the queue alone. */
+		sent = send_held(pg) && one &&
+		       PQsendQueryParams(pg->conn, sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
+		if ((rc = collect(s, sent, &res)) != STORE_OK || sql == NULL)
+			return rc;
+		if (one)
+			return exec_result(s, res);
+	}
+	if (pg->n_deferred > 0 && (q = joined(pg, sql)) == NULL)
+		return STORE_ENOMEM;
+	/* Several statements in one query: its result the first failure's, else the last's. */
+	res = PQexec(pg->conn, q != NULL ? q : sql);
+	pg->n_deferred = 0;
+	pg->trips++;
+	free(q);
+	return exec_result(s, res);
+}
+
+bool store_pg_sound(const struct store_pg *pg)
+{
+	return pg->failed == STORE_OK &&
+	       (pg->n_queued > 0 || PQtransactionStatus(pg->conn) == PQTRANS_INTRANS);
 }
 
 #define OID_BOOL  16
@@ -87,7 +113,11 @@ int store_pg_fail(store *s, PGresult *res)
 			                    refuses */
 		else if (strcmp(state, "53200") == 0)
 			rc = STORE_ENOMEM;
+		else if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+			rc = STORE_ERETRY; /* serialization failure, deadlock */
 	}
+	if (rc == STORE_ERETRY && s->depth > 0)
+		pg->failed = rc; /* the whole transaction's */
 	PQclear(res);
 	return rc;
 }
@@ -153,7 +183,7 @@ static int prepare(store *s, const struct store_query *q, struct store_pg_stmt *
 	if ((rc = store_pg_sql(text, st->flags, sql, cap, &params)) != STORE_OK)
 		goto out;
 	/* The commands held back go first: a refused statement fails the transaction after them. */
-	if (pg->n_deferred > 0 && (rc = store_pg_exec(s, NULL)) != STORE_OK)
+	if ((pg->n_deferred > 0 || pg->n_queued > 0) && (rc = store_pg_exec(s, NULL)) != STORE_OK)
 		goto out;
 	if (params != n) {
 		snprintf(s->errmsg, sizeof s->errmsg, "a query does not match its row: %.200s",
@@ -292,61 +322,128 @@ static bool good(const PGresult *res)
 	return PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
 }
 
-/* Reads the answers of n queries sent in pipeline mode, then the sync's, and leaves the mode:
- * the last query's result, or the first failure's (the server ran none after it); NULL when the
- * connection failed before them, or when !whole (the statement was not sent). */
-static PGresult *pipeline_results(PGconn *c, int n, bool whole)
+/* The connection in pipeline mode (entered when it was not) and the commands held back sent,
+ * queued with no row expected: false when a send failed. */
+static bool send_held(struct store_pg *pg)
 {
-	PGresult *res = NULL, *r;
+	PGconn *c = pg->conn;
+	bool ok = PQpipelineStatus(c) == PQ_PIPELINE_ON || PQenterPipelineMode(c) == 1;
 
-	for (int i = 0; i < n; i++) {
-		if ((r = PQgetResult(c)) == NULL)
-			break;
-		if (res == NULL && (i == n - 1 || !good(r)))
-			res = r;
-		else
-			PQclear(r);
-		while ((r = PQgetResult(c)) != NULL) /* to the query's end */
-			PQclear(r);
+	for (int i = 0; ok && i < pg->n_deferred; i++) {
+		ok = PQsendQueryParams(c, pg->deferred[i], 0, NULL, NULL, NULL, NULL, 0) == 1;
+		if (ok)
+			pg->if_none[pg->n_queued++] = STORE_OK;
 	}
-	while ((r = PQgetResult(c)) != NULL && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
-		PQclear(r);
-	PQclear(r);
-	if ((PQexitPipelineMode(c) != 1 || !whole) && res != NULL && good(res)) {
-		PQclear(res); /* the statement's answer never came, or answers left unread */
-		res = NULL;
-	}
+	pg->n_deferred = 0;
+	return ok;
+}
+
+/* One query's answer read to its end: its result (NULL: none came). */
+static PGresult *answer(PGconn *c)
+{
+	PGresult *res = PQgetResult(c), *r;
+
+	if (res != NULL)
+		while ((r = PQgetResult(c)) != NULL)
+			PQclear(r);
 	return res;
 }
 
-/* Statement st run after the commands held back (open.c's defer()), all in one round trip:
- * libpq's pipeline mode, one sync at the end. */
-static PGresult *pipelined(struct store_pg *pg, const struct store_pg_stmt *st, int n,
-                           const struct params *b)
+/* A queued statement's answer r (freed): its failure, or if_none when it wrote no row. */
+static int queued_rc(store *s, PGresult *r, int if_none)
 {
-	PGconn *c = pg->conn;
-	int sent = 0;
-	bool ok = PQenterPipelineMode(c) == 1;
-
-	for (int i = 0; ok && i < pg->n_deferred; i++, sent += ok)
-		ok = PQsendQueryParams(c, pg->deferred[i], 0, NULL, NULL, NULL, NULL, 0) == 1;
-	ok = ok && PQsendQueryPrepared(c, st->name, n, b->values, b->lengths, b->formats, 0) == 1;
-	sent += ok;
-	pg->n_deferred = 0;
-	/* A send that failed: what was sent is synced and read all the same, the statement
-	 * failed; a sync that failed: the connection is lost, nothing read. */
-	if (PQpipelineSync(c) != 1) {
-		PQexitPipelineMode(c);
-		return NULL;
+	if (r == NULL || !good(r))
+		return store_pg_fail(s, r);
+	if (if_none != STORE_OK && strcmp(PQcmdTuples(r), "0") == 0) {
+		PQclear(r);
+		snprintf(s->errmsg, sizeof s->errmsg, "a write not waited for changed no row");
+		return if_none;
 	}
-	return pipeline_results(c, sent, ok);
+	PQclear(r);
+	return STORE_OK;
 }
 
-/* Runs q (flags: its statement's) with args bound: *out the result, tuples or none. An insert
- * that wrote no row for its ON CONFLICT DO NOTHING (sql.h) is STORE_EEXIST, as the duplicate
- * is on SQLite. */
+/* The pipeline synced, one round trip: the answers of the statements queued read, then (when
+ * awaited) that of the statement sent after them into *out (NULL when it was not run), then the
+ * sync's; pipeline mode left. A queued statement's failure fails the transaction (pg->failed)
+ * and is returned: the server ran nothing after it. */
+static int collect(store *s, bool awaited, PGresult **out)
+{
+	struct store_pg *pg = s->conn;
+	PGconn *c = pg->conn;
+	int rc = STORE_OK, n = pg->n_queued;
+	PGresult *r;
+
+	*out = NULL;
+	pg->n_queued = 0;
+	pg->trips++;
+	if (PQpipelineSync(c) != 1) {
+		PQexitPipelineMode(c);
+		rc = store_pg_fail(s, NULL); /* the connection lost */
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		r = answer(c);
+		if (rc == STORE_OK)
+			rc = queued_rc(s, r, pg->if_none[i]);
+		else
+			PQclear(r);
+	}
+	if (awaited && rc == STORE_OK)
+		*out = answer(c);
+	else if (awaited)
+		PQclear(answer(c));
+	while ((r = PQgetResult(c)) != NULL && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+		PQclear(r);
+	PQclear(r);
+	if (PQexitPipelineMode(c) != 1 && *out != NULL && good(*out)) {
+		PQclear(*out); /* answers left unread */
+		*out = NULL;
+	}
+out:
+	if (rc != STORE_OK && s->depth > 0)
+		pg->failed = rc;
+	return rc;
+}
+
+/* Statement st sent in pipeline mode after the commands held back, queued (if_none: its code
+ * for no row written) when !awaited, else synced and read with the queue: *out its result. */
+static int pipelined(store *s, const struct store_pg_stmt *st, int n, const struct params *b,
+                     bool awaited, int if_none, PGresult **out)
+{
+	struct store_pg *pg = s->conn;
+	bool ok = send_held(pg) && PQsendQueryPrepared(pg->conn, st->name, n, b->values, b->lengths,
+	                                               b->formats, 0) == 1;
+	int rc;
+
+	*out = NULL;
+	if (ok && !awaited) {
+		pg->if_none[pg->n_queued++] = if_none;
+		return STORE_OK;
+	}
+	/* A send that failed: what was sent is synced and read all the same, the statement
+	 * failed. */
+	if ((rc = collect(s, ok, out)) == STORE_OK && *out == NULL)
+		rc = store_pg_fail(s, NULL);
+	return rc;
+}
+
+/* Whether a run of q (with id or changes asked for) may be queued, not waited for: a write
+ * marked STORE_Q_DEFER, no id read, in a sound transaction, room in the queue. */
+static bool deferrable(const store *s, const struct store_query *q, const int64_t *id)
+{
+	const struct store_pg *pg = s->conn;
+
+	return (q->flags & STORE_Q_DEFER) != 0 && id == NULL && s->depth > 0 &&
+	       pg->n_queued + pg->n_deferred < STORE_PG_QUEUE_MAX && store_pg_sound(pg);
+}
+
+/* Runs q (flags: its statement's) with args bound: *out the result, tuples or none — NULL when
+ * it was queued (defer: deferrable(); if_none its code for no row written). An insert that
+ * wrote no row for its ON CONFLICT DO NOTHING (sql.h) is STORE_EEXIST, as the duplicate is on
+ * SQLite. A deadlock or a serialization failure fails the transaction (pg->failed). */
 static int execute(store *s, const struct store_query *q, unsigned flags, const void *args,
-                   PGresult **out)
+                   bool defer, int if_none, PGresult **out)
 {
 	struct store_pg *pg = s->conn;
 	int n = q->args != NULL ? q->args->n : 0, rc;
@@ -354,22 +451,24 @@ static int execute(store *s, const struct store_query *q, unsigned flags, const 
 	struct params b;
 	PGresult *res;
 
+	*out = NULL;
+	if (pg->failed != STORE_OK && s->depth > 0)
+		return pg->failed;
 	if ((rc = stmt(s, q, flags, &st)) != STORE_OK)
 		return rc;
 	for (int i = 0; i < n; i++)
 		bind_col(&b, i, &q->args->cols[i], args);
-	if (pg->n_deferred > 0)
-		res = pipelined(pg, st, n, &b);
-	else
+	if ((st->flags & STORE_PG_SQL_DO_NOTHING) != 0)
+		if_none = STORE_EEXIST; /* queued: a duplicate fails the transaction */
+	if (defer || pg->n_deferred > 0 || pg->n_queued > 0) {
+		if ((rc = pipelined(s, st, n, &b, !defer, if_none, &res)) != STORE_OK || defer)
+			return rc;
+	} else {
 		res = PQexecPrepared(pg->conn, st->name, n, b.values, b.lengths, b.formats, 0);
-	pg->trips++;
-	switch (PQresultStatus(res)) {
-	case PGRES_COMMAND_OK:
-	case PGRES_TUPLES_OK:
-		break;
-	default:
-		return store_pg_fail(s, res);
+		pg->trips++;
 	}
+	if (!good(res))
+		return store_pg_fail(s, res);
 	if ((st->flags & STORE_PG_SQL_DO_NOTHING) != 0 && strcmp(PQcmdTuples(res), "0") == 0) {
 		PQclear(res);
 		snprintf(s->errmsg, sizeof s->errmsg,
@@ -456,11 +555,19 @@ int store_pg_run(store *s, const struct store_query *q, const void *args, int64_
                  int64_t *changes)
 {
 	unsigned flags = id != NULL ? STORE_PG_SQL_RETURNING_ID : 0;
+	bool defer = deferrable(s, q, id);
 	PGresult *res;
 	int rc;
 
-	if ((rc = execute(s, q, flags, args, &res)) != STORE_OK)
+	/* Queued: a write asked how many rows it changed (store_q_update) must change one. */
+	if ((rc = execute(s, q, flags, args, defer, changes != NULL ? STORE_ENOTFOUND : STORE_OK,
+	                  &res)) != STORE_OK)
 		return rc;
+	if (res == NULL) {
+		if (changes != NULL)
+			*changes = 1;
+		return STORE_OK;
+	}
 	if (id != NULL)
 		*id = PQntuples(res) == 1 ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
 	if (changes != NULL)
@@ -474,7 +581,7 @@ int store_pg_open_q(store *s, const struct store_query *q, const void *args, str
 	PGresult *res;
 	int rc;
 
-	if ((rc = execute(s, q, 0, args, &res)) != STORE_OK)
+	if ((rc = execute(s, q, 0, args, false, STORE_OK, &res)) != STORE_OK)
 		return rc;
 	c->res = res;
 	c->at = 0;

@@ -21,6 +21,8 @@ struct store_pg_stmt {
 
 /* Savepoint commands held back at most (open.c): more are sent with those held. */
 #define STORE_PG_DEFER_MAX 8
+/* Statements sent and not waited for at most (exec.c): the next one waits. */
+#define STORE_PG_QUEUE_MAX 32
 
 /* s->conn of a PostgreSQL store. */
 struct store_pg {
@@ -33,6 +35,15 @@ struct store_pg {
 	 * while the transaction is sound, so that they cannot fail but with the connection. */
 	const char *deferred[STORE_PG_DEFER_MAX];
 	int n_deferred;
+	/* Sent in pipeline mode and not waited for (query.h's STORE_Q_DEFER, and the commands held
+	 * that went before them): their answers read in the next statement's round trip, or the
+	 * commit's. if_none[i]: the code of statement i writing no row (0: none is fine). */
+	int n_queued;
+	int if_none[STORE_PG_QUEUE_MAX];
+	/* What failed the transaction for good (0: nothing): a statement not waited for, a
+	 * deadlock or a serialization failure (STORE_ERETRY). Every statement, savepoint and commit
+	 * returns it until the outermost transaction is rolled back. */
+	int failed;
 	unsigned long trips; /* round trips to the server so far (the tests count them) */
 };
 
@@ -47,8 +58,13 @@ void store_pg_end(struct store_cursor *c);
  * value: a data error is named by its SQLSTATE alone); frees res. */
 int store_pg_fail(store *s, PGresult *res);
 /* SQL of no parameters and no rows read, several statements allowed, sent after the deferred
- * commands in the same round trip (open.c). */
+ * commands in the same round trip (open.c); NULL: only those. A single statement goes in the
+ * round trip of the statements queued, several after it (a queued one's failure returned then,
+ * sql not run). */
 int store_pg_exec(store *s, const char *sql);
+/* Whether the transaction may go on: no failure known, the server's transaction sound (or
+ * statements queued, whose answers are not known yet). */
+bool store_pg_sound(const struct store_pg *pg);
 /* Forgets the prepared statements (a connection reset, the close). */
 void store_pg_stmts_free(struct store_pg *pg);
 

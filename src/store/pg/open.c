@@ -41,8 +41,8 @@ static int defer(store *s, const char *cmd)
 {
 	struct store_pg *pg = s->conn;
 
-	if (PQtransactionStatus(pg->conn) != PQTRANS_INTRANS ||
-	    pg->n_deferred == STORE_PG_DEFER_MAX)
+	if (!store_pg_sound(pg) || pg->n_deferred == STORE_PG_DEFER_MAX ||
+	    pg->n_queued + pg->n_deferred >= STORE_PG_QUEUE_MAX)
 		return store_pg_exec(s, cmd);
 	pg->deferred[pg->n_deferred++] = cmd;
 	return STORE_OK;
@@ -82,6 +82,8 @@ static int reconnect(store *s)
 	if (PQstatus(pg->conn) == CONNECTION_OK)
 		return STORE_OK;
 	store_pg_stmts_free(pg);
+	pg->n_queued = pg->n_deferred = 0;
+	pg->failed = STORE_OK;
 	PQreset(pg->conn);
 	if (PQstatus(pg->conn) == CONNECTION_OK)
 		return mark_alive(s);
@@ -92,11 +94,15 @@ static int reconnect(store *s)
 
 /* The outermost: a writer's READ COMMITTED (its row locks and conditional updates are the
  * queries'); a reader's one snapshot (store_begin_read). Inside it a savepoint, all of one
- * name, which PostgreSQL, as SQLite, resolves to the innermost. */
+ * name, which PostgreSQL, as SQLite, resolves to the innermost; none in a transaction failed
+ * for good (its failure returned). */
 static int pg_begin(store *s, bool read)
 {
+	struct store_pg *pg = s->conn;
 	int rc;
 
+	if (s->depth > 0 && pg->failed != STORE_OK)
+		return pg->failed;
 	if (s->depth == 0 && (rc = reconnect(s)) != STORE_OK)
 		return rc;
 	if (s->depth == 0)
@@ -109,42 +115,50 @@ static int pg_begin(store *s, bool read)
 	return rc;
 }
 
-/* A savepoint nothing was sent in is forgotten; the outermost's commands held back are
- * dropped, as all it did. */
+/* A savepoint nothing was sent in is forgotten, one of a transaction failed for good too (the
+ * outermost's rollback ends it all); the outermost's commands held back are dropped, as all it
+ * did, and the statements queued read first (their answers do not matter now). */
 static int pg_rollback(store *s)
 {
 	struct store_pg *pg = s->conn;
 	int rc = STORE_OK;
 
-	if (s->depth > 1 && empty_savepoint(pg))
+	if (s->depth > 1 && pg->failed == STORE_OK && empty_savepoint(pg))
 		pg->n_deferred--;
-	else if (s->depth > 1)
+	else if (s->depth > 1 && pg->failed == STORE_OK)
 		rc = store_pg_exec(s, "ROLLBACK TO sp; RELEASE sp"); /* the second not run if the
 		                                                        first fails */
-	else {
+	else if (s->depth == 1) {
 		pg->n_deferred = 0;
+		if (pg->n_queued > 0)
+			(void)store_pg_exec(s, NULL);
 		rc = store_pg_exec(s, "ROLLBACK");
+		pg->failed = STORE_OK;
 	}
 	s->depth--;
 	return rc;
 }
 
 /* A statement that failed in a transaction fails the rest of it (SQLite's fails alone): the
- * savepoint or the transaction is rolled back here and the commit is STORE_EIO. A COMMIT whose
- * answer never came may have been applied: in doubt. A savepoint's release is held back for
- * the next statement or the COMMIT (defer()); one nothing was sent in is forgotten. */
+ * savepoint or the transaction is rolled back here and the commit is STORE_EIO — or the
+ * failure of a transaction failed for good (pg->failed), whose savepoints' commits all fail
+ * with it. A COMMIT whose answer never came may have been applied: in doubt. A savepoint's
+ * release is held back for the next statement or the COMMIT (defer()); one nothing was sent
+ * in is forgotten. The COMMIT goes in the round trip of the statements queued. */
 static int pg_commit(store *s)
 {
 	struct store_pg *pg = s->conn;
 	int rc;
 
-	if (PQtransactionStatus(pg->conn) != PQTRANS_INTRANS) {
-		if (PQstatus(pg->conn) == CONNECTION_OK && pg_rollback(s) == STORE_OK)
+	if (!store_pg_sound(pg)) {
+		rc = pg->failed != STORE_OK ? pg->failed : STORE_EIO;
+		if (PQstatus(pg->conn) != CONNECTION_OK) {
+			if (s->depth > 0)
+				s->depth--;
+		} else if (pg_rollback(s) == STORE_OK && rc == STORE_EIO)
 			snprintf(s->errmsg, sizeof s->errmsg,
 			         "the transaction was rolled back by a failure");
-		else if (s->depth > 0)
-			s->depth--;
-		return STORE_EIO;
+		return rc;
 	}
 	if (s->depth > 1 && empty_savepoint(pg)) {
 		pg->n_deferred--;
@@ -156,7 +170,8 @@ static int pg_commit(store *s)
 		else if (s->depth == 1 && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 			store_pg_exec(s, "ROLLBACK");
 	}
-	s->depth--;
+	if (--s->depth == 0)
+		pg->failed = STORE_OK;
 	return rc;
 }
 

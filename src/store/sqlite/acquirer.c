@@ -187,18 +187,18 @@ STORE_FN_INSERT(store_acq_txn_insert, txn,
 int store_acq_claim(store *s, const char *tid, int batch, const char *stan)
 {
 	/* A transaction-level advisory lock on the identity's hash (released at the commit or
-	 * rollback); a hash two identities share only makes one wait for the other. */
-	static const struct store_query q = STORE_Q(
+	 * rollback); a hash two identities share only makes one wait for the other. Not waited
+	 * for (STORE_Q_DEFER): the next statement runs after it, the lock held. */
+	static const struct store_query q = STORE_Q_DEFERRED(
 	    STORE_SQL(
 	        "SELECT 1 AS n",
 	        "SELECT 1 AS n FROM (SELECT pg_advisory_xact_lock(hashtextextended(? || '/' || "
 	        "CAST(? AS TEXT) || '/' || ?, 0))) AS l"),
-	    &tombstone_key, &store_row_n);
-	struct store_arg_text_n one;
+	    &tombstone_key);
 
 	if (s->engine == NULL)
 		return STORE_OK;
-	return store_q_get(s, &q, &(struct key_args){tid, batch, stan, 0, 0}, &one);
+	return store_q_update(s, &q, &(struct key_args){tid, batch, stan, 0, 0});
 }
 
 int store_acq_txn_find(store *s, const char *tid, int batch, const char *stan, int kind,
@@ -515,13 +515,18 @@ int store_acq_tombstone_add(store *s, const char *tid, int batch, const char *st
 	return store_q_run(s, &q, &(struct key_args){tid, batch, stan, 0, at}, NULL);
 }
 
-int store_acq_tombstone_find(store *s, const char *tid, int batch, const char *stan)
+int store_acq_seen(store *s, const char *tid, int batch, const char *stan, int *seen)
 {
-	static const struct store_query q =
-	    STORE_Q("SELECT 1 FROM acq_tombstones WHERE tid = ? AND batch = ? AND stan = ?",
-	            &tombstone_key, NULL);
+	static const struct store_query q = STORE_Q(
+	    "SELECT CASE WHEN EXISTS (SELECT 1 FROM acq_txns WHERE tid = ?1 AND batch = ?2 AND "
+	    "stan = ?3 AND kind = 0) THEN 1 WHEN EXISTS (SELECT 1 FROM acq_tombstones WHERE tid = "
+	    "?1 AND batch = ?2 AND stan = ?3) THEN 2 ELSE 0 END AS n",
+	    &tombstone_key, &store_row_n);
+	struct store_arg_text_n out = {0};
+	int rc = store_q_get(s, &q, &(struct key_args){tid, batch, stan, 0, 0}, &out);
 
-	return store_q_get(s, &q, &(struct key_args){tid, batch, stan, 0, 0}, NULL);
+	*seen = rc == STORE_OK ? (int)out.n : STORE_ACQ_SEEN_NONE;
+	return rc;
 }
 
 #define ACQ_NEXT                                                                                   \

@@ -110,12 +110,12 @@ int store_card_day_get(store *s, int64_t card_id, int64_t day, struct store_card
 
 int store_card_day_add(store *s, int64_t card_id, int64_t day, const struct store_card_day *d)
 {
-	static const struct store_query q = STORE_Q(
+	static const struct store_query q = STORE_Q_DEFERRED(
 	    "INSERT INTO card_days (card_id, day, amount, count, auths) VALUES (?, ?, ?, ?, "
 	    "?) ON CONFLICT (card_id, day) DO UPDATE SET amount = card_days.amount + "
 	    "excluded.amount, count = card_days.count + excluded.count, auths = card_days.auths + "
 	    "excluded.auths",
-	    &day_all, NULL);
+	    &day_all);
 	struct day_row r = {card_id, day, d->amount, d->count, d->auths};
 
 	return store_q_run(s, &q, &r, NULL);

@@ -76,20 +76,27 @@ STORE_FN_GET(store_ledger_account_lock, int64_t, account,
              store_args_id, account_row)
 int store_ledger_account_hold(store *s, int64_t id)
 {
-	static const struct store_query q =
-	    STORE_Q(STORE_SQL("SELECT id AS n FROM ledger_accounts WHERE id = ?1",
-	                      "SELECT id AS n FROM ledger_accounts WHERE id = ?1 FOR UPDATE"),
-	            &store_args_id, &store_row_n);
-	int64_t n;
+	/* Not waited for (STORE_Q_DEFER): the next statement runs after it, the row locked; no
+	 * row (store_q_update's STORE_ENOTFOUND) fails the transaction then. */
+	static const struct store_query q = STORE_Q_DEFERRED(
+	    STORE_SQL("SELECT id AS n FROM ledger_accounts WHERE id = ?1",
+	              "SELECT id AS n FROM ledger_accounts WHERE id = ?1 FOR UPDATE"),
+	    &store_args_id);
 
-	return s->engine == NULL ? STORE_OK : store_q_n_id(s, &q, id, &n);
+	return s->engine == NULL ? STORE_OK : store_q_update(s, &q, &id);
 }
 
-/* ?2 … ?5 the columns after balance_limit in the table: bound from account_cols. */
-STORE_FN_UPDATE(store_ledger_account_update, account,
-                "UPDATE ledger_accounts SET balance_limit = ?5, debits_pending = ?6, "
-                "debits_posted = ?7, credits_pending = ?8, credits_posted = ?9 WHERE id = ?1",
-                account_sums)
+/* ?2 … ?5 the columns after balance_limit in the table: bound from account_cols. Not waited
+ * for on PostgreSQL (STORE_Q_DEFER): the account was read FOR UPDATE before, the row is there. */
+int store_ledger_account_update(store *s, const struct store_ledger_account *a)
+{
+	static const struct store_query q = STORE_Q_DEFERRED(
+	    "UPDATE ledger_accounts SET balance_limit = ?5, debits_pending = ?6, "
+	    "debits_posted = ?7, credits_pending = ?8, credits_posted = ?9 WHERE id = ?1",
+	    &account_sums);
+
+	return store_q_update(s, &q, a);
+}
 int store_ledger_transfer_insert(store *s, const struct store_ledger_transfer *t)
 {
 	/* An id taken is no row written, not a failure: PostgreSQL ends a transaction at a

@@ -104,12 +104,12 @@ static struct add_args counted(int who, const char *key, const char *tid, const 
 int store_risk_count_add(store *s, int who, const char *key, int64_t at, bool approved,
                          int64_t amount)
 {
-	static const struct store_query q = STORE_Q(
+	static const struct store_query q = STORE_Q_DEFERRED(
 	    "INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines) VALUES (?1, ?2, "
 	    "?5, ?6, ?7, ?8, ?9) ON CONFLICT (who, key, minute) DO UPDATE SET pays = risk_counts.pays "
 	    "+ ?6, sum = risk_counts.sum + ?7, split = risk_counts.split + ?8, declines = "
 	    "risk_counts.declines + ?9",
-	    &add_args, NULL);
+	    &add_args);
 	struct add_args a = counted(who, key, NULL, NULL, at, approved, amount);
 
 	return store_q_run(s, &q, &a, NULL);
@@ -118,13 +118,13 @@ int store_risk_count_add(store *s, int who, const char *key, int64_t at, bool ap
 int store_risk_count_payment(store *s, const char *pan_hash, const char *tid, const char *mid,
                              int64_t at, bool approved, int64_t amount)
 {
-	static const struct store_query q = STORE_Q(
+	static const struct store_query q = STORE_Q_DEFERRED(
 	    "INSERT INTO risk_counts (who, key, minute, pays, sum, split, declines) VALUES "
 	    "(0, ?2, ?5, ?6, ?7, ?8, ?9), (1, ?3, ?5, ?6, ?7, ?8, ?9), (2, ?4, ?5, ?6, ?7, ?8, ?9), "
 	    "(3, ?2 || ' ' || ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (who, key, minute) DO UPDATE SET "
 	    "pays = risk_counts.pays + excluded.pays, sum = risk_counts.sum + excluded.sum, split = "
 	    "risk_counts.split + excluded.split, declines = risk_counts.declines + excluded.declines",
-	    &add_args, NULL);
+	    &add_args);
 	struct add_args a = counted(0, pan_hash, tid, mid, at, approved, amount);
 
 	return store_q_run(s, &q, &a, NULL);
@@ -302,20 +302,20 @@ static const struct store_row pay_args_2 = STORE_ROW_N(pay_cols, 2); /* tid, day
 int store_risk_payment_add(store *s, const char *pan_hash, const char *tid, const char *mid,
                            int64_t day, int64_t amount)
 {
-	static const struct store_query card_q = STORE_Q(
+	static const struct store_query card_q = STORE_Q_DEFERRED(
 	    "INSERT INTO risk_card_days (pan_hash, mid, day, count, sum, round) VALUES (?3, "
 	    "?4, ?2, 1, ?5, ?6) ON CONFLICT (pan_hash, mid, day) DO UPDATE SET count = "
 	    "risk_card_days.count + 1, sum = risk_card_days.sum + ?5, round = risk_card_days.round "
 	    "+ ?6",
-	    &pay_args, NULL);
+	    &pay_args);
 	static const struct store_query add_q = STORE_Q(
 	    "INSERT INTO risk_terminal_cards (tid, day, pan_hash) VALUES (?1, ?2, ?3) ON CONFLICT "
 	    "DO NOTHING",
 	    &pay_args_3, NULL);
-	static const struct store_query count_q = STORE_Q(
+	static const struct store_query count_q = STORE_Q_DEFERRED(
 	    "INSERT INTO risk_terminal_days (tid, day, cards) VALUES (?1, ?2, 1) ON CONFLICT "
 	    "(tid, day) DO UPDATE SET cards = risk_terminal_days.cards + 1",
-	    &pay_args_2, NULL);
+	    &pay_args_2);
 	struct pay_args a = {tid, day, pan_hash, mid, amount, amount > 0 && amount % 100000 == 0};
 	int rc;
 
