@@ -138,7 +138,7 @@ static void open_unmigrated_rejects(void **state)
 	assert_null(s);
 }
 
-/* What acquirer.7, acquirer.8, acquirer.9, acquirer.10, acquirer.14 and acquirer.15 added, taken
+/* What acquirer.7, acquirer.8, acquirer.9, acquirer.10, acquirer.14 to acquirer.16 added, taken
  * away from a store set back before them: ALTER TABLE ADD COLUMN and CREATE TABLE run once. */
 #define DROP_ACQUIRER_7                                                                            \
 	"ALTER TABLE terminals DROP COLUMN reported_lat; ALTER TABLE terminals DROP COLUMN "       \
