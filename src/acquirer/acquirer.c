@@ -139,6 +139,11 @@ void acquirer_set_data_key(acquirer *a, const hsm_key *key)
 	a->has_data = key->len > 0;
 }
 
+void acquirer_set_tms(acquirer *a, struct tms *t)
+{
+	a->tms = t;
+}
+
 void acquirer_close(acquirer *a)
 {
 	if (a == NULL)

@@ -100,6 +100,11 @@ void acquirer_close(acquirer *a);
 /* The D0 key (acquirer_key_specs[1]) stand-in advices seal their card under (copied). Without
  * one no request is approved in stand-in. */
 void acquirer_set_data_key(acquirer *a, const hsm_key *key);
+/* Terminal management (tms/tms.h), the caller's, which must outlive the acquirer: with it the
+ * terminals download their parameters, CA keys and AIDs (0820 360–381) and every answer's
+ * header asks for what a terminal still needs (docs/tms.md "Downloads"); without it neither. */
+struct tms;
+void acquirer_set_tms(acquirer *a, struct tms *t);
 
 /* ---- Registration ---- */
 

@@ -13,7 +13,9 @@
  *               store-and-forward queue's messages
  *   resume.c    a request that waited for its link, finished with the link's answer
  *   reversal.c  reversals, exactly once
- *   netmgmt.c   sign-in, sign-out, echo
+ *   netmgmt.c   sign-in, sign-out, echo, the downloads' table
+ *   download.c  downloads of parameters, CA keys and AIDs (0820 360–381), what a terminal
+ *               still needs and the answers' processing-request nibble
  *   settle.c    settlement and batch upload
  *   respond.c   the answer, built straight into the reply
  *   risk.c      the risk rules: the context, the action, the rules that fired kept
@@ -29,6 +31,7 @@
 #include "risk/risk.h"
 #include "store/store_acquirer.h"
 #include "store/store_reconcile.h"
+#include "tms/tms.h"
 
 #define ENVELOPE_LEN 11 /* TPDU 5, header 6: where the MAC block starts in a frame's body */
 #define MAC_LEN      8
@@ -44,6 +47,7 @@ struct acquirer {
 	const iso8583_profile *dialect; /* cup-pos */
 	const risk_rules *rules;        /* the caller's (acquirer_set_rules()); NULL: none */
 	const acquirer_routes *routes;  /* the caller's (acquirer_set_routes()); NULL: none */
+	tms *tms; /* the caller's (acquirer_set_tms()); NULL: no downloads, no nibble asks */
 	struct acquirer_link links[ACQUIRER_LINKS_MAX]; /* acquirer_set_links() */
 	size_t n_links;
 	bool (*link_up)(void *ctx, const char *name);
@@ -144,6 +148,9 @@ struct txn {
 	char f63[4 + sizeof(((struct store_merchant *)0)->name)]; /* sign-in: "CUP" + the name */
 	uint8_t f62[60];
 	bool has_f62;
+	/* A download's answer (download.c): field 62, the form's items. */
+	uint8_t tms62[TMS_CHUNK_MAX];
+	size_t tms62_len;
 	int64_t decision_id;
 	int64_t row_id; /* its row of acq_txns once recorded; 0 before */
 	/* The risk stage's evaluation, kept for the record (risk_rules: the rules it ran). */
@@ -301,6 +308,15 @@ int acquirer_stage_notify(struct txn *t);
  * with the row and a review's case opened. */
 int acquirer_stage_risk(struct txn *t);
 int acquirer_stage_risk_record(struct txn *t);
+
+/* download.c: a download's request (0820 360, 370, 380: a chunk of the set in 62) and its
+ * confirmation (361, 371, 381: the version held, kept); t->term.tms_pending recomputed from the
+ * versions it holds (nothing without a tms); the processing-request nibble of the answer to
+ * t ('7' parameters, '4' CA keys, '5' AIDs; 0 none), which respond.c sets. */
+int acquirer_decide_download(struct txn *t);
+int acquirer_decide_confirm(struct txn *t);
+int acquirer_tms_refresh(struct txn *t);
+int acquirer_tms_nibble(const struct txn *t);
 
 /* respond.c: the answer, and the one to send when the batch does not commit. */
 int acquirer_stage_respond(struct txn *t);

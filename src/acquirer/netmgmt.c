@@ -1,6 +1,7 @@
 /* netmgmt.c — network management: a terminal signs in (fresh working keys under its TMK),
- * signs out, and says it is there (echo). Its own table of transactions and stages: no card,
- * no MAC, no record of its own. */
+ * signs out, says it is there (echo), and downloads its parameters, the CA keys and the AIDs
+ * (download.c). Its own table of transactions and stages: no card, no MAC, no record of its
+ * own. */
 #include "acquirer/internal.h"
 
 #include <stdio.h>
@@ -67,6 +68,8 @@ static int decide_signin(struct txn *t)
 	t->has_f62 = true;
 	t->term.signed_in = true;
 	t->term.last_seen = t->term.last_signin = t->now;
+	if ((rc = acquirer_tms_refresh(t)) != ACQUIRER_OK)
+		goto out;
 	if ((rc = store_terminal_update(t->a->s, &t->term)) != STORE_OK) {
 		rc = acquirer_from_store(rc);
 		goto out;
@@ -88,10 +91,15 @@ static int decide_signout(struct txn *t)
 	return acquirer_decide(t, RCODE_APPROVED, "signed_out");
 }
 
-/* The terminal's heartbeat: it is seen (its status report's "online"). */
+/* The terminal's heartbeat: it is seen (its status report's "online"), and what it still needs
+ * to download recomputed (the answer's nibble asks for it). */
 static int decide_echo(struct txn *t)
 {
+	int rc;
+
 	t->term.last_seen = t->now;
+	if ((rc = acquirer_tms_refresh(t)) != ACQUIRER_OK)
+		return rc;
 	if (store_terminal_update(t->a->s, &t->term) != STORE_OK)
 		return ACQUIRER_ESTORE;
 	return acquirer_decide(t, RCODE_APPROVED, "echo");
@@ -106,7 +114,7 @@ static const struct stage stages[] = {
     /* after unpack (pipeline.c): 30 unreadable, 12 unknown */
     {"terminal", acquirer_stage_terminal, 0, false}, /* 97 */
     {"binding", acquirer_stage_binding, 0, false},   /* 58, 03 */
-    {"netmgmt", stage_netmgmt, 0, false},            /* sign-in, sign-out, echo: 00 */
+    {"netmgmt", stage_netmgmt, 0, false}, /* sign-in, sign-out, echo, downloads: 00, 30, 12 */
     {"respond", acquirer_stage_respond, 0, true},
 };
 
@@ -116,6 +124,13 @@ const struct txn_type acquirer_netmgmt_types[] = {
     {"signin", "0800", NULL, NULL, "004", T_SIGNIN, 0, &netmgmt, decide_signin},
     {"signout", "0820", NULL, NULL, "002", 0, 0, &netmgmt, decide_signout},
     {"echo", "0820", NULL, NULL, "301", 0, 0, &netmgmt, decide_echo},
+    /* Downloads (docs/tms.md "Downloads"); 390/391, a software update, are round 3's. */
+    {"tms_params", "0820", NULL, NULL, "360", 0, 0, &netmgmt, acquirer_decide_download},
+    {"tms_params_ok", "0820", NULL, NULL, "361", 0, 0, &netmgmt, acquirer_decide_confirm},
+    {"tms_capk", "0820", NULL, NULL, "370", 0, 0, &netmgmt, acquirer_decide_download},
+    {"tms_capk_ok", "0820", NULL, NULL, "371", 0, 0, &netmgmt, acquirer_decide_confirm},
+    {"tms_aid", "0820", NULL, NULL, "380", 0, 0, &netmgmt, acquirer_decide_download},
+    {"tms_aid_ok", "0820", NULL, NULL, "381", 0, 0, &netmgmt, acquirer_decide_confirm},
 };
 const size_t acquirer_n_netmgmt_types =
     sizeof acquirer_netmgmt_types / sizeof acquirer_netmgmt_types[0];

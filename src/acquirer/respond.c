@@ -75,6 +75,8 @@ static void answer(struct txn *t, const char *rc, iso8583_msg *m)
 		iso8583_set(m, 55, ir->icc, ir->icc_len);
 	if (approved && t->has_f62)
 		iso8583_set(m, 62, t->f62, sizeof t->f62);
+	if (approved && t->tms62_len > 0)
+		iso8583_set(m, 62, t->tms62, t->tms62_len);
 	if (approved && t->qr62_len > 0)
 		iso8583_set(m, 62, (const uint8_t *)t->qr62, t->qr62_len);
 }
@@ -86,11 +88,15 @@ static int pack(struct txn *t, const iso8583_msg *m, bool mac, uint8_t *out, siz
 	iso8583_diag diag;
 	size_t len;
 	hsm_key mak;
-	int err;
+	int err, ask;
 
 	iso8583_envelope_reply(&t->env, &env);
+	/* The processing request (docs/cup-pos.md "Framing"): 6 sign in again, else the first
+	 * download the terminal still needs (7 parameters, 4 CA keys, 5 AIDs). */
 	if (t->sign_in_again)
 		env.header[2] = (uint8_t)((env.header[2] & 0xF0) | 6);
+	else if ((ask = acquirer_tms_nibble(t)) != 0)
+		env.header[2] = (uint8_t)((env.header[2] & 0xF0) | ask);
 	memcpy(out, env.tpdu, sizeof env.tpdu);
 	memcpy(out + sizeof env.tpdu, env.header, sizeof env.header);
 	if (iso8583_pack(t->a->dialect, m, out + ENVELOPE_LEN, ACQUIRER_MSG_MAX - ENVELOPE_LEN,

@@ -360,6 +360,7 @@ static int manage(struct cli_env *env, const void *values)
 		return rc;
 	rc = kind == TERM_SETTLE ? term_settle(env->term, &r) : term_manage(env->term, kind, &r);
 	rc = cli_term_outcome(env, rc, kind, &r, NULL);
+	cli_term_follow(env);
 	return rc;
 }
 
@@ -441,8 +442,11 @@ static int transact(struct cli_env *env, const void *values)
 	}
 	if ((rc = cli_term_open(env, o)) == CLI_OK) {
 		term_set_inject(env->term, fault);
-		rc = term_transact(env->term, &req, &r);
-		rc = cli_term_outcome(env, rc, r.kind, &r, decline_hint(&req, &r));
+		if ((rc = cli_term_permit(env, kind, req.amount)) == CLI_OK) {
+			rc = term_transact(env->term, &req, &r);
+			rc = cli_term_outcome(env, rc, r.kind, &r, decline_hint(&req, &r));
+			cli_term_follow(env);
+		}
 	}
 	if (req.card != NULL)
 		term_card_wipe(&card);
@@ -509,12 +513,14 @@ static int cmd_receipt(struct cli_env *env, const void *values)
 {
 	const struct term_opts *o = values;
 	struct store_term_txn x;
+	struct term_slip slip;
 	int rc;
 
 	if (o->stan == NULL)
 		return cli_usage_error(env->prog, "--stan N is needed");
 	if ((rc = cli_term_open(env, o)) != CLI_OK)
 		return rc;
+	term_slip_get(env->term, &slip);
 	if ((rc = term_find(env->term, o->stan, &x)) != TERM_OK) {
 		rc = cli_term_failed(env->prog, rc);
 	} else if (env->json) {
@@ -523,14 +529,14 @@ static int cmd_receipt(struct cli_env *env, const void *values)
 		FILE *f = open_memstream(&text, &len);
 		json_t *j = cli_term_txn_json(&x);
 		if (f != NULL) {
-			term_receipt(term_state(env->term), &x, f);
+			term_receipt(term_state(env->term), &slip, &x, f);
 			fclose(f);
 			json_object_set_new(j, "receipt", json_string(text));
 		}
 		free(text);
 		cli_print_json(j);
 	} else {
-		term_receipt(term_state(env->term), &x, stdout);
+		term_receipt(term_state(env->term), &slip, &x, stdout);
 	}
 	return rc;
 }
@@ -637,11 +643,15 @@ static const cli_command term_commands[] = {
      .row = &cli_term_qr_query_row},
     {"qr-result", "payments by the terminal's static code since the last look [--wait S]",
      .row = &cli_term_qr_result_row},
+    {"download", "download parameters, CA keys, AIDs from the host's TMS [--set S]",
+     .row = &cli_term_download_row},
+    {"params", "what the terminal holds: parameters, CA keys, AIDs", .row = &cli_term_params_row},
 };
 
 const cli_group cli_term_group = {
     "possum term",
     "possum term — the reference POS terminal (cup-pos): sign-in, payments by\n"
-    "card and QR code, reversals, settlement, receipts. Exit status 0 approved, 1 declined or\n"
-    "failed, 2 bad usage.",
+    "card and QR code, reversals, settlement, receipts, and the downloads of its parameters,\n"
+    "CA keys and AIDs from the host's terminal management (docs/tms.md). Exit status 0\n"
+    "approved, 1 declined or failed, 2 bad usage.",
     CLI_TABLE(term_commands)};

@@ -15,6 +15,7 @@ struct term_opts {
 	const char *state, *host, *tid, *mid, *sn, *components, *card, *entry, *pin, *amount;
 	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout, *inject;
 	const char *location, *code, *wait;
+	const char *set, *autodl;                           /* download's */
 	const char *tls_ca, *tls_cert, *tls_key, *tls_name; /* init's */
 	int tls;
 };
@@ -22,7 +23,8 @@ struct term_opts {
 #define COMMON_HELP                                                                                  \
 	"  --data DIR      the terminal's data directory (default ./possum-term, not the host's);\n" \
 	"                  --state DIR is its old name\n"                                            \
-	"  --timeout S     seconds to wait for each answer (default: init's, 30)\n"                  \
+	"  --timeout S     seconds to wait for each answer (default: the downloaded\n"               \
+	"                  answer_timeout, else init's, 30)\n"                                       \
 	"  --json          print the outcome as JSON (the API's names: docs/api.md)\n"               \
 	"\nExit status: 0 approved (done); 1 declined or failed; 2 bad usage.\n"
 #define INJECT_HELP                                                                                 \
@@ -68,5 +70,16 @@ json_t *cli_term_txn_json(const struct store_term_txn *x);
 /* The rows of cmd_term_qr.c. */
 extern const cli_command cli_term_qr_pay_row, cli_term_qr_refund_row, cli_term_qr_query_row,
     cli_term_qr_result_row;
+
+/* cmd_term_tms.c: the rows of download and params. */
+extern const cli_command cli_term_download_row, cli_term_params_row;
+/* cmd_term_follow.c: the sets of mask (bits 1 << enum tms_set) downloaded, each outcome
+ * printed (or added to list for --json), CLI_OK when every one was applied and confirmed; after
+ * an exchange, the downloads its answer asks for when the terminal is set to (download --auto
+ * on); before a transaction, whether the downloaded parameters permit it (CLI_FAILED, said,
+ * when not: nothing is sent). */
+int cli_term_download_sets(struct cli_env *env, unsigned mask, json_t *list);
+int cli_term_follow(struct cli_env *env);
+int cli_term_permit(struct cli_env *env, enum term_kind kind, int64_t amount);
 
 #endif

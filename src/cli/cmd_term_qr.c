@@ -49,6 +49,8 @@ static int qr_transact(struct cli_env *env, const void *values)
 	if ((rc = cli_term_open(env, o)) != CLI_OK)
 		return rc;
 	term_set_inject(env->term, fault);
+	if ((rc = cli_term_permit(env, req.kind, req.amount)) != CLI_OK)
+		return rc;
 	rc = term_transact(env->term, &req, &r);
 	if (rc == TERM_EPIN)
 		return cli_error(
@@ -135,12 +137,14 @@ struct learned {
 static int print_learned(void *ctx, const struct store_term_txn *x)
 {
 	struct learned *l = ctx;
+	struct term_slip slip;
 
 	if (l->list != NULL) {
 		json_array_append_new(l->list, cli_term_txn_json(x));
 		return 0;
 	}
-	term_receipt(term_state(l->env->term), x, stdout);
+	term_slip_get(l->env->term, &slip);
+	term_receipt(term_state(l->env->term), &slip, x, stdout);
 	fputs("========================================\n", stdout);
 	return 0;
 }

@@ -111,8 +111,10 @@ static int open_services(struct host *h, const struct host_options *o)
 		return host_say(HOST_EFAILED, h->prog, "%s: %s: %s", cfg->log, log_strerror(rc),
 		                strerror(errno));
 	if ((rc = host_env_open(&h->env, HOST_NEED_ISSUER | HOST_NEED_ACQUIRER |
-	                                     HOST_NEED_MERCHANT)) != HOST_OK)
+	                                     HOST_NEED_MERCHANT | HOST_NEED_TMS)) != HOST_OK)
 		return rc;
+	/* The terminals' downloads (docs/tms.md "Downloads"). */
+	acquirer_set_tms(h->env.acquirer, h->env.tms);
 	h->risk = (struct host_risk){.cfg = cfg, .acquirer = h->env.acquirer, .log = h->log};
 	if (host_risk_load(cfg, &h->risk.rules, err, sizeof err) != RISK_OK)
 		return host_say(HOST_EUSAGE, h->prog, "[risk] rules: %s", err);

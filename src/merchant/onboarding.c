@@ -16,6 +16,7 @@
 #include "common/text.h"
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
+#include "store/store_tms.h"
 
 #define DAY          86400
 #define SEQUENCE_MAX 9999 /* the MID's last four digits */
@@ -486,6 +487,16 @@ int merchant_limits_set(merchant *m, int64_t id, const struct merchant_limits *l
 	after.app.limit_txn = l->per_txn;
 	after.app.limit_currency = (int)l->currency;
 	after.app.types = l->types;
+	/* Its terminals' parameters carry the types and the per-transaction limit (docs/tms.md
+	 * "Downloads"): they need them again. */
+	if (after.app.mid[0] != '\0') {
+		struct store_tms_mark mark = {.level = "merchant",
+		                              .bits = STORE_TMS_PENDING_PARAMS};
+
+		snprintf(mark.name, sizeof mark.name, "%s", after.app.mid);
+		if ((rc = merchant_from_store(store_tms_mark(m->s, &mark))) != MERCHANT_OK)
+			return merchant_end(m, rc);
+	}
 	return change_end(m, actor, "merchant.limits", &before, &after, now);
 }
 

@@ -275,6 +275,7 @@ static int do_register(merchant *m, const char *actor, const struct merchant_ter
 	t->lat = n->place.lat;
 	t->lon = n->place.lon;
 	snprintf(t->model, sizeof t->model, "%s", n->model != NULL ? n->model : "");
+	t->tms_pending = STORE_TMS_PENDING_ALL; /* it holds no download yet */
 	if ((rc = active_merchant(m, n->mid)) != MERCHANT_OK)
 		goto out;
 	if (n->tid != NULL)

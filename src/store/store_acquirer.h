@@ -41,6 +41,14 @@ enum store_terminal_status {
 
 #define STORE_ADDRESS_MAX 257 /* bytes of a terminal's registered address, with its NUL */
 
+/* A terminal's downloads still needed (its tms_pending column, docs/tms.md "Downloads"). */
+#define STORE_TMS_PENDING_PARAMS  1
+#define STORE_TMS_PENDING_CAPK    2
+#define STORE_TMS_PENDING_AID     4
+#define STORE_TMS_PENDING_PACKAGE 8 /* reserved: a software update (issue 21, round 3) */
+#define STORE_TMS_PENDING_ALL                                                                      \
+	(STORE_TMS_PENDING_PARAMS | STORE_TMS_PENDING_CAPK | STORE_TMS_PENDING_AID)
+
 struct store_terminal {
 	char tid[9], mid[16], sn[51];
 	int status;
@@ -61,6 +69,11 @@ struct store_terminal {
 	/* The location it last reported (59.A2.06), in micro-degrees, and when; 0 at: never. */
 	int64_t reported_lat, reported_lon, reported_at;
 	char model[33]; /* its model (docs/tms.md "Terminal models"); "" none */
+	/* Its downloads (docs/tms.md "Downloads", acquirer.16): the versions of the parameters, CA
+	 * keys and AIDs it confirmed it holds ("" none), and the sets it still needs
+	 * (STORE_TMS_PENDING_* bits), which the answers' processing-request nibble asks for. */
+	char params_held[9], capk_held[9], aid_held[9];
+	int tms_pending;
 };
 
 /* STORE_EEXIST when the TID is taken or the SN is bound to a terminal that is not retired. */

@@ -33,6 +33,7 @@ struct store_term_state {
 	char location[GEO_TEXT_MAX]; /* "LAT,LON" in micro-degrees, sent as 59.A2.06; "" none */
 	int64_t qr_cursor;           /* the host's id of the last payment by the static code the
 	                                terminal learned (QR results' field 62); 0 before any */
+	bool tms_auto;               /* downloads by itself when an answer's header asks (term.7) */
 };
 
 /* STORE_ENOTFOUND when the terminal was never set up. */
@@ -103,5 +104,30 @@ int store_term_txn_each(store *s, int batch, int (*fn)(void *ctx, const struct s
  * (1 the first time), and above `above` (the card's own count where another terminal had it
  * last; 0: none), kept. */
 int store_term_atc_next(store *s, const char *pan_hash, int above, int *atc);
+
+/* ---- Downloads (term.7) ----
+ *
+ * What the terminal downloaded from its host's terminal management (docs/tms.md "Downloads"),
+ * one row a set ("params", "capk", "aid"): the items it applied and their version ("" none),
+ * and a download in progress — the version, the next item's index, the items so far — which a
+ * broken download resumes. */
+
+#define STORE_TERM_TMS_MAX 16384 /* bytes of a set's items */
+
+struct store_term_tms {
+	char name[8];
+	char version[9];
+	uint8_t items[STORE_TERM_TMS_MAX];
+	size_t items_len;
+	char dl_version[9]; /* "" no download in progress */
+	int64_t dl_next;
+	uint8_t dl_items[STORE_TERM_TMS_MAX];
+	size_t dl_items_len;
+};
+
+/* The set called out->name: STORE_ENOTFOUND when never downloaded. */
+int store_term_tms_get(store *s, struct store_term_tms *out);
+/* Writes the set's row, creating it. */
+int store_term_tms_put(store *s, const struct store_term_tms *t);
 
 #endif

@@ -192,4 +192,20 @@ struct store_tms_count {
 int store_tms_count_each(store *s, int (*fn)(void *ctx, const struct store_tms_count *c),
                          void *ctx);
 
+/* ---- Downloads (acquirer.16) ----
+ *
+ * What each terminal still needs to download is its row's tms_pending (store_acquirer.h:
+ * STORE_TMS_PENDING_* bits); an operator's change marks the terminals it reaches at once. */
+
+/* A change's reach: level "all" (every terminal), "model" (name: the model), "merchant" (the
+ * MID) or "terminal" (the TID), and the bits to set. */
+struct store_tms_mark {
+	char level[STORE_TMS_LEVEL_MAX], name[STORE_TMS_NAME_MAX];
+	int64_t bits;
+};
+
+/* Sets m->bits in tms_pending of every terminal m reaches, in one UPDATE (none reached:
+ * STORE_OK). */
+int store_tms_mark(store *s, const struct store_tms_mark *m);
+
 #endif

@@ -8,6 +8,7 @@
 #include "iso8583/iso8583.h"
 #include "net/net.h"
 #include "term/term.h"
+#include "tms/tms.h"
 
 #define TERM_FRAME_MAX 2048
 #define TERM_CURRENCY  156
@@ -20,8 +21,9 @@ struct term {
 	bool signed_in; /* the working keys are there */
 	int timeout_ms;
 	enum term_inject inject; /* for the next financial request (term_set_inject) */
-	net_client *c;           /* kept between exchanges; NULL until needed or after a failure */
-	bool tls;                /* term_tls_setup()'s, read at term_open() */
+	int asked;     /* the last answer's processing request (header byte 2's low nibble) */
+	net_client *c; /* kept between exchanges; NULL until needed or after a failure */
+	bool tls;      /* term_tls_setup()'s, read at term_open() */
 	char tls_ca[STORE_VALUE_MAX + 1], tls_cert[STORE_VALUE_MAX + 1];
 	char tls_key[STORE_VALUE_MAX + 1], tls_name[STORE_VALUE_MAX + 1];
 	net_tls *tls_ctx;      /* made at the first connection */
@@ -109,6 +111,15 @@ int term_tls_load(term *t);
 /* Connects t to its host, over TLS when set up: TERM_OK, or TERM_ECONNECT with why in
  * t->unreachable. */
 int term_connect(term *t);
+
+/* held.c: the addresses to connect to, in order — the downloaded host_primary, then
+ * host_backup, then the setup's own host (each once) — into hosts (*n of them), and how long
+ * to try each (connect_timeout, else the answer's timeout) in *connect_ms; the downloaded
+ * answer_timeout, when there is one, as the time to wait for each answer (term_set_timeout()
+ * overrides it). */
+#define TERM_HOSTS 3
+int term_held_hosts(term *t, char hosts[TERM_HOSTS][256], size_t *n, int *connect_ms);
+void term_held_answer_timeout(term *t);
 
 int term_from_hsm(int rc);
 int term_from_store(int rc);

@@ -151,6 +151,7 @@ int term_exchange(term *t, struct term_msg *m, bool mac, iso8583_msg *resp)
 		drop_connection(t);
 		return TERM_EFORMAT;
 	}
+	t->asked = env.header[2] & 0x0F;
 	answer_mti(m->m.mti, want);
 	if (strcmp(resp->mti, want) != 0) {
 		drop_connection(t);

@@ -82,8 +82,8 @@ static void chip_lines(const struct store_term_txn *x, FILE *f)
 	}
 }
 
-static void copy(const struct store_term_state *st, const struct store_term_txn *x, const char *zh,
-                 const char *en, FILE *f)
+static void copy(const struct store_term_state *st, const struct term_slip *slip,
+                 const struct store_term_txn *x, const char *zh, const char *en, FILE *f)
 {
 	bool known = (unsigned)x->kind < TERM_KINDS;
 	const char *rc_en, *rc_zh, *kzh = known ? kind_zh[x->kind] : NULL;
@@ -93,8 +93,13 @@ static void copy(const struct store_term_state *st, const struct store_term_txn 
 
 	term_rc_text(x->rc, &rc_en, &rc_zh);
 	slip_time(x, when);
+	if (slip != NULL && slip->header[0] != '\0')
+		fprintf(f, "%s\n", slip->header);
 	fprintf(f, "POS签购单 / POS SALES SLIP — %s / %s\n", zh, en);
-	fprintf(f, "商户名称 MERCHANT NAME: %s\n", st->merchant_name[0] ? st->merchant_name : "-");
+	fprintf(f, "商户名称 MERCHANT NAME: %s\n",
+	        slip != NULL && slip->name[0] != '\0' ? slip->name
+	        : st->merchant_name[0]                ? st->merchant_name
+	                                              : "-");
 	fprintf(f, "商户编号 MERCHANT NO.: %s\n", st->mid);
 	fprintf(f, "终端编号 TERMINAL NO.: %s\n", st->tid);
 	card_line(x, f);
@@ -127,11 +132,14 @@ static void copy(const struct store_term_state *st, const struct store_term_txn 
 		fprintf(f, "持卡人签名 CARDHOLDER SIGNATURE:\n\n");
 	fprintf(f, "本人确认以上交易, 同意将其记入本卡账户\n"
 	           "I ACKNOWLEDGE SATISFACTORY RECEIPT OF RELATIVE GOODS/SERVICES\n");
+	if (slip != NULL && slip->footer[0] != '\0')
+		fprintf(f, "%s\n", slip->footer);
 }
 
-void term_receipt(const struct store_term_state *st, const struct store_term_txn *x, FILE *f)
+void term_receipt(const struct store_term_state *st, const struct term_slip *slip,
+                  const struct store_term_txn *x, FILE *f)
 {
-	copy(st, x, "商户存根", "MERCHANT COPY", f);
+	copy(st, slip, x, "商户存根", "MERCHANT COPY", f);
 	fputs("----------------------------------------\n", f);
-	copy(st, x, "持卡人存根", "CUSTOMER COPY", f);
+	copy(st, slip, x, "持卡人存根", "CUSTOMER COPY", f);
 }

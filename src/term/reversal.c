@@ -525,10 +525,14 @@ static int check_request(const struct term_request *req)
 int term_transact(term *t, const struct term_request *req, struct term_result *res)
 {
 	struct term_result again;
+	char why[200];
 	int rc;
 
 	memset(res, 0, sizeof *res);
 	if ((rc = check_request(req)) != TERM_OK)
+		return rc;
+	/* What the downloaded parameters do not permit is never sent. */
+	if ((rc = term_params_permit(t, req->kind, req->amount, why, sizeof why)) != TERM_OK)
 		return rc;
 	res->kind = req->kind;
 	if (!t->signed_in)

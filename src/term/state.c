@@ -78,6 +78,8 @@ const char *term_strerror(int rc)
 		return "not allowed for that transaction";
 	case TERM_EPIN:
 		return "the wallet PIN is needed above CNY 1,000.00, the terminal's no-PIN limit (--pin)";
+	case TERM_EREFUSED:
+		return "refused by the terminal itself (终端拒绝)";
 	default:
 		return "unknown error";
 	}
@@ -303,6 +305,7 @@ int term_open(store *s, hsm *h, term **out)
 		return rc;
 	}
 	t->timeout_ms = t->st.timeout * 1000;
+	term_held_answer_timeout(t); /* the downloaded answer_timeout, when there is one */
 	*out = t;
 	return TERM_OK;
 }
@@ -334,8 +337,7 @@ void term_set_timeout(term *t, int seconds)
 
 int term_set_inject(term *t, enum term_inject fault)
 {
-	if (fault != TERM_INJECT_NONE && fault != TERM_INJECT_TIMEOUT &&
-	    fault != TERM_INJECT_BAD_MAC)
+	if ((unsigned)fault > TERM_INJECT_BAD_CAPK)
 		return TERM_EARG;
 	t->inject = fault;
 	return TERM_OK;

@@ -30,6 +30,7 @@
 #include "hsm/hsm.h"
 #include "store/store.h"
 #include "store/store_term.h"
+#include "tms/tms.h"
 
 #define TERM_OK        0
 #define TERM_EARG      (-1)  /* an argument malformed or out of range */
@@ -47,6 +48,7 @@
 #define TERM_EREVERSAL (-13) /* a pending reversal could not be delivered: nothing new is sent */
 #define TERM_ESTATE    (-14) /* not allowed now (voiding a void, a declined original, …) */
 #define TERM_EPIN      (-15) /* a QR payment above the no-PIN limit without the wallet PIN */
+#define TERM_EREFUSED  (-16) /* refused by the terminal itself: its parameters, a download */
 
 /* Field 44 of an approval the acquirer made in the issuer's name while its link to the issuer
  * was down (stand-in, docs/links.md): kept on the record (stand_in), printed on the slip. */
@@ -202,7 +204,16 @@ void term_set_timeout(term *t, int seconds);
  * request, reads the answer and drops it as if none came (TERM_ETIMEOUT, the reversal left
  * pending); TERM_INJECT_BAD_MAC sends field 64 with its first byte inverted (the host answers
  * A0: the terminal signs in again and retries). TERM_EARG for a value not in the enum. */
-enum term_inject { TERM_INJECT_NONE, TERM_INJECT_TIMEOUT, TERM_INJECT_BAD_MAC };
+enum term_inject {
+	TERM_INJECT_NONE,
+	TERM_INJECT_TIMEOUT,
+	TERM_INJECT_BAD_MAC,
+	/* term_download(): the connection dropped after the first chunk kept (it resumes there
+	 * next time); one byte of the first CA key's modulus corrupted as received (the set is
+	 * refused). */
+	TERM_INJECT_DROP,
+	TERM_INJECT_BAD_CAPK,
+};
 int term_set_inject(term *t, enum term_inject fault);
 
 /* Network management: TERM_SIGNIN (0800 004: the working keys of 62, each checked against its
@@ -212,7 +223,8 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res);
 
 /* A financial transaction (balance to card authentication, a QR payment or refund), with the
  * pending reversal delivered first. A QR payment above TERM_QR_NOPIN_MAX without req->pin is
- * TERM_EPIN, nothing sent. */
+ * TERM_EPIN, and one the downloaded parameters do not permit (term_params_permit())
+ * TERM_EREFUSED: nothing sent. */
 int term_transact(term *t, const struct term_request *req, struct term_result *res);
 
 /* Delivers the pending reversal, if any (res->reversals counts it): TERM_OK when none is left. */
@@ -260,9 +272,68 @@ int term_find(term *t, const char *stan, struct store_term_txn *out);
  * it: 代授权 STAND-IN), and the response. A QR payment's
  * says 扫码支付 / QR PAYMENT, with the payment code masked (6 + 4) or, paid by the static code,
  * the card masked; no signature is asked. */
-void term_receipt(const struct store_term_state *st, const struct store_term_txn *x, FILE *f);
+struct term_slip;
+void term_receipt(const struct store_term_state *st, const struct term_slip *slip,
+                  const struct store_term_txn *x, FILE *f);
 
 /* The name of a kind, for people: "purchase", "void", … */
 const char *term_kind_name(enum term_kind kind);
+
+/* ---- Downloads (download.c, docs/tms.md "Downloads") ----
+ *
+ * The terminal's parameters, CA public keys and AIDs from its host's terminal management: a
+ * set is asked chunk by chunk (0820 360, 370, 380; field 62 the download form's items), each
+ * chunk kept before the next is asked, so that a broken download resumes at its next item; the
+ * whole set is then checked — its items' version is the one announced, every CA key's checksum
+ * and expiry (tms_capk_check()) — applied and confirmed (361, 371, 381). A set that does not
+ * check is refused whole: not applied, not confirmed. */
+
+/* What a download did. */
+struct term_download {
+	enum tms_set set;
+	char version[9]; /* the version applied ("" none) */
+	char rc[3];      /* the last answer's response code */
+	int messages;    /* exchanges made */
+	size_t from;     /* the item it started (resumed) at */
+	size_t items;    /* the set's items */
+	bool restarted;  /* the set changed under a download in progress: from the first again */
+	bool applied, confirmed;
+	char why[200]; /* refused (TERM_EREFUSED): why, in English and Chinese */
+};
+
+/* Downloads set: TERM_OK (out->rc says whether the host answered 00; applied and confirmed
+ * tell the rest), TERM_EREFUSED when the set does not check (out->why), or the failure of an
+ * exchange (a dropped connection resumes next time). TERM_INJECT_DROP and
+ * TERM_INJECT_BAD_CAPK (term_set_inject()) apply. */
+int term_download(term *t, enum tms_set set, struct term_download *out);
+
+/* Whether the last answer's header asked for a download, and which set (7 parameters, 4 CA
+ * keys, 5 AIDs). */
+bool term_download_asked(const term *t, enum tms_set *set);
+
+/* The set as the terminal keeps it (store_term.h; never downloaded: zero, its name set). */
+int term_tms_get(term *t, enum tms_set set, struct store_term_tms *out);
+
+/* The applied parameter of download tag tag ("MZ", "TX", …) into out (capacity cap):
+ * TERM_ENOTFOUND when the terminal has none. */
+int term_param(term *t, const char *tag, char *out, size_t cap);
+
+/* Whether the applied parameters permit a transaction of kind for amount (minor units): its
+ * type among `types` (TX) and the amount not above `per_txn_max` (MX); TERM_EREFUSED with why
+ * (in English and Chinese, capacity cap) when not. No parameters: permitted. */
+int term_params_permit(term *t, enum term_kind kind, int64_t amount, char *why, size_t cap);
+
+/* What the downloaded parameters put on a slip (term_receipt(), which takes NULL for none):
+ * the merchant's name in the terminal's language (merchant_name_en when `language` is en and
+ * it is set, else merchant_name_zh; "" none: the sign-in's name), the header and the footer
+ * ("" none). */
+struct term_slip {
+	char name[TMS_VALUE_MAX + 1], header[TMS_VALUE_MAX + 1], footer[TMS_VALUE_MAX + 1];
+};
+int term_slip_get(term *t, struct term_slip *out);
+
+/* Whether the terminal downloads by itself when an answer asks (`possum term download --auto
+ * on|off`), kept in its state. */
+int term_set_tms_auto(term *t, bool on);
 
 #endif

@@ -66,7 +66,9 @@ static const char *opt(const char *v)
 
 int term_connect(term *t)
 {
-	char why[200];
+	char why[200], hosts[TERM_HOSTS][256];
+	size_t n;
+	int connect_ms, rc = NET_EARG;
 
 	if (t->tls && t->tls_ctx == NULL &&
 	    net_tls_create(&(struct net_tls_config){.ca = opt(t->tls_ca),
@@ -76,8 +78,14 @@ int term_connect(term *t)
 		snprintf(t->unreachable, sizeof t->unreachable, "TLS: %s", why);
 		return TERM_ECONNECT;
 	}
-	if (net_client_connect_tls(t->st.host, t->timeout_ms, t->tls_ctx, opt(t->tls_name), &t->c,
-	                           t->unreachable, sizeof t->unreachable) != NET_OK) {
+	term_held_hosts(t, hosts, &n, &connect_ms);
+	/* The primary, then the backup when the primary does not answer. */
+	for (size_t i = 0; i < n && rc != NET_OK; i++) {
+		t->unreachable[0] = '\0';
+		rc = net_client_connect_tls(hosts[i], connect_ms, t->tls_ctx, opt(t->tls_name),
+		                            &t->c, t->unreachable, sizeof t->unreachable);
+	}
+	if (rc != NET_OK) {
 		if (t->unreachable[0] == '\0')
 			snprintf(t->unreachable, sizeof t->unreachable, "cannot connect");
 		t->c = NULL;

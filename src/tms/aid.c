@@ -148,6 +148,8 @@ int tms_aid_add(tms *t, const char *actor, const struct tms_aid_text *text, int6
 	else if ((rc = tms_from_store(store_tms_aid_put(t->s, &row))) == TMS_OK)
 		rc = tms_audit(t, actor, before != NULL ? "tms.aid.replace" : "tms.aid.add", object,
 		               before, after, now);
+	if (rc == TMS_OK)
+		rc = tms_pending_mark(t, "all", NULL, TMS_PENDING_AID);
 	if (rc == TMS_OK && out != NULL)
 		*out = a;
 out:
@@ -178,6 +180,8 @@ int tms_aid_remove(tms *t, const char *actor, const char *aid, int64_t now)
 		rc = TMS_ENOMEM;
 	else if ((rc = tms_from_store(store_tms_aid_delete(t->s, hex))) == TMS_OK)
 		rc = tms_audit(t, actor, "tms.aid.remove", object, before, NULL, now);
+	if (rc == TMS_OK)
+		rc = tms_pending_mark(t, "all", NULL, TMS_PENDING_AID);
 out:
 	json_decref(before);
 	return tms_end(t, rc);
@@ -257,7 +261,7 @@ int tms_aid_encode(tms *t, uint8_t *buf, size_t cap, size_t *len)
 }
 
 /* tms_aid_encode() as tms_form_version() calls it: no date. */
-static int encode_any_date(tms *t, int date, uint8_t *buf, size_t cap, size_t *len)
+int tms_aid_encode_dated(tms *t, int date, uint8_t *buf, size_t cap, size_t *len)
 {
 	(void)date;
 	return tms_aid_encode(t, buf, cap, len);
@@ -265,5 +269,5 @@ static int encode_any_date(tms *t, int date, uint8_t *buf, size_t cap, size_t *l
 
 int tms_aid_version(tms *t, char version[9])
 {
-	return tms_form_version(t, 0, encode_any_date, version);
+	return tms_form_version(t, 0, tms_aid_encode_dated, version);
 }

@@ -227,6 +227,8 @@ int tms_capk_add(tms *t, const char *actor, const struct tms_capk_text *text, in
 		goto out;
 	if ((rc = tms_from_store(store_tms_capk_insert(t->s, &row))) == TMS_OK)
 		rc = tms_audit(t, actor, "tms.capk.add", object, NULL, after, now);
+	if (rc == TMS_OK)
+		rc = tms_pending_mark(t, "all", NULL, TMS_PENDING_CAPK);
 	if (rc == TMS_EEXIST)
 		snprintf(why, cap, "%s exists already (revoked keys too): add another index",
 		         object + 5);
@@ -274,6 +276,8 @@ int tms_capk_revoke(tms *t, const char *actor, const char *rid, const char *inde
 		rc = TMS_ENOMEM;
 	else if ((rc = tms_from_store(store_tms_capk_revoke(t->s, &row))) == TMS_OK)
 		rc = tms_audit(t, actor, "tms.capk.revoke", object, before, after, now);
+	if (rc == TMS_OK)
+		rc = tms_pending_mark(t, "all", NULL, TMS_PENDING_CAPK);
 out:
 	json_decref(before);
 	json_decref(after);

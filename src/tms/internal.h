@@ -34,10 +34,24 @@ struct tms_form {
 	int rc;
 };
 
+/* The download form encode writes at date, in a buffer grown until it fits (*form, *len
+ * bytes: the caller frees it). */
+int tms_form_make(tms *t, int date,
+                  int (*encode)(tms *t, int date, uint8_t *buf, size_t cap, size_t *len),
+                  uint8_t **form, size_t *len);
+
 /* The version (tms_version_of()) of the download form encode writes at date, in a buffer
  * grown until it fits. */
 int tms_form_version(tms *t, int date,
                      int (*encode)(tms *t, int date, uint8_t *buf, size_t cap, size_t *len),
                      char version[9]);
+
+/* mark.c: sets bits (TMS_PENDING_*) in tms_pending of the terminals that level ("all",
+ * "model", "merchant", "terminal": store_tms.h's words) and name reach, in the caller's
+ * transaction. */
+int tms_pending_mark(tms *t, const char *level, const char *name, int bits);
+
+/* aid.c: tms_aid_encode() with a date it does not use, as tms_form_make() calls it. */
+int tms_aid_encode_dated(tms *t, int date, uint8_t *buf, size_t cap, size_t *len);
 
 #endif

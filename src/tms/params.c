@@ -381,6 +381,8 @@ static int change(tms *t, const char *actor, const struct tms_change *c, const c
 	if (value != NULL && was_set && strcmp(old, kept) == 0)
 		return tms_end(t, TMS_OK); /* the value it has: nothing changes */
 	rc = record(t, actor, &set, &p, was_set ? old : NULL, value != NULL ? kept : NULL, now);
+	if (rc == TMS_OK)
+		rc = tms_pending_mark(t, set.level, set.name, TMS_PENDING_PARAMS);
 	return tms_end(t, rc);
 }
 

@@ -172,20 +172,35 @@ int tms_version_of(const uint8_t *form, size_t len, char version[9])
 	return TMS_OK;
 }
 
-int tms_form_version(tms *t, int date,
-                     int (*encode)(tms *t, int date, uint8_t *buf, size_t cap, size_t *len),
-                     char version[9])
+int tms_form_make(tms *t, int date,
+                  int (*encode)(tms *t, int date, uint8_t *buf, size_t cap, size_t *len),
+                  uint8_t **form, size_t *len)
 {
 	uint8_t *buf = NULL;
-	size_t len = 0;
 	int rc = TMS_ESPACE;
 
 	for (size_t cap = 64 * 1024; rc == TMS_ESPACE && cap <= 16 * 1024 * 1024; cap *= 4) {
 		free(buf);
 		if ((buf = malloc(cap)) == NULL)
 			return TMS_ENOMEM;
-		rc = encode(t, date, buf, cap, &len);
+		rc = encode(t, date, buf, cap, len);
 	}
+	if (rc != TMS_OK) {
+		free(buf);
+		return rc;
+	}
+	*form = buf;
+	return TMS_OK;
+}
+
+int tms_form_version(tms *t, int date,
+                     int (*encode)(tms *t, int date, uint8_t *buf, size_t cap, size_t *len),
+                     char version[9])
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rc = tms_form_make(t, date, encode, &buf, &len);
+
 	if (rc == TMS_OK)
 		rc = tms_version_of(buf, len, version);
 	free(buf);

@@ -25,6 +25,7 @@
 
 #include "hsm/hsm.h"
 #include "store/store.h"
+#include "store/store_acquirer.h"
 #include "store/store_tms.h"
 
 #define TMS_OK        0
@@ -466,5 +467,68 @@ json_t *tms_minimum_json(const struct tms_minimum *m, int utc_offset);
 
 /* JSON of the status of model (NULL: every model), new reference into *out. */
 int tms_status(tms *t, const char *model, int64_t now, json_t **out);
+
+/* ---- Downloads ----
+ *
+ * pending.c (docs/tms.md "Downloads"). A terminal downloads three sets over its connection —
+ * its parameters, the CA keys, the AIDs — in 0820 requests answered by 0830, field 62 the
+ * download form's items: the request's VN (the version it is in the middle of; "" starting)
+ * and NX (the next item's index, from 0), the answer's VN (the set's version now), as many
+ * whole items from NX as fit in TMS_CHUNK_MAX bytes (at least one; a CA key alone), NX (the
+ * index after the last sent) and MR ("1" more follows, "0" the last). A request whose VN is not
+ * the set's version now is answered from item 0 under the new one. Having applied a whole set,
+ * the terminal confirms it (VN: the version it holds now).
+ *
+ * What a terminal still needs is its row's tms_pending (STORE_TMS_PENDING_* bits, the same as
+ * TMS_PENDING_*): an operator's change marks the terminals it reaches, and the acquirer
+ * recomputes it from the versions held at sign-in, echo and each download's exchange. */
+
+#define TMS_PENDING_PARAMS  STORE_TMS_PENDING_PARAMS
+#define TMS_PENDING_CAPK    STORE_TMS_PENDING_CAPK
+#define TMS_PENDING_AID     STORE_TMS_PENDING_AID
+#define TMS_PENDING_PACKAGE STORE_TMS_PENDING_PACKAGE /* reserved: round 3's software update */
+
+#define TMS_CHUNK_MAX 512 /* bytes of field 62 a download's answer carries at most */
+
+/* The sets, in the order the answers' nibble asks for them. */
+enum tms_set { TMS_SET_PARAMS, TMS_SET_CAPK, TMS_SET_AID, TMS_SETS };
+
+/* "params", "capk", "aid"; NULL for another. */
+const char *tms_set_name(enum tms_set set);
+/* The set called name: TMS_OK, or TMS_EARG. */
+int tms_set_find(const char *name, enum tms_set *out);
+/* Its TMS_PENDING_* bit. */
+int tms_set_bit(enum tms_set set);
+
+/* The versions of terminal tid's three sets now (the CA keys those in force at now's date, in
+ * the host's utc_offset): TMS_ENOTFOUND for no such terminal. */
+struct tms_versions {
+	char v[TMS_SETS][9];
+};
+int tms_versions(tms *t, const char *tid, int64_t now, struct tms_versions *out);
+
+/* The TMS_PENDING_* bits of the sets whose held version (held[set], "" none) is not the
+ * current one. */
+int tms_pending_of(const struct tms_versions *current, const char *const held[TMS_SETS]);
+
+/* The answer to a download's request: what was sent, for the log. */
+struct tms_chunk {
+	char version[9];   /* the set's version now */
+	size_t from, next; /* the items sent: from to next - 1 */
+	size_t total;      /* the set's items */
+	bool restarted;    /* the request was in the middle of another version: from item 0 */
+};
+
+/* The answer's field 62 (at most TMS_CHUNK_MAX bytes into out, *out_len) to the request's
+ * field 62 (req, req_len) for terminal tid's set at now: TMS_OK; TMS_EARG when the request is
+ * malformed (an unknown item, a VN over 8 characters, an NX not a number or past the end);
+ * TMS_ENOTFOUND for no such terminal. */
+int tms_download(tms *t, enum tms_set set, const char *tid, int64_t now, const uint8_t *req,
+                 size_t req_len, uint8_t out[TMS_CHUNK_MAX], size_t *out_len,
+                 struct tms_chunk *info);
+
+/* The version a confirmation's field 62 (req, req_len) says the terminal holds (its VN: 8
+ * characters of 0-9a-f): TMS_OK, or TMS_EARG. */
+int tms_confirm_read(const uint8_t *req, size_t req_len, char version[9]);
 
 #endif

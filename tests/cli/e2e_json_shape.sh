@@ -129,6 +129,8 @@ term "term qr-pay" qr-pay --code "$paycode" --amount 1.00
 term "term qr-query" qr-query "$(jq -r .stan "$tmp/out")"
 term "term qr-refund" qr-refund --rrn "$(jq -r .rrn "$tmp/out")" --amount 1.00
 term "term qr-result" qr-result
+term "term download" download
+term "term params" params
 admin "card phone" card phone "$pan" --phone 13800000009
 admin "card revoke-auth" card revoke-auth "$pan" --reason "a test"
 printf '%%PDF-1.4 licence\n%%%%EOF\n' >"$tmp/licence.pdf"

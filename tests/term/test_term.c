@@ -280,7 +280,7 @@ static void totals_and_receipt(void **state)
 	assert_int_equal(term_find(t, "99", &x), TERM_ENOTFOUND);
 	assert_int_equal(term_find(t, "000001", &x), TERM_OK);
 	fp = open_memstream(&text, &len);
-	term_receipt(term_state(t), &x, fp);
+	term_receipt(term_state(t), NULL, &x, fp);
 	fclose(fp);
 	assert_non_null(strstr(text, "商户存根"));
 	assert_non_null(strstr(text, "CUSTOMER COPY"));
@@ -300,7 +300,7 @@ static char *slip(const struct store_term_state *st, const struct store_term_txn
 	FILE *fp = open_memstream(&text, &len);
 
 	assert_non_null(fp);
-	term_receipt(st, x, fp);
+	term_receipt(st, NULL, x, fp);
 	fclose(fp);
 	return text;
 }

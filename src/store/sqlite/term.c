@@ -11,24 +11,26 @@ typedef struct store_term_txn txn;
 
 static const struct store_col state_cols[] = {
     STORE_COLS(state, host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout,
-               merchant_name, utc_offset, location, qr_cursor)};
+               merchant_name, utc_offset, location, qr_cursor, tms_auto)};
 static const struct store_row state_row = STORE_ROW(state, state_cols);
 
 #define STATE_COLUMNS                                                                              \
 	"host, tid, mid, sn, tmk, pik, mak, tdk, dek, hkey, stan, batch, timeout, merchant_name, " \
-	"utc_offset, location, qr_cursor"
+	"utc_offset, location, qr_cursor, tms_auto"
 
 /* The one row, made or replaced whole. */
-STORE_FN_PUT(store_term_state_put, state,
-             "INSERT INTO term_state (id, " STATE_COLUMNS
-             ") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO "
-             "UPDATE SET host = excluded.host, tid = excluded.tid, mid = excluded.mid, "
-             "sn = excluded.sn, tmk = excluded.tmk, pik = excluded.pik, mak = excluded.mak, "
-             "tdk = excluded.tdk, dek = excluded.dek, hkey = excluded.hkey, stan = excluded.stan, "
-             "batch = excluded.batch, timeout = excluded.timeout, "
-             "merchant_name = excluded.merchant_name, utc_offset = excluded.utc_offset, "
-             "location = excluded.location, qr_cursor = excluded.qr_cursor",
-             state_row)
+STORE_FN_PUT(
+    store_term_state_put, state,
+    "INSERT INTO term_state (id, " STATE_COLUMNS
+    ") VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO "
+    "UPDATE SET host = excluded.host, tid = excluded.tid, mid = excluded.mid, "
+    "sn = excluded.sn, tmk = excluded.tmk, pik = excluded.pik, mak = excluded.mak, "
+    "tdk = excluded.tdk, dek = excluded.dek, hkey = excluded.hkey, stan = excluded.stan, "
+    "batch = excluded.batch, timeout = excluded.timeout, "
+    "merchant_name = excluded.merchant_name, utc_offset = excluded.utc_offset, "
+    "location = excluded.location, qr_cursor = excluded.qr_cursor, "
+    "tms_auto = excluded.tms_auto",
+    state_row)
 
 int store_term_state_get(store *s, struct store_term_state *out)
 {
@@ -129,3 +131,30 @@ int store_term_atc_next(store *s, const char *pan_hash, int above, int *atc)
 		*atc = (int)r.n;
 	return rc;
 }
+
+/* ---- downloads (term.7) ---- */
+
+typedef struct store_term_tms tms_set;
+
+static const struct store_col tms_cols[] = {
+    STORE_COLS(tms_set, name, version) STORE_COL_BYTES(tms_set, items, items_len),
+    STORE_COLS(tms_set, dl_version, dl_next) STORE_COL_BYTES(tms_set, dl_items, dl_items_len)};
+static const struct store_row tms_row = STORE_ROW(tms_set, tms_cols);
+static const struct store_row tms_key = STORE_ROW_N(tms_cols, 1);
+
+int store_term_tms_get(store *s, struct store_term_tms *out)
+{
+	static const struct store_query q =
+	    STORE_Q("SELECT name, version, items, dl_version, dl_next, dl_items FROM term_tms "
+	            "WHERE name = ?",
+	            &tms_key, &tms_row);
+
+	return store_q_get(s, &q, out, out);
+}
+
+STORE_FN_PUT(store_term_tms_put, tms_set,
+             "INSERT INTO term_tms (name, version, items, dl_version, dl_next, dl_items) "
+             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET version = "
+             "excluded.version, items = excluded.items, dl_version = excluded.dl_version, "
+             "dl_next = excluded.dl_next, dl_items = excluded.dl_items",
+             tms_row)

@@ -244,3 +244,22 @@ STORE_FN_EACH(store_tms_count_each, count,
               "SELECT model, version, COUNT(*) AS n FROM terminals GROUP BY model, version "
               "ORDER BY model, version",
               count_row)
+
+/* ---- Downloads (acquirer.16) ---- */
+
+typedef struct store_tms_mark mark;
+
+static const struct store_col mark_cols[] = {STORE_COLS(mark, level, name, bits)};
+static const struct store_row mark_args = STORE_ROW_N(mark_cols, 3);
+
+int store_tms_mark(store *s, const struct store_tms_mark *m)
+{
+	static const struct store_query q =
+	    STORE_Q("UPDATE terminals SET tms_pending = tms_pending | ?3 WHERE ?1 = 'all' OR "
+	            "(?1 = 'model' AND model = ?2) OR (?1 = 'merchant' AND mid = ?2) OR "
+	            "(?1 = 'terminal' AND tid = ?2)",
+	            &mark_args, NULL);
+	int rc = store_q_update(s, &q, m);
+
+	return rc == STORE_ENOTFOUND ? STORE_OK : rc;
+}

@@ -1,0 +1,114 @@
+/* download.c — a terminal's downloads over its connection (docs/tms.md "Downloads",
+ * docs/cup-pos.md "Downloads"): its parameters (0820 360), the CA public keys (370) and the
+ * AIDs (380) in chunks of field 62, each set confirmed once applied (361, 371, 381); what it
+ * still needs (its row's tms_pending) recomputed from the versions it holds; and the answers'
+ * processing-request nibble that asks for it. The sets and their forms are the tms module's. */
+#include "acquirer/internal.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rcode/rcode.h"
+
+/* The set of a download's type: 60.3 is 36x, 37x or 38x. */
+static enum tms_set set_of(const struct txn *t)
+{
+	return t->type->nmc[1] == '6'   ? TMS_SET_PARAMS
+	       : t->type->nmc[1] == '7' ? TMS_SET_CAPK
+	                                : TMS_SET_AID;
+}
+
+int acquirer_tms_refresh(struct txn *t)
+{
+	const char *held[TMS_SETS] = {t->term.params_held, t->term.capk_held, t->term.aid_held};
+	struct tms_versions v;
+	int rc;
+
+	if (t->a->tms == NULL)
+		return ACQUIRER_OK;
+	if ((rc = tms_versions(t->a->tms, t->tid, t->now, &v)) != TMS_OK)
+		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
+	t->term.tms_pending =
+	    (t->term.tms_pending & TMS_PENDING_PACKAGE) | tms_pending_of(&v, held);
+	return ACQUIRER_OK;
+}
+
+int acquirer_tms_nibble(const struct txn *t)
+{
+	/* The spec's processing requests (Framing): 7 parameters, 4 CA keys, 5 AIDs. */
+	static const struct {
+		int bit, nibble;
+	} asks[] = {{TMS_PENDING_PARAMS, 7}, {TMS_PENDING_CAPK, 4}, {TMS_PENDING_AID, 5}};
+
+	if (t->a->tms == NULL || !t->have_term || t->term.status != STORE_TERMINAL_ACTIVE)
+		return 0;
+	for (size_t i = 0; i < sizeof asks / sizeof asks[0]; i++)
+		if (t->term.tms_pending & asks[i].bit)
+			return asks[i].nibble;
+	return 0;
+}
+
+/* The terminal seen, what it needs recomputed and its row written; then approved for why. */
+static int keep(struct txn *t, const char *why)
+{
+	int rc;
+
+	t->term.last_seen = t->now;
+	if ((rc = acquirer_tms_refresh(t)) != ACQUIRER_OK)
+		return rc;
+	if ((rc = store_terminal_update(t->a->s, &t->term)) != STORE_OK)
+		return acquirer_from_store(rc);
+	return acquirer_decide(t, RCODE_APPROVED, why);
+}
+
+/* The request's field 62 (none: empty) into buf: false when it does not read. */
+static bool request_62(const struct txn *t, uint8_t buf[TMS_CHUNK_MAX + 1], size_t *len)
+{
+	*len = 0;
+	return !iso8583_has(&t->iso, 62) ||
+	       iso8583_get(&t->iso, 62, buf, TMS_CHUNK_MAX + 1, len) == ISO8583_OK;
+}
+
+int acquirer_decide_download(struct txn *t)
+{
+	uint8_t req[TMS_CHUNK_MAX + 1];
+	struct tms_chunk c;
+	char why[sizeof t->reason];
+	size_t len;
+	int rc;
+
+	if (t->a->tms == NULL)
+		return acquirer_decide(t, RCODE_INVALID_TXN, "downloads_off");
+	if (!request_62(t, req, &len))
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, "download_request");
+	rc = tms_download(t->a->tms, set_of(t), t->tid, t->now, req, len, t->tms62, &t->tms62_len,
+	                  &c);
+	if (rc == TMS_EARG)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, "download_request");
+	if (rc != TMS_OK)
+		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
+	/* For the log: the items sent, of how many, and whether the set changed under it. */
+	snprintf(why, sizeof why, "%s%s %zu-%zu/%zu", tms_set_name(set_of(t)),
+	         c.restarted ? " anew" : "", c.from, c.next, c.total);
+	return keep(t, why);
+}
+
+int acquirer_decide_confirm(struct txn *t)
+{
+	static const size_t held_off[TMS_SETS] = {offsetof(struct store_terminal, params_held),
+	                                          offsetof(struct store_terminal, capk_held),
+	                                          offsetof(struct store_terminal, aid_held)};
+	uint8_t req[TMS_CHUNK_MAX + 1];
+	char version[9], why[sizeof t->reason];
+	size_t len;
+
+	if (t->a->tms == NULL)
+		return acquirer_decide(t, RCODE_INVALID_TXN, "downloads_off");
+	if (!request_62(t, req, &len) || tms_confirm_read(req, len, version) != TMS_OK)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, "download_confirm");
+	/* Kept as said, current or not: an old one leaves the set pending. */
+	memcpy((char *)&t->term + held_off[set_of(t)], version, sizeof version);
+	snprintf(why, sizeof why, "%s held %s", tms_set_name(set_of(t)), version);
+	return keep(t, why);
+}

@@ -1,0 +1,84 @@
+/* cmd_term_follow.c — what `possum term`'s commands share of the downloads (docs/tms.md
+ * "Downloads"): sets downloaded with each outcome printed (term download, and after an exchange
+ * whose answer asks when the terminal is set to --auto on), and the refusal, before anything is
+ * sent, of a transaction the downloaded parameters do not permit. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cmd_term.h"
+
+/* A download's outcome, printed (or added to list, for --json). */
+static void print_download(const struct cli_env *env, const struct term_download *d, int rc,
+                           json_t *list)
+{
+	const char *name = tms_set_name(d->set);
+
+	if (list != NULL) {
+		json_t *o =
+		    json_pack("{s:s,s:s,s:s,s:b,s:b,s:i,s:i,s:i,s:b}", "set", name, "rc", d->rc,
+		              "version", d->version, "applied", d->applied, "confirmed",
+		              d->confirmed, "from", (int)d->from, "items", (int)d->items,
+		              "messages", d->messages, "restarted", d->restarted);
+
+		if (rc != TERM_OK)
+			json_object_set_new(
+			    o, "error",
+			    json_string(d->why[0] != '\0' ? d->why : term_strerror(rc)));
+		json_array_append_new(list, o);
+		return;
+	}
+	if (rc == TERM_EREFUSED)
+		fprintf(stderr, "%s: download %s: %s\n", env->prog, name, d->why);
+	else if (rc != TERM_OK)
+		fprintf(stderr,
+		        "%s: download %s: %s after %d message%s (the next download resumes where "
+		        "it stopped)\n",
+		        env->prog, name, term_strerror(rc), d->messages,
+		        d->messages == 1 ? "" : "s");
+	else if (d->applied)
+		printf("download %s: version %s applied, %zu items from %zu, %d messages%s%s\n",
+		       name, d->version, d->items, d->from, d->messages,
+		       d->restarted ? ", restarted" : "",
+		       d->confirmed ? "; confirmed (已确认)" : "; not confirmed");
+	else
+		printf("download %s: refused by the host %s\n", name, d->rc);
+}
+
+int cli_term_download_sets(struct cli_env *env, unsigned mask, json_t *list)
+{
+	struct term_download d;
+	int rc, worst = CLI_OK;
+
+	for (int s = 0; s < TMS_SETS; s++) {
+		if (!(mask & (1u << s)))
+			continue;
+		rc = term_download(env->term, (enum tms_set)s, &d);
+		print_download(env, &d, rc, list);
+		if (rc != TERM_OK || !d.confirmed)
+			worst = CLI_FAILED;
+		if (rc != TERM_OK && rc != TERM_EREFUSED)
+			break;
+	}
+	return worst;
+}
+
+int cli_term_follow(struct cli_env *env)
+{
+	enum tms_set set;
+
+	/* At most the three sets, each once: an answer that keeps asking is not followed. */
+	for (unsigned done = 0; term_state(env->term)->tms_auto &&
+	                        term_download_asked(env->term, &set) && !(done & (1u << set));
+	     done |= 1u << set)
+		cli_term_download_sets(env, 1u << set, NULL);
+	return CLI_OK;
+}
+
+int cli_term_permit(struct cli_env *env, enum term_kind kind, int64_t amount)
+{
+	char why[200];
+
+	if (term_params_permit(env->term, kind, amount, why, sizeof why) == TERM_OK)
+		return CLI_OK;
+	return cli_error(CLI_FAILED, env->prog, "%s; nothing was sent (未发送)", why);
+}

@@ -1,0 +1,178 @@
+#!/bin/sh
+# e2e_tms_download.sh POSSUM SOURCE_DIR — downloads over the terminal's connection (docs/tms.md
+# "Downloads"): a real `possum host` and `possum term` over TCP. Parameters set at every level
+# (all, model, merchant, terminal) reach the terminal (`term params --json`); the terminal's
+# row asks (tms_pending) exactly while something is pending, the answers' header says so (a
+# terminal set to --auto on downloads by itself after its sign-in, and not after an echo once
+# everything is held); a download broken after its first chunk resumes at its next item (the
+# host's log: the second run does not start from 0); a type the merchant's limits switch off
+# and an amount above per_txn_max are refused by the terminal without sending (the host sees
+# no request), and its slips carry the downloaded name, header and footer; a CA key whose
+# checksum does not verify makes the whole set refused; a primary address that does not answer
+# is followed by the backup.
+possum=$1
+. "$2/tests/lib.sh"
+
+if ! "$possum" admin terminal --help >/dev/null 2>&1; then
+	echo "skipped: no acquirer"
+	exit 0
+fi
+
+data=$tmp/host
+st=$tmp/term
+mid=898310048120001
+sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/possum.conf"
+printf '\n[risk]\nrules = none\n' >>"$tmp/possum.conf"
+export POSSUM_CONFIG=$tmp/possum.conf
+a() { "$possum" admin "$@" --data "$data"; }
+t() { "$possum" term "$@" --data "$st"; }
+pending() { db_sql "$data" "SELECT tms_pending FROM terminals WHERE tid = 'TERM0001'"; }
+# requests of the host's log of 60.3 type TYPE ("tms_params", …): their reasons, one a line
+reasons() { grep "\"type\":\"$1\"" "$tmp/host.log" | sed -n 's/.*"reason":"\([^"]*\)".*/\1/p'; }
+
+issue_card "$tmp/card.json" 1000.00
+a merchant add --name "Possum Books" --mcc 5942 --mid $mid >/dev/null
+comps=$(a terminal add --merchant $mid --sn SN0001 --tid TERM0001 --model PX-7 --json |
+	grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' |
+	sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -)
+# A key at each level: the most particular wins.
+a tms param set --all connect_timeout 20 >/dev/null
+a tms param set --all answer_timeout 70 >/dev/null
+a tms param set --model PX-7 connect_timeout 30 >/dev/null
+a tms param set --model PX-7 reversal_retries 5 >/dev/null
+footer="谢谢惠顾 Thank you for shopping at Possum Books, open every day from nine to nine"
+a tms param set --merchant $mid receipt_footer "$footer" >/dev/null
+a tms param set --merchant $mid merchant_name_en "Possum Books and Stationery, Shanghai" >/dev/null
+a tms param set --merchant $mid reversal_retries 6 >/dev/null
+a tms param set --terminal TERM0001 language en >/dev/null
+a tms capk add --rid A000000333 --index 08 --exponent 03 --expiry 20991231 \
+	--modulus "$(printf 'B6%.0s' $(seq 1 128))" >/dev/null
+a merchant limits $mid --types purchase,void,refund,preauth --per-txn 500.00 >/dev/null
+
+start_host "$data"
+expect 0 "init" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid $mid --sn SN0001 --tmk-components "$comps"
+
+# 1. A new terminal holds nothing: every set pending, on the row and in the answers.
+[ "$(pending)" = 7 ] && ok || bad "a new terminal's tms_pending: $(pending), expected 7"
+expect 0 "auto on" -- t download --auto on
+out_has "downloads when asked: on"
+expect 0 "signin, then the downloads its answer asks for" -- t signin
+out_has "signin: 00"
+out_has "download params: version [0-9a-f]\{8\} applied"
+out_has "download capk: version [0-9a-f]\{8\} applied"
+out_has "download aid: version [0-9a-f]\{8\} applied"
+[ "$(pending)" = 0 ] && ok || bad "tms_pending after the downloads: $(pending), expected 0"
+expect 0 "echo: nothing pending, nothing asked" -- t echo
+if grep -q download "$tmp/out"; then bad "an echo with nothing pending downloaded: $(cat "$tmp/out")"; else ok; fi
+
+# 2. What the terminal holds: each level's value, the CA key, the seeded AIDs.
+expect 0 "params --json" -- t params --json
+for kv in connect_timeout=30 answer_timeout=70 reversal_retries=6 language=en \
+	receipt_footer="$footer" merchant_name_zh="Possum Books" \
+	types=purchase,void,refund,preauth per_txn_max=50000; do
+	k=${kv%%=*} v=${kv#*=}
+	got=$(jq -r ".params.values.$k" "$tmp/out")
+	[ "$got" = "$v" ] && ok || bad "term params: $k is '$got', expected '$v'"
+done
+[ "$(jq -r '.params.version' "$tmp/out")" = "$(a tms param show --terminal TERM0001 --json | jq -r .version)" ] &&
+	ok || bad "the terminal's parameters' version is not the host's"
+[ "$(jq -r '.capk.keys[0].rid + .capk.keys[0].index' "$tmp/out")" = A00000033308 ] && ok || bad "capk: $(cat "$tmp/out")"
+[ "$(jq '.aid.aids | length' "$tmp/out")" = 3 ] && ok || bad "aids: $(jq -c .aid "$tmp/out")"
+expect 0 "params" -- t params
+out_has "connect_timeout    CT  30"
+
+# 3. An operator's change marks the terminal at once; a level that does not reach it does not.
+# (The header makes the parameters more than one answer's 512 bytes: two chunks.)
+header="Possum Books 书店 — 88 Nanjing Road West, Jing'an District, Shanghai — tel 021 5555 0100"
+a tms param set --model PX-9 connect_timeout 40 >/dev/null
+[ "$(pending)" = 0 ] && ok || bad "another model's change marked TERM0001: $(pending)"
+a merchant limits $mid --per-txn 450.00 >/dev/null
+[ "$(pending)" = 1 ] && ok || bad "tms_pending after the merchant's limits: $(pending), expected 1"
+a tms param set --merchant $mid receipt_header "$header" >/dev/null
+[ "$(pending)" = 1 ] && ok || bad "tms_pending after a merchant-level change: $(pending), expected 1"
+# The next answer asks (7): the terminal (--auto on) downloads the parameters after its echo.
+expect 0 "echo: its answer asks for the parameters" -- t echo
+out_has "download params: version [0-9a-f]\{8\} applied"
+if grep -q "download capk\|download aid" "$tmp/out"; then bad "echo downloaded more than asked: $(cat "$tmp/out")"; else ok; fi
+[ "$(pending)" = 0 ] && ok || bad "tms_pending after the echo's download: $(pending), expected 0"
+a tms aid remove --aid A000000333010103 >/dev/null
+[ "$(pending)" = 4 ] && ok || bad "tms_pending after an AID's removal: $(pending), expected 4"
+
+# 4. A download broken after its first chunk resumes at its next item: the CA keys, one a
+# message, two of them now.
+a tms capk add --rid A000000333 --index 0A --exponent 03 --expiry 20991231 \
+	--modulus "$(printf 'D5%.0s' $(seq 1 176))" >/dev/null
+[ "$(pending)" = 6 ] && ok || bad "tms_pending after a CA key's addition: $(pending), expected 6"
+expect 1 "download capk, dropped after the first chunk" -- t download --set capk --inject drop
+err_has "resumes where it stopped"
+expect 0 "download capk again: resumed" -- t download --set capk --json
+first=$(reasons tms_capk | tail -2 | head -1)
+second=$(reasons tms_capk | tail -1)
+[ "$first" = "capk 0-1/2" ] && ok || bad "the first chunk: '$first'"
+[ "$second" = "capk 1-2/2" ] && ok || bad "the resumed chunk: '$second' (from 0 again?)"
+[ "$(jq -r '.downloads[0].from' "$tmp/out")" = 1 ] && ok || bad "not resumed at item 1: $(cat "$tmp/out")"
+[ "$(pending)" = 4 ] && ok || bad "tms_pending after the CA keys: $(pending), expected 4"
+expect 0 "params" -- t params --json
+[ "$(jq -r '.params.values.receipt_header' "$tmp/out")" = "$header" ] && ok || bad "the new header did not arrive"
+[ "$(jq '.capk.keys | length' "$tmp/out")" = 2 ] && ok || bad "capk: $(jq -c .capk "$tmp/out")"
+expect 0 "aid" -- t download --set aid
+[ "$(pending)" = 0 ] && ok || bad "tms_pending after the AIDs: $(pending), expected 0"
+
+# 5. The terminal refuses, without sending, what its parameters do not permit.
+expect 0 "signin" -- t signin
+n=$(grep -c '"tid":"TERM0001"' "$tmp/host.log")
+expect 1 "balance: not among the types" -- t balance --card "$tmp/card.json" --pin 123456
+err_has "balance is not among this terminal's transactions"
+err_has "本终端不支持该交易"
+err_has "nothing was sent"
+expect 1 "purchase above per_txn_max" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 600.00
+err_has "above this terminal's limit"
+err_has "limit 45000"
+[ "$(grep -c '"tid":"TERM0001"' "$tmp/host.log")" = "$n" ] && ok || bad "the host saw a refused request"
+expect 0 "purchase within the limits" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 20.00 --json
+stan=$(jq -r .stan "$tmp/out")
+# Its slip: the English name (language en), the header and the footer downloaded.
+expect 0 "receipt" -- t receipt "$stan"
+out_has "MERCHANT NAME: Possum Books and Stationery, Shanghai"
+out_has "^$header\$"
+out_has "^$footer\$"
+
+# 6. A CA key whose checksum does not verify: the whole set refused, not applied, not confirmed.
+a tms capk add --rid A000000333 --index 09 --exponent 03 --expiry 20991231 \
+	--modulus "$(printf 'C7%.0s' $(seq 1 128))" >/dev/null
+[ "$(pending)" = 2 ] && ok || bad "tms_pending after a CA key's addition: $(pending), expected 2"
+held=$(db_sql "$data" "SELECT capk_held FROM terminals WHERE tid = 'TERM0001'")
+expect 1 "a corrupted CA key" -- t download --set capk --inject bad-capk
+err_has "checksum does not match"
+err_has "not applied"
+[ "$(db_sql "$data" "SELECT capk_held FROM terminals WHERE tid = 'TERM0001'")" = "$held" ] && ok || bad "a refused set was confirmed"
+[ "$(pending)" = 2 ] && ok || bad "tms_pending after a refused set: $(pending), expected 2"
+expect 0 "params: the old keys kept" -- t params --json
+[ "$(jq '.capk.keys | length' "$tmp/out")" = 2 ] && ok || bad "a refused set was applied: $(jq -c .capk "$tmp/out")"
+expect 0 "the set again, sound" -- t download --set capk
+[ "$(pending)" = 0 ] && ok || bad "tms_pending after the CA keys: $(pending), expected 0"
+
+# 7. The host's addresses: a primary that does not answer, then the backup.
+a tms param set --terminal TERM0001 host_primary 127.0.0.1:1 >/dev/null
+a tms param set --terminal TERM0001 host_backup "127.0.0.1:$port" >/dev/null
+a tms param set --terminal TERM0001 connect_timeout 2 >/dev/null
+expect 0 "download params (through the address of init)" -- t download --set params
+# init's own address (tried last) made one that does not answer either: only the backup does.
+expect 0 "init again, its address closed" -- t init --host 127.0.0.1:2 --tid TERM0001 --mid $mid --sn SN0001 --tmk-components "$comps"
+expect 0 "echo: the primary refuses, the backup answers" -- t echo
+out_has "echo: 00"
+a tms param unset --terminal TERM0001 host_backup >/dev/null
+a tms param set --terminal TERM0001 host_primary "127.0.0.1:$port" >/dev/null
+expect 0 "download params (through the backup)" -- t download --set params
+a tms param unset --terminal TERM0001 host_primary >/dev/null
+expect 0 "download params (through the new primary)" -- t download --set params
+expect 1 "echo: no address answers" -- t echo
+err_has "cannot reach the host"
+
+# 8. A suspended terminal downloads nothing.
+a terminal suspend --tid TERM0001 --reason "a test" >/dev/null
+expect 0 "init again" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid $mid --sn SN0001 --tmk-components "$comps"
+expect 1 "a suspended terminal downloads nothing" -- t download --set params
+out_has "refused by the host 97"
+
+finish
