@@ -172,16 +172,17 @@ int acquirer_decide_installed(struct txn *t)
 		return acquirer_decide(t, RCODE_FORMAT_ERROR, "update_report");
 	if (tms_package_get(t->a->tms, id, &p) != TMS_OK)
 		return acquirer_decide(t, RCODE_ORIGINAL_NOT_FOUND, "no_package");
-	/* Installed: the version it runs now (59 A2 05, else the package's); refused: why, for
-	 * the status, its version as it was. */
-	if (ok) {
-		snprintf(t->term.version, sizeof t->term.version, "%s",
-		         t->version[0] != '\0' ? t->version : p.version);
+	/* The version it runs now (59 A2 05; installed, else the package's); refused: why too,
+	 * for the status. */
+	if (t->version[0] != '\0')
+		memcpy(t->term.version, t->version, sizeof t->term.version);
+	else if (ok)
+		snprintf(t->term.version, sizeof t->term.version, "%s", p.version);
+	if (ok)
 		t->term.update_failed[0] = '\0';
-	} else {
+	else
 		snprintf(t->term.update_failed, sizeof t->term.update_failed, "%s: %s", p.version,
 		         failure[0] != '\0' ? failure : "refused");
-	}
 	snprintf(why, sizeof why, "package %lld %s %s", (long long)id, p.version,
 	         ok ? "installed" : "refused");
 	return keep(t, why);

@@ -646,6 +646,7 @@ static const cli_command term_commands[] = {
     {"download", "download parameters, CA keys, AIDs from the host's TMS [--set S]",
      .row = &cli_term_download_row},
     {"params", "what the terminal holds: parameters, CA keys, AIDs", .row = &cli_term_params_row},
+    {"update", "update the terminal's software (0820 390, 391)", .row = &cli_term_update_row},
 };
 
 const cli_group cli_term_group = {

@@ -71,6 +71,9 @@ int cli_term_follow(struct cli_env *env)
 	                        term_download_asked(env->term, &set) && !(done & (1u << set));
 	     done |= 1u << set)
 		cli_term_download_sets(env, 1u << set, NULL);
+	/* A software update (8) once, when nothing else asks first. */
+	if (term_state(env->term)->tms_auto && term_update_asked(env->term))
+		cli_term_update(env, NULL);
 	return CLI_OK;
 }
 

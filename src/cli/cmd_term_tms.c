@@ -182,3 +182,102 @@ static const char params_help[] =
 const cli_command cli_term_params_row = {"params", NULL, .handler = cmd_params,
                                          TERM_ROW(CLI_ENV_TERM, params_help, BASE_OPTS),
                                          .wrong = "takes no arguments"};
+
+/* ---- update ---- */
+
+int cli_term_package_key(struct cli_env *env, const char *hex)
+{
+	uint8_t pub[TMS_PUB_LEN];
+	size_t n = 0;
+	int rc;
+
+	if (strlen(hex) != 2 * TMS_PUB_LEN ||
+	    hex_decode(hex, strlen(hex), pub, sizeof pub, &n) != HEX_OK || n != sizeof pub)
+		return cli_usage_error(env->prog, "--package-key: 64 hex digits (possum admin tms "
+		                                  "package key's raw key)");
+	if ((rc = term_update_key_set(env->term, pub)) != TERM_OK)
+		return cli_term_failed(env->prog, rc);
+	return CLI_OK;
+}
+
+int cli_term_update(struct cli_env *env, json_t **json)
+{
+	struct term_update u;
+	int rc = term_update(env->term, &u);
+
+	if (json != NULL) {
+		*json = json_pack("{s:s,s:s,s:b,s:b,s:i,s:i,s:i,s:b}", "rc", u.rc, "version",
+		                  u.version, "installed", u.installed, "reported", u.reported,
+		                  "from", (int)u.from, "size", (int)u.size, "messages", u.messages,
+		                  "restarted", u.restarted);
+		if (rc != TERM_OK)
+			json_object_set_new(
+			    *json, "error",
+			    json_string(u.why[0] != '\0' ? u.why : term_strerror(rc)));
+	} else if (rc == TERM_EREFUSED) {
+		fprintf(stderr, "%s: update: %s%s\n", env->prog, u.why,
+		        u.reported ? "; reported to the host" : "");
+	} else if (rc != TERM_OK) {
+		fprintf(stderr,
+		        "%s: update: %s after %d message%s (the next update resumes where it "
+		        "stopped)\n",
+		        env->prog, term_strerror(rc), u.messages, u.messages == 1 ? "" : "s");
+	} else if (u.installed) {
+		printf("update: version %s installed, %zu bytes from %zu, %d messages%s%s\n",
+		       u.version, u.size, u.from, u.messages, u.restarted ? ", restarted" : "",
+		       u.reported ? "; reported (已报告)" : "; not reported");
+	} else {
+		printf("update: none (the host answered %s)\n", u.rc);
+	}
+	return rc == TERM_OK && u.installed ? CLI_OK : CLI_FAILED;
+}
+
+static int cmd_update(struct cli_env *env, const void *values)
+{
+	const struct term_opts *o = values;
+	enum term_inject fault = TERM_INJECT_NONE;
+	json_t *out = NULL;
+	int rc;
+
+	if (o->inject != NULL && strcmp(o->inject, "drop") == 0)
+		fault = TERM_INJECT_DROP;
+	else if (o->inject != NULL && strcmp(o->inject, "bad-sig") == 0)
+		fault = TERM_INJECT_BAD_SIG;
+	else if (o->inject != NULL)
+		return cli_usage_error(env->prog, "--inject: drop or bad-sig");
+	if ((rc = cli_term_open(env, o)) != CLI_OK)
+		return rc;
+	if (o->package_key != NULL) {
+		if ((rc = cli_term_package_key(env, o->package_key)) != CLI_OK)
+			return rc;
+		printf("package key kept (软件包公钥已保存)\n"); /* alone: no update */
+		return CLI_OK;
+	}
+	term_set_inject(env->term, fault);
+	rc = cli_term_update(env, env->json ? &out : NULL);
+	if (out != NULL)
+		cli_print_json(out);
+	return rc;
+}
+
+static const char update_help[] =
+    "[--package-key HEX] [--inject drop|bad-sig] [--data DIR] [--timeout S] [--json]\n\n"
+    "Updates the terminal's software from the host's terminal management (0820 390, 391;\n"
+    "docs/tms.md \"Software updates\"): the package the host has for it, downloaded chunk by\n"
+    "chunk — a broken download resumes where it stopped — then checked (its SHA-256 and its\n"
+    "Ed25519 signature under the package key) and installed: its version is the one the\n"
+    "terminal reports from then on (59 A2 05). A package that does not verify is refused, not\n"
+    "installed. Either way the outcome is reported to the host (391). Exit 1 when nothing was\n"
+    "installed (none to install: the host answers 25).\n\n"
+    "  --package-key HEX  kept: the key packages must be signed under, 64 hex digits (the raw\n"
+    "                     key `possum admin tms package key` prints); alone, no update. Without\n"
+    "                     a key the terminal refuses every update\n"
+    "  --inject F         a test aid, never for a real terminal: drop (the connection dropped\n"
+    "                     after the first chunk: the next update resumes) or bad-sig (a byte of\n"
+    "                     the package corrupted as received: refused and reported)\n" COMMON_HELP;
+
+const cli_command cli_term_update_row = {"update", NULL, .handler = cmd_update,
+                                         TERM_ROW(CLI_ENV_TERM, update_help, BASE_OPTS,
+                                                  TEXT("package-key", package_key),
+                                                  TEXT("inject", inject)),
+                                         .wrong = "takes no arguments"};

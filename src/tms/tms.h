@@ -536,7 +536,8 @@ int tms_confirm_read(const uint8_t *req, size_t req_len, char version[9]);
  * update.c (docs/tms.md "Software updates"). A terminal downloads a package in 0820 390
  * requests, field 62 PK (the package's id; absent: the one tms_package_for() gives it) and OF
  * (the offset, decimal; absent: 0), answered with PK, VR (the version), SZ (the size), OF,
- * with the first chunk (OF 0) HS (SHA-256, 32 bytes) and SG (the signature, 64 bytes), then DT
+ * with the first chunk (OF 0) MD (the model, which the signature covers), HS (SHA-256, 32
+ * bytes) and SG (the signature, 64 bytes), then DT
  * (the package's bytes from OF, as many as fit in TMS_CHUNK_MAX) and MR ("1" more follows).
  * Having checked and installed it, or refused it, it reports 391: PK, OK ("1" installed, "0"
  * not) and ER (why not), and its version in 59 A2 05. */

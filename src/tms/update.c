@@ -38,7 +38,7 @@ static int read_request(const uint8_t *req, size_t len, int64_t *id, int64_t *of
 	return rc == TMS_ENOTFOUND ? TMS_OK : rc;
 }
 
-/* The answer's control items: PK, VR, SZ, OF, and HS and SG with the first chunk. */
+/* The answer's control items: PK, VR, SZ, OF, and MD, HS and SG with the first chunk. */
 static int put_head(const struct tms_package *p, int64_t offset, uint8_t *out, size_t *at)
 {
 	char pk[24], sz[24], of[24];
@@ -54,7 +54,9 @@ static int put_head(const struct tms_package *p, int64_t offset, uint8_t *out, s
 	    (rc = tms_item_put(out, TMS_CHUNK_MAX, at, "OF", of, strlen(of))) != TMS_OK)
 		return rc;
 	if (offset == 0 &&
-	    ((rc = tms_item_put(out, TMS_CHUNK_MAX, at, "HS", p->sha256, 32)) != TMS_OK ||
+	    ((rc = tms_item_put(out, TMS_CHUNK_MAX, at, "MD", p->model, strlen(p->model))) !=
+	         TMS_OK ||
+	     (rc = tms_item_put(out, TMS_CHUNK_MAX, at, "HS", p->sha256, 32)) != TMS_OK ||
 	     (rc = tms_item_put(out, TMS_CHUNK_MAX, at, "SG", p->signature, TMS_SIG_LEN)) !=
 	         TMS_OK))
 		return rc;
