@@ -200,38 +200,6 @@ int cli_term_package_key(struct cli_env *env, const char *hex)
 	return CLI_OK;
 }
 
-int cli_term_update(struct cli_env *env, json_t **json)
-{
-	struct term_update u;
-	int rc = term_update(env->term, &u);
-
-	if (json != NULL) {
-		*json = json_pack("{s:s,s:s,s:b,s:b,s:i,s:i,s:i,s:b}", "rc", u.rc, "version",
-		                  u.version, "installed", u.installed, "reported", u.reported,
-		                  "from", (int)u.from, "size", (int)u.size, "messages", u.messages,
-		                  "restarted", u.restarted);
-		if (rc != TERM_OK)
-			json_object_set_new(
-			    *json, "error",
-			    json_string(u.why[0] != '\0' ? u.why : term_strerror(rc)));
-	} else if (rc == TERM_EREFUSED) {
-		fprintf(stderr, "%s: update: %s%s\n", env->prog, u.why,
-		        u.reported ? "; reported to the host" : "");
-	} else if (rc != TERM_OK) {
-		fprintf(stderr,
-		        "%s: update: %s after %d message%s (the next update resumes where it "
-		        "stopped)\n",
-		        env->prog, term_strerror(rc), u.messages, u.messages == 1 ? "" : "s");
-	} else if (u.installed) {
-		printf("update: version %s installed, %zu bytes from %zu, %d messages%s%s\n",
-		       u.version, u.size, u.from, u.messages, u.restarted ? ", restarted" : "",
-		       u.reported ? "; reported (已报告)" : "; not reported");
-	} else {
-		printf("update: none (the host answered %s)\n", u.rc);
-	}
-	return rc == TERM_OK && u.installed ? CLI_OK : CLI_FAILED;
-}
-
 static int cmd_update(struct cli_env *env, const void *values)
 {
 	const struct term_opts *o = values;
