@@ -74,8 +74,9 @@ extern const cli_command cli_term_qr_pay_row, cli_term_qr_refund_row, cli_term_q
 
 /* cmd_term_tms.c: the rows of download and params. */
 extern const cli_command cli_term_download_row, cli_term_params_row, cli_term_update_row;
-/* cmd_term_tms.c: --package-key HEX (64 hex digits) kept: CLI_USAGE (said) when malformed. */
-int cli_term_package_key(struct cli_env *env, const char *hex);
+/* cmd_term_follow.c: --package-key HEX (64 hex digits) into pub: CLI_USAGE (said) when malformed.
+ */
+int cli_term_package_key(const char *prog, const char *hex, uint8_t pub[TMS_PUB_LEN]);
 /* cmd_term_follow.c: the software update, its outcome printed (or into *json): CLI_OK
  * installed. */
 int cli_term_update(struct cli_env *env, json_t **json);

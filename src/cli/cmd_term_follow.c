@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cmd_term.h"
+#include "common/hex.h"
 
 /* A download's outcome, printed (or added to list, for --json). */
 static void print_download(const struct cli_env *env, const struct term_download *d, int rc,
@@ -61,6 +62,17 @@ int cli_term_download_sets(struct cli_env *env, unsigned mask, json_t *list)
 			break;
 	}
 	return worst;
+}
+
+int cli_term_package_key(const char *prog, const char *hex, uint8_t pub[TMS_PUB_LEN])
+{
+	size_t n = 0;
+
+	if (strlen(hex) != 2 * TMS_PUB_LEN ||
+	    hex_decode(hex, strlen(hex), pub, TMS_PUB_LEN, &n) != HEX_OK || n != TMS_PUB_LEN)
+		return cli_usage_error(prog, "--package-key: 64 hex digits (possum admin tms "
+		                             "package key's raw key)");
+	return CLI_OK;
 }
 
 int cli_term_update(struct cli_env *env, json_t **json)

@@ -185,24 +185,10 @@ const cli_command cli_term_params_row = {"params", NULL, .handler = cmd_params,
 
 /* ---- update ---- */
 
-int cli_term_package_key(struct cli_env *env, const char *hex)
-{
-	uint8_t pub[TMS_PUB_LEN];
-	size_t n = 0;
-	int rc;
-
-	if (strlen(hex) != 2 * TMS_PUB_LEN ||
-	    hex_decode(hex, strlen(hex), pub, sizeof pub, &n) != HEX_OK || n != sizeof pub)
-		return cli_usage_error(env->prog, "--package-key: 64 hex digits (possum admin tms "
-		                                  "package key's raw key)");
-	if ((rc = term_update_key_set(env->term, pub)) != TERM_OK)
-		return cli_term_failed(env->prog, rc);
-	return CLI_OK;
-}
-
 static int cmd_update(struct cli_env *env, const void *values)
 {
 	const struct term_opts *o = values;
+	uint8_t pub[TMS_PUB_LEN];
 	enum term_inject fault = TERM_INJECT_NONE;
 	json_t *out = NULL;
 	int rc;
@@ -213,11 +199,14 @@ static int cmd_update(struct cli_env *env, const void *values)
 		fault = TERM_INJECT_BAD_SIG;
 	else if (o->inject != NULL)
 		return cli_usage_error(env->prog, "--inject: drop or bad-sig");
+	if (o->package_key != NULL &&
+	    (rc = cli_term_package_key(env->prog, o->package_key, pub)) != CLI_OK)
+		return rc;
 	if ((rc = cli_term_open(env, o)) != CLI_OK)
 		return rc;
 	if (o->package_key != NULL) {
-		if ((rc = cli_term_package_key(env, o->package_key)) != CLI_OK)
-			return rc;
+		if ((rc = term_package_key_set(env->host.data.store, pub)) != TERM_OK)
+			return cli_term_failed(env->prog, rc);
 		printf("package key kept (软件包公钥已保存)\n"); /* alone: no update */
 		return CLI_OK;
 	}

@@ -318,7 +318,7 @@ bool term_download_asked(const term *t, enum tms_set *set);
  * The package the host's terminal management has for the terminal, asked for chunk by chunk
  * (0820 390: PK, OF; answered PK, VR, SZ, OF, DT, MR, and MD, HS, SG with the first), each
  * chunk kept before the next is asked so that a broken download resumes at its offset; then
- * checked — its SHA-256 and its Ed25519 signature under the package key (term_update_key_set(),
+ * checked — its SHA-256 and its Ed25519 signature under the package key (term_package_key_set(),
  * `possum admin tms package key`'s raw key) — and installed: the version it runs, sent in 59 A2
  * 05 from then on; or refused. Either way reported (391: PK, OK, ER). The reference terminal
  * keeps a package of at most STORE_TERM_TMS_MAX bytes. */
@@ -341,8 +341,9 @@ struct term_update {
  * failure of an exchange (a dropped connection resumes next time). TERM_INJECT_DROP and
  * TERM_INJECT_BAD_SIG apply. */
 int term_update(term *t, struct term_update *out);
-/* Keeps pub as the key packages must be signed under. */
-int term_update_key_set(term *t, const uint8_t pub[TMS_PUB_LEN]);
+/* Keeps pub as the key packages must be signed under, in the terminal's store s (term_setup()'s;
+ * a download in progress starts again). */
+int term_package_key_set(store *s, const uint8_t pub[TMS_PUB_LEN]);
 /* The version the terminal runs (TERM_APP_VERSION before any update), into out. */
 int term_app_version(term *t, char out[9]);
 /* Whether the last answer's header asked for a software update (8). */

@@ -15,13 +15,13 @@
 #include "rcode/rcode.h"
 
 /* The package row, zero with its name when there is none. */
-static int pkg_get(term *t, struct store_term_tms *row)
+static int pkg_get(store *s, struct store_term_tms *row)
 {
 	int rc;
 
 	memset(row, 0, sizeof *row);
 	snprintf(row->name, sizeof row->name, "pkg");
-	rc = store_term_tms_get(t->s, row);
+	rc = store_term_tms_get(s, row);
 	if (rc == STORE_ENOTFOUND) {
 		memset(row, 0, sizeof *row);
 		snprintf(row->name, sizeof row->name, "pkg");
@@ -48,19 +48,19 @@ int term_app_version(term *t, char out[9])
 	struct store_term_tms *row = malloc(sizeof *row);
 	int rc = TERM_ESTORE;
 
-	if (row != NULL && (rc = pkg_get(t, row)) == TERM_OK)
+	if (row != NULL && (rc = pkg_get(t->s, row)) == TERM_OK)
 		snprintf(out, 9, "%s", row->version[0] != '\0' ? row->version : TERM_APP_VERSION);
 	free(row);
 	return rc;
 }
 
-int term_update_key_set(term *t, const uint8_t pub[TMS_PUB_LEN])
+int term_package_key_set(store *s, const uint8_t pub[TMS_PUB_LEN])
 {
 	struct store_term_tms *row = malloc(sizeof *row);
 	size_t at = 0;
 	int rc = TERM_ESTORE;
 
-	if (row == NULL || (rc = pkg_get(t, row)) != TERM_OK)
+	if (row == NULL || (rc = pkg_get(s, row)) != TERM_OK)
 		goto out;
 	/* The key alone: a download in progress starts again under it. */
 	row->items_len = 0;
@@ -70,7 +70,7 @@ int term_update_key_set(term *t, const uint8_t pub[TMS_PUB_LEN])
 	if (tms_item_put(row->items, sizeof row->items, &at, "KY", pub, TMS_PUB_LEN) != TMS_OK)
 		rc = TERM_EARG;
 	row->items_len = at;
-	if (rc == TERM_OK && store_term_tms_put(t->s, row) != STORE_OK)
+	if (rc == TERM_OK && store_term_tms_put(s, row) != STORE_OK)
 		rc = TERM_ESTORE;
 out:
 	free(row);
@@ -329,7 +329,7 @@ int term_update(term *t, struct term_update *out)
 	memset(out, 0, sizeof *out);
 	if (row == NULL)
 		return TERM_ESTORE;
-	if ((rc = pkg_get(t, row)) != TERM_OK)
+	if ((rc = pkg_get(t->s, row)) != TERM_OK)
 		goto out;
 	if (pkg_item(row, "KY", &n) == NULL) {
 		snprintf(

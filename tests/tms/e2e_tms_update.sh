@@ -43,7 +43,8 @@ faked_host "$lib" "$clock" "$data"
 t1() { "$possum" term "$@" --data "$tmp/t1"; }
 t2() { "$possum" term "$@" --data "$tmp/t2"; }
 expect 0 "init 1" -- t1 init --host "127.0.0.1:$port" --tid TERMUP01 --mid $mid --sn SN-TERMUP01 --tmk-components "$c1"
-expect 0 "init 2" -- t2 init --host "127.0.0.1:$port" --tid TERMUP02 --mid $mid --sn SN-TERMUP02 --tmk-components "$c2"
+expect 2 "init with a bad package key" -- t2 init --host "127.0.0.1:$port" --tid TERMUP02 --mid $mid --sn SN-TERMUP02 --tmk-components "$c2" --package-key "${key}00"
+expect 0 "init 2, its package key given" -- t2 init --host "127.0.0.1:$port" --tid TERMUP02 --mid $mid --sn SN-TERMUP02 --tmk-components "$c2" --package-key "$key"
 expect 0 "signin 1" -- t1 signin
 same "$(($(col tms_pending TERMUP01) & 8))" 0 "no package: no update pending"
 
@@ -73,7 +74,6 @@ out_has "update: none (the host answered 25)"
 
 # 3. A package corrupted as received: refused, reported, shown in the status.
 expect 0 "signin 2" -- t2 signin
-expect 0 "package key 2" -- t2 update --package-key "$key"
 expect 1 "update with a corrupted byte: refused" -- t2 update --inject bad-sig
 err_has "does not verify"
 err_has "reported to the host"
