@@ -461,9 +461,9 @@ json_t *tms_minimum_json(const struct tms_minimum *m, int utc_offset);
 /* ---- Status ----
  *
  * `possum admin tms status`: the terminals by model and version, each terminal's state and the
- * rollouts running. TODO(tms downloads, issue 21 part A): the held parameter, CA key and AID
- * versions and tms_pending join each terminal's JSON when the terminals' columns
- * (params_held, capk_held, aid_held, tms_pending) are merged. */
+ * rollouts running; each terminal's held parameter, CA key and AID versions against the current
+ * ones ("downloads"), what it still needs ("pending") and its last failed installation
+ * ("update_failed"). */
 
 /* JSON of the status of model (NULL: every model), new reference into *out. */
 int tms_status(tms *t, const char *model, int64_t now, json_t **out);
