@@ -29,17 +29,36 @@ int acquirer_tms_refresh(struct txn *t)
 		return ACQUIRER_OK;
 	if ((rc = tms_versions(t->a->tms, t->tid, t->now, &v)) != TMS_OK)
 		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
-	t->term.tms_pending =
-	    (t->term.tms_pending & TMS_PENDING_PACKAGE) | tms_pending_of(&v, held);
+	t->term.tms_pending = tms_pending_of(&v, held);
+	return acquirer_tms_refresh_package(t);
+}
+
+int acquirer_tms_refresh_package(struct txn *t)
+{
+	struct tms_package p;
+	int rc;
+
+	/* A package for it whose version is not the one it runs (its stored row's version may be
+	 * older than the one this exchange reported: compared with the reported one). */
+	t->term.tms_pending &= ~TMS_PENDING_PACKAGE;
+	rc = tms_package_for(t->a->tms, t->tid, t->now, &p);
+	if (rc == TMS_OK && tms_version_cmp(p.version, t->term.version) > 0)
+		t->term.tms_pending |= TMS_PENDING_PACKAGE;
+	if (rc != TMS_OK && rc != TMS_ENOTFOUND)
+		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
 	return ACQUIRER_OK;
 }
 
 int acquirer_tms_nibble(const struct txn *t)
 {
-	/* The spec's processing requests (Framing): 7 parameters, 4 CA keys, 5 AIDs. */
+	/* The spec's processing requests (Framing): 7 parameters, 4 CA keys, 5 AIDs; 8 a
+	 * software update (docs/cup-pos.md). */
 	static const struct {
 		int bit, nibble;
-	} asks[] = {{TMS_PENDING_PARAMS, 7}, {TMS_PENDING_CAPK, 4}, {TMS_PENDING_AID, 5}};
+	} asks[] = {{TMS_PENDING_PARAMS, 7},
+	            {TMS_PENDING_CAPK, 4},
+	            {TMS_PENDING_AID, 5},
+	            {TMS_PENDING_PACKAGE, 8}};
 
 	if (t->a->tms == NULL || !t->have_term || t->term.status != STORE_TERMINAL_ACTIVE)
 		return 0;
@@ -110,5 +129,61 @@ int acquirer_decide_confirm(struct txn *t)
 	/* Kept as said, current or not: an old one leaves the set pending. */
 	memcpy((char *)&t->term + held_off[set_of(t)], version, sizeof version);
 	snprintf(why, sizeof why, "%s held %s", tms_set_name(set_of(t)), version);
+	return keep(t, why);
+}
+
+int acquirer_decide_update(struct txn *t)
+{
+	uint8_t req[TMS_CHUNK_MAX + 1];
+	struct tms_update u;
+	char why[sizeof t->reason];
+	size_t len;
+	int rc;
+
+	if (t->a->tms == NULL)
+		return acquirer_decide(t, RCODE_INVALID_TXN, "downloads_off");
+	if (!request_62(t, req, &len))
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, "update_request");
+	rc = tms_update_chunk(t->a->tms, t->tid, t->now, req, len, t->tms62, &t->tms62_len, &u);
+	if (rc == TMS_EARG)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, "update_request");
+	if (rc == TMS_ENOTFOUND)
+		return acquirer_decide(t, RCODE_ORIGINAL_NOT_FOUND, "no_package");
+	if (rc != TMS_OK)
+		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
+	snprintf(why, sizeof why, "package %lld %s %lld+%zu/%lld", (long long)u.package.id,
+	         u.package.version, (long long)u.offset, u.len, (long long)u.package.size);
+	return keep(t, why);
+}
+
+int acquirer_decide_installed(struct txn *t)
+{
+	uint8_t req[TMS_CHUNK_MAX + 1];
+	char failure[TMS_UPDATE_WHY_MAX + 1], why[sizeof t->reason];
+	struct tms_package p;
+	int64_t id;
+	size_t len;
+	bool ok;
+
+	if (t->a->tms == NULL)
+		return acquirer_decide(t, RCODE_INVALID_TXN, "downloads_off");
+	if (!request_62(t, req, &len) ||
+	    tms_update_report_read(req, len, &id, &ok, failure) != TMS_OK)
+		return acquirer_decide(t, RCODE_FORMAT_ERROR, "update_report");
+	if (tms_package_get(t->a->tms, id, &p) != TMS_OK)
+		return acquirer_decide(t, RCODE_ORIGINAL_NOT_FOUND, "no_package");
+	/* The version it runs now (59 A2 05; installed, else the package's); refused: why too,
+	 * for the status. */
+	if (t->version[0] != '\0')
+		memcpy(t->term.version, t->version, sizeof t->term.version);
+	else if (ok)
+		snprintf(t->term.version, sizeof t->term.version, "%s", p.version);
+	if (ok)
+		t->term.update_failed[0] = '\0';
+	else
+		snprintf(t->term.update_failed, sizeof t->term.update_failed, "%s: %s", p.version,
+		         failure[0] != '\0' ? failure : "refused");
+	snprintf(why, sizeof why, "package %lld %s %s", (long long)id, p.version,
+	         ok ? "installed" : "refused");
 	return keep(t, why);
 }

@@ -68,6 +68,7 @@ struct acquirer {
 #define T_SIGNIN   0x80  /* its answer carries the batch (60) */
 #define T_RISK     0x100 /* the risk rules apply: payments and refunds */
 #define T_ORIGINAL 0x200 /* its answer is its original's: 4, 37, 38 and 44 whatever 39 says */
+#define T_VERSION  0x400 /* its 59 A2 reports the version alone (sign-in, 391): no ciphertext */
 #define T_FIN      (T_SIGNED | T_MAC | T_DUP | T_RECORD)
 
 enum { STAGE_NEXT = 0, STAGE_RESPOND = 1 };
@@ -310,12 +311,17 @@ int acquirer_stage_risk(struct txn *t);
 int acquirer_stage_risk_record(struct txn *t);
 
 /* download.c: a download's request (0820 360, 370, 380: a chunk of the set in 62) and its
- * confirmation (361, 371, 381: the version held, kept); t->term.tms_pending recomputed from the
- * versions it holds (nothing without a tms); the processing-request nibble of the answer to
- * t ('7' parameters, '4' CA keys, '5' AIDs; 0 none), which respond.c sets. */
+ * confirmation (361, 371, 381: the version held, kept); a software update's chunk (390) and
+ * its report (391: the version it runs, or its failure, kept); t->term.tms_pending recomputed
+ * from the versions it holds and the package it should run (nothing without a tms); the
+ * processing-request nibble of the answer to t ('7' parameters, '4' CA keys, '5' AIDs, '8' a
+ * software update; 0 none), which respond.c sets. */
 int acquirer_decide_download(struct txn *t);
 int acquirer_decide_confirm(struct txn *t);
+int acquirer_decide_update(struct txn *t);
+int acquirer_decide_installed(struct txn *t);
 int acquirer_tms_refresh(struct txn *t);
+int acquirer_tms_refresh_package(struct txn *t);
 int acquirer_tms_nibble(const struct txn *t);
 
 /* respond.c: the answer, and the one to send when the batch does not commit. */

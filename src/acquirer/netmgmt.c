@@ -1,7 +1,7 @@
 /* netmgmt.c — network management: a terminal signs in (fresh working keys under its TMK),
- * signs out, says it is there (echo), and downloads its parameters, the CA keys and the AIDs
- * (download.c). Its own table of transactions and stages: no card, no MAC, no record of its
- * own. */
+ * signs out, says it is there (echo), and downloads its parameters, the CA keys, the AIDs and
+ * its software (download.c). Its own table of transactions and stages: no card, no MAC, no record
+ * of its own. */
 #include "acquirer/internal.h"
 
 #include <stdio.h>
@@ -124,13 +124,15 @@ const struct txn_type acquirer_netmgmt_types[] = {
     {"signin", "0800", NULL, NULL, "004", T_SIGNIN, 0, &netmgmt, decide_signin},
     {"signout", "0820", NULL, NULL, "002", 0, 0, &netmgmt, decide_signout},
     {"echo", "0820", NULL, NULL, "301", 0, 0, &netmgmt, decide_echo},
-    /* Downloads (docs/tms.md "Downloads"); 390/391, a software update, are round 3's. */
+    /* Downloads (docs/tms.md "Downloads"), a software update ("Software updates"). */
     {"tms_params", "0820", NULL, NULL, "360", 0, 0, &netmgmt, acquirer_decide_download},
     {"tms_params_ok", "0820", NULL, NULL, "361", 0, 0, &netmgmt, acquirer_decide_confirm},
     {"tms_capk", "0820", NULL, NULL, "370", 0, 0, &netmgmt, acquirer_decide_download},
     {"tms_capk_ok", "0820", NULL, NULL, "371", 0, 0, &netmgmt, acquirer_decide_confirm},
     {"tms_aid", "0820", NULL, NULL, "380", 0, 0, &netmgmt, acquirer_decide_download},
     {"tms_aid_ok", "0820", NULL, NULL, "381", 0, 0, &netmgmt, acquirer_decide_confirm},
+    {"tms_update", "0820", NULL, NULL, "390", 0, 0, &netmgmt, acquirer_decide_update},
+    {"tms_installed", "0820", NULL, NULL, "391", T_VERSION, 0, &netmgmt, acquirer_decide_installed},
 };
 const size_t acquirer_n_netmgmt_types =
     sizeof acquirer_netmgmt_types / sizeof acquirer_netmgmt_types[0];

@@ -92,7 +92,7 @@ static int pack(struct txn *t, const iso8583_msg *m, bool mac, uint8_t *out, siz
 
 	iso8583_envelope_reply(&t->env, &env);
 	/* The processing request (docs/cup-pos.md "Framing"): 6 sign in again, else the first
-	 * download the terminal still needs (7 parameters, 4 CA keys, 5 AIDs). */
+	 * download the terminal still needs (7 parameters, 4 CA keys, 5 AIDs, 8 its software). */
 	if (t->sign_in_again)
 		env.header[2] = (uint8_t)((env.header[2] & 0xF0) | 6);
 	else if ((ask = acquirer_tms_nibble(t)) != 0)

@@ -3,6 +3,7 @@
  * chip applications (cmd_admin_tms_keys.c), software packages, rollouts and minimum versions
  * (cmd_admin_tms_package.c); and `tms status`, here. */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -58,17 +59,27 @@ static void status_print(json_t *st)
 			           : "-");
 		}
 	}
-	printf("\n%-8s  %-16s  %-8s  %-6s  %s\n", "TID", "MODEL", "VERSION", "UPDATE", "PACKAGE");
+	printf("\n%-8s  %-16s  %-8s  %-6s  %-8s  %-24s  %s\n", "TID", "MODEL", "VERSION", "UPDATE",
+	       "PACKAGE", "PENDING", "FAILED");
 	json_array_foreach(json_object_get(st, "terminals"), i, x)
 	{
-		json_t *p = json_object_get(x, "package");
+		json_t *p = json_object_get(x, "package"), *f = json_object_get(x, "update_failed");
+		char pending[64] = "";
 
-		printf("%-8s  %-16s  %-8s  %-6s  %s\n",
+		json_array_foreach(json_object_get(json_object_get(x, "downloads"), "pending"), j,
+		                   v)
+		{
+			snprintf(pending + strlen(pending), sizeof pending - strlen(pending),
+			         "%s%s", j > 0 ? "," : "", json_string_value(v));
+		}
+		printf("%-8s  %-16s  %-8s  %-6s  %-8s  %-24s  %s\n",
 		       json_string_value(json_object_get(x, "tid")),
 		       json_string_value(json_object_get(x, "model")),
 		       json_string_value(json_object_get(x, "version")),
 		       json_is_true(json_object_get(x, "update_required")) ? "yes" : "no",
-		       json_is_object(p) ? json_string_value(json_object_get(p, "version")) : "-");
+		       json_is_object(p) ? json_string_value(json_object_get(p, "version")) : "-",
+		       pending[0] != '\0' ? pending : "-",
+		       json_is_string(f) ? json_string_value(f) : "-");
 	}
 	printf("\n%-7s  %-7s  %-16s  %-8s  %s\n", "ROLLOUT", "PACKAGE", "MODEL", "VERSION",
 	       "TERMINALS");

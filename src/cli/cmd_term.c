@@ -259,8 +259,8 @@ int cli_tls_path(const char *prog, const char *what, const char *path, char *out
 
 static const char init_help[] =
     "--host HOST:PORT --tid TID --mid MID --sn SN --tmk-components HEX:KCV,HEX:KCV[,HEX:KCV]\n"
-    "    [--location LAT,LON] [--tls [--tls-ca FILE] [--tls-cert FILE --tls-key FILE]\n"
-    "    [--tls-name NAME]] [--data DIR] [--timeout S] [--json]\n\n"
+    "    [--location LAT,LON] [--package-key HEX] [--tls [--tls-ca FILE] [--tls-cert FILE\n"
+    "    --tls-key FILE] [--tls-name NAME]] [--data DIR] [--timeout S] [--json]\n\n"
     "Sets up a terminal in DIR: the host it talks to, its ids, and its terminal master key\n"
     "(TMK) formed from the components `possum admin terminal add` printed, each checked\n"
     "against its check value. Set up again under the same TID (another host of the same\n"
@@ -268,6 +268,9 @@ static const char init_help[] =
     "  --location LAT,LON  where the terminal is, in signed micro-degrees (39915000,116404000\n"
     "                  for 39.915°N 116.404°E): sent with each purchase and pre-authorization\n"
     "                  (field 59, A2 06); none: not sent\n"
+    "  --package-key HEX  the key software packages must be signed under: the 64 hex digits\n"
+    "                  `possum admin tms package key` prints (later: possum term update\n"
+    "                  --package-key); none: the terminal refuses updates\n"
     "  --tls           speak TLS to the host's terminal port (docs/tls.md); the TLS options\n"
     "                  are kept with the host (the files' paths made absolute, not their\n"
     "                  contents), and a failed handshake is said in words\n"
@@ -305,6 +308,7 @@ static int cmd_init(struct cli_env *env, const void *values)
 	int64_t secs = 0, lat, lon;
 	char paths[3][1025];
 	struct term_tls tls;
+	uint8_t pub[TMS_PUB_LEN];
 	int rc;
 
 	if (o->host == NULL || o->tid == NULL || o->mid == NULL || o->sn == NULL ||
@@ -321,6 +325,9 @@ static int cmd_init(struct cli_env *env, const void *values)
 		               "±90000000 and longitude within ±180000000 (39915000,116404000)");
 	if (init_tls(env->prog, o, paths, &tls) != CLI_OK)
 		return CLI_USAGE;
+	if (o->package_key != NULL &&
+	    cli_term_package_key(env->prog, o->package_key, pub) != CLI_OK)
+		return CLI_USAGE;
 	if ((rc = cli_tmk_components(env->prog, "--tmk-components", o->components, parts, &n)) !=
 	    CLI_OK)
 		goto out;
@@ -332,6 +339,8 @@ static int cmd_init(struct cli_env *env, const void *values)
 	               parts, n, &bad);
 	if (rc == TERM_OK)
 		rc = term_tls_setup(env->host.data.store, &tls);
+	if (rc == TERM_OK && o->package_key != NULL)
+		rc = term_package_key_set(env->host.data.store, pub);
 	if (rc == TERM_EKCV)
 		rc = cli_error(CLI_USAGE, env->prog, "component %zu does not match its check value",
 		               bad + 1);
@@ -603,9 +612,9 @@ static const cli_command term_commands[] = {
     {"init", "set up a terminal: host, ids, TMK from components", .handler = cmd_init,
      TERM_ROW(CLI_ENV_DATA, init_help, BASE_OPTS, TEXT("host", host), TEXT("tid", tid),
               TEXT("mid", mid), TEXT("sn", sn), TEXT("tmk-components", components),
-              TEXT("location", location), CLI_SET("tls", struct term_opts, tls),
-              TEXT("tls-ca", tls_ca), TEXT("tls-cert", tls_cert), TEXT("tls-key", tls_key),
-              TEXT("tls-name", tls_name))},
+              TEXT("package-key", package_key), TEXT("location", location),
+              CLI_SET("tls", struct term_opts, tls), TEXT("tls-ca", tls_ca),
+              TEXT("tls-cert", tls_cert), TEXT("tls-key", tls_key), TEXT("tls-name", tls_name))},
     {"signin", "sign in: working keys and batch (0800 004)", MANAGE(TERM_SIGNIN),
      TERM_ROW(CLI_ENV_TERM, signin_help, BASE_OPTS)},
     {"balance", "balance inquiry", TRANSACT(TERM_BALANCE),
@@ -646,6 +655,7 @@ static const cli_command term_commands[] = {
     {"download", "download parameters, CA keys, AIDs from the host's TMS [--set S]",
      .row = &cli_term_download_row},
     {"params", "what the terminal holds: parameters, CA keys, AIDs", .row = &cli_term_params_row},
+    {"update", "update the terminal's software (0820 390, 391)", .row = &cli_term_update_row},
 };
 
 const cli_group cli_term_group = {

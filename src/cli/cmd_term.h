@@ -16,6 +16,7 @@ struct term_opts {
 	const char *stan, *rrn, *auth, *holder, *id_number, *phone, *otp, *timeout, *inject;
 	const char *location, *code, *wait;
 	const char *set, *autodl;                           /* download's */
+	const char *package_key;                            /* init's, update's */
 	const char *tls_ca, *tls_cert, *tls_key, *tls_name; /* init's */
 	int tls;
 };
@@ -72,7 +73,13 @@ extern const cli_command cli_term_qr_pay_row, cli_term_qr_refund_row, cli_term_q
     cli_term_qr_result_row;
 
 /* cmd_term_tms.c: the rows of download and params. */
-extern const cli_command cli_term_download_row, cli_term_params_row;
+extern const cli_command cli_term_download_row, cli_term_params_row, cli_term_update_row;
+/* cmd_term_follow.c: --package-key HEX (64 hex digits) into pub: CLI_USAGE (said) when malformed.
+ */
+int cli_term_package_key(const char *prog, const char *hex, uint8_t pub[TMS_PUB_LEN]);
+/* cmd_term_follow.c: the software update, its outcome printed (or into *json): CLI_OK
+ * installed. */
+int cli_term_update(struct cli_env *env, json_t **json);
 /* cmd_term_follow.c: the sets of mask (bits 1 << enum tms_set) downloaded, each outcome
  * printed (or added to list for --json), CLI_OK when every one was applied and confirmed; after
  * an exchange, the downloads its answer asks for when the terminal is set to (download --auto

@@ -1,11 +1,13 @@
 /* cmd_term_follow.c — what `possum term`'s commands share of the downloads (docs/tms.md
  * "Downloads"): sets downloaded with each outcome printed (term download, and after an exchange
- * whose answer asks when the terminal is set to --auto on), and the refusal, before anything is
- * sent, of a transaction the downloaded parameters do not permit. */
+ * whose answer asks when the terminal is set to --auto on), a software update with its
+ * outcome printed (term update, and after an answer asking 8), and the refusal, before
+ * anything is sent, of a transaction the downloaded parameters do not permit. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cmd_term.h"
+#include "common/hex.h"
 
 /* A download's outcome, printed (or added to list, for --json). */
 static void print_download(const struct cli_env *env, const struct term_download *d, int rc,
@@ -62,6 +64,49 @@ int cli_term_download_sets(struct cli_env *env, unsigned mask, json_t *list)
 	return worst;
 }
 
+int cli_term_package_key(const char *prog, const char *hex, uint8_t pub[TMS_PUB_LEN])
+{
+	size_t n = 0;
+
+	if (strlen(hex) != 2 * TMS_PUB_LEN ||
+	    hex_decode(hex, strlen(hex), pub, TMS_PUB_LEN, &n) != HEX_OK || n != TMS_PUB_LEN)
+		return cli_usage_error(prog, "--package-key: 64 hex digits (possum admin tms "
+		                             "package key's raw key)");
+	return CLI_OK;
+}
+
+int cli_term_update(struct cli_env *env, json_t **json)
+{
+	struct term_update u;
+	int rc = term_update(env->term, &u);
+
+	if (json != NULL) {
+		*json = json_pack("{s:s,s:s,s:b,s:b,s:i,s:i,s:i,s:b}", "rc", u.rc, "version",
+		                  u.version, "installed", u.installed, "reported", u.reported,
+		                  "from", (int)u.from, "size", (int)u.size, "messages", u.messages,
+		                  "restarted", u.restarted);
+		if (rc != TERM_OK)
+			json_object_set_new(
+			    *json, "error",
+			    json_string(u.why[0] != '\0' ? u.why : term_strerror(rc)));
+	} else if (rc == TERM_EREFUSED) {
+		fprintf(stderr, "%s: update: %s%s\n", env->prog, u.why,
+		        u.reported ? "; reported to the host" : "");
+	} else if (rc != TERM_OK) {
+		fprintf(stderr,
+		        "%s: update: %s after %d message%s (the next update resumes where it "
+		        "stopped)\n",
+		        env->prog, term_strerror(rc), u.messages, u.messages == 1 ? "" : "s");
+	} else if (u.installed) {
+		printf("update: version %s installed, %zu bytes from %zu, %d messages%s%s\n",
+		       u.version, u.size, u.from, u.messages, u.restarted ? ", restarted" : "",
+		       u.reported ? "; reported (已报告)" : "; not reported");
+	} else {
+		printf("update: none (the host answered %s)\n", u.rc);
+	}
+	return rc == TERM_OK && u.installed ? CLI_OK : CLI_FAILED;
+}
+
 int cli_term_follow(struct cli_env *env)
 {
 	enum tms_set set;
@@ -71,6 +116,9 @@ int cli_term_follow(struct cli_env *env)
 	                        term_download_asked(env->term, &set) && !(done & (1u << set));
 	     done |= 1u << set)
 		cli_term_download_sets(env, 1u << set, NULL);
+	/* A software update (8) once, when nothing else asks first. */
+	if (term_state(env->term)->tms_auto && term_update_asked(env->term))
+		cli_term_update(env, NULL);
 	return CLI_OK;
 }
 

@@ -182,3 +182,59 @@ static const char params_help[] =
 const cli_command cli_term_params_row = {"params", NULL, .handler = cmd_params,
                                          TERM_ROW(CLI_ENV_TERM, params_help, BASE_OPTS),
                                          .wrong = "takes no arguments"};
+
+/* ---- update ---- */
+
+static int cmd_update(struct cli_env *env, const void *values)
+{
+	const struct term_opts *o = values;
+	uint8_t pub[TMS_PUB_LEN];
+	enum term_inject fault = TERM_INJECT_NONE;
+	json_t *out = NULL;
+	int rc;
+
+	if (o->inject != NULL && strcmp(o->inject, "drop") == 0)
+		fault = TERM_INJECT_DROP;
+	else if (o->inject != NULL && strcmp(o->inject, "bad-sig") == 0)
+		fault = TERM_INJECT_BAD_SIG;
+	else if (o->inject != NULL)
+		return cli_usage_error(env->prog, "--inject: drop or bad-sig");
+	if (o->package_key != NULL &&
+	    (rc = cli_term_package_key(env->prog, o->package_key, pub)) != CLI_OK)
+		return rc;
+	if ((rc = cli_term_open(env, o)) != CLI_OK)
+		return rc;
+	if (o->package_key != NULL) {
+		if ((rc = term_package_key_set(env->host.data.store, pub)) != TERM_OK)
+			return cli_term_failed(env->prog, rc);
+		printf("package key kept (软件包公钥已保存)\n"); /* alone: no update */
+		return CLI_OK;
+	}
+	term_set_inject(env->term, fault);
+	rc = cli_term_update(env, env->json ? &out : NULL);
+	if (out != NULL)
+		cli_print_json(out);
+	return rc;
+}
+
+static const char update_help[] =
+    "[--package-key HEX] [--inject drop|bad-sig] [--data DIR] [--timeout S] [--json]\n\n"
+    "Updates the terminal's software from the host's terminal management (0820 390, 391;\n"
+    "docs/tms.md \"Software updates\"): the package the host has for it, downloaded chunk by\n"
+    "chunk — a broken download resumes where it stopped — then checked (its SHA-256 and its\n"
+    "Ed25519 signature under the package key) and installed: its version is the one the\n"
+    "terminal reports from then on (59 A2 05). A package that does not verify is refused, not\n"
+    "installed. Either way the outcome is reported to the host (391). Exit 1 when nothing was\n"
+    "installed (none to install: the host answers 25).\n\n"
+    "  --package-key HEX  kept: the key packages must be signed under, 64 hex digits (the raw\n"
+    "                     key `possum admin tms package key` prints); alone, no update. Without\n"
+    "                     a key the terminal refuses every update\n"
+    "  --inject F         a test aid, never for a real terminal: drop (the connection dropped\n"
+    "                     after the first chunk: the next update resumes) or bad-sig (a byte of\n"
+    "                     the package corrupted as received: refused and reported)\n" COMMON_HELP;
+
+const cli_command cli_term_update_row = {"update", NULL, .handler = cmd_update,
+                                         TERM_ROW(CLI_ENV_TERM, update_help, BASE_OPTS,
+                                                  TEXT("package-key", package_key),
+                                                  TEXT("inject", inject)),
+                                         .wrong = "takes no arguments"};

@@ -45,7 +45,7 @@ enum store_terminal_status {
 #define STORE_TMS_PENDING_PARAMS  1
 #define STORE_TMS_PENDING_CAPK    2
 #define STORE_TMS_PENDING_AID     4
-#define STORE_TMS_PENDING_PACKAGE 8 /* reserved: a software update (issue 21, round 3) */
+#define STORE_TMS_PENDING_PACKAGE 8 /* a software update (docs/tms.md "Software updates") */
 #define STORE_TMS_PENDING_ALL                                                                      \
 	(STORE_TMS_PENDING_PARAMS | STORE_TMS_PENDING_CAPK | STORE_TMS_PENDING_AID)
 
@@ -74,6 +74,9 @@ struct store_terminal {
 	 * (STORE_TMS_PENDING_* bits), which the answers' processing-request nibble asks for. */
 	char params_held[9], capk_held[9], aid_held[9];
 	int tms_pending;
+	/* The last software installation it reported failed (0820 391 OK 0, acquirer.17): the
+	 * package's version and its reason, "" none since its last success. */
+	char update_failed[96];
 };
 
 /* STORE_EEXIST when the TID is taken or the SN is bound to a terminal that is not retired. */

@@ -337,7 +337,7 @@ void term_set_timeout(term *t, int seconds)
 
 int term_set_inject(term *t, enum term_inject fault)
 {
-	if ((unsigned)fault > TERM_INJECT_BAD_CAPK)
+	if ((unsigned)fault > TERM_INJECT_BAD_SIG)
 		return TERM_EARG;
 	t->inject = fault;
 	return TERM_OK;

@@ -213,6 +213,8 @@ enum term_inject {
 	 * refused). */
 	TERM_INJECT_DROP,
 	TERM_INJECT_BAD_CAPK,
+	/* term_update(): one byte of the package corrupted as received (refused, reported). */
+	TERM_INJECT_BAD_SIG,
 };
 int term_set_inject(term *t, enum term_inject fault);
 
@@ -310,6 +312,42 @@ int term_download(term *t, enum tms_set set, struct term_download *out);
 /* Whether the last answer's header asked for a download, and which set (7 parameters, 4 CA
  * keys, 5 AIDs). */
 bool term_download_asked(const term *t, enum tms_set *set);
+
+/* ---- Software updates (update.c, docs/tms.md "Software updates") ----
+ *
+ * The package the host's terminal management has for the terminal, asked for chunk by chunk
+ * (0820 390: PK, OF; answered PK, VR, SZ, OF, DT, MR, and MD, HS, SG with the first), each
+ * chunk kept before the next is asked so that a broken download resumes at its offset; then
+ * checked — its SHA-256 and its Ed25519 signature under the package key (term_package_key_set(),
+ * `possum admin tms package key`'s raw key) — and installed: the version it runs, sent in 59 A2
+ * 05 from then on; or refused. Either way reported (391: PK, OK, ER). The reference terminal
+ * keeps a package of at most STORE_TERM_TMS_MAX bytes. */
+
+#define TERM_APP_VERSION "POSSUM01" /* the version it runs before any update */
+
+struct term_update {
+	char version[9]; /* the package's version */
+	char rc[3];      /* the last answer's response code */
+	int messages;
+	size_t from, size; /* the offset it started (resumed) at; the package's size */
+	bool restarted;    /* another package than the one in progress: from byte 0 */
+	bool installed, reported;
+	char why[200]; /* refused (TERM_EREFUSED): why, in English and Chinese */
+};
+
+/* Updates the terminal's software: TERM_OK (out->rc says whether the host answered 00: 25
+ * when it has no package for it; installed and reported tell the rest), TERM_EREFUSED when it
+ * has no package key, the package is too big or does not verify (out->why; reported), or the
+ * failure of an exchange (a dropped connection resumes next time). TERM_INJECT_DROP and
+ * TERM_INJECT_BAD_SIG apply. */
+int term_update(term *t, struct term_update *out);
+/* Keeps pub as the key packages must be signed under, in the terminal's store s (term_setup()'s;
+ * a download in progress starts again). */
+int term_package_key_set(store *s, const uint8_t pub[TMS_PUB_LEN]);
+/* The version the terminal runs (TERM_APP_VERSION before any update), into out. */
+int term_app_version(term *t, char out[9]);
+/* Whether the last answer's header asked for a software update (8). */
+bool term_update_asked(const term *t);
 
 /* The set as the terminal keeps it (store_term.h; never downloaded: zero, its name set). */
 int term_tms_get(term *t, enum tms_set set, struct store_term_tms *out);

@@ -1,8 +1,8 @@
 /* status.c — `possum admin tms status` (tms.h "Status"): the terminals by model and version,
  * each terminal's software and what it should install, and the rollouts running with how many
- * terminals each names. TODO(issue 21 part A, downloads): each terminal's held parameter, CA
- * key and AID versions against the current ones, and its tms_pending bits, join terminal_json()
- * when the terminals' columns params_held, capk_held, aid_held and tms_pending are merged. */
+ * terminals each names; each terminal's held parameter, CA key and AID versions against the
+ * current ones, what it still needs (tms_pending's sets) and the last software installation
+ * it reported failed. */
 #include "tms/internal.h"
 
 #include <string.h>
@@ -65,13 +65,37 @@ static int count_one(void *ctx, const struct store_tms_count *c)
 	return 0;
 }
 
+/* Each set's held and current versions, and the names of what the terminal still needs. */
+static json_t *downloads_json(struct status *st, const struct store_terminal *term)
+{
+	const char *held[TMS_SETS] = {term->params_held, term->capk_held, term->aid_held};
+	struct tms_versions v;
+	json_t *o = json_object(), *pending = json_array();
+
+	if (o == NULL || pending == NULL || tms_versions(st->t, term->tid, st->now, &v) != TMS_OK) {
+		json_decref(o);
+		json_decref(pending);
+		return NULL;
+	}
+	for (size_t i = 0; i < TMS_SETS; i++) {
+		json_object_set_new(o, tms_set_name((enum tms_set)i),
+		                    json_pack("{s:s, s:s}", "held", held[i], "current", v.v[i]));
+		if (term->tms_pending & tms_set_bit((enum tms_set)i))
+			json_array_append_new(pending, json_string(tms_set_name((enum tms_set)i)));
+	}
+	if (term->tms_pending & TMS_PENDING_PACKAGE)
+		json_array_append_new(pending, json_string("package"));
+	json_object_set_new(o, "pending", pending);
+	return o;
+}
+
 static int terminal_one(void *ctx, const struct store_terminal *term)
 {
 	struct status *st = ctx;
 	struct store_tms_minimum min;
 	struct tms_package p;
 	bool below = false;
-	json_t *o;
+	json_t *o, *d;
 	int rc;
 
 	if (!wanted(st, term->model))
@@ -91,6 +115,12 @@ static int terminal_one(void *ctx, const struct store_terminal *term)
 	                 : json_null());
 	if (o == NULL || json_array_append_new(st->terminals, o) != 0)
 		return st->rc = TMS_ENOMEM, 1;
+	json_object_set_new(o, "update_failed",
+	                    term->update_failed[0] != '\0' ? json_string(term->update_failed)
+	                                                   : json_null());
+	if ((d = downloads_json(st, term)) == NULL)
+		return st->rc = TMS_ENOMEM, 1;
+	json_object_set_new(o, "downloads", d);
 	return 0;
 }
 

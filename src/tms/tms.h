@@ -461,9 +461,9 @@ json_t *tms_minimum_json(const struct tms_minimum *m, int utc_offset);
 /* ---- Status ----
  *
  * `possum admin tms status`: the terminals by model and version, each terminal's state and the
- * rollouts running. TODO(tms downloads, issue 21 part A): the held parameter, CA key and AID
- * versions and tms_pending join each terminal's JSON when the terminals' columns
- * (params_held, capk_held, aid_held, tms_pending) are merged. */
+ * rollouts running; each terminal's held parameter, CA key and AID versions against the current
+ * ones ("downloads"), what it still needs ("pending") and its last failed installation
+ * ("update_failed"). */
 
 /* JSON of the status of model (NULL: every model), new reference into *out. */
 int tms_status(tms *t, const char *model, int64_t now, json_t **out);
@@ -486,7 +486,7 @@ int tms_status(tms *t, const char *model, int64_t now, json_t **out);
 #define TMS_PENDING_PARAMS  STORE_TMS_PENDING_PARAMS
 #define TMS_PENDING_CAPK    STORE_TMS_PENDING_CAPK
 #define TMS_PENDING_AID     STORE_TMS_PENDING_AID
-#define TMS_PENDING_PACKAGE STORE_TMS_PENDING_PACKAGE /* reserved: round 3's software update */
+#define TMS_PENDING_PACKAGE STORE_TMS_PENDING_PACKAGE /* a software update (update.c) */
 
 #define TMS_CHUNK_MAX 512 /* bytes of field 62 a download's answer carries at most */
 
@@ -530,5 +530,36 @@ int tms_download(tms *t, enum tms_set set, const char *tid, int64_t now, const u
 /* The version a confirmation's field 62 (req, req_len) says the terminal holds (its VN: 8
  * characters of 0-9a-f): TMS_OK, or TMS_EARG. */
 int tms_confirm_read(const uint8_t *req, size_t req_len, char version[9]);
+
+/* ---- Software updates ----
+ *
+ * update.c (docs/tms.md "Software updates"). A terminal downloads a package in 0820 390
+ * requests, field 62 PK (the package's id; absent: the one tms_package_for() gives it) and OF
+ * (the offset, decimal; absent: 0), answered with PK, VR (the version), SZ (the size), OF,
+ * with the first chunk (OF 0) MD (the model, which the signature covers), HS (SHA-256, 32
+ * bytes) and SG (the signature, 64 bytes), then DT
+ * (the package's bytes from OF, as many as fit in TMS_CHUNK_MAX) and MR ("1" more follows).
+ * Having checked and installed it, or refused it, it reports 391: PK, OK ("1" installed, "0"
+ * not) and ER (why not), and its version in 59 A2 05. */
+
+#define TMS_UPDATE_WHY_MAX 64 /* bytes of a 391's ER */
+
+/* What a 390's answer sent, for the log. */
+struct tms_update {
+	struct tms_package package;
+	int64_t offset;
+	size_t len; /* bytes of the package sent */
+};
+
+/* The answer's field 62 (out, *out_len) to a 390's (req, req_len) for terminal tid at now:
+ * TMS_OK; TMS_EARG malformed (an unknown item, an offset past the end); TMS_ENOTFOUND no such
+ * package (or none for the terminal). */
+int tms_update_chunk(tms *t, const char *tid, int64_t now, const uint8_t *req, size_t req_len,
+                     uint8_t out[TMS_CHUNK_MAX], size_t *out_len, struct tms_update *info);
+
+/* A 391's field 62: the package's id, whether it was installed, and why not ("" none given,
+ * unprintable bytes as '?'): TMS_OK, or TMS_EARG. */
+int tms_update_report_read(const uint8_t *req, size_t req_len, int64_t *id, bool *ok,
+                           char why[TMS_UPDATE_WHY_MAX + 1]);
 
 #endif

@@ -138,7 +138,7 @@ static void open_unmigrated_rejects(void **state)
 	assert_null(s);
 }
 
-/* What acquirer.7, acquirer.8, acquirer.9, acquirer.10, acquirer.14 to acquirer.16 added, taken
+/* What acquirer.7, acquirer.8, acquirer.9, acquirer.10, acquirer.14 to acquirer.17 added, taken
  * away from a store set back before them: ALTER TABLE ADD COLUMN and CREATE TABLE run once. */
 #define DROP_ACQUIRER_7                                                                            \
 	"ALTER TABLE terminals DROP COLUMN reported_lat; ALTER TABLE terminals DROP COLUMN "       \
@@ -146,7 +146,8 @@ static void open_unmigrated_rejects(void **state)
 	"COLUMN channel; ALTER TABLE acq_txns DROP COLUMN route; DROP TABLE saf_queue;"            \
 	"ALTER TABLE terminals DROP COLUMN model; ALTER TABLE terminals DROP COLUMN params_held;"  \
 	"ALTER TABLE terminals DROP COLUMN capk_held; ALTER TABLE terminals DROP COLUMN "          \
-	"aid_held; ALTER TABLE terminals DROP COLUMN tms_pending;"
+	"aid_held; ALTER TABLE terminals DROP COLUMN tms_pending;"                                 \
+	"ALTER TABLE terminals DROP COLUMN update_failed;"
 
 /* acquirer.3: the requests of a database written before it, a purchase voided and one
  * refunded in part, read as what became of them, from the issuer's decisions. */

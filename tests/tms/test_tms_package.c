@@ -171,6 +171,69 @@ static void chunks(void **state)
 	                 TMS_ENOTFOUND);
 }
 
+/* 0820 390's answers (docs/tms.md "Software updates"): the first with MD, HS and SG, each at
+ * most 512 bytes, the package rebuilt from their DT items in order; malformed requests and an
+ * unknown package refused. 391's report read, a malformed one refused. */
+static void update_exchange(void **state)
+{
+	struct fx *x = *state;
+	static uint8_t back[sizeof x->file];
+	uint8_t req[64], out[TMS_CHUNK_MAX];
+	struct tms_package p;
+	struct tms_update u;
+	size_t at = 0, len, rlen, n, pos;
+	const uint8_t *v;
+	char tag[3], of[24], pk[24], why[TMS_UPDATE_WHY_MAX + 1];
+	bool more = true, ok;
+	int64_t id;
+
+	add(x, "A920", "2.0", &p);
+	for (int first = 1; more; first = 0) {
+		rlen = 0;
+		snprintf(of, sizeof of, "%zu", at);
+		snprintf(pk, sizeof pk, "%lld", (long long)p.id);
+		assert_int_equal(tms_item_put(req, sizeof req, &rlen, "PK", pk, strlen(pk)),
+		                 TMS_OK);
+		assert_int_equal(tms_item_put(req, sizeof req, &rlen, "OF", of, strlen(of)),
+		                 TMS_OK);
+		assert_int_equal(tms_update_chunk(x->t, "T0000011", NOW, req, rlen, out, &len, &u),
+		                 TMS_OK);
+		assert_true(len <= TMS_CHUNK_MAX);
+		assert_int_equal(u.package.id, p.id);
+		bool has_sig = false;
+		for (pos = 0; tms_item_get(out, len, &pos, tag, &v, &n) == TMS_OK;) {
+			if (strcmp(tag, "DT") == 0) {
+				memcpy(back + at, v, n);
+				at += n;
+			} else if (strcmp(tag, "MR") == 0) {
+				more = v[0] == '1';
+			} else if (strcmp(tag, "SG") == 0) {
+				assert_memory_equal(v, p.signature, TMS_SIG_LEN);
+				has_sig = true;
+			}
+		}
+		assert_int_equal(has_sig, first);
+	}
+	assert_int_equal(at, sizeof x->file);
+	assert_memory_equal(back, x->file, sizeof x->file);
+	assert_int_equal(
+	    tms_update_chunk(x->t, "T0000011", NOW, (const uint8_t *)"XX0011", 6, out, &len, &u),
+	    TMS_EARG);
+	assert_int_equal(
+	    tms_update_chunk(x->t, "T0000011", NOW, (const uint8_t *)"PK003999", 8, out, &len, &u),
+	    TMS_ENOTFOUND);
+	assert_int_equal(
+	    tms_update_report_read((const uint8_t *)"PK0017OK0010ER003bad", 20, &id, &ok, why),
+	    TMS_OK);
+	assert_int_equal(id, 7);
+	assert_false(ok);
+	assert_string_equal(why, "bad");
+	assert_int_equal(tms_update_report_read((const uint8_t *)"PK0017", 6, &id, &ok, why),
+	                 TMS_EARG);
+	assert_int_equal(tms_update_report_read((const uint8_t *)"PK0017OK0012", 12, &id, &ok, why),
+	                 TMS_EARG);
+}
+
 static int count_package(void *ctx, const struct tms_package *p)
 {
 	(void)p;
@@ -421,6 +484,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(sign_and_verify, setup, teardown),
 	    cmocka_unit_test_setup_teardown(chunks, setup, teardown),
+	    cmocka_unit_test_setup_teardown(update_exchange, setup, teardown),
 	    cmocka_unit_test_setup_teardown(refused, setup, teardown),
 	    cmocka_unit_test(version_order),
 	    cmocka_unit_test_setup_teardown(rollout_percent, setup, teardown),

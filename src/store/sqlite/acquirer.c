@@ -50,12 +50,13 @@ int store_merchant_set_status(store *s, const char *mid, int status)
 #define TERMINAL_COLUMNS                                                                           \
 	"tid, mid, sn, status, tmk, pik, mak, tdk, batch, signed_in, last_seen, created_at, "      \
 	"address, lat, lon, version, last_signin, next_review, tmk_issued, reported_lat, "         \
-	"reported_lon, reported_at, model, params_held, capk_held, aid_held, tms_pending"
+	"reported_lon, reported_at, model, params_held, capk_held, aid_held, tms_pending, "        \
+	"update_failed"
 
 static const struct store_col terminal_cols[] = {STORE_COLS(
     terminal, tid, mid, sn, status, tmk, pik, mak, tdk, batch, signed_in, last_seen, created_at,
     address, lat, lon, version, last_signin, next_review, tmk_issued, reported_lat, reported_lon,
-    reported_at, model, params_held, capk_held, aid_held, tms_pending)};
+    reported_at, model, params_held, capk_held, aid_held, tms_pending, update_failed)};
 static const struct store_row terminal_row = STORE_ROW(terminal, terminal_cols);
 /* Its columns up to reported_at (?22), the last that store_terminal_set_reported() writes. */
 static const struct store_row terminal_reported_args = STORE_ROW_N(terminal_cols, 22);
@@ -73,7 +74,7 @@ static const struct store_row activity_reversals = STORE_ROW_N(activity_reversal
 
 STORE_FN_PUT(store_terminal_insert, terminal,
              "INSERT INTO terminals (" TERMINAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              terminal_row)
 STORE_FN_GET(store_terminal_get, const char *, terminal,
              "SELECT " TERMINAL_COLUMNS " FROM terminals WHERE tid = ?", store_args_text,
@@ -85,7 +86,7 @@ STORE_FN_UPDATE(store_terminal_update, terminal,
                 "lat = ?14, lon = ?15, version = ?16, last_signin = ?17, next_review = ?18, "
                 "tmk_issued = ?19, reported_lat = ?20, reported_lon = ?21, reported_at = ?22, "
                 "model = ?23, params_held = ?24, capk_held = ?25, aid_held = ?26, "
-                "tms_pending = ?27 WHERE tid = ?1",
+                "tms_pending = ?27, update_failed = ?28 WHERE tid = ?1",
                 terminal_row)
 /* The reported location alone (?20 to ?22), leaving every other column as it is. */
 STORE_FN_UPDATE(store_terminal_set_reported, terminal,

@@ -1,0 +1,99 @@
+#!/bin/sh
+# e2e_tms_update.sh POSSUM SOURCE_DIR — a software update over the terminal's connection
+# (docs/tms.md "Software updates"): a real `possum host` (on a faked clock) and `possum term`.
+# A package rolled out to a terminal makes it pending (tms_pending 8, the answers' nibble 8);
+# without the package key the terminal refuses to update; a download broken after its first
+# chunk resumes at its offset; installed, the host records the version it runs and nothing is
+# pending. A package corrupted as received is refused, reported (391 OK 0) and shown in `tms
+# status`; that terminal, below its model's minimum after the date, is refused at sign-in (U1)
+# until it has updated.
+possum=$1
+. "$2/tests/lib.sh"
+
+command -v jq >/dev/null || skip "jq missing"
+lib=$(faketime_lib)
+[ -n "$lib" ] || skip "faketime missing"
+if ! "$possum" admin terminal --help >/dev/null 2>&1; then
+	echo "skipped: no acquirer"
+	exit 0
+fi
+data=$tmp/host
+mid=898310048120001
+sed -e 's/^port *=.*/port = 0/' "$2/etc/possum.conf" >"$tmp/possum.conf"
+export POSSUM_CONFIG=$tmp/possum.conf
+same() { if [ "$1" = "$2" ]; then ok; else bad "$3: '$1', expected '$2'"; fi; }
+a() { "$possum" admin "$@" --data "$data"; }
+col() { db_sql "$data" "SELECT $1 FROM terminals WHERE tid = '$2'"; }
+add_term() {
+	a terminal add --merchant $mid --sn "SN-$1" --tid "$1" --model PX-9 --json |
+		grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' |
+		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -
+}
+
+a merchant add --name "Possum Mart" --mcc 5411 --mid $mid >/dev/null
+c1=$(add_term TERMUP01)
+c2=$(add_term TERMUP02)
+head -c 3000 /dev/urandom >"$tmp/fw.bin"
+id=$(a tms package add --model PX-9 --version POSSUM02 "$tmp/fw.bin" --json | jq -r .id)
+key=$(a tms package key --json | jq -r .public_key)
+
+clock=$tmp/clock
+echo "2026-12-30 12:00:00" >"$clock"
+faked_host "$lib" "$clock" "$data"
+t1() { "$possum" term "$@" --data "$tmp/t1"; }
+t2() { "$possum" term "$@" --data "$tmp/t2"; }
+expect 0 "init 1" -- t1 init --host "127.0.0.1:$port" --tid TERMUP01 --mid $mid --sn SN-TERMUP01 --tmk-components "$c1"
+expect 2 "init with a bad package key" -- t2 init --host "127.0.0.1:$port" --tid TERMUP02 --mid $mid --sn SN-TERMUP02 --tmk-components "$c2" --package-key "${key}00"
+expect 0 "init 2, its package key given" -- t2 init --host "127.0.0.1:$port" --tid TERMUP02 --mid $mid --sn SN-TERMUP02 --tmk-components "$c2" --package-key "$key"
+expect 0 "signin 1" -- t1 signin
+same "$(($(col tms_pending TERMUP01) & 8))" 0 "no package: no update pending"
+
+# 1. Rolled out: pending after the next echo (the answers' nibble 8).
+a tms rollout add --package "$id" --terminals TERMUP01,TERMUP02 >/dev/null
+expect 0 "echo 1" -- t1 echo
+same "$(($(col tms_pending TERMUP01) & 8))" 8 "the package pending"
+expect 1 "update without the package key: refused" -- t1 update
+err_has "no package key"
+expect 2 "a bad package key" -- t1 update --package-key 1234
+expect 0 "package key kept" -- t1 update --package-key "$key"
+
+# 2. Broken after the first chunk, then resumed from its offset; installed and recorded.
+expect 1 "update broken after the first chunk" -- t1 update --inject drop
+err_has "resumes where it stopped"
+expect 0 "update resumed" -- t1 update --json
+same "$(jq -r .installed "$tmp/out")" true "installed"
+same "$(jq -r .reported "$tmp/out")" true "reported"
+[ "$(jq -r .from "$tmp/out")" -gt 0 ] && ok || bad "the resumed update started from 0: $(cat "$tmp/out")"
+same "$(jq -r .size "$tmp/out")" 3000 "the package's size"
+same "$(col version TERMUP01)" POSSUM02 "the host records the version"
+same "$(($(col tms_pending TERMUP01) & 8))" 0 "nothing pending once installed"
+expect 0 "echo 1 again" -- t1 echo
+same "$(($(col tms_pending TERMUP01) & 8))" 0 "still nothing pending"
+expect 1 "update: none left" -- t1 update
+out_has "update: none (the host answered 25)"
+
+# 3. A package corrupted as received: refused, reported, shown in the status.
+expect 0 "signin 2" -- t2 signin
+expect 1 "update with a corrupted byte: refused" -- t2 update --inject bad-sig
+err_has "does not verify"
+err_has "reported to the host"
+same "$(col update_failed TERMUP02)" "POSSUM02: hash or signature" "the failure recorded"
+same "$(col version TERMUP02)" POSSUM01 "the version it runs, reported"
+expect 0 "status" -- a tms status --model PX-9 --json
+same "$(jq -r '.terminals[] | select(.tid == "TERMUP02") | .update_failed' "$tmp/out")" \
+	"POSSUM02: hash or signature" "the status shows the failure"
+same "$(jq -c '.terminals[] | select(.tid == "TERMUP02") | .downloads.pending | index("package") != null' "$tmp/out")" \
+	true "the status shows the update pending"
+expect 0 "status, people's form" -- a tms status --model PX-9
+out_has "TERMUP02.*POSSUM02: hash or signature"
+
+# 4. Below the model's minimum after its date: U1 at sign-in until updated.
+a tms minimum set --model PX-9 --version POSSUM02 --after 2026-12-31 >/dev/null
+echo "2027-01-01 12:00:00" >"$clock"
+expect 1 "sign-in below the minimum: U1" -- t2 signin
+if grep -q "U1" "$tmp/out" "$tmp/err"; then ok; else bad "no U1: $(cat "$tmp/out" "$tmp/err")"; fi
+expect 0 "update" -- t2 update
+out_has "version POSSUM02 installed"
+expect 0 "sign-in once updated" -- t2 signin
+same "$(col update_failed TERMUP02)" "" "the failure cleared by the success"
+finish
