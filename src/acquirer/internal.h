@@ -311,7 +311,8 @@ int acquirer_stage_risk_record(struct txn *t);
 
 /* download.c: a download's request (0820 360, 370, 380: a chunk of the set in 62) and its
  * confirmation (361, 371, 381: the version held, kept); t->term.tms_pending recomputed from the
- * versions it holds (nothing without a tms); the processing-request nibble of the answer to
+ * versions it holds and written in statements of its own (store_terminal_pending(); nothing
+ * without a tms); the processing-request nibble of the answer to
  * t ('7' parameters, '4' CA keys, '5' AIDs; 0 none), which respond.c sets. */
 int acquirer_decide_download(struct txn *t);
 int acquirer_decide_confirm(struct txn *t);

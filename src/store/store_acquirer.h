@@ -79,9 +79,14 @@ struct store_terminal {
 /* STORE_EEXIST when the TID is taken or the SN is bound to a terminal that is not retired. */
 int store_terminal_insert(store *s, const struct store_terminal *t);
 int store_terminal_get(store *s, const char *tid, struct store_terminal *out);
-/* Writes every column of t but its TID and creation time; STORE_EEXIST when its SN is bound
- * to another terminal that is not retired. */
+/* Writes every column of t but its TID, its creation time and tms_pending (which
+ * store_terminal_pending() and store_tms_mark() change, each in one statement: a row read and
+ * written back never undoes an operator's mark made in between); STORE_EEXIST when its SN is
+ * bound to another terminal that is not retired. */
 int store_terminal_update(store *s, const struct store_terminal *t);
+/* tms_pending of the terminal tid becomes (tms_pending & keep) | add, as the row is when the
+ * statement runs; STORE_ENOTFOUND: no such terminal. */
+int store_terminal_pending(store *s, const char *tid, int64_t keep, int64_t add);
 /* Writes t's reported location and its time (reported_lat, reported_lon, reported_at) alone. */
 int store_terminal_set_reported(store *s, const struct store_terminal *t);
 

@@ -57,6 +57,9 @@ static const struct store_col terminal_cols[] = {STORE_COLS(
     address, lat, lon, version, last_signin, next_review, tmk_issued, reported_lat, reported_lon,
     reported_at, model, params_held, capk_held, aid_held, tms_pending)};
 static const struct store_row terminal_row = STORE_ROW(terminal, terminal_cols);
+/* Its columns up to aid_held (?26): all that store_terminal_update() writes, tms_pending (the
+ * last) not among them. */
+static const struct store_row terminal_update_args = STORE_ROW_N(terminal_cols, 26);
 /* Its columns up to reported_at (?22), the last that store_terminal_set_reported() writes. */
 static const struct store_row terminal_reported_args = STORE_ROW_N(terminal_cols, 22);
 static const struct store_col terminal_filter_cols[] = {
@@ -84,9 +87,26 @@ STORE_FN_UPDATE(store_terminal_update, terminal,
                 "mak = ?7, tdk = ?8, batch = ?9, signed_in = ?10, last_seen = ?11, address = ?13, "
                 "lat = ?14, lon = ?15, version = ?16, last_signin = ?17, next_review = ?18, "
                 "tmk_issued = ?19, reported_lat = ?20, reported_lon = ?21, reported_at = ?22, "
-                "model = ?23, params_held = ?24, capk_held = ?25, aid_held = ?26, "
-                "tms_pending = ?27 WHERE tid = ?1",
-                terminal_row)
+                "model = ?23, params_held = ?24, capk_held = ?25, aid_held = ?26 WHERE tid = ?1",
+                terminal_update_args)
+
+/* tms_pending alone, in one statement over the row as it is then: a mark that landed since
+ * the row was read (store_tms_mark()) is kept. */
+struct pending_arg {
+	const char *tid;
+	int64_t keep, add;
+};
+static const struct store_col pending_cols[] = {STORE_COLS(struct pending_arg, tid, keep, add)};
+static const struct store_row pending_args = STORE_ROW_N(pending_cols, 3);
+
+int store_terminal_pending(store *s, const char *tid, int64_t keep, int64_t add)
+{
+	static const struct store_query q =
+	    STORE_Q("UPDATE terminals SET tms_pending = (tms_pending & ?2) | ?3 WHERE tid = ?1",
+	            &pending_args, NULL);
+
+	return store_q_update(s, &q, &(struct pending_arg){tid, keep, add});
+}
 /* The reported location alone (?20 to ?22), leaving every other column as it is. */
 STORE_FN_UPDATE(store_terminal_set_reported, terminal,
                 "UPDATE terminals SET reported_lat = ?20, reported_lon = ?21, reported_at = ?22 "
