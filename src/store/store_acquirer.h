@@ -29,6 +29,8 @@ struct store_merchant {
 /* STORE_EEXIST when the MID is taken. */
 int store_merchant_insert(store *s, const struct store_merchant *m);
 int store_merchant_get(store *s, const char *mid, struct store_merchant *out);
+/* Writes m's name alone (by its MID); STORE_ENOTFOUND: no such merchant. */
+int store_merchant_set_name(store *s, const struct store_merchant *m);
 /* Writes merchant mid's status (enum store_merchant_status). */
 int store_merchant_set_status(store *s, const char *mid, int status);
 

@@ -20,6 +20,8 @@ typedef struct store_acq_txn_filter txn_filter;
 static const struct store_col merchant_cols[] = {
     STORE_COLS(merchant, mid, name, mcc, status, created_at)};
 static const struct store_row merchant_row = STORE_ROW(merchant, merchant_cols);
+/* Its MID (?1) and name (?2), what store_merchant_set_name() binds. */
+static const struct store_row merchant_name_args = STORE_ROW_N(merchant_cols, 2);
 
 int store_merchant_insert(store *s, const struct store_merchant *m)
 {
@@ -36,6 +38,9 @@ int store_merchant_insert(store *s, const struct store_merchant *m)
 STORE_FN_GET(store_merchant_get, const char *, merchant,
              "SELECT mid, name, mcc, status, created_at FROM merchants WHERE mid = ?",
              store_args_text, merchant_row)
+
+STORE_FN_UPDATE(store_merchant_set_name, merchant, "UPDATE merchants SET name = ?2 WHERE mid = ?1",
+                merchant_name_args)
 
 int store_merchant_set_status(store *s, const char *mid, int status)
 {
