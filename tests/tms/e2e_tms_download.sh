@@ -112,6 +112,14 @@ expect 0 "params --json: the new name" -- t params --json
 [ "$(jq -r .params.values.merchant_name_zh "$tmp/out")" = "Possum Books 书店" ] && ok ||
 	bad "merchant_name_zh after the rename: $(jq -c .params.values "$tmp/out")"
 [ "$(pending)" = 0 ] && ok || bad "tms_pending after the rename's download: $(pending), expected 0"
+# Its model changed marks it; changed back, the echo finds the parameters it holds current:
+# nothing asked, nothing pending.
+a terminal model TERM0001 PX-9 >/dev/null
+[ "$(pending)" = 1 ] && ok || bad "tms_pending after the terminal's model: $(pending), expected 1"
+a terminal model TERM0001 PX-7 >/dev/null
+expect 0 "echo: the parameters held are current again" -- t echo
+if grep -q download "$tmp/out"; then bad "an echo downloaded held parameters: $(cat "$tmp/out")"; else ok; fi
+[ "$(pending)" = 0 ] && ok || bad "tms_pending after the model back: $(pending), expected 0"
 a tms aid remove --aid A000000333010103 >/dev/null
 [ "$(pending)" = 4 ] && ok || bad "tms_pending after an AID's removal: $(pending), expected 4"
 
