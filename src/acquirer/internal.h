@@ -313,9 +313,10 @@ int acquirer_stage_risk_record(struct txn *t);
 /* download.c: a download's request (0820 360, 370, 380: a chunk of the set in 62) and its
  * confirmation (361, 371, 381: the version held, kept); a software update's chunk (390) and
  * its report (391: the version it runs, or its failure, kept); t->term.tms_pending recomputed
- * from the versions it holds and the package it should run (nothing without a tms); the
- * processing-request nibble of the answer to t ('7' parameters, '4' CA keys, '5' AIDs, '8' a
- * software update; 0 none), which respond.c sets. */
+ * from the versions it holds and the package it should run, and written in statements of its
+ * own (store_terminal_pending(); nothing without a tms); the processing-request nibble of the
+ * answer to t ('7' parameters, '4' CA keys, '5' AIDs, '8' a software update; 0 none), which
+ * respond.c sets. */
 int acquirer_decide_download(struct txn *t);
 int acquirer_decide_confirm(struct txn *t);
 int acquirer_decide_update(struct txn *t);

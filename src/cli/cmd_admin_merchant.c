@@ -640,6 +640,37 @@ static int merchant_reviewed_cmd(struct cli_env *env, const void *values)
 	return rc;
 }
 
+static const char rename_help[] =
+    "REF --name NAME [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Renames merchant REF: its legal name and, once it has a MID, the name the acquirer sends\n"
+    "and prints on the slips. Its terminals' parameters are marked pending (merchant_name_zh\n"
+    "defaults to the name: docs/tms.md \"Downloads\"), so that each downloads the new name.\n"
+    "\n"
+    "  --name NAME  the new name (one line, 1 to 128 bytes, UTF-8)\n" COMMON_HELP
+    "  --json       print the merchant as `show --json` does\n"
+    "\n"
+    "Exit status: 0 renamed; 1 no such merchant, closed, or a failure; 2 bad usage.\n";
+
+static int merchant_rename_cmd(struct cli_env *env, const void *values)
+{
+	const char *prog = env->prog, *name = ((const struct mopts *)values)->name;
+	struct merchant_info i;
+	int rc;
+
+	if (name == NULL || !text_is_line(name, MERCHANT_NAME_MAX))
+		return cli_usage_error(prog, "--name: one line of 1 to 128 bytes needed");
+	if ((rc = cli_env_open(env)) != CLI_OK ||
+	    (rc = find(prog, env, env->operands[0], &i)) != CLI_OK)
+		return rc;
+	if ((rc = merchant_rename(env->host.merchant, i.app.id, name, env->actor,
+	                          (int64_t)time(NULL))) != MERCHANT_OK)
+		return refused(prog, env, &i, rc);
+	if ((rc = find(prog, env, env->operands[0], &i)) != CLI_OK)
+		return rc;
+	return print_merchant(env, &i, env->json, false);
+}
+
 extern const cli_command cli_admin_merchant_balance_row; /* cmd_admin_txn.c */
 
 static const cli_command merchant_cmds[] = {
@@ -668,6 +699,9 @@ static const cli_command merchant_cmds[] = {
      CLI_OPTIONS(struct mopts, TEXT("daily", daily), TEXT("per-txn", per_txn),
                  TEXT("types", types)),
      .common = CLI_DATADIR, ONE_REF},
+    {"rename", "change a merchant's name (its terminals download it)",
+     .handler = merchant_rename_cmd, .env = CLI_ENV_MERCHANT, .help = rename_help,
+     CLI_OPTIONS(struct mopts, TEXT("name", name)), .common = CLI_DATADIR, ONE_REF},
     {"reviewed", "record a merchant's periodic review done", .handler = merchant_reviewed_cmd,
      .env = CLI_ENV_MERCHANT, .help = reviewed_help,
      CLI_OPTIONS(struct mopts, TEXT("reason", reason)), .common = CLI_DATADIR, ONE_REF},

@@ -61,7 +61,7 @@ static const char download_help[] =
     "  --set S         params, capk, aid, or all (the default)\n"
     "  --auto on|off   kept: whether the terminal downloads by itself after any exchange\n"
     "                  whose answer's header asks (7 parameters, 4 CA keys, 5 AIDs); alone,\n"
-    "                  it downloads nothing (default off: on demand only)\n"
+    "                  it downloads nothing (on from term init; off: on demand only)\n"
     "  --inject F      a test aid, never for a real terminal: drop (the connection dropped\n"
     "                  after the first chunk: the next download resumes) or bad-capk (a\n"
     "                  byte of the first CA key's modulus corrupted as received: refused)\n" COMMON_HELP;

@@ -191,6 +191,11 @@ int merchant_fees_set(merchant *m, int64_t id, const struct merchant_fees *f, co
 int merchant_limits_set(merchant *m, int64_t id, const struct merchant_limits *l, const char *actor,
                         int64_t now);
 
+/* Renames application id (not closed: MERCHANT_ESTATE) to name (one line, 1 to
+ * MERCHANT_NAME_MAX bytes: else MERCHANT_EARG): its legal name and, once it has a MID, the
+ * acquirer's row; its terminals' parameters marked pending (merchant_name_zh defaults to it). */
+int merchant_rename(merchant *m, int64_t id, const char *name, const char *actor, int64_t now);
+
 /* Records the periodic review of active merchant id done, with reason; its next review is
  * then review_days away. */
 int merchant_reviewed(merchant *m, int64_t id, const char *reason, const char *actor, int64_t now);

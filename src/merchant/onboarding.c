@@ -470,6 +470,18 @@ int merchant_fees_set(merchant *m, int64_t id, const struct merchant_fees *f, co
 	return change_end(m, actor, "merchant.fees", &before, &after, now);
 }
 
+/* Marks the parameters of i's terminals pending (docs/tms.md "Downloads"): a change of what
+ * they carry from the merchant. Nothing before it has a MID (no terminals). */
+static int mark_params(merchant *m, const struct merchant_info *i)
+{
+	struct store_tms_mark mark = {.level = "merchant", .bits = STORE_TMS_PENDING_PARAMS};
+
+	if (i->app.mid[0] == '\0')
+		return MERCHANT_OK;
+	snprintf(mark.name, sizeof mark.name, "%s", i->app.mid);
+	return merchant_from_store(store_tms_mark(m->s, &mark));
+}
+
 int merchant_limits_set(merchant *m, int64_t id, const struct merchant_limits *l, const char *actor,
                         int64_t now)
 {
@@ -489,15 +501,35 @@ int merchant_limits_set(merchant *m, int64_t id, const struct merchant_limits *l
 	after.app.types = l->types;
 	/* Its terminals' parameters carry the types and the per-transaction limit (docs/tms.md
 	 * "Downloads"): they need them again. */
-	if (after.app.mid[0] != '\0') {
-		struct store_tms_mark mark = {.level = "merchant",
-		                              .bits = STORE_TMS_PENDING_PARAMS};
+	if ((rc = mark_params(m, &after)) != MERCHANT_OK)
+		return merchant_end(m, rc);
+	return change_end(m, actor, "merchant.limits", &before, &after, now);
+}
 
-		snprintf(mark.name, sizeof mark.name, "%s", after.app.mid);
-		if ((rc = merchant_from_store(store_tms_mark(m->s, &mark))) != MERCHANT_OK)
+int merchant_rename(merchant *m, int64_t id, const char *name, const char *actor, int64_t now)
+{
+	struct merchant_info before, after;
+	int rc;
+
+	if (m == NULL || !text_is_line(name, MERCHANT_NAME_MAX) || !is_actor(actor))
+		return MERCHANT_EARG;
+	if ((rc = change_begin(m, id, &before)) != MERCHANT_OK)
+		return rc;
+	after = before;
+	snprintf(after.app.legal_name, sizeof after.app.legal_name, "%s", name);
+	/* The acquirer's row (its name in 43 and on the slips), and its terminals' parameters,
+	 * whose merchant_name_zh defaults to it. */
+	if (after.app.mid[0] != '\0') {
+		struct store_merchant row = {0};
+
+		snprintf(row.mid, sizeof row.mid, "%s", after.app.mid);
+		snprintf(row.name, sizeof row.name, "%s", name);
+		if ((rc = merchant_from_store(store_merchant_set_name(m->s, &row))) !=
+		        MERCHANT_OK ||
+		    (rc = mark_params(m, &after)) != MERCHANT_OK)
 			return merchant_end(m, rc);
 	}
-	return change_end(m, actor, "merchant.limits", &before, &after, now);
+	return change_end(m, actor, "merchant.rename", &before, &after, now);
 }
 
 int merchant_reviewed(merchant *m, int64_t id, const char *reason, const char *actor, int64_t now)

@@ -541,12 +541,15 @@ bool merchant_model_ok(const char *model)
 
 static int to_model(merchant *m, struct store_terminal *t, const struct change *c, int64_t now)
 {
-	(void)m;
 	(void)now;
 	if (t->status == STORE_TERMINAL_RETIRED)
 		return MERCHANT_ESTATE;
+	if (strcmp(t->model, c->model) == 0)
+		return MERCHANT_OK;
 	snprintf(t->model, sizeof t->model, "%s", c->model);
-	return MERCHANT_OK;
+	/* Another model's parameters (docs/tms.md "Downloads"): they are needed again. */
+	return merchant_from_store(
+	    store_terminal_pending(m->s, t->tid, ~(int64_t)0, STORE_TMS_PENDING_PARAMS));
 }
 
 int merchant_terminal_model(merchant *m, const char *actor, const char *tid, const char *model,

@@ -29,6 +29,8 @@ struct store_merchant {
 /* STORE_EEXIST when the MID is taken. */
 int store_merchant_insert(store *s, const struct store_merchant *m);
 int store_merchant_get(store *s, const char *mid, struct store_merchant *out);
+/* Writes m's name alone (by its MID); STORE_ENOTFOUND: no such merchant. */
+int store_merchant_set_name(store *s, const struct store_merchant *m);
 /* Writes merchant mid's status (enum store_merchant_status). */
 int store_merchant_set_status(store *s, const char *mid, int status);
 
@@ -82,9 +84,14 @@ struct store_terminal {
 /* STORE_EEXIST when the TID is taken or the SN is bound to a terminal that is not retired. */
 int store_terminal_insert(store *s, const struct store_terminal *t);
 int store_terminal_get(store *s, const char *tid, struct store_terminal *out);
-/* Writes every column of t but its TID and creation time; STORE_EEXIST when its SN is bound
- * to another terminal that is not retired. */
+/* Writes every column of t but its TID, its creation time and tms_pending (which
+ * store_terminal_pending() and store_tms_mark() change, each in one statement: a row read and
+ * written back never undoes an operator's mark made in between); STORE_EEXIST when its SN is
+ * bound to another terminal that is not retired. */
 int store_terminal_update(store *s, const struct store_terminal *t);
+/* tms_pending of the terminal tid becomes (tms_pending & keep) | add, as the row is when the
+ * statement runs; STORE_ENOTFOUND: no such terminal. */
+int store_terminal_pending(store *s, const char *tid, int64_t keep, int64_t add);
 /* Writes t's reported location and its time (reported_lat, reported_lon, reported_at) alone. */
 int store_terminal_set_reported(store *s, const struct store_terminal *t);
 

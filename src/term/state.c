@@ -253,6 +253,9 @@ int term_setup(store *s, hsm *h, const struct term_setup *setup, const struct hs
 	st.timeout = setup->timeout > 0 ? setup->timeout : 30;
 	st.batch = 1;
 	st.utc_offset = TERM_CLOCK_DEFAULT;
+	/* A terminal obeys its host: it downloads when an answer asks (`term download --auto off`
+	 * for one that must not). */
+	st.tms_auto = true;
 	if ((rc = setup_counters(s, &st)) != TERM_OK)
 		return rc;
 	if ((rc = hsm_import_components(h, &tmk_spec, parts, n, &k, NULL, bad)) != HSM_OK)

@@ -180,7 +180,8 @@ void term_card_wipe(struct term_card *c);
  * checked against its KCV (TERM_EKCV, *bad the index of the first that fails); its data and
  * hash keys generated. Writes over an earlier setup, keeping its STAN and batch when its TID is
  * the same (a terminal set up again goes on from them: a host that has seen its STANs would
- * answer 94 to them again). */
+ * answer 94 to them again). It downloads by itself when an answer asks (term_set_tms_auto()
+ * turns that off). */
 int term_setup(store *s, hsm *h, const struct term_setup *setup, const struct hsm_component *parts,
                size_t n, size_t *bad);
 
@@ -371,7 +372,7 @@ struct term_slip {
 int term_slip_get(term *t, struct term_slip *out);
 
 /* Whether the terminal downloads by itself when an answer asks (`possum term download --auto
- * on|off`), kept in its state. */
+ * on|off`), kept in its state; on from term_setup(). */
 int term_set_tms_auto(term *t, bool on);
 
 #endif

@@ -65,6 +65,17 @@ out_has '"limits":{"daily":{"amount":5000000,"currency":"CNY"},"per_txn":{"amoun
 expect 2 "limits: no such type" -- "$possum" admin merchant limits --data "$data" $mid --types cashback
 expect 2 "limits: per transaction over daily" -- "$possum" admin merchant limits --data "$data" \
 	$mid --per-txn 60000
+# A rename: the application's legal name and the acquirer's row; a bad name or REF changes
+# nothing.
+expect 2 "rename: no name" -- "$possum" admin merchant rename --data "$data" $mid
+expect 2 "rename: two lines" -- "$possum" admin merchant rename --data "$data" $mid --name "$(printf 'a\nb')"
+expect 1 "rename: no such merchant" -- "$possum" admin merchant rename --data "$data" 898581054629999 --name X
+expect 0 "rename" -- "$possum" admin merchant rename --data "$data" $mid --name "Possum Bakery 面包房" --json
+out_has '"legal_name":"Possum Bakery 面包房"'
+[ "$(db_sql "$data" "SELECT name FROM merchants WHERE mid = '$mid'")" = "Possum Bakery 面包房" ] && ok ||
+	bad "merchants.name after the rename: $(db_sql "$data" "SELECT name FROM merchants WHERE mid = '$mid'")"
+[ "$(db_sql "$data" "SELECT count(*) FROM audit_log WHERE action = 'merchant.rename'")" = 1 ] && ok ||
+	bad "merchant.rename audited $(db_sql "$data" "SELECT count(*) FROM audit_log WHERE action = 'merchant.rename'") times, expected 1"
 
 expect 0 "show" -- "$possum" admin merchant show --data "$data" $mid
 out_has "110\*\*\*\*\*\*\*\*\*\*\*1234"

@@ -3,15 +3,18 @@
  * POSSUM_TEST_PG one PostgreSQL schema, READ COMMITTED) stand for two hosts, and the race is
  * played by hand: handle a reads, handle b does the whole change, then a's write finds the row
  * changed and fails cleanly (STORE_ENOTFOUND), leaving b's: a TOTP code's step, a payment
- * code, an adjustment's decision. And the rows locked so that on PostgreSQL b waits for a's
- * transaction (b's lock_timeout runs out while a's is under way): a sign-in's user, a payment's
- * code, a settlement card's start. */
+ * code, an adjustment's decision. A terminal's row read and written back whole by the acquirer
+ * leaves an operator's download mark made in between (tms_pending). And the rows locked so that on
+ * PostgreSQL b waits for a's transaction (b's lock_timeout runs out while a's is under way): a
+ * sign-in's user, a payment's code, a settlement card's start. */
 #include "store/store_fixture.h"
 
 #include <string.h>
 
+#include "store/store_acquirer.h"
 #include "store/store_settle.h"
 #include "store/store_settlecard.h"
+#include "store/store_tms.h"
 #include "store/store_user.h"
 #include "store/store_wallet.h"
 
@@ -186,6 +189,46 @@ static void settlecard_start_turns(void **state)
 	assert_int_equal(store_settlecard_pending(f->fx.s, MID, &p), STORE_ENOTFOUND);
 }
 
+/* The acquirer (a) reads a terminal's row, an operator's change (b) marks its parameters
+ * pending, then a writes the row back, a purchase's or an echo's: the mark stays. Its own
+ * change of the bits (store_terminal_pending()) works on the row as it then is. */
+static void terminal_mark_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct store_merchant m = {.status = 1, .created_at = 1};
+	struct store_terminal t = {.status = 1, .batch = 1, .created_at = 1}, a;
+	struct store_tms_mark mark = {
+	    .level = "terminal", .name = "TERM0001", .bits = STORE_TMS_PENDING_PARAMS};
+
+	snprintf(m.mid, sizeof m.mid, MID);
+	snprintf(m.name, sizeof m.name, "Possum Cafe");
+	snprintf(m.mcc, sizeof m.mcc, "5812");
+	assert_int_equal(store_merchant_insert(f->fx.s, &m), STORE_OK);
+	snprintf(t.tid, sizeof t.tid, "TERM0001");
+	snprintf(t.mid, sizeof t.mid, MID);
+	snprintf(t.sn, sizeof t.sn, "SN0001");
+	assert_int_equal(store_terminal_insert(f->fx.s, &t), STORE_OK);
+	assert_int_equal(store_terminal_get(f->fx.s, "TERM0001", &a), STORE_OK);
+	assert_int_equal(a.tms_pending, 0);
+	assert_int_equal(store_tms_mark(f->b, &mark), STORE_OK);
+	a.last_seen = 500;
+	assert_int_equal(store_terminal_update(f->fx.s, &a), STORE_OK);
+	assert_int_equal(store_terminal_get(f->b, "TERM0001", &a), STORE_OK);
+	assert_int_equal(a.tms_pending, STORE_TMS_PENDING_PARAMS);
+	assert_int_equal(a.last_seen, 500);
+	/* The CA keys' bit added, the parameters' kept; then the parameters' cleared alone. */
+	assert_int_equal(
+	    store_terminal_pending(f->fx.s, "TERM0001", ~(int64_t)0, STORE_TMS_PENDING_CAPK),
+	    STORE_OK);
+	assert_int_equal(
+	    store_terminal_pending(f->fx.s, "TERM0001", ~(int64_t)STORE_TMS_PENDING_PARAMS, 0),
+	    STORE_OK);
+	assert_int_equal(store_terminal_get(f->b, "TERM0001", &a), STORE_OK);
+	assert_int_equal(a.tms_pending, STORE_TMS_PENDING_CAPK);
+	assert_int_equal(store_terminal_pending(f->fx.s, "TERM0009", ~(int64_t)0, 1),
+	                 STORE_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +238,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(wallet_code_locked, setup, teardown),
 	    cmocka_unit_test_setup_teardown(adjustment_decided_once, setup, teardown),
 	    cmocka_unit_test_setup_teardown(settlecard_start_turns, setup, teardown),
+	    cmocka_unit_test_setup_teardown(terminal_mark_kept, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

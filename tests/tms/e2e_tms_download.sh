@@ -3,8 +3,8 @@
 # "Downloads"): a real `possum host` and `possum term` over TCP. Parameters set at every level
 # (all, model, merchant, terminal) reach the terminal (`term params --json`); the terminal's
 # row asks (tms_pending) exactly while something is pending, the answers' header says so (a
-# terminal set to --auto on downloads by itself after its sign-in, and not after an echo once
-# everything is held); a download broken after its first chunk resumes at its next item (the
+# new terminal downloads by itself after its sign-in, and not after an echo once everything is
+# held; set to --auto off, it does not follow); a merchant's rename marks its terminals; a download broken after its first chunk resumes at its next item (the
 # host's log: the second run does not start from 0); a type the merchant's limits switch off
 # and an amount above per_txn_max are refused by the terminal without sending (the host sees
 # no request), and its slips carry the downloaded name, header and footer; a CA key whose
@@ -54,8 +54,9 @@ expect 0 "init" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid $mid --s
 
 # 1. A new terminal holds nothing: every set pending, on the row and in the answers.
 [ "$(pending)" = 7 ] && ok || bad "a new terminal's tms_pending: $(pending), expected 7"
-expect 0 "auto on" -- t download --auto on
-out_has "downloads when asked: on"
+# A terminal obeys its host from its setup on: no --auto needed.
+expect 0 "params --json of a new terminal" -- t params --json
+[ "$(jq -r .auto "$tmp/out")" = true ] && ok || bad "a new terminal does not download when asked: $(cat "$tmp/out")"
 expect 0 "signin, then the downloads its answer asks for" -- t signin
 out_has "signin: 00"
 out_has "download params: version [0-9a-f]\{8\} applied"
@@ -95,6 +96,30 @@ expect 0 "echo: its answer asks for the parameters" -- t echo
 out_has "download params: version [0-9a-f]\{8\} applied"
 if grep -q "download capk\|download aid" "$tmp/out"; then bad "echo downloaded more than asked: $(cat "$tmp/out")"; else ok; fi
 [ "$(pending)" = 0 ] && ok || bad "tms_pending after the echo's download: $(pending), expected 0"
+# The merchant's name, which merchant_name_zh defaults to: renamed, its terminals marked. A
+# terminal set to --auto off is asked and does not follow; set on again, it downloads the name.
+a merchant rename $mid --name "Possum Books 书店" >/dev/null
+[ "$(pending)" = 1 ] && ok || bad "tms_pending after the merchant's rename: $(pending), expected 1"
+expect 0 "auto off" -- t download --auto off
+out_has "downloads when asked: off"
+expect 0 "echo: asked, not followed (--auto off)" -- t echo
+if grep -q download "$tmp/out"; then bad "--auto off downloaded: $(cat "$tmp/out")"; else ok; fi
+[ "$(pending)" = 1 ] && ok || bad "tms_pending after an echo not followed: $(pending), expected 1"
+expect 0 "auto on" -- t download --auto on
+expect 0 "echo: the new name downloaded" -- t echo
+out_has "download params: version [0-9a-f]\{8\} applied"
+expect 0 "params --json: the new name" -- t params --json
+[ "$(jq -r .params.values.merchant_name_zh "$tmp/out")" = "Possum Books 书店" ] && ok ||
+	bad "merchant_name_zh after the rename: $(jq -c .params.values "$tmp/out")"
+[ "$(pending)" = 0 ] && ok || bad "tms_pending after the rename's download: $(pending), expected 0"
+# Its model changed marks it; changed back, the echo finds the parameters it holds current:
+# nothing asked, nothing pending.
+a terminal model TERM0001 PX-9 >/dev/null
+[ "$(pending)" = 1 ] && ok || bad "tms_pending after the terminal's model: $(pending), expected 1"
+a terminal model TERM0001 PX-7 >/dev/null
+expect 0 "echo: the parameters held are current again" -- t echo
+if grep -q download "$tmp/out"; then bad "an echo downloaded held parameters: $(cat "$tmp/out")"; else ok; fi
+[ "$(pending)" = 0 ] && ok || bad "tms_pending after the model back: $(pending), expected 0"
 a tms aid remove --aid A000000333010103 >/dev/null
 [ "$(pending)" = 4 ] && ok || bad "tms_pending after an AID's removal: $(pending), expected 4"
 

@@ -45,6 +45,9 @@ t2() { "$possum" term "$@" --data "$tmp/t2"; }
 expect 0 "init 1" -- t1 init --host "127.0.0.1:$port" --tid TERMUP01 --mid $mid --sn SN-TERMUP01 --tmk-components "$c1"
 expect 2 "init with a bad package key" -- t2 init --host "127.0.0.1:$port" --tid TERMUP02 --mid $mid --sn SN-TERMUP02 --tmk-components "$c2" --package-key "${key}00"
 expect 0 "init 2, its package key given" -- t2 init --host "127.0.0.1:$port" --tid TERMUP02 --mid $mid --sn SN-TERMUP02 --tmk-components "$c2" --package-key "$key"
+# Updates by hand here: neither terminal follows its host's requests by itself (on from init).
+expect 0 "auto off 1" -- t1 download --auto off
+expect 0 "auto off 2" -- t2 download --auto off
 expect 0 "signin 1" -- t1 signin
 same "$(($(col tms_pending TERMUP01) & 8))" 0 "no package: no update pending"
 

@@ -20,6 +20,8 @@ typedef struct store_acq_txn_filter txn_filter;
 static const struct store_col merchant_cols[] = {
     STORE_COLS(merchant, mid, name, mcc, status, created_at)};
 static const struct store_row merchant_row = STORE_ROW(merchant, merchant_cols);
+/* Its MID (?1) and name (?2), what store_merchant_set_name() binds. */
+static const struct store_row merchant_name_args = STORE_ROW_N(merchant_cols, 2);
 
 int store_merchant_insert(store *s, const struct store_merchant *m)
 {
@@ -37,6 +39,9 @@ STORE_FN_GET(store_merchant_get, const char *, merchant,
              "SELECT mid, name, mcc, status, created_at FROM merchants WHERE mid = ?",
              store_args_text, merchant_row)
 
+STORE_FN_UPDATE(store_merchant_set_name, merchant, "UPDATE merchants SET name = ?2 WHERE mid = ?1",
+                merchant_name_args)
+
 int store_merchant_set_status(store *s, const char *mid, int status)
 {
 	static const struct store_query q =
@@ -50,14 +55,17 @@ int store_merchant_set_status(store *s, const char *mid, int status)
 #define TERMINAL_COLUMNS                                                                           \
 	"tid, mid, sn, status, tmk, pik, mak, tdk, batch, signed_in, last_seen, created_at, "      \
 	"address, lat, lon, version, last_signin, next_review, tmk_issued, reported_lat, "         \
-	"reported_lon, reported_at, model, params_held, capk_held, aid_held, tms_pending, "        \
-	"update_failed"
+	"reported_lon, reported_at, model, params_held, capk_held, aid_held, update_failed, "      \
+	"tms_pending"
 
 static const struct store_col terminal_cols[] = {STORE_COLS(
     terminal, tid, mid, sn, status, tmk, pik, mak, tdk, batch, signed_in, last_seen, created_at,
     address, lat, lon, version, last_signin, next_review, tmk_issued, reported_lat, reported_lon,
-    reported_at, model, params_held, capk_held, aid_held, tms_pending, update_failed)};
+    reported_at, model, params_held, capk_held, aid_held, update_failed, tms_pending)};
 static const struct store_row terminal_row = STORE_ROW(terminal, terminal_cols);
+/* Its columns up to update_failed (?27): all that store_terminal_update() writes, tms_pending
+ * (the last) not among them. */
+static const struct store_row terminal_update_args = STORE_ROW_N(terminal_cols, 27);
 /* Its columns up to reported_at (?22), the last that store_terminal_set_reported() writes. */
 static const struct store_row terminal_reported_args = STORE_ROW_N(terminal_cols, 22);
 static const struct store_col terminal_filter_cols[] = {
@@ -86,8 +94,26 @@ STORE_FN_UPDATE(store_terminal_update, terminal,
                 "lat = ?14, lon = ?15, version = ?16, last_signin = ?17, next_review = ?18, "
                 "tmk_issued = ?19, reported_lat = ?20, reported_lon = ?21, reported_at = ?22, "
                 "model = ?23, params_held = ?24, capk_held = ?25, aid_held = ?26, "
-                "tms_pending = ?27, update_failed = ?28 WHERE tid = ?1",
-                terminal_row)
+                "update_failed = ?27 WHERE tid = ?1",
+                terminal_update_args)
+
+/* tms_pending alone, in one statement over the row as it is then: a mark that landed since
+ * the row was read (store_tms_mark()) is kept. */
+struct pending_arg {
+	const char *tid;
+	int64_t keep, add;
+};
+static const struct store_col pending_cols[] = {STORE_COLS(struct pending_arg, tid, keep, add)};
+static const struct store_row pending_args = STORE_ROW_N(pending_cols, 3);
+
+int store_terminal_pending(store *s, const char *tid, int64_t keep, int64_t add)
+{
+	static const struct store_query q =
+	    STORE_Q("UPDATE terminals SET tms_pending = (tms_pending & ?2) | ?3 WHERE tid = ?1",
+	            &pending_args, NULL);
+
+	return store_q_update(s, &q, &(struct pending_arg){tid, keep, add});
+}
 /* The reported location alone (?20 to ?22), leaving every other column as it is. */
 STORE_FN_UPDATE(store_terminal_set_reported, terminal,
                 "UPDATE terminals SET reported_lat = ?20, reported_lon = ?21, reported_at = ?22 "
