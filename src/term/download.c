@@ -34,10 +34,11 @@ bool term_download_asked(const term *t, enum tms_set *set)
 	}
 }
 
-/* One exchange of a download's (nmc) or confirmation's 0820 with field 62 (len bytes):
- * res->rc the answer's, *resp the answer. */
-static int send_0820(term *t, const char *nmc, const uint8_t *f62, size_t len,
-                     struct term_result *res, iso8583_msg *resp)
+/* One 0820 of nmc (a download's, a confirmation's, an update's chunk or report) with field 62
+ * (len bytes) and, when f59 is not NULL, field 59 as given: res->rc the answer's, *resp the
+ * answer. */
+int term_send_0820(term *t, const char *nmc, const uint8_t *f62, size_t len, const char *f59,
+                   struct term_result *res, iso8583_msg *resp)
 {
 	struct term_msg m;
 	int stan, rc;
@@ -48,7 +49,21 @@ static int send_0820(term *t, const char *nmc, const uint8_t *f62, size_t len,
 	memcpy(m.f62, f62, len);
 	m.f62_len = len;
 	iso8583_set(&m.m, 62, m.f62, m.f62_len);
+	if (f59 != NULL) {
+		snprintf(m.f59, sizeof m.f59, "%s", f59);
+		iso8583_set_str(&m.m, 59, m.f59);
+	}
 	return term_exchange_admin(t, &m, stan, res, resp);
+}
+
+bool term_inject_drop(term *t, bool more)
+{
+	if (!more || t->inject != TERM_INJECT_DROP)
+		return false;
+	t->inject = TERM_INJECT_NONE;
+	net_client_close(t->c);
+	t->c = NULL;
+	return true;
 }
 
 /* An answer's field 62 read into the row being downloaded: its VN (a new one starts the items
@@ -177,7 +192,7 @@ static int fetch(term *t, enum tms_set set, struct store_term_tms *row, struct t
 		                 strlen(row->dl_version)) != TMS_OK ||
 		    tms_item_put(req, sizeof req, &len, "NX", nx, strlen(nx)) != TMS_OK)
 			return TERM_EARG;
-		if ((rc = send_0820(t, set_nmc[set], req, len, &res, &resp)) != TERM_OK)
+		if ((rc = term_send_0820(t, set_nmc[set], req, len, NULL, &res, &resp)) != TERM_OK)
 			return rc;
 		out->messages++;
 		memcpy(out->rc, res.rc, sizeof out->rc);
@@ -187,12 +202,8 @@ static int fetch(term *t, enum tms_set set, struct store_term_tms *row, struct t
 			return rc;
 		if (store_term_tms_put(t->s, row) != STORE_OK)
 			return TERM_ESTORE;
-		if (more && t->inject == TERM_INJECT_DROP) { /* the test aid: a broken download */
-			t->inject = TERM_INJECT_NONE;
-			net_client_close(t->c);
-			t->c = NULL;
+		if (term_inject_drop(t, more)) /* the test aid: a broken download */
 			return TERM_ETIMEOUT;
-		}
 	}
 	return TERM_OK;
 }
@@ -233,7 +244,7 @@ int term_download(term *t, enum tms_set set, struct term_download *out)
 	out->applied = true;
 	/* Confirmed: the version it holds now. */
 	if ((rc = tms_item_put(req, sizeof req, &len, "VN", row->version, 8)) == TMS_OK &&
-	    (rc = send_0820(t, set_ok_nmc[set], req, len, &res, &resp)) == TERM_OK) {
+	    (rc = term_send_0820(t, set_ok_nmc[set], req, len, NULL, &res, &resp)) == TERM_OK) {
 		out->messages++;
 		memcpy(out->rc, res.rc, sizeof out->rc);
 		out->confirmed = rcode_approved(res.rc);

@@ -112,6 +112,16 @@ int term_tls_load(term *t);
  * t->unreachable. */
 int term_connect(term *t);
 
+/* download.c: one 0820 of network management code nmc — a download's, a confirmation's, an
+ * update's chunk or report — with field 62 (len bytes, at most the message's) and, when f59 is
+ * not NULL, field 59 as given: res->rc the answer's, *resp the answer. */
+int term_send_0820(term *t, const char *nmc, const uint8_t *f62, size_t len, const char *f59,
+                   struct term_result *res, iso8583_msg *resp);
+/* The test aid --inject drop, after a chunk that has more to follow: the connection closed and
+ * the aid spent, true (the caller answers TERM_ETIMEOUT, as a broken line would be); else
+ * false. */
+bool term_inject_drop(term *t, bool more);
+
 /* held.c: the addresses to connect to, in order — the downloaded host_primary, then
  * host_backup, then the setup's own host (each once) — into hosts (*n of them), and how long
  * to try each (connect_timeout, else the answer's timeout) in *connect_ms; the downloaded

@@ -87,26 +87,6 @@ static void version_f59(term *t, const char *version, char *out, size_t cap)
 	snprintf(out, cap, "A2%03zu%s", strlen(body), body);
 }
 
-/* One 0820 of nmc with field 62 (len bytes) and, for a report, 59 A2 with version. */
-static int send_0820(term *t, const char *nmc, const uint8_t *f62, size_t len, const char *version,
-                     struct term_result *res, iso8583_msg *resp)
-{
-	struct term_msg m;
-	int stan, rc;
-
-	if ((rc = term_next_stan(t, &stan)) != TERM_OK)
-		return rc;
-	term_msg_start(t, &m, "0820", stan, t->st.batch, "00", nmc);
-	memcpy(m.f62, f62, len);
-	m.f62_len = len;
-	iso8583_set(&m.m, 62, m.f62, m.f62_len);
-	if (version != NULL) {
-		version_f59(t, version, m.f59, sizeof m.f59);
-		iso8583_set_str(&m.m, 59, m.f59);
-	}
-	return term_exchange_admin(t, &m, stan, res, resp);
-}
-
 /* A 390's answer, its items pointing into its field 62. */
 struct chunk {
 	const uint8_t *pk, *vr, *md, *hs, *sg, *dt;
@@ -239,7 +219,7 @@ static int fetch(term *t, struct store_term_tms *row, struct term_update *out)
 		if (tms_item_put(req, sizeof req, &len, "OF", pk != NULL ? of : "0",
 		                 pk != NULL ? strlen(of) : 1) != TMS_OK)
 			return TERM_EARG;
-		if ((rc = send_0820(t, "390", req, len, NULL, &res, &resp)) != TERM_OK)
+		if ((rc = term_send_0820(t, "390", req, len, NULL, &res, &resp)) != TERM_OK)
 			return rc;
 		out->messages++;
 		memcpy(out->rc, res.rc, sizeof out->rc);
@@ -249,12 +229,8 @@ static int fetch(term *t, struct store_term_tms *row, struct term_update *out)
 			return rc;
 		if (store_term_tms_put(t->s, row) != STORE_OK)
 			return TERM_ESTORE;
-		if (more && t->inject == TERM_INJECT_DROP) { /* the test aid: a broken download */
-			t->inject = TERM_INJECT_NONE;
-			net_client_close(t->c);
-			t->c = NULL;
+		if (term_inject_drop(t, more)) /* the test aid: a broken download */
 			return TERM_ETIMEOUT;
-		}
 	}
 	return TERM_OK;
 }
@@ -299,7 +275,7 @@ static int report(term *t, const struct store_term_tms *row, bool ok, struct ter
 	const uint8_t *pk;
 	iso8583_msg resp;
 	struct term_result res;
-	char version[9];
+	char version[9], f59[sizeof((struct term_msg *)0)->f59];
 	size_t len = 0, n;
 	int rc;
 
@@ -311,7 +287,8 @@ static int report(term *t, const struct store_term_tms *row, bool ok, struct ter
 	    tms_item_put(req, sizeof req, &len, "OK", ok ? "1" : "0", 1) != TMS_OK ||
 	    (!ok && tms_item_put(req, sizeof req, &len, "ER", "hash or signature", 17) != TMS_OK))
 		return TERM_EARG;
-	if ((rc = send_0820(t, "391", req, len, version, &res, &resp)) != TERM_OK)
+	version_f59(t, version, f59, sizeof f59);
+	if ((rc = term_send_0820(t, "391", req, len, f59, &res, &resp)) != TERM_OK)
 		return rc;
 	out->messages++;
 	memcpy(out->rc, res.rc, sizeof out->rc);
