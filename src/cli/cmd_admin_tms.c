@@ -8,7 +8,50 @@
 
 #include <jansson.h>
 
-#include "cli/cli.h"
+#include "cli/cmd_admin_tms.h"
+#include "tms/tms.h"
+
+int cli_tms_failed(const struct cli_env *env, int rc, const char *why)
+{
+	if (rc == TMS_EARG && why[0] != '\0')
+		return cli_usage_error(env->prog, "%s", why);
+	if (rc != TMS_ESTORE && why[0] != '\0')
+		return cli_error(CLI_FAILED, env->prog, "refused: %s", why);
+	return cli_module_failed(env, tms_strerror(rc), rc == TMS_ESTORE, rc == TMS_EARG);
+}
+
+int cli_tms_list_start(struct cli_env *env, struct cli_tms_listing *l)
+{
+	int rc;
+
+	if ((rc = cli_env_open(env)) != CLI_OK)
+		return rc;
+	l->env = env;
+	l->date = tms_date((int64_t)time(NULL), env->host.cfg.utc_offset);
+	l->utc_offset = env->host.cfg.utc_offset;
+	if (env->json && (l->items = json_array()) == NULL)
+		return cli_tms_failed(env, TMS_ENOMEM, "");
+	return CLI_OK;
+}
+
+int cli_tms_list_end(const struct cli_env *env, struct cli_tms_listing *l, int rc,
+                     const char *version, const char *none)
+{
+	if (rc != TMS_OK) {
+		json_decref(l->items);
+		return cli_tms_failed(env, rc < 0 ? rc : TMS_ENOMEM, "");
+	}
+	if (env->json && version != NULL)
+		cli_print_json(
+		    json_pack("{s:o, s:n, s:s}", "items", l->items, "next", "version", version));
+	else if (env->json)
+		cli_print_json(json_pack("{s:o, s:n}", "items", l->items, "next"));
+	else if (version != NULL)
+		printf("%s%sversion %s\n", l->n == 0 ? none : "", l->n == 0 ? "\n" : "", version);
+	else if (l->n == 0)
+		printf("%s\n", none);
+	return CLI_OK;
+}
 
 extern const cli_group cli_admin_tms_param_group;   /* cmd_admin_tms_param.c */
 extern const cli_group cli_admin_tms_capk_group;    /* cmd_admin_tms_keys.c */

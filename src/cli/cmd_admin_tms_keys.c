@@ -7,31 +7,8 @@
 
 #include <jansson.h>
 
-#include "cli/cli.h"
+#include "cli/cmd_admin_tms.h"
 #include "common/hex.h"
-
-#define COMMON_HELP                                                                                          \
-	"  --config FILE  the config file (default $POSSUM_CONFIG)\n"                                        \
-	"  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
-	")\n"                                                                                                \
-	"  --json         print JSON\n"
-
-/* Says the tms module's failure rc as env->prog, with why when it says more; the exit code:
- * bad usage for TMS_EARG, else CLI_FAILED. */
-static int failed(const struct cli_env *env, int rc, const char *why)
-{
-	if (rc == TMS_EARG && why[0] != '\0')
-		return cli_usage_error(env->prog, "%s", why);
-	if (rc != TMS_ESTORE && why[0] != '\0')
-		return cli_error(CLI_FAILED, env->prog, "refused: %s", why);
-	return cli_module_failed(env, tms_strerror(rc), rc == TMS_ESTORE, rc == TMS_EARG);
-}
-
-/* Today at the configuration's utc_offset, as YYYYMMDD. */
-static int today(const struct cli_env *env)
-{
-	return tms_date((int64_t)time(NULL), env->host.cfg.utc_offset);
-}
 
 /* ---- capk ---- */
 
@@ -44,7 +21,7 @@ static const char capk_add_help[] =
     "(03 or 010001) and expiry date (the key is not used after it). Its checksum, SHA-1 over\n"
     "RID, index, modulus and exponent, is computed; --checksum, the one the scheme published,\n"
     "must match it. A key is never changed: revoke it and add another index.\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 added; 1 refused (the checksum does not match, the RID and index exist);\n"
     "2 bad usage (hex, lengths, exponent, date).\n";
 
@@ -66,18 +43,20 @@ static int capk_add(struct cli_env *env, const void *values)
 	const struct capk_add *o = values;
 	struct tms_capk k;
 	char why[160] = "", sum[41];
+	int64_t now = (int64_t)time(NULL);
 	int rc;
 
 	/* Read first: a usage error needs no data directory. */
 	if ((rc = tms_capk_parse(&o->t, &k, why, sizeof why)) != TMS_OK)
-		return failed(env, rc, why);
+		return cli_tms_failed(env, rc, why);
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
-	if ((rc = tms_capk_add(env->host.tms, env->actor, &o->t, (int64_t)time(NULL), &k, why,
-	                       sizeof why)) != TMS_OK)
-		return failed(env, rc, why);
+	if ((rc = tms_capk_add(env->host.tms, env->actor, &o->t, now, &k, why, sizeof why)) !=
+	    TMS_OK)
+		return cli_tms_failed(env, rc, why);
 	if (env->json) {
-		cli_print_json(tms_capk_json(&k, today(env), env->host.cfg.utc_offset));
+		cli_print_json(tms_capk_json(&k, tms_date(now, env->host.cfg.utc_offset),
+		                             env->host.cfg.utc_offset));
 		return CLI_OK;
 	}
 	hex_encode(k.checksum, sizeof k.checksum, sum, sizeof sum);
@@ -93,7 +72,7 @@ static const char capk_list_help[] =
     "terminals download — by RID and index, and the version of that set; with --all, the\n"
     "revoked and expired ones too, each with its state.\n"
     "\n"
-    "  --all          every key, whatever its state\n" COMMON_HELP "\n"
+    "  --all          every key, whatever its state\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 listed; 1 failed; 2 bad usage.\n";
 
 struct capk_list {
@@ -102,47 +81,9 @@ struct capk_list {
 
 static const cli_opt capk_list_opts[] = {CLI_SET("all", struct capk_list, all)};
 
-/* A listing's walk: its JSON items (with --json), its date, the rows printed. */
-struct listing {
-	json_t *items;
-	int date, utc_offset;
-	size_t n;
-};
-
-/* A listing begun: the environment opened, today's date, the items' array with --json. */
-static int list_start(struct cli_env *env, struct listing *l)
-{
-	int rc;
-
-	if ((rc = cli_env_open(env)) != CLI_OK)
-		return rc;
-	l->date = today(env);
-	l->utc_offset = env->host.cfg.utc_offset;
-	if (env->json && (l->items = json_array()) == NULL)
-		return failed(env, TMS_ENOMEM, "");
-	return CLI_OK;
-}
-
-/* A listing's end, rc the list's and its version's: {"items","next","version"} with --json,
- * else the version (after none when no row was printed); the exit code. */
-static int list_end(const struct cli_env *env, struct listing *l, int rc, const char *version,
-                    const char *none)
-{
-	if (rc != TMS_OK) {
-		json_decref(l->items);
-		return failed(env, rc < 0 ? rc : TMS_ENOMEM, "");
-	}
-	if (env->json)
-		cli_print_json(
-		    json_pack("{s:o, s:n, s:s}", "items", l->items, "next", "version", version));
-	else
-		printf("%s%sversion %s\n", l->n == 0 ? none : "", l->n == 0 ? "\n" : "", version);
-	return CLI_OK;
-}
-
 static int capk_row(void *ctx, const struct tms_capk *k)
 {
-	struct listing *l = ctx;
+	struct cli_tms_listing *l = ctx;
 	char sum[41];
 
 	if (l->items != NULL)
@@ -161,15 +102,15 @@ static int capk_row(void *ctx, const struct tms_capk *k)
 static int capk_list(struct cli_env *env, const void *values)
 {
 	const struct capk_list *o = values;
-	struct listing l = {0};
+	struct cli_tms_listing l = {0};
 	char version[9];
 	int rc;
 
-	if ((rc = list_start(env, &l)) != CLI_OK)
+	if ((rc = cli_tms_list_start(env, &l)) != CLI_OK)
 		return rc;
 	if ((rc = tms_capk_list(env->host.tms, o->all, l.date, capk_row, &l)) == TMS_OK)
 		rc = tms_capk_version(env->host.tms, l.date, version);
-	return list_end(env, &l, rc, version, "no key in force");
+	return cli_tms_list_end(env, &l, rc, version, "no key in force");
 }
 
 static const char capk_revoke_help[] =
@@ -177,7 +118,7 @@ static const char capk_revoke_help[] =
     "\n"
     "Revokes a CA public key: the terminals no longer get it, and refuse it. It is kept,\n"
     "shown by `list --all`, and its RID and index are not used again.\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 revoked; 1 no such key, or revoked already; 2 bad usage.\n";
 
 struct capk_revoke {
@@ -209,7 +150,7 @@ static int capk_revoke(struct cli_env *env, const void *values)
 	if (rc == TMS_ENOTFOUND)
 		return cli_error(CLI_FAILED, env->prog, "no key %s:%s", o->rid, o->index);
 	if (rc != TMS_OK)
-		return failed(env, rc, "");
+		return cli_tms_failed(env, rc, "");
 	if (env->json)
 		cli_print_json(json_pack("{s:s, s:s, s:s}", "rid", o->rid, "index", o->index,
 		                         "state", "revoked"));
@@ -239,7 +180,8 @@ static const char aid_add_help[] =
     "  --tac-default HEX10       terminal action codes (defaults D84000A800, 0010000000,\n"
     "  --tac-denial HEX10        D84004F800: UnionPay's usual)\n"
     "  --tac-online HEX10\n"
-    "  --partial                 partial selection: cards' longer AIDs match too\n" COMMON_HELP "\n"
+    "  --partial                 partial selection: cards' longer AIDs match too\n" CLI_TMS_COMMON_HELP
+    "\n"
     "Exit status: 0 added or replaced; 1 failed; 2 bad usage.\n";
 
 struct aid_add {
@@ -318,12 +260,12 @@ static int aid_add(struct cli_env *env, const void *values)
 	if ((rc = aid_text(env, values, &t)) != CLI_OK)
 		return rc;
 	if ((rc = tms_aid_parse(&t, &a, why, sizeof why)) != TMS_OK)
-		return failed(env, rc, why);
+		return cli_tms_failed(env, rc, why);
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = tms_aid_add(env->host.tms, env->actor, &t, (int64_t)time(NULL), &a, &replaced,
 	                      why, sizeof why)) != TMS_OK)
-		return failed(env, rc, why);
+		return cli_tms_failed(env, rc, why);
 	if (env->json) {
 		json_t *o = tms_aid_json(&a, env->host.cfg.utc_offset);
 
@@ -342,12 +284,12 @@ static const char aid_list_help[] =
     "Lists the chip applications the terminals download, in AID order: label, version,\n"
     "floor limit, threshold, target/maximum percentages, the TACs default, denial and\n"
     "online, partial or exact selection; and the version of the list.\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 listed; 1 failed; 2 bad usage.\n";
 
 static int aid_row(void *ctx, const struct tms_aid *a)
 {
-	struct listing *l = ctx;
+	struct cli_tms_listing *l = ctx;
 
 	if (l->items != NULL)
 		return json_array_append_new(l->items, tms_aid_json(a, l->utc_offset)) != 0;
@@ -361,23 +303,23 @@ static int aid_row(void *ctx, const struct tms_aid *a)
 
 static int aid_list(struct cli_env *env, const void *values)
 {
-	struct listing l = {0};
+	struct cli_tms_listing l = {0};
 	char version[9];
 	int rc;
 
 	(void)values; /* it has no options of its own */
-	if ((rc = list_start(env, &l)) != CLI_OK)
+	if ((rc = cli_tms_list_start(env, &l)) != CLI_OK)
 		return rc;
 	if ((rc = tms_aid_list(env->host.tms, aid_row, &l)) == TMS_OK)
 		rc = tms_aid_version(env->host.tms, version);
-	return list_end(env, &l, rc, version, "no application");
+	return cli_tms_list_end(env, &l, rc, version, "no application");
 }
 
 static const char aid_remove_help[] =
     "--aid HEX [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Removes a chip application: the terminals no longer select it.\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 removed; 1 no such AID; 2 bad usage.\n";
 
 struct aid_remove {
@@ -402,7 +344,7 @@ static int aid_remove(struct cli_env *env, const void *values)
 	if (rc == TMS_ENOTFOUND)
 		return cli_error(CLI_FAILED, env->prog, "no application %s", aid);
 	if (rc != TMS_OK)
-		return failed(env, rc, "");
+		return cli_tms_failed(env, rc, "");
 	if (env->json)
 		cli_print_json(json_pack("{s:s, s:b}", "aid", aid, "removed", 1));
 	else

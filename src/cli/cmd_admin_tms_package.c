@@ -8,59 +8,11 @@
 
 #include <jansson.h>
 
-#include "cli/cli.h"
+#include "cli/cmd_admin_tms.h"
 #include "common/hex.h"
 #include "crypto/ed25519.h"
 
-#define COMMON_HELP                                                                                          \
-	"  --config FILE  the config file (default $POSSUM_CONFIG)\n"                                        \
-	"  --data DIR     the data directory (default $POSSUM_DATA, the config's, else " CLI_DATADIR_DEFAULT \
-	")\n"                                                                                                \
-	"  --json         print JSON\n"
-
 #define NO_OPERAND .max = 0, .wrong = "takes no operand"
-
-/* Says the tms module's failure rc, with why when it says more: exit 2 for TMS_EARG, else 1. */
-static int failed(const struct cli_env *env, int rc, const char *why)
-{
-	if (rc == TMS_EARG && why[0] != '\0')
-		return cli_usage_error(env->prog, "%s", why);
-	if (rc != TMS_ESTORE && why[0] != '\0')
-		return cli_error(CLI_FAILED, env->prog, "refused: %s", why);
-	return cli_module_failed(env, tms_strerror(rc), rc == TMS_ESTORE, rc == TMS_EARG);
-}
-
-/* A list's walk: its JSON items with --json, the rows printed. */
-struct listing {
-	const struct cli_env *env;
-	json_t *items;
-	size_t n;
-};
-
-static int list_start(struct cli_env *env, struct listing *l)
-{
-	int rc;
-
-	if ((rc = cli_env_open(env)) != CLI_OK)
-		return rc;
-	l->env = env;
-	if (env->json && (l->items = json_array()) == NULL)
-		return failed(env, TMS_ENOMEM, "");
-	return CLI_OK;
-}
-
-static int list_end(const struct cli_env *env, struct listing *l, int rc, const char *none)
-{
-	if (rc != TMS_OK) {
-		json_decref(l->items);
-		return failed(env, rc < 0 ? rc : TMS_ENOMEM, "");
-	}
-	if (env->json)
-		cli_print_json(json_pack("{s:o, s:n}", "items", l->items, "next"));
-	else if (l->n == 0)
-		printf("%s\n", none);
-	return CLI_OK;
-}
 
 /* ---- package ---- */
 
@@ -71,7 +23,7 @@ static const char package_add_help[] =
     "A-Z a-z 0-9 . _ -, as the terminals report it in 59 A2 05), at most [tms] package_max\n"
     "bytes, with its SHA-256 and an Ed25519 signature made in the hsm (`package key` prints\n"
     "the public key the terminals check it with). A rollout then names who gets it.\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 stored; 1 refused (that model and version stored already, too large);\n"
     "2 bad usage (model, version, an empty or unreadable file).\n";
 
@@ -117,7 +69,7 @@ static int package_add(struct cli_env *env, const void *values)
 	rc = tms_package_add(env->host.tms, env->actor, o->model, o->version,
 	                     (const uint8_t *)bytes, len, (int64_t)time(NULL), &p, why, sizeof why);
 	if (rc != TMS_OK) {
-		rc = failed(env, rc, why);
+		rc = cli_tms_failed(env, rc, why);
 		goto out;
 	}
 	if (env->json)
@@ -134,12 +86,12 @@ static const char package_list_help[] =
     "[--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Lists the software packages by model: id, model, version, size, SHA-256, when added.\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 listed; 1 failed; 2 bad usage.\n";
 
 static int package_row(void *ctx, const struct tms_package *p)
 {
-	struct listing *l = ctx;
+	struct cli_tms_listing *l = ctx;
 
 	if (l->items != NULL)
 		return json_array_append_new(l->items,
@@ -153,13 +105,14 @@ static int package_row(void *ctx, const struct tms_package *p)
 
 static int package_list(struct cli_env *env, const void *values)
 {
-	struct listing l = {0};
+	struct cli_tms_listing l = {0};
 	int rc;
 
 	(void)values; /* no options of its own */
-	if ((rc = list_start(env, &l)) != CLI_OK)
+	if ((rc = cli_tms_list_start(env, &l)) != CLI_OK)
 		return rc;
-	return list_end(env, &l, tms_package_list(env->host.tms, package_row, &l), "no package");
+	return cli_tms_list_end(env, &l, tms_package_list(env->host.tms, package_row, &l), NULL,
+	                        "no package");
 }
 
 static const char package_key_help[] =
@@ -167,7 +120,7 @@ static const char package_key_help[] =
     "\n"
     "Prints the public key the terminals verify packages with (Ed25519): as PEM and as 64 hex\n"
     "digits. The private key stays in the hsm, wrapped under the LMK (key tms.package).\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 printed; 1 failed; 2 bad usage.\n";
 
 static int package_key(struct cli_env *env, const void *values)
@@ -180,10 +133,10 @@ static int package_key(struct cli_env *env, const void *values)
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = tms_package_key(env->host.tms, pub)) != TMS_OK)
-		return failed(env, rc, "");
+		return cli_tms_failed(env, rc, "");
 	hex_encode(pub, sizeof pub, hex, sizeof hex);
 	if (crypto_ed25519_pem(pub, pem, sizeof pem) != CRYPTO_OK)
-		return failed(env, TMS_ENOMEM, "");
+		return cli_tms_failed(env, TMS_ENOMEM, "");
 	if (env->json)
 		cli_print_json(json_pack("{s:s, s:s, s:s}", "algorithm", "Ed25519", "public_key",
 		                         hex, "pem", pem));
@@ -206,7 +159,7 @@ static const char rollout_add_help[] =
     "  --terminals LIST   TIDs, comma-separated\n"
     "  --merchants LIST   MIDs, comma-separated\n"
     "  --percent N        a percentage of the model's terminals\n"
-    "  --from TIME        when it starts\n" COMMON_HELP "\n"
+    "  --from TIME        when it starts\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 started; 1 refused (no such package, terminal or merchant); 2 bad usage.\n";
 
 struct rollout_add {
@@ -279,7 +232,7 @@ static int rollout_add(struct cli_env *env, const void *values)
 		return rc;
 	if ((rc = tms_rollout_add(env->host.tms, env->actor, &r, (int64_t)time(NULL), why,
 	                          sizeof why)) != TMS_OK)
-		return failed(env, rc, why);
+		return cli_tms_failed(env, rc, why);
 	if (env->json)
 		cli_print_json(tms_rollout_json(&r, env->host.cfg.utc_offset));
 	else
@@ -291,12 +244,12 @@ static const char rollout_list_help[] =
     "[--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Lists the rollouts, running and stopped: id, package, kind, state, start, who.\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 listed; 1 failed; 2 bad usage.\n";
 
 static int rollout_row(void *ctx, const struct tms_rollout *r)
 {
-	struct listing *l = ctx;
+	struct cli_tms_listing *l = ctx;
 
 	if (l->items != NULL)
 		return json_array_append_new(l->items,
@@ -310,20 +263,21 @@ static int rollout_row(void *ctx, const struct tms_rollout *r)
 
 static int rollout_list(struct cli_env *env, const void *values)
 {
-	struct listing l = {0};
+	struct cli_tms_listing l = {0};
 	int rc;
 
 	(void)values; /* no options of its own */
-	if ((rc = list_start(env, &l)) != CLI_OK)
+	if ((rc = cli_tms_list_start(env, &l)) != CLI_OK)
 		return rc;
-	return list_end(env, &l, tms_rollout_list(env->host.tms, rollout_row, &l), "no rollout");
+	return cli_tms_list_end(env, &l, tms_rollout_list(env->host.tms, rollout_row, &l), NULL,
+	                        "no rollout");
 }
 
 static const char rollout_stop_help[] =
     "ID [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Stops rollout ID: no terminal gets its package through it any more. It stays listed.\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 stopped; 1 no such rollout, or stopped already; 2 bad usage.\n";
 
 static int rollout_stop(struct cli_env *env, const void *values)
@@ -358,7 +312,7 @@ static const char minimum_set_help[] =
     "terminal of model M that reported a lower version (59 A2 05) is refused at sign-in with\n"
     "response code U1, software update required, until it reports V or above. A terminal that\n"
     "never reported a version is not refused.\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 set; 1 failed; 2 bad usage.\n";
 
 struct minimum_set {
@@ -389,7 +343,7 @@ static int minimum_set(struct cli_env *env, const void *values)
 		return rc;
 	if ((rc = tms_minimum_set(env->host.tms, env->actor, o->model, o->version, o->after,
 	                          (int64_t)time(NULL), &m, why, sizeof why)) != TMS_OK)
-		return failed(env, rc, why);
+		return cli_tms_failed(env, rc, why);
 	if (env->json)
 		cli_print_json(tms_minimum_json(&m, env->host.cfg.utc_offset));
 	else
@@ -401,12 +355,12 @@ static const char minimum_list_help[] =
     "[--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Lists each model's minimum version and the date after which it is enforced at sign-in.\n"
-    "\n" COMMON_HELP "\n"
+    "\n" CLI_TMS_COMMON_HELP "\n"
     "Exit status: 0 listed; 1 failed; 2 bad usage.\n";
 
 static int minimum_row(void *ctx, const struct tms_minimum *m)
 {
-	struct listing *l = ctx;
+	struct cli_tms_listing *l = ctx;
 
 	if (l->items != NULL)
 		return json_array_append_new(l->items,
@@ -419,13 +373,14 @@ static int minimum_row(void *ctx, const struct tms_minimum *m)
 
 static int minimum_list(struct cli_env *env, const void *values)
 {
-	struct listing l = {0};
+	struct cli_tms_listing l = {0};
 	int rc;
 
 	(void)values; /* no options of its own */
-	if ((rc = list_start(env, &l)) != CLI_OK)
+	if ((rc = cli_tms_list_start(env, &l)) != CLI_OK)
 		return rc;
-	return list_end(env, &l, tms_minimum_list(env->host.tms, minimum_row, &l), "no minimum");
+	return cli_tms_list_end(env, &l, tms_minimum_list(env->host.tms, minimum_row, &l), NULL,
+	                        "no minimum");
 }
 
 static const cli_command package_cmds[] = {
