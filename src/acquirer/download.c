@@ -19,46 +19,45 @@ static enum tms_set set_of(const struct txn *t)
 	                                : TMS_SET_AID;
 }
 
+/* The software update's bit: a package for t's terminal whose version is not the one it runs
+ * (its stored row's version may be older than the one this exchange reported: compared with
+ * the reported one). */
+static int package_bit(struct txn *t, int *bit)
+{
+	struct tms_package p;
+	int rc = tms_package_for(t->a->tms, t->tid, t->now, &p);
+
+	if (rc != TMS_OK && rc != TMS_ENOTFOUND)
+		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
+	*bit = rc == TMS_OK && tms_version_cmp(p.version, t->term.version) > 0 ? TMS_PENDING_PACKAGE
+	                                                                       : 0;
+	return ACQUIRER_OK;
+}
+
 int acquirer_tms_refresh(struct txn *t)
 {
 	const char *held[TMS_SETS] = {t->term.params_held, t->term.capk_held, t->term.aid_held};
 	const int64_t sets = TMS_PENDING_PARAMS | TMS_PENDING_CAPK | TMS_PENDING_AID;
 	struct tms_versions v;
-	int need, rc;
+	int need, bit, rc;
 
 	if (t->a->tms == NULL)
 		return ACQUIRER_OK;
 	/* The sets' bits cleared before the versions are read and set from them after, each in
 	 * one statement over the row as it then is: an operator's change that lands in between
-	 * either is seen in the versions or marks after the clear, never lost. */
+	 * either is seen in the versions or marks after the clear, never lost. The package's bit
+	 * no operator marks (only this refresh writes it): set or cleared with the sets'. */
 	if ((rc = store_terminal_pending(t->a->s, t->term.tid, ~sets, 0)) != STORE_OK)
 		return acquirer_from_store(rc);
 	if ((rc = tms_versions(t->a->tms, t->tid, t->now, &v)) != TMS_OK)
 		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
-	need = tms_pending_of(&v, held);
-	if ((rc = store_terminal_pending(t->a->s, t->term.tid, ~(int64_t)0, need)) != STORE_OK)
-		return acquirer_from_store(rc);
-	t->term.tms_pending = (t->term.tms_pending & ~(int)sets) | need;
-	return acquirer_tms_refresh_package(t);
-}
-
-int acquirer_tms_refresh_package(struct txn *t)
-{
-	struct tms_package p;
-	int bit = 0, rc;
-
-	/* A package for it whose version is not the one it runs (its stored row's version may be
-	 * older than the one this exchange reported: compared with the reported one); its bit
-	 * written alone, as the sets' are. */
-	rc = tms_package_for(t->a->tms, t->tid, t->now, &p);
-	if (rc != TMS_OK && rc != TMS_ENOTFOUND)
-		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
-	if (rc == TMS_OK && tms_version_cmp(p.version, t->term.version) > 0)
-		bit = TMS_PENDING_PACKAGE;
+	if ((rc = package_bit(t, &bit)) != ACQUIRER_OK)
+		return rc;
+	need = tms_pending_of(&v, held) | bit;
 	if ((rc = store_terminal_pending(t->a->s, t->term.tid, ~(int64_t)TMS_PENDING_PACKAGE,
-	                                 bit)) != STORE_OK)
+	                                 need)) != STORE_OK)
 		return acquirer_from_store(rc);
-	t->term.tms_pending = (t->term.tms_pending & ~TMS_PENDING_PACKAGE) | bit;
+	t->term.tms_pending = (t->term.tms_pending & ~(int)(sets | TMS_PENDING_PACKAGE)) | need;
 	return ACQUIRER_OK;
 }
 

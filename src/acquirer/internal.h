@@ -322,7 +322,6 @@ int acquirer_decide_confirm(struct txn *t);
 int acquirer_decide_update(struct txn *t);
 int acquirer_decide_installed(struct txn *t);
 int acquirer_tms_refresh(struct txn *t);
-int acquirer_tms_refresh_package(struct txn *t);
 int acquirer_tms_nibble(const struct txn *t);
 
 /* respond.c: the answer, and the one to send when the batch does not commit. */
