@@ -1,6 +1,6 @@
 /* store_lease.h — leases: which of several hosts on one database does a named piece of work
- * (a day's close, a payout run, the store-and-forward sender, the notification scheduler —
- * docs/scaling.md "Several hosts on one database: leases").
+ * (a day's close, a payout run — docs/scaling.md "Several hosts on one database: leases"; the
+ * store-and-forward queue and the texts' outbox are shared by claims instead: store_claim.h).
  *
  * A lease is a row: its name, its holder (a text unique per process: store_lease_holder()),
  * and until when it holds, in milliseconds of the DATABASE's clock — SQLite's process clock
@@ -65,10 +65,10 @@ int store_lease_take(store *s, const char *name, const char *holder, int64_t ttl
 /* Whether s may be shared by several hosts, so that leases matter: PostgreSQL. A SQLite
  * database is one machine's, and its single writer runs one transaction at a time. */
 bool store_lease_needed(const store *s);
-/* A periodic worker's lease (the store-and-forward sender's, the notification scheduler's),
- * taken each round — renewed while held: STORE_OK when this process holds it for ttl_ms, or
- * when no lease is needed (store_lease_needed()); STORE_EBUSY when another host holds it; a
- * failure. */
+/* A periodic worker's lease, taken each round (no worker takes one today: the queues' senders
+ * that did claim their items instead, store_claim.h) — renewed while held: STORE_OK when this
+ * process holds it for ttl_ms, or when no lease is needed (store_lease_needed()); STORE_EBUSY when
+ * another host holds it; a failure. */
 int store_lease_hold(store *s, const char *name, const char *holder, int64_t ttl_ms);
 /* Renews lease name for ttl_ms from now, by its holder only: STORE_OK, or STORE_ENOTFOUND
  * when holder does not hold it (another took it over, or it was released). */
