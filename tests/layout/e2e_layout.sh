@@ -45,6 +45,7 @@ service  net
 service  http
 service  term
 service  host
+service  certify
 service  cli
 EOF
 # risk sits below acquirer, whose stage runs it; settle sits below acquirer, whose answers (field 15) and rows take its settlement date.
