@@ -7,13 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "common/hex.h"
 #include "common/jsonval.h"
 #include "crypto/crypto.h"
 
@@ -51,60 +49,14 @@ static int issuer_failed(const struct cli_env *env, int rc)
 
 /* ---- the card image ---- */
 
-static json_t *image_json(const struct issuer_card_image *img, const char *holder)
-{
-	json_t *o = json_object();
-	char mk[33];
-
-	json_object_set_new(o, "pan", json_string(img->pan));
-	json_object_set_new(o, "expiry", json_string(img->expiry));
-	json_object_set_new(o, "service_code", json_string(img->service_code));
-	json_object_set_new(o, "cvv2", json_string(img->cvv2));
-	json_object_set_new(o, "pin", json_string(img->pin));
-	json_object_set_new(o, "track2", json_string(img->track2));
-	json_object_set_new(o, "product", json_string(product_names[img->product]));
-	json_object_set_new(o, "holder", json_string(holder));
-	if (img->chip) {
-		json_t *emv = json_object(), *cdol = json_array();
-		char tag[9];
-
-		hex_encode(img->icc_mk, sizeof img->icc_mk, mk, sizeof mk);
-		json_object_set_new(emv, "psn", json_string(img->psn));
-		json_object_set_new(emv, "icc_mk", json_string(mk));
-		json_object_set_new(emv, "mk_derivation", json_string("emv-option-a"));
-		json_object_set_new(emv, "session_key", json_string("emv-common"));
-		for (size_t i = 0; i < ISSUER_CDOL1_ENTRIES; i++) {
-			snprintf(tag, sizeof tag, "%X", (unsigned)issuer_cdol1[i].tag);
-			json_array_append_new(cdol, json_string(tag));
-		}
-		json_object_set_new(emv, "cdol1", cdol);
-		json_object_set_new(o, "emv", emv);
-		crypto_wipe(mk, sizeof mk);
-	}
-	return o;
-}
-
-/* Writes the image to path (mode 0600: it holds the PIN and the card's key) and prints it. */
 static int print_image(const char *prog, const struct issuer_card_image *img, const char *holder,
                        const char *path, int json)
 {
-	json_t *o = image_json(img, holder);
-	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_t *o = term_card_json(img, holder);
 	int rc = CLI_OK;
 
-	if (text == NULL) {
-		json_decref(o);
-		return cli_error(CLI_FAILED, prog, "out of memory");
-	}
-	if (path != NULL) {
-		FILE *f;
-		mode_t old = umask(077);
-
-		f = fopen(path, "w");
-		umask(old);
-		if (f == NULL || fprintf(f, "%s\n", text) < 0 || fclose(f) != 0)
-			rc = cli_error(CLI_FAILED, prog, "cannot write %s", path);
-	}
+	if (path != NULL && term_card_save(path, o) != TERM_OK)
+		rc = cli_error(CLI_FAILED, prog, "cannot write %s", path);
 	if (json) {
 		cli_print_json(json_incref(o));
 	} else {
@@ -117,8 +69,6 @@ static int print_image(const char *prog, const struct issuer_card_image *img, co
 		if (path != NULL)
 			printf("image       %s\n", path);
 	}
-	crypto_wipe(text, strlen(text));
-	free(text);
 	json_decref(o);
 	return rc;
 }

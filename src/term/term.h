@@ -27,7 +27,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "hsm/hsm.h"
+#include "issuer/issuer.h"
 #include "store/store.h"
 #include "store/store_term.h"
 #include "tms/tms.h"
@@ -175,6 +178,13 @@ int term_card_load(const char *path, struct term_card *out);
  * kept in the terminal's state. */
 int term_card_atc(term *t, const struct term_card *card, int *atc);
 void term_card_wipe(struct term_card *c);
+
+/* A card's image (as the issuer printed it once) as the card file term_card_load() reads; the
+ * caller's to json_decref(). holder is the cardholder's name. */
+json_t *term_card_json(const struct issuer_card_image *img, const char *holder);
+/* Writes card (term_card_json()'s) to path, mode 0600, its text wiped after: TERM_ECARD when
+ * it cannot. */
+int term_card_save(const char *path, const json_t *card);
 
 /* Sets up a terminal in an empty state: its TMK formed from n (2 or 3) components, each
  * checked against its KCV (TERM_EKCV, *bad the index of the first that fails); its data and
