@@ -35,6 +35,7 @@
 #define CERTIFY_FRAME_MAX    2048 /* a frame without its 2-byte length */
 #define CERTIFY_FINDINGS_MAX 16   /* findings kept per case; more are counted */
 #define CERTIFY_WHY_MAX      320
+#define CERTIFY_CARDS_MAX    3 /* the test host's cards: stripe, chip, credit */
 
 /* ---- The suite (suite.c) ------------------------------------------------------------ */
 
@@ -298,14 +299,20 @@ void certify_proxy_close(certify_proxy *px);
  * terminal's card files, and the host running on a thread. */
 struct certify_host {
 	char work[512];  /* the work directory */
-	char cards[512]; /* WORK/cards: stripe.json, chip.json, … */
+	char cards[600]; /* WORK/cards: stripe.json, chip.json, … */
 	char tid[9], mid[16], sn[51];
 	char tmk_components[160]; /* "COMP:KCV,COMP:KCV", as `possum term init` takes them */
-	char tmk[128];            /* the TMK's key block under the LMK */
+	char tmk[STORE_KEY_MAX];  /* the TMK's key block under the LMK */
 	int terminal_port;        /* the host's own terminal port (the proxy's upstream) */
-	store *s;                 /* the test host's store, for the runner's thread */
-	hsm *h;                   /* its HSM */
-	void *impl;               /* setup.c's */
+	struct {
+		char name[16]; /* the card file: CARDS/NAME.json */
+		char pin[13];
+		char masked[20]; /* its PAN, first 6 and last 4 */
+	} card[CERTIFY_CARDS_MAX];
+	int n_cards;
+	store *s;   /* the test host's store, for the runner's thread */
+	hsm *h;     /* its HSM */
+	void *impl; /* setup.c's */
 };
 
 int certify_host_start(const struct certify_options *o, struct certify_host *out);

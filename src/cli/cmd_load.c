@@ -10,9 +10,7 @@
  * writes what each terminal received, a JSON line an exchange, for the crash tests
  * (tests/crash) to compare with the host's records. Then the figures: approvals a second,
  * latency percentiles, and every non-approval by response code or by error. */
-#define _XOPEN_SOURCE 700 /* nftw() */
 #include <errno.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -24,6 +22,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "common/file.h"
 #include "crypto/crypto.h"
 #include "term/term.h"
 
@@ -466,14 +465,6 @@ out:
 	return rc;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int cmp_ns(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -830,7 +821,7 @@ static int load_cmd(struct cli_env *env, const void *values)
 	if (ld.journal != NULL && fclose(ld.journal) != 0 && rc == CLI_OK)
 		rc = cli_error(CLI_FAILED, ld.prog, "%s: %s", a.journal, strerror(errno));
 	if (temp[0] != '\0')
-		nftw(temp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		file_remove_tree(temp);
 	if (lines != NULL)
 		crypto_wipe(lines, n * sizeof *lines);
 	free(lines);

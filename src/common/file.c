@@ -1,8 +1,10 @@
-/* file.c — a file written whole or not at all (file.h). */
+/* file.c — a file written whole or not at all, a file read whole, a tree removed (file.h). */
+#define _XOPEN_SOURCE 700 /* nftw() */
 #include "common/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -69,4 +71,17 @@ out:
 	fclose(f);
 	errno = saved;
 	return rc;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int file_remove_tree(const char *dir)
+{
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }
