@@ -628,8 +628,11 @@ static void rules_batch(struct rules_look *k)
 		r->batch = k->batch;
 		r->closed = false;
 	} else {
-		rules_find(k, "batch", "60.2 is batch %06d, but the last sign-in gave batch %06d%s",
-		           k->batch, r->batch, r->closed ? "" : " and no settlement has closed it");
+		rules_find(
+		    k, "batch",
+		    "60.2 is batch %06d, but the terminal's batch is %06d (the last sign-in's, or "
+		    "the next once a settlement closed it)%s",
+		    k->batch, r->batch, r->closed ? "" : "; no settlement has closed it");
 	}
 }
 

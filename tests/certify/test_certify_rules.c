@@ -161,6 +161,7 @@ struct buy {
 	const char *entry;    /* 22, "021" when NULL */
 	const struct keys *k; /* what it is MACed and encrypted under; f->k[0] when NULL */
 	const char *sn;       /* 59 A2 02, SN when NULL */
+	const char *version;  /* 59 A2 05, VERSION when NULL */
 	bool bad_mac, clear_track, bad_cipher, no49;
 	bool no_pin; /* no 26 and 52, 22 = 022 */
 };
@@ -184,7 +185,8 @@ static void identity(struct fixture *f, const struct buy *b, const hsm_key *tdk,
 	         "03006%s"
 	         "04008%s"
 	         "05008%s",
-	         strlen(sn), sn, factor, test_tohex(mac, sizeof mac), VERSION);
+	         strlen(sn), sn, factor, test_tohex(mac, sizeof mac),
+	         b->version != NULL ? b->version : VERSION);
 	snprintf(out, cap, "A2%03zu%s", strlen(body), body);
 }
 
@@ -249,6 +251,28 @@ static void reversal(struct fixture *f, const char *stan)
 	iso8583_set_str(&q, 49, "156");
 	iso8583_set_str(&q, 60, "22000001000");
 	add(f, &q, &f->k[0].mak, false, NULL);
+}
+
+/* A settlement (STAN stan) of batch 000001 answered 00, totals agreeing. */
+static void settle(struct fixture *f, const char *stan)
+{
+	static const char totals[] =
+	    "000000001000001000000000000000000000000000000000000000000000000";
+	iso8583_msg q, a;
+
+	iso8583_msg_init(&q);
+	iso8583_set_mti(&q, "0500");
+	iso8583_set_str(&q, 11, stan);
+	iso8583_set_str(&q, 41, TID);
+	iso8583_set_str(&q, 42, MID);
+	iso8583_set_str(&q, 48, totals + 1);
+	iso8583_set_str(&q, 49, "156");
+	iso8583_set_str(&q, 60, "00000001201");
+	iso8583_set_str(&q, 63, "001");
+	a = q;
+	iso8583_set_mti(&a, "0510");
+	iso8583_set_str(&a, 39, "00");
+	add(f, &q, NULL, false, &a);
 }
 
 /* The rules over the requests added since; their findings' rules as "mac,stan" (each why
@@ -423,8 +447,33 @@ static void batch_not_given(void **state)
 	signin(f, "000001", &f->k[0], false);
 	purchase(f, &(struct buy){.stan = "000002", .batch = "000002"});
 	assert_string_equal(rules(f), "batch");
-	assert_non_null(
-	    strstr(why(f), "60.2 is batch 000002, but the last sign-in gave batch 000001"));
+	assert_non_null(strstr(why(f), "60.2 is batch 000002, but the terminal's batch is 000001"));
+}
+
+/* A settlement closes the batch: the next one may follow it, no other. */
+static void settlement_closes_batch(void **state)
+{
+	struct fixture *f = *state;
+
+	signin(f, "000001", &f->k[0], false);
+	purchase(f, &(struct buy){.stan = "000002"});
+	settle(f, "000003");
+	purchase(f, &(struct buy){.stan = "000004", .batch = "000002"});
+	assert_string_equal(rules(f), "");
+	purchase(f, &(struct buy){.stan = "000005", .batch = "000003"});
+	assert_string_equal(rules(f), "batch");
+}
+
+/* The application version stays as it was first said. */
+static void version_changes(void **state)
+{
+	struct fixture *f = *state;
+
+	signin(f, "000001", &f->k[0], false);
+	purchase(f, &(struct buy){.stan = "000002"});
+	purchase(f, &(struct buy){.stan = "000003", .version = "321703  "});
+	assert_string_equal(rules(f), "identity");
+	assert_non_null(strstr(why(f), "59 A2 05 says version '321703  '"));
 }
 
 int main(void)
@@ -441,6 +490,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(bad_ciphertext, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(pin_without_digit, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(batch_not_given, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(settlement_closes_batch, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(version_changes, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
