@@ -117,12 +117,13 @@ struct certify_rules {
 	hsm *h;
 	const iso8583_profile *p;
 	hsm_key tmk, pik, mak, tdk;
-	bool keyed;              /* an approved sign-in's keys held */
-	char sn[51];             /* the SN registered */
-	char version[9];         /* 59 A2 05 as first reported (or by the last 391), "" none yet */
-	int batch;               /* the batch the last sign-in gave; -1 none yet */
-	bool closed;             /* a settlement approved since: a later batch may start */
-	int last_stan;           /* the last new request's STAN; -1 none yet */
+	bool keyed;      /* an approved sign-in's keys held */
+	bool refused;    /* the last approved sign-in's keys did not match their check values */
+	char sn[51];     /* the SN registered */
+	char version[9]; /* 59 A2 05 as first reported (or by the last 391), "" none yet */
+	int batch;       /* the last sign-in's, or the next a settlement let; -1 none yet */
+	bool closed;     /* a settlement approved since: a later batch may start */
+	int last_stan;   /* the last new request's STAN; -1 none yet */
 	struct rules_stan *used; /* the STANs taken, with their batches */
 	size_t n_used, cap_used;
 };
@@ -293,7 +294,7 @@ static void rules_card_fields(struct rules_look *k, uint64_t *need, uint64_t *ma
 static void rules_check_fields(struct rules_look *k)
 {
 	const iso8583_profile *p = k->r->p;
-	uint64_t need, may, have = 0;
+	uint64_t need, may, have = 0, extra;
 	char names[CERTIFY_WHY_MAX / 2], how[48] = "";
 
 	rules_fields(k->txn->fields, &need, &may);
@@ -303,7 +304,8 @@ static void rules_check_fields(struct rules_look *k)
 		snprintf(how, sizeof how, " with a card %s (22=%s)", k->entry->how, k->f22);
 	for (int f = iso8583_next(k->q, 1); f != 0 && f <= 64; f = iso8583_next(k->q, f))
 		have |= RULES_BIT(f);
-	need &= ~RULES_BIT(64); /* the mac rule's */
+	extra = have & ~(need | may);
+	need &= ~RULES_BIT(64); /* where it lacks, the mac rule says */
 	if (need & ~have) {
 		rules_names(p, need & ~have, names, sizeof names);
 		rules_find(k, "fields",
@@ -311,8 +313,8 @@ static void rules_check_fields(struct rules_look *k)
 		           "\"Messages\")",
 		           names, k->txn->name, how);
 	}
-	if (have & ~(need | may | RULES_BIT(64))) {
-		rules_names(p, have & ~(need | may | RULES_BIT(64)), names, sizeof names);
+	if (extra != 0) {
+		rules_names(p, extra, names, sizeof names);
 		rules_find(k, "fields",
 		           "carries field %s, which the %s%s does not take "
 		           "(docs/cup-pos.md \"Messages\")",
@@ -375,8 +377,11 @@ static void rules_mac(struct rules_look *k)
 	rc = hsm_mac_verify(k->r->h, &k->r->mak, HSM_MAC_CUP_ECB, m->req + RULES_ENVELOPE,
 	                    m->req_len - RULES_ENVELOPE - RULES_MAC_LEN, mac, RULES_MAC_LEN);
 	if (rc == HSM_EVERIFY)
-		rules_find(k, "mac",
-		           "field 64 does not verify under the MAC key of the last sign-in");
+		rules_find(
+		    k, "mac", "field 64 does not verify under the MAC key of the last sign-in%s",
+		    k->r->refused ? " whose keys matched their check values (a terminal refuses "
+		                    "keys that do not, and keeps its old ones)"
+		                  : "");
 	else if (rc != HSM_OK)
 		rules_find(k, "mac", "field 64 could not be checked: %s", hsm_strerror(rc));
 }
@@ -673,6 +678,7 @@ static void rules_learn(certify_rules *r, const struct certify_msg *m)
 		r->batch = rules_six(rules_f60(r->p, &m->an, 2, f602, sizeof f602));
 		r->closed = false;
 	}
+	r->refused = i < 3;
 	crypto_wipe(keys, sizeof keys);
 	crypto_wipe(f62, sizeof f62);
 }

@@ -4,9 +4,11 @@
  * and the findings each fault gives — none for a correct sign-in and purchase; "mac" for a
  * wrong MAC, and after a sign-in whose keys fail their check value the old MAK still rules;
  * "stan" for a STAN used again in the batch (its reversal is fine); "fields" for a missing
- * field, "format" for no transaction; "track" for a track in the clear; "identity" for another
- * SN or a ciphertext that does not verify; "pin" for a PIN block without 22's PIN digit; "batch"
- * for a batch the sign-in did not give. */
+ * field or one the transaction does not take (a MAC on a sign-in), "format" for no
+ * transaction; "track" for a track in the clear; "identity" for another SN (a sign-in's too),
+ * a ciphertext that does not verify or another application version; "pin" for a PIN block
+ * without 22's PIN digit; "batch" for a batch the sign-in did not give, the next one allowed
+ * once a settlement closed it. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -338,7 +340,9 @@ static void bad_kcv_keeps_old_keys(void **state)
 	 * not decrypt to a track either). */
 	purchase(f, &(struct buy){.stan = "000004", .k = &f->k[1]});
 	assert_int_equal(strncmp(rules(f), "mac,", 4), 0);
-	assert_non_null(strstr(f->cr.findings[0].why, "does not verify under the MAC key"));
+	assert_non_null(strstr(f->cr.findings[0].why,
+	                       "does not verify under the MAC key of the last sign-in whose keys "
+	                       "matched their check values"));
 	assert_non_null(strstr(why(f), "59 A2 04 does not verify"));
 	/* A good sign-in with the new keys: they rule from then on, in the next case too. */
 	signin(f, "000005", &f->k[1], false);
@@ -383,7 +387,7 @@ static void missing_field(void **state)
 	assert_non_null(strstr(why(f), "lacks field 49 (currency), which the purchase"));
 }
 
-static void no_such_transaction(void **state)
+static void unknown_transaction_and_signin(void **state)
 {
 	struct fixture *f = *state;
 	iso8583_msg q;
@@ -397,6 +401,19 @@ static void no_such_transaction(void **state)
 	add(f, &q, NULL, false, NULL);
 	assert_string_equal(rules(f), "format");
 	assert_non_null(strstr(why(f), "60.3=999"));
+	/* A sign-in: with a MAC, which it does not take; naming the SN registered. */
+	iso8583_set_str(&q, 11, "000002");
+	iso8583_set_str(&q, 60, "00000001004");
+	iso8583_set_str(&q, 63, "001");
+	iso8583_set_str(&q, 59,
+	                "A2022"
+	                "01002"
+	                "02"
+	                "02010SN-ANOTHER");
+	add(f, &q, &f->k[0].mak, false, NULL);
+	assert_string_equal(rules(f), "fields,identity");
+	assert_non_null(strstr(f->cr.findings[1].why, "carries field 64 (MAC), which the sign-in"));
+	assert_non_null(strstr(why(f), "59 A2 02 names SN 'SN-ANOTHER'"));
 }
 
 static void clear_track(void **state)
@@ -484,7 +501,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(bad_kcv_keeps_old_keys, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(stan_reused, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(missing_field, fx_setup, fx_teardown),
-	    cmocka_unit_test_setup_teardown(no_such_transaction, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(unknown_transaction_and_signin, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(clear_track, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(other_sn, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(bad_ciphertext, fx_setup, fx_teardown),
