@@ -203,6 +203,7 @@ struct certify_case_result {
 	int driver_rc;         /* the driver's exit status, -1 no driver */
 	char driver_out[4096]; /* what the driver printed on stdout (its last 4 KiB) */
 	int64_t ms;            /* how long the case took */
+	size_t ruled;          /* the requests of tr the rules checked (certify_rules_case) */
 };
 
 struct certify_result {
