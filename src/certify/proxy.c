@@ -10,7 +10,8 @@
  * messages' answers; the run's thread hands a new case over through an async handle and waits
  * until the loop has taken it, and reads the transcript under the lock, which the loop's
  * thread holds while it writes one. cup-pos answers come in the order of their requests on a
- * connection, so an answer belongs to the oldest request forwarded on it not answered yet. */
+ * connection, so an answer belongs to the oldest request forwarded on it not answered yet.
+ * SIGPIPE: the program ignores it, as for the net layer (net.h). */
 #include "certify/internal.h"
 
 #include <assert.h>
