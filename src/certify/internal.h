@@ -268,7 +268,9 @@ struct certify_proxy_config {
 	const char *listen; /* the address terminals connect to, "127.0.0.1" by default */
 	int port;           /* 0: a free one */
 	int host_port;      /* the test host's terminal port, on 127.0.0.1 */
-	hsm *h;             /* the test host's HSM, to MAC certify's own answers (`answer RC`) */
+	/* An HSM on the test host's LMK, to MAC certify's own answers (`answer RC`): used on the
+	 * proxy's thread, so no other thread's while the proxy runs (hsm.h: one per thread). */
+	hsm *h;
 	/* The terminal's current MAC key block under the LMK (store row terminals.mak), read when
 	 * certify answers a request itself; the caller's, called on the proxy's thread. */
 	int (*mak)(void *ctx, char *block, size_t cap);

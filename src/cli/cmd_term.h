@@ -87,6 +87,6 @@ int cli_term_update(struct cli_env *env, json_t **json);
  * when not: nothing is sent). */
 int cli_term_download_sets(struct cli_env *env, unsigned mask, json_t *list);
 int cli_term_follow(struct cli_env *env);
-int cli_term_permit(struct cli_env *env, enum term_kind kind, int64_t amount);
+int cli_term_permit(struct cli_env *env, const struct term_request *req);
 
 #endif

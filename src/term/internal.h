@@ -79,8 +79,11 @@ int term_exchange_admin(term *t, struct term_msg *m, int stan, struct term_resul
 #define TERM_CLOCK_DEFAULT 480
 #define TERM_CLOCK_MAX     (14 * 60)
 
-/* Now as the terminal's local time (t->st.utc_offset minutes east of UTC), into out. */
-void term_clock_now(const term *t, struct tm *out);
+/* The local date MMDD and time hhmmss (an answer's 13 and 12) of a clock from minutes east of
+ * UTC, made at Unix time at (which gives the year: term_clock_year()), as the local time of
+ * one to minutes east, into out: TERM_EFORMAT when they are not a date and time. */
+int term_clock_shift(const char *date, const char *time, int64_t at, int from, int to,
+                     struct tm *out);
 
 /* The year of a date MMDD (mmdd) seen on a clock showing *clock: the clock's, but a January date
  * seen in its December is of the next year and a December one in its January of the one before
@@ -130,6 +133,17 @@ bool term_inject_drop(term *t, bool more);
 #define TERM_HOSTS 3
 int term_held_hosts(term *t, char hosts[TERM_HOSTS][256], size_t *n, int *connect_ms);
 void term_held_answer_timeout(term *t);
+/* How often a pending reversal is sent in one go: the downloaded reversal_retries, else
+ * TERM_REVERSAL_TRIES. */
+#define TERM_REVERSAL_TRIES 3
+int term_held_reversal_tries(term *t);
+/* The downloaded utc_offset, minutes east of UTC, into *minutes: TERM_OK, or TERM_ENOTFOUND
+ * when none (or none that reads). */
+int term_held_utc_offset(term *t, int *minutes);
+/* The terminal's local time, minutes east of UTC: the downloaded utc_offset when there is one,
+ * else the sign-in's (t->st.utc_offset); and now in it, into out. */
+int term_clock_minutes(term *t);
+void term_clock_now(term *t, struct tm *out);
 
 int term_from_hsm(int rc);
 int term_from_store(int rc);

@@ -535,7 +535,7 @@ int term_transact(term *t, const struct term_request *req, struct term_result *r
 	if ((rc = check_request(req)) != TERM_OK)
 		return rc;
 	/* What the downloaded parameters do not permit is never sent. */
-	if ((rc = term_params_permit(t, req->kind, req->amount, why, sizeof why)) != TERM_OK)
+	if ((rc = term_params_permit(t, req, why, sizeof why)) != TERM_OK)
 		return rc;
 	res->kind = req->kind;
 	if (!t->signed_in)
@@ -556,12 +556,39 @@ int term_transact(term *t, const struct term_request *req, struct term_result *r
 	return rc;
 }
 
+/* Sends the reversal m up to tries times, again after a timeout or a dropped connection, an
+ * answer that does not read or verify, or one that does not end it (approved, or 12 and 25:
+ * the host holds nothing to reverse; either way nothing more is to be done): the same message
+ * each time, retransmitted, not remade (docs/cup-pos.md "Reversals": the host acknowledges a
+ * repeat). A host that cannot be reached ends the round at once: nothing was sent. TERM_OK once
+ * an answer ends it, else TERM_EREVERSAL; res->reversal_sends counts the sends. */
+static int reversal_send(term *t, struct term_msg *m, int tries, struct term_result *res)
+{
+	iso8583_msg resp;
+	char rc39[3];
+	int rc;
+
+	for (res->reversal_sends = 0; res->reversal_sends < tries;) {
+		if ((rc = term_exchange(t, m, true, &resp)) == TERM_ECONNECT)
+			break; /* not sent: pending still, for when the host is back */
+		res->reversal_sends++;
+		if (rc == TERM_OK) {
+			term_field(&resp, 39, rc39, sizeof rc39);
+			if (rcode_approved(rc39) || strcmp(rc39, RCODE_INVALID_TXN) == 0 ||
+			    strcmp(rc39, RCODE_ORIGINAL_NOT_FOUND) == 0)
+				return TERM_OK;
+		} else if (rc != TERM_ETIMEOUT && rc != TERM_EMAC && rc != TERM_EFORMAT) {
+			break;
+		}
+	}
+	return TERM_EREVERSAL;
+}
+
 int term_reversal_flush(term *t, struct term_result *res)
 {
 	struct store_term_txn x;
 	struct term_msg m;
-	iso8583_msg resp;
-	char pan[20] = "", expiry[5] = "", rc39[3];
+	char pan[20] = "", expiry[5] = "";
 	int rc;
 	bool pending;
 
@@ -583,16 +610,12 @@ int term_reversal_flush(term *t, struct term_result *res)
 	term_msg_start(t, &m, "0400", x.stan, x.batch, x.type, "000");
 	term_msg_card(&m, &x, pan, expiry);
 	iso8583_set_str(&m.m, 39, strcpy(m.f39, x.reason));
-	rc = term_exchange(t, &m, true, &resp);
+	res->reversal_stan = x.stan;
+	rc = reversal_send(t, &m, term_held_reversal_tries(t), res);
 	crypto_wipe(pan, sizeof pan);
 	crypto_wipe(&m, sizeof m);
 	if (rc != TERM_OK)
-		return TERM_EREVERSAL;
-	term_field(&resp, 39, rc39, sizeof rc39);
-	/* 12 and 25: the host holds nothing to reverse; either way nothing more is to be done. */
-	if (!rcode_approved(rc39) && strcmp(rc39, RCODE_INVALID_TXN) != 0 &&
-	    strcmp(rc39, RCODE_ORIGINAL_NOT_FOUND) != 0)
-		return TERM_EREVERSAL;
+		return rc;
 	x.status = STORE_TERM_REVERSED;
 	if (store_term_txn_update(t->s, &x) != STORE_OK)
 		return TERM_ESTORE;

@@ -365,6 +365,47 @@ static void receipt_year_name_and_chip(void **state)
 	free(text);
 }
 
+/* A downloaded utc_offset moves the slip's date and time from the host's offset (the
+ * sign-in's) to the terminal's, across midnight and the year too; an answer without 12 and 13
+ * keeps its dashes. */
+static void receipt_local_time(void **state)
+{
+	struct store_term_state st = {.tid = "TERM0001", .utc_offset = 480};
+	struct store_term_txn x = {
+	    .kind = TERM_PURCHASE, .rc = "00", .date = "1206", .time = "103000", .entry = "021"};
+	struct term_slip local = {.local = true, .utc_offset = 330};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)state;
+	x.at = 1796522400; /* 2026-12-06T02:00:00Z: 10:00 in Beijing, 07:30 in India */
+	const struct {
+		int offset;
+		const char *date, *time, *want;
+	} cases[] = {
+	    {330, "1206", "103000", "DATE/TIME: 2026-12-06 08:00:00\n"},
+	    {-300, "1206", "103000", "DATE/TIME: 2026-12-05 21:30:00\n"},
+	    {480, "1206", "103000", "DATE/TIME: 2026-12-06 10:30:00\n"},
+	    {-600, "0101", "040000", "DATE/TIME: 2026-12-31 10:00:00\n"},
+	    {330, "", "", "DATE/TIME: - -\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		local.utc_offset = cases[i].offset;
+		snprintf(x.date, sizeof x.date, "%s", cases[i].date);
+		snprintf(x.time, sizeof x.time, "%s", cases[i].time);
+		if (strcmp(cases[i].date, "0101") == 0)
+			x.at = 1798747200; /* 2026-12-31T20:00Z: January 1st 04:00 in Beijing */
+		assert_non_null(fp = open_memstream(&text, &len));
+		term_receipt(&st, &local, &x, fp);
+		fclose(fp);
+		if (strstr(text, cases[i].want) == NULL)
+			fail_msg("offset %d: %s", cases[i].offset, text);
+		free(text);
+		text = NULL;
+	}
+}
+
 /* The host's answer to the request framed in buf (len bytes with its length) into buf: the
  * request's 3, 4, 11, 25, 41, 42, 49 and 60, an RRN and auth code, 39 and 44 as f says, MAC'd
  * under t's MAK; its length with its own, 0 when it cannot be made. */
@@ -561,6 +602,39 @@ static void inject_timeout(void **state)
 static void inject_bad_mac(void **state)
 {
 	expect_fault(state, TERM_INJECT_BAD_MAC, TERM_EMAC, false, "A0");
+}
+
+/* A purchase of STAN 7 whose answer never came: its reversal pending (98). */
+static void lost_purchase(term *t, struct fixture *f)
+{
+	record(t, f, TERM_PURCHASE, 7, 1234, STORE_TERM_REVERSAL, "");
+}
+
+/* A pending reversal the host answers with nothing that ends it (its echo, whose MAC does not
+ * verify) is sent 3 times, reversal_retries' default, STAN 7's 0400 first; then the purchase is
+ * not sent and the reversal stays pending. */
+static void reversal_tries_default(void **state)
+{
+	struct fixture *f = *state;
+	struct term_request req = {.kind = TERM_PURCHASE, .card = &stripe, .amount = 500};
+	struct store_term_txn x;
+	struct sent out;
+	bool pending;
+	term *t;
+
+	send_echo(f, &req, TERM_INJECT_NONE, lost_purchase, &out);
+	assert_int_equal(out.rc, TERM_EREVERSAL);
+	assert_int_equal(out.res.reversal_sends, 3);
+	assert_int_equal(out.res.reversal_stan, 7);
+	assert_int_equal(out.res.reversals, 0);
+	assert_memory_equal(out.frame, "\x04\x00", 2); /* BCD MTI: the reversal went first */
+	assert_true(out.mac_ok);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(term_reversal_pending(t, &x, &pending), TERM_OK);
+	assert_true(pending);
+	assert_int_equal(x.stan, 7);
+	assert_int_equal(x.status, STORE_TERM_REVERSAL);
+	term_close(t);
 }
 
 /* Only the enum's values are taken. */
@@ -1089,6 +1163,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(inject_checked, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(inject_timeout, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(inject_bad_mac, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(reversal_tries_default, fx_setup, fx_teardown),
+	    cmocka_unit_test(receipt_local_time),
 	    cmocka_unit_test(rc_texts),
 	    cmocka_unit_test(clock_offset),
 	    cmocka_unit_test_setup_teardown(chip_date, fx_setup, fx_teardown),
