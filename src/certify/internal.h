@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "certify/certify.h"
 #include "hsm/hsm.h"
@@ -313,9 +314,10 @@ struct certify_host {
 		char masked[20]; /* its PAN, first 6 and last 4 */
 	} card[CERTIFY_CARDS_MAX];
 	int n_cards;
-	store *s;   /* the test host's store, for the runner's thread */
-	hsm *h;     /* its HSM */
-	void *impl; /* setup.c's */
+	store *s;       /* the test host's store, for the runner's thread */
+	hsm *h;         /* its HSM, for the runner's thread */
+	hsm *proxy_hsm; /* another on the same LMK, for the proxy's thread */
+	void *impl;     /* setup.c's */
 };
 
 int certify_host_start(const struct certify_options *o, struct certify_host *out);
@@ -325,5 +327,30 @@ int certify_host_param(struct certify_host *ch, const char *key, const char *val
 
 /* Stops the host, closes everything; removes the work directory unless keep. */
 void certify_host_stop(struct certify_host *ch, bool keep);
+
+/* ---- The driver (driver.c) ---------------------------------------------------------------- */
+
+/* Where a driver runs: what its environment says (docs/certify.md "Drivers"). */
+struct certify_call {
+	const char *driver;  /* the command, as --driver gave it */
+	const char *work;    /* POSSUM_CERTIFY_WORK: the run's work directory */
+	const char *cards;   /* POSSUM_CERTIFY_CARDS: the test cards' directory */
+	const char *host;    /* POSSUM_CERTIFY_HOST: where the terminal connects, HOST:PORT */
+	const char *case_id; /* POSSUM_CERTIFY_CASE: the case's id ("" before the first) */
+};
+
+/* Runs the driver for one step, `ACTION ARG…` (args "KEY=VALUE"), waiting at most timeout_s
+ * seconds (then killed: *status -1); its standard output's last cap - 1 bytes appended to out
+ * (NUL-terminated), its exit status in *status. CERTIFY_EDRIVER when it could not start. */
+int certify_driver_run(const struct certify_call *call, const char *action, const char *const *args,
+                       size_t n_args, int timeout_s, char *out, size_t cap, int *status);
+
+/* ---- Named checks (checks.c) ------------------------------------------------------------ */
+
+/* Runs case cr's `check` lines (its transcript judged already): findings added to cr. With
+ * ask (a person's answers, stdin) the slip is confirmed by the person, asked on say; without,
+ * read in the driver's output. lang: the merchant's name in English (0) or Chinese (1). */
+void certify_checks(const struct certify_result *res, struct certify_case_result *cr, FILE *ask,
+                    FILE *say, int lang);
 
 #endif

@@ -24,6 +24,7 @@
 #include <uv.h>
 
 #include "crypto/crypto.h"
+#include "rcode/rcode.h"
 
 #define LEN_HEADER   2  /* the frame's big-endian length */
 #define ENVELOPE_LEN 11 /* TPDU 5, header 6 (docs/cup-pos.md "Framing") */
@@ -410,7 +411,8 @@ static int answer_pack(certify_proxy *px, const iso8583_envelope *env, const iso
 
 /* certify's own answer to m (`answer RC`), as the host makes one: MTI + 10, the request's
  * 3, 4, 11, 25, 41, 42, 49 and 60, the time, an RRN and code (39), in the answer's envelope,
- * MACed under the terminal's MAK when the request is one whose answers the host MACs. */
+ * MACed under the terminal's MAK when the request is one whose answers the host MACs — but for
+ * A0, which says the host no longer trusts that key (src/acquirer/respond.c leaves it off). */
 static int answer_make(certify_proxy *px, const struct certify_msg *m, const char *code,
                        uint8_t *out, size_t *len)
 {
@@ -444,7 +446,8 @@ static int answer_make(certify_proxy *px, const struct certify_msg *m, const cha
 	iso8583_set_str(&a, 13, f13);
 	iso8583_set_str(&a, 37, f37);
 	iso8583_set_str(&a, 39, code);
-	mac = mti_macs(m->rq.mti) && mak_get(px, &mak) == CERTIFY_OK;
+	mac = mti_macs(m->rq.mti) && strcmp(code, RCODE_MAC_ERROR) != 0 &&
+	      mak_get(px, &mak) == CERTIFY_OK;
 	if (mac)
 		iso8583_set(&a, 64, zero, sizeof zero);
 	rc = answer_pack(px, &env, &a, mac ? &mak : NULL, out, len);

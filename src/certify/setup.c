@@ -31,6 +31,7 @@
 
 struct impl {
 	struct host_env env; /* the runner's: the store, HSM and TMS of the test host */
+	hsm *proxy_hsm;      /* the proxy's own, on the same LMK (an hsm is one thread's) */
 	host *host;
 	pthread_t thread;
 	bool running;
@@ -173,6 +174,29 @@ static int add_cards(struct impl *im, struct certify_host *ch)
 	return rc;
 }
 
+/* The variables that would point the test host at the acquirer's own store or LMK
+ * (host/env.h): set aside while the test host opens, so that it has its own. */
+static const char *const foreign[] = {HOST_STORE_ENV, HSM_LMK_ENV};
+
+static void set_aside(char *saved[2])
+{
+	for (size_t i = 0; i < 2; i++) {
+		const char *v = getenv(foreign[i]);
+
+		saved[i] = v != NULL ? strdup(v) : NULL;
+		unsetenv(foreign[i]);
+	}
+}
+
+static void put_back(char *saved[2])
+{
+	for (size_t i = 0; i < 2; i++) {
+		if (saved[i] != NULL)
+			setenv(foreign[i], saved[i], 1);
+		free(saved[i]);
+	}
+}
+
 static void *host_thread(void *arg)
 {
 	host_run(arg);
@@ -200,10 +224,34 @@ static int start_host(struct impl *im, const char *prog, const char *conf, const
 	return CERTIFY_OK;
 }
 
+/* The host's environment, its merchant, terminal and cards, and the host itself. */
+static int open_all(struct impl *im, const struct certify_options *o, const char *conf,
+                    const char *data, struct certify_host *out)
+{
+	char lmk[700];
+	int rc;
+
+	if (host_env_start(&im->env, o->prog, conf, data,
+	                   HOST_NEED_DATA | HOST_NEED_ISSUER | HOST_NEED_MERCHANT |
+	                       HOST_NEED_TMS) != HOST_OK)
+		return CERTIFY_EHOST;
+	out->s = im->env.data.store;
+	out->h = im->env.data.hsm;
+	snprintf(lmk, sizeof lmk, "%s/lmk", data);
+	if (hsm_open_file(lmk, &im->proxy_hsm) != HSM_OK)
+		return CERTIFY_EHOST;
+	out->proxy_hsm = im->proxy_hsm;
+	if ((rc = add_merchant(im, out)) != CERTIFY_OK ||
+	    (rc = add_terminal(im, o, out)) != CERTIFY_OK ||
+	    (rc = add_cards(im, out)) != CERTIFY_OK)
+		return rc;
+	return start_host(im, o->prog, conf, data, out);
+}
+
 int certify_host_start(const struct certify_options *o, struct certify_host *out)
 {
 	struct impl *im = calloc(1, sizeof *im);
-	char conf[600], data[600];
+	char conf[600], data[600], *saved[2];
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -216,18 +264,9 @@ int certify_host_start(const struct certify_options *o, struct certify_host *out
 	snprintf(data, sizeof data, "%s/data", out->work);
 	if ((rc = write_config(conf, out->work)) != CERTIFY_OK)
 		goto out;
-	rc = CERTIFY_EHOST;
-	if (host_env_start(&im->env, o->prog, conf, data,
-	                   HOST_NEED_DATA | HOST_NEED_ISSUER | HOST_NEED_MERCHANT |
-	                       HOST_NEED_TMS) != HOST_OK)
-		goto out;
-	out->s = im->env.data.store;
-	out->h = im->env.data.hsm;
-	if ((rc = add_merchant(im, out)) != CERTIFY_OK ||
-	    (rc = add_terminal(im, o, out)) != CERTIFY_OK ||
-	    (rc = add_cards(im, out)) != CERTIFY_OK)
-		goto out;
-	rc = start_host(im, o->prog, conf, data, out);
+	set_aside(saved);
+	rc = open_all(im, o, conf, data, out);
+	put_back(saved);
 out:
 	if (rc != CERTIFY_OK)
 		certify_host_stop(out, o->keep);
@@ -257,11 +296,12 @@ void certify_host_stop(struct certify_host *ch, bool keep)
 		pthread_join(im->thread, NULL);
 	}
 	host_close(im->host);
+	hsm_close(im->proxy_hsm);
 	host_env_close(&im->env);
 	free(im);
 	ch->impl = NULL;
 	ch->s = NULL;
-	ch->h = NULL;
+	ch->h = ch->proxy_hsm = NULL;
 	if (!keep && ch->work[0] != '\0')
 		file_remove_tree(ch->work);
 }
