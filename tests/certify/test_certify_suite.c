@@ -255,6 +255,40 @@ static void suite_reads_as_written(void **state)
 	certify_suite_free(s);
 }
 
+/* The example of docs/certify.md reads as shown. */
+static void docs_example_reads(void **state)
+{
+	const char *src = getenv("POSSUM_SOURCE");
+	char path[512], err[400], *doc, *start, *end;
+	struct certify_suite *s;
+	FILE *f;
+	long n;
+
+	(void)state;
+	if (src == NULL)
+		skip();
+	snprintf(path, sizeof path, "%s/docs/certify.md", src);
+	assert_non_null(f = fopen(path, "r"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((n = ftell(f)) > 0);
+	rewind(f);
+	assert_non_null(doc = calloc(1, (size_t)n + 1));
+	assert_int_equal(fread(doc, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	assert_non_null(start = strstr(doc, "### An example\n"));
+	assert_non_null(start = strstr(start, "```text\n"));
+	start += strlen("```text\n");
+	assert_non_null(end = strstr(start, "```\n"));
+	if (certify_suite_parse("certify.md", start, (size_t)(end - start), &s, err, sizeof err) !=
+	    CERTIFY_OK)
+		fail_msg("%s", err);
+	assert_int_equal(s->n_cases, 1);
+	assert_string_equal(s->cases[0].id, "lost-answer");
+	assert_int_equal(s->cases[0].n_expects, 3);
+	certify_suite_free(s);
+	free(doc);
+}
+
 /* ---- Judging ------------------------------------------------------------------------------ */
 
 struct fv {
@@ -622,6 +656,7 @@ int main(void)
 	    cmocka_unit_test(suite_files_and_names),
 	    cmocka_unit_test(suite_faults),
 	    cmocka_unit_test(suite_reads_as_written),
+	    cmocka_unit_test(docs_example_reads),
 	    cmocka_unit_test(judge_ordered),
 	    cmocka_unit_test(judge_many),
 	    cmocka_unit_test(judge_none),
