@@ -242,7 +242,8 @@ void certify_find(struct certify_case_result *cr, int msg, int line, const char 
  * filled), references resolved against this and earlier cases; a finding per expectation
  * not met, naming the message that came instead, decoded. Sets nothing else. complete
  * (may be NULL) is set when every expectation that is not `none` has matched — the run uses
- * it to end a case early. CERTIFY_OK. */
+ * it to end a case early. Judging a case again replaces the "expect" findings of the judgement
+ * before (the run may judge while the case runs). CERTIFY_OK. */
 int certify_judge(struct certify_result *res, size_t ci, bool *complete);
 
 /* A request's or answer's field as text into out (iso8583_field_text: binary as hex), a

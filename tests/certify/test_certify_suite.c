@@ -344,13 +344,11 @@ struct judging {
 	struct certify_result res;
 };
 
-static void judging_open(struct judging *j, const char *text)
+/* A result for suite s (taken), every case run. */
+static void judging_with(struct judging *j, struct certify_suite *s)
 {
-	char err[400];
-
 	memset(j, 0, sizeof *j);
-	if (certify_suite_parse("t", text, strlen(text), &j->s, err, sizeof err) != CERTIFY_OK)
-		fail_msg("%s", err);
+	j->s = s;
 	j->res.suite = j->s;
 	j->res.n_cases = j->s->n_cases;
 	assert_non_null(j->res.cases = calloc(j->s->n_cases, sizeof *j->res.cases));
@@ -358,6 +356,16 @@ static void judging_open(struct judging *j, const char *text)
 		j->res.cases[i].c = &j->s->cases[i];
 		j->res.cases[i].run = true;
 	}
+}
+
+static void judging_open(struct judging *j, const char *text)
+{
+	struct certify_suite *s;
+	char err[400];
+
+	if (certify_suite_parse("t", text, strlen(text), &s, err, sizeof err) != CERTIFY_OK)
+		fail_msg("%s", err);
+	judging_with(j, s);
 }
 
 static void judging_close(struct judging *j)
@@ -617,6 +625,80 @@ static void judge_nothing(void **state)
 	judging_close(&j);
 }
 
+/* The transactions of the shipped suite's money cases, as a correct terminal sends them, meet
+ * its expectations: the positions it names (22 n3, 48's flag at 30, 61's parts) are the
+ * dialect's. */
+#define SETTLE_48 "00000000123400100000000000000000000000000000000000000000000000"
+static void shipped_cases_judge(void **state)
+{
+	static const char *const ids[] = {"purchase-stripe", "purchase-chip", "void",
+	                                  "refund",          "settle-match",  "settle-mismatch"};
+	struct certify_suite *s;
+	struct judging j;
+	struct certify_transcript *tr[6];
+	char err[400], flag1[63] = SETTLE_48, flag2[63] = SETTLE_48;
+	bool complete;
+
+	(void)state;
+	assert_int_equal(certify_suite_load("cup-pos", &s, err, sizeof err), CERTIFY_OK);
+	judging_with(&j, s);
+	for (size_t i = 0; i < 6; i++)
+		tr[i] = &j.res.cases[certify_suite_case(j.s, ids[i]) - j.s->cases].tr;
+	flag1[30] = '1';
+	flag2[30] = '2';
+	add(tr[0], "0200",
+	    FIELDS({3, "000000"}, {4, "000000001234"}, {11, "000101"}, {22, "021"}, {25, "00"},
+	           {26, "12"}, {35, "6222021234567890128=2512101"}, {52, MAC},
+	           {53, "2610000000000000"}, {59, "A2011010020203"}, {60, "22000007000"},
+	           {64, MAC}),
+	    "0210",
+	    FIELDS({11, "000101"}, {13, "1206"}, {37, "000000000101"}, {38, "100101"}, {39, "00"}));
+	add(tr[1], "0200",
+	    FIELDS({2, PAN}, {3, "000000"}, {4, "000000002345"}, {11, "000102"}, {22, "051"},
+	           {23, "001"}, {25, "00"}, {55, "\x9F\x26\x02\x01\x02"}, {60, "22000007000"},
+	           {64, MAC}),
+	    "0210",
+	    FIELDS({11, "000102"}, {13, "1206"}, {37, "000000000102"}, {38, "100102"}, {39, "00"}));
+	add(tr[2], "0200",
+	    FIELDS({2, PAN}, {3, "200000"}, {4, "000000001234"}, {11, "000120"}, {25, "00"},
+	           {37, "000000000101"}, {38, "100101"}, {60, "23000007000"}, {61, "000007000101"},
+	           {64, MAC}),
+	    "0210", FIELDS({11, "000120"}, {39, "00"}));
+	add(tr[3], "0220",
+	    FIELDS({2, PAN}, {3, "200000"}, {4, "000000000500"}, {11, "000121"}, {25, "00"},
+	           {37, "000000000102"}, {60, "25000007000"}, {61, "0000070001021206"}, {64, MAC}),
+	    "0230", FIELDS({11, "000121"}, {39, "00"}));
+	add(tr[4], "0500",
+	    FIELDS({11, "000122"}, {48, SETTLE_48}, {49, "156"}, {60, "00000007201"}), "0510",
+	    FIELDS({11, "000122"}, {39, "00"}, {48, flag1}));
+	add(tr[5], "0200", PURCHASE("000123", "000000001657"), "0210",
+	    ANSWER("000123", "00", "000000000123"));
+	add(tr[5], "0200", PURCHASE("000124", "000000001768"), "0210",
+	    ANSWER("000124", "00", "000000000124"));
+	add(tr[5], "0500", FIELDS({11, "000125"}, {48, SETTLE_48}, {60, "00000008201"}), "0510",
+	    FIELDS({11, "000125"}, {39, "00"}, {48, flag2}));
+	add(tr[5], "0320", FIELDS({11, "000126"}, {48, "01"}, {60, "00000008201"}), NULL, NULL);
+	add(tr[5], "0320", FIELDS({11, "000127"}, {48, "01"}, {60, "00000008203"}), NULL, NULL);
+	add(tr[5], "0320", FIELDS({11, "000128"}, {48, "00"}, {60, "00000008202"}), "0330",
+	    FIELDS({11, "000128"}, {39, "00"}));
+	for (size_t i = 0; i < 6; i++) {
+		size_t ci = (size_t)(certify_suite_case(j.s, ids[i]) - j.s->cases);
+
+		complete = false;
+		if (strcmp(judge(&j, ci, &complete), "") != 0 || !complete)
+			fail_msg("%s: %s", ids[i], judge(&j, ci, &complete));
+	}
+	/* The totals agree: 0510's flag 2 is the mismatch case's, not this one's. */
+	certify_transcript_free(tr[4]);
+	add(tr[4], "0500",
+	    FIELDS({11, "000122"}, {48, SETTLE_48}, {49, "156"}, {60, "00000007201"}), "0510",
+	    FIELDS({11, "000122"}, {39, "00"}, {48, flag2}));
+	assert_non_null(
+	    strstr(judge(&j, certify_suite_case(j.s, "settle-match") - j.s->cases, NULL),
+	           "(>48[30,1]=1: it is 2, not 1)"));
+	judging_close(&j);
+}
+
 /* A line never shows card numbers whole, nor tracks, PIN blocks, chip data, keys or MACs. */
 static void msg_line_masks(void **state)
 {
@@ -663,6 +745,7 @@ int main(void)
 	    cmocka_unit_test(judge_earlier_case),
 	    cmocka_unit_test(judge_alternatives_slices_subfields),
 	    cmocka_unit_test(judge_nothing),
+	    cmocka_unit_test(shipped_cases_judge),
 	    cmocka_unit_test(msg_line_masks),
 	};
 
