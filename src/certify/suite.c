@@ -30,6 +30,7 @@ static const struct builtin {
 #define LINE_MAX_BYTES 1024    /* a line of a suite file */
 #define WORDS_MAX      40      /* words of a statement */
 #define FILE_MAX       1048576 /* a suite file read whole */
+#define ID_CHARS       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
 /* What a `do` takes: the keys it may be given and those it must be. */
 static const struct action {
@@ -93,6 +94,20 @@ static int fail_at(struct parser *p, int line, const char *fmt, ...)
 
 #define fail(p, ...) fail_at((p), (p)->line, __VA_ARGS__)
 
+/* why (capacity cap) said; CERTIFY_ESUITE. */
+static int reason(char *why, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int reason(char *why, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, cap, fmt, ap);
+	va_end(ap);
+	return CERTIFY_ESUITE;
+}
+
 /* Whether w is one of the space-separated words of list. */
 static bool word_in(const char *list, const char *w)
 {
@@ -106,7 +121,7 @@ static bool word_in(const char *list, const char *w)
 
 static bool id_ok(const char *id)
 {
-	size_t n = strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+	size_t n = strspn(id, ID_CHARS);
 
 	return n > 0 && n < CERTIFY_ID_MAX && id[n] == '\0';
 }
@@ -144,12 +159,11 @@ static int read_field(const char **s, int *field, int *sub, char *why, size_t ca
 	assert(pr != NULL);
 	*sub = 0;
 	if ((f = read_number(s, 3)) < 0)
-		return snprintf(why, cap, "a field number is missing"), CERTIFY_ESUITE;
+		return reason(why, cap, "a field number is missing");
 	if (f < 2 || f > 128)
-		return snprintf(why, cap, "field %d: fields are 2 to 128", f), CERTIFY_ESUITE;
+		return reason(why, cap, "field %d: fields are 2 to 128", f);
 	if (f > pr->max_field || pr->fields[f].name == NULL)
-		return snprintf(why, cap, "field %d is not in the cup-pos dialect", f),
-		       CERTIFY_ESUITE;
+		return reason(why, cap, "field %d is not in the cup-pos dialect", f);
 	*field = f;
 	if (**s != '.' || (*s)[1] < '0' || (*s)[1] > '9')
 		return CERTIFY_OK;
@@ -157,10 +171,8 @@ static int read_field(const char **s, int *field, int *sub, char *why, size_t ca
 	most = sub_count(pr, f);
 	if ((*sub = read_number(s, 2)) < 1 || *sub > most) {
 		if (most == 0)
-			snprintf(why, cap, "field %d has no sub-fields", f);
-		else
-			snprintf(why, cap, "field %d has sub-fields %d.1 to %d.%d", f, f, f, most);
-		return CERTIFY_ESUITE;
+			return reason(why, cap, "field %d has no sub-fields", f);
+		return reason(why, cap, "field %d has sub-fields %d.1 to %d.%d", f, f, f, most);
 	}
 	return CERTIFY_OK;
 }
@@ -173,28 +185,27 @@ int certify_ref_read(const char *s, struct certify_ref *ref, const char **end, c
 	assert(s[0] == '@');
 	memset(ref, 0, sizeof *ref);
 	s++;
-	n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+	n = strspn(s, ID_CHARS);
 	if (s[n] == '#') {
 		if (n == 0 || n >= CERTIFY_ID_MAX)
-			return snprintf(why, cap, "a reference names no case before '#'"),
-			       CERTIFY_ESUITE;
+			return reason(why, cap,
+			              "a reference names a case of 1 to %d characters before '#'",
+			              CERTIFY_ID_MAX - 1);
 		memcpy(ref->case_id, s, n);
 		s += n + 1;
 	}
 	if ((ref->expect = read_number(&s, 2)) < 1 || ref->expect > CERTIFY_EXPECT_MAX)
-		return snprintf(why, cap,
-		                "a reference is @N.F, @N>F, @CASE#N.F or @CASE#N>F, N from 1"),
-		       CERTIFY_ESUITE;
+		return reason(why, cap,
+		              "a reference is @N.F, @N>F, @CASE#N.F or @CASE#N>F, N from 1");
 	if (*s != '.' && *s != '>')
-		return snprintf(why, cap,
-		                "a reference needs '.F' (the request's field) or '>F' (the "
-		                "answer's) after its expect number"),
-		       CERTIFY_ESUITE;
+		return reason(why, cap,
+		              "a reference needs '.F' (the request's field) or '>F' (the "
+		              "answer's) after its expect number");
 	ref->answer = *s++ == '>';
 	if (read_field(&s, &ref->field, &ref->sub, why, cap) != CERTIFY_OK)
 		return CERTIFY_ESUITE;
 	if (*s == '[')
-		return snprintf(why, cap, "a reference has no slice"), CERTIFY_ESUITE;
+		return reason(why, cap, "a reference has no slice");
 	*end = s;
 	return CERTIFY_OK;
 }
@@ -504,6 +515,8 @@ static int read_setup(struct parser *p, char **w, int n, const char *rest)
 	if (klen >= sizeof c->setup_keys[0] || strlen(eq + 1) >= sizeof c->setup_values[0])
 		return fail(p, "setup param: the value is longer than %zu bytes",
 		            sizeof c->setup_values[0] - 1);
+	if (eq[1] != '\0' && !text_is_line(eq + 1, sizeof c->setup_values[0]))
+		return fail(p, "setup param: a control character in the value");
 	snprintf(c->setup_keys[c->n_setup], sizeof c->setup_keys[0], "%.*s", (int)klen, key);
 	strcpy(c->setup_values[c->n_setup++], eq + 1);
 	return CERTIFY_OK;
@@ -527,8 +540,8 @@ static int read_when(struct parser *p, char *when, struct certify_behaviour *b)
 	strcpy(b->mti, when);
 	for (int i = 0; i < p->c->n_host; i++)
 		if (strcmp(p->c->host[i].mti, b->mti) == 0 && p->c->host[i].nth == b->nth)
-			return fail(p, "a second host line for %s%s (line %d)", b->mti,
-			            hash != NULL ? "#N" : "", p->c->host[i].line);
+			return fail(p, "a second host line for %s%s%.0d (line %d)", b->mti,
+			            b->nth > 0 ? "#" : "", b->nth, p->c->host[i].line);
 	return CERTIFY_OK;
 }
 
