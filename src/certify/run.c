@@ -351,6 +351,8 @@ int certify_run(const struct certify_options *o, struct certify_result **out)
 	if ((rc = start(&r)) == CERTIFY_OK) {
 		for (size_t i = 0; i < s->n_cases; i++)
 			n += chosen(o->cases, s->cases[i].id);
+		if (n == 0)
+			rc = CERTIFY_ENOTFOUND; /* --case names none of the suite's */
 		for (size_t i = 0; i < s->n_cases; i++)
 			if (chosen(o->cases, s->cases[i].id))
 				run_case(&r, ++k, n, &r.res->cases[i]);
