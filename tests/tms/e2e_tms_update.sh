@@ -7,8 +7,9 @@
 # pending. A package corrupted as received is refused, reported (391 OK 0) and shown in `tms
 # status`. A terminal that follows its host (auto on, given the package key at init) updates
 # by itself after a purchase whose answer asks 8, the host records the version, nothing is
-# pending, and its next sign-in carries the version (59 A2 05). The corrupted one, below its
-# model's minimum after the date, is refused at sign-in (U1) until it has updated.
+# pending, and its next sign-in carries the version (59 A2 05); a 390 naming another model's
+# package is answered 25. The corrupted one, below its model's minimum after the date, is
+# refused at sign-in (U1) until it has updated.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -130,6 +131,22 @@ db_sql "$data" "UPDATE terminals SET version = '' WHERE tid = 'TERMUP03'"
 same "$(col version TERMUP03)" "" "the version cleared"
 expect 0 "signin 3 once updated" -- t3 signin
 same "$(col version TERMUP03)" POSSUM02 "the sign-in carries the new version"
+
+# A 390 naming by its PK a package of another model than the terminal's: 25 (package_model),
+# not served; its own model's by PK is.
+other=$(a tms package add --model PX-1 --version POSSUM03 "$tmp/fw.bin" --json | jq -r .id)
+ask390() {
+	f62=$(printf 'PK%03d%sOF0010' ${#1} "$1" | od -An -tx1 | tr -d ' \n')
+	printf '{"mti":"0820","fields":{"11":"%06d","41":"TERMUP03","42":"%s","60":"00000001390","62":"%s"}}' \
+		"$2" $mid "$f62" | "$possum" iso send --host "127.0.0.1:$port" --profile cup-pos --json
+}
+expect 0 "390 for another model's package" -- ask390 "$other" 901
+same "$(jq -r '.fields["39"]' "$tmp/out")" 25 "another model's package: 25"
+same "$(jq -r '.fields["62"] // "none"' "$tmp/out")" none "nothing of it sent"
+grep -q '"rc":"25","reason":"package_model"' "$tmp/host.log" && ok || bad "no 25 package_model in the host's log"
+expect 0 "390 for its own model's package" -- ask390 "$id" 902
+same "$(jq -r '.fields["39"]' "$tmp/out")" 00 "its own model's package: served"
+same "$(jq -r '.fields["62"] | length > 0' "$tmp/out")" true "its first chunk sent"
 
 # 5. Below the model's minimum after its date: U1 at sign-in until updated.
 a tms minimum set --model PX-9 --version POSSUM02 --after 2026-12-31 >/dev/null
