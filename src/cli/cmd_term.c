@@ -382,8 +382,9 @@ static int manage(struct cli_env *env, const void *values)
 
 static const char signin_help[] =
     "[--data DIR] [--timeout S] [--json]\n\n"
-    "Signs in (0800, 60.3 = 004): takes the PIN, MAC and track keys of field 62, each checked\n"
-    "against its check value, and the host's batch number.\n\n" COMMON_HELP;
+    "Signs in (0800, 60.3 = 004) with its SN and the version it runs (field 59, A2 02 and 05):\n"
+    "takes the PIN, MAC and track keys of field 62, each checked against its check value, and\n"
+    "the host's batch number. Another SN than its binding's is refused (58).\n\n" COMMON_HELP;
 static const char signout_help[] = "[--data DIR] [--timeout S] [--json]\n\n"
                                    "Signs out (0820, 60.3 = 002).\n\n" COMMON_HELP;
 static const char echo_help[] = "[--data DIR] [--timeout S] [--json]\n\n"

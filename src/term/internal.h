@@ -99,6 +99,17 @@ int term_clock_offset(const char *date, const char *time, int64_t now, int *minu
 /* The number the n digits at s make; -1 when they are not all digits (clock.c). */
 int64_t term_digits(const char *s, size_t n);
 
+/* identity.c: the term_tms row "pkg" (update.c's: the package key, the version installed, a
+ * download in progress) into row, zero with its name when there is none. */
+int term_pkg_get(store *s, struct store_term_tms *row);
+
+/* identity.c: field 59, tag A2 (docs/cup-pos.md "Terminal identity") into out (capacity cap): the
+ * device type (01), the SN (02) and the application version it runs (05, term_app_version()); with
+ * a card's PAN (pan not NULL, at least 6 digits) also its last 6 digits as the random factor
+ * (03), the SN's ciphertext under the track key (04) and the location when set up with one
+ * (06). A sign-in and an update's report have no card: 01, 02 and 05. */
+int term_identity(term *t, const char *pan, char *out, size_t cap);
+
 /* The next STAN, kept. */
 int term_next_stan(term *t, int *stan);
 

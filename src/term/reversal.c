@@ -107,35 +107,6 @@ static int chip_data(term *t, const struct term_card *card, struct store_term_tx
 	return TERM_OK;
 }
 
-/* Field 59, tag A2: device type, SN, the factor (last 6 of the PAN) and the SN's MAC under
- * the track key (algorithm 1, first 4 bytes as 8 hex characters), the application version
- * it runs (term_app_version()). */
-static int identity(term *t, const char *pan, char *out, size_t cap)
-{
-	const char *factor = pan + strlen(pan) - 6;
-	uint8_t data[64], mac[4];
-	char hex[9], body[192], version[9];
-	size_t n = strlen(t->st.sn);
-	int rc;
-
-	if ((rc = term_app_version(t, version)) != TERM_OK)
-		return rc;
-	memcpy(data, t->st.sn, n);
-	memcpy(data + n, factor, 6);
-	if ((rc = hsm_mac_generate(t->h, &t->tdk, HSM_MAC_ALG1, data, n + 6, mac, sizeof mac)) !=
-	    HSM_OK)
-		return term_from_hsm(rc);
-	hex_encode(mac, sizeof mac, hex, sizeof hex);
-	snprintf(body, sizeof body, "010020202%03zu%s03006%s04008%s05%03zu%s", n, t->st.sn, factor,
-	         hex, strlen(version), version);
-	/* Where it is, when set up with a location (docs/cup-pos.md: purchase and pre-auth). */
-	if (t->st.location[0] != '\0')
-		snprintf(body + strlen(body), sizeof body - strlen(body), "06%03zu%s",
-		         strlen(t->st.location), t->st.location);
-	snprintf(out, cap, "A2%03zu%s", strlen(body), body);
-	return TERM_OK;
-}
-
 /* Field 62 of a card authentication: NM, ID, PH (step 1) or OT (step 2). */
 static size_t cardauth_data(const struct term_request *req, uint8_t *out, size_t cap)
 {
@@ -399,7 +370,7 @@ static int build_request(term *t, const struct term_request *req, const struct t
 		iso8583_set_str(&m->m, 26, "12");
 	}
 	if (d->identity) {
-		if ((rc = identity(t, pan, m->f59, sizeof m->f59)) != TERM_OK)
+		if ((rc = term_identity(t, pan, m->f59, sizeof m->f59)) != TERM_OK)
 			return rc;
 		iso8583_set_str(&m->m, 59, m->f59);
 	}

@@ -232,9 +232,10 @@ enum term_inject {
 };
 int term_set_inject(term *t, enum term_inject fault);
 
-/* Network management: TERM_SIGNIN (0800 004: the working keys of 62, each checked against its
- * KCV, the host's batch, and the terminal's clock from the host's local time in 12 and 13),
- * TERM_SIGNOUT (0820 002), TERM_ECHO (0820 301). */
+/* Network management: TERM_SIGNIN (0800 004 with 59 A2 — its SN and the version it runs, none
+ * when it has no SN — then the working keys of 62, each checked against its KCV, the host's
+ * batch, and the terminal's clock from the host's local time in 12 and 13), TERM_SIGNOUT (0820
+ * 002), TERM_ECHO (0820 301). */
 int term_manage(term *t, enum term_kind kind, struct term_result *res);
 
 /* A financial transaction (balance to card authentication, a QR payment or refund), with the
