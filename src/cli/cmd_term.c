@@ -451,7 +451,7 @@ static int transact(struct cli_env *env, const void *values)
 	}
 	if ((rc = cli_term_open(env, o)) == CLI_OK) {
 		term_set_inject(env->term, fault);
-		if ((rc = cli_term_permit(env, kind, req.amount)) == CLI_OK) {
+		if ((rc = cli_term_permit(env, &req)) == CLI_OK) {
 			rc = term_transact(env->term, &req, &r);
 			rc = cli_term_outcome(env, rc, r.kind, &r, decline_hint(&req, &r));
 			cli_term_follow(env);

@@ -131,6 +131,21 @@ bool term_inject_drop(term *t, bool more);
 int term_held_hosts(term *t, char hosts[TERM_HOSTS][256], size_t *n, int *connect_ms);
 void term_held_answer_timeout(term *t);
 
+/* chip.c: what the terminal made of a chip card from what it holds (docs/tms.md "Chip
+ * transactions at the terminal"): the application selected (the card's AID) with its label —
+ * the downloaded AID list's name for it, else the card's — and the TVR (95) that application
+ * selection, the CA key check and terminal risk management left. */
+struct term_chip {
+	char aid[33], label[TMS_LABEL_MAX + 1];
+	uint8_t tvr[5];
+};
+/* The chip card's transaction of amount (minor units) assessed into out: TERM_OK, to be sent
+ * online; TERM_EREFUSED with why (English and Chinese, capacity cap) when its application is
+ * not on the downloaded AID list or terminal action analysis declines it offline (TVR &
+ * TAC-denial); TERM_ECARD for a card's AID that is not hex. */
+int term_chip_assess(term *t, const struct term_card *card, int64_t amount, struct term_chip *out,
+                     char *why, size_t cap);
+
 int term_from_hsm(int rc);
 int term_from_store(int rc);
 

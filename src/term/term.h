@@ -94,6 +94,8 @@ struct term_card {
 	uint8_t icc_mk[16];
 	char aid[33], label[17]; /* chip: the application (4F, hex; 50), for the slips: the file's
 	                            emv "aid" and "label", else UnionPay's for its product */
+	bool has_capk; /* chip: the card names its CA public key (the file's emv "capk_index") */
+	uint8_t capk_index; /* 8F: the key's index within its RID (the AID's first 5 bytes) */
 	/* NULL (term_card_load()'s): each terminal counts the card's ATC in its own state. Else
 	 * the card's own counter, the last ATC it gave, shared by the terminals that take the card
 	 * in turn (possum load): the terminal holding the card raises it; never two at once. */
@@ -361,6 +363,15 @@ int term_param(term *t, const char *tag, char *out, size_t cap);
  * type among `types` (TX) and the amount not above `per_txn_max` (MX); TERM_EREFUSED with why
  * (in English and Chinese, capacity cap) when not. No parameters: permitted. */
 int term_params_permit(term *t, enum term_kind kind, int64_t amount, char *why, size_t cap);
+
+/* Whether the terminal takes req's chip card (chip.c; TERM_OK for a request that reads no chip),
+ * from the AIDs and CA keys it downloaded: its application selected on the AID list (exactly,
+ * or partially where the list's entry allows it), the TVR made (the CA key the card names held
+ * or not, the application's floor limit) and terminal action analysis done — TERM_EREFUSED
+ * with why (in English and Chinese, capacity cap) when the application is not on the list or
+ * the TVR meets the application's TAC-denial (declined offline). No AID list downloaded: the
+ * card's application, taken as it is. term_transact() asks it before anything is sent. */
+int term_chip_permit(term *t, const struct term_request *req, char *why, size_t cap);
 
 /* What the downloaded parameters put on a slip (term_receipt(), which takes NULL for none):
  * the merchant's name in the terminal's language (merchant_name_en when `language` is en and
