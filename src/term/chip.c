@@ -15,7 +15,9 @@
  * - terminal action analysis (Book 3, 10.7): a TVR bit that the application's TAC-denial has
  *   too declines the transaction offline (an AAC: nothing is sent). Else an online-only
  *   terminal asks for an ARQC whatever TAC-online says, and TAC-default (for a terminal that
- *   cannot go online) never applies: one that gets no answer reverses.
+ *   cannot go online) never applies: one that gets no answer reverses. What gives money back
+ *   or undoes a transaction (a refund, a void, a cancellation) is never declined offline: the
+ *   analysis decides whether to ask the issuer for money.
  *
  * Without a downloaded AID list the card's own application is taken, as before the terminal
  * downloaded anything, with no floor limit and no TACs. */
@@ -129,15 +131,26 @@ static int oda_check(term *t, const struct term_card *card, struct store_term_tm
 	return TERM_OK;
 }
 
-/* Terminal risk management and terminal action analysis with application app of the list. */
-static int risk_and_action(const struct tms_aid *app, int64_t amount, struct term_chip *out,
-                           char *why, size_t cap)
+/* Whether terminal action analysis may decline a transaction of kind offline: one that asks
+ * the issuer for money or for the card's standing, not one that gives back or undoes. */
+static bool asks_issuer(enum term_kind kind)
+{
+	return kind == TERM_PURCHASE || kind == TERM_PREAUTH || kind == TERM_COMPLETION ||
+	       kind == TERM_BALANCE || kind == TERM_CARDAUTH;
+}
+
+/* Terminal risk management and terminal action analysis of a transaction of kind for amount
+ * with application app of the list. */
+static int risk_and_action(const struct tms_aid *app, enum term_kind kind, int64_t amount,
+                           struct term_chip *out, char *why, size_t cap)
 {
 	char tvr[11], tac[11];
 
 	/* Book 3, 10.6.1: an amount that equals or exceeds the floor limit. */
 	if (amount >= app->floor_limit)
 		tvr_set(out->tvr, TVR_OVER_FLOOR_LIMIT);
+	if (!asks_issuer(kind))
+		return TERM_OK;
 	/* Book 3, 10.7: TVR & TAC-denial (no Issuer Action Code: the card gives none) → AAC. */
 	for (int i = 0; i < 5; i++)
 		if ((out->tvr[i] & app->tac_denial[i]) != 0) {
@@ -152,8 +165,8 @@ static int risk_and_action(const struct tms_aid *app, int64_t amount, struct ter
 	return TERM_OK;
 }
 
-int term_chip_assess(term *t, const struct term_card *card, int64_t amount, struct term_chip *out,
-                     char *why, size_t cap)
+int term_chip_assess(term *t, const struct term_card *card, enum term_kind kind, int64_t amount,
+                     struct term_chip *out, char *why, size_t cap)
 {
 	struct store_term_tms *row = malloc(sizeof *row);
 	struct tms_aid app;
@@ -173,7 +186,7 @@ int term_chip_assess(term *t, const struct term_card *card, int64_t amount, stru
 	if ((rc = oda_check(t, card, row, out->tvr)) != TERM_OK)
 		goto out;
 	if (listed)
-		rc = risk_and_action(&app, amount, out, why, cap);
+		rc = risk_and_action(&app, kind, amount, out, why, cap);
 out:
 	free(row);
 	return rc;
@@ -185,5 +198,5 @@ int term_chip_permit(term *t, const struct term_request *req, char *why, size_t 
 
 	if (req->card == NULL || req->entry != TERM_CHIP || !req->card->chip)
 		return TERM_OK;
-	return term_chip_assess(t, req->card, req->amount, &chip, why, cap);
+	return term_chip_assess(t, req->card, req->kind, req->amount, &chip, why, cap);
 }

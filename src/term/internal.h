@@ -139,12 +139,13 @@ struct term_chip {
 	char aid[33], label[TMS_LABEL_MAX + 1];
 	uint8_t tvr[5];
 };
-/* The chip card's transaction of amount (minor units) assessed into out: TERM_OK, to be sent
- * online; TERM_EREFUSED with why (English and Chinese, capacity cap) when its application is
- * not on the downloaded AID list or terminal action analysis declines it offline (TVR &
- * TAC-denial); TERM_ECARD for a card's AID that is not hex. */
-int term_chip_assess(term *t, const struct term_card *card, int64_t amount, struct term_chip *out,
-                     char *why, size_t cap);
+/* The chip card's transaction of kind for amount (minor units) assessed into out: TERM_OK, to
+ * be sent online; TERM_EREFUSED with why (English and Chinese, capacity cap) when its
+ * application is not on the downloaded AID list or terminal action analysis declines it
+ * offline (TVR & TAC-denial; never a refund, void or cancellation); TERM_ECARD for a card's
+ * AID that is not hex. */
+int term_chip_assess(term *t, const struct term_card *card, enum term_kind kind, int64_t amount,
+                     struct term_chip *out, char *why, size_t cap);
 
 int term_from_hsm(int rc);
 int term_from_store(int rc);

@@ -66,7 +66,8 @@ static int chip_data(term *t, const struct term_card *card, struct store_term_tx
 	struct tm tm;
 	int n, rc;
 
-	if ((rc = term_chip_assess(t, card, x->amount, &chip, why, sizeof why)) != TERM_OK)
+	if ((rc = term_chip_assess(t, card, (enum term_kind)x->kind, x->amount, &chip, why,
+	                           sizeof why)) != TERM_OK)
 		return rc;
 	strcpy(x->aid, chip.aid);
 	snprintf(x->label, sizeof x->label, "%s", chip.label);

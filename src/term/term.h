@@ -228,8 +228,8 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res);
 
 /* A financial transaction (balance to card authentication, a QR payment or refund), with the
  * pending reversal delivered first. A QR payment above TERM_QR_NOPIN_MAX without req->pin is
- * TERM_EPIN, and one the downloaded parameters do not permit (term_params_permit())
- * TERM_EREFUSED: nothing sent. */
+ * TERM_EPIN, and one the downloaded parameters do not permit (term_params_permit()) or a chip
+ * card the terminal does not take (term_chip_permit()) TERM_EREFUSED: nothing sent. */
 int term_transact(term *t, const struct term_request *req, struct term_result *res);
 
 /* Delivers the pending reversal, if any (res->reversals counts it): TERM_OK when none is left. */
@@ -369,8 +369,9 @@ int term_params_permit(term *t, enum term_kind kind, int64_t amount, char *why, 
  * or partially where the list's entry allows it), the TVR made (the CA key the card names held
  * or not, the application's floor limit) and terminal action analysis done — TERM_EREFUSED
  * with why (in English and Chinese, capacity cap) when the application is not on the list or
- * the TVR meets the application's TAC-denial (declined offline). No AID list downloaded: the
- * card's application, taken as it is. term_transact() asks it before anything is sent. */
+ * the TVR meets the application's TAC-denial (declined offline; never a refund, void or
+ * cancellation). No AID list downloaded: the card's application, taken as it is. term_transact()
+ * asks it before anything is sent. */
 int term_chip_permit(term *t, const struct term_request *req, char *why, size_t cap);
 
 /* What the downloaded parameters put on a slip (term_receipt(), which takes NULL for none):

@@ -1159,7 +1159,7 @@ static const char *tvr_of(term *t, const struct term_card *card, int64_t amount)
 	char why[200];
 
 	hex[0] = '\0';
-	if (term_chip_assess(t, card, amount, &chip, why, sizeof why) == TERM_OK)
+	if (term_chip_assess(t, card, TERM_PURCHASE, amount, &chip, why, sizeof why) == TERM_OK)
 		hex_encode(chip.tvr, 5, hex, sizeof hex);
 	return hex;
 }
@@ -1199,25 +1199,30 @@ static void chip_app_selected(void **state)
 	assert_int_equal(term_chip_permit(t, &req, why, sizeof why), TERM_OK);
 	/* Exact, the list's label; partial, the longest entry that begins it; shorter: none. */
 	card = chip_card("A000000333010101", -1);
-	assert_int_equal(term_chip_assess(t, &card, 100, &chip, why, sizeof why), TERM_OK);
+	assert_int_equal(term_chip_assess(t, &card, TERM_PURCHASE, 100, &chip, why, sizeof why),
+	                 TERM_OK);
 	assert_string_equal(chip.aid, "A000000333010101");
 	assert_string_equal(chip.label, "银联借记 UnionPay Debit CN");
 	card = chip_card("A000000003101001", -1);
-	assert_int_equal(term_chip_assess(t, &card, 100, &chip, why, sizeof why), TERM_OK);
+	assert_int_equal(term_chip_assess(t, &card, TERM_PURCHASE, 100, &chip, why, sizeof why),
+	                 TERM_OK);
 	assert_string_equal(chip.aid, "A000000003101001");
 	assert_string_equal(chip.label, "VISA");
 	card = chip_card("A000000003201001", -1);
-	assert_int_equal(term_chip_assess(t, &card, 100, &chip, why, sizeof why), TERM_OK);
+	assert_int_equal(term_chip_assess(t, &card, TERM_PURCHASE, 100, &chip, why, sizeof why),
+	                 TERM_OK);
 	assert_string_equal(chip.label, "VISA ANY");
 	card = chip_card("A000000333", -1); /* shorter than the list's: never partial */
-	assert_int_equal(term_chip_assess(t, &card, 100, &chip, why, sizeof why), TERM_EREFUSED);
+	assert_int_equal(term_chip_assess(t, &card, TERM_PURCHASE, 100, &chip, why, sizeof why),
+	                 TERM_EREFUSED);
 	term_close(t);
 }
 
 /* The TVR (EMV Book 3, Annex C5): byte 4 bit 8 from an amount at or above the floor limit
  * (10.6.1); byte 1 bits 8 and 6 when the card names a CA key the terminal does not hold in
  * force for its RID — none, another RID's, one past its expiry (10.3); a TAC-denial bit the TVR
- * has declines offline (10.7); without an AID list no floor limit and no TACs. */
+ * has declines offline (10.7), but not a refund, void or cancellation; without an AID list no
+ * floor limit and no TACs. */
 static void chip_tvr(void **state)
 {
 	struct fixture *f = *state;
@@ -1250,7 +1255,8 @@ static void chip_tvr(void **state)
 	/* TAC-denial: the bits the TVR has decline offline, nothing sent; others do not. */
 	debit.tac_denial = "8000000000";
 	hold_aids(f->s, &debit, 1);
-	assert_int_equal(term_chip_assess(t, &named, 500, &chip, why, sizeof why), TERM_EREFUSED);
+	assert_int_equal(term_chip_assess(t, &named, TERM_PURCHASE, 500, &chip, why, sizeof why),
+	                 TERM_EREFUSED);
 	assert_non_null(strstr(why, "declined offline by the terminal (AAC): the TVR A000000000 "
 	                            "meets the application's TAC-denial 8000000000"));
 	assert_int_equal(term_chip_permit(t, &req, why, sizeof why), TERM_EREFUSED);
@@ -1260,6 +1266,16 @@ static void chip_tvr(void **state)
 	hold_aids(f->s, &debit, 1);
 	assert_string_equal(tvr_of(t, &plain, 10000), "");
 	assert_string_equal(tvr_of(t, &named, 9999), "A000000000");
+	/* What gives back or undoes is never declined offline; its TVR is made all the same. */
+	for (enum term_kind k = TERM_VOID; k <= TERM_COMPLETION_VOID; k++) {
+		if (k == TERM_PREAUTH || k == TERM_COMPLETION)
+			continue;
+		assert_int_equal(term_chip_assess(t, &plain, k, 10000, &chip, why, sizeof why),
+		                 TERM_OK);
+		assert_memory_equal(chip.tvr, HEX("0000008000"), 5);
+	}
+	assert_int_equal(term_chip_assess(t, &plain, TERM_PREAUTH, 10000, &chip, why, sizeof why),
+	                 TERM_EREFUSED);
 	term_close(t);
 }
 
