@@ -85,7 +85,8 @@ static int app_select(const struct store_term_tms *row, const struct term_card *
 }
 
 /* Whether the CA key row holds the key of RID rid and index index in force at date: its
- * checksum, its expiry (tms_capk_check(); revoked keys were dropped at the download). */
+ * checksum, its expiry (tms_capk_check(); revoked keys were dropped at the download). k is
+ * room to read each key into. */
 static bool capk_held(const struct store_term_tms *row, const uint8_t rid[5], uint8_t index,
                       int date, struct tms_capk *k)
 {
@@ -100,13 +101,13 @@ static bool capk_held(const struct store_term_tms *row, const uint8_t rid[5], ui
 	return false;
 }
 
-/* Offline data authentication as far as this terminal goes (Book 3, 10.3; Book 2, 5.3 and 6.3
- * step 1): a card that names its CA key (8F) needs the key of its RID (its AID's first 5 bytes)
- * and that index. Without it — never downloaded, past its expiry at the terminal's date, or
- * revoked (dropped at download) — authentication cannot start: "offline data authentication
- * was not performed" and, the data it needs missing, "ICC data missing". A card that names no
- * key (the reference card as issued) leaves the TVR as it was: the terminal does not pretend
- * to authenticate what it cannot. */
+/* Offline data authentication as far as this terminal goes (Book 3, 10.3; Book 2, 5.2 and 6.2:
+ * the CA public key retrieved by RID and index): a card that names its CA key (8F) needs the
+ * key of its RID (its AID's first 5 bytes) and that index. Without it — never downloaded, past its
+ * expiry at the terminal's date, or revoked (dropped at download) — authentication cannot start:
+ * "offline data authentication was not performed" and, the data it needs missing, "ICC data
+ * missing". A card that names no key (the reference card as issued) leaves the TVR as it was: the
+ * terminal does not pretend to authenticate what it cannot. */
 static int oda_check(term *t, const struct term_card *card, struct store_term_tms *row,
                      uint8_t tvr[5])
 {
