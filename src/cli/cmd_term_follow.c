@@ -125,8 +125,13 @@ int cli_term_follow(struct cli_env *env)
 int cli_term_permit(struct cli_env *env, const struct term_request *req)
 {
 	char why[200];
+	int rc = term_params_permit(env->term, req, why, sizeof why);
 
-	if (term_params_permit(env->term, req, why, sizeof why) == TERM_OK)
+	if (rc == TERM_OK)
+		rc = term_chip_permit(env->term, req, why, sizeof why);
+	if (rc == TERM_OK)
 		return CLI_OK;
+	if (rc != TERM_EREFUSED)
+		return cli_term_failed(env->prog, rc);
 	return cli_error(CLI_FAILED, env->prog, "%s; nothing was sent (未发送)", why);
 }

@@ -156,6 +156,22 @@ int term_held_utc_offset(term *t, int *minutes);
 int term_clock_minutes(term *t);
 void term_clock_now(term *t, struct tm *out);
 
+/* chip.c: what the terminal made of a chip card from what it holds (docs/tms.md "Chip
+ * transactions at the terminal"): the application selected (the card's AID) with its label —
+ * the downloaded AID list's name for it, else the card's — and the TVR (95) that application
+ * selection, the CA key check and terminal risk management left. */
+struct term_chip {
+	char aid[33], label[TMS_LABEL_MAX + 1];
+	uint8_t tvr[5];
+};
+/* The chip card's transaction of kind for amount (minor units) assessed into out: TERM_OK, to
+ * be sent online; TERM_EREFUSED with why (English and Chinese, capacity cap) when its
+ * application is not on the downloaded AID list or terminal action analysis declines it
+ * offline (TVR & TAC-denial; never a refund, void or cancellation); TERM_ECARD for a card's
+ * AID that is not hex. */
+int term_chip_assess(term *t, const struct term_card *card, enum term_kind kind, int64_t amount,
+                     struct term_chip *out, char *why, size_t cap);
+
 int term_from_hsm(int rc);
 int term_from_store(int rc);
 

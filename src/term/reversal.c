@@ -52,17 +52,26 @@ int term_card_atc(term *t, const struct term_card *card, int *atc)
 }
 
 /* Field 55 of x: the CDOL1 data (issuer_cdol1's tags, in order), 5F34 and 9F26 — the ARQC
- * under the session key of the card's master key for its next ATC. */
+ * under the session key of the card's master key for its next ATC; and x's application. The
+ * TVR (95) is term_chip_assess()'s, so that the ARQC covers what the terminal found. */
 static int chip_data(term *t, const struct term_card *card, struct store_term_txn *x,
                      struct chip_read *cr)
 {
-	uint8_t amount[6], zero6[6] = {0}, country[2] = {0x01, 0x56}, tvr[5] = {0}, date[3];
+	uint8_t amount[6], zero6[6] = {0}, country[2] = {0x01, 0x56}, *tvr, date[3];
 	uint8_t type, un[4], aip[2] = {0x7C, 0x00}, atc[2], psn, r[8] = {0}, cdol[64];
 	int64_t a = x->amount;
 	size_t pos = 0, cpos = 0;
+	struct term_chip chip;
+	char why[200];
 	struct tm tm;
 	int n, rc;
 
+	if ((rc = term_chip_assess(t, card, (enum term_kind)x->kind, x->amount, &chip, why,
+	                           sizeof why)) != TERM_OK)
+		return rc;
+	strcpy(x->aid, chip.aid);
+	snprintf(x->label, sizeof x->label, "%s", chip.label);
+	tvr = chip.tvr;
 	term_clock_now(t, &tm); /* 9A: the host's local date */
 	for (int i = 5; i >= 0; i--, a /= 100)
 		amount[i] = bcd((int)(a % 100));
@@ -451,8 +460,6 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 			goto out;
 		}
 		strcpy(x.psn, req->card->psn);
-		strcpy(x.aid, req->card->aid);
-		strcpy(x.label, req->card->label);
 		if ((rc = chip_data(t, req->card, &x, &cr)) != TERM_OK)
 			goto out;
 	}
@@ -507,6 +514,9 @@ int term_transact(term *t, const struct term_request *req, struct term_result *r
 		return rc;
 	/* What the downloaded parameters do not permit is never sent. */
 	if ((rc = term_params_permit(t, req, why, sizeof why)) != TERM_OK)
+		return rc;
+	/* Nor is a chip card's whose application it does not take, or that it declines offline. */
+	if ((rc = term_chip_permit(t, req, why, sizeof why)) != TERM_OK)
 		return rc;
 	res->kind = req->kind;
 	if (!t->signed_in)

@@ -98,6 +98,8 @@ struct term_card {
 	char aid[33], label[17]; /* chip: the application (4F, hex; 50), for the slips: the file's
 	                            emv "aid" and "label", else UnionPay's for its product */
 	bool credit;             /* the file's product is credit (docs/tms.md pin_credit) */
+	bool has_capk; /* chip: the card names its CA public key (the file's emv "capk_index") */
+	uint8_t capk_index; /* 8F: the key's index within its RID (the AID's first 5 bytes) */
 	/* NULL (term_card_load()'s): each terminal counts the card's ATC in its own state. Else
 	 * the card's own counter, the last ATC it gave, shared by the terminals that take the card
 	 * in turn (possum load): the terminal holding the card raises it; never two at once. */
@@ -240,8 +242,8 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res);
 
 /* A financial transaction (balance to card authentication, a QR payment or refund), with the
  * pending reversal delivered first. A QR payment above TERM_QR_NOPIN_MAX without req->pin is
- * TERM_EPIN, and one the downloaded parameters do not permit (term_params_permit())
- * TERM_EREFUSED: nothing sent. */
+ * TERM_EPIN, and one the downloaded parameters do not permit (term_params_permit()) or a chip
+ * card the terminal does not take (term_chip_permit()) TERM_EREFUSED: nothing sent. */
 int term_transact(term *t, const struct term_request *req, struct term_result *res);
 
 /* Delivers the pending reversal, if any (res->reversals counts it): the same 0400 sent up to
@@ -380,6 +382,16 @@ int term_param(term *t, const char *tag, char *out, size_t cap);
  * application A000000333010102 or …0103); TERM_EREFUSED with why (in English and Chinese,
  * capacity cap) when not. No parameters: permitted. */
 int term_params_permit(term *t, const struct term_request *req, char *why, size_t cap);
+
+/* Whether the terminal takes req's chip card (chip.c; TERM_OK for a request that reads no chip),
+ * from the AIDs and CA keys it downloaded: its application selected on the AID list (exactly,
+ * or partially where the list's entry allows it), the TVR made (the CA key the card names held
+ * or not, the application's floor limit) and terminal action analysis done — TERM_EREFUSED
+ * with why (in English and Chinese, capacity cap) when the application is not on the list or
+ * the TVR meets the application's TAC-denial (declined offline; never a refund, void or
+ * cancellation). No AID list downloaded: the card's application, taken as it is. term_transact()
+ * asks it before anything is sent. */
+int term_chip_permit(term *t, const struct term_request *req, char *why, size_t cap);
 
 /* What the downloaded parameters put on a slip (term_receipt(), which takes NULL for none):
  * the merchant's name in the terminal's language (merchant_name_en when `language` is en and

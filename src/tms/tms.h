@@ -321,6 +321,10 @@ int tms_aid_list(tms *t, int (*fn)(void *ctx, const struct tms_aid *a), void *ct
 
 /* Application a's AI item appended to buf (capacity cap) at *at. */
 int tms_aid_item(const struct tms_aid *a, uint8_t *buf, size_t cap, size_t *at);
+/* The application of an AI item's value (len bytes, tms_aid_item()'s nested items) into out,
+ * as a terminal reads it: TMS_OK, or TMS_EARG when an item is missing, repeated or of a wrong
+ * length, or a value is one tms_aid_parse() refuses (another tag is skipped). */
+int tms_aid_decode(const uint8_t *value, size_t len, struct tms_aid *out);
 /* The download form of every AID: their AI items into buf, *len bytes. */
 int tms_aid_encode(tms *t, uint8_t *buf, size_t cap, size_t *len);
 int tms_aid_version(tms *t, char version[9]);
