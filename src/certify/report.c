@@ -414,7 +414,8 @@ static const char html_style[] =
     "h3{font-size:1.05em}.sub{color:#555;margin-top:0}"
     ".summary{border:2px solid #b42318;padding:.6em 1em;margin:1em 0}"
     ".summary.ok{border-color:#1a7f37}.summary th{border:0;background:none;width:9em}"
-    ".summary td{border:0}table{border-collapse:collapse;width:100%}"
+    ".summary td{border:0}.summary .verdict{font-size:1.3em;color:#b42318}"
+    ".summary.ok .verdict{color:#1a7f37}table{border-collapse:collapse;width:100%}"
     "th,td{border:1px solid #ccc;padding:.2em .45em;text-align:left;vertical-align:top}"
     "th{background:#f3f3f3}.passed{color:#1a7f37;font-weight:bold}"
     ".failed{color:#b42318;font-weight:bold}.skipped{color:#777}"
@@ -437,7 +438,11 @@ static void html_summary(const struct certify_result *r, FILE *f)
 	struct counts n = count(r);
 	char t[TEXT_TIME_LEN * 2 + 8], u[TEXT_TIME_LEN], line[160];
 
-	fprintf(f, "<table class=\"summary%s\">\n", certify_passed(r) ? " ok" : "");
+	fprintf(
+	    f,
+	    "<table class=\"summary%s\">\n<tr><th class=\"verdict\" colspan=\"2\">%s</th></tr>\n",
+	    certify_passed(r) ? " ok" : "",
+	    certify_passed(r) ? "PASSED 通过" : "NOT PASSED 未通过");
 	snprintf(line, sizeof line, "%s %s", r->model[0] != '\0' ? r->model : "-",
 	         r->version[0] != '\0' ? r->version : "-");
 	html_row(f, "Model, version / 型号、版本", line);
@@ -470,8 +475,11 @@ static void html_cases(const struct certify_result *r, FILE *f)
 		html_escape(f, cr->c->title[0]);
 		fputs("</td><td>", f);
 		html_escape(f, cr->c->title[1]);
-		snprintf(ms, sizeof ms, "%lld.%01lld s", (long long)(cr->ms / 1000),
-		         (long long)(cr->ms % 1000 / 100));
+		if (outcome(cr) == CASE_SKIPPED)
+			snprintf(ms, sizeof ms, "–");
+		else
+			snprintf(ms, sizeof ms, "%lld.%01lld s", (long long)(cr->ms / 1000),
+			         (long long)(cr->ms % 1000 / 100));
 		fprintf(f, "</td><td class=\"%s\">%s</td><td>%s</td></tr>\n",
 		        outcome_json[outcome(cr)], outcome_json[outcome(cr)], ms);
 	}
@@ -482,7 +490,7 @@ static int html_field(void *ctx, const struct certify_field *fd)
 {
 	FILE *f = ctx;
 
-	fprintf(f, "<tr><td>%*s", 2 * fd->depth, "");
+	fprintf(f, "<tr><td style=\"padding-left:%.1fem\">", 0.45 + 1.2 * fd->depth);
 	html_escape(f, fd->path);
 	fputs("</td><td>", f);
 	html_escape(f, fd->name);
