@@ -50,7 +50,7 @@ enum certify_effect {
 	CERTIFY_BAD_MAC,       /* `bad-mac`: forwarded, the answer's field 64 corrupted */
 	CERTIFY_BAD_KCV,       /* `bad-kcv`: 0810's first key (field 62) corrupted, so that its
 	                          check value no longer matches it */
-	CERTIFY_TOTALS_DIFFER, /* `totals-differ`: 0510's field 48 flag(s) set to 2 */
+	CERTIFY_TOTALS_DIFFER, /* `totals-differ`: 0500's totals reach the host one sale more */
 	CERTIFY_CLOSE,         /* `close`: not forwarded; the connection closed */
 };
 
@@ -349,6 +349,7 @@ struct certify_host {
 		char name[16]; /* the card file: CARDS/NAME.json */
 		char pin[13];
 		char masked[20]; /* its PAN, first 6 and last 4 */
+		bool chip;
 	} card[CERTIFY_CARDS_MAX];
 	int n_cards;
 	store *s;       /* the test host's store, for the runner's thread */

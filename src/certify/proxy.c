@@ -4,7 +4,8 @@
  * current case's transcript with the answer the terminal got, and the case's `host`
  * behaviours are played on it: its answer relayed, made by certify itself (`answer RC`, MACed
  * as the host MACs its own), dropped, held until the terminal's next request, or spoilt (its
- * MAC, the sign-in's first key, the settlement's totals flag); or the connection closed.
+ * MAC, the sign-in's first key), the settlement's totals changed on their way to the host so
+ * that it finds them differing; or the connection closed.
  *
  * Threads: the loop's thread alone touches the connections, the current case and its
  * messages' answers; the run's thread hands a new case over through an async handle and waits
@@ -484,19 +485,25 @@ static int spoil_kcv(uint8_t *v, size_t n)
 	return CERTIFY_OK;
 }
 
-/* `totals-differ`: 48's flags (docs/cup-pos.md "Settlement totals": the 31st digit, and the
- * 62nd when the foreign totals follow) set to 2, the totals differ. */
+/* `totals-differ`: the settlement's totals as the host gets them counting one sale more than
+ * the terminal's (48's domestic sales count, n3 after the n12 amount: docs/cup-pos.md
+ * "Settlement"), so that the host itself finds they differ, answers 2 and keeps the batch
+ * open for the upload — the terminal's request stays in the transcript as it sent it. Spoiling
+ * the answer's flag instead would leave the host with a batch it had closed. */
 static int spoil_totals(uint8_t *v, size_t n)
 {
-	if (n < 31)
+	int count;
+
+	if (n < 15 || strspn((const char *)v + 12, "0123456789") < 3)
 		return CERTIFY_ENOTFOUND;
-	v[30] = '2';
-	if (n >= 62)
-		v[61] = '2';
+	count = ((v[12] - '0') * 100 + (v[13] - '0') * 10 + (v[14] - '0') + 1) % 1000;
+	v[12] = (uint8_t)('0' + count / 100);
+	v[13] = (uint8_t)('0' + count / 10 % 10);
+	v[14] = (uint8_t)('0' + count % 10);
 	return CERTIFY_OK;
 }
 
-/* Field f of the answer in frame (*len bytes, capacity CERTIFY_FRAME_MAX), when it is an mti,
+/* Field f of the message in frame (*len bytes, capacity CERTIFY_FRAME_MAX), when it is an mti,
  * changed by spoil and the answer packed again in its place. */
 static int spoil_field(const iso8583_profile *p, uint8_t *frame, size_t *len, const char *mti,
                        int f, int (*spoil)(uint8_t *v, size_t n))
@@ -556,6 +563,13 @@ static void request_arrived(struct pair *p, const uint8_t *frame, size_t len)
 	e->msg = m;
 	e->effect = b.effect;
 	queue_push(&p->waiting, e);
+	if (b.effect == CERTIFY_TOTALS_DIFFER && len <= sizeof ans) {
+		memcpy(ans, frame, len); /* the host gets other totals than the terminal sent */
+		n = len;
+		spoil_field(p->px->p, ans, &n, "0500", 48, spoil_totals);
+		side_send(&p->host, ans, n);
+		return;
+	}
 	side_send(&p->host, frame, len);
 }
 
@@ -583,9 +597,6 @@ static void answer_arrived(struct pair *p, const uint8_t *frame, size_t len)
 		break;
 	case CERTIFY_BAD_KCV:
 		spoil_field(prof, e->ans, &e->len, "0810", 62, spoil_kcv);
-		break;
-	case CERTIFY_TOTALS_DIFFER:
-		spoil_field(prof, e->ans, &e->len, "0510", 48, spoil_totals);
 		break;
 	default:
 		break;

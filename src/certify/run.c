@@ -97,7 +97,32 @@ static const struct certify_msg *original(const struct run *r, const char *id)
 	return NULL;
 }
 
-/* `of=CASE`: the original's references for a void or refund, as KEY=VALUE arguments. */
+/* Whether args (n of them, "KEY=VALUE") give key. */
+static bool has_key(char (*args)[ARG_MAX], size_t n, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(args[i], key, len) == 0 && args[i][len] == '=')
+			return true;
+	return false;
+}
+
+/* The card case id's steps presented, "" none. */
+static const char *card_of(const struct run *r, const char *id)
+{
+	for (size_t i = 0; i < r->res->n_cases; i++)
+		for (int s = 0;
+		     strcmp(r->res->cases[i].c->id, id) == 0 && s < r->res->cases[i].c->n_steps;
+		     s++)
+			for (int k = 0; k < r->res->cases[i].c->steps[s].n_args; k++)
+				if (strcmp(r->res->cases[i].c->steps[s].keys[k], "card") == 0)
+					return r->res->cases[i].c->steps[s].values[k];
+	return "";
+}
+
+/* `of=CASE`: the original's references for a void or refund, as KEY=VALUE arguments, but for
+ * the keys the step gives itself (a refund's own amount). */
 static void original_args(const struct run *r, const char *id, char (*args)[ARG_MAX], size_t *n)
 {
 	static const struct {
@@ -110,7 +135,7 @@ static void original_args(const struct run *r, const char *id, char (*args)[ARG_
 	char v[64];
 
 	for (size_t k = 0; m != NULL && k < sizeof refs / sizeof refs[0]; k++) {
-		if ((refs[k].answer && !m->an_ok) ||
+		if (has_key(args, *n, refs[k].key) || (refs[k].answer && !m->an_ok) ||
 		    certify_field_text(refs[k].answer ? &m->an : &m->rq, refs[k].field, refs[k].sub,
 		                       0, 0, v, sizeof v) != CERTIFY_OK)
 			continue;
@@ -118,21 +143,49 @@ static void original_args(const struct run *r, const char *id, char (*args)[ARG_
 			snprintf(v, sizeof v, "%lld.%02lld", atoll(v) / 100, atoll(v) % 100);
 		snprintf(args[(*n)++], ARG_MAX, "%s=%s", refs[k].key, v);
 	}
+	if (!has_key(args, *n, "card") && card_of(r, id)[0] != '\0')
+		snprintf(args[(*n)++], ARG_MAX, "card=%s", card_of(r, id));
 }
 
-/* A step's arguments: its own, the card's PIN, and an original's references. */
+/* The card's arguments: its PIN (`pin=yes`, the default; `pin=wrong` another; `pin=no` none)
+ * and, for a chip card, `entry=chip` unless the step says how it is read. */
+static void card_args(const struct run *r, const char *pin, char (*args)[ARG_MAX], size_t *n)
+{
+	const char *name = NULL;
+	char wrong[13];
+
+	for (size_t i = 0; i < *n; i++)
+		if (strncmp(args[i], "card=", 5) == 0)
+			name = args[i] + 5;
+	for (int c = 0; name != NULL && c < r->ch.n_cards; c++) {
+		if (strcmp(r->ch.card[c].name, name) != 0)
+			continue;
+		snprintf(wrong, sizeof wrong, "%s", r->ch.card[c].pin);
+		wrong[0] = wrong[0] == '9' ? '0' : (char)(wrong[0] + 1);
+		if (strcmp(pin, "no") != 0)
+			snprintf(args[(*n)++], ARG_MAX, "pin=%s",
+			         strcmp(pin, "wrong") == 0 ? wrong : r->ch.card[c].pin);
+		if (r->ch.card[c].chip && !has_key(args, *n, "entry"))
+			snprintf(args[(*n)++], ARG_MAX, "entry=chip");
+		return;
+	}
+}
+
+/* A step's arguments: its own, an original's references, and the card's. */
 static size_t step_args(const struct run *r, const struct certify_step *st, char (*args)[ARG_MAX])
 {
+	const char *pin = "yes";
 	size_t n = 0;
 
-	for (int i = 0; i < st->n_args; i++) {
-		snprintf(args[n++], ARG_MAX, "%s=%s", st->keys[i], st->values[i]);
+	for (int i = 0; i < st->n_args; i++)
+		if (strcmp(st->keys[i], "pin") == 0)
+			pin = st->values[i];
+		else
+			snprintf(args[n++], ARG_MAX, "%s=%s", st->keys[i], st->values[i]);
+	for (int i = 0; i < st->n_args; i++)
 		if (strcmp(st->keys[i], "of") == 0)
 			original_args(r, st->values[i], args, &n);
-		for (int c = 0; strcmp(st->keys[i], "card") == 0 && c < r->ch.n_cards; c++)
-			if (strcmp(r->ch.card[c].name, st->values[i]) == 0)
-				snprintf(args[n++], ARG_MAX, "pin=%s", r->ch.card[c].pin);
-	}
+	card_args(r, pin, args, &n);
 	return n;
 }
 
@@ -341,7 +394,7 @@ int certify_run(const struct certify_options *o, struct certify_result **out)
 	*out = NULL;
 	if ((rc = certify_suite_load(o->suite, &s, err, sizeof err)) != CERTIFY_OK) {
 		fprintf(stderr, "%s: %s\n", o->prog, err);
-		return rc;
+		return CERTIFY_ESUITE; /* said: no such suite, or FILE:LINE: why */
 	}
 	if ((rc = result_new(o, s, &r.res)) != CERTIFY_OK) {
 		certify_suite_free(s);

@@ -166,6 +166,7 @@ static int add_cards(struct impl *im, struct certify_host *ch)
 		json_decref(card);
 		snprintf(ch->card[i].name, sizeof ch->card[i].name, "%s", cards[i].name);
 		snprintf(ch->card[i].pin, sizeof ch->card[i].pin, "%s", img.pin);
+		ch->card[i].chip = cards[i].chip;
 		card_pan_mask(img.pan, strlen(img.pan), ch->card[i].masked,
 		              sizeof ch->card[i].masked);
 		crypto_wipe(&img, sizeof img);

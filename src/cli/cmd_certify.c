@@ -30,6 +30,13 @@ static int failed(const struct cli_env *env, int rc)
 	                         rc == CERTIFY_EARG);
 }
 
+/* The options of `certify run`. */
+struct ropts {
+	const char *suite, *model, *version, *port, *listen, *driver, *cases, *work, *lang,
+	    *report_html;
+	int keep;
+};
+
 /* ---- list ---- */
 
 static const char list_help[] =
@@ -143,8 +150,131 @@ static int certify_revoke_cmd(struct cli_env *env, const void *values)
 	return CLI_OK;
 }
 
+/* ---- run ---- */
+
+static const char run_help[] =
+    "[--suite NAME|FILE] [--model M --version V] [--port P] [--listen ADDR] [--driver CMD]\n"
+    "    [--case ID,…] [--work DIR] [--keep] [--lang en|zh] [--report-html FILE]\n"
+    "    [--config FILE] [--data DIR] [--json]\n"
+    "\n"
+    "Runs a terminal through a certification suite (docs/certify.md). It starts a test host of\n"
+    "its own (a work directory with its own keys, a merchant, one terminal and test cards, all\n"
+    "printed), listens for the terminal under test, and takes it through the suite's cases one\n"
+    "by one: each case says what to do (or --driver does it), plays the host's behaviour and\n"
+    "checks every message the terminal sends. Then the report: each case passed or failed,\n"
+    "with the reason and the message at fault decoded. When every case passed and --model and\n"
+    "--version name the device, a certificate for them is recorded in the acquirer's store\n"
+    "(--data), which the onboarding's agree step asks for.\n"
+    "\n"
+    "  --suite S      a built-in suite (cup-pos, the default) or a suite file\n"
+    "  --model M      the terminal model under test (the terminal is registered with it)\n"
+    "  --version V    its software version; with --model, a certificate when all passed\n"
+    "  --port P       the port the terminal connects to (default 0: a free one, printed)\n"
+    "  --listen ADDR  the address it listens on (default 127.0.0.1)\n"
+    "  --driver CMD   run CMD for each step, unattended: `CMD ACTION KEY=VALUE…` (docs/certify.md\n"
+    "                 \"Drivers\"; scripts/certify_driver_term drives `possum term`)\n"
+    "  --case IDS     only these cases, comma-separated\n"
+    "  --work DIR     the test host's work directory (default a new one under $TMPDIR)\n"
+    "  --keep         keep the work directory (its host.log, the terminal's driver.log)\n"
+    "  --lang L       the instructions' and report's language: en (default) or zh\n"
+    "  --report-html FILE  also write the report as a printable HTML page\n" COMMON_HELP
+    "  --json         print the report as JSON (instructions and progress on stderr)\n"
+    "\n"
+    "Exit status: 0 every case passed; 1 a case failed or the run could not go on; 2 bad\n"
+    "usage or a suite file that does not read (FILE:LINE: why).\n";
+
+/* The report's HTML page at path; CLI_OK or the failure said. */
+static int write_html(const struct cli_env *env, const struct certify_result *r, int lang,
+                      const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int rc = f != NULL ? certify_report_write(r, CERTIFY_HTML, lang, f) : CERTIFY_EIO;
+
+	if (f != NULL && fclose(f) != 0)
+		rc = CERTIFY_EIO;
+	return rc == CERTIFY_OK ? CLI_OK
+	                        : cli_error(CLI_FAILED, env->prog, "cannot write %s", path);
+}
+
+/* A run that passed, of a named model and version: its certificate in the acquirer's store. */
+static int record(struct cli_env *env, struct certify_result *r, FILE *say)
+{
+	char id[40];
+	int rc;
+
+	if ((rc = cli_env_open(env)) != CLI_OK)
+		return rc;
+	if ((rc = certify_record(env->host.data.store, r, env->actor, id)) != CERTIFY_OK)
+		return failed(env, rc);
+	fprintf(say, "certificate %s recorded\n", id);
+	return CLI_OK;
+}
+
+static int run_options(const struct cli_env *env, const struct ropts *o, struct certify_options *co)
+{
+	const char *prog = env->prog;
+	int64_t port = 0;
+
+	if ((o->model == NULL) != (o->version == NULL))
+		return cli_usage_error(prog, "--model and --version go together");
+	if (o->port != NULL && cli_int64(prog, "port", o->port, 0, 65535, &port) != CLI_OK)
+		return CLI_USAGE;
+	if (o->lang != NULL && strcmp(o->lang, "en") != 0 && strcmp(o->lang, "zh") != 0)
+		return cli_usage_error(prog, "--lang: en or zh");
+	*co = (struct certify_options){.prog = prog,
+	                               .suite = o->suite != NULL ? o->suite : "cup-pos",
+	                               .model = o->model,
+	                               .version = o->version,
+	                               .listen = o->listen,
+	                               .port = (int)port,
+	                               .driver = o->driver,
+	                               .cases = o->cases,
+	                               .work = o->work,
+	                               .keep = o->keep != 0,
+	                               .lang = o->lang != NULL && strcmp(o->lang, "zh") == 0,
+	                               .say = env->json ? stderr : stdout};
+	return CLI_OK;
+}
+
+static int certify_run_cmd(struct cli_env *env, const void *values)
+{
+	const struct ropts *o = values;
+	struct certify_options co;
+	struct certify_result *r = NULL;
+	int rc;
+
+	if ((rc = run_options(env, o, &co)) != CLI_OK)
+		return rc;
+	if ((rc = certify_run(&co, &r)) != CERTIFY_OK) {
+		certify_result_free(r);
+		return rc == CERTIFY_ESUITE ? CLI_USAGE /* said, as FILE:LINE: why */
+		       : rc == CERTIFY_ENOTFOUND
+		           ? cli_usage_error(env->prog, "--case: no such case")
+		           : cli_error(CLI_FAILED, env->prog, "%s", certify_strerror(rc));
+	}
+	if (certify_passed(r) && o->model != NULL && (rc = record(env, r, co.say)) != CLI_OK)
+		goto out;
+	certify_report_write(r, env->json ? CERTIFY_JSON : CERTIFY_TEXT, co.lang, stdout);
+	rc = o->report_html != NULL ? write_html(env, r, co.lang, o->report_html) : CLI_OK;
+	if (rc == CLI_OK && !certify_passed(r))
+		rc = CLI_FAILED;
+out:
+	certify_result_free(r);
+	return rc;
+}
+
 /* The commands of `possum certify`: a row each. */
 static const cli_command certify_cmds[] = {
+    {"run", "run a terminal through a certification suite: report, certificate",
+     .handler = certify_run_cmd, .env = CLI_ENV_DATA, .help = run_help,
+     CLI_OPTIONS(struct ropts, CLI_TEXT("suite", struct ropts, suite),
+                 CLI_TEXT("model", struct ropts, model), CLI_TEXT("version", struct ropts, version),
+                 CLI_TEXT("port", struct ropts, port), CLI_TEXT("listen", struct ropts, listen),
+                 CLI_TEXT("driver", struct ropts, driver), CLI_TEXT("case", struct ropts, cases),
+                 CLI_TEXT("work", struct ropts, work), CLI_SET("keep", struct ropts, keep),
+                 CLI_TEXT("lang", struct ropts, lang),
+                 CLI_TEXT("report-html", struct ropts, report_html)),
+     .common = CLI_DATADIR},
     {"list", "the device certificates recorded, in force or all", .handler = certify_list_cmd,
      .env = CLI_ENV_DATA | CLI_ENV_READ, .help = list_help,
      CLI_OPTIONS(struct copts, CLI_TEXT("model", struct copts, model),

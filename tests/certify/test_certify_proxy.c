@@ -49,6 +49,8 @@ struct fixture {
 	int host_fd, host_port;
 	pthread_t host_thread;
 	_Atomic int stop, reached;
+	uint8_t last[FRAME]; /* the last request the fake host got, without its length */
+	_Atomic long last_len;
 	/* the proxy and the terminal */
 	certify_proxy *px;
 	int port, term;
@@ -187,6 +189,8 @@ static void host_serve(struct fixture *fx, int c)
 
 		if (n == 0)
 			continue;
+		memcpy(fx->last, buf, (size_t)n);
+		fx->last_len = n;
 		fx->reached++;
 		snprintf(mti, sizeof mti, "%02X%02X", buf[11], buf[12]);
 		for (size_t i = 0; i < 4; i++)
@@ -438,14 +442,15 @@ static void answer_is_certifys_own(void **state)
 	const char *rrn;
 	long n;
 
-	host_line(fx, "0200", 0, CERTIFY_ANSWER, "A0");
+	host_line(fx, "0200", 0, CERTIFY_ANSWER, "51");
 	host_line(fx, "0800", 0, CERTIFY_ANSWER, "96");
+	host_line(fx, "0400", 0, CERTIFY_ANSWER, "A0");
 	case_begin(fx);
 	n = exchange(fx, "0200", "000123", ans, WAIT_MS);
 	assert_true(n > 0);
 	assert_memory_equal(ans, HEX("6000000003"), 5); /* the TPDU's addresses swapped */
 	assert_string_equal(field(ans, n, 0), "0210");
-	assert_string_equal(field(ans, n, 39), "A0");
+	assert_string_equal(field(ans, n, 39), "51");
 	assert_string_equal(field(ans, n, 11), "000123");
 	assert_string_equal(field(ans, n, 3), "000000");
 	assert_string_equal(field(ans, n, 4), "000000000100");
@@ -462,11 +467,16 @@ static void answer_is_certifys_own(void **state)
 	assert_true(mac_verifies(fx, ans, n));
 	msg_wait(fx, 0, true, &m);
 	assert_int_equal(m.effect, CERTIFY_ANSWER);
-	assert_string_equal(m.rc, "A0");
+	assert_string_equal(m.rc, "51");
 	/* An answer of another RC to a request whose answers are not MACed: no 64. */
 	n = exchange(fx, "0800", "000124", ans, WAIT_MS);
 	assert_string_equal(field(ans, n, 0), "0810");
 	assert_string_equal(field(ans, n, 39), "96");
+	assert_string_equal(field(ans, n, 64), "");
+	/* A0 says the host no longer trusts the MAC key: it is not MACed (as the host's). */
+	n = exchange(fx, "0400", "000125", ans, WAIT_MS);
+	assert_string_equal(field(ans, n, 0), "0410");
+	assert_string_equal(field(ans, n, 39), "A0");
 	assert_string_equal(field(ans, n, 64), "");
 	assert_int_equal(fx->reached, 0);
 }
@@ -600,11 +610,13 @@ static void bad_kcv_changes_62_only(void **state)
 	assert_int_equal(hsm_import_ecb(fx->h, &fx->tmk, &pik_spec, f62, 16, &kcv, &k), HSM_EKCV);
 }
 
-/* totals-differ: the 0510's 48 says the totals differ, domestic and foreign; nothing else. */
-static void totals_differ_sets_the_flags(void **state)
+/* totals-differ: the 0500's totals reach the host counting one sale more (so that the host
+ * finds they differ); the terminal's request is recorded as sent, the answer relayed as is. */
+static void totals_differ_tells_the_host_other_totals(void **state)
 {
 	struct fixture *fx = *state;
 	const struct canned *want = canned(fx, "0500");
+	struct certify_msg m;
 	char f48[80];
 	uint8_t ans[FRAME];
 	long n;
@@ -613,14 +625,18 @@ static void totals_differ_sets_the_flags(void **state)
 	case_begin(fx);
 	n = exchange(fx, "0500", "000011", ans, WAIT_MS);
 	assert_int_equal(n, (long)want->len - 2);
+	assert_memory_equal(ans, want->frame + 2, (size_t)n);
 	snprintf(f48, sizeof f48, "%s", TOTALS);
-	f48[30] = f48[61] = '2';
-	assert_string_equal(field(ans, n, 48), f48);
-	assert_string_equal(field(want->frame + 2, (long)want->len - 2, 48), TOTALS);
-	for (int f = 0; f <= 64; f++)
+	f48[14]++; /* the domestic sales count, 001 → 002 */
+	assert_int_equal(fx->reached, 1);
+	assert_string_equal(field(fx->last, fx->last_len, 48), f48);
+	msg_wait(fx, 0, true, &m);
+	assert_int_equal(m.effect, CERTIFY_TOTALS_DIFFER);
+	assert_string_equal(field(m.req, (long)m.req_len, 48), TOTALS);
+	for (int f = 0; f <= 64; f++) /* nothing else changed on the way */
 		if (f != 1 && f != 48)
-			assert_string_equal(field(ans, n, f),
-			                    field(want->frame + 2, (long)want->len - 2, f));
+			assert_string_equal(field(fx->last, fx->last_len, f),
+			                    field(m.req, (long)m.req_len, f));
 }
 
 /* close: the terminal's connection closed, the request never forwarded. */
@@ -762,7 +778,7 @@ int main(void)
 	    T(late_comes_when_the_case_ends),
 	    T(bad_mac_changes_64_only),
 	    T(bad_kcv_changes_62_only),
-	    T(totals_differ_sets_the_flags),
+	    T(totals_differ_tells_the_host_other_totals),
 	    T(close_closes),
 	    T(nth_applies_to_the_nth_only),
 	    T(unreadable_request_relayed_and_recorded),
