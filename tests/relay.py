@@ -10,8 +10,11 @@
 #                   replay or alter later
 #   --delay FILE    hold what the host sends for the seconds FILE holds, while it exists; each
 #                   answer held, and each one whose client was gone, is a line on stderr
+#   --flip FILE     while FILE exists, invert one byte of each frame the host sends: the one at
+#                   the offset FILE holds, in the frame after its length header (negative:
+#                   from its end; -1 the last byte, an answer's MAC's) — a tampered answer
 #
-#   python3 relay.py UPSTREAM PORTFILE [--wire FILE] [--frames FILE] [--delay FILE]
+#   python3 relay.py UPSTREAM PORTFILE [--wire FILE] [--frames FILE] [--delay FILE] [--flip FILE]
 import argparse
 import os
 import sys
@@ -25,6 +28,7 @@ args.add_argument("portfile")
 args.add_argument("--wire")
 args.add_argument("--frames")
 args.add_argument("--delay")
+args.add_argument("--flip")
 opt = args.parse_args()
 lock = threading.Lock()
 
@@ -57,6 +61,24 @@ def record(data, pending):
         return buf
 
 
+def flipped(data, pending):
+    """The whole frames of pending + data with the --flip byte inverted, and what is left."""
+    try:
+        with open(opt.flip) as f:
+            at = int(f.read().strip())
+    except (OSError, ValueError):
+        return pending + data, b""
+    buf, out = pending + data, b""
+    while len(buf) >= 2 and len(buf) >= 2 + int.from_bytes(buf[:2], "big"):
+        n = int.from_bytes(buf[:2], "big")
+        frame = bytearray(buf[2:2 + n])
+        frame[at] ^= 0xFF
+        print("flipped byte", at, "of a", n, "byte frame", file=sys.stderr, flush=True)
+        out += buf[:2] + bytes(frame)
+        buf = buf[2 + n:]
+    return out, buf
+
+
 def pump(src, dst, from_client):
     pending = b""
     try:
@@ -66,6 +88,10 @@ def pump(src, dst, from_client):
                 break
             if from_client:
                 pending = record(data, pending)
+            elif opt.flip:
+                data, pending = flipped(data, pending)
+                if not data:
+                    continue
             elif held() > 0:
                 d = held()
                 print("held", len(data), "bytes", d, "s", file=sys.stderr, flush=True)

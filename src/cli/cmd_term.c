@@ -32,19 +32,63 @@ static int term_dir(const struct cli_env *env, const struct term_opts *o, const 
 	return rc;
 }
 
+/* The test switches of POSSUM_TERM_BROKEN (README.md "Test aids"), by name. */
+static const struct {
+	const char *name;
+	unsigned kind;
+} broken_kinds[] = {
+    {"no-reversal", TERM_BROKEN_NO_REVERSAL},
+    {"reuse-stan", TERM_BROKEN_REUSE_STAN},
+    {"wrong-mac", TERM_BROKEN_WRONG_MAC},
+    {"ignore-a0", TERM_BROKEN_IGNORE_A0},
+    {"clear-track", TERM_BROKEN_CLEAR_TRACK},
+    {"ignore-kcv", TERM_BROKEN_IGNORE_KCV},
+    {"ignore-answer-mac", TERM_BROKEN_IGNORE_ANSWER_MAC},
+};
+
+/* POSSUM_TERM_BROKEN=KIND[,KIND…] into *kinds (unset or empty: none); an unknown kind is bad
+ * usage, named. */
+static int broken_parse(const char *prog, unsigned *kinds)
+{
+	const char *text = getenv("POSSUM_TERM_BROKEN"), *p, *end;
+	size_t n, i;
+
+	*kinds = 0;
+	if (text == NULL || text[0] == '\0')
+		return CLI_OK;
+	for (p = text;; p = end + 1) {
+		end = p + strcspn(p, ",");
+		n = (size_t)(end - p);
+		for (i = 0; i < sizeof broken_kinds / sizeof broken_kinds[0]; i++)
+			if (strlen(broken_kinds[i].name) == n &&
+			    strncmp(p, broken_kinds[i].name, n) == 0)
+				break;
+		if (i == sizeof broken_kinds / sizeof broken_kinds[0])
+			return cli_usage_error(prog, "POSSUM_TERM_BROKEN: unknown kind '%.*s'",
+			                       (int)n, p);
+		*kinds |= broken_kinds[i].kind;
+		if (*end == '\0')
+			return CLI_OK;
+	}
+}
+
 int cli_term_open(struct cli_env *env, const struct term_opts *o)
 {
 	const char *dir;
+	unsigned broken;
 	int64_t secs;
 	int rc;
 
 	if (o->timeout != NULL &&
 	    cli_int64(env->prog, "timeout", o->timeout, 0, 3600, &secs) != CLI_OK)
 		return CLI_USAGE;
+	if (broken_parse(env->prog, &broken) != CLI_OK)
+		return CLI_USAGE;
 	if ((rc = term_dir(env, o, &dir)) != CLI_OK || (rc = cli_env_open_at(env, dir)) != CLI_OK)
 		return rc;
 	if (o->timeout != NULL)
 		term_set_timeout(env->term, (int)secs);
+	term_set_broken(env->term, broken);
 	return CLI_OK;
 }
 
@@ -671,5 +715,7 @@ const cli_group cli_term_group = {
     "possum term — the reference POS terminal (cup-pos): sign-in, payments by\n"
     "card and QR code, reversals, settlement, receipts, and the downloads of its parameters,\n"
     "CA keys and AIDs from the host's terminal management (docs/tms.md). Exit status 0\n"
-    "approved, 1 declined or failed, 2 bad usage.",
+    "approved, 1 declined or failed, 2 bad usage. For certification tests only,\n"
+    "POSSUM_TERM_BROKEN=KIND[,KIND…] in the environment makes it wrong on purpose\n"
+    "(README.md, \"Test aids\").",
     CLI_TABLE(term_commands)};

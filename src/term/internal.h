@@ -21,6 +21,7 @@ struct term {
 	bool signed_in; /* the working keys are there */
 	int timeout_ms;
 	enum term_inject inject; /* for the next financial request (term_set_inject) */
+	unsigned broken;         /* test switches (term_set_broken): TERM_BROKEN_* */
 	int asked;     /* the last answer's processing request (header byte 2's low nibble) */
 	net_client *c; /* kept between exchanges; NULL until needed or after a failure */
 	bool tls;      /* term_tls_setup()'s, read at term_open() */

@@ -344,13 +344,14 @@ static int fill_record(term *t, const struct term_request *req, const struct ter
 static int track(term *t, const struct term_request *req, struct term_msg *m)
 {
 	size_t n = strlen(strcpy(m->f35, req->card->track2));
+	bool clear = t->broken & TERM_BROKEN_CLEAR_TRACK; /* the test switch clear-track */
 	int rc;
 
-	if ((rc = term_from_hsm(hsm_track_crypt(t->h, &t->tdk, 1, (uint8_t *)m->f35, n))) !=
-	    TERM_OK)
+	if (!clear && (rc = term_from_hsm(
+	                   hsm_track_crypt(t->h, &t->tdk, 1, (uint8_t *)m->f35, n))) != TERM_OK)
 		return rc;
 	iso8583_set(&m->m, 35, m->f35, n);
-	iso8583_set_str(&m->m, 53, "2610000000000000");
+	iso8583_set_str(&m->m, 53, clear ? "2600000000000000" : "2610000000000000");
 	if (req->entry != TERM_CHIP)
 		iso8583_unset(&m->m, 2);
 	return TERM_OK;
@@ -525,7 +526,8 @@ int term_transact(term *t, const struct term_request *req, struct term_result *r
 		return rc;
 	if ((rc = attempt(t, req, res)) != TERM_OK)
 		return rc;
-	if (strcmp(res->rc, RCODE_MAC_ERROR) != 0 && strcmp(res->rc, RCODE_PIN_FORMAT) != 0)
+	if ((strcmp(res->rc, RCODE_MAC_ERROR) != 0 && strcmp(res->rc, RCODE_PIN_FORMAT) != 0) ||
+	    (t->broken & TERM_BROKEN_IGNORE_A0))
 		return TERM_OK;
 	/* The host no longer trusts the keys: sign in again once, then send once more. */
 	if ((rc = term_manage(t, TERM_SIGNIN, &again)) != TERM_OK)
@@ -575,6 +577,10 @@ int term_reversal_flush(term *t, struct term_result *res)
 
 	if ((rc = term_reversal_pending(t, &x, &pending)) != TERM_OK || !pending)
 		return rc;
+	if (t->broken & TERM_BROKEN_NO_REVERSAL) {
+		x.status = STORE_TERM_ANSWERED; /* the test switch: abandoned, never sent */
+		return term_from_store(store_term_txn_update(t->s, &x));
+	}
 	if (!t->signed_in)
 		return TERM_ESIGNIN;
 	if (x.status == STORE_TERM_SENT) {

@@ -366,9 +366,19 @@ int term_set_inject(term *t, enum term_inject fault)
 	return TERM_OK;
 }
 
+int term_set_broken(term *t, unsigned kinds)
+{
+	if ((kinds & ~TERM_BROKEN_ALL) != 0)
+		return TERM_EARG;
+	t->broken = kinds;
+	return TERM_OK;
+}
+
 int term_next_stan(term *t, int *stan)
 {
-	t->st.stan = t->st.stan >= 999999 ? 1 : t->st.stan + 1;
+	/* The test switch reuse-stan: the last STAN again (a fresh terminal's first is 1). */
+	if (!(t->broken & TERM_BROKEN_REUSE_STAN) || t->st.stan == 0)
+		t->st.stan = t->st.stan >= 999999 ? 1 : t->st.stan + 1;
 	*stan = t->st.stan;
 	return term_from_store(store_term_state_put(t->s, &t->st));
 }

@@ -234,6 +234,31 @@ enum term_inject {
 };
 int term_set_inject(term *t, enum term_inject fault);
 
+/* Test switches, for the certification tests only (`POSSUM_TERM_BROKEN`, docs in README.md):
+ * each makes the terminal wrong on purpose, in one way, on every exchange of the term. */
+enum term_broken {
+	/* no-reversal: a pending reversal dropped (kept as answered), never sent */
+	TERM_BROKEN_NO_REVERSAL = 1 << 0,
+	/* reuse-stan: the STAN does not advance, each transaction repeats the last one's */
+	TERM_BROKEN_REUSE_STAN = 1 << 1,
+	/* wrong-mac: every request's field 64 with its first byte inverted (--inject bad-mac,
+	 * each time) */
+	TERM_BROKEN_WRONG_MAC = 1 << 2,
+	/* ignore-a0: an answer A0 or 99 ends the transaction: no sign-in again, no retry */
+	TERM_BROKEN_IGNORE_A0 = 1 << 3,
+	/* clear-track: tracks sent in the clear, 53's third digit 0 */
+	TERM_BROKEN_CLEAR_TRACK = 1 << 4,
+	/* ignore-kcv: sign-in's working keys taken whatever their KCVs (the TMK taken out of the
+	 * hsm to do it) */
+	TERM_BROKEN_IGNORE_KCV = 1 << 5,
+	/* ignore-answer-mac: answers' MACs not checked (a bad one's approval taken) */
+	TERM_BROKEN_IGNORE_ANSWER_MAC = 1 << 6,
+};
+#define TERM_BROKEN_ALL 0x7Fu
+/* Sets the switches kinds (TERM_BROKEN_* or'ed; 0: none, the terminal as it should be):
+ * TERM_EARG for a bit not in the enum. */
+int term_set_broken(term *t, unsigned kinds);
+
 /* Network management: TERM_SIGNIN (0800 004 with 59 A2 — its SN and the version it runs, none
  * when it has no SN — then the working keys of 62, each checked against its KCV, the host's
  * batch, and the terminal's clock from the host's local time in 12 and 13), TERM_SIGNOUT (0820

@@ -684,11 +684,13 @@ static void reversal_tries_default(void **state)
 	term_close(t);
 }
 
-/* Only the enum's values are taken. */
+/* Only the enum's values are taken, the faults' and the test switches'; reuse-stan keeps the
+ * STAN where it is. */
 static void inject_checked(void **state)
 {
 	struct fixture *f = *state;
 	term *t;
+	int a, b;
 
 	assert_int_equal(term_setup(f->s, f->h, &setup_ok, f->parts, 2, NULL), TERM_OK);
 	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
@@ -696,6 +698,15 @@ static void inject_checked(void **state)
 	assert_int_equal(t->inject, TERM_INJECT_NONE);
 	assert_int_equal(term_set_inject(t, TERM_INJECT_BAD_MAC), TERM_OK);
 	assert_int_equal(t->inject, TERM_INJECT_BAD_MAC);
+	assert_int_equal(term_set_broken(t, TERM_BROKEN_ALL + 1), TERM_EARG);
+	assert_int_equal(t->broken, 0);
+	assert_int_equal(term_next_stan(t, &a), TERM_OK);
+	assert_int_equal(term_set_broken(t, TERM_BROKEN_REUSE_STAN), TERM_OK);
+	assert_int_equal(term_next_stan(t, &b), TERM_OK);
+	assert_int_equal(b, a);
+	assert_int_equal(term_set_broken(t, 0), TERM_OK);
+	assert_int_equal(term_next_stan(t, &b), TERM_OK);
+	assert_int_equal(b, a + 1);
 	term_close(t);
 }
 
