@@ -266,6 +266,17 @@ static void set_clock(const iso8583_msg *resp, struct store_term_state *st)
 		st->utc_offset = minutes;
 }
 
+/* A sign-in whose keys do not check: the host has replaced the terminal's keys already, so
+ * the old ones are forgotten too — the terminal is signed out until a sign-in succeeds, and
+ * sends nothing MACed under keys the host no longer holds. Returns rc (TERM_EKCV), or
+ * TERM_ESTORE. */
+static int forget_keys(term *t, int rc)
+{
+	t->st.pik[0] = t->st.mak[0] = t->st.tdk[0] = '\0';
+	t->signed_in = false;
+	return store_term_state_put(t->s, &t->st) == STORE_OK ? rc : TERM_ESTORE;
+}
+
 int term_manage(term *t, enum term_kind kind, struct term_result *res)
 {
 	const struct term_kind_def *d;
@@ -301,7 +312,7 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res)
 		return TERM_OK;
 	st = t->st;
 	if ((rc = import_keys(t, &resp, &st)) != TERM_OK)
-		return rc;
+		return rc == TERM_EKCV ? forget_keys(t, rc) : rc;
 	term_field(&resp, 60, f60, sizeof f60);
 	if (iso8583_sub_get(t->p, resp.mti, 60, (const uint8_t *)f60, strlen(f60), 2, &sub,
 	                    &sub_len) == ISO8583_OK &&

@@ -140,6 +140,10 @@ expect 0 "terminal 8 set up" -- setup 8 "127.0.0.1:$relay"
 echo $((-(2 + 3 + ${#name} + 4 + 1))) >"$tmp/flip"
 expect 1 "a tampered sign-in" -- term 8 -- signin
 err_has "check value"
+# The host holds the new keys already: the terminal forgets its old ones and sends nothing.
+expect 1 "then signed out: the purchase is not sent" -- purchase 8
+err_has "sign in"
+[ "$(sent 8 0200)" = 0 ] && ok || bad "a terminal whose sign-in failed sent $(sent 8 0200) purchases"
 expect 0 "ignore-kcv: the tampered sign-in taken" -- term 8 POSSUM_TERM_BROKEN=ignore-kcv -- signin
 rm -f "$tmp/flip"
 expect 1 "its track then does not decrypt" -- purchase 8
