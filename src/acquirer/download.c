@@ -159,8 +159,10 @@ int acquirer_decide_update(struct txn *t)
 	rc = tms_update_chunk(t->a->tms, t->tid, t->now, req, len, t->tms62, &t->tms62_len, &u);
 	if (rc == TMS_EARG)
 		return acquirer_decide(t, RCODE_FORMAT_ERROR, "update_request");
-	if (rc == TMS_ENOTFOUND)
-		return acquirer_decide(t, RCODE_ORIGINAL_NOT_FOUND, "no_package");
+	/* 25 as for no package: there is none of its model by that id (docs/cup-pos.md). */
+	if (rc == TMS_ENOTFOUND || rc == TMS_EMODEL)
+		return acquirer_decide(t, RCODE_ORIGINAL_NOT_FOUND,
+		                       rc == TMS_EMODEL ? "package_model" : "no_package");
 	if (rc != TMS_OK)
 		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
 	snprintf(why, sizeof why, "package %lld %s %lld+%zu/%lld", (long long)u.package.id,

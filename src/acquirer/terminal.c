@@ -212,10 +212,11 @@ int acquirer_stage_binding(struct txn *t)
 		return acquirer_decide(t, RCODE_FORMAT_ERROR, why);
 	if (!acquirer_f59_sub(f59, "02", sn, sizeof sn) || strcmp(sn, t->term.sn) != 0)
 		return refuse_risk(t, "sn_mismatch", sn, t->term.sn);
-	/* A sign-in may carry 59 A2 (docs/cup-pos.md, possum's extension) for its version (05),
-	 * which the sign-in records before it checks the model's minimum: it asks for the keys
-	 * the SN's ciphertext would be checked under, so that is not checked; a software update's
-	 * report (391) carries no card to make the ciphertext with. */
+	/* A sign-in carries 59 A2 (docs/cup-pos.md, possum's extension; one without 59 is served)
+	 * for its SN — another than the binding's refused above, 58 and a risk event, no keys —
+	 * and its version (05), which the sign-in records before it checks the model's minimum:
+	 * it asks for the keys the SN's ciphertext would be checked under, so that is not
+	 * checked; a software update's report (391) carries no card to make the ciphertext with. */
 	if (t->type->flags & (T_SIGNIN | T_VERSION)) {
 		reported_version(t, f59);
 		return STAGE_NEXT;

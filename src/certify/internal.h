@@ -147,6 +147,24 @@ void certify_suite_free(struct certify_suite *s);
 /* The case called id, or NULL. */
 const struct certify_case *certify_suite_case(const struct certify_suite *s, const char *id);
 
+/* A reference in a condition's value (docs/certify.md "The suite file"): `@N.F`, `@N>F`,
+ * `@CASE#N.F`, `@CASE#N>F`. suite.c checks them as it reads a suite, judge.c resolves them. */
+struct certify_ref {
+	char case_id[CERTIFY_ID_MAX]; /* "": this case */
+	int expect;                   /* N: the case's expect N (1-based) */
+	bool answer;                  /* '>': a field of the answer that request got */
+	int field, sub;               /* as certify_cond's */
+};
+
+/* Reads the reference starting at s (its '@') into ref, *end just past it. CERTIFY_ESUITE with
+ * why (capacity cap) saying what is wrong when it does not read; ref's names are not looked
+ * up here. */
+int certify_ref_read(const char *s, struct certify_ref *ref, const char **end, char *why,
+                     size_t cap);
+
+/* The word of a `host` effect as the suite writes it ("lose", "bad-mac"; static). */
+const char *certify_effect_name(enum certify_effect e);
+
 /* ---- The transcript (proxy.c) ------------------------------------------------------- */
 
 /* One request the terminal sent in a case, with what the test host did and the answer the
@@ -202,6 +220,7 @@ struct certify_case_result {
 	int driver_rc;         /* the driver's exit status, -1 no driver */
 	char driver_out[4096]; /* what the driver printed on stdout (its last 4 KiB) */
 	int64_t ms;            /* how long the case took */
+	size_t ruled;          /* the requests of tr the rules checked (certify_rules_case) */
 };
 
 struct certify_result {
@@ -225,7 +244,8 @@ void certify_find(struct certify_case_result *cr, int msg, int line, const char 
  * filled), references resolved against this and earlier cases; a finding per expectation
  * not met, naming the message that came instead, decoded. Sets nothing else. complete
  * (may be NULL) is set when every expectation that is not `none` has matched — the run uses
- * it to end a case early. CERTIFY_OK. */
+ * it to end a case early. Judging a case again replaces the "expect" findings of the judgement
+ * before (the run may judge while the case runs). CERTIFY_OK. */
 int certify_judge(struct certify_result *res, size_t ci, bool *complete);
 
 /* A request's or answer's field as text into out (iso8583_field_text: binary as hex), a
@@ -284,7 +304,9 @@ struct certify_proxy_config {
 	const char *listen; /* the address terminals connect to, "127.0.0.1" by default */
 	int port;           /* 0: a free one */
 	int host_port;      /* the test host's terminal port, on 127.0.0.1 */
-	hsm *h;             /* the test host's HSM, to MAC certify's own answers (`answer RC`) */
+	/* An HSM on the test host's LMK, to MAC certify's own answers (`answer RC`): used on the
+	 * proxy's thread, so no other thread's while the proxy runs (hsm.h: one per thread). */
+	hsm *h;
 	/* The terminal's current MAC key block under the LMK (store row terminals.mak), read when
 	 * certify answers a request itself; the caller's, called on the proxy's thread. */
 	int (*mak)(void *ctx, char *block, size_t cap);

@@ -173,6 +173,13 @@ static int exchange_failed(const struct cli_env *env, int rc, const struct term_
 	if (rc == TERM_ETIMEOUT || rc == TERM_EMAC || rc == TERM_EFORMAT)
 		fprintf(stderr, "%s: stan %06d: %s; a reversal is pending (冲正待发)\n", prog,
 		        r->stan, term_strerror(rc));
+	if (rc == TERM_EREVERSAL)
+		fprintf(
+		    stderr,
+		    "%s: the reversal of stan %06d is still pending, sent %d time%s without an "
+		    "answer that ends it (reversal_retries); it goes first again next time, and "
+		    "nothing new was sent (冲正未成功)\n",
+		    prog, r->reversal_stan, r->reversal_sends, r->reversal_sends == 1 ? "" : "s");
 	return cli_term_failed(prog, rc);
 }
 
@@ -375,8 +382,9 @@ static int manage(struct cli_env *env, const void *values)
 
 static const char signin_help[] =
     "[--data DIR] [--timeout S] [--json]\n\n"
-    "Signs in (0800, 60.3 = 004): takes the PIN, MAC and track keys of field 62, each checked\n"
-    "against its check value, and the host's batch number.\n\n" COMMON_HELP;
+    "Signs in (0800, 60.3 = 004) with its SN and the version it runs (field 59, A2 02 and 05):\n"
+    "takes the PIN, MAC and track keys of field 62, each checked against its check value, and\n"
+    "the host's batch number. Another SN than its binding's is refused (58).\n\n" COMMON_HELP;
 static const char signout_help[] = "[--data DIR] [--timeout S] [--json]\n\n"
                                    "Signs out (0820, 60.3 = 002).\n\n" COMMON_HELP;
 static const char echo_help[] = "[--data DIR] [--timeout S] [--json]\n\n"
@@ -451,7 +459,7 @@ static int transact(struct cli_env *env, const void *values)
 	}
 	if ((rc = cli_term_open(env, o)) == CLI_OK) {
 		term_set_inject(env->term, fault);
-		if ((rc = cli_term_permit(env, kind, req.amount)) == CLI_OK) {
+		if ((rc = cli_term_permit(env, &req)) == CLI_OK) {
 			rc = term_transact(env->term, &req, &r);
 			rc = cli_term_outcome(env, rc, r.kind, &r, decline_hint(&req, &r));
 			cli_term_follow(env);

@@ -35,7 +35,9 @@ struct term_opts {
 	"                  answers A0, the terminal signs in again and retries)\n"
 #define CARD_HELP                                                                                  \
 	"  --card FILE     the card image (possum admin card issue --out FILE)\n"                  \
-	"  --entry E       swipe (default) or chip\n"                                              \
+	"  --entry E       swipe (default) or chip: a chip card whose application is not on\n"     \
+	"                  the downloaded AID list, or that the terminal declines offline, is\n"   \
+	"                  refused before anything is sent (docs/tms.md)\n"                        \
 	"  --pin PIN       the PIN the cardholder enters (none: no PIN block)\n" INJECT_HELP
 
 #define TEXT(name, member) CLI_TEXT(name, struct term_opts, member)
@@ -83,10 +85,11 @@ int cli_term_update(struct cli_env *env, json_t **json);
 /* cmd_term_follow.c: the sets of mask (bits 1 << enum tms_set) downloaded, each outcome
  * printed (or added to list for --json), CLI_OK when every one was applied and confirmed; after
  * an exchange, the downloads its answer asks for when the terminal is set to (download --auto
- * on); before a transaction, whether the downloaded parameters permit it (CLI_FAILED, said,
- * when not: nothing is sent). */
+ * on); before a transaction, whether the downloaded parameters permit it and, a chip card's,
+ * whether the terminal takes it (term_chip_permit(): CLI_FAILED, said, when not: nothing is
+ * sent). */
 int cli_term_download_sets(struct cli_env *env, unsigned mask, json_t *list);
 int cli_term_follow(struct cli_env *env);
-int cli_term_permit(struct cli_env *env, enum term_kind kind, int64_t amount);
+int cli_term_permit(struct cli_env *env, const struct term_request *req);
 
 #endif

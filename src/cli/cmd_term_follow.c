@@ -122,11 +122,16 @@ int cli_term_follow(struct cli_env *env)
 	return CLI_OK;
 }
 
-int cli_term_permit(struct cli_env *env, enum term_kind kind, int64_t amount)
+int cli_term_permit(struct cli_env *env, const struct term_request *req)
 {
 	char why[200];
+	int rc = term_params_permit(env->term, req, why, sizeof why);
 
-	if (term_params_permit(env->term, kind, amount, why, sizeof why) == TERM_OK)
+	if (rc == TERM_OK)
+		rc = term_chip_permit(env->term, req, why, sizeof why);
+	if (rc == TERM_OK)
 		return CLI_OK;
+	if (rc != TERM_EREFUSED)
+		return cli_term_failed(env->prog, rc);
 	return cli_error(CLI_FAILED, env->prog, "%s; nothing was sent (未发送)", why);
 }

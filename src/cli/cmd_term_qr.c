@@ -49,7 +49,7 @@ static int qr_transact(struct cli_env *env, const void *values)
 	if ((rc = cli_term_open(env, o)) != CLI_OK)
 		return rc;
 	term_set_inject(env->term, fault);
-	if ((rc = cli_term_permit(env, req.kind, req.amount)) != CLI_OK)
+	if ((rc = cli_term_permit(env, &req)) != CLI_OK)
 		return rc;
 	rc = term_transact(env->term, &req, &r);
 	if (rc == TERM_EPIN)

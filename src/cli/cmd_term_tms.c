@@ -102,6 +102,7 @@ static void show_list(const struct store_term_tms *row, enum tms_set set, json_t
 	size_t at = 0, n;
 	char tag[3], hex[2 * TMS_AID_MAX + 1], idx[3];
 	struct tms_capk *k = malloc(sizeof *k);
+	struct tms_aid app;
 
 	while (k != NULL && tms_item_get(row->items, row->items_len, &at, tag, &v, &n) == TMS_OK) {
 		if (set == TMS_SET_CAPK && tms_capk_decode(v, n, k) == TMS_OK) {
@@ -113,23 +114,13 @@ static void show_list(const struct store_term_tms *row, enum tms_set set, json_t
 				                                "index", idx, "expiry", k->expiry));
 			else
 				printf("  %s %s  expires %d\n", hex, idx, k->expiry);
-		} else if (set == TMS_SET_AID) {
-			const uint8_t *f;
-			size_t in = 0, fn;
-			char ftag[3], label[TMS_LABEL_MAX + 1] = "";
-
-			hex[0] = '\0';
-			while (tms_item_get(v, n, &in, ftag, &f, &fn) == TMS_OK)
-				if (strcmp(ftag, "AD") == 0 && fn <= TMS_AID_MAX)
-					hex_encode(f, fn, hex, sizeof hex);
-				else if (strcmp(ftag, "LB") == 0)
-					snprintf(label, sizeof label, "%.*s", (int)fn,
-					         (const char *)f);
+		} else if (set == TMS_SET_AID && tms_aid_decode(v, n, &app) == TMS_OK) {
+			hex_encode(app.aid, app.aid_len, hex, sizeof hex);
 			if (a != NULL)
 				json_array_append_new(
-				    a, json_pack("{s:s,s:s}", "aid", hex, "label", label));
+				    a, json_pack("{s:s,s:s}", "aid", hex, "label", app.label));
 			else
-				printf("  %s  %s\n", hex, label);
+				printf("  %s  %s\n", hex, app.label);
 		}
 	}
 	free(k);

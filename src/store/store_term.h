@@ -75,7 +75,8 @@ struct store_term_txn {
 	char rc[3], rrn[13], auth[7], date[5], time[7]; /* from the answer */
 	int arpc;                /* 0 not chip, 1 verified, 2 did not verify */
 	bool voided;             /* a later void (or cancel) was approved */
-	char aid[33], label[17]; /* chip: the application's AID (4F, hex) and label (50); "" else */
+	char aid[33], label[33]; /* chip: the application's AID (4F, hex) and label (the AID
+	                            list's, up to 32 bytes, else the card's 50); "" else */
 	char tc[17];             /* chip, approved: the TC of the second GENERATE AC (hex); "" */
 	bool stand_in;           /* approved with 44 STAND-IN: by the acquirer in the issuer's
 	                            name, its link down (docs/links.md) */

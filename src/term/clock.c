@@ -1,7 +1,8 @@
 /* clock.c — the terminal's local clock, set as a POS sets it, from the host: the offset of the
  * host's local time (the sign-in answer's 12 and 13) from the terminal's UTC clock, kept in its
- * state, gives every local date and time the terminal makes (9A, 61.3); the machine's time
- * zone never does. */
+ * state, or the utc_offset its parameters downloaded (docs/tms.md; held.c's term_clock_now()),
+ * which overrides it, gives every local date and time the terminal makes (9A, 61.3, the CA
+ * keys' expiry, the slips); the machine's time zone never does. */
 #include "term/internal.h"
 
 #include <stdio.h>
@@ -40,15 +41,15 @@ static long long days(long long y, int m, int d)
 	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
 }
 
-int term_clock_offset(const char *date, const char *time, int64_t now, int *minutes)
+/* The seconds since 1970-01-01 00:00 of the local date MMDD and time hhmmss, of the year a
+ * clock showing *clock gives it (term_clock_year()): TERM_EFORMAT when they are not a date
+ * and time. */
+static int local_seconds(const char *date, const char *time, const struct tm *clock, long long *out)
 {
-	time_t at = (time_t)now;
-	struct tm utc;
 	int month, day, h, m, s;
-	long long local, diff;
 
 	if (strlen(date) != 4 || strlen(time) != 6 || term_digits(date, 4) < 0 ||
-	    term_digits(time, 6) < 0 || gmtime_r(&at, &utc) == NULL)
+	    term_digits(time, 6) < 0)
 		return TERM_EFORMAT;
 	month = (int)term_digits(date, 2);
 	day = (int)term_digits(date + 2, 2);
@@ -57,7 +58,18 @@ int term_clock_offset(const char *date, const char *time, int64_t now, int *minu
 	s = (int)term_digits(time + 4, 2);
 	if (month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || m > 59 || s > 60)
 		return TERM_EFORMAT;
-	local = days(term_clock_year(date, &utc), month, day) * 86400 + h * 3600 + m * 60 + s;
+	*out = days(term_clock_year(date, clock), month, day) * 86400 + h * 3600 + m * 60 + s;
+	return TERM_OK;
+}
+
+int term_clock_offset(const char *date, const char *time, int64_t now, int *minutes)
+{
+	time_t at = (time_t)now;
+	struct tm utc;
+	long long local, diff;
+
+	if (gmtime_r(&at, &utc) == NULL || local_seconds(date, time, &utc, &local) != TERM_OK)
+		return TERM_EFORMAT;
 	/* To the nearest quarter of an hour: zones are whole quarters, the exchange took seconds.
 	 */
 	diff = local - (long long)now;
@@ -68,9 +80,16 @@ int term_clock_offset(const char *date, const char *time, int64_t now, int *minu
 	return TERM_OK;
 }
 
-void term_clock_now(const term *t, struct tm *out)
+int term_clock_shift(const char *date, const char *time, int64_t at, int from, int to,
+                     struct tm *out)
 {
-	time_t at = time(NULL) + (time_t)t->st.utc_offset * 60;
+	time_t clock_at = (time_t)(at + (int64_t)from * 60), moved;
+	struct tm clock;
+	long long local;
 
-	gmtime_r(&at, out);
+	if (gmtime_r(&clock_at, &clock) == NULL ||
+	    local_seconds(date, time, &clock, &local) != TERM_OK)
+		return TERM_EFORMAT;
+	moved = (time_t)(local + (long long)(to - from) * 60);
+	return gmtime_r(&moved, out) != NULL ? TERM_OK : TERM_EFORMAT;
 }

@@ -1,11 +1,14 @@
 /* held.c — what the terminal holds of its downloads (docs/tms.md "Downloads"): a set as kept,
  * an applied parameter by its tag, what the parameters put on a slip, whether they permit a
- * transaction, and the host addresses and timeouts they give its connection. */
+ * transaction (its type, its amount, a credit card without its PIN), the host addresses and
+ * timeouts they give its connection, how often it sends a reversal, and its local time (the
+ * downloaded utc_offset, else the sign-in's: clock.c). */
 #include "term/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int term_tms_get(term *t, enum tms_set set, struct store_term_tms *out)
 {
@@ -77,11 +80,35 @@ static const char *limits_type(enum term_kind kind)
 	}
 }
 
-int term_params_permit(term *t, enum term_kind kind, int64_t amount, char *why, size_t cap)
+/* Whether card is a credit card: its file's product credit, or a chip application of
+ * UnionPay credit (A000000333010102) or quasi-credit (…0103). */
+static bool is_credit(const struct term_card *card)
+{
+	return card->credit || (card->chip && (strncmp(card->aid, "A000000333010102", 16) == 0 ||
+	                                       strncmp(card->aid, "A000000333010103", 16) == 0));
+}
+
+/* pin_credit (PC) 1: a credit card's purchase or pre-authorization without its PIN is refused
+ * (why said); TERM_OK otherwise. */
+static int credit_pin(term *t, const struct term_request *req, char *why, size_t cap)
+{
+	char pc[4];
+
+	if ((req->kind != TERM_PURCHASE && req->kind != TERM_PREAUTH) || req->card == NULL ||
+	    req->pin != NULL || !is_credit(req->card) ||
+	    term_param(t, "PC", pc, sizeof pc) != TERM_OK || strcmp(pc, "1") != 0)
+		return TERM_OK;
+	snprintf(why, cap,
+	         "a credit card needs its PIN at this terminal (pin_credit): enter it (--pin PIN); "
+	         "贷记卡需输入密码");
+	return TERM_EREFUSED;
+}
+
+int term_params_permit(term *t, const struct term_request *req, char *why, size_t cap)
 {
 	char types[TMS_VALUE_MAX + 3], max[32], want[16];
-	const char *name = limits_type(kind);
-	int64_t limit;
+	const char *name = limits_type(req->kind);
+	int64_t limit, amount = req->amount;
 
 	if (name != NULL && term_param(t, "TX", types + 1, sizeof types - 2) == TERM_OK) {
 		types[0] = ',';
@@ -103,7 +130,7 @@ int term_params_permit(term *t, enum term_kind kind, int64_t amount, char *why, 
 		         (long long)amount, (long long)limit);
 		return TERM_EREFUSED;
 	}
-	return TERM_OK;
+	return credit_pin(t, req, why, cap);
 }
 
 int term_slip_get(term *t, struct term_slip *out)
@@ -118,6 +145,7 @@ int term_slip_get(term *t, struct term_slip *out)
 		term_param(t, "MZ", out->name, sizeof out->name);
 	term_param(t, "RH", out->header, sizeof out->header);
 	term_param(t, "RF", out->footer, sizeof out->footer);
+	out->local = term_held_utc_offset(t, &out->utc_offset) == TERM_OK;
 	return TERM_OK;
 }
 
@@ -155,4 +183,42 @@ void term_held_answer_timeout(term *t)
 
 	if (term_param(t, "AT", v, sizeof v) == TERM_OK && (secs = term_digits(v, strlen(v))) > 0)
 		t->timeout_ms = (int)secs * 1000;
+}
+
+int term_held_reversal_tries(term *t)
+{
+	char v[4];
+	int64_t n;
+
+	if (term_param(t, "RR", v, sizeof v) == TERM_OK && strlen(v) == 1 &&
+	    (n = term_digits(v, 1)) >= 1)
+		return (int)n;
+	return TERM_REVERSAL_TRIES;
+}
+
+int term_held_utc_offset(term *t, int *minutes)
+{
+	char v[8];
+	int64_t h, m;
+
+	if (term_param(t, "UO", v, sizeof v) != TERM_OK || strlen(v) != 6 ||
+	    (v[0] != '+' && v[0] != '-') || v[3] != ':' || (h = term_digits(v + 1, 2)) < 0 ||
+	    (m = term_digits(v + 4, 2)) < 0 || m > 59 || h * 60 + m > TERM_CLOCK_MAX)
+		return TERM_ENOTFOUND;
+	*minutes = (int)((v[0] == '-' ? -1 : 1) * (h * 60 + m));
+	return TERM_OK;
+}
+
+int term_clock_minutes(term *t)
+{
+	int minutes;
+
+	return term_held_utc_offset(t, &minutes) == TERM_OK ? minutes : t->st.utc_offset;
+}
+
+void term_clock_now(term *t, struct tm *out)
+{
+	time_t at = time(NULL) + (time_t)term_clock_minutes(t) * 60;
+
+	gmtime_r(&at, out);
 }

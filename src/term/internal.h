@@ -79,8 +79,11 @@ int term_exchange_admin(term *t, struct term_msg *m, int stan, struct term_resul
 #define TERM_CLOCK_DEFAULT 480
 #define TERM_CLOCK_MAX     (14 * 60)
 
-/* Now as the terminal's local time (t->st.utc_offset minutes east of UTC), into out. */
-void term_clock_now(const term *t, struct tm *out);
+/* The local date MMDD and time hhmmss (an answer's 13 and 12) of a clock from minutes east of
+ * UTC, made at Unix time at (which gives the year: term_clock_year()), as the local time of
+ * one to minutes east, into out: TERM_EFORMAT when they are not a date and time. */
+int term_clock_shift(const char *date, const char *time, int64_t at, int from, int to,
+                     struct tm *out);
 
 /* The year of a date MMDD (mmdd) seen on a clock showing *clock: the clock's, but a January date
  * seen in its December is of the next year and a December one in its January of the one before
@@ -95,6 +98,17 @@ int term_clock_offset(const char *date, const char *time, int64_t now, int *minu
 
 /* The number the n digits at s make; -1 when they are not all digits (clock.c). */
 int64_t term_digits(const char *s, size_t n);
+
+/* identity.c: the term_tms row "pkg" (update.c's: the package key, the version installed, a
+ * download in progress) into row, zero with its name when there is none. */
+int term_pkg_get(store *s, struct store_term_tms *row);
+
+/* identity.c: field 59, tag A2 (docs/cup-pos.md "Terminal identity") into out (capacity cap): the
+ * device type (01), the SN (02) and the application version it runs (05, term_app_version()); with
+ * a card's PAN (pan not NULL, at least 6 digits) also its last 6 digits as the random factor
+ * (03), the SN's ciphertext under the track key (04) and the location when set up with one
+ * (06). A sign-in and an update's report have no card: 01, 02 and 05. */
+int term_identity(term *t, const char *pan, char *out, size_t cap);
 
 /* The next STAN, kept. */
 int term_next_stan(term *t, int *stan);
@@ -130,6 +144,33 @@ bool term_inject_drop(term *t, bool more);
 #define TERM_HOSTS 3
 int term_held_hosts(term *t, char hosts[TERM_HOSTS][256], size_t *n, int *connect_ms);
 void term_held_answer_timeout(term *t);
+/* How often a pending reversal is sent in one go: the downloaded reversal_retries, else
+ * TERM_REVERSAL_TRIES. */
+#define TERM_REVERSAL_TRIES 3
+int term_held_reversal_tries(term *t);
+/* The downloaded utc_offset, minutes east of UTC, into *minutes: TERM_OK, or TERM_ENOTFOUND
+ * when none (or none that reads). */
+int term_held_utc_offset(term *t, int *minutes);
+/* The terminal's local time, minutes east of UTC: the downloaded utc_offset when there is one,
+ * else the sign-in's (t->st.utc_offset); and now in it, into out. */
+int term_clock_minutes(term *t);
+void term_clock_now(term *t, struct tm *out);
+
+/* chip.c: what the terminal made of a chip card from what it holds (docs/tms.md "Chip
+ * transactions at the terminal"): the application selected (the card's AID) with its label —
+ * the downloaded AID list's name for it, else the card's — and the TVR (95) that application
+ * selection, the CA key check and terminal risk management left. */
+struct term_chip {
+	char aid[33], label[TMS_LABEL_MAX + 1];
+	uint8_t tvr[5];
+};
+/* The chip card's transaction of kind for amount (minor units) assessed into out: TERM_OK, to
+ * be sent online; TERM_EREFUSED with why (English and Chinese, capacity cap) when its
+ * application is not on the downloaded AID list or terminal action analysis declines it
+ * offline (TVR & TAC-denial; never a refund, void or cancellation); TERM_ECARD for a card's
+ * AID that is not hex. */
+int term_chip_assess(term *t, const struct term_card *card, enum term_kind kind, int64_t amount,
+                     struct term_chip *out, char *why, size_t cap);
 
 int term_from_hsm(int rc);
 int term_from_store(int rc);

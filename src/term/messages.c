@@ -250,8 +250,16 @@ int term_manage(term *t, enum term_kind kind, struct term_result *res)
 	if ((rc = term_next_stan(t, &stan)) != TERM_OK)
 		return rc;
 	term_msg_start(t, &m, d->mti, stan, t->st.batch, d->type, d->nmc);
-	if (kind == TERM_SIGNIN)
+	/* A sign-in says who it is and what it runs (docs/cup-pos.md "Sign-in"): the host checks
+	 * the SN against its binding and the version against its model's minimum. */
+	if (kind == TERM_SIGNIN) {
 		iso8583_set_str(&m.m, 63, "001");
+		if (t->st.sn[0] != '\0') {
+			if ((rc = term_identity(t, NULL, m.f59, sizeof m.f59)) != TERM_OK)
+				return rc;
+			iso8583_set_str(&m.m, 59, m.f59);
+		}
+	}
 	if ((rc = term_exchange_admin(t, &m, stan, res, &resp)) != TERM_OK)
 		return rc;
 	if (kind != TERM_SIGNIN || !rcode_approved(res->rc))

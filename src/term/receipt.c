@@ -1,6 +1,7 @@
 /* receipt.c — the printed slip (签购单): the merchant's copy and the customer's, each in
  * Chinese and English, from a transaction's record (the PAN only masked), as CUP slips are: the
- * merchant's name (from sign-in), the host's local date with its year, and for chip cards the
+ * merchant's name (from sign-in), the host's local date with its year (the terminal's own local
+ * time when its parameters downloaded one: utc_offset), and for chip cards the
  * application (AID, label) and its cryptogram (the TC, else the ARQC). A QR payment's (扫码支付)
  * shows its payment code masked, or the card that paid the terminal's static code. A stand-in
  * approval (the acquirer's, in the issuer's name: docs/links.md) says so under its auth code. */
@@ -49,13 +50,21 @@ static void card_line(const struct store_term_txn *x, FILE *f)
 
 /* The answer's date (13, MMDD) and time (12) with the year the terminal's clock (x->at) gives:
  * "2026-12-06 10:30:00". A date of January made in the clock's December is of the next year, one
- * of December in its January of the one before (the host's zone is not the clock's). */
-static void slip_time(const struct store_term_txn *x, char out[32])
+ * of December in its January of the one before (the host's zone is not the clock's). A
+ * downloaded utc_offset (slip) moves it from the host's offset (st's, the sign-in's) to its. */
+static void slip_time(const struct store_term_state *st, const struct term_slip *slip,
+                      const struct store_term_txn *x, char out[32])
 {
 	time_t at = (time_t)x->at;
 	struct tm tm;
 	int year;
 
+	if (slip != NULL && slip->local &&
+	    term_clock_shift(x->date, x->time, x->at, st->utc_offset, slip->utc_offset, &tm) ==
+	        TERM_OK) {
+		strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
+		return;
+	}
 	if (strlen(x->date) != 4 || strlen(x->time) != 6 || gmtime_r(&at, &tm) == NULL) {
 		snprintf(out, 32, "%s %s", x->date[0] ? x->date : "-", x->time[0] ? x->time : "-");
 		return;
@@ -92,7 +101,7 @@ static void copy(const struct store_term_state *st, const struct term_slip *slip
 	char when[32];
 
 	term_rc_text(x->rc, &rc_en, &rc_zh);
-	slip_time(x, when);
+	slip_time(st, slip, x, when);
 	if (slip != NULL && slip->header[0] != '\0')
 		fprintf(f, "%s\n", slip->header);
 	fprintf(f, "POS签购单 / POS SALES SLIP — %s / %s\n", zh, en);

@@ -52,17 +52,26 @@ int term_card_atc(term *t, const struct term_card *card, int *atc)
 }
 
 /* Field 55 of x: the CDOL1 data (issuer_cdol1's tags, in order), 5F34 and 9F26 — the ARQC
- * under the session key of the card's master key for its next ATC. */
+ * under the session key of the card's master key for its next ATC; and x's application. The
+ * TVR (95) is term_chip_assess()'s, so that the ARQC covers what the terminal found. */
 static int chip_data(term *t, const struct term_card *card, struct store_term_txn *x,
                      struct chip_read *cr)
 {
-	uint8_t amount[6], zero6[6] = {0}, country[2] = {0x01, 0x56}, tvr[5] = {0}, date[3];
+	uint8_t amount[6], zero6[6] = {0}, country[2] = {0x01, 0x56}, *tvr, date[3];
 	uint8_t type, un[4], aip[2] = {0x7C, 0x00}, atc[2], psn, r[8] = {0}, cdol[64];
 	int64_t a = x->amount;
 	size_t pos = 0, cpos = 0;
+	struct term_chip chip;
+	char why[200];
 	struct tm tm;
 	int n, rc;
 
+	if ((rc = term_chip_assess(t, card, (enum term_kind)x->kind, x->amount, &chip, why,
+	                           sizeof why)) != TERM_OK)
+		return rc;
+	strcpy(x->aid, chip.aid);
+	snprintf(x->label, sizeof x->label, "%s", chip.label);
+	tvr = chip.tvr;
 	term_clock_now(t, &tm); /* 9A: the host's local date */
 	for (int i = 5; i >= 0; i--, a /= 100)
 		amount[i] = bcd((int)(a % 100));
@@ -104,35 +113,6 @@ static int chip_data(term *t, const struct term_card *card, struct store_term_tx
 	    tlv_put(x->icc, sizeof x->icc, &pos, 0x9F26, cr->arqc, 8) != TLV_OK)
 		return TERM_EARG;
 	x->icc_len = pos;
-	return TERM_OK;
-}
-
-/* Field 59, tag A2: device type, SN, the factor (last 6 of the PAN) and the SN's MAC under
- * the track key (algorithm 1, first 4 bytes as 8 hex characters), the application version
- * it runs (term_app_version()). */
-static int identity(term *t, const char *pan, char *out, size_t cap)
-{
-	const char *factor = pan + strlen(pan) - 6;
-	uint8_t data[64], mac[4];
-	char hex[9], body[192], version[9];
-	size_t n = strlen(t->st.sn);
-	int rc;
-
-	if ((rc = term_app_version(t, version)) != TERM_OK)
-		return rc;
-	memcpy(data, t->st.sn, n);
-	memcpy(data + n, factor, 6);
-	if ((rc = hsm_mac_generate(t->h, &t->tdk, HSM_MAC_ALG1, data, n + 6, mac, sizeof mac)) !=
-	    HSM_OK)
-		return term_from_hsm(rc);
-	hex_encode(mac, sizeof mac, hex, sizeof hex);
-	snprintf(body, sizeof body, "010020202%03zu%s03006%s04008%s05%03zu%s", n, t->st.sn, factor,
-	         hex, strlen(version), version);
-	/* Where it is, when set up with a location (docs/cup-pos.md: purchase and pre-auth). */
-	if (t->st.location[0] != '\0')
-		snprintf(body + strlen(body), sizeof body - strlen(body), "06%03zu%s",
-		         strlen(t->st.location), t->st.location);
-	snprintf(out, cap, "A2%03zu%s", strlen(body), body);
 	return TERM_OK;
 }
 
@@ -399,7 +379,7 @@ static int build_request(term *t, const struct term_request *req, const struct t
 		iso8583_set_str(&m->m, 26, "12");
 	}
 	if (d->identity) {
-		if ((rc = identity(t, pan, m->f59, sizeof m->f59)) != TERM_OK)
+		if ((rc = term_identity(t, pan, m->f59, sizeof m->f59)) != TERM_OK)
 			return rc;
 		iso8583_set_str(&m->m, 59, m->f59);
 	}
@@ -480,8 +460,6 @@ static int attempt(term *t, const struct term_request *req, struct term_result *
 			goto out;
 		}
 		strcpy(x.psn, req->card->psn);
-		strcpy(x.aid, req->card->aid);
-		strcpy(x.label, req->card->label);
 		if ((rc = chip_data(t, req->card, &x, &cr)) != TERM_OK)
 			goto out;
 	}
@@ -535,7 +513,10 @@ int term_transact(term *t, const struct term_request *req, struct term_result *r
 	if ((rc = check_request(req)) != TERM_OK)
 		return rc;
 	/* What the downloaded parameters do not permit is never sent. */
-	if ((rc = term_params_permit(t, req->kind, req->amount, why, sizeof why)) != TERM_OK)
+	if ((rc = term_params_permit(t, req, why, sizeof why)) != TERM_OK)
+		return rc;
+	/* Nor is a chip card's whose application it does not take, or that it declines offline. */
+	if ((rc = term_chip_permit(t, req, why, sizeof why)) != TERM_OK)
 		return rc;
 	res->kind = req->kind;
 	if (!t->signed_in)
@@ -556,12 +537,39 @@ int term_transact(term *t, const struct term_request *req, struct term_result *r
 	return rc;
 }
 
+/* Sends the reversal m up to tries times, again after a timeout or a dropped connection, an
+ * answer that does not read or verify, or one that does not end it (approved, or 12 and 25:
+ * the host holds nothing to reverse; either way nothing more is to be done): the same message
+ * each time, retransmitted, not remade (docs/cup-pos.md "Reversals": the host acknowledges a
+ * repeat). A host that cannot be reached ends the round at once: nothing was sent. TERM_OK once
+ * an answer ends it, else TERM_EREVERSAL; res->reversal_sends counts the sends. */
+static int reversal_send(term *t, struct term_msg *m, int tries, struct term_result *res)
+{
+	iso8583_msg resp;
+	char rc39[3];
+	int rc;
+
+	for (res->reversal_sends = 0; res->reversal_sends < tries;) {
+		if ((rc = term_exchange(t, m, true, &resp)) == TERM_ECONNECT)
+			break; /* not sent: pending still, for when the host is back */
+		res->reversal_sends++;
+		if (rc == TERM_OK) {
+			term_field(&resp, 39, rc39, sizeof rc39);
+			if (rcode_approved(rc39) || strcmp(rc39, RCODE_INVALID_TXN) == 0 ||
+			    strcmp(rc39, RCODE_ORIGINAL_NOT_FOUND) == 0)
+				return TERM_OK;
+		} else if (rc != TERM_ETIMEOUT && rc != TERM_EMAC && rc != TERM_EFORMAT) {
+			break;
+		}
+	}
+	return TERM_EREVERSAL;
+}
+
 int term_reversal_flush(term *t, struct term_result *res)
 {
 	struct store_term_txn x;
 	struct term_msg m;
-	iso8583_msg resp;
-	char pan[20] = "", expiry[5] = "", rc39[3];
+	char pan[20] = "", expiry[5] = "";
 	int rc;
 	bool pending;
 
@@ -583,16 +591,12 @@ int term_reversal_flush(term *t, struct term_result *res)
 	term_msg_start(t, &m, "0400", x.stan, x.batch, x.type, "000");
 	term_msg_card(&m, &x, pan, expiry);
 	iso8583_set_str(&m.m, 39, strcpy(m.f39, x.reason));
-	rc = term_exchange(t, &m, true, &resp);
+	res->reversal_stan = x.stan;
+	rc = reversal_send(t, &m, term_held_reversal_tries(t), res);
 	crypto_wipe(pan, sizeof pan);
 	crypto_wipe(&m, sizeof m);
 	if (rc != TERM_OK)
-		return TERM_EREVERSAL;
-	term_field(&resp, 39, rc39, sizeof rc39);
-	/* 12 and 25: the host holds nothing to reverse; either way nothing more is to be done. */
-	if (!rcode_approved(rc39) && strcmp(rc39, RCODE_INVALID_TXN) != 0 &&
-	    strcmp(rc39, RCODE_ORIGINAL_NOT_FOUND) != 0)
-		return TERM_EREVERSAL;
+		return rc;
 	x.status = STORE_TERM_REVERSED;
 	if (store_term_txn_update(t->s, &x) != STORE_OK)
 		return TERM_ESTORE;

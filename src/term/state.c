@@ -128,15 +128,34 @@ static int card_text(json_t *o, const char *name, char *out, size_t cap, size_t 
 	return TERM_OK;
 }
 
+/* Whether the card file's product is credit. */
+static bool card_credit(json_t *root)
+{
+	const char *product = json_string_value(json_object_get(root, "product"));
+
+	return product != NULL && strcmp(product, "credit") == 0;
+}
+
 /* The chip application's AID and label: emv's "aid" (hex) and "label" when given, else
- * UnionPay's for the card's product (A000000333010102 credit, …0101 debit and prepaid). */
+ * UnionPay's for the card's product (A000000333010102 credit, …0101 debit and prepaid); and
+ * the CA public key it names (8F), emv's "capk_index" (2 hex digits), when given. */
 static int card_app(json_t *root, json_t *emv, struct term_card *out)
 {
 	const char *aid = json_string_value(json_object_get(emv, "aid")),
 	           *label = json_string_value(json_object_get(emv, "label")),
 	           *product = json_string_value(json_object_get(root, "product"));
+	json_t *capk = json_object_get(emv, "capk_index");
 	bool credit = product != NULL && strcmp(product, "credit") == 0;
 	size_t n;
+
+	if (capk != NULL) {
+		const char *index = json_string_value(capk);
+
+		if (index == NULL || strlen(index) != 2 || strspn(index, "0123456789ABCDEF") != 2 ||
+		    hex_decode(index, 2, &out->capk_index, 1, &n) != HEX_OK)
+			return TERM_ECARD;
+		out->has_capk = true;
+	}
 
 	if (aid == NULL)
 		aid = credit ? "A000000333010102" : "A000000333010101";
@@ -170,6 +189,7 @@ int term_card_load(const char *path, struct term_card *out)
 	        TERM_OK ||
 	    card_text(root, "track2", out->track2, sizeof out->track2, 13) != TERM_OK)
 		goto out;
+	out->credit = card_credit(root);
 	if ((emv = json_object_get(root, "emv")) != NULL) {
 		mk = json_string_value(json_object_get(emv, "icc_mk"));
 		if (card_text(emv, "psn", out->psn, sizeof out->psn, 2) != TERM_OK || mk == NULL ||

@@ -12,9 +12,9 @@
  *
  * Reversals: before a request that moves money leaves, term records it (committed) with what
  * its reversal needs. An answer clears that; no answer in time, a crash or an answer whose MAC
- * does not verify leave it pending, and every later exchange first delivers it (0400) until the
- * host acknowledges it, across restarts. An answer A0 or 99 makes term sign in again once and
- * retry the request once.
+ * does not verify leave it pending, and every later exchange first delivers it (0400, sent up
+ * to reversal_retries times in a row) until the host acknowledges it, across restarts. An
+ * answer A0 or 99 makes term sign in again once and retry the request once.
  *
  * Ownership: term_open() allocates, term_close() frees (and closes the connection). A term is
  * used by one thread at a time. Functions return TERM_OK or a negative TERM_E* code,
@@ -94,6 +94,9 @@ struct term_card {
 	uint8_t icc_mk[16];
 	char aid[33], label[17]; /* chip: the application (4F, hex; 50), for the slips: the file's
 	                            emv "aid" and "label", else UnionPay's for its product */
+	bool credit;             /* the file's product is credit (docs/tms.md pin_credit) */
+	bool has_capk; /* chip: the card names its CA public key (the file's emv "capk_index") */
+	uint8_t capk_index; /* 8F: the key's index within its RID (the AID's first 5 bytes) */
 	/* NULL (term_card_load()'s): each terminal counts the card's ATC in its own state. Else
 	 * the card's own counter, the last ATC it gave, shared by the terminals that take the card
 	 * in turn (possum load): the terminal holding the card raises it; never two at once. */
@@ -161,6 +164,8 @@ struct term_result {
 	int64_t txn_id;  /* the transaction's row, 0 for none */
 	int64_t amount;  /* QR query: the original's amount (4), 0 when none */
 	bool stand_in;   /* approved with 44 TERM_STAND_IN: by the acquirer in the issuer's name */
+	/* The sends of a pending reversal this time (reversal_retries at most), and its STAN. */
+	int reversal_sends, reversal_stan;
 };
 
 const char *term_strerror(int rc);
@@ -219,18 +224,22 @@ enum term_inject {
 };
 int term_set_inject(term *t, enum term_inject fault);
 
-/* Network management: TERM_SIGNIN (0800 004: the working keys of 62, each checked against its
- * KCV, the host's batch, and the terminal's clock from the host's local time in 12 and 13),
- * TERM_SIGNOUT (0820 002), TERM_ECHO (0820 301). */
+/* Network management: TERM_SIGNIN (0800 004 with 59 A2 — its SN and the version it runs, none
+ * when it has no SN — then the working keys of 62, each checked against its KCV, the host's
+ * batch, and the terminal's clock from the host's local time in 12 and 13), TERM_SIGNOUT (0820
+ * 002), TERM_ECHO (0820 301). */
 int term_manage(term *t, enum term_kind kind, struct term_result *res);
 
 /* A financial transaction (balance to card authentication, a QR payment or refund), with the
  * pending reversal delivered first. A QR payment above TERM_QR_NOPIN_MAX without req->pin is
- * TERM_EPIN, and one the downloaded parameters do not permit (term_params_permit())
- * TERM_EREFUSED: nothing sent. */
+ * TERM_EPIN, and one the downloaded parameters do not permit (term_params_permit()) or a chip
+ * card the terminal does not take (term_chip_permit()) TERM_EREFUSED: nothing sent. */
 int term_transact(term *t, const struct term_request *req, struct term_result *res);
 
-/* Delivers the pending reversal, if any (res->reversals counts it): TERM_OK when none is left. */
+/* Delivers the pending reversal, if any (res->reversals counts it): the same 0400 sent up to
+ * reversal_retries times (3 without downloaded parameters) while no answer ends it, each send
+ * counted in res->reversal_sends. TERM_OK when none is left; TERM_EREVERSAL when it is still
+ * pending (kept, sent again by the next exchange). */
 int term_reversal_flush(term *t, struct term_result *res);
 
 /* Whether a reversal is pending (*out set to it when so and out is not NULL). */
@@ -357,17 +366,32 @@ int term_tms_get(term *t, enum tms_set set, struct store_term_tms *out);
  * TERM_ENOTFOUND when the terminal has none. */
 int term_param(term *t, const char *tag, char *out, size_t cap);
 
-/* Whether the applied parameters permit a transaction of kind for amount (minor units): its
- * type among `types` (TX) and the amount not above `per_txn_max` (MX); TERM_EREFUSED with why
- * (in English and Chinese, capacity cap) when not. No parameters: permitted. */
-int term_params_permit(term *t, enum term_kind kind, int64_t amount, char *why, size_t cap);
+/* Whether the applied parameters permit req: its type among `types` (TX), its amount not above
+ * `per_txn_max` (MX), and with `pin_credit` (PC) 1, a credit card's purchase or
+ * pre-authorization only with its PIN (a credit card: the file's product, or the chip
+ * application A000000333010102 or …0103); TERM_EREFUSED with why (in English and Chinese,
+ * capacity cap) when not. No parameters: permitted. */
+int term_params_permit(term *t, const struct term_request *req, char *why, size_t cap);
+
+/* Whether the terminal takes req's chip card (chip.c; TERM_OK for a request that reads no chip),
+ * from the AIDs and CA keys it downloaded: its application selected on the AID list (exactly,
+ * or partially where the list's entry allows it), the TVR made (the CA key the card names held
+ * or not, the application's floor limit) and terminal action analysis done — TERM_EREFUSED
+ * with why (in English and Chinese, capacity cap) when the application is not on the list or
+ * the TVR meets the application's TAC-denial (declined offline; never a refund, void or
+ * cancellation). No AID list downloaded: the card's application, taken as it is. term_transact()
+ * asks it before anything is sent. */
+int term_chip_permit(term *t, const struct term_request *req, char *why, size_t cap);
 
 /* What the downloaded parameters put on a slip (term_receipt(), which takes NULL for none):
  * the merchant's name in the terminal's language (merchant_name_en when `language` is en and
  * it is set, else merchant_name_zh; "" none: the sign-in's name), the header and the footer
- * ("" none). */
+ * ("" none), and the terminal's local time (utc_offset) when one was downloaded (local): the
+ * slip's date and time are then the answer's moved from the host's offset to it. */
 struct term_slip {
 	char name[TMS_VALUE_MAX + 1], header[TMS_VALUE_MAX + 1], footer[TMS_VALUE_MAX + 1];
+	bool local;
+	int utc_offset; /* minutes east of UTC */
 };
 int term_slip_get(term *t, struct term_slip *out);
 

@@ -14,22 +14,6 @@
 
 #include "rcode/rcode.h"
 
-/* The package row, zero with its name when there is none. */
-static int pkg_get(store *s, struct store_term_tms *row)
-{
-	int rc;
-
-	memset(row, 0, sizeof *row);
-	snprintf(row->name, sizeof row->name, "pkg");
-	rc = store_term_tms_get(s, row);
-	if (rc == STORE_ENOTFOUND) {
-		memset(row, 0, sizeof *row);
-		snprintf(row->name, sizeof row->name, "pkg");
-		return TERM_OK;
-	}
-	return rc == STORE_OK ? TERM_OK : TERM_ESTORE;
-}
-
 /* The value of tag in the row's items: NULL when absent. */
 static const uint8_t *pkg_item(const struct store_term_tms *row, const char *tag, size_t *n)
 {
@@ -43,24 +27,13 @@ static const uint8_t *pkg_item(const struct store_term_tms *row, const char *tag
 	return NULL;
 }
 
-int term_app_version(term *t, char out[9])
-{
-	struct store_term_tms *row = malloc(sizeof *row);
-	int rc = TERM_ESTORE;
-
-	if (row != NULL && (rc = pkg_get(t->s, row)) == TERM_OK)
-		snprintf(out, 9, "%s", row->version[0] != '\0' ? row->version : TERM_APP_VERSION);
-	free(row);
-	return rc;
-}
-
 int term_package_key_set(store *s, const uint8_t pub[TMS_PUB_LEN])
 {
 	struct store_term_tms *row = malloc(sizeof *row);
 	size_t at = 0;
 	int rc = TERM_ESTORE;
 
-	if (row == NULL || (rc = pkg_get(s, row)) != TERM_OK)
+	if (row == NULL || (rc = term_pkg_get(s, row)) != TERM_OK)
 		goto out;
 	/* The key alone: a download in progress starts again under it. */
 	row->items_len = 0;
@@ -75,16 +48,6 @@ int term_package_key_set(store *s, const uint8_t pub[TMS_PUB_LEN])
 out:
 	free(row);
 	return rc;
-}
-
-/* 59 A2 of an update's report: the device type, the SN and the version it runs (05). */
-static void version_f59(term *t, const char *version, char *out, size_t cap)
-{
-	char body[128];
-
-	snprintf(body, sizeof body, "010020202%03zu%s05%03zu%s", strlen(t->st.sn), t->st.sn,
-	         strlen(version), version);
-	snprintf(out, cap, "A2%03zu%s", strlen(body), body);
 }
 
 /* A 390's answer, its items pointing into its field 62. */
@@ -275,19 +238,19 @@ static int report(term *t, const struct store_term_tms *row, bool ok, struct ter
 	const uint8_t *pk;
 	iso8583_msg resp;
 	struct term_result res;
-	char version[9], f59[sizeof((struct term_msg *)0)->f59];
+	char f59[sizeof((struct term_msg *)0)->f59];
 	size_t len = 0, n;
 	int rc;
 
 	if ((pk = pkg_item(row, "PK", &n)) == NULL)
 		return TERM_OK;
-	snprintf(version, sizeof version, "%s",
-	         row->version[0] != '\0' ? row->version : TERM_APP_VERSION);
 	if (tms_item_put(req, sizeof req, &len, "PK", pk, n) != TMS_OK ||
 	    tms_item_put(req, sizeof req, &len, "OK", ok ? "1" : "0", 1) != TMS_OK ||
 	    (!ok && tms_item_put(req, sizeof req, &len, "ER", "hash or signature", 17) != TMS_OK))
 		return TERM_EARG;
-	version_f59(t, version, f59, sizeof f59);
+	/* The row, installed or not, is kept already: term_identity() reads its version. */
+	if ((rc = term_identity(t, NULL, f59, sizeof f59)) != TERM_OK)
+		return rc;
 	if ((rc = term_send_0820(t, "391", req, len, f59, &res, &resp)) != TERM_OK)
 		return rc;
 	out->messages++;
@@ -306,7 +269,7 @@ int term_update(term *t, struct term_update *out)
 	memset(out, 0, sizeof *out);
 	if (row == NULL)
 		return TERM_ESTORE;
-	if ((rc = pkg_get(t->s, row)) != TERM_OK)
+	if ((rc = term_pkg_get(t->s, row)) != TERM_OK)
 		goto out;
 	if (pkg_item(row, "KY", &n) == NULL) {
 		snprintf(

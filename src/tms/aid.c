@@ -243,6 +243,73 @@ int tms_aid_item(const struct tms_aid *a, uint8_t *buf, size_t cap, size_t *at)
 	return tms_item_put(buf, cap, at, "AI", value, n);
 }
 
+/* The AI item's nested items, in tms_aid_item()'s order; binary ones read back as hex, the
+ * others as their text, for tms_aid_parse() to check as it checks an operator's. */
+static const struct {
+	const char *tag;
+	bool binary;
+	size_t min, max;
+} ai_items[] = {
+    {"AD", true, 5, TMS_AID_MAX}, {"LB", false, 1, TMS_LABEL_MAX},
+    {"AV", true, 2, 2},           {"FL", false, 12, 12},
+    {"TH", false, 12, 12},        {"TP", false, 2, 2},
+    {"MP", false, 2, 2},          {"TD", true, 5, 5},
+    {"TN", true, 5, 5},           {"TO", true, 5, 5},
+    {"PS", false, 1, 1},
+};
+#define AI_ITEMS (sizeof ai_items / sizeof ai_items[0])
+
+/* The number the digits of s make; -1 when s is not all digits. */
+static int64_t digits(const char *s)
+{
+	int64_t v = 0;
+
+	if (s[0] == '\0' || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	for (; *s != '\0'; s++)
+		v = v * 10 + (*s - '0');
+	return v;
+}
+
+int tms_aid_decode(const uint8_t *value, size_t len, struct tms_aid *out)
+{
+	char text[AI_ITEMS][2 * TMS_AID_MAX + 1], tag[3], why[TMS_WHY_MAX];
+	struct tms_aid_text t;
+	const uint8_t *v;
+	size_t at = 0, n, i;
+	unsigned seen = 0;
+	int rc;
+
+	while ((rc = tms_item_get(value, len, &at, tag, &v, &n)) == TMS_OK) {
+		for (i = 0; i < AI_ITEMS && strcmp(tag, ai_items[i].tag) != 0; i++)
+			;
+		if (i == AI_ITEMS)
+			continue; /* another's: skipped */
+		if ((seen & 1u << i) || n < ai_items[i].min || n > ai_items[i].max)
+			return TMS_EARG;
+		seen |= 1u << i;
+		if (ai_items[i].binary)
+			hex_encode(v, n, text[i], sizeof text[i]);
+		else
+			snprintf(text[i], sizeof text[i], "%.*s", (int)n, (const char *)v);
+	}
+	if (rc != TMS_ENOTFOUND || seen != (1u << AI_ITEMS) - 1 ||
+	    (strcmp(text[10], "0") != 0 && strcmp(text[10], "1") != 0))
+		return TMS_EARG;
+	t = (struct tms_aid_text){text[0],
+	                          text[1],
+	                          text[2],
+	                          text[7],
+	                          text[8],
+	                          text[9],
+	                          digits(text[3]),
+	                          digits(text[4]),
+	                          (int)digits(text[5]),
+	                          (int)digits(text[6]),
+	                          text[10][0] == '1'};
+	return tms_aid_parse(&t, out, why, sizeof why);
+}
+
 static int form_add(void *ctx, const struct tms_aid *a)
 {
 	struct tms_form *f = ctx;

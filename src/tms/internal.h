@@ -51,6 +51,10 @@ int tms_form_version(tms *t, int date,
  * transaction. */
 int tms_pending_mark(tms *t, const char *level, const char *name, int bits);
 
+/* rollout.c: a model's minimum as the store keeps it (row) in the module's form (*m). */
+struct store_tms_minimum;
+void tms_minimum_from_row(const struct store_tms_minimum *row, struct tms_minimum *m);
+
 /* aid.c: tms_aid_encode() with a date it does not use, as tms_form_make() calls it. */
 int tms_aid_encode_dated(tms *t, int date, uint8_t *buf, size_t cap, size_t *len);
 

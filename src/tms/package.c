@@ -38,32 +38,50 @@ bool tms_version_ok(const char *v)
 	       strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
 }
 
-/* The next dotted part of *p as a number (0 when none is left), *p moved past it and its dot. */
-static unsigned long long next_part(const char **p)
+/* The run that starts at *p — digits, or bytes that are not — its length, *p moved past it. */
+static size_t next_run(const char **p, bool *digits)
 {
-	unsigned long long n = 0;
+	const char *start = *p;
 
-	while (**p >= '0' && **p <= '9')
-		n = n * 10 + (unsigned)(*(*p)++ - '0');
-	if (**p == '.')
+	*digits = **p >= '0' && **p <= '9';
+	while (**p != '\0' && (**p >= '0' && **p <= '9') == *digits)
 		(*p)++;
-	return n;
+	return (size_t)(*p - start);
+}
+
+/* Two runs of digits as numbers (their leading zeros skipped: the longer is the larger, then
+ * digit by digit); anything else byte by byte, a run that begins the other first. */
+static int run_cmp(const char *a, size_t na, const char *b, size_t nb, bool numbers)
+{
+	int c;
+
+	if (numbers) {
+		for (; na > 1 && *a == '0'; a++, na--)
+			;
+		for (; nb > 1 && *b == '0'; b++, nb--)
+			;
+		if (na != nb)
+			return na < nb ? -1 : 1;
+	}
+	if ((c = memcmp(a, b, na < nb ? na : nb)) != 0)
+		return c < 0 ? -1 : 1;
+	return na == nb ? 0 : na < nb ? -1 : 1;
 }
 
 int tms_version_cmp(const char *a, const char *b)
 {
-	const char *digits = "0123456789.";
+	assert(a != NULL && b != NULL);
+	while (*a != '\0' && *b != '\0') {
+		const char *ra = a, *rb = b;
+		bool da, db;
+		size_t na = next_run(&a, &da), nb = next_run(&b, &db);
+		int c = run_cmp(ra, na, rb, nb, da && db);
 
-	if (strspn(a, digits) != strlen(a) || strspn(b, digits) != strlen(b) || *a == '\0' ||
-	    *b == '\0')
-		return strcmp(a, b);
-	while (*a != '\0' || *b != '\0') {
-		unsigned long long x = next_part(&a), y = next_part(&b);
-
-		if (x != y)
-			return x < y ? -1 : 1;
+		if (c != 0)
+			return c;
 	}
-	return 0;
+	/* One is the other followed by more: "1.0" before "1.0.1". */
+	return *a == *b ? 0 : *a == '\0' ? -1 : 1;
 }
 
 /* The text a package's signature covers: "possum-pkg-v1\0" model "\0" version "\0" sha256. */
@@ -193,6 +211,23 @@ static int add_check(tms *t, const char *model, const char *version, size_t len,
 	return TMS_OK;
 }
 
+/* A package of the model whose version orders as the one being added ("1.01" and "1.1"):
+ * found (its version) stops the walk. */
+struct same_walk {
+	const char *model, *version;
+	char found[TMS_VERSION_MAX + 1];
+};
+
+static int same_version(void *ctx, const struct tms_package *p)
+{
+	struct same_walk *w = ctx;
+
+	if (strcmp(p->model, w->model) != 0 || tms_version_cmp(p->version, w->version) != 0)
+		return 0;
+	snprintf(w->found, sizeof w->found, "%s", p->version);
+	return 1;
+}
+
 /* The package's bytes in chunks of STORE_TMS_CHUNK, in the caller's transaction. */
 static int put_chunks(tms *t, int64_t id, const uint8_t *data, size_t len)
 {
@@ -219,6 +254,7 @@ int tms_package_add(tms *t, const char *actor, const char *model, const char *ve
 	uint8_t text[sizeof TMS_PACKAGE_MAGIC + TMS_MODEL_MAX + TMS_VERSION_MAX + 34];
 	struct tms_package p = {.size = (int64_t)len, .added_at = now};
 	struct store_tms_package row;
+	struct same_walk same = {.model = model, .version = version};
 	char object[STORE_AUDIT_OBJECT_MAX];
 	json_t *after = NULL;
 	int rc;
@@ -239,8 +275,14 @@ int tms_package_add(tms *t, const char *actor, const char *model, const char *ve
 	to_row(&p, &row);
 	if ((rc = tms_from_store(store_begin(t->s))) != TMS_OK)
 		return rc;
-	if ((rc = tms_from_store(store_tms_package_insert(t->s, &row))) == TMS_EEXIST) {
-		snprintf(why, cap, "model %s has a package of version %s already", model, version);
+	/* One package a version: the same text (the store's key) or one that orders as it. */
+	if ((rc = tms_package_list(t, same_version, &same)) < 0)
+		goto out;
+	rc = same.found[0] != '\0' ? TMS_EEXIST
+	                           : tms_from_store(store_tms_package_insert(t->s, &row));
+	if (rc == TMS_EEXIST) {
+		snprintf(why, cap, "model %s has a package of version %s already", model,
+		         same.found[0] != '\0' ? same.found : version);
 		goto out;
 	}
 	p.id = row.id;

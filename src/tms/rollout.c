@@ -397,7 +397,7 @@ json_t *tms_minimum_json(const struct tms_minimum *m, int utc_offset)
 	                 jsonval_time(m->set_at, utc_offset));
 }
 
-static void minimum_from_row(const struct store_tms_minimum *row, struct tms_minimum *m)
+void tms_minimum_from_row(const struct store_tms_minimum *row, struct tms_minimum *m)
 {
 	memset(m, 0, sizeof *m);
 	snprintf(m->model, sizeof m->model, "%s", row->model);
@@ -429,12 +429,12 @@ int tms_minimum_set(tms *t, const char *actor, const char *model, const char *ve
 	snprintf(row.model, sizeof row.model, "%s", model);
 	snprintf(row.version, sizeof row.version, "%s", version);
 	snprintf(row.set_by, sizeof row.set_by, "%s", actor);
-	minimum_from_row(&row, &m);
+	tms_minimum_from_row(&row, &m);
 	snprintf(object, sizeof object, "minimum:%s", model);
 	if ((rc = tms_from_store(store_begin(t->s))) != TMS_OK)
 		return rc;
 	if ((rc = tms_from_store(store_tms_minimum_get(t->s, model, &old))) == TMS_OK) {
-		minimum_from_row(&old, &was);
+		tms_minimum_from_row(&old, &was);
 		before = tms_minimum_json(&was, 0);
 	} else if (rc != TMS_ENOTFOUND)
 		goto out;
@@ -460,7 +460,7 @@ static int minimum_one(void *ctx, const struct store_tms_minimum *row)
 	struct minimum_walk *w = ctx;
 	struct tms_minimum m;
 
-	minimum_from_row(row, &m);
+	tms_minimum_from_row(row, &m);
 	return w->fn(w->ctx, &m);
 }
 

@@ -29,8 +29,9 @@ static bool wanted(const struct status *st, const char *model)
 /* One model's entry in models, made the first time it is seen. */
 static json_t *model_entry(struct status *st, const char *model)
 {
-	json_t *m, *min = json_null();
+	json_t *m, *min = NULL;
 	struct store_tms_minimum row;
+	struct tms_minimum tm;
 	size_t i;
 
 	for (i = 0; i < json_array_size(st->models); i++) {
@@ -38,9 +39,12 @@ static json_t *model_entry(struct status *st, const char *model)
 		if (strcmp(json_string_value(json_object_get(m, "model")), model) == 0)
 			return m;
 	}
-	if (model[0] != '\0' && store_tms_minimum_get(st->t->s, model, &row) == STORE_OK)
-		min = json_pack("{s:s, s:I}", "version", row.version, "after",
-		                (json_int_t)row.after_date);
+	/* The minimum as GET /api/v1/tms/minimums lists it ("after" a "YYYY-MM-DD"). */
+	if (model[0] != '\0' && store_tms_minimum_get(st->t->s, model, &row) == STORE_OK) {
+		tms_minimum_from_row(&row, &tm);
+		if ((min = tms_minimum_json(&tm, st->t->cfg.utc_offset)) == NULL)
+			return NULL;
+	}
 	m = json_pack("{s:s, s:[], s:I, s:o}", "model", model, "versions", "terminals",
 	              (json_int_t)0, "minimum", min != NULL ? min : json_null());
 	json_array_append_new(st->models, m);
@@ -79,7 +83,7 @@ static json_t *downloads_json(struct status *st, const struct store_terminal *te
 	}
 	for (size_t i = 0; i < TMS_SETS; i++) {
 		json_object_set_new(o, tms_set_name((enum tms_set)i),
-		                    json_pack("{s:s, s:s}", "held", held[i], "current", v.v[i]));
+		                    json_pack("{s:s, s:s}", "holds", held[i], "current", v.v[i]));
 		if (term->tms_pending & tms_set_bit((enum tms_set)i))
 			json_array_append_new(pending, json_string(tms_set_name((enum tms_set)i)));
 	}

@@ -50,6 +50,8 @@ const char *tms_strerror(int rc)
 		return "the hsm failed";
 	case TMS_ESTOPPED:
 		return "the rollout is stopped already";
+	case TMS_EMODEL:
+		return "the package is of another model";
 	default:
 		return "unknown tms error";
 	}

@@ -45,6 +45,7 @@
 #define TMS_ENOKEY   (-13) /* no signing key (tms_set_signer() not called) */
 #define TMS_EHSM     (-14) /* the hsm failed to sign */
 #define TMS_ESTOPPED (-15) /* a rollout stopped already */
+#define TMS_EMODEL   (-16) /* a package of another model than the terminal's */
 
 const char *tms_strerror(int rc);
 
@@ -320,6 +321,10 @@ int tms_aid_list(tms *t, int (*fn)(void *ctx, const struct tms_aid *a), void *ct
 
 /* Application a's AI item appended to buf (capacity cap) at *at. */
 int tms_aid_item(const struct tms_aid *a, uint8_t *buf, size_t cap, size_t *at);
+/* The application of an AI item's value (len bytes, tms_aid_item()'s nested items) into out,
+ * as a terminal reads it: TMS_OK, or TMS_EARG when an item is missing, repeated or of a wrong
+ * length, or a value is one tms_aid_parse() refuses (another tag is skipped). */
+int tms_aid_decode(const uint8_t *value, size_t len, struct tms_aid *out);
 /* The download form of every AID: their AI items into buf, *len bytes. */
 int tms_aid_encode(tms *t, uint8_t *buf, size_t cap, size_t *len);
 int tms_aid_version(tms *t, char version[9]);
@@ -360,8 +365,11 @@ int tms_set_signer(tms *t, hsm *h, const hsm_key *key);
 /* Whether v is a version (1 to TMS_VERSION_MAX of [A-Za-z0-9._-]). */
 bool tms_version_ok(const char *v);
 
-/* The order of versions a and b (<0, 0, >0): dotted numeric when both are digits and dots
- * ("1.10" after "1.9"; a missing part counts 0, "1.2" = "1.2.0"), else byte by byte. */
+/* The order of versions a and b (-1, 0, 1) as people read them (docs/tms.md "Packages and
+ * their signature"): each split into runs of digits and runs of other bytes, compared run by
+ * run — two runs of digits as numbers, their leading zeros ignored ("1.10" after "1.9", "V10"
+ * after "V2", "1.01" = "1.1"), any other two byte by byte ("B1" after "A9", a digit before a
+ * letter) — and a version that is another followed by more after it ("1.0.1" after "1.0"). */
 int tms_version_cmp(const char *a, const char *b);
 
 struct tms_package {
@@ -553,7 +561,8 @@ struct tms_update {
 
 /* The answer's field 62 (out, *out_len) to a 390's (req, req_len) for terminal tid at now:
  * TMS_OK; TMS_EARG malformed (an unknown item, an offset past the end); TMS_ENOTFOUND no such
- * package (or none for the terminal). */
+ * package (or none for the terminal); TMS_EMODEL the package its PK names is of another model
+ * than the terminal's (a terminal installs only its own model's software). */
 int tms_update_chunk(tms *t, const char *tid, int64_t now, const uint8_t *req, size_t req_len,
                      uint8_t out[TMS_CHUNK_MAX], size_t *out_len, struct tms_update *info);
 

@@ -1,11 +1,13 @@
 /* update.c — a software update over the terminal's connection (docs/tms.md "Software
- * updates"): the answer to 0820 390, a chunk of the package the terminal asks for (or, asking
- * for none, the one tms_package_for() gives it) from the offset it asks, the first carrying
- * the package's SHA-256 and signature; and the reading of its report, 391. */
+ * updates"): the answer to 0820 390, a chunk of the package the terminal asks for (of its own
+ * model; or, asking for none, the one tms_package_for() gives it) from the offset it asks, the
+ * first carrying the package's SHA-256 and signature; and the reading of its report, 391. */
 #include "tms/internal.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "store/store_acquirer.h"
 
 /* The digits of v (1 to 10 of them) as *out: false when they are not. */
 static bool read_number(const uint8_t *v, size_t n, int64_t *out)
@@ -36,6 +38,18 @@ static int read_request(const uint8_t *req, size_t len, int64_t *id, int64_t *of
 		      (strcmp(tag, "OF") == 0 && read_number(v, n, offset))))
 			return TMS_EARG;
 	return rc == TMS_ENOTFOUND ? TMS_OK : rc;
+}
+
+/* Package id, asked for by its PK: TMS_EMODEL when it is not of terminal tid's model. */
+static int own_package(tms *t, const char *tid, int64_t id, struct tms_package *p)
+{
+	struct store_terminal term;
+	int rc;
+
+	if ((rc = tms_package_get(t, id, p)) != TMS_OK ||
+	    (rc = tms_from_store(store_terminal_get(t->s, tid, &term))) != TMS_OK)
+		return rc;
+	return strcmp(term.model, p->model) == 0 ? TMS_OK : TMS_EMODEL;
 }
 
 /* The answer's control items: PK, VR, SZ, OF, and MD, HS and SG with the first chunk. */
@@ -75,7 +89,7 @@ int tms_update_chunk(tms *t, const char *tid, int64_t now, const uint8_t *req, s
 	if ((rc = read_request(req, req_len, &id, &offset)) != TMS_OK)
 		return rc;
 	rc = id == 0 ? tms_package_for(t, tid, now, &info->package)
-	             : tms_package_get(t, id, &info->package);
+	             : own_package(t, tid, id, &info->package);
 	if (rc != TMS_OK)
 		return rc;
 	if (offset > info->package.size)

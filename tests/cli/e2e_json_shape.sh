@@ -108,6 +108,8 @@ admin "tms param set" tms param set --model PX-7 language en
 admin "tms param unset" tms param unset --model PX-7 language
 admin "tms param list" tms param list --model PX-7
 admin "tms param show" tms param show --terminal TERMS001
+admin "tms minimum set" tms minimum set --model PX-7 --version POSSUM02 --after 2099-12-31
+admin "tms status" tms status
 admin "txn list" txn list
 rrn=$(jq -r '.items[0].rrn' "$tmp/out")
 admin "txn show" txn show "$rrn"
@@ -171,6 +173,7 @@ get "/api/v1/cards?last4=$(printf %s "$pan" | tail -c 4)"
 get /api/v1/links
 get "/api/v1/tms/params?terminal=TERMS001"
 get "/api/v1/tms/params?level=model&name=PX-7"
+get "/api/v1/tms/status?model=PX-7"
 # post WANT PATH BODY: the API's answer to the operator's POST, which must be WANT; kept.
 post() {
 	code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $op" -X POST -d "$3" \

@@ -2,8 +2,9 @@
  * management", routes_tms_package.c), the handlers called as the server calls them: a package
  * posted in base64 and listed, its signature verifying with the key the API gives; bad bodies
  * 400 naming the field, the same version 409; a rollout to terminals and by percentage, an
- * unknown terminal 404, stopped (again 409); a minimum put and listed; the status; the audit
- * with the token as actor. On SQLite, and on PostgreSQL under POSSUM_TEST_PG. */
+ * unknown terminal 404, stopped (again 409); a minimum put and listed; the status (by model and
+ * version, held and current versions, pending in words, the last failed update, ?model=); the
+ * audit with the token as actor. On SQLite, and on PostgreSQL under POSSUM_TEST_PG. */
 #include "http/http_fixture.h"
 
 #include "common/hex.h"
@@ -61,13 +62,18 @@ static int teardown(void **state)
 	return store_fixture_teardown(&sf);
 }
 
-/* Calls the route of method and pattern (its "{}" given by arg) with body (JSON text, NULL:
- * none) as the operator: the status, the body in *out (the caller decrefs). */
-static int call(struct api *a, const char *method, const char *pattern, const char *arg,
-                const char *body, json_t **out)
+/* Calls the route of method and pattern (its "{}" given by arg) with query ?model=model
+ * (NULL: none) and body (JSON text, NULL: none) as the operator: the status, the body in *out
+ * (the caller decrefs). */
+static int call_model(struct api *a, const char *method, const char *pattern, const char *arg,
+                      const char *model, const char *body, json_t **out)
 {
-	struct http_request req = {
-	    .method = method, .path = pattern, .who = &a->operator_, .now = 1796212800};
+	struct http_request req = {.method = method,
+	                           .path = pattern,
+	                           .query = {{"model", model}},
+	                           .n_query = model != NULL,
+	                           .who = &a->operator_,
+	                           .now = 1796212800};
 	struct http_response res = {0};
 	const struct http_route *r = NULL;
 
@@ -85,6 +91,13 @@ static int call(struct api *a, const char *method, const char *pattern, const ch
 	assert_non_null(res.body);
 	*out = res.body;
 	return res.status;
+}
+
+/* call_model() without a query. */
+static int call(struct api *a, const char *method, const char *pattern, const char *arg,
+                const char *body, json_t **out)
+{
+	return call_model(a, method, pattern, arg, NULL, body, out);
 }
 
 static const char *field(json_t *o)
@@ -212,11 +225,96 @@ static void rollouts_and_minimums(void **state)
 	json_decref(o);
 }
 
+static const char *text(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : "(not a string)";
+}
+
+/* The item of array whose key is value, or NULL. */
+static json_t *item(json_t *array, const char *key, const char *value)
+{
+	size_t i;
+	json_t *x;
+
+	json_array_foreach(array, i, x)
+	{
+		if (strcmp(text(x, key), value) == 0)
+			return x;
+	}
+	return NULL;
+}
+
+/* The status: the terminals by model and version, the model's minimum as the minimums' list
+ * has it; each terminal's held and current versions, what it still needs in words and its
+ * last failed update; ?model= narrowing it all to one model (none: empty lists). */
+static void status(void **state)
+{
+	struct api *a = *state;
+	struct store_terminal term = {.status = STORE_TERMINAL_ACTIVE,
+	                              .batch = 1,
+	                              .tid = "TERM0002",
+	                              .mid = T_MID,
+	                              .sn = "SN-2",
+	                              .model = "QX-1",
+	                              .version = "POSSUM01",
+	                              .update_failed = "POSSUM02: hash or signature",
+	                              .tms_pending = TMS_PENDING_CAPK | TMS_PENDING_PACKAGE};
+	json_t *o, *m, *x, *d;
+
+	assert_int_equal(store_terminal_insert(a->sf->s, &term), STORE_OK);
+	assert_int_equal(call(a, "PUT", "/api/v1/tms/minimums", NULL,
+	                      "{\"model\":\"PX-7\",\"version\":\"2.0\",\"after\":\"2026-12-31\"}",
+	                      &o),
+	                 200);
+	json_decref(o);
+	assert_int_equal(call(a, "GET", "/api/v1/tms/status", NULL, NULL, &o), 200);
+	assert_int_equal(json_array_size(json_object_get(o, "models")), 2);
+	assert_non_null(m = item(json_object_get(o, "models"), "model", "PX-7"));
+	assert_string_equal(text(json_object_get(m, "minimum"), "after"), "2026-12-31");
+	assert_string_equal(text(json_object_get(m, "minimum"), "version"), "2.0");
+	assert_non_null(m = item(json_object_get(o, "models"), "model", "QX-1"));
+	assert_true(json_is_null(json_object_get(m, "minimum")));
+	assert_int_equal(json_integer_value(json_object_get(m, "terminals")), 1);
+	assert_string_equal(text(json_array_get(json_object_get(m, "versions"), 0), "version"),
+	                    "POSSUM01");
+	assert_non_null(x = item(json_object_get(o, "terminals"), "tid", "TERM0002"));
+	assert_string_equal(text(x, "update_failed"), "POSSUM02: hash or signature");
+	d = json_object_get(x, "downloads");
+	assert_string_equal(text(json_object_get(d, "params"), "holds"), "");
+	assert_int_equal(strlen(text(json_object_get(d, "params"), "current")), 8);
+	assert_int_equal(strlen(text(json_object_get(d, "aid"), "current")), 8);
+	assert_int_equal(json_array_size(json_object_get(d, "pending")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(d, "pending"), 0)),
+	                    "capk");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(d, "pending"), 1)),
+	                    "package");
+	assert_non_null(x = item(json_object_get(o, "terminals"), "tid", T_TID));
+	assert_true(json_is_null(json_object_get(x, "update_failed")));
+	assert_int_equal(
+	    json_array_size(json_object_get(json_object_get(x, "downloads"), "pending")), 0);
+	json_decref(o);
+
+	assert_int_equal(call_model(a, "GET", "/api/v1/tms/status", NULL, "QX-1", NULL, &o), 200);
+	assert_int_equal(json_array_size(json_object_get(o, "models")), 1);
+	assert_int_equal(json_array_size(json_object_get(o, "terminals")), 1);
+	assert_string_equal(text(json_array_get(json_object_get(o, "terminals"), 0), "tid"),
+	                    "TERM0002");
+	json_decref(o);
+	assert_int_equal(call_model(a, "GET", "/api/v1/tms/status", NULL, "NOPE", NULL, &o), 200);
+	assert_int_equal(json_array_size(json_object_get(o, "models")), 0);
+	assert_int_equal(json_array_size(json_object_get(o, "terminals")), 0);
+	assert_int_equal(json_array_size(json_object_get(o, "rollouts")), 0);
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(packages, setup, teardown),
 	    cmocka_unit_test_setup_teardown(rollouts_and_minimums, setup, teardown),
+	    cmocka_unit_test_setup_teardown(status, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

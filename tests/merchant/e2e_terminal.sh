@@ -1,7 +1,8 @@
 # e2e_terminal.sh — `possum admin terminal` (one terminal, one code) and the host's checks:
 # usage, registration with a place, a bound SN refused, the states and their refusals, the TMK
 # handed out once, rebinding that re-keys (the old key refused at the host, the new one
-# served), a terminal presenting another SN refused with a risk event, and the status report.
+# served), a terminal presenting another SN refused at its sign-in with a risk event (no keys,
+# so it cannot pay), and the status report.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -97,10 +98,21 @@ out_has '"version":"'
 out_has '"type":"purchase"'
 out_has '"risk_events":0'
 expect 0 "init, another SN" -- t t2 init --host "127.0.0.1:$port" --mid $mid --tid TERME001 --sn SN-FAKE --tmk-components "$(comps "$tmp/e1.json")"
-expect 0 "signin, another SN" -- t t2 signin
-expect 1 "purchase, another SN: 58" -- t t2 purchase --card "$tmp/card.json" --pin 123456 --amount 1.00
+# Its sign-in carries its SN (59 A2 02): refused 58 with a risk event, and no working keys.
+expect 1 "signin, another SN: 58" -- t t2 signin --json
+out_has '"rc":"58"'
 expect 0 "status: the risk event" -- a status --tid TERME001
 out_has "risk events  1"
+expect 1 "purchase, another SN: not approved" -- t t2 purchase --card "$tmp/card.json" --pin 123456 --amount 1.00
+err_has "sign in"
+# The refusal left the bound terminal's keys as they were: it goes on paying.
+expect 0 "purchase, the bound SN" -- t t1 purchase --card "$tmp/card.json" --pin 123456 --amount 1.00
+# A terminal with no SN set (not one `term init` makes: its state edited) sends no field 59
+# at sign-in, and a sign-in without 59 is served.
+cp -R "$tmp/t1" "$tmp/t5"
+expect 0 "its SN cleared" -- sqlite3 "$tmp/t5/possum.db" "UPDATE term_state SET sn = '' RETURNING tid"
+out_has "TERME001"
+expect 0 "signin, no SN set" -- t t5 signin
 
 # The human output's `term init` line, pasted with the host's address, keys a terminal.
 expect 0 "add, for the pasted line" -- a add --merchant $mid --sn "SN/E4's" --tid TERME004

@@ -1,8 +1,8 @@
 # e2e_term_faults.sh — `possum term` against a real `possum host` over TCP when things go
 # wrong: a tampered MAC (A0, then the terminal signs in again and its retry is approved), a
-# replay (94), an unknown terminal (97), a wrong SN (58), the host killed (SIGKILL) with a
-# request unanswered and restarted, the terminal's reversal leaving the card as before (a
-# request the host never read, and one it applied whose answer was dropped), card
+# replay (94), an unknown terminal (97), a wrong SN (58 at its sign-in), the host killed
+# (SIGKILL) with a request unanswered and restarted, the terminal's reversal leaving the card
+# as before (a request the host never read, and one it applied whose answer was dropped), card
 # authentication required (C1) and lapsed (C2: the card reported lost; replaced), every
 # transaction type once with the settlement totals agreeing, and no clear PAN, PIN, CVV2 or
 # track 2 in the databases (with their -wal files) and logs.
@@ -78,11 +78,16 @@ expect 0 "echo" -- t t1 echo
 # 97: the host does not know the terminal.
 expect 1 "unknown terminal signs in" -- t t3 signin --json
 out_has '"rc":"97"'
-# 58: the terminal's field 59 names another SN than its binding's.
-expect 0 "signin, wrong SN" -- t t2 signin
-expect 1 "purchase, wrong SN" -- t t2 purchase --card "$tmp/debit.json" --pin 481357 \
-	--amount 1.00 --json
+# 58: the terminal's field 59 names another SN than its binding's — at its sign-in already:
+# refused with a risk event and no working keys, so that it cannot pay.
+expect 1 "signin, wrong SN: 58" -- t t2 signin --json
 out_has '"rc":"58"'
+if grep -q '"rc":"58","reason":"sn_differs"' "$tmp/host.log"; then ok; else bad "no 58 sn_differs in the host's log"; fi
+expect 0 "the risk event" -- "$possum" admin terminal status --tid FAULT002 --data "$data"
+out_has "risk events  1"
+expect 1 "purchase, wrong SN: not approved" -- t t2 purchase --card "$tmp/debit.json" --pin 481357 \
+	--amount 1.00 --json
+if grep -q '"rc":"00"' "$tmp/out"; then bad "approved: $(cat "$tmp/out")"; else ok; fi
 
 # A0: field 64 corrupted; the terminal signs in again and its retry is approved.
 expect 0 "purchase, tampered MAC" -- t t1 purchase --card "$tmp/debit.json" --pin 481357 \

@@ -7,7 +7,11 @@
  * original's date when the terminal made it); QR-code requests as they leave (the code in 2,
  * entry mode 03x, no card data; the wallet PIN; the no-PIN limit; the refund, query and results'
  * references), their reversal, totals and receipts; an approval the acquirer made in the issuer's
- * name (44 STAND-IN) kept and printed as a stand-in, and nothing else taken for one. */
+ * name (44 STAND-IN) kept and printed as a stand-in, and nothing else taken for one; a chip card
+ * against the AIDs and CA keys the terminal holds (docs/tms.md "Chip transactions at the
+ * terminal"): its application selected exactly or partially, or refused before anything is
+ * sent; the TVR's floor-limit and CA-key bits; an offline decline by TAC-denial; and the TVR
+ * sent in 55 under an ARQC that covers it, the list's label on the record. */
 #include "testutil.h"
 
 #include <signal.h>
@@ -21,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "crypto/crypto.h"
+#include "crypto/emv.h"
 #include "tlv/tlv.h"
 #include "term/internal.h"
 
@@ -151,6 +156,20 @@ static void setup_again_keeps_stan(void **state)
 	term_close(t);
 }
 
+/* A card image whose emv object ends with extra (",\"capk_index\":…"), written to path. */
+static void chip_image(const char *path, const char *extra)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fprintf(fp,
+	        "{\"pan\":\"6228480402564890018\",\"expiry\":\"2812\",\"service_code\":\"220\","
+	        "\"track2\":\"6228480402564890018=28122201234\",\"emv\":{\"psn\":\"01\","
+	        "\"icc_mk\":\"0123456789ABCDEFFEDCBA9876543210\"%s}}",
+	        extra);
+	fclose(fp);
+}
+
 static void card_image(void **state)
 {
 	struct fixture *f = *state;
@@ -169,7 +188,20 @@ static void card_image(void **state)
 	assert_string_equal(c.pan, "6228480402564890018");
 	assert_true(c.chip);
 	assert_memory_equal(c.icc_mk, HEX("0123456789ABCDEFFEDCBA9876543210"), 16);
+	assert_false(c.has_capk);
 	term_card_wipe(&c);
+	/* The CA key it names (8F): 2 hex digits, else the image is refused. */
+	chip_image(path, ",\"capk_index\":\"0B\"");
+	assert_int_equal(term_card_load(path, &c), TERM_OK);
+	assert_true(c.has_capk);
+	assert_int_equal(c.capk_index, 0x0B);
+	for (const char *const *bad =
+	         (const char *const[]){",\"capk_index\":\"B\"", ",\"capk_index\":\"0G\"",
+	                               ",\"capk_index\":11", NULL};
+	     *bad != NULL; bad++) {
+		chip_image(path, *bad);
+		assert_int_equal(term_card_load(path, &c), TERM_ECARD);
+	}
 	fp = fopen(path, "w");
 	fputs("{\"pan\":\"62284804x\",\"expiry\":\"2812\"}", fp);
 	fclose(fp);
@@ -365,6 +397,47 @@ static void receipt_year_name_and_chip(void **state)
 	free(text);
 }
 
+/* A downloaded utc_offset moves the slip's date and time from the host's offset (the
+ * sign-in's) to the terminal's, across midnight and the year too; an answer without 12 and 13
+ * keeps its dashes. */
+static void receipt_local_time(void **state)
+{
+	struct store_term_state st = {.tid = "TERM0001", .utc_offset = 480};
+	struct store_term_txn x = {
+	    .kind = TERM_PURCHASE, .rc = "00", .date = "1206", .time = "103000", .entry = "021"};
+	struct term_slip local = {.local = true, .utc_offset = 330};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)state;
+	x.at = 1796522400; /* 2026-12-06T02:00:00Z: 10:00 in Beijing, 07:30 in India */
+	const struct {
+		int offset;
+		const char *date, *time, *want;
+	} cases[] = {
+	    {330, "1206", "103000", "DATE/TIME: 2026-12-06 08:00:00\n"},
+	    {-300, "1206", "103000", "DATE/TIME: 2026-12-05 21:30:00\n"},
+	    {480, "1206", "103000", "DATE/TIME: 2026-12-06 10:30:00\n"},
+	    {-600, "0101", "040000", "DATE/TIME: 2026-12-31 10:00:00\n"},
+	    {330, "", "", "DATE/TIME: - -\n"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		local.utc_offset = cases[i].offset;
+		snprintf(x.date, sizeof x.date, "%s", cases[i].date);
+		snprintf(x.time, sizeof x.time, "%s", cases[i].time);
+		if (strcmp(cases[i].date, "0101") == 0)
+			x.at = 1798747200; /* 2026-12-31T20:00Z: January 1st 04:00 in Beijing */
+		assert_non_null(fp = open_memstream(&text, &len));
+		term_receipt(&st, &local, &x, fp);
+		fclose(fp);
+		if (strstr(text, cases[i].want) == NULL)
+			fail_msg("offset %d: %s", cases[i].offset, text);
+		free(text);
+		text = NULL;
+	}
+}
+
 /* The host's answer to the request framed in buf (len bytes with its length) into buf: the
  * request's 3, 4, 11, 25, 41, 42, 49 and 60, an RRN and auth code, 39 and 44 as f says, MAC'd
  * under t's MAK; its length with its own, 0 when it cannot be made. */
@@ -517,6 +590,21 @@ static const struct term_card stripe = {.pan = "6228480402564890018",
                                         .service_code = "220",
                                         .track2 = "6228480402564890018=28122200000"};
 
+/* A chip card of application aid, naming CA key index capk (-1: none). */
+static struct term_card chip_card(const char *aid, int capk)
+{
+	struct term_card c = stripe;
+
+	c.chip = true;
+	strcpy(c.psn, "01");
+	strcpy(c.aid, aid);
+	strcpy(c.label, "CARD LABEL");
+	memset(c.icc_mk, 0x11, sizeof c.icc_mk);
+	c.has_capk = capk >= 0;
+	c.capk_index = (uint8_t)(capk >= 0 ? capk : 0);
+	return c;
+}
+
 /* A purchase made with fault against echo_host: its return, the reversal it left pending
  * (*x) and whether the request's MAC verified under the terminal's MAK. */
 static int purchase_with(struct fixture *f, enum term_inject fault, struct store_term_txn *x,
@@ -561,6 +649,39 @@ static void inject_timeout(void **state)
 static void inject_bad_mac(void **state)
 {
 	expect_fault(state, TERM_INJECT_BAD_MAC, TERM_EMAC, false, "A0");
+}
+
+/* A purchase of STAN 7 whose answer never came: its reversal pending (98). */
+static void lost_purchase(term *t, struct fixture *f)
+{
+	record(t, f, TERM_PURCHASE, 7, 1234, STORE_TERM_REVERSAL, "");
+}
+
+/* A pending reversal the host answers with nothing that ends it (its echo, whose MAC does not
+ * verify) is sent 3 times, reversal_retries' default, STAN 7's 0400 first; then the purchase is
+ * not sent and the reversal stays pending. */
+static void reversal_tries_default(void **state)
+{
+	struct fixture *f = *state;
+	struct term_request req = {.kind = TERM_PURCHASE, .card = &stripe, .amount = 500};
+	struct store_term_txn x;
+	struct sent out;
+	bool pending;
+	term *t;
+
+	send_echo(f, &req, TERM_INJECT_NONE, lost_purchase, &out);
+	assert_int_equal(out.rc, TERM_EREVERSAL);
+	assert_int_equal(out.res.reversal_sends, 3);
+	assert_int_equal(out.res.reversal_stan, 7);
+	assert_int_equal(out.res.reversals, 0);
+	assert_memory_equal(out.frame, "\x04\x00", 2); /* BCD MTI: the reversal went first */
+	assert_true(out.mac_ok);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(term_reversal_pending(t, &x, &pending), TERM_OK);
+	assert_true(pending);
+	assert_int_equal(x.stan, 7);
+	assert_int_equal(x.status, STORE_TERM_REVERSAL);
+	term_close(t);
 }
 
 /* Only the enum's values are taken. */
@@ -653,6 +774,19 @@ static void sent_field(const struct sent *out, int f, char *v, size_t cap)
 	assert_int_equal(iso8583_get(&m, f, v, cap, NULL), ISO8583_OK);
 }
 
+/* Field 55 of the request in out into f55: its length. */
+static size_t sent_icc(const struct sent *out, uint8_t f55[STORE_TERM_ICC_MAX])
+{
+	iso8583_msg m;
+	size_t len;
+
+	assert_int_equal(
+	    iso8583_unpack(iso8583_profile_find("cup-pos"), out->frame, out->len, &m, NULL),
+	    ISO8583_OK);
+	assert_int_equal(iso8583_get(&m, 55, f55, STORE_TERM_ICC_MAX, &len), ISO8583_OK);
+	return len;
+}
+
 /* The original of the refund below: an approved purchase of batch 1, STAN 7, RRN
  * 600000000007, answered three days ago (its 13, Beijing's date then: neither today nor
  * the machine's date, a day off Beijing's). */
@@ -680,28 +814,17 @@ static void earlier_purchase(term *t, struct fixture *f)
  * (the default clock, Beijing's), not the machine's. */
 static void chip_date(void **state)
 {
-	struct term_card chip = stripe;
+	struct term_card chip = chip_card("A000000333010101", -1);
 	struct term_request buy = {
 	    .kind = TERM_PURCHASE, .card = &chip, .entry = TERM_CHIP, .amount = 500};
 	char today[5], v[64];
 	uint8_t f55[STORE_TERM_ICC_MAX];
 	struct sent out;
-	size_t len;
-	iso8583_msg m;
 	tlv d;
 
 	other_zone();
-	chip.chip = true;
-	strcpy(chip.psn, "01");
-	strcpy(chip.aid, "A000000333010101");
-	strcpy(chip.label, "UnionPay Debit");
-	memset(chip.icc_mk, 0x11, sizeof chip.icc_mk);
 	send_echo(*state, &buy, TERM_INJECT_NONE, NULL, &out);
-	assert_int_equal(
-	    iso8583_unpack(iso8583_profile_find("cup-pos"), out.frame, out.len, &m, NULL),
-	    ISO8583_OK);
-	assert_int_equal(iso8583_get(&m, 55, f55, sizeof f55, &len), ISO8583_OK);
-	assert_int_equal(tlv_find(f55, len, 0x9A, &d), TLV_OK);
+	assert_int_equal(tlv_find(f55, sent_icc(&out, f55), 0x9A, &d), TLV_OK);
 	assert_int_equal(d.len, 3);
 	beijing(0, today);
 	snprintf(v, sizeof v, "%02X%02X", d.value[1], d.value[2]);
@@ -1059,6 +1182,230 @@ static void stand_in_kept_and_printed(void **state)
 	              sizeof cases / sizeof cases[0]);
 }
 
+/* ---- chip cards against what the terminal holds ---- */
+
+/* The terminal's AID list as downloaded: the n applications given. */
+static void hold_aids(store *s, const struct tms_aid_text *apps, size_t n)
+{
+	struct store_term_tms *row = calloc(1, sizeof *row);
+	struct tms_aid a;
+	char why[TMS_WHY_MAX];
+
+	assert_non_null(row);
+	strcpy(row->name, "aid");
+	strcpy(row->version, "0a1d0a1d");
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(tms_aid_parse(&apps[i], &a, why, sizeof why), TMS_OK);
+		assert_int_equal(tms_aid_item(&a, row->items, sizeof row->items, &row->items_len),
+		                 TMS_OK);
+	}
+	assert_int_equal(store_term_tms_put(s, row), STORE_OK);
+	free(row);
+}
+
+/* The terminal's CA keys as downloaded: one, of rid and index, used through expiry. */
+static void hold_capk(store *s, const char *rid, const char *index, const char *expiry)
+{
+	struct store_term_tms *row = calloc(1, sizeof *row);
+	struct tms_capk *k = malloc(sizeof *k);
+	char modulus[257], why[TMS_WHY_MAX];
+	struct tms_capk_text text = {rid, index, modulus, "03", expiry, NULL};
+
+	assert_non_null(row);
+	assert_non_null(k);
+	for (int i = 0; i < 128; i++)
+		memcpy(modulus + 2 * i, "B6", 2);
+	modulus[256] = '\0';
+	strcpy(row->name, "capk");
+	strcpy(row->version, "0ca90ca9");
+	assert_int_equal(tms_capk_parse(&text, k, why, sizeof why), TMS_OK);
+	assert_int_equal(tms_capk_item(k, row->items, sizeof row->items, &row->items_len), TMS_OK);
+	assert_int_equal(store_term_tms_put(s, row), STORE_OK);
+	free(k);
+	free(row);
+}
+
+/* The TVR term_chip_assess() makes of card for amount, as hex ("" when refused). */
+static const char *tvr_of(term *t, const struct term_card *card, int64_t amount)
+{
+	static char hex[11];
+	struct term_chip chip;
+	char why[200];
+
+	hex[0] = '\0';
+	if (term_chip_assess(t, card, TERM_PURCHASE, amount, &chip, why, sizeof why) == TERM_OK)
+		hex_encode(chip.tvr, 5, hex, sizeof hex);
+	return hex;
+}
+
+/* Application selection (EMV Book 1, 12.3.1): without a list the card's own; with one, exactly
+ * or, where the entry allows it, by the list's AID beginning the card's — the list's label
+ * then — else refused, by term_transact() too, before it sends or even asks for a sign-in. */
+static void chip_app_selected(void **state)
+{
+	struct fixture *f = *state;
+	const struct tms_aid_text apps[] = {
+	    {.aid = "A000000333010101", .label = "银联借记 UnionPay Debit CN"},
+	    {.aid = "A0000000031010", .label = "VISA", .partial = true},
+	    {.aid = "A000000003", .label = "VISA ANY", .partial = true},
+	};
+	struct term_card quasi = chip_card("A000000333010103", -1);
+	struct term_request req = {
+	    .kind = TERM_PURCHASE, .card = &quasi, .entry = TERM_CHIP, .amount = 100};
+	struct term_card card;
+	struct term_chip chip;
+	struct term_result r;
+	char why[200] = "";
+	bool pending;
+	term *t;
+
+	assert_int_equal(term_setup(f->s, f->h, &setup_ok, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_int_equal(term_chip_permit(t, &req, why, sizeof why), TERM_OK); /* no list */
+	hold_aids(f->s, apps, 3);
+	assert_int_equal(term_chip_permit(t, &req, why, sizeof why), TERM_EREFUSED);
+	assert_non_null(strstr(why, "A000000333010103 is not on this terminal's AID list"));
+	assert_non_null(strstr(why, "本终端不支持该卡应用"));
+	assert_int_equal(term_transact(t, &req, &r), TERM_EREFUSED);
+	assert_int_equal(term_reversal_pending(t, NULL, &pending), TERM_OK);
+	assert_false(pending);
+	req.entry = TERM_SWIPE; /* its stripe: no application to select */
+	assert_int_equal(term_chip_permit(t, &req, why, sizeof why), TERM_OK);
+	/* Exact, the list's label; partial, the longest entry that begins it; shorter: none. */
+	card = chip_card("A000000333010101", -1);
+	assert_int_equal(term_chip_assess(t, &card, TERM_PURCHASE, 100, &chip, why, sizeof why),
+	                 TERM_OK);
+	assert_string_equal(chip.aid, "A000000333010101");
+	assert_string_equal(chip.label, "银联借记 UnionPay Debit CN");
+	card = chip_card("A000000003101001", -1);
+	assert_int_equal(term_chip_assess(t, &card, TERM_PURCHASE, 100, &chip, why, sizeof why),
+	                 TERM_OK);
+	assert_string_equal(chip.aid, "A000000003101001");
+	assert_string_equal(chip.label, "VISA");
+	card = chip_card("A000000003201001", -1);
+	assert_int_equal(term_chip_assess(t, &card, TERM_PURCHASE, 100, &chip, why, sizeof why),
+	                 TERM_OK);
+	assert_string_equal(chip.label, "VISA ANY");
+	card = chip_card("A000000333", -1); /* shorter than the list's: never partial */
+	assert_int_equal(term_chip_assess(t, &card, TERM_PURCHASE, 100, &chip, why, sizeof why),
+	                 TERM_EREFUSED);
+	term_close(t);
+}
+
+/* The TVR (EMV Book 3, Annex C5): byte 4 bit 8 from an amount at or above the floor limit
+ * (10.6.1); byte 1 bits 8 and 6 when the card names a CA key the terminal does not hold in
+ * force for its RID — none, another RID's, one past its expiry (10.3); a TAC-denial bit the TVR
+ * has declines offline (10.7), but not a refund, void or cancellation; without an AID list no
+ * floor limit and no TACs. */
+static void chip_tvr(void **state)
+{
+	struct fixture *f = *state;
+	struct tms_aid_text debit = {
+	    .aid = "A000000333010101", .label = "UnionPay Debit", .floor_limit = 10000};
+	struct term_card plain = chip_card("A000000333010101", -1);
+	struct term_card named = chip_card("A000000333010101", 0x08);
+	struct term_request req = {
+	    .kind = TERM_PURCHASE, .card = &named, .entry = TERM_CHIP, .amount = 500};
+	struct term_chip chip;
+	char why[200];
+	term *t;
+
+	assert_int_equal(term_setup(f->s, f->h, &setup_ok, f->parts, 2, NULL), TERM_OK);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	assert_string_equal(tvr_of(t, &plain, 99999999), "0000000000"); /* nothing held */
+	assert_string_equal(tvr_of(t, &named, 500), "A000000000");
+	hold_aids(f->s, &debit, 1);
+	assert_string_equal(tvr_of(t, &plain, 9999), "0000000000");
+	assert_string_equal(tvr_of(t, &plain, 10000), "0000008000");
+	assert_string_equal(tvr_of(t, &named, 10000), "A000008000");
+	hold_capk(f->s, "A000000003", "08", "20991231"); /* another RID's */
+	assert_string_equal(tvr_of(t, &named, 500), "A000000000");
+	hold_capk(f->s, "A000000333", "08", "20200101"); /* past its expiry */
+	assert_string_equal(tvr_of(t, &named, 500), "A000000000");
+	hold_capk(f->s, "A000000333", "08", "20991231");
+	assert_string_equal(tvr_of(t, &named, 500), "0000000000");
+	named.capk_index = 0x09;
+	assert_string_equal(tvr_of(t, &named, 500), "A000000000");
+	/* TAC-denial: the bits the TVR has decline offline, nothing sent; others do not. */
+	debit.tac_denial = "8000000000";
+	hold_aids(f->s, &debit, 1);
+	assert_int_equal(term_chip_assess(t, &named, TERM_PURCHASE, 500, &chip, why, sizeof why),
+	                 TERM_EREFUSED);
+	assert_non_null(strstr(why, "declined offline by the terminal (AAC): the TVR A000000000 "
+	                            "meets the application's TAC-denial 8000000000"));
+	assert_int_equal(term_chip_permit(t, &req, why, sizeof why), TERM_EREFUSED);
+	assert_string_equal(tvr_of(t, &plain, 500), "0000000000");
+	assert_string_equal(tvr_of(t, &plain, 10000), "0000008000");
+	debit.tac_denial = "0000008000";
+	hold_aids(f->s, &debit, 1);
+	assert_string_equal(tvr_of(t, &plain, 10000), "");
+	assert_string_equal(tvr_of(t, &named, 9999), "A000000000");
+	/* What gives back or undoes is never declined offline; its TVR is made all the same. */
+	for (enum term_kind k = TERM_VOID; k <= TERM_COMPLETION_VOID; k++) {
+		if (k == TERM_PREAUTH || k == TERM_COMPLETION)
+			continue;
+		assert_int_equal(term_chip_assess(t, &plain, k, 10000, &chip, why, sizeof why),
+		                 TERM_OK);
+		assert_memory_equal(chip.tvr, HEX("0000008000"), 5);
+	}
+	assert_int_equal(term_chip_assess(t, &plain, TERM_PREAUTH, 10000, &chip, why, sizeof why),
+	                 TERM_EREFUSED);
+	term_close(t);
+}
+
+/* The AID list of chip_tvr_sent: debit with a floor limit of CNY 1.00. */
+static void floor_100(term *t, struct fixture *f)
+{
+	const struct tms_aid_text debit = {
+	    .aid = "A000000333010101", .label = "UnionPay Debit CN", .floor_limit = 100};
+
+	(void)t;
+	hold_aids(f->s, &debit, 1);
+}
+
+/* What the host receives: 95 as the terminal made it (over the floor limit, a CA key missing),
+ * under an ARQC over the CDOL1 data as 55 carries them — the issuer's check passes — and the
+ * list's label on the terminal's record, for the slip. */
+static void chip_tvr_sent(void **state)
+{
+	struct fixture *f = *state;
+	struct term_card card = chip_card("A000000333010101", 0x09);
+	struct term_request buy = {
+	    .kind = TERM_PURCHASE, .card = &card, .entry = TERM_CHIP, .amount = 500};
+	static const uint32_t cdol1[] = {0x9F02, 0x9F03, 0x9F1A, 0x95, 0x5F2A,
+	                                 0x9A,   0x9C,   0x9F37, 0x82, 0x9F36};
+	uint8_t f55[STORE_TERM_ICC_MAX], data[64], r[8] = {0}, sk[16], arqc[8];
+	struct store_term_txn x;
+	struct sent out;
+	size_t len, n = 0;
+	char stan[8];
+	term *t;
+	tlv v;
+
+	send_echo(f, &buy, TERM_INJECT_NONE, floor_100, &out); /* sent: its echo is no answer */
+	len = sent_icc(&out, f55);
+	assert_int_equal(tlv_find(f55, len, 0x95, &v), TLV_OK);
+	assert_int_equal(v.len, 5);
+	assert_memory_equal(v.value, HEX("A000008000"), 5);
+	for (size_t i = 0; i < sizeof cdol1 / sizeof cdol1[0]; i++) {
+		assert_int_equal(tlv_find(f55, len, cdol1[i], &v), TLV_OK);
+		memcpy(data + n, v.value, v.len);
+		n += v.len;
+	}
+	assert_int_equal(tlv_find(f55, len, 0x9F36, &v), TLV_OK);
+	memcpy(r, v.value, 2);
+	assert_int_equal(crypto_emv_session_key(card.icc_mk, r, sizeof r, sk), CRYPTO_OK);
+	assert_int_equal(crypto_emv_arqc(sk, data, n, arqc), CRYPTO_OK);
+	assert_int_equal(tlv_find(f55, len, 0x9F26, &v), TLV_OK);
+	assert_memory_equal(v.value, arqc, 8);
+	assert_int_equal(term_open(f->s, f->h, &t), TERM_OK);
+	snprintf(stan, sizeof stan, "%d", out.res.stan);
+	assert_int_equal(term_find(t, stan, &x), TERM_OK);
+	assert_string_equal(x.aid, "A000000333010101");
+	assert_string_equal(x.label, "UnionPay Debit CN");
+	term_close(t);
+}
+
 static void rc_texts(void **state)
 {
 	const char *en, *zh;
@@ -1089,6 +1436,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(inject_checked, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(inject_timeout, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(inject_bad_mac, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(reversal_tries_default, fx_setup, fx_teardown),
+	    cmocka_unit_test(receipt_local_time),
 	    cmocka_unit_test(rc_texts),
 	    cmocka_unit_test(clock_offset),
 	    cmocka_unit_test_setup_teardown(chip_date, fx_setup, fx_teardown),
@@ -1101,6 +1450,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(qr_query_and_results_fields, fx_setup, fx_teardown),
 	    cmocka_unit_test(qr_receipt),
 	    cmocka_unit_test_setup_teardown(stand_in_kept_and_printed, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(chip_app_selected, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(chip_tvr, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(chip_tvr_sent, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

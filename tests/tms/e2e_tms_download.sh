@@ -8,8 +8,12 @@
 # host's log: the second run does not start from 0); a type the merchant's limits switch off
 # and an amount above per_txn_max are refused by the terminal without sending (the host sees
 # no request), and its slips carry the downloaded name, header and footer; a CA key whose
-# checksum does not verify makes the whole set refused; a primary address that does not answer
-# is followed by the backup.
+# checksum does not verify makes the whole set refused; the terminal acts on pin_credit (a
+# credit card's purchase or pre-authorization without its PIN refused, nothing sent; with it,
+# or with pin_credit 0, paid; a debit card sent as before), utc_offset (the slip's time) and
+# reversal_retries (2: a reversal the host does not answer in time, through a relay holding
+# its answers, sent twice, the same STAN, then still pending and nothing new sent; delivered
+# once the host answers); a primary address that does not answer is followed by the backup.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -177,7 +181,84 @@ expect 0 "params: the old keys kept" -- t params --json
 expect 0 "the set again, sound" -- t download --set capk
 [ "$(pending)" = 0 ] && ok || bad "tms_pending after the CA keys: $(pending), expected 0"
 
-# 7. The host's addresses: a primary that does not answer, then the backup.
+# 7. What the terminal does with reversal_retries, utc_offset and pin_credit.
+issue_credit() {
+	"$possum" admin card issue --data "$data" --product credit --holder "Li Si" \
+		--id-number 110101199204150022 --phone 13900000000 --pin 654321 --limit 5000.00 "$@" >/dev/null
+}
+issue_credit --out "$tmp/credit.json"
+issue_credit --chip --out "$tmp/credit_chip.json"
+# A debit chip card whose application is UnionPay's quasi-credit one (A000000333010103).
+"$possum" admin card issue --data "$data" --product debit --holder "Zhang San" --chip \
+	--id-number 110101199003070000 --phone 13800000000 --pin 123456 --balance 100.00 --out "$tmp/chip.json" >/dev/null
+jq '.emv.aid = "A000000333010103" | .emv.label = "UnionPay QCredit"' "$tmp/chip.json" >"$tmp/quasi.json"
+# Reached through a relay that holds the host's answers while $tmp/delay holds seconds.
+start_relay "$2" "$port" --delay "$tmp/delay"
+also_kill=$relay_pid
+a tms param set --terminal TERM0001 pin_credit 1 >/dev/null
+a tms param set --terminal TERM0001 utc_offset +05:30 >/dev/null
+a tms param set --terminal TERM0001 reversal_retries 2 >/dev/null
+a tms param set --terminal TERM0001 host_primary "127.0.0.1:$relay" >/dev/null
+expect 0 "download params" -- t download --set params
+requests() { grep -c '"tid":"TERM0001"' "$tmp/host.log"; }
+reversals() { grep '"tid":"TERM0001"' "$tmp/host.log" | grep -c '"type":"reversal"'; }
+# pin_credit 1: a credit card's purchase or pre-authorization without its PIN is refused by
+# the terminal, by the card file's product or the chip's credit or quasi-credit application.
+n=$(requests)
+for c in credit credit_chip quasi; do
+	entry=swipe
+	[ $c = credit ] || entry=chip
+	expect 1 "pin_credit 1: $c purchase without PIN" -- t purchase --card "$tmp/$c.json" --entry $entry --amount 10.00
+	err_has "a credit card needs its PIN"
+	err_has "nothing was sent"
+done
+expect 1 "pin_credit 1: credit pre-authorization without PIN" -- t preauth --card "$tmp/credit.json" --amount 10.00
+err_has "a credit card needs its PIN"
+[ "$(requests)" = "$n" ] && ok || bad "the host saw a credit card's request without PIN"
+expect 0 "pin_credit 1: credit purchase with its PIN" -- t purchase --card "$tmp/credit.json" --pin 654321 --amount 10.00
+# A debit card keeps its rules: sent, the issuer decides (55: its PIN is needed).
+expect 1 "pin_credit 1: debit purchase without PIN, sent" -- t purchase --card "$tmp/card.json" --amount 10.00
+if grep -q "needs its PIN" "$tmp/err"; then bad "a debit card refused by pin_credit"; else ok; fi
+[ "$(requests)" -gt $((n + 1)) ] && ok || bad "the debit purchase did not reach the host"
+# utc_offset +05:30: the slip's date and time are the terminal's, 2:30 behind the host's.
+t0=$(date -u +%s)
+expect 0 "purchase" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 12.00 --json
+stan=$(jq -r .stan "$tmp/out")
+t1=$(date -u +%s)
+expect 0 "receipt in the terminal's time" -- t receipt "$stan"
+if grep -q -e "DATE/TIME: $(date -u -d "@$((t0 + 330 * 60))" '+%Y-%m-%d %H:%M')" \
+	-e "DATE/TIME: $(date -u -d "@$((t1 + 330 * 60))" '+%Y-%m-%d %H:%M')" "$tmp/out"; then ok; else
+	bad "the slip's time is not UTC+05:30 ($(date -u -d "@$((t0 + 330 * 60))" '+%Y-%m-%d %H:%M')): $(grep DATE "$tmp/out")"
+fi
+# reversal_retries 2: a reversal the host does not answer in time is sent twice, the same
+# message, then left pending and nothing new is sent; delivered once the host answers.
+expect 1 "a purchase whose answer is lost" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 13.00 --inject timeout
+err_has "a reversal is pending"
+lost=$(sed -n 's/.*stan \([0-9]*\):.*/\1/p' "$tmp/err" | head -1)
+echo 3 >"$tmp/delay"
+n=$(requests)
+r=$(reversals)
+expect 1 "purchase: the reversal sent twice, not answered in time" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 14.00 --timeout 1
+err_has "reversal of stan $lost is still pending, sent 2 times"
+[ "$(reversals)" = $((r + 2)) ] && ok || bad "reversals the host saw: $(($(reversals) - r)), expected 2"
+[ "$(requests)" = $((n + 2)) ] && ok || bad "the host saw more than the reversals: $(($(requests) - n)) requests"
+grep '"tid":"TERM0001"' "$tmp/host.log" | grep '"type":"reversal"' | tail -2 |
+	sed -n 's/.*"stan":"\{0,1\}\([0-9]*\).*/\1/p' | sort -u >"$tmp/stans"
+[ "$(cat "$tmp/stans")" = "$lost" ] && ok || bad "the two reversals are not both of stan $lost: $(cat "$tmp/stans")"
+expect 0 "receipt: still pending" -- t receipt "$lost"
+out_has "REVERSAL PENDING"
+rm -f "$tmp/delay"
+expect 0 "purchase: the reversal delivered first" -- t purchase --card "$tmp/card.json" --pin 123456 --amount 14.00 --timeout 5
+out_has "reversal delivered first"
+[ "$(reversals)" = $((r + 3)) ] && ok || bad "reversals the host saw: $(($(reversals) - r)), expected 3"
+expect 0 "receipt: reversed" -- t receipt "$lost"
+out_has "已冲正 REVERSED"
+# pin_credit 0: a credit card pays without its PIN again.
+a tms param unset --terminal TERM0001 pin_credit >/dev/null
+expect 0 "download params" -- t download --set params
+expect 0 "pin_credit 0: credit purchase without PIN" -- t purchase --card "$tmp/credit.json" --amount 11.00
+
+# 8. The host's addresses: a primary that does not answer, then the backup.
 a tms param set --terminal TERM0001 host_primary 127.0.0.1:1 >/dev/null
 a tms param set --terminal TERM0001 host_backup "127.0.0.1:$port" >/dev/null
 a tms param set --terminal TERM0001 connect_timeout 2 >/dev/null
@@ -194,7 +275,7 @@ expect 0 "download params (through the new primary)" -- t download --set params
 expect 1 "echo: no address answers" -- t echo
 err_has "cannot reach the host"
 
-# 8. A suspended terminal downloads nothing.
+# 9. A suspended terminal downloads nothing.
 a terminal suspend --tid TERM0001 --reason "a test" >/dev/null
 expect 0 "init again" -- t init --host "127.0.0.1:$port" --tid TERM0001 --mid $mid --sn SN0001 --tmk-components "$comps"
 expect 1 "a suspended terminal downloads nothing" -- t download --set params

@@ -5,8 +5,11 @@
 # without the package key the terminal refuses to update; a download broken after its first
 # chunk resumes at its offset; installed, the host records the version it runs and nothing is
 # pending. A package corrupted as received is refused, reported (391 OK 0) and shown in `tms
-# status`; that terminal, below its model's minimum after the date, is refused at sign-in (U1)
-# until it has updated.
+# status`. A terminal that follows its host (auto on, given the package key at init) updates
+# by itself after a purchase whose answer asks 8, the host records the version, nothing is
+# pending, and its next sign-in carries the version (59 A2 05); a 390 naming another model's
+# package is answered 25. The corrupted one, below its model's minimum after the date, is
+# refused at sign-in (U1) until it has updated.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -33,6 +36,8 @@ add_term() {
 a merchant add --name "Possum Mart" --mcc 5411 --mid $mid >/dev/null
 c1=$(add_term TERMUP01)
 c2=$(add_term TERMUP02)
+c3=$(add_term TERMUP03)
+issue_card "$tmp/card.json" 100.00
 head -c 3000 /dev/urandom >"$tmp/fw.bin"
 id=$(a tms package add --model PX-9 --version POSSUM02 "$tmp/fw.bin" --json | jq -r .id)
 key=$(a tms package key --json | jq -r .public_key)
@@ -42,6 +47,7 @@ echo "2026-12-30 12:00:00" >"$clock"
 faked_host "$lib" "$clock" "$data"
 t1() { "$possum" term "$@" --data "$tmp/t1"; }
 t2() { "$possum" term "$@" --data "$tmp/t2"; }
+t3() { "$possum" term "$@" --data "$tmp/t3"; }
 expect 0 "init 1" -- t1 init --host "127.0.0.1:$port" --tid TERMUP01 --mid $mid --sn SN-TERMUP01 --tmk-components "$c1"
 expect 2 "init with a bad package key" -- t2 init --host "127.0.0.1:$port" --tid TERMUP02 --mid $mid --sn SN-TERMUP02 --tmk-components "$c2" --package-key "${key}00"
 expect 0 "init 2, its package key given" -- t2 init --host "127.0.0.1:$port" --tid TERMUP02 --mid $mid --sn SN-TERMUP02 --tmk-components "$c2" --package-key "$key"
@@ -90,7 +96,59 @@ same "$(jq -c '.terminals[] | select(.tid == "TERMUP02") | .downloads.pending | 
 expect 0 "status, people's form" -- a tms status --model PX-9
 out_has "TERMUP02.*POSSUM02: hash or signature"
 
-# 4. Below the model's minimum after its date: U1 at sign-in until updated.
+# 4. A terminal that follows its host by itself (auto on, from init) and was given the package
+# key at init: after an ordinary purchase whose answer asks for the update (nibble 8) it
+# updates on its own; the host records the new version, nothing is pending, and its next
+# sign-in carries it.
+expect 0 "init 3, its package key given" -- t3 init --host "127.0.0.1:$port" --tid TERMUP03 --mid $mid --sn SN-TERMUP03 --tmk-components "$c3" --package-key "$key"
+expect 0 "signin 3: it downloads what the answer asks by itself" -- t3 signin
+out_has "download aid: version"
+same "$(col version TERMUP03)" POSSUM01 "its sign-in reports the version it runs"
+same "$(col tms_pending TERMUP03)" 0 "nothing pending once downloaded"
+a tms rollout add --package "$id" --terminals TERMUP03 >/dev/null
+# A rollout marks no terminal: the host sees the package this one needs at its next echo (or
+# sign-in, or download). That echo made while the terminal does not follow (auto off), so that
+# the purchase's answer is the first it follows.
+expect 0 "auto off 3" -- t3 download --auto off
+expect 0 "echo 3" -- t3 echo
+same "$(($(col tms_pending TERMUP03) & 8))" 8 "the package pending"
+expect 0 "auto on 3" -- t3 download --auto on
+expect 0 "purchase 3, then the update by itself" -- t3 purchase --card "$tmp/card.json" --pin 123456 --amount 1.00
+out_has "approved"
+out_has "update: version POSSUM02 installed, 3000 bytes from 0, [0-9]* messages; reported"
+# The purchase's answer asked 8: the terminal's 390s follow its purchase in the host's log.
+after=$(grep -o '"type":"[a-z_]*"' "$tmp/host.log" | grep -A1 '"type":"purchase"' | tail -n 1)
+same "$after" '"type":"tms_update"' "the host's next request after the purchase"
+same "$(col version TERMUP03)" POSSUM02 "the host records the new version"
+expect 0 "status 3" -- a tms status --model PX-9 --json
+same "$(jq -r '.terminals[] | select(.tid == "TERMUP03") | .version' "$tmp/out")" POSSUM02 \
+	"the status shows the new version"
+same "$(jq -c '.terminals[] | select(.tid == "TERMUP03") | .downloads.pending' "$tmp/out")" \
+	'[]' "the status shows nothing pending"
+# Its next sign-in carries the version it runs: the host's record cleared first, to see it
+# come back.
+db_sql "$data" "UPDATE terminals SET version = '' WHERE tid = 'TERMUP03'"
+same "$(col version TERMUP03)" "" "the version cleared"
+expect 0 "signin 3 once updated" -- t3 signin
+same "$(col version TERMUP03)" POSSUM02 "the sign-in carries the new version"
+
+# A 390 naming by its PK a package of another model than the terminal's: 25 (package_model),
+# not served; its own model's by PK is.
+other=$(a tms package add --model PX-1 --version POSSUM03 "$tmp/fw.bin" --json | jq -r .id)
+ask390() {
+	f62=$(printf 'PK%03d%sOF0010' ${#1} "$1" | od -An -tx1 | tr -d ' \n')
+	printf '{"mti":"0820","fields":{"11":"%06d","41":"TERMUP03","42":"%s","60":"00000001390","62":"%s"}}' \
+		"$2" $mid "$f62" | "$possum" iso send --host "127.0.0.1:$port" --profile cup-pos --json
+}
+expect 0 "390 for another model's package" -- ask390 "$other" 901
+same "$(jq -r '.fields["39"]' "$tmp/out")" 25 "another model's package: 25"
+same "$(jq -r '.fields["62"] // "none"' "$tmp/out")" none "nothing of it sent"
+grep -q '"rc":"25","reason":"package_model"' "$tmp/host.log" && ok || bad "no 25 package_model in the host's log"
+expect 0 "390 for its own model's package" -- ask390 "$id" 902
+same "$(jq -r '.fields["39"]' "$tmp/out")" 00 "its own model's package: served"
+same "$(jq -r '.fields["62"] | length > 0' "$tmp/out")" true "its first chunk sent"
+
+# 5. Below the model's minimum after its date: U1 at sign-in until updated.
 a tms minimum set --model PX-9 --version POSSUM02 --after 2026-12-31 >/dev/null
 echo "2027-01-01 12:00:00" >"$clock"
 expect 1 "sign-in below the minimum: U1" -- t2 signin

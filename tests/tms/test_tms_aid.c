@@ -2,7 +2,8 @@
  * public keys"), on the store of store_fixture.h (SQLite, or PostgreSQL with POSSUM_TEST_PG):
  * UnionPay's three AIDs seeded; an AID added, replaced (what is left out taking its default)
  * and removed, each audited; bad hex, lengths and limits refused with nothing changed; the
- * download items, and a version that follows what a terminal gets and nothing else. */
+ * download items, and a version that follows what a terminal gets and nothing else; an item
+ * read back as a terminal reads it, and one missing, repeating or bending a value refused. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -185,6 +186,57 @@ static void download_items_and_version(void **state)
 	assert_string_equal(v2, v0);
 }
 
+/* tms_aid_decode() gives back what tms_aid_item() wrote; another tag is skipped; an item
+ * missing, repeated or of a wrong length, and a value tms_aid_parse() refuses, are not read. */
+static void item_decoded(void **state)
+{
+	struct tms_aid_text t = {.aid = "A0000000031010",
+	                         .label = "VISA CREDIT 维萨",
+	                         .tac_denial = "0000008000",
+	                         .floor_limit = 30000,
+	                         .threshold = 10000,
+	                         .target_percent = 20,
+	                         .max_target_percent = 50,
+	                         .partial = true};
+	struct tms_aid a, b;
+	uint8_t buf[512], bad[512];
+	const uint8_t *v;
+	size_t len = 0, at = 0, n;
+	char tag[3], why[160];
+
+	(void)state;
+	assert_int_equal(tms_aid_parse(&t, &a, why, sizeof why), TMS_OK);
+	assert_int_equal(tms_aid_item(&a, buf, sizeof buf, &len), TMS_OK);
+	assert_int_equal(tms_item_get(buf, len, &at, tag, &v, &n), TMS_OK);
+	assert_string_equal(tag, "AI");
+	assert_int_equal(tms_aid_decode(v, n, &b), TMS_OK);
+	assert_memory_equal(b.aid, a.aid, 7);
+	assert_int_equal(b.aid_len, 7);
+	assert_string_equal(b.label, "VISA CREDIT 维萨");
+	assert_int_equal(b.floor_limit, 30000);
+	assert_int_equal(b.threshold, 10000);
+	assert_int_equal(b.target_percent, 20);
+	assert_int_equal(b.max_target_percent, 50);
+	assert_memory_equal(b.tac_denial, HEX("0000008000"), 5);
+	assert_memory_equal(b.tac_online, HEX("D84004F800"), 5);
+	assert_memory_equal(b.version, HEX("0030"), 2);
+	assert_true(b.partial);
+	/* Another tag after the others: skipped. */
+	memcpy(bad, v, n);
+	memcpy(bad + n, "ZZ0011", 6);
+	assert_int_equal(tms_aid_decode(bad, n + 6, &b), TMS_OK);
+	/* PS repeated; the whole without its last item (PS); a floor limit not digits; FL short. */
+	memcpy(bad + n, "PS0011", 6);
+	assert_int_equal(tms_aid_decode(bad, n + 6, &b), TMS_EARG);
+	assert_int_equal(tms_aid_decode(v, n - 6, &b), TMS_EARG);
+	memcpy(bad, v, n);
+	for (at = 0; memcmp(bad + at, "FL012", 5) != 0; at++)
+		assert_true(at + 5 < n);
+	memcpy(bad + at + 5, "00000003000x", 12);
+	assert_int_equal(tms_aid_decode(bad, n, &b), TMS_EARG);
+	assert_int_equal(tms_aid_decode((const uint8_t *)"AD002\xA0\x00", 7, &b), TMS_EARG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +248,7 @@ int main(void)
 	                                    tms_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(download_items_and_version, tms_fixture_setup,
 	                                    tms_fixture_teardown),
+	    cmocka_unit_test(item_decoded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -172,14 +172,15 @@ static void chunks(void **state)
 }
 
 /* 0820 390's answers (docs/tms.md "Software updates"): the first with MD, HS and SG, each at
- * most 512 bytes, the package rebuilt from their DT items in order; malformed requests and an
- * unknown package refused. 391's report read, a malformed one refused. */
+ * most 512 bytes, the package rebuilt from their DT items in order; malformed requests, an
+ * unknown package and one of another model than the terminal's refused. 391's report read, a
+ * malformed one refused. */
 static void update_exchange(void **state)
 {
 	struct fx *x = *state;
 	static uint8_t back[sizeof x->file];
 	uint8_t req[64], out[TMS_CHUNK_MAX];
-	struct tms_package p;
+	struct tms_package p, other;
 	struct tms_update u;
 	size_t at = 0, len, rlen, n, pos;
 	const uint8_t *v;
@@ -222,6 +223,23 @@ static void update_exchange(void **state)
 	assert_int_equal(
 	    tms_update_chunk(x->t, "T0000011", NOW, (const uint8_t *)"PK003999", 8, out, &len, &u),
 	    TMS_ENOTFOUND);
+	/* Another model's package, named by its PK: refused, whatever the offset. */
+	add(x, "V200", "2.0", &other);
+	for (int off = 0; off < 2; off++) {
+		rlen = 0;
+		snprintf(pk, sizeof pk, "%lld", (long long)other.id);
+		assert_int_equal(tms_item_put(req, sizeof req, &rlen, "PK", pk, strlen(pk)),
+		                 TMS_OK);
+		assert_int_equal(
+		    tms_item_put(req, sizeof req, &rlen, "OF", off ? "512" : "0", off ? 3 : 1),
+		    TMS_OK);
+		assert_int_equal(tms_update_chunk(x->t, "T0000011", NOW, req, rlen, out, &len, &u),
+		                 TMS_EMODEL);
+		/* Its own terminal is served. */
+		assert_int_equal(tms_update_chunk(x->t, "OTHER001", NOW, req, rlen, out, &len, &u),
+		                 TMS_OK);
+		assert_int_equal(u.package.id, other.id);
+	}
 	assert_int_equal(
 	    tms_update_report_read((const uint8_t *)"PK0017OK0010ER003bad", 20, &id, &ok, why),
 	    TMS_OK);
@@ -242,7 +260,8 @@ static int count_package(void *ctx, const struct tms_package *p)
 }
 
 /* Refused with nothing stored: a bad model or version, an empty file, one over the maximum,
- * the same model and version again, no signing key. */
+ * the same model and version again (or a version that orders as it: 1.02.00 and 1.2.0), no
+ * signing key. */
 static void refused(void **state)
 {
 	struct fx *x = *state;
@@ -256,6 +275,11 @@ static void refused(void **state)
 	    tms_package_add(x->t, ACTOR, "A920", "1.2.0", x->file, 10, NOW, NULL, why, sizeof why),
 	    TMS_EEXIST);
 	assert_non_null(strstr(why, "1.2.0"));
+	/* A version that orders as one stored (leading zeros): the same version. */
+	assert_int_equal(tms_package_add(x->t, ACTOR, "A920", "1.02.00", x->file, 10, NOW, NULL,
+	                                 why, sizeof why),
+	                 TMS_EEXIST);
+	assert_non_null(strstr(why, "version 1.2.0 already"));
 	assert_int_equal(
 	    tms_package_add(x->t, ACTOR, "A 920", "1.3", x->file, 10, NOW, NULL, why, sizeof why),
 	    TMS_EARG);
@@ -285,16 +309,47 @@ static void refused(void **state)
 	assert_int_equal(tms_fixture_audited(x->tf, "tms.package.add"), 2);
 }
 
-/* Dotted numbers compare as numbers, anything else byte by byte. */
+/* Versions in the order people read them (docs/tms.md): runs of digits as numbers, leading
+ * zeros ignored, other runs byte by byte, a version followed by more after it. */
 static void version_order(void **state)
 {
+	static const struct {
+		const char *a, *b;
+		int cmp;
+	} cases[] = {
+	    {"1.2", "1.10", -1},          /* numbers, not bytes */
+	    {"1.9", "1.10", -1},          /* the old dotted rule's case */
+	    {"V2", "V10", -1},            /* letters then a number */
+	    {"POSSUM01", "POSSUM02", -1}, /* the reference terminal's first version and its next */
+	    {"POSSUM9", "POSSUM10", -1},
+	    {"1.0", "1.0.1", -1}, /* another followed by more: after it */
+	    {"1.2", "1.2.0", -1},
+	    {"2", "10", -1},
+	    {"B1", "A9", 1}, /* the first run decides */
+	    {"1.2a", "1.2b", -1},
+	    {"1.2", "1.2a", -1},
+	    {"2.0", "POSSUM01", -1}, /* a digit before a letter, byte by byte */
+	    {"1.01", "1.1", 0},      /* leading zeros ignored */
+	    {"007", "7", 0},
+	    {"0", "000", 0},
+	    {"1.001", "1.10", -1},
+	    {"POSSUM01", "POSSUM01", 0}, /* equal */
+	    {"1.2.3", "1.2.3", 0},
+	    {"x", "x", 0},
+	    {"10000000", "9999999", 1}, /* eight digits, the longest a version is */
+	    {"a", "ab", -1},            /* a run that begins the other: first */
+	    {"1a", "1.", 1},            /* other bytes byte by byte: '.' before 'a' */
+	};
+
 	(void)state;
-	assert_true(tms_version_cmp("1.10", "1.9") > 0);
-	assert_true(tms_version_cmp("1.2", "1.2.0") == 0);
-	assert_true(tms_version_cmp("2", "10") < 0);
-	assert_true(tms_version_cmp("1.2.1", "1.2") > 0);
-	assert_true(tms_version_cmp("B1", "A9") > 0);
-	assert_true(tms_version_cmp("1.2a", "1.2b") < 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int ab = tms_version_cmp(cases[i].a, cases[i].b);
+		int ba = tms_version_cmp(cases[i].b, cases[i].a);
+
+		if (ab != cases[i].cmp || ba != -cases[i].cmp)
+			fail_msg("%s vs %s: %d and %d, expected %d", cases[i].a, cases[i].b, ab, ba,
+			         cases[i].cmp);
+	}
 	assert_true(tms_version_ok("POSSUM01"));
 	assert_false(tms_version_ok("POSSUM010"));
 	assert_false(tms_version_ok("1 2"));
@@ -440,7 +495,15 @@ static void minimum_rule(void **state)
 	    TMS_OK);
 	assert_int_equal(store_tms_minimum_get(x->s, "A920", &m), STORE_OK);
 	assert_string_equal(m.version, "1.3");
-	assert_int_equal(tms_fixture_audited(x->tf, "tms.minimum.set"), 2);
+	/* The reference terminal's versions: POSSUM01 before any update (term.h). */
+	assert_int_equal(tms_minimum_set(x->t, ACTOR, "PX-9", "POSSUM02", "2026-12-31", NOW, &got,
+	                                 why, sizeof why),
+	                 TMS_OK);
+	assert_int_equal(store_tms_minimum_get(x->s, "PX-9", &m), STORE_OK);
+	assert_true(tms_minimum_due(&m, "POSSUM01", 20270101));
+	assert_false(tms_minimum_due(&m, "POSSUM02", 20270101));
+	assert_false(tms_minimum_due(&m, "POSSUM10", 20270101));
+	assert_int_equal(tms_fixture_audited(x->tf, "tms.minimum.set"), 3);
 }
 
 /* "YYYY-MM-DD HH:MM" in local time. */

@@ -1,8 +1,8 @@
 // console.mjs — the console's browser tests (run by e2e_ui.sh, which starts the host and makes
 // the users, merchants, terminal and purchases named in the environment): sign-in with password
 // and TOTP, the merchant's purchase, receipt and statement, an operator's onboarding, terminal
-// registration and risk case, terminal management (parameters, CA keys and AIDs; an auditor
-// reading), a merchant refused another's data, the refusals of a wrong or replayed code, a
+// registration and risk case, terminal management (parameters, CA keys and AIDs, the TMS
+// status; an auditor reading), a merchant refused another's data, the refusals of a wrong or replayed code, a
 // missing CSRF token and an idle session; with POSSUM_SCREENSHOTS set (make test-ui), a
 // screenshot of every page in both languages.
 import { $, advance, call, check, context, csrf, finish, launch, next_step, open, shot,
@@ -129,7 +129,7 @@ try {
     await ops_flow(page, users.op, env);
   });
 
-  await step("an operator manages a terminal's model and parameters, a merchant's, the CA keys and AIDs; an auditor reads", async () => {
+  await step("an operator manages a terminal's model and parameters, a merchant's, the CA keys and AIDs, reads the TMS status; an auditor reads", async () => {
     await tms_flow(page, env, users);
   });
 

@@ -1,7 +1,8 @@
 # e2e_ui.sh POSSUM SOURCE_DIR — the console in a real browser (docs/console.md "Testing the
 # console"): a `possum host` on a faked, frozen clock (tests/lib.sh faked_host) with two
 # merchants, a terminal, cards, a night purchase that opens a risk case and a purchase made a
-# moment before by `possum term`; an operator (enrolled in the browser), a user for each
+# moment before by `possum term`; two terminals of model QX-1, one with a software update
+# pending and refused; an operator (enrolled in the browser), a user for each
 # merchant and an auditor (enrolled through the API), made with `possum admin user add`; then console.mjs
 # drives Debian's chromium through playwright-core (tests/ui/setup.sh installs it from the npm
 # registry). With POSSUM_SCREENSHOTS=DIR (make test-ui) it also saves every page's screenshot.
@@ -40,9 +41,13 @@ mid=898310048120001
 other=898310054110009
 "$possum" admin merchant add --name "Possum Cafe" --mcc 5812 --mid $mid >/dev/null
 "$possum" admin merchant add --name "Other Shop" --mcc 5411 --mid $other >/dev/null
+# components FILE: the TMK components of `terminal add --json`'s FILE, as `term init` takes them.
+components() {
+	grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$1" |
+		sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -
+}
 "$possum" admin terminal add --merchant $mid --sn SN0001 --tid TERM0001 --json >"$tmp/tadd.json"
-comps=$(grep -o '"component":"[0-9A-F]*","kcv":"[0-9A-F]*"' "$tmp/tadd.json" |
-	sed 's/"component":"\([0-9A-F]*\)","kcv":"\([0-9A-F]*\)"/\1:\2/' | paste -sd, -)
+comps=$(components "$tmp/tadd.json")
 for c in buyer night; do
 	"$possum" admin card issue --product debit --holder "Zhang San" --id-number 110101199003070000 \
 		--phone 13800000000 --pin 123456 --balance 5000.00 --out "$tmp/$c.json" >/dev/null
@@ -56,6 +61,31 @@ at "$now"
 expect 0 "a purchase a moment before" -- t purchase --card "$tmp/buyer.json" --pin 123456 --amount 12.34 --json
 rrn=$(sed -n 's/.*"rrn":"\([0-9]*\)".*/\1/p' "$tmp/out")
 [ -n "$rrn" ] || { bad "no RRN from the purchase: $(cat "$tmp/out")"; finish; exit; }
+
+# The TMS status page's terminals of model QX-1, at the other merchant: TERM0002 downloads
+# what it needs at its sign-in, then a package of its model rolled out to it (from yesterday,
+# before the host's frozen clock) arrives corrupted and is refused: the host keeps the failure
+# and the update stays pending; the model's minimum is POSSUM02 (from 2100). TERM0003 has
+# never signed in; its last failure, as a terminal could report any text, has markup in it
+# that the page must show as text.
+"$possum" admin terminal add --merchant $other --sn SN0002 --tid TERM0002 --model QX-1 --json >"$tmp/tadd2.json"
+"$possum" admin terminal add --merchant $other --sn SN0003 --tid TERM0003 --model QX-1 >/dev/null
+head -c 2000 /dev/urandom >"$tmp/fw.bin"
+"$possum" admin tms package add --model QX-1 --version POSSUM02 "$tmp/fw.bin" --json >"$tmp/pkg.json"
+pkg=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$tmp/pkg.json")
+key=$("$possum" admin tms package key --json | sed -n 's/.*"public_key":"\([0-9A-Fa-f]*\)".*/\1/p')
+t2() { "$possum" term "$@" --state "$tmp/term2"; }
+expect 0 "TERM0002 init" -- t2 init --host "127.0.0.1:$port" --tid TERM0002 --mid $other --sn SN0002 \
+	--tmk-components "$(components "$tmp/tadd2.json")" --package-key "$key"
+expect 0 "TERM0002 signs in (and downloads)" -- t2 signin
+expect 0 "TERM0002 updates by hand only" -- t2 download --auto off
+expect 0 "a rollout of QX-1 POSSUM02 to TERM0002" -- "$possum" admin tms rollout add --package "$pkg" \
+	--terminals TERM0002 --from "$(date -u -d yesterday '+%Y-%m-%d') 00:00"
+expect 0 "TERM0002 echo: the update pending" -- t2 echo
+expect 1 "TERM0002 refuses the corrupted package" -- t2 update --inject bad-sig
+expect 0 "QX-1's minimum version" -- "$possum" admin tms minimum set --model QX-1 --version POSSUM02 --after 2099-12-31
+db_sql "$data" "UPDATE terminals SET update_failed = '2.0: <b>bold</b> & \"quoted\"' WHERE tid = 'TERM0003'" &&
+	ok || bad "TERM0003's failure"
 
 # The users: each made by `possum admin user add`; the merchants' passwords set through the
 # enrolment API, the operator's in the browser.

@@ -5,8 +5,11 @@
  * reason) and the chip applications (add or replace, remove). Operators change; auditors read
  * the model, the keys and the applications (the parameters are the operators' alone: they say
  * where terminals connect, and the API answers other roles 403). A refused value shows the
- * API's reason beside its field. Built with possum.h() and ops.js's helpers (possum.ops), no
- * inline script or handler.
+ * API's reason beside its field. The TMS status page (both roles read it, nothing changes
+ * there): the terminals by model and software version, then each terminal's version, the
+ * versions of the sets it holds against the current ones, what it still needs and its last
+ * failed update, for one model or all. Built with possum.h() and ops.js's helpers
+ * (possum.ops), no inline script or handler.
  *
  * data-test attributes (the browser tests'):
  *   terminal: tms-terminal (the part), tms-model (the model shown, with data-model),
@@ -27,6 +30,14 @@
  *             version, floor_limit, threshold, target_percent, max_target_percent, tac_default,
  *             tac_denial, tac_online, partial), tms-aid-submit, tms-field-error (a refused
  *             field's reason, beside it), tms-ok, ops-error
+ *   status:   tms-status-model (the model filter's field), tms-status-show, tms-status-all (back
+ *             to every model, when filtered), tms-status-total, tms-status-summary (table; rows
+ *             tms-status-summary-row with data-model and data-version; in each
+ *             tms-status-count), tms-status-terminals (table; rows tms-status-terminals-row
+ *             with data-tid, data-model, data-pending and data-behind: the pending sets' and
+ *             the sets behind's names, space-separated), in each row tms-status-version,
+ *             tms-status-params, tms-status-capk, tms-status-aid (data-behind yes|no),
+ *             tms-status-pending, tms-status-failed; tms-status-empty (no terminal of the model)
  */
 (function () {
   'use strict';
@@ -132,6 +143,35 @@
     ['ta.replaced', 'Application {aid} replaced.', '应用 {aid} 已替换。'],
     ['ta.removed', 'Application {aid} removed.', '应用 {aid} 已删除。'],
     ['ta.yuan', 'an amount in yuan, such as 100.00', '请输入以元为单位的金额，如 100.00'],
+    ['ts.show', 'Show', '查看'],
+    ['ts.all', 'All models', '全部型号'],
+    ['ts.by_model', 'Terminals by model and software version', '按型号和软件版本统计的终端'],
+    ['ts.total', '{n} terminals', '共 {n} 台终端'],
+    ['ts.version', 'Version', '版本'],
+    ['ts.count', 'Terminals', '终端数'],
+    ['ts.minimum', 'Minimum', '最低版本'],
+    ['ts.after', '{version}, from the day after {after}', '{version}，{after} 之后生效'],
+    ['ts.unreported', 'not reported', '未上报'],
+    ['ts.terminals', 'Terminals', '终端'],
+    ['ts.tid', 'TID', '终端号'],
+    ['ts.merchant', 'Merchant (MID)', '商户（商户号）'],
+    ['ts.software', 'Software', '软件'],
+    ['ts.to_install', 'to install: {version}', '待安装：{version}'],
+    ['ts.update_required', 'must update before signing in', '须更新后才能签到'],
+    ['ts.params', 'Parameters held', '已下载参数'],
+    ['ts.capk', 'CA keys held', '已下载 CA 公钥'],
+    ['ts.aid', 'AIDs held', '已下载 AID'],
+    ['ts.none_held', 'none', '无'],
+    ['ts.behind', 'behind', '未更新'],
+    ['ts.pending', 'Pending downloads', '待下载'],
+    ['ts.failed', 'Last failed update', '最近一次更新失败'],
+    ['ts.last_seen', 'Last seen', '最近在线'],
+    ['ts.empty', 'No terminal of model {model}.', '没有型号为 {model} 的终端。'],
+    ['ts.and', ', ', '、'],
+    ['tsp.params', 'parameters', '参数'],
+    ['tsp.capk', 'CA keys', 'CA 公钥'],
+    ['tsp.aid', 'AIDs', '芯片应用'],
+    ['tsp.package', 'software', '软件'],
   ];
   P.strings({
     en: Object.fromEntries(STRINGS.map(([k, en]) => [k, en]).concat(KEYS.map(([k, en]) => ['tp.' + k, en]))),
@@ -398,6 +438,80 @@
     await load(null);
   }
 
+  /* ---- TMS status ---- */
+
+  const SETS = ['params', 'capk', 'aid'];
+
+  /* The terminals by model and software version, with each model's minimum. */
+  function status_summary(el, models) {
+    const rows = models.flatMap((m) => m.versions.map((v) => ({ model: m.model, version: v.version, n: v.terminals, minimum: m.minimum })));
+    const model = (r) => (r.model ? h('a', { href: '#/ops/tms-status' + K.q({ model: r.model }) }, r.model) : t('tms.model_none'));
+    const tbl = P.table(el, [
+      { title: 'tms.model', value: model },
+      { title: 'ts.version', value: (r) => (r.version ? h('code', {}, r.version) : t('ts.unreported')) },
+      { title: 'ts.count', value: (r) => h('span', { 'data-test': 'tms-status-count' }, String(r.n)), class: 'num' },
+      { title: 'ts.minimum', value: (r) => (r.minimum ? t('ts.after', { version: r.minimum.version, after: r.minimum.after }) : '–') },
+    ], rows, { test: 'tms-status-summary' });
+    K.mark(tbl, rows, 'data-model', (r) => r.model);
+    K.mark(tbl, rows, 'data-version', (r) => r.version);
+  }
+
+  function behind(x) { return SETS.filter((set) => x.downloads[set].holds !== x.downloads[set].current); }
+
+  /* A set's version the terminal holds; when it is not the current one, the current one after
+   * it, marked behind. */
+  function held(x, set) {
+    const v = x.downloads[set];
+    const mine = v.holds ? h('code', {}, v.holds) : h('span', {}, t('ts.none_held'));
+    if (v.holds === v.current) return h('span', { 'data-test': 'tms-status-' + set, 'data-behind': 'no' }, mine);
+    return h('span', { 'data-test': 'tms-status-' + set, 'data-behind': 'yes' }, mine, ' → ', h('code', {}, v.current), ' ',
+      h('strong', { class: 'note' }, t('ts.behind')));
+  }
+
+  /* The software a terminal runs, the package a rollout gives it and whether it must update. */
+  function software(x) {
+    return h('span', { 'data-test': 'tms-status-version' }, x.version ? h('code', {}, x.version) : t('ts.unreported'),
+      x.package ? h('span', { class: 'sub' }, ' · ' + t('ts.to_install', { version: x.package.version })) : null,
+      x.update_required ? h('strong', { class: 'error' }, ' · ' + t('ts.update_required')) : null);
+  }
+
+  function status_terminals(el, items) {
+    const cols = [
+      { title: 'ts.tid', value: (x) => h('a', { href: '#/ops/terminals/' + K.enc(x.tid) }, h('code', {}, x.tid)) },
+      { title: 'ts.merchant', value: (x) => h('a', { href: '#/ops/merchants/' + K.enc(x.mid) }, x.mid) },
+      { title: 'tms.model', value: (x) => x.model || t('tms.model_none') },
+      { title: 'ts.software', value: software },
+    ].concat(SETS.map((set) => ({ title: 'ts.' + set, value: (x) => held(x, set) })), [
+      { title: 'ts.pending', value: (x) => h('span', { 'data-test': 'tms-status-pending' },
+        x.downloads.pending.map((p) => K.st('tsp', p)).join(t('ts.and')) || '–') },
+      { title: 'ts.failed', value: (x) => (x.update_failed ? h('span', { class: 'error', 'data-test': 'tms-status-failed' }, x.update_failed) : '–') },
+      { title: 'ts.last_seen', value: (x) => P.time(x.last_seen) || '–' },
+    ]);
+    const tbl = P.table(el, cols, items, { test: 'tms-status-terminals' });
+    if (tbl) tbl.classList.add('stack', 'tms-status'); /* a card a terminal on a phone; lines folded (console.css) */
+    K.mark(tbl, items, 'data-tid', (x) => x.tid);
+    K.mark(tbl, items, 'data-model', (x) => x.model);
+    K.mark(tbl, items, 'data-pending', (x) => x.downloads.pending.join(' '));
+    K.mark(tbl, items, 'data-behind', (x) => behind(x).join(' '));
+  }
+
+  /* The status of every model, or of the one the hash names (?model=). */
+  async function page_status(el, ctx) {
+    const model = (ctx.params.model || '').trim();
+    const filter = h('form', { class: 'row' }, K.input('tms-status-model', 'tms.model', { value: model, maxlength: 32, placeholder: 'PX-7' }),
+      h('button', { type: 'submit', 'data-test': 'tms-status-show' }, t('ts.show')),
+      model ? h('a', { href: '#/ops/tms-status', 'data-test': 'tms-status-all' }, t('ts.all')) : null);
+    filter.addEventListener('submit', (e) => { e.preventDefault(); P.go('/ops/tms-status' + K.q({ model: K.values(filter)['tms-status-model'] })); });
+    el.append(filter);
+    const st = await P.api('GET', '/api/v1/tms/status' + K.q({ model }));
+    const total = st.models.reduce((n, m) => n + m.terminals, 0);
+    el.append(h('h2', {}, t('ts.by_model')), h('p', { class: 'sub', 'data-test': 'tms-status-total' }, t('ts.total', { n: total })));
+    status_summary(el, st.models);
+    el.append(h('h2', {}, t('ts.terminals')));
+    if (model && st.terminals.length === 0) el.append(h('p', { class: 'none', 'data-test': 'tms-status-empty' }, t('ts.empty', { model })));
+    else status_terminals(el, st.terminals);
+  }
+
   /* part(box, item) whose failure (503: no terminal management on this server) is shown in
    * its own place, the page above it kept. */
   function kept(part) {
@@ -416,4 +530,5 @@
   K.part('ops-terminal', kept(terminal_part));
   K.part('ops-merchant', kept(merchant_part));
   P.register({ id: 'ops-tms', path: '/ops/tms', roles: ['operator', 'auditor'], title: { en: 'CA keys & AIDs', zh: 'CA 公钥与 AID' }, render: page_keys });
+  P.register({ id: 'ops-tms-status', path: '/ops/tms-status', roles: ['operator', 'auditor'], title: { en: 'TMS status', zh: '终端管理状态' }, render: page_status });
 })();
