@@ -32,6 +32,8 @@ const char *certify_strerror(int rc)
 		return "the store failed";
 	case CERTIFY_EIO:
 		return "the report could not be written";
+	case CERTIFY_EREVOKED:
+		return "the certificate is revoked already";
 	default:
 		return "unknown error";
 	}

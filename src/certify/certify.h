@@ -19,7 +19,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "store/store.h"
+#include "store/store_certify.h"
 
 #define CERTIFY_OK        0
 #define CERTIFY_EARG      (-1) /* an option malformed */
@@ -31,6 +34,8 @@
 #define CERTIFY_EDRIVER   (-7) /* the driver program could not be run */
 #define CERTIFY_ESTORE    (-8) /* the store failed */
 #define CERTIFY_EIO       (-9) /* a report could not be written */
+
+#define CERTIFY_EREVOKED (-10) /* the certificate is revoked already (certify_revoke) */
 
 const char *certify_strerror(int rc);
 
@@ -69,5 +74,25 @@ int certify_report_write(const struct certify_result *r, enum certify_format fmt
  * case passed and the model and version are named: its id into r (certificate) and id (may
  * be NULL, at least 40 bytes). CERTIFY_EARG when the result gives no certificate. */
 int certify_record(store *s, struct certify_result *r, const char *actor, char *id);
+
+/* ---- Certificates (record.c, docs/certify.md "Certificates") ---- */
+
+/* A certificate as JSON: {"id","model","version","suite","passed_cases","issued" (local,
+ * utc_offset minutes east of UTC),"issued_by","report_sha256","revoked","revoked_by",
+ * "revoke_reason"} (the last three null while in force); a new reference (NULL out of
+ * memory). */
+json_t *certify_cert_json(const struct store_certify_cert *c, int utc_offset);
+
+/* Calls fn for each certificate of model (NULL: every model), revoked ones too with all, the
+ * latest first, until it returns non-zero (returned). CERTIFY_ESTORE when the store failed. */
+int certify_list(store *s, const char *model, bool all,
+                 int (*fn)(void *ctx, const struct store_certify_cert *c), void *ctx);
+
+/* Revokes certificate id at now for reason (one line, 1 to 256 bytes: else CERTIFY_EARG),
+ * audited as actor ("certify.revoke"), committed together; out (may be NULL) the certificate
+ * as it is then. CERTIFY_ENOTFOUND: no such certificate; CERTIFY_EREVOKED: revoked already
+ * (out as it was). */
+int certify_revoke(store *s, const char *id, const char *reason, const char *actor, int64_t now,
+                   struct store_certify_cert *out);
 
 #endif

@@ -233,6 +233,7 @@ struct certify_result {
 	size_t passed, failed, skipped;
 	char certificate[40]; /* the certificate's id when all passed and one was
 	                         recorded, "" otherwise */
+	int utc_offset;       /* the report's times: local, minutes east of UTC ([host]) */
 };
 
 /* Adds a finding to cr (counted in n_more when full); printf-style why. */
@@ -255,6 +256,23 @@ int certify_field_text(const iso8583_msg *m, int field, int sub, int off, int le
 /* One line a person reads of m: "0200 STAN 000123 3=000000 4=1.00 39=…", masked (card
  * numbers to first 6 and last 4, no track, PIN, MAC or chip data). */
 void certify_msg_line(const struct certify_msg *m, char *out, size_t cap);
+
+/* ---- The report (report.c) ---------------------------------------------------------- */
+
+/* One line of a decoded message: a field ("2") or sub-field ("60.2", depth 1..) path, the
+ * dialect's name of it and its value as text, masked for people (card_mask_field(): card
+ * numbers to their first 6 and last 4 digits; track data, PIN blocks, chip data, keys and MACs
+ * — 35, 36, 45, 52, 55, 62, 64, 96, 128 — never shown, their length alone). */
+struct certify_field {
+	const char *path, *name, *value;
+	int depth;
+};
+
+/* Calls fn for each field of m (unpacked: its profile m->wire), and the sub-fields the
+ * dialect's layouts break it into, in order, until fn returns non-zero (returned);
+ * CERTIFY_OK. */
+int certify_msg_decode(const iso8583_msg *m, int (*fn)(void *ctx, const struct certify_field *f),
+                       void *ctx);
 
 /* ---- The rules every request obeys (rules.c) ---------------------------------------- */
 

@@ -354,6 +354,7 @@ void cli_money_text(int64_t minor, unsigned currency, char out[CLI_MONEY_TEXT]);
 extern const cli_group cli_possum_group; /* `possum` itself: every command */
 
 extern const cli_group cli_iso_group, cli_tlv_group, cli_hsm_group, cli_term_group;
+extern const cli_group cli_certify_group; /* cmd_certify.c */
 extern const cli_group cli_admin_group, cli_admin_ledger_group, cli_admin_card_group,
     cli_admin_account_group, cli_admin_link_group, cli_admin_merchant_group,
     cli_admin_payouts_group, cli_admin_review_group, cli_admin_settle_group,

@@ -25,7 +25,7 @@
 /* Every option of a merchant command; each row's table names those it takes. */
 struct mopts {
 	struct merchant_application a; /* apply and add */
-	const char *mid, *reason, *state, *type, *file, *name;
+	const char *mid, *reason, *state, *type, *file, *name, *override;
 	const char *credit, *debit, *cap, *qr, *daily, *per_txn, *types;
 };
 
@@ -256,11 +256,15 @@ static int apply_or_add(struct cli_env *env, const void *values)
 	if ((rc = merchant_apply(env->host.merchant, &a, env->actor, (int64_t)time(NULL), &id)) !=
 	    MERCHANT_OK)
 		return refused(prog, env, NULL, rc);
+	/* The whole road at once, for demos and tests: no device certificate asked at agree. */
 	for (size_t k = 0; add && k < sizeof road / sizeof road[0]; k++)
-		if ((rc = merchant_step(env->host.merchant, id, road[k],
-		                        "registered in one go (merchant add)",
-		                        road[k] == MERCHANT_STEP_ACTIVATE ? mid : NULL, env->actor,
-		                        (int64_t)time(NULL), &i)) != MERCHANT_OK)
+		if ((rc = merchant_step_with(
+		         env->host.merchant, id, road[k], "registered in one go (merchant add)",
+		         env->actor, (int64_t)time(NULL),
+		         &(struct merchant_step_args){
+		             .mid = road[k] == MERCHANT_STEP_ACTIVATE ? mid : NULL,
+		             .whole_road = true},
+		         &i)) != MERCHANT_OK)
 			return rc == MERCHANT_EEXIST
 			           ? cli_error(CLI_FAILED, prog, "merchant %lld: that MID is taken",
 			                       (long long)id)
@@ -286,13 +290,16 @@ static int apply_or_add(struct cli_env *env, const void *values)
 /* ---- step ---- */
 
 static const char step_help[] =
-    "REF STEP --reason TEXT [--mid MID] [--config FILE] [--data DIR] [--json]\n"
+    "REF STEP --reason TEXT [--mid MID]\n"
+    "       [--override-certification REASON] [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Takes merchant REF (its MID, or its application's number) one step, recording who, when\n"
     "and why:\n"
     "  review    applied -> reviewing\n"
     "  test      reviewing -> device_testing\n"
-    "  agree     device_testing -> agreement\n"
+    "  agree     device_testing -> agreement: each of its terminals registered with a model\n"
+    "            needs a device certificate in force for that model and the version it\n"
+    "            reported (any version before it reports one: docs/certify.md)\n"
     "  activate  agreement -> active: assigns the MID, issues the certificate\n"
     "  suspend   active -> suspended: the acquirer refuses its terminals' transactions\n"
     "  resume    suspended -> active\n"
@@ -301,11 +308,15 @@ static const char step_help[] =
     "\n"
     "  --reason TEXT  why (one line, 1 to 256 bytes)\n"
     "  --mid MID      activate only: the MID to give, 15 letters and digits; default the\n"
-    "                 next of the configured acquirer code, area and its MCC\n" COMMON_HELP
+    "                 next of the configured acquirer code, area and its MCC\n"
+    "  --override-certification REASON\n"
+    "                 agree only: go on though a terminal's model and version have no\n"
+    "                 certificate, for REASON (one line), recorded in the audit log\n"
+    "                 (merchant.certification_override) with the terminals let through\n" COMMON_HELP
     "  --json         print the merchant as JSON\n"
     "\n"
-    "Exit status: 0 done; 1 not allowed in its state, no such merchant, the MID taken, or a\n"
-    "failure; 2 bad usage.\n";
+    "Exit status: 0 done; 1 not allowed in its state, a terminal not certified, no such\n"
+    "merchant, the MID taken, or a failure; 2 bad usage.\n";
 
 static int merchant_step_cmd(struct cli_env *env, const void *values)
 {
@@ -313,6 +324,7 @@ static int merchant_step_cmd(struct cli_env *env, const void *values)
 	const char *prog = env->prog, *ref = env->operands[0], *name = env->operands[1];
 	enum merchant_step step;
 	struct merchant_info i, after;
+	struct merchant_step_args args = {.mid = o->mid, .override_certification = o->override};
 	int rc;
 
 	if (merchant_step_parse(name, &step) != MERCHANT_OK)
@@ -324,12 +336,23 @@ static int merchant_step_cmd(struct cli_env *env, const void *values)
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
 	if (o->mid != NULL && step != MERCHANT_STEP_ACTIVATE)
 		return cli_usage_error(prog, "--mid goes with activate only");
+	if (o->override != NULL && step != MERCHANT_STEP_AGREE)
+		return cli_usage_error(prog, "--override-certification goes with agree only");
+	if (o->override != NULL && !text_is_line(o->override, MERCHANT_TEXT_MAX))
+		return cli_usage_error(
+		    prog, "--override-certification: one line of 1 to 256 bytes needed");
 	if ((rc = cli_env_open(env)) != CLI_OK)
 		return rc;
 	if ((rc = find(prog, env, ref, &i)) != CLI_OK)
 		return rc;
-	if ((rc = merchant_step(env->host.merchant, i.app.id, step, o->reason, o->mid, env->actor,
-	                        (int64_t)time(NULL), &after)) != MERCHANT_OK)
+	if ((rc = merchant_step_with(env->host.merchant, i.app.id, step, o->reason, env->actor,
+	                             (int64_t)time(NULL), &args, &after)) == MERCHANT_ECERTIFY)
+		return cli_error(
+		    CLI_FAILED, prog,
+		    "merchant %lld: %s: certify it (possum certify run), or agree with "
+		    "--override-certification REASON",
+		    (long long)i.app.id, args.why);
+	if (rc != MERCHANT_OK)
 		return refused(prog, env, &i, rc);
 	if (env->json)
 		print_merchant(env, &after, true, false);
@@ -681,8 +704,9 @@ static const cli_command merchant_cmds[] = {
      .help = apply_help, CLI_OPTIONS(struct mopts, APPLY_OPTS), .common = CLI_DATADIR},
     {"step", "review, test, agree, activate, suspend, resume or close",
      .handler = merchant_step_cmd, .env = CLI_ENV_MERCHANT, .help = step_help,
-     CLI_OPTIONS(struct mopts, TEXT("reason", reason), TEXT("mid", mid)), .common = CLI_DATADIR,
-     .min = 2, .max = 2, .wrong = "REF and STEP are needed"},
+     CLI_OPTIONS(struct mopts, TEXT("reason", reason), TEXT("mid", mid),
+                 TEXT("override-certification", override)),
+     .common = CLI_DATADIR, .min = 2, .max = 2, .wrong = "REF and STEP are needed"},
     {"show", "a merchant: particulars, fees, limits, history, documents", .handler = merchant_show,
      .env = CLI_ENV_MERCHANT | CLI_ENV_READ, .help = show_help, .common = CLI_DATADIR, ONE_REF},
     {"list", "merchants and applications", .handler = merchant_list_cmd,

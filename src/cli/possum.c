@@ -18,6 +18,8 @@ static const cli_command commands[] = {
     {"term", "the reference POS terminal: sign-in, payments, reversals, settlement",
      .group = &cli_term_group},
     {"load", "load test: simulated terminals paying against a host", .row = &cli_load_row},
+    {"certify", "the device test of a POS terminal, and its certificates",
+     .group = &cli_certify_group},
 };
 
 const cli_group cli_possum_group = {

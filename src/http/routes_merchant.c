@@ -162,11 +162,12 @@ static int merchant_list_route(struct http_ctx *ctx, const struct http_request *
 	                       rc == 1 ? json_integer(p.last) : NULL);
 }
 
-/* POST /api/v1/merchants/{ref}/steps {"step","reason"[,"mid"]} */
+/* POST /api/v1/merchants/{ref}/steps {"step","reason"[,"mid"][,"override_certification"]} */
 static int merchant_step_route(struct http_ctx *ctx, const struct http_request *req,
                                struct http_response *res)
 {
-	const char *step_name = NULL, *reason = NULL, *mid = NULL;
+	const char *step_name = NULL, *reason = NULL;
+	struct merchant_step_args a = {0};
 	struct merchant_info i, after;
 	enum merchant_step step;
 	int rc;
@@ -175,17 +176,28 @@ static int merchant_step_route(struct http_ctx *ctx, const struct http_request *
 		return rc == HTTP_EARG ? HTTP_OK : rc;
 	if (http_body_string(req, res, "step", true, 16, &step_name) ||
 	    http_body_string(req, res, "reason", true, MERCHANT_TEXT_MAX, &reason) ||
-	    http_body_string(req, res, "mid", false, 15, &mid))
+	    http_body_string(req, res, "mid", false, 15, &a.mid) ||
+	    http_body_string(req, res, "override_certification", false, MERCHANT_TEXT_MAX,
+	                     &a.override_certification))
 		return HTTP_OK;
 	if (merchant_step_parse(step_name, &step) != MERCHANT_OK)
 		return http_fail(
 		    res, 400,
 		    "step must be review, test, agree, activate, suspend, resume or close", "step");
-	if (mid != NULL && step != MERCHANT_STEP_ACTIVATE)
+	if (a.mid != NULL && step != MERCHANT_STEP_ACTIVATE)
 		return http_fail(res, 400, "mid goes with the activate step only", "mid");
-	if ((rc = merchant_step(ctx->merchant, i.app.id, step, reason, mid, req->who->actor,
-	                        req->now, &after)) != MERCHANT_OK)
-		return refused(res, rc, &i, rc == MERCHANT_ESTATE ? "step" : "mid");
+	if (a.override_certification != NULL && step != MERCHANT_STEP_AGREE)
+		return http_fail(res, 400, "override_certification goes with the agree step only",
+		                 "override_certification");
+	rc = merchant_step_with(ctx->merchant, i.app.id, step, reason, req->who->actor, req->now,
+	                        &a, &after);
+	if (rc == MERCHANT_ECERTIFY)
+		return http_fail(res, 409, a.why, "step");
+	if (rc != MERCHANT_OK)
+		return refused(res, rc, &i,
+		               rc == MERCHANT_ESTATE              ? "step"
+		               : a.override_certification != NULL ? "override_certification"
+		                                                  : "mid");
 	return reply_merchant(ctx, res, 200, &after);
 }
 

@@ -50,6 +50,8 @@ const char *merchant_strerror(int rc)
 		return "out of memory";
 	case MERCHANT_EIO:
 		return "a document file could not be written or read";
+	case MERCHANT_ECERTIFY:
+		return "a terminal's model and version have no device certificate in force";
 	default:
 		return "unknown merchant error";
 	}

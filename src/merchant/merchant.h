@@ -35,7 +35,8 @@
 #define MERCHANT_ESTATE    (-6) /* a change the object's state does not allow */
 #define MERCHANT_EVERIFY   (-7) /* a verification failed: the four elements or the code */
 #define MERCHANT_ENOMEM    (-8)
-#define MERCHANT_EIO       (-9) /* a document file could not be written or read */
+#define MERCHANT_EIO       (-9)  /* a document file could not be written or read */
+#define MERCHANT_ECERTIFY  (-10) /* a terminal's model and version have no device certificate */
 
 /* The [merchant] section of the config file (docs/config.md). */
 struct merchant_config {
@@ -184,6 +185,30 @@ int merchant_get(merchant *m, const char *ref, struct merchant_info *out);
  * when the MID is taken (or no sequence number is left). out (may be NULL) gets the result. */
 int merchant_step(merchant *m, int64_t id, enum merchant_step step, const char *reason,
                   const char *mid, const char *actor, int64_t now, struct merchant_info *out);
+
+/* What a step may take besides its reason (merchant_step_with()). The agree step asks, for
+ * each terminal of the merchant's MID registered with a model and not retired, a device
+ * certificate in force (docs/certify.md "Certificates") for that model and the version the
+ * terminal reported — any version of the model for one that has reported none; terminals
+ * without a model are not asked about. */
+#define MERCHANT_WHY_MAX 256
+struct merchant_step_args {
+	const char *mid; /* activate: the MID to give (as merchant_step's mid) */
+	/* agree: go on without the certificates, for this reason (one line, 1 to
+	 * MERCHANT_TEXT_MAX bytes), audited "merchant.certification_override" with the terminals
+	 * it let through; NULL: none. */
+	const char *override_certification;
+	bool whole_road; /* `merchant add`'s every step at once: no certificate asked */
+	/* Out: why MERCHANT_ECERTIFY refused ("terminal 12345678 (model PX-7, version 321702)
+	 * has no device certificate in force"). */
+	char why[MERCHANT_WHY_MAX];
+};
+
+/* merchant_step() with args (may be NULL: none); MERCHANT_ECERTIFY (args->why says which
+ * terminal) when agree finds a terminal whose model and version are not certified. */
+int merchant_step_with(merchant *m, int64_t id, enum merchant_step step, const char *reason,
+                       const char *actor, int64_t now, struct merchant_step_args *args,
+                       struct merchant_info *out);
 
 /* Sets the fee plan, or the limits, of application id (not closed: MERCHANT_ESTATE). */
 int merchant_fees_set(merchant *m, int64_t id, const struct merchant_fees *f, const char *actor,

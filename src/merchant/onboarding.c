@@ -16,6 +16,7 @@
 #include "common/text.h"
 #include "crypto/crypto.h"
 #include "store/store_acquirer.h"
+#include "store/store_certify.h"
 #include "store/store_tms.h"
 
 #define DAY          86400
@@ -378,15 +379,116 @@ static const char *const step_actions[] = {
     [MERCHANT_STEP_CLOSE] = "merchant.close",
 };
 
+/* ---- the device certificates the agree step asks for (docs/certify.md) ---- */
+
+/* The terminals of a merchant whose model and version have no certificate in force. */
+struct uncertified {
+	store *s;
+	json_t *terminals; /* each as {"tid","model","version"} */
+	size_t n;
+	char *why; /* MERCHANT_WHY_MAX bytes: the first one */
+	int rc;
+};
+
+static int uncertified_one(void *ctx, const struct store_terminal *t)
+{
+	struct uncertified *u = ctx;
+	int rc;
+
+	if (t->model[0] == '\0' || t->status == STORE_TERMINAL_RETIRED)
+		return 0;
+	/* A terminal that reported no version yet: any certificate of its model. */
+	if ((rc = store_certify_in_force(u->s, t->model, t->version, NULL)) == STORE_OK)
+		return 0;
+	if (rc != STORE_ENOTFOUND) {
+		u->rc = merchant_from_store(rc);
+		return 1;
+	}
+	if (u->n++ == 0)
+		snprintf(u->why, MERCHANT_WHY_MAX,
+		         "terminal %s (model %s, %s%s) has no device certificate in force", t->tid,
+		         t->model, t->version[0] != '\0' ? "version " : "no version reported",
+		         t->version);
+	if (json_array_append_new(u->terminals, json_pack("{s:s, s:s, s:s}", "tid", t->tid, "model",
+	                                                  t->model, "version", t->version)) != 0) {
+		u->rc = MERCHANT_ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether merchant i's terminals may go on to the agreement: MERCHANT_OK when each registered
+ * with a model has a certificate in force for it and its version, or when the operator
+ * overrides (audited, with the terminals let through); else MERCHANT_ECERTIFY with a->why. */
+static int certified(merchant *m, const struct merchant_info *i, struct merchant_step_args *a,
+                     const char *actor, int64_t now)
+{
+	struct store_terminal_filter f = {.mid = i->app.mid};
+	struct uncertified u = {m->s, json_array(), 0, a->why, MERCHANT_OK};
+	char object[STORE_AUDIT_OBJECT_MAX];
+	size_t len;
+	json_t *entry = NULL;
+	int rc;
+
+	if (u.terminals == NULL)
+		return MERCHANT_ENOMEM;
+	/* No MID (the usual way: a MID comes with activation), no terminals. */
+	rc = i->app.mid[0] == '\0' ? STORE_OK : store_terminal_list(m->s, &f, uncertified_one, &u);
+	if ((rc = u.rc != MERCHANT_OK ? u.rc : merchant_from_store(rc)) != MERCHANT_OK)
+		goto out;
+	if (a->override_certification == NULL) {
+		len = strlen(a->why);
+		if (u.n > 1 && len < MERCHANT_WHY_MAX)
+			snprintf(a->why + len, MERCHANT_WHY_MAX - len, " (and %zu more)", u.n - 1);
+		rc = u.n == 0 ? MERCHANT_OK : MERCHANT_ECERTIFY;
+		goto out;
+	}
+	merchant_object(&i->app, object);
+	entry =
+	    json_pack("{s:s, s:O}", "reason", a->override_certification, "terminals", u.terminals);
+	if (entry == NULL)
+		rc = MERCHANT_ENOMEM;
+	else if (audit_record(m->s, actor, "merchant.certification_override", object, NULL, entry,
+	                      now) != AUDIT_OK)
+		rc = MERCHANT_ESTORE;
+out:
+	json_decref(entry);
+	json_decref(u.terminals);
+	return rc;
+}
+
 int merchant_step(merchant *m, int64_t id, enum merchant_step step, const char *reason,
                   const char *mid, const char *actor, int64_t now, struct merchant_info *out)
 {
+	struct merchant_step_args a = {.mid = mid};
+
+	return merchant_step_with(m, id, step, reason, actor, now, &a, out);
+}
+
+/* The checks of a step's arguments: MERCHANT_OK, or MERCHANT_EARG. */
+static int step_args_check(enum merchant_step step, const struct merchant_step_args *a)
+{
+	const char *mid = a->mid, *override = a->override_certification;
+
+	if ((mid != NULL && (step != MERCHANT_STEP_ACTIVATE || !is_mid(mid))) ||
+	    (override != NULL &&
+	     (step != MERCHANT_STEP_AGREE || !text_is_line(override, MERCHANT_TEXT_MAX))))
+		return MERCHANT_EARG;
+	return MERCHANT_OK;
+}
+
+int merchant_step_with(merchant *m, int64_t id, enum merchant_step step, const char *reason,
+                       const char *actor, int64_t now, struct merchant_step_args *args,
+                       struct merchant_info *out)
+{
+	struct merchant_step_args none = {0}, *a = args != NULL ? args : &none;
 	struct merchant_info before, after;
 	int rc;
 
 	if (m == NULL || (size_t)step >= N_STEPS || !text_is_line(reason, MERCHANT_TEXT_MAX) ||
-	    !is_actor(actor) || (mid != NULL && (step != MERCHANT_STEP_ACTIVATE || !is_mid(mid))))
+	    !is_actor(actor) || step_args_check(step, a) != MERCHANT_OK)
 		return MERCHANT_EARG;
+	a->why[0] = '\0';
 	if (store_begin(m->s) != STORE_OK)
 		return MERCHANT_ESTORE;
 	if ((rc = load(m, id, NULL, &before)) != MERCHANT_OK)
@@ -395,11 +497,14 @@ int merchant_step(merchant *m, int64_t id, enum merchant_step step, const char *
 		rc = MERCHANT_ESTATE;
 		goto out;
 	}
+	if (step == MERCHANT_STEP_AGREE && !a->whole_road &&
+	    (rc = certified(m, &before, a, actor, now)) != MERCHANT_OK)
+		goto out;
 	after = before;
 	after.app.state = steps[step].to;
 	after.app.updated_at = now;
 	if (step == MERCHANT_STEP_ACTIVATE) {
-		if ((rc = assign_mid(m, &after, mid, now)) != MERCHANT_OK ||
+		if ((rc = assign_mid(m, &after, a->mid, now)) != MERCHANT_OK ||
 		    (rc = certify(m, &after, now)) != MERCHANT_OK)
 			goto out;
 	} else if (after.app.mid[0] != '\0' &&

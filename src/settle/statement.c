@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/html.h"
 #include "common/jsonval.h"
 #include "common/money.h"
 #include "common/text.h"
@@ -336,30 +337,6 @@ static void write_text(const struct settle_statement *st, int utc_offset, FILE *
 
 /* ---- HTML ---- */
 
-static void html_text(FILE *f, const char *v)
-{
-	for (; *v != '\0'; v++)
-		switch (*v) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*v, f);
-		}
-}
-
 static const char html_head[] =
     "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
     "<style>\n"
@@ -385,7 +362,7 @@ static const char html_columns[] =
 static void html_cell(FILE *f, const char *v, bool number)
 {
 	fputs(number ? "<td class=\"n\">" : "<td>", f);
-	html_text(f, v[0] != '\0' ? v : "-");
+	html_escape(f, v[0] != '\0' ? v : "-");
 	fputs("</td>", f);
 }
 
@@ -442,7 +419,7 @@ static void html_totals(const struct settle_statement *st, FILE *f)
 		html_figures(st, &st->channels[i], f);
 	}
 	fputs("</table>\n<p class=\"payout\">", f);
-	html_text(f, payout != NULL ? payout : "");
+	html_escape(f, payout != NULL ? payout : "");
 	fputs("</p>\n", f);
 	free(payout);
 }
@@ -451,9 +428,9 @@ static void write_html(const struct settle_statement *st, int utc_offset, FILE *
 {
 	fputs(html_head, f);
 	fputs("<title>对账单 Statement ", f);
-	html_text(f, st->mid);
+	html_escape(f, st->mid);
 	fprintf(f, " %s</title>\n</head>\n<body>\n<h1>对账单 Statement</h1>\n<p>", st->date);
-	html_text(f, st->merchant_name);
+	html_escape(f, st->merchant_name);
 	fprintf(f, " &middot; MID %s &middot; 结算日 settlement date %s &middot; %s</p>\n", st->mid,
 	        st->date, st->closed ? "closed" : "not closed: no fees yet");
 	for (size_t i = 0; i == 0 || i < st->n; i += SETTLE_STATEMENT_PAGE_LINES) {

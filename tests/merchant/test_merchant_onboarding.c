@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "store/store_acquirer.h"
+#include "store/store_certify.h"
 
 /* The steps each state allows, as the issue states them: bits of enum merchant_step. */
 #define BIT(s) (1u << (s))
@@ -563,15 +564,138 @@ static void test_review_due(void **state)
 	assert_int_equal(merchant_reviewed(f->m, b, "x", T_ACTOR, f->i->now), MERCHANT_ESTATE);
 }
 
+/* An active merchant's application set back to device_testing, as the agree step would find it
+ * with its terminals registered during the device test (a MID, and so terminals, come with
+ * activation today). */
+static void back_to_testing(struct onboarding_fixture *f, int64_t id)
+{
+	struct merchant_info i = test_info(f, id);
+
+	i.app.state = MERCHANT_DEVICE_TESTING;
+	assert_int_equal(store_merchant_app_update(f->i->s, &i.app), STORE_OK);
+}
+
+static void certificate(struct onboarding_fixture *f, const char *id, const char *model,
+                        const char *version, int64_t revoked_at)
+{
+	struct store_certify_cert c = {
+	    .passed_cases = 18, .issued_at = f->i->now, .revoked_at = revoked_at};
+
+	snprintf(c.id, sizeof c.id, "%s", id);
+	snprintf(c.model, sizeof c.model, "%s", model);
+	snprintf(c.version, sizeof c.version, "%s", version);
+	snprintf(c.suite, sizeof c.suite, "cup-pos");
+	snprintf(c.issued_by, sizeof c.issued_by, T_ACTOR);
+	assert_int_equal(store_certify_add(f->i->s, &c), STORE_OK);
+}
+
+static void reported(struct onboarding_fixture *f, const char *tid, const char *version)
+{
+	struct store_terminal t;
+
+	assert_int_equal(store_terminal_get(f->i->s, tid, &t), STORE_OK);
+	snprintf(t.version, sizeof t.version, "%s", version);
+	assert_int_equal(store_terminal_update(f->i->s, &t), STORE_OK);
+}
+
+/* docs/certify.md "The onboarding's requirement": agree asks a certificate in force for each
+ * terminal's model and the version it reported (any version before it reports one); a
+ * terminal of no model, or a retired one, is not asked about; an override goes on, audited
+ * with the terminals it let through; merchant add's whole road is never held up. */
+static void test_agree_asks_certificates(void **state)
+{
+	struct onboarding_fixture *f = *state;
+	int64_t id = test_merchant_in(f, MERCHANT_ACTIVE);
+	struct merchant_info i = test_info(f, id);
+	struct merchant_terminal_new
+	    px = {.mid = i.app.mid,
+	          .sn = "SN-PX",
+	          .tid = "PX000001",
+	          .activate = true,
+	          .model = "PX-7"},
+	    none = {.mid = i.app.mid, .sn = "SN-NONE", .tid = "NO000001", .activate = true},
+	    old = {.mid = i.app.mid, .sn = "SN-OLD", .tid = "OL000001", .model = "OLD-1"};
+	struct merchant_step_args a = {0};
+	struct test_audit au;
+	char tid[MERCHANT_TID_LEN + 1], object[STORE_AUDIT_OBJECT_MAX];
+
+	assert_int_equal(merchant_terminal_register(f->m, T_ACTOR, &px, NULL, f->i->now, tid, NULL),
+	                 MERCHANT_OK);
+	assert_int_equal(
+	    merchant_terminal_register(f->m, T_ACTOR, &none, NULL, f->i->now, tid, NULL),
+	    MERCHANT_OK);
+	assert_int_equal(
+	    merchant_terminal_register(f->m, T_ACTOR, &old, NULL, f->i->now, tid, NULL),
+	    MERCHANT_OK);
+	assert_int_equal(merchant_terminal_set_state(f->m, T_ACTOR, "OL000001",
+	                                             MERCHANT_TERMINAL_RETIRED, "gone", f->i->now),
+	                 MERCHANT_OK);
+	back_to_testing(f, id);
+
+	assert_int_equal(
+	    merchant_step_with(f->m, id, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
+	    MERCHANT_ECERTIFY);
+	assert_string_equal(
+	    a.why, "terminal PX000001 (model PX-7, no version reported) has no device certificate "
+	           "in force");
+	assert_int_equal(test_info(f, id).app.state, MERCHANT_DEVICE_TESTING);
+	certificate(f, "CERT-00000000000A", "PX-7", "321700", 0);
+	reported(f, "PX000001", "321702");
+	assert_int_equal(
+	    merchant_step_with(f->m, id, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
+	    MERCHANT_ECERTIFY);
+	assert_non_null(strstr(a.why, "(model PX-7, version 321702)"));
+	certificate(f, "CERT-00000000000B", "PX-7", "321702", f->i->now); /* revoked */
+	assert_int_equal(
+	    merchant_step(f->m, id, MERCHANT_STEP_AGREE, "x", NULL, T_ACTOR, f->i->now, NULL),
+	    MERCHANT_ECERTIFY);
+	reported(f, "PX000001", ""); /* none reported: any version of its model */
+	assert_int_equal(
+	    merchant_step(f->m, id, MERCHANT_STEP_AGREE, "x", NULL, T_ACTOR, f->i->now, NULL),
+	    MERCHANT_OK);
+
+	back_to_testing(f, id);
+	reported(f, "PX000001", "321702");
+	a.override_certification = "pilot";
+	assert_int_equal(
+	    merchant_step_with(f->m, id, MERCHANT_STEP_TEST, "x", T_ACTOR, f->i->now, &a, NULL),
+	    MERCHANT_EARG);
+	a.override_certification = "two\nlines";
+	assert_int_equal(
+	    merchant_step_with(f->m, id, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
+	    MERCHANT_EARG);
+	a.override_certification = "pilot: vendor retest booked";
+	assert_int_equal(
+	    merchant_step_with(f->m, id, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
+	    MERCHANT_OK);
+	snprintf(object, sizeof object, "merchant:%s", i.app.mid);
+	test_audit(f->i->s, object, &au);
+	assert_true(au.n >= 2);
+	assert_string_equal(au.rows[au.n - 2].action, "merchant.certification_override");
+	assert_non_null(
+	    strstr(au.rows[au.n - 2].after, "\"reason\":\"pilot: vendor retest booked\""));
+	assert_non_null(strstr(au.rows[au.n - 2].after,
+	                       "{\"tid\":\"PX000001\",\"model\":\"PX-7\",\"version\":\"321702\"}"));
+	assert_null(strstr(au.rows[au.n - 2].after, "NO000001")); /* no model: not asked about */
+	assert_null(strstr(au.rows[au.n - 2].after, "OL000001")); /* retired */
+	assert_string_equal(au.rows[au.n - 1].action, "merchant.agree");
+
+	back_to_testing(f, id);
+	a = (struct merchant_step_args){.whole_road = true};
+	assert_int_equal(
+	    merchant_step_with(f->m, id, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
+	    MERCHANT_OK);
+}
+
 int main(void)
 {
 #define T(fn)                                                                                      \
 	cmocka_unit_test_setup_teardown(fn, onboarding_fixture_setup, onboarding_fixture_teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_lifecycle),   T(test_old_phones_sealed), T(test_every_transition),
-	    T(test_steps_named), T(test_mid_assignment),    T(test_bad_application),
-	    T(test_documents),   T(test_document_names),    T(test_fees_and_limits),
-	    T(test_review_due),
+	    T(test_lifecycle),   T(test_old_phones_sealed),       T(test_every_transition),
+	    T(test_steps_named), T(test_mid_assignment),          T(test_bad_application),
+	    T(test_documents),   T(test_document_names),          T(test_fees_and_limits),
+	    T(test_review_due),  T(test_agree_asks_certificates),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -564,9 +564,9 @@ static void pipelined_connection_lost(void **state)
  * version after opening); a second opening applies none. */
 static void migrations(void **state)
 {
-	static const char *const names[] = {"meta",       "ledger", "issuer", "term", "notify",
-	                                    "acquirer",   "risk",   "audit",  "http", "merchant",
-	                                    "settlecard", "settle", "user",   "pki",  "tms"};
+	static const char *const names[] = {
+	    "meta", "ledger",   "issuer",     "term",   "notify", "acquirer", "risk", "audit",
+	    "http", "merchant", "settlecard", "settle", "user",   "pki",      "tms",  "certify"};
 	store *s = pg_store(state), *again, *lite;
 	int version = 0, want = 0, steps = 0;
 

@@ -73,6 +73,6 @@ extern const struct store_module store_pg_module_meta, store_pg_module_ledger,
     store_pg_module_issuer, store_pg_module_term, store_pg_module_notify, store_pg_module_acquirer,
     store_pg_module_risk, store_pg_module_audit, store_pg_module_http, store_pg_module_merchant,
     store_pg_module_settlecard, store_pg_module_settle, store_pg_module_user, store_pg_module_pki,
-    store_pg_module_tms;
+    store_pg_module_tms, store_pg_module_certify;
 
 #endif

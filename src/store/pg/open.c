@@ -23,6 +23,7 @@ static const struct store_module *const modules[] = {
     &store_pg_module_risk,     &store_pg_module_audit,      &store_pg_module_http,
     &store_pg_module_merchant, &store_pg_module_settlecard, &store_pg_module_settle,
     &store_pg_module_user,     &store_pg_module_pki,        &store_pg_module_tms,
+    &store_pg_module_certify,
 };
 
 /* The commands held back (defer()), known by their address. */

@@ -67,6 +67,7 @@ extern const struct store_module store_module_settle;
 extern const struct store_module store_module_user;
 extern const struct store_module store_module_pki;
 extern const struct store_module store_module_tms;
+extern const struct store_module store_module_certify;
 
 /* Brings every module's schema up to date. */
 int store_migrate(store *s);

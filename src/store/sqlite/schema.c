@@ -17,7 +17,7 @@ static const struct store_module *const modules[] = {
     &store_module_meta,   &store_module_ledger,   &store_module_issuer,     &store_module_term,
     &store_module_notify, &store_module_acquirer, &store_module_risk,       &store_module_audit,
     &store_module_http,   &store_module_merchant, &store_module_settlecard, &store_module_settle,
-    &store_module_user,   &store_module_pki,      &store_module_tms,
+    &store_module_user,   &store_module_pki,      &store_module_tms,        &store_module_certify,
 };
 
 static const char create_versions[] =
