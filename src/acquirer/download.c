@@ -43,19 +43,19 @@ int acquirer_tms_refresh(struct txn *t)
 
 	if (t->a->tms == NULL)
 		return ACQUIRER_OK;
-	/* The sets' bits cleared before the versions are read and set from them after, each in
-	 * one statement over the row as it then is: an operator's change that lands in between
-	 * either is seen in the versions or marks after the clear, never lost. The package's bit
-	 * no operator marks (only this refresh writes it): set or cleared with the sets'. */
-	if ((rc = store_terminal_pending(t->a->s, t->term.tid, ~sets, 0)) != STORE_OK)
+	/* The bits cleared before the versions and rollouts are read and set from them after,
+	 * each in one statement over the row as it then is: an operator's change or a rollout
+	 * added (both mark at once) that lands in between either is seen in what is read or
+	 * marks after the clear, never lost. */
+	if ((rc = store_terminal_pending(t->a->s, t->term.tid, ~(sets | TMS_PENDING_PACKAGE), 0)) !=
+	    STORE_OK)
 		return acquirer_from_store(rc);
 	if ((rc = tms_versions(t->a->tms, t->tid, t->now, &v)) != TMS_OK)
 		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
 	if ((rc = package_bit(t, &bit)) != ACQUIRER_OK)
 		return rc;
 	need = tms_pending_of(&v, held) | bit;
-	if ((rc = store_terminal_pending(t->a->s, t->term.tid, ~(int64_t)TMS_PENDING_PACKAGE,
-	                                 need)) != STORE_OK)
+	if ((rc = store_terminal_pending(t->a->s, t->term.tid, ~(int64_t)0, need)) != STORE_OK)
 		return acquirer_from_store(rc);
 	t->term.tms_pending = (t->term.tms_pending & ~(int)(sets | TMS_PENDING_PACKAGE)) | need;
 	return ACQUIRER_OK;
@@ -144,6 +144,22 @@ int acquirer_decide_confirm(struct txn *t)
 	return keep(t, why);
 }
 
+/* A 390 or 391 whose package is not the terminal's (rc from tms_update_chunk() or
+ * tms_package_own()): 25 as for no package — there is none of its model by that id
+ * (docs/cup-pos.md) — with what it needs recomputed, so that a package bit a stopped rollout
+ * left behind asks no more; other failures the store's. */
+static int package_refused(struct txn *t, int rc)
+{
+	const char *why = rc == TMS_EMODEL ? "package_model" : "no_package";
+	int r;
+
+	if (rc != TMS_ENOTFOUND && rc != TMS_EMODEL)
+		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
+	if (rc == TMS_ENOTFOUND && (r = acquirer_tms_refresh(t)) != ACQUIRER_OK)
+		return r;
+	return acquirer_decide(t, RCODE_ORIGINAL_NOT_FOUND, why);
+}
+
 int acquirer_decide_update(struct txn *t)
 {
 	uint8_t req[TMS_CHUNK_MAX + 1];
@@ -159,12 +175,8 @@ int acquirer_decide_update(struct txn *t)
 	rc = tms_update_chunk(t->a->tms, t->tid, t->now, req, len, t->tms62, &t->tms62_len, &u);
 	if (rc == TMS_EARG)
 		return acquirer_decide(t, RCODE_FORMAT_ERROR, "update_request");
-	/* 25 as for no package: there is none of its model by that id (docs/cup-pos.md). */
-	if (rc == TMS_ENOTFOUND || rc == TMS_EMODEL)
-		return acquirer_decide(t, RCODE_ORIGINAL_NOT_FOUND,
-		                       rc == TMS_EMODEL ? "package_model" : "no_package");
 	if (rc != TMS_OK)
-		return rc == TMS_ENOMEM ? ACQUIRER_ENOMEM : ACQUIRER_ESTORE;
+		return package_refused(t, rc);
 	snprintf(why, sizeof why, "package %lld %s %lld+%zu/%lld", (long long)u.package.id,
 	         u.package.version, (long long)u.offset, u.len, (long long)u.package.size);
 	return keep(t, why);
@@ -178,14 +190,16 @@ int acquirer_decide_installed(struct txn *t)
 	int64_t id;
 	size_t len;
 	bool ok;
+	int rc;
 
 	if (t->a->tms == NULL)
 		return acquirer_decide(t, RCODE_INVALID_TXN, "downloads_off");
 	if (!request_62(t, req, &len) ||
 	    tms_update_report_read(req, len, &id, &ok, failure) != TMS_OK)
 		return acquirer_decide(t, RCODE_FORMAT_ERROR, "update_report");
-	if (tms_package_get(t->a->tms, id, &p) != TMS_OK)
-		return acquirer_decide(t, RCODE_ORIGINAL_NOT_FOUND, "no_package");
+	/* Another model's package: refused as 390 refuses it, nothing recorded. */
+	if ((rc = tms_package_own(t->a->tms, t->tid, id, &p)) != TMS_OK)
+		return package_refused(t, rc);
 	/* The version it runs now (59 A2 05; installed, else the package's); refused: why too,
 	 * for the status. */
 	if (t->version[0] != '\0')

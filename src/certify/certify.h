@@ -78,8 +78,9 @@ int certify_record(store *s, struct certify_result *r, const char *actor, char *
 /* ---- Certificates (record.c, docs/certify.md "Certificates") ---- */
 
 /* A certificate as JSON: {"id","model","version","suite","passed_cases","issued" (local,
- * utc_offset minutes east of UTC),"issued_by","report_sha256","revoked":null or
- * {"at","by","reason"}}; a new reference (NULL out of memory). */
+ * utc_offset minutes east of UTC),"issued_by","report_sha256","revoked","revoked_by",
+ * "revoke_reason"} (the last three null while in force); a new reference (NULL out of
+ * memory). */
 json_t *certify_cert_json(const struct store_certify_cert *c, int utc_offset);
 
 /* Calls fn for each certificate of model (NULL: every model), revoked ones too with all, the

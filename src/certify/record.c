@@ -31,17 +31,15 @@ static int from_store(int rc)
 
 json_t *certify_cert_json(const cert *c, int utc_offset)
 {
-	json_t *revoked =
-	    c->revoked_at == 0
-	        ? json_null()
-	        : json_pack("{s:o, s:s, s:s}", "at", jsonval_time(c->revoked_at, utc_offset), "by",
-	                    c->revoked_by, "reason", c->revoke_reason);
+	bool revoked = c->revoked_at != 0;
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:s, s:o}", "id", c->id, "model",
-	                 c->model, "version", c->version, "suite", c->suite, "passed_cases",
-	                 c->passed_cases, "issued", jsonval_time(c->issued_at, utc_offset),
-	                 "issued_by", c->issued_by, "report_sha256", c->report_sha256, "revoked",
-	                 revoked);
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:s, s:o, s:o, s:o}", "id", c->id, "model",
+	    c->model, "version", c->version, "suite", c->suite, "passed_cases", c->passed_cases,
+	    "issued", jsonval_time(c->issued_at, utc_offset), "issued_by", c->issued_by,
+	    "report_sha256", c->report_sha256, "revoked", jsonval_time(c->revoked_at, utc_offset),
+	    "revoked_by", revoked ? json_string(c->revoked_by) : json_null(), "revoke_reason",
+	    revoked ? json_string(c->revoke_reason) : json_null());
 }
 
 /* The audit entry of a change of a certificate (before NULL: none), in the caller's

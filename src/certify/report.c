@@ -18,22 +18,6 @@
 /* Fields never shown, only their length: tracks, PIN blocks, chip data, keys, MACs. */
 static const int hidden_fields[] = {35, 36, 45, 52, 55, 62, 64, 96, 128};
 
-static const char *const effect_names[] = {
-    [CERTIFY_PASS] = "pass",
-    [CERTIFY_ANSWER] = "answer",
-    [CERTIFY_LOSE] = "lose",
-    [CERTIFY_LATE] = "late",
-    [CERTIFY_BAD_MAC] = "bad-mac",
-    [CERTIFY_BAD_KCV] = "bad-kcv",
-    [CERTIFY_TOTALS_DIFFER] = "totals-differ",
-    [CERTIFY_CLOSE] = "close",
-};
-
-static const char *effect_name(enum certify_effect e)
-{
-	return (size_t)e < sizeof effect_names / sizeof effect_names[0] ? effect_names[e] : "?";
-}
-
 /* The words of the text and HTML reports, in English and Chinese. */
 enum label {
 	L_SUITE,
@@ -50,7 +34,6 @@ enum label {
 	L_SKIPPED,
 	L_MUST,
 	L_MESSAGE,
-	L_NO_ANSWER,
 	L_MORE,
 	L_CASES,
 	L_FAILURES,
@@ -71,7 +54,6 @@ static const char *const labels[][2] = {
     [L_SKIPPED] = {"skipped", "跳过"},
     [L_MUST] = {"The terminal must", "终端应当"},
     [L_MESSAGE] = {"message", "报文"},
-    [L_NO_ANSWER] = {"no answer", "无应答"},
     [L_MORE] = {"more findings not kept", "条未保留的发现"},
     [L_CASES] = {"Cases", "用例"},
     [L_FAILURES] = {"Failures", "失败详情"},
@@ -223,27 +205,18 @@ static const struct certify_msg *finding_msg(const struct certify_case_result *c
 /* Field f of m as text ("" when absent or m did not unpack). */
 static void field(const iso8583_msg *m, bool ok, int f, char *out, size_t cap)
 {
-	size_t len;
-
-	out[0] = '\0';
-	if (ok && iso8583_has(m, f) &&
-	    iso8583_field_text(m->wire, m, f, out, cap, &len) != ISO8583_OK)
+	if (!ok || certify_field_text(m, f, 0, 0, 0, out, cap) != CERTIFY_OK)
 		out[0] = '\0';
 }
 
-/* "message 2: 0200 STAN 000124, answered 00 (lose)" — the heading of a decoded message. */
+/* "message 2: 0200 STAN 000124 …; no answer (host: lose)" — the heading of a decoded message:
+ * its line as the findings show it (certify_msg_line: masked). */
 static void msg_heading(const struct certify_msg *m, int lang, char *out, size_t cap)
 {
-	char stan[16];
+	char line[CERTIFY_WHY_MAX];
 
-	field(&m->rq, m->rq_ok, 11, stan, sizeof stan);
-	if (!m->rq_ok) {
-		snprintf(out, cap, "%s %d: %s", label(L_MESSAGE, lang), m->n, m->rq_error);
-		return;
-	}
-	snprintf(out, cap, "%s %d: %s STAN %s, %s%s (%s)", label(L_MESSAGE, lang), m->n, m->rq.mti,
-	         stan[0] != '\0' ? stan : "-", m->rc[0] != '\0' ? "answered " : "",
-	         m->rc[0] != '\0' ? m->rc : label(L_NO_ANSWER, lang), effect_name(m->effect));
+	certify_msg_line(m, line, sizeof line);
+	snprintf(out, cap, "%s %d: %s", label(L_MESSAGE, lang), m->n, line);
 }
 
 /* ---- text ---- */
@@ -258,7 +231,7 @@ static int text_field(void *ctx, const struct certify_field *f)
 static void text_case(const struct certify_case_result *cr, int lang, FILE *f)
 {
 	const struct certify_case *c = cr->c;
-	char heading[256];
+	char heading[CERTIFY_WHY_MAX + 32];
 
 	fprintf(f, "  %s  %-20s %s", outcome_text[outcome(cr)], c->id, in_lang(c->title, lang));
 	if (outcome(cr) != CASE_SKIPPED)
@@ -370,11 +343,11 @@ static json_t *json_messages(const struct certify_case_result *cr)
 		const struct certify_msg *m = cr->tr.msgs[k];
 
 		field(&m->rq, m->rq_ok, 11, stan, sizeof stan);
-		json_array_append_new(items,
-		                      json_pack("{s:i, s:o, s:o, s:s, s:o}", "n", m->n, "mti",
-		                                m->rq_ok ? json_string(m->rq.mti) : json_null(),
-		                                "stan", json_text(stan), "effect",
-		                                effect_name(m->effect), "rc", json_text(m->rc)));
+		json_array_append_new(
+		    items, json_pack("{s:i, s:o, s:o, s:s, s:o}", "n", m->n, "mti",
+		                     m->rq_ok ? json_string(m->rq.mti) : json_null(), "stan",
+		                     json_text(stan), "effect", certify_effect_name(m->effect),
+		                     "rc", json_text(m->rc)));
 	}
 	return jsonval_page(items, NULL);
 }
@@ -503,7 +476,7 @@ static int html_field(void *ctx, const struct certify_field *fd)
 static void html_failure(const struct certify_case_result *cr, FILE *f)
 {
 	const struct certify_case *c = cr->c;
-	char heading[256], line[32];
+	char heading[CERTIFY_WHY_MAX + 32], line[32];
 
 	fputs("<section class=\"case\"><h3>", f);
 	html_escape(f, c->id);

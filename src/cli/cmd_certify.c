@@ -50,7 +50,8 @@ static const char list_help[] =
     "  --model M      that model's certificates only\n"
     "  --all          revoked certificates too\n" COMMON_HELP
     "  --json         print {\"items\":[{\"id\",\"model\",\"version\",\"suite\",\"passed_cases\",\n"
-    "                 \"issued\",\"issued_by\",\"report_sha256\",\"revoked\"},…],\"next\":null}\n"
+    "                 \"issued\",\"issued_by\",\"report_sha256\",\"revoked\",\"revoked_by\",\n"
+    "                 \"revoke_reason\"},…],\"next\":null} (the last three null while in force)\n"
     "\n"
     "Exit status: 0 listed (none is a list too); 1 a failure; 2 bad usage.\n";
 

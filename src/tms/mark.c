@@ -1,6 +1,7 @@
 /* mark.c — an operator's change marks the terminals it reaches as needing a download (their
  * rows' tms_pending, docs/tms.md "Downloads"), in the change's transaction: called by the
- * parameters', the CA keys' and the AIDs' changes. */
+ * parameters', the CA keys' and the AIDs' changes. A rollout, whose terminals no level names
+ * (a percentage is a hash of each TID), marks them one by one (rollout.c). */
 #include "tms/internal.h"
 
 #include <stdio.h>

@@ -211,6 +211,55 @@ static int rollout_check(tms *t, const struct tms_rollout *r, char *why, size_t 
 	return check_targets(t, r, why, cap);
 }
 
+/* ---- the terminals a rollout reaches (docs/tms.md "Software updates") ---- */
+
+/* rollout_mark()'s walk over the terminals of the package's model that r includes. */
+struct mark_walk {
+	tms *t;
+	const struct tms_rollout *r;
+	const char *model;
+	int64_t now;
+	bool set; /* mark those that get a package now, else clear those that get none */
+	int rc;
+};
+
+static int mark_one(void *ctx, const struct store_terminal *term)
+{
+	struct mark_walk *w = ctx;
+	struct tms_package p;
+	int rc;
+
+	if (strcmp(term->model, w->model) != 0 || !tms_rollout_includes(w->r, term->tid, term->mid))
+		return 0;
+	/* What the acquirer's refresh would find (the package any running rollout gives it). */
+	if ((rc = tms_package_for(w->t, term->tid, w->now, &p)) != TMS_OK && rc != TMS_ENOTFOUND)
+		return w->rc = rc, 1;
+	if (w->set != (rc == TMS_OK))
+		return 0;
+	rc = w->set ? store_terminal_pending(w->t->s, term->tid, ~(int64_t)0, TMS_PENDING_PACKAGE)
+	            : store_terminal_pending(w->t->s, term->tid, ~(int64_t)TMS_PENDING_PACKAGE, 0);
+	return (w->rc = tms_from_store(rc)) != TMS_OK;
+}
+
+/* In the caller's transaction, the package bit of the terminals r includes: set (a rollout
+ * added) where a package is theirs now, cleared (one stopped) where none is any more. A
+ * rollout that has not started reaches none yet: the acquirer's refresh marks its terminals
+ * once it has. */
+static int rollout_mark(tms *t, const struct tms_rollout *r, bool set, int64_t now)
+{
+	struct store_terminal_filter f = {0};
+	struct tms_package p;
+	struct mark_walk w = {t, r, p.model, now, set, TMS_OK};
+	int rc;
+
+	if (r->starts_at > now)
+		return TMS_OK;
+	if ((rc = tms_package_get(t, r->package_id, &p)) != TMS_OK)
+		return rc;
+	rc = store_terminal_list(t->s, &f, mark_one, &w);
+	return w.rc != TMS_OK ? w.rc : tms_from_store(rc);
+}
+
 int tms_rollout_add(tms *t, const char *actor, struct tms_rollout *r, int64_t now, char *why,
                     size_t cap)
 {
@@ -238,6 +287,8 @@ int tms_rollout_add(tms *t, const char *actor, struct tms_rollout *r, int64_t no
 	if ((rc = tms_from_store(store_tms_rollout_insert(t->s, &row))) != TMS_OK)
 		goto out;
 	r->id = row.id;
+	if ((rc = rollout_mark(t, r, true, now)) != TMS_OK)
+		goto out;
 	snprintf(object, sizeof object, "rollout:%lld", (long long)r->id);
 	rc = (after = tms_rollout_json(r, 0)) == NULL
 	         ? TMS_ENOMEM
@@ -272,7 +323,14 @@ int tms_rollout_stop(tms *t, const char *actor, int64_t id, int64_t now)
 	snprintf(object, sizeof object, "rollout:%lld", (long long)id);
 	if (before == NULL || after == NULL)
 		rc = TMS_ENOMEM;
-	else if ((rc = tms_from_store(store_tms_rollout_stop(t->s, &row))) == TMS_OK)
+	/* The terminals it leaves without a package are cleared now rather than at their next
+	 * refresh, so that no answer asks them for an update they would be refused (25). It can
+	 * race: a rollout of the same terminal added on another connection (PostgreSQL's read
+	 * committed) that marks after this walk read the rollouts is cleared here; that terminal
+	 * is then asked from its next sign-in, echo or download, as before rollouts marked —
+	 * late, never asked for nothing. */
+	else if ((rc = tms_from_store(store_tms_rollout_stop(t->s, &row))) == TMS_OK &&
+	         (rc = rollout_mark(t, &r, false, now)) == TMS_OK)
 		rc = tms_audit(t, actor, "tms.rollout.stop", object, before, after, now);
 out:
 	json_decref(before);

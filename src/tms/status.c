@@ -54,15 +54,25 @@ static json_t *model_entry(struct status *st, const char *model)
 static int count_one(void *ctx, const struct store_tms_count *c)
 {
 	struct status *st = ctx;
-	json_t *m;
+	json_t *m, *versions;
+	size_t at;
 
 	if (!wanted(st, c->model))
 		return 0;
 	if ((m = model_entry(st, c->model)) == NULL)
 		return st->rc = TMS_ENOMEM, 1;
-	json_array_append_new(
-	    json_object_get(m, "versions"),
-	    json_pack("{s:s, s:I}", "version", c->version, "terminals", (json_int_t)c->n));
+	/* The store gives them in text order: each put after those that order before or as it
+	 * (tms_version_cmp(): "1.2" before "1.10"). */
+	versions = json_object_get(m, "versions");
+	for (at = json_array_size(versions); at > 0; at--)
+		if (tms_version_cmp(json_string_value(json_object_get(
+		                        json_array_get(versions, at - 1), "version")),
+		                    c->version) <= 0)
+			break;
+	if (json_array_insert_new(
+	        versions, at,
+	        json_pack("{s:s, s:I}", "version", c->version, "terminals", (json_int_t)c->n)) != 0)
+		return st->rc = TMS_ENOMEM, 1;
 	json_object_set_new(
 	    m, "terminals",
 	    json_integer(json_integer_value(json_object_get(m, "terminals")) + c->n));

@@ -433,10 +433,13 @@ const char *tms_rollout_kind_name(enum tms_rollout_kind k);
 
 /* Adds a rollout of r's package_id, kind, targets (checked: each a TID or MID, known), percent
  * and starts_at (0: now), audited: TMS_EARG (why), TMS_ENOTFOUND no such package, terminal or
- * merchant (why names it). r's id and the rest are set. */
+ * merchant (why names it). r's id and the rest are set. Started (starts_at not after now), it
+ * marks TMS_PENDING_PACKAGE of the terminals it includes that tms_package_for() gives a
+ * package, in its transaction. */
 int tms_rollout_add(tms *t, const char *actor, struct tms_rollout *r, int64_t now, char *why,
                     size_t cap);
-/* Stops rollout id, audited: TMS_ENOTFOUND, TMS_ESTOPPED. */
+/* Stops rollout id, audited: TMS_ENOTFOUND, TMS_ESTOPPED. The terminals it includes that
+ * tms_package_for() gives none any more have TMS_PENDING_PACKAGE cleared. */
 int tms_rollout_stop(tms *t, const char *actor, int64_t id, int64_t now);
 int tms_rollout_list(tms *t, int (*fn)(void *ctx, const struct tms_rollout *r), void *ctx);
 /* Whether r (of a package of the terminal's model) names terminal tid of merchant mid. */
@@ -473,7 +476,8 @@ json_t *tms_minimum_json(const struct tms_minimum *m, int utc_offset);
  * ones ("downloads"), what it still needs ("pending") and its last failed installation
  * ("update_failed"). */
 
-/* JSON of the status of model (NULL: every model), new reference into *out. */
+/* JSON of the status of model (NULL: every model), each model's versions in
+ * tms_version_cmp()'s order, new reference into *out. */
 int tms_status(tms *t, const char *model, int64_t now, json_t **out);
 
 /* ---- Downloads ----
@@ -488,8 +492,9 @@ int tms_status(tms *t, const char *model, int64_t now, json_t **out);
  * the terminal confirms it (VN: the version it holds now).
  *
  * What a terminal still needs is its row's tms_pending (STORE_TMS_PENDING_* bits, the same as
- * TMS_PENDING_*): an operator's change marks the terminals it reaches, and the acquirer
- * recomputes it from the versions held at sign-in, echo and each download's exchange. */
+ * TMS_PENDING_*): an operator's change (a rollout's too) marks the terminals it reaches, and
+ * the acquirer recomputes it from the versions held at sign-in, echo and each download's
+ * exchange. */
 
 #define TMS_PENDING_PARAMS  STORE_TMS_PENDING_PARAMS
 #define TMS_PENDING_CAPK    STORE_TMS_PENDING_CAPK
@@ -565,6 +570,11 @@ struct tms_update {
  * than the terminal's (a terminal installs only its own model's software). */
 int tms_update_chunk(tms *t, const char *tid, int64_t now, const uint8_t *req, size_t req_len,
                      uint8_t out[TMS_CHUNK_MAX], size_t *out_len, struct tms_update *info);
+
+/* Package id as a 390 or 391 names it by its PK for terminal tid, into p: TMS_OK;
+ * TMS_ENOTFOUND no such package (or terminal); TMS_EMODEL one of another model than the
+ * terminal's. */
+int tms_package_own(tms *t, const char *tid, int64_t id, struct tms_package *p);
 
 /* A 391's field 62: the package's id, whether it was installed, and why not ("" none given,
  * unprintable bytes as '?'): TMS_OK, or TMS_EARG. */

@@ -40,8 +40,7 @@ static int read_request(const uint8_t *req, size_t len, int64_t *id, int64_t *of
 	return rc == TMS_ENOTFOUND ? TMS_OK : rc;
 }
 
-/* Package id, asked for by its PK: TMS_EMODEL when it is not of terminal tid's model. */
-static int own_package(tms *t, const char *tid, int64_t id, struct tms_package *p)
+int tms_package_own(tms *t, const char *tid, int64_t id, struct tms_package *p)
 {
 	struct store_terminal term;
 	int rc;
@@ -89,7 +88,7 @@ int tms_update_chunk(tms *t, const char *tid, int64_t now, const uint8_t *req, s
 	if ((rc = read_request(req, req_len, &id, &offset)) != TMS_OK)
 		return rc;
 	rc = id == 0 ? tms_package_for(t, tid, now, &info->package)
-	             : own_package(t, tid, id, &info->package);
+	             : tms_package_own(t, tid, id, &info->package);
 	if (rc != TMS_OK)
 		return rc;
 	if (offset > info->package.size)

@@ -3,9 +3,10 @@
  * purchase-stripe failed with two findings, void skipped) written as text, JSON and HTML. A
  * failed case shows its findings and the offending message decoded field by field, the card
  * number masked to its first 6 and last 4 digits and the track, PIN block and MAC never shown;
- * the HTML page escapes what the suite says. The suite is the test's (static), not the
- * result's: the result's cases and transcripts are freed here, and certify_result_free() —
- * which frees the suite with certify_suite_free() — is not called. */
+ * the HTML page escapes what the suite says. The suite of the first tests is the test's
+ * (static), not the result's: their cases and transcripts are freed here, and
+ * certify_result_free() — which frees the suite with certify_suite_free() — is called only on
+ * a result whose suite certify_suite_load() read (the shipped one's). */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -166,7 +167,8 @@ static void text_shows_findings_decoded_and_masked(void **state)
 	assert_non_null(strstr(t, "The terminal must: send the track encrypted, with a MAC"));
 	assert_non_null(strstr(t, "[track] track 2 sent in the clear"));
 	assert_non_null(strstr(t, "[expect] line 42: expected 0400 with 39=98"));
-	assert_non_null(strstr(t, "message 2: 0200 STAN 000124, no answer (lose)"));
+	assert_non_null(strstr(t, "message 2: 0200 STAN 000124 2=" MASKED));
+	assert_non_null(strstr(t, "; no answer (host: lose)"));
 	assert_non_null(strstr(t, MASKED));
 	assert_non_null(strstr(t, "(8 bytes, not shown)")); /* 52 and 64 */
 	assert_non_null(strstr(t, "60.1")); /* a sub-field, by the dialect's layout */
@@ -282,6 +284,40 @@ static void passed_only_with_none_failed(void **state)
 	free_result(r);
 }
 
+/* The shipped suite (certify_suite_load, as the run reads it) reported in each form, then the
+ * result freed with its suite and its transcripts (certify_result_free). */
+static void shipped_suite_reported_and_freed(void **state)
+{
+	struct certify_suite *s = NULL;
+	struct certify_result *r = calloc(1, sizeof *r);
+	char err[256], *t;
+
+	(void)state;
+	assert_int_equal(certify_suite_load("cup-pos", &s, err, sizeof err), CERTIFY_OK);
+	assert_non_null(r);
+	r->suite = s;
+	assert_non_null(r->cases = calloc(s->n_cases, sizeof *r->cases));
+	r->n_cases = s->n_cases;
+	for (size_t i = 0; i < s->n_cases; i++) {
+		r->cases[i].c = &s->cases[i];
+		r->cases[i].run = r->cases[i].passed = true;
+		assert_int_equal(certify_transcript_add(&r->cases[i].tr, request("0200", true)),
+		                 CERTIFY_OK);
+	}
+	r->cases[1].passed = false;
+	certify_find(&r->cases[1], 1, 0, "mac", "the MAC does not verify");
+	for (int fmt = CERTIFY_TEXT; fmt <= CERTIFY_HTML; fmt++)
+		for (int lang = 0; lang < 2; lang++) {
+			t = report(r, (enum certify_format)fmt, lang);
+			assert_non_null(strstr(t, s->cases[1].id));
+			assert_non_null(strstr(t, MASKED));
+			assert_nothing_secret(t);
+			free(t);
+		}
+	certify_result_free(r);
+	certify_result_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +325,7 @@ int main(void)
 	    cmocka_unit_test(json_is_one_object),
 	    cmocka_unit_test(html_is_escaped_and_printable),
 	    cmocka_unit_test(passed_only_with_none_failed),
+	    cmocka_unit_test(shipped_suite_reported_and_freed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

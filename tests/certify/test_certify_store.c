@@ -218,7 +218,7 @@ static void a_run_recorded_and_revoked(void **state)
 	au = audited(f->s, id);
 	assert_int_equal(au.n, 2);
 	assert_string_equal(au.action, "certify.revoke");
-	assert_non_null(strstr(au.after, "\"reason\":\"fails in the field\""));
+	assert_non_null(strstr(au.after, "\"revoke_reason\":\"fails in the field\""));
 	assert_int_equal(store_certify_in_force(f->s, "PX-7", NULL, NULL), STORE_ENOTFOUND);
 	assert_int_equal(store_depth(f->s), 0); /* every transaction ended */
 	free_result(r);

@@ -71,6 +71,15 @@ admin "link saf" link saf
 admin "link status" link status
 expect 0 "hsm generate" -- "$possum" hsm generate --usage P0 --lmk "$data/lmk" --json
 keep "hsm generate"
+# A device certificate as `possum certify run` records it (written here behind the store's
+# back: no terminal is run through the suite), revoked, and listed.
+db_sql "$data" "INSERT INTO certify_certificates (id, model, version, suite, passed_cases, issued_at,
+	issued_by, report_sha256) VALUES ('CERT-00000000000A', 'PX-7', '321702', 'cup-pos', 18,
+	1796000000, 'cli:certify', '')" >/dev/null
+expect 0 "certify revoke" -- "$possum" certify revoke CERT-00000000000A --reason shape --data "$data" --json
+keep "certify revoke"
+expect 0 "certify list" -- "$possum" certify list --all --data "$data" --json
+keep "certify list"
 
 "$possum" host --data "$data" --port 0 >"$tmp/host.out" 2>"$tmp/host.log" &
 host_pid=$!

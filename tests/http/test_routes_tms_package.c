@@ -1,10 +1,11 @@
 /* test_routes_tms_package.c — software packages in the HTTP API (docs/api.md "Terminal
  * management", routes_tms_package.c), the handlers called as the server calls them: a package
  * posted in base64 and listed, its signature verifying with the key the API gives; bad bodies
- * 400 naming the field, the same version 409; a rollout to terminals and by percentage, an
- * unknown terminal 404, stopped (again 409); a minimum put and listed; the status (by model and
- * version, held and current versions, pending in words, the last failed update, ?model=); the
- * audit with the token as actor. On SQLite, and on PostgreSQL under POSSUM_TEST_PG. */
+ * 400 naming the field, the same version 409; a rollout to terminals (marking the terminal
+ * at once) and by percentage, an unknown terminal 404, stopped (again 409); a minimum put and
+ * listed; the status (by model and version, held and current versions, pending in words, the last
+ * failed update, ?model=); the audit with the token as actor. On SQLite, and on PostgreSQL under
+ * POSSUM_TEST_PG. */
 #include "http/http_fixture.h"
 
 #include "common/hex.h"
@@ -168,6 +169,7 @@ static void packages(void **state)
 static void rollouts_and_minimums(void **state)
 {
 	struct api *a = *state;
+	struct store_terminal term;
 	char id[16];
 	json_t *o;
 
@@ -180,6 +182,9 @@ static void rollouts_and_minimums(void **state)
 	                 201);
 	snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(o, "id")));
 	json_decref(o);
+	/* The terminal it names marked at once: the next answer to it asks 8. */
+	assert_int_equal(store_terminal_get(a->sf->s, T_TID, &term), STORE_OK);
+	assert_int_equal(term.tms_pending, TMS_PENDING_PACKAGE);
 	assert_int_equal(call(a, "POST", "/api/v1/tms/rollouts", NULL,
 	                      "{\"package\":1,\"terminals\":[\"NOPE0001\"]}", &o),
 	                 404);

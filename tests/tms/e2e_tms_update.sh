@@ -1,15 +1,16 @@
 #!/bin/sh
 # e2e_tms_update.sh POSSUM SOURCE_DIR — a software update over the terminal's connection
 # (docs/tms.md "Software updates"): a real `possum host` (on a faked clock) and `possum term`.
-# A package rolled out to a terminal makes it pending (tms_pending 8, the answers' nibble 8);
-# without the package key the terminal refuses to update; a download broken after its first
-# chunk resumes at its offset; installed, the host records the version it runs and nothing is
-# pending. A package corrupted as received is refused, reported (391 OK 0) and shown in `tms
-# status`. A terminal that follows its host (auto on, given the package key at init) updates
-# by itself after a purchase whose answer asks 8, the host records the version, nothing is
-# pending, and its next sign-in carries the version (59 A2 05); a 390 naming another model's
-# package is answered 25. The corrupted one, below its model's minimum after the date, is
-# refused at sign-in (U1) until it has updated.
+# A package rolled out to a terminal makes it pending at once (tms_pending 8, the answers'
+# nibble 8); without the package key the terminal refuses to update; a download broken after
+# its first chunk resumes at its offset; installed, the host records the version it runs and
+# nothing is pending. A package corrupted as received is refused, reported (391 OK 0) and
+# shown in `tms status`. A terminal that follows its host (auto on, given the package key at
+# init) updates by itself after the first purchase once rolled out, whose answer asks 8; the
+# host records the version, nothing is pending, and its next sign-in carries the version (59
+# A2 05); a 390 or a 391 naming another model's package is answered 25, the 391 recording
+# nothing. The corrupted one, below its model's minimum after the date, is refused at sign-in
+# (U1) until it has updated.
 possum=$1
 . "$2/tests/lib.sh"
 
@@ -57,8 +58,11 @@ expect 0 "auto off 2" -- t2 download --auto off
 expect 0 "signin 1" -- t1 signin
 same "$(($(col tms_pending TERMUP01) & 8))" 0 "no package: no update pending"
 
-# 1. Rolled out: pending after the next echo (the answers' nibble 8).
+# 1. Rolled out: pending at once (the answers' nibble 8), and after the next echo still.
 a tms rollout add --package "$id" --terminals TERMUP01,TERMUP02 >/dev/null
+same "$(($(col tms_pending TERMUP01) & 8))" 8 "the package pending on rollout add"
+same "$(($(col tms_pending TERMUP02) & 8))" 8 "the package pending on rollout add, 2"
+same "$(($(col tms_pending TERMUP03) & 8))" 0 "not for a terminal the rollout does not name"
 expect 0 "echo 1" -- t1 echo
 same "$(($(col tms_pending TERMUP01) & 8))" 8 "the package pending"
 expect 1 "update without the package key: refused" -- t1 update
@@ -78,8 +82,12 @@ same "$(col version TERMUP01)" POSSUM02 "the host records the version"
 same "$(($(col tms_pending TERMUP01) & 8))" 0 "nothing pending once installed"
 expect 0 "echo 1 again" -- t1 echo
 same "$(($(col tms_pending TERMUP01) & 8))" 0 "still nothing pending"
+# A package bit left behind (a rollout stopped while the terminal's refresh ran): the 390's
+# 25 recomputes it, so that no answer asks again.
+db_sql "$data" "UPDATE terminals SET tms_pending = tms_pending | 8 WHERE tid = 'TERMUP01'"
 expect 1 "update: none left" -- t1 update
 out_has "update: none (the host answered 25)"
+same "$(($(col tms_pending TERMUP01) & 8))" 0 "the bit left behind cleared by the 25"
 
 # 3. A package corrupted as received: refused, reported, shown in the status.
 expect 0 "signin 2" -- t2 signin
@@ -105,14 +113,9 @@ expect 0 "signin 3: it downloads what the answer asks by itself" -- t3 signin
 out_has "download aid: version"
 same "$(col version TERMUP03)" POSSUM01 "its sign-in reports the version it runs"
 same "$(col tms_pending TERMUP03)" 0 "nothing pending once downloaded"
+# The rollout marks the terminal at once: the next ordinary purchase's answer asks 8.
 a tms rollout add --package "$id" --terminals TERMUP03 >/dev/null
-# A rollout marks no terminal: the host sees the package this one needs at its next echo (or
-# sign-in, or download). That echo made while the terminal does not follow (auto off), so that
-# the purchase's answer is the first it follows.
-expect 0 "auto off 3" -- t3 download --auto off
-expect 0 "echo 3" -- t3 echo
-same "$(($(col tms_pending TERMUP03) & 8))" 8 "the package pending"
-expect 0 "auto on 3" -- t3 download --auto on
+same "$(($(col tms_pending TERMUP03) & 8))" 8 "the package pending on rollout add"
 expect 0 "purchase 3, then the update by itself" -- t3 purchase --card "$tmp/card.json" --pin 123456 --amount 1.00
 out_has "approved"
 out_has "update: version POSSUM02 installed, 3000 bytes from 0, [0-9]* messages; reported"
@@ -135,18 +138,27 @@ same "$(col version TERMUP03)" POSSUM02 "the sign-in carries the new version"
 # A 390 naming by its PK a package of another model than the terminal's: 25 (package_model),
 # not served; its own model's by PK is.
 other=$(a tms package add --model PX-1 --version POSSUM03 "$tmp/fw.bin" --json | jq -r .id)
-ask390() {
-	f62=$(printf 'PK%03d%sOF0010' ${#1} "$1" | od -An -tx1 | tr -d ' \n')
-	printf '{"mti":"0820","fields":{"11":"%06d","41":"TERMUP03","42":"%s","60":"00000001390","62":"%s"}}' \
-		"$2" $mid "$f62" | "$possum" iso send --host "127.0.0.1:$port" --profile cup-pos --json
+# ask TYPE PK ITEMS STAN: TERMUP03's 0820 of 60.3 TYPE (390, 391), field 62 PK then ITEMS.
+ask() {
+	f62=$(printf 'PK%03d%s%s' ${#2} "$2" "$3" | od -An -tx1 | tr -d ' \n')
+	printf '{"mti":"0820","fields":{"11":"%06d","41":"TERMUP03","42":"%s","60":"00000001%s","62":"%s"}}' \
+		"$4" $mid "$1" "$f62" | "$possum" iso send --host "127.0.0.1:$port" --profile cup-pos --json
 }
-expect 0 "390 for another model's package" -- ask390 "$other" 901
+expect 0 "390 for another model's package" -- ask 390 "$other" OF0010 901
 same "$(jq -r '.fields["39"]' "$tmp/out")" 25 "another model's package: 25"
 same "$(jq -r '.fields["62"] // "none"' "$tmp/out")" none "nothing of it sent"
 grep -q '"rc":"25","reason":"package_model"' "$tmp/host.log" && ok || bad "no 25 package_model in the host's log"
-expect 0 "390 for its own model's package" -- ask390 "$id" 902
+expect 0 "390 for its own model's package" -- ask 390 "$id" OF0010 902
 same "$(jq -r '.fields["39"]' "$tmp/out")" 00 "its own model's package: served"
 same "$(jq -r '.fields["62"] | length > 0' "$tmp/out")" true "its first chunk sent"
+# A 391 reporting another model's package installed: 25 (package_model) too, and nothing of
+# it recorded (the version the host keeps, no failure).
+expect 0 "391 for another model's package" -- ask 391 "$other" OK0011 903
+same "$(jq -r '.fields["39"]' "$tmp/out")" 25 "another model's package reported: 25"
+n=$(grep '"type":"tms_installed"' "$tmp/host.log" | grep -c '"rc":"25","reason":"package_model"')
+same "$n" 1 "a 25 package_model for the 391 in the host's log"
+same "$(col version TERMUP03)" POSSUM02 "the version it runs, not the other model's"
+same "$(col update_failed TERMUP03)" "" "no failure recorded"
 
 # 5. Below the model's minimum after its date: U1 at sign-in until updated.
 a tms minimum set --model PX-9 --version POSSUM02 --after 2026-12-31 >/dev/null

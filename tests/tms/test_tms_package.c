@@ -4,8 +4,10 @@
  * with one byte of the file or the signature flipped; read back in pieces; bad models,
  * versions, an empty or oversized file and a second copy refused with nothing stored; the
  * order of versions; a rollout to 10% of 200 terminals reaching about 20 of them, the same ones
- * as it grows; rollouts to terminals and merchants, started later, stopped; the package a
- * terminal should install; the minimum version's rule; every change audited. */
+ * as it grows; rollouts to terminals and merchants, started later, stopped; the terminals a
+ * rollout marks at once and its stop clears; the package a terminal should install; a 391's
+ * package of another model refused; the minimum version's rule; the status's versions in
+ * version order; every change audited. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -240,6 +242,11 @@ static void update_exchange(void **state)
 		                 TMS_OK);
 		assert_int_equal(u.package.id, other.id);
 	}
+	/* A 391 names its package the same way: another model's refused, its own taken. */
+	assert_int_equal(tms_package_own(x->t, "T0000011", other.id, &u.package), TMS_EMODEL);
+	assert_int_equal(tms_package_own(x->t, "OTHER001", other.id, &u.package), TMS_OK);
+	assert_int_equal(tms_package_own(x->t, "T0000011", p.id, &u.package), TMS_OK);
+	assert_int_equal(tms_package_own(x->t, "T0000011", 999, &u.package), TMS_ENOTFOUND);
 	assert_int_equal(
 	    tms_update_report_read((const uint8_t *)"PK0017OK0010ER003bad", 20, &id, &ok, why),
 	    TMS_OK);
@@ -465,6 +472,77 @@ static void rollout_lists(void **state)
 	assert_int_equal(tms_fixture_audited(x->tf, "tms.rollout.stop"), 1);
 }
 
+/* Terminal tid's tms_pending. */
+static int pending(struct fx *x, const char *tid)
+{
+	struct store_terminal term;
+
+	assert_int_equal(store_terminal_get(x->s, tid, &term), STORE_OK);
+	return term.tms_pending;
+}
+
+static void set_version(struct fx *x, const char *tid, const char *version)
+{
+	struct store_terminal term;
+
+	assert_int_equal(store_terminal_get(x->s, tid, &term), STORE_OK);
+	snprintf(term.version, sizeof term.version, "%s", version);
+	assert_int_equal(store_terminal_update(x->s, &term), STORE_OK);
+}
+
+/* A rollout added marks at once the package bit of exactly the terminals it gives a package
+ * (of 10%: those it reaches; not one at that version already, nor another model's), keeping
+ * the bits marked before; one that starts later marks none yet; stopped, it clears those that
+ * no running rollout gives one any more; a minimum marks nothing. */
+static void rollout_marks(void **state)
+{
+	struct fx *x = *state;
+	struct tms_package p, q;
+	struct tms_rollout r;
+	int64_t id, n = 0, marked = 0;
+	char tid[9], why[200], kept[9] = "";
+	bool in;
+
+	add(x, "A920", "1.2.0", &p);
+	add(x, "A920", "1.3", &q);
+	set_version(x, "T0000199", "1.2.0");
+	assert_int_equal(store_terminal_pending(x->s, "T0000198", ~(int64_t)0, TMS_PENDING_PARAMS),
+	                 STORE_OK);
+	id = rollout(x, TMS_ROLLOUT_PERCENT, p.id, "", 10, 0);
+	get_rollout(x, id, &r);
+	assert_int_equal(tms_rollout_count(x->t, &r, "A920", &n), TMS_OK);
+	for (int i = 0; i < 200; i++) {
+		snprintf(tid, sizeof tid, "T%07d", i);
+		in = tms_rollout_includes(&r, tid, MID) && i != 199;
+		assert_int_equal(pending(x, tid) & TMS_PENDING_PACKAGE,
+		                 in ? TMS_PENDING_PACKAGE : 0);
+		assert_int_equal(pending(x, tid) & TMS_PENDING_PARAMS,
+		                 i == 198 ? TMS_PENDING_PARAMS : 0);
+		marked += in;
+		if (in && kept[0] == '\0')
+			snprintf(kept, sizeof kept, "%s", tid);
+	}
+	/* All it reaches but the one at 1.2.0 already. */
+	assert_int_equal(marked, n - tms_rollout_includes(&r, "T0000199", MID));
+	assert_int_equal(pending(x, "OTHER001"), 0);
+	/* Tomorrow's marks none today; a second one to a marked terminal keeps it through the
+	 * first's stop. */
+	rollout(x, TMS_ROLLOUT_TERMINALS, q.id, "T0000199", 0, NOW + 86400);
+	assert_int_equal(pending(x, "T0000199"), 0);
+	rollout(x, TMS_ROLLOUT_TERMINALS, q.id, kept, 0, 0);
+	assert_int_equal(
+	    tms_minimum_set(x->t, ACTOR, "A920", "1.3", "2026-12-31", NOW, NULL, why, sizeof why),
+	    TMS_OK);
+	assert_int_equal(pending(x, "T0000199"), 0);
+	assert_int_equal(tms_rollout_stop(x->t, ACTOR, id, NOW), TMS_OK);
+	for (int i = 0; i < 200; i++) {
+		snprintf(tid, sizeof tid, "T%07d", i);
+		assert_int_equal(pending(x, tid),
+		                 (strcmp(tid, kept) == 0 ? TMS_PENDING_PACKAGE : 0) |
+		                     (i == 198 ? TMS_PENDING_PARAMS : 0));
+	}
+}
+
 /* The sign-in's rule: below the minimum after its date (not on it); unknown never. */
 static void minimum_rule(void **state)
 {
@@ -527,12 +605,24 @@ static void status(void **state)
 	struct tms_package p;
 	json_t *st = NULL, *m, *r;
 
+	static const char *const order[] = {"1.0", "1.2", "1.9", "1.10"};
+
 	add(x, "A920", "1.2.0", &p);
 	rollout(x, TMS_ROLLOUT_MERCHANTS, p.id, MID2, 0, 0);
+	set_version(x, "T0000197", "1.10");
+	set_version(x, "T0000198", "1.9");
+	set_version(x, "T0000199", "1.2");
 	assert_int_equal(tms_status(x->t, "A920", NOW, &st), TMS_OK);
 	assert_int_equal(json_array_size(json_object_get(st, "models")), 1);
 	m = json_array_get(json_object_get(st, "models"), 0);
 	assert_int_equal(json_integer_value(json_object_get(m, "terminals")), 200);
+	/* The versions as tms_version_cmp() orders them, not as text ("1.10" before "1.2"). */
+	assert_int_equal(json_array_size(json_object_get(m, "versions")), 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_string_equal(
+		    json_string_value(json_object_get(
+		        json_array_get(json_object_get(m, "versions"), i), "version")),
+		    order[i]);
 	assert_int_equal(json_array_size(json_object_get(st, "terminals")), 200);
 	r = json_array_get(json_object_get(st, "rollouts"), 0);
 	assert_int_equal(json_integer_value(json_object_get(r, "targeted")), 10);
@@ -552,6 +642,7 @@ int main(void)
 	    cmocka_unit_test(version_order),
 	    cmocka_unit_test_setup_teardown(rollout_percent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(rollout_lists, setup, teardown),
+	    cmocka_unit_test_setup_teardown(rollout_marks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(minimum_rule, setup, teardown),
 	    cmocka_unit_test(time_parse),
 	    cmocka_unit_test_setup_teardown(status, setup, teardown),
