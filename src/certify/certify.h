@@ -47,10 +47,14 @@ struct certify_options {
 	const char *listen;  /* the proxy's address; NULL: 127.0.0.1 */
 	int port;            /* the port the terminal connects to; 0: a free one */
 	const char *driver;  /* --driver CMD, run for each step; NULL: a person does them */
+	int settle_ms;       /* --settle: after the driver's last step, how long the terminal is
+	                        quiet before its case is judged */
 	const char *cases;   /* --case ID[,ID…]: only these; NULL: all */
 	const char *work;    /* --work DIR for the test host; NULL: a new one under $TMPDIR */
 	bool keep;           /* --keep: leave the work directory */
 	int lang;            /* 0 English, 1 Chinese: the instructions' language */
+	int utc_offset;      /* minutes east of UTC: the acquirer's local time, for its test host
+	                        and the report */
 	FILE *say;           /* where instructions and progress go (stderr with --json) */
 };
 

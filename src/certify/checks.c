@@ -30,27 +30,38 @@ static void text_of(const struct certify_msg *m, bool answer, int f, int sub, ch
 		out[0] = '\0';
 }
 
-/* The merchant's name the terminal should print: the last a `setup param merchant_name_*`
- * of this run set, else the name field 63 of the last approved sign-in answer carried. */
-static void merchant_name(const struct certify_result *res, const struct certify_case_result *cr,
-                          int lang, char *out, size_t cap)
+/* The merchant's names the terminal may print (its language decides which): the last
+ * `setup param merchant_name_zh` and `merchant_name_en` of this run set, else the name field
+ * 63 of the last approved sign-in answer carried, in names[0] and names[1] ("" none). */
+static void merchant_names(const struct certify_result *res, const struct certify_case_result *cr,
+                           char names[2][200])
 {
+	static const char *const keys[2] = {"merchant_name_zh", "merchant_name_en"};
 	char f63[200];
 
-	out[0] = '\0';
+	names[0][0] = names[1][0] = '\0';
 	for (const struct certify_case_result *c = res->cases; c <= cr; c++) {
-		for (int i = 0; c->run && i < c->c->n_setup; i++)
-			if (strcmp(c->c->setup_keys[i],
-			           lang ? "merchant_name_zh" : "merchant_name_en") == 0)
-				snprintf(out, cap, "%s", c->c->setup_values[i]);
 		for (size_t m = 0; m < c->tr.n; m++)
 			if (strcmp(mti(c->tr.msgs[m]), "0800") == 0 &&
 			    strcmp(c->tr.msgs[m]->rc, "00") == 0) {
 				text_of(c->tr.msgs[m], true, 63, 0, f63, sizeof f63);
 				if (strlen(f63) > 3)
-					snprintf(out, cap, "%s", f63 + 3);
+					snprintf(names[0], 200, "%s", f63 + 3);
 			}
+		for (int i = 0; c->run && i < c->c->n_setup; i++)
+			for (int k = 0; k < 2; k++)
+				if (strcmp(c->c->setup_keys[i], keys[k]) == 0)
+					snprintf(names[k], 200, "%s", c->c->setup_values[i]);
 	}
+}
+
+/* Whether text shows one of names (a name "" shows nothing; no names at all: true). */
+static bool shows_a_name(const char *text, char names[2][200])
+{
+	if (names[0][0] == '\0' && names[1][0] == '\0')
+		return true;
+	return (names[0][0] != '\0' && strstr(text, names[0]) != NULL) ||
+	       (names[1][0] != '\0' && strstr(text, names[1]) != NULL);
 }
 
 /* The case's first approved payment or refund, or NULL. */
@@ -82,7 +93,7 @@ static void check_receipt(const struct certify_result *res, struct certify_case_
                           int line, FILE *ask, FILE *say, int lang)
 {
 	const struct certify_msg *m = approval(cr);
-	char rrn[16], auth[8], name[200], q[400];
+	char rrn[16], auth[8], names[2][200], q[600];
 
 	if (m == NULL) {
 		certify_find(cr, 0, line, "check", "receipt: no approval in this case to print");
@@ -90,10 +101,14 @@ static void check_receipt(const struct certify_result *res, struct certify_case_
 	}
 	text_of(m, true, 37, 0, rrn, sizeof rrn);
 	text_of(m, true, 38, 0, auth, sizeof auth);
-	merchant_name(res, cr, lang, name, sizeof name);
+	merchant_names(res, cr, names);
 	if (ask != NULL) {
-		snprintf(q, sizeof q, "Does the slip show RRN %s, authorization code %s and '%s'?",
-		         rrn, auth, name);
+		snprintf(
+		    q, sizeof q,
+		    lang ? "签购单是否显示参考号 %s、授权码 %s 及商户名“%s%s%s”？"
+		         : "Does the slip show RRN %s, authorization code %s and the merchant's "
+		           "name '%s%s%s'?",
+		    rrn, auth, names[0], names[0][0] && names[1][0] ? " / " : "", names[1]);
 		if (!confirm(ask, say, q))
 			certify_find(cr, m->n, line, "check",
 			             "receipt: the person at the terminal did "
@@ -105,9 +120,10 @@ static void check_receipt(const struct certify_result *res, struct certify_case_
 		             "receipt: the slip does not show RRN %s and authorization code %s as "
 		             "answered",
 		             rrn, auth);
-	else if (name[0] != '\0' && strstr(cr->driver_out, name) == NULL)
+	else if (!shows_a_name(cr->driver_out, names))
 		certify_find(cr, m->n, line, "check",
-		             "receipt: the slip does not show the merchant's name '%s'", name);
+		             "receipt: the slip does not show the merchant's name ('%s' or '%s')",
+		             names[0], names[1]);
 }
 
 /* The transactions the settlement's totals count: sales and refunds, domestic and foreign

@@ -226,7 +226,7 @@ struct certify_case_result {
 };
 
 struct certify_result {
-	const struct certify_suite *suite; /* the caller's */
+	const struct certify_suite *suite; /* owned: freed with the result (certify_result_free) */
 	char model[33], version[33];       /* the device under test ("" not named) */
 	char tid[9], mid[16], sn[51];      /* the terminal the test host registered */
 	int64_t started, finished;         /* Unix seconds */

@@ -15,7 +15,6 @@
 
 #include "store/store_acquirer.h"
 
-#define QUIET_DRIVER_MS 1500 /* after the driver's last step: the terminal has finished */
 #define QUIET_PERSON_MS 2000 /* after every expectation met: nothing more is coming */
 #define ARG_MAX         200
 
@@ -215,7 +214,7 @@ static void drive(struct run *r, struct certify_case_result *cr, int64_t deadlin
 			             "the driver did not finish `%s` within the case's time",
 			             st->action);
 	}
-	while (now_ms() < deadline && certify_proxy_quiet_ms(r->px) < QUIET_DRIVER_MS)
+	while (now_ms() < deadline && certify_proxy_quiet_ms(r->px) < r->o->settle_ms)
 		pause_ms(100);
 }
 
@@ -336,6 +335,7 @@ static int result_new(const struct certify_options *o, struct certify_suite *s,
 	snprintf(res->model, sizeof res->model, "%s", o->model != NULL ? o->model : "");
 	snprintf(res->version, sizeof res->version, "%s", o->version != NULL ? o->version : "");
 	res->started = (int64_t)time(NULL);
+	res->utc_offset = o->utc_offset;
 	for (size_t i = 0; i < s->n_cases; i++)
 		res->cases[i].c = &s->cases[i];
 	*out = res;

@@ -48,7 +48,7 @@ static const struct {
     {"credit", "Certify Credit", CARD_PRODUCT_CREDIT, true},
 };
 
-static int write_config(const char *path, const char *work)
+static int write_config(const char *path, const char *work, int utc_offset)
 {
 	FILE *f = fopen(path, "w");
 
@@ -56,13 +56,13 @@ static int write_config(const char *path, const char *work)
 		return CERTIFY_EHOST;
 	fprintf(f,
 	        "; the test host of `possum certify` (docs/certify.md): made for one run\n"
-	        "[host]\nlog = %s/host.log\n"
+	        "[host]\nlog = %s/host.log\nutc_offset = %d\n"
 	        "[link]\nlisten = 127.0.0.1\nport = 0\n"
 	        "[acquirer]\nport = 0\ntrack_encryption = required\n"
 	        "[issuer]\nbin = 62258801 debit\nbin = 62258802 credit\n"
 	        "[http]\nlisten = 127.0.0.1\nport = 0\n"
 	        "[risk]\nrules = none\n",
-	        work);
+	        work, utc_offset);
 	return fclose(f) == 0 ? CERTIFY_OK : CERTIFY_EHOST;
 }
 
@@ -252,7 +252,8 @@ static int open_all(struct impl *im, const struct certify_options *o, const char
 int certify_host_start(const struct certify_options *o, struct certify_host *out)
 {
 	struct impl *im = calloc(1, sizeof *im);
-	char conf[600], data[600], *saved[2];
+	char conf[600], data[600], lmk[700], *saved[2];
+	hsm_kcv kcv;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -263,8 +264,15 @@ int certify_host_start(const struct certify_options *o, struct certify_host *out
 		goto out;
 	snprintf(conf, sizeof conf, "%s/possum.conf", out->work);
 	snprintf(data, sizeof data, "%s/data", out->work);
-	if ((rc = write_config(conf, out->work)) != CERTIFY_OK)
+	if ((rc = write_config(conf, out->work, o->utc_offset)) != CERTIFY_OK)
 		goto out;
+	/* Its own LMK, made here: the data directory's would be made with a warning meant for a
+	 * production host that has none. */
+	if ((mkdir(data, 0700) != 0 && errno != EEXIST) ||
+	    (snprintf(lmk, sizeof lmk, "%s/lmk", data), hsm_lmk_create(lmk, &kcv) != HSM_OK)) {
+		rc = CERTIFY_EHOST;
+		goto out;
+	}
 	set_aside(saved);
 	rc = open_all(im, o, conf, data, out);
 	put_back(saved);

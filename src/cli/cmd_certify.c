@@ -32,7 +32,7 @@ static int failed(const struct cli_env *env, int rc)
 
 /* The options of `certify run`. */
 struct ropts {
-	const char *suite, *model, *version, *port, *listen, *driver, *cases, *work, *lang,
+	const char *suite, *model, *version, *port, *listen, *driver, *settle, *cases, *work, *lang,
 	    *report_html;
 	int keep;
 };
@@ -154,9 +154,9 @@ static int certify_revoke_cmd(struct cli_env *env, const void *values)
 /* ---- run ---- */
 
 static const char run_help[] =
-    "[--suite NAME|FILE] [--model M --version V] [--port P] [--listen ADDR] [--driver CMD]\n"
-    "    [--case ID,…] [--work DIR] [--keep] [--lang en|zh] [--report-html FILE]\n"
-    "    [--config FILE] [--data DIR] [--json]\n"
+    "[--suite NAME|FILE] [--model M --version V] [--port P] [--listen ADDR]\n"
+    "    [--driver CMD [--settle MS]] [--case ID,…] [--work DIR] [--keep] [--lang en|zh]\n"
+    "    [--report-html FILE] [--config FILE] [--data DIR] [--json]\n"
     "\n"
     "Runs a terminal through a certification suite (docs/certify.md). It starts a test host of\n"
     "its own (a work directory with its own keys, a merchant, one terminal and test cards, all\n"
@@ -174,6 +174,8 @@ static const char run_help[] =
     "  --listen ADDR  the address it listens on (default 127.0.0.1)\n"
     "  --driver CMD   run CMD for each step, unattended: `CMD ACTION KEY=VALUE…` (docs/certify.md\n"
     "                 \"Drivers\"; scripts/certify_driver_term drives `possum term`)\n"
+    "  --settle MS    with --driver: after a case's last step, how long the terminal must be\n"
+    "                 quiet before the case is judged (default 1500)\n"
     "  --case IDS     only these cases, comma-separated\n"
     "  --work DIR     the test host's work directory (default a new one under $TMPDIR)\n"
     "  --keep         keep the work directory (its host.log, the terminal's driver.log)\n"
@@ -203,8 +205,9 @@ static int record(struct cli_env *env, struct certify_result *r, FILE *say)
 	char id[40];
 	int rc;
 
-	if ((rc = cli_env_open(env)) != CLI_OK)
-		return rc;
+	cli_actor(env->actor);
+	if ((rc = host_env_open(&env->host, HOST_NEED_DATA)) != HOST_OK)
+		return cli_exit(rc);
 	if ((rc = certify_record(env->host.data.store, r, env->actor, id)) != CERTIFY_OK)
 		return failed(env, rc);
 	fprintf(say, "certificate %s recorded\n", id);
@@ -214,12 +217,16 @@ static int record(struct cli_env *env, struct certify_result *r, FILE *say)
 static int run_options(const struct cli_env *env, const struct ropts *o, struct certify_options *co)
 {
 	const char *prog = env->prog;
-	int64_t port = 0;
+	int64_t port = 0, settle = 1500;
 
 	if ((o->model == NULL) != (o->version == NULL))
 		return cli_usage_error(prog, "--model and --version go together");
 	if (o->port != NULL && cli_int64(prog, "port", o->port, 0, 65535, &port) != CLI_OK)
 		return CLI_USAGE;
+	if (o->settle != NULL && cli_int64(prog, "settle", o->settle, 0, 60000, &settle) != CLI_OK)
+		return CLI_USAGE;
+	if (o->settle != NULL && o->driver == NULL)
+		return cli_usage_error(prog, "--settle is for --driver");
 	if (o->lang != NULL && strcmp(o->lang, "en") != 0 && strcmp(o->lang, "zh") != 0)
 		return cli_usage_error(prog, "--lang: en or zh");
 	*co = (struct certify_options){.prog = prog,
@@ -229,6 +236,7 @@ static int run_options(const struct cli_env *env, const struct ropts *o, struct 
 	                               .listen = o->listen,
 	                               .port = (int)port,
 	                               .driver = o->driver,
+	                               .settle_ms = (int)settle,
 	                               .cases = o->cases,
 	                               .work = o->work,
 	                               .keep = o->keep != 0,
@@ -246,6 +254,10 @@ static int certify_run_cmd(struct cli_env *env, const void *values)
 
 	if ((rc = run_options(env, o, &co)) != CLI_OK)
 		return rc;
+	/* The acquirer's configuration (its local time; its store, for the certificate). */
+	if ((rc = host_env_config(&env->host, env->prog, env->config, env->data)) != HOST_OK)
+		return cli_exit(rc);
+	co.utc_offset = env->host.cfg.utc_offset;
 	if ((rc = certify_run(&co, &r)) != CERTIFY_OK) {
 		certify_result_free(r);
 		return rc == CERTIFY_ESUITE ? CLI_USAGE /* said, as FILE:LINE: why */
@@ -271,9 +283,9 @@ static const cli_command certify_cmds[] = {
      CLI_OPTIONS(struct ropts, CLI_TEXT("suite", struct ropts, suite),
                  CLI_TEXT("model", struct ropts, model), CLI_TEXT("version", struct ropts, version),
                  CLI_TEXT("port", struct ropts, port), CLI_TEXT("listen", struct ropts, listen),
-                 CLI_TEXT("driver", struct ropts, driver), CLI_TEXT("case", struct ropts, cases),
-                 CLI_TEXT("work", struct ropts, work), CLI_SET("keep", struct ropts, keep),
-                 CLI_TEXT("lang", struct ropts, lang),
+                 CLI_TEXT("driver", struct ropts, driver), CLI_TEXT("settle", struct ropts, settle),
+                 CLI_TEXT("case", struct ropts, cases), CLI_TEXT("work", struct ropts, work),
+                 CLI_SET("keep", struct ropts, keep), CLI_TEXT("lang", struct ropts, lang),
                  CLI_TEXT("report-html", struct ropts, report_html)),
      .common = CLI_DATADIR},
     {"list", "the device certificates recorded, in force or all", .handler = certify_list_cmd,

@@ -61,8 +61,11 @@ static void shipped_suite_reads(void **state)
 	assert_int_equal(c->host[0].effect, CERTIFY_ANSWER);
 	assert_string_equal(c->host[0].rc, "A0");
 	c = certify_suite_case(s, "download-params");
-	assert_string_equal(c->setup_keys[0], "merchant_name_en");
-	assert_string_equal(c->setup_values[0], "CERTIFY SHOP");
+	assert_int_equal(c->n_setup, 2);
+	assert_string_equal(c->setup_keys[0], "merchant_name_zh");
+	assert_string_equal(c->setup_values[0], "认证测试商店");
+	assert_string_equal(c->setup_keys[1], "merchant_name_en");
+	assert_string_equal(c->setup_values[1], "CERTIFY SHOP");
 	c = certify_suite_case(s, "void");
 	assert_string_equal(c->steps[0].keys[0], "of");
 	assert_string_equal(c->steps[0].values[0], "purchase-stripe");
