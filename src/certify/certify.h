@@ -63,8 +63,11 @@ struct certify_result;
 /* Runs the suite; *out the result (even when cases failed: CERTIFY_OK says the run ran). */
 int certify_run(const struct certify_options *o, struct certify_result **out);
 
-/* All cases run passed (none failed). */
+/* All cases run passed (none failed, at least one ran). */
 bool certify_passed(const struct certify_result *r);
+
+/* Every case of the suite ran and passed: what a certificate asks for (certify_record()). */
+bool certify_complete(const struct certify_result *r);
 
 void certify_result_free(struct certify_result *r);
 

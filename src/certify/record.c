@@ -138,7 +138,7 @@ int certify_record(store *s, struct certify_result *r, const char *actor, char *
 	cert c = {0};
 	int rc = CERTIFY_ENOTFOUND;
 
-	if (s == NULL || r == NULL || r->suite == NULL || !certify_passed(r) ||
+	if (s == NULL || r == NULL || r->suite == NULL || !certify_complete(r) ||
 	    r->model[0] == '\0' || r->version[0] == '\0' ||
 	    !text_is_line(actor, STORE_CERTIFY_ACTOR_MAX - 1))
 		return CERTIFY_EARG;

@@ -114,6 +114,11 @@ bool certify_passed(const struct certify_result *r)
 	return c.failed == 0 && c.passed > 0;
 }
 
+bool certify_complete(const struct certify_result *r)
+{
+	return certify_passed(r) && count(r).passed == r->n_cases;
+}
+
 /* ---- a message decoded ---- */
 
 static bool hidden(int f)

@@ -1,0 +1,64 @@
+#!/bin/sh
+# e2e_certify.sh — `possum certify run` (docs/certify.md) with the reference terminal driven
+# unattended (scripts/certify_driver_term): the whole cup-pos suite passed, its report as text,
+# JSON and a printable page, the certificate recorded in the acquirer's store and listed; a
+# run of some cases only (no certificate: the others skipped); the options' and the suite
+# file's faults refused (exit 2, a suite's as FILE:LINE), nothing recorded.
+possum=$1
+. "$2/tests/lib.sh"
+driver=$2/scripts/certify_driver_term
+data=$tmp/acquirer
+export POSSUM="$possum" POSSUM_CERTIFY_ANSWER_TIMEOUT=2
+
+run_suite() { "$possum" certify run --driver "$driver" --settle 200 --data "$data" "$@"; }
+
+expect 0 "certify run --help" -- "$possum" certify run --help
+out_has "Usage: possum certify run \[--suite NAME|FILE\]"
+out_has "--report-html FILE"
+
+# Bad usage: nothing is started, nothing recorded.
+expect 2 "--model without --version" -- run_suite --model PX-1
+err_has "go together"
+expect 2 "--settle without --driver" -- "$possum" certify run --settle 10
+expect 2 "--lang other" -- run_suite --lang fr
+expect 2 "a suite that does not exist" -- run_suite --suite no-such-suite
+err_has "no-such-suite"
+printf 'suite broken\ncase one\ndo purchase card=stripe amount=1.00\nexpect 0200 999=1\n' \
+	>"$tmp/broken.suite"
+expect 2 "a suite file with a fault" -- run_suite --suite "$tmp/broken.suite"
+err_has "broken.suite:4:"
+expect 2 "--case naming no case" -- run_suite --case no-such-case
+[ ! -e "$data" ] && ok || bad "a refused run made the acquirer's data directory"
+
+# The whole suite, unattended: every case passed, a certificate for PX-1 1.0.
+expect 0 "the reference terminal passes the suite" -- run_suite --model PX-1 --version 1.0 \
+	--work "$tmp/work" --keep --report-html "$tmp/report.html"
+out_has "^Result  *18 passed, 0 failed, 0 skipped"
+out_has "^certificate CERT-[0-9A-F]\{12\} recorded"
+out_has "PASS  no-answer"
+out_has "PASS  settle-mismatch"
+cert=$(sed -n 's/^certificate \(CERT-[0-9A-F]*\) recorded$/\1/p' "$tmp/out")
+expect 0 "the certificate listed" -- "$possum" certify list --data "$data" --model PX-1 --json
+out_has "\"id\":\"$cert\""
+out_has '"version":"1.0"'
+out_has '"passed_cases":18'
+[ -d "$tmp/work/cards" ] && [ -s "$tmp/work/host.log" ] && ok || bad "--keep: the work directory gone"
+if grep -q '<html' "$tmp/report.html" && grep -q "$cert" "$tmp/report.html"; then ok; else
+	bad "the HTML report lacks the page or the certificate"
+fi
+# No card number in the clear anywhere in the reports (the cards' PANs from their files).
+for f in "$tmp"/work/cards/*.json; do
+	pan=$(sed -n 's/.*"pan": *"\([0-9]*\)".*/\1/p' "$f")
+	if grep -q "$pan" "$tmp/out" "$tmp/report.html"; then bad "a full PAN in a report"; else ok; fi
+done
+
+# Some cases, as JSON: the others skipped, no certificate (not every case ran).
+expect 0 "two cases, JSON" -- run_suite --model PX-2 --version 2.0 --case signin,echo --json
+if jq -e '.passed == 2 and .skipped == 16 and .certificate == null and
+	([.cases.items[] | select(.result == "passed") | .id] == ["signin", "echo"])' \
+	"$tmp/out" >/dev/null; then ok; else bad "two cases: $(head -c 400 "$tmp/out")"; fi
+err_has "^\[1/2\] signin"
+err_has "no certificate: not every case of the suite ran"
+expect 0 "no certificate for PX-2" -- "$possum" certify list --data "$data" --model PX-2 --json
+out_has '"items":\[\]'
+finish
