@@ -15,7 +15,7 @@
 # - ```text, ```json, ```ini, ```c and bare ``` blocks are synopses and samples: not run.
 #
 # How: each document runs in a fresh scratch directory holding copies of the repository's
-# examples/ and etc/ (so examples/purchase.json, etc/possum.conf and the default data
+# examples/, etc/ and scripts/ (so examples/purchase.json, etc/possum.conf and the default data
 # directory ./possum-data work as written), with `possum` on PATH, HOME in the scratch
 # directory and no POSSUM_* variable inherited, in ONE bash process (variables and exports
 # carry over from block to block, as they do for a reader), inside a network namespace of
@@ -228,7 +228,7 @@ for doc in $docs; do
 	[ -s "$tmp/$name.body" ] || continue
 	scratch=$tmp/$name
 	mkdir -p "$scratch/home" "$tmp/$name.logs"
-	cp -R "$top/examples" "$top/etc" "$scratch/"
+	cp -R "$top/examples" "$top/etc" "$top/scripts" "$scratch/"
 	{
 		echo "__logs=$tmp/$name.logs __verbose=${SESSIONS_VERBOSE:-}"
 		cat "$tmp/prelude.sh" "$tmp/$name.body"
