@@ -198,10 +198,11 @@ int acquirer_stage_binding(struct txn *t)
 		           ? acquirer_decide(t, RCODE_INVALID_MERCHANT, "merchant_unknown")
 		           : acquirer_from_store(rc);
 	if ((t->type->flags & T_CARD) && t->merchant.status != STORE_MERCHANT_ACTIVE)
-		return acquirer_decide(t, RCODE_INVALID_MERCHANT,
-		                       t->merchant.status == STORE_MERCHANT_SUSPENDED
-		                           ? "merchant_suspended"
-		                           : "merchant_closed");
+		return acquirer_decide(
+		    t, RCODE_INVALID_MERCHANT,
+		    t->merchant.status == STORE_MERCHANT_SUSPENDED    ? "merchant_suspended"
+		    : t->merchant.status == STORE_MERCHANT_ONBOARDING ? "merchant_onboarding"
+		                                                      : "merchant_closed");
 	if ((rc = read_tracks(t)) != STAGE_NEXT)
 		return rc;
 	if (!iso8583_has(&t->iso, 59))
