@@ -7,8 +7,9 @@
 # registered with a model has no certificate in force for its model and the version it
 # reported (any version of the model before it reports one), allowed once one is recorded,
 # refused again once it is revoked, allowed with --override-certification (audited, with the
-# terminals let through); activation, then each terminal activated; a terminal without a
-# model and `merchant add`'s whole road never held up; `possum certify list` and `revoke`,
+# terminals let through); activation (keeping the MID the test step gave), then each terminal
+# activated, by the CLI and by the API; a terminal without a model and `merchant add`'s whole
+# road never held up; `possum certify list` and `revoke`,
 # their output and exit codes.
 #
 # Two things are written behind the store's back (db_sql), each said where it is done:
@@ -197,6 +198,29 @@ out_has '"state":"agreement"'
 expect 0 "audit: the API's override" -- "$possum" admin audit --data "$data" --object merchant:$mid \
 	--action merchant.certification_override --json
 out_has '"reason":"pilot via the API"'
+# In agreement: a terminal registered through the API, not with activate; activation keeps the
+# MID the test step gave (another one: 400).
+post() {
+	curl -s -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $op" -d "$2" \
+		"http://127.0.0.1:$api/api/v1$1" >"$tmp/status"
+}
+post /terminals '{"mid":"'$mid'","sn":"SN-API-1","tid":"CERTA001","model":"PX-7","address":"9 Nanjing Road","lat":31234567,"lon":121474321,"activate":true}'
+status_is 409 "API register with activate, merchant in agreement"
+out_has '"error":"the merchant is not active (one in device testing or agreement has its terminals registered without activate)","field":"mid"'
+post /terminals '{"mid":"'$mid'","sn":"SN-API-1","tid":"CERTA001","model":"PX-7","address":"9 Nanjing Road","lat":31234567,"lon":121474321}'
+status_is 201 "API register, merchant in agreement"
+out_has '"state":"registered"'
+post /terminals/CERTA001/state '{"state":"active"}'
+status_is 409 "API terminal activate, merchant in agreement"
+step '{"step":"activate","reason":"signed","mid":"898310054110097"}'
+status_is 400 "API activate with another MID"
+out_has '"error":"the merchant has its MID already","field":"mid"'
+step '{"step":"activate","reason":"signed"}'
+status_is 200 "API activate"
+out_has '"mid":"'$mid'"'
+post /terminals/CERTA001/state '{"state":"active"}'
+status_is 200 "API terminal activate, merchant active"
+out_has '"state":"active"'
 testing 898310054110005 CERT0041
 reported CERT0041 321702
 cert CERT-00000000000C PX-7 321702

@@ -1,9 +1,9 @@
 /* test_merchant_onboarding.c — a merchant's onboarding: the application and its checks, every
  * allowed and refused step between states, device testing (the MID's form and sequence, the
- * acquirer's row not yet active, terminals registered and not serving), activation (the
- * certificate, the next review), suspension and closing seen by the
- * acquirer, documents (type, content, size, the file kept by its SHA-256), the fee plan and
- * limits, periodic reviews, an audit entry for every change and no clear ID number kept. */
+ * acquirer's row not yet active, terminals registered or moved there, not serving),
+ * activation (the certificate, the next review), suspension and closing seen by the acquirer,
+ * documents (type, content, size, the file kept by its SHA-256), the fee plan and limits,
+ * periodic reviews, an audit entry for every change and no clear ID number kept. */
 #include "merchant/onboarding_fixture.h"
 
 #include <sys/stat.h>
@@ -604,6 +604,14 @@ static void test_review_due(void **state)
 	assert_int_equal(merchant_reviewed(f->m, b, "x", T_ACTOR, f->i->now), MERCHANT_ESTATE);
 }
 
+/* Registers n (tid gets its TID), which want says is taken or refused. */
+static void registers(struct onboarding_fixture *f, const struct merchant_terminal_new *n,
+                      char tid[MERCHANT_TID_LEN + 1], int want)
+{
+	assert_int_equal(merchant_terminal_register(f->m, T_ACTOR, n, NULL, f->i->now, tid, NULL),
+	                 want);
+}
+
 /* A merchant in device testing (its MID given) with terminal tid of model (NULL none)
  * registered, keyed, not serving. */
 static int64_t testing_with(struct onboarding_fixture *f, const char *tid, const char *model)
@@ -613,8 +621,7 @@ static int64_t testing_with(struct onboarding_fixture *f, const char *tid, const
 	struct merchant_terminal_new t = {.mid = i.app.mid, .sn = tid, .tid = tid, .model = model};
 	char got[MERCHANT_TID_LEN + 1];
 
-	assert_int_equal(merchant_terminal_register(f->m, T_ACTOR, &t, NULL, f->i->now, got, NULL),
-	                 MERCHANT_OK);
+	registers(f, &t, got, MERCHANT_OK);
 	return id;
 }
 
@@ -654,8 +661,7 @@ static void serving(struct onboarding_fixture *f, const char *tid,
 	assert_int_equal(merchant_terminal_set_state(f->m, T_ACTOR, tid, MERCHANT_TERMINAL_ACTIVE,
 	                                             NULL, f->i->now),
 	                 want);
-	assert_int_equal(merchant_terminal_register(f->m, T_ACTOR, n, NULL, f->i->now, got, NULL),
-	                 want);
+	registers(f, n, got, want);
 }
 
 /* docs/certify.md "The onboarding's requirement", on an acquirer's road: the MID given at the
@@ -679,12 +685,8 @@ static void test_agree_asks_certificates(void **state)
 
 	/* Not yet active: its terminals are registered, none put in service. */
 	serving(f, "PX000001", &served, MERCHANT_ESTATE);
-	assert_int_equal(
-	    merchant_terminal_register(f->m, T_ACTOR, &none, NULL, f->i->now, tid, NULL),
-	    MERCHANT_OK);
-	assert_int_equal(
-	    merchant_terminal_register(f->m, T_ACTOR, &old, NULL, f->i->now, tid, NULL),
-	    MERCHANT_OK);
+	registers(f, &none, tid, MERCHANT_OK);
+	registers(f, &old, tid, MERCHANT_OK);
 	assert_int_equal(merchant_terminal_set_state(f->m, T_ACTOR, "OL000001",
 	                                             MERCHANT_TERMINAL_RETIRED, "gone", f->i->now),
 	                 MERCHANT_OK);
@@ -719,9 +721,7 @@ static void test_agree_asks_certificates(void **state)
 	i = test_info(f, other);
 	none =
 	    (struct merchant_terminal_new){.mid = i.app.mid, .sn = "SN-NONE-2", .tid = "NO000002"};
-	assert_int_equal(
-	    merchant_terminal_register(f->m, T_ACTOR, &none, NULL, f->i->now, tid, NULL),
-	    MERCHANT_OK);
+	registers(f, &none, tid, MERCHANT_OK);
 	reported(f, "PX000002", "321702");
 	a.override_certification = "pilot";
 	assert_int_equal(
@@ -754,6 +754,34 @@ static void test_agree_asks_certificates(void **state)
 	    MERCHANT_OK);
 }
 
+/* A terminal moved to a merchant in device testing: one registered (not in service) may be, one
+ * in service not; a closed merchant's MID takes no terminal. */
+static void test_rebind_to_testing(void **state)
+{
+	struct onboarding_fixture *f = *state;
+	struct merchant_info from = test_info(f, test_merchant_in(f, MERCHANT_ACTIVE)),
+	                     to = test_info(f, testing_with(f, "PX000001", "PX-7"));
+	struct merchant_terminal_new serving = {.mid = from.app.mid,
+	                                        .sn = "SN-S",
+	                                        .activate = true},
+	                             waiting = {.mid = from.app.mid, .sn = "SN-W"};
+	char s[MERCHANT_TID_LEN + 1], w[MERCHANT_TID_LEN + 1];
+	int64_t closed = testing_with(f, "PX000002", "PX-7");
+
+	registers(f, &serving, s, MERCHANT_OK);
+	registers(f, &waiting, w, MERCHANT_OK);
+	assert_int_equal(merchant_terminal_rebind(f->m, T_ACTOR, s, to.app.mid, NULL, "moved", NULL,
+	                                          f->i->now, NULL),
+	                 MERCHANT_ESTATE);
+	assert_int_equal(merchant_terminal_rebind(f->m, T_ACTOR, w, to.app.mid, NULL, "moved", NULL,
+	                                          f->i->now, NULL),
+	                 MERCHANT_OK);
+	test_step(f, closed, MERCHANT_STEP_CLOSE);
+	waiting.mid = test_info(f, closed).app.mid;
+	waiting.sn = "SN-C";
+	registers(f, &waiting, w, MERCHANT_ESTATE);
+}
+
 int main(void)
 {
 #define T(fn)                                                                                      \
@@ -762,7 +790,7 @@ int main(void)
 	    T(test_lifecycle),   T(test_old_phones_sealed),       T(test_every_transition),
 	    T(test_steps_named), T(test_mid_assignment),          T(test_bad_application),
 	    T(test_documents),   T(test_document_names),          T(test_fees_and_limits),
-	    T(test_review_due),  T(test_agree_asks_certificates),
+	    T(test_review_due),  T(test_agree_asks_certificates), T(test_rebind_to_testing),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
