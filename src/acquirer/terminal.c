@@ -177,9 +177,10 @@ int acquirer_stage_terminal(struct txn *t)
 /* Over mutual TLS the SN its certificate names (58 tls_sn_mismatch and a risk event); of this
  * terminal's merchant (58 and a risk event), whose merchant is active for anything with a card
  * (03: a suspended or closed merchant takes no payment, but its terminals still reverse,
- * settle and upload what they did before), its tracks readable (30) and, where it
- * sends field 59, the SN of its binding (58 and a risk event) with that SN's ciphertext under
- * its track key (58), and the location it reports, well formed (30); a field 59 its layout
+ * settle and upload what they did before; one not yet active, in device testing or agreement,
+ * has no terminal in service, refused at acquirer_stage_terminal), its tracks readable (30) and,
+ * where it sends field 59, the SN of its binding (58 and a risk event) with that SN's ciphertext
+ * under its track key (58), and the location it reports, well formed (30); a field 59 its layout
  * does not allow is 30. */
 int acquirer_stage_binding(struct txn *t)
 {
@@ -198,10 +199,11 @@ int acquirer_stage_binding(struct txn *t)
 		           ? acquirer_decide(t, RCODE_INVALID_MERCHANT, "merchant_unknown")
 		           : acquirer_from_store(rc);
 	if ((t->type->flags & T_CARD) && t->merchant.status != STORE_MERCHANT_ACTIVE)
-		return acquirer_decide(t, RCODE_INVALID_MERCHANT,
-		                       t->merchant.status == STORE_MERCHANT_SUSPENDED
-		                           ? "merchant_suspended"
-		                           : "merchant_closed");
+		return acquirer_decide(
+		    t, RCODE_INVALID_MERCHANT,
+		    t->merchant.status == STORE_MERCHANT_SUSPENDED    ? "merchant_suspended"
+		    : t->merchant.status == STORE_MERCHANT_ONBOARDING ? "merchant_onboarding"
+		                                                      : "merchant_closed");
 	if ((rc = read_tracks(t)) != STAGE_NEXT)
 		return rc;
 	if (!iso8583_has(&t->iso, 59))

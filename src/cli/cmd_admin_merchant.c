@@ -262,8 +262,7 @@ static int apply_or_add(struct cli_env *env, const void *values)
 		         env->host.merchant, id, road[k], "registered in one go (merchant add)",
 		         env->actor, (int64_t)time(NULL),
 		         &(struct merchant_step_args){
-		             .mid = road[k] == MERCHANT_STEP_ACTIVATE ? mid : NULL,
-		             .whole_road = true},
+		             .mid = road[k] == MERCHANT_STEP_TEST ? mid : NULL, .whole_road = true},
 		         &i)) != MERCHANT_OK)
 			return rc == MERCHANT_EEXIST
 			           ? cli_error(CLI_FAILED, prog, "merchant %lld: that MID is taken",
@@ -296,19 +295,22 @@ static const char step_help[] =
     "Takes merchant REF (its MID, or its application's number) one step, recording who, when\n"
     "and why:\n"
     "  review    applied -> reviewing\n"
-    "  test      reviewing -> device_testing\n"
+    "  test      reviewing -> device_testing: assigns the MID; its terminals may be\n"
+    "            registered and keyed from then on, and serve once it is active\n"
     "  agree     device_testing -> agreement: each of its terminals registered with a model\n"
     "            needs a device certificate in force for that model and the version it\n"
     "            reported (any version before it reports one: docs/certify.md)\n"
-    "  activate  agreement -> active: assigns the MID, issues the certificate\n"
+    "  activate  agreement -> active: issues the certificate (and assigns the MID if it has\n"
+    "            none yet); its terminals are then activated one by one (terminal activate)\n"
     "  suspend   active -> suspended: the acquirer refuses its terminals' transactions\n"
     "  resume    suspended -> active\n"
     "  close     any state -> closed, for good\n"
     "A step out of order is refused with the steps its state allows.\n"
     "\n"
     "  --reason TEXT  why (one line, 1 to 256 bytes)\n"
-    "  --mid MID      activate only: the MID to give, 15 letters and digits; default the\n"
-    "                 next of the configured acquirer code, area and its MCC\n"
+    "  --mid MID      test (or activate, for a merchant without one): the MID to give, 15\n"
+    "                 letters and digits; default the next of the configured acquirer code,\n"
+    "                 area and its MCC\n"
     "  --override-certification REASON\n"
     "                 agree only: go on though a terminal's model and version have no\n"
     "                 certificate, for REASON (one line), recorded in the audit log\n"
@@ -316,7 +318,7 @@ static const char step_help[] =
     "  --json         print the merchant as JSON\n"
     "\n"
     "Exit status: 0 done; 1 not allowed in its state, a terminal not certified, no such\n"
-    "merchant, the MID taken, or a failure; 2 bad usage.\n";
+    "merchant, the MID taken, or a failure; 2 bad usage (a --mid other than the MID it has).\n";
 
 static int merchant_step_cmd(struct cli_env *env, const void *values)
 {
@@ -325,6 +327,7 @@ static int merchant_step_cmd(struct cli_env *env, const void *values)
 	enum merchant_step step;
 	struct merchant_info i, after;
 	struct merchant_step_args args = {.mid = o->mid, .override_certification = o->override};
+	bool with_mid;
 	int rc;
 
 	if (merchant_step_parse(name, &step) != MERCHANT_OK)
@@ -334,8 +337,8 @@ static int merchant_step_cmd(struct cli_env *env, const void *values)
 		                       name);
 	if (!text_is_line(o->reason, MERCHANT_TEXT_MAX))
 		return cli_usage_error(prog, "--reason: one line of 1 to 256 bytes needed");
-	if (o->mid != NULL && step != MERCHANT_STEP_ACTIVATE)
-		return cli_usage_error(prog, "--mid goes with activate only");
+	if (o->mid != NULL && step != MERCHANT_STEP_TEST && step != MERCHANT_STEP_ACTIVATE)
+		return cli_usage_error(prog, "--mid goes with test (or activate) only");
 	if (o->override != NULL && step != MERCHANT_STEP_AGREE)
 		return cli_usage_error(prog, "--override-certification goes with agree only");
 	if (o->override != NULL && !text_is_line(o->override, MERCHANT_TEXT_MAX))
@@ -345,6 +348,9 @@ static int merchant_step_cmd(struct cli_env *env, const void *values)
 		return rc;
 	if ((rc = find(prog, env, ref, &i)) != CLI_OK)
 		return rc;
+	if (o->mid != NULL && i.app.mid[0] != '\0' && strcmp(o->mid, i.app.mid) != 0)
+		return cli_usage_error(prog, "--mid: merchant %lld has its MID already, %s",
+		                       (long long)i.app.id, i.app.mid);
 	if ((rc = merchant_step_with(env->host.merchant, i.app.id, step, o->reason, env->actor,
 	                             (int64_t)time(NULL), &args, &after)) == MERCHANT_ECERTIFY)
 		return cli_error(
@@ -354,13 +360,15 @@ static int merchant_step_cmd(struct cli_env *env, const void *values)
 		    (long long)i.app.id, args.why);
 	if (rc != MERCHANT_OK)
 		return refused(prog, env, &i, rc);
+	/* The steps that may give the MID show it. */
+	with_mid = (step == MERCHANT_STEP_TEST || step == MERCHANT_STEP_ACTIVATE) &&
+	           after.app.mid[0] != '\0';
 	if (env->json)
 		print_merchant(env, &after, true, false);
 	else
 		printf("merchant %lld  %s -> %s%s%s\n", (long long)i.app.id,
 		       merchant_state_name(i.app.state), merchant_state_name(after.app.state),
-		       step == MERCHANT_STEP_ACTIVATE ? "  mid " : "",
-		       step == MERCHANT_STEP_ACTIVATE ? after.app.mid : "");
+		       with_mid ? "  mid " : "", with_mid ? after.app.mid : "");
 	return CLI_OK;
 }
 

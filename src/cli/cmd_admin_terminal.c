@@ -229,18 +229,38 @@ static void print_terminal(const struct cli_env *env, const struct merchant_term
 	cli_print_time(env, "created", t->created_at);
 }
 
+/* Why merchant mid may not have the terminal add asked for (rc: MERCHANT_ENOTFOUND or
+ * MERCHANT_ESTATE); the exit code. */
+static int not_open(const struct term_cmd *c, const char *mid, int rc)
+{
+	struct merchant_info i;
+
+	if (rc == MERCHANT_ENOTFOUND)
+		return cli_error(CLI_FAILED, c->prog, "no such merchant");
+	if (merchant_get(c->env->host.merchant, mid, &i) == MERCHANT_OK &&
+	    (i.app.state == MERCHANT_DEVICE_TESTING || i.app.state == MERCHANT_AGREEMENT))
+		return cli_error(
+		    CLI_FAILED, c->prog,
+		    "merchant %s is %s: its terminals serve once it is active; register "
+		    "with --no-activate, and activate the terminal then",
+		    mid, merchant_state_name(i.app.state));
+	return cli_error(CLI_FAILED, c->prog, "the merchant is not active");
+}
+
 static const char add_help[] =
     "--merchant MID --sn SN [--tid TID] [--model M] [--address TEXT --lat N --lon N]\n"
     "    [--parts 2|3 | --kek COMPONENTS] [--no-activate] [--config FILE] [--data DIR] [--json]\n"
     "\n"
-    "Registers a terminal of merchant MID (active), bound to its hardware serial number (one\n"
+    "Registers a terminal of merchant MID, bound to its hardware serial number (one\n"
     "terminal, one code: an SN may be bound to one terminal at a time) and to its place, makes\n"
-    "its terminal master key (TMK) and activates it. Prints the TID and the TMK as components,\n"
-    "each with its check value, and the TMK's check value: give each component to a different\n"
-    "custodian, who keys it into the terminal (`possum term init --tmk-components`), and that\n"
-    "command line with them all as HEX:KCV,HEX:KCV (--json: \"tmk_components\", beside the\n"
-    "\"components\" list). The components are not kept anywhere; the TMK is handed out this\n"
-    "once.\n"
+    "its terminal master key (TMK) and activates it. A merchant in device testing or\n"
+    "agreement (its MID given, not yet active) has its terminals registered with\n"
+    "--no-activate: keyed and tested, not serving, each activated once the merchant is active.\n"
+    "Prints the TID and the TMK as components, each with its check value, and the TMK's\n"
+    "check value: give each component to a different custodian, who keys it into the\n"
+    "terminal (`possum term init --tmk-components`), and that command line with them all as\n"
+    "HEX:KCV,HEX:KCV (--json: \"tmk_components\", beside the \"components\" list). The\n"
+    "components are not kept anywhere; the TMK is handed out this once.\n"
     "\n"
     "  --merchant MID  the merchant (possum admin merchant add)\n"
     "  --sn SN         the terminal's hardware serial number, 1 to 50 printable characters\n"
@@ -248,7 +268,8 @@ static const char add_help[] =
     "  --model M       its model (1 to 32 of A-Z a-z 0-9 . _ -): the TMS's parameters of that\n"
     "                  model apply to it (docs/tms.md)\n" PLACE_HELP TMK_HELP
     "  --no-activate   leave it registered (`possum admin terminal activate`)\n" COMMON_HELP "\n"
-    "Exit status: 0 registered; 1 no such merchant or not active, the TID taken, the SN bound,\n"
+    "Exit status: 0 registered; 1 no such merchant, one suspended or closed (or, without\n"
+    "--no-activate, not yet active), the TID taken, the SN bound,\n"
     "a KEK component wrong, or a failure; 2 bad usage.\n";
 
 static int cmd_add(struct cli_env *env, const void *values)
@@ -291,9 +312,7 @@ static int cmd_add(struct cli_env *env, const void *values)
 		goto out;
 	}
 	if (rc == MERCHANT_ENOTFOUND || rc == MERCHANT_ESTATE) {
-		rc = cli_error(CLI_FAILED, c.prog, "%s",
-		               rc == MERCHANT_ENOTFOUND ? "no such merchant"
-		                                        : "the merchant is not active");
+		rc = not_open(&c, mid, rc);
 		goto out;
 	}
 	rc = tmk_handed(&c, tid, rc, &tmk, NULL);

@@ -184,8 +184,10 @@ static int merchant_step_route(struct http_ctx *ctx, const struct http_request *
 		return http_fail(
 		    res, 400,
 		    "step must be review, test, agree, activate, suspend, resume or close", "step");
-	if (a.mid != NULL && step != MERCHANT_STEP_ACTIVATE)
-		return http_fail(res, 400, "mid goes with the activate step only", "mid");
+	if (a.mid != NULL && step != MERCHANT_STEP_TEST && step != MERCHANT_STEP_ACTIVATE)
+		return http_fail(res, 400, "mid goes with the test (or activate) step only", "mid");
+	if (a.mid != NULL && i.app.mid[0] != '\0' && strcmp(a.mid, i.app.mid) != 0)
+		return http_fail(res, 400, "the merchant has its MID already", "mid");
 	if (a.override_certification != NULL && step != MERCHANT_STEP_AGREE)
 		return http_fail(res, 400, "override_certification goes with the agree step only",
 		                 "override_certification");

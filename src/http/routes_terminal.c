@@ -202,7 +202,12 @@ static int post_terminal(struct http_ctx *ctx, const struct http_request *req,
 	if (rc == MERCHANT_ENOTFOUND)
 		return http_fail(res, 404, "no such merchant", "mid");
 	if (rc == MERCHANT_ESTATE)
-		return http_fail(res, 409, "the merchant is not active", "mid");
+		return http_fail(res, 409,
+		                 n.activate
+		                     ? "the merchant is not active (one in device testing or "
+		                       "agreement has its terminals registered without activate)"
+		                     : "the merchant is suspended or closed",
+		                 "mid");
 	if (rc != MERCHANT_OK)
 		return refused(res, rc, rc == MERCHANT_EEXIST ? "sn" : NULL);
 	return reply_terminal(ctx, tid, res, 201);

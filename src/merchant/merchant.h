@@ -179,8 +179,12 @@ const char *merchant_application_check(const struct merchant_application *a);
 int merchant_get(merchant *m, const char *ref, struct merchant_info *out);
 
 /* Takes application id one step, with reason (one line, 1 to MERCHANT_TEXT_MAX bytes).
- * Activation gives it mid when not NULL (15 letters and digits), else the next free MID of
- * its acquirer code, area and MCC; mid must be NULL for the other steps. MERCHANT_ESTATE when
+ * The test step (device testing) gives it its MID: mid when not NULL (15 letters and digits),
+ * else the next free MID of its acquirer code, area and MCC; its terminals may be registered
+ * from then on, and serve once activation made it active. Activation gives the MID to a
+ * merchant that has none (one past the test step before the MID came with it); for one that
+ * has, mid is NULL or that MID (else MERCHANT_EARG). mid must be NULL for the other steps.
+ * MERCHANT_ESTATE when
  * its state does not allow the step (merchant_steps_allowed says which do), MERCHANT_EEXIST
  * when the MID is taken (or no sequence number is left). out (may be NULL) gets the result. */
 int merchant_step(merchant *m, int64_t id, enum merchant_step step, const char *reason,
@@ -193,7 +197,7 @@ int merchant_step(merchant *m, int64_t id, enum merchant_step step, const char *
  * without a model are not asked about. */
 #define MERCHANT_WHY_MAX 256
 struct merchant_step_args {
-	const char *mid; /* activate: the MID to give (as merchant_step's mid) */
+	const char *mid; /* test, activate: the MID to give (as merchant_step's mid) */
 	/* agree: go on without the certificates, for this reason (one line, 1 to
 	 * MERCHANT_TEXT_MAX bytes), audited "merchant.certification_override" with the terminals
 	 * it let through; NULL: none. */
@@ -344,17 +348,18 @@ struct merchant_tmk {
 
 /* What a registration asks for. */
 struct merchant_terminal_new {
-	const char *mid; /* an active merchant */
+	const char *mid; /* a merchant active, or in device testing or agreement */
 	const char *sn;  /* 1 to MERCHANT_SN_MAX printable characters, no space */
 	const char *tid; /* 8 letters and digits; NULL: the next free one, 8 digits */
 	struct merchant_place place;
-	bool activate;     /* register and activate in one go */
+	bool activate;     /* register and activate in one go: its merchant active */
 	const char *model; /* its model (merchant_model_ok); NULL or "": none */
 };
 
 /* Registers t: its TID to tid; with form not NULL its TMK handed out in tmk at once (else
  * later, by merchant_terminal_tmk()). One transaction: a refusal leaves nothing.
- * MERCHANT_ENOTFOUND no such merchant, MERCHANT_ESTATE a merchant not active, MERCHANT_EEXIST
+ * MERCHANT_ENOTFOUND no such merchant, MERCHANT_ESTATE a merchant suspended or closed, or with
+ * activate one not yet active (in device testing or agreement), MERCHANT_EEXIST
  * the TID taken or the SN bound, MERCHANT_EVERIFY a KEK component's check value wrong. */
 int merchant_terminal_register(merchant *m, const char *actor,
                                const struct merchant_terminal_new *t,
@@ -367,7 +372,8 @@ int merchant_terminal_register(merchant *m, const char *actor,
 int merchant_terminal_set_state(merchant *m, const char *actor, const char *tid,
                                 enum merchant_terminal_state to, const char *reason, int64_t now);
 
-/* Rebinds terminal tid (not retired) to merchant mid (NULL: its own; active) and/or place
+/* Rebinds terminal tid (not retired) to merchant mid (NULL: its own; active, or for a terminal
+ * registered and not yet in service one in device testing or agreement) and/or place
  * (NULL: its own) — at least one of them different (else MERCHANT_EARG) — and re-keys it: a
  * new TMK (handed out in tmk when form is not NULL), its working keys gone, signed out, and
  * its next batch opened. */

@@ -1,8 +1,8 @@
 /* onboarding.c — a merchant's way from application to active merchant (docs/architecture.md flow
- * 1): the application with its checks, the table of steps between states, activation (MID, the
- * acquirer's row, certificate, next review), the fee plan, limits and permitted types, the
- * periodic reviews, and the one JSON form of a merchant that the audit log, the admin command
- * and the API show. */
+ * 1): the application with its checks, the table of steps between states, device testing (the
+ * MID and the acquirer's row, not yet active), activation (certificate, next review), the fee plan,
+ * limits and permitted types, the periodic reviews, and the one JSON form of a merchant that the
+ * audit log, the admin command and the API show. */
 #include "merchant/internal.h"
 
 #include <assert.h>
@@ -306,11 +306,29 @@ static bool is_mid(const char *mid)
 	       strspn(mid, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == n;
 }
 
-/* The acquirer's row of i's merchant, with mid or the next free MID of its acquirer code,
- * area and MCC: a sequence kept per prefix, stepping over MIDs given by hand. */
+/* The acquirer's status for a merchant's state (0: none, no MID before device testing). */
+static int acquirer_status(int state)
+{
+	switch (state) {
+	case MERCHANT_DEVICE_TESTING:
+	case MERCHANT_AGREEMENT:
+		return STORE_MERCHANT_ONBOARDING;
+	case MERCHANT_ACTIVE:
+		return STORE_MERCHANT_ACTIVE;
+	case MERCHANT_SUSPENDED:
+		return STORE_MERCHANT_SUSPENDED;
+	case MERCHANT_CLOSED:
+		return STORE_MERCHANT_CLOSED;
+	default:
+		return 0;
+	}
+}
+
+/* The acquirer's row of i's merchant, in the status of its state, with mid or the next free MID of
+ * its acquirer code, area and MCC: a sequence kept per prefix, stepping over MIDs given by hand. */
 static int assign_mid(merchant *m, struct merchant_info *i, const char *mid, int64_t now)
 {
-	struct store_merchant row = {.status = STORE_MERCHANT_ACTIVE, .created_at = now};
+	struct store_merchant row = {.status = acquirer_status(i->app.state), .created_at = now};
 	char prefix[12], counter[24];
 	int64_t seq;
 	int rc;
@@ -355,21 +373,6 @@ static int certify(merchant *m, struct merchant_info *i, int64_t now)
 	c->valid_until = now + (int64_t)m->cfg.certificate_days * DAY;
 	i->app.next_review = now + (int64_t)m->cfg.review_days * DAY;
 	return merchant_from_store(store_merchant_cert_insert(m->s, c));
-}
-
-/* The acquirer's status for a merchant's state (0: none, not yet active). */
-static int acquirer_status(int state)
-{
-	switch (state) {
-	case MERCHANT_ACTIVE:
-		return STORE_MERCHANT_ACTIVE;
-	case MERCHANT_SUSPENDED:
-		return STORE_MERCHANT_SUSPENDED;
-	case MERCHANT_CLOSED:
-		return STORE_MERCHANT_CLOSED;
-	default:
-		return 0;
-	}
 }
 
 static const char *const step_actions[] = {
@@ -432,7 +435,8 @@ static int certified(merchant *m, const struct merchant_info *i, struct merchant
 
 	if (u.terminals == NULL)
 		return MERCHANT_ENOMEM;
-	/* No MID (the usual way: a MID comes with activation), no terminals. */
+	/* No MID (given at the test step: an application from before it had none), no
+	 * terminals. */
 	rc = i->app.mid[0] == '\0' ? STORE_OK : store_terminal_list(m->s, &f, uncertified_one, &u);
 	if ((rc = u.rc != MERCHANT_OK ? u.rc : merchant_from_store(rc)) != MERCHANT_OK)
 		goto out;
@@ -465,12 +469,30 @@ int merchant_step(merchant *m, int64_t id, enum merchant_step step, const char *
 	return merchant_step_with(m, id, step, reason, actor, now, &a, out);
 }
 
+/* The acquirer's row of merchant i after step: made with its MID when the step gives one (the
+ * test step; activation for a merchant past it without one, as before the MID came with device
+ * testing), else its status following i's state. mid: the MID asked for, NULL any; at
+ * activation of a merchant that has one, MERCHANT_EARG unless it is that one. */
+static int acquirer_row(merchant *m, struct merchant_info *i, enum merchant_step step,
+                        const char *mid, int64_t now)
+{
+	if (i->app.mid[0] == '\0' && (step == MERCHANT_STEP_TEST || step == MERCHANT_STEP_ACTIVATE))
+		return assign_mid(m, i, mid, now);
+	if (mid != NULL && strcmp(mid, i->app.mid) != 0)
+		return MERCHANT_EARG;
+	if (i->app.mid[0] == '\0')
+		return MERCHANT_OK;
+	return merchant_from_store(
+	    store_merchant_set_status(m->s, i->app.mid, acquirer_status(i->app.state)));
+}
+
 /* The checks of a step's arguments: MERCHANT_OK, or MERCHANT_EARG. */
 static int step_args_check(enum merchant_step step, const struct merchant_step_args *a)
 {
 	const char *mid = a->mid, *override = a->override_certification;
 
-	if ((mid != NULL && (step != MERCHANT_STEP_ACTIVATE || !is_mid(mid))) ||
+	if ((mid != NULL &&
+	     ((step != MERCHANT_STEP_TEST && step != MERCHANT_STEP_ACTIVATE) || !is_mid(mid))) ||
 	    (override != NULL &&
 	     (step != MERCHANT_STEP_AGREE || !text_is_line(override, MERCHANT_TEXT_MAX))))
 		return MERCHANT_EARG;
@@ -503,15 +525,9 @@ int merchant_step_with(merchant *m, int64_t id, enum merchant_step step, const c
 	after = before;
 	after.app.state = steps[step].to;
 	after.app.updated_at = now;
-	if (step == MERCHANT_STEP_ACTIVATE) {
-		if ((rc = assign_mid(m, &after, a->mid, now)) != MERCHANT_OK ||
-		    (rc = certify(m, &after, now)) != MERCHANT_OK)
-			goto out;
-	} else if (after.app.mid[0] != '\0' &&
-	           (rc = merchant_from_store(store_merchant_set_status(
-	                m->s, after.app.mid, acquirer_status(after.app.state)))) != MERCHANT_OK) {
+	if ((rc = acquirer_row(m, &after, step, a->mid, now)) != MERCHANT_OK ||
+	    (step == MERCHANT_STEP_ACTIVATE && (rc = certify(m, &after, now)) != MERCHANT_OK))
 		goto out;
-	}
 	if (after.app.state == MERCHANT_CLOSED)
 		after.app.next_review = 0;
 	if ((rc = merchant_from_store(store_merchant_app_update(m->s, &after.app))) !=

@@ -206,14 +206,20 @@ static int rekey(merchant *m, struct store_terminal *t, const struct merchant_tm
 	return rc;
 }
 
-static int active_merchant(merchant *m, const char *mid)
+/* Whether merchant mid may have a terminal: one in service (serving) when it is active, one
+ * registered and keyed, not serving, also while it is in device testing or agreement (its MID
+ * given, docs/merchant.md "Onboarding"). MERCHANT_ESTATE when not. */
+static int open_merchant(merchant *m, const char *mid, bool serving)
 {
 	struct store_merchant sm;
 	int rc = merchant_from_store(store_merchant_get(m->s, mid, &sm));
 
 	if (rc != MERCHANT_OK)
 		return rc;
-	return sm.status == STORE_MERCHANT_ACTIVE ? MERCHANT_OK : MERCHANT_ESTATE;
+	return sm.status == STORE_MERCHANT_ACTIVE ||
+	               (!serving && sm.status == STORE_MERCHANT_ONBOARDING)
+	           ? MERCHANT_OK
+	           : MERCHANT_ESTATE;
 }
 
 /* The next assigned TID that is free: 8 digits from the host's counter. */
@@ -276,7 +282,7 @@ static int do_register(merchant *m, const char *actor, const struct merchant_ter
 	t->lon = n->place.lon;
 	snprintf(t->model, sizeof t->model, "%s", n->model != NULL ? n->model : "");
 	t->tms_pending = STORE_TMS_PENDING_ALL; /* it holds no download yet */
-	if ((rc = active_merchant(m, n->mid)) != MERCHANT_OK)
+	if ((rc = open_merchant(m, n->mid, n->activate)) != MERCHANT_OK)
 		goto out;
 	if (n->tid != NULL)
 		snprintf(t->tid, sizeof t->tid, "%s", n->tid);
@@ -389,7 +395,7 @@ static int to_state(merchant *m, struct store_terminal *t, const struct change *
 	if (!ok)
 		return MERCHANT_ESTATE;
 	if (c->to == MERCHANT_TERMINAL_ACTIVE) {
-		if ((rc = active_merchant(m, t->mid)) != MERCHANT_OK)
+		if ((rc = open_merchant(m, t->mid, true)) != MERCHANT_OK)
 			return rc == MERCHANT_ENOTFOUND ? MERCHANT_ESTATE : rc;
 		activate(m, t, now);
 	} else {
@@ -469,7 +475,8 @@ static int to_binding(merchant *m, struct store_terminal *t, const struct change
 	if (same_mid && same_place)
 		return MERCHANT_EARG;
 	if (!same_mid) {
-		if ((rc = active_merchant(m, c->mid)) != MERCHANT_OK)
+		if ((rc = open_merchant(m, c->mid, t->status != STORE_TERMINAL_REGISTERED)) !=
+		    MERCHANT_OK)
 			return rc;
 		snprintf(t->mid, sizeof t->mid, "%s", c->mid);
 	}

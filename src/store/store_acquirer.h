@@ -18,6 +18,9 @@ enum store_merchant_status {
 	STORE_MERCHANT_ACTIVE = 1,
 	STORE_MERCHANT_SUSPENDED,
 	STORE_MERCHANT_CLOSED,
+	/* MID given, not yet active (device testing, agreement: docs/merchant.md): its terminals
+	 * are registered and keyed, none serves. */
+	STORE_MERCHANT_ONBOARDING,
 };
 
 struct store_merchant {

@@ -1,8 +1,9 @@
 /* test_merchant_onboarding.c — a merchant's onboarding: the application and its checks, every
- * allowed and refused step between states, activation (the MID's form and sequence, the
- * acquirer's row, the certificate, the next review), suspension and closing seen by the
- * acquirer, documents (type, content, size, the file kept by its SHA-256), the fee plan and
- * limits, periodic reviews, an audit entry for every change and no clear ID number kept. */
+ * allowed and refused step between states, device testing (the MID's form and sequence, the
+ * acquirer's row not yet active, terminals registered or moved there, not serving),
+ * activation (the certificate, the next review), suspension and closing seen by the acquirer,
+ * documents (type, content, size, the file kept by its SHA-256), the fee plan and limits,
+ * periodic reviews, an audit entry for every change and no clear ID number kept. */
 #include "merchant/onboarding_fixture.h"
 
 #include <sys/stat.h>
@@ -21,6 +22,22 @@ static const unsigned allowed[] = {
     [MERCHANT_SUSPENDED] = BIT(MERCHANT_STEP_RESUME) | BIT(MERCHANT_STEP_CLOSE),
     [MERCHANT_CLOSED] = 0,
 };
+
+/* Takes application id one step with mid (NULL: the next); it has then MID want and
+ * certificate cert ("" none), and the acquirer's row of want is in status. */
+static void step_gives(struct onboarding_fixture *f, int64_t id, enum merchant_step step,
+                       const char *mid, const char *want, const char *cert, int status)
+{
+	struct merchant_info i;
+	struct store_merchant row;
+
+	assert_int_equal(merchant_step(f->m, id, step, "checked", mid, T_ACTOR, f->i->now, &i),
+	                 MERCHANT_OK);
+	assert_string_equal(i.app.mid, want);
+	assert_string_equal(i.cert.number, cert);
+	assert_int_equal(store_merchant_get(f->i->s, want, &row), STORE_OK);
+	assert_int_equal(row.status, status);
+}
 
 static void test_lifecycle(void **state)
 {
@@ -41,12 +58,17 @@ static void test_lifecycle(void **state)
 	assert_string_equal(i.cert.number, "");
 
 	test_step(f, id, MERCHANT_STEP_REVIEW);
-	test_step(f, id, MERCHANT_STEP_TEST);
+	assert_string_equal(test_info(f, id).app.mid, "");
+	/* The MID comes with device testing (acquirer 898, area 5810, MCC 5812, sequence 0001),
+	 * the acquirer's row with it, not yet active; no certificate before activation. */
+	step_gives(f, id, MERCHANT_STEP_TEST, NULL, "898581058120001", "",
+	           STORE_MERCHANT_ONBOARDING);
 	test_step(f, id, MERCHANT_STEP_AGREE);
+	assert_int_equal(store_merchant_get(f->i->s, "898581058120001", &row), STORE_OK);
+	assert_int_equal(row.status, STORE_MERCHANT_ONBOARDING);
 	assert_int_equal(merchant_step(f->m, id, MERCHANT_STEP_ACTIVATE, "agreement signed", NULL,
 	                               T_ACTOR, f->i->now, &i),
 	                 MERCHANT_OK);
-	/* acquirer 898, area 5810, MCC 5812, sequence 0001 */
 	assert_string_equal(i.app.mid, "898581058120001");
 	assert_int_equal(i.app.state, MERCHANT_ACTIVE);
 	assert_string_equal(i.cert.number, "MC898581058120001-2026");
@@ -74,14 +96,17 @@ static void test_lifecycle(void **state)
 	assert_int_equal(row.status, STORE_MERCHANT_CLOSED);
 	assert_int_equal(test_info(f, id).app.next_review, 0);
 
-	/* Every change has its entry: before activation under the number, after under the MID. */
+	/* Every change has its entry: before device testing under the number, after under the
+	 * MID. */
 	test_audit(f->i->s, "merchant", &log);
 	assert_int_equal(log.n, 8);
 	assert_string_equal(log.rows[0].action, "merchant.apply");
 	assert_string_equal(log.rows[0].object, "merchant:1");
 	assert_string_equal(log.rows[0].before, "null");
 	assert_string_equal(log.rows[1].action, "merchant.review");
-	assert_string_equal(log.rows[3].object, "merchant:1");
+	assert_string_equal(log.rows[1].object, "merchant:1");
+	assert_string_equal(log.rows[2].action, "merchant.test");
+	assert_string_equal(log.rows[2].object, "merchant:898581058120001");
 	assert_string_equal(log.rows[4].action, "merchant.activate");
 	assert_string_equal(log.rows[4].object, "merchant:898581058120001");
 	assert_string_equal(log.rows[7].action, "merchant.close");
@@ -213,7 +238,9 @@ static void test_steps_named(void **state)
 }
 
 /* The sequence runs per acquirer code, area and MCC, and steps over a MID given by hand; a
- * MID given at activation is taken as it is, once. */
+ * MID given at the test step is taken as it is, once; activation keeps the MID device testing
+ * gave (another one asked for refused), and gives one to a merchant past the test step
+ * without one (from before the MID came with it). */
 static void test_mid_assignment(void **state)
 {
 	struct onboarding_fixture *f = *state;
@@ -223,45 +250,58 @@ static void test_mid_assignment(void **state)
 	                               .status = STORE_MERCHANT_ACTIVE};
 	struct merchant_info i;
 	struct test_audit log;
-	int64_t a, b;
+	int64_t a, b, c;
 
 	assert_int_equal(store_merchant_insert(f->i->s, &taken), STORE_OK);
-	assert_string_equal(test_info(f, test_merchant_in(f, MERCHANT_ACTIVE)).app.mid,
+	assert_string_equal(test_info(f, test_merchant_in(f, MERCHANT_DEVICE_TESTING)).app.mid,
 	                    "898581058120001");
 	assert_string_equal(test_info(f, test_merchant_in(f, MERCHANT_ACTIVE)).app.mid,
 	                    "898581058120003");
 	a = test_apply(f, "5411");
 	test_step(f, a, MERCHANT_STEP_REVIEW);
 	test_step(f, a, MERCHANT_STEP_TEST);
-	test_step(f, a, MERCHANT_STEP_AGREE);
-	test_step(f, a, MERCHANT_STEP_ACTIVATE);
 	assert_string_equal(test_info(f, a).app.mid, "898581054110001");
-
-	b = test_merchant_in(f, MERCHANT_AGREEMENT);
-	test_audit(f->i->s, NULL, &log);
-	assert_int_equal(merchant_step(f->m, b, MERCHANT_STEP_ACTIVATE, "x", "898581058120003",
+	test_step(f, a, MERCHANT_STEP_AGREE);
+	assert_int_equal(merchant_step(f->m, a, MERCHANT_STEP_ACTIVATE, "x", "898581054119999",
 	                               T_ACTOR, f->i->now, NULL),
+	                 MERCHANT_EARG);
+	step_gives(f, a, MERCHANT_STEP_ACTIVATE, "898581054110001", "898581054110001",
+	           "MC898581054110001-2026", STORE_MERCHANT_ACTIVE);
+
+	b = test_merchant_in(f, MERCHANT_REVIEWING);
+	test_audit(f->i->s, NULL, &log);
+	assert_int_equal(merchant_step(f->m, b, MERCHANT_STEP_TEST, "x", "898581058120003", T_ACTOR,
+	                               f->i->now, NULL),
 	                 MERCHANT_EEXIST);
-	/* Refused whole: no state, no certificate, no entry. */
+	/* Refused whole: no state, no MID, no entry. */
 	i = test_info(f, b);
-	assert_int_equal(i.app.state, MERCHANT_AGREEMENT);
-	assert_string_equal(i.cert.number, "");
+	assert_int_equal(i.app.state, MERCHANT_REVIEWING);
+	assert_string_equal(i.app.mid, "");
 	{
 		struct test_audit again;
 
 		test_audit(f->i->s, NULL, &again);
 		assert_int_equal(again.n, log.n);
 	}
-	assert_int_equal(merchant_step(f->m, b, MERCHANT_STEP_ACTIVATE, "x", "bad-mid", T_ACTOR,
-	                               f->i->now, NULL),
-	                 MERCHANT_EARG);
+	assert_int_equal(
+	    merchant_step(f->m, b, MERCHANT_STEP_TEST, "x", "bad-mid", T_ACTOR, f->i->now, NULL),
+	    MERCHANT_EARG);
 	assert_int_equal(merchant_step(f->m, b, MERCHANT_STEP_CLOSE, "x", "898310048120009",
 	                               T_ACTOR, f->i->now, NULL),
 	                 MERCHANT_EARG);
-	assert_int_equal(merchant_step(f->m, b, MERCHANT_STEP_ACTIVATE, "x", "898310048120009",
-	                               T_ACTOR, f->i->now, &i),
+	assert_int_equal(merchant_step(f->m, b, MERCHANT_STEP_TEST, "x", "898310048120009", T_ACTOR,
+	                               f->i->now, &i),
 	                 MERCHANT_OK);
 	assert_string_equal(i.app.mid, "898310048120009");
+
+	/* An application in agreement with no MID, as one past the test step before this build
+	 * left it (written as such: the steps no longer make one). */
+	c = test_merchant_in(f, MERCHANT_REVIEWING);
+	i = test_info(f, c);
+	i.app.state = MERCHANT_AGREEMENT;
+	assert_int_equal(store_merchant_app_update(f->i->s, &i.app), STORE_OK);
+	step_gives(f, c, MERCHANT_STEP_ACTIVATE, "898310048120010", "898310048120010",
+	           "MC898310048120010-2026", STORE_MERCHANT_ACTIVE);
 }
 
 static void test_bad_application(void **state)
@@ -564,15 +604,25 @@ static void test_review_due(void **state)
 	assert_int_equal(merchant_reviewed(f->m, b, "x", T_ACTOR, f->i->now), MERCHANT_ESTATE);
 }
 
-/* An active merchant's application set back to device_testing, as the agree step would find it
- * with its terminals registered during the device test (a MID, and so terminals, come with
- * activation today). */
-static void back_to_testing(struct onboarding_fixture *f, int64_t id)
+/* Registers n (tid gets its TID), which want says is taken or refused. */
+static void registers(struct onboarding_fixture *f, const struct merchant_terminal_new *n,
+                      char tid[MERCHANT_TID_LEN + 1], int want)
 {
-	struct merchant_info i = test_info(f, id);
+	assert_int_equal(merchant_terminal_register(f->m, T_ACTOR, n, NULL, f->i->now, tid, NULL),
+	                 want);
+}
 
-	i.app.state = MERCHANT_DEVICE_TESTING;
-	assert_int_equal(store_merchant_app_update(f->i->s, &i.app), STORE_OK);
+/* A merchant in device testing (its MID given) with terminal tid of model (NULL none)
+ * registered, keyed, not serving. */
+static int64_t testing_with(struct onboarding_fixture *f, const char *tid, const char *model)
+{
+	int64_t id = test_merchant_in(f, MERCHANT_DEVICE_TESTING);
+	struct merchant_info i = test_info(f, id);
+	struct merchant_terminal_new t = {.mid = i.app.mid, .sn = tid, .tid = tid, .model = model};
+	char got[MERCHANT_TID_LEN + 1];
+
+	registers(f, &t, got, MERCHANT_OK);
+	return id;
 }
 
 static void certificate(struct onboarding_fixture *f, const char *id, const char *model,
@@ -598,39 +648,48 @@ static void reported(struct onboarding_fixture *f, const char *tid, const char *
 	assert_int_equal(store_terminal_update(f->i->s, &t), STORE_OK);
 }
 
-/* docs/certify.md "The onboarding's requirement": agree asks a certificate in force for each
- * terminal's model and the version it reported (any version before it reports one); a
- * terminal of no model, or a retired one, is not asked about; an override goes on, audited
- * with the terminals it let through; merchant add's whole road is never held up. */
+/* Whether the terminals of n's merchant may serve (want MERCHANT_OK) or not (MERCHANT_ESTATE):
+ * tid, registered still, activated; n registered and activated at once. */
+static void serving(struct onboarding_fixture *f, const char *tid,
+                    const struct merchant_terminal_new *n, int want)
+{
+	struct merchant_terminal t;
+	char got[MERCHANT_TID_LEN + 1];
+
+	assert_int_equal(merchant_terminal_get(f->m, tid, &t), MERCHANT_OK);
+	assert_int_equal(t.state, MERCHANT_TERMINAL_REGISTERED);
+	assert_int_equal(merchant_terminal_set_state(f->m, T_ACTOR, tid, MERCHANT_TERMINAL_ACTIVE,
+	                                             NULL, f->i->now),
+	                 want);
+	registers(f, n, got, want);
+}
+
+/* docs/certify.md "The onboarding's requirement", on an acquirer's road: the MID given at the
+ * test step, the terminals registered (keyed, not serving) during the device test; agree asks
+ * a certificate in force for each terminal's model and the version it reported (any version
+ * before it reports one); a terminal of no model, or a retired one, is not asked about; an
+ * override goes on, audited with the terminals it let through; merchant add's whole road is
+ * never held up; once the merchant is active its terminals may be activated. */
 static void test_agree_asks_certificates(void **state)
 {
 	struct onboarding_fixture *f = *state;
-	int64_t id = test_merchant_in(f, MERCHANT_ACTIVE);
+	int64_t id = testing_with(f, "PX000001", "PX-7"), other;
 	struct merchant_info i = test_info(f, id);
 	struct merchant_terminal_new
-	    px = {.mid = i.app.mid,
-	          .sn = "SN-PX",
-	          .tid = "PX000001",
-	          .activate = true,
-	          .model = "PX-7"},
-	    none = {.mid = i.app.mid, .sn = "SN-NONE", .tid = "NO000001", .activate = true},
+	    served = {.mid = i.app.mid, .sn = "SN-SERVE", .activate = true, .model = "PX-7"},
+	    none = {.mid = i.app.mid, .sn = "SN-NONE", .tid = "NO000001"},
 	    old = {.mid = i.app.mid, .sn = "SN-OLD", .tid = "OL000001", .model = "OLD-1"};
 	struct merchant_step_args a = {0};
 	struct test_audit au;
 	char tid[MERCHANT_TID_LEN + 1], object[STORE_AUDIT_OBJECT_MAX];
 
-	assert_int_equal(merchant_terminal_register(f->m, T_ACTOR, &px, NULL, f->i->now, tid, NULL),
-	                 MERCHANT_OK);
-	assert_int_equal(
-	    merchant_terminal_register(f->m, T_ACTOR, &none, NULL, f->i->now, tid, NULL),
-	    MERCHANT_OK);
-	assert_int_equal(
-	    merchant_terminal_register(f->m, T_ACTOR, &old, NULL, f->i->now, tid, NULL),
-	    MERCHANT_OK);
+	/* Not yet active: its terminals are registered, none put in service. */
+	serving(f, "PX000001", &served, MERCHANT_ESTATE);
+	registers(f, &none, tid, MERCHANT_OK);
+	registers(f, &old, tid, MERCHANT_OK);
 	assert_int_equal(merchant_terminal_set_state(f->m, T_ACTOR, "OL000001",
 	                                             MERCHANT_TERMINAL_RETIRED, "gone", f->i->now),
 	                 MERCHANT_OK);
-	back_to_testing(f, id);
 
 	assert_int_equal(
 	    merchant_step_with(f->m, id, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
@@ -654,19 +713,27 @@ static void test_agree_asks_certificates(void **state)
 	    merchant_step(f->m, id, MERCHANT_STEP_AGREE, "x", NULL, T_ACTOR, f->i->now, NULL),
 	    MERCHANT_OK);
 
-	back_to_testing(f, id);
-	reported(f, "PX000001", "321702");
+	/* Active: its terminals go into service one by one, as the operator activates them. */
+	test_step(f, id, MERCHANT_STEP_ACTIVATE);
+	serving(f, "PX000001", &served, MERCHANT_OK);
+
+	other = testing_with(f, "PX000002", "PX-7");
+	i = test_info(f, other);
+	none =
+	    (struct merchant_terminal_new){.mid = i.app.mid, .sn = "SN-NONE-2", .tid = "NO000002"};
+	registers(f, &none, tid, MERCHANT_OK);
+	reported(f, "PX000002", "321702");
 	a.override_certification = "pilot";
 	assert_int_equal(
-	    merchant_step_with(f->m, id, MERCHANT_STEP_TEST, "x", T_ACTOR, f->i->now, &a, NULL),
+	    merchant_step_with(f->m, other, MERCHANT_STEP_TEST, "x", T_ACTOR, f->i->now, &a, NULL),
 	    MERCHANT_EARG);
 	a.override_certification = "two\nlines";
 	assert_int_equal(
-	    merchant_step_with(f->m, id, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
+	    merchant_step_with(f->m, other, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
 	    MERCHANT_EARG);
 	a.override_certification = "pilot: vendor retest booked";
 	assert_int_equal(
-	    merchant_step_with(f->m, id, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
+	    merchant_step_with(f->m, other, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
 	    MERCHANT_OK);
 	snprintf(object, sizeof object, "merchant:%s", i.app.mid);
 	test_audit(f->i->s, object, &au);
@@ -675,16 +742,44 @@ static void test_agree_asks_certificates(void **state)
 	assert_non_null(
 	    strstr(au.rows[au.n - 2].after, "\"reason\":\"pilot: vendor retest booked\""));
 	assert_non_null(strstr(au.rows[au.n - 2].after,
-	                       "{\"tid\":\"PX000001\",\"model\":\"PX-7\",\"version\":\"321702\"}"));
-	assert_null(strstr(au.rows[au.n - 2].after, "NO000001")); /* no model: not asked about */
-	assert_null(strstr(au.rows[au.n - 2].after, "OL000001")); /* retired */
+	                       "{\"tid\":\"PX000002\",\"model\":\"PX-7\",\"version\":\"321702\"}"));
+	assert_null(strstr(au.rows[au.n - 2].after, "NO000002")); /* no model: not asked about */
 	assert_string_equal(au.rows[au.n - 1].action, "merchant.agree");
 
-	back_to_testing(f, id);
+	other = testing_with(f, "PX000003", "PX-7");
+	reported(f, "PX000003", "321702");
 	a = (struct merchant_step_args){.whole_road = true};
 	assert_int_equal(
-	    merchant_step_with(f->m, id, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
+	    merchant_step_with(f->m, other, MERCHANT_STEP_AGREE, "x", T_ACTOR, f->i->now, &a, NULL),
 	    MERCHANT_OK);
+}
+
+/* A terminal moved to a merchant in device testing: one registered (not in service) may be, one
+ * in service not; a closed merchant's MID takes no terminal. */
+static void test_rebind_to_testing(void **state)
+{
+	struct onboarding_fixture *f = *state;
+	struct merchant_info from = test_info(f, test_merchant_in(f, MERCHANT_ACTIVE)),
+	                     to = test_info(f, testing_with(f, "PX000001", "PX-7"));
+	struct merchant_terminal_new serving = {.mid = from.app.mid,
+	                                        .sn = "SN-S",
+	                                        .activate = true},
+	                             waiting = {.mid = from.app.mid, .sn = "SN-W"};
+	char s[MERCHANT_TID_LEN + 1], w[MERCHANT_TID_LEN + 1];
+	int64_t closed = testing_with(f, "PX000002", "PX-7");
+
+	registers(f, &serving, s, MERCHANT_OK);
+	registers(f, &waiting, w, MERCHANT_OK);
+	assert_int_equal(merchant_terminal_rebind(f->m, T_ACTOR, s, to.app.mid, NULL, "moved", NULL,
+	                                          f->i->now, NULL),
+	                 MERCHANT_ESTATE);
+	assert_int_equal(merchant_terminal_rebind(f->m, T_ACTOR, w, to.app.mid, NULL, "moved", NULL,
+	                                          f->i->now, NULL),
+	                 MERCHANT_OK);
+	test_step(f, closed, MERCHANT_STEP_CLOSE);
+	waiting.mid = test_info(f, closed).app.mid;
+	waiting.sn = "SN-C";
+	registers(f, &waiting, w, MERCHANT_ESTATE);
 }
 
 int main(void)
@@ -695,7 +790,7 @@ int main(void)
 	    T(test_lifecycle),   T(test_old_phones_sealed),       T(test_every_transition),
 	    T(test_steps_named), T(test_mid_assignment),          T(test_bad_application),
 	    T(test_documents),   T(test_document_names),          T(test_fees_and_limits),
-	    T(test_review_due),  T(test_agree_asks_certificates),
+	    T(test_review_due),  T(test_agree_asks_certificates), T(test_rebind_to_testing),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

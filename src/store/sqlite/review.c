@@ -27,9 +27,11 @@ static const struct store_row review_new = STORE_ROW_N(review_cols + 1, 7); /* n
 
 /* Each merchant's figures in one pass over its requests of the window: an approved one is rc
  * 00 and not reversed, a declined one answered otherwise; a payment a purchase,
- * pre-authorization or completion (store_review.h); night its local time before 05:00. A closed
- * merchant (status 3, STORE_MERCHANT_CLOSED) is left out. ok, declined, volume and payment are
- * truth values (integers in SQLite, booleans in PostgreSQL): counted with FILTER, not summed. */
+ * pre-authorization or completion (store_review.h); night its local time before 05:00. Only
+ * merchants active or suspended (status 1, 2) are graded: not one closed, nor one still in
+ * device testing or agreement (STORE_MERCHANT_ONBOARDING), which takes no payment. ok, declined,
+ * volume and payment are truth values (integers in SQLite, booleans in PostgreSQL): counted with
+ * FILTER, not summed. */
 #define FIGURES_SQL                                                                                 \
 	"SELECT m.mid, m.name, m.mcc, m.status, "                                                   \
 	"COUNT(*) FILTER (WHERE t.ok AND t.volume) AS count, "                                      \
@@ -45,7 +47,7 @@ static const struct store_row review_new = STORE_ROW_N(review_cols + 1, 7); /* n
 	"type IN ('purchase', 'completion') AS volume, "                                            \
 	"type IN ('purchase', 'preauth', 'completion') AS payment FROM acq_txns "                   \
 	"WHERE kind = 0 AND at >= ?1 AND at <= ?2) AS t ON t.mid = m.mid "                          \
-	"WHERE m.status != 3 AND (?4 = '' OR m.mid = ?4) GROUP BY m.mid ORDER BY m.mid"
+	"WHERE m.status IN (1, 2) AND (?4 = '' OR m.mid = ?4) GROUP BY m.mid ORDER BY m.mid"
 
 STORE_FN_EACH_FILTER(store_review_merchants, window, figures, FIGURES_SQL, window_row, figures_row)
 
