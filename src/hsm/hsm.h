@@ -217,6 +217,13 @@ int hsm_export_ecb(hsm *h, const hsm_key *kek, const hsm_key *key, uint8_t out[2
 int hsm_import_ecb(hsm *h, const hsm_key *kek, const struct hsm_key_spec *spec, const uint8_t *in,
                    size_t len, const hsm_kcv *kcv, hsm_key *out);
 
+/* The HSM_KCV_ECB-byte check value of the key the len (16 or 24) bytes at in carry under kek
+ * (K0 or K1, mode D or B), computed inside the hsm without importing the key: what
+ * hsm_import_ecb() would check it against. A certification test switch of the reference
+ * terminal (ignore-kcv) imports a key whatever check value came with it this way; the clear
+ * key never leaves the hsm. */
+int hsm_kcv_ecb(hsm *h, const hsm_key *kek, const uint8_t *in, size_t len, hsm_kcv *kcv);
+
 /* The key as a TR-31 key block under kek (K0 or K1, mode E or B): version B under a TDES
  * KEK, D under an AES one, with the key's usage, algorithm, mode and exportability ('E' or
  * 'S'). Writes the NUL-terminated block to out (capacity cap), its length to *out_len. */

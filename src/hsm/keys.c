@@ -316,6 +316,25 @@ out:
 	return rc;
 }
 
+int hsm_kcv_ecb(hsm *h, const hsm_key *kek, const uint8_t *in, size_t len, hsm_kcv *kcv)
+{
+	uint8_t key[24];
+	struct hsm_entry *ek;
+	crypto_key *k;
+	int rc;
+
+	if ((rc = load_kek(h, kek, 'D', &ek)) != HSM_OK)
+		return rc;
+	if (ek->alg != CRYPTO_TDES || (len != 16 && len != 24) || len > ek->key_len)
+		return HSM_EALG;
+	if ((rc = hsm_entry_cipher(ek, &k)) != HSM_OK)
+		return rc;
+	if ((rc = hsm_from_crypto(crypto_ecb(k, 0, in, len, key))) == HSM_OK)
+		rc = hsm_check_value(HSM_TDES, key, len, HSM_KCV_ECB, kcv);
+	crypto_wipe(key, sizeof key);
+	return rc;
+}
+
 int hsm_export_tr31(hsm *h, const hsm_key *kek, const hsm_key *key, char *out, size_t cap,
                     size_t *out_len)
 {

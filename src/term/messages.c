@@ -192,35 +192,6 @@ int term_exchange_admin(term *t, struct term_msg *m, int stan, struct term_resul
 
 /* ---- network management ---- */
 
-/* The test switch ignore-kcv: the check value of the key in (16 bytes under the TMK) as the
- * hsm will find it, so that its check passes whatever the host sent. The hsm imports no key
- * unchecked: the TMK (exportable 'S', for the ECB of sign-in) comes out as components for this
- * alone, and every clear byte is wiped. */
-static int kcv_received(term *t, const uint8_t in[16], hsm_kcv *kcv)
-{
-	struct hsm_component parts[2];
-	uint8_t tmk[16], key[16];
-	crypto_key *k = NULL;
-	int rc = TERM_EHSM;
-
-	if (hsm_export_components(t->h, &t->tmk, 2, parts, NULL) != HSM_OK)
-		goto out;
-	for (size_t i = 0; i < sizeof tmk; i++)
-		tmk[i] = parts[0].part[i] ^ parts[1].part[i];
-	crypto_des_parity_fix(tmk, sizeof tmk);
-	if (crypto_key_create(CRYPTO_TDES, tmk, sizeof tmk, &k) == CRYPTO_OK &&
-	    crypto_ecb(k, 0, in, sizeof key, key) == CRYPTO_OK &&
-	    crypto_kcv(CRYPTO_TDES, key, sizeof key, kcv->v, HSM_KCV_ECB) == CRYPTO_OK)
-		rc = TERM_OK;
-	kcv->len = HSM_KCV_ECB;
-out:
-	crypto_key_free(k);
-	crypto_wipe(parts, sizeof parts);
-	crypto_wipe(tmk, sizeof tmk);
-	crypto_wipe(key, sizeof key);
-	return rc;
-}
-
 /* Field 62 of 0810: PIK, MAK and TDK under the TMK, each with its 4-byte KCV. */
 static int import_keys(term *t, const iso8583_msg *resp, struct store_term_state *st)
 {
@@ -242,9 +213,10 @@ static int import_keys(term *t, const iso8583_msg *resp, struct store_term_state
 	for (size_t i = 0; i < 3; i++) {
 		kcv.len = HSM_KCV_ECB;
 		memcpy(kcv.v, f62 + i * 20 + 16, HSM_KCV_ECB);
+		/* The test switch ignore-kcv: the check value the key will have, whatever came. */
 		if ((t->broken & TERM_BROKEN_IGNORE_KCV) &&
-		    (rc = kcv_received(t, f62 + i * 20, &kcv)) != TERM_OK)
-			return rc;
+		    (rc = hsm_kcv_ecb(t->h, &t->tmk, f62 + i * 20, 16, &kcv)) != HSM_OK)
+			return term_from_hsm(rc);
 		if ((rc = hsm_import_ecb(t->h, &t->tmk, &specs[i], f62 + i * 20, 16, &kcv, &k)) !=
 		    HSM_OK)
 			return term_from_hsm(rc);

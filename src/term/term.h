@@ -248,8 +248,8 @@ enum term_broken {
 	TERM_BROKEN_IGNORE_A0 = 1 << 3,
 	/* clear-track: tracks sent in the clear, 53's third digit 0 */
 	TERM_BROKEN_CLEAR_TRACK = 1 << 4,
-	/* ignore-kcv: sign-in's working keys taken whatever their KCVs (the TMK taken out of the
-	 * hsm to do it) */
+	/* ignore-kcv: sign-in's working keys taken whatever their KCVs (each checked against the
+	 * value the hsm computes for it, hsm_kcv_ecb(): no key leaves the hsm) */
 	TERM_BROKEN_IGNORE_KCV = 1 << 5,
 	/* ignore-answer-mac: answers' MACs not checked (a bad one's approval taken) */
 	TERM_BROKEN_IGNORE_ANSWER_MAC = 1 << 6,

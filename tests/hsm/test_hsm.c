@@ -650,6 +650,13 @@ static void signin_export_import(void **state)
 	assert_int_equal(hsm_mac_verify(terminal, &t_mak, HSM_MAC_CUP_ECB, msg, 16, mac, 8),
 	                 HSM_EUSAGE);
 
+	/* The check value of what came, computed in the hsm without importing it: the one the
+	 * host sent. */
+	hsm_kcv got;
+	assert_int_equal(hsm_kcv_ecb(terminal, &t_tmk, enc, n, &got), HSM_OK);
+	assert_int_equal(got.len, HSM_KCV_ECB);
+	assert_memory_equal(got.v, kcv.v, HSM_KCV_ECB);
+	assert_int_equal(hsm_kcv_ecb(terminal, &t_mak, enc, n, &got), HSM_EUSAGE); /* not a KEK */
 	/* A check value that does not match: a failed sign-in, no key. */
 	kcv.v[3] ^= 1;
 	hsm_key none = {"untouched", 9};
