@@ -81,6 +81,7 @@ static void say_intro(const struct run *r)
 		fprintf(r->say, "card %-6s %s  PIN %s  %s/%s.json\n", ch->card[i].name,
 		        ch->card[i].masked, ch->card[i].pin, ch->cards, ch->card[i].name);
 	fprintf(r->say, "work        %s\n\n", ch->work);
+	fflush(r->say);
 }
 
 /* The first request of case id's transcript its expectation 1 matched, or NULL. */

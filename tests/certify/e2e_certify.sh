@@ -2,7 +2,8 @@
 # e2e_certify.sh — `possum certify run` (docs/certify.md) with the reference terminal driven
 # unattended (scripts/certify_driver_term): the whole cup-pos suite passed, its report as text,
 # JSON and a printable page, the certificate recorded in the acquirer's store and listed; a
-# run of some cases only (no certificate: the others skipped); the options' and the suite
+# run of some cases only (no certificate: the others skipped); a person at the terminal
+# following the instructions (the slip confirmed on standard input); the options and the suite
 # file's faults refused (exit 2, a suite's as FILE:LINE), nothing recorded.
 possum=$1
 . "$2/tests/lib.sh"
@@ -61,4 +62,43 @@ err_has "^\[1/2\] signin"
 err_has "no certificate: not every case of the suite ran"
 expect 0 "no certificate for PX-2" -- "$possum" certify list --data "$data" --model PX-2 --json
 out_has '"items":\[\]'
+
+# A person at the terminal: the run says each case and waits for the terminal; here the
+# "person" reads the instructions and works `possum term`, and answers the slip's question.
+# said TEXT: wait (up to 30 s) until the run has printed a line with TEXT.
+said() {
+	i=0
+	while ! grep -q -- "$1" "$tmp/person.out" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q -- "$1" "$tmp/person.out" && ok || bad "the run never said '$1': $(cat "$tmp/person.out")"
+}
+printf 'y\n' | "$possum" certify run --case signin,purchase-stripe,echo --data "$data" \
+	>"$tmp/person.out" 2>&1 &
+run_pid=$!
+said "^tmk "
+hostport=$(sed -n 's/^host  *\([^ ]*\) (cup-pos)$/\1/p' "$tmp/person.out")
+tmk=$(sed -n 's/^tmk  *\([^ ]*\) .*/\1/p' "$tmp/person.out")
+line=$(grep "^card stripe" "$tmp/person.out")
+pin=$(echo "$line" | sed -n 's/.* PIN \([0-9]*\) .*/\1/p')
+card=$(echo "$line" | awk '{print $NF}')
+set -- $(sed -n 's/^terminal  *TID \([^ ]*\)  MID \([^ ]*\)  SN \([^ ]*\)$/\1 \2 \3/p' "$tmp/person.out")
+t() { "$possum" term "$@" --data "$tmp/person-term"; }
+expect 0 "the person sets the terminal up" -- t init --host "$hostport" --tid "$1" --mid "$2" \
+	--sn "$3" --tmk-components "$tmk"
+said "^\[1/3\] signin"
+expect 0 "the person signs in" -- t signin
+said "^\[2/3\] purchase-stripe"
+expect 0 "the person makes the purchase" -- t purchase --card "$card" --pin "$pin" --amount 12.34
+said "^\[3/3\] echo"
+expect 0 "the person runs the echo test" -- t echo
+i=0
+while kill -0 $run_pid 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait $run_pid
+[ $? = 0 ] && ok || bad "the person's run failed: $(cat "$tmp/person.out")"
+if grep -q "do: Swipe" "$tmp/person.out" && grep -q "Does the slip show RRN" "$tmp/person.out" &&
+	grep -q "^Result  *3 passed, 0 failed, 15 skipped" "$tmp/person.out"; then ok; else
+	bad "the person's run: $(cat "$tmp/person.out")"
+fi
 finish
