@@ -13,10 +13,25 @@
 /* ---- The suite file --------------------------------------------------------------------- */
 
 static const char *const shipped_ids[] = {
-    "signin",          "signin-bad-kcv",  "signin-again", "purchase-stripe",  "purchase-chip",
-    "answer-a0",       "answer-99",       "no-answer",    "restart-reversal", "late-answer",
-    "duplicate-94",    "bad-answer-mac",  "void",         "refund",           "settle-match",
-    "settle-mismatch", "download-params", "echo",
+    "signin",
+    "signin-bad-kcv",
+    "signin-again",
+    "purchase-stripe",
+    "purchase-chip",
+    "answer-a0",
+    "answer-99",
+    "no-answer",
+    "restart-reversal",
+    "late-answer",
+    "duplicate-94",
+    "bad-answer-mac",
+    "void",
+    "refund",
+    "settle-match",
+    "settle-mismatch",
+    "download-params",
+    "download-keys",
+    "echo",
 };
 
 /* The built-in suite reads: its cases in order, each told in both languages. */
@@ -66,6 +81,14 @@ static void shipped_suite_reads(void **state)
 	assert_string_equal(c->setup_values[0], "认证测试商店");
 	assert_string_equal(c->setup_keys[1], "merchant_name_en");
 	assert_string_equal(c->setup_values[1], "CERTIFY SHOP");
+	assert_int_equal(c->setup_kinds[1], CERTIFY_SETUP_PARAM);
+	c = certify_suite_case(s, "download-keys");
+	assert_int_equal(c->n_setup, 2);
+	assert_int_equal(c->setup_kinds[0], CERTIFY_SETUP_CAPK);
+	assert_string_equal(c->setup_keys[0], "test");
+	assert_int_equal(c->setup_kinds[1], CERTIFY_SETUP_AID);
+	assert_string_equal(c->setup_keys[1], "A000000333010106");
+	assert_true(c->expects[1].many);
 	c = certify_suite_case(s, "void");
 	assert_string_equal(c->steps[0].keys[0], "of");
 	assert_string_equal(c->steps[0].values[0], "purchase-stripe");
@@ -177,6 +200,19 @@ static const struct fault {
      "t:4: unknown check smell (receipt, upload-complete)"},
     {"suite s\ncase a\nsetup param colour=red\nexpect 0800\n",
      "t:3: unknown parameter colour (docs/tms.md \"Parameters\")"},
+    {"suite s\ncase a\nsetup capk A000000003\nexpect 0800\n",
+     "t:3: setup capk test (the test CA public key, docs/certify.md)"},
+    {"suite s\ncase a\nsetup aid A0000003G3\nexpect 0800\n",
+     "t:3: setup aid A0000003G3: 10 to 32 hex digits (5 to 16 bytes)"},
+    {"suite s\ncase a\nsetup aid\nexpect 0800\n",
+     "t:3: setup aid AID (one AID, 10 to 32 hex digits)"},
+    {"suite s\ncase a\nsetup aid A000000333010106 UnionPay\nexpect 0800\n",
+     "t:3: setup aid AID (one AID, 10 to 32 hex digits)"},
+    {"suite s\ncase a\nsetup key 1\nexpect 0800\n",
+     "t:3: setup param KEY=VALUE, setup capk test or setup aid AID"},
+    {"suite s\ncase a\nsetup capk test\nsetup capk test\nsetup aid A000000333\n"
+     "setup param merchant_name_en=X\nsetup aid A000000333\nexpect 0800\n",
+     "t:7: more than 4 setup lines in a case"},
     {"suite s\ntimeout 0\n", "t:2: timeout SECONDS: 1 to 3600"},
     {"suite s\ncase a\ntitle One\ntitle Two\nexpect 0800\n", "t:4: a second title"},
     {"suite s\ncase a\ndo echo\ndo echo\ndo echo\ndo echo\ndo echo\ndo echo\ndo echo\ndo echo\n"
