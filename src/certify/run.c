@@ -283,9 +283,9 @@ static int setup_line(struct run *r, const struct certify_case *c, int i, char *
  * is said; under the store's mutex, as the proxy reads the same store. */
 static int setup_case(struct run *r, struct certify_case_result *cr)
 {
-	static const char *const what[] = {[CERTIFY_SETUP_PARAM] = "the parameter",
-	                                   [CERTIFY_SETUP_CAPK] = "the CA key",
-	                                   [CERTIFY_SETUP_AID] = "the AID"};
+	static const char *const what[] = {[CERTIFY_SETUP_PARAM] = "param",
+	                                   [CERTIFY_SETUP_CAPK] = "capk",
+	                                   [CERTIFY_SETUP_AID] = "aid"};
 	const struct certify_case *c = cr->c;
 	char why[200];
 
@@ -296,7 +296,7 @@ static int setup_case(struct run *r, struct certify_case_result *cr)
 		rc = setup_line(r, c, i, why, sizeof why);
 		pthread_mutex_unlock(&r->store_mu);
 		if (rc != CERTIFY_OK) {
-			certify_find(cr, 0, c->line, "setup", "%s %s%s%s was refused%s%s",
+			certify_find(cr, 0, c->line, "setup", "`setup %s %s%s%s` was refused%s%s",
 			             what[c->setup_kinds[i]], c->setup_keys[i],
 			             c->setup_kinds[i] == CERTIFY_SETUP_PARAM ? "=" : "",
 			             c->setup_values[i], why[0] != '\0' ? ": " : "", why);
