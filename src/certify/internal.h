@@ -94,6 +94,13 @@ struct certify_expect {
 	int line;
 };
 
+/* What a `setup` line gives the test host's TMS before a case (docs/certify.md). */
+enum certify_setup {
+	CERTIFY_SETUP_PARAM, /* `setup param KEY=VALUE`: a parameter of the test terminal */
+	CERTIFY_SETUP_CAPK,  /* `setup capk test`: the test CA public key added */
+	CERTIFY_SETUP_AID,   /* `setup aid AID`: a chip application added */
+};
+
 /* `do ACTION KEY=VALUE…`: what the operator, or the driver, does. */
 struct certify_step {
 	char action[16]; /* init signin purchase preauth void refund balance settle download
@@ -117,7 +124,10 @@ struct certify_case {
 	int n_expects;
 	char checks[CERTIFY_CHECKS_MAX][24]; /* `check NAME`: receipt, upload-complete */
 	int n_checks;
-	char setup_keys[CERTIFY_SETUP_MAX][24]; /* `setup param KEY=VALUE` before the case */
+	/* `setup` lines, applied before the case: `param KEY=VALUE` (the key and value), `capk
+	 * test` (key "test"), `aid AID` (key the AID in hex) */
+	enum certify_setup setup_kinds[CERTIFY_SETUP_MAX];
+	char setup_keys[CERTIFY_SETUP_MAX][40];
 	char setup_values[CERTIFY_SETUP_MAX][64];
 	int n_setup;
 	int timeout; /* seconds (`timeout N`); 0: the suite's */
@@ -362,6 +372,15 @@ int certify_host_start(const struct certify_options *o, struct certify_host *out
 
 /* A `setup param KEY=VALUE` line applied to the test terminal (docs/tms.md keys). */
 int certify_host_param(struct certify_host *ch, const char *key, const char *value);
+
+/* `setup capk test`: the test CA public key (Visa's published test key A000000003 index 92,
+ * expiring at the end of the fifth year after the run's) added to the test host's TMS. On a
+ * refusal (added already): CERTIFY_EARG and why (capacity cap) says why. */
+int certify_host_capk(struct certify_host *ch, char *why, size_t cap);
+
+/* `setup aid AID`: the chip application aid (hex), labelled "CERTIFY TEST", added (or, when
+ * the TMS has it, replaced) in the test host's TMS; CERTIFY_EARG and why as above. */
+int certify_host_aid(struct certify_host *ch, const char *aid, char *why, size_t cap);
 
 /* Stops the host, closes everything; removes the work directory unless keep. */
 void certify_host_stop(struct certify_host *ch, bool keep);

@@ -265,18 +265,42 @@ static void say_verdict(const struct run *r, const struct certify_case_result *c
 	fflush(r->say);
 }
 
-/* A case's `setup param` lines, on the test terminal, before anything is said. */
+/* A setup line applied to the test host's TMS (why, capacity cap, says a refusal). */
+static int setup_line(struct run *r, const struct certify_case *c, int i, char *why, size_t cap)
+{
+	why[0] = '\0';
+	switch (c->setup_kinds[i]) {
+	case CERTIFY_SETUP_PARAM:
+		return certify_host_param(&r->ch, c->setup_keys[i], c->setup_values[i]);
+	case CERTIFY_SETUP_CAPK:
+		return certify_host_capk(&r->ch, why, cap);
+	case CERTIFY_SETUP_AID:
+		return certify_host_aid(&r->ch, c->setup_keys[i], why, cap);
+	}
+	return CERTIFY_EARG;
+}
+
+/* A case's `setup` lines — parameters of the test terminal, a CA key, an AID — before anything
+ * is said; under the store's mutex, as the proxy reads the same store. */
 static int setup_case(struct run *r, struct certify_case_result *cr)
 {
-	for (int i = 0; i < cr->c->n_setup; i++) {
+	static const char *const what[] = {[CERTIFY_SETUP_PARAM] = "param",
+	                                   [CERTIFY_SETUP_CAPK] = "capk",
+	                                   [CERTIFY_SETUP_AID] = "aid"};
+	const struct certify_case *c = cr->c;
+	char why[200];
+
+	for (int i = 0; i < c->n_setup; i++) {
 		int rc;
 
 		pthread_mutex_lock(&r->store_mu);
-		rc = certify_host_param(&r->ch, cr->c->setup_keys[i], cr->c->setup_values[i]);
+		rc = setup_line(r, c, i, why, sizeof why);
 		pthread_mutex_unlock(&r->store_mu);
 		if (rc != CERTIFY_OK) {
-			certify_find(cr, 0, cr->c->line, "setup", "the parameter %s=%s was refused",
-			             cr->c->setup_keys[i], cr->c->setup_values[i]);
+			certify_find(cr, 0, c->line, "setup", "`setup %s %s%s%s` was refused%s%s",
+			             what[c->setup_kinds[i]], c->setup_keys[i],
+			             c->setup_kinds[i] == CERTIFY_SETUP_PARAM ? "=" : "",
+			             c->setup_values[i], why[0] != '\0' ? ": " : "", why);
 			return rc;
 		}
 	}

@@ -294,6 +294,46 @@ int certify_host_param(struct certify_host *ch, const char *key, const char *val
 	           : CERTIFY_EARG;
 }
 
+/* The test CA public key of `setup capk test`: Visa's 1408-bit test key A000000003 index 92, as
+ * openemv's emv-utils publishes it (src/emv_capk_static_data.h, "Visa 1408-bit test CAPK
+ * [92]"; tests/tms/test_tms_capk.c has it too). A public test key: no secret. */
+#define TEST_CAPK_RID   "A000000003"
+#define TEST_CAPK_INDEX "92"
+#define TEST_CAPK_MOD                                                                              \
+	"996AF56F569187D09293C14810450ED8EE3357397B18A2458EFAA92DA3B6DF6514EC060195318FD43BE9B8F0" \
+	"CC669E3F844057CBDDF8BDA191BB64473BC8DC9A730DB8F6B4EDE3924186FFD9B8C7735789C23A36BA0B8AF6" \
+	"5372EB57EA5D89E7D14E9C7B6B557460F10885DA16AC923F15AF3758F0F03EBD3C5C2C949CBA306DB44E6A2C" \
+	"076C5F67E281D7EF56785DC4D75945E491F01918800A9E2DC66F60080566CE0DAF8D17EAD46AD8E30A247C9F"
+#define TEST_CAPK_SUM "429C954A3859CEF91295F663C963E582ED6EB253"
+
+int certify_host_capk(struct certify_host *ch, char *why, size_t cap)
+{
+	struct impl *im = ch->impl;
+	int64_t now = (int64_t)time(NULL);
+	char expiry[16];
+	/* Its expiry is not in its checksum: the end of the fifth year after the run's, so that
+	 * the key is in force whenever the suite runs. */
+	struct tms_capk_text t = {TEST_CAPK_RID, TEST_CAPK_INDEX, TEST_CAPK_MOD,
+	                          "03",          expiry,          TEST_CAPK_SUM};
+
+	assert(im != NULL);
+	snprintf(expiry, sizeof expiry, "%04d1231", tms_date(now, 0) / 10000 + 5);
+	return tms_capk_add(im->env.tms, ACTOR, &t, now, NULL, why, cap) == TMS_OK ? CERTIFY_OK
+	                                                                           : CERTIFY_EARG;
+}
+
+int certify_host_aid(struct certify_host *ch, const char *aid, char *why, size_t cap)
+{
+	struct impl *im = ch->impl;
+	struct tms_aid_text t = {.aid = aid, .label = "CERTIFY TEST"};
+
+	assert(im != NULL);
+	return tms_aid_add(im->env.tms, ACTOR, &t, (int64_t)time(NULL), NULL, NULL, why, cap) ==
+	               TMS_OK
+	           ? CERTIFY_OK
+	           : CERTIFY_EARG;
+}
+
 void certify_host_stop(struct certify_host *ch, bool keep)
 {
 	struct impl *im = ch->impl;

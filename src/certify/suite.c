@@ -488,18 +488,28 @@ static int read_do(struct parser *p, char **w, int n, const char *rest)
 	return CERTIFY_OK;
 }
 
-/* `setup param KEY=VALUE`: the value the rest of the line. */
-static int read_setup(struct parser *p, char **w, int n, const char *rest)
+/* A setup line of kind, key and value into the case (the caller checked their lengths). */
+static int add_setup(struct parser *p, enum certify_setup kind, const char *key, size_t klen,
+                     const char *value)
 {
 	struct certify_case *c = p->c;
-	const char *key = rest + strlen("param"), *eq;
+
+	if (c->n_setup == CERTIFY_SETUP_MAX)
+		return fail(p, "more than %d setup lines in a case", CERTIFY_SETUP_MAX);
+	c->setup_kinds[c->n_setup] = kind;
+	snprintf(c->setup_keys[c->n_setup], sizeof c->setup_keys[0], "%.*s", (int)klen, key);
+	snprintf(c->setup_values[c->n_setup++], sizeof c->setup_values[0], "%s", value);
+	return CERTIFY_OK;
+}
+
+/* `setup param KEY=VALUE` (after "param"): the value the rest of the line. */
+static int read_setup_param(struct parser *p, const char *key)
+{
+	struct certify_case *c = p->c;
+	const char *eq;
 	size_t klen;
 	bool known = false;
 
-	(void)w;
-	(void)n;
-	if (strncmp(rest, "param", 5) != 0 || (*key != ' ' && *key != '\t'))
-		return fail(p, "setup param KEY=VALUE (a terminal parameter, docs/tms.md)");
 	key += strspn(key, " \t");
 	if ((eq = strchr(key, '=')) == NULL || (klen = strcspn(key, " \t=")) == 0 ||
 	    key + klen != eq)
@@ -510,16 +520,46 @@ static int read_setup(struct parser *p, char **w, int n, const char *rest)
 	if (!known)
 		return fail(p, "unknown parameter %.*s (docs/tms.md \"Parameters\")", (int)klen,
 		            key);
-	if (c->n_setup == CERTIFY_SETUP_MAX)
-		return fail(p, "more than %d setup lines in a case", CERTIFY_SETUP_MAX);
 	if (klen >= sizeof c->setup_keys[0] || strlen(eq + 1) >= sizeof c->setup_values[0])
 		return fail(p, "setup param: the value is longer than %zu bytes",
 		            sizeof c->setup_values[0] - 1);
 	if (eq[1] != '\0' && !text_is_line(eq + 1, sizeof c->setup_values[0]))
 		return fail(p, "setup param: a control character in the value");
-	snprintf(c->setup_keys[c->n_setup], sizeof c->setup_keys[0], "%.*s", (int)klen, key);
-	strcpy(c->setup_values[c->n_setup++], eq + 1);
-	return CERTIFY_OK;
+	return add_setup(p, CERTIFY_SETUP_PARAM, key, klen, eq + 1);
+}
+
+/* `setup aid AID` (after "aid"): AID as the TMS takes it (tms_aid_parse()). */
+static int read_setup_aid(struct parser *p, const char *aid)
+{
+	struct tms_aid_text t = {.label = "-"};
+	struct tms_aid a;
+	char why[200];
+
+	aid += strspn(aid, " \t");
+	t.aid = aid;
+	if (aid[0] == '\0' || aid[strcspn(aid, " \t")] != '\0')
+		return fail(p, "setup aid AID (one AID, 10 to 32 hex digits)");
+	if (tms_aid_parse(&t, &a, why, sizeof why) != TMS_OK)
+		return fail(p, "setup aid %s: 10 to 32 hex digits (5 to 16 bytes)", aid);
+	return add_setup(p, CERTIFY_SETUP_AID, aid, strlen(aid), "");
+}
+
+/* `setup param KEY=VALUE`, `setup capk test`, `setup aid AID`. */
+static int read_setup(struct parser *p, char **w, int n, const char *rest)
+{
+	size_t kw = strcspn(rest, " \t");
+
+	(void)w;
+	(void)n;
+	if (kw == 5 && strncmp(rest, "param", 5) == 0)
+		return read_setup_param(p, rest + kw);
+	if (kw == 3 && strncmp(rest, "aid", 3) == 0)
+		return read_setup_aid(p, rest + kw);
+	if (kw == 4 && strncmp(rest, "capk", 4) == 0)
+		return strcmp(rest + kw + strspn(rest + kw, " \t"), "test") == 0
+		           ? add_setup(p, CERTIFY_SETUP_CAPK, "test", 4, "")
+		           : fail(p, "setup capk test (the test CA public key, docs/certify.md)");
+	return fail(p, "setup param KEY=VALUE, setup capk test or setup aid AID");
 }
 
 /* MTI[#N] of a `host` line into b. */

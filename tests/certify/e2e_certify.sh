@@ -34,7 +34,7 @@ expect 2 "--case naming no case" -- run_suite --case no-such-case
 # The whole suite, unattended: every case passed, a certificate for PX-1 1.0.
 expect 0 "the reference terminal passes the suite" -- run_suite --model PX-1 --version 1.0 \
 	--work "$tmp/work" --keep --report-html "$tmp/report.html"
-out_has "^Result  *18 passed, 0 failed, 0 skipped"
+out_has "^Result  *19 passed, 0 failed, 0 skipped"
 out_has "^certificate CERT-[0-9A-F]\{12\} recorded"
 out_has "PASS  no-answer"
 out_has "PASS  settle-mismatch"
@@ -42,7 +42,7 @@ cert=$(sed -n 's/^certificate \(CERT-[0-9A-F]*\) recorded$/\1/p' "$tmp/out")
 expect 0 "the certificate listed" -- "$possum" certify list --data "$data" --model PX-1 --json
 out_has "\"id\":\"$cert\""
 out_has '"version":"1.0"'
-out_has '"passed_cases":18'
+out_has '"passed_cases":19'
 [ -d "$tmp/work/cards" ] && [ -s "$tmp/work/host.log" ] && ok || bad "--keep: the work directory gone"
 if grep -q '<html' "$tmp/report.html" && grep -q "$cert" "$tmp/report.html"; then ok; else
 	bad "the HTML report lacks the page or the certificate"
@@ -55,7 +55,7 @@ done
 
 # Some cases, as JSON: the others skipped, no certificate (not every case ran).
 expect 0 "two cases, JSON" -- run_suite --model PX-2 --version 2.0 --case signin,echo --json
-if jq -e '.passed == 2 and .skipped == 16 and .certificate == null and
+if jq -e '.passed == 2 and .skipped == 17 and .certificate == null and
 	([.cases.items[] | select(.result == "passed") | .id] == ["signin", "echo"])' \
 	"$tmp/out" >/dev/null; then ok; else bad "two cases: $(head -c 400 "$tmp/out")"; fi
 err_has "^\[1/2\] signin"

@@ -13,10 +13,25 @@
 /* ---- The suite file --------------------------------------------------------------------- */
 
 static const char *const shipped_ids[] = {
-    "signin",          "signin-bad-kcv",  "signin-again", "purchase-stripe",  "purchase-chip",
-    "answer-a0",       "answer-99",       "no-answer",    "restart-reversal", "late-answer",
-    "duplicate-94",    "bad-answer-mac",  "void",         "refund",           "settle-match",
-    "settle-mismatch", "download-params", "echo",
+    "signin",
+    "signin-bad-kcv",
+    "signin-again",
+    "purchase-stripe",
+    "purchase-chip",
+    "answer-a0",
+    "answer-99",
+    "no-answer",
+    "restart-reversal",
+    "late-answer",
+    "duplicate-94",
+    "bad-answer-mac",
+    "void",
+    "refund",
+    "settle-match",
+    "settle-mismatch",
+    "download-params",
+    "download-keys",
+    "echo",
 };
 
 /* The built-in suite reads: its cases in order, each told in both languages. */
@@ -66,6 +81,14 @@ static void shipped_suite_reads(void **state)
 	assert_string_equal(c->setup_values[0], "认证测试商店");
 	assert_string_equal(c->setup_keys[1], "merchant_name_en");
 	assert_string_equal(c->setup_values[1], "CERTIFY SHOP");
+	assert_int_equal(c->setup_kinds[1], CERTIFY_SETUP_PARAM);
+	c = certify_suite_case(s, "download-keys");
+	assert_int_equal(c->n_setup, 2);
+	assert_int_equal(c->setup_kinds[0], CERTIFY_SETUP_CAPK);
+	assert_string_equal(c->setup_keys[0], "test");
+	assert_int_equal(c->setup_kinds[1], CERTIFY_SETUP_AID);
+	assert_string_equal(c->setup_keys[1], "A000000333010106");
+	assert_true(c->expects[1].many);
 	c = certify_suite_case(s, "void");
 	assert_string_equal(c->steps[0].keys[0], "of");
 	assert_string_equal(c->steps[0].values[0], "purchase-stripe");
@@ -177,6 +200,19 @@ static const struct fault {
      "t:4: unknown check smell (receipt, upload-complete)"},
     {"suite s\ncase a\nsetup param colour=red\nexpect 0800\n",
      "t:3: unknown parameter colour (docs/tms.md \"Parameters\")"},
+    {"suite s\ncase a\nsetup capk A000000003\nexpect 0800\n",
+     "t:3: setup capk test (the test CA public key, docs/certify.md)"},
+    {"suite s\ncase a\nsetup aid A0000003G3\nexpect 0800\n",
+     "t:3: setup aid A0000003G3: 10 to 32 hex digits (5 to 16 bytes)"},
+    {"suite s\ncase a\nsetup aid\nexpect 0800\n",
+     "t:3: setup aid AID (one AID, 10 to 32 hex digits)"},
+    {"suite s\ncase a\nsetup aid A000000333010106 UnionPay\nexpect 0800\n",
+     "t:3: setup aid AID (one AID, 10 to 32 hex digits)"},
+    {"suite s\ncase a\nsetup key 1\nexpect 0800\n",
+     "t:3: setup param KEY=VALUE, setup capk test or setup aid AID"},
+    {"suite s\ncase a\nsetup capk test\nsetup capk test\nsetup aid A000000333\n"
+     "setup param merchant_name_en=X\nsetup aid A000000333\nexpect 0800\n",
+     "t:7: more than 4 setup lines in a case"},
     {"suite s\ntimeout 0\n", "t:2: timeout SECONDS: 1 to 3600"},
     {"suite s\ncase a\ntitle One\ntitle Two\nexpect 0800\n", "t:4: a second title"},
     {"suite s\ncase a\ndo echo\ndo echo\ndo echo\ndo echo\ndo echo\ndo echo\ndo echo\ndo echo\n"
@@ -709,6 +745,123 @@ static void shipped_cases_judge(void **state)
 	judging_close(&j);
 }
 
+/* ---- The upload-complete check ------------------------------------------------------------ */
+
+/* A 0320 record: card class, STAN, PAN n20, amount; REC_OF another card's. */
+#define REC_OF(pan, stan, amount) "00" stan "0" pan amount
+#define REC(stan, amount)         REC_OF(PAN, stan, amount)
+#define TOTALS_2                                                                                   \
+	"000000003425002000000000000000"                                                           \
+	"0"                                                                                        \
+	"000000000000000000000000000000"                                                           \
+	"0"
+
+/* The settle case's transcript: the 0500 (two sales), then uploads f48[0], f48[1] (60.3 201
+ * then 203; NULL: not sent) and the end. */
+static void upload_of(struct judging *j, const char *stripe, const char *chip)
+{
+	struct certify_transcript *tr = &j->res.cases[1].tr;
+
+	certify_transcript_free(tr);
+	j->res.cases[1].n_findings = j->res.cases[1].n_more = 0;
+	add(tr, "0500", FIELDS({11, "000130"}, {48, TOTALS_2}, {49, "156"}, {60, "00000001201"}),
+	    "0510", FIELDS({11, "000130"}, {39, "00"}));
+	if (stripe != NULL)
+		add(tr, "0320", FIELDS({11, "000131"}, {48, stripe}, {60, "00000001201"}), "0330",
+		    FIELDS({11, "000131"}, {39, "00"}));
+	if (chip != NULL)
+		add(tr, "0320",
+		    FIELDS({11, "000132"}, {48, chip}, {55, "\x9F\x26\x01\x01"},
+		           {60, "00000001203"}),
+		    "0330", FIELDS({11, "000132"}, {39, "00"}));
+	add(tr, "0320", FIELDS({11, "000133"}, {48, "00"}, {60, "00000001202"}), "0330",
+	    FIELDS({11, "000133"}, {39, "00"}));
+}
+
+/* The settle case's check findings, joined by newlines into a static buffer. */
+static const char *upload_findings(struct judging *j)
+{
+	static char out[4096];
+	struct certify_case_result *cr = &j->res.cases[1];
+	size_t at = 0;
+
+	certify_checks(&j->res, cr, NULL, stderr, 0);
+	out[0] = '\0';
+	for (size_t i = 0; i < cr->n_findings; i++) {
+		assert_string_equal(cr->findings[i].rule, "check");
+		at += (size_t)snprintf(out + at, sizeof out - at, "%s%s", i > 0 ? "\n" : "",
+		                       cr->findings[i].why);
+	}
+	return out;
+}
+
+/* Each uploaded record is an approved payment of the batch (STAN, amount, the card's last
+ * four digits), none twice, none missing; the reversed and the declined are not uploaded. */
+static void upload_complete_checked(void **state)
+{
+	struct certify_transcript *pay;
+	struct judging j;
+
+	(void)state;
+	judging_open(&j, "suite t\ncase pay\nexpect 0200\n"
+	                 "case settle\nexpect 0500\ncheck upload-complete\n");
+	pay = &j.res.cases[0].tr;
+	add(pay, "0200", PURCHASE("000123", "000000001657"), "0210",
+	    ANSWER("000123", "00", "000000000123"));
+	add(pay, "0200", PURCHASE("000124", "000000001768"), "0210",
+	    ANSWER("000124", "00", "000000000124"));
+	add(pay, "0200", PURCHASE("000125", "000000001111"), "0210",
+	    ANSWER("000125", "00", "000000000125"));
+	add(pay, "0400", REVERSAL("000125"), "0410", FIELDS({11, "000125"}, {39, "00"}));
+	add(pay, "0200", PURCHASE("000126", "000000002222"), "0210",
+	    ANSWER("000126", "51", "000000000126"));
+
+	upload_of(&j, "01" REC("000123", "000000001657"), "01" REC("000124", "000000001768"));
+	assert_string_equal(upload_findings(&j), "");
+
+	upload_of(&j, "01" REC("000123", "000000001657"), NULL);
+	assert_string_equal(upload_findings(&j),
+	                    "upload-complete: the payment of STAN 000124 (17.68, case pay, message "
+	                    "2) was not uploaded\n"
+	                    "upload-complete: the batch upload carried 1 transactions; the "
+	                    "settlement's totals count 2");
+
+	upload_of(&j, "01" REC("000123", "000000001657"), "01" REC("000124", "000000001769"));
+	assert_string_equal(upload_findings(&j),
+	                    "upload-complete: record 1 (STAN 000124, 17.69): the payment of that "
+	                    "STAN (case pay, message 2) was of 17.68\n"
+	                    "upload-complete: the payment of STAN 000124 (17.68, case pay, message "
+	                    "2) was not uploaded");
+	assert_int_equal(j.res.cases[1].findings[0].msg, 3);
+
+	upload_of(&j, "02" REC("000123", "000000001657") REC("000123", "000000001657"),
+	          "01" REC("000124", "000000001768"));
+	assert_string_equal(upload_findings(&j),
+	                    "upload-complete: record 2 (STAN 000123, 16.57): uploaded already "
+	                    "(message 2, record 1)\n"
+	                    "upload-complete: the batch upload carried 3 transactions; the "
+	                    "settlement's totals count 2");
+	assert_int_equal(j.res.cases[1].findings[0].msg, 2);
+
+	/* A reversed payment, another card, a record cut short. */
+	upload_of(&j, "02" REC("000123", "000000001657") REC("000125", "000000001111"),
+	          "01" REC_OF("6222021234567890129", "000124", "000000001768"));
+	assert_string_equal(
+	    upload_findings(&j),
+	    "upload-complete: record 2 (STAN 000125, 11.11): no approved payment of "
+	    "the batch has that STAN\n"
+	    "upload-complete: record 1 (STAN 000124, 17.68): its card ends 0129, "
+	    "the payment's 0128\n"
+	    "upload-complete: the payment of STAN 000124 (17.68, case pay, message "
+	    "2) was not uploaded\n"
+	    "upload-complete: the batch upload carried 3 transactions; the "
+	    "settlement's totals count 2");
+	upload_of(&j, "02" REC("000123", "000000001657"), "01" REC("000124", "000000001768"));
+	assert_non_null(
+	    strstr(upload_findings(&j), "field 48 is not a count and that many records"));
+	judging_close(&j);
+}
+
 /* A line never shows card numbers whole, nor tracks, PIN blocks, chip data, keys or MACs. */
 static void msg_line_masks(void **state)
 {
@@ -756,6 +909,7 @@ int main(void)
 	    cmocka_unit_test(judge_alternatives_slices_subfields),
 	    cmocka_unit_test(judge_nothing),
 	    cmocka_unit_test(shipped_cases_judge),
+	    cmocka_unit_test(upload_complete_checked),
 	    cmocka_unit_test(msg_line_masks),
 	};
 
