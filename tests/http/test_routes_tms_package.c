@@ -115,6 +115,17 @@ static int count_audit(void *ctx, const struct store_audit *row)
 	return 0;
 }
 
+/* How many audit entries of action there are, each with the token as actor. */
+static size_t audited(struct api *a, const char *action)
+{
+	size_t n = 0;
+
+	assert_int_equal(store_audit_list(a->sf->s, &(struct store_audit_filter){.action = action},
+	                                  count_audit, &n),
+	                 STORE_OK);
+	return n;
+}
+
 static void packages(void **state)
 {
 	struct api *a = *state;
@@ -228,6 +239,11 @@ static void rollouts_and_minimums(void **state)
 	                        json_array_get(json_object_get(o, "items"), 0), "after")),
 	                    "2026-12-31");
 	json_decref(o);
+	/* Every change audited, the token its actor; nothing for the refusals. */
+	assert_int_equal(audited(a, "tms.package.add"), 1);
+	assert_int_equal(audited(a, "tms.rollout.add"), 2);
+	assert_int_equal(audited(a, "tms.rollout.stop"), 1);
+	assert_int_equal(audited(a, "tms.minimum.set"), 1);
 }
 
 static const char *text(json_t *o, const char *key)
