@@ -115,6 +115,17 @@ static int count_audit(void *ctx, const struct store_audit *row)
 	return 0;
 }
 
+/* How many audit entries of action there are, each with the token as actor. */
+static size_t audited(struct api *a, const char *action)
+{
+	size_t n = 0;
+
+	assert_int_equal(store_audit_list(a->sf->s, &(struct store_audit_filter){.action = action},
+	                                  count_audit, &n),
+	                 STORE_OK);
+	return n;
+}
+
 static void packages(void **state)
 {
 	struct api *a = *state;
@@ -199,6 +210,16 @@ static void rollouts_and_minimums(void **state)
 	                      "{\"package\":1,\"percent\":10,\"terminals\":[\"" T_TID "\"]}", &o),
 	                 400);
 	json_decref(o);
+	/* A merchant's terminals; an unknown merchant 404. */
+	assert_int_equal(call(a, "POST", "/api/v1/tms/rollouts", NULL,
+	                      "{\"package\":1,\"merchants\":[\"" T_MID "\"]}", &o),
+	                 201);
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "merchants");
+	json_decref(o);
+	assert_int_equal(call(a, "POST", "/api/v1/tms/rollouts", NULL,
+	                      "{\"package\":1,\"merchants\":[\"898310048129999\"]}", &o),
+	                 404);
+	json_decref(o);
 	assert_int_equal(call(a, "GET", "/api/v1/tms/status", NULL, NULL, &o), 200);
 	assert_string_equal(
 	    json_string_value(json_object_get(
@@ -228,6 +249,11 @@ static void rollouts_and_minimums(void **state)
 	                        json_array_get(json_object_get(o, "items"), 0), "after")),
 	                    "2026-12-31");
 	json_decref(o);
+	/* Every change audited, the token its actor; nothing for the refusals. */
+	assert_int_equal(audited(a, "tms.package.add"), 1);
+	assert_int_equal(audited(a, "tms.rollout.add"), 3);
+	assert_int_equal(audited(a, "tms.rollout.stop"), 1);
+	assert_int_equal(audited(a, "tms.minimum.set"), 1);
 }
 
 static const char *text(json_t *o, const char *key)

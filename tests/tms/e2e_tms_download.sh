@@ -8,7 +8,8 @@
 # host's log: the second run does not start from 0); a type the merchant's limits switch off
 # and an amount above per_txn_max are refused by the terminal without sending (the host sees
 # no request), and its slips carry the downloaded name, header and footer; a CA key whose
-# checksum does not verify makes the whole set refused; the terminal acts on pin_credit (a
+# checksum does not verify makes the whole set refused, and so does one past its expiry at the
+# terminal's date (its clock ahead, libfaketime), which once revoked is dropped; the terminal acts on pin_credit (a
 # credit card's purchase or pre-authorization without its PIN refused, nothing sent; with it,
 # or with pin_credit 0, paid; a debit card sent as before), utc_offset (the slip's time) and
 # reversal_retries (2: a reversal the host does not answer in time, through a relay holding
@@ -85,6 +86,8 @@ done
 [ "$(jq '.aid.aids | length' "$tmp/out")" = 3 ] && ok || bad "aids: $(jq -c .aid "$tmp/out")"
 expect 0 "params" -- t params
 out_has "connect_timeout    CT  30"
+out_has "A000000333 08  expires 20991231"
+out_has "A000000333010101  UnionPay Debit"
 
 # 3. An operator's change marks the terminal at once; a level that does not reach it does not.
 # (The header makes the parameters more than one answer's 512 bytes: two chunks.)
@@ -180,6 +183,34 @@ expect 0 "params: the old keys kept" -- t params --json
 [ "$(jq '.capk.keys | length' "$tmp/out")" = 2 ] && ok || bad "a refused set was applied: $(jq -c .capk "$tmp/out")"
 expect 0 "the set again, sound" -- t download --set capk
 [ "$(pending)" = 0 ] && ok || bad "tms_pending after the CA keys: $(pending), expected 0"
+
+# 6b. A key in force at the host's date but past its expiry at the terminal's: the terminal's
+# own check (tms_capk_check at its date) refuses the whole set. The key expires tomorrow at the
+# host (+08:00); the terminal runs 3 days ahead (libfaketime). Then revoked: the terminal
+# drops it at its next download.
+lib=$(faketime_lib)
+if [ -n "$lib" ]; then
+	ahead() {
+		TZ=UTC LD_PRELOAD=$lib FAKETIME="@$(date -u -d '+3 days' '+%Y-%m-%d %H:%M:%S')" \
+			FAKETIME_DONT_FAKE_MONOTONIC=1 \
+			ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+	}
+	a tms capk add --rid A000000333 --index 0B --exponent 03 --expiry "$(date -u -d '+32 hours' +%Y%m%d)" \
+		--modulus "$(printf 'C9%.0s' $(seq 1 128))" >/dev/null
+	[ "$(pending)" = 2 ] && ok || bad "tms_pending after the key expiring tomorrow: $(pending), expected 2"
+	held=$(db_sql "$data" "SELECT capk_held FROM terminals WHERE tid = 'TERM0001'")
+	expect 1 "a key expired at the terminal's date" -- ahead t download --set capk
+	err_has "the key has expired"
+	err_has "not applied"
+	[ "$(db_sql "$data" "SELECT capk_held FROM terminals WHERE tid = 'TERM0001'")" = "$held" ] && ok ||
+		bad "a set with an expired key was confirmed"
+	expect 0 "revoke the key" -- a tms capk revoke --rid A000000333 --index 0B --reason "a test"
+	expect 0 "the set without it" -- ahead t download --set capk
+	[ "$(pending)" = 0 ] && ok || bad "tms_pending after the revoked key's set: $(pending), expected 0"
+	expect 0 "params: the revoked key dropped" -- t params --json
+	[ "$(jq '[.capk.keys[] | select(.index == "0B")] | length' "$tmp/out")" = 0 ] && ok ||
+		bad "the revoked key kept: $(jq -c .capk "$tmp/out")"
+fi
 
 # 7. What the terminal does with reversal_retries, utc_offset and pin_credit.
 issue_credit() {

@@ -59,12 +59,18 @@ expect 2 "package add: no FILE" -- "$possum" admin tms package add --model PX-7 
 expect 0 "package list" -- "$possum" admin tms package list --json
 same "$(jq '.items | length' "$tmp/out")" 1 "packages stored"
 
-# Rollouts: two terminals; 50% of the model; an unknown terminal (1); two kinds at once (2).
+# Rollouts: two terminals; 50% of the model; a merchant's terminals; an unknown terminal or
+# merchant (1); two kinds at once (2).
 expect 0 "rollout to terminals" -- "$possum" admin tms rollout add --package "$id" --terminals TERMPK01,TERMPK02 --json
 r1=$(jq -r .id "$tmp/out")
 same "$(jq -c .targets "$tmp/out")" '["TERMPK01","TERMPK02"]' "the rollout's terminals"
 expect 0 "rollout to 50%" -- "$possum" admin tms rollout add --package "$id" --percent 50 --from "2026-01-01 08:00" --json
 same "$(jq -r .from "$tmp/out")" "2026-01-01T08:00:00+08:00" "the rollout's start"
+expect 0 "rollout to a merchant's terminals" -- "$possum" admin tms rollout add --package "$id" --merchants $mid --json
+r3=$(jq -r .id "$tmp/out")
+same "$(jq -c .targets "$tmp/out")" "[\"$mid\"]" "the rollout's merchants"
+expect 1 "rollout to an unknown merchant" -- "$possum" admin tms rollout add --package "$id" --merchants 898310048129999
+err_has "898310048129999"
 expect 1 "rollout to an unknown terminal" -- "$possum" admin tms rollout add --package "$id" --terminals TERMPK01,NOPE0001
 err_has "NOPE0001"
 expect 1 "rollout of an unknown package" -- "$possum" admin tms rollout add --package 99 --percent 10
@@ -77,13 +83,15 @@ same "$(jq '[.rollouts[] | select(.kind == "terminals")][0].targeted' "$tmp/out"
 n=$(jq '[.rollouts[] | select(.kind == "percent")][0].targeted' "$tmp/out")
 [ "$n" -ge 1 ] && [ "$n" -le 10 ] && ok || bad "50% of 10 terminals: $n"
 same "$(jq -r '.terminals[] | select(.tid == "TERMPK01") | .package.version' "$tmp/out")" 2.0 "TERMPK01's package"
+same "$(jq '[.rollouts[] | select(.kind == "merchants")][0].targeted' "$tmp/out")" 10 "the merchant's rollout names its 10"
+expect 0 "rollout stop: the merchant's" -- "$possum" admin tms rollout stop "$r3"
 expect 0 "status, people's form" -- "$possum" admin tms status
 out_has "^PX-7 "
 expect 0 "rollout stop" -- "$possum" admin tms rollout stop "$r1"
 expect 1 "rollout stop again" -- "$possum" admin tms rollout stop "$r1"
 expect 1 "rollout stop: unknown" -- "$possum" admin tms rollout stop 99
 expect 0 "rollout list" -- "$possum" admin tms rollout list --json
-same "$(jq -c '[.items[].running]' "$tmp/out")" '[false,true]' "running rollouts"
+same "$(jq -c '[.items[].running]' "$tmp/out")" '[false,true,false]' "running rollouts"
 
 # Minimum versions.
 expect 2 "minimum: a bad date" -- "$possum" admin tms minimum set --model PX-7 --version 2.0 --after 2026-02-30

@@ -127,6 +127,10 @@ is "$(val per_txn_max)" "80000 merchant limits" "per_txn_max after merchant limi
 # The audit log: each change, who, the key's old and new value.
 n=$(db_sql "$data" "SELECT count(*) FROM audit_log WHERE action LIKE 'tms.param.%'")
 is "$n" 7 "tms.param audit entries (5 sets, 2 unsets)"
+# Each level's changes on its own object: all 1, the model 1, the merchant 2 sets and an
+# unset, the terminal a set and an unset.
+n=$(db_sql "$data" "SELECT object || '=' || count(*) FROM audit_log WHERE action LIKE 'tms.param.%' GROUP BY object ORDER BY object" | paste -sd' ' -)
+is "$n" "tms:all=1 tms:merchant:$mid=3 tms:model:PX-7=1 tms:terminal:TERMT001=2" "tms.param audit entries by level"
 n=$(db_sql "$data" "SELECT count(*) FROM audit_log WHERE action = 'terminal.model' AND object = 'terminal:TERMT001'")
 is "$n" 1 "terminal.model audit entries"
 expect 0 "audit: the merchant level's change" -- "$possum" admin audit --object "tms:merchant:$mid" --data "$data" --json

@@ -4,8 +4,8 @@
 # A package rolled out to a terminal makes it pending at once (tms_pending 8, the answers'
 # nibble 8); without the package key the terminal refuses to update; a download broken after
 # its first chunk resumes at its offset; installed, the host records the version it runs and
-# nothing is pending. A package corrupted as received is refused, reported (391 OK 0) and
-# shown in `tms status`. A terminal that follows its host (auto on, given the package key at
+# nothing is pending. A package signed under another key than the terminal's, and one
+# corrupted as received, are refused, reported (391 OK 0) and shown in `tms status`. A terminal that follows its host (auto on, given the package key at
 # init) updates by itself after the first purchase once rolled out, whose answer asks 8; the
 # host records the version, nothing is pending, and its next sign-in carries the version (59
 # A2 05); a 390 or a 391 naming another model's package is answered 25, the 391 recording
@@ -91,6 +91,17 @@ same "$(($(col tms_pending TERMUP01) & 8))" 0 "the bit left behind cleared by th
 
 # 3. A package corrupted as received: refused, reported, shown in the status.
 expect 0 "signin 2" -- t2 signin
+# Its hash sound, its signature not made under the key the terminal holds (another Ed25519
+# key's, made by openssl): refused, reported; the right key kept again.
+openssl genpkey -algorithm ed25519 -out "$tmp/other.pem" 2>/dev/null
+other_key=$(openssl pkey -in "$tmp/other.pem" -pubout -outform DER | tail -c 32 | xxd -p -c 64)
+expect 0 "another package key kept" -- t2 update --package-key "$other_key"
+expect 1 "update signed under another key: refused" -- t2 update
+err_has "does not verify"
+err_has "reported to the host"
+same "$(col update_failed TERMUP02)" "POSSUM02: hash or signature" "the refusal recorded"
+same "$(col version TERMUP02)" POSSUM01 "not installed"
+expect 0 "its package key kept again" -- t2 update --package-key "$key"
 expect 1 "update with a corrupted byte: refused" -- t2 update --inject bad-sig
 err_has "does not verify"
 err_has "reported to the host"

@@ -148,6 +148,8 @@ static void aids(void **state)
 	    call(&ctx, "DELETE", "/api/v1/tms/aids", "{\"aid\":\"A0000000031010\"}", NULL, &o),
 	    404);
 	json_decref(o);
+	assert_int_equal(tms_fixture_audited(x, "tms.aid.add"), 1);
+	assert_int_equal(tms_fixture_audited(x, "tms.aid.replace"), 1);
 	assert_int_equal(tms_fixture_audited(x, "tms.aid.remove"), 1);
 }
 

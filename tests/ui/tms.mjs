@@ -52,6 +52,9 @@ async function model(page, tid) {
   await page.locator('[data-test="tms-model"][data-model="PX-7"]').waitFor();
   const t = await call(page, 'GET', `/api/v1/terminals/${tid}`);
   check(t.body.model === 'PX-7', 'the model set (the API says so too)', JSON.stringify(t.body.model));
+  const log = await call(page, 'GET', `/api/v1/audit?object=terminal:${tid}&action=terminal.model`);
+  check((log.body.items || []).length === 1 && /^user:/.test(log.body.items[0].actor),
+    "the console's model change audited as its user", JSON.stringify(log.body));
 }
 
 async function terminal_params(page, tid) {
@@ -60,6 +63,11 @@ async function terminal_params(page, tid) {
   await row(page, 'connect_timeout').locator('[data-test="tms-param-set"]').click();
   await resolved(page, 'connect_timeout', '30', 'terminal');
   check((await $(page, 'tms-ok').textContent()).includes('connect_timeout'), 'the change said done');
+  // Audited with the signed-in user as actor, the key's new value after.
+  const log = await call(page, 'GET', `/api/v1/audit?object=tms:terminal:${tid}&action=tms.param.set`);
+  const e = log.body.items || [];
+  check(e.length === 1 && /^user:/.test(e[0].actor) && e[0].after.value === '30',
+    "the console's set audited as its user", JSON.stringify(log.body));
   await shot(page, 'operator-terminal-tms-en');
 
   // A bad value: the API's reason beside the field, nothing changed.
