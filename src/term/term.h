@@ -345,7 +345,8 @@ struct term_download {
 	size_t items;    /* the set's items */
 	bool restarted;  /* the set changed under a download in progress: from the first again */
 	bool applied, confirmed;
-	char why[200]; /* refused (TERM_EREFUSED): why, in English and Chinese */
+	char why[200];      /* refused (TERM_EREFUSED): why, in English and Chinese */
+	const char *failed; /* refused: the check that failed, "hash" or "signature" (391's ER) */
 };
 
 /* Downloads set: TERM_OK (out->rc says whether the host answered 00; applied and confirmed
@@ -377,7 +378,8 @@ struct term_update {
 	size_t from, size; /* the offset it started (resumed) at; the package's size */
 	bool restarted;    /* another package than the one in progress: from byte 0 */
 	bool installed, reported;
-	char why[200]; /* refused (TERM_EREFUSED): why, in English and Chinese */
+	char why[200];      /* refused (TERM_EREFUSED): why, in English and Chinese */
+	const char *failed; /* refused: the check that failed, "hash" or "signature" (391's ER) */
 };
 
 /* Updates the terminal's software: TERM_OK (out->rc says whether the host answered 00: 25

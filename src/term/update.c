@@ -201,15 +201,17 @@ static int fetch(term *t, struct store_term_tms *row, struct term_update *out)
 /* The downloaded package checked: its hash, then its signature under the key. */
 static int check(const struct store_term_tms *row, bool fault, struct term_update *out)
 {
-	const uint8_t *key, *sg, *md;
+	const uint8_t *key, *sg, *md, *hs;
 	uint8_t *data = malloc(row->dl_items_len > 0 ? row->dl_items_len : 1);
 	char model[TMS_MODEL_MAX + 1];
-	size_t kn, sn, mn;
+	const char *what = NULL;
+	size_t kn, sn, mn, hn;
 	int rc = TERM_OK;
 
 	key = pkg_item(row, "KY", &kn);
 	sg = pkg_item(row, "SG", &sn);
 	md = pkg_item(row, "MD", &mn);
+	hs = pkg_item(row, "HS", &hn);
 	if (data == NULL)
 		return TERM_ESTORE;
 	memcpy(data, row->dl_items, row->dl_items_len);
@@ -217,14 +219,21 @@ static int check(const struct store_term_tms *row, bool fault, struct term_updat
 		data[row->dl_items_len / 2] ^= 0x01;
 	snprintf(model, sizeof model, "%.*s", md != NULL ? (int)mn : 0,
 	         md != NULL ? (const char *)md : "");
-	if (key == NULL || sg == NULL || sn != TMS_SIG_LEN ||
-	    tms_package_verify(key, kn, model, row->dl_version, data, row->dl_items_len, sg) !=
-	        TMS_OK) {
-		snprintf(
-		    out->why, sizeof out->why,
-		    "package %s: its hash or signature does not verify (软件包校验失败): refused, "
-		    "not installed",
-		    row->dl_version);
+	/* First the bytes against the hash announced with them, then the signature over that
+	 * hash, model and version: a failure says which. */
+	if (hs == NULL || hn != 32 ||
+	    tms_package_hash_check(data, row->dl_items_len, hs) != TMS_OK) {
+		what = "its SHA-256 is not the one announced (哈希值不符)";
+		out->failed = "hash";
+	} else if (key == NULL || sg == NULL || sn != TMS_SIG_LEN ||
+	           tms_package_verify(key, kn, model, row->dl_version, data, row->dl_items_len,
+	                              sg) != TMS_OK) {
+		what = "its signature does not verify under the package key (签名校验失败)";
+		out->failed = "signature";
+	}
+	if (what != NULL) {
+		snprintf(out->why, sizeof out->why, "package %s: %s: refused, not installed",
+		         row->dl_version, what);
 		rc = TERM_EREFUSED;
 	}
 	free(data);
@@ -246,7 +255,8 @@ static int report(term *t, const struct store_term_tms *row, bool ok, struct ter
 		return TERM_OK;
 	if (tms_item_put(req, sizeof req, &len, "PK", pk, n) != TMS_OK ||
 	    tms_item_put(req, sizeof req, &len, "OK", ok ? "1" : "0", 1) != TMS_OK ||
-	    (!ok && tms_item_put(req, sizeof req, &len, "ER", "hash or signature", 17) != TMS_OK))
+	    (!ok &&
+	     tms_item_put(req, sizeof req, &len, "ER", out->failed, strlen(out->failed)) != TMS_OK))
 		return TERM_EARG;
 	/* The row, installed or not, is kept already: term_identity() reads its version. */
 	if ((rc = term_identity(t, NULL, f59, sizeof f59)) != TERM_OK)

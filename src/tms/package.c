@@ -15,6 +15,7 @@
 #include "common/jsonval.h"
 #include "crypto/crypto.h"
 #include "crypto/ed25519.h"
+#include "crypto/mac.h"
 #include "merchant/merchant.h"
 #include "store/store_acquirer.h"
 
@@ -108,6 +109,18 @@ static int sha256(const uint8_t *data, size_t len, uint8_t out[32])
 
 	return EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32 ? TMS_OK
 	                                                                          : TMS_ENOMEM;
+}
+
+int tms_package_hash_check(const uint8_t *data, size_t len, const uint8_t announced[32])
+{
+	uint8_t sha[32];
+	int rc;
+
+	if ((data == NULL && len > 0) || announced == NULL)
+		return TMS_EARG;
+	if ((rc = sha256(data != NULL ? data : (const uint8_t *)"", len, sha)) != TMS_OK)
+		return rc;
+	return crypto_mac_equal(sha, announced, sizeof sha) == CRYPTO_OK ? TMS_OK : TMS_EVERIFY;
 }
 
 int tms_package_verify(const uint8_t *pub, size_t publen, const char *model, const char *version,

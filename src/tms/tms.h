@@ -400,6 +400,10 @@ int tms_package_key(tms *t, uint8_t pub[TMS_PUB_LEN]);
 int tms_package_chunk(tms *t, int64_t id, size_t offset, uint8_t *buf, size_t cap, size_t *len,
                       size_t *total);
 
+/* The terminal's first check of a package: the SHA-256 of data is the one announced with it
+ * (its first chunk's HS): TMS_OK, or TMS_EVERIFY. */
+int tms_package_hash_check(const uint8_t *data, size_t len, const uint8_t announced[32]);
+
 /* The terminal's check of a package: the SHA-256 of data, then sig over the signed text under
  * pub (publen TMS_PUB_LEN): TMS_OK, or TMS_EVERIFY. */
 int tms_package_verify(const uint8_t *pub, size_t publen, const char *model, const char *version,

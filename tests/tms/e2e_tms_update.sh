@@ -97,23 +97,23 @@ openssl genpkey -algorithm ed25519 -out "$tmp/other.pem" 2>/dev/null
 other_key=$(openssl pkey -in "$tmp/other.pem" -pubout -outform DER | tail -c 32 | xxd -p -c 64)
 expect 0 "another package key kept" -- t2 update --package-key "$other_key"
 expect 1 "update signed under another key: refused" -- t2 update
-err_has "does not verify"
+err_has "its signature does not verify under the package key"
 err_has "reported to the host"
-same "$(col update_failed TERMUP02)" "POSSUM02: hash or signature" "the refusal recorded"
+same "$(col update_failed TERMUP02)" "POSSUM02: signature" "the refusal recorded"
 same "$(col version TERMUP02)" POSSUM01 "not installed"
 expect 0 "its package key kept again" -- t2 update --package-key "$key"
 expect 1 "update with a corrupted byte: refused" -- t2 update --inject bad-sig
-err_has "does not verify"
+err_has "its SHA-256 is not the one announced"
 err_has "reported to the host"
-same "$(col update_failed TERMUP02)" "POSSUM02: hash or signature" "the failure recorded"
+same "$(col update_failed TERMUP02)" "POSSUM02: hash" "the failure recorded"
 same "$(col version TERMUP02)" POSSUM01 "the version it runs, reported"
 expect 0 "status" -- a tms status --model PX-9 --json
 same "$(jq -r '.terminals[] | select(.tid == "TERMUP02") | .update_failed' "$tmp/out")" \
-	"POSSUM02: hash or signature" "the status shows the failure"
+	"POSSUM02: hash" "the status shows the failure"
 same "$(jq -c '.terminals[] | select(.tid == "TERMUP02") | .downloads.pending | index("package") != null' "$tmp/out")" \
 	true "the status shows the update pending"
 expect 0 "status, people's form" -- a tms status --model PX-9
-out_has "TERMUP02.*POSSUM02: hash or signature"
+out_has "TERMUP02.*POSSUM02: hash"
 
 # 4. A terminal that follows its host by itself (auto on, from init) and was given the package
 # key at init: after an ordinary purchase whose answer asks for the update (nibble 8) it

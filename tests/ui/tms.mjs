@@ -185,7 +185,7 @@ async function status(page, tid) {
     await t2.getAttribute('data-pending'));
   check((await text(t2.locator('[data-test="tms-status-pending"]'))).includes('software'), 'the pending update said in words: software',
     await text(t2.locator('[data-test="tms-status-pending"]')));
-  check(await text(t2.locator('[data-test="tms-status-failed"]')) === 'POSSUM02: hash or signature',
+  check(await text(t2.locator('[data-test="tms-status-failed"]')) === 'POSSUM02: hash',
     'TERM0002: its refused package, the terminal\'s reason', await text(t2.locator('[data-test="tms-status-failed"]')));
   check((await text(t2.locator('[data-test="tms-status-version"]'))).includes('POSSUM01') &&
     (await text(t2.locator('[data-test="tms-status-version"]'))).includes('POSSUM02'), 'TERM0002 runs POSSUM01, POSSUM02 to install',
