@@ -568,7 +568,7 @@ static const char receipt_help[] =
     "Prints the receipt of the latest transaction with STAN: the merchant's and the\n"
     "customer's copies, in Chinese and English, with the PAN masked; an approval the\n"
     "acquirer made for the issuer while its link was down is marked 代授权 STAND-IN.\n\n"
-    "  STAN            its STAN (--stan N, as before, too)\n" COMMON_HELP;
+    "  STAN            its STAN (--stan N, as before, too)\n" SHOW_HELP;
 
 static int cmd_receipt(struct cli_env *env, const void *values)
 {
@@ -623,7 +623,7 @@ static int print_row(void *ctx, const struct store_term_txn *x)
 static const char batch_help[] =
     "[--data DIR] [--json]\n\n"
     "Lists the transactions of the current batch, each marked stand-in (approved by the\n"
-    "acquirer for the issuer, its link down), voided, reversed or reversal pending when so.\n\n" COMMON_HELP;
+    "acquirer for the issuer, its link down), voided, reversed or reversal pending when so.\n\n" SHOW_HELP;
 
 static int cmd_batch(struct cli_env *env, const void *values)
 {
@@ -694,9 +694,9 @@ static const cli_command term_commands[] = {
     {"echo", "echo test", MANAGE(TERM_ECHO), TERM_ROW(CLI_ENV_TERM, echo_help, BASE_OPTS)},
     {"signout", "sign out", MANAGE(TERM_SIGNOUT), TERM_ROW(CLI_ENV_TERM, signout_help, BASE_OPTS)},
     {"receipt", "print a transaction's receipt: receipt STAN", .handler = cmd_receipt,
-     TERM_ROW(CLI_ENV_TERM, receipt_help, BASE_OPTS, TEXT("stan", stan)), ONE_STAN},
+     TERM_ROW(CLI_ENV_TERM, receipt_help, LOCAL_OPTS, TEXT("stan", stan)), ONE_STAN},
     {"batch", "list the current batch", .handler = cmd_batch,
-     TERM_ROW(CLI_ENV_TERM, batch_help, BASE_OPTS)},
+     TERM_ROW(CLI_ENV_TERM, batch_help, LOCAL_OPTS)},
     {"qr-pay", "QR payment by the customer's payment code --code CODE --amount A",
      .row = &cli_term_qr_pay_row},
     {"qr-refund", "refund of a QR payment --rrn R --amount A", .row = &cli_term_qr_refund_row},

@@ -21,13 +21,20 @@ struct term_opts {
 	int tls;
 };
 
-#define COMMON_HELP                                                                                  \
+#define LOCAL_HELP                                                                                   \
 	"  --data DIR      the terminal's data directory (default ./possum-term, not the host's);\n" \
-	"                  --state DIR is its old name\n"                                            \
-	"  --timeout S     seconds to wait for each answer (default: the downloaded\n"               \
-	"                  answer_timeout, else init's, 30)\n"                                       \
-	"  --json          print the outcome as JSON (the API's names: docs/api.md)\n"               \
+	"                  --state DIR is its old name\n"
+#define JSON_HELP "  --json          print the outcome as JSON (the API's names: docs/api.md)\n"
+/* A command that talks to the host. */
+#define COMMON_HELP                                                                                \
+	LOCAL_HELP                                                                                 \
+	"  --timeout S     seconds to wait for each answer (default: the downloaded\n"             \
+	"                  answer_timeout, else init's, 30)\n" JSON_HELP                           \
 	"\nExit status: 0 approved (done); 1 declined or failed; 2 bad usage.\n"
+/* A command that only reads what the terminal keeps. */
+#define SHOW_HELP                                                                                  \
+	LOCAL_HELP JSON_HELP "\nExit status: 0 shown; 1 nothing to show (no such transaction, a "  \
+	                     "terminal never set up) or failed; 2 bad usage.\n"
 #define INJECT_HELP                                                                                 \
 	"  --inject F      a test and certification aid, never for a real terminal: timeout (the\n" \
 	"                  answer is read and dropped as if none came: a reversal is left\n"        \
@@ -43,7 +50,8 @@ struct term_opts {
 #define TEXT(name, member) CLI_TEXT(name, struct term_opts, member)
 
 /* The options of a row: those of every command, a card transaction's, and its own. */
-#define BASE_OPTS TEXT("state", state), TEXT("timeout", timeout)
+#define LOCAL_OPTS TEXT("state", state) /* a command that only reads what the terminal keeps */
+#define BASE_OPTS  LOCAL_OPTS, TEXT("timeout", timeout)
 #define CARD_OPTS                                                                                  \
 	BASE_OPTS, TEXT("card", card), TEXT("entry", entry), TEXT("pin", pin),                     \
 	    TEXT("inject", inject)

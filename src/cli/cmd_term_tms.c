@@ -168,10 +168,10 @@ static const char params_help[] =
     "[--data DIR] [--json]\n\n"
     "Shows what the terminal holds from its host's terminal management (possum term\n"
     "download): each parameter (key, tag, value), the CA public keys (RID, index, expiry)\n"
-    "and the chip applications (AID, label), each set with its version.\n\n" COMMON_HELP;
+    "and the chip applications (AID, label), each set with its version.\n\n" SHOW_HELP;
 
 const cli_command cli_term_params_row = {"params", NULL, .handler = cmd_params,
-                                         TERM_ROW(CLI_ENV_TERM, params_help, BASE_OPTS),
+                                         TERM_ROW(CLI_ENV_TERM, params_help, LOCAL_OPTS),
                                          .wrong = "takes no arguments"};
 
 /* ---- update ---- */
