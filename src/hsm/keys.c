@@ -289,23 +289,34 @@ int hsm_export_ecb(hsm *h, const hsm_key *kek, const hsm_key *key, uint8_t out[2
 	return HSM_OK;
 }
 
-int hsm_import_ecb(hsm *h, const hsm_key *kek, const struct hsm_key_spec *spec, const uint8_t *in,
-                   size_t len, const hsm_kcv *kcv, hsm_key *out)
+/* The TDES key the len bytes at in carry under kek (K0 or K1, mode D or B), deciphered into
+ * key (the caller wipes it): what sign-in's import and its check value both start from. */
+static int decipher_ecb(hsm *h, const hsm_key *kek, const uint8_t *in, size_t len, uint8_t key[24])
 {
-	struct crypto_tr31_header hdr;
-	uint8_t key[24];
 	struct hsm_entry *ek;
 	crypto_key *k;
 	int rc;
 
 	if ((rc = load_kek(h, kek, 'D', &ek)) != HSM_OK)
 		return rc;
-	if (spec->alg != HSM_TDES || ek->alg != CRYPTO_TDES || len > ek->key_len)
+	if (ek->alg != CRYPTO_TDES || (len != 16 && len != 24) || len > ek->key_len)
+		return HSM_EALG;
+	if ((rc = hsm_entry_cipher(ek, &k)) != HSM_OK)
+		return rc;
+	return hsm_from_crypto(crypto_ecb(k, 0, in, len, key));
+}
+
+int hsm_import_ecb(hsm *h, const hsm_key *kek, const struct hsm_key_spec *spec, const uint8_t *in,
+                   size_t len, const hsm_kcv *kcv, hsm_key *out)
+{
+	struct crypto_tr31_header hdr;
+	uint8_t key[24];
+	int rc;
+
+	if (spec->alg != HSM_TDES)
 		return HSM_EALG;
 	if ((rc = hsm_header(spec, len, &hdr)) != HSM_OK ||
-	    (rc = hsm_entry_cipher(ek, &k)) != HSM_OK)
-		return rc;
-	if ((rc = hsm_from_crypto(crypto_ecb(k, 0, in, len, key))) != HSM_OK)
+	    (rc = decipher_ecb(h, kek, in, len, key)) != HSM_OK)
 		goto out;
 	/* docs/cup-pos.md "Sign-in": the terminal checks each KCV before using the keys. */
 	if ((rc = hsm_check_kcv(HSM_TDES, key, len, kcv)) != HSM_OK)
@@ -319,17 +330,9 @@ out:
 int hsm_kcv_ecb(hsm *h, const hsm_key *kek, const uint8_t *in, size_t len, hsm_kcv *kcv)
 {
 	uint8_t key[24];
-	struct hsm_entry *ek;
-	crypto_key *k;
 	int rc;
 
-	if ((rc = load_kek(h, kek, 'D', &ek)) != HSM_OK)
-		return rc;
-	if (ek->alg != CRYPTO_TDES || (len != 16 && len != 24) || len > ek->key_len)
-		return HSM_EALG;
-	if ((rc = hsm_entry_cipher(ek, &k)) != HSM_OK)
-		return rc;
-	if ((rc = hsm_from_crypto(crypto_ecb(k, 0, in, len, key))) == HSM_OK)
+	if ((rc = decipher_ecb(h, kek, in, len, key)) == HSM_OK)
 		rc = hsm_check_value(HSM_TDES, key, len, HSM_KCV_ECB, kcv);
 	crypto_wipe(key, sizeof key);
 	return rc;
