@@ -71,16 +71,22 @@ static int current_mak(void *ctx, char *block, size_t cap)
 /* What the person setting up the terminal needs: where, who, its TMK and the cards. */
 static void say_intro(const struct run *r)
 {
+	static const char *const labels[2][6] = {
+	    {"host       ", "terminal   ", "tmk        ", "(two components, HEX:KCV)", "card",
+	     "work       "},
+	    {"主机       ", "终端       ", "主密钥     ", "（两个分量，HEX:KCV）", "测试卡",
+	     "工作目录   "}};
+	const char *const *l = labels[r->lang != 0];
 	const struct certify_host *ch = &r->ch;
 
 	fprintf(r->say, "%s — %s\n", r->res->suite->name, text_in(r, r->res->suite->title));
-	fprintf(r->say, "host        %s (cup-pos)\nterminal    TID %s  MID %s  SN %s\n",
-	        r->hostport, ch->tid, ch->mid, ch->sn);
-	fprintf(r->say, "tmk         %s (two components, HEX:KCV)\n", ch->tmk_components);
+	fprintf(r->say, "%s %s (cup-pos)\n%s TID %s  MID %s  SN %s\n", l[0], r->hostport, l[1],
+	        ch->tid, ch->mid, ch->sn);
+	fprintf(r->say, "%s %s %s\n", l[2], ch->tmk_components, l[3]);
 	for (int i = 0; i < ch->n_cards; i++)
-		fprintf(r->say, "card %-6s %s  PIN %s  %s/%s.json\n", ch->card[i].name,
+		fprintf(r->say, "%s %-6s %s  PIN %s  %s/%s.json\n", l[4], ch->card[i].name,
 		        ch->card[i].masked, ch->card[i].pin, ch->cards, ch->card[i].name);
-	fprintf(r->say, "work        %s\n\n", ch->work);
+	fprintf(r->say, "%s %s\n\n", l[5], ch->work);
 	fflush(r->say);
 }
 
