@@ -34,6 +34,8 @@ const char *certify_strerror(int rc)
 		return "the report could not be written";
 	case CERTIFY_EREVOKED:
 		return "the certificate is revoked already";
+	case CERTIFY_EINTR:
+		return "interrupted: the test host stopped";
 	default:
 		return "unknown error";
 	}

@@ -36,6 +36,7 @@
 #define CERTIFY_EIO       (-9) /* a report could not be written */
 
 #define CERTIFY_EREVOKED (-10) /* the certificate is revoked already (certify_revoke) */
+#define CERTIFY_EINTR    (-11) /* interrupted (SIGINT, SIGTERM): the test host stopped */
 
 const char *certify_strerror(int rc);
 

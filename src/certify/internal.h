@@ -370,6 +370,10 @@ struct certify_host {
 
 int certify_host_start(const struct certify_options *o, struct certify_host *out);
 
+/* Whether the test host still runs: false once it stopped — the host takes SIGINT and SIGTERM
+ * (host_run()), so a person's Ctrl-C ends the run through it. */
+bool certify_host_alive(const struct certify_host *ch);
+
 /* A `setup param KEY=VALUE` line applied to the test terminal (docs/tms.md keys). */
 int certify_host_param(struct certify_host *ch, const char *key, const char *value);
 

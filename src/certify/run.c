@@ -221,7 +221,8 @@ static void drive(struct run *r, struct certify_case_result *cr, int64_t deadlin
 			             "the driver did not finish `%s` within the case's time",
 			             st->action);
 	}
-	while (now_ms() < deadline && certify_proxy_quiet_ms(r->px) < r->o->settle_ms)
+	while (now_ms() < deadline && certify_host_alive(&r->ch) &&
+	       certify_proxy_quiet_ms(r->px) < r->o->settle_ms)
 		pause_ms(100);
 }
 
@@ -231,7 +232,7 @@ static void wait_person(struct run *r, struct certify_case_result *cr, int64_t d
 {
 	bool complete = false;
 
-	while (now_ms() < deadline) {
+	while (now_ms() < deadline && certify_host_alive(&r->ch)) {
 		pause_ms(200);
 		certify_proxy_lock(r->px);
 		certify_judge(r->res, (size_t)(cr - r->res->cases), &complete);
@@ -437,9 +438,12 @@ int certify_run(const struct certify_options *o, struct certify_result **out)
 			n += chosen(o->cases, s->cases[i].id);
 		if (n == 0)
 			rc = CERTIFY_ENOTFOUND; /* --case names none of the suite's */
-		for (size_t i = 0; i < s->n_cases; i++)
+		for (size_t i = 0; i < s->n_cases && rc == CERTIFY_OK; i++) {
 			if (chosen(o->cases, s->cases[i].id))
 				run_case(&r, ++k, n, &r.res->cases[i]);
+			if (!certify_host_alive(&r.ch))
+				rc = CERTIFY_EINTR; /* interrupted: the host took the signal */
+		}
 	}
 	certify_rules_close(r.rules);
 	certify_proxy_close(r.px);

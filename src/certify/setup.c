@@ -12,6 +12,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ struct impl {
 	host *host;
 	pthread_t thread;
 	bool running;
+	atomic_bool ended; /* host_run() returned: stopped, or a SIGINT/SIGTERM the host took */
 };
 
 /* The test cards: a name (the card file WORK/cards/NAME.json), what it is. */
@@ -200,7 +202,10 @@ static void put_back(char *saved[2])
 
 static void *host_thread(void *arg)
 {
-	host_run(arg);
+	struct impl *im = arg;
+
+	host_run(im->host);
+	atomic_store(&im->ended, true);
 	return NULL;
 }
 
@@ -219,7 +224,7 @@ static int start_host(struct impl *im, const char *prog, const char *conf, const
 	if (host_open(&ho, &im->host) != HOST_OK || host_start(im->host, &l) != HOST_OK)
 		return CERTIFY_EHOST;
 	ch->terminal_port = l.acquirer;
-	if (pthread_create(&im->thread, NULL, host_thread, im->host) != 0)
+	if (pthread_create(&im->thread, NULL, host_thread, im) != 0)
 		return CERTIFY_EHOST;
 	im->running = true;
 	return CERTIFY_OK;
@@ -280,6 +285,13 @@ out:
 	if (rc != CERTIFY_OK)
 		certify_host_stop(out, o->keep);
 	return rc;
+}
+
+bool certify_host_alive(const struct certify_host *ch)
+{
+	const struct impl *im = ch->impl;
+
+	return im != NULL && im->running && !atomic_load(&im->ended);
 }
 
 int certify_host_param(struct certify_host *ch, const char *key, const char *value)

@@ -3,8 +3,9 @@
 # unattended (scripts/certify_driver_term): the whole cup-pos suite passed, its report as text,
 # JSON and a printable page, the certificate recorded in the acquirer's store and listed; a
 # run of some cases only (no certificate: the others skipped); a person at the terminal
-# following the instructions (the slip confirmed on standard input); the options and the suite
-# file's faults refused (exit 2, a suite's as FILE:LINE), nothing recorded.
+# following the instructions (the slip confirmed on standard input), and a run interrupted;
+# the options' and the suite file's faults refused (exit 2, a suite's as FILE:LINE), nothing
+# recorded.
 possum=$1
 . "$2/tests/lib.sh"
 driver=$2/scripts/certify_driver_term
@@ -100,5 +101,20 @@ wait $run_pid
 if grep -q "do: Swipe" "$tmp/person.out" && grep -q "Does the slip show RRN" "$tmp/person.out" &&
 	grep -q "^Result  *3 passed, 0 failed, 16 skipped" "$tmp/person.out"; then ok; else
 	bad "the person's run: $(cat "$tmp/person.out")"
+fi
+
+# Interrupted (Ctrl-C) while it waits for the person: it ends at once, exit 1, its work
+# directory removed.
+"$possum" certify run --case signin --work "$tmp/interrupted" --data "$data" \
+	>"$tmp/person.out" 2>&1 </dev/null &
+run_pid=$!
+said "^\[1/1\] signin"
+kill -INT $run_pid
+i=0
+while kill -0 $run_pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait $run_pid
+rc=$?
+if [ $rc = 1 ] && grep -q "interrupted" "$tmp/person.out" && [ ! -e "$tmp/interrupted" ]; then ok; else
+	bad "an interrupted run: exit $rc, work directory $(ls -d "$tmp/interrupted" 2>/dev/null): $(tail -3 "$tmp/person.out")"
 fi
 finish
