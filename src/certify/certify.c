@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *certify_strerror(int rc)
 {
@@ -78,4 +79,12 @@ void certify_transcript_free(struct certify_transcript *tr)
 		free(tr->msgs[i]);
 	free(tr->msgs);
 	memset(tr, 0, sizeof *tr);
+}
+
+int64_t certify_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -19,14 +19,6 @@
 
 #define ARGV_MAX (4 + 2 * CERTIFY_ARGS_MAX + 16)
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* In the child: the environment, the output to the pipe, errors to WORK/driver.log, exec. */
 static void child(const struct certify_call *call, char *const argv[], int out)
 {
@@ -80,7 +72,7 @@ static void collect(pid_t pid, int fd, int64_t deadline, char *out, size_t cap, 
 
 	*killed = false;
 	for (;;) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - certify_now_ms();
 
 		if (left <= 0) {
 			kill(pid, SIGKILL);
@@ -125,7 +117,7 @@ int certify_driver_run(const struct certify_call *call, const char *action, cons
 		child(call, argv, fds[1]);
 	}
 	close(fds[1]);
-	collect(pid, fds[0], now_ms() + (int64_t)timeout_s * 1000, out, cap, &killed);
+	collect(pid, fds[0], certify_now_ms() + (int64_t)timeout_s * 1000, out, cap, &killed);
 	close(fds[0]);
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 		;

@@ -248,6 +248,9 @@ struct certify_result {
 	int utc_offset;       /* the report's times: local, minutes east of UTC ([host]) */
 };
 
+/* Milliseconds on the monotonic clock: the run's, the proxy's and the driver's waits. */
+int64_t certify_now_ms(void);
+
 /* Adds a finding to cr (counted in n_more when full); printf-style why. */
 void certify_find(struct certify_case_result *cr, int msg, int line, const char *rule,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));

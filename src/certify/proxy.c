@@ -102,14 +102,6 @@ struct certify_proxy {
 	bool switching, stopping, running;
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void queue_push(struct queue *q, struct pending *e)
 {
 	e->next = NULL;
@@ -210,7 +202,7 @@ static void request_record(struct pair *p, const uint8_t *frame, size_t len,
                            struct certify_msg **out, struct certify_behaviour *b)
 {
 	certify_proxy *px = p->px;
-	int64_t now = now_ms();
+	int64_t now = certify_now_ms();
 	struct certify_msg *m = px->cr != NULL ? calloc(1, sizeof *m) : NULL;
 
 	memset(b, 0, sizeof *b);
@@ -329,7 +321,7 @@ static void answer_deliver(struct pair *p, struct certify_msg *msg, const uint8_
 	pthread_mutex_lock(&px->lock);
 	memcpy(msg->ans, frame, len);
 	msg->ans_len = len;
-	msg->answered_ms = now_ms() - px->began_ms;
+	msg->answered_ms = certify_now_ms() - px->began_ms;
 	msg->an_ok = frame_unpack(px->p, msg->ans, len, NULL, &msg->an, NULL, 0) == CERTIFY_OK;
 	if (!msg->an_ok || !iso8583_has(&msg->an, 39) ||
 	    iso8583_get(&msg->an, 39, msg->rc, sizeof msg->rc, NULL) != ISO8583_OK)
@@ -718,7 +710,7 @@ out:
  * the case ending), the answers still awaited recorded nowhere. */
 static void case_switch(certify_proxy *px)
 {
-	int64_t now = now_ms();
+	int64_t now = certify_now_ms();
 
 	for (struct pair *p = px->pairs; p != NULL; p = p->next)
 		held_deliver(p);
@@ -814,7 +806,7 @@ int certify_proxy_start(const struct certify_proxy_config *cfg, certify_proxy **
 	px->host_port = cfg->host_port;
 	px->mak = cfg->mak;
 	px->mak_ctx = cfg->mak_ctx;
-	px->began_ms = px->last_ms = now_ms();
+	px->began_ms = px->last_ms = certify_now_ms();
 	pthread_mutex_init(&px->lock, NULL);
 	pthread_cond_init(&px->switched, NULL);
 	if (uv_loop_init(&px->loop) != 0) {
@@ -871,7 +863,7 @@ int64_t certify_proxy_quiet_ms(certify_proxy *px)
 	pthread_mutex_lock(&px->lock);
 	last = px->last_ms;
 	pthread_mutex_unlock(&px->lock);
-	return now_ms() - last;
+	return certify_now_ms() - last;
 }
 
 void certify_proxy_close(certify_proxy *px)

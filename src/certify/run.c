@@ -31,14 +31,6 @@ struct run {
 	int lang;
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void pause_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
@@ -205,7 +197,7 @@ static void drive(struct run *r, struct certify_case_result *cr, int64_t deadlin
 	for (int s = 0; s < cr->c->n_steps; s++) {
 		const struct certify_step *st = &cr->c->steps[s];
 		size_t n = step_args(r, st, args);
-		int64_t left = (deadline - now_ms()) / 1000;
+		int64_t left = (deadline - certify_now_ms()) / 1000;
 
 		for (size_t i = 0; i < n; i++)
 			argv[i] = args[i];
@@ -221,7 +213,7 @@ static void drive(struct run *r, struct certify_case_result *cr, int64_t deadlin
 			             "the driver did not finish `%s` within the case's time",
 			             st->action);
 	}
-	while (now_ms() < deadline && certify_host_alive(&r->ch) &&
+	while (certify_now_ms() < deadline && certify_host_alive(&r->ch) &&
 	       certify_proxy_quiet_ms(r->px) < r->o->settle_ms)
 		pause_ms(100);
 }
@@ -232,7 +224,7 @@ static void wait_person(struct run *r, struct certify_case_result *cr, int64_t d
 {
 	bool complete = false;
 
-	while (now_ms() < deadline && certify_host_alive(&r->ch)) {
+	while (certify_now_ms() < deadline && certify_host_alive(&r->ch)) {
 		pause_ms(200);
 		certify_proxy_lock(r->px);
 		certify_judge(r->res, (size_t)(cr - r->res->cases), &complete);
@@ -317,7 +309,7 @@ static int setup_case(struct run *r, struct certify_case_result *cr)
 static void run_case(struct run *r, size_t k, size_t n, struct certify_case_result *cr)
 {
 	const struct certify_case *c = cr->c;
-	int64_t start = now_ms(),
+	int64_t start = certify_now_ms(),
 	        deadline = start + 1000LL * (c->timeout > 0 ? c->timeout : r->res->suite->timeout);
 
 	cr->run = true;
@@ -334,7 +326,7 @@ static void run_case(struct run *r, size_t k, size_t n, struct certify_case_resu
 		certify_judge(r->res, (size_t)(cr - r->res->cases), NULL);
 		certify_checks(r->res, cr, r->o->driver == NULL ? stdin : NULL, r->say, r->lang);
 	}
-	cr->ms = now_ms() - start;
+	cr->ms = certify_now_ms() - start;
 	cr->passed = cr->n_findings == 0 && cr->n_more == 0;
 	say_verdict(r, cr);
 }
