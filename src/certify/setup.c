@@ -10,6 +10,7 @@
 #include "certify/internal.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -68,15 +69,35 @@ static int write_config(const char *path, const char *work, int utc_offset)
 	return fclose(f) == 0 ? CERTIFY_OK : CERTIFY_EHOST;
 }
 
-/* The work directory: given (made when missing), else a new one under $TMPDIR. */
+/* Whether dir is a directory with nothing in it. */
+static bool empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool empty = d != NULL;
+
+	while (empty && (e = readdir(d)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	if (d != NULL)
+		closedir(d);
+	return empty;
+}
+
+/* The work directory: given (made when missing, or empty), else a new one under $TMPDIR. */
 static int make_work(const struct certify_options *o, struct certify_host *ch)
 {
 	const char *tmp = getenv("TMPDIR");
 
 	if (o->work != NULL) {
-		if (snprintf(ch->work, sizeof ch->work, "%s", o->work) >= (int)sizeof ch->work ||
-		    (mkdir(ch->work, 0700) != 0 && errno != EEXIST))
-			return CERTIFY_EHOST;
+		/* Made for the run, or empty: the run removes it at its end (unless keep), so a
+		 * directory holding anything is refused and left as it is. */
+		if (strlen(o->work) >= sizeof ch->work ||
+		    (mkdir(o->work, 0700) != 0 && (errno != EEXIST || !empty_dir(o->work)))) {
+			fprintf(stderr, "%s: --work %s: not a new or empty directory\n", o->prog,
+			        o->work);
+			return CERTIFY_EARG;
+		}
+		snprintf(ch->work, sizeof ch->work, "%s", o->work);
 	} else {
 		snprintf(ch->work, sizeof ch->work, "%s/possum-certify-XXXXXX",
 		         tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");

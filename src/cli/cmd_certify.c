@@ -177,7 +177,8 @@ static const char run_help[] =
     "  --settle MS    with --driver: after a case's last step, how long the terminal must be\n"
     "                 quiet before the case is judged (default 1500)\n"
     "  --case IDS     only these cases, comma-separated\n"
-    "  --work DIR     the test host's work directory (default a new one under $TMPDIR)\n"
+    "  --work DIR     the test host's work directory, new or empty (default a new one under\n"
+    "                 $TMPDIR); removed at the end unless --keep\n"
     "  --keep         keep the work directory (its host.log, the terminal's driver.log)\n"
     "  --lang L       the instructions' and report's language: en (default) or zh\n"
     "  --report-html FILE  also write the report as a printable HTML page\n" COMMON_HELP
@@ -260,7 +261,8 @@ static int certify_run_cmd(struct cli_env *env, const void *values)
 	co.utc_offset = env->host.cfg.utc_offset;
 	if ((rc = certify_run(&co, &r)) != CERTIFY_OK) {
 		certify_result_free(r);
-		return rc == CERTIFY_ESUITE ? CLI_USAGE /* said, as FILE:LINE: why */
+		return rc == CERTIFY_ESUITE || rc == CERTIFY_EARG
+		           ? CLI_USAGE /* said: FILE:LINE: why, or the --work at fault */
 		       : rc == CERTIFY_ENOTFOUND
 		           ? cli_usage_error(env->prog, "--case: no such case")
 		           : cli_error(CLI_FAILED, env->prog, "%s", certify_strerror(rc));

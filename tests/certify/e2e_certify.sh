@@ -30,6 +30,10 @@ printf 'suite broken\ncase one\ndo purchase card=stripe amount=1.00\nexpect 0200
 expect 2 "a suite file with a fault" -- run_suite --suite "$tmp/broken.suite"
 err_has "broken.suite:4:"
 expect 2 "--case naming no case" -- run_suite --case no-such-case
+mkdir "$tmp/full" && echo mine >"$tmp/full/file"
+expect 2 "--work naming a directory that holds something" -- run_suite --work "$tmp/full"
+err_has "not a new or empty directory"
+[ "$(cat "$tmp/full/file")" = mine ] && ok || bad "--work: the directory's file touched"
 [ ! -e "$data" ] && ok || bad "a refused run made the acquirer's data directory"
 
 # The whole suite, unattended: every case passed, a certificate for PX-1 1.0.
