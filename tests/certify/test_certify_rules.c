@@ -172,7 +172,7 @@ struct buy {
 static void identity(struct fixture *f, const struct buy *b, const hsm_key *tdk, char *out,
                      size_t cap)
 {
-	const char *sn = b->sn != NULL ? b->sn : SN, *factor = PAN + strlen(PAN) - 6;
+	const char *sn = b->sn != NULL ? b->sn : SN, *factor = &PAN[strlen(PAN) - 6];
 	char data[64], body[192];
 	uint8_t mac[4];
 
