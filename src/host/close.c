@@ -50,6 +50,9 @@ static void close_done(uv_work_t *w, int status)
 	struct settle_close_params p;
 	char date[SETTLE_DATE_TEXT];
 	int32_t due = 0;
+	/* host_closer_stop() ran while the close worked (the host stopping): the loop still runs
+	 * this, but the timer is closed and c->loop gone — the close is said, nothing started. */
+	bool stopped = c->loop == NULL;
 
 	c->busy = false;
 	settle_date_format(c->date, date);
@@ -61,7 +64,7 @@ static void close_done(uv_work_t *w, int status)
 	}
 	c->done = c->date;
 	host_settle_params(c->cfg, time(NULL), &p);
-	if (settle_close_due(&p, &due) == SETTLE_OK && c->date < due)
+	if (!stopped && settle_close_due(&p, &due) == SETTLE_OK && c->date < due)
 		uv_timer_start(&c->timer, on_tick, 0, CLOSE_EVERY_MS); /* the next day due, now */
 	log_event(c->log, LOG_INFO, "settle_close",
 	          json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "phase", "end", "date",
@@ -69,8 +72,8 @@ static void close_done(uv_work_t *w, int status)
 	                    (json_int_t)c->r.lines, "merchants", (json_int_t)c->r.merchants,
 	                    "parts", (json_int_t)c->r.parts, "expired_holds",
 	                    (json_int_t)c->r.expired, "ms",
-	                    (json_int_t)(uv_now(c->loop) - c->started)));
-	if (c->date >= due)
+	                    (json_int_t)(stopped ? 0 : uv_now(c->loop) - c->started)));
+	if (!stopped && c->date >= due)
 		payouts(c, time(NULL));
 }
 
